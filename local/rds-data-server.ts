@@ -164,6 +164,9 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const regions = new Set(options.databases.map((d) => d.region));
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const server = createServer((request, response) => {
+    // The idle deadline is for a silent connection, not for a statement being answered: off while it runs.
+    request.socket.setTimeout(0);
+    response.once("finish", () => request.socket.setTimeout(idleTimeoutMs));
     answer(request, response, { databases, credentials, regions, authorise: options.authorise, admin: adminCredentials.accessKeyId }).catch((error) => {
       // Never reached (answer answers every failure), but a request must not crash the runtime.
       log(`local RDS Data API: ${(error as Error).message}`);
@@ -740,7 +743,7 @@ class DatabaseWorker {
   private start(): void {
     const { name, dataDir } = this.definition;
     const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
-      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS },
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });
     this.worker = worker;

@@ -175,6 +175,17 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(JSON.parse(json.formattedRecords!)).toEqual([{ id, title: "Alps ':not_a_param' -- :nor_this", rating: 4.5, public: true, sizes: [1, 2, 3] }]);
   });
 
+  it("runs statements as Aurora's master user in the cluster's database, with Aurora's contrib extensions", async () => {
+    expect((await run({ sql: "SELECT current_user::text, current_database()::text, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser" })).records).toEqual([
+      [{ stringValue: "photos_admin" }, { stringValue: "photos" }, { booleanValue: false }],
+    ]);
+    await run({ sql: "CREATE EXTENSION IF NOT EXISTS pgcrypto" });
+    await run({ sql: 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp"' });
+    expect((await run({ sql: "SELECT length(uuid_generate_v4()::text) AS a, crypt('pw', gen_salt('md5')) LIKE '$1$%' AS b" })).records).toEqual([[{ longValue: 36 }, { booleanValue: true }]]);
+    // What only a superuser may do is refused, as Aurora refuses it to its master user.
+    expect(await failure(run({ sql: "ALTER SYSTEM SET work_mem = '8MB'" }))).toMatchObject({ name: "DatabaseErrorException", message: expect.stringContaining("SQLState: 42501") });
+  });
+
   it("sends a stringValue as varchar, as the Data API does: a uuid column needs the UUID typeHint", async () => {
     expect(await failure(run({ sql: "INSERT INTO albums (title, owner) VALUES ('x', :owner)", parameters: [{ name: "owner", value: { stringValue: "6f1c3a36-8a0a-4f0e-9d8e-5b0f2f9f3c11" } }] }))).toEqual({
       name: "DatabaseErrorException",
