@@ -96,6 +96,8 @@ export interface LocalDatabaseDefinition {
   databaseName: string;
   /** The secret's user, PostgreSQL's default database name when a call names none. */
   masterUsername: string;
+  /** Aurora PostgreSQL's version the cluster runs in AWS (spec.engineVersion), compared at start with PGlite's. */
+  engineVersion?: string;
   region: string;
   /** Where PGlite keeps the database (created when absent); undefined: in memory. */
   dataDir?: string;
@@ -154,6 +156,10 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
       const database = new LocalDatabase(definition, limits, now, log);
       databases.push(database);
       await database.open();
+      const aurora = definition.engineVersion;
+      if (aurora && aurora.split(".")[0] !== database.version.split(".")[0]) {
+        log(`RelationalDatabase "${definition.name}": Aurora PostgreSQL ${aurora} in AWS, PostgreSQL ${database.version} locally (PGlite): SQL of a newer version than ${aurora.split(".")[0]} works only locally.`);
+      }
     }
   } catch (error) {
     await Promise.all(databases.map((d) => d.close()));

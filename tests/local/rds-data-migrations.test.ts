@@ -125,6 +125,7 @@ describe("schema migrations under npm start", () => {
     try {
       const error = await start().then(() => new Error("started"), (e: unknown) => e as Error);
       expect(error).toBeInstanceOf(MigrationError);
+      expect(error.message).toMatch(/^RelationalDatabase "rdsm-gallery": /);
       expect(error.message).toContain(`Migration ${ALBUMS} changed after it was applied`);
       expect(error.message).toContain("restore the file as it was applied, and add a new migration instead");
       expect(app).toBeUndefined();

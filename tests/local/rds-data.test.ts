@@ -42,8 +42,9 @@ let clock = Date.now();
 
 /** The endpoint's log lines, seen as they come (a test waits for the one that says what it needs happened). */
 let onLog: (line: string) => void = () => {};
+const startLog: string[] = [];
 const logged = (part: string) => new Promise<void>((resolve) => (onLog = (line) => line.includes(part) && resolve()));
-const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs, log: (line) => onLog(line) });
+const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs, log: (line) => (startLog.push(line), onLog(line)) });
 const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
 const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
 const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
@@ -99,7 +100,9 @@ afterAll(async () => {
 
 describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
-    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
+    expect(startLog).toContainEqual(expect.stringMatching(/^RelationalDatabase "rdsl-photos": Aurora PostgreSQL 16\.6 in AWS, PostgreSQL 18\.\d+ locally \(PGlite\)/));
     expect(api.targets).toEqual({ "rdsl-photos": target });
   });
 
