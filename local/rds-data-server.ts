@@ -1,6 +1,7 @@
 /**
  * Local RDS Data API (`npm start`): each RelationalDatabase's Aurora PostgreSQL cluster is a PGlite (PostgreSQL in
- * WebAssembly, in this process) persisted under its own directory, behind one endpoint that speaks the Data API's
+ * WebAssembly, in its own worker thread: a long or huge statement stalls or exhausts only that worker, which is ended
+ * and reopened, see DatabaseWorker) persisted under its own directory, behind one endpoint that speaks the Data API's
  * REST-JSON protocol as @aws-sdk/client-rds-data sends it — POST /Execute (ExecuteStatement), /BatchExecute,
  * /BeginTransaction, /CommitTransaction, /RollbackTransaction — signed with SigV4 for `rds-data` (local/sigv4-verify.ts)
  * and, for a function's request, authorised by its role (local/function-roles.ts) as the Data API authorises: the
@@ -32,7 +33,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { PGlite } from "@electric-sql/pglite";
+import { Worker } from "node:worker_threads";
 import type { DataApiTarget } from "../components/relational-database/contract";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -49,9 +50,30 @@ export interface DataApiLimits {
   transactionIdleMs: number;
   /** A transaction older than this is rolled back (24 hours). */
   transactionMaxMs: number;
+  /**
+   * Calls that may wait for one database at once; one more is refused with ServiceUnavailableError (503, which the
+   * SDK retries). Local only: Aurora gives each call a connection (max_connections bounds them), here each waiter
+   * holds its SQL and parameters (up to 4 MiB) until its turn.
+   */
+  maxWaiting: number;
+  /**
+   * The JavaScript heap (MB) of a database's worker, which holds a statement's rows as PGlite reads them: a statement
+   * that needs more ends the worker (not the runtime) and is answered DatabaseErrorException "out of memory" (53200).
+   * Read when the worker (re)opens.
+   */
+  workerHeapMb: number;
 }
 
-export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000 };
+export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000, maxWaiting: 100, workerHeapMb: 512 };
+
+/**
+ * PGlite's contrib extensions that Aurora PostgreSQL also offers (CREATE EXTENSION works for them locally as in Aurora;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/AuroraPostgreSQL.Extensions.html). Each
+ * loads only when a database runs CREATE EXTENSION for it. Not available locally: postgis, pgvector (vector),
+ * pg_cron, pg_partman, aws_s3, aws_lambda, aws_commons, pglogical, plv8, pg_hint_plan, orafce and other non-contrib
+ * extensions (docs/local-vs-aws.md).
+ */
+const EXTENSIONS = ["bloom", "btree_gin", "btree_gist", "citext", "cube", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo", "ltree", "pg_trgm", "pgcrypto", "seg", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid_ossp"];
 
 /** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
 const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -59,6 +81,8 @@ const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
 const LARGEST_RESPONSE_BYTES = 1024 * 1024;
 /** ExecuteStatement's `sql`: "Length Constraints: Minimum length of 0. Maximum length of 65536." */
 const LONGEST_SQL = 65_536;
+/** The longest ARN IAM takes (a policy's Resource, https://docs.aws.amazon.com/IAM/latest/APIReference/API_Policy.html: Arn 20–2048). */
+const LONGEST_ARN = 2048;
 
 /** One database the endpoint serves: a RelationalDatabase's cluster, as functions name it. */
 export interface LocalDatabaseDefinition {
@@ -72,6 +96,8 @@ export interface LocalDatabaseDefinition {
   databaseName: string;
   /** The secret's user, PostgreSQL's default database name when a call names none. */
   masterUsername: string;
+  /** Aurora PostgreSQL's version the cluster runs in AWS (spec.engineVersion), compared at start with PGlite's. */
+  engineVersion?: string;
   region: string;
   /** Where PGlite keeps the database (created when absent); undefined: in memory. */
   dataDir?: string;
@@ -122,17 +148,18 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const log = options.log ?? (() => {});
   const limits: DataApiLimits = { ...DATA_API_LIMITS };
   const now = options.now ?? Date.now;
-  // Loaded here: a program without a RelationalDatabase never loads PGlite (nor its WebAssembly).
-  const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
   const databases: LocalDatabase[] = [];
   try {
+    // Each database's PGlite runs in its own worker thread (local/rds-data-worker.mjs), opened here.
     for (const definition of options.databases) {
       if (definition.dataDir) mkdirSync(definition.dataDir, { recursive: true });
-      const db = await PGliteClass.create(definition.dataDir ? { dataDir: definition.dataDir } : {}).catch((error: Error) => {
-        throw new Error(`RelationalDatabase "${definition.name}": PGlite could not open ${definition.dataDir ?? "an in-memory database"} (${error.message}). Start with --fresh, or delete that directory, to begin with an empty database.`);
-      });
-      databases.push(new LocalDatabase(definition, db as unknown as PGlite, limits, now, log));
-      await databases[databases.length - 1].prepare();
+      const database = new LocalDatabase(definition, limits, now, log);
+      databases.push(database);
+      await database.open();
+      const aurora = definition.engineVersion;
+      if (aurora && aurora.split(".")[0] !== database.version.split(".")[0]) {
+        log(`RelationalDatabase "${definition.name}": Aurora PostgreSQL ${aurora} in AWS, PostgreSQL ${database.version} locally (PGlite): SQL of a newer version than ${aurora.split(".")[0]} works only locally.`);
+      }
     }
   } catch (error) {
     await Promise.all(databases.map((d) => d.close()));
@@ -143,6 +170,9 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const regions = new Set(options.databases.map((d) => d.region));
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const server = createServer((request, response) => {
+    // The idle deadline is for a silent connection, not for a statement being answered: off while it runs.
+    request.socket.setTimeout(0);
+    response.once("finish", () => request.socket.setTimeout(idleTimeoutMs));
     answer(request, response, { databases, credentials, regions, authorise: options.authorise, admin: adminCredentials.accessKeyId }).catch((error) => {
       // Never reached (answer answers every failure), but a request must not crash the runtime.
       log(`local RDS Data API: ${(error as Error).message}`);
@@ -195,6 +225,12 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     response.writeHead(status, headers);
     response.end(JSON.stringify(body));
   };
+  // The caller went away (closed its connection) before its answer: a waiting call leaves the queue, and a
+  // transaction begun for it is rolled back (no one holds its ID).
+  const gone = new AbortController();
+  response.on("close", () => {
+    if (!response.writableFinished) gone.abort();
+  });
   try {
     const body = await readBody(request, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new DataApiError("BadRequestException", `The request is larger than the Data API's ${LARGEST_REQUEST_BYTES} bytes.`, 413);
@@ -210,7 +246,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
       throw new DataApiError("SerializationException", "The request body is not JSON.");
     }
     if (input === null || typeof input !== "object" || Array.isArray(input)) throw new DataApiError("SerializationException", "The request body is not a JSON object.");
-    const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context);
+    const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context, gone.signal);
     const text = JSON.stringify(result);
     if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
     reply(200, result);
@@ -240,10 +276,14 @@ function optionalString(input: Record<string, unknown>, name: string, max: numbe
   return input[name] === undefined || input[name] === null ? undefined : required(input, name, max);
 }
 
-async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context): Promise<unknown> {
-  // resourceArn and secretArn: "Length Constraints: Minimum length of 11. Maximum length of 100." (API reference).
-  const resourceArn = required(input, "resourceArn", 100, 11);
-  const secretArn = required(input, "secretArn", 100, 11);
+async function perform(operation: Operation, input: Record<string, unknown>, caller: string | undefined, context: Context, gone: AbortSignal): Promise<unknown> {
+  // resourceArn and secretArn: the API reference says "Minimum length of 11. Maximum length of 100.", but the Data API
+  // serves longer ARNs: an RDS-managed master user secret (`…:secret:rds!cluster-<uuid>-XXXXXX`) is 108 characters in
+  // us-east-1 and a cluster of a 63-character identifier 106, and AWS answers calls naming them (a client enforcing 100
+  // refused a 101-character cluster ARN AWS serves, soto-project/soto#471, which raised its limit to an ARN's 2048,
+  // soto#473; @aws-sdk/client-rds-data checks no length). So only the minimum and an ARN's 2048 are kept.
+  const resourceArn = required(input, "resourceArn", LONGEST_ARN, 11);
+  const secretArn = required(input, "secretArn", LONGEST_ARN, 11);
   // IAM first, as AWS answers an unauthorised caller before saying whether the resource exists.
   const refuse = (action: string, resource: string) => {
     const refused = caller === undefined ? undefined : context.authorise?.(caller, action, resource);
@@ -265,7 +305,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
     }
     case "BeginTransaction":
       database.checkDatabase(optionalString(input, "database", 64));
-      return database.begin();
+      return database.begin(gone);
     case "ExecuteStatement":
     case "BatchExecuteStatement": {
       database.checkDatabase(optionalString(input, "database", 64));
@@ -275,7 +315,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
       if (operation === "BatchExecuteStatement") {
         const sets = input.parameterSets ?? [];
         if (!Array.isArray(sets) || sets.some((set) => !Array.isArray(set))) throw new DataApiError("BadRequestException", "parameterSets must be a list of lists of parameters.");
-        return database.batch(sql, sets as SqlParameter[][], transactionId, continueAfterTimeout);
+        return database.batch(sql, sets as SqlParameter[][], transactionId, continueAfterTimeout, gone);
       }
       const parameters = input.parameters ?? [];
       if (!Array.isArray(parameters)) throw new DataApiError("BadRequestException", "parameters must be a list.");
@@ -287,6 +327,7 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
         includeResultMetadata: input.includeResultMetadata === true,
         json: format === "JSON",
         resultSetOptions: resultSetOptions(input.resultSetOptions),
+        gone,
       });
     }
   }
@@ -307,6 +348,8 @@ interface ExecuteOptions {
   includeResultMetadata: boolean;
   json: boolean;
   resultSetOptions: ResultSetOptions;
+  /** Aborted when the caller closed its connection before its answer. */
+  gone: AbortSignal;
 }
 
 interface Transaction {
@@ -343,31 +386,41 @@ class LocalDatabase {
   /** The transaction that holds the database, if any. */
   private holder?: Transaction;
   private readonly transactions = new Map<string, Transaction>();
-  private parsers: Record<number, (value: string) => string> = {};
-  private serializers: Record<number, (value: string) => string> = {};
   private readonly typeNames = new Map<number, string>();
   private closed = false;
+  private db!: DatabaseWorker;
+  /** The local PostgreSQL's version (`SHOW server_version`), once open. */
+  version = "";
 
   constructor(
     readonly definition: LocalDatabaseDefinition,
-    private readonly db: PGlite,
     private readonly limits: DataApiLimits,
     private readonly now: () => number,
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea. */
-  async prepare(): Promise<void> {
-    await this.db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
-    this.refreshCodecs();
+  /** Opens the database's worker (its PGlite in the data directory). */
+  async open(): Promise<void> {
+    this.db = new DatabaseWorker(this.definition, this.limits, (why) => this.lost(why));
+    this.version = await this.db.ready;
   }
 
-  /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
-  private refreshCodecs(): void {
-    const known = this.db as unknown as { parsers?: Record<string, unknown>; serializers?: Record<string, unknown> };
-    const identity = (value: unknown) => value;
-    this.parsers = Object.fromEntries(Object.keys(known.parsers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
-    this.serializers = Object.fromEntries(Object.keys(known.serializers ?? {}).map((oid) => [oid, identity])) as Record<number, (value: string) => string>;
+  /**
+   * The worker was ended (a statement ran past the statement timeout, or past its memory) and reopened on the data
+   * directory: what was committed is there, the open transaction is gone (rolled back, as PostgreSQL recovers it), and
+   * the database is free. An in-memory database starts empty again.
+   */
+  private lost(why: string): void {
+    for (const tx of [...this.transactions.values()]) {
+      this.transactions.delete(tx.id);
+      clearTimeout(tx.timer);
+      this.log(`local RDS Data API: ${this.definition.name}: transaction ${tx.id.slice(0, 12)}… rolled back (${why})`);
+      if (this.holder === tx) {
+        this.holder = undefined;
+        this.release();
+      }
+    }
+    this.typeNames.clear();
   }
 
   /** The database a call names: the cluster's, or with none PostgreSQL's default, the user's own name. */
@@ -378,17 +431,26 @@ class LocalDatabase {
 
   /**
    * Waits until the database is free (the transaction that holds it ends, or is rolled back as idle), at most the
-   * statement timeout; with continueAfterTimeout the turn is still taken later and `late` runs in it.
+   * statement timeout; with continueAfterTimeout the turn is still taken later and `late` runs in it. A call whose
+   * caller went away (`gone`) leaves the queue, unless it asked to continue after a timeout; a call over the queue's
+   * bound (limits.maxWaiting) is refused.
    */
-  private acquire(continueAfterTimeout: boolean, late?: () => Promise<unknown>): Promise<void> {
+  private acquire(continueAfterTimeout: boolean, gone: AbortSignal, late?: () => Promise<unknown>): Promise<void> {
     this.expireHolder();
     if (!this.held) {
       this.held = true;
       return Promise.resolve();
     }
+    if (this.waiters.length >= this.limits.maxWaiting) {
+      return Promise.reject(new DataApiError("ServiceUnavailableError", `${this.waiters.length} calls already wait for this database (the local one runs one transaction or statement at a time): try again later.`, 503));
+    }
     if (this.holder) this.log(`local RDS Data API: ${this.definition.name}: a call waits for transaction ${this.holder.id.slice(0, 12)}… to end (a PGlite serves one connection; Aurora would run it alongside)`);
     return new Promise<void>((resolve, reject) => {
       let timedOut = false;
+      const leave = () => {
+        const at = this.waiters.indexOf(waiter);
+        if (at >= 0) this.waiters.splice(at, 1);
+      };
       const waiter = {
         grant: () => {
           clearTimeout(timer);
@@ -403,12 +465,21 @@ class LocalDatabase {
           reject(error);
         },
       };
+      const left = () => {
+        if (continueAfterTimeout || this.waiters.indexOf(waiter) < 0) return;
+        clearTimeout(timer);
+        leave();
+        this.log(`local RDS Data API: ${this.definition.name}: a waiting call left the queue: its caller closed the connection`);
+        reject(new DataApiError("BadRequestException", "The caller closed the connection.", 400));
+      };
+      gone.addEventListener("abort", left, { once: true });
       const timer = setTimeout(() => {
         timedOut = true;
-        if (!continueAfterTimeout) this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        if (!continueAfterTimeout) leave();
         reject(new DataApiError("StatementTimeoutException", `Request timed out: the statement waited ${this.limits.statementTimeoutMs / 1000} s for transaction ${this.holder?.id.slice(0, 12) ?? ""}… to end (the local database runs one transaction at a time).`));
       }, this.limits.statementTimeoutMs);
       this.waiters.push(waiter);
+      if (gone.aborted) left();
     });
   }
 
@@ -419,8 +490,8 @@ class LocalDatabase {
   }
 
   /** Runs `work` in its turn (a call without a transaction), then frees the database. */
-  private async inTurn<T>(continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
-    await this.acquire(continueAfterTimeout, work);
+  private async inTurn<T>(continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
+    await this.acquire(continueAfterTimeout, gone, work);
     try {
       return await work();
     } finally {
@@ -480,10 +551,10 @@ class LocalDatabase {
     return tx;
   }
 
-  async begin(): Promise<{ transactionId: string }> {
-    await this.acquire(false);
+  async begin(gone: AbortSignal): Promise<{ transactionId: string }> {
+    await this.acquire(false, gone);
     try {
-      await this.db.query("BEGIN");
+      await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       this.release();
       throw databaseError(error);
@@ -493,6 +564,11 @@ class LocalDatabase {
     this.transactions.set(tx.id, tx);
     this.holder = tx;
     this.touch(tx);
+    // Its answer cannot be delivered: no one can use or end it, so it would hold the database for 3 minutes.
+    if (gone.aborted) {
+      await this.abandon(tx, "its caller closed the connection before receiving its ID");
+      throw new DataApiError("BadRequestException", "The caller closed the connection.", 400);
+    }
     return { transactionId: tx.id };
   }
 
@@ -502,7 +578,7 @@ class LocalDatabase {
     this.transactions.delete(id);
     clearTimeout(tx.timer);
     try {
-      await this.db.query(commit ? "COMMIT" : "ROLLBACK");
+      await this.db.query(commit ? "COMMIT" : "ROLLBACK", [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       await this.quietly("ROLLBACK");
       throw databaseError(error);
@@ -518,9 +594,9 @@ class LocalDatabase {
    * it, whatever transaction the SQL itself opened with BEGIN is committed, so the next call starts clean). A
    * failure in a transaction ends it, as the Data API ends it.
    */
-  private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, work: () => Promise<T>): Promise<T> {
+  private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
     if (transactionId === undefined) {
-      return this.inTurn(continueAfterTimeout, async () => {
+      return this.inTurn(continueAfterTimeout, gone, async () => {
         try {
           const result = await work();
           await this.quietly("COMMIT");
@@ -554,38 +630,36 @@ class LocalDatabase {
   private async quietly(sql: string): Promise<void> {
     if (this.closed) return;
     try {
-      await this.db.query(sql, [], { onNotice: () => {} });
+      await this.db.query(sql, [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
       this.log(`local RDS Data API: ${this.definition.name}: ${sql}: ${(error as Error).message}`);
     }
   }
 
-  private async query(sql: string, parameters: readonly SqlParameter[]) {
+  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean) {
     const bound = bindParameters(sql, parameters);
-    const result = await this.db.query<unknown[]>(bound.text, bound.values, { rowMode: "array", parsers: this.parsers, serializers: this.serializers, paramTypes: bound.types, onNotice: () => {} });
-    // PGlite learns array types as it meets them: parse those as text too from now on.
-    if (Object.keys((this.db as unknown as { parsers?: object }).parsers ?? {}).length !== Object.keys(this.parsers).length) this.refreshCodecs();
-    return result;
+    // A statement past the statement timeout is ended with its worker, unless the call asked it to continue.
+    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
   }
 
   /** Names of result types the mapping does not know (enums, domains, extensions'), for columnMetadata's typeName. */
   private async learnTypeNames(oids: number[]): Promise<void> {
     const unknown = [...new Set(oids)].filter((oid) => !this.typeNames.has(oid) && pgType(oid).name === "unknown");
     if (unknown.length === 0) return;
-    const { rows } = await this.db.query<{ oid: number; typname: string }>(`SELECT oid::int AS oid, typname FROM pg_type WHERE oid IN (${unknown.join(",")})`);
-    for (const row of rows) this.typeNames.set(row.oid, row.typname);
+    const { rows } = await this.db.query(`SELECT oid::int AS oid, typname FROM pg_type WHERE oid IN (${unknown.join(",")})`, [], {}, this.limits.statementTimeoutMs);
+    for (const row of rows as unknown as Array<{ oid: number; typname: string }>) this.typeNames.set(row.oid, row.typname);
   }
 
   execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
-    return this.run(options.transactionId, options.continueAfterTimeout, async () => {
-      const result = await this.query(sql, parameters);
+    return this.run(options.transactionId, options.continueAfterTimeout, options.gone, async () => {
+      const result = await this.query(sql, parameters, options.continueAfterTimeout);
       // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
       const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
       const answer: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
       if (result.fields.length === 0) return answer;
       if (options.includeResultMetadata) await this.learnTypeNames(result.fields.map((f) => f.dataTypeID));
       const types = result.fields.map((f) => pgType(f.dataTypeID, this.typeNames));
-      const records = (result.rows as unknown as Array<Array<string | null>>).map((row) => row.map((value, i) => toField(value, types[i], options.resultSetOptions)));
+      const records = (result.rows as Array<Array<string | null>>).map((row) => row.map((value, i) => toField(value, types[i], options.resultSetOptions)));
       if (options.json) {
         answer.formattedRecords = JSON.stringify(records.map((record) => Object.fromEntries(record.map((field, i) => [result.fields[i].name, jsonValue(field)]))));
       } else {
@@ -597,18 +671,21 @@ class LocalDatabase {
   }
 
   /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
-  batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean): Promise<unknown> {
-    return this.run(transactionId, continueAfterTimeout, async () => {
-      if (transactionId === undefined) await this.db.query("BEGIN");
+  batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal): Promise<unknown> {
+    return this.run(transactionId, continueAfterTimeout, gone, async () => {
+      if (transactionId === undefined) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
       for (const [index, set] of sets.entries()) {
         try {
-          await this.query(sql, set);
+          await this.query(sql, set, continueAfterTimeout);
         } catch (error) {
           if (!isPgError(error)) throw error;
           const failure = databaseError(error);
           throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
         }
       }
+      // The batch's own transaction commits here, not in run's cleanup: deferred constraints are checked at COMMIT, and
+      // a COMMIT that fails fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
+      if (transactionId === undefined) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
       return { updateResults: sets.map(() => ({ generatedFields: [] })) };
     });
   }
@@ -623,6 +700,143 @@ class LocalDatabase {
       await this.db.close();
     } catch (error) {
       this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A statement's result as the worker sends it. */
+interface WorkerResult {
+  rows: unknown[];
+  fields: Array<{ name: string; dataTypeID: number }>;
+  command?: string;
+  rowCount?: number;
+  affectedRows?: number;
+}
+
+interface WorkerReply {
+  id?: number;
+  ok?: boolean;
+  ready?: boolean;
+  version?: string;
+  result?: WorkerResult;
+  error?: PgError & { tooLarge?: boolean };
+}
+
+/**
+ * A database's PGlite in a worker thread (local/rds-data-worker.mjs), one statement at a time: the main thread (every
+ * other emulator) stays responsive while it runs. A statement that outlasts its timeout, or the worker's heap, ends the
+ * worker; the statement's caller is answered (StatementTimeoutException, or DatabaseErrorException "out of memory"),
+ * and the worker reopens on the data directory, losing only the open transaction (`lost`).
+ */
+class DatabaseWorker {
+  private worker!: Worker;
+  /** The PostgreSQL version once the worker is open; rejects when PGlite cannot open the directory. */
+  ready!: Promise<string>;
+  private readonly pending = new Map<number, { resolve(result: WorkerResult): void; reject(error: unknown): void; timer?: NodeJS.Timeout }>();
+  private nextId = 0;
+  private closing = false;
+  /** The current worker opened its database. */
+  private opened = false;
+
+  constructor(
+    private readonly definition: LocalDatabaseDefinition,
+    private readonly limits: DataApiLimits,
+    private readonly lost: (why: string) => void,
+  ) {
+    this.start();
+  }
+
+  private start(): void {
+    const { name, dataDir } = this.definition;
+    const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
+    });
+    this.worker = worker;
+    this.ready = new Promise<string>((resolve, reject) => {
+      const first = (message: WorkerReply) => {
+        if (message.ready === undefined) return;
+        worker.off("message", first);
+        if (message.ready) {
+          this.opened = true;
+          resolve(message.version ?? "");
+        }
+        else {
+          void worker.terminate();
+          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}). Delete ${dataDir ?? "that directory"} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`));
+        }
+      };
+      worker.on("message", first);
+      worker.once("error", (error) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker failed: ${error.message}`)));
+    });
+    // A failed open is reported by whoever awaits `ready`, not as an unhandled rejection.
+    this.ready.catch(() => {});
+    worker.on("message", (message: WorkerReply) => {
+      if (message.id === undefined) return;
+      const call = this.pending.get(message.id);
+      if (!call) return;
+      this.pending.delete(message.id);
+      clearTimeout(call.timer);
+      if (message.ok) call.resolve(message.result!);
+      else if (message.error?.tooLarge) call.reject(new DataApiError("UnsupportedResultException", `Database response exceeded size limit: the Data API answers at most 1 MiB (${message.error.message}). Return fewer rows (LIMIT) or smaller values.`));
+      else {
+        const error: unknown = message.error;
+        call.reject(isPgError(error) ? error : new Error((error as { message?: string } | undefined)?.message));
+      }
+    });
+    worker.on("error", (error: Error & { code?: string }) => {
+      // Before it opened, `ready` reports the failure: reopening would only fail again.
+      if (worker !== this.worker || this.closing || !this.opened) return;
+      const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
+      // PostgreSQL's own answer to a statement that runs out of memory: out_of_memory, SQLState 53200.
+      this.restart(
+        outOfMemory ? new DataApiError("DatabaseErrorException", `ERROR: out of memory (the local database's worker needed more than its ${this.limits.workerHeapMb} MB heap; return fewer rows or smaller values); SQLState: 53200`) : new DataApiError("InternalServerErrorException", `The local database's worker failed: ${error.message}`, 500),
+        outOfMemory ? "its statement ran out of memory and the database reopened" : "the database's worker failed and reopened",
+      );
+    });
+  }
+
+  /** Ends the worker, answers every pending statement with `failure`, and reopens the data directory. */
+  private restart(failure: Error, why: string): void {
+    const old = this.worker;
+    for (const [id, call] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(call.timer);
+      call.reject(failure);
+    }
+    void old.terminate();
+    this.opened = false;
+    this.start();
+    this.lost(why);
+  }
+
+  /** Runs one statement; past `timeoutMs` (undefined: none) the worker is ended and the call answered StatementTimeoutException. */
+  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[] }, timeoutMs: number | undefined): Promise<WorkerResult> {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise<WorkerResult>((resolve, reject) => {
+      const call: { resolve(result: WorkerResult): void; reject(error: unknown): void; timer?: NodeJS.Timeout } = { resolve, reject };
+      if (timeoutMs !== undefined) {
+        call.timer = setTimeout(() => {
+          this.restart(new DataApiError("StatementTimeoutException", `Request timed out: the statement ran longer than the Data API's ${timeoutMs / 1000} s and was cancelled (pass continueAfterTimeout to let it finish).`), "a statement in it ran past the statement timeout and the database reopened");
+        }, timeoutMs);
+      }
+      this.pending.set(id, call);
+      this.worker.postMessage({ id, op: "query", sql, params, options });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      if (!(await this.ready.then(() => true, () => false))) return;
+      const id = this.nextId++;
+      await new Promise<unknown>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.worker.postMessage({ id, op: "close" });
+      });
+    } finally {
+      await this.worker.terminate();
     }
   }
 }

@@ -223,6 +223,20 @@ export interface SqlParameter {
 /** The PostgreSQL type (OID) a typeHint sends a stringValue as (SqlParameter.typeHint's values). */
 const TYPE_HINTS: Record<string, number> = { DATE: 1082, TIME: 1083, TIMESTAMP: 1114, DECIMAL: 1700, JSON: 114, UUID: 2950 };
 
+/**
+ * The formats the Data API takes a typed stringValue in (SqlParameter.typeHint, API reference): DATE "YYYY-MM-DD",
+ * TIME "HH:MM:SS[.FFF]", TIMESTAMP "YYYY-MM-DD HH:MM:SS[.FFF]" (no `T`, no zone: `new Date().toISOString()` is
+ * refused, as a live endpoint refuses it, "Parse Error for TimeStamp: input contains invalid characters",
+ * sbalmt/ez4#64, koxudaxi/local-data-api#85), DECIMAL a decimal number. PostgreSQL would take far more (`tomorrow`,
+ * `2026-07-14T10:11:12Z`), so these are checked here; UUID and JSON are left to PostgreSQL's own input checks.
+ */
+const HINT_FORMATS: Record<string, { pattern: RegExp; format: string }> = {
+  DATE: { pattern: /^\d{4}-\d{2}-\d{2}$/, format: "YYYY-MM-DD" },
+  TIME: { pattern: /^\d{2}:\d{2}:\d{2}(\.\d{1,9})?$/, format: "HH:MM:SS[.FFF]" },
+  TIMESTAMP: { pattern: /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})?$/, format: "YYYY-MM-DD HH:MM:SS[.FFF]" },
+  DECIMAL: { pattern: /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/, format: "a decimal number such as 12.50" },
+};
+
 /** A parameter's value as PostgreSQL text and the type it is sent as (0: left to PostgreSQL, for NULL). */
 export function parameterValue(parameter: SqlParameter, index: number): { text: string | null; oid: number } {
   const where = `parameters.${index + 1}`;
@@ -251,6 +265,9 @@ export function parameterValue(parameter: SqlParameter, index: number): { text: 
       return { text: String(value), oid: 701 };
     case "stringValue":
       if (typeof value !== "string") throw new DataApiError("BadRequestException", `${where}: stringValue must be a string.`);
+      if (hint && HINT_FORMATS[hint as string] && !HINT_FORMATS[hint as string].pattern.test(value)) {
+        throw new DataApiError("BadRequestException", `${where}: "${value.slice(0, 40)}" is not a ${String(hint)} value: with typeHint ${String(hint)} the Data API takes ${HINT_FORMATS[hint as string].format}.`);
+      }
       if (value.includes("\u0000")) throw new DataApiError("DatabaseErrorException", `ERROR: invalid byte sequence for encoding "UTF8": 0x00; SQLState: 22021`);
       // A stringValue goes as varchar (PostgreSQL answers "column … is of type uuid but expression is of type
       // character varying" for one without the UUID hint); a typeHint sends it as that type.

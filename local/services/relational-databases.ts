@@ -46,6 +46,7 @@ export async function localDatabaseDefinitions(specs: RelationalDatabaseSpec[], 
       secretArn,
       databaseName: spec.databaseName,
       masterUsername: spec.masterUsername,
+      engineVersion: spec.engineVersion,
       region,
       dataDir: stateDir === undefined ? undefined : join(stateDir, "rds", spec.name),
     });
@@ -88,6 +89,10 @@ export async function applyLocalMigrations(dataApi: LocalDataApi, specs: Relatio
     try {
       const { applied } = await applyMigrations(client, target, spec.migrations, { log: (line) => log(`  ${spec.name}: ${line}`) });
       log(`  ${spec.name}: ${applied.length === 0 ? "schema up to date" : `applied ${applied.join(", ")}`} (${spec.migrations.length} migrations)`);
+    } catch (error) {
+      // The start's error names the database whose migration failed (its class, e.g. MigrationError, kept).
+      if (error instanceof Error) error.message = `RelationalDatabase "${spec.name}": ${error.message}`;
+      throw error;
     } finally {
       client.destroy();
     }

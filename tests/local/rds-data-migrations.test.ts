@@ -25,7 +25,7 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 const entry = "tests/fixtures/handlers/rds-data.ts";
 const NAME = "rdsm-gallery";
 const CLUSTER = `arn:aws:rds:us-east-1:${MOCK_ACCOUNT_ID}:cluster:rdsm-gallery-cluster`;
-const SECRET = `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:rds!cluster-rdsm-AbCdEf`;
+const SECRET = `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:rds!cluster-5c8e1f20-7a3b-4d6c-9e81-2f4a6b8c0d1e-AbCdEf`; // the RDS-managed secret's shape, 108 characters
 const dir = mkdtempSync(join(tmpdir(), "sf-rds-migrations-"));
 const stateDir = join(dir, "state");
 const folder = join(dir, "migrations");
@@ -125,6 +125,7 @@ describe("schema migrations under npm start", () => {
     try {
       const error = await start().then(() => new Error("started"), (e: unknown) => e as Error);
       expect(error).toBeInstanceOf(MigrationError);
+      expect(error.message).toMatch(/^RelationalDatabase "rdsm-gallery": /);
       expect(error.message).toContain(`Migration ${ALBUMS} changed after it was applied`);
       expect(error.message).toContain("restore the file as it was applied, and add a new migration instead");
       expect(app).toBeUndefined();

@@ -18,7 +18,8 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 
 const entry = "tests/fixtures/handlers/rds-data.ts";
 const CLUSTER = `arn:aws:rds:us-east-1:${MOCK_ACCOUNT_ID}:cluster:rdsp-notes-cluster`;
-const SECRET = `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:rds!cluster-rdsp-AbCdEf`;
+// The RDS-managed master user secret's shape (`rds!cluster-<uuid>-XXXXXX`, 108 characters): the Data API serves it.
+const SECRET = `arn:aws:secretsmanager:us-east-1:${MOCK_ACCOUNT_ID}:secret:rds!cluster-0b6f2d3e-41aa-4c55-9e0d-6a7b8c9d0e1f-AbCdEf`;
 const dir = mkdtempSync(join(tmpdir(), "sf-rds-program-"));
 let app: LocalApp;
 

@@ -18,7 +18,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs, registerSpec } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { DATA_API_LIMITS, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 import { localDatabaseDefinitions } from "../../local/services/relational-databases";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
@@ -26,8 +26,11 @@ import { signedFetch } from "../harness/signed-fetch";
 
 const REGION = "us-east-1";
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-const CLUSTER = `arn:aws:rds:${REGION}:${MOCK_ACCOUNT_ID}:cluster:rdsl-photos-cluster-1a2b3c`;
-const SECRET = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-7d1e-AbCdEf`;
+// As long as AWS makes them: a 63-character cluster identifier (106-character ARN) and the RDS-managed secret
+// `rds!cluster-<uuid>-XXXXXX` (108 characters), both over the API reference's 100.
+const IDENTIFIER = `rdsl-photos-cluster-${"c".repeat(43)}`;
+const CLUSTER = `arn:aws:rds:${REGION}:${MOCK_ACCOUNT_ID}:cluster:${IDENTIFIER}`;
+const SECRET = `arn:aws:secretsmanager:${REGION}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-7d1e4c2a-9b3f-4e21-8c5d-0a1b2c3d4e5f-AbCdEf`;
 const entry = "tests/fixtures/handlers/echo.ts";
 
 const stateDir = mkdtempSync(join(tmpdir(), "sf-rds-data-"));
@@ -37,7 +40,11 @@ let roles: FunctionRoles;
 let api: LocalDataApi;
 let clock = Date.now();
 
-const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs });
+/** The endpoint's log lines, seen as they come (a test waits for the one that says what it needs happened). */
+let onLog: (line: string) => void = () => {};
+const startLog: string[] = [];
+const logged = (part: string) => new Promise<void>((resolve) => (onLog = (line) => line.includes(part) && resolve()));
+const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs, log: (line) => (startLog.push(line), onLog(line)) });
 const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
 const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
 const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
@@ -68,7 +75,7 @@ beforeAll(async () => {
     engineVersion: "16.6",
     databaseName: "photos",
     masterUsername: "photos_admin",
-    clusterIdentifier: "rdsl-photos-cluster-1a2b3c",
+    clusterIdentifier: IDENTIFIER,
     clusterArn: CLUSTER,
     secretArn: SECRET,
     migrations: [],
@@ -93,7 +100,9 @@ afterAll(async () => {
 
 describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
-    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
+    expect(startLog).toContainEqual(expect.stringMatching(/^RelationalDatabase "rdsl-photos": Aurora PostgreSQL 16\.6 in AWS, PostgreSQL 18\.\d+ locally \(PGlite\)/));
     expect(api.targets).toEqual({ "rdsl-photos": target });
   });
 
@@ -169,6 +178,17 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(JSON.parse(json.formattedRecords!)).toEqual([{ id, title: "Alps ':not_a_param' -- :nor_this", rating: 4.5, public: true, sizes: [1, 2, 3] }]);
   });
 
+  it("runs statements as Aurora's master user in the cluster's database, with Aurora's contrib extensions", async () => {
+    expect((await run({ sql: "SELECT current_user::text, current_database()::text, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser" })).records).toEqual([
+      [{ stringValue: "photos_admin" }, { stringValue: "photos" }, { booleanValue: false }],
+    ]);
+    await run({ sql: "CREATE EXTENSION IF NOT EXISTS pgcrypto" });
+    await run({ sql: 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp"' });
+    expect((await run({ sql: "SELECT length(uuid_generate_v4()::text) AS a, crypt('pw', gen_salt('md5')) LIKE '$1$%' AS b" })).records).toEqual([[{ longValue: 36 }, { booleanValue: true }]]);
+    // What only a superuser may do is refused, as Aurora refuses it to its master user.
+    expect(await failure(run({ sql: "ALTER SYSTEM SET work_mem = '8MB'" }))).toMatchObject({ name: "DatabaseErrorException", message: expect.stringContaining("SQLState: 42501") });
+  });
+
   it("sends a stringValue as varchar, as the Data API does: a uuid column needs the UUID typeHint", async () => {
     expect(await failure(run({ sql: "INSERT INTO albums (title, owner) VALUES ('x', :owner)", parameters: [{ name: "owner", value: { stringValue: "6f1c3a36-8a0a-4f0e-9d8e-5b0f2f9f3c11" } }] }))).toEqual({
       name: "DatabaseErrorException",
@@ -228,6 +248,38 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
   });
 
+  it("drops a waiting call whose caller went away (no orphan transaction), and bounds the calls waiting", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    try {
+      const waits = logged("a call waits for transaction");
+      const abort = new AbortController();
+      const begin = rds.send(new BeginTransactionCommand(target), { abortSignal: abort.signal }).then(() => "begun", () => "aborted");
+      await waits;
+      const left = logged("a waiting call left the queue");
+      abort.abort();
+      expect(await begin).toBe("aborted");
+      await left;
+      // One waiting call at most: the next is refused at once (503, which the SDK would retry).
+      api.limits.maxWaiting = 1;
+      const waiting = run({ sql: "SELECT 2 AS two" }, rds);
+      expect(await failure(run({ sql: "SELECT 3" }, client()))).toMatchObject({ name: "ServiceUnavailableError", status: 503 });
+      api.limits.maxWaiting = 100;
+      await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
+      expect((await waiting).records).toEqual([[{ longValue: 2 }]]);
+    } finally {
+      api.limits.maxWaiting = 100;
+      onLog = () => {};
+    }
+    // The aborted BeginTransaction never took the database: a call that would have to wait fails at once.
+    api.limits.statementTimeoutMs = 20;
+    try {
+      expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
+  });
+
   it("runs a batch once per parameter set, all or nothing", async () => {
     const rds = client();
     const sql = "INSERT INTO albums (title, views) VALUES (:title, :views)";
@@ -235,6 +287,15 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b1", "b2", "b3"]) }))).updateResults).toEqual([{ generatedFields: [] }, { generatedFields: [] }, { generatedFields: [] }]);
     expect(await failure(rds.send(new BatchExecuteStatementCommand({ ...target, sql, parameterSets: sets(["b4", null, "b5"]) })))).toMatchObject({ name: "DatabaseErrorException", message: expect.stringMatching(/^Batch entry 1 was aborted: ERROR: null value in column "title".*; SQLState: 23502$/s) });
     expect((await run({ sql: "SELECT title FROM albums WHERE title LIKE 'b_' ORDER BY title" }, rds)).records).toEqual([[{ stringValue: "b1" }], [{ stringValue: "b2" }], [{ stringValue: "b3" }]]);
+
+    // A constraint checked at COMMIT (deferred) fails the batch, and none of its rows stay.
+    await run({ sql: "CREATE TABLE album_tags (album_id int REFERENCES albums (id) DEFERRABLE INITIALLY DEFERRED, tag text)" }, rds);
+    expect(await failure(rds.send(new BatchExecuteStatementCommand({ ...target, sql: "INSERT INTO album_tags VALUES (:id, 'x')", parameterSets: [[{ name: "id", value: { longValue: 424242 } }]] })))).toEqual({
+      name: "DatabaseErrorException",
+      message: expect.stringMatching(/^ERROR: insert or update on table "album_tags" violates foreign key constraint .*; SQLState: 23503$/s),
+      status: 400,
+    });
+    expect((await run({ sql: "SELECT count(*) FROM album_tags" }, rds)).records).toEqual([[{ longValue: 0 }]]);
   });
 
   it("answers the Data API's errors: another database, cluster, secret, several statements, arrays, a result over 1 MiB", async () => {
@@ -304,6 +365,27 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     await client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: ended.transactionId }));
     expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   });
+
+  it("ends a statement past the statement timeout or the worker's memory, answers it as the Data API does, and reopens the database losing only the open transaction", async () => {
+    const rds = client();
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('doomed')", transactionId }, rds);
+    // The reopened worker gets a small heap (the limit is read when it opens).
+    api.limits.workerHeapMb = 32;
+    api.limits.statementTimeoutMs = 200;
+    try {
+      // A statement that never ends in time (PGlite cannot cancel one): the worker is ended, the call answered.
+      expect(await failure(run({ sql: "SELECT pg_sleep(100000)", transactionId }, rds))).toMatchObject({ name: "StatementTimeoutException", status: 400 });
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
+    expect(await failure(run({ sql: "SELECT 1", transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'doomed'" }, rds)).records).toEqual([[{ longValue: 0 }]]);
+    // Rows the worker's heap cannot hold (200 MB of text in 32 MB): PostgreSQL's out of memory, the runtime unharmed.
+    expect(await failure(run({ sql: "SELECT repeat('x', 1000000) FROM generate_series(1, 200)" }, rds))).toEqual({ name: "DatabaseErrorException", message: expect.stringMatching(/^ERROR: out of memory .*; SQLState: 53200$/), status: 400 });
+    api.limits.workerHeapMb = DATA_API_LIMITS.workerHeapMb;
+    expect((await run({ sql: "SELECT count(*) > 0 AS kept FROM albums" }, rds)).records).toEqual([[{ booleanValue: true }]]);
+  }, 60_000);
 
   it("keeps the data across a restart, and closes a connection that stalls", async () => {
     const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
