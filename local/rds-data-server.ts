@@ -33,7 +33,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
+import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -74,6 +76,12 @@ export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45
  * extensions (docs/local-vs-aws.md).
  */
 const EXTENSIONS = ["bloom", "btree_gin", "btree_gist", "citext", "cube", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo", "ltree", "pg_trgm", "pgcrypto", "seg", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid_ossp"];
+
+/** Where the workers keep the new-cluster template (local/rds-data-worker.mjs): beside the bundle cache; none when it is off. */
+function clusterTemplateDir(): string | undefined {
+  const cache = defaultCacheDir();
+  return cache ? join(cache, "pglite") : undefined;
+}
 
 /** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
 const LARGEST_REQUEST_BYTES = 4 * 1024 * 1024;
@@ -749,7 +757,7 @@ class DatabaseWorker {
   private start(): void {
     const { name, dataDir } = this.definition;
     const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
-      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName },
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templateDir: clusterTemplateDir() },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });
     this.worker = worker;
@@ -768,6 +776,8 @@ class DatabaseWorker {
       };
       worker.on("message", first);
       worker.once("error", (error) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker failed: ${error.message}`)));
+      // A worker that ends without an error (process.exit in PGlite, a crash of its WebAssembly) before it opened.
+      worker.once("exit", (code) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker stopped (exit code ${code}) before it opened ${dataDir ?? "its database"}.`)));
     });
     // A failed open is reported by whoever awaits `ready`, not as an unhandled rejection.
     this.ready.catch(() => {});
@@ -783,6 +793,12 @@ class DatabaseWorker {
         const error: unknown = message.error;
         call.reject(isPgError(error) ? error : new Error((error as { message?: string } | undefined)?.message));
       }
+    });
+    worker.on("exit", (code) => {
+      // An open worker that ends on its own (not terminated by restart or close, which replace or retire it first):
+      // the calls it held are answered and the database reopens, as after an error.
+      if (worker !== this.worker || this.closing || !this.opened) return;
+      this.restart(new DataApiError("InternalServerErrorException", `The local database's worker stopped (exit code ${code}).`, 500), "the database's worker stopped and reopened");
     });
     worker.on("error", (error: Error & { code?: string }) => {
       // Before it opened, `ready` reports the failure: reopening would only fail again.

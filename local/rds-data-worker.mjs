@@ -3,14 +3,13 @@
 // emulator and a huge result ended the whole process (JavaScript heap out of memory). Here a statement can only
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
-const { dataDir, largestResultBytes, extensions, username, database } = workerData;
+const { dataDir, largestResultBytes, extensions, username, database, templateDir } = workerData;
 const identity = (value) => value;
 /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
 const asText = (codecs) => Object.fromEntries(Object.keys(codecs ?? {}).map((oid) => [oid, identity]));
@@ -28,23 +27,41 @@ async function loadExtensions() {
 }
 
 /**
- * A new PostgreSQL cluster as PGlite's initdb makes it, as a data-directory tarball: made once per PGlite version on
- * this machine (in the OS temp folder) and loaded for every new database after that. Loading it takes about a third of
- * an initdb, which every new local database (and every test that starts one) would otherwise pay.
+ * A new PostgreSQL cluster as PGlite's initdb makes it, as a data-directory tarball: made once per PGlite version in
+ * the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack, as the bundle cache) and loaded
+ * for every new database after that. Loading it takes about 40 % of an initdb, which every new local database (and
+ * every test that starts one) would otherwise pay. Undefined without a cache folder.
  */
 async function pristineCluster(options) {
+  if (!templateDir) return undefined;
   const packageDir = dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))));
   const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-  const file = join(tmpdir(), `serverless-fullstack-pglite-${version}.tar`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const fresh = await PGlite.create(options);
-  const dump = await fresh.dumpDataDir("none");
+  const file = join(templateDir, `pglite-${version}-cluster.tar`);
+  if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
+  // Made in memory: the database's own folder is loaded from the tarball next.
+  const fresh = await PGlite.create({ ...options, dataDir: undefined });
+  const tarball = await fresh.dumpDataDir("none");
   await fresh.close();
   // Written aside and renamed: another worker making it at the same time never reads half a file.
+  mkdirSync(templateDir, { recursive: true });
   const partial = `${file}.${process.pid}-${threadId}`;
-  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
   renameSync(partial, file);
-  return dump;
+  return { file, tarball };
+}
+
+/** A new cluster: from the template when there is one (a template that does not load is made again). */
+async function newCluster(options) {
+  const template = await pristineCluster(options);
+  if (!template) return PGlite.create(options);
+  try {
+    return await PGlite.create({ ...options, loadDataDir: template.tarball });
+  } catch {
+    rmSync(template.file, { force: true });
+    // The folder was new (no PG_VERSION): what the failed load left in it goes before the fresh template loads.
+    if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+    return PGlite.create({ ...options, loadDataDir: (await pristineCluster(options)).tarball });
+  }
 }
 
 const quote = (identifier) => `"${identifier.replaceAll('"', '""')}"`;
@@ -53,18 +70,26 @@ const quote = (identifier) => `"${identifier.replaceAll('"', '""')}"`;
  * The session Aurora gives the Data API's caller: the master user (a role of that name, not a superuser: it owns the
  * cluster's database, may create roles and databases, and creates the trusted extensions, as Aurora's rds_superuser
  * member does) in the cluster's database. PGlite's own bootstrap superuser is `postgres`: a master user of that name
- * stays a superuser. Made once, on the first open of a data directory (PGlite cannot open a database that does not
- * exist yet: a directory made before the master user was, fails that open and is prepared as `postgres`).
+ * stays a superuser. Made on the first open of a data directory, and on an open that finds the master user's database
+ * missing (a folder made before it was, or for another databaseName or masterUsername): that folder is opened as
+ * `postgres` and the role and database are added to what it holds.
  */
 async function open(options) {
-  if (dataDir && existsSync(join(dataDir, "PG_VERSION"))) {
+  const made = dataDir !== undefined && existsSync(join(dataDir, "PG_VERSION"));
+  let asMasterUser;
+  if (made) {
     try {
       return await PGlite.create({ ...options, dataDir, username, database });
-    } catch {
-      // Not yet made (or unreadable: then the open below fails and says why).
+    } catch (error) {
+      asMasterUser = error;
     }
   }
-  const admin = await PGlite.create({ ...options, ...(dataDir ? { dataDir } : {}), loadDataDir: await pristineCluster(options) });
+  let admin;
+  try {
+    admin = made ? await PGlite.create({ ...options, dataDir }) : await newCluster({ ...options, ...(dataDir ? { dataDir } : {}) });
+  } catch (error) {
+    throw asMasterUser ? new Error(`${error?.message ?? error} (opened as the master user: ${asMasterUser?.message ?? asMasterUser})`) : error;
+  }
   if ((await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username])).rows.length === 0) await admin.query(`CREATE ROLE ${quote(username)} LOGIN CREATEROLE CREATEDB`);
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
   if (dataDir) {

@@ -227,8 +227,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   }
   if (RESERVED_NAMES.has(databaseName.toLowerCase())) fail("databaseName", databaseName, "is a name PostgreSQL or RDS reserves, which RDS refuses for the cluster's database", 'Use another name, e.g. "app".');
   const masterUsername = args.masterUsername ?? "postgres";
-  if (typeof masterUsername !== "string" || !new RegExp(`^[A-Za-z][A-Za-z0-9]{0,${limits.masterUsernameLength - 1}}$`).test(masterUsername)) {
-    fail("masterUsername", args.masterUsername, `is not an RDS master user name (a letter, then letters and digits, at most ${limits.masterUsernameLength})`, 'Use e.g. "postgres" or "admin1".');
+  // "Must be 1 to 16 letters, numbers, or underscores. First character must be a letter." (CreateDBInstance's
+  // MasterUsername for PostgreSQL engines; the deploy rule RdsClusterCredentials takes the same.)
+  if (typeof masterUsername !== "string" || !new RegExp(`^[A-Za-z][A-Za-z0-9_]{0,${limits.masterUsernameLength - 1}}$`).test(masterUsername)) {
+    fail("masterUsername", args.masterUsername, `is not an RDS master user name (a letter, then letters, digits and underscores, at most ${limits.masterUsernameLength})`, 'Use e.g. "postgres" or "app_admin".');
   }
   // "postgres" is Aurora PostgreSQL's own default master user ("By default, its name is postgres",
   // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html); the

@@ -110,7 +110,7 @@ describe("RelationalDatabase", () => {
 
   it("encrypts storage and the secret with a customer key, and then grants kms:Decrypt on it", async () => {
     const graph = await record(() => {
-      const db = database("keyed", { kmsKeyArn: KEY, databaseName: "gallery", masterUsername: "owner", minCapacity: 0, secondsUntilAutoPause: 600, maxCapacity: 8, backupRetentionDays: 14, logRetentionDays: 90 });
+      const db = database("keyed", { kmsKeyArn: KEY, databaseName: "gallery", masterUsername: "gallery_owner", minCapacity: 0, secondsUntilAutoPause: 600, maxCapacity: 8, backupRetentionDays: 14, logRetentionDays: 90 });
       new LambdaFunction("keyed-api", { entry, permissions: db.grants.dataApi(), environment: db.environment("GALLERY_DB") });
     });
     const cluster = resource(graph, CLUSTER, "keyed-cluster");
@@ -118,12 +118,12 @@ describe("RelationalDatabase", () => {
       kmsKeyId: KEY,
       masterUserSecretKmsKeyId: KEY,
       databaseName: "gallery",
-      masterUsername: "owner",
+      masterUsername: "gallery_owner",
       serverlessv2ScalingConfiguration: { minCapacity: 0, maxCapacity: 8, secondsUntilAutoPause: 600 },
       backupRetentionPeriod: 14,
     });
     expect(resource(graph, LOG_GROUP, "keyed-postgresql-logs").inputs.retentionInDays).toBe(90);
-    expect(resource(graph, SUFFIX, "keyed-identifier-suffix").inputs.keepers).toMatchObject({ databaseName: "gallery", masterUsername: "owner", kmsKeyArn: KEY });
+    expect(resource(graph, SUFFIX, "keyed-identifier-suffix").inputs.keepers).toMatchObject({ databaseName: "gallery", masterUsername: "gallery_owner", kmsKeyArn: KEY });
     const statements = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "keyed-api-policy").inputs.policy).Statement;
     // Only through Secrets Manager: the key also encrypts the storage and snapshots.
     expect(statements).toContainEqual({ Sid: "keyedSecretKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
@@ -203,7 +203,7 @@ describe("RelationalDatabase", () => {
     [{ databaseName: "a".repeat(64) }, /databaseName "a{64}" is not an Aurora PostgreSQL database name/],
     [{ databaseName: "postgres" }, /databaseName "postgres" is a name PostgreSQL or RDS reserves/],
     [{ databaseName: "Select" }, /databaseName "Select" is a name PostgreSQL or RDS reserves/],
-    [{ masterUsername: "app_owner" }, /masterUsername "app_owner" is not an RDS master user name \(a letter, then letters and digits, at most 16\)/],
+    [{ masterUsername: "app-owner" }, /masterUsername "app-owner" is not an RDS master user name \(a letter, then letters, digits and underscores, at most 16\)/],
     [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
     [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
     [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
