@@ -400,5 +400,12 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     socket.write("POST /Execute HTTP/1.1\r\nHost: x\r\n");
     await new Promise((resolve) => socket.once("close", resolve));
     expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
+    // A folder made for another databaseName reopens with the new database added beside the old one (in AWS the
+    // change replaces the cluster).
+    await api.stop();
+    definitions = definitions.map((d) => ({ ...d, databaseName: "renamed" }));
+    api = await start();
+    const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('photos', 'renamed'))";
+    expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "photos,renamed" }]));
   }, 60_000);
 });
