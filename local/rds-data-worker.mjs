@@ -3,6 +3,7 @@
 // emulator and a huge result ended the whole process (JavaScript heap out of memory). Here a statement can only
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,20 +27,31 @@ async function loadExtensions() {
   return loaded;
 }
 
+const quote = (identifier) => `"${identifier.replaceAll('"', '""')}"`;
+
+/** Adds the master user's role and database to a cluster opened as PGlite's bootstrap superuser, unless there. */
+async function addMasterUser(admin) {
+  if ((await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username])).rows.length === 0) await admin.query(`CREATE ROLE ${quote(username)} LOGIN CREATEROLE CREATEDB`);
+  if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
+}
+
 /**
- * A new PostgreSQL cluster as PGlite's initdb makes it, as a data-directory tarball: made once per PGlite version in
- * the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack, as the bundle cache) and loaded
- * for every new database after that. Loading it takes about 40 % of an initdb, which every new local database (and
- * every test that starts one) would otherwise pay. Undefined without a cache folder.
+ * A new cluster with the master user's role and database, as a data-directory tarball: made once per PGlite version,
+ * master user and database in the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack,
+ * beside the bundle cache) and loaded for every new database after that. Loading it costs a fraction of an initdb
+ * and the role and database it adds, which every new local database (and every test that starts one) would otherwise
+ * pay. Undefined without a cache folder.
  */
-async function pristineCluster(options) {
+async function clusterTemplate(options) {
   if (!templateDir) return undefined;
   const packageDir = dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))));
   const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-  const file = join(templateDir, `pglite-${version}-cluster.tar`);
+  const key = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
+  const file = join(templateDir, `pglite-${version}-cluster-${key}.tar`);
   if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
   // Made in memory: the database's own folder is loaded from the tarball next.
   const fresh = await PGlite.create({ ...options, dataDir: undefined });
+  await addMasterUser(fresh);
   const tarball = await fresh.dumpDataDir("none");
   await fresh.close();
   // Written aside and renamed: another worker making it at the same time never reads half a file.
@@ -50,56 +62,57 @@ async function pristineCluster(options) {
   return { file, tarball };
 }
 
-/** A new cluster: from the template when there is one (a template that does not load is made again). */
+/** A new cluster, opened as the master user: from the template (one that does not load is made again), else initdb. */
 async function newCluster(options) {
-  const template = await pristineCluster(options);
-  if (!template) return PGlite.create(options);
-  try {
-    return await PGlite.create({ ...options, loadDataDir: template.tarball });
-  } catch {
-    rmSync(template.file, { force: true });
-    // The folder was new (no PG_VERSION): what the failed load left in it goes before the fresh template loads.
-    if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-    return PGlite.create({ ...options, loadDataDir: (await pristineCluster(options)).tarball });
-  }
-}
-
-const quote = (identifier) => `"${identifier.replaceAll('"', '""')}"`;
-
-/**
- * The session Aurora gives the Data API's caller: the master user (a role of that name, not a superuser: it owns the
- * cluster's database, may create roles and databases, and creates the trusted extensions, as Aurora's rds_superuser
- * member does) in the cluster's database. PGlite's own bootstrap superuser is `postgres`: a master user of that name
- * stays a superuser. Made on the first open of a data directory, and on an open that finds the master user's database
- * missing (a folder made before it was, or for another databaseName or masterUsername): that folder is opened as
- * `postgres` and the role and database are added to what it holds.
- */
-async function open(options) {
-  const made = dataDir !== undefined && existsSync(join(dataDir, "PG_VERSION"));
-  let asMasterUser;
-  if (made) {
+  const template = await clusterTemplate(options);
+  if (template) {
     try {
-      return await PGlite.create({ ...options, dataDir, username, database });
-    } catch (error) {
-      asMasterUser = error;
+      return await PGlite.create({ ...options, loadDataDir: template.tarball, username, database });
+    } catch {
+      rmSync(template.file, { force: true });
+      // The folder was new (no PG_VERSION): what the failed load left in it goes before the fresh template loads.
+      if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+      return PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
     }
   }
-  let admin;
-  try {
-    admin = made ? await PGlite.create({ ...options, dataDir }) : await newCluster({ ...options, ...(dataDir ? { dataDir } : {}) });
-  } catch (error) {
-    throw asMasterUser ? new Error(`${error?.message ?? error} (opened as the master user: ${asMasterUser?.message ?? asMasterUser})`) : error;
-  }
-  if ((await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username])).rows.length === 0) await admin.query(`CREATE ROLE ${quote(username)} LOGIN CREATEROLE CREATEDB`);
-  if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
-  if (dataDir) {
+  const admin = await PGlite.create(options);
+  await addMasterUser(admin);
+  if (options.dataDir) {
     await admin.close();
-    return PGlite.create({ ...options, dataDir, username, database });
+    return PGlite.create({ ...options, username, database });
   }
   // In memory: the prepared cluster is carried over as a dump.
   const dump = await admin.dumpDataDir("none");
   await admin.close();
   return PGlite.create({ ...options, loadDataDir: dump, username, database });
+}
+
+/**
+ * The session Aurora gives the Data API's caller: the master user (a role of that name, not a superuser: it owns the
+ * cluster's database, may create roles and databases, and creates the trusted extensions, as Aurora's rds_superuser
+ * member does) in the cluster's database. PGlite's own bootstrap superuser is `postgres`: a master user of that name
+ * stays a superuser. A new folder starts as newCluster makes it; a folder that lacks the master user's database (made
+ * before it was, or for another databaseName or masterUsername) is opened as `postgres` and the role and database are
+ * added to what it holds.
+ */
+async function open(options) {
+  const made = dataDir !== undefined && existsSync(join(dataDir, "PG_VERSION"));
+  if (!made) return newCluster({ ...options, ...(dataDir ? { dataDir } : {}) });
+  let asMasterUser;
+  try {
+    return await PGlite.create({ ...options, dataDir, username, database });
+  } catch (error) {
+    asMasterUser = error;
+  }
+  let admin;
+  try {
+    admin = await PGlite.create({ ...options, dataDir });
+  } catch (error) {
+    throw new Error(`${error?.message ?? error} (opened as the master user: ${asMasterUser?.message ?? asMasterUser})`);
+  }
+  await addMasterUser(admin);
+  await admin.close();
+  return PGlite.create({ ...options, dataDir, username, database });
 }
 
 let db;

@@ -3,6 +3,7 @@
  * folder, which is made again when it does not load. (Reopening a folder made for another databaseName:
  * tests/local/rds-data.test.ts.)
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -51,9 +52,11 @@ describe("opening a local database's folder", () => {
       if (previousCache === undefined) delete process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
       else process.env.SERVERLESS_FULLSTACK_CACHE_DIR = previousCache;
     });
-    // The template the workers look for (named after the installed PGlite's version), written broken.
+    // The template the workers look for (named after the installed PGlite's version…), written broken.
     const { version } = JSON.parse(readFileSync(join(dirname(dirname(require.resolve("@electric-sql/pglite"))), "package.json"), "utf8")) as { version: string };
-    const template = join(cacheDir, "pglite", `pglite-${version}-cluster.tar`);
+    // …and after the master user and database it holds.
+    const key = createHash("sha256").update(JSON.stringify(["open_admin", "app"])).digest("hex").slice(0, 16);
+    const template = join(cacheDir, "pglite", `pglite-${version}-cluster-${key}.tar`);
     mkdirSync(dirname(template), { recursive: true });
     writeFileSync(template, "not a tarball");
     expect(await run("app", undefined, "SELECT current_database(), current_user")).toEqual([["app", "open_admin"]]);
