@@ -4,7 +4,7 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parentPort, threadId, workerData } from "node:worker_threads";
@@ -35,44 +35,67 @@ async function addMasterUser(admin) {
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
 }
 
-/**
- * A new cluster with the master user's role and database, as a data-directory tarball: made once per PGlite version,
- * master user and database in the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack,
- * beside the bundle cache) and loaded for every new database after that. Loading it costs a fraction of an initdb
- * and the role and database it adds, which every new local database (and every test that starts one) would otherwise
- * pay. Undefined without a cache folder.
- */
-async function clusterTemplate(options) {
-  if (!templateDir) return undefined;
+/** Where a template is kept: the project's cache folder, named after the installed PGlite's version. */
+function templateFile(kind) {
   const packageDir = dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))));
   const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-  const key = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
-  const file = join(templateDir, `pglite-${version}-cluster-${key}.tar`);
-  if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
-  // Made in memory: the database's own folder is loaded from the tarball next.
-  const fresh = await PGlite.create({ ...options, dataDir: undefined });
-  await addMasterUser(fresh);
-  const tarball = await fresh.dumpDataDir("none");
-  await fresh.close();
-  // Written aside and renamed: another worker making it at the same time never reads half a file.
+  return join(templateDir, `pglite-${version}-${kind}.tar`);
+}
+
+/** Writes a tarball aside and renames it: another worker making the same template never reads half a file. */
+async function keep(file, tarball) {
   mkdirSync(templateDir, { recursive: true });
   const partial = `${file}.${process.pid}-${threadId}`;
   writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
   renameSync(partial, file);
+}
+
+/** A cluster as PGlite's initdb makes it, made once per PGlite version (the costly part: an initdb). */
+async function initdbTemplate(options) {
+  const file = templateFile("initdb");
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
+  const fresh = await PGlite.create({ ...options, dataDir: undefined });
+  const tarball = await fresh.dumpDataDir("none");
+  await fresh.close();
+  await keep(file, tarball);
+  return tarball;
+}
+
+/**
+ * A new cluster with the master user's role and database, as a data-directory tarball: made once per PGlite version,
+ * master user and database in the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack,
+ * beside the bundle cache) from the initdb template, and loaded for every new database after that. Loading it costs a
+ * fraction of an initdb and the role and database it adds, which every new local database (and every test that starts
+ * one) would otherwise pay. Undefined without a cache folder.
+ */
+async function clusterTemplate(options) {
+  if (!templateDir) return undefined;
+  const key = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
+  const file = templateFile(`cluster-${key}`);
+  if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
+  // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
+  const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: await initdbTemplate(options) });
+  await addMasterUser(fresh);
+  const tarball = await fresh.dumpDataDir("none");
+  await fresh.close();
+  await keep(file, tarball);
   return { file, tarball };
 }
 
-/** A new cluster, opened as the master user: from the template (one that does not load is made again), else initdb. */
+/**
+ * A new cluster, opened as the master user: from the templates (a template that does not load is made again, from
+ * initdb up), else by initdb.
+ */
 async function newCluster(options) {
-  const template = await clusterTemplate(options);
-  if (template) {
+  if (templateDir) {
+    const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
     try {
-      return await PGlite.create({ ...options, loadDataDir: template.tarball, username, database });
+      return await fromTemplate();
     } catch {
-      rmSync(template.file, { force: true });
+      for (const file of readdirSync(templateDir)) if (file.endsWith(".tar")) rmSync(join(templateDir, file), { force: true });
       // The folder was new (no PG_VERSION): what the failed load left in it goes before the fresh template loads.
       if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-      return PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
+      return fromTemplate();
     }
   }
   const admin = await PGlite.create(options);
