@@ -35,11 +35,13 @@ async function addMasterUser(admin) {
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
 }
 
+/** The installed PGlite's version, read once: templates are named after it. */
+let pgliteVersion;
+
 /** Where a template is kept: the project's cache folder, named after the installed PGlite's version. */
 function templateFile(kind) {
-  const packageDir = dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite"))));
-  const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
-  return join(templateDir, `pglite-${version}-${kind}.tar`);
+  pgliteVersion ??= JSON.parse(readFileSync(join(dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")))), "package.json"), "utf8")).version;
+  return join(templateDir, `pglite-${pgliteVersion}-${kind}.tar`);
 }
 
 /** Writes a tarball aside and renames it: another worker making the same template never reads half a file. */
