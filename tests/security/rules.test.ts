@@ -174,5 +174,9 @@ describe("security rules fail on the resource they guard", () => {
     expect(ids(DATA_RETAINED_IN_PRODUCTION, oac, prod)).toEqual(["DataRetention aws:s3/bucket:Bucket oac-logs", "DataRetention aws:s3/bucket:Bucket oac-bucket"]);
     expect(DATA_RETAINED_IN_PRODUCTION.check(oac, dev)).toEqual([]);
     expect(ofType(prodSite, "aws:s3/bucket:Bucket").every((b) => b.retainOnDelete)).toBe(true);
+    // An Aurora cluster: kept by its final snapshot, or lost with the stack when it skips one.
+    const cluster = { type: "aws:rds/cluster:Cluster", name: "db-cluster", urn: "urn:db-cluster", inputs: { skipFinalSnapshot: false }, state: {}, dependencies: [], retainOnDelete: false, protect: false } as unknown as RecordedResource;
+    expect(ids(DATA_RETAINED_IN_PRODUCTION, [cluster], prod)).toEqual([]);
+    expect(ids(DATA_RETAINED_IN_PRODUCTION, [{ ...cluster, inputs: { skipFinalSnapshot: true } }], prod)).toEqual(["DataRetention aws:rds/cluster:Cluster db-cluster"]);
   });
 });
