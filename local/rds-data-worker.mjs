@@ -4,7 +4,7 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parentPort, threadId, workerData } from "node:worker_threads";
@@ -70,10 +70,12 @@ async function initdbTemplate(options) {
  * fraction of an initdb and the role and database it adds, which every new local database (and every test that starts
  * one) would otherwise pay. Undefined without a cache folder.
  */
+/** The master user and database's template, named after them. */
+const clusterTemplateFile = () => templateFile(`cluster-${createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16)}`);
+
 async function clusterTemplate(options) {
   if (!templateDir) return undefined;
-  const key = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
-  const file = templateFile(`cluster-${key}`);
+  const file = clusterTemplateFile();
   if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
   // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
   const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: await initdbTemplate(options) });
@@ -91,14 +93,18 @@ async function clusterTemplate(options) {
 async function newCluster(options) {
   if (templateDir) {
     const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
-    try {
-      return await fromTemplate();
-    } catch {
-      for (const file of readdirSync(templateDir)) if (file.endsWith(".tar")) rmSync(join(templateDir, file), { force: true });
-      // The folder was new (no PG_VERSION): what the failed load left in it goes before the fresh template loads.
-      if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-      return fromTemplate();
+    // A template that does not load is made again: first this pair's, then (if that fails too) the initdb one it is
+    // made from. Other databases' templates, which other workers may be reading, stay.
+    for (const broken of [clusterTemplateFile(), templateFile("initdb")]) {
+      try {
+        return await fromTemplate();
+      } catch {
+        rmSync(broken, { force: true });
+        // The folder was new (no PG_VERSION): what the failed load left in it goes before the next load.
+        if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+      }
     }
+    return fromTemplate();
   }
   const admin = await PGlite.create(options);
   await addMasterUser(admin);
