@@ -5,12 +5,12 @@
  *   next deploy (whose session keeps that search_path) reads it there;
  * - a CommitTransaction that fails is reported with the migration's name and that the outcome is unknown.
  */
-import { createHash } from "node:crypto";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DataApiTarget, Migration } from "../../components/relational-database/contract";
 import { applyMigrations, MigrationError } from "../../components/relational-database/migrations";
 import { startLocalDataApi, type LocalDataApi } from "../../local/rds-data-server";
+import { migration } from "./relational-database-migrations-data-api";
 
 const REGION = "us-east-1";
 const DATABASE = {
@@ -21,8 +21,6 @@ const DATABASE = {
   masterUsername: "edges_admin",
   region: REGION,
 };
-
-const migration = (name: string, sql: string): Migration => ({ name, sha256: createHash("sha256").update(sql).digest("hex"), sql });
 
 let api: LocalDataApi;
 let client: RDSDataClient;
