@@ -29,11 +29,11 @@
  * unknown (or ended) transaction as TransactionNotFoundException, a result over 1 MiB as UnsupportedResultException
  * ("The response size limit is 1 MiB", data-api.limitations; UnsupportedResultException "The size was too large").
  */
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
@@ -77,10 +77,21 @@ export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45
  */
 const EXTENSIONS = ["bloom", "btree_gin", "btree_gist", "citext", "cube", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo", "ltree", "pg_trgm", "pgcrypto", "seg", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid_ossp"];
 
-/** Where the workers keep the new-cluster template (local/rds-data-worker.mjs): beside the bundle cache; none when it is off. */
-function clusterTemplateDir(): string | undefined {
+/** The installed PGlite's version, read once: the templates are named after it. */
+let pgliteVersion: string | undefined;
+
+/**
+ * The tarballs a worker makes a new cluster from (local/rds-data-worker.mjs): PGlite's initdb, made once per PGlite
+ * version, and the cluster with a master user and database, made once per version, user and database from it. Kept
+ * beside the bundle cache; none when that is off.
+ */
+export function pgliteTemplateFiles(username: string, database: string): { initdb: string; cluster: string } | undefined {
   const cache = defaultCacheDir();
-  return cache ? join(cache, "pglite") : undefined;
+  if (!cache) return undefined;
+  pgliteVersion ??= (JSON.parse(readFileSync(join(dirname(dirname(require.resolve("@electric-sql/pglite"))), "package.json"), "utf8")) as { version: string }).version;
+  const pair = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
+  const file = (kind: string) => join(cache, "pglite", `pglite-${pgliteVersion}-${kind}.tar`);
+  return { initdb: file("initdb"), cluster: file(`cluster-${pair}`) };
 }
 
 /** "The maximum size of the HTTP request submitted through the Data API is 4 MiB" (BatchExecuteStatement, API reference). */
@@ -757,7 +768,7 @@ class DatabaseWorker {
   private start(): void {
     const { name, dataDir } = this.definition;
     const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
-      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templateDir: clusterTemplateDir() },
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templates: pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName) },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });
     this.worker = worker;
@@ -771,7 +782,13 @@ class DatabaseWorker {
         }
         else {
           void worker.terminate();
-          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}). Delete ${dataDir ?? "that directory"} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`));
+          const templates = pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName);
+          const fix = dataDir
+            ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`
+            : templates
+              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)}: delete them to have them made again.`
+              : "";
+          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${fix}`));
         }
       };
       worker.on("message", first);

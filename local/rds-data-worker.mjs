@@ -3,14 +3,12 @@
 // emulator and a huge result ended the whole process (JavaScript heap out of memory). Here a statement can only
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
-const { dataDir, largestResultBytes, extensions, username, database, templateDir } = workerData;
+const { dataDir, largestResultBytes, extensions, username, database, templates } = workerData;
 const identity = (value) => value;
 /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
 const asText = (codecs) => Object.fromEntries(Object.keys(codecs ?? {}).map((oid) => [oid, identity]));
@@ -35,18 +33,9 @@ async function addMasterUser(admin) {
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
 }
 
-/** The installed PGlite's version, read once: templates are named after it. */
-let pgliteVersion;
-
-/** Where a template is kept: the project's cache folder, named after the installed PGlite's version. */
-function templateFile(kind) {
-  pgliteVersion ??= JSON.parse(readFileSync(join(dirname(dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")))), "package.json"), "utf8")).version;
-  return join(templateDir, `pglite-${pgliteVersion}-${kind}.tar`);
-}
-
 /** Writes a tarball aside and renames it: another worker making the same template never reads half a file. */
 async function keep(file, tarball) {
-  mkdirSync(templateDir, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}-${threadId}`;
   writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
   renameSync(partial, file);
@@ -54,7 +43,7 @@ async function keep(file, tarball) {
 
 /** A cluster as PGlite's initdb makes it, made once per PGlite version (the costly part: an initdb). */
 async function initdbTemplate(options) {
-  const file = templateFile("initdb");
+  const file = templates.initdb;
   if (existsSync(file)) return new Blob([readFileSync(file)]);
   const fresh = await PGlite.create({ ...options, dataDir: undefined });
   const tarball = await fresh.dumpDataDir("none");
@@ -64,18 +53,15 @@ async function initdbTemplate(options) {
 }
 
 /**
- * A new cluster with the master user's role and database, as a data-directory tarball: made once per PGlite version,
- * master user and database in the project's cache folder (`templateDir`: node_modules/.cache/serverless-fullstack,
- * beside the bundle cache) from the initdb template, and loaded for every new database after that. Loading it costs a
- * fraction of an initdb and the role and database it adds, which every new local database (and every test that starts
- * one) would otherwise pay. Undefined without a cache folder.
+ * A new cluster with the master user's role and database, as a data-directory tarball (`templates.cluster`, named
+ * by the server after the PGlite version, master user and database; local/rds-data-server.ts, pgliteTemplateFiles):
+ * made once from the initdb template, and loaded for every new database after that. Loading it costs a fraction of an
+ * initdb and the role and database it adds, which every new local database (and every test that starts one) would
+ * otherwise pay. Undefined without a cache folder.
  */
-/** The master user and database's template, named after them. */
-const clusterTemplateFile = () => templateFile(`cluster-${createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16)}`);
-
 async function clusterTemplate(options) {
-  if (!templateDir) return undefined;
-  const file = clusterTemplateFile();
+  if (!templates) return undefined;
+  const file = templates.cluster;
   if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
   // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
   const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: await initdbTemplate(options) });
@@ -91,11 +77,11 @@ async function clusterTemplate(options) {
  * initdb up), else by initdb.
  */
 async function newCluster(options) {
-  if (templateDir) {
+  if (templates) {
     const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
     // A template that does not load is made again: first this pair's, then (if that fails too) the initdb one it is
     // made from. Other databases' templates, which other workers may be reading, stay.
-    for (const broken of [clusterTemplateFile(), templateFile("initdb")]) {
+    for (const broken of [templates.cluster, templates.initdb]) {
       try {
         return await fromTemplate();
       } catch {

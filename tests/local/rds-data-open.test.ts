@@ -3,33 +3,24 @@
  * folder, which is made again when it does not load. (Reopening a folder made for another databaseName:
  * tests/local/rds-data.test.ts.)
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
-import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { startLocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { describe, expect, it } from "vitest";
+import { pgliteTemplateFiles, startLocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 
-const folder = mkdtempSync(join(tmpdir(), "rds-open-"));
-const cacheDir = join(folder, "cache");
-const previousCache = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
-
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-const definition = (databaseName: string, dataDir: string | undefined): LocalDatabaseDefinition => ({
+const definition = (databaseName: string): LocalDatabaseDefinition => ({
   name: "open",
   clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:open-cluster-abc1234",
   secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d-AbCdEf",
   databaseName,
   masterUsername: "open_admin",
   region: "us-east-1",
-  dataDir,
 });
 
-/** Starts the API on the folder, runs the statements in order, and answers the last one's rows. */
-async function run(databaseName: string, dataDir: string | undefined, ...statements: string[]): Promise<unknown[]> {
-  const api = await startLocalDataApi({ databases: [definition(databaseName, dataDir)], credentials: [] });
+/** Starts the API on a new in-memory database, runs the statements in order, and answers the last one's rows. */
+async function run(databaseName: string, ...statements: string[]): Promise<unknown[]> {
+  const api = await startLocalDataApi({ databases: [definition(databaseName)], credentials: [] });
   const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
   try {
     let rows: unknown[] = [];
@@ -46,20 +37,12 @@ async function run(databaseName: string, dataDir: string | undefined, ...stateme
 
 describe("opening a local database's folder", () => {
   it("starts a new cluster from the cached template, and makes the template again when it does not load", async () => {
-    // A cache folder of its own: the test corrupts the template in it.
-    process.env.SERVERLESS_FULLSTACK_CACHE_DIR = cacheDir;
-    onTestFinished(() => {
-      if (previousCache === undefined) delete process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
-      else process.env.SERVERLESS_FULLSTACK_CACHE_DIR = previousCache;
-    });
-    // The template the workers look for (named after the installed PGlite's version…), written broken.
-    const { version } = JSON.parse(readFileSync(join(dirname(dirname(require.resolve("@electric-sql/pglite"))), "package.json"), "utf8")) as { version: string };
-    // …and after the master user and database it holds.
-    const key = createHash("sha256").update(JSON.stringify(["open_admin", "app"])).digest("hex").slice(0, 16);
-    const template = join(cacheDir, "pglite", `pglite-${version}-cluster-${key}.tar`);
+    // The project's cache folder, where every test's databases find the initdb template: this master user and
+    // database are this test's alone, so the cluster template it breaks is one no other test reads.
+    const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
     writeFileSync(template, "not a tarball");
-    expect(await run("app", undefined, "SELECT current_database(), current_user")).toEqual([["app", "open_admin"]]);
+    expect(await run("app", "SELECT current_database(), current_user")).toEqual([["app", "open_admin"]]);
     // Made again, whole: a PGlite tarball, not the broken file.
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
   });
