@@ -132,10 +132,14 @@ export function realtimeSuite(): void {
     });
 
     it("still shows the photo ready without WebSocket (the page falls back to polling)", async () => {
-      const page = await pageWithoutWebSocket("realtime-polled", "No live");
+      const page = await pageWithoutWebSocket("realtime-polled", "No live", { pausedClock: true });
       expect(await page.locator("html").getAttribute("data-live")).toBe("off");
       await uploadPng(page, "polled");
-      await eventually(() => page.locator("#photo-list li").first().getAttribute("data-status")).toBe("ready");
+      // Each step runs the page's clock one poll interval: the polls, not a push, bring the thumbnail.
+      await eventually(async () => {
+        await runPollInterval(page);
+        return firstPhotoStatus(page);
+      }).toBe("ready");
     });
   });
 
