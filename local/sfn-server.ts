@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -203,6 +204,8 @@ let library: Promise<Library> | undefined;
  */
 export function loadStepFunctionsLibrary(): Promise<Library> {
   installPromiseWithResolvers();
+  // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
+  installCompiledAslSchemaCheck();
   library ??= import("aws-local-stepfunctions");
   return library;
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { installCompiledAslSchemaCheck } from "./asl-schema-check";
 import type { LambdaFunction } from "../lambda/function";
 import { deployedTarget, optimizedIntegration, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
@@ -300,11 +301,14 @@ let aslValidator: AslValidator | undefined;
 /**
  * The problems asl-validator finds in a definition (its schema, transitions, terminal states, paths and Resource
  * ARNs), or [] when it is valid Amazon States Language. The validator is what aws-local-stepfunctions validates with;
- * it is loaded on the first call (a program without a Workflow never pays for it) and validates a copy (it writes
- * each state's default QueryLanguage into what it is given).
+ * it is loaded on the first call (a program without a Workflow never pays for it), with its schema check compiled
+ * once (asl-schema-check.ts), and validates a copy (it writes each state's default QueryLanguage into what it is given).
  */
 export function aslProblems(definition: unknown): string[] {
-  aslValidator ??= require("asl-validator") as AslValidator;
+  if (!aslValidator) {
+    installCompiledAslSchemaCheck();
+    aslValidator = require("asl-validator") as AslValidator;
+  }
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return [];

@@ -1,0 +1,111 @@
+/**
+ * The compiled ASL schema check (components/workflow/asl-schema-check.ts) answers exactly what asl-validator's own
+ * check answers, for valid definitions and for each kind of invalid one, under each set of options its callers pass
+ * (Workflow and the deploy rule check paths and ARNs; the local runtime, paths only) — and it is what asl-validator
+ * runs once installed.
+ */
+import { describe, expect, it } from "vitest";
+import { aslValidatorSchemaErrors, compiledSchemaErrors } from "../../components/workflow/asl-schema-check";
+import { aslProblems } from "../../components/workflow/definition";
+
+const FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:resize";
+const task = (extra: Record<string, unknown> = {}) => ({ Type: "Task", Resource: FUNCTION, End: true, ...extra });
+const machine = (states: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: Object.keys(states)[0], States: states, ...extra });
+
+const DEFINITIONS: Record<string, unknown> = {
+  "one task": machine({ Resize: task() }),
+  "paths, parameters and a result selector": machine({
+    Resize: task({ InputPath: "$.photo", Parameters: { "key.$": "$.key", bucket: "photos", "size.$": "States.Format('{}px', $.size)" }, ResultSelector: { "etag.$": "$.Payload.etag" }, ResultPath: "$.resized", OutputPath: "$" }),
+  }),
+  "retry and catch": machine({
+    Resize: task({ Retry: [{ ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL" }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed", ResultPath: "$.error" }], End: true }),
+    Failed: { Type: "Fail", Error: "ResizeFailed", Cause: "see $.error" },
+  }),
+  "choice, wait, pass, succeed": machine({
+    Decide: { Type: "Choice", Choices: [{ Variable: "$.size", NumericGreaterThan: 100, Next: "Later" }, { And: [{ Variable: "$.kind", StringEquals: "png" }, { Not: { Variable: "$.x", IsPresent: true } }], Next: "Done" }], Default: "Shape" },
+    Later: { Type: "Wait", Seconds: 5, Next: "Shape" },
+    Shape: { Type: "Pass", Result: { ok: true }, ResultPath: "$.shape", Next: "Done" },
+    Done: { Type: "Succeed" },
+  }),
+  "map with an item processor": machine({
+    Each: { Type: "Map", ItemsPath: "$.photos", MaxConcurrency: 4, ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "One", States: { One: task() } }, End: true },
+  }),
+  parallel: machine({ Both: { Type: "Parallel", Branches: [machine({ A: task() }), machine({ B: { Type: "Pass", End: true } })], End: true } }),
+  "an SDK integration with a token": machine({ Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: { "token.$": "$$.Task.Token" } }, End: true } }),
+  JSONata: machine({ Resize: { Type: "Task", Resource: FUNCTION, Arguments: { key: "{% $states.input.key %}" }, Output: "{% $states.result %}", End: true } }, { QueryLanguage: "JSONata" }),
+  "JSONata that does not parse": machine({ Resize: { Type: "Task", Resource: FUNCTION, Arguments: { key: "{% $states.input.( %}" }, End: true } }, { QueryLanguage: "JSONata" }),
+  "no StartAt": { States: { A: task() } },
+  "no States": { StartAt: "A" },
+  "an unknown state type": machine({ A: { Type: "Sleep", End: true } }),
+  "a task without Resource": machine({ A: { Type: "Task", End: true } }),
+  "a Resource that is not an ARN": machine({ A: task({ Resource: "resize-function" }) }),
+  "a path that is not a path": machine({ A: task({ InputPath: "photo.key" }) }),
+  "a result path with a function": machine({ A: task({ ResultPath: "States.Format('x')" }) }),
+  "a parameter path that is not a path": machine({ A: task({ Parameters: { "key.$": "key" } }) }),
+  "a choice without Choices": machine({ A: { Type: "Choice", Default: "B" }, B: { Type: "Succeed" } }),
+  "a choice rule without a comparison": machine({ A: { Type: "Choice", Choices: [{ Variable: "$.x", Next: "B" }] }, B: { Type: "Succeed" } }),
+  "a wait of text seconds": machine({ A: { Type: "Wait", Seconds: "5", End: true } }),
+  "a field a state may not have": machine({ A: { Type: "Pass", Resource: FUNCTION, End: true } }),
+  "a retry without ErrorEquals": machine({ A: task({ Retry: [{ MaxAttempts: 2 }] }) }),
+  "a map with a text MaxConcurrency": machine({ A: { Type: "Map", MaxConcurrency: "4", ItemProcessor: { StartAt: "One", States: { One: task() } }, End: true } }),
+  "a timeout of the wrong type": machine({ A: task({ TimeoutSeconds: "60" }) }),
+  "not an object": "StartAt",
+};
+
+/** What the schema check is given: validator.js first writes the default QueryLanguage into every state. */
+function asValidatorPassesIt(definition: unknown): unknown {
+  const copy = structuredClone(definition) as { QueryLanguage?: string };
+  const language = typeof copy === "object" && copy !== null && copy.QueryLanguage ? copy.QueryLanguage : "JSONPath";
+  const visit = (value: unknown): void => {
+    if (typeof value !== "object" || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === "States" && typeof child === "object" && child !== null) {
+        for (const state of Object.values(child)) if (typeof state === "object" && state !== null) (state as { QueryLanguage?: string }).QueryLanguage ??= language;
+      }
+      visit(child);
+    }
+  };
+  visit(copy);
+  return copy;
+}
+
+/** Workflow's and the deploy rule's options; the local runtime's (no ARN check); none (each costs asl-validator's check a compile). */
+const EVERY_CHECK = { checkPaths: true, checkArn: true };
+const OTHER_OPTIONS = [
+  { checkPaths: true, checkArn: false },
+  { checkPaths: false, checkArn: false },
+];
+const VALID = ["one task", "paths, parameters and a result selector", "retry and catch", "choice, wait, pass, succeed", "map with an item processor", "parallel", "an SDK integration with a token", "JSONata"];
+
+describe("the compiled ASL schema check", () => {
+  const original = aslValidatorSchemaErrors();
+
+  it.each(Object.entries(DEFINITIONS))("answers as asl-validator's own check: %s", (_, definition) => {
+    expect(compiledSchemaErrors(asValidatorPassesIt(definition), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(definition), EVERY_CHECK));
+  });
+
+  it.each(["a Resource that is not an ARN", "a path that is not a path", "a parameter path that is not a path"])("answers as asl-validator's own check without ARN or path checks: %s", (name) => {
+    for (const options of OTHER_OPTIONS) {
+      expect(compiledSchemaErrors(asValidatorPassesIt(DEFINITIONS[name]), options), JSON.stringify(options)).toEqual(original(asValidatorPassesIt(DEFINITIONS[name]), options));
+    }
+  });
+
+  it("finds errors in each invalid definition, and none in the valid ones (the comparisons above compare something)", () => {
+    const valid = Object.entries(DEFINITIONS)
+      .filter(([, definition]) => compiledSchemaErrors(asValidatorPassesIt(definition), EVERY_CHECK).length === 0)
+      .map(([name]) => name);
+    expect(valid).toEqual(VALID);
+    // The checks an option turns off: the ARN passes without checkArn, the paths without checkPaths.
+    expect(compiledSchemaErrors(asValidatorPassesIt(DEFINITIONS["a Resource that is not an ARN"]), OTHER_OPTIONS[0])).toEqual([]);
+    expect(compiledSchemaErrors(asValidatorPassesIt(DEFINITIONS["a path that is not a path"]), OTHER_OPTIONS[1])).toEqual([]);
+  });
+
+  it("is what asl-validator runs once installed, and Workflow's check installs it", () => {
+    aslProblems(DEFINITIONS["one task"]);
+    // asl-validator's validator.js calls the module's export: the installed check is there, the original kept aside.
+    const check = require("asl-validator/dist/src/checks/json-schema-errors") as { jsonSchemaErrors: unknown };
+    expect(check.jsonSchemaErrors).not.toBe(original);
+    expect(aslValidatorSchemaErrors()).toBe(original);
+    expect(aslProblems(DEFINITIONS["a path that is not a path"])).toEqual(['/States/A/InputPath is invalid. must match format "asl_path"']);
+  });
+});
