@@ -1,9 +1,9 @@
 /**
  * `npm run fuzz [-- --seed N --requests N --stack dev]` (5,000 requests, fewer under a web ACL's rate limit):
  * starts the app as `npm start` does (fresh state in a temporary folder, a port from the OS), runs the seeded
- * fuzz run of local/fuzz.ts against it, prints the report, and exits 1 on any failure. The test suite runs the same with a
- * fixed seed (tests/fuzz/local-app.test.ts); a new seed here explores further, and any failure it
- * finds replays exactly with that seed.
+ * fuzz run of local/fuzz.ts against it, prints the report, and exits 1 on any failure. CI runs it with the suite's seed
+ * (5,000 requests; the suite itself sends 1,000: tests/fuzz/local-app.test.ts); a new seed here explores further, and any
+ * failure it finds replays exactly with that seed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -17,8 +17,9 @@ const DATABASE = {
   name: "edges",
   clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:edges-db",
   secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-edges-AbCdEf",
-  databaseName: "edges",
-  masterUsername: "edges_admin",
+  // The master user and database of the other RDS tests: new databases share one cluster template (local/rds-data-worker.mjs).
+  databaseName: "gallery",
+  masterUsername: "gallery_admin",
   region: REGION,
 };
 

@@ -31,8 +31,9 @@ beforeAll(async () => {
       name: "rdsp-notes",
       engine: "aurora-postgresql",
       engineVersion: "16.6",
-      databaseName: "notes",
-      masterUsername: "notes_admin",
+      // The master user and database of the other RDS tests: new databases share one cluster template (local/rds-data-worker.mjs).
+      databaseName: "gallery",
+      masterUsername: "gallery_admin",
       clusterIdentifier: "rdsp-notes-cluster",
       clusterArn: CLUSTER,
       secretArn: SECRET,
@@ -41,7 +42,7 @@ beforeAll(async () => {
       maxCapacity: 1,
     };
     registerSpec("RelationalDatabase", spec.name, spec);
-    const environment = { DATABASE_ARN: CLUSTER, SECRET_ARN: SECRET, DATABASE_NAME: "notes" };
+    const environment = { DATABASE_ARN: CLUSTER, SECRET_ARN: SECRET, DATABASE_NAME: "gallery" };
     new LambdaFunction("rdsp-writer", {
       entry,
       timeout: 10,
