@@ -1,5 +1,5 @@
 /**
- * Handler logs stay out of the test output unless a test fails. What local Lambda sandboxes
+ * Handler logs (and the components' Pulumi warnings) stay out of the test output unless a test fails. What local Lambda sandboxes
  * write (console, Powertools Logger JSON) is buffered from the end of one test to the end of
  * the next (so a first test also gets its beforeAll's output) and printed with a failing
  * test's report; a passing test drops it. `npm start` is unaffected: it prints to the terminal.
@@ -36,6 +36,21 @@ if (!holder[CURRENT_SINK]) {
 }
 holder[CURRENT_SINK] = bufferChunk;
 
+// Pulumi's log.warn without an engine (the mocks) writes `warning: [runtime] …` with console.warn: a component's
+// warnings join the same buffer (the fuzz files alone print over a hundred for the arguments they draw). A test that
+// checks warnings spies on pulumi.log.warn, or on console.warn over this.
+const PULUMI_WARNING = "warning: [runtime] ";
+const WRAPPED_WARN = Symbol.for("serverless-fullstack.tests.console-warn");
+const consoleHolder = console as Console & { [WRAPPED_WARN]?: true };
+if (!consoleHolder[WRAPPED_WARN]) {
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].startsWith(PULUMI_WARNING)) return holder[CURRENT_SINK]!({ functionName: "pulumi", stream: "stderr", text: args.map(String).join(" ") });
+    warn(...args);
+  };
+  consoleHolder[WRAPPED_WARN] = true;
+}
+
 beforeEach(({ onTestFinished }) => {
   onTestFinished(({ task }) => {
     const chunks = buffered;
@@ -44,6 +59,6 @@ beforeEach(({ onTestFinished }) => {
     const lines = chunks.flatMap(({ functionName, stream, text }) =>
       text.replace(/\n$/, "").split("\n").map((line) => `${functionName}${stream === "stderr" ? " (stderr)" : ""} | ${line}`),
     );
-    console.error(`Handler logs up to this failure:\n${lines.join("\n")}`);
+    console.error(`Handler logs and Pulumi warnings up to this failure:\n${lines.join("\n")}`);
   });
 });
