@@ -15,7 +15,7 @@ export interface PolicyStatement {
   resources: pulumi.Input<string>[];
   /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
   conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
-  /** Statement id: letters and digits only, unique within the policy. @default none */
+  /** Statement id: letters and digits only; a repeat within one policy gets a number appended (uniqueSids). @default none */
   sid?: string;
 }
 
@@ -36,18 +36,52 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
  */
 export const IAM_SID = /^[A-Za-z0-9]*$/;
 
+/**
+ * The statement id a component derives from a user-given name (a table key, a stream, database or subscription name,
+ * a key prefix): the name's letters and digits (IAM_SID), each word's first letter upper-cased when `words` is set
+ * (`originals/` → `Originals`). Two names that differ only in what is dropped (`photos-db`, `photos_db`) give one id
+ * here; policyJson tells them apart. A name of letters and digits keeps its id as it is, so no deployed policy churns.
+ */
+export function statementSid(name: string, options: { words?: boolean } = {}): string {
+  const parts = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return (options.words ? parts.map((w) => w[0].toUpperCase() + w.slice(1)) : parts).join("");
+}
+
+/**
+ * The statements with a Sid of their own each: "In IAM, the Sid value must be unique within a JSON policy"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html), and PutRolePolicy refuses a
+ * policy that repeats one ("MalformedPolicyDocument: Statement IDs (SID) in a single policy must be unique",
+ * kubernetes/kops#4951, aws-cloudformation/cfn-lint#3973). The first statement of a Sid keeps it; a later one takes the
+ * Sid with the lowest number from 2 appended that no statement of the policy has (`photosdbRead`, `photosdbRead2`).
+ * Deterministic: the same statements in the same order give the same Sids, and a policy without repeats is unchanged.
+ * A Sid is only a label ("IAM does not expose the Sid in the IAM API"), so renaming a repeat changes no grant.
+ */
+export function uniqueSids(statements: PolicyStatement[]): PolicyStatement[] {
+  const given = new Set(statements.map((s) => s.sid).filter(Boolean));
+  const used = new Set<string>();
+  return statements.map((statement) => {
+    if (!statement.sid) return statement;
+    let sid = statement.sid;
+    if (used.has(sid)) {
+      let n = 2;
+      while (given.has(`${statement.sid}${n}`) || used.has(`${statement.sid}${n}`)) n++;
+      sid = `${statement.sid}${n}`;
+    }
+    used.add(sid);
+    return sid === statement.sid ? statement : { ...statement, sid };
+  });
+}
+
 /** Throws (via `fail`) on a wildcard action or a wildcard resource for a resource-scoped action. */
 export function assertLeastPrivilege(fail: ArgFailure, argument: string, statements: PolicyStatement[]): void {
   statements.forEach((statement, index) => {
     const where = `${argument}[${index}]`;
     // "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)", and "In IAM,
     // the Sid value must be unique within a JSON policy" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html):
-    // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls.
+    // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls. A repeated
+    // sid is no error here: grants of two tables named `photos-db` and `photos_db` share one, and policyJson renames it.
     if (statement.sid && !IAM_SID.test(statement.sid)) {
       fail(`${where}.sid`, statement.sid, "is not letters and digits only, which IAM requires of a statement id", `Use e.g. "${statement.sid.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "ReadPhotos"}", or leave sid out.`);
-    }
-    if (statement.sid && statements.findIndex((other) => other.sid === statement.sid) < index) {
-      fail(`${where}.sid`, statement.sid, "repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid", "Give every statement its own sid, or merge the two statements.");
     }
     if (statement.actions.length === 0) {
       fail(`${where}.actions`, statement.actions, "is empty", "Name the exact actions the function needs, e.g. [\"dynamodb:GetItem\"].");
@@ -65,11 +99,11 @@ export function assertLeastPrivilege(fail: ArgFailure, argument: string, stateme
   });
 }
 
-/** Renders statements as an IAM policy JSON document (an Output while ARNs are unknown). */
+/** Renders statements as an IAM policy JSON document (an Output while ARNs are unknown), each Sid unique (uniqueSids). */
 export function policyJson(statements: PolicyStatement[]): pulumi.Output<string> {
   return pulumi
     .output(
-      statements.map((s) => ({
+      uniqueSids(statements).map((s) => ({
         ...(s.sid ? { Sid: s.sid } : {}),
         Effect: "Allow",
         Action: s.actions,

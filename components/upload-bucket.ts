@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "./autoname";
 import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
-import type { PolicyStatement } from "./iam";
+import { statementSid, type PolicyStatement } from "./iam";
 import { replicateBucket, replicationAutonames, type BucketReplica } from "./bucket-replication";
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
@@ -99,8 +99,7 @@ export class UploadBucket extends pulumi.ComponentResource {
    * The statement id names the prefix, so one role can hold grants on several prefixes (IAM wants Sids unique within a policy).
    */
   grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
-    const words = prefix.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1));
-    return [{ sid: `UploadObjects${words.join("")}`, actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+    return [{ sid: `UploadObjects${statementSid(prefix, { words: true })}`, actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
   }
 
   /**

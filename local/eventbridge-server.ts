@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_EVENT_BUS_NAME } from "../components/event-bus/spec";
 import { matchesEventPattern, wildcardProblem } from "./event-pattern";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
@@ -46,8 +47,8 @@ export interface LocalBusDefinition {
   rules: LocalRule[];
 }
 
-/** The account's own bus in each region (components/event-bus DEFAULT_EVENT_BUS_NAME). */
-const DEFAULT_BUS = "default";
+/** The account's own bus in each region: the component's name for it. */
+const DEFAULT_BUS = DEFAULT_EVENT_BUS_NAME;
 
 /** A failure of the whole request, as awsJson1_1 answers it: `{ "__type": code, "message": … }`. */
 export class EventBridgeError extends Error {
@@ -137,7 +138,7 @@ export class LocalEventBridge {
    * pattern it matches (none where the program has no DefaultEventBus rules in that region), as in AWS.
    */
   putServiceEvent(event: EventBridgeEvent): number {
-    const bus = this.bus("default", event.region);
+    const bus = this.bus(DEFAULT_BUS, event.region);
     const rules = bus?.rules.filter((rule) => matchesEventPattern(rule.pattern, event)) ?? [];
     for (const rule of rules) rule.deliver(event);
     return rules.length;
@@ -182,7 +183,7 @@ export class LocalEventBridge {
     if ((entry.Source as string).startsWith("aws.")) return { result: { ErrorCode: "NotAuthorizedForSourceException", ErrorMessage: "Not authorized for the source." } };
     const bus = this.bus(entry.EventBusName, region);
     // checkEntryTypes made EventBusName a string or nothing.
-    if (!bus) return { result: { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${typeof entry.EventBusName === "string" && entry.EventBusName !== "" ? entry.EventBusName : "default"} does not exist.` } };
+    if (!bus) return { result: { ErrorCode: "ResourceNotFoundException", ErrorMessage: `Event bus ${typeof entry.EventBusName === "string" && entry.EventBusName !== "" ? entry.EventBusName : DEFAULT_BUS} does not exist.` } };
     const event: EventBridgeEvent = {
       version: "0",
       id: randomUUID(),

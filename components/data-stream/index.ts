@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { createStreamMapping } from "../stream-mapping";
 import { argFailer } from "../errors";
-import type { PolicyStatement } from "../iam";
+import { statementSid, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated } from "../region";
@@ -121,7 +121,7 @@ export class DataStream extends pulumi.ComponentResource {
     this.stream = stream;
     this.streamArn = stream.arn;
     this.streamName = stream.name;
-    const sid = name.replace(/[^A-Za-z0-9]/g, "");
+    const sid = statementSid(name);
     this.grants = {
       put: () => [
         { sid: `${sid}Put`, actions: [...STREAM_PUT_ACTIONS], resources: [stream.arn] },
@@ -174,7 +174,7 @@ export class DataStream extends pulumi.ComponentResource {
     const prefix = `${name}-${subscription}`;
     if (args.enhancedFanOut) validateAutonames(fail, name, [{ resource: `${prefix}-consumer`, kind: "kinesis-consumer" }]);
     const region = this.spec.region;
-    const sid = name.replace(/[^A-Za-z0-9]/g, "");
+    const sid = statementSid(name);
     // An enhanced fan-out consumer: the mapping reads it (its ARN is the event source), which Lambda does with
     // SubscribeToShard on the consumer (AWSLambdaKinesisExecutionRole; https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
     const consumer = args.enhancedFanOut ? new aws.kinesis.StreamConsumer(`${prefix}-consumer`, { streamArn: this.stream.arn, region }, { parent: this }) : undefined;

@@ -3,7 +3,7 @@
  * ARN and its indexes (`${arn}/index/*`), or on its stream. Never `dynamodb:*`, never `*`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatement } from "../iam";
+import { statementSid, type PolicyStatement } from "../iam";
 
 export const READ_ACTIONS = [
   "dynamodb:BatchGetItem",
@@ -42,7 +42,7 @@ export interface TableGrants {
 
 /** `sidPrefix` names the statements, e.g. `GalleryRead`; a role may hold grants for several tables. */
 export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>): TableGrants {
-  const sid = sidPrefix.replace(/[^A-Za-z0-9]/g, "");
+  const sid = statementSid(sidPrefix);
   const tableAndIndexes = [arn, pulumi.interpolate`${arn}/index/*`];
   const read = (only?: ReadAction[]): PolicyStatement[] => [{ sid: `${sid}Read`, actions: narrow(READ_ACTIONS, only), resources: tableAndIndexes }];
   const write = (only?: WriteAction[]): PolicyStatement[] => [{ sid: `${sid}Write`, actions: narrow(WRITE_ACTIONS, only), resources: [arn] }];

@@ -22,7 +22,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from 
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { checkedPatternJson } from "./pattern-json";
-import type { EventBusArgs, EventBusInputTransformer, EventBusSpec, EventBusSubscribeOptions, EventBusTargetInputSpec } from "./spec";
+import { DEFAULT_EVENT_BUS_NAME, type EventBusArgs, type EventBusInputTransformer, type EventBusSpec, type EventBusSubscribeOptions, type EventBusTargetInputSpec } from "./spec";
 
 export type {
   EventBusArgs,
@@ -479,8 +479,7 @@ export class DefaultEventBus extends EventRuleBus {
   }
 }
 
-/** The account's own bus in each region, where AWS services' events arrive ("default"). */
-export const DEFAULT_EVENT_BUS_NAME = "default";
+export { DEFAULT_EVENT_BUS_NAME };
 
 type EventBusTargetKind = "lambda" | "sqs" | "sfn";
 

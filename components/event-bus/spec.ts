@@ -6,6 +6,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import type { WorkflowType } from "../workflow/spec";
 
+/** The account's own bus in each region, where AWS services' events arrive ("default"). */
+export const DEFAULT_EVENT_BUS_NAME = "default";
+
 export interface EventBusArgs {
   /**
    * Keep every event the bus receives in an archive for this many days (EventBridge can replay them), 1 or more.

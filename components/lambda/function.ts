@@ -388,7 +388,7 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
   (args.permissions ?? []).forEach((statement, index) => {
     if (statement.sid !== undefined && OWN_STATEMENT_IDS.includes(statement.sid)) {
-      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets); IAM refuses a policy with two statements of one Sid", "Use another sid.");
+      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets), so the policy would not say which statement is whose (policyJson would number the second)", "Use another sid.");
     }
   });
 }

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH } from "../autoname";
 import { argFailer } from "../errors";
-import type { PolicyStatement } from "../iam";
+import { statementSid, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable } from "../lambda/function";
 import { arnRegion, regionWhereCreated } from "../region";
@@ -229,7 +229,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     this.secretArn = secretArn;
     this.databaseName = pulumi.output(databaseName);
     this.nodes = { subnetGroup, securityGroup, logGroup, cluster, instance, ...(schemaMigrations ? { migrations: schemaMigrations } : {}) };
-    const sid = name.replace(/[^A-Za-z0-9]/g, "");
+    const sid = statementSid(name);
     this.grants = {
       dataApi: () => [
         { sid: `${sid}DataApi`, actions: [...DATA_API_ACTIONS], resources: [cluster.arn] },

@@ -406,7 +406,7 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
     if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
     assertLeastPrivilege(fail, "permissions", args.permissions);
     const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs", "RunMapChildren", "SuperviseMapChildren"].includes(statement.sid));
-    if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use; IAM refuses a policy with two statements of one Sid", "Give the statement another sid, or leave sid out.");
+    if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use, so the policy would not say which statement is whose (policyJson would number the second)", "Give the statement another sid, or leave sid out.");
   }
   if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
   // The state machine is named `<name>-state-machine-<7 random>` as an autoname would be (Step Functions: 80 of

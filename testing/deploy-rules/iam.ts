@@ -181,13 +181,35 @@ export const IAM_POLICY_LIMITS_RULE: DeployRule = {
 /**
  * Statement ids IAM takes: "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers
  * (0-9)", and "In IAM, the Sid value must be unique within a JSON policy"
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html). Identity policies only: a
- * role's inline policies (on the role or as RolePolicy resources) and managed policies; resource policies of other
- * services (SQS, SNS, S3) have rules of their own.
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html): a role's inline policies (on
+ * the role or as RolePolicy resources) and managed policies; PutRolePolicy and CreatePolicy refuse a repeat
+ * ("MalformedPolicyDocument: Statement IDs (SID) in a single policy must be unique", kubernetes/kops#4951,
+ * aws-cloudformation/cfn-lint#3973). Resource policies too (RESOURCE_POLICY_INPUTS), for repeats only: "Some AWS services
+ * (for example, Amazon SQS or Amazon SNS) might require this element and have uniqueness requirements for it" (the same
+ * page); SQS: "Each statement in a policy must have a unique statement ID (sid)" (SQS developer guide, Special
+ * Information for SQS Policies); SNS refuses a topic policy "Invalid parameter: Every policy statement must have a
+ * unique ID" (Bayer-Group/cloudformation-template-generator#138). A resource policy's Sid may hold other characters
+ * (SNS writes `__default_statement_ID`), so only identity policies are held to letters and digits.
  */
+/** The resource types of the plan whose `policy` input is a resource policy: bucket, queue, topic and KMS key policies. */
+const RESOURCE_POLICY_INPUTS: readonly string[] = [
+  "aws:s3/bucketPolicy:BucketPolicy",
+  "aws:sqs/queuePolicy:QueuePolicy",
+  "aws:sqs/queue:Queue",
+  "aws:sns/topicPolicy:TopicPolicy",
+  "aws:sns/topic:Topic",
+  "aws:kms/key:Key",
+  "aws:kms/keyPolicy:KeyPolicy",
+];
+
+/** A policy's Sids as written, an empty one left out (IAM's console once wrote `"Sid": ""` into trust policies: no Sid). */
+function statementIds(policy: unknown): string[] {
+  return policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
+}
+
 export const IAM_UNIQUE_SID: DeployRule = {
   id: "IamUniqueSid",
-  title: "Statement ids are letters and digits, unique within each IAM policy",
+  title: "Statement ids are unique within each IAM, bucket, queue, topic and key policy, and letters and digits in IAM policies",
   source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -195,13 +217,18 @@ export const IAM_UNIQUE_SID: DeployRule = {
       ...ofType(graph, "aws:iam/role:Role").flatMap((role) => asArray<Record<string, any>>(role.inputs.inlinePolicies).map((p) => ({ carrier: role, policy: p.policy, what: `its inline policy ${p.name ?? ""}`.trim() }))),
       ...[...ofType(graph, "aws:iam/rolePolicy:RolePolicy"), ...ofType(graph, "aws:iam/policy:Policy")].map((carrier) => ({ carrier, policy: carrier.inputs.policy, what: "it" })),
     ];
+    const repeats = (sids: string[]) => [...new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))];
     for (const { carrier, policy, what } of carriers) {
-      // An empty Sid is no Sid (IAM's console once wrote `"Sid": ""` into trust policies): neither repeated nor malformed.
-      const sids = policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
-      const repeated = [...new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))];
+      const sids = statementIds(policy);
+      const repeated = repeats(sids);
       if (repeated.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "repeats" : `${what} repeats`} statement id${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}; IAM refuses the policy`, "give every statement its own Sid (or merge the statements)"));
       const malformed = [...new Set(sids.filter((sid) => !IAM_SID.test(sid)))];
       if (malformed.length > 0) findings.push(finding(this.id, carrier, `${what === "it" ? "has" : `${what} has`} statement id${malformed.length > 1 ? "s" : ""} ${malformed.map((sid) => JSON.stringify(sid)).join(", ")}, which IAM refuses (letters and digits only; MalformedPolicyDocument)`, "write each Sid in letters and digits, e.g. ReadPhotos"));
+    }
+    for (const carrier of RESOURCE_POLICY_INPUTS.flatMap((type) => ofType(graph, type))) {
+      if (carrier.inputs.policy === undefined || carrier.inputs.policy === "") continue;
+      const repeated = repeats(statementIds(carrier.inputs.policy));
+      if (repeated.length > 0) findings.push(finding(this.id, carrier, `its policy repeats statement id${repeated.length > 1 ? "s" : ""} ${repeated.join(", ")}; a Sid must be unique within a policy (SQS and SNS refuse the repeat)`, "give every statement its own Sid (or merge the statements)"));
     }
     return findings;
   },

@@ -20,6 +20,7 @@ import { argFailer } from "../../components/errors";
 import { pathPatternMatcher } from "../../local/http";
 import { asArray } from "../../local/offline/graph";
 import { EVENTBRIDGE_RULE_SENDER, queueSendRefusal } from "../../testing/deploy-rules/queue-policy";
+import { ruleDeadLettersStatement } from "../harness/event-bus";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -64,11 +65,12 @@ describe("DefaultEventBus", () => {
     expect(resource(graph, "aws:lambda/permission:Permission", "awsev-s3-invoke").inputs.sourceArn).toBe(rule.state.arn);
     expect(resource(graph, TARGET, "awsev-s3").inputs).toMatchObject({ rule: rule.state.name, eventBusName: "default", targetId: "function" });
     const dlqPolicy = resource(graph, "aws:sqs/queuePolicy:QueuePolicy", "awsev-s3-dlq-policy");
-    expect(JSON.stringify(policyDocument(dlqPolicy.inputs.policy))).toContain(rule.state.arn);
+    const dlq = graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "awsev-s3-dlq")!;
+    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toContainEqual(ruleDeadLettersStatement(dlq.state.arn, rule.state.arn));
     const fn = resource(graph, "aws:lambda/function:Function", "awsev-fn-function");
     expect(fn.inputs.environment.variables.EVENT_BUS_NAME).toBe("default");
-    const put = graph.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && JSON.stringify(r.inputs.policy).includes("events:PutEvents"))!;
-    expect(policyDocument(put.inputs.policy).Statement).toContainEqual({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`] });
+    const put = resource(graph, "aws:iam/rolePolicy:RolePolicy", "awsev-fn-policy");
+    expect(policyDocument(put.inputs.policy).Statement[0]).toEqual({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`] });
     expect(registeredSpecs<EventBusSpec>("EventBus").find((s) => s.name === "awsev")?.spec).toMatchObject({ busName: "default", default: true, subscriptions: [{ name: "s3", target: "lambda" }] });
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
@@ -90,7 +92,14 @@ describe("DefaultEventBus", () => {
     for (const rule of rules) expect(queueSendRefusal(graph, queue, EVENTBRIDGE_RULE_SENDER, rule.state.arn)).toBeUndefined();
     const flowRule = resource(graph, RULE, "awsq-flow");
     const role = resource(graph, "aws:iam/role:Role", "awsq-flow-target-role");
-    expect(JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy))).toContain(`"aws:SourceArn":"arn:aws:events:us-east-1:${ACCOUNT}:rule/${flowRule.state.name}"`);
+    expect(policyDocument(role.inputs.assumeRolePolicy).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT}:rule/${flowRule.state.name}` } },
+      },
+    ]);
     expect(deployFindings(graph)).toEqual([]);
     expect(securityFindings(graph)).toEqual([]);
   });

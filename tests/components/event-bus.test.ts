@@ -11,6 +11,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
+import { ruleDeadLettersStatement } from "../harness/event-bus";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -39,8 +40,8 @@ describe("EventBus", () => {
     const created = resource(graph, BUS, "orders-bus");
     expect(created.inputs).toEqual({});
     expect(graph.filter((r) => r.type === ARCHIVE)).toEqual([]);
-    const policy = graph.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && JSON.stringify(r.inputs.policy).includes("events:PutEvents"))!;
-    expect(policyDocument(policy.inputs.policy).Statement).toContainEqual({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [created.state.arn] });
+    const policy = resource(graph, "aws:iam/rolePolicy:RolePolicy", "orders-api-policy");
+    expect(policyDocument(policy.inputs.policy).Statement[0]).toEqual({ Effect: "Allow", Action: ["events:PutEvents"], Resource: [created.state.arn] });
     const fn = resource(graph, "aws:lambda/function:Function", "orders-api-function");
     expect(fn.inputs.environment.variables.EVENT_BUS_NAME).toBe(created.state.name);
     expect(securityFindings(graph)).toEqual([]);
@@ -83,14 +84,7 @@ describe("EventBus", () => {
     expect(before.has(permission.urn)).toBe(true);
     const dlqPolicy = resource(graph, QUEUE_POLICY, "photos-thumbs-dlq-policy");
     expect(before.has(dlqPolicy.urn)).toBe(true);
-    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toContainEqual({
-      Sid: "RuleDeadLetters",
-      Effect: "Allow",
-      Principal: { Service: "events.amazonaws.com" },
-      Action: "sqs:SendMessage",
-      Resource: dlq.state.arn,
-      Condition: { ArnEquals: { "aws:SourceArn": rule.state.arn } },
-    });
+    expect(policyDocument(dlqPolicy.inputs.policy).Statement).toContainEqual(ruleDeadLettersStatement(dlq.state.arn, rule.state.arn));
     expect(registeredSpecs<EventBusSpec>("EventBus").find((s) => s.name === "photos")?.spec.subscriptions).toEqual([
       expect.objectContaining({ name: "thumbs", pattern: PATTERN, targetId: "function", retryAttempts: 3, maximumEventAgeSeconds: 3600, deadLetterRetentionSeconds: 4 * 86400 }),
     ]);

@@ -6,10 +6,11 @@
  * the entry is accepted and matches nothing, and IAM is asked about that region's default bus. S3's events go to the
  * default bus of the bucket's region.
  */
+import { readFileSync } from "node:fs";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventBusSpec } from "../../components/event-bus";
-import { DefaultEventBus } from "../../components/event-bus";
+import { DEFAULT_EVENT_BUS_NAME, DefaultEventBus } from "../../components/event-bus";
 import { LambdaFunction, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { LocalEventBridge, startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -95,6 +96,14 @@ describe("the default bus of each region", () => {
     expect(eventBridge.busArn(undefined, "eu-west-1")).toBe(defaultBus("eu-west-1"));
     expect(eventBridge.bus("default", "us-east-1")).toEqual({ name: "default", arn: defaultBus("us-east-1"), region: "us-east-1", account: MOCK_ACCOUNT_ID, rules: [] });
     expect(eventBridge.putEvents([{ Source: "a", DetailType: "b", Detail: "{}" }], "us-east-1").FailedEntryCount).toBe(0);
+  });
+
+  it("names the default bus by the component's DEFAULT_EVENT_BUS_NAME, not a name of its own (review 40c 7)", () => {
+    // A source pin: the constant's value is "default" on both sides, so only the text tells whether they are one.
+    const source = readFileSync("local/eventbridge-server.ts", "utf8");
+    expect(source).toMatch(/^import \{ DEFAULT_EVENT_BUS_NAME \} from "\.\.\/components\/event-bus\/spec";$/m);
+    expect(source.match(/"default"/g)).toBeNull();
+    expect(new LocalEventBridge([]).bus(undefined, "us-east-1")?.name).toBe(DEFAULT_EVENT_BUS_NAME);
   });
 
   it("puts S3's event on the default bus of the bucket's region", async () => {

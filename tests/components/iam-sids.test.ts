@@ -1,0 +1,84 @@
+/**
+ * Statement ids derived from user-given names: a table, stream or database named `photos-db` and one named `photosdb`
+ * (or `photos_db`) give one Sid, and IAM refuses a policy that repeats a Sid (MalformedPolicyDocument). policyJson makes
+ * every Sid of a policy unique (uniqueSids); a name of letters and digits keeps the Sid it always had.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { DataStream } from "../../components/data-stream";
+import { tableGrants } from "../../components/data-tier/grants";
+import { IAM_SID, statementSid, uniqueSids, type PolicyStatement } from "../../components/iam";
+import { LambdaFunction } from "../../components/lambda/function";
+import { PrivateNetwork } from "../../components/private-network";
+import { RelationalDatabase } from "../../components/relational-database";
+import { UploadBucket } from "../../components/upload-bucket";
+import { IAM_UNIQUE_SID } from "../../testing/deploy-rules";
+import { policyDocument, record, resource, useMocks } from "../harness/mocks";
+
+const entry = "tests/fixtures/handlers/echo.ts";
+const statement = (sid?: string): PolicyStatement => ({ ...(sid === undefined ? {} : { sid }), actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] });
+
+beforeAll(() => useMocks());
+
+describe("statement ids", () => {
+  it("statementSid keeps a name's letters and digits, as the components always derived them", () => {
+    expect(statementSid("gallery")).toBe("gallery");
+    expect(statementSid("photos-db")).toBe("photosdb");
+    expect(statementSid("a.b")).toBe("ab");
+    expect(statementSid("originals/", { words: true })).toBe("Originals");
+    expect(statementSid("user-uploads/raw_v2/", { words: true })).toBe("UserUploadsRawV2");
+  });
+
+  it("uniqueSids numbers a repeat with the lowest number no statement of the policy has, and leaves the rest alone", () => {
+    const given = [statement("aRead"), statement("aRead"), statement("aRead2"), statement(), statement("aRead"), statement("")];
+    const unique = uniqueSids(given);
+    expect(unique.map((s) => s.sid)).toEqual(["aRead", "aRead3", "aRead2", undefined, "aRead4", ""]);
+    expect(unique[0]).toBe(given[0]);
+    expect(uniqueSids(given)).toEqual(unique);
+    const distinct = [statement("Read"), statement("Write")];
+    expect(uniqueSids(distinct)).toEqual(distinct);
+  });
+
+  it("a function granted tables, streams, databases and prefixes whose names differ only in punctuation gets a policy IAM takes", async () => {
+    const graph = await record(() => {
+      const network = new PrivateNetwork("sid-net");
+      const databases = ["photos-db", "photosdb"].map((name) => new RelationalDatabase(name, { network }));
+      const streams = ["clicks-feed", "clicksfeed"].map((name) => new DataStream(name));
+      const uploads = new UploadBucket("sid-uploads");
+      new LambdaFunction("sid-fn", {
+        entry,
+        permissions: [
+          ...tableGrants("photos-db", "arn:aws:dynamodb:us-east-1:123456789012:table/a").read(),
+          ...tableGrants("photos_db", "arn:aws:dynamodb:us-east-1:123456789012:table/b").read(),
+          ...databases.flatMap((db) => db.grants.dataApi()),
+          ...streams.flatMap((stream) => stream.grants.put()),
+          ...uploads.grants("a-b/", ["s3:GetObject"]),
+          ...uploads.grants("a_b/", ["s3:GetObject"]),
+        ],
+      });
+    });
+    const policy = resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-fn-policy");
+    const sids = policyDocument(policy.inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
+    expect(sids).toEqual([
+      "photosdbRead",
+      "photosdbRead2",
+      "photosdbDataApi",
+      "photosdbSecret",
+      "photosdbDataApi2",
+      "photosdbSecret2",
+      "clicksfeedPut",
+      "clicksfeedPut2",
+      "UploadObjectsAB",
+      "UploadObjectsAB2",
+      "WriteOwnLogs",
+      "WriteTraces",
+    ]);
+    for (const sid of sids) expect(sid).toMatch(IAM_SID);
+    expect(IAM_UNIQUE_SID.check(graph, { stack: "dev", production: false, region: "us-east-1" })).toEqual([]);
+  });
+
+  it("a function's own repeated sids are numbered rather than refused", async () => {
+    const graph = await record(() => new LambdaFunction("sid-own", { entry, permissions: [statement("Read"), { ...statement("Read"), actions: ["s3:PutObject"] }] }));
+    const sids = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-own-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
+    expect(sids).toEqual(["Read", "Read2", "WriteOwnLogs", "WriteTraces"]);
+  });
+});
