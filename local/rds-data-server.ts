@@ -40,7 +40,7 @@ import type { DataApiTarget } from "../components/relational-database/contract";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { bindParameters, columnMetadata, DataApiError, jsonValue, pgType, toField, type ResultSetOptions, type SqlParameter } from "./rds-data-sql";
-import { verifySignedHeaders, type SigV4Credentials, type SignatureFailure } from "./sigv4-verify";
+import { restJsonFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 export { DataApiError };
 
@@ -226,17 +226,6 @@ interface Context {
   admin: string;
 }
 
-/**
- * A signature failure as the Data API's front end answers it: the JSON protocols' exception names
- * (MissingAuthenticationTokenException, IncompleteSignatureException, InvalidSignatureException,
- * UnrecognizedClientException), 403 but for an incomplete signature (400), as REST-JSON services answer them.
- */
-function signatureFailure(failure: SignatureFailure): DataApiError {
-  const codes = { MissingAuthenticationToken: "MissingAuthenticationTokenException", IncompleteSignature: "IncompleteSignatureException", SignatureDoesNotMatch: "InvalidSignatureException", InvalidClientTokenId: "UnrecognizedClientException" } as const;
-  const code = codes[failure.code];
-  return new DataApiError(code, code === "MissingAuthenticationTokenException" ? "Missing Authentication Token" : failure.message, failure.status);
-}
-
 async function answer(request: IncomingMessage, response: ServerResponse, context: Context): Promise<void> {
   const reply = (status: number, body: unknown, errorType?: string) => {
     const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": randomUUID() };
@@ -254,7 +243,11 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     const body = await readBody(request, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new DataApiError("BadRequestException", `The request is larger than the Data API's ${LARGEST_REQUEST_BYTES} bytes.`, 413);
     const verdict = await verifySignedHeaders(request, body, { service: "rds-data", credentials: context.credentials, servesRegion: (region) => context.regions.has(region) });
-    if (!verdict.ok) throw signatureFailure(verdict.failure);
+    if (!verdict.ok) {
+      // The Data API's front end answers a refused signature as REST-JSON services do.
+      const { code, message, status } = restJsonFailure(verdict.failure);
+      throw new DataApiError(code, message, status);
+    }
     const path = (request.url ?? "/").split("?")[0];
     const operation = request.method === "POST" ? OPERATIONS[path] : undefined;
     if (!operation) throw new DataApiError("UnknownOperationException", `${String(request.method).slice(0, 10)} ${path.slice(0, 100)} is not a Data API operation this endpoint serves (ExecuteSql isn't supported for Aurora PostgreSQL Serverless v2).`, 404);

@@ -324,6 +324,14 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1" }, client(fnCredentials("rdsl-no-secret"))))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`secretsmanager:GetSecretValue on resource: ${SECRET}`) });
     expect(await failure(client(fnCredentials("rdsl-no-secret")).send(new BeginTransactionCommand(target)))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("rds-data:BeginTransaction") });
     expect(await failure(run({ sql: "SELECT 1" }, client({ accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" })))).toMatchObject({ name: "UnrecognizedClientException", status: 403 });
+    // A refused signature as REST-JSON services answer it (sigv4-verify.ts restJsonFailure): 403, but 400 for an incomplete one.
+    expect(await failure(run({ sql: "SELECT 1" }, client({ ...CREDENTIALS, secretAccessKey: "not-the-key" })))).toMatchObject({ name: "InvalidSignatureException", status: 403 });
+    const refusal = async (headers: Record<string, string>) => {
+      const response = await fetch(`${api.endpoint}/Execute`, { method: "POST", headers, body: "{}" });
+      return [response.status, response.headers.get("x-amzn-errortype"), ((await response.json()) as { message: string }).message];
+    };
+    expect(await refusal({})).toEqual([403, "MissingAuthenticationTokenException", "Missing Authentication Token"]);
+    expect(await refusal({ authorization: "AWS4-HMAC-SHA256 Credential=local" })).toEqual([400, "IncompleteSignatureException", expect.stringContaining("Authorization header requires 'Signature' parameter.")]);
     // The runtime's internal caller (migrations at start) is accepted and never checked against a role.
     expect((await run({ sql: "SELECT 2 AS two" }, client(api.adminCredentials))).records).toEqual([[{ longValue: 2 }]]);
   });
