@@ -227,11 +227,12 @@ interface Context {
 }
 
 async function answer(request: IncomingMessage, response: ServerResponse, context: Context): Promise<void> {
-  const reply = (status: number, body: unknown, errorType?: string) => {
+  /** Answers `text`, the body's JSON (serialised once: a result's is measured against the 1 MiB limit first). */
+  const reply = (status: number, text: string, errorType?: string) => {
     const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": randomUUID() };
     if (errorType) headers["x-amzn-errortype"] = errorType;
     response.writeHead(status, headers);
-    response.end(JSON.stringify(body));
+    response.end(text);
   };
   // The caller went away (closed its connection) before its answer: a waiting call leaves the queue, and a
   // transaction begun for it is rolled back (no one holds its ID).
@@ -261,10 +262,10 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context, gone.signal);
     const text = JSON.stringify(result);
     if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
-    reply(200, result);
+    reply(200, text);
   } catch (error) {
     const failure = error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
-    reply(failure.status, { message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }, failure.code);
+    reply(failure.status, JSON.stringify({ message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }), failure.code);
   }
 }
 

@@ -133,8 +133,15 @@ async function open(options) {
 }
 
 let db;
+/**
+ * The parsers and serializers that keep every value PostgreSQL's text (asText), made once: PGlite fills db.parsers
+ * and db.serializers when it opens (its types and their arrays) and changes them after only on refreshArrayTypes(),
+ * which nothing here calls; a type they lack passes as text anyway.
+ */
+let textCodecs;
 try {
   db = await open({ extensions: await loadExtensions() });
+  textCodecs = { parsers: asText(db.parsers), serializers: asText(db.serializers) };
   // Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea.
   await db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
   const { rows } = await db.query("SHOW server_version");
@@ -154,7 +161,7 @@ parentPort.on("message", async ({ id, op, sql, params, options }) => {
       rowMode: options?.rowMode,
       paramTypes: options?.paramTypes,
       onNotice: () => {},
-      ...(text ? { parsers: asText(db.parsers), serializers: asText(db.serializers) } : {}),
+      ...(text ? textCodecs : {}),
     });
     if (text) {
       // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out.
