@@ -603,19 +603,17 @@ class LocalDatabase {
   }
 
   /**
-   * Runs `work` in a transaction's turn (the transaction holds the database) or in a call's own (autocommit: after
-   * it, whatever transaction the SQL itself opened with BEGIN is committed, so the next call starts clean). A
-   * failure in a transaction ends it, as the Data API ends it.
+   * Runs `work` in a transaction's turn (the transaction holds the database) or in a call's own (autocommit: PGlite
+   * runs the statement in its own implicit transaction, committed as it ends or rolled back when it fails, and the
+   * worker commits a transaction the SQL itself opened with BEGIN, `settle`, so the next call starts clean). A failure
+   * in a transaction ends it, as the Data API ends it.
    */
   private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
     if (transactionId === undefined) {
       return this.inTurn(continueAfterTimeout, gone, async () => {
         try {
-          const result = await work();
-          await this.quietly("COMMIT");
-          return result;
+          return await work();
         } catch (error) {
-          await this.quietly("ROLLBACK");
           throw databaseError(error);
         }
       });
@@ -649,10 +647,11 @@ class LocalDatabase {
     }
   }
 
-  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean) {
+  /** A call's statement; `settle`: it is the whole of an autocommit call (the worker ends a transaction it opened). */
+  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean, settle = false) {
     const bound = bindParameters(sql, parameters);
     // A statement past the statement timeout is ended with its worker, unless the call asked it to continue.
-    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
+    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types, settle }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
   }
 
   /** Names of result types the mapping does not know (enums, domains, extensions'), for columnMetadata's typeName. */
@@ -665,7 +664,7 @@ class LocalDatabase {
 
   execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
     return this.run(options.transactionId, options.continueAfterTimeout, options.gone, async () => {
-      const result = await this.query(sql, parameters, options.continueAfterTimeout);
+      const result = await this.query(sql, parameters, options.continueAfterTimeout, options.transactionId === undefined);
       // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
       const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
       const answer: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
@@ -686,19 +685,26 @@ class LocalDatabase {
   /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
   batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal): Promise<unknown> {
     return this.run(transactionId, continueAfterTimeout, gone, async () => {
-      if (transactionId === undefined) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
-      for (const [index, set] of sets.entries()) {
-        try {
-          await this.query(sql, set, continueAfterTimeout);
-        } catch (error) {
-          if (!isPgError(error)) throw error;
-          const failure = databaseError(error);
-          throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
+      const own = transactionId === undefined;
+      if (own) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
+      try {
+        for (const [index, set] of sets.entries()) {
+          try {
+            await this.query(sql, set, continueAfterTimeout);
+          } catch (error) {
+            if (!isPgError(error)) throw error;
+            const failure = databaseError(error);
+            throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
+          }
         }
+      } catch (error) {
+        // Nothing of the batch stays: its own transaction is rolled back (a named one is ended by run).
+        if (own) await this.quietly("ROLLBACK");
+        throw error;
       }
-      // The batch's own transaction commits here, not in run's cleanup: deferred constraints are checked at COMMIT, and
-      // a COMMIT that fails fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
-      if (transactionId === undefined) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
+      // The batch's own transaction commits here: deferred constraints are checked at COMMIT, and a COMMIT that fails
+      // fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
+      if (own) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
       return { updateResults: sets.map(() => ({ generatedFields: [] })) };
     });
   }
@@ -838,7 +844,7 @@ class DatabaseWorker {
   }
 
   /** Runs one statement; past `timeoutMs` (undefined: none) the worker is ended and the call answered StatementTimeoutException. */
-  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[] }, timeoutMs: number | undefined): Promise<WorkerResult> {
+  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[]; settle?: boolean }, timeoutMs: number | undefined): Promise<WorkerResult> {
     await this.ready;
     const id = this.nextId++;
     return new Promise<WorkerResult>((resolve, reject) => {

@@ -157,12 +157,24 @@ parentPort.on("message", async ({ id, op, sql, params, options }) => {
       return parentPort.postMessage({ id, ok: true });
     }
     const text = options?.text === true;
-    const result = await db.query(sql, params ?? [], {
-      rowMode: options?.rowMode,
-      paramTypes: options?.paramTypes,
-      onNotice: () => {},
-      ...(text ? textCodecs : {}),
-    });
+    let result;
+    try {
+      result = await db.query(sql, params ?? [], {
+        rowMode: options?.rowMode,
+        paramTypes: options?.paramTypes,
+        onNotice: () => {},
+        ...(text ? textCodecs : {}),
+      });
+    } catch (error) {
+      // An autocommit call's statement that failed: PostgreSQL rolled back its implicit transaction; one still open
+      // (none should be) goes too.
+      if (options?.settle && db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
+      throw error;
+    }
+    // An autocommit call (`settle`) whose SQL opened a transaction itself (BEGIN): committed here, so the next call
+    // starts clean, in the same round trip. A statement outside a block ran in its own implicit transaction, already
+    // committed; isInTransaction is PGlite's synchronous IsTransactionBlock().
+    if (options?.settle && db.isInTransaction()) await db.exec("COMMIT");
     if (text) {
       // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out.
       let bytes = 0;

@@ -11,8 +11,9 @@ import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand, type ExecuteStatementCommandInput } from "@aws-sdk/client-rds-data";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RelationalDatabaseSpec } from "../../components/relational-database/contract";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs, registerSpec } from "../../components/spec-registry";
@@ -281,6 +282,30 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
       expect(waited).toEqual([]);
     } finally {
       onLog = () => {};
+    }
+  });
+
+  it("runs an autocommit call in one round trip to the database's worker, with a pooled session's semantics", async () => {
+    // The server's messages to its PGlite worker (the endpoint runs in this process).
+    const sent = vi.spyOn(Worker.prototype, "postMessage");
+    const trips = async (call: () => Promise<unknown>) => {
+      sent.mockClear();
+      await call().catch(() => {});
+      return sent.mock.calls.length;
+    };
+    try {
+      expect(await trips(() => run({ sql: "SELECT 1" }))).toBe(1);
+      // A statement that fails leaves nothing behind: PostgreSQL rolls back its implicit transaction.
+      expect(await trips(() => run({ sql: "INSERT INTO albums (title) VALUES ('half'), (NULL)" }))).toBe(1);
+      expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'half'" })).records).toEqual([[{ longValue: 0 }]]);
+      // A SET outlives its call, as on the Data API's pooled connection (README "Local vs AWS").
+      expect(await trips(() => run({ sql: "SET application_name = 'rdsl'" }))).toBe(1);
+      expect((await run({ sql: "SHOW application_name" })).records).toEqual([[{ stringValue: "rdsl" }]]);
+      // A batch of its own: BEGIN, a statement per set, COMMIT.
+      expect(await trips(() => client().send(new BatchExecuteStatementCommand({ ...target, sql: "SELECT :n", parameterSets: [[{ name: "n", value: { longValue: 1 } }], [{ name: "n", value: { longValue: 2 } }]] })))).toBe(4);
+    } finally {
+      sent.mockRestore();
+      await run({ sql: "RESET application_name" });
     }
   });
 
