@@ -176,10 +176,12 @@ parentPort.on("message", async ({ id, op, sql, params, options }) => {
     // committed; isInTransaction is PGlite's synchronous IsTransactionBlock().
     if (options?.settle && db.isInTransaction()) await db.exec("COMMIT");
     if (text) {
-      // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out.
+      // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out. The
+      // limit is on the answer's bytes: a value counts its UTF-8 bytes (Buffer.byteLength; `length` counts UTF-16 units,
+      // and a row of multibyte text over 1 MiB in bytes would pass as under it).
       let bytes = 0;
-      for (const row of result.rows) for (const value of row) bytes += typeof value === "string" ? value.length : 4;
-      if (bytes > largestResultBytes) return parentPort.postMessage({ id, ok: false, error: { tooLarge: true, message: `${bytes} characters of values` } });
+      for (const row of result.rows) for (const value of row) bytes += typeof value === "string" ? Buffer.byteLength(value) : 4;
+      if (bytes > largestResultBytes) return parentPort.postMessage({ id, ok: false, error: { tooLarge: true, message: `${bytes} bytes of values` } });
     }
     parentPort.postMessage({ id, ok: true, result: { rows: result.rows, fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), command: result.command, rowCount: result.rowCount, affectedRows: result.affectedRows } });
   } catch (error) {

@@ -336,6 +336,9 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1; SELECT 2" }))).toMatchObject({ name: "DatabaseErrorException", message: "ERROR: cannot insert multiple commands into a prepared statement; SQLState: 42601" });
     expect(await failure(run({ sql: "SELECT :a", parameters: [{ name: "a", value: { arrayValue: { longValues: [1] } } }] }))).toMatchObject({ name: "BadRequestException", message: "Array parameters are not supported." });
     expect(await failure(run({ sql: "SELECT repeat('x', 1100000)" }))).toMatchObject({ name: "UnsupportedResultException", message: expect.stringContaining("exceeded size limit") });
+    // The limit counts bytes: 600,000 two-byte characters are 1,200,000 bytes of UTF-8, refused by the worker before
+    // its rows are copied out.
+    expect(await failure(run({ sql: "SELECT repeat('é', 600000)" }))).toEqual({ name: "UnsupportedResultException", message: expect.stringContaining("(1200000 bytes of values)"), status: 400 });
     expect(await failure(client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: "never-begun" })))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
   });
 
