@@ -237,18 +237,30 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1", transactionId: idle.transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", message: expect.stringContaining("within 3 minutes") });
   });
 
-  it("answers StatementTimeoutException to a call that waited the statement timeout for a transaction", async () => {
+  it("answers StatementTimeoutException to a call that waited the statement timeout for a transaction; with continueAfterTimeout its statement runs later", async () => {
     const rds = client();
     const { transactionId } = await rds.send(new BeginTransactionCommand(target));
     api.limits.statementTimeoutMs = 20;
     try {
       // The transaction holds the database until it ends: the call cannot get its turn in any time.
       expect(await failure(run({ sql: "SELECT 1" }, rds))).toMatchObject({ name: "StatementTimeoutException", status: 400 });
+      // With continueAfterTimeout the call is answered the same (docs/local-vs-aws.md), and its statement runs in its turn.
+      expect(await failure(run({ sql: "INSERT INTO albums (title) VALUES ('late')", continueAfterTimeout: true }, rds))).toEqual({ name: "StatementTimeoutException", message: expect.stringContaining("waited"), status: 400 });
     } finally {
       api.limits.statementTimeoutMs = 45_000;
       await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
     }
+    // The late statement took its turn when the transaction ended: the next call comes after it, and the database is free.
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'late'" }, rds)).records).toEqual([[{ longValue: 1 }]]);
     expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    // A running statement past the timeout with continueAfterTimeout is not ended: the call waits for its answer
+    // (docs/local-vs-aws.md: AWS answers at 45 s and lets it run). pg_sleep outlasts the 20 ms timeout.
+    api.limits.statementTimeoutMs = 20;
+    try {
+      expect((await run({ sql: "SELECT pg_sleep(0.1)::text AS slept", continueAfterTimeout: true }, rds)).records).toEqual([[{ stringValue: "" }]]);
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
   });
 
   it("drops a waiting call whose caller went away (no orphan transaction), and bounds the calls waiting", async () => {
