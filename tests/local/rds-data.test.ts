@@ -439,6 +439,40 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await run({ sql: "SELECT count(*) > 0 AS kept FROM albums" }, rds)).records).toEqual([[{ booleanValue: true }]]);
   }, 60_000);
 
+  it("answers the calls of a worker that ends on its own, and reopens the database for the calls waiting", async () => {
+    const rds = client();
+    // The worker a statement is sent to (the endpoint runs in this process): taken from the next postMessage.
+    const post = Worker.prototype.postMessage;
+    let reach!: (worker: Worker) => void;
+    const reached = new Promise<Worker>((resolve) => (reach = resolve));
+    const sent = vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, ...args: Parameters<Worker["postMessage"]>) {
+      reach(this);
+      return post.apply(this, args);
+    });
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    let running: Promise<unknown>;
+    let worker: Worker;
+    try {
+      sent.mockClear();
+      // A statement with no timeout in the transaction, and a call outside it waiting for its turn.
+      running = failure(run({ sql: "SELECT pg_sleep(100000)", transactionId, continueAfterTimeout: true }, rds));
+      worker = await reached;
+    } finally {
+      sent.mockRestore();
+    }
+    const waits = logged("a call waits for transaction");
+    const waiting = run({ sql: "SELECT count(*) > 0 AS kept FROM albums" }, rds);
+    await waits;
+    const reopened = logged("the database's worker stopped and reopened");
+    // Ended from outside the server (as a crash of its WebAssembly would end it): not a restart the server made.
+    await worker.terminate();
+    expect(await running).toEqual({ name: "InternalServerErrorException", message: "The local database's worker stopped (exit code 1).", status: 500 });
+    await reopened;
+    // The waiting call runs on the reopened database; the transaction is gone with the worker.
+    expect((await waiting).records).toEqual([[{ booleanValue: true }]]);
+    expect(await failure(run({ sql: "SELECT 1", transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+  });
+
   it("keeps the data across a restart, and closes a connection that stalls", async () => {
     const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
     await api.stop();
