@@ -157,8 +157,8 @@ function denied(service: string, action: string, resource: string): ServiceResul
   return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
 }
 
-/** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
-export async function signedFetch(request: {
+/** A request to sign with SigV4 for a local emulator. */
+export interface SigningRequest {
   url: URL;
   method: string;
   headers: Record<string, string>;
@@ -168,13 +168,24 @@ export async function signedFetch(request: {
   service: string;
   /** S3 signs the path as sent, encoded once (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html). */
   uriEscapePath?: boolean;
-}): Promise<Response> {
+  /** @default now */
+  signingDate?: Date;
+}
+
+/** The request signed as an AWS SDK signs it, unsent: the headers to send (fetch sets Host itself, to the same value, so it is left out). */
+export async function signRequest(request: SigningRequest): Promise<{ headers: Record<string, string> }> {
   const { url } = request;
   const signer = new SignatureV4({ credentials: request.credentials, region: request.region, service: request.service, sha256: Sha256, uriEscapePath: request.uriEscapePath ?? true });
   const query = url.search ? Object.fromEntries(url.searchParams) : undefined;
-  const signed = await signer.sign({ method: request.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { ...request.headers, host: url.host }, body: request.body });
-  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
-  return fetch(url, { method: request.method, headers: sent, body: request.body });
+  const signed = await signer.sign({ method: request.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { ...request.headers, host: url.host }, body: request.body }, { signingDate: request.signingDate });
+  const { host: _host, ...headers } = signed.headers;
+  return { headers };
+}
+
+/** One SigV4-signed request to a local emulator (the S3 path-style call and the JSON/query-protocol calls alike). */
+export async function signedFetch(request: SigningRequest): Promise<Response> {
+  const { headers } = await signRequest(request);
+  return fetch(request.url, { method: request.method, headers, body: request.body });
 }
 
 const send = (call: ServiceCall, signingName: string, endpoint: string, headers: Record<string, string>, body: string): Promise<Response> =>

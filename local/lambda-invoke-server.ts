@@ -19,7 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { lambdaFunctionArn } from "./offline/mocks";
-import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
+import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
 export interface InvocableFunction {
@@ -95,15 +95,10 @@ interface ApiError {
   message: string;
 }
 
-/**
- * A refused signature as Lambda answers it: the JSON services' exception names (jsonProtocolFailure), with 403 for
- * all but IncompleteSignatureException (400), as Lambda's REST API answers UnrecognizedClientException ("StatusCode:
- * 403 … api error UnrecognizedClientException: The security token included in the request is invalid",
- * iann0036/iamlive#58). The other statuses are not confirmed.
- */
+/** A refused signature as Lambda answers it (restJsonFailure: REST-JSON's statuses). */
 function signatureError(failure: SignatureFailure): ApiError {
-  const json = jsonProtocolFailure(failure);
-  return { status: json.code === "IncompleteSignatureException" ? 400 : 403, type: json.code, message: json.message };
+  const { status, code, message } = restJsonFailure(failure);
+  return { status, type: code, message };
 }
 
 export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promise<LocalLambdaApi> {

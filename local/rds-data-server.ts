@@ -34,13 +34,14 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { bindParameters, columnMetadata, DataApiError, jsonValue, pgType, toField, type ResultSetOptions, type SqlParameter } from "./rds-data-sql";
-import { verifySignedHeaders, type SigV4Credentials, type SignatureFailure } from "./sigv4-verify";
+import { restJsonFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 export { DataApiError };
 
@@ -226,23 +227,13 @@ interface Context {
   admin: string;
 }
 
-/**
- * A signature failure as the Data API's front end answers it: the JSON protocols' exception names
- * (MissingAuthenticationTokenException, IncompleteSignatureException, InvalidSignatureException,
- * UnrecognizedClientException), 403 but for an incomplete signature (400), as REST-JSON services answer them.
- */
-function signatureFailure(failure: SignatureFailure): DataApiError {
-  const codes = { MissingAuthenticationToken: "MissingAuthenticationTokenException", IncompleteSignature: "IncompleteSignatureException", SignatureDoesNotMatch: "InvalidSignatureException", InvalidClientTokenId: "UnrecognizedClientException" } as const;
-  const code = codes[failure.code];
-  return new DataApiError(code, code === "MissingAuthenticationTokenException" ? "Missing Authentication Token" : failure.message, failure.status);
-}
-
 async function answer(request: IncomingMessage, response: ServerResponse, context: Context): Promise<void> {
-  const reply = (status: number, body: unknown, errorType?: string) => {
+  /** Answers `text`, the body's JSON (serialised once: a result's is measured against the 1 MiB limit first). */
+  const reply = (status: number, text: string, errorType?: string) => {
     const headers: Record<string, string> = { "content-type": "application/json", "x-amzn-requestid": randomUUID() };
     if (errorType) headers["x-amzn-errortype"] = errorType;
     response.writeHead(status, headers);
-    response.end(JSON.stringify(body));
+    response.end(text);
   };
   // The caller went away (closed its connection) before its answer: a waiting call leaves the queue, and a
   // transaction begun for it is rolled back (no one holds its ID).
@@ -254,7 +245,11 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     const body = await readBody(request, LARGEST_REQUEST_BYTES);
     if (body.length > LARGEST_REQUEST_BYTES) throw new DataApiError("BadRequestException", `The request is larger than the Data API's ${LARGEST_REQUEST_BYTES} bytes.`, 413);
     const verdict = await verifySignedHeaders(request, body, { service: "rds-data", credentials: context.credentials, servesRegion: (region) => context.regions.has(region) });
-    if (!verdict.ok) throw signatureFailure(verdict.failure);
+    if (!verdict.ok) {
+      // The Data API's front end answers a refused signature as REST-JSON services do.
+      const { code, message, status } = restJsonFailure(verdict.failure);
+      throw new DataApiError(code, message, status);
+    }
     const path = (request.url ?? "/").split("?")[0];
     const operation = request.method === "POST" ? OPERATIONS[path] : undefined;
     if (!operation) throw new DataApiError("UnknownOperationException", `${String(request.method).slice(0, 10)} ${path.slice(0, 100)} is not a Data API operation this endpoint serves (ExecuteSql isn't supported for Aurora PostgreSQL Serverless v2).`, 404);
@@ -268,10 +263,10 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     const result = await perform(operation, input, verdict.signer.accessKeyId === context.admin ? undefined : verdict.signer.accessKeyId, context, gone.signal);
     const text = JSON.stringify(result);
     if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
-    reply(200, result);
+    reply(200, text);
   } catch (error) {
     const failure = error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
-    reply(failure.status, { message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }, failure.code);
+    reply(failure.status, JSON.stringify({ message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }), failure.code);
   }
 }
 
@@ -609,19 +604,17 @@ class LocalDatabase {
   }
 
   /**
-   * Runs `work` in a transaction's turn (the transaction holds the database) or in a call's own (autocommit: after
-   * it, whatever transaction the SQL itself opened with BEGIN is committed, so the next call starts clean). A
-   * failure in a transaction ends it, as the Data API ends it.
+   * Runs `work` in a transaction's turn (the transaction holds the database) or in a call's own (autocommit: PGlite
+   * runs the statement in its own implicit transaction, committed as it ends or rolled back when it fails, and the
+   * worker commits a transaction the SQL itself opened with BEGIN, `settle`, so the next call starts clean). A failure
+   * in a transaction ends it, as the Data API ends it.
    */
   private async run<T>(transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal, work: () => Promise<T>): Promise<T> {
     if (transactionId === undefined) {
       return this.inTurn(continueAfterTimeout, gone, async () => {
         try {
-          const result = await work();
-          await this.quietly("COMMIT");
-          return result;
+          return await work();
         } catch (error) {
-          await this.quietly("ROLLBACK");
           throw databaseError(error);
         }
       });
@@ -655,10 +648,11 @@ class LocalDatabase {
     }
   }
 
-  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean) {
+  /** A call's statement; `settle`: it is the whole of an autocommit call (the worker ends a transaction it opened). */
+  private async query(sql: string, parameters: readonly SqlParameter[], continueAfterTimeout: boolean, settle = false) {
     const bound = bindParameters(sql, parameters);
     // A statement past the statement timeout is ended with its worker, unless the call asked it to continue.
-    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
+    return this.db.query(bound.text, bound.values, { rowMode: "array", text: true, paramTypes: bound.types, settle }, continueAfterTimeout ? undefined : this.limits.statementTimeoutMs);
   }
 
   /** Names of result types the mapping does not know (enums, domains, extensions'), for columnMetadata's typeName. */
@@ -671,7 +665,7 @@ class LocalDatabase {
 
   execute(sql: string, parameters: readonly SqlParameter[], options: ExecuteOptions): Promise<unknown> {
     return this.run(options.transactionId, options.continueAfterTimeout, options.gone, async () => {
-      const result = await this.query(sql, parameters, options.continueAfterTimeout);
+      const result = await this.query(sql, parameters, options.continueAfterTimeout, options.transactionId === undefined);
       // Rows a DML statement changed (RETURNING or not); 0 for a query or DDL.
       const updated = ["INSERT", "UPDATE", "DELETE", "MERGE"].includes(result.command ?? "") ? (result.rowCount ?? result.affectedRows ?? 0) : 0;
       const answer: Record<string, unknown> = { numberOfRecordsUpdated: updated, generatedFields: [] };
@@ -692,19 +686,26 @@ class LocalDatabase {
   /** The statement once per parameter set, all or nothing (one transaction, the call's own or the one named). */
   batch(sql: string, sets: SqlParameter[][], transactionId: string | undefined, continueAfterTimeout: boolean, gone: AbortSignal): Promise<unknown> {
     return this.run(transactionId, continueAfterTimeout, gone, async () => {
-      if (transactionId === undefined) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
-      for (const [index, set] of sets.entries()) {
-        try {
-          await this.query(sql, set, continueAfterTimeout);
-        } catch (error) {
-          if (!isPgError(error)) throw error;
-          const failure = databaseError(error);
-          throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
+      const own = transactionId === undefined;
+      if (own) await this.db.query("BEGIN", [], {}, this.limits.statementTimeoutMs);
+      try {
+        for (const [index, set] of sets.entries()) {
+          try {
+            await this.query(sql, set, continueAfterTimeout);
+          } catch (error) {
+            if (!isPgError(error)) throw error;
+            const failure = databaseError(error);
+            throw new DataApiError(failure.code, `Batch entry ${index} was aborted: ${failure.message}`);
+          }
         }
+      } catch (error) {
+        // Nothing of the batch stays: its own transaction is rolled back (a named one is ended by run).
+        if (own) await this.quietly("ROLLBACK");
+        throw error;
       }
-      // The batch's own transaction commits here, not in run's cleanup: deferred constraints are checked at COMMIT, and
-      // a COMMIT that fails fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
-      if (transactionId === undefined) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
+      // The batch's own transaction commits here: deferred constraints are checked at COMMIT, and a COMMIT that fails
+      // fails the call (DatabaseErrorException), as Aurora answers it; nothing of the batch stays.
+      if (own) await this.db.query("COMMIT", [], {}, this.limits.statementTimeoutMs);
       return { updateResults: sets.map(() => ({ generatedFields: [] })) };
     });
   }
@@ -721,6 +722,14 @@ class LocalDatabase {
       this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * The worker's module beside this one, in `folder`: pathToFileURL encodes what a URL reads otherwise (a project folder
+ * with `#` or `%` in its path; `new URL(…, "file://" + folder + "/")` took `#…` for a fragment and `%xx` for an escape).
+ */
+export function databaseWorkerUrl(folder: string): URL {
+  return pathToFileURL(join(folder, "rds-data-worker.mjs"));
 }
 
 /** A statement's result as the worker sends it. */
@@ -767,7 +776,7 @@ class DatabaseWorker {
 
   private start(): void {
     const { name, dataDir } = this.definition;
-    const worker = new Worker(new URL("./rds-data-worker.mjs", `file://${__dirname}/`), {
+    const worker = new Worker(databaseWorkerUrl(__dirname), {
       workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templates: pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName) },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });
@@ -844,7 +853,7 @@ class DatabaseWorker {
   }
 
   /** Runs one statement; past `timeoutMs` (undefined: none) the worker is ended and the call answered StatementTimeoutException. */
-  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[] }, timeoutMs: number | undefined): Promise<WorkerResult> {
+  async query(sql: string, params: unknown[], options: { rowMode?: "array"; text?: boolean; paramTypes?: number[]; settle?: boolean }, timeoutMs: number | undefined): Promise<WorkerResult> {
     await this.ready;
     const id = this.nextId++;
     return new Promise<WorkerResult>((resolve, reject) => {

@@ -133,8 +133,15 @@ async function open(options) {
 }
 
 let db;
+/**
+ * The parsers and serializers that keep every value PostgreSQL's text (asText), made once: PGlite fills db.parsers
+ * and db.serializers when it opens (its types and their arrays) and changes them after only on refreshArrayTypes(),
+ * which nothing here calls; a type they lack passes as text anyway.
+ */
+let textCodecs;
 try {
   db = await open({ extensions: await loadExtensions() });
+  textCodecs = { parsers: asText(db.parsers), serializers: asText(db.serializers) };
   // Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea.
   await db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
   const { rows } = await db.query("SHOW server_version");
@@ -150,17 +157,31 @@ parentPort.on("message", async ({ id, op, sql, params, options }) => {
       return parentPort.postMessage({ id, ok: true });
     }
     const text = options?.text === true;
-    const result = await db.query(sql, params ?? [], {
-      rowMode: options?.rowMode,
-      paramTypes: options?.paramTypes,
-      onNotice: () => {},
-      ...(text ? { parsers: asText(db.parsers), serializers: asText(db.serializers) } : {}),
-    });
+    let result;
+    try {
+      result = await db.query(sql, params ?? [], {
+        rowMode: options?.rowMode,
+        paramTypes: options?.paramTypes,
+        onNotice: () => {},
+        ...(text ? textCodecs : {}),
+      });
+    } catch (error) {
+      // An autocommit call's statement that failed: PostgreSQL rolled back its implicit transaction; one still open
+      // (none should be) goes too.
+      if (options?.settle && db.isInTransaction()) await db.exec("ROLLBACK").catch(() => {});
+      throw error;
+    }
+    // An autocommit call (`settle`) whose SQL opened a transaction itself (BEGIN): committed here, so the next call
+    // starts clean, in the same round trip. A statement outside a block ran in its own implicit transaction, already
+    // committed; isInTransaction is PGlite's synchronous IsTransactionBlock().
+    if (options?.settle && db.isInTransaction()) await db.exec("COMMIT");
     if (text) {
-      // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out.
+      // A result whose values alone pass the Data API's 1 MiB answer is refused here, before it is copied out. The
+      // limit is on the answer's bytes: a value counts its UTF-8 bytes (Buffer.byteLength; `length` counts UTF-16 units,
+      // and a row of multibyte text over 1 MiB in bytes would pass as under it).
       let bytes = 0;
-      for (const row of result.rows) for (const value of row) bytes += typeof value === "string" ? value.length : 4;
-      if (bytes > largestResultBytes) return parentPort.postMessage({ id, ok: false, error: { tooLarge: true, message: `${bytes} characters of values` } });
+      for (const row of result.rows) for (const value of row) bytes += typeof value === "string" ? Buffer.byteLength(value) : 4;
+      if (bytes > largestResultBytes) return parentPort.postMessage({ id, ok: false, error: { tooLarge: true, message: `${bytes} bytes of values` } });
     }
     parentPort.postMessage({ id, ok: true, result: { rows: result.rows, fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })), command: result.command, rowCount: result.rowCount, affectedRows: result.affectedRows } });
   } catch (error) {

@@ -242,6 +242,17 @@ export function jsonProtocolFailure(failure: SignatureFailure): JsonProtocolSign
 }
 
 /**
+ * `failure` as a REST-JSON service (Lambda, the RDS Data API) answers it: the JSON protocols' exception names
+ * (jsonProtocolFailure) with 403, but 400 for IncompleteSignatureException, as Lambda's REST API answers
+ * UnrecognizedClientException ("StatusCode: 403 … api error UnrecognizedClientException: The security token included
+ * in the request is invalid", iann0036/iamlive#58). The other statuses are not confirmed.
+ */
+export function restJsonFailure(failure: SignatureFailure): Omit<JsonProtocolSignatureFailure, "status"> & { status: 400 | 403 } {
+  const json = jsonProtocolFailure(failure);
+  return { ...json, status: json.code === "IncompleteSignatureException" ? 400 : 403 };
+}
+
+/**
  * Checks a request's SigV4 Authorization header as AWS's JSON and query services do, in their order: present
  * (MissingAuthenticationToken), well formed with a date (IncompleteSignature), scoped to aws4_request, `service`, a
  * served region and the request's date, within 15 minutes of the wall clock (SignatureDoesNotMatch), a known access

@@ -3,22 +3,25 @@
  * the real @aws-sdk/client-rds-data (REST-JSON, SigV4): typed parameters with `:name` placeholders, results as Fields,
  * JSON and column metadata, transactions (commit, rollback, an aborted or expired one, calls waiting for one), batches,
  * the Data API's errors, functions authorised by their roles (rds-data on the cluster and GetSecretValue on its
- * secret), hostile requests that never crash it, and the data kept across a restart. One PGlite for the file (and
- * one more reopening its directory at the end). Functions' roles come from a recorded graph; the spec is registered
+ * secret), hostile requests that never crash it, a worker ended and reopened (past its statement timeout, its memory,
+ * or on its own) and the data kept, and its folder reopened for another databaseName. One PGlite for the file (its
+ * worker reopened three times, and one more start reopening its directory at the end). Functions' roles come from a recorded graph; the spec is registered
  * directly (the RelationalDatabase component is built elsewhere).
  */
 import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand, type ExecuteStatementCommandInput } from "@aws-sdk/client-rds-data";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RelationalDatabaseSpec } from "../../components/relational-database/contract";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs, registerSpec } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { DATA_API_LIMITS, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { DATA_API_LIMITS, databaseWorkerUrl, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 import { localDatabaseDefinitions } from "../../local/services/relational-databases";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
@@ -99,6 +102,10 @@ afterAll(async () => {
 });
 
 describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
+  it("finds its worker's module in a project folder whose path has # or %", () => {
+    for (const folder of ["/work/a#b/local", "/work/100%25/local", "/work/50% off/local"]) expect(fileURLToPath(databaseWorkerUrl(folder))).toBe(join(folder, "rds-data-worker.mjs"));
+  });
+
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
     expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
     // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
@@ -236,18 +243,30 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1", transactionId: idle.transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", message: expect.stringContaining("within 3 minutes") });
   });
 
-  it("answers StatementTimeoutException to a call that waited the statement timeout for a transaction", async () => {
+  it("answers StatementTimeoutException to a call that waited the statement timeout for a transaction; with continueAfterTimeout its statement runs later", async () => {
     const rds = client();
     const { transactionId } = await rds.send(new BeginTransactionCommand(target));
     api.limits.statementTimeoutMs = 20;
     try {
       // The transaction holds the database until it ends: the call cannot get its turn in any time.
       expect(await failure(run({ sql: "SELECT 1" }, rds))).toMatchObject({ name: "StatementTimeoutException", status: 400 });
+      // With continueAfterTimeout the call is answered the same (docs/local-vs-aws.md), and its statement runs in its turn.
+      expect(await failure(run({ sql: "INSERT INTO albums (title) VALUES ('late')", continueAfterTimeout: true }, rds))).toEqual({ name: "StatementTimeoutException", message: expect.stringContaining("waited"), status: 400 });
     } finally {
       api.limits.statementTimeoutMs = 45_000;
       await rds.send(new RollbackTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId }));
     }
+    // The late statement took its turn when the transaction ended: the next call comes after it, and the database is free.
+    expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'late'" }, rds)).records).toEqual([[{ longValue: 1 }]]);
     expect((await run({ sql: "SELECT 1 AS one" }, rds)).records).toEqual([[{ longValue: 1 }]]);
+    // A running statement past the timeout with continueAfterTimeout is not ended: the call waits for its answer
+    // (docs/local-vs-aws.md: AWS answers at 45 s and lets it run). pg_sleep outlasts the 20 ms timeout.
+    api.limits.statementTimeoutMs = 20;
+    try {
+      expect((await run({ sql: "SELECT pg_sleep(0.1)::text AS slept", continueAfterTimeout: true }, rds)).records).toEqual([[{ stringValue: "" }]]);
+    } finally {
+      api.limits.statementTimeoutMs = 45_000;
+    }
   });
 
   it("drops a waiting call whose caller went away (no orphan transaction), and bounds the calls waiting", async () => {
@@ -284,6 +303,30 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     }
   });
 
+  it("runs an autocommit call in one round trip to the database's worker, with a pooled session's semantics", async () => {
+    // The server's messages to its PGlite worker (the endpoint runs in this process).
+    const sent = vi.spyOn(Worker.prototype, "postMessage");
+    const trips = async (call: () => Promise<unknown>) => {
+      sent.mockClear();
+      await call().catch(() => {});
+      return sent.mock.calls.length;
+    };
+    try {
+      expect(await trips(() => run({ sql: "SELECT 1" }))).toBe(1);
+      // A statement that fails leaves nothing behind: PostgreSQL rolls back its implicit transaction.
+      expect(await trips(() => run({ sql: "INSERT INTO albums (title) VALUES ('half'), (NULL)" }))).toBe(1);
+      expect((await run({ sql: "SELECT count(*) FROM albums WHERE title = 'half'" })).records).toEqual([[{ longValue: 0 }]]);
+      // A SET outlives its call, as on the Data API's pooled connection (README "Local vs AWS").
+      expect(await trips(() => run({ sql: "SET application_name = 'rdsl'" }))).toBe(1);
+      expect((await run({ sql: "SHOW application_name" })).records).toEqual([[{ stringValue: "rdsl" }]]);
+      // A batch of its own: BEGIN, a statement per set, COMMIT.
+      expect(await trips(() => client().send(new BatchExecuteStatementCommand({ ...target, sql: "SELECT :n", parameterSets: [[{ name: "n", value: { longValue: 1 } }], [{ name: "n", value: { longValue: 2 } }]] })))).toBe(4);
+    } finally {
+      sent.mockRestore();
+      await run({ sql: "RESET application_name" });
+    }
+  });
+
   it("runs a batch once per parameter set, all or nothing", async () => {
     const rds = client();
     const sql = "INSERT INTO albums (title, views) VALUES (:title, :views)";
@@ -311,6 +354,9 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1; SELECT 2" }))).toMatchObject({ name: "DatabaseErrorException", message: "ERROR: cannot insert multiple commands into a prepared statement; SQLState: 42601" });
     expect(await failure(run({ sql: "SELECT :a", parameters: [{ name: "a", value: { arrayValue: { longValues: [1] } } }] }))).toMatchObject({ name: "BadRequestException", message: "Array parameters are not supported." });
     expect(await failure(run({ sql: "SELECT repeat('x', 1100000)" }))).toMatchObject({ name: "UnsupportedResultException", message: expect.stringContaining("exceeded size limit") });
+    // The limit counts bytes: 600,000 two-byte characters are 1,200,000 bytes of UTF-8, refused by the worker before
+    // its rows are copied out.
+    expect(await failure(run({ sql: "SELECT repeat('é', 600000)" }))).toEqual({ name: "UnsupportedResultException", message: expect.stringContaining("(1200000 bytes of values)"), status: 400 });
     expect(await failure(client().send(new CommitTransactionCommand({ resourceArn: CLUSTER, secretArn: SECRET, transactionId: "never-begun" })))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
   });
 
@@ -324,37 +370,48 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect(await failure(run({ sql: "SELECT 1" }, client(fnCredentials("rdsl-no-secret"))))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining(`secretsmanager:GetSecretValue on resource: ${SECRET}`) });
     expect(await failure(client(fnCredentials("rdsl-no-secret")).send(new BeginTransactionCommand(target)))).toMatchObject({ name: "AccessDeniedException", message: expect.stringContaining("rds-data:BeginTransaction") });
     expect(await failure(run({ sql: "SELECT 1" }, client({ accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" })))).toMatchObject({ name: "UnrecognizedClientException", status: 403 });
+    // A refused signature as REST-JSON services answer it (sigv4-verify.ts restJsonFailure): 403, but 400 for an incomplete one.
+    expect(await failure(run({ sql: "SELECT 1" }, client({ ...CREDENTIALS, secretAccessKey: "not-the-key" })))).toMatchObject({ name: "InvalidSignatureException", status: 403 });
+    const refusal = async (headers: Record<string, string>) => {
+      const response = await fetch(`${api.endpoint}/Execute`, { method: "POST", headers, body: "{}" });
+      return [response.status, response.headers.get("x-amzn-errortype"), ((await response.json()) as { message: string }).message];
+    };
+    expect(await refusal({})).toEqual([403, "MissingAuthenticationTokenException", "Missing Authentication Token"]);
+    expect(await refusal({ authorization: "AWS4-HMAC-SHA256 Credential=local" })).toEqual([400, "IncompleteSignatureException", expect.stringContaining("Authorization header requires 'Signature' parameter.")]);
     // The runtime's internal caller (migrations at start) is accepted and never checked against a role.
     expect((await run({ sql: "SELECT 2 AS two" }, client(api.adminCredentials))).records).toEqual([[{ longValue: 2 }]]);
   });
 
   it("answers hostile requests without crashing, and leaves the database clean after SQL that opens a transaction itself", async () => {
     const body = (input: Record<string, unknown>) => JSON.stringify({ ...target, ...input });
-    const answers = [
-      await post("/Execute", "{not json"),
-      await post("/Execute", "[1,2]"),
-      await post("/Execute", body({ sql: 42 })),
-      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { longValue: "1" } }] })),
-      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a", longValue: 1 } }] })),
-      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x" }] })),
-      await post("/Execute", body({ sql: "SELECT :x", parameters: [null] })),
-      await post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a" }, typeHint: "NOPE" }] })),
-      await post("/Execute", body({ sql: "SELECT :missing" })),
-      await post("/Execute", body({ sql: "SELECT 1", resultSetOptions: "x" })),
-      await post("/Execute", body({ sql: "SELECT 1", parameters: "x" })),
-      await post("/BatchExecute", body({ sql: "SELECT 1", parameterSets: [1] })),
-      await post("/Execute", body({ sql: "x".repeat(65_537) })),
-      await post("/ExecuteSql", body({})),
-      await post("/Nope", "{}"),
-      await post("/Execute", body({ sql: "SELECT 1", schema: "public" })),
-      await post("/Execute", body({ sql: "SELECT E'\\\\':x''", parameters: [{ name: "x", value: { stringValue: "\u0000" } }] })),
-      await fetch(`${api.endpoint}/Execute`, { method: "POST", body: body({ sql: "SELECT 1" }) }),
+    // Each request's answer: the status and error type (x-amzn-errortype, the Data API's exception; statuses from
+    // @aws-sdk/client-rds-data 3.1143.0's error models: BadRequestException, DatabaseErrorException 400), and for some
+    // the message that says which check refused it.
+    const bad = (message?: string) => [400, "BadRequestException", message];
+    const cases: Array<[Promise<Response>, unknown[]]> = [
+      [post("/Execute", "{not json"), [400, "SerializationException", "The request body is not JSON."]],
+      [post("/Execute", "[1,2]"), [400, "SerializationException", "The request body is not a JSON object."]],
+      [post("/Execute", body({ sql: 42 })), bad("1 validation error detected: Value of the wrong type at 'sql' failed to satisfy constraint: Member must not be null and must be a string")],
+      [post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { longValue: "1" } }] })), bad("parameters.1: longValue must be an integer.")],
+      [post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a", longValue: 1 } }] })), bad("parameters.1: a parameter's value must set exactly one member.")],
+      [post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x" }] })), bad(expect.stringMatching(/^parameters\.1: a parameter needs a value/))],
+      [post("/Execute", body({ sql: "SELECT :x", parameters: [null] })), bad("parameters.1: a parameter needs a name.")],
+      [post("/Execute", body({ sql: "SELECT :x", parameters: [{ name: "x", value: { stringValue: "a" }, typeHint: "NOPE" }] })), bad(expect.stringMatching(/^parameters\.1: typeHint must be one of /))],
+      [post("/Execute", body({ sql: "SELECT :missing" })), [400, "DatabaseErrorException", "No value specified for parameter missing."]],
+      [post("/Execute", body({ sql: "SELECT 1", resultSetOptions: "x" })), bad(expect.stringMatching(/^resultSetOptions: /))],
+      [post("/Execute", body({ sql: "SELECT 1", parameters: "x" })), bad("parameters must be a list.")],
+      [post("/BatchExecute", body({ sql: "SELECT 1", parameterSets: [1] })), bad("parameterSets must be a list of lists of parameters.")],
+      [post("/Execute", body({ sql: "x".repeat(65_537) })), bad("1 validation error detected: Value at 'sql' failed to satisfy constraint: Member must have length between 0 and 65536")],
+      [post("/ExecuteSql", body({})), [404, "UnknownOperationException", expect.stringContaining("POST /ExecuteSql is not a Data API operation")]],
+      [post("/Nope", "{}"), [404, "UnknownOperationException", expect.stringContaining("POST /Nope is not a Data API operation")]],
+      [post("/Execute", body({ sql: "SELECT 1", schema: "public" })), bad("The schema parameter isn't supported.")],
+      [post("/Execute", body({ sql: "SELECT E'\\\\':x''", parameters: [{ name: "x", value: { stringValue: "\u0000" } }] })), [400, "DatabaseErrorException", 'ERROR: invalid byte sequence for encoding "UTF8": 0x00; SQLState: 22021']],
+      [fetch(`${api.endpoint}/Execute`, { method: "POST", body: body({ sql: "SELECT 1" }) }), [403, "MissingAuthenticationTokenException", "Missing Authentication Token"]],
     ];
-    for (const response of answers) {
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
-      expect(response.headers.get("x-amzn-errortype")).toMatch(/^[A-Za-z]+Exception$/);
-      expect(await response.json()).toMatchObject({ message: expect.any(String) });
+    for (const [request, expected] of cases) {
+      const response = await request;
+      const { message } = (await response.json()) as { message: string };
+      expect([response.status, response.headers.get("x-amzn-errortype"), expected[2] === undefined ? undefined : message]).toEqual(expected);
     }
     // SQL that begins or ends a transaction itself: the call's own ends with it, the next call starts clean.
     await run({ sql: "BEGIN" });
@@ -391,23 +448,56 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     expect((await run({ sql: "SELECT count(*) > 0 AS kept FROM albums" }, rds)).records).toEqual([[{ booleanValue: true }]]);
   }, 60_000);
 
-  it("keeps the data across a restart, and closes a connection that stalls", async () => {
-    const before = (await run({ sql: "SELECT count(*) FROM albums" })).records;
+  it("answers the calls of a worker that ends on its own, and reopens the database from its folder for the calls waiting", async () => {
+    const rds = client();
+    // The worker a statement is sent to (the endpoint runs in this process): taken from the next postMessage.
+    const post = Worker.prototype.postMessage;
+    let reach!: (worker: Worker) => void;
+    const reached = new Promise<Worker>((resolve) => (reach = resolve));
+    const sent = vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, ...args: Parameters<Worker["postMessage"]>) {
+      reach(this);
+      return post.apply(this, args);
+    });
+    const before = (await run({ sql: "SELECT count(*) FROM albums" }, rds)).records;
+    const { transactionId } = await rds.send(new BeginTransactionCommand(target));
+    await run({ sql: "INSERT INTO albums (title) VALUES ('lost with the worker')", transactionId }, rds);
+    let running: Promise<unknown>;
+    let worker: Worker;
+    try {
+      sent.mockClear();
+      // A statement with no timeout in the transaction, and a call outside it waiting for its turn.
+      running = failure(run({ sql: "SELECT pg_sleep(100000)", transactionId, continueAfterTimeout: true }, rds));
+      worker = await reached;
+    } finally {
+      sent.mockRestore();
+    }
+    const waits = logged("a call waits for transaction");
+    const waiting = run({ sql: "SELECT count(*) FROM albums" }, rds);
+    await waits;
+    const reopened = logged("the database's worker stopped and reopened");
+    // Ended from outside the server (as a crash of its WebAssembly would end it): not a restart the server made.
+    await worker.terminate();
+    expect(await running).toEqual({ name: "InternalServerErrorException", message: "The local database's worker stopped (exit code 1).", status: 500 });
+    await reopened;
+    // The waiting call runs on the database reopened from its folder: what was committed is there, the transaction's
+    // row is gone with the worker (as after a restart of npm start).
+    expect((await waiting).records).toEqual(before);
+    expect(await failure(run({ sql: "SELECT 1", transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+  });
+
+  it("reopens a folder made for another databaseName with the new database beside the old one, and closes a connection that stalls", async () => {
+    // (A folder reopened keeps its data: the worker's reopen above reads it back, as a start does.) A folder made for
+    // another databaseName reopens with the new database added beside the old one (in AWS the change replaces the cluster).
     await api.stop();
+    definitions = definitions.map((d) => ({ ...d, databaseName: "renamed" }));
     api = await start(100);
-    expect((await run({ sql: "SELECT count(*) FROM albums" })).records).toEqual(before);
+    const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('photos', 'renamed'))";
+    expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "photos,renamed" }]));
     // A client that sends half a request and stalls holds nothing: the endpoint closes its connection.
     const socket = connect(Number(new URL(api.endpoint).port), "127.0.0.1");
     socket.on("error", () => {});
     socket.write("POST /Execute HTTP/1.1\r\nHost: x\r\n");
     await new Promise((resolve) => socket.once("close", resolve));
-    expect((await run({ sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
-    // A folder made for another databaseName reopens with the new database added beside the old one (in AWS the
-    // change replaces the cluster).
-    await api.stop();
-    definitions = definitions.map((d) => ({ ...d, databaseName: "renamed" }));
-    api = await start();
-    const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('photos', 'renamed'))";
-    expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "photos,renamed" }]));
+    expect((await run({ database: "renamed", sql: "SELECT 1 AS alive" })).records).toEqual([[{ longValue: 1 }]]);
   }, 60_000);
 });

@@ -3,7 +3,7 @@
  * @aws-sdk/client-sqs signs it, with the credentials, region, service, date and headers a test needs — the local
  * server checks signatures as SQS does.
  */
-import { signJsonRequest, type SignedJsonRequest } from "../harness/sign-json-request";
+import { signRequest } from "../harness/signed-fetch";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import type { LocalQueueDefinition } from "../../local/sqs-server";
 
@@ -32,11 +32,18 @@ export interface SignOptions {
   headers?: Record<string, string>;
 }
 
-export type SignedSqsRequest = SignedJsonRequest;
+/** A signed request, unsent, so a test can change it after signing (fetch sets Host itself: not in `headers`). */
+export interface SignedSqsRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** The request an SDK would send: POST / with the JSON 1.0 content type and `X-Amz-Target: <target>`, signed. */
-export function signSqsRequest(endpoint: string, target: string | undefined, body: string, options: SignOptions = {}): Promise<SignedSqsRequest> {
-  return signJsonRequest(endpoint, target, body, { credentials: options.credentials ?? LOCAL_CREDENTIALS, region: options.region ?? "eu-west-1", service: options.service ?? "sqs", signingDate: options.signingDate, headers: options.headers });
+export async function signSqsRequest(endpoint: string, target: string | undefined, body: string, options: SignOptions = {}): Promise<SignedSqsRequest> {
+  const url = new URL("/", endpoint).toString();
+  const headers = { "content-type": "application/x-amz-json-1.0", ...(target ? { "x-amz-target": target } : {}), ...options.headers };
+  return { url, headers: await signRequest(url, { method: "POST", headers, body }, { credentials: options.credentials ?? LOCAL_CREDENTIALS, region: options.region ?? "eu-west-1", service: options.service ?? "sqs", signingDate: options.signingDate }), body };
 }
 
 export function send(request: SignedSqsRequest): Promise<Response> {
