@@ -16,6 +16,7 @@ import { defaultHandlerLogSink, type HandlerLogSink } from "./handler-log-sink";
 import { lambdaFunctionArn } from "./offline/mocks";
 import { PROJECT_DIR, resolveValue } from "./offline/program";
 import type { SigV4Credentials } from "./sigv4-verify";
+import { workerModuleUrl } from "./worker-module-url";
 
 /** `dir/node_modules` → the project's, so a bundle built outside the project (a test's temporary state) finds its external packages. */
 function linkProjectModules(dir: string): void {
@@ -205,7 +206,7 @@ export class LocalLambda {
     // to start its own, and all but the last were never used nor ended).
     if (this.worker) return this.worker;
     this.sandboxesStarted++;
-    const worker = new Worker(new URL("./lambda-worker.mjs", `file://${__dirname}/`), {
+    const worker = new Worker(workerModuleUrl(__dirname, "lambda-worker.mjs"), {
       workerData: { file: this.file, handler: this.spec.handler, largestResponseBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestResponseBytes },
       env,
       // The young generation capped at 8 MB (V8 defaults to up to 48 MB, three 16 MB semi-spaces): every warm

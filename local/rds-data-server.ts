@@ -34,7 +34,6 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
@@ -42,6 +41,7 @@ import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { bindParameters, columnMetadata, DataApiError, jsonValue, pgType, toField, type ResultSetOptions, type SqlParameter } from "./rds-data-sql";
 import { restJsonFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { workerModuleUrl } from "./worker-module-url";
 
 export { DataApiError };
 
@@ -724,14 +724,6 @@ class LocalDatabase {
   }
 }
 
-/**
- * The worker's module beside this one, in `folder`: pathToFileURL encodes what a URL reads otherwise (a project folder
- * with `#` or `%` in its path; `new URL(…, "file://" + folder + "/")` took `#…` for a fragment and `%xx` for an escape).
- */
-export function databaseWorkerUrl(folder: string): URL {
-  return pathToFileURL(join(folder, "rds-data-worker.mjs"));
-}
-
 /** A statement's result as the worker sends it. */
 interface WorkerResult {
   rows: unknown[];
@@ -776,7 +768,7 @@ class DatabaseWorker {
 
   private start(): void {
     const { name, dataDir } = this.definition;
-    const worker = new Worker(databaseWorkerUrl(__dirname), {
+    const worker = new Worker(workerModuleUrl(__dirname, "rds-data-worker.mjs"), {
       workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templates: pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName) },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });

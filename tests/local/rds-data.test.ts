@@ -12,7 +12,6 @@ import { mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { BatchExecuteStatementCommand, BeginTransactionCommand, CommitTransactionCommand, ExecuteStatementCommand, RDSDataClient, RollbackTransactionCommand, type ExecuteStatementCommandInput } from "@aws-sdk/client-rds-data";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -21,7 +20,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs, registerSpec } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { DATA_API_LIMITS, databaseWorkerUrl, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { DATA_API_LIMITS, startLocalDataApi, type LocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 import { localDatabaseDefinitions } from "../../local/services/relational-databases";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
@@ -102,10 +101,6 @@ afterAll(async () => {
 });
 
 describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
-  it("finds its worker's module in a project folder whose path has # or %", () => {
-    for (const folder of ["/work/a#b/local", "/work/100%25/local", "/work/50% off/local"]) expect(fileURLToPath(databaseWorkerUrl(folder))).toBe(join(folder, "rds-data-worker.mjs"));
-  });
-
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
     expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
     // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
