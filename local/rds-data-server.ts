@@ -170,15 +170,18 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const now = options.now ?? Date.now;
   const databases: LocalDatabase[] = [];
   try {
-    // Each database's PGlite runs in its own worker thread (local/rds-data-worker.mjs), opened here.
+    // Each database's PGlite runs in its own worker thread (local/rds-data-worker.mjs), all opened at once.
     for (const definition of options.databases) {
       if (definition.dataDir) mkdirSync(definition.dataDir, { recursive: true });
-      const database = new LocalDatabase(definition, limits, now, log);
-      databases.push(database);
-      await database.open();
+      databases.push(new LocalDatabase(definition, limits, now, log));
+    }
+    const opened = await Promise.allSettled(databases.map((database) => database.open()));
+    const failed = opened.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const { definition, version } of databases) {
       const aurora = definition.engineVersion;
-      if (aurora && aurora.split(".")[0] !== database.version.split(".")[0]) {
-        log(`RelationalDatabase "${definition.name}": Aurora PostgreSQL ${aurora} in AWS, PostgreSQL ${database.version} locally (PGlite): SQL of a newer version than ${aurora.split(".")[0]} works only locally.`);
+      if (aurora && aurora.split(".")[0] !== version.split(".")[0]) {
+        log(`RelationalDatabase "${definition.name}": Aurora PostgreSQL ${aurora} in AWS, PostgreSQL ${version} locally (PGlite): SQL of a newer version than ${aurora.split(".")[0]} works only locally.`);
       }
     }
   } catch (error) {

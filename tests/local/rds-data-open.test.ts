@@ -3,8 +3,9 @@
  * folder, which is made again when it does not load. (Reopening a folder made for another databaseName:
  * tests/local/rds-data.test.ts.)
  */
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
 import { describe, expect, it } from "vitest";
 import { pgliteTemplateFiles, startLocalDataApi, type LocalDatabaseDefinition } from "../../local/rds-data-server";
@@ -45,5 +46,30 @@ describe("opening a local database's folder", () => {
     expect(await run("app", "SELECT current_database(), current_user")).toEqual([["app", "open_admin"]]);
     // Made again, whole: a PGlite tarball, not the broken file.
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
+  });
+});
+
+describe("opening several databases", () => {
+  it("opens them side by side and serves each; one that cannot open stops the start and closes the others", async () => {
+    const second: LocalDatabaseDefinition = { ...definition("app"), name: "second", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:second-cluster-abc1234" };
+    const api = await startLocalDataApi({ databases: [definition("app"), second], credentials: [] });
+    const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
+    try {
+      for (const name of ["open", "second"]) {
+        await client.send(new ExecuteStatementCommand({ ...api.targets[name], sql: `CREATE TABLE only_in_${name} (id int)` }));
+        const out = await client.send(new ExecuteStatementCommand({ ...api.targets[name], sql: "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_name LIKE 'only_in_%'" }));
+        expect(out.records).toEqual([[{ stringValue: `only_in_${name}` }]]);
+      }
+    } finally {
+      client.destroy();
+      await api.stop();
+    }
+    // A folder PGlite cannot open (a PG_VERSION and nothing else): the start fails naming it, and nothing is left running.
+    const broken = mkdtempSync(join(tmpdir(), "rds-broken-"));
+    writeFileSync(join(broken, "PG_VERSION"), "18\n");
+    const workers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((kind) => kind === "MessagePort").length;
+    const before = workers();
+    await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: broken }], credentials: [] })).rejects.toThrow(`RelationalDatabase "second": PGlite could not open ${broken}`);
+    expect(workers()).toBe(before);
   });
 });
