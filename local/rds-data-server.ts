@@ -273,14 +273,6 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
   }
 }
 
-const ACTIONS: Record<Operation, string> = {
-  ExecuteStatement: "rds-data:ExecuteStatement",
-  BatchExecuteStatement: "rds-data:BatchExecuteStatement",
-  BeginTransaction: "rds-data:BeginTransaction",
-  CommitTransaction: "rds-data:CommitTransaction",
-  RollbackTransaction: "rds-data:RollbackTransaction",
-};
-
 /** A required string member of the request (the API reference's length constraints), or a validation failure. */
 function required(input: Record<string, unknown>, name: string, max: number, min = 0): string {
   const value = input[name];
@@ -306,7 +298,8 @@ async function perform(operation: Operation, input: Record<string, unknown>, cal
     const refused = caller === undefined ? undefined : context.authorise?.(caller, action, resource);
     if (refused) throw new DataApiError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: ${action} on resource: ${resource} ${refused.reason}`, 403);
   };
-  refuse(ACTIONS[operation], resourceArn);
+  // Each operation is its own IAM action: rds-data:<Operation>.
+  refuse(`rds-data:${operation}`, resourceArn);
   const database = context.databases.find((d) => d.definition.clusterArn === resourceArn);
   if (!database) throw new DataApiError("NotFoundException", `Cluster ${resourceArn} not found: this endpoint serves ${context.databases.map((d) => d.definition.clusterArn).join(", ")}.`, 404);
   // The Data API reads the secret with the caller's credentials.
@@ -538,23 +531,19 @@ class LocalDatabase {
     this.release();
   }
 
-  /** Re-arms the idle deadline of a transaction after each use, so an abandoned one frees its database. */
-  private touch(tx: Transaction): void {
-    tx.lastUsed = this.now();
+  /**
+   * Re-arms the idle deadline of a transaction after each use (`lastUsed` now), so an abandoned one frees its
+   * database; when the deadline finds the clock says not yet (tests move it), it looks again from the same `lastUsed`.
+   */
+  private touch(tx: Transaction, lastUsed = this.now()): void {
+    tx.lastUsed = lastUsed;
     clearTimeout(tx.timer);
     const remaining = Math.min(this.limits.transactionIdleMs, tx.started + this.limits.transactionMaxMs - tx.lastUsed);
     tx.timer = setTimeout(() => {
       if (!tx.busy && this.expired(tx)) void this.abandon(tx, "no call used it for 3 minutes, or it ran 24 hours");
-      else if (!tx.busy) this.touchAgainLater(tx);
+      else if (!tx.busy) this.touch(tx, tx.lastUsed);
     }, Math.max(remaining, 0));
     tx.timer.unref?.();
-  }
-
-  /** The clock said not yet (tests move it): look again after the rest of the idle time. */
-  private touchAgainLater(tx: Transaction): void {
-    const lastUsed = tx.lastUsed;
-    this.touch(tx);
-    tx.lastUsed = lastUsed;
   }
 
   /** A transaction by ID, for a call in it: unknown, ended or expired is TransactionNotFoundException; a running call of it refuses this one. */

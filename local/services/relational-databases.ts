@@ -63,7 +63,7 @@ export const relationalDatabasesService: LocalService = {
     const dataApi = await startLocalDataApi({ databases, credentials: acceptedCredentials(context), authorise: context.functionRoles.authorise, log: context.log });
     // The SDK reads AWS_ENDPOINT_URL_<service id, upper case, spaces as underscores>: "RDS Data" → RDS_DATA.
     context.environment.AWS_ENDPOINT_URL_RDS_DATA = dataApi.endpoint;
-    for (const database of databases) context.log(`  ${database.clusterArn} (database ${database.databaseName}) → PGlite in ${database.dataDir}`);
+    for (const database of databases) context.log(`  ${database.clusterArn} (database ${database.databaseName}) → PGlite in ${database.dataDir ?? "memory"}`);
     try {
       await applyLocalMigrations(dataApi, registered.map((r) => r.spec), context.log);
     } catch (error) {
