@@ -4,6 +4,7 @@
  * and what pulumi-aws (terraform-provider-aws internal/service/rds cluster.go, cluster_instance.go, validate.go) refuses
  * before it calls them. Checked on the recorded inputs; a value not set is not judged unless AWS needs it.
  */
+import { featureVersionsText, offersFeature } from "../../components/relational-database/versions";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -13,26 +14,6 @@ export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
 export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 export const RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
 const SUBNET = "aws:ec2/subnet:Subnet";
-
-/**
- * Aurora PostgreSQL versions, per major, from which a feature is offered (a version `<major>.<minor>` at or above the
- * entry's minor; a major below the table's lowest, or missing from it: none of its versions; a major above the table's
- * newest: all of them, **assumed** for majors AWS adds later).
- * - `dataApi`: "Data API with Aurora PostgreSQL Serverless v2 and provisioned": "Version 17.4 and higher", "16.1 and
- *   higher", "15.3 and higher", "14.8 and higher", "13.11 and higher" (the same in every Region row that has it; some
- *   Regions, e.g. Asia Pacific (Hyderabad), have none — not judged here,
- *   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
- * - `autoPause` (minCapacity 0): "For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the
- *   smallest value that you can use is 0. For versions that don't support Aurora Serverless v2 auto-pause, the smallest
- *   value that you can use is 0.5" (API_ServerlessV2ScalingConfiguration); the versions are 16.3, 15.7, 14.12 and 13.15
- *   and higher (AWS Database Blog, "Introducing scaling to 0 capacity with Amazon Aurora Serverless v2", 2024-11-20; the
- *   user guide's capacity table was not read). Aurora PostgreSQL 17 came after that launch, so all of 17 is taken as
- *   offering it (**not confirmed** on an AWS page).
- */
-export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
-  dataApi: { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 } as Readonly<Record<number, number>>,
-  autoPause: { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0 } as Readonly<Record<number, number>>,
-};
 
 /**
  * Serverless v2 limits (API_ServerlessV2ScalingConfiguration; terraform-provider-aws cluster.go
@@ -70,15 +51,6 @@ export function postgresVersion(version: unknown): [major: number, minor: number
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-/** Whether Aurora PostgreSQL `version` is at or above the feature's minimum for its major (majors above the table's newest count as supporting). */
-function offers(table: Readonly<Record<number, number>>, version: [number, number]): boolean {
-  const [major, minor] = version;
-  const newest = Math.max(...Object.keys(table).map(Number));
-  if (major > newest) return true;
-  return table[major] !== undefined && minor >= table[major];
-}
-
-const minimumsText = (table: Readonly<Record<number, number>>) => Object.entries(table).map(([major, minor]) => `${major}.${minor}`).join(", ");
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isHalfStep = (value: number) => Number.isInteger(value * 2);
 const scalingOf = (cluster: RecordedResource): Record<string, any> | undefined => {
@@ -132,7 +104,7 @@ export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
  * A Serverless v2 capacity range (AURORA_SERVERLESS_V2_LIMITS): minCapacity 0–256 and maxCapacity 1–256 in 0.5 steps,
  * maxCapacity ≥ minCapacity ("The maximum capacity must be greater than or equal to the minimum capacity", pulumi-aws
  * ClusterServerlessv2ScalingConfiguration); minCapacity 0 (auto-pause) only on an engine version that offers it
- * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions, and an unset version,
+ * (AURORA_POSTGRESQL_FEATURE_VERSIONS.autoPause, components/relational-database/versions.ts; aurora-postgresql only: other engines' versions, and an unset version,
  * which RDS picks, are not judged);
  * secondsUntilAutoPause 300–86400 (the provider's IntBetween; with minCapacity above 0 the provider drops it, see
  * AURORA_SERVERLESS_V2_LIMITS, so it is not judged against minCapacity). maxCapacity above 128 on a version whose limit is 128
@@ -155,7 +127,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       else if (isNumber(min) && max < min) report(`has maxCapacity ${max} below minCapacity ${min}`, `set maxCapacity to ${min} or more`);
       if (min === 0 && cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
-        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause, version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only from ${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} (per major)`, "upgrade engineVersion, or set minCapacity to 0.5");
+        if (version && !offersFeature("autoPause", version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only on ${featureVersionsText("autoPause")}`, "upgrade engineVersion, or set minCapacity to 0.5");
       }
       if (seconds !== undefined) {
         if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
@@ -167,7 +139,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
 
 /**
  * The RDS Data API (`enableHttpEndpoint: true`) on a cluster in provisioned mode (Serverless v2 or provisioned
- * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi ("Data API with Aurora
+ * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_FEATURE_VERSIONS.dataApi (components/relational-database/versions.ts, "Data API with Aurora
  * PostgreSQL Serverless v2 and provisioned"); earlier majors and versions have none; "Data API isn't supported on T DB
  * instance classes" (data-api.limitations), so no instance of such a cluster is `db.t*`. An unset engineVersion (RDS's
  * default, a recent one) is not judged. The provider turns it on with
@@ -186,8 +158,7 @@ export const RDS_DATA_API_SUPPORT: DeployRule = {
       const report = (r: RecordedResource, problem: string, fix: string) => findings.push(finding(this.id, r, problem, fix));
       if (cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
-        const minimums = minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi);
-        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi, version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it starts at ${minimums} (per major)`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
+        if (version && !offersFeature("dataApi", version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it is on ${featureVersionsText("dataApi")}`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
       }
       for (const instance of instancesOf(graph, cluster)) {
         const instanceClass = instance.inputs.instanceClass;

@@ -11,6 +11,7 @@ import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type Rela
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
+import { serverlessDatabase } from "../deploy-rules/fixtures/rds";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -186,11 +187,11 @@ describe("RelationalDatabase", () => {
 
   it.each([
     [{ engineVersion: "16" }, /RelationalDatabase "bad": engineVersion "16" is not an Aurora PostgreSQL version of the form <major>\.<minor>\. Use e\.g\. "16\.9"/],
-    [{ engineVersion: "15.2" }, /engineVersion "15\.2" is an Aurora PostgreSQL version without the RDS Data API.*Use 18\.3, 17\.4, 16\.1, 15\.3, 14\.8, 13\.11/],
+    [{ engineVersion: "15.2" }, /engineVersion "15\.2" is an Aurora PostgreSQL version without the RDS Data API.*Use 17\.4, 16\.1, 15\.3, 14\.8 or 13\.11 or a later minor version of the same major, or any version of a major above 17, e\.g\. "16\.9"\./],
     [{ engineVersion: "12.22" }, /engineVersion "12\.22" is an Aurora PostgreSQL version without the RDS Data API/],
     [{ minCapacity: 0.3 }, /minCapacity 0\.3 is not a capacity Aurora Serverless v2 takes \(0–256 ACUs in steps of 0\.5\)/],
     [{ minCapacity: -1 }, /minCapacity -1 is not a capacity/],
-    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*any 18 or 17, 16\.3, 15\.7, 14\.12, 13\.15 or later/],
+    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*auto-pause: any 17, 16\.3, 15\.7, 14\.12 or 13\.15 or a later minor version of the same major, or any version of a major above 17, e\.g\. "16\.9"\./],
     [{ maxCapacity: 0.5 }, /maxCapacity 0\.5 is not a capacity Aurora Serverless v2 takes \(1–256/],
     [{ maxCapacity: 256.5 }, /maxCapacity 256\.5 is not a capacity/],
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
@@ -218,6 +219,19 @@ describe("RelationalDatabase", () => {
     [{ region: "eu-west-1" }, /region "eu-west-1" is not the network's region/],
   ])("refuses %j", async (args, message) => {
     await expect(record(() => database("bad", args as never, new PrivateNetwork("bad-net", { region: "us-east-1" })))).rejects.toThrow(message);
+  });
+
+  it("takes the Aurora PostgreSQL versions the deploy rules take, and refuses those they refuse (one version table)", async () => {
+    // 18.x is above the table's newest major (17), so taken as having the Data API and auto-pause (not confirmed by AWS).
+    const judged = (findings: { rule: string }[]) => findings.filter((f) => f.rule === "RdsDataApiSupport" || f.rule === "RdsServerlessV2Capacity").length === 0;
+    const taken: Record<string, [component: boolean, rule: boolean]> = {};
+    for (const [engineVersion, minCapacity] of [["13.10", 0.5], ["13.11", 0.5], ["17.3", 0.5], ["17.4", 0], ["18.1", 0], ["18.1", 0.5], ["16.2", 0], ["16.3", 0]] as const) {
+      const component = await record(() => database(`v${engineVersion.replace(".", "-")}-${minCapacity * 2}`, { engineVersion, minCapacity })).then((graph) => judged(deployFindings(graph)), () => false);
+      const rule = judged(deployFindings(serverlessDatabase({ engineVersion, serverlessv2ScalingConfiguration: { minCapacity, maxCapacity: 4 } }, { engineVersion })));
+      taken[`${engineVersion}/${minCapacity}`] = [component, rule];
+    }
+    const both = (verdict: boolean): [boolean, boolean] => [verdict, verdict];
+    expect(taken).toEqual({ "13.10/0.5": both(false), "13.11/0.5": both(true), "17.3/0.5": both(false), "17.4/0": both(true), "18.1/0": both(true), "18.1/0.5": both(true), "16.2/0": both(false), "16.3/0": both(true) });
   });
 
   it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {
