@@ -13,14 +13,13 @@ import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH } from "../autoname";
 import { argFailer } from "../errors";
 import type { PolicyStatement } from "../iam";
-import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable } from "../lambda/function";
 import { arnRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import type { DataApiTarget, RelationalDatabaseSpec } from "./contract";
 import { readMigrations } from "./migrations";
 import { SchemaMigrations } from "./migrations-resource";
-import { DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
+import { checkedClusterKey, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
 
 export type { DataApiTarget, Migration, RelationalDatabaseSpec } from "./contract";
 export type { RelationalDatabaseArgs } from "./spec";
@@ -86,9 +85,8 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     const fail = argFailer("RelationalDatabase", name);
     const given = args ?? ({} as RelationalDatabaseArgs);
     const region = given.region || given.network?.spec?.region || undefined;
-    validateArgs(fail, name, given, regionWhereCreated(region, this, "aws:rds/cluster:Cluster").region);
-    const refusal = { argument: "kmsKeyArn", problem: "is not a KMS key's ARN", fix: "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn." };
-    const kmsKey = checkedKmsKey(given.kmsKeyArn, (key) => checkKmsKeyArn(fail, key, refusal));
+    validateArgs(fail, name, given);
+    const kmsKey = checkedClusterKey(fail, given.kmsKeyArn, regionWhereCreated(region, this, "aws:rds/cluster:Cluster").region);
     const migrations = given.migrations !== undefined ? readMigrations(fail, "migrations", given.migrations) : [];
     const network = given.network;
     const retainOnDelete = given.retainOnDelete ?? false;

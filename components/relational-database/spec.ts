@@ -7,9 +7,10 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
-import { KMS_KEY_ARN } from "../kms";
+import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { validateLogRetention } from "../log-retention";
 import { PrivateNetwork } from "../private-network";
+import { checkRange } from "../stream-mapping";
 import { arnRegion, validateRegionArg } from "../region";
 import type { Migration, RelationalDatabaseSpec } from "./contract";
 import { featureVersionsText, offersFeature } from "./versions";
@@ -153,7 +154,7 @@ export function parseEngineVersion(version: unknown): [number, number] | undefin
 
 const HALF_STEPS = (value: number) => Number.isInteger(value * 2);
 
-export function validateArgs(fail: ArgFailure, name: string, args: RelationalDatabaseArgs, clusterRegion: string | undefined): void {
+export function validateArgs(fail: ArgFailure, name: string, args: RelationalDatabaseArgs): void {
   validateRegionArg(fail, "region", args.region);
   // The cluster and its instance are named by the component (the log group must know the identifier first).
   validateAutonames(fail, name, [
@@ -189,10 +190,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
 
   if (args.secondsUntilAutoPause !== undefined) {
     if (min !== 0) fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is set but minCapacity is ${min}; only an instance that scales to 0 ACUs pauses`, "Set minCapacity: 0, or leave secondsUntilAutoPause out.");
-    const { min: least, max: most } = limits.secondsUntilAutoPause;
-    if (!Number.isInteger(args.secondsUntilAutoPause) || args.secondsUntilAutoPause < least || args.secondsUntilAutoPause > most) {
-      fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is not a whole number of seconds in ${least}–${most}`, "Use e.g. 300 (five minutes) or 3600 (an hour).");
-    }
+    checkRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause.min, limits.secondsUntilAutoPause.max);
   }
 
   const databaseName = args.databaseName ?? "app";
@@ -213,10 +211,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
     fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
   }
 
-  const { backupRetentionDays } = limits;
-  if (args.backupRetentionDays !== undefined && (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < backupRetentionDays.min || args.backupRetentionDays > backupRetentionDays.max)) {
-    fail("backupRetentionDays", args.backupRetentionDays, `is not a whole number of days in ${backupRetentionDays.min}–${backupRetentionDays.max}`, "Use e.g. 7.");
-  }
+  checkRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays.min, limits.backupRetentionDays.max);
   for (const flag of ["deletionProtection", "retainOnDelete", "finalSnapshot"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", "Set it to true or false.");
   }
@@ -224,11 +219,20 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   if (args.migrations !== undefined && (typeof args.migrations !== "string" || args.migrations.trim() === "")) {
     fail("migrations", args.migrations, "is not a folder path", 'Name the folder of .sql files, relative to the Pulumi project, e.g. "migrations".');
   }
-  if (typeof args.kmsKeyArn === "string") {
-    if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed keys.");
-    const keyRegion = arnRegion(args.kmsKeyArn);
-    if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", args.kmsKeyArn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
-  }
+}
+
+/**
+ * The customer key as the cluster takes it: a KMS key's ARN (one check of its form, ../kms.ts) in the cluster's region
+ * (KMS keys are regional; RDS encrypts a cluster with a key of its own region). Checked at construction for a string,
+ * once known for an Output (the same refusals either way).
+ */
+export function checkedClusterKey(fail: ArgFailure, key: pulumi.Input<string> | undefined, clusterRegion: string | undefined): pulumi.Input<string> | undefined {
+  return checkedKmsKey(key, (given) => {
+    const arn = checkKmsKeyArn(fail, given, { argument: "kmsKeyArn", problem: "is not a KMS key's ARN", fix: "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed keys." });
+    const keyRegion = arnRegion(arn);
+    if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", arn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
+    return arn;
+  });
 }
 
 /**

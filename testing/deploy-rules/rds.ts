@@ -4,6 +4,7 @@
  * and what pulumi-aws (terraform-provider-aws internal/service/rds cluster.go, cluster_instance.go, validate.go) refuses
  * before it calls them. Checked on the recorded inputs; a value not set is not judged unless AWS needs it.
  */
+import { rdsIdentifierProblem } from "../../components/autoname";
 import { featureVersionsText, offersFeature } from "../../components/relational-database/versions";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -268,14 +269,6 @@ export const RDS_CLUSTER_CREDENTIALS: DeployRule = {
   },
 };
 
-/** Why an RDS identifier is refused, or undefined: `lowercase` for the provider's validIdentifier (cluster and instance identifiers). */
-export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
-  if (value.length < 1 || value.length > max) return `is ${value.length} characters; RDS takes 1–${max}`;
-  if (!(lowercase ? /^[a-z][a-z0-9-]*$/ : /^[A-Za-z][A-Za-z0-9-]*$/).test(value)) return `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter`;
-  if (value.includes("--")) return "has two consecutive hyphens";
-  if (value.endsWith("-")) return "ends with a hyphen";
-  return undefined;
-}
 
 const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
   "aurora-postgresql": ["instance", "postgresql", "iam-db-auth-error"],

@@ -5,11 +5,13 @@
  * local runtime reads, and the construction-time refusals.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { argFailer } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
 import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
+import { checkedClusterKey } from "../../components/relational-database/spec";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { serverlessDatabase } from "../deploy-rules/fixtures/rds";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -197,8 +199,8 @@ describe("RelationalDatabase", () => {
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
     [{ minCapacity: 8, maxCapacity: 4 }, /maxCapacity 4 is below minCapacity 8\. Use a maxCapacity of at least 8\./],
     [{ secondsUntilAutoPause: 600 }, /secondsUntilAutoPause 600 is set but minCapacity is 0\.5; only an instance that scales to 0 ACUs pauses\. Set minCapacity: 0/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is not a whole number of seconds in 300–86400/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is not a whole number/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside 300–86400\. Use a whole number from 300 to 86400\./],
+    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside 300–86400/],
     [{ databaseName: "1app" }, /databaseName "1app" is not an Aurora PostgreSQL database name \(a letter, then letters, digits and underscores, at most 63\)/],
     [{ databaseName: "my-app" }, /databaseName "my-app" is not an Aurora PostgreSQL database name/],
     [{ databaseName: "a".repeat(64) }, /databaseName "a{64}" is not an Aurora PostgreSQL database name/],
@@ -208,13 +210,13 @@ describe("RelationalDatabase", () => {
     [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
     [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
     [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
-    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is not a whole number of days in 1–35/],
-    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is not a whole number of days in 1–35/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside 1–35\. Use a whole number from 1 to 35\./],
+    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside 1–35/],
     [{ retainOnDelete: "yes" }, /retainOnDelete "yes" is not true or false/],
     [{ finalSnapshot: 1 }, /finalSnapshot 1 is not true or false/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
     [{ migrations: "" }, /migrations "" is not a folder path/],
-    [{ kmsKeyArn: "alias/aws/rds" }, /kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN/],
+    [{ kmsKeyArn: "alias/aws/rds" }, /kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN\. Pass the key's ARN \(arn:aws:kms:<region>:<account>:key\/<id>\), e\.g\. key\.arn; leave it out for the AWS managed keys\./],
     [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1") }, /kmsKeyArn ".*" is a key in eu-west-1, but the cluster is in us-east-1; RDS encrypts with a key of its own region\. Use a key in us-east-1\./],
     [{ region: "eu-west-1" }, /region "eu-west-1" is not the network's region/],
   ])("refuses %j", async (args, message) => {
@@ -232,6 +234,24 @@ describe("RelationalDatabase", () => {
     }
     const both = (verdict: boolean): [boolean, boolean] => [verdict, verdict];
     expect(taken).toEqual({ "13.10/0.5": both(false), "13.11/0.5": both(true), "17.3/0.5": both(false), "17.4/0": both(true), "18.1/0": both(true), "18.1/0.5": both(true), "16.2/0": both(false), "16.3/0": both(true) });
+  });
+
+  it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {
+    // What the Output's apply runs: a failing Output fails `pulumi up` at the cluster.
+    const fail = argFailer("RelationalDatabase", "late");
+    expect(() => checkedClusterKey(fail, "alias/aws/rds", "us-east-1")).toThrow(/^RelationalDatabase "late": kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN\. Pass the key's ARN .*; leave it out for the AWS managed keys\./);
+    expect(() => checkedClusterKey(fail, KEY.replace("us-east-1", "eu-west-1"), "us-east-1")).toThrow(/kmsKeyArn ".*" is a key in eu-west-1, but the cluster is in us-east-1; RDS encrypts with a key of its own region\. Use a key in us-east-1\./);
+    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const graph = await record(() => database("late", { kmsKeyArn: pulumi.output(KEY) }, new PrivateNetwork("late-net", { region: "us-east-1" })));
+    expect(resource(graph, CLUSTER, "late-cluster").inputs).toMatchObject({ kmsKeyId: KEY, masterUserSecretKmsKeyId: KEY });
+  });
+
+  it("refuses a component name whose identifier RDS refuses with the words the deploy rule uses for that identifier", async () => {
+    const rule = (identifier: string) => deployFindings(serverlessDatabase({ clusterIdentifier: identifier })).find((f) => f.rule === "RdsClusterSettings")?.problem;
+    expect(rule("1db-cluster-abc1234")).toBe('has clusterIdentifier "1db-cluster-abc1234", which does not begin with a letter');
+    await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\./);
+    expect(rule("db--main-cluster-abc1234")).toBe('has clusterIdentifier "db--main-cluster-abc1234", which has two consecutive hyphens');
+    await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
   });
 
   it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {
