@@ -276,10 +276,8 @@ const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * An Aurora cluster's names and settings that AWS or the provider refuses:
- * - `clusterIdentifier` and an instance's `identifier`: "Must contain from 1 to 63 letters, numbers, or hyphens. First
- *   character must be a letter. Can't end with a hyphen or contain two consecutive hyphens" (API_CreateDBCluster
- *   DBClusterIdentifier); the provider's validIdentifier takes lower case only (`^[0-9a-z-]+$`, validate.go);
+ * An Aurora cluster's settings that AWS or the provider refuses (its and its instances' identifiers are
+ * PhysicalNameLimits', names.ts, with the same check, components/autoname.ts rdsIdentifierProblem):
  * - `skipFinalSnapshot` false (the provider's default) needs `finalSnapshotIdentifier`: DeleteDBCluster is never sent
  *   without it ("RDS Cluster final_snapshot_identifier is required when skip_final_snapshot is false", cluster.go
  *   resourceClusterDelete), so `pulumi destroy` and a replacement fail; the identifier: "Must be 1 to 255 letters,
@@ -293,7 +291,7 @@ const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
  */
 export const RDS_CLUSTER_SETTINGS: DeployRule = {
   id: "RdsClusterSettings",
-  title: "Aurora clusters have valid identifiers, a final snapshot identifier unless skipped, 1–35 days of backups and their engine's log exports",
+  title: "Aurora clusters have a valid final snapshot identifier unless skipped, 1–35 days of backups and their engine's log exports",
   source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -301,10 +299,6 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
     for (const cluster of ofType(graph, RDS_CLUSTER)) {
       const i = cluster.inputs;
       const report = (problem: string, fix: string) => findings.push(finding(this.id, cluster, problem, fix));
-      if (typeof i.clusterIdentifier === "string") {
-        const problem = rdsIdentifierProblem(i.clusterIdentifier, 63, true);
-        if (problem) report(`has clusterIdentifier ${JSON.stringify(i.clusterIdentifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset: Pulumi autonames it)");
-      }
       if (i.skipFinalSnapshot !== true) {
         if (typeof i.finalSnapshotIdentifier !== "string" || i.finalSnapshotIdentifier === "") report("keeps a final snapshot (skipFinalSnapshot is not true) but names no finalSnapshotIdentifier; the provider refuses to delete the cluster, so `pulumi destroy` and any replacement fail", "set finalSnapshotIdentifier (unique per deletion), or skipFinalSnapshot: true outside production");
         else {
@@ -318,11 +312,6 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
       const exports: unknown[] = Array.isArray(i.enabledCloudwatchLogsExports) ? i.enabledCloudwatchLogsExports : [];
       const unknown = allowed ? exports.filter((e) => typeof e !== "string" || !allowed.includes(e)) : [];
       if (unknown.length > 0) report(`exports ${JSON.stringify(unknown)} to CloudWatch Logs; ${i.engine} exports ${allowed!.join(", ")}`, `keep enabledCloudwatchLogsExports to ${allowed!.map((a) => JSON.stringify(a)).join(", ")}`);
-    }
-    for (const instance of ofType(graph, RDS_CLUSTER_INSTANCE)) {
-      if (typeof instance.inputs.identifier !== "string") continue;
-      const problem = rdsIdentifierProblem(instance.inputs.identifier, 63, true);
-      if (problem) findings.push(finding(this.id, instance, `has identifier ${JSON.stringify(instance.inputs.identifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset)"));
     }
     return findings;
   },
