@@ -247,10 +247,11 @@ describe("RelationalDatabase", () => {
   });
 
   it("refuses a component name whose identifier RDS refuses with the words the deploy rule uses for that identifier", async () => {
-    const rule = (identifier: string) => deployFindings(serverlessDatabase({ clusterIdentifier: identifier })).find((f) => f.rule === "RdsClusterSettings")?.problem;
-    expect(rule("1db-cluster-abc1234")).toBe('has clusterIdentifier "1db-cluster-abc1234", which does not begin with a letter');
+    const rule = (identifier: string) => deployFindings(serverlessDatabase({ clusterIdentifier: identifier })).find((f) => f.rule === "PhysicalNameLimits")?.problem;
+    const refused = (identifier: string, problem: string) => `has clusterIdentifier "${identifier}", an Aurora DB cluster identifier that ${problem}: AWS refuses it at \`pulumi up\``;
+    expect(rule("1db-cluster-abc1234")).toBe(refused("1db-cluster-abc1234", "does not begin with a letter"));
     await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\./);
-    expect(rule("db--main-cluster-abc1234")).toBe('has clusterIdentifier "db--main-cluster-abc1234", which has two consecutive hyphens');
+    expect(rule("db--main-cluster-abc1234")).toBe(refused("db--main-cluster-abc1234", "has two consecutive hyphens"));
     await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
   });
 
