@@ -282,8 +282,9 @@ const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
  *   without it ("RDS Cluster final_snapshot_identifier is required when skip_final_snapshot is false", cluster.go
  *   resourceClusterDelete), so `pulumi destroy` and a replacement fail; the identifier: "Must be 1 to 255 letters,
  *   numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens"
- *   (API_DeleteDBCluster FinalDBSnapshotIdentifier); a fixed one is taken once per account and region, so a second
- *   destroy of the stack is refused (DBClusterSnapshotAlreadyExistsFault) — not judged here;
+ *   (API_DeleteDBCluster FinalDBSnapshotIdentifier); a fixed one is taken once per account and region: a replacement
+ *   that keeps it is TransitionRdsClusterNameReused's; a second destroy of the stack (DBClusterSnapshotAlreadyExistsFault)
+ *   is not visible in a plan, not judged;
  * - `backupRetentionPeriod` 1–35 days (AURORA_SERVERLESS_V2_LIMITS);
  * - `enabledCloudwatchLogsExports` of the engine's log types: "Aurora PostgreSQL - instance | postgresql |
  *   iam-db-auth-error", "Aurora MySQL - audit | error | general | instance | slowquery | iam-db-auth-error"
@@ -342,6 +343,62 @@ export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: str
       findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a downgrade; ModifyDBCluster refuses it ("Cannot upgrade aurora-postgresql from ${old.inputs.engineVersion} to ${cluster.inputs.engineVersion}") and the update stops at the cluster`, `keep engineVersion ${old.inputs.engineVersion} (or higher); to go back, restore a snapshot into a new cluster`, stack), urn: cluster.urn });
     } else if (to[0] > from[0] && cluster.inputs.allowMajorVersionUpgrade !== true) {
       findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a major version upgrade without allowMajorVersionUpgrade; ModifyDBCluster refuses it ("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version")`, "set allowMajorVersionUpgrade: true in the same update (and a parameter group of the new family if the cluster names one)", stack), urn: cluster.urn });
+    }
+  }
+  return findings;
+}
+
+/**
+ * The inputs whose change replaces an Aurora cluster (`ForceNew: true` in terraform-provider-aws
+ * internal/service/rds/cluster.go, which pulumi-aws 7 wraps; `s3Import` and `restoreToPointInTime` for their fields).
+ * A region change is not listed: the new cluster is in another scope, where none of its names is taken.
+ */
+export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
+  "availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId",
+  "engine", "engineMode", "kmsKeyId", "masterUsername", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "sourceRegion", "storageEncrypted",
+];
+
+/** What a saved plan keeps of a cluster for rdsReplacementFindings: the replace-forcing inputs and the final snapshot's. None secret. */
+export const RDS_REPLACEMENT_INPUTS: readonly string[] = [...RDS_CLUSTER_REPLACE_ON, "finalSnapshotIdentifier", "skipFinalSnapshot"];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * An Aurora cluster of both plans that the update replaces (an input of RDS_CLUSTER_REPLACE_ON changes) and whose new
+ * self names what the old one still holds:
+ * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
+ *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
+ *   it is not judged (the old cluster goes first);
+ * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
+ *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
+ *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
+ *   model).
+ * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes, so only
+ * hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ */
+export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const cluster of ofType(after, RDS_CLUSTER)) {
+    const old = beforeByUrn.get(cluster.urn);
+    if (!old || old.type !== RDS_CLUSTER) continue;
+    const changed = RDS_CLUSTER_REPLACE_ON.filter((input) => input in old.inputs && !same(old.inputs[input], cluster.inputs[input]));
+    if (changed.length === 0) continue;
+    const why = `is replaced (${changed.join(", ")} changed, which replaces an Aurora cluster)`;
+    const report = (problem: string, fix: string) => findings.push({ ...finding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
+    const identifier = cluster.inputs.clusterIdentifier;
+    if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
+      report(
+        `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+        "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+      );
+    }
+    const snapshot = cluster.inputs.finalSnapshotIdentifier;
+    if (cluster.inputs.skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      report(
+        `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+        "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+      );
     }
   }
   return findings;

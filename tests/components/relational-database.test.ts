@@ -12,6 +12,7 @@ import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type Rela
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
+import { RDS_CLUSTER_REPLACE_ON } from "../../testing/deploy-rules/rds";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { serverlessDatabase } from "../deploy-rules/fixtures/rds";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -234,6 +235,19 @@ describe("RelationalDatabase", () => {
     }
     const both = (verdict: boolean): [boolean, boolean] => [verdict, verdict];
     expect(taken).toEqual({ "13.10/0.5": both(false), "13.11/0.5": both(true), "17.3/0.5": both(false), "17.4/0": both(true), "18.1/0": both(true), "18.1/0.5": both(true), "16.2/0": both(false), "16.3/0": both(true) });
+  });
+
+  it("replaces the subnet group, and so the cluster under a new identifier, with the security group (another VPC); the suffix keeps every replacing input the cluster takes", async () => {
+    const graph = await record(() => database("moving"));
+    const securityGroup = resource(graph, SECURITY_GROUP, "moving-cluster");
+    const subnets = resource(graph, SUBNET_GROUP, "moving-subnets");
+    expect(subnets.replaceWith).toEqual([securityGroup.urn]);
+    const cluster = resource(graph, CLUSTER, "moving-cluster");
+    const keepers = resource(graph, SUFFIX, "moving-identifier-suffix").inputs.keepers;
+    expect(keepers).toEqual({ databaseName: cluster.inputs.databaseName, masterUsername: cluster.inputs.masterUsername, kmsKeyArn: "aws/rds", subnetGroup: cluster.inputs.dbSubnetGroupName });
+    // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
+    const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
+    expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
   });
 
   it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {
