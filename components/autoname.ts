@@ -189,8 +189,8 @@ const KINDS: Record<AutonamedKind, KindRules> = {
   // RDS stores them in lower case, and terraform-provider-aws refuses anything else at preview (internal/service/rds/
   // validate.go validIdentifier: `^[0-9a-z-]+$`, `^[a-z]`, no `--`, no trailing `-`). RelationalDatabase names both
   // itself, `<logical name>-<7 random lowercase letters and digits>` lower-cased, so the random part ends them.
-  "rds-cluster": { what: "Aurora DB cluster", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsIdentifierProblem },
-  "rds-instance": { what: "Aurora DB instance", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsIdentifierProblem },
+  "rds-cluster": { what: "Aurora DB cluster", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
+  "rds-instance": { what: "Aurora DB instance", called: "identifier", service: "RDS", maxLength: 63, symbols: "-", transform: (name) => name.toLowerCase(), problem: rdsAutonameProblem },
   secret: { what: "secret", service: "Secrets Manager", maxLength: 255, limit: "the 255 pulumi-aws autonames a secret within (Secrets Manager takes 512)", symbols: "/_+=.@-" },
 };
 
@@ -321,9 +321,26 @@ function bucketRuleProblem(whole: string): { text: string; fix: string } | undef
   return { text, fix };
 }
 
-/** RDS's identifier rules beyond characters and length (validIdentifier), with their fixes. */
-function rdsIdentifierProblem(whole: string): { text: string; fix: string } | undefined {
-  if (!/^[a-z]/.test(whole)) return { text: "does not begin with a letter", fix: "Start the component name with a letter." };
-  if (whole.includes("--")) return { text: "has two consecutive hyphens", fix: "Use a component name without two hyphens in a row (nor a trailing one)." };
+/**
+ * Why RDS refuses an identifier, or undefined: 1–`max` letters, digits and hyphens, a letter first, no `--`, no trailing
+ * hyphen ("Must contain from 1 to 63 letters, numbers, or hyphens. First character must be a letter. Can't end with a
+ * hyphen or contain two consecutive hyphens", API_CreateDBCluster DBClusterIdentifier; API_DeleteDBCluster
+ * FinalDBSnapshotIdentifier the same with 255); `lowercase` for what terraform-provider-aws's validIdentifier takes
+ * (cluster and instance identifiers, validate.go `^[0-9a-z-]+$`). One check for RelationalDatabase's autonames and the
+ * deploy rules (testing/deploy-rules/rds.ts RdsClusterSettings), which report the text as it is.
+ */
+export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
+  if (value.length < 1 || value.length > max) return `is ${value.length} characters; RDS takes 1–${max}`;
+  if (!(lowercase ? /^[a-z0-9-]+$/ : /^[A-Za-z0-9-]+$/).test(value)) return `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter`;
+  if (!/^[A-Za-z]/.test(value)) return "does not begin with a letter";
+  if (value.includes("--")) return "has two consecutive hyphens";
+  if (value.endsWith("-")) return "ends with a hyphen";
   return undefined;
+}
+
+/** rdsIdentifierProblem for a component's autonamed cluster or instance (characters and length already checked), with its fix. */
+function rdsAutonameProblem(whole: string): { text: string; fix: string } | undefined {
+  const text = rdsIdentifierProblem(whole, 63, true);
+  if (!text) return undefined;
+  return { text, fix: text.includes("hyphen") ? "Use a component name without two hyphens in a row (nor a trailing one)." : "Start the component name with a letter." };
 }

@@ -64,7 +64,5 @@ export function describeRegion(known: KnownRegion): string {
   return `${known.region}${regionSource(known)}`;
 }
 
-/** The region field of an ARN (`arn:partition:service:region:account:...`), or undefined when it has none or is no ARN. */
-export function arnRegion(arn: string): string | undefined {
-  return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
-}
+// arnRegion lives in ./arn (no @pulumi/aws there), for code bundled into dynamic providers too.
+export { arnRegion } from "./arn";

@@ -13,14 +13,13 @@ import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH } from "../autoname";
 import { argFailer } from "../errors";
 import { statementSid, type PolicyStatement } from "../iam";
-import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable } from "../lambda/function";
 import { arnRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import type { DataApiTarget, RelationalDatabaseSpec } from "./contract";
 import { readMigrations } from "./migrations";
 import { SchemaMigrations } from "./migrations-resource";
-import { DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
+import { checkedClusterKey, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
 
 export type { DataApiTarget, Migration, RelationalDatabaseSpec } from "./contract";
 export type { RelationalDatabaseArgs } from "./spec";
@@ -86,9 +85,8 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     const fail = argFailer("RelationalDatabase", name);
     const given = args ?? ({} as RelationalDatabaseArgs);
     const region = given.region || given.network?.spec?.region || undefined;
-    validateArgs(fail, name, given, regionWhereCreated(region, this, "aws:rds/cluster:Cluster").region);
-    const refusal = { argument: "kmsKeyArn", problem: "is not a KMS key's ARN", fix: "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn." };
-    const kmsKey = checkedKmsKey(given.kmsKeyArn, (key) => checkKmsKeyArn(fail, key, refusal));
+    validateArgs(fail, name, given);
+    const kmsKey = checkedClusterKey(fail, given.kmsKeyArn, regionWhereCreated(region, this, "aws:rds/cluster:Cluster").region);
     const migrations = given.migrations !== undefined ? readMigrations(fail, "migrations", given.migrations) : [];
     const network = given.network;
     const retainOnDelete = given.retainOnDelete ?? false;
@@ -109,11 +107,6 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     // A kept cluster keeps using its subnet group and security group: RDS refuses to delete a subnet group a cluster
     // uses (InvalidDBSubnetGroupStateFault), EC2 a security group an interface uses (DependencyViolation), so they are
     // kept with it.
-    const subnetGroup = new aws.rds.SubnetGroup(
-      `${name}-subnets`,
-      { namePrefix: `${name.toLowerCase()}-`, description: `${name}: subnets of the Aurora cluster`, subnetIds, region },
-      { parent: this, retainOnDelete },
-    );
     // No ingress: the Data API reaches the cluster on AWS's side, not through the VPC, so no rule opens PostgreSQL's
     // port; no egress either (the provider removes EC2's default allow-all rule from a group it creates).
     const securityGroup = new aws.ec2.SecurityGroup(
@@ -121,15 +114,38 @@ export class RelationalDatabase extends pulumi.ComponentResource {
       { vpcId: network.vpcId, description: `${name}: Aurora cluster reached through the RDS Data API only (no ingress)`, region },
       { parent: this, retainOnDelete },
     );
+    // Another VPC (a new `network`) replaces the security group (vpc_id is ForceNew, terraform-provider-aws
+    // ec2/vpc_security_group.go) but would only modify the subnet group in place, which RDS refuses (a DB subnet group's
+    // subnets stay in its VPC; a cluster does not move VPC by ModifyDBCluster): replaceWith replaces the subnet group
+    // with the security group, under a new name (namePrefix), so the cluster (db_subnet_group_name is ForceNew) and its
+    // identifier suffix (kept by the subnet group's name) are replaced too, with a final snapshot of the old one.
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { namePrefix: `${name.toLowerCase()}-`, description: `${name}: subnets of the Aurora cluster`, subnetIds, region },
+      { parent: this, retainOnDelete, replaceWith: [securityGroup] },
+    );
 
+    // The cluster's inputs that replace it (ForceNew in terraform-provider-aws internal/service/rds/cluster.go:
+    // availability_zones, cluster_identifier(_prefix), cluster_scalability_type, database_name, db_subnet_group_name,
+    // db_system_id, engine, engine_mode, kms_key_id, master_username, restore_to_point_in_time, s3_import's fields,
+    // snapshot_identifier, source_region, storage_encrypted; and region, pulumi-aws 7's per-resource region). Those the
+    // component sets and that vary are here, spread into the cluster and kept by the identifier suffix; the others it
+    // sets are constants (engine, engineMode, storageEncrypted), and a new region is a new scope for every name.
+    const replacing = { databaseName, masterUsername, kmsKeyId: kmsKey, dbSubnetGroupName: subnetGroup.name };
     // The cluster's identifier, known before the log group that names it: `<name>-cluster-<7 random lowercase letters
-    // and digits>`, the suffix kept in the stack's state (so an update keeps it), drawn again whenever an input that
-    // replaces the cluster changes (ForceNew in terraform-provider-aws rds/cluster.go: database_name, master_username,
-    // kms_key_id, db_subnet_group_name), so the replacement, created before the old cluster is deleted, never asks
-    // for the identifier the old one still holds (DBClusterAlreadyExistsFault), and its final snapshot is its own.
+    // and digits>`, the suffix kept in the stack's state (so an update keeps it), drawn again whenever an input of
+    // `replacing` changes, so the replacement, created before the old cluster is deleted, never asks for the identifier
+    // the old one still holds (DBClusterAlreadyExistsFault), nor for its `-final` snapshot's name
+    // (DBClusterSnapshotAlreadyExistsFault). The keepers' names and values are those of earlier versions: a change
+    // there would draw a new suffix, and so replace every deployed cluster.
     const suffix = new random.RandomString(
       `${name}-identifier-suffix`,
-      { length: AUTONAME_RANDOM_LENGTH, special: false, upper: false, keepers: { databaseName, masterUsername, kmsKeyArn: kmsKey ?? "aws/rds", subnetGroup: subnetGroup.name } },
+      {
+        length: AUTONAME_RANDOM_LENGTH,
+        special: false,
+        upper: false,
+        keepers: { databaseName: replacing.databaseName, masterUsername: replacing.masterUsername, kmsKeyArn: replacing.kmsKeyId ?? "aws/rds", subnetGroup: replacing.dbSubnetGroupName },
+      },
       { parent: this },
     ).result;
     const clusterIdentifier = pulumi.interpolate`${name.toLowerCase()}-cluster-${suffix}`;
@@ -154,14 +170,11 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         engineMode: "provisioned",
         engineVersion: given.engineVersion ?? DEFAULT_ENGINE_VERSION,
         allowMajorVersionUpgrade: false,
-        databaseName,
-        masterUsername,
+        ...replacing,
         // RDS generates the password and keeps it in a secret it manages (rds!cluster-…), the Data API's secretArn.
         manageMasterUserPassword: true,
         masterUserSecretKmsKeyId: kmsKey,
         storageEncrypted: true,
-        kmsKeyId: kmsKey,
-        dbSubnetGroupName: subnetGroup.name,
         vpcSecurityGroupIds: [securityGroup.id],
         serverlessv2ScalingConfiguration: {
           minCapacity,

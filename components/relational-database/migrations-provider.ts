@@ -17,6 +17,7 @@
  */
 import { RDSDataClient } from "@aws-sdk/client-rds-data";
 import type * as pulumi from "@pulumi/pulumi";
+import { arnRegion } from "../arn";
 import { awsChanged, checkAws, configuredCredentials, localCredentials, UNKNOWN } from "../deployer-aws/credentials";
 import type { DeployerAws } from "../deployer-aws/types";
 import type { DataApiTarget, Migration } from "./contract";
@@ -56,15 +57,11 @@ export const migrationsLog = { write: (line: string) => console.log(line) };
 export type DataApiClientFor = (inputs: MigrationsInputs) => RDSDataClient;
 
 export function dataApiClientFor(inputs: MigrationsInputs): RDSDataClient {
-  const region = regionOf(inputs);
+  // The region given, else the cluster ARN's (arn:aws:rds:<region>:<account>:cluster:<id>).
+  const region = inputs.region || arnRegion(inputs.target.resourceArn) || "";
   const configured = configuredCredentials(inputs.aws ?? {}, region, undefined, "schema-migrations");
   const credentials = configured ?? (inputs.endpoint ? localCredentials() : undefined);
   return new RDSDataClient({ region, ...(credentials ? { credentials } : {}), ...(inputs.endpoint ? { endpoint: inputs.endpoint } : {}) });
-}
-
-/** The region given, else the cluster ARN's (arn:aws:rds:<region>:<account>:cluster:<id>). */
-function regionOf(inputs: MigrationsInputs): string {
-  return inputs.region || inputs.target.resourceArn.split(":")[3] || "";
 }
 
 export function makeMigrationsProvider(clientFor: DataApiClientFor = dataApiClientFor): pulumi.dynamic.ResourceProvider {

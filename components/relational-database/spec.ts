@@ -7,30 +7,20 @@ import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
-import { KMS_KEY_ARN } from "../kms";
+import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { validateLogRetention } from "../log-retention";
 import { PrivateNetwork } from "../private-network";
+import { checkRange } from "../stream-mapping";
 import { arnRegion, validateRegionArg } from "../region";
 import type { Migration, RelationalDatabaseSpec } from "./contract";
+import { featureVersionsText, offersFeature } from "./versions";
 
 /**
- * The Aurora PostgreSQL version a cluster gets unless `engineVersion` says otherwise: one that takes all this component
- * asks of it, which RDS refuses otherwise at `pulumi up`:
- * - the Data API: Aurora PostgreSQL 16.1 and higher (and 13.11, 14.8, 15.3, 17.4, 18.3 and higher) "are available for
- *   Data API with Aurora PostgreSQL Serverless v2 and provisioned DB clusters"
- *   (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html);
- * - minCapacity 0 (auto-pause): 16.3 and higher (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-serverless-v2-auto-pause.html,
- *   "For the engine versions where a minimum capacity of 0 ACUs is available, see Aurora Serverless v2 capacity").
+ * The Aurora PostgreSQL version a cluster gets unless `engineVersion` says otherwise: one with all this component asks
+ * of it (the Data API, auto-pause; AURORA_POSTGRESQL_FEATURE_VERSIONS in ./versions.ts, which RDS refuses otherwise at
+ * `pulumi up`).
  */
 export const DEFAULT_ENGINE_VERSION = "16.9";
-
-/**
- * Per major version, the first minor version with each feature (the pages DEFAULT_ENGINE_VERSION cites). A major
- * version not listed but above the highest is taken as having both (each new major version has shipped with them).
- */
-const DATA_API_SINCE: Readonly<Record<number, number>> = { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4, 18: 3 };
-/** Auto-pause (minCapacity 0) and the 256 ACU maximum: 13.15, 14.12, 15.7, 16.3 and higher, every 17 and 18. */
-const SCALE_TO_ZERO_SINCE: Readonly<Record<number, number>> = { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0, 18: 0 };
 
 /**
  * The ranges AWS takes, each checked at construction:
@@ -162,24 +152,9 @@ export function parseEngineVersion(version: unknown): [number, number] | undefin
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-/** Whether `version` is at or past the feature's first minor version of its major version (`since`). */
-function hasFeature(since: Readonly<Record<number, number>>, [major, minor]: [number, number]): boolean {
-  const majors = Object.keys(since).map(Number);
-  if (major > Math.max(...majors)) return true;
-  return since[major] !== undefined && minor >= since[major];
-}
-
-/** The first version of each major that has the feature, for a fix: "any 18 or 17, 16.3, 15.7, …". */
-function firstVersions(since: Readonly<Record<number, number>>): string {
-  const entries = Object.entries(since).reverse();
-  const whole = entries.filter(([, minor]) => minor === 0).map(([major]) => major);
-  const partial = entries.filter(([, minor]) => minor !== 0).map(([major, minor]) => `${major}.${minor}`);
-  return [...(whole.length > 0 ? [`any ${whole.join(" or ")}`] : []), ...partial].join(", ");
-}
-
 const HALF_STEPS = (value: number) => Number.isInteger(value * 2);
 
-export function validateArgs(fail: ArgFailure, name: string, args: RelationalDatabaseArgs, clusterRegion: string | undefined): void {
+export function validateArgs(fail: ArgFailure, name: string, args: RelationalDatabaseArgs): void {
   validateRegionArg(fail, "region", args.region);
   // The cluster and its instance are named by the component (the log group must know the identifier first).
   validateAutonames(fail, name, [
@@ -191,10 +166,10 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   const version = args.engineVersion ?? DEFAULT_ENGINE_VERSION;
   const parsed = parseEngineVersion(version);
   if (!parsed) fail("engineVersion", args.engineVersion, "is not an Aurora PostgreSQL version of the form <major>.<minor>", `Use e.g. "${DEFAULT_ENGINE_VERSION}", or leave it out.`);
-  if (!hasFeature(DATA_API_SINCE, parsed)) {
-    fail("engineVersion", version, "is an Aurora PostgreSQL version without the RDS Data API, which RDS then refuses to enable (enableHttpEndpoint)", `Use ${firstVersions(DATA_API_SINCE)} or a later minor version of one, e.g. "${DEFAULT_ENGINE_VERSION}".`);
+  if (!offersFeature("dataApi", parsed)) {
+    fail("engineVersion", version, "is an Aurora PostgreSQL version without the RDS Data API, which RDS then refuses to enable (enableHttpEndpoint)", `Use ${featureVersionsText("dataApi")}, e.g. "${DEFAULT_ENGINE_VERSION}".`);
   }
-  const scalesToZero = hasFeature(SCALE_TO_ZERO_SINCE, parsed);
+  const scalesToZero = offersFeature("autoPause", parsed);
   const limits = RELATIONAL_DATABASE_LIMITS;
 
   const min = args.minCapacity ?? 0.5;
@@ -202,23 +177,20 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
     fail("minCapacity", args.minCapacity, `is not a capacity Aurora Serverless v2 takes (${limits.minCapacity.min}–${limits.minCapacity.max} ACUs in steps of 0.5)`, "Use e.g. 0.5, or 0 to pause when idle.");
   }
   if (min === 0 && !scalesToZero) {
-    fail("minCapacity", 0, `pauses the instance when idle, which Aurora PostgreSQL ${version} cannot (its smallest capacity is 0.5)`, `Use minCapacity 0.5, or an engine version with auto-pause: ${firstVersions(SCALE_TO_ZERO_SINCE)} or later, e.g. "${DEFAULT_ENGINE_VERSION}".`);
+    fail("minCapacity", 0, `pauses the instance when idle, which Aurora PostgreSQL ${version} cannot (its smallest capacity is 0.5)`, `Use minCapacity 0.5, or an engine version with auto-pause: ${featureVersionsText("autoPause")}, e.g. "${DEFAULT_ENGINE_VERSION}".`);
   }
   const max = args.maxCapacity ?? 4;
   if (typeof max !== "number" || !HALF_STEPS(max) || max < limits.maxCapacity.min || max > limits.maxCapacity.max) {
     fail("maxCapacity", args.maxCapacity, `is not a capacity Aurora Serverless v2 takes (${limits.maxCapacity.min}–${limits.maxCapacity.max} ACUs in steps of 0.5)`, "Use e.g. 4.");
   }
   if (max > limits.maxCapacity.maxOnOlderVersions && !scalesToZero) {
-    fail("maxCapacity", max, `is over ${limits.maxCapacity.maxOnOlderVersions} ACUs, the most Aurora PostgreSQL ${version} scales to`, `Use at most ${limits.maxCapacity.maxOnOlderVersions}, or a version with 256 ACUs: ${firstVersions(SCALE_TO_ZERO_SINCE)} or later.`);
+    fail("maxCapacity", max, `is over ${limits.maxCapacity.maxOnOlderVersions} ACUs, the most Aurora PostgreSQL ${version} scales to`, `Use at most ${limits.maxCapacity.maxOnOlderVersions}, or a version with 256 ACUs: ${featureVersionsText("autoPause")}.`);
   }
   if (max < min) fail("maxCapacity", max, `is below minCapacity ${min}`, `Use a maxCapacity of at least ${Math.max(min, limits.maxCapacity.min)}.`);
 
   if (args.secondsUntilAutoPause !== undefined) {
     if (min !== 0) fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is set but minCapacity is ${min}; only an instance that scales to 0 ACUs pauses`, "Set minCapacity: 0, or leave secondsUntilAutoPause out.");
-    const { min: least, max: most } = limits.secondsUntilAutoPause;
-    if (!Number.isInteger(args.secondsUntilAutoPause) || args.secondsUntilAutoPause < least || args.secondsUntilAutoPause > most) {
-      fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is not a whole number of seconds in ${least}–${most}`, "Use e.g. 300 (five minutes) or 3600 (an hour).");
-    }
+    checkRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause.min, limits.secondsUntilAutoPause.max);
   }
 
   const databaseName = args.databaseName ?? "app";
@@ -239,10 +211,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
     fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
   }
 
-  const { backupRetentionDays } = limits;
-  if (args.backupRetentionDays !== undefined && (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < backupRetentionDays.min || args.backupRetentionDays > backupRetentionDays.max)) {
-    fail("backupRetentionDays", args.backupRetentionDays, `is not a whole number of days in ${backupRetentionDays.min}–${backupRetentionDays.max}`, "Use e.g. 7.");
-  }
+  checkRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays.min, limits.backupRetentionDays.max);
   for (const flag of ["deletionProtection", "retainOnDelete", "finalSnapshot"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", "Set it to true or false.");
   }
@@ -250,11 +219,20 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
   if (args.migrations !== undefined && (typeof args.migrations !== "string" || args.migrations.trim() === "")) {
     fail("migrations", args.migrations, "is not a folder path", 'Name the folder of .sql files, relative to the Pulumi project, e.g. "migrations".');
   }
-  if (typeof args.kmsKeyArn === "string") {
-    if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed keys.");
-    const keyRegion = arnRegion(args.kmsKeyArn);
-    if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", args.kmsKeyArn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
-  }
+}
+
+/**
+ * The customer key as the cluster takes it: a KMS key's ARN (one check of its form, ../kms.ts) in the cluster's region
+ * (KMS keys are regional; RDS encrypts a cluster with a key of its own region). Checked at construction for a string,
+ * once known for an Output (the same refusals either way).
+ */
+export function checkedClusterKey(fail: ArgFailure, key: pulumi.Input<string> | undefined, clusterRegion: string | undefined): pulumi.Input<string> | undefined {
+  return checkedKmsKey(key, (given) => {
+    const arn = checkKmsKeyArn(fail, given, { argument: "kmsKeyArn", problem: "is not a KMS key's ARN", fix: "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed keys." });
+    const keyRegion = arnRegion(arn);
+    if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", arn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
+    return arn;
+  });
 }
 
 /**

@@ -78,6 +78,8 @@ export interface RecordedResource {
   replaceOnChanges?: string[];
   /** A replacement deletes the old resource before it creates the new one (`deleteBeforeReplace`). */
   deleteBeforeReplace?: boolean;
+  /** URNs of the resources whose replacement replaces this one too (`replaceWith`). */
+  replaceWith?: string[];
   /** URNs the resource had before (`aliases`): a deployed resource of one of these URNs is this one, renamed, not replaced. */
   aliases?: string[];
 }
@@ -110,6 +112,7 @@ interface RegistrationMeta {
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
+  replaceWith?: string[];
 }
 
 export interface MockOptions {
@@ -194,6 +197,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
       replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
       deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+      ...(req.getReplaceWithList?.()?.length ? { replaceWith: req.getReplaceWithList() } : {}),
     });
     pendingMeta.set(key, list);
     return registerResource(req, (err: any, res: any) => {

@@ -33,7 +33,7 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH, autonameLength, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+import { AUTONAME_RANDOM_LENGTH, autonameLength, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -148,6 +148,14 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  * - AWS Backup: vault names `^[a-zA-Z0-9\-\_]{2,50}$` (CreateBackupVault); BackupPlanName "alphanumeric or '-_.'",
  *   "through CLI or API, it can contain 1 to 200 characters"; SelectionName "1 to 50 alphanumeric or '-_.'".
  * - Kinesis CreateStream StreamName, RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`.
+ * - RDS (components/autoname.ts rdsIdentifierProblem, one check with RelationalDatabase's autonames): CreateDBCluster
+ *   DBClusterIdentifier and CreateDBInstance DBInstanceIdentifier "Must contain from 1 to 63 letters, numbers, or
+ *   hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens", lower case
+ *   for terraform-provider-aws (validate.go validIdentifier); CreateDBSubnetGroup DBSubnetGroupName "Must contain no
+ *   more than 255 letters, numbers, periods, underscores, spaces, or hyphens. Must not be default. First character
+ *   must be a letter"; DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
+ *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Only
+ *   explicit names: pulumi-aws's autonaming of these types (maximum, case) was not read.
  */
 export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   {
@@ -237,7 +245,28 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   // Kinesis CreateStream StreamName and RegisterStreamConsumer ConsumerName: 1–128 of `[a-zA-Z0-9_.-]+`.
   namedByName("aws:kinesis/stream:Stream", "a Kinesis stream name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html"),
   namedByName("aws:kinesis/streamConsumer:StreamConsumer", "a Kinesis stream consumer name", withinLimits(1, 128, /[a-zA-Z0-9_.-]/, "letters, digits, _, . and -"), "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_RegisterStreamConsumer.html"),
+  { type: "aws:rds/cluster:Cluster", property: "clusterIdentifier", what: "an Aurora DB cluster identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html" },
+  { type: "aws:rds/clusterInstance:ClusterInstance", property: "identifier", what: "an Aurora DB instance identifier", problem: (name) => rdsIdentifierProblem(name, 63, true), maxLength: 63, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html" },
+  { type: "aws:rds/subnetGroup:SubnetGroup", property: "name", what: "a DB subnet group name", problem: rdsSubnetGroupNameProblem, maxLength: 255, source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html" },
+  {
+    type: "aws:rds/cluster:Cluster",
+    property: "finalSnapshotIdentifier",
+    what: "a final snapshot identifier",
+    problem: (name) => rdsIdentifierProblem(name, 255, false),
+    maxLength: 255,
+    explicitCheckedBy: "RdsClusterSettings",
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html",
+  },
 ];
+
+/** CreateDBSubnetGroup DBSubnetGroupName: 1–255 letters, digits, periods, underscores, spaces or hyphens, a letter first, not `default`. */
+function rdsSubnetGroupNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > 255) return `is ${name.length} characters; 1–255 allowed`;
+  if (!/^[A-Za-z0-9._ -]+$/.test(name)) return "has characters other than letters, digits, periods, underscores, spaces and hyphens";
+  if (!/^[A-Za-z]/.test(name)) return "does not begin with a letter";
+  if (name.toLowerCase() === "default") return "is default, which RDS keeps for itself";
+  return undefined;
+}
 
 /** The name AWS will see: the explicit input, or Pulumi's autoname with `<random suffix>` for its random part. */
 export function physicalName(spec: PhysicalNameSpec, r: RecordedResource): { name: string; shown: string; autonamed: boolean } | undefined {

@@ -4,6 +4,8 @@
  * and what pulumi-aws (terraform-provider-aws internal/service/rds cluster.go, cluster_instance.go, validate.go) refuses
  * before it calls them. Checked on the recorded inputs; a value not set is not judged unless AWS needs it.
  */
+import { rdsIdentifierProblem } from "../../components/autoname";
+import { featureVersionsText, offersFeature } from "../../components/relational-database/versions";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -13,26 +15,6 @@ export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
 export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 export const RDS_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
 const SUBNET = "aws:ec2/subnet:Subnet";
-
-/**
- * Aurora PostgreSQL versions, per major, from which a feature is offered (a version `<major>.<minor>` at or above the
- * entry's minor; a major below the table's lowest, or missing from it: none of its versions; a major above the table's
- * newest: all of them, **assumed** for majors AWS adds later).
- * - `dataApi`: "Data API with Aurora PostgreSQL Serverless v2 and provisioned": "Version 17.4 and higher", "16.1 and
- *   higher", "15.3 and higher", "14.8 and higher", "13.11 and higher" (the same in every Region row that has it; some
- *   Regions, e.g. Asia Pacific (Hyderabad), have none — not judged here,
- *   https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
- * - `autoPause` (minCapacity 0): "For Aurora versions that support the Aurora Serverless v2 auto-pause feature, the
- *   smallest value that you can use is 0. For versions that don't support Aurora Serverless v2 auto-pause, the smallest
- *   value that you can use is 0.5" (API_ServerlessV2ScalingConfiguration); the versions are 16.3, 15.7, 14.12 and 13.15
- *   and higher (AWS Database Blog, "Introducing scaling to 0 capacity with Amazon Aurora Serverless v2", 2024-11-20; the
- *   user guide's capacity table was not read). Aurora PostgreSQL 17 came after that launch, so all of 17 is taken as
- *   offering it (**not confirmed** on an AWS page).
- */
-export const AURORA_POSTGRESQL_MINIMUM_VERSIONS = {
-  dataApi: { 13: 11, 14: 8, 15: 3, 16: 1, 17: 4 } as Readonly<Record<number, number>>,
-  autoPause: { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0 } as Readonly<Record<number, number>>,
-};
 
 /**
  * Serverless v2 limits (API_ServerlessV2ScalingConfiguration; terraform-provider-aws cluster.go
@@ -70,15 +52,6 @@ export function postgresVersion(version: unknown): [major: number, minor: number
   return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
-/** Whether Aurora PostgreSQL `version` is at or above the feature's minimum for its major (majors above the table's newest count as supporting). */
-function offers(table: Readonly<Record<number, number>>, version: [number, number]): boolean {
-  const [major, minor] = version;
-  const newest = Math.max(...Object.keys(table).map(Number));
-  if (major > newest) return true;
-  return table[major] !== undefined && minor >= table[major];
-}
-
-const minimumsText = (table: Readonly<Record<number, number>>) => Object.entries(table).map(([major, minor]) => `${major}.${minor}`).join(", ");
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
 const isHalfStep = (value: number) => Number.isInteger(value * 2);
 const scalingOf = (cluster: RecordedResource): Record<string, any> | undefined => {
@@ -132,7 +105,7 @@ export const RDS_SERVERLESS_V2_SHAPE: DeployRule = {
  * A Serverless v2 capacity range (AURORA_SERVERLESS_V2_LIMITS): minCapacity 0–256 and maxCapacity 1–256 in 0.5 steps,
  * maxCapacity ≥ minCapacity ("The maximum capacity must be greater than or equal to the minimum capacity", pulumi-aws
  * ClusterServerlessv2ScalingConfiguration); minCapacity 0 (auto-pause) only on an engine version that offers it
- * (AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause; aurora-postgresql only: other engines' versions, and an unset version,
+ * (AURORA_POSTGRESQL_FEATURE_VERSIONS.autoPause, components/relational-database/versions.ts; aurora-postgresql only: other engines' versions, and an unset version,
  * which RDS picks, are not judged);
  * secondsUntilAutoPause 300–86400 (the provider's IntBetween; with minCapacity above 0 the provider drops it, see
  * AURORA_SERVERLESS_V2_LIMITS, so it is not judged against minCapacity). maxCapacity above 128 on a version whose limit is 128
@@ -155,7 +128,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       else if (isNumber(min) && max < min) report(`has maxCapacity ${max} below minCapacity ${min}`, `set maxCapacity to ${min} or more`);
       if (min === 0 && cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
-        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause, version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only from ${minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.autoPause)} (per major)`, "upgrade engineVersion, or set minCapacity to 0.5");
+        if (version && !offersFeature("autoPause", version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only on ${featureVersionsText("autoPause")}`, "upgrade engineVersion, or set minCapacity to 0.5");
       }
       if (seconds !== undefined) {
         if (!Number.isInteger(seconds) || seconds < secondsUntilAutoPause.min || seconds > secondsUntilAutoPause.max) report(`has secondsUntilAutoPause ${seconds}; RDS takes 300–86400`, "set secondsUntilAutoPause between 300 and 86400");
@@ -167,7 +140,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
 
 /**
  * The RDS Data API (`enableHttpEndpoint: true`) on a cluster in provisioned mode (Serverless v2 or provisioned
- * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi ("Data API with Aurora
+ * instances): aurora-postgresql from the versions of AURORA_POSTGRESQL_FEATURE_VERSIONS.dataApi (components/relational-database/versions.ts, "Data API with Aurora
  * PostgreSQL Serverless v2 and provisioned"); earlier majors and versions have none; "Data API isn't supported on T DB
  * instance classes" (data-api.limitations), so no instance of such a cluster is `db.t*`. An unset engineVersion (RDS's
  * default, a recent one) is not judged. The provider turns it on with
@@ -186,8 +159,7 @@ export const RDS_DATA_API_SUPPORT: DeployRule = {
       const report = (r: RecordedResource, problem: string, fix: string) => findings.push(finding(this.id, r, problem, fix));
       if (cluster.inputs.engine === "aurora-postgresql") {
         const version = postgresVersion(cluster.inputs.engineVersion);
-        const minimums = minimumsText(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi);
-        if (version && !offers(AURORA_POSTGRESQL_MINIMUM_VERSIONS.dataApi, version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it starts at ${minimums} (per major)`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
+        if (version && !offersFeature("dataApi", version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it is on ${featureVersionsText("dataApi")}`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
       }
       for (const instance of instancesOf(graph, cluster)) {
         const instanceClass = instance.inputs.instanceClass;
@@ -297,14 +269,6 @@ export const RDS_CLUSTER_CREDENTIALS: DeployRule = {
   },
 };
 
-/** Why an RDS identifier is refused, or undefined: `lowercase` for the provider's validIdentifier (cluster and instance identifiers). */
-export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
-  if (value.length < 1 || value.length > max) return `is ${value.length} characters; RDS takes 1–${max}`;
-  if (!(lowercase ? /^[a-z][a-z0-9-]*$/ : /^[A-Za-z][A-Za-z0-9-]*$/).test(value)) return `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter`;
-  if (value.includes("--")) return "has two consecutive hyphens";
-  if (value.endsWith("-")) return "ends with a hyphen";
-  return undefined;
-}
 
 const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
   "aurora-postgresql": ["instance", "postgresql", "iam-db-auth-error"],
@@ -312,16 +276,15 @@ const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * An Aurora cluster's names and settings that AWS or the provider refuses:
- * - `clusterIdentifier` and an instance's `identifier`: "Must contain from 1 to 63 letters, numbers, or hyphens. First
- *   character must be a letter. Can't end with a hyphen or contain two consecutive hyphens" (API_CreateDBCluster
- *   DBClusterIdentifier); the provider's validIdentifier takes lower case only (`^[0-9a-z-]+$`, validate.go);
+ * An Aurora cluster's settings that AWS or the provider refuses (its and its instances' identifiers are
+ * PhysicalNameLimits', names.ts, with the same check, components/autoname.ts rdsIdentifierProblem):
  * - `skipFinalSnapshot` false (the provider's default) needs `finalSnapshotIdentifier`: DeleteDBCluster is never sent
  *   without it ("RDS Cluster final_snapshot_identifier is required when skip_final_snapshot is false", cluster.go
  *   resourceClusterDelete), so `pulumi destroy` and a replacement fail; the identifier: "Must be 1 to 255 letters,
  *   numbers, or hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens"
- *   (API_DeleteDBCluster FinalDBSnapshotIdentifier); a fixed one is taken once per account and region, so a second
- *   destroy of the stack is refused (DBClusterSnapshotAlreadyExistsFault) — not judged here;
+ *   (API_DeleteDBCluster FinalDBSnapshotIdentifier); a fixed one is taken once per account and region: a replacement
+ *   that keeps it is TransitionRdsClusterNameReused's; a second destroy of the stack (DBClusterSnapshotAlreadyExistsFault)
+ *   is not visible in a plan, not judged;
  * - `backupRetentionPeriod` 1–35 days (AURORA_SERVERLESS_V2_LIMITS);
  * - `enabledCloudwatchLogsExports` of the engine's log types: "Aurora PostgreSQL - instance | postgresql |
  *   iam-db-auth-error", "Aurora MySQL - audit | error | general | instance | slowquery | iam-db-auth-error"
@@ -329,7 +292,7 @@ const EXPORTABLE_LOGS: Readonly<Record<string, readonly string[]>> = {
  */
 export const RDS_CLUSTER_SETTINGS: DeployRule = {
   id: "RdsClusterSettings",
-  title: "Aurora clusters have valid identifiers, a final snapshot identifier unless skipped, 1–35 days of backups and their engine's log exports",
+  title: "Aurora clusters have a valid final snapshot identifier unless skipped, 1–35 days of backups and their engine's log exports",
   source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -337,10 +300,6 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
     for (const cluster of ofType(graph, RDS_CLUSTER)) {
       const i = cluster.inputs;
       const report = (problem: string, fix: string) => findings.push(finding(this.id, cluster, problem, fix));
-      if (typeof i.clusterIdentifier === "string") {
-        const problem = rdsIdentifierProblem(i.clusterIdentifier, 63, true);
-        if (problem) report(`has clusterIdentifier ${JSON.stringify(i.clusterIdentifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset: Pulumi autonames it)");
-      }
       if (i.skipFinalSnapshot !== true) {
         if (typeof i.finalSnapshotIdentifier !== "string" || i.finalSnapshotIdentifier === "") report("keeps a final snapshot (skipFinalSnapshot is not true) but names no finalSnapshotIdentifier; the provider refuses to delete the cluster, so `pulumi destroy` and any replacement fail", "set finalSnapshotIdentifier (unique per deletion), or skipFinalSnapshot: true outside production");
         else {
@@ -354,11 +313,6 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
       const exports: unknown[] = Array.isArray(i.enabledCloudwatchLogsExports) ? i.enabledCloudwatchLogsExports : [];
       const unknown = allowed ? exports.filter((e) => typeof e !== "string" || !allowed.includes(e)) : [];
       if (unknown.length > 0) report(`exports ${JSON.stringify(unknown)} to CloudWatch Logs; ${i.engine} exports ${allowed!.join(", ")}`, `keep enabledCloudwatchLogsExports to ${allowed!.map((a) => JSON.stringify(a)).join(", ")}`);
-    }
-    for (const instance of ofType(graph, RDS_CLUSTER_INSTANCE)) {
-      if (typeof instance.inputs.identifier !== "string") continue;
-      const problem = rdsIdentifierProblem(instance.inputs.identifier, 63, true);
-      if (problem) findings.push(finding(this.id, instance, `has identifier ${JSON.stringify(instance.inputs.identifier)}, which ${problem}`, "use 1–63 lower-case letters, digits and single hyphens, starting with a letter (or leave it unset)"));
     }
     return findings;
   },
@@ -389,6 +343,62 @@ export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: str
       findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a downgrade; ModifyDBCluster refuses it ("Cannot upgrade aurora-postgresql from ${old.inputs.engineVersion} to ${cluster.inputs.engineVersion}") and the update stops at the cluster`, `keep engineVersion ${old.inputs.engineVersion} (or higher); to go back, restore a snapshot into a new cluster`, stack), urn: cluster.urn });
     } else if (to[0] > from[0] && cluster.inputs.allowMajorVersionUpgrade !== true) {
       findings.push({ ...finding("TransitionRdsEngineVersion", cluster, `${change}, a major version upgrade without allowMajorVersionUpgrade; ModifyDBCluster refuses it ("The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version")`, "set allowMajorVersionUpgrade: true in the same update (and a parameter group of the new family if the cluster names one)", stack), urn: cluster.urn });
+    }
+  }
+  return findings;
+}
+
+/**
+ * The inputs whose change replaces an Aurora cluster (`ForceNew: true` in terraform-provider-aws
+ * internal/service/rds/cluster.go, which pulumi-aws 7 wraps; `s3Import` and `restoreToPointInTime` for their fields).
+ * A region change is not listed: the new cluster is in another scope, where none of its names is taken.
+ */
+export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
+  "availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId",
+  "engine", "engineMode", "kmsKeyId", "masterUsername", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "sourceRegion", "storageEncrypted",
+];
+
+/** What a saved plan keeps of a cluster for rdsReplacementFindings: the replace-forcing inputs and the final snapshot's. None secret. */
+export const RDS_REPLACEMENT_INPUTS: readonly string[] = [...RDS_CLUSTER_REPLACE_ON, "finalSnapshotIdentifier", "skipFinalSnapshot"];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * An Aurora cluster of both plans that the update replaces (an input of RDS_CLUSTER_REPLACE_ON changes) and whose new
+ * self names what the old one still holds:
+ * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
+ *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
+ *   it is not judged (the old cluster goes first);
+ * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
+ *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
+ *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
+ *   model).
+ * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes, so only
+ * hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ */
+export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const cluster of ofType(after, RDS_CLUSTER)) {
+    const old = beforeByUrn.get(cluster.urn);
+    if (!old || old.type !== RDS_CLUSTER) continue;
+    const changed = RDS_CLUSTER_REPLACE_ON.filter((input) => input in old.inputs && !same(old.inputs[input], cluster.inputs[input]));
+    if (changed.length === 0) continue;
+    const why = `is replaced (${changed.join(", ")} changed, which replaces an Aurora cluster)`;
+    const report = (problem: string, fix: string) => findings.push({ ...finding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
+    const identifier = cluster.inputs.clusterIdentifier;
+    if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
+      report(
+        `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+        "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+      );
+    }
+    const snapshot = cluster.inputs.finalSnapshotIdentifier;
+    if (cluster.inputs.skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      report(
+        `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+        "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+      );
     }
   }
   return findings;

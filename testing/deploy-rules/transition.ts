@@ -43,7 +43,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, rdsEngineVersionFindings } from "./rds";
+import { RDS_CLUSTER, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings, rdsReplacementFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
@@ -586,6 +586,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionCloudFrontDeletedWhileDeploying", title: "A CloudFront Function, key value store or origin access control is not deleted by the update that stops a non-waiting distribution using it", source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteFunction.html" },
   { id: "TransitionKinesisShardScaling", title: "A provisioned Kinesis stream's shard count changes by at most double or half per update", source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateShardCount.html" },
   { id: "TransitionRdsEngineVersion", title: "An Aurora PostgreSQL cluster's engine version neither goes down nor up a major without allowMajorVersionUpgrade", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html" },
+  { id: "TransitionRdsClusterNameReused", title: "A replaced Aurora cluster takes neither the identifier nor the final snapshot name its old self holds", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go" },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
 ] as const;
 
@@ -610,7 +611,7 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
-  [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
+  [RDS_CLUSTER]: [...new Set(["engine", "engineVersion", "allowMajorVersionUpgrade", ...RDS_REPLACEMENT_INPUTS])],
 };
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
@@ -2048,6 +2049,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...vaultLockFindings(deployed, after, context.stack),
     ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...rdsEngineVersionFindings(deployed, after, context.stack),
+    ...rdsReplacementFindings(deployed, after, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),

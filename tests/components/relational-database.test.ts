@@ -5,12 +5,16 @@
  * local runtime reads, and the construction-time refusals.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { argFailer } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
 import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
+import { checkedClusterKey } from "../../components/relational-database/spec";
+import { RDS_CLUSTER_REPLACE_ON } from "../../testing/deploy-rules/rds";
 import { SECURITY_RULES } from "../../testing/security-rules";
+import { serverlessDatabase } from "../deploy-rules/fixtures/rds";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -186,18 +190,18 @@ describe("RelationalDatabase", () => {
 
   it.each([
     [{ engineVersion: "16" }, /RelationalDatabase "bad": engineVersion "16" is not an Aurora PostgreSQL version of the form <major>\.<minor>\. Use e\.g\. "16\.9"/],
-    [{ engineVersion: "15.2" }, /engineVersion "15\.2" is an Aurora PostgreSQL version without the RDS Data API.*Use 18\.3, 17\.4, 16\.1, 15\.3, 14\.8, 13\.11/],
+    [{ engineVersion: "15.2" }, /engineVersion "15\.2" is an Aurora PostgreSQL version without the RDS Data API.*Use 17\.4, 16\.1, 15\.3, 14\.8 or 13\.11 or a later minor version of the same major, or any version of a major above 17, e\.g\. "16\.9"\./],
     [{ engineVersion: "12.22" }, /engineVersion "12\.22" is an Aurora PostgreSQL version without the RDS Data API/],
     [{ minCapacity: 0.3 }, /minCapacity 0\.3 is not a capacity Aurora Serverless v2 takes \(0–256 ACUs in steps of 0\.5\)/],
     [{ minCapacity: -1 }, /minCapacity -1 is not a capacity/],
-    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*any 18 or 17, 16\.3, 15\.7, 14\.12, 13\.15 or later/],
+    [{ engineVersion: "16.2", minCapacity: 0 }, /minCapacity 0 pauses the instance when idle, which Aurora PostgreSQL 16\.2 cannot.*auto-pause: any 17, 16\.3, 15\.7, 14\.12 or 13\.15 or a later minor version of the same major, or any version of a major above 17, e\.g\. "16\.9"\./],
     [{ maxCapacity: 0.5 }, /maxCapacity 0\.5 is not a capacity Aurora Serverless v2 takes \(1–256/],
     [{ maxCapacity: 256.5 }, /maxCapacity 256\.5 is not a capacity/],
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
     [{ minCapacity: 8, maxCapacity: 4 }, /maxCapacity 4 is below minCapacity 8\. Use a maxCapacity of at least 8\./],
     [{ secondsUntilAutoPause: 600 }, /secondsUntilAutoPause 600 is set but minCapacity is 0\.5; only an instance that scales to 0 ACUs pauses\. Set minCapacity: 0/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is not a whole number of seconds in 300–86400/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is not a whole number/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside 300–86400\. Use a whole number from 300 to 86400\./],
+    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside 300–86400/],
     [{ databaseName: "1app" }, /databaseName "1app" is not an Aurora PostgreSQL database name \(a letter, then letters, digits and underscores, at most 63\)/],
     [{ databaseName: "my-app" }, /databaseName "my-app" is not an Aurora PostgreSQL database name/],
     [{ databaseName: "a".repeat(64) }, /databaseName "a{64}" is not an Aurora PostgreSQL database name/],
@@ -207,17 +211,62 @@ describe("RelationalDatabase", () => {
     [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
     [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
     [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
-    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is not a whole number of days in 1–35/],
-    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is not a whole number of days in 1–35/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside 1–35\. Use a whole number from 1 to 35\./],
+    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside 1–35/],
     [{ retainOnDelete: "yes" }, /retainOnDelete "yes" is not true or false/],
     [{ finalSnapshot: 1 }, /finalSnapshot 1 is not true or false/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
     [{ migrations: "" }, /migrations "" is not a folder path/],
-    [{ kmsKeyArn: "alias/aws/rds" }, /kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN/],
+    [{ kmsKeyArn: "alias/aws/rds" }, /kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN\. Pass the key's ARN \(arn:aws:kms:<region>:<account>:key\/<id>\), e\.g\. key\.arn; leave it out for the AWS managed keys\./],
     [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1") }, /kmsKeyArn ".*" is a key in eu-west-1, but the cluster is in us-east-1; RDS encrypts with a key of its own region\. Use a key in us-east-1\./],
     [{ region: "eu-west-1" }, /region "eu-west-1" is not the network's region/],
   ])("refuses %j", async (args, message) => {
     await expect(record(() => database("bad", args as never, new PrivateNetwork("bad-net", { region: "us-east-1" })))).rejects.toThrow(message);
+  });
+
+  it("takes the Aurora PostgreSQL versions the deploy rules take, and refuses those they refuse (one version table)", async () => {
+    // 18.x is above the table's newest major (17), so taken as having the Data API and auto-pause (not confirmed by AWS).
+    const judged = (findings: { rule: string }[]) => findings.filter((f) => f.rule === "RdsDataApiSupport" || f.rule === "RdsServerlessV2Capacity").length === 0;
+    const taken: Record<string, [component: boolean, rule: boolean]> = {};
+    for (const [engineVersion, minCapacity] of [["13.10", 0.5], ["13.11", 0.5], ["17.3", 0.5], ["17.4", 0], ["18.1", 0], ["18.1", 0.5], ["16.2", 0], ["16.3", 0]] as const) {
+      const component = await record(() => database(`v${engineVersion.replace(".", "-")}-${minCapacity * 2}`, { engineVersion, minCapacity })).then((graph) => judged(deployFindings(graph)), () => false);
+      const rule = judged(deployFindings(serverlessDatabase({ engineVersion, serverlessv2ScalingConfiguration: { minCapacity, maxCapacity: 4 } }, { engineVersion })));
+      taken[`${engineVersion}/${minCapacity}`] = [component, rule];
+    }
+    const both = (verdict: boolean): [boolean, boolean] => [verdict, verdict];
+    expect(taken).toEqual({ "13.10/0.5": both(false), "13.11/0.5": both(true), "17.3/0.5": both(false), "17.4/0": both(true), "18.1/0": both(true), "18.1/0.5": both(true), "16.2/0": both(false), "16.3/0": both(true) });
+  });
+
+  it("replaces the subnet group, and so the cluster under a new identifier, with the security group (another VPC); the suffix keeps every replacing input the cluster takes", async () => {
+    const graph = await record(() => database("moving"));
+    const securityGroup = resource(graph, SECURITY_GROUP, "moving-cluster");
+    const subnets = resource(graph, SUBNET_GROUP, "moving-subnets");
+    expect(subnets.replaceWith).toEqual([securityGroup.urn]);
+    const cluster = resource(graph, CLUSTER, "moving-cluster");
+    const keepers = resource(graph, SUFFIX, "moving-identifier-suffix").inputs.keepers;
+    expect(keepers).toEqual({ databaseName: cluster.inputs.databaseName, masterUsername: cluster.inputs.masterUsername, kmsKeyArn: "aws/rds", subnetGroup: cluster.inputs.dbSubnetGroupName });
+    // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
+    const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
+    expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+  });
+
+  it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {
+    // What the Output's apply runs: a failing Output fails `pulumi up` at the cluster.
+    const fail = argFailer("RelationalDatabase", "late");
+    expect(() => checkedClusterKey(fail, "alias/aws/rds", "us-east-1")).toThrow(/^RelationalDatabase "late": kmsKeyArn "alias\/aws\/rds" is not a KMS key's ARN\. Pass the key's ARN .*; leave it out for the AWS managed keys\./);
+    expect(() => checkedClusterKey(fail, KEY.replace("us-east-1", "eu-west-1"), "us-east-1")).toThrow(/kmsKeyArn ".*" is a key in eu-west-1, but the cluster is in us-east-1; RDS encrypts with a key of its own region\. Use a key in us-east-1\./);
+    const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+    const graph = await record(() => database("late", { kmsKeyArn: pulumi.output(KEY) }, new PrivateNetwork("late-net", { region: "us-east-1" })));
+    expect(resource(graph, CLUSTER, "late-cluster").inputs).toMatchObject({ kmsKeyId: KEY, masterUserSecretKmsKeyId: KEY });
+  });
+
+  it("refuses a component name whose identifier RDS refuses with the words the deploy rule uses for that identifier", async () => {
+    const rule = (identifier: string) => deployFindings(serverlessDatabase({ clusterIdentifier: identifier })).find((f) => f.rule === "PhysicalNameLimits")?.problem;
+    const refused = (identifier: string, problem: string) => `has clusterIdentifier "${identifier}", an Aurora DB cluster identifier that ${problem}: AWS refuses it at \`pulumi up\``;
+    expect(rule("1db-cluster-abc1234")).toBe(refused("1db-cluster-abc1234", "does not begin with a letter"));
+    await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\./);
+    expect(rule("db--main-cluster-abc1234")).toBe(refused("db--main-cluster-abc1234", "has two consecutive hyphens"));
+    await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
   });
 
   it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {

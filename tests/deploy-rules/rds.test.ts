@@ -55,9 +55,19 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
     expect(transition(saved(at("15.7")), at("16.6")).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
   });
 
-  it("keeps only the cluster's engine, version and allowMajorVersionUpgrade in a saved plan, never its password", () => {
+  it("keeps only the cluster's engine, version, allowMajorVersionUpgrade and the inputs that replace it or name its final snapshot in a saved plan, never its password", () => {
     const cluster = saved(at("15.7", { manageMasterUserPassword: undefined, masterPassword: "s3cret-from-config", allowMajorVersionUpgrade: false })).find((r) => r.type === CLUSTER)!;
-    expect(cluster.inputs).toEqual({ engine: "aurora-postgresql", engineVersion: "15.7", allowMajorVersionUpgrade: false });
+    expect(cluster.inputs).toEqual({
+      engine: "aurora-postgresql",
+      engineVersion: "15.7",
+      allowMajorVersionUpgrade: false,
+      engineMode: "provisioned",
+      databaseName: "gallery",
+      masterUsername: "app",
+      storageEncrypted: true,
+      dbSubnetGroupName: "db-subnets-5d6e7f8",
+      skipFinalSnapshot: true,
+    });
   });
 
   it("finds a downgrade, 16.6 → 16.2 and 16.6 → 15.7 with the flag", () => {
@@ -70,5 +80,26 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
     expect(transition(at("15.7"), at("16.6", { allowMajorVersionUpgrade: true })).map(formatFinding)).toEqual([]);
     expect(transition(saved(at("16.6")), at("16.6")).map(formatFinding)).toEqual([]);
     expect(clusterInputs.engineVersion).toBe("16.6");
+  });
+});
+
+describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes the names its old self holds", () => {
+  const cluster = (more: Record<string, unknown>) => serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4", ...more });
+
+  it("finds a new databaseName under the same identifier and final snapshot name, also from a saved plan", () => {
+    const found = transition(cluster({ databaseName: "app" }), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused");
+    expect(found.map((f) => f.problem)).toEqual([
+      `is replaced (databaseName changed, which replaces an Aurora cluster) under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+      `is replaced (databaseName changed, which replaces an Aurora cluster) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+    ]);
+    expect(transition(saved(cluster({ databaseName: "app" })), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toHaveLength(2);
+  });
+
+  it("passes a replacement under new names (as RelationalDatabase draws them), an in-place change, and a delete-first one without a final snapshot", () => {
+    const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
+    expect(transition(cluster({ databaseName: "app" }), renamed).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
+    expect(transition(cluster({ backupRetentionPeriod: 7 }), cluster({ backupRetentionPeriod: 14 })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
+    const deleteFirst = (inputs: Record<string, unknown>) => cluster({ skipFinalSnapshot: true, finalSnapshotIdentifier: undefined, ...inputs }).map((r) => (r.type === CLUSTER ? { ...r, deleteBeforeReplace: true } : r));
+    expect(transition(deleteFirst({ masterUsername: "postgres" }), deleteFirst({ masterUsername: "owner" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
   });
 });
