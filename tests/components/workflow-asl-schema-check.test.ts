@@ -100,6 +100,8 @@ describe("the compiled ASL schema check", () => {
     // asl-validator's validator.js calls the module's export: the installed check is there, the original kept aside.
     const check = require("asl-validator/dist/src/checks/json-schema-errors") as { jsonSchemaErrors: unknown };
     expect(check.jsonSchemaErrors).not.toBe(original);
+    // This module's function, or the same one from this module as an earlier file of a shared worker loaded it.
+    expect((check.jsonSchemaErrors as { name: string }).name).toBe(compiledSchemaErrors.name);
     expect(aslValidatorSchemaErrors()).toBe(original);
     expect(aslProblems(DEFINITIONS["a path that is not a path"])).toEqual(['/States/A/InputPath is invalid. must match format "asl_path"']);
   });

@@ -183,7 +183,7 @@ export async function signUpUser(app: LocalApp, label: string): Promise<User> {
  * Playwright's default action timeout: every click and fill already waits up to this long for
  * its element. A ceiling, not a timing assertion.
  */
-const PAGE_WAIT_MS = 30_000;
+export const PAGE_WAIT_MS = 30_000;
 
 /**
  * Waits for the page to reach a state (a text, a visibility, a count) under the same ceiling as

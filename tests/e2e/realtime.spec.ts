@@ -10,8 +10,8 @@ import type { Page } from "playwright-core";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { UNREACHABLE_MESSAGE } from "../../site/src/api";
-import { PROCESSING_POLL_MS } from "../../site/src/polling";
-import { eventually, newContext, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
+import { PROCESSING_POLL_LIMIT, PROCESSING_POLL_MS } from "../../site/src/polling";
+import { eventually, newContext, PAGE_WAIT_MS, sharedApp, signInAndOpenNewAlbum, signUpUser, uploadPhoto } from "./browser";
 
 async function uploadPng(page: Page, title: string): Promise<void> {
   const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#457b9d" } }).png().toBuffer();
@@ -68,6 +68,23 @@ function photoListReadsStarted(page: Page): Promise<number> {
 /** Runs a paused page clock one poll interval on: the poll that is due, if any, looks at the album. */
 function runPollInterval(page: Page): Promise<void> {
   return page.clock.runFor(PROCESSING_POLL_MS);
+}
+
+/**
+ * Runs a paused page clock one poll interval per look until the first photo's status is `status`. The looks are
+ * spaced in real time so that the page's PROCESSING_POLL_LIMIT polls last as long as the test waits (PAGE_WAIT_MS):
+ * a thumbnail that a loaded machine makes slowly cannot outlast the page's polling, which would then have stopped.
+ */
+function pollUntilFirstPhoto(page: Page, status: string) {
+  return expect
+    .poll(
+      async () => {
+        await runPollInterval(page);
+        return firstPhotoStatus(page);
+      },
+      { timeout: PAGE_WAIT_MS, interval: PAGE_WAIT_MS / PROCESSING_POLL_LIMIT },
+    )
+    .toBe(status);
 }
 
 function firstPhotoStatus(page: Page): Promise<string | null> {
@@ -135,11 +152,8 @@ export function realtimeSuite(): void {
       const page = await pageWithoutWebSocket("realtime-polled", "No live", { pausedClock: true });
       expect(await page.locator("html").getAttribute("data-live")).toBe("off");
       await uploadPng(page, "polled");
-      // Each step runs the page's clock one poll interval: the polls, not a push, bring the thumbnail.
-      await eventually(async () => {
-        await runPollInterval(page);
-        return firstPhotoStatus(page);
-      }).toBe("ready");
+      // Each look runs the page's clock one poll interval: the polls, not a push, bring the thumbnail.
+      await pollUntilFirstPhoto(page, "ready");
     });
   });
 
@@ -154,11 +168,8 @@ export function realtimeSuite(): void {
       const { page } = await pageWhosePollFails(`realtime-poll-${failure.status}`, failure);
       await runPollInterval(page);
       await eventually(() => page.locator("#message").textContent()).toBe(failure.shows);
-      // One interval per step: a step while a look is on its way fires nothing; the thumbnail may take a few looks.
-      await eventually(async () => {
-        await runPollInterval(page);
-        return firstPhotoStatus(page);
-      }).toBe("ready");
+      // One interval per look: a look while a poll is on its way fires nothing; the thumbnail may take a few.
+      await pollUntilFirstPhoto(page, "ready");
       expect(await page.locator("#message").isVisible()).toBe(false);
     });
 

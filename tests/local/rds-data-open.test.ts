@@ -54,6 +54,7 @@ describe("opening local databases", () => {
     const workers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((kind) => kind === "MessagePort").length;
     const before = workers();
     await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: broken }], credentials: [] })).rejects.toThrow(`RelationalDatabase "second": PGlite could not open ${broken}`);
-    expect(workers()).toBe(before);
+    // At most as many as before: a worker an earlier file of this shared process left ending may go meanwhile; one this start left would stay.
+    expect(workers()).toBeLessThanOrEqual(before);
   });
 });
