@@ -708,6 +708,8 @@ class LocalDatabase {
     for (const waiter of this.waiters.splice(0)) waiter.fail(new DataApiError("ServiceUnavailableError", "The local RDS Data API is stopping.", 503));
     for (const tx of this.transactions.values()) clearTimeout(tx.timer);
     this.transactions.clear();
+    // A start that failed before this database's turn to open (its folder could not be made) has no worker to close.
+    if (!(this.db as DatabaseWorker | undefined)) return;
     try {
       await this.db.close();
     } catch (error) {
@@ -779,7 +781,7 @@ class DatabaseWorker {
           const fix = dataDir
             ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`
             : templates
-              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)}: delete them to have them made again.`
+              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)}, which were made again and still did not open: check that the folder is writable and that @electric-sql/pglite is installed whole (npm ci).`
               : "";
           reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${fix}`));
         }

@@ -54,6 +54,12 @@ describe("opening local databases", () => {
     const workers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((kind) => kind === "MessagePort").length;
     const before = workers();
     await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: broken }], credentials: [] })).rejects.toThrow(`RelationalDatabase "second": PGlite could not open ${broken}`);
+    // A folder that cannot be made (under a file): the start fails with the file system's error before any worker
+    // starts, and closing the databases made so far logs nothing (they have no worker yet).
+    const logged: string[] = [];
+    const underAFile = join(broken, "PG_VERSION", "data");
+    await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: underAFile }], credentials: [], log: (line) => logged.push(line) })).rejects.toThrow(/ENOTDIR/);
+    expect(logged).toEqual([]);
     // At most as many as before: a worker an earlier file of this shared process left ending may go meanwhile; one this start left would stay.
     expect(workers()).toBeLessThanOrEqual(before);
   });
