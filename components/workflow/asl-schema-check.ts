@@ -41,18 +41,40 @@ interface SchemaCheckModule {
   [ORIGINAL]?: SchemaErrors;
 }
 
-/** asl-validator's module of the check, or undefined for a version this was not written from. */
-function schemaCheckModule(): SchemaCheckModule | undefined {
-  const { version } = fromAslValidator("../../package.json") as { version: string };
-  return version === WRITTEN_FOR ? (fromAslValidator("./checks/json-schema-errors") as SchemaCheckModule) : undefined;
+/** An asl-validator's module of the check (that copy's `require` given), or undefined for a version this was not written from. */
+function schemaCheckModule(fromCopy: (id: string) => unknown = fromAslValidator): SchemaCheckModule | undefined {
+  const { version } = fromCopy("../../package.json") as { version: string };
+  return version === WRITTEN_FOR ? (fromCopy("./checks/json-schema-errors") as SchemaCheckModule) : undefined;
 }
 
-/** Puts the compiled check in place of asl-validator's, once per process; leaves another version's alone. */
+/**
+ * The asl-validator copies that validate definitions in this process: the one Workflow resolves, and the one
+ * aws-local-stepfunctions (the local Step Functions) resolves, when an install gives it a copy of its own.
+ */
+function aslValidatorCopies(): Array<(id: string) => unknown> {
+  const copies = [fromAslValidator];
+  try {
+    const ours = require.resolve("asl-validator");
+    const theirs = createRequire(require.resolve("aws-local-stepfunctions")).resolve("asl-validator");
+    if (theirs !== ours) copies.push(createRequire(theirs));
+  } catch {
+    // aws-local-stepfunctions not installed (a consumer without npm start's runtime): Workflow's copy only.
+  }
+  return copies;
+}
+
+let installed = false;
+
+/** Puts the compiled check in place of asl-validator's in each copy, once per process; leaves another version's alone. */
 export function installCompiledAslSchemaCheck(): void {
-  const check = schemaCheckModule();
-  if (!check || check[ORIGINAL]) return;
-  Object.defineProperty(check, ORIGINAL, { value: check.jsonSchemaErrors });
-  check.jsonSchemaErrors = compiledSchemaErrors;
+  if (installed) return;
+  installed = true;
+  for (const fromCopy of aslValidatorCopies()) {
+    const check = schemaCheckModule(fromCopy);
+    if (!check || check[ORIGINAL]) continue;
+    Object.defineProperty(check, ORIGINAL, { value: check.jsonSchemaErrors });
+    check.jsonSchemaErrors = compiledSchemaErrors;
+  }
 }
 
 /** asl-validator's own check, as it was before the install (for comparing the two). */
