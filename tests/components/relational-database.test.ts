@@ -10,7 +10,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
 import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
-import { checkDeployRules } from "../../testing/deploy-rules";
+import { checkDeployRules, checkPlanTransition } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
 import { RDS_CLUSTER_REPLACE_ON } from "../../testing/deploy-rules/rds";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -248,6 +248,28 @@ describe("RelationalDatabase", () => {
     // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
     const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
     expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+  });
+
+  it("draws a new identifier and final snapshot name when a replacing input changes, so TransitionRdsClusterNameReused finds nothing; a cluster that keeps them is still found", async () => {
+    const plan = async (args: Partial<RelationalDatabaseArgs>) => record(() => database("renamed", args));
+    const nameReused = (before: Graph, after: Graph) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" }).filter((f) => f.rule === "TransitionRdsClusterNameReused");
+    const before = await plan({ databaseName: "app" });
+    const old = resource(before, CLUSTER, "renamed-cluster").inputs;
+    for (const change of [{ databaseName: "gallery" }, { masterUsername: "owner" }, { kmsKeyArn: KEY }]) {
+      const after = await plan({ databaseName: "app", ...change });
+      const cluster = resource(after, CLUSTER, "renamed-cluster");
+      expect(cluster.inputs.clusterIdentifier, JSON.stringify(change)).not.toBe(old.clusterIdentifier);
+      expect(cluster.inputs.finalSnapshotIdentifier).toBe(`${cluster.inputs.clusterIdentifier}-final`);
+      expect(nameReused(before, after).map((f) => f.problem), JSON.stringify(change)).toEqual([]);
+      // The reverse: a cluster built by hand that keeps its identifier and final snapshot name through the replacement.
+      const kept = after.map((r) => (r.urn === cluster.urn ? { ...r, inputs: { ...r.inputs, clusterIdentifier: old.clusterIdentifier, finalSnapshotIdentifier: old.finalSnapshotIdentifier } } : r));
+      expect(nameReused(before, kept).map((f) => f.problem)).toEqual([
+        expect.stringContaining(`under the same clusterIdentifier "${old.clusterIdentifier}"`),
+        expect.stringContaining(`with the same finalSnapshotIdentifier "${old.finalSnapshotIdentifier}"`),
+      ]);
+    }
+    // An unchanged program keeps its suffix (the keepers are the same), so the identifier stays.
+    expect(resource(await plan({ databaseName: "app" }), CLUSTER, "renamed-cluster").inputs.clusterIdentifier).toBe(old.clusterIdentifier);
   });
 
   it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {
