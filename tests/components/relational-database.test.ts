@@ -10,7 +10,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
 import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
-import { checkDeployRules, checkPlanTransition } from "../../testing/deploy-rules";
+import { checkDeployRules, checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
 import { RDS_CLUSTER_REPLACE_ON } from "../../testing/deploy-rules/rds";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -273,6 +273,23 @@ describe("RelationalDatabase", () => {
     }
     // An unchanged program keeps its suffix (the keepers are the same), so the identifier stays.
     expect(resource(await plan({ databaseName: "app" }), CLUSTER, "renamed-cluster").inputs.clusterIdentifier).toBe(old.clusterIdentifier);
+  });
+
+  it("moved to another VPC, is replaced by an empty cluster: the plan transition follows replaceWith from the security group through the subnet group and the suffix (TransitionStatefulReplaced), also from a saved plan", async () => {
+    const plan = (network: string, args: Partial<RelationalDatabaseArgs> = {}) => record(() => database("vpcmove", args, new PrivateNetwork(network)));
+    const [before, after] = [await plan("vpcmove-net"), await plan("vpcmove-net2")];
+    const found = (deployed: Graph) => checkPlanTransition(deployed, after, { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource, f.problem]);
+    for (const deployed of [before, toSavedPlan(before, { stack: "prod", region: "us-east-1" }).resources]) {
+      expect(found(deployed)).toEqual([
+        [
+          "TransitionStatefulReplaced",
+          `${CLUSTER} vpcmove-cluster`,
+          expect.stringMatching(/^replaces Aurora DB cluster vpcmove-cluster: clusterIdentifier \(vpcmove-cluster-[a-z0-9]{7} → vpcmove-cluster-<new [a-z0-9]{7}>\), dbSubnetGroupName \(vpcmove-[0-9a-f]{26} → <new vpcmove-[0-9a-f]{26}>\) force a new cluster .*The deployed data is left only in the deployed cluster's final snapshot/),
+        ],
+      ]);
+    }
+    // The same network: nothing is replaced.
+    expect(found(await plan("vpcmove-net2"))).toEqual([]);
   });
 
   it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {
