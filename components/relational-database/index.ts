@@ -102,8 +102,6 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     // Subnets in two Availability Zones at least: checked at construction for a new VPC; an existing VPC's are RDS's
     // to check (CreateDBSubnetGroup answers DBSubnetGroupDoesNotCoverEnoughAZs, before the cluster is created).
     const subnetIds = network.subnetIds;
-    // namePrefix: the provider draws a unique name (prefix and a 26-character id), so a replacement's name never
-    // collides; the provider refuses upper case (validate.go validSubnetGroupNamePrefix: `^[0-9a-z_ .-]+$`).
     // A kept cluster keeps using its subnet group and security group: RDS refuses to delete a subnet group a cluster
     // uses (InvalidDBSubnetGroupStateFault), EC2 a security group an interface uses (DependencyViolation), so they are
     // kept with it.
@@ -119,6 +117,8 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     // subnets stay in its VPC; a cluster does not move VPC by ModifyDBCluster): replaceWith replaces the subnet group
     // with the security group, under a new name (namePrefix), so the cluster (db_subnet_group_name is ForceNew) and its
     // identifier suffix (kept by the subnet group's name) are replaced too, with a final snapshot of the old one.
+    // namePrefix: the provider draws a unique name (prefix and a 26-character id), so a replacement's name never
+    // collides; the provider refuses upper case (validate.go validSubnetGroupNamePrefix: `^[0-9a-z_ .-]+$`).
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       { namePrefix: `${name.toLowerCase()}-`, description: `${name}: subnets of the Aurora cluster`, subnetIds, region },

@@ -190,7 +190,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
 
   if (args.secondsUntilAutoPause !== undefined) {
     if (min !== 0) fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is set but minCapacity is ${min}; only an instance that scales to 0 ACUs pauses`, "Set minCapacity: 0, or leave secondsUntilAutoPause out.");
-    checkRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause.min, limits.secondsUntilAutoPause.max);
+    checkRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause.min, limits.secondsUntilAutoPause.max, { unit: "seconds" });
   }
 
   const databaseName = args.databaseName ?? "app";
@@ -211,7 +211,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
     fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
   }
 
-  checkRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays.min, limits.backupRetentionDays.max);
+  checkRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays.min, limits.backupRetentionDays.max, { unit: "days" });
   for (const flag of ["deletionProtection", "retainOnDelete", "finalSnapshot"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", "Set it to true or false.");
   }

@@ -446,7 +446,9 @@ export function fakeId(name: string): string {
  * A RandomString's (or RandomPassword's) result, the same for a name in every run, of its `length` (16 by default)
  * and drawn only from the character classes it allows, as the random provider draws it (lower, upper, numeric and
  * special on by default; `overrideSpecial` the special characters), so a name made of it passes the same checks it
- * would in AWS (e.g. `upper: false` for a lowercase name).
+ * would in AWS (e.g. `upper: false` for a lowercase name). Every input of the random provider's resources replaces them
+ * (RequiresReplace), so a change of `keepers` draws a new value: the result depends on the keepers when they are set
+ * (as canonical JSON, key order aside), and is unchanged for a resource without keepers.
  */
 function randomResult(name: string, inputs: Record<string, any>): string {
   const alphabet = [
@@ -456,14 +458,20 @@ function randomResult(name: string, inputs: Record<string, any>): string {
     inputs.special === false ? "" : typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : "!@#$%&*()-_=+[]{}<>:?",
   ].join("") || "abcdefghijklmnopqrstuvwxyz";
   const length = typeof inputs.length === "number" ? inputs.length : 16;
+  const keepers = inputs.keepers !== undefined && inputs.keepers !== null ? `${sortedJson(inputs.keepers)}:` : "";
   let result = "";
   for (let block = 0; result.length < length; block++) {
-    for (const byte of createHash("sha256").update(`secret:${name}:${block}`).digest()) {
+    for (const byte of createHash("sha256").update(`secret:${name}:${keepers}${block}`).digest()) {
       if (result.length === length) break;
       result += alphabet[byte % alphabet.length];
     }
   }
   return result;
+}
+
+/** JSON with every object's keys in one order, so equal values give equal text. */
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 }
 
 function service(type: string): string {

@@ -153,7 +153,7 @@ function namedByName(type: string, what: string, check: Pick<PhysicalNameSpec, "
  *   hyphens. First character must be a letter. Can't end with a hyphen or contain two consecutive hyphens", lower case
  *   for terraform-provider-aws (validate.go validIdentifier); CreateDBSubnetGroup DBSubnetGroupName "Must contain no
  *   more than 255 letters, numbers, periods, underscores, spaces, or hyphens. Must not be default. First character
- *   must be a letter"; DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
+ *   must be a letter", lower case for terraform-provider-aws (validate.go validSubnetGroupName); DeleteDBCluster FinalDBSnapshotIdentifier "Must be 1 to 255 letters, numbers, or hyphens"
  *   (the identifier's other rules), whose explicit value RdsClusterSettings judges with whether one is needed. Only
  *   explicit names: pulumi-aws's autonaming of these types (maximum, case) was not read.
  */
@@ -259,11 +259,16 @@ export const PHYSICAL_NAMES: readonly PhysicalNameSpec[] = [
   },
 ];
 
-/** CreateDBSubnetGroup DBSubnetGroupName: 1–255 letters, digits, periods, underscores, spaces or hyphens, a letter first, not `default`. */
+/**
+ * CreateDBSubnetGroup DBSubnetGroupName: 1–255 letters, digits, periods, underscores, spaces or hyphens, a letter first,
+ * not `default`; lower case only for terraform-provider-aws, which refuses the name before it calls RDS
+ * (internal/service/rds/validate.go validSubnetGroupName: `^[0-9a-z_ .-]+$`, "only lowercase alphanumeric characters,
+ * hyphens, underscores, periods, and spaces allowed", at most 255, not `(?i)^default$`).
+ */
 function rdsSubnetGroupNameProblem(name: string): string | undefined {
   if (name.length < 1 || name.length > 255) return `is ${name.length} characters; 1–255 allowed`;
-  if (!/^[A-Za-z0-9._ -]+$/.test(name)) return "has characters other than letters, digits, periods, underscores, spaces and hyphens";
-  if (!/^[A-Za-z]/.test(name)) return "does not begin with a letter";
+  if (!/^[a-z0-9._ -]+$/.test(name)) return "has characters other than lower-case letters, digits, periods, underscores, spaces and hyphens";
+  if (!/^[a-z]/.test(name)) return "does not begin with a letter";
   if (name.toLowerCase() === "default") return "is default, which RDS keeps for itself";
   return undefined;
 }

@@ -362,6 +362,15 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
 export const RDS_REPLACEMENT_INPUTS: readonly string[] = [...RDS_CLUSTER_REPLACE_ON, "finalSnapshotIdentifier", "skipFinalSnapshot"];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/**
+ * Whether the deployed plan holds `input`, set or unset: a recorded plan holds every input (absent is unset, so a
+ * kmsKeyId set where none was is a change); a saved one those its savedInputs list (a plan saved before the cluster's
+ * replacing inputs were kept lists only those it has, which are compared).
+ */
+const held = (old: RecordedResource, input: string) => {
+  const saved = (old as { savedInputs?: readonly string[] }).savedInputs;
+  return saved === undefined || saved.includes("*") || saved.includes(input);
+};
 
 /**
  * An Aurora cluster of both plans that the update replaces (an input of RDS_CLUSTER_REPLACE_ON changes) and whose new
@@ -373,8 +382,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
  *   model).
- * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes, so only
- * hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
+ * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
@@ -382,7 +391,7 @@ export function rdsReplacementFindings(before: Graph, after: Graph, stack: strin
   for (const cluster of ofType(after, RDS_CLUSTER)) {
     const old = beforeByUrn.get(cluster.urn);
     if (!old || old.type !== RDS_CLUSTER) continue;
-    const changed = RDS_CLUSTER_REPLACE_ON.filter((input) => input in old.inputs && !same(old.inputs[input], cluster.inputs[input]));
+    const changed = RDS_CLUSTER_REPLACE_ON.filter((input) => held(old, input) && !same(old.inputs[input], cluster.inputs[input]));
     if (changed.length === 0) continue;
     const why = `is replaced (${changed.join(", ")} changed, which replaces an Aurora cluster)`;
     const report = (problem: string, fix: string) => findings.push({ ...finding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });

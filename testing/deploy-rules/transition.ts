@@ -19,8 +19,8 @@
  * delete of the old holder removes it: TransitionNameOverwritten), Route 53
  * records of one name and type switching routing policy record by record (TransitionRoutingPolicy), a compliance-mode
  * backup vault lock whose numbers change, which AWS refuses from its lock date (TransitionVaultLockImmutable), a table,
- * user pool or bucket replaced or renamed without aliases, which moves the app to a new, empty one
- * (TransitionStatefulReplaced), a global table's replicas dropped together with its stream or while deletion-protected
+ * user pool, bucket or Aurora cluster replaced or renamed without aliases, which moves the app to a new, empty one
+ * (TransitionStatefulReplaced; replacements cascade through `replaceWith` and the values they draw anew, replacements.ts), a global table's replicas dropped together with its stream or while deletion-protected
  * (TransitionReplicaStreamOff, TransitionProtectedReplicaRemoved), a REST API deployment deleted while a stage still
  * serves it (TransitionDeploymentStillServed), and, of any type, two resources claiming one deployed resource through
  * aliases (TransitionDuplicateAlias).
@@ -43,11 +43,12 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings, rdsReplacementFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings, rdsReplacementFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
 import { RECORD, recordSetKey } from "./record-sets";
+import { cascadeTypeOf, withCascadedReplacements } from "./replacements";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType {
@@ -570,7 +571,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
   { id: "TransitionRecordSetOrphaned", title: "A removed Route 53 record does not delete the record set a kept record still writes", source: `${PROVIDER}/route53/record.go` },
   { id: "TransitionVaultLockImmutable", title: "A compliance-mode backup vault lock keeps its numbers", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html" },
-  { id: "TransitionStatefulReplaced", title: "A table, user pool or bucket is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
+  { id: "TransitionStatefulReplaced", title: "A table, user pool, bucket or Aurora cluster is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
   { id: "TransitionReplicaStreamOff", title: "A global table's replicas and its stream are not dropped in one update", source: "https://github.com/hashicorp/terraform-provider-aws/issues/34450" },
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
@@ -1136,6 +1137,34 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     keep: "bucket, bucketPrefix, objectLockEnabled and region",
     move: "aws s3 sync, S3 Batch Operations or replication",
     source: `${PROVIDER}/s3/bucket.go`,
+  },
+  {
+    type: RDS_CLUSTER,
+    label: "Aurora DB cluster",
+    noun: "cluster",
+    data: "its databases",
+    // A final snapshot (skipFinalSnapshot false, as RelationalDatabase keeps one by default) holds the deployed data;
+    // nothing restores it into the new cluster.
+    consequence: "The deployed data is left only in the deployed cluster's final snapshot, if it takes one (skipFinalSnapshot false)",
+    // cluster.go: RDS_CLUSTER_REPLACE_ON (rds.ts). RelationalDatabase draws a new identifier with each (its suffix's
+    // keepers), and a new VPC replaces its subnet group (replaceWith the security group) and so the cluster: both come
+    // here through the cascade (replacements.ts).
+    replaceOn: RDS_CLUSTER_REPLACE_ON,
+    replaceWhenSet: [],
+    sets: { availabilityZones: String },
+    autonameField: "clusterIdentifier",
+    alsoKept: ["deletionProtection", "skipFinalSnapshot", "finalSnapshotIdentifier"],
+    // DeleteDBCluster refuses a cluster with deletion protection: "You can't delete a cluster with deletion protection
+    // enabled" (AuroraUserGuide USER_DeleteCluster, "Deletion protection for Aurora clusters"), answered
+    // "InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion protection and try again"
+    // (as quoted by dev.classmethod.jp; not in the API reference). RelationalDatabase also sets `protect` with it, which
+    // the engine refuses before the update starts (left out here).
+    deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtection === true : undefined),
+    refusal: 'deletion protection: "Cannot delete protected Cluster, please disable deletion protection and try again" (InvalidParameterCombination)',
+    nameKeptRefusal: "CreateDBCluster is refused (DBClusterAlreadyExistsFault, API_CreateDBCluster)",
+    keep: "databaseName, masterUsername, kmsKeyId (RelationalDatabase's kmsKeyArn), the subnet group (RelationalDatabase's network) and region",
+    move: "restore the final or a manual snapshot into the new cluster (RestoreDBClusterFromSnapshot), or pg_dump from the deployed one and pg_restore into the new one",
+    source: `${PROVIDER}/rds/cluster.go`,
   },
 ];
 
@@ -2037,6 +2066,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const scope: TransitionContext = { region: context.region ?? "" };
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
+  // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)) }, old, next).length > 0).after;
   const collisions = nameCollisions(deployed, after, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
@@ -2287,8 +2318,8 @@ export interface SavedResource extends RecordedResource {
  * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and
  * attribute definitions, a REST API's endpoint type); of REST API deployments `restApi`, `triggers`
  * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
- * region. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
- * imported certificate and its private key, a deployment's variables) are kept as `sha256:<hex>` digests. Other inputs
+ * region; of the types the replacement cascade follows (CASCADE_TYPES, replacements.ts) their replace-forcing inputs. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
+ * imported certificate and its private key, a deployment's variables, a random string's keepers) are kept as `sha256:<hex>` digests. Other inputs
  * are left out: they can hold secrets (resolved config secrets, environment variables, stage variables, a CloudFront
  * origin's secret header) and Lambda code, and no transition check reads them.
  */
@@ -2310,8 +2341,9 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
   const resources = graph.map((r): SavedResource => {
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? [])])];
-    const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : [])];
+    const cascade = cascadeTypeOf(r.type);
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? [])])];
+    const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : []), ...(cascade?.hashedInputs ?? [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");
     const kept = fields.length > 0 ? [...fields] : provider ? ["region"] : [];

@@ -172,6 +172,7 @@ describe("DataStream", () => {
 
   it.each([
     [{ batchSize: 10_001 }, /batchSize 10001 is outside 1–10000/],
+    [{ batchSize: 2.5 }, /batchSize 2\.5 is not a whole number\. Use a whole number from 1 to 10000\./],
     [{ bisectBatchOnFunctionError: "yes" }, /bisectBatchOnFunctionError "yes" is not true or false/],
     [{ parallelizationFactor: 11 }, /parallelizationFactor 11 is outside 1–10/],
     [{ maximumRetryAttempts: -2 }, /maximumRetryAttempts -2 is outside -1–10000/],

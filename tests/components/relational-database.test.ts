@@ -10,7 +10,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
 import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
-import { checkDeployRules } from "../../testing/deploy-rules";
+import { checkDeployRules, checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
 import { RDS_CLUSTER_REPLACE_ON } from "../../testing/deploy-rules/rds";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -200,8 +200,9 @@ describe("RelationalDatabase", () => {
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
     [{ minCapacity: 8, maxCapacity: 4 }, /maxCapacity 4 is below minCapacity 8\. Use a maxCapacity of at least 8\./],
     [{ secondsUntilAutoPause: 600 }, /secondsUntilAutoPause 600 is set but minCapacity is 0\.5; only an instance that scales to 0 ACUs pauses\. Set minCapacity: 0/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside 300–86400\. Use a whole number from 300 to 86400\./],
-    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside 300–86400/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside 300–86400 seconds\. Use a whole number of seconds from 300 to 86400\./],
+    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside 300–86400 seconds/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 300.5 }, /secondsUntilAutoPause 300\.5 is not a whole number\. Use a whole number of seconds from 300 to 86400\./],
     [{ databaseName: "1app" }, /databaseName "1app" is not an Aurora PostgreSQL database name \(a letter, then letters, digits and underscores, at most 63\)/],
     [{ databaseName: "my-app" }, /databaseName "my-app" is not an Aurora PostgreSQL database name/],
     [{ databaseName: "a".repeat(64) }, /databaseName "a{64}" is not an Aurora PostgreSQL database name/],
@@ -211,8 +212,10 @@ describe("RelationalDatabase", () => {
     [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
     [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
     [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
-    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside 1–35\. Use a whole number from 1 to 35\./],
-    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside 1–35/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside 1–35 days\. Use a whole number of days from 1 to 35\./],
+    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside 1–35 days/],
+    [{ backupRetentionDays: 7.5 }, /backupRetentionDays 7\.5 is not a whole number\. Use a whole number of days from 1 to 35\./],
+    [{ backupRetentionDays: 0.5 }, /backupRetentionDays 0\.5 is not a whole number, nor in 1–35 days\. Use a whole number of days from 1 to 35\./],
     [{ retainOnDelete: "yes" }, /retainOnDelete "yes" is not true or false/],
     [{ finalSnapshot: 1 }, /finalSnapshot 1 is not true or false/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
@@ -248,6 +251,45 @@ describe("RelationalDatabase", () => {
     // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
     const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
     expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+  });
+
+  it("draws a new identifier and final snapshot name when a replacing input changes, so TransitionRdsClusterNameReused finds nothing; a cluster that keeps them is still found", async () => {
+    const plan = async (args: Partial<RelationalDatabaseArgs>) => record(() => database("renamed", args));
+    const nameReused = (before: Graph, after: Graph) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" }).filter((f) => f.rule === "TransitionRdsClusterNameReused");
+    const before = await plan({ databaseName: "app" });
+    const old = resource(before, CLUSTER, "renamed-cluster").inputs;
+    for (const change of [{ databaseName: "gallery" }, { masterUsername: "owner" }, { kmsKeyArn: KEY }]) {
+      const after = await plan({ databaseName: "app", ...change });
+      const cluster = resource(after, CLUSTER, "renamed-cluster");
+      expect(cluster.inputs.clusterIdentifier, JSON.stringify(change)).not.toBe(old.clusterIdentifier);
+      expect(cluster.inputs.finalSnapshotIdentifier).toBe(`${cluster.inputs.clusterIdentifier}-final`);
+      expect(nameReused(before, after).map((f) => f.problem), JSON.stringify(change)).toEqual([]);
+      // The reverse: a cluster built by hand that keeps its identifier and final snapshot name through the replacement.
+      const kept = after.map((r) => (r.urn === cluster.urn ? { ...r, inputs: { ...r.inputs, clusterIdentifier: old.clusterIdentifier, finalSnapshotIdentifier: old.finalSnapshotIdentifier } } : r));
+      expect(nameReused(before, kept).map((f) => f.problem)).toEqual([
+        expect.stringContaining(`under the same clusterIdentifier "${old.clusterIdentifier}"`),
+        expect.stringContaining(`with the same finalSnapshotIdentifier "${old.finalSnapshotIdentifier}"`),
+      ]);
+    }
+    // An unchanged program keeps its suffix (the keepers are the same), so the identifier stays.
+    expect(resource(await plan({ databaseName: "app" }), CLUSTER, "renamed-cluster").inputs.clusterIdentifier).toBe(old.clusterIdentifier);
+  });
+
+  it("moved to another VPC, is replaced by an empty cluster: the plan transition follows replaceWith from the security group through the subnet group and the suffix (TransitionStatefulReplaced), also from a saved plan", async () => {
+    const plan = (network: string, args: Partial<RelationalDatabaseArgs> = {}) => record(() => database("vpcmove", args, new PrivateNetwork(network)));
+    const [before, after] = [await plan("vpcmove-net"), await plan("vpcmove-net2")];
+    const found = (deployed: Graph) => checkPlanTransition(deployed, after, { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource, f.problem]);
+    for (const deployed of [before, toSavedPlan(before, { stack: "prod", region: "us-east-1" }).resources]) {
+      expect(found(deployed)).toEqual([
+        [
+          "TransitionStatefulReplaced",
+          `${CLUSTER} vpcmove-cluster`,
+          expect.stringMatching(/^replaces Aurora DB cluster vpcmove-cluster: clusterIdentifier \(vpcmove-cluster-[a-z0-9]{7} → vpcmove-cluster-<new [a-z0-9]{7}>\), dbSubnetGroupName \(vpcmove-[0-9a-f]{26} → <new vpcmove-[0-9a-f]{26}>\) force a new cluster .*The deployed data is left only in the deployed cluster's final snapshot/),
+        ],
+      ]);
+    }
+    // The same network: nothing is replaced.
+    expect(found(await plan("vpcmove-net2"))).toEqual([]);
   });
 
   it("checks a key given as an Output once known, with the checks and words a string gets (checkedClusterKey)", async () => {

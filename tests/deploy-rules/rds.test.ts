@@ -55,7 +55,7 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
     expect(transition(saved(at("15.7")), at("16.6")).map((f) => f.rule)).toEqual(["TransitionRdsEngineVersion"]);
   });
 
-  it("keeps only the cluster's engine, version, allowMajorVersionUpgrade and the inputs that replace it or name its final snapshot in a saved plan, never its password", () => {
+  it("keeps only the cluster's engine, version, allowMajorVersionUpgrade, deletion protection and the inputs that replace it or name its final snapshot in a saved plan, never its password", () => {
     const cluster = saved(at("15.7", { manageMasterUserPassword: undefined, masterPassword: "s3cret-from-config", allowMajorVersionUpgrade: false })).find((r) => r.type === CLUSTER)!;
     expect(cluster.inputs).toEqual({
       engine: "aurora-postgresql",
@@ -67,6 +67,7 @@ describe("TransitionRdsEngineVersion: an Aurora PostgreSQL version change Modify
       storageEncrypted: true,
       dbSubnetGroupName: "db-subnets-5d6e7f8",
       skipFinalSnapshot: true,
+      deletionProtection: false,
     });
   });
 

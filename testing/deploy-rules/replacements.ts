@@ -1,0 +1,106 @@
+/**
+ * Replacements a plan does not show by itself, for the transition checks (checkPlanTransition): the engine replaces a
+ * resource whose `replaceWith` names a resource it replaces, transitively (pulumi pkg/resource/deploy/step_generator.go
+ * `findDependentCascadeReplacements`, https://www.pulumi.com/docs/iac/concepts/options/replacewith/), and a replaced
+ * resource gets values its deployed self did not have: a RandomString's new `result`, a security group's new id, a
+ * name the provider draws anew (`namePrefix`, or no name). Every input of the next plan that holds such a value holds
+ * a new one after the update, and where that input replaces its resource (a cluster's `dbSubnetGroupName`, a
+ * RandomString's `keepers`), the replacement cascades on. The mocks record each plan on its own, so both plans hold the
+ * same mocked values; `withCascadedReplacements` writes the next plan as the update would make it: each value a
+ * replacement draws anew becomes `<new VALUE>`, in every input and output that holds it, so the checks that compare
+ * inputs (TransitionStatefulReplaced, TransitionRdsClusterNameReused) see the change.
+ *
+ * Only the types below are followed; a resource whose inputs the deployed plan does not hold (a plan saved before they
+ * were kept) is not judged.
+ */
+import type { Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACE_ON, RDS_SUBNET_GROUP } from "./rds";
+
+/** A type whose replacement the cascade follows: its replace-forcing inputs, and what a replacement draws anew. */
+export interface CascadeType {
+  type: string;
+  /** Inputs whose change replaces the resource (ForceNew, or the random provider's RequiresReplace). */
+  replaceOn: readonly string[];
+  /** Of those, inputs that can hold secrets: a saved plan keeps them as digests, compared as digests on both sides. */
+  hashedInputs?: readonly string[];
+  /** The values of the resource (outputs) that a replacement draws anew. */
+  drawnAnew(resource: RecordedResource): unknown[];
+}
+
+const RANDOM_INPUTS = ["keepers", "length", "lower", "upper", "numeric", "number", "special", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial"];
+/** Named by the provider (no name given, or a namePrefix): a replacement gets a new name, and so a new id and ARN. */
+const autonamed = (field: string) => (r: RecordedResource) => (r.inputs[field] === undefined ? [r.id, r.state[field], r.state.arn] : []);
+
+export const CASCADE_TYPES: readonly CascadeType[] = [
+  // Every attribute of random_string and random_password is RequiresReplace (terraform-provider-random
+  // internal/provider/resource_string.go, resource_password.go), so a new `keepers` draws a new result.
+  ...["random:index/randomString:RandomString", "random:index/randomPassword:RandomPassword"].map((type) => ({ type, replaceOn: RANDOM_INPUTS, hashedInputs: ["keepers"], drawnAnew: (r: RecordedResource) => [r.state.result] })),
+  // terraform-provider-aws ec2/vpc_security_group.go: description, name, name_prefix and vpc_id are ForceNew; EC2 gives
+  // the new group a new id.
+  { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["vpcId", "name", "namePrefix", "description"], drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
+  // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
+  { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
+  // rds/cluster.go (RDS_CLUSTER_REPLACE_ON); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier
+  // and engine are ForceNew.
+  { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON, drawnAnew: autonamed("clusterIdentifier") },
+  { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
+  // logs/group.go: name and name_prefix are ForceNew.
+  { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
+];
+
+const cascadeKind = new Map(CASCADE_TYPES.map((kind) => [kind.type, kind]));
+export const cascadeTypeOf = (type: string): CascadeType | undefined => cascadeKind.get(type);
+
+/** Values shorter than this are not followed: a short string may occur by chance in another input. */
+const SHORTEST_FOLLOWED = 7;
+
+function substituted(value: unknown, fresh: ReadonlyMap<string, string>): unknown {
+  if (typeof value === "string") {
+    let text = value;
+    for (const [old, replacement] of fresh) if (text.includes(old)) text = text.split(old).join(replacement);
+    return text;
+  }
+  if (Array.isArray(value)) return value.map((element) => substituted(element, fresh));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituted(v, fresh)]));
+  return value;
+}
+
+/**
+ * The next plan as the update makes it (see the module's comment), and the URNs the cascade replaces besides those a
+ * changed input of their own replaces: `replaced(old, next)` says whether the update replaces `next` for its own inputs
+ * (the transition checks' judgement, with ignoreChanges and replaceOnChanges).
+ */
+export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph; cascaded: Set<string> } {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const hasInputs = (r: RecordedResource) => Object.keys(r.inputs).length > 0;
+  let graph = after;
+  const done = new Set<string>();
+  const cascaded = new Set<string>();
+  for (;;) {
+    const fresh = new Map<string, string>();
+    for (const next of graph) {
+      if (done.has(next.urn)) continue;
+      const old = deployedByUrn.get(next.urn);
+      if (!old) continue;
+      const kind = cascadeKind.get(next.type);
+      const byReplaceWith = (next.replaceWith ?? []).some((urn) => done.has(urn));
+      const byInputs = kind !== undefined && hasInputs(old) && replaced(kind, old, next);
+      if (!byReplaceWith && !byInputs) continue;
+      done.add(next.urn);
+      if (byReplaceWith && !byInputs) cascaded.add(next.urn);
+      for (const value of kind?.drawnAnew(next) ?? []) {
+        if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, `<new ${value}>`);
+      }
+    }
+    if (fresh.size === 0) {
+      // Nothing new drawn: a replaceWith reached only from this round's replacements needs one more look.
+      const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && (r.replaceWith ?? []).some((urn) => done.has(urn)));
+      if (!more) return { after: graph, cascaded };
+      continue;
+    }
+    // Longest first, so a value inside another (a suffix inside an identifier) is replaced after it.
+    const ordered = new Map([...fresh].sort(([a], [b]) => b.length - a.length));
+    graph = graph.map((r) => ({ ...r, id: r.id === undefined ? undefined : (substituted(r.id, ordered) as string), inputs: substituted(r.inputs, ordered) as Record<string, any>, state: substituted(r.state, ordered) as Record<string, any> }));
+  }
+}
