@@ -4,7 +4,7 @@
  * this one reading of inline, RolePolicy and managed policies and of IAM's wildcards.
  */
 import { IAM_SID } from "../../components/iam";
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
@@ -202,9 +202,12 @@ const RESOURCE_POLICY_INPUTS: readonly string[] = [
   "aws:sns/topic:Topic",
 ];
 
-/** A policy's Sids as written, an empty one left out (IAM's console once wrote `"Sid": ""` into trust policies: no Sid). */
+/**
+ * A policy's Sids as written, an empty one left out (IAM's console once wrote `"Sid": ""` into trust policies: no Sid).
+ * None for a policy that is not JSON: skipped, as IamPolicyStatements skips what it cannot read.
+ */
 function statementIds(policy: unknown): string[] {
-  return policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
+  return (readablePolicyDocument(policy)?.Statement ?? []).map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
 }
 
 export const IAM_UNIQUE_SID: DeployRule = {
