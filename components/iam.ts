@@ -15,7 +15,11 @@ export interface PolicyStatement {
   resources: pulumi.Input<string>[];
   /** IAM condition block: `{ "StringEquals": { "aws:SourceAccount": "123456789012" } }`. */
   conditions?: Record<string, Record<string, pulumi.Input<string | string[]>>>;
-  /** Statement id: letters and digits only; a repeat within one policy gets a number appended (uniqueSids). @default none */
+  /**
+   * Statement id: letters and digits only, unique among the statements you write in `permissions` (a repeat is refused
+   * at construction). A grant's Sid (derived from a table, stream, database or prefix name) that repeats another gets a
+   * number appended (uniqueSids), so reordering grants can move a numbered Sid between statements. @default none
+   */
   sid?: string;
 }
 
@@ -36,6 +40,9 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
  */
 export const IAM_SID = /^[A-Za-z0-9]*$/;
 
+/** The ids statementSid gave in this program: the stems of the Sids components derive (`photosdb` of `photosdbRead`). */
+const DERIVED_SID_STEMS = new Set<string>();
+
 /**
  * The statement id a component derives from a user-given name (a table key, a stream, database or subscription name,
  * a key prefix): the name's letters and digits (IAM_SID), each word's first letter upper-cased when `words` is set
@@ -44,7 +51,24 @@ export const IAM_SID = /^[A-Za-z0-9]*$/;
  */
 export function statementSid(name: string, options: { words?: boolean } = {}): string {
   const parts = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  return (options.words ? parts.map((w) => w[0].toUpperCase() + w.slice(1)) : parts).join("");
+  const sid = (options.words ? parts.map((w) => w[0].toUpperCase() + w.slice(1)) : parts).join("");
+  if (sid !== "") DERIVED_SID_STEMS.add(sid);
+  return sid;
+}
+
+/**
+ * Whether a Sid is one a component derived from a name: a statementSid id, alone or followed by a word or number
+ * (`photosdb`, `photosdbRead`, `photosdbDataApi`, `UploadObjectsOriginals`). Such Sids may repeat where two names differ
+ * only in punctuation (`photos-db`, `photosdb`), and policyJson numbers the later one; any other repeated sid is one the
+ * user wrote, which assertLeastPrivilege refuses rather than renames. Told by the Sid's shape, not the statement object,
+ * so a grant copied (`{ ...grant, actions }`, a replica region's grant) stays a grant. (A user's own sid shaped like a
+ * grant's, e.g. `photosdbAdmin` beside a table `photos-db`, is numbered rather than refused.)
+ */
+export function isDerivedSid(sid: string): boolean {
+  for (const stem of DERIVED_SID_STEMS) {
+    if (sid.startsWith(stem) && /^(?:[A-Z0-9].*)?$/.test(sid.slice(stem.length))) return true;
+  }
+  return false;
 }
 
 /**
@@ -78,10 +102,14 @@ export function assertLeastPrivilege(fail: ArgFailure, argument: string, stateme
     const where = `${argument}[${index}]`;
     // "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)", and "In IAM,
     // the Sid value must be unique within a JSON policy" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html):
-    // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls. A repeated
-    // sid is no error here: grants of two tables named `photos-db` and `photos_db` share one, and policyJson renames it.
+    // PutRolePolicy refuses the policy otherwise (MalformedPolicyDocument), which `pulumi preview` never calls. A grant's
+    // repeated Sid is no error here (tables named `photos-db` and `photos_db` share one, and policyJson numbers it), but
+    // a sid the user wrote that repeats an earlier statement's is: numbering it would rename the user's own id silently.
     if (statement.sid && !IAM_SID.test(statement.sid)) {
       fail(`${where}.sid`, statement.sid, "is not letters and digits only, which IAM requires of a statement id", `Use e.g. "${statement.sid.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "ReadPhotos"}", or leave sid out.`);
+    }
+    if (statement.sid && !isDerivedSid(statement.sid) && statements.findIndex((other) => other.sid === statement.sid) < index) {
+      fail(`${where}.sid`, statement.sid, "repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid", "Give every statement its own sid, or merge the two statements.");
     }
     if (statement.actions.length === 0) {
       fail(`${where}.actions`, statement.actions, "is empty", "Name the exact actions the function needs, e.g. [\"dynamodb:GetItem\"].");

@@ -99,7 +99,8 @@ export class UploadBucket extends pulumi.ComponentResource {
    * The statement id names the prefix, so one role can hold grants on several prefixes (IAM wants Sids unique within a policy).
    */
   grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
-    return [{ sid: `UploadObjects${statementSid(prefix, { words: true })}`, actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+    // `UploadObjects` and the prefix's words (`UploadObjectsOriginals`), one statementSid so the whole id counts as a grant's (isDerivedSid).
+    return [{ sid: statementSid(`UploadObjects ${prefix}`, { words: true }), actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
   }
 
   /**

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
-import type { PolicyStatement } from "../iam";
+import { statementSid, type PolicyStatement } from "../iam";
 import type { LambdaFunction } from "../lambda/function";
 import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
@@ -134,7 +134,8 @@ export class RealtimeApi extends pulumi.ComponentResource {
    * `POST/@connections/*` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-control-access-iam.html).
    */
   manageConnectionsGrant(): PolicyStatement[] {
-    return [{ sid: "RealtimePostToConnections", actions: ["execute-api:ManageConnections"], resources: [pulumi.interpolate`${this.executionArn}/${this.spec.stage}/POST/@connections/*`] }];
+    // statementSid: a grant's Sid, numbered when two APIs' grants meet in one policy rather than refused as a user's (isDerivedSid).
+    return [{ sid: statementSid("RealtimePostToConnections"), actions: ["execute-api:ManageConnections"], resources: [pulumi.interpolate`${this.executionArn}/${this.spec.stage}/POST/@connections/*`] }];
   }
 
   /** For a function outside the API that pushes to users (`Connections.postToUser`): the table and endpoint variables. */
@@ -146,8 +147,8 @@ export class RealtimeApi extends pulumi.ComponentResource {
   publisherPermissions(): PolicyStatement[] {
     const table = this.spec.connectionsTable.arn;
     return [
-      { sid: "RealtimeConnectionsByUser", actions: ["dynamodb:Query"], resources: [pulumi.interpolate`${table}/index/${CONNECTIONS_TABLE.userIndex}`] },
-      { sid: "RealtimeForgetGone", actions: ["dynamodb:DeleteItem"], resources: [table] },
+      { sid: statementSid("RealtimeConnectionsByUser"), actions: ["dynamodb:Query"], resources: [pulumi.interpolate`${table}/index/${CONNECTIONS_TABLE.userIndex}`] },
+      { sid: statementSid("RealtimeForgetGone"), actions: ["dynamodb:DeleteItem"], resources: [table] },
       ...this.manageConnectionsGrant(),
     ];
   }

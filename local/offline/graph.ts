@@ -45,6 +45,19 @@ export function policyDocument(policy: unknown): { Statement: Array<Record<strin
   return { Statement: statements };
 }
 
+/**
+ * policyDocument for a document a rule may not be able to read (a user's hand-written JSON text): undefined when the text
+ * is not JSON, so the rule skips it rather than throwing and losing every other rule's findings for the stack.
+ */
+export function readablePolicyDocument(policy: unknown): { Statement: Array<Record<string, any>> } | undefined {
+  if (typeof policy !== "string") return policyDocument(policy);
+  try {
+    return policyDocument(JSON.parse(policy));
+  } catch {
+    return undefined;
+  }
+}
+
 export function asArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

@@ -4,7 +4,7 @@
  * this one reading of inline, RolePolicy and managed policies and of IAM's wildcards.
  */
 import { IAM_SID } from "../../components/iam";
-import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
@@ -189,27 +189,30 @@ export const IAM_POLICY_LIMITS_RULE: DeployRule = {
  * page); SQS: "Each statement in a policy must have a unique statement ID (sid)" (SQS developer guide, Special
  * Information for SQS Policies); SNS refuses a topic policy "Invalid parameter: Every policy statement must have a
  * unique ID" (Bayer-Group/cloudformation-template-generator#138). A resource policy's Sid may hold other characters
- * (SNS writes `__default_statement_ID`), so only identity policies are held to letters and digits.
+ * (SNS writes `__default_statement_ID`), so only identity policies are held to letters and digits. Bucket and KMS key
+ * policies are not checked: no AWS source says S3 or KMS refuses a repeated Sid, and existing bucket policies hold
+ * repeats ("Sid is optional and can be duplicated", cloud-custodian/cloud-custodian#3609; ECR takes them too,
+ * getmoto/moto#8933), so a finding there could block a deploy AWS accepts.
  */
-/** The resource types of the plan whose `policy` input is a resource policy: bucket, queue, topic and KMS key policies. */
+/** The resource types of the plan whose `policy` input is a resource policy with unique Sids: queue and topic policies. */
 const RESOURCE_POLICY_INPUTS: readonly string[] = [
-  "aws:s3/bucketPolicy:BucketPolicy",
   "aws:sqs/queuePolicy:QueuePolicy",
   "aws:sqs/queue:Queue",
   "aws:sns/topicPolicy:TopicPolicy",
   "aws:sns/topic:Topic",
-  "aws:kms/key:Key",
-  "aws:kms/keyPolicy:KeyPolicy",
 ];
 
-/** A policy's Sids as written, an empty one left out (IAM's console once wrote `"Sid": ""` into trust policies: no Sid). */
+/**
+ * A policy's Sids as written, an empty one left out (IAM's console once wrote `"Sid": ""` into trust policies: no Sid).
+ * None for a policy that is not JSON: skipped, as IamPolicyStatements skips what it cannot read.
+ */
 function statementIds(policy: unknown): string[] {
-  return policyDocument(policy).Statement.map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
+  return (readablePolicyDocument(policy)?.Statement ?? []).map((s) => s.Sid).filter((sid): sid is string => typeof sid === "string" && sid !== "");
 }
 
 export const IAM_UNIQUE_SID: DeployRule = {
   id: "IamUniqueSid",
-  title: "Statement ids are unique within each IAM, bucket, queue, topic and key policy, and letters and digits in IAM policies",
+  title: "Statement ids are unique within each IAM, queue and topic policy, and letters and digits in IAM policies",
   source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html",
   check(graph) {
     const findings: DeployFinding[] = [];

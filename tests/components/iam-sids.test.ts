@@ -9,6 +9,7 @@ import { tableGrants } from "../../components/data-tier/grants";
 import { IAM_SID, statementSid, uniqueSids, type PolicyStatement } from "../../components/iam";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
+import { RealtimeApi } from "../../components/realtime-api";
 import { RelationalDatabase } from "../../components/relational-database";
 import { UploadBucket } from "../../components/upload-bucket";
 import { IAM_UNIQUE_SID } from "../../testing/deploy-rules";
@@ -76,9 +77,25 @@ describe("statement ids", () => {
     expect(IAM_UNIQUE_SID.check(graph, { stack: "dev", production: false, region: "us-east-1" })).toEqual([]);
   });
 
-  it("a function's own repeated sids are numbered rather than refused", async () => {
-    const graph = await record(() => new LambdaFunction("sid-own", { entry, permissions: [statement("Read"), { ...statement("Read"), actions: ["s3:PutObject"] }] }));
-    const sids = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-own-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
-    expect(sids).toEqual(["Read", "Read2", "WriteOwnLogs", "WriteTraces"]);
+  it("a sid the user wrote that repeats is refused, beside grants whose repeats are numbered (a copied grant stays a grant)", async () => {
+    const read = tableGrants("sid-own-db", "arn:aws:dynamodb:us-east-1:123456789012:table/a").read();
+    const own = (sid: string, action: string): PolicyStatement => ({ ...statement(sid), actions: [action] });
+    expect(() => new LambdaFunction("sid-own", { entry, permissions: [own("Read", "s3:GetObject"), ...read, own("Read", "s3:PutObject")] })).toThrow(
+      /^LambdaFunction "sid-own": permissions\[2\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/,
+    );
+    const graph = await record(() => new LambdaFunction("sid-grants", { entry, permissions: [own("Read", "s3:GetObject"), ...read, { ...read[0], actions: ["dynamodb:GetItem"] }] }));
+    const sids = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-grants-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
+    expect(sids).toEqual(["Read", "sidowndbRead", "sidowndbRead2", "WriteOwnLogs", "WriteTraces"]);
+  });
+
+  it("two RealtimeApis' publisher grants in one function are numbered, not refused as the user's", async () => {
+    const graph = await record(() => {
+      const apis = ["sid-ws1", "sid-ws2"].map(
+        (name) => new RealtimeApi(name, { connectionsTable: { name, arn: `arn:aws:dynamodb:us-east-1:123456789012:table/${name}` }, anonymous: true, routes: { $default: { handler: entry } } }),
+      );
+      new LambdaFunction("sid-pusher", { entry, permissions: apis.flatMap((api) => api.publisherPermissions()) });
+    });
+    const sids = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-pusher-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
+    expect(sids.slice(0, 6)).toEqual(["RealtimeConnectionsByUser", "RealtimeForgetGone", "RealtimePostToConnections", "RealtimeConnectionsByUser2", "RealtimeForgetGone2", "RealtimePostToConnections2"]);
   });
 });

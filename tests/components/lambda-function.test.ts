@@ -129,8 +129,10 @@ describe("LambdaFunction", () => {
     [{ reservedConcurrency: 2.5 }, /reservedConcurrency 2\.5 is not a whole number of at least 0/],
     [{ permissions: [{ actions: ["s3:*"], resources: ["arn:aws:s3:::b/*"] }] }, /permissions\[0\]\.actions "s3:\*" is a wildcard/],
     [{ permissions: [{ actions: ["dynamodb:GetItem"], resources: ["*"] }] }, /permissions\[0\]\.resources "\*" grants dynamodb:GetItem on every resource/],
-    // Sid: "ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)" (IAM policy reference); repeats are numbered (tests/components/iam-sids.test.ts).
+    // Sid: "ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9)", unique within the policy (IAM policy
+    // reference): a sid the user wrote is refused when it repeats; grants' derived Sids are numbered (tests/components/iam-sids.test.ts).
     [{ permissions: [{ sid: "read-photos", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[0\]\.sid "read-photos" is not letters and digits only, which IAM requires of a statement id\. Use e\.g\. "readPhotos", or leave sid out\.$/],
+    [{ permissions: [{ sid: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }, { sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[1\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/],
     [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],
     [{ entry: "handlers/missing.ts" }, /entry "handlers\/missing.ts" is not a file/],
     [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],

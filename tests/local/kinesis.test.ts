@@ -10,7 +10,7 @@
  */
 import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { connect as connectHttp2, type ClientHttp2Session } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DataStream, type DataStreamSpec, type DataStreamSubscriptionSpec } from "../../components/data-stream";
@@ -387,8 +387,21 @@ describe("the local Kinesis endpoint's connections", () => {
     const idleTimeoutMs = 60_000;
     const endpoint = await startLocalKinesis({ streams: [], credentials: [CREDENTIALS], idleTimeoutMs });
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    // The control: the deadlines must be armed on the fake clock (had the server's deadline escaped it, e.g. to
+    // node:timers or socket.setTimeout, advancing the clock would test nothing and the session would pass vacuously),
+    // and one that is not lifted, a connection stalled inside the preface ("PRI"), is closed when the clock passes it.
+    const armed = vi.spyOn(globalThis, "setTimeout");
+    const deadlinesArmed = () => armed.mock.calls.filter(([, ms]) => ms === idleTimeoutMs).length;
     let session: ClientHttp2Session | undefined;
+    let stalled: Socket | undefined;
     try {
+      // It connects before the session, so the endpoint accepts it (and arms its deadline) before the session's.
+      const { port } = new URL(endpoint.endpoint);
+      const socket = connect(Number(port), "127.0.0.1");
+      stalled = socket;
+      const stalledClosed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+      socket.on("error", () => {});
+      await new Promise<void>((resolve) => socket.once("connect", () => socket.write("PRI", () => resolve())));
       session = connectHttp2(endpoint.endpoint);
       session.on("error", () => {});
       const status = (client: ClientHttp2Session) =>
@@ -400,11 +413,15 @@ describe("the local Kinesis endpoint's connections", () => {
           request.end("{}");
         });
       const first = await status(session);
+      expect(deadlinesArmed()).toBe(2); // the stalled connection's and the session's, at their accepts
       vi.advanceTimersByTime(idleTimeoutMs + 1);
+      await stalledClosed;
       expect(await status(session)).toBe(first);
       expect(session.closed || session.destroyed).toBe(false);
     } finally {
+      armed.mockRestore();
       vi.useRealTimers();
+      stalled?.destroy();
       session?.destroy();
       await endpoint.stop();
     }
