@@ -79,6 +79,8 @@ const SHARED = [
  *   resets its module mocks between files only in isolated processes, so a later file would get the mock.
  * - tests/offline-register.test.ts checks that a test worker has not loaded TypeScript: a shared worker keeps what
  *   earlier files loaded from node_modules (serialising StaticSite's publisher provider, on a cache miss, loads it).
+ * - tests/local/kinesis-http2-deadline.test.ts fakes the global setTimeout and clearTimeout: in a shared worker, a later
+ *   file's timeouts never fired (timers long-lived code armed during the fake window stay on the dead clock).
  */
 const ISOLATED = [
   "tests/local/dynamodb.test.ts",
@@ -86,6 +88,7 @@ const ISOLATED = [
   "tests/static-site-publish/hash-store.test.ts",
   "tests/local/api-gateway.test.ts",
   "tests/offline-register.test.ts",
+  "tests/local/kinesis-http2-deadline.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */
