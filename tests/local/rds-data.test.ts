@@ -49,7 +49,7 @@ const logged = (part: string) => new Promise<void>((resolve) => (onLog = (line) 
 const start = (idleTimeoutMs?: number) => startLocalDataApi({ databases: definitions, credentials: [CREDENTIALS, ...roles.credentials()], authorise: roles.authorise, now: () => clock, idleTimeoutMs, log: (line) => (startLog.push(line), onLog(line)) });
 const client = (credentials = CREDENTIALS) => new RDSDataClient({ region: REGION, endpoint: api.endpoint, credentials, maxAttempts: 1 });
 const fnCredentials = (name: string) => functionCredentials(graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string);
-const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "photos" };
+const target = { resourceArn: CLUSTER, secretArn: SECRET, database: "gallery" };
 const run = (input: Omit<ExecuteStatementCommandInput, "resourceArn" | "secretArn">, rds = client()) => rds.send(new ExecuteStatementCommand({ ...target, ...input }));
 /** The error a call ends with: its name (the Data API's __type), message and status. */
 const failure = (promise: Promise<unknown>) =>
@@ -75,8 +75,9 @@ beforeAll(async () => {
     name: "rdsl-photos",
     engine: "aurora-postgresql",
     engineVersion: "16.6",
-    databaseName: "photos",
-    masterUsername: "photos_admin",
+    // The master user and database of the other RDS tests: new databases share one cluster template (a clean clone makes it once).
+    databaseName: "gallery",
+    masterUsername: "gallery_admin",
     clusterIdentifier: IDENTIFIER,
     clusterArn: CLUSTER,
     secretArn: SECRET,
@@ -102,7 +103,7 @@ afterAll(async () => {
 
 describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
-    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "photos", masterUsername: "photos_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
+    expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "gallery", masterUsername: "gallery_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
     // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
     expect(startLog).toContainEqual(expect.stringMatching(/^RelationalDatabase "rdsl-photos": Aurora PostgreSQL 16\.6 in AWS, PostgreSQL 18\.\d+ locally \(PGlite\)/));
     expect(api.targets).toEqual({ "rdsl-photos": target });
@@ -182,7 +183,7 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
 
   it("runs statements as Aurora's master user in the cluster's database, with Aurora's contrib extensions", async () => {
     expect((await run({ sql: "SELECT current_user::text, current_database()::text, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser" })).records).toEqual([
-      [{ stringValue: "photos_admin" }, { stringValue: "photos" }, { booleanValue: false }],
+      [{ stringValue: "gallery_admin" }, { stringValue: "gallery" }, { booleanValue: false }],
     ]);
     // Deterministic functions of two contrib extensions: pgcrypto's OpenSSL-backed ones (crypt, gen_salt, digest) were
     // seen failing inside a whole-suite run and never alone (docs/local-vs-aws.md), so they are not what this pins.
@@ -343,7 +344,7 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
   it("answers the Data API's errors: another database, cluster, secret, several statements, arrays, a result over 1 MiB", async () => {
     expect(await failure(run({ sql: "SELECT 1", database: "other" }))).toEqual({ name: "DatabaseErrorException", message: 'ERROR: database "other" does not exist; SQLState: 3D000', status: 400 });
     // No database: PostgreSQL's default, the user's own name.
-    expect(await failure(client().send(new ExecuteStatementCommand({ resourceArn: CLUSTER, secretArn: SECRET, sql: "SELECT 1" })))).toMatchObject({ message: 'ERROR: database "photos_admin" does not exist; SQLState: 3D000' });
+    expect(await failure(client().send(new ExecuteStatementCommand({ resourceArn: CLUSTER, secretArn: SECRET, sql: "SELECT 1" })))).toMatchObject({ message: 'ERROR: database "gallery_admin" does not exist; SQLState: 3D000' });
     expect(await failure(client().send(new ExecuteStatementCommand({ ...target, resourceArn: `${CLUSTER}x`, sql: "SELECT 1" })))).toMatchObject({ name: "NotFoundException", status: 404 });
     expect(await failure(client().send(new ExecuteStatementCommand({ ...target, secretArn: `${SECRET}x`, sql: "SELECT 1" })))).toMatchObject({ name: "NotFoundException", status: 404 });
     expect(await failure(run({ sql: "SELECT 1; SELECT 2" }))).toMatchObject({ name: "DatabaseErrorException", message: "ERROR: cannot insert multiple commands into a prepared statement; SQLState: 42601" });
@@ -486,8 +487,8 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     await api.stop();
     definitions = definitions.map((d) => ({ ...d, databaseName: "renamed" }));
     api = await start(100);
-    const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('photos', 'renamed'))";
-    expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "photos,renamed" }]));
+    const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('gallery', 'renamed'))";
+    expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "gallery,renamed" }]));
     // A client that sends half a request and stalls holds nothing: the endpoint closes its connection.
     const socket = connect(Number(new URL(api.endpoint).port), "127.0.0.1");
     socket.on("error", () => {});
