@@ -13,7 +13,7 @@ import { PrivateNetwork } from "../private-network";
 import { checkRange } from "../stream-mapping";
 import { arnRegion, validateRegionArg } from "../region";
 import type { Migration, RelationalDatabaseSpec } from "./contract";
-import { featureVersionsText, offersFeature } from "./versions";
+import { featureVersionsText, offersFeature, parseEngineVersion } from "./versions";
 
 /**
  * The Aurora PostgreSQL version a cluster gets unless `engineVersion` says otherwise: one with all this component asks
@@ -144,12 +144,6 @@ export interface RelationalDatabaseArgs {
   logRetentionDays?: number;
   /** The cluster's region; that of `network`. @default the network's region, else the provider's */
   region?: string;
-}
-
-/** "16.9" → [16, 9]; undefined unless `<major>.<minor>` of whole numbers. */
-export function parseEngineVersion(version: unknown): [number, number] | undefined {
-  const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version) : null;
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
 const HALF_STEPS = (value: number) => Number.isInteger(value * 2);

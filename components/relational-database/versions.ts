@@ -30,6 +30,12 @@ export const AURORA_POSTGRESQL_FEATURE_VERSIONS: Readonly<Record<AuroraPostgresq
   autoPause: { 13: 15, 14: 12, 15: 7, 16: 3, 17: 0 },
 };
 
+/** An Aurora PostgreSQL engine version as `[major, minor]` ("16.9"), or undefined for anything else. */
+export function parseEngineVersion(version: unknown): [major: number, minor: number] | undefined {
+  const match = typeof version === "string" ? /^(\d+)\.(\d+)$/.exec(version) : null;
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
 const majors = (feature: AuroraPostgresqlFeature) => Object.keys(AURORA_POSTGRESQL_FEATURE_VERSIONS[feature]).map(Number).sort((a, b) => b - a);
 
 /** Whether Aurora PostgreSQL `[major, minor]` has the feature (AURORA_POSTGRESQL_FEATURE_VERSIONS). */

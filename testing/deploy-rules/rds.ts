@@ -5,7 +5,7 @@
  * before it calls them. Checked on the recorded inputs; a value not set is not judged unless AWS needs it.
  */
 import { rdsIdentifierProblem } from "../../components/autoname";
-import { featureVersionsText, offersFeature } from "../../components/relational-database/versions";
+import { featureVersionsText, offersFeature, parseEngineVersion } from "../../components/relational-database/versions";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -44,12 +44,6 @@ export function clusterOf(graph: Graph, instance: RecordedResource): RecordedRes
 /** The instances of `cluster` in the plan. */
 export function instancesOf(graph: Graph, cluster: RecordedResource): RecordedResource[] {
   return ofType(graph, RDS_CLUSTER_INSTANCE).filter((i) => clusterOf(graph, i) === cluster);
-}
-
-/** `13.11` → [13, 11]; undefined for what is not `<major>.<minor>` (Aurora PostgreSQL's numbering since 10). */
-export function postgresVersion(version: unknown): [major: number, minor: number] | undefined {
-  const match = typeof version === "string" ? /^(\d+)\.(\d+)/.exec(version) : null;
-  return match ? [Number(match[1]), Number(match[2])] : undefined;
 }
 
 const isNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
@@ -127,7 +121,7 @@ export const RDS_SERVERLESS_V2_CAPACITY: DeployRule = {
       if (!isNumber(max) || max < capacity.maxAtLeast || max > capacity.max || !isHalfStep(max)) report(`has maxCapacity ${max ?? "(not set)"}; Serverless v2 takes 1–256 ACUs in steps of 0.5`, "set maxCapacity between 1 and 256 in 0.5 steps");
       else if (isNumber(min) && max < min) report(`has maxCapacity ${max} below minCapacity ${min}`, `set maxCapacity to ${min} or more`);
       if (min === 0 && cluster.inputs.engine === "aurora-postgresql") {
-        const version = postgresVersion(cluster.inputs.engineVersion);
+        const version = parseEngineVersion(cluster.inputs.engineVersion);
         if (version && !offersFeature("autoPause", version)) report(`scales to 0 ACUs (auto-pause) on aurora-postgresql ${cluster.inputs.engineVersion}, which has no auto-pause; RDS takes minCapacity 0 only on ${featureVersionsText("autoPause")}`, "upgrade engineVersion, or set minCapacity to 0.5");
       }
       if (seconds !== undefined) {
@@ -158,7 +152,7 @@ export const RDS_DATA_API_SUPPORT: DeployRule = {
       if (cluster.inputs.enableHttpEndpoint !== true) continue;
       const report = (r: RecordedResource, problem: string, fix: string) => findings.push(finding(this.id, r, problem, fix));
       if (cluster.inputs.engine === "aurora-postgresql") {
-        const version = postgresVersion(cluster.inputs.engineVersion);
+        const version = parseEngineVersion(cluster.inputs.engineVersion);
         if (version && !offersFeature("dataApi", version)) report(cluster, `enables the Data API on aurora-postgresql ${cluster.inputs.engineVersion}, which has none; it is on ${featureVersionsText("dataApi")}`, "upgrade engineVersion to such a version, or leave enableHttpEndpoint off");
       }
       for (const instance of instancesOf(graph, cluster)) {
@@ -336,7 +330,7 @@ export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: str
   for (const cluster of ofType(after, RDS_CLUSTER)) {
     const old = beforeByUrn.get(cluster.urn);
     if (!old || old.inputs.engine !== "aurora-postgresql" || cluster.inputs.engine !== "aurora-postgresql") continue;
-    const [from, to] = [postgresVersion(old.inputs.engineVersion), postgresVersion(cluster.inputs.engineVersion)];
+    const [from, to] = [parseEngineVersion(old.inputs.engineVersion), parseEngineVersion(cluster.inputs.engineVersion)];
     if (!from || !to) continue;
     const change = `changes engineVersion ${old.inputs.engineVersion} → ${cluster.inputs.engineVersion}`;
     if (to[0] < from[0] || (to[0] === from[0] && to[1] < from[1])) {
