@@ -178,5 +178,6 @@ describe("security rules fail on the resource they guard", () => {
     const cluster = { type: "aws:rds/cluster:Cluster", name: "db-cluster", urn: "urn:db-cluster", inputs: { skipFinalSnapshot: false }, state: {}, dependencies: [], retainOnDelete: false, protect: false } as unknown as RecordedResource;
     expect(ids(DATA_RETAINED_IN_PRODUCTION, [cluster], prod)).toEqual([]);
     expect(ids(DATA_RETAINED_IN_PRODUCTION, [{ ...cluster, inputs: { skipFinalSnapshot: true } }], prod)).toEqual(["DataRetention aws:rds/cluster:Cluster db-cluster"]);
+    expect(ids(DATA_RETAINED_IN_PRODUCTION, [{ ...cluster, inputs: { skipFinalSnapshot: true, deletionProtection: true } }], prod)).toEqual([]);
   });
 });
