@@ -57,19 +57,18 @@ async function initdbTemplate(options) {
  * by the server after the PGlite version, master user and database; local/rds-data-server.ts, pgliteTemplateFiles):
  * made once from the initdb template, and loaded for every new database after that. Loading it costs a fraction of an
  * initdb and the role and database it adds, which every new local database (and every test that starts one) would
- * otherwise pay. Undefined without a cache folder.
+ * otherwise pay. Only with a cache folder (`templates`).
  */
 async function clusterTemplate(options) {
-  if (!templates) return undefined;
   const file = templates.cluster;
-  if (existsSync(file)) return { file, tarball: new Blob([readFileSync(file)]) };
+  if (existsSync(file)) return new Blob([readFileSync(file)]);
   // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
   const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: await initdbTemplate(options) });
   await addMasterUser(fresh);
   const tarball = await fresh.dumpDataDir("none");
   await fresh.close();
   await keep(file, tarball);
-  return { file, tarball };
+  return tarball;
 }
 
 /**
@@ -78,7 +77,7 @@ async function clusterTemplate(options) {
  */
 async function newCluster(options) {
   if (templates) {
-    const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: (await clusterTemplate(options)).tarball, username, database });
+    const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: await clusterTemplate(options), username, database });
     // A template that does not load is made again: first this pair's, then (if that fails too) the initdb one it is
     // made from. Other databases' templates, which other workers may be reading, stay.
     for (const broken of [templates.cluster, templates.initdb]) {

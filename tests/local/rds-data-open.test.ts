@@ -53,7 +53,11 @@ describe("opening local databases", () => {
     writeFileSync(join(broken, "PG_VERSION"), "18\n");
     const workers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((kind) => kind === "MessagePort").length;
     const before = workers();
+    const template = pgliteTemplateFiles("open_admin", "app")!;
+    const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
     await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: broken }], credentials: [] })).rejects.toThrow(`RelationalDatabase "second": PGlite could not open ${broken}`);
+    // The database that opened did so from the cached templates, as they were: neither was made again.
+    expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
     // A folder that cannot be made (under a file): the start fails with the file system's error before any worker
     // starts, and closing the databases made so far logs nothing (they have no worker yet).
     const logged: string[] = [];

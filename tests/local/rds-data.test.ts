@@ -487,6 +487,8 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
     await api.stop();
     definitions = definitions.map((d) => ({ ...d, databaseName: "renamed" }));
     api = await start(100);
+    // A statement that runs past idleTimeoutMs keeps its connection: the deadline is for silence, not for an answer.
+    expect((await run({ database: "renamed", sql: "SELECT 1 AS alive FROM pg_sleep(0.3)" })).records).toEqual([[{ longValue: 1 }]]);
     const databases = "(SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_database WHERE datname IN ('gallery', 'renamed'))";
     expect((await run({ database: "renamed", sql: `SELECT current_database(), ${databases} AS kept`, formatRecordsAs: "JSON" })).formattedRecords).toBe(JSON.stringify([{ current_database: "renamed", kept: "gallery,renamed" }]));
     // A client that sends half a request and stalls holds nothing: the endpoint closes its connection.
