@@ -78,8 +78,26 @@ export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45
  */
 const EXTENSIONS = ["bloom", "btree_gin", "btree_gist", "citext", "cube", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo", "ltree", "pg_trgm", "pgcrypto", "seg", "tablefunc", "tcn", "tsm_system_rows", "tsm_system_time", "unaccent", "uuid_ossp"];
 
+/** Node's WebAssembly global, as used here: this project's types (ES2023, @types/node 20) declare none. */
+declare const WebAssembly: { Module: new (bytes: Uint8Array) => object };
+
+/** The installed PGlite's dist folder (its package.json is not exported: found from the entry point). */
+const pgliteDist = () => dirname(require.resolve("@electric-sql/pglite"));
+
 /** The installed PGlite's version, read once: the templates are named after it. */
 let pgliteVersion: string | undefined;
+
+/**
+ * PostgreSQL's WebAssembly (pglite.wasm, 9 MB), compiled once per process and handed to every database's worker
+ * (PGlite's pgliteWasmModule): a worker that compiled its own paid about a third more CPU to open, as V8 compiled and
+ * optimised the same code again in each. A compiled module is shared with worker threads, not copied.
+ */
+let pgliteModule: object | undefined;
+function compiledPglite(): object {
+  // Synchronous and cheap: V8 compiles WebAssembly functions lazily, on their first call.
+  pgliteModule ??= new WebAssembly.Module(readFileSync(join(pgliteDist(), "pglite.wasm")));
+  return pgliteModule;
+}
 
 /**
  * The tarballs a worker makes a new cluster from (local/rds-data-worker.mjs): PGlite's initdb, made once per PGlite
@@ -89,7 +107,7 @@ let pgliteVersion: string | undefined;
 export function pgliteTemplateFiles(username: string, database: string): { initdb: string; cluster: string } | undefined {
   const cache = defaultCacheDir();
   if (!cache) return undefined;
-  pgliteVersion ??= (JSON.parse(readFileSync(join(dirname(dirname(require.resolve("@electric-sql/pglite"))), "package.json"), "utf8")) as { version: string }).version;
+  pgliteVersion ??= (JSON.parse(readFileSync(join(dirname(pgliteDist()), "package.json"), "utf8")) as { version: string }).version;
   const pair = createHash("sha256").update(JSON.stringify([username, database])).digest("hex").slice(0, 16);
   const file = (kind: string) => join(cache, "pglite", `pglite-${pgliteVersion}-${kind}.tar`);
   return { initdb: file("initdb"), cluster: file(`cluster-${pair}`) };
@@ -398,7 +416,8 @@ class LocalDatabase {
   private readonly transactions = new Map<string, Transaction>();
   private readonly typeNames = new Map<number, string>();
   private closed = false;
-  private db!: DatabaseWorker;
+  /** The database's worker, once `open` has started it. */
+  private worker?: DatabaseWorker;
   /** The local PostgreSQL's version (`SHOW server_version`), once open. */
   version = "";
 
@@ -411,8 +430,14 @@ class LocalDatabase {
 
   /** Opens the database's worker (its PGlite in the data directory). */
   async open(): Promise<void> {
-    this.db = new DatabaseWorker(this.definition, this.limits, (why) => this.lost(why));
-    this.version = await this.db.ready;
+    this.worker = new DatabaseWorker(this.definition, this.limits, (why) => this.lost(why));
+    this.version = await this.worker.ready;
+  }
+
+  /** The open database's worker (statements are taken only after `open`). */
+  private get db(): DatabaseWorker {
+    if (!this.worker) throw new Error(`RelationalDatabase "${this.definition.name}": a statement before its database opened`);
+    return this.worker;
   }
 
   /**
@@ -709,9 +734,9 @@ class LocalDatabase {
     for (const tx of this.transactions.values()) clearTimeout(tx.timer);
     this.transactions.clear();
     // A start that failed before this database's turn to open (its folder could not be made) has no worker to close.
-    if (!(this.db as DatabaseWorker | undefined)) return;
+    if (!this.worker) return;
     try {
-      await this.db.close();
+      await this.worker.close();
     } catch (error) {
       this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
     }
@@ -751,19 +776,23 @@ class DatabaseWorker {
   private closing = false;
   /** The current worker opened its database. */
   private opened = false;
+  /** The cluster templates a new database starts from (the same for each reopen). */
+  private readonly templates: { initdb: string; cluster: string } | undefined;
 
   constructor(
     private readonly definition: LocalDatabaseDefinition,
     private readonly limits: DataApiLimits,
     private readonly lost: (why: string) => void,
   ) {
+    this.templates = pgliteTemplateFiles(definition.masterUsername, definition.databaseName);
     this.start();
   }
 
   private start(): void {
     const { name, dataDir } = this.definition;
+    const templates = this.templates;
     const worker = new Worker(workerModuleUrl(__dirname, "rds-data-worker.mjs"), {
-      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templates: pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName) },
+      workerData: { dataDir, largestResultBytes: LARGEST_RESPONSE_BYTES, extensions: EXTENSIONS, username: this.definition.masterUsername, database: this.definition.databaseName, templates, pgliteModule: compiledPglite() },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.workerHeapMb },
     });
     this.worker = worker;
@@ -777,11 +806,10 @@ class DatabaseWorker {
         }
         else {
           void worker.terminate();
-          const templates = pgliteTemplateFiles(this.definition.masterUsername, this.definition.databaseName);
           const fix = dataDir
             ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`
             : templates
-              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)}, which were made again and still did not open: check that the folder is writable and that @electric-sql/pglite is installed whole (npm ci).`
+              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)} (made again when one does not load): check that the folder is writable and that @electric-sql/pglite is installed whole (npm ci).`
               : "";
           reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${fix}`));
         }

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { parentPort, threadId, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
-const { dataDir, largestResultBytes, extensions, username, database, templates } = workerData;
+const { dataDir, largestResultBytes, extensions, username, database, templates, pgliteModule } = workerData;
 const identity = (value) => value;
 /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
 const asText = (codecs) => Object.fromEntries(Object.keys(codecs ?? {}).map((oid) => [oid, identity]));
@@ -33,7 +33,7 @@ async function addMasterUser(admin) {
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
 }
 
-/** Writes a tarball aside and renames it: another worker making the same template never reads half a file. */
+/** Writes a tarball aside and renames it: another worker reading the same template never reads half a file. */
 async function keep(file, tarball) {
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}-${threadId}`;
@@ -41,55 +41,75 @@ async function keep(file, tarball) {
   renameSync(partial, file);
 }
 
-/** A cluster as PGlite's initdb makes it, made once per PGlite version (the costly part: an initdb). */
-async function initdbTemplate(options) {
-  const file = templates.initdb;
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const fresh = await PGlite.create({ ...options, dataDir: undefined });
-  const tarball = await fresh.dumpDataDir("none");
-  await fresh.close();
+/**
+ * A template's tarball: the cached file, or, when it is missing or `remake` says so, made by `make` and kept; `read`
+ * collects the files that came from the cache. A cached template is only ever replaced by a newly made one, never
+ * deleted: other workers may be reading it.
+ */
+async function template(file, remake, read, make) {
+  if (!remake && existsSync(file)) {
+    read.add(file);
+    return new Blob([readFileSync(file)]);
+  }
+  const tarball = await make();
   await keep(file, tarball);
   return tarball;
+}
+
+/** A cluster as PGlite's initdb makes it (the costly part), made once per PGlite version. */
+async function initdbTarball(options) {
+  const fresh = await PGlite.create({ ...options, dataDir: undefined });
+  try {
+    return await fresh.dumpDataDir("none");
+  } finally {
+    await fresh.close();
+  }
 }
 
 /**
  * A new cluster with the master user's role and database, as a data-directory tarball (`templates.cluster`, named
  * by the server after the PGlite version, master user and database; local/rds-data-server.ts, pgliteTemplateFiles):
- * made once from the initdb template, and loaded for every new database after that. Loading it costs a fraction of an
- * initdb and the role and database it adds, which every new local database (and every test that starts one) would
- * otherwise pay. Only with a cache folder (`templates`).
+ * made once from the initdb template (`templates.initdb`), and loaded for every new database after that. Loading it
+ * costs a fraction of an initdb and the role and database it adds, which every new local database (and every test
+ * that starts one) would otherwise pay. `remake`: the templates to make again rather than read.
  */
-async function clusterTemplate(options) {
-  const file = templates.cluster;
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
-  // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
-  const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: await initdbTemplate(options) });
-  await addMasterUser(fresh);
-  const tarball = await fresh.dumpDataDir("none");
-  await fresh.close();
-  await keep(file, tarball);
-  return tarball;
+function clusterTemplate(options, remake, read) {
+  return template(templates.cluster, remake.has(templates.cluster), read, async () => {
+    const initdb = await template(templates.initdb, remake.has(templates.initdb), read, () => initdbTarball(options));
+    // Made in memory from the initdb template: the database's own folder is loaded from the tarball next.
+    const fresh = await PGlite.create({ ...options, dataDir: undefined, loadDataDir: initdb });
+    try {
+      await addMasterUser(fresh);
+      return await fresh.dumpDataDir("none");
+    } finally {
+      await fresh.close();
+    }
+  });
 }
 
 /**
- * A new cluster, opened as the master user: from the templates (a template that does not load is made again, from
- * initdb up), else by initdb.
+ * A new cluster, opened as the master user: from the templates, else by initdb. A database that does not open from
+ * a cached template is tried again from templates made anew (the cluster's, then also the initdb one it is made
+ * from), which replace the cached ones; when it fails from templates made here, the templates are not the cause and
+ * the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
-    const fromTemplate = async () => PGlite.create({ ...options, loadDataDir: await clusterTemplate(options), username, database });
-    // A template that does not load is made again: first this pair's, then (if that fails too) the initdb one it is
-    // made from. Other databases' templates, which other workers may be reading, stay.
-    for (const broken of [templates.cluster, templates.initdb]) {
+    let first;
+    let remake = new Set();
+    for (;;) {
+      const read = new Set();
       try {
-        return await fromTemplate();
-      } catch {
-        rmSync(broken, { force: true });
+        return await PGlite.create({ ...options, loadDataDir: await clusterTemplate(options, remake, read), username, database });
+      } catch (error) {
+        first ??= error;
         // The folder was new (no PG_VERSION): what the failed load left in it goes before the next load.
         if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+        if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
+        else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
+        else throw first;
       }
     }
-    return fromTemplate();
   }
   const admin = await PGlite.create(options);
   await addMasterUser(admin);
@@ -139,7 +159,8 @@ let db;
  */
 let textCodecs;
 try {
-  db = await open({ extensions: await loadExtensions() });
+  // The server's compiled pglite.wasm, shared by every database's worker (local/rds-data-server.ts, compiledPglite).
+  db = await open({ extensions: await loadExtensions(), pgliteWasmModule: pgliteModule });
   textCodecs = { parsers: asText(db.parsers), serializers: asText(db.serializers) };
   // Aurora's session settings the results are formatted in: UTC, ISO dates, hex bytea.
   await db.exec("SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, MDY'; SET bytea_output TO 'hex'; SET IntervalStyle TO 'postgres'");
