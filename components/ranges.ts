@@ -23,6 +23,8 @@ export interface WholeNumberRangeOptions {
   limit?: string;
   /** Values taken besides the range, e.g. -1 for "never" (MaximumRecordAgeInSeconds). */
   allowed?: readonly number[];
+  /** The fix, when the argument has better advice than "Use a whole number from 1 to 64." ("…, e.g. 8"). */
+  fix?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface WholeNumberRangeOptions {
  * - a whole number outside the range "is outside Lambda's range of 128–10240 MB";
  * - anything else (a fraction, NaN, a string) "is not a whole number", adding ", nor in <range>" for a number outside
  *   the range (a fraction is not "outside" a range it may lie inside);
- * - the fix is always "Use a whole number from 128 to 10240 MB." (with "(or -1)" for allowed values).
+ * - the fix is "Use a whole number from 128 to 10240 MB." (with "(or -1)" for allowed values) unless `options.fix` gives one.
  */
 export function checkWholeNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
   const allowed = options.allowed ?? [];
@@ -38,7 +40,7 @@ export function checkWholeNumberInRange(fail: ArgFailure, argument: string, valu
   const { min, max } = range;
   const unit = options.unit ? ` ${options.unit}` : "";
   const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
-  const fix = `Use a whole number from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
+  const fix = options.fix ?? `Use a whole number from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
   const inside = typeof value === "number" && value >= min && value <= max;
   if (typeof value !== "number" || !Number.isInteger(value)) {
     fail(argument, value, `is not a whole number${inside || !Number.isFinite(value) ? "" : `, nor in ${span}`}`, fix);

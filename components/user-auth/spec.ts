@@ -350,10 +350,10 @@ function validatePasswordPolicy(fail: ArgFailure, policy: UserAuthPasswordPolicy
       fail(`passwordPolicy.${rule}`, false, "weakens the password policy below cdk-nag COG1 (upper case, numbers and symbols required)", `Remove ${rule} or set it to true.`);
     }
   }
-  const days = policy.temporaryPasswordValidityDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
-    fail("passwordPolicy.temporaryPasswordValidityDays", days, "is outside Cognito's range of 1–365 days", "Use a whole number of days, e.g. 3.");
-  }
+  // TemporaryPasswordValidityDays: terraform-provider-aws user_pool.go IntBetween(0, 365); 0 is not taken here, as
+  // "If you submit a value of 0, Amazon Cognito treats it as a null value and sets TemporaryPasswordValidityDays to its
+  // default value" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html).
+  checkWholeNumberInRange(fail, "passwordPolicy.temporaryPasswordValidityDays", policy.temporaryPasswordValidityDays, { min: 1, max: 365 }, { limit: "Cognito's range", unit: "days" });
 }
 
 function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {

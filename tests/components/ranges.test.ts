@@ -22,6 +22,7 @@ describe("checkWholeNumberInRange", () => {
     ["a fraction outside", 0.5, { limit: "SQS's range", unit: "days" }, /^Test "t": count 0\.5 is not a whole number, nor in SQS's range of 60–600 days\. Use a whole number from 60 to 600 days\.$/],
     ["a number written as a string", "300", undefined, /^Test "t": count "300" is not a whole number\. Use a whole number from 60 to 600\.$/],
     ["NaN", Number.NaN, undefined, /^Test "t": count null is not a whole number\. Use a whole number from 60 to 600\.$/],
+    ["with the argument's own fix", 0.5, { fix: "Use e.g. 120." }, /^Test "t": count 0\.5 is not a whole number, nor in 60–600\. Use e\.g\. 120\.$/],
     ["a value outside that is not one of the allowed ones", -2, { allowed: [-1] }, /^Test "t": count -2 is outside 60–600\. Use a whole number from 60 to 600 \(or -1\)\.$/],
   ])("refuses %s", (_, value, options, message) => {
     expect(check(value, options)).toThrow(message);
