@@ -7,14 +7,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "./errors";
+import { checkWholeNumberInRange } from "./ranges";
 
 /** SQS keeps a message 60 seconds to 14 days (MessageRetentionPeriod, https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html). */
 export const DEAD_LETTER_RETENTION_DAYS = { min: 1, max: 14 } as const;
 
+/** A dead-letter queue's retention, in days: "is outside SQS's message retention of 1–14 days". */
 export function checkRetentionDays(fail: ArgFailure, argument: string, days: number | undefined): void {
-  if (days === undefined) return;
-  const { min, max } = DEAD_LETTER_RETENTION_DAYS;
-  if (!Number.isInteger(days) || days < min || days > max) fail(argument, days, `is outside SQS's message retention of ${min}–${max} days`, `Use a whole number from ${min} to ${max}.`);
+  checkWholeNumberInRange(fail, argument, days, DEAD_LETTER_RETENTION_DAYS, { limit: "SQS's message retention", unit: "days" });
 }
 
 /** What a dead-letter queue is made with: retention, region, type, size, and grants for its one policy. */

@@ -10,6 +10,7 @@ import type { ArgFailure } from "./errors";
 import { policyJson, type PolicyStatement } from "./iam";
 import type { LambdaFunction } from "./lambda/function";
 import { checkRetentionDays, createDeadLetterQueue } from "./queues";
+import { checkWholeNumberInRange } from "./ranges";
 
 /**
  * The ranges Lambda takes on a stream's event source mapping, DynamoDB or Kinesis alike (API_CreateEventSourceMapping;
@@ -66,27 +67,14 @@ export interface StreamMappingArgs {
   deadLetterRetentionDays?: number;
 }
 
-/**
- * Fails unless `value` is absent, one of `allowed`, or a whole number from `min` to `max`: a fraction is "not a whole
- * number" (not "outside" a range it may be inside); `unit` ("days") follows the range in both messages.
- */
-export function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, options: { allowed?: number[]; unit?: string } = {}): void {
-  if (value === undefined || options.allowed?.includes(value)) return;
-  const range = `${min}–${max}${options.unit ? ` ${options.unit}` : ""}`;
-  const fix = `Use a whole number${options.unit ? ` of ${options.unit}` : ""} from ${min} to ${max}.`;
-  if (!Number.isInteger(value)) fail(argument, value, `is not a whole number${value >= min && value <= max ? "" : `, nor in ${range}`}`, fix);
-  else if (value < min || value > max) fail(argument, value, `is outside ${range}`, fix);
-}
-
 /** Checks the shared arguments (and `parallelizationFactor` where the caller takes it) against STREAM_MAPPING_LIMITS; `at` names each argument. */
 export function validateStreamMappingArgs(fail: ArgFailure, at: (argument: string) => string, args: StreamMappingArgs & { parallelizationFactor?: number }): void {
   const limits = STREAM_MAPPING_LIMITS;
-  checkRange(fail, at("batchSize"), args.batchSize, limits.batchSize.min, limits.batchSize.max);
-  checkRange(fail, at("maximumBatchingWindowInSeconds"), args.maximumBatchingWindowInSeconds, limits.maximumBatchingWindowInSeconds.min, limits.maximumBatchingWindowInSeconds.max);
-  checkRange(fail, at("parallelizationFactor"), args.parallelizationFactor, limits.parallelizationFactor.min, limits.parallelizationFactor.max);
-  checkRange(fail, at("maximumRetryAttempts"), args.maximumRetryAttempts, limits.maximumRetryAttempts.min, limits.maximumRetryAttempts.max);
-  const age = limits.maximumRecordAgeInSeconds;
-  checkRange(fail, at("maximumRecordAgeInSeconds"), args.maximumRecordAgeInSeconds, age.min, age.max, { allowed: [age.also] });
+  checkWholeNumberInRange(fail, at("batchSize"), args.batchSize, limits.batchSize);
+  checkWholeNumberInRange(fail, at("maximumBatchingWindowInSeconds"), args.maximumBatchingWindowInSeconds, limits.maximumBatchingWindowInSeconds);
+  checkWholeNumberInRange(fail, at("parallelizationFactor"), args.parallelizationFactor, limits.parallelizationFactor);
+  checkWholeNumberInRange(fail, at("maximumRetryAttempts"), args.maximumRetryAttempts, limits.maximumRetryAttempts);
+  checkWholeNumberInRange(fail, at("maximumRecordAgeInSeconds"), args.maximumRecordAgeInSeconds, limits.maximumRecordAgeInSeconds, { allowed: [limits.maximumRecordAgeInSeconds.also] });
   checkRetentionDays(fail, at("deadLetterRetentionDays"), args.deadLetterRetentionDays);
   if (args.bisectBatchOnFunctionError !== undefined && typeof args.bisectBatchOnFunctionError !== "boolean") {
     fail(at("bisectBatchOnFunctionError"), args.bisectBatchOnFunctionError, "is not true or false", "Set it to true or false.");

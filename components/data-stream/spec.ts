@@ -8,8 +8,9 @@ import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
 import { KMS_KEY_ARN } from "../kms";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
+import { checkWholeNumberInRange } from "../ranges";
 import { arnRegion, validateRegionArg } from "../region";
-import { checkRange, startingPositionTimestampProblem, streamMappingDefaults, validateStreamMappingArgs, type StreamMappingArgs } from "../stream-mapping";
+import { startingPositionTimestampProblem, streamMappingDefaults, validateStreamMappingArgs, type StreamMappingArgs } from "../stream-mapping";
 import { checkSubscribedFunction } from "../subscriptions";
 
 export type DataStreamMode = "ON_DEMAND" | "PROVISIONED";
@@ -157,8 +158,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: DataStreamArg
   if (mode === "PROVISIONED" && (typeof args.shardCount !== "number" || !Number.isInteger(args.shardCount) || args.shardCount < DATA_STREAM_LIMITS.shardCount.min)) {
     fail("shardCount", args.shardCount, "is not a whole number of at least 1, which a PROVISIONED stream needs", "Set shardCount: 1 or more (each shard takes 1 MB/s in), or use the default ON_DEMAND mode.");
   }
-  const { retentionHours } = DATA_STREAM_LIMITS;
-  checkRange(fail, "retentionHours", args.retentionHours, retentionHours.min, retentionHours.max);
+  checkWholeNumberInRange(fail, "retentionHours", args.retentionHours, DATA_STREAM_LIMITS.retentionHours, { unit: "hours" });
   if (typeof args.kmsKeyArn === "string") {
     if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed key alias/aws/kinesis.");
     const keyRegion = arnRegion(args.kmsKeyArn);

@@ -18,6 +18,7 @@ import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import type { MessageQueue } from "../message-queue";
 import type { Workflow } from "../workflow";
 import { checkRetentionDays } from "../queues";
+import { checkWholeNumberInRange } from "../ranges";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
@@ -173,8 +174,9 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     this.checkS3Pattern(at, options.pattern);
     const input = checkTargetInput(this.fail, at, options);
     const { attempts, ageSeconds } = EVENT_TARGET_RETRY_LIMITS;
-    checkWhole(this.fail, `${at} retryAttempts`, options.retryAttempts, attempts.min, attempts.max, "retries");
-    checkWhole(this.fail, `${at} maximumEventAgeSeconds`, options.maximumEventAgeSeconds, ageSeconds.min, ageSeconds.max, "seconds");
+    const limit = "EventBridge's retry policy range";
+    checkWholeNumberInRange(this.fail, `${at} retryAttempts`, options.retryAttempts, attempts, { limit, unit: "retries" });
+    checkWholeNumberInRange(this.fail, `${at} maximumEventAgeSeconds`, options.maximumEventAgeSeconds, ageSeconds, { limit, unit: "seconds" });
     checkRetentionDays(this.fail, `${at} deadLetterRetentionDays`, options.deadLetterRetentionDays);
     const prefix = `${this.spec.name}-${name}`;
     const part = { argument: "subscribe name", value: name, text: name, what: "a subscription name" };
@@ -589,11 +591,6 @@ const KMS_REFUSAL: KmsKeyRefusal = {
   problem: "is not a KMS key's ARN; the provider reads the bus's key back as EventBridge reports it, and an alias or key id reported as the ARN would show a change on every deploy",
   fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for an AWS owned key.",
 };
-
-function checkWhole(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, unit: string): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside EventBridge's retry policy range of ${min}–${max} ${unit}`, `Use a whole number from ${min} to ${max}.`);
-}
 
 function validate(fail: ArgFailure, name: string, args: EventBusArgs): void {
   validateRegionArg(fail, "region", args.region);

@@ -6,6 +6,7 @@ import { argFailer, checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, assumeRolePolicy, policyJson, type PolicyStatement } from "../iam";
 import { validateLogRetention } from "../log-retention";
 import { checkRetentionDays } from "../queues";
+import { checkWholeNumberInRange } from "../ranges";
 import { registerSpec } from "../spec-registry";
 import { createFailureQueue } from "./async";
 import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
@@ -339,9 +340,9 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if (args.description !== undefined && args.description.length > LAMBDA_LIMITS.descriptionCharacters) {
     fail("description", args.description, `is ${args.description.length} characters, over Lambda's ${LAMBDA_LIMITS.descriptionCharacters}`, "Shorten it.");
   }
-  checkRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, "MB");
-  checkRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, "seconds");
-  checkRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, "MB");
+  checkWholeNumberInRange(fail, "memorySize", args.memorySize, LAMBDA_LIMITS.memoryMb, { limit: "Lambda's range", unit: "MB" });
+  checkWholeNumberInRange(fail, "timeout", args.timeout, LAMBDA_LIMITS.timeoutSeconds, { limit: "Lambda's range", unit: "seconds" });
+  checkWholeNumberInRange(fail, "ephemeralStorageSize", args.ephemeralStorageSize, LAMBDA_LIMITS.ephemeralStorageMb, { limit: "Lambda's range", unit: "MB" });
   // Concurrency.ReservedConcurrentExecutions: "Minimum value of 0" (https://docs.aws.amazon.com/lambda/latest/api/API_Concurrency.html).
   if (args.reservedConcurrency !== undefined && (!Number.isInteger(args.reservedConcurrency) || args.reservedConcurrency < 0)) {
     fail(
@@ -356,8 +357,8 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   }
   validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.asyncInvoke) {
-    checkRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, "retries");
-    checkRange(fail, "asyncInvoke.maxEventAgeSeconds", args.asyncInvoke.maxEventAgeSeconds, LAMBDA_LIMITS.asyncEventAgeSeconds, "seconds");
+    checkWholeNumberInRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, { limit: "Lambda's range", unit: "retries" });
+    checkWholeNumberInRange(fail, "asyncInvoke.maxEventAgeSeconds", args.asyncInvoke.maxEventAgeSeconds, LAMBDA_LIMITS.asyncEventAgeSeconds, { limit: "Lambda's range", unit: "seconds" });
     if (args.asyncInvoke.failureQueue && args.asyncInvoke.onFailure) {
       fail("asyncInvoke.failureQueue", args.asyncInvoke.failureQueue, "is set together with onFailure; a function has one on-failure destination", "Keep one of them.");
     }
@@ -409,13 +410,6 @@ function validateVpc(fail: ArgFailure, vpc: FunctionVpc): void {
     for (const id of ids) if (typeof id === "string" && !id.startsWith(prefix)) fail(argument, id, `is not a ${prefix}… id`, `Use the ${prefix}… id.`);
   }
   if (vpc.internetEgress !== undefined && typeof vpc.internetEgress !== "boolean") fail("vpc.internetEgress", vpc.internetEgress, "is not true or false", "Use true when the subnets route to a NAT gateway, or leave it out.");
-}
-
-function checkRange(fail: ArgFailure, argument: string, value: number | undefined, range: { min: number; max: number }, unit: string): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    fail(argument, value, `is outside Lambda's range of ${range.min}–${range.max} ${unit}`, `Use a whole number from ${range.min} to ${range.max}.`);
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
 import { checkRetentionDays, createDeadLetterQueue } from "../queues";
+import { checkWholeNumberInRange } from "../ranges";
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError, shortestIntervalMinutes, type ParsedSchedule } from "../schedule-expression";
 
 /** An EventBridge Scheduler schedule that invokes the function. */
@@ -105,14 +106,10 @@ export function validateSchedule(fail: ArgFailure, schedule: FunctionScheduleArg
   if (schedule.timezone !== undefined && !isTimeZone(schedule.timezone)) {
     fail("schedule.timezone", schedule.timezone, "is not an IANA time zone name", 'Use e.g. "UTC", "Europe/Berlin" or "America/New_York".');
   }
-  const range = (argument: string, value: number | undefined, limits: { min: number; max: number }, unit: string) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < limits.min || value > limits.max)) {
-      fail(argument, value, `is outside EventBridge Scheduler's ${limits.min}–${limits.max} ${unit}`, `Use a whole number from ${limits.min} to ${limits.max}.`);
-    }
-  };
-  range("schedule.maxRetryAttempts", schedule.maxRetryAttempts, SCHEDULE_LIMITS.retries, "retries");
-  range("schedule.maxEventAgeSeconds", schedule.maxEventAgeSeconds, SCHEDULE_LIMITS.eventAgeSeconds, "seconds");
-  range("schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, SCHEDULE_LIMITS.flexibleWindowMinutes, "minutes");
+  const limit = "EventBridge Scheduler's range";
+  checkWholeNumberInRange(fail, "schedule.maxRetryAttempts", schedule.maxRetryAttempts, SCHEDULE_LIMITS.retries, { limit, unit: "retries" });
+  checkWholeNumberInRange(fail, "schedule.maxEventAgeSeconds", schedule.maxEventAgeSeconds, SCHEDULE_LIMITS.eventAgeSeconds, { limit, unit: "seconds" });
+  checkWholeNumberInRange(fail, "schedule.flexibleWindowMinutes", schedule.flexibleWindowMinutes, SCHEDULE_LIMITS.flexibleWindowMinutes, { limit, unit: "minutes" });
   checkRetentionDays(fail, "schedule.deadLetterRetentionDays", schedule.deadLetterRetentionDays);
 }
 

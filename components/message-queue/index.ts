@@ -10,7 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { policyJson, type PolicyStatement } from "../iam";
-import { createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceSendStatement } from "../queues";
+import { checkRetentionDays, createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, requireTls, serviceSendStatement } from "../queues";
+import { checkWholeNumberInRange } from "../ranges";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -254,13 +255,6 @@ function normalise(name: string, args: MessageQueueArgs): Omit<MessageQueueSpec,
   };
 }
 
-function checkRange(fail: ArgFailure, argument: string, value: unknown, range: { min: number; max: number }, unit: string, source: string): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
-    fail(argument, value, `is outside ${source}'s ${range.min}–${range.max} ${unit}`, `Use a whole number from ${range.min} to ${range.max}.`);
-  }
-}
-
 function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, component: pulumi.Resource): void {
   validateRegionArg(fail, "region", args.region);
   const fifo = args.fifo;
@@ -281,14 +275,16 @@ function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, compon
     fail("topics", args.topics, "is not a list of Topics", "Pass the Topic components that deliver to this queue, e.g. topics: [photoEvents], then subscribe it with photoEvents.subscribeQueue(...).");
   }
   const limits = MESSAGE_QUEUE_LIMITS;
-  checkRange(fail, "consumer.batchSize", consumer.batchSize, fifo ? limits.fifoBatchSize : limits.batchSize, fifo ? "messages per batch of a FIFO queue" : "messages per batch", "Lambda");
-  checkRange(fail, "consumer.maxBatchingWindowSeconds", consumer.maxBatchingWindowSeconds, limits.maxBatchingWindowSeconds, "seconds", "Lambda");
-  checkRange(fail, "consumer.maxConcurrency", consumer.maxConcurrency, limits.maxConcurrency, "concurrent invocations", "Lambda");
-  checkRange(fail, "visibilityTimeoutSeconds", args.visibilityTimeoutSeconds, limits.visibilityTimeoutSeconds, "seconds", "SQS");
-  checkRange(fail, "retentionDays", args.retentionDays, limits.retentionDays, "days", "SQS");
-  checkRange(fail, "deadLetterRetentionDays", args.deadLetterRetentionDays, limits.retentionDays, "days", "SQS");
-  checkRange(fail, "delaySeconds", args.delaySeconds, limits.delaySeconds, "seconds", "SQS");
-  checkRange(fail, "maxReceiveCount", args.maxReceiveCount, limits.maxReceiveCount, "receives", "SQS");
+  const lambda = "Lambda's range";
+  const sqs = "SQS's range";
+  checkWholeNumberInRange(fail, "consumer.batchSize", consumer.batchSize, fifo ? limits.fifoBatchSize : limits.batchSize, { limit: lambda, unit: fifo ? "messages per batch of a FIFO queue" : "messages per batch" });
+  checkWholeNumberInRange(fail, "consumer.maxBatchingWindowSeconds", consumer.maxBatchingWindowSeconds, limits.maxBatchingWindowSeconds, { limit: lambda, unit: "seconds" });
+  checkWholeNumberInRange(fail, "consumer.maxConcurrency", consumer.maxConcurrency, limits.maxConcurrency, { limit: lambda, unit: "concurrent invocations" });
+  checkWholeNumberInRange(fail, "visibilityTimeoutSeconds", args.visibilityTimeoutSeconds, limits.visibilityTimeoutSeconds, { limit: sqs, unit: "seconds" });
+  checkRetentionDays(fail, "retentionDays", args.retentionDays);
+  checkRetentionDays(fail, "deadLetterRetentionDays", args.deadLetterRetentionDays);
+  checkWholeNumberInRange(fail, "delaySeconds", args.delaySeconds, limits.delaySeconds, { limit: sqs, unit: "seconds" });
+  checkWholeNumberInRange(fail, "maxReceiveCount", args.maxReceiveCount, limits.maxReceiveCount, { limit: sqs, unit: "receives" });
 
   // "Content-based deduplication can only be set for FIFO queue" (terraform-provider-aws queue.go CustomizeDiff; SQS
   // CreateQueue: ContentBasedDeduplication "applies only to FIFO (first-in-first-out) queues").

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, ComponentArgError } from "../errors";
+import { checkWholeNumberInRange } from "../ranges";
 import { regionWhereCreated } from "../region";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
@@ -116,7 +117,9 @@ export class Monitoring extends pulumi.ComponentResource {
     // Only the name of a dashboard that is created is checked: with `dashboard: false` the name is unused.
     validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
-    if (!Number.isInteger(window) || window < 7 || window > 30) fail("keyDeletionWindowDays", window, "is outside 7–30", "Use a whole number of days from 7 to 30.");
+    // ScheduleKeyDeletion PendingWindowInDays: "If you include a value, it must be between 7 and 30, inclusive"
+    // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html).
+    checkWholeNumberInRange(fail, "keyDeletionWindowDays", window, { min: 7, max: 30 }, { limit: "KMS's range", unit: "days" });
     // The default provider creates in the stack's aws:region. An explicit one (given to this component or a parent)
     // has its region as an Output, unknown here: `providerRegion` says it, and by default it is taken to be aws:region,
     // as in 0.2.0, so a stack whose provider is for its own region keeps its one topic and confirmed subscriptions.

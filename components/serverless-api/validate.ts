@@ -4,6 +4,7 @@ import { checkSourceFile, unsendableMapKeyProblem, type ArgFailure } from "../er
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
+import { checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
@@ -1015,9 +1016,9 @@ function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAutho
   if (authorizer.type !== "token" && authorizer.type !== "request") fail(`${where}.type`, (authorizer as { type: string }).type, "is not an authorizer type", 'Use "cognito", "token" or "request".');
   checkEntry(fail, `${where}.handler`, authorizer.handler);
   if (authorizer.function) validateFunction(fail, `${where}.function`, authorizer.function);
-  if (authorizer.resultTtlSeconds !== undefined && (!Number.isInteger(authorizer.resultTtlSeconds) || authorizer.resultTtlSeconds < 0 || authorizer.resultTtlSeconds > 3600)) {
-    fail(`${where}.resultTtlSeconds`, authorizer.resultTtlSeconds, "is outside API Gateway's 0–3600 seconds", "Use a whole number of seconds up to 3600.");
-  }
+  // AuthorizerResultTtlInSeconds: "If it equals 0, authorization caching is disabled ... The maximum value is 3600, or 1
+  // hour." (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html)
+  checkWholeNumberInRange(fail, `${where}.resultTtlSeconds`, authorizer.resultTtlSeconds, { min: 0, max: 3600 }, { limit: "API Gateway's range", unit: "seconds" });
 }
 
 function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, aliases: AliasNames): void {

@@ -9,6 +9,7 @@ import { FUNCTION_NAME_SUFFIX, type LambdaFunctionArgs } from "../lambda/functio
 import { validateDomain, type UserAuthDomain } from "./domain";
 import { validateEmail, type UserAuthEmail } from "./email";
 import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
+import { checkWholeNumberInRange } from "../ranges";
 import { validateRegionArg } from "../region";
 
 export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
@@ -349,10 +350,10 @@ function validatePasswordPolicy(fail: ArgFailure, policy: UserAuthPasswordPolicy
       fail(`passwordPolicy.${rule}`, false, "weakens the password policy below cdk-nag COG1 (upper case, numbers and symbols required)", `Remove ${rule} or set it to true.`);
     }
   }
-  const days = policy.temporaryPasswordValidityDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) {
-    fail("passwordPolicy.temporaryPasswordValidityDays", days, "is outside Cognito's range of 1–365 days", "Use a whole number of days, e.g. 3.");
-  }
+  // TemporaryPasswordValidityDays: terraform-provider-aws user_pool.go IntBetween(0, 365); 0 is not taken here, as
+  // "If you submit a value of 0, Amazon Cognito treats it as a null value and sets TemporaryPasswordValidityDays to its
+  // default value" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html).
+  checkWholeNumberInRange(fail, "passwordPolicy.temporaryPasswordValidityDays", policy.temporaryPasswordValidityDays, { min: 1, max: 365 }, { limit: "Cognito's range", unit: "days" });
 }
 
 function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {
@@ -458,11 +459,28 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
       `Allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action.`);
   }
   const validity = args.tokenValidity ?? {};
-  checkRange(fail, "tokenValidity.accessTokenMinutes", validity.accessTokenMinutes, 5, 1440, "minutes");
-  checkRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, 5, 1440, "minutes");
-  checkRange(fail, "tokenValidity.refreshTokenDays", validity.refreshTokenDays, 1, 3650, "days");
-  checkRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, 0, 60, "seconds");
+  const limits = TOKEN_VALIDITY_LIMITS;
+  const cognito = { limit: "Cognito's range" };
+  checkWholeNumberInRange(fail, "tokenValidity.accessTokenMinutes", validity.accessTokenMinutes, limits.accessTokenMinutes, { ...cognito, unit: "minutes" });
+  checkWholeNumberInRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, limits.idTokenMinutes, { ...cognito, unit: "minutes" });
+  checkWholeNumberInRange(fail, "tokenValidity.refreshTokenDays", validity.refreshTokenDays, limits.refreshTokenDays, { ...cognito, unit: "days" });
+  checkWholeNumberInRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, limits.retryGracePeriodSeconds, { ...cognito, unit: "seconds" });
 }
+
+/**
+ * An app client's token lifetimes, in the units UserAuth takes them (client.ts sends minutes and days as the
+ * TokenValidityUnits): "AccessTokenValidity duration can range from five minutes to one day", the same for
+ * IdTokenValidity, "RefreshTokenValidity duration can range from 60 minutes to 10 years"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_TokenValidityUnitsType.html);
+ * RetryGracePeriodSeconds "Valid Range: Minimum value of 0. Maximum value of 60."
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+ */
+const TOKEN_VALIDITY_LIMITS = {
+  accessTokenMinutes: { min: 5, max: 1440 },
+  idTokenMinutes: { min: 5, max: 1440 },
+  refreshTokenDays: { min: 1, max: 3650 },
+  retryGracePeriodSeconds: { min: 0, max: 60 },
+} as const;
 
 /**
  * Cognito's counts per app client, not raised on request: "Callback URLs per app client | 100 | No", "Logout URLs per
@@ -507,11 +525,6 @@ export function validateRedirectUrls(fail: ArgFailure, callbackUrls: pulumi.Inpu
 
 export function httpsVersion(url: string): string {
   return url.replace(/^[a-z]+:\/\//i, "https://");
-}
-
-function checkRange(fail: ArgFailure, argument: string, value: number | undefined, min: number, max: number, unit: string): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || value > max) fail(argument, value, `is outside Cognito's range of ${min}–${max} ${unit}`, `Use a whole number from ${min} to ${max}.`);
 }
 
 function validateRowLevelSecurity(fail: ArgFailure, grants: RowLevelSecurityGrant[]): void {

@@ -68,9 +68,9 @@ describe("LambdaFunction schedule", () => {
     [{ expression: "cron(0/1 * * * ? *)", minimumIntervalMinutes: 5 }, /schedule\.expression "cron\(0\/1 \* \* \* \? \*\)" fires every 1 minute, more often than minimumIntervalMinutes \(5\)/],
     [{ expression: "rate(10 minutes)", minimumIntervalMinutes: 60 }, /fires every 10 minutes, more often than minimumIntervalMinutes \(60\)/],
     [{ expression: "rate(1 day)", timezone: "Europe/Atlantis" }, /schedule\.timezone "Europe\/Atlantis" is not an IANA time zone name/],
-    [{ expression: "rate(1 day)", maxRetryAttempts: 186 }, /schedule\.maxRetryAttempts 186 is outside EventBridge Scheduler's 0–185 retries/],
-    [{ expression: "rate(1 day)", maxEventAgeSeconds: 30 }, /schedule\.maxEventAgeSeconds 30 is outside EventBridge Scheduler's 60–86400 seconds/],
-    [{ expression: "rate(1 day)", flexibleWindowMinutes: 1441 }, /schedule\.flexibleWindowMinutes 1441 is outside EventBridge Scheduler's 1–1440 minutes/],
+    [{ expression: "rate(1 day)", maxRetryAttempts: 186 }, /schedule\.maxRetryAttempts 186 is outside EventBridge Scheduler's range of 0–185 retries/],
+    [{ expression: "rate(1 day)", maxEventAgeSeconds: 30 }, /schedule\.maxEventAgeSeconds 30 is outside EventBridge Scheduler's range of 60–86400 seconds/],
+    [{ expression: "rate(1 day)", flexibleWindowMinutes: 1441 }, /schedule\.flexibleWindowMinutes 1441 is outside EventBridge Scheduler's range of 1–1440 minutes/],
     [{ expression: "rate(1 day)", deadLetterRetentionDays: 15 }, /schedule\.deadLetterRetentionDays 15 is outside SQS's message retention of 1–14 days/],
   ])("rejects %j", (schedule, message) => {
     expect(() => new LambdaFunction("bad", { entry, schedule })).toThrow(message);

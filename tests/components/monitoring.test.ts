@@ -166,7 +166,7 @@ describe("Monitoring overrides and validation", () => {
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
-    [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside 7–30/],
+    [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside KMS's range of 7–30 days\. Use a whole number from 7 to 30 days\./],
     [{ dashboardName: "ops.prod" }, /Monitoring "bad": dashboardName "ops\.prod" is not a CloudWatch dashboard name \(letters, digits, - and _, at most 255\)\. Use e\.g\. "ops-prod"/],
     [{ dashboardName: "x".repeat(256) }, /dashboardName "x{256}" is not a CloudWatch dashboard name .*Use e\.g\. "x{255}"/],
     [{ dashboardName: "" }, /dashboardName "" is not a CloudWatch dashboard name/],

@@ -587,6 +587,8 @@ describe("ServerlessApi rejects bad route specs with clear errors", () => {
     ["mock status code 600", { routes: { "GET /config": { integration: { type: "mock", statusCode: 600, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 600 is not an HTTP status a method response takes/],
     ["mock status code that is not a whole number", { routes: { "GET /config": { integration: { type: "mock", statusCode: 200.5, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 200\.5 is not an HTTP status a method response takes/],
     ["mock status code given as a string", { routes: { "GET /config": { integration: { type: "mock", statusCode: "200" as unknown as number, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode "200" is not an HTTP status a method response takes/],
+    ["an authorizer cache over an hour", { authorizers: { jwt: { type: "token", handler: "handlers/api/authorizer.ts", resultTtlSeconds: 3601 } } },
+      /authorizers\.jwt\.resultTtlSeconds 3601 is outside API Gateway's range of 0–3600 seconds\. Use a whole number from 0 to 3600 seconds\./],
     ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
     ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
     // The top-level canary is refused under the argument the user wrote, not the stage's (fuzz 16, finding 6).

@@ -456,6 +456,8 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ callbackUrls: [] }, /callbackUrls \[\] is empty/],
     [{ tokenValidity: { accessTokenMinutes: 2 } }, /tokenValidity\.accessTokenMinutes 2 is outside Cognito's range of 5–1440 minutes/],
     [{ refreshTokenRotation: { retryGracePeriodSeconds: 90 } }, /retryGracePeriodSeconds 90 is outside Cognito's range of 0–60 seconds/],
+    [{ tokenValidity: { refreshTokenDays: 7.5 } }, /tokenValidity\.refreshTokenDays 7\.5 is not a whole number\. Use a whole number from 1 to 3650 days\./],
+    [{ passwordPolicy: { temporaryPasswordValidityDays: 0 } }, /passwordPolicy\.temporaryPasswordValidityDays 0 is outside Cognito's range of 1–365 days\. Use a whole number from 1 to 365 days\./],
     [{ domain: { prefix: "my-cognito-login" } }, /domain\.prefix "my-cognito-login" contains "aws", "amazon" or "cognito"/],
     [{ domain: { name: "auth.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
     [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/],

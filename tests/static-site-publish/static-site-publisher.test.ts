@@ -75,7 +75,7 @@ describe("StaticSite publishing", () => {
     [{ publish: { concurrency: 0 } }, /StaticSite "bad": publish.concurrency 0 is outside 1–64/],
     [{ publish: { maxInvalidationPaths: 5000 } }, /publish.maxInvalidationPaths 5000 is outside 1–3000\. CloudFront allows 3,000 paths in progress per distribution/],
     [{ publish: { partSizeBytes: 1024 } }, /publish.partSizeBytes 1024 is outside .* S3 parts are 5 MiB to 5 GiB/],
-    [{ publish: { keepRemovedAssetsFor: 1.5 } }, /publish.keepRemovedAssetsFor 1.5 is outside 0–100/],
+    [{ publish: { keepRemovedAssetsFor: 1.5 } }, /publish\.keepRemovedAssetsFor 1\.5 is not a whole number\. Use a whole number of deploys/],
     [{ publish: { endpoints: { s3: "localhost:4569" } } }, /publish.endpoints.s3 "localhost:4569" is not an http\(s\) URL/],
     [{ build: { command: "", outputDir: "dist" } }, /build.command "" is empty/],
     [{ build: { command: "make", outputDir: "/tmp/dist" } }, /build.outputDir "\/tmp\/dist" is not a folder relative to path/],

@@ -3,6 +3,7 @@
  * The build step is ../build.ts.
  */
 import type { ArgFailure } from "../../errors";
+import { checkWholeNumberInRange } from "../../ranges";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherEndpoints, type PublishOptions } from "./types";
 
 /** How the site's files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. */
@@ -44,9 +45,7 @@ const MIB = 1024 * 1024;
 
 export function validatePublishArgs(fail: ArgFailure, args: { publish?: StaticSitePublishArgs }): void {
   const p = args.publish ?? {};
-  const whole = (argument: string, value: number | undefined, min: number, max: number, fix: string) => {
-    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) fail(`publish.${argument}`, value, `is outside ${min}–${max}`, fix);
-  };
+  const whole = (argument: string, value: number | undefined, min: number, max: number, fix: string) => checkWholeNumberInRange(fail, `publish.${argument}`, value, { min, max }, { fix });
   whole("concurrency", p.concurrency, 1, 64, "Use a whole number of parallel uploads, e.g. 8.");
   whole("keepRemovedAssetsFor", p.keepRemovedAssetsFor, 0, 100, "Use a whole number of deploys, e.g. 2 (0 deletes removed assets at once).");
   whole("maxInvalidationPaths", p.maxInvalidationPaths, 1, 3000, "CloudFront allows 3,000 paths in progress per distribution, across deploys; use e.g. 1000.");
