@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH } from "../autoname";
 import { argFailer } from "../errors";
-import { statementSid, type PolicyStatement } from "../iam";
+import { grantStatement, statementSid, type PolicyStatement } from "../iam";
 import { environmentVariable } from "../lambda/function";
 import { arnRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -244,20 +244,21 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     this.nodes = { subnetGroup, securityGroup, logGroup, cluster, instance, ...(schemaMigrations ? { migrations: schemaMigrations } : {}) };
     const sid = statementSid(name);
     this.grants = {
-      dataApi: () => [
-        { sid: `${sid}DataApi`, actions: [...DATA_API_ACTIONS], resources: [cluster.arn] },
-        // "Data API transparently calls Secrets Manager, which allows (or denies) the user's request for the secret"
-        // (data-api.access.html): the caller's own GetSecretValue on the secret.
-        { sid: `${sid}Secret`, actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
-        // A secret encrypted with a customer key: GetSecretValue decrypts it as the caller ("To retrieve a secret
-        // encrypted with a customer managed key, kms:Decrypt", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
-        // Only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
-        // as components/lambda/secrets.ts grants it: the key also encrypts the cluster's storage and snapshots. The
-        // secret's region (its ARN's) is the cluster's.
-        ...(kmsKey
-          ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey], conditions: { StringEquals: { "kms:ViaService": secretArn.apply((arn) => `secretsmanager.${arnRegion(arn)}.amazonaws.com`) } } }]
-          : []),
-      ],
+      dataApi: () =>
+        [
+          { sid: `${sid}DataApi`, actions: [...DATA_API_ACTIONS], resources: [cluster.arn] },
+          // "Data API transparently calls Secrets Manager, which allows (or denies) the user's request for the secret"
+          // (data-api.access.html): the caller's own GetSecretValue on the secret.
+          { sid: `${sid}Secret`, actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
+          // A secret encrypted with a customer key: GetSecretValue decrypts it as the caller ("To retrieve a secret
+          // encrypted with a customer managed key, kms:Decrypt", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+          // Only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
+          // as components/lambda/secrets.ts grants it: the key also encrypts the cluster's storage and snapshots. The
+          // secret's region (its ARN's) is the cluster's.
+          ...(kmsKey
+            ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey], conditions: { StringEquals: { "kms:ViaService": secretArn.apply((arn) => `secretsmanager.${arnRegion(arn)}.amazonaws.com`) } } }]
+            : []),
+        ].map(grantStatement),
     };
     registerSpec("RelationalDatabase", name, this.spec);
     this.registerOutputs({ clusterArn: this.clusterArn, clusterEndpoint: this.clusterEndpoint, secretArn: this.secretArn, databaseName: this.databaseName });
