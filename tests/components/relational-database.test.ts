@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { argFailer } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
-import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
+import { CLUSTER_REPLACING_INPUTS, DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules, checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
@@ -249,8 +249,35 @@ describe("RelationalDatabase", () => {
     const keepers = resource(graph, SUFFIX, "moving-identifier-suffix").inputs.keepers;
     expect(keepers).toEqual({ databaseName: cluster.inputs.databaseName, masterUsername: cluster.inputs.masterUsername, kmsKeyArn: "aws/rds", subnetGroup: cluster.inputs.dbSubnetGroupName });
     // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
-    const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
-    expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+    expect(Object.fromEntries(CLUSTER_REPLACING_INPUTS.constant.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+  });
+
+  it("keeps, in the identifier suffix's keepers, every input of RDS_CLUSTER_REPLACE_ON it sets that varies with its arguments: each is kept, a constant, or never set", async () => {
+    // The default, and every argument changed (another VPC too): an input that varies between the two must be kept.
+    const [plain, varied] = [
+      await record(() => database("keep-a")),
+      await record(() => database("keep-b", { databaseName: "other", masterUsername: "owner", kmsKeyArn: KEY, engineVersion: "15.7", minCapacity: 1, maxCapacity: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: false, logRetentionDays: 7 })),
+    ];
+    const [a, b] = [resource(plain, CLUSTER, "keep-a-cluster"), resource(varied, CLUSTER, "keep-b-cluster")];
+    const [keptA, keptB] = [resource(plain, SUFFIX, "keep-a-identifier-suffix").inputs.keepers, resource(varied, SUFFIX, "keep-b-identifier-suffix").inputs.keepers];
+    const kept: Record<string, string> = CLUSTER_REPLACING_INPUTS.kept;
+    const constant: readonly string[] = CLUSTER_REPLACING_INPUTS.constant;
+    const unclassified: string[] = [];
+    for (const input of RDS_CLUSTER_REPLACE_ON) {
+      if (input === "clusterIdentifier") continue; // drawn from the suffix itself
+      if (input in kept) {
+        // The keeper holds the cluster's value (the AWS managed key, no kmsKeyId, as "aws/rds").
+        expect([keptA[kept[input]], keptB[kept[input]]], input).toEqual([a.inputs[input] ?? "aws/rds", b.inputs[input] ?? "aws/rds"]);
+      } else if (constant.includes(input)) {
+        expect(b.inputs[input], input).toEqual(a.inputs[input]);
+      } else if (input in a.inputs || input in b.inputs) {
+        unclassified.push(`${input} (${JSON.stringify(a.inputs[input])}, ${JSON.stringify(b.inputs[input])})`);
+      }
+    }
+    expect(unclassified, "set by RelationalDatabase but neither kept by the identifier suffix nor a constant: add it to CLUSTER_REPLACING_INPUTS").toEqual([]);
+    // Every kept input does vary, and the suffix's keepers are exactly those.
+    for (const input of Object.keys(kept)) expect(b.inputs[input], input).not.toEqual(a.inputs[input]);
+    expect(Object.keys(keptA).sort()).toEqual(Object.values(kept).sort());
   });
 
   it("draws a new identifier and final snapshot name when a replacing input changes, so TransitionRdsClusterNameReused finds nothing; a cluster that keeps them is still found", async () => {
