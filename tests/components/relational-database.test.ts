@@ -5,6 +5,7 @@
  * local runtime reads, and the construction-time refusals.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { rdsAutonameProblem } from "../../components/autoname";
 import { argFailer } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
@@ -336,6 +337,17 @@ describe("RelationalDatabase", () => {
     await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\./);
     expect(rule("db--main-cluster-abc1234")).toBe(refused("db--main-cluster-abc1234", "has two consecutive hyphens"));
     await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
+  });
+
+  it("words an autonamed identifier's fix by the rule it breaks (rdsIdentifierBreach), not by the problem's words", () => {
+    const hyphens = "Use a component name without two hyphens in a row (nor a trailing one).";
+    expect(rdsAutonameProblem("1db-cluster-abc1234")).toEqual({ text: "does not begin with a letter", fix: "Start the component name with a letter." });
+    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: hyphens });
+    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: hyphens });
+    // Checked before by validateAutonames, but worded by their own rules: the characters' words mention hyphens, the length's none.
+    expect(rdsAutonameProblem("db_main-cluster")).toEqual({ text: "is not lower-case letters, digits and hyphens starting with a letter", fix: "Use a component name of letters, digits and hyphens." });
+    expect(rdsAutonameProblem(`db${"a".repeat(62)}`)).toEqual({ text: "is 64 characters; RDS takes 1–63", fix: "Use a shorter component name." });
+    expect(rdsAutonameProblem("db-cluster-abc1234")).toBeUndefined();
   });
 
   it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {
