@@ -321,26 +321,46 @@ function bucketRuleProblem(whole: string): { text: string; fix: string } | undef
   return { text, fix };
 }
 
+/** RDS's rules for an identifier, in the order rdsIdentifierBreach checks them. */
+export type RdsIdentifierRule = "length" | "characters" | "first-letter" | "consecutive-hyphens" | "trailing-hyphen";
+
 /**
- * Why RDS refuses an identifier, or undefined: 1–`max` letters, digits and hyphens, a letter first, no `--`, no trailing
- * hyphen ("Must contain from 1 to 63 letters, numbers, or hyphens. First character must be a letter. Can't end with a
- * hyphen or contain two consecutive hyphens", API_CreateDBCluster DBClusterIdentifier; API_DeleteDBCluster
- * FinalDBSnapshotIdentifier the same with 255); `lowercase` for what terraform-provider-aws's validIdentifier takes
- * (cluster and instance identifiers, validate.go `^[0-9a-z-]+$`). One check for RelationalDatabase's autonames and the
- * deploy rules (testing/deploy-rules/rds.ts RdsClusterSettings), which report the text as it is.
+ * The first of RDS's identifier rules `value` breaks, and why, or undefined: 1–`max` letters, digits and hyphens, a
+ * letter first, no `--`, no trailing hyphen ("Must contain from 1 to 63 letters, numbers, or hyphens. First character
+ * must be a letter. Can't end with a hyphen or contain two consecutive hyphens", API_CreateDBCluster
+ * DBClusterIdentifier; API_DeleteDBCluster FinalDBSnapshotIdentifier the same with 255); `lowercase` for what
+ * terraform-provider-aws's validIdentifier takes (cluster and instance identifiers, validate.go `^[0-9a-z-]+$`). One
+ * check for RelationalDatabase's autonames (rdsAutonameProblem, which words its fix by `rule`) and the deploy rules
+ * (testing/deploy-rules/rds.ts RdsClusterSettings, names.ts), which report `problem` as it is (rdsIdentifierProblem).
  */
-export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
-  if (value.length < 1 || value.length > max) return `is ${value.length} characters; RDS takes 1–${max}`;
-  if (!(lowercase ? /^[a-z0-9-]+$/ : /^[A-Za-z0-9-]+$/).test(value)) return `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter`;
-  if (!/^[A-Za-z]/.test(value)) return "does not begin with a letter";
-  if (value.includes("--")) return "has two consecutive hyphens";
-  if (value.endsWith("-")) return "ends with a hyphen";
+export function rdsIdentifierBreach(value: string, max: number, lowercase: boolean): { rule: RdsIdentifierRule; problem: string } | undefined {
+  if (value.length < 1 || value.length > max) return { rule: "length", problem: `is ${value.length} characters; RDS takes 1–${max}` };
+  if (!(lowercase ? /^[a-z0-9-]+$/ : /^[A-Za-z0-9-]+$/).test(value)) return { rule: "characters", problem: `is not ${lowercase ? "lower-case " : ""}letters, digits and hyphens starting with a letter` };
+  if (!/^[A-Za-z]/.test(value)) return { rule: "first-letter", problem: "does not begin with a letter" };
+  if (value.includes("--")) return { rule: "consecutive-hyphens", problem: "has two consecutive hyphens" };
+  if (value.endsWith("-")) return { rule: "trailing-hyphen", problem: "ends with a hyphen" };
   return undefined;
 }
 
-/** rdsIdentifierProblem for a component's autonamed cluster or instance (characters and length already checked), with its fix. */
-function rdsAutonameProblem(whole: string): { text: string; fix: string } | undefined {
-  const text = rdsIdentifierProblem(whole, 63, true);
-  if (!text) return undefined;
-  return { text, fix: text.includes("hyphen") ? "Use a component name without two hyphens in a row (nor a trailing one)." : "Start the component name with a letter." };
+/** Why RDS refuses an identifier, or undefined (rdsIdentifierBreach's problem). */
+export function rdsIdentifierProblem(value: string, max: number, lowercase: boolean): string | undefined {
+  return rdsIdentifierBreach(value, max, lowercase)?.problem;
+}
+
+/**
+ * The fix for each RDS identifier rule, for an identifier that starts with the component's name. Length and characters
+ * are checked before this (validateAutonames: maxLength, symbols), so their fixes are not reached from there.
+ */
+const RDS_AUTONAME_FIXES: Record<RdsIdentifierRule, string> = {
+  length: "Use a shorter component name.",
+  characters: "Use a component name of letters, digits and hyphens.",
+  "first-letter": "Start the component name with a letter.",
+  "consecutive-hyphens": "Use a component name without two hyphens in a row (nor a trailing one).",
+  "trailing-hyphen": "Use a component name without two hyphens in a row (nor a trailing one).",
+};
+
+/** rdsIdentifierBreach for a component's autonamed cluster or instance, with the fix its rule has (RDS_AUTONAME_FIXES). */
+export function rdsAutonameProblem(whole: string): { text: string; fix: string } | undefined {
+  const breach = rdsIdentifierBreach(whole, 63, true);
+  return breach && { text: breach.problem, fix: RDS_AUTONAME_FIXES[breach.rule] };
 }

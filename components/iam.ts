@@ -40,35 +40,39 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS: ReadonlySet<string> = n
  */
 export const IAM_SID = /^[A-Za-z0-9]*$/;
 
-/** The ids statementSid gave in this program: the stems of the Sids components derive (`photosdb` of `photosdbRead`). */
-const DERIVED_SID_STEMS = new Set<string>();
-
 /**
  * The statement id a component derives from a user-given name (a table key, a stream, database or subscription name,
  * a key prefix): the name's letters and digits (IAM_SID), each word's first letter upper-cased when `words` is set
  * (`originals/` → `Originals`). Two names that differ only in what is dropped (`photos-db`, `photos_db`) give one id
  * here; policyJson tells them apart. A name of letters and digits keeps its id as it is, so no deployed policy churns.
+ * A statement carrying such an id is made a grant with `grantStatement`.
  */
 export function statementSid(name: string, options: { words?: boolean } = {}): string {
   const parts = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const sid = (options.words ? parts.map((w) => w[0].toUpperCase() + w.slice(1)) : parts).join("");
-  if (sid !== "") DERIVED_SID_STEMS.add(sid);
-  return sid;
+  return (options.words ? parts.map((w) => w[0].toUpperCase() + w.slice(1)) : parts).join("");
 }
 
 /**
- * Whether a Sid is one a component derived from a name: a statementSid id, alone or followed by a word or number
- * (`photosdb`, `photosdbRead`, `photosdbDataApi`, `UploadObjectsOriginals`). Such Sids may repeat where two names differ
- * only in punctuation (`photos-db`, `photosdb`), and policyJson numbers the later one; any other repeated sid is one the
- * user wrote, which assertLeastPrivilege refuses rather than renames. Told by the Sid's shape, not the statement object,
- * so a grant copied (`{ ...grant, actions }`, a replica region's grant) stays a grant. (A user's own sid shaped like a
- * grant's, e.g. `photosdbAdmin` beside a table `photos-db`, is numbered rather than refused.)
+ * The Sid a component gave a statement it made (grantStatement), carried by the statement itself: a symbol, so the
+ * policy's JSON never holds it (policyJson writes the named fields only, and JSON.stringify skips symbol keys);
+ * enumerable, so a copy of the grant (`{ ...grant, actions }`, a replica region's grant) keeps it.
  */
-export function isDerivedSid(sid: string): boolean {
-  for (const stem of DERIVED_SID_STEMS) {
-    if (sid.startsWith(stem) && /^(?:[A-Z0-9].*)?$/.test(sid.slice(stem.length))) return true;
-  }
-  return false;
+const GRANT_SID: unique symbol = Symbol("grant sid");
+type MarkedStatement = PolicyStatement & { [GRANT_SID]?: string };
+
+/** `statement`, marked as a component's grant: its Sid (statementSid's) is numbered on a repeat rather than refused (isGrantStatement). */
+export function grantStatement(statement: PolicyStatement): PolicyStatement {
+  return { ...statement, [GRANT_SID]: statement.sid } as MarkedStatement;
+}
+
+/**
+ * Whether a statement is a component's grant (grantStatement) with the Sid the component gave it. Such Sids may repeat
+ * where two names differ only in punctuation (`photos-db`, `photosdb`), and policyJson numbers the later one; any other
+ * sid is one the user wrote, whatever its shape, and assertLeastPrivilege refuses its repeat rather than renames it. A
+ * copied grant stays a grant; a grant whose sid the user changed (`{ ...grant, sid: "Mine" }`) is the user's.
+ */
+export function isGrantStatement(statement: PolicyStatement): boolean {
+  return statement.sid !== undefined && (statement as MarkedStatement)[GRANT_SID] === statement.sid;
 }
 
 /**
@@ -108,7 +112,7 @@ export function assertLeastPrivilege(fail: ArgFailure, argument: string, stateme
     if (statement.sid && !IAM_SID.test(statement.sid)) {
       fail(`${where}.sid`, statement.sid, "is not letters and digits only, which IAM requires of a statement id", `Use e.g. "${statement.sid.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? "").toUpperCase()) || "ReadPhotos"}", or leave sid out.`);
     }
-    if (statement.sid && !isDerivedSid(statement.sid) && statements.findIndex((other) => other.sid === statement.sid) < index) {
+    if (statement.sid && !isGrantStatement(statement) && statements.findIndex((other) => other.sid === statement.sid) < index) {
       fail(`${where}.sid`, statement.sid, "repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid", "Give every statement its own sid, or merge the two statements.");
     }
     if (statement.actions.length === 0) {

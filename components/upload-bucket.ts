@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "./autoname";
 import { BucketEvents, type ObjectEventSubscription } from "./bucket-events";
 import { argFailer } from "./errors";
-import { statementSid, type PolicyStatement } from "./iam";
+import { grantStatement, statementSid, type PolicyStatement } from "./iam";
 import { replicateBucket, replicationAutonames, type BucketReplica } from "./bucket-replication";
 import { bucketSettingOptions, createPrivateBucketWithLogs } from "./s3-hardening";
 import { registerSpec } from "./spec-registry";
@@ -99,8 +99,8 @@ export class UploadBucket extends pulumi.ComponentResource {
    * The statement id names the prefix, so one role can hold grants on several prefixes (IAM wants Sids unique within a policy).
    */
   grants(prefix: string, actions: Array<"s3:GetObject" | "s3:PutObject" | "s3:DeleteObject" | "s3:AbortMultipartUpload">): PolicyStatement[] {
-    // `UploadObjects` and the prefix's words (`UploadObjectsOriginals`), one statementSid so the whole id counts as a grant's (isDerivedSid).
-    return [{ sid: statementSid(`UploadObjects ${prefix}`, { words: true }), actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] }];
+    // `UploadObjects` and the prefix's words (`UploadObjectsOriginals`); a grant's Sid, numbered on a repeat (grantStatement).
+    return [grantStatement({ sid: statementSid(`UploadObjects ${prefix}`, { words: true }), actions, resources: [pulumi.interpolate`${this.arn}/${prefix}*`] })];
   }
 
   /**

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { createStreamMapping } from "../stream-mapping";
 import { argFailer } from "../errors";
-import { statementSid, type PolicyStatement } from "../iam";
+import { grantStatement, statementSid, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated } from "../region";
@@ -123,12 +123,13 @@ export class DataStream extends pulumi.ComponentResource {
     this.streamName = stream.name;
     const sid = statementSid(name);
     this.grants = {
-      put: () => [
-        { sid: `${sid}Put`, actions: [...STREAM_PUT_ACTIONS], resources: [stream.arn] },
-        // A customer key: PutRecord encrypts with a data key of it ("kms:GenerateDataKey", Kinesis server-side
-        // encryption, "Permissions to use user-generated KMS keys": https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
-        ...(this.kmsKey ? [{ sid: `${sid}PutKey`, actions: ["kms:GenerateDataKey"], resources: [this.kmsKey] }] : []),
-      ],
+      put: () =>
+        [
+          { sid: `${sid}Put`, actions: [...STREAM_PUT_ACTIONS], resources: [stream.arn] },
+          // A customer key: PutRecord encrypts with a data key of it ("kms:GenerateDataKey", Kinesis server-side
+          // encryption, "Permissions to use user-generated KMS keys": https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+          ...(this.kmsKey ? [{ sid: `${sid}PutKey`, actions: ["kms:GenerateDataKey"], resources: [this.kmsKey] }] : []),
+        ].map(grantStatement),
     };
     this.names = new SubscriptionNames(fail, "this stream", "the subscription's mapping, dead-letter queue and policy", { type: "DataStream", name });
     registerSpec("DataStream", name, this.spec);
@@ -183,7 +184,7 @@ export class DataStream extends pulumi.ComponentResource {
       ...(consumer ? [{ sid: `${sid}SubscribeToShard`, actions: ["kinesis:SubscribeToShard"], resources: [consumer.arn] }] : []),
       // A customer key: GetRecords decrypts with it ("kms:Decrypt", permissions-user-key-KMS.html).
       ...(this.kmsKey ? [{ sid: `${sid}ReadKey`, actions: ["kms:Decrypt"], resources: [this.kmsKey] }] : []),
-    ];
+    ].map(grantStatement);
     const normalised = normaliseSubscription(name, subscription, fn, args);
     const created = createStreamMapping(prefix, { eventSourceArn: consumer ? consumer.arn : this.stream.arn, readGrants, fn, region, settings: normalised }, this);
     const spec: DataStreamSubscriptionSpec = { ...normalised, deadLetterQueueName: created.deadLetterQueue.name };

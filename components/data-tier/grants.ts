@@ -3,7 +3,7 @@
  * ARN and its indexes (`${arn}/index/*`), or on its stream. Never `dynamodb:*`, never `*`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { statementSid, type PolicyStatement } from "../iam";
+import { grantStatement, statementSid, type PolicyStatement } from "../iam";
 
 export const READ_ACTIONS = [
   "dynamodb:BatchGetItem",
@@ -44,19 +44,19 @@ export interface TableGrants {
 export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>): TableGrants {
   const sid = statementSid(sidPrefix);
   const tableAndIndexes = [arn, pulumi.interpolate`${arn}/index/*`];
-  const read = (only?: ReadAction[]): PolicyStatement[] => [{ sid: `${sid}Read`, actions: narrow(READ_ACTIONS, only), resources: tableAndIndexes }];
-  const write = (only?: WriteAction[]): PolicyStatement[] => [{ sid: `${sid}Write`, actions: narrow(WRITE_ACTIONS, only), resources: [arn] }];
+  const read = (only?: ReadAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Read`, actions: narrow(READ_ACTIONS, only), resources: tableAndIndexes })];
+  const write = (only?: WriteAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Write`, actions: narrow(WRITE_ACTIONS, only), resources: [arn] })];
   return {
     read,
     write,
     readWrite: () => [...read(), ...write()],
     stream: () => [
-      {
+      grantStatement({
         sid: `${sid}Stream`,
         actions: [...STREAM_ACTIONS],
         // The table's streams (`${arn}/stream/<label>`): survives the label changing when the stream is re-enabled.
         resources: [pulumi.interpolate`${arn}/stream/*`],
-      },
+      }),
     ],
   };
 }

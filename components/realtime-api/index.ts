@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
-import { statementSid, type PolicyStatement } from "../iam";
+import { grantStatement, type PolicyStatement } from "../iam";
 import type { LambdaFunction } from "../lambda/function";
 import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
@@ -134,8 +134,8 @@ export class RealtimeApi extends pulumi.ComponentResource {
    * `POST/@connections/*` (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-control-access-iam.html).
    */
   manageConnectionsGrant(): PolicyStatement[] {
-    // statementSid: a grant's Sid, numbered when two APIs' grants meet in one policy rather than refused as a user's (isDerivedSid).
-    return [{ sid: statementSid("RealtimePostToConnections"), actions: ["execute-api:ManageConnections"], resources: [pulumi.interpolate`${this.executionArn}/${this.spec.stage}/POST/@connections/*`] }];
+    // A grant's Sid, numbered when two APIs' grants meet in one policy rather than refused as a user's (grantStatement).
+    return [grantStatement({ sid: "RealtimePostToConnections", actions: ["execute-api:ManageConnections"], resources: [pulumi.interpolate`${this.executionArn}/${this.spec.stage}/POST/@connections/*`] })];
   }
 
   /** For a function outside the API that pushes to users (`Connections.postToUser`): the table and endpoint variables. */
@@ -147,8 +147,8 @@ export class RealtimeApi extends pulumi.ComponentResource {
   publisherPermissions(): PolicyStatement[] {
     const table = this.spec.connectionsTable.arn;
     return [
-      { sid: statementSid("RealtimeConnectionsByUser"), actions: ["dynamodb:Query"], resources: [pulumi.interpolate`${table}/index/${CONNECTIONS_TABLE.userIndex}`] },
-      { sid: statementSid("RealtimeForgetGone"), actions: ["dynamodb:DeleteItem"], resources: [table] },
+      grantStatement({ sid: "RealtimeConnectionsByUser", actions: ["dynamodb:Query"], resources: [pulumi.interpolate`${table}/index/${CONNECTIONS_TABLE.userIndex}`] }),
+      grantStatement({ sid: "RealtimeForgetGone", actions: ["dynamodb:DeleteItem"], resources: [table] }),
       ...this.manageConnectionsGrant(),
     ];
   }

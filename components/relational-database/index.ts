@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH } from "../autoname";
 import { argFailer } from "../errors";
-import { statementSid, type PolicyStatement } from "../iam";
+import { grantStatement, statementSid, type PolicyStatement } from "../iam";
 import { environmentVariable } from "../lambda/function";
 import { arnRegion, regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
@@ -57,6 +57,19 @@ export interface RelationalDatabaseGrants {
  * // in the handler: new RDSDataClient().send(new ExecuteStatementCommand({ resourceArn: process.env.DATABASE_ARN,
  * //   secretArn: process.env.DATABASE_SECRET_ARN, database: process.env.DATABASE_NAME, sql: "select 1" }))
  */
+/**
+ * The cluster's replace-forcing inputs (ForceNew in terraform-provider-aws internal/service/rds/cluster.go, the deploy
+ * rules' RDS_CLUSTER_REPLACE_ON) as the component sets them. `kept`: those that vary with the arguments, each under
+ * the name the identifier suffix's keepers give it (the names of earlier versions: a new name would draw a new suffix,
+ * and so replace every deployed cluster); the keepers are made from this map, so a varying input it lacks is no
+ * keeper. `constant`: those set to one value always. The component sets no other (tests/components/relational-database.test.ts
+ * pins that every input of RDS_CLUSTER_REPLACE_ON is one of these or unset).
+ */
+export const CLUSTER_REPLACING_INPUTS = {
+  kept: { databaseName: "databaseName", masterUsername: "masterUsername", kmsKeyId: "kmsKeyArn", dbSubnetGroupName: "subnetGroup" },
+  constant: ["engine", "engineMode", "storageEncrypted"],
+} as const;
+
 export class RelationalDatabase extends pulumi.ComponentResource {
   /** What the local runtime emulates (registered as kind "RelationalDatabase"). */
   readonly spec: RelationalDatabaseSpec;
@@ -131,7 +144,11 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     // snapshot_identifier, source_region, storage_encrypted; and region, pulumi-aws 7's per-resource region). Those the
     // component sets and that vary are here, spread into the cluster and kept by the identifier suffix; the others it
     // sets are constants (engine, engineMode, storageEncrypted), and a new region is a new scope for every name.
-    const replacing = { databaseName, masterUsername, kmsKeyId: kmsKey, dbSubnetGroupName: subnetGroup.name };
+    // Exactly CLUSTER_REPLACING_INPUTS.kept's inputs (`satisfies` refuses another), each kept under its keeper's name;
+    // the AWS managed key (no kmsKeyId) is kept as "aws/rds".
+    const replacing = { databaseName, masterUsername, kmsKeyId: kmsKey, dbSubnetGroupName: subnetGroup.name } satisfies Record<keyof typeof CLUSTER_REPLACING_INPUTS.kept, unknown>;
+    const kept = { ...replacing, kmsKeyId: replacing.kmsKeyId ?? "aws/rds" };
+    const keepers: Record<string, pulumi.Input<string>> = Object.fromEntries(Object.entries(CLUSTER_REPLACING_INPUTS.kept).map(([input, keeper]) => [keeper, kept[input as keyof typeof kept]]));
     // The cluster's identifier, known before the log group that names it: `<name>-cluster-<7 random lowercase letters
     // and digits>`, the suffix kept in the stack's state (so an update keeps it), drawn again whenever an input of
     // `replacing` changes, so the replacement, created before the old cluster is deleted, never asks for the identifier
@@ -144,7 +161,7 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         length: AUTONAME_RANDOM_LENGTH,
         special: false,
         upper: false,
-        keepers: { databaseName: replacing.databaseName, masterUsername: replacing.masterUsername, kmsKeyArn: replacing.kmsKeyId ?? "aws/rds", subnetGroup: replacing.dbSubnetGroupName },
+        keepers,
       },
       { parent: this },
     ).result;
@@ -244,20 +261,21 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     this.nodes = { subnetGroup, securityGroup, logGroup, cluster, instance, ...(schemaMigrations ? { migrations: schemaMigrations } : {}) };
     const sid = statementSid(name);
     this.grants = {
-      dataApi: () => [
-        { sid: `${sid}DataApi`, actions: [...DATA_API_ACTIONS], resources: [cluster.arn] },
-        // "Data API transparently calls Secrets Manager, which allows (or denies) the user's request for the secret"
-        // (data-api.access.html): the caller's own GetSecretValue on the secret.
-        { sid: `${sid}Secret`, actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
-        // A secret encrypted with a customer key: GetSecretValue decrypts it as the caller ("To retrieve a secret
-        // encrypted with a customer managed key, kms:Decrypt", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
-        // Only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
-        // as components/lambda/secrets.ts grants it: the key also encrypts the cluster's storage and snapshots. The
-        // secret's region (its ARN's) is the cluster's.
-        ...(kmsKey
-          ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey], conditions: { StringEquals: { "kms:ViaService": secretArn.apply((arn) => `secretsmanager.${arnRegion(arn)}.amazonaws.com`) } } }]
-          : []),
-      ],
+      dataApi: () =>
+        [
+          { sid: `${sid}DataApi`, actions: [...DATA_API_ACTIONS], resources: [cluster.arn] },
+          // "Data API transparently calls Secrets Manager, which allows (or denies) the user's request for the secret"
+          // (data-api.access.html): the caller's own GetSecretValue on the secret.
+          { sid: `${sid}Secret`, actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
+          // A secret encrypted with a customer key: GetSecretValue decrypts it as the caller ("To retrieve a secret
+          // encrypted with a customer managed key, kms:Decrypt", https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html).
+          // Only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service),
+          // as components/lambda/secrets.ts grants it: the key also encrypts the cluster's storage and snapshots. The
+          // secret's region (its ARN's) is the cluster's.
+          ...(kmsKey
+            ? [{ sid: `${sid}SecretKey`, actions: ["kms:Decrypt"], resources: [kmsKey], conditions: { StringEquals: { "kms:ViaService": secretArn.apply((arn) => `secretsmanager.${arnRegion(arn)}.amazonaws.com`) } } }]
+            : []),
+        ].map(grantStatement),
     };
     registerSpec("RelationalDatabase", name, this.spec);
     this.registerOutputs({ clusterArn: this.clusterArn, clusterEndpoint: this.clusterEndpoint, secretArn: this.secretArn, databaseName: this.databaseName });

@@ -7,13 +7,17 @@
  * a new one after the update, and where that input replaces its resource (a cluster's `dbSubnetGroupName`, a
  * RandomString's `keepers`), the replacement cascades on. The mocks record each plan on its own, so both plans hold the
  * same mocked values; `withCascadedReplacements` writes the next plan as the update would make it: each value a
- * replacement draws anew becomes `<new VALUE>`, in every input and output that holds it, so the checks that compare
- * inputs (TransitionStatefulReplaced, TransitionRdsClusterNameReused) see the change.
+ * replacement draws anew becomes `<new VALUE>` in every input and output that holds it, so the checks that compare
+ * inputs (TransitionStatefulReplaced, TransitionRdsClusterNameReused) see the change. A value that is the drawn one
+ * (a subnet group's name as a cluster's dbSubnetGroupName) is rewritten whole wherever it is; a value that only
+ * contains it is rewritten only in a resource that depends on the drawing one (its recorded dependencies,
+ * transitively: `${name}-cluster-${suffix}` of a RandomString's result), never in one that merely happens to hold a
+ * longer string around it.
  *
  * Only the types below are followed; a resource whose inputs the deployed plan does not hold (a plan saved before they
  * were kept) is not judged.
  */
-import type { Graph } from "../../local/offline/graph";
+import { dependencyClosure, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACE_ON, RDS_SUBNET_GROUP } from "./rds";
 
@@ -55,14 +59,27 @@ export const cascadeTypeOf = (type: string): CascadeType | undefined => cascadeK
 /** Values shorter than this are not followed: a short string may occur by chance in another input. */
 const SHORTEST_FOLLOWED = 7;
 
-function substituted(value: unknown, fresh: ReadonlyMap<string, string>): unknown {
+/** A value a replacement draws anew: what it becomes, and the URN of the resource that draws it. */
+interface Drawn {
+  replacement: string;
+  by: string;
+}
+
+/**
+ * `value` with each drawn value rewritten: a string that is one, whole; a string that contains one only where
+ * `derives(by)` says the holder depends on the drawing resource (longest first, so a suffix inside an identifier
+ * that is also drawn is rewritten after it).
+ */
+function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives: (by: string) => boolean): unknown {
   if (typeof value === "string") {
+    const whole = fresh.get(value);
+    if (whole) return whole.replacement;
     let text = value;
-    for (const [old, replacement] of fresh) if (text.includes(old)) text = text.split(old).join(replacement);
+    for (const [old, { replacement, by }] of fresh) if (text.includes(old) && derives(by)) text = text.split(old).join(replacement);
     return text;
   }
-  if (Array.isArray(value)) return value.map((element) => substituted(element, fresh));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituted(v, fresh)]));
+  if (Array.isArray(value)) return value.map((element) => substituted(element, fresh, derives));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituted(v, fresh, derives)]));
   return value;
 }
 
@@ -78,7 +95,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
   const done = new Set<string>();
   const cascaded = new Set<string>();
   for (;;) {
-    const fresh = new Map<string, string>();
+    const fresh = new Map<string, Drawn>();
     for (const next of graph) {
       if (done.has(next.urn)) continue;
       const old = deployedByUrn.get(next.urn);
@@ -90,7 +107,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
       done.add(next.urn);
       if (byReplaceWith && !byInputs) cascaded.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {
-        if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, `<new ${value}>`);
+        if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, { replacement: `<new ${value}>`, by: next.urn });
       }
     }
     if (fresh.size === 0) {
@@ -101,6 +118,12 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
     }
     // Longest first, so a value inside another (a suffix inside an identifier) is replaced after it.
     const ordered = new Map([...fresh].sort(([a], [b]) => b.length - a.length));
-    graph = graph.map((r) => ({ ...r, id: r.id === undefined ? undefined : (substituted(r.id, ordered) as string), inputs: substituted(r.inputs, ordered) as Record<string, any>, state: substituted(r.state, ordered) as Record<string, any> }));
+    const current = graph;
+    graph = current.map((r) => {
+      // The resources `r` depends on, itself included (its own outputs derive from its inputs), found only when a value of r contains a drawn one.
+      let upstream: Set<string> | undefined;
+      const derives = (by: string) => (upstream ??= new Set([r.urn, ...dependencyClosure(current, r)])).has(by);
+      return { ...r, id: r.id === undefined ? undefined : (substituted(r.id, ordered, derives) as string), inputs: substituted(r.inputs, ordered, derives) as Record<string, any>, state: substituted(r.state, ordered, derives) as Record<string, any> };
+    });
   }
 }

@@ -43,7 +43,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings, rdsReplacementFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
@@ -663,6 +663,54 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
     });
   const own = kind.replaceWhen?.(old, next);
   return own ? [...reasons, own] : reasons;
+}
+
+/** replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an input it does not hold is unknown, not changed). */
+const ownReplaceReasons = (kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource) =>
+  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)) }, old, next);
+const RDS_CLUSTER_KIND = { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON };
+
+/**
+ * An Aurora cluster of both plans that the update replaces and whose new
+ * self names what the old one still holds:
+ * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
+ *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
+ *   it is not judged (the old cluster goes first);
+ * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
+ *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
+ *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
+ *   model).
+ * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
+ * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons: an input of
+ * RDS_CLUSTER_REPLACE_ON or of `replaceOnChanges` that changed and that `ignoreChanges` does not hold).
+ */
+export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const cluster of ofType(after, RDS_CLUSTER)) {
+    const old = beforeByUrn.get(cluster.urn);
+    if (!old || old.type !== RDS_CLUSTER) continue;
+    const reasons = ownReplaceReasons(RDS_CLUSTER_KIND, old, cluster);
+    if (reasons.length === 0) continue;
+    const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
+    const report = (problem: string, fix: string) => findings.push({ ...deployFinding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
+    const identifier = cluster.inputs.clusterIdentifier;
+    if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
+      report(
+        `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+        "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+      );
+    }
+    const snapshot = cluster.inputs.finalSnapshotIdentifier;
+    if (cluster.inputs.skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      report(
+        `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+        "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+      );
+    }
+  }
+  return findings;
 }
 
 /** Whether a resource holding `holderKey` holds the name `key` of `kind` asks for: the same key, or one `alsoHeldBy` names. */
@@ -2067,7 +2115,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)) }, old, next).length > 0).after;
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const collisions = nameCollisions(deployed, after, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".

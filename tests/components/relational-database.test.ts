@@ -5,10 +5,11 @@
  * local runtime reads, and the construction-time refusals.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { rdsAutonameProblem } from "../../components/autoname";
 import { argFailer } from "../../components/errors";
 import { LambdaFunction } from "../../components/lambda/function";
 import { PrivateNetwork } from "../../components/private-network";
-import { DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
+import { CLUSTER_REPLACING_INPUTS, DATA_API_ACTIONS, DEFAULT_ENGINE_VERSION, RelationalDatabase, type RelationalDatabaseArgs, type RelationalDatabaseSpec } from "../../components/relational-database";
 import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules, checkPlanTransition, toSavedPlan } from "../../testing/deploy-rules";
 import { checkedClusterKey } from "../../components/relational-database/spec";
@@ -249,8 +250,35 @@ describe("RelationalDatabase", () => {
     const keepers = resource(graph, SUFFIX, "moving-identifier-suffix").inputs.keepers;
     expect(keepers).toEqual({ databaseName: cluster.inputs.databaseName, masterUsername: cluster.inputs.masterUsername, kmsKeyArn: "aws/rds", subnetGroup: cluster.inputs.dbSubnetGroupName });
     // The cluster's other replace-forcing inputs the component sets are constants (RDS_CLUSTER_REPLACE_ON).
-    const constants = RDS_CLUSTER_REPLACE_ON.filter((input) => input in cluster.inputs && !["databaseName", "masterUsername", "kmsKeyId", "dbSubnetGroupName", "clusterIdentifier"].includes(input));
-    expect(Object.fromEntries(constants.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+    expect(Object.fromEntries(CLUSTER_REPLACING_INPUTS.constant.map((input) => [input, cluster.inputs[input]]))).toEqual({ engine: "aurora-postgresql", engineMode: "provisioned", storageEncrypted: true });
+  });
+
+  it("keeps, in the identifier suffix's keepers, every input of RDS_CLUSTER_REPLACE_ON it sets that varies with its arguments: each is kept, a constant, or never set", async () => {
+    // The default, and every argument changed (another VPC too): an input that varies between the two must be kept.
+    const [plain, varied] = [
+      await record(() => database("keep-a")),
+      await record(() => database("keep-b", { databaseName: "other", masterUsername: "owner", kmsKeyArn: KEY, engineVersion: "15.7", minCapacity: 1, maxCapacity: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: false, logRetentionDays: 7 })),
+    ];
+    const [a, b] = [resource(plain, CLUSTER, "keep-a-cluster"), resource(varied, CLUSTER, "keep-b-cluster")];
+    const [keptA, keptB] = [resource(plain, SUFFIX, "keep-a-identifier-suffix").inputs.keepers, resource(varied, SUFFIX, "keep-b-identifier-suffix").inputs.keepers];
+    const kept: Record<string, string> = CLUSTER_REPLACING_INPUTS.kept;
+    const constant: readonly string[] = CLUSTER_REPLACING_INPUTS.constant;
+    const unclassified: string[] = [];
+    for (const input of RDS_CLUSTER_REPLACE_ON) {
+      if (input === "clusterIdentifier") continue; // drawn from the suffix itself
+      if (input in kept) {
+        // The keeper holds the cluster's value (the AWS managed key, no kmsKeyId, as "aws/rds").
+        expect([keptA[kept[input]], keptB[kept[input]]], input).toEqual([a.inputs[input] ?? "aws/rds", b.inputs[input] ?? "aws/rds"]);
+      } else if (constant.includes(input)) {
+        expect(b.inputs[input], input).toEqual(a.inputs[input]);
+      } else if (input in a.inputs || input in b.inputs) {
+        unclassified.push(`${input} (${JSON.stringify(a.inputs[input])}, ${JSON.stringify(b.inputs[input])})`);
+      }
+    }
+    expect(unclassified, "set by RelationalDatabase but neither kept by the identifier suffix nor a constant: add it to CLUSTER_REPLACING_INPUTS").toEqual([]);
+    // Every kept input does vary, and the suffix's keepers are exactly those.
+    for (const input of Object.keys(kept)) expect(b.inputs[input], input).not.toEqual(a.inputs[input]);
+    expect(Object.keys(keptA).sort()).toEqual(Object.values(kept).sort());
   });
 
   it("draws a new identifier and final snapshot name when a replacing input changes, so TransitionRdsClusterNameReused finds nothing; a cluster that keeps them is still found", async () => {
@@ -309,6 +337,17 @@ describe("RelationalDatabase", () => {
     await expect(record(() => database("1db"))).rejects.toThrow(/which RDS refuses: it does not begin with a letter\./);
     expect(rule("db--main-cluster-abc1234")).toBe(refused("db--main-cluster-abc1234", "has two consecutive hyphens"));
     await expect(record(() => database("db--main"))).rejects.toThrow(/which RDS refuses: it has two consecutive hyphens\./);
+  });
+
+  it("words an autonamed identifier's fix by the rule it breaks (rdsIdentifierBreach), not by the problem's words", () => {
+    const hyphens = "Use a component name without two hyphens in a row (nor a trailing one).";
+    expect(rdsAutonameProblem("1db-cluster-abc1234")).toEqual({ text: "does not begin with a letter", fix: "Start the component name with a letter." });
+    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: hyphens });
+    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: hyphens });
+    // Checked before by validateAutonames, but worded by their own rules: the characters' words mention hyphens, the length's none.
+    expect(rdsAutonameProblem("db_main-cluster")).toEqual({ text: "is not lower-case letters, digits and hyphens starting with a letter", fix: "Use a component name of letters, digits and hyphens." });
+    expect(rdsAutonameProblem(`db${"a".repeat(62)}`)).toEqual({ text: "is 64 characters; RDS takes 1–63", fix: "Use a shorter component name." });
+    expect(rdsAutonameProblem("db-cluster-abc1234")).toBeUndefined();
   });
 
   it("refuses a network that cannot hold a DB subnet group, and something that is not a PrivateNetwork", async () => {

@@ -90,8 +90,8 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
   it("finds a new databaseName under the same identifier and final snapshot name, also from a saved plan", () => {
     const found = transition(cluster({ databaseName: "app" }), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused");
     expect(found.map((f) => f.problem)).toEqual([
-      `is replaced (databaseName changed, which replaces an Aurora cluster) under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-      `is replaced (databaseName changed, which replaces an Aurora cluster) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+      `is replaced (databaseName (app → gallery) forces a new Aurora cluster) under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+      `is replaced (databaseName (app → gallery) forces a new Aurora cluster) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
     ]);
     expect(transition(saved(cluster({ databaseName: "app" })), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toHaveLength(2);
   });
@@ -102,5 +102,17 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     expect(transition(cluster({ backupRetentionPeriod: 7 }), cluster({ backupRetentionPeriod: 14 })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
     const deleteFirst = (inputs: Record<string, unknown>) => cluster({ skipFinalSnapshot: true, finalSnapshotIdentifier: undefined, ...inputs }).map((r) => (r.type === CLUSTER ? { ...r, deleteBeforeReplace: true } : r));
     expect(transition(deleteFirst({ masterUsername: "postgres" }), deleteFirst({ masterUsername: "owner" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
+  });
+
+  it("passes a change of an input the cluster ignores (ignoreChanges: the engine keeps the deployed value, so nothing is replaced), and finds it once no longer ignored or listed in replaceOnChanges", () => {
+    const nameReused = (before: ReturnType<typeof cluster>, after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused");
+    const withOptions = (graph: ReturnType<typeof cluster>, options: Record<string, unknown>) => graph.map((r) => (r.type === CLUSTER ? { ...r, ...options } : r));
+    const [before, after] = [cluster({ databaseName: "app" }), cluster({ databaseName: "gallery" })];
+    expect(nameReused(before, withOptions(after, { ignoreChanges: ["databaseName"] }))).toEqual([]);
+    expect(nameReused(saved(before), withOptions(after, { ignoreChanges: ["databaseName"] }))).toEqual([]);
+    // Another input ignored does not hide this one; an input outside RDS_CLUSTER_REPLACE_ON that replaceOnChanges names replaces the cluster.
+    expect(nameReused(before, withOptions(after, { ignoreChanges: ["masterUsername"] }))).toHaveLength(2);
+    const retention = (days: number) => withOptions(cluster({ backupRetentionPeriod: days }), { replaceOnChanges: ["backupRetentionPeriod"] });
+    expect(nameReused(retention(7), retention(14)).map((f) => f.problem)).toEqual([expect.stringMatching(/^is replaced \(backupRetentionPeriod \(7 → 14\) forces a new Aurora cluster\) under the same clusterIdentifier/), expect.stringMatching(/with the same finalSnapshotIdentifier/)]);
   });
 });

@@ -17,6 +17,7 @@ import { UserAuth } from "../../components/user-auth";
 import { ServerlessApi, type ApiAuthorizer, type ServerlessApiArgs } from "../../components/serverless-api";
 import { StaticSite } from "../../components/static-site";
 import { acceptTransitionFindings, checkPlanTransition, formatFinding, parseAcceptance, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { withCascadedReplacements } from "../../testing/deploy-rules/replacements";
 import { handBuilt } from "./fixture";
 import { realtimeOn } from "./fixtures/apigatewayv2";
 import { asEarlierCanaryVersion } from "../harness/earlier-canary";
@@ -940,5 +941,31 @@ describe("checkPlanTransition: S3 bucket names, unique across all accounts", () 
     // A fixed name moved to another region: the bridge replaces it delete-first, unless the deployed one is retained,
     // which keeps the name: then the create is refused, and only that is reported.
     expect(rules([bucket("gallery-uploads", { retainOnDelete: true })], [bucket("gallery-uploads", { retainOnDelete: true }, { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${S3_BUCKET} uploads-bucket`]]);
+  });
+});
+
+const RANDOM = "random:index/randomString:RandomString";
+const PARAMETER = "aws:ssm/parameter:Parameter";
+
+/**
+ * The replacement cascade (withCascadedReplacements) rewrites a value a replacement draws anew where the next plan
+ * holds it: whole values anywhere, and a longer string around it only in a resource that depends on the drawing one
+ * (an identifier interpolated from a RandomString's result); a string that merely contains the value is left alone.
+ */
+describe("the replacement cascade's rewriting of drawn values", () => {
+  it("rewrites the drawn value whole anywhere and inside a dependent's interpolated string, and leaves a containing-but-different string of an unrelated resource alone", () => {
+    const suffix = (keepers: Record<string, string>) => handBuilt(RANDOM, "suffix", { length: 8, keepers }, { state: { result: "abc1234x" } });
+    const before = [suffix({ subnetGroup: "one" })];
+    const drawn = suffix({ subnetGroup: "two" });
+    // Interpolated from the suffix (depends on it): `${name}-${suffix}`.
+    const dependent = handBuilt(PARAMETER, "dependent", { name: "app-abc1234x", value: "abc1234x" }, { dependencies: [drawn.urn] });
+    // Depends on nothing: its exact copy of the value is a reference (rewritten), its longer string that contains it is not.
+    const bystander = handBuilt(PARAMETER, "bystander", { name: "note-abc1234x-z", value: "abc1234x", tags: { about: "xabc1234x" } });
+    const replaced = (_kind: unknown, old: { inputs: Record<string, unknown> }, next: { inputs: Record<string, unknown> }) => JSON.stringify(old.inputs.keepers) !== JSON.stringify(next.inputs.keepers);
+    const { after } = withCascadedReplacements([...before, dependent, bystander], [drawn, dependent, bystander], replaced);
+    const inputsOf = (name: string) => after.find((r) => r.name === name)!.inputs;
+    expect(after.find((r) => r.name === "suffix")!.state.result).toBe("<new abc1234x>");
+    expect(inputsOf("dependent")).toEqual({ name: "app-<new abc1234x>", value: "<new abc1234x>" });
+    expect(inputsOf("bystander")).toEqual({ name: "note-abc1234x-z", value: "<new abc1234x>", tags: { about: "xabc1234x" } });
   });
 });
