@@ -27,13 +27,16 @@ interface Printed {
 }
 
 let project: string;
-let cacheDir: string;
+/** The fixture's own program cache; transpiled modules and bundles come from the suite's usual cache. */
+let programCache: string;
+/** The suite's usual cache (the same for the child processes, whose working folder is elsewhere). */
+const usualCache = { SERVERLESS_FULLSTACK_CACHE_DIR: process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? defaultCacheDir() ?? "off" };
 
-function start(env: Record<string, string> = {}, args: string[] = [], cwd = project): Printed {
+function start(env: Record<string, string> = {}, args = ["dev", "--program-cache", programCache], cwd = project): Printed {
   const result = spawnSync(process.execPath, ["-r", join(ROOT, "local", "offline", "register.cjs"), RUNNER, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, SERVERLESS_FULLSTACK_CACHE_DIR: cacheDir, ...env },
+    env: { ...process.env, ...usualCache, ...env },
     timeout: 120_000,
   });
   if (result.status !== 0) throw new Error(`the fixture program failed (${result.status}): ${result.stderr}`);
@@ -47,7 +50,7 @@ function edit(file: string, change: (text: string) => string): void {
 
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), "sf-program-cache-"));
-  cacheDir = mkdtempSync(join(tmpdir(), "sf-program-cache-dir-"));
+  programCache = mkdtempSync(join(tmpdir(), "sf-program-cache-dir-"));
   symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
   cpSync(join(ROOT, "tsconfig.json"), join(project, "tsconfig.json"));
   writeFileSync(join(project, "Pulumi.yaml"), "name: cache-fixture\nruntime: nodejs\nconfig:\n  greeting:\n    type: string\n    description: What the fixture says.\n");
@@ -163,13 +166,11 @@ describe("npm start's program cache", { shuffle: false }, () => {
 
 describe("npm start's program cache on the reference app", () => {
   it("serves a run of the dev stack equal, as plain data, to running index.ts afresh", () => {
-    // A program cache of its own, so the first start records; bundles come from the suite's usual cache, and the
-    // site is built once for the suite (STATIC_SITE_SKIP_BUILD).
+    // A program cache of its own, so the first start records; the site is built once for the suite (STATIC_SITE_SKIP_BUILD).
     const own = ["dev", "--digest", "--program-cache", mkdtempSync(join(tmpdir(), "sf-program-cache-app-"))];
-    const usualCache = { SERVERLESS_FULLSTACK_CACHE_DIR: process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? defaultCacheDir() ?? "off" };
-    const first = start(usualCache, own, ROOT);
-    const served = start(usualCache, own, ROOT);
-    const uncached = start(usualCache, ["dev", "--digest", "--no-program-cache"], ROOT);
+    const first = start({}, own, ROOT);
+    const served = start({}, own, ROOT);
+    const uncached = start({}, ["dev", "--digest", "--no-program-cache"], ROOT);
     expect([first.cached, served.cached, uncached.cached]).toEqual([false, true, false]);
     expect(served.digest).toBe(first.digest);
     expect(uncached.digest).toBe(first.digest);
