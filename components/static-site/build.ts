@@ -3,22 +3,33 @@
  * manifest is made, with an environment that may hold stack outputs (the API's URL, pool ids).
  *
  * When it runs:
- * - every environment value is a plain string: at construction, so a failed build fails the component
- *   like any bad argument, before a resource is declared;
- * - some are Outputs: once they resolve. At `pulumi up` (and `npm start`, under mocks) they always do.
+ * - every environment value is a plain string: it starts at construction, in the background (a child process the
+ *   program does not wait for): the constructor returns at once and the rest of the program (other components, the
+ *   functions' bundles) is declared while it runs. Only the manifest, and so the SitePublisher's files, waits for it.
+ * - some are Outputs: it starts once they resolve. At `pulumi up` (and `npm start`, under mocks) they always do.
  *   At `pulumi preview` a value of a resource not created yet is unknown: the build does not run, the
  *   publisher's files show as unknown, and the build runs at `pulumi up`. Later previews know the values
  *   from the state and build and diff the files exactly.
- * Either way the manifest (content hashes, content types, Cache-Control) is made from what the build wrote.
+ * Either way the manifest (content hashes, content types, Cache-Control) is made from what the build wrote, once the
+ * command has exited (its files are complete) and `outputDir` is there.
+ *
+ * A failed build (its exit code or signal, or its timeout, with its last lines of output; or no `outputDir` after it)
+ * is a ComponentArgError that rejects the manifest, so the SitePublisher's registration fails with it and the program
+ * fails, as Pulumi fails a program on any input that rejects: once the command ends rather than at construction.
+ * Under the mocks (`npm run plan`, `npm start`, the tests' `record`) that is before the run is reported, and the error
+ * is the run's (runProgramOffline's settle); at `pulumi up` the preview that comes first runs the build too, so a
+ * build that always fails stops there, before anything is created (with `--skip-preview`, resources declared while it
+ * ran may be created first, as with any error at deploy time). With STATIC_SITE_SKIP_BUILD=1 nothing runs, and a
+ * missing `outputDir` fails the component at construction.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { registerSpec } from "../spec-registry";
 
-/** A build that writes the site's files, run before the manifest is made (at preview, `pulumi up` and `npm start`). */
+/** A build that writes the site's files, run before the manifest is made (at preview, `pulumi up` and `npm start`), while the rest of the program is declared. */
 export interface StaticSiteBuild {
   /**
    * Shell command, run in the site's `path`, e.g. `"vite build"`: as under `npm run`, the `node_modules/.bin` folders of
@@ -69,8 +80,11 @@ export interface BuiltSite extends NormalisedBuild {
 export const SKIP_BUILD_VARIABLE = "STATIC_SITE_SKIP_BUILD";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MIB = 1024 * 1024;
 const OUTPUT_LINES = 40;
+/** A build's output is kept up to this many characters (its end), of which a failure shows the last lines. */
+const OUTPUT_KEPT = 256 * 1024;
+/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function validateBuildArgs(fail: ArgFailure, path: string | undefined, build: StaticSiteBuild | undefined): void {
   if (build === undefined) return;
@@ -117,26 +131,74 @@ export function environmentKnown(environment: Record<string, pulumi.Input<string
 }
 
 /**
- * Runs the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and registers it for the local runtime. A failure
- * throws with the command, its exit code or signal and its last lines of output; a missing output folder says so.
+ * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: the promise resolves once the
+ * command has exited and `outputDir` is there, and the build is then registered for the local runtime. A failure rejects
+ * with the command, its exit code, signal or timeout and its last lines of output; a missing output folder says so.
+ * Skipped, nothing runs: the folder is checked now (a missing one throws) and the result is undefined.
  */
-export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>): void {
-  const outputDirArg = relative(build.cwd, build.outputDir) || ".";
-  let output = "";
-  if (process.env[SKIP_BUILD_VARIABLE] !== "1") {
-    const result = spawnSync(build.command, { ...buildProcessOptions(build, environment), encoding: "utf8", maxBuffer: 64 * MIB });
-    output = lastLines(`${result.stdout ?? ""}${result.stderr ?? ""}`);
-    if (result.error || result.status !== 0) {
-      const why = result.error ? result.error.message : result.signal ? `was stopped by ${result.signal}` : `exited with code ${result.status}`;
-      fail("build.command", build.command, `failed in ${build.cwd}: ${why}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
+export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>): Promise<void> | undefined {
+  const finish = (output: string) => {
+    checkOutputDir(fail, build, output);
+    registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
+  };
+  if (process.env[SKIP_BUILD_VARIABLE] === "1") {
+    finish("");
+    return undefined;
+  }
+  return runCommand(build, environment).then(({ failure, output }) => {
+    if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
+    finish(output);
+  });
+}
+
+/**
+ * Runs the command as a child process the program does not wait for; resolves (never rejects) once it has exited and
+ * its output pipes are closed, with why it failed, if it did, and the last lines of its output (stdout and stderr as
+ * they came). After `timeoutSeconds` the shell is stopped with SIGTERM, and the build ends when the shell does.
+ */
+function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
+  return new Promise((done) => {
+    const { timeout, ...options } = buildProcessOptions(build, environment);
+    let output = "";
+    let failure: string | undefined;
+    let ended = false;
+    const end = (why: string | undefined) => {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timer);
+      done({ failure: failure ?? why, output: lastLines(output) });
+    };
+    const child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk: string) => {
+      output += chunk;
+      if (output.length > 2 * OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT);
+    };
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.setEncoding("utf8");
+      stream.on("data", keep);
     }
-  }
-  if (!existsSync(build.outputDir) || !statSync(build.outputDir).isDirectory()) {
-    const skipped = process.env[SKIP_BUILD_VARIABLE] === "1" ? ` (the build was skipped: ${SKIP_BUILD_VARIABLE}=1)` : "";
-    fail("build.outputDir", outputDirArg, `does not exist after the build${skipped} (${build.outputDir})`,
-      `Make the build write the site into ${outputDirArg}, or set build.outputDir to where it writes. Build output:\n${output || "(none)"}`);
-  }
-  registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      failure = `was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`;
+      child.kill("SIGTERM");
+    }, Math.min(timeout, MAX_TIMER_MS));
+    child.on("error", (error) => {
+      failure ??= error.message;
+      if (child.pid === undefined) end(undefined); // never started: no close follows for certain
+    });
+    // Stopped, it ends with the shell: a process the command left behind may hold its output pipes open for long.
+    child.on("exit", () => timedOut && end(undefined));
+    child.on("close", (code, signal) => end(code === 0 ? undefined : signal ? `was stopped by ${signal}` : `exited with code ${code}`));
+  });
+}
+
+function checkOutputDir(fail: ArgFailure, build: NormalisedBuild, output: string): void {
+  if (existsSync(build.outputDir) && statSync(build.outputDir).isDirectory()) return;
+  const outputDirArg = relative(build.cwd, build.outputDir) || ".";
+  const skipped = process.env[SKIP_BUILD_VARIABLE] === "1" ? ` (the build was skipped: ${SKIP_BUILD_VARIABLE}=1)` : "";
+  fail("build.outputDir", outputDirArg, `does not exist after the build${skipped} (${build.outputDir})`,
+    `Make the build write the site into ${outputDirArg}, or set build.outputDir to where it writes. Build output:\n${output || "(none)"}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Puts the site's files in the bucket through one SitePublisher resource (not one
- * resource per file): runs the optional build, makes the folder's manifest with the
- * content type and Cache-Control rules of content.ts, and hands it to the publisher.
+ * resource per file): runs the optional build (in the background: build.ts), makes the folder's manifest with the
+ * content type and Cache-Control rules of content.ts once it has run, and hands it to the publisher.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
@@ -21,19 +21,29 @@ export interface PreparedSite {
 }
 
 /**
- * Runs the build (if any), checks and lists the folder, and hashes it in the background. With a plain
- * environment this all happens now, so a failed build or a bad folder fails the component before any
- * resource is declared; with Outputs in it, once they resolve (build.ts says what preview does then).
+ * Starts the build (if any), then checks and lists the folder and hashes it in the background. With a plain
+ * environment the build starts now and the rest of the program goes on while it runs: the manifest waits for it, and a
+ * failed build or a bad folder rejects the manifest (failing the publisher's registration, so the program) once the
+ * build ends; without a build, or with STATIC_SITE_SKIP_BUILD=1, the folder is checked now and fails the component
+ * before any resource is declared. With Outputs in the environment, all this happens once they resolve (build.ts says
+ * what preview does then).
  */
 export function prepareSite(name: string, spec: StaticSiteSpec, environment: StaticSiteBuild["environment"], fail: ArgFailure): PreparedSite {
   const build = spec.build;
-  const prepare = (env: Record<string, string>): Promise<EncodedManifest> => {
-    if (build) runBuild(fail, name, build, env);
+  const list = (): Promise<EncodedManifest> => {
     checkErrorDocumentSize(fail, spec);
     return siteManifest(spec, fail);
   };
-  if (environmentKnown(environment)) return { root: spec.path, manifest: prepare(environment ?? {}) };
-  return { root: spec.path, manifest: pulumi.output(environment ?? {}).apply(prepare) };
+  const prepare = (env: Record<string, string>): Promise<EncodedManifest> => {
+    const built = build ? runBuild(fail, name, build, env) : undefined;
+    return built ? built.then(list) : list();
+  };
+  if (!environmentKnown(environment)) return { root: spec.path, manifest: pulumi.output(environment ?? {}).apply(prepare) };
+  const manifest = prepare(environment ?? {});
+  // Handled here too: were the program to fail before the publisher takes the manifest, a failed build would otherwise
+  // be reported a second time, as an unhandled rejection. The publisher's registration still fails with it.
+  manifest.catch(() => undefined);
+  return { root: spec.path, manifest };
 }
 
 export function publishSite(

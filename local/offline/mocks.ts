@@ -321,19 +321,37 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
 
 /**
  * Waits for the program's registrations. One whose inputs failed (a component's check of a value known only at deploy
- * time throws in an `apply`, which `pulumi up` reports as the error) never finishes its RPC, so waiting for RPCs alone
- * would never end where unhandled rejections do not end the process (a test runner keeps it alive to report them):
- * settling stops at the first such rejection and rejects with it. The listener is there only while settling.
+ * time throws in an `apply`, which `pulumi up` reports as the error; a StaticSite's build that failed in the
+ * background) never finishes its RPC, so waiting for RPCs alone would never end where unhandled rejections do not end
+ * the process (a test runner keeps it alive to report them): settling stops at the first such rejection and rejects
+ * with it. Node reports a turn's unhandled rejections once the turn's promise callbacks have run, so after the RPCs
+ * are done (the failed registration counts as done) and after the first rejection, the listener stays until the next
+ * turn: a failure in the turn that finished the RPCs is still the run's, and the rejections the same failure makes
+ * through other awaiters in that turn are taken with it (as Pulumi's own uncaught handler takes them, deduplicated by
+ * identity), not left to end the process as unhandled. The listener is there only while settling.
  */
 function settle(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const stop = () => process.off("unhandledRejection", onRejection);
-    const onRejection = (reason: unknown) => (stop(), reject(reason));
+    let failure: { reason: unknown } | undefined;
+    let ending = false;
+    const onRejection = (reason: unknown) => {
+      failure ??= { reason };
+      end();
+    };
+    const end = () => {
+      if (ending) return;
+      ending = true;
+      setImmediate(() => {
+        process.off("unhandledRejection", onRejection);
+        if (failure) reject(failure.reason);
+        else resolve();
+      });
+    };
     process.on("unhandledRejection", onRejection);
-    waitForRPCs().then(
-      () => (stop(), resolve()),
-      (error: unknown) => (stop(), reject(error)),
-    );
+    waitForRPCs().then(end, (error: unknown) => {
+      failure ??= { reason: error };
+      end();
+    });
   });
 }
 

@@ -103,15 +103,22 @@ describe("Monitoring given a provider for another region than the stack's", () =
   });
 });
 
-/** `record`, with the unhandled rejections it causes (a resource input that throws) collected instead of failing the run. */
+/**
+ * `record`, with the unhandled rejections it causes (a resource input that throws) collected instead of failing the run,
+ * and with what was registered when the run itself fails with one (the mocks' settle takes it as the run's failure).
+ */
 async function recordRejections(build: () => unknown): Promise<{ graph: RecordedResource[]; errors: unknown[] }> {
   const errors: unknown[] = [];
   const others = process.listeners("unhandledRejection");
   const collect = (error: unknown) => errors.push(error);
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", collect);
+  const mocks = await useMocks({ stack: "prod.eu" });
   try {
-    const graph = await record(build);
+    const graph = await record(build).catch((error: unknown) => {
+      errors.push(error);
+      return mocks.resources;
+    });
     await new Promise((resolve) => setImmediate(resolve)); // let Node report rejections left unhandled by that turn
     return { graph, errors };
   } finally {

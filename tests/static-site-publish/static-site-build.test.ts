@@ -1,10 +1,14 @@
 /**
  * StaticSite's `build` at `pulumi up` (update-mode mocks): the command runs before the manifest is made, with an
- * environment that may hold stack outputs; its output folder is what gets hashed and published; failures name
- * the command, its exit code and its last output lines. (Preview: static-site-build-preview.test.ts.)
+ * environment that may hold stack outputs, in the background while the program goes on; its output folder is what gets
+ * hashed and published once it has exited; failures name the command, its exit code and its last output lines, and
+ * fail the program run. (Preview: static-site-build-preview.test.ts.)
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -36,6 +40,31 @@ afterAll(() => {
   process.env.STATIC_SITE_SKIP_BUILD = skip;
   for (const root of sites) removeSite(root);
 });
+
+/**
+ * Named pipes, made once for the file: a build that reads one waits until someone writes it (and a writer for a
+ * reader), which orders a build against the program, or against another build, without timing anything.
+ */
+const pipes = mkdtempSync(join(tmpdir(), "site-build-pipes-"));
+sites.push(pipes);
+const [afterConstruction, handoff, never] = ["after-construction", "handoff", "never"].map((name) => join(pipes, name));
+execFileSync("mkfifo", [afterConstruction, handoff, never]);
+
+/**
+ * `record` of a program whose site build fails: the run rejects with the failure. Pulumi reports a registration whose
+ * input rejected as unhandled rejections (one per awaiter), which the run takes (local/offline/mocks.ts `settle`):
+ * vitest's own listeners, which would count them against the file, are set aside meanwhile.
+ */
+async function recordFailing(build: () => unknown): Promise<never> {
+  const runner = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  try {
+    await record(build);
+  } finally {
+    for (const listener of runner) process.on("unhandledRejection", listener);
+  }
+  throw new Error("the run did not fail");
+}
 
 describe("StaticSite build", () => {
   it("runs the build first and publishes its output", async () => {
@@ -76,12 +105,50 @@ describe("StaticSite build", () => {
     expect(built.environmentNames).toEqual(["API_BUCKET", "MODE"]);
   });
 
-  it("shows the build's output when it fails, and says when the output folder is missing", () => {
+  it("starts the build at construction and goes on while it runs: only the publisher's files wait for it, until it has exited", async () => {
     const source = site({ "package.json": "{}" });
-    expect(() => new StaticSite("broken", { path: source, build: { command: "echo compiling; echo 'error TS2304: Cannot find name x' >&2; exit 2", outputDir: "dist" } })).toThrow(
+    const graph = await record(async () => {
+      const built = new StaticSite("background", {
+        path: source,
+        build: { command: `mkdir -p dist && printf '<p>started' > dist/index.html && cat ${afterConstruction} >> dist/index.html`, outputDir: "dist", timeoutSeconds: 60 },
+      });
+      // The constructor has returned while the build waits for what the program writes next: a build run at
+      // construction would still be waiting, for a writer that never came.
+      const after = new aws.s3.Bucket("declared-after-the-site", { bucket: "declared-after" });
+      await writeFile(afterConstruction, " and finished</p>");
+      return [built, after];
+    });
+    // The manifest was made from the whole page, once the build had exited, not from what it had written first.
+    expect(filesOf(resource(graph, PUBLISHER, "background-publish").inputs as never)["index.html"].sha256).toBe(sha256("<p>started and finished</p>"));
+    expect(resource(graph, "aws:s3/bucket:Bucket", "declared-after-the-site").inputs.bucket).toBe("declared-after");
+    expect(registeredSpecs<BuiltSite>("StaticSiteBuild").some((s) => s.name === "background")).toBe(true);
+  });
+
+  it("runs two sites' builds at once, each published from its own finished output", async () => {
+    const root = site({ "first/package.json": "{}", "second/package.json": "{}" });
+    const graph = await record(() => [
+      // The first build can only end once the second is running: it reads what the second writes.
+      new StaticSite("first", { path: join(root, "first"), build: { command: `mkdir -p dist && cat ${handoff} > dist/index.html`, outputDir: "dist", timeoutSeconds: 60 } }),
+      new StaticSite("second", { path: join(root, "second"), build: { command: `mkdir -p dist && printf from-second > ${handoff} && printf second > dist/index.html`, outputDir: "dist", timeoutSeconds: 60 } }),
+    ]);
+    expect(filesOf(resource(graph, PUBLISHER, "first-publish").inputs as never)["index.html"].sha256).toBe(sha256("from-second"));
+    expect(filesOf(resource(graph, PUBLISHER, "second-publish").inputs as never)["index.html"].sha256).toBe(sha256("second"));
+  });
+
+  it("fails the run with the build's output when it fails, and says when the output folder is missing", async () => {
+    const source = site({ "package.json": "{}" });
+    await expect(recordFailing(() => new StaticSite("broken", { path: source, build: { command: "echo compiling; echo 'error TS2304: Cannot find name x' >&2; exit 2", outputDir: "dist" } }))).rejects.toThrow(
       /StaticSite "broken": build.command ".*" failed in .*: exited with code 2\. Fix the build and run again\. Its output \(last 40 lines\):\ncompiling\nerror TS2304: Cannot find name x/,
     );
-    expect(() => new StaticSite("nodist", { path: source, build: { command: "true", outputDir: "dist" } })).toThrow(/StaticSite "nodist": build.outputDir "dist" does not exist after the build/);
+    await expect(recordFailing(() => new StaticSite("nodist", { path: source, build: { command: "true", outputDir: "dist" } }))).rejects.toThrow(/StaticSite "nodist": build.outputDir "dist" does not exist after the build/);
+  });
+
+  it("stops a build that runs past timeoutSeconds, and says so", async () => {
+    const source = site({ "package.json": "{}" });
+    // Waits for a writer that never comes: only the timeout ends it.
+    await expect(recordFailing(() => new StaticSite("slow", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: 0.5 } }))).rejects.toThrow(
+      /StaticSite "slow": build.command "echo waiting; exec cat .*never" failed in .*: was stopped after 0.5 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
+    );
   });
 
   it("publishes outputDir as it is with STATIC_SITE_SKIP_BUILD=1, and says so when it is missing", async () => {
@@ -94,7 +161,7 @@ describe("StaticSite build", () => {
     );
   });
 
-  it("checks the size of the error document the edge serves in what the build wrote, not in what was there before", () => {
+  it("checks the size of the error document the edge serves in what the build wrote, not in what was there before", async () => {
     // No dist/ before the build: the page only exists once the build has run.
     const source = site({ "package.json": "{}" });
     const errorPages = {
@@ -102,7 +169,7 @@ describe("StaticSite build", () => {
       arn: "arn:aws:lambda:us-east-1:123456789012:function:errors:1", servesErrorDocument: true,
     };
     const command = "mkdir -p dist && echo ok > dist/index.html && head -c 1100000 /dev/zero | tr '\\0' x > dist/error.html";
-    expect(() => new StaticSite("bigerror", { path: source, edge: [errorPages], build: { command, outputDir: "dist" } })).toThrow(
+    await expect(recordFailing(() => new StaticSite("bigerror", { path: source, edge: [errorPages], build: { command, outputDir: "dist" } }))).rejects.toThrow(
       /StaticSite "bigerror": errorDocument "error.html" is 1100000 bytes; an origin-response function may generate at most \d+ bytes of body/,
     );
   });
