@@ -13,6 +13,12 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(__dirname, "..");
 const FIXTURE = join(__dirname, "fixtures", "register", "thrower.ts");
 
+/**
+ * The suite's usual cache, for the checks of what a run loads (not of the cache itself): a new cache folder would
+ * transpile the components and compile the SDK without V8's code cache on every such run.
+ */
+const USUAL_CACHE = process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? join(ROOT, "node_modules", ".cache", "serverless-fullstack");
+
 function run(script: string, cacheDir: string, nodeFlags: string[] = []) {
   const result = spawnSync(process.execPath, [...nodeFlags, "-r", "./local/offline/register.cjs", "-e", script], {
     cwd: ROOT,
@@ -60,7 +66,7 @@ describe("offline TypeScript loader", () => {
           console.log(JSON.stringify({ before, after: ${loaded} > 0, text: s.text.includes("42") }));
         });
       `,
-        mkdtempSync(join(tmpdir(), "sf-register-")),
+        USUAL_CACHE,
         // Pulumi's closure serialiser reads every Node global, deprecated (`sys`) and experimental (`wasi`) ones included.
         ["--no-warnings"],
       ),
@@ -103,7 +109,7 @@ describe("offline TypeScript loader", () => {
           console.log(JSON.stringify({ before, kinds, after: ${loaded} > 0, text: s.text.includes("42") }));
         });
       `,
-        mkdtempSync(join(tmpdir(), "sf-register-")),
+        USUAL_CACHE,
         ["--no-warnings"],
       ),
     );
@@ -120,7 +126,7 @@ describe("offline TypeScript loader", () => {
         const workspace = typeof pulumi.automation.LocalWorkspace.create;
         console.log(JSON.stringify({ before, after: ${loaded} > 0, workspace }));
       `,
-        mkdtempSync(join(tmpdir(), "sf-register-")),
+        USUAL_CACHE,
       ),
     );
     expect(printed).toEqual({ before: 0, after: true, workspace: "function" });
@@ -128,7 +134,7 @@ describe("offline TypeScript loader", () => {
 
   it("loads the components without the AWS SDK: the SDK clients are for handlers and the site publisher, not for planning (issue 15)", () => {
     const script = `require("./components/index.ts"); console.log(Object.keys(require.cache).filter((f) => /[\\/]@aws-sdk[\\/]/.test(f)).length);`;
-    expect(run(script, mkdtempSync(join(tmpdir(), "sf-register-")))).toBe("0");
+    expect(run(script, USUAL_CACHE)).toBe("0");
   });
 
   it("is in force in test files too (tests/setup/lazy-modules.ts): the SDK is loaded, arborist and TypeScript are not", async () => {
