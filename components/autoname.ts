@@ -55,21 +55,27 @@ export function nameCharacters(symbols: string): string {
 }
 
 /** S3's rules for a general purpose bucket name, in the order bucketNameBreach checks them. */
-export type BucketNameRule = "length" | "characters" | "ends" | "adjacent-periods" | "ip-address" | "reserved";
+export type BucketNameRule = "length" | "characters" | "ends" | "adjacent-periods" | "ip-address" | "reserved-prefix" | "reserved-suffix";
+
+/** A rule of S3's that a bucket name breaks, why, and for the reserved rules the prefix or suffix it has. */
+export interface BucketNameBreach {
+  rule: BucketNameRule;
+  problem: string;
+  affix?: string;
+}
 
 /**
  * The first of S3's general purpose bucket naming rules `name` breaks, and why, or undefined when S3 accepts it. The
- * one check of those rules: bucketNameProblem (the deploy rules, autonamed buckets) reports `problem` as it is, and
- * validateBucketName (a given `bucketName`) words its refusal and fix by `rule`.
+ * one check of those rules: bucketNameProblem (the deploy rules) reports `problem` as it is, and validateBucketName (a
+ * given `bucketName`) and bucketAutonameProblem (an autonamed bucket) word their refusal and fix by `rule`.
  */
-export function bucketNameBreach(name: string): { rule: BucketNameRule; problem: string } | undefined {
+export function bucketNameBreach(name: string): BucketNameBreach | undefined {
   if (name.length < 3 || name.length > S3_BUCKET_NAME_LENGTH) return { rule: "length", problem: `is ${name.length} characters long; bucket names are 3–63` };
   if (!/^[a-z0-9.-]+$/.test(name)) return { rule: "characters", problem: "has characters other than lowercase letters, digits, periods and hyphens" };
   if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return { rule: "ends", problem: "does not begin and end with a letter or digit" };
   if (name.includes("..")) return { rule: "adjacent-periods", problem: "has two adjacent periods" };
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return { rule: "ip-address", problem: "is formatted as an IP address" };
-  const reserved = bucketReservedAffix(name);
-  return reserved === undefined ? undefined : { rule: "reserved", problem: reserved };
+  return bucketReservedBreach(name);
 }
 
 /** Why S3 refuses `name` for a general purpose bucket, or undefined when it accepts it. */
@@ -81,11 +87,18 @@ export function bucketNameProblem(name: string): string | undefined {
 const S3_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
 const S3_RESERVED_SUFFIXES = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"];
 
+/** The reserved prefix or suffix `name` has, as a breach of that rule, or undefined. */
+function bucketReservedBreach(name: string): BucketNameBreach | undefined {
+  const prefix = S3_RESERVED_PREFIXES.find((reserved) => name.startsWith(reserved));
+  if (prefix) return { rule: "reserved-prefix", problem: `starts with the reserved prefix ${prefix}`, affix: prefix };
+  const suffix = S3_RESERVED_SUFFIXES.find((reserved) => name.endsWith(reserved));
+  if (suffix) return { rule: "reserved-suffix", problem: `ends with the reserved suffix ${suffix}`, affix: suffix };
+  return undefined;
+}
+
 /** Which reserved prefix or suffix `name` has, as "starts with the reserved prefix xn--", or undefined. */
 export function bucketReservedAffix(name: string): string | undefined {
-  for (const prefix of S3_RESERVED_PREFIXES) if (name.startsWith(prefix)) return `starts with the reserved prefix ${prefix}`;
-  for (const suffix of S3_RESERVED_SUFFIXES) if (name.endsWith(suffix)) return `ends with the reserved suffix ${suffix}`;
-  return undefined;
+  return bucketReservedBreach(name)?.problem;
 }
 
 /** A resource a component lets Pulumi name: its logical name, which starts with the component's name. */
@@ -130,7 +143,7 @@ interface KindRules {
 
 const KINDS: Record<AutonamedKind, KindRules> = {
   // pulumi-aws lower-cases a bucket's autoname and refuses one over 63 at preview.
-  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketRuleProblem },
+  bucket: { what: "bucket", service: "S3", maxLength: S3_BUCKET_NAME_LENGTH, symbols: "-.", transform: (name) => name.toLowerCase(), problem: bucketAutonameProblem },
   role: { what: "IAM role", service: "IAM", maxLength: IAM_ROLE_NAME_LENGTH, symbols: IAM_NAME_SYMBOLS },
   // CloudFront Functions: 1–64 of letters, digits, - and _ (API_FunctionSummary); origin access controls: up to 64
   // characters, no pattern documented (API_OriginAccessControlConfig). pulumi-aws allows 255: these fail at `pulumi up`.
@@ -306,19 +319,27 @@ function series(items: readonly string[]): string {
   return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
-/** The fix for each of S3's rules beyond characters and length, for a name that starts with the component's name. */
-function bucketRuleProblem(whole: string): { text: string; fix: string } | undefined {
-  const text = bucketNameProblem(whole);
-  if (!text) return undefined;
-  const prefix = /reserved prefix (\S+)/.exec(text)?.[1];
-  const fix = prefix
-    ? `Use a component name that does not begin with "${prefix.replace(/-$/, "")}" (the bucket name would start with ${prefix}).`
-    : text.includes("adjacent periods")
-      ? "Use a component name without two periods in a row."
-      : text.includes("begin and end")
-        ? "Start the component name with a letter or digit."
-        : "Use another component name.";
-  return { text, fix };
+/**
+ * The fix for each of S3's bucket naming rules, for an autonamed bucket: `<component name>-<part>-<random hex>`, so a
+ * reserved prefix or a bad first character comes from the component's name. Length and characters are checked before
+ * this (validateAutonames: maxLength, symbols), and the random hex at the end keeps the name from an IP address or a
+ * reserved suffix, so those fixes are not reached from there.
+ */
+const BUCKET_AUTONAME_FIXES: Record<BucketNameRule, (breach: BucketNameBreach) => string> = {
+  length: () => "Use a shorter component name.",
+  characters: () => "Use a component name of letters, digits, periods and hyphens.",
+  ends: () => "Start the component name with a letter or digit.",
+  "adjacent-periods": () => "Use a component name without two periods in a row.",
+  "ip-address": () => "Use another component name.",
+  // The part after the component name starts with "-": a component name ending where the prefix's last "-" begins hits it.
+  "reserved-prefix": ({ affix }) => `Use a component name that does not begin with "${affix!.replace(/-$/, "")}" (the bucket name would start with ${affix}).`,
+  "reserved-suffix": () => "Use another component name.",
+};
+
+/** bucketNameBreach for a component's autonamed bucket, with the fix its rule has (BUCKET_AUTONAME_FIXES). */
+export function bucketAutonameProblem(whole: string): { text: string; fix: string } | undefined {
+  const breach = bucketNameBreach(whole);
+  return breach && { text: breach.problem, fix: BUCKET_AUTONAME_FIXES[breach.rule](breach) };
 }
 
 /** RDS's rules for an identifier, in the order rdsIdentifierBreach checks them. */

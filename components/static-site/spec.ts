@@ -686,7 +686,7 @@ export function validateBucketName(fail: ArgFailure, argument: string, name: str
     fail(argument, name, "contains a period; HTTPS to S3 fails on dotted bucket names", `Use "${name.replace(/\./g, "-")}".`);
   }
   if (breach === undefined) return;
-  if (breach.rule === "reserved") fail(argument, name, `${breach.problem}, which S3 reserves`, "Pick another name.");
+  if (breach.rule === "reserved-prefix" || breach.rule === "reserved-suffix") fail(argument, name, `${breach.problem}, which S3 reserves`, "Pick another name.");
   // Left: S3's characters or ends rule. An upper-case letter breaks the first, with the plainest fix.
   if (name !== name.toLowerCase()) fail(argument, name, "has upper-case letters; S3 bucket names are lowercase", `Use "${name.toLowerCase()}".`);
   fail(argument, name, "has characters S3 does not allow, or does not start and end with a letter or digit", "Use lowercase letters, digits and hyphens.");

@@ -70,6 +70,13 @@ export interface TransitionNamedType {
    * updates others in place (an authorizer's `type`). Says why, or undefined when it does not replace.
    */
   replaceWhen?(before: RecordedResource, after: RecordedResource): string | undefined;
+  /** Inputs that replace it only when the new program sets them (as TransitionStatefulType's, which see). */
+  replaceWhenSet?: readonly string[];
+  /**
+   * Set for a type whose inputs the provider compares as terraform-provider-aws's SDKv2 schema does (the stateful
+   * types' `sets`): an empty value as unset, each set input (keyed here) in any order. Unset: canonical JSON.
+   */
+  sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /** The optional autoname field: an explicit value there makes the bridge replace delete-first. */
   autonameField?: string;
   /**
@@ -138,6 +145,20 @@ const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+/**
+ * A DynamoDB table's replace-forcing inputs, for both its name check (TRANSITION_NAMED_TYPES) and
+ * TransitionStatefulReplaced (TRANSITION_STATEFUL_TYPES). table.go: hash_key (Optional, Computed, ForceNew),
+ * range_key, local_secondary_index, name, restore_date_time and restore_to_latest_time (ForceNew);
+ * restore_source_name and restore_source_table_arn replace only when set to a new value
+ * (`customdiff.ForceNewIfChange(… old != new && new != "")`). A local index exists only from CreateTable: "A local
+ * secondary index can only be created when its parent table is created" (AWS::DynamoDB::Table LocalSecondaryIndex).
+ * Global indexes, TTL, streams, billing and replicas change in place.
+ */
+const TABLE_REPLACEMENT = {
+  replaceOn: ["name", "rangeKey", "localSecondaryIndexes", "restoreDateTime", "restoreToLatestTime"],
+  replaceWhenSet: ["hashKey", "restoreSourceName", "restoreSourceTableArn"],
+  sets: { localSecondaryIndexes: (index: any) => String(index?.name) },
+} as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** JSON with object keys in one order, so that equal values give one string and one digest: the file's one key-sorting serialiser. */
 const canonicalJson = (value: unknown): string =>
@@ -533,11 +554,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `"${r.inputs.name}"`,
     // The table's replace-forcing inputs as TransitionStatefulReplaced compares them (local indexes as a set, hashKey
     // only when set); `region` is in the key, so a move to another region is another scope.
-    replaceOn: [],
-    replaceWhen: (before, after) => {
-      const changes = statefulInputChanges(statefulKind.get(TABLE)!, before, after);
-      return changes.length > 0 ? changes.join(", ") : undefined;
-    },
+    ...TABLE_REPLACEMENT,
     // An explicit `name` is the autoname field: a replacement is delete-first unless the deployed table is retained.
     autonameField: "name",
     refusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
@@ -632,17 +649,28 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
   return oldHeldName ? undefined : "move";
 }
 
+/** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "sets" | "hashedInputs">;
+
 /**
- * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed and
- * that `next` does not list in `ignoreChanges` (the engine keeps the deployed value of those, pulumi
- * pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges` input, or the kind's own rule.
+ * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
+ * `replaceWhenSet`, only to a value that is set) and that `next` does not list in `ignoreChanges` (the engine keeps the
+ * deployed value of those, pulumi pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges`
+ * input, or the kind's own rule. The one judgement of the transition checks (the named and stateful types, the
+ * replacement cascade, TransitionRdsClusterNameReused).
  */
-function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource): string[] {
+function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource): string[] {
   const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
   const hashed = new Set(kind.hashedInputs ?? []);
   const normalise = (field: string, value: unknown) =>
-    hashed.has(field) ? (savedDigest(value) ?? "null") : kind.type === RECORD && field === "name" ? dnsName(value) : canonicalJson(value ?? null);
+    hashed.has(field)
+      ? (savedDigest(value) ?? "null")
+      : kind.type === RECORD && field === "name"
+        ? dnsName(value)
+        : kind.sets
+          ? providerCanonical(kind.sets, field, value)
+          : canonicalJson(value ?? null);
   if (requested.includes("*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
@@ -653,8 +681,11 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
     });
     return changed ? ["replaceOnChanges: *"] : [];
   }
-  // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared.
-  const reasons = [...new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))])]
+  // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one
+  // that replaces only when set replaces on any change once requested.
+  const always = new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))]);
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && normalise(field, next.inputs[field]) !== normalise(field, undefined));
+  const reasons = [...always, ...whenSet]
     .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
     .map((field) => {
       const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
@@ -666,9 +697,8 @@ function replaceReasons(kind: Pick<TransitionNamedType, "type" | "replaceOn" | "
 }
 
 /** replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an input it does not hold is unknown, not changed). */
-const ownReplaceReasons = (kind: Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "hashedInputs">, old: RecordedResource, next: RecordedResource) =>
-  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)) }, old, next);
-const RDS_CLUSTER_KIND = { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON };
+const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) =>
+  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)), replaceWhenSet: kind.replaceWhenSet?.filter((field) => holds(old, field)) }, old, next);
 
 /**
  * An Aurora cluster of both plans that the update replaces and whose new
@@ -682,8 +712,9 @@ const RDS_CLUSTER_KIND = { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON 
  *   model).
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
- * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons: an input of
- * RDS_CLUSTER_REPLACE_ON or of `replaceOnChanges` that changed and that `ignoreChanges` does not hold).
+ * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
+ * stateful rule: an input of RDS_CLUSTER_REPLACE_ON, availabilityZones as a set, or of `replaceOnChanges` that changed
+ * and that `ignoreChanges` does not hold), as for TransitionStatefulReplaced.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
@@ -691,7 +722,7 @@ export function rdsReplacementFindings(before: Graph, after: Graph, stack: strin
   for (const cluster of ofType(after, RDS_CLUSTER)) {
     const old = beforeByUrn.get(cluster.urn);
     if (!old || old.type !== RDS_CLUSTER) continue;
-    const reasons = ownReplaceReasons(RDS_CLUSTER_KIND, old, cluster);
+    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, cluster);
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
     const report = (problem: string, fix: string) => findings.push({ ...deployFinding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
@@ -1119,14 +1150,8 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     label: "DynamoDB table",
     noun: "table",
     data: "its items",
-    // table.go: hash_key (Optional, Computed, ForceNew), range_key, local_secondary_index, name, restore_date_time and
-    // restore_to_latest_time (ForceNew); restore_source_name and restore_source_table_arn replace only when set to a
-    // new value (`customdiff.ForceNewIfChange(… old != new && new != "")`). A local index exists only from CreateTable:
-    // "A local secondary index can only be created when its parent table is created" (AWS::DynamoDB::Table
-    // LocalSecondaryIndex). Global indexes, TTL, streams, billing and replicas change in place.
-    replaceOn: ["name", "rangeKey", "localSecondaryIndexes", "restoreDateTime", "restoreToLatestTime"],
-    replaceWhenSet: ["hashKey", "restoreSourceName", "restoreSourceTableArn"],
-    sets: { localSecondaryIndexes: (index) => String(index?.name) },
+    // table.go (TABLE_REPLACEMENT).
+    ...TABLE_REPLACEMENT,
     autonameField: "name",
     alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
@@ -1218,10 +1243,13 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
 
 const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type, kind]));
 
-/** An input as the provider compares it: unset, null and [] alike; sets sorted; object keys in one order. */
-function canonical(kind: TransitionStatefulType, field: string, value: unknown): string {
+/**
+ * An input as terraform-provider-aws's SDKv2 schema compares it (a stateful type's, ReplaceRule `sets`): unset, null
+ * and [] alike; the inputs `sets` keys sorted by their elements' keys; object keys in one order.
+ */
+function providerCanonical(sets: NonNullable<ReplaceRule["sets"]>, field: string, value: unknown): string {
   if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return "null";
-  const key = kind.sets[field];
+  const key = sets[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
 }
@@ -1233,25 +1261,15 @@ function shown(value: unknown): string {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/** The replace-forcing changes between a deployed resource and its next self, as `field (old → new)`. */
+/**
+ * Why the update replaces a deployed resource with its next self, as `field (old → new)`: ownReplaceReasons (so
+ * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
+ * through the graphs (the resource's own, its provider's, or the stack's).
+ */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
-  const changes = statefulInputChanges(kind, old, next);
+  const changes = ownReplaceReasons(kind, old, next);
   const [from, to] = [where(deployed, old, context), where(after, next, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
-  return changes;
-}
-
-
-/** The replace-forcing input changes other than the region (which statefulChanges resolves through the graphs). */
-function statefulInputChanges(kind: TransitionStatefulType, old: RecordedResource, next: RecordedResource): string[] {
-  const changes: string[] = [];
-  for (const field of kind.replaceOn) {
-    if (canonical(kind, field, old.inputs[field]) !== canonical(kind, field, next.inputs[field])) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(next.inputs[field])})`);
-  }
-  for (const field of kind.replaceWhenSet) {
-    const value = next.inputs[field];
-    if (canonical(kind, field, value) !== "null" && canonical(kind, field, old.inputs[field]) !== canonical(kind, field, value)) changes.push(`${field} (${shown(old.inputs[field])} → ${shown(value)})`);
-  }
   return changes;
 }
 
@@ -1387,8 +1405,9 @@ function statefulFindings(
     if (created.length === 0 || created.some((next) => nameTaken(next, old))) continue;
     const sameLocalName = created.filter((next) => localName(after, next) === localName(deployed, old));
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
-    const aloneAndAlike =
-      created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, created[0], after, context).length === 0;
+    // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
+    const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
     const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     if (candidates.length === 0) continue;
     const next = candidates[0];
@@ -2115,7 +2134,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
+  // A stateful type (an Aurora cluster) is judged by its stateful rule (availabilityZones as a set), as everywhere else.
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(statefulKind.get(kind.type) ?? kind, old, next).length > 0).after;
   const collisions = nameCollisions(deployed, after, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".

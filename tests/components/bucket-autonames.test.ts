@@ -7,6 +7,7 @@
  * (DataTier's export bucket `<name>-export-logs` fits whenever its export function `<name>-export` does.)
  */
 import { describe, expect, it } from "vitest";
+import { bucketAutonameProblem } from "../../components/autoname";
 import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { record } from "../harness/mocks";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -48,6 +49,22 @@ describe("component names that make a name Pulumi generates for the component im
     expect(() => new UploadBucket("sthree")).toThrow(/makes the bucket name "sthree-bucket-<random suffix>", which S3 refuses: it starts with the reserved prefix sthree-\. Use a component name that does not begin with "sthree"/);
     expect(() => new UploadBucket("-uploads")).toThrow(/it does not begin and end with a letter or digit\. Start the component name with a letter or digit\./);
     expect(() => new UploadBucket("up..loads")).toThrow(/it has two adjacent periods\. Use a component name without two periods in a row\./);
+  });
+
+  it("words an autonamed bucket's fix by the rule it breaks (bucketNameBreach), not by the problem's words", () => {
+    const another = "Use another component name.";
+    expect(bucketAutonameProblem("-site-bucket-0000000")).toEqual({ text: "does not begin and end with a letter or digit", fix: "Start the component name with a letter or digit." });
+    expect(bucketAutonameProblem("si..te-bucket-0000000")).toEqual({ text: "has two adjacent periods", fix: "Use a component name without two periods in a row." });
+    // Each reserved prefix: the component name stops before the prefix's last hyphen, which the part's own "-" supplies.
+    expect(bucketAutonameProblem("xn--site-bucket-0000000")).toEqual({ text: "starts with the reserved prefix xn--", fix: 'Use a component name that does not begin with "xn-" (the bucket name would start with xn--).' });
+    expect(bucketAutonameProblem("sthree-bucket-0000000")?.fix).toBe('Use a component name that does not begin with "sthree" (the bucket name would start with sthree-).');
+    expect(bucketAutonameProblem("amzn-s3-demo-bucket-0000000")?.fix).toBe('Use a component name that does not begin with "amzn-s3-demo" (the bucket name would start with amzn-s3-demo-).');
+    // Not reached from validateAutonames (the random hex ends the name; length and characters are checked first), but worded by their own rules.
+    expect(bucketAutonameProblem("site-s3alias")).toEqual({ text: "ends with the reserved suffix -s3alias", fix: another });
+    expect(bucketAutonameProblem("10.0.0.1")).toEqual({ text: "is formatted as an IP address", fix: another });
+    expect(bucketAutonameProblem("si_te-bucket-0000000")).toEqual({ text: "has characters other than lowercase letters, digits, periods and hyphens", fix: "Use a component name of letters, digits, periods and hyphens." });
+    expect(bucketAutonameProblem(`${name(50)}-bucket-0000000`)).toEqual({ text: "is 65 characters long; bucket names are 3–63", fix: "Use a shorter component name." });
+    expect(bucketAutonameProblem("site-bucket-0000000")).toBeUndefined();
   });
 
   it("StaticSite: its buckets, with replicaRegion its replication role, and its CloudFront origin access control and SPA function", () => {

@@ -102,6 +102,10 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     expect(transition(cluster({ backupRetentionPeriod: 7 }), cluster({ backupRetentionPeriod: 14 })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
     const deleteFirst = (inputs: Record<string, unknown>) => cluster({ skipFinalSnapshot: true, finalSnapshotIdentifier: undefined, ...inputs }).map((r) => (r.type === CLUSTER ? { ...r, deleteBeforeReplace: true } : r));
     expect(transition(deleteFirst({ masterUsername: "postgres" }), deleteFirst({ masterUsername: "owner" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toEqual([]);
+    // availabilityZones is a set (cluster.go TypeSet): the same zones in another order replace nothing, as for TransitionStatefulReplaced.
+    const zones = (availabilityZones: string[]) => cluster({ availabilityZones });
+    expect(transition(zones(["us-east-1a", "us-east-1b"]), zones(["us-east-1b", "us-east-1a"])).map(formatFinding)).toEqual([]);
+    expect(transition(zones(["us-east-1a", "us-east-1b"]), zones(["us-east-1a", "us-east-1c"])).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toHaveLength(2);
   });
 
   it("passes a change of an input the cluster ignores (ignoreChanges: the engine keeps the deployed value, so nothing is replaced), and finds it once no longer ignored or listed in replaceOnChanges", () => {

@@ -687,6 +687,37 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(transition([bucket("a", {}, { forceDestroy: true })], [bucket("b", {}, { forceDestroy: true })])[0].problem).toMatch(/The deployed one is deleted with its objects first \(bucket set by hand/);
     expect(transition([bucket("a")], [bucket("a", {}, { forceDestroy: true })])).toEqual([]);
   });
+
+  it("passes a replace-forcing change the program's ignoreChanges holds: the engine keeps the deployed value, so nothing is replaced", async () => {
+    const table = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(TABLE, "orders", { hashKey: "pk", rangeKey: "sk", deletionProtectionEnabled: true, ...inputs }, more);
+    const ignoring = (...ignoreChanges: string[]) => ({ ignoreChanges });
+    expect(rules([table({})], [table({ rangeKey: "createdAt" }, ignoring("rangeKey"))])).toEqual([]);
+    // hashKey replaces only when set to a new value (replaceWhenSet): ignored, it does not.
+    expect(rules([table({})], [table({ hashKey: "id" }, ignoring("hashKey"))])).toEqual([]);
+    // Another input ignored: the key change still replaces the table.
+    expect(rules([table({})], [table({ rangeKey: "createdAt" }, ignoring("billingMode"))])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    const bucket = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(BUCKET, "uploads-bucket", { bucket: name, forceDestroy: false }, more);
+    expect(rules([bucket("gallery-uploads")], [bucket("gallery-originals", ignoring("bucket"))])).toEqual([]);
+    // A DataTier whose sort key changes under a transformation that ignores it; also against a saved plan.
+    const ignoreSortKey = { transformations: [(r: pulumi.ResourceTransformationArgs) => (r.type === TABLE ? { props: r.props, opts: { ...r.opts, ignoreChanges: ["rangeKey"] } } : undefined)] };
+    const deployed = await dataTier();
+    const next = await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, prod, "data", ignoreSortKey);
+    expect(transition(deployed, next).filter((f) => f.rule === "TransitionStatefulReplaced")).toEqual([]);
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(deployed, { stack: "prod", region: "us-east-1" }))).resources;
+    expect(checkPlanTransition(saved, next, { stack: "prod", region: "us-east-1" }).filter((f) => f.rule === "TransitionStatefulReplaced")).toEqual([]);
+  });
+
+  it("finds a table replaced through replaceOnChanges (billingMode), which no provider rule replaces, also against a saved plan", async () => {
+    const table = (billingMode: string) => handBuilt(TABLE, "orders", { hashKey: "pk", billingMode, deletionProtectionEnabled: true }, { replaceOnChanges: ["billingMode"] });
+    const findings = transition([table("PAY_PER_REQUEST")], [table("PROVISIONED")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/^replaces DynamoDB table orders: billingMode \(PAY_PER_REQUEST → PROVISIONED\) forces a new table/);
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([table("PAY_PER_REQUEST")], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(checkPlanTransition(saved, [table("PROVISIONED")], { stack: "prod", region: "us-east-1" }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+    // Unchanged, or without replaceOnChanges: updated in place.
+    expect(rules([table("PAY_PER_REQUEST")], [table("PAY_PER_REQUEST")])).toEqual([]);
+    expect(rules([table("PAY_PER_REQUEST")], [{ ...table("PROVISIONED"), replaceOnChanges: undefined }])).toEqual([]);
+  });
 });
 
 describe("checkPlanTransition: dropping a global table's replicas", () => {
