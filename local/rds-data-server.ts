@@ -89,8 +89,8 @@ let pgliteVersion: string | undefined;
 
 /**
  * PostgreSQL's WebAssembly (pglite.wasm, 9 MB), compiled once per process and handed to every database's worker
- * (PGlite's pgliteWasmModule): a worker that compiled its own paid about a third more CPU to open, as V8 compiled and
- * optimised the same code again in each. A compiled module is shared with worker threads, not copied.
+ * (PGlite's pgliteWasmModule): an open takes about 30 % less CPU than in a worker that compiled its own, where V8
+ * compiled and optimised the same code again. A compiled module is shared with worker threads, not copied.
  */
 let pgliteModule: object | undefined;
 function compiledPglite(): object {

@@ -3,9 +3,10 @@
 // emulator and a huge result ended the whole process (JavaScript heap out of memory). Here a statement can only
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parentPort, threadId, workerData } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 const { dataDir, largestResultBytes, extensions, username, database, templates, pgliteModule } = workerData;
@@ -33,12 +34,20 @@ async function addMasterUser(admin) {
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])).rows.length === 0) await admin.query(`CREATE DATABASE ${quote(database)} OWNER ${quote(username)}`);
 }
 
-/** Writes a tarball aside and renames it: another worker reading the same template never reads half a file. */
+/**
+ * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
+ * name is random (processes of other machines or containers may share the cache folder), and removed if the write fails.
+ */
 async function keep(file, tarball) {
   mkdirSync(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}-${threadId}`;
-  writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
-  renameSync(partial, file);
+  const partial = `${file}.${randomBytes(8).toString("hex")}.partial`;
+  try {
+    writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -54,6 +63,16 @@ async function template(file, remake, read, make) {
   const tarball = await make();
   await keep(file, tarball);
   return tarball;
+}
+
+/** Whether a cluster tarball opens as an in-memory database: when it does, a failure to open it in a folder is the folder's. */
+async function opensInMemory(options, tarball) {
+  try {
+    await (await PGlite.create({ ...options, dataDir: undefined, loadDataDir: tarball, username, database })).close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A cluster as PGlite's initdb makes it (the costly part), made once per PGlite version. */
@@ -88,24 +107,30 @@ function clusterTemplate(options, remake, read) {
 }
 
 /**
- * A new cluster, opened as the master user: from the templates, else by initdb. A database that does not open from
- * a cached template is tried again from templates made anew (the cluster's, then also the initdb one it is made
- * from), which replace the cached ones; when it fails from templates made here, the templates are not the cause and
+ * A new cluster, opened as the master user: from the templates, else by initdb. A folder whose load fails is emptied
+ * (it had no PG_VERSION: nothing of a database) and, when the template opens in memory, loaded once more from it: the
+ * template is not the cause. A database that does not open from a cached template is tried again from templates made
+ * anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When neither helps,
  * the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
     let first;
     let remake = new Set();
+    let folderEmptied = false;
     for (;;) {
       const read = new Set();
+      let tarball;
       try {
-        return await PGlite.create({ ...options, loadDataDir: await clusterTemplate(options, remake, read), username, database });
+        tarball = await clusterTemplate(options, remake, read);
+        return await PGlite.create({ ...options, loadDataDir: tarball, username, database });
       } catch (error) {
         first ??= error;
-        // The folder was new (no PG_VERSION): what the failed load left in it goes before the next load.
         if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-        if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
+        if (tarball && options.dataDir && (await opensInMemory(options, tarball))) {
+          if (folderEmptied) throw first;
+          folderEmptied = true;
+        } else if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
         else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
         else throw first;
       }

@@ -47,6 +47,26 @@ describe("opening local databases", () => {
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
   });
 
+  it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "rds-cluttered-"));
+    // A file where the template's tarball makes a directory: the first load into the folder fails.
+    writeFileSync(join(folder, "base"), "not a directory");
+    const template = pgliteTemplateFiles("open_admin", "app")!;
+    const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
+    const api = await startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] });
+    const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
+    try {
+      const session = await client.send(new ExecuteStatementCommand({ ...api.targets.open, sql: "SELECT current_database(), current_user" }));
+      expect(session.records).toEqual([[{ stringValue: "app" }, { stringValue: "open_admin" }]]);
+    } finally {
+      client.destroy();
+      await api.stop();
+    }
+    expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
+    // The template loaded in memory, so it was not the cause: neither template was made again.
+    expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
+  });
+
   it("stops the start when one database cannot open, naming it, and closes the others", async () => {
     // A folder PGlite cannot open (a PG_VERSION and nothing else).
     const broken = mkdtempSync(join(tmpdir(), "rds-broken-"));

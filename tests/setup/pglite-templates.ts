@@ -29,10 +29,9 @@ export default function setup(): (() => Promise<void>) | void {
       },
     ],
     credentials: [],
-  }).then(
-    (api) => api.stop(),
+  })
+    .then((api) => api.stop())
     // A test that opens a database makes the templates itself, and reports why that fails if it does.
-    () => {},
-  );
+    .catch(() => {});
   return () => made;
 }
