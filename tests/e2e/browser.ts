@@ -193,15 +193,15 @@ export const PAGE_WAIT_MS = 30_000;
  * the first call of each API function (a fresh worker importing its bundle and the AWS SDK)
  * takes seconds on a loaded machine, so a different browser test failed from run to run.
  *
- * Reads every LOOK_INTERVAL_MS, not expect.poll's default 50 ms: a read is one round trip to the page, and the
- * suite waited out about 40 ms of an interval on most of its waits, with a core idle (issue 15).
+ * Reads every LOOK_INTERVAL_MS, not expect.poll's default 50 ms: the suite waited out most of an interval on most
+ * of its waits, with a core idle (issue 15); a read is one round trip to the page, so not much more often either.
  */
 export function eventually<T>(read: () => T | Promise<T>) {
   return expect.poll(read, { timeout: PAGE_WAIT_MS, interval: LOOK_INTERVAL_MS });
 }
 
 /** How long `eventually` waits between two reads of the page. */
-export const LOOK_INTERVAL_MS = 10;
+export const LOOK_INTERVAL_MS = 20;
 
 /** Signs in with the home page's password form (the page must show it). */
 export async function fillSignIn(page: Page, user: User): Promise<void> {
