@@ -328,14 +328,18 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
  * are done (the failed registration counts as done) and after the first rejection, the listener stays until the next
  * turn: a failure in the turn that finished the RPCs is still the run's, and the rejections the same failure makes
  * through other awaiters in that turn are taken with it (as Pulumi's own uncaught handler takes them, deduplicated by
- * identity), not left to end the process as unhandled. The listener is there only while settling.
+ * identity), not left to end the process as unhandled. A rejection of another reason in that turn is not the run's
+ * failure: it is raised again, unhandled, once the listener is gone, as it would have been without it. The listener is
+ * there only while settling.
  */
 function settle(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failure: { reason: unknown } | undefined;
+    const others: unknown[] = [];
     let ending = false;
     const onRejection = (reason: unknown) => {
-      failure ??= { reason };
+      if (!failure) failure = { reason };
+      else if (reason !== failure.reason && !others.includes(reason)) others.push(reason);
       end();
     };
     const end = () => {
@@ -343,6 +347,7 @@ function settle(): Promise<void> {
       ending = true;
       setImmediate(() => {
         process.off("unhandledRejection", onRejection);
+        for (const reason of others) void Promise.reject(reason);
         if (failure) reject(failure.reason);
         else resolve();
       });
