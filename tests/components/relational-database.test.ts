@@ -340,10 +340,10 @@ describe("RelationalDatabase", () => {
   });
 
   it("words an autonamed identifier's fix by the rule it breaks (rdsIdentifierBreach), not by the problem's words", () => {
-    const hyphens = "Use a component name without two hyphens in a row (nor a trailing one).";
     expect(rdsAutonameProblem("1db-cluster-abc1234")).toEqual({ text: "does not begin with a letter", fix: "Start the component name with a letter." });
-    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: hyphens });
-    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: hyphens });
+    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: "Use a component name without two hyphens in a row." });
+    // Each hyphen rule has its own fix (RDS: "Can't end with a hyphen or contain two consecutive hyphens").
+    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: "Use a component name that does not end with a hyphen." });
     // Checked before by validateAutonames, but worded by their own rules: the characters' words mention hyphens, the length's none.
     expect(rdsAutonameProblem("db_main-cluster")).toEqual({ text: "is not lower-case letters, digits and hyphens starting with a letter", fix: "Use a component name of letters, digits and hyphens." });
     expect(rdsAutonameProblem(`db${"a".repeat(62)}`)).toEqual({ text: "is 64 characters; RDS takes 1–63", fix: "Use a shorter component name." });
