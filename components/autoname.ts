@@ -376,8 +376,9 @@ const RDS_AUTONAME_FIXES: Record<RdsIdentifierRule, string> = {
   length: "Use a shorter component name.",
   characters: "Use a component name of letters, digits and hyphens.",
   "first-letter": "Start the component name with a letter.",
-  "consecutive-hyphens": "Use a component name without two hyphens in a row (nor a trailing one).",
-  "trailing-hyphen": "Use a component name without two hyphens in a row (nor a trailing one).",
+  "consecutive-hyphens": "Use a component name without two hyphens in a row.",
+  // Not reached from an autoname ending in "-cluster" or "-instance"; kept so every rule has its own words.
+  "trailing-hyphen": "Use a component name that does not end with a hyphen.",
 };
 
 /** rdsIdentifierBreach for a component's autonamed cluster or instance, with the fix its rule has (RDS_AUTONAME_FIXES). */

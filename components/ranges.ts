@@ -30,8 +30,10 @@ export interface WholeNumberRangeOptions {
 /**
  * Fails unless `value` is absent, one of `options.allowed`, or a whole number from `range.min` to `range.max`:
  * - a whole number outside the range "is outside Lambda's range of 128–10240 MB";
- * - anything else (a fraction, NaN, a string) "is not a whole number", adding ", nor in <range>" for a number outside
- *   the range (a fraction is not "outside" a range it may lie inside);
+ * - a value that is no number at all (`"5"`, `true`, `null`) "is not a number";
+ * - any other number (a fraction, ±Infinity, NaN) "is not a whole number", adding ", nor in <range>" for one outside
+ *   the range, ±Infinity included (a fraction is not "outside" a range it may lie inside; NaN is neither in nor
+ *   outside one);
  * - the fix is "Use a whole number from 128 to 10240 MB." (with "(or -1)" for allowed values) unless `options.fix` gives one.
  */
 export function checkWholeNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
@@ -41,10 +43,11 @@ export function checkWholeNumberInRange(fail: ArgFailure, argument: string, valu
   const unit = options.unit ? ` ${options.unit}` : "";
   const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
   const fix = options.fix ?? `Use a whole number from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
-  const inside = typeof value === "number" && value >= min && value <= max;
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    fail(argument, value, `is not a whole number${inside || !Number.isFinite(value) ? "" : `, nor in ${span}`}`, fix);
-  } else if (!inside) {
+  if (typeof value !== "number") fail(argument, value, "is not a number", fix);
+  const outside = value < min || value > max; // false for NaN, true for ±Infinity
+  if (!Number.isInteger(value)) {
+    fail(argument, value, `is not a whole number${outside ? `, nor in ${span}` : ""}`, fix);
+  } else if (outside) {
     fail(argument, value, `is outside ${span}`, fix);
   }
 }

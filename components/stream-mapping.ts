@@ -70,11 +70,13 @@ export interface StreamMappingArgs {
 /** Checks the shared arguments (and `parallelizationFactor` where the caller takes it) against STREAM_MAPPING_LIMITS; `at` names each argument. */
 export function validateStreamMappingArgs(fail: ArgFailure, at: (argument: string) => string, args: StreamMappingArgs & { parallelizationFactor?: number }): void {
   const limits = STREAM_MAPPING_LIMITS;
-  checkWholeNumberInRange(fail, at("batchSize"), args.batchSize, limits.batchSize);
-  checkWholeNumberInRange(fail, at("maximumBatchingWindowInSeconds"), args.maximumBatchingWindowInSeconds, limits.maximumBatchingWindowInSeconds);
-  checkWholeNumberInRange(fail, at("parallelizationFactor"), args.parallelizationFactor, limits.parallelizationFactor);
-  checkWholeNumberInRange(fail, at("maximumRetryAttempts"), args.maximumRetryAttempts, limits.maximumRetryAttempts);
-  checkWholeNumberInRange(fail, at("maximumRecordAgeInSeconds"), args.maximumRecordAgeInSeconds, limits.maximumRecordAgeInSeconds, { allowed: [limits.maximumRecordAgeInSeconds.also] });
+  const limit = "Lambda's range";
+  checkWholeNumberInRange(fail, at("batchSize"), args.batchSize, limits.batchSize, { limit, unit: "records per batch" });
+  checkWholeNumberInRange(fail, at("maximumBatchingWindowInSeconds"), args.maximumBatchingWindowInSeconds, limits.maximumBatchingWindowInSeconds, { limit, unit: "seconds" });
+  // ParallelizationFactor: "The number of batches to process from each shard concurrently" (API_CreateEventSourceMapping).
+  checkWholeNumberInRange(fail, at("parallelizationFactor"), args.parallelizationFactor, limits.parallelizationFactor, { limit, unit: "concurrent batches per shard" });
+  checkWholeNumberInRange(fail, at("maximumRetryAttempts"), args.maximumRetryAttempts, limits.maximumRetryAttempts, { limit, unit: "retries" });
+  checkWholeNumberInRange(fail, at("maximumRecordAgeInSeconds"), args.maximumRecordAgeInSeconds, limits.maximumRecordAgeInSeconds, { limit, unit: "seconds", allowed: [limits.maximumRecordAgeInSeconds.also] });
   checkRetentionDays(fail, at("deadLetterRetentionDays"), args.deadLetterRetentionDays);
   if (args.bisectBatchOnFunctionError !== undefined && typeof args.bisectBatchOnFunctionError !== "boolean") {
     fail(at("bisectBatchOnFunctionError"), args.bisectBatchOnFunctionError, "is not true or false", "Set it to true or false.");

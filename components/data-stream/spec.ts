@@ -158,7 +158,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: DataStreamArg
   if (mode === "PROVISIONED" && (typeof args.shardCount !== "number" || !Number.isInteger(args.shardCount) || args.shardCount < DATA_STREAM_LIMITS.shardCount.min)) {
     fail("shardCount", args.shardCount, "is not a whole number of at least 1, which a PROVISIONED stream needs", "Set shardCount: 1 or more (each shard takes 1 MB/s in), or use the default ON_DEMAND mode.");
   }
-  checkWholeNumberInRange(fail, "retentionHours", args.retentionHours, DATA_STREAM_LIMITS.retentionHours, { unit: "hours" });
+  checkWholeNumberInRange(fail, "retentionHours", args.retentionHours, DATA_STREAM_LIMITS.retentionHours, { limit: "Kinesis's range", unit: "hours" });
   if (typeof args.kmsKeyArn === "string") {
     if (!KMS_KEY_ARN.test(args.kmsKeyArn)) fail("kmsKeyArn", args.kmsKeyArn, "is not a KMS key's ARN", "Pass the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), e.g. key.arn; leave it out for the AWS managed key alias/aws/kinesis.");
     const keyRegion = arnRegion(args.kmsKeyArn);

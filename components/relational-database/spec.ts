@@ -184,7 +184,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
 
   if (args.secondsUntilAutoPause !== undefined) {
     if (min !== 0) fail("secondsUntilAutoPause", args.secondsUntilAutoPause, `is set but minCapacity is ${min}; only an instance that scales to 0 ACUs pauses`, "Set minCapacity: 0, or leave secondsUntilAutoPause out.");
-    checkWholeNumberInRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause, { unit: "seconds" });
+    checkWholeNumberInRange(fail, "secondsUntilAutoPause", args.secondsUntilAutoPause, limits.secondsUntilAutoPause, { limit: "Aurora Serverless v2's range", unit: "seconds" });
   }
 
   const databaseName = args.databaseName ?? "app";
@@ -205,7 +205,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: RelationalDat
     fail("masterUsername", masterUsername, "is a name PostgreSQL or RDS reserves, which RDS refuses for the master user", 'Use another name, e.g. "postgres".');
   }
 
-  checkWholeNumberInRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays, { unit: "days" });
+  checkWholeNumberInRange(fail, "backupRetentionDays", args.backupRetentionDays, limits.backupRetentionDays, { limit: "RDS's range", unit: "days" });
   for (const flag of ["deletionProtection", "retainOnDelete", "finalSnapshot"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean") fail(flag, args[flag], "is not true or false", "Set it to true or false.");
   }

@@ -154,8 +154,8 @@ describe("DataStream", () => {
     [{ shardCount: 2 }, /DataStream "bad": shardCount 2 is set on an ON_DEMAND stream/],
     [{ mode: "PROVISIONED" }, /shardCount \(not set\) is not a whole number of at least 1/],
     [{ mode: "PROVISIONED", shardCount: 0 }, /shardCount 0 is not a whole number/],
-    [{ retentionHours: 23 }, /retentionHours 23 is outside 24–8760/],
-    [{ retentionHours: 8761 }, /retentionHours 8761 is outside 24–8760/],
+    [{ retentionHours: 23 }, /retentionHours 23 is outside Kinesis's range of 24–8760 hours\. Use a whole number from 24 to 8760 hours\./],
+    [{ retentionHours: 8761 }, /retentionHours 8761 is outside Kinesis's range of 24–8760 hours/],
     [{ mode: "ON_DEMAN" }, /mode "ON_DEMAN" is not a Kinesis capacity mode/],
     [{ kmsKeyArn: "alias/mine" }, /kmsKeyArn "alias\/mine" is not a KMS key's ARN/],
     [{ kmsKeyArn: KEY.replace("us-east-1", "eu-west-1"), region: "us-east-1" }, /is a key in eu-west-1, but the stream is in us-east-1/],
@@ -171,13 +171,13 @@ describe("DataStream", () => {
   });
 
   it.each([
-    [{ batchSize: 10_001 }, /batchSize 10001 is outside 1–10000/],
-    [{ batchSize: 2.5 }, /batchSize 2\.5 is not a whole number\. Use a whole number from 1 to 10000\./],
+    [{ batchSize: 10_001 }, /batchSize 10001 is outside Lambda's range of 1–10000 records per batch\. Use a whole number from 1 to 10000 records per batch\./],
+    [{ batchSize: 2.5 }, /batchSize 2\.5 is not a whole number\. Use a whole number from 1 to 10000 records per batch\./],
     [{ bisectBatchOnFunctionError: "yes" }, /bisectBatchOnFunctionError "yes" is not true or false/],
-    [{ parallelizationFactor: 11 }, /parallelizationFactor 11 is outside 1–10/],
-    [{ maximumRetryAttempts: -2 }, /maximumRetryAttempts -2 is outside -1–10000/],
-    [{ maximumRecordAgeInSeconds: 59 }, /maximumRecordAgeInSeconds 59 is outside 60–604800/],
-    [{ maximumBatchingWindowInSeconds: 301 }, /maximumBatchingWindowInSeconds 301 is outside 0–300/],
+    [{ parallelizationFactor: 11 }, /parallelizationFactor 11 is outside Lambda's range of 1–10 concurrent batches per shard/],
+    [{ maximumRetryAttempts: -2 }, /maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries/],
+    [{ maximumRecordAgeInSeconds: 59 }, /maximumRecordAgeInSeconds 59 is outside Lambda's range of 60–604800 seconds\. Use a whole number from 60 to 604800 seconds \(or -1\)\./],
+    [{ maximumBatchingWindowInSeconds: 301 }, /maximumBatchingWindowInSeconds 301 is outside Lambda's range of 0–300 seconds/],
     [{ startingPosition: "AT_TIMESTAMP" }, /startingPositionTimestamp \(not set\) is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ\. Set e\.g\. "2026-12-01T00:00:00Z"/],
     // Other spellings of a time: the provider reads them back as UTC whole seconds, and the ForceNew attribute would
     // replace the mapping at every deploy; the fix names the value it would store.

@@ -270,12 +270,12 @@ describe("DataTier stream subscriptions", () => {
       const fn = new LambdaFunction("subsbad-fn", { entry: "tests/fixtures/handlers/echo.ts" });
       expect(() => tier.subscribe("x", "plain", fn)).toThrow(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/);
       expect(() => tier.subscribe("x", "nope", fn)).toThrow(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/);
-      expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside 1–10000/);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside 60–604800/);
+      expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside Lambda's range of 1–10000 records per batch/);
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside Lambda's range of 60–604800 seconds/);
       // The ranges DataStream's subscriptions take (STREAM_MAPPING_LIMITS): Lambda and terraform-provider-aws take
       // maximumRetryAttempts -1 (until the records expire) to 10000 for a DynamoDB stream too.
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 })).toThrow(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside -1–10000/);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 })).toThrow(/maximumRetryAttempts 10001 is outside -1–10000/);
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 })).toThrow(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries\. Use a whole number from -1 to 10000 retries\./);
+      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 })).toThrow(/maximumRetryAttempts 10001 is outside Lambda's range of -1–10000 retries/);
       tier.subscribe("x", "gallery", fn);
       expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
     });

@@ -20,8 +20,12 @@ describe("checkWholeNumberInRange", () => {
     ["a whole number below, with whose limit and the unit", 59, { limit: "Lambda's range", unit: "seconds" }, /^Test "t": count 59 is outside Lambda's range of 60–600 seconds\. Use a whole number from 60 to 600 seconds\.$/],
     ["a fraction inside (not \"outside\" a range it lies in)", 60.5, { unit: "seconds" }, /^Test "t": count 60\.5 is not a whole number\. Use a whole number from 60 to 600 seconds\.$/],
     ["a fraction outside", 0.5, { limit: "SQS's range", unit: "days" }, /^Test "t": count 0\.5 is not a whole number, nor in SQS's range of 60–600 days\. Use a whole number from 60 to 600 days\.$/],
-    ["a number written as a string", "300", undefined, /^Test "t": count "300" is not a whole number\. Use a whole number from 60 to 600\.$/],
-    ["NaN", Number.NaN, undefined, /^Test "t": count null is not a whole number\. Use a whole number from 60 to 600\.$/],
+    ["a number written as a string", "300", undefined, /^Test "t": count "300" is not a number\. Use a whole number from 60 to 600\.$/],
+    ["true", true, { limit: "Lambda's range", unit: "seconds" }, /^Test "t": count true is not a number\. Use a whole number from 60 to 600 seconds\.$/],
+    ["null", null, undefined, /^Test "t": count null is not a number\. Use a whole number from 60 to 600\.$/],
+    ["NaN (a number, but neither in nor outside a range)", Number.NaN, undefined, /^Test "t": count null is not a whole number\. Use a whole number from 60 to 600\.$/],
+    ["Infinity (outside every range)", Number.POSITIVE_INFINITY, { limit: "SQS's range", unit: "days" }, /^Test "t": count null is not a whole number, nor in SQS's range of 60–600 days\. Use a whole number from 60 to 600 days\.$/],
+    ["-Infinity", Number.NEGATIVE_INFINITY, undefined, /^Test "t": count null is not a whole number, nor in 60–600\. Use a whole number from 60 to 600\.$/],
     ["with the argument's own fix", 0.5, { fix: "Use e.g. 120." }, /^Test "t": count 0\.5 is not a whole number, nor in 60–600\. Use e\.g\. 120\.$/],
     ["a value outside that is not one of the allowed ones", -2, { allowed: [-1] }, /^Test "t": count -2 is outside 60–600\. Use a whole number from 60 to 600 \(or -1\)\.$/],
   ])("refuses %s", (_, value, options, message) => {
@@ -30,6 +34,6 @@ describe("checkWholeNumberInRange", () => {
 
   it("takes an allowed value outside the range, and only a number as one", () => {
     expect(check(-1, { allowed: [-1] })).not.toThrow();
-    expect(check("-1", { allowed: [-1] })).toThrow(/count "-1" is not a whole number\. Use a whole number from 60 to 600 \(or -1\)\./);
+    expect(check("-1", { allowed: [-1] })).toThrow(/count "-1" is not a number\. Use a whole number from 60 to 600 \(or -1\)\./);
   });
 });

@@ -201,8 +201,8 @@ describe("RelationalDatabase", () => {
     [{ engineVersion: "16.1", maxCapacity: 200 }, /maxCapacity 200 is over 128 ACUs, the most Aurora PostgreSQL 16\.1 scales to/],
     [{ minCapacity: 8, maxCapacity: 4 }, /maxCapacity 4 is below minCapacity 8\. Use a maxCapacity of at least 8\./],
     [{ secondsUntilAutoPause: 600 }, /secondsUntilAutoPause 600 is set but minCapacity is 0\.5; only an instance that scales to 0 ACUs pauses\. Set minCapacity: 0/],
-    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside 300–86400 seconds\. Use a whole number from 300 to 86400 seconds\./],
-    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside 300–86400 seconds/],
+    [{ minCapacity: 0, secondsUntilAutoPause: 299 }, /secondsUntilAutoPause 299 is outside Aurora Serverless v2's range of 300–86400 seconds\. Use a whole number from 300 to 86400 seconds\./],
+    [{ minCapacity: 0, secondsUntilAutoPause: 86_401 }, /secondsUntilAutoPause 86401 is outside Aurora Serverless v2's range of 300–86400 seconds/],
     [{ minCapacity: 0, secondsUntilAutoPause: 300.5 }, /secondsUntilAutoPause 300\.5 is not a whole number\. Use a whole number from 300 to 86400 seconds\./],
     [{ databaseName: "1app" }, /databaseName "1app" is not an Aurora PostgreSQL database name \(a letter, then letters, digits and underscores, at most 63\)/],
     [{ databaseName: "my-app" }, /databaseName "my-app" is not an Aurora PostgreSQL database name/],
@@ -213,10 +213,10 @@ describe("RelationalDatabase", () => {
     [{ masterUsername: "a".repeat(17) }, /masterUsername "a{17}" is not an RDS master user name/],
     [{ masterUsername: "rdsadmin" }, /masterUsername "rdsadmin" is a name PostgreSQL or RDS reserves, which RDS refuses for the master user/],
     [{ masterUsername: "user" }, /masterUsername "user" is a name PostgreSQL or RDS reserves/],
-    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside 1–35 days\. Use a whole number from 1 to 35 days\./],
-    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside 1–35 days/],
+    [{ backupRetentionDays: 0 }, /backupRetentionDays 0 is outside RDS's range of 1–35 days\. Use a whole number from 1 to 35 days\./],
+    [{ backupRetentionDays: 36 }, /backupRetentionDays 36 is outside RDS's range of 1–35 days/],
     [{ backupRetentionDays: 7.5 }, /backupRetentionDays 7\.5 is not a whole number\. Use a whole number from 1 to 35 days\./],
-    [{ backupRetentionDays: 0.5 }, /backupRetentionDays 0\.5 is not a whole number, nor in 1–35 days\. Use a whole number from 1 to 35 days\./],
+    [{ backupRetentionDays: 0.5 }, /backupRetentionDays 0\.5 is not a whole number, nor in RDS's range of 1–35 days\. Use a whole number from 1 to 35 days\./],
     [{ retainOnDelete: "yes" }, /retainOnDelete "yes" is not true or false/],
     [{ finalSnapshot: 1 }, /finalSnapshot 1 is not true or false/],
     [{ logRetentionDays: 10 }, /logRetentionDays 10 is not a retention CloudWatch Logs offers/],
@@ -340,10 +340,10 @@ describe("RelationalDatabase", () => {
   });
 
   it("words an autonamed identifier's fix by the rule it breaks (rdsIdentifierBreach), not by the problem's words", () => {
-    const hyphens = "Use a component name without two hyphens in a row (nor a trailing one).";
     expect(rdsAutonameProblem("1db-cluster-abc1234")).toEqual({ text: "does not begin with a letter", fix: "Start the component name with a letter." });
-    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: hyphens });
-    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: hyphens });
+    expect(rdsAutonameProblem("db--main-cluster-abc1234")).toEqual({ text: "has two consecutive hyphens", fix: "Use a component name without two hyphens in a row." });
+    // Each hyphen rule has its own fix (RDS: "Can't end with a hyphen or contain two consecutive hyphens").
+    expect(rdsAutonameProblem("db-main-")).toEqual({ text: "ends with a hyphen", fix: "Use a component name that does not end with a hyphen." });
     // Checked before by validateAutonames, but worded by their own rules: the characters' words mention hyphens, the length's none.
     expect(rdsAutonameProblem("db_main-cluster")).toEqual({ text: "is not lower-case letters, digits and hyphens starting with a letter", fix: "Use a component name of letters, digits and hyphens." });
     expect(rdsAutonameProblem(`db${"a".repeat(62)}`)).toEqual({ text: "is 64 characters; RDS takes 1–63", fix: "Use a shorter component name." });
