@@ -18,9 +18,23 @@
  * fails, as Pulumi fails a program on any input that rejects: once the command ends rather than at construction.
  * Under the mocks (`npm run plan`, `npm start`, the tests' `record`) that is before the run is reported, and the error
  * is the run's (runProgramOffline's settle); at `pulumi up` the preview that comes first runs the build too, so a
- * build that always fails stops there, before anything is created (with `--skip-preview`, resources declared while it
- * ran may be created first, as with any error at deploy time). With STATIC_SITE_SKIP_BUILD=1 nothing runs, and a
- * missing `outputDir` fails the component at construction.
+ * build that always fails stops there, before anything is created. Not so, and resources declared while it ran may
+ * already be created when it fails (as with any error found at deploy time): when its environment holds values
+ * unknown at preview (it runs only at the update), when it fails only at the update (a flaky build, another
+ * environment), or with `--skip-preview`. With STATIC_SITE_SKIP_BUILD=1 nothing runs, and a missing `outputDir` fails
+ * the component at construction.
+ *
+ * Builds into different folders run at once; builds into one `outputDir` (one site published twice, say) run one
+ * after another, each with its manifest made before the next starts, since a build such as `vite build` empties its
+ * folder first.
+ *
+ * At `timeoutSeconds` the build fails at once: a shell still running gets SIGTERM, and the build's output pipes are
+ * closed without waiting for them; a shell that had exited but left a process holding them (`cmd &`, a daemon) fails
+ * the build too, saying so. Only the shell is signalled: what it started (`npm run build`'s `vite`, the `b` of
+ * `a && b`, a background process) runs on until it ends by itself, and may go on writing `outputDir`. Running the
+ * build in a process group of its own and signalling the group would stop them, but the terminal's Ctrl-C (SIGINT to
+ * the foreground group) would then no longer reach the build, and a program ended by a signal runs no `exit` handler
+ * that could stop it instead: a build left running after Ctrl-C is the worse of the two.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
