@@ -7,6 +7,7 @@
 import * as childProcess from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { chmodSync, closeSync, mkdtempSync, openSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -71,6 +72,54 @@ async function recordFailing(build: () => unknown): Promise<never> {
     for (const listener of runner) process.on("unhandledRejection", listener);
   }
   throw new Error("the run did not fail");
+}
+
+/** A build's timeout held by the test: a build with this timeoutSeconds times out when the test fires its timer. */
+const HELD_TIMEOUT_SECONDS = 3600;
+
+/**
+ * Watches the builds started until `restore`: the child processes spawned (a build's spawn is synchronous, when it
+ * starts; seen through Node's own module object, which build.ts's import reads once the ES exports are synced with it)
+ * and the timeouts of builds with HELD_TIMEOUT_SECONDS, held rather than set, to fire when the test says.
+ */
+function watchBuilds() {
+  const childProcessModule = createRequire(__filename)("node:child_process") as typeof childProcess;
+  const spawn = vi.spyOn(childProcessModule, "spawn");
+  syncBuiltinESMExports();
+  const setTimer = globalThis.setTimeout;
+  const held: Array<() => void> = [];
+  const timer = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
+    if (ms !== HELD_TIMEOUT_SECONDS * 1000) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
+    held.push(callback);
+    return setTimer(() => undefined, 0);
+  }) as typeof setTimeout);
+  return {
+    commands: () => spawn.mock.calls.map(([command]) => String(command)),
+    children: () => spawn.mock.results.map((result) => result.value as childProcess.ChildProcess),
+    held,
+    restore() {
+      spawn.mockRestore();
+      timer.mockRestore();
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+/** Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with `exited`, until its shell has exited), then fires the timeout. */
+async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticSite> {
+  const builds = watchBuilds();
+  let site: StaticSite;
+  let child: childProcess.ChildProcess;
+  try {
+    site = make();
+    [child] = builds.children();
+  } finally {
+    builds.restore();
+  }
+  await Promise.all([once(child.stdout!, "data"), exited ? once(child, "exit") : undefined]);
+  expect(builds.held).toHaveLength(1);
+  builds.held[0]();
+  return site;
 }
 
 describe("StaticSite build", () => {
@@ -161,16 +210,18 @@ describe("StaticSite build", () => {
   it("ends a timed-out build at once when its shell ignores SIGTERM, without waiting for its output to close", async () => {
     const source = site({ "package.json": "{}" });
     // The shell ignores the signal and waits on \`never\` (released in afterAll): the build ends at the timeout all the same.
-    await expect(recordFailing(() => new StaticSite("stubborn", { path: source, build: { command: `trap "" TERM; echo waiting; cat ${never}`, outputDir: "dist", timeoutSeconds: 0.2 } }))).rejects.toThrow(
-      /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 0.2 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
+    const command = `trap "" TERM; echo waiting; cat ${never}`;
+    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), false))).rejects.toThrow(
+      /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
   });
 
   it("ends a build whose command exited but left a process holding its output open, at the timeout, and says so", async () => {
     const source = site({ "package.json": "{}" });
     // The shell exits 0 at once; the \`cat\` it started in the background keeps the output pipes open (until afterAll).
-    await expect(recordFailing(() => new StaticSite("lingering", { path: source, build: { command: `mkdir -p dist; cat ${never} & echo started`, outputDir: "dist", timeoutSeconds: 0.2 } }))).rejects.toThrow(
-      /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(0.2 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
+    const command = `mkdir -p dist; cat ${never} & echo started`;
+    await expect(recordFailing(() => timeOut(() => new StaticSite("lingering", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), true))).rejects.toThrow(
+      /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(3600 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
     );
   });
 
@@ -184,28 +235,28 @@ describe("StaticSite build", () => {
 
   it("runs builds into the same outputDir one after another, and builds into other folders at once", async () => {
     const root = site({ "a/package.json": "{}", "b/package.json": "{}" });
-    // The commands started, in order (a build's spawn is synchronous, when it starts): spawn seen through Node's own
-    // module object, which build.ts's import reads once the ES exports are synced with it.
-    const spawn = vi.spyOn(createRequire(__filename)("node:child_process") as typeof childProcess, "spawn");
-    syncBuiltinESMExports();
-    const spawned = () => spawn.mock.calls.map(([command]) => String(command));
+    const builds = watchBuilds();
     let atConstruction: string[] = [];
-    const graph = await record(async () => {
-      // Two sites of one folder (one site published twice, say): the first build waits for the program.
-      const sites = [
-        new StaticSite("same-first", { path: join(root, "a"), build: { command: `mkdir -p dist && cat ${sameFolder} > dist/index.html`, outputDir: "dist", timeoutSeconds: 60 } }),
-        new StaticSite("same-second", { path: join(root, "a"), build: { command: "mkdir -p dist && printf second >> dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
-        new StaticSite("other-folder", { path: join(root, "b"), build: { command: "mkdir -p dist && printf other > dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
-      ];
-      atConstruction = spawned();
-      await writeFile(sameFolder, "first,");
-      return sites;
-    });
+    let started: string[] = [];
+    let graph;
+    try {
+      graph = await record(async () => {
+        // Two sites of one folder (one site published twice, say): the first build waits for the program.
+        const sites = [
+          new StaticSite("same-first", { path: join(root, "a"), build: { command: `mkdir -p dist && cat ${sameFolder} > dist/index.html`, outputDir: "dist", timeoutSeconds: 60 } }),
+          new StaticSite("same-second", { path: join(root, "a"), build: { command: "mkdir -p dist && printf second >> dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
+          new StaticSite("other-folder", { path: join(root, "b"), build: { command: "mkdir -p dist && printf other > dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
+        ];
+        atConstruction = builds.commands();
+        await writeFile(sameFolder, "first,");
+        return sites;
+      });
+      started = builds.commands();
+    } finally {
+      builds.restore();
+    }
     // Started at construction: the first build and the other folder's, not the second build into the first's folder.
     expect(atConstruction).toEqual([expect.stringContaining(sameFolder), expect.stringContaining("printf other")]);
-    const started = spawned();
-    spawn.mockRestore();
-    syncBuiltinESMExports();
     expect(started).toHaveLength(3);
     // Each manifest was made before the next build into the folder ran.
     expect(filesOf(resource(graph, PUBLISHER, "same-first-publish").inputs as never)["index.html"].sha256).toBe(sha256("first,"));
