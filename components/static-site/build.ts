@@ -152,14 +152,14 @@ export function environmentKnown(environment: Record<string, pulumi.Input<string
 const folderQueues = new Map<string, Promise<void>>();
 
 /**
- * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: once the command has exited and
- * `outputDir` is there, the build is registered for the local runtime and the promise resolves with what `then` (making
- * the manifest) resolves with. A build into a folder another build is writing, or whose output another `then` is
- * reading, starts once those are done. A failure rejects with the command, its exit code, signal or timeout and its
- * last lines of output; a missing output folder says so.
+ * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: once the command has exited
+ * and `outputDir` is there, the build is registered for the local runtime and the promise resolves with what
+ * `afterBuild` (making the manifest) resolves with. A build into a folder that another build is writing, or whose
+ * output another build's `afterBuild` is reading, starts once those are done. A failure rejects with the command, its
+ * exit code, signal or timeout and its last lines of output; a missing output folder says so.
  * Skipped, nothing runs: the folder is checked now (a missing one throws) and the result is undefined.
  */
-export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>, then: () => Promise<T>): Promise<T> | undefined {
+export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>, afterBuild: () => Promise<T>): Promise<T> | undefined {
   const finish = (output: string) => {
     checkOutputDir(fail, build, output);
     registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
@@ -172,7 +172,7 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
     runCommand(build, environment).then(({ failure, output }) => {
       if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
       finish(output);
-      return then();
+      return afterBuild();
     });
   const before = folderQueues.get(build.outputDir);
   const result = before ? before.then(work) : work();
