@@ -18,11 +18,25 @@
  * fails, as Pulumi fails a program on any input that rejects: once the command ends rather than at construction.
  * Under the mocks (`npm run plan`, `npm start`, the tests' `record`) that is before the run is reported, and the error
  * is the run's (runProgramOffline's settle); at `pulumi up` the preview that comes first runs the build too, so a
- * build that always fails stops there, before anything is created (with `--skip-preview`, resources declared while it
- * ran may be created first, as with any error at deploy time). With STATIC_SITE_SKIP_BUILD=1 nothing runs, and a
- * missing `outputDir` fails the component at construction.
+ * build that always fails stops there, before anything is created. Not so, and resources declared while it ran may
+ * already be created when it fails (as with any error found at deploy time): when its environment holds values
+ * unknown at preview (it runs only at the update), when it fails only at the update (a flaky build, another
+ * environment), or with `--skip-preview`. With STATIC_SITE_SKIP_BUILD=1 nothing runs, and a missing `outputDir` fails
+ * the component at construction.
+ *
+ * Builds into different folders run at once; builds into one `outputDir` (one site published twice, say) run one
+ * after another, each with its manifest made before the next starts, since a build such as `vite build` empties its
+ * folder first.
+ *
+ * At `timeoutSeconds` the build fails at once: a shell still running gets SIGTERM, and the build's output pipes are
+ * closed without waiting for them; a shell that had exited but left a process holding them (`cmd &`, a daemon) fails
+ * the build too, saying so. Only the shell is signalled: what it started (`npm run build`'s `vite`, the `b` of
+ * `a && b`, a background process) runs on until it ends by itself, and may go on writing `outputDir`. Running the
+ * build in a process group of its own and signalling the group would stop them, but the terminal's Ctrl-C (SIGINT to
+ * the foreground group) would then no longer reach the build, and a program ended by a signal runs no `exit` handler
+ * that could stop it instead: a build left running after Ctrl-C is the worse of the two.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -131,12 +145,21 @@ export function environmentKnown(environment: Record<string, pulumi.Input<string
 }
 
 /**
- * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: the promise resolves once the
- * command has exited and `outputDir` is there, and the build is then registered for the local runtime. A failure rejects
- * with the command, its exit code, signal or timeout and its last lines of output; a missing output folder says so.
+ * The last build queued for each output folder (absolute `outputDir`), settled once its work (the build and what the
+ * caller makes of its output) is done: builds into one folder run one after another, since a build such as `vite build`
+ * empties its folder first; builds into other folders run at once.
+ */
+const folderQueues = new Map<string, Promise<void>>();
+
+/**
+ * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: once the command has exited
+ * and `outputDir` is there, the build is registered for the local runtime and the promise resolves with what
+ * `afterBuild` (making the manifest) resolves with. A build into a folder that another build is writing, or whose
+ * output another build's `afterBuild` is reading, starts once those are done. A failure rejects with the command, its
+ * exit code, signal or timeout and its last lines of output; a missing output folder says so.
  * Skipped, nothing runs: the folder is checked now (a missing one throws) and the result is undefined.
  */
-export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>): Promise<void> | undefined {
+export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBuild, environment: Record<string, string>, afterBuild: () => Promise<T>): Promise<T> | undefined {
   const finish = (output: string) => {
     checkOutputDir(fail, build, output);
     registerSpec<BuiltSite>("StaticSiteBuild", site, { ...build, site, environment });
@@ -145,20 +168,38 @@ export function runBuild(fail: ArgFailure, site: string, build: NormalisedBuild,
     finish("");
     return undefined;
   }
-  return runCommand(build, environment).then(({ failure, output }) => {
-    if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
-    finish(output);
-  });
+  const work = () =>
+    runCommand(build, environment).then(({ failure, output }) => {
+      if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
+      finish(output);
+      return afterBuild();
+    });
+  const before = folderQueues.get(build.outputDir);
+  const result = before ? before.then(work) : work();
+  const settled = result.then(() => undefined, () => undefined);
+  folderQueues.set(build.outputDir, settled);
+  void settled.then(() => folderQueues.get(build.outputDir) === settled && folderQueues.delete(build.outputDir));
+  return result;
 }
 
 /**
  * Runs the command as a child process the program does not wait for; resolves (never rejects) once it has exited and
  * its output pipes are closed, with why it failed, if it did, and the last lines of its output (stdout and stderr as
- * they came). After `timeoutSeconds` the shell is stopped with SIGTERM, and the build ends when the shell does.
+ * they came). At `timeoutSeconds` the build ends at once, failed, without waiting for its pipes to close: a shell still
+ * running is sent SIGTERM; one that exited already left a process (`cmd &`, a daemon) holding its output open. Either
+ * way the pipes are destroyed, and the processes the command started are left to end on their own (see the header).
  */
 function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
   return new Promise((done) => {
     const { timeout, ...options } = buildProcessOptions(build, environment);
+    let child: ChildProcess;
+    try {
+      child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
+      done({ failure: `could not be started: ${error instanceof Error ? error.message : String(error)}`, output: "" });
+      return;
+    }
     let output = "";
     let failure: string | undefined;
     let ended = false;
@@ -166,31 +207,36 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       if (ended) return;
       ended = true;
       clearTimeout(timer);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
       done({ failure: failure ?? why, output: lastLines(output) });
     };
-    const child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: string) => {
       output += chunk;
       if (output.length > 2 * OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT);
     };
-    for (const stream of [child.stdout, child.stderr]) {
+    for (const stream of [child.stdout!, child.stderr!]) {
       stream.setEncoding("utf8");
       stream.on("data", keep);
     }
-    let timedOut = false;
     const timer = setTimeout(() => {
-      timedOut = true;
-      failure = `was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        end(`${exitStatus(child.exitCode, child.signalCode)}, but a process it started kept its output open past build.timeoutSeconds (${build.timeoutSeconds} s)`);
+        return;
+      }
       child.kill("SIGTERM");
+      end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
     }, Math.min(timeout, MAX_TIMER_MS));
     child.on("error", (error) => {
       failure ??= error.message;
       if (child.pid === undefined) end(undefined); // never started: no close follows for certain
     });
-    // Stopped, it ends with the shell: a process the command left behind may hold its output pipes open for long.
-    child.on("exit", () => timedOut && end(undefined));
-    child.on("close", (code, signal) => end(code === 0 ? undefined : signal ? `was stopped by ${signal}` : `exited with code ${code}`));
+    child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
   });
+}
+
+function exitStatus(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was stopped by ${signal}` : `exited with code ${code}`;
 }
 
 function checkOutputDir(fail: ArgFailure, build: NormalisedBuild, output: string): void {

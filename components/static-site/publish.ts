@@ -35,8 +35,8 @@ export function prepareSite(name: string, spec: StaticSiteSpec, environment: Sta
     return siteManifest(spec, fail);
   };
   const prepare = (env: Record<string, string>): Promise<EncodedManifest> => {
-    const built = build ? runBuild(fail, name, build, env) : undefined;
-    return built ? built.then(list) : list();
+    // The manifest is made in the build's turn of its folder (build.ts), before another build into it starts.
+    return (build ? runBuild(fail, name, build, env, list) : undefined) ?? list();
   };
   if (!environmentKnown(environment)) return { root: spec.path, manifest: pulumi.output(environment ?? {}).apply(prepare) };
   const manifest = prepare(environment ?? {});

@@ -4,20 +4,26 @@
  * hashed and published once it has exited; failures name the command, its exit code and its last output lines, and
  * fail the program run. (Preview: static-site-build-preview.test.ts.)
  */
+import * as childProcess from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, mkdtempSync } from "node:fs";
+import { once } from "node:events";
+import { chmodSync, closeSync, mkdtempSync, openSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { ComponentArgError } from "../../components/errors";
 import { StaticSite } from "../../components/static-site";
 import type { BuiltSite } from "../../components/static-site/build";
 import { registeredSpecs } from "../../components/spec-registry";
 import { record, resource } from "../harness/mocks";
+import { runMain } from "../../scripts/exit";
 import { filesOf, makeSite, removeSite } from "./helpers";
+
 
 const PUBLISHER = "pulumi-nodejs:dynamic/serverless-fullstack:SitePublisher";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -38,6 +44,8 @@ afterEach(() => {
 });
 afterAll(() => {
   process.env.STATIC_SITE_SKIP_BUILD = skip;
+  // Releases the processes a timed-out build left reading \`never\` (a FIFO opened read-write does not wait).
+  for (const pipe of [never, sameFolder]) closeSync(openSync(pipe, "r+"));
   for (const root of sites) removeSite(root);
 });
 
@@ -47,8 +55,8 @@ afterAll(() => {
  */
 const pipes = mkdtempSync(join(tmpdir(), "site-build-pipes-"));
 sites.push(pipes);
-const [afterConstruction, handoff, never] = ["after-construction", "handoff", "never"].map((name) => join(pipes, name));
-execFileSync("mkfifo", [afterConstruction, handoff, never]);
+const [afterConstruction, handoff, never, sameFolder] = ["after-construction", "handoff", "never", "same-folder"].map((name) => join(pipes, name));
+execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder]);
 
 /**
  * `record` of a program whose site build fails: the run rejects with the failure. Pulumi reports a registration whose
@@ -64,6 +72,54 @@ async function recordFailing(build: () => unknown): Promise<never> {
     for (const listener of runner) process.on("unhandledRejection", listener);
   }
   throw new Error("the run did not fail");
+}
+
+/** A build's timeout held by the test: a build with this timeoutSeconds times out when the test fires its timer. */
+const HELD_TIMEOUT_SECONDS = 3600;
+
+/**
+ * Watches the builds started until `restore`: the child processes spawned (a build's spawn is synchronous, when it
+ * starts; seen through Node's own module object, which build.ts's import reads once the ES exports are synced with it)
+ * and the timeouts of builds with HELD_TIMEOUT_SECONDS, held rather than set, to fire when the test says.
+ */
+function watchBuilds() {
+  const childProcessModule = createRequire(__filename)("node:child_process") as typeof childProcess;
+  const spawn = vi.spyOn(childProcessModule, "spawn");
+  syncBuiltinESMExports();
+  const setTimer = globalThis.setTimeout;
+  const held: Array<() => void> = [];
+  const timer = vi.spyOn(globalThis, "setTimeout").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
+    if (ms !== HELD_TIMEOUT_SECONDS * 1000) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
+    held.push(callback);
+    return setTimer(() => undefined, 0);
+  }) as typeof setTimeout);
+  return {
+    commands: () => spawn.mock.calls.map(([command]) => String(command)),
+    children: () => spawn.mock.results.map((result) => result.value as childProcess.ChildProcess),
+    held,
+    restore() {
+      spawn.mockRestore();
+      timer.mockRestore();
+      syncBuiltinESMExports();
+    },
+  };
+}
+
+/** Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with `exited`, until its shell has exited), then fires the timeout. */
+async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticSite> {
+  const builds = watchBuilds();
+  let site: StaticSite;
+  let child: childProcess.ChildProcess;
+  try {
+    site = make();
+    [child] = builds.children();
+  } finally {
+    builds.restore();
+  }
+  await Promise.all([once(child.stdout!, "data"), exited ? once(child, "exit") : undefined]);
+  expect(builds.held).toHaveLength(1);
+  builds.held[0]();
+  return site;
 }
 
 describe("StaticSite build", () => {
@@ -149,6 +205,76 @@ describe("StaticSite build", () => {
     await expect(recordFailing(() => new StaticSite("slow", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: 0.5 } }))).rejects.toThrow(
       /StaticSite "slow": build.command "echo waiting; exec cat .*never" failed in .*: was stopped after 0.5 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
+  });
+
+  it("ends a timed-out build at once when its shell ignores SIGTERM, without waiting for its output to close", async () => {
+    const source = site({ "package.json": "{}" });
+    // The shell ignores the signal and waits on \`never\` (released in afterAll): the build ends at the timeout all the same.
+    const command = `trap "" TERM; echo waiting; cat ${never}`;
+    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), false))).rejects.toThrow(
+      /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
+    );
+  });
+
+  it("ends a build whose command exited but left a process holding its output open, at the timeout, and says so", async () => {
+    const source = site({ "package.json": "{}" });
+    // The shell exits 0 at once; the \`cat\` it started in the background keeps the output pipes open (until afterAll).
+    const command = `mkdir -p dist; cat ${never} & echo started`;
+    await expect(recordFailing(() => timeOut(() => new StaticSite("lingering", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), true))).rejects.toThrow(
+      /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(3600 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
+    );
+  });
+
+  it("names the site and the command when the build cannot be started at all", async () => {
+    const source = site({ "package.json": "{}" });
+    // spawn refuses an environment value holding a NUL byte, synchronously.
+    await expect(recordFailing(() => new StaticSite("unstartable", { path: source, build: { command: "true", outputDir: "dist", environment: { BAD: "a\0b" } } }))).rejects.toThrow(
+      /StaticSite "unstartable": build.command "true" failed in .*: could not be started: .*options\.env\['BAD'\]/,
+    );
+  });
+
+  it("runs builds into the same outputDir one after another, and builds into other folders at once", async () => {
+    const root = site({ "a/package.json": "{}", "b/package.json": "{}" });
+    const builds = watchBuilds();
+    let atConstruction: string[] = [];
+    let started: string[] = [];
+    let graph;
+    try {
+      graph = await record(async () => {
+        // Two sites of one folder (one site published twice, say): the first build waits for the program.
+        const sites = [
+          new StaticSite("same-first", { path: join(root, "a"), build: { command: `mkdir -p dist && cat ${sameFolder} > dist/index.html`, outputDir: "dist", timeoutSeconds: 60 } }),
+          new StaticSite("same-second", { path: join(root, "a"), build: { command: "mkdir -p dist && printf second >> dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
+          new StaticSite("other-folder", { path: join(root, "b"), build: { command: "mkdir -p dist && printf other > dist/index.html", outputDir: "dist", timeoutSeconds: 60 } }),
+        ];
+        atConstruction = builds.commands();
+        await writeFile(sameFolder, "first,");
+        return sites;
+      });
+      started = builds.commands();
+    } finally {
+      builds.restore();
+    }
+    // Started at construction: the first build and the other folder's, not the second build into the first's folder.
+    expect(atConstruction).toEqual([expect.stringContaining(sameFolder), expect.stringContaining("printf other")]);
+    expect(started).toHaveLength(3);
+    // Each manifest was made before the next build into the folder ran.
+    expect(filesOf(resource(graph, PUBLISHER, "same-first-publish").inputs as never)["index.html"].sha256).toBe(sha256("first,"));
+    expect(filesOf(resource(graph, PUBLISHER, "same-second-publish").inputs as never)["index.html"].sha256).toBe(sha256("first,second"));
+    expect(filesOf(resource(graph, PUBLISHER, "other-folder-publish").inputs as never)["index.html"].sha256).toBe(sha256("other"));
+  });
+
+  it("prints a failed build as its message under the CLIs (runMain), as the plan prints other argument errors", async () => {
+    const error = Object.assign(new ComponentArgError("StaticSite", "site", "build.command", "vite build", "failed in site: exited with code 2", "Fix the build and run again."), { promise: Promise.resolve() });
+    const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const exited = new Promise<unknown>((resolve) => vi.spyOn(process, "exit").mockImplementationOnce(resolve as never));
+    try {
+      runMain(() => Promise.reject(error));
+      expect(await exited).toBe(1);
+      expect(printed.mock.calls).toEqual([[error.message]]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("publishes outputDir as it is with STATIC_SITE_SKIP_BUILD=1, and says so when it is missing", async () => {
