@@ -101,7 +101,9 @@ afterAll(async () => {
   await api?.stop();
 });
 
-describe("local RDS Data API with @aws-sdk/client-rds-data", () => {
+// One endpoint and database for the file (each open costs a PGlite start); the last test restarts the endpoint on a
+// renamed database with a short idle timeout: in this order, also with --sequence.shuffle.
+describe("local RDS Data API with @aws-sdk/client-rds-data", { shuffle: false }, () => {
   it("serves the spec's cluster: its recorded ARN, secret, database and data directory", () => {
     expect(definitions).toEqual([{ name: "rdsl-photos", clusterArn: CLUSTER, secretArn: SECRET, databaseName: "gallery", masterUsername: "gallery_admin", engineVersion: "16.6", region: REGION, dataDir: join(stateDir, "rds", "rdsl-photos") }]);
     // The local PostgreSQL (PGlite's 18) is not the cluster's 16: said once, at start.
