@@ -48,16 +48,6 @@ export interface RelationalDatabaseGrants {
 }
 
 /**
- * An Aurora PostgreSQL Serverless v2 database reached through the RDS Data API.
- *
- * @example
- * const network = new PrivateNetwork("network", { executeApiEndpoint: false }); // the Data API needs no endpoint in the VPC
- * const db = new RelationalDatabase("gallery-db", { network, migrations: "migrations" });
- * new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: db.grants.dataApi(), environment: db.environment() });
- * // in the handler: new RDSDataClient().send(new ExecuteStatementCommand({ resourceArn: process.env.DATABASE_ARN,
- * //   secretArn: process.env.DATABASE_SECRET_ARN, database: process.env.DATABASE_NAME, sql: "select 1" }))
- */
-/**
  * The cluster's replace-forcing inputs (ForceNew in terraform-provider-aws internal/service/rds/cluster.go, the deploy
  * rules' RDS_CLUSTER_REPLACE_ON) as the component sets them. `kept`: those that vary with the arguments, each under
  * the name the identifier suffix's keepers give it (the names of earlier versions: a new name would draw a new suffix,
@@ -70,6 +60,16 @@ export const CLUSTER_REPLACING_INPUTS = {
   constant: ["engine", "engineMode", "storageEncrypted"],
 } as const;
 
+/**
+ * An Aurora PostgreSQL Serverless v2 database reached through the RDS Data API.
+ *
+ * @example
+ * const network = new PrivateNetwork("network", { executeApiEndpoint: false }); // the Data API needs no endpoint in the VPC
+ * const db = new RelationalDatabase("gallery-db", { network, migrations: "migrations" });
+ * new LambdaFunction("api", { entry: "handlers/api/index.ts", permissions: db.grants.dataApi(), environment: db.environment() });
+ * // in the handler: new RDSDataClient().send(new ExecuteStatementCommand({ resourceArn: process.env.DATABASE_ARN,
+ * //   secretArn: process.env.DATABASE_SECRET_ARN, database: process.env.DATABASE_NAME, sql: "select 1" }))
+ */
 export class RelationalDatabase extends pulumi.ComponentResource {
   /** What the local runtime emulates (registered as kind "RelationalDatabase"). */
   readonly spec: RelationalDatabaseSpec;
