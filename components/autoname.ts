@@ -96,11 +96,6 @@ function bucketReservedBreach(name: string): BucketNameBreach | undefined {
   return undefined;
 }
 
-/** Which reserved prefix or suffix `name` has, as "starts with the reserved prefix xn--", or undefined. */
-export function bucketReservedAffix(name: string): string | undefined {
-  return bucketReservedBreach(name)?.problem;
-}
-
 /** A resource a component lets Pulumi name: its logical name, which starts with the component's name. */
 export interface AutonamedResource {
   resource: string;

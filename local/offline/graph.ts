@@ -50,12 +50,16 @@ export function policyDocument(policy: unknown): { Statement: Array<Record<strin
  * is not JSON, so the rule skips it rather than throwing and losing every other rule's findings for the stack.
  */
 export function readablePolicyDocument(policy: unknown): { Statement: Array<Record<string, any>> } | undefined {
-  if (typeof policy !== "string") return policyDocument(policy);
   try {
-    return policyDocument(JSON.parse(policy));
+    return policyDocument(policy);
   } catch {
     return undefined;
   }
+}
+
+/** Whether a recorded resource has its inputs (a saved plan keeps only some resources' inputs). */
+export function hasInputs(r: RecordedResource): boolean {
+  return Object.keys(r.inputs).length > 0;
 }
 
 export function asArray<T>(value: T | T[] | undefined): T[] {

@@ -17,7 +17,7 @@
  * Only the types below are followed; a resource whose inputs the deployed plan does not hold (a plan saved before they
  * were kept) is not judged.
  */
-import { dependencyClosure, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, hasInputs, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACE_ON, RDS_SUBNET_GROUP } from "./rds";
 
@@ -84,16 +84,13 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 }
 
 /**
- * The next plan as the update makes it (see the module's comment), and the URNs the cascade replaces besides those a
- * changed input of their own replaces: `replaced(old, next)` says whether the update replaces `next` for its own inputs
- * (the transition checks' judgement, with ignoreChanges and replaceOnChanges).
+ * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
+ * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges).
  */
-export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph; cascaded: Set<string> } {
+export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const hasInputs = (r: RecordedResource) => Object.keys(r.inputs).length > 0;
   let graph = after;
   const done = new Set<string>();
-  const cascaded = new Set<string>();
   for (;;) {
     const fresh = new Map<string, Drawn>();
     for (const next of graph) {
@@ -105,7 +102,6 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
       const byInputs = kind !== undefined && hasInputs(old) && replaced(kind, old, next);
       if (!byReplaceWith && !byInputs) continue;
       done.add(next.urn);
-      if (byReplaceWith && !byInputs) cascaded.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {
         if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, { replacement: `<new ${value}>`, by: next.urn });
       }
@@ -113,7 +109,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
     if (fresh.size === 0) {
       // Nothing new drawn: a replaceWith reached only from this round's replacements needs one more look.
       const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && (r.replaceWith ?? []).some((urn) => done.has(urn)));
-      if (!more) return { after: graph, cascaded };
+      if (!more) return { after: graph };
       continue;
     }
     // Longest first, so a value inside another (a suffix inside an identifier) is replaced after it.

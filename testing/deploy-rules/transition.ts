@@ -38,7 +38,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -1140,7 +1140,6 @@ export interface TransitionStatefulType {
   source: string;
 }
 
-const hasInputs = (r: RecordedResource) => Object.keys(r.inputs).length > 0;
 const replicasOf = (r: RecordedResource): Array<Record<string, any>> => asArray(r.inputs.replicas).filter((replica): replica is Record<string, any> => typeof replica?.regionName === "string");
 
 /** The types TransitionStatefulReplaced checks, with their replace-forcing inputs as terraform-provider-aws declares them. */

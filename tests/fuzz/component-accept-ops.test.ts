@@ -117,7 +117,7 @@ describe("false accepts the must-accept review found", () => {
   // S3 bucket names "must not start with the prefix amzn-s3-demo-" and "must not end with the suffix --x-s3" (or
   // "--table-s3") (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html). UploadBucket takes
   // them at construction; the deploy rule S3BucketName reported them only in the plan. validateBucketName (shared with
-  // StaticSite and DataTier's export bucket) now checks every reserved prefix and suffix (bucketReservedAffix).
+  // StaticSite and DataTier's export bucket) now checks every reserved prefix and suffix (bucketNameBreach).
   it("UploadBucket refuses the reserved bucket names amzn-s3-demo-… and …--x-s3 at construction", async () => {
     for (const bucketName of ["amzn-s3-demo-uploads", "uploads--x-s3", "uploads--table-s3"]) {
       const outcome = await construct(() => new UploadBucket("uploads", { bucketName }));
