@@ -127,6 +127,8 @@ async function newCluster(options) {
       } catch (error) {
         first ??= error;
         if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
+        // The same template opened in memory before the folder's second try: no need to open it again to know.
+        if (folderEmptied && remake.size === 0) throw first;
         if (tarball && options.dataDir && (await opensInMemory(options, tarball))) {
           if (folderEmptied) throw first;
           folderEmptied = true;
