@@ -30,7 +30,7 @@ let project: string;
 /** The fixture's own program cache; transpiled modules and bundles come from the suite's usual cache. */
 let programCache: string;
 /** The suite's usual cache (the same for the child processes, whose working folder is elsewhere). */
-const usualCache = { SERVERLESS_FULLSTACK_CACHE_DIR: process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? defaultCacheDir() ?? "off" };
+const usualCache = { SERVERLESS_FULLSTACK_CACHE_DIR: defaultCacheDir() ?? "off" };
 
 function start(env: Record<string, string> = {}, args = ["dev", "--program-cache", programCache], cwd = project): Printed {
   const result = spawnSync(process.execPath, ["-r", join(ROOT, "local", "offline", "register.cjs"), RUNNER, ...args], {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { join, sep } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultCacheDir } from "../components/lambda/bundle-cache";
 
 const ROOT = join(__dirname, "..");
 const FIXTURE = join(__dirname, "fixtures", "register", "thrower.ts");
@@ -17,7 +18,7 @@ const FIXTURE = join(__dirname, "fixtures", "register", "thrower.ts");
  * The suite's usual cache, for the checks of what a run loads (not of the cache itself): a new cache folder would
  * transpile the components and compile the SDK without V8's code cache on every such run.
  */
-const USUAL_CACHE = process.env.SERVERLESS_FULLSTACK_CACHE_DIR ?? join(ROOT, "node_modules", ".cache", "serverless-fullstack");
+const USUAL_CACHE = defaultCacheDir() ?? "off";
 
 function run(script: string, cacheDir: string, nodeFlags: string[] = []) {
   const result = spawnSync(process.execPath, [...nodeFlags, "-r", "./local/offline/register.cjs", "-e", script], {
