@@ -62,7 +62,7 @@ export interface StaticSiteBuild {
    * @default none
    */
   environment?: Record<string, pulumi.Input<string>>;
-  /** Seconds before the build is stopped. @default 600 */
+  /** Seconds before the build is stopped, at most 2147483 (about 24 days: the longest a timer waits). @default 600 */
   timeoutSeconds?: number;
 }
 
@@ -126,6 +126,7 @@ export function validateBuildArgs(fail: ArgFailure, path: string | undefined, bu
     }
   }
   if (build.timeoutSeconds !== undefined && !(build.timeoutSeconds > 0)) fail("build.timeoutSeconds", build.timeoutSeconds, "is not a positive number of seconds", "Use e.g. 600.");
+  if (build.timeoutSeconds !== undefined && build.timeoutSeconds > MAX_TIMER_MS / 1000) fail("build.timeoutSeconds", build.timeoutSeconds, `is longer than a timer can wait (${Math.floor(MAX_TIMER_MS / 1000)} s, about 24 days)`, "Use e.g. 600.");
 }
 
 export function normaliseBuild(path: string, build: StaticSiteBuild): NormalisedBuild {
@@ -226,7 +227,7 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       }
       child.kill("SIGTERM");
       end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
-    }, Math.min(timeout, MAX_TIMER_MS));
+    }, timeout);
     child.on("error", (error) => {
       failure ??= error.message;
       if (child.pid === undefined) end(undefined); // never started: no close follows for certain

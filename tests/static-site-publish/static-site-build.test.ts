@@ -233,6 +233,13 @@ describe("StaticSite build", () => {
     );
   });
 
+  it("refuses a timeoutSeconds longer than a timer can wait (setTimeout would fire at once)", async () => {
+    const source = site({ "package.json": "{}" });
+    await expect(recordFailing(() => new StaticSite("forever", { path: source, build: { command: "true", outputDir: "dist", timeoutSeconds: 30 * 24 * 3600 } }))).rejects.toThrow(
+      /StaticSite "forever": build.timeoutSeconds 2592000 is longer than a timer can wait \(2147483 s, about 24 days\)\. Use e\.g\. 600\./,
+    );
+  });
+
   it("runs builds into the same outputDir one after another, and builds into other folders at once", async () => {
     const root = site({ "a/package.json": "{}", "b/package.json": "{}" });
     const builds = watchBuilds();
