@@ -482,6 +482,8 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", { shuffle: false },
     // row is gone with the worker (as after a restart of npm start).
     expect((await waiting).records).toEqual(before);
     expect(await failure(run({ sql: "SELECT 1", transactionId }, rds))).toMatchObject({ name: "TransactionNotFoundException", status: 404 });
+    // The extensions installed earlier in the file work in the reopened worker (their libraries loaded on first use).
+    expect((await run({ sql: "SELECT uuid_generate_v5(uuid_ns_url(), 'https://example.com')::text AS a, ('a=>1'::hstore) -> 'a' AS b" }, rds)).records).toEqual([[{ stringValue: "4fd35a71-71ef-5a55-a9d9-aa75c889a6d0" }, { stringValue: "1" }]]);
   });
 
   it("reopens a folder made for another databaseName with the new database beside the old one, and closes a connection that stalls", async () => {
