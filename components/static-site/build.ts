@@ -26,7 +26,7 @@
  *
  * Builds into different folders run at once; builds into one `outputDir` (one site published twice, say) run one
  * after another, each with its manifest made before the next starts, since a build such as `vite build` empties its
- * folder first.
+ * folder first. `npm start`'s rebuilds (local/site-watch.ts) run through the same runner.
  *
  * At `timeoutSeconds` the build fails at once: a shell still running gets SIGTERM, and the build's output pipes are
  * closed without waiting for them; a shell that had exited but left a process holding them (`cmd &`, a daemon) fails
@@ -189,8 +189,10 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
  * they came). At `timeoutSeconds` the build ends at once, failed, without waiting for its pipes to close: a shell still
  * running is sent SIGTERM; one that exited already left a process (`cmd &`, a daemon) holding its output open. Either
  * way the pipes are destroyed, and the processes the command started are left to end on their own (see the header).
+ * `failure` reads after the command (`vite build exited with code 2`): StaticSite's error and `npm start`'s rebuild
+ * message (local/site-watch.ts) both say it so.
  */
-function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
+export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
   return new Promise((done) => {
     const { timeout, ...options } = buildProcessOptions(build, environment);
     let child: ChildProcess;
@@ -198,7 +200,7 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
-      done({ failure: `could not be started: ${error instanceof Error ? error.message : String(error)}`, output: "" });
+      done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
     let output = "";
@@ -229,11 +231,20 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
     }, timeout);
     child.on("error", (error) => {
+      if (child.pid === undefined) return end(couldNotStart(build, error)); // never started: no close follows for certain
       failure ??= error.message;
-      if (child.pid === undefined) end(undefined); // never started: no close follows for certain
     });
     child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
   });
+}
+
+/**
+ * Why the command could not be started. A `cwd` that is gone (`npm start` rebuilding a site whose folder was removed)
+ * makes Node name the shell (`spawn /bin/sh ENOENT`), not the folder: the folder is named first.
+ */
+function couldNotStart(build: Pick<NormalisedBuild, "cwd">, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `could not be started: ${existsSync(build.cwd) ? message : `its folder ${build.cwd} does not exist (${message})`}`;
 }
 
 function exitStatus(code: number | null, signal: NodeJS.Signals | null): string {
@@ -270,7 +281,7 @@ function binFolders(folder: string): string[] {
 }
 
 /** The end of a build's output: what a failure shows. */
-export function lastLines(text: string): string {
+function lastLines(text: string): string {
   return text.trim().split("\n").slice(-OUTPUT_LINES).join("\n");
 }
 

@@ -4,7 +4,8 @@
  * and written again, and a site whose .js files hold JSX (Create React App's style), which esbuild's default .js
  * loader refused, so none of its outside imports were watched. Each project is a site in a temp folder whose build
  * bundles src/main with esbuild, so what the build saw is in dist/main.js; each step waits for that output, not for
- * a number of builds (fs.watch may merge or split events) nor for a time.
+ * a number of builds (fs.watch may merge or split events) nor for a time. Then how a rebuild runs: with StaticSite's
+ * runner, whose message names the site's folder when it was removed.
  */
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,5 +105,13 @@ describe("npm start follows the outside folders a site imports as they come and 
     write("shared/value.ts", 'export const value = "jsx-two";\n');
     await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("jsx-two");
     expect(logged.filter((line) => line.includes("could not read the imports"))).toEqual([]);
+  });
+});
+
+describe("npm start runs a rebuild as StaticSite runs its build", () => {
+  it("names the site's folder when it was removed, not the shell Node could not start in it", async () => {
+    watchSite({ "site/src/main.ts": 'document.title = "x";\n' }, "src/main.ts");
+    rmSync(join(project, "site"), { recursive: true });
+    await expect.poll(() => logged.join("\n"), { timeout: REBUILD_WAIT_MS }).toContain(`could not be started: its folder ${join(project, "site")} does not exist (spawn `);
   });
 });
