@@ -4,7 +4,8 @@
  * changes. The front door reads the output folder on every request, so the next page load gets the new build,
  * with its new content-hashed asset names. One build at a time; changes during a build trigger one more. The command
  * runs as StaticSite ran it (components/static-site/build.ts `runCommand`: the same environment, PATH and
- * `timeoutSeconds`).
+ * `timeoutSeconds`), in the same queue per output folder: a rebuild into a folder another build is writing (another
+ * site's with the same `outputDir`, or StaticSite's own) starts once that build is done, and holds the folder meanwhile.
  *
  * A site's code also imports files outside its folder (the reference site's src/main.ts imports the API's zod
  * schemas from handlers/shared): those files are found by esbuild (`watchImports`) and their folders watched too,
@@ -15,7 +16,7 @@
 import { readdirSync, realpathSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as esbuild from "esbuild";
-import { runCommand, type BuiltSite } from "../components/static-site/build";
+import { queueFolderBuild, runCommand, type BuiltSite } from "../components/static-site/build";
 
 export interface SiteWatcher {
   /** Builds finished since the watch began (successful or not), each counted once the import graph beside it is read too. */
@@ -66,12 +67,12 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
   }
 
   /**
-   * The command, and the import graph read again beside it (a change to either starts another round). The
-   * command's result is said when it ends; the build counts once the graph is read too.
+   * The command, in its folder's queue, and the import graph read again beside it (a change to either starts another
+   * round). The command's result is said when it ends; the build counts once the graph is read too.
    */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
-    await Promise.all([runAndSay(), refreshing]);
+    await Promise.all([queueFolderBuild(build.outputDir, runAndSay), refreshing]);
     builds += 1;
   }
 
