@@ -2,7 +2,10 @@
  * `npm start`'s rebuilds: watches the sources of a StaticSite that has a `build` (its `path`, without the output
  * folder, node_modules and dot-entries) and runs the same command again, with the same environment, when a file
  * changes. The front door reads the output folder on every request, so the next page load gets the new build,
- * with its new content-hashed asset names. One build at a time; changes during a build trigger one more.
+ * with its new content-hashed asset names. One build at a time; changes during a build trigger one more. The command
+ * runs as StaticSite ran it (components/static-site/build.ts `runCommand`: the same environment, PATH and
+ * `timeoutSeconds`), in the same queue per output folder: a rebuild into a folder another build is writing (another
+ * site's with the same `outputDir`, or StaticSite's own) starts once that build is done, and holds the folder meanwhile.
  *
  * A site's code also imports files outside its folder (the reference site's src/main.ts imports the API's zod
  * schemas from handlers/shared): those files are found by esbuild (`watchImports`) and their folders watched too,
@@ -10,11 +13,10 @@
  * import is watched from the build that follows it. Folders that are created later, or removed and created again
  * (a generator's output, a `git checkout`), are watched when they appear, the site's own and the imported ones.
  */
-import { spawn } from "node:child_process";
 import { readdirSync, realpathSync, statSync, watch, type Dirent, type FSWatcher } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as esbuild from "esbuild";
-import { buildProcessOptions, lastLines, type BuiltSite } from "../components/static-site/build";
+import { queueFolderBuild, runCommand, type BuiltSite } from "../components/static-site/build";
 
 export interface SiteWatcher {
   /** Builds finished since the watch began (successful or not), each counted once the import graph beside it is read too. */
@@ -65,28 +67,21 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
   }
 
   /**
-   * The command, and the import graph read again beside it (a change to either starts another round). The
-   * command's result is said when it ends; the build counts once the graph is read too.
+   * The command, in its folder's queue, and the import graph read again beside it (a change to either starts another
+   * round). The command's result is said when it ends; the build counts once the graph is read too.
    */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
-    await Promise.all([runCommand().then(log), refreshing]);
+    await Promise.all([queueFolderBuild(build.outputDir, runAndSay), refreshing]);
     builds += 1;
   }
 
-  function runCommand(): Promise<string> {
+  /** Runs the command once and says how it went (never rejects, as runCommand). */
+  async function runAndSay(): Promise<void> {
     const started = Date.now();
-    return new Promise((done) => {
-      const child = spawn(build.command, { ...buildProcessOptions(build, build.environment), stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (chunk) => (output += chunk));
-      child.stderr.on("data", (chunk) => (output += chunk));
-      child.on("error", (error) => (output += `\n${error.message}`));
-      child.on("close", (code, signal) => {
-        if (code === 0) done(`site "${build.site}": rebuilt ${outputDir} in ${Date.now() - started} ms`);
-        else done(`site "${build.site}": ${build.command} ${signal ? `was stopped by ${signal}` : `exited with code ${code}`}; serving what is in ${outputDir}. Its output:\n${lastLines(output) || "(none)"}`);
-      });
-    });
+    const { failure, output } = await runCommand(build, build.environment);
+    if (failure === undefined) log(`site "${build.site}": rebuilt ${outputDir} in ${Date.now() - started} ms`);
+    else log(`site "${build.site}": ${build.command} ${failure}; serving what is in ${outputDir}. Its output:\n${output || "(none)"}`);
   }
 
   return {

@@ -26,7 +26,7 @@
  *
  * Builds into different folders run at once; builds into one `outputDir` (one site published twice, say) run one
  * after another, each with its manifest made before the next starts, since a build such as `vite build` empties its
- * folder first.
+ * folder first. `npm start`'s rebuilds (local/site-watch.ts) run through the same runner and the same queue.
  *
  * At `timeoutSeconds` the build fails at once: a shell still running gets SIGTERM, and the build's output pipes are
  * closed without waiting for them; a shell that had exited but left a process holding them (`cmd &`, a daemon) fails
@@ -153,6 +153,20 @@ export function environmentKnown(environment: Record<string, pulumi.Input<string
 const folderQueues = new Map<string, Promise<void>>();
 
 /**
+ * Runs `work` (a build into `outputDir`, and what its caller reads of the output) once the work queued before it for
+ * that folder has settled, or at once (synchronously) if there is none: StaticSite's builds at construction and
+ * `npm start`'s rebuilds alike. Resolves or rejects as `work` does; a failure does not hold up the work after it.
+ */
+export function queueFolderBuild<T>(outputDir: string, work: () => Promise<T>): Promise<T> {
+  const before = folderQueues.get(outputDir);
+  const result = before ? before.then(work) : work();
+  const settled = result.then(() => undefined, () => undefined);
+  folderQueues.set(outputDir, settled);
+  void settled.then(() => folderQueues.get(outputDir) === settled && folderQueues.delete(outputDir));
+  return result;
+}
+
+/**
  * Starts the build in its `cwd` (unless STATIC_SITE_SKIP_BUILD=1) and returns at once: once the command has exited
  * and `outputDir` is there, the build is registered for the local runtime and the promise resolves with what
  * `afterBuild` (making the manifest) resolves with. A build into a folder that another build is writing, or whose
@@ -175,12 +189,7 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
       finish(output);
       return afterBuild();
     });
-  const before = folderQueues.get(build.outputDir);
-  const result = before ? before.then(work) : work();
-  const settled = result.then(() => undefined, () => undefined);
-  folderQueues.set(build.outputDir, settled);
-  void settled.then(() => folderQueues.get(build.outputDir) === settled && folderQueues.delete(build.outputDir));
-  return result;
+  return queueFolderBuild(build.outputDir, work);
 }
 
 /**
@@ -189,8 +198,10 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
  * they came). At `timeoutSeconds` the build ends at once, failed, without waiting for its pipes to close: a shell still
  * running is sent SIGTERM; one that exited already left a process (`cmd &`, a daemon) holding its output open. Either
  * way the pipes are destroyed, and the processes the command started are left to end on their own (see the header).
+ * `failure` reads after the command (`vite build exited with code 2`): StaticSite's error and `npm start`'s rebuild
+ * message (local/site-watch.ts) both say it so. Not queued: callers run it through `queueFolderBuild`.
  */
-function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
+export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
   return new Promise((done) => {
     const { timeout, ...options } = buildProcessOptions(build, environment);
     let child: ChildProcess;
@@ -198,7 +209,7 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     } catch (error) {
       // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
-      done({ failure: `could not be started: ${error instanceof Error ? error.message : String(error)}`, output: "" });
+      done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
     let output = "";
@@ -229,11 +240,20 @@ function runCommand(build: NormalisedBuild, environment: Record<string, string>)
       end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
     }, timeout);
     child.on("error", (error) => {
+      if (child.pid === undefined) return end(couldNotStart(build, error)); // never started: no close follows for certain
       failure ??= error.message;
-      if (child.pid === undefined) end(undefined); // never started: no close follows for certain
     });
     child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
   });
+}
+
+/**
+ * Why the command could not be started. A `cwd` that is gone (`npm start` rebuilding a site whose folder was removed)
+ * makes Node name the shell (`spawn /bin/sh ENOENT`), not the folder: the folder is named first.
+ */
+function couldNotStart(build: Pick<NormalisedBuild, "cwd">, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `could not be started: ${existsSync(build.cwd) ? message : `its folder ${build.cwd} does not exist (${message})`}`;
 }
 
 function exitStatus(code: number | null, signal: NodeJS.Signals | null): string {
@@ -270,7 +290,7 @@ function binFolders(folder: string): string[] {
 }
 
 /** The end of a build's output: what a failure shows. */
-export function lastLines(text: string): string {
+function lastLines(text: string): string {
   return text.trim().split("\n").slice(-OUTPUT_LINES).join("\n");
 }
 

@@ -4,12 +4,17 @@
  * and written again, and a site whose .js files hold JSX (Create React App's style), which esbuild's default .js
  * loader refused, so none of its outside imports were watched. Each project is a site in a temp folder whose build
  * bundles src/main with esbuild, so what the build saw is in dist/main.js; each step waits for that output, not for
- * a number of builds (fs.watch may merge or split events) nor for a time.
+ * a number of builds (fs.watch may merge or split events) nor for a time. Then how a rebuild runs: in the queue of its
+ * output folder that StaticSite's builds use (a build into the folder while a rebuild wrote it read a half-written
+ * folder), and with a message naming the site's folder when it was removed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { queueFolderBuild } from "../../components/static-site/build";
 import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
 import { esbuildSite } from "../harness/site-build";
 
@@ -104,5 +109,41 @@ describe("npm start follows the outside folders a site imports as they come and 
     write("shared/value.ts", 'export const value = "jsx-two";\n');
     await expect.poll(built, { timeout: REBUILD_WAIT_MS }).toContain("jsx-two");
     expect(logged.filter((line) => line.includes("could not read the imports"))).toEqual([]);
+  });
+});
+
+describe("npm start runs a rebuild as StaticSite runs its build", () => {
+  it("holds the output folder while it rebuilds: another build into that folder (another site's, StaticSite's) waits for it", async () => {
+    project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-folders-")));
+    logged = [];
+    const site = join(project, "site");
+    // Named pipes (outside the watched folder): each end waits for the other, which orders the rebuild against the test.
+    const [started, finish] = ["started", "finish"].map((name) => join(project, name));
+    execFileSync("mkfifo", [started, finish]);
+    write("site/index.html", "<p>one</p>\n");
+    // Says it started, then writes dist/ from what the test sends. Only the first rebuild uses the pipes: another (an
+    // edit's events split in two) ends at once.
+    const command = 'mkdir -p dist && if [ -p "$STARTED" ]; then printf started > "$STARTED" && cat "$FINISH" > dist/index.html; rm -f "$STARTED" "$FINISH"; fi';
+    const environment = { STARTED: started, FINISH: finish };
+    watcher = watchSiteBuild({ site: "queued", command, cwd: site, outputDir: join(site, "dist"), environment, environmentNames: Object.keys(environment).sort(), timeoutSeconds: 60 }, (message) => logged.push(message));
+    try {
+      write("site/index.html", "<p>two</p>\n");
+      expect(await readFile(started, "utf8")).toBe("started");
+      // The rebuild is writing dist/: a build into dist/ queued now runs (here, reads dist/) once the rebuild is done.
+      const read = queueFolderBuild(join(site, "dist"), async () => readFileSync(join(site, "dist", "index.html"), "utf8"));
+      await writeFile(finish, "rebuilt");
+      expect(await read).toBe("rebuilt");
+      // The rebuild had said how it went before the folder was let go.
+      expect(logged).toContainEqual(expect.stringMatching(/^site "queued": rebuilt dist in \d+ ms$/));
+    } finally {
+      // A pipe opened for reading and writing never waits: it releases whoever still waits on the other end.
+      for (const pipe of [started, finish]) if (existsSync(pipe)) closeSync(openSync(pipe, "r+"));
+    }
+  });
+
+  it("names the site's folder when it was removed, not the shell Node could not start in it", async () => {
+    watchSite({ "site/src/main.ts": 'document.title = "x";\n' }, "src/main.ts");
+    rmSync(join(project, "site"), { recursive: true });
+    await expect.poll(() => logged.join("\n"), { timeout: REBUILD_WAIT_MS }).toContain(`could not be started: its folder ${join(project, "site")} does not exist (spawn `);
   });
 });
