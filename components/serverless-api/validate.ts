@@ -209,10 +209,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
     // An HTTP API's Cors.MaxAge is IntegerWithLengthBetweenMinus1And86400 in API Gateway v2's API model (CreateApi
     // refuses more), and the provider sends it as it is; a REST API writes it into its responses' Access-Control-Max-Age.
-    const maxAge = args.cors.maxAgeSeconds;
-    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= CORS_MAX_AGE_SECONDS)) {
-      fail("cors.maxAgeSeconds", maxAge, `is not a whole number from 0 to ${CORS_MAX_AGE_SECONDS}; an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`, "Use e.g. 600 (the default); browsers cap it lower anyway.");
-    }
+    checkWholeNumberInRange(fail, "cors.maxAgeSeconds", args.cors.maxAgeSeconds, { min: 0, max: CORS_MAX_AGE_SECONDS }, {
+      unit: "seconds",
+      reason: `an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`,
+      fix: "Use e.g. 600 (the default); browsers cap it lower anyway.",
+    });
   }
   for (const [planName, plan] of Object.entries(args.usagePlans ?? {})) {
     for (const stage of plan.stages ?? []) {

@@ -151,7 +151,7 @@ describe("DnsRouting", () => {
     ["geolocation without a default", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { continent: "NA" } }, { ...west, location: { continent: "EU" } }] }, /have no default location/],
     ["two defaults", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { default: true } }, { ...west, location: { default: true } }] }, /is the location of another record/],
     ["a health check every 20 s", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), requestInterval: 20 } }] }, /requestInterval 20 is neither 10 nor 30/],
-    ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /failureThreshold 11 is not a whole number from 1 to 10/],
+    ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /^DnsRouting "bad": records\[0\]\.healthCheck\.failureThreshold 11 is outside Route 53's range of 1–10 consecutive checks\. Use a whole number from 1 to 10, e\.g\. 3 \(the default\)\.$/],
     ["a relative health path", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { fqdn: "x", path: "health" } }] }, /resourcePath "health" does not start with "\/"/],
     [
       "evaluateTargetHealth: true with a CloudFront distribution target",
