@@ -3,7 +3,7 @@
  * (latency, failover, geolocation), each target with its own health check.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ArgFailure } from "../errors";
+import { formatArgValue, type ArgFailure } from "../errors";
 import { checkStackTagRoom } from "../tags";
 import { fitName } from "../names";
 import { checkWholeNumberInRange, wholeNumberRangeRefusal, type WholeNumberRangeOptions } from "../ranges";
@@ -162,9 +162,9 @@ export function checkFailureThreshold(fail: ArgFailure, argument: string, failur
 export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown; referenceName?: unknown }): string | undefined {
   const { failureThreshold, requestInterval, searchString, resourcePath, referenceName } = check;
   const threshold = wholeNumberRangeRefusal(failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
-  if (threshold) return `failureThreshold ${JSON.stringify(failureThreshold)} ${threshold.problem}`;
+  if (threshold) return `failureThreshold ${formatArgValue(failureThreshold)} ${threshold.problem}`;
   if (requestInterval !== undefined && !(HEALTH_CHECK_LIMITS.requestIntervals as readonly unknown[]).includes(requestInterval)) {
-    return `requestInterval ${JSON.stringify(requestInterval)} is neither 10 nor 30`;
+    return `requestInterval ${formatArgValue(requestInterval)} is neither 10 nor 30`;
   }
   if (searchString !== undefined && (typeof searchString !== "string" || searchString.length === 0 || searchString.length > HEALTH_CHECK_LIMITS.searchStringMax)) {
     return `searchString ${JSON.stringify(searchString)} is not 1–255 characters`;

@@ -108,6 +108,12 @@ describe("DnsRouting", () => {
     expect(healthCheckProblem({ referenceName: "regional-api-routing-useast1" })).toMatch(/^referenceName "regional-api-routing-useast1" is over 27 characters/);
   });
 
+  it("shows a non-finite threshold or interval as itself in the check it shares with the deploy rule, not as JSON's null", () => {
+    expect(healthCheckProblem({ failureThreshold: Number.NaN })).toBe("failureThreshold NaN is not a whole number");
+    expect(healthCheckProblem({ failureThreshold: Number.POSITIVE_INFINITY })).toBe("failureThreshold Infinity is not a whole number, nor in Route 53's range of 1–10 consecutive checks");
+    expect(healthCheckProblem({ requestInterval: Number.NaN })).toBe("requestInterval NaN is neither 10 nor 30");
+  });
+
   it("does not evaluate a CloudFront distribution target's health by default, and still evaluates the other targets", async () => {
     const graph = await record(() => new DnsRouting("tosite", failoverToSite(distribution)));
     expect(resource(graph, RECORD, "tosite-a-site").inputs.aliases).toEqual([{ ...distribution, evaluateTargetHealth: false }]);
