@@ -43,7 +43,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
@@ -622,14 +622,15 @@ const REST_API = "aws:apigateway/restApi:RestApi";
  * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
  * (TransitionPreTokenTriggerKept: function ARNs), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
- * (TransitionKeyAttributeRetyped), an Aurora cluster's engine and version (TransitionRdsEngineVersion). None of them secret or
- * personal.
+ * (TransitionKeyAttributeRetyped), an Aurora cluster's engine and version (TransitionRdsEngineVersion; its
+ * replace-forcing, protection and final snapshot inputs, which TransitionRdsClusterNameReused reads, are kept as those
+ * of a stateful type, TRANSITION_STATEFUL_TYPES). None of them secret or personal.
  */
 const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
-  [RDS_CLUSTER]: [...new Set(["engine", "engineVersion", "allowMajorVersionUpgrade", ...RDS_REPLACEMENT_INPUTS])],
+  [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
 };
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
