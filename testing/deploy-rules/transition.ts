@@ -197,7 +197,6 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
   if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
   return value;
 }
-/** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 /** The region a resource of the plan is created in (its own, its provider's, or the stack's). */
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
@@ -1637,12 +1636,6 @@ const IGNORE_RESET_SOURCE = "pulumi sdk/go/common/resource/properties_path.go re
 const CAPACITY_DOC = "docs/components/data-tier.md#capacity-of-a-provisioned-table-with-global-indexes";
 
 /**
- * A resource of both plans whose `ignoreChanges` holds a path through an array (`globalSecondaryIndexes[*].readCapacity`,
- * `ingress[*].cidrBlocks`, `items[0].x`) that the engine cannot reset, because the array has another length in the
- * new inputs than in the deployed ones (or is set on one side only). Of any type; a deployed resource whose saved plan
- * does not hold the path's input is not judged.
- */
-/**
  * Whether keeping the deployed values by position (pulumi/pulumi#20465, Pulumi CLI 3.194.0) hands an element's ignored
  * values to another element: a position before the end of the shorter array holds another element in the new inputs
  * (by `name`, as a table's indexes). Appending, dropping the last elements, and an array set on one side only (the
@@ -1659,6 +1652,13 @@ function shiftsDeployedValues({ deployed, next }: ResetFailure): boolean {
   return false;
 }
 
+/**
+ * TransitionIgnoredArrayResized: a resource of both plans whose `ignoreChanges` holds a path through an array
+ * (`globalSecondaryIndexes[*].readCapacity`, `ingress[*].cidrBlocks`, `items[0].x`) that the engine cannot reset,
+ * because the array has another length in the new inputs than in the deployed ones (or is set on one side only), and
+ * where keeping the deployed values by position hands an element's values to another (shiftsDeployedValues). Of any
+ * type; a deployed resource whose saved plan does not hold the path's input is not judged.
+ */
 function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
