@@ -338,7 +338,7 @@ export function bucketAutonameProblem(whole: string): { text: string; fix: strin
 }
 
 /** RDS's rules for an identifier, in the order rdsIdentifierBreach checks them. */
-export type RdsIdentifierRule = "length" | "characters" | "first-letter" | "consecutive-hyphens" | "trailing-hyphen";
+type RdsIdentifierRule = "length" | "characters" | "first-letter" | "consecutive-hyphens" | "trailing-hyphen";
 
 /**
  * The first of RDS's identifier rules `value` breaks, and why, or undefined: 1–`max` letters, digits and hyphens, a

@@ -15,7 +15,7 @@ export class ComponentArgError extends Error {
     readonly problem: string,
     readonly fix: string,
   ) {
-    super(`${component} "${resourceName}": ${argument} ${formatValue(value)} ${problem}. ${fix}`);
+    super(`${component} "${resourceName}": ${argument} ${formatArgValue(value)} ${problem}. ${fix}`);
     this.name = "ComponentArgError";
   }
 }
@@ -46,15 +46,34 @@ export function argFailer(component: string, resourceName: string): ArgFailure {
   };
 }
 
-function formatValue(value: unknown): string {
+/**
+ * A bad value as a message shows it: JSON (a string quoted, an object or array cut at 120 characters), except that a
+ * number JSON cannot write (NaN, Infinity, -Infinity, which JSON.stringify writes as `null`) reads as itself, alone or
+ * inside an object or array; `(not set)` for undefined, and String(value) for what JSON cannot hold (a bigint).
+ */
+export function formatArgValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "(not set)";
   try {
-    const text = JSON.stringify(value);
+    const text = jsonWithNonFiniteNumbers(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {
     return String(value);
   }
+}
+
+/**
+ * JSON.stringify(value), with each non-finite number written bare (`NaN`, `Infinity`, `-Infinity`) where JSON writes
+ * `null`: the replacer marks it with a string of a tag found nowhere in the plain JSON, and the marked strings are
+ * then unquoted. Without a `null` in the plain JSON there is no non-finite number to mark.
+ */
+function jsonWithNonFiniteNumbers(value: unknown): string {
+  const plain = JSON.stringify(value);
+  if (!plain.includes("null")) return plain;
+  let tag = "~non-finite~";
+  while (plain.includes(tag)) tag += "~";
+  const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === "number" && !Number.isFinite(item) ? `${tag}${item}` : item));
+  return marked.replaceAll(new RegExp(`"${tag}(NaN|-?Infinity)"`, "g"), "$1");
 }
 
 /** Fails unless `path` (relative to the working directory, the Pulumi project) names a file. `fix` says what to point it at. */

@@ -71,7 +71,7 @@ export function grantStatement(statement: PolicyStatement): PolicyStatement {
  * sid is one the user wrote, whatever its shape, and assertLeastPrivilege refuses its repeat rather than renames it. A
  * copied grant stays a grant; a grant whose sid the user changed (`{ ...grant, sid: "Mine" }`) is the user's.
  */
-export function isGrantStatement(statement: PolicyStatement): boolean {
+function isGrantStatement(statement: PolicyStatement): boolean {
   return statement.sid !== undefined && (statement as MarkedStatement)[GRANT_SID] === statement.sid;
 }
 

@@ -25,6 +25,17 @@ export interface WholeNumberRangeOptions {
   allowed?: readonly number[];
   /** The fix, when the argument has better advice than "Use a whole number from 1 to 64." ("…, e.g. 8"). */
   fix?: string;
+  /**
+   * Why the range is what it is, when the limit's name alone does not say: written after the problem and a semicolon
+   * ("is outside 0–86400 seconds; an HTTP API's CORS MaxAge takes …").
+   */
+  reason?: string;
+}
+
+/** Why a value is refused, worded as checkWholeNumberInRange words it: the problem after the value, and the fix. */
+export interface RangeRefusal {
+  problem: string;
+  fix: string;
 }
 
 /**
@@ -34,20 +45,28 @@ export interface WholeNumberRangeOptions {
  * - any other number (a fraction, ±Infinity, NaN) "is not a whole number", adding ", nor in <range>" for one outside
  *   the range, ±Infinity included (a fraction is not "outside" a range it may lie inside; NaN is neither in nor
  *   outside one);
+ * - `options.reason`, when given, follows the problem after a semicolon;
  * - the fix is "Use a whole number from 128 to 10240 MB." (with "(or -1)" for allowed values) unless `options.fix` gives one.
  */
 export function checkWholeNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
+  const refusal = wholeNumberRangeRefusal(value, range, options);
+  if (refusal) fail(argument, value, refusal.problem, refusal.fix);
+}
+
+/**
+ * checkWholeNumberInRange's refusal of `value`, or undefined when it takes it: for a check that reports a problem
+ * instead of throwing (a deploy rule over a recorded plan, which words "<input> <value> <problem>" itself).
+ */
+export function wholeNumberRangeRefusal(value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): RangeRefusal | undefined {
   const allowed = options.allowed ?? [];
-  if (value === undefined || (typeof value === "number" && allowed.includes(value))) return;
+  if (value === undefined || (typeof value === "number" && allowed.includes(value))) return undefined;
   const { min, max } = range;
   const unit = options.unit ? ` ${options.unit}` : "";
   const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
   const fix = options.fix ?? `Use a whole number from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
-  if (typeof value !== "number") fail(argument, value, "is not a number", fix);
+  const refusal = (problem: string): RangeRefusal => ({ problem: options.reason ? `${problem}; ${options.reason}` : problem, fix });
+  if (typeof value !== "number") return refusal("is not a number");
   const outside = value < min || value > max; // false for NaN, true for ±Infinity
-  if (!Number.isInteger(value)) {
-    fail(argument, value, `is not a whole number${outside ? `, nor in ${span}` : ""}`, fix);
-  } else if (outside) {
-    fail(argument, value, `is outside ${span}`, fix);
-  }
+  if (!Number.isInteger(value)) return refusal(`is not a whole number${outside ? `, nor in ${span}` : ""}`);
+  return outside ? refusal(`is outside ${span}`) : undefined;
 }

@@ -228,16 +228,17 @@ export interface DataTierSpec {
 }
 
 /**
- * Projections: Projection.NonKeyAttributes has "Array Members: Minimum number of 1 item. Maximum number of 20 items.
- * Length Constraints: Minimum length of 1. Maximum length of 255.", and "For global and local secondary indexes, the
- * total count of NonKeyAttributes summed across all of the secondary indexes, must not exceed 100. If you project the
+ * DynamoDB's limits DataTier checks.
+ *
+ * Projections (projectedPerIndex, projectedPerTable, attributeNameLength): Projection.NonKeyAttributes has "Array
+ * Members: Minimum number of 1 item. Maximum number of 20 items. Length Constraints: Minimum length of 1. Maximum
+ * length of 255.", and "For global and local secondary indexes, the total count of NonKeyAttributes summed across all of the secondary indexes, must not exceed 100. If you project the
  * same attribute into two different indexes, this counts as two distinct attributes when determining the total. This
  * limit only applies when you specify the ProjectionType of INCLUDE. You still can specify the ProjectionType of ALL to
  * project all attributes from the source table, even if the table has more than 100 attributes."
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html)
- */
-/**
- * Secondary indexes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-secondary-indexes):
+ *
+ * Secondary indexes (globalIndexes, localIndexes; https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-secondary-indexes):
  * "There is a default quota of 20 global secondary indexes per table", a quota the same page checks and raises through
  * Service Quotas, so more GSIs are a warning (globalIndexQuotaWarnings), not a refusal: a table deployed under a raised
  * quota keeps deploying. "You can define a maximum of 5 local secondary indexes" is a limit: refused.

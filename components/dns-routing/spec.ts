@@ -3,9 +3,10 @@
  * (latency, failover, geolocation), each target with its own health check.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ArgFailure } from "../errors";
+import { formatArgValue, type ArgFailure } from "../errors";
 import { checkStackTagRoom } from "../tags";
 import { fitName } from "../names";
+import { checkWholeNumberInRange, wholeNumberRangeRefusal, type WholeNumberRangeOptions } from "../ranges";
 import { validateRegionName } from "../region";
 
 /** How Route 53 picks among the records of one name. */
@@ -142,14 +143,28 @@ export const REFERENCE_NAME_MAX = 27;
 // https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html
 export const CLOUDFRONT_ALIAS_ZONE_ID = "Z2FDTNDATAQYW2";
 
+/** How a refused failureThreshold reads: "is outside Route 53's range of 1–10 consecutive checks". */
+const FAILURE_THRESHOLD_WORDING: WholeNumberRangeOptions = {
+  limit: "Route 53's range",
+  unit: "consecutive checks",
+  fix: `Use a whole number from ${HEALTH_CHECK_LIMITS.failureThreshold.min} to ${HEALTH_CHECK_LIMITS.failureThreshold.max}, e.g. ${HEALTH_CHECK_DEFAULTS.failureThreshold} (the default).`,
+};
+
+/**
+ * Fails unless a health check's failureThreshold (`argument`, as the component's user wrote it) is absent or in
+ * Route 53's range; the component checks it before healthCheckProblem, whose message names the whole health check.
+ */
+export function checkFailureThreshold(fail: ArgFailure, argument: string, failureThreshold: unknown): void {
+  checkWholeNumberInRange(fail, argument, failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
+}
+
 /** Why a health check's settings are refused, or undefined. Shared with the deploy rule over the recorded plan. */
 export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown; referenceName?: unknown }): string | undefined {
   const { failureThreshold, requestInterval, searchString, resourcePath, referenceName } = check;
-  if (failureThreshold !== undefined && !(Number.isInteger(failureThreshold) && (failureThreshold as number) >= 1 && (failureThreshold as number) <= 10)) {
-    return `failureThreshold ${JSON.stringify(failureThreshold)} is not a whole number from 1 to 10`;
-  }
+  const threshold = wholeNumberRangeRefusal(failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
+  if (threshold) return `failureThreshold ${formatArgValue(failureThreshold)} ${threshold.problem}`;
   if (requestInterval !== undefined && !(HEALTH_CHECK_LIMITS.requestIntervals as readonly unknown[]).includes(requestInterval)) {
-    return `requestInterval ${JSON.stringify(requestInterval)} is neither 10 nor 30`;
+    return `requestInterval ${formatArgValue(requestInterval)} is neither 10 nor 30`;
   }
   if (searchString !== undefined && (typeof searchString !== "string" || searchString.length === 0 || searchString.length > HEALTH_CHECK_LIMITS.searchStringMax)) {
     return `searchString ${JSON.stringify(searchString)} is not 1–255 characters`;
@@ -243,6 +258,7 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
     if (earlier === undefined) slugs.set(slug(record.id), record.id);
     if (record.healthCheck) {
       const check = record.healthCheck;
+      checkFailureThreshold(fail, `${where}.healthCheck.failureThreshold`, check.failureThreshold);
       const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
       if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
       // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.

@@ -106,10 +106,10 @@ interface ParsedRoute {
   route: ApiRoute;
 }
 
-/** `apiRegion`: the region the API is created in when known at construction (its `region`, else the stack's). */
 /** The longest preflight cache an HTTP API's CORS configuration takes (API Gateway v2 Cors.MaxAge). */
 const CORS_MAX_AGE_SECONDS = 86_400;
 
+/** `apiRegion`: the region the API is created in when known at construction (its `region`, else the stack's). */
 export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApiArgs, apiRegion: string | undefined = args.region): void {
   validateRegionArg(fail, "region", args.region);
   if (args.kind !== undefined && !Object.values(ApiKind).includes(args.kind)) {
@@ -209,10 +209,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
     // An HTTP API's Cors.MaxAge is IntegerWithLengthBetweenMinus1And86400 in API Gateway v2's API model (CreateApi
     // refuses more), and the provider sends it as it is; a REST API writes it into its responses' Access-Control-Max-Age.
-    const maxAge = args.cors.maxAgeSeconds;
-    if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= CORS_MAX_AGE_SECONDS)) {
-      fail("cors.maxAgeSeconds", maxAge, `is not a whole number from 0 to ${CORS_MAX_AGE_SECONDS}; an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`, "Use e.g. 600 (the default); browsers cap it lower anyway.");
-    }
+    checkWholeNumberInRange(fail, "cors.maxAgeSeconds", args.cors.maxAgeSeconds, { min: 0, max: CORS_MAX_AGE_SECONDS }, {
+      unit: "seconds",
+      reason: `an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`,
+      fix: "Use e.g. 600 (the default); browsers cap it lower anyway.",
+    });
   }
   for (const [planName, plan] of Object.entries(args.usagePlans ?? {})) {
     for (const stage of plan.stages ?? []) {
@@ -718,11 +719,6 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
 }
 
 /**
- * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
- * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
- * warnings : [], errors : [Invalid mapping expression parameter specified: method.request.path.page]" (aws/aws-cdk#17318).
- */
-/**
  * A greedy `{x+}` in an HTTP integration's `uri` is read by no mapping ServerlessApi makes (REST: `{x}` from
  * `method.request.path.x`, routes.ts; the HTTP kind's private integrations: overwritePath; what API Gateway does with
  * the unmapped text is not confirmed), and `npm start` looked up a parameter named "x+" and sent an empty segment; `{x}` is given the route's `{x+}` value,
@@ -813,6 +809,11 @@ function validateUriStageVariables(fail: ArgFailure, key: string, route: ApiRout
   }
 }
 
+/**
+ * A REST HTTP integration maps each `{x}` of its URI from `method.request.path.x` (routes.ts), and PutIntegration
+ * refuses a mapping from a path parameter the method lacks: "Invalid mapping expression specified: Validation Result:
+ * warnings : [], errors : [Invalid mapping expression parameter specified: method.request.path.page]" (aws/aws-cdk#17318).
+ */
 function validateRestHttpIntegration(fail: ArgFailure, key: string, path: string, route: ApiRoute): void {
   const integration = route.integration;
   if (integration?.type !== "http") return;

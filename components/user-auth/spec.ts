@@ -335,16 +335,22 @@ function validateTriggers(fail: ArgFailure, args: UserAuthArgs): void {
   }
 }
 
+/** Cognito's range of a password policy's MinimumLength (API_PasswordPolicyType). */
+const PASSWORD_LENGTH_LIMITS = { min: 6, max: 99 } as const;
+
 function validatePasswordPolicy(fail: ArgFailure, policy: UserAuthPasswordPolicy): void {
+  // MinimumLength: "Valid Range: Minimum value of 6. Maximum value of 99."
+  // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html); UserAuth
+  // takes nothing below cdk-nag COG1's 8, and says so for a whole number Cognito would take.
   const length = policy.minimumLength;
-  if (length !== undefined && (!Number.isInteger(length) || length < MIN_PASSWORD_LENGTH || length > 99)) {
-    fail(
-      "passwordPolicy.minimumLength",
-      length,
-      length < MIN_PASSWORD_LENGTH ? `is below ${MIN_PASSWORD_LENGTH}, the least cdk-nag COG1 accepts` : "is outside Cognito's range of 8–99",
-      "Use 12 or more (the default); pass phrases beat complexity rules.",
-    );
+  if (Number.isInteger(length) && (length as number) < MIN_PASSWORD_LENGTH) {
+    fail("passwordPolicy.minimumLength", length, `is below ${MIN_PASSWORD_LENGTH}, the least cdk-nag COG1 accepts`, "Use 12 or more (the default); pass phrases beat complexity rules.");
   }
+  checkWholeNumberInRange(fail, "passwordPolicy.minimumLength", length, PASSWORD_LENGTH_LIMITS, {
+    limit: "Cognito's range",
+    unit: "characters",
+    fix: `Use a whole number from ${MIN_PASSWORD_LENGTH} to ${PASSWORD_LENGTH_LIMITS.max}, e.g. 12 (the default); pass phrases beat complexity rules.`,
+  });
   for (const rule of ["requireUppercase", "requireNumbers", "requireSymbols"] as const) {
     if (policy[rule] === false) {
       fail(`passwordPolicy.${rule}`, false, "weakens the password policy below cdk-nag COG1 (upper case, numbers and symbols required)", `Remove ${rule} or set it to true.`);

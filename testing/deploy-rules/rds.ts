@@ -352,5 +352,3 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
   "engine", "engineMode", "kmsKeyId", "masterUsername", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "sourceRegion", "storageEncrypted",
 ];
 
-/** What a saved plan keeps of a cluster for rdsReplacementFindings: the replace-forcing inputs and the final snapshot's. None secret. */
-export const RDS_REPLACEMENT_INPUTS: readonly string[] = [...RDS_CLUSTER_REPLACE_ON, "finalSnapshotIdentifier", "skipFinalSnapshot"];

@@ -45,8 +45,9 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["vpcId", "name", "namePrefix", "description"], drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
-  // rds/cluster.go (RDS_CLUSTER_REPLACE_ON); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier
-  // and engine are ForceNew.
+  // rds/cluster.go (RDS_CLUSTER_REPLACE_ON), judged by the cluster's stateful rule (TRANSITION_STATEFUL_TYPES, whose
+  // replaceOn is the same list, availabilityZones compared as a set); rds/cluster_instance.go: identifier,
+  // identifier_prefix, cluster_identifier and engine are ForceNew.
   { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON, drawnAnew: autonamed("clusterIdentifier") },
   { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
   // logs/group.go: name and name_prefix are ForceNew.

@@ -43,7 +43,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, RDS_REPLACEMENT_INPUTS, rdsEngineVersionFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
@@ -197,7 +197,6 @@ function maskedEndpoint(protocol: unknown, endpoint: unknown): string {
   if (protocol === "sms") return `…${value.slice(-2)} ${digest}`;
   return value;
 }
-/** Route 53 names as the provider stores them (record.go's StateFunc): lower case, no trailing dot. */
 /** The region a resource of the plan is created in (its own, its provider's, or the stack's). */
 const where = (graph: Graph, r: RecordedResource, context: TransitionContext) => regionOf(graph, r, { stack: "", production: false, ...context });
 
@@ -622,14 +621,15 @@ const REST_API = "aws:apigateway/restApi:RestApi";
  * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
  * (TransitionPreTokenTriggerKept: function ARNs), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
- * (TransitionKeyAttributeRetyped), an Aurora cluster's engine and version (TransitionRdsEngineVersion). None of them secret or
- * personal.
+ * (TransitionKeyAttributeRetyped), an Aurora cluster's engine and version (TransitionRdsEngineVersion; its
+ * replace-forcing, protection and final snapshot inputs, which TransitionRdsClusterNameReused reads, are kept as those
+ * of a stateful type, TRANSITION_STATEFUL_TYPES). None of them secret or personal.
  */
 const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
-  [RDS_CLUSTER]: [...new Set(["engine", "engineVersion", "allowMajorVersionUpgrade", ...RDS_REPLACEMENT_INPUTS])],
+  [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
 };
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
@@ -1636,12 +1636,6 @@ const IGNORE_RESET_SOURCE = "pulumi sdk/go/common/resource/properties_path.go re
 const CAPACITY_DOC = "docs/components/data-tier.md#capacity-of-a-provisioned-table-with-global-indexes";
 
 /**
- * A resource of both plans whose `ignoreChanges` holds a path through an array (`globalSecondaryIndexes[*].readCapacity`,
- * `ingress[*].cidrBlocks`, `items[0].x`) that the engine cannot reset, because the array has another length in the
- * new inputs than in the deployed ones (or is set on one side only). Of any type; a deployed resource whose saved plan
- * does not hold the path's input is not judged.
- */
-/**
  * Whether keeping the deployed values by position (pulumi/pulumi#20465, Pulumi CLI 3.194.0) hands an element's ignored
  * values to another element: a position before the end of the shorter array holds another element in the new inputs
  * (by `name`, as a table's indexes). Appending, dropping the last elements, and an array set on one side only (the
@@ -1658,6 +1652,13 @@ function shiftsDeployedValues({ deployed, next }: ResetFailure): boolean {
   return false;
 }
 
+/**
+ * TransitionIgnoredArrayResized: a resource of both plans whose `ignoreChanges` holds a path through an array
+ * (`globalSecondaryIndexes[*].readCapacity`, `ingress[*].cidrBlocks`, `items[0].x`) that the engine cannot reset,
+ * because the array has another length in the new inputs than in the deployed ones (or is set on one side only), and
+ * where keeping the deployed values by position hands an element's values to another (shiftsDeployedValues). Of any
+ * type; a deployed resource whose saved plan does not hold the path's input is not judged.
+ */
 function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));

@@ -108,6 +108,12 @@ describe("DnsRouting", () => {
     expect(healthCheckProblem({ referenceName: "regional-api-routing-useast1" })).toMatch(/^referenceName "regional-api-routing-useast1" is over 27 characters/);
   });
 
+  it("shows a non-finite threshold or interval as itself in the check it shares with the deploy rule, not as JSON's null", () => {
+    expect(healthCheckProblem({ failureThreshold: Number.NaN })).toBe("failureThreshold NaN is not a whole number");
+    expect(healthCheckProblem({ failureThreshold: Number.POSITIVE_INFINITY })).toBe("failureThreshold Infinity is not a whole number, nor in Route 53's range of 1–10 consecutive checks");
+    expect(healthCheckProblem({ requestInterval: Number.NaN })).toBe("requestInterval NaN is neither 10 nor 30");
+  });
+
   it("does not evaluate a CloudFront distribution target's health by default, and still evaluates the other targets", async () => {
     const graph = await record(() => new DnsRouting("tosite", failoverToSite(distribution)));
     expect(resource(graph, RECORD, "tosite-a-site").inputs.aliases).toEqual([{ ...distribution, evaluateTargetHealth: false }]);
@@ -151,7 +157,7 @@ describe("DnsRouting", () => {
     ["geolocation without a default", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { continent: "NA" } }, { ...west, location: { continent: "EU" } }] }, /have no default location/],
     ["two defaults", { policy: RoutingPolicy.Geolocation, records: [{ ...east, location: { default: true } }, { ...west, location: { default: true } }] }, /is the location of another record/],
     ["a health check every 20 s", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), requestInterval: 20 } }] }, /requestInterval 20 is neither 10 nor 30/],
-    ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /failureThreshold 11 is not a whole number from 1 to 10/],
+    ["a failure threshold of 11", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { ...health("east"), failureThreshold: 11 } }] }, /^DnsRouting "bad": records\[0\]\.healthCheck\.failureThreshold 11 is outside Route 53's range of 1–10 consecutive checks\. Use a whole number from 1 to 10, e\.g\. 3 \(the default\)\.$/],
     ["a relative health path", { policy: RoutingPolicy.Latency, records: [{ ...east, healthCheck: { fqdn: "x", path: "health" } }] }, /resourcePath "health" does not start with "\/"/],
     [
       "evaluateTargetHealth: true with a CloudFront distribution target",

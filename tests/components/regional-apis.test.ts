@@ -102,6 +102,7 @@ describe("RegionalApis", () => {
     ["a health route the API does not have", { routing: { policy: RoutingPolicy.Latency, healthRoute: "GET /status" } }, /routing\.healthRoute "GET \/status" is not a GET route of the API\. Use one of GET \/health, GET \/albums/],
     ["a protected health route", { routing: { policy: RoutingPolicy.Latency, healthRoute: "GET /albums" } }, /needs authorisation; Route 53's checkers send no credentials/],
     ["failover over three regions", { regions: ["us-east-1", "us-west-2", "eu-west-1"], routing: { policy: RoutingPolicy.Failover } }, /are not exactly two; failover routes to one PRIMARY and one SECONDARY/],
+    ["a failure threshold Route 53 does not take", { routing: { policy: RoutingPolicy.Latency, failureThreshold: 2.5 } }, /^RegionalApis "bad": routing\.failureThreshold 2\.5 is not a whole number\. Use a whole number from 1 to 10, e\.g\. 3 \(the default\)\.$/],
     ["a region twice", { regions: ["us-east-1", "us-east-1"] }, /regions\[1\] "us-east-1" is listed twice/],
     ["an IP address type API Gateway does not know", { domain: { name: "api.gallery.example.com", hostedZoneId: "Z1", ipAddressType: "IPv6" as "ipv4" } }, /^RegionalApis "bad": domain\.ipAddressType "IPv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
     ["environment for a region not listed", { regionalEnvironment: { "eu-west-1": {} } }, /regionalEnvironment "eu-west-1" is not one of regions/],

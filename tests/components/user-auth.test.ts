@@ -449,6 +449,8 @@ describe("UserAuth defaults for development", () => {
 describe("UserAuth rejects bad args with a clear error", () => {
   it.each([
     [{ passwordPolicy: { minimumLength: 6 } }, /UserAuth "bad": passwordPolicy\.minimumLength 6 is below 8, the least cdk-nag COG1 accepts\. Use 12 or more/],
+    [{ passwordPolicy: { minimumLength: 100 } }, /passwordPolicy\.minimumLength 100 is outside Cognito's range of 6–99 characters\. Use a whole number from 8 to 99, e\.g\. 12/],
+    [{ passwordPolicy: { minimumLength: 12.5 } }, /passwordPolicy\.minimumLength 12\.5 is not a whole number\. Use a whole number from 8 to 99/],
     [{ passwordPolicy: { requireSymbols: false } }, /passwordPolicy\.requireSymbols false weakens the password policy below cdk-nag COG1/],
     [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/],
     [{ callbackUrls: ["http://gallery.example.com/"] }, /callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost\. Use the site's https URL, e\.g\. "https:\/\/gallery.example.com\/"/],

@@ -4,6 +4,7 @@
  */
 import type { ArgFailure } from "../../errors";
 import { checkWholeNumberInRange } from "../../ranges";
+import { CLOUDFRONT_IN_PROGRESS_QUOTAS } from "./invalidation";
 import { DEFAULT_PUBLISH_OPTIONS, type PublisherEndpoints, type PublishOptions } from "./types";
 
 /** How the site's files reach the bucket: dotfiles, parallelism, multipart, kept assets, invalidation. */
@@ -43,14 +44,34 @@ export interface NormalisedPublish {
 
 const MIB = 1024 * 1024;
 
+/**
+ * The publishing settings' ranges:
+ * - concurrency and keepRemovedAssetsFor: StaticSite's own bounds, not AWS limits;
+ * - maxInvalidationPaths: CloudFront takes at most 3,000 file paths in invalidations in progress per distribution
+ *   (CLOUDFRONT_IN_PROGRESS_QUOTAS, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html);
+ * - partSizeBytes: "Part size: 5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart
+ *   upload" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html);
+ * - multipartThresholdBytes: kept in the same 5 MiB to 5 GiB; above 5 GiB a file below the threshold could not go up
+ *   at all ("With a single PUT operation, you can upload a single object up to 5 GB in size",
+ *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+ */
+const PUBLISH_LIMITS = {
+  concurrency: { min: 1, max: 64 },
+  keepRemovedAssetsFor: { min: 0, max: 100 },
+  maxInvalidationPaths: { min: 1, max: CLOUDFRONT_IN_PROGRESS_QUOTAS.files },
+  partSizeBytes: { min: 5 * MIB, max: 5 * 1024 * MIB },
+  multipartThresholdBytes: { min: 5 * MIB, max: 5 * 1024 * MIB },
+} as const;
+
 export function validatePublishArgs(fail: ArgFailure, args: { publish?: StaticSitePublishArgs }): void {
   const p = args.publish ?? {};
-  const whole = (argument: string, value: number | undefined, min: number, max: number, fix: string) => checkWholeNumberInRange(fail, `publish.${argument}`, value, { min, max }, { fix });
-  whole("concurrency", p.concurrency, 1, 64, "Use a whole number of parallel uploads, e.g. 8.");
-  whole("keepRemovedAssetsFor", p.keepRemovedAssetsFor, 0, 100, "Use a whole number of deploys, e.g. 2 (0 deletes removed assets at once).");
-  whole("maxInvalidationPaths", p.maxInvalidationPaths, 1, 3000, "CloudFront allows 3,000 paths in progress per distribution, across deploys; use e.g. 1000.");
-  whole("partSizeBytes", p.partSizeBytes, 5 * MIB, 5 * 1024 * MIB, "S3 parts are 5 MiB to 5 GiB; use e.g. 8388608 (8 MiB).");
-  whole("multipartThresholdBytes", p.multipartThresholdBytes, 5 * MIB, 5 * 1024 * MIB, "Use 5 MiB or more (below that S3 rejects parts), e.g. 16777216.");
+  const limits = PUBLISH_LIMITS;
+  const own = "StaticSite's range";
+  checkWholeNumberInRange(fail, "publish.concurrency", p.concurrency, limits.concurrency, { limit: own, unit: "parallel uploads", fix: "Use a whole number of parallel uploads, e.g. 8." });
+  checkWholeNumberInRange(fail, "publish.keepRemovedAssetsFor", p.keepRemovedAssetsFor, limits.keepRemovedAssetsFor, { limit: own, unit: "deploys", fix: "Use a whole number of deploys, e.g. 2 (0 deletes removed assets at once)." });
+  checkWholeNumberInRange(fail, "publish.maxInvalidationPaths", p.maxInvalidationPaths, limits.maxInvalidationPaths, { limit: "CloudFront's range", unit: "paths", fix: "CloudFront allows 3,000 paths in progress per distribution, across deploys; use e.g. 1000." });
+  checkWholeNumberInRange(fail, "publish.partSizeBytes", p.partSizeBytes, limits.partSizeBytes, { limit: "S3's part size range", unit: "bytes", fix: "S3 parts are 5 MiB to 5 GiB; use e.g. 8388608 (8 MiB)." });
+  checkWholeNumberInRange(fail, "publish.multipartThresholdBytes", p.multipartThresholdBytes, limits.multipartThresholdBytes, { limit: "S3's part size range", unit: "bytes", fix: "Use 5 MiB or more (S3's least part) and at most 5 GiB (S3's largest single PUT), e.g. 16777216." });
   for (const [key, url] of Object.entries(p.endpoints ?? {})) {
     if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) fail(`publish.endpoints.${key}`, url, "is not an http(s) URL", 'Use e.g. "http://127.0.0.1:4569".');
   }

@@ -1,0 +1,35 @@
+/**
+ * How a ComponentArgError shows the bad value (components/errors.ts formatArgValue): JSON, except for the numbers JSON
+ * cannot write, which JSON.stringify turns into `null` — a message saying "retentionDays null is not a whole number"
+ * for NaN sends the user looking for a null they never wrote.
+ */
+import { describe, expect, it } from "vitest";
+import { ComponentArgError, formatArgValue } from "../../components/errors";
+
+describe("formatArgValue", () => {
+  it.each<[string, unknown, string]>([
+    ["NaN", Number.NaN, "NaN"],
+    ["Infinity", Number.POSITIVE_INFINITY, "Infinity"],
+    ["-Infinity", Number.NEGATIVE_INFINITY, "-Infinity"],
+    ["non-finite numbers inside an object and an array, beside a real null", { rate: Number.NaN, limits: [Number.NEGATIVE_INFINITY, 1, null], cap: Number.POSITIVE_INFINITY }, '{"rate":NaN,"limits":[-Infinity,1,null],"cap":Infinity}'],
+    ["a string that reads like the marker, kept as it is", { note: "~non-finite~NaN", n: Number.NaN }, '{"note":"~non-finite~NaN","n":NaN}'],
+    ["a string", "NaN", '"NaN"'],
+    ["null", null, "null"],
+    ["undefined", undefined, "(not set)"],
+    ["a bigint, which JSON cannot hold", 10n, "10"],
+  ])("shows %s", (_, value, shown) => {
+    expect(formatArgValue(value)).toBe(shown);
+  });
+
+  it("cuts a long value at 120 characters after writing its non-finite numbers", () => {
+    const shown = formatArgValue(Array.from({ length: 40 }, () => Number.NaN));
+    expect(shown).toHaveLength(120);
+    expect(shown).toMatch(/^\[NaN,NaN,.*\.\.\.$/);
+  });
+
+  it("is how every ComponentArgError message shows the value", () => {
+    expect(new ComponentArgError("Test", "t", "throttle", { rateLimit: Number.POSITIVE_INFINITY }, "is not a throttle", "Use a finite rate.").message).toBe(
+      'Test "t": throttle {"rateLimit":Infinity} is not a throttle. Use a finite rate.',
+    );
+  });
+});
