@@ -176,7 +176,20 @@ function excludedRoots(key: ProgramCacheKey): string[] {
   // This cache's folder and the bundle cache's (the same one unless `cacheDir` says otherwise): the bundle cache
   // touches its entries on every hit (least recently used), which must not read as a changed input.
   const roots = [cacheRoot(key), defaultCacheDir()].filter((root): root is string => root !== undefined).map((root) => resolve(root));
-  return [...new Set(roots), "/proc", "/sys", "/dev"];
+  return [...new Set(roots), ...KERNEL_ROOTS];
+}
+
+/** The kernel's file systems: a read there is not of a file the program depends on. */
+const DEVICES_ROOT = "/dev";
+const KERNEL_ROOTS = ["/proc", "/sys", DEVICES_ROOT];
+/** Under /dev, but a tmpfs of regular files (POSIX shared memory), where a project or its temporary folder may live. */
+const SHARED_MEMORY_ROOT = "/dev/shm";
+
+const isUnder = (path: string, root: string) => path === root || path.startsWith(root + sep);
+
+/** Whether a read of `path` is left out of the run's inputs. */
+function isExcluded(path: string, excluded: readonly string[]): boolean {
+  return excluded.some((root) => isUnder(path, root) && !(root === DEVICES_ROOT && isUnder(path, SHARED_MEMORY_ROOT)));
 }
 
 interface Recorder {
@@ -203,7 +216,7 @@ function startRecording(excluded: string[]): Recorder {
     if (typeof original !== "function") return;
     const wrapped = Object.assign(function (this: unknown, ...args: unknown[]) {
       const path = pathOf(args[0]);
-      if (path && !excluded.some((root) => path === root || path.startsWith(root + sep))) into.add(path);
+      if (path && !isExcluded(path, excluded)) into.add(path);
       return original.apply(this, args);
     }, original);
     target[name] = wrapped;

@@ -1,0 +1,34 @@
+/**
+ * What npm start's program cache (local/offline/program-cache.ts) takes as the run's inputs, in process: a file the
+ * program read under /dev/shm (a tmpfs of regular files, where a project or a temporary folder may live) is one,
+ * though the kernel's /dev around it is left out. (The cache on a whole project: tests/offline-program-cache.test.ts.)
+ */
+import fs, { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { OfflineRun } from "../../local/offline/program";
+import { cachedProgramRun } from "../../local/offline/program-cache";
+
+const SHARED_MEMORY = "/dev/shm";
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
+  it("runs the program again when a file it read under /dev/shm changed", async () => {
+    const note = join(folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1], "note.txt");
+    const key = { stack: "dev", projectDir: folders[folders.push(mkdtempSync(join(tmpdir(), "sf-program-cache-project-"))) - 1], cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    // Through node:fs's module object, as a program's CommonJS modules call it (the cache records by hooking it).
+    const program = async (): Promise<OfflineRun> => {
+      return { config: {}, resources: [], specs: [], outputs: { note: fs.readFileSync(note, "utf8") } };
+    };
+    const start = () => cachedProgramRun(key, program, () => {});
+    writeFileSync(note, "first");
+    expect((await start()).cached).toBe(false);
+    expect(await start()).toMatchObject({ cached: true, run: { outputs: { note: "first" } } });
+    writeFileSync(note, "second, longer");
+    expect(await start()).toMatchObject({ cached: false, run: { outputs: { note: "second, longer" } } });
+  });
+});
