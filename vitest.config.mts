@@ -125,10 +125,11 @@ const perFile = {
   hookTimeout: 120_000,
   // V8 collects garbage on the worker's own thread only: its parallel helper threads found no idle core while both
   // workers run (the suite keeps this 2-core machine busy) and cost the shared workers 4–8 % more CPU, measured.
-  // A young generation that may grow to 128 MB semi-spaces (V8's default stops at 16 MB): a test file allocates
-  // hundreds of MB of short-lived objects (module evaluation, Pulumi's Outputs, SDK calls), and garbage collection was
-  // a fifth of the workers' CPU; the shared project took 61–65 s instead of 67–71 s, measured interleaved.
-  execArgv: ["--single-threaded-gc", "--max-semi-space-size=128"],
+  // Not --max-semi-space-size, though garbage collection is a fifth of the workers' CPU and 128 MB semi-spaces made the
+  // shared project 61–65 s instead of 67–71 s: V8's flags reach every worker thread the code under test starts and
+  // override their resourceLimits (a Lambda sandbox's 8 MB young generation became 384 MB), so the suite would no
+  // longer run npm start's Lambda and database workers with the limits npm start gives them.
+  execArgv: ["--single-threaded-gc"],
 } satisfies TestProjectInlineConfiguration["test"];
 
 export default defineConfig({
