@@ -23,8 +23,14 @@ const REBUILD_WAIT_MS = 30_000;
 let project: string;
 let watcher: SiteWatcher | undefined;
 let logged: string[];
+/** Named pipes a test made: released after it, passed or failed, before its watcher closes. */
+let pipes: string[] = [];
 
 afterEach(async () => {
+  // A pipe opened for reading and writing never waits: it releases whoever still waits on either end (a test's read,
+  // or the build's shell and `cat`), also after a test that timed out while one was waiting.
+  for (const pipe of pipes) if (existsSync(pipe)) closeSync(openSync(pipe, "r+"));
+  pipes = [];
   await watcher?.close();
   watcher = undefined;
   rmSync(project, { recursive: true, force: true });
@@ -118,7 +124,7 @@ describe("npm start runs a rebuild as StaticSite runs its build", () => {
     logged = [];
     const site = join(project, "site");
     // Named pipes (outside the watched folder): each end waits for the other, which orders the rebuild against the test.
-    const [started, finish] = ["started", "finish"].map((name) => join(project, name));
+    const [started, finish] = (pipes = ["started", "finish"].map((name) => join(project, name)));
     execFileSync("mkfifo", [started, finish]);
     write("site/index.html", "<p>one</p>\n");
     // Says it started, then writes dist/ from what the test sends. Only the first rebuild uses the pipes: another (an
@@ -126,19 +132,14 @@ describe("npm start runs a rebuild as StaticSite runs its build", () => {
     const command = 'mkdir -p dist && if [ -p "$STARTED" ]; then printf started > "$STARTED" && cat "$FINISH" > dist/index.html; rm -f "$STARTED" "$FINISH"; fi';
     const environment = { STARTED: started, FINISH: finish };
     watcher = watchSiteBuild({ site: "queued", command, cwd: site, outputDir: join(site, "dist"), environment, environmentNames: Object.keys(environment).sort(), timeoutSeconds: 60 }, (message) => logged.push(message));
-    try {
-      write("site/index.html", "<p>two</p>\n");
-      expect(await readFile(started, "utf8")).toBe("started");
-      // The rebuild is writing dist/: a build into dist/ queued now runs (here, reads dist/) once the rebuild is done.
-      const read = queueFolderBuild(join(site, "dist"), async () => readFileSync(join(site, "dist", "index.html"), "utf8"));
-      await writeFile(finish, "rebuilt");
-      expect(await read).toBe("rebuilt");
-      // The rebuild had said how it went before the folder was let go.
-      expect(logged).toContainEqual(expect.stringMatching(/^site "queued": rebuilt dist in \d+ ms$/));
-    } finally {
-      // A pipe opened for reading and writing never waits: it releases whoever still waits on the other end.
-      for (const pipe of [started, finish]) if (existsSync(pipe)) closeSync(openSync(pipe, "r+"));
-    }
+    write("site/index.html", "<p>two</p>\n");
+    expect(await readFile(started, "utf8")).toBe("started");
+    // The rebuild is writing dist/: a build into dist/ queued now runs (here, reads dist/) once the rebuild is done.
+    const read = queueFolderBuild(join(site, "dist"), async () => readFileSync(join(site, "dist", "index.html"), "utf8"));
+    await writeFile(finish, "rebuilt");
+    expect(await read).toBe("rebuilt");
+    // The rebuild had said how it went before the folder was let go.
+    expect(logged).toContainEqual(expect.stringMatching(/^site "queued": rebuilt dist in \d+ ms$/));
   });
 
   it("names the site's folder when it was removed, not the shell Node could not start in it", async () => {
