@@ -232,8 +232,9 @@ export interface DataTierSpec {
  *
  * Projections (projectedPerIndex, projectedPerTable, attributeNameLength): Projection.NonKeyAttributes has "Array
  * Members: Minimum number of 1 item. Maximum number of 20 items. Length Constraints: Minimum length of 1. Maximum
- * length of 255.", and "For global and local secondary indexes, the total count of NonKeyAttributes summed across all of the secondary indexes, must not exceed 100. If you project the
- * same attribute into two different indexes, this counts as two distinct attributes when determining the total. This
+ * length of 255.", and "For global and local secondary indexes, the total count of NonKeyAttributes summed across all
+ * of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this
+ * counts as two distinct attributes when determining the total. This
  * limit only applies when you specify the ProjectionType of INCLUDE. You still can specify the ProjectionType of ALL to
  * project all attributes from the source table, even if the table has more than 100 attributes."
  * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Projection.html)

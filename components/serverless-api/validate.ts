@@ -209,9 +209,11 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     }
     // An HTTP API's Cors.MaxAge is IntegerWithLengthBetweenMinus1And86400 in API Gateway v2's API model (CreateApi
     // refuses more), and the provider sends it as it is; a REST API writes it into its responses' Access-Control-Max-Age.
+    // -1 (an HTTP API's "do not cache") is refused: the same argument serves a REST API, which would write it as a header value browsers ignore.
     checkWholeNumberInRange(fail, "cors.maxAgeSeconds", args.cors.maxAgeSeconds, { min: 0, max: CORS_MAX_AGE_SECONDS }, {
+      limit: "ServerlessApi's range",
       unit: "seconds",
-      reason: `an HTTP API's CORS MaxAge takes -1 to ${CORS_MAX_AGE_SECONDS} seconds, and a REST API writes it into Access-Control-Max-Age`,
+      reason: `an HTTP API's CORS MaxAge takes at most ${CORS_MAX_AGE_SECONDS}, and a REST API writes the value into Access-Control-Max-Age, where a negative one means nothing`,
       fix: "Use e.g. 600 (the default); browsers cap it lower anyway.",
     });
   }

@@ -39,8 +39,8 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
   });
 
   it.each([
-    [86_401, /^ServerlessApi "h9": cors\.maxAgeSeconds 86401 is outside 0–86400 seconds; an HTTP API's CORS MaxAge takes -1 to 86400 seconds, and a REST API writes it into Access-Control-Max-Age\. Use e\.g\. 600 \(the default\); browsers cap it lower anyway\.$/],
-    [-1, /cors\.maxAgeSeconds -1 is outside 0–86400 seconds; an HTTP API's CORS MaxAge takes -1/],
+    [86_401, /^ServerlessApi "h9": cors\.maxAgeSeconds 86401 is outside ServerlessApi's range of 0–86400 seconds; an HTTP API's CORS MaxAge takes at most 86400, and a REST API writes the value into Access-Control-Max-Age, where a negative one means nothing\. Use e\.g\. 600 \(the default\); browsers cap it lower anyway\.$/],
+    [-1, /cors\.maxAgeSeconds -1 is outside ServerlessApi's range of 0–86400 seconds; an HTTP API's CORS MaxAge takes at most 86400, and a REST API writes the value into Access-Control-Max-Age, where a negative one means nothing/],
     [1.5, /cors\.maxAgeSeconds 1\.5 is not a whole number; an HTTP API's/],
   ])("refuses cors.maxAgeSeconds %s on either kind", (maxAgeSeconds, message) => {
     expect(() => new ServerlessApi("h9", args({ cors: { allowOrigins: ["https://gallery.example.com"], maxAgeSeconds } }))).toThrow(message);

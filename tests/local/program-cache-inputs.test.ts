@@ -11,6 +11,7 @@ import type { OfflineRun } from "../../local/offline/program";
 import { cachedProgramRun } from "../../local/offline/program-cache";
 
 const SHARED_MEMORY = "/dev/shm";
+/** Folders under /dev/shm, outside the run's temporary folder (which removes the others). */
 const folders: string[] = [];
 afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -19,7 +20,7 @@ afterAll(() => {
 describe.skipIf(!existsSync(SHARED_MEMORY))("npm start's program cache", () => {
   it("runs the program again when a file it read under /dev/shm changed", async () => {
     const note = join(folders[folders.push(mkdtempSync(join(SHARED_MEMORY, "sf-program-cache-"))) - 1], "note.txt");
-    const key = { stack: "dev", projectDir: folders[folders.push(mkdtempSync(join(tmpdir(), "sf-program-cache-project-"))) - 1], cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
+    const key = { stack: "dev", projectDir: mkdtempSync(join(tmpdir(), "sf-program-cache-project-")), cacheDir: mkdtempSync(join(tmpdir(), "sf-program-cache-dir-")) };
     // Through node:fs's module object, as a program's CommonJS modules call it (the cache records by hooking it).
     const program = async (): Promise<OfflineRun> => {
       return { config: { project: "shm", stack: "dev", values: {}, secretKeys: [], region: "us-east-1", errors: [], warnings: [] }, resources: [], specs: [], outputs: { note: fs.readFileSync(note, "utf8") } };

@@ -75,7 +75,7 @@ describe("StaticSite publishing", () => {
     [{ publish: { concurrency: 0 } }, /StaticSite "bad": publish.concurrency 0 is outside StaticSite's range of 1–64 parallel uploads\. Use a whole number of parallel uploads, e\.g\. 8\./],
     [{ publish: { maxInvalidationPaths: 5000 } }, /publish.maxInvalidationPaths 5000 is outside CloudFront's range of 1–3000 paths\. CloudFront allows 3,000 paths in progress per distribution/],
     [{ publish: { partSizeBytes: 1024 } }, /publish.partSizeBytes 1024 is outside S3's part size range of 5242880–5368709120 bytes\. S3 parts are 5 MiB to 5 GiB/],
-    [{ publish: { multipartThresholdBytes: 6 * 1024 ** 3 } }, /publish\.multipartThresholdBytes 6442450944 is outside S3's part size range of 5242880–5368709120 bytes\. Use 5 MiB or more \(S3's least part\) and at most 5 GiB/],
+    [{ publish: { multipartThresholdBytes: 6 * 1024 ** 3 } }, /publish\.multipartThresholdBytes 6442450944 is outside StaticSite's range of 5242880–5368709120 bytes\. Use 5 MiB or more \(no smaller than a part\) and at most 5 GiB/],
     [{ publish: { keepRemovedAssetsFor: 1.5 } }, /publish\.keepRemovedAssetsFor 1\.5 is not a whole number\. Use a whole number of deploys/],
     [{ publish: { endpoints: { s3: "localhost:4569" } } }, /publish.endpoints.s3 "localhost:4569" is not an http\(s\) URL/],
     [{ build: { command: "", outputDir: "dist" } }, /build.command "" is empty/],

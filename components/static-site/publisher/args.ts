@@ -51,7 +51,8 @@ const MIB = 1024 * 1024;
  *   (CLOUDFRONT_IN_PROGRESS_QUOTAS, https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html);
  * - partSizeBytes: "Part size: 5 MiB to 5 GiB. There is no minimum size limit on the last part of your multipart
  *   upload" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html);
- * - multipartThresholdBytes: kept in the same 5 MiB to 5 GiB; above 5 GiB a file below the threshold could not go up
+ * - multipartThresholdBytes: StaticSite's own floor of 5 MiB (a file that small goes up in one PUT; S3 sets no minimum on a
+ *   multipart upload's only part), and S3's ceiling of 5 GiB: above it a file below the threshold could not go up
  *   at all ("With a single PUT operation, you can upload a single object up to 5 GB in size",
  *   https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
  */
@@ -71,7 +72,7 @@ export function validatePublishArgs(fail: ArgFailure, args: { publish?: StaticSi
   checkWholeNumberInRange(fail, "publish.keepRemovedAssetsFor", p.keepRemovedAssetsFor, limits.keepRemovedAssetsFor, { limit: own, unit: "deploys", fix: "Use a whole number of deploys, e.g. 2 (0 deletes removed assets at once)." });
   checkWholeNumberInRange(fail, "publish.maxInvalidationPaths", p.maxInvalidationPaths, limits.maxInvalidationPaths, { limit: "CloudFront's range", unit: "paths", fix: "CloudFront allows 3,000 paths in progress per distribution, across deploys; use e.g. 1000." });
   checkWholeNumberInRange(fail, "publish.partSizeBytes", p.partSizeBytes, limits.partSizeBytes, { limit: "S3's part size range", unit: "bytes", fix: "S3 parts are 5 MiB to 5 GiB; use e.g. 8388608 (8 MiB)." });
-  checkWholeNumberInRange(fail, "publish.multipartThresholdBytes", p.multipartThresholdBytes, limits.multipartThresholdBytes, { limit: "S3's part size range", unit: "bytes", fix: "Use 5 MiB or more (S3's least part) and at most 5 GiB (S3's largest single PUT), e.g. 16777216." });
+  checkWholeNumberInRange(fail, "publish.multipartThresholdBytes", p.multipartThresholdBytes, limits.multipartThresholdBytes, { limit: own, unit: "bytes", fix: "Use 5 MiB or more (no smaller than a part) and at most 5 GiB (S3's largest single PUT), e.g. 16777216." });
   for (const [key, url] of Object.entries(p.endpoints ?? {})) {
     if (url !== undefined && !/^https?:\/\/[^/]+/.test(url)) fail(`publish.endpoints.${key}`, url, "is not an http(s) URL", 'Use e.g. "http://127.0.0.1:4569".');
   }
