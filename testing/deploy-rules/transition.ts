@@ -654,15 +654,17 @@ type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen
 
 /**
  * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
- * `replaceWhenSet`, only to a value that is set) and that `next` does not list in `ignoreChanges` (the engine keeps the
- * deployed value of those, pulumi pkg/resource/deploy/step_generator.go `processIgnoreChanges`), a `replaceOnChanges`
- * input, or the kind's own rule. The one judgement of the transition checks (the named and stateful types, the
- * replacement cascade, TransitionRdsClusterNameReused).
+ * `replaceWhenSet`, only to a value that is set), a `replaceOnChanges` input, or the kind's own rule, each judged on the
+ * new inputs as the engine diffs them: with every `ignoreChanges` path reset to its deployed value (inputsAsDiffed), so
+ * an input whose only change is under an ignored path (`usernameConfiguration.caseSensitive`,
+ * `localSecondaryIndexes[*].nonKeyAttributes`) does not replace, and a change elsewhere in it still does. The one
+ * judgement of the transition checks (the named and stateful types, the replacement cascade,
+ * TransitionRdsClusterNameReused).
  */
 function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource): string[] {
-  const ignored = new Set(next.ignoreChanges ?? []);
   const requested = next.replaceOnChanges ?? [];
   const hashed = new Set(kind.hashedInputs ?? []);
+  const inputs = inputsAsDiffed(old, next, hashed);
   const normalise = (field: string, value: unknown) =>
     hashed.has(field)
       ? (savedDigest(value) ?? "null")
@@ -677,23 +679,47 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
     const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(next.inputs)])];
     const changed = specs.some((spec) => {
       const head = spec.split(".")[0];
-      return !ignored.has(head) && normalise(head, inputAt(old, spec)) !== normalise(head, inputAt(next, spec));
+      return normalise(head, inputAt(old.inputs, spec)) !== normalise(head, inputAt(inputs, spec));
     });
     return changed ? ["replaceOnChanges: *"] : [];
   }
   // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one
   // that replaces only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))]);
-  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && normalise(field, next.inputs[field]) !== normalise(field, undefined));
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && normalise(field, inputs[field]) !== normalise(field, undefined));
   const reasons = [...always, ...whenSet]
-    .filter((field) => !ignored.has(field) && normalise(field, old.inputs[field]) !== normalise(field, next.inputs[field]))
+    .filter((field) => normalise(field, old.inputs[field]) !== normalise(field, inputs[field]))
     .map((field) => {
-      const [from, to] = [shown(old.inputs[field]), shown(next.inputs[field])];
+      const [from, to] = [shown(old.inputs[field]), shown(inputs[field])];
       // A digest map (a deployment's triggers) says nothing more when printed, and a secret is not printed.
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
-  const own = kind.replaceWhen?.(old, next);
+  const own = kind.replaceWhen?.(old, { ...next, inputs });
   return own ? [...reasons, own] : reasons;
+}
+
+/**
+ * The new inputs of `next` as the engine diffs them against the deployed `old`'s: each `ignoreChanges` path reset to the
+ * deployed value, in order (resetPath, as pulumi pkg/resource/deploy/step_generator.go `processIgnoreChanges` does
+ * before the provider's Diff). Two departures, both toward reporting a change: a path whose reset fails (an array of
+ * another length, TransitionIgnoredArrayResized) is not reset at all, where the engine keeps what it reset before the
+ * failure; and a path below an input the deployed plan holds only in part or as a digest (a saved plan: `a.b` fields,
+ * `hashedInputs`) is not reset, as there is no deployed value to put back (a top-level path is: the stored value, put
+ * back whole, compares equal).
+ */
+function inputsAsDiffed(old: RecordedResource, next: RecordedResource, hashed: ReadonlySet<string>): Record<string, unknown> {
+  const saved = (old as SavedResource).savedInputs !== undefined;
+  let inputs: Record<string, unknown> = next.inputs;
+  for (const entry of next.ignoreChanges ?? []) {
+    const path = parsePropertyPath(entry);
+    // The engine skips a path it cannot parse.
+    if (!path || path.length === 0) continue;
+    const head = String(path[0]);
+    if (path.length > 1 && (!holds(old, head) || (saved && hashed.has(head)))) continue;
+    const { value, failure } = resetPath(path, old.inputs, inputs);
+    if (!failure) inputs = value as Record<string, unknown>;
+  }
+  return inputs;
 }
 
 /** replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an input it does not hold is unknown, not changed). */
@@ -1263,11 +1289,17 @@ function shown(value: unknown): string {
 /**
  * Why the update replaces a deployed resource with its next self, as `field (old → new)`: ownReplaceReasons (so
  * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
- * through the graphs (the resource's own, its provider's, or the stack's).
+ * through the graphs (the resource's own, its provider's, or the stack's). The resource's own `region` is an input like
+ * any other, so an ignoreChanges path `region` puts the deployed one back (inputsAsDiffed), and the region as resolved
+ * from it does not change. A region that comes from the provider on both sides is not an input the reset reaches: the
+ * engine's replacement for a changed provider reference (pulumi pkg/resource/deploy/step_generator.go `diff` →
+ * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
+ * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
   const changes = ownReplaceReasons(kind, old, next);
-  const [from, to] = [where(deployed, old, context), where(after, next, context)];
+  const diffed = { ...next, inputs: inputsAsDiffed(old, next, new Set()) };
+  const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
   return changes;
 }
@@ -1550,61 +1582,79 @@ interface ResetFailure {
   next: unknown;
 }
 
+/** The engine's reset of one path: the new value with the deployed values put in along the path (a copy), or where it fails. */
+interface Reset {
+  value?: unknown;
+  failure?: ResetFailure;
+}
+
 /**
  * The engine's reset of one ignoreChanges path (pulumi sdk/go/common/resource/properties_path.go `reset`, which
- * `processIgnoreChanges` in pkg/resource/deploy/step_generator.go calls for each path): it copies the deployed value
- * into the new inputs along the path, and fails where the two cannot be walked together, above all at an array that has
- * another length ("If arrays are of different length then this is a path failure because we can't continue the search
- * of this path down each PropertyValue"). Undefined when it succeeds.
+ * `processIgnoreChanges` in pkg/resource/deploy/step_generator.go calls for each path on the new inputs before the
+ * diff): it copies the deployed value into the new inputs along the path (and deletes there what the deployed inputs
+ * lack: "If the path doesn't exist in old then we want to delete it from new"), and fails where the two cannot be
+ * walked together, above all at an array that has another length ("If arrays are of different length then this is a
+ * path failure because we can't continue the search of this path down each PropertyValue"). `next` is not changed. On
+ * a failure the engine keeps what it reset before it (for a `*` over an object, in Go's random map order); no caller
+ * here reads that, so only the failure is returned. The one reset of the transition checks: replaceReasons
+ * (inputsAsDiffed) and TransitionIgnoredArrayResized.
  */
-function resetFailure(path: PropertyPath, deployed: unknown, next: unknown, at = ""): ResetFailure | undefined {
-  const fail = (): ResetFailure => ({ at: at || "(the inputs)", deployed, next });
+function resetPath(path: PropertyPath, deployed: unknown, next: unknown, at = ""): Reset {
+  const fail = (): Reset => ({ failure: { at: at || "(the inputs)", deployed, next } });
+  const keep: Reset = { value: next };
   const [key, ...rest] = path;
   const step = (k: string | number) => (typeof k === "number" ? `${at}[${k}]` : at ? `${at}.${k}` : k);
   if (typeof key === "number") {
     const [oldArray, newArray] = [Array.isArray(deployed), Array.isArray(next)];
-    if (rest.length === 0) {
-      if (!oldArray && !newArray) return undefined;
-      if (!oldArray || !newArray) return fail();
-      const [a, b] = [deployed as unknown[], next as unknown[]];
-      if (key >= a.length && key >= b.length) return undefined;
-      return key >= a.length || key >= b.length ? fail() : undefined;
-    }
-    if (!oldArray || !newArray) return !oldArray && !newArray ? undefined : fail();
+    if (!oldArray || !newArray) return !oldArray && !newArray ? keep : fail();
     const [a, b] = [deployed as unknown[], next as unknown[]];
+    if (rest.length === 0 && key >= a.length && key >= b.length) return keep;
     if (key >= a.length || key >= b.length) return fail();
-    return resetFailure(rest, a[key], b[key], step(key));
+    const element = rest.length === 0 ? { value: a[key] } : resetPath(rest, a[key], b[key], step(key));
+    return element.failure ? element : { value: b.map((v, i) => (i === key ? element.value : v)) };
   }
   if (key === "*") {
     if (rest.length === 0) {
-      if (isObject(next)) return undefined;
-      if (Array.isArray(next)) return Array.isArray(deployed) && deployed.length !== next.length ? fail() : undefined;
-      return fail();
+      if (isObject(next)) return isObject(deployed) ? { value: { ...deployed } } : keep;
+      if (!Array.isArray(next)) return fail();
+      if (!Array.isArray(deployed)) return keep;
+      return deployed.length !== next.length ? fail() : { value: [...deployed] };
     }
     if (isObject(deployed) && isObject(next)) {
+      const value = { ...next };
       for (const k of Object.keys(deployed).filter((k) => present(deployed[k]))) {
         if (!present(next[k])) return fail();
-        const failure = resetFailure(rest, deployed[k], next[k], step(k));
-        if (failure) return failure;
+        const element = resetPath(rest, deployed[k], next[k], step(k));
+        if (element.failure) return element;
+        value[k] = element.value;
       }
-      return undefined;
+      return { value };
     }
     if (Array.isArray(deployed) && Array.isArray(next)) {
       if (deployed.length !== next.length) return fail();
+      const value = [...next];
       for (let i = 0; i < deployed.length; i++) {
-        const failure = resetFailure(rest, deployed[i], next[i], step(i));
-        if (failure) return failure;
+        const element = resetPath(rest, deployed[i], next[i], step(i));
+        if (element.failure) return element;
+        value[i] = element.value;
       }
-      return undefined;
+      return { value };
     }
     return fail();
   }
-  if (rest.length === 0) return isObject(deployed) && present(deployed[key]) && !isObject(next) ? fail() : undefined;
-  if (!isObject(deployed) || !isObject(next)) return !isObject(deployed) && !isObject(next) ? undefined : fail();
+  if (rest.length === 0) {
+    if (isObject(deployed) && present(deployed[key])) return isObject(next) ? { value: { ...next, [key]: deployed[key] } } : fail();
+    if (!isObject(next)) return keep;
+    const value = { ...next };
+    delete value[key];
+    return { value };
+  }
+  if (!isObject(deployed) || !isObject(next)) return !isObject(deployed) && !isObject(next) ? keep : fail();
   const [hasOld, hasNew] = [present(deployed[key]), present(next[key])];
-  if (hasOld && !hasNew) return { at: step(key), deployed: deployed[key], next: undefined };
-  if (!hasOld && !hasNew) return undefined;
-  return resetFailure(rest, deployed[key], next[key], step(key));
+  if (hasOld && !hasNew) return { failure: { at: step(key), deployed: deployed[key], next: undefined } };
+  if (!hasOld && !hasNew) return keep;
+  const element = resetPath(rest, deployed[key], next[key], step(key));
+  return element.failure ? element : { value: { ...next, [key]: element.value } };
 }
 
 /** A value's shape as TransitionIgnoredArrayResized says it: "has 2 elements", "is unset". */
@@ -1623,8 +1673,8 @@ function heldInputs(r: RecordedResource): string[] | undefined {
   return saved === undefined || saved.includes("*") ? undefined : saved.filter((spec) => !spec.includes("["));
 }
 
-/** Input `spec` of `r`: `a`, or field b of object input a for `a.b`. */
-const inputAt = (r: RecordedResource, spec: string): unknown => spec.split(".").reduce<any>((value, part) => value?.[part], r.inputs);
+/** Input `spec` of `inputs`: `a`, or field b of object input a for `a.b`. */
+const inputAt = (inputs: Record<string, unknown>, spec: string): unknown => spec.split(".").reduce<any>((value, part) => value?.[part], inputs);
 
 /** Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it lists (`SavedResource.savedInputs`). */
 function holds(r: RecordedResource, spec: string): boolean {
@@ -1671,7 +1721,7 @@ function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | und
       const path = parsePropertyPath(entry);
       if (!path || !path.some((element) => element === "*" || typeof element === "number")) continue;
       if (!holds(old, String(path[0])) && !holds(old, entry)) continue;
-      const failure = resetFailure(path, old.inputs, next.inputs);
+      const { failure } = resetPath(path, old.inputs, next.inputs);
       if (!failure || !(Array.isArray(failure.deployed) || Array.isArray(failure.next))) continue;
       const where = `${failure.at} ${JSON.stringify([shapeOf(failure.deployed), shapeOf(failure.next)])}`;
       failures.set(where, { paths: [...(failures.get(where)?.paths ?? []), entry], failure });

@@ -58,6 +58,18 @@ describe("checkPlanTransition: a name taken by a new resource while the removed 
     expect(formatFinding(findings[0])).toMatch(/^prod: \[TransitionNameTaken\] aws:apigateway\/model:Model api-model-post-v1-albums: is created/);
   });
 
+  it("honours an ignoreChanges path below a replaceOnChanges input (named, or every input by *): a change only under it keeps the record, one elsewhere replaces it create-first", () => {
+    const replacing = (replaceOnChanges: string[], ignoreChanges: string[], alias: Record<string, unknown>) => record("site-a-0", { name: "a.example.com", aliases: [alias] }, { replaceOnChanges, ignoreChanges });
+    const deployed = [record("site-a-0", { name: "a.example.com" })];
+    const health = { ...cdn, evaluateTargetHealth: true };
+    for (const requested of [["aliases"], ["*"]]) {
+      expect(rules(deployed, [replacing(requested, [], health)])).toEqual([["TransitionNameTaken", `${RECORD} site-a-0`]]);
+      expect(rules(deployed, [replacing(requested, ["aliases[*].evaluateTargetHealth"], health)])).toEqual([]);
+      expect(rules(deployed, [replacing(requested, ["aliases[*].evaluateTargetHealth"], { ...standby, evaluateTargetHealth: true })])).toEqual([["TransitionNameTaken", `${RECORD} site-a-0`]]);
+      expect(rules(deployed, [replacing(requested, ["aliases"], { ...standby, evaluateTargetHealth: true })])).toEqual([]);
+    }
+  });
+
   it("finds both StaticSite records when domain aliases [a, b] are reordered to [b, a] (records keyed by index)", () => {
     const before = [record("site-a-0", { name: "a.example.com" }), record("site-a-1", { name: "b.example.com" })];
     const after = [record("site-a-0", { name: "b.example.com" }), record("site-a-1", { name: "a.example.com" })];
@@ -707,6 +719,43 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(checkPlanTransition(saved, next, { stack: "prod", region: "us-east-1" }).filter((f) => f.rule === "TransitionStatefulReplaced")).toEqual([]);
   });
 
+  it("honours an ignoreChanges path below a replace-forcing input as the engine resets it: a change only under the path does not replace, one elsewhere in the input still does", () => {
+    const ignoring = (...ignoreChanges: string[]) => ({ ignoreChanges });
+    const saved = (graph: RecordedResource[]) => readSavedPlan(JSON.stringify(toSavedPlan(graph, { stack: "prod", region: "us-east-1" }))).resources;
+    const replaced = (resource: string) => [["TransitionStatefulReplaced", resource]];
+    // A user pool's usernameConfiguration (ForceNew) whose caseSensitive is ignored; also against a saved plan, which keeps the input whole.
+    const pool = (caseSensitive: boolean, more: Partial<RecordedResource> = {}) => handBuilt(POOL, "auth-pool", { usernameAttributes: ["email"], usernameConfiguration: { caseSensitive }, deletionProtection: "ACTIVE" }, more);
+    expect(rules([pool(false)], [pool(true)])).toEqual(replaced(`${POOL} auth-pool`));
+    expect(rules([pool(false)], [pool(true, ignoring("usernameConfiguration.caseSensitive"))])).toEqual([]);
+    expect(rules(saved([pool(false)]), [pool(true, ignoring("usernameConfiguration.caseSensitive"))])).toEqual([]);
+    // A table's local indexes (ForceNew) with each index's nonKeyAttributes ignored: only those changed, or the index's sort key too.
+    const index = (rangeKey: string, nonKeyAttributes: string[]) => ({ name: "byDate", rangeKey, projectionType: "INCLUDE", nonKeyAttributes });
+    const table = (indexes: unknown[], more: Partial<RecordedResource> = {}) => handBuilt(TABLE, "orders", { hashKey: "pk", rangeKey: "sk", deletionProtectionEnabled: true, localSecondaryIndexes: indexes }, more);
+    const deployed = table([index("createdAt", ["title"])]);
+    const nonKey = ignoring("localSecondaryIndexes[*].nonKeyAttributes");
+    expect(rules([deployed], [table([index("createdAt", ["title", "owner"])], nonKey)])).toEqual([]);
+    expect(rules([deployed], [table([index("createdAt", ["title", "owner"])], ignoring('localSecondaryIndexes[0]["nonKeyAttributes"]'))])).toEqual([]);
+    expect(rules(saved([deployed]), [table([index("createdAt", ["title", "owner"])], nonKey)])).toEqual([]);
+    expect(rules([deployed], [table([index("updatedAt", ["title", "owner"])], nonKey)])).toEqual(replaced(`${TABLE} orders`));
+    expect(rules([deployed], [table([index("createdAt", ["title", "owner"])], ignoring("localSecondaryIndexes[*].rangeKey"))])).toEqual(replaced(`${TABLE} orders`));
+    // A top-level entry still keeps the whole input.
+    expect(rules([deployed], [table([index("updatedAt", ["owner"])], ignoring("localSecondaryIndexes"))])).toEqual([]);
+    // An index added: the engine's reset of the path fails (arrays of different length), and the added index replaces the table.
+    expect(rules([deployed], [table([index("createdAt", ["title"]), { ...index("updatedAt", []), name: "byUpdate" }], nonKey)])).toEqual(replaced(`${TABLE} orders`));
+  });
+
+  it("keeps a resource's own region that ignoreChanges holds (an input the engine resets), and reports a change of its provider's region", () => {
+    const bucket = (region: string | undefined, more: Partial<RecordedResource> = {}) => handBuilt(BUCKET, "uploads-bucket", { bucket: "gallery-uploads", forceDestroy: false, ...(region ? { region } : {}) }, more);
+    const ignoresRegion = { ignoreChanges: ["region"] };
+    expect(rules([bucket("us-east-1")], [bucket("us-west-2")])).toEqual([["TransitionStatefulReplaced", `${BUCKET} uploads-bucket`]]);
+    expect(rules([bucket("us-east-1")], [bucket("us-west-2", ignoresRegion)])).toEqual([]);
+    expect(rules([bucket("us-east-1")], [bucket(undefined, ignoresRegion)])).toEqual([]);
+    // From the provider on both sides: the reset has no input to put back.
+    const provider = (region: string) => handBuilt("pulumi:providers:aws", "west", { region });
+    const onProvider = (p: RecordedResource) => bucket(undefined, { ...ignoresRegion, provider: `${p.urn}::provider-id` });
+    expect(rules([provider("us-east-1"), onProvider(provider("us-east-1"))], [provider("us-west-2"), onProvider(provider("us-west-2"))])).toEqual([["TransitionStatefulReplaced", `${BUCKET} uploads-bucket`]]);
+  });
+
   it("finds a table replaced through replaceOnChanges (billingMode), which no provider rule replaces, also against a saved plan", async () => {
     const table = (billingMode: string) => handBuilt(TABLE, "orders", { hashKey: "pk", billingMode, deletionProtectionEnabled: true }, { replaceOnChanges: ["billingMode"] });
     const findings = transition([table("PAY_PER_REQUEST")], [table("PROVISIONED")]);
@@ -829,6 +878,16 @@ describe("checkPlanTransition: an API Gateway deployment deleted while a stage s
     expect(rules([old, stage(old.id!)], [deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "b" } } }), stage(old.id!, ignoring)])).toEqual([["TransitionDeploymentStillServed", `${DEPLOYMENT} api-deployment`]]);
     // The deployment's own ignoreChanges keeps the deployed triggers: no replacement.
     expect(rules([old, stage(old.id!)], [deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "b" } }, ignoreChanges: ["triggers"] }), stage(old.id!, ignoring)])).toEqual([]);
+    // A path below the variables (replace-forcing, kept as a digest by a saved plan): a change only under it keeps the
+    // deployment; against a saved plan there is no deployed value to put back, so an unchanged one passes and a changed one is reported.
+    const withVariables = (a: string, b: string) => deployment("api-deployment", { inputs: { restApi: "rest-1", triggers: { snapshot: "a" }, variables: { a, b } }, ignoreChanges: ['variables["a"]'] });
+    const served = withVariables("1", "2");
+    const savedServed = readSavedPlan(JSON.stringify(toSavedPlan([served, stage(old.id!)], { stack: "prod", region: "us-east-1" }))).resources;
+    const stillServed = [["TransitionDeploymentStillServed", `${DEPLOYMENT} api-deployment`]];
+    expect(rules([served, stage(old.id!)], [withVariables("9", "2"), stage(old.id!, ignoring)])).toEqual([]);
+    expect(rules([served, stage(old.id!)], [withVariables("1", "9"), stage(old.id!, ignoring)])).toEqual(stillServed);
+    expect(rules(savedServed, [withVariables("1", "2"), stage(old.id!, ignoring)])).toEqual([]);
+    expect(rules(savedServed, [withVariables("9", "2"), stage(old.id!, ignoring)])).toEqual(stillServed);
   });
 });
 
@@ -897,6 +956,8 @@ describe("checkPlanTransition: REST authorizer names, unique per API", () => {
   it("passes TOKEN ↔ REQUEST (an in-place update), and ServerlessApi's switch between Cognito and Lambda (the kind is in the name)", async () => {
     expect(rules([authorizer("TOKEN")], [authorizer("REQUEST")])).toEqual([]);
     expect(rules([authorizer(undefined)], [authorizer("REQUEST")])).toEqual([]);
+    // The switch to or from Cognito under ignoreChanges type: the engine keeps the deployed type, so nothing is replaced.
+    expect(rules([authorizer("COGNITO_USER_POOLS")], [{ ...authorizer("TOKEN"), ignoreChanges: ["type"] }])).toEqual([]);
     const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_EXAMPLE";
     const withAuthorizer = (auth: ApiAuthorizer) =>
       recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages: { prod: {} }, authorizers: { auth }, routes: { "GET /me": { handler: echo, auth: { authorizer: "auth" } } } }));
