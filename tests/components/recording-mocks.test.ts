@@ -63,6 +63,40 @@ describe("record after other mocks replaced the file's", () => {
   });
 });
 
+describe("settling a recording while promises reject unhandled", () => {
+  it("ends with the first rejection as the run's failure, and raises one of another reason again once it is done", async ({ onTestFinished }) => {
+    const program = await installRecordingMocks({ stack: "settle" });
+    // vitest's own listeners would count the rejections against the run: ours stands in for them meanwhile (one stays
+    // on all along, so no rejection ever finds none, which would end the worker).
+    const vitests = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    let settling = true;
+    const raisedAfter: unknown[] = [];
+    process.on("unhandledRejection", (reason) => {
+      if (!settling) raisedAfter.push(reason);
+    });
+    onTestFinished(async () => {
+      process.removeAllListeners("unhandledRejection");
+      for (const listener of vitests) process.on("unhandledRejection", listener);
+      await useMocks();
+    });
+    const runs = new Error("the run's failure");
+    const another = new Error("another reason");
+    const settled = program.settle().then(
+      () => "resolved",
+      (error: unknown) => error,
+    );
+    // In the turn that ends the run: the same failure reaching two awaiters, and a rejection of another reason.
+    void Promise.reject(runs);
+    void Promise.reject(runs);
+    void Promise.reject(another);
+    expect(await settled).toBe(runs);
+    settling = false;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(raisedAfter).toEqual([another]);
+  });
+});
+
 describe("recording a component whose check of a deploy-time value fails", () => {
   it("rejects with the component's message instead of waiting for registrations that never finish", () => {
     // Its own process: Node reports the failure as an unhandled rejection, which vitest would count against the run.
