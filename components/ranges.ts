@@ -3,7 +3,8 @@
  * integer between two limits (Lambda's memory, SQS's retention, Cognito's token validity, a stream mapping's batch
  * size, …). The limits themselves, and the documents they come from, live next to each component's table of limits
  * (LAMBDA_LIMITS, MESSAGE_QUEUE_LIMITS, STREAM_MAPPING_LIMITS, …); this module only words the refusal, the same way
- * everywhere.
+ * everywhere. checkNumberInRange words it the same for the few arguments AWS takes as a Double (a canary's share of
+ * traffic, a target utilization), where a fraction is valid.
  */
 import type { ArgFailure } from "./errors";
 
