@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
+import { checkWholeNumberInRange } from "./ranges";
 import { validateRegionArg } from "./region";
 
 /** The services AWS offers gateway endpoints for (free, on route tables) that PrivateNetwork creates them for. */
@@ -68,6 +69,14 @@ export interface PrivateNetworkSpec {
 }
 
 const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
+
+/**
+ * Availability zones of a new VPC: PrivateNetwork's own bound, not an EC2 API limit. awsx's Vpc spreads the subnets
+ * over the first `numberOfAvailabilityZones` zones of the region ("defaults to the first 3 AZs in the current region",
+ * @pulumi/awsx ec2/vpc.d.ts), so more zones than the region has fail at deploy; six is the most a region is taken to
+ * have here (us-east-1's), which no AWS document found states as a maximum.
+ */
+const AVAILABILITY_ZONES = { min: 1, max: 6 } as const;
 
 /**
  * Why an existing VPC (as `aws.ec2.getVpc` reports it) cannot take interface endpoints with private DNS, or undefined:
@@ -139,8 +148,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     super("serverless-fullstack:index:PrivateNetwork", name, {}, opts);
     const fail = argFailer("PrivateNetwork", name);
     validateRegionArg(fail, "region", args.region);
+    checkWholeNumberInRange(fail, "availabilityZones", args.availabilityZones, AVAILABILITY_ZONES, {
+      limit: "PrivateNetwork's range",
+      unit: "availability zones",
+      fix: `Use 2 (or 3) availability zones, at most ${AVAILABILITY_ZONES.max}.`,
+    });
     const zones = args.availabilityZones ?? 2;
-    if (!Number.isInteger(zones) || zones < 1 || zones > 6) fail("availabilityZones", zones, "is not 1–6", "Use 2 (or 3) availability zones.");
     if (args.existingVpc) {
       if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name at least one private subnet (two or more AZs).");
       if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");

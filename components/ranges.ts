@@ -3,7 +3,8 @@
  * integer between two limits (Lambda's memory, SQS's retention, Cognito's token validity, a stream mapping's batch
  * size, …). The limits themselves, and the documents they come from, live next to each component's table of limits
  * (LAMBDA_LIMITS, MESSAGE_QUEUE_LIMITS, STREAM_MAPPING_LIMITS, …); this module only words the refusal, the same way
- * everywhere.
+ * everywhere. checkNumberInRange words it the same for the few arguments AWS takes as a Double (a canary's share of
+ * traffic, a target utilization), where a fraction is valid.
  */
 import type { ArgFailure } from "./errors";
 
@@ -60,13 +61,34 @@ export function checkWholeNumberInRange(fail: ArgFailure, argument: string, valu
 export function wholeNumberRangeRefusal(value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): RangeRefusal | undefined {
   const allowed = options.allowed ?? [];
   if (value === undefined || (typeof value === "number" && allowed.includes(value))) return undefined;
-  const { min, max } = range;
-  const unit = options.unit ? ` ${options.unit}` : "";
-  const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
-  const fix = options.fix ?? `Use a whole number from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
-  const refusal = (problem: string): RangeRefusal => ({ problem: options.reason ? `${problem}; ${options.reason}` : problem, fix });
+  const { span, refusal } = wording(range, options, "a whole number");
   if (typeof value !== "number") return refusal("is not a number");
-  const outside = value < min || value > max; // false for NaN, true for ±Infinity
+  const outside = value < range.min || value > range.max; // false for NaN, true for ±Infinity
   if (!Number.isInteger(value)) return refusal(`is not a whole number${outside ? `, nor in ${span}` : ""}`);
   return outside ? refusal(`is outside ${span}`) : undefined;
+}
+
+/**
+ * checkWholeNumberInRange for an argument AWS takes as a fraction too (API Gateway's canary percentTraffic, a
+ * Double): fails unless `value` is absent, one of `options.allowed`, or a finite number from `range.min` to
+ * `range.max`, in the same words: "is outside API Gateway's range of 0–100 percent" (±Infinity included), "is not a
+ * number" (for NaN as for `"5"`), and the fix "Use a number from 0 to 100 percent." unless `options.fix` gives one.
+ * Only for arguments whose AWS type is a double: a count, a size or a duration takes checkWholeNumberInRange.
+ */
+export function checkNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
+  const allowed = options.allowed ?? [];
+  if (value === undefined || (typeof value === "number" && allowed.includes(value))) return;
+  const { span, refusal } = wording(range, options, "a number");
+  const problem = typeof value !== "number" || Number.isNaN(value) ? refusal("is not a number") : value < range.min || value > range.max ? refusal(`is outside ${span}`) : undefined;
+  if (problem) fail(argument, value, problem.problem, problem.fix);
+}
+
+/** The range as the refusals write it ("Lambda's range of 128–10240 MB"), and the refusal of a problem, with the reason and fix. */
+function wording(range: WholeNumberRange, options: WholeNumberRangeOptions, what: string): { span: string; refusal: (problem: string) => RangeRefusal } {
+  const { min, max } = range;
+  const allowed = options.allowed ?? [];
+  const unit = options.unit ? ` ${options.unit}` : "";
+  const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
+  const fix = options.fix ?? `Use ${what} from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
+  return { span, refusal: (problem) => ({ problem: options.reason ? `${problem}; ${options.reason}` : problem, fix }) };
 }

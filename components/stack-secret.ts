@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "./autoname";
 import { argFailer } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
+import { checkWholeNumberInRange } from "./ranges";
 import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName } from "./region";
 
 /**
@@ -17,6 +18,9 @@ import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName
  * botocore/data/secretsmanager/2017-10-17/service-2.json). A longer one passes `pulumi preview` and fails at `pulumi up`.
  */
 export const SECRET_DESCRIPTION_LENGTH = 2048;
+
+/** The recovery windows Secrets Manager takes besides 0 (StackSecret's recoveryWindowDays check cites them). */
+const SECRET_RECOVERY_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 export interface StackSecretArgs {
   /** The secret's value (a string; store JSON as its text). Kept secret in Pulumi state. */
@@ -82,10 +86,17 @@ export class StackSecret extends pulumi.ComponentResource {
     if (args.description !== undefined && (typeof args.description !== "string" || args.description.length > SECRET_DESCRIPTION_LENGTH)) {
       fail("description", args.description, `is ${String(args.description).length} characters; Secrets Manager takes a secret description of at most ${SECRET_DESCRIPTION_LENGTH}`, `Shorten the description to ${SECRET_DESCRIPTION_LENGTH} characters or fewer.`);
     }
+    // DeleteSecret's RecoveryWindowInDays: "The number of days from 7 to 30"
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html); the provider takes 7–30 or
+    // 0, which it sends as ForceDeleteWithoutRecovery (terraform-provider-aws secretsmanager/secret.go:
+    // `validation.Any(validation.IntBetween(7, 30), validation.IntInSlice([]int{0}))`).
+    checkWholeNumberInRange(fail, "recoveryWindowDays", args.recoveryWindowDays, SECRET_RECOVERY_WINDOW_DAYS, {
+      limit: "Secrets Manager's range",
+      unit: "days",
+      allowed: [0],
+      fix: "Use 0 to delete at once, or 7 to 30 days.",
+    });
     const window = args.recoveryWindowDays ?? 30;
-    if (!Number.isInteger(window) || !(window === 0 || (window >= 7 && window <= 30))) {
-      fail("recoveryWindowDays", window, "is not 0 or 7–30, the recovery windows Secrets Manager accepts", "Use 0 to delete at once, or 7 to 30 days.");
-    }
     // The secret is autonamed "<name>-secret-<random suffix>": CreateSecret's characters, pulumi-aws's 255 (autoname.ts "secret").
     validateAutonames(fail, name, [{ resource: `${name}-secret`, kind: "secret" }]);
     const replicaRegions = args.replicaRegions ?? [];

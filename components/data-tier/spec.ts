@@ -7,6 +7,7 @@ import type { ArgFailure } from "../errors";
 import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { parseExpression, SCHEDULE_ROLE_SUFFIX } from "../lambda/schedule";
 import { validateLogRetention } from "../log-retention";
+import { checkNumberInRange } from "../ranges";
 import { validateBucketName, validateKeptBucketName } from "../static-site/spec";
 import { validateAutonames, type AutonamedResource } from "../autoname";
 import { validateRegionArg, validateRegionName } from "../region";
@@ -509,14 +510,25 @@ function checkProjection(fail: ArgFailure, argument: string, projection: Project
   return projection.length;
 }
 
+/** The target utilization DataTier takes, the DynamoDB console's (checkCapacity says where it comes from). */
+const TARGET_UTILIZATION_PERCENT = { min: 20, max: 90 } as const;
+
 function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArgs | undefined): void {
   if (!capacity) return fail(argument, capacity, "is missing", "Set { min, max } capacity units.");
   const { min, max, targetUtilization } = capacity;
   if (!Number.isInteger(min) || min < 1) fail(`${argument}.min`, min, "is not a whole number of capacity units of at least 1", "Use e.g. 5.");
   if (!Number.isInteger(max) || max < min) fail(`${argument}.max`, max, `is below min (${min})`, `Use a whole number of at least ${min}.`);
-  if (targetUtilization !== undefined && (targetUtilization < 20 || targetUtilization > 90)) {
-    fail(`${argument}.targetUtilization`, targetUtilization, "is outside Application Auto Scaling's 20–90 percent", "Use e.g. 70.");
-  }
+  // A target tracking policy's TargetValue is a Double ("Type: Double",
+  // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AutoScalingTargetTrackingScalingPolicyConfigurationDescription.html),
+  // so a fraction is taken. 20–90 percent is the DynamoDB console's target utilization range, which DataTier keeps to
+  // (the API is reported to take 10, which the console then refuses to show:
+  // https://github.com/cloudposse/terraform-aws-dynamodb/pull/8; no AWS document found states the range).
+  checkNumberInRange(fail, `${argument}.targetUtilization`, targetUtilization, TARGET_UTILIZATION_PERCENT, {
+    limit: "DataTier's range",
+    unit: "percent",
+    reason: "the DynamoDB console's target utilization range",
+    fix: "Use a percentage from 20 to 90, e.g. 70.",
+  });
 }
 
 function validateExport(fail: ArgFailure, args: DataTierArgs, keys: string[]): void {

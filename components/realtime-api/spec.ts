@@ -8,6 +8,7 @@ import { checkSourceFile, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, type PolicyStatement } from "../iam";
 import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
+import { checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { mergeApiFunctionArgs } from "../serverless-api/api-function";
 import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiThrottle } from "../serverless-api/args";
@@ -248,10 +249,16 @@ function functionResources(name: string, keys: readonly string[], withAuthorizer
 }
 
 function validateFunction(fail: ArgFailure, argument: string, fn: ApiFunctionArgs): void {
-  // API Gateway waits at most 29 s for any integration, WebSocket ones included. https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
-  if (fn.timeout !== undefined && (!Number.isInteger(fn.timeout) || fn.timeout < 1 || fn.timeout > API_INTEGRATION_TIMEOUT_SECONDS)) {
-    fail(`${argument}.timeout`, fn.timeout, `is more than API Gateway waits (${API_INTEGRATION_TIMEOUT_SECONDS} s)`, `Use 1–${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`);
-  }
+  // Lambda's timeout is whole seconds from 1 (CreateFunction Timeout: "Type: Integer", "Minimum value of 1",
+  // https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html), and a WebSocket API's integration timeout is
+  // "50 milliseconds - 29 seconds for all integration types", not raised
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html).
+  checkWholeNumberInRange(fail, `${argument}.timeout`, fn.timeout, { min: 1, max: API_INTEGRATION_TIMEOUT_SECONDS }, {
+    limit: "RealtimeApi's range",
+    unit: "seconds",
+    reason: `Lambda's timeout is whole seconds from 1, and API Gateway waits at most ${API_INTEGRATION_TIMEOUT_SECONDS} s for a WebSocket integration`,
+    fix: `Use a whole number from 1 to ${API_INTEGRATION_TIMEOUT_SECONDS} seconds, or hand long work to a queue.`,
+  });
   assertLeastPrivilege(fail, `${argument}.permissions`, fn.permissions ?? []);
 }
 

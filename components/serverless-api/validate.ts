@@ -4,7 +4,7 @@ import { checkSourceFile, unsendableMapKeyProblem, type ArgFailure } from "../er
 import { assertLeastPrivilege } from "../iam";
 import { FUNCTION_NAME_SUFFIX } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
-import { checkWholeNumberInRange } from "../ranges";
+import { checkNumberInRange, checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
@@ -41,6 +41,8 @@ import { validateApiCounts } from "./quotas";
 import { validateAwsServiceCall, validateTemplatesOnlyOnAws } from "./service-actions";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
+/** A canary's share of a stage's traffic (validateCanary cites it). */
+const CANARY_PERCENT_TRAFFIC = { min: 0, max: 100 } as const;
 /** API Gateway waits at most 29 s for an integration. */
 export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 /**
@@ -1120,11 +1122,15 @@ function validateCanary(fail: ArgFailure, stageName: string, canary: ApiCanary, 
   // canary" (https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html): stage variables, with their
   // names' and values' rules. No quota on how many a canary may override is documented, so none is checked.
   validateStageVariables(fail, `${where}.stageVariableOverrides`, canary.stageVariableOverrides ?? {});
-  // "The percent (0-100) of traffic diverted to a canary deployment." https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html
+  // "The percent (0-100) of traffic diverted to a canary deployment", "Type: Double"
+  // (https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html): a fraction such as 2.5 is taken.
   const percent = canary.percentTraffic;
-  if (typeof percent !== "number" || !Number.isFinite(percent) || percent < 0 || percent > 100) {
-    fail(`${where}.percentTraffic`, percent, "is outside 0–100", "Use a percentage such as 10 (5–10 % is a common start).");
-  }
+  if (percent === undefined) fail(`${where}.percentTraffic`, percent, "is required on a canary", "Use a percentage such as 10 (5–10 % is a common start).");
+  checkNumberInRange(fail, `${where}.percentTraffic`, percent, CANARY_PERCENT_TRAFFIC, {
+    limit: "API Gateway's range",
+    unit: "percent",
+    fix: "Use a percentage such as 10 (5–10 % is a common start).",
+  });
 }
 
 /**

@@ -51,7 +51,7 @@ export interface UserAuthGroup {
   name: string;
   /** The group's description in the Cognito console. @default none */
   description?: string;
-  /** Lower wins when a user is in several groups: 1 or more (pulumi-aws does not send 0); unset ranks last. @default unset */
+  /** Lower wins when a user is in several groups: 1 to 2147483647 (pulumi-aws does not send 0); unset ranks last. @default unset */
   precedence?: number;
 }
 
@@ -375,7 +375,12 @@ function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {
   }
 }
 
-/** The group precedences a deployed group can carry (validateGroups). */
+/**
+ * The group precedences a deployed group can carry (validateGroups): CreateGroup's Precedence is "a non-negative
+ * integer" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html), which
+ * the provider sends as a 32-bit integer: 0 to 2^31-1 deploys. UserAuth's range starts at 1, because pulumi-aws leaves
+ * 0 out (below).
+ */
 const GROUP_PRECEDENCE = { min: 1, max: 2 ** 31 - 1 } as const;
 
 function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
@@ -389,15 +394,16 @@ function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
     // sends it only when not 0, as a 32-bit integer (user_group.go: `if v, ok := d.GetOk("precedence"); ok {
     // input.Precedence = aws.Int32(int32(v.(int))) }`), so 0 would create a group ranked last.
     const precedence = group.precedence;
-    if (precedence !== undefined && !(Number.isInteger(precedence) && precedence >= GROUP_PRECEDENCE.min && precedence <= GROUP_PRECEDENCE.max)) {
-      const why =
+    checkWholeNumberInRange(fail, `groups[${index}].precedence`, precedence, GROUP_PRECEDENCE, {
+      limit: "UserAuth's range",
+      reason:
         precedence === 0
           ? "pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one"
-          : Number.isInteger(precedence) && precedence > GROUP_PRECEDENCE.max
+          : typeof precedence === "number" && precedence > GROUP_PRECEDENCE.max
             ? "the provider sends a 32-bit integer, so a larger number wraps"
-            : "Cognito's precedence is a non-negative whole number";
-      fail(`groups[${index}].precedence`, precedence, `is not from ${GROUP_PRECEDENCE.min} to ${GROUP_PRECEDENCE.max}: ${why}`, "Use 1 or more; lower wins.");
-    }
+            : undefined,
+      fix: `Use a whole number from 1 to ${GROUP_PRECEDENCE.max}; lower wins.`,
+    });
   }
 }
 

@@ -6,6 +6,7 @@ import { AUTONAME_SUFFIX_LENGTH } from "../autoname";
 import type { ArgFailure } from "../errors";
 import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
+import { checkWholeNumberInRange } from "../ranges";
 import { validateRegionArg } from "../region";
 
 /** Where the web ACL can be attached: a CloudFront distribution, or regional resources (API Gateway stages). */
@@ -41,6 +42,10 @@ export const DEFAULT_MANAGED_RULE_GROUPS = ["AWSManagedRulesAmazonIpReputationLi
  * Bodies: CloudFront and API Gateway forward the first 16 KB to WAF by default
  * (https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-setting-body-inspection-limit.html), and the common
  * rule set's SizeRestrictions_BODY blocks bodies over 8 KB (8,192 bytes) (the baseline rule groups page above).
+ * A web ACL's AssociationConfig may raise what CloudFront and API Gateway forward to 32, 48 or 64 KB ("Valid Values:
+ * KB_16 | KB_32 | KB_48 | KB_64", at extra charge;
+ * https://docs.aws.amazon.com/waf/latest/APIReference/API_RequestBodyAssociatedResourceTypeConfig.html); WebAcl sets
+ * none, so its body limit stays within the default 16 KB.
  */
 export const WAF_LIMITS = {
   minRateLimit: 10,
@@ -141,20 +146,21 @@ export function validateWebAclArgs(fail: ArgFailure, args: WebAclArgs, at = ""):
   if (args.scope !== undefined && !Object.values(WebAclScope).includes(args.scope)) {
     fail(`${at}scope`, args.scope, "is not a web ACL scope", 'Use WebAclScope.CloudFront ("CLOUDFRONT") for a distribution or WebAclScope.Regional ("REGIONAL").');
   }
-  const [min, max] = [WAF_LIMITS.minRateLimit, WAF_LIMITS.maxRateLimit];
-  if (args.rateLimit !== undefined && (!Number.isSafeInteger(args.rateLimit) || args.rateLimit < min)) {
-    fail(`${at}rateLimit`, args.rateLimit, `is not a whole number of at least ${min}; AWS WAF's lowest rate limit is ${min} requests per window`, `Use a whole number from ${min}, e.g. 2000.`);
-  }
-  if (args.rateLimit !== undefined && args.rateLimit > max) {
-    fail(`${at}rateLimit`, args.rateLimit, `is over ${max}, AWS WAF's highest rate limit (requests per window)`, `Use a whole number from ${min} to ${max}, e.g. 2000.`);
-  }
+  const rateLimits = { min: WAF_LIMITS.minRateLimit, max: WAF_LIMITS.maxRateLimit };
+  checkWholeNumberInRange(fail, `${at}rateLimit`, args.rateLimit, rateLimits, {
+    limit: "AWS WAF's range",
+    unit: "requests per window",
+    fix: `Use a whole number from ${rateLimits.min} to ${rateLimits.max} requests per window, e.g. 2000.`,
+  });
   if (args.rateWindowSeconds !== undefined && !(WAF_LIMITS.rateWindowsSeconds as readonly number[]).includes(args.rateWindowSeconds)) {
     fail(`${at}rateWindowSeconds`, args.rateWindowSeconds, "is not a rate-based rule evaluation window", `Use one of ${WAF_LIMITS.rateWindowsSeconds.join(", ")}.`);
   }
-  if (args.maxBodyBytes !== undefined && (!Number.isInteger(args.maxBodyBytes) || args.maxBodyBytes < 1 || args.maxBodyBytes > WAF_LIMITS.defaultBodyInspectionBytes)) {
-    fail(`${at}maxBodyBytes`, args.maxBodyBytes, `is outside 1–${WAF_LIMITS.defaultBodyInspectionBytes}; WAF sees only the first 16 KB of a body, so a larger limit would block at 16 KB anyway`,
-      "Use at most 16384, and send larger payloads straight to S3 (presigned uploads) rather than through the web ACL.");
-  }
+  checkWholeNumberInRange(fail, `${at}maxBodyBytes`, args.maxBodyBytes, { min: 1, max: WAF_LIMITS.defaultBodyInspectionBytes }, {
+    limit: "WebAcl's range",
+    unit: "bytes",
+    reason: "WAF sees only the first 16 KB of a body (what CloudFront and API Gateway forward by default), so a larger limit would block at 16 KB anyway",
+    fix: `Use at most ${WAF_LIMITS.defaultBodyInspectionBytes}, and send larger payloads straight to S3 (presigned uploads) rather than through the web ACL.`,
+  });
   const groups = args.managedRuleGroups ?? [];
   for (const [index, group] of groups.entries()) {
     if (!MANAGED_RULE_GROUPS.includes(group)) fail(`${at}managedRuleGroups[${index}]`, group, "is not an AWS managed rule group WebAcl knows", `Use one of ${MANAGED_RULE_GROUPS.join(", ")}.`);

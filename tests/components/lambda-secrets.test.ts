@@ -147,7 +147,15 @@ describe("StackSecret", () => {
     expect(resource(graph, "aws:secretsmanager/secret:Secret", "full-description-secret").inputs.description).toBe("d".repeat(2048));
   });
 
-  it.each([1, 6, 31, 2.5])("refuses recoveryWindowDays %s, which Secrets Manager rejects", async (days) => {
-    expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days })).toThrow(/StackSecret "bad-window": recoveryWindowDays .* is not 0 or 7–30/);
+  it.each<[unknown, string]>([
+    [1, "is outside Secrets Manager's range of 7–30 days"],
+    [6, "is outside Secrets Manager's range of 7–30 days"],
+    [31, "is outside Secrets Manager's range of 7–30 days"],
+    [2.5, "is not a whole number, nor in Secrets Manager's range of 7–30 days"],
+    ["7", "is not a number"],
+  ])("refuses recoveryWindowDays %j, which Secrets Manager rejects", async (days, problem) => {
+    expect(() => new StackSecret("bad-window", { value: "v", recoveryWindowDays: days as number })).toThrow(
+      `StackSecret "bad-window": recoveryWindowDays ${JSON.stringify(days)} ${problem}. Use 0 to delete at once, or 7 to 30 days.`,
+    );
   });
 });

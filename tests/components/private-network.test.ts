@@ -76,7 +76,10 @@ describe("PrivateNetwork", () => {
   });
 
   it.each([
-    [{ availabilityZones: 0 }, /availabilityZones 0 is not 1–6/],
+    [{ availabilityZones: 0 }, /^PrivateNetwork "bad": availabilityZones 0 is outside PrivateNetwork's range of 1–6 availability zones\. Use 2 \(or 3\) availability zones, at most 6\.$/],
+    [{ availabilityZones: 7 }, /^PrivateNetwork "bad": availabilityZones 7 is outside PrivateNetwork's range of 1–6 availability zones\./],
+    [{ availabilityZones: 2.5 }, /^PrivateNetwork "bad": availabilityZones 2\.5 is not a whole number\. Use 2 \(or 3\) availability zones, at most 6\.$/],
+    [{ availabilityZones: "3" as unknown as number }, /^PrivateNetwork "bad": availabilityZones "3" is not a number\./],
     [{ existingVpc: { vpcId: "vpc-1", subnetIds: [] } }, /existingVpc.subnetIds \[\] is empty/],
     [{ existingVpc: { vpcId: "vpc-1", subnetIds: ["subnet-a"] }, cidrBlock: "10.1.0.0/16" }, /only shape a new VPC/],
     [{ interfaceEndpoints: ["dynamodb"] }, /interfaceEndpoints "dynamodb" has its own endpoint here/],

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { argFailer } from "../../components/errors";
-import { checkWholeNumberInRange, wholeNumberRangeRefusal, type WholeNumberRangeOptions } from "../../components/ranges";
+import { checkNumberInRange, checkWholeNumberInRange, wholeNumberRangeRefusal, type WholeNumberRangeOptions } from "../../components/ranges";
 
 const fail = argFailer("Test", "t");
 const check = (value: unknown, options?: WholeNumberRangeOptions) => () => checkWholeNumberInRange(fail, "count", value, { min: 60, max: 600 }, options);
@@ -45,5 +45,23 @@ describe("checkWholeNumberInRange", () => {
       problem: "is outside Route 53's range of 1–10 consecutive checks; why",
       fix: "Use a whole number from 1 to 10 consecutive checks.",
     });
+  });
+});
+
+describe("checkNumberInRange (fractions allowed)", () => {
+  const percent = (value: unknown) => () => checkNumberInRange(fail, "share", value, { min: 0, max: 100 }, { limit: "API Gateway's range", unit: "percent" });
+
+  it.each([undefined, 0, 100, 12.5, 0.1])("takes %j", (value) => {
+    expect(percent(value)).not.toThrow();
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["a number outside, in the shared words", 100.5, /^Test "t": share 100\.5 is outside API Gateway's range of 0–100 percent\. Use a number from 0 to 100 percent\.$/],
+    ["a number below", -1, /^Test "t": share -1 is outside API Gateway's range of 0–100 percent\./],
+    ["Infinity", Number.POSITIVE_INFINITY, /^Test "t": share Infinity is outside API Gateway's range of 0–100 percent\./],
+    ["NaN", Number.NaN, /^Test "t": share NaN is not a number\. Use a number from 0 to 100 percent\.$/],
+    ["a number written as a string", "10", /^Test "t": share "10" is not a number\. Use a number from 0 to 100 percent\.$/],
+  ])("refuses %s", (_, value, message) => {
+    expect(percent(value)).toThrow(message);
   });
 });

@@ -232,7 +232,11 @@ describe("RealtimeApi validation", () => {
       { domain: { name: "live.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", ipAddressType: "ipv6" as "ipv4" } },
       /^RealtimeApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/,
     ],
-    ["a timeout past API Gateway's 29 s", { routes: { $connect: { handler: echo, function: { timeout: 60 } } } }, /routes\["\$connect"\].function.timeout 60 is more than API Gateway waits/],
+    ["a timeout past API Gateway's 29 s", { routes: { $connect: { handler: echo, function: { timeout: 60 } } } },
+      /^RealtimeApi "bad": routes\["\$connect"\]\.function\.timeout 60 is outside RealtimeApi's range of 1–29 seconds; Lambda's timeout is whole seconds from 1, and API Gateway waits at most 29 s for a WebSocket integration\. Use a whole number from 1 to 29 seconds, or hand long work to a queue\.$/],
+    // Not "more than API Gateway waits": 2.5 s is within it, but Lambda's timeout is whole seconds.
+    ["a fractional timeout", { routes: { $connect: { handler: echo, function: { timeout: 2.5 } } } }, /^RealtimeApi "bad": routes\["\$connect"\]\.function\.timeout 2\.5 is not a whole number; Lambda's timeout is whole seconds/],
+    ["a timeout of 0 on the authorizer", { authorizer: { handler: echo, function: { timeout: 0 } } }, /^RealtimeApi "bad": authorizer\.function\.timeout 0 is outside RealtimeApi's range of 1–29 seconds/],
   ])("refuses %s", (_, overrides, message) => {
     expect(construct(overrides)).toThrow(ComponentArgError);
     expect(construct(overrides)).toThrow(message);

@@ -152,9 +152,13 @@ describe("WebAcl", () => {
   });
 
   it.each([
-    [{ rateLimit: 5 }, /WebAcl "bad": rateLimit 5 is not a whole number of at least 10; AWS WAF's lowest rate limit is 10 requests per window/],
+    [{ rateLimit: 5 }, /^WebAcl "bad": rateLimit 5 is outside AWS WAF's range of 10–2000000000 requests per window\. Use a whole number from 10 to 2000000000 requests per window, e\.g\. 2000\.$/],
+    [{ rateLimit: 100.5 }, /^WebAcl "bad": rateLimit 100\.5 is not a whole number\. Use a whole number from 10 to 2000000000 requests per window, e\.g\. 2000\.$/],
+    [{ rateLimit: "2000" as unknown as number }, /^WebAcl "bad": rateLimit "2000" is not a number\./],
     [{ rateWindowSeconds: 30 }, /rateWindowSeconds 30 is not a rate-based rule evaluation window\. Use one of 60, 120, 300, 600/],
-    [{ maxBodyBytes: 20000 }, /maxBodyBytes 20000 is outside 1–16384; WAF sees only the first 16 KB of a body/],
+    [{ maxBodyBytes: 20000 }, /^WebAcl "bad": maxBodyBytes 20000 is outside WebAcl's range of 1–16384 bytes; WAF sees only the first 16 KB of a body \(what CloudFront and API Gateway forward by default\), so a larger limit would block at 16 KB anyway\. Use at most 16384, and send larger payloads/],
+    [{ maxBodyBytes: 1024.5 }, /^WebAcl "bad": maxBodyBytes 1024\.5 is not a whole number; WAF sees only the first 16 KB/],
+    [{ maxBodyBytes: null as unknown as number }, /^WebAcl "bad": maxBodyBytes null is not a number; WAF sees only the first 16 KB/],
     [{ managedRuleGroups: ["AWSManagedRulesFooRuleSet"] }, /managedRuleGroups\[0\] "AWSManagedRulesFooRuleSet" is not an AWS managed rule group WebAcl knows/],
     [{ managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesCommonRuleSet"] }, /managedRuleGroups\[1\] "AWSManagedRulesCommonRuleSet" is listed twice/],
     [{ logRetentionDays: 45 }, /logRetentionDays 45 is not a retention CloudWatch Logs offers/],
@@ -185,6 +189,6 @@ describe("StaticSite waf", () => {
     expect(() => new StaticSite("bad", { path: "tests/fixtures/site", waf: { scope: WebAclScope.Regional } })).toThrow(
       /StaticSite "bad": waf\.scope "REGIONAL" is not CLOUDFRONT; a distribution takes only a CLOUDFRONT-scope web ACL/,
     );
-    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", waf: { rateLimit: 1 } })).toThrow(/StaticSite "bad": waf\.rateLimit 1 is not a whole number of at least 10/);
+    expect(() => new StaticSite("bad", { path: "tests/fixtures/site", waf: { rateLimit: 1 } })).toThrow(/StaticSite "bad": waf\.rateLimit 1 is outside AWS WAF's range of 10–2000000000 requests per window/);
   });
 });
