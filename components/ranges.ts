@@ -8,6 +8,9 @@
  */
 import type { ArgFailure } from "./errors";
 
+/** The problem of a value that is no number at all: no reason about the range follows it. */
+const NOT_A_NUMBER = "is not a number";
+
 /** An inclusive range of whole numbers, as the components' tables of limits write them: `{ min: 1, max: 14 }`. */
 export interface WholeNumberRange {
   readonly min: number;
@@ -46,7 +49,8 @@ export interface RangeRefusal {
  * - any other number (a fraction, ±Infinity, NaN) "is not a whole number", adding ", nor in <range>" for one outside
  *   the range, ±Infinity included (a fraction is not "outside" a range it may lie inside; NaN is neither in nor
  *   outside one);
- * - `options.reason`, when given, follows the problem after a semicolon;
+ * - `options.reason`, when given, follows the problem after a semicolon, except "is not a number";
+ * - a range of one value is written as that value ("Lambda@Edge's range for viewer events of 128 MB");
  * - the fix is "Use a whole number from 128 to 10240 MB." (with "(or -1)" for allowed values) unless `options.fix` gives one.
  */
 export function checkWholeNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
@@ -62,7 +66,7 @@ export function wholeNumberRangeRefusal(value: unknown, range: WholeNumberRange,
   const allowed = options.allowed ?? [];
   if (value === undefined || (typeof value === "number" && allowed.includes(value))) return undefined;
   const { span, refusal } = wording(range, options, "a whole number");
-  if (typeof value !== "number") return refusal("is not a number");
+  if (typeof value !== "number") return refusal(NOT_A_NUMBER);
   const outside = value < range.min || value > range.max; // false for NaN, true for ±Infinity
   if (!Number.isInteger(value)) return refusal(`is not a whole number${outside ? `, nor in ${span}` : ""}`);
   return outside ? refusal(`is outside ${span}`) : undefined;
@@ -79,7 +83,7 @@ export function checkNumberInRange(fail: ArgFailure, argument: string, value: un
   const allowed = options.allowed ?? [];
   if (value === undefined || (typeof value === "number" && allowed.includes(value))) return;
   const { span, refusal } = wording(range, options, "a number");
-  const problem = typeof value !== "number" || Number.isNaN(value) ? refusal("is not a number") : value < range.min || value > range.max ? refusal(`is outside ${span}`) : undefined;
+  const problem = typeof value !== "number" || Number.isNaN(value) ? refusal(NOT_A_NUMBER) : value < range.min || value > range.max ? refusal(`is outside ${span}`) : undefined;
   if (problem) fail(argument, value, problem.problem, problem.fix);
 }
 
@@ -88,7 +92,8 @@ function wording(range: WholeNumberRange, options: WholeNumberRangeOptions, what
   const { min, max } = range;
   const allowed = options.allowed ?? [];
   const unit = options.unit ? ` ${options.unit}` : "";
-  const span = `${options.limit ? `${options.limit} of ` : ""}${min}–${max}${unit}`;
+  const span = `${options.limit ? `${options.limit} of ` : ""}${min === max ? min : `${min}–${max}`}${unit}`;
   const fix = options.fix ?? `Use ${what} from ${min} to ${max}${unit}${allowed.length > 0 ? ` (or ${allowed.join(" or ")})` : ""}.`;
-  return { span, refusal: (problem) => ({ problem: options.reason ? `${problem}; ${options.reason}` : problem, fix }) };
+  // The reason explains the range and its unit: not what a value that is no number at all lacks.
+  return { span, refusal: (problem) => ({ problem: options.reason && problem !== NOT_A_NUMBER ? `${problem}; ${options.reason}` : problem, fix }) };
 }

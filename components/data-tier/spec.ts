@@ -510,7 +510,7 @@ function checkProjection(fail: ArgFailure, argument: string, projection: Project
   return projection.length;
 }
 
-/** The target utilization DataTier takes, the DynamoDB console's (checkCapacity says where it comes from). */
+/** The target utilization DynamoDB auto scaling takes (checkCapacity says where it comes from). */
 const TARGET_UTILIZATION_PERCENT = { min: 20, max: 90 } as const;
 
 function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArgs | undefined): void {
@@ -520,13 +520,11 @@ function checkCapacity(fail: ArgFailure, argument: string, capacity: CapacityArg
   if (!Number.isInteger(max) || max < min) fail(`${argument}.max`, max, `is below min (${min})`, `Use a whole number of at least ${min}.`);
   // A target tracking policy's TargetValue is a Double ("Type: Double",
   // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AutoScalingTargetTrackingScalingPolicyConfigurationDescription.html),
-  // so a fraction is taken. 20–90 percent is the DynamoDB console's target utilization range, which DataTier keeps to
-  // (the API is reported to take 10, which the console then refuses to show:
-  // https://github.com/cloudposse/terraform-aws-dynamodb/pull/8; no AWS document found states the range).
+  // so a fraction is taken: "You can set the auto scaling target utilization values between 20 and 90 percent"
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html).
   checkNumberInRange(fail, `${argument}.targetUtilization`, targetUtilization, TARGET_UTILIZATION_PERCENT, {
-    limit: "DataTier's range",
+    limit: "DynamoDB auto scaling's range",
     unit: "percent",
-    reason: "the DynamoDB console's target utilization range",
     fix: "Use a percentage from 20 to 90, e.g. 70.",
   });
 }

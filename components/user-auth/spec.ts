@@ -377,9 +377,9 @@ function validateMfa(fail: ArgFailure, args: UserAuthArgs): void {
 
 /**
  * The group precedences a deployed group can carry (validateGroups): CreateGroup's Precedence is "a non-negative
- * integer" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html), which
- * the provider sends as a 32-bit integer: 0 to 2^31-1 deploys. UserAuth's range starts at 1, because pulumi-aws leaves
- * 0 out (below).
+ * integer" and "The maximum Precedence value is 2^31-1"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html). UserAuth's range
+ * starts at 1, because pulumi-aws leaves 0 out (below).
  */
 const GROUP_PRECEDENCE = { min: 1, max: 2 ** 31 - 1 } as const;
 
@@ -400,7 +400,7 @@ function validateGroups(fail: ArgFailure, groups: UserAuthGroup[]): void {
         precedence === 0
           ? "pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one"
           : typeof precedence === "number" && precedence > GROUP_PRECEDENCE.max
-            ? "the provider sends a 32-bit integer, so a larger number wraps"
+            ? "Cognito's largest precedence is 2^31-1"
             : undefined,
       fix: `Use a whole number from 1 to ${GROUP_PRECEDENCE.max}; lower wins.`,
     });

@@ -242,7 +242,7 @@ describe("EdgeLogic rejects bad arguments", () => {
     // The leading "/" EdgeLogic adds counts: CloudFront is sent "/<pattern>".
     ["a Lambda@Edge path pattern of 255 characters without its leading slash", { lambdas: { a: { ...lambdas.auth, pathPatterns: [`${"a".repeat(253)}/*`] } } },
       /^EdgeLogic "bad": lambdas\.a\.pathPatterns "\/a{253}\/\*" is 256 characters; CloudFront's path patterns are at most 255/],
-    ["viewer Lambda@Edge over 128 MB", { lambdas: { a: { ...lambdas.auth, memorySize: 256 } } }, /^EdgeLogic "bad": lambdas\.a\.memorySize 256 is outside Lambda@Edge's range for viewer events of 128–128 MB\. Use 128, or move the work to an origin-request\/origin-response function\.$/],
+    ["viewer Lambda@Edge over 128 MB", { lambdas: { a: { ...lambdas.auth, memorySize: 256 } } }, /^EdgeLogic "bad": lambdas\.a\.memorySize 256 is outside Lambda@Edge's range for viewer events of 128 MB\. Use 128, or move the work to an origin-request\/origin-response function\.$/],
     ["viewer Lambda@Edge over 5 s", { lambdas: { a: { ...lambdas.auth, timeout: 6 } } }, /^EdgeLogic "bad": lambdas\.a\.timeout 6 is outside Lambda@Edge's range for viewer events of 1–5 seconds\. Use a whole number from 1 to 5 seconds, or move the work to an origin event \(up to 30 s\)\.$/],
     ["viewer Lambda@Edge with a fractional timeout", { lambdas: { a: { ...lambdas.auth, timeout: 2.5 } } }, /^EdgeLogic "bad": lambdas\.a\.timeout 2\.5 is not a whole number\. Use a whole number from 1 to 5 seconds/],
     ["origin Lambda@Edge with a memory size that is no number", { lambdas: { a: { ...lambdas["origin-response"], memorySize: "512" as unknown as number } } },

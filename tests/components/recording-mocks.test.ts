@@ -69,16 +69,16 @@ describe("settling a recording while promises reject unhandled", () => {
     // vitest's own listeners would count the rejections against the run: ours stands in for them meanwhile (one stays
     // on all along, so no rejection ever finds none, which would end the worker).
     const vitests = process.listeners("unhandledRejection");
+    onTestFinished(async () => {
+      process.removeAllListeners("unhandledRejection");
+      for (const listener of vitests) process.on("unhandledRejection", listener);
+      await useMocks();
+    });
     process.removeAllListeners("unhandledRejection");
     let settling = true;
     const raisedAfter: unknown[] = [];
     process.on("unhandledRejection", (reason) => {
       if (!settling) raisedAfter.push(reason);
-    });
-    onTestFinished(async () => {
-      process.removeAllListeners("unhandledRejection");
-      for (const listener of vitests) process.on("unhandledRejection", listener);
-      await useMocks();
     });
     const runs = new Error("the run's failure");
     const another = new Error("another reason");

@@ -200,7 +200,7 @@ describe("UserAuth app client and hosted UI", () => {
     [0, /^UserAuth "bad": groups\[0\]\.precedence 0 is outside UserAuth's range of 1–2147483647; pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one\. Use a whole number from 1 to 2147483647; lower wins\.$/],
     [-1, /^UserAuth "bad": groups\[0\]\.precedence -1 is outside UserAuth's range of 1–2147483647\. Use a whole number from 1 to 2147483647; lower wins\.$/],
     [1.5, /^UserAuth "bad": groups\[0\]\.precedence 1\.5 is not a whole number\. Use a whole number from 1 to 2147483647; lower wins\.$/],
-    [2 ** 31, /^UserAuth "bad": groups\[0\]\.precedence 2147483648 is outside UserAuth's range of 1–2147483647; the provider sends a 32-bit integer, so a larger number wraps\./],
+    [2 ** 31, /^UserAuth "bad": groups\[0\]\.precedence 2147483648 is outside UserAuth's range of 1–2147483647; Cognito's largest precedence is 2\^31-1\./],
     ["1", /^UserAuth "bad": groups\[0\]\.precedence "1" is not a number\. Use a whole number from 1 to 2147483647; lower wins\.$/],
   ])("refuses a group precedence of %s", (precedence, message) => {
     expect(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence: precedence as number }] })).toThrow(message);

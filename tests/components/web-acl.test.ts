@@ -158,7 +158,7 @@ describe("WebAcl", () => {
     [{ rateWindowSeconds: 30 }, /rateWindowSeconds 30 is not a rate-based rule evaluation window\. Use one of 60, 120, 300, 600/],
     [{ maxBodyBytes: 20000 }, /^WebAcl "bad": maxBodyBytes 20000 is outside WebAcl's range of 1–16384 bytes; WAF sees only the first 16 KB of a body \(what CloudFront and API Gateway forward by default\), so a larger limit would block at 16 KB anyway\. Use at most 16384, and send larger payloads/],
     [{ maxBodyBytes: 1024.5 }, /^WebAcl "bad": maxBodyBytes 1024\.5 is not a whole number; WAF sees only the first 16 KB/],
-    [{ maxBodyBytes: null as unknown as number }, /^WebAcl "bad": maxBodyBytes null is not a number; WAF sees only the first 16 KB/],
+    [{ maxBodyBytes: null as unknown as number }, /^WebAcl "bad": maxBodyBytes null is not a number\. /],
     [{ managedRuleGroups: ["AWSManagedRulesFooRuleSet"] }, /managedRuleGroups\[0\] "AWSManagedRulesFooRuleSet" is not an AWS managed rule group WebAcl knows/],
     [{ managedRuleGroups: ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesCommonRuleSet"] }, /managedRuleGroups\[1\] "AWSManagedRulesCommonRuleSet" is listed twice/],
     [{ logRetentionDays: 45 }, /logRetentionDays 45 is not a retention CloudWatch Logs offers/],
