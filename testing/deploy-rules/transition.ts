@@ -704,8 +704,8 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
  * before the provider's Diff). Two departures, both toward reporting a change: a path whose reset fails (an array of
  * another length, TransitionIgnoredArrayResized) is not reset at all, where the engine keeps what it reset before the
  * failure; and a path below an input the deployed plan holds only in part or as a digest (a saved plan: `a.b` fields,
- * `hashedInputs`) is not reset, as there is no deployed value to put back (a top-level path is: the stored value, put
- * back whole, compares equal).
+ * `hashedInputs`) is not reset, as there is no deployed value to put back, unless the plan holds the path's own field
+ * (`canarySettings.deploymentId`); a top-level path is: the stored value, put back whole, compares equal.
  */
 function inputsAsDiffed(old: RecordedResource, next: RecordedResource, hashed: ReadonlySet<string>): Record<string, unknown> {
   const saved = (old as SavedResource).savedInputs !== undefined;
@@ -715,7 +715,9 @@ function inputsAsDiffed(old: RecordedResource, next: RecordedResource, hashed: R
     // The engine skips a path it cannot parse.
     if (!path || path.length === 0) continue;
     const head = String(path[0]);
-    if (path.length > 1 && (!holds(old, head) || (saved && hashed.has(head)))) continue;
+    // A saved plan may hold one field of an object input (`canarySettings.deploymentId`): a path to it, or below it, has its deployed value.
+    const heldField = typeof path[1] === "string" && path[1] !== "*" && holds(old, `${head}.${path[1]}`);
+    if (path.length > 1 && ((!holds(old, head) && !heldField) || (saved && hashed.has(head)))) continue;
     const { value, failure } = resetPath(path, old.inputs, inputs);
     if (!failure) inputs = value as Record<string, unknown>;
   }

@@ -289,6 +289,16 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     // A requested input the saved plan does not hold is not compared.
     expect(rules([stage("dep-1", "a", ["variables"])], [stage("dep-1", "b", ["variables"])])).toEqual(replaced);
     expect(rules(saved([stage("dep-1", "a", ["variables"])]), [stage("dep-1", "a", ["variables"])])).toEqual([]);
+    // An ignored path the saved plan holds exactly (a canary's deploymentId) is put back, as the engine puts it back.
+    const canaryTo = (deploymentId: string) =>
+      handBuilt(
+        STAGE_TYPE,
+        "api-stage-prod",
+        { restApi: "rest-1", stageName: "prod", deployment: "dep-1", variables: { token: "a" }, canarySettings: { percentTraffic: 10, deploymentId, stageVariableOverrides: { token: "a" } } },
+        { replaceOnChanges: ["*"], ignoreChanges: ["canarySettings.deploymentId"] },
+      );
+    expect(rules(saved([canaryTo("dep-1")]), [canaryTo("dep-2")])).toEqual([]);
+    expect(rules([canaryTo("dep-1")], [canaryTo("dep-2")])).toEqual([]);
     // A subscription's endpoint is saved as its digest, and compared so.
     const sub = subscription("ops-alarms-email-a", "a@x.io", { replaceOnChanges: ["*"] });
     expect(rules(saved([sub]), [sub])).toEqual([]);
