@@ -203,7 +203,7 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
  */
 export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
   return new Promise((done) => {
-    const { timeout, ...options } = buildProcessOptions(build, environment);
+    const options = buildProcessOptions(build, environment);
     let child: ChildProcess;
     try {
       child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
@@ -238,7 +238,7 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       }
       child.kill("SIGTERM");
       end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
-    }, timeout);
+    }, build.timeoutSeconds * 1000);
     child.on("error", (error) => {
       if (child.pid === undefined) return end(couldNotStart(build, error)); // never started: no close follows for certain
       failure ??= error.message;
@@ -273,11 +273,11 @@ function checkOutputDir(fail: ArgFailure, build: NormalisedBuild, output: string
  * `node_modules/.bin` folders of `cwd` and of each folder above it come first on the PATH, so a command can name a
  * dependency's binary (`vite build`) without `npx`, whose own start costs about half a second.
  */
-export function buildProcessOptions(build: Pick<NormalisedBuild, "cwd" | "timeoutSeconds">, environment: Record<string, string>) {
+export function buildProcessOptions(build: Pick<NormalisedBuild, "cwd">, environment: Record<string, string>) {
   const env: Record<string, string | undefined> = { ...process.env, ...environment };
   const pathKey = Object.keys(env).find((key) => key.toUpperCase() === "PATH") ?? "PATH";
   env[pathKey] = [...binFolders(build.cwd), env[pathKey]].filter(Boolean).join(delimiter);
-  return { cwd: build.cwd, shell: true, env, timeout: build.timeoutSeconds * 1000 };
+  return { cwd: build.cwd, shell: true, env };
 }
 
 /** `node_modules/.bin` of `folder` and of every folder above it, nearest first (npm run's order). */

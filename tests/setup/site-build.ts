@@ -11,8 +11,8 @@ import { buildProcessOptions } from "../../components/static-site/build";
 export default function setup(): void {
   const root = resolve(__dirname, "..", "..");
   // As StaticSite runs it (the project's node_modules/.bin on the PATH), without the suite's skip.
-  const options = buildProcessOptions({ cwd: join(root, "site"), timeoutSeconds: 600 }, {});
+  const options = buildProcessOptions({ cwd: join(root, "site") }, {});
   delete options.env.STATIC_SITE_SKIP_BUILD;
-  const result = spawnSync("vite build", { ...options, encoding: "utf8" });
+  const result = spawnSync("vite build", { ...options, encoding: "utf8", timeout: 600_000 });
   if (result.status !== 0) throw new Error(`the site build failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}${result.stderr}`);
 }
