@@ -21,7 +21,9 @@ const definition = (databaseName: string): LocalDatabaseDefinition => ({
 
 const second: LocalDatabaseDefinition = { ...definition("app"), name: "second", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:second-cluster-abc1234" };
 
-describe("opening local databases", () => {
+// The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
+// order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
+describe("opening local databases", { shuffle: false }, () => {
   it("starts new clusters side by side from the cached template, making the template again when it does not load", async () => {
     // The project's cache folder, where every test's databases find the initdb template: this master user and
     // database are this file's alone, so the cluster template it breaks is one no other test reads.

@@ -30,8 +30,11 @@ export default function setup(): (() => Promise<void>) | void {
     ],
     credentials: [],
   })
-    .then((api) => api.stop())
-    // A test that opens a database makes the templates itself, and reports why that fails if it does.
-    .catch(() => {});
+    // A test that opens a database makes the templates itself, and reports why that fails if it does; a failed stop is
+    // not hidden (it would leave a worker running).
+    .then(
+      (api) => api.stop(),
+      () => {},
+    );
   return () => made;
 }
