@@ -2249,8 +2249,8 @@ function deploymentFindings(deployed: Graph, after: Graph, stack: string | undef
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
       if (!was || replaceReasons(STAGE_KIND, was, stage).length > 0) continue;
-      // An ignored input keeps its deployed value: the input itself, or an object input holding it.
-      const ignores = (path: string) => (stage.ignoreChanges ?? []).some((ignored) => ignored === path || path.startsWith(`${ignored}.`));
+      // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
+      const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
         { path: "deployment", deployedId: was.inputs.deployment, id: stage.inputs.deployment, through: "" },
         { path: "canarySettings.deploymentId", deployedId: was.inputs.canarySettings?.deploymentId, id: stage.inputs.canarySettings?.deploymentId, through: "'s canary" },
