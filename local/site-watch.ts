@@ -2,10 +2,11 @@
  * `npm start`'s rebuilds: watches the sources of a StaticSite that has a `build` (its `path`, without the output
  * folder, node_modules and dot-entries) and runs the same command again, with the same environment, when a file
  * changes. The front door reads the output folder on every request, so the next page load gets the new build,
- * with its new content-hashed asset names. One build at a time; changes during a build trigger one more. The command
- * runs as StaticSite ran it (components/static-site/build.ts `runCommand`: the same environment, PATH and
+ * with its new content-hashed asset names. One build at a time; changes while its command runs trigger one more. The
+ * command runs as StaticSite ran it (components/static-site/build.ts `runCommand`: the same environment, PATH and
  * `timeoutSeconds`), in the same queue per output folder: a rebuild into a folder another build is writing (another
- * site's with the same `outputDir`, or StaticSite's own) starts once that build is done, and holds the folder meanwhile.
+ * site's with the same `outputDir`, or StaticSite's own) says so and starts once that build is done, and holds the
+ * folder meanwhile. Changes while it waits need no rebuild of their own: its command has not read the sources yet.
  *
  * A site's code also imports files outside its folder (the reference site's src/main.ts imports the API's zod
  * schemas from handlers/shared): those files are found by esbuild (`watchImports`) and their folders watched too,
@@ -21,6 +22,8 @@ import { queueFolderBuild, runCommand, type BuiltSite } from "../components/stat
 export interface SiteWatcher {
   /** Builds finished since the watch began (successful or not), each counted once the import graph beside it is read too. */
   readonly builds: number;
+  /** Whether a rebuild is running or waiting for its folder; not whether a change is still settling (SETTLE_MS). */
+  readonly rebuilding: boolean;
   /** Folders watched: the site's own, then those of the files outside it that its sources import. */
   watched(): string[];
   close(): Promise<void>;
@@ -33,6 +36,8 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
   const outputDir = relative(build.cwd, build.outputDir);
   let builds = 0;
   let running: Promise<void> | undefined;
+  /** The running rebuild waits in its folder's queue: its command has not started. */
+  let waiting = false;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -54,7 +59,9 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
 
   function start(): void {
     if (running) {
-      again = true;
+      // A command not started yet reads this change; the import graph it is counted with is read again for it.
+      if (waiting) refreshing = imports.refresh();
+      else again = true;
       return;
     }
     running = rebuild().finally(() => {
@@ -68,11 +75,20 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
 
   /**
    * The command, in its folder's queue, and the import graph read again beside it (a change to either starts another
-   * round). The command's result is said when it ends; the build counts once the graph is read too.
+   * round). The command's result is said when it ends; the build counts once the graph is read too, the last read a
+   * change while it waited asked for (each refresh runs after those before it).
    */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
-    await Promise.all([queueFolderBuild(build.outputDir, runAndSay), refreshing]);
+    waiting = true;
+    const command = queueFolderBuild(build.outputDir, () => {
+      waiting = false;
+      return runAndSay();
+    });
+    // queueFolderBuild starts the work at once when the folder is free.
+    if (waiting) log(`site "${build.site}": its rebuild waits for the build into ${outputDir} that is running`);
+    await command;
+    await refreshing;
     builds += 1;
   }
 
@@ -87,6 +103,9 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
   return {
     get builds() {
       return builds;
+    },
+    get rebuilding() {
+      return running !== undefined;
     },
     watched: () => [...sources.watched(), ...imports.watched()],
     async close() {

@@ -6,7 +6,8 @@
  * bundles src/main with esbuild, so what the build saw is in dist/main.js; each step waits for that output, not for
  * a number of builds (fs.watch may merge or split events) nor for a time. Then how a rebuild runs: in the queue of its
  * output folder that StaticSite's builds use (a build into the folder while a rebuild wrote it read a half-written
- * folder), and with a message naming the site's folder when it was removed.
+ * folder; one waiting there says so, and changes meanwhile add no rebuild of their own), and with a message naming
+ * the site's folder when it was removed.
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -140,6 +141,35 @@ describe("npm start runs a rebuild as StaticSite runs its build", () => {
     expect(await read).toBe("rebuilt");
     // The rebuild had said how it went before the folder was let go.
     expect(logged).toContainEqual(expect.stringMatching(/^site "queued": rebuilt dist in \d+ ms$/));
+  });
+
+  it("says when a rebuild waits for another build into its folder, and runs it once for every change made meanwhile, with the imports they add", async () => {
+    // Each step imports the title from another outside folder, so the folders watched tell which import graph was read
+    // last: the watcher's first, the rebuild's, then the one read for a change while the rebuild waits.
+    const importing = (folder: string) => `import { title } from "../../${folder}/title";\ndocument.title = title;\n`;
+    const titles = Object.fromEntries(["zero", "one", "two"].map((folder) => [`${folder}/title.ts`, `export const title = "${folder}";\n`]));
+    watchSite({ ...titles, "site/src/main.ts": importing("zero") }, "src/main.ts");
+    await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["zero"]);
+    // Another build holds dist/ (another site's, StaticSite's own at start) until the test lets it go.
+    let letGo!: () => void;
+    const other = queueFolderBuild(join(project, "site", "dist"), () => new Promise<void>((resolve) => (letGo = resolve)));
+    try {
+      write("site/src/main.ts", importing("one"));
+      await expect.poll(() => logged, { timeout: REBUILD_WAIT_MS }).toContain('site "folders": its rebuild waits for the build into dist that is running');
+      await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["one"]);
+      // A change while the rebuild waits: its imports are read (and their folder watched) before the rebuild runs, and the
+      // rebuild, whose command has not read the sources yet, needs no other after it.
+      write("site/src/main.ts", importing("two"));
+      await expect.poll(outsideFolders, { timeout: REBUILD_WAIT_MS }).toEqual(["two"]);
+      expect(watcher!.builds).toBe(0);
+    } finally {
+      // Also when an expectation fails: the rebuild waiting behind it would hold up the watcher's close.
+      letGo();
+    }
+    await other;
+    await expect.poll(() => !watcher!.rebuilding && watcher!.builds > 0, { timeout: REBUILD_WAIT_MS }).toBe(true);
+    expect(built()).toContain('"two"');
+    expect(watcher!.builds).toBe(1);
   });
 
   it("names the site's folder when it was removed, not the shell Node could not start in it", async () => {
