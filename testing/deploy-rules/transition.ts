@@ -43,15 +43,15 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, rdsEngineVersionFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
 import { RECORD, recordSetKey } from "./record-sets";
-import { cascadeTypeOf, withCascadedReplacements } from "./replacements";
+import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
-export interface TransitionNamedType {
+export interface TransitionNamedType extends InputComparison {
   type: string;
   /** How findings call it ("API Gateway model"). */
   label: string;
@@ -72,11 +72,6 @@ export interface TransitionNamedType {
   replaceWhen?(before: RecordedResource, after: RecordedResource): string | undefined;
   /** Inputs that replace it only when the new program sets them (as TransitionStatefulType's, which see). */
   replaceWhenSet?: readonly string[];
-  /**
-   * Set for a type whose inputs the provider compares as terraform-provider-aws's SDKv2 schema does (the stateful
-   * types' `sets`): an empty value as unset, each set input (keyed here) in any order. Unset: canonical JSON.
-   */
-  sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /** The optional autoname field: an explicit value there makes the bridge replace delete-first. */
   autonameField?: string;
   /**
@@ -157,6 +152,7 @@ const text = (value: unknown) => (typeof value === "string" && value ? value : u
 const TABLE_REPLACEMENT = {
   replaceOn: ["name", "rangeKey", "localSecondaryIndexes", "restoreDateTime", "restoreToLatestTime"],
   replaceWhenSet: ["hashKey", "restoreSourceName", "restoreSourceTableArn"],
+  emptyIsUnset: true,
   sets: { localSecondaryIndexes: (index: any) => String(index?.name) },
 } as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -650,7 +646,7 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 }
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "sets" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
@@ -670,9 +666,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
       ? (savedDigest(value) ?? "null")
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
-        : kind.sets
-          ? providerCanonical(kind.sets, field, value)
-          : canonicalJson(value ?? null);
+        : providerCanonical(kind, field, value);
   if (requested.includes("*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
@@ -1135,7 +1129,7 @@ function edgeLogGroupFindings(deployed: Graph, after: Graph, stack: string | und
  * stack's): the provider replaces on a region change except between unset and the provider's own region
  * (internal/provider/sdkv2/region.go `forceNewIfRegionChanges`).
  */
-export interface TransitionStatefulType {
+export interface TransitionStatefulType extends InputComparison {
   type: string;
   /** How findings call it ("DynamoDB table") and the noun alone ("table"). */
   label: string;
@@ -1150,8 +1144,6 @@ export interface TransitionStatefulType {
    * and `ForceNewIfChange` ones that ignore a cleared value.
    */
   replaceWhenSet: readonly string[];
-  /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
-  sets: Readonly<Partial<Record<string, (element: any) => string>>>;
   /** The optional autoname field: a value set by hand makes the bridge replace delete-first (see actionOf). */
   autonameField: string;
   /** Other inputs the checks read, kept in saved plans with the ones above. */
@@ -1208,6 +1200,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // pool in place; the provider's `name` is ForceNew until hashicorp/terraform-provider-aws#42627 lands.
     replaceOn: ["name", "usernameAttributes", "aliasAttributes", "usernameConfiguration"],
     replaceWhenSet: [],
+    emptyIsUnset: true,
     sets: { usernameAttributes: String, aliasAttributes: String },
     autonameField: "name",
     alsoKept: ["deletionProtection"],
@@ -1227,7 +1220,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // a new generated name) and bucket_prefix are ForceNew; object_lock_enabled is Optional, Computed, ForceNew.
     replaceOn: ["bucket", "bucketPrefix"],
     replaceWhenSet: ["objectLockEnabled"],
-    sets: {},
+    emptyIsUnset: true,
     autonameField: "bucket",
     alsoKept: ["forceDestroy"],
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
@@ -1249,12 +1242,11 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // A final snapshot (skipFinalSnapshot false, as RelationalDatabase keeps one by default) holds the deployed data;
     // nothing restores it into the new cluster.
     consequence: "The deployed data is left only in the deployed cluster's final snapshot, if it takes one (skipFinalSnapshot false)",
-    // cluster.go: RDS_CLUSTER_REPLACE_ON (rds.ts). RelationalDatabase draws a new identifier with each (its suffix's
+    // cluster.go: RDS_CLUSTER_REPLACEMENT (rds.ts), the cascade's too. RelationalDatabase draws a new identifier with each (its suffix's
     // keepers), and a new VPC replaces its subnet group (replaceWith the security group) and so the cluster: both come
     // here through the cascade (replacements.ts).
-    replaceOn: RDS_CLUSTER_REPLACE_ON,
+    ...RDS_CLUSTER_REPLACEMENT,
     replaceWhenSet: [],
-    sets: { availabilityZones: String },
     autonameField: "clusterIdentifier",
     alsoKept: ["deletionProtection", "skipFinalSnapshot", "finalSnapshotIdentifier"],
     // DeleteDBCluster refuses a cluster with deletion protection: "You can't delete a cluster with deletion protection
@@ -1274,12 +1266,12 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
 const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type, kind]));
 
 /**
- * An input as terraform-provider-aws's SDKv2 schema compares it (a stateful type's, ReplaceRule `sets`): unset, null
- * and [] alike; the inputs `sets` keys sorted by their elements' keys; object keys in one order.
+ * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
+ * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
-function providerCanonical(sets: NonNullable<ReplaceRule["sets"]>, field: string, value: unknown): string {
-  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return "null";
-  const key = sets[field];
+function providerCanonical(comparison: InputComparison, field: string, value: unknown): string {
+  if (value === undefined || value === null || (comparison.emptyIsUnset && Array.isArray(value) && value.length === 0)) return "null";
+  const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
 }
@@ -2209,8 +2201,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  // A stateful type (an Aurora cluster) is judged by its stateful rule (availabilityZones as a set), as everywhere else.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(statefulKind.get(kind.type) ?? kind, old, next).length > 0).after;
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const collisions = nameCollisions(deployed, after, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
