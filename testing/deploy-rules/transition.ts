@@ -655,7 +655,7 @@ type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen
  * an input whose only change is under an ignored path (`usernameConfiguration.caseSensitive`,
  * `localSecondaryIndexes[*].nonKeyAttributes`) does not replace, and a change elsewhere in it still does. The one
  * judgement of the transition checks (the named and stateful types, the replacement cascade,
- * TransitionRdsClusterNameReused).
+ * TransitionRdsClusterNameReused). `diffed`: those new inputs, when the caller has them.
  */
 function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource, diffed?: Record<string, unknown>): string[] {
   const requested = next.replaceOnChanges ?? [];
@@ -1242,9 +1242,9 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // A final snapshot (skipFinalSnapshot false, as RelationalDatabase keeps one by default) holds the deployed data;
     // nothing restores it into the new cluster.
     consequence: "The deployed data is left only in the deployed cluster's final snapshot, if it takes one (skipFinalSnapshot false)",
-    // cluster.go: RDS_CLUSTER_REPLACEMENT (rds.ts), the cascade's too. RelationalDatabase draws a new identifier with each (its suffix's
-    // keepers), and a new VPC replaces its subnet group (replaceWith the security group) and so the cluster: both come
-    // here through the cascade (replacements.ts).
+    // cluster.go: RDS_CLUSTER_REPLACEMENT (rds.ts), which the cascade reads too. RelationalDatabase draws a new
+    // identifier with each (its suffix's keepers), and a new VPC replaces its subnet group (replaceWith the security
+    // group) and so the cluster: both come here through the cascade (replacements.ts).
     ...RDS_CLUSTER_REPLACEMENT,
     replaceWhenSet: [],
     autonameField: "clusterIdentifier",
