@@ -95,6 +95,8 @@ export * from "./eventbridge";
 export { IAM_POLICY_LIMITS, IAM_POLICY_LIMITS_RULE, IAM_ROLE_DEFAULT_QUOTAS, IAM_ROLE_QUOTAS, IAM_RULES, IAM_UNIQUE_SID, IAM_WARNING_RULES, iamPolicySize } from "./iam";
 export * from "./kinesis";
 export * from "./rds";
+// TransitionNamedType and TransitionStatefulType extend it.
+export type { InputComparison } from "./replacements";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./names";

@@ -3,6 +3,7 @@
  * function (CreateDistribution/UpdateDistribution fail with InvalidLambdaFunctionAssociation), and that such a
  * function is kept on delete (Lambda refuses to delete it while CloudFront still holds its replicas).
  */
+import { EDGE_LIMITS } from "../../components/edge-logic/spec";
 import { policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
@@ -86,11 +87,13 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
 
 /**
  * Quotas on Lambda@Edge: viewer request and viewer response functions get 128 MB of memory and a
- * 5-second timeout; origin request and origin response functions a 30-second timeout.
+ * 5-second timeout; origin request and origin response functions a 30-second timeout (EdgeLogic's EDGE_LIMITS, which
+ * EdgeLogic checks its functions against at construction; the rule covers any program's functions).
  */
+const { viewer: VIEWER, origin: ORIGIN } = EDGE_LIMITS;
 export const LAMBDA_EDGE_LIMITS: DeployRule = {
   id: "LambdaEdgeLimits",
-  title: "Lambda@Edge memory and timeout fit the event type (viewer ≤ 128 MB and 5 s, origin ≤ 30 s)",
+  title: `Lambda@Edge memory and timeout fit the event type (viewer ≤ ${VIEWER.memoryMb} MB and ${VIEWER.timeoutSeconds} s, origin ≤ ${ORIGIN.timeoutSeconds} s)`,
   source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -99,13 +102,13 @@ export const LAMBDA_EDGE_LIMITS: DeployRule = {
       const memory = Number(fn.inputs.memorySize ?? 128);
       const timeout = Number(fn.inputs.timeout ?? 3);
       const viewer = associations.filter((a) => VIEWER_EVENTS.includes(a.eventType));
-      if (viewer.length > 0 && memory > 128) {
-        findings.push(finding("LambdaEdgeLimits", fn, `has ${memory} MB of memory but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows 128 MB`, "set memorySize: 128, or move the function to an origin event"));
+      if (viewer.length > 0 && memory > VIEWER.memoryMb) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has ${memory} MB of memory but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows ${VIEWER.memoryMb} MB`, `set memorySize: ${VIEWER.memoryMb}, or move the function to an origin event`));
       }
-      if (viewer.length > 0 && timeout > 5) {
-        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows 5 seconds`, "set timeout to 5 or less"));
-      } else if (timeout > 30) {
-        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout; Lambda@Edge origin events allow 30 seconds`, "set timeout to 30 or less"));
+      if (viewer.length > 0 && timeout > VIEWER.timeoutSeconds) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout but runs on ${viewer.map((a) => a.eventType).join(", ")}, where Lambda@Edge allows ${VIEWER.timeoutSeconds} seconds`, `set timeout to ${VIEWER.timeoutSeconds} or less`));
+      } else if (timeout > ORIGIN.timeoutSeconds) {
+        findings.push(finding("LambdaEdgeLimits", fn, `has a ${timeout}-second timeout; Lambda@Edge origin events allow ${ORIGIN.timeoutSeconds} seconds`, `set timeout to ${ORIGIN.timeoutSeconds} or less`));
       }
     }
     return findings;

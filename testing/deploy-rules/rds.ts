@@ -352,3 +352,10 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
   "engine", "engineMode", "kmsKeyId", "masterUsername", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "sourceRegion", "storageEncrypted",
 ];
 
+/**
+ * What replaces an Aurora cluster and how it is compared, for every transition check that judges one (the stateful
+ * rule, the replacement cascade, TransitionRdsClusterNameReused): RDS_CLUSTER_REPLACE_ON as cluster.go's SDKv2 schema
+ * compares it, availability_zones a TypeSet.
+ */
+export const RDS_CLUSTER_REPLACEMENT = { replaceOn: RDS_CLUSTER_REPLACE_ON, emptyIsUnset: true, sets: { availabilityZones: String } } as const;
+

@@ -19,10 +19,27 @@
  */
 import { dependencyClosure, hasInputs, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACE_ON, RDS_SUBNET_GROUP } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACEMENT, RDS_SUBNET_GROUP } from "./rds";
 
-/** A type whose replacement the cascade follows: its replace-forcing inputs, and what a replacement draws anew. */
-export interface CascadeType {
+/**
+ * How the transition checks compare a type's inputs for a replacement. Unset: as canonical JSON, where unset and null
+ * are alike and [] is a value of its own, and an array's order counts.
+ */
+export interface InputComparison {
+  /**
+   * The provider compares the inputs as terraform-provider-aws's SDKv2 schema does, which keeps no difference between
+   * an empty list or set and none: unset, null and [] are alike, for every input.
+   */
+  emptyIsUnset?: boolean;
+  /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
+  sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
+}
+
+/**
+ * A type whose replacement the cascade follows: its replace-forcing inputs, how they are compared (the same as where the
+ * type is also stateful, TRANSITION_STATEFUL_TYPES), and what a replacement draws anew.
+ */
+export interface CascadeType extends InputComparison {
   type: string;
   /** Inputs whose change replaces the resource (ForceNew, or the random provider's RequiresReplace). */
   replaceOn: readonly string[];
@@ -45,10 +62,9 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["vpcId", "name", "namePrefix", "description"], drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
-  // rds/cluster.go (RDS_CLUSTER_REPLACE_ON), judged by the cluster's stateful rule (TRANSITION_STATEFUL_TYPES, whose
-  // replaceOn is the same list, availabilityZones compared as a set); rds/cluster_instance.go: identifier,
-  // identifier_prefix, cluster_identifier and engine are ForceNew.
-  { type: RDS_CLUSTER, replaceOn: RDS_CLUSTER_REPLACE_ON, drawnAnew: autonamed("clusterIdentifier") },
+  // rds/cluster.go, compared as the cluster's stateful rule compares it (RDS_CLUSTER_REPLACEMENT: availabilityZones a
+  // set); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier and engine are ForceNew.
+  { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
   { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
   // logs/group.go: name and name_prefix are ForceNew.
   { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },

@@ -43,15 +43,15 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
-import { RDS_CLUSTER, RDS_CLUSTER_REPLACE_ON, rdsEngineVersionFindings } from "./rds";
+import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { policyOf } from "./route53";
 import { RECORD, recordSetKey } from "./record-sets";
-import { cascadeTypeOf, withCascadedReplacements } from "./replacements";
+import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
-export interface TransitionNamedType {
+export interface TransitionNamedType extends InputComparison {
   type: string;
   /** How findings call it ("API Gateway model"). */
   label: string;
@@ -72,11 +72,6 @@ export interface TransitionNamedType {
   replaceWhen?(before: RecordedResource, after: RecordedResource): string | undefined;
   /** Inputs that replace it only when the new program sets them (as TransitionStatefulType's, which see). */
   replaceWhenSet?: readonly string[];
-  /**
-   * Set for a type whose inputs the provider compares as terraform-provider-aws's SDKv2 schema does (the stateful
-   * types' `sets`): an empty value as unset, each set input (keyed here) in any order. Unset: canonical JSON.
-   */
-  sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /** The optional autoname field: an explicit value there makes the bridge replace delete-first. */
   autonameField?: string;
   /**
@@ -157,6 +152,7 @@ const text = (value: unknown) => (typeof value === "string" && value ? value : u
 const TABLE_REPLACEMENT = {
   replaceOn: ["name", "rangeKey", "localSecondaryIndexes", "restoreDateTime", "restoreToLatestTime"],
   replaceWhenSet: ["hashKey", "restoreSourceName", "restoreSourceTableArn"],
+  emptyIsUnset: true,
   sets: { localSecondaryIndexes: (index: any) => String(index?.name) },
 } as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -650,7 +646,7 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 }
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "sets" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
@@ -659,20 +655,18 @@ type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen
  * an input whose only change is under an ignored path (`usernameConfiguration.caseSensitive`,
  * `localSecondaryIndexes[*].nonKeyAttributes`) does not replace, and a change elsewhere in it still does. The one
  * judgement of the transition checks (the named and stateful types, the replacement cascade,
- * TransitionRdsClusterNameReused).
+ * TransitionRdsClusterNameReused). `diffed`: those new inputs, when the caller has them.
  */
-function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource): string[] {
+function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource, diffed?: Record<string, unknown>): string[] {
   const requested = next.replaceOnChanges ?? [];
   const hashed = new Set(kind.hashedInputs ?? []);
-  const inputs = inputsAsDiffed(old, next, hashed);
+  const inputs = diffed ?? inputsAsDiffed(old, next, hashed);
   const normalise = (field: string, value: unknown) =>
     hashed.has(field)
       ? (savedDigest(value) ?? "null")
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
-        : kind.sets
-          ? providerCanonical(kind.sets, field, value)
-          : canonicalJson(value ?? null);
+        : providerCanonical(kind, field, value);
   if (requested.includes("*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
@@ -724,9 +718,12 @@ function inputsAsDiffed(old: RecordedResource, next: RecordedResource, hashed: R
   return inputs;
 }
 
-/** replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an input it does not hold is unknown, not changed). */
-const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) =>
-  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)), replaceWhenSet: kind.replaceWhenSet?.filter((field) => holds(old, field)) }, old, next);
+/**
+ * replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an
+ * input it does not hold is unknown, not changed). `diffed`: inputsAsDiffed of the pair, when the caller has it.
+ */
+const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource, diffed?: Record<string, unknown>) =>
+  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)), replaceWhenSet: kind.replaceWhenSet?.filter((field) => holds(old, field)) }, old, next, diffed);
 
 /**
  * An Aurora cluster of both plans that the update replaces and whose new
@@ -1132,7 +1129,7 @@ function edgeLogGroupFindings(deployed: Graph, after: Graph, stack: string | und
  * stack's): the provider replaces on a region change except between unset and the provider's own region
  * (internal/provider/sdkv2/region.go `forceNewIfRegionChanges`).
  */
-export interface TransitionStatefulType {
+export interface TransitionStatefulType extends InputComparison {
   type: string;
   /** How findings call it ("DynamoDB table") and the noun alone ("table"). */
   label: string;
@@ -1147,8 +1144,6 @@ export interface TransitionStatefulType {
    * and `ForceNewIfChange` ones that ignore a cleared value.
    */
   replaceWhenSet: readonly string[];
-  /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
-  sets: Readonly<Partial<Record<string, (element: any) => string>>>;
   /** The optional autoname field: a value set by hand makes the bridge replace delete-first (see actionOf). */
   autonameField: string;
   /** Other inputs the checks read, kept in saved plans with the ones above. */
@@ -1205,6 +1200,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // pool in place; the provider's `name` is ForceNew until hashicorp/terraform-provider-aws#42627 lands.
     replaceOn: ["name", "usernameAttributes", "aliasAttributes", "usernameConfiguration"],
     replaceWhenSet: [],
+    emptyIsUnset: true,
     sets: { usernameAttributes: String, aliasAttributes: String },
     autonameField: "name",
     alsoKept: ["deletionProtection"],
@@ -1224,7 +1220,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // a new generated name) and bucket_prefix are ForceNew; object_lock_enabled is Optional, Computed, ForceNew.
     replaceOn: ["bucket", "bucketPrefix"],
     replaceWhenSet: ["objectLockEnabled"],
-    sets: {},
+    emptyIsUnset: true,
     autonameField: "bucket",
     alsoKept: ["forceDestroy"],
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
@@ -1246,12 +1242,11 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // A final snapshot (skipFinalSnapshot false, as RelationalDatabase keeps one by default) holds the deployed data;
     // nothing restores it into the new cluster.
     consequence: "The deployed data is left only in the deployed cluster's final snapshot, if it takes one (skipFinalSnapshot false)",
-    // cluster.go: RDS_CLUSTER_REPLACE_ON (rds.ts). RelationalDatabase draws a new identifier with each (its suffix's
-    // keepers), and a new VPC replaces its subnet group (replaceWith the security group) and so the cluster: both come
-    // here through the cascade (replacements.ts).
-    replaceOn: RDS_CLUSTER_REPLACE_ON,
+    // cluster.go: RDS_CLUSTER_REPLACEMENT (rds.ts), which the cascade reads too. RelationalDatabase draws a new
+    // identifier with each (its suffix's keepers), and a new VPC replaces its subnet group (replaceWith the security
+    // group) and so the cluster: both come here through the cascade (replacements.ts).
+    ...RDS_CLUSTER_REPLACEMENT,
     replaceWhenSet: [],
-    sets: { availabilityZones: String },
     autonameField: "clusterIdentifier",
     alsoKept: ["deletionProtection", "skipFinalSnapshot", "finalSnapshotIdentifier"],
     // DeleteDBCluster refuses a cluster with deletion protection: "You can't delete a cluster with deletion protection
@@ -1271,12 +1266,12 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
 const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type, kind]));
 
 /**
- * An input as terraform-provider-aws's SDKv2 schema compares it (a stateful type's, ReplaceRule `sets`): unset, null
- * and [] alike; the inputs `sets` keys sorted by their elements' keys; object keys in one order.
+ * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
+ * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
-function providerCanonical(sets: NonNullable<ReplaceRule["sets"]>, field: string, value: unknown): string {
-  if (value === undefined || value === null || (Array.isArray(value) && value.length === 0)) return "null";
-  const key = sets[field];
+function providerCanonical(comparison: InputComparison, field: string, value: unknown): string {
+  if (value === undefined || value === null || (comparison.emptyIsUnset && Array.isArray(value) && value.length === 0)) return "null";
+  const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
 }
@@ -1299,10 +1294,27 @@ function shown(value: unknown): string {
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
-  const changes = ownReplaceReasons(kind, old, next);
-  const diffed = { ...next, inputs: inputsAsDiffed(old, next, new Set()) };
-  const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
+  // A stateful type hashes no input, so replaceReasons' reset is this one.
+  const inputs = inputsAsDiffed(old, next, new Set());
+  const changes = ownReplaceReasons(kind, old, next, inputs);
+  const [from, to] = [where(deployed, old, context), where(after, { ...next, inputs }, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
+  return changes;
+}
+
+/**
+ * statefulChanges of each resource of `after` of a stateful type whose deployed self (same URN) the deployed plan holds
+ * the inputs of, by URN: judged once per check, as several rules ask (TransitionStatefulReplaced, the in-place table
+ * rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
+ */
+function statefulChangesByUrn(deployed: Graph, after: Graph, context: TransitionContext): ReadonlyMap<string, string[]> {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const changes = new Map<string, string[]>();
+  for (const next of after) {
+    const kind = statefulKind.get(next.type);
+    const old = deployedByUrn.get(next.urn);
+    if (kind && old && hasInputs(old)) changes.set(next.urn, statefulChanges(kind, old, deployed, next, after, context));
+  }
   return changes;
 }
 
@@ -1387,6 +1399,7 @@ function statefulFindings(
   context: TransitionContext,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1398,7 +1411,7 @@ function statefulFindings(
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
     if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
-    const changes = statefulChanges(kind, old, deployed, next, after, context);
+    const changes = statefulChangesOf.get(next.urn)!;
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
     const skipped = deleteSkipped(old, afterUrns);
@@ -1463,14 +1476,16 @@ function statefulFindings(
   return findings;
 }
 
-/** Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds its inputs. */
-function tablesUpdatedInPlace(deployed: Graph, after: Graph, context: TransitionContext): Array<[old: RecordedResource, table: RecordedResource]> {
+/** A DynamoDB table of `after` with its deployed self. */
+type TablePair = readonly [old: RecordedResource, table: RecordedResource];
+
+/**
+ * Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds
+ * its inputs (statefulChangesOf has none for it): what the in-place table rules judge, found once per check.
+ */
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>): TablePair[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const kind = statefulKind.get(TABLE)!;
-  return ofType(after, TABLE).flatMap((table) => {
-    const old = deployedByUrn.get(table.urn);
-    return old && hasInputs(old) && statefulChanges(kind, old, deployed, table, after, context).length === 0 ? [[old, table] as [RecordedResource, RecordedResource]] : [];
-  });
+  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
 }
 
 /**
@@ -1479,9 +1494,9 @@ function tablesUpdatedInPlace(deployed: Graph, after: Graph, context: Transition
  * (TransitionProtectedReplicaRemoved). A replaced table is TransitionStatefulReplaced's; a table whose inputs the
  * deployed plan does not hold is not judged.
  */
-function replicaFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+function replicaFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+  for (const [old, table] of tables) {
     const [was, is] = [replicasOf(old), replicasOf(table)];
     const regions = new Set(is.map((replica) => replica.regionName));
     const dropped = was.filter((replica) => !regions.has(replica.regionName));
@@ -1769,9 +1784,9 @@ const replicaKey = (replica: Record<string, any>) => text(replica.kmsKeyArn);
  * provisioned while the indexes' capacities are ignored (TransitionBillingToProvisioned), a replica's KMS key changed
  * (TransitionReplicaRekeyed). Each input is judged only when the deployed plan holds it.
  */
-function tableUpdateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+function tableUpdateFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+  for (const [old, table] of tables) {
     const label = `DynamoDB table ${table.name}`;
 
     // table.go resourceTableUpdate: `if d.HasChange("ttl")`, updateTimeToLive sends one UpdateTimeToLive with the new
@@ -2045,10 +2060,10 @@ const STREAM_DOC = "docs/components/data-tier.md#changing-a-subscribed-tables-st
  * the new stream, where it starts at its startingPosition, and deletes the old one at the end of the update. A table
  * whose deployed plan does not hold its stream inputs is not judged.
  */
-function streamCycledFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+function streamCycledFindings(deployed: Graph, after: Graph, tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+  for (const [old, table] of tables) {
     if (!holds(old, "streamViewType") || !holds(old, "streamEnabled") || old.inputs.streamEnabled !== true || table.inputs.streamEnabled !== true) continue;
     const [was, is] = [text(old.inputs.streamViewType), text(table.inputs.streamViewType)];
     if (!was || !is || was === is || ignoredBy(table, ["streamViewType"]).length > 0) continue;
@@ -2116,9 +2131,9 @@ function globalIndexesShape(table: RecordedResource, r: RecordedResource): strin
  * (updateDiffGSI), and what DynamoDB answers is not confirmed. A table whose deployed plan does not hold its
  * attributes (saved before they were kept), or that ignores them, is not judged.
  */
-function keyAttributeFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+function keyAttributeFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tablesUpdatedInPlace(deployed, after, context)) {
+  for (const [old, table] of tables) {
     if (!holds(old, "attributes") || ignoredBy(table, ["attributes"]).length > 0) continue;
     const [was, is, keys] = [attributeTypes(old), attributeTypes(table), keyAttributes(table)];
     const retyped = [...is].filter(([name, type]) => keys.has(name) && was.has(name) && was.get(name) !== type);
@@ -2186,12 +2201,13 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  // A stateful type (an Aurora cluster) is judged by its stateful rule (availabilityZones as a set), as everywhere else.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(statefulKind.get(kind.type) ?? kind, old, next).length > 0).after;
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const collisions = nameCollisions(deployed, after, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
   const taken = new Set(collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`));
+  const statefulChangesOf = statefulChangesByUrn(deployed, after, scope);
+  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf);
   const found = [
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
@@ -2203,19 +2219,19 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...rdsReplacementFindings(deployed, after, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
-    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`)),
+    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
-    ...streamCycledFindings(deployed, after, scope, context.stack),
-    ...keyAttributeFindings(deployed, after, scope, context.stack),
-    ...replicaFindings(deployed, after, scope, context.stack),
-    ...tableUpdateFindings(deployed, after, scope, context.stack),
+    ...streamCycledFindings(deployed, after, tables, context.stack),
+    ...keyAttributeFindings(tables, context.stack),
+    ...replicaFindings(tables, context.stack),
+    ...tableUpdateFindings(tables, context.stack),
     ...ignoredArrayFindings(deployed, after, context.stack),
     ...deploymentFindings(deployed, after, context.stack),
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
   ];
-  const all = [...found, ...retainedTooLateFindings(deployed, after, scope, context.stack, new Set(found.map((f) => f.resource)))];
+  const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
 }
 
@@ -2289,7 +2305,7 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
  * finding of another rule on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
@@ -2298,8 +2314,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, context: Transit
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const stateful = statefulKind.get(next.type);
-    const reasons = stateful ? statefulChanges(stateful, old, deployed, next, after, context) : kind ? replaceReasons(kind, old, next) : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, next) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

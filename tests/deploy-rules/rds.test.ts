@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkDeployRules, formatFinding, PLAN_TRANSITION_RULES, RDS_RULES } from "../../testing/deploy-rules";
-import { devContext, handBuilt, transition, saved } from "./fixture";
-import { CLUSTER, clusterInputs, databaseNeighbours, productionInputs, serverlessDatabase } from "./fixtures/rds";
+import { devContext, handBuilt, rules, transition, saved } from "./fixture";
+import { CLUSTER, CLUSTER_ID, clusterInputs, databaseNeighbours, productionInputs, serverlessDatabase } from "./fixtures/rds";
 
 const prod = { ...devContext, stack: "prod", production: true };
 const clean = (graph: ReturnType<typeof serverlessDatabase>, context = devContext) => checkDeployRules(graph, context).map(formatFinding);
@@ -118,5 +118,37 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     expect(nameReused(before, withOptions(after, { ignoreChanges: ["masterUsername"] }))).toHaveLength(2);
     const retention = (days: number) => withOptions(cluster({ backupRetentionPeriod: days }), { replaceOnChanges: ["backupRetentionPeriod"] });
     expect(nameReused(retention(7), retention(14)).map((f) => f.problem)).toEqual([expect.stringMatching(/^is replaced \(backupRetentionPeriod \(7 → 14\) forces a new Aurora cluster\) under the same clusterIdentifier/), expect.stringMatching(/with the same finalSnapshotIdentifier/)]);
+  });
+});
+
+describe("TransitionStatefulReplaced on an Aurora cluster the program names by Pulumi's autonaming", () => {
+  const zones = (availabilityZones: string[]) => serverlessDatabase({ availabilityZones });
+
+  it("cascades no replacement from zones in another order: the cascade compares the cluster as its stateful rule does, so a bucket named after it stays", () => {
+    // The bucket the cluster exports to, named after the cluster's identifier (a value a replacement would draw anew).
+    const withExports = (graph: ReturnType<typeof zones>) => {
+      const cluster = graph.find((r) => r.type === CLUSTER)!;
+      return [...graph, handBuilt("aws:s3/bucket:Bucket", "db-exports", { bucket: `${CLUSTER_ID}-exports`, forceDestroy: true }, { dependencies: [cluster.urn] })];
+    };
+    expect(clusterInputs).not.toHaveProperty("clusterIdentifier");
+    expect(transition(withExports(zones(["us-east-1a", "us-east-1b"])), withExports(zones(["us-east-1b", "us-east-1a"]))).map(formatFinding)).toEqual([]);
+    // Another zone replaces the cluster, which draws a new identifier, and so the bucket named after it.
+    expect(rules(withExports(zones(["us-east-1a", "us-east-1b"])), withExports(zones(["us-east-1a", "us-east-1c"])))).toEqual([
+      ["TransitionStatefulReplaced", `${CLUSTER} db-cluster`],
+      ["TransitionStatefulReplaced", "aws:s3/bucket:Bucket db-exports"],
+    ]);
+  });
+
+  it("reads a cluster renamed without aliases by its inputs as made: its own ignoreChanges and replaceOnChanges do not apply to a resource the update creates", () => {
+    const renamed = (graph: ReturnType<typeof zones>, options: Record<string, unknown> = {}) =>
+      graph.map((r) => (r.type === CLUSTER ? { ...r, name: "aurora", urn: r.urn.replace(/::db-cluster$/, "::aurora"), ...options } : r));
+    const deployed = zones(["us-east-1a", "us-east-1b"]);
+    const found = [["TransitionStatefulReplaced", `${CLUSTER} aurora`]];
+    // Made alike (the zones in another order): the deployed cluster renamed.
+    expect(rules(deployed, renamed(zones(["us-east-1b", "us-east-1a"])))).toEqual(found);
+    // Another database is another cluster, though the new one ignores databaseName.
+    expect(rules(deployed, renamed(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"], databaseName: "photos" }), { ignoreChanges: ["databaseName"] }))).toEqual([]);
+    // A replaceOnChanges input that differs does not make it another cluster: it is made as the deployed one was.
+    expect(rules(deployed, renamed(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"], backupRetentionPeriod: 7 }), { replaceOnChanges: ["backupRetentionPeriod"] }))).toEqual(found);
   });
 });
