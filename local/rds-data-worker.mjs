@@ -4,7 +4,7 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
@@ -73,16 +73,6 @@ async function template(file, remake, read, make) {
   return tarball;
 }
 
-/** Whether a cluster tarball opens as an in-memory database: when it does, a failure to open it in a folder is the folder's. */
-async function opensInMemory(options, tarball) {
-  try {
-    await (await PGlite.create({ ...options, dataDir: undefined, loadDataDir: tarball, username, database })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A cluster as PGlite's initdb makes it (the costly part), made once per PGlite version. */
 async function initdbTarball(options) {
   const fresh = await PGlite.create({ ...options, dataDir: undefined });
@@ -114,33 +104,33 @@ function clusterTemplate(options, remake, read) {
   });
 }
 
+/** Empties a folder but keeps it: it may be a mount point or a link the user made. */
+function empty(folder) {
+  mkdirSync(folder, { recursive: true });
+  for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
+}
+
 /**
- * A new cluster, opened as the master user: from the templates, else by initdb. A folder whose load fails is emptied
- * (it had no PG_VERSION: nothing of a database) and, when the template opens in memory, loaded once more from it: the
- * template is not the cause. A database that does not open from a cached template is tried again from templates made
- * anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When neither helps,
- * the first error is thrown.
+ * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
+ * nothing of a database (no PG_VERSION) and is emptied before each load of a template: other files there would fail
+ * the load, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next ("Database already exists").
+ * So a load that fails is the template's: a database that does not open from a cached template is tried again from
+ * templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When
+ * neither helps, the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
     let first;
     let remake = new Set();
-    let folderEmptied = false;
     for (;;) {
+      if (options.dataDir) empty(options.dataDir);
       const read = new Set();
-      let tarball;
       try {
-        tarball = await clusterTemplate(options, remake, read);
+        const tarball = await clusterTemplate(options, remake, read);
         return await PGlite.create({ ...options, loadDataDir: tarball, username, database });
       } catch (error) {
         first ??= error;
-        if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-        // The same template opened in memory before the folder's second try: no need to open it again to know.
-        if (folderEmptied && remake.size === 0) throw first;
-        if (tarball && options.dataDir && (await opensInMemory(options, tarball))) {
-          if (folderEmptied) throw first;
-          folderEmptied = true;
-        } else if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
+        if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
         else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
         else throw first;
       }

@@ -21,6 +21,27 @@ const definition = (databaseName: string): LocalDatabaseDefinition => ({
 
 const second: LocalDatabaseDefinition = { ...definition("app"), name: "second", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:second-cluster-abc1234" };
 
+/**
+ * A tarball holding a PG_VERSION and nothing else (ustar, as PGlite's untar reads it): it loads, and leaves a folder
+ * PGlite then refuses to load into again ("Database already exists") and cannot start.
+ */
+function versionOnlyTarball(): Buffer {
+  const data = Buffer.from("17\n");
+  const header = Buffer.alloc(512);
+  header.write("PG_VERSION", 0);
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
+  header.write("00000000000\0", 136);
+  header.write("0", 156);
+  header.write("ustar\u000000", 257);
+  // The checksum is the header's bytes summed with its own field as spaces.
+  header.write("        ", 148);
+  header.write(`${header.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, "0")}\0 `, 148);
+  return Buffer.concat([header, data, Buffer.alloc(512 - data.length), Buffer.alloc(1024)]);
+}
+
 // The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
 // order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
 describe("opening local databases", { shuffle: false }, () => {
@@ -29,8 +50,10 @@ describe("opening local databases", { shuffle: false }, () => {
     // database are this file's alone, so the cluster template it breaks is one no other test reads.
     const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
-    writeFileSync(template, "not a tarball");
-    const api = await startLocalDataApi({ databases: [definition("app"), second], credentials: [] });
+    writeFileSync(template, versionOnlyTarball());
+    // One database in memory, the other in a folder: the template's failed load leaves a PG_VERSION there.
+    const folder = mkdtempSync(join(tmpdir(), "rds-remade-"));
+    const api = await startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: folder }], credentials: [] });
     const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
     try {
       for (const name of ["open", "second"]) {
@@ -65,7 +88,7 @@ describe("opening local databases", { shuffle: false }, () => {
       await api.stop();
     }
     expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
-    // The template loaded in memory, so it was not the cause: neither template was made again.
+    // The folder was emptied before the load, so the load did not fail: neither template was made again.
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
   });
 
