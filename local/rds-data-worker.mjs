@@ -4,8 +4,8 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
@@ -43,11 +43,23 @@ async function addMasterUser(admin) {
 }
 
 /**
+ * How old (since its last write) an aside file of a template must be to be another writer's leftover: a worker killed
+ * between writing it and renaming it. A live writer renames its own right after writing it whole, in one call (a few
+ * MB: well under a second, even on a slow disk), so one untouched for 10 minutes has no writer left; the margin also
+ * covers the clocks of other machines or containers sharing the cache folder differing by minutes.
+ */
+const STALE_PARTIAL_MS = 10 * 60_000;
+/** The random part keep puts in an aside file's name. */
+const PARTIAL_SUFFIX = /^\.[0-9a-f]{16}\.partial$/;
+
+/**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
  * name is random (processes of other machines or containers may share the cache folder), and removed if the write fails.
+ * Once kept, the template's stale aside files (STALE_PARTIAL_MS) go too: nothing else would ever remove them.
  */
 async function keep(file, tarball) {
-  mkdirSync(dirname(file), { recursive: true });
+  const folder = dirname(file);
+  mkdirSync(folder, { recursive: true });
   const partial = `${file}.${randomBytes(8).toString("hex")}.partial`;
   try {
     writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
@@ -55,6 +67,15 @@ async function keep(file, tarball) {
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
+  }
+  const name = basename(file);
+  for (const entry of readdirSync(folder)) {
+    if (!entry.startsWith(name) || !PARTIAL_SUFFIX.test(entry.slice(name.length))) continue;
+    try {
+      if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
+    } catch {
+      // Gone meanwhile (another worker removing it too), or not ours to remove: the template is kept either way.
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * template in the cache folder, which is made again when it does not load; one that cannot open stops the start and
  * leaves no worker running. (Reopening a folder made for another databaseName: tests/local/rds-data.test.ts.)
  */
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
@@ -45,12 +45,20 @@ function versionOnlyTarball(): Buffer {
 // The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
 // order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
 describe("opening local databases", { shuffle: false }, () => {
-  it("starts new clusters side by side from the cached template, making the template again when it does not load", async () => {
+  it("starts new clusters side by side from the cached template, making the template again when it does not load, and removes stale partial writes of it", async () => {
     // The project's cache folder, where every test's databases find the initdb template: this master user and
     // database are this file's alone, so the cluster template it breaks is one no other test reads.
     const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
     writeFileSync(template, versionOnlyTarball());
+    // Aside files of writers killed mid-write (local/rds-data-worker.mjs, keep): one last written 11 minutes ago, past
+    // the 10 a live writer could still own it, and one of 9 minutes.
+    const [stale, fresh] = ["0", "f"].map((digit) => `${template}.${digit.repeat(16)}.partial`);
+    for (const [partial, minutes] of [[stale, 11], [fresh, 9]] as const) {
+      writeFileSync(partial, "half a tarball");
+      const at = (Date.now() - minutes * 60_000) / 1000;
+      utimesSync(partial, at, at);
+    }
     // One database in memory, the other in a folder: the template's failed load leaves a PG_VERSION there.
     const folder = mkdtempSync(join(tmpdir(), "rds-remade-"));
     const api = await startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: folder }], credentials: [] });
@@ -70,6 +78,10 @@ describe("opening local databases", { shuffle: false }, () => {
     }
     // Made again, whole: a PGlite tarball, not the broken file.
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
+    // The stale aside file removed as the template was kept, the other left to its writer.
+    const partials = [existsSync(stale), existsSync(fresh)];
+    rmSync(fresh, { force: true });
+    expect(partials).toEqual([false, true]);
   });
 
   it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were", async () => {
