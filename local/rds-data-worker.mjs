@@ -133,11 +133,11 @@ function empty(folder) {
 
 /**
  * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
- * nothing of a database (no PG_VERSION) and is emptied before each load of a template: other files there would fail
- * the load, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next ("Database already exists").
- * So a load that fails is the template's: a database that does not open from a cached template is tried again from
- * templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When
- * neither helps, the first error is thrown.
+ * nothing of a database (no PG_VERSION) and is emptied before each load of a template, or the initdb: other files
+ * there would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next ("Database already
+ * exists"). So a load that fails is the template's: a database that does not open from a cached template is tried
+ * again from templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached
+ * ones. When neither helps, the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
@@ -157,6 +157,7 @@ async function newCluster(options) {
       }
     }
   }
+  if (options.dataDir) empty(options.dataDir);
   const admin = await PGlite.create(options);
   await addMasterUser(admin);
   if (options.dataDir) {
