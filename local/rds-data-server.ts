@@ -62,12 +62,35 @@ export interface DataApiLimits {
   /**
    * The JavaScript heap (MB) of a database's worker, which holds a statement's rows as PGlite reads them: a statement
    * that needs more ends the worker (not the runtime) and is answered DatabaseErrorException "out of memory" (53200).
-   * Read when the worker (re)opens.
+   * Read when the worker (re)opens; at least WORKER_HEAP_FLOOR_MB.
    */
   workerHeapMb: number;
 }
 
 export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45_000, transactionIdleMs: 3 * 60_000, transactionMaxMs: 24 * 60 * 60_000, maxWaiting: 100, workerHeapMb: 512 };
+
+/**
+ * The smallest heap (MB) a database's worker may be given: in less, PGlite with its 22 extensions does not open.
+ * Measured (PGlite 0.5.17, under the suite's --single-threaded-gc, also with another process opening at once): opening
+ * a folder's database or a cached template needs 16 MB (14 ran out every time), making a cluster by initdb (template
+ * cache off) 24 (20 ran out once in 3); 32 leaves room for a collection that comes late.
+ */
+export const WORKER_HEAP_FLOOR_MB = 32;
+
+/** DATA_API_LIMITS, to change (tests do), refusing a worker heap PGlite cannot open in. */
+function limitsInForce(): DataApiLimits {
+  let workerHeapMb = DATA_API_LIMITS.workerHeapMb;
+  return {
+    ...DATA_API_LIMITS,
+    get workerHeapMb() {
+      return workerHeapMb;
+    },
+    set workerHeapMb(mb: number) {
+      if (!(mb >= WORKER_HEAP_FLOOR_MB)) throw new RangeError(`local RDS Data API: limits.workerHeapMb ${mb} is below ${WORKER_HEAP_FLOOR_MB}, the MB of heap a database's worker was measured to need to open PGlite (WORKER_HEAP_FLOOR_MB): give it ${WORKER_HEAP_FLOOR_MB} or more.`);
+      workerHeapMb = mb;
+    },
+  };
+}
 
 /**
  * PGlite's contrib extensions that Aurora PostgreSQL also offers (CREATE EXTENSION works for them locally as in Aurora;
@@ -184,7 +207,7 @@ const OPERATIONS: Record<string, Operation> = {
 
 export async function startLocalDataApi(options: LocalDataApiOptions): Promise<LocalDataApi> {
   const log = options.log ?? (() => {});
-  const limits: DataApiLimits = { ...DATA_API_LIMITS };
+  const limits = limitsInForce();
   const now = options.now ?? Date.now;
   const databases: LocalDatabase[] = [];
   try {

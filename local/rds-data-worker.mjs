@@ -4,8 +4,8 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
@@ -43,11 +43,23 @@ async function addMasterUser(admin) {
 }
 
 /**
+ * How old (since its last write) an aside file of a template must be to be another writer's leftover: a worker killed
+ * between writing it and renaming it. A live writer renames its own right after writing it whole, in one call (a few
+ * MB: well under a second, even on a slow disk), so one untouched for 10 minutes has no writer left; the margin also
+ * covers the clocks of other machines or containers sharing the cache folder differing by minutes.
+ */
+const STALE_PARTIAL_MS = 10 * 60_000;
+/** The random part keep puts in an aside file's name. */
+const PARTIAL_SUFFIX = /^\.[0-9a-f]{16}\.partial$/;
+
+/**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
  * name is random (processes of other machines or containers may share the cache folder), and removed if the write fails.
+ * Once kept, the template's stale aside files (STALE_PARTIAL_MS) go too: nothing else would ever remove them.
  */
 async function keep(file, tarball) {
-  mkdirSync(dirname(file), { recursive: true });
+  const folder = dirname(file);
+  mkdirSync(folder, { recursive: true });
   const partial = `${file}.${randomBytes(8).toString("hex")}.partial`;
   try {
     writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
@@ -55,6 +67,15 @@ async function keep(file, tarball) {
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
+  }
+  const name = basename(file);
+  for (const entry of readdirSync(folder)) {
+    if (!entry.startsWith(name) || !PARTIAL_SUFFIX.test(entry.slice(name.length))) continue;
+    try {
+      if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
+    } catch {
+      // Gone meanwhile (another worker removing it too), or not ours to remove: the template is kept either way.
+    }
   }
 }
 
@@ -71,16 +92,6 @@ async function template(file, remake, read, make) {
   const tarball = await make();
   await keep(file, tarball);
   return tarball;
-}
-
-/** Whether a cluster tarball opens as an in-memory database: when it does, a failure to open it in a folder is the folder's. */
-async function opensInMemory(options, tarball) {
-  try {
-    await (await PGlite.create({ ...options, dataDir: undefined, loadDataDir: tarball, username, database })).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A cluster as PGlite's initdb makes it (the costly part), made once per PGlite version. */
@@ -114,38 +125,39 @@ function clusterTemplate(options, remake, read) {
   });
 }
 
+/** Empties a folder but keeps it: it may be a mount point or a link the user made. */
+function empty(folder) {
+  mkdirSync(folder, { recursive: true });
+  for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
+}
+
 /**
- * A new cluster, opened as the master user: from the templates, else by initdb. A folder whose load fails is emptied
- * (it had no PG_VERSION: nothing of a database) and, when the template opens in memory, loaded once more from it: the
- * template is not the cause. A database that does not open from a cached template is tried again from templates made
- * anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When neither helps,
- * the first error is thrown.
+ * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
+ * nothing of a database (no PG_VERSION) and is emptied before each load of a template, or the initdb: other files
+ * there would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next ("Database already
+ * exists"). So a load that fails is the template's: a database that does not open from a cached template is tried
+ * again from templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached
+ * ones. When neither helps, the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
     let first;
     let remake = new Set();
-    let folderEmptied = false;
     for (;;) {
+      if (options.dataDir) empty(options.dataDir);
       const read = new Set();
-      let tarball;
       try {
-        tarball = await clusterTemplate(options, remake, read);
+        const tarball = await clusterTemplate(options, remake, read);
         return await PGlite.create({ ...options, loadDataDir: tarball, username, database });
       } catch (error) {
         first ??= error;
-        if (options.dataDir) rmSync(options.dataDir, { recursive: true, force: true });
-        // The same template opened in memory before the folder's second try: no need to open it again to know.
-        if (folderEmptied && remake.size === 0) throw first;
-        if (tarball && options.dataDir && (await opensInMemory(options, tarball))) {
-          if (folderEmptied) throw first;
-          folderEmptied = true;
-        } else if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
+        if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
         else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
         else throw first;
       }
     }
   }
+  if (options.dataDir) empty(options.dataDir);
   const admin = await PGlite.create(options);
   await addMasterUser(admin);
   if (options.dataDir) {

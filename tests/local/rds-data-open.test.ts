@@ -3,7 +3,7 @@
  * template in the cache folder, which is made again when it does not load; one that cannot open stops the start and
  * leaves no worker running. (Reopening a folder made for another databaseName: tests/local/rds-data.test.ts.)
  */
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
@@ -21,16 +21,47 @@ const definition = (databaseName: string): LocalDatabaseDefinition => ({
 
 const second: LocalDatabaseDefinition = { ...definition("app"), name: "second", clusterArn: "arn:aws:rds:us-east-1:123456789012:cluster:second-cluster-abc1234" };
 
+/**
+ * A tarball holding a PG_VERSION and nothing else (ustar, as PGlite's untar reads it): it loads, and leaves a folder
+ * PGlite then refuses to load into again ("Database already exists") and cannot start.
+ */
+function versionOnlyTarball(): Buffer {
+  const data = Buffer.from("17\n");
+  const header = Buffer.alloc(512);
+  header.write("PG_VERSION", 0);
+  header.write("0000644\0", 100);
+  header.write("0000000\0", 108);
+  header.write("0000000\0", 116);
+  header.write(`${data.length.toString(8).padStart(11, "0")}\0`, 124);
+  header.write("00000000000\0", 136);
+  header.write("0", 156);
+  header.write("ustar\u000000", 257);
+  // The checksum is the header's bytes summed with its own field as spaces.
+  header.write("        ", 148);
+  header.write(`${header.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, "0")}\0 `, 148);
+  return Buffer.concat([header, data, Buffer.alloc(512 - data.length), Buffer.alloc(1024)]);
+}
+
 // The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
 // order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
 describe("opening local databases", { shuffle: false }, () => {
-  it("starts new clusters side by side from the cached template, making the template again when it does not load", async () => {
+  it("starts new clusters side by side from the cached template, making the template again when it does not load, and removes stale partial writes of it", async () => {
     // The project's cache folder, where every test's databases find the initdb template: this master user and
     // database are this file's alone, so the cluster template it breaks is one no other test reads.
     const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
-    writeFileSync(template, "not a tarball");
-    const api = await startLocalDataApi({ databases: [definition("app"), second], credentials: [] });
+    writeFileSync(template, versionOnlyTarball());
+    // Aside files of writers killed mid-write (local/rds-data-worker.mjs, keep): one last written 11 minutes ago, past
+    // the 10 a live writer could still own it, and one of 9 minutes.
+    const [stale, fresh] = ["0", "f"].map((digit) => `${template}.${digit.repeat(16)}.partial`);
+    for (const [partial, minutes] of [[stale, 11], [fresh, 9]] as const) {
+      writeFileSync(partial, "half a tarball");
+      const at = (Date.now() - minutes * 60_000) / 1000;
+      utimesSync(partial, at, at);
+    }
+    // One database in memory, the other in a folder: the template's failed load leaves a PG_VERSION there.
+    const folder = mkdtempSync(join(tmpdir(), "rds-remade-"));
+    const api = await startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: folder }], credentials: [] });
     const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
     try {
       for (const name of ["open", "second"]) {
@@ -47,26 +78,42 @@ describe("opening local databases", { shuffle: false }, () => {
     }
     // Made again, whole: a PGlite tarball, not the broken file.
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
+    // The stale aside file removed as the template was kept, the other left to its writer.
+    const partials = [existsSync(stale), existsSync(fresh)];
+    rmSync(fresh, { force: true });
+    expect(partials).toEqual([false, true]);
   });
 
-  it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "rds-cluttered-"));
-    // A file where the template's tarball makes a directory: the first load into the folder fails.
-    writeFileSync(join(folder, "base"), "not a directory");
+  it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were, or by initdb with the cache off", async () => {
+    /** The session of a new database in a folder holding a file where the cluster has a directory, which fails a load or initdb there. */
+    const sessionIn = async (folder: string) => {
+      writeFileSync(join(folder, "base"), "not a directory");
+      const api = await startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] });
+      const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
+      try {
+        return (await client.send(new ExecuteStatementCommand({ ...api.targets.open, sql: "SELECT current_database(), current_user" }))).records;
+      } finally {
+        client.destroy();
+        await api.stop();
+      }
+    };
     const template = pgliteTemplateFiles("open_admin", "app")!;
     const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
-    const api = await startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] });
-    const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
-    try {
-      const session = await client.send(new ExecuteStatementCommand({ ...api.targets.open, sql: "SELECT current_database(), current_user" }));
-      expect(session.records).toEqual([[{ stringValue: "app" }, { stringValue: "open_admin" }]]);
-    } finally {
-      client.destroy();
-      await api.stop();
-    }
+    const folder = mkdtempSync(join(tmpdir(), "rds-cluttered-"));
+    expect(await sessionIn(folder)).toEqual([[{ stringValue: "app" }, { stringValue: "open_admin" }]]);
     expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
-    // The template loaded in memory, so it was not the cause: neither template was made again.
+    // The folder was emptied before the load, so the load did not fail: neither template was made again.
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
+    const cache = process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
+    process.env.SERVERLESS_FULLSTACK_CACHE_DIR = "off";
+    try {
+      const uncached = mkdtempSync(join(tmpdir(), "rds-cluttered-"));
+      expect(await sessionIn(uncached)).toEqual([[{ stringValue: "app" }, { stringValue: "open_admin" }]]);
+      expect(statSync(join(uncached, "base")).isDirectory()).toBe(true);
+    } finally {
+      if (cache === undefined) delete process.env.SERVERLESS_FULLSTACK_CACHE_DIR;
+      else process.env.SERVERLESS_FULLSTACK_CACHE_DIR = cache;
+    }
   });
 
   it("stops the start when one database cannot open, naming it, and closes the others", async () => {
