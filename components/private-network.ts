@@ -6,9 +6,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer } from "./errors";
+import { type ArgFailure, argFailer } from "./errors";
 import type { FunctionVpc } from "./lambda/function";
-import { checkWholeNumberInRange } from "./ranges";
+import { checkWholeNumberInRange, type RangeRefusal } from "./ranges";
 import { validateRegionArg } from "./region";
 
 /** The services AWS offers gateway endpoints for (free, on route tables) that PrivateNetwork creates them for. */
@@ -73,8 +73,8 @@ const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
 /**
  * Availability zones of a new VPC: PrivateNetwork's own bound, not an EC2 API limit. awsx's Vpc spreads the subnets
  * over the first `numberOfAvailabilityZones` zones of the region ("defaults to the first 3 AZs in the current region",
- * @pulumi/awsx ec2/vpc.d.ts), so more zones than the region has fail at deploy; six is the most a region is taken to
- * have here (us-east-1's), which no AWS document found states as a maximum.
+ * @pulumi/awsx ec2/vpc.d.ts); six is the most a region is taken to have here (us-east-1's), which no AWS document found
+ * states as a maximum. Fewer in the region itself: zoneCountProblem, checked at preview.
  */
 const AVAILABILITY_ZONES = { min: 1, max: 6 } as const;
 
@@ -101,6 +101,23 @@ export function oneSubnetPerZone(subnets: readonly { id: string; availabilityZon
   const firstInZone = new Map<string, string>();
   for (const subnet of subnets) if (!firstInZone.has(subnet.availabilityZone)) firstInZone.set(subnet.availabilityZone, subnet.id);
   return [...firstInZone.values()];
+}
+
+/**
+ * Why a new VPC cannot have `zones` availability zones in a region whose zones `aws.getAvailabilityZones` lists as
+ * `names`, or undefined. awsx's Vpc makes the same lookup when it is constructed, at `pulumi preview` too, and throws
+ * "The configured region for this provider does not have at least N Availability Zones. Either specify an explicit list
+ * of zones in availabilityZoneNames or …" (pulumi/pulumi-awsx awsx/ec2/vpc.ts `getDefaultAzs`, unchanged from v3.8.0
+ * to its latest source): true, but it names neither PrivateNetwork nor its argument, and its fix is an awsx argument
+ * PrivateNetwork does not take. An answer without names is left to awsx, which says the region could not be read.
+ */
+export function zoneCountProblem(zones: number, region: string | undefined, names: readonly string[] | undefined): RangeRefusal | undefined {
+  if (names === undefined || names.length >= zones) return undefined;
+  const where = region ?? "the region";
+  return {
+    problem: `is more than the ${names.length} availability zones ${where} has (${names.join(", ")}); the new VPC puts a subnet in each of ${zones}`,
+    fix: names.length > 0 ? `Use availabilityZones: ${names.length} or fewer, or a region with ${zones} or more.` : `Use a region with ${zones} or more.`,
+  };
 }
 
 /** What PrivateNetwork uses of `@pulumi/awsx`'s `ec2.Vpc`. */
@@ -177,7 +194,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     };
     const region = pulumi.output(args.region ?? aws.getRegionOutput({}, { parent: this }).region);
 
-    const network = args.existingVpc ? this.existing(args.existingVpc) : this.created(name);
+    const network = args.existingVpc ? this.existing(args.existingVpc) : this.created(name, fail);
     const endpointSecurityGroup = new aws.ec2.SecurityGroup(
       `${name}-endpoints`,
       {
@@ -250,12 +267,20 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   }
 
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
-  private created(name: string) {
+  private created(name: string, fail: ArgFailure) {
+    const zones = this.spec.availabilityZones;
+    // The same lookup as awsx's (no filter), so both count the same zones; the VPC waits for it, so that this refusal,
+    // not awsx's, is what a region with too few zones gets.
+    const zoneCheck = aws.getAvailabilityZonesOutput({ region: this.spec.region }, { parent: this }).apply((found) => {
+      const refusal = zoneCountProblem(zones, found.region ?? this.spec.region, found.names);
+      if (refusal) fail("availabilityZones", zones, refusal.problem, refusal.fix);
+      return [];
+    });
     const vpc: AwsxVpc = new (loadAwsx(this.spec.name).ec2.Vpc)(
       `${name}-vpc`,
       {
         cidrBlock: this.spec.cidrBlock,
-        numberOfAvailabilityZones: this.spec.availabilityZones,
+        numberOfAvailabilityZones: zones,
         // awsx leaves DNS hostnames off by default; private DNS on the interface endpoints needs both.
         enableDnsSupport: true,
         enableDnsHostnames: true,
@@ -264,7 +289,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         // In the region of the endpoints and security groups that name it (unset: the provider's, as theirs).
         region: this.spec.region,
       },
-      { parent: this },
+      { parent: this, dependsOn: zoneCheck },
     );
     return {
       vpc,

@@ -77,7 +77,8 @@ export function wholeNumberRangeRefusal(value: unknown, range: WholeNumberRange,
  * Double): fails unless `value` is absent, one of `options.allowed`, or a finite number from `range.min` to
  * `range.max`, in the same words: "is outside API Gateway's range of 0–100 percent" (±Infinity included), "is not a
  * number" (for NaN as for `"5"`), and the fix "Use a number from 0 to 100 percent." unless `options.fix` gives one.
- * Only for arguments whose AWS type is a double: a count, a size or a duration takes checkWholeNumberInRange.
+ * Only for arguments a fraction is valid for (AWS's Doubles, a build timer's seconds): a count, a size or a duration
+ * that AWS takes as an integer takes checkWholeNumberInRange.
  */
 export function checkNumberInRange(fail: ArgFailure, argument: string, value: unknown, range: WholeNumberRange, options: WholeNumberRangeOptions = {}): void {
   const allowed = options.allowed ?? [];

@@ -152,17 +152,34 @@ const FAILURE_THRESHOLD_WORDING: WholeNumberRangeOptions = {
 
 /**
  * Fails unless a health check's failureThreshold (`argument`, as the component's user wrote it) is absent or in
- * Route 53's range; the component checks it before healthCheckProblem, whose message names the whole health check.
+ * Route 53's range; the component checks it before healthCheckSettingsProblem, whose message names the whole health
+ * check.
  */
 export function checkFailureThreshold(fail: ArgFailure, argument: string, failureThreshold: unknown): void {
   checkWholeNumberInRange(fail, argument, failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
 }
 
-/** Why a health check's settings are refused, or undefined. Shared with the deploy rule over the recorded plan. */
-export function healthCheckProblem(check: { failureThreshold?: unknown; requestInterval?: unknown; searchString?: unknown; resourcePath?: unknown; referenceName?: unknown }): string | undefined {
-  const { failureThreshold, requestInterval, searchString, resourcePath, referenceName } = check;
-  const threshold = wholeNumberRangeRefusal(failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
-  if (threshold) return `failureThreshold ${formatArgValue(failureThreshold)} ${threshold.problem}`;
+/** Why a health check's settings are refused, or undefined: for the deploy rule over the recorded plan. */
+export function healthCheckProblem(check: { failureThreshold?: unknown } & HealthCheckSettings): string | undefined {
+  const threshold = wholeNumberRangeRefusal(check.failureThreshold, HEALTH_CHECK_LIMITS.failureThreshold, FAILURE_THRESHOLD_WORDING);
+  if (threshold) return `failureThreshold ${formatArgValue(check.failureThreshold)} ${threshold.problem}`;
+  return healthCheckSettingsProblem(check);
+}
+
+/** A health check's settings besides failureThreshold, as healthCheckProblem reads them. */
+export interface HealthCheckSettings {
+  requestInterval?: unknown;
+  searchString?: unknown;
+  resourcePath?: unknown;
+  referenceName?: unknown;
+}
+
+/**
+ * healthCheckProblem without failureThreshold: for a component, which checks that first under the argument its user
+ * wrote (checkFailureThreshold), so it is checked once.
+ */
+export function healthCheckSettingsProblem(check: HealthCheckSettings): string | undefined {
+  const { requestInterval, searchString, resourcePath, referenceName } = check;
   if (requestInterval !== undefined && !(HEALTH_CHECK_LIMITS.requestIntervals as readonly unknown[]).includes(requestInterval)) {
     return `requestInterval ${formatArgValue(requestInterval)} is neither 10 nor 30`;
   }
@@ -259,7 +276,7 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
     if (record.healthCheck) {
       const check = record.healthCheck;
       checkFailureThreshold(fail, `${where}.healthCheck.failureThreshold`, check.failureThreshold);
-      const problem = healthCheckProblem({ failureThreshold: check.failureThreshold, requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
+      const problem = healthCheckSettingsProblem({ requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
       if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
       // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.
       checkStackTagRoom(fail, `${where}.healthCheck`, check, HEALTH_CHECK_TYPE, "a Route 53 health check", { Name: healthCheckNameTag(args.name ?? "", record.id ?? "") });

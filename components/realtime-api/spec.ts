@@ -228,7 +228,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     validateRegionalDomain(fail, args.domain, apiRegion, "live.gallery.example.com");
     validateDomainIpAddressType(fail, args.domain.ipAddressType);
   }
-  assertLeastPrivilege(fail, "functionDefaults.permissions", args.functionDefaults?.permissions ?? []);
+  // Checked as a route's own function is: every route and the authorizer inherit the defaults, so a timeout past the
+  // integration's limit would otherwise reach LambdaFunction, which names the first function it refuses it on.
+  if (args.functionDefaults) validateFunction(fail, "functionDefaults", args.functionDefaults);
 }
 
 /**

@@ -41,6 +41,7 @@ import { existsSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
+import { checkNumberInRange } from "../ranges";
 import { registerSpec } from "../spec-registry";
 
 /** A build that writes the site's files, run before the manifest is made (at preview, `pulumi up` and `npm start`), while the rest of the program is declared. */
@@ -97,8 +98,12 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const OUTPUT_LINES = 40;
 /** A build's output is kept up to this many characters (its end), of which a failure shows the last lines. */
 const OUTPUT_KEPT = 256 * 1024;
-/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * A build's timeout in seconds: setTimeout waits from 1 ms to 2^31 - 1 ms, about 24.8 days, and sets a delay outside
+ * that to 1 ms, firing at once (Node.js docs, timers: setTimeout); up to the whole seconds under the most, as the TSDoc
+ * of timeoutSeconds states it.
+ */
+const BUILD_TIMEOUT_SECONDS = { min: 0.001, max: Math.floor((2 ** 31 - 1) / 1000) } as const;
 
 export function validateBuildArgs(fail: ArgFailure, path: string | undefined, build: StaticSiteBuild | undefined): void {
   if (build === undefined) return;
@@ -125,8 +130,13 @@ export function validateBuildArgs(fail: ArgFailure, path: string | undefined, bu
       fail(`build.environment.${key}`, value, "is not a string or an Output of one", "Pass a string, e.g. String(port), or a stack output such as api.url.");
     }
   }
-  if (build.timeoutSeconds !== undefined && !(build.timeoutSeconds > 0)) fail("build.timeoutSeconds", build.timeoutSeconds, "is not a positive number of seconds", "Use e.g. 600.");
-  if (build.timeoutSeconds !== undefined && build.timeoutSeconds > MAX_TIMER_MS / 1000) fail("build.timeoutSeconds", build.timeoutSeconds, `is longer than a timer can wait (${Math.floor(MAX_TIMER_MS / 1000)} s, about 24 days)`, "Use e.g. 600.");
+  // A fraction is a valid timeout (tests stop builds after 0.5 s): the range is of numbers, from the timer's 1 ms.
+  checkNumberInRange(fail, "build.timeoutSeconds", build.timeoutSeconds, BUILD_TIMEOUT_SECONDS, {
+    limit: "a timer's range",
+    unit: "seconds",
+    reason: "the build's timer waits from 1 ms to 2^31 − 1 ms (about 24 days)",
+    fix: "Use e.g. 600 (the default).",
+  });
 }
 
 export function normaliseBuild(path: string, build: StaticSiteBuild): NormalisedBuild {

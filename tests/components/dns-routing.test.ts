@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import { DnsRouting, FailoverRole, healthCheckProblem, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import { healthCheckSettingsProblem } from "../../components/dns-routing/spec";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { ofType, record, resource } from "../harness/mocks";
 
@@ -112,6 +113,12 @@ describe("DnsRouting", () => {
     expect(healthCheckProblem({ failureThreshold: Number.NaN })).toBe("failureThreshold NaN is not a whole number");
     expect(healthCheckProblem({ failureThreshold: Number.POSITIVE_INFINITY })).toBe("failureThreshold Infinity is not a whole number, nor in Route 53's range of 1–10 consecutive checks");
     expect(healthCheckProblem({ requestInterval: Number.NaN })).toBe("requestInterval NaN is neither 10 nor 30");
+  });
+
+  it("checks the settings besides failureThreshold for the components, which check it first under their own argument, while the deploy rule's check reads it first", () => {
+    expect(healthCheckSettingsProblem({ failureThreshold: 0, requestInterval: 30 } as never)).toBeUndefined();
+    expect(healthCheckSettingsProblem({ requestInterval: 20 })).toBe("requestInterval 20 is neither 10 nor 30");
+    expect(healthCheckProblem({ failureThreshold: 0, requestInterval: 20 })).toBe("failureThreshold 0 is outside Route 53's range of 1–10 consecutive checks");
   });
 
   it("does not evaluate a CloudFront distribution target's health by default, and still evaluates the other targets", async () => {

@@ -237,6 +237,11 @@ describe("RealtimeApi validation", () => {
     // Not "more than API Gateway waits": 2.5 s is within it, but Lambda's timeout is whole seconds.
     ["a fractional timeout", { routes: { $connect: { handler: echo, function: { timeout: 2.5 } } } }, /^RealtimeApi "bad": routes\["\$connect"\]\.function\.timeout 2\.5 is not a whole number; Lambda's timeout is whole seconds/],
     ["a timeout of 0 on the authorizer", { authorizer: { handler: echo, function: { timeout: 0 } } }, /^RealtimeApi "bad": authorizer\.function\.timeout 0 is outside RealtimeApi's range of 1–29 seconds/],
+    // The defaults reach every route and the authorizer: refused under their own name, not the first function's.
+    ["a default timeout past API Gateway's 29 s", { functionDefaults: { timeout: 30 } },
+      /^RealtimeApi "bad": functionDefaults\.timeout 30 is outside RealtimeApi's range of 1–29 seconds; Lambda's timeout is whole seconds from 1, and API Gateway waits at most 29 s for a WebSocket integration\. Use a whole number from 1 to 29 seconds, or hand long work to a queue\.$/],
+    ["a default timeout of 0", { functionDefaults: { timeout: 0 } }, /^RealtimeApi "bad": functionDefaults\.timeout 0 is outside RealtimeApi's range of 1–29 seconds/],
+    ["a default timeout that is no number", { functionDefaults: { timeout: "10" as unknown as number } }, /^RealtimeApi "bad": functionDefaults\.timeout "10" is not a number\. Use a whole number from 1 to 29 seconds/],
   ])("refuses %s", (_, overrides, message) => {
     expect(construct(overrides)).toThrow(ComponentArgError);
     expect(construct(overrides)).toThrow(message);

@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import { StaticSite, type StaticSiteArgs } from "../../components/static-site";
 import type { EdgeAssociation } from "../../components/edge-logic/associations";
+import { argFailer } from "../../components/errors";
+import { validateBuildArgs } from "../../components/static-site/build";
 import { record, resource } from "../harness/mocks";
 
 const path = "tests/fixtures/site";
@@ -164,5 +166,26 @@ describe("StaticSite: a behaviour an earlier one's pattern covers would never be
     }));
     const behaviours = resource(graph, "aws:cloudfront/distribution:Distribution", "ordered-cdn").inputs.orderedCacheBehaviors as Array<{ pathPattern: string }>;
     expect(behaviours.map((b) => b.pathPattern)).toEqual(["/api/admin/*", "/api/*", "/img/*.jpg", "/img/a?/*", "/account/*"]);
+  });
+});
+
+describe("StaticSite build.timeoutSeconds", () => {
+  const site = (timeoutSeconds: unknown) => () => new StaticSite("timed", { path, build: { command: "make", outputDir: "dist", timeoutSeconds: timeoutSeconds as number } });
+
+  it.each([
+    [0, /^StaticSite "timed": build\.timeoutSeconds 0 is outside a timer's range of 0\.001–2147483 seconds; the build's timer waits from 1 ms to 2\^31 − 1 ms \(about 24 days\)\. Use e\.g\. 600 \(the default\)\.$/],
+    [-5, /build\.timeoutSeconds -5 is outside a timer's range of 0\.001–2147483 seconds/],
+    [2147484, /build\.timeoutSeconds 2147484 is outside a timer's range of 0\.001–2147483 seconds; the build's timer waits from 1 ms to 2\^31 − 1 ms/],
+    [Infinity, /build\.timeoutSeconds Infinity is outside a timer's range/],
+    [Number.NaN, /^StaticSite "timed": build\.timeoutSeconds NaN is not a number\. Use e\.g\. 600 \(the default\)\.$/],
+    ["600", /build\.timeoutSeconds "600" is not a number\./],
+  ])("refuses %s in a timer's range, in the shared range words", (value, message) => {
+    expect(site(value)).toThrow(message);
+  });
+
+  it("takes a fraction of a second and the longest whole seconds a timer waits", () => {
+    for (const timeoutSeconds of [0.5, 2147483]) {
+      expect(() => validateBuildArgs(argFailer("StaticSite", "timed"), path, { command: "make", outputDir: "dist", timeoutSeconds })).not.toThrow();
+    }
   });
 });

@@ -85,7 +85,7 @@ describe("StaticSite publishing", () => {
     [{ build: { command: "make", outputDir: ".." } }, /build.outputDir ".." is a folder above path/],
     [{ build: { command: "make", outputDir: "dist", environment: { "1API": "x" } } }, /build.environment.1API "1API" is not an environment variable name/],
     [{ build: { command: "make", outputDir: "dist", environment: { API: 3 as never } } }, /build.environment.API 3 is not a string or an Output of one/],
-    [{ build: { command: "make", outputDir: "dist", timeoutSeconds: 0 } }, /build.timeoutSeconds 0 is not a positive number/],
+    [{ build: { command: "make", outputDir: "dist", timeoutSeconds: 0 } }, /build.timeoutSeconds 0 is outside a timer's range of 0.001–2147483 seconds/],
     [{ build: { command: "make", output: "dist" } as never }, /build.output "dist" is not an argument of StaticSite's build\. Rename it to build.outputDir/],
   ])("rejects bad publishing args: %#", (bad, message) => {
     expect(() => new StaticSite("bad", { path: "site", ...bad })).toThrow(message);

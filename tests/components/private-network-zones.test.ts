@@ -1,0 +1,55 @@
+/**
+ * PrivateNetwork's new VPC against the zones of its region. awsx's Vpc looks the zones up when it is constructed and
+ * refuses too few in its own words (pulumi/pulumi-awsx awsx/ec2/vpc.ts getDefaultAzs); under mocks awsx's code never
+ * runs, so these tests answer aws.getAvailabilityZones from a table, as the account would. The refusal of a whole
+ * construction is in private-network-zones-refused.test.ts, a file of its own: the refused VPC's outputs never
+ * settle, so nothing can be recorded after it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { PrivateNetwork, zoneCountProblem } from "../../components/private-network";
+import { ofType, record, resource, useMocks } from "../harness/mocks";
+
+/** Zones by region, as getAvailabilityZones lists them. */
+const ZONES: Record<string, string[]> = {
+  "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"],
+  "eu-west-3": ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
+};
+const asked: Array<string | undefined> = [];
+
+beforeAll(() =>
+  useMocks({
+    invokes: {
+      "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, region) => (asked.push(inputs.region), { names: ZONES[region], region }),
+    },
+  }),
+);
+
+describe("PrivateNetwork availabilityZones against the region's zones", () => {
+  it("creates the VPC when the region has the zones, looking them up in the network's region or the provider's", async () => {
+    asked.length = 0;
+    const graph = await record(() => {
+      new PrivateNetwork("paris", { region: "eu-west-3", availabilityZones: 3 });
+      new PrivateNetwork("wide", { availabilityZones: 6 });
+    });
+    expect(resource(graph, "awsx:ec2:Vpc", "paris-vpc").inputs.numberOfAvailabilityZones).toBe(3);
+    expect(resource(graph, "awsx:ec2:Vpc", "wide-vpc").inputs.numberOfAvailabilityZones).toBe(6);
+    expect(asked).toEqual(["eu-west-3", undefined]);
+  });
+
+  it("does not look zones up for an existing VPC", async () => {
+    asked.length = 0;
+    const graph = await record(() => new PrivateNetwork("existing", { existingVpc: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } }));
+    expect(ofType(graph, "awsx:ec2:Vpc")).toEqual([]);
+    expect(asked).toEqual([]);
+  });
+
+  it("words the refusal with the region's zones and the fix, and leaves a lookup without names to awsx", () => {
+    expect(zoneCountProblem(3, "eu-west-3", ZONES["eu-west-3"])).toBeUndefined();
+    expect(zoneCountProblem(2, "us-east-1", ["us-east-1a"])).toEqual({
+      problem: "is more than the 1 availability zones us-east-1 has (us-east-1a); the new VPC puts a subnet in each of 2",
+      fix: "Use availabilityZones: 1 or fewer, or a region with 2 or more.",
+    });
+    expect(zoneCountProblem(2, "xx-south-1", [])).toMatchObject({ fix: "Use a region with 2 or more." });
+    expect(zoneCountProblem(2, undefined, undefined)).toBeUndefined();
+  });
+});
