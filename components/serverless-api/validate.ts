@@ -41,8 +41,8 @@ import { validateApiCounts } from "./quotas";
 import { validateAwsServiceCall, validateTemplatesOnlyOnAws } from "./service-actions";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
-/** A canary's share of a stage's traffic (validateCanary cites it). */
-const CANARY_PERCENT_TRAFFIC = { min: 0, max: 100 } as const;
+/** A canary's share of a stage's traffic (validateCanary cites it; the ApiStageCanary deploy rule holds any stage to it). */
+export const CANARY_PERCENT_TRAFFIC = { min: 0, max: 100 } as const;
 /** API Gateway waits at most 29 s for an integration. */
 export const API_INTEGRATION_TIMEOUT_SECONDS = 29;
 /**

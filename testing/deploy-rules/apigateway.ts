@@ -1,7 +1,7 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the resource tree, the account-wide logging setting and execution log groups. */
 import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS } from "../../components/serverless-api/validate";
+import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS, CANARY_PERCENT_TRAFFIC } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
@@ -66,7 +66,7 @@ export const API_DEPLOYMENT_DEPENDS_ON_API: DeployRule = {
  */
 export const API_STAGE_CANARY: DeployRule = {
   id: "ApiStageCanary",
-  title: "A stage canary names its deployment and diverts 0–100 % of traffic",
+  title: `A stage canary names its deployment and diverts ${CANARY_PERCENT_TRAFFIC.min}–${CANARY_PERCENT_TRAFFIC.max} % of traffic`,
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CanarySettings.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -75,8 +75,9 @@ export const API_STAGE_CANARY: DeployRule = {
       if (!canary) continue;
       if (!canary.deploymentId) findings.push(finding("ApiStageCanary", stage, "has canarySettings without a deploymentId, so there is no canary deployment to send traffic to", "set canarySettings.deploymentId to the new deployment's id"));
       const percent = canary.percentTraffic;
-      if (percent !== undefined && !(Number(percent) >= 0 && Number(percent) <= 100)) {
-        findings.push(finding("ApiStageCanary", stage, `sends ${percent} % of traffic to the canary; percentTraffic is 0–100`, "set canarySettings.percentTraffic between 0 and 100"));
+      const { min, max } = CANARY_PERCENT_TRAFFIC;
+      if (percent !== undefined && !(Number(percent) >= min && Number(percent) <= max)) {
+        findings.push(finding("ApiStageCanary", stage, `sends ${percent} % of traffic to the canary; percentTraffic is ${min}–${max}`, `set canarySettings.percentTraffic between ${min} and ${max}`));
       }
     }
     return findings;
