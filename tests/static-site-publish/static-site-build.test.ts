@@ -236,7 +236,7 @@ describe("StaticSite build", () => {
   it("refuses a timeoutSeconds longer than a timer can wait (setTimeout would fire at once)", async () => {
     const source = site({ "package.json": "{}" });
     await expect(recordFailing(() => new StaticSite("forever", { path: source, build: { command: "true", outputDir: "dist", timeoutSeconds: 30 * 24 * 3600 } }))).rejects.toThrow(
-      /StaticSite "forever": build.timeoutSeconds 2592000 is longer than a timer can wait \(2147483 s, about 24 days\)\. Use e\.g\. 600\./,
+      /StaticSite "forever": build\.timeoutSeconds 2592000 is outside a timer's range of 0\.001–2147483 seconds; the build's timer waits from 1 ms to 2\^31 − 1 ms \(about 24 days\)\. Use e\.g\. 600 \(the default\)\./,
     );
   });
 
