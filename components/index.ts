@@ -89,6 +89,7 @@ export type {
 export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";
 export type { BackupPlanArgs, BackupPlanSpec, BackupVaultLock } from "./backup-plan";
 export { DnsRouting, RoutingPolicy, FailoverRole, HEALTH_CHECK_DEFAULTS, HEALTH_CHECK_LIMITS, SET_IDENTIFIER_MAX, healthCheckProblem } from "./dns-routing";
+export type { HealthCheckSettings } from "./dns-routing";
 export type { DnsRoutingArgs, DnsRoutingSpec, DnsRoutingRecord, DnsRoutingRecordSpec, DnsHealthCheck, DnsHealthCheckSpec, GeoLocation } from "./dns-routing";
 export { RegionalApis, regionCode, replicaArn } from "./regional-apis";
 export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./regional-apis";

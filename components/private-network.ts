@@ -74,7 +74,8 @@ const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
  * Availability zones of a new VPC: PrivateNetwork's own bound, not an EC2 API limit. awsx's Vpc spreads the subnets
  * over the first `numberOfAvailabilityZones` zones of the region ("defaults to the first 3 AZs in the current region",
  * @pulumi/awsx ec2/vpc.d.ts); six is the most a region is taken to have here (us-east-1's), which no AWS document found
- * states as a maximum. Fewer in the region itself: zoneCountProblem, checked at preview.
+ * states as a maximum. Fewer in the region itself: zoneCountProblem, checked at preview. "Zones" as getAvailabilityZones
+ * lists them, unfiltered: an account's opted-in Local Zones count too (docs/private-network.md).
  */
 const AVAILABILITY_ZONES = { min: 1, max: 6 } as const;
 
@@ -115,7 +116,7 @@ export function zoneCountProblem(zones: number, region: string | undefined, name
   if (names === undefined || names.length >= zones) return undefined;
   const where = region ?? "the region";
   return {
-    problem: `is more than the ${names.length} availability zones ${where} has (${names.join(", ")}); the new VPC puts a subnet in each of ${zones}`,
+    problem: `is more than the ${names.length} availability zone${names.length === 1 ? "" : "s"} ${where} has${names.length > 0 ? ` (${names.join(", ")})` : ""}; the new VPC puts a subnet in each of ${zones}`,
     fix: names.length > 0 ? `Use availabilityZones: ${names.length} or fewer, or a region with ${zones} or more.` : `Use a region with ${zones} or more.`,
   };
 }

@@ -73,8 +73,8 @@ export function wholeNumberRangeRefusal(value: unknown, range: WholeNumberRange,
 }
 
 /**
- * checkWholeNumberInRange for an argument AWS takes as a fraction too (API Gateway's canary percentTraffic, a
- * Double): fails unless `value` is absent, one of `options.allowed`, or a finite number from `range.min` to
+ * checkWholeNumberInRange for an argument a fraction is valid for (API Gateway's canary percentTraffic, a Double; a
+ * build timer's seconds): fails unless `value` is absent, one of `options.allowed`, or a finite number from `range.min` to
  * `range.max`, in the same words: "is outside API Gateway's range of 0–100 percent" (±Infinity included), "is not a
  * number" (for NaN as for `"5"`), and the fix "Use a number from 0 to 100 percent." unless `options.fix` gives one.
  * Only for arguments a fraction is valid for (AWS's Doubles, a build timer's seconds): a count, a size or a duration

@@ -28,7 +28,7 @@ export {
   healthCheckProblem,
   healthCheckReferenceName,
 } from "./spec";
-export type { DnsHealthCheck, DnsHealthCheckSpec, DnsRoutingArgs, DnsRoutingRecord, DnsRoutingRecordSpec, DnsRoutingSpec, GeoLocation } from "./spec";
+export type { DnsHealthCheck, DnsHealthCheckSpec, HealthCheckSettings, DnsRoutingArgs, DnsRoutingRecord, DnsRoutingRecordSpec, DnsRoutingSpec, GeoLocation } from "./spec";
 
 /**
  * Route 53 routing as data: latency, failover (PRIMARY/SECONDARY) or geolocation

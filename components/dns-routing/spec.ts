@@ -277,7 +277,7 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
       const check = record.healthCheck;
       checkFailureThreshold(fail, `${where}.healthCheck.failureThreshold`, check.failureThreshold);
       const problem = healthCheckSettingsProblem({ requestInterval: check.requestInterval, searchString: check.searchString, resourcePath: check.path });
-      if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
+      if (problem) fail(`${where}.healthCheck`, check.path, `has ${problem}`, "Use requestInterval 10 or 30, a searchString of 1–255 characters and a path starting with /.");
       // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.
       checkStackTagRoom(fail, `${where}.healthCheck`, check, HEALTH_CHECK_TYPE, "a Route 53 health check", { Name: healthCheckNameTag(args.name ?? "", record.id ?? "") });
     }

@@ -201,7 +201,7 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
   if (!args.domain?.hostedZoneId) fail("domain.hostedZoneId", undefined, "is missing; routing records go in it", "Set the hosted zone of domain.name.");
   checkFailureThreshold(fail, "routing.failureThreshold", routing.failureThreshold);
   const problem = healthCheckSettingsProblem({ requestInterval: routing.requestInterval, searchString: routing.searchString });
-  if (problem) fail("routing", routing, `has ${problem}`, "Use failureThreshold 1–10, requestInterval 10 or 30 and a searchString of 1–255 characters.");
+  if (problem) fail("routing", routing, `has ${problem}`, "Use requestInterval 10 or 30 and a searchString of 1–255 characters.");
   // The health check must call a real, public GET route: a missing route answers 403/404 and a protected one 401,
   // so every region would look down at once and Route 53 would answer as if all were healthy.
   const healthRoute = routing.healthRoute ?? "GET /health";

@@ -85,12 +85,12 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
   },
 };
 
+const { viewer: VIEWER, origin: ORIGIN } = EDGE_LIMITS;
 /**
  * Quotas on Lambda@Edge: viewer request and viewer response functions get 128 MB of memory and a
  * 5-second timeout; origin request and origin response functions a 30-second timeout (EdgeLogic's EDGE_LIMITS, which
  * EdgeLogic checks its functions against at construction; the rule covers any program's functions).
  */
-const { viewer: VIEWER, origin: ORIGIN } = EDGE_LIMITS;
 export const LAMBDA_EDGE_LIMITS: DeployRule = {
   id: "LambdaEdgeLimits",
   title: `Lambda@Edge memory and timeout fit the event type (viewer ≤ ${VIEWER.memoryMb} MB and ${VIEWER.timeoutSeconds} s, origin ≤ ${ORIGIN.timeoutSeconds} s)`,

@@ -1146,6 +1146,8 @@ export interface TransitionStatefulType extends InputComparison {
   replaceWhenSet: readonly string[];
   /** The optional autoname field: a value set by hand makes the bridge replace delete-first (see actionOf). */
   autonameField: string;
+  /** None: a stateful type's inputs are compared as they are, never as saved digests (statefulChanges relies on it). */
+  hashedInputs?: never;
   /** Other inputs the checks read, kept in saved plans with the ones above. */
   alsoKept: readonly string[];
   /** Whether AWS refuses the deployed copy's delete; undefined when the deployed plan does not hold its inputs. */
@@ -1294,7 +1296,7 @@ function shown(value: unknown): string {
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
-  // A stateful type hashes no input, so replaceReasons' reset is this one.
+  // A stateful type hashes no input (hashedInputs?: never), so replaceReasons' reset is this one.
   const inputs = inputsAsDiffed(old, next, new Set());
   const changes = ownReplaceReasons(kind, old, next, inputs);
   const [from, to] = [where(deployed, old, context), where(after, { ...next, inputs }, context)];

@@ -46,10 +46,10 @@ describe("PrivateNetwork availabilityZones against the region's zones", () => {
   it("words the refusal with the region's zones and the fix, and leaves a lookup without names to awsx", () => {
     expect(zoneCountProblem(3, "eu-west-3", ZONES["eu-west-3"])).toBeUndefined();
     expect(zoneCountProblem(2, "us-east-1", ["us-east-1a"])).toEqual({
-      problem: "is more than the 1 availability zones us-east-1 has (us-east-1a); the new VPC puts a subnet in each of 2",
+      problem: "is more than the 1 availability zone us-east-1 has (us-east-1a); the new VPC puts a subnet in each of 2",
       fix: "Use availabilityZones: 1 or fewer, or a region with 2 or more.",
     });
-    expect(zoneCountProblem(2, "xx-south-1", [])).toMatchObject({ fix: "Use a region with 2 or more." });
+    expect(zoneCountProblem(2, "xx-south-1", [])).toEqual({ problem: "is more than the 0 availability zones xx-south-1 has; the new VPC puts a subnet in each of 2", fix: "Use a region with 2 or more." });
     expect(zoneCountProblem(2, undefined, undefined)).toBeUndefined();
   });
 });
