@@ -44,8 +44,8 @@ async function addMasterUser(admin) {
 
 /**
  * How old (since its last write) an aside file of a template must be to be another writer's leftover: a worker killed
- * between writing it and renaming it. A live writer renames its own right after writing it whole, in one call (a few
- * MB: well under a second, even on a slow disk), so one untouched for 10 minutes has no writer left; the margin also
+ * between writing it and renaming it. A live writer renames its own right after writing it whole, in one call (up to
+ * ≈50 MB: seconds at most, even on a slow disk), so one untouched for 10 minutes has no writer left; the margin also
  * covers the clocks of other machines or containers sharing the cache folder differing by minutes.
  */
 const STALE_PARTIAL_MS = 10 * 60_000;
@@ -55,11 +55,9 @@ const PARTIAL_SUFFIX = /^\.[0-9a-f]{16}\.partial$/;
 /**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
  * name is random (processes of other machines or containers may share the cache folder), and removed if the write fails.
- * Once kept, the template's stale aside files (STALE_PARTIAL_MS) go too: nothing else would ever remove them.
  */
 async function keep(file, tarball) {
-  const folder = dirname(file);
-  mkdirSync(folder, { recursive: true });
+  mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${randomBytes(8).toString("hex")}.partial`;
   try {
     writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
@@ -68,13 +66,27 @@ async function keep(file, tarball) {
     rmSync(partial, { force: true });
     throw error;
   }
-  const name = basename(file);
-  for (const entry of readdirSync(folder)) {
+}
+
+/**
+ * Removes the template's aside files (keep) untouched for STALE_PARTIAL_MS: a killed writer's, which nothing else would
+ * ever remove. At every use of the template, so a restart soon after the kill removes it once it is stale. Best effort:
+ * a folder that cannot be read, or a file another worker removes first, leaves the template as it is.
+ */
+function removeStalePartials(file) {
+  const [folder, name] = [dirname(file), basename(file)];
+  let entries;
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
     if (!entry.startsWith(name) || !PARTIAL_SUFFIX.test(entry.slice(name.length))) continue;
     try {
       if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
     } catch {
-      // Gone meanwhile (another worker removing it too), or not ours to remove: the template is kept either way.
+      // Gone meanwhile (another worker removing it too).
     }
   }
 }
@@ -85,6 +97,7 @@ async function keep(file, tarball) {
  * deleted: other workers may be reading it.
  */
 async function template(file, remake, read, make) {
+  removeStalePartials(file);
   if (!remake && existsSync(file)) {
     read.add(file);
     return new Blob([readFileSync(file)]);
@@ -125,19 +138,32 @@ function clusterTemplate(options, remake, read) {
   });
 }
 
-/** Empties a folder but keeps it: it may be a mount point or a link the user made. */
+/** What a PostgreSQL data folder holds at its top (PGlite's initdb: base, global, pg_wal, postgresql.conf, postmaster.pid, …). */
+const DATA_FOLDER_ENTRY = /^(?:PG_VERSION|base|global|pg_[a-z_]+(?:\.conf)?|postgresql(?:\.auto)?\.conf|postmaster\.(?:pid|opts))$/;
+
+/**
+ * Empties a new database's folder of what a load that failed part-way left there, keeping the folder (it may be a
+ * mount point or a link the user made). Only a data folder's own entries: a folder that holds anything else is not one
+ * this runtime made, and is refused rather than emptied.
+ */
 function empty(folder) {
   mkdirSync(folder, { recursive: true });
-  for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
+  const entries = readdirSync(folder);
+  const foreign = entries.filter((entry) => !DATA_FOLDER_ENTRY.test(entry));
+  if (foreign.length > 0) {
+    throw new Error(`${folder} holds no PG_VERSION but other files (${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ", …" : ""}): not a database folder this runtime made, so nothing in it was removed; move those files away, or delete the folder to begin this database empty`);
+  }
+  for (const entry of entries) rmSync(join(folder, entry), { recursive: true, force: true });
 }
 
 /**
  * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
- * nothing of a database (no PG_VERSION) and is emptied before each load of a template, or the initdb: other files
- * there would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next ("Database already
- * exists"). So a load that fails is the template's: a database that does not open from a cached template is tried
- * again from templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached
- * ones. When neither helps, the first error is thrown.
+ * nothing of a database (no PG_VERSION) and is emptied (empty) before each load of a template, or the initdb: what an
+ * earlier load left would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next
+ * ("Database already exists"). A load that still fails is taken for the template's (a full or read-only disk too: it
+ * then fails again, after the remakes): a database that does not open from a cached template is tried again from
+ * templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When
+ * neither helps, the first error is thrown.
  */
 async function newCluster(options) {
   if (templates) {
@@ -171,6 +197,20 @@ async function newCluster(options) {
 }
 
 /**
+ * Whether a folder holds PG_VERSION, made by an earlier open. Only "no such file" means no: another error (a mount
+ * that does not answer, no permission) is thrown, since a folder taken for a new one is emptied.
+ */
+function hasVersionFile(folder) {
+  try {
+    statSync(join(folder, "PG_VERSION"));
+    return true;
+  } catch (error) {
+    if (error?.code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/**
  * The session Aurora gives the Data API's caller: the master user (a role of that name, not a superuser: it owns the
  * cluster's database, may create roles and databases, and creates the trusted extensions, as Aurora's rds_superuser
  * member does) in the cluster's database. PGlite's own bootstrap superuser is `postgres`: a master user of that name
@@ -179,7 +219,7 @@ async function newCluster(options) {
  * added to what it holds.
  */
 async function open(options) {
-  const made = dataDir !== undefined && existsSync(join(dataDir, "PG_VERSION"));
+  const made = dataDir !== undefined && hasVersionFile(dataDir);
   if (!made) return newCluster({ ...options, ...(dataDir ? { dataDir } : {}) });
   let asMasterUser;
   try {

@@ -74,16 +74,17 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
   }
 
   /**
-   * The command, in its folder's queue, and the import graph read again beside it (a change to either starts another
-   * round). The command's result is said when it ends; the build counts once the graph is read too, the last read a
-   * change while it waited asked for (each refresh runs after those before it).
+   * The command, in its folder's queue, and the import graph read again beside it (a change to either, once the command
+   * has started, asks for another round). The command's result is said when it ends; the build counts once the graph is
+   * read too, the last read a change while it waited asked for (each refresh runs after those before it). A rebuild
+   * still waiting when the watcher closes does not run its command.
    */
   async function rebuild(): Promise<void> {
     refreshing = imports.refresh();
     waiting = true;
-    const command = queueFolderBuild(build.outputDir, () => {
+    const command = queueFolderBuild(build.outputDir, async () => {
       waiting = false;
-      return runAndSay();
+      if (!closed) await runAndSay();
     });
     // queueFolderBuild starts the work at once when the folder is free.
     if (waiting) log(`site "${build.site}": its rebuild waits for the build into ${outputDir} that is running`);

@@ -3,7 +3,7 @@
  * template in the cache folder, which is made again when it does not load; one that cannot open stops the start and
  * leaves no worker running. (Reopening a folder made for another databaseName: tests/local/rds-data.test.ts.)
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ExecuteStatementCommand, RDSDataClient } from "@aws-sdk/client-rds-data";
@@ -51,10 +51,10 @@ describe("opening local databases", { shuffle: false }, () => {
     const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
     writeFileSync(template, versionOnlyTarball());
-    // Aside files of writers killed mid-write (local/rds-data-worker.mjs, keep): one last written 11 minutes ago, past
-    // the 10 a live writer could still own it, and one of 9 minutes.
+    // Aside files of template writers (local/rds-data-worker.mjs, keep): one a killed writer left an hour ago, past the
+    // 10 minutes a live writer could still own it, and one written now, as a live writer's would be.
     const [stale, fresh] = ["0", "f"].map((digit) => `${template}.${digit.repeat(16)}.partial`);
-    for (const [partial, minutes] of [[stale, 11], [fresh, 9]] as const) {
+    for (const [partial, minutes] of [[stale, 60], [fresh, 0]] as const) {
       writeFileSync(partial, "half a tarball");
       const at = (Date.now() - minutes * 60_000) / 1000;
       utimesSync(partial, at, at);
@@ -103,6 +103,17 @@ describe("opening local databases", { shuffle: false }, () => {
     // The folder was emptied before the load, so the load did not fail: neither template was made again. (With the
     // cache off, the same emptying precedes the initdb; not run here, as an initdb into a folder costs seconds.)
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
+  });
+
+  it("refuses a new database's folder that holds files a database folder does not, removing none of them", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "rds-foreign-"));
+    // No PG_VERSION: not a database yet, but not the remains of a load either (a folder linked to the wrong place).
+    writeFileSync(join(folder, "notes.txt"), "mine");
+    writeFileSync(join(folder, "base"), "not a directory");
+    await expect(startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] })).rejects.toThrow(
+      `RelationalDatabase "open": PGlite could not open ${folder} (${folder} holds no PG_VERSION but other files (notes.txt): not a database folder this runtime made, so nothing in it was removed; move those files away, or delete the folder to begin this database empty).`,
+    );
+    expect(readdirSync(folder).sort()).toEqual(["base", "notes.txt"]);
   });
 
   it("stops the start when one database cannot open, naming it, and closes the others", async () => {
