@@ -343,9 +343,11 @@ export function rdsEngineVersionFindings(before: Graph, after: Graph, stack: str
 }
 
 /**
- * The inputs whose change replaces an Aurora cluster (`ForceNew: true` in terraform-provider-aws
- * internal/service/rds/cluster.go, which pulumi-aws 7 wraps; `s3Import` and `restoreToPointInTime` for their fields).
- * A region change is not listed: the new cluster is in another scope, where none of its names is taken.
+ * The inputs whose change replaces an Aurora cluster: every `ForceNew` input of terraform-provider-aws
+ * internal/service/rds/cluster.go (read at commit 0168cf6844f393420326f1426bf18ed357b56a77), which pulumi-aws 7 wraps;
+ * `s3Import` and `restoreToPointInTime` for their fields. Of these, RDS_CLUSTER_REPLACE_WHEN_SET replace only when set.
+ * Not listed: `storage_type`, ForceNew only for an engine not starting "aurora" (CustomizeDiff `ForceNewIf`); a region
+ * change: the new cluster is in another scope, where none of its names is taken.
  */
 export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
   "availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId",
@@ -353,9 +355,32 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
 ];
 
 /**
- * What replaces an Aurora cluster and how it is compared, for every transition check that judges one (the stateful
- * rule, the replacement cascade, TransitionRdsClusterNameReused): RDS_CLUSTER_REPLACE_ON as cluster.go's SDKv2 schema
- * compares it, availability_zones a TypeSet.
+ * Of RDS_CLUSTER_REPLACE_ON, the inputs a program can stop setting without replacing the cluster, so only a new value
+ * that is set replaces it (cluster.go, same commit):
+ * - `Optional, Computed, ForceNew`: availability_zones (a TypeSet), cluster_identifier_prefix, cluster_scalability_type,
+ *   database_name, db_subnet_group_name, db_system_id, kms_key_id, master_username, storage_encrypted. Unset, the
+ *   provider keeps the state's value: no diff ("The provider will only perform drift detection if a configuration value
+ *   is provided", pulumi-aws Cluster `storageEncrypted`).
+ * - snapshot_identifier: `Optional, ForceNew` with a DiffSuppressFunc `return new == ""` ("allow snapshot_identifier to
+ *   be removed without forcing re-creation").
+ * The others replace on any change: engine (Required); engine_mode (Optional, Default "provisioned": unset is
+ * "provisioned", so a deployed "serverless" → unset replaces; "provisioned" → unset is no change to the provider but
+ * is still reported here); restore_to_point_in_time, source_region (Optional, not Computed); s3_import (its fields
+ * ForceNew); cluster_identifier (Optional, Computed, but Pulumi's autoname field: unset, the bridge names it anew, as
+ * for a bucket's `bucket`).
  */
-export const RDS_CLUSTER_REPLACEMENT = { replaceOn: RDS_CLUSTER_REPLACE_ON, emptyIsUnset: true, sets: { availabilityZones: String } } as const;
+export const RDS_CLUSTER_REPLACE_WHEN_SET: readonly string[] = [
+  "availabilityZones", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId", "kmsKeyId", "masterUsername", "snapshotIdentifier", "storageEncrypted",
+];
 
+/**
+ * What replaces an Aurora cluster and how it is compared, for every transition check that judges one (the stateful
+ * rule, the replacement cascade, TransitionRdsClusterNameReused): RDS_CLUSTER_REPLACE_ON, those of
+ * RDS_CLUSTER_REPLACE_WHEN_SET only when set, as cluster.go's SDKv2 schema compares them, availability_zones a TypeSet.
+ */
+export const RDS_CLUSTER_REPLACEMENT = {
+  replaceOn: RDS_CLUSTER_REPLACE_ON.filter((input) => !RDS_CLUSTER_REPLACE_WHEN_SET.includes(input)),
+  replaceWhenSet: RDS_CLUSTER_REPLACE_WHEN_SET,
+  emptyIsUnset: true,
+  sets: { availabilityZones: String },
+} as const;

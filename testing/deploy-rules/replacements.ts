@@ -43,6 +43,8 @@ export interface CascadeType extends InputComparison {
   type: string;
   /** Inputs whose change replaces the resource (ForceNew, or the random provider's RequiresReplace). */
   replaceOn: readonly string[];
+  /** Inputs that replace it only when the next program sets them (TransitionStatefulType's, which see). */
+  replaceWhenSet?: readonly string[];
   /** Of those, inputs that can hold secrets: a saved plan keeps them as digests, compared as digests on both sides. */
   hashedInputs?: readonly string[];
   /** The values of the resource (outputs) that a replacement draws anew. */
@@ -62,8 +64,8 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["vpcId", "name", "namePrefix", "description"], drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
-  // rds/cluster.go, compared as the cluster's stateful rule compares it (RDS_CLUSTER_REPLACEMENT: availabilityZones a
-  // set); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier and engine are ForceNew.
+  // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
+  // inputs only when set, availabilityZones a set); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier and engine are ForceNew.
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
   { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
   // logs/group.go: name and name_prefix are ForceNew.

@@ -738,7 +738,8 @@ const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: Recor
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
  * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
- * stateful rule: an input of RDS_CLUSTER_REPLACE_ON, availabilityZones as a set, or of `replaceOnChanges` that changed
+ * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
+ * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed
  * and that `ignoreChanges` does not hold), as for TransitionStatefulReplaced.
  */
 export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
@@ -1248,7 +1249,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // identifier with each (its suffix's keepers), and a new VPC replaces its subnet group (replaceWith the security
     // group) and so the cluster: both come here through the cascade (replacements.ts).
     ...RDS_CLUSTER_REPLACEMENT,
-    replaceWhenSet: [],
     autonameField: "clusterIdentifier",
     alsoKept: ["deletionProtection", "skipFinalSnapshot", "finalSnapshotIdentifier"],
     // DeleteDBCluster refuses a cluster with deletion protection: "You can't delete a cluster with deletion protection
@@ -2479,7 +2479,7 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const cascade = cascadeTypeOf(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? [])])];
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : []), ...(cascade?.hashedInputs ?? [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");
