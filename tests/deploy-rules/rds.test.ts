@@ -139,6 +139,29 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
     ]);
   });
 
+  it("passes an input RDS keeps when the program stops setting it (Optional+Computed in cluster.go: zones, database name, encryption), also in the cascade and from a saved plan, and finds another value set", () => {
+    const withExports = (graph: ReturnType<typeof zones>) => {
+      const cluster = graph.find((r) => r.type === CLUSTER)!;
+      return [...graph, handBuilt("aws:s3/bucket:Bucket", "db-exports", { bucket: `${CLUSTER_ID}-exports`, forceDestroy: true }, { dependencies: [cluster.urn] })];
+    };
+    const deployed = withExports(zones(["us-east-1a", "us-east-1b", "us-east-1c"]));
+    const unset = withExports(serverlessDatabase({ availabilityZones: undefined }));
+    expect(transition(deployed, unset).map(formatFinding)).toEqual([]);
+    expect(transition(saved(deployed), unset).map(formatFinding)).toEqual([]);
+    for (const input of ["databaseName", "masterUsername", "storageEncrypted", "dbSubnetGroupName"]) expect(transition(deployed, withExports(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], [input]: undefined }))).map(formatFinding), input).toEqual([]);
+    // Other zones set: a new cluster, and with its new identifier a new bucket.
+    const found = transition(deployed, withExports(zones(["us-east-1a", "us-east-1b", "us-east-1d"])));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([
+      ["TransitionStatefulReplaced", `${CLUSTER} db-cluster`],
+      ["TransitionStatefulReplaced", "aws:s3/bucket:Bucket db-exports"],
+    ]);
+    expect(found[0].problem).toMatch(/^replaces Aurora DB cluster db-cluster: availabilityZones \(us-east-1a, us-east-1b, us-east-1c → us-east-1a, us-east-1b, us-east-1d\)/);
+    // Zones set where none were (RDS picked them): the program asks for these, which the provider compares with the state's.
+    expect(rules(withExports(serverlessDatabase()), deployed).map(([rule]) => rule)).toEqual(["TransitionStatefulReplaced", "TransitionStatefulReplaced"]);
+    // `[]` is no zones to the provider (emptyIsUnset): unset → [] is no change.
+    expect(transition(withExports(serverlessDatabase()), withExports(zones([]))).map(formatFinding)).toEqual([]);
+  });
+
   it("reads a cluster renamed without aliases by its inputs as made: its own ignoreChanges and replaceOnChanges do not apply to a resource the update creates", () => {
     const renamed = (graph: ReturnType<typeof zones>, options: Record<string, unknown> = {}) =>
       graph.map((r) => (r.type === CLUSTER ? { ...r, name: "aurora", urn: r.urn.replace(/::db-cluster$/, "::aurora"), ...options } : r));

@@ -692,6 +692,13 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(transition(await userAuth(), await userAuth({}, "login")).filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.resource)).toEqual([`${POOL} login-pool`]);
   });
 
+  it("passes a user pool whose aliasAttributes go from [] to unset and back, as the provider's SDKv2 schema keeps no empty list (emptyIsUnset), and finds one added", () => {
+    const pool = (inputs: Record<string, unknown>) => handBuilt(POOL, "auth-pool", { name: "gallery-users", deletionProtection: "ACTIVE", ...inputs });
+    expect(transition([pool({ aliasAttributes: [] })], [pool({})]).map(formatFinding)).toEqual([]);
+    expect(transition([pool({})], [pool({ aliasAttributes: [] })]).map(formatFinding)).toEqual([]);
+    expect(rules([pool({ aliasAttributes: [] })], [pool({ aliasAttributes: ["preferred_username"] })])).toEqual([["TransitionStatefulReplaced", `${POOL} auth-pool`]]);
+  });
+
   it("passes a user pool whose other settings change, and saves none of its other inputs (email and SMS configuration)", async () => {
     const deployed = await userAuth();
     expect(transition(deployed, await userAuth({ mfa: "OPTIONAL", passwordPolicy: { minimumLength: 14 } }))).toEqual([]);
