@@ -364,8 +364,8 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
  * - snapshot_identifier: `Optional, ForceNew` with a DiffSuppressFunc `return new == ""` ("allow snapshot_identifier to
  *   be removed without forcing re-creation").
  * The others replace on any change: engine (Required); engine_mode (Optional, Default "provisioned": unset is
- * "provisioned", so a deployed "serverless" → unset replaces; "provisioned" → unset is no change to the provider but
- * is still reported here); restore_to_point_in_time, source_region (Optional, not Computed); s3_import (its fields
+ * "provisioned" to the provider, so "provisioned" → unset is no change and a deployed "serverless" → unset replaces);
+ * restore_to_point_in_time, source_region (Optional, not Computed); s3_import (its fields
  * ForceNew); cluster_identifier (Optional, Computed, but Pulumi's autoname field: unset, the bridge names it anew, as
  * for a bucket's `bucket`).
  */
@@ -383,4 +383,5 @@ export const RDS_CLUSTER_REPLACEMENT = {
   replaceWhenSet: RDS_CLUSTER_REPLACE_WHEN_SET,
   emptyIsUnset: true,
   sets: { availabilityZones: String },
+  defaults: { engineMode: "provisioned" },
 } as const;

@@ -33,6 +33,8 @@ export interface InputComparison {
   emptyIsUnset?: boolean;
   /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
+  /** Inputs with a schema `Default`: unset (or null) is that value to the provider, so it compares as that value. */
+  defaults?: Readonly<Partial<Record<string, unknown>>>;
 }
 
 /**

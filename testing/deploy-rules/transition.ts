@@ -646,7 +646,7 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 }
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "defaults" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
@@ -1271,7 +1271,8 @@ const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type,
  * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
  * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
-function providerCanonical(comparison: InputComparison, field: string, value: unknown): string {
+function providerCanonical(comparison: InputComparison, field: string, given: unknown): string {
+  const value = (given === undefined || given === null) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
   if (value === undefined || value === null || (comparison.emptyIsUnset && Array.isArray(value) && value.length === 0)) return "null";
   const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;

@@ -162,6 +162,15 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
     expect(transition(withExports(serverlessDatabase()), withExports(zones([]))).map(formatFinding)).toEqual([]);
   });
 
+  it("compares an unset engineMode as the provider's default, provisioned: no change from provisioned, a replacement from serverless", () => {
+    const mode = (engineMode: string | undefined) => serverlessDatabase({ engineMode });
+    expect(transition(mode("provisioned"), mode(undefined)).map(formatFinding)).toEqual([]);
+    expect(transition(mode(undefined), mode("provisioned")).map(formatFinding)).toEqual([]);
+    const found = transition(mode("serverless"), mode(undefined));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${CLUSTER} db-cluster`]]);
+    expect(found[0].problem).toMatch(/engineMode \(serverless → /);
+  });
+
   it("reads a cluster renamed without aliases by its inputs as made: its own ignoreChanges and replaceOnChanges do not apply to a resource the update creates", () => {
     const renamed = (graph: ReturnType<typeof zones>, options: Record<string, unknown> = {}) =>
       graph.map((r) => (r.type === CLUSTER ? { ...r, name: "aurora", urn: r.urn.replace(/::db-cluster$/, "::aurora"), ...options } : r));
