@@ -28,7 +28,7 @@ import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACEMENT, RDS_SUBNET_
 export interface InputComparison {
   /**
    * The provider compares the inputs as terraform-provider-aws's SDKv2 schema does, which keeps no difference between
-   * an empty list or set and none: unset, null and [] are alike, for every input.
+   * a zero value and none: unset, null, [] and "" are alike, for every input.
    */
   emptyIsUnset?: boolean;
   /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */

@@ -680,11 +680,12 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
   // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one
   // that replaces only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))]);
-  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && normalise(field, inputs[field]) !== normalise(field, undefined));
+  // Set: any value but the provider's "none" (a field's schema default is a value set, not none).
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && !isUnsetInput(kind, inputs[field]));
   const reasons = [...always, ...whenSet]
     .filter((field) => normalise(field, old.inputs[field]) !== normalise(field, inputs[field]))
     .map((field) => {
-      const [from, to] = [shown(old.inputs[field]), shown(inputs[field])];
+      const [from, to] = [shownWithDefault(kind, field, old.inputs[field]), shownWithDefault(kind, field, inputs[field])];
       // A digest map (a deployment's triggers) says nothing more when printed, and a secret is not printed.
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
@@ -1272,11 +1273,25 @@ const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type,
  * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
 function providerCanonical(comparison: InputComparison, field: string, given: unknown): string {
-  const value = (given === undefined || given === null) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
-  if (value === undefined || value === null || (comparison.emptyIsUnset && Array.isArray(value) && value.length === 0)) return "null";
+  const value = isUnsetInput(comparison, given) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
+  if (isUnsetInput(comparison, value)) return "null";
   const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
+}
+
+/**
+ * Whether an input is none to the provider: unset or null, and under `emptyIsUnset` (an SDKv2 schema, whose zero values
+ * are no value) also `[]` and `""`.
+ */
+function isUnsetInput(comparison: InputComparison, value: unknown): boolean {
+  return value === undefined || value === null || (comparison.emptyIsUnset === true && ((Array.isArray(value) && value.length === 0) || value === ""));
+}
+
+/** shown, with the schema default an unset input stands for: "none (provisioned)". */
+function shownWithDefault(comparison: InputComparison, field: string, value: unknown): string {
+  const text = shown(value);
+  return isUnsetInput(comparison, value) && comparison.defaults && field in comparison.defaults ? `${text} (${shown(comparison.defaults[field])})` : text;
 }
 
 /** A value as findings print it: a list by its elements' names, none for unset. */

@@ -123,13 +123,13 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
 
 describe("TransitionStatefulReplaced on an Aurora cluster the program names by Pulumi's autonaming", () => {
   const zones = (availabilityZones: string[]) => serverlessDatabase({ availabilityZones });
+  /** With the bucket the cluster exports to, named after the cluster's identifier (a value a replacement would draw anew). */
+  const withExports = (graph: ReturnType<typeof zones>) => {
+    const cluster = graph.find((r) => r.type === CLUSTER)!;
+    return [...graph, handBuilt("aws:s3/bucket:Bucket", "db-exports", { bucket: `${CLUSTER_ID}-exports`, forceDestroy: true }, { dependencies: [cluster.urn] })];
+  };
 
   it("cascades no replacement from zones in another order: the cascade compares the cluster as its stateful rule does, so a bucket named after it stays", () => {
-    // The bucket the cluster exports to, named after the cluster's identifier (a value a replacement would draw anew).
-    const withExports = (graph: ReturnType<typeof zones>) => {
-      const cluster = graph.find((r) => r.type === CLUSTER)!;
-      return [...graph, handBuilt("aws:s3/bucket:Bucket", "db-exports", { bucket: `${CLUSTER_ID}-exports`, forceDestroy: true }, { dependencies: [cluster.urn] })];
-    };
     expect(clusterInputs).not.toHaveProperty("clusterIdentifier");
     expect(transition(withExports(zones(["us-east-1a", "us-east-1b"])), withExports(zones(["us-east-1b", "us-east-1a"]))).map(formatFinding)).toEqual([]);
     // Another zone replaces the cluster, which draws a new identifier, and so the bucket named after it.
@@ -140,10 +140,6 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
   });
 
   it("passes an input RDS keeps when the program stops setting it (Optional+Computed in cluster.go: zones, database name, encryption), also in the cascade and from a saved plan, and finds another value set", () => {
-    const withExports = (graph: ReturnType<typeof zones>) => {
-      const cluster = graph.find((r) => r.type === CLUSTER)!;
-      return [...graph, handBuilt("aws:s3/bucket:Bucket", "db-exports", { bucket: `${CLUSTER_ID}-exports`, forceDestroy: true }, { dependencies: [cluster.urn] })];
-    };
     const deployed = withExports(zones(["us-east-1a", "us-east-1b", "us-east-1c"]));
     const unset = withExports(serverlessDatabase({ availabilityZones: undefined }));
     expect(transition(deployed, unset).map(formatFinding)).toEqual([]);
@@ -160,6 +156,9 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
     expect(rules(withExports(serverlessDatabase()), deployed).map(([rule]) => rule)).toEqual(["TransitionStatefulReplaced", "TransitionStatefulReplaced"]);
     // `[]` is no zones to the provider (emptyIsUnset): unset → [] is no change.
     expect(transition(withExports(serverlessDatabase()), withExports(zones([]))).map(formatFinding)).toEqual([]);
+    // A snapshot identifier emptied is removed, which the provider suppresses (`new == ""`), as unset is.
+    expect(transition(serverlessDatabase({ snapshotIdentifier: "snap-1" }), serverlessDatabase({ snapshotIdentifier: "" })).map(formatFinding)).toEqual([]);
+    expect(rules(serverlessDatabase({ snapshotIdentifier: "snap-1" }), serverlessDatabase({ snapshotIdentifier: "snap-2" }))).toEqual([["TransitionStatefulReplaced", `${CLUSTER} db-cluster`]]);
   });
 
   it("compares an unset engineMode as the provider's default, provisioned: no change from provisioned, a replacement from serverless", () => {
@@ -168,7 +167,7 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
     expect(transition(mode(undefined), mode("provisioned")).map(formatFinding)).toEqual([]);
     const found = transition(mode("serverless"), mode(undefined));
     expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${CLUSTER} db-cluster`]]);
-    expect(found[0].problem).toMatch(/engineMode \(serverless → /);
+    expect(found[0].problem).toMatch(/engineMode \(serverless → none \(provisioned\)\)/);
   });
 
   it("reads a cluster renamed without aliases by its inputs as made: its own ignoreChanges and replaceOnChanges do not apply to a resource the update creates", () => {
