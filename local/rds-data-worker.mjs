@@ -70,8 +70,8 @@ async function keep(file, tarball) {
 
 /**
  * Removes the template's aside files (keep) untouched for STALE_PARTIAL_MS: a killed writer's, which nothing else would
- * ever remove. At every use of the template, so a restart soon after the kill removes it once it is stale. Best effort:
- * a folder that cannot be read, or a file another worker removes first, leaves the template as it is.
+ * ever remove. At every use of the template (each new database), once it is stale; another PGlite version's are left.
+ * Best effort: a folder that cannot be read, or a file another worker removes first, leaves the template as it is.
  */
 function removeStalePartials(file) {
   const [folder, name] = [dirname(file), basename(file)];
@@ -103,7 +103,11 @@ async function template(file, remake, read, make) {
     return new Blob([readFileSync(file)]);
   }
   const tarball = await make();
-  await keep(file, tarball);
+  try {
+    await keep(file, tarball);
+  } catch {
+    // Not kept (a full or read-only cache folder): this database opens from the one in memory, the next makes it again.
+  }
   return tarball;
 }
 
@@ -138,8 +142,17 @@ function clusterTemplate(options, remake, read) {
   });
 }
 
-/** What a PostgreSQL data folder holds at its top (PGlite's initdb: base, global, pg_wal, postgresql.conf, postmaster.pid, …). */
-const DATA_FOLDER_ENTRY = /^(?:PG_VERSION|base|global|pg_[a-z_]+(?:\.conf)?|postgresql(?:\.auto)?\.conf|postmaster\.(?:pid|opts))$/;
+/**
+ * What a PostgreSQL data folder holds at its top, by name: what PGlite's initdb template holds, and postmaster.opts.
+ * Exact names, so a user's `pg_backups` is never taken for one.
+ */
+const DATA_FOLDER_ENTRIES = new Set([
+  "PG_VERSION", "base", "global", "pg_commit_ts", "pg_dynshmem", "pg_hba.conf", "pg_ident.conf", "pg_logical", "pg_multixact", "pg_notify", "pg_replslot",
+  "pg_serial", "pg_snapshots", "pg_stat", "pg_stat_tmp", "pg_subtrans", "pg_tblspc", "pg_twophase", "pg_wal", "pg_xact", "postgresql.auto.conf",
+  "postgresql.conf", "postmaster.opts", "postmaster.pid",
+]);
+/** Left where they are, never a reason to refuse: a mount point's lost+found, a desktop's dot-files (.DS_Store). */
+const LEFT_IN_PLACE = (entry) => entry === "lost+found" || entry.startsWith(".");
 
 /**
  * Empties a new database's folder of what a load that failed part-way left there, keeping the folder (it may be a
@@ -148,8 +161,8 @@ const DATA_FOLDER_ENTRY = /^(?:PG_VERSION|base|global|pg_[a-z_]+(?:\.conf)?|post
  */
 function empty(folder) {
   mkdirSync(folder, { recursive: true });
-  const entries = readdirSync(folder);
-  const foreign = entries.filter((entry) => !DATA_FOLDER_ENTRY.test(entry));
+  const entries = readdirSync(folder).filter((entry) => !LEFT_IN_PLACE(entry));
+  const foreign = entries.filter((entry) => !DATA_FOLDER_ENTRIES.has(entry));
   if (foreign.length > 0) {
     throw new Error(`${folder} holds no PG_VERSION but other files (${foreign.slice(0, 5).join(", ")}${foreign.length > 5 ? ", …" : ""}): not a database folder this runtime made, so nothing in it was removed; move those files away, or delete the folder to begin this database empty`);
   }

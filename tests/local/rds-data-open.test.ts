@@ -86,8 +86,11 @@ describe("opening local databases", { shuffle: false }, () => {
 
   it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were", async () => {
     const folder = mkdtempSync(join(tmpdir(), "rds-cluttered-"));
-    // A file where the template's tarball makes a directory: a load into the folder as it is would fail.
+    // A file where the template's tarball makes a directory: a load into the folder as it is would fail. A mount
+    // point's lost+found and a dot-file are left where they are.
     writeFileSync(join(folder, "base"), "not a directory");
+    mkdirSync(join(folder, "lost+found"));
+    writeFileSync(join(folder, ".DS_Store"), "");
     const template = pgliteTemplateFiles("open_admin", "app")!;
     const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
     const api = await startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] });
@@ -100,6 +103,7 @@ describe("opening local databases", { shuffle: false }, () => {
       await api.stop();
     }
     expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
+    expect([existsSync(join(folder, "lost+found")), existsSync(join(folder, ".DS_Store"))]).toEqual([true, true]);
     // The folder was emptied before the load, so the load did not fail: neither template was made again. (With the
     // cache off, the same emptying precedes the initdb; not run here, as an initdb into a folder costs seconds.)
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
@@ -109,11 +113,13 @@ describe("opening local databases", { shuffle: false }, () => {
     const folder = mkdtempSync(join(tmpdir(), "rds-foreign-"));
     // No PG_VERSION: not a database yet, but not the remains of a load either (a folder linked to the wrong place).
     writeFileSync(join(folder, "notes.txt"), "mine");
+    mkdirSync(join(folder, "pg_backups"));
     writeFileSync(join(folder, "base"), "not a directory");
+    writeFileSync(join(folder, ".DS_Store"), "");
     await expect(startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] })).rejects.toThrow(
-      `RelationalDatabase "open": PGlite could not open ${folder} (${folder} holds no PG_VERSION but other files (notes.txt): not a database folder this runtime made, so nothing in it was removed; move those files away, or delete the folder to begin this database empty).`,
+      `RelationalDatabase "open": PGlite could not open ${folder} (${folder} holds no PG_VERSION but other files (notes.txt, pg_backups): not a database folder this runtime made, so nothing in it was removed; move those files away, or delete the folder to begin this database empty).`,
     );
-    expect(readdirSync(folder).sort()).toEqual(["base", "notes.txt"]);
+    expect(readdirSync(folder).sort()).toEqual([".DS_Store", "base", "notes.txt", "pg_backups"]);
   });
 
   it("stops the start when one database cannot open, naming it, and closes the others", async () => {

@@ -432,6 +432,7 @@ describe("local RDS Data API with @aws-sdk/client-rds-data", { shuffle: false },
     // The reopened worker gets a small heap (the limit is read when it opens): less than the floor is refused. Twice the
     // floor here, as a whole-suite run, which loads the machine and delays collections, once failed an open at 32 MB.
     expect(() => (api.limits.workerHeapMb = WORKER_HEAP_FLOOR_MB - 1)).toThrow(`local RDS Data API: limits.workerHeapMb ${WORKER_HEAP_FLOOR_MB - 1} is not a whole number of MB from ${WORKER_HEAP_FLOOR_MB}, the least heap a database's worker was measured to open PGlite in (WORKER_HEAP_FLOOR_MB): give it ${WORKER_HEAP_FLOOR_MB} or more (more on a loaded machine).`);
+    expect(() => (api.limits.workerHeapMb = WORKER_HEAP_FLOOR_MB + 0.5)).toThrow(`limits.workerHeapMb ${WORKER_HEAP_FLOOR_MB + 0.5} is not a whole number of MB`);
     api.limits.workerHeapMb = 2 * WORKER_HEAP_FLOOR_MB;
     api.limits.statementTimeoutMs = 200;
     try {
