@@ -312,7 +312,37 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
   },
 };
 
-export const RDS_RULES: DeployRule[] = [RDS_SERVERLESS_V2_SHAPE, RDS_SERVERLESS_V2_CAPACITY, RDS_DATA_API_SUPPORT, RDS_SUBNET_GROUP_AZS, RDS_CLUSTER_CREDENTIALS, RDS_CLUSTER_SETTINGS];
+/**
+ * An Aurora cluster's `availabilityZones`, when the program sets them, are three. AWS: "each Aurora DB cluster hosts
+ * copies of its storage in three separate Availability Zones" (API_CreateDBInstance, AvailabilityZone) and "Can't
+ * specify more than three AZs" (API_CreateDBCluster, AvailabilityZones). The provider: "RDS automatically assigns 3 AZs
+ * if less than 3 AZs are configured, which will show as a difference requiring resource recreation next pulumi up. We
+ * recommend specifying 3 AZs or using the `lifecycle` configuration block `ignoreChanges` argument if necessary"
+ * (pulumi-aws 7 `aws.rds.Cluster` availabilityZones). The input is ForceNew
+ * (RDS_CLUSTER_REPLACE_ON), so one or two zones deploy once and replace the cluster, its data with it, at the next
+ * `pulumi up`. Unset (RelationalDatabase's way: RDS picks them) or ignored, nothing is judged.
+ */
+export const RDS_CLUSTER_ZONES: DeployRule = {
+  id: "RdsClusterZones",
+  title: "An Aurora cluster that names its Availability Zones names three",
+  source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const cluster of ofType(graph, RDS_CLUSTER)) {
+      const zones = cluster.inputs.availabilityZones;
+      if (!Array.isArray(zones) || zones.length === 0 || zones.length === 3) continue;
+      if ((cluster.ignoreChanges ?? []).some((path) => path === "*" || path === "availabilityZones" || path.startsWith("availabilityZones["))) continue;
+      const [problem, fix] =
+        zones.length < 3
+          ? [`names ${zones.length} Availability Zone(s) (${zones.join(", ")}); RDS assigns three, so the next \`pulumi up\` sees a difference in this replace-forcing input and replaces the cluster`, "name three Availability Zones, leave availabilityZones unset (RDS picks them), or add availabilityZones to ignoreChanges"]
+          : [`names ${zones.length} Availability Zones (${zones.join(", ")}); a cluster takes at most three`, "name three Availability Zones, or leave availabilityZones unset (RDS picks them)"];
+      findings.push(finding(this.id, cluster, problem, fix));
+    }
+    return findings;
+  },
+};
+
+export const RDS_RULES: DeployRule[] = [RDS_SERVERLESS_V2_SHAPE, RDS_SERVERLESS_V2_CAPACITY, RDS_DATA_API_SUPPORT, RDS_SUBNET_GROUP_AZS, RDS_CLUSTER_CREDENTIALS, RDS_CLUSTER_SETTINGS, RDS_CLUSTER_ZONES];
 
 /**
  * An aurora-postgresql cluster of both plans whose `engineVersion` changes across majors without

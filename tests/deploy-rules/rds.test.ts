@@ -14,7 +14,7 @@ const clean = (graph: ReturnType<typeof serverlessDatabase>, context = devContex
 
 describe("Aurora deploy rules pass on", () => {
   it("a Serverless v2 cluster behind the Data API with its writer, subnet group, log group and grants (dev and prod)", () => {
-    expect(RDS_RULES.length).toBe(6);
+    expect(RDS_RULES.length).toBe(7);
     expect(clean([...serverlessDatabase(), ...databaseNeighbours()])).toEqual([]);
     expect(clean([...serverlessDatabase(productionInputs), ...databaseNeighbours()], prod)).toEqual([]);
   });
@@ -28,6 +28,12 @@ describe("Aurora deploy rules pass on", () => {
     const dataApiOnly = { serverlessv2ScalingConfiguration: { minCapacity: 0.5, maxCapacity: 2 } };
     for (const version of ["13.11", "14.8", "15.3", "16.1"]) expect(clean(serverlessDatabase({ ...dataApiOnly, engineVersion: version }, { engineVersion: undefined })), version).toEqual([]);
     expect(clean(serverlessDatabase({ engineVersion: undefined }, { engineVersion: undefined })), "RDS's default version").toEqual([]);
+  });
+
+  it("an Aurora cluster's Availability Zones: unset (RDS picks them), three, or two that ignoreChanges holds", () => {
+    for (const graph of [serverlessDatabase(), serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] })]) expect(clean(graph)).toEqual([]);
+    const ignored = serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"] }).map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges: ["availabilityZones"] } : r));
+    expect(clean(ignored)).toEqual([]);
   });
 
   it("a password of the program's with no managed one, a restored cluster without credentials, a mixed cluster, 1 and 35 days of backups, every Aurora PostgreSQL log export", () => {
