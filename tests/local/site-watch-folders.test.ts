@@ -172,6 +172,23 @@ describe("npm start runs a rebuild as StaticSite runs its build", () => {
     expect(watcher!.builds).toBe(1);
   });
 
+  it("does not run a rebuild still waiting for its folder when npm start stops", async () => {
+    watchSite({ "site/src/main.ts": 'document.title = "one";\n' }, "src/main.ts");
+    let letGo!: () => void;
+    const other = queueFolderBuild(join(project, "site", "dist"), () => new Promise<void>((resolve) => (letGo = resolve)));
+    try {
+      write("site/src/main.ts", 'document.title = "two";\n');
+      await expect.poll(() => logged, { timeout: REBUILD_WAIT_MS }).toContain('site "folders": its rebuild waits for the build into dist that is running');
+    } finally {
+      const closed = watcher!.close();
+      letGo();
+      await Promise.all([other, closed]);
+    }
+    // The other build wrote nothing here, and the waiting rebuild never ran its command.
+    expect(built()).toBe("");
+    expect(logged.filter((line) => line.includes("rebuilt"))).toEqual([]);
+  });
+
   it("names the site's folder when it was removed, not the shell Node could not start in it", async () => {
     watchSite({ "site/src/main.ts": 'document.title = "x";\n' }, "src/main.ts");
     rmSync(join(project, "site"), { recursive: true });
