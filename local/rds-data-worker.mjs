@@ -49,8 +49,10 @@ async function addMasterUser(admin) {
  * covers the clocks of other machines or containers sharing the cache folder differing by minutes.
  */
 const STALE_PARTIAL_MS = 10 * 60_000;
-/** The random part keep puts in an aside file's name. */
-const PARTIAL_SUFFIX = /^\.[0-9a-f]{16}\.partial$/;
+/** An aside file's name for `file` (keep): random, as processes of other machines or containers may share the folder. */
+const asideName = (file) => `${file}.${randomBytes(8).toString("hex")}.partial`;
+/** Whether a folder entry is an aside file (asideName) of the template named `name`. */
+const isAsideOf = (name, entry) => entry.startsWith(name) && /^\.[0-9a-f]{16}\.partial$/.test(entry.slice(name.length));
 
 /**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
@@ -58,7 +60,7 @@ const PARTIAL_SUFFIX = /^\.[0-9a-f]{16}\.partial$/;
  */
 async function keep(file, tarball) {
   mkdirSync(dirname(file), { recursive: true });
-  const partial = `${file}.${randomBytes(8).toString("hex")}.partial`;
+  const partial = asideName(file);
   try {
     writeFileSync(partial, Buffer.from(await tarball.arrayBuffer()));
     renameSync(partial, file);
@@ -82,7 +84,7 @@ function removeStalePartials(file) {
     return;
   }
   for (const entry of entries) {
-    if (!entry.startsWith(name) || !PARTIAL_SUFFIX.test(entry.slice(name.length))) continue;
+    if (!isAsideOf(name, entry)) continue;
     try {
       if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
     } catch {
