@@ -42,8 +42,13 @@ export interface PrivateNetworkArgs {
   existingVpc?: ExistingVpc;
   /** The new VPC's CIDR block. @default "10.0.0.0/16" */
   cidrBlock?: string;
-  /** Availability zones of the new VPC's subnets (each interface endpoint is billed per AZ). @default 2 */
-  availabilityZones?: number;
+  /**
+   * Availability zones of the new VPC's subnets (each interface endpoint is billed per AZ): how many, taken from the
+   * first the region lists, or which, by name (`["us-west-2a", "us-west-2b"]`: an account with Local Zones opted in
+   * lists them first, docs/private-network.md).
+   * @default 2
+   */
+  availabilityZones?: number | string[];
   /** Create the `execute-api` interface endpoint (private DNS on) that PRIVATE APIs answer through. @default true */
   executeApiEndpoint?: boolean;
   /**
@@ -60,7 +65,10 @@ export interface PrivateNetworkSpec {
   name: string;
   existing: boolean;
   cidrBlock: string;
+  /** How many. */
   availabilityZones: number;
+  /** Which, when named. */
+  availabilityZoneNames?: string[];
   executeApiEndpoint: boolean;
   interfaceEndpoints: string[];
   /** The services that get a gateway endpoint here (both, unless `existingVpc.gatewayEndpoints` names fewer). */
@@ -121,6 +129,24 @@ export function zoneCountProblem(zones: number, region: string | undefined, name
   };
 }
 
+/** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
+const ZONE_NAME = /^[a-z]{2}(?:-[a-z0-9]+)+[a-z]$/;
+
+/**
+ * Named zones: AVAILABILITY_ZONES' count of distinct zone names, each of `region` when the network names one (a zone's
+ * name begins with its region's). Whether the account has them is known only to EC2: awsx's Vpc takes them as given.
+ */
+function validateZoneNames(fail: ArgFailure, names: unknown[], region: string | undefined): void {
+  const { min, max } = AVAILABILITY_ZONES;
+  if (names.length < min || names.length > max) fail("availabilityZones", names, `names ${names.length} zones; PrivateNetwork's range is ${min}–${max}`, `Name from ${min} to ${max} zones, e.g. ["us-east-1a", "us-east-1b"].`);
+  for (const name of names) {
+    if (typeof name !== "string" || !ZONE_NAME.test(name)) fail("availabilityZones", name, "is not an availability zone's name", 'Use a zone name as EC2 gives it, e.g. "us-east-1a".');
+    if (region !== undefined && !(name as string).startsWith(`${region}`)) fail("availabilityZones", name, `is not a zone of region ${region}`, `Name zones of ${region} (${region}a, ${region}b, …).`);
+  }
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) fail("availabilityZones", repeated, "is named twice; each zone gets one subnet", "Name each zone once.");
+}
+
 /** What PrivateNetwork uses of `@pulumi/awsx`'s `ec2.Vpc`. */
 export interface AwsxVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -166,12 +192,16 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     super("serverless-fullstack:index:PrivateNetwork", name, {}, opts);
     const fail = argFailer("PrivateNetwork", name);
     validateRegionArg(fail, "region", args.region);
-    checkWholeNumberInRange(fail, "availabilityZones", args.availabilityZones, AVAILABILITY_ZONES, {
-      limit: "PrivateNetwork's range",
-      unit: "availability zones",
-      fix: `Use 2 (or 3) availability zones, at most ${AVAILABILITY_ZONES.max}.`,
-    });
-    const zones = args.availabilityZones ?? 2;
+    const names = Array.isArray(args.availabilityZones) ? args.availabilityZones : undefined;
+    if (names) validateZoneNames(fail, names, args.region);
+    else {
+      checkWholeNumberInRange(fail, "availabilityZones", args.availabilityZones, AVAILABILITY_ZONES, {
+        limit: "PrivateNetwork's range",
+        unit: "availability zones",
+        fix: `Use 2 (or 3) availability zones, at most ${AVAILABILITY_ZONES.max}.`,
+      });
+    }
+    const zones = names?.length ?? (args.availabilityZones as number | undefined) ?? 2;
     if (args.existingVpc) {
       if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name at least one private subnet (two or more AZs).");
       if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");
@@ -188,6 +218,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       existing: args.existingVpc !== undefined,
       cidrBlock: args.cidrBlock ?? "10.0.0.0/16",
       availabilityZones: zones,
+      ...(names ? { availabilityZoneNames: [...names] } : {}),
       executeApiEndpoint: args.executeApiEndpoint ?? true,
       interfaceEndpoints: [...new Set(args.interfaceEndpoints ?? [])],
       gatewayEndpoints: GATEWAY_SERVICES.filter((service) => (args.existingVpc?.gatewayEndpoints ?? GATEWAY_SERVICES).includes(service)),
@@ -270,6 +301,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
   private created(name: string, fail: ArgFailure) {
     const zones = this.spec.availabilityZones;
+    const names = this.spec.availabilityZoneNames;
+    // Named zones go to awsx as they are: it looks nothing up for them.
+    if (names) return this.createdVpc(name, { availabilityZoneNames: names }, []);
     // The same lookup as awsx's (no filter), so both count the same zones; the VPC waits for it, so that this refusal,
     // not awsx's, is what a region with too few zones gets.
     const zoneCheck = aws.getAvailabilityZonesOutput({ region: this.spec.region }, { parent: this }).apply((found) => {
@@ -277,11 +311,16 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       if (refusal) fail("availabilityZones", zones, refusal.problem, refusal.fix);
       return [];
     });
+    return this.createdVpc(name, { numberOfAvailabilityZones: zones }, zoneCheck);
+  }
+
+  /** The new VPC itself, in the zones `zoneArgs` gives awsx (how many, or which). */
+  private createdVpc(name: string, zoneArgs: { numberOfAvailabilityZones: number } | { availabilityZoneNames: string[] }, dependsOn: pulumi.Input<pulumi.Resource[]>) {
     const vpc: AwsxVpc = new (loadAwsx(this.spec.name).ec2.Vpc)(
       `${name}-vpc`,
       {
         cidrBlock: this.spec.cidrBlock,
-        numberOfAvailabilityZones: zones,
+        ...zoneArgs,
         // awsx leaves DNS hostnames off by default; private DNS on the interface endpoints needs both.
         enableDnsSupport: true,
         enableDnsHostnames: true,
@@ -290,7 +329,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         // In the region of the endpoints and security groups that name it (unset: the provider's, as theirs).
         region: this.spec.region,
       },
-      { parent: this, dependsOn: zoneCheck },
+      { parent: this, dependsOn },
     );
     return {
       vpc,

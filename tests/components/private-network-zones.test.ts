@@ -52,4 +52,29 @@ describe("PrivateNetwork availabilityZones against the region's zones", () => {
     expect(zoneCountProblem(2, "xx-south-1", [])).toEqual({ problem: "is more than the 0 availability zones xx-south-1 has; the new VPC puts a subnet in each of 2", fix: "Use a region with 2 or more." });
     expect(zoneCountProblem(2, undefined, undefined)).toBeUndefined();
   });
+
+  it("gives awsx the zones a network names (skipping an account's Local Zones, which the region lists first), looking nothing up", async () => {
+    asked.length = 0;
+    const graph = await record(() => new PrivateNetwork("named", { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b"] }));
+    const vpc = resource(graph, "awsx:ec2:Vpc", "named-vpc").inputs;
+    expect([vpc.availabilityZoneNames, vpc.numberOfAvailabilityZones]).toEqual([["us-west-2a", "us-west-2b"], undefined]);
+    expect(asked).toEqual([]);
+  });
+
+  it("refuses named zones that are not 1–6 distinct zone names of the network's region", () => {
+    const refusal = (availabilityZones: unknown) => {
+      try {
+        new PrivateNetwork("named", { region: "us-west-2", availabilityZones: availabilityZones as string[] });
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(refusal(["us-east-1a", "us-east-1b"])).toBe('PrivateNetwork "named": availabilityZones "us-east-1a" is not a zone of region us-west-2. Name zones of us-west-2 (us-west-2a, us-west-2b, …).');
+    expect(refusal(["us-west-2a", "us-west-2a"])).toBe('PrivateNetwork "named": availabilityZones "us-west-2a" is named twice; each zone gets one subnet. Name each zone once.');
+    expect(refusal(["us-west-2a", "west"])).toBe('PrivateNetwork "named": availabilityZones "west" is not an availability zone\'s name. Use a zone name as EC2 gives it, e.g. "us-east-1a".');
+    expect(refusal([])).toMatch(/availabilityZones \[\] names 0 zones; PrivateNetwork's range is 1–6\. Name from 1 to 6 zones/);
+    expect(refusal(["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d", "us-west-2e", "us-west-2f", "us-west-2g"])).toMatch(/names 7 zones; PrivateNetwork's range is 1–6/);
+    expect(refusal(["us-west-2-lax-1a", "us-west-2a"])).toBe("");
+  });
 });
