@@ -84,13 +84,15 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
     waiting = true;
     const command = queueFolderBuild(build.outputDir, async () => {
       waiting = false;
-      if (!closed) await runAndSay();
+      if (closed) return false;
+      await runAndSay();
+      return true;
     });
     // queueFolderBuild starts the work at once when the folder is free.
     if (waiting) log(`site "${build.site}": its rebuild waits for the build into ${outputDir} that is running`);
-    await command;
+    const ran = await command;
     await refreshing;
-    builds += 1;
+    if (ran) builds += 1;
   }
 
   /** Runs the command once and says how it went (never rejects, as runCommand). */
