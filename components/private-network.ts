@@ -141,7 +141,7 @@ function validateZoneNames(fail: ArgFailure, names: unknown[], region: string | 
   if (names.length < min || names.length > max) fail("availabilityZones", names, `names ${names.length} zones; PrivateNetwork's range is ${min}–${max}`, `Name from ${min} to ${max} zones, e.g. ["us-east-1a", "us-east-1b"].`);
   for (const name of names) {
     if (typeof name !== "string" || !ZONE_NAME.test(name)) fail("availabilityZones", name, "is not an availability zone's name", 'Use a zone name as EC2 gives it, e.g. "us-east-1a".');
-    if (region !== undefined && !(name as string).startsWith(`${region}`)) fail("availabilityZones", name, `is not a zone of region ${region}`, `Name zones of ${region} (${region}a, ${region}b, …).`);
+    if (region !== undefined && !(name as string).startsWith(region)) fail("availabilityZones", name, `is not a zone of region ${region}`, `Name zones of ${region} (${region}a, ${region}b, …).`);
   }
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined) fail("availabilityZones", repeated, "is named twice; each zone gets one subnet", "Name each zone once.");
