@@ -16,7 +16,6 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { StaticSite } from "../../components/static-site";
 import type { BuiltSite } from "../../components/static-site/build";
 import { registeredSpecs } from "../../components/spec-registry";
@@ -272,13 +271,15 @@ describe("StaticSite build", () => {
   });
 
   it("prints a failed build as its message under the CLIs (runMain), as the plan prints other argument errors", async () => {
-    const error = Object.assign(new ComponentArgError("StaticSite", "site", "build.command", "vite build", "failed in site: exited with code 2", "Fix the build and run again."), { promise: Promise.resolve() });
+    const source = site({ "package.json": "{}" });
     const printed = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const exited = new Promise<unknown>((resolve) => vi.spyOn(process, "exit").mockImplementationOnce(resolve as never));
     try {
-      runMain(() => Promise.reject(error));
+      // The error the program run rejects with: Pulumi attaches the input's rejected `promise` to it, and names the
+      // publisher's input that waited for the build (runtime/rpc.js serializeFilteredProperties).
+      runMain(() => recordFailing(() => new StaticSite("cli", { path: source, build: { command: "echo 'error TS2304' >&2; exit 2", outputDir: "dist" } })));
       expect(await exited).toBe(1);
-      expect(printed.mock.calls).toEqual([[error.message]]);
+      expect(printed.mock.calls).toEqual([[expect.stringMatching(/^error serializing property "files": StaticSite "cli": build\.command ".*" failed in .*: exited with code 2\. Fix the build and run again\. Its output \(last 40 lines\):\nerror TS2304$/)]]);
     } finally {
       vi.restoreAllMocks();
     }
