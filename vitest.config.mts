@@ -81,8 +81,8 @@ const SHARED = [
  *   earlier files loaded from node_modules (serialising StaticSite's publisher provider, on a cache miss, loads it).
  * - tests/local/kinesis-http2-deadline.test.ts fakes the global setTimeout and clearTimeout: in a shared worker, a later
  *   file's timeouts never fired (timers long-lived code armed during the fake window stay on the dead clock).
- * - tests/components/private-network-zones-refused.test.ts refuses a VPC at its dependsOn: the VPC's outputs never
- *   settle, nor what waits on them, so the end-of-file settle would wait.
+ * - tests/components/private-network-zones-refused.test.ts and private-network-local-zones-refused.test.ts refuse a VPC
+ *   at its dependsOn: the VPC's outputs never settle, nor what waits on them, so the end-of-file settle would wait.
  */
 const ISOLATED = [
   "tests/local/dynamodb.test.ts",
@@ -92,6 +92,7 @@ const ISOLATED = [
   "tests/offline-register.test.ts",
   "tests/local/kinesis-http2-deadline.test.ts",
   "tests/components/private-network-zones-refused.test.ts",
+  "tests/components/private-network-local-zones-refused.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */

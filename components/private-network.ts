@@ -44,8 +44,9 @@ export interface PrivateNetworkArgs {
   cidrBlock?: string;
   /**
    * Availability zones of the new VPC's subnets (each interface endpoint is billed per AZ): how many, taken from the
-   * first the region lists, or which, by name (`["us-west-2a", "us-west-2b"]`: an account with Local Zones opted in
-   * lists them first, docs/private-network.md).
+   * first the region lists, or which, by name (`["us-west-2a", "us-west-2b"]`). A count is refused at preview when the
+   * zones it takes include a Local or Wavelength Zone the account opted in to, which the region lists first: name the
+   * zones there (docs/private-network.md).
    * @default 2
    */
   availabilityZones?: number | string[];
@@ -82,8 +83,9 @@ const SERVICE = /^[a-z0-9][a-z0-9.-]*$/;
  * Availability zones of a new VPC: PrivateNetwork's own bound, not an EC2 API limit. awsx's Vpc spreads the subnets
  * over the first `numberOfAvailabilityZones` zones of the region ("defaults to the first 3 AZs in the current region",
  * @pulumi/awsx ec2/vpc.d.ts); six is the most a region is taken to have here (us-east-1's), which no AWS document found
- * states as a maximum. Fewer in the region itself: zoneCountProblem, checked at preview. "Zones" as getAvailabilityZones
- * lists them, unfiltered: an account's opted-in Local Zones count too (docs/private-network.md).
+ * states as a maximum. Fewer in the region itself: countedZonesProblem, checked at preview. "Zones" as getAvailabilityZones
+ * lists them, unfiltered: an account's opted-in Local Zones count too, and are refused when awsx would take one
+ * (docs/private-network.md).
  */
 const AVAILABILITY_ZONES = { min: 1, max: 6 } as const;
 
@@ -113,20 +115,56 @@ export function oneSubnetPerZone(subnets: readonly { id: string; availabilityZon
 }
 
 /**
- * Why a new VPC cannot have `zones` availability zones in a region whose zones `aws.getAvailabilityZones` lists as
- * `names`, or undefined. awsx's Vpc makes the same lookup when it is constructed, at `pulumi preview` too, and throws
- * "The configured region for this provider does not have at least N Availability Zones. Either specify an explicit list
- * of zones in availabilityZoneNames or …" (pulumi/pulumi-awsx awsx/ec2/vpc.ts `getDefaultAzs`, unchanged from v3.8.0
- * to its latest source): true, but it names neither PrivateNetwork nor its argument, and its fix is an awsx argument
- * PrivateNetwork does not take. An answer without names is left to awsx, which says the region could not be read.
+ * Why a new VPC cannot take the `zones` zones awsx's Vpc would give it in a region whose zones `aws.getAvailabilityZones`
+ * lists as `names`, or undefined. awsx makes the same lookup when it is constructed, at `pulumi preview` too, and takes
+ * `names.slice(0, zones)` (pulumi/pulumi-awsx awsx/ec2/vpc.ts `getDefaultAzs`, unchanged from v3.8.0 to its latest
+ * source). Refused here, in PrivateNetwork's words rather than awsx's (which name awsx's own arguments):
+ * - more zones than the lookup lists: awsx throws "The configured region for this provider does not have at least N
+ *   Availability Zones. Either specify an explicit list of zones in availabilityZoneNames or …";
+ * - a taken zone that is not one of the region's Availability Zones (isRegionZone): an account's opted-in Local and
+ *   Wavelength Zones are in the unfiltered list, and sort before the region's Availability Zones (terraform-provider-aws
+ *   ec2_availability_zones_data_source.go sorts by name, and "us-west-2-lax-1a" < "us-west-2a"), so awsx would put
+ *   subnets, and this network its interface endpoints, there. Which services each Local Zone offers is listed zone by
+ *   zone (https://docs.aws.amazon.com/local-zones/latest/ug/how-local-zones-work.html): not what "N zones" asks for.
+ * An answer without names is left to awsx, which says the region could not be read; one without a region cannot be
+ * told apart (the lookup's result carries one).
  */
-export function zoneCountProblem(zones: number, region: string | undefined, names: readonly string[] | undefined): RangeRefusal | undefined {
-  if (names === undefined || names.length >= zones) return undefined;
+export function countedZonesProblem(zones: number, region: string | undefined, names: readonly string[] | undefined): RangeRefusal | undefined {
+  if (names === undefined) return undefined;
   const where = region ?? "the region";
+  if (names.length < zones) {
+    return {
+      problem: `is more than the ${names.length} availability zone${names.length === 1 ? "" : "s"} ${where} has${names.length > 0 ? ` (${names.join(", ")})` : ""}; the new VPC puts a subnet in each of ${zones}`,
+      fix: names.length > 0 ? `Use availabilityZones: ${names.length} or fewer, or a region with ${zones} or more.` : `Use a region with ${zones} or more.`,
+    };
+  }
+  if (region === undefined) return undefined;
+  const outside = names.slice(0, zones).filter((name) => !isRegionZone(region, name));
+  if (outside.length === 0) return undefined;
+  const regionZones = names.filter((name) => isRegionZone(region, name));
+  const named = regionZones.slice(0, zones);
+  const list = `[${named.map((name) => JSON.stringify(name)).join(", ")}]`;
   return {
-    problem: `is more than the ${names.length} availability zone${names.length === 1 ? "" : "s"} ${where} has${names.length > 0 ? ` (${names.join(", ")})` : ""}; the new VPC puts a subnet in each of ${zones}`,
-    fix: names.length > 0 ? `Use availabilityZones: ${names.length} or fewer, or a region with ${zones} or more.` : `Use a region with ${zones} or more.`,
+    problem:
+      `takes the first ${zones} zone${zones === 1 ? "" : "s"} ${region} lists, and ${outside.join(", ")} ` +
+      (outside.length === 1 ? `is not an Availability Zone of ${region} but a Local or Wavelength Zone` : `are not Availability Zones of ${region} but Local or Wavelength Zones`) +
+      " the account opted in to, which the region lists first; the new VPC's subnets and interface endpoints would be there",
+    fix:
+      named.length === 0
+        ? `Name Availability Zones of ${region} in availabilityZones; the lookup lists none.`
+        : `Name the zones instead${named.length < zones ? `, at most ${named.length} here` : ""}: availabilityZones: ${list} (${region}'s Availability Zones: ${regionZones.join(", ")}).`,
   };
+}
+
+/**
+ * Whether `name` is an Availability Zone of `region`. "The code for an Availability Zone is its Region
+ * code followed by a letter identifier" (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html);
+ * a Local Zone's name goes on from its group's (us-west-2-lax-1a), a Wavelength Zone's too. The name is what tells them
+ * apart here: getAvailabilityZones gives no type per zone, and its groupNames is a set of the groups, not a list beside
+ * the names (terraform-provider-aws ec2_availability_zones_data_source.go: `group_names` TypeSet).
+ */
+function isRegionZone(region: string, name: string): boolean {
+  return name.length === region.length + 1 && name.startsWith(region) && /[a-z]$/.test(name);
 }
 
 /** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
@@ -304,10 +342,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const names = this.spec.availabilityZoneNames;
     // Named zones go to awsx as they are: it looks nothing up for them.
     if (names) return this.createdVpc(name, { availabilityZoneNames: names }, []);
-    // The same lookup as awsx's (no filter), so both count the same zones; the VPC waits for it, so that this refusal,
-    // not awsx's, is what a region with too few zones gets.
+    // The same lookup as awsx's (no filter), so both count and take the same zones; the VPC waits for it, so that this
+    // refusal, not awsx's or a subnet in a Local Zone, is what a region with too few zones, or Local Zones first, gets.
     const zoneCheck = aws.getAvailabilityZonesOutput({ region: this.spec.region }, { parent: this }).apply((found) => {
-      const refusal = zoneCountProblem(zones, found.region ?? this.spec.region, found.names);
+      const refusal = countedZonesProblem(zones, found.region ?? this.spec.region, found.names);
       if (refusal) fail("availabilityZones", zones, refusal.problem, refusal.fix);
       return [];
     });

@@ -6,7 +6,7 @@
  * settle, so nothing can be recorded after it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { PrivateNetwork, zoneCountProblem } from "../../components/private-network";
+import { countedZonesProblem, PrivateNetwork } from "../../components/private-network";
 import { ofType, record, resource, useMocks } from "../harness/mocks";
 
 /** Zones by region, as getAvailabilityZones lists them. */
@@ -44,13 +44,33 @@ describe("PrivateNetwork availabilityZones against the region's zones", () => {
   });
 
   it("words the refusal with the region's zones and the fix, and leaves a lookup without names to awsx", () => {
-    expect(zoneCountProblem(3, "eu-west-3", ZONES["eu-west-3"])).toBeUndefined();
-    expect(zoneCountProblem(2, "us-east-1", ["us-east-1a"])).toEqual({
+    expect(countedZonesProblem(3, "eu-west-3", ZONES["eu-west-3"])).toBeUndefined();
+    expect(countedZonesProblem(2, "us-east-1", ["us-east-1a"])).toEqual({
       problem: "is more than the 1 availability zone us-east-1 has (us-east-1a); the new VPC puts a subnet in each of 2",
       fix: "Use availabilityZones: 1 or fewer, or a region with 2 or more.",
     });
-    expect(zoneCountProblem(2, "xx-south-1", [])).toEqual({ problem: "is more than the 0 availability zones xx-south-1 has; the new VPC puts a subnet in each of 2", fix: "Use a region with 2 or more." });
-    expect(zoneCountProblem(2, undefined, undefined)).toBeUndefined();
+    expect(countedZonesProblem(2, "xx-south-1", [])).toEqual({ problem: "is more than the 0 availability zones xx-south-1 has; the new VPC puts a subnet in each of 2", fix: "Use a region with 2 or more." });
+    expect(countedZonesProblem(2, undefined, undefined)).toBeUndefined();
+  });
+
+  it("refuses a count whose first zones, as awsx takes them, are Local or Wavelength Zones, naming them and the region's Availability Zones", () => {
+    // Sorted by name, as the provider answers: an opted-in Local Zone's name sorts before the region's zones.
+    const oregon = ["us-west-2-lax-1a", "us-west-2-lax-1b", "us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"];
+    expect(countedZonesProblem(2, "us-west-2", oregon)).toEqual({
+      problem:
+        "takes the first 2 zones us-west-2 lists, and us-west-2-lax-1a, us-west-2-lax-1b are not Availability Zones of us-west-2 but Local or Wavelength Zones the account opted in to, which the region lists first; the new VPC's subnets and interface endpoints would be there",
+      fix: 'Name the zones instead: availabilityZones: ["us-west-2a", "us-west-2b"] (us-west-2\'s Availability Zones: us-west-2a, us-west-2b, us-west-2c, us-west-2d).',
+    });
+    expect(countedZonesProblem(3, "us-east-1", ["us-east-1-wl1-bos-wlz-1", "us-east-1a", "us-east-1b"])).toEqual({
+      problem:
+        "takes the first 3 zones us-east-1 lists, and us-east-1-wl1-bos-wlz-1 is not an Availability Zone of us-east-1 but a Local or Wavelength Zone the account opted in to, which the region lists first; the new VPC's subnets and interface endpoints would be there",
+      fix: 'Name the zones instead, at most 2 here: availabilityZones: ["us-east-1a", "us-east-1b"] (us-east-1\'s Availability Zones: us-east-1a, us-east-1b).',
+    });
+    // More than the lookup lists is refused as before, Local Zones counted as awsx counts them.
+    expect(countedZonesProblem(7, "us-west-2", oregon)?.problem).toMatch(/^is more than the 6 availability zones us-west-2 has \(us-west-2-lax-1a, /);
+    // Only the zones awsx takes matter, and a lookup without a region cannot be told apart.
+    expect(countedZonesProblem(2, "us-west-2", ["us-west-2a", "us-west-2b", "us-west-2-lax-1a"])).toBeUndefined();
+    expect(countedZonesProblem(2, undefined, oregon)).toBeUndefined();
   });
 
   it("gives awsx the zones a network names (skipping an account's Local Zones, which the region lists first), looking nothing up", async () => {
