@@ -92,6 +92,7 @@ const ISOLATED = [
   "tests/offline-register.test.ts",
   "tests/local/kinesis-http2-deadline.test.ts",
   "tests/components/private-network-zones-refused.test.ts",
+  "tests/local/site-watch-reads.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */
