@@ -75,8 +75,9 @@ const SHARED = [
  *   that module's state, while the patch of dynalite that fills it is made once per process (by the first evaluation).
  * - tests/stacks/api-canary-unknown-stage.test.ts stops index.ts half-way on purpose: what it registered before the
  *   error never settles (UserAuth waits for callback URLs the program never sets), so the end-of-file settle would wait.
- * - tests/static-site-publish/hash-store.test.ts and tests/local/api-gateway.test.ts mock modules (`vi.mock`): vitest
- *   resets its module mocks between files only in isolated processes, so a later file would get the mock.
+ * - tests/static-site-publish/hash-store.test.ts, tests/local/api-gateway.test.ts and tests/local/site-watch-reads.test.ts
+ *   mock modules (`vi.mock`): vitest resets its module mocks between files only in isolated processes, so a later file
+ *   would get the mock.
  * - tests/offline-register.test.ts checks that a test worker has not loaded TypeScript: a shared worker keeps what
  *   earlier files loaded from node_modules (serialising StaticSite's publisher provider, on a cache miss, loads it).
  * - tests/local/kinesis-http2-deadline.test.ts fakes the global setTimeout and clearTimeout: in a shared worker, a later
@@ -93,6 +94,7 @@ const ISOLATED = [
   "tests/local/kinesis-http2-deadline.test.ts",
   "tests/components/private-network-zones-refused.test.ts",
   "tests/components/private-network-local-zones-refused.test.ts",
+  "tests/local/site-watch-reads.test.ts",
 ];
 
 /** SHARED's test files, listed (a project's exclude cannot take a file back out of a folder it excludes). */

@@ -59,7 +59,8 @@ export function watchSiteBuild(build: BuiltSite, log: (message: string) => void)
 
   function start(): void {
     if (running) {
-      // A command not started yet reads this change; the import graph it is counted with is read again for it.
+      // A command not started yet reads this change; the import graph it is counted with is read again for it (a
+      // read asked for already and not started yet is that read: watchImports' refresh).
       if (waiting) refreshing = imports.refresh();
       else again = true;
       return;
@@ -230,6 +231,8 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
   const outputs = [...new Set([build.outputDir, realpathOr(build.outputDir)])];
   const folders = new Map<string, { names: FolderNames; watcher: ReturnType<typeof watchSources> }>();
   let queue: Promise<void> = Promise.resolve();
+  /** The read queued behind a running one, not started yet. */
+  let pending: Promise<void> | undefined;
   let failing = false;
   let closed = false;
 
@@ -286,10 +289,19 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
   }
 
   return {
-    /** Reads the graph again, after any refresh still running (its result would be older). */
+    /**
+     * Reads the graph again, after any refresh still running (its result would be older). A read that has not started
+     * yet reads the sources as they are when it starts, so it serves every change made before then: asked for again
+     * meanwhile (each change while a rebuild waits for its folder asks), it is that read, not one more.
+     */
     refresh(): Promise<void> {
-      queue = queue.then(refresh);
-      return queue;
+      if (pending) return pending;
+      const read = queue.then(() => {
+        if (pending === read) pending = undefined;
+        return refresh();
+      });
+      pending = queue = read;
+      return read;
     },
     watched: () => [...folders.values()].flatMap(({ watcher }) => watcher.watched()),
     close() {

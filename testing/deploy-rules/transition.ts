@@ -1302,7 +1302,8 @@ function shown(value: unknown): string {
 }
 
 /**
- * Why the update replaces a deployed resource with its next self, as `field (old → new)`: ownReplaceReasons (so
+ * Why the update replaces a deployed resource with its next self, as `field (old → new)`, and that self as diffed
+ * (StatefulChange): ownReplaceReasons (so
  * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
  * through the graphs (the resource's own, its provider's, or the stack's). The resource's own `region` is an input like
  * any other, so an ignoreChanges path `region` puts the deployed one back (inputsAsDiffed), and the region as resolved
@@ -1311,13 +1312,24 @@ function shown(value: unknown): string {
  * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
-function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string[] {
+function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): StatefulChange {
   // A stateful type hashes no input (hashedInputs?: never), so replaceReasons' reset is this one.
-  const inputs = inputsAsDiffed(old, next, new Set());
-  const changes = ownReplaceReasons(kind, old, next, inputs);
-  const [from, to] = [where(deployed, old, context), where(after, { ...next, inputs }, context)];
+  const diffed = { ...next, inputs: inputsAsDiffed(old, next, new Set()) };
+  const changes = ownReplaceReasons(kind, old, next, diffed.inputs);
+  const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
-  return changes;
+  return { changes, diffed };
+}
+
+/**
+ * What statefulChanges finds of a resource: the changes that replace it, and the resource with the inputs the engine
+ * diffs and the provider creates its replacement from (ignoreChanges paths reset to the deployed values: "the engine
+ * simply replaces the values of input properties in the goal state with old inputs", pulumi/pulumi#2657), which is
+ * what any later judgement of the new copy (keptName) reads, so that one reset decides both.
+ */
+interface StatefulChange {
+  changes: string[];
+  diffed: RecordedResource;
 }
 
 /**
@@ -1325,9 +1337,9 @@ function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, de
  * the inputs of, by URN: judged once per check, as several rules ask (TransitionStatefulReplaced, the in-place table
  * rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, context: TransitionContext): ReadonlyMap<string, string[]> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, context: TransitionContext): ReadonlyMap<string, StatefulChange> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const changes = new Map<string, string[]>();
+  const changes = new Map<string, StatefulChange>();
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
@@ -1368,7 +1380,11 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
     : `The update creates the new, empty ${noun}, ${moves}, and the deployed one is deleted with ${data}`;
 }
 
-/** The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. */
+/**
+ * The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. `next` as
+ * the provider creates it: for a replacement, statefulChanges' `diffed` (an ignored name or region is the deployed
+ * one, which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
+ */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
   const name = text(old.inputs[kind.autonameField]);
   return name !== undefined && next.inputs[kind.autonameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
@@ -1417,7 +1433,7 @@ function statefulFindings(
   context: TransitionContext,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
-  statefulChangesOf: ReadonlyMap<string, string[]>,
+  statefulChangesOf: ReadonlyMap<string, StatefulChange>,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1429,7 +1445,7 @@ function statefulFindings(
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
     if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
-    const changes = statefulChangesOf.get(next.urn)!;
+    const { changes, diffed } = statefulChangesOf.get(next.urn)!;
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
     const skipped = deleteSkipped(old, afterUrns);
@@ -1437,7 +1453,7 @@ function statefulFindings(
       finding(
         "TransitionStatefulReplaced",
         next,
-        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, next, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
+        `replaces ${kind.label} ${next.name}: ${changes.join(", ")} ${changes.length === 1 ? "forces" : "force"} a new ${kind.noun} (terraform-provider-aws ${kind.source.replace(`${PROVIDER}/`, "")}). ${statefulOutcome(kind, old, skipped, deleteFirst, keptName(kind, old, deployed, diffed, after, context))}${next.retainOnDelete && !old.retainOnDelete ? ` (the retainOnDelete: true the program now sets applies to the new one only: the engine deletes the old copy by the options it was deployed with, ${RETAIN_SOURCE})` : ""}${kind.consequence ? `. ${kind.consequence}` : ""}`,
         `keep ${kind.keep}. To change them, create a second ${kind.noun} beside the deployed one and move ${kind.data} to it (${kind.move}) before the deployed one leaves the program`,
         stack,
       ),
@@ -1471,7 +1487,7 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).changes.length === 0;
     const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     if (candidates.length === 0) continue;
     const next = candidates[0];
@@ -1501,9 +1517,9 @@ type TablePair = readonly [old: RecordedResource, table: RecordedResource];
  * Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds
  * its inputs (statefulChangesOf has none for it): what the in-place table rules judge, found once per check.
  */
-function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>): TablePair[] {
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, StatefulChange>): TablePair[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
+  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.changes.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
 }
 
 /**
@@ -2323,7 +2339,7 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
  * finding of another rule on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, StatefulChange>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
@@ -2332,7 +2348,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesO
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, next) : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)!.changes : kind ? replaceReasons(kind, old, next) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

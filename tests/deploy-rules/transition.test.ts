@@ -658,6 +658,24 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(findings[0].problem).not.toMatch(/the update succeeds/);
   });
 
+  it("judges the name a replaced table keeps from its inputs with ignoreChanges reset: an ignored region or name is the deployed one, which the new copy asks for", () => {
+    const owner = handBuilt("aws:s3/bucket:Bucket", "owner", {});
+    const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", region: "us-east-1", ...inputs }, { deletedWith: owner.urn, ignoreChanges });
+    const outcome = (after: RecordedResource) => {
+      const findings = transition([owner, table({})], [after]);
+      expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+      return findings[0].problem;
+    };
+    const refused = /so it keeps its name orders-prod, which the new one asks for too: CreateTable is refused/;
+    // The program moves the table to us-west-2 but ignores region: Pulumi creates the new copy in us-east-1, beside the kept one.
+    expect(outcome(table({ rangeKey: "sk", region: "us-west-2" }, ["region"]))).toMatch(refused);
+    // The program renames it but ignores name: the new copy asks for orders-prod.
+    expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }, ["name"]))).toMatch(refused);
+    // Not ignored, either change frees the name: a table's name is per region, and orders-v2 is another name.
+    expect(outcome(table({ rangeKey: "sk", region: "us-west-2" }))).toMatch(/the update succeeds/);
+    expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }))).toMatch(/the update succeeds/);
+  });
+
   it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
     const deployed = await dataTier();
     // protect: true makes the engine refuse the replacement itself, before anything is created.

@@ -1,0 +1,90 @@
+/**
+ * How often `npm start`'s site watcher reads a site's import graph while a rebuild waits for another build into its
+ * output folder: a change made then needs its imports read before the rebuild's command runs, but the changes made
+ * while one read has not started yet all need only that read (it reads the sources as they are when it starts), and a
+ * change made while a read runs needs one more after it. The reads are counted at the watcher's one in-process use of
+ * esbuild (the graph; the site's own command is another process), and held there, so the test says which read runs
+ * when. The settle timer of the watcher is faked: each change is handed to the watcher when the test runs that timer,
+ * once the change's file event has set it, so the count does not rest on how fs.watch splits or merges events.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it, vi } from "vitest";
+import { queueFolderBuild } from "../../components/static-site/build";
+import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
+
+/** The graph reads started, and those held (each waits for its release). */
+const reads = vi.hoisted(() => ({ started: 0, holding: false, held: [] as Array<() => void> }));
+
+vi.mock("esbuild", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("esbuild")>();
+  return {
+    ...actual,
+    build: async (options: Parameters<typeof actual.build>[0]) => {
+      reads.started += 1;
+      if (reads.holding) await new Promise<void>((release) => reads.held.push(release));
+      return actual.build(options);
+    },
+  };
+});
+
+/** A ceiling for the watcher to answer (a file event, an esbuild read). Not a timing assertion. */
+const WAIT_MS = 30_000;
+let project: string;
+let watcher: SiteWatcher | undefined;
+let letGo: (() => void) | undefined;
+
+afterEach(async () => {
+  reads.holding = false;
+  for (const release of reads.held.splice(0)) release();
+  letGo?.();
+  await watcher?.close();
+  watcher = undefined;
+  vi.useRealTimers();
+  rmSync(project, { recursive: true, force: true });
+});
+
+it("reads the import graph once for the changes made while a read waits to start, and once more for a change made while one runs", async () => {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-reads-")));
+  const site = join(project, "site");
+  mkdirSync(join(site, "src"), { recursive: true });
+  const main = join(site, "src", "main.ts");
+  writeFileSync(main, 'document.title = "0";\n');
+  const logged: string[] = [];
+  watcher = watchSiteBuild({ site: "reads", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60 }, (message) => logged.push(message));
+  // The watcher's first read, of the sources as StaticSite built them.
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
+
+  /** An edit, handed to the watcher once its file event has set the settle timer. */
+  let edits = 0;
+  const edit = async () => {
+    writeFileSync(main, `document.title = "${++edits}";\n`);
+    await expect.poll(() => vi.getTimerCount(), { timeout: WAIT_MS }).toBeGreaterThan(0);
+    vi.runOnlyPendingTimers();
+  };
+  const release = () => reads.held.shift()!();
+
+  // Another build holds dist/ (another site's, StaticSite's own at start) until the test lets it go.
+  const other = queueFolderBuild(join(site, "dist"), () => new Promise<void>((resolve) => (letGo = resolve)));
+  reads.holding = true;
+  await edit();
+  // The rebuild waits for dist/, and its own read of the graph runs (held).
+  expect(logged).toContain('site "reads": its rebuild waits for the build into dist that is running');
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(2);
+  // Two changes while that read runs: one read after it, for both.
+  await edit();
+  await edit();
+  release();
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(3);
+  // Two more while that one runs: again one after it.
+  await edit();
+  await edit();
+  reads.holding = false;
+  release();
+  letGo!();
+  await other;
+  await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 1, { timeout: WAIT_MS }).toBe(true);
+  expect(reads.started).toBe(4);
+});
