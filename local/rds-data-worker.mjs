@@ -8,14 +8,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { thrownText } from "./thrown-text.cjs";
 
 const { dataDir, largestResultBytes, extensions, username, database, templates, pgliteModule } = workerData;
 const identity = (value) => value;
 /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
 const asText = (codecs) => Object.fromEntries(Object.keys(codecs ?? {}).map((oid) => [oid, identity]));
 
-/** A PostgreSQL error keeps its fields (the server answers DatabaseErrorException from them); another, its message. */
-const failure = (error) => ({ message: String(error?.message ?? error), code: error?.code, position: error?.position, severity: error?.severity });
+/**
+ * A PostgreSQL error keeps its fields (the server answers DatabaseErrorException from them); another, its text
+ * (thrownText: PGlite also rejects with objects that are no Error).
+ */
+const failure = (error) => ({ message: thrownText(error), code: error?.code, position: error?.position, severity: error?.severity });
 
 /**
  * Not an extension: sets emscripten's `noWasmDecoding`, so PGlite writes each extension's library (.so) into its file
@@ -246,7 +250,7 @@ async function open(options) {
   try {
     admin = await PGlite.create({ ...options, dataDir });
   } catch (error) {
-    throw new Error(`${error?.message ?? error} (opened as the master user: ${asMasterUser?.message ?? asMasterUser})`);
+    throw new Error(`${thrownText(error)} (opened as the master user: ${thrownText(asMasterUser)})`);
   }
   await addMasterUser(admin);
   await admin.close();
