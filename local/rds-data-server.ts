@@ -33,7 +33,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
@@ -779,6 +779,16 @@ interface WorkerResult {
   affectedRows?: number;
 }
 
+/** What the worker tried when it could not make a new cluster (local/rds-data-worker.mjs, NewClusterError). */
+interface NewClusterFacts {
+  /** Made from the templates (else by PGlite's initdb: the template cache is off). */
+  templates: boolean;
+  /** The templates made anew after a cached one did not load. */
+  remade: string[];
+  /** The last error, when it differs from the first (the one reported). */
+  last?: string;
+}
+
 interface WorkerReply {
   id?: number;
   ok?: boolean;
@@ -786,6 +796,25 @@ interface WorkerReply {
   version?: string;
   result?: WorkerResult;
   error?: PgError & { tooLarge?: boolean };
+  /** With `ready: false`: the open failed making a new cluster. */
+  newCluster?: NewClusterFacts;
+}
+
+/**
+ * What a refusal to open a database suggests. A folder that holds a database (PG_VERSION) but does not open: deleting
+ * it begins the database anew. A new one that could not be made: its folder held no database and was emptied before
+ * each try, and a cached template that did not load was made anew and tried again (local/rds-data-worker.mjs,
+ * newCluster), so neither deleting the folder nor the templates helps: what is left is the folder's disk (no room, not
+ * writable) and the PGlite installation. The templates are named, as what was loaded.
+ */
+function openFix(dataDir: string | undefined, templates: { initdb: string; cluster: string } | undefined, made: NewClusterFacts | undefined): string {
+  if (!made) return dataDir ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.` : "";
+  const check = `${dataDir ? `${dataDir} held no database and is emptied before each try, so deleting it does not help: check that it is writable and that its disk has room, and ` : "Check "}that @electric-sql/pglite is installed whole (npm ci).`;
+  if (!made.templates || !templates) return ` A new database is made by PGlite's initdb (the template cache is off). ${check}`;
+  const files = `${basename(templates.cluster)}, made from ${basename(templates.initdb)}, in ${dirname(templates.cluster)}`;
+  if (made.remade.length === 0) return ` A new database is loaded from PGlite's templates (${files}), none of them cached: they failed as they were made for it, or loaded. ${check}`;
+  const last = made.last ? ` (${made.last})` : "";
+  return ` A new database is loaded from PGlite's templates (${files}): made anew (${made.remade.map((file) => basename(file)).join(", ")}) after the cached one failed, they failed too${last}, so making them again does not help. ${check}`;
 }
 
 /**
@@ -833,12 +862,7 @@ class DatabaseWorker {
         }
         else {
           void worker.terminate();
-          const fix = dataDir
-            ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`
-            : templates
-              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)} (made again when one does not load): check that the folder is writable and that @electric-sql/pglite is installed whole (npm ci).`
-              : "";
-          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${fix}`));
+          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${openFix(dataDir, templates, message.newCluster)}`));
         }
       };
       worker.on("message", first);

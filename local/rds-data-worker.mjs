@@ -176,13 +176,27 @@ function empty(folder) {
 }
 
 /**
+ * A new cluster that could not be made (newCluster): `first`, its first error, is the one reported; `facts` tell the
+ * server's refusal what was tried, so that it suggests what can help (deleting a folder that held no database cannot):
+ * `templates`, whether it was made from the templates; `remade`, the templates made anew after a cached one did not
+ * load; `last`, the last error's text when it differs from the first's.
+ */
+class NewClusterError extends Error {
+  constructor(first, facts) {
+    super(thrownText(first));
+    this.first = first;
+    this.facts = facts;
+  }
+}
+
+/**
  * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
  * nothing of a database (no PG_VERSION) and is emptied (empty) before each load of a template, or the initdb: what an
  * earlier load left would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next
  * ("Database already exists"). A load that still fails is taken for the template's (a full or read-only disk too: it
  * then fails again, after the remakes): a database that does not open from a cached template is tried again from
  * templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When
- * neither helps, the first error is thrown.
+ * neither helps, a NewClusterError reports the first error.
  */
 async function newCluster(options) {
   if (templates) {
@@ -198,21 +212,28 @@ async function newCluster(options) {
         first ??= error;
         if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
         else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
-        else throw first;
+        else {
+          const last = thrownText(error);
+          throw new NewClusterError(first, { templates: true, remade: [...remake], ...(last !== thrownText(first) ? { last } : {}) });
+        }
       }
     }
   }
   if (options.dataDir) empty(options.dataDir);
-  const admin = await PGlite.create(options);
-  await addMasterUser(admin);
-  if (options.dataDir) {
+  try {
+    const admin = await PGlite.create(options);
+    await addMasterUser(admin);
+    if (options.dataDir) {
+      await admin.close();
+      return await PGlite.create({ ...options, username, database });
+    }
+    // In memory: the prepared cluster is carried over as a dump.
+    const dump = await admin.dumpDataDir("none");
     await admin.close();
-    return PGlite.create({ ...options, username, database });
+    return await PGlite.create({ ...options, loadDataDir: dump, username, database });
+  } catch (error) {
+    throw new NewClusterError(error, { templates: false, remade: [] });
   }
-  // In memory: the prepared cluster is carried over as a dump.
-  const dump = await admin.dumpDataDir("none");
-  await admin.close();
-  return PGlite.create({ ...options, loadDataDir: dump, username, database });
 }
 
 /**
@@ -280,7 +301,9 @@ try {
   const { rows } = await db.query("SHOW server_version");
   parentPort.postMessage({ ready: true, version: rows[0].server_version });
 } catch (error) {
-  parentPort.postMessage({ ready: false, error: failure(error) });
+  // A new cluster's failure comes with what was tried, for the server's refusal.
+  const made = error instanceof NewClusterError ? error : undefined;
+  parentPort.postMessage({ ready: false, error: failure(made ? made.first : error), newCluster: made?.facts });
 }
 
 parentPort.on("message", async ({ id, op, sql, params, options }) => {

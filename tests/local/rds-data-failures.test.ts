@@ -6,12 +6,12 @@
  * the case's own, in a cache folder of its own. (Real opens: tests/local/rds-data-open.test.ts.)
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { LocalDatabaseDefinition } from "../../local/rds-data-server";
+import { pgliteTemplateFiles, type LocalDatabaseDefinition } from "../../local/rds-data-server";
 import { thrownText } from "../../local/thrown-text.cjs";
 
 const PROJECT = join(__dirname, "..", "..");
@@ -119,5 +119,38 @@ describe("a database that does not open", () => {
       `RelationalDatabase "failing": PGlite could not open ${folder} (ErrnoError { name: 'ErrnoError', errno: 2 } (opened as the master user: as the master user)). Delete ${folder} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`,
     );
     expect(inMemory + reopened).not.toContain("[object Object]");
+  });
+
+  it("made from cached templates that fail again when made anew is refused naming the templates, not by suggesting to delete its folder", async () => {
+    const cache = cacheFolder();
+    // Cached templates of this master user and database, named as in the project's cache folder (any content:
+    // PGlite.create fails every load here).
+    const templates = join(cache, "pglite");
+    mkdirSync(templates);
+    const [cluster, initdb] = (["cluster", "initdb"] as const).map((kind) => basename(pgliteTemplateFiles(DATABASE.masterUsername, DATABASE.databaseName)![kind]));
+    for (const file of [cluster, initdb]) writeFileSync(join(templates, file), "a cached template");
+    const folder = mkdtempSync(join(tmpdir(), "rds-failing-"));
+    // Each try fails its own way: the cached cluster template's load, the cluster template made from the cached
+    // initdb one, then the initdb made anew.
+    const text = await refusal(`throw { try: call };`, cache, { ...DATABASE, dataDir: folder });
+    expect(text).toBe(
+      `RelationalDatabase "failing": PGlite could not open ${folder} ({ try: 1 }). A new database is loaded from PGlite's templates (${cluster}, made from ${initdb}, in ${templates}): made anew (${cluster}, ${initdb}) after the cached one failed, they failed too ({ try: 3 }), so making them again does not help. ${folder} held no database and is emptied before each try, so deleting it does not help: check that it is writable and that its disk has room, and that @electric-sql/pglite is installed whole (npm ci).`,
+    );
+  });
+
+  it("with the template cache off empties its new folder before PGlite's initdb, leaving lost+found and dot-files", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "rds-failing-"));
+    // What a load that failed part-way leaves (a data folder's own entries, no PG_VERSION), and what stays.
+    writeFileSync(join(folder, "base"), "not a directory");
+    mkdirSync(join(folder, "global"));
+    writeFileSync(join(folder, "global", "pg_control"), "");
+    writeFileSync(join(folder, "postgresql.conf"), "");
+    mkdirSync(join(folder, "lost+found"));
+    writeFileSync(join(folder, ".DS_Store"), "");
+    // The initdb (PGlite.create on the folder) reports what the folder holds as it starts.
+    const text = await refusal(`throw new Error("the folder held " + JSON.stringify(readdirSync(options.dataDir).sort()));`, "off", { ...DATABASE, dataDir: folder });
+    expect(text).toBe(
+      `RelationalDatabase "failing": PGlite could not open ${folder} (the folder held [".DS_Store","lost+found"]). A new database is made by PGlite's initdb (the template cache is off). ${folder} held no database and is emptied before each try, so deleting it does not help: check that it is writable and that its disk has room, and that @electric-sql/pglite is installed whole (npm ci).`,
+    );
   });
 });

@@ -105,7 +105,7 @@ describe("opening local databases", { shuffle: false }, () => {
     expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
     expect([existsSync(join(folder, "lost+found")), existsSync(join(folder, ".DS_Store"))]).toEqual([true, true]);
     // The folder was emptied before the load, so the load did not fail: neither template was made again. (With the
-    // cache off, the same emptying precedes the initdb; not run here, as an initdb into a folder costs seconds.)
+    // cache off, the same emptying precedes the initdb: tests/local/rds-data-failures.test.ts, without an initdb.)
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
   });
 
