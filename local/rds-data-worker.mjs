@@ -5,7 +5,7 @@
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { thrownText } from "./thrown-text.cjs";
@@ -55,8 +55,12 @@ async function addMasterUser(admin) {
 const STALE_PARTIAL_MS = 10 * 60_000;
 /** An aside file's name for `file` (keep): random, as processes of other machines or containers may share the folder. */
 const asideName = (file) => `${file}.${randomBytes(8).toString("hex")}.partial`;
-/** Whether a folder entry is an aside file (asideName) of the template named `name`. */
-const isAsideOf = (name, entry) => entry.startsWith(name) && /^\.[0-9a-f]{16}\.partial$/.test(entry.slice(name.length));
+/**
+ * Whether a folder entry is an aside file (asideName) of a template: of any template, as the templates' folder holds
+ * nothing else (local/rds-data-server.ts, pgliteTemplateFiles), so another PGlite version's are recognised too. Every
+ * template is a tarball (`.tar`).
+ */
+const isAside = (entry) => /^.+\.tar\.[0-9a-f]{16}\.partial$/.test(entry);
 
 /**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
@@ -75,12 +79,12 @@ async function keep(file, tarball) {
 }
 
 /**
- * Removes the template's aside files (keep) untouched for STALE_PARTIAL_MS: a killed writer's, which nothing else would
- * ever remove. At every use of the template (each new database), once it is stale; another PGlite version's are left.
- * Best effort: a folder that cannot be read, or a file another worker removes first, leaves the template as it is.
+ * Removes the aside files (keep) in a templates' folder untouched for STALE_PARTIAL_MS: a killed writer's, which nothing
+ * else would ever remove. Those of every template, this PGlite version's or another's (no later run reads an older
+ * version's templates, so only this sweep removes its leftovers), at each new database, once they are stale. Best
+ * effort: a folder that cannot be read, or a file another worker removes first, leaves the folder as it is.
  */
-function removeStalePartials(file) {
-  const [folder, name] = [dirname(file), basename(file)];
+function removeStalePartials(folder) {
   let entries;
   try {
     entries = readdirSync(folder);
@@ -88,7 +92,7 @@ function removeStalePartials(file) {
     return;
   }
   for (const entry of entries) {
-    if (!isAsideOf(name, entry)) continue;
+    if (!isAside(entry)) continue;
     try {
       if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
     } catch {
@@ -103,7 +107,6 @@ function removeStalePartials(file) {
  * deleted: other workers may be reading it.
  */
 async function template(file, remake, read, make) {
-  removeStalePartials(file);
   if (!remake && existsSync(file)) {
     read.add(file);
     return new Blob([readFileSync(file)]);
@@ -200,6 +203,7 @@ class NewClusterError extends Error {
  */
 async function newCluster(options) {
   if (templates) {
+    for (const folder of new Set([dirname(templates.cluster), dirname(templates.initdb)])) removeStalePartials(folder);
     let first;
     let remake = new Set();
     for (;;) {
