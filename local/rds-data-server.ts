@@ -33,7 +33,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import type { DataApiTarget } from "../components/relational-database/contract";
@@ -41,6 +41,7 @@ import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { bindParameters, columnMetadata, DataApiError, jsonValue, pgType, toField, type ResultSetOptions, type SqlParameter } from "./rds-data-sql";
 import { restJsonFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { thrownText } from "./thrown-text.cjs";
 import { workerModuleUrl } from "./worker-module-url";
 
 export { DataApiError };
@@ -242,7 +243,7 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
     response.once("finish", () => request.socket.setTimeout(idleTimeoutMs));
     answer(request, response, { databases, credentials, regions, authorise: options.authorise, admin: adminCredentials.accessKeyId }).catch((error) => {
       // Never reached (answer answers every failure), but a request must not crash the runtime.
-      log(`local RDS Data API: ${(error as Error).message}`);
+      log(`local RDS Data API: ${thrownText(error)}`);
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -312,7 +313,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, contex
     if (Buffer.byteLength(text) > LARGEST_RESPONSE_BYTES) throw new DataApiError("UnsupportedResultException", "Database response exceeded size limit: the Data API answers at most 1 MiB. Return fewer rows (LIMIT) or smaller values.");
     reply(200, text);
   } catch (error) {
-    const failure = error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
+    const failure = error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", thrownText(error), 500);
     reply(failure.status, JSON.stringify({ message: failure.message, ...(failure.code === "StatementTimeoutException" ? { dbConnectionId: 0 } : {}) }), failure.code);
   }
 }
@@ -427,7 +428,7 @@ const isPgError = (error: unknown): error is PgError => typeof error === "object
 
 /** A statement's PostgreSQL error as the Data API answers it; a cancelled statement (57014) as StatementTimeoutException. */
 function databaseError(error: unknown): DataApiError {
-  if (!isPgError(error)) return error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", (error as Error).message, 500);
+  if (!isPgError(error)) return error instanceof DataApiError ? error : new DataApiError("InternalServerErrorException", thrownText(error), 500);
   if (error.code === "57014") return new DataApiError("StatementTimeoutException", `${error.message}`);
   const position = error.position ? `\n  Position: ${error.position}` : "";
   return new DataApiError("DatabaseErrorException", `${error.severity ?? "ERROR"}: ${error.message}${position}; SQLState: ${error.code}`);
@@ -518,7 +519,7 @@ class LocalDatabase {
           if (!timedOut) return resolve();
           // Timed out with continueAfterTimeout: the statement runs in its turn, its answer long given.
           void (late ?? (() => Promise.resolve()))()
-            .catch((error) => this.log(`local RDS Data API: ${this.definition.name}: a statement that continued after its timeout failed: ${(error as Error).message}`))
+            .catch((error) => this.log(`local RDS Data API: ${this.definition.name}: a statement that continued after its timeout failed: ${thrownText(error)}`))
             .finally(() => this.release());
         },
         fail: (error: Error) => {
@@ -687,7 +688,7 @@ class LocalDatabase {
     try {
       await this.db.query(sql, [], {}, this.limits.statementTimeoutMs);
     } catch (error) {
-      this.log(`local RDS Data API: ${this.definition.name}: ${sql}: ${(error as Error).message}`);
+      this.log(`local RDS Data API: ${this.definition.name}: ${sql}: ${thrownText(error)}`);
     }
   }
 
@@ -764,7 +765,7 @@ class LocalDatabase {
     try {
       await this.worker.close();
     } catch (error) {
-      this.log(`local RDS Data API: ${this.definition.name}: closing: ${(error as Error).message}`);
+      this.log(`local RDS Data API: ${this.definition.name}: closing: ${thrownText(error)}`);
     }
   }
 }
@@ -778,6 +779,16 @@ interface WorkerResult {
   affectedRows?: number;
 }
 
+/** What the worker tried when it could not make a new cluster (local/rds-data-worker.mjs, NewClusterError). */
+interface NewClusterFacts {
+  /** Made from the templates (else by PGlite's initdb: the template cache is off). */
+  templates: boolean;
+  /** The templates made anew after a cached one did not load. */
+  remade: string[];
+  /** The last error, when it differs from the first (the one reported). */
+  last?: string;
+}
+
 interface WorkerReply {
   id?: number;
   ok?: boolean;
@@ -785,6 +796,25 @@ interface WorkerReply {
   version?: string;
   result?: WorkerResult;
   error?: PgError & { tooLarge?: boolean };
+  /** With `ready: false`: the open failed making a new cluster. */
+  newCluster?: NewClusterFacts;
+}
+
+/**
+ * What a refusal to open a database suggests. A folder that holds a database (PG_VERSION) but does not open: deleting
+ * it begins the database anew. A new one that could not be made: its folder held no database and was emptied before
+ * each try, and a cached template that did not load was made anew and tried again (local/rds-data-worker.mjs,
+ * newCluster), so neither deleting the folder nor the templates helps: what is left is the folder's disk (no room, not
+ * writable) and the PGlite installation. The templates are named, as what was loaded.
+ */
+function openFix(dataDir: string | undefined, templates: { initdb: string; cluster: string } | undefined, made: NewClusterFacts | undefined): string {
+  if (!made) return dataDir ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.` : "";
+  const check = `${dataDir ? `${dataDir} held no database and is emptied before each try, so deleting it does not help: check that it is writable and that its disk has room, and ` : "Check "}that @electric-sql/pglite is installed whole (npm ci).`;
+  if (!made.templates || !templates) return ` A new database is made by PGlite's initdb (the template cache is off). ${check}`;
+  const files = `${basename(templates.cluster)}, made from ${basename(templates.initdb)}, in ${dirname(templates.cluster)}`;
+  if (made.remade.length === 0) return ` A new database is loaded from PGlite's templates (${files}), none of them cached: they failed as they were made for it, or loaded. ${check}`;
+  const last = made.last ? ` (${made.last})` : "";
+  return ` A new database is loaded from PGlite's templates (${files}): made anew (${made.remade.map((file) => basename(file)).join(", ")}) after the cached one failed, they failed too${last}, so making them again does not help. ${check}`;
 }
 
 /**
@@ -832,16 +862,12 @@ class DatabaseWorker {
         }
         else {
           void worker.terminate();
-          const fix = dataDir
-            ? ` Delete ${dataDir} (the database's own directory) to begin this database empty; --fresh empties the whole state directory.`
-            : templates
-              ? ` An in-memory database starts from PGlite's templates in ${dirname(templates.initdb)} (made again when one does not load): check that the folder is writable and that @electric-sql/pglite is installed whole (npm ci).`
-              : "";
-          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${fix}`));
+          reject(new Error(`RelationalDatabase "${name}": PGlite could not open ${dataDir ?? "an in-memory database"} (${message.error?.message}).${openFix(dataDir, templates, message.newCluster)}`));
         }
       };
       worker.on("message", first);
-      worker.once("error", (error) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker failed: ${error.message}`)));
+      // A worker's uncaught throw arrives as it was thrown: not always an Error.
+      worker.once("error", (error: unknown) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker failed: ${thrownText(error)}`)));
       // A worker that ends without an error (process.exit in PGlite, a crash of its WebAssembly) before it opened.
       worker.once("exit", (code) => reject(new Error(`RelationalDatabase "${name}": its PGlite worker stopped (exit code ${code}) before it opened ${dataDir ?? "its database"}.`)));
     });
@@ -866,13 +892,13 @@ class DatabaseWorker {
       if (worker !== this.worker || this.closing || !this.opened) return;
       this.restart(new DataApiError("InternalServerErrorException", `The local database's worker stopped (exit code ${code}).`, 500), "the database's worker stopped and reopened");
     });
-    worker.on("error", (error: Error & { code?: string }) => {
+    worker.on("error", (error: { code?: string } | undefined) => {
       // Before it opened, `ready` reports the failure: reopening would only fail again.
       if (worker !== this.worker || this.closing || !this.opened) return;
-      const outOfMemory = error.code === "ERR_WORKER_OUT_OF_MEMORY";
+      const outOfMemory = error?.code === "ERR_WORKER_OUT_OF_MEMORY";
       // PostgreSQL's own answer to a statement that runs out of memory: out_of_memory, SQLState 53200.
       this.restart(
-        outOfMemory ? new DataApiError("DatabaseErrorException", `ERROR: out of memory (the local database's worker needed more than its ${this.limits.workerHeapMb} MB heap; return fewer rows or smaller values); SQLState: 53200`) : new DataApiError("InternalServerErrorException", `The local database's worker failed: ${error.message}`, 500),
+        outOfMemory ? new DataApiError("DatabaseErrorException", `ERROR: out of memory (the local database's worker needed more than its ${this.limits.workerHeapMb} MB heap; return fewer rows or smaller values); SQLState: 53200`) : new DataApiError("InternalServerErrorException", `The local database's worker failed: ${thrownText(error)}`, 500),
         outOfMemory ? "its statement ran out of memory and the database reopened" : "the database's worker failed and reopened",
       );
     });

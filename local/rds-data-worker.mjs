@@ -5,17 +5,21 @@
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { thrownText } from "./thrown-text.cjs";
 
 const { dataDir, largestResultBytes, extensions, username, database, templates, pgliteModule } = workerData;
 const identity = (value) => value;
 /** Every type PGlite would parse or serialize passes as text: the Data API's mapping works from PostgreSQL's text. */
 const asText = (codecs) => Object.fromEntries(Object.keys(codecs ?? {}).map((oid) => [oid, identity]));
 
-/** A PostgreSQL error keeps its fields (the server answers DatabaseErrorException from them); another, its message. */
-const failure = (error) => ({ message: String(error?.message ?? error), code: error?.code, position: error?.position, severity: error?.severity });
+/**
+ * A PostgreSQL error keeps its fields (the server answers DatabaseErrorException from them); another, its text
+ * (thrownText: PGlite also rejects with objects that are no Error).
+ */
+const failure = (error) => ({ message: thrownText(error), code: error?.code, position: error?.position, severity: error?.severity });
 
 /**
  * Not an extension: sets emscripten's `noWasmDecoding`, so PGlite writes each extension's library (.so) into its file
@@ -51,8 +55,12 @@ async function addMasterUser(admin) {
 const STALE_PARTIAL_MS = 10 * 60_000;
 /** An aside file's name for `file` (keep): random, as processes of other machines or containers may share the folder. */
 const asideName = (file) => `${file}.${randomBytes(8).toString("hex")}.partial`;
-/** Whether a folder entry is an aside file (asideName) of the template named `name`. */
-const isAsideOf = (name, entry) => entry.startsWith(name) && /^\.[0-9a-f]{16}\.partial$/.test(entry.slice(name.length));
+/**
+ * Whether a folder entry is an aside file (asideName) of a template: of any template, as the templates' folder holds
+ * nothing else (local/rds-data-server.ts, pgliteTemplateFiles), so another PGlite version's are recognised too. Every
+ * template is a tarball (`.tar`).
+ */
+const isAside = (entry) => /^.+\.tar\.[0-9a-f]{16}\.partial$/.test(entry);
 
 /**
  * Writes a tarball aside and renames it: another worker reading the same template never reads half a file. The aside
@@ -71,12 +79,12 @@ async function keep(file, tarball) {
 }
 
 /**
- * Removes the template's aside files (keep) untouched for STALE_PARTIAL_MS: a killed writer's, which nothing else would
- * ever remove. At every use of the template (each new database), once it is stale; another PGlite version's are left.
- * Best effort: a folder that cannot be read, or a file another worker removes first, leaves the template as it is.
+ * Removes the aside files (keep) in a templates' folder untouched for STALE_PARTIAL_MS: a killed writer's, which nothing
+ * else would ever remove. Those of every template, this PGlite version's or another's (no later run reads an older
+ * version's templates, so only this sweep removes its leftovers), at each new database, once they are stale. Best
+ * effort: a folder that cannot be read, or a file another worker removes first, leaves the folder as it is.
  */
-function removeStalePartials(file) {
-  const [folder, name] = [dirname(file), basename(file)];
+function removeStalePartials(folder) {
   let entries;
   try {
     entries = readdirSync(folder);
@@ -84,7 +92,7 @@ function removeStalePartials(file) {
     return;
   }
   for (const entry of entries) {
-    if (!isAsideOf(name, entry)) continue;
+    if (!isAside(entry)) continue;
     try {
       if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
     } catch {
@@ -99,7 +107,6 @@ function removeStalePartials(file) {
  * deleted: other workers may be reading it.
  */
 async function template(file, remake, read, make) {
-  removeStalePartials(file);
   if (!remake && existsSync(file)) {
     read.add(file);
     return new Blob([readFileSync(file)]);
@@ -172,16 +179,31 @@ function empty(folder) {
 }
 
 /**
+ * A new cluster that could not be made (newCluster): `first`, its first error, is the one reported; `facts` tell the
+ * server's refusal what was tried, so that it suggests what can help (deleting a folder that held no database cannot):
+ * `templates`, whether it was made from the templates; `remade`, the templates made anew after a cached one did not
+ * load; `last`, the last error's text when it differs from the first's.
+ */
+class NewClusterError extends Error {
+  constructor(first, facts) {
+    super(thrownText(first));
+    this.first = first;
+    this.facts = facts;
+  }
+}
+
+/**
  * A new cluster, opened as the master user: from the templates, else by initdb. Its folder (when it has one) holds
  * nothing of a database (no PG_VERSION) and is emptied (empty) before each load of a template, or the initdb: what an
  * earlier load left would fail it, and a failed load may leave a PG_VERSION, which makes PGlite refuse the next
  * ("Database already exists"). A load that still fails is taken for the template's (a full or read-only disk too: it
  * then fails again, after the remakes): a database that does not open from a cached template is tried again from
  * templates made anew (the cluster's, then also the initdb one it is made from), which replace the cached ones. When
- * neither helps, the first error is thrown.
+ * neither helps, a NewClusterError reports the first error.
  */
 async function newCluster(options) {
   if (templates) {
+    for (const folder of new Set([dirname(templates.cluster), dirname(templates.initdb)])) removeStalePartials(folder);
     let first;
     let remake = new Set();
     for (;;) {
@@ -194,21 +216,28 @@ async function newCluster(options) {
         first ??= error;
         if (read.has(templates.cluster)) remake = new Set([templates.cluster]);
         else if (read.has(templates.initdb)) remake = new Set([templates.cluster, templates.initdb]);
-        else throw first;
+        else {
+          const last = thrownText(error);
+          throw new NewClusterError(first, { templates: true, remade: [...remake], ...(last !== thrownText(first) ? { last } : {}) });
+        }
       }
     }
   }
   if (options.dataDir) empty(options.dataDir);
-  const admin = await PGlite.create(options);
-  await addMasterUser(admin);
-  if (options.dataDir) {
+  try {
+    const admin = await PGlite.create(options);
+    await addMasterUser(admin);
+    if (options.dataDir) {
+      await admin.close();
+      return await PGlite.create({ ...options, username, database });
+    }
+    // In memory: the prepared cluster is carried over as a dump.
+    const dump = await admin.dumpDataDir("none");
     await admin.close();
-    return PGlite.create({ ...options, username, database });
+    return await PGlite.create({ ...options, loadDataDir: dump, username, database });
+  } catch (error) {
+    throw new NewClusterError(error, { templates: false, remade: [] });
   }
-  // In memory: the prepared cluster is carried over as a dump.
-  const dump = await admin.dumpDataDir("none");
-  await admin.close();
-  return PGlite.create({ ...options, loadDataDir: dump, username, database });
 }
 
 /**
@@ -246,7 +275,7 @@ async function open(options) {
   try {
     admin = await PGlite.create({ ...options, dataDir });
   } catch (error) {
-    throw new Error(`${error?.message ?? error} (opened as the master user: ${asMasterUser?.message ?? asMasterUser})`);
+    throw new Error(`${thrownText(error)} (opened as the master user: ${thrownText(asMasterUser)})`);
   }
   await addMasterUser(admin);
   await admin.close();
@@ -276,7 +305,9 @@ try {
   const { rows } = await db.query("SHOW server_version");
   parentPort.postMessage({ ready: true, version: rows[0].server_version });
 } catch (error) {
-  parentPort.postMessage({ ready: false, error: failure(error) });
+  // A new cluster's failure comes with what was tried, for the server's refusal.
+  const made = error instanceof NewClusterError ? error : undefined;
+  parentPort.postMessage({ ready: false, error: failure(made ? made.first : error), newCluster: made?.facts });
 }
 
 parentPort.on("message", async ({ id, op, sql, params, options }) => {

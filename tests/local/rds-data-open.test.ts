@@ -45,19 +45,22 @@ function versionOnlyTarball(): Buffer {
 // The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
 // order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
 describe("opening local databases", { shuffle: false }, () => {
-  it("starts new clusters side by side from the cached template, making the template again when it does not load, and removes stale partial writes of it", async () => {
+  it("starts new clusters side by side from the cached template, making the template again when it does not load, and removes stale partial writes of any template", async () => {
     // The project's cache folder, where every test's databases find the initdb template: this master user and
     // database are this file's alone, so the cluster template it breaks is one no other test reads.
     const template = pgliteTemplateFiles("open_admin", "app")!.cluster;
     mkdirSync(dirname(template), { recursive: true });
     writeFileSync(template, versionOnlyTarball());
     // Aside files of template writers (local/rds-data-worker.mjs, keep): one a killed writer left an hour ago, past the
-    // 10 minutes a live writer could still own it, and one written now, as a live writer's would be.
-    const [stale, fresh] = ["0", "f"].map((digit) => `${template}.${digit.repeat(16)}.partial`);
-    for (const [partial, minutes] of [[stale, 60], [fresh, 0]] as const) {
-      writeFileSync(partial, "half a tarball");
+    // 10 minutes a live writer could still own it, and one written now, as a live writer's would be; the same of
+    // another PGlite version's template, which no later run uses; and that template itself, as old, which is no
+    // aside file.
+    const otherVersion = join(dirname(template), "pglite-0.0.1-initdb.tar");
+    const [stale, fresh, otherStale, otherFresh] = [template, otherVersion].flatMap((file) => ["0", "f"].map((digit) => `${file}.${digit.repeat(16)}.partial`));
+    for (const [file, minutes] of [[stale, 60], [fresh, 0], [otherStale, 60], [otherFresh, 0], [otherVersion, 60]] as const) {
+      writeFileSync(file, "half a tarball");
       const at = (Date.now() - minutes * 60_000) / 1000;
-      utimesSync(partial, at, at);
+      utimesSync(file, at, at);
     }
     // One database in memory, the other in a folder: the template's failed load leaves a PG_VERSION there.
     const folder = mkdtempSync(join(tmpdir(), "rds-remade-"));
@@ -78,10 +81,11 @@ describe("opening local databases", { shuffle: false }, () => {
     }
     // Made again, whole: a PGlite tarball, not the broken file.
     expect(statSync(template).size).toBeGreaterThan(1024 * 1024);
-    // The stale aside file removed as the template was kept, the other left to its writer.
-    const partials = [existsSync(stale), existsSync(fresh)];
-    rmSync(fresh, { force: true });
-    expect(partials).toEqual([false, true]);
+    // The stale aside files removed as the new databases were made, of either version; the others left, to their
+    // writer or as no aside file.
+    const left = [stale, fresh, otherStale, otherFresh, otherVersion].map((file) => existsSync(file));
+    for (const file of [fresh, otherFresh, otherVersion]) rmSync(file, { force: true });
+    expect(left).toEqual([false, true, false, true, true]);
   });
 
   it("makes a new database in a folder that holds other files (no PG_VERSION) by emptying it, from the cached templates as they were", async () => {
@@ -105,7 +109,7 @@ describe("opening local databases", { shuffle: false }, () => {
     expect(statSync(join(folder, "PG_VERSION")).isFile()).toBe(true);
     expect([existsSync(join(folder, "lost+found")), existsSync(join(folder, ".DS_Store"))]).toEqual([true, true]);
     // The folder was emptied before the load, so the load did not fail: neither template was made again. (With the
-    // cache off, the same emptying precedes the initdb; not run here, as an initdb into a folder costs seconds.)
+    // cache off, the same emptying precedes the initdb: tests/local/rds-data-failures.test.ts, without an initdb.)
     expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
   });
 
