@@ -631,19 +631,25 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
 type Action = "create" | "replace" | "replace-delete-first" | "move";
 
 /**
- * What the update does to `after` (a resource of `after`) about one of its names, given its deployed self `old` (same
- * URN) if any and whether that held the name. A deployed resource whose inputs the deployed plan does not hold (a
- * plan saved before its type was checked) is not judged.
+ * What the update does to `after` (a resource of `after`, as diffed: diffedByUrn) about one of its names, given its
+ * deployed self `old` (same URN) if any and whether that held the name. A deployed resource whose inputs the deployed
+ * plan does not hold (a plan saved before its type was checked) is not judged.
  */
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!hasInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) {
-    const namedByHand = kind.autonameField !== undefined && text(after.inputs[kind.autonameField]) !== undefined;
-    return after.deleteBeforeReplace || namedByHand ? "replace-delete-first" : "replace";
-  }
+  if (replaceReasons(kind, old, after, after.inputs).length > 0) return after.deleteBeforeReplace || namedByHand(kind, after) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
+
+/**
+ * Whether the bridge replaces `diffed` (a resource of `after` as diffedByUrn gives it) delete-first for its name: its
+ * optional autoname field holds a value the autonamer did not draw (pulumi-terraform-bridge pkg/tfbridge/provider.go
+ * Diff: `nameRequiresDeleteBeforeReplace(news, …)`, schema.go). `news` are the inputs the engine sends Diff, the
+ * program's after the ignoreChanges reset and the provider's Check (diffedByUrn), so a `name` the program drops while
+ * ignoreChanges holds it is the deployed one, still set.
+ */
+const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "defaults" | "hashedInputs">;
@@ -727,6 +733,30 @@ const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: Recor
   replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)), replaceWhenSet: kind.replaceWhenSet?.filter((field) => holds(old, field)) }, old, next, diffed);
 
 /**
+ * Each resource of `after` of a named or stateful type (TRANSITION_NAMED_TYPES, TRANSITION_STATEFUL_TYPES) whose
+ * deployed self (same URN) the deployed plan holds the inputs of, by URN, with the inputs the provider is given:
+ * inputsAsDiffed, every ignoreChanges path reset to its deployed value (with the named type's `hashedInputs`; a
+ * stateful type has none). The engine resets them before anything else sees them (pulumi
+ * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then the provider's Check, whose result is what Diff
+ * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
+ * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
+ * (statefulChanges, actionOf), the names and region its new self asks for (nameCollisions' keys, keptName), and
+ * whether the bridge replaces it delete-first (namedByHand). Reset once per check; a resource created anew has no
+ * deployed inputs to reset and is read as the program gives it.
+ */
+function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, RecordedResource> {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const diffed = new Map<string, RecordedResource>();
+  for (const next of after) {
+    const named = TRANSITION_NAMED_TYPES.find((kind) => kind.type === next.type);
+    const old = deployedByUrn.get(next.urn);
+    if ((!named && !statefulKind.has(next.type)) || !old || !hasInputs(old)) continue;
+    diffed.set(next.urn, { ...next, inputs: inputsAsDiffed(old, next, new Set(named?.hashedInputs ?? [])) });
+  }
+  return diffed;
+}
+
+/**
  * An Aurora cluster of both plans that the update replaces and whose new
  * self names what the old one still holds:
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
@@ -792,7 +822,12 @@ interface NameCollision {
   holder: RecordedResource;
 }
 
-function nameCollisions(before: Graph, after: Graph, context: TransitionContext, stack: string | undefined): NameCollision[] {
+/**
+ * The names the update asks for while deployed resources hold them. A resource of `after` with a deployed self is read
+ * as diffed (`diffedOf`, diffedByUrn): an ignored name or region is the deployed one, which its update or replacement
+ * asks for whatever the program says.
+ */
+function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext, stack: string | undefined): NameCollision[] {
   const collisions: NameCollision[] = [];
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -817,7 +852,7 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
     }
     /** The holders of `key`: of the key itself, and of the keys that hold its name too (`alsoHeldBy`). */
     const holdersOf = (key: string) => [...holders].filter(([holderKey]) => heldBy(kind, key, holderKey)).flatMap(([, entries]) => entries);
-    for (const resource of ofType(after, kind.type)) {
+    for (const resource of ofType(after, kind.type).map((r) => diffedOf.get(r.urn) ?? r)) {
       const old = beforeByUrn.get(resource.urn);
       const oldKeys = old ? keysOf(kind, old, before, context) : [];
       for (const key of keysOf(kind, resource, after, context)) {
@@ -829,7 +864,10 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
           const self = holder.urn === resource.urn;
           // Moved in place from one of the name's keys to another (a domain's endpoint type updated): it is still one domain.
           if (self && action === "move") continue;
-          const holderAfter = self ? undefined : afterByUrn.get(holder.urn);
+          const holderAfter = self ? undefined : (diffedOf.get(holder.urn) ?? afterByUrn.get(holder.urn));
+          const holdsKey = (r: RecordedResource) => keysOf(holderKind, r, after, context).some((holderKey) => heldBy(kind, key, holderKey));
+          // Kept by its ignoreChanges only: the name stays with it through the update, and the new program on its own does not show it.
+          const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!);
           let holds: string;
           if (self) {
             // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
@@ -847,9 +885,11 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
               deleteSkipped(holder, afterUrns) || holderKind.keepsNameOnDelete?.(holder)
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
+          } else if (keptByIgnore) {
+            holds = `${at(holder)} holds the name in the deployed plan and keeps it: its ignoreChanges puts the deployed value back whatever the program gives it, so the update never gives the name up`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
-            if (keysOf(holderKind, holderAfter, after, context).some((holderKey) => heldBy(kind, key, holderKey))) continue;
+            if (holdsKey(holderAfter)) continue;
             const holderAction = actionOf(holderKind, holder, holderAfter, false);
             if (!holderAction) continue;
             const releasedFirst = (holderAction === "move" || holderAction === "replace-delete-first") && !holder.retainOnDelete && dependencyClosure(after, resource).has(holder.urn);
@@ -869,8 +909,11 @@ function nameCollisions(before: Graph, after: Graph, context: TransitionContext,
                 : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
-              : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          const deletedLater = self ? !holder.retainOnDelete : !deleteSkipped(holder, afterUrns);
+              : keptByIgnore
+                ? `drop the ignoreChanges entry that keeps ${holder.name}'s deployed name, so that the update gives it up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
+                : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
+          // A holder that keeps the name is not deleted: an upsert leaves two resources of the stack on one name, not one removed.
+          const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
             // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
             if (!deletedLater) continue;
@@ -1302,48 +1345,35 @@ function shown(value: unknown): string {
 }
 
 /**
- * Why the update replaces a deployed resource with its next self, as `field (old → new)`, and that self as diffed
- * (StatefulChange): ownReplaceReasons (so
+ * Why the update replaces a deployed resource with its next self, as `field (old → new)`: ownReplaceReasons (so
  * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
- * through the graphs (the resource's own, its provider's, or the stack's). The resource's own `region` is an input like
- * any other, so an ignoreChanges path `region` puts the deployed one back (inputsAsDiffed), and the region as resolved
- * from it does not change. A region that comes from the provider on both sides is not an input the reset reaches: the
+ * through the graphs (the resource's own, its provider's, or the stack's). `diffed`: the next self as diffedByUrn gives
+ * it (a resource created anew, which no options of its own reset, as it is). The resource's own `region` is an input
+ * like any other, so an ignoreChanges path `region` has put the deployed one back, and the region as resolved from it
+ * does not change. A region that comes from the provider on both sides is not an input the reset reaches: the
  * engine's replacement for a changed provider reference (pulumi pkg/resource/deploy/step_generator.go `diff` →
  * `providerChanged`, the new provider's DiffConfig) reads no ignoreChanges, and whether the provider's own Diff drops
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
-function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): StatefulChange {
-  // A stateful type hashes no input (hashedInputs?: never), so replaceReasons' reset is this one.
-  const diffed = { ...next, inputs: inputsAsDiffed(old, next, new Set()) };
-  const changes = ownReplaceReasons(kind, old, next, diffed.inputs);
+function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, context: TransitionContext): string[] {
+  const changes = ownReplaceReasons(kind, old, diffed, diffed.inputs);
   const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
-  return { changes, diffed };
-}
-
-/**
- * What statefulChanges finds of a resource: the changes that replace it, and the resource with the inputs the engine
- * diffs and the provider creates its replacement from (ignoreChanges paths reset to the deployed values: "the engine
- * simply replaces the values of input properties in the goal state with old inputs", pulumi/pulumi#2657), which is
- * what any later judgement of the new copy (keptName) reads, so that one reset decides both.
- */
-interface StatefulChange {
-  changes: string[];
-  diffed: RecordedResource;
+  return changes;
 }
 
 /**
  * statefulChanges of each resource of `after` of a stateful type whose deployed self (same URN) the deployed plan holds
- * the inputs of, by URN: judged once per check, as several rules ask (TransitionStatefulReplaced, the in-place table
- * rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
+ * the inputs of (those diffedOf holds), by URN: judged once per check, as several rules ask (TransitionStatefulReplaced,
+ * the in-place table rules through tablesUpdatedInPlace, TransitionRetainedTooLate).
  */
-function statefulChangesByUrn(deployed: Graph, after: Graph, context: TransitionContext): ReadonlyMap<string, StatefulChange> {
+function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, context: TransitionContext): ReadonlyMap<string, string[]> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const changes = new Map<string, StatefulChange>();
+  const changes = new Map<string, string[]>();
   for (const next of after) {
     const kind = statefulKind.get(next.type);
-    const old = deployedByUrn.get(next.urn);
-    if (kind && old && hasInputs(old)) changes.set(next.urn, statefulChanges(kind, old, deployed, next, after, context));
+    const diffed = diffedOf.get(next.urn);
+    if (kind && diffed) changes.set(next.urn, statefulChanges(kind, deployedByUrn.get(next.urn)!, deployed, diffed, after, context));
   }
   return changes;
 }
@@ -1382,8 +1412,8 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
 
 /**
  * The name set by hand that `next` asks for while `old` holds it (same autoname value, same region), if any. `next` as
- * the provider creates it: for a replacement, statefulChanges' `diffed` (an ignored name or region is the deployed
- * one, which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
+ * the provider creates it: for a replacement, as diffedByUrn gives it (an ignored name or region is the deployed one,
+ * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
   const name = text(old.inputs[kind.autonameField]);
@@ -1433,7 +1463,8 @@ function statefulFindings(
   context: TransitionContext,
   stack: string | undefined,
   nameTaken: (next: RecordedResource, old: RecordedResource) => boolean,
-  statefulChangesOf: ReadonlyMap<string, StatefulChange>,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
+  diffedOf: ReadonlyMap<string, RecordedResource>,
 ): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1445,9 +1476,9 @@ function statefulFindings(
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
     if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
-    const { changes, diffed } = statefulChangesOf.get(next.urn)!;
+    const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    const deleteFirst = next.deleteBeforeReplace === true || text(next.inputs[kind.autonameField]) !== undefined;
+    const deleteFirst = next.deleteBeforeReplace === true || namedByHand(kind, diffed);
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -1487,7 +1518,7 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).changes.length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
     const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     if (candidates.length === 0) continue;
     const next = candidates[0];
@@ -1517,9 +1548,9 @@ type TablePair = readonly [old: RecordedResource, table: RecordedResource];
  * Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds
  * its inputs (statefulChangesOf has none for it): what the in-place table rules judge, found once per check.
  */
-function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, StatefulChange>): TablePair[] {
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>): TablePair[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.changes.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
+  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
 }
 
 /**
@@ -2236,11 +2267,12 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
   after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
-  const collisions = nameCollisions(deployed, after, scope, context.stack);
+  const diffedOf = diffedByUrn(deployed, after);
+  const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
   const taken = new Set(collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`));
-  const statefulChangesOf = statefulChangesByUrn(deployed, after, scope);
+  const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
   const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf);
   const found = [
     ...aliasFindings(matched.duplicates, context.stack),
@@ -2253,7 +2285,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...rdsReplacementFindings(deployed, after, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
-    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf),
+    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),
@@ -2265,7 +2297,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
   ];
-  const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, context.stack, new Set(found.map((f) => f.resource)))];
+  const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
 }
 
@@ -2339,7 +2371,7 @@ const RETAIN_SOURCE = 'pulumi pkg/resource/deploy/step.go DeleteStep.Apply reads
  * the types whose replace-forcing inputs the checks know (the named, stateful and deployment types), and left to a
  * finding of another rule on the same resource, which says it.
  */
-function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, StatefulChange>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
+function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined, reported: ReadonlySet<string>): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
@@ -2348,7 +2380,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesO
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)!.changes : kind ? replaceReasons(kind, old, next) : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, next, diffedOf.get(next.urn)?.inputs) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

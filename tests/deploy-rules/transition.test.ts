@@ -676,6 +676,49 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(outcome(table({ rangeKey: "sk", name: "orders-v2" }))).toMatch(/the update succeeds/);
   });
 
+  it("keys the names a resource of both plans asks for by its inputs with ignoreChanges reset, for every named type: an ignored region or name is the deployed one", () => {
+    const SECRET = "aws:secretsmanager/secret:Secret";
+    const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { name: "orders-prod", hashKey: "pk", region: "us-east-1", ...inputs }, { retainOnDelete: true, ignoreChanges });
+    // A retained table replaced (a sort key added) while the program moves or renames it under ignoreChanges: the new
+    // copy asks for orders-prod in us-east-1, which the retained one keeps, so CreateTable is refused and nothing moves.
+    for (const [inputs, ignored] of [[{ region: "us-west-2" }, "region"], [{ name: "orders-v2" }, "name"]] as const) {
+      const findings = transition([table({})], [table({ rangeKey: "sk", ...inputs }, [ignored])]);
+      expect(findings.map((f) => [f.rule, f.resource]), ignored).toEqual([["TransitionNameTaken", `${TABLE} orders`]]);
+      expect(findings[0].problem).toMatch(/^is replaced as DynamoDB table "orders-prod"; its deployed copy keeps the name: it is retained \(retainOnDelete\)/);
+    }
+    // Not ignored, the move frees the name (per region): a new, empty table takes over.
+    expect(transition([table({})], [table({ rangeKey: "sk", region: "us-west-2" })]).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+
+    // A type that holds no data: a secret the program moves to us-west-2 under ignoreChanges stays in us-east-1, so the
+    // name a removed secret holds in us-west-2 is not the one it asks for.
+    const secret = (logical: string, inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(SECRET, logical, { name: "app/key", region: "us-east-1", ...inputs }, { ignoreChanges });
+    const deployed = [secret("key", {}), secret("west", { region: "us-west-2" })];
+    expect(rules(deployed, [secret("key", { region: "us-west-2" }, ["region"])])).toEqual([]);
+    expect(rules(deployed, [secret("key", { region: "us-west-2" })])).toEqual([["TransitionNameTaken", `${SECRET} key`]]);
+    // A holder renamed in the program under ignoreChanges keeps app/key, which a new secret asks for: never given up.
+    const findings = transition([secret("key", {})], [secret("key", { name: "app/key2" }, ["name"]), secret("apiKey", {})]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${SECRET} apiKey`]]);
+    expect(findings[0].problem).toMatch(/; aws:secretsmanager\/secret:Secret key holds the name in the deployed plan and keeps it: its ignoreChanges puts the deployed value back whatever the program gives it, so the update never gives the name up\. CreateSecret is refused/);
+    expect(findings[0].fix).toBe("drop the ignoreChanges entry that keeps key's deployed name, so that the update gives it up (and make apiKey dependOn key), or give apiKey another name");
+    // Renamed without ignoreChanges, it gives the name up in its own update (apiKey does not wait for it: still reported, as before).
+    expect(transition([secret("key", {})], [secret("key", { name: "app/key2" }), secret("apiKey", {})])[0].problem).toMatch(/gives it up in its own update, which apiKey does not wait for/);
+  });
+
+  it("decides delete-first from the autoname field as the bridge reads it, after the ignoreChanges reset: a name the program drops but ignores is still set by hand", () => {
+    const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { hashKey: "pk", deletionProtectionEnabled: false, ...inputs }, { ignoreChanges });
+    const deployed = [table({ name: "orders-prod" })];
+    // The program leaves the name to the autonamer but ignores it: the engine sends orders-prod, so the bridge replaces
+    // delete-first and the name is free when the new table is created (no TransitionNameTaken).
+    const findings = transition(deployed, [table({ rangeKey: "sk" }, ["name"])]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${TABLE} orders`]]);
+    expect(findings[0].problem).toMatch(/The deployed one is deleted with its items first \(name set by hand, or deleteBeforeReplace\), then the new, empty table is created/);
+    // Not ignored, the name is autonamed: the new table is created first, under another name.
+    expect(transition(deployed, [table({ rangeKey: "sk" })])[0].problem).toMatch(/The update creates the new, empty table, everything that uses the table moves to the new, empty one, and the deployed one is deleted with its items/);
+    // A type that holds no data, the same: an API Gateway model replaced (contentType) with its ignored name is replaced delete-first.
+    const model = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(MODEL, "api-model", { restApi: "rest-1", contentType: "application/json", schema: "{}", ...inputs }, { ignoreChanges });
+    expect(rules([model({ name: "PostAlbumsBody" })], [model({ contentType: "text/plain" }, ["name"])])).toEqual([]);
+  });
+
   it("passes the same tables, a table added beside them, changes that update in place, and a table removed with nothing new", async () => {
     const deployed = await dataTier();
     // protect: true makes the engine refuse the replacement itself, before anything is created.
