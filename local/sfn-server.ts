@@ -251,7 +251,6 @@ const NODE_CLOCK: TaskClock = { setTimeout: (fire, ms) => setTimeout(fire, ms), 
 
 /** A callback Task's wait: settled by SendTaskSuccess / SendTaskFailure, its timeouts, or the execution's end. */
 interface Waiter {
-  machineArn: string;
   outcome: Promise<unknown>;
   succeed(output: unknown): void;
   fail(failure: Error): void;
@@ -271,7 +270,7 @@ class TaskTokens {
   private readonly key = randomBytes(32);
   private readonly waiting = new Map<string, Waiter>();
 
-  constructor(readonly clock: TaskClock) {}
+  constructor(private readonly clock: TaskClock) {}
 
   mint(machineArn: string): string {
     const body = Buffer.from(JSON.stringify([machineArn, randomUUID()])).toString("base64url");
@@ -303,7 +302,7 @@ class TaskTokens {
   }
 
   /** Registers a wait for `token`: it times out after `timeoutSeconds`, or `heartbeatSeconds` without a heartbeat. */
-  wait(machineArn: string, token: string, limits: CallbackLimits, timeout: () => Error, close: () => void): Waiter {
+  wait(token: string, limits: CallbackLimits, timeout: () => Error, close: () => void): Waiter {
     const { promise, resolve, reject } = withResolvers.call(Promise);
     const timers: { timeout?: unknown; heartbeat?: unknown } = {};
     const settle = (then: () => void) => {
@@ -314,7 +313,6 @@ class TaskTokens {
       then();
     };
     const waiter: Waiter = {
-      machineArn,
       outcome: promise,
       succeed: (output) => settle(() => resolve(output)),
       fail: (failure) => settle(() => reject(failure)),
@@ -372,7 +370,7 @@ export class ExecutionCallbacks {
   wait(limits: CallbackLimits): Waiter {
     const token = this.pending ?? this.tokens.mint(this.machineArn);
     this.pending = undefined;
-    const waiter = this.tokens.wait(this.machineArn, token, limits, this.timeout, () => this.open.delete(waiter));
+    const waiter = this.tokens.wait(token, limits, this.timeout, () => this.open.delete(waiter));
     this.open.add(waiter);
     return waiter;
   }
