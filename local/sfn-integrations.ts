@@ -83,6 +83,16 @@ export function localServiceTask(resource: unknown): string | undefined {
   return found && found.pattern === "" && found.integration.kind !== "LambdaFunction" ? found.integration.api : undefined;
 }
 
+/**
+ * The Resource a Wait for Callback Task (`arn:aws:states:::sqs:sendMessage.waitForTaskToken`) calls before it waits
+ * for its token: the request-response form the local runtime runs (lambda:invoke, sqs:sendMessage, sns:publish,
+ * events:putEvents: the integrations offering the pattern); undefined for any other Resource.
+ */
+export function callbackTaskResource(resource: unknown): string | undefined {
+  const found = optimizedIntegration(resource);
+  return found?.pattern === ".waitForTaskToken" ? (resource as string).slice(0, -found.pattern.length) : undefined;
+}
+
 interface Service {
   /** The Step Functions error prefix (`DynamoDB.`) and the Java SDK's service name in a cause. */
   prefix: string;

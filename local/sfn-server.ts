@@ -6,24 +6,26 @@
  * local/sigv4-verify.ts) and is authorised by the signer's role (local/function-roles.ts) as IAM would.
  *
  * Operations: StartExecution, StartSyncExecution (EXPRESS), DescribeExecution, StopExecution, ListExecutions and
- * GetExecutionHistory (STANDARD), DescribeStateMachine. Task states whose Resource is one of the workflow's functions
- * (its ARN, or `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; any
- * other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
+ * GetExecutionHistory (STANDARD), DescribeStateMachine, and SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
+ * Wait for Callback Tasks. Task states whose Resource is one of the workflow's functions (its ARN, or
+ * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
+ * service integrations run against the local emulators, and their `.waitForTaskToken` forms then wait for their token;
+ * any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
  *
  * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
  * (localstack/localstack tests/aws/services/stepfunctions/v2/*.snapshot.json: "State Machine Does Not Exist: '…'",
  * "Execution Already Exists: '…'", "Invalid Name: '…'", "Invalid State Machine Execution Input: '…'", "Invalid Arn:
  * 'Resource type not valid in this context: express'", "This operation is not supported by this type of state machine").
  */
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
-import { installPromiseWithResolvers } from "./promise-with-resolvers";
+import { callbackTaskResource, deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -75,9 +77,10 @@ export class SfnError extends Error {
  * input or output size for a task, state, or execution: 256 KiB", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
  * ListExecutions' maxResults 0–1000, default 100; an execution's history of at most 25,000 events (the same quotas
  * page); an Express execution of at most 5 minutes; StopExecution's error of at most 256 characters and its cause of
- * at most 32768 (API_StopExecution, "Length Constraints").
+ * at most 32768 (API_StopExecution, "Length Constraints"), as are SendTaskFailure's; a task token of 1–2048 characters
+ * and SendTaskSuccess' output of at most 262144 bytes (API_SendTaskSuccess, "Length Constraints").
  */
-export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768 } as const;
+export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
 
 /** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
 const CLOSED_EXECUTIONS_KEPT = 1000;
@@ -118,7 +121,7 @@ function checkArn(arn: unknown, field: string, type: "stateMachine" | "execution
 /**
  * The JSON type of each request member an operation takes (the Step Functions API reference's request syntax:
  * API_StartExecution, API_StartSyncExecution, API_DescribeExecution, API_StopExecution, API_ListExecutions,
- * API_GetExecutionHistory, API_DescribeStateMachine). Unknown members are ignored, as the JSON protocol does.
+ * API_GetExecutionHistory, API_DescribeStateMachine, API_SendTaskSuccess, API_SendTaskFailure, API_SendTaskHeartbeat). Unknown members are ignored, as the JSON protocol does.
  */
 type MemberType = "string" | "integer" | "boolean";
 const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
@@ -129,6 +132,9 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   ListExecutions: { stateMachineArn: "string", statusFilter: "string", maxResults: "integer", nextToken: "string", mapRunArn: "string", redriveFilter: "string" },
   GetExecutionHistory: { executionArn: "string", maxResults: "integer", reverseOrder: "boolean", nextToken: "string", includeExecutionData: "boolean" },
   DescribeStateMachine: { stateMachineArn: "string", includedData: "string" },
+  SendTaskSuccess: { taskToken: "string", output: "string" },
+  SendTaskFailure: { taskToken: "string", error: "string", cause: "string" },
+  SendTaskHeartbeat: { taskToken: "string" },
 };
 
 /** The JSON type of a value as Jackson names it in a SerializationException (STRING_VALUE, NUMBER_VALUE, …). */
@@ -231,6 +237,188 @@ const unqualified = (arn: string) => arn.split(":").slice(0, 7).join(":");
 /** The execution a Task runs in. */
 export interface TaskExecution {
   arn: string;
+  /** Its callback Tasks' tokens (absent: the Task cannot wait for one). */
+  callbacks?: ExecutionCallbacks;
+}
+
+/** The timers callback Tasks wait with (tests fire them by hand). */
+export interface TaskClock {
+  setTimeout(fire: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const NODE_CLOCK: TaskClock = { setTimeout: (fire, ms) => setTimeout(fire, ms), clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>) };
+
+/** A callback Task's wait: settled by SendTaskSuccess / SendTaskFailure, its timeouts, or the execution's end. */
+interface Waiter {
+  outcome: Promise<unknown>;
+  succeed(output: unknown): void;
+  fail(failure: Error): void;
+  heartbeat(): void;
+}
+
+/**
+ * The task tokens of the callback Tasks (`.waitForTaskToken`), for every execution of the server. A token is
+ * `<state machine ARN and a nonce, base64url>.<HMAC>` under a key of this server: one it never issued is told from one
+ * whose Task closed without remembering closed Tasks (AWS's InvalidToken "Invalid Token: 'Invalid token'" for the
+ * first, as LocalStack's snapshot recorded against AWS, test_aws_sdk_task_service test_sfn_send_task_outcome_with_no_such_token;
+ * TaskTimedOut "Task Timed Out: 'Provided task does not exist anymore'" for the second, as AWS answers a token whose
+ * Task timed out, andybalham/blog-task-tokens; API_SendTaskSuccess: "The task token has either expired or the task
+ * associated with the token has already been closed"), and it names the state machine IAM evaluates the call on.
+ */
+class TaskTokens {
+  private readonly key = randomBytes(32);
+  private readonly waiting = new Map<string, Waiter>();
+
+  constructor(private readonly clock: TaskClock) {}
+
+  mint(machineArn: string): string {
+    const body = Buffer.from(JSON.stringify([machineArn, randomUUID()])).toString("base64url");
+    return `${body}.${this.sign(body)}`;
+  }
+
+  private sign(body: string): string {
+    return createHmac("sha256", this.key).update(body).digest("base64url");
+  }
+
+  /** The state machine whose execution issued `token`; InvalidToken for a token this server did not issue. */
+  machineOf(token: string): string {
+    const [body, signature, ...rest] = token.split(".");
+    const expected = Buffer.from(this.sign(body ?? ""));
+    const given = Buffer.from(signature ?? "");
+    if (rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected)) {
+      const [machineArn] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string];
+      return machineArn;
+    }
+    throw new SfnError("InvalidToken", "Invalid Token: 'Invalid token'");
+  }
+
+  /** The wait of a Task under way; TaskTimedOut once it closed (succeeded, failed, timed out, or its execution ended). */
+  waiter(token: string): Waiter {
+    this.machineOf(token);
+    const waiter = this.waiting.get(token);
+    if (!waiter) throw new SfnError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
+    return waiter;
+  }
+
+  /** Registers a wait for `token`: it times out after `timeoutSeconds`, or `heartbeatSeconds` without a heartbeat. */
+  wait(token: string, limits: CallbackLimits, timeout: () => Error, close: () => void): Waiter {
+    const { promise, resolve, reject } = withResolvers.call(Promise);
+    const timers: { timeout?: unknown; heartbeat?: unknown } = {};
+    const settle = (then: () => void) => {
+      if (!this.waiting.delete(token)) return;
+      this.clock.clearTimeout(timers.timeout);
+      this.clock.clearTimeout(timers.heartbeat);
+      close();
+      then();
+    };
+    const waiter: Waiter = {
+      outcome: promise,
+      succeed: (output) => settle(() => resolve(output)),
+      fail: (failure) => settle(() => reject(failure)),
+      heartbeat: () => {
+        if (limits.heartbeatSeconds === undefined) return;
+        this.clock.clearTimeout(timers.heartbeat);
+        timers.heartbeat = this.clock.setTimeout(() => waiter.fail(timeout()), limits.heartbeatSeconds * 1000);
+      },
+    };
+    this.waiting.set(token, waiter);
+    if (limits.timeoutSeconds !== undefined) timers.timeout = this.clock.setTimeout(() => waiter.fail(timeout()), limits.timeoutSeconds * 1000);
+    waiter.heartbeat();
+    return waiter;
+  }
+}
+
+/** A callback Task's own limits: TimeoutSeconds and HeartbeatSeconds, at most LONGEST_TIMER_SECONDS. */
+interface CallbackLimits {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/**
+ * One execution's callback Tasks. The context object's `Task` is read by the library when it resolves a state's
+ * Parameters (`"token.$": "$$.Task.Token"`, in a path or an intrinsic function alike: every ASL rule is the library's
+ * own): reading `Token` mints the token, which the callback Task's handler takes up — the library calls the handler
+ * with no await after resolving the Parameters, so no other state's read comes between. A token read by any other
+ * state (nothing takes it up by the next microtask) is forgotten: no Task waits on it.
+ */
+export class ExecutionCallbacks {
+  private pending?: string;
+  private readonly open = new Set<Waiter>();
+  /** The context object's `Task` (`$$.Task`). */
+  readonly task: { readonly Token: string };
+
+  constructor(
+    private readonly tokens: TaskTokens,
+    private readonly machineArn: string,
+    private readonly timeout: () => Error,
+  ) {
+    this.task = Object.defineProperty({}, "Token", { enumerable: true, get: () => this.read() }) as { readonly Token: string };
+  }
+
+  private read(): string {
+    if (this.pending === undefined) {
+      const token = (this.pending = this.tokens.mint(this.machineArn));
+      queueMicrotask(() => {
+        if (this.pending === token) this.pending = undefined;
+      });
+    }
+    return this.pending;
+  }
+
+  /** The wait of the callback Task whose Parameters were just resolved (a fresh token if they named none: AWS still waits). */
+  wait(limits: CallbackLimits): Waiter {
+    const token = this.pending ?? this.tokens.mint(this.machineArn);
+    this.pending = undefined;
+    const waiter = this.tokens.wait(token, limits, this.timeout, () => this.open.delete(waiter));
+    this.open.add(waiter);
+    return waiter;
+  }
+
+  /** The execution ended (or was stopped): its Tasks still waiting close, their tokens answer TaskTimedOut, their timers stop. */
+  release(): void {
+    for (const waiter of [...this.open]) waiter.fail(new ServiceTaskFailure("States.Runtime", "The execution ended while the Task waited for its token."));
+  }
+}
+
+/**
+ * aws-local-stepfunctions' StatesTimeoutError, which it does not export: Retry and Catch tell a Task's timeout from
+ * its other failures by this class (States.TaskFailed matches every error but States.Timeout), so a callback Task's
+ * timeouts must be of it. Taken once from a Task the library times out itself (1 ms; validation off, which would
+ * refuse the fraction).
+ */
+let statesTimeoutError: Promise<new () => Error> | undefined;
+function libraryTimeoutError(library: Library): Promise<new () => Error> {
+  statesTimeoutError ??= (async () => {
+    const probe = new library.StateMachine({ StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe", TimeoutSeconds: 0.001, End: true } } } as never, { validationOptions: { noValidate: true } });
+    const { result } = probe.run({} as never, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => {}) } } as never });
+    const failure = (await result.then(() => undefined, (error: unknown) => error)) as { cause?: Error } | undefined;
+    if (failure?.cause?.name !== "States.Timeout") throw new Error(`aws-local-stepfunctions did not time out a Task as expected (${String(failure?.cause?.name)}): callback Tasks cannot run locally.`);
+    return failure.cause.constructor as new () => Error;
+  })();
+  return statesTimeoutError;
+}
+
+/**
+ * A Wait for Callback Task: calls its integration as the request-response form does, then waits for its token
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token): its result is
+ * SendTaskSuccess' output; SendTaskFailure fails it with that error and cause (Retry and Catch match them); TimeoutSeconds,
+ * or HeartbeatSeconds without a SendTaskHeartbeat, fails it with States.Timeout ("If the waiting task doesn't receive
+ * a valid task token within that 10 minute period, the task fails with a States.Timeout error name"). A failed call
+ * fails the Task with the integration's error, and its token closes.
+ */
+function callbackHandler(call: TaskHandler, limits: CallbackLimits): TaskHandler {
+  return async (input, execution) => {
+    // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
+    const waiter = execution?.callbacks?.wait(limits);
+    if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
+    try {
+      await call(input, execution);
+    } catch (error) {
+      waiter.fail(error as Error);
+    }
+    return waiter.outcome;
+  };
 }
 
 /** A Task's local handler; `execution` absent (a caller of localRun's handlers outside a run): the execution's ARN is unknown. */
@@ -244,12 +432,14 @@ export interface LocalRun {
   retried: string[];
   /** The Task states that invoke one of the workflow's functions (their failures are LambdaFunctionFailed events). */
   lambdaStates: Set<string>;
+  /** The Wait for Callback Task states (`.waitForTaskToken`). */
+  callbacks: string[];
 }
 
 /**
  * How a definition runs locally: its Task states' local handlers (by state name, as the library takes them), every
- * timeout at most LONGEST_TIMER_SECONDS (Task states without one get that, AWS's default being longer), and an EXPRESS
- * machine's whole run at most 5 minutes.
+ * timeout at most LONGEST_TIMER_SECONDS (Task states without one get that, AWS's default being longer; a callback
+ * Task's own are its handler's), and an EXPRESS machine's whole run at most 5 minutes.
  */
 export function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): LocalRun {
   const definition = JSON.parse(machine.definition) as Definition;
@@ -257,10 +447,18 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
   const lambdaStates = new Set<string>();
+  const callbacks: string[] = [];
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type !== "Task") continue;
-    if (typeof state.TimeoutSeconds === "number") state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
+    const callback = callbackTaskResource(state.Resource);
+    // A callback Task keeps its TimeoutSeconds (and HeartbeatSeconds) to itself: its wait for the token times out, and
+    // the token closes with it. The library's own timer then stays out of the way (a TimeoutSecondsPath stays the library's).
+    const limits: CallbackLimits = {
+      ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : {}),
+      ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: Math.min(state.HeartbeatSeconds, LONGEST_TIMER_SECONDS) } : {}),
+    };
+    if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
     else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
     const resource = state.Resource;
     if (resources.has(name) && resources.get(name) !== resource) {
@@ -271,12 +469,17 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     resources.set(name, resource);
+    if (callback) {
+      handlers[name] = callbackHandler(taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits);
+      callbacks.push(name);
+      continue;
+    }
     handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
     if ((typeof resource === "string" && machine.functions.has(unqualified(resource))) || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates };
+  return { definition, handlers, retried, lambdaStates, callbacks };
 }
 
 /**
@@ -345,7 +548,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
     "States.Runtime",
-    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish and events:putEvents; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
   );
 }
 
@@ -359,12 +562,14 @@ export class LocalStepFunctions {
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
   private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
+  private readonly tokens: TaskTokens;
 
   constructor(
     machines: LocalStateMachineDefinition[],
-    private readonly options: { log?(message: string): void; retryIntervalMs?: number } = {},
+    private readonly options: { log?(message: string): void; retryIntervalMs?: number; clock?: TaskClock } = {},
   ) {
     for (const machine of machines) this.machines.set(machine.arn, machine);
+    this.tokens = new TaskTokens(options.clock ?? NODE_CLOCK);
   }
 
   arns(): string[] {
@@ -456,7 +661,7 @@ export class LocalStepFunctions {
    * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
    * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
    */
-  private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]> }> {
+  private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]>; timeout?: new () => Error }> {
     let prepared = this.prepared.get(machine);
     if (!prepared) {
       prepared = (async () => {
@@ -464,8 +669,9 @@ export class LocalStepFunctions {
         if ([local.definition, ...[...definitionStates(local.definition)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
         }
-        const { StateMachine } = await loadStepFunctionsLibrary();
-        return { ...local, stateMachine: new StateMachine(local.definition as never, { validationOptions: { checkArn: false } }) };
+        const library = await loadStepFunctionsLibrary();
+        const stateMachine = new library.StateMachine(local.definition as never, { validationOptions: { checkArn: false } });
+        return { ...local, stateMachine, ...(local.callbacks.length > 0 ? { timeout: await libraryTimeoutError(library) } : {}) };
       })();
       this.prepared.set(machine, prepared);
     }
@@ -486,14 +692,15 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates } = await this.prepare(machine);
-        // Each handler told which execution it runs in (putEvents names it in each entry's Resources).
-        const bound = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, { arn })]));
+        const { stateMachine, handlers, retried, lambdaStates, timeout } = await this.prepare(machine);
+        const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
+        // Each handler told which execution it runs in (putEvents names it in each entry's Resources) and given its callback Tasks' tokens.
+        const bound = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, { arn, ...(callbacks ? { callbacks } : {}) })]));
         const overrides = {
           taskResourceLocalHandlers: bound as never,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
         };
-        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name } };
+        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true });
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
@@ -509,6 +716,9 @@ export class LocalStepFunctions {
           const failure = error as Error & { cause?: Error & { cause?: unknown } };
           if (failure.name === "ExecutionTimeoutError") close("TIMED_OUT", { error: "States.Timeout", cause: "The execution timed out" });
           else close("FAILED", { error: failure.cause?.name ?? "States.Runtime", cause: typeof failure.cause?.cause === "string" ? failure.cause.cause : (failure.cause?.message ?? failure.message) });
+        } finally {
+          // Ended, timed out or stopped: a Task still waiting (an aborted branch's too) waits no more.
+          callbacks?.release();
         }
         await history;
       } catch (error) {
@@ -527,16 +737,53 @@ export class LocalStepFunctions {
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
   stopExecution(input: Record<string, unknown>): Record<string, Json> {
     const execution = this.execution(input.executionArn);
-    const error = input.error ?? undefined;
-    const cause = input.cause ?? undefined;
-    // "error … Maximum length of 256", "cause … Maximum length of 32768" (API_StopExecution); both are sensitive
-    // (SensitiveError, SensitiveCause), so the value is not echoed.
-    for (const [member, value, limit] of [["error", error, SFN_LIMITS.stopErrorLength], ["cause", cause, SFN_LIMITS.stopCauseLength]] as const) {
-      if (value !== undefined && typeof value !== "string") throw wrongType(member, value, "string");
-      if (value !== undefined && value.length > limit) throw new SfnError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
-    }
-    abort(execution, error as string | undefined, cause as string | undefined);
+    const { error, cause } = errorAndCause(input);
+    abort(execution, error, cause);
     return { stopDate: epoch(execution.stopDate ?? new Date()) };
+  }
+
+  /** The state machine whose execution issued a task token (IAM evaluates SendTask* on it); InvalidToken for another. */
+  taskTokenMachine(input: Record<string, unknown>): string {
+    return this.tokens.machineOf(taskToken(input));
+  }
+
+  /** SendTaskSuccess: the waiting Task's result is `output` (JSON of at most 262144 bytes). */
+  sendTaskSuccess(input: Record<string, unknown>): Record<string, Json> {
+    const token = taskToken(input);
+    const output = input.output ?? undefined;
+    if (output === undefined) throw new SfnError("ValidationException", "1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
+    if (typeof output !== "string") throw wrongType("output", output, "string");
+    // Sensitive (SensitiveData): the value is not echoed.
+    if (Buffer.byteLength(output) > SFN_LIMITS.inputBytes) throw new SfnError("ValidationException", `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${SFN_LIMITS.inputBytes}`);
+    const waiter = this.tokens.waiter(token);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch (error) {
+      // "The provided JSON output data is not valid" (API_SendTaskSuccess); the wording is InvalidExecutionInput's, unconfirmed.
+      throw new SfnError("InvalidOutput", `Invalid Output: '${(error as Error).message}'`);
+    }
+    waiter.succeed(parsed);
+    return {};
+  }
+
+  /** SendTaskFailure: the waiting Task fails with `error` and `cause` (both optional: null in the Catch's error output then). */
+  sendTaskFailure(input: Record<string, unknown>): Record<string, Json> {
+    const token = taskToken(input);
+    const { error, cause } = errorAndCause(input);
+    const waiter = this.tokens.waiter(token);
+    const failure = new ServiceTaskFailure("", "", { terminal: false });
+    // An absent error or cause is null in the error output ({"Error": null, "Cause": null}, as LocalStack's snapshot
+    // recorded against AWS: test_callback test_sqs_failure_in_wait_for_task_tok_no_error_field).
+    Object.assign(failure, { name: error ?? null, message: cause ?? null });
+    waiter.fail(failure);
+    return {};
+  }
+
+  /** SendTaskHeartbeat: the waiting Task's HeartbeatSeconds start again (a Task without them goes on waiting). */
+  sendTaskHeartbeat(input: Record<string, unknown>): Record<string, Json> {
+    this.tokens.waiter(taskToken(input)).heartbeat();
+    return {};
   }
 
   listExecutions(input: Record<string, unknown>): Record<string, Json> {
@@ -590,6 +837,35 @@ export class LocalStepFunctions {
   stopAll(): void {
     for (const execution of [...this.executions.values(), ...this.running]) abort(execution);
   }
+}
+
+/**
+ * StopExecution's and SendTaskFailure's error and cause: "error … Maximum length of 256", "cause … Maximum length of
+ * 32768" (API_StopExecution, API_SendTaskFailure); both are sensitive (SensitiveError, SensitiveCause), so the value
+ * is not echoed.
+ */
+function errorAndCause(input: Record<string, unknown>): { error?: string; cause?: string } {
+  const found: { error?: string; cause?: string } = {};
+  for (const [member, limit] of [["error", SFN_LIMITS.stopErrorLength], ["cause", SFN_LIMITS.stopCauseLength]] as const) {
+    const value = input[member] ?? undefined;
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw wrongType(member, value, "string");
+    if (value.length > limit) throw new SfnError("ValidationException", `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
+    found[member] = value;
+  }
+  return found;
+}
+
+/** A SendTask* request's taskToken: required, 1–2048 characters (API_SendTaskSuccess "Length Constraints"). */
+function taskToken(input: Record<string, unknown>): string {
+  const token = input.taskToken ?? undefined;
+  if (token === undefined) throw new SfnError("ValidationException", "1 validation error detected: Value null at 'taskToken' failed to satisfy constraint: Member must not be null");
+  if (typeof token !== "string") throw wrongType("taskToken", token, "string");
+  if (token.length < 1 || token.length > SFN_LIMITS.taskTokenLength) {
+    const bound = token.length < 1 ? "greater than or equal to 1" : `less than or equal to ${SFN_LIMITS.taskTokenLength}`;
+    throw new SfnError("ValidationException", `1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length ${bound}`);
+  }
+  return token;
 }
 
 /** A running execution ABORTED (StopExecution's error and cause, when given); a closed one is left as it is. */
@@ -710,7 +986,8 @@ export interface LocalSfnServerOptions {
   /**
    * IAM for signed requests (local/function-roles.ts): StartExecution and StartSyncExecution as states:StartExecution /
    * states:StartSyncExecution on the state machine's ARN, ListExecutions and DescribeStateMachine on the state
-   * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's
+   * machine's, DescribeExecution, StopExecution and GetExecutionHistory on the execution's, SendTaskSuccess,
+   * SendTaskFailure and SendTaskHeartbeat on the state machine's whose execution issued the token
    * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html). A refusal is
    * AccessDeniedException, "User: … is not authorized to perform: states:StartExecution on resource: … because no
    * identity-based policy allows the states:StartExecution action".
@@ -719,6 +996,8 @@ export interface LocalSfnServerOptions {
   authorise?: Authorise;
   /** Every Retry waits this long instead of its IntervalSeconds and backoff (tests). @default the definition's */
   retryIntervalMs?: number;
+  /** The timers callback Tasks' TimeoutSeconds and HeartbeatSeconds run on (tests). @default Node's */
+  clock?: TaskClock;
   log?(message: string): void;
 }
 
@@ -728,7 +1007,16 @@ const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
 
 type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Record<string, Json> | Promise<Record<string, Json>>;
 
-const OPERATIONS: Record<string, { run: Operation; action: string; resource: "stateMachineArn" | "executionArn" }> = {
+/**
+ * What each operation is authorised on: the ARN in its request, or for SendTask* the state machine whose execution
+ * issued the token. The Service Authorization Reference lists no resource type for SendTaskSuccess/Failure/Heartbeat
+ * (so "*" grants them), but AWS evaluates them on that state machine ("… is not authorized to perform:
+ * states:SendTaskFailure on resource: arn:aws:states:…:stateMachine:…", NOAA-OWP/hydrovis#837; "worked when mapped
+ * onto the state machine", aws/aws-cdk#8486).
+ */
+type OperationResource = "stateMachineArn" | "executionArn" | "taskToken";
+
+const OPERATIONS: Record<string, { run: Operation; action: string; resource: OperationResource }> = {
   StartExecution: { run: (sfn, input) => sfn.start(input, false), action: "states:StartExecution", resource: "stateMachineArn" },
   StartSyncExecution: { run: (sfn, input) => sfn.start(input, true), action: "states:StartSyncExecution", resource: "stateMachineArn" },
   DescribeExecution: { run: (sfn, input) => sfn.describeExecution(input), action: "states:DescribeExecution", resource: "executionArn" },
@@ -736,10 +1024,13 @@ const OPERATIONS: Record<string, { run: Operation; action: string; resource: "st
   ListExecutions: { run: (sfn, input) => sfn.listExecutions(input), action: "states:ListExecutions", resource: "stateMachineArn" },
   GetExecutionHistory: { run: (sfn, input) => sfn.getExecutionHistory(input), action: "states:GetExecutionHistory", resource: "executionArn" },
   DescribeStateMachine: { run: (sfn, input) => sfn.describeStateMachine(input), action: "states:DescribeStateMachine", resource: "stateMachineArn" },
+  SendTaskSuccess: { run: (sfn, input) => sfn.sendTaskSuccess(input), action: "states:SendTaskSuccess", resource: "taskToken" },
+  SendTaskFailure: { run: (sfn, input) => sfn.sendTaskFailure(input), action: "states:SendTaskFailure", resource: "taskToken" },
+  SendTaskHeartbeat: { run: (sfn, input) => sfn.sendTaskHeartbeat(input), action: "states:SendTaskHeartbeat", resource: "taskToken" },
 };
 
 export async function startLocalSfn(options: LocalSfnServerOptions): Promise<LocalSfnServer> {
-  const sfn = new LocalStepFunctions(options.stateMachines, { log: options.log, retryIntervalMs: options.retryIntervalMs });
+  const sfn = new LocalStepFunctions(options.stateMachines, { log: options.log, retryIntervalMs: options.retryIntervalMs, ...(options.clock ? { clock: options.clock } : {}) });
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const regions = new Set(options.stateMachines.map((m) => m.arn.split(":")[3]));
   const server = createServer((request, response) => {
@@ -799,13 +1090,22 @@ async function handle(
   } catch (error) {
     return reply(response, error as SfnError);
   }
-  const resource = fields[operation.resource];
+  let resource = fields[operation.resource];
+  if (operation.resource === "taskToken") {
+    try {
+      resource = sfn.taskTokenMachine(fields);
+    } catch (error) {
+      return reply(response, error as SfnError);
+    }
+  }
   if (typeof resource === "string") {
     // One local endpoint serves every region's state machines: a resource of another region than the request was
-    // signed for does not exist there (unconfirmed which error AWS gives: the one for a missing resource here).
+    // signed for does not exist there (unconfirmed which error AWS gives: the one for a missing resource here, and
+    // InvalidToken for a token another region's execution issued).
     const region = resource.split(":")[3];
     if (region !== undefined && region !== verdict.signer.region && /^arn:/.test(resource)) {
-      return reply(response, operation.resource === "stateMachineArn" ? new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`) : new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`));
+      const missing = { stateMachineArn: new SfnError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${resource}'`), executionArn: new SfnError("ExecutionDoesNotExist", `Execution Does Not Exist: '${resource}'`), taskToken: new SfnError("InvalidToken", "Invalid Token: 'Invalid token'") };
+      return reply(response, missing[operation.resource]);
     }
     // AccessDeniedException with 400, as Step Functions refuses (a Lambda's StartExecution refused with statusCode 400:
     // FormidableLabs/aws-lambda-serverless-reference#31; "… because no session policy allows the states:ListExecutions

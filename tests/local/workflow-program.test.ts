@@ -3,7 +3,8 @@
  * runtime (startLocalApp), started by a handler through the ARN `workflow.environment()` gives it and the permission
  * `workflow.grants.start()` gives its role, its Task states invoking the program's functions in their sandboxes; and
  * a STANDARD workflow of optimized integrations (lambda:invoke, dynamodb:putItem/getItem/updateItem/deleteItem,
- * sqs:sendMessage, sns:publish, events:putEvents) started and read through @aws-sdk/client-sfn, running against the local emulators under its role.
+ * sqs:sendMessage, sns:publish, events:putEvents) started and read through @aws-sdk/client-sfn, running against the local emulators under its role;
+ * and a Wait for Callback Task whose token a queue's consumer answers through the SDK.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +24,7 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 const entry = "tests/fixtures/handlers/workflow-steps.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-workflow-program-"));
 let app: LocalApp;
-let outputs: { workflowArn: string; integrationsArn: string; tableName: string };
+let outputs: { workflowArn: string; integrationsArn: string; approvalArn: string; tableName: string };
 
 const invoke = (name: string, event: Record<string, unknown>) => app.context.lambda(app.context.run.specs.find((s) => s.name === name)!.spec as never).invoke<Record<string, unknown>>(event);
 
@@ -85,7 +86,29 @@ beforeAll(async () => {
         },
       },
     });
-    return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, tableName: data.tables.items.name };
+    // The worker is made before the workflow that names its queue: granted the answers on the workflow's state machines by name.
+    const replier = new LambdaFunction("wfp-replier", {
+      entry: "tests/fixtures/handlers/workflow-replier.ts",
+      timeout: 10,
+      permissions: [{ actions: ["states:SendTaskSuccess", "states:SendTaskFailure"], resources: ["arn:aws:states:us-east-1:*:stateMachine:wfp-approval-*"] }],
+    });
+    const approvals = new MessageQueue("wfp-approvals", { consumer: { function: replier } });
+    const approval = new Workflow("wfp-approval", {
+      definition: {
+        StartAt: "Ask",
+        States: {
+          Ask: {
+            Type: "Task",
+            Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            Parameters: { QueueUrl: approvals, MessageBody: { "TaskToken.$": "$$.Task.Token", "request.$": "$" } },
+            Catch: [{ ErrorEquals: ["Rejected"], ResultPath: "$.rejected", Next: "Done" }],
+            Next: "Done",
+          },
+          Done: { Type: "Succeed" },
+        },
+      },
+    });
+    return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, approvalArn: approval.stateMachineArn, tableName: data.tables.items.name };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   outputs = app.context.run.outputs as typeof outputs;
@@ -162,5 +185,23 @@ describe("a Workflow of optimized integrations under npm start", () => {
     expect(again.output.conflict).toEqual({ Error: "DynamoDB.ConditionalCheckFailedException", Cause: expect.stringMatching(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: .+; Proxy: null\)$/) });
     // The first execution's item stays (as its Update left it).
     expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { BOOL: true } } });
+  });
+});
+
+describe("a Wait for Callback Task under npm start", () => {
+  it("sends its token to the queue, whose consumer answers through the SDK under its role: SendTaskSuccess is the Task's result, SendTaskFailure its caught error", async () => {
+    const { accessKeyId, secretAccessKey } = acceptedCredentials(app.context)[0];
+    const sfn = new SFNClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId, secretAccessKey } });
+    const execute = async (input: unknown) => {
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.approvalArn, input: JSON.stringify(input) }));
+      for (;;) {
+        const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (described.status !== "RUNNING") return { status: described.status, output: described.output ? JSON.parse(described.output) : undefined };
+        // The consumer's turn comes when the local SQS delivers the message: read again shortly, not in a busy loop.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    expect(await execute({ answer: "yes" })).toEqual({ status: "SUCCEEDED", output: { answer: "yes" } });
+    expect(await execute({ reject: "over budget" })).toEqual({ status: "SUCCEEDED", output: { reject: "over budget", rejected: { Error: "Rejected", Cause: "over budget" } } });
   });
 });

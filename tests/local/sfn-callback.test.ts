@@ -1,0 +1,208 @@
+/**
+ * Wait for Callback Tasks (`.waitForTaskToken`) under `npm start`: the Task's Parameters read `$$.Task.Token`, its
+ * integration is called, and it waits for SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat on the local endpoint,
+ * or its TimeoutSeconds / HeartbeatSeconds (on a clock the test fires by hand: nothing here waits for real time).
+ */
+import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import { policyStatements } from "../../local/iam-policy";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskClock } from "../../local/sfn-server";
+import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
+const fnArn = (name: string) => lambdaFunctionArn(REGION, name);
+
+/** What the integration was called with, handed to the test as it comes. */
+function inbox<T>() {
+  const items: T[] = [];
+  const takers: Array<(item: T) => void> = [];
+  return {
+    put(item: T) {
+      const taker = takers.shift();
+      if (taker) taker(item);
+      else items.push(item);
+    },
+    next: (): Promise<T> => (items.length > 0 ? Promise.resolve(items.shift()!) : new Promise((resolve) => takers.push(resolve))),
+  };
+}
+
+/** Timers the test fires: by what they wait (ms). */
+const timers = new Map<number, { fire: () => void; ms: number }>();
+let timerIds = 0;
+const clock: TaskClock = {
+  setTimeout(fire, ms) {
+    timers.set(++timerIds, { fire, ms });
+    return timerIds;
+  },
+  clearTimeout: (id) => void timers.delete(id as number),
+};
+function fire(ms: number): void {
+  const found = [...timers].find(([, timer]) => timer.ms === ms);
+  if (!found) throw new Error(`no ${ms} ms timer is set (${[...timers.values()].map((t) => t.ms).join(", ")})`);
+  timers.delete(found[0]);
+  found[1].fire();
+}
+
+const asked = inbox<any>();
+const sent = inbox<any>();
+
+function machine(name: string, ask: Record<string, unknown>): LocalStateMachineDefinition {
+  return {
+    arn: machineArn(name),
+    name,
+    type: "STANDARD",
+    definition: JSON.stringify({
+      StartAt: "Ask",
+      States: {
+        Ask: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+          Parameters: { FunctionName: fnArn("ask"), Payload: { "token.$": "$$.Task.Token", "note.$": "States.Format('order {} waits on {}', $.order, $$.Task.Token)" } },
+          Catch: [
+            { ErrorEquals: ["Rejected"], ResultPath: "$.rejected", Next: "Done" },
+            { ErrorEquals: ["States.TaskFailed"], ResultPath: "$.failed", Next: "Done" },
+            { ErrorEquals: ["States.Timeout"], ResultPath: "$.timedOut", Next: "Done" },
+          ],
+          Next: "Done",
+          ...ask,
+        },
+        Done: { Type: "Pass", End: true },
+      },
+    }),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
+    logLevel: "OFF",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map([[fnArn("ask"), async (event: unknown) => (asked.put(event), { accepted: true })]]),
+    serviceTasks: async (api, parameters) => (sent.put({ api, parameters }), { MessageId: "m-1" }),
+  };
+}
+
+const queued: LocalStateMachineDefinition = {
+  ...machine("queued", {}),
+  definition: JSON.stringify({
+    StartAt: "Send",
+    States: { Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "q", MessageBody: { "TaskToken.$": "$$.Task.Token" } }, End: true } },
+  }),
+};
+
+const replier = functionCredentials("replier-fn");
+const roles = new FunctionRoles([
+  {
+    functionName: "replier-fn",
+    roleName: "replier-role",
+    callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/replier-role/replier-fn`,
+    credentials: replier,
+    statements: policyStatements(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "states:SendTaskSuccess", Resource: machineArn("queued") }] })),
+    enforced: true,
+  },
+]);
+
+let server: LocalSfnServer;
+beforeAll(async () => {
+  server = await startLocalSfn({
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued],
+    credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
+    authorise: roles.authorise,
+    clock,
+  });
+});
+afterAll(() => server?.stop());
+
+const client = (credentials: SigV4Credentials = LOCAL_CREDENTIALS) => new SFNClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
+
+async function failure(call: Promise<unknown>) {
+  const error = (await call.then(() => undefined, (e: unknown) => e)) as { name: string; message: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return error && { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
+}
+
+async function start(name: string, order: string) {
+  const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify({ order }) }));
+  return executionArn!;
+}
+
+async function finished(executionArn: string) {
+  await server.sfn.drained();
+  const described = server.sfn.describeExecution({ executionArn }) as Record<string, any>;
+  return { status: described.status, output: described.output && JSON.parse(described.output), error: described.error };
+}
+
+const gone = { name: "TaskTimedOut", message: "Task Timed Out: 'Provided task does not exist anymore'", status: 400 };
+
+describe("local Step Functions, Wait for Callback Tasks", () => {
+  it("hands the function the Task's token in its Parameters (a path and an intrinsic function), and takes SendTaskSuccess' output as the Task's result", async () => {
+    const arn = await start("approve", "o-1");
+    const event = await asked.next();
+    expect(event.token).toMatch(/^[\w-]+\.[\w-]+$/);
+    expect(event.note).toBe(`order o-1 waits on ${event.token}`);
+    expect((await server.sfn.describeExecution({ executionArn: arn })).status).toBe("RUNNING");
+
+    await client().send(new SendTaskSuccessCommand({ taskToken: event.token, output: JSON.stringify({ approved: true }) }));
+    expect(await finished(arn)).toEqual({ status: "SUCCEEDED", output: { approved: true }, error: undefined });
+    // The Task closed: its token is no longer one a Task waits on.
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: event.token, output: "{}" })))).toEqual(gone);
+  });
+
+  it("fails the Task with SendTaskFailure's error and cause, which Catch matches by name", async () => {
+    const arn = await start("approve", "o-2");
+    const { token } = await asked.next();
+    await client().send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "over budget" }));
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-2", rejected: { Error: "Rejected", Cause: "over budget" } } });
+  });
+
+  it("times the Task out after its TimeoutSeconds however many heartbeats come, and after HeartbeatSeconds without one: States.Timeout, which States.TaskFailed does not match", async () => {
+    const arn = await start("timed", "o-3");
+    const { token } = await asked.next();
+    await client().send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    fire(300_000);
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-3", timedOut: { Error: "States.Timeout" } } });
+    expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken: token })))).toEqual(gone);
+
+    const silent = await start("timed", "o-4");
+    await asked.next();
+    fire(60_000);
+    expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-4", timedOut: { Error: "States.Timeout" } } });
+    expect([...timers.values()]).toEqual([]);
+  });
+
+  it("releases a waiting Task when its execution is stopped: its timers stop and its token answers TaskTimedOut", async () => {
+    const arn = await start("timed", "o-5");
+    const { token } = await asked.next();
+    expect(timers.size).toBe(2);
+    await client().send(new StopExecutionCommand({ executionArn: arn }));
+    expect((await finished(arn)).status).toBe("ABORTED");
+    expect(timers.size).toBe(0);
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual(gone);
+  });
+
+  it("sends an SQS message with the token through the service integration, then waits for it", async () => {
+    const arn = await start("queued", "o-6");
+    const { api, parameters } = await sent.next();
+    expect(api).toBe("sqs:sendMessage");
+    await client(replier).send(new SendTaskSuccessCommand({ taskToken: parameters.MessageBody.TaskToken, output: '"done"' }));
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: "done" });
+  });
+
+  it("answers tokens and outputs Step Functions refuses with its errors, and a caller IAM does not allow on the issuing state machine with AccessDeniedException", async () => {
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: "NoSuchTaskToken", output: "{}" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    expect(await failure(client().send(new SendTaskFailureCommand({ taskToken: "x".repeat(2049) })))).toMatchObject({ name: "ValidationException", status: 400 });
+
+    const arn = await start("approve", "o-7");
+    const { token } = await asked.next();
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{not json" })))).toMatchObject({ name: "InvalidOutput", status: 400 });
+    expect(await failure(client(replier).send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual({
+      name: "AccessDeniedException",
+      message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/replier-role/replier-fn is not authorized to perform: states:SendTaskSuccess on resource: ${machineArn("approve")} because no identity-based policy allows the states:SendTaskSuccess action`,
+      status: 400,
+    });
+    await client().send(new SendTaskFailureCommand({ taskToken: token }));
+    // No error or cause: null in the error output, and States.TaskFailed matches it.
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
+  });
+});
