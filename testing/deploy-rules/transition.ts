@@ -757,44 +757,55 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 }
 
 /**
- * An Aurora cluster of both plans that the update replaces and whose new
- * self names what the old one still holds:
+ * An Aurora cluster of both plans that the update replaces and whose new self names what the old one still holds, read
+ * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
+ * is the deployed one, which the replacement asks for whatever the program says):
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
  *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
  *   it is not judged (the old cluster goes first);
  * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
  *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
- *   model).
+ *   model), delete-first or not.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
- * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
+ * or ones that ignore those names. Checked by checkPlanTransition; plans saved without these inputs are not judged.
  * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
  * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
- * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed
- * and that `ignoreChanges` does not hold), as for TransitionStatefulReplaced.
+ * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed), on the same reset inputs, as
+ * for TransitionStatefulReplaced.
  */
-export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   for (const cluster of ofType(after, RDS_CLUSTER)) {
-    const old = beforeByUrn.get(cluster.urn);
-    if (!old || old.type !== RDS_CLUSTER) continue;
-    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, cluster);
+    const diffed = diffedOf.get(cluster.urn);
+    if (!diffed) continue;
+    const old = beforeByUrn.get(cluster.urn)!;
+    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed, diffed.inputs);
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
-    const report = (problem: string, fix: string) => findings.push({ ...deployFinding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
-    const identifier = cluster.inputs.clusterIdentifier;
+    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
     if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
-      report(
-        `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-        "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+      findings.push(
+        finding(
+          "TransitionRdsClusterNameReused",
+          cluster,
+          `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+          stack,
+        ),
       );
     }
-    const snapshot = cluster.inputs.finalSnapshotIdentifier;
-    if (cluster.inputs.skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
-      report(
-        `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-        "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+    if (skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      findings.push(
+        finding(
+          "TransitionRdsClusterNameReused",
+          cluster,
+          `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          stack,
+        ),
       );
     }
   }
@@ -2282,7 +2293,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...vaultLockFindings(deployed, after, context.stack),
     ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...rdsEngineVersionFindings(deployed, after, context.stack),
-    ...rdsReplacementFindings(deployed, after, context.stack),
+    ...rdsReplacementFindings(deployed, after, diffedOf, context.stack),
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),

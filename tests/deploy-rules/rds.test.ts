@@ -125,6 +125,22 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const retention = (days: number) => withOptions(cluster({ backupRetentionPeriod: days }), { replaceOnChanges: ["backupRetentionPeriod"] });
     expect(nameReused(retention(7), retention(14)).map((f) => f.problem)).toEqual([expect.stringMatching(/^is replaced \(backupRetentionPeriod \(7 → 14\) forces a new Aurora cluster\) under the same clusterIdentifier/), expect.stringMatching(/with the same finalSnapshotIdentifier/)]);
   });
+
+  it("reads the names the engine puts back: an identifier, final snapshot name or skipFinalSnapshot that ignoreChanges holds is the deployed one, which the new cluster asks for", () => {
+    const nameReused = (before: ReturnType<typeof cluster>, after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.problem);
+    const ignoring = (graph: ReturnType<typeof cluster>, ignoreChanges: string[]) => graph.map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges } : r));
+    const before = cluster({ databaseName: "app" });
+    // New names drawn, as RelationalDatabase draws them, but ignored: the engine sends the deployed ones.
+    const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
+    const both = [expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while/), expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes/)];
+    expect(nameReused(before, renamed)).toEqual([]);
+    expect(nameReused(before, ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
+    expect(nameReused(saved(before), ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
+    // The final snapshot turned off but ignored: the deployed skipFinalSnapshot: false stays, so the new cluster's deletion writes the name again.
+    const skipping = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true });
+    expect(nameReused(before, skipping)).toEqual([]);
+    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([both[1]]);
+  });
 });
 
 describe("TransitionStatefulReplaced on an Aurora cluster the program names by Pulumi's autonaming", () => {
