@@ -387,20 +387,20 @@ export const RDS_CLUSTER_REPLACE_ON: readonly string[] = [
 /**
  * Of RDS_CLUSTER_REPLACE_ON, the inputs a program can stop setting without replacing the cluster, so only a new value
  * that is set replaces it (cluster.go, same commit):
- * - `Optional, Computed, ForceNew`: availability_zones (a TypeSet), cluster_identifier_prefix, cluster_scalability_type,
- *   database_name, db_subnet_group_name, db_system_id, kms_key_id, master_username, storage_encrypted. Unset, the
- *   provider keeps the state's value: no diff ("The provider will only perform drift detection if a configuration value
- *   is provided", pulumi-aws Cluster `storageEncrypted`).
+ * - `Optional, Computed, ForceNew`: availability_zones (a TypeSet), cluster_identifier, cluster_identifier_prefix,
+ *   cluster_scalability_type, database_name, db_subnet_group_name, db_system_id, kms_key_id, master_username,
+ *   storage_encrypted. Unset, the provider keeps the state's value: no diff ("The provider will only perform drift
+ *   detection if a configuration value is provided", pulumi-aws Cluster `storageEncrypted`). cluster_identifier too:
+ *   pulumi-aws 7 maps aws_rds_cluster with no AutoName (provider/resource_overrides.go; its autonaming was reverted in
+ *   pulumi/pulumi-aws#1301), so no Pulumi default is drawn for an unset identifier.
  * - snapshot_identifier: `Optional, ForceNew` with a DiffSuppressFunc `return new == ""` ("allow snapshot_identifier to
  *   be removed without forcing re-creation").
  * The others replace on any change: engine (Required); engine_mode (Optional, Default "provisioned": unset is
  * "provisioned" to the provider, so "provisioned" → unset is no change and a deployed "serverless" → unset replaces);
- * restore_to_point_in_time, source_region (Optional, not Computed); s3_import (its fields
- * ForceNew); cluster_identifier (Optional, Computed, but Pulumi's autoname field: unset, the bridge names it anew, as
- * for a bucket's `bucket`).
+ * restore_to_point_in_time, source_region (Optional, not Computed); s3_import (its fields ForceNew).
  */
 export const RDS_CLUSTER_REPLACE_WHEN_SET: readonly string[] = [
-  "availabilityZones", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId", "kmsKeyId", "masterUsername", "snapshotIdentifier", "storageEncrypted",
+  "availabilityZones", "clusterIdentifier", "clusterIdentifierPrefix", "clusterScalabilityType", "databaseName", "dbSubnetGroupName", "dbSystemId", "kmsKeyId", "masterUsername", "snapshotIdentifier", "storageEncrypted",
 ];
 
 /**

@@ -757,48 +757,64 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 }
 
 /**
- * An Aurora cluster of both plans that the update replaces and whose new
- * self names what the old one still holds:
+ * An Aurora cluster of both plans that the update replaces and whose new self names what the old one still holds, read
+ * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
+ * is the deployed one, which the replacement asks for whatever the program says):
  * - the same `clusterIdentifier`: the replacement is created before the old cluster is deleted, and CreateDBCluster
  *   refuses an identifier in use (DBClusterAlreadyExistsFault, API_CreateDBCluster Errors); with `deleteBeforeReplace`
- *   it is not judged (the old cluster goes first);
+ *   it is not judged (the old cluster goes first). An identifier set by hand does not make it delete-first, as a
+ *   bucket's name does: pulumi-aws declares no autoname field for the cluster (TRANSITION_STATEFUL_TYPES). The update
+ *   stops before anything moves to the new cluster, so this is the pair's finding, not TransitionStatefulReplaced's
+ *   (`identifierTaken`);
  * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
  *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
- *   model).
+ *   model), delete-first or not.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
- * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
+ * or ones that ignore those names. Checked by checkPlanTransition; plans saved without these inputs are not judged.
  * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
  * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
- * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed
- * and that `ignoreChanges` does not hold), as for TransitionStatefulReplaced.
+ * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed), on the same reset inputs, as
+ * for TransitionStatefulReplaced.
  */
-export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
+  const identifierTaken = new Set<string>();
   for (const cluster of ofType(after, RDS_CLUSTER)) {
-    const old = beforeByUrn.get(cluster.urn);
-    if (!old || old.type !== RDS_CLUSTER) continue;
-    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, cluster);
+    const diffed = diffedOf.get(cluster.urn);
+    if (!diffed) continue;
+    const old = beforeByUrn.get(cluster.urn)!;
+    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed, diffed.inputs);
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
-    const report = (problem: string, fix: string) => findings.push({ ...deployFinding("TransitionRdsClusterNameReused", cluster, problem, fix, stack), urn: cluster.urn });
-    const identifier = cluster.inputs.clusterIdentifier;
+    const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
     if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
-      report(
-        `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-        "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset for Pulumi's autonaming",
+      identifierTaken.add(cluster.urn);
+      findings.push(
+        finding(
+          "TransitionRdsClusterNameReused",
+          cluster,
+          `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
+          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
+          stack,
+        ),
       );
     }
-    const snapshot = cluster.inputs.finalSnapshotIdentifier;
-    if (cluster.inputs.skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
-      report(
-        `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-        "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+    if (skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      findings.push(
+        finding(
+          "TransitionRdsClusterNameReused",
+          cluster,
+          `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          stack,
+        ),
       );
     }
   }
-  return findings;
+  return { findings, identifierTaken };
 }
 
 /** Whether a resource holding `holderKey` holds the name `key` of `kind` asks for: the same key, or one `alsoHeldBy` names. */
@@ -1189,8 +1205,13 @@ export interface TransitionStatefulType extends InputComparison {
    * and `ForceNewIfChange` ones that ignore a cleared value.
    */
   replaceWhenSet: readonly string[];
-  /** The optional autoname field: a value set by hand makes the bridge replace delete-first (see actionOf). */
-  autonameField: string;
+  /** The input of the name AWS holds one of (keptName). */
+  nameField: string;
+  /**
+   * The optional autoname field pulumi-aws declares for the type, if any: a value set by hand makes the bridge replace
+   * delete-first (namedByHand).
+   */
+  autonameField?: string;
   /** None: a stateful type's inputs are compared as they are, never as saved digests (statefulChanges relies on it). */
   hashedInputs?: never;
   /** Other inputs the checks read, kept in saved plans with the ones above. */
@@ -1221,6 +1242,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     data: "its items",
     // table.go (TABLE_REPLACEMENT).
     ...TABLE_REPLACEMENT,
+    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
@@ -1249,6 +1271,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceWhenSet: [],
     emptyIsUnset: true,
     sets: { usernameAttributes: String, aliasAttributes: String },
+    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtection"],
     // The refusal: UserPoolType DeletionProtection (API reference), quoted in @pulumi/aws cognito/userPool.d.ts.
@@ -1268,6 +1291,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceOn: ["bucket", "bucketPrefix"],
     replaceWhenSet: ["objectLockEnabled"],
     emptyIsUnset: true,
+    nameField: "bucket",
     autonameField: "bucket",
     alsoKept: ["forceDestroy"],
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
@@ -1293,7 +1317,11 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // identifier with each (its suffix's keepers), and a new VPC replaces its subnet group (replaceWith the security
     // group) and so the cluster: both come here through the cascade (replacements.ts).
     ...RDS_CLUSTER_REPLACEMENT,
-    autonameField: "clusterIdentifier",
+    // No autoname field: pulumi-aws maps aws_rds_cluster with no AutoName (provider/resource_overrides.go; its autonaming
+    // of cluster_identifier was reverted, pulumi/pulumi-aws#1301), and the bridge's nameRequiresDeleteBeforeReplace
+    // reads only fields whose Default is AutoNamed (pkg/tfbridge/schema.go), so an identifier set by hand is replaced
+    // create-first. The provider names an unset one itself (`tf-` and a unique id, cluster.go resourceClusterCreate).
+    nameField: "clusterIdentifier",
     alsoKept: ["deletionProtection", "skipFinalSnapshot", "finalSnapshotIdentifier"],
     // DeleteDBCluster refuses a cluster with deletion protection: "You can't delete a cluster with deletion protection
     // enabled" (AuroraUserGuide USER_DeleteCluster, "Deletion protection for Aurora clusters"), answered
@@ -1387,8 +1415,9 @@ function statefulChangesByUrn(deployed: Graph, after: Graph, diffedOf: ReadonlyM
 function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, deleteSkipped: boolean, deleteFirst: boolean, keptName?: string): string {
   const { noun, data } = kind;
   const moves = `everything that uses the ${noun} moves to the new, empty one`;
+  const deletedFirstBy = kind.autonameField ? `${kind.autonameField} set by hand, or deleteBeforeReplace` : "deleteBeforeReplace";
   if (deleteSkipped && keptName !== undefined && kind.nameKeptRefusal) {
-    // The delete-first delete (a name set by hand) does nothing, so the name is still held when the create asks for it.
+    // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
   }
   if (deleteSkipped) {
@@ -1402,11 +1431,11 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
   }
   if (refused) {
     return deleteFirst
-      ? `The deployed one is deleted first (${kind.autonameField} set by hand, or deleteBeforeReplace): its delete is refused (${kind.refusal}), and the update stops before the new one is created`
+      ? `The deployed one is deleted first (${deletedFirstBy}): its delete is refused (${kind.refusal}), and the update stops before the new one is created`
       : `The update creates the new, empty ${noun}, ${moves}, and then it deletes the deployed one: its delete is refused (${kind.refusal}): the update stops part-way, with the stack on the new, empty ${noun} and the deployed one pending deletion, refused again on every later update`;
   }
   return deleteFirst
-    ? `The deployed one is deleted with ${data} first (${kind.autonameField} set by hand, or deleteBeforeReplace), then the new, empty ${noun} is created`
+    ? `The deployed one is deleted with ${data} first (${deletedFirstBy}), then the new, empty ${noun} is created`
     : `The update creates the new, empty ${noun}, ${moves}, and the deployed one is deleted with ${data}`;
 }
 
@@ -1416,8 +1445,8 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
  * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
-  const name = text(old.inputs[kind.autonameField]);
-  return name !== undefined && next.inputs[kind.autonameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
+  const name = text(old.inputs[kind.nameField]);
+  return name !== undefined && next.inputs[kind.nameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
 }
 
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
@@ -2269,9 +2298,14 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
+  const rds = rdsReplacementFindings(deployed, after, diffedOf, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
-  // the finding for the pair, not TransitionStatefulReplaced's "a new, empty one takes over".
-  const taken = new Set(collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`));
+  // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
+  // TransitionStatefulReplaced's "a new, empty one takes over".
+  const taken = new Set([
+    ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
+    ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
+  ]);
   const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
   const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf);
   const found = [
@@ -2282,7 +2316,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...vaultLockFindings(deployed, after, context.stack),
     ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...rdsEngineVersionFindings(deployed, after, context.stack),
-    ...rdsReplacementFindings(deployed, after, context.stack),
+    ...rds.findings,
     ...hostedUiDomainFindings(deployed, after, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),

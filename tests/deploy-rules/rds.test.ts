@@ -125,9 +125,40 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const retention = (days: number) => withOptions(cluster({ backupRetentionPeriod: days }), { replaceOnChanges: ["backupRetentionPeriod"] });
     expect(nameReused(retention(7), retention(14)).map((f) => f.problem)).toEqual([expect.stringMatching(/^is replaced \(backupRetentionPeriod \(7 → 14\) forces a new Aurora cluster\) under the same clusterIdentifier/), expect.stringMatching(/with the same finalSnapshotIdentifier/)]);
   });
+
+  it("reads the names the engine puts back: an identifier, final snapshot name or skipFinalSnapshot that ignoreChanges holds is the deployed one, which the new cluster asks for", () => {
+    const nameReused = (before: ReturnType<typeof cluster>, after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.problem);
+    const ignoring = (graph: ReturnType<typeof cluster>, ignoreChanges: string[]) => graph.map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges } : r));
+    const before = cluster({ databaseName: "app" });
+    // New names drawn, as RelationalDatabase draws them, but ignored: the engine sends the deployed ones.
+    const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
+    const both = [expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while/), expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes/)];
+    expect(nameReused(before, renamed)).toEqual([]);
+    expect(nameReused(before, ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
+    expect(nameReused(saved(before), ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
+    // The final snapshot turned off but ignored: the deployed skipFinalSnapshot: false stays, so the new cluster's deletion writes the name again.
+    const skipping = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true });
+    expect(nameReused(before, skipping)).toEqual([]);
+    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([both[1]]);
+  });
+
+  it("replaces a cluster whose identifier is set by hand create-first, as pulumi-aws declares no autoname field for it: the same identifier is this rule's finding alone, a new one TransitionStatefulReplaced's with the new cluster created first", () => {
+    const withOptions = (graph: ReturnType<typeof cluster>, options: Record<string, unknown>) => graph.map((r) => (r.type === CLUSTER ? { ...r, ...options } : r));
+    // CreateDBCluster is refused before anything moves to the new cluster: not "a new, empty one takes over".
+    expect(rules(cluster({ databaseName: "app" }), cluster({ databaseName: "gallery" }))).toEqual([
+      ["TransitionRdsClusterNameReused", `${CLUSTER} db-cluster`],
+      ["TransitionRdsClusterNameReused", `${CLUSTER} db-cluster`],
+    ]);
+    const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
+    const found = transition(cluster({ databaseName: "app" }), renamed);
+    expect(found.map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
+    expect(found[0].problem).toMatch(/\. The update creates the new, empty cluster, everything that uses the cluster moves to the new, empty one, and then it deletes the deployed one: its delete is refused \(deletion protection/);
+    // deleteBeforeReplace is what deletes it first.
+    expect(transition(cluster({ databaseName: "app" }), withOptions(renamed, { deleteBeforeReplace: true }))[0].problem).toMatch(/\. The deployed one is deleted first \(deleteBeforeReplace\): its delete is refused/);
+  });
 });
 
-describe("TransitionStatefulReplaced on an Aurora cluster the program names by Pulumi's autonaming", () => {
+describe("TransitionStatefulReplaced on an Aurora cluster whose identifier the program leaves to the provider", () => {
   const zones = (availabilityZones: string[]) => serverlessDatabase({ availabilityZones });
   /** With the bucket the cluster exports to, named after the cluster's identifier (a value a replacement would draw anew). */
   const withExports = (graph: ReturnType<typeof zones>) => {
@@ -151,6 +182,8 @@ describe("TransitionStatefulReplaced on an Aurora cluster the program names by P
     expect(transition(deployed, unset).map(formatFinding)).toEqual([]);
     expect(transition(saved(deployed), unset).map(formatFinding)).toEqual([]);
     for (const input of ["databaseName", "masterUsername", "storageEncrypted", "dbSubnetGroupName"]) expect(transition(deployed, withExports(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], [input]: undefined }))).map(formatFinding), input).toEqual([]);
+    // The identifier too: pulumi-aws declares no autoname field for the cluster, so none is drawn for an unset one and the deployed one is kept.
+    expect(transition(serverlessDatabase({ clusterIdentifier: CLUSTER_ID }), serverlessDatabase()).map(formatFinding)).toEqual([]);
     // Other zones set: a new cluster, and with its new identifier a new bucket.
     const found = transition(deployed, withExports(zones(["us-east-1a", "us-east-1b", "us-east-1d"])));
     expect(found.map((f) => [f.rule, f.resource])).toEqual([
