@@ -320,7 +320,10 @@ function applyStep(step: PathStep, value: unknown, root: unknown, deadline: numb
   }
 }
 
-/** Jayway's slices (ArraySliceToken): `[a:]` and `[:b]` count a negative bound from the end, `[a:b]` does not. */
+/**
+ * Jayway's slices (ArraySliceToken): `[a:]` and `[:b]` count a negative bound from the end; `[a:b]` takes the indexes
+ * from a up to min(b, length), each negative one then counted from the end (so `[1:-1]` is empty, unlike Python's).
+ */
 function sliceOf(list: unknown[], from: number | undefined, to: number | undefined): unknown[] {
   const length = list.length;
   let indexes: number[];

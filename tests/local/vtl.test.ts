@@ -167,6 +167,7 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
     ["[a:] from a, counted from the end when negative", "$input.json('$.items[-2:].id')", "[2,3]"],
     ["[:b] up to b, counted from the end when negative", "$input.json('$.items[:-1].id')", "[1,2]"],
     ["[a:b] between a and b", "$input.json('$.items[1:2].id')", "[2]"],
+    ["[a:b] does not count a negative b from the end (Jayway's, unlike Python's)", "$input.json('$.items[1:-1]')", "[]"],
     ["[n,m] several indexes", "$input.json('$.items[0,2].id')", "[1,3]"],
   ])("%s", (_, template, expected) => {
     expect(render(template, { body })).toBe(expected);
