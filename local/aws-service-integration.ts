@@ -30,7 +30,7 @@ import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signedFetch, type ServiceResult } from "./aws-service-calls";
-import { MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
+import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
 
 export type AwsServiceIntegrationSpec = Extract<RouteSpec["integration"], { type: "aws" }>;
 
@@ -77,7 +77,8 @@ export interface MappedRequest {
 /**
  * `requestParameters` (target ← source) for one request. Sources as API Gateway reads them
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-parameter-mapping-sources.html):
- * `method.request.{path,querystring,multivaluequerystring,header,multivalueheader}.<name>`, `method.request.body`, a
+ * `method.request.{path,querystring,multivaluequerystring,header,multivalueheader}.<name>`, `method.request.body`,
+ * `method.request.body.<JSONPath>` (read as `$.<JSONPath>` by the templates' JSONPath, local/vtl.ts), a
  * 'static value', `context.<variable>`, `stageVariables.<name>`. A source with no value maps nothing (LocalStack, which
  * checks its API Gateway against AWS, does the same: `if value: request_data_mapping[...][param_name] = value`,
  * localstack-core/localstack/services/apigateway/next_gen/execute_api/parameters_mapping.py). Header names match
@@ -88,7 +89,12 @@ export function mapRequestParameters(requestParameters: Record<string, string>, 
   for (const [target, source] of Object.entries(requestParameters)) {
     const parsedTarget = /^integration\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(target);
     if (!parsedTarget) continue;
-    const value = sourceValue(source, event, body);
+    let value: string | undefined;
+    try {
+      value = sourceValue(source, event, body);
+    } catch (error) {
+      throw new Error(`requestParameters ${JSON.stringify(target)} ← ${JSON.stringify(source)}: ${(error as Error).message}`);
+    }
     if (value === undefined || value === "") continue;
     const location = parsedTarget[1] === "multivaluequerystring" ? "querystring" : parsedTarget[1] === "multivalueheader" ? "header" : (parsedTarget[1] as keyof MappedRequest);
     mapped[location][parsedTarget[2]] = value;
@@ -100,6 +106,8 @@ function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer):
   const staticValue = /^'(.*)'$/s.exec(source);
   if (staticValue) return staticValue[1];
   if (source === "method.request.body") return body.toString("utf8");
+  const bodyPath = /^method\.request\.body\.(.+)$/s.exec(source);
+  if (bodyPath) return bodyField(body, bodyPath[1]);
   const method = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(source);
   if (method) {
     const [, location, name] = method;
@@ -125,6 +133,23 @@ function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer):
     return value === undefined || value === null ? undefined : String(value);
   }
   return undefined;
+}
+
+/**
+ * A field of a JSON body, by `method.request.body.<JSONPath>`: `$.<JSONPath>` as LocalStack reads it
+ * (parameters_mapping.py, `extract_jsonpath(body, f"$.{path}")`), a string as it is, another value as JSON. An empty
+ * body, or one that is not JSON, maps nothing.
+ */
+function bodyField(body: Buffer, path: string): string | undefined {
+  let document: unknown;
+  try {
+    document = JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const value = jsonPath(document, `$.${path}`);
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function headerValues(event: APIGatewayProxyEvent, name: string): string[] | undefined {

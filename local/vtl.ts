@@ -62,42 +62,376 @@ export class MappingTemplateError extends Error {
 }
 
 /**
- * The subset of JSONPath API Gateway's templates use: `$`, `.name`, `['name']`/`["name"]`, `[n]` and `[*]`/`.*`, and
- * `..name` (deep scan). A path that matches nothing is undefined; a wildcard or deep scan yields a list.
+ * JSONPath as API Gateway reads it in `$input.json` / `$input.path`: its reference page points to Jayway JsonPath
+ * ("JSONPath for Java", https://github.com/jayway/JsonPath), whose grammar and filter semantics this follows
+ * (json-path/JsonPath: README's operators, internal/filter/FilterCompiler, EvaluatorFactory, ValueNodes;
+ * internal/path/ArraySliceToken, PredicatePathToken). Read here: `$`, `.name`, `['name']`/`["name"]`, `[n]` (negative
+ * from the end), `[n,m]`, `[*]`/`.*`, `..name`/`..*`, slices `[a:b]`/`[a:]`/`[:b]`, and filters `[?(...)]` with `&&`,
+ * `||`, `!`, parentheses, `==`, `!=`, `===`, `!==`, `<`, `<=`, `>`, `>=`, `=~ /re/flags`, `in`, `nin`, `subsetof`, `anyof`,
+ * `noneof`, `size`, `empty`, `contains`, and existence (`@.x`, `!@.x`). Anything else (functions such as `.length()`,
+ * `['a','b']`, slice steps, script expressions `[(...)]`, the operators `all`, `matches`, `type`, object
+ * literals, wildcards or filters inside a filter's paths) fails the template naming it, rather than meaning something
+ * else than in AWS. A definite path (names and single indexes only) gives its value (undefined when absent); any other
+ * gives a list, empty when nothing matches, as Jayway reads an indefinite path.
  */
 export function jsonPath(document: unknown, path: string): unknown {
-  const expression = path.trim();
-  if (!expression.startsWith("$")) throw new MappingTemplateError(`JSONPath ${JSON.stringify(path)} does not start with $`);
-  let values: unknown[] = [document];
-  let multiple = false;
-  const tokens = /\.\.([A-Za-z0-9_$-]+|\*)|\.([A-Za-z0-9_$-]+|\*)|\[\s*(?:'([^']*)'|"([^"]*)"|(-?\d+)|(\*))\s*\]/gy;
-  tokens.lastIndex = 1;
-  while (tokens.lastIndex < expression.length) {
-    const at = tokens.lastIndex;
-    const token = tokens.exec(expression);
-    if (!token || token.index !== at) throw new MappingTemplateError(`JSONPath ${JSON.stringify(path)} is not one API Gateway's templates can read here (at ${JSON.stringify(expression.slice(at))})`);
-    const [, deep, name, single, double, index, star] = token;
-    if (deep !== undefined) {
-      multiple = true;
-      values = values.flatMap((value) => deepScan(value, deep));
-      continue;
-    }
-    const key = name ?? single ?? double ?? index ?? star;
-    if (key === "*") {
-      multiple = true;
-      values = values.flatMap((value) => (Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : []));
-      continue;
-    }
-    values = values.flatMap((value) => {
-      if (Array.isArray(value) && index !== undefined) {
-        const i = Number(index);
-        const item = value[i < 0 ? value.length + i : i];
-        return item === undefined ? [] : [item];
-      }
-      return value && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, key!) ? [(value as Record<string, unknown>)[key!]] : [];
-    });
+  const reader = new PathReader(path.trim());
+  const parsed = reader.readPath("top");
+  const deadline = Math.min(renderDeadline, Date.now() + RENDER_MILLISECONDS);
+  const values = walk([document], parsed.steps, document, deadline);
+  return parsed.definite ? values[0] : values;
+}
+
+type PathStep =
+  | { kind: "name"; name: string }
+  | { kind: "index"; indexes: number[] }
+  | { kind: "wildcard" }
+  | { kind: "deep"; name: string }
+  | { kind: "slice"; from?: number; to?: number }
+  | { kind: "filter"; test: FilterNode };
+interface ParsedPath {
+  root: "$" | "@";
+  steps: PathStep[];
+  definite: boolean;
+}
+/** A regular expression literal of a filter (`/re/flags`): a class, so no value of the body can pass for one. */
+class FilterPattern {
+  constructor(
+    readonly pattern: string,
+    readonly flags: string,
+  ) {}
+}
+type FilterOperand = { kind: "path"; path: ParsedPath; exists: boolean } | { kind: "value"; value: unknown } | { kind: "pattern"; pattern: FilterPattern };
+type FilterNode =
+  | { kind: "or" | "and"; parts: FilterNode[] }
+  | { kind: "not"; part: FilterNode }
+  | { kind: "compare"; left: FilterOperand; operator: string; right: FilterOperand }
+  | { kind: "exists"; path: ParsedPath; exists: boolean };
+
+const SYMBOL_OPERATORS = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "=~"]);
+const WORD_OPERATORS = new Set(["in", "nin", "subsetof", "anyof", "noneof", "size", "empty", "contains"]);
+/** Jayway operators the local renderer does not offer. */
+const REFUSED_OPERATORS = new Set(["all", "matches", "type"]);
+/** Java Pattern flags that mean the same in JavaScript; Jayway's others (x, u, d, U) are refused. */
+const PATTERN_FLAGS = /^[ims]*$/;
+
+class PathReader {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  fail(why: string): never {
+    throw new MappingTemplateError(`JSONPath ${JSON.stringify(this.text)}: ${why} (at ${JSON.stringify(this.text.slice(this.pos, this.pos + 40))})`);
   }
-  return multiple ? values : values[0];
+
+  match(pattern: RegExp): RegExpExecArray | null {
+    const sticky = new RegExp(pattern.source, "y");
+    sticky.lastIndex = this.pos;
+    const found = sticky.exec(this.text);
+    if (found) this.pos = sticky.lastIndex;
+    return found;
+  }
+
+  blanks() {
+    this.match(/\s*/);
+  }
+
+  /** A path from `$` (or, in a filter, `@`): to the text's end at the top, to an operator, blank or `)` in a filter. */
+  readPath(where: "top" | "filter"): ParsedPath {
+    this.blanks();
+    const root = this.text[this.pos];
+    if (root !== "$" && !(root === "@" && where === "filter")) this.fail(where === "top" ? "a JSONPath starts with $" : "expected a value");
+    this.pos++;
+    const steps: PathStep[] = [];
+    for (;;) {
+      if (this.pos >= this.text.length || (where === "filter" && /[\s<>=~!)&|,\]]/.test(this.text[this.pos]))) break;
+      steps.push(this.readStep());
+    }
+    const definite = steps.every((step) => step.kind === "name" || (step.kind === "index" && step.indexes.length === 1));
+    if (where === "filter" && !definite) this.fail("a path inside a filter reads names and single indexes only here (no wildcard, deep scan, slice or filter)");
+    return { root, steps, definite };
+  }
+
+  readStep(): PathStep {
+    if (this.match(/\.\./)) {
+      if (this.match(/\*/)) return { kind: "deep", name: "*" };
+      const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
+      if (!name) this.fail("a deep scan reads ..name or ..* here");
+      return { kind: "deep", name: name[0] };
+    }
+    if (this.match(/\.\*/)) return { kind: "wildcard" };
+    if (this.match(/\./)) {
+      const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
+      if (!name) this.fail("expected a name after .");
+      if (this.text[this.pos] === "(") this.fail(`JSONPath functions (.${name[0]}()) are not offered by the local renderer; use the result's own methods, such as .size()`);
+      return { kind: "name", name: name[0] };
+    }
+    if (!this.match(/\[\s*/)) this.fail("not JSONPath API Gateway reads");
+    let step: PathStep;
+    if (this.match(/\?\s*\(/)) {
+      step = { kind: "filter", test: this.readOr() };
+      this.blanks();
+      if (!this.match(/\)/)) this.fail("expected ) closing the filter");
+    } else if (this.match(/\*/)) step = { kind: "wildcard" };
+    else if (this.text[this.pos] === "'" || this.text[this.pos] === '"') {
+      const name = this.readString();
+      if (this.match(/\s*,/)) this.fail("['a','b'] (several names) is not offered by the local renderer");
+      step = { kind: "name", name };
+    } else if (this.text[this.pos] === "(") this.fail("script expressions [(...)] are not JSONPath API Gateway's Jayway reads");
+    else {
+      const slice = this.match(/(-?\d*)\s*:\s*(-?\d*)(\s*:)?/);
+      if (slice) {
+        if (slice[3] !== undefined) this.fail("slice steps ([a:b:c]) are not offered by the local renderer");
+        if (slice[1] === "" && slice[2] === "") this.fail("a slice needs a start or an end");
+        step = { kind: "slice", from: slice[1] === "" ? undefined : Number(slice[1]), to: slice[2] === "" ? undefined : Number(slice[2]) };
+      } else {
+        const indexes = this.match(/-?\d+(\s*,\s*-?\d+)*/);
+        if (!indexes) this.fail("not JSONPath API Gateway reads");
+        step = { kind: "index", indexes: indexes[0].split(",").map((i) => Number(i.trim())) };
+      }
+    }
+    if (!this.match(/\s*\]/)) this.fail("expected ]");
+    return step;
+  }
+
+  readString(): string {
+    const quote = this.text[this.pos];
+    let out = "";
+    for (let i = this.pos + 1; i < this.text.length; i++) {
+      const c = this.text[i];
+      if (c === quote) {
+        this.pos = i + 1;
+        return out;
+      }
+      if (c === "\\" && i + 1 < this.text.length) {
+        const next = this.text[++i];
+        if (next === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 1, i + 5))) {
+          out += String.fromCharCode(parseInt(this.text.slice(i + 1, i + 5), 16));
+          i += 4;
+        } else out += { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" }[next] ?? next;
+      } else out += c;
+    }
+    return this.fail("a string is not closed");
+  }
+
+  // Jayway's filter grammar: LogicalOR = LogicalAND { '||' LogicalAND }; LogicalAND = Operand { '&&' Operand };
+  // Operand = '!' Operand | '(' LogicalOR ')' | Value [ RelationalOperator Value ].
+  readOr(): FilterNode {
+    const parts = [this.readAnd()];
+    while ((this.blanks(), this.match(/\|\|/))) parts.push(this.readAnd());
+    return parts.length === 1 ? parts[0] : { kind: "or", parts };
+  }
+
+  readAnd(): FilterNode {
+    const parts = [this.readOperand()];
+    while ((this.blanks(), this.match(/&&/))) parts.push(this.readOperand());
+    return parts.length === 1 ? parts[0] : { kind: "and", parts };
+  }
+
+  readOperand(): FilterNode {
+    this.blanks();
+    // `!` before a path is that path's "does not exist"; before anything else it negates.
+    if (this.text[this.pos] === "!" && !/^!\s*[$@]/.test(this.text.slice(this.pos))) {
+      this.pos++;
+      return { kind: "not", part: this.readOperand() };
+    }
+    if (this.match(/\(/)) {
+      const inner = this.readOr();
+      this.blanks();
+      if (!this.match(/\)/)) this.fail("expected )");
+      return inner;
+    }
+    const left = this.readValue();
+    this.blanks();
+    const operator = this.match(/[<>=~!]+/)?.[0] ?? this.match(/[A-Za-z]+(?=\s|$)/)?.[0].toLowerCase();
+    if (operator === undefined) {
+      if (left.kind !== "path") this.fail("a filter term is a comparison or a path (whether it exists)");
+      return { kind: "exists", path: left.path, exists: left.exists };
+    }
+    if (REFUSED_OPERATORS.has(operator)) this.fail(`the filter operator ${operator} is not offered by the local renderer`);
+    if (!SYMBOL_OPERATORS.has(operator) && !WORD_OPERATORS.has(operator)) this.fail(`${operator} is not a filter operator`);
+    return { kind: "compare", left, operator, right: this.readValue() };
+  }
+
+  readValue(): FilterOperand {
+    this.blanks();
+    const c = this.text[this.pos];
+    if (c === "!" || c === "$" || c === "@") {
+      const negated = this.match(/!\s*/) !== null;
+      return { kind: "path", path: this.readPath("filter"), exists: !negated };
+    }
+    if (c === "'" || c === '"') return { kind: "value", value: this.readString() };
+    if (c === "/") {
+      const literal = this.match(/\/((?:[^/\\]|\\.)*)\/([A-Za-z]*)/);
+      if (!literal) this.fail("a regular expression is not closed");
+      if (!PATTERN_FLAGS.test(literal[2])) this.fail(`regular-expression flags other than i, m and s (${literal[2]}) are not offered by the local renderer`);
+      return { kind: "pattern", pattern: new FilterPattern(literal[1], literal[2]) };
+    }
+    if (c === "[") {
+      this.pos++;
+      const items: unknown[] = [];
+      while ((this.blanks(), !this.match(/\]/))) {
+        if (items.length > 0 && !this.match(/,\s*/)) this.fail("expected , or ] in a list");
+        const item = this.readValue();
+        if (item.kind !== "value") this.fail("a list in a filter holds strings, numbers, true, false and null here");
+        items.push(item.value);
+      }
+      return { kind: "value", value: items };
+    }
+    if (c === "{") this.fail("object literals in filters are not offered by the local renderer");
+    const literal = this.match(/true\b|false\b|null\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/);
+    if (!literal) this.fail("expected a value");
+    const word = literal[0];
+    return { kind: "value", value: word === "true" ? true : word === "false" ? false : word === "null" ? null : Number(word) };
+  }
+}
+
+/** The wall-time deadline of the render under way (renderMappingTemplate sets it), which a filter's loop checks too. */
+let renderDeadline = Infinity;
+
+function walk(start: unknown[], steps: PathStep[], root: unknown, deadline: number): unknown[] {
+  let values = start;
+  for (const step of steps) values = values.flatMap((value) => applyStep(step, value, root, deadline));
+  return values;
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+function applyStep(step: PathStep, value: unknown, root: unknown, deadline: number): unknown[] {
+  switch (step.kind) {
+    case "name":
+      return isMap(value) && Object.hasOwn(value, step.name) ? [value[step.name]] : [];
+    case "index":
+      if (!Array.isArray(value)) return [];
+      return step.indexes.map((i) => (i < 0 ? value.length + i : i)).filter((i) => i >= 0 && i < value.length).map((i) => value[i]);
+    case "wildcard":
+      return Array.isArray(value) ? value : isMap(value) ? Object.values(value) : [];
+    case "deep":
+      return deepScan(value, step.name);
+    case "slice":
+      return Array.isArray(value) ? sliceOf(value, step.from, step.to) : [];
+    case "filter": {
+      // Jayway applies a filter to a map as to one item, and to each item of a list.
+      const items = Array.isArray(value) ? value : isMap(value) ? [value] : [];
+      return items.filter((item) => {
+        if (Date.now() > deadline) throw new MappingTemplateError(`a JSONPath filter runs past the render's ${RENDER_MILLISECONDS} ms; the local renderer stops it`);
+        return passes(step.test, item, root);
+      });
+    }
+  }
+}
+
+/**
+ * Jayway's slices (ArraySliceToken): `[a:]` and `[:b]` count a negative bound from the end; `[a:b]` takes the indexes
+ * from a up to min(b, length), each negative one then counted from the end (so `[1:-1]` is empty, unlike Python's).
+ */
+function sliceOf(list: unknown[], from: number | undefined, to: number | undefined): unknown[] {
+  const length = list.length;
+  let indexes: number[];
+  if (to === undefined) indexes = range(Math.max(0, from! < 0 ? length + from! : from!), length);
+  else if (from === undefined) indexes = range(0, Math.min(length, to < 0 ? length + to : to));
+  else indexes = range(from, Math.min(length, to)).map((i) => (i < 0 ? length + i : i));
+  return indexes.filter((i) => i >= 0 && i < length).map((i) => list[i]);
+}
+
+const range = (from: number, to: number) => (from >= to ? [] : Array.from({ length: to - from }, (_, i) => from + i));
+
+function passes(node: FilterNode, item: unknown, root: unknown): boolean {
+  switch (node.kind) {
+    case "or":
+      return node.parts.some((part) => passes(part, item, root));
+    case "and":
+      return node.parts.every((part) => passes(part, item, root));
+    case "not":
+      return !passes(node.part, item, root);
+    case "exists":
+      return (read(node.path, item, root) !== undefined) === node.exists;
+    case "compare":
+      return compare(node.operator, operand(node.left, item, root), operand(node.right, item, root));
+  }
+}
+
+/** A definite path inside a filter, from the item (`@`) or the document (`$`): its value, undefined when absent. */
+function read(path: ParsedPath, item: unknown, root: unknown): unknown {
+  return walk([path.root === "@" ? item : root], path.steps, root, Infinity)[0];
+}
+
+function operand(value: FilterOperand, item: unknown, root: unknown): unknown {
+  if (value.kind === "path") return read(value.path, item, root);
+  return value.kind === "pattern" ? value.pattern : value.value;
+}
+
+/**
+ * Jayway's equality of two filter values (ValueNodes' equals): an absent value equals nothing; a number equals a string
+ * that reads as the same number, and a string a number that prints as it; lists and maps equal by content.
+ */
+function jaywayEquals(left: unknown, right: unknown): boolean {
+  if (left === undefined || right === undefined) return false;
+  if (left instanceof FilterPattern || right instanceof FilterPattern) return left instanceof FilterPattern && right instanceof FilterPattern && left.pattern === right.pattern && left.flags === right.flags;
+  if (typeof left === "number" && typeof right === "string") return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(right) && Number(right) === left;
+  if (typeof left === "string" && typeof right === "number") return left === String(right);
+  return sameJson(left, right);
+}
+
+function sameJson(left: unknown, right: unknown): boolean {
+  if (left === null || right === null || typeof left !== "object" || typeof right !== "object") return left === right;
+  if (Array.isArray(left) !== Array.isArray(right)) return false;
+  const leftKeys = Object.keys(left);
+  const rightKeys = Object.keys(right);
+  return leftKeys.length === rightKeys.length && leftKeys.every((k) => Object.hasOwn(right, k) && sameJson((left as Record<string, unknown>)[k], (right as Record<string, unknown>)[k]));
+}
+
+/** One relational operator, as Jayway's EvaluatorFactory evaluates it. */
+function compare(operator: string, left: unknown, right: unknown): boolean {
+  const bothNumbers = typeof left === "number" && typeof right === "number";
+  const bothStrings = typeof left === "string" && typeof right === "string";
+  switch (operator) {
+    case "==":
+      return jaywayEquals(left, right);
+    case "!=":
+      return !jaywayEquals(left, right);
+    // Type-safe (Jayway 2.2.0, with the loose == above): equal only between values of one kind.
+    case "===":
+      return kindOf(left) === kindOf(right) && jaywayEquals(left, right);
+    case "!==":
+      return !(kindOf(left) === kindOf(right) && jaywayEquals(left, right));
+    // Ordering holds between two numbers or two strings (Java's String.compareTo, UTF-16 units as JavaScript's <).
+    case "<":
+      return (bothNumbers || bothStrings) && (left as number) < (right as number);
+    case "<=":
+      return (bothNumbers || bothStrings) && (left as number) <= (right as number);
+    case ">":
+      return (bothNumbers || bothStrings) && (left as number) > (right as number);
+    case ">=":
+      return (bothNumbers || bothStrings) && (left as number) >= (right as number);
+    case "=~": {
+      if (left instanceof FilterPattern === right instanceof FilterPattern) return false;
+      const [pattern, input] = left instanceof FilterPattern ? [left, right] : [right as FilterPattern, left];
+      const inputs = Array.isArray(input) ? input : [input];
+      // Java's Matcher.matches(): the whole input, not a part of it.
+      return inputs.some((value) => templateRegex("test", "=~", typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "", `^(?:${pattern.pattern})$`, pattern.flags) === true);
+    }
+    case "in":
+      return Array.isArray(right) && right.some((r) => jaywayEquals(left, r));
+    case "nin":
+      return !(Array.isArray(right) && right.some((r) => jaywayEquals(left, r)));
+    case "subsetof":
+      return Array.isArray(left) && Array.isArray(right) && left.every((l) => right.some((r) => jaywayEquals(l, r)));
+    case "anyof":
+      return Array.isArray(left) && Array.isArray(right) && left.some((l) => right.some((r) => jaywayEquals(l, r)));
+    case "noneof":
+      return Array.isArray(left) && Array.isArray(right) && !left.some((l) => right.some((r) => jaywayEquals(l, r)));
+    case "size":
+      return typeof right === "number" && (typeof left === "string" || Array.isArray(left)) && left.length === Math.trunc(right);
+    case "empty": {
+      if (typeof right !== "boolean") return false;
+      if (typeof left === "string" || Array.isArray(left)) return (left.length === 0) === right;
+      return isMap(left) && (Object.keys(left).length === 0) === right;
+    }
+    case "contains":
+      if (typeof left === "string" && typeof right === "string") return left.includes(right);
+      return Array.isArray(left) && left.some((l) => jaywayEquals(l, right));
+  }
+  return false;
 }
 
 function deepScan(value: unknown, key: string): unknown[] {
@@ -291,7 +625,7 @@ const MAP_METHODS = table<Record<string, unknown>>({
     if (own(map, String(key))) delete map[String(key)];
     return previous;
   },
-  keySet: (map) => javaLike(Object.keys(map)),
+  keySet: (map) => Object.keys(map),
   values: (map) => Object.values(map),
   entrySet: (map) => Object.entries(map).map(([key, value]) => javaMap([["key", key], ["value", value]])),
   size: (map) => Object.keys(map).length,
@@ -369,6 +703,15 @@ class SafeCompile extends (Compile as unknown as new (asts: unknown, config: unk
 
   getExpression(ast: unknown) {
     return this.checkSize(super.getExpression(ast));
+  }
+
+  /**
+   * A reference printed whole: velocityjs prints every list as `[a, b]` itself, without the list's own toString; a
+   * list from `$input.path` prints as JSON in AWS (javaLike), so it prints through its toString here.
+   */
+  getReferences(ast: unknown, isVal?: boolean) {
+    const value = super.getReferences(ast, isVal);
+    return isVal && Array.isArray(value) && Object.hasOwn(value, "toString") ? String(value) : value;
   }
 
   /** Property or index reads: own keys of maps, integer indices of lists, nothing on strings, numbers, functions. */
@@ -522,6 +865,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
   const variables = javaMap([["input", $input.value], ["util", $util], ["context", context], ["stageVariables", javaLike(input.stageVariables)]]);
   let output: string;
   regexMilliseconds = regexBudget;
+  renderDeadline = compiled.deadline;
   try {
     output = compiled.render(variables, {}, true);
   } catch (error) {
@@ -529,6 +873,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
     throw new MappingTemplateError((error as Error).message);
   } finally {
     regexMilliseconds = REGEX_MILLISECONDS;
+    renderDeadline = Infinity;
   }
   const status = Number(responseOverride.status);
   const override = requestOverride as Record<string, Record<string, unknown> | undefined>;

@@ -147,6 +147,29 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     expect(s3.store.get("drops", "photo.png")?.contentType).toBe("image/png");
   });
 
+  // "Method request body (JsonPath): method.request.body.JSONPath_EXPRESSION" (rest-api-parameter-mapping-sources.html).
+  it("maps fields of a JSON body by method.request.body.<JSONPath>, with the templates' JSONPath", async () => {
+    const api = await gateway({
+      "PUT /by-body": s3Route("PUT", {
+        requestParameters: {
+          "integration.request.path.key": "method.request.body.file.name",
+          "integration.request.header.x-amz-meta-size": "method.request.body.file.size",
+          "integration.request.header.x-amz-meta-owner": "method.request.body.owners[?(@.primary)].name",
+          "integration.request.header.x-amz-meta-absent": "method.request.body.file.missing",
+        },
+      }),
+      "PUT /refused": s3Route("PUT", { requestParameters: { "integration.request.path.key": "method.request.body.file.name.length()" } }),
+    });
+    const body = JSON.stringify({ file: { name: "from-body.json", size: 3 }, owners: [{ name: "ann", primary: true }, { name: "bob" }] });
+    expect((await api.call("/by-body", { method: "PUT", body })).status).toBe(200);
+    const stored = s3.store.get("drops", "from-body.json")!;
+    expect(stored.metadata).toEqual({ size: "3", owner: '["ann"]' });
+
+    const refused = await api.call("/refused", { method: "PUT", body });
+    expect(refused.status).toBe(500);
+    expect(api.logged.join("\n")).toMatch(/requestParameters "integration\.request\.path\.key" ← "method\.request\.body\.file\.name\.length\(\)": JSONPath .*functions/);
+  });
+
   it("an unmapped header does not reach S3; a mapped one does", async () => {
     const api = await gateway({
       "PUT /drop/{key}": s3Route("PUT"),

@@ -131,6 +131,86 @@ describe("jsonPath", () => {
   });
 });
 
+// JSONPath as API Gateway reads it: its reference page points to Jayway JsonPath ("JSONPath for Java"); the rows follow
+// Jayway's README operators and its filter/slice source (FilterCompiler, EvaluatorFactory, ValueNodes, ArraySliceToken).
+describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => {
+  const body = JSON.stringify({
+    limit: 100,
+    items: [
+      { id: 1, name: "Anvil", price: 5, tags: ["heavy", "iron"], isbn: null },
+      { id: 2, name: "Bell", price: 150, tags: [] },
+      { id: 3, name: "cord", price: "5", tags: ["rope"] },
+    ],
+  });
+  it.each([
+    ["a filter's matches as a JSON list", "$input.json('$.items[?(@.price < 10)].id')", "[1]"],
+    ["a filter that matches nothing is an empty list, not null", "$input.json('$.items[?(@.price > 1000)]')", "[]"],
+    ["$input.path of a filter is a list to index", `$input.path("$.items[?(@.name == 'Bell')]")[0].price`, "150"],
+    ["&&, || and parentheses", "$input.json('$.items[?((@.price < 10 && @.id < 2) || @.id == 3)].id')", "[1,3]"],
+    ["! before a parenthesis negates (a string is not < a number)", "$input.json('$.items[?(!(@.price < 10))].id')", "[2,3]"],
+    ["@.x alone: the key exists (a null value too)", "$input.json('$.items[?(@.isbn)].id')", "[1]"],
+    ["!@.x: the key is absent", "$input.json('$.items[?(!@.isbn)].id')", "[2,3]"],
+    ["== between a number and a string that reads as it (Jayway 2.2.0's loose ==)", "$input.json(\"$.items[?(@.price == '5')].id\")", "[1,3]"],
+    ["=== only between values of one kind", "$input.json('$.items[?(@.price === 5)].id')", "[1]"],
+    ["< only between two numbers or two strings", "$input.json(\"$.items[?(@.price < 'z')].id\")", "[3]"],
+    ["$ inside a filter reads the document", "$input.json('$.items[?(@.price < $.limit)].id')", "[1]"],
+    ["=~ matches the whole value (Java's matches), with flags", "$input.json('$.items[?(@.name =~ /a.*/i)].id')", "[1]"],
+    ["in", "$input.json(\"$.items[?(@.name in ['Bell', 'cord'])].id\")", "[2,3]"],
+    ["nin", "$input.json(\"$.items[?(@.name nin ['Bell', 'cord'])].id\")", "[1]"],
+    ["subsetof", "$input.json(\"$.items[?(@.tags subsetof ['heavy', 'iron', 'gold'])].id\")", "[1,2]"],
+    ["anyof", "$input.json(\"$.items[?(@.tags anyof ['rope', 'gold'])].id\")", "[3]"],
+    ["noneof", "$input.json(\"$.items[?(@.tags noneof ['rope'])].id\")", "[1,2]"],
+    ["size", "$input.json('$.items[?(@.tags size 2)].id')", "[1]"],
+    ["empty", "$input.json('$.items[?(@.tags empty true)].id')", "[2]"],
+    ["contains", "$input.json(\"$.items[?(@.tags contains 'rope')].id\")", "[3]"],
+    ["a filter on a map tests the map itself", "$input.json('$[?(@.limit == 100)].limit')", "[100]"],
+    ["[a:] from a, counted from the end when negative", "$input.json('$.items[-2:].id')", "[2,3]"],
+    ["[:b] up to b, counted from the end when negative", "$input.json('$.items[:-1].id')", "[1,2]"],
+    ["[a:b] between a and b", "$input.json('$.items[1:2].id')", "[2]"],
+    ["[a:b] does not count a negative b from the end (Jayway's, unlike Python's)", "$input.json('$.items[1:-1]')", "[]"],
+    ["[n,m] several indexes", "$input.json('$.items[0,2].id')", "[1,3]"],
+  ])("%s", (_, template, expected) => {
+    expect(render(template, { body })).toBe(expected);
+  });
+
+  it.each([
+    ["JSONPath functions", "$input.json('$.items.length()')", /JSONPath functions \(\.length\(\)\) are not offered/],
+    ["slice steps", "$input.json('$.items[0:3:2]')", /slice steps/],
+    ["several names in one bracket", "$input.json(\"$.items[0]['id','name']\")", /several names/],
+    ["script expressions", "$input.json('$.items[(@.length-1)]')", /script expressions/],
+    ["operators not offered", "$input.json('$.items[?(@.tags all [1])]')", /filter operator all is not offered/],
+    ["regular-expression flags JavaScript reads otherwise", "$input.json('$.items[?(@.name =~ /a/x)]')", /flags other than i, m and s/],
+    ["a wildcard inside a filter's path", "$input.json('$.items[?(@.tags[*])]')", /names and single indexes only/],
+    ["a filter that does not parse", "$input.json('$.items[?(@.price <)]')", /expected a value/],
+  ])("%s fail the template naming what (the route answers 500)", (_, template, message) => {
+    expect(() => render(template, { body })).toThrow(MappingTemplateError);
+    expect(() => render(template, { body })).toThrow(message);
+  });
+
+  it("a filter's =~ runs under the render's regular-expression budget", () => {
+    const slow = JSON.stringify({ items: [`${"a".repeat(40)}!`] });
+    expect(() => renderMappingTemplate("$input.json('$.items[?(@ =~ /(a+)+b/)]')", input({ body: slow }), Infinity, 20)).toThrow(/ran for more than 20 ms/);
+  });
+});
+
+// AWS prints a list from $input.path as JSON, as LocalStack recorded against AWS (tests/aws/services/apigateway/
+// test_apigateway_common.py::test_input_path_template_formatting, snapshot recorded 18-06-2025): "json-list",
+// "list-with-nested-list", "nested-list".
+describe("renderMappingTemplate: a list printed whole", () => {
+  it.each([
+    ["a list body", "#set($result = $input.path('$'))$result", JSON.stringify([{ foo: "bar" }]), '[{"foo":"bar"}]'],
+    ["a list in a list", "#set($result = $input.path('$'))$result[0]", JSON.stringify([[{ foo: "bar" }]]), '[{"foo":"bar"}]'],
+    ["a list under a key", "$input.path('$.nested')", JSON.stringify({ nested: [{ foo: "bar" }] }), '[{"foo":"bar"}]'],
+    ["a list of scalars, in a string", '"$input.path(\'$.l\')"', JSON.stringify({ l: [1, "x"] }), '"[1,"x"]"'],
+  ])("%s prints as JSON", (_, template, payload, expected) => {
+    expect(render(template, { body: payload })).toBe(expected);
+  });
+
+  it("other lists print as Java's lists do", () => {
+    expect(render("$input.params().header.keySet()|#set($l = [1, 'x'])$l")).toBe("[X-Trace, Accept]|[1, x]");
+  });
+});
+
 describe("template selection", () => {
   const templates = { "application/json": "J", "application/x-www-form-urlencoded": "F" };
   it.each([
