@@ -72,7 +72,10 @@ export class MappingTemplateError extends Error {
  * `['a','b']`, slice steps, script expressions `[(...)]`, the operators `all`, `matches`, `type`, object
  * literals, wildcards or filters inside a filter's paths) fails the template naming it, rather than meaning something
  * else than in AWS. A definite path (names and single indexes only) gives its value (undefined when absent); any other
- * gives a list, empty when nothing matches, as Jayway reads an indefinite path.
+ * gives a list, empty when nothing matches, as Jayway reads an indefinite path. Not jsonpath-plus (in node_modules for
+ * the Step Functions libraries): its filters follow JavaScript, not Jayway (`@.x` tests truthiness, not presence; `==`
+ * is loose; a missing `@.a.b` throws; no `=~` or `in`), a filter may call methods that change the body
+ * (`@.list.sort()`), and its path cache keyed by text never shrinks (a template can build paths from the body).
  */
 export function jsonPath(document: unknown, path: string): unknown {
   const reader = new PathReader(path.trim());
