@@ -220,6 +220,17 @@ describe("Workflow", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("grants a function of another region too (IAM is global; its handler sends the answer to the workflow's region), under the function's provider", async () => {
+    const graph = await record(() => {
+      const remote = fn("wf-remote", { region: "eu-west-1" });
+      new Workflow("far", { definition: { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wf-near"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } } }).grantTaskResponse(remote);
+    });
+    const policy = resource(graph, ROLE_POLICY, "far-task-response-wf-remote");
+    expect(policy.inputs.role).toBe(resource(graph, ROLE, "wf-remote-role").id);
+    expect(policy.parent).toBe(resource(graph, "serverless-fullstack:index:LambdaFunction", "wf-remote").urn);
+    expect(policyDocument(policy.inputs.policy).Statement[0].Resource).toEqual([resource(graph, STATE_MACHINE, "far-state-machine").state.arn]);
+  });
+
   it("keeps deploy-time values in the definition and checks them as placeholders", async () => {
     const table = pulumi.output("photos");
     const graph = await record(() => new Workflow("late", { definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: pulumi.output("arn:aws:states:::dynamodb:putItem"), Parameters: { TableName: table, Item: {} }, TimeoutSeconds: pulumi.output(30), End: true } } } }));
