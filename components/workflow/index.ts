@@ -4,7 +4,8 @@
  * trusted by states.amazonaws.com from this account's state machines that may invoke exactly those functions (and their
  * versions and aliases) and perform exactly each integration's action on its target (integrations.ts), logs to a
  * `/aws/vendedlogs/states/` log group with retention, optional X-Ray tracing and a customer managed key. Callers get
- * `grants.start()` / `grants.read()` for their `permissions` and `environment()` for the state machine's ARN.
+ * `grants.start()` / `grants.read()` for their `permissions` and `environment()` for the state machine's ARN; a function
+ * that answers a Task waiting for its token, `grantTaskResponse(fn)`.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,13 +14,13 @@ import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
-import { environmentVariable } from "../lambda/function";
+import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
 import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, definitionStates, STATES_LIMITS, walkDefinition, type DefinitionFunction } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
 import { actionCovers, integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -53,6 +54,27 @@ export const WORKFLOW_EXPRESS_START_ACTIONS: readonly string[] = ["states:StartE
 export const WORKFLOW_READ_STATE_MACHINE_ACTIONS: readonly string[] = ["states:ListExecutions"];
 /** grants.read() on its executions (resource type execution): what the CDK's grantRead gives there. */
 export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:DescribeExecution", "states:GetExecutionHistory", "states:DescribeStateMachineForExecution"];
+/**
+ * grantTaskResponse(): what answers a Task that waits for its token, on the state machine whose execution issued it, as
+ * the CDK's StateMachine.grantTaskResponse grants them (aws-stepfunctions/lib/state-machine-grants.ts taskResponse). The
+ * Service Authorization Reference lists no resource type for them, but IAM evaluates them on that state machine's ARN
+ * ("… is not authorized to perform: states:SendTaskFailure on resource: arn:aws:states:…:stateMachine:…",
+ * NOAA-OWP/hydrovis#837; "worked when mapped onto the state machine", aws/aws-cdk#8486), so a grant on it is least
+ * privilege, and assertLeastPrivilege keeps refusing them on "*".
+ */
+export const WORKFLOW_TASK_RESPONSE_ACTIONS: readonly string[] = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"];
+/**
+ * grantTaskResponse() with a customer managed key: Step Functions encrypts the answer (SendTaskSuccess' output,
+ * SendTaskFailure's error and cause) with the state machine's key, calling KMS on the caller's behalf
+ * (API_SendTaskSuccess: KmsAccessDeniedException "Either your AWS KMS key policy or API caller does not have the
+ * required permissions", KmsThrottlingException "for a KMS call that Step Functions makes on behalf of the caller";
+ * API_SendTaskFailure: "Step Functions will encrypt the error and cause fields"). The pair grants.start() gives a caller
+ * whose data is encrypted under this state machine's context (which of the two SendTask* needs is not confirmed).
+ */
+export const WORKFLOW_TASK_RESPONSE_KMS_ACTIONS: readonly string[] = ["kms:GenerateDataKey", "kms:Decrypt"];
+/** The Task `Resource` suffixes whose Task a SendTask* call may answer: Wait for Callback, and Run a Job ("optionally", API_SendTaskSuccess). */
+const ANSWERABLE_PATTERN = /\.(waitForTaskToken|sync(:2)?)$/;
+
 /**
  * grants.read() of a workflow with a Distributed Map: ListMapRuns on its executions (resource type execution, API_ListMapRuns
  * takes the parent execution's ARN) and DescribeMapRun on its Map Runs (resource type mapRun,
@@ -139,6 +161,9 @@ export class Workflow extends pulumi.ComponentResource {
   /** Grants on the workflow for callers' `permissions`: start executions, read them. */
   readonly grants: WorkflowGrants;
   private readonly fail: ArgFailure;
+  private readonly taskResponse: TaskResponseGrant;
+  /** Each function's grantTaskResponse() policy: asked again, the same one. */
+  private readonly taskResponders = new Map<LambdaFunction, aws.iam.RolePolicy>();
 
   constructor(name: string, args: WorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:Workflow", name, {}, opts);
@@ -298,6 +323,16 @@ export class Workflow extends pulumi.ComponentResource {
     this.rolePolicy = rolePolicy;
     this.logGroup = logGroup;
     this.fail = fail;
+    // The ARN the component computes from the name it gives the state machine, not the state machine's output: the
+    // grant then waits for no state machine, so a function that is also a Task of this workflow can be granted.
+    this.taskResponse = {
+      name,
+      statements: [
+        { sid: "AnswerTasks", actions: [...WORKFLOW_TASK_RESPONSE_ACTIONS], resources: [stateMachineArn] },
+        ...(kmsKey === undefined ? [] : [{ sid: "EncryptTaskAnswers", actions: [...WORKFLOW_TASK_RESPONSE_KMS_ACTIONS], resources: [kmsKey], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn } } }]),
+      ],
+      answerable: [...taskStates(args.definition)].some(([, state]) => pulumi.Output.isInstance(state.Resource) || (typeof state.Resource === "string" && ANSWERABLE_PATTERN.test(state.Resource))),
+    };
     const keyGrant = (actions: string[]): PolicyStatement[] =>
       kmsKey === undefined ? [] : [{ actions, resources: [kmsKey], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }];
     this.grants = {
@@ -340,6 +375,50 @@ export class Workflow extends pulumi.ComponentResource {
   environment(key = "STATE_MACHINE_ARN"): Record<string, pulumi.Output<string>> {
     return environmentVariable(this.fail, key, this.stateMachineArn, "STATE_MACHINE_ARN");
   }
+
+  /**
+   * Lets `fn` answer this workflow's Tasks that wait for a token (`.waitForTaskToken`): states:SendTaskSuccess,
+   * SendTaskFailure and SendTaskHeartbeat on the state machine, and with a customer managed key kms:GenerateDataKey and
+   * kms:Decrypt on it for this state machine's encryption context, in an inline policy on the function's role
+   * (`<workflow>-task-response-<function>`). It waits for the role, not for the state machine, so `fn` may be a Task
+   * of this workflow, or the consumer of a queue a Task sends its token to. Asked again for the same function, the
+   * same policy.
+   * @example
+   * const approver = new LambdaFunction("approver", { entry: "handlers/approver.ts" });
+   * const approvals = new MessageQueue("approvals", { consumer: { function: approver } });
+   * const workflow = new Workflow("order", { definition: { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: approvals, MessageBody: { "TaskToken.$": "$$.Task.Token" } }, End: true } } } });
+   * workflow.grantTaskResponse(approver);
+   */
+  grantTaskResponse(fn: LambdaFunction): aws.iam.RolePolicy {
+    if (!isLambdaFunction(fn) || !fn.role) {
+      this.fail("grantTaskResponse(fn)", fn, "is not a LambdaFunction", "Pass the LambdaFunction whose handler calls SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat with a Task's token, e.g. workflow.grantTaskResponse(approver).");
+    }
+    // A grant no Task needs: a Task answered by SendTask* waits for its token, or runs a job; an activity's worker is
+    // authorised on the activity's ARN instead ("did NOT work when mapped onto the state machine", aws/aws-cdk#8486).
+    if (!this.taskResponse.answerable) {
+      this.fail(
+        "grantTaskResponse(fn)",
+        fn.spec.name,
+        "is asked of a workflow none of whose Tasks waits for a task token (a Resource ending .waitForTaskToken) or runs a job (.sync), so no SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat of the function could answer one",
+        'Grant it on the workflow whose Task waits (e.g. Resource "arn:aws:states:::sqs:sendMessage.waitForTaskToken" with "TaskToken.$": "$$.Task.Token" in its Parameters), or leave the grant out.',
+      );
+    }
+    const granted = this.taskResponders.get(fn);
+    if (granted) return granted;
+    // Under the function, so under its provider as its role is (a role of another account's provider is found there).
+    // `<workflow>-task-response-<function>` and the 8-character autoname suffix stay within IAM's 128 for a policy
+    // name: a workflow's name is at most 51 characters (its role's), a function's at most 47 (its `-function`'s).
+    const policy = new aws.iam.RolePolicy(`${this.taskResponse.name}-task-response-${fn.spec.name}`, { role: fn.role.id, policy: policyJson(this.taskResponse.statements) }, { parent: fn });
+    this.taskResponders.set(fn, policy);
+    return policy;
+  }
+}
+
+/** What grantTaskResponse() grants, and whether a Task of the definition may be answered by SendTask*. */
+interface TaskResponseGrant {
+  name: string;
+  statements: PolicyStatement[];
+  answerable: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ComponentArgError } from "../../components/errors";
 import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, workflowLogGroupName, type WorkflowSpec } from "../../components/workflow";
+import { MessageQueue } from "../../components/message-queue";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -177,6 +178,59 @@ describe("Workflow", () => {
     ]);
   });
 
+  it("grants a function that is one of its Tasks the answers to its callback Tasks on the state machine's ARN, and the key, without waiting for the state machine", async () => {
+    let granted: unknown[] = [];
+    const graph = await record(() => {
+      // The cycle grantTaskResponse breaks: the workflow needs the function, and the function answers the workflow's Task.
+      const approver = fn("wf-approver");
+      const workflow = new Workflow("approval", {
+        kmsKeyId: KEY,
+        definition: { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: approver, Payload: { "token.$": "$$.Task.Token" } }, End: true } } },
+      });
+      granted = [workflow.grantTaskResponse(approver), workflow.grantTaskResponse(approver)];
+    });
+    expect(granted[0]).toBe(granted[1]);
+    const machine = resource(graph, STATE_MACHINE, "approval-state-machine");
+    const policies = graph.filter((r) => r.type === ROLE_POLICY && r.name.startsWith("approval-task-response"));
+    expect(policies.map((p) => p.name)).toEqual(["approval-task-response-wf-approver"]);
+    const policy = policies[0];
+    expect(policy.inputs.role).toBe(resource(graph, ROLE, "wf-approver-role").id);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([
+      { Sid: "AnswerTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: [machine.state.arn] },
+      { Sid: "EncryptTaskAnswers", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.state.arn } } },
+    ]);
+    expect(dependencyClosure(graph, policy).has(machine.urn)).toBe(false);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants the consumer of the queue a callback Task sends its token to, without a key: the answers only", async () => {
+    const graph = await record(() => {
+      const replier = fn("wf-replier");
+      const replies = new MessageQueue("wf-replies", { consumer: { function: replier } });
+      new Workflow("asking", {
+        definition: { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: replies, MessageBody: { "TaskToken.$": "$$.Task.Token" } }, End: true } } },
+      }).grantTaskResponse(replier);
+    });
+    const machine = resource(graph, STATE_MACHINE, "asking-state-machine");
+    const policy = resource(graph, ROLE_POLICY, "asking-task-response-wf-replier");
+    expect(policy.inputs.role).toBe(resource(graph, ROLE, "wf-replier-role").id);
+    expect(policyDocument(policy.inputs.policy).Statement).toEqual([{ Sid: "AnswerTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: [machine.state.arn] }]);
+    expect(dependencyClosure(graph, policy).has(machine.urn)).toBe(false);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants a function of another region too (IAM is global; its handler sends the answer to the workflow's region), under the function's provider", async () => {
+    const graph = await record(() => {
+      const remote = fn("wf-remote", { region: "eu-west-1" });
+      new Workflow("far", { definition: { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fn("wf-near"), Payload: { "token.$": "$$.Task.Token" } }, End: true } } } }).grantTaskResponse(remote);
+    });
+    const policy = resource(graph, ROLE_POLICY, "far-task-response-wf-remote");
+    expect(policy.inputs.role).toBe(resource(graph, ROLE, "wf-remote-role").id);
+    expect(policy.parent).toBe(resource(graph, "serverless-fullstack:index:LambdaFunction", "wf-remote").urn);
+    expect(policyDocument(policy.inputs.policy).Statement[0].Resource).toEqual([resource(graph, STATE_MACHINE, "far-state-machine").state.arn]);
+  });
+
   it("keeps deploy-time values in the definition and checks them as placeholders", async () => {
     const table = pulumi.output("photos");
     const graph = await record(() => new Workflow("late", { definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: pulumi.output("arn:aws:states:::dynamodb:putItem"), Parameters: { TableName: table, Item: {} }, TimeoutSeconds: pulumi.output(30), End: true } } } }));
@@ -313,6 +367,8 @@ describe("Workflow", () => {
       ["a name too long for the role", () => new Workflow("w".repeat(60), { definition: ok }), /makes the IAM role name "w{60}-role-<random suffix>" 73 characters, over IAM's 64\. Use a component name of at most 51 characters/],
       ["no definition", () => new Workflow("w", {} as never), /^Workflow "w": definition \(not set\) is required/],
       ["an environment key Lambda refuses", () => new Workflow("w", { definition: ok }).environment("1X"), /^Workflow "w": environment key "1X" is not a Lambda environment variable name/],
+      ["task answers by something that is not a LambdaFunction", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: { "TaskToken.$": "$$.Task.Token" } }, End: true } } }, permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }] }).grantTaskResponse("arn:aws:lambda:us-east-1:123456789012:function:approver" as never), /^Workflow "w": grantTaskResponse\(fn\) "arn:aws:lambda:us-east-1:123456789012:function:approver" is not a LambdaFunction\. Pass the LambdaFunction whose handler calls SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat with a Task's token, e\.g\. workflow\.grantTaskResponse\(approver\)\./],
+      ["task answers of a workflow no Task of which waits for a token", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw4"), End: true } } } }).grantTaskResponse(fn("rw5")), /^Workflow "w": grantTaskResponse\(fn\) "rw5" is asked of a workflow none of whose Tasks waits for a task token \(a Resource ending \.waitForTaskToken\) or runs a job \(\.sync\).* Grant it on the workflow whose Task waits/],
       ["reads of an EXPRESS workflow", () => new Workflow("w", { type: "EXPRESS", definition: ok }).grants.read(), /^Workflow "w": grants\.read\(\) "EXPRESS" is asked of an EXPRESS workflow, whose executions Step Functions keeps no history of/],
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);

@@ -4,7 +4,7 @@
  * `workflow.grants.start()` gives its role, its Task states invoking the program's functions in their sandboxes; and
  * a STANDARD workflow of optimized integrations (lambda:invoke, dynamodb:putItem/getItem/updateItem/deleteItem,
  * sqs:sendMessage, sns:publish, events:putEvents) started and read through @aws-sdk/client-sfn, running against the local emulators under its role;
- * and a Wait for Callback Task whose token a queue's consumer answers through the SDK.
+ * and a Wait for Callback Task whose token a queue's consumer answers through the SDK, under `workflow.grantTaskResponse()`.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,12 +86,8 @@ beforeAll(async () => {
         },
       },
     });
-    // The worker is made before the workflow that names its queue: granted the answers on the workflow's state machines by name.
-    const replier = new LambdaFunction("wfp-replier", {
-      entry: "tests/fixtures/handlers/workflow-replier.ts",
-      timeout: 10,
-      permissions: [{ actions: ["states:SendTaskSuccess", "states:SendTaskFailure"], resources: ["arn:aws:states:us-east-1:*:stateMachine:wfp-approval-*"] }],
-    });
+    // The worker is made before the workflow that names its queue, and granted the answers after it (grantTaskResponse).
+    const replier = new LambdaFunction("wfp-replier", { entry: "tests/fixtures/handlers/workflow-replier.ts", timeout: 10 });
     const approvals = new MessageQueue("wfp-approvals", { consumer: { function: replier } });
     const approval = new Workflow("wfp-approval", {
       definition: {
@@ -108,6 +104,7 @@ beforeAll(async () => {
         },
       },
     });
+    approval.grantTaskResponse(replier);
     return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, approvalArn: approval.stateMachineArn, tableName: data.tables.items.name };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
@@ -189,7 +186,7 @@ describe("a Workflow of optimized integrations under npm start", () => {
 });
 
 describe("a Wait for Callback Task under npm start", () => {
-  it("sends its token to the queue, whose consumer answers through the SDK under its role: SendTaskSuccess is the Task's result, SendTaskFailure its caught error", async () => {
+  it("sends its token to the queue, whose consumer answers through the SDK under the role grantTaskResponse() grants: SendTaskSuccess is the Task's result, SendTaskFailure its caught error", async () => {
     const { accessKeyId, secretAccessKey } = acceptedCredentials(app.context)[0];
     const sfn = new SFNClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId, secretAccessKey } });
     const execute = async (input: unknown) => {
