@@ -129,7 +129,7 @@ function compiledPglite(): object {
 /**
  * The tarballs a worker makes a new cluster from (local/rds-data-worker.mjs): PGlite's initdb, made once per PGlite
  * version, and the cluster with a master user and database, made once per version, user and database from it. Kept
- * beside the bundle cache; none when that is off.
+ * beside the bundle cache (none when that is off) until unused for 30 days (the worker's sweepTemplates).
  */
 export function pgliteTemplateFiles(username: string, database: string): { initdb: string; cluster: string } | undefined {
   const cache = defaultCacheDir();

@@ -4,8 +4,8 @@
 // stall or exhaust this worker (resourceLimits), which the server terminates and reopens.
 // Plain JavaScript so the worker needs no TypeScript loader.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { thrownText } from "./thrown-text.cjs";
@@ -79,12 +79,31 @@ async function keep(file, tarball) {
 }
 
 /**
- * Removes the aside files (keep) in a templates' folder untouched for STALE_PARTIAL_MS: a killed writer's, which nothing
- * else would ever remove. Those of every template, this PGlite version's or another's (no later run reads an older
- * version's templates, so only this sweep removes its leftovers), at each new database, once they are stale. Best
- * effort: a folder that cannot be read, or a file another worker removes first, leaves the folder as it is.
+ * How long a template may go unused (neither made nor read: each read touches its mtime, as atime is not kept on
+ * relatime or noatime mounts) before a new database's sweep removes it. The initdb template is ≈40 MB, each cluster
+ * template ≈50 MB, and no later run reads an older PGlite version's, nor the cluster template of a master user and
+ * database the project no longer has: without a bound each upgrade left ≈90 MB or more behind for good. Every new
+ * local database (a first `npm start`, --fresh, each test run's) reads the templates it needs; a database reopened
+ * from its folder reads none. A sweep never removes the templates of the database it runs for (sweepTemplates), so
+ * what the bound costs is a cluster template of another master user and database unused for 30 days made again when
+ * next needed (from the initdb template: a fraction of an initdb); an upgrade's leftovers go 30 days after. The bound
+ * is far beyond the clocks of machines or containers sharing the folder differing.
  */
-function removeStalePartials(folder) {
+const UNUSED_TEMPLATE_MS = 30 * 24 * 60 * 60_000;
+/** Whether a folder entry is a template (local/rds-data-server.ts, pgliteTemplateFiles) of any PGlite version. */
+const isTemplate = (entry) => /^pglite-.+\.tar$/.test(entry);
+
+/**
+ * Removes from a templates' folder what no worker will read again: aside files (keep) untouched for STALE_PARTIAL_MS,
+ * a killed writer's, and templates unused for UNUSED_TEMPLATE_MS, of this PGlite version or another (no later run
+ * reads an older version's, so only this sweep removes them). Never `own`, the templates this database is about to
+ * read (and so touch) or make. A template another worker opened before its removal is still read whole: removing a
+ * file removes its name, and its content stays until the last open descriptor closes (POSIX unlink; over NFS a
+ * reader on another machine may fail instead, and that worker makes the template again). A worker that finds it gone
+ * makes it. At each new database; best effort: a folder that cannot be read, or a file another worker removes first,
+ * leaves the folder as it is.
+ */
+function sweepTemplates(folder, own) {
   let entries;
   try {
     entries = readdirSync(folder);
@@ -92,9 +111,10 @@ function removeStalePartials(folder) {
     return;
   }
   for (const entry of entries) {
-    if (!isAside(entry)) continue;
+    const bound = isAside(entry) ? STALE_PARTIAL_MS : isTemplate(entry) && !own.has(entry) ? UNUSED_TEMPLATE_MS : undefined;
+    if (bound === undefined) continue;
     try {
-      if (Date.now() - statSync(join(folder, entry)).mtimeMs > STALE_PARTIAL_MS) rmSync(join(folder, entry), { force: true });
+      if (Date.now() - statSync(join(folder, entry)).mtimeMs > bound) rmSync(join(folder, entry), { force: true });
     } catch {
       // Gone meanwhile (another worker removing it too).
     }
@@ -102,14 +122,46 @@ function removeStalePartials(folder) {
 }
 
 /**
+ * A cached template's contents, or undefined when it cannot be opened (none yet, or removed by a sweep: made again).
+ * Opened before anything else, so a sweep that removes it afterwards leaves this read whole (sweepTemplates), and
+ * touched, so that no sweep takes it for unused. A failed touch (a cache folder of another user) is ignored: the
+ * template is then made again once UNUSED_TEMPLATE_MS after it was made. A failed read throws: the template's.
+ */
+function readCached(file) {
+  let fd;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    try {
+      const now = new Date();
+      futimesSync(fd, now, now);
+    } catch {
+      // Not ours to touch.
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * A template's tarball: the cached file, or, when it is missing or `remake` says so, made by `make` and kept; `read`
- * collects the files that came from the cache. A cached template is only ever replaced by a newly made one, never
- * deleted: other workers may be reading it.
+ * collects the files that came from the cache. A cached template is replaced only by a newly made one (other workers
+ * may be reading it), and removed only once unused for UNUSED_TEMPLATE_MS (sweepTemplates). Two workers that find none make it both (the second rename wins, and
+ * each database opens from its own): a lock making one wait for the other would save seconds of CPU once per PGlite
+ * version on a cold cache, but a holder that died or stalls (killed, stopped in a debugger, in another container whose
+ * pids mean nothing here) would hold every start back until the lock is taken for stale, a bound above the slowest
+ * initdb on a loaded machine (minutes).
  */
 async function template(file, remake, read, make) {
-  if (!remake && existsSync(file)) {
+  if (!remake) {
     read.add(file);
-    return new Blob([readFileSync(file)]);
+    const cached = readCached(file);
+    if (cached) return new Blob([cached]);
+    read.delete(file);
   }
   const tarball = await make();
   try {
@@ -203,7 +255,8 @@ class NewClusterError extends Error {
  */
 async function newCluster(options) {
   if (templates) {
-    for (const folder of new Set([dirname(templates.cluster), dirname(templates.initdb)])) removeStalePartials(folder);
+    const own = new Set([basename(templates.cluster), basename(templates.initdb)]);
+    for (const folder of new Set([dirname(templates.cluster), dirname(templates.initdb)])) sweepTemplates(folder, own);
     let first;
     let remake = new Set();
     for (;;) {

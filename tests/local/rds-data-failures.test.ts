@@ -6,7 +6,7 @@
  * the case's own, in a cache folder of its own. (Real opens: tests/local/rds-data-open.test.ts.)
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -136,6 +136,33 @@ describe("a database that does not open", () => {
     expect(text).toBe(
       `RelationalDatabase "failing": PGlite could not open ${folder} ({ try: 1 }). A new database is loaded from PGlite's templates (${cluster}, made from ${initdb}, in ${templates}): made anew (${cluster}, ${initdb}) after the cached one failed, they failed too ({ try: 3 }), so making them again does not help. ${folder} held no database and is emptied before each try, so deleting it does not help: check that it is writable and that its disk has room, and that @electric-sql/pglite is installed whole (npm ci).`,
     );
+  });
+
+  it("removes templates unused for 30 days, of any PGlite version, but never its own, which it touches as it reads them", async () => {
+    const cache = cacheFolder();
+    const folder = join(cache, "pglite");
+    mkdirSync(folder);
+    const own = pgliteTemplateFiles(DATABASE.masterUsername, DATABASE.databaseName)!;
+    const [cluster, initdb] = [basename(own.cluster), basename(own.initdb)];
+    // This version's cluster template of a master user and database no database has any more, and an older version's.
+    const otherPair = basename(pgliteTemplateFiles("gone_admin", "gone")!.cluster);
+    const [olderInitdb, olderCluster] = ["pglite-0.0.1-initdb.tar", "pglite-0.0.1-cluster-0123456789abcdef.tar"];
+    // Days since each was last made or read (its mtime); a file that is no template is left whatever its age.
+    const days: Array<[string, number]> = [[cluster, 40], [initdb, 40], [otherPair, 31], [olderInitdb, 40], [olderCluster, 29], ["notes.txt", 40]];
+    for (const [file, age] of days) {
+      writeFileSync(join(folder, file), "a cached template");
+      const at = (Date.now() - age * 24 * 60 * 60_000) / 1000;
+      utimesSync(join(folder, file), at, at);
+    }
+    const started = Date.now();
+    // Every load fails: the database reads its cached cluster template, then the initdb one, makes neither anew.
+    expect(await refusal(`throw { try: call };`, cache)).toContain(`RelationalDatabase "failing": PGlite could not open an in-memory database ({ try: 1 }).`);
+    expect(readdirSync(folder).sort()).toEqual([olderCluster, "notes.txt", cluster, initdb].sort());
+    // Read as they were (none made anew), and touched: no later sweep takes them for unused.
+    for (const file of [cluster, initdb]) {
+      expect(readFileSync(join(folder, file), "utf8")).toBe("a cached template");
+      expect(statSync(join(folder, file)).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
+    }
   });
 
   it("with the template cache off empties its new folder before PGlite's initdb, leaving lost+found and dot-files", async () => {

@@ -42,6 +42,12 @@ function versionOnlyTarball(): Buffer {
   return Buffer.concat([header, data, Buffer.alloc(512 - data.length), Buffer.alloc(1024)]);
 }
 
+/**
+ * The files the templates are, by inode: one made anew is a new file renamed over the cached one (local/rds-data-worker.mjs,
+ * keep), while a read only touches its mtime.
+ */
+const madeFiles = (template: { initdb: string; cluster: string }) => [statSync(template.initdb).ino, statSync(template.cluster).ino];
+
 // The first test makes this file's cluster template (open_admin/app), which the next two read as it was: in this
 // order, also with --sequence.shuffle (on a clean cache the template would not exist yet).
 describe("opening local databases", { shuffle: false }, () => {
@@ -96,7 +102,7 @@ describe("opening local databases", { shuffle: false }, () => {
     mkdirSync(join(folder, "lost+found"));
     writeFileSync(join(folder, ".DS_Store"), "");
     const template = pgliteTemplateFiles("open_admin", "app")!;
-    const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
+    const made = madeFiles(template);
     const api = await startLocalDataApi({ databases: [{ ...definition("app"), dataDir: folder }], credentials: [] });
     const client = new RDSDataClient({ region: "us-east-1", endpoint: api.endpoint, credentials: api.adminCredentials, maxAttempts: 1 });
     try {
@@ -110,7 +116,7 @@ describe("opening local databases", { shuffle: false }, () => {
     expect([existsSync(join(folder, "lost+found")), existsSync(join(folder, ".DS_Store"))]).toEqual([true, true]);
     // The folder was emptied before the load, so the load did not fail: neither template was made again. (With the
     // cache off, the same emptying precedes the initdb: tests/local/rds-data-failures.test.ts, without an initdb.)
-    expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
+    expect(madeFiles(template)).toEqual(made);
   });
 
   it("refuses a new database's folder that holds files a database folder does not, removing none of them", async () => {
@@ -133,10 +139,10 @@ describe("opening local databases", { shuffle: false }, () => {
     const workers = () => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((kind) => kind === "MessagePort").length;
     const before = workers();
     const template = pgliteTemplateFiles("open_admin", "app")!;
-    const made = [statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs];
+    const made = madeFiles(template);
     await expect(startLocalDataApi({ databases: [definition("app"), { ...second, dataDir: broken }], credentials: [] })).rejects.toThrow(`RelationalDatabase "second": PGlite could not open ${broken}`);
     // The database that opened did so from the cached templates, as they were: neither was made again.
-    expect([statSync(template.initdb).mtimeMs, statSync(template.cluster).mtimeMs]).toEqual(made);
+    expect(madeFiles(template)).toEqual(made);
     // A folder that cannot be made (under a file): the start fails with the file system's error before any worker
     // starts, and closing the databases made so far logs nothing (they have no worker yet).
     const logged: string[] = [];
