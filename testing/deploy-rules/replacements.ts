@@ -83,9 +83,20 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
-  // inputs only when set, availabilityZones a set); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier and engine are ForceNew.
+  // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
-  { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
+  // rds/cluster_instance.go (SDKv2, in the aws-sdk-go version the file index holds; its commit is not named there):
+  // cluster_identifier and engine (Required) and custom_iam_instance_profile (Optional) are ForceNew; identifier,
+  // identifier_prefix, availability_zone and db_subnet_group_name are Optional+Computed+ForceNew, so one the program
+  // stops setting is kept. The identifier too: pulumi-aws's overrides give aws_rds_cluster_instance no AutoName (only
+  // engine and instance_class; aws_db_instance's identifier is AutoNamed), so no Pulumi name is drawn for an unset one.
+  {
+    type: RDS_CLUSTER_INSTANCE,
+    replaceOn: ["clusterIdentifier", "engine", "customIamInstanceProfile"],
+    replaceWhenSet: ["identifier", "identifierPrefix", "availabilityZone", "dbSubnetGroupName"],
+    emptyIsUnset: true,
+    drawnAnew: autonamed("identifier"),
+  },
   // logs/group.go: name and name_prefix are ForceNew.
   { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
 ];

@@ -17,6 +17,7 @@ const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const RANDOM = "random:index/randomString:RandomString";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const BUCKET = "aws:s3/bucket:Bucket";
+const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const retained = { retainOnDelete: true };
 const clean = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map(formatFinding);
 
@@ -91,5 +92,20 @@ describe("the replacement cascade's security groups (vpc_security_group.go, SDKv
     expect(clean(plan({ vpcId: "vpc-1" }), plan({}))).toEqual([]);
     expect(clean(saved(plan({ vpcId: "vpc-1" })), plan({}))).toEqual([]);
     expect(rules(plan({ vpcId: "vpc-1" }), plan({ vpcId: "vpc-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} flow-logs`]]);
+  });
+});
+
+describe("the replacement cascade's Aurora cluster instances (cluster_instance.go, SDKv2)", () => {
+  /** An instance the provider named (tf- and a unique id), and a bucket named after it. */
+  const plan = (inputs: Record<string, unknown>) => {
+    const instance = handBuilt(INSTANCE, "db-instance", { clusterIdentifier: "db-cluster", engine: "aurora-postgresql", instanceClass: "db.serverless", ...inputs }, { id: "tf-20261205233100000000000001" });
+    return [instance, handBuilt(BUCKET, "exports", { bucket: "exports-tf-20261205233100000000000001", forceDestroy: true }, { dependencies: [instance.urn] })];
+  };
+
+  it("keeps an instance whose identifier, zone or subnet group the program stops setting (Optional+Computed), and replaces it for another zone or subnet group", () => {
+    expect(clean(plan({ identifier: "tf-20261205233100000000000001", availabilityZone: "us-east-1a", dbSubnetGroupName: "db-subnets" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ availabilityZone: "us-east-1a", dbSubnetGroupName: "db-subnets" })), plan({}))).toEqual([]);
+    expect(rules(plan({ availabilityZone: "us-east-1a" }), plan({ availabilityZone: "us-east-1b" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ dbSubnetGroupName: "db-subnets" }), plan({ dbSubnetGroupName: "db-subnets-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
   });
 });
