@@ -532,8 +532,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // self_managed_event_source, and the Kafka configs (amazon_managed_kafka_event_source_config,
     // self_managed_kafka_event_source_config) are ForceNew; function_name is updated in place (UpdateEventSourceMapping
     // FunctionName). UpdateEventSourceMapping takes no StartingPosition. An SDKv2 resource (read at
-    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade): the Kafka configs are Optional+Computed (the consumer group id Lambda
-    // draws is kept when the program stops setting one), `topics` a TypeSet.
+    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade): the Kafka configs are Optional+Computed (a config the program stops
+    // setting keeps the one in the state), `topics` a TypeSet.
     replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource"],
     replaceWhenSet: ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
     emptyIsUnset: true,
