@@ -33,7 +33,10 @@ export interface InputComparison {
   emptyIsUnset?: boolean;
   /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
-  /** Inputs with a schema `Default`: unset (or null) is that value to the provider, so it compares as that value. */
+  /**
+   * Inputs with a schema `Default`: unset (or null) is that value to the provider, so it compares as that value. An
+   * SDKv2 `Default` and a Plugin Framework attribute's `Default` alike: the framework plans it into the state.
+   */
   defaults?: Readonly<Partial<Record<string, unknown>>>;
 }
 
@@ -54,22 +57,46 @@ export interface CascadeType extends InputComparison {
 }
 
 const RANDOM_INPUTS = ["keepers", "length", "lower", "upper", "numeric", "number", "special", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial"];
+/**
+ * The random provider's Plugin Framework defaults (resource_string.go, resource_password.go at
+ * ad788e233bb42be5ecad3ba8f43de0d9d9dc7185; pulumi-random bridges it with pf.ShimProvider, so its Diff is the
+ * framework's plan): special, upper and lower `booldefault.StaticBool(true)`, the min_* `int64default.StaticInt64(0)`;
+ * numeric and number have no Default but NumberNumericAttributePlanModifier plans true when neither is set. A default
+ * is planned into the state, so an unset input after a set default value is no change, and after another value a
+ * replacement. No `emptyIsUnset`: the framework keeps null apart from "" (override_special replaces on null → "").
+ */
+const RANDOM_DEFAULTS = { special: true, upper: true, lower: true, numeric: true, number: true, minLower: 0, minUpper: 0, minNumeric: 0, minSpecial: 0 };
 /** Named by the provider (no name given, or a namePrefix): a replacement gets a new name, and so a new id and ARN. */
 const autonamed = (field: string) => (r: RecordedResource) => (r.inputs[field] === undefined ? [r.id, r.state[field], r.state.arn] : []);
 
 export const CASCADE_TYPES: readonly CascadeType[] = [
   // Every attribute of random_string and random_password is RequiresReplace (terraform-provider-random
   // internal/provider/resource_string.go, resource_password.go), so a new `keepers` draws a new result.
-  ...["random:index/randomString:RandomString", "random:index/randomPassword:RandomPassword"].map((type) => ({ type, replaceOn: RANDOM_INPUTS, hashedInputs: ["keepers"], drawnAnew: (r: RecordedResource) => [r.state.result] })),
-  // terraform-provider-aws ec2/vpc_security_group.go: description, name, name_prefix and vpc_id are ForceNew; EC2 gives
-  // the new group a new id.
-  { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["vpcId", "name", "namePrefix", "description"], drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
+  ...["random:index/randomString:RandomString", "random:index/randomPassword:RandomPassword"].map((type) => ({ type, replaceOn: RANDOM_INPUTS, defaults: RANDOM_DEFAULTS, hashedInputs: ["keepers"], drawnAnew: (r: RecordedResource) => [r.state.result] })),
+  // terraform-provider-aws ec2/vpc_security_group.go (SDKv2, read at 01606926a0c0ab9174aec440f976a48b0baee722):
+  // description, name, name_prefix and vpc_id are ForceNew; EC2 gives the new group a new id. vpc_id is
+  // Optional+Computed, so a program that stops setting it keeps the group. description's schema Default ("Managed by
+  // Terraform") never reaches the provider: @pulumi/aws fills an unset one with "Managed by Pulumi" before it registers
+  // the resource, so the recorded inputs hold it. name and name_prefix are Optional+Computed too, but stay compared
+  // on any change: whether pulumi-aws draws an autoname for an unset name (a new group) was not read.
+  { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["name", "namePrefix", "description"], replaceWhenSet: ["vpcId"], emptyIsUnset: true, drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
-  // inputs only when set, availabilityZones a set); rds/cluster_instance.go: identifier, identifier_prefix, cluster_identifier and engine are ForceNew.
+  // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
-  { type: RDS_CLUSTER_INSTANCE, replaceOn: ["identifier", "identifierPrefix", "clusterIdentifier", "engine"], drawnAnew: autonamed("identifier") },
+  // rds/cluster_instance.go (SDKv2, in the aws-sdk-go version the file index holds; its commit is not named there):
+  // cluster_identifier and engine (Required) and custom_iam_instance_profile (Optional) are ForceNew; identifier,
+  // identifier_prefix, availability_zone and db_subnet_group_name are Optional+Computed+ForceNew, so one the program
+  // stops setting is kept. The identifier too: pulumi-aws's overrides give aws_rds_cluster_instance no AutoName (only
+  // engine and instance_class; aws_db_instance's identifier is AutoNamed), so no Pulumi name is drawn for an unset one.
+  {
+    type: RDS_CLUSTER_INSTANCE,
+    replaceOn: ["clusterIdentifier", "engine", "customIamInstanceProfile"],
+    replaceWhenSet: ["identifier", "identifierPrefix", "availabilityZone", "dbSubnetGroupName"],
+    emptyIsUnset: true,
+    drawnAnew: autonamed("identifier"),
+  },
   // logs/group.go: name and name_prefix are ForceNew.
   { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
 ];

@@ -398,7 +398,11 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     describe: (r) => `${r.inputs.serviceName} (${vpcEndpointKind(r)}) in ${r.inputs.vpcId}`,
     // vpc_endpoint.go: vpc_id, service_name, vpc_endpoint_type, service_region, service_network_arn and
     // resource_configuration_arn are `ForceNew: true`; private_dns_enabled changes in place on an Interface endpoint.
+    // An SDKv2 resource whose vpc_endpoint_type is Optional with `Default: awstypes.VpcEndpointTypeGateway` (vpc_endpoint.go
+    // at 2de0beead3a14f30fc2a434e5df66b4146dedd0e and in its aws-sdk-go-v2 version): unset is Gateway to the provider.
     replaceOn: ["vpcId", "serviceName", "vpcEndpointType", "serviceRegion", "serviceNetworkArn", "resourceConfigurationArn"],
+    emptyIsUnset: true,
+    defaults: { vpcEndpointType: "Gateway" },
     refusal:
       'CreateVpcEndpoint is refused: an interface endpoint with private DNS while the VPC has one for the service ("private-dns-enabled cannot be set because there is already a conflicting DNS domain", hashicorp/terraform-provider-aws#17535), a gateway endpoint on a route table that already routes the service (RouteAlreadyExists: "you cannot have multiple endpoint routes to the same service in a single route table")',
     source: `${PROVIDER}/ec2/vpc_endpoint.go`,
@@ -459,7 +463,11 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     key: (r) => distributionAliases(r).map((alias) => JSON.stringify([alias])),
     describe: (_r, key) => `with alternate domain name ${JSON.parse(key)[0]}`,
     // distribution.go: `staging` is the only ForceNew input; aliases, origins and behaviours are one UpdateDistribution.
+    // An SDKv2 resource whose `staging` is Optional with `Default: false` (read in the aws-sdk-go-v2 version of
+    // distribution.go the file index holds; its commit is not named there): unset is false to the provider.
     replaceOn: ["staging"],
+    emptyIsUnset: true,
+    defaults: { staging: false },
     // The provider's `retain_on_delete` (distribution.go resourceDistributionDelete) only disables the distribution.
     keepsNameOnDelete: (r) => r.inputs.retainOnDelete === true,
     refusal:
@@ -523,8 +531,13 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics,
     // self_managed_event_source, and the Kafka configs (amazon_managed_kafka_event_source_config,
     // self_managed_kafka_event_source_config) are ForceNew; function_name is updated in place (UpdateEventSourceMapping
-    // FunctionName). UpdateEventSourceMapping takes no StartingPosition.
-    replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    // FunctionName). UpdateEventSourceMapping takes no StartingPosition. An SDKv2 resource (read at
+    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade): the Kafka configs are Optional+Computed (a config the program stops
+    // setting keeps the one in the state), `topics` a TypeSet.
+    replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource"],
+    replaceWhenSet: ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    emptyIsUnset: true,
+    sets: { topics: String },
     refusal:
       'CreateEventSourceMapping is refused (ResourceConflictException: "The event source arn (…) and function (…) provided mapping already exists. Please update or delete the existing mapping with UUID …", aws/serverless-application-model#1320, hashicorp/terraform-provider-aws#33352)',
     fixNote:

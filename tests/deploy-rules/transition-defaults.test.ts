@@ -1,0 +1,111 @@
+/**
+ * The transition checks compare a type's replace-forcing inputs as its provider's schema does (InputComparison): a
+ * schema Default stands for an unset input (`defaults`), an Optional+Computed input replaces only when set
+ * (`replaceWhenSet`), a TypeSet's order means nothing (`sets`). For each type whose declaration says so: the input
+ * written out as deployed and then left unset (or reordered) replaces nothing, directly and through a saved plan, and
+ * another value set still replaces. A next self with `retainOnDelete: true` (its deployed copy without) makes any
+ * replacement a finding (TransitionRetainedTooLate) where no other rule reports it.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { formatFinding } from "../../testing/deploy-rules";
+import { handBuilt, rules, saved, transition } from "./fixture";
+
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
+const RANDOM = "random:index/randomString:RandomString";
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const BUCKET = "aws:s3/bucket:Bucket";
+const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const retained = { retainOnDelete: true };
+const clean = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map(formatFinding);
+
+describe("schema defaults of named types' replace-forcing inputs (SDKv2 `Default`)", () => {
+  it("compares a distribution's unset staging as false (distribution.go Default: false): no replacement from false, one to true", () => {
+    const distribution = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(DISTRIBUTION, "cdn", { aliases: ["shop.example.com"], enabled: true, ...inputs }, more);
+    expect(clean([distribution({ staging: false })], [distribution({}, retained)])).toEqual([]);
+    expect(clean(saved([distribution({ staging: false })]), [distribution({}, retained)])).toEqual([]);
+    expect(clean([distribution({})], [distribution({ staging: false }, retained)])).toEqual([]);
+    // A staging distribution is another distribution, created while the deployed one holds the alternate domain name.
+    expect(rules([distribution({})], [distribution({ staging: true })])).toEqual([["TransitionNameTaken", `${DISTRIBUTION} cdn`]]);
+  });
+
+  it("compares a VPC endpoint's unset vpcEndpointType as Gateway (vpc_endpoint.go Default: Gateway): no replacement from Gateway, one to Interface", () => {
+    const endpoint = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+      handBuilt(VPCE, "s3", { vpcId: "vpc-1", serviceName: "com.amazonaws.us-east-1.s3", routeTableIds: ["rtb-1"], ...inputs }, more);
+    expect(clean([endpoint({ vpcEndpointType: "Gateway" })], [endpoint({}, retained)])).toEqual([]);
+    expect(clean(saved([endpoint({ vpcEndpointType: "Gateway" })]), [endpoint({}, retained)])).toEqual([]);
+    expect(clean([endpoint({})], [endpoint({ vpcEndpointType: "Gateway" }, retained)])).toEqual([]);
+    const found = transition([endpoint({})], [endpoint({ vpcEndpointType: "Interface", routeTableIds: undefined, subnetIds: ["subnet-1"] }, retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${VPCE} s3`]]);
+    expect(found[0].problem).toContain("vpcEndpointType (none (Gateway) → Interface)");
+  });
+});
+
+describe("Optional+Computed and set inputs of an event source mapping (event_source_mapping.go, SDKv2)", () => {
+  const mapping = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+    handBuilt(MAPPING, "orders", { eventSourceArn: "arn:aws:kafka:us-east-1:123456789012:cluster/orders/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9-1", functionName: "consumer", startingPosition: "TRIM_HORIZON", topics: ["orders", "refunds"], ...inputs }, more);
+
+  it("passes topics in another order (a TypeSet), and finds another topic", () => {
+    expect(clean([mapping({})], [mapping({ topics: ["refunds", "orders"] }, retained)])).toEqual([]);
+    expect(clean(saved([mapping({})]), [mapping({ topics: ["refunds", "orders"] }, retained)])).toEqual([]);
+    const found = transition([mapping({})], [mapping({ topics: ["orders"] }, retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
+    expect(found[0].problem).toContain("topics (orders, refunds → orders)");
+  });
+
+  it("keeps the MSK consumer group the program stops setting (Optional+Computed), and replaces on another one set", () => {
+    const group = (consumerGroupId: string) => ({ amazonManagedKafkaEventSourceConfig: { consumerGroupId } });
+    expect(clean([mapping(group("billing"))], [mapping({}, retained)])).toEqual([]);
+    expect(clean(saved([mapping(group("billing"))]), [mapping({}, retained)])).toEqual([]);
+    const found = transition([mapping(group("billing"))], [mapping(group("audit"), retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
+    expect(found[0].problem).toContain('amazonManagedKafkaEventSourceConfig ({"consumerGroupId":"billing"} → {"consumerGroupId":"audit"})');
+  });
+});
+
+describe("the replacement cascade's random strings (terraform-provider-random, Plugin Framework defaults)", () => {
+  /** A RandomString and a bucket named with its result, as RelationalDatabase names its cluster. */
+  const plan = (inputs: Record<string, unknown>) => {
+    const suffix = handBuilt(RANDOM, "suffix", { length: 8, ...inputs }, { state: { result: "k3xq9z2w" } });
+    return [suffix, handBuilt(BUCKET, "exports", { bucket: "exports-k3xq9z2w", forceDestroy: true }, { dependencies: [suffix.urn] })];
+  };
+
+  it("keeps a result whose character settings the program stops setting at their defaults (true, 0), and draws a new one, renaming the bucket, for another value", () => {
+    expect(clean(plan({ special: true, upper: true, lower: true, numeric: true, minSpecial: 0, minNumeric: 0 }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ special: true, minUpper: 0 })), plan({}))).toEqual([]);
+    expect(clean(plan({}), plan({ number: true, minLower: 0 }))).toEqual([]);
+    expect(rules(plan({ special: true }), plan({ special: false }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ minNumeric: 2 }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+});
+
+describe("the replacement cascade's security groups (vpc_security_group.go, SDKv2)", () => {
+  /** A group and a bucket named after its id (a value its replacement draws anew). */
+  const plan = (inputs: Record<string, unknown>) => {
+    const group = handBuilt(SECURITY_GROUP, "db-sg", { name: "db-sg-3f2a1b0", description: "Managed by Pulumi", ...inputs }, { id: "sg-0a1b2c3d4e5f60718" });
+    return [group, handBuilt(BUCKET, "flow-logs", { bucket: "flow-logs-sg-0a1b2c3d4e5f60718", forceDestroy: true }, { dependencies: [group.urn] })];
+  };
+
+  it("keeps a group whose vpcId the program stops setting (Optional+Computed), and replaces it, with what holds its id, for another VPC", () => {
+    expect(clean(plan({ vpcId: "vpc-1" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ vpcId: "vpc-1" })), plan({}))).toEqual([]);
+    expect(rules(plan({ vpcId: "vpc-1" }), plan({ vpcId: "vpc-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} flow-logs`]]);
+  });
+});
+
+describe("the replacement cascade's Aurora cluster instances (cluster_instance.go, SDKv2)", () => {
+  /** An instance the provider named (tf- and a unique id), and a bucket named after it. */
+  const plan = (inputs: Record<string, unknown>) => {
+    const instance = handBuilt(INSTANCE, "db-instance", { clusterIdentifier: "db-cluster", engine: "aurora-postgresql", instanceClass: "db.serverless", ...inputs }, { id: "tf-20261205233100000000000001" });
+    return [instance, handBuilt(BUCKET, "exports", { bucket: "exports-tf-20261205233100000000000001", forceDestroy: true }, { dependencies: [instance.urn] })];
+  };
+
+  it("keeps an instance whose identifier, zone or subnet group the program stops setting (Optional+Computed), and replaces it for another zone or subnet group", () => {
+    expect(clean(plan({ identifier: "tf-20261205233100000000000001", availabilityZone: "us-east-1a", dbSubnetGroupName: "db-subnets" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ availabilityZone: "us-east-1a", dbSubnetGroupName: "db-subnets" })), plan({}))).toEqual([]);
+    expect(rules(plan({ availabilityZone: "us-east-1a" }), plan({ availabilityZone: "us-east-1b" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ dbSubnetGroupName: "db-subnets" }), plan({ dbSubnetGroupName: "db-subnets-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+});
