@@ -3,7 +3,7 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
-import { RECORD, recordSetKey } from "./record-sets";
+import { ownedRecordSetKey, RECORD, recordSetKey } from "./record-sets";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
@@ -90,9 +90,9 @@ export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
     const findings: DeployFinding[] = [];
     const owners = new Map<string, RecordedResource>();
     for (const r of ofType(graph, RECORD)) {
+      const key = policyOf(r) ? undefined : ownedRecordSetKey(graph, r);
+      if (key === undefined) continue;
       const { zoneId, name, type } = r.inputs;
-      if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string" || policyOf(r)) continue;
-      const key = recordSetKey(graph, r, { setIdentifier: true });
       const owner = owners.get(key);
       if (!owner) {
         owners.set(key, r);
