@@ -23,7 +23,7 @@ import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import { NAME_RULES } from "./names";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
-import { ROUTE53_RULES } from "./route53";
+import { ROUTE53_PROJECT_RULES, ROUTE53_RULES } from "./route53";
 import { S3_RULES } from "./s3";
 import { REGION_RULES } from "./region";
 import { SECRET_RULES } from "./secrets";
@@ -45,7 +45,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMB
 export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...IAM_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
-export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];
+export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ROUTE53_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];
 
 /**
  * Project rules whose findings are warnings (DEPLOY_WARNING_RULES' counterpart over several stacks): the stacks of an

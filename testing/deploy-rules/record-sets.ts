@@ -10,13 +10,18 @@ export const RECORD = "aws:route53/record:Record";
 const ZONE = "aws:route53/zone:Zone";
 
 /**
- * The name of the plan's hosted zone a zoneId names (by its id or zoneId), or "" for a zone outside the plan. Read
- * from the graph on every call, with no cache: a plan holds few zones and records, and a graph a caller changes after
- * a first lookup (a zone appended to the array) is read as it is now.
+ * The plan's hosted zone a zoneId names (by its id or zoneId), or undefined for a zone outside the plan. Read from the
+ * graph on every call, with no cache: a plan holds few zones and records, and a graph a caller changes after a first
+ * lookup (a zone appended to the array) is read as it is now.
  */
+export function plannedZone(graph: Graph, zoneId: unknown): RecordedResource | undefined {
+  if (zoneId === undefined) return undefined;
+  return ofType(graph, ZONE).find((z) => z.id === zoneId || (z.state.zoneId !== undefined && z.state.zoneId === zoneId));
+}
+
+/** The name of the plan's hosted zone a zoneId names, or "" for a zone outside the plan. */
 function zoneName(graph: Graph, zoneId: unknown): string {
-  if (zoneId === undefined) return "";
-  const zone = ofType(graph, ZONE).find((z) => z.id === zoneId || (z.state.zoneId !== undefined && z.state.zoneId === zoneId));
+  const zone = plannedZone(graph, zoneId);
   return zone ? dnsName(zone.state.name ?? zone.inputs.name) : "";
 }
 
@@ -40,4 +45,14 @@ export function recordName(graph: Graph, record: RecordedResource): string {
 export function recordSetKey(graph: Graph, record: RecordedResource, { setIdentifier }: { setIdentifier: boolean }): string {
   const { zoneId, type } = record.inputs;
   return JSON.stringify(setIdentifier ? [zoneId, recordName(graph, record), type, record.inputs.setIdentifier ?? null] : [zoneId, recordName(graph, record), type]);
+}
+
+/**
+ * The record set a record writes (recordSetKey, with its setIdentifier), or undefined while its zone, name or type is
+ * not a string: a value the plan does not know cannot be told equal to another record's.
+ */
+export function ownedRecordSetKey(graph: Graph, record: RecordedResource): string | undefined {
+  const { zoneId, name, type } = record.inputs;
+  if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string") return undefined;
+  return recordSetKey(graph, record, { setIdentifier: true });
 }

@@ -3,8 +3,8 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
-import { RECORD, recordSetKey } from "./record-sets";
-import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { ownedRecordSetKey, plannedZone, RECORD, recordName, recordSetKey } from "./record-sets";
+import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
 
@@ -90,9 +90,9 @@ export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
     const findings: DeployFinding[] = [];
     const owners = new Map<string, RecordedResource>();
     for (const r of ofType(graph, RECORD)) {
+      const key = policyOf(r) ? undefined : ownedRecordSetKey(graph, r);
+      if (key === undefined) continue;
       const { zoneId, name, type } = r.inputs;
-      if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string" || policyOf(r)) continue;
-      const key = recordSetKey(graph, r, { setIdentifier: true });
       const owner = owners.get(key);
       if (!owner) {
         owners.set(key, r);
@@ -106,6 +106,66 @@ export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
           "write the record from one resource (a certificate's validation CNAME is the same for a name and its wildcard, and for certificates of one name in several regions or components)",
         ),
       );
+    }
+    return findings;
+  },
+};
+
+/** One stack's record of a record set. */
+interface RecordClaim {
+  stack: string;
+  record: RecordedResource;
+  /** The record set as a message names it: type, full name, set identifier and zone. */
+  set: string;
+}
+
+/**
+ * Route53RecordOwnedOnce over the stacks of a project: a staging stack copied from prod's config writes prod's records
+ * into prod's zone. ChangeResourceRecordSets' CREATE of a set that exists is refused ("Tried to create resource record
+ * set … but it already exists"), so the stack deployed second fails; with allowOverwrite the provider UPSERTs
+ * (terraform-provider-aws internal/service/route53/record.go resourceRecordCreate), so it silently takes the record
+ * over, and `pulumi destroy` of either stack deletes the set by its four-part key (resourceRecordDelete), prod's DNS
+ * with it. Whatever the stacks' accounts: a hosted zone's id names one zone in the partition (its ARN,
+ * arn:aws:route53:::hostedzone/<id>, has no account: record.go's sibling zone.go resourceZoneRead), so a stack of
+ * another account that can write into it writes the same set. A record in a zone its own stack creates is left out:
+ * CreateHostedZone makes a new zone with a new id every time, even under a name another zone has ("You can create a
+ * hosted zone that has the same name as an existing hosted zone", DelegationSetNotAvailable), so no other stack's
+ * record can be in it, and the mocks' ids, the same for one logical name in every stack, must not say otherwise.
+ * Routing records are compared too (Route53RoutingRecords sees one plan only): a latency record per stack with its own
+ * setIdentifier is a set of its own, one setIdentifier in two stacks is one set.
+ */
+export const ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS: ProjectDeployRule = {
+  id: "Route53RecordOwnedOnceAcrossStacks",
+  title: "No two stacks of the project write one Route 53 record set (zone, name, type, setIdentifier)",
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html",
+  check(stacks) {
+    const claims = new Map<string, RecordClaim[]>();
+    for (const { graph, context } of stacks) {
+      for (const record of ofType(graph, RECORD)) {
+        if (plannedZone(graph, record.inputs.zoneId)) continue;
+        const key = ownedRecordSetKey(graph, record);
+        if (key === undefined) continue;
+        const { type, setIdentifier, zoneId } = record.inputs;
+        const set = `${type} record ${recordName(graph, record)}${setIdentifier === undefined ? "" : ` (setIdentifier ${JSON.stringify(setIdentifier)})`} in hosted zone ${zoneId}`;
+        claims.set(key, [...(claims.get(key) ?? []), { stack: context.stack, record, set }]);
+      }
+    }
+    const findings: DeployFinding[] = [];
+    for (const list of claims.values()) {
+      // Two records of one stack are Route53RecordOwnedOnce's (or Route53RoutingRecords').
+      if (new Set(list.map((c) => c.stack)).size < 2) continue;
+      for (const claim of list) {
+        const others = list.filter((c) => c.stack !== claim.stack).map((c) => `${c.stack}: ${c.record.name}`);
+        findings.push(
+          finding(
+            "Route53RecordOwnedOnceAcrossStacks",
+            claim.record,
+            `writes the ${claim.set}, as do ${others.join(", ")}; Route 53 holds one record set for them, so the stack deployed second fails its create ("already exists") or, with allowOverwrite, takes the record over, and destroying either stack deletes the record the other still serves`,
+            `give each stack its own domain from its config (a stack-specific subdomain such as ${claim.stack}.<domain>, so that its records get names of their own), or let one stack own the record and leave the domain unset in the others`,
+            claim.stack,
+          ),
+        );
+      }
     }
     return findings;
   },
@@ -313,3 +373,4 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
 };
 
 export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
+export const ROUTE53_PROJECT_RULES: ProjectDeployRule[] = [ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS];
