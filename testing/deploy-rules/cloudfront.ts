@@ -5,6 +5,7 @@ import { CACHE_BEHAVIORS_PER_DISTRIBUTION } from "../../components/static-site/s
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
+import { sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, referenced, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -354,29 +355,17 @@ export const CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   },
 };
 
-const claimant = (claim: AliasClaim) => `${claim.stack}: ${claim.distribution.name}`;
-
 function equalNameFindings(claims: AliasClaim[]): DeployFinding[] {
-  const byAlias = new Map<string, AliasClaim[]>();
-  for (const claim of claims) byAlias.set(claim.alias, [...(byAlias.get(claim.alias) ?? []), claim]);
-  const findings: DeployFinding[] = [];
-  for (const [alias, list] of byAlias) {
-    // Two distributions of one stack are CloudFrontAliasUnique's.
-    if (new Set(list.map((c) => c.stack)).size < 2) continue;
-    for (const claim of list) {
-      const others = list.filter((c) => c !== claim && c.stack !== claim.stack).map(claimant);
-      findings.push(
-        finding(
-          "CloudFrontAliasUniqueAcrossStacks",
-          claim.distribution,
-          `claims alternate domain name ${alias}, as do ${others.join(", ")}; ${ALIASES_ARE_GLOBAL}, whatever the account, so only the first stack to deploy gets it and the others' CreateDistribution is refused (CNAMEAlreadyExists)`,
-          `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
-          claim.stack,
-        ),
-      );
-    }
-  }
-  return findings;
+  // Two distributions of one stack are CloudFrontAliasUnique's.
+  return sharedAcrossStacks(claims, (c) => c.alias).map(({ key: alias, claim, others }) =>
+    finding(
+      "CloudFrontAliasUniqueAcrossStacks",
+      claim.distribution,
+      `claims alternate domain name ${alias}, as do ${others.map((c) => `${c.stack}: ${c.distribution.name}`).join(", ")}; ${ALIASES_ARE_GLOBAL}, whatever the account, so only the first stack to deploy gets it and the others' CreateDistribution is refused (CNAMEAlreadyExists)`,
+      `give each stack its own host names from its config (e.g. staging.${alias.replace(/^\*\./, "")}), or leave the domain unset in all but one`,
+      claim.stack,
+    ),
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * How the Route 53, Cognito and transition rules name a record and its record set (internal to the rule pack; not
- * exported from serverless-fullstack/testing).
+ * How the Route 53, Cognito and transition rules name a record and its record set, and how the project rules group
+ * the stacks' claims (internal to the rule pack; not exported from serverless-fullstack/testing).
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -55,4 +55,23 @@ export function ownedRecordSetKey(graph: Graph, record: RecordedResource): strin
   const { zoneId, name, type } = record.inputs;
   if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string") return undefined;
   return recordSetKey(graph, record, { setIdentifier: true });
+}
+
+/**
+ * Each claim that another stack's claim shares a key with, and those other stacks' claims: what a project rule reports,
+ * one finding per claim, in the order the keys were first claimed. Claims of a single stack are left to that plan's
+ * own rule; a claim without a key (a value the plan does not know) is left out.
+ */
+export function sharedAcrossStacks<C extends { stack: string }>(claims: Iterable<C>, key: (claim: C) => string | undefined): Array<{ key: string; claim: C; others: C[] }> {
+  const byKey = new Map<string, C[]>();
+  for (const claim of claims) {
+    const k = key(claim);
+    if (k !== undefined) byKey.set(k, [...(byKey.get(k) ?? []), claim]);
+  }
+  return [...byKey].flatMap(([k, list]) =>
+    list.flatMap((claim) => {
+      const others = list.filter((c) => c.stack !== claim.stack);
+      return others.length > 0 ? [{ key: k, claim, others }] : [];
+    }),
+  );
 }

@@ -3,8 +3,8 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
-import { ownedRecordSetKey, plannedZone, RECORD, recordName, recordSetKey } from "./record-sets";
-import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+import { ownedRecordSetKey, plannedZone, RECORD, recordName, recordSetKey, sharedAcrossStacks } from "./record-sets";
+import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule, type StackPlan } from "./rule";
 
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
 
@@ -111,13 +111,25 @@ export const ROUTE53_RECORD_OWNED_ONCE: DeployRule = {
   },
 };
 
-/** One stack's record of a record set. */
+/** One stack's record, in a zone that stack does not create. */
 interface RecordClaim {
   stack: string;
+  graph: Graph;
   record: RecordedResource;
-  /** The record set as a message names it: type, full name, set identifier and zone. */
-  set: string;
 }
+
+/**
+ * The records of each stack that another stack's could write beside: a record in a zone its own stack creates is left
+ * out, since CreateHostedZone makes a new zone with a new id every time, even under a name another zone has ("You can
+ * create a hosted zone that has the same name as an existing hosted zone", DelegationSetNotAvailable), so no other
+ * stack's record can be in it, and the mocks' ids, the same for one logical name in every stack, must not say otherwise.
+ */
+function recordClaims(stacks: readonly StackPlan[]): RecordClaim[] {
+  return stacks.flatMap(({ graph, context }) => ofType(graph, RECORD).filter((record) => !plannedZone(graph, record.inputs.zoneId)).map((record) => ({ stack: context.stack, graph, record })));
+}
+
+/** A record's type and full name, as a cross-stack finding names them. */
+const describeRecord = ({ graph, record }: RecordClaim) => `${record.inputs.type} record ${recordName(graph, record)}`;
 
 /**
  * Route53RecordOwnedOnce over the stacks of a project: a staging stack copied from prod's config writes prod's records
@@ -127,47 +139,27 @@ interface RecordClaim {
  * over, and `pulumi destroy` of either stack deletes the set by its four-part key (resourceRecordDelete), prod's DNS
  * with it. Whatever the stacks' accounts: a hosted zone's id names one zone in the partition (its ARN,
  * arn:aws:route53:::hostedzone/<id>, has no account: record.go's sibling zone.go resourceZoneRead), so a stack of
- * another account that can write into it writes the same set. A record in a zone its own stack creates is left out:
- * CreateHostedZone makes a new zone with a new id every time, even under a name another zone has ("You can create a
- * hosted zone that has the same name as an existing hosted zone", DelegationSetNotAvailable), so no other stack's
- * record can be in it, and the mocks' ids, the same for one logical name in every stack, must not say otherwise.
- * Routing records are compared too (Route53RoutingRecords sees one plan only): a latency record per stack with its own
- * setIdentifier is a set of its own, one setIdentifier in two stacks is one set.
+ * another account that can write into it writes the same set. Records in a zone their own stack creates are left out
+ * (recordClaims). Routing records are compared too (Route53RoutingRecords sees one plan only): a latency record per
+ * stack with its own setIdentifier is a set of its own, one setIdentifier in two stacks is one set.
  */
 export const ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS: ProjectDeployRule = {
   id: "Route53RecordOwnedOnceAcrossStacks",
   title: "No two stacks of the project write one Route 53 record set (zone, name, type, setIdentifier)",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html",
   check(stacks) {
-    const claims = new Map<string, RecordClaim[]>();
-    for (const { graph, context } of stacks) {
-      for (const record of ofType(graph, RECORD)) {
-        if (plannedZone(graph, record.inputs.zoneId)) continue;
-        const key = ownedRecordSetKey(graph, record);
-        if (key === undefined) continue;
-        const { type, setIdentifier, zoneId } = record.inputs;
-        const set = `${type} record ${recordName(graph, record)}${setIdentifier === undefined ? "" : ` (setIdentifier ${JSON.stringify(setIdentifier)})`} in hosted zone ${zoneId}`;
-        claims.set(key, [...(claims.get(key) ?? []), { stack: context.stack, record, set }]);
-      }
-    }
-    const findings: DeployFinding[] = [];
-    for (const list of claims.values()) {
-      // Two records of one stack are Route53RecordOwnedOnce's (or Route53RoutingRecords').
-      if (new Set(list.map((c) => c.stack)).size < 2) continue;
-      for (const claim of list) {
-        const others = list.filter((c) => c.stack !== claim.stack).map((c) => `${c.stack}: ${c.record.name}`);
-        findings.push(
-          finding(
-            "Route53RecordOwnedOnceAcrossStacks",
-            claim.record,
-            `writes the ${claim.set}, as do ${others.join(", ")}; Route 53 holds one record set for them, so the stack deployed second fails its create ("already exists") or, with allowOverwrite, takes the record over, and destroying either stack deletes the record the other still serves`,
-            `give each stack its own domain from its config (a stack-specific subdomain such as ${claim.stack}.<domain>, so that its records get names of their own), or let one stack own the record and leave the domain unset in the others`,
-            claim.stack,
-          ),
-        );
-      }
-    }
-    return findings;
+    // Two records of one stack are Route53RecordOwnedOnce's (or Route53RoutingRecords').
+    return sharedAcrossStacks(recordClaims(stacks), (c) => ownedRecordSetKey(c.graph, c.record)).map(({ claim, others }) => {
+      const { setIdentifier, zoneId } = claim.record.inputs;
+      const set = `${describeRecord(claim)}${setIdentifier === undefined ? "" : ` (setIdentifier ${JSON.stringify(setIdentifier)})`} in hosted zone ${zoneId}`;
+      return finding(
+        "Route53RecordOwnedOnceAcrossStacks",
+        claim.record,
+        `writes the ${set}, as do ${others.map((c) => `${c.stack}: ${c.record.name}`).join(", ")}; Route 53 holds one record set for them, so the stack deployed second fails its create ("already exists") or, with allowOverwrite, takes the record over, and destroying either stack deletes the record the other still serves`,
+        `give each stack its own domain from its config (a stack-specific subdomain such as ${claim.stack}.<domain>, so that its records get names of their own), or let one stack own the record and leave the domain unset in the others`,
+        claim.stack,
+      );
+    });
   },
 };
 

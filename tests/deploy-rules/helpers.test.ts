@@ -165,6 +165,30 @@ describe("the Lambda permission SNS and EventBridge invoke a function under (one
   });
 });
 
+describe("sharedAcrossStacks (the project rules' claims that two stacks share)", () => {
+  it("returns each claim another stack shares a key with, with those stacks' claims, keys in the order first claimed", async () => {
+    const { sharedAcrossStacks } = await import("../../testing/deploy-rules/record-sets.js");
+    const claims = [
+      { stack: "prod", id: "p1", key: "b" },
+      { stack: "prod", id: "p2", key: "a" },
+      { stack: "prod", id: "p3", key: "a" },
+      { stack: "staging", id: "s1", key: "a" },
+      { stack: "staging", id: "s2", key: "c" },
+      { stack: "staging", id: "s3", key: undefined },
+      { stack: "dev", id: "d1", key: "b" },
+      { stack: "dev", id: "d2", key: undefined },
+    ];
+    const shared = sharedAcrossStacks(claims, (c) => c.key).map(({ key, claim, others }) => [key, claim.id, others.map((o) => o.id)]);
+    expect(shared).toEqual([
+      ["b", "p1", ["d1"]],
+      ["b", "d1", ["p1"]],
+      ["a", "p2", ["s1"]],
+      ["a", "p3", ["s1"]],
+      ["a", "s1", ["p2", "p3"]],
+    ]);
+  });
+});
+
 describe("recordName (the Route 53 rules' full name of a record)", () => {
   it("reads the plan's zones as they are at each call, a zone appended to the graph after a first lookup included", async () => {
     const { recordName } = await import("../../testing/deploy-rules/record-sets.js");
