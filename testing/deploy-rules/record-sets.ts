@@ -10,13 +10,23 @@ export const RECORD = "aws:route53/record:Record";
 const ZONE = "aws:route53/zone:Zone";
 
 /**
+ * A hosted zone id as Route 53 takes it: the provider strips the "/hostedzone/" prefix the API returns ids with
+ * (terraform-provider-aws internal/service/route53/clean.go cleanZoneID, on zone_id in every record.go CRUD function),
+ * so "/hostedzone/Z123" and "Z123" write into one zone.
+ */
+function hostedZoneId(zoneId: unknown): unknown {
+  return typeof zoneId === "string" ? zoneId.replace(/^\/hostedzone\//, "") : zoneId;
+}
+
+/**
  * The plan's hosted zone a zoneId names (by its id or zoneId), or undefined for a zone outside the plan. Read from the
  * graph on every call, with no cache: a plan holds few zones and records, and a graph a caller changes after a first
  * lookup (a zone appended to the array) is read as it is now.
  */
 export function plannedZone(graph: Graph, zoneId: unknown): RecordedResource | undefined {
   if (zoneId === undefined) return undefined;
-  return ofType(graph, ZONE).find((z) => z.id === zoneId || (z.state.zoneId !== undefined && z.state.zoneId === zoneId));
+  const id = hostedZoneId(zoneId);
+  return ofType(graph, ZONE).find((z) => z.id === id || (z.state.zoneId !== undefined && z.state.zoneId === id));
 }
 
 /** The name of the plan's hosted zone a zoneId names, or "" for a zone outside the plan. */
@@ -43,7 +53,8 @@ export function recordName(graph: Graph, record: RecordedResource): string {
  * `setIdentifier`, the set identifier (record.go findResourceRecordSetByFourPartKey).
  */
 export function recordSetKey(graph: Graph, record: RecordedResource, { setIdentifier }: { setIdentifier: boolean }): string {
-  const { zoneId, type } = record.inputs;
+  const zoneId = hostedZoneId(record.inputs.zoneId);
+  const { type } = record.inputs;
   return JSON.stringify(setIdentifier ? [zoneId, recordName(graph, record), type, record.inputs.setIdentifier ?? null] : [zoneId, recordName(graph, record), type]);
 }
 

@@ -34,6 +34,13 @@ describe("Route53RecordOwnedOnceAcrossStacks", () => {
     expect(findings(stacks)).toEqual([`prod ${RECORD} site`, `staging ${RECORD} www`]);
   });
 
+  it("reads a zone id written /hostedzone/Z123 in one stack as the other stack's Z123 (the provider strips the prefix)", () => {
+    expect(twoStacks([a("site", { name: "gallery.example.com" })], [a("site", { name: "gallery.example.com", zoneId: "/hostedzone/Z123" })])).toEqual([`prod ${RECORD} site`, `staging ${RECORD} site`]);
+    // The zone a stack creates is its own under either spelling of its id.
+    const zone = () => handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "zone-3f2a9c1b", state: { name: "example.com", zoneId: "zone-3f2a9c1b" } });
+    expect(twoStacks([zone(), a("site", { zoneId: "/hostedzone/zone-3f2a9c1b", name: "gallery" })], [zone(), a("site", { zoneId: "zone-3f2a9c1b", name: "gallery" })])).toEqual([]);
+  });
+
   it("passes a latency record per stack with its own setIdentifier, and reports one setIdentifier in both", () => {
     const latency = (region: string, setIdentifier = region) => a(`api-${region}`, { name: "api.example.com", setIdentifier, latencyRoutingPolicies: [{ region }] });
     expect(twoStacks([latency("us-east-1")], [latency("us-west-2")])).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { byName, mutate } from "../../testing/harness";
-import { checkDeployRules, ROUTE53_ALIAS_IPV6_TARGET } from "../../testing/deploy-rules";
+import { checkDeployRules, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_RECORD_OWNED_ONCE } from "../../testing/deploy-rules";
 import { devContext, handBuilt, of, withInputs } from "./fixture";
 import { domainSite } from "./fixtures/cloudfront";
 import { cloudFrontPrimary } from "./fixtures/route53";
@@ -43,5 +43,20 @@ describe("Route53AliasIpv6Target on aliases to CloudFront distributions", () => 
     expect(await ipv6Findings(elsewhere)).toEqual([]);
     const otherZone = handBuilt("aws:route53/record:Record", "other-zone-aaaa", { zoneId: "Z0123456789EXAMPLE0000", name: "b.example.com", type: "AAAA", aliases: [{ name: distributionName, zoneId: "Z0123456789EXAMPLE0000", evaluateTargetHealth: false }] });
     expect(await ipv6Findings([...graph.filter((r) => r.name !== "c-aaaa-a.example.com"), otherZone])).toEqual([]);
+  });
+});
+
+describe("Route53RecordOwnedOnce on hosted zone ids", () => {
+  const cname = (name: string, zoneId: string, recordName = "www.example.com") => handBuilt("aws:route53/record:Record", name, { zoneId, name: recordName, type: "CNAME", ttl: 300, records: ["origin.example.net"] });
+  const owners = (graph: Parameters<typeof checkDeployRules>[0]) => checkDeployRules(graph, devContext, [ROUTE53_RECORD_OWNED_ONCE]).map((f) => [f.resource, f.problem.split(":")[0]]);
+
+  it("reads /hostedzone/Z123 as Z123, as the provider does (it strips the prefix)", () => {
+    expect(owners([cname("www", "Z123"), cname("www-prefixed", "/hostedzone/Z123")])).toEqual([["aws:route53/record:Record www-prefixed", "is the CNAME record www.example.com in zone /hostedzone/Z123, which www (urn"]]);
+    expect(owners([cname("www", "Z123"), cname("www-other", "/hostedzone/Z456")])).toEqual([]);
+  });
+
+  it("finds the plan's zone under the prefixed id, so a name relative to it is completed", () => {
+    const zone = handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "Z0FIXTUREZONE", state: { zoneId: "Z0FIXTUREZONE" } });
+    expect(owners([zone, cname("www-full", "Z0FIXTUREZONE"), cname("www-short", "/hostedzone/Z0FIXTUREZONE", "www")]).map(([resource]) => resource)).toEqual(["aws:route53/record:Record www-short"]);
   });
 });

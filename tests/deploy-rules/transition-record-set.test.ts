@@ -41,4 +41,11 @@ describe("TransitionRecordSetOrphaned", () => {
     const findings = checkPlanTransition([...next, cname("www-short", "www")], next, { stack: "prod" });
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRecordSetOrphaned", "aws:route53/record:Record www-short"]]);
   });
+
+  it("reads a removed record's zone id written /hostedzone/Z123 as the Z123 a kept record names (the provider strips the prefix)", () => {
+    const cname = (name: string, zoneId: string) => handBuilt("aws:route53/record:Record", name, { zoneId, name: "www.example.com", type: "CNAME", ttl: 300, records: ["origin.example.net"] });
+    const next = [cname("www", "Z123")];
+    const findings = checkPlanTransition([...next, cname("www-prefixed", "/hostedzone/Z123")], next, { stack: "prod" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRecordSetOrphaned", "aws:route53/record:Record www-prefixed"]]);
+  });
 });
