@@ -59,13 +59,38 @@ export function recordSetKey(graph: Graph, record: RecordedResource, { setIdenti
 }
 
 /**
- * The record set a record writes (recordSetKey, with its setIdentifier), or undefined while its zone, name or type is
- * not a string: a value the plan does not know cannot be told equal to another record's.
+ * The record set a record writes (recordSetKey, with its setIdentifier unless told otherwise), or undefined while its
+ * zone, name or type is not a string: a value the plan does not know cannot be told equal to another record's.
  */
-export function ownedRecordSetKey(graph: Graph, record: RecordedResource): string | undefined {
+export function ownedRecordSetKey(graph: Graph, record: RecordedResource, { setIdentifier = true }: { setIdentifier?: boolean } = {}): string | undefined {
   const { zoneId, name, type } = record.inputs;
   if (typeof zoneId !== "string" || typeof name !== "string" || typeof type !== "string") return undefined;
-  return recordSetKey(graph, record, { setIdentifier: true });
+  return recordSetKey(graph, record, { setIdentifier });
+}
+
+/** The routing policy a record uses, or undefined for a simple record. */
+export function policyOf(r: RecordedResource): string | undefined {
+  const i = r.inputs;
+  if (i.latencyRoutingPolicies?.length) return "latency";
+  if (i.failoverRoutingPolicies?.length) return "failover";
+  if (i.geolocationRoutingPolicies?.length) return "geolocation";
+  if (i.weightedRoutingPolicies?.length) return "weighted";
+  if (i.geoproximityRoutingPolicy) return "geoproximity";
+  if (i.cidrRoutingPolicy) return "cidr";
+  if (i.multivalueAnswerRoutingPolicy) return "multivalue";
+  return undefined;
+}
+
+/** The routing policy of a record, "simple" without one. */
+export const policyName = (r: RecordedResource): string => policyOf(r) ?? "simple";
+
+/**
+ * The routing policies of records of one name and type, each once. Route 53 takes one per name and type
+ * (ResourceRecordSet: "You cannot create non-latency resource record sets that have the same values for the Name and
+ * Type elements as latency resource record sets"), so more than one is a set it refuses.
+ */
+export function routingPolicies(records: readonly RecordedResource[]): string[] {
+  return [...new Set(records.map(policyName))];
 }
 
 /**

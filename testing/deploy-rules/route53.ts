@@ -3,23 +3,13 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
-import { ownedRecordSetKey, plannedZone, RECORD, recordName, recordSetKey, sharedAcrossStacks } from "./record-sets";
+import { ownedRecordSetKey, plannedZone, policyName, policyOf, RECORD, recordName, recordSetKey, routingPolicies, sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule, type StackPlan } from "./rule";
 
 const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html";
 
-/** The routing policy a record uses, or undefined for a simple record. */
-export function policyOf(r: RecordedResource): string | undefined {
-  const i = r.inputs;
-  if (i.latencyRoutingPolicies?.length) return "latency";
-  if (i.failoverRoutingPolicies?.length) return "failover";
-  if (i.geolocationRoutingPolicies?.length) return "geolocation";
-  if (i.weightedRoutingPolicies?.length) return "weighted";
-  if (i.geoproximityRoutingPolicy) return "geoproximity";
-  if (i.cidrRoutingPolicy) return "cidr";
-  if (i.multivalueAnswerRoutingPolicy) return "multivalue";
-  return undefined;
-}
+// Defined beside the record-set keys, for the transition rules too; exported from here as before.
+export { policyOf } from "./record-sets";
 
 /** Records by zone, name and type: the record set Route 53 routes among. */
 function recordSets(graph: Graph): RecordedResource[][] {
@@ -45,7 +35,7 @@ export const ROUTE53_ROUTING_RECORDS: DeployRule = {
     for (const set of recordSets(graph)) {
       const routed = set.filter((r) => policyOf(r));
       if (routed.length === 0) continue;
-      const policies = [...new Set(set.map((r) => policyOf(r) ?? "simple"))];
+      const policies = routingPolicies(set);
       if (policies.length > 1) {
         findings.push(finding("Route53RoutingRecords", routed[0], `records of ${routed[0].inputs.name} ${routed[0].inputs.type} mix routing policies (${policies.join(", ")})`, "give every record of one name and type the same routing policy"));
       }
@@ -159,6 +149,38 @@ export const ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS: ProjectDeployRule = {
         `give each stack its own domain from its config (a stack-specific subdomain such as ${claim.stack}.<domain>, so that its records get names of their own), or let one stack own the record and leave the domain unset in the others`,
         claim.stack,
       );
+    });
+  },
+};
+
+/**
+ * Route53RoutingRecords' one routing policy per name and type, over the stacks of a project: a simple record in one
+ * stack beside weighted, latency, failover or other routing records of the same name and type in another stack's
+ * records of that zone. They are different record sets (the routing ones have a setIdentifier), so
+ * Route53RecordOwnedOnceAcrossStacks does not see them, but Route 53 refuses the mix (ResourceRecordSet, Region: "You
+ * cannot create non-latency resource record sets that have the same values for the Name and Type elements as latency
+ * resource record sets"): the stack deployed second fails its create, e.g. a staging stack's simple record for a name
+ * prod serves with latency records per region. Records of one stack that mix policies are Route53RoutingRecords'; a
+ * record is reported only beside another stack's records of another policy.
+ */
+export const ROUTE53_ROUTING_POLICY_ACROSS_STACKS: ProjectDeployRule = {
+  id: "Route53RoutingPolicyAcrossStacks",
+  title: "No two stacks of the project give one Route 53 name and type different routing policies",
+  source: RECORD_SET,
+  check(stacks) {
+    return sharedAcrossStacks(recordClaims(stacks), (c) => ownedRecordSetKey(c.graph, c.record, { setIdentifier: false })).flatMap(({ claim, others }) => {
+      const policy = policyName(claim.record);
+      const clashing = others.filter((c) => policyName(c.record) !== policy);
+      if (clashing.length === 0) return [];
+      return [
+        finding(
+          "Route53RoutingPolicyAcrossStacks",
+          claim.record,
+          `is a ${policy} ${describeRecord(claim)} in hosted zone ${claim.record.inputs.zoneId}, beside ${clashing.map((c) => `${c.stack}: ${c.record.name} (${policyName(c.record)})`).join(", ")} of the same name and type; Route 53 keeps one routing policy per name and type, so the stack deployed second fails its create`,
+          `give each stack its own domain from its config (a stack-specific subdomain such as ${claim.stack}.<domain>), or let one stack write all the records of the name and type with one routing policy`,
+          claim.stack,
+        ),
+      ];
     });
   },
 };
@@ -365,4 +387,4 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
 };
 
 export const ROUTE53_RULES: DeployRule[] = [ROUTE53_ROUTING_RECORDS, ROUTE53_RECORD_OWNED_ONCE, ROUTE53_ALIAS_TARGET_HEALTH, ROUTE53_ALIAS_IPV6_TARGET, ROUTE53_FAILOVER_PAIR, ROUTE53_HEALTH_CHECK, APIGATEWAY_DOMAIN_CERTIFICATE_REGION];
-export const ROUTE53_PROJECT_RULES: ProjectDeployRule[] = [ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS];
+export const ROUTE53_PROJECT_RULES: ProjectDeployRule[] = [ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS, ROUTE53_ROUTING_POLICY_ACROSS_STACKS];

@@ -46,8 +46,7 @@ import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
-import { policyOf } from "./route53";
-import { RECORD, recordSetKey } from "./record-sets";
+import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -957,9 +956,6 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
   return collisions;
 }
 
-/** The routing policy of a record, "simple" without one. */
-const policyName = (r: RecordedResource): string => policyOf(r) ?? "simple";
-
 
 /**
  * ResourceRecordSet: all records of one name and type use one routing policy. The provider changes one record per
@@ -982,8 +978,8 @@ function routingFindings(before: Graph, after: Graph, stack: string | undefined)
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   for (const [key, records] of group(after)) {
     const deployed = beforeSets.get(key) ?? [];
-    const oldPolicies = [...new Set(deployed.map(policyName))];
-    const newPolicies = [...new Set(records.map(policyName))];
+    const oldPolicies = routingPolicies(deployed);
+    const newPolicies = routingPolicies(records);
     // Nothing deployed, or a set that already mixes policies (Route53RoutingRecords reports that plan on its own).
     if (oldPolicies.length !== 1 || newPolicies.length !== 1 || oldPolicies[0] === newPolicies[0]) continue;
     const [from, to] = [oldPolicies[0], newPolicies[0]];

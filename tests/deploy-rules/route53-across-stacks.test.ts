@@ -1,10 +1,11 @@
 /**
- * Route53RecordOwnedOnceAcrossStacks (its failing fixture is in fixtures/route53.ts): what two stacks may write into
- * one hosted zone, what they may not, and a StaticSite per stack as users build it.
+ * Route53RecordOwnedOnceAcrossStacks and Route53RoutingPolicyAcrossStacks (their failing fixtures are in
+ * fixtures/route53.ts): what two stacks may write into one hosted zone, what they may not, and a StaticSite per stack
+ * as users build it.
  */
 import { describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
-import { checkProjectDeployRules, ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS, type DeployRuleContext, type StackPlan } from "../../testing/deploy-rules";
+import { checkProjectDeployRules, ROUTE53_RECORD_OWNED_ONCE_ACROSS_STACKS, ROUTE53_ROUTING_POLICY_ACROSS_STACKS, type DeployRuleContext, type StackPlan } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { devContext, handBuilt } from "./fixture";
@@ -87,5 +88,64 @@ describe("Route53RecordOwnedOnceAcrossStacks", () => {
       expect(records).toHaveLength(3);
       expect(twoStacks(graph, graph).sort()).toEqual([...records.map((name) => `prod ${RECORD} ${name}`), ...records.map((name) => `staging ${RECORD} ${name}`)].sort());
     });
+  });
+});
+
+describe("Route53RoutingPolicyAcrossStacks", () => {
+  const mixes = (stacks: StackPlan[]) => checkProjectDeployRules(stacks, [ROUTE53_ROUTING_POLICY_ACROSS_STACKS]).map((f) => `${f.stack} ${f.resource}`);
+  const weighted = (name: string, setIdentifier: string, inputs: Record<string, any> = {}) => a(name, { name: "api.example.com", setIdentifier, weightedRoutingPolicies: [{ weight: 10 }], ...inputs });
+  const simple = (name: string, inputs: Record<string, any> = {}) => a(name, { name: "api.example.com", ...inputs });
+  const two = (prodGraph: RecordedResource[], stagingGraph: RecordedResource[]) => mixes([{ graph: prodGraph, context: prod }, { graph: stagingGraph, context: staging }]);
+
+  it("passes weighted records of one name in both stacks, and a simple record of another name or type", () => {
+    expect(two([weighted("api-blue", "blue")], [weighted("api-green", "green")])).toEqual([]);
+    expect(two([weighted("api-blue", "blue")], [simple("api", { name: "staging.api.example.com" })])).toEqual([]);
+    expect(two([weighted("api-blue", "blue")], [simple("api", { type: "AAAA", records: ["2001:db8::1"] })])).toEqual([]);
+    expect(two([weighted("api-blue", "blue")], [simple("api", { zoneId: "Z456" })])).toEqual([]);
+  });
+
+  it("reports a simple record in one stack beside another stack's weighted records of the name and type, the zone id spelled either way", () => {
+    expect(two([weighted("api-blue", "blue"), weighted("api-green", "green")], [simple("api", { name: "API.example.com.", zoneId: "/hostedzone/Z123" })])).toEqual([
+      `prod ${RECORD} api-blue`,
+      `prod ${RECORD} api-green`,
+      `staging ${RECORD} api`,
+    ]);
+    const [, , stagingFinding] = checkProjectDeployRules([{ graph: [weighted("api-blue", "blue"), weighted("api-green", "green")], context: prod }, { graph: [simple("api")], context: staging }], [ROUTE53_ROUTING_POLICY_ACROSS_STACKS]);
+    expect(stagingFinding.problem).toMatch(/^is a simple A record api\.example\.com in hosted zone Z123, beside prod: api-blue \(weighted\), prod: api-green \(weighted\) of the same name and type; Route 53 keeps one routing policy per name and type/);
+  });
+
+  it("reports latency records in one stack beside failover records in another", () => {
+    const latency = a("api-east", { name: "api.example.com", setIdentifier: "east", latencyRoutingPolicies: [{ region: "us-east-1" }] });
+    const failover = a("api-primary", { name: "api.example.com", setIdentifier: "primary", failoverRoutingPolicies: [{ type: "PRIMARY" }] });
+    expect(two([latency], [failover])).toEqual([`prod ${RECORD} api-east`, `staging ${RECORD} api-primary`]);
+  });
+
+  it("leaves one stack's own mix to Route53RoutingRecords, and names only the other stacks' records of another policy", () => {
+    expect(mixes([{ graph: [weighted("api-blue", "blue"), simple("api")], context: prod }])).toEqual([]);
+    const findings = checkProjectDeployRules([{ graph: [weighted("api-blue", "blue"), simple("api")], context: prod }, { graph: [weighted("api-green", "green")], context: staging }], [ROUTE53_ROUTING_POLICY_ACROSS_STACKS]);
+    expect(findings.map((f) => [f.stack, f.resource, f.problem.split(" of the same")[0]])).toEqual([
+      ["prod", `${RECORD} api`, "is a simple A record api.example.com in hosted zone Z123, beside staging: api-green (weighted)"],
+      ["staging", `${RECORD} api-green`, "is a weighted A record api.example.com in hosted zone Z123, beside prod: api (simple)"],
+    ]);
+  });
+
+  it("passes records in a zone each stack creates, and records whose zone the plan does not know", () => {
+    const zone = () => handBuilt("aws:route53/zone:Zone", "zone", { name: "example.com" }, { id: "zone-3f2a9c1b", state: { name: "example.com", zoneId: "zone-3f2a9c1b" } });
+    expect(two([zone(), weighted("api-blue", "blue", { zoneId: "zone-3f2a9c1b" })], [zone(), simple("api", { zoneId: "zone-3f2a9c1b" })])).toEqual([]);
+    expect(two([weighted("api-blue", "blue", { zoneId: undefined })], [simple("api", { zoneId: undefined })])).toEqual([]);
+  });
+
+  it("reports a StaticSite of one stack beside another stack's StaticSite with domain.failover on the same name and zone", async () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/site";
+    const failover = { domainName: "standby.cloudfront.net", hostedZoneId: "Z2FDTNDATAQYW2" };
+    const site = (withFailover: boolean) => record(() => new StaticSite("site", { path: "tests/fixtures/site", domain: { name: "app.example.com", hostedZoneId: "Z1", certificateArn, failover: withFailover ? failover : undefined } }));
+    const stacks = [
+      { graph: await site(true), context: prod },
+      { graph: await site(false), context: staging },
+    ];
+    const found = checkProjectDeployRules(stacks, [ROUTE53_ROUTING_POLICY_ACROSS_STACKS]).map((f) => [f.stack, f.problem.split(" in hosted zone")[0]]);
+    expect(found).toEqual(expect.arrayContaining([["staging", "is a simple A record app.example.com"], ["staging", "is a simple AAAA record app.example.com"], ["prod", "is a failover A record app.example.com"]]));
+    // Both stacks without failover write the same simple records: that is Route53RecordOwnedOnceAcrossStacks', not this rule's.
+    expect(checkProjectDeployRules([{ graph: await site(false), context: prod }, stacks[1]], [ROUTE53_ROUTING_POLICY_ACROSS_STACKS])).toEqual([]);
   });
 });
