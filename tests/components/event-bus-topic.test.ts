@@ -68,8 +68,8 @@ describe("EventBus Topic targets", () => {
       aws.subscribe("alerts", topic, { pattern: PATTERN });
     });
     const rule = resource(graph, RULE, "ebtd-alerts");
-    const statement = policyDocument(resource(graph, TOPIC_POLICY, "ebtd-alerts-topic-policy").inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === "ServicePublish0");
-    expect(arnLike(statement.Condition.ArnLike["aws:SourceArn"], String(rule.state.arn))).toBe(true);
+    const statement = policyDocument(resource(graph, TOPIC_POLICY, "ebtd-alerts-topic-policy").inputs.policy).Statement.find((s) => s.Sid === "ServicePublish0");
+    expect(arnLike(statement?.Condition.ArnLike["aws:SourceArn"], String(rule.state.arn))).toBe(true);
     expect(resource(graph, TARGET, "ebtd-alerts").inputs).toMatchObject({ targetId: "topic", arn: resource(graph, TOPIC, "ebtd-alerts-topic").state.arn });
     expect(deployFindings(graph)).toEqual([]);
   });
