@@ -23,6 +23,7 @@ const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const TOPIC = "aws:sns/topic:Topic";
 const ROLE = "aws:iam/role:Role";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
@@ -205,30 +206,38 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
 };
 
 /**
- * A rule's Lambda, SQS and Step Functions targets are in the rule's region: a target in another region is an event bus
+ * A rule's Lambda, SQS, Step Functions and SNS targets are in the rule's region ("The targets you associate with a rule
+ * must be in the same Region as the rule", https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification): a target in another region is an event bus
  * there ("Specifying an event bus in another AWS Region as a target", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html;
  * "Use cross-Region and cross-account event buses as targets to create workflows triggered in one Region but that
  * invoke targets in a different Region", https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions).
- * A target's region is its rule's (both take the same `region`, or their provider's). A function, queue or state
- * machine in the plan is placed by its region; one outside it by its ARN's region field; an event bus target is not
+ * A target's region is its rule's (both take the same `region`, or their provider's). A function, queue, state
+ * machine or topic in the plan is placed by its region; one outside it by its ARN's region field; an event bus target is not
  * checked. Whether PutTargets refuses such a target or takes it and fails every delivery is not confirmed: either way
  * nothing reaches it.
  */
 export const EVENTBRIDGE_TARGET_REGION: DeployRule = {
   id: "EventBridgeTargetRegion",
-  title: "A rule's Lambda, SQS and Step Functions targets are in the rule's region",
+  title: "A rule's Lambda, SQS, Step Functions and SNS targets are in the rule's region",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const target of ofType(graph, TARGET)) {
       const arn = target.inputs.arn;
-      const inPlan = functionOf(graph, arn) ?? queueOf(graph, target) ?? stateMachineOf(graph, target);
-      const kind = typeof arn === "string" ? /^arn:[^:]+:(lambda|sqs|states):/.exec(arn)?.[1] : undefined;
+      const inPlan = functionOf(graph, arn) ?? queueOf(graph, target) ?? stateMachineOf(graph, target) ?? referenced(graph, TOPIC, arn);
+      const kind = typeof arn === "string" ? /^arn:[^:]+:(lambda|sqs|states|sns):/.exec(arn)?.[1] : undefined;
       const targetOwnRegion = inPlan ? regionOf(graph, inPlan, context) : kind && typeof arn === "string" ? arnRegion(arn) : undefined;
       const ruleRegion = regionOf(graph, target, context);
       if (!targetOwnRegion || !ruleRegion || targetOwnRegion === ruleRegion) continue;
       const rule = ruleOf(graph, target);
-      const what = inPlan?.type === QUEUE || kind === "sqs" ? "sends to an SQS target" : inPlan?.type === STATE_MACHINE || kind === "states" ? "starts a Step Functions target" : "invokes a Lambda target";
+      const what =
+        inPlan?.type === QUEUE || kind === "sqs"
+          ? "sends to an SQS target"
+          : inPlan?.type === STATE_MACHINE || kind === "states"
+            ? "starts a Step Functions target"
+            : inPlan?.type === TOPIC || kind === "sns"
+              ? "publishes to an SNS target"
+              : "invokes a Lambda target";
       findings.push(
         finding(
           this.id,
