@@ -99,7 +99,7 @@ export { EventBus, EVENT_BUS_PUT_ACTIONS, EVENT_BUS_TARGET_ID, EVENT_TARGET_RETR
 export type { EventBusArgs, EventBusSpec, EventBusGrants, EventBusSubscription, EventBusSubscribeOptions, EventBusSubscriptionSpec } from "./event-bus";
 // EventBus targets: MessageQueues and Workflows, and input shaping.
 export { EVENT_BUS_TARGET_IDS, EVENT_BUS_WORKFLOW_ACTIONS, EVENT_TARGET_INPUT_LIMITS, EVENT_TARGET_PREDEFINED_VARIABLES } from "./event-bus";
-export type { EventBusInputTransformer, EventBusLambdaSubscriptionSpec, EventBusQueueSubscriptionSpec, EventBusTargetInputOptions, EventBusTargetInputSpec, EventBusWorkflowSubscriptionSpec } from "./event-bus";
+export type { EventBusInputTransformer, EventBusLambdaSubscriptionSpec, EventBusQueueSubscriptionSpec, EventBusTargetInputOptions, EventBusTargetInputSpec, EventBusTopicSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "./event-bus";
 export { DefaultEventBus, DEFAULT_EVENT_BUS_NAME, EventRuleBus } from "./event-bus";
 export type { DefaultEventBusArgs } from "./event-bus";
 export type { S3EventBridgeKeyFilter } from "./bucket-events";

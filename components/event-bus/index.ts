@@ -1,8 +1,8 @@
 /**
- * An EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues and Workflows:
- * each subscription is a rule on the bus with its event pattern (checked before deploy), the target with a retry policy
+ * An EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues, Workflows and
+ * Topics: each subscription is a rule on the bus with its event pattern (checked before deploy), the target with a retry policy
  * and a dead-letter queue EventBridge may write to, and what lets EventBridge deliver, created before the target (a
- * function's invoke permission from that rule, the queue's policy, a role that may start the workflow). Optionally an archive of every event. Producers get `grants.put()` for their
+ * function's invoke permission from that rule, the queue's or the topic's policy, a role that may start the workflow). Optionally an archive of every event. Producers get `grants.put()` for their
  * `permissions` and `environment()` for the bus's name.
  */
 import * as aws from "@pulumi/aws";
@@ -15,7 +15,8 @@ import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { policyJson } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
-import type { MessageQueue } from "../message-queue";
+import { busRulesArn, type MessageQueue } from "../message-queue";
+import { SNS_MANAGED_KEY, type Topic } from "../topic";
 import type { Workflow } from "../workflow";
 import { checkRetentionDays } from "../queues";
 import { checkWholeNumberInRange } from "../ranges";
@@ -35,6 +36,7 @@ export type {
   EventBusSubscriptionSpec,
   EventBusTargetInputOptions,
   EventBusTargetInputSpec,
+  EventBusTopicSubscriptionSpec,
   EventBusWorkflowSubscriptionSpec,
 } from "./spec";
 export { EVENT_PATTERN_LIMITS, EVENT_PATTERN_OPERATORS, eventPatternProblem } from "./event-pattern";
@@ -72,7 +74,7 @@ export interface EventBusSubscription {
   target: aws.cloudwatch.EventTarget;
   /** A LambdaFunction's permission for events.amazonaws.com from this rule, created before the target. */
   permission?: aws.lambda.Permission;
-  /** A Workflow target's role, trusted by events.amazonaws.com from this rule. */
+  /** A Workflow target's role, trusted by events.amazonaws.com from this rule (none for the others: a Lambda, SQS or SNS target is reached under its own resource policy). */
   role?: aws.iam.Role;
   /** That role's policy: states:StartExecution on the state machine. */
   rolePolicy?: aws.iam.RolePolicy;
@@ -110,6 +112,8 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
   readonly busName: pulumi.Output<string>;
   /** Grants on the bus for producers' `permissions`. */
   readonly grants: EventBusGrants;
+  /** The ARNs of this component's rules, wildcarded: what a Topic's `servicePublishers` (or a queue's policy) names as the source. */
+  abstract readonly rulesArn: pulumi.Output<string>;
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
   private readonly ruleBusName: pulumi.Input<string>;
@@ -155,8 +159,12 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
    *   its `eventBuses`; a FIFO queue needs `messageGroupId` and content-based deduplication.
    * - A Workflow: EventBridge starts an execution (STANDARD or EXPRESS, asynchronously) as a role of its own, trusted
    *   by events.amazonaws.com from this rule, that may start exactly that state machine.
+   * - A Topic: EventBridge publishes each event (or the shaped input) as the message, under the topic's one policy,
+   *   which must list events.amazonaws.com in its `servicePublishers` (with `sourceArn: bus.rulesArn`), and with the
+   *   topic's customer managed key (`kmsKeyId`), whose key policy must let events.amazonaws.com use it. A standard
+   *   topic only: a rule's target takes no message group, which SNS requires of a FIFO topic's every message.
    */
-  subscribe(name: string, target: LambdaFunction | MessageQueue | Workflow, options: EventBusSubscribeOptions): EventBusSubscription {
+  subscribe(name: string, target: LambdaFunction | MessageQueue | Workflow | Topic, options: EventBusSubscribeOptions): EventBusSubscription {
     const at = `subscribe("${name}")`;
     this.subscriptionNames.claim(name);
     const kind = targetKind(target);
@@ -166,9 +174,10 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       this.checkTargetRegion(`${at} function`, fn.spec.name, fn.spec.region, fn, "aws:lambda/function:Function", "EventBridge invokes a Lambda target in the rule's region only", "the function");
     }
     if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options?.input);
+    if (kind === "sns") this.checkTopic(at, target as Topic);
     if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
     if (kind !== "sqs" && options?.messageGroupId !== undefined) {
-      this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
+      this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only (a target takes no SNS message group)", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
     }
     const eventPattern = checkedPatternJson(this.fail, `${at} pattern`, options?.pattern);
     this.checkS3Pattern(at, options.pattern);
@@ -208,7 +217,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
     // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
     const dlq = subscriptionDeadLetterQueue(prefix, { service: "events.amazonaws.com", sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
-    const created = this.createTarget(kind, prefix, target, rule, options.messageGroupId);
+    const created = this.createTarget(kind, prefix, target, rule, options.messageGroupId, name);
     const eventTarget = new aws.cloudwatch.EventTarget(
       prefix,
       {
@@ -237,11 +246,15 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       const workflow = target as Workflow;
       this.spec.subscriptions.push({ ...common, target: "sfn", workflow: workflow.spec.name, stateMachineName: workflow.stateMachineName, workflowType: workflow.spec.type, roleName: created.role!.name });
     }
+    if (kind === "sns") {
+      const topic = target as Topic;
+      this.spec.subscriptions.push({ ...common, target: "sns", topic: topic.spec.name, topicName: topic.topicName });
+    }
     return { rule, target: eventTarget, permission: created.permission, role: created.role, rolePolicy: created.rolePolicy, deadLetterQueue: dlq.queue };
   }
 
-  /** The target's ARN, its parameters, and what must exist before it: the function's permission, the queue's policy, the role's policy. */
-  private createTarget(kind: EventBusTargetKind, prefix: string, target: LambdaFunction | MessageQueue | Workflow, rule: aws.cloudwatch.EventRule, messageGroupId: string | undefined): CreatedTarget {
+  /** The target's ARN, its parameters, and what must exist before it: the function's permission, the queue's or the topic's policy, the role's policy. */
+  private createTarget(kind: EventBusTargetKind, prefix: string, target: LambdaFunction | MessageQueue | Workflow | Topic, rule: aws.cloudwatch.EventRule, messageGroupId: string | undefined, subscription: string): CreatedTarget {
     if (kind === "lambda") {
       const fn = target as LambdaFunction;
       // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
@@ -256,6 +269,19 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       // the queue's one policy lets this bus's rules send (MessageQueue `eventBuses`); the target waits for it. A FIFO
       // queue's target names the message group (SqsParameters MessageGroupId, API_SqsParameters.html).
       return { arn: queue.queueArn, sqsTarget: messageGroupId === undefined ? undefined : { messageGroupId }, dependsOn: [queue.queuePolicy] };
+    }
+    if (kind === "sns") {
+      const topic = target as Topic;
+      // "For Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs resources, EventBridge uses resource-based
+      // policies", and a RoleArn on such a target may make delivery fail, "particularly for Amazon SQS and Amazon SNS
+      // targets with AWS KMS encryption enabled" (eb-use-resource-based.html): no role; the topic's one policy lets
+      // events.amazonaws.com publish (checkTopic), and the target waits for it. A source given as an ARN of the user's
+      // own is checked against this rule's ARN once both are known, before the target is put.
+      const sources = topic.servicePublishers.filter((p) => p.service === EVENTS_PRINCIPAL).map((p) => p.sourceArn);
+      const covered = sources.some((source) => source === undefined || source === this.rulesArn);
+      const given = sources.filter((source): source is pulumi.Input<string> => source !== undefined);
+      const arn = covered ? topic.topicArn : pulumi.all([topic.topicArn, rule.arn, ...given]).apply(([topicArn, ruleArn, ...known]) => assertTopicSourceCoversRule(this.spec.name, subscription, topic.spec.name, known, ruleArn, topicArn));
+      return { arn, dependsOn: [topic.topicPolicy] };
     }
     const workflow = target as Workflow;
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -346,6 +372,42 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
   }
 
   /**
+   * A Topic EventBridge can publish to: a standard topic of the bus's region, under a customer managed key, whose policy
+   * lets events.amazonaws.com publish. "Your Amazon SNS topic's resource-based policy must allow EventBridge" and "the
+   * Amazon SNS topic must use a customer managed AWS KMS key" whose key policy grants EventBridge the key's use; "the
+   * targets you associate with a rule must be in the same Region as the rule"
+   * (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification). The policy is the Topic's, built in
+   * its constructor (one policy per topic: deploy rule SnsOneTopicPolicy), before any rule of this bus exists: the topic
+   * names the bus's rules in `servicePublishers` (`bus.rulesArn`), as a MessageQueue names buses in `eventBuses`.
+   */
+  private checkTopic(at: string, topic: Topic): void {
+    if (!topic?.spec || !topic.topicArn || !Array.isArray(topic.servicePublishers)) this.fail(`${at} topic`, topic, "is not a Topic", "Pass the Topic EventBridge should publish to.");
+    this.checkTargetRegion(`${at} topic`, topic.spec.name, topic.spec.region, topic, "aws:sns/topic:Topic", "EventBridge publishes to an SNS target in the rule's region only", "the topic");
+    // PutTargets' Target has SqsParameters (a FIFO queue's MessageGroupId) but no SNS parameters (API_Target.html;
+    // terraform-provider-aws events/target.go has no SNS block), and SNS refuses a FIFO topic's Publish without
+    // MessageGroupId ("required for FIFO topics", API_Publish.html): every delivery would fail.
+    if (topic.spec.fifo) {
+      this.fail(`${at} topic`, topic.spec.name, "is a FIFO topic; an EventBridge rule's target gives SNS no message group, which SNS requires of every message to a FIFO topic, so every delivery would fail", "Subscribe a standard Topic, or a FIFO MessageQueue (with messageGroupId) that the FIFO topic's consumers read instead.");
+    }
+    if (topic.spec.encryption === SNS_MANAGED_KEY) {
+      this.fail(
+        `${at} topic`,
+        topic.spec.name,
+        `is encrypted with the AWS managed key ${SNS_MANAGED_KEY}, whose key policy cannot be changed to let EventBridge use it, so every delivery would fail`,
+        `Give the Topic kmsKeyId: a customer managed key whose key policy allows ${EVENTS_PRINCIPAL} kms:GenerateDataKey* and kms:Decrypt.`,
+      );
+    }
+    if (!topic.servicePublishers.some((p) => p.service === EVENTS_PRINCIPAL)) {
+      this.fail(
+        `${at} topic`,
+        topic.spec.name,
+        `does not list ${EVENTS_PRINCIPAL} in its servicePublishers, so its policy would not let EventBridge publish and every delivery would fail`,
+        `Add to the Topic's arguments: servicePublishers: [{ service: "${EVENTS_PRINCIPAL}", sourceArn: ${this.spec.name}.rulesArn }] (the ${this.spec.default ? "DefaultEventBus" : "EventBus"}'s rules).`,
+      );
+    }
+  }
+
+  /**
    * A rule's targets are in its region, but for an event bus of another region: cross-region routing is "specifying
    * an event bus in another AWS Region as a target" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html),
    * and a rule in one region invokes targets of another only through such a bus ("Use cross-Region and cross-account
@@ -373,6 +435,12 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
 export class EventBus extends EventRuleBus {
   /** The EventBridge custom event bus. */
   readonly bus: aws.cloudwatch.EventBus;
+  /**
+   * Every rule on this bus, `arn:…:rule/<bus>/*` (a custom bus's rule ARN is `rule/<bus>/<rule>`): the `sourceArn`
+   * a Topic's `servicePublishers` entry for events.amazonaws.com gives, since the rules are made after the topic.
+   * It admits any rule on the bus, which only those allowed events:PutRule on it create.
+   */
+  readonly rulesArn: pulumi.Output<string>;
   /** The archive of every event, when `archiveRetentionDays` is given. */
   readonly archive?: aws.cloudwatch.EventArchive;
 
@@ -402,6 +470,7 @@ export class EventBus extends EventRuleBus {
       return { spec, busArn: bus.arn, busName: bus.name, ruleBusName: bus.name, region, busType: "aws:cloudwatch/eventBus:EventBus" };
     });
     this.bus = made!.bus;
+    this.rulesArn = busRulesArn(this.bus.arn);
     this.archive = made!.archive;
     this.registerOutputs({ busArn: this.busArn, busName: this.busName });
   }
@@ -483,10 +552,13 @@ export class DefaultEventBus extends EventRuleBus {
 
 export { DEFAULT_EVENT_BUS_NAME };
 
-type EventBusTargetKind = "lambda" | "sqs" | "sfn";
+type EventBusTargetKind = "lambda" | "sqs" | "sfn" | "sns";
 
-/** Each kind's target id within its rule: "function" as before MessageQueue and Workflow targets (an id change replaces the target). */
-export const EVENT_BUS_TARGET_IDS: Readonly<Record<EventBusTargetKind, string>> = { lambda: EVENT_BUS_TARGET_ID, sqs: "queue", sfn: "workflow" };
+/** Each kind's target id within its rule: "function" as before MessageQueue, Workflow and Topic targets (an id change replaces the target). */
+export const EVENT_BUS_TARGET_IDS: Readonly<Record<EventBusTargetKind, string>> = { lambda: EVENT_BUS_TARGET_ID, sqs: "queue", sfn: "workflow", sns: "topic" };
+
+/** EventBridge's service principal, which a Topic target's policy must let publish. */
+const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** What a Workflow target's role may do: StartExecution on the state machine (EventBridge starts EXPRESS workflows asynchronously too). */
 export const EVENT_BUS_WORKFLOW_ACTIONS: readonly string[] = ["states:StartExecution"];
@@ -500,12 +572,46 @@ interface CreatedTarget {
   dependsOn: pulumi.Resource[];
 }
 
-/** Which target a subscription names: a MessageQueue (its queue ARN and consumer), a Workflow (its state machine), else a LambdaFunction (checked as such). */
+/** Which target a subscription names: a MessageQueue (its queue ARN and consumer), a Workflow (its state machine), a Topic (its topic ARN and publishers), else a LambdaFunction (checked as such). */
 function targetKind(target: unknown): EventBusTargetKind {
-  const t = target as { queueArn?: unknown; stateMachineArn?: unknown; spec?: { consumer?: unknown } };
+  const t = target as { queueArn?: unknown; stateMachineArn?: unknown; topicArn?: unknown; servicePublishers?: unknown; spec?: { consumer?: unknown } };
   if (t?.queueArn && t.spec?.consumer) return "sqs";
   if (t?.stateMachineArn && t.spec) return "sfn";
+  if (t?.topicArn && Array.isArray(t.servicePublishers)) return "sns";
   return "lambda";
+}
+
+/**
+ * Whether `pattern` matches `arn` as IAM's ArnLike does: each of the six colon-separated parts on its own, `*` any
+ * run of characters and `?` one, within that part (reference_policies_elements_condition_operators.html, "ARN
+ * condition operators").
+ */
+export function arnLike(pattern: string, arn: string): boolean {
+  // The sixth part, the resource, may hold colons itself.
+  const parts = (value: string) => {
+    const split = value.split(":");
+    return [...split.slice(0, 5), split.slice(5).join(":")];
+  };
+  const have = parts(arn);
+  return parts(pattern).every((part, i) => {
+    const source = part.replace(/[.+^$()|[\]{}\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${source}$`).test(have[i]);
+  });
+}
+
+/**
+ * `topicArn` when one of the Topic's events.amazonaws.com sources (`servicePublishers` sourceArn, given as an ARN of
+ * the user's own, known at deploy time) covers the rule's ARN; else the ComponentArgError: the topic's policy would
+ * refuse this rule's every Publish.
+ */
+export function assertTopicSourceCoversRule(bus: string, subscription: string, topic: string, sources: readonly string[], ruleArn: string, topicArn: string): string {
+  if (sources.some((source) => arnLike(source, ruleArn))) return topicArn;
+  return argFailer("EventBus", bus)(
+    `subscribe("${subscription}") topic`,
+    topic,
+    `lets ${EVENTS_PRINCIPAL} publish from ${sources.join(", ")} only, which does not cover this subscription's rule ${ruleArn}, so every delivery would fail`,
+    `Give the Topic's servicePublishers entry sourceArn: ${bus}.rulesArn (the bus's rules).`,
+  );
 }
 
 /**

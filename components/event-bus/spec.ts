@@ -1,6 +1,7 @@
 /**
  * EventBus's arguments, its subscriptions' options and the normalised spec it registers (kind "EventBus"): an
- * EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues and Workflows.
+ * EventBridge custom event bus whose rules route events by pattern to LambdaFunctions, MessageQueues, Workflows and
+ * Topics.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunctionSpec } from "../lambda/function";
@@ -61,7 +62,7 @@ export interface EventBusTargetInputOptions {
   inputTransformer?: EventBusInputTransformer;
 }
 
-/** Options of a subscription (`bus.subscribe`): a LambdaFunction's, a MessageQueue's or a Workflow's. */
+/** Options of a subscription (`bus.subscribe`): a LambdaFunction's, a MessageQueue's, a Workflow's or a Topic's. */
 export interface EventBusSubscribeOptions extends EventBusTargetInputOptions {
   /**
    * The event pattern: a JSON object whose leaves are arrays of values or operators (prefix, suffix, anything-but,
@@ -150,7 +151,16 @@ export interface EventBusWorkflowSubscriptionSpec extends EventBusSubscriptionSp
   roleName: pulumi.Input<string>;
 }
 
-export type EventBusSubscriptionSpec = EventBusLambdaSubscriptionSpec | EventBusQueueSubscriptionSpec | EventBusWorkflowSubscriptionSpec;
+/** A Topic's subscription: EventBridge publishes each event (or the shaped input) to the topic as the message, under the topic's policy. */
+export interface EventBusTopicSubscriptionSpec extends EventBusSubscriptionSpecBase {
+  target: "sns";
+  /** The Topic component's name. */
+  topic: string;
+  /** The topic's physical name. */
+  topicName: pulumi.Input<string>;
+}
+
+export type EventBusSubscriptionSpec = EventBusLambdaSubscriptionSpec | EventBusQueueSubscriptionSpec | EventBusWorkflowSubscriptionSpec | EventBusTopicSubscriptionSpec;
 
 export interface EventBusSpec {
   name: string;

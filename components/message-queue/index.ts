@@ -219,7 +219,7 @@ export class MessageQueue extends pulumi.ComponentResource {
 }
 
 /** Every rule of the event bus `busArn` (`arn:…:event-bus/<name>`): `arn:…:rule/<name>/*`, as a custom bus's rules' ARNs are. */
-function busRulesArn(busArn: pulumi.Input<string>): pulumi.Output<string> {
+export function busRulesArn(busArn: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(busArn).apply((arn) => `${arn.replace(":event-bus/", ":rule/")}/*`);
 }
 

@@ -100,6 +100,8 @@ export class Topic extends pulumi.ComponentResource {
   readonly topicName: pulumi.Output<string>;
   /** Grants on the topic for producers' `permissions`. */
   readonly grants: TopicGrants;
+  /** The services the topic's policy lets publish (`servicePublishers`): what `EventBus.subscribe` checks. */
+  readonly servicePublishers: readonly TopicServicePublisher[];
   private readonly fail: ArgFailure;
   private readonly region: string | undefined;
   private readonly subscriptionNames: SubscriptionNames;
@@ -177,6 +179,7 @@ export class Topic extends pulumi.ComponentResource {
     this.topicPolicy = topicPolicy;
     this.topicArn = topic.arn;
     this.topicName = topic.name;
+    this.servicePublishers = [...(args.servicePublishers ?? [])];
     this.fail = fail;
     this.region = region;
     // A subscription's name names the subscription, its permission and its dead-letter queue.

@@ -6,7 +6,7 @@
  * destination: local/async-invoke.ts) with the EventBridge event. When Lambda does not take the event at all, the
  * target's retry policy applies, then its dead-letter queue on the local SQS server, with the attributes EventBridge
  * sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
- * Started after the queues (it sends to their server) and before anything that invokes functions.
+ * Started after the queues and the topics (it sends to their servers) and before anything that invokes functions.
  */
 import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
@@ -19,6 +19,7 @@ import { evaluatePolicy, policyStatements } from "../iam-policy";
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
+import { SnsError, type LocalSns } from "../sns-server";
 import { SqsError, type LocalSqs } from "../sqs-server";
 import { acceptedCredentials } from "./credentials";
 import { functionInvocation, pendingDeliveries } from "./deliveries";
@@ -29,6 +30,8 @@ export interface EventBusDelivery {
   invoke(spec: LambdaFunctionSpec): Invoke;
   /** The local SQS server's queues (the targets' dead-letter queues). */
   sqs(): LocalSqs | undefined;
+  /** The local SNS topics (Topic targets). @default none: a Topic target's deliveries fail */
+  sns?(): LocalSns | undefined;
   async: AsyncInvokeOptions;
   log(message: string): void;
   /** Keeps a delivery under way (retries, an asynchronous invocation) for `drained()`. */
@@ -92,7 +95,8 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
  * EventBridge's delivery to a target, with the target's input shaping (local/eventbridge-input.ts): a Lambda target's
  * event is handed to Lambda (which then runs it asynchronously, with its own retries); a MessageQueue's is sent to
  * the local queue (a FIFO queue's in the subscription's message group, deduplicated by content); a Workflow's starts
- * an execution as the target's role, which must allow states:StartExecution on the state machine. When the target
+ * an execution as the target's role, which must allow states:StartExecution on the state machine; a Topic's is
+ * published to the local topic as the message (the event's JSON, or the shaped input), which the topic then fans out. When the target
  * does not take it, EventBridge retries up to `retryAttempts` times while the event is younger than
  * `maximumEventAgeSeconds` (a refusal for a missing permission is not retried), then moves it to the target's
  * dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
@@ -161,6 +165,27 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
         if (!sqs?.has(queueName)) throw new TargetRefusal("AWS.SimpleQueueService.NonExistentQueue", `The queue ${queueName} is not served locally`);
         // A FIFO queue's message: the subscription's group, deduplicated by content (the queue must have it on: EventBus checks).
         sqs.send(queueName, { body: targetInputText(subscription, event, rule), ...(subscription.fifo ? { messageGroupId: subscription.messageGroupId } : {}) });
+      },
+    };
+  }
+  if (subscription.target === "sns") {
+    const topicName = await resolveValue<string>(subscription.topicName);
+    const recorded = (delivery.graph ?? []).find((r) => r.type === "aws:sns/topic:Topic" && r.state.name === topicName)?.state.arn;
+    const arn = typeof recorded === "string" ? recorded : `arn:aws:sns:${event.region}:${MOCK_ACCOUNT_ID}:${topicName}`;
+    return {
+      name: topicName,
+      arn,
+      async deliver(rule) {
+        const sns = delivery.sns?.();
+        if (!sns?.arns().includes(arn)) throw new TargetRefusal("NotFound", `The topic ${arn} is not served locally`);
+        try {
+          // What EventBridge publishes: the event (or the shaped input) as the message, with no subject or attributes.
+          sns.publish(arn, { message: targetInputText(subscription, event, rule) });
+        } catch (error) {
+          // SNS's client errors (an empty or oversized message) are not retried; its 5xx are.
+          if (error instanceof SnsError && error.status < 500) throw new TargetRefusal(error.code, error.message);
+          throw error;
+        }
       },
     };
   }
@@ -237,6 +262,7 @@ export const eventBusesService: LocalService = {
     const definitions = await localBusDefinitions(specs, region, context.run.resources, {
       ...functionInvocation(context, region),
       sqs: () => context.sqs,
+      sns: () => context.sns,
       log: context.log,
       track: deliveries.track,
       // The Workflows service starts after this one: its endpoint is read at the delivery (events come once every service runs).

@@ -182,11 +182,14 @@ export const topicsService: LocalService = {
       authorise: context.functionRoles.authorise,
     });
     context.environment.AWS_ENDPOINT_URL_SNS = server.endpoint;
+    // EventBuses' Topic targets publish here (the event buses service starts after this one).
+    context.sns = server.sns;
     for (const topic of definitions) context.log(`  ${topic.arn} → ${topic.subscriptions.length} subscription(s)`);
     const started: StartedService = {
       name: "sns",
       urls: { sns: server.endpoint },
       async stop() {
+        context.sns = undefined;
         await server.stop();
         await deliveries.drain();
       },

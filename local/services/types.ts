@@ -10,6 +10,7 @@ import type { RequestListener } from "node:http";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import type { FunctionRoles } from "../function-roles";
 import type { LocalLambda } from "../lambda-runtime";
+import type { LocalSns } from "../sns-server";
 import type { LocalSqs } from "../sqs-server";
 import type { ObjectEvent } from "../s3-events";
 import type { OfflineRun } from "../offline/program";
@@ -54,6 +55,8 @@ export interface LocalContext {
   watch?: boolean;
   /** The local SQS server's queues, set by the queues service once it listens (Topics deliver to them). */
   sqs?: LocalSqs;
+  /** The local SNS topics, set by the topics service once it listens (EventBuses publish to them). */
+  sns?: LocalSns;
   /** The local EventBridge, set by the event buses service once it listens: AWS services' events go to its default buses. */
   eventBridge?: LocalEventBridge;
   /** Where the local S3 server reports objects written and deleted (set by the events service: the program's bucket notifications). */

@@ -23,6 +23,7 @@ const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const TOPIC = "aws:sns/topic:Topic";
 const ROLE = "aws:iam/role:Role";
 const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
@@ -205,30 +206,38 @@ export const EVENTBRIDGE_LAMBDA_PERMISSION: DeployRule = {
 };
 
 /**
- * A rule's Lambda, SQS and Step Functions targets are in the rule's region: a target in another region is an event bus
+ * A rule's Lambda, SQS, Step Functions and SNS targets are in the rule's region ("The targets you associate with a rule
+ * must be in the same Region as the rule", https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification): a target in another region is an event bus
  * there ("Specifying an event bus in another AWS Region as a target", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html;
  * "Use cross-Region and cross-account event buses as targets to create workflows triggered in one Region but that
  * invoke targets in a different Region", https://repost.aws/knowledge-center/use-eventbridge-rule-across-regions).
- * A target's region is its rule's (both take the same `region`, or their provider's). A function, queue or state
- * machine in the plan is placed by its region; one outside it by its ARN's region field; an event bus target is not
+ * A target's region is its rule's (both take the same `region`, or their provider's). A function, queue, state
+ * machine or topic in the plan is placed by its region; one outside it by its ARN's region field; an event bus target is not
  * checked. Whether PutTargets refuses such a target or takes it and fails every delivery is not confirmed: either way
  * nothing reaches it.
  */
 export const EVENTBRIDGE_TARGET_REGION: DeployRule = {
   id: "EventBridgeTargetRegion",
-  title: "A rule's Lambda, SQS and Step Functions targets are in the rule's region",
+  title: "A rule's Lambda, SQS, Step Functions and SNS targets are in the rule's region",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const target of ofType(graph, TARGET)) {
       const arn = target.inputs.arn;
-      const inPlan = functionOf(graph, arn) ?? queueOf(graph, target) ?? stateMachineOf(graph, target);
-      const kind = typeof arn === "string" ? /^arn:[^:]+:(lambda|sqs|states):/.exec(arn)?.[1] : undefined;
+      const inPlan = functionOf(graph, arn) ?? queueOf(graph, target) ?? stateMachineOf(graph, target) ?? referenced(graph, TOPIC, arn);
+      const kind = typeof arn === "string" ? /^arn:[^:]+:(lambda|sqs|states|sns):/.exec(arn)?.[1] : undefined;
       const targetOwnRegion = inPlan ? regionOf(graph, inPlan, context) : kind && typeof arn === "string" ? arnRegion(arn) : undefined;
       const ruleRegion = regionOf(graph, target, context);
       if (!targetOwnRegion || !ruleRegion || targetOwnRegion === ruleRegion) continue;
       const rule = ruleOf(graph, target);
-      const what = inPlan?.type === QUEUE || kind === "sqs" ? "sends to an SQS target" : inPlan?.type === STATE_MACHINE || kind === "states" ? "starts a Step Functions target" : "invokes a Lambda target";
+      const what =
+        inPlan?.type === QUEUE || kind === "sqs"
+          ? "sends to an SQS target"
+          : inPlan?.type === STATE_MACHINE || kind === "states"
+            ? "starts a Step Functions target"
+            : inPlan?.type === TOPIC || kind === "sns"
+              ? "publishes to an SNS target"
+              : "invokes a Lambda target";
       findings.push(
         finding(
           this.id,
@@ -342,23 +351,61 @@ export const EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION: DeployRule = {
   title: "A rule's SQS target is not encrypted with a key EventBridge may not use",
   source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const target of ofType(graph, TARGET)) {
-      const queue = queueOf(graph, target);
-      const key = queue?.inputs.kmsMasterKeyId;
-      if (!queue || typeof key !== "string" || key === "") continue;
-      if (isAwsManagedKey(key, "sqs")) {
-        findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with the AWS managed key alias/aws/sqs, whose key policy cannot let events.amazonaws.com use it; every delivery fails`, `encrypt ${queue.name} with SSE-SQS (sqsManagedSseEnabled: true, as MessageQueue does) or a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
-        continue;
-      }
-      const kmsKey = planKey(graph, key);
-      if (!kmsKey) continue;
-      const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
-      if (missing.length > 0) findings.push(finding(this.id, target, `sends to ${queue.name}, encrypted with ${kmsKey.name}, whose key policy does not allow events.amazonaws.com ${missing.join(" and ")}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
-    }
-    return findings;
+    return targetKeyRefusals(graph, this.id, (target) => queueOf(graph, target), "sqs", {
+      verb: "sends to",
+      managedFix: (queue) => `encrypt ${queue} with SSE-SQS (sqsManagedSseEnabled: true, as MessageQueue does) or a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`,
+    });
   },
 };
+
+/**
+ * A topic target encrypted with KMS: "the Amazon SNS topic must use a customer managed AWS KMS key" whose key policy
+ * lets EventBridge use it (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification): the AWS
+ * managed key alias/aws/sns has a key policy no one can change, and a customer managed key in the plan must allow
+ * events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+ * "compatibility with AWS services"). Topics or keys outside the plan are not checked.
+ */
+export const EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION: DeployRule = {
+  id: "EventBridgeTopicTargetEncryption",
+  title: "A rule's SNS target is not encrypted with a key EventBridge may not use",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
+  check(graph) {
+    return targetKeyRefusals(graph, this.id, (target) => referenced(graph, TOPIC, target.inputs.arn), "sns", {
+      verb: "publishes to",
+      managedFix: (topic) => `encrypt ${topic} with a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (Topic kmsKeyId)`,
+    });
+  },
+};
+
+/**
+ * The findings of the rules whose targets (`destination` of each: a queue or a topic of the plan) are encrypted with a
+ * key EventBridge may not use: the service's AWS managed key, or a customer managed key of the plan whose policy does
+ * not let events.amazonaws.com kms:GenerateDataKey and kms:Decrypt (a key without a `policy` gets the default one,
+ * which names only the account).
+ */
+function targetKeyRefusals(
+  graph: Graph,
+  id: string,
+  destination: (target: RecordedResource) => RecordedResource | undefined,
+  service: "sqs" | "sns",
+  text: { verb: string; managedFix: (name: string) => string },
+): DeployFinding[] {
+  const findings: DeployFinding[] = [];
+  for (const target of ofType(graph, TARGET)) {
+    const resource = destination(target);
+    const key = resource?.inputs.kmsMasterKeyId;
+    if (!resource || typeof key !== "string" || key === "") continue;
+    if (isAwsManagedKey(key, service)) {
+      findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with the AWS managed key alias/aws/${service}, whose key policy cannot let events.amazonaws.com use it; every delivery fails`, text.managedFix(resource.name)));
+      continue;
+    }
+    const kmsKey = planKey(graph, key);
+    if (!kmsKey) continue;
+    const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
+    if (missing.length > 0) findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${kmsKey.name}, whose key policy does not allow events.amazonaws.com ${missing.join(" and ")}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
+  }
+  return findings;
+}
 
 /**
  * A Step Functions target: "For ... Step Functions state machines ... EventBridge relies on IAM roles that you specify
@@ -506,6 +553,7 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_SQS_FIFO_TARGET,
   EVENTBRIDGE_QUEUE_TARGET_POLICY,
   EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
+  EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION,
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,
   EVENTBRIDGE_S3_DELIVERY,

@@ -4,7 +4,9 @@
  * from the queues with @aws-sdk/client-sqs (a standard queue's message shaped by an input transformer, a FIFO queue's
  * the event's detail in the subscription's message group) and the execution it started with @aws-sdk/client-sfn
  * (ListExecutions, DescribeExecution). Then input shaping as EventBridge documents it, and a Workflow target whose role
- * may not start the state machine: not retried, moved to the dead-letter queue.
+ * may not start the state machine: not retried, moved to the dead-letter queue. A Topic target: the local SNS gets each
+ * matched event as the message (the whole event, or the input transformer's output) and fans it out to a queue
+ * subscribed raw; a topic that is not served is not retried, its event moved to the dead-letter queue.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,9 +15,10 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { EventBus, type EventBusSpec, type EventBusWorkflowSubscriptionSpec } from "../../components/event-bus";
+import { EventBus, type EventBusSpec, type EventBusTopicSubscriptionSpec, type EventBusWorkflowSubscriptionSpec } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
+import { Topic } from "../../components/topic";
 import { Workflow } from "../../components/workflow";
 import { fillTemplate, jsonPath, targetInputText } from "../../local/eventbridge-input";
 import type { EventBridgeEvent } from "../../local/eventbridge-server";
@@ -29,9 +32,10 @@ import { queueDefinition } from "./sqs-helpers";
 const entry = "tests/fixtures/handlers/echo.ts";
 const REGION = "us-east-1";
 const PASS = { StartAt: "Done", States: { Done: { Type: "Pass" as const, End: true } } };
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const dir = mkdtempSync(join(tmpdir(), "sf-event-bus-targets-"));
 let app: LocalApp;
-let outputs: { busName: string; jobsQueue: string; orderedQueue: string; flowArn: string; ruleName: string };
+let outputs: { busName: string; jobsQueue: string; orderedQueue: string; flowArn: string; ruleName: string; inboxQueue: string; topicRuleName: string };
 
 beforeAll(async () => {
   const program = () => {
@@ -44,7 +48,14 @@ beforeAll(async () => {
     const transformed = bus.subscribe("jobs", jobs, { pattern, inputTransformer: { inputPaths: { id: "$.detail.id", size: "$.detail.size" }, inputTemplate: '{"photo": <id>, "size": <size>, "note": "photo <id> from <aws.events.rule-name>"}' } });
     bus.subscribe("ordered", ordered, { pattern, messageGroupId: "photos", inputPath: "$.detail" });
     bus.subscribe("flow", flow, { pattern });
-    return { busName: bus.busName, jobsQueue: jobs.queueName, orderedQueue: ordered.queueName, flowArn: flow.stateMachineArn, ruleName: transformed.rule.name };
+    // A Topic whose policy lets the bus's rules publish, fanning out to a queue subscribed raw.
+    const alerts = new Topic("ebl-alerts", { kmsKeyId: KEY, servicePublishers: [{ service: "events.amazonaws.com", sourceArn: bus.rulesArn }] });
+    const inbox = new MessageQueue("ebl-inbox", { consumer: { function: worker }, topics: [alerts] });
+    alerts.subscribeQueue("inbox", inbox, { rawMessageDelivery: true });
+    const alertPattern = { source: ["gallery.alerts"] };
+    bus.subscribe("alerts", alerts, { pattern: alertPattern });
+    const shaped = bus.subscribe("alert-notes", alerts, { pattern: alertPattern, inputTransformer: { inputPaths: { id: "$.detail.id" }, inputTemplate: '"photo <id> from <aws.events.rule-name>"' } });
+    return { busName: bus.busName, jobsQueue: jobs.queueName, orderedQueue: ordered.queueName, flowArn: flow.stateMachineArn, ruleName: transformed.rule.name, inboxQueue: inbox.queueName, topicRuleName: shaped.rule.name };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   outputs = app.context.run.outputs as typeof outputs;
@@ -185,5 +196,48 @@ describe("a Workflow target's deliveries", () => {
     });
     expect(outcome).toBe("delivered");
     expect(started).toEqual([[outputs.flowArn, '{"n":1}']]);
+  });
+});
+
+describe("a Topic target under npm start", () => {
+  it("publishes each matched event to the topic as the message: the whole event, or the transformer's output", async () => {
+    const events = new EventBridgeClient({ region: REGION, endpoint: app.urls.eventbridge, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs.busName, Source: "gallery.alerts", DetailType: "PhotoFailed", Detail: JSON.stringify({ id: "p-9" }) }] }));
+    expect(put.FailedEntryCount).toBe(0);
+    const queues = app.services.find((s) => s.name === "sqs") as LocalQueuesService;
+    const sqs = new SQSClient({ region: REGION, endpoint: app.urls.sqs, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    const bodies: string[] = [];
+    // Long polls: each answers as soon as a message is there; the two rules deliver independently.
+    for (let poll = 0; poll < 3 && bodies.length < 2; poll++) {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.server.queueUrl(outputs.inboxQueue), WaitTimeSeconds: 10, MaxNumberOfMessages: 10 }));
+      bodies.push(...(received.Messages ?? []).map((m) => m.Body!));
+    }
+    const whole = bodies.find((b) => b.startsWith("{"));
+    expect(JSON.parse(whole!)).toMatchObject({ id: put.Entries![0].EventId, source: "gallery.alerts", "detail-type": "PhotoFailed", detail: { id: "p-9" } });
+    // A string template is delivered as written, quotes and all.
+    expect(bodies.filter((b) => b !== whole)).toEqual([`"photo p-9 from ${outputs.topicRuleName}"`]);
+  });
+
+  it("moves an event for a topic that is not served to the target's dead-letter queue, without retries", async () => {
+    const bus = app.context.run.specs.find((s) => s.kind === "EventBus" && s.name === "ebl")!.spec as EventBusSpec;
+    const alerts = bus.subscriptions.find((s) => s.name === "alerts") as EventBusTopicSubscriptionSpec;
+    const dlq = String(app.context.run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-alerts-dlq")!.state.name);
+    const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
+    const event = { version: "0", id: "e-1", "detail-type": "T", source: "s", account: "123456789012", time: "2026-01-01T00:00:00Z", region: REGION, resources: [], detail: {} } as EventBridgeEvent;
+    const outcome = await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
+      invoke: () => async () => null,
+      sqs: () => sqs,
+      sns: () => undefined,
+      async: { queues: undefined as never, region: REGION, log: () => undefined },
+      log: () => undefined,
+      track: () => undefined,
+      retryDelaysMs: [60_000],
+      graph: app.context.run.resources,
+    });
+    expect(outcome).toBe("dead-lettered");
+    const [message] = await sqs.receive(dlq, { max: 10 });
+    expect(JSON.parse(message.body)).toEqual(event);
+    expect(message.messageAttributes?.ERROR_CODE).toEqual({ DataType: "String", StringValue: "NotFound" });
+    expect(message.messageAttributes?.TARGET_ARN?.StringValue).toMatch(/^arn:aws:sns:us-east-1:\d{12}:ebl-alerts-topic-/);
   });
 });
