@@ -400,23 +400,24 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
 }
 
 /**
- * A Wait for Callback Task: calls its integration as the request-response form does, then waits for its token
+ * A Wait for Callback Task: calls its integration as the request-response form does, and waits for its token
  * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token): its result is
  * SendTaskSuccess' output; SendTaskFailure fails it with that error and cause (Retry and Catch match them); TimeoutSeconds,
  * or HeartbeatSeconds without a SendTaskHeartbeat, fails it with States.Timeout ("If the waiting task doesn't receive
  * a valid task token within that 10 minute period, the task fails with a States.Timeout error name"). A failed call
  * fails the Task with the integration's error, and its token closes.
+ *
+ * The Task is its wait from the start, not once the call returns: a function handed the token may answer it (or the
+ * Task may time out, or the execution stop) while it still runs, and the Task ends then. Waiting for the call first
+ * left the wait's rejection unhandled in that window, which ends the process (`npm start`) under Node's default.
  */
 function callbackHandler(call: TaskHandler, limits: CallbackLimits): TaskHandler {
   return async (input, execution) => {
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
     const waiter = execution?.callbacks?.wait(limits);
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
-    try {
-      await call(input, execution);
-    } catch (error) {
-      waiter.fail(error as Error);
-    }
+    // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing.
+    call(input, execution).catch((error: unknown) => waiter.fail(error as Error));
     return waiter.outcome;
   };
 }

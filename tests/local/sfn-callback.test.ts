@@ -92,6 +92,37 @@ const queued: LocalStateMachineDefinition = {
   }),
 };
 
+/** The function of `slow`: hands the test its event, then runs until the test lets it return. */
+let letReturn: () => void = () => {};
+const slow: LocalStateMachineDefinition = {
+  ...machine("slow", { TimeoutSeconds: 300 }),
+  functions: new Map([
+    [
+      fnArn("ask"),
+      async (event: unknown) => {
+        const running = new Promise<void>((resolve) => (letReturn = resolve));
+        asked.put(event);
+        await running;
+        return { accepted: true };
+      },
+    ],
+  ]),
+};
+
+/**
+ * Rejections nothing handled while a test ran: under `npm start` (Node's default --unhandled-rejections=throw) each
+ * ends the process. Recorded here so the test that leaves one fails by name.
+ */
+const unhandled: unknown[] = [];
+const recordUnhandled = (reason: unknown) => void unhandled.push(reason);
+
+/** Lets the runtime go on until `execution` closes (a few turns of the event loop, never a real wait). */
+async function closed(executionArn: string) {
+  for (let turn = 0; turn < 50 && server.sfn.describeExecution({ executionArn }).status === "RUNNING"; turn++) await new Promise((resolve) => setImmediate(resolve));
+  const { status, output, error } = server.sfn.describeExecution({ executionArn }) as Record<string, any>;
+  return { status, output: output && JSON.parse(output), error };
+}
+
 const replier = functionCredentials("replier-fn");
 const roles = new FunctionRoles([
   {
@@ -107,13 +138,15 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
   });
 });
 afterAll(() => server?.stop());
+beforeAll(() => void process.on("unhandledRejection", recordUnhandled));
+afterAll(() => void process.off("unhandledRejection", recordUnhandled));
 
 const client = (credentials: SigV4Credentials = LOCAL_CREDENTIALS) => new SFNClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
 
@@ -204,5 +237,49 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await client().send(new SendTaskFailureCommand({ taskToken: token }));
     // No error or cause: null in the error output, and States.TaskFailed matches it.
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
+  });
+
+  describe("a SendTaskFailure, timeout or stop while the integration call runs settles the Task, and the runtime stays up", () => {
+    it("SendTaskFailure from the function that still runs: the Task fails at once, caught by name", async () => {
+      const arn = await start("slow", "o-8");
+      const { token } = await asked.next();
+      try {
+        await client().send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "sent before returning" }));
+        expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-8", rejected: { Error: "Rejected", Cause: "sent before returning" } } });
+      } finally {
+        letReturn();
+      }
+      await server.sfn.drained();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("TimeoutSeconds while the function runs: the Task times out then, not when the function returns", async () => {
+      const arn = await start("slow", "o-9");
+      await asked.next();
+      try {
+        fire(300_000);
+        expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-9", timedOut: { Error: "States.Timeout" } } });
+      } finally {
+        letReturn();
+      }
+      await server.sfn.drained();
+      expect(unhandled).toEqual([]);
+    });
+
+    it("StopExecution while the function runs: the execution is ABORTED, its token closed", async () => {
+      const arn = await start("slow", "o-10");
+      const { token } = await asked.next();
+      try {
+        await client().send(new StopExecutionCommand({ executionArn: arn }));
+        expect((await closed(arn)).status).toBe("ABORTED");
+        expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual(gone);
+      } finally {
+        letReturn();
+      }
+      await server.sfn.drained();
+      // A turn for Node to report a rejection the stop left unhandled.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    });
   });
 });
