@@ -716,7 +716,8 @@ export class LocalStepFunctions {
         } catch (error) {
           const failure = error as Error & { cause?: Error & { cause?: unknown } };
           if (failure.name === "ExecutionTimeoutError") close("TIMED_OUT", { error: "States.Timeout", cause: "The execution timed out" });
-          else close("FAILED", { error: failure.cause?.name ?? "States.Runtime", cause: typeof failure.cause?.cause === "string" ? failure.cause.cause : (failure.cause?.message ?? failure.message) });
+          else if (!failure.cause) close("FAILED", { error: "States.Runtime", cause: failure.message });
+          else close("FAILED", failedWith(failure.cause.name, typeof failure.cause.cause === "string" ? failure.cause.cause : failure.cause.message));
         } finally {
           // Ended, timed out or stopped: a Task still waiting (an aborted branch's too) waits no more.
           callbacks?.release();
@@ -912,6 +913,18 @@ function describe(execution: Execution): Record<string, Json> {
   };
 }
 
+/**
+ * An execution's (or a Task's) error and cause, each left out when null: a SendTaskFailure without them fails the Task
+ * with neither, and the failure carries none on to the execution. AWS records such a TaskFailed event's details without
+ * `error` and `cause` (LocalStack's snapshot recorded against AWS, test_callback
+ * test_sqs_failure_in_wait_for_task_tok_no_error_field), and an execution failed without them with
+ * `executionFailedEventDetails: {}` and a DescribeExecution without `error` and `cause` (test_base test_state_fail_empty);
+ * an uncaught Task failure's error and cause become the execution's (test_callback test_sqs_failure_in_wait_for_task_token).
+ */
+function failedWith(error: string | null | undefined, cause: unknown): { error?: string; cause?: string } {
+  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: typeof cause === "string" ? cause : JSON.stringify(cause) } : {}) };
+}
+
 function withoutData(event: HistoryEvent): HistoryEvent {
   const copy: HistoryEvent = { ...event };
   for (const [key, value] of Object.entries(copy)) {
@@ -945,14 +958,13 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
   const json = (value: unknown) => JSON.stringify(value ?? null);
-  const cause = (value: unknown) => (typeof value === "string" ? value : json(value));
   switch (event.type) {
     case "ExecutionStarted":
       return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
     case "ExecutionSucceeded":
       return record("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } });
     case "ExecutionFailed":
-      return record("ExecutionFailed", { executionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      return record("ExecutionFailed", { executionFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "ExecutionAborted":
       return record("ExecutionAborted", { executionAbortedEventDetails: {} });
     case "ExecutionTimeout":
@@ -963,8 +975,8 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
       if (event.state!.type !== "Task") return;
-      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
-      return record("TaskFailed", { taskFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
+      return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
     case "MapIterationFailed":

@@ -3,7 +3,7 @@
  * integration is called, and it waits for SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat on the local endpoint,
  * or its TimeoutSeconds / HeartbeatSeconds (on a clock the test fires by hand: nothing here waits for real time).
  */
-import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
@@ -92,6 +92,9 @@ const queued: LocalStateMachineDefinition = {
   }),
 };
 
+/** No Catch: a SendTaskFailure fails the execution. */
+const uncaught = machine("uncaught", { Catch: undefined });
+
 /** The function of `slow`: hands the test its event, then runs until the test lets it return. */
 let letReturn: () => void = () => {};
 const slow: LocalStateMachineDefinition = {
@@ -138,7 +141,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -237,6 +240,26 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await client().send(new SendTaskFailureCommand({ taskToken: token }));
     // No error or cause: null in the error output, and States.TaskFailed matches it.
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
+  });
+
+  it("fails the execution with an uncaught SendTaskFailure's error and cause, leaving out those it did not send, as AWS does", async () => {
+    const failedBy = async (order: string, answer: { error?: string; cause?: string }) => {
+      const arn = await start("uncaught", order);
+      const { token } = await asked.next();
+      await client().send(new SendTaskFailureCommand({ taskToken: token, ...answer }));
+      await server.sfn.drained();
+      const { status, error, cause } = server.sfn.describeExecution({ executionArn: arn }) as Record<string, unknown>;
+      const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      const details = (type: string) => events!.filter((event) => event.type === type).map((event) => event.taskFailedEventDetails ?? event.executionFailedEventDetails);
+      return { described: { status, error, cause }, taskFailed: details("TaskFailed"), executionFailed: details("ExecutionFailed") };
+    };
+    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [{}], executionFailed: [{}] });
+    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
+    expect(await failedBy("o-13", { error: "Rejected", cause: "over budget" })).toEqual({
+      described: { status: "FAILED", error: "Rejected", cause: "over budget" },
+      taskFailed: [{ error: "Rejected", cause: "over budget" }],
+      executionFailed: [{ error: "Rejected", cause: "over budget" }],
+    });
   });
 
   describe("a SendTaskFailure, timeout or stop while the integration call runs settles the Task, and the runtime stays up", () => {
