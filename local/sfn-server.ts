@@ -24,7 +24,7 @@ import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { callbackTaskResource, deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -549,7 +549,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
     "States.Runtime",
-    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish and events:putEvents; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
   );
 }
 

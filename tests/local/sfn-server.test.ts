@@ -250,6 +250,8 @@ describe("local Step Functions, Task states", () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
     expect(result.cause).toContain("state 'Put' of dynamo names arn:aws:states:::ecs:runTask.sync, which it cannot run");
+    // The Tasks it names are the integrations' table (components/workflow/integrations.ts), callback forms included.
+    expect(result.cause).toContain("the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish, events:putEvents;");
   });
 
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
