@@ -82,6 +82,32 @@ export class SfnError extends Error {
  */
 export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
 
+/**
+ * The deepest JSON an execution's input or a Task's output may nest. aws-local-stepfunctions copies and walks data
+ * recursively: nested some thousands deep it overflows the stack mid-run, failing the execution with "Maximum call
+ * stack size exceeded" after the request that gave the data was accepted. Refused at the request instead, at the
+ * default of Jackson (StreamReadConstraints.DEFAULT_MAX_DEPTH, 1000), the JSON parser of AWS's Java services; what
+ * Step Functions itself refuses is not confirmed.
+ */
+const JSON_NESTING_LIMIT = 1000;
+
+/** Whether JSON `text` nests arrays and objects deeper than `limit` (one pass; brackets inside strings do not count). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
 const CLOSED_EXECUTIONS_KEPT = 1000;
 
@@ -618,6 +644,7 @@ export class LocalStepFunctions {
     } catch (error) {
       throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
+    if (nestsDeeperThan(text, JSON_NESTING_LIMIT)) throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     const [, , , region, account] = machine.arn.split(":");
     if (machine.type === "EXPRESS") {
       // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
@@ -765,6 +792,7 @@ export class LocalStepFunctions {
       // "The provided JSON output data is not valid" (API_SendTaskSuccess); the wording is InvalidExecutionInput's, unconfirmed.
       throw new SfnError("InvalidOutput", `Invalid Output: '${(error as Error).message}'`);
     }
+    if (nestsDeeperThan(output, JSON_NESTING_LIMIT)) throw new SfnError("InvalidOutput", `Invalid Output: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     waiter.succeed(parsed);
     return {};
   }

@@ -232,6 +232,8 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     const arn = await start("approve", "o-7");
     const { token } = await asked.next();
     expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{not json" })))).toMatchObject({ name: "InvalidOutput", status: 400 });
+    // Accepted, it would overflow the stack mid-run and fail the execution: refused at the request.
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: `${"[".repeat(1001)}${"]".repeat(1001)}` })))).toEqual({ name: "InvalidOutput", message: "Invalid Output: 'nested deeper than 1000 levels'", status: 400 });
     expect(await failure(client(replier).send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual({
       name: "AccessDeniedException",
       message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/replier-role/replier-fn is not authorized to perform: states:SendTaskSuccess on resource: ${machineArn("approve")} because no identity-based policy allows the states:SendTaskSuccess action`,
