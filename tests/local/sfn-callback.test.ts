@@ -92,6 +92,18 @@ const queued: LocalStateMachineDefinition = {
   }),
 };
 
+/** A callback Task asking `ask` with the token and `payload`. */
+const asking = (payload: Record<string, unknown>) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fnArn("ask"), Payload: { "token.$": "$$.Task.Token", ...payload } }, End: true });
+/** Callback Tasks under way at once: in two Parallel branches, and in each iteration of a Map. */
+const fanned: LocalStateMachineDefinition = {
+  ...machine("fanned", {}),
+  definition: JSON.stringify({ StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [{ StartAt: "Left", States: { Left: asking({ side: "left" }) } }, { StartAt: "Right", States: { Right: asking({ side: "right" }) } }], End: true } } }),
+};
+const mapped: LocalStateMachineDefinition = {
+  ...machine("mapped", {}),
+  definition: JSON.stringify({ StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "One", States: { One: asking({ "side.$": "$" }) } }, End: true } } }),
+};
+
 /** No Catch: a SendTaskFailure fails the execution. */
 const uncaught = machine("uncaught", { Catch: undefined });
 
@@ -141,7 +153,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -242,6 +254,22 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await client().send(new SendTaskFailureCommand({ taskToken: token }));
     // No error or cause: null in the error output, and States.TaskFailed matches it.
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
+  });
+
+  it("hands each callback Task under way at once its own token (Parallel branches, Map iterations) and takes each answer as that Task's result", async () => {
+    // Each Task's token is the one its Parameters read: the library runs a Task's handler right after resolving its
+    // Parameters, with no await between (ExecutionCallbacks). A library change there would cross the tokens over.
+    const answerAll = async (executionArn: string, count: number) => {
+      const events = [];
+      for (let i = 0; i < count; i++) events.push(await asked.next());
+      expect(new Set(events.map((event) => event.token)).size).toBe(count);
+      // Answered in the reverse order they were asked.
+      for (const event of events.reverse()) await client().send(new SendTaskSuccessCommand({ taskToken: event.token, output: JSON.stringify(event.side) }));
+      return finished(executionArn);
+    };
+    expect(await answerAll(await start("fanned", "o-14"), 2)).toEqual({ status: "SUCCEEDED", output: ["left", "right"], error: undefined });
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("mapped"), input: JSON.stringify({ items: ["a", "b", "c"] }) }));
+    expect(await answerAll(executionArn!, 3)).toEqual({ status: "SUCCEEDED", output: ["a", "b", "c"], error: undefined });
   });
 
   it("fails the execution with an uncaught SendTaskFailure's error and cause, leaving out those it did not send, as AWS does", async () => {
