@@ -296,46 +296,38 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
   });
 
   describe("a SendTaskFailure, timeout or stop while the integration call runs settles the Task, and the runtime stays up", () => {
-    it("SendTaskFailure from the function that still runs: the Task fails at once, caught by name", async () => {
-      const arn = await start("slow", "o-8");
+    /** Starts `slow`, settles its Task with `settle` while the function still runs, then lets the function return. */
+    async function whileRunning(order: string, settle: (executionArn: string, token: string) => Promise<void>) {
+      const arn = await start("slow", order);
       const { token } = await asked.next();
       try {
+        await settle(arn, token);
+      } finally {
+        letReturn();
+      }
+      await server.sfn.drained();
+      // A turn for Node to report a rejection the Task's end left unhandled.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    }
+
+    it("SendTaskFailure from the function that still runs: the Task fails at once, caught by name", () =>
+      whileRunning("o-8", async (arn, token) => {
         await client().send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "sent before returning" }));
         expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-8", rejected: { Error: "Rejected", Cause: "sent before returning" } } });
-      } finally {
-        letReturn();
-      }
-      await server.sfn.drained();
-      expect(unhandled).toEqual([]);
-    });
+      }));
 
-    it("TimeoutSeconds while the function runs: the Task times out then, not when the function returns", async () => {
-      const arn = await start("slow", "o-9");
-      await asked.next();
-      try {
+    it("TimeoutSeconds while the function runs: the Task times out then, not when the function returns", () =>
+      whileRunning("o-9", async (arn) => {
         fire(300_000);
         expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-9", timedOut: { Error: "States.Timeout" } } });
-      } finally {
-        letReturn();
-      }
-      await server.sfn.drained();
-      expect(unhandled).toEqual([]);
-    });
+      }));
 
-    it("StopExecution while the function runs: the execution is ABORTED, its token closed", async () => {
-      const arn = await start("slow", "o-10");
-      const { token } = await asked.next();
-      try {
+    it("StopExecution while the function runs: the execution is ABORTED, its token closed", () =>
+      whileRunning("o-10", async (arn, token) => {
         await client().send(new StopExecutionCommand({ executionArn: arn }));
         expect((await closed(arn)).status).toBe("ABORTED");
         expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual(gone);
-      } finally {
-        letReturn();
-      }
-      await server.sfn.drained();
-      // A turn for Node to report a rejection the stop left unhandled.
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(unhandled).toEqual([]);
-    });
+      }));
   });
 });
