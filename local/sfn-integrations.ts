@@ -83,10 +83,12 @@ export function localServiceTask(resource: unknown): string | undefined {
   return found && found.pattern === "" && found.integration.kind !== "LambdaFunction" ? found.integration.api : undefined;
 }
 
+/** The integrations whose Wait for Callback form (`<api>.waitForTaskToken`) the local runtime runs: those components/workflow/integrations.ts offers it for. */
+export const LOCAL_CALLBACK_TASKS: readonly string[] = OPTIMIZED_INTEGRATIONS.filter((integration) => integration.patterns.includes(".waitForTaskToken")).map((integration) => integration.api);
+
 /**
  * The Resource a Wait for Callback Task (`arn:aws:states:::sqs:sendMessage.waitForTaskToken`) calls before it waits
- * for its token: the request-response form the local runtime runs (lambda:invoke, sqs:sendMessage, sns:publish,
- * events:putEvents: the integrations offering the pattern); undefined for any other Resource.
+ * for its token: the request-response form the local runtime runs (LOCAL_CALLBACK_TASKS); undefined for any other Resource.
  */
 export function callbackTaskResource(resource: unknown): string | undefined {
   const found = optimizedIntegration(resource);

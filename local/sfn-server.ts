@@ -24,7 +24,7 @@ import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { callbackTaskResource, deniedTaskFailure, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -81,6 +81,32 @@ export class SfnError extends Error {
  * and SendTaskSuccess' output of at most 262144 bytes (API_SendTaskSuccess, "Length Constraints").
  */
 export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
+
+/**
+ * The deepest JSON an execution's input or a Task's output may nest. aws-local-stepfunctions copies and walks data
+ * recursively: nested some thousands deep it overflows the stack mid-run, failing the execution with "Maximum call
+ * stack size exceeded" after the request that gave the data was accepted. Refused at the request instead, at the
+ * default of Jackson (StreamReadConstraints.DEFAULT_MAX_DEPTH, 1000), the JSON parser of AWS's Java services; what
+ * Step Functions itself refuses is not confirmed.
+ */
+const JSON_NESTING_LIMIT = 1000;
+
+/** Whether JSON `text` nests arrays and objects deeper than `limit` (one pass; brackets inside strings do not count). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 /** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
 const CLOSED_EXECUTIONS_KEPT = 1000;
@@ -400,23 +426,24 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
 }
 
 /**
- * A Wait for Callback Task: calls its integration as the request-response form does, then waits for its token
+ * A Wait for Callback Task: calls its integration as the request-response form does, and waits for its token
  * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token): its result is
  * SendTaskSuccess' output; SendTaskFailure fails it with that error and cause (Retry and Catch match them); TimeoutSeconds,
  * or HeartbeatSeconds without a SendTaskHeartbeat, fails it with States.Timeout ("If the waiting task doesn't receive
  * a valid task token within that 10 minute period, the task fails with a States.Timeout error name"). A failed call
  * fails the Task with the integration's error, and its token closes.
+ *
+ * The Task is its wait from the start, not once the call returns: a function handed the token may answer it (or the
+ * Task may time out, or the execution stop) while it still runs, and the Task ends then. Waiting for the call first
+ * left the wait's rejection unhandled in that window, which ends the process (`npm start`) under Node's default.
  */
 function callbackHandler(call: TaskHandler, limits: CallbackLimits): TaskHandler {
   return async (input, execution) => {
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
     const waiter = execution?.callbacks?.wait(limits);
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
-    try {
-      await call(input, execution);
-    } catch (error) {
-      waiter.fail(error as Error);
-    }
+    // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing.
+    call(input, execution).catch((error: unknown) => waiter.fail(error as Error));
     return waiter.outcome;
   };
 }
@@ -548,7 +575,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
     "States.Runtime",
-    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish and events:putEvents; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
   );
 }
 
@@ -617,6 +644,7 @@ export class LocalStepFunctions {
     } catch (error) {
       throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
+    if (nestsDeeperThan(text, JSON_NESTING_LIMIT)) throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     const [, , , region, account] = machine.arn.split(":");
     if (machine.type === "EXPRESS") {
       // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
@@ -715,7 +743,8 @@ export class LocalStepFunctions {
         } catch (error) {
           const failure = error as Error & { cause?: Error & { cause?: unknown } };
           if (failure.name === "ExecutionTimeoutError") close("TIMED_OUT", { error: "States.Timeout", cause: "The execution timed out" });
-          else close("FAILED", { error: failure.cause?.name ?? "States.Runtime", cause: typeof failure.cause?.cause === "string" ? failure.cause.cause : (failure.cause?.message ?? failure.message) });
+          else if (!failure.cause) close("FAILED", { error: "States.Runtime", cause: failure.message });
+          else close("FAILED", failedWith(failure.cause.name, typeof failure.cause.cause === "string" ? failure.cause.cause : failure.cause.message));
         } finally {
           // Ended, timed out or stopped: a Task still waiting (an aborted branch's too) waits no more.
           callbacks?.release();
@@ -763,6 +792,7 @@ export class LocalStepFunctions {
       // "The provided JSON output data is not valid" (API_SendTaskSuccess); the wording is InvalidExecutionInput's, unconfirmed.
       throw new SfnError("InvalidOutput", `Invalid Output: '${(error as Error).message}'`);
     }
+    if (nestsDeeperThan(output, JSON_NESTING_LIMIT)) throw new SfnError("InvalidOutput", `Invalid Output: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     waiter.succeed(parsed);
     return {};
   }
@@ -911,6 +941,18 @@ function describe(execution: Execution): Record<string, Json> {
   };
 }
 
+/**
+ * An execution's (or a Task's) error and cause, each left out when null: a SendTaskFailure without them fails the Task
+ * with neither, and the failure carries none on to the execution. AWS records such a TaskFailed event's details without
+ * `error` and `cause` (LocalStack's snapshot recorded against AWS, test_callback
+ * test_sqs_failure_in_wait_for_task_tok_no_error_field), and an execution failed without them with
+ * `executionFailedEventDetails: {}` and a DescribeExecution without `error` and `cause` (test_base test_state_fail_empty);
+ * an uncaught Task failure's error and cause become the execution's (test_callback test_sqs_failure_in_wait_for_task_token).
+ */
+function failedWith(error: string | null | undefined, cause: unknown): { error?: string; cause?: string } {
+  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: typeof cause === "string" ? cause : JSON.stringify(cause) } : {}) };
+}
+
 function withoutData(event: HistoryEvent): HistoryEvent {
   const copy: HistoryEvent = { ...event };
   for (const [key, value] of Object.entries(copy)) {
@@ -944,14 +986,13 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
   const json = (value: unknown) => JSON.stringify(value ?? null);
-  const cause = (value: unknown) => (typeof value === "string" ? value : json(value));
   switch (event.type) {
     case "ExecutionStarted":
       return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
     case "ExecutionSucceeded":
       return record("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } });
     case "ExecutionFailed":
-      return record("ExecutionFailed", { executionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      return record("ExecutionFailed", { executionFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "ExecutionAborted":
       return record("ExecutionAborted", { executionAbortedEventDetails: {} });
     case "ExecutionTimeout":
@@ -962,8 +1003,8 @@ function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition,
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
       if (event.state!.type !== "Task") return;
-      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
-      return record("TaskFailed", { taskFailedEventDetails: { error: event.Error, cause: cause(event.Cause) } });
+      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
+      return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
     case "MapIterationFailed":

@@ -60,18 +60,13 @@ export const WORKFLOW_READ_EXECUTION_ACTIONS: readonly string[] = ["states:Descr
  * Service Authorization Reference lists no resource type for them, but IAM evaluates them on that state machine's ARN
  * ("… is not authorized to perform: states:SendTaskFailure on resource: arn:aws:states:…:stateMachine:…",
  * NOAA-OWP/hydrovis#837; "worked when mapped onto the state machine", aws/aws-cdk#8486), so a grant on it is least
- * privilege, and assertLeastPrivilege keeps refusing them on "*".
+ * privilege, and assertLeastPrivilege keeps refusing them on "*". No KMS action, with a customer managed key either:
+ * Step Functions encrypts the answer with the key through the execution role ("Step Functions will encrypt the error
+ * and cause fields using the AWS KMS key for the execution role. A caller can mark a task as fail without using any
+ * AWS KMS permissions in the execution role if the caller provides a null value for both error and cause fields",
+ * API_SendTaskFailure), whose UseKey statement allows it; the CDK's grantTaskResponse grants none either.
  */
 export const WORKFLOW_TASK_RESPONSE_ACTIONS: readonly string[] = ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"];
-/**
- * grantTaskResponse() with a customer managed key: Step Functions encrypts the answer (SendTaskSuccess' output,
- * SendTaskFailure's error and cause) with the state machine's key, calling KMS on the caller's behalf
- * (API_SendTaskSuccess: KmsAccessDeniedException "Either your AWS KMS key policy or API caller does not have the
- * required permissions", KmsThrottlingException "for a KMS call that Step Functions makes on behalf of the caller";
- * API_SendTaskFailure: "Step Functions will encrypt the error and cause fields"). The pair grants.start() gives a caller
- * whose data is encrypted under this state machine's context (which of the two SendTask* needs is not confirmed).
- */
-export const WORKFLOW_TASK_RESPONSE_KMS_ACTIONS: readonly string[] = ["kms:GenerateDataKey", "kms:Decrypt"];
 /** The Task `Resource` suffixes whose Task a SendTask* call may answer: Wait for Callback, and Run a Job ("optionally", API_SendTaskSuccess). */
 const ANSWERABLE_PATTERN = /\.(waitForTaskToken|sync(:2)?)$/;
 
@@ -329,7 +324,6 @@ export class Workflow extends pulumi.ComponentResource {
       name,
       statements: [
         { sid: "AnswerTasks", actions: [...WORKFLOW_TASK_RESPONSE_ACTIONS], resources: [stateMachineArn] },
-        ...(kmsKey === undefined ? [] : [{ sid: "EncryptTaskAnswers", actions: [...WORKFLOW_TASK_RESPONSE_KMS_ACTIONS], resources: [kmsKey], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn } } }]),
       ],
       answerable: [...taskStates(args.definition)].some(([, state]) => pulumi.Output.isInstance(state.Resource) || (typeof state.Resource === "string" && ANSWERABLE_PATTERN.test(state.Resource))),
     };
@@ -378,8 +372,8 @@ export class Workflow extends pulumi.ComponentResource {
 
   /**
    * Lets `fn` answer this workflow's Tasks that wait for a token (`.waitForTaskToken`): states:SendTaskSuccess,
-   * SendTaskFailure and SendTaskHeartbeat on the state machine, and with a customer managed key kms:GenerateDataKey and
-   * kms:Decrypt on it for this state machine's encryption context, in an inline policy on the function's role
+   * SendTaskFailure and SendTaskHeartbeat on the state machine (no KMS action, with a customer managed key either: the
+   * workflow's role encrypts the answers), in an inline policy on the function's role
    * (`<workflow>-task-response-<function>`). It waits for the role, not for the state machine, so `fn` may be a Task
    * of this workflow, or the consumer of a queue a Task sends its token to. Asked again for the same function, the
    * same policy.

@@ -178,7 +178,7 @@ describe("Workflow", () => {
     ]);
   });
 
-  it("grants a function that is one of its Tasks the answers to its callback Tasks on the state machine's ARN, and the key, without waiting for the state machine", async () => {
+  it("grants a function that is one of its Tasks the answers to its callback Tasks on the state machine's ARN, without waiting for the state machine, and no KMS action on its customer managed key (the workflow's role encrypts the answers)", async () => {
     let granted: unknown[] = [];
     const graph = await record(() => {
       // The cycle grantTaskResponse breaks: the workflow needs the function, and the function answers the workflow's Task.
@@ -197,8 +197,15 @@ describe("Workflow", () => {
     expect(policy.inputs.role).toBe(resource(graph, ROLE, "wf-approver-role").id);
     expect(policyDocument(policy.inputs.policy).Statement).toEqual([
       { Sid: "AnswerTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: [machine.state.arn] },
-      { Sid: "EncryptTaskAnswers", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [KEY], Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.state.arn } } },
     ]);
+    // What encrypts the answers: the workflow's role may use the key under this state machine's encryption context.
+    expect(policyDocument(resource(graph, ROLE_POLICY, "approval-policy").inputs.policy).Statement).toContainEqual({
+      Sid: "UseKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [KEY],
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": machine.state.arn } },
+    });
     expect(dependencyClosure(graph, policy).has(machine.urn)).toBe(false);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);

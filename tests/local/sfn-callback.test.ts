@@ -3,7 +3,7 @@
  * integration is called, and it waits for SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat on the local endpoint,
  * or its TimeoutSeconds / HeartbeatSeconds (on a clock the test fires by hand: nothing here waits for real time).
  */
-import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
@@ -92,6 +92,52 @@ const queued: LocalStateMachineDefinition = {
   }),
 };
 
+/** A callback Task asking `ask` with the token and `payload`. */
+const asking = (payload: Record<string, unknown>) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fnArn("ask"), Payload: { "token.$": "$$.Task.Token", ...payload } }, End: true });
+/** Callback Tasks under way at once: in two Parallel branches, and in each iteration of a Map. */
+const fanned: LocalStateMachineDefinition = {
+  ...machine("fanned", {}),
+  definition: JSON.stringify({ StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [{ StartAt: "Left", States: { Left: asking({ side: "left" }) } }, { StartAt: "Right", States: { Right: asking({ side: "right" }) } }], End: true } } }),
+};
+const mapped: LocalStateMachineDefinition = {
+  ...machine("mapped", {}),
+  definition: JSON.stringify({ StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "One", States: { One: asking({ "side.$": "$" }) } }, End: true } } }),
+};
+
+/** No Catch: a SendTaskFailure fails the execution. */
+const uncaught = machine("uncaught", { Catch: undefined });
+
+/** The function of `slow`: hands the test its event, then runs until the test lets it return. */
+let letReturn: () => void = () => {};
+const slow: LocalStateMachineDefinition = {
+  ...machine("slow", { TimeoutSeconds: 300 }),
+  functions: new Map([
+    [
+      fnArn("ask"),
+      async (event: unknown) => {
+        const running = new Promise<void>((resolve) => (letReturn = resolve));
+        asked.put(event);
+        await running;
+        return { accepted: true };
+      },
+    ],
+  ]),
+};
+
+/**
+ * Rejections nothing handled while a test ran: under `npm start` (Node's default --unhandled-rejections=throw) each
+ * ends the process. Recorded here so the test that leaves one fails by name.
+ */
+const unhandled: unknown[] = [];
+const recordUnhandled = (reason: unknown) => void unhandled.push(reason);
+
+/** Lets the runtime go on until `execution` closes (a few turns of the event loop, never a real wait). */
+async function closed(executionArn: string) {
+  for (let turn = 0; turn < 50 && server.sfn.describeExecution({ executionArn }).status === "RUNNING"; turn++) await new Promise((resolve) => setImmediate(resolve));
+  const { status, output, error } = server.sfn.describeExecution({ executionArn }) as Record<string, any>;
+  return { status, output: output && JSON.parse(output), error };
+}
+
 const replier = functionCredentials("replier-fn");
 const roles = new FunctionRoles([
   {
@@ -107,13 +153,15 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
   });
 });
 afterAll(() => server?.stop());
+beforeAll(() => void process.on("unhandledRejection", recordUnhandled));
+afterAll(() => void process.off("unhandledRejection", recordUnhandled));
 
 const client = (credentials: SigV4Credentials = LOCAL_CREDENTIALS) => new SFNClient({ endpoint: server.endpoint, region: REGION, credentials, maxAttempts: 1 });
 
@@ -191,11 +239,16 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
 
   it("answers tokens and outputs Step Functions refuses with its errors, and a caller IAM does not allow on the issuing state machine with AccessDeniedException", async () => {
     expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: "NoSuchTaskToken", output: "{}" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
+    // The token before the output's JSON: AWS answers InvalidToken for a made-up token with an output that is not JSON
+    // (LocalStack's snapshot recorded against AWS, test_sfn_send_task_outcome_with_no_such_token: Output "ParameterOutput").
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: "NoSuchTaskToken", output: "ParameterOutput" })))).toEqual({ name: "InvalidToken", message: "Invalid Token: 'Invalid token'", status: 400 });
     expect(await failure(client().send(new SendTaskFailureCommand({ taskToken: "x".repeat(2049) })))).toMatchObject({ name: "ValidationException", status: 400 });
 
     const arn = await start("approve", "o-7");
     const { token } = await asked.next();
     expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{not json" })))).toMatchObject({ name: "InvalidOutput", status: 400 });
+    // Accepted, it would overflow the stack mid-run and fail the execution: refused at the request.
+    expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: `${"[".repeat(1001)}${"]".repeat(1001)}` })))).toEqual({ name: "InvalidOutput", message: "Invalid Output: 'nested deeper than 1000 levels'", status: 400 });
     expect(await failure(client(replier).send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual({
       name: "AccessDeniedException",
       message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/replier-role/replier-fn is not authorized to perform: states:SendTaskSuccess on resource: ${machineArn("approve")} because no identity-based policy allows the states:SendTaskSuccess action`,
@@ -204,5 +257,77 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await client().send(new SendTaskFailureCommand({ taskToken: token }));
     // No error or cause: null in the error output, and States.TaskFailed matches it.
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-7", failed: { Error: null, Cause: null } } });
+  });
+
+  it("hands each callback Task under way at once its own token (Parallel branches, Map iterations) and takes each answer as that Task's result", async () => {
+    // Each Task's token is the one its Parameters read: the library runs a Task's handler right after resolving its
+    // Parameters, with no await between (ExecutionCallbacks). A library change there would cross the tokens over.
+    const answerAll = async (executionArn: string, count: number) => {
+      const events = [];
+      for (let i = 0; i < count; i++) events.push(await asked.next());
+      expect(new Set(events.map((event) => event.token)).size).toBe(count);
+      // Answered in the reverse order they were asked.
+      for (const event of events.reverse()) await client().send(new SendTaskSuccessCommand({ taskToken: event.token, output: JSON.stringify(event.side) }));
+      return finished(executionArn);
+    };
+    expect(await answerAll(await start("fanned", "o-14"), 2)).toEqual({ status: "SUCCEEDED", output: ["left", "right"], error: undefined });
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("mapped"), input: JSON.stringify({ items: ["a", "b", "c"] }) }));
+    expect(await answerAll(executionArn!, 3)).toEqual({ status: "SUCCEEDED", output: ["a", "b", "c"], error: undefined });
+  });
+
+  it("fails the execution with an uncaught SendTaskFailure's error and cause, leaving out those it did not send, as AWS does", async () => {
+    const failedBy = async (order: string, answer: { error?: string; cause?: string }) => {
+      const arn = await start("uncaught", order);
+      const { token } = await asked.next();
+      await client().send(new SendTaskFailureCommand({ taskToken: token, ...answer }));
+      await server.sfn.drained();
+      const { status, error, cause } = server.sfn.describeExecution({ executionArn: arn }) as Record<string, unknown>;
+      const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      const details = (type: string) => events!.filter((event) => event.type === type).map((event) => event.taskFailedEventDetails ?? event.executionFailedEventDetails);
+      return { described: { status, error, cause }, taskFailed: details("TaskFailed"), executionFailed: details("ExecutionFailed") };
+    };
+    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [{}], executionFailed: [{}] });
+    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
+    expect(await failedBy("o-13", { error: "Rejected", cause: "over budget" })).toEqual({
+      described: { status: "FAILED", error: "Rejected", cause: "over budget" },
+      taskFailed: [{ error: "Rejected", cause: "over budget" }],
+      executionFailed: [{ error: "Rejected", cause: "over budget" }],
+    });
+  });
+
+  describe("a SendTaskFailure, timeout or stop while the integration call runs settles the Task, and the runtime stays up", () => {
+    /** Starts `slow`, settles its Task with `settle` while the function still runs, then lets the function return. */
+    async function whileRunning(order: string, settle: (executionArn: string, token: string) => Promise<void>) {
+      const arn = await start("slow", order);
+      const { token } = await asked.next();
+      try {
+        await settle(arn, token);
+      } finally {
+        letReturn();
+      }
+      await server.sfn.drained();
+      // A turn for Node to report a rejection the Task's end left unhandled.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    }
+
+    it("SendTaskFailure from the function that still runs: the Task fails at once, caught by name", () =>
+      whileRunning("o-8", async (arn, token) => {
+        await client().send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "sent before returning" }));
+        expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-8", rejected: { Error: "Rejected", Cause: "sent before returning" } } });
+      }));
+
+    it("TimeoutSeconds while the function runs: the Task times out then, not when the function returns", () =>
+      whileRunning("o-9", async (arn) => {
+        fire(300_000);
+        expect(await closed(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-9", timedOut: { Error: "States.Timeout" } } });
+      }));
+
+    it("StopExecution while the function runs: the execution is ABORTED, its token closed", () =>
+      whileRunning("o-10", async (arn, token) => {
+        await client().send(new StopExecutionCommand({ executionArn: arn }));
+        expect((await closed(arn)).status).toBe("ABORTED");
+        expect(await failure(client().send(new SendTaskSuccessCommand({ taskToken: token, output: "{}" })))).toEqual(gone);
+      }));
   });
 });

@@ -193,6 +193,11 @@ describe("local Step Functions, the API", () => {
     expect(await start({ name: "ok_name-1.2" })).toBeUndefined();
     expect(await start({ input: "{not json" })).toMatchObject({ name: "InvalidExecutionInput", message: expect.stringMatching(/^Invalid State Machine Execution Input: '/) });
     expect(await start({ input: JSON.stringify({ big: "é".repeat(131_072) }) })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("262144") });
+    // Nested past 1000 levels: refused here, not a stack overflow mid-run; brackets inside a string do not nest.
+    const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    expect(await start({ input: nested(1001) })).toEqual({ name: "InvalidExecutionInput", message: "Invalid State Machine Execution Input: 'nested deeper than 1000 levels'", status: 400 });
+    expect(await start({ input: nested(1000) })).toBeUndefined();
+    expect(await start({ input: JSON.stringify({ text: "[\\\"{".repeat(2000) }) })).toBeUndefined();
     expect(await start({ stateMachineArn: `${machineArn("echo")}-gone` })).toEqual({ name: "StateMachineDoesNotExist", message: `State Machine Does Not Exist: '${machineArn("echo")}-gone'`, status: 400 });
     expect(await start({ stateMachineArn: "not-an-arn" })).toEqual({ name: "InvalidArn", message: "Invalid Arn: 'Invalid ARN prefix: not-an-arn'", status: 400 });
     expect(await start({ stateMachineArn: `${machineArn("echo")}:2` })).toMatchObject({ name: "StateMachineDoesNotExist" });
@@ -250,6 +255,8 @@ describe("local Step Functions, Task states", () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("dynamo") }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime" });
     expect(result.cause).toContain("state 'Put' of dynamo names arn:aws:states:::ecs:runTask.sync, which it cannot run");
+    // The Tasks it names are the integrations' table (components/workflow/integrations.ts), callback forms included.
+    expect(result.cause).toContain("the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish, events:putEvents;");
   });
 
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
