@@ -1583,16 +1583,20 @@ function statefulFindings(
   return findings;
 }
 
-/** A DynamoDB table of `after` with its deployed self. */
-type TablePair = readonly [old: RecordedResource, table: RecordedResource];
+/**
+ * A DynamoDB table of `after` with its deployed self: `table` as diffedByUrn gives it (each ignoreChanges path reset to
+ * its deployed value, what the provider is sent), and `program` as the program gives it, for a rule about what the
+ * reset itself drops (TransitionBillingToProvisioned).
+ */
+type TablePair = readonly [old: RecordedResource, table: RecordedResource, program: RecordedResource];
 
 /**
  * Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds
  * its inputs (statefulChangesOf has none for it): what the in-place table rules judge, found once per check.
  */
-function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>): TablePair[] {
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, diffedOf: ReadonlyMap<string, RecordedResource>): TablePair[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
+  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, diffedOf.get(table.urn)!, table] as const] : []));
 }
 
 /**
@@ -1893,13 +1897,13 @@ const replicaKey = (replica: Record<string, any>) => text(replica.kmsKeyArn);
  */
 function tableUpdateFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tables) {
+  for (const [old, table, program] of tables) {
     const label = `DynamoDB table ${table.name}`;
 
     // table.go resourceTableUpdate: `if d.HasChange("ttl")`, updateTimeToLive sends one UpdateTimeToLive with the new
     // attribute_name and enabled. A missing ttl block is no change (DiffSuppressFunc SuppressMissingOptionalConfigurationBlock).
     const [was, is] = [ttlOf(old), ttlOf(table)];
-    if (holds(old, "ttl") && was?.enabled && was.attribute && is?.attribute && is.attribute !== was.attribute && ignoredBy(table, ["ttl", "attributeName"]).length === 0) {
+    if (holds(old, "ttl") && was?.enabled && was.attribute && is?.attribute && is.attribute !== was.attribute) {
       findings.push(
         finding(
           "TransitionTtlAttributeMoved",
@@ -1922,10 +1926,11 @@ function tableUpdateFindings(tables: readonly TablePair[], stack: string | undef
     // mode … without value for %[1]s. Assuming changes are being ignored."), not the indexes': resourceTableUpdate
     // "Must update all indexes when switching BillingMode from PAY_PER_REQUEST to PROVISIONED", and updateDiffGSI
     // checks each index with validateGSIProvisionedThroughput. UpdateTable, BillingMode: "When switching from
-    // pay-per-request to provisioned capacity, initial provisioned capacity values must be set".
+    // pay-per-request to provisioned capacity, initial provisioned capacity values must be set". What the reset drops is
+    // read from the program's capacities (`program`), which the diffed inputs no longer hold.
     const newBilling = text(table.inputs.billingMode) ?? "PROVISIONED";
     if (holds(old, "billingMode") && holds(old, "globalSecondaryIndexes") && old.inputs.billingMode === "PAY_PER_REQUEST" && newBilling === "PROVISIONED") {
-      const [oldIndexes, newIndexes] = [asArray(old.inputs.globalSecondaryIndexes), asArray(table.inputs.globalSecondaryIndexes)];
+      const [oldIndexes, newIndexes] = [asArray(old.inputs.globalSecondaryIndexes), asArray(program.inputs.globalSecondaryIndexes)];
       const ignoring = new Set<string>();
       const dropped = new Set<string>();
       for (let i = 0; i < Math.min(oldIndexes.length, newIndexes.length); i++) {
@@ -1956,7 +1961,7 @@ function tableUpdateFindings(tables: readonly TablePair[], stack: string | undef
       const newReplicas = replicasOf(table);
       const rekeyed = replicasOf(old).flatMap((replica) => {
         const index = newReplicas.findIndex((r) => r.regionName === replica.regionName);
-        if (index < 0 || replicaKey(replica) === replicaKey(newReplicas[index]) || ignoredBy(table, ["replicas", index, "kmsKeyArn"]).length > 0) return [];
+        if (index < 0 || replicaKey(replica) === replicaKey(newReplicas[index])) return [];
         return [{ region: String(replica.regionName), from: replicaKey(replica), to: replicaKey(newReplicas[index]), protectedReplica: replica.deletionProtectionEnabled === true }];
       });
       if (rekeyed.length > 0) {
@@ -2173,7 +2178,7 @@ function streamCycledFindings(deployed: Graph, after: Graph, tables: readonly Ta
   for (const [old, table] of tables) {
     if (!holds(old, "streamViewType") || !holds(old, "streamEnabled") || old.inputs.streamEnabled !== true || table.inputs.streamEnabled !== true) continue;
     const [was, is] = [text(old.inputs.streamViewType), text(table.inputs.streamViewType)];
-    if (!was || !is || was === is || ignoredBy(table, ["streamViewType"]).length > 0) continue;
+    if (!was || !is || was === is) continue;
     const [streamArn, tableArn] = [text(table.state.streamArn), text(table.state.arn)];
     const readsStream = (mapping: RecordedResource) => {
       const arn = text(mapping.inputs.eventSourceArn);
@@ -2221,13 +2226,9 @@ function keyAttributes(r: RecordedResource): Map<string, string[]> {
 const attributeTypes = (r: RecordedResource) =>
   new Map(asArray<any>(r.inputs.attributes).filter((a) => typeof a?.name === "string" && typeof a?.type === "string").map((a) => [a.name as string, a.type as string]));
 
-/** A table's global indexes as the provider compares them (a set: by name), without the capacities the table ignores (the engine keeps the deployed ones). */
-function globalIndexesShape(table: RecordedResource, r: RecordedResource): string {
-  const ignored = (side: string) => ignoredBy(table, ["globalSecondaryIndexes", 0, side]).length > 0;
-  const indexes = asArray<any>(r.inputs.globalSecondaryIndexes).map((index) =>
-    Object.fromEntries(Object.entries(index ?? {}).filter(([field]) => !((field === "readCapacity" || field === "writeCapacity") && ignored(field)))),
-  );
-  return canonicalJson(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name))));
+/** A table's global indexes as the provider compares them (a set: by name); capacities the table ignores are the deployed ones in its diffed inputs. */
+function globalIndexesShape(r: RecordedResource): string {
+  return canonicalJson([...asArray<any>(r.inputs.globalSecondaryIndexes)].sort((a, b) => String(a?.name).localeCompare(String(b?.name))));
 }
 
 /**
@@ -2241,11 +2242,11 @@ function globalIndexesShape(table: RecordedResource, r: RecordedResource): strin
 function keyAttributeFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   for (const [old, table] of tables) {
-    if (!holds(old, "attributes") || ignoredBy(table, ["attributes"]).length > 0) continue;
+    if (!holds(old, "attributes")) continue;
     const [was, is, keys] = [attributeTypes(old), attributeTypes(table), keyAttributes(table)];
     const retyped = [...is].filter(([name, type]) => keys.has(name) && was.has(name) && was.get(name) !== type);
     if (retyped.length === 0) continue;
-    const indexesChange = !holds(old, "globalSecondaryIndexes") || globalIndexesShape(table, old) !== globalIndexesShape(table, table);
+    const indexesChange = !holds(old, "globalSecondaryIndexes") || globalIndexesShape(old) !== globalIndexesShape(table);
     for (const [name, type] of retyped) {
       const from = was.get(name)!;
       const outcome = indexesChange
@@ -2320,7 +2321,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
   ]);
   const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
-  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf);
+  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
   const found = [
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
