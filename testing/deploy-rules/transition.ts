@@ -782,16 +782,28 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
  *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
- *   model), delete-first or not.
+ *   model), delete-first or not. Beside the identifier's finding it is said as the next attempt's: the refused create
+ *   leaves the old cluster undeleted in this update.
+ * Where ignoreChanges is what keeps the name (the program sets another), the fix names the entries to drop.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
- * or ones that ignore those names. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * or ones that ignore those names. Checked by checkPlanTransition, which passes the inputs it has reset once; called on
+ * its own, it resets them itself (diffedByUrn), without following aliases or cascading replacements. Plans saved
+ * without these inputs are not judged.
  * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
  * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
  * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed), on the same reset inputs, as
  * for TransitionStatefulReplaced.
  */
-export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
+export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  return clusterNameFindings(before, after, diffedByUrn(before, after), stack).findings;
+}
+
+/**
+ * rdsReplacementFindings on the inputs checkPlanTransition has reset once (`diffedOf`), with the clusters whose create
+ * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule.
+ */
+function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   const identifierTaken = new Set<string>();
@@ -803,25 +815,40 @@ export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: Re
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
-    if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
+    /**
+     * Where the program gives another value than the engine sends (ignoreChanges put the deployed one back), the fix is
+     * to drop those entries: the program's own value is not what is sent. Undefined where the program sends its own.
+     */
+    const keptByIgnore = (fields: readonly string[]) => {
+      const kept = fields.filter((field) => canonicalJson(cluster.inputs[field] ?? null) !== canonicalJson(diffed.inputs[field] ?? null));
+      if (kept.length === 0) return undefined;
+      const entries = [...new Set(kept.flatMap((field) => ignoredBy(cluster, [field])))];
+      const values = kept.map((field) => `${field} ${shown(diffed.inputs[field])}`).join(", ");
+      return `drop ${entries.map((entry) => `"${entry}"`).join(", ")} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${values} whatever the program sets`;
+    };
+    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace;
+    if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
       findings.push(
         finding(
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
+          keptByIgnore(["clusterIdentifier"]) ??
+            "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
           stack,
         ),
       );
     }
     if (skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      // With the create refused, the old cluster is not deleted in this update: the snapshot name is the next attempt's problem.
+      const when = sameIdentifier ? "once the clusterIdentifier is changed too (the create above is refused first, so this update deletes nothing)" : "";
       findings.push(
         finding(
           "TransitionRdsClusterNameReused",
           cluster,
-          `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          `${why} with the same finalSnapshotIdentifier "${snapshot}": ${when ? `${when}, ` : ""}deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+          keptByIgnore(["finalSnapshotIdentifier", "skipFinalSnapshot"]) ?? "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
           stack,
         ),
       );
@@ -2312,7 +2339,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
-  const rds = rdsReplacementFindings(deployed, after, diffedOf, context.stack);
+  const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
   // TransitionStatefulReplaced's "a new, empty one takes over".
