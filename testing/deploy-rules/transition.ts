@@ -1460,6 +1460,11 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
   }
+  if (!deleteFirst && keptName !== undefined && kind.nameKeptRefusal) {
+    // Create-first under the same name: only a type that is not also a named type gets here (TransitionNameTaken has
+    // the others' pairs), which is the Aurora cluster renamed without aliases.
+    return `The deployed one is deleted only after the new one is created (Pulumi deletes a resource removed from the program at the end of the update, and replaces create-first unless deleteBeforeReplace), so it still holds its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
+  }
   if (deleteSkipped) {
     return old.retainOnDelete
       ? `The deployed one is retained (retainOnDelete): the update succeeds, ${moves}, and the deployed one, with ${data}, stays in the account outside the stack; no error says so`

@@ -247,3 +247,16 @@ describe("TransitionStatefulReplaced on an Aurora cluster whose identifier the p
     expect(rules(deployed, renamed(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"], backupRetentionPeriod: 7 }), { replaceOnChanges: ["backupRetentionPeriod"] }))).toEqual(found);
   });
 });
+
+describe("TransitionStatefulReplaced on an Aurora cluster renamed without aliases under its hand-set identifier", () => {
+  const hand = serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: undefined, skipFinalSnapshot: true });
+  const renamedTo = (graph: typeof hand, name: string) => graph.map((r) => (r.type === CLUSTER ? { ...r, name, urn: r.urn.replace(/db-cluster$/, name) } : r));
+
+  it("says CreateDBCluster is refused while the removed cluster, deleted only at the end of the update, holds the identifier: nothing moves to a new, empty one", () => {
+    const found = transition(hand, renamedTo(hand, "db-cluster2"));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${CLUSTER} db-cluster2`]]);
+    expect(found[0].problem).toMatch(/so it still holds its name db-cluster-1a2b3c4, which the new one asks for too: CreateDBCluster is refused \(DBClusterAlreadyExistsFault, API_CreateDBCluster\), and the update stops before anything moves to the new cluster/);
+    expect(found[0].problem).not.toMatch(/new, empty one/);
+    expect(found[0].fix).toMatch(/add aliases: \[\{ name: "db-cluster" \}\] to db-cluster2/);
+  });
+});
