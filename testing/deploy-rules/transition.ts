@@ -2623,7 +2623,7 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const cascade = cascadeTypeOf(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? [])])];
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? []), ...(cascade?.alsoKept ?? [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : []), ...(cascade?.hashedInputs ?? [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");

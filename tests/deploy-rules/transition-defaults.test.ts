@@ -79,6 +79,25 @@ describe("the replacement cascade's random strings (terraform-provider-random, P
     expect(rules(plan({ special: true }), plan({ special: false }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(rules(plan({}), plan({ minNumeric: 2 }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
   });
+
+  it("reads number and numeric as one value, as NumberNumericAttributePlanModifier plans them: the deprecated number moved to numeric draws nothing", () => {
+    expect(clean(plan({ number: false }), plan({ numeric: false }))).toEqual([]);
+    expect(clean(plan({ numeric: false }), plan({ number: false }))).toEqual([]);
+    expect(clean(saved(plan({ number: false })), plan({ numeric: false }))).toEqual([]);
+    expect(clean(plan({ numeric: true }), plan({}))).toEqual([]);
+    // Dropping a false one plans true for both: a new result.
+    const found = transition(plan({ number: false }), plan({}));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ numeric: true }), plan({ number: false }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+
+  it("replaces on overrideSpecial changed, and from unset to \"\", but not from \"\" to unset (RequiresReplaceUnlessEmptyStringToNull)", () => {
+    expect(clean(plan({ overrideSpecial: "" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ overrideSpecial: "" })), plan({}))).toEqual([]);
+    expect(rules(plan({}), plan({ overrideSpecial: "" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ overrideSpecial: "!@" }), plan({}))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(clean(plan({ overrideSpecial: "!@" }), plan({ overrideSpecial: "!@" }))).toEqual([]);
+  });
 });
 
 describe("the replacement cascade's security groups (vpc_security_group.go, SDKv2)", () => {
