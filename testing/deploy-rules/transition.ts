@@ -140,6 +140,8 @@ const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+/** An event source mapping's Kafka configs, each with a consumer group (kafkaConsumerGroupChange). */
+const KAFKA_CONFIGS = ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"] as const;
 /**
  * A DynamoDB table's replace-forcing inputs, for both its name check (TRANSITION_NAMED_TYPES) and
  * TransitionStatefulReplaced (TRANSITION_STATEFUL_TYPES). table.go: hash_key (Optional, Computed, ForceNew),
@@ -528,14 +530,12 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [source, fn] = JSON.parse(key) as string[];
       return `of ${source} to function ${fn}`;
     },
-    // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics,
-    // self_managed_event_source, and the Kafka configs (amazon_managed_kafka_event_source_config,
-    // self_managed_kafka_event_source_config) are ForceNew; function_name is updated in place (UpdateEventSourceMapping
+    // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics and
+    // self_managed_event_source are ForceNew; function_name is updated in place (UpdateEventSourceMapping
     // FunctionName). UpdateEventSourceMapping takes no StartingPosition. An SDKv2 resource (read at
-    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade): the Kafka configs are Optional+Computed (a config the program stops
-    // setting keeps the one in the state), `topics` a TypeSet.
+    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade), `topics` a TypeSet.
     replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource"],
-    replaceWhenSet: ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    replaceWhen: kafkaConsumerGroupChange,
     emptyIsUnset: true,
     sets: { topics: String },
     refusal:
@@ -549,7 +549,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     },
     // No secret among them: ARNs, positions, Kafka topics, MQ queue names; a self-managed Kafka source's bootstrap
     // servers are kept as a digest.
-    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", ...KAFKA_CONFIGS.map((config) => `${config}.consumerGroupId`)],
     hashedInputs: ["selfManagedEventSource"],
     source: `${PROVIDER}/lambda/event_source_mapping.go`,
   },
@@ -570,6 +570,24 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/dynamodb/table.go`,
   },
 ];
+
+/**
+ * An event source mapping's Kafka consumer group: `consumer_group_id` inside amazon_managed_kafka_event_source_config and
+ * self_managed_kafka_event_source_config is Optional+Computed+ForceNew (event_source_mapping.go at
+ * 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade), so a group the program sets anew replaces the mapping, and a config
+ * written without one (`{}`) or left out keeps the deployed group. Only that field is compared: the configs'
+ * `schemaRegistryConfig`, which @pulumi/aws 7.48 has and that commit predates (hashicorp/terraform-provider-aws#44540),
+ * is not, as its ForceNew in the version pulumi-aws 7.48 bridges was not read. A deployed plan saved without the field
+ * is not judged.
+ */
+function kafkaConsumerGroupChange(before: RecordedResource, after: RecordedResource): string | undefined {
+  const changes = KAFKA_CONFIGS.flatMap((config) => {
+    if (!holds(before, config) && !holds(before, `${config}.consumerGroupId`)) return [];
+    const [from, to] = [text(before.inputs[config]?.consumerGroupId), text(after.inputs[config]?.consumerGroupId)];
+    return to !== undefined && to !== from ? [`${config}.consumerGroupId (${from ?? "none"} → ${to})`] : [];
+  });
+  return changes.length > 0 ? changes.join(", ") : undefined;
+}
 
 const COGNITO = "COGNITO_USER_POOLS";
 /** The authorizer's type as the provider defaults it (authorizer.go `Default: types.AuthorizerTypeToken`). */

@@ -61,7 +61,18 @@ describe("Optional+Computed and set inputs of an event source mapping (event_sou
     expect(clean(saved([mapping(group("billing"))]), [mapping({}, retained)])).toEqual([]);
     const found = transition([mapping(group("billing"))], [mapping(group("audit"), retained)]);
     expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
-    expect(found[0].problem).toContain('amazonManagedKafkaEventSourceConfig ({"consumerGroupId":"billing"} → {"consumerGroupId":"audit"})');
+    expect(found[0].problem).toContain("amazonManagedKafkaEventSourceConfig.consumerGroupId (billing → audit)");
+    expect(rules(saved([mapping(group("billing"))]), [mapping(group("audit"), retained)])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
+  });
+
+  it("compares the consumer group alone: a config written without it keeps the deployed group (the field is Optional+Computed), and one set first replaces", () => {
+    const config = (inputs: Record<string, unknown>) => ({ amazonManagedKafkaEventSourceConfig: inputs });
+    expect(clean([mapping(config({ consumerGroupId: "billing" }))], [mapping(config({}), retained)])).toEqual([]);
+    expect(clean(saved([mapping(config({ consumerGroupId: "billing" }))]), [mapping(config({}), retained)])).toEqual([]);
+    // A schema registry added beside the same group: its ForceNew was not read, so it is not judged a replacement.
+    expect(clean([mapping(config({ consumerGroupId: "billing" }))], [mapping(config({ consumerGroupId: "billing", schemaRegistryConfig: { schemaRegistryUri: "arn:aws:glue:us-east-1:123456789012:registry/orders" } }), retained)])).toEqual([]);
+    const selfManaged = (consumerGroupId?: string) => ({ selfManagedKafkaEventSourceConfig: consumerGroupId ? { consumerGroupId } : {} });
+    expect(transition([mapping(selfManaged())], [mapping(selfManaged("billing"), retained)]).map((f) => f.problem)).toEqual([expect.stringContaining("selfManagedKafkaEventSourceConfig.consumerGroupId (none → billing)")]);
   });
 });
 
