@@ -788,6 +788,23 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
 }
 
 /**
+ * Where `diffed` (a resource as diffedByUrn gives it) holds other values than the program gives (`program`, same URN),
+ * of `fields` (unset: every input an ignoreChanges entry starts at, or all for `*`): the ignoreChanges entries that put the deployed
+ * values back, and those values as findings print them (`name "app/key"`). What a fix names when ignoreChanges, not the
+ * program, keeps a name; undefined where the program's own values are sent.
+ */
+function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
+  const heads = (entry: string) => parsePropertyPath(entry)?.[0];
+  const ignored = program.ignoreChanges ?? [];
+  const everything = ignored.some((entry) => heads(entry) === "*");
+  const candidates = fields ?? [...new Set(everything ? [...Object.keys(program.inputs), ...Object.keys(diffed.inputs)] : ignored.map(heads).filter((head): head is string => typeof head === "string"))];
+  const kept = candidates.filter((field) => canonicalJson(program.inputs[field] ?? null) !== canonicalJson(diffed.inputs[field] ?? null));
+  if (kept.length === 0) return undefined;
+  const entries = ignored.filter((entry) => kept.includes(String(heads(entry))) || heads(entry) === "*");
+  return { entries: entries.map((entry) => `"${entry}"`).join(", "), values: kept.map((field) => `${field} ${JSON.stringify(diffed.inputs[field])}`).join(", ") };
+}
+
+/**
  * An Aurora cluster of both plans that the update replaces and whose new self names what the old one still holds, read
  * as diffed (`diffedOf`, diffedByUrn: an identifier, final snapshot name or skipFinalSnapshot that `ignoreChanges` holds
  * is the deployed one, which the replacement asks for whatever the program says):
@@ -833,16 +850,10 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
-    /**
-     * Where the program gives another value than the engine sends (ignoreChanges put the deployed one back), the fix is
-     * to drop those entries: the program's own value is not what is sent. Undefined where the program sends its own.
-     */
+    // Where ignoreChanges, not the program, keeps the name, the fix is to drop those entries: the program already draws new ones.
     const keptByIgnore = (fields: readonly string[]) => {
-      const kept = fields.filter((field) => canonicalJson(cluster.inputs[field] ?? null) !== canonicalJson(diffed.inputs[field] ?? null));
-      if (kept.length === 0) return undefined;
-      const entries = [...new Set(kept.flatMap((field) => ignoredBy(cluster, [field])))];
-      const values = kept.map((field) => `${field} ${shown(diffed.inputs[field])}`).join(", ");
-      return `drop ${entries.map((entry) => `"${entry}"`).join(", ")} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${values} whatever the program sets`;
+      const kept = keptByIgnoreChanges(cluster, diffed, fields);
+      return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
     };
     const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace;
     if (sameIdentifier) {
@@ -941,7 +952,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           const holderAfter = self ? undefined : (diffedOf.get(holder.urn) ?? afterByUrn.get(holder.urn));
           const holdsKey = (r: RecordedResource) => keysOf(holderKind, r, after, context).some((holderKey) => heldBy(kind, key, holderKey));
           // Kept by its ignoreChanges only: the name stays with it through the update, and the new program on its own does not show it.
-          const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!);
+          const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!) ? keptByIgnoreChanges(afterByUrn.get(holder.urn)!, holderAfter) : undefined;
           let holds: string;
           if (self) {
             // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
@@ -960,7 +971,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else if (keptByIgnore) {
-            holds = `${at(holder)} holds the name in the deployed plan and keeps it: its ignoreChanges puts the deployed value back whatever the program gives it, so the update never gives the name up`;
+            holds = `${at(holder)} holds the name in the deployed plan and keeps it: its ignoreChanges ${keptByIgnore.entries} puts the deployed ${keptByIgnore.values} back whatever the program gives it, so the update never gives the name up`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
@@ -984,12 +995,17 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
               : keptByIgnore
-                ? `drop the ignoreChanges entry that keeps ${holder.name}'s deployed name, so that the update gives it up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
+                ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          // A holder that keeps the name is not deleted: an upsert leaves two resources of the stack on one name, not one removed.
           const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
-            // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
+            if (keptByIgnore) {
+              // The holder stays in the stack with the name: two resources of it on one upserted name from here on.
+              collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds and writes over what ${holder.name} holds: two resources of the stack then hold one ${kind.label}, ${holder.name}'s state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only ${kind.label} of that name while the other's state says it exists`, fix, stack) });
+              continue;
+            }
+            // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that
+            // name. A retained old copy leaves the stack, so one resource of it holds the name.
             if (!deletedLater) continue;
             collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
           } else {

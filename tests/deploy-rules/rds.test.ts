@@ -112,7 +112,7 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
     expect(rdsReplacementFindings(cluster({ databaseName: "app" }), renamed, "prod")).toEqual([]);
     expect(rdsReplacementFindings(cluster({ databaseName: "app" }), ignoring(renamed), "prod").map((f) => [f.rule, f.stack, f.fix])).toEqual([
-      ["TransitionRdsClusterNameReused", "prod", 'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier db-cluster-1a2b3c4 whatever the program sets'],
+      ["TransitionRdsClusterNameReused", "prod", 'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets'],
     ]);
   });
 
@@ -157,8 +157,8 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     // The program already draws new names: the fix is the ignoreChanges entry that keeps the deployed one, named with its value.
     const fixes = (after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.fix);
     expect(fixes(ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual([
-      'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier db-cluster-1a2b3c4 whatever the program sets',
-      'drop "finalSnapshotIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed finalSnapshotIdentifier db-cluster-final-1a2b3c4 whatever the program sets',
+      'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets',
+      'drop "finalSnapshotIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed finalSnapshotIdentifier "db-cluster-final-1a2b3c4" whatever the program sets',
     ]);
     expect(fixes(ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([
       'drop "skipFinalSnapshot" from the ignoreChanges of db-cluster: the engine sends the deployed skipFinalSnapshot false whatever the program sets',
