@@ -678,7 +678,12 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * optional autoname field holds a value the autonamer did not draw (pulumi-terraform-bridge pkg/tfbridge/provider.go
  * Diff: `nameRequiresDeleteBeforeReplace(news, …)`, schema.go). `news` are the inputs the engine sends Diff, the
  * program's after the ignoreChanges reset and the provider's Check (diffedByUrn), so a `name` the program drops while
- * ignoreChanges holds it is the deployed one, still set.
+ * ignoreChanges holds it is the deployed one, still set. Not read: a deployed name the autonamer drew. The engine's
+ * state keeps it among the inputs ("the pulumi-autonaming is preserved as an input property in state",
+ * pulumi/pulumi-aws#1301), so an ignored autoname field is reset to it and the bridge then replaces delete-first under
+ * that name; but a plan keeps the program's inputs, without the drawn name (a saved plan keeps no state at all), so
+ * such a resource is read as unnamed: replaced create-first under a new name, and, retained, not found to keep the
+ * name its replacement asks for.
  */
 const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
 
