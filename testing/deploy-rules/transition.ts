@@ -777,8 +777,12 @@ const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: Recor
  * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
  * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
  * (statefulChanges, actionOf), the names and region its new self asks for (nameCollisions' keys, keptName), and
- * whether the bridge replaces it delete-first (namedByHand). Reset once per check; a resource created anew has no
- * deployed inputs to reset and is read as the program gives it.
+ * whether the bridge replaces it delete-first (namedByHand), and the rules about such an update (the in-place table
+ * rules through tablesUpdatedInPlace, TransitionRdsClusterNameReused, TransitionHostedUiDomainGap, the stages of
+ * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check for these; the cascade, which runs
+ * before on each round's graph, and a REST API deployment (neither a named nor a stateful type) are reset by the same
+ * code (inputsAsDiffed, through replaceReasons) where they are judged. A resource created anew has no deployed inputs
+ * to reset and is read as the program gives it.
  */
 function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, RecordedResource> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -1165,19 +1169,20 @@ const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
  */
-function hostedUiDomainFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const domains = ofType(after, POOL_DOMAIN);
+  // As diffed (diffedByUrn): a domain ignoreChanges keeps is the deployed one, so it is neither replaced nor a new name.
+  const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r).length === 0;
+    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r, r.inputs).length === 0;
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete || ignoredBy(next, ["domain"]).length > 0) continue;
+    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete) continue;
     const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
@@ -2402,7 +2407,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...rdsEngineVersionFindings(deployed, after, context.stack),
     ...rds.findings,
-    ...hostedUiDomainFindings(deployed, after, context.stack),
+    ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
@@ -2412,7 +2417,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...replicaFindings(tables, context.stack),
     ...tableUpdateFindings(tables, context.stack),
     ...ignoredArrayFindings(deployed, after, context.stack),
-    ...deploymentFindings(deployed, after, context.stack),
+    ...deploymentFindings(deployed, after, diffedOf, context.stack),
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
   ];
@@ -2435,7 +2440,7 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
  */
-function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -2449,7 +2454,7 @@ function deploymentFindings(deployed: Graph, after: Graph, stack: string | undef
     const servers: string[] = [];
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
-      if (!was || replaceReasons(STAGE_KIND, was, stage).length > 0) continue;
+      if (!was || replaceReasons(STAGE_KIND, was, stage, diffedOf.get(stage.urn)?.inputs).length > 0) continue;
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
