@@ -111,14 +111,16 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // Optional+Computed, so a program that stops setting it keeps the group. description's schema Default ("Managed by
   // Terraform") never reaches the provider: @pulumi/aws fills an unset one with "Managed by Pulumi" before it registers
   // the resource, so the recorded inputs hold it. name and name_prefix are Optional+Computed too, but stay compared
-  // on any change: whether pulumi-aws draws an autoname for an unset name (a new group) was not read.
+  // on any change: pulumi-aws gives every resource with an Optional or Required `name` input
+  // `tfbridge.AutoName("name", 255, "-")` (provider/autonaming.go setAutonaming, read at
+  // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name set by hand that the program stops setting is a new drawn one.
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["name", "namePrefix", "description"], replaceWhenSet: ["vpcId"], emptyIsUnset: true, drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
   // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
-  // rds/cluster_instance.go (SDKv2, in the aws-sdk-go version the file index holds; its commit is not named there):
+  // rds/cluster_instance.go (SDKv2, read at 01606926a0c0ab9174aec440f976a48b0baee722, an aws-sdk-go-v2 version):
   // cluster_identifier and engine (Required) and custom_iam_instance_profile (Optional) are ForceNew; identifier,
   // identifier_prefix, availability_zone and db_subnet_group_name are Optional+Computed+ForceNew, so one the program
   // stops setting is kept. The identifier too: pulumi-aws's overrides give aws_rds_cluster_instance no AutoName (only

@@ -465,8 +465,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     key: (r) => distributionAliases(r).map((alias) => JSON.stringify([alias])),
     describe: (_r, key) => `with alternate domain name ${JSON.parse(key)[0]}`,
     // distribution.go: `staging` is the only ForceNew input; aliases, origins and behaviours are one UpdateDistribution.
-    // An SDKv2 resource whose `staging` is Optional with `Default: false` (read in the aws-sdk-go-v2 version of
-    // distribution.go the file index holds; its commit is not named there): unset is false to the provider.
+    // An SDKv2 resource whose `staging` is Optional with `Default: false` and ForceNew (distribution.go read at
+    // 023c8e5cf1eeec38d589281d77a7a960068ae20c, an aws-sdk-go v1 version): unset is false to the provider.
     replaceOn: ["staging"],
     emptyIsUnset: true,
     defaults: { staging: false },
