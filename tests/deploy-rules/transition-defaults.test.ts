@@ -138,4 +138,12 @@ describe("the replacement cascade's Aurora cluster instances (cluster_instance.g
     expect(rules(plan({ availabilityZone: "us-east-1a" }), plan({ availabilityZone: "us-east-1b" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(rules(plan({ dbSubnetGroupName: "db-subnets" }), plan({ dbSubnetGroupName: "db-subnets-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
   });
+
+  it("replaces an instance whose customIamInstanceProfile changes or goes (ForceNew, not Computed), and one given an identifierPrefix, but keeps a prefix the program stops setting (Optional+Computed)", () => {
+    const profile = "AWSRDSCustomInstanceProfile";
+    expect(rules(plan({ customIamInstanceProfile: profile }), plan({}))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ customIamInstanceProfile: profile }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ identifierPrefix: "db-" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(clean(plan({ identifierPrefix: "db-" }), plan({}))).toEqual([]);
+  });
 });
