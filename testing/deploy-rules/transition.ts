@@ -1289,8 +1289,8 @@ export interface TransitionStatefulType extends InputComparison {
    * and `ForceNewIfChange` ones that ignore a cleared value.
    */
   replaceWhenSet: readonly string[];
-  /** The input of the name AWS holds one of (keptName). */
-  nameField: string;
+  /** The input of the name AWS holds one of (keptName). Unset: `autonameField`. */
+  nameField?: string;
   /**
    * The optional autoname field pulumi-aws declares for the type, if any: a value set by hand makes the bridge replace
    * delete-first (namedByHand).
@@ -1326,7 +1326,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     data: "its items",
     // table.go (TABLE_REPLACEMENT).
     ...TABLE_REPLACEMENT,
-    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
@@ -1355,7 +1354,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceWhenSet: [],
     emptyIsUnset: true,
     sets: { usernameAttributes: String, aliasAttributes: String },
-    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtection"],
     // The refusal: UserPoolType DeletionProtection (API reference), quoted in @pulumi/aws cognito/userPool.d.ts.
@@ -1375,7 +1373,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceOn: ["bucket", "bucketPrefix"],
     replaceWhenSet: ["objectLockEnabled"],
     emptyIsUnset: true,
-    nameField: "bucket",
     autonameField: "bucket",
     alsoKept: ["forceDestroy"],
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
@@ -1534,8 +1531,10 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
  * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
-  const name = text(old.inputs[kind.nameField]);
-  return name !== undefined && next.inputs[kind.nameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
+  const field = kind.nameField ?? kind.autonameField;
+  if (field === undefined) return undefined;
+  const name = text(old.inputs[field]);
+  return name !== undefined && next.inputs[field] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
 }
 
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
