@@ -50,42 +50,77 @@ export interface CascadeType extends InputComparison {
   replaceOn: readonly string[];
   /** Inputs that replace it only when the next program sets them (TransitionStatefulType's, which see). */
   replaceWhenSet?: readonly string[];
+  /**
+   * A replacement `replaceOn` cannot express, as TransitionNamedType's (which see): why, or undefined when it does not
+   * replace. The inputs it reads that `replaceOn` does not list are in `alsoKept`.
+   */
+  replaceWhen?(before: RecordedResource, after: RecordedResource): string | undefined;
+  /** Inputs a saved plan keeps besides `replaceOn` and `replaceWhenSet`: those `replaceWhen` reads. */
+  alsoKept?: readonly string[];
   /** Of those, inputs that can hold secrets: a saved plan keeps them as digests, compared as digests on both sides. */
   hashedInputs?: readonly string[];
   /** The values of the resource (outputs) that a replacement draws anew. */
   drawnAnew(resource: RecordedResource): unknown[];
 }
 
-const RANDOM_INPUTS = ["keepers", "length", "lower", "upper", "numeric", "number", "special", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial"];
+const RANDOM_INPUTS = ["keepers", "length", "lower", "upper", "special", "minLower", "minUpper", "minNumeric", "minSpecial"];
 /**
  * The random provider's Plugin Framework defaults (resource_string.go, resource_password.go at
  * ad788e233bb42be5ecad3ba8f43de0d9d9dc7185; pulumi-random bridges it with pf.ShimProvider, so its Diff is the
- * framework's plan): special, upper and lower `booldefault.StaticBool(true)`, the min_* `int64default.StaticInt64(0)`;
- * numeric and number have no Default but NumberNumericAttributePlanModifier plans true when neither is set. A default
- * is planned into the state, so an unset input after a set default value is no change, and after another value a
- * replacement. No `emptyIsUnset`: the framework keeps null apart from "" (override_special replaces on null → "").
+ * framework's plan): special, upper and lower `booldefault.StaticBool(true)`, the min_* `int64default.StaticInt64(0)`.
+ * A default is planned into the state, so an unset input after a set default value is no change, and after another
+ * value a replacement. No `emptyIsUnset`: the framework keeps null apart from "" (randomReplaceWhen).
  */
-const RANDOM_DEFAULTS = { special: true, upper: true, lower: true, numeric: true, number: true, minLower: 0, minUpper: 0, minNumeric: 0, minSpecial: 0 };
+const RANDOM_DEFAULTS = { special: true, upper: true, lower: true, minLower: 0, minUpper: 0, minNumeric: 0, minSpecial: 0 };
+/**
+ * The random inputs whose plan reads more than their own value (terraform-provider-random at
+ * 0117aa60f8ebe02fd51910d8e6883123dadb3cb2):
+ * - number and numeric: NumberNumericAttributePlanModifier (internal/planmodifiers/bool) plans both from one value,
+ *   true when neither is set and otherwise the one set ("Default to using value for numeric if number is null", and the
+ *   reverse; both set to different values is an error), so `number: false` → `numeric: false`, the migration the
+ *   deprecation asks for ("Number is deprecated, use numeric instead"), changes nothing;
+ * - override_special: RequiresReplaceIf(RequiresReplaceUnlessEmptyStringToNull), "Replace on modification unless
+ *   updating from empty string ("") to null": null → "" replaces, "" → null does not.
+ */
+function randomReplaceWhen(before: RecordedResource, after: RecordedResource): string | undefined {
+  const digits = (r: RecordedResource) => r.inputs.numeric ?? r.inputs.number ?? true;
+  const special = (r: RecordedResource) => r.inputs.overrideSpecial ?? null;
+  const reasons: string[] = [];
+  if (digits(before) !== digits(after)) reasons.push(`numeric (${digits(before)} → ${digits(after)})`);
+  const [from, to] = [special(before), special(after)];
+  if (from !== to && !(from === "" && to === null)) reasons.push(`overrideSpecial (${JSON.stringify(from)} → ${JSON.stringify(to)})`);
+  return reasons.length > 0 ? reasons.join(", ") : undefined;
+}
 /** Named by the provider (no name given, or a namePrefix): a replacement gets a new name, and so a new id and ARN. */
 const autonamed = (field: string) => (r: RecordedResource) => (r.inputs[field] === undefined ? [r.id, r.state[field], r.state.arn] : []);
 
 export const CASCADE_TYPES: readonly CascadeType[] = [
   // Every attribute of random_string and random_password is RequiresReplace (terraform-provider-random
   // internal/provider/resource_string.go, resource_password.go), so a new `keepers` draws a new result.
-  ...["random:index/randomString:RandomString", "random:index/randomPassword:RandomPassword"].map((type) => ({ type, replaceOn: RANDOM_INPUTS, defaults: RANDOM_DEFAULTS, hashedInputs: ["keepers"], drawnAnew: (r: RecordedResource) => [r.state.result] })),
+  ...["random:index/randomString:RandomString", "random:index/randomPassword:RandomPassword"].map((type) => ({
+    type,
+    replaceOn: RANDOM_INPUTS,
+    defaults: RANDOM_DEFAULTS,
+    replaceWhen: randomReplaceWhen,
+    alsoKept: ["numeric", "number", "overrideSpecial"],
+    hashedInputs: ["keepers"],
+    drawnAnew: (r: RecordedResource) => [r.state.result],
+  })),
   // terraform-provider-aws ec2/vpc_security_group.go (SDKv2, read at 01606926a0c0ab9174aec440f976a48b0baee722):
   // description, name, name_prefix and vpc_id are ForceNew; EC2 gives the new group a new id. vpc_id is
   // Optional+Computed, so a program that stops setting it keeps the group. description's schema Default ("Managed by
   // Terraform") never reaches the provider: @pulumi/aws fills an unset one with "Managed by Pulumi" before it registers
   // the resource, so the recorded inputs hold it. name and name_prefix are Optional+Computed too, but stay compared
-  // on any change: whether pulumi-aws draws an autoname for an unset name (a new group) was not read.
+  // on any change: pulumi-aws gives every resource with an Optional or Required `name` input
+  // `tfbridge.AutoName("name", 255, "-")` (provider/autonaming.go setAutonaming, read at
+  // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name set by hand that the program stops setting is a new drawn one.
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["name", "namePrefix", "description"], replaceWhenSet: ["vpcId"], emptyIsUnset: true, drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
   // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
   { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
   // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
-  // rds/cluster_instance.go (SDKv2, in the aws-sdk-go version the file index holds; its commit is not named there):
+  // rds/cluster_instance.go (SDKv2, read at 01606926a0c0ab9174aec440f976a48b0baee722, an aws-sdk-go-v2 version):
   // cluster_identifier and engine (Required) and custom_iam_instance_profile (Optional) are ForceNew; identifier,
   // identifier_prefix, availability_zone and db_subnet_group_name are Optional+Computed+ForceNew, so one the program
   // stops setting is kept. The identifier too: pulumi-aws's overrides give aws_rds_cluster_instance no AutoName (only

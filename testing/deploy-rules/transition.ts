@@ -139,6 +139,8 @@ const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+/** An event source mapping's Kafka configs, each with a consumer group (kafkaConsumerGroupChange). */
+const KAFKA_CONFIGS = ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"] as const;
 /**
  * A DynamoDB table's replace-forcing inputs, for both its name check (TRANSITION_NAMED_TYPES) and
  * TransitionStatefulReplaced (TRANSITION_STATEFUL_TYPES). table.go: hash_key (Optional, Computed, ForceNew),
@@ -462,8 +464,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     key: (r) => distributionAliases(r).map((alias) => JSON.stringify([alias])),
     describe: (_r, key) => `with alternate domain name ${JSON.parse(key)[0]}`,
     // distribution.go: `staging` is the only ForceNew input; aliases, origins and behaviours are one UpdateDistribution.
-    // An SDKv2 resource whose `staging` is Optional with `Default: false` (read in the aws-sdk-go-v2 version of
-    // distribution.go the file index holds; its commit is not named there): unset is false to the provider.
+    // An SDKv2 resource whose `staging` is Optional with `Default: false` and ForceNew (distribution.go read at
+    // 023c8e5cf1eeec38d589281d77a7a960068ae20c, an aws-sdk-go v1 version): unset is false to the provider.
     replaceOn: ["staging"],
     emptyIsUnset: true,
     defaults: { staging: false },
@@ -527,14 +529,12 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       const [source, fn] = JSON.parse(key) as string[];
       return `of ${source} to function ${fn}`;
     },
-    // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics,
-    // self_managed_event_source, and the Kafka configs (amazon_managed_kafka_event_source_config,
-    // self_managed_kafka_event_source_config) are ForceNew; function_name is updated in place (UpdateEventSourceMapping
+    // event_source_mapping.go: event_source_arn, starting_position, starting_position_timestamp, queues, topics and
+    // self_managed_event_source are ForceNew; function_name is updated in place (UpdateEventSourceMapping
     // FunctionName). UpdateEventSourceMapping takes no StartingPosition. An SDKv2 resource (read at
-    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade): the Kafka configs are Optional+Computed (a config the program stops
-    // setting keeps the one in the state), `topics` a TypeSet.
+    // 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade), `topics` a TypeSet.
     replaceOn: ["eventSourceArn", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource"],
-    replaceWhenSet: ["amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    replaceWhen: kafkaConsumerGroupChange,
     emptyIsUnset: true,
     sets: { topics: String },
     refusal:
@@ -548,7 +548,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     },
     // No secret among them: ARNs, positions, Kafka topics, MQ queue names; a self-managed Kafka source's bootstrap
     // servers are kept as a digest.
-    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", "amazonManagedKafkaEventSourceConfig", "selfManagedKafkaEventSourceConfig"],
+    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", ...KAFKA_CONFIGS.map((config) => `${config}.consumerGroupId`)],
     hashedInputs: ["selfManagedEventSource"],
     source: `${PROVIDER}/lambda/event_source_mapping.go`,
   },
@@ -569,6 +569,24 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/dynamodb/table.go`,
   },
 ];
+
+/**
+ * An event source mapping's Kafka consumer group: `consumer_group_id` inside amazon_managed_kafka_event_source_config and
+ * self_managed_kafka_event_source_config is Optional+Computed+ForceNew (event_source_mapping.go at
+ * 0603f3b6edfc8e5a5dec9f7b9486c6b160740ade), so a group the program sets anew replaces the mapping, and a config
+ * written without one (`{}`) or left out keeps the deployed group. Only that field is compared: the configs'
+ * `schemaRegistryConfig`, which @pulumi/aws 7.48 has and that commit predates (hashicorp/terraform-provider-aws#44540),
+ * is not, as its ForceNew in the version pulumi-aws 7.48 bridges was not read. A deployed plan saved without the field
+ * is not judged.
+ */
+function kafkaConsumerGroupChange(before: RecordedResource, after: RecordedResource): string | undefined {
+  const changes = KAFKA_CONFIGS.flatMap((config) => {
+    if (!holds(before, config) && !holds(before, `${config}.consumerGroupId`)) return [];
+    const [from, to] = [text(before.inputs[config]?.consumerGroupId), text(after.inputs[config]?.consumerGroupId)];
+    return to !== undefined && to !== from ? [`${config}.consumerGroupId (${from ?? "none"} → ${to})`] : [];
+  });
+  return changes.length > 0 ? changes.join(", ") : undefined;
+}
 
 const COGNITO = "COGNITO_USER_POOLS";
 /** The authorizer's type as the provider defaults it (authorizer.go `Default: types.AuthorizerTypeToken`). */
@@ -659,7 +677,12 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * optional autoname field holds a value the autonamer did not draw (pulumi-terraform-bridge pkg/tfbridge/provider.go
  * Diff: `nameRequiresDeleteBeforeReplace(news, …)`, schema.go). `news` are the inputs the engine sends Diff, the
  * program's after the ignoreChanges reset and the provider's Check (diffedByUrn), so a `name` the program drops while
- * ignoreChanges holds it is the deployed one, still set.
+ * ignoreChanges holds it is the deployed one, still set. Not read: a deployed name the autonamer drew. The engine's
+ * state keeps it among the inputs ("the pulumi-autonaming is preserved as an input property in state",
+ * pulumi/pulumi-aws#1301), so an ignored autoname field is reset to it and the bridge then replaces delete-first under
+ * that name; but a plan keeps the program's inputs, without the drawn name (a saved plan keeps no state at all), so
+ * such a resource is read as unnamed: replaced create-first under a new name, and, retained, not found to keep the
+ * name its replacement asks for.
  */
 const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
 
@@ -753,8 +776,12 @@ const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: Recor
  * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
  * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
  * (statefulChanges, actionOf), the names and region its new self asks for (nameCollisions' keys, keptName), and
- * whether the bridge replaces it delete-first (namedByHand). Reset once per check; a resource created anew has no
- * deployed inputs to reset and is read as the program gives it.
+ * whether the bridge replaces it delete-first (namedByHand), and the rules about such an update (the in-place table
+ * rules through tablesUpdatedInPlace, TransitionRdsClusterNameReused, TransitionHostedUiDomainGap, the stages of
+ * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check for these; the cascade, which runs
+ * before on each round's graph, and a REST API deployment (neither a named nor a stateful type) are reset by the same
+ * code (inputsAsDiffed, through replaceReasons) where they are judged. A resource created anew has no deployed inputs
+ * to reset and is read as the program gives it.
  */
 function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, RecordedResource> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -766,6 +793,23 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
     diffed.set(next.urn, { ...next, inputs: inputsAsDiffed(old, next, new Set(named?.hashedInputs ?? [])) });
   }
   return diffed;
+}
+
+/**
+ * Where `diffed` (a resource as diffedByUrn gives it) holds other values than the program gives (`program`, same URN),
+ * of `fields` (unset: every input an ignoreChanges entry starts at, or all for `*`): the ignoreChanges entries that put the deployed
+ * values back, and those values as findings print them (`name "app/key"`). What a fix names when ignoreChanges, not the
+ * program, keeps a name; undefined where the program's own values are sent.
+ */
+function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
+  const heads = (entry: string) => parsePropertyPath(entry)?.[0];
+  const ignored = program.ignoreChanges ?? [];
+  const everything = ignored.some((entry) => heads(entry) === "*");
+  const candidates = fields ?? [...new Set(everything ? [...Object.keys(program.inputs), ...Object.keys(diffed.inputs)] : ignored.map(heads).filter((head): head is string => typeof head === "string"))];
+  const kept = candidates.filter((field) => canonicalJson(program.inputs[field] ?? null) !== canonicalJson(diffed.inputs[field] ?? null));
+  if (kept.length === 0) return undefined;
+  const entries = ignored.filter((entry) => kept.includes(String(heads(entry))) || heads(entry) === "*");
+  return { entries: entries.map((entry) => `"${entry}"`).join(", "), values: kept.map((field) => `${field} ${JSON.stringify(diffed.inputs[field])}`).join(", ") };
 }
 
 /**
@@ -781,16 +825,28 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * - the same `finalSnapshotIdentifier` (a final snapshot kept): deleting the old cluster writes that snapshot, so the
  *   new cluster's own deletion (the next replacement, `pulumi destroy`) is refused (DBClusterSnapshotAlreadyExistsFault,
  *   "The user already has a DB cluster snapshot with the given identifier", DeleteDBCluster's errors in the RDS API
- *   model), delete-first or not.
+ *   model), delete-first or not. Beside the identifier's finding it is said as the next attempt's: the refused create
+ *   leaves the old cluster undeleted in this update.
+ * Where ignoreChanges is what keeps the name (the program sets another), the fix names the entries to drop.
  * RelationalDatabase draws a new identifier (and `<identifier>-final`) whenever a replacing input changes (its suffix's
  * keepers; the offline mocks draw a RandomString anew when its keepers change), so only hand-built clusters are found,
- * or ones that ignore those names. Checked by checkPlanTransition; plans saved without these inputs are not judged.
+ * or ones that ignore those names. Checked by checkPlanTransition, which passes the inputs it has reset once; called on
+ * its own, it resets them itself (diffedByUrn), without following aliases or cascading replacements. Plans saved
+ * without these inputs are not judged.
  * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
  * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
  * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed), on the same reset inputs, as
  * for TransitionStatefulReplaced.
  */
-export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
+export function rdsReplacementFindings(before: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  return clusterNameFindings(before, after, diffedByUrn(before, after), stack).findings;
+}
+
+/**
+ * rdsReplacementFindings on the inputs checkPlanTransition has reset once (`diffedOf`), with the clusters whose create
+ * is refused for their own identifier (`identifierTaken`), which TransitionStatefulReplaced leaves to this rule.
+ */
+function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): { findings: TransitionFinding[]; identifierTaken: ReadonlySet<string> } {
   const beforeByUrn = new Map(before.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   const identifierTaken = new Set<string>();
@@ -802,25 +858,34 @@ export function rdsReplacementFindings(before: Graph, after: Graph, diffedOf: Re
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
-    if (typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace) {
+    // Where ignoreChanges, not the program, keeps the name, the fix is to drop those entries: the program already draws new ones.
+    const keptByIgnore = (fields: readonly string[]) => {
+      const kept = keptByIgnoreChanges(cluster, diffed, fields);
+      return kept && `drop ${kept.entries} from the ignoreChanges of ${cluster.name}: the engine sends the deployed ${kept.values} whatever the program sets`;
+    };
+    const sameIdentifier = typeof identifier === "string" && identifier !== "" && identifier === old.inputs.clusterIdentifier && !cluster.deleteBeforeReplace;
+    if (sameIdentifier) {
       identifierTaken.add(cluster.urn);
       findings.push(
         finding(
           "TransitionRdsClusterNameReused",
           cluster,
           `${why} under the same clusterIdentifier "${identifier}": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-          "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
+          keptByIgnore(["clusterIdentifier"]) ??
+            "derive clusterIdentifier from the replacing inputs (RelationalDatabase draws a new random suffix whenever one changes), or leave it unset from the start, so the provider names each new cluster itself (`tf-` and a unique id)",
           stack,
         ),
       );
     }
     if (skipFinalSnapshot !== true && old.inputs.skipFinalSnapshot !== true && typeof snapshot === "string" && snapshot !== "" && snapshot === old.inputs.finalSnapshotIdentifier) {
+      // With the create refused, the old cluster is not deleted in this update: the snapshot name is the next attempt's problem.
+      const when = sameIdentifier ? "once the clusterIdentifier is changed too (the create above is refused first, so this update deletes nothing)" : "";
       findings.push(
         finding(
           "TransitionRdsClusterNameReused",
           cluster,
-          `${why} with the same finalSnapshotIdentifier "${snapshot}": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
-          "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
+          `${why} with the same finalSnapshotIdentifier "${snapshot}": ${when ? `${when}, ` : ""}deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+          keptByIgnore(["finalSnapshotIdentifier", "skipFinalSnapshot"]) ?? "name the final snapshot after the cluster's identifier (`${clusterIdentifier}-final`), so each cluster's is its own",
           stack,
         ),
       );
@@ -895,7 +960,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
           const holderAfter = self ? undefined : (diffedOf.get(holder.urn) ?? afterByUrn.get(holder.urn));
           const holdsKey = (r: RecordedResource) => keysOf(holderKind, r, after, context).some((holderKey) => heldBy(kind, key, holderKey));
           // Kept by its ignoreChanges only: the name stays with it through the update, and the new program on its own does not show it.
-          const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!);
+          const keptByIgnore = holderAfter !== undefined && holdsKey(holderAfter) && !holdsKey(afterByUrn.get(holder.urn)!) ? keptByIgnoreChanges(afterByUrn.get(holder.urn)!, holderAfter) : undefined;
           let holds: string;
           if (self) {
             // Its own deployed copy: only a create-first replacement under the same name (or a retained one) collides,
@@ -914,7 +979,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? `${at(holder)} of the deployed plan holds the name and is removed without being deleted (retainOnDelete, deletedWith, or a delete that keeps the name: a distribution's own retainOnDelete only disables it, a secret's recovery window only schedules its deletion), so the name stays taken`
                 : `${at(holder)} of the deployed plan holds the name and is removed from the program, which Pulumi deletes only at the end of the update, after every create`;
           } else if (keptByIgnore) {
-            holds = `${at(holder)} holds the name in the deployed plan and keeps it: its ignoreChanges puts the deployed value back whatever the program gives it, so the update never gives the name up`;
+            holds = `${at(holder)} holds the name in the deployed plan and keeps it: its ignoreChanges ${keptByIgnore.entries} puts the deployed ${keptByIgnore.values} back whatever the program gives it, so the update never gives the name up`;
           } else {
             // Both hold the name in the new plan: a duplicate within one plan, not a transition.
             if (holdsKey(holderAfter)) continue;
@@ -938,12 +1003,17 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
             : !holderAfter && action === "create"
               ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
               : keptByIgnore
-                ? `drop the ignoreChanges entry that keeps ${holder.name}'s deployed name, so that the update gives it up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
+                ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
-          // A holder that keeps the name is not deleted: an upsert leaves two resources of the stack on one name, not one removed.
           const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
-            // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that name.
+            if (keptByIgnore) {
+              // The holder stays in the stack with the name: two resources of it on one upserted name from here on.
+              collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds and writes over what ${holder.name} holds: two resources of the stack then hold one ${kind.label}, ${holder.name}'s state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only ${kind.label} of that name while the other's state says it exists`, fix, stack) });
+              continue;
+            }
+            // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that
+            // name. A retained old copy leaves the stack, so one resource of it holds the name.
             if (!deletedLater) continue;
             collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
           } else {
@@ -1095,19 +1165,20 @@ const HOSTED_UI_DOC = "docs/auth.md#moving-the-hosted-ui-to-another-domain";
  * domain at once (UserPoolType's `Domain` and `CustomDomain`), so moving between kinds can keep one serving throughout.
  * A domain whose deployed copy is retained is TransitionNameTaken's (the create is refused).
  */
-function hostedUiDomainFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === POOL_DOMAIN)!;
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  const domains = ofType(after, POOL_DOMAIN);
+  // As diffed (diffedByUrn): a domain ignoreChanges keeps is the deployed one, so it is neither replaced nor a new name.
+  const domains = ofType(after, POOL_DOMAIN).map((r) => diffedOf.get(r.urn) ?? r);
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r).length === 0;
+    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r, r.inputs).length === 0;
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete || ignoredBy(next, ["domain"]).length > 0) continue;
+    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete) continue;
     const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
@@ -1214,8 +1285,8 @@ export interface TransitionStatefulType extends InputComparison {
    * and `ForceNewIfChange` ones that ignore a cleared value.
    */
   replaceWhenSet: readonly string[];
-  /** The input of the name AWS holds one of (keptName). */
-  nameField: string;
+  /** The input of the name AWS holds one of (keptName). Unset: `autonameField`. */
+  nameField?: string;
   /**
    * The optional autoname field pulumi-aws declares for the type, if any: a value set by hand makes the bridge replace
    * delete-first (namedByHand).
@@ -1251,7 +1322,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     data: "its items",
     // table.go (TABLE_REPLACEMENT).
     ...TABLE_REPLACEMENT,
-    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
@@ -1280,7 +1350,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceWhenSet: [],
     emptyIsUnset: true,
     sets: { usernameAttributes: String, aliasAttributes: String },
-    nameField: "name",
     autonameField: "name",
     alsoKept: ["deletionProtection"],
     // The refusal: UserPoolType DeletionProtection (API reference), quoted in @pulumi/aws cognito/userPool.d.ts.
@@ -1300,7 +1369,6 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     replaceOn: ["bucket", "bucketPrefix"],
     replaceWhenSet: ["objectLockEnabled"],
     emptyIsUnset: true,
-    nameField: "bucket",
     autonameField: "bucket",
     alsoKept: ["forceDestroy"],
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
@@ -1429,6 +1497,11 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
     // The delete (delete-first or not) does nothing, so the name is still held when the create asks for it.
     return `The deployed one's delete is skipped (${old.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it keeps its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
   }
+  if (!deleteFirst && keptName !== undefined && kind.nameKeptRefusal) {
+    // Create-first under the same name: only a type that is not also a named type gets here (TransitionNameTaken has
+    // the others' pairs), which is the Aurora cluster renamed without aliases.
+    return `The deployed one is deleted only after the new one is created (Pulumi deletes a resource removed from the program at the end of the update, and replaces create-first unless deleteBeforeReplace), so it still holds its name ${keptName}, which the new one asks for too: ${kind.nameKeptRefusal}, and the update stops before anything moves to the new ${noun}`;
+  }
   if (deleteSkipped) {
     return old.retainOnDelete
       ? `The deployed one is retained (retainOnDelete): the update succeeds, ${moves}, and the deployed one, with ${data}, stays in the account outside the stack; no error says so`
@@ -1454,8 +1527,10 @@ function statefulOutcome(kind: TransitionStatefulType, old: RecordedResource, de
  * which the new copy asks for whatever the program says); a resource created anew has no deployed inputs to reset.
  */
 function keptName(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph, context: TransitionContext): string | undefined {
-  const name = text(old.inputs[kind.nameField]);
-  return name !== undefined && next.inputs[kind.nameField] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
+  const field = kind.nameField ?? kind.autonameField;
+  if (field === undefined) return undefined;
+  const name = text(old.inputs[field]);
+  return name !== undefined && next.inputs[field] === name && where(deployed, old, context) === where(after, next, context) ? name : undefined;
 }
 
 const REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
@@ -1579,16 +1654,20 @@ function statefulFindings(
   return findings;
 }
 
-/** A DynamoDB table of `after` with its deployed self. */
-type TablePair = readonly [old: RecordedResource, table: RecordedResource];
+/**
+ * A DynamoDB table of `after` with its deployed self: `table` as diffedByUrn gives it (each ignoreChanges path reset to
+ * its deployed value, what the provider is sent), and `program` as the program gives it, for a rule about what the
+ * reset itself drops (TransitionBillingToProvisioned).
+ */
+type TablePair = readonly [old: RecordedResource, table: RecordedResource, program: RecordedResource];
 
 /**
  * Each DynamoDB table of `after` with its deployed self, when the update keeps it in place and the deployed plan holds
  * its inputs (statefulChangesOf has none for it): what the in-place table rules judge, found once per check.
  */
-function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>): TablePair[] {
+function tablesUpdatedInPlace(deployed: Graph, after: Graph, statefulChangesOf: ReadonlyMap<string, string[]>, diffedOf: ReadonlyMap<string, RecordedResource>): TablePair[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
-  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, table] as const] : []));
+  return ofType(after, TABLE).flatMap((table) => (statefulChangesOf.get(table.urn)?.length === 0 ? [[deployedByUrn.get(table.urn)!, diffedOf.get(table.urn)!, table] as const] : []));
 }
 
 /**
@@ -1889,13 +1968,13 @@ const replicaKey = (replica: Record<string, any>) => text(replica.kmsKeyArn);
  */
 function tableUpdateFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
-  for (const [old, table] of tables) {
+  for (const [old, table, program] of tables) {
     const label = `DynamoDB table ${table.name}`;
 
     // table.go resourceTableUpdate: `if d.HasChange("ttl")`, updateTimeToLive sends one UpdateTimeToLive with the new
     // attribute_name and enabled. A missing ttl block is no change (DiffSuppressFunc SuppressMissingOptionalConfigurationBlock).
     const [was, is] = [ttlOf(old), ttlOf(table)];
-    if (holds(old, "ttl") && was?.enabled && was.attribute && is?.attribute && is.attribute !== was.attribute && ignoredBy(table, ["ttl", "attributeName"]).length === 0) {
+    if (holds(old, "ttl") && was?.enabled && was.attribute && is?.attribute && is.attribute !== was.attribute) {
       findings.push(
         finding(
           "TransitionTtlAttributeMoved",
@@ -1918,10 +1997,11 @@ function tableUpdateFindings(tables: readonly TablePair[], stack: string | undef
     // mode … without value for %[1]s. Assuming changes are being ignored."), not the indexes': resourceTableUpdate
     // "Must update all indexes when switching BillingMode from PAY_PER_REQUEST to PROVISIONED", and updateDiffGSI
     // checks each index with validateGSIProvisionedThroughput. UpdateTable, BillingMode: "When switching from
-    // pay-per-request to provisioned capacity, initial provisioned capacity values must be set".
+    // pay-per-request to provisioned capacity, initial provisioned capacity values must be set". What the reset drops is
+    // read from the program's capacities (`program`), which the diffed inputs no longer hold.
     const newBilling = text(table.inputs.billingMode) ?? "PROVISIONED";
     if (holds(old, "billingMode") && holds(old, "globalSecondaryIndexes") && old.inputs.billingMode === "PAY_PER_REQUEST" && newBilling === "PROVISIONED") {
-      const [oldIndexes, newIndexes] = [asArray(old.inputs.globalSecondaryIndexes), asArray(table.inputs.globalSecondaryIndexes)];
+      const [oldIndexes, newIndexes] = [asArray(old.inputs.globalSecondaryIndexes), asArray(program.inputs.globalSecondaryIndexes)];
       const ignoring = new Set<string>();
       const dropped = new Set<string>();
       for (let i = 0; i < Math.min(oldIndexes.length, newIndexes.length); i++) {
@@ -1952,7 +2032,7 @@ function tableUpdateFindings(tables: readonly TablePair[], stack: string | undef
       const newReplicas = replicasOf(table);
       const rekeyed = replicasOf(old).flatMap((replica) => {
         const index = newReplicas.findIndex((r) => r.regionName === replica.regionName);
-        if (index < 0 || replicaKey(replica) === replicaKey(newReplicas[index]) || ignoredBy(table, ["replicas", index, "kmsKeyArn"]).length > 0) return [];
+        if (index < 0 || replicaKey(replica) === replicaKey(newReplicas[index])) return [];
         return [{ region: String(replica.regionName), from: replicaKey(replica), to: replicaKey(newReplicas[index]), protectedReplica: replica.deletionProtectionEnabled === true }];
       });
       if (rekeyed.length > 0) {
@@ -2169,7 +2249,7 @@ function streamCycledFindings(deployed: Graph, after: Graph, tables: readonly Ta
   for (const [old, table] of tables) {
     if (!holds(old, "streamViewType") || !holds(old, "streamEnabled") || old.inputs.streamEnabled !== true || table.inputs.streamEnabled !== true) continue;
     const [was, is] = [text(old.inputs.streamViewType), text(table.inputs.streamViewType)];
-    if (!was || !is || was === is || ignoredBy(table, ["streamViewType"]).length > 0) continue;
+    if (!was || !is || was === is) continue;
     const [streamArn, tableArn] = [text(table.state.streamArn), text(table.state.arn)];
     const readsStream = (mapping: RecordedResource) => {
       const arn = text(mapping.inputs.eventSourceArn);
@@ -2217,13 +2297,9 @@ function keyAttributes(r: RecordedResource): Map<string, string[]> {
 const attributeTypes = (r: RecordedResource) =>
   new Map(asArray<any>(r.inputs.attributes).filter((a) => typeof a?.name === "string" && typeof a?.type === "string").map((a) => [a.name as string, a.type as string]));
 
-/** A table's global indexes as the provider compares them (a set: by name), without the capacities the table ignores (the engine keeps the deployed ones). */
-function globalIndexesShape(table: RecordedResource, r: RecordedResource): string {
-  const ignored = (side: string) => ignoredBy(table, ["globalSecondaryIndexes", 0, side]).length > 0;
-  const indexes = asArray<any>(r.inputs.globalSecondaryIndexes).map((index) =>
-    Object.fromEntries(Object.entries(index ?? {}).filter(([field]) => !((field === "readCapacity" || field === "writeCapacity") && ignored(field)))),
-  );
-  return canonicalJson(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name))));
+/** A table's global indexes as the provider compares them (a set: by name); capacities the table ignores are the deployed ones in its diffed inputs. */
+function globalIndexesShape(r: RecordedResource): string {
+  return canonicalJson([...asArray<any>(r.inputs.globalSecondaryIndexes)].sort((a, b) => String(a?.name).localeCompare(String(b?.name))));
 }
 
 /**
@@ -2237,11 +2313,11 @@ function globalIndexesShape(table: RecordedResource, r: RecordedResource): strin
 function keyAttributeFindings(tables: readonly TablePair[], stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   for (const [old, table] of tables) {
-    if (!holds(old, "attributes") || ignoredBy(table, ["attributes"]).length > 0) continue;
+    if (!holds(old, "attributes")) continue;
     const [was, is, keys] = [attributeTypes(old), attributeTypes(table), keyAttributes(table)];
     const retyped = [...is].filter(([name, type]) => keys.has(name) && was.has(name) && was.get(name) !== type);
     if (retyped.length === 0) continue;
-    const indexesChange = !holds(old, "globalSecondaryIndexes") || globalIndexesShape(table, old) !== globalIndexesShape(table, table);
+    const indexesChange = !holds(old, "globalSecondaryIndexes") || globalIndexesShape(old) !== globalIndexesShape(table);
     for (const [name, type] of retyped) {
       const from = was.get(name)!;
       const outcome = indexesChange
@@ -2307,7 +2383,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
-  const rds = rdsReplacementFindings(deployed, after, diffedOf, context.stack);
+  const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
   // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
   // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
   // TransitionStatefulReplaced's "a new, empty one takes over".
@@ -2316,7 +2392,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
   ]);
   const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
-  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf);
+  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
   const found = [
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
@@ -2326,7 +2402,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...kinesisShardScalingFindings(deployed, after, context.stack),
     ...rdsEngineVersionFindings(deployed, after, context.stack),
     ...rds.findings,
-    ...hostedUiDomainFindings(deployed, after, context.stack),
+    ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
@@ -2336,7 +2412,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...replicaFindings(tables, context.stack),
     ...tableUpdateFindings(tables, context.stack),
     ...ignoredArrayFindings(deployed, after, context.stack),
-    ...deploymentFindings(deployed, after, context.stack),
+    ...deploymentFindings(deployed, after, diffedOf, context.stack),
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
   ];
@@ -2359,7 +2435,7 @@ const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
  * deployment and the stage ignores changes of that input (`ignoreChanges`), or when the program still names the
  * removed deployment's id. A stage the update removes or replaces is deleted first (it depends on the deployment).
  */
-function deploymentFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap<string, RecordedResource>, stack: string | undefined): TransitionFinding[] {
   const findings: TransitionFinding[] = [];
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -2373,7 +2449,7 @@ function deploymentFindings(deployed: Graph, after: Graph, stack: string | undef
     const servers: string[] = [];
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
-      if (!was || replaceReasons(STAGE_KIND, was, stage).length > 0) continue;
+      if (!was || replaceReasons(STAGE_KIND, was, stage, diffedOf.get(stage.urn)?.inputs).length > 0) continue;
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
@@ -2586,7 +2662,7 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const cascade = cascadeTypeOf(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? [])])];
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? []), ...(cascade?.alsoKept ?? [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : []), ...(cascade?.hashedInputs ?? [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");

@@ -5,7 +5,7 @@
  * plan. (The failing fixtures are in fixtures/rds.ts.)
  */
 import { describe, expect, it } from "vitest";
-import { checkDeployRules, formatFinding, PLAN_TRANSITION_RULES, RDS_RULES } from "../../testing/deploy-rules";
+import { checkDeployRules, formatFinding, PLAN_TRANSITION_RULES, RDS_RULES, rdsReplacementFindings } from "../../testing/deploy-rules";
 import { devContext, handBuilt, rules, transition, saved } from "./fixture";
 import { CLUSTER, CLUSTER_ID, clusterInputs, databaseNeighbours, productionInputs, serverlessDatabase } from "./fixtures/rds";
 
@@ -97,9 +97,23 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const found = transition(cluster({ databaseName: "app" }), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused");
     expect(found.map((f) => f.problem)).toEqual([
       `is replaced (databaseName (app → gallery) forces a new Aurora cluster) under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while the old one still holds it, and CreateDBCluster refuses it (DBClusterAlreadyExistsFault)`,
-      `is replaced (databaseName (app → gallery) forces a new Aurora cluster) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+      // The refused create deletes nothing in this update: the snapshot name is the next attempt's, once the identifier is changed.
+      `is replaced (databaseName (app → gallery) forces a new Aurora cluster) with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": once the clusterIdentifier is changed too (the create above is refused first, so this update deletes nothing), deleting the old cluster writes that snapshot, so the new cluster's own deletion (its replacement, \`pulumi destroy\`) is refused (DBClusterSnapshotAlreadyExistsFault)`,
+    ]);
+    // A new identifier with the deployed snapshot name: this update does delete the old cluster.
+    expect(transition(cluster({ databaseName: "app" }), cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6" })).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.problem)).toEqual([
+      expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes that snapshot/),
     ]);
     expect(transition(saved(cluster({ databaseName: "app" })), cluster({ databaseName: "gallery" })).filter((f) => f.rule === "TransitionRdsClusterNameReused")).toHaveLength(2);
+  });
+
+  it("is exported as before: rdsReplacementFindings(before, after, stack) resets the ignored inputs itself", () => {
+    const ignoring = (graph: ReturnType<typeof cluster>) => graph.map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges: ["clusterIdentifier"] } : r));
+    const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
+    expect(rdsReplacementFindings(cluster({ databaseName: "app" }), renamed, "prod")).toEqual([]);
+    expect(rdsReplacementFindings(cluster({ databaseName: "app" }), ignoring(renamed), "prod").map((f) => [f.rule, f.stack, f.fix])).toEqual([
+      ["TransitionRdsClusterNameReused", "prod", 'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets'],
+    ]);
   });
 
   it("passes a replacement under new names (as RelationalDatabase draws them), an in-place change, and a delete-first one without a final snapshot", () => {
@@ -132,14 +146,25 @@ describe("TransitionRdsClusterNameReused: a replaced Aurora cluster that takes t
     const before = cluster({ databaseName: "app" });
     // New names drawn, as RelationalDatabase draws them, but ignored: the engine sends the deployed ones.
     const renamed = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", finalSnapshotIdentifier: "db-cluster-9z8y7x6-final" });
-    const both = [expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while/), expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes/)];
+    const both = [expect.stringMatching(/ under the same clusterIdentifier "db-cluster-1a2b3c4": the new cluster is created while/), expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": once the clusterIdentifier is changed too .*, deleting the old cluster writes/)];
     expect(nameReused(before, renamed)).toEqual([]);
     expect(nameReused(before, ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
     expect(nameReused(saved(before), ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual(both);
     // The final snapshot turned off but ignored: the deployed skipFinalSnapshot: false stays, so the new cluster's deletion writes the name again.
     const skipping = cluster({ databaseName: "gallery", clusterIdentifier: "db-cluster-9z8y7x6", skipFinalSnapshot: true });
     expect(nameReused(before, skipping)).toEqual([]);
-    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([both[1]]);
+    expect(nameReused(before, ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([expect.stringMatching(/ with the same finalSnapshotIdentifier "db-cluster-final-1a2b3c4": deleting the old cluster writes/)]);
+    // The program already draws new names: the fix is the ignoreChanges entry that keeps the deployed one, named with its value.
+    const fixes = (after: ReturnType<typeof cluster>) => transition(before, after).filter((f) => f.rule === "TransitionRdsClusterNameReused").map((f) => f.fix);
+    expect(fixes(ignoring(renamed, ["clusterIdentifier", "finalSnapshotIdentifier"]))).toEqual([
+      'drop "clusterIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed clusterIdentifier "db-cluster-1a2b3c4" whatever the program sets',
+      'drop "finalSnapshotIdentifier" from the ignoreChanges of db-cluster: the engine sends the deployed finalSnapshotIdentifier "db-cluster-final-1a2b3c4" whatever the program sets',
+    ]);
+    expect(fixes(ignoring(skipping, ["skipFinalSnapshot"]))).toEqual([
+      'drop "skipFinalSnapshot" from the ignoreChanges of db-cluster: the engine sends the deployed skipFinalSnapshot false whatever the program sets',
+    ]);
+    // Names the program itself keeps: the fix is to draw new ones.
+    expect(fixes(cluster({ databaseName: "gallery" }))).toEqual([expect.stringMatching(/^derive clusterIdentifier from the replacing inputs/), expect.stringMatching(/^name the final snapshot after the cluster's identifier/)]);
   });
 
   it("replaces a cluster whose identifier is set by hand create-first, as pulumi-aws declares no autoname field for it: the same identifier is this rule's finding alone, a new one TransitionStatefulReplaced's with the new cluster created first", () => {
@@ -220,5 +245,18 @@ describe("TransitionStatefulReplaced on an Aurora cluster whose identifier the p
     expect(rules(deployed, renamed(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"], databaseName: "photos" }), { ignoreChanges: ["databaseName"] }))).toEqual([]);
     // A replaceOnChanges input that differs does not make it another cluster: it is made as the deployed one was.
     expect(rules(deployed, renamed(serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"], backupRetentionPeriod: 7 }), { replaceOnChanges: ["backupRetentionPeriod"] }))).toEqual(found);
+  });
+});
+
+describe("TransitionStatefulReplaced on an Aurora cluster renamed without aliases under its hand-set identifier", () => {
+  const hand = serverlessDatabase({ ...productionInputs, clusterIdentifier: "db-cluster-1a2b3c4", finalSnapshotIdentifier: undefined, skipFinalSnapshot: true });
+  const renamedTo = (graph: typeof hand, name: string) => graph.map((r) => (r.type === CLUSTER ? { ...r, name, urn: r.urn.replace(/db-cluster$/, name) } : r));
+
+  it("says CreateDBCluster is refused while the removed cluster, deleted only at the end of the update, holds the identifier: nothing moves to a new, empty one", () => {
+    const found = transition(hand, renamedTo(hand, "db-cluster2"));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${CLUSTER} db-cluster2`]]);
+    expect(found[0].problem).toMatch(/so it still holds its name db-cluster-1a2b3c4, which the new one asks for too: CreateDBCluster is refused \(DBClusterAlreadyExistsFault, API_CreateDBCluster\), and the update stops before anything moves to the new cluster/);
+    expect(found[0].problem).not.toMatch(/new, empty one/);
+    expect(found[0].fix).toMatch(/add aliases: \[\{ name: "db-cluster" \}\] to db-cluster2/);
   });
 });

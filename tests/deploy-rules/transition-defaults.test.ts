@@ -61,7 +61,18 @@ describe("Optional+Computed and set inputs of an event source mapping (event_sou
     expect(clean(saved([mapping(group("billing"))]), [mapping({}, retained)])).toEqual([]);
     const found = transition([mapping(group("billing"))], [mapping(group("audit"), retained)]);
     expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
-    expect(found[0].problem).toContain('amazonManagedKafkaEventSourceConfig ({"consumerGroupId":"billing"} → {"consumerGroupId":"audit"})');
+    expect(found[0].problem).toContain("amazonManagedKafkaEventSourceConfig.consumerGroupId (billing → audit)");
+    expect(rules(saved([mapping(group("billing"))]), [mapping(group("audit"), retained)])).toEqual([["TransitionRetainedTooLate", `${MAPPING} orders`]]);
+  });
+
+  it("compares the consumer group alone: a config written without it keeps the deployed group (the field is Optional+Computed), and one set first replaces", () => {
+    const config = (inputs: Record<string, unknown>) => ({ amazonManagedKafkaEventSourceConfig: inputs });
+    expect(clean([mapping(config({ consumerGroupId: "billing" }))], [mapping(config({}), retained)])).toEqual([]);
+    expect(clean(saved([mapping(config({ consumerGroupId: "billing" }))]), [mapping(config({}), retained)])).toEqual([]);
+    // A schema registry added beside the same group: its ForceNew was not read, so it is not judged a replacement.
+    expect(clean([mapping(config({ consumerGroupId: "billing" }))], [mapping(config({ consumerGroupId: "billing", schemaRegistryConfig: { schemaRegistryUri: "arn:aws:glue:us-east-1:123456789012:registry/orders" } }), retained)])).toEqual([]);
+    const selfManaged = (consumerGroupId?: string) => ({ selfManagedKafkaEventSourceConfig: consumerGroupId ? { consumerGroupId } : {} });
+    expect(transition([mapping(selfManaged())], [mapping(selfManaged("billing"), retained)]).map((f) => f.problem)).toEqual([expect.stringContaining("selfManagedKafkaEventSourceConfig.consumerGroupId (none → billing)")]);
   });
 });
 
@@ -78,6 +89,25 @@ describe("the replacement cascade's random strings (terraform-provider-random, P
     expect(clean(plan({}), plan({ number: true, minLower: 0 }))).toEqual([]);
     expect(rules(plan({ special: true }), plan({ special: false }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(rules(plan({}), plan({ minNumeric: 2 }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+
+  it("reads number and numeric as one value, as NumberNumericAttributePlanModifier plans them: the deprecated number moved to numeric draws nothing", () => {
+    expect(clean(plan({ number: false }), plan({ numeric: false }))).toEqual([]);
+    expect(clean(plan({ numeric: false }), plan({ number: false }))).toEqual([]);
+    expect(clean(saved(plan({ number: false })), plan({ numeric: false }))).toEqual([]);
+    expect(clean(plan({ numeric: true }), plan({}))).toEqual([]);
+    // Dropping a false one plans true for both: a new result.
+    const found = transition(plan({ number: false }), plan({}));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ numeric: true }), plan({ number: false }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+
+  it("replaces on overrideSpecial changed, and from unset to \"\", but not from \"\" to unset (RequiresReplaceUnlessEmptyStringToNull)", () => {
+    expect(clean(plan({ overrideSpecial: "" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ overrideSpecial: "" })), plan({}))).toEqual([]);
+    expect(rules(plan({}), plan({ overrideSpecial: "" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({ overrideSpecial: "!@" }), plan({}))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(clean(plan({ overrideSpecial: "!@" }), plan({ overrideSpecial: "!@" }))).toEqual([]);
   });
 });
 
@@ -107,5 +137,13 @@ describe("the replacement cascade's Aurora cluster instances (cluster_instance.g
     expect(clean(saved(plan({ availabilityZone: "us-east-1a", dbSubnetGroupName: "db-subnets" })), plan({}))).toEqual([]);
     expect(rules(plan({ availabilityZone: "us-east-1a" }), plan({ availabilityZone: "us-east-1b" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(rules(plan({ dbSubnetGroupName: "db-subnets" }), plan({ dbSubnetGroupName: "db-subnets-2" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+
+  it("replaces an instance whose customIamInstanceProfile changes or goes (ForceNew, not Computed), and one given an identifierPrefix, but keeps a prefix the program stops setting (Optional+Computed)", () => {
+    const profile = "AWSRDSCustomInstanceProfile";
+    expect(rules(plan({ customIamInstanceProfile: profile }), plan({}))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ customIamInstanceProfile: profile }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ identifierPrefix: "db-" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(clean(plan({ identifierPrefix: "db-" }), plan({}))).toEqual([]);
   });
 });

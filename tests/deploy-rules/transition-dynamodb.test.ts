@@ -190,3 +190,26 @@ describe("TransitionReplicaRekeyed: a replica whose KMS key changes is deleted a
     expect(transition(await tier(keyed("a"), false), await tier(keyed("a"), false)).map(formatFinding)).toEqual([]);
   });
 });
+
+describe("the in-place table rules read the inputs the engine sends: each ignoreChanges path reset to its deployed value", () => {
+  const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "prefs", { name: "prefs", hashKey: "pk", billingMode: "PAY_PER_REQUEST", ...inputs }, { ignoreChanges });
+  const global = { streamEnabled: true, streamViewType: "NEW_AND_OLD_IMAGES", replicas: [{ regionName: "us-west-2", deletionProtectionEnabled: true }] };
+
+  it("passes replicas and a stream dropped by the program while ignoreChanges keeps them: the engine puts the deployed ones back, so nothing changes", () => {
+    const dropped = { streamEnabled: false, replicas: [] };
+    expect(rules([table(global)], [table(dropped)])).toEqual([
+      ["TransitionReplicaStreamOff", `${TABLE} prefs`],
+      ["TransitionProtectedReplicaRemoved", `${TABLE} prefs`],
+    ]);
+    expect(rules([table(global)], [table(dropped, ["replicas", "streamEnabled", "streamViewType"])])).toEqual([]);
+    expect(rules([table(global)], [table(dropped, ["replicas"])])).toEqual([]);
+    // The stream alone ignored: the replicas still go, with the stream kept on, as the documented first step does.
+    expect(rules([table(global)], [table(dropped, ["streamEnabled"])])).toEqual([["TransitionProtectedReplicaRemoved", `${TABLE} prefs`]]);
+  });
+
+  it("passes a key attribute retyped under ignoreChanges", () => {
+    const keyed = (type: string, ignoreChanges?: string[]) => table({ attributes: [{ name: "pk", type }] }, ignoreChanges);
+    expect(rules([keyed("S")], [keyed("N")])).toEqual([["TransitionKeyAttributeRetyped", `${TABLE} prefs`]]);
+    expect(rules([keyed("S")], [keyed("N", ["attributes"])])).toEqual([]);
+  });
+});

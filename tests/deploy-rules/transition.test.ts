@@ -698,8 +698,19 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     // A holder renamed in the program under ignoreChanges keeps app/key, which a new secret asks for: never given up.
     const findings = transition([secret("key", {})], [secret("key", { name: "app/key2" }, ["name"]), secret("apiKey", {})]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameTaken", `${SECRET} apiKey`]]);
-    expect(findings[0].problem).toMatch(/; aws:secretsmanager\/secret:Secret key holds the name in the deployed plan and keeps it: its ignoreChanges puts the deployed value back whatever the program gives it, so the update never gives the name up\. CreateSecret is refused/);
-    expect(findings[0].fix).toBe("drop the ignoreChanges entry that keeps key's deployed name, so that the update gives it up (and make apiKey dependOn key), or give apiKey another name");
+    expect(findings[0].problem).toMatch(/; aws:secretsmanager\/secret:Secret key holds the name in the deployed plan and keeps it: its ignoreChanges "name" puts the deployed name "app\/key" back whatever the program gives it, so the update never gives the name up\. CreateSecret is refused/);
+    expect(findings[0].fix).toBe('drop "name" from the ignoreChanges of key, so that the update gives the name up (and make apiKey dependOn key), or give apiKey another name');
+    // An upsert type: the new record writes over the one the holder keeps through ignoreChanges, and both stay in the
+    // stack on one record set, so a later delete of either removes it.
+    const RECORD = "aws:route53/record:Record";
+    const record = (logical: string, inputs: Record<string, unknown>, ignoreChanges?: string[]) =>
+      handBuilt(RECORD, logical, { zoneId: "Z0123456789ABC", name: "www.example.com", type: "CNAME", ttl: 300, records: ["app.example.net"], allowOverwrite: true, ...inputs }, { ignoreChanges });
+    const overwritten = transition([record("www", {})], [record("www", { name: "old.example.com" }, ["name"]), record("site", {})]);
+    expect(overwritten.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${RECORD} site`]]);
+    expect(overwritten[0].problem).toContain('; aws:route53/record:Record www holds the name in the deployed plan and keeps it: its ignoreChanges "name" puts the deployed name "www.example.com" back whatever the program gives it, so the update never gives the name up.');
+    expect(overwritten[0].problem).toContain("so the create succeeds and writes over what www holds: two resources of the stack then hold one Route 53 record, www's state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only Route 53 record of that name");
+    expect(overwritten[0].problem).not.toMatch(/then the delete of the old copy removes/);
+    expect(overwritten[0].fix).toBe('drop "name" from the ignoreChanges of www, so that the update gives the name up (and make site dependOn www), or give site another name');
     // Renamed without ignoreChanges, it gives the name up in its own update (apiKey does not wait for it: still reported, as before).
     expect(transition([secret("key", {})], [secret("key", { name: "app/key2" }), secret("apiKey", {})])[0].problem).toMatch(/gives it up in its own update, which apiKey does not wait for/);
   });
