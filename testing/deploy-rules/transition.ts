@@ -82,6 +82,8 @@ export interface TransitionNamedType extends InputComparison {
   keepsNameOnDelete?(resource: RecordedResource): boolean;
   /** The create overwrites an existing resource of that name instead of failing (an upsert API). */
   upserts?(resource: RecordedResource): boolean;
+  /** What AWS does with an upserting create under a taken name, where `refusal` is the plain create's (upserts only for some). */
+  upsertOutcome?: string;
   /**
    * Types whose names AWS keeps in one set share a namespace: a name held by a resource of any of them is taken for
    * all (REST and v2 custom domains). Unset: the type's own.
@@ -384,6 +386,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // With allowOverwrite the provider sends UPSERT instead of CREATE.
     upserts: (r) => r.inputs.allowOverwrite === true,
     refusal: 'ChangeResourceRecordSets is refused (InvalidChangeBatch: "Tried to create resource record set ... but it already exists")',
+    upsertOutcome: "allowOverwrite makes the provider send UPSERT, which replaces the record set",
     source: `${PROVIDER}/route53/record.go`,
   },
   {
@@ -1007,15 +1010,16 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;
           const deletedLater = self ? !holder.retainOnDelete : !keptByIgnore && !deleteSkipped(holder, afterUrns);
           if (kind.upserts?.(resource)) {
+            const overwrites = kind.upsertOutcome ?? kind.refusal;
             if (keptByIgnore) {
               // The holder stays in the stack with the name: two resources of it on one upserted name from here on.
-              collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds and writes over what ${holder.name} holds: two resources of the stack then hold one ${kind.label}, ${holder.name}'s state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only ${kind.label} of that name while the other's state says it exists`, fix, stack) });
+              collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${overwrites}, so the create succeeds and writes over what ${holder.name} holds: two resources of the stack then hold one ${kind.label}, ${holder.name}'s state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only ${kind.label} of that name while the other's state says it exists`, fix, stack) });
               continue;
             }
             // The create overwrites; the harm is the old copy's delete afterwards, which removes the one resource of that
             // name. A retained old copy leaves the stack, so one resource of it holds the name.
             if (!deletedLater) continue;
-            collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${kind.refusal}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
+            collisions.push({ resource, holder, finding: finding("TransitionNameOverwritten", resource, `${reason}. ${overwrites}, so the create succeeds; then the delete of the old copy removes the only ${kind.label} of that name: the update succeeds, the ${kind.label} is gone, and the state says it exists until pulumi refresh`, fix, stack) });
           } else {
             collisions.push({ resource, holder, finding: finding("TransitionNameTaken", resource, `${reason}. ${kind.refusal}, and the update stops part-way`, fix, stack) });
           }

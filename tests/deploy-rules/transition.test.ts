@@ -710,6 +710,9 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     expect(overwritten[0].problem).toContain('; aws:route53/record:Record www holds the name in the deployed plan and keeps it: its ignoreChanges "name" puts the deployed name "www.example.com" back whatever the program gives it, so the update never gives the name up.');
     expect(overwritten[0].problem).toContain("so the create succeeds and writes over what www holds: two resources of the stack then hold one Route 53 record, www's state no longer says what it is, and a later delete of either (removed from the program, replaced) removes the only Route 53 record of that name");
     expect(overwritten[0].problem).not.toMatch(/then the delete of the old copy removes/);
+    // With allowOverwrite the create is an UPSERT, not the plain CREATE's refusal.
+    expect(overwritten[0].problem).toContain("allowOverwrite makes the provider send UPSERT, which replaces the record set, so the create succeeds");
+    expect(overwritten[0].problem).not.toContain("is refused");
     expect(overwritten[0].fix).toBe('drop "name" from the ignoreChanges of www, so that the update gives the name up (and make site dependOn www), or give site another name');
     // Renamed without ignoreChanges, it gives the name up in its own update (apiKey does not wait for it: still reported, as before).
     expect(transition([secret("key", {})], [secret("key", { name: "app/key2" }), secret("apiKey", {})])[0].problem).toMatch(/gives it up in its own update, which apiKey does not wait for/);
