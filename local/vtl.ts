@@ -355,12 +355,12 @@ class PathRun {
 
 function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun): unknown[] {
   let values = start;
-  for (const step of steps) {
+  for (const [at, step] of steps.entries()) {
     const next: unknown[] = [];
     run.tick(true);
     for (const value of values) {
       run.tick();
-      if (step.kind === "deep") deepScan(value, step.then, root, run, next);
+      if (step.kind === "deep") deepScan(value, step.then, at === steps.length - 1, root, run, next);
       else run.add(next, applyStep(step, value, root, run));
     }
     values = next;
@@ -569,10 +569,12 @@ function compare(operator: string, left: unknown, right: unknown, run: PathRun):
 /**
  * `..` then a step, as Jayway's ScanPathToken walks: every map and list from `value` down, each before its children
  * (in key order), gets the step where the step's predicate holds (a name: a map with that key; an index or slice: a
- * list; a wildcard: any; a filter: a value the filter accepts, whose items it then filters as usual). With an explicit
- * stack, not recursion: a body nested 100,000 deep or a scan of 150,000 matches is an ordinary request.
+ * list; a wildcard: any; a filter: a value the filter accepts, whose items it then filters as usual). A list the step
+ * applies to, when more steps follow (`$..[0].x`), gives all its items, not the step's: Jayway's walkArray hands
+ * every item to the next token. With an explicit stack, not recursion: a body nested 100,000 deep or a scan of
+ * 150,000 matches is an ordinary request.
  */
-function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, root: unknown, run: PathRun, out: unknown[]) {
+function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, leaf: boolean, root: unknown, run: PathRun, out: unknown[]) {
   const stack = [value];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -580,7 +582,7 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, roo
     run.tick();
     const list = Array.isArray(node);
     const applies = then.kind === "name" ? !list && Object.hasOwn(node, then.name) : then.kind === "index" || then.kind === "slice" ? list : then.kind === "wildcard" || passes(then.test, node, root, run);
-    if (applies) run.add(out, applyStep(then, node, root, run));
+    if (applies) run.add(out, list && !leaf ? node : applyStep(then, node, root, run));
     const children = list ? node : Object.values(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }

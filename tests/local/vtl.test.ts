@@ -175,6 +175,7 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
     ["$..[?(…)]: a scan, then the filter wherever it accepts the value", "$input.json('$..[?(@.price < 10)].id')", "[1]"],
     ["$..['name'] is $..name", "$input.json(\"$..['name']\")", '["Anvil","Bell","cord"]'],
     ["$..[0]: the first item of every list, each list before the lists inside it", "$input.json('$..[0]')", '[{"id":1,"name":"Anvil","price":5,"tags":["heavy","iron"],"isbn":null},"heavy","rope"]'],
+    ["$..[0] before more steps: Jayway's walkArray hands every item of each list on", "$input.json('$..[0].id')", "[1,2,3]"],
     ["$.[0] and $.a.['b'] are $[0] and $.a['b']", "$input.json(\"$.items.[0].['name']\")", '"Anvil"'],
     // Review 50, finding 3: in/subsetof/anyof look values up, keeping Jayway's loose == in each direction.
     ["in: a number finds a string that reads as it, a string only the number's own text", "$input.json(\"$.items[?(@.price in ['5.0'])].id\")", "[1]"],
