@@ -411,6 +411,11 @@ describe("jsonPath: bounds (review 50)", () => {
     expect(() => jsonPath([{ a: 1 }], nested)).toThrow(/nest too deeply for the local renderer/);
   });
 
+  it("a body too deep to print or copy fails the template saying so, not with a bare RangeError", () => {
+    const body = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    for (const template of ["$input.json('$')", "$input.path('$')"]) expect(() => render(template, { body })).toThrow(/nests too deeply for the local renderer/);
+  });
+
   it("scans in Jayway's order: each map's own match before those below it (ScanPathToken.walkObject)", () => {
     expect(jsonPath({ a: { name: 1 }, name: 2 }, "$..name")).toEqual([2, 1]);
     expect(jsonPath({ a: { x: 1 }, b: 2 }, "$..*")).toEqual([{ x: 1 }, 2, 1]);
