@@ -588,6 +588,11 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, lea
   }
 }
 
+/** What wholeValuePattern puts around a pattern. */
+const WHOLE_VALUE = ["(?<![\\s\\S])(?:", ")(?![\\s\\S])"] as const;
+/** The pattern a template wrote, for messages: without wholeValuePattern's anchors. */
+const writtenPattern = (source: string) => (source.startsWith(WHOLE_VALUE[0]) && source.endsWith(WHOLE_VALUE[1]) ? source.slice(WHOLE_VALUE[0].length, -WHOLE_VALUE[1].length) : source);
+
 /**
  * A pattern anchored to the whole input (Java's Matcher.matches(), which MULTILINE does not change): not `^…$`, which
  * match at line ends under `m`, but "no character before, none after". The pattern must compile on its own first, as
@@ -599,7 +604,7 @@ function wholeValuePattern(method: string, source: string, flags: string): strin
   } catch (error) {
     throw new MappingTemplateError(`${method} ${JSON.stringify(source.slice(0, 100))}: not a regular expression (${(error as Error).message})`);
   }
-  return `(?<![\\s\\S])(?:${source})(?![\\s\\S])`;
+  return `${WHOLE_VALUE[0]}${source}${WHOLE_VALUE[1]}`;
 }
 
 /**
@@ -713,7 +718,7 @@ function templateRegex(op: "test" | "split" | "replace", method: string, text: s
     return Array.isArray(result) ? Array.from(result as unknown[]) : result;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    if (/timed out/.test(message)) throw new MappingTemplateError(`.${method}(${JSON.stringify(source.slice(0, 100))}) ran for more than ${regexMilliseconds} ms; the local renderer stops it`);
+    if (/timed out/.test(message)) throw new MappingTemplateError(`.${method}(${JSON.stringify(writtenPattern(source).slice(0, 100))}) ran for more than ${regexMilliseconds} ms; the local renderer stops it`);
     throw new MappingTemplateError(`.${method}(): ${message}`);
   } finally {
     Object.assign(regexSandbox, { text: "", replacement: "" });
