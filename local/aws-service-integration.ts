@@ -86,12 +86,15 @@ export interface MappedRequest {
  */
 export function mapRequestParameters(requestParameters: Record<string, string>, event: APIGatewayProxyEvent, body: Buffer): MappedRequest {
   const mapped: MappedRequest = { path: {}, querystring: {}, header: {} };
+  // Parsed at the first body mapping and shared by the rest: a 10 MB body is read once per request, not once per mapping.
+  let document: { value: unknown } | undefined;
+  const bodyDocument = () => (document ??= { value: jsonBody(body) }).value;
   for (const [target, source] of Object.entries(requestParameters)) {
     const parsedTarget = /^integration\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(target);
     if (!parsedTarget) continue;
     let value: string | undefined;
     try {
-      value = sourceValue(source, event, body);
+      value = sourceValue(source, event, body, bodyDocument);
     } catch (error) {
       throw new Error(`requestParameters ${JSON.stringify(target)} ← ${JSON.stringify(source)}: ${(error as Error).message}`);
     }
@@ -102,12 +105,12 @@ export function mapRequestParameters(requestParameters: Record<string, string>, 
   return mapped;
 }
 
-function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer): string | undefined {
+function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer, bodyDocument: () => unknown): string | undefined {
   const staticValue = /^'(.*)'$/s.exec(source);
   if (staticValue) return staticValue[1];
   if (source === "method.request.body") return body.toString("utf8");
   const bodyPath = /^method\.request\.body\.(.+)$/s.exec(source);
-  if (bodyPath) return bodyField(body, bodyPath[1]);
+  if (bodyPath) return bodyField(bodyDocument(), bodyPath[1]);
   const method = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(source);
   if (method) {
     const [, location, name] = method;
@@ -135,18 +138,22 @@ function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer):
   return undefined;
 }
 
+/** The body as JSON, or undefined when it is empty or not JSON (which maps nothing). */
+function jsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A field of a JSON body, by `method.request.body.<JSONPath>`: `$.<JSONPath>` as LocalStack reads it
  * (parameters_mapping.py, `extract_jsonpath(body, f"$.{path}")`), a string as it is, another value as JSON. An empty
  * body, or one that is not JSON, maps nothing.
  */
-function bodyField(body: Buffer, path: string): string | undefined {
-  let document: unknown;
-  try {
-    document = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
+function bodyField(document: unknown, path: string): string | undefined {
+  if (document === undefined) return undefined;
   const value = jsonPath(document, `$.${path}`);
   if (value === undefined || value === null) return undefined;
   return typeof value === "string" ? value : JSON.stringify(value);

@@ -77,19 +77,26 @@ export class MappingTemplateError extends Error {
  * is loose; a missing `@.a.b` throws; no `=~` or `in`), a filter may call methods that change the body
  * (`@.list.sort()`), and its path cache keyed by text never shrinks (a template can build paths from the body).
  */
-export function jsonPath(document: unknown, path: string): unknown {
-  const reader = new PathReader(path.trim());
-  const parsed = reader.readPath("top");
-  const deadline = Math.min(renderDeadline, Date.now() + RENDER_MILLISECONDS);
-  const values = walk([document], parsed.steps, document, deadline);
-  return parsed.definite ? values[0] : values;
+export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
+  const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
+  try {
+    const parsed = new PathReader(path.trim()).readPath("top");
+    const values = walk([document], parsed.steps, document, run);
+    return parsed.definite ? values[0] : values;
+  } catch (error) {
+    // Deep bodies and deeply nested filters recurse in the parser, the filter evaluation and the comparisons: a
+    // template that reaches V8's stack limit fails naming its path rather than with a bare RangeError.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new MappingTemplateError(`JSONPath ${JSON.stringify(path.slice(0, 100))}: the path or the values it compares nest too deeply for the local renderer`);
+    throw error;
+  }
 }
 
 type PathStep =
   | { kind: "name"; name: string }
   | { kind: "index"; indexes: number[] }
   | { kind: "wildcard" }
-  | { kind: "deep"; name: string }
+  /** `..` then a step: the step applied at every level the scan reaches (Jayway's ScanPathToken). */
+  | { kind: "deep"; then: Exclude<PathStep, { kind: "deep" }> }
   | { kind: "slice"; from?: number; to?: number }
   | { kind: "filter"; test: FilterNode };
 interface ParsedPath {
@@ -99,10 +106,14 @@ interface ParsedPath {
 }
 /** A regular expression literal of a filter (`/re/flags`): a class, so no value of the body can pass for one. */
 class FilterPattern {
+  /** The pattern as `=~` runs it: on the whole value (wholeValuePattern), refused at parse when it does not compile. */
+  readonly whole: string;
   constructor(
     readonly pattern: string,
     readonly flags: string,
-  ) {}
+  ) {
+    this.whole = wholeValuePattern("=~", pattern, flags);
+  }
 }
 type FilterOperand = { kind: "path"; path: ParsedPath; exists: boolean } | { kind: "value"; value: unknown } | { kind: "pattern"; pattern: FilterPattern };
 type FilterNode =
@@ -154,22 +165,31 @@ class PathReader {
     return { root, steps, definite };
   }
 
+  // Jayway's readDotToken: `..` (a scan) or `.`, then any next token, a bracket one included (`$..[?(…)]`,
+  // `$..['x']`, `$.a.['b']`, `$.[0]`); a third `.` is refused.
   readStep(): PathStep {
     if (this.match(/\.\./)) {
-      if (this.match(/\*/)) return { kind: "deep", name: "*" };
+      if (this.text[this.pos] === ".") this.fail("a third . is not JSONPath");
+      if (this.match(/\*/)) return { kind: "deep", then: { kind: "wildcard" } };
+      if (this.text[this.pos] === "[") return { kind: "deep", then: this.readBracket() };
       const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
-      if (!name) this.fail("a deep scan reads ..name or ..* here");
-      return { kind: "deep", name: name[0] };
+      if (!name) this.fail("a deep scan reads ..name, ..* or ..[…] here");
+      return { kind: "deep", then: { kind: "name", name: name[0] } };
     }
     if (this.match(/\.\*/)) return { kind: "wildcard" };
     if (this.match(/\./)) {
+      if (this.text[this.pos] === "[") return this.readBracket();
       const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
       if (!name) this.fail("expected a name after .");
       if (this.text[this.pos] === "(") this.fail(`JSONPath functions (.${name[0]}()) are not offered by the local renderer; use the result's own methods, such as .size()`);
       return { kind: "name", name: name[0] };
     }
+    return this.readBracket();
+  }
+
+  readBracket(): Exclude<PathStep, { kind: "deep" }> {
     if (!this.match(/\[\s*/)) this.fail("not JSONPath API Gateway reads");
-    let step: PathStep;
+    let step: Exclude<PathStep, { kind: "deep" }>;
     if (this.match(/\?\s*\(/)) {
       step = { kind: "filter", test: this.readOr() };
       this.blanks();
@@ -288,18 +308,69 @@ class PathReader {
   }
 }
 
-/** The wall-time deadline of the render under way (renderMappingTemplate sets it), which a filter's loop checks too. */
+/** The wall-time deadline of the render under way (renderMappingTemplate sets it), which every path evaluation checks too. */
 let renderDeadline = Infinity;
 
-function walk(start: unknown[], steps: PathStep[], root: unknown, deadline: number): unknown[] {
+/**
+ * The most values one step of a path may produce (a local safeguard; no AWS figure). A 10 MB body (API Gateway's payload
+ * quota) holds at most about 5 million values, and every step but a scan after a scan (`$..*..*`, which revisits each
+ * value once per level above it) or repeated indexes gives each of them at most once; past this, the template fails
+ * rather than the local runtime running out of memory.
+ */
+export const PATH_VALUES = 10_000_000;
+/** How many values or comparisons pass between two checks of the deadline (Date.now() per value would dominate). */
+const CHECK_EVERY = 4096;
+
+/** One evaluation of a path: the deadline it runs under, and the lookups its filters built over lists. */
+class PathRun {
+  private ticks = 0;
+  /** A filter compares every item against the same list (`@.tags anyof $.allowed`): its lookup is built once. */
+  private readonly lookups = new Map<unknown[], ListLookup>();
+
+  constructor(
+    readonly path: string,
+    readonly deadline: number,
+  ) {}
+
+  /** Counts one unit of work, checking the deadline every CHECK_EVERY units (`now` checks it at once). */
+  tick(now = false) {
+    if ((now || ++this.ticks % CHECK_EVERY === 0) && Date.now() > this.deadline) throw new MappingTemplateError(`JSONPath ${JSON.stringify(this.path.slice(0, 100))} runs past the render's time budget; the local renderer stops it`);
+  }
+
+  /** Adds a step's values to its result, refusing past PATH_VALUES. */
+  add(out: unknown[], values: Iterable<unknown>) {
+    for (const value of values) {
+      if (out.length >= PATH_VALUES) throw new MappingTemplateError(`JSONPath ${JSON.stringify(this.path.slice(0, 100))} matches more than ${PATH_VALUES} values; the local renderer stops it`);
+      this.tick();
+      out.push(value);
+    }
+  }
+
+  lookup(list: unknown[]): ListLookup {
+    let found = this.lookups.get(list);
+    if (!found) this.lookups.set(list, (found = new ListLookup(list, this)));
+    return found;
+  }
+}
+
+function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun): unknown[] {
   let values = start;
-  for (const step of steps) values = values.flatMap((value) => applyStep(step, value, root, deadline));
+  for (const [at, step] of steps.entries()) {
+    const next: unknown[] = [];
+    run.tick(true);
+    for (const value of values) {
+      run.tick();
+      if (step.kind === "deep") deepScan(value, step.then, at === steps.length - 1, root, run, next);
+      else run.add(next, applyStep(step, value, root, run));
+    }
+    values = next;
+  }
   return values;
 }
 
 const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
 
-function applyStep(step: PathStep, value: unknown, root: unknown, deadline: number): unknown[] {
+function applyStep(step: Exclude<PathStep, { kind: "deep" }>, value: unknown, root: unknown, run: PathRun): unknown[] {
   switch (step.kind) {
     case "name":
       return isMap(value) && Object.hasOwn(value, step.name) ? [value[step.name]] : [];
@@ -308,16 +379,14 @@ function applyStep(step: PathStep, value: unknown, root: unknown, deadline: numb
       return step.indexes.map((i) => (i < 0 ? value.length + i : i)).filter((i) => i >= 0 && i < value.length).map((i) => value[i]);
     case "wildcard":
       return Array.isArray(value) ? value : isMap(value) ? Object.values(value) : [];
-    case "deep":
-      return deepScan(value, step.name);
     case "slice":
       return Array.isArray(value) ? sliceOf(value, step.from, step.to) : [];
     case "filter": {
       // Jayway applies a filter to a map as to one item, and to each item of a list.
       const items = Array.isArray(value) ? value : isMap(value) ? [value] : [];
       return items.filter((item) => {
-        if (Date.now() > deadline) throw new MappingTemplateError(`a JSONPath filter runs past the render's ${RENDER_MILLISECONDS} ms; the local renderer stops it`);
-        return passes(step.test, item, root);
+        run.tick(true);
+        return passes(step.test, item, root, run);
       });
     }
   }
@@ -326,42 +395,48 @@ function applyStep(step: PathStep, value: unknown, root: unknown, deadline: numb
 /**
  * Jayway's slices (ArraySliceToken): `[a:]` and `[:b]` count a negative bound from the end; `[a:b]` takes the indexes
  * from a up to min(b, length), each negative one then counted from the end (so `[1:-1]` is empty, unlike Python's).
+ * An index below -length hits nothing there (handleArrayIndex skips it), so `a` is clamped to -length before any
+ * index is made: a bound from the request (`[$from:2]`) never walks more than twice the list.
  */
 function sliceOf(list: unknown[], from: number | undefined, to: number | undefined): unknown[] {
   const length = list.length;
-  let indexes: number[];
-  if (to === undefined) indexes = range(Math.max(0, from! < 0 ? length + from! : from!), length);
-  else if (from === undefined) indexes = range(0, Math.min(length, to < 0 ? length + to : to));
-  else indexes = range(from, Math.min(length, to)).map((i) => (i < 0 ? length + i : i));
-  return indexes.filter((i) => i >= 0 && i < length).map((i) => list[i]);
+  let start: number;
+  let end: number;
+  if (to === undefined) [start, end] = [Math.max(0, from! < 0 ? length + from! : from!), length];
+  else if (from === undefined) [start, end] = [0, Math.min(length, to < 0 ? length + to : to)];
+  else [start, end] = [Math.max(from, -length), Math.min(length, to)];
+  const out: unknown[] = [];
+  for (let i = start; i < end; i++) out.push(list[i < 0 ? length + i : i]);
+  return out;
 }
 
-const range = (from: number, to: number) => (from >= to ? [] : Array.from({ length: to - from }, (_, i) => from + i));
-
-function passes(node: FilterNode, item: unknown, root: unknown): boolean {
+function passes(node: FilterNode, item: unknown, root: unknown, run: PathRun): boolean {
   switch (node.kind) {
     case "or":
-      return node.parts.some((part) => passes(part, item, root));
+      return node.parts.some((part) => passes(part, item, root, run));
     case "and":
-      return node.parts.every((part) => passes(part, item, root));
+      return node.parts.every((part) => passes(part, item, root, run));
     case "not":
-      return !passes(node.part, item, root);
+      return !passes(node.part, item, root, run);
     case "exists":
-      return (read(node.path, item, root) !== undefined) === node.exists;
+      return (read(node.path, item, root, run) !== undefined) === node.exists;
     case "compare":
-      return compare(node.operator, operand(node.left, item, root), operand(node.right, item, root));
+      return compare(node.operator, operand(node.left, item, root, run), operand(node.right, item, root, run), run);
   }
 }
 
 /** A definite path inside a filter, from the item (`@`) or the document (`$`): its value, undefined when absent. */
-function read(path: ParsedPath, item: unknown, root: unknown): unknown {
-  return walk([path.root === "@" ? item : root], path.steps, root, Infinity)[0];
+function read(path: ParsedPath, item: unknown, root: unknown, run: PathRun): unknown {
+  return walk([path.root === "@" ? item : root], path.steps, root, run)[0];
 }
 
-function operand(value: FilterOperand, item: unknown, root: unknown): unknown {
-  if (value.kind === "path") return read(value.path, item, root);
+function operand(value: FilterOperand, item: unknown, root: unknown, run: PathRun): unknown {
+  if (value.kind === "path") return read(value.path, item, root, run);
   return value.kind === "pattern" ? value.pattern : value.value;
 }
+
+/** Jayway's number syntax for a string compared with a number (jaywayEquals). */
+const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /**
  * Jayway's equality of two filter values (ValueNodes' equals): an absent value equals nothing; a number equals a string
@@ -370,7 +445,7 @@ function operand(value: FilterOperand, item: unknown, root: unknown): unknown {
 function jaywayEquals(left: unknown, right: unknown): boolean {
   if (left === undefined || right === undefined) return false;
   if (left instanceof FilterPattern || right instanceof FilterPattern) return left instanceof FilterPattern && right instanceof FilterPattern && left.pattern === right.pattern && left.flags === right.flags;
-  if (typeof left === "number" && typeof right === "string") return /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(right) && Number(right) === left;
+  if (typeof left === "number" && typeof right === "string") return NUMERIC_TEXT.test(right) && Number(right) === left;
   if (typeof left === "string" && typeof right === "number") return left === String(right);
   return sameJson(left, right);
 }
@@ -383,10 +458,65 @@ function sameJson(left: unknown, right: unknown): boolean {
   return leftKeys.length === rightKeys.length && leftKeys.every((k) => Object.hasOwn(right, k) && sameJson((left as Record<string, unknown>)[k], (right as Record<string, unknown>)[k]));
 }
 
+/**
+ * A list's items keyed so that `lookup.has(x)` is `list.some((r) => jaywayEquals(x, r))` in one lookup: `in`, `nin`,
+ * `subsetof`, `anyof` and `noneof` between two lists from the body are then linear, not one comparison per pair. Each
+ * side of jaywayEquals' loose rules has its own set (a number finds a string that reads as it; a string finds a
+ * number that prints as it), and a list or map its content with keys sorted, which is sameJson's equality.
+ */
+class ListLookup {
+  private readonly same = new Set<unknown>();
+  /** The numbers the list's numeric strings read as, for a number on the left. */
+  private readonly numbersOfTexts = new Set<number>();
+  /** The list's numbers as text, for a string on the left. */
+  private readonly textsOfNumbers = new Set<string>();
+  private readonly contents = new Set<string>();
+  /** Lists and maps holding Infinity (a body's 1e400), which JSON text cannot tell from null: compared one by one. */
+  private readonly unkeyed: object[] = [];
+
+  constructor(list: unknown[], run: PathRun) {
+    for (const item of list) {
+      run.tick();
+      if (typeof item === "string" && NUMERIC_TEXT.test(item)) this.numbersOfTexts.add(Number(item));
+      if (typeof item === "number") this.textsOfNumbers.add(String(item));
+      if (item !== null && typeof item === "object") {
+        const key = contentKey(item);
+        if (key === undefined) this.unkeyed.push(item);
+        else this.contents.add(key);
+      } else if (item !== undefined) this.same.add(item);
+    }
+  }
+
+  has(value: unknown): boolean {
+    if (value === undefined || value instanceof FilterPattern) return false;
+    if (value !== null && typeof value === "object") {
+      const key = contentKey(value);
+      return key === undefined ? this.unkeyed.some((item) => sameJson(value, item)) : this.contents.has(key);
+    }
+    if (typeof value === "number" && this.numbersOfTexts.has(value)) return true;
+    if (typeof value === "string" && this.textsOfNumbers.has(value)) return true;
+    return this.same.has(value);
+  }
+}
+
+/**
+ * A list's or map's content as text, map keys sorted: equal for two values exactly when sameJson holds. Undefined for
+ * one holding a number JSON text cannot write (Infinity prints as null).
+ */
+function contentKey(value: object): string | undefined {
+  let writable = true;
+  const key = JSON.stringify(value, (_, v: unknown) => {
+    if (typeof v === "number" && !Number.isFinite(v)) writable = false;
+    return isMap(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v;
+  });
+  return writable ? key : undefined;
+}
+
 /** One relational operator, as Jayway's EvaluatorFactory evaluates it. */
-function compare(operator: string, left: unknown, right: unknown): boolean {
+function compare(operator: string, left: unknown, right: unknown, run: PathRun): boolean {
   const bothNumbers = typeof left === "number" && typeof right === "number";
   const bothStrings = typeof left === "string" && typeof right === "string";
+  const every = (list: unknown[], test: (value: unknown) => boolean) => list.every((value) => (run.tick(), test(value)));
   switch (operator) {
     case "==":
       return jaywayEquals(left, right);
@@ -410,19 +540,18 @@ function compare(operator: string, left: unknown, right: unknown): boolean {
       if (left instanceof FilterPattern === right instanceof FilterPattern) return false;
       const [pattern, input] = left instanceof FilterPattern ? [left, right] : [right as FilterPattern, left];
       const inputs = Array.isArray(input) ? input : [input];
-      // Java's Matcher.matches(): the whole input, not a part of it.
-      return inputs.some((value) => templateRegex("test", "=~", typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "", `^(?:${pattern.pattern})$`, pattern.flags) === true);
+      return inputs.some((value) => templateRegex("test", "=~", typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "", pattern.whole, pattern.flags) === true);
     }
     case "in":
-      return Array.isArray(right) && right.some((r) => jaywayEquals(left, r));
+      return Array.isArray(right) && run.lookup(right).has(left);
     case "nin":
-      return !(Array.isArray(right) && right.some((r) => jaywayEquals(left, r)));
+      return !(Array.isArray(right) && run.lookup(right).has(left));
     case "subsetof":
-      return Array.isArray(left) && Array.isArray(right) && left.every((l) => right.some((r) => jaywayEquals(l, r)));
+      return Array.isArray(left) && Array.isArray(right) && every(left, (l) => run.lookup(right).has(l));
     case "anyof":
-      return Array.isArray(left) && Array.isArray(right) && left.some((l) => right.some((r) => jaywayEquals(l, r)));
+      return Array.isArray(left) && Array.isArray(right) && !every(left, (l) => !run.lookup(right).has(l));
     case "noneof":
-      return Array.isArray(left) && Array.isArray(right) && !left.some((l) => right.some((r) => jaywayEquals(l, r)));
+      return Array.isArray(left) && Array.isArray(right) && every(left, (l) => !run.lookup(right).has(l));
     case "size":
       return typeof right === "number" && (typeof left === "string" || Array.isArray(left)) && left.length === Math.trunc(right);
     case "empty": {
@@ -432,20 +561,50 @@ function compare(operator: string, left: unknown, right: unknown): boolean {
     }
     case "contains":
       if (typeof left === "string" && typeof right === "string") return left.includes(right);
-      return Array.isArray(left) && left.some((l) => jaywayEquals(l, right));
+      return Array.isArray(left) && !every(left, (l) => !jaywayEquals(l, right));
   }
   return false;
 }
 
-function deepScan(value: unknown, key: string): unknown[] {
-  if (!value || typeof value !== "object") return [];
-  const found: unknown[] = [];
-  const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-  for (const [k, v] of entries) {
-    if (key === "*" || (!Array.isArray(value) && k === key)) found.push(v);
-    found.push(...deepScan(v, key));
+/**
+ * `..` then a step, as Jayway's ScanPathToken walks: every map and list from `value` down, each before its children
+ * (in key order), gets the step where the step's predicate holds (a name: a map with that key; an index or slice: a
+ * list; a wildcard: any; a filter: a value the filter accepts, whose items it then filters as usual). A list the step
+ * applies to, when more steps follow (`$..[0].x`), gives all its items, not the step's: Jayway's walkArray hands
+ * every item to the next token. With an explicit stack, not recursion: a body nested 100,000 deep or a scan of
+ * 150,000 matches is an ordinary request.
+ */
+function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, leaf: boolean, root: unknown, run: PathRun, out: unknown[]) {
+  const stack = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    run.tick();
+    const list = Array.isArray(node);
+    const applies = then.kind === "name" ? !list && Object.hasOwn(node, then.name) : then.kind === "index" || then.kind === "slice" ? list : then.kind === "wildcard" || passes(then.test, node, root, run);
+    if (applies) run.add(out, list && !leaf ? node : applyStep(then, node, root, run));
+    const children = list ? node : Object.values(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
-  return found;
+}
+
+/** What wholeValuePattern puts around a pattern. */
+const WHOLE_VALUE = ["(?<![\\s\\S])(?:", ")(?![\\s\\S])"] as const;
+/** The pattern a template wrote, for messages: without wholeValuePattern's anchors. */
+const writtenPattern = (source: string) => (source.startsWith(WHOLE_VALUE[0]) && source.endsWith(WHOLE_VALUE[1]) ? source.slice(WHOLE_VALUE[0].length, -WHOLE_VALUE[1].length) : source);
+
+/**
+ * A pattern anchored to the whole input (Java's Matcher.matches(), which MULTILINE does not change): not `^…$`, which
+ * match at line ends under `m`, but "no character before, none after". The pattern must compile on its own first, as
+ * Java compiles it, so one that closes the wrapper's group (`a)|(.*`) is refused rather than read as another pattern.
+ */
+function wholeValuePattern(method: string, source: string, flags: string): string {
+  try {
+    new RegExp(source, flags);
+  } catch (error) {
+    throw new MappingTemplateError(`${method} ${JSON.stringify(source.slice(0, 100))}: not a regular expression (${(error as Error).message})`);
+  }
+  return `${WHOLE_VALUE[0]}${source}${WHOLE_VALUE[1]}`;
 }
 
 /**
@@ -559,7 +718,7 @@ function templateRegex(op: "test" | "split" | "replace", method: string, text: s
     return Array.isArray(result) ? Array.from(result as unknown[]) : result;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
-    if (/timed out/.test(message)) throw new MappingTemplateError(`.${method}(${JSON.stringify(source.slice(0, 100))}) ran for more than ${regexMilliseconds} ms; the local renderer stops it`);
+    if (/timed out/.test(message)) throw new MappingTemplateError(`.${method}(${JSON.stringify(writtenPattern(source).slice(0, 100))}) ran for more than ${regexMilliseconds} ms; the local renderer stops it`);
     throw new MappingTemplateError(`.${method}(): ${message}`);
   } finally {
     Object.assign(regexSandbox, { text: "", replacement: "" });
@@ -575,7 +734,7 @@ const STRING_METHODS = table<string>({
   replaceFirst: (text, regex, replacement) => templateRegex("replace", "replaceFirst", text, str(regex), "", str(replacement)),
   // Java's replace(CharSequence, CharSequence) replaces every occurrence, literally.
   replace: (text, target, replacement) => text.split(str(target)).join(str(replacement)),
-  matches: (text, regex) => templateRegex("test", "matches", text, `^(?:${str(regex)})$`, ""),
+  matches: (text, regex) => templateRegex("test", "matches", text, wholeValuePattern(".matches()", str(regex), ""), ""),
   contains: (text, part) => text.includes(str(part)),
   equals: (text, other) => text === other,
   equalsIgnoreCase: (text, other) => typeof other === "string" && text.toLowerCase() === other.toLowerCase(),
@@ -873,6 +1032,9 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
     output = compiled.render(variables, {}, true);
   } catch (error) {
     if (error instanceof MappingTemplateError) throw error;
+    // $input.json and $input.path print and copy a path's value recursively: a body nested too deeply for that fails
+    // the template saying so, not with V8's bare "Maximum call stack size exceeded".
+    if (error instanceof RangeError && /call stack/i.test(error.message)) throw new MappingTemplateError("a value the template prints or reads nests too deeply for the local renderer");
     throw new MappingTemplateError((error as Error).message);
   } finally {
     regexMilliseconds = REGEX_MILLISECONDS;

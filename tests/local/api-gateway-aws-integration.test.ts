@@ -8,10 +8,11 @@
  * api-gateway-service-actions.test.ts).
  */
 import type { Server } from "node:http";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { gatewaySpec } from "../harness/api-spec";
 import { createLocalGateway } from "../../local/api-gateway";
 import { callService } from "../../local/aws-service-calls";
+import { mapRequestParameters } from "../../local/aws-service-integration";
 import { listen } from "../../local/front-door";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -168,6 +169,23 @@ describe("an S3 integration route (integration: { type: \"aws\", service: \"s3\"
     const refused = await api.call("/refused", { method: "PUT", body });
     expect(refused.status).toBe(500);
     expect(api.logged.join("\n")).toMatch(/requestParameters "integration\.request\.path\.key" ← "method\.request\.body\.file\.name\.length\(\)": JSONPath .*functions/);
+  });
+
+  // Review 50, nit 9: a 10 MB body read once per request, however many mappings read it.
+  it("parses the body once for all its method.request.body.<JSONPath> mappings", () => {
+    const body = Buffer.from(JSON.stringify({ a: "1", b: { c: "2" }, d: ["3"] }));
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const mapped = mapRequestParameters(
+        { "integration.request.header.x-a": "method.request.body.a", "integration.request.header.x-c": "method.request.body.b.c", "integration.request.querystring.d": "method.request.body.d[0]" },
+        {} as Parameters<typeof mapRequestParameters>[1],
+        body,
+      );
+      expect(mapped).toEqual({ path: {}, querystring: { d: "3" }, header: { "x-a": "1", "x-c": "2" } });
+      expect(parse.mock.calls.filter(([text]) => text === body.toString("utf8"))).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it("an unmapped header does not reach S3; a mapped one does", async () => {

@@ -4,7 +4,7 @@
  * and the passthrough behaviours (integration-passthrough-behaviors.html). Each row fails if its variable were wrong.
  */
 import { describe, expect, it, vi } from "vitest";
-import { escapeJavaScript, FOREACH_LIMIT, jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "../../local/vtl";
+import { escapeJavaScript, FOREACH_LIMIT, jsonPath, MappingTemplateError, PATH_VALUES, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "../../local/vtl";
 
 const input = (overrides: Partial<MappingTemplateInput> = {}): MappingTemplateInput => ({
   body: JSON.stringify({ name: "Ann", pets: [{ type: "dog", price: 249.99 }, { type: "cat", price: 124.99 }], nested: { deep: { id: 7 } } }),
@@ -169,6 +169,17 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
     ["[a:b] between a and b", "$input.json('$.items[1:2].id')", "[2]"],
     ["[a:b] does not count a negative b from the end (Jayway's, unlike Python's)", "$input.json('$.items[1:-1]')", "[]"],
     ["[n,m] several indexes", "$input.json('$.items[0,2].id')", "[1,3]"],
+    // Review 50, finding 5: the whole value must match, so a part of it does not.
+    ["=~ does not match a part of the value", "$input.json('$.items[?(@.name =~ /nvi/)].id')", "[]"],
+    // Review 50, finding 6: Jayway's readDotToken takes `..` or `.` and then any token, a bracket one too.
+    ["$..[?(…)]: a scan, then the filter wherever it accepts the value", "$input.json('$..[?(@.price < 10)].id')", "[1]"],
+    ["$..['name'] is $..name", "$input.json(\"$..['name']\")", '["Anvil","Bell","cord"]'],
+    ["$..[0]: the first item of every list, each list before the lists inside it", "$input.json('$..[0]')", '[{"id":1,"name":"Anvil","price":5,"tags":["heavy","iron"],"isbn":null},"heavy","rope"]'],
+    ["$..[0] before more steps: Jayway's walkArray hands every item of each list on", "$input.json('$..[0].id')", "[1,2,3]"],
+    ["$.[0] and $.a.['b'] are $[0] and $.a['b']", "$input.json(\"$.items.[0].['name']\")", '"Anvil"'],
+    // Review 50, finding 3: in/subsetof/anyof look values up, keeping Jayway's loose == in each direction.
+    ["in: a number finds a string that reads as it, a string only the number's own text", "$input.json(\"$.items[?(@.price in ['5.0'])].id\")", "[1]"],
+    ["in: a string finds a number that prints as it", "$input.json('$.items[?(@.price in [5])].id')", "[1,3]"],
   ])("%s", (_, template, expected) => {
     expect(render(template, { body })).toBe(expected);
   });
@@ -182,6 +193,8 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
     ["regular-expression flags JavaScript reads otherwise", "$input.json('$.items[?(@.name =~ /a/x)]')", /flags other than i, m and s/],
     ["a wildcard inside a filter's path", "$input.json('$.items[?(@.tags[*])]')", /names and single indexes only/],
     ["a filter that does not parse", "$input.json('$.items[?(@.price <)]')", /expected a value/],
+    ["a pattern that would close the whole-value group", "$input.json('$.items[?(@.name =~ /a)|(.*/)].id')", /=~ "a\)\|\(\.\*": not a regular expression/],
+    ["a third .", "$input.json('$...name')", /a third \. is not JSONPath/],
   ])("%s fail the template naming what (the route answers 500)", (_, template, message) => {
     expect(() => render(template, { body })).toThrow(MappingTemplateError);
     expect(() => render(template, { body })).toThrow(message);
@@ -189,7 +202,7 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
 
   it("a filter's =~ runs under the render's regular-expression budget", () => {
     const slow = JSON.stringify({ items: [`${"a".repeat(40)}!`] });
-    expect(() => renderMappingTemplate("$input.json('$.items[?(@ =~ /(a+)+b/)]')", input({ body: slow }), Infinity, 20)).toThrow(/ran for more than 20 ms/);
+    expect(() => renderMappingTemplate("$input.json('$.items[?(@ =~ /(a+)+b/)]')", input({ body: slow }), Infinity, 20)).toThrow(/^\.=~\("\(a\+\)\+b"\) ran for more than 20 ms/);
   });
 });
 
@@ -344,5 +357,97 @@ describe("renderMappingTemplate: no state between renders", () => {
     render("#set($util.escapeJavaScript = 'gone')#set($input.body = 'gone')#set($context.requestId = 'gone')");
     expect(render("$util.escapeJavaScript('a')|$context.requestId", { body: "{}" })).toBe("a|req-1");
     expect(render("$input.body", { body: "kept" })).toBe("kept");
+  });
+});
+
+// Review 50: hostile paths and bodies fail the template (a 500 naming why), never the local runtime.
+describe("jsonPath: bounds (review 50)", () => {
+  const pagination = `#set($from = $input.params('from'))$input.json("$.items[$from:2]")`;
+  const page = (from: string) => render(pagination, { body: JSON.stringify({ items: [1, 2, 3] }), params: { path: {}, header: {}, querystring: { from } } });
+
+  it("clamps a slice's start from the request as Jayway skips it, building nothing of its size", () => {
+    const from = vi.spyOn(Array, "from");
+    const built = () => from.mock.calls.reduce((n, [source]) => n + Number((source as { length?: number }).length ?? 0), 0);
+    try {
+      expect(page("-10000000")).toBe("[1,2,3,1,2]");
+      expect(built()).toBeLessThan(10);
+      expect(page("-1000000000")).toBe("[1,2,3,1,2]");
+      expect(built()).toBeLessThan(10);
+    } finally {
+      from.mockRestore();
+    }
+    expect(page("-1")).toBe("[3,1,2]");
+  });
+
+  it("checks the deadline while it walks and scans, failing the template naming the path", () => {
+    const body = { a: Array.from({ length: 100_000 }, (_, i) => ({ name: i })) };
+    // A clock that moves 1 ms per read: the 5 ms budget runs out part-way through, however fast the machine.
+    let now = 0;
+    const clock = vi.spyOn(Date, "now").mockImplementation(() => now++);
+    try {
+      expect(() => jsonPath(body, "$..name", 5)).toThrow(/JSONPath "\$\.\.name" runs past the render's time budget/);
+      now = 0;
+      expect(() => jsonPath(body, "$.a[*].name", 5)).toThrow(/JSONPath "\$\.a\[\*\]\.name" runs past/);
+      now = 0;
+      expect(() => renderMappingTemplate("$input.json('$..name')", input({ body: JSON.stringify(body) }), 20)).toThrow(MappingTemplateError);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it("refuses a path that matches more than PATH_VALUES values (a scan after a scan over a deep body)", () => {
+    let chain: unknown = 1;
+    for (let i = 0; i < 4_500; i++) chain = [chain];
+    expect(() => jsonPath(chain, "$..*..*")).toThrow(new RegExp(`matches more than ${PATH_VALUES} values`));
+  });
+
+  it("scans 150,000 matches and a body nested 100,000 deep; a filter nested too deeply fails naming its path", () => {
+    expect((jsonPath({ a: Array.from({ length: 150_000 }, () => ({ name: 1 })) }, "$..name") as unknown[]).length).toBe(150_000);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect((jsonPath(deep, "$..*") as unknown[]).length).toBe(100_000);
+    const nested = `$[?(${"!".repeat(20_000)}(@.a))]`;
+    expect(() => jsonPath([{ a: 1 }], nested)).toThrow(MappingTemplateError);
+    expect(() => jsonPath([{ a: 1 }], nested)).toThrow(/nest too deeply for the local renderer/);
+  });
+
+  it("a body too deep to print or copy fails the template saying so, not with a bare RangeError", () => {
+    const body = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    for (const template of ["$input.json('$')", "$input.path('$')"]) expect(() => render(template, { body })).toThrow(/nests too deeply for the local renderer/);
+  });
+
+  it("scans in Jayway's order: each map's own match before those below it (ScanPathToken.walkObject)", () => {
+    expect(jsonPath({ a: { name: 1 }, name: 2 }, "$..name")).toEqual([2, 1]);
+    expect(jsonPath({ a: { x: 1 }, b: 2 }, "$..*")).toEqual([{ x: 1 }, 2, 1]);
+  });
+
+  it("anyof between two body lists is one lookup per item, not one comparison per pair", () => {
+    const body = (n: number, shared: string) => JSON.stringify({ allowed: Array.from({ length: n }, (_, i) => `x${i}`), items: [{ tags: [...Array.from({ length: n }, (_, i) => `y${i}`), shared] }] });
+    // The pairwise form calls right.some() once per left item; a lookup calls it not at all.
+    const some = vi.spyOn(Array.prototype, "some");
+    try {
+      expect(render("$input.json('$.items[?(@.tags anyof $.allowed)]')", { body: body(5_000, "z") })).toBe("[]");
+      expect(some.mock.calls.length).toBeLessThan(100);
+    } finally {
+      some.mockRestore();
+    }
+    expect(JSON.parse(render("$input.json('$.items[?(@.tags anyof $.allowed)]')", { body: body(60_000, "x59999") }))).toHaveLength(1);
+  });
+
+  it("in, subsetof and noneof compare lists and maps by content (map keys in any order), not by JSON text alone", () => {
+    const doc = JSON.parse('{"allowed":[["heavy","iron"],{"b":1,"a":2},[null]],"items":[{"t":["heavy","iron"]},{"t":{"a":2,"b":1}},{"t":["iron","heavy"]},{"t":[1e400]}]}');
+    expect(jsonPath(doc, "$.items[?(@.t in $.allowed)]")).toEqual([doc.items[0], doc.items[1]]);
+    expect(jsonPath(doc, "$.items[?(@.t nin $.allowed)]")).toEqual([doc.items[2], doc.items[3]]);
+    expect(jsonPath({ a: [1, "2", [3]], b: ["1", 2, [3], 4] }, "$[?(@.a subsetof $.b)]")).toEqual([{ a: [1, "2", [3]], b: ["1", 2, [3], 4] }]);
+    expect(jsonPath({ a: [[null]], b: [[1e400 * 1]] }, "$[?(@.a noneof $.b)]")).toHaveLength(1);
+  });
+
+  it("=~ and .matches() match the whole value, whatever the flags; a pattern must compile on its own", () => {
+    const doc = [{ s: "first\nsecond" }, { s: "second" }];
+    expect(jsonPath(doc, "$[?(@.s =~ /second/m)]")).toEqual([{ s: "second" }]);
+    expect(jsonPath(doc, "$[?(@.s =~ /first/m)]")).toEqual([]);
+    expect(jsonPath(doc, "$[?(@.s =~ /first.second/s)]")).toEqual([{ s: "first\nsecond" }]);
+    expect(render("$input.path('$.v').matches('b')|$input.path('$.v').matches('a.*')", { body: '{"v":"ab"}' })).toBe("false|true");
+    expect(() => render("$input.path('$.v').matches('a)|(.*')", { body: '{"v":"ab"}' })).toThrow(/\.matches\(\) "a\)\|\(\.\*": not a regular expression/);
   });
 });
