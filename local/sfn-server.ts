@@ -461,12 +461,15 @@ export interface LocalRun {
   lambdaStates: Set<string>;
   /** The Wait for Callback Task states (`.waitForTaskToken`). */
   callbacks: string[];
+  /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
+  failStates: Set<string>;
 }
 
 /**
  * How a definition runs locally: its Task states' local handlers (by state name, as the library takes them), every
  * timeout at most LONGEST_TIMER_SECONDS (Task states without one get that, AWS's default being longer; a callback
- * Task's own are its handler's), and an EXPRESS machine's whole run at most 5 minutes.
+ * Task's own are its handler's), an EXPRESS machine's whole run at most 5 minutes, and its Fail states as Tasks
+ * (failStateAsTask).
  */
 export function localRun(machine: LocalStateMachineDefinition, log: (message: string) => void): LocalRun {
   const definition = JSON.parse(machine.definition) as Definition;
@@ -475,8 +478,13 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const retried: string[] = [];
   const lambdaStates = new Set<string>();
   const callbacks: string[] = [];
+  const failStates = new Set<string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type === "Fail") {
+      failStateAsTask(state);
+      failStates.add(name);
+    }
     if (state.Type !== "Task") continue;
     const callback = callbackTaskResource(state.Resource);
     // A callback Task keeps its TimeoutSeconds (and HeartbeatSeconds) to itself: its wait for the token times out, and
@@ -496,6 +504,10 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     resources.set(name, resource);
+    if (resource === FAIL_STATE_RESOURCE) {
+      handlers[name] = failStateHandler(name);
+      continue;
+    }
     if (callback) {
       handlers[name] = callbackHandler(taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits);
       callbacks.push(name);
@@ -506,7 +518,46 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks };
+  return { definition, handlers, retried, lambdaStates, callbacks, failStates };
+}
+
+/** The Resource of a Fail state run as a Task: no AWS resource, so no Task of the definition shares it. */
+const FAIL_STATE_RESOURCE = "local:fail-state";
+
+/**
+ * A Fail state rewritten, in place, as the Task the local runtime runs instead: its Parameters resolve the Error and
+ * Cause (static, or ErrorPath and CausePath: reference paths or intrinsic functions, from the state's input), and
+ * failStateHandler fails with them. aws-local-stepfunctions' own Fail state does not do what AWS does: an absent Error
+ * is "FailStateError" and an absent Cause "Execution failed because of a Fail state" there, where AWS has none
+ * (LocalStack's snapshots recorded against AWS: test_base test_state_fail_empty, test_base_scenarios
+ * test_parallel_state_fail), and it reads ErrorPath and CausePath as paths only, where AWS takes "an intrinsic function
+ * that returns a string" too (https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html; test_state_fail_intrinsic).
+ * The paths are handed on as well, for failStateHandler to name. A Fail state has no Retry or Catch ("only allows the
+ * use of Type and Comment fields from the set of common state fields"): the definition is validated as written.
+ */
+function failStateAsTask(state: Record<string, any>): void {
+  const parameters: Record<string, unknown> = {};
+  for (const field of ["Error", "Cause"] as const) {
+    if (state[field] !== undefined) parameters[field] = state[field];
+    if (state[`${field}Path`] !== undefined) Object.assign(parameters, { [`${field}.$`]: state[`${field}Path`], [`${field}Path`]: state[`${field}Path`] });
+  }
+  for (const field of Object.keys(state)) delete state[field];
+  Object.assign(state, { Type: "Task", Resource: FAIL_STATE_RESOURCE, Parameters: parameters, End: true });
+}
+
+/**
+ * A Fail state's Task (failStateAsTask): fails with the error and cause its Parameters resolved, the absent ones absent
+ * (taskFailure). A path that selects no string fails the execution with States.Runtime: "When resolved, the reference
+ * path must select a field that contains a string value" (state-fail.html).
+ */
+function failStateHandler(stateName: string): TaskHandler {
+  return async (input) => {
+    const { Error: error, ErrorPath, Cause: cause, CausePath } = input as Record<string, unknown>;
+    for (const [field, path, value] of [["ErrorPath", ErrorPath, error], ["CausePath", CausePath, cause]] as const) {
+      if (path !== undefined && typeof value !== "string") throw new ServiceTaskFailure("States.Runtime", `The ${field} '${String(path)}' of the Fail state '${stateName}' selected ${JSON.stringify(value)}, not a string.`);
+    }
+    throw taskFailure(error as string | undefined, cause as string | undefined);
+  };
 }
 
 /**
@@ -693,12 +744,16 @@ export class LocalStepFunctions {
     let prepared = this.prepared.get(machine);
     if (!prepared) {
       prepared = (async () => {
-        const local = localRun(machine, this.options.log ?? (() => {}));
-        if ([local.definition, ...[...definitionStates(local.definition)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
+        // The definition as written is checked (a Fail state's QueryLanguage, or its Retry or Catch, which the library
+        // refuses); the local one, its Fail states Tasks (failStateAsTask), runs.
+        const written = JSON.parse(machine.definition) as Definition;
+        if ([written, ...[...definitionStates(written)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
         }
+        const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
-        const stateMachine = new library.StateMachine(local.definition as never, { validationOptions: { checkArn: false } });
+        new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
+        const stateMachine = new library.StateMachine(local.definition as never, { validationOptions: { noValidate: true } });
         return { ...local, stateMachine, ...(local.callbacks.length > 0 ? { timeout: await libraryTimeoutError(library) } : {}) };
       })();
       this.prepared.set(machine, prepared);
@@ -720,7 +775,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, failStates, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources) and given its callback Tasks' tokens.
         const bound = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, { arn, ...(callbacks ? { callbacks } : {}) })]));
@@ -735,7 +790,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, lambdaStates, record);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates }, record);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -801,12 +856,7 @@ export class LocalStepFunctions {
   sendTaskFailure(input: Record<string, unknown>): Record<string, Json> {
     const token = taskToken(input);
     const { error, cause } = errorAndCause(input);
-    const waiter = this.tokens.waiter(token);
-    const failure = new ServiceTaskFailure("", "", { terminal: false });
-    // An absent error or cause is null in the error output ({"Error": null, "Cause": null}, as LocalStack's snapshot
-    // recorded against AWS: test_callback test_sqs_failure_in_wait_for_task_tok_no_error_field).
-    Object.assign(failure, { name: error ?? null, message: cause ?? null });
-    waiter.fail(failure);
+    this.tokens.waiter(token).fail(taskFailure(error, cause));
     return {};
   }
 
@@ -942,6 +992,16 @@ function describe(execution: Execution): Record<string, Json> {
 }
 
 /**
+ * A Task's failure with the error and cause given (SendTaskFailure's, a Fail state's), retried and caught as any
+ * other. An absent one is null in a Catch's error output ({"Error": null, "Cause": null}, as LocalStack's snapshot
+ * recorded against AWS for a SendTaskFailure without them: test_callback test_sqs_failure_in_wait_for_task_tok_no_error_field),
+ * and failedWith leaves it out of the history and DescribeExecution.
+ */
+function taskFailure(error: string | undefined, cause: string | undefined): ServiceTaskFailure {
+  return Object.assign(new ServiceTaskFailure("", "", { terminal: false }), { name: error ?? null, message: cause ?? null });
+}
+
+/**
  * An execution's (or a Task's) error and cause, each left out when null: a SendTaskFailure without them fails the Task
  * with neither, and the failure carries none on to the execution. AWS records such a TaskFailed event's details without
  * `error` and `cause` (LocalStack's snapshot recorded against AWS, test_callback
@@ -982,9 +1042,20 @@ type LibraryEvent = {
  * LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), MapIterationStarted/Succeeded/
  * Failed. The library reports no event for a Task's scheduling or a Parallel branch, so those are not in the history.
  */
-function historyEvent(event: LibraryEvent, machine: LocalStateMachineDefinition, lambdaStates: ReadonlySet<string>, recordAt: (type: string, details: Record<string, unknown>, at: number) => void): void {
+function historyEvent(
+  event: LibraryEvent,
+  machine: LocalStateMachineDefinition,
+  { lambdaStates, failStates }: Pick<LocalRun, "lambdaStates" | "failStates">,
+  recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
+): void {
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
+  // A Fail state runs as a Task (failStateAsTask); AWS records its entry, and nothing more before the execution (or the
+  // branch) fails (test_state_fail: FailStateEntered, then ExecutionFailed).
+  if (event.state && failStates.has(event.state.name)) {
+    if (event.type !== "StateEntered") return;
+    event = { ...event, state: { ...event.state, type: "Fail" } };
+  }
   const json = (value: unknown) => JSON.stringify(value ?? null);
   switch (event.type) {
     case "ExecutionStarted":

@@ -61,6 +61,33 @@ function machine(name: string, definition: object, functions: Record<string, Tas
 }
 
 const pass = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
+const failState = (fields: object) => ({ StartAt: "FailState", States: { FailState: { Type: "Fail", ...fields } } });
+const inParallel = (fail: object, catchers?: string[]) => ({
+  StartAt: "ParallelState",
+  States: {
+    ParallelState: {
+      Type: "Parallel",
+      Branches: [{ StartAt: "Branch1", States: { Branch1: { Type: "Fail", ...fail } } }],
+      ...(catchers ? { Catch: [{ ErrorEquals: catchers, Next: "FinalCaught" }], Next: "Final" } : { End: true }),
+    },
+    ...(catchers ? { FinalCaught: { Type: "Pass", End: true }, Final: { Type: "Pass", End: true } } : {}),
+  },
+});
+const failStates = {
+  "fail-empty": failState({}),
+  "fail-error": inParallel({ Error: "FailureType" }),
+  "fail-cause": failState({ Cause: "no error name" }),
+  "fail-path": failState({ ErrorPath: "$.Error", CausePath: "$.Cause" }),
+  "fail-error-path": failState({ ErrorPath: "$.Error" }),
+  "fail-intrinsic": failState({ CausePath: "States.Format('This is a custom error message for {}, caused by {}.', $.Error, $.Cause)", ErrorPath: "States.Format('{}', $.Error)" }),
+  "fail-not-string": failState({ ErrorPath: "$.n" }),
+  "fail-caught": inParallel({ Error: "FailureType", Cause: "Cause description" }, ["FailureType"]),
+  "fail-empty-caught": inParallel({}, ["States.ALL"]),
+  "fail-empty-uncaught": inParallel({}, ["States.TaskFailed", "FailStateError"]),
+  "fail-jsonata": failState({ QueryLanguage: "JSONata", Error: "{% 'Bad' %}" }),
+  "fail-catch": { StartAt: "FailState", States: { FailState: { Type: "Fail", Error: "X", Catch: [{ ErrorEquals: ["X"], Next: "Done" }] }, Done: { Type: "Pass", End: true } } },
+};
+
 /** Waits for the test to let it go: a STANDARD execution stays RUNNING meanwhile. */
 let release!: () => void;
 let released = new Promise<void>((resolve) => (release = resolve));
@@ -125,6 +152,9 @@ beforeAll(async () => {
         "EXPRESS",
       ),
       machine("jsonata", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", Output: "{% $states.input %}", End: true } } }, {}, "EXPRESS"),
+      // LocalStack's templates recorded against AWS (tests/aws/services/stepfunctions/templates: base/raise_empty_failure,
+      // base/raise_failure_path(_intrinsic), scenarios/parallel_state_fail and parallel_state_catch).
+      ...Object.entries(failStates).map(([name, definition]) => machine(name, definition)),
     ],
     retryIntervalMs: 0,
   });
@@ -262,6 +292,47 @@ describe("local Step Functions, Task states", () => {
   it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
     const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: "{}" }));
     expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; jsonata uses JSONata") });
+  });
+});
+
+describe("local Step Functions, Fail states", () => {
+  /** A STANDARD execution of `name` to its end: DescribeExecution's error, cause and output, its history's event types and ExecutionFailed's details. */
+  async function ran(name: keyof typeof failStates, input: object = {}) {
+    const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }));
+    const { status, error, cause, output } = await finished(executionArn!);
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
+    const failed = events!.find((event) => event.type === "ExecutionFailed");
+    return { status, error, cause, output: output && JSON.parse(output), types: events!.map((event) => event.type), failed: failed?.executionFailedEventDetails };
+  }
+  const paths = { Error: "error string", Cause: "cause string" };
+
+  it("fails the execution with the Fail state's error and cause, leaving out those it does not give, as AWS does", async () => {
+    // test_state_fail_empty: no error and no cause in DescribeExecution, executionFailedEventDetails {}; and no event between FailStateEntered and ExecutionFailed.
+    expect(await ran("fail-empty")).toEqual({ status: "FAILED", error: undefined, cause: undefined, output: undefined, types: ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"], failed: {} });
+    // test_parallel_state_fail: an Error without a Cause fails the execution with that error alone.
+    expect(await ran("fail-error")).toMatchObject({ status: "FAILED", error: "FailureType", cause: undefined, failed: { error: "FailureType" } });
+    expect(await ran("fail-cause")).toMatchObject({ status: "FAILED", error: undefined, cause: "no error name", failed: { cause: "no error name" } });
+  });
+
+  it("resolves ErrorPath and CausePath, reference paths or intrinsic functions, from the state's input", async () => {
+    expect(await ran("fail-path", paths)).toMatchObject({ error: "error string", cause: "cause string", types: ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"], failed: { error: "error string", cause: "cause string" } });
+    expect(await ran("fail-error-path", paths)).toMatchObject({ error: "error string", cause: undefined, failed: { error: "error string" } });
+    // test_state_fail_intrinsic.
+    expect(await ran("fail-intrinsic", paths)).toMatchObject({ error: "error string", cause: "This is a custom error message for error string, caused by cause string." });
+    // "When resolved, the reference path must select a field that contains a string value" (state-fail.html).
+    expect(await ran("fail-not-string", { n: 5 })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("ErrorPath '$.n' of the Fail state 'FailState' selected 5, not a string") });
+  });
+
+  it("lets a Parallel's Catch catch its branch's Fail state by the Fail's Error; one without an Error only by States.ALL", async () => {
+    // test_parallel_state_catch: the Catch's output is the Fail's Error and Cause.
+    expect(await ran("fail-caught")).toMatchObject({ status: "SUCCEEDED", output: { Error: "FailureType", Cause: "Cause description" } });
+    expect(await ran("fail-empty-caught")).toMatchObject({ status: "SUCCEEDED", output: { Error: null, Cause: null } });
+    expect(await ran("fail-empty-uncaught")).toMatchObject({ status: "FAILED", error: undefined, cause: undefined, failed: {} });
+  });
+
+  it("does not run a Fail state with a Catch (not a Fail state's field) or in JSONata: the execution fails saying why", async () => {
+    expect(await ran("fail-catch")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("State machine definition is invalid") });
+    expect(await ran("fail-jsonata")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; fail-jsonata uses JSONata") });
   });
 });
 
