@@ -76,7 +76,7 @@ export type FilterNode =
 const SYMBOL_OPERATORS = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "=~"]);
 const WORD_OPERATORS = new Set(["in", "nin", "subsetof", "anyof", "noneof", "size", "empty", "contains"]);
 /** Jayway operators the local renderer does not offer. */
-const REFUSED_OPERATORS = new Set(["all", "matches", "type"]);
+const REFUSED_OPERATORS = new Set(["all", "matches", "type", "exists"]);
 /** Java Pattern flags that mean the same in JavaScript; Jayway's others (x, u, d, U) are refused. */
 const PATTERN_FLAGS = /^[ims]*$/;
 
@@ -241,7 +241,16 @@ class PathReader {
     }
     const left = this.readValue();
     this.blanks();
-    const operator = this.match(/[<>=~!]+/)?.[0] ?? this.match(/[A-Za-z]+(?=\s|$)/)?.[0].toLowerCase();
+    let operator = this.match(/[<>=~!]+/)?.[0];
+    if (operator === undefined) {
+      // Jayway's FilterCompiler.readRelationalOperator reads a word operator up to the next space, so `in[1]` or
+      // `contains'x'` is one unknown operator to it ("Filter operator in[1]) is not supported!"), not `in` then a value.
+      const word = this.match(/[A-Za-z]+/)?.[0];
+      if (word !== undefined && this.pos < this.text.length && this.text[this.pos] !== " ") {
+        this.fail(`the filter operator ${word} is followed by ${JSON.stringify(this.text[this.pos])}, not a space: Jayway reads an operator up to the next space, so it finds no operator it knows; write a space after ${word}`);
+      }
+      operator = word?.toLowerCase();
+    }
     if (operator === undefined) {
       if (left.kind !== "path") this.fail("a filter term is a comparison or a path (whether it exists)");
       return { kind: "exists", path: left.path, exists: left.exists };
