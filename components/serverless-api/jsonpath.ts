@@ -104,7 +104,8 @@ class PathReader {
    * name does not start with one); any other character it reads into the name, which the local reader does not.
    */
   failName(why: string): never {
-    return this.pos >= this.text.length || this.text[this.pos] === " " ? this.fail(why) : this.unsupported(why);
+    if (this.text[this.pos] === " ") this.fail(`${why}: a name with a space is written in brackets, ['a name']`);
+    return this.pos >= this.text.length ? this.fail(why) : this.unsupported(why);
   }
 
   match(pattern: RegExp): RegExpExecArray | null {

@@ -174,7 +174,7 @@ describe("ServerlessApi AWS-service integrations answer like the service", () =>
     ["an unknown source", { "integration.request.header.x": "request.header.x" }, /is not a method request parameter, a 'static value', context\. or stageVariables\. variable/],
     // The body's JSONPath is read by the one reader npm start evaluates it with (components/serverless-api/jsonpath.ts).
     ["a body JSONPath ending in .", { "integration.request.header.x": "method.request.body.owner." }, /"method\.request\.body\.owner\." is a JSONPath into the body that Jayway .*cannot parse: JSONPath "\$\.owner\.": expected a name after \./],
-    ["a body JSONPath with a blank in a name", { "integration.request.header.x": "method.request.body.owner name" }, /cannot parse: JSONPath "\$\.owner name": not JSONPath API Gateway reads/],
+    ["a body JSONPath with a blank in a name", { "integration.request.header.x": "method.request.body.owner name" }, /cannot parse: JSONPath "\$\.owner name": not JSONPath API Gateway reads: a name with a space is written in brackets, \['a name'\]/],
     ["a body JSONPath with an unclosed bracket", { "integration.request.header.x": "method.request.body.tags[0" }, /cannot parse: JSONPath "\$\.tags\[0": expected \]/],
     ["a body JSONPath with an unknown filter operator", { "integration.request.header.x": "method.request.body.tags[?(@.k like 'a')]" }, /cannot parse: .*like is not a filter operator/],
     ["a body JSONPath with in not followed by a space", { "integration.request.header.x": "method.request.body.tags[?(@.k in['a'])]" }, /cannot parse: .*the filter operator in is followed by "\[", not a space/],
