@@ -24,6 +24,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { PolicyStatement } from "../components/iam";
+import { bodyMappingPath } from "../components/serverless-api/args";
 import type { RouteSpec } from "../components/serverless-api/spec";
 import { evaluatePolicy, type IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
@@ -109,8 +110,8 @@ function sourceValue(source: string, event: APIGatewayProxyEvent, body: Buffer, 
   const staticValue = /^'(.*)'$/s.exec(source);
   if (staticValue) return staticValue[1];
   if (source === "method.request.body") return body.toString("utf8");
-  const bodyPath = /^method\.request\.body\.(.+)$/s.exec(source);
-  if (bodyPath) return bodyField(bodyDocument(), bodyPath[1]);
+  const bodyPath = bodyMappingPath(source);
+  if (bodyPath !== undefined) return bodyField(bodyDocument(), bodyPath);
   const method = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.(.+)$/.exec(source);
   if (method) {
     const [, location, name] = method;
@@ -148,13 +149,12 @@ function jsonBody(body: Buffer): unknown {
 }
 
 /**
- * A field of a JSON body, by `method.request.body.<JSONPath>`: `$.<JSONPath>` as LocalStack reads it
- * (parameters_mapping.py, `extract_jsonpath(body, f"$.{path}")`), a string as it is, another value as JSON. An empty
- * body, or one that is not JSON, maps nothing.
+ * A field of a JSON body, by `method.request.body.<JSONPath>` (the path bodyMappingPath reads): a string as it is,
+ * another value as JSON. An empty body, or one that is not JSON, maps nothing.
  */
 function bodyField(document: unknown, path: string): string | undefined {
   if (document === undefined) return undefined;
-  const value = jsonPath(document, `$.${path}`);
+  const value = jsonPath(document, path);
   if (value === undefined || value === null) return undefined;
   return typeof value === "string" ? value : JSON.stringify(value);
 }

@@ -19,6 +19,7 @@
  */
 import { createContext, Script } from "node:vm";
 import velocity from "velocityjs";
+import { FilterPattern, JsonPathError, parseJsonPath, WHOLE_VALUE, wholeValuePattern, type FilterNode, type FilterOperand, type ParsedPath, type PathStep } from "../components/serverless-api/jsonpath";
 
 const { Compile, parse } = velocity;
 
@@ -80,231 +81,15 @@ export class MappingTemplateError extends Error {
 export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
   try {
-    const parsed = new PathReader(path.trim()).readPath("top");
+    const parsed = parseJsonPath(path);
     const values = walk([document], parsed.steps, document, run);
     return parsed.definite ? values[0] : values;
   } catch (error) {
     // Deep bodies and deeply nested filters recurse in the parser, the filter evaluation and the comparisons: a
     // template that reaches V8's stack limit fails naming its path rather than with a bare RangeError.
     if (error instanceof RangeError && /call stack/i.test(error.message)) throw new MappingTemplateError(`JSONPath ${JSON.stringify(path.slice(0, 100))}: the path or the values it compares nest too deeply for the local renderer`);
+    if (error instanceof JsonPathError) throw new MappingTemplateError(error.message);
     throw error;
-  }
-}
-
-type PathStep =
-  | { kind: "name"; name: string }
-  | { kind: "index"; indexes: number[] }
-  | { kind: "wildcard" }
-  /** `..` then a step: the step applied at every level the scan reaches (Jayway's ScanPathToken). */
-  | { kind: "deep"; then: Exclude<PathStep, { kind: "deep" }> }
-  | { kind: "slice"; from?: number; to?: number }
-  | { kind: "filter"; test: FilterNode };
-interface ParsedPath {
-  root: "$" | "@";
-  steps: PathStep[];
-  definite: boolean;
-}
-/** A regular expression literal of a filter (`/re/flags`): a class, so no value of the body can pass for one. */
-class FilterPattern {
-  /** The pattern as `=~` runs it: on the whole value (wholeValuePattern), refused at parse when it does not compile. */
-  readonly whole: string;
-  constructor(
-    readonly pattern: string,
-    readonly flags: string,
-  ) {
-    this.whole = wholeValuePattern("=~", pattern, flags);
-  }
-}
-type FilterOperand = { kind: "path"; path: ParsedPath; exists: boolean } | { kind: "value"; value: unknown } | { kind: "pattern"; pattern: FilterPattern };
-type FilterNode =
-  | { kind: "or" | "and"; parts: FilterNode[] }
-  | { kind: "not"; part: FilterNode }
-  | { kind: "compare"; left: FilterOperand; operator: string; right: FilterOperand }
-  | { kind: "exists"; path: ParsedPath; exists: boolean };
-
-const SYMBOL_OPERATORS = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "=~"]);
-const WORD_OPERATORS = new Set(["in", "nin", "subsetof", "anyof", "noneof", "size", "empty", "contains"]);
-/** Jayway operators the local renderer does not offer. */
-const REFUSED_OPERATORS = new Set(["all", "matches", "type"]);
-/** Java Pattern flags that mean the same in JavaScript; Jayway's others (x, u, d, U) are refused. */
-const PATTERN_FLAGS = /^[ims]*$/;
-
-class PathReader {
-  pos = 0;
-  constructor(readonly text: string) {}
-
-  fail(why: string): never {
-    throw new MappingTemplateError(`JSONPath ${JSON.stringify(this.text)}: ${why} (at ${JSON.stringify(this.text.slice(this.pos, this.pos + 40))})`);
-  }
-
-  match(pattern: RegExp): RegExpExecArray | null {
-    const sticky = new RegExp(pattern.source, "y");
-    sticky.lastIndex = this.pos;
-    const found = sticky.exec(this.text);
-    if (found) this.pos = sticky.lastIndex;
-    return found;
-  }
-
-  blanks() {
-    this.match(/\s*/);
-  }
-
-  /** A path from `$` (or, in a filter, `@`): to the text's end at the top, to an operator, blank or `)` in a filter. */
-  readPath(where: "top" | "filter"): ParsedPath {
-    this.blanks();
-    const root = this.text[this.pos];
-    if (root !== "$" && !(root === "@" && where === "filter")) this.fail(where === "top" ? "a JSONPath starts with $" : "expected a value");
-    this.pos++;
-    const steps: PathStep[] = [];
-    for (;;) {
-      if (this.pos >= this.text.length || (where === "filter" && /[\s<>=~!)&|,\]]/.test(this.text[this.pos]))) break;
-      steps.push(this.readStep());
-    }
-    const definite = steps.every((step) => step.kind === "name" || (step.kind === "index" && step.indexes.length === 1));
-    if (where === "filter" && !definite) this.fail("a path inside a filter reads names and single indexes only here (no wildcard, deep scan, slice or filter)");
-    return { root, steps, definite };
-  }
-
-  // Jayway's readDotToken: `..` (a scan) or `.`, then any next token, a bracket one included (`$..[?(…)]`,
-  // `$..['x']`, `$.a.['b']`, `$.[0]`); a third `.` is refused.
-  readStep(): PathStep {
-    if (this.match(/\.\./)) {
-      if (this.text[this.pos] === ".") this.fail("a third . is not JSONPath");
-      if (this.match(/\*/)) return { kind: "deep", then: { kind: "wildcard" } };
-      if (this.text[this.pos] === "[") return { kind: "deep", then: this.readBracket() };
-      const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
-      if (!name) this.fail("a deep scan reads ..name, ..* or ..[…] here");
-      return { kind: "deep", then: { kind: "name", name: name[0] } };
-    }
-    if (this.match(/\.\*/)) return { kind: "wildcard" };
-    if (this.match(/\./)) {
-      if (this.text[this.pos] === "[") return this.readBracket();
-      const name = this.match(/[^.[\]()\s'"<>=!~&|,*]+/);
-      if (!name) this.fail("expected a name after .");
-      if (this.text[this.pos] === "(") this.fail(`JSONPath functions (.${name[0]}()) are not offered by the local renderer; use the result's own methods, such as .size()`);
-      return { kind: "name", name: name[0] };
-    }
-    return this.readBracket();
-  }
-
-  readBracket(): Exclude<PathStep, { kind: "deep" }> {
-    if (!this.match(/\[\s*/)) this.fail("not JSONPath API Gateway reads");
-    let step: Exclude<PathStep, { kind: "deep" }>;
-    if (this.match(/\?\s*\(/)) {
-      step = { kind: "filter", test: this.readOr() };
-      this.blanks();
-      if (!this.match(/\)/)) this.fail("expected ) closing the filter");
-    } else if (this.match(/\*/)) step = { kind: "wildcard" };
-    else if (this.text[this.pos] === "'" || this.text[this.pos] === '"') {
-      const name = this.readString();
-      if (this.match(/\s*,/)) this.fail("['a','b'] (several names) is not offered by the local renderer");
-      step = { kind: "name", name };
-    } else if (this.text[this.pos] === "(") this.fail("script expressions [(...)] are not JSONPath API Gateway's Jayway reads");
-    else {
-      const slice = this.match(/(-?\d*)\s*:\s*(-?\d*)(\s*:)?/);
-      if (slice) {
-        if (slice[3] !== undefined) this.fail("slice steps ([a:b:c]) are not offered by the local renderer");
-        if (slice[1] === "" && slice[2] === "") this.fail("a slice needs a start or an end");
-        step = { kind: "slice", from: slice[1] === "" ? undefined : Number(slice[1]), to: slice[2] === "" ? undefined : Number(slice[2]) };
-      } else {
-        const indexes = this.match(/-?\d+(\s*,\s*-?\d+)*/);
-        if (!indexes) this.fail("not JSONPath API Gateway reads");
-        step = { kind: "index", indexes: indexes[0].split(",").map((i) => Number(i.trim())) };
-      }
-    }
-    if (!this.match(/\s*\]/)) this.fail("expected ]");
-    return step;
-  }
-
-  readString(): string {
-    const quote = this.text[this.pos];
-    let out = "";
-    for (let i = this.pos + 1; i < this.text.length; i++) {
-      const c = this.text[i];
-      if (c === quote) {
-        this.pos = i + 1;
-        return out;
-      }
-      if (c === "\\" && i + 1 < this.text.length) {
-        const next = this.text[++i];
-        if (next === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(i + 1, i + 5))) {
-          out += String.fromCharCode(parseInt(this.text.slice(i + 1, i + 5), 16));
-          i += 4;
-        } else out += { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" }[next] ?? next;
-      } else out += c;
-    }
-    return this.fail("a string is not closed");
-  }
-
-  // Jayway's filter grammar: LogicalOR = LogicalAND { '||' LogicalAND }; LogicalAND = Operand { '&&' Operand };
-  // Operand = '!' Operand | '(' LogicalOR ')' | Value [ RelationalOperator Value ].
-  readOr(): FilterNode {
-    const parts = [this.readAnd()];
-    while ((this.blanks(), this.match(/\|\|/))) parts.push(this.readAnd());
-    return parts.length === 1 ? parts[0] : { kind: "or", parts };
-  }
-
-  readAnd(): FilterNode {
-    const parts = [this.readOperand()];
-    while ((this.blanks(), this.match(/&&/))) parts.push(this.readOperand());
-    return parts.length === 1 ? parts[0] : { kind: "and", parts };
-  }
-
-  readOperand(): FilterNode {
-    this.blanks();
-    // `!` before a path is that path's "does not exist"; before anything else it negates.
-    if (this.text[this.pos] === "!" && !/^!\s*[$@]/.test(this.text.slice(this.pos))) {
-      this.pos++;
-      return { kind: "not", part: this.readOperand() };
-    }
-    if (this.match(/\(/)) {
-      const inner = this.readOr();
-      this.blanks();
-      if (!this.match(/\)/)) this.fail("expected )");
-      return inner;
-    }
-    const left = this.readValue();
-    this.blanks();
-    const operator = this.match(/[<>=~!]+/)?.[0] ?? this.match(/[A-Za-z]+(?=\s|$)/)?.[0].toLowerCase();
-    if (operator === undefined) {
-      if (left.kind !== "path") this.fail("a filter term is a comparison or a path (whether it exists)");
-      return { kind: "exists", path: left.path, exists: left.exists };
-    }
-    if (REFUSED_OPERATORS.has(operator)) this.fail(`the filter operator ${operator} is not offered by the local renderer`);
-    if (!SYMBOL_OPERATORS.has(operator) && !WORD_OPERATORS.has(operator)) this.fail(`${operator} is not a filter operator`);
-    return { kind: "compare", left, operator, right: this.readValue() };
-  }
-
-  readValue(): FilterOperand {
-    this.blanks();
-    const c = this.text[this.pos];
-    if (c === "!" || c === "$" || c === "@") {
-      const negated = this.match(/!\s*/) !== null;
-      return { kind: "path", path: this.readPath("filter"), exists: !negated };
-    }
-    if (c === "'" || c === '"') return { kind: "value", value: this.readString() };
-    if (c === "/") {
-      const literal = this.match(/\/((?:[^/\\]|\\.)*)\/([A-Za-z]*)/);
-      if (!literal) this.fail("a regular expression is not closed");
-      if (!PATTERN_FLAGS.test(literal[2])) this.fail(`regular-expression flags other than i, m and s (${literal[2]}) are not offered by the local renderer`);
-      return { kind: "pattern", pattern: new FilterPattern(literal[1], literal[2]) };
-    }
-    if (c === "[") {
-      this.pos++;
-      const items: unknown[] = [];
-      while ((this.blanks(), !this.match(/\]/))) {
-        if (items.length > 0 && !this.match(/,\s*/)) this.fail("expected , or ] in a list");
-        const item = this.readValue();
-        if (item.kind !== "value") this.fail("a list in a filter holds strings, numbers, true, false and null here");
-        items.push(item.value);
-      }
-      return { kind: "value", value: items };
-    }
-    if (c === "{") this.fail("object literals in filters are not offered by the local renderer");
-    const literal = this.match(/true\b|false\b|null\b|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/);
-    if (!literal) this.fail("expected a value");
-    const word = literal[0];
-    return { kind: "value", value: word === "true" ? true : word === "false" ? false : word === "null" ? null : Number(word) };
   }
 }
 
@@ -588,24 +373,9 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, lea
   }
 }
 
-/** What wholeValuePattern puts around a pattern. */
-const WHOLE_VALUE = ["(?<![\\s\\S])(?:", ")(?![\\s\\S])"] as const;
+
 /** The pattern a template wrote, for messages: without wholeValuePattern's anchors. */
 const writtenPattern = (source: string) => (source.startsWith(WHOLE_VALUE[0]) && source.endsWith(WHOLE_VALUE[1]) ? source.slice(WHOLE_VALUE[0].length, -WHOLE_VALUE[1].length) : source);
-
-/**
- * A pattern anchored to the whole input (Java's Matcher.matches(), which MULTILINE does not change): not `^…$`, which
- * match at line ends under `m`, but "no character before, none after". The pattern must compile on its own first, as
- * Java compiles it, so one that closes the wrapper's group (`a)|(.*`) is refused rather than read as another pattern.
- */
-function wholeValuePattern(method: string, source: string, flags: string): string {
-  try {
-    new RegExp(source, flags);
-  } catch (error) {
-    throw new MappingTemplateError(`${method} ${JSON.stringify(source.slice(0, 100))}: not a regular expression (${(error as Error).message})`);
-  }
-  return `${WHOLE_VALUE[0]}${source}${WHOLE_VALUE[1]}`;
-}
 
 /**
  * A value as Java's Velocity prints it: a map as `{key=value, ...}` (java.util.Map's toString), a list as JSON (what

@@ -192,7 +192,8 @@ export interface AwsServiceIntegration {
   /**
    * Integration request parameters (target ← source), e.g. `{ "integration.request.path.key": "method.request.path.key",
    * "integration.request.header.Content-Type": "method.request.header.Content-Type" }`. Headers and query strings
-   * read here are declared on the method for you (optional); path sources must be the route's parameters.
+   * read here are declared on the method for you (optional); path sources must be the route's parameters; the path of
+   * a `method.request.body.<JSONPath>` source must be one Jayway JsonPath (API Gateway's JSONPath) parses.
    * @default {} (with `action` on Kinesis or DynamoDB: the protocol's Content-Type)
    */
   requestParameters?: Record<string, string>;
@@ -454,6 +455,16 @@ export const INTEGRATION_REQUEST_PARAMETER = /^integration\.request\.(path|query
 export const METHOD_REQUEST_PARAMETER = /^method\.request\.(path|querystring|multivaluequerystring|header|multivalueheader)\.([A-Za-z0-9._$-]+)$/;
 /** The other mapping sources: the body (or a JSONPath into it), stage and context variables, and 'static values'. */
 export const OTHER_MAPPING_SOURCE = /^(method\.request\.body(\..+)?|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9._$-]+|'[^']*')$/;
+
+/**
+ * The JSONPath a `method.request.body.<JSONPath>` mapping source reads in the body: `$.<JSONPath>`, as LocalStack,
+ * which checks its API Gateway against AWS, reads it (`extract_jsonpath(body, f"$.{path}")`,
+ * localstack-core/localstack/services/apigateway/next_gen/execute_api/parameters_mapping.py); undefined for another source.
+ */
+export function bodyMappingPath(source: string): string | undefined {
+  const path = /^method\.request\.body\.(.+)$/s.exec(source)?.[1];
+  return path === undefined ? undefined : `$.${path}`;
+}
 
 /** `method.request.multivalueheader.X` → `method.request.header.X`: what the method declares for a mapping source, if anything. */
 export function declaredMethodParameter(source: string): { key: string; location: string; name: string } | undefined {

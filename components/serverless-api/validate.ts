@@ -19,6 +19,7 @@ import {
   INTEGRATION_REQUEST_PARAMETER,
   OTHER_MAPPING_SOURCE,
   authorizerFunctionName,
+  bodyMappingPath,
   authorizerPermissionName,
   routeFunctionName,
   stageCanary,
@@ -38,6 +39,7 @@ import { IAM_NAME_SYMBOLS, nameCharacters, validateAutonames, type AutonamedReso
 import { arnRegion, validateRegionArg } from "../region";
 import { LISTENER_ARN, NLB_ARN, isNewHttpApiLink, isRestLinkTarget } from "./vpc-link";
 import { validateApiCounts } from "./quotas";
+import { jaywayRefusal } from "./jsonpath";
 import { validateAwsServiceCall, validateTemplatesOnlyOnAws } from "./service-actions";
 
 const BODY_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "ANY"]);
@@ -439,6 +441,19 @@ function validateRequestParameters(fail: ArgFailure, where: string, path: string
         source,
         "is not a method request parameter, a 'static value', context. or stageVariables. variable",
         "Use e.g. method.request.path.key, method.request.header.Content-Type, 'application/json' or context.requestId.",
+      );
+    }
+    // Read with the reader npm start evaluates the path with. Only what Jayway cannot parse is refused: a path the local
+    // reader alone does not take (a function, several names, …) may be one API Gateway reads. Whether PutIntegration
+    // itself refuses an unparsable path is not documented; npm start fails every request of the route on it.
+    const bodyPath = bodyMappingPath(source);
+    const refusal = bodyPath === undefined ? undefined : jaywayRefusal(bodyPath);
+    if (refusal !== undefined) {
+      fail(
+        `${where}.requestParameters["${target}"]`,
+        source,
+        `is a JSONPath into the body that Jayway JsonPath (which API Gateway reads JSONPath with) cannot parse: ${refusal}; npm start would answer every request of the route 500`,
+        "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id.",
       );
     }
   }

@@ -172,9 +172,27 @@ describe("ServerlessApi AWS-service integrations answer like the service", () =>
     ["an unknown target", { "integration.request.body.key": "method.request.path.key" }, /requestParameters "integration\.request\.body\.key" is not an integration request parameter/],
     ["a path parameter the route lacks", { "integration.request.path.key": "method.request.path.name" }, /requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have/],
     ["an unknown source", { "integration.request.header.x": "request.header.x" }, /is not a method request parameter, a 'static value', context\. or stageVariables\. variable/],
+    // The body's JSONPath is read by the one reader npm start evaluates it with (components/serverless-api/jsonpath.ts).
+    ["a body JSONPath ending in .", { "integration.request.header.x": "method.request.body.owner." }, /"method\.request\.body\.owner\." is a JSONPath into the body that Jayway .*cannot parse: JSONPath "\$\.owner\.": expected a name after \./],
+    ["a body JSONPath with a blank in a name", { "integration.request.header.x": "method.request.body.owner name" }, /cannot parse: JSONPath "\$\.owner name": not JSONPath API Gateway reads: a name with a space is written in brackets, \['a name'\]/],
+    ["a body JSONPath with an unclosed bracket", { "integration.request.header.x": "method.request.body.tags[0" }, /cannot parse: JSONPath "\$\.tags\[0": expected \]/],
+    ["a body JSONPath with an unknown filter operator", { "integration.request.header.x": "method.request.body.tags[?(@.k like 'a')]" }, /cannot parse: .*like is not a filter operator/],
+    ["a body JSONPath with in not followed by a space", { "integration.request.header.x": "method.request.body.tags[?(@.k in['a'])]" }, /cannot parse: .*the filter operator in is followed by "\[", not a space/],
   ])("refuses request parameters with %s", (_, requestParameters, message) => {
     const routes = everyKind().routes;
     const aws = routes["PUT /uploads/{key}"].integration as Extract<NonNullable<(typeof routes)[string]["integration"]>, { type: "aws" }>;
     expect(() => new ServerlessApi("bad", { ...everyKind(), routes: { ...routes, "PUT /uploads/{key}": { integration: { ...aws, requestParameters }, auth: "iam" } } })).toThrow(message);
   });
+
+  // Only what Jayway cannot parse is refused: a path only the local reader does not take (a function, several names,
+  // a slice step, an operator it does not offer) may be one API Gateway reads, so the plan leaves it to AWS.
+  it.each(["owner", "items[0].id", "items[-1]", "items[?(@.kind == 'photo')].id", "items.length()", "['a','b']", "items[0:4:2]", "items[?(@.tags all ['a'])]", "['owner name']"])(
+    "accepts the body JSONPath method.request.body.%s",
+    (path) => {
+      const routes = everyKind().routes;
+      const aws = routes["PUT /uploads/{key}"].integration as Extract<NonNullable<(typeof routes)[string]["integration"]>, { type: "aws" }>;
+      const requestParameters = { ...aws.requestParameters, "integration.request.header.x-amz-meta-owner": `method.request.body.${path}` };
+      expect(() => new ServerlessApi("ok", { ...everyKind(), routes: { ...routes, "PUT /uploads/{key}": { integration: { ...aws, requestParameters }, auth: "iam" } } })).not.toThrow();
+    },
+  );
 });

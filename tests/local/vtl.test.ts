@@ -195,6 +195,10 @@ describe("renderMappingTemplate: JSONPath filters and slices (Jayway's)", () => 
     ["a filter that does not parse", "$input.json('$.items[?(@.price <)]')", /expected a value/],
     ["a pattern that would close the whole-value group", "$input.json('$.items[?(@.name =~ /a)|(.*/)].id')", /=~ "a\)\|\(\.\*": not a regular expression/],
     ["a third .", "$input.json('$...name')", /a third \. is not JSONPath/],
+    // Jayway's FilterCompiler reads a word operator up to the next space: `in[1])` is one operator it does not know.
+    ["a word operator without a space before its value (in[)", "$input.json('$.items[?(@.price in[5])].id')", /the filter operator in is followed by "\[", not a space/],
+    ["a word operator without a space before its value (contains')", "$input.json(\"$.items[?(@.tags contains'iron')].id\")", /the filter operator contains is followed by "'", not a space/],
+    ["Jayway's exists operator", "$input.json('$.items[?(@.isbn exists true)].id')", /filter operator exists is not offered by the local renderer/],
   ])("%s fail the template naming what (the route answers 500)", (_, template, message) => {
     expect(() => render(template, { body })).toThrow(MappingTemplateError);
     expect(() => render(template, { body })).toThrow(message);
