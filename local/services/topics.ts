@@ -110,6 +110,22 @@ function moveToDeadLetterQueue(sqs: LocalSqs | undefined, deadLetterQueue: strin
   }
 }
 
+/**
+ * A subscription's delivery that keeps a local fault (an error that is not SNS's or SQS's answer) to itself: SNS has
+ * accepted the message once Publish returns and fans it out to each subscription on its own, so one subscription's
+ * failure neither stops the others nor, through a retried Publish (EventBridge's), delivers to the earlier ones twice.
+ * It is logged and the message dropped for that subscription.
+ */
+function isolated(topic: string, subscription: string, log: (line: string) => void, deliver: (notification: SnsNotification) => void): (notification: SnsNotification) => void {
+  return (notification) => {
+    try {
+      deliver(notification);
+    } catch (error) {
+      log(`  ${topic}: message ${notification.messageId} not delivered to the subscription "${subscription}" (local fault: ${error instanceof Error ? error.message : String(error)}); dropped`);
+    }
+  };
+}
+
 export interface TopicDelivery {
   /** Invokes a subscribed function (its local sandbox). */
   invoke(spec: LambdaFunctionSpec): Invoke;
@@ -138,7 +154,7 @@ export async function localTopicDefinitions(specs: TopicSpec[], defaultRegion: s
       if (subscription.protocol === "lambda") {
         const fn = subscription.function;
         const invoke = delivery.invoke(fn);
-        subscriptions.push({ ...common, protocol: "lambda", deliver: (notification) => delivery.track(invokeAsync(fn, invoke, lambdaSnsEvent(notification, subscriptionArn), delivery.async)) });
+        subscriptions.push({ ...common, protocol: "lambda", deliver: isolated(spec.name, subscription.name, delivery.log, (notification) => delivery.track(invokeAsync(fn, invoke, lambdaSnsEvent(notification, subscriptionArn), delivery.async))) });
         continue;
       }
       const queueName = await resolveValue<string>(subscription.queueName);
@@ -148,7 +164,7 @@ export async function localTopicDefinitions(specs: TopicSpec[], defaultRegion: s
       subscriptions.push({
         ...common,
         protocol: "sqs",
-        deliver: (notification) => {
+        deliver: isolated(spec.name, subscription.name, delivery.log, (notification) => {
           const sqs = delivery.sqs();
           const message = messageFor(notification);
           const failed = (reason: string) => moveToDeadLetterQueue(sqs, deadLetterQueueName, message, `${spec.name}: message ${notification.messageId} not delivered to ${queueName} (${reason})`, delivery.log);
@@ -159,7 +175,7 @@ export async function localTopicDefinitions(specs: TopicSpec[], defaultRegion: s
             if (!(error instanceof SqsError)) throw error;
             failed(`SQS refused it: ${error.message}`);
           }
-        },
+        }),
       });
     }
     definitions.push({ arn, region, fifo: spec.fifo, contentBasedDeduplication: spec.contentBasedDeduplication, subscriptions });

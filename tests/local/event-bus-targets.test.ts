@@ -224,17 +224,23 @@ describe("a Topic target under npm start", () => {
     const dlq = String(app.context.run.resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-alerts-dlq")!.state.name);
     const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
     const event = { version: "0", id: "e-1", "detail-type": "T", source: "s", account: "123456789012", time: "2026-01-01T00:00:00Z", region: REGION, resources: [], detail: {} } as EventBridgeEvent;
+    // Each attempt looks the topic up once: retries, were there any, would come at once (delays of 0) and be counted.
+    let attempts = 0;
     const outcome = await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
       invoke: () => async () => null,
       sqs: () => sqs,
-      sns: () => undefined,
+      sns: () => {
+        attempts += 1;
+        return undefined;
+      },
       async: { queues: undefined as never, region: REGION, log: () => undefined },
       log: () => undefined,
       track: () => undefined,
-      retryDelaysMs: [60_000],
+      retryDelaysMs: [0, 0],
       graph: app.context.run.resources,
     });
     expect(outcome).toBe("dead-lettered");
+    expect(attempts).toBe(1);
     const [message] = await sqs.receive(dlq, { max: 10 });
     expect(JSON.parse(message.body)).toEqual(event);
     expect(message.messageAttributes?.ERROR_CODE).toEqual({ DataType: "String", StringValue: "NotFound" });

@@ -256,6 +256,24 @@ describe("local SNS, a subscription's dead-letter queue", () => {
     ]);
   });
 
+  it("keeps one subscription's local fault to itself: the next subscription still gets the message, once, and the fault is logged", async () => {
+    const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
+    const served = new LocalSqs(queues.map((q) => q.queue));
+    const envelope = queues.find((q) => q.spec.name === "local-envelope")!.queue.name;
+    // A send to the envelope queue fails with an error that is not SQS's answer (a local fault), before the raw subscription's turn.
+    const faulty = Object.assign(Object.create(served) as LocalSqs, {
+      send: (queue: string, input: Parameters<LocalSqs["send"]>[1]) => {
+        if (queue === envelope) throw new TypeError("local fault in the envelope queue");
+        return served.send(queue, input);
+      },
+    });
+    const lines: string[] = [];
+    const sns = await sqsOnly(faulty, lines);
+    const { messageId } = sns.publish(topicArn, { message: JSON.stringify({ photo: { tags: ["cats"] } }) });
+    expect((await served.receive(queueNames["local-raw"], { max: 10 })).map((m) => m.body)).toEqual([JSON.stringify({ photo: { tags: ["cats"] } })]);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`local-events: message ${messageId} not delivered to the subscription "envelope" \\(local fault: local fault in the envelope queue\\); dropped`)));
+  });
+
   it("logs and drops what the dead-letter queue refuses too: a raw message of 11 attributes, which SQS takes 10 of", async () => {
     const queues = await localQueueDefinitions(registeredSpecs<MessageQueueSpec>("MessageQueue").filter(({ name }) => name.startsWith("local-")).map(({ spec }) => spec), REGION, graph);
     const all = new LocalSqs([...queues.map((q) => q.queue), ...(await topicDeadLetterQueueDefinitions(localTopics(), REGION, graph))]);
