@@ -15,7 +15,7 @@ import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { policyJson } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
-import { busRulesArn, type MessageQueue } from "../message-queue";
+import type { MessageQueue } from "../message-queue";
 import { SNS_MANAGED_KEY, type Topic } from "../topic";
 import type { Workflow } from "../workflow";
 import { checkRetentionDays } from "../queues";
@@ -24,6 +24,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg } from 
 import { registerSpec } from "../spec-registry";
 import { checkSubscribedFunction, subscriberInvokePermission, subscriptionDeadLetterQueue, SubscriptionNames } from "../subscriptions";
 import { checkedPatternJson } from "./pattern-json";
+import { busRulesArn, EVENTS_PRINCIPAL, registerRulesArn, rulesArnBus } from "./rules-arn";
 import { DEFAULT_EVENT_BUS_NAME, type EventBusArgs, type EventBusInputTransformer, type EventBusSpec, type EventBusSubscribeOptions, type EventBusTargetInputSpec } from "./spec";
 
 export type {
@@ -176,6 +177,9 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options?.input);
     if (kind === "sns") this.checkTopic(at, target as Topic);
     if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
+    if (kind === "sns" && options?.messageGroupId !== undefined) {
+      this.fail(`${at} messageGroupId`, options.messageGroupId, `is set for the topic "${(target as Topic).spec.name}"; a rule's target takes no SNS message group, and EventBridge does not support SNS FIFO topics`, "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
+    }
     if (kind !== "sqs" && options?.messageGroupId !== undefined) {
       this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only (a target takes no SNS message group)", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
     }
@@ -216,7 +220,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     // What a rule could not deliver, moved by EventBridge on behalf of that rule only (eb-rule-dlq.html). A standard
     // queue for every target, a FIFO queue's too: "Only standard queues are supported. You can't use a FIFO queue for
     // a DLQ in EventBridge" (eb-rule-dlq.html, "Considerations for using a dead-letter queue").
-    const dlq = subscriptionDeadLetterQueue(prefix, { service: "events.amazonaws.com", sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
+    const dlq = subscriptionDeadLetterQueue(prefix, { service: EVENTS_PRINCIPAL, sourceArns: rule.arn, sid: "RuleDeadLetters", retentionDays: options.deadLetterRetentionDays, region: this.region }, this);
     const created = this.createTarget(kind, prefix, target, rule, options.messageGroupId, name);
     const eventTarget = new aws.cloudwatch.EventTarget(
       prefix,
@@ -260,7 +264,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       // "For Lambda ... EventBridge relies on resource-based policies" (API_PutTargets): the function must let
       // events.amazonaws.com invoke it from this rule (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-lambda-permissions);
       // PutTargets does not check it, so without it every delivery fails: the target waits for it.
-      const permission = subscriberInvokePermission(prefix, fn, "events.amazonaws.com", rule.arn, this);
+      const permission = subscriberInvokePermission(prefix, fn, EVENTS_PRINCIPAL, rule.arn, this);
       return { arn: fn.arn, permission, dependsOn: [permission] };
     }
     if (kind === "sqs") {
@@ -276,10 +280,11 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       // policies", and a RoleArn on such a target may make delivery fail, "particularly for Amazon SQS and Amazon SNS
       // targets with AWS KMS encryption enabled" (eb-use-resource-based.html): no role; the topic's one policy lets
       // events.amazonaws.com publish (checkTopic), and the target waits for it. A source given as an ARN of the user's
-      // own is checked against this rule's ARN once both are known, before the target is put.
+      // own is checked against this rule's ARN once both are known, before the target is put (a bus's rulesArn, this
+      // one's or another's, is decided in checkTopic).
       const sources = topic.servicePublishers.filter((p) => p.service === EVENTS_PRINCIPAL).map((p) => p.sourceArn);
-      const covered = sources.some((source) => source === undefined || source === this.rulesArn);
-      const given = sources.filter((source): source is pulumi.Input<string> => source !== undefined);
+      const covered = sources.some((source) => rulesArnBus(source) === this);
+      const given = sources.filter((source): source is pulumi.Input<string> => source !== undefined && rulesArnBus(source) === undefined);
       const arn = covered ? topic.topicArn : pulumi.all([topic.topicArn, rule.arn, ...given]).apply(([topicArn, ruleArn, ...known]) => assertTopicSourceCoversRule(this.spec.name, subscription, topic.spec.name, known, ruleArn, topicArn));
       return { arn, dependsOn: [topic.topicPolicy] };
     }
@@ -297,7 +302,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
           Statement: [
             {
               Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
+              Principal: { Service: EVENTS_PRINCIPAL },
               Action: "sts:AssumeRole",
               Condition: { StringEquals: { "aws:SourceAccount": identity.accountId }, ArnEquals: { "aws:SourceArn": rule.arn } },
             },
@@ -383,27 +388,39 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
   private checkTopic(at: string, topic: Topic): void {
     if (!topic?.spec || !topic.topicArn || !Array.isArray(topic.servicePublishers)) this.fail(`${at} topic`, topic, "is not a Topic", "Pass the Topic EventBridge should publish to.");
     this.checkTargetRegion(`${at} topic`, topic.spec.name, topic.spec.region, topic, "aws:sns/topic:Topic", "EventBridge publishes to an SNS target in the rule's region only", "the topic");
-    // PutTargets' Target has SqsParameters (a FIFO queue's MessageGroupId) but no SNS parameters (API_Target.html;
-    // terraform-provider-aws events/target.go has no SNS block), and SNS refuses a FIFO topic's Publish without
-    // MessageGroupId ("required for FIFO topics", API_Publish.html): every delivery would fail.
+    // "EventBridge does not support Amazon SNS FIFO (first in, first out) topics" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html,
+    // under "Amazon SNS topic"): a rule's Target has no SNS parameters to carry a message group (API_Target.html;
+    // terraform-provider-aws events/target.go has no SNS block). Deploy rule EventBridgeSnsFifoTarget for hand-built targets.
     if (topic.spec.fifo) {
       this.fail(`${at} topic`, topic.spec.name, "is a FIFO topic; an EventBridge rule's target gives SNS no message group, which SNS requires of every message to a FIFO topic, so every delivery would fail", "Subscribe a standard Topic, or a FIFO MessageQueue (with messageGroupId) that the FIFO topic's consumers read instead.");
     }
-    if (topic.spec.encryption === SNS_MANAGED_KEY) {
-      this.fail(
-        `${at} topic`,
-        topic.spec.name,
-        `is encrypted with the AWS managed key ${SNS_MANAGED_KEY}, whose key policy cannot be changed to let EventBridge use it, so every delivery would fail`,
-        `Give the Topic kmsKeyId: a customer managed key whose key policy allows ${EVENTS_PRINCIPAL} kms:GenerateDataKey* and kms:Decrypt.`,
-      );
+    // The key policy's statement for EventBridge takes no source conditions: "Adding the aws:SourceAccount,
+    // aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics"
+    // (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html, "compatibility with AWS services").
+    const keyFix = `kmsKeyId: a customer managed key whose key policy allows ${EVENTS_PRINCIPAL} kms:GenerateDataKey* and kms:Decrypt, in a statement without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID conditions (SNS does not support them for EventBridge)`;
+    const publisherFix = `servicePublishers: [{ service: "${EVENTS_PRINCIPAL}", sourceArn: ${this.spec.name}.rulesArn }] (the ${this.spec.default ? "DefaultEventBus" : "EventBus"}'s rules)`;
+    const events = topic.servicePublishers.filter((p) => p.service === EVENTS_PRINCIPAL);
+    const managedKey = topic.spec.encryption === SNS_MANAGED_KEY;
+    // Both at once: a plain Topic lacks both, and Topic refuses servicePublishers without kmsKeyId, so fixing one alone leads to the other.
+    if (managedKey || events.length === 0) {
+      const problems = [
+        ...(managedKey ? [`is encrypted with the AWS managed key ${SNS_MANAGED_KEY}, whose key policy cannot be changed to let EventBridge use it`] : []),
+        ...(events.length === 0 ? [`does not list ${EVENTS_PRINCIPAL} in its servicePublishers, so its policy would not let EventBridge publish`] : []),
+      ];
+      const fixes = [...(managedKey ? [keyFix] : []), ...(events.length === 0 ? [publisherFix] : [])];
+      this.fail(`${at} topic`, topic.spec.name, `${problems.join(", and ")}; every delivery would fail`, `Add to the Topic's arguments: ${fixes.join("; and ")}.`);
     }
-    if (!topic.servicePublishers.some((p) => p.service === EVENTS_PRINCIPAL)) {
-      this.fail(
-        `${at} topic`,
-        topic.spec.name,
-        `does not list ${EVENTS_PRINCIPAL} in its servicePublishers, so its policy would not let EventBridge publish and every delivery would fail`,
-        `Add to the Topic's arguments: servicePublishers: [{ service: "${EVENTS_PRINCIPAL}", sourceArn: ${this.spec.name}.rulesArn }] (the ${this.spec.default ? "DefaultEventBus" : "EventBus"}'s rules).`,
-      );
+    // A statement of events.amazonaws.com without aws:SourceArn lets any rule publish, another account's too: EventBridge
+    // sends to "Amazon SNS topics" in other accounts (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html).
+    const unbounded = events.findIndex((p) => p.sourceArn === undefined);
+    if (unbounded >= 0) {
+      this.fail(`${at} topic`, topic.spec.name, `lists ${EVENTS_PRINCIPAL} in its servicePublishers without a sourceArn, so its policy would let any account's EventBridge rule publish to it`, `Give that entry sourceArn: ${this.spec.name}.rulesArn (the ${this.spec.default ? "DefaultEventBus" : "EventBus"}'s rules).`);
+    }
+    // A source that is a bus component's rulesArn names that bus now, before any ARN is known: another bus's is refused here, not mid-deploy.
+    const buses = events.map((p) => rulesArnBus(p.sourceArn));
+    if (buses.every((bus) => bus !== undefined) && !buses.includes(this)) {
+      const names = buses.map((bus) => (bus as EventRuleBus).spec.name);
+      this.fail(`${at} topic`, topic.spec.name, `lets ${EVENTS_PRINCIPAL} publish from the rules of ${names.join(", ")} only, not this bus's, so every delivery would fail`, `Add to the Topic's servicePublishers: { service: "${EVENTS_PRINCIPAL}", sourceArn: ${this.spec.name}.rulesArn }.`);
     }
   }
 
@@ -471,6 +488,7 @@ export class EventBus extends EventRuleBus {
     });
     this.bus = made!.bus;
     this.rulesArn = busRulesArn(this.bus.arn);
+    registerRulesArn(this.rulesArn, this);
     this.archive = made!.archive;
     this.registerOutputs({ busArn: this.busArn, busName: this.busName });
   }
@@ -545,6 +563,7 @@ export class DefaultEventBus extends EventRuleBus {
       };
     });
     this.rulesArn = rulesArn!;
+    registerRulesArn(this.rulesArn, this);
     this.ruleToken = ruleToken!;
     this.registerOutputs({ busArn: this.busArn, busName: this.busName });
   }
@@ -556,9 +575,6 @@ type EventBusTargetKind = "lambda" | "sqs" | "sfn" | "sns";
 
 /** Each kind's target id within its rule: "function" as before MessageQueue, Workflow and Topic targets (an id change replaces the target). */
 export const EVENT_BUS_TARGET_IDS: Readonly<Record<EventBusTargetKind, string>> = { lambda: EVENT_BUS_TARGET_ID, sqs: "queue", sfn: "workflow", sns: "topic" };
-
-/** EventBridge's service principal, which a Topic target's policy must let publish. */
-const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** What a Workflow target's role may do: StartExecution on the state machine (EventBridge starts EXPRESS workflows asynchronously too). */
 export const EVENT_BUS_WORKFLOW_ACTIONS: readonly string[] = ["states:StartExecution"];

@@ -22,7 +22,10 @@ export interface EventBusArgs {
    * with no diff suppression, and an alias or key id reported as the ARN would show a change on every deploy. Its key policy must let events.amazonaws.com kms:DescribeKey,
    * kms:GenerateDataKey and kms:Decrypt (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html)
    * and, with `archiveRetentionDays`, kms:ReEncrypt* too (https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html),
-   * preferably on the condition `kms:EncryptionContext:aws:events:event-bus:arn` = the bus's ARN. The component does
+   * preferably on the condition `kms:EncryptionContext:aws:events:event-bus:arn` = the bus's ARN. Those conditions do not
+   * apply to a key shared with a Topic this bus publishes to: its statement for the topic takes no aws:SourceAccount,
+   * aws:SourceArn or aws:SourceOrgID ("not supported for EventBridge-to-encrypted topics",
+   * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html), nor the bus's encryption context. The component does
    * not write the key policy, and gives the bus no dead-letter queue of its own, which AWS recommends with a customer
    * managed key (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-event-bus-cmkey.html).
    * @default an AWS owned key (EventBridge always encrypts at rest)

@@ -14,6 +14,7 @@ import { checkRetentionDays, createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, 
 import { checkWholeNumberInRange } from "../ranges";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
+import { busRulesArn, EVENTS_PRINCIPAL } from "../event-bus/rules-arn";
 import { registerSpec } from "../spec-registry";
 import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueEventBus, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
@@ -155,7 +156,7 @@ export class MessageQueue extends pulumi.ComponentResource {
     const eventBuses = [...(args.eventBuses ?? [])];
     const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, [
       ...(topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []),
-      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, "events.amazonaws.com", eventBuses.map((b) => b.rulesArn ?? busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
+      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, EVENTS_PRINCIPAL, eventBuses.map((b) => b.rulesArn ?? busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
     ]);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
@@ -216,11 +217,6 @@ export class MessageQueue extends pulumi.ComponentResource {
   environment(key = "QUEUE_URL"): Record<string, pulumi.Output<string>> {
     return environmentVariable(argFailer("MessageQueue", this.spec.name), key, this.queueUrl, "QUEUE_URL");
   }
-}
-
-/** Every rule of the event bus `busArn` (`arn:…:event-bus/<name>`): `arn:…:rule/<name>/*`, as a custom bus's rules' ARNs are. */
-export function busRulesArn(busArn: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(busArn).apply((arn) => `${arn.replace(":event-bus/", ":rule/")}/*`);
 }
 
 /** The visibility timeout AWS advises for a Lambda consumer: six times its timeout plus the batching window, within SQS's 43,200. */

@@ -46,7 +46,10 @@ export interface TopicServicePublisher {
   service: TopicServicePrincipal;
   /**
    * The ARN (wildcards `*` `?` allowed: ArnLike) of what publishes: the alarm(s), the EventBridge rule, the bucket.
-   * @default any source of the stack's account
+   * Without it, cloudwatch.amazonaws.com and s3.amazonaws.com may publish from any source of the stack's account
+   * (aws:SourceAccount), any other service from any source of any account; `EventBus.subscribe` refuses an
+   * events.amazonaws.com entry without it (give `bus.rulesArn`).
+   * @default any source (of the stack's account for CloudWatch and S3)
    */
   sourceArn?: pulumi.Input<string>;
 }

@@ -89,6 +89,16 @@ describe("EventBus Topic targets", () => {
     );
   });
 
+  it("refuses, once the rule's ARN is known, a source ARN of the user's own that misses the rule (the target's arn fails to resolve)", async () => {
+    await expect(
+      record(() => {
+        const bus = new EventBus("ebtm", {});
+        const topic = new Topic("ebtm-alerts", { kmsKeyId: KEY, servicePublishers: [events(`arn:aws:events:us-east-1:${ACCOUNT}:rule/another-bus/*`)] });
+        bus.subscribe("alerts", topic, { pattern: PATTERN });
+      }),
+    ).rejects.toThrow(/EventBus "ebtm": subscribe\("alerts"\) topic "ebtm-alerts" lets events\.amazonaws\.com publish from arn:aws:events:us-east-1:123456789012:rule\/another-bus\/\* only, which does not cover this subscription's rule/);
+  });
+
   it("matches ARNs part by part, as ArnLike does", () => {
     const rule = `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/name`;
     expect(arnLike(`arn:aws:events:*:${ACCOUNT}:rule/bus/*`, rule)).toBe(true);
@@ -110,14 +120,14 @@ describe("EventBus Topic targets", () => {
         /^EventBus "t1": subscribe\("a"\) topic "t1-t" is a FIFO topic; an EventBridge rule's target gives SNS no message group.*Subscribe a standard Topic/,
       ],
       [
-        "a topic under the AWS managed key",
+        "a plain topic: the AWS managed key and no events.amazonaws.com publisher, both in one message",
         () => new EventBus("t2", {}).subscribe("a", new Topic("t2-t", {}), { pattern: PATTERN }),
-        /^EventBus "t2": subscribe\("a"\) topic "t2-t" is encrypted with the AWS managed key alias\/aws\/sns, whose key policy cannot be changed to let EventBridge use it.*Give the Topic kmsKeyId: a customer managed key whose key policy allows events\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt\./,
+        /^EventBus "t2": subscribe\("a"\) topic "t2-t" is encrypted with the AWS managed key alias\/aws\/sns, whose key policy cannot be changed to let EventBridge use it, and does not list events\.amazonaws\.com in its servicePublishers, so its policy would not let EventBridge publish; every delivery would fail\. Add to the Topic's arguments: kmsKeyId: a customer managed key whose key policy allows events\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt, in a statement without aws:SourceAccount, aws:SourceArn or aws:SourceOrgID conditions \(SNS does not support them for EventBridge\); and servicePublishers: \[\{ service: "events\.amazonaws\.com", sourceArn: t2\.rulesArn \}\] \(the EventBus's rules\)\.$/,
       ],
       [
         "a topic that does not list events.amazonaws.com",
         () => new EventBus("t3", {}).subscribe("a", new Topic("t3-t", { kmsKeyId: KEY, servicePublishers: [{ service: "cloudwatch.amazonaws.com" }] }), { pattern: PATTERN }),
-        /^EventBus "t3": subscribe\("a"\) topic "t3-t" does not list events\.amazonaws\.com in its servicePublishers.*Add to the Topic's arguments: servicePublishers: \[\{ service: "events\.amazonaws\.com", sourceArn: t3\.rulesArn \}\] \(the EventBus's rules\)\./,
+        /^EventBus "t3": subscribe\("a"\) topic "t3-t" does not list events\.amazonaws\.com in its servicePublishers, so its policy would not let EventBridge publish; every delivery would fail\. Add to the Topic's arguments: servicePublishers: \[\{ service: "events\.amazonaws\.com", sourceArn: t3\.rulesArn \}\] \(the EventBus's rules\)\./,
       ],
       [
         "a topic of another region",
@@ -133,7 +143,28 @@ describe("EventBus Topic targets", () => {
           const bus = new EventBus("t5", {});
           bus.subscribe("a", new Topic("t5-t", { kmsKeyId: KEY, servicePublishers: [events(bus.rulesArn)] }), { pattern: PATTERN, messageGroupId: "g" });
         },
-        /^EventBus "t5": subscribe\("a"\) messageGroupId "g" is set for a target that is not a FIFO queue/,
+        /^EventBus "t5": subscribe\("a"\) messageGroupId "g" is set for the topic "t5-t"; a rule's target takes no SNS message group, and EventBridge does not support SNS FIFO topics\. Leave messageGroupId out/,
+      ],
+      [
+        "an events.amazonaws.com publisher without a sourceArn, which any account's rule could publish under",
+        () => new EventBus("t6", {}).subscribe("a", new Topic("t6-t", { kmsKeyId: KEY, servicePublishers: [events()] }), { pattern: PATTERN }),
+        /^EventBus "t6": subscribe\("a"\) topic "t6-t" lists events\.amazonaws\.com in its servicePublishers without a sourceArn, so its policy would let any account's EventBridge rule publish to it\. Give that entry sourceArn: t6\.rulesArn/,
+      ],
+      [
+        "a topic that lets another bus's rules publish (that bus's rulesArn), before any ARN is known",
+        () => {
+          const other = new EventBus("t7-other", {});
+          new EventBus("t7", {}).subscribe("a", new Topic("t7-t", { kmsKeyId: KEY, servicePublishers: [events(other.rulesArn)] }), { pattern: PATTERN });
+        },
+        /^EventBus "t7": subscribe\("a"\) topic "t7-t" lets events\.amazonaws\.com publish from the rules of t7-other only, not this bus's, so every delivery would fail\. Add to the Topic's servicePublishers: \{ service: "events\.amazonaws\.com", sourceArn: t7\.rulesArn \}\./,
+      ],
+      [
+        "a topic that lets a DefaultEventBus's rules publish, subscribed on a custom bus",
+        () => {
+          const other = new DefaultEventBus("t8-default");
+          new EventBus("t8", {}).subscribe("a", new Topic("t8-t", { kmsKeyId: KEY, servicePublishers: [events(other.rulesArn)] }), { pattern: PATTERN });
+        },
+        /^EventBus "t8": subscribe\("a"\) topic "t8-t" lets events\.amazonaws\.com publish from the rules of t8-default only, not this bus's/,
       ],
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);
