@@ -7,12 +7,13 @@
  * Functions target whose role may not start it, a dead-letter queue whose policy does not let the rule send).
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
-import { asArray, ofType, type Graph } from "../../local/offline/graph";
+import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
+import { asArray, attachedTo, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
-import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal } from "./queue-policy";
+import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -24,8 +25,8 @@ const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const TOPIC = "aws:sns/topic:Topic";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const ROLE = "aws:iam/role:Role";
-const EVENTS_PRINCIPAL = "events.amazonaws.com";
 
 /** A target's queue in the plan, by the target's ARN. */
 const queueOf = (graph: Graph, target: RecordedResource) => referenced(graph, QUEUE, target.inputs.arn);
@@ -363,7 +364,9 @@ export const EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION: DeployRule = {
  * lets EventBridge use it (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification): the AWS
  * managed key alias/aws/sns has a key policy no one can change, and a customer managed key in the plan must allow
  * events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
- * "compatibility with AWS services"). Topics or keys outside the plan are not checked.
+ * "compatibility with AWS services") in a statement without source conditions: "Adding the aws:SourceAccount,
+ * aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for EventBridge-to-encrypted topics" (the
+ * same page). Topics or keys outside the plan are not checked.
  */
 export const EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION: DeployRule = {
   id: "EventBridgeTopicTargetEncryption",
@@ -372,16 +375,76 @@ export const EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION: DeployRule = {
   check(graph) {
     return targetKeyRefusals(graph, this.id, (target) => referenced(graph, TOPIC, target.inputs.arn), "sns", {
       verb: "publishes to",
-      managedFix: (topic) => `encrypt ${topic} with a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt (Topic kmsKeyId)`,
+      managedFix: (topic) => `encrypt ${topic} with a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey* and kms:Decrypt, without source conditions (Topic kmsKeyId)`,
     });
   },
 };
 
 /**
+ * A topic target must let the rule publish: "For Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs
+ * resources, EventBridge uses resource-based policies" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html),
+ * and "Your Amazon SNS topic's resource-based policy must allow EventBridge" to sns:Publish
+ * (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification). PutTargets does not check it, and
+ * every delivery fails. The topic's policy (its TopicPolicy resources and its own `policy`) is read as
+ * EventBridgeQueueTargetPolicy reads a queue's, for sns:Publish. Topics outside the plan are not checked.
+ */
+export const EVENTBRIDGE_TOPIC_TARGET_POLICY: DeployRule = {
+  id: "EventBridgeTopicTargetPolicy",
+  title: "A rule's SNS target lets the rule publish",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      const topic = referenced(graph, TOPIC, target.inputs.arn);
+      if (!topic) continue;
+      const rule = ruleOf(graph, target);
+      const policies = [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
+      const refusal = resourceSendRefusal(policies, "sns:Publish", topic.state.arn, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+      if (!refusal) continue;
+      const ruleName = rule?.name ?? String(target.inputs.rule);
+      findings.push(
+        finding(
+          this.id,
+          target,
+          `sends ${ruleName}'s events to ${topic.name}, whose policy ${refusal.replace("that rule", ruleName)}; every delivery fails`,
+          queueSendFix(EVENTBRIDGE_RULE_SENDER, refusal, `add that statement to ${topic.name}'s one policy (Topic: servicePublishers: [{ service: "${EVENTS_PRINCIPAL}", sourceArn: bus.rulesArn }])`),
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/**
+ * A FIFO topic target: "EventBridge does not support Amazon SNS FIFO (first in, first out) topics"
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html, under "Amazon SNS topic"). A topic of the
+ * plan is FIFO by its `fifoTopic`, one outside it by its ARN's ".fifo".
+ */
+export const EVENTBRIDGE_SNS_FIFO_TARGET: DeployRule = {
+  id: "EventBridgeSnsFifoTarget",
+  title: "A rule's SNS target is a standard topic",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const target of ofType(graph, TARGET)) {
+      const arn = String(target.inputs.arn ?? "");
+      const topic = referenced(graph, TOPIC, target.inputs.arn);
+      const fifo = topic ? topic.inputs.fifoTopic === true : /^arn:[^:]+:sns:/.test(arn) && arn.endsWith(".fifo");
+      if (!fifo) continue;
+      findings.push(finding(this.id, target, `sends to the FIFO topic ${topic?.name ?? arn}; EventBridge does not support SNS FIFO topics as targets`, "target a standard topic, or a FIFO SQS queue (with sqsTarget.messageGroupId) that the FIFO topic's consumers read instead"));
+    }
+    return findings;
+  },
+};
+
+/** The condition keys a KMS key policy's statement for EventBridge may not carry for an SNS topic (sns-key-management.html, "compatibility with AWS services"). */
+const SNS_KEY_UNSUPPORTED_CONDITIONS = ["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"];
+
+/**
  * The findings of the rules whose targets (`destination` of each: a queue or a topic of the plan) are encrypted with a
  * key EventBridge may not use: the service's AWS managed key, or a customer managed key of the plan whose policy does
  * not let events.amazonaws.com kms:GenerateDataKey and kms:Decrypt (a key without a `policy` gets the default one,
- * which names only the account).
+ * which names only the account; for a topic, a statement with source conditions does not count).
  */
 function targetKeyRefusals(
   graph: Graph,
@@ -401,8 +464,12 @@ function targetKeyRefusals(
     }
     const kmsKey = planKey(graph, key);
     if (!kmsKey) continue;
-    const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
-    if (missing.length > 0) findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${kmsKey.name}, whose key policy does not allow events.amazonaws.com ${missing.join(" and ")}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`));
+    // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+    // EventBridge-to-encrypted topics" (sns-key-management.html): such a statement never matches EventBridge's publish.
+    const unmatched = service === "sns" ? SNS_KEY_UNSUPPORTED_CONDITIONS : [];
+    const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
+    const unconditioned = service === "sns" ? ` in a statement without ${SNS_KEY_UNSUPPORTED_CONDITIONS.join(", ")} conditions (not supported for EventBridge-to-encrypted topics)` : "";
+    if (missing.length > 0) findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${kmsKey.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(" and ")}${unconditioned}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt${unconditioned}`));
   }
   return findings;
 }
@@ -554,6 +621,8 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_QUEUE_TARGET_POLICY,
   EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
   EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION,
+  EVENTBRIDGE_TOPIC_TARGET_POLICY,
+  EVENTBRIDGE_SNS_FIFO_TARGET,
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,
   EVENTBRIDGE_S3_DELIVERY,

@@ -30,14 +30,23 @@ function covers(pattern: string, action: string): boolean {
   return p === "*" || p === a || (p.endsWith("*") && a.startsWith(p.slice(0, -1)));
 }
 
+/** Whether a statement's Condition reads any of `keys` (condition keys compared without case, as IAM does). */
+function conditionReads(statement: Record<string, any>, keys: readonly string[]): boolean {
+  const wanted = keys.map((k) => k.toLowerCase());
+  return Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).some((block) => Object.keys(block ?? {}).some((k) => wanted.includes(k.toLowerCase())));
+}
+
 /**
  * The actions of `actions` that the key's policy does not allow the service principal `service`: an Allow naming the
- * service, or everyone (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted).
- * A key without a `policy` gets KMS's default one, which names only the account, so it allows the service nothing.
+ * service (and none of `unmatchedKeys` in its Condition: keys the service's use of the key never meets), or everyone
+ * (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted). A key without a
+ * `policy` gets KMS's default one, which names only the account, so it allows the service nothing.
  */
-export function keyPolicyMissing(key: RecordedResource, service: string, actions: readonly string[]): string[] {
+export function keyPolicyMissing(key: RecordedResource, service: string, actions: readonly string[], unmatchedKeys: readonly string[] = []): string[] {
   const statements = policyDocument(key.inputs.policy).Statement.filter(
-    (s) => (s.Effect ?? "Allow") === "Allow" && (asArray<string>(s.Principal?.Service).includes(service) || ((s.Principal === "*" || s.Principal?.AWS === "*") && s.Condition === undefined)),
+    (s) =>
+      (s.Effect ?? "Allow") === "Allow" &&
+      ((asArray<string>(s.Principal?.Service).includes(service) && !conditionReads(s, unmatchedKeys)) || ((s.Principal === "*" || s.Principal?.AWS === "*") && s.Condition === undefined)),
   );
   return actions.filter((action) => !statements.some((s) => asArray<string>(s.Action).some((pattern) => covers(pattern, action))));
 }

@@ -36,8 +36,8 @@ function coversService(statement: Record<string, any>, service: string): boolean
   return names(statement.Principal);
 }
 
-/** Whether a statement's action and resource (or NotAction, NotResource) cover sqs:SendMessage on the queue, as IAM matches them (local/iam-policy.ts). */
-const coversSend = (statement: Record<string, any>, queue: RecordedResource) => applies(policyStatements({ Statement: [statement] })[0], "sqs:SendMessage", String(queue.state.arn));
+/** Whether a statement's action and resource (or NotAction, NotResource) cover `action` on `resourceArn`, as IAM matches them (local/iam-policy.ts). */
+const coversSend = (statement: Record<string, any>, action: string, resourceArn: unknown) => applies(policyStatements({ Statement: [statement] })[0], action, String(resourceArn));
 
 /** The values of a condition key in a statement's Condition (keys compared case-insensitively, as IAM does). */
 const conditionValues = (statement: Record<string, any>, key: string) =>
@@ -96,21 +96,30 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
  * condition, one naming this source. A Deny whose Condition reads keys the rule cannot tell is not counted.
  */
 export function queueSendRefusal(graph: Graph, queue: RecordedResource, sender: QueueSender, sourceArn: unknown): string | undefined {
+  return resourceSendRefusal(queuePolicies(graph, queue), "sqs:SendMessage", queue.state.arn, sender, sourceArn);
+}
+
+/**
+ * queueSendRefusal for any resource policy: why the documents `policies` refuse `sender`'s service `action` on
+ * `resourceArn` for the source `sourceArn` (a topic's policy and sns:Publish, for EventBridgeTopicTargetPolicy), read
+ * the same way.
+ */
+export function resourceSendRefusal(policies: readonly unknown[], action: string, resourceArn: unknown, sender: QueueSender, sourceArn: unknown): string | undefined {
   const { service, label, source } = sender;
-  const statements = queuePolicies(graph, queue).flatMap((d) => policyDocument(d).Statement);
+  const statements = policies.flatMap((d) => policyDocument(d).Statement);
   // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
   const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
-  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && coversSend(s, queue) && conditionHolds(s.Condition, String(sourceArn)) === true);
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && coversSend(s, action, resourceArn) && conditionHolds(s.Condition, String(sourceArn)) === true);
   if (deny >= 0) {
     const statement = statements[deny];
-    return `denies that ${source}'s delivery (sqs:SendMessage for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
+    return `denies that ${source}'s delivery (${action} for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
   }
   const allowed = statements.some((s) => {
-    if (s.Effect !== "Allow" || s.Principal === undefined || !coversService(s, service) || !coversSend(s, queue)) return false;
+    if (s.Effect !== "Allow" || s.Principal === undefined || !coversService(s, service) || !coversSend(s, action, resourceArn)) return false;
     const sources = conditionValues(s, "aws:sourcearn");
     return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(sourceArn)));
   });
-  return allowed ? undefined : `does not let that ${source} send (sqs:SendMessage for ${service}, aws:SourceArn the ${source})`;
+  return allowed ? undefined : `does not let that ${source} send (${action} for ${service}, aws:SourceArn the ${source})`;
 }
 
 /** The fix of a queueSendRefusal: narrow the Deny it names, or `grant` (where the missing Allow belongs). */
