@@ -276,9 +276,10 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     }
     if (kind === "sns") {
       const topic = target as Topic;
-      // "For Lambda, Amazon SNS, Amazon SQS, and Amazon CloudWatch Logs resources, EventBridge uses resource-based
-      // policies", and a RoleArn on such a target may make delivery fail, "particularly for Amazon SQS and Amazon SNS
-      // targets with AWS KMS encryption enabled" (eb-use-resource-based.html): no role; the topic's one policy lets
+      // No role: "If no execution role is configured, EventBridge uses resource-based policies on the target resource"
+      // (eb-use-resource-based.html as some of its stored copies read now; "you can use either an IAM execution role or
+      // a resource-based policy" for SNS). Other copies of the page say a RoleArn on an SNS target "may" make delivery
+      // fail "with AWS KMS encryption enabled": without one, both readings agree. The topic's one policy lets
       // events.amazonaws.com publish (checkTopic), and the target waits for it. A source given as an ARN of the user's
       // own is checked against this rule's ARN once both are known, before the target is put (a bus's rulesArn, this
       // one's or another's, is decided in checkTopic).
