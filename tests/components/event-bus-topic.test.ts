@@ -130,6 +130,11 @@ describe("EventBus Topic targets", () => {
         /^EventBus "t3": subscribe\("a"\) topic "t3-t" does not list events\.amazonaws\.com in its servicePublishers, so its policy would not let EventBridge publish; every delivery would fail\. Add to the Topic's arguments: servicePublishers: \[\{ service: "events\.amazonaws\.com", sourceArn: t3\.rulesArn \}\] \(the EventBus's rules\)\./,
       ],
       [
+        "a topic that does not list events.amazonaws.com, on a DefaultEventBus",
+        () => new DefaultEventBus("t9").subscribe("a", new Topic("t9-t", { kmsKeyId: KEY, servicePublishers: [{ service: "cloudwatch.amazonaws.com" }] }), { pattern: PATTERN }),
+        /^DefaultEventBus "t9": subscribe\("a"\) topic "t9-t" does not list events\.amazonaws\.com.*sourceArn: t9\.rulesArn \}\] \(the DefaultEventBus's rules\)\.$/,
+      ],
+      [
         "a topic of another region",
         () => {
           const bus = new EventBus("t4", { region: "us-west-2" });
