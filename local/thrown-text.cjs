@@ -1,8 +1,8 @@
 "use strict";
 /**
- * A thrown value as text, for the local RDS Data API's refusals and answers (local/rds-data-server.ts) and its worker's
- * replies (local/rds-data-worker.mjs). CommonJS (types in thrown-text.d.cts) because both import it: the worker is
- * plain JavaScript, loaded without the TypeScript loader.
+ * A thrown value as text, for the local RDS Data API's refusals and answers (local/rds-data-server.ts), its worker's
+ * replies (local/rds-data-worker.mjs) and the local SNS's fan-out log (local/services/topics.ts). CommonJS (types in
+ * thrown-text.d.cts) because the worker imports it too: it is plain JavaScript, loaded without the TypeScript loader.
  */
 const { inspect } = require("node:util");
 

@@ -23,6 +23,7 @@ import { SqsError, type LocalSqs, type MessageAttributeValue, type SendInput } f
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
 import { functionInvocation, pendingDeliveries } from "./deliveries";
+import { thrownText } from "../thrown-text.cjs";
 
 /** The attributes as an SNS notification carries them: `{ Type, Value }` (a Binary one's Value base64). */
 function notificationAttributes(attributes: Record<string, SnsMessageAttribute>): Record<string, { Type: string; Value: string }> {
@@ -121,7 +122,7 @@ function isolated(topic: string, subscription: string, log: (line: string) => vo
     try {
       deliver(notification);
     } catch (error) {
-      log(`  ${topic}: message ${notification.messageId} not delivered to the subscription "${subscription}" (local fault: ${error instanceof Error ? error.message : String(error)}); dropped`);
+      log(`  ${topic}: message ${notification.messageId} not delivered to the subscription "${subscription}" (local fault: ${thrownText(error)}); dropped`);
     }
   };
 }
