@@ -321,10 +321,11 @@ class TaskTokens {
 
   /** The wait of a Task under way; TaskTimedOut once it closed (succeeded, failed, timed out, or its execution ended). */
   waiter(token: string): Waiter {
-    this.machineOf(token);
+    // A waiting token is one this server issued: only a missing one needs its signature read (InvalidToken or TaskTimedOut).
     const waiter = this.waiting.get(token);
-    if (!waiter) throw new SfnError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
-    return waiter;
+    if (waiter) return waiter;
+    this.machineOf(token);
+    throw new SfnError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'");
   }
 
   /** Registers a wait for `token`: it times out after `timeoutSeconds`, or `heartbeatSeconds` without a heartbeat. */
