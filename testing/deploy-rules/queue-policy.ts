@@ -8,6 +8,7 @@ import { asArray, attachedTo, policyDocument, type Graph } from "../../local/off
 import type { RecordedResource } from "../../local/offline/mocks";
 import { pathPatternMatcher } from "../../local/http";
 import { applies, policyStatements } from "../../local/iam-policy";
+import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 
@@ -22,7 +23,7 @@ export interface QueueSender {
 }
 
 export const SNS_TOPIC_SENDER: QueueSender = { service: "sns.amazonaws.com", label: "SNS", source: "topic" };
-export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: "events.amazonaws.com", label: "EventBridge", source: "rule" };
+export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: EVENTS_PRINCIPAL, label: "EventBridge", source: "rule" };
 
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {

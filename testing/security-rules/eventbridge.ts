@@ -1,6 +1,7 @@
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import { referenced } from "../deploy-rules/rule";
 import { finding, type SecurityRule } from "./rule";
+import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -44,7 +45,7 @@ export const EVB2: SecurityRule = {
   check(graph) {
     return ofType(graph, ROLE).flatMap((role) => {
       const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some((s) => {
-        if ((s.Effect ?? "Allow") !== "Allow" || !asArray<string>(s.Principal?.Service).includes("events.amazonaws.com")) return false;
+        if ((s.Effect ?? "Allow") !== "Allow" || !asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL)) return false;
         // A key whose every value is only wildcards ("*", "?") limits nothing.
         const limiting = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
           Object.entries(block ?? {}).filter(([k, v]) => SOURCE_KEYS.includes(k.toLowerCase()) && asArray<unknown>(v).some((value) => typeof value === "string" && !/^[*?]*$/.test(value))),
