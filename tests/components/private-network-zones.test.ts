@@ -73,7 +73,7 @@ describe("PrivateNetwork availabilityZones against the region's zones", () => {
     expect(countedZonesProblem(2, undefined, oregon)).toBeUndefined();
   });
 
-  it("gives awsx the zones a network names (skipping an account's Local Zones, which the region lists first), looking nothing up", async () => {
+  it("gives awsx the zones a network names as they are, looking nothing up (the way to leave out Local Zones the region lists first)", async () => {
     asked.length = 0;
     const graph = await record(() => new PrivateNetwork("named", { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b"] }));
     const vpc = resource(graph, "awsx:ec2:Vpc", "named-vpc").inputs;
