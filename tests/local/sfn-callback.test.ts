@@ -207,7 +207,12 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
   it("times the Task out after its TimeoutSeconds however many heartbeats come, and after HeartbeatSeconds without one: States.Timeout, which States.TaskFailed does not match", async () => {
     const arn = await start("timed", "o-3");
     const { token } = await asked.next();
+    const heartbeatTimer = () => [...timers].find(([, timer]) => timer.ms === 60_000)?.[0];
+    const beforeHeartbeat = heartbeatTimer();
     await client().send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    // The heartbeat restarts HeartbeatSeconds: its timer is a new one.
+    expect([beforeHeartbeat, heartbeatTimer()]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(heartbeatTimer()).not.toBe(beforeHeartbeat);
     fire(300_000);
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-3", timedOut: { Error: "States.Timeout" } } });
     expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken: token })))).toEqual(gone);
