@@ -156,7 +156,10 @@ export class Workflow extends pulumi.ComponentResource {
   /** Grants on the workflow for callers' `permissions`: start executions, read them. */
   readonly grants: WorkflowGrants;
   private readonly fail: ArgFailure;
-  private readonly taskResponse: TaskResponseGrant;
+  /** The state machine's ARN as the component computes it from the name it gives it (before the state machine exists). */
+  private readonly computedArn: pulumi.Output<string>;
+  /** Whether a Task of the definition may be answered by SendTask* (waits for a token, or runs a job). */
+  private readonly answerable: boolean;
   /** Each function's grantTaskResponse() policy: asked again, the same one. */
   private readonly taskResponders = new Map<LambdaFunction, aws.iam.RolePolicy>();
 
@@ -320,13 +323,8 @@ export class Workflow extends pulumi.ComponentResource {
     this.fail = fail;
     // The ARN the component computes from the name it gives the state machine, not the state machine's output: the
     // grant then waits for no state machine, so a function that is also a Task of this workflow can be granted.
-    this.taskResponse = {
-      name,
-      statements: [
-        { sid: "AnswerTasks", actions: [...WORKFLOW_TASK_RESPONSE_ACTIONS], resources: [stateMachineArn] },
-      ],
-      answerable: [...taskStates(args.definition)].some(([, state]) => pulumi.Output.isInstance(state.Resource) || (typeof state.Resource === "string" && ANSWERABLE_PATTERN.test(state.Resource))),
-    };
+    this.computedArn = stateMachineArn;
+    this.answerable = [...taskStates(args.definition)].some(([, state]) => pulumi.Output.isInstance(state.Resource) || (typeof state.Resource === "string" && ANSWERABLE_PATTERN.test(state.Resource)));
     const keyGrant = (actions: string[]): PolicyStatement[] =>
       kmsKey === undefined ? [] : [{ actions, resources: [kmsKey], conditions: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachine.arn } } }];
     this.grants = {
@@ -389,7 +387,7 @@ export class Workflow extends pulumi.ComponentResource {
     }
     // A grant no Task needs: a Task answered by SendTask* waits for its token, or runs a job; an activity's worker is
     // authorised on the activity's ARN instead ("did NOT work when mapped onto the state machine", aws/aws-cdk#8486).
-    if (!this.taskResponse.answerable) {
+    if (!this.answerable) {
       this.fail(
         "grantTaskResponse(fn)",
         fn.spec.name,
@@ -402,17 +400,11 @@ export class Workflow extends pulumi.ComponentResource {
     // Under the function, so under its provider as its role is (a role of another account's provider is found there).
     // `<workflow>-task-response-<function>` and the 8-character autoname suffix stay within IAM's 128 for a policy
     // name: a workflow's name is at most 51 characters (its role's), a function's at most 47 (its `-function`'s).
-    const policy = new aws.iam.RolePolicy(`${this.taskResponse.name}-task-response-${fn.spec.name}`, { role: fn.role.id, policy: policyJson(this.taskResponse.statements) }, { parent: fn });
+    const statements: PolicyStatement[] = [{ sid: "AnswerTasks", actions: [...WORKFLOW_TASK_RESPONSE_ACTIONS], resources: [this.computedArn] }];
+    const policy = new aws.iam.RolePolicy(`${this.spec.name}-task-response-${fn.spec.name}`, { role: fn.role.id, policy: policyJson(statements) }, { parent: fn });
     this.taskResponders.set(fn, policy);
     return policy;
   }
-}
-
-/** What grantTaskResponse() grants, and whether a Task of the definition may be answered by SendTask*. */
-interface TaskResponseGrant {
-  name: string;
-  statements: PolicyStatement[];
-  answerable: boolean;
 }
 
 /**
