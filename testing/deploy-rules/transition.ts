@@ -671,7 +671,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!hasInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after, after.inputs).length > 0) return after.deleteBeforeReplace || namedByHand(kind, after) ? "replace-delete-first" : "replace";
+  if (replaceReasons(kind, old, after).length > 0) return after.deleteBeforeReplace || namedByHand(kind, after) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -693,18 +693,19 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "defaults" | "hashedInputs">;
 
 /**
- * Why the update replaces `old` with `next` (one URN), as `field (old → new)`: a replace-forcing input that changed (of
- * `replaceWhenSet`, only to a value that is set), a `replaceOnChanges` input, or the kind's own rule, each judged on the
- * new inputs as the engine diffs them: with every `ignoreChanges` path reset to its deployed value (inputsAsDiffed), so
- * an input whose only change is under an ignored path (`usernameConfiguration.caseSensitive`,
- * `localSecondaryIndexes[*].nonKeyAttributes`) does not replace, and a change elsewhere in it still does. The one
- * judgement of the transition checks (the named and stateful types, the replacement cascade,
- * TransitionRdsClusterNameReused). `diffed`: those new inputs, when the caller has them.
+ * Why the update replaces `old` with `diffed` (one URN), as `field (old → new)`: a replace-forcing input that changed
+ * (of `replaceWhenSet`, only to a value that is set), a `replaceOnChanges` input, or the kind's own rule. `diffed` is
+ * the new resource as the engine diffs it (asDiffed: every `ignoreChanges` path reset to its deployed value), so an
+ * input whose only change is under an ignored path (`usernameConfiguration.caseSensitive`,
+ * `localSecondaryIndexes[*].nonKeyAttributes`) does not replace, and a change elsewhere in it still does. Only the
+ * inputs the deployed plan holds are compared (a saved plan: those its savedInputs list, which a plan saved by an
+ * earlier version may lack): one it does not hold is unknown, not changed. The one judgement of the transition checks
+ * (the named and stateful types, REST API deployments, the replacement cascade, TransitionRdsClusterNameReused).
  */
-function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: RecordedResource, diffed?: Record<string, unknown>): string[] {
-  const requested = next.replaceOnChanges ?? [];
+function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: RecordedResource): string[] {
+  const requested = diffed.replaceOnChanges ?? [];
   const hashed = new Set(kind.hashedInputs ?? []);
-  const inputs = diffed ?? inputsAsDiffed(old, next, hashed);
+  const { inputs } = diffed;
   const normalise = (field: string, value: unknown) =>
     hashed.has(field)
       ? (savedDigest(value) ?? "null")
@@ -714,18 +715,18 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
   if (requested.includes("*")) {
     // Every input, of those the deployed plan holds (a saved plan: its savedInputs, one field of an object input as
     // that field, secrets as digests on both sides): an input it does not hold is unknown, not changed.
-    const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(next.inputs)])];
+    const specs = heldInputs(old) ?? [...new Set([...Object.keys(old.inputs), ...Object.keys(inputs)])];
     const changed = specs.some((spec) => {
       const head = spec.split(".")[0];
       return normalise(head, inputAt(old.inputs, spec)) !== normalise(head, inputAt(inputs, spec));
     });
     return changed ? ["replaceOnChanges: *"] : [];
   }
-  // A requested input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one
-  // that replaces only when set replaces on any change once requested.
-  const always = new Set([...kind.replaceOn, ...requested.filter((field) => holds(old, field))]);
+  // An input the deployed plan does not hold (a stage's variables in a saved plan) cannot be compared; one that replaces
+  // only when set replaces on any change once requested.
+  const always = new Set([...kind.replaceOn, ...requested].filter((field) => holds(old, field)));
   // Set: any value but the provider's "none" (a field's schema default is a value set, not none).
-  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => !always.has(field) && !isUnsetInput(kind, inputs[field]));
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => holds(old, field) && !always.has(field) && !isUnsetInput(kind, inputs[field]));
   const reasons = [...always, ...whenSet]
     .filter((field) => normalise(field, old.inputs[field]) !== normalise(field, inputs[field]))
     .map((field) => {
@@ -733,7 +734,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, next: Recorded
       // A digest map (a deployment's triggers) says nothing more when printed, and a secret is not printed.
       return hashed.has(field) || from.length + to.length > 80 ? `${field} (changed)` : `${field} (${from} → ${to})`;
     });
-  const own = kind.replaceWhen?.(old, { ...next, inputs });
+  const own = kind.replaceWhen?.(old, diffed);
   return own ? [...reasons, own] : reasons;
 }
 
@@ -764,36 +765,37 @@ function inputsAsDiffed(old: RecordedResource, next: RecordedResource, hashed: R
 }
 
 /**
- * replaceReasons of the replace-forcing inputs the deployed plan holds (a saved plan: those its savedInputs list; an
- * input it does not hold is unknown, not changed). `diffed`: inputsAsDiffed of the pair, when the caller has it.
+ * `next` (a resource of the new plan) as the engine diffs it against its deployed self `old`: inputsAsDiffed, with the
+ * inputs a saved plan keeps as digests (`kind.hashedInputs`). What replaceReasons judges.
  */
-const ownReplaceReasons = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource, diffed?: Record<string, unknown>) =>
-  replaceReasons({ ...kind, replaceOn: kind.replaceOn.filter((field) => holds(old, field)), replaceWhenSet: kind.replaceWhenSet?.filter((field) => holds(old, field)) }, old, next, diffed);
+const asDiffed = (kind: Pick<ReplaceRule, "hashedInputs">, old: RecordedResource, next: RecordedResource): RecordedResource => ({
+  ...next,
+  inputs: inputsAsDiffed(old, next, new Set(kind.hashedInputs ?? [])),
+});
 
 /**
- * Each resource of `after` of a named or stateful type (TRANSITION_NAMED_TYPES, TRANSITION_STATEFUL_TYPES) whose
- * deployed self (same URN) the deployed plan holds the inputs of, by URN, with the inputs the provider is given:
- * inputsAsDiffed, every ignoreChanges path reset to its deployed value (with the named type's `hashedInputs`; a
+ * Each resource of `after` of a named or stateful type (TRANSITION_NAMED_TYPES, TRANSITION_STATEFUL_TYPES) or a REST
+ * API deployment whose deployed self (same URN) the deployed plan holds the inputs of, by URN, with the inputs the
+ * provider is given: asDiffed, every ignoreChanges path reset to its deployed value (with the type's `hashedInputs`; a
  * stateful type has none). The engine resets them before anything else sees them (pulumi
  * pkg/resource/deploy/step_generator.go: processIgnoreChanges, then the provider's Check, whose result is what Diff
  * and the replacement's Create get; "the engine simply replaces the values of input properties in the goal state with
  * old inputs", pulumi/pulumi#2657), so every judgement of such an update reads these: whether it replaces
- * (statefulChanges, actionOf), the names and region its new self asks for (nameCollisions' keys, keptName), and
+ * (replaceReasons), the names and region its new self asks for (nameCollisions' keys, keptName), and
  * whether the bridge replaces it delete-first (namedByHand), and the rules about such an update (the in-place table
  * rules through tablesUpdatedInPlace, TransitionRdsClusterNameReused, TransitionHostedUiDomainGap, the stages of
- * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check for these; the cascade, which runs
- * before on each round's graph, and a REST API deployment (neither a named nor a stateful type) are reset by the same
- * code (inputsAsDiffed, through replaceReasons) where they are judged. A resource created anew has no deployed inputs
- * to reset and is read as the program gives it.
+ * TransitionDeploymentStillServed, TransitionRetainedTooLate). Reset once per check; only the cascade, which runs
+ * before on each round's graph, resets its types by the same code (asDiffed) where it judges them. A resource created
+ * anew has no deployed inputs to reset and is read as the program gives it.
  */
 function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, RecordedResource> {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const diffed = new Map<string, RecordedResource>();
   for (const next of after) {
-    const named = TRANSITION_NAMED_TYPES.find((kind) => kind.type === next.type);
+    const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === next.type) ?? statefulKind.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const old = deployedByUrn.get(next.urn);
-    if ((!named && !statefulKind.has(next.type)) || !old || !hasInputs(old)) continue;
-    diffed.set(next.urn, { ...next, inputs: inputsAsDiffed(old, next, new Set(named?.hashedInputs ?? [])) });
+    if (!kind || !old || !hasInputs(old)) continue;
+    diffed.set(next.urn, asDiffed(kind, old, next));
   }
   return diffed;
 }
@@ -836,7 +838,7 @@ function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource
  * or ones that ignore those names. Checked by checkPlanTransition, which passes the inputs it has reset once; called on
  * its own, it resets them itself (diffedByUrn), without following aliases or cascading replacements. Plans saved
  * without these inputs are not judged.
- * Whether the update replaces the cluster is the transition checks' one judgement (ownReplaceReasons with the cluster's
+ * Whether the update replaces the cluster is the transition checks' one judgement (replaceReasons with the cluster's
  * stateful rule, RDS_CLUSTER_REPLACEMENT: an input of RDS_CLUSTER_REPLACE_ON, of RDS_CLUSTER_REPLACE_WHEN_SET only to a
  * value that is set, availabilityZones as a set, or of `replaceOnChanges` that changed), on the same reset inputs, as
  * for TransitionStatefulReplaced.
@@ -857,7 +859,7 @@ function clusterNameFindings(before: Graph, after: Graph, diffedOf: ReadonlyMap<
     const diffed = diffedOf.get(cluster.urn);
     if (!diffed) continue;
     const old = beforeByUrn.get(cluster.urn)!;
-    const reasons = ownReplaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed, diffed.inputs);
+    const reasons = replaceReasons(statefulKind.get(RDS_CLUSTER)!, old, diffed);
     if (reasons.length === 0) continue;
     const why = `is replaced (${reasons.join(", ")} ${reasons.length === 1 ? "forces" : "force"} a new Aurora cluster)`;
     const { clusterIdentifier: identifier, finalSnapshotIdentifier: snapshot, skipFinalSnapshot } = diffed.inputs;
@@ -1178,7 +1180,7 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r, r.inputs).length === 0;
+    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r).length === 0;
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
@@ -1454,7 +1456,7 @@ function shown(value: unknown): string {
 }
 
 /**
- * Why the update replaces a deployed resource with its next self, as `field (old → new)`: ownReplaceReasons (so
+ * Why the update replaces a deployed resource with its next self, as `field (old → new)`: replaceReasons (so
  * `ignoreChanges` and `replaceOnChanges` count, as for every replacement the checks judge), and the region as resolved
  * through the graphs (the resource's own, its provider's, or the stack's). `diffed`: the next self as diffedByUrn gives
  * it (a resource created anew, which no options of its own reset, as it is). The resource's own `region` is an input
@@ -1465,7 +1467,7 @@ function shown(value: unknown): string {
  * a provider-derived region change (forceNewIfRegionChanges) that the resource ignores is not confirmed: still reported.
  */
 function statefulChanges(kind: TransitionStatefulType, old: RecordedResource, deployed: Graph, diffed: RecordedResource, after: Graph, context: TransitionContext): string[] {
-  const changes = ownReplaceReasons(kind, old, diffed, diffed.inputs);
+  const changes = replaceReasons(kind, old, diffed);
   const [from, to] = [where(deployed, old, context), where(after, diffed, context)];
   if (from !== to) changes.push(`region (${from || "the provider's"} → ${to || "the provider's"})`);
   return changes;
@@ -1799,7 +1801,7 @@ interface Reset {
  * walked together, above all at an array that has another length ("If arrays are of different length then this is a
  * path failure because we can't continue the search of this path down each PropertyValue"). `next` is not changed. On
  * a failure the engine keeps what it reset before it (for a `*` over an object, in Go's random map order); no caller
- * here reads that, so only the failure is returned. The one reset of the transition checks: replaceReasons
+ * here reads that, so only the failure is returned. The one reset of the transition checks: asDiffed
  * (inputsAsDiffed) and TransitionIgnoredArrayResized.
  */
 function resetPath(path: PropertyPath, deployed: unknown, next: unknown, at = ""): Reset {
@@ -2384,7 +2386,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => ownReplaceReasons(kind, old, next).length > 0).after;
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0).after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
   const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
@@ -2448,12 +2450,14 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
     if (next && !hasInputs(old)) continue;
-    const reasons = next ? replaceReasons(DEPLOYMENT_KIND, old, next) : [];
+    const reasons = next ? replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!) : [];
     if ((next && reasons.length === 0) || deleteSkipped(old, afterUrns) || old.id === undefined) continue;
     const servers: string[] = [];
     for (const stage of ofType(after, STAGE)) {
       const was = deployedByUrn.get(stage.urn);
-      if (!was || replaceReasons(STAGE_KIND, was, stage, diffedOf.get(stage.urn)?.inputs).length > 0) continue;
+      // As diffed; a stage whose deployed inputs the plan does not hold is not judged replaced (a saved plan's are unknown).
+      const diffedStage = diffedOf.get(stage.urn);
+      if (!was || (diffedStage && replaceReasons(STAGE_KIND, was, diffedStage).length > 0)) continue;
       // An ignored input keeps its deployed value: the input itself, or an object input holding it (any path form the engine reads).
       const ignores = (path: string) => ignoredBy(stage, path.split(".")).length > 0;
       const inputs = [
@@ -2503,7 +2507,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesO
     const old = deployedByUrn.get(next.urn);
     if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
-    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, next, diffedOf.get(next.urn)?.inputs) : [];
+    const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, diffedOf.get(next.urn)!) : [];
     if (reasons.length === 0) continue;
     findings.push(
       finding(

@@ -304,6 +304,18 @@ describe("checkPlanTransition: a replacement that keeps its required name", () =
     expect(rules(saved([sub]), [sub])).toEqual([]);
   });
 
+  it("compares a named type's replace-forcing inputs against a saved plan only on those it holds: one a plan saved by an earlier version lacks is unknown, not unset", () => {
+    const context = { stack: "prod", region: "us-east-1" };
+    const domain = (inputs: Record<string, unknown>) => handBuilt(REST_DOMAIN, "api-domain", { domainName: "api.example.com", endpointConfiguration: { types: ["REGIONAL"] }, ...inputs });
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([domain({})], context))).resources;
+    const imported = domain({ certificateBody: "-----BEGIN CERTIFICATE-----", certificatePrivateKey: "-----BEGIN PRIVATE KEY-----" });
+    // Held (unset), then set: a create-first replacement under the same name.
+    expect(rules(saved, [imported])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} api-domain`]]);
+    // A plan whose savedInputs do not list the certificate (kept since a later version) cannot tell: no replacement is judged.
+    const earlier = saved.map((r) => ({ ...r, savedInputs: ["domainName", "endpointConfiguration", "region"] }));
+    expect(rules(earlier, [imported])).toEqual([]);
+  });
+
   it("finds a user pool domain whose pool is replaced while the domain prefix stays", () => {
     const domain = (pool: string) => handBuilt(POOL_DOMAIN, "auth-domain", { domain: "gallery-prod-auth", userPoolId: pool });
     expect(rules([domain("us-east-1_AAAA")], [domain("us-east-1_BBBB")])).toEqual([["TransitionNameTaken", `${POOL_DOMAIN} auth-domain`]]);
