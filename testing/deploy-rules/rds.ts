@@ -8,6 +8,7 @@ import { rdsIdentifierProblem } from "../../components/autoname";
 import { featureVersionsText, offersFeature, parseEngineVersion } from "../../components/relational-database/versions";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { ignoredBy } from "./property-paths";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import type { TransitionFinding } from "./transition";
 
@@ -320,7 +321,8 @@ export const RDS_CLUSTER_SETTINGS: DeployRule = {
  * recommend specifying 3 AZs or using the `lifecycle` configuration block `ignoreChanges` argument if necessary"
  * (pulumi-aws 7 `aws.rds.Cluster` availabilityZones). The input is ForceNew
  * (RDS_CLUSTER_REPLACE_ON), so one or two zones deploy once and replace the cluster, its data with it, at the next
- * `pulumi up`. Unset (RelationalDatabase's way: RDS picks them) or ignored, nothing is judged.
+ * `pulumi up`. Unset (RelationalDatabase's way: RDS picks them) or ignored whole (`availabilityZones`, `["availabilityZones"]`,
+ * `*`; not one element), nothing is judged.
  */
 export const RDS_CLUSTER_ZONES: DeployRule = {
   id: "RdsClusterZones",
@@ -331,7 +333,10 @@ export const RDS_CLUSTER_ZONES: DeployRule = {
     for (const cluster of ofType(graph, RDS_CLUSTER)) {
       const zones = cluster.inputs.availabilityZones;
       if (!Array.isArray(zones) || zones.length === 0 || zones.length === 3) continue;
-      if ((cluster.ignoreChanges ?? []).some((path) => path === "*" || path === "availabilityZones" || path.startsWith("availabilityZones["))) continue;
+      // Only an entry holding the whole input drops its diff: the bridge ignores the TF keys an entry's path reaches, so
+      // `availabilityZones[0]` leaves the set's count diff (1 → 3), which replaces (pulumi-terraform-bridge
+      // pkg/tfbridge/diff.go doIgnoreChanges; "set indexing doesn't work", pkg/tfbridge/ignore_changes_test.go).
+      if (ignoredBy(cluster, ["availabilityZones"]).length > 0) continue;
       const [problem, fix] =
         zones.length < 3
           ? [`names ${zones.length} Availability Zone(s) (${zones.join(", ")}); RDS assigns three, so the next \`pulumi up\` sees a difference in this replace-forcing input and replaces the cluster`, "name three Availability Zones, leave availabilityZones unset (RDS picks them), or add availabilityZones to ignoreChanges"]

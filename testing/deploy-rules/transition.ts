@@ -48,6 +48,7 @@ import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
+import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -1728,53 +1729,6 @@ function replicaFindings(tables: readonly TablePair[], stack: string | undefined
   }
   return findings;
 }
-
-/**
- * A property path of `ignoreChanges` (or `replaceOnChanges`) as the engine parses it (pulumi
- * sdk/go/common/resource/properties_path.go `ParsePropertyPath`): names (`a.b`, `["a.b"]`), array indexes (`[0]`) and
- * the wildcard `[*]` (or `*`), which matches every element or key at its level. Undefined for a path it refuses.
- */
-type PropertyPath = Array<string | number>;
-function parsePropertyPath(path: string): PropertyPath | undefined {
-  const elements: PropertyPath = [];
-  let rest = path;
-  while (rest.length > 0) {
-    if (rest[0] === ".") {
-      rest = rest.slice(1);
-    } else if (rest[0] === "[") {
-      const quoted = /^\["((?:\\"|[^"])*)"\]/.exec(rest);
-      if (quoted) {
-        elements.push(quoted[1].replace(/\\"/g, '"'));
-        rest = rest.slice(quoted[0].length);
-        continue;
-      }
-      const close = rest.indexOf("]");
-      if (close < 0) return undefined;
-      const segment = rest.slice(1, close);
-      if (segment === "*") elements.push("*");
-      else if (/^[0-9]+$/.test(segment)) elements.push(Number(segment));
-      else return undefined;
-      rest = rest.slice(close + 1);
-    } else {
-      const end = rest.search(/[.[]/);
-      elements.push(end < 0 ? rest : rest.slice(0, end));
-      rest = end < 0 ? "" : rest.slice(end);
-    }
-  }
-  return elements;
-}
-
-/** Whether `ignored` (an ignoreChanges path) holds `path`, as the engine's `PropertyPath.Contains`: a prefix, `*` matching any element or key. */
-function pathContains(ignored: PropertyPath, path: PropertyPath): boolean {
-  return ignored.length <= path.length && ignored.every((element, i) => element === "*" || element === path[i]);
-}
-
-/** The ignoreChanges entries of `r` that hold `path`. */
-const ignoredBy = (r: RecordedResource, path: PropertyPath): string[] =>
-  (r.ignoreChanges ?? []).filter((entry) => {
-    const parsed = parsePropertyPath(entry);
-    return parsed !== undefined && pathContains(parsed, path);
-  });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 /** An input the engine holds: an unset one (undefined, or null) is absent. */

@@ -30,10 +30,12 @@ describe("Aurora deploy rules pass on", () => {
     expect(clean(serverlessDatabase({ engineVersion: undefined }, { engineVersion: undefined })), "RDS's default version").toEqual([]);
   });
 
-  it("an Aurora cluster's Availability Zones: unset (RDS picks them), three, or two that ignoreChanges holds", () => {
+  it("an Aurora cluster's Availability Zones: unset (RDS picks them), three, or two that ignoreChanges holds whole (any spelling of the path); one element ignored still replaces", () => {
     for (const graph of [serverlessDatabase(), serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] })]) expect(clean(graph)).toEqual([]);
-    const ignored = serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"] }).map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges: ["availabilityZones"] } : r));
-    expect(clean(ignored)).toEqual([]);
+    const ignoring = (ignoreChanges: string[]) => serverlessDatabase({ availabilityZones: ["us-east-1a", "us-east-1b"] }).map((r) => (r.type === CLUSTER ? { ...r, ignoreChanges } : r));
+    for (const entry of ["availabilityZones", '["availabilityZones"]', "*"]) expect(clean(ignoring([entry])), entry).toEqual([]);
+    // The bridge drops only the keys an entry reaches: the set's count diff (2 → RDS's 3) stays, and replaces the cluster.
+    for (const entry of ["availabilityZones[0]", "availabilityZones[*]", "availabilityZonesOld"]) expect(clean(ignoring([entry])).filter((f) => f.includes("[RdsClusterZones]")), entry).toHaveLength(1);
   });
 
   it("a password of the program's with no managed one, a restored cluster without credentials, a mixed cluster, 1 and 35 days of backups, every Aurora PostgreSQL log export", () => {
