@@ -79,21 +79,29 @@ export const DATA_API_LIMITS: Readonly<DataApiLimits> = { statementTimeoutMs: 45
  */
 export const WORKER_HEAP_FLOOR_MB = 32;
 
-/** DATA_API_LIMITS, to change (tests do), refusing a worker heap PGlite cannot open in. */
-function limitsInForce(): DataApiLimits {
-  let workerHeapMb = DATA_API_LIMITS.workerHeapMb;
-  return {
-    ...DATA_API_LIMITS,
-    get workerHeapMb() {
-      return workerHeapMb;
-    },
-    set workerHeapMb(mb: number) {
-      if (!Number.isInteger(mb) || mb < WORKER_HEAP_FLOOR_MB) {
-        throw new RangeError(`local RDS Data API: limits.workerHeapMb ${mb} is not a whole number of MB from ${WORKER_HEAP_FLOOR_MB}, the least heap a database's worker was measured to open PGlite in (WORKER_HEAP_FLOOR_MB): give it ${WORKER_HEAP_FLOOR_MB} or more (more on a loaded machine).`);
-      }
-      workerHeapMb = mb;
-    },
-  };
+/**
+ * The limits a running endpoint keeps (LocalDataApi.limits): DATA_API_LIMITS until a test changes them. Each is read
+ * where it applies, so a change holds from the next call on. The worker heap alone is checked as it is set: it is read
+ * only when a database's worker (re)opens, maybe long after, where too little would fail the reopen with PGlite's own
+ * error instead of naming the limit.
+ */
+class LimitsInForce implements DataApiLimits {
+  statementTimeoutMs = DATA_API_LIMITS.statementTimeoutMs;
+  transactionIdleMs = DATA_API_LIMITS.transactionIdleMs;
+  transactionMaxMs = DATA_API_LIMITS.transactionMaxMs;
+  maxWaiting = DATA_API_LIMITS.maxWaiting;
+  #workerHeapMb = DATA_API_LIMITS.workerHeapMb;
+
+  get workerHeapMb(): number {
+    return this.#workerHeapMb;
+  }
+
+  set workerHeapMb(mb: number) {
+    if (!Number.isInteger(mb) || mb < WORKER_HEAP_FLOOR_MB) {
+      throw new RangeError(`local RDS Data API: limits.workerHeapMb ${mb} is not a whole number of MB from ${WORKER_HEAP_FLOOR_MB}, the least heap a database's worker was measured to open PGlite in (WORKER_HEAP_FLOOR_MB): give it ${WORKER_HEAP_FLOOR_MB} or more (more on a loaded machine).`);
+    }
+    this.#workerHeapMb = mb;
+  }
 }
 
 /**
@@ -211,7 +219,7 @@ const OPERATIONS: Record<string, Operation> = {
 
 export async function startLocalDataApi(options: LocalDataApiOptions): Promise<LocalDataApi> {
   const log = options.log ?? (() => {});
-  const limits = limitsInForce();
+  const limits = new LimitsInForce();
   const now = options.now ?? Date.now;
   const databases: LocalDatabase[] = [];
   try {
