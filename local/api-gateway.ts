@@ -25,7 +25,8 @@ import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, invokeAwsServiceIntegration } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
-import { FRAMING_HEADERS, hasBody, pathPatternMatcher, readBody, unsendable } from "./http";
+import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
+import { resourceMatches } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 /** API Gateway's payload limit. */
@@ -701,10 +702,10 @@ export function authorizerOutput(result: unknown): AuthorizerOutput | { problem:
 
 /**
  * An authorizer policy's answer for the method ARN: an explicit Deny covering it wins, else an Allow covering it,
- * else none. Resources match with `*` and `?` wildcards, as CloudFront path patterns do.
+ * else none. Resources match as an IAM policy's Resource does (components/iam-match.ts resourceMatches).
  */
 export function policyDecision(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): "allow" | "deny" | "none" {
-  const covers = (s: { Resource: string | string[] }) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => pathPatternMatcher(r)(methodArn));
+  const covers = (s: { Resource: string | string[] }) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => resourceMatches(r, methodArn));
   if (statements.some((s) => s.Effect === "Deny" && covers(s))) return "deny";
   return statements.some((s) => s.Effect === "Allow" && covers(s)) ? "allow" : "none";
 }

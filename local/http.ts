@@ -29,7 +29,10 @@ export function hasBody(request: IncomingMessage): boolean {
   return request.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
-/** CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. */
+/**
+ * CloudFront path patterns: `*` matches any run of characters (slashes too), `?` one character; case-sensitive. Not
+ * for IAM's patterns, whose wildcards differ by element (components/iam-match.ts).
+ */
 export function pathPatternMatcher(pattern: string): (path: string) => boolean {
   const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
   return (path) => regex.test(path);

@@ -4,20 +4,16 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Used for the roles of
  * the program's functions (local/function-roles.ts) and of S3 AWS-service integrations (local/aws-service-integration.ts).
  *
- * Matching: "You can use wildcard characters (* and ?) within the individual segments of an ARN (the parts separated by
- * colons)", `*` expanding over characters such as `/`
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html): pathPatternMatcher reads
- * `*` (any run, slashes too) and `?` (one character) that way, case-sensitively. Action names are compared
- * case-insensitively: "The prefix and the action name are case insensitive"
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html). `NotAction` and
- * `NotResource` match what they do not name.
+ * Matching is IAM's (components/iam-match.ts): resources case-sensitively with `*` and `?` within an ARN's segments
+ * (a `*` that ends one runs over colons), actions case-insensitively. `NotAction` and `NotResource` match what they do
+ * not name.
  *
  * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything in an Allow; a Deny
  * that has one does not apply). A statement with a Condition is read as if it held when it allows, and as if it
  * did not when it denies, so a local run never refuses what AWS might allow (docs/local-vs-aws.md); nor permissions
  * boundaries, session policies, SCPs or resource-based policies.
  */
-import { pathPatternMatcher } from "./http";
+import { actionMatches, resourceMatches } from "../components/iam-match";
 
 export interface IamStatement {
   effect: "Allow" | "Deny";
@@ -49,24 +45,17 @@ export function policyStatements(document: unknown): IamStatement[] {
   }));
 }
 
-const matcherCache = new Map<string, (value: string) => boolean>();
-function matches(pattern: string, value: string): boolean {
-  let matcher = matcherCache.get(pattern);
-  if (!matcher) {
-    // A policy variable (${aws:username}, ${cognito-identity.amazonaws.com:sub}) is not resolved locally: it matches
-    // anything, so a local run never refuses what the variable might allow in AWS.
-    matcher = pathPatternMatcher(pattern.replace(/\$\{[^}]*\}/g, "*"));
-    matcherCache.set(pattern, matcher);
-  }
-  return matcher(value);
-}
-
-/** Whether a statement's action (or NotAction) and resource (or NotResource) cover `action` on `resource`; its Condition is not read. */
+/**
+ * Whether a statement's action (or NotAction) and resource (or NotResource) cover `action` on `resource`; its Condition
+ * is not read. A policy variable (${aws:username}, ${cognito-identity.amazonaws.com:sub}, whose value holds a colon) is
+ * not resolved locally: it matches anything, so a local run never refuses what the variable might allow in AWS.
+ */
 export function applies(statement: IamStatement, action: string, resource: string): boolean {
-  const name = action.toLowerCase();
-  const actionMatches = statement.actions ? statement.actions.some((a) => matches(a.toLowerCase(), name)) : !(statement.notActions ?? []).some((a) => matches(a.toLowerCase(), name));
-  if (!actionMatches) return false;
-  return statement.resources ? statement.resources.some((r) => matches(r, resource)) : !(statement.notResources ?? []).some((r) => matches(r, resource));
+  const coversAction = (pattern: string) => actionMatches(pattern.replace(/\$\{[^}]*\}/g, "*"), action);
+  const coversResource = (pattern: string) => resourceMatches(pattern, resource, "match-anything");
+  const actionCovered = statement.actions ? statement.actions.some(coversAction) : !(statement.notActions ?? []).some(coversAction);
+  if (!actionCovered) return false;
+  return statement.resources ? statement.resources.some(coversResource) : !(statement.notResources ?? []).some(coversResource);
 }
 
 /** IAM's decision on `action` on `resource` for a principal whose identity-based policies hold `statements`. */

@@ -14,6 +14,7 @@ import { argFailer, type ArgFailure } from "../errors";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { policyJson } from "../iam";
+import { arnLike } from "../iam-match";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import type { MessageQueue } from "../message-queue";
 import { SNS_MANAGED_KEY, type Topic } from "../topic";
@@ -177,11 +178,13 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options?.input);
     if (kind === "sns") this.checkTopic(at, target as Topic);
     if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
-    if (kind === "sns" && options?.messageGroupId !== undefined) {
-      this.fail(`${at} messageGroupId`, options.messageGroupId, `is set for the topic "${(target as Topic).spec.name}"; a rule's target takes no SNS message group, and EventBridge does not support SNS FIFO topics`, "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
-    }
+    // A queue's message group is checked with the queue (checkQueue); no other target takes one.
     if (kind !== "sqs" && options?.messageGroupId !== undefined) {
-      this.fail(`${at} messageGroupId`, options.messageGroupId, "is set for a target that is not a FIFO queue; EventBridge's SqsParameters apply to an SQS target only (a target takes no SNS message group)", "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
+      const why =
+        kind === "sns"
+          ? `the topic "${(target as Topic).spec.name}"; a rule's target takes no SNS message group, and EventBridge does not support SNS FIFO topics`
+          : `the ${kind === "lambda" ? `function "${(target as LambdaFunction).spec.name}"` : `workflow "${(target as Workflow).spec.name}"`}; a message group is a FIFO queue's (EventBridge's SqsParameters apply to an SQS target only)`;
+      this.fail(`${at} messageGroupId`, options.messageGroupId, `is set for ${why}`, "Leave messageGroupId out, or subscribe a FIFO MessageQueue.");
     }
     const eventPattern = checkedPatternJson(this.fail, `${at} pattern`, options?.pattern);
     this.checkS3Pattern(at, options.pattern);
@@ -282,7 +285,9 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       // fail "with AWS KMS encryption enabled": without one, both readings agree. The topic's one policy lets
       // events.amazonaws.com publish (checkTopic), and the target waits for it. A source given as an ARN of the user's
       // own is checked against this rule's ARN once both are known, before the target is put (a bus's rulesArn, this
-      // one's or another's, is decided in checkTopic).
+      // one's or another's, is decided in checkTopic). The deploy rule EventBridgeTopicTargetPolicy reads the topic's
+      // policy with the same ArnLike in a recorded plan; this check is what stops a real `pulumi up`, where no deploy
+      // rule runs and PutTargets takes a target whose every delivery would fail.
       const sources = topic.servicePublishers.filter((p) => p.service === EVENTS_PRINCIPAL).map((p) => p.sourceArn);
       const covered = sources.some((source) => rulesArnBus(source) === this);
       const given = sources.filter((source): source is pulumi.Input<string> => source !== undefined && rulesArnBus(source) === undefined);
@@ -387,7 +392,8 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
    * names the bus's rules in `servicePublishers` (`bus.rulesArn`), as a MessageQueue names buses in `eventBuses`.
    */
   private checkTopic(at: string, topic: Topic): void {
-    if (!topic?.spec || !topic.topicArn || !Array.isArray(topic.servicePublishers)) this.fail(`${at} topic`, topic, "is not a Topic", "Pass the Topic EventBridge should publish to.");
+    // targetKind took it for a topic by its topicArn and servicePublishers: what is left to tell is whether it is a Topic component.
+    if (!topic.spec) this.fail(`${at} topic`, topic, "is not a Topic", "Pass the Topic EventBridge should publish to.");
     this.checkTargetRegion(`${at} topic`, topic.spec.name, topic.spec.region, topic, "aws:sns/topic:Topic", "EventBridge publishes to an SNS target in the rule's region only", "the topic");
     // "EventBridge does not support Amazon SNS FIFO (first in, first out) topics" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html,
     // under "Amazon SNS topic"): a rule's Target has no SNS parameters to carry a message group (API_Target.html;
@@ -599,27 +605,9 @@ function targetKind(target: unknown): EventBusTargetKind {
 }
 
 /**
- * Whether `pattern` matches `arn` as IAM's ArnLike does: each of the six colon-separated parts on its own, `*` any
- * run of characters and `?` one, within that part (reference_policies_elements_condition_operators.html, "ARN
- * condition operators").
- */
-export function arnLike(pattern: string, arn: string): boolean {
-  // The sixth part, the resource, may hold colons itself.
-  const parts = (value: string) => {
-    const split = value.split(":");
-    return [...split.slice(0, 5), split.slice(5).join(":")];
-  };
-  const have = parts(arn);
-  return parts(pattern).every((part, i) => {
-    const source = part.replace(/[.+^$()|[\]{}\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${source}$`).test(have[i]);
-  });
-}
-
-/**
  * `topicArn` when one of the Topic's events.amazonaws.com sources (`servicePublishers` sourceArn, given as an ARN of
- * the user's own, known at deploy time) covers the rule's ARN; else the ComponentArgError: the topic's policy would
- * refuse this rule's every Publish.
+ * the user's own, known at deploy time) covers the rule's ARN as the topic policy's ArnLike condition reads it; else
+ * the ComponentArgError: the topic's policy would refuse this rule's every Publish.
  */
 export function assertTopicSourceCoversRule(bus: string, subscription: string, topic: string, sources: readonly string[], ruleArn: string, topicArn: string): string {
   if (sources.some((source) => arnLike(source, ruleArn))) return topicArn;

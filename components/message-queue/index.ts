@@ -14,7 +14,7 @@ import { checkRetentionDays, createDeadLetterQueue, DEAD_LETTER_RETENTION_DAYS, 
 import { checkWholeNumberInRange } from "../ranges";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { describeRegion, regionWhereCreated, validateRegionArg } from "../region";
-import { busRulesArn, EVENTS_PRINCIPAL } from "../event-bus/rules-arn";
+import { EVENTS_PRINCIPAL } from "../event-bus/rules-arn";
 import { registerSpec } from "../spec-registry";
 import type { MessageQueueArgs, MessageQueueConsumer, MessageQueueEventBus, MessageQueueSpec, MessageQueueTopic } from "./spec";
 
@@ -156,7 +156,7 @@ export class MessageQueue extends pulumi.ComponentResource {
     const eventBuses = [...(args.eventBuses ?? [])];
     const queuePolicy = requireTls(`${name}-queue-policy`, queue, region, { parent: this }, [
       ...(topics.length > 0 ? [serviceSendStatement(queue, "sns.amazonaws.com", topics.map((t) => t.topicArn), "TopicsSend")] : []),
-      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, EVENTS_PRINCIPAL, eventBuses.map((b) => b.rulesArn ?? busRulesArn(b.busArn)), "EventBusRulesSend")] : []),
+      ...(eventBuses.length > 0 ? [serviceSendStatement(queue, EVENTS_PRINCIPAL, eventBuses.map((b) => b.rulesArn), "EventBusRulesSend")] : []),
     ]);
 
     // CreateEventSourceMapping checks the function's role first: without these it fails with InvalidParameterValueException
@@ -264,7 +264,7 @@ function validate(fail: ArgFailure, name: string, args: MessageQueueArgs, compon
   if (!fn?.spec || !fn.role) fail("consumer.function", fn, "is not a LambdaFunction", "Pass the LambdaFunction that processes the queue's messages: consumer: { function: worker }.");
   if (fn.spec.edge) fail("consumer.function", fn.spec.name, "is a Lambda@Edge function, which only CloudFront invokes", "Consume the queue with a regional function.");
 
-  if (args.eventBuses !== undefined && (!Array.isArray(args.eventBuses) || args.eventBuses.some((b) => !pulumi.Output.isInstance(b?.busArn)))) {
+  if (args.eventBuses !== undefined && (!Array.isArray(args.eventBuses) || args.eventBuses.some((b) => !pulumi.Output.isInstance(b?.busArn) || !pulumi.Output.isInstance(b?.rulesArn)))) {
     fail("eventBuses", args.eventBuses, "is not a list of EventBuses", "Pass the EventBus components whose rules send to this queue, e.g. eventBuses: [events], then subscribe it with events.subscribe(...).");
   }
   if (args.topics !== undefined && (!Array.isArray(args.topics) || args.topics.some((t) => !pulumi.Output.isInstance(t?.topicArn)))) {

@@ -85,10 +85,10 @@ export interface MessageQueueArgs {
 export interface MessageQueueEventBus {
   readonly busArn: pulumi.Output<string>;
   /**
-   * Its rules' ARNs as the queue's policy names them (DefaultEventBus: `arn:…:rule/<name>-<token>-*`, its rules on the
-   * default bus, whose rule ARNs have no bus segment). @default `arn:…:rule/<bus>/*`, a custom bus's every rule
+   * Its rules' ARNs as the queue's policy names them: an EventBus's `arn:…:rule/<bus>/*`, a custom bus's every rule; a
+   * DefaultEventBus's `arn:…:rule/<name>-<token>-*`, its rules on the default bus, whose rule ARNs have no bus segment.
    */
-  readonly rulesArn?: pulumi.Output<string>;
+  readonly rulesArn: pulumi.Output<string>;
 }
 
 /** A topic that may deliver to a MessageQueue: a Topic component (only its ARN is read). */

@@ -13,6 +13,7 @@ import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
+import { actionMatches } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
@@ -21,7 +22,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type K
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
-import { actionCovers, integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
+import { integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
@@ -546,7 +547,7 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
 function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
   for (const { path, integration, untargeted, assumed } of integrations) {
     if (!untargeted || assumed) continue;
-    if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionCovers(action, integration.action)))) continue;
+    if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionMatches(action, integration.action)))) continue;
     const example =
       integration.kind === "EventBus"
         ? `Entries: [{ EventBusName: bus, ... }] with an EventBus`

@@ -268,8 +268,3 @@ export function integrationStatements(integrations: readonly DefinitionIntegrati
   return statements.map(({ sid: _sid, ...statement }) => statement);
 }
 
-/** Whether an IAM action pattern of a statement (`dynamodb:PutItem`, `dynamodb:*Item`) covers `action`, as IAM compares them (case-insensitively). */
-export function actionCovers(pattern: string, action: string): boolean {
-  const expression = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return expression.test(action);
-}

@@ -1,18 +1,13 @@
 /**
  * What an IAM role allows, read off the recorded plan: the rules that check a service will be let in when it checks a
  * role at create time (Lambda destinations and stream mappings, Scheduler targets, API Gateway's CloudWatch role) share
- * this one reading of inline, RolePolicy and managed policies and of IAM's wildcards.
+ * this one reading of inline, RolePolicy and managed policies (IAM's wildcards: components/iam-match.ts).
  */
 import { IAM_SID } from "../../components/iam";
+import { actionMatches, resourceMatches } from "../../components/iam-match";
 import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
-
-/** IAM's wildcard match of `value` against `pattern`: `*` is any run of characters, `?` any one (actions match case-insensitively). */
-export function iamMatches(pattern: string, value: string, ignoreCase = false): boolean {
-  const body = [...pattern].map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
-  return new RegExp(`^${body}$`, ignoreCase ? "i" : "").test(value);
-}
 
 /**
  * Whether the role's trust policy (`assumeRolePolicy`) lets `principal` assume it: an Allow statement whose
@@ -111,7 +106,7 @@ export function roleGrants(graph: Graph, role: RecordedResource): { grants: Role
 /** The grants that allow `action` on `resource`. */
 export function granting(grants: readonly RoleGrant[], action: string, resource: string): RoleGrant[] {
   return grants.filter(
-    ({ statement }) => asArray<string>(statement.Action).some((a) => iamMatches(a, action, true)) && asArray<string>(statement.Resource).some((r) => iamMatches(r, resource)),
+    ({ statement }) => asArray<string>(statement.Action).some((a) => actionMatches(a, action)) && asArray<string>(statement.Resource).some((r) => resourceMatches(r, resource)),
   );
 }
 

@@ -6,9 +6,9 @@
  */
 import { asArray, attachedTo, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { pathPatternMatcher } from "../../local/http";
 import { applies, policyStatements } from "../../local/iam-policy";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
+import { conditionOperator } from "../../components/iam-match";
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 
@@ -40,21 +40,14 @@ function coversService(statement: Record<string, any>, service: string): boolean
 /** Whether a statement's action and resource (or NotAction, NotResource) cover `action` on `resourceArn`, as IAM matches them (local/iam-policy.ts). */
 const coversSend = (statement: Record<string, any>, action: string, resourceArn: unknown) => applies(policyStatements({ Statement: [statement] })[0], action, String(resourceArn));
 
-/** The values of a condition key in a statement's Condition (keys compared case-insensitively, as IAM does). */
-const conditionValues = (statement: Record<string, any>, key: string) =>
-  Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
-    Object.entries(block ?? {})
-      .filter(([name]) => name.toLowerCase() === key)
-      .flatMap(([, value]) => asArray<string>(value as string | string[])),
-  );
-
 /**
  * Whether a statement's Condition holds for the service's send on behalf of `sourceArn`: over HTTPS (aws:SecureTransport
  * true; AWS services call SQS's HTTPS endpoint, which the components' TLS-only queue policies rely on,
  * components/queues.ts requireTls; no AWS page states it in so many words) and on behalf of the source (aws:SourceArn,
  * the key subscribe-sqs-queue-to-sns-topic.html's and eb-rule-dlq.html's policies condition on).
- * Operators Bool, String*, Arn* and Null (with IfExists) on those two keys are read; any other key or operator
- * (e.g. aws:SourceAccount, whose presence on the services' sends is not documented) leaves it undecided: undefined.
+ * Operators Bool, String*, Arn* (as IAM matches them: components/iam-match.ts conditionOperator) and Null (with
+ * IfExists) on those two keys are read; any other key or operator (e.g. aws:SourceAccount, whose presence on the
+ * services' sends is not documented) leaves it undecided: undefined.
  */
 function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, sourceArn: string): boolean | undefined {
   const context: Record<string, string> = { "aws:securetransport": "true", "aws:sourcearn": sourceArn };
@@ -71,12 +64,9 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
       else if (!known) result = undefined;
       else if (operator === "Bool") result = values.some((v) => v.toLowerCase() === actual);
       else {
-        const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);
-        if (!match) result = undefined;
-        else {
-          const same = (v: string) => (match[3] === "Like" || match[1] === "Arn" ? pathPatternMatcher(v)(actual) : match[3] === "EqualsIgnoreCase" ? v.toLowerCase() === actual.toLowerCase() : v === actual);
-          result = match[2] ? !values.some(same) : values.some(same);
-        }
+        const compare = conditionOperator(operator);
+        const matched = compare && values.some((v) => compare.matches(v, actual));
+        result = compare && (compare.negated ? !matched : matched);
       }
       // Every block and key must hold (AND); one that does not decides, an undecided one leaves the whole undecided.
       if (result === false) return false;
@@ -93,8 +83,9 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html) — a Deny that covers the
  * service (everyone, or the service), the action and the queue, and whose Condition holds for its send (none, or one
  * its TLS request from this source meets; the TLS-only Deny, aws:SecureTransport false, does not) — else an Allow of
- * the service (or of everyone), the action (or sqs:* / *), the queue (or *), and, when it carries an aws:SourceArn
- * condition, one naming this source. A Deny whose Condition reads keys the rule cannot tell is not counted.
+ * the service (or of everyone), the action (or sqs:* / *), the queue (or *), whose Condition does not fail for that
+ * send (e.g. an aws:SourceArn condition that matches this source). A Deny whose Condition reads keys the rule cannot
+ * tell is not counted; an Allow whose Condition does is.
  */
 export function queueSendRefusal(graph: Graph, queue: RecordedResource, sender: QueueSender, sourceArn: unknown): string | undefined {
   return resourceSendRefusal(queuePolicies(graph, queue), "sqs:SendMessage", queue.state.arn, sender, sourceArn);
@@ -115,11 +106,8 @@ export function resourceSendRefusal(policies: readonly unknown[], action: string
     const statement = statements[deny];
     return `denies that ${source}'s delivery (${action} for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
   }
-  const allowed = statements.some((s) => {
-    if (s.Effect !== "Allow" || s.Principal === undefined || !coversService(s, service) || !coversSend(s, action, resourceArn)) return false;
-    const sources = conditionValues(s, "aws:sourcearn");
-    return sources.length === 0 || sources.some((arn) => pathPatternMatcher(arn)(String(sourceArn)));
-  });
+  // An Allow's Condition that the rule cannot decide (a key it does not know) is taken to hold: no finding on a guess.
+  const allowed = statements.some((s) => s.Effect === "Allow" && s.Principal !== undefined && coversService(s, service) && coversSend(s, action, resourceArn) && conditionHolds(s.Condition, String(sourceArn)) !== false);
   return allowed ? undefined : `does not let that ${source} send (${action} for ${service}, aws:SourceArn the ${source})`;
 }
 

@@ -1,7 +1,8 @@
 /** VPC deploy rules: private DNS on interface endpoints, one endpoint per service in a VPC, private REST APIs' resource policy, Lambda functions in a VPC and what they can reach from it. */
 import { ofType, policyDocument, asArray, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { iamMatches, roleGrants } from "./iam";
+import { actionMatches } from "../../components/iam-match";
+import { roleGrants } from "./iam";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { groupLabel, httpsVerdict, planSecurityGroups, type Peer, type PeerContext, type PlanSecurityGroup } from "./security-groups";
 
@@ -365,8 +366,8 @@ export const LAMBDA_VPC_SERVICE_REACH: DeployRule = {
       const role = referenced(graph, "aws:iam/role:Role", fn.inputs.role);
       if (!role) continue;
       const actions = roleGrants(graph, role).grants.flatMap(({ statement }) => asArray<string>(statement.Action));
-      const posts = actions.some((a) => a !== "*" && iamMatches(a, "execute-api:ManageConnections", true));
-      const dynamo = actions.some((a) => /^dynamodb:/i.test(a) && !STREAM_ACTIONS.some((stream) => iamMatches(a, stream, true) && !a.includes("*")));
+      const posts = actions.some((a) => a !== "*" && actionMatches(a, "execute-api:ManageConnections"));
+      const dynamo = actions.some((a) => /^dynamodb:/i.test(a) && !STREAM_ACTIONS.some((stream) => actionMatches(a, stream) && !a.includes("*")));
       const withoutNat = ofFunction.filter((s) => s.internet === "none");
       const report = (problem: string, fix: string) => findings.push(finding("LambdaVpcServiceReach", fn, problem, fix));
       // Its security groups, when the plan creates every one (an id the plan does not know: not judged).

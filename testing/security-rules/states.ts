@@ -1,6 +1,6 @@
 import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { pathPatternMatcher } from "../../local/http";
+import { actionMatches } from "../../components/iam-match";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
@@ -65,7 +65,7 @@ export const STATE_MACHINE_LAMBDA_INVOKE: SecurityRule = {
     for (const role of roles) {
       // Every Allow of the role's policies (roleGrants: inline, and managed ones the plan or AWS's known policies show).
       for (const { carrier, statement } of roleGrants(graph, role).grants) {
-        const invokes = asArray<string>(statement.Action).some((a) => pathPatternMatcher(a.toLowerCase())("lambda:invokefunction"));
+        const invokes = asArray<string>(statement.Action).some((a) => actionMatches(a, "lambda:InvokeFunction"));
         const wide = asArray<string>(statement.Resource).filter((r) => typeof r === "string" && namesManyFunctions(r));
         if (invokes && wide.length > 0) findings.push(finding("StateMachineLambdaInvoke", carrier, `lets the state machine role ${role.name} invoke any function matching ${wide.join(", ")}`));
       }

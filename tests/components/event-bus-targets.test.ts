@@ -141,7 +141,16 @@ describe("EventBus targets", () => {
         },
         /^EventBus "r4c": subscribe\("q"\) input .* is a constant body for the FIFO queue "r4c-q", whose content-based deduplication would drop every event after the first in each 5 minutes\. Leave input out/,
       ],
-      ["a message group for a function", () => new EventBus("r5", {}).subscribe("f", worker("r5-w"), { ...ok, messageGroupId: "g" }), /^EventBus "r5": subscribe\("f"\) messageGroupId "g" is set for a target that is not a FIFO queue/],
+      [
+        "a message group for a function",
+        () => new EventBus("r5", {}).subscribe("f", worker("r5-w"), { ...ok, messageGroupId: "g" }),
+        /^EventBus "r5": subscribe\("f"\) messageGroupId "g" is set for the function "r5-w"; a message group is a FIFO queue's \(EventBridge's SqsParameters apply to an SQS target only\)\. Leave messageGroupId out/,
+      ],
+      [
+        "a message group for a workflow",
+        () => new EventBus("r5w", {}).subscribe("w", new Workflow("r5w-w", { definition: PASS }), { ...ok, messageGroupId: "g" }),
+        /^EventBus "r5w": subscribe\("w"\) messageGroupId "g" is set for the workflow "r5w-w"; a message group is a FIFO queue's/,
+      ],
       [
         "a message group for a standard queue",
         () => {

@@ -7,10 +7,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { arnLike, assertTopicSourceCoversRule, DefaultEventBus, EventBus, type EventBusSpec } from "../../components/event-bus";
+import { assertTopicSourceCoversRule, DefaultEventBus, EventBus, type EventBusSpec } from "../../components/event-bus";
 import { registeredSpecs } from "../../components/spec-registry";
 import { Topic } from "../../components/topic";
 import { checkDeployRules } from "../../testing/deploy-rules";
+import { EVENTBRIDGE_RULE_SENDER, resourceSendRefusal } from "../../testing/deploy-rules/queue-policy";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
@@ -49,7 +50,7 @@ describe("EventBus Topic targets", () => {
       Condition: { ArnLike: { "aws:SourceArn": rulesArn } },
     });
     const rule = resource(graph, RULE, "ebt-alerts");
-    expect(arnLike(rulesArn, String(rule.state.arn))).toBe(true);
+    expect(rule.state.arn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${bus.state.name}/${rule.state.name}`);
     const target = resource(graph, TARGET, "ebt-alerts");
     expect(target.inputs).toMatchObject({ targetId: "topic", arn: topic.state.arn, inputPath: "$.detail", retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 86400 } });
     expect(target.inputs.roleArn).toBeUndefined();
@@ -69,7 +70,9 @@ describe("EventBus Topic targets", () => {
     });
     const rule = resource(graph, RULE, "ebtd-alerts");
     const statement = policyDocument(resource(graph, TOPIC_POLICY, "ebtd-alerts-topic-policy").inputs.policy).Statement.find((s) => s.Sid === "ServicePublish0");
-    expect(arnLike(statement?.Condition.ArnLike["aws:SourceArn"], String(rule.state.arn))).toBe(true);
+    const token = resource(graph, "random:index/randomString:RandomString", "ebtd-rule-token").state.result;
+    expect(statement?.Condition).toEqual({ ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT}:rule/ebtd-${token}-*` } });
+    expect(rule.state.arn).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/ebtd-${token}-alerts`);
     expect(resource(graph, TARGET, "ebtd-alerts").inputs).toMatchObject({ targetId: "topic", arn: resource(graph, TOPIC, "ebtd-alerts-topic").state.arn });
     expect(deployFindings(graph)).toEqual([]);
   });
@@ -89,6 +92,26 @@ describe("EventBus Topic targets", () => {
     );
   });
 
+  it("refuses at `pulumi up` exactly the sources the deploy rule EventBridgeTopicTargetPolicy finds in a plan (one ArnLike reading)", () => {
+    const ruleArn = `arn:aws:events:us-east-1:${ACCOUNT}:rule/ebts-bus-1234567/ebts-alerts-abcdefg`;
+    const topicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:ebts-alerts-topic-1234567`;
+    const sources: Array<[string, boolean]> = [
+      [`arn:aws:events:us-east-1:${ACCOUNT}:rule/*`, true],
+      [`arn:aws:events:*:${ACCOUNT}:rule/ebts-bus-1234567/*`, true],
+      [`arn:aws:events:us-east-1:${ACCOUNT}:rule/other-bus/*`, false],
+      // Five components: ArnLike's * stays in the region, so it covers no rule (a whole-string glob would cover all).
+      ["arn:aws:events:us-east-1:*", false],
+    ];
+    for (const [source, covers] of sources) {
+      const construction = () => assertTopicSourceCoversRule("ebts", "alerts", "ebts-alerts", [source], ruleArn, topicArn);
+      if (covers) expect(construction()).toBe(topicArn);
+      else expect(construction).toThrow(/does not cover this subscription's rule/);
+      // The Topic's statement for the source (ServicePublish0 above), read by the deploy rule.
+      const policy = { Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topicArn, Condition: { ArnLike: { "aws:SourceArn": source } } }] };
+      expect(resourceSendRefusal([policy], "sns:Publish", topicArn, EVENTBRIDGE_RULE_SENDER, ruleArn) === undefined).toBe(covers);
+    }
+  });
+
   it("refuses, once the rule's ARN is known, a source ARN of the user's own that misses the rule (the target's arn fails to resolve)", async () => {
     await expect(
       record(() => {
@@ -97,16 +120,6 @@ describe("EventBus Topic targets", () => {
         bus.subscribe("alerts", topic, { pattern: PATTERN });
       }),
     ).rejects.toThrow(/EventBus "ebtm": subscribe\("alerts"\) topic "ebtm-alerts" lets events\.amazonaws\.com publish from arn:aws:events:us-east-1:123456789012:rule\/another-bus\/\* only, which does not cover this subscription's rule/);
-  });
-
-  it("matches ARNs part by part, as ArnLike does", () => {
-    const rule = `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/name`;
-    expect(arnLike(`arn:aws:events:*:${ACCOUNT}:rule/bus/*`, rule)).toBe(true);
-    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam?`, rule)).toBe(true);
-    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/other/*`, rule)).toBe(false);
-    // A wildcard stays within its part: the region's `*` does not reach into the account.
-    expect(arnLike("arn:aws:events:*", rule)).toBe(false);
-    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule.bus/*`, `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/x`)).toBe(false);
   });
 
   describe("refuses at construction", () => {

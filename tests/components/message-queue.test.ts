@@ -3,6 +3,7 @@
  * consumer's least-privilege permission and the event source mapping created after it, the producer grants, the spec
  * the local runtime reads, and every construction-time refusal with its component, argument, value and fix.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MessageQueue, SQS_MAX_MESSAGE_BYTES } from "../../components/message-queue";
 import type { MessageQueueArgs, MessageQueueSpec } from "../../components/message-queue/spec";
@@ -183,6 +184,11 @@ describe("MessageQueue", () => {
       ],
       ["content-based deduplication on a standard queue", () => ({ consumer: { function: worker() }, contentBasedDeduplication: true }), /contentBasedDeduplication true applies only to FIFO queues, and this queue is standard\. Set fifo: true/],
       ["fifo that is no boolean", () => ({ consumer: { function: worker() }, fifo: "yes" as never }), /fifo "yes" is not true or false/],
+      [
+        "an event bus of its ARN alone, without the rules' ARN the queue's policy names (an EventBus or DefaultEventBus has both)",
+        () => ({ consumer: { function: worker() }, eventBuses: [{ busArn: pulumi.output("arn:aws:events:us-east-1:123456789012:event-bus/orders") } as never] }),
+        /eventBuses [\s\S]* is not a list of EventBuses\. Pass the EventBus components/,
+      ],
       ["a region that is no AWS region", () => ({ consumer: { function: worker() }, region: "mars-1" }), /region "mars-1" is not an AWS region name/],
       [
         "a consumer in another region",

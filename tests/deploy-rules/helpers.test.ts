@@ -93,10 +93,11 @@ describe("npm run plan's deploy-rule report", () => {
 });
 
 describe("queueAllowsTopic (the SNS subscription rules' reading of a queue policy)", () => {
+  const queueArn = "arn:aws:sqs:us-east-1:123456789012:jobs";
+  const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
+
   it("reads actions as IAM does, case-insensitively and with wildcards, and ARNs with * and ?", async () => {
     const { queueAllowsTopic } = await import("../../testing/deploy-rules/sns.js");
-    const queueArn = "arn:aws:sqs:us-east-1:123456789012:jobs";
-    const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
     const queue = handBuilt("aws:sqs/queue:Queue", "jobs", {}, { state: { arn: queueArn } });
     const policy = (statement: Record<string, unknown>) => [queue, handBuilt("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: queue.id, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, ...statement }] }) })];
     // What the SQS console's "Subscribe to Amazon SNS topic" writes.
@@ -104,6 +105,20 @@ describe("queueAllowsTopic (the SNS subscription rules' reading of a queue polic
     expect(queueAllowsTopic(policy({ Action: "sqs:Send*", Resource: "arn:aws:sqs:us-east-1:123456789012:*", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:event?" } } }), queue, topicArn)).toBe(true);
     expect(queueAllowsTopic(policy({ Action: "sqs:ReceiveMessage", Resource: queueArn }), queue, topicArn)).toBe(false);
     expect(queueAllowsTopic(policy({ Action: "sqs:SendMessage", Resource: queueArn, Condition: { ArnEquals: { "aws:SourceArn": `${topicArn}-other` } } }), queue, topicArn)).toBe(false);
+  });
+
+  it("matches an ArnLike source component by component and a StringLike one across colons (the condition operators page's example)", async () => {
+    const { queueAllowsTopic } = await import("../../testing/deploy-rules/sns.js");
+    const queue = handBuilt("aws:sqs/queue:Queue", "jobs", {}, { state: { arn: queueArn } });
+    const policy = (condition: Record<string, unknown>) => [queue, handBuilt("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: queue.id, policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: "sqs:SendMessage", Resource: queueArn, Condition: condition }] }) })];
+    const pattern = "arn:aws:someservice:*:111122223333:finance/*";
+    const source = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
+    // ArnLike's region * stops at "us-east-2", and the account 999999999999 is not 111122223333.
+    expect(queueAllowsTopic(policy({ ArnLike: { "aws:SourceArn": pattern } }), queue, source)).toBe(false);
+    expect(queueAllowsTopic(policy({ StringLike: { "aws:SourceArn": pattern } }), queue, source)).toBe(true);
+    expect(queueAllowsTopic(policy({ StringEquals: { "aws:SourceArn": pattern } }), queue, source)).toBe(false);
+    // A condition that only rules the source out no longer reads as naming it.
+    expect(queueAllowsTopic(policy({ ArnNotLike: { "aws:SourceArn": "arn:aws:sns:*:*:other" } }), queue, topicArn)).toBe(true);
   });
 });
 
@@ -162,6 +177,11 @@ describe("the Lambda permission SNS and EventBridge invoke a function under (one
   it("still refuses a permission for another source, or for the other service", async () => {
     expect(await findings("sns.amazonaws.com", `${topicArn}-other`, subscription)).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
     expect(await findings("sns.amazonaws.com", ruleArn, target)).toEqual([expect.objectContaining({ rule: "EventBridgeLambdaPermission" })]);
+  });
+
+  it("refuses a sourceArn whose * would run over the account and the topic's name: Lambda's condition is ArnLike, six components each on its own", async () => {
+    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:*", subscription)).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
+    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:*:*", subscription)).toEqual([]);
   });
 });
 

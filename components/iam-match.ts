@@ -1,0 +1,128 @@
+/**
+ * IAM's wildcard matching, the one reading the components, the deploy and security rules and the local emulators share
+ * (components/ imports nothing from local/ or testing/, so it lives here). Each element matches as IAM documents it,
+ * and they differ:
+ * - Action: `*` and `?` anywhere, case-insensitively ("The prefix and the action name are case insensitive";
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+ * - Resource and NotResource: case-sensitive; `*` and `?` "within the individual segments of an ARN (the parts
+ *   separated by colons)", and "If the * wildcard is the last character of a resource ARN segment, it can expand to
+ *   match beyond the colon boundaries" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+ * - StringLike: case-sensitive, `*` and `?` "anywhere in the string", colons too; ArnLike and ArnEquals (which "behave
+ *   identically"): case-sensitive, "Each of the six colon-delimited components of the ARN is checked separately", so
+ *   `arn:aws:someservice:*:111122223333:finance/*` matches
+ *   `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt` with StringLike and not
+ *   with ArnLike (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ *
+ * Policy variables (`${aws:username}`) are not read here: a caller that cannot resolve them decides what they match.
+ * CloudFront's path patterns are another matter (local/http.ts pathPatternMatcher).
+ */
+
+const ESCAPE = /[.+^${}()|[\]\\*?]/g;
+const literal = (text: string) => text.replace(ESCAPE, "\\$&");
+
+/** `*` any run and `?` any one character, of anything (colons too). */
+function glob(pattern: string): string {
+  return [...pattern].map((c) => (c === "*" ? "[\\s\\S]*" : c === "?" ? "[\\s\\S]" : literal(c))).join("");
+}
+
+/**
+ * A Resource pattern: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or
+ * at the end) may run over colons. With `anyVariable`, a policy variable (`${…}`) is any run of characters, colons too.
+ */
+function resourceSource(pattern: string, anyVariable: boolean): string {
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const variableEnd = anyVariable && c === "$" && pattern[i + 1] === "{" ? pattern.indexOf("}", i) : -1;
+    if (variableEnd > 0) {
+      source += "[\\s\\S]*";
+      i = variableEnd;
+    } else if (c === "*") source += i === pattern.length - 1 || pattern[i + 1] === ":" ? "[\\s\\S]*" : "[^:]*";
+    else source += c === "?" ? "[^:]" : literal(c);
+  }
+  return source;
+}
+
+/** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */
+function arnComponents(value: string): string[] | undefined {
+  const split = value.split(":");
+  return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(":")];
+}
+
+/** Compiled matchers by kind and pattern; bounded, as local runs compile every request's policy patterns. */
+const MATCHERS = new Map<string, (value: string) => boolean>();
+const MATCHER_LIMIT = 1000;
+
+function matcher(kind: string, pattern: string, compile: (pattern: string) => (value: string) => boolean): (value: string) => boolean {
+  const key = `${kind}\u0000${pattern}`;
+  let found = MATCHERS.get(key);
+  if (!found) {
+    found = compile(pattern);
+    // Map keeps insertion order: past the limit the oldest pattern goes.
+    if (MATCHERS.size >= MATCHER_LIMIT) MATCHERS.delete(MATCHERS.keys().next().value as string);
+    MATCHERS.set(key, found);
+  }
+  return found;
+}
+
+const regexMatcher = (source: string, flags = "") => {
+  const expression = new RegExp(`^${source}$`, flags);
+  return (value: string) => expression.test(value);
+};
+
+/** Whether the Action (or NotAction) pattern `pattern` (`s3:Get*`, `dynamodb:?etItem`, `*`) covers `action`, case-insensitively. */
+export function actionMatches(pattern: string, action: string): boolean {
+  return matcher("action", pattern, (p) => regexMatcher(glob(p), "i"))(action);
+}
+
+/**
+ * Whether the Resource (or NotResource) pattern `pattern` covers the ARN `resource`, case-sensitively, wildcards within
+ * segments (see the module's comment). `unresolvedVariables: "match-anything"` reads each policy variable (`${…}`) as
+ * any run of characters, colons too (a Cognito identity id holds one), for a caller that cannot resolve them and must
+ * not refuse what they might allow.
+ */
+export function resourceMatches(pattern: string, resource: string, unresolvedVariables?: "match-anything"): boolean {
+  const anyVariable = unresolvedVariables === "match-anything";
+  return matcher(anyVariable ? "resource-any-variable" : "resource", pattern, (p) => regexMatcher(resourceSource(p, anyVariable)))(resource);
+}
+
+/** StringLike: whether `pattern` matches `value`, case-sensitively, `*` and `?` anywhere (colons too). */
+export function stringLike(pattern: string, value: string): boolean {
+  return matcher("string", pattern, (p) => regexMatcher(glob(p)))(value);
+}
+
+/**
+ * ArnLike (and ArnEquals): whether `pattern` matches the ARN `arn` component by component, case-sensitively, `*` and
+ * `?` within a component. A pattern or value of fewer than six components matches nothing.
+ */
+export function arnLike(pattern: string, arn: string): boolean {
+  return matcher("arn", pattern, (p) => {
+    const parts = arnComponents(p)?.map((part) => regexMatcher(glob(part)));
+    return (value) => {
+      const have = arnComponents(value);
+      return parts !== undefined && have !== undefined && parts.every((matches, i) => matches(have[i]));
+    };
+  })(arn);
+}
+
+/** A String or ARN condition operator as IAM evaluates one policy value against one request value. */
+export interface ConditionOperator {
+  /** StringNot…, ArnNot…: the condition holds when no policy value matches. */
+  negated: boolean;
+  matches(policyValue: string, requestValue: string): boolean;
+}
+
+const EXACT = (policyValue: string, requestValue: string) => policyValue === requestValue;
+const IGNORING_CASE = (policyValue: string, requestValue: string) => policyValue.toLowerCase() === requestValue.toLowerCase();
+
+/**
+ * The String and ARN condition operators (without `IfExists` or a ForAllValues:/ForAnyValue: qualifier):
+ * StringEquals exact and case-sensitive, StringEqualsIgnoreCase ignoring case, StringLike stringLike; ArnEquals and
+ * ArnLike both arnLike; each Not… form negated. undefined for any other operator.
+ */
+export function conditionOperator(operator: string): ConditionOperator | undefined {
+  const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);
+  if (!match || (match[1] === "Arn" && match[3] === "EqualsIgnoreCase")) return undefined;
+  const matches = match[1] === "Arn" ? (p: string, v: string) => arnLike(p, v) : match[3] === "Like" ? (p: string, v: string) => stringLike(p, v) : match[3] === "Equals" ? EXACT : IGNORING_CASE;
+  return { negated: match[2] !== undefined, matches };
+}

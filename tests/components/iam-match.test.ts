@@ -1,0 +1,109 @@
+/**
+ * IAM's wildcard matching (components/iam-match.ts), element by element as IAM documents it: actions
+ * case-insensitively, resources within ARN segments (a `*` ending one runs over colons), StringLike across the whole
+ * string, ArnLike component by component, and the String and ARN condition operators.
+ */
+import { describe, expect, it } from "vitest";
+import { actionMatches, arnLike, conditionOperator, resourceMatches, stringLike } from "../../components/iam-match";
+
+const ACCOUNT = "123456789012";
+// The condition-operators page's own example: StringLike matches it, ArnLike does not.
+const DOC_PATTERN = "arn:aws:someservice:*:111122223333:finance/*";
+const DOC_VALUE = "arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt";
+
+describe("actionMatches (Action, NotAction)", () => {
+  it("compares prefix and name case-insensitively, with * and ? anywhere", () => {
+    expect(actionMatches("IAM:listaccesskeys", "iam:ListAccessKeys")).toBe(true);
+    expect(actionMatches("iam:*AccessKey*", "iam:CreateAccessKey")).toBe(true);
+    expect(actionMatches("dynamodb:?etItem", "dynamodb:GetItem")).toBe(true);
+    expect(actionMatches("*", "lambda:InvokeFunction")).toBe(true);
+    expect(actionMatches("dynamodb:?etItem", "dynamodb:BatchGetItem")).toBe(false);
+    expect(actionMatches("s3:Get*", "s3:PutObject")).toBe(false);
+    // A regular expression's characters are literal.
+    expect(actionMatches("s3:Get.bject", "s3:GetObject")).toBe(false);
+  });
+});
+
+describe("resourceMatches (Resource, NotResource)", () => {
+  it("matches case-sensitively, * and ? within a segment, a * spanning slashes", () => {
+    expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1/2/test/3/object.jpg")).toBe(true);
+    expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1-test/object.jpg")).toBe(false);
+    expect(resourceMatches("arn:aws:s3:::example?bucket/*", "arn:aws:s3:::example1bucket/key")).toBe(true);
+    expect(resourceMatches(`arn:aws:iam::${ACCOUNT}:user/Bob`, `arn:aws:iam::${ACCOUNT}:user/bob`)).toBe(false);
+    expect(resourceMatches("*", `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`)).toBe(true);
+  });
+
+  it("lets a * that ends a segment run over colons, and keeps any other wildcard within its segment", () => {
+    // A function's ARN with a qualifier: the trailing * covers "worker:live".
+    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker:live`)).toBe(true);
+    expect(resourceMatches(`arn:aws:sqs:*:${ACCOUNT}:jobs`, `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`)).toBe(true);
+    // Mid-segment, neither * nor ? reaches over a colon.
+    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*-worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:a:b-worker`)).toBe(false);
+    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function?worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`)).toBe(false);
+  });
+
+  it("reads a policy variable as anything, colons too, only when the caller asks to", () => {
+    const pattern = "arn:aws:s3:::photos/private/${cognito-identity.amazonaws.com:sub}/*";
+    const key = "arn:aws:s3:::photos/private/us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/a.jpg";
+    expect(resourceMatches(pattern, key, "match-anything")).toBe(true);
+    expect(resourceMatches(pattern, key)).toBe(false);
+  });
+});
+
+describe("stringLike (StringLike)", () => {
+  it("matches * and ? anywhere in the string, colons too, case-sensitively", () => {
+    expect(stringLike(DOC_PATTERN, DOC_VALUE)).toBe(true);
+    expect(stringLike("t1.*", "t1.micro")).toBe(true);
+    expect(stringLike("home/?/", "home/a/")).toBe(true);
+    expect(stringLike("Home/*", "home/a")).toBe(false);
+    expect(stringLike("", "")).toBe(true);
+    expect(stringLike("", "x")).toBe(false);
+  });
+});
+
+describe("arnLike (ArnLike, ArnEquals)", () => {
+  const rule = `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/name`;
+
+  it("matches each of the six components on its own", () => {
+    expect(arnLike(DOC_PATTERN, DOC_VALUE)).toBe(false);
+    expect(arnLike(`arn:aws:events:*:${ACCOUNT}:rule/bus/*`, rule)).toBe(true);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam?`, rule)).toBe(true);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/other/*`, rule)).toBe(false);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule.bus/*`, `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/x`)).toBe(false);
+    expect(arnLike(`arn:aws:Events:us-east-1:${ACCOUNT}:rule/bus/name`, rule)).toBe(false);
+  });
+
+  it("takes the resource component with its colons, and matches nothing with fewer than six components", () => {
+    expect(arnLike(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker:live`)).toBe(true);
+    // The region's * does not reach into the account and the resource.
+    expect(arnLike("arn:aws:events:*", rule)).toBe(false);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:*`, "arn:aws:events:us-east-1")).toBe(false);
+  });
+});
+
+describe("conditionOperator (String and ARN condition operators)", () => {
+  const holds = (operator: string, policyValue: string, requestValue: string) => {
+    const compare = conditionOperator(operator)!;
+    const matched = compare.matches(policyValue, requestValue);
+    return compare.negated ? !matched : matched;
+  };
+
+  it("reads each operator as IAM's table does", () => {
+    expect(holds("StringEquals", "Photos", "Photos")).toBe(true);
+    expect(holds("StringEquals", "Photos", "photos")).toBe(false);
+    expect(holds("StringEquals", "Photo*", "Photos")).toBe(false);
+    expect(holds("StringEqualsIgnoreCase", "Photos", "photos")).toBe(true);
+    expect(holds("StringNotEqualsIgnoreCase", "Photos", "photos")).toBe(false);
+    expect(holds("StringLike", DOC_PATTERN, DOC_VALUE)).toBe(true);
+    expect(holds("StringNotLike", DOC_PATTERN, DOC_VALUE)).toBe(false);
+    // ArnEquals and ArnLike "behave identically", wildcards and all.
+    expect(holds("ArnLike", DOC_PATTERN, DOC_VALUE)).toBe(false);
+    expect(holds("ArnEquals", `arn:aws:sns:*:${ACCOUNT}:events`, `arn:aws:sns:us-east-1:${ACCOUNT}:events`)).toBe(true);
+    expect(holds("ArnNotEquals", `arn:aws:sns:*:${ACCOUNT}:events`, `arn:aws:sns:us-east-1:${ACCOUNT}:events`)).toBe(false);
+    expect(holds("ArnNotLike", DOC_PATTERN, DOC_VALUE)).toBe(true);
+  });
+
+  it("knows no other operator", () => {
+    for (const operator of ["ArnEqualsIgnoreCase", "NumericEquals", "Bool", "StringLikeIfExists", "ForAnyValue:StringLike"]) expect(conditionOperator(operator)).toBeUndefined();
+  });
+});
