@@ -11,6 +11,7 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/integrating-api-with-aws-services-kinesis.html).
  */
 import type { ArgFailure } from "../errors";
+import { actionMatches } from "../iam-match";
 import type { AwsServiceIntegration } from "./args";
 
 /**
@@ -56,12 +57,6 @@ function actionNameFrom(value: string): string {
   return bare ? bare[0].toUpperCase() + bare.slice(1) : "GetItem";
 }
 
-/** IAM action names are case-insensitive and take `*` and `?` wildcards. */
-function grants(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
-  return regex.test(action);
-}
-
 /** The path-or-action, method, permissions and mapping templates of one REST AWS-service route. */
 export function validateAwsServiceCall(fail: ArgFailure, where: string, integration: AwsServiceIntegration): void {
   const { service, action, path } = integration;
@@ -85,7 +80,7 @@ export function validateAwsServiceCall(fail: ArgFailure, where: string, integrat
     }
     if (IAM_PREFIX_IS_SUBDOMAIN.has(service)) {
       const needed = `${service}:${action}`;
-      const granted = (integration.permissions ?? []).some((statement) => (statement.actions ?? []).some((pattern) => grants(pattern, needed)));
+      const granted = (integration.permissions ?? []).some((statement) => (statement.actions ?? []).some((pattern) => actionMatches(pattern, needed)));
       if (!granted) {
         fail(`${where}.integration.permissions`, (integration.permissions ?? []).flatMap((s) => s.actions ?? []), `grants no ${needed}, so the integration's role may not call the action (API Gateway answers 500)`,
           `Add { actions: ["${needed}"], resources: [<the ${service === "dynamodb" ? "table" : service === "kinesis" ? "stream" : "resource"}'s ARN>] }.`);
