@@ -81,7 +81,7 @@ export class MappingTemplateError extends Error {
 export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
   try {
-    const parsed = parseJsonPath(path);
+    const parsed = parsedPath(path);
     const values = walk([document], parsed.steps, document, run);
     return parsed.definite ? values[0] : values;
   } catch (error) {
@@ -91,6 +91,31 @@ export function jsonPath(document: unknown, path: string, milliseconds = RENDER_
     if (error instanceof JsonPathError) throw new MappingTemplateError(error.message);
     throw error;
   }
+}
+
+/**
+ * Paths already parsed, by their text, the most recently read last: a template reads the same few paths on every
+ * request, and a loop reads one path per item. Bounded in entries and in each path's length (a longer one is parsed
+ * on every read), since a template can build its paths from the body. A parsed path is only read, never changed, by
+ * the evaluations that share it.
+ */
+const PARSED_PATHS = new Map<string, ParsedPath>();
+export const PARSED_PATH_ENTRIES = 256;
+export const PARSED_PATH_CHARS = 1_000;
+
+function parsedPath(path: string): ParsedPath {
+  const cached = PARSED_PATHS.get(path);
+  if (cached) {
+    PARSED_PATHS.delete(path);
+    PARSED_PATHS.set(path, cached);
+    return cached;
+  }
+  const parsed = parseJsonPath(path);
+  if (path.length <= PARSED_PATH_CHARS) {
+    PARSED_PATHS.set(path, parsed);
+    if (PARSED_PATHS.size > PARSED_PATH_ENTRIES) PARSED_PATHS.delete(PARSED_PATHS.keys().next().value!);
+  }
+  return parsed;
 }
 
 /** The wall-time deadline of the render under way (renderMappingTemplate sets it), which every path evaluation checks too. */
