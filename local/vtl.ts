@@ -131,7 +131,7 @@ export const PATH_VALUES = 10_000_000;
 /** How many values or comparisons pass between two checks of the deadline (Date.now() per value would dominate). */
 const CHECK_EVERY = 4096;
 
-/** One evaluation of a path: the deadline it runs under, and the lookups its filters built over lists. */
+/** One evaluation of a path: the deadline it runs under, and what its filters built (lookups over lists, `=~` tests). */
 class PathRun {
   private ticks = 0;
   /** A filter compares every item against the same list (`@.tags anyof $.allowed`): its lookup is built once. */
