@@ -81,7 +81,7 @@ export class MappingTemplateError extends Error {
 export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
   try {
-    const parsed = parseJsonPath(path);
+    const parsed = parsedPath(path);
     const values = walk([document], parsed.steps, document, run);
     return parsed.definite ? values[0] : values;
   } catch (error) {
@@ -91,6 +91,31 @@ export function jsonPath(document: unknown, path: string, milliseconds = RENDER_
     if (error instanceof JsonPathError) throw new MappingTemplateError(error.message);
     throw error;
   }
+}
+
+/**
+ * Paths already parsed, by their text, the most recently read last: a template reads the same few paths on every
+ * request, and a loop reads one path per item. Bounded in entries and in each path's length (a longer one is parsed
+ * on every read), since a template can build its paths from the body. A parsed path is only read, never changed, by
+ * the evaluations that share it.
+ */
+const PARSED_PATHS = new Map<string, ParsedPath>();
+export const PARSED_PATH_ENTRIES = 256;
+export const PARSED_PATH_CHARS = 1_000;
+
+function parsedPath(path: string): ParsedPath {
+  const cached = PARSED_PATHS.get(path);
+  if (cached) {
+    PARSED_PATHS.delete(path);
+    PARSED_PATHS.set(path, cached);
+    return cached;
+  }
+  const parsed = parseJsonPath(path);
+  if (path.length <= PARSED_PATH_CHARS) {
+    PARSED_PATHS.set(path, parsed);
+    if (PARSED_PATHS.size > PARSED_PATH_ENTRIES) PARSED_PATHS.delete(PARSED_PATHS.keys().next().value!);
+  }
+  return parsed;
 }
 
 /** The wall-time deadline of the render under way (renderMappingTemplate sets it), which every path evaluation checks too. */
@@ -106,11 +131,13 @@ export const PATH_VALUES = 10_000_000;
 /** How many values or comparisons pass between two checks of the deadline (Date.now() per value would dominate). */
 const CHECK_EVERY = 4096;
 
-/** One evaluation of a path: the deadline it runs under, and the lookups its filters built over lists. */
+/** One evaluation of a path: the deadline it runs under, and what its filters built (lookups over lists, `=~` tests). */
 class PathRun {
   private ticks = 0;
   /** A filter compares every item against the same list (`@.tags anyof $.allowed`): its lookup is built once. */
   private readonly lookups = new Map<unknown[], ListLookup>();
+  /** A filter tests every item against the same `=~` pattern: its tests are run together. */
+  private readonly patterns = new Map<FilterPattern, PatternTests>();
 
   constructor(
     readonly path: string,
@@ -136,6 +163,92 @@ class PathRun {
     if (!found) this.lookups.set(list, (found = new ListLookup(list, this)));
     return found;
   }
+
+  tests(pattern: FilterPattern): PatternTests {
+    let found = this.patterns.get(pattern);
+    if (!found) this.patterns.set(pattern, (found = new PatternTests(pattern)));
+    return found;
+  }
+
+  /**
+   * The values a filter is about to test (a step's items, or every value a scan reaches): what its `=~` comparisons
+   * will match is collected for PatternTests to run ahead, each pattern compiled once.
+   */
+  expect(filter: FilterNode, items: Iterable<unknown>, root: unknown) {
+    const comparisons = regexComparisons(filter).map((node) => {
+      const [pattern, other] = node.left.kind === "pattern" ? [node.left.pattern, node.right] : [(node.right as { pattern: FilterPattern }).pattern, node.left];
+      return { tests: this.tests(pattern), other };
+    });
+    if (comparisons.length === 0) return;
+    for (const item of items) {
+      this.tick();
+      for (const { tests, other } of comparisons) {
+        const input = operand(other, item, root, this);
+        for (const value of Array.isArray(input) ? input : [input]) tests.expect(regexText(value));
+      }
+    }
+  }
+}
+
+/** A filter's `=~` comparisons of a pattern with a value (two patterns, or no pattern, test nothing). */
+function regexComparisons(filter: FilterNode): Array<Extract<FilterNode, { kind: "compare" }>> {
+  const found: Array<Extract<FilterNode, { kind: "compare" }>> = [];
+  // With a stack, not recursion: a filter nests as deeply as the parser allows.
+  const stack = [filter];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === "or" || node.kind === "and") for (const part of node.parts) stack.push(part);
+    else if (node.kind === "not") stack.push(node.part);
+    else if (node.kind === "compare" && node.operator === "=~" && (node.left.kind === "pattern") !== (node.right.kind === "pattern")) found.push(node);
+  }
+  return found;
+}
+
+/** What `=~` matches of a value: a string, number or boolean as text, anything else as "". */
+const regexText = (value: unknown): string => (typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "");
+
+/**
+ * One path evaluation's `=~` tests of one pattern. A sandbox call with a timeout costs about 70 µs whatever it runs (vm
+ * starts a watchdog for each), so the texts a filter may test (PathRun.expect) are tested ahead in one call, the
+ * pattern compiled once, and every result kept (a text's test does not change: flags i, m and s keep no state).
+ * Running ahead is a guess, since `&&`, `||` and a list's any-match may never need a text: it never fails the template,
+ * and all its calls for one pattern in one evaluation share one regular-expression budget, so a hostile text the filter
+ * skips costs at most what one it tests does. A text it did not reach is tested alone when the filter needs it, as
+ * every text was before: under a budget of its own, failing the template with the same error.
+ */
+class PatternTests {
+  private readonly known = new Map<string, boolean>();
+  /** Texts expected and not yet tested, in the order the filter meets them. */
+  private readonly ahead = new Set<string>();
+  private spent = 0;
+
+  constructor(private readonly pattern: FilterPattern) {}
+
+  expect(text: string) {
+    if (!this.known.has(text)) this.ahead.add(text);
+  }
+
+  test(text: string): boolean {
+    if (!this.known.has(text) && this.ahead.has(text)) this.runAhead(text);
+    let result = this.known.get(text);
+    if (result === undefined) this.known.set(text, (result = templateRegex("test", "=~", text, this.pattern.whole, this.pattern.flags) === true));
+    return result;
+  }
+
+  private runAhead(needed: string) {
+    this.ahead.delete(needed);
+    const texts = [needed, ...this.ahead];
+    this.ahead.clear();
+    const budget = Math.floor(regexMilliseconds - this.spent);
+    if (budget < 1) return;
+    const started = performance.now();
+    const { done, results } = regexTestsAhead(texts, this.pattern.whole, this.pattern.flags, budget);
+    this.spent += performance.now() - started;
+    for (let i = 0; i < done; i++) this.known.set(texts[i], results[i]);
+    // The text it stopped on is left to be tested alone; the rest may go ahead again, while the time allows. A call
+    // stopped on its first text ends the guessing (no progress, so a compile error or a hostile first text).
+    if (done > 0) for (let i = done + 1; i < texts.length; i++) this.ahead.add(texts[i]);
+  }
 }
 
 function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun): unknown[] {
@@ -143,6 +256,8 @@ function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun):
   for (const [at, step] of steps.entries()) {
     const next: unknown[] = [];
     run.tick(true);
+    if (step.kind === "filter") run.expect(step.test, itemsOf(values), root);
+    else if (step.kind === "deep" && step.then.kind === "filter") run.expect(step.then.test, below(values), root);
     for (const value of values) {
       run.tick();
       if (step.kind === "deep") deepScan(value, step.then, at === steps.length - 1, root, run, next);
@@ -166,15 +281,19 @@ function applyStep(step: Exclude<PathStep, { kind: "deep" }>, value: unknown, ro
       return Array.isArray(value) ? value : isMap(value) ? Object.values(value) : [];
     case "slice":
       return Array.isArray(value) ? sliceOf(value, step.from, step.to) : [];
-    case "filter": {
-      // Jayway applies a filter to a map as to one item, and to each item of a list.
-      const items = Array.isArray(value) ? value : isMap(value) ? [value] : [];
-      return items.filter((item) => {
+    case "filter":
+      return filterItems(value).filter((item) => {
         run.tick(true);
         return passes(step.test, item, root, run);
       });
-    }
   }
+}
+
+/** Jayway applies a filter to a map as to one item, and to each item of a list. */
+const filterItems = (value: unknown): unknown[] => (Array.isArray(value) ? value : isMap(value) ? [value] : []);
+
+function* itemsOf(values: unknown[]): Generator<unknown> {
+  for (const value of values) yield* filterItems(value);
 }
 
 /**
@@ -325,7 +444,8 @@ function compare(operator: string, left: unknown, right: unknown, run: PathRun):
       if (left instanceof FilterPattern === right instanceof FilterPattern) return false;
       const [pattern, input] = left instanceof FilterPattern ? [left, right] : [right as FilterPattern, left];
       const inputs = Array.isArray(input) ? input : [input];
-      return inputs.some((value) => templateRegex("test", "=~", typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : "", pattern.whole, pattern.flags) === true);
+      const tests = run.tests(pattern);
+      return inputs.some((value) => tests.test(regexText(value)));
     }
     case "in":
       return Array.isArray(right) && run.lookup(right).has(left);
@@ -373,6 +493,17 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, lea
   }
 }
 
+/** Every value from `values` down, each before its children: a superset of what a scan's filter tests (its maps and lists, and the items of each list). */
+function* below(values: unknown[]): Generator<unknown> {
+  const stack = values.slice().reverse();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    yield node;
+    if (node === null || typeof node !== "object") continue;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
 
 /** The pattern a template wrote, for messages: without wholeValuePattern's anchors. */
 const writtenPattern = (source: string) => (source.startsWith(WHOLE_VALUE[0]) && source.endsWith(WHOLE_VALUE[1]) ? source.slice(WHOLE_VALUE[0].length, -WHOLE_VALUE[1].length) : source);
@@ -469,9 +600,14 @@ const str = (value: unknown) => String(value ?? "");
 const REGEX_MILLISECONDS = 1_000;
 /** The budget of the render under way (renderMappingTemplate's `regexBudget`; a render is synchronous, so one at a time). */
 let regexMilliseconds = REGEX_MILLISECONDS;
+// `tests` fills `results` in order, so a call stopped part-way has still tested the first results.length texts. The
+// sandbox's globals are read through its context's interceptors, so the loop reads them into constants first.
 const REGEX_SCRIPT = new Script(`{
   const re = new RegExp(source, flags);
-  op === "test" ? re.test(text) : op === "split" ? Array.from(text.split(re)) : text.replace(re, replacement);
+  if (op === "tests") {
+    const all = texts, out = results;
+    for (let i = 0; i < all.length; i++) out.push(re.test(all[i]));
+  } else op === "test" ? re.test(text) : op === "split" ? Array.from(text.split(re)) : text.replace(re, replacement);
 }`);
 let regexSandbox: Record<string, unknown> | undefined;
 
@@ -493,6 +629,24 @@ function templateRegex(op: "test" | "split" | "replace", method: string, text: s
   } finally {
     Object.assign(regexSandbox, { text: "", replacement: "" });
   }
+}
+
+/**
+ * Tests `texts` against one pattern in a single sandbox call, the pattern compiled once, stopped after `milliseconds`:
+ * how many texts it tested (all, unless it was stopped or failed) and their results. It never fails (see PatternTests).
+ */
+function regexTestsAhead(texts: string[], source: string, flags: string, milliseconds: number): { done: number; results: boolean[] } {
+  regexSandbox ??= createContext(Object.create(null)) as Record<string, unknown>;
+  const results: boolean[] = [];
+  Object.assign(regexSandbox, { op: "tests", texts, results, source, flags });
+  try {
+    REGEX_SCRIPT.runInContext(regexSandbox, { timeout: milliseconds });
+  } catch {
+    // Stopped or failed on texts[results.length]: PatternTests tests that one alone if the filter needs it, failing then.
+  } finally {
+    Object.assign(regexSandbox, { texts: [], results: [] });
+  }
+  return { done: results.length, results };
 }
 
 /**
