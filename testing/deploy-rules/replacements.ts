@@ -31,6 +31,13 @@ export interface InputComparison {
    * a zero value and none: unset, null, [] and "" are alike, for every input.
    */
   emptyIsUnset?: boolean;
+  /**
+   * Inputs the provider keeps as a map (TypeMap): under `emptyIsUnset` an empty map ({}) is none too. SDKv2 diffs a map
+   * by its count and entries (terraform-plugin-sdk helper/schema/schema.go `diffMap`: `changed := oldLen != newLen`,
+   * then each entry), so {} after unset, or unset after {}, is no change. Only those inputs: a nested block written as
+   * {} is a block, not none.
+   */
+  maps?: readonly string[];
   /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /**

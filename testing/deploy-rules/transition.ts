@@ -172,6 +172,9 @@ function savedDigest(value: unknown): string | undefined {
   if (typeof value === "string" && DIGEST.test(value)) return value;
   return `sha256:${createHash("sha256").update(typeof value === "string" ? value : canonicalJson(value)).digest("hex")}`;
 }
+/** What a saved plan keeps for a hashed "" and {}: none to an SDKv2 provider (isUnsetDigested). */
+const EMPTY_STRING_DIGEST = savedDigest("")!;
+const EMPTY_MAP_DIGEST = savedDigest({})!;
 
 /**
  * A subscription endpoint as findings print it (they reach CI logs): an address by its first letter and domain, a URL
@@ -287,9 +290,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // domain_name.go (SDKv2, read at 00081ce41cc691433ac19bf42227cdabffd0454d): domain_name (Required) and
     // certificate_body, certificate_chain and certificate_private_key (Optional, not Computed) are ForceNew; the
     // certificate ARNs and names, endpoint_configuration (Optional+Computed), security_policy and mutual TLS are
-    // UpdateDomainName patches. The three certificate inputs are compared as digests (hashedInputs), so an empty one,
-    // none to SDKv2, still reads as a value: not corrected here.
+    // UpdateDomainName patches. A certificate input set to "" is none, as unset (SDKv2), also as the digest a saved
+    // plan keeps of it.
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    emptyIsUnset: true,
     namespace: CUSTOM_DOMAINS,
     alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
@@ -724,7 +728,7 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "defaults" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `diffed` (one URN), as `field (old → new)`: a replace-forcing input that changed
@@ -742,7 +746,9 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   const { inputs } = diffed;
   const normalise = (field: string, value: unknown) =>
     hashed.has(field)
-      ? (savedDigest(value) ?? "null")
+      ? isUnsetDigested(kind, field, value)
+        ? "null"
+        : savedDigest(value)!
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
         : providerCanonical(kind, field, value);
@@ -760,7 +766,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   // only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested].filter((field) => holds(old, field)));
   // Set: any value but the provider's "none" (a field's schema default is a value set, not none).
-  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => holds(old, field) && !always.has(field) && !isUnsetInput(kind, inputs[field]));
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => holds(old, field) && !always.has(field) && !isUnsetInput(kind, inputs[field], field));
   const reasons = [...always, ...whenSet]
     .filter((field) => normalise(field, old.inputs[field]) !== normalise(field, inputs[field]))
     .map((field) => {
@@ -1461,8 +1467,8 @@ const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type,
  * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
 function providerCanonical(comparison: InputComparison, field: string, given: unknown): string {
-  const value = isUnsetInput(comparison, given) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
-  if (isUnsetInput(comparison, value)) return "null";
+  const value = isUnsetInput(comparison, given, field) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
+  if (isUnsetInput(comparison, value, field)) return "null";
   const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
@@ -1472,13 +1478,27 @@ function providerCanonical(comparison: InputComparison, field: string, given: un
  * Whether an input is none to the provider: unset or null, and under `emptyIsUnset` (an SDKv2 schema, whose zero values
  * are no value) also `[]` and `""`.
  */
-function isUnsetInput(comparison: InputComparison, value: unknown): boolean {
-  return value === undefined || value === null || (comparison.emptyIsUnset === true && ((Array.isArray(value) && value.length === 0) || value === ""));
+function isUnsetInput(comparison: InputComparison, value: unknown, field?: string): boolean {
+  if (value === undefined || value === null) return true;
+  if (comparison.emptyIsUnset !== true) return false;
+  if ((Array.isArray(value) && value.length === 0) || value === "") return true;
+  return field !== undefined && comparison.maps?.includes(field) === true && isEmptyMap(value);
+}
+
+const isEmptyMap = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+/**
+ * Whether a `hashedInputs` value (as given, or the digest a saved plan keeps) is none under `emptyIsUnset`: "" or an
+ * empty map of `maps`, whose digests a saved plan holds in their place.
+ */
+function isUnsetDigested(comparison: InputComparison, field: string, value: unknown): boolean {
+  if (isUnsetInput(comparison, value, field)) return true;
+  if (comparison.emptyIsUnset !== true) return false;
+  return value === EMPTY_STRING_DIGEST || (comparison.maps?.includes(field) === true && value === EMPTY_MAP_DIGEST);
 }
 
 /** shown, with the schema default an unset input stands for: "none (provisioned)"; under `emptyIsUnset` "" is none too. */
 function shownWithDefault(comparison: InputComparison, field: string, value: unknown): string {
-  if (!isUnsetInput(comparison, value)) return shown(value);
+  if (!isUnsetInput(comparison, value, field)) return shown(value);
   return comparison.defaults && field in comparison.defaults ? `none (${shown(comparison.defaults[field])})` : "none";
 }
 
@@ -2416,9 +2436,10 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
 /**
  * A REST API deployment's replace-forcing inputs (deployment.go, SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39:
  * rest_api_id (Required), triggers and variables (Optional TypeMaps, not Computed) are ForceNew; description is patched).
- * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest.
+ * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest. An empty map
+ * of either is none, as unset (`maps`).
  */
-const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], hashedInputs: ["variables"] } as const;
+const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], emptyIsUnset: true, maps: ["triggers", "variables"], hashedInputs: ["variables"] } as const;
 const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**

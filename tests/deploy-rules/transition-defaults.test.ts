@@ -22,6 +22,8 @@ const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const retained = { retainOnDelete: true };
 const clean = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map(formatFinding);
 
@@ -198,5 +200,31 @@ describe("SDKv2 name prefixes written as an empty string (subnet group, secret) 
     // Replaced create-first: PutBucketCors writes the new one over the bucket's configuration, then the old one's delete removes it.
     const found = transition([cors({ expectedBucketOwner: "" })], [cors({ expectedBucketOwner: "123456789012" })]);
     expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${CORS} site-cors`]]);
+  });
+});
+
+describe("API Gateway (SDKv2): a deployment's empty triggers or variables map and a domain's empty certificate input are none, as unset", () => {
+  const deployment = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "abc123", ...inputs }, more);
+
+  it("keeps a deployment whose empty triggers or variables the program drops or writes out (TypeMap: diffMap compares counts and entries), and replaces it for another entry", () => {
+    expect(clean([deployment({ triggers: {} })], [deployment({}, retained)])).toEqual([]);
+    expect(clean([deployment({})], [deployment({ triggers: {} }, retained)])).toEqual([]);
+    expect(clean(saved([deployment({ triggers: {} })]), [deployment({}, retained)])).toEqual([]);
+    // variables are compared as digests, also the one a saved plan keeps of {}.
+    expect(clean([deployment({ variables: {} })], [deployment({}, retained)])).toEqual([]);
+    expect(clean(saved([deployment({ variables: {} })]), [deployment({}, retained)])).toEqual([]);
+    expect(clean(saved([deployment({})]), [deployment({ variables: {} }, retained)])).toEqual([]);
+    const found = transition([deployment({ triggers: {} })], [deployment({ triggers: { redeployment: "3f2a1b0" } }, retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${DEPLOYMENT} api-deployment`]]);
+    expect(found[0].problem).toContain('triggers (none → {"redeployment":"3f2a1b0"})');
+    expect(rules(saved([deployment({ variables: { stage: "v1" } })]), [deployment({ variables: {} }, retained)])).toEqual([["TransitionRetainedTooLate", `${DEPLOYMENT} api-deployment`]]);
+  });
+
+  it("keeps a REST custom domain whose empty certificateBody the program drops, also from a saved plan's digest, and replaces it for a certificate body", () => {
+    const domain = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(REST_DOMAIN, "api-domain", { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", ...inputs }, more);
+    expect(clean([domain({ certificateBody: "" })], [domain({}, retained)])).toEqual([]);
+    expect(clean(saved([domain({ certificateBody: "" })]), [domain({}, retained)])).toEqual([]);
+    // The replacement is created while the deployed domain still holds api.example.com.
+    expect(rules(saved([domain({ certificateBody: "" })]), [domain({ certificateBody: "-----BEGIN CERTIFICATE-----" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} api-domain`]]);
   });
 });
