@@ -451,8 +451,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       return JSON.stringify([r.inputs.restApi, r.inputs.parentId, isVariablePathPart(pathPart) ? "{}" : pathPart]);
     },
     describe: (r) => `${r.inputs.pathPart}${isVariablePathPart(r.inputs.pathPart) ? " (a variable path part)" : ""} under resource ${r.inputs.parentId} of REST API ${r.inputs.restApi}`,
-    // resource.go (SDKv2, read at 06739b22cee5cb2a12cc0ca4458e3f84767869af): rest_api_id is the only ForceNew input; a new parent_id or path_part is an UpdateResource
-    // (`OpReplace` on /parentId and /pathPart), so renaming {albumId} to {id} on one resource is an update.
+    // resource.go (SDKv2, read at 06739b22cee5cb2a12cc0ca4458e3f84767869af): rest_api_id is the only ForceNew input; a
+    // new parent_id or path_part is an UpdateResource (`OpReplace` on /parentId and /pathPart), so renaming {albumId}
+    // to {id} on one resource is an update.
     replaceOn: ["restApi"],
     // Both observed, not documented: "A sibling ({albumId}) of this resource already has a variable path part -- only
     // one is allowed" (serverless-nextjs/serverless-next.js#206, ApiResourceVariableSiblings), and "Another resource
@@ -547,8 +548,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // kms_key_id and policy are updates; recovery_window_in_days `Default: 30` and force_overwrite_replica_secret
     // `Default: false` only steer the delete and the replicas); `region` is in the key. Both stay compared on any
     // change: `name` is pulumi-aws's AutoName field (autonaming.go setAutonaming at
-    // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name or prefix the program stops setting is a new drawn name. An
-    // explicit `name` is the autoname field, so a replacement is delete-first unless the deployed secret is retained.
+    // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name or prefix the program stops setting is a new drawn name; and
+    // as the autoname field, an explicit `name` makes a replacement delete-first unless the deployed secret is retained.
     replaceOn: ["name", "namePrefix"],
     emptyIsUnset: true,
     autonameField: "name",
@@ -1476,7 +1477,7 @@ function providerCanonical(comparison: InputComparison, field: string, given: un
 
 /**
  * Whether an input is none to the provider: unset or null, and under `emptyIsUnset` (an SDKv2 schema, whose zero values
- * are no value) also `[]` and `""`.
+ * are no value) also `[]` and `""`, and `{}` for a `maps` input (`field`).
  */
 function isUnsetInput(comparison: InputComparison, value: unknown, field?: string): boolean {
   if (value === undefined || value === null) return true;
