@@ -31,6 +31,13 @@ export interface InputComparison {
    * a zero value and none: unset, null, [] and "" are alike, for every input.
    */
   emptyIsUnset?: boolean;
+  /**
+   * Inputs the provider keeps as a map (TypeMap): under `emptyIsUnset` an empty map ({}) is none too. SDKv2 diffs a map
+   * by its count and entries (terraform-plugin-sdk helper/schema/schema.go `diffMap`: `changed := oldLen != newLen`,
+   * then each entry), so {} after unset, or unset after {}, is no change. Only those inputs: a nested block written as
+   * {} is a block, not none.
+   */
+  maps?: readonly string[];
   /** Inputs the provider keeps as a set (TypeSet): their order means nothing. Each maps an element to its sort key. */
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /**
@@ -115,8 +122,13 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // `tfbridge.AutoName("name", 255, "-")` (provider/autonaming.go setAutonaming, read at
   // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name set by hand that the program stops setting is a new drawn one.
   { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["name", "namePrefix", "description"], replaceWhenSet: ["vpcId"], emptyIsUnset: true, drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
-  // rds/subnet_group.go: name and name_prefix are ForceNew; a namePrefix draws a new name (prefix and a 26-character id).
-  { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
+  // rds/subnet_group.go (SDKv2, read at 01c08000ddb14181b5bd19201d8fca311dc570e4): name and name_prefix are
+  // Optional+Computed+ForceNew, and nothing else is ForceNew (description has `Default: "Managed by Terraform"`, not
+  // ForceNew; subnet_ids, a TypeSet, changes in place with ModifyDBSubnetGroup). Both stay compared on any change, as
+  // a security group's name: pulumi-aws gives the type `AutoName("name")` (autonaming.go setAutonaming, as above), so a
+  // name set by hand, or a prefix, that the program stops setting is a new drawn name. A namePrefix draws a new name
+  // (prefix and a 26-character id).
+  { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], emptyIsUnset: true, drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
   // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
@@ -132,8 +144,12 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
     emptyIsUnset: true,
     drawnAnew: autonamed("identifier"),
   },
-  // logs/group.go: name and name_prefix are ForceNew.
-  { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], drawnAnew: autonamed("name") },
+  // logs/group.go (SDKv2, read at 0073593e7d6993ba482409f4dc35438daaa79bb3): name, name_prefix and log_group_class
+  // are Optional+Computed+ForceNew. name and name_prefix stay compared on any change (pulumi-aws AutoNames `name`, as
+  // for the subnet group); log_group_class is not autonamed: the class AWS gives an unset one is read back into the
+  // state (resourceGroupRead), so a program that stops setting it keeps the group, and another class set replaces
+  // it. retention_in_days (`Default: 0`), kms_key_id and skip_destroy change in place.
+  { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], replaceWhenSet: ["logGroupClass"], emptyIsUnset: true, drawnAnew: autonamed("name") },
 ];
 
 const cascadeKind = new Map(CASCADE_TYPES.map((kind) => [kind.type, kind]));

@@ -172,6 +172,9 @@ function savedDigest(value: unknown): string | undefined {
   if (typeof value === "string" && DIGEST.test(value)) return value;
   return `sha256:${createHash("sha256").update(typeof value === "string" ? value : canonicalJson(value)).digest("hex")}`;
 }
+/** What a saved plan keeps for a hashed "" and {}: none to an SDKv2 provider (isUnsetDigested). */
+const EMPTY_STRING_DIGEST = savedDigest("")!;
+const EMPTY_MAP_DIGEST = savedDigest({})!;
 
 /**
  * A subscription endpoint as findings print it (they reach CI logs): an address by its first letter and domain, a URL
@@ -259,6 +262,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "API Gateway model",
     key: (r) => (text(r.inputs.name) ? JSON.stringify([r.inputs.restApi, r.inputs.name]) : undefined),
     describe: (r) => `"${r.inputs.name}" of REST API ${r.inputs.restApi}`,
+    // model.go (SDKv2, read at 0593466d96e383de3f75587805537f6e590ebf4e): content_type, name and rest_api_id are
+    // Required and ForceNew; description and schema are patched in place.
     replaceOn: ["name", "restApi", "contentType"],
     autonameField: "name",
     refusal: "CreateModel is refused (ConflictException): model names are unique within a REST API",
@@ -269,6 +274,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "API Gateway stage",
     key: (r) => (text(r.inputs.stageName) ? JSON.stringify([r.inputs.restApi, r.inputs.stageName]) : undefined),
     describe: (r) => `"${r.inputs.stageName}" of REST API ${r.inputs.restApi}`,
+    // stage.go (SDKv2, read at 050ac11163cab8cdae5936a7f40b0e528ff780df): rest_api_id and stage_name are Required and
+    // the only ForceNew inputs; deployment_id, variables, canary_settings and the rest are UpdateStage patches.
     replaceOn: ["stageName", "restApi"],
     refusal: "CreateStage is refused (ConflictException): stage names are unique within a REST API",
     // What deploymentFindings reads too; not `variables` or the canary's `stageVariableOverrides`, which can hold secrets.
@@ -280,7 +287,13 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "API Gateway custom domain",
     key: customDomainKey,
     describe: (r) => `${r.inputs.domainName}`,
+    // domain_name.go (SDKv2, read at 00081ce41cc691433ac19bf42227cdabffd0454d): domain_name (Required) and
+    // certificate_body, certificate_chain and certificate_private_key (Optional, not Computed) are ForceNew; the
+    // certificate ARNs and names, endpoint_configuration (Optional+Computed), security_policy and mutual TLS are
+    // UpdateDomainName patches. A certificate input set to "" is none, as unset (SDKv2), also as the digest a saved
+    // plan keeps of it.
     replaceOn: ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    emptyIsUnset: true,
     namespace: CUSTOM_DOMAINS,
     alsoHeldBy: customDomainHeldBy,
     refusal: "CreateDomainName is refused: the domain name already exists",
@@ -295,7 +308,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "API Gateway custom domain",
     key: customDomainKey,
     describe: (r) => `${r.inputs.domainName}`,
-    // `domain_name` is the only ForceNew input; a new certificate or TLS setting is an UpdateDomainName.
+    // `domain_name` (Required) is the only ForceNew input; a new certificate or TLS setting, ip_address_type and
+    // routing_mode (Optional+Computed) are an UpdateDomainName (apigatewayv2/domain_name.go, SDKv2, read at
+    // 00a35305dc1b297a6fcdecdfbba33f1e63c3da39).
     replaceOn: ["domainName"],
     namespace: CUSTOM_DOMAINS,
     alsoHeldBy: customDomainHeldBy,
@@ -312,6 +327,10 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       return JSON.stringify(domain.includes(".") ? [dnsName(domain)] : [where(graph, r, context), domain]);
     },
     describe: (r) => `"${r.inputs.domain}"`,
+    // user_pool_domain.go (SDKv2): domain and user_pool_id are Required and ForceNew. certificate_arn was ForceNew in
+    // the versions read (01c08000ddb14181b5bd19201d8fca311dc570e4, 56dec8ba07b08b711c628be8b15fa1087bf9ea98) and is
+    // an UpdateUserPoolDomain since hashicorp/terraform-provider-aws#30066 ("Removes _ForceNew_ from
+    // `certificate_arn`", merged 2023), which pulumi-aws 7 bridges.
     replaceOn: ["domain", "userPoolId"],
     refusal: "CreateUserPoolDomain is refused: the domain is taken",
     source: `${PROVIDER}/cognitoidp/user_pool_domain.go`,
@@ -320,6 +339,8 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     type: "aws:cloudwatch/dashboard:Dashboard",
     label: "CloudWatch dashboard",
     // PutDashboard: "All dashboards in your account are global, not region-specific" (API_PutDashboard.html).
+    // dashboard.go (SDKv2, read at 0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff): dashboard_name is Required and the only
+    // ForceNew input; dashboard_body (Required) is put in place.
     key: (r) => (text(r.inputs.dashboardName) ? JSON.stringify([r.inputs.dashboardName]) : undefined),
     describe: (r) => `"${r.inputs.dashboardName}"`,
     replaceOn: ["dashboardName"],
@@ -335,7 +356,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // The endpoint (an email address, a phone number, a webhook URL with its token) is keyed and saved as its digest.
     key: (r) => (text(r.inputs.topic) && text(r.inputs.protocol) && text(r.inputs.endpoint) ? JSON.stringify([r.inputs.topic, r.inputs.protocol, savedDigest(r.inputs.endpoint)]) : undefined),
     describe: (r) => `${r.inputs.protocol} ${maskedEndpoint(r.inputs.protocol, r.inputs.endpoint)} to topic ${r.inputs.topic}`,
-    // topic_subscription.go: endpoint, protocol and topic_arn are `ForceNew: true`.
+    // topic_subscription.go (SDKv2, read at 04a2e6e5bc625ec85ea8c678219b483fc674877e): endpoint, protocol and
+    // topic_arn are Required and `ForceNew: true`; the Optional ones (with `Default`s: raw_message_delivery false,
+    // endpoint_auto_confirms false, confirmation_timeout_in_minutes 1) are attributes set in place.
     replaceOn: ["topic", "protocol", "endpoint"],
     // Create is Subscribe, which for an endpoint already subscribed answers with that subscription instead of a second
     // one: "If I try to create 2 subscriptions between a topic and an endpoint, Amazon will create only a single one and
@@ -353,8 +376,12 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "S3 CORS configuration",
     key: bucketConfigurationKey,
     describe: (r) => `of bucket ${r.inputs.bucket}`,
-    // Both ForceNew in bucket_cors_configuration.go (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there).
+    // bucket_cors_configuration.go (SDKv2, read at 01c08000ddb14181b5bd19201d8fca311dc570e4 and in an aws-sdk-go-v2
+    // version): bucket (Required) and expected_bucket_owner (Optional, not Computed) are ForceNew; cors_rule, a TypeSet,
+    // is put in place (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there). Under SDKv2 an owner
+    // set to "" is none, as unset.
     replaceOn: ["bucket", "expectedBucketOwner"],
+    emptyIsUnset: true,
     // Create and update call PutBucketCors: "Sets the cors configuration for your bucket. If the configuration exists,
     // Amazon S3 replaces it" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html). The delete calls
     // DeleteBucketCors on the bucket, which removes whatever configuration it has, the new resource's included.
@@ -367,7 +394,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     label: "S3 notification configuration",
     key: bucketConfigurationKey,
     describe: (r) => `of bucket ${r.inputs.bucket}`,
-    // The only ForceNew input (bucket_notification.go); the destinations are updated in place with another put.
+    // The only ForceNew input (bucket_notification.go, SDKv2, read at 033c721bf1eda7db79395cd73acb54c7efa57ffc: bucket
+    // Required; eventbridge `Default: false` and the lambda_function, queue and topic lists are not ForceNew); the
+    // destinations are updated in place with another put.
     replaceOn: ["bucket"],
     // Create and update are one PutBucketNotificationConfiguration: "This action replaces the existing notification
     // configuration" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html).
@@ -422,8 +451,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
       return JSON.stringify([r.inputs.restApi, r.inputs.parentId, isVariablePathPart(pathPart) ? "{}" : pathPart]);
     },
     describe: (r) => `${r.inputs.pathPart}${isVariablePathPart(r.inputs.pathPart) ? " (a variable path part)" : ""} under resource ${r.inputs.parentId} of REST API ${r.inputs.restApi}`,
-    // resource.go: rest_api_id is the only ForceNew input; a new parent_id or path_part is an UpdateResource
-    // (`OpReplace` on /parentId and /pathPart), so renaming {albumId} to {id} on one resource is an update.
+    // resource.go (SDKv2, read at 06739b22cee5cb2a12cc0ca4458e3f84767869af): rest_api_id is the only ForceNew input; a
+    // new parent_id or path_part is an UpdateResource (`OpReplace` on /parentId and /pathPart), so renaming {albumId}
+    // to {id} on one resource is an update.
     replaceOn: ["restApi"],
     // Both observed, not documented: "A sibling ({albumId}) of this resource already has a variable path part -- only
     // one is allowed" (serverless-nextjs/serverless-next.js#206, ApiResourceVariableSiblings), and "Another resource
@@ -443,7 +473,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     replaceOn: ["restApi"],
     // authorizer.go resourceAuthorizerCustomizeDiff: "switch type between COGNITO_USER_POOLS and TOKEN/REQUEST will
     // create new resource" (`diff.ForceNew(names.AttrType)`); TOKEN ↔ REQUEST is an UpdateAuthorizer /type patch.
-    // `type` defaults to TOKEN.
+    // `type` defaults to TOKEN (`Default: apigateway.AuthorizerTypeToken`, authorizer.go, SDKv2, read at
+    // 050ac11163cab8cdae5936a7f40b0e528ff780df; authorizerType reads an unset one so); rest_api_id is the only
+    // ForceNew input, name (Required) is patched in place.
     replaceWhen: (before, after) => {
       const [from, to] = [authorizerType(before), authorizerType(after)];
       return from !== to && (from === COGNITO || to === COGNITO) ? `type (${from} → ${to})` : undefined;
@@ -511,9 +543,15 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // the key leaves out.
     key: (r, graph, context) => (text(r.inputs.name) ? JSON.stringify([where(graph, r, context), r.inputs.name]) : undefined),
     describe: (r) => `"${r.inputs.name}"`,
-    // secret.go: name and name_prefix are ForceNew; `region` is in the key. An explicit `name` is the autoname field,
-    // so a replacement is delete-first unless the deployed secret is retained.
+    // secret.go (SDKv2, read at 00c21cedec069dd27093b175baf15bac6d4b30fe): name and name_prefix are
+    // Optional+Computed+ForceNew, nothing else is (replica, a TypeSet, is added and removed in place; description,
+    // kms_key_id and policy are updates; recovery_window_in_days `Default: 30` and force_overwrite_replica_secret
+    // `Default: false` only steer the delete and the replicas); `region` is in the key. Both stay compared on any
+    // change: `name` is pulumi-aws's AutoName field (autonaming.go setAutonaming at
+    // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name or prefix the program stops setting is a new drawn name; and
+    // as the autoname field, an explicit `name` makes a replacement delete-first unless the deployed secret is retained.
     replaceOn: ["name", "namePrefix"],
+    emptyIsUnset: true,
     autonameField: "name",
     // secret.go delete: DeleteSecret with RecoveryWindowInDays unless it is 0 (then ForceDeleteWithoutRecovery), so a
     // deleted secret with a window (the provider's default is 30 days) keeps its name until the window ends.
@@ -691,7 +729,7 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
 const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "sets" | "defaults" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `diffed` (one URN), as `field (old → new)`: a replace-forcing input that changed
@@ -709,7 +747,9 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   const { inputs } = diffed;
   const normalise = (field: string, value: unknown) =>
     hashed.has(field)
-      ? (savedDigest(value) ?? "null")
+      ? isUnsetDigested(kind, field, value)
+        ? "null"
+        : savedDigest(value)!
       : kind.type === RECORD && field === "name"
         ? dnsName(value)
         : providerCanonical(kind, field, value);
@@ -727,7 +767,7 @@ function replaceReasons(kind: ReplaceRule, old: RecordedResource, diffed: Record
   // only when set replaces on any change once requested.
   const always = new Set([...kind.replaceOn, ...requested].filter((field) => holds(old, field)));
   // Set: any value but the provider's "none" (a field's schema default is a value set, not none).
-  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => holds(old, field) && !always.has(field) && !isUnsetInput(kind, inputs[field]));
+  const whenSet = (kind.replaceWhenSet ?? []).filter((field) => holds(old, field) && !always.has(field) && !isUnsetInput(kind, inputs[field], field));
   const reasons = [...always, ...whenSet]
     .filter((field) => normalise(field, old.inputs[field]) !== normalise(field, inputs[field]))
     .map((field) => {
@@ -1428,8 +1468,8 @@ const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type,
  * input `sets` keys sorted by its elements' keys; object keys in one order.
  */
 function providerCanonical(comparison: InputComparison, field: string, given: unknown): string {
-  const value = isUnsetInput(comparison, given) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
-  if (isUnsetInput(comparison, value)) return "null";
+  const value = isUnsetInput(comparison, given, field) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
+  if (isUnsetInput(comparison, value, field)) return "null";
   const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
   return canonicalJson(ordered);
@@ -1437,16 +1477,30 @@ function providerCanonical(comparison: InputComparison, field: string, given: un
 
 /**
  * Whether an input is none to the provider: unset or null, and under `emptyIsUnset` (an SDKv2 schema, whose zero values
- * are no value) also `[]` and `""`.
+ * are no value) also `[]` and `""`, and `{}` for a `maps` input (`field`).
  */
-function isUnsetInput(comparison: InputComparison, value: unknown): boolean {
-  return value === undefined || value === null || (comparison.emptyIsUnset === true && ((Array.isArray(value) && value.length === 0) || value === ""));
+function isUnsetInput(comparison: InputComparison, value: unknown, field?: string): boolean {
+  if (value === undefined || value === null) return true;
+  if (comparison.emptyIsUnset !== true) return false;
+  if ((Array.isArray(value) && value.length === 0) || value === "") return true;
+  return field !== undefined && comparison.maps?.includes(field) === true && isEmptyMap(value);
 }
 
-/** shown, with the schema default an unset input stands for: "none (provisioned)". */
+const isEmptyMap = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+/**
+ * Whether a `hashedInputs` value (as given, or the digest a saved plan keeps) is none under `emptyIsUnset`: "" or an
+ * empty map of `maps`, whose digests a saved plan holds in their place.
+ */
+function isUnsetDigested(comparison: InputComparison, field: string, value: unknown): boolean {
+  if (isUnsetInput(comparison, value, field)) return true;
+  if (comparison.emptyIsUnset !== true) return false;
+  return value === EMPTY_STRING_DIGEST || (comparison.maps?.includes(field) === true && value === EMPTY_MAP_DIGEST);
+}
+
+/** shown, with the schema default an unset input stands for: "none (provisioned)"; under `emptyIsUnset` "" is none too. */
 function shownWithDefault(comparison: InputComparison, field: string, value: unknown): string {
-  const text = shown(value);
-  return isUnsetInput(comparison, value) && comparison.defaults && field in comparison.defaults ? `${text} (${shown(comparison.defaults[field])})` : text;
+  if (!isUnsetInput(comparison, value, field)) return shown(value);
+  return comparison.defaults && field in comparison.defaults ? `none (${shown(comparison.defaults[field])})` : "none";
 }
 
 /** A value as findings print it: a list by its elements' names, none for unset. */
@@ -2381,10 +2435,12 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
 }
 
 /**
- * A REST API deployment's replace-forcing inputs (deployment.go: rest_api_id, triggers and variables are ForceNew).
- * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest.
+ * A REST API deployment's replace-forcing inputs (deployment.go, SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39:
+ * rest_api_id (Required), triggers and variables (Optional TypeMaps, not Computed) are ForceNew; description is patched).
+ * Its `variables` become the stage's variables, which can hold secrets: compared (and saved) as a digest. An empty map
+ * of either is none, as unset (`maps`).
  */
-const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], hashedInputs: ["variables"] } as const;
+const DEPLOYMENT_KIND = { type: DEPLOYMENT, replaceOn: ["restApi", "triggers", "variables", "region"], emptyIsUnset: true, maps: ["triggers", "variables"], hashedInputs: ["variables"] } as const;
 const STAGE_KIND = TRANSITION_NAMED_TYPES.find((kind) => kind.type === STAGE)!;
 
 /**

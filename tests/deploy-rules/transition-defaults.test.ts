@@ -18,6 +18,12 @@ const RANDOM = "random:index/randomString:RandomString";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const BUCKET = "aws:s3/bucket:Bucket";
 const INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
+const SECRET = "aws:secretsmanager/secret:Secret";
+const CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const retained = { retainOnDelete: true };
 const clean = (before: RecordedResource[], after: RecordedResource[]) => transition(before, after).map(formatFinding);
 
@@ -145,5 +151,80 @@ describe("the replacement cascade's Aurora cluster instances (cluster_instance.g
     expect(rules(plan({}), plan({ customIamInstanceProfile: profile }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(rules(plan({}), plan({ identifierPrefix: "db-" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
     expect(clean(plan({ identifierPrefix: "db-" }), plan({}))).toEqual([]);
+  });
+});
+
+describe("the replacement cascade's log groups (logs/group.go, SDKv2)", () => {
+  /** A log group the autonamer named, and a bucket named after it (a value its replacement draws anew). */
+  const plan = (inputs: Record<string, unknown>) => {
+    const group = handBuilt(LOG_GROUP, "app-logs", { retentionInDays: 30, ...inputs }, { id: "app-logs-3f2a1b0" });
+    return [group, handBuilt(BUCKET, "exports", { bucket: "exports-app-logs-3f2a1b0", forceDestroy: true }, { dependencies: [group.urn] })];
+  };
+
+  it("replaces a group, with what holds its name, for another logGroupClass (Optional+Computed+ForceNew), and keeps one whose class the program stops setting", () => {
+    expect(rules(plan({ logGroupClass: "STANDARD" }), plan({ logGroupClass: "INFREQUENT_ACCESS" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(saved(plan({ logGroupClass: "STANDARD" })), plan({ logGroupClass: "INFREQUENT_ACCESS" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(plan({}), plan({ logGroupClass: "DELIVERY" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(clean(plan({ logGroupClass: "STANDARD" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ logGroupClass: "STANDARD" })), plan({}))).toEqual([]);
+    // retentionInDays is an update.
+    expect(clean(plan({ logGroupClass: "STANDARD" }), plan({ logGroupClass: "STANDARD", retentionInDays: 7 }))).toEqual([]);
+  });
+});
+
+describe("SDKv2 name prefixes written as an empty string (subnet group, secret) and a CORS configuration's empty expectedBucketOwner: none, as unset", () => {
+  it("keeps a DB subnet group whose namePrefix \"\" the program drops, and replaces one given a prefix", () => {
+    const plan = (inputs: Record<string, unknown>) => {
+      const group = handBuilt(SUBNET_GROUP, "db-subnets", { subnetIds: ["subnet-1", "subnet-2"], ...inputs }, { id: "db-subnets-3f2a1b0" });
+      return [group, handBuilt(BUCKET, "exports", { bucket: "exports-db-subnets-3f2a1b0", forceDestroy: true }, { dependencies: [group.urn] })];
+    };
+    expect(clean(plan({ namePrefix: "" }), plan({}))).toEqual([]);
+    expect(clean(saved(plan({ namePrefix: "" })), plan({}))).toEqual([]);
+    expect(rules(plan({ namePrefix: "" }), plan({ namePrefix: "db-" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+
+  it("keeps a secret whose namePrefix \"\" the program drops, and replaces one given a prefix", () => {
+    const secret = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(SECRET, "api-key", { recoveryWindowInDays: 0, ...inputs }, more);
+    expect(clean([secret({ namePrefix: "" })], [secret({}, retained)])).toEqual([]);
+    expect(clean(saved([secret({ namePrefix: "" })]), [secret({}, retained)])).toEqual([]);
+    const found = transition([secret({ namePrefix: "" })], [secret({ namePrefix: "api-" }, retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${SECRET} api-key`]]);
+    expect(found[0].problem).toContain("namePrefix (none → api-)");
+  });
+
+  it("keeps a CORS configuration whose expectedBucketOwner \"\" the program drops, and replaces one given an owner", () => {
+    const cors = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
+      handBuilt(CORS, "site-cors", { bucket: "site-assets", corsRules: [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }], ...inputs }, more);
+    expect(clean([cors({ expectedBucketOwner: "" })], [cors({}, retained)])).toEqual([]);
+    expect(clean(saved([cors({ expectedBucketOwner: "" })]), [cors({}, retained)])).toEqual([]);
+    // Replaced create-first: PutBucketCors writes the new one over the bucket's configuration, then the old one's delete removes it.
+    const found = transition([cors({ expectedBucketOwner: "" })], [cors({ expectedBucketOwner: "123456789012" })]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${CORS} site-cors`]]);
+  });
+});
+
+describe("API Gateway (SDKv2): a deployment's empty triggers or variables map and a domain's empty certificate input are none, as unset", () => {
+  const deployment = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(DEPLOYMENT, "api-deployment", { restApi: "abc123", ...inputs }, more);
+
+  it("keeps a deployment whose empty triggers or variables the program drops or writes out (TypeMap: diffMap compares counts and entries), and replaces it for another entry", () => {
+    expect(clean([deployment({ triggers: {} })], [deployment({}, retained)])).toEqual([]);
+    expect(clean([deployment({})], [deployment({ triggers: {} }, retained)])).toEqual([]);
+    expect(clean(saved([deployment({ triggers: {} })]), [deployment({}, retained)])).toEqual([]);
+    // variables are compared as digests, also the one a saved plan keeps of {}.
+    expect(clean([deployment({ variables: {} })], [deployment({}, retained)])).toEqual([]);
+    expect(clean(saved([deployment({ variables: {} })]), [deployment({}, retained)])).toEqual([]);
+    expect(clean(saved([deployment({})]), [deployment({ variables: {} }, retained)])).toEqual([]);
+    const found = transition([deployment({ triggers: {} })], [deployment({ triggers: { redeployment: "3f2a1b0" } }, retained)]);
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionRetainedTooLate", `${DEPLOYMENT} api-deployment`]]);
+    expect(found[0].problem).toContain('triggers (none → {"redeployment":"3f2a1b0"})');
+    expect(rules(saved([deployment({ variables: { stage: "v1" } })]), [deployment({ variables: {} }, retained)])).toEqual([["TransitionRetainedTooLate", `${DEPLOYMENT} api-deployment`]]);
+  });
+
+  it("keeps a REST custom domain whose empty certificateBody the program drops, also from a saved plan's digest, and replaces it for a certificate body", () => {
+    const domain = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => handBuilt(REST_DOMAIN, "api-domain", { domainName: "api.example.com", regionalCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", ...inputs }, more);
+    expect(clean([domain({ certificateBody: "" })], [domain({}, retained)])).toEqual([]);
+    expect(clean(saved([domain({ certificateBody: "" })]), [domain({}, retained)])).toEqual([]);
+    // The replacement is created while the deployed domain still holds api.example.com.
+    expect(rules(saved([domain({ certificateBody: "" })]), [domain({ certificateBody: "-----BEGIN CERTIFICATE-----" })])).toEqual([["TransitionNameTaken", `${REST_DOMAIN} api-domain`]]);
   });
 });
