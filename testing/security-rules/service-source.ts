@@ -1,0 +1,74 @@
+import { asArray, ofType, readablePolicyDocument } from "../../local/offline/graph";
+import { conditionOperator } from "../../components/iam-match";
+import { finding, type SecurityRule } from "./rule";
+
+/** The global keys that name whom a service acts for (lower case: IAM reads condition keys case-insensitively). */
+const SOURCE_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid"]);
+
+/**
+ * Whether a statement's Condition limits a service principal to its source: a key aws:SourceArn, aws:SourceAccount or
+ * aws:SourceOrgID under a String or ARN operator that matches (StringEquals, StringLike, ArnEquals, ArnLike…: IAM's
+ * operators as components/iam-match.ts conditionOperator reads them), with a value that is not only wildcards. A
+ * negated operator (StringNotEquals, ArnNotLike), Null, an `…IfExists` form (it holds when the service sends no such
+ * key) or a ForAnyValue:/ForAllValues: set operator does not count: none of them keeps out a request made for another
+ * account's resource. `*` and `?` are wildcards only where the operator reads them (the Like ones and the Arn ones:
+ * ArnEquals "behaves identically" to ArnLike); StringEquals compares them as characters.
+ */
+export function limitsToSource(condition: unknown): boolean {
+  return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>).some(([operator, block]) => {
+    const compare = conditionOperator(operator);
+    if (!compare || compare.negated) return false;
+    const wildcards = operator.startsWith("Arn") || operator.endsWith("Like");
+    return Object.entries(block ?? {}).some(
+      ([key, values]) => SOURCE_KEYS.has(key.toLowerCase()) && asArray<unknown>(values).some((v) => typeof v === "string" && v !== "" && !(wildcards && /^[*?]+$/.test(v))),
+    );
+  });
+}
+
+const CARRIERS = ["aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:Topic", "aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/queue:Queue"];
+
+/** What each service sends on behalf of, for the fix's aws:SourceArn; any other service: "the resource it acts for". */
+const SOURCES: Record<string, string> = {
+  "events.amazonaws.com": "the EventBridge rule's ARN (an EventBus's rulesArn)",
+  "s3.amazonaws.com": "the bucket's ARN",
+  "sns.amazonaws.com": "the topic's ARN",
+  "cloudwatch.amazonaws.com": "the alarm's ARN",
+};
+
+/**
+ * ServicePrincipalSource: an SNS topic's or SQS queue's access policy (an aws.sns.TopicPolicy or aws.sqs.QueuePolicy,
+ * or the topic's or queue's own `policy`) lets an AWS service principal in only for its source: each Allow statement
+ * naming a `Principal.Service` carries aws:SourceArn, aws:SourceAccount or aws:SourceOrgID (limitsToSource). Without
+ * one, the service acts for any account: another account's EventBridge rule, bucket or topic that names this topic or
+ * queue as its target gets its messages delivered, the cross-service confused deputy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). SQS's least-privilege guide conditions its
+ * SNS statement on `"ArnLike": { "aws:SourceArn": "<SNS topic ARN>" }` and uses "aws:SourceArn, aws:SourceAccount,
+ * and aws:PrincipalOrgID … This limits the permissions that a service has to a specific resource, a specific account,
+ * or a specific organization" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-least-privilege-policy.html);
+ * EventBridge documents aws:SourceArn ("The ARN of the rule that sent the event") and aws:SourceAccount ("The account
+ * where the rule specified by aws:SourceArn lives") for what its rules call
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html). A Deny elsewhere in the policy
+ * (ArnNotLike aws:SourceArn) is not read: the condition belongs on the Allow, where the rule looks for it.
+ */
+export const SERVICE_PRINCIPAL_SOURCE: SecurityRule = {
+  id: "ServicePrincipalSource",
+  title: "SNS topic and SQS queue policies let AWS services in only for their source (aws:SourceArn, aws:SourceAccount or aws:SourceOrgID)",
+  check(graph) {
+    return CARRIERS.flatMap((type) => ofType(graph, type)).flatMap((carrier) =>
+      (readablePolicyDocument(carrier.inputs.policy)?.Statement ?? []).flatMap((statement, index) => {
+        const services = asArray<unknown>(statement.Principal?.Service).filter((s): s is string => typeof s === "string");
+        if ((statement.Effect ?? "Allow") !== "Allow" || services.length === 0 || limitsToSource(statement.Condition)) return [];
+        const name = statement.Sid ? `"${statement.Sid}"` : `#${index + 1}`;
+        const actions = asArray<unknown>(statement.Action ?? statement.NotAction).join(", ") || "(no Action)";
+        const source = services.map((s) => SOURCES[s] ?? "the ARN of the resource it acts for").filter((s, i, all) => all.indexOf(s) === i).join(" or ");
+        return [
+          finding(
+            "ServicePrincipalSource",
+            carrier,
+            `statement ${name} allows ${services.join(", ")} ${actions} with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition that names a source, so the service acts for any account (another account's rule, bucket or topic naming this one as its target gets in: confused deputy); add aws:SourceArn (${source}) under ArnEquals or ArnLike, or aws:SourceAccount (your account id) under StringEquals, to that statement's Condition`,
+          ),
+        ];
+      }),
+    );
+  },
+};
