@@ -34,9 +34,9 @@ const ROLE = "aws:iam/role:Role";
 /**
  * EVB2: a role EventBridge assumes for a rule target (a Step Functions target's, trusted by events.amazonaws.com) is
  * limited to its source: each trust statement for events.amazonaws.com carries aws:SourceArn (the rule) or
- * aws:SourceAccount (under a matching operator, with a value not only wildcards: limitsToSource, which also takes
- * aws:SourceOrgID), as "Cross-service confused deputy prevention in Amazon EventBridge" recommends ("For EventBridge
- * event bus rule targets, the value of aws:SourceArn must be the rule ARN",
+ * aws:SourceAccount (under a matching operator, with a value that keeps out other accounts: limitsToSource, which
+ * also takes aws:SourceOrgID), as "Cross-service confused deputy prevention in Amazon EventBridge" recommends ("For
+ * EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN",
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html). Without it,
  * a rule of any account that names the role's ARN could act as it.
  */
@@ -48,7 +48,7 @@ export const EVB2: SecurityRule = {
       const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
         (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL) && !limitsToSource(s.Condition),
       );
-      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or only wildcards): any account's rule naming the role could use it")] : [];
+      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or wildcards open to other accounts): any account's rule naming the role could use it")] : [];
     });
   },
 };

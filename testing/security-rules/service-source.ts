@@ -8,28 +8,43 @@ const SOURCE_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:sourceac
 /**
  * Whether a statement's Condition limits a service principal to its source: a key aws:SourceArn, aws:SourceAccount or
  * aws:SourceOrgID under a String or ARN operator that matches (StringEquals, StringLike, ArnEquals, ArnLike…: IAM's
- * operators as components/iam-match.ts conditionOperator reads them), with a value that is not only wildcards. A
- * negated operator (StringNotEquals, ArnNotLike), Null, an `…IfExists` form (it holds when the service sends no such
+ * operators as components/iam-match.ts conditionOperator reads them), with a value that names a source (namesSource).
+ * A negated operator (StringNotEquals, ArnNotLike), Null, an `…IfExists` form (it holds when the service sends no such
  * key) or a ForAnyValue:/ForAllValues: set operator does not count: none of them keeps out a request made for another
- * account's resource. `*` and `?` are wildcards only where the operator reads them (the Like ones and the Arn ones:
- * ArnEquals "behaves identically" to ArnLike); StringEquals compares them as characters.
+ * account's resource.
  */
 export function limitsToSource(condition: unknown): boolean {
   return Object.entries((condition ?? {}) as Record<string, Record<string, unknown>>).some(([operator, block]) => {
     const compare = conditionOperator(operator);
     if (!compare || compare.negated) return false;
+    // `*` and `?` are wildcards only where the operator reads them: the Like ones, and the Arn ones (ArnEquals "behaves
+    // identically" to ArnLike); StringEquals compares them as characters.
     const wildcards = operator.startsWith("Arn") || operator.endsWith("Like");
-    return Object.entries(block ?? {}).some(
-      ([key, values]) => SOURCE_KEYS.has(key.toLowerCase()) && asArray<unknown>(values).some((v) => typeof v === "string" && v !== "" && !(wildcards && /^[*?]+$/.test(v))),
-    );
+    return Object.entries(block ?? {}).some(([key, values]) => SOURCE_KEYS.has(key.toLowerCase()) && asArray<unknown>(values).some((v) => typeof v === "string" && namesSource(key.toLowerCase(), v, wildcards)));
   });
+}
+
+/**
+ * Whether one condition value keeps out other accounts' sources. Without wildcards any value does. With them, an
+ * account or organization id must hold none (`12345678901?` is ten accounts), and an ARN none in its account component
+ * (`arn:aws:events:us-east-1:*:rule/x` is a rule of that name in any account); an ARN without an account (an S3
+ * bucket's, whose name is global) must name something beyond wildcards, and a value of fewer than six components must
+ * hold no `*`, which StringLike lets run over the colons, account included.
+ */
+function namesSource(key: string, value: string, wildcards: boolean): boolean {
+  if (value === "") return false;
+  if (!wildcards) return true;
+  if (key !== "aws:sourcearn") return !/[*?]/.test(value);
+  const parts = value.split(":");
+  if (parts.length < 6) return !value.includes("*");
+  return parts[4] === "" ? !/^[*?]*$/.test(parts.slice(5).join(":")) : !/[*?]/.test(parts[4]);
 }
 
 const CARRIERS = ["aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:Topic", "aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/queue:Queue"];
 
 /** What each service sends on behalf of, for the fix's aws:SourceArn; any other service: "the resource it acts for". */
 const SOURCES: Record<string, string> = {
-  "events.amazonaws.com": "the EventBridge rule's ARN (an EventBus's rulesArn)",
+  "events.amazonaws.com": "the EventBridge rule's ARN, e.g. an EventBus's rulesArn",
   "s3.amazonaws.com": "the bucket's ARN",
   "sns.amazonaws.com": "the topic's ARN",
   "cloudwatch.amazonaws.com": "the alarm's ARN",
@@ -38,7 +53,7 @@ const SOURCES: Record<string, string> = {
 /**
  * ServicePrincipalSource: an SNS topic's or SQS queue's access policy (an aws.sns.TopicPolicy or aws.sqs.QueuePolicy,
  * or the topic's or queue's own `policy`) lets an AWS service principal in only for its source: each Allow statement
- * naming a `Principal.Service` carries aws:SourceArn, aws:SourceAccount or aws:SourceOrgID (limitsToSource). Without
+ * naming a `Principal.Service` carries aws:SourceArn, aws:SourceAccount or aws:SourceOrgID that names its source (limitsToSource). Without
  * one, the service acts for any account: another account's EventBridge rule, bucket or topic that names this topic or
  * queue as its target gets its messages delivered, the cross-service confused deputy
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). SQS's least-privilege guide conditions its

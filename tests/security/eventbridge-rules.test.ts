@@ -32,7 +32,7 @@ describe("EVB2", () => {
     const findings = (g: typeof graph) => EVB2.check(g, { stack: "dev", production: false }).map((f) => `${f.rule} ${f.resource}: ${f.problem}`);
     expect(findings(graph)).toEqual([]);
     const open = mutate(graph, byName("evb2-w-target-role"), (r) => ({ ...r, inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }] }) } }));
-    const problem = "EVB2 aws:iam/role:Role evb2-w-target-role: lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or only wildcards): any account's rule naming the role could use it";
+    const problem = "EVB2 aws:iam/role:Role evb2-w-target-role: lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or wildcards open to other accounts): any account's rule naming the role could use it";
     expect(findings(open)).toEqual([problem]);
     const wildcard = mutate(graph, byName("evb2-w-target-role"), (r) => ({
       ...r,

@@ -30,7 +30,7 @@ function withCondition(graph: RecordedResource[], name: string, sid: string, con
 }
 
 const OPEN_TOPIC =
-  'aws:sns/topicPolicy:TopicPolicy sp-topic-policy: statement "ServicePublish0" allows events.amazonaws.com sns:Publish with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition that names a source, so the service acts for any account (another account\'s rule, bucket or topic naming this one as its target gets in: confused deputy); add aws:SourceArn (the EventBridge rule\'s ARN (an EventBus\'s rulesArn)) under ArnEquals or ArnLike, or aws:SourceAccount (your account id) under StringEquals, to that statement\'s Condition';
+  'aws:sns/topicPolicy:TopicPolicy sp-topic-policy: statement "ServicePublish0" allows events.amazonaws.com sns:Publish with no aws:SourceArn, aws:SourceAccount or aws:SourceOrgID condition that names a source, so the service acts for any account (another account\'s rule, bucket or topic naming this one as its target gets in: confused deputy); add aws:SourceArn (the EventBridge rule\'s ARN, e.g. an EventBus\'s rulesArn) under ArnEquals or ArnLike, or aws:SourceAccount (your account id) under StringEquals, to that statement\'s Condition';
 
 let topic: RecordedResource[];
 let queues: RecordedResource[];
@@ -75,6 +75,10 @@ describe("ServicePrincipalSource", () => {
     ["a set operator", { "ForAnyValue:StringEquals": { "aws:SourceAccount": ACCOUNT } }],
     ["only wildcards under ArnLike", { ArnLike: { "aws:SourceArn": "*" } }],
     ["only wildcards under StringLike", { StringLike: { "aws:SourceAccount": "?*" } }],
+    ["a wildcard account in a rule's ARN (a rule of that name in any account)", { ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:*:rule/nightly" } }],
+    ["a wildcard in an account id under StringLike", { StringLike: { "aws:SourceAccount": "12345678901?" } }],
+    ["a bucket ARN of only wildcards", { ArnLike: { "aws:SourceArn": "arn:aws:s3:::*" } }],
+    ["a short ARN whose * StringLike runs over the account", { StringLike: { "aws:SourceArn": "arn:aws:events:*" } }],
     ["another key", { StringEquals: { "aws:PrincipalAccount": ACCOUNT } }],
     ["TLS only", { Bool: { "aws:SecureTransport": "true" } }],
   ])("does not count %s", (_, condition) => {
@@ -113,6 +117,9 @@ describe("ServicePrincipalSource", () => {
   it("limitsToSource reads a value list: one value naming a source is enough", () => {
     expect(limitsToSource({ ArnLike: { "aws:SourceArn": ["*", RULE_ARN] } })).toBe(true);
     expect(limitsToSource({ StringEquals: { "aws:SourceArn": "*" } })).toBe(true); // a literal "*": it names no rule, and refuses every one
+    // Wildcards after a fixed account, and a bucket named in full (its ARN holds no account).
+    expect(limitsToSource({ ArnLike: { "aws:SourceArn": `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/*` } })).toBe(true);
+    expect(limitsToSource({ ArnLike: { "aws:SourceArn": "arn:aws:s3:::photos" } })).toBe(true);
     expect(limitsToSource(undefined)).toBe(false);
   });
 });
