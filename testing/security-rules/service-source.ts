@@ -53,16 +53,16 @@ const SOURCES: Record<string, string> = {
 /**
  * ServicePrincipalSource: an SNS topic's or SQS queue's access policy (an aws.sns.TopicPolicy or aws.sqs.QueuePolicy,
  * or the topic's or queue's own `policy`) lets an AWS service principal in only for its source: each Allow statement
- * naming a `Principal.Service` carries aws:SourceArn, aws:SourceAccount or aws:SourceOrgID that names its source (limitsToSource). Without
- * one, the service acts for any account: another account's EventBridge rule, bucket or topic that names this topic or
- * queue as its target gets its messages delivered, the cross-service confused deputy
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). SQS's least-privilege guide conditions its
- * SNS statement on `"ArnLike": { "aws:SourceArn": "<SNS topic ARN>" }` and uses "aws:SourceArn, aws:SourceAccount,
- * and aws:PrincipalOrgID … This limits the permissions that a service has to a specific resource, a specific account,
- * or a specific organization" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-least-privilege-policy.html);
- * EventBridge documents aws:SourceArn ("The ARN of the rule that sent the event") and aws:SourceAccount ("The account
- * where the rule specified by aws:SourceArn lives") for what its rules call
- * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html). A Deny elsewhere in the policy
+ * naming a `Principal.Service` carries aws:SourceArn, aws:SourceAccount or aws:SourceOrgID that names its source
+ * (limitsToSource). Without one, the service acts for any account: another account's EventBridge rule, bucket or topic
+ * that names this topic or queue as its target gets its messages delivered, the cross-service confused deputy
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html). The SQS Developer Guide's "Access management
+ * for encrypted Amazon SQS queues with least privilege policies" conditions its SNS statement on
+ * `"ArnLike": { "aws:SourceArn": "<SNS topic ARN>" }`, and its policies "use the aws:SourceArn, aws:SourceAccount, and
+ * aws:PrincipalOrgID global IAM condition context keys. This limits the permissions that a service has to a specific
+ * resource, a specific account, or a specific organization";
+ * EventBridge's condition-key table lists aws:SourceArn (the ARN of the rule that sent the event) and
+ * aws:SourceAccount (the account of that rule) (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-conditions.html). A Deny elsewhere in the policy
  * (ArnNotLike aws:SourceArn) is not read: the condition belongs on the Allow, where the rule looks for it.
  */
 export const SERVICE_PRINCIPAL_SOURCE: SecurityRule = {
