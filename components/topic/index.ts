@@ -150,7 +150,7 @@ export class Topic extends pulumi.ComponentResource {
             // https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html).
             // aws:SourceAccount only for the services whose documented topic policies use it: EventBridge's example
             // has no condition, and a key a service does not send refuses every delivery without an error
-            // (docs/components/topic.md); there aws:SourceArn is added only when the caller names the source.
+            // (docs/components/topic.md); any other service must name its source (aws:SourceArn), which validate checks.
             ...(args.servicePublishers ?? []).map((publisher, i) => ({
               Sid: `ServicePublish${i}`,
               Effect: "Allow",
@@ -398,8 +398,21 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
     const pair = source === undefined ? undefined : `${service} ${source}`;
     if (pair !== undefined && seen.has(pair)) fail(`servicePublishers[${i}].service`, service, `is listed twice with the source ${source}`, "List each service and source once; a wildcard sourceArn (e.g. arn:aws:cloudwatch:<region>:<account>:alarm:*) covers several sources.");
     if (pair !== undefined) seen.add(pair);
+    // Without a source the service publishes for any account: another account's rule or budget that names this topic
+    // gets in, the confused deputy (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html; security
+    // rule ServicePrincipalSource). Only CloudWatch and S3 get aws:SourceAccount instead (sourceConditions). Budgets'
+    // source: "the value of aws:SourceArn must be arn:aws:budgets::123456789012:budget/*"
+    // (https://docs.aws.amazon.com/cost-management/latest/userguide/cross-service-confused-deputy-prevention.html).
+    if (publisher.sourceArn === undefined && !SOURCE_ACCOUNT_SERVICES.has(service)) {
+      fail(
+        `servicePublishers[${i}].sourceArn`,
+        undefined,
+        `is needed for ${service}: without it the topic's policy would let that service publish for any account's resources (another account's rule, budget or other source naming this topic), as only cloudwatch.amazonaws.com and s3.amazonaws.com are kept to the stack's account (aws:SourceAccount)`,
+        "Give the ARN of what publishes (wildcards allowed), e.g. an EventBus's rulesArn for events.amazonaws.com, arn:aws:budgets::<account>:budget/* for budgets.amazonaws.com.",
+      );
+    }
     if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
-      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN, or leave sourceArn out.");
+      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN (CloudWatch and S3 may leave sourceArn out).");
     }
   });
   // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with encrypted
@@ -420,12 +433,15 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
 /** Services whose documented SNS topic-policy examples condition on aws:SourceAccount (CloudWatch alarms, S3 notifications). */
 const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com"]);
 
-/** The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the named source. */
-function sourceConditions(publisher: TopicServicePublisher, accountId: pulumi.Input<string>): { Condition?: Record<string, Record<string, pulumi.Input<string>>> } {
+/**
+ * The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the
+ * named source; never empty, as validate refuses any other service without a source.
+ */
+function sourceConditions(publisher: TopicServicePublisher, accountId: pulumi.Input<string>): { Condition: Record<string, Record<string, pulumi.Input<string>>> } {
   const condition: Record<string, Record<string, pulumi.Input<string>>> = {};
   if (SOURCE_ACCOUNT_SERVICES.has(publisher.service)) condition.StringEquals = { "aws:SourceAccount": accountId };
   if (publisher.sourceArn !== undefined) condition.ArnLike = { "aws:SourceArn": publisher.sourceArn };
-  return Object.keys(condition).length > 0 ? { Condition: condition } : {};
+  return { Condition: condition };
 }
 
 /** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */

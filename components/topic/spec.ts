@@ -28,10 +28,11 @@ export interface TopicArgs {
   kmsKeyId?: pulumi.Input<string>;
   /**
    * AWS services that may publish to the topic: each gets an Allow of sns:Publish in the topic's one policy, for its
-   * service principal, conditioned on `aws:SourceAccount` (the stack's account) and, when given, `aws:SourceArn`. The
-   * topic policy replaces SNS's default policy (which let same-account services publish), so a service must be listed
-   * here. Needs `kmsKeyId`: a customer managed key whose key policy allows the service kms:GenerateDataKey* and
-   * kms:Decrypt (the AWS managed key's policy cannot be changed, so no service can publish to a topic under it).
+   * service principal, conditioned on `aws:SourceArn` (its `sourceArn`) and, for CloudWatch and S3, on
+   * `aws:SourceAccount` (the stack's account), which lets those two go without a `sourceArn`. The topic policy
+   * replaces SNS's default policy (which let same-account services publish), so a service must be listed here. Needs
+   * `kmsKeyId`: a customer managed key whose key policy allows the service kms:GenerateDataKey* and kms:Decrypt (the
+   * AWS managed key's policy cannot be changed, so no service can publish to a topic under it).
    * @example [{ service: "cloudwatch.amazonaws.com", sourceArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:*" }]
    * @default none
    */
@@ -45,11 +46,11 @@ export interface TopicServicePublisher {
   /** The service principal, e.g. "cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com". */
   service: TopicServicePrincipal;
   /**
-   * The ARN (wildcards `*` `?` allowed: ArnLike) of what publishes: the alarm(s), the EventBridge rule, the bucket.
-   * Without it, cloudwatch.amazonaws.com and s3.amazonaws.com may publish from any source of the stack's account
-   * (aws:SourceAccount), any other service from any source of any account; `EventBus.subscribe` refuses an
-   * events.amazonaws.com entry without it (give `bus.rulesArn`).
-   * @default any source (of the stack's account for CloudWatch and S3)
+   * The ARN (wildcards `*` `?` allowed: ArnLike) of what publishes: the alarm(s), the EventBridge rule (an EventBus's
+   * `rulesArn`), the bucket, the budgets. Without it, cloudwatch.amazonaws.com and s3.amazonaws.com may publish from
+   * any source of the stack's account (aws:SourceAccount); any other service is refused without it, as it would
+   * publish for any account's resources (confused deputy; security rule ServicePrincipalSource).
+   * @default any source of the stack's account (CloudWatch and S3 only)
    */
   sourceArn?: pulumi.Input<string>;
 }

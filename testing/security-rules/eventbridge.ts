@@ -2,6 +2,7 @@ import { asArray, ofType, policyDocument, type Graph } from "../../local/offline
 import { referenced } from "../deploy-rules/rule";
 import { finding, type SecurityRule } from "./rule";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
+import { limitsToSource } from "./service-source";
 
 const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -29,13 +30,13 @@ export const EVB1: SecurityRule = {
 };
 
 const ROLE = "aws:iam/role:Role";
-const SOURCE_KEYS = ["aws:sourcearn", "aws:sourceaccount"];
 
 /**
  * EVB2: a role EventBridge assumes for a rule target (a Step Functions target's, trusted by events.amazonaws.com) is
  * limited to its source: each trust statement for events.amazonaws.com carries aws:SourceArn (the rule) or
- * aws:SourceAccount, as "Cross-service confused deputy prevention in Amazon EventBridge" recommends ("For EventBridge
- * event bus rule targets, the value of aws:SourceArn must be the rule ARN",
+ * aws:SourceAccount (under a matching operator, with a value that keeps out other accounts: limitsToSource, which
+ * also takes aws:SourceOrgID), as "Cross-service confused deputy prevention in Amazon EventBridge" recommends ("For
+ * EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN",
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html). Without it,
  * a rule of any account that names the role's ARN could act as it.
  */
@@ -44,15 +45,10 @@ export const EVB2: SecurityRule = {
   title: "Roles trusted by EventBridge are limited to their rule (aws:SourceArn or aws:SourceAccount)",
   check(graph) {
     return ofType(graph, ROLE).flatMap((role) => {
-      const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some((s) => {
-        if ((s.Effect ?? "Allow") !== "Allow" || !asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL)) return false;
-        // A key whose every value is only wildcards ("*", "?") limits nothing.
-        const limiting = Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((block) =>
-          Object.entries(block ?? {}).filter(([k, v]) => SOURCE_KEYS.includes(k.toLowerCase()) && asArray<unknown>(v).some((value) => typeof value === "string" && !/^[*?]*$/.test(value))),
-        );
-        return limiting.length === 0;
-      });
-      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, or only wildcards): any account's rule naming the role could use it")] : [];
+      const open = policyDocument(role.inputs.assumeRolePolicy).Statement.some(
+        (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).includes(EVENTS_PRINCIPAL) && !limitsToSource(s.Condition),
+      );
+      return open ? [finding("EVB2", role, "lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or wildcards open to other accounts): any account's rule naming the role could use it")] : [];
     });
   },
 };

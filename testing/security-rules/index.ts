@@ -18,6 +18,7 @@ import { DATA_RETAINED_IN_PRODUCTION } from "./retention";
 import { S1, S10, S2, S3_ENCRYPTION } from "./s3";
 import { SNS2, SNS3 } from "./sns";
 import { SQS2, SQS4 } from "./sqs";
+import { SERVICE_PRINCIPAL_SOURCE } from "./service-source";
 import { STATE_MACHINE_LAMBDA_INVOKE, STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_SERVICE_GRANTS } from "./states";
 import { TAGGED } from "./tags";
 
@@ -33,6 +34,7 @@ export const SECURITY_RULES: SecurityRule[] = [
   EDGE_VERSIONED, EDGE_FUNCTIONS, CLOUDFRONT_FUNCTIONS,
   SQS2, SQS4,
   SNS2, SNS3,
+  SERVICE_PRINCIPAL_SOURCE,
   EVB1,
   EVB2,
   STATE_MACHINE_LOG_RETENTION, STATE_MACHINE_LAMBDA_INVOKE,

@@ -66,7 +66,7 @@ describe("Topic", () => {
     const alarms = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:*`;
     const rule = `arn:aws:events:us-east-1:${ACCOUNT}:rule/nightly`;
     const graph = await record(() =>
-      new Topic("alerts", { kmsKeyId: key, servicePublishers: [{ service: "cloudwatch.amazonaws.com", sourceArn: alarms }, { service: "events.amazonaws.com" }, { service: "events.amazonaws.com", sourceArn: rule }] }),
+      new Topic("alerts", { kmsKeyId: key, servicePublishers: [{ service: "cloudwatch.amazonaws.com", sourceArn: alarms }, { service: "s3.amazonaws.com" }, { service: "events.amazonaws.com", sourceArn: rule }] }),
     );
     const topic = resource(graph, TOPIC, "alerts-topic");
     expect(graph.filter((r) => r.type === TOPIC_POLICY)).toHaveLength(1);
@@ -74,9 +74,10 @@ describe("Topic", () => {
     expect(statements.slice(1)).toEqual([
       tls(topic.state.arn, "sns:Publish"),
       { Sid: "ServicePublish0", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": alarms } } },
+      // S3 without a source: any bucket of the stack's account.
+      { Sid: "ServicePublish1", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } },
       // EventBridge's documented example has no condition: aws:SourceAccount is not added (a key it does not send
-      // would refuse every delivery), aws:SourceArn only when named.
-      { Sid: "ServicePublish1", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn },
+      // would refuse every delivery), so its source is required (refused below without one).
       { Sid: "ServicePublish2", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { ArnLike: { "aws:SourceArn": rule } } },
     ]);
     expect(securityFindings(graph)).toEqual([]);
@@ -226,6 +227,11 @@ describe("Topic", () => {
       ["servicePublishers under the AWS managed key", () => new Topic("t", { servicePublishers: [{ service: "cloudwatch.amazonaws.com" }] }), /^Topic "t": servicePublishers \["cloudwatch\.amazonaws\.com"\] need a customer managed key: .*alias\/aws\/sns.* Pass kmsKeyId: a customer managed key whose key policy allows cloudwatch\.amazonaws\.com kms:GenerateDataKey\* and kms:Decrypt/],
       ["a service publisher that is not a service principal", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "arn:aws:iam::123456789012:root" }] }), /^Topic "t": servicePublishers\[0\]\.service "arn:aws:iam::123456789012:root" is not an AWS service principal/],
       ["a service publisher listed twice with one source", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com" }, { service: "s3.amazonaws.com" }] }), /^Topic "t": servicePublishers\[1\]\.service "s3\.amazonaws\.com" is listed twice with the source \(any source\)/],
+      [
+        "a service publisher without a source, other than CloudWatch and S3 (which aws:SourceAccount keeps to the stack's account)",
+        () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "cloudwatch.amazonaws.com" }, { service: "events.amazonaws.com" }] }),
+        /^Topic "t": servicePublishers\[1\]\.sourceArn \(not set\) is needed for events\.amazonaws\.com: without it the topic's policy would let that service publish for any account's resources .*\. Give the ARN of what publishes \(wildcards allowed\), e\.g\. an EventBus's rulesArn for events\.amazonaws\.com/,
+      ],
       ["a service publisher's source that is not an ARN", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: "my-bucket" }] }), /^Topic "t": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/],
       ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],
       ["a name SNS refuses", () => new Topic("t.v2", {}), /^Topic "t\.v2": name "t\.v2" makes the SNS topic name "t\.v2-topic-<random suffix>" hold "\."/],

@@ -26,18 +26,24 @@ describe("EVB1", () => {
 });
 
 describe("EVB2", () => {
-  it("is in the pack, passes on an EventBus Workflow target's role, fails on one trusted by EventBridge without a source condition or with only a wildcard", async () => {
+  it("is in the pack, passes on an EventBus Workflow target's role, fails on one trusted by EventBridge without a source condition, with only a wildcard or a negated operator", async () => {
     expect(SECURITY_RULES).toContain(EVB2);
     const graph = await record(() => new EventBus("evb2", {}).subscribe("w", new Workflow("evb2-flow", { definition: { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } } }), { pattern: { source: ["a"] } }));
     const findings = (g: typeof graph) => EVB2.check(g, { stack: "dev", production: false }).map((f) => `${f.rule} ${f.resource}: ${f.problem}`);
     expect(findings(graph)).toEqual([]);
     const open = mutate(graph, byName("evb2-w-target-role"), (r) => ({ ...r, inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }] }) } }));
-    const problem = "EVB2 aws:iam/role:Role evb2-w-target-role: lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, or only wildcards): any account's rule naming the role could use it";
+    const problem = "EVB2 aws:iam/role:Role evb2-w-target-role: lets events.amazonaws.com assume it with no aws:SourceArn or aws:SourceAccount condition that names a source (absent, negated, or wildcards open to other accounts): any account's rule naming the role could use it";
     expect(findings(open)).toEqual([problem]);
     const wildcard = mutate(graph, byName("evb2-w-target-role"), (r) => ({
       ...r,
       inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringLike: { "aws:SourceArn": "*" } } }] }) },
     }));
     expect(findings(wildcard)).toEqual([problem]);
+    // A negated operator keeps out one account and lets every other in.
+    const negated = mutate(graph, byName("evb2-w-target-role"), (r) => ({
+      ...r,
+      inputs: { ...r.inputs, assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:SourceAccount": "999999999999" } } }] }) },
+    }));
+    expect(findings(negated)).toEqual([problem]);
   });
 });
