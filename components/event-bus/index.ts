@@ -417,12 +417,6 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       const fixes = [...(managedKey ? [keyFix] : []), ...(events.length === 0 ? [publisherFix] : [])];
       this.fail(`${at} topic`, topic.spec.name, `${problems.join(", and ")}; every delivery would fail`, `Add to the Topic's arguments: ${fixes.join("; and ")}.`);
     }
-    // A statement of events.amazonaws.com without aws:SourceArn lets any rule publish, another account's too: EventBridge
-    // sends to "Amazon SNS topics" in other accounts (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html).
-    const unbounded = events.findIndex((p) => p.sourceArn === undefined);
-    if (unbounded >= 0) {
-      this.fail(`${at} topic`, topic.spec.name, `lists ${EVENTS_PRINCIPAL} in its servicePublishers without a sourceArn, so its policy would let any account's EventBridge rule publish to it`, `Give that entry sourceArn: ${this.spec.name}.rulesArn (the ${this.spec.default ? "DefaultEventBus" : "EventBus"}'s rules).`);
-    }
     // A source that is a bus component's rulesArn names that bus now, before any ARN is known: another bus's is refused here, not mid-deploy.
     const buses = events.map((p) => rulesArnBus(p.sourceArn));
     if (buses.every((bus) => bus !== undefined) && !buses.includes(this)) {
