@@ -18,9 +18,9 @@
  * under `b/*.jpg`, an API path `/items/urn:isbn:1/reviews` under a `*` between `…/GET/items/` and `/reviews`). Read
  * "segment" as "part between colons" and it does not match; read it as ARN component, as cloud-copilot/iam-simulate
  * does (the first five compared without crossing colons, the resource part as one glob that crosses them), and it
- * does. AWS's pages do not say which, so resourceMatches takes a reading
- * chosen by what a wrong guess would cost, for the two rules this project holds to: a local run never refuses what
- * AWS might allow, and a deploy rule reports nothing on a guess.
+ * does. AWS's pages do not say which, so resourceMatches takes a reading chosen by what a wrong guess would cost, for
+ * the two rules this project holds to: a local run never refuses what AWS might allow, and a deploy rule reports
+ * nothing on a guess.
  * - "lenient" (may IAM match?): a whole-string glob, `*` and `?` over colons too, a superset of both readings. For
  *   whatever grants when it matches (an Allow's Resource, an authorizer's Allow, a deploy rule's "does the role grant
  *   it") and whatever spares when it matches (a Deny's NotResource).
@@ -51,7 +51,10 @@ function lenientSource(pattern: string): string {
     .join("[\\s\\S]*");
 }
 
-/** The segment reading: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or at the end) may run over colons. */
+/**
+ * The segment reading: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or
+ * at the end) may run over colons, as the Resource page says.
+ */
 function segmentSource(pattern: string): string {
   return [...pattern].map((c, i) => (c === "*" ? (i === pattern.length - 1 || pattern[i + 1] === ":" ? "[\\s\\S]*" : "[^:]*") : c === "?" ? "[^:]" : literal(c))).join("");
 }
