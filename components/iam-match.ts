@@ -13,8 +13,23 @@
  *   `arn:aws:someservice:us-east-2:999999999999:store/abc:111122223333:finance/document.txt` with StringLike and not
  *   with ArnLike (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
  *
- * Policy variables (`${aws:username}`) are not read here: a caller that cannot resolve them decides what they match.
- * CloudFront's path patterns are another matter (local/http.ts pathPatternMatcher).
+ * The Resource sentence leaves a case open: a `*` or `?` inside a segment, before a colon of the resource part (an S3
+ * key `uploads/2024-01-01T10:00:00Z/thumb.jpg` under a `*` between `b/uploads/` and `/thumb.jpg`, the key `a:b.jpg`
+ * under `b/*.jpg`, an API path `/items/urn:isbn:1/reviews` under a `*` between `…/GET/items/` and `/reviews`). Read
+ * "segment" as "part between colons" and it does not match; read it as ARN component, as cloud-copilot/iam-simulate
+ * does (the first five compared without crossing colons, the resource part as one glob that crosses them), and it
+ * does. AWS's pages do not say which, so resourceMatches takes a reading chosen by what a wrong guess would cost, for
+ * the two rules this project holds to: a local run never refuses what AWS might allow, and a deploy rule reports
+ * nothing on a guess.
+ * - "lenient" (may IAM match?): a whole-string glob, `*` and `?` over colons too, a superset of both readings. For
+ *   whatever grants when it matches (an Allow's Resource, an authorizer's Allow, a deploy rule's "does the role grant
+ *   it") and whatever spares when it matches (a Deny's NotResource).
+ * - "strict" (must IAM match?): both readings must match. For whatever refuses when it matches (a Deny's Resource, an
+ *   authorizer's Deny) and whatever excludes when it matches (an Allow's NotResource).
+ * Unresolved policy variables (`${aws:username}`, `${cognito-identity.amazonaws.com:sub}`, whose value holds a colon)
+ * follow the same choice: any run of characters when lenient, and a pattern holding one matches nothing when strict.
+ * A caller that can resolve them substitutes them first. CloudFront's path patterns are another matter
+ * (local/http.ts pathPatternMatcher).
  */
 
 const ESCAPE = /[.+^${}()|[\]\\*?]/g;
@@ -25,22 +40,23 @@ function glob(pattern: string): string {
   return [...pattern].map((c) => (c === "*" ? "[\\s\\S]*" : c === "?" ? "[\\s\\S]" : literal(c))).join("");
 }
 
+/** Whether `pattern` holds a policy variable (`${…}`), which no reading here resolves. */
+const hasVariable = (pattern: string) => /\$\{[^}]*\}/.test(pattern);
+
+/** The lenient reading: a whole-string glob, each policy variable (`${…}`) any run of characters. */
+function lenientSource(pattern: string): string {
+  return pattern
+    .split(/\$\{[^}]*\}/)
+    .map(glob)
+    .join("[\\s\\S]*");
+}
+
 /**
- * A Resource pattern: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or
- * at the end) may run over colons. With `anyVariable`, a policy variable (`${…}`) is any run of characters, colons too.
+ * The segment reading: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or
+ * at the end) may run over colons, as the Resource page says.
  */
-function resourceSource(pattern: string, anyVariable: boolean): string {
-  let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    const variableEnd = anyVariable && c === "$" && pattern[i + 1] === "{" ? pattern.indexOf("}", i) : -1;
-    if (variableEnd > 0) {
-      source += "[\\s\\S]*";
-      i = variableEnd;
-    } else if (c === "*") source += i === pattern.length - 1 || pattern[i + 1] === ":" ? "[\\s\\S]*" : "[^:]*";
-    else source += c === "?" ? "[^:]" : literal(c);
-  }
-  return source;
+function segmentSource(pattern: string): string {
+  return [...pattern].map((c, i) => (c === "*" ? (i === pattern.length - 1 || pattern[i + 1] === ":" ? "[\\s\\S]*" : "[^:]*") : c === "?" ? "[^:]" : literal(c))).join("");
 }
 
 /** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */
@@ -75,15 +91,31 @@ export function actionMatches(pattern: string, action: string): boolean {
   return matcher("action", pattern, (p) => regexMatcher(glob(p), "i"))(action);
 }
 
+/** How resourceMatches reads the case AWS's pages leave open (see the module's comment): may IAM match, or must it? */
+export type ResourceReading = "lenient" | "strict";
+
 /**
- * Whether the Resource (or NotResource) pattern `pattern` covers the ARN `resource`, case-sensitively, wildcards within
- * segments (see the module's comment). `unresolvedVariables: "match-anything"` reads each policy variable (`${…}`) as
- * any run of characters, colons too (a Cognito identity id holds one), for a caller that cannot resolve them and must
- * not refuse what they might allow.
+ * Whether the Resource (or NotResource) pattern `pattern` covers the ARN `resource`, case-sensitively. `reading`
+ * decides a `*` or `?` inside a segment before one of the resource part's colons, and unresolved policy variables (see
+ * the module's comment): "lenient" where a wrong "no" would refuse what AWS allows or report a finding on a guess,
+ * "strict" where a wrong "yes" would.
  */
-export function resourceMatches(pattern: string, resource: string, unresolvedVariables?: "match-anything"): boolean {
-  const anyVariable = unresolvedVariables === "match-anything";
-  return matcher(anyVariable ? "resource-any-variable" : "resource", pattern, (p) => regexMatcher(resourceSource(p, anyVariable)))(resource);
+export function resourceMatches(pattern: string, resource: string, reading: ResourceReading): boolean {
+  if (reading === "lenient") return matcher("resource-lenient", pattern, (p) => regexMatcher(lenientSource(p)))(resource);
+  return matcher("resource-strict", pattern, (p) => {
+    if (hasVariable(p)) return () => false;
+    const segments = regexMatcher(segmentSource(p));
+    const parts = arnComponents(p);
+    // The component reading: five colon-free components, and the resource part a glob over its colons. A pattern of
+    // fewer than six components (`*`) has only the segment reading.
+    const components = parts?.map((part, i) => regexMatcher(i < 5 ? segmentSource(part) : glob(part)));
+    return (value) => {
+      if (!segments(value)) return false;
+      if (!components) return true;
+      const have = arnComponents(value);
+      return have !== undefined && components.every((matches, i) => matches(have[i]));
+    };
+  })(resource);
 }
 
 /** StringLike: whether `pattern` matches `value`, case-sensitively, `*` and `?` anywhere (colons too). */

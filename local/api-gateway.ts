@@ -26,7 +26,7 @@ import { awsServiceNotEmulated, invokeAwsServiceIntegration } from "./aws-servic
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
-import { resourceMatches } from "../components/iam-match";
+import { resourceMatches, type ResourceReading } from "../components/iam-match";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
 /** API Gateway's payload limit. */
@@ -702,12 +702,14 @@ export function authorizerOutput(result: unknown): AuthorizerOutput | { problem:
 
 /**
  * An authorizer policy's answer for the method ARN: an explicit Deny covering it wins, else an Allow covering it,
- * else none. Resources match as an IAM policy's Resource does (components/iam-match.ts resourceMatches).
+ * else none. Resources match as an IAM policy's Resource does (components/iam-match.ts resourceMatches): a Deny's
+ * strictly and an Allow's leniently where AWS's pages leave it open (a `*` before a colon of the path, as in
+ * `/items/urn:isbn:1/reviews`), so a local 403 is one AWS would answer too.
  */
 export function policyDecision(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): "allow" | "deny" | "none" {
-  const covers = (s: { Resource: string | string[] }) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => resourceMatches(r, methodArn));
-  if (statements.some((s) => s.Effect === "Deny" && covers(s))) return "deny";
-  return statements.some((s) => s.Effect === "Allow" && covers(s)) ? "allow" : "none";
+  const covers = (s: { Resource: string | string[] }, reading: ResourceReading) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).some((r) => resourceMatches(r, methodArn, reading));
+  if (statements.some((s) => s.Effect === "Deny" && covers(s, "strict"))) return "deny";
+  return statements.some((s) => s.Effect === "Allow" && covers(s, "lenient")) ? "allow" : "none";
 }
 
 export function policyAllows(statements: Array<{ Effect: string; Resource: string | string[] }>, methodArn: string): boolean {

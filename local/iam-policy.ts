@@ -4,14 +4,18 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Used for the roles of
  * the program's functions (local/function-roles.ts) and of S3 AWS-service integrations (local/aws-service-integration.ts).
  *
- * Matching is IAM's (components/iam-match.ts): resources case-sensitively with `*` and `?` within an ARN's segments
- * (a `*` that ends one runs over colons), actions case-insensitively. `NotAction` and `NotResource` match what they do
+ * Matching is IAM's (components/iam-match.ts): actions case-insensitively, resources case-sensitively. Where AWS's
+ * pages leave a resource's wildcard open (a `*` inside a segment before a colon of an S3 key or an API path), an
+ * Allow's Resource and a Deny's NotResource read it leniently and a Deny's Resource and an Allow's NotResource
+ * strictly, so the answer is never a refusal AWS might not give. `NotAction` and `NotResource` match what they do
  * not name.
  *
- * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything in an Allow; a Deny
- * that has one does not apply). A statement with a Condition is read as if it held when it allows, and as if it
- * did not when it denies, so a local run never refuses what AWS might allow (docs/local-vs-aws.md); nor permissions
- * boundaries, session policies, SCPs or resource-based policies.
+ * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything in an Allow's Resource
+ * and nothing in its NotResource; a Deny that has one does not apply). A statement with a Condition is read as if it
+ * held when it allows, and as if it did not when it denies, so a local run never refuses what AWS might allow
+ * (docs/local-vs-aws.md); nor permissions boundaries, session policies, SCPs or resource-based policies. Actions are
+ * matched as written: "You can use policy variables in the Resource element and in string comparisons in the
+ * Condition element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
 import { actionMatches, resourceMatches } from "../components/iam-match";
 
@@ -46,16 +50,22 @@ export function policyStatements(document: unknown): IamStatement[] {
 }
 
 /**
- * Whether a statement's action (or NotAction) and resource (or NotResource) cover `action` on `resource`; its Condition
- * is not read. A policy variable (${aws:username}, ${cognito-identity.amazonaws.com:sub}, whose value holds a colon) is
- * not resolved locally: it matches anything, so a local run never refuses what the variable might allow in AWS.
+ * Whether a statement's action (or NotAction) and resource (or NotResource) may cover `action` on `resource`; its
+ * Condition is not read. Each resource pattern is read as the statement's effect asks (components/iam-match.ts
+ * ResourceReading): leniently where a match grants (an Allow's Resource) or spares (a Deny's NotResource), strictly
+ * where a match refuses (a Deny's Resource) or excludes (an Allow's NotResource). So an Allow applies wherever AWS
+ * might apply it and a Deny only where AWS must, and so a policy variable AWS resolves per request (${aws:username},
+ * ${cognito-identity.amazonaws.com:sub}, whose value holds a colon) matches anything in an Allow's Resource and
+ * nothing in its NotResource. The deploy rules ask the same question (testing/deploy-rules/iam.ts granting,
+ * queue-policy.ts): a finding there must not rest on a guess either.
  */
 export function applies(statement: IamStatement, action: string, resource: string): boolean {
-  const coversAction = (pattern: string) => actionMatches(pattern.replace(/\$\{[^}]*\}/g, "*"), action);
-  const coversResource = (pattern: string) => resourceMatches(pattern, resource, "match-anything");
+  const coversAction = (pattern: string) => actionMatches(pattern, action);
   const actionCovered = statement.actions ? statement.actions.some(coversAction) : !(statement.notActions ?? []).some(coversAction);
   if (!actionCovered) return false;
-  return statement.resources ? statement.resources.some(coversResource) : !(statement.notResources ?? []).some(coversResource);
+  const allows = statement.effect === "Allow";
+  if (statement.resources) return statement.resources.some((pattern) => resourceMatches(pattern, resource, allows ? "lenient" : "strict"));
+  return !(statement.notResources ?? []).some((pattern) => resourceMatches(pattern, resource, allows ? "strict" : "lenient"));
 }
 
 /** IAM's decision on `action` on `resource` for a principal whose identity-based policies hold `statements`. */

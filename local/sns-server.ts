@@ -97,6 +97,11 @@ export class LocalSns {
     return [...this.topics.keys()];
   }
 
+  /** Whether this server serves the topic `arn` (an EventBus target is refused otherwise, as SNS answers NotFound). */
+  serves(arn: string): boolean {
+    return this.topics.has(arn);
+  }
+
   topic(arn: string): LocalTopicDefinition {
     const topic = this.topics.get(arn);
     if (!topic) throw new SnsError("NotFound", "Topic does not exist", 404);

@@ -146,18 +146,6 @@ export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusS
   return "dead-lettered";
 }
 
-/**
- * The topics a local SNS server serves, read once per server rather than at every delivery: a LocalSns's topics are
- * fixed when it is made (another set is another server, local/services/topics.ts), while a delivery asks for the
- * server again at each attempt (the topics service may stop).
- */
-const servedTopicsOf = new WeakMap<LocalSns, ReadonlySet<string>>();
-function servedTopics(sns: LocalSns): ReadonlySet<string> {
-  let arns = servedTopicsOf.get(sns);
-  if (!arns) servedTopicsOf.set(sns, (arns = new Set(sns.arns())));
-  return arns;
-}
-
 interface LocalTarget {
   name: string;
   arn: string;
@@ -189,7 +177,7 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
       arn,
       async deliver(rule) {
         const sns = delivery.sns?.();
-        if (!sns || !servedTopics(sns).has(arn)) throw new TargetRefusal("NotFound", `The topic ${arn} is not served locally`);
+        if (!sns?.serves(arn)) throw new TargetRefusal("NotFound", `The topic ${arn} is not served locally`);
         try {
           // What EventBridge publishes: the event (or the shaped input) as the message, with no subject or attributes.
           sns.publish(arn, { message: targetInputText(subscription, event, rule) });

@@ -4,7 +4,8 @@
  * this one reading of inline, RolePolicy and managed policies (IAM's wildcards: components/iam-match.ts).
  */
 import { IAM_SID } from "../../components/iam";
-import { actionMatches, resourceMatches } from "../../components/iam-match";
+import { actionMatches } from "../../components/iam-match";
+import { applies, policyStatements } from "../../local/iam-policy";
 import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
@@ -12,13 +13,14 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
 /**
  * Whether the role's trust policy (`assumeRolePolicy`) lets `principal` assume it: an Allow statement whose
  * `Principal.Service` names it (a string, or a pattern such as /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/ for a
- * service's regional principals too) and whose action is sts:AssumeRole, sts:* or * (compared case-insensitively, as
- * IAM compares action names). Its Condition is not read. StatesRoleTrust and EventBridgeWorkflowRole share it.
+ * service's regional principals too) and whose Action covers sts:AssumeRole as IAM matches actions (components/iam-match.ts
+ * actionMatches: `sts:Assume*`, `sts:*`, `*`, any case). Its Condition is not read. StatesRoleTrust and
+ * EventBridgeWorkflowRole share it.
  */
 export function trustsService(role: RecordedResource, principal: string | RegExp): boolean {
   const names = (service: string) => (typeof principal === "string" ? service === principal : principal.test(service));
   return policyDocument(role.inputs.assumeRolePolicy).Statement.some(
-    (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some(names) && asArray<string>(s.Action).some((a) => ["sts:assumerole", "sts:*", "*"].includes(String(a).toLowerCase())),
+    (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some(names) && asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole")),
   );
 }
 
@@ -103,11 +105,13 @@ export function roleGrants(graph: Graph, role: RecordedResource): { grants: Role
   };
 }
 
-/** The grants that allow `action` on `resource`. */
+/**
+ * The grants that may allow `action` on `resource`: the local evaluator's reading of a statement (local/iam-policy.ts
+ * applies: NotAction and NotResource, and a Resource read leniently where AWS's pages leave a wildcard open), so a rule
+ * reports a missing permission only when no reading of the role grants it.
+ */
 export function granting(grants: readonly RoleGrant[], action: string, resource: string): RoleGrant[] {
-  return grants.filter(
-    ({ statement }) => asArray<string>(statement.Action).some((a) => actionMatches(a, action)) && asArray<string>(statement.Resource).some((r) => resourceMatches(r, resource)),
-  );
+  return grants.filter(({ statement }) => applies(policyStatements({ Statement: [statement] })[0], action, resource));
 }
 
 /**

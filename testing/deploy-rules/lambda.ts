@@ -1,4 +1,4 @@
-/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, and the resource-based policy size AddPermission enforces. */
+/** Lambda deploy rules: the function configuration quotas CreateFunction and UpdateFunctionConfiguration enforce, alias names CreateAlias accepts, the resource-based policy size and SourceArn form AddPermission enforces. */
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
@@ -229,6 +229,38 @@ function permissionStatement(permission: RecordedResource, target: PermissionTar
 }
 
 /**
+ * AddPermission's SourceArn pattern (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html, and
+ * AWS::Lambda::Permission's in the CloudFormation template reference): a partition, a service, a region or nothing, an
+ * account of 12 digits or nothing, then the resource part, which alone may hold a wildcard. Lambda refuses any other
+ * value: "Value '…' at 'sourceArn' failed to satisfy constraint: Member must satisfy regular expression pattern"
+ * (ValidationException, claudiajs/claudia#3), so `arn:aws:sns:us-east-1:*:*`, a wildcard account IAM policies take
+ * (api-gateway-control-access-using-iam-policies-to-invoke-api.html), fails at `pulumi up`.
+ */
+const LAMBDA_SOURCE_ARN = /^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)$/;
+
+const LAMBDA_PERMISSION_SOURCE_ARN: DeployRule = {
+  id: "LambdaPermissionSourceArn",
+  title: "A Lambda permission's sourceArn has the form AddPermission takes: wildcards only in the resource part",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const permission of ofType(graph, "aws:lambda/permission:Permission")) {
+      const sourceArn = permission.inputs.sourceArn;
+      if (typeof sourceArn !== "string" || sourceArn === "" || LAMBDA_SOURCE_ARN.test(sourceArn)) continue;
+      findings.push(
+        finding(
+          this.id,
+          permission,
+          `has sourceArn ${JSON.stringify(sourceArn)}, which AddPermission refuses (ValidationException): it takes arn:<partition>:<service>:<region or nothing>:<12-digit account or nothing>:<resource>, a wildcard only in the resource part`,
+          "give the source's ARN with its region and account written out (or left empty where the service's ARNs have none, as S3's), and put any wildcard in the part after the account",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/**
  * Provisioned concurrency goes on a published version or an alias: "Provisioned Concurrency is not supported on the
  * unpublished version of the function ($LATEST)" (https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html),
  * and PutProvisionedConcurrencyConfig's ProvisionedConcurrentExecutions has "Minimum value of 1". A qualifier of
@@ -328,4 +360,4 @@ export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE];
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE];

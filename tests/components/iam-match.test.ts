@@ -1,7 +1,8 @@
 /**
  * IAM's wildcard matching (components/iam-match.ts), element by element as IAM documents it: actions
- * case-insensitively, resources within ARN segments (a `*` ending one runs over colons), StringLike across the whole
- * string, ArnLike component by component, and the String and ARN condition operators.
+ * case-insensitively, resources within ARN segments (a `*` ending one runs over colons) with a lenient and a strict
+ * reading of the case AWS's pages leave open, StringLike across the whole string, ArnLike component by component, and
+ * the String and ARN condition operators.
  */
 import { describe, expect, it } from "vitest";
 import { actionMatches, arnLike, conditionOperator, resourceMatches, stringLike } from "../../components/iam-match";
@@ -25,28 +26,46 @@ describe("actionMatches (Action, NotAction)", () => {
 });
 
 describe("resourceMatches (Resource, NotResource)", () => {
-  it("matches case-sensitively, * and ? within a segment, a * spanning slashes", () => {
-    expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1/2/test/3/object.jpg")).toBe(true);
-    expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1-test/object.jpg")).toBe(false);
-    expect(resourceMatches("arn:aws:s3:::example?bucket/*", "arn:aws:s3:::example1bucket/key")).toBe(true);
-    expect(resourceMatches(`arn:aws:iam::${ACCOUNT}:user/Bob`, `arn:aws:iam::${ACCOUNT}:user/bob`)).toBe(false);
-    expect(resourceMatches("*", `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`)).toBe(true);
+  it("matches case-sensitively, * and ? within a segment, a * spanning slashes, in either reading", () => {
+    for (const reading of ["lenient", "strict"] as const) {
+      expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1/2/test/3/object.jpg", reading)).toBe(true);
+      expect(resourceMatches("arn:aws:s3:::bucket/*/test/*", "arn:aws:s3:::bucket/1-test/object.jpg", reading)).toBe(false);
+      expect(resourceMatches("arn:aws:s3:::example?bucket/*", "arn:aws:s3:::example1bucket/key", reading)).toBe(true);
+      expect(resourceMatches(`arn:aws:iam::${ACCOUNT}:user/Bob`, `arn:aws:iam::${ACCOUNT}:user/bob`, reading)).toBe(false);
+      expect(resourceMatches("*", `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`, reading)).toBe(true);
+      // A * that ends a segment runs over colons (AWS's page says so): a function's ARN with a qualifier.
+      expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker:live`, reading)).toBe(true);
+      expect(resourceMatches(`arn:aws:sqs:*:${ACCOUNT}:jobs`, `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`, reading)).toBe(true);
+    }
   });
 
-  it("lets a * that ends a segment run over colons, and keeps any other wildcard within its segment", () => {
-    // A function's ARN with a qualifier: the trailing * covers "worker:live".
-    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker:live`)).toBe(true);
-    expect(resourceMatches(`arn:aws:sqs:*:${ACCOUNT}:jobs`, `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs`)).toBe(true);
-    // Mid-segment, neither * nor ? reaches over a colon.
-    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*-worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:a:b-worker`)).toBe(false);
-    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function?worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`)).toBe(false);
+  it("reads a * inside a segment before a colon of the resource part as matching when lenient (an S3 key, an API path), and not when strict: AWS's pages do not settle it", () => {
+    const cases: Array<[string, string]> = [
+      ["arn:aws:s3:::b/uploads/*/thumb.jpg", "arn:aws:s3:::b/uploads/2024-01-01T10:00:00Z/thumb.jpg"],
+      ["arn:aws:s3:::b/*.jpg", "arn:aws:s3:::b/a:b.jpg"],
+      [`arn:aws:execute-api:us-east-1:${ACCOUNT}:api/dev/GET/items/*/reviews`, `arn:aws:execute-api:us-east-1:${ACCOUNT}:api/dev/GET/items/urn:isbn:1/reviews`],
+      [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:*-worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:a:b-worker`],
+    ];
+    for (const [pattern, arn] of cases) {
+      expect(resourceMatches(pattern, arn, "lenient")).toBe(true);
+      expect(resourceMatches(pattern, arn, "strict")).toBe(false);
+    }
   });
 
-  it("reads a policy variable as anything, colons too, only when the caller asks to", () => {
+  it("keeps a region's * out of the account when strict (ARN components), and lets it run on when lenient", () => {
+    expect(resourceMatches(`arn:aws:sqs:*:${ACCOUNT}:jobs`, `arn:aws:sqs:us-east-1:999999999999:x:${ACCOUNT}:jobs`, "strict")).toBe(false);
+    expect(resourceMatches(`arn:aws:sqs:*:${ACCOUNT}:jobs`, `arn:aws:sqs:us-east-1:999999999999:x:${ACCOUNT}:jobs`, "lenient")).toBe(true);
+    // Neither reading takes a ? over the colon of the ARN's own structure strictly.
+    expect(resourceMatches(`arn:aws:lambda:us-east-1:${ACCOUNT}:function?worker`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:worker`, "strict")).toBe(false);
+  });
+
+  it("reads a policy variable as anything, colons too, when lenient, and a pattern holding one as matching nothing when strict", () => {
     const pattern = "arn:aws:s3:::photos/private/${cognito-identity.amazonaws.com:sub}/*";
     const key = "arn:aws:s3:::photos/private/us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/a.jpg";
-    expect(resourceMatches(pattern, key, "match-anything")).toBe(true);
-    expect(resourceMatches(pattern, key)).toBe(false);
+    expect(resourceMatches(pattern, key, "lenient")).toBe(true);
+    expect(resourceMatches(pattern, key, "strict")).toBe(false);
+    expect(resourceMatches(pattern, "arn:aws:s3:::photos/public/a.jpg", "lenient")).toBe(false);
+    expect(resourceMatches("arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/${aws:username}", "strict")).toBe(false);
   });
 });
 

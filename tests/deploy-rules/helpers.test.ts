@@ -1,7 +1,7 @@
 /** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
 import { describe, expect, it } from "vitest";
 import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
-import { trustsService } from "../../testing/deploy-rules/iam";
+import { granting, trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { devContext, handBuilt } from "./fixture";
 
@@ -158,10 +158,10 @@ describe("the Lambda permission SNS and EventBridge invoke a function under (one
   const fnArn = "arn:aws:lambda:us-east-1:123456789012:function:worker";
   const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
   const ruleArn = "arn:aws:events:us-east-1:123456789012:rule/orders/ship";
-  const findings = async (service: string, sourceArn: string, subscriber: (permission: string) => ReturnType<typeof handBuilt>) => {
+  const findings = async (service: string, sourceArn: string, subscriber: (permission: string) => ReturnType<typeof handBuilt>, action = "lambda:InvokeFunction") => {
     const { SNS_LAMBDA_SUBSCRIPTION_PERMISSION, EVENTBRIDGE_LAMBDA_PERMISSION } = await import("../../testing/deploy-rules/index.js");
     const fn = handBuilt("aws:lambda/function:Function", "worker", {}, { state: { name: "worker", arn: fnArn } });
-    const permission = handBuilt("aws:lambda/permission:Permission", "worker-invoke", { principal: service, action: "lambda:InvokeFunction", function: "worker", sourceArn });
+    const permission = handBuilt("aws:lambda/permission:Permission", "worker-invoke", { principal: service, action, function: "worker", sourceArn });
     const rule = handBuilt("aws:cloudwatch/eventRule:EventRule", "ship", { name: "ship", eventBusName: "orders" }, { state: { name: "ship", arn: ruleArn } });
     const graph = [fn, permission, rule, subscriber(permission.urn)];
     return [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, EVENTBRIDGE_LAMBDA_PERMISSION].flatMap((r) => r.check(graph, devContext));
@@ -179,9 +179,15 @@ describe("the Lambda permission SNS and EventBridge invoke a function under (one
     expect(await findings("sns.amazonaws.com", ruleArn, target)).toEqual([expect.objectContaining({ rule: "EventBridgeLambdaPermission" })]);
   });
 
-  it("refuses a sourceArn whose * would run over the account and the topic's name: Lambda's condition is ArnLike, six components each on its own", async () => {
-    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:*", subscription)).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
-    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:*:*", subscription)).toEqual([]);
+  it("matches a wildcard in the resource part, the one place AddPermission's SourceArn takes one, against the source's name", async () => {
+    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:123456789012:ev?nts", subscription)).toEqual([]);
+    const other = (urn: string) => handBuilt("aws:sns/topicSubscription:TopicSubscription", "sub", { topic: `${topicArn}-other`, protocol: "lambda", endpoint: fnArn }, { dependencies: [urn] });
+    expect(await findings("sns.amazonaws.com", "arn:aws:sns:us-east-1:123456789012:ev?nts", other)).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
+  });
+
+  it("takes an action that covers lambda:InvokeFunction as IAM matches actions: *, any case", async () => {
+    for (const action of ["*", "lambda:invokeFunction", "lambda:*"]) expect(await findings("sns.amazonaws.com", topicArn, subscription, action)).toEqual([]);
+    expect(await findings("sns.amazonaws.com", topicArn, subscription, "lambda:GetFunction")).toEqual([expect.objectContaining({ rule: "SnsLambdaSubscriptionPermission" })]);
   });
 });
 
@@ -249,9 +255,28 @@ describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trus
     expect(trustsService(role({ Principal: { Service: ["x.amazonaws.com", "states.eu-west-1.amazonaws.com"] }, Action: ["STS:*"] }), /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/)).toBe(true);
     expect(trustsService(role({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "*" }), "events.amazonaws.com")).toBe(true);
   });
+  it("matches the action as IAM does: wildcards anywhere (sts:Assume*, sts:AssumeRol?)", () => {
+    for (const action of ["sts:Assume*", "sts:AssumeRol?", "STS:assume*"]) expect(trustsService(role({ Principal: { Service: "events.amazonaws.com" }, Action: action }), "events.amazonaws.com")).toBe(true);
+    expect(trustsService(role({ Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRoleWith*" }), "events.amazonaws.com")).toBe(false);
+  });
   it("refuses a Deny, another service, or another action", () => {
     expect(trustsService(role({ Effect: "Deny", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(false);
     expect(trustsService(role({ Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(false);
     expect(trustsService(role({ Principal: { Service: "events.amazonaws.com" }, Action: "sts:TagSession" }), "events.amazonaws.com")).toBe(false);
+  });
+});
+
+describe("granting (what a role's Allow statements grant, for the rules that ask whether a role may call a service)", () => {
+  const grants = (statement: Record<string, unknown>) => [{ statement, carrier: handBuilt("aws:iam/role:Role", "r", {}) }];
+  it("reads NotAction and NotResource as the local evaluator does: a PowerUserAccess-shaped Allow grants everything but IAM", () => {
+    const power = grants({ Effect: "Allow", NotAction: "iam:*", Resource: "*" });
+    expect(granting(power, "states:StartExecution", "arn:aws:states:us-east-1:123456789012:stateMachine:m")).toHaveLength(1);
+    expect(granting(power, "iam:PassRole", "arn:aws:iam::123456789012:role/x")).toHaveLength(0);
+    const notLogs = grants({ Effect: "Allow", Action: "logs:*", NotResource: "arn:aws:logs:us-east-1:123456789012:log-group:secret:*" });
+    expect(granting(notLogs, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:app:*")).toHaveLength(1);
+    expect(granting(notLogs, "logs:PutLogEvents", "arn:aws:logs:us-east-1:123456789012:log-group:secret:*")).toHaveLength(0);
+  });
+  it("takes a * inside a segment over a colon of the resource part (AWS's pages leave it open: a finding must not rest on it)", () => {
+    expect(granting(grants({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/uploads/*/thumb.jpg" }), "s3:GetObject", "arn:aws:s3:::b/uploads/2024-01-01T10:00:00Z/thumb.jpg")).toHaveLength(1);
   });
 });

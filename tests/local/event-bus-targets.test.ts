@@ -219,13 +219,12 @@ describe("a Topic target under npm start", () => {
     expect(bodies.filter((b) => b !== whole)).toEqual([`"photo p-9 from ${outputs.topicRuleName}"`]);
   });
 
-  it("reads a topic server's topics once for every delivery to it, and another server's anew", async () => {
+  it("delivers to a topic the server serves, and refuses one it does not (another set of topics)", async () => {
     const bus = app.context.run.specs.find((s) => s.kind === "EventBus" && s.name === "ebl")!.spec as EventBusSpec;
     const alerts = bus.subscriptions.find((s) => s.name === "alerts") as EventBusTopicSubscriptionSpec;
     const served = app.context.sns!;
     // The app's topics, without subscribers: nothing reaches its queues.
     const sns = new LocalSns(served.arns().map((arn) => ({ ...served.topic(arn), subscriptions: [] })));
-    const arns = vi.spyOn(sns, "arns");
     const event = { version: "0", id: "e-2", "detail-type": "T", source: "s", account: "123456789012", time: "2026-01-01T00:00:00Z", region: REGION, resources: [], detail: {} } as EventBridgeEvent;
     const delivery = (server: LocalSns) => ({
       invoke: () => async () => null,
@@ -237,9 +236,7 @@ describe("a Topic target under npm start", () => {
       retryDelaysMs: [0, 0],
       graph: app.context.run.resources,
     });
-    for (const id of ["e-2", "e-3"]) expect(await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", { ...event, id }, delivery(sns))).toBe("delivered");
-    expect(arns).toHaveBeenCalledTimes(1);
-    // A server without the topic (another set of topics) does not take it: its own topics are read.
+    expect(await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, delivery(sns))).toBe("delivered");
     expect(await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, delivery(new LocalSns([])))).toBe("dropped");
   });
 
