@@ -438,13 +438,14 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
  * Task may time out, or the execution stop) while it still runs, and the Task ends then. Waiting for the call first
  * left the wait's rejection unhandled in that window, which ends the process (`npm start`) under Node's default.
  */
-function callbackHandler(call: TaskHandler, limits: CallbackLimits): TaskHandler {
+function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackLimits, paths?: LimitPaths): TaskHandler {
   return async (input, execution) => {
+    const task = paths ? resolvedLimits(stateName, input, limits, paths) : { parameters: input, limits };
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
-    const waiter = execution?.callbacks?.wait(limits);
+    const waiter = execution?.callbacks?.wait(task.limits);
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
     // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing.
-    call(input, execution).catch((error: unknown) => waiter.fail(error as Error));
+    call(task.parameters, execution).catch((error: unknown) => waiter.fail(error as Error));
     return waiter.outcome;
   };
 }
@@ -488,12 +489,13 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     }
     if (state.Type !== "Task") continue;
     const callback = callbackTaskResource(state.Resource);
-    // A callback Task keeps its TimeoutSeconds (and HeartbeatSeconds) to itself: its wait for the token times out, and
-    // the token closes with it. The library's own timer then stays out of the way (a TimeoutSecondsPath stays the library's).
+    // A callback Task keeps its TimeoutSeconds and HeartbeatSeconds, literal or by path, to itself: its wait for the
+    // token times out, and the token closes with it. The library's own timer then stays out of the way.
     const limits: CallbackLimits = {
       ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : {}),
       ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: Math.min(state.HeartbeatSeconds, LONGEST_TIMER_SECONDS) } : {}),
     };
+    const paths = callback ? limitPathsAsParameters(state) : undefined;
     if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
     else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
     const resource = state.Resource;
@@ -510,7 +512,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     if (callback) {
-      handlers[name] = callbackHandler(taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits);
+      handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
       callbacks.push(name);
       continue;
     }
@@ -520,6 +522,55 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
   return { definition, handlers, retried, lambdaStates, callbacks, failStates };
+}
+
+/** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
+interface LimitPaths {
+  TimeoutSecondsPath?: string;
+  HeartbeatSecondsPath?: string;
+}
+
+/**
+ * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath moved, in place, into its Parameters, which the
+ * library resolves before it calls the handler (the only input a handler is given, and the library's own
+ * TimeoutSecondsPath reads that resolved input, not the state's): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$":
+ * <path>, …}`, so each path is read from the state's input as the Parameters are. AWS reads them "from the state input"
+ * (the CDK's Timeout.at; LocalStack's AWS-recorded test_heartbeat_path_timeout reads a field its Parameters leave out);
+ * after InputPath, as here, or before it, is not confirmed. A path that selects nothing fails the execution in the
+ * library's Parameters resolution, with States.Runtime, as AWS fails it (LocalStack's TimeoutSecondsPath: States.Runtime
+ * "Invalid path … No results for path"). Undefined when the state has neither.
+ */
+function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
+  const paths: LimitPaths = {};
+  for (const field of ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const) {
+    if (typeof state[field] === "string") paths[field] = state[field] as string;
+    delete state[field];
+  }
+  if (Object.keys(paths).length === 0) return undefined;
+  state.Parameters = {
+    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
+    ...Object.fromEntries(Object.entries(paths).map(([field, path]) => [`${field}.$`, path])),
+  };
+  return paths;
+}
+
+/**
+ * A callback Task's limits with those its paths selected (limitPathsAsParameters), at most LONGEST_TIMER_SECONDS, and
+ * its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
+ * integer": the Step Functions Data Science SDK's Task; the CDK's Timeout.at alike) fails the execution with
+ * States.Runtime: what AWS fails it with is not documented.
+ */
+function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths): { parameters: unknown; limits: CallbackLimits } {
+  const { parameters, TimeoutSecondsPath: timeout, HeartbeatSecondsPath: heartbeat } = input as Record<string, unknown>;
+  const resolved = { ...limits };
+  for (const [field, value, limit] of [["TimeoutSecondsPath", timeout, "timeoutSeconds"], ["HeartbeatSecondsPath", heartbeat, "heartbeatSeconds"]] as const) {
+    if (paths[field] === undefined) continue;
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      throw new ServiceTaskFailure("States.Runtime", `The ${field} '${paths[field]}' of the Task state '${stateName}' selected ${String(JSON.stringify(value)).slice(0, 100)}, not a positive integer.`);
+    }
+    resolved[limit] = Math.min(value as number, LONGEST_TIMER_SECONDS);
+  }
+  return { parameters, limits: resolved };
 }
 
 /** The Resource of a Fail state run as a Task: no AWS resource, so no Task of the definition shares it. */

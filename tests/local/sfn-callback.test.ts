@@ -104,6 +104,9 @@ const mapped: LocalStateMachineDefinition = {
   definition: JSON.stringify({ StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "One", States: { One: asking({ "side.$": "$" }) } }, End: true } } }),
 };
 
+/** TimeoutSecondsPath and HeartbeatSecondsPath read from the state's input (the Parameters leave `limits` out). */
+const pathed = machine("pathed", { TimeoutSecondsPath: "$.limits.timeout", HeartbeatSecondsPath: "$.limits.heartbeat" });
+
 /** No Catch: a SendTaskFailure fails the execution. */
 const uncaught = machine("uncaught", { Catch: undefined });
 
@@ -153,7 +156,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -172,6 +175,11 @@ async function failure(call: Promise<unknown>) {
 
 async function start(name: string, order: string) {
   const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify({ order }) }));
+  return executionArn!;
+}
+
+async function startWith(name: string, input: object) {
+  const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }));
   return executionArn!;
 }
 
@@ -221,6 +229,41 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await asked.next();
     fire(60_000);
     expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-4", timedOut: { Error: "States.Timeout" } } });
+    expect([...timers.values()]).toEqual([]);
+  });
+
+  it("reads TimeoutSecondsPath and HeartbeatSecondsPath from the state's input: the Task times out as with the literal fields, its token closed, at most the longest timer", async () => {
+    const arn = await startWith("pathed", { order: "o-p1", limits: { timeout: 300, heartbeat: 60 } });
+    const event = await asked.next();
+    // The function gets the Task's Parameters only.
+    expect(Object.keys(event).sort()).toEqual(["note", "token"]);
+    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([300_000, 60_000].sort());
+    await client().send(new SendTaskHeartbeatCommand({ taskToken: event.token }));
+    fire(300_000);
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p1", timedOut: { Error: "States.Timeout" } } });
+    expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken: event.token })))).toEqual(gone);
+    expect([...timers.values()]).toEqual([]);
+
+    const silent = await startWith("pathed", { order: "o-p2", limits: { timeout: 99_999_999, heartbeat: 60 } });
+    await asked.next();
+    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([2_147_483_000, 60_000].sort());
+    fire(60_000);
+    expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p2", timedOut: { Error: "States.Timeout" } } });
+    expect([...timers.values()]).toEqual([]);
+  });
+
+  it("fails the execution with States.Runtime when a limit's path selects no positive integer, or nothing", async () => {
+    for (const [limits, cause] of [
+      [{ timeout: 0, heartbeat: 60 }, "The TimeoutSecondsPath '$.limits.timeout' of the Task state 'Ask' selected 0, not a positive integer."],
+      [{ timeout: 300, heartbeat: "60" }, "The HeartbeatSecondsPath '$.limits.heartbeat' of the Task state 'Ask' selected \"60\", not a positive integer."],
+      [{ timeout: 1.5, heartbeat: 60 }, "The TimeoutSecondsPath '$.limits.timeout' of the Task state 'Ask' selected 1.5, not a positive integer."],
+    ] as const) {
+      const arn = await startWith("pathed", { order: "o-p3", limits });
+      expect(await finished(arn)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+      expect(server.sfn.describeExecution({ executionArn: arn }).cause).toBe(cause);
+    }
+    const missing = await startWith("pathed", { order: "o-p4" });
+    expect(await finished(missing)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
     expect([...timers.values()]).toEqual([]);
   });
 
