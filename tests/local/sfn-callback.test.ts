@@ -252,6 +252,46 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     expect([...timers.values()]).toEqual([]);
   });
 
+  it("records the callback Task's scheduling (its limits, the Parameters with the token), start, submission and outcome in the history", async () => {
+    const events = async (executionArn: string, includeExecutionData = true) =>
+      ((await client().send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData }))).events ?? []).map(({ id, previousEventId, timestamp, ...event }) => event);
+    const task = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
+    const timedOut = await startWith("pathed", { order: "o-h1", limits: { timeout: 300, heartbeat: 60 } });
+    const { token } = await asked.next();
+    fire(60_000);
+    await finished(timedOut);
+    expect(await events(timedOut)).toEqual([
+      expect.objectContaining({ type: "ExecutionStarted" }),
+      expect.objectContaining({ type: "TaskStateEntered" }),
+      {
+        type: "TaskScheduled",
+        taskScheduledEventDetails: {
+          ...task,
+          region: REGION,
+          parameters: JSON.stringify({ FunctionName: fnArn("ask"), Payload: { token, note: `order o-h1 waits on ${token}` } }),
+          timeoutInSeconds: 300,
+          heartbeatInSeconds: 60,
+        },
+      },
+      { type: "TaskStarted", taskStartedEventDetails: task },
+      { type: "TaskSubmitted", taskSubmittedEventDetails: { ...task, output: expect.stringContaining('"Payload":{"accepted":true}'), outputDetails: { truncated: false } } },
+      { type: "TaskTimedOut", taskTimedOutEventDetails: { ...task, error: "States.Timeout" } },
+      expect.objectContaining({ type: "TaskStateExited" }),
+      expect.objectContaining({ type: "PassStateEntered" }),
+      expect.objectContaining({ type: "PassStateExited" }),
+      expect.objectContaining({ type: "ExecutionSucceeded" }),
+    ]);
+    // Without execution data, the submission's output is left out as every event's input and output are.
+    expect((await events(timedOut, false))[4]).toEqual({ type: "TaskSubmitted", taskSubmittedEventDetails: { ...task, outputDetails: { truncated: false } } });
+
+    const answered = await start("approve", "o-h2");
+    const { token: answer } = await asked.next();
+    await client().send(new SendTaskSuccessCommand({ taskToken: answer, output: JSON.stringify({ approved: true }) }));
+    await finished(answered);
+    expect((await events(answered)).map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect((await events(answered))[5]).toEqual({ type: "TaskSucceeded", taskSucceededEventDetails: { ...task, output: '{"approved":true}', outputDetails: { truncated: false } } });
+  });
+
   it("fails the execution with States.Runtime when a limit's path selects no positive integer, or nothing", async () => {
     for (const [limits, cause] of [
       [{ timeout: 0, heartbeat: 60 }, "The TimeoutSecondsPath '$.limits.timeout' of the Task state 'Ask' selected 0, not a positive integer."],
@@ -264,6 +304,9 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     }
     const missing = await startWith("pathed", { order: "o-p4" });
     expect(await finished(missing)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    // Failed before it was scheduled: no event of the Task's own.
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: missing }));
+    expect(events?.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
     expect([...timers.values()]).toEqual([]);
   });
 
@@ -334,11 +377,12 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
       const details = (type: string) => events!.filter((event) => event.type === type).map((event) => event.taskFailedEventDetails ?? event.executionFailedEventDetails);
       return { described: { status, error, cause }, taskFailed: details("TaskFailed"), executionFailed: details("ExecutionFailed") };
     };
-    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [{}], executionFailed: [{}] });
-    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
+    const task = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
+    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [task], executionFailed: [{}] });
+    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ ...task, error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
     expect(await failedBy("o-13", { error: "Rejected", cause: "over budget" })).toEqual({
       described: { status: "FAILED", error: "Rejected", cause: "over budget" },
-      taskFailed: [{ error: "Rejected", cause: "over budget" }],
+      taskFailed: [{ ...task, error: "Rejected", cause: "over budget" }],
       executionFailed: [{ error: "Rejected", cause: "over budget" }],
     });
   });
