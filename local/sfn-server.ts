@@ -265,6 +265,8 @@ export interface TaskExecution {
   arn: string;
   /** Its callback Tasks' tokens (absent: the Task cannot wait for one). */
   callbacks?: ExecutionCallbacks;
+  /** The history events of this run of the Task (absent: none are recorded: TaskJournal). */
+  attempt?: TaskAttempt;
 }
 
 /** The timers callback Tasks wait with (tests fire them by hand). */
@@ -438,13 +440,18 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
  * Task may time out, or the execution stop) while it still runs, and the Task ends then. Waiting for the call first
  * left the wait's rejection unhandled in that window, which ends the process (`npm start`) under Node's default.
  */
-function callbackHandler(call: TaskHandler, limits: CallbackLimits): TaskHandler {
+function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackLimits, paths?: LimitPaths): TaskHandler {
   return async (input, execution) => {
+    const task = paths ? resolvedLimits(stateName, input, limits, paths) : { parameters: input, limits };
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
-    const waiter = execution?.callbacks?.wait(limits);
+    const waiter = execution?.callbacks?.wait(task.limits);
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
+    execution?.attempt?.scheduled(task.parameters, task.limits);
     // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing.
-    call(input, execution).catch((error: unknown) => waiter.fail(error as Error));
+    call(task.parameters, execution).then(
+      (output) => execution?.attempt?.submitted(output),
+      (error: unknown) => waiter.fail(error as Error),
+    );
     return waiter.outcome;
   };
 }
@@ -464,6 +471,24 @@ export interface LocalRun {
   callbacks: string[];
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
+  /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
+  tasks: Map<string, TaskRecord>;
+}
+
+/**
+ * What a Task's history events name: a Task whose Resource is a function's ARN has Lambda events
+ * (LambdaFunctionScheduled with `resource` the ARN; API_LambdaFunctionScheduledEventDetails), an optimized integration
+ * Task events whose `resourceType` and `resource` split its Resource after `arn:aws:states:::` (`sqs`,
+ * `sendMessage.waitForTaskToken`: LocalStack's AWS-recorded test_heartbeats; `lambda`, `invoke`).
+ */
+export interface TaskRecord {
+  /** The function's ARN, for a Task that invokes it directly. */
+  lambda?: string;
+  resourceType: string;
+  resource: string;
+  /** The state's TimeoutSeconds (a callback Task's handler records its own limits). */
+  timeoutSeconds?: number;
+  callback: boolean;
 }
 
 /**
@@ -480,7 +505,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const lambdaStates = new Set<string>();
   const callbacks: string[] = [];
   const failStates = new Set<string>();
-  for (const { name, state } of definitionStates(definition)) {
+  const tasks = new Map<string, TaskRecord>();
+  for (const { name, state, within } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Fail") {
       failStateAsTask(state);
@@ -488,17 +514,20 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     }
     if (state.Type !== "Task") continue;
     const callback = callbackTaskResource(state.Resource);
-    // A callback Task keeps its TimeoutSeconds (and HeartbeatSeconds) to itself: its wait for the token times out, and
-    // the token closes with it. The library's own timer then stays out of the way (a TimeoutSecondsPath stays the library's).
+    // A callback Task keeps its TimeoutSeconds and HeartbeatSeconds, literal or by path, to itself: its wait for the
+    // token times out, and the token closes with it. The library's own timer then stays out of the way.
     const limits: CallbackLimits = {
       ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : {}),
       ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: Math.min(state.HeartbeatSeconds, LONGEST_TIMER_SECONDS) } : {}),
     };
+    const timeoutSeconds = typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : undefined;
+    const paths = callback ? limitPathsAsParameters(state) : undefined;
     if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
     else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
     const resource = state.Resource;
     if (resources.has(name) && resources.get(name) !== resource) {
       // The library names a Task's handler by its state's name only: two Tasks of one name cannot be told apart.
+      tasks.delete(name);
       handlers[name] = async () => {
         throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot tell apart the Task states named '${name}' in ${machine.name}: give them distinct names.`);
       };
@@ -509,17 +538,75 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       handlers[name] = failStateHandler(name);
       continue;
     }
+    const direct = typeof resource === "string" && machine.functions.has(unqualified(resource));
+    // A Map's iterations run the same state at once, and the library reports their events in no order the handlers
+    // can be matched to (TaskJournal): their Tasks keep the library's failure event only.
+    const inMap = within.some((holder) => holder.Type === "Map");
+    const runs = callback !== undefined || resource === "arn:aws:states:::lambda:invoke" || (localServiceTask(resource) !== undefined && machine.serviceTasks !== undefined);
+    if (!inMap && (direct || runs)) {
+      const [resourceType, ...rest] = direct ? ["lambda"] : String(resource).slice("arn:aws:states:::".length).split(":");
+      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: rest.join(":"), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
+    }
     if (callback) {
-      handlers[name] = callbackHandler(taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits);
+      handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
       callbacks.push(name);
       continue;
     }
     handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
-    if ((typeof resource === "string" && machine.functions.has(unqualified(resource))) || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
+    if (direct || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks, failStates };
+  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks };
+}
+
+/** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
+interface LimitPaths {
+  TimeoutSecondsPath?: string;
+  HeartbeatSecondsPath?: string;
+}
+
+/**
+ * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath moved, in place, into its Parameters, which the
+ * library resolves before it calls the handler (the only input a handler is given, and the library's own
+ * TimeoutSecondsPath reads that resolved input, not the state's): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$":
+ * <path>, …}`, so each path is read from the state's input as the Parameters are. AWS reads them "from the state input"
+ * (the CDK's Timeout.at; LocalStack's AWS-recorded test_heartbeat_path_timeout reads a field its Parameters leave out);
+ * after InputPath, as here, or before it, is not confirmed. A path that selects nothing fails the execution in the
+ * library's Parameters resolution, with States.Runtime, as AWS fails it (LocalStack's TimeoutSecondsPath: States.Runtime
+ * "Invalid path … No results for path"). Undefined when the state has neither.
+ */
+function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
+  const paths: LimitPaths = {};
+  for (const field of ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const) {
+    if (typeof state[field] === "string") paths[field] = state[field] as string;
+    delete state[field];
+  }
+  if (Object.keys(paths).length === 0) return undefined;
+  state.Parameters = {
+    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
+    ...Object.fromEntries(Object.entries(paths).map(([field, path]) => [`${field}.$`, path])),
+  };
+  return paths;
+}
+
+/**
+ * A callback Task's limits with those its paths selected (limitPathsAsParameters), at most LONGEST_TIMER_SECONDS, and
+ * its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
+ * integer": the Step Functions Data Science SDK's Task; the CDK's Timeout.at alike) fails the execution with
+ * States.Runtime: what AWS fails it with is not documented.
+ */
+function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths): { parameters: unknown; limits: CallbackLimits } {
+  const { parameters, TimeoutSecondsPath: timeout, HeartbeatSecondsPath: heartbeat } = input as Record<string, unknown>;
+  const resolved = { ...limits };
+  for (const [field, value, limit] of [["TimeoutSecondsPath", timeout, "timeoutSeconds"], ["HeartbeatSecondsPath", heartbeat, "heartbeatSeconds"]] as const) {
+    if (paths[field] === undefined) continue;
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      throw new ServiceTaskFailure("States.Runtime", `The ${field} '${paths[field]}' of the Task state '${stateName}' selected ${String(JSON.stringify(value)).slice(0, 100)}, not a positive integer.`);
+    }
+    resolved[limit] = Math.min(value as number, LONGEST_TIMER_SECONDS);
+  }
+  return { parameters, limits: resolved };
 }
 
 /** The Resource of a Fail state run as a Task: no AWS resource, so no Task of the definition shares it. */
@@ -776,10 +863,24 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, failStates, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
-        // Each handler told which execution it runs in (putEvents names it in each entry's Resources) and given its callback Tasks' tokens.
-        const bound = Object.fromEntries(Object.entries(handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, { arn, ...(callbacks ? { callbacks } : {}) })]));
+        const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks);
+        // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
+        // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling).
+        const bound = Object.fromEntries(
+          Object.entries(handlers).map(([state, handler]) => [
+            state,
+            (input: unknown) => {
+              const task = tasks.get(state);
+              const attempt = task && journal.attempt(state, task);
+              if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
+              const outcome = handler(input, { arn, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
+              attempt?.settles(outcome);
+              return outcome;
+            },
+          ]),
+        );
         const overrides = {
           taskResourceLocalHandlers: bound as never,
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
@@ -791,7 +892,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates }, record);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates }, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1040,14 +1141,17 @@ type LibraryEvent = {
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
- * LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), MapIterationStarted/Succeeded/
- * Failed. The library reports no event for a Task's scheduling or a Parallel branch, so those are not in the history.
+ * MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
+ * start and outcome, as the local runtime's handlers record them. A Task inside a Map (which the journal does not
+ * follow) has only LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), from the
+ * library's event. The library reports no event for a Parallel branch, so those are not in the history.
  */
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
   { lambdaStates, failStates }: Pick<LocalRun, "lambdaStates" | "failStates">,
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
+  journal: TaskJournal,
 ): void {
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
@@ -1070,11 +1174,18 @@ function historyEvent(
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered":
-      return record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: json(event.state!.input), inputDetails: { truncated: false } } });
+      record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: json(event.state!.input), inputDetails: { truncated: false } } });
+      return journal.place(event.state!.name);
+    case "StateRetried":
+      return journal.place(event.state!.name);
     case "StateExited":
+      journal.leave(event.state!.name);
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
       if (event.state!.type !== "Task") return;
+      // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
+      // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order).
+      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event.Error === "States.Timeout" ? event : undefined);
       if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
@@ -1083,6 +1194,151 @@ function historyEvent(
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
     default:
       return;
+  }
+}
+
+/**
+ * One run of a Task (a first attempt or a retry): its history events, recorded as its handler gets that far
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html). A request-response Task
+ * records TaskScheduled and TaskStarted, then TaskSucceeded, TaskFailed or TaskTimedOut; a callback Task TaskSubmitted
+ * (its call's result) between (LocalStack's AWS-recorded test_heartbeats: TaskStateEntered, TaskScheduled, TaskStarted,
+ * TaskSubmitted, TaskTimedOut); a Task invoking a function directly LambdaFunctionScheduled, LambdaFunctionStarted, then
+ * LambdaFunctionSucceeded, LambdaFunctionFailed or LambdaFunctionTimedOut.
+ */
+class TaskAttempt {
+  private buffered: Array<[string, Record<string, unknown>, number]> = [];
+  private placed = false;
+  private closed = false;
+  private started = false;
+  /** Its outcome was recorded (the handler settled before the library left the state). */
+  ended = false;
+
+  constructor(
+    private readonly journal: TaskJournal,
+    private readonly task: TaskRecord,
+  ) {}
+
+  /** An event of this run at `at`; `late`: the library's, read after the fact, recorded whether the execution ended since. */
+  private add(type: string, details: Record<string, unknown>, at = Date.now(), late = false): void {
+    // What happens once the library left the state (its timer), or the execution ended, is no part of the history.
+    if (this.closed || (!late && !this.journal.open())) return;
+    if (this.placed) this.journal.record(type, details, at);
+    else this.buffered.push([type, details, at]);
+  }
+
+  private named(): Record<string, unknown> {
+    return { resourceType: this.task.resourceType, resource: this.task.resource };
+  }
+
+  /** The Task is scheduled and started with `parameters` and its limits. */
+  scheduled(parameters: unknown, limits: CallbackLimits): void {
+    this.started = true;
+    const { lambda } = this.task;
+    const timeout = limits.timeoutSeconds !== undefined ? { timeoutInSeconds: limits.timeoutSeconds } : {};
+    if (lambda !== undefined) {
+      this.add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: lambda, input: JSON.stringify(parameters ?? null), inputDetails: { truncated: false }, ...timeout } });
+      return this.add("LambdaFunctionStarted", {});
+    }
+    const heartbeat = limits.heartbeatSeconds !== undefined ? { heartbeatInSeconds: limits.heartbeatSeconds } : {};
+    this.add("TaskScheduled", { taskScheduledEventDetails: { ...this.named(), region: this.journal.region, parameters: JSON.stringify(parameters ?? null), ...timeout, ...heartbeat } });
+    this.add("TaskStarted", { taskStartedEventDetails: this.named() });
+  }
+
+  /** A callback Task's call returned `output`: it now waits for its token. */
+  submitted(output: unknown): void {
+    this.add("TaskSubmitted", { taskSubmittedEventDetails: { ...this.named(), output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } });
+  }
+
+  /** Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). */
+  settles(outcome: Promise<unknown>): void {
+    outcome.then(
+      (output) => {
+        if (!this.started) return;
+        const details = { output: JSON.stringify(output ?? null), outputDetails: { truncated: false } };
+        if (this.task.lambda !== undefined) this.add("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: details });
+        else this.add("TaskSucceeded", { taskSucceededEventDetails: { ...this.named(), ...details } });
+        this.ended = true;
+      },
+      (error: Error & { cause?: unknown }) => {
+        if (!this.started) return;
+        this.failed(error.name, error.cause ?? error.message);
+      },
+    );
+  }
+
+  /** The Task failed with `error` (States.Timeout: it timed out) and `cause`; `by`: the library's event that says so. */
+  failed(error: string | null | undefined, cause: unknown, by?: LibraryEvent): void {
+    const when: [number?, boolean?] = by ? [by.timestamp, true] : [];
+    const timedOut = error === "States.Timeout";
+    // A timeout's cause is the library's placeholder: AWS records the error only (test_heartbeats).
+    const details = timedOut ? { error } : failedWith(error, cause);
+    if (this.task.lambda !== undefined) this.add(timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed", { [timedOut ? "lambdaFunctionTimedOutEventDetails" : "lambdaFunctionFailedEventDetails"]: details }, ...when);
+    else this.add(timedOut ? "TaskTimedOut" : "TaskFailed", { [timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails"]: { ...this.named(), ...details } }, ...when);
+    this.ended = true;
+  }
+
+  /** The library entered (or retried) its state: what it recorded so far goes in now, the rest as it comes. */
+  place(): void {
+    this.placed = true;
+    for (const [type, details, at] of this.buffered) this.journal.record(type, details, at);
+    this.buffered = [];
+  }
+
+  /** The library left its state: nothing more of this run goes in. */
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/**
+ * An execution's Task runs, each put in the history between the library's events of its state. The library calls a
+ * Task's handler at once (no await) after it reports entering (or retrying) the state, but the history reads its
+ * events after the fact: a run's events wait until its entry is read, and go in as they come after that. Outside a
+ * Map a state runs once at a time, so each entry of a state is its next run; an entry that fails before the handler is
+ * called (its InputPath or Parameters: a States.Runtime that ends the execution) has no run. One such failure that a
+ * Catch takes back into the same state before the history read the entry would have the next run put under it: not
+ * handled. Events of Parallel branches under way at once go in as they are read, not by the time they happened.
+ */
+class TaskJournal {
+  private readonly waiting = new Map<string, TaskAttempt[]>();
+  private readonly current = new Map<string, TaskAttempt>();
+
+  constructor(
+    readonly record: (type: string, details: Record<string, unknown>, at: number) => void,
+    /** Whether the execution is still running: a Task's outcome once it ended (stopped, timed out) is not recorded. */
+    readonly open: () => boolean,
+    readonly region: string,
+    private readonly tasks: ReadonlyMap<string, TaskRecord>,
+  ) {}
+
+  /** A run of `state`'s Task, starting now. */
+  attempt(state: string, task: TaskRecord): TaskAttempt {
+    const attempt = new TaskAttempt(this, task);
+    let queue = this.waiting.get(state);
+    if (!queue) this.waiting.set(state, (queue = []));
+    queue.push(attempt);
+    return attempt;
+  }
+
+  /** Whether `state`'s Task runs are recorded here (TaskRecord): its failures are then the handler's to record. */
+  follows(state: string): boolean {
+    return this.tasks.has(state);
+  }
+
+  /** The library entered or retried `state`: its next run (none: the state is not followed, or failed before its Task ran). */
+  place(state: string): void {
+    const attempt = this.waiting.get(state)?.shift();
+    if (!attempt) return;
+    this.current.set(state, attempt);
+    attempt.place();
+  }
+
+  /** The library left `state` (`timedOut`: by its own timer, the handler still running). */
+  leave(state: string, timedOut?: LibraryEvent): void {
+    const attempt = this.current.get(state);
+    this.current.delete(state);
+    if (attempt && timedOut && !attempt.ended) attempt.failed(timedOut.Error, timedOut.Cause, timedOut);
+    attempt?.close();
   }
 }
 

@@ -104,6 +104,9 @@ const mapped: LocalStateMachineDefinition = {
   definition: JSON.stringify({ StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "One", States: { One: asking({ "side.$": "$" }) } }, End: true } } }),
 };
 
+/** TimeoutSecondsPath and HeartbeatSecondsPath read from the state's input (the Parameters leave `limits` out). */
+const pathed = machine("pathed", { TimeoutSecondsPath: "$.limits.timeout", HeartbeatSecondsPath: "$.limits.heartbeat" });
+
 /** No Catch: a SendTaskFailure fails the execution. */
 const uncaught = machine("uncaught", { Catch: undefined });
 
@@ -153,7 +156,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -172,6 +175,11 @@ async function failure(call: Promise<unknown>) {
 
 async function start(name: string, order: string) {
   const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify({ order }) }));
+  return executionArn!;
+}
+
+async function startWith(name: string, input: object) {
+  const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn(name), input: JSON.stringify(input) }));
   return executionArn!;
 }
 
@@ -221,6 +229,84 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     await asked.next();
     fire(60_000);
     expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-4", timedOut: { Error: "States.Timeout" } } });
+    expect([...timers.values()]).toEqual([]);
+  });
+
+  it("reads TimeoutSecondsPath and HeartbeatSecondsPath from the state's input: the Task times out as with the literal fields, its token closed, at most the longest timer", async () => {
+    const arn = await startWith("pathed", { order: "o-p1", limits: { timeout: 300, heartbeat: 60 } });
+    const event = await asked.next();
+    // The function gets the Task's Parameters only.
+    expect(Object.keys(event).sort()).toEqual(["note", "token"]);
+    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([300_000, 60_000].sort());
+    await client().send(new SendTaskHeartbeatCommand({ taskToken: event.token }));
+    fire(300_000);
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p1", timedOut: { Error: "States.Timeout" } } });
+    expect(await failure(client().send(new SendTaskHeartbeatCommand({ taskToken: event.token })))).toEqual(gone);
+    expect([...timers.values()]).toEqual([]);
+
+    const silent = await startWith("pathed", { order: "o-p2", limits: { timeout: 99_999_999, heartbeat: 60 } });
+    await asked.next();
+    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([2_147_483_000, 60_000].sort());
+    fire(60_000);
+    expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p2", timedOut: { Error: "States.Timeout" } } });
+    expect([...timers.values()]).toEqual([]);
+  });
+
+  it("records the callback Task's scheduling (its limits, the Parameters with the token), start, submission and outcome in the history", async () => {
+    const events = async (executionArn: string, includeExecutionData = true) =>
+      ((await client().send(new GetExecutionHistoryCommand({ executionArn, includeExecutionData }))).events ?? []).map(({ id, previousEventId, timestamp, ...event }) => event);
+    const task = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
+    const timedOut = await startWith("pathed", { order: "o-h1", limits: { timeout: 300, heartbeat: 60 } });
+    const { token } = await asked.next();
+    fire(60_000);
+    await finished(timedOut);
+    expect(await events(timedOut)).toEqual([
+      expect.objectContaining({ type: "ExecutionStarted" }),
+      expect.objectContaining({ type: "TaskStateEntered" }),
+      {
+        type: "TaskScheduled",
+        taskScheduledEventDetails: {
+          ...task,
+          region: REGION,
+          parameters: JSON.stringify({ FunctionName: fnArn("ask"), Payload: { token, note: `order o-h1 waits on ${token}` } }),
+          timeoutInSeconds: 300,
+          heartbeatInSeconds: 60,
+        },
+      },
+      { type: "TaskStarted", taskStartedEventDetails: task },
+      { type: "TaskSubmitted", taskSubmittedEventDetails: { ...task, output: expect.stringContaining('"Payload":{"accepted":true}'), outputDetails: { truncated: false } } },
+      { type: "TaskTimedOut", taskTimedOutEventDetails: { ...task, error: "States.Timeout" } },
+      expect.objectContaining({ type: "TaskStateExited" }),
+      expect.objectContaining({ type: "PassStateEntered" }),
+      expect.objectContaining({ type: "PassStateExited" }),
+      expect.objectContaining({ type: "ExecutionSucceeded" }),
+    ]);
+    // Without execution data, the submission's output is left out as every event's input and output are.
+    expect((await events(timedOut, false))[4]).toEqual({ type: "TaskSubmitted", taskSubmittedEventDetails: { ...task, outputDetails: { truncated: false } } });
+
+    const answered = await start("approve", "o-h2");
+    const { token: answer } = await asked.next();
+    await client().send(new SendTaskSuccessCommand({ taskToken: answer, output: JSON.stringify({ approved: true }) }));
+    await finished(answered);
+    expect((await events(answered)).map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect((await events(answered))[5]).toEqual({ type: "TaskSucceeded", taskSucceededEventDetails: { ...task, output: '{"approved":true}', outputDetails: { truncated: false } } });
+  });
+
+  it("fails the execution with States.Runtime when a limit's path selects no positive integer, or nothing", async () => {
+    for (const [limits, cause] of [
+      [{ timeout: 0, heartbeat: 60 }, "The TimeoutSecondsPath '$.limits.timeout' of the Task state 'Ask' selected 0, not a positive integer."],
+      [{ timeout: 300, heartbeat: "60" }, "The HeartbeatSecondsPath '$.limits.heartbeat' of the Task state 'Ask' selected \"60\", not a positive integer."],
+      [{ timeout: 1.5, heartbeat: 60 }, "The TimeoutSecondsPath '$.limits.timeout' of the Task state 'Ask' selected 1.5, not a positive integer."],
+    ] as const) {
+      const arn = await startWith("pathed", { order: "o-p3", limits });
+      expect(await finished(arn)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+      expect(server.sfn.describeExecution({ executionArn: arn }).cause).toBe(cause);
+    }
+    const missing = await startWith("pathed", { order: "o-p4" });
+    expect(await finished(missing)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    // Failed before it was scheduled: no event of the Task's own.
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: missing }));
+    expect(events?.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
     expect([...timers.values()]).toEqual([]);
   });
 
@@ -291,11 +377,12 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
       const details = (type: string) => events!.filter((event) => event.type === type).map((event) => event.taskFailedEventDetails ?? event.executionFailedEventDetails);
       return { described: { status, error, cause }, taskFailed: details("TaskFailed"), executionFailed: details("ExecutionFailed") };
     };
-    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [{}], executionFailed: [{}] });
-    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
+    const task = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
+    expect(await failedBy("o-11", {})).toEqual({ described: { status: "FAILED", error: undefined, cause: undefined }, taskFailed: [task], executionFailed: [{}] });
+    expect(await failedBy("o-12", { error: "Rejected" })).toEqual({ described: { status: "FAILED", error: "Rejected", cause: undefined }, taskFailed: [{ ...task, error: "Rejected" }], executionFailed: [{ error: "Rejected" }] });
     expect(await failedBy("o-13", { error: "Rejected", cause: "over budget" })).toEqual({
       described: { status: "FAILED", error: "Rejected", cause: "over budget" },
-      taskFailed: [{ error: "Rejected", cause: "over budget" }],
+      taskFailed: [{ ...task, error: "Rejected", cause: "over budget" }],
       executionFailed: [{ error: "Rejected", cause: "over budget" }],
     });
   });

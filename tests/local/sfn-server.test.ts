@@ -17,7 +17,7 @@ import {
   StopExecutionCommand,
   type DescribeExecutionCommandOutput,
 } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WorkflowSpec } from "../../components/workflow/spec";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
@@ -266,9 +266,14 @@ describe("local Step Functions, Task states", () => {
     const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("retried-standard"), input: '{"id":1}' }));
     expect(await finished(executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"id":1,"attempts":2}' });
     const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(events?.map((e) => e.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionFailed", "TaskStateExited", "ExecutionSucceeded"]);
-    expect(events?.[2].lambdaFunctionFailedEventDetails).toEqual({ error: "Busy", cause: JSON.stringify({ errorType: "Busy", errorMessage: "try again", trace: ["Busy: try again"] }) });
-    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual([[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]]);
+    // Each attempt scheduled, started, and failed or succeeded, between the Task state's entry and exit.
+    const attempt = ["LambdaFunctionScheduled", "LambdaFunctionStarted"];
+    expect(events?.map((e) => e.type)).toEqual(["ExecutionStarted", "TaskStateEntered", ...attempt, "LambdaFunctionFailed", ...attempt, "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+    expect(events?.[2].lambdaFunctionScheduledEventDetails).toEqual({ resource: fnArn("flaky"), input: '{"id":1}', inputDetails: { truncated: false } });
+    expect(events?.[3]).not.toHaveProperty("lambdaFunctionStartedEventDetails");
+    expect(events?.[4].lambdaFunctionFailedEventDetails).toEqual({ error: "Busy", cause: JSON.stringify({ errorType: "Busy", errorMessage: "try again", trace: ["Busy: try again"] }) });
+    expect(events?.[7].lambdaFunctionSucceededEventDetails).toEqual({ output: '{"id":1,"attempts":2}', outputDetails: { truncated: false } });
+    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual(events?.map((_, i) => [i + 1, i]));
     const reversed = await client().send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2, includeExecutionData: false }));
     expect(reversed.events?.map((e) => e.type)).toEqual(["ExecutionSucceeded", "TaskStateExited"]);
     expect(reversed.events?.[1].stateExitedEventDetails).toEqual({ name: "Call", outputDetails: { truncated: false } });
@@ -370,7 +375,8 @@ describe("local Step Functions, service integration Tasks", () => {
     const { executionArn } = await sfn.start({ stateMachineArn: machineArn("svc"), input: JSON.stringify({ id: "a" }) }, false);
     await sfn.drained();
     const described = sfn.describeExecution({ executionArn }) as Record<string, any>;
-    const result: Record<string, any> = { ...described, executionArn, output: typeof described.output === "string" ? JSON.parse(described.output) : undefined };
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: unknown[] };
+    const result: Record<string, any> = { ...described, executionArn, output: typeof described.output === "string" ? JSON.parse(described.output) : undefined, history: events };
     return result;
   };
 
@@ -401,6 +407,73 @@ describe("local Step Functions, service integration Tasks", () => {
       ["dynamodb:putItem", { TableName: "t", Item: { pk: { S: "a" } } }, result.executionArn],
       ["sqs:sendMessage", { QueueUrl: "q", MessageBody: "m" }, result.executionArn],
     ]);
+  });
+
+  it("records each service Task's scheduling, start and outcome in the history, between its state's entry and exit (a Parallel branch's too)", async () => {
+    let failures = 1;
+    const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (api) => {
+      if (api === "dynamodb:putItem" && failures-- > 0) throw new ServiceTaskFailure("DynamoDB.ProvisionedThroughputExceededException", "slow down");
+      return { ok: api };
+    };
+    const result = await run(
+      {
+        StartAt: "Put",
+        States: {
+          Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", TimeoutSeconds: 30, Parameters: { TableName: "t", Item: { pk: { "S.$": "$.id" } } }, Retry: [{ ErrorEquals: ["States.ALL"] }], ResultPath: "$.put", Next: "Both" },
+          Both: {
+            Type: "Parallel",
+            Branches: [
+              { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("f"), "Payload.$": "$.id" }, End: true } } },
+              { StartAt: "Wait", States: { Wait: { Type: "Pass", End: true } } },
+            ],
+            End: true,
+          },
+        },
+      },
+      { serviceTasks },
+      { f: fake((id) => ({ got: id })) },
+    );
+    expect(result.status).toBe("SUCCEEDED");
+    const history = (result.history as any[]).filter((e) => !["ParallelStateEntered", "ParallelStateExited", "PassStateEntered", "PassStateExited"].includes(e.type));
+    const dynamodb = { resourceType: "dynamodb", resource: "putItem" };
+    const scheduled = { taskScheduledEventDetails: { ...dynamodb, region: REGION, parameters: '{"TableName":"t","Item":{"pk":{"S":"a"}}}', timeoutInSeconds: 30 } };
+    expect(history.map(({ type, id, previousEventId, timestamp, ...details }) => ({ type, ...details }))).toEqual([
+      expect.objectContaining({ type: "ExecutionStarted" }),
+      expect.objectContaining({ type: "TaskStateEntered" }),
+      { type: "TaskScheduled", ...scheduled },
+      { type: "TaskStarted", taskStartedEventDetails: dynamodb },
+      { type: "TaskFailed", taskFailedEventDetails: { ...dynamodb, error: "DynamoDB.ProvisionedThroughputExceededException", cause: "slow down" } },
+      { type: "TaskScheduled", ...scheduled },
+      { type: "TaskStarted", taskStartedEventDetails: dynamodb },
+      { type: "TaskSucceeded", taskSucceededEventDetails: { ...dynamodb, output: '{"ok":"dynamodb:putItem"}', outputDetails: { truncated: false } } },
+      expect.objectContaining({ type: "TaskStateExited", stateExitedEventDetails: expect.objectContaining({ name: "Put" }) }),
+      expect.objectContaining({ type: "TaskStateEntered", stateEnteredEventDetails: expect.objectContaining({ name: "Call" }) }),
+      { type: "TaskScheduled", taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke", region: REGION, parameters: JSON.stringify({ FunctionName: fnArn("f"), Payload: "a" }) } },
+      { type: "TaskStarted", taskStartedEventDetails: { resourceType: "lambda", resource: "invoke" } },
+      { type: "TaskSucceeded", taskSucceededEventDetails: expect.objectContaining({ resourceType: "lambda", resource: "invoke", output: expect.stringContaining('"Payload":{"got":"a"}') }) },
+      expect.objectContaining({ type: "TaskStateExited", stateExitedEventDetails: expect.objectContaining({ name: "Call" }) }),
+      expect.objectContaining({ type: "ExecutionSucceeded" }),
+    ]);
+  });
+
+  it("records a function Task its TimeoutSeconds timed out as LambdaFunctionTimedOut, and nothing the function does after", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let finish: (value: unknown) => void = () => {};
+      const hang: TaskFunction = () => new Promise((resolve) => (finish = resolve));
+      const sfn = new LocalStepFunctions([machine("hung", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("hang"), TimeoutSeconds: 5, End: true } } }, { hang })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("hung"), input: "{}" }, false);
+      await vi.advanceTimersByTimeAsync(5000);
+      await sfn.drained();
+      finish({ late: true });
+      await vi.advanceTimersByTimeAsync(0);
+      const { events } = sfn.getExecutionHistory({ executionArn }) as { events: Array<Record<string, any>> };
+      expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionTimedOut", "ExecutionFailed"]);
+      expect(events[2].lambdaFunctionScheduledEventDetails).toMatchObject({ resource: fnArn("hang"), timeoutInSeconds: 5 });
+      expect(events[4].lambdaFunctionTimedOutEventDetails).toEqual({ error: "States.Timeout" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("fails a lambda:invoke the role may not perform with Lambda.AWSLambdaException, before invoking the function", async () => {
