@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Plugin } from "vite";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { mulberry32 } from "./local/seeded-random.cjs";
@@ -117,6 +119,30 @@ for (const file of SHARED_FILES) {
 // The package check installs examples/consumer from the npm registry (hundreds of megabytes): `npm run test:package`, which CI runs after this suite.
 const EXCLUDE = ["tests/package/**", "**/node_modules/**"];
 
+/**
+ * Vitest's transform cache (experimental.fsModuleCache, below) keys a module on its path, its content and this config,
+ * while its transformed code names the files its imports resolved to: after a rename (`b.ts` to `b/index.ts`, or a
+ * branch switch that moves a module), an unchanged importer would still import the old path (vitest-dev/vitest#11246).
+ * The names of the repository's module files join every key, so adding, removing or renaming one starts the cache
+ * afresh; package changes are covered by vitest itself (the lockfile's hash).
+ */
+const MODULE_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
+const NOT_SOURCES = new Set(["node_modules", ".git", "dist", ".local", "lambda-native", "results"]);
+function moduleFileNames(folder: string, into: string[] = []): string[] {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (!NOT_SOURCES.has(entry.name)) moduleFileNames(join(folder, entry.name), into);
+    } else if (MODULE_FILE.test(entry.name)) into.push(join(folder, entry.name));
+  }
+  return into;
+}
+const moduleFilesKey = createHash("sha256").update(moduleFileNames(ROOT).sort().join("\n")).digest("hex");
+const keyCacheOnModuleFiles = (): string => moduleFilesKey;
+const moduleFilesInCacheKey: Plugin = {
+  name: "module-files-in-cache-key",
+  configureVitest: ({ experimental_defineCacheKeyGenerator }) => experimental_defineCacheKeyGenerator(keyCacheOnModuleFiles),
+};
+
 /** What every file gets, shared or not. */
 const perFile = {
   pool: "forks",
@@ -141,8 +167,9 @@ const perFile = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...perFile, name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...EXCLUDE, ...SHARED_FILES] } },
+      { plugins: [moduleFilesInCacheKey], test: { ...perFile, name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...EXCLUDE, ...SHARED_FILES] } },
       {
+        plugins: [moduleFilesInCacheKey],
         test: {
           ...perFile,
           name: "shared",
@@ -167,5 +194,9 @@ export default defineConfig({
     // One worker per core (vitest's default leaves one core idle: half of this 2-core machine).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
+    // Vitest's transforms of this repository's TypeScript (esbuild, then its import and mock rewrites) kept on disk between
+    // runs, by each file's path and content and this config (node_modules/.experimental-vitest-cache; `npx vitest
+    // --clearCache` empties it): re-transforming every module was ≈0.1 CPU-second per test file of a warm run (issue 15).
+    experimental: { fsModuleCache: true },
   },
 });
