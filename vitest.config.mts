@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Plugin } from "vite";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { mulberry32 } from "./local/seeded-random.cjs";
@@ -120,11 +119,15 @@ for (const file of SHARED_FILES) {
 const EXCLUDE = ["tests/package/**", "**/node_modules/**"];
 
 /**
- * Vitest's transform cache (experimental.fsModuleCache, below) keys a module on its path, its content and this config,
- * while its transformed code names the files its imports resolved to: after a rename (`b.ts` to `b/index.ts`, or a
- * branch switch that moves a module), an unchanged importer would still import the old path (vitest-dev/vitest#11246).
- * The names of the repository's module files join every key, so adding, removing or renaming one starts the cache
- * afresh; package changes are covered by vitest itself (the lockfile's hash).
+ * Vitest's transforms of this repository's TypeScript (esbuild, then its import and mock rewrites), kept on disk between
+ * runs (experimental.fsModuleCache, below): re-transforming every module cost ≈0.1 CPU-second per test file of a warm
+ * run (issue 15). Vitest keys an entry on the module's path, its content and this config, while the transformed code
+ * names the files its imports resolved to: after a rename (`b.ts` to `b/index.ts`, or a branch switch that moves a
+ * module) an unchanged importer would still import the old path (vitest-dev/vitest#11246). So the cache is a folder per
+ * list of the repository's module files: adding, removing or renaming one starts a new folder. Each run marks its
+ * folder used; a folder no run used for two days goes (the others' entries are never read again), so the cache does
+ * not grow a folder per edit for ever. Vitest clears it itself when package-lock.json changes; `npx vitest
+ * --clearCache` empties the current folder.
  */
 const MODULE_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 const NOT_SOURCES = new Set(["node_modules", ".git", "dist", ".local", "lambda-native", "results"]);
@@ -136,12 +139,27 @@ function moduleFileNames(folder: string, into: string[] = []): string[] {
   }
   return into;
 }
-const moduleFilesKey = createHash("sha256").update(moduleFileNames(ROOT).sort().join("\n")).digest("hex");
-const keyCacheOnModuleFiles = (): string => moduleFilesKey;
-const moduleFilesInCacheKey: Plugin = {
-  name: "module-files-in-cache-key",
-  configureVitest: ({ experimental_defineCacheKeyGenerator }) => experimental_defineCacheKeyGenerator(keyCacheOnModuleFiles),
-};
+const TRANSFORM_CACHES = join(ROOT, "node_modules", ".cache", "vitest-transforms");
+const UNUSED_TRANSFORM_CACHE_MS = 2 * 24 * 3600_000;
+const USED_MARK = ".used";
+function lastChange(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined; // gone, or not a folder
+  }
+}
+function transformCacheFolder(): string {
+  const folder = join(TRANSFORM_CACHES, createHash("sha256").update(moduleFileNames(ROOT).sort().join("\n")).digest("hex").slice(0, 16));
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, USED_MARK), "");
+  for (const other of readdirSync(TRANSFORM_CACHES)) {
+    // A folder another run has just made may have no mark yet: its own time counts then.
+    const used = [join(TRANSFORM_CACHES, other, USED_MARK), join(TRANSFORM_CACHES, other)].map(lastChange).find((at) => at !== undefined) ?? 0;
+    if (Date.now() - used > UNUSED_TRANSFORM_CACHE_MS) rmSync(join(TRANSFORM_CACHES, other), { recursive: true, force: true });
+  }
+  return folder;
+}
 
 /** What every file gets, shared or not. */
 const perFile = {
@@ -167,9 +185,8 @@ const perFile = {
 export default defineConfig({
   test: {
     projects: [
-      { plugins: [moduleFilesInCacheKey], test: { ...perFile, name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...EXCLUDE, ...SHARED_FILES] } },
+      { test: { ...perFile, name: "isolated", include: ["tests/**/*.test.ts"], exclude: [...EXCLUDE, ...SHARED_FILES] } },
       {
-        plugins: [moduleFilesInCacheKey],
         test: {
           ...perFile,
           name: "shared",
@@ -194,9 +211,7 @@ export default defineConfig({
     // One worker per core (vitest's default leaves one core idle: half of this 2-core machine).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
-    // Vitest's transforms of this repository's TypeScript (esbuild, then its import and mock rewrites) kept on disk between
-    // runs, by each file's path and content and this config (node_modules/.experimental-vitest-cache; `npx vitest
-    // --clearCache` empties it): re-transforming every module was ≈0.1 CPU-second per test file of a warm run (issue 15).
-    experimental: { fsModuleCache: true },
+    // Vitest's transforms, kept between runs (see transformCacheFolder).
+    experimental: { fsModuleCache: true, fsModuleCachePath: transformCacheFolder() },
   },
 });
