@@ -8,10 +8,12 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 import { mulberry32 } from "./local/seeded-random.cjs";
 
 /**
- * Files that take longest (the type check, browsers, whole-program runs) start first, so the
- * other worker packs the short ones around them; then the isolated files, then the shared ones
- * (a reused worker takes the next file only while the queue's next file is shared too), each in
- * vitest's own order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
+ * The isolated files, then the shared ones: a reused worker takes the next file only while the queue's next file is
+ * shared too, so a shared file between isolated ones started a shared process of its own, which loads the Pulumi and
+ * AWS SDKs again (≈2 CPU-seconds each; issue 15: a run of fuzz/, stacks/ and three isolated files started 5 processes
+ * instead of 7, 4–5 CPU-seconds less). Within each, the files that take longest (the type check, browsers,
+ * whole-program runs) start first, so the other worker packs the short ones around them; the rest in vitest's own
+ * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
  */
 const LONGEST_FIRST = ["tests/typecheck.test.ts", "tests/e2e/", "tests/offline-program-cache.test.ts", "tests/fuzz/", "tests/plan.test.ts", "tests/stacks/preview.test.ts"];
 
@@ -26,7 +28,7 @@ class LongestFirst extends BaseSequencer {
     const shared = (file: TestSpecification) => (file.project.config.isolate ? 0 : 1);
     return ordered
       .map((file, index) => ({ file, index }))
-      .sort((a, b) => rank(a.file) - rank(b.file) || shared(a.file) - shared(b.file) || a.index - b.index)
+      .sort((a, b) => shared(a.file) - shared(b.file) || rank(a.file) - rank(b.file) || a.index - b.index)
       .map(({ file }) => file);
   }
 }
