@@ -151,17 +151,23 @@ function lastChange(path: string): number | undefined {
     return undefined; // gone, or not a folder
   }
 }
-function transformCacheFolder(): string {
+/** This run's folder of the transform cache; undefined (no cache) where it cannot be made, as on a read-only disk. */
+function transformCacheFolder(): string | undefined {
   const folder = join(TRANSFORM_CACHES, createHash("sha256").update(moduleFileNames(ROOT).sort().join("\n")).digest("hex").slice(0, 16));
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, USED_MARK), "");
-  for (const other of readdirSync(TRANSFORM_CACHES)) {
-    // A folder another run has just made may have no mark yet: its own time counts then.
-    const used = [join(TRANSFORM_CACHES, other, USED_MARK), join(TRANSFORM_CACHES, other)].map(lastChange).find((at) => at !== undefined) ?? 0;
-    if (Date.now() - used > UNUSED_TRANSFORM_CACHE_MS) rmSync(join(TRANSFORM_CACHES, other), { recursive: true, force: true });
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, USED_MARK), "");
+    for (const other of readdirSync(TRANSFORM_CACHES)) {
+      // A folder another run has just made may have no mark yet: its own time counts then.
+      const used = [join(TRANSFORM_CACHES, other, USED_MARK), join(TRANSFORM_CACHES, other)].map(lastChange).find((at) => at !== undefined) ?? 0;
+      if (Date.now() - used > UNUSED_TRANSFORM_CACHE_MS) rmSync(join(TRANSFORM_CACHES, other), { recursive: true, force: true });
+    }
+  } catch {
+    return undefined;
   }
   return folder;
 }
+const transformCache = transformCacheFolder();
 
 /** What every file gets, shared or not. */
 const perFile = {
@@ -214,6 +220,6 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
     // Vitest's transforms, kept between runs (see transformCacheFolder).
-    experimental: { fsModuleCache: true, fsModuleCachePath: transformCacheFolder() },
+    experimental: transformCache ? { fsModuleCache: true, fsModuleCachePath: transformCache } : {},
   },
 });
