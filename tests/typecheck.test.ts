@@ -8,10 +8,12 @@
  * pages are the fresh ones (scripts/docs/reference-stamp.ts). Otherwise TypeDoc runs and its pages are compared.
  */
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { defaultCacheDir } from "../components/lambda/bundle-cache";
 import { componentIndex, componentPages, withComponentIndex } from "../scripts/docs/component-pages";
 import { freshReference, readTree, REFERENCE_DIR } from "../scripts/docs/reference";
 import { committedReferenceIsCurrent } from "../scripts/docs/reference-stamp";
@@ -26,12 +28,26 @@ const NATIVE_TSC = join(PROJECT_ROOT, "node_modules", "typescript-native", "bin"
  */
 async function typeErrors(project: string): Promise<string> {
   try {
-    await promisify(execFile)(process.execPath, [NATIVE_TSC, "--noEmit", "--pretty", "false", "--singleThreaded", "-p", project], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)(process.execPath, [NATIVE_TSC, "--noEmit", "--pretty", "false", "--singleThreaded", ...incremental(project), "-p", project], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 });
     return "";
   } catch (error) {
     const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
     return `${stdout ?? ""}${stderr ?? ""}`.trim() || message;
   }
+}
+
+/**
+ * With the offline caches' folder (SERVERLESS_FULLSTACK_CACHE_DIR; `off`: none), an incremental check: tsc keeps each
+ * file's hash, its dependencies and its diagnostics in a build-info file there, one per checkout and project, and the
+ * next run checks again only what the changed files can affect, reporting the kept diagnostics of the rest (the
+ * project: ≈6.3 CPU-seconds checked afresh, ≈3.1 with nothing changed; issue 15). A build info of other options or
+ * another compiler version, or one it cannot read, makes tsc check everything and write it anew.
+ */
+function incremental(project: string): string[] {
+  const cache = defaultCacheDir();
+  if (!cache) return [];
+  const name = createHash("sha256").update(join(PROJECT_ROOT, project)).digest("hex").slice(0, 16);
+  return ["--incremental", "--tsBuildInfoFile", join(cache, "tsc", `${name}.tsbuildinfo`)];
 }
 
 let reference: Promise<Map<string, string>> | undefined;
