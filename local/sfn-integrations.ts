@@ -236,11 +236,19 @@ const SDK_SERVICES: Record<string, SdkService> = {
     version: "1.1",
     modeled: [...Object.keys(SERVICES.events.modeled), "ConcurrentModificationException", "LimitExceededException", "ResourceAlreadyExistsException", "InvalidEventPatternException", "ManagedRuleException", "OperationDisabledException", "IllegalStatusException"],
     denied: SERVICES.events.denied,
-    // PutEvents on each entry's bus; an operation on a bus by its Name or EventBusName.
-    permissions: onNamed("events", (input, where) => [
-      ...(Array.isArray(input.Entries) ? input.Entries.map((entry) => targetArn("EventBus", typeof record(entry).EventBusName === "string" ? (record(entry).EventBusName as string) : undefined, where)?.arn) : []),
-      ...[input.EventBusName, input.Name].map((bus) => (typeof bus === "string" && bus ? targetArn("EventBus", bus, where)?.arn : undefined)),
-    ]),
+    // PutEvents on each entry's bus, a bus's own operations (…EventBus) on the bus their Name names, a rule's on the
+    // rule (`rule/<name>` on the default bus, `rule/<bus>/<name>` on another: the service authorization reference's
+    // rule ARN), anything else on the bus its EventBusName names.
+    permissions: (action, input, where) => {
+      const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+      const bus = text(input.EventBusName);
+      const busName = bus?.startsWith("arn:") ? bus.split("/").pop() : bus;
+      const rule = !action.endsWith("EventBus") && text(input.Name) && !text(input.Name)!.startsWith("arn:") ? `arn:${where.partition}:events:${where.region}:${where.account}:rule/${busName && busName !== "default" ? `${busName}/` : ""}${input.Name as string}` : undefined;
+      return onNamed("events", () => [
+        ...(Array.isArray(input.Entries) ? input.Entries.map((entry) => targetArn("EventBus", text(record(entry).EventBusName), where)?.arn) : []),
+        action.endsWith("EventBus") ? (text(input.Name) && targetArn("EventBus", text(input.Name), where)?.arn) : rule ?? (bus && targetArn("EventBus", bus, where)?.arn),
+      ])(action, input, where);
+    },
   },
   kinesis: {
     error: "Kinesis",

@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TableSpec } from "../../components/data-tier/spec";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { startLocalSecrets, type LocalSecretsServer } from "../../local/secrets-server";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { stateMachineRoleAuthorise } from "../../local/services/workflows";
 import { localServiceIntegrations } from "../../local/sfn-integrations";
@@ -39,29 +41,35 @@ const spec: TableSpec = {
   tableClass: "STANDARD",
 };
 
+const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
 let dynamo: LocalDynamo;
 let sqs: LocalSqsServer;
+let eventBridge: LocalEventBridgeServer;
+let secrets: LocalSecretsServer;
+const delivered: EventBridgeEvent[] = [];
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: TABLE, spec }], region: REGION });
   sqs = await startLocalSqs({ queues: [queueDefinition("orders", REGION)], accountId: ACCOUNT });
+  eventBridge = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: REGION, account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
+  secrets = await startLocalSecrets({ secretsManager: new Map([["api-key", "s3cret"]]), ssm: new Map() });
 });
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sqs?.stop()]);
+  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop()]);
 });
 
-/** The state machine's role with one inline policy allowing `actions` on every resource (as Workflow's rolePolicy records it). */
-const roleAllowing = (actions: string[]) =>
+/** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
+const roleAllowing = (actions: string[], resource = "*") =>
   stateMachineRoleAuthorise(
     [
       { type: "aws:iam/role:Role", id: "flow-role", state: { arn: ROLE, name: "flow-role" }, inputs: {} },
-      { type: "aws:iam/rolePolicy:RolePolicy", id: "flow-policy", state: {}, inputs: { role: "flow-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] }) } },
+      { type: "aws:iam/rolePolicy:RolePolicy", id: "flow-policy", state: {}, inputs: { role: "flow-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] }) } },
     ] as never,
     ROLE,
   );
 
 const run = async (definition: object, input: object, authorise?: LocalStateMachineDefinition["authorise"]) => {
-  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS });
+  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint }), credentials: LOCAL_CREDENTIALS });
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`;
   const machine: LocalStateMachineDefinition = {
     arn,
@@ -136,6 +144,17 @@ describe("local Step Functions, AWS SDK integrations", () => {
     );
     const allowed = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "none" } } }), {}, roleAllowing(["dynamodb:Query"]));
     expect(allowed.output).toMatchObject({ Count: 0 });
+  });
+
+  it("puts events through aws-sdk:eventbridge:putEvents as given (no ARNs appended: that is the optimized integration's), and reads a secret by name where the role allows secret:<name>-*", async () => {
+    const put = await run(task("arn:aws:states:::aws-sdk:eventbridge:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: '{"id":7}' }] }), {}, roleAllowing(["events:PutEvents"], BUS));
+    expect(put.output).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
+    expect(delivered.at(-1)).toMatchObject({ source: "flow", detail: { id: 7 }, resources: [] });
+    const secretArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:api-key-*`;
+    const read = await run(task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: "api-key" }), {}, roleAllowing(["secretsmanager:GetSecretValue"], secretArn));
+    expect(read.output).toMatchObject({ Name: "api-key", SecretString: "s3cret" });
+    const missing = await run(task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: "other" }), {});
+    expect(missing.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "aws-sdk:secretsmanager", resource: "getSecretValue", error: "SecretsManager.ResourceNotFoundException" });
   });
 
   it("fails a Task of a service with no local emulator with States.Runtime, naming it, which no Catch takes", async () => {
