@@ -34,6 +34,7 @@
 import { randomUUID } from "node:crypto";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
+import { dynamoPermissions } from "./dynamodb/authorise";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -67,7 +68,7 @@ export interface ServiceTaskContext {
 
 export interface ServiceIntegrationOptions {
   /** The local endpoints, read when a Task runs (the services set them as they start). */
-  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string };
+  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string; kinesis?: string; secretsmanager?: string; sfn?: string };
   /** The runtime's own credentials, which every local endpoint accepts and no role restricts. */
   credentials: SigV4Credentials;
   /** The local address standing for a deployed one (a queue's recorded URL → its URL on the local SQS server). */
@@ -152,6 +153,168 @@ const SERVICES: Record<string, Service> = {
   },
 };
 
+/**
+ * A Task's AWS SDK integration (`aws-sdk:dynamodb:query`) from its Resource `arn:aws:states:::aws-sdk:<service>:<action>`
+ * (request-response only), whatever the service: run() fails one it has no emulator for with States.Runtime, naming it.
+ */
+export function localSdkTask(resource: unknown): string | undefined {
+  const match = typeof resource === "string" ? /^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)$/.exec(resource) : null;
+  return match ? `aws-sdk:${match[1]}:${match[2]}` : undefined;
+}
+
+type Endpoints = ReturnType<ServiceIntegrationOptions["endpoints"]>;
+
+/**
+ * An AWS SDK integration's service, as its local emulator speaks it. Step Functions sends the Task's Parameters as the
+ * API's request (its members PascalCase as the API reference spells them; the action, camelCase in the ARN, is the
+ * API's operation) and returns the API's response as the result
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), without the SDK's response
+ * metadata (LocalStack drops it: state_task_service_aws_sdk.py, `response.pop("ResponseMetadata")`).
+ */
+interface SdkService {
+  /**
+   * The Error's prefix: "ServiceName.ErrorName … both in Pascal case" (supported-services-awssdk.html), the SDK's
+   * service id without spaces (`SecretsManager`), with Step Functions' own spellings `DynamoDb` and `Sfn`
+   * (LocalStack's _SERVICE_ERROR_NAMES; AWS-recorded "DynamoDb.DynamoDbException", "SecretsManager.SecretsManagerException"
+   * in localstack tests/aws/services/stepfunctions/v2/error_handling/test_aws_sdk.snapshot.json).
+   */
+  error: string;
+  endpoint: keyof Endpoints;
+  signingName: string;
+  /** The JSON protocol's X-Amz-Target prefix and version (each service's API reference, "Common parameters"). */
+  target: string;
+  version: "1.0" | "1.1";
+  /** The error codes the service's API reference lists as its actions' errors: they keep their name; any other is `<error>.<error>Exception`. */
+  modeled: readonly string[];
+  /** How the service answers a caller IAM refuses (as local/aws-service-calls.ts's DENIED). */
+  denied: { code: string; status: number };
+  /** The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read. */
+  permissions(action: string, input: Record<string, unknown>, where: TargetContext): Array<{ action: string; resource: string }>;
+}
+
+/** `<iam>:<Action>` on each ARN the call names, else on `*`. */
+const onNamed =
+  (iam: string, arns: (input: Record<string, unknown>, where: TargetContext) => Array<string | undefined>): SdkService["permissions"] =>
+  (action, input, where) => {
+    const named = [...new Set(arns(input, where).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
+    return (named.length ? named : ["*"]).map((resource) => ({ action: `${iam}:${action}`, resource }));
+  };
+const arnOf = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+
+/** The services with a local emulator speaking AWS's JSON protocol, by their name in `aws-sdk:<name>` (supported-services-awssdk.html's list). */
+const SDK_SERVICES: Record<string, SdkService> = {
+  dynamodb: {
+    error: "DynamoDb",
+    endpoint: "dynamodb",
+    signingName: "dynamodb",
+    target: "DynamoDB_20120810",
+    version: "1.0",
+    modeled: [...Object.keys(SERVICES.dynamodb.modeled), "TransactionCanceledException", "TransactionInProgressException", "ResourceInUseException", "LimitExceededException", "IdempotentParameterMismatchException", "DuplicateItemException"],
+    denied: SERVICES.dynamodb.denied,
+    // DynamoDB's own authorisation (a transaction's items each as their action on their table): local/dynamodb/authorise.ts.
+    permissions: (action, input, where) => {
+      const found = dynamoPermissions(action, input, where.region);
+      return found.length ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
+    },
+  },
+  sqs: {
+    error: "SQS",
+    endpoint: "sqs",
+    signingName: "sqs",
+    target: "AmazonSQS",
+    version: "1.0",
+    // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
+    modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
+    denied: SERVICES.sqs.denied,
+    permissions: onNamed("sqs", (input, where) => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn]),
+  },
+  eventbridge: {
+    error: "EventBridge",
+    endpoint: "eventbridge",
+    signingName: "events",
+    target: "AWSEvents",
+    version: "1.1",
+    modeled: [...Object.keys(SERVICES.events.modeled), "ConcurrentModificationException", "LimitExceededException", "ResourceAlreadyExistsException", "InvalidEventPatternException", "ManagedRuleException", "OperationDisabledException", "IllegalStatusException"],
+    denied: SERVICES.events.denied,
+    // PutEvents on each entry's bus, a bus's own operations (…EventBus) on the bus their Name names, a rule's on the
+    // rule (`rule/<name>` on the default bus, `rule/<bus>/<name>` on another: the service authorization reference's
+    // rule ARN), anything else on the bus its EventBusName names.
+    permissions: (action, input, where) => {
+      const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+      const bus = text(input.EventBusName);
+      const busName = bus?.startsWith("arn:") ? bus.split("/").pop() : bus;
+      const rule = !action.endsWith("EventBus") && text(input.Name) && !text(input.Name)!.startsWith("arn:") ? `arn:${where.partition}:events:${where.region}:${where.account}:rule/${busName && busName !== "default" ? `${busName}/` : ""}${input.Name as string}` : undefined;
+      return onNamed("events", () => [
+        ...(Array.isArray(input.Entries) ? input.Entries.map((entry) => targetArn("EventBus", text(record(entry).EventBusName), where)?.arn) : []),
+        action.endsWith("EventBus") ? (text(input.Name) && targetArn("EventBus", text(input.Name), where)?.arn) : rule ?? (bus && targetArn("EventBus", bus, where)?.arn),
+      ])(action, input, where);
+    },
+  },
+  kinesis: {
+    error: "Kinesis",
+    endpoint: "kinesis",
+    signingName: "kinesis",
+    target: "Kinesis_20131202",
+    version: "1.1",
+    modeled: ["ResourceNotFoundException", "ResourceInUseException", "LimitExceededException", "InvalidArgumentException", "ProvisionedThroughputExceededException", "ExpiredIteratorException", "ExpiredNextTokenException", "AccessDeniedException", "ValidationException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired", "KMSThrottlingException"],
+    denied: { code: "AccessDeniedException", status: 400 },
+    // The stream a call names (as local/kinesis-server.ts authorises it); a consumer's ARN for the consumer operations.
+    permissions: onNamed("kinesis", (input, where) => [
+      arnOf(input.StreamARN, () => ""),
+      arnOf(input.StreamName, (name) => `arn:${where.partition}:kinesis:${where.region}:${where.account}:stream/${name}`),
+      arnOf(input.ConsumerARN, () => ""),
+    ]),
+  },
+  secretsmanager: {
+    error: "SecretsManager",
+    endpoint: "secretsmanager",
+    signingName: "secretsmanager",
+    target: "secretsmanager",
+    version: "1.1",
+    modeled: ["ResourceNotFoundException", "InvalidParameterException", "InvalidRequestException", "InvalidNextTokenException", "DecryptionFailure", "EncryptionFailure", "InternalServiceError", "LimitExceededException", "ResourceExistsException", "MalformedPolicyDocumentException", "PreconditionNotMetException", "PublicPolicyException"],
+    denied: { code: "AccessDeniedException", status: 400 },
+    // A secret named by name is the ARN local/secrets-server.ts gives a secret it knows no ARN of (`secret:<name>-local0`),
+    // which a policy's `secret:<name>-*` matches as the deployed ARN's random suffix.
+    permissions: onNamed("secretsmanager", (input, where) => [arnOf(input.SecretId, (name) => `arn:${where.partition}:secretsmanager:${where.region}:${where.account}:secret:${name}-local0`)]),
+  },
+  sfn: {
+    error: "Sfn",
+    endpoint: "sfn",
+    signingName: "states",
+    target: "AWSStepFunctions",
+    version: "1.0",
+    modeled: ["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ExecutionAlreadyExists", "ExecutionLimitExceeded", "InvalidArn", "InvalidExecutionInput", "InvalidName", "InvalidToken", "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "StateMachineDeleting", "StateMachineTypeNotSupported", "ValidationException", "ResourceNotFound"],
+    denied: { code: "AccessDeniedException", status: 400 },
+    // Every ARN the call names (as local/aws-service-calls.ts authorises API Gateway's Step Functions calls).
+    permissions: onNamed("states", (input) => [input.stateMachineArn, input.executionArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
+  },
+  sns: {
+    error: "SNS",
+    endpoint: "sns",
+    signingName: "sns",
+    target: "",
+    version: "1.0",
+    modeled: Object.keys(SERVICES.sns.modeled),
+    denied: SERVICES.sns.denied,
+    permissions: onNamed("sns", (input) => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
+  },
+};
+
+/**
+ * An AWS SDK integration's failure: `<error>.<code>` for a code the service models, suffixed `Exception` where the code
+ * has none ("always add the Exception suffix … S3.BucketAlreadyExistsException", supported-services-awssdk.html), else
+ * `<error>.<error>Exception` (the SDK's base exception: "DynamoDb.DynamoDbException" for a ValidationException, AWS-recorded
+ * in LocalStack's test_aws_sdk.snapshot.json); the cause `<message> (Service: <error>, Status Code: <status>, Request ID: <id>)`,
+ * as recorded there. Both are what Retry and Catch match, and States.TaskFailed and States.ALL match them too.
+ */
+function sdkFailure(service: SdkService, code: string, message: string, status: number, requestId: string): ServiceTaskFailure {
+  const name = service.modeled.includes(code) ? (code.endsWith("Exception") ? code : `${code}Exception`) : `${service.error}Exception`;
+  return new ServiceTaskFailure(`${service.error}.${name}`, `${message} (Service: ${service.error}, Status Code: ${status}, Request ID: ${requestId})`);
+}
+
+/** The services an AWS SDK integration runs against locally, for messages. */
+export const LOCAL_SDK_SERVICES: readonly string[] = Object.keys(SDK_SERVICES);
+
 /** A service's error as the Task's: `<prefix>.<exception>` and `<message> (Service: …; Status Code: …; Error Code: …; Request ID: …; Proxy: null)`. */
 function serviceFailure(service: Service, code: string, message: string, status: number, requestId: string): ServiceTaskFailure {
   return new ServiceTaskFailure(`${service.prefix}.${service.modeled[code] ?? service.base}`, `${message} (Service: ${service.serviceName}; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`);
@@ -209,30 +372,78 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     }
   };
 
+  /** How a call's failure is named: the optimized integrations' (serviceFailure) or the SDK integrations' (sdkFailure). */
+  interface Naming {
+    label: string;
+    fail(code: string, message: string, status: number, requestId: string): ServiceTaskFailure;
+    /** SQS's query-compatible code (x-amzn-query-error), which AWS's Java SDK v1 reads, before the JSON __type. */
+    queryCode: boolean;
+  }
+  const optimized = (service: Service): Naming => ({ label: service.prefix, fail: (...args) => serviceFailure(service, ...args), queryCode: true });
+  const sdk = (service: SdkService): Naming => ({ label: service.error, fail: (...args) => sdkFailure(service, ...args), queryCode: false });
+
   /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
-  const json = async (service: Service, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown, metadata = true) => {
-    const response = await signed(service.prefix, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
-    const text = await answer(service.prefix, response);
+  const json = async (naming: Naming, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown, metadata = true) => {
+    const response = await signed(naming.label, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
+    const text = await answer(naming.label, response);
     const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
       // Not the service's answer (a proxy's page, another server on the port): the runtime's failure, not a catchable Task error.
-      throw new ServiceTaskFailure("States.Runtime", `The local ${service.prefix} endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
+      throw new ServiceTaskFailure("States.Runtime", `The local ${naming.label} endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
     }
     const parsed = record(body);
     if (!response.ok) {
-      // SQS's JSON protocol carries its query-compatible code (what AWS's Java SDK reads) in x-amzn-query-error.
-      const queryCode = response.headers.get("x-amzn-query-error")?.split(";")[0];
+      const queryCode = naming.queryCode ? response.headers.get("x-amzn-query-error")?.split(";")[0] : undefined;
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
-      throw serviceFailure(service, code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
+      throw naming.fail(code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
     return metadata ? { ...parsed, ...responseMetadata(response) } : parsed;
   };
 
+  /** The deployed QueueUrl a Task names, as the local SQS server serves it (`<endpoint>/<account>/<name>`), for a JSON call to the endpoint. */
+  const localQueueUrl = (queueUrl: string, queueArn: string, endpoint: string | undefined) => {
+    const [account, name] = queueArn.split(":").slice(4);
+    return options.localAddress?.(queueUrl) ?? (endpoint ? `${endpoint}/${account}/${name}` : queueUrl);
+  };
+
+  /**
+   * An AWS SDK integration Task (`aws-sdk:<service>:<action>`): the role asked for `<iam>:<Action>` on what the call
+   * names, then the Parameters sent as the API's request to the service's local emulator, and its answer the result.
+   */
+  const runSdk = async (api: string, input: Record<string, unknown>, context: ServiceTaskContext): Promise<unknown> => {
+    const [, serviceName, action] = api.split(":");
+    const service = SDK_SERVICES[serviceName];
+    if (!service) {
+      throw new ServiceTaskFailure("States.Runtime", `The local runtime has no emulator for the AWS SDK integration ${api}: it runs AWS SDK integrations with ${LOCAL_SDK_SERVICES.join(", ")}. Deploy to run it, or call the service from a Lambda function.`);
+    }
+    const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
+    const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
+    for (const { action: iamAction, resource } of service.permissions(operation, input, where)) {
+      const refused = context.authorise?.(iamAction, resource);
+      if (refused) throw sdkFailure(service, service.denied.code, `User: ${refused.caller} is not authorized to perform: ${iamAction} on resource: ${resource} ${refused.reason}`, service.denied.status, randomUUID());
+    }
+    const endpoints = options.endpoints();
+    const naming = sdk(service);
+    if (serviceName === "sns") {
+      // SNS speaks the query protocol; its local server takes Publish only.
+      if (operation !== "Publish") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish only; ${api} runs in AWS alone.`);
+      const { MessageId, SequenceNumber } = await publish(naming, input, context, endpoints.sns);
+      return { MessageId, ...(SequenceNumber ? { SequenceNumber } : {}) };
+    }
+    let body = input;
+    if (serviceName === "sqs" && typeof input.QueueUrl === "string") {
+      const queueArn = targetArn("MessageQueue", input.QueueUrl, where)?.arn;
+      if (queueArn) body = { ...input, QueueUrl: localQueueUrl(input.QueueUrl, queueArn, endpoints.sqs) };
+    }
+    return json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
+  };
+
   const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
     const input = record(parameters);
+    if (api.startsWith("aws-sdk:")) return runSdk(api, input, context);
     const endpoints = options.endpoints();
     const [serviceId, action] = api.split(":");
     const service = SERVICES[serviceId];
@@ -249,7 +460,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
         const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
-        return json(service, "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
+        return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
       }
       case "sqs": {
         const queueUrl = text(input.QueueUrl) ?? "";
@@ -258,15 +469,16 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // queue, never forwarded unchecked (the emulator would find a queue by the URL's last segment).
         if (!queueArn) throw serviceFailure(service, "AWS.SimpleQueueService.NonExistentQueue", `The specified queue does not exist or you do not have access to it. (QueueUrl ${JSON.stringify(queueUrl.slice(0, 200))})`, 400, randomUUID());
         check(queueArn);
-        const [account, name] = queueArn.split(":").slice(4);
-        // The deployed URL names the queue; the local server's URL for it is `<endpoint>/<account>/<name>`, and a JSON
-        // call goes to the endpoint with the URL in its body.
-        const local = options.localAddress?.(queueUrl) ?? (endpoints.sqs ? `${endpoints.sqs}/${account}/${name}` : queueUrl);
+        // The deployed URL names the queue; a JSON call goes to the endpoint with the local URL in its body.
+        const local = localQueueUrl(queueUrl, queueArn, endpoints.sqs);
         const body = { ...input, QueueUrl: local, ...(input.MessageBody !== undefined ? { MessageBody: asText(input.MessageBody) } : {}) };
-        return json(service, "sqs", endpoints.sqs, context.region, "AmazonSQS.SendMessage", "1.0", body);
+        return json(optimized(service), "sqs", endpoints.sqs, context.region, "AmazonSQS.SendMessage", "1.0", body);
       }
-      case "sns":
-        return publish(service, input, context, endpoints.sns, (resource) => check(resource));
+      case "sns": {
+        check(String(input.TopicArn ?? input.TargetArn ?? "") || "*");
+        const { MessageId, SequenceNumber, response } = await publish(optimized(service), input, context, endpoints.sns);
+        return { MessageId, ...(SequenceNumber ? { SequenceNumber } : {}), ...responseMetadata(response) };
+      }
       case "events": {
         const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
         for (const entry of entries) check(targetArn("EventBus", text(entry.EventBusName), where)!.arn);
@@ -275,7 +487,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
           Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.stateMachineArn, context.executionArn].filter(Boolean),
         }));
-        const result = await json(service, "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, false);
+        const result = await json(optimized(service), "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, false);
         if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {
           throw new ServiceTaskFailure("EventBridge.FailedEntry", JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount }));
         }
@@ -287,9 +499,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   };
 
   /** SNS Publish in SNS's query protocol (form fields, an XML answer). */
-  const publish = async (service: Service, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined, check: (resource: string) => void) => {
-    const topicArn = String(input.TopicArn ?? input.TargetArn ?? "");
-    check(topicArn || "*");
+  const publish = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
     const form = new URLSearchParams({ Action: "Publish", Version: "2010-03-31" });
     for (const field of ["TopicArn", "TargetArn", "PhoneNumber", "Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"]) {
       if (typeof input[field] === "string") form.set(field, input[field] as string);
@@ -306,9 +516,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
     const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
     const requestId = tag("RequestId") ?? randomUUID();
-    if (!response.ok) throw serviceFailure(service, tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
-    const sequence = tag("SequenceNumber");
-    return { MessageId: tag("MessageId"), ...(sequence ? { SequenceNumber: sequence } : {}), ...responseMetadata(response) };
+    if (!response.ok) throw naming.fail(tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
+    return { MessageId: tag("MessageId"), SequenceNumber: tag("SequenceNumber"), response };
   };
 
   return { run };

@@ -9,7 +9,8 @@
  * GetExecutionHistory (STANDARD), DescribeStateMachine, and SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat for
  * Wait for Callback Tasks. Task states whose Resource is one of the workflow's functions (its ARN, or
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
- * service integrations run against the local emulators, and their `.waitForTaskToken` forms then wait for their token;
+ * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
+ * run against the local emulators, and the optimized ones' `.waitForTaskToken` forms then wait for their token;
  * any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
  *
  * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
@@ -24,7 +25,7 @@ import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema
 import { definitionStates } from "../components/workflow/definition";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SERVICE_TASKS, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -542,9 +543,12 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // A Map's iterations run the same state at once, and the library reports their events in no order the handlers
     // can be matched to (TaskJournal): their Tasks keep the library's failure event only.
     const inMap = within.some((holder) => holder.Type === "Map");
-    const runs = callback !== undefined || resource === "arn:aws:states:::lambda:invoke" || (localServiceTask(resource) !== undefined && machine.serviceTasks !== undefined);
+    const sdk = localSdkTask(resource);
+    const runs = callback !== undefined || resource === "arn:aws:states:::lambda:invoke" || ((localServiceTask(resource) ?? sdk) !== undefined && machine.serviceTasks !== undefined);
     if (!inMap && (direct || runs)) {
-      const [resourceType, ...rest] = direct ? ["lambda"] : String(resource).slice("arn:aws:states:::".length).split(":");
+      // An AWS SDK integration's events name `aws-sdk:<service>` and the action (LocalStack's AWS-recorded
+      // test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
+      const [resourceType, ...rest] = direct ? ["lambda"] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : String(resource).slice("arn:aws:states:::".length).split(":");
       tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: rest.join(":"), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
     }
     if (callback) {
@@ -698,7 +702,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       };
     };
   }
-  const api = localServiceTask(resource);
+  const api = localServiceTask(resource) ?? localSdkTask(resource);
   if (api && machine.serviceTasks) {
     const run = machine.serviceTasks;
     const [, , , region, account] = machine.arn.split(":");
@@ -714,7 +718,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
     "States.Runtime",
-    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, the AWS SDK integrations (arn:aws:states:::aws-sdk:<service>:<action>) of ${LOCAL_SDK_SERVICES.join(", ")}, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
   );
 }
 

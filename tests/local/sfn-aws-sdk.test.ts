@@ -1,0 +1,168 @@
+/**
+ * The AWS SDK integrations the local Step Functions runs (`arn:aws:states:::aws-sdk:<service>:<action>`,
+ * local/sfn-integrations.ts), in executions against the local DynamoDB and SQS: the Parameters sent as the API's
+ * request and its answer the result, a service error named `<Service>.<Exception>` for Catch to match, the state
+ * machine role's refusal as the service's AccessDenied, a service without a local emulator as States.Runtime, and the
+ * Task's history events (resourceType `aws-sdk:<service>`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TableSpec } from "../../components/data-tier/spec";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { startLocalSecrets, type LocalSecretsServer } from "../../local/secrets-server";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
+import { stateMachineRoleAuthorise } from "../../local/services/workflows";
+import { localServiceIntegrations } from "../../local/sfn-integrations";
+import { LocalStepFunctions, type LocalStateMachineDefinition } from "../../local/sfn-server";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { queueDefinition } from "./sqs-helpers";
+
+const REGION = "eu-west-1";
+const ACCOUNT = MOCK_ACCOUNT_ID;
+const TABLE = "items-local";
+const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/orders`;
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/flow-role`;
+
+const spec: TableSpec = {
+  key: "items",
+  attributes: { pk: "S", sk: "S" },
+  partitionKey: "pk",
+  sortKey: "sk",
+  globalIndexes: [],
+  localIndexes: [],
+  billing: "on-demand",
+  stream: "NEW_AND_OLD_IMAGES",
+  ttlAttribute: "expiresAt",
+  ttlEnabled: false,
+  pointInTimeRecovery: false,
+  replicaRegions: [],
+  replicaKmsKeyArns: {},
+  tableClass: "STANDARD",
+};
+
+const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
+let dynamo: LocalDynamo;
+let sqs: LocalSqsServer;
+let eventBridge: LocalEventBridgeServer;
+let secrets: LocalSecretsServer;
+const delivered: EventBridgeEvent[] = [];
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: TABLE, spec }], region: REGION });
+  sqs = await startLocalSqs({ queues: [queueDefinition("orders", REGION)], accountId: ACCOUNT });
+  eventBridge = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: REGION, account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
+  secrets = await startLocalSecrets({ secretsManager: new Map([["api-key", "s3cret"]]), ssm: new Map() });
+});
+afterAll(async () => {
+  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop()]);
+});
+
+/** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
+const roleAllowing = (actions: string[], resource = "*") =>
+  stateMachineRoleAuthorise(
+    [
+      { type: "aws:iam/role:Role", id: "flow-role", state: { arn: ROLE, name: "flow-role" }, inputs: {} },
+      { type: "aws:iam/rolePolicy:RolePolicy", id: "flow-policy", state: {}, inputs: { role: "flow-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] }) } },
+    ] as never,
+    ROLE,
+  );
+
+const run = async (definition: object, input: object, authorise?: LocalStateMachineDefinition["authorise"]) => {
+  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint }), credentials: LOCAL_CREDENTIALS });
+  const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`;
+  const machine: LocalStateMachineDefinition = {
+    arn,
+    name: "flow",
+    type: "STANDARD",
+    definition: JSON.stringify(definition),
+    roleArn: ROLE,
+    logLevel: "ERROR",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(),
+    serviceTasks: integrations.run,
+    ...(authorise ? { authorise } : {}),
+  };
+  const sfn = new LocalStepFunctions([machine], { retryIntervalMs: 0 });
+  const { executionArn } = await sfn.start({ stateMachineArn: arn, input: JSON.stringify(input) }, false);
+  await sfn.drained();
+  const described = sfn.describeExecution({ executionArn }) as Record<string, any>;
+  const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> };
+  const result: Record<string, any> = { ...described, output: typeof described.output === "string" ? JSON.parse(described.output) : undefined, events };
+  return result;
+};
+
+const task = (Resource: string, Parameters: object, rest: object = { End: true }) => ({ StartAt: "Call", States: { Call: { Type: "Task", Resource, Parameters, ...rest } } });
+
+describe("local Step Functions, AWS SDK integrations", () => {
+  it("queries a local table through aws-sdk:dynamodb:query: the API's Items and Count, without the SDK's metadata, and the Task's aws-sdk events", async () => {
+    const put = await run(task("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem", { RequestItems: { [TABLE]: ["a", "b"].map((sk) => ({ PutRequest: { Item: { pk: { S: "photo" }, sk: { S: sk } } } })) } }), {});
+    expect(put.status).toBe("SUCCEEDED");
+    const result = await run(
+      task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", "ExpressionAttributeValues": { ":pk": { "S.$": "$.pk" } } }),
+      { pk: "photo" },
+    );
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ Items: [{ pk: { S: "photo" }, sk: { S: "a" } }, { pk: { S: "photo" }, sk: { S: "b" } }], Count: 2, ScannedCount: 2 });
+    const named = { resourceType: "aws-sdk:dynamodb", resource: "query" };
+    expect(result.events.filter((e: Record<string, any>) => e.type.startsWith("Task") && e.type !== "TaskStateEntered" && e.type !== "TaskStateExited").map((e: Record<string, any>) => [e.type, e.taskScheduledEventDetails ?? e.taskStartedEventDetails ?? e.taskSucceededEventDetails])).toEqual([
+      ["TaskScheduled", expect.objectContaining({ ...named, region: REGION, parameters: JSON.stringify({ TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "photo" } } }) })],
+      ["TaskStarted", named],
+      ["TaskSucceeded", expect.objectContaining(named)],
+    ]);
+  });
+
+  it("fails a PutItem whose ConditionExpression fails with DynamoDb.ConditionalCheckFailedException, which a Catch on that name takes", async () => {
+    const item = { pk: { S: "lock" }, sk: { S: "1" } };
+    const definition = task("arn:aws:states:::aws-sdk:dynamodb:putItem", { TableName: TABLE, Item: item, ConditionExpression: "attribute_not_exists(pk)" }, {
+      Catch: [{ ErrorEquals: ["DynamoDb.ConditionalCheckFailedException"], ResultPath: "$.held", Next: "Held" }],
+      End: true,
+    });
+    (definition.States as Record<string, object>).Held = { Type: "Succeed" };
+    expect((await run(definition, {})).output).toEqual({});
+    const second = await run(definition, {});
+    expect(second.status).toBe("SUCCEEDED");
+    expect(second.output.held).toEqual({ Error: "DynamoDb.ConditionalCheckFailedException", Cause: expect.stringMatching(/ \(Service: DynamoDb, Status Code: 400, Request ID: .+\)$/) });
+    expect(second.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "aws-sdk:dynamodb", resource: "putItem", error: "DynamoDb.ConditionalCheckFailedException" });
+  });
+
+  it("sends a message to the local queue through aws-sdk:sqs:sendMessage, its deployed QueueUrl the local queue's", async () => {
+    const result = await run(task("arn:aws:states:::aws-sdk:sqs:sendMessage", { QueueUrl: QUEUE_URL, "MessageBody.$": "$.body" }), { body: "hello" });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ MessageId: expect.any(String), MD5OfMessageBody: "5d41402abc4b2a76b9719d911017c592" });
+    expect((await sqs.sqs.receive("orders", { max: 10 })).map((m) => m.body)).toEqual(["hello"]);
+  });
+
+  it("fails a Task whose role lacks the action with the service's AccessDenied, as the optimized integrations do, before calling it", async () => {
+    const result = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "photo" } } }), {}, roleAllowing(["dynamodb:PutItem"]));
+    expect(result.status).toBe("FAILED");
+    const failed = result.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails;
+    expect(failed).toMatchObject({ resourceType: "aws-sdk:dynamodb", resource: "query", error: "DynamoDb.DynamoDbException" });
+    expect(failed.cause).toMatch(
+      new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/\\w+ is not authorized to perform: dynamodb:Query on resource: arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE} because no identity-based policy allows the dynamodb:Query action \\(Service: DynamoDb, Status Code: 400, Request ID: .+\\)$`),
+    );
+    const allowed = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "none" } } }), {}, roleAllowing(["dynamodb:Query"]));
+    expect(allowed.output).toMatchObject({ Count: 0 });
+  });
+
+  it("puts events through aws-sdk:eventbridge:putEvents as given (no ARNs appended: that is the optimized integration's), and reads a secret by name where the role allows secret:<name>-*", async () => {
+    const put = await run(task("arn:aws:states:::aws-sdk:eventbridge:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: '{"id":7}' }] }), {}, roleAllowing(["events:PutEvents"], BUS));
+    expect(put.output).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
+    expect(delivered.at(-1)).toMatchObject({ source: "flow", detail: { id: 7 }, resources: [] });
+    const secretArn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:api-key-*`;
+    const read = await run(task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: "api-key" }), {}, roleAllowing(["secretsmanager:GetSecretValue"], secretArn));
+    expect(read.output).toMatchObject({ Name: "api-key", SecretString: "s3cret" });
+    const missing = await run(task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: "other" }), {});
+    expect(missing.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "aws-sdk:secretsmanager", resource: "getSecretValue", error: "SecretsManager.ResourceNotFoundException" });
+  });
+
+  it("fails a Task of a service with no local emulator with States.Runtime, naming it, which no Catch takes", async () => {
+    const definition = task("arn:aws:states:::aws-sdk:ec2:describeInstances", {}, { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true });
+    (definition.States as Record<string, object>).Caught = { Type: "Succeed" };
+    const result = await run(definition, {});
+    expect(result.status).toBe("FAILED");
+    expect(result.error).toBe("States.Runtime");
+    expect(result.cause).toContain("no emulator for the AWS SDK integration aws-sdk:ec2:describeInstances");
+  });
+});
