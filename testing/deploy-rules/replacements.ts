@@ -17,7 +17,7 @@
  * Only the types below are followed; a resource whose inputs the deployed plan does not hold (a plan saved before they
  * were kept) is not judged.
  */
-import { dependencyClosure, hasInputs, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACEMENT, RDS_SUBNET_GROUP } from "./rds";
 
@@ -184,7 +184,8 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 
 /**
  * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
- * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges).
+ * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges; false
+ * where the deployed plan does not hold `old`'s inputs).
  */
 export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -198,7 +199,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
       const byReplaceWith = (next.replaceWith ?? []).some((urn) => done.has(urn));
-      const byInputs = kind !== undefined && hasInputs(old) && replaced(kind, old, next);
+      const byInputs = kind !== undefined && replaced(kind, old, next);
       if (!byReplaceWith && !byInputs) continue;
       done.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {
