@@ -42,7 +42,9 @@ export interface InputComparison {
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /**
    * Inputs with a schema `Default`: unset (or null) is that value to the provider, so it compares as that value. An
-   * SDKv2 `Default` and a Plugin Framework attribute's `Default` alike: the framework plans it into the state.
+   * SDKv2 `Default` and a Plugin Framework attribute's `Default` alike: the framework plans it into the state. Also an
+   * Optional+Computed input that AWS fills with a known value when it is not given, which the provider's Read puts into
+   * the state (a log group's class, STANDARD): set to that value after unset, it equals the state, so no change.
    */
   defaults?: Readonly<Partial<Record<string, unknown>>>;
 }
@@ -148,8 +150,17 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // are Optional+Computed+ForceNew. name and name_prefix stay compared on any change (pulumi-aws AutoNames `name`, as
   // for the subnet group); log_group_class is not autonamed: the class AWS gives an unset one is read back into the
   // state (resourceGroupRead), so a program that stops setting it keeps the group, and another class set replaces
-  // it. retention_in_days (`Default: 0`), kms_key_id and skip_destroy change in place.
-  { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], replaceWhenSet: ["logGroupClass"], emptyIsUnset: true, drawnAnew: autonamed("name") },
+  // it. That class is STANDARD (CreateLogGroup logGroupClass: "If you omit this parameter, the default of STANDARD is
+  // used"), so STANDARD written after unset is the state's value, no change: a default (`defaults`).
+  // retention_in_days (`Default: 0`), kms_key_id and skip_destroy change in place.
+  {
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    replaceOn: ["name", "namePrefix"],
+    replaceWhenSet: ["logGroupClass"],
+    emptyIsUnset: true,
+    defaults: { logGroupClass: "STANDARD" },
+    drawnAnew: autonamed("name"),
+  },
 ];
 
 const cascadeKind = new Map(CASCADE_TYPES.map((kind) => [kind.type, kind]));

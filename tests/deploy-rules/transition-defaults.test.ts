@@ -170,6 +170,14 @@ describe("the replacement cascade's log groups (logs/group.go, SDKv2)", () => {
     // retentionInDays is an update.
     expect(clean(plan({ logGroupClass: "STANDARD" }), plan({ logGroupClass: "STANDARD", retentionInDays: 7 }))).toEqual([]);
   });
+
+  it("keeps a group deployed without a class whose program now writes STANDARD (AWS's default, read back into the state), and replaces it for another class", () => {
+    expect(clean(plan({}), plan({ logGroupClass: "STANDARD" }))).toEqual([]);
+    expect(clean(saved(plan({})), plan({ logGroupClass: "STANDARD" }))).toEqual([]);
+    const found = transition(plan({}), plan({ logGroupClass: "INFREQUENT_ACCESS" }));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(saved(plan({})), plan({ logGroupClass: "INFREQUENT_ACCESS" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
 });
 
 describe("a saved plan whose resource has every kept input unset (saved as {} with its savedInputs): judged as a recording of it is", () => {
