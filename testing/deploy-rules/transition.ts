@@ -379,7 +379,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // bucket_cors_configuration.go (SDKv2, read at 01c08000ddb14181b5bd19201d8fca311dc570e4 and in an aws-sdk-go-v2
     // version): bucket (Required) and expected_bucket_owner (Optional, not Computed) are ForceNew; cors_rule, a TypeSet,
     // is put in place (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there). Under SDKv2 an owner
-    // set to "" is none, as unset.
+    // set to "" would be none, as unset; but its `ValidateFunc: verify.ValidAccountID` (`^\d{12}$`, internal/verify/
+    // validate.go) refuses "" before any diff, so no deployed plan holds one: `emptyIsUnset` only keeps the type read as
+    // every SDKv2 type is.
     replaceOn: ["bucket", "expectedBucketOwner"],
     emptyIsUnset: true,
     // Create and update call PutBucketCors: "Sets the cors configuration for your bucket. If the configuration exists,
@@ -1489,7 +1491,10 @@ function isUnsetInput(comparison: InputComparison, value: unknown, field?: strin
 const isEmptyMap = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 /**
  * Whether a `hashedInputs` value (as given, or the digest a saved plan keeps) is none under `emptyIsUnset`: "" or an
- * empty map of `maps`, whose digests a saved plan holds in their place.
+ * empty map of `maps`, whose digests a saved plan holds in their place. Every hashed input is a string, a map or a
+ * block (an endpoint, a certificate, a deployment's variables, a random string's keepers, an event source mapping's
+ * selfManagedEventSource), never a list: an empty list, none under `emptyIsUnset` when given (isUnsetInput), would be
+ * read as set from its digest, so a list input made hashed needs its empty digest (savedDigest([])) here.
  */
 function isUnsetDigested(comparison: InputComparison, field: string, value: unknown): boolean {
   if (isUnsetInput(comparison, value, field)) return true;

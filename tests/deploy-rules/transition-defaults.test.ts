@@ -243,6 +243,8 @@ describe("SDKv2 name prefixes written as an empty string (subnet group, secret) 
     expect(found[0].problem).toContain("namePrefix (none → api-)");
   });
 
+  // An owner of "" is refused by the provider's ValidAccountID (12 digits) before any diff: these rows pin the SDKv2
+  // reading only, a deployed plan never holds one.
   it("keeps a CORS configuration whose expectedBucketOwner \"\" the program drops, and replaces one given an owner", () => {
     const cors = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
       handBuilt(CORS, "site-cors", { bucket: "site-assets", corsRules: [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }], ...inputs }, more);
