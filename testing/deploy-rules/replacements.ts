@@ -17,7 +17,7 @@
  * Only the types below are followed; a resource whose inputs the deployed plan does not hold (a plan saved before they
  * were kept) is not judged.
  */
-import { dependencyClosure, hasInputs, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_CLUSTER_REPLACEMENT, RDS_SUBNET_GROUP } from "./rds";
 
@@ -42,7 +42,9 @@ export interface InputComparison {
   sets?: Readonly<Partial<Record<string, (element: any) => string>>>;
   /**
    * Inputs with a schema `Default`: unset (or null) is that value to the provider, so it compares as that value. An
-   * SDKv2 `Default` and a Plugin Framework attribute's `Default` alike: the framework plans it into the state.
+   * SDKv2 `Default` and a Plugin Framework attribute's `Default` alike: the framework plans it into the state. Also an
+   * Optional+Computed input that AWS fills with a known value when it is not given, which the provider's Read puts into
+   * the state (a log group's class, STANDARD): set to that value after unset, it equals the state, so no change.
    */
   defaults?: Readonly<Partial<Record<string, unknown>>>;
 }
@@ -148,8 +150,17 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // are Optional+Computed+ForceNew. name and name_prefix stay compared on any change (pulumi-aws AutoNames `name`, as
   // for the subnet group); log_group_class is not autonamed: the class AWS gives an unset one is read back into the
   // state (resourceGroupRead), so a program that stops setting it keeps the group, and another class set replaces
-  // it. retention_in_days (`Default: 0`), kms_key_id and skip_destroy change in place.
-  { type: "aws:cloudwatch/logGroup:LogGroup", replaceOn: ["name", "namePrefix"], replaceWhenSet: ["logGroupClass"], emptyIsUnset: true, drawnAnew: autonamed("name") },
+  // it. That class is STANDARD (CreateLogGroup logGroupClass: "If you omit this parameter, the default of STANDARD is
+  // used"), so STANDARD written after unset is the state's value, no change: a default (`defaults`).
+  // retention_in_days (`Default: 0`), kms_key_id and skip_destroy change in place.
+  {
+    type: "aws:cloudwatch/logGroup:LogGroup",
+    replaceOn: ["name", "namePrefix"],
+    replaceWhenSet: ["logGroupClass"],
+    emptyIsUnset: true,
+    defaults: { logGroupClass: "STANDARD" },
+    drawnAnew: autonamed("name"),
+  },
 ];
 
 const cascadeKind = new Map(CASCADE_TYPES.map((kind) => [kind.type, kind]));
@@ -184,7 +195,8 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 
 /**
  * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
- * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges).
+ * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges; false
+ * where the deployed plan does not hold `old`'s inputs).
  */
 export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
@@ -198,7 +210,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
       const byReplaceWith = (next.replaceWith ?? []).some((urn) => done.has(urn));
-      const byInputs = kind !== undefined && hasInputs(old) && replaced(kind, old, next);
+      const byInputs = kind !== undefined && replaced(kind, old, next);
       if (!byReplaceWith && !byInputs) continue;
       done.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {

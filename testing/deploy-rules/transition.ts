@@ -379,7 +379,9 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // bucket_cors_configuration.go (SDKv2, read at 01c08000ddb14181b5bd19201d8fca311dc570e4 and in an aws-sdk-go-v2
     // version): bucket (Required) and expected_bucket_owner (Optional, not Computed) are ForceNew; cors_rule, a TypeSet,
     // is put in place (expected_bucket_owner is deprecated in pulumi-aws 7.48 but still there). Under SDKv2 an owner
-    // set to "" is none, as unset.
+    // set to "" would be none, as unset; but its `ValidateFunc: verify.ValidAccountID` (`^\d{12}$`, internal/verify/
+    // validate.go) refuses "" before any diff, so no deployed plan holds one: `emptyIsUnset` only keeps the type read as
+    // every SDKv2 type is.
     replaceOn: ["bucket", "expectedBucketOwner"],
     emptyIsUnset: true,
     // Create and update call PutBucketCors: "Sets the cors configuration for your bucket. If the configuration exists,
@@ -709,7 +711,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
  */
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
-  if (!hasInputs(old)) return undefined;
+  if (!holdsInputs(old)) return undefined;
   if (replaceReasons(kind, old, after).length > 0) return after.deleteBeforeReplace || namedByHand(kind, after) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
@@ -835,7 +837,7 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
   for (const next of after) {
     const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === next.type) ?? statefulKind.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const old = deployedByUrn.get(next.urn);
-    if (!kind || !old || !hasInputs(old)) continue;
+    if (!kind || !old || !holdsInputs(old)) continue;
     diffed.set(next.urn, asDiffed(kind, old, next));
   }
   return diffed;
@@ -1221,11 +1223,11 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   /** A domain of the new plan that the update leaves as deployed: same URN, nothing replace-forcing changed. */
   const keptInPlace = (r: RecordedResource) => {
     const old = deployedByUrn.get(r.urn);
-    return old !== undefined && hasInputs(old) && replaceReasons(kind, old, r).length === 0;
+    return old !== undefined && holdsInputs(old) && replaceReasons(kind, old, r).length === 0;
   };
   for (const next of domains) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !hasInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete) continue;
+    if (!old || !holdsInputs(old) || !next.deleteBeforeReplace || old.retainOnDelete) continue;
     const [from, to] = [text(old.inputs.domain), text(next.inputs.domain)];
     if (!from || !to || from === to) continue;
     const others = domains.filter((r) => r !== next && r.inputs.userPoolId === next.inputs.userPoolId && keptInPlace(r));
@@ -1373,7 +1375,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     alsoKept: ["deletionProtectionEnabled", "replicas", "streamEnabled", "billingMode", "ttl", "globalSecondaryIndexes"],
     // resourceTableDelete deletes the replicas first, each as protected as the table may be. The refusal:
     // https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection.
-    deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
+    deleteRefused: (r) => (holdsInputs(r) ? r.inputs.deletionProtectionEnabled === true || replicasOf(r).some((replica) => replica.deletionProtectionEnabled === true) : undefined),
     refusal:
       'deletion protection: "you must give your explicit delete confirmation before the table can be deleted"; the provider deletes a table\'s replicas first, and a protected replica is expected to refuse too, which is inferred, not confirmed',
     nameKeptRefusal: 'CreateTable is refused (ResourceInUseException: "You attempted to recreate an existing table", API_CreateTable)',
@@ -1400,7 +1402,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     autonameField: "name",
     alsoKept: ["deletionProtection"],
     // The refusal: UserPoolType DeletionProtection (API reference), quoted in @pulumi/aws cognito/userPool.d.ts.
-    deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtection === "ACTIVE" : undefined),
+    deleteRefused: (r) => (holdsInputs(r) ? r.inputs.deletionProtection === "ACTIVE" : undefined),
     refusal: 'deletion protection: "Before you can delete a user pool that you have protected against deletion, you must deactivate this feature"',
     keep: "usernameAttributes, aliasAttributes, usernameConfiguration, name and region: AWS cannot change a live pool's sign-in settings (\"To change user pool sign-in options, create a new user pool\")",
     move: "a user migration Lambda trigger that signs each user in against the deployed pool, or a CSV user import job, after which users reset their passwords",
@@ -1421,7 +1423,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // Without forceDestroy the provider calls DeleteBucket on the bucket as it is. DeleteBucket: "All objects (including
     // all object versions and delete markers) in the bucket must be deleted before the bucket itself can be deleted"
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html).
-    deleteRefused: (r) => (hasInputs(r) ? r.inputs.forceDestroy !== true : undefined),
+    deleteRefused: (r) => (holdsInputs(r) ? r.inputs.forceDestroy !== true : undefined),
     refusal:
       'forceDestroy is off, and DeleteBucket fails while the bucket holds objects with BucketNotEmpty: "All objects … in the bucket must be deleted before the bucket itself can be deleted"',
     nameKeptRefusal: "CreateBucket is refused (BucketAlreadyOwnedByYou; in us-east-1 the provider finds the bucket first and reports BucketAlreadyExists)",
@@ -1452,7 +1454,7 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     // "InvalidParameterCombination: Cannot delete protected Cluster, please disable deletion protection and try again"
     // (as quoted by dev.classmethod.jp; not in the API reference). RelationalDatabase also sets `protect` with it, which
     // the engine refuses before the update starts (left out here).
-    deleteRefused: (r) => (hasInputs(r) ? r.inputs.deletionProtection === true : undefined),
+    deleteRefused: (r) => (holdsInputs(r) ? r.inputs.deletionProtection === true : undefined),
     refusal: 'deletion protection: "Cannot delete protected Cluster, please disable deletion protection and try again" (InvalidParameterCombination)',
     nameKeptRefusal: "CreateDBCluster is refused (DBClusterAlreadyExistsFault, API_CreateDBCluster)",
     keep: "databaseName, masterUsername, kmsKeyId (RelationalDatabase's kmsKeyArn), the subnet group (RelationalDatabase's network) and region",
@@ -1489,7 +1491,10 @@ function isUnsetInput(comparison: InputComparison, value: unknown, field?: strin
 const isEmptyMap = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 /**
  * Whether a `hashedInputs` value (as given, or the digest a saved plan keeps) is none under `emptyIsUnset`: "" or an
- * empty map of `maps`, whose digests a saved plan holds in their place.
+ * empty map of `maps`, whose digests a saved plan holds in their place. Every hashed input is a string, a map or a
+ * block (an endpoint, a certificate, a deployment's variables, a random string's keepers, an event source mapping's
+ * selfManagedEventSource), never a list: an empty list, none under `emptyIsUnset` when given (isUnsetInput), would be
+ * read as set from its digest, so a list input made hashed needs its empty digest (savedDigest([])) here.
  */
 function isUnsetDigested(comparison: InputComparison, field: string, value: unknown): boolean {
   if (isUnsetInput(comparison, value, field)) return true;
@@ -1649,7 +1654,7 @@ function statefulFindings(
   for (const next of after) {
     const kind = statefulKind.get(next.type);
     const old = deployedByUrn.get(next.urn);
-    if (!kind || !old || old.protect || !hasInputs(old) || copies.has(next.urn)) continue;
+    if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
     const deleteFirst = next.deleteBeforeReplace === true || namedByHand(kind, diffed);
@@ -1692,7 +1697,7 @@ function statefulFindings(
     const removedThere = removed.filter((r) => r.type === old.type && r.parent === old.parent);
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
-    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && hasInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
+    const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
     const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
     if (candidates.length === 0) continue;
     const next = candidates[0];
@@ -1889,6 +1894,18 @@ function heldInputs(r: RecordedResource): string[] | undefined {
 /** Input `spec` of `inputs`: `a`, or field b of object input a for `a.b`. */
 const inputAt = (inputs: Record<string, unknown>, spec: string): unknown => spec.split(".").reduce<any>((value, part) => value?.[part], inputs);
 
+/**
+ * Whether the deployed plan holds inputs of `r` to judge it by (the checks pass over a deployed resource it does not): a
+ * saved plan's resource those it lists (`SavedResource.savedInputs`, set or unset: inputs `{}` with a list is each of
+ * them unset), none where it lists none (a type whose inputs were not kept when the plan was saved, and what
+ * readSavedPlan makes of a resource saved as `{}` before resources listed them: savedBefore gives `[]`, as `{}` there
+ * cannot tell unset from not kept); a resource without the list (a recording) the inputs it has.
+ */
+function holdsInputs(r: RecordedResource): boolean {
+  const saved = (r as SavedResource).savedInputs;
+  return saved !== undefined ? saved.length > 0 : hasInputs(r);
+}
+
 /** Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it lists (`SavedResource.savedInputs`). */
 function holds(r: RecordedResource, spec: string): boolean {
   const saved = (r as SavedResource).savedInputs;
@@ -1927,7 +1944,7 @@ function ignoredArrayFindings(deployed: Graph, after: Graph, stack: string | und
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !hasInputs(old) || !next.ignoreChanges?.length) continue;
+    if (!old || !holdsInputs(old) || !next.ignoreChanges?.length) continue;
     /** The failing paths by where they fail (one array), in order. */
     const failures = new Map<string, { paths: string[]; failure: ResetFailure }>();
     for (const entry of next.ignoreChanges) {
@@ -2394,7 +2411,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0).after;
+  after = withCascadedReplacements(deployed, after, (kind, old, next) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0).after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
   const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
@@ -2459,7 +2476,7 @@ function deploymentFindings(deployed: Graph, after: Graph, diffedOf: ReadonlyMap
   for (const old of ofType(deployed, DEPLOYMENT)) {
     const next = afterByUrn.get(old.urn);
     // A plan saved before deployments' inputs were kept cannot tell a replacement from an update.
-    if (next && !hasInputs(old)) continue;
+    if (next && !holdsInputs(old)) continue;
     const reasons = next ? replaceReasons(DEPLOYMENT_KIND, old, diffedOf.get(next.urn)!) : [];
     if ((next && reasons.length === 0) || deleteSkipped(old, afterUrns) || old.id === undefined) continue;
     const servers: string[] = [];
@@ -2515,7 +2532,7 @@ function retainedTooLateFindings(deployed: Graph, after: Graph, statefulChangesO
   const named = new Map(TRANSITION_NAMED_TYPES.map((kind) => [kind.type, kind]));
   for (const next of after) {
     const old = deployedByUrn.get(next.urn);
-    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !hasInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
+    if (!old || !next.retainOnDelete || old.retainOnDelete || old.protect || !holdsInputs(old) || deleteSkipped(old, afterUrns) || reported.has(`${next.type} ${next.name}`)) continue;
     const kind = named.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const reasons = statefulKind.has(next.type) ? statefulChangesOf.get(next.urn)! : kind ? replaceReasons(kind, old, diffedOf.get(next.urn)!) : [];
     if (reasons.length === 0) continue;

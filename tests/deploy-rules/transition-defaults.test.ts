@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { formatFinding } from "../../testing/deploy-rules";
-import { handBuilt, rules, saved, transition } from "./fixture";
+import { formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { handBuilt, rules, saved, transition, transitionContext } from "./fixture";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const VPCE = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -170,6 +170,57 @@ describe("the replacement cascade's log groups (logs/group.go, SDKv2)", () => {
     // retentionInDays is an update.
     expect(clean(plan({ logGroupClass: "STANDARD" }), plan({ logGroupClass: "STANDARD", retentionInDays: 7 }))).toEqual([]);
   });
+
+  it("keeps a group deployed without a class whose program now writes STANDARD (AWS's default, read back into the state), and replaces it for another class", () => {
+    expect(clean(plan({}), plan({ logGroupClass: "STANDARD" }))).toEqual([]);
+    expect(clean(saved(plan({})), plan({ logGroupClass: "STANDARD" }))).toEqual([]);
+    const found = transition(plan({}), plan({ logGroupClass: "INFREQUENT_ACCESS" }));
+    expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+    expect(rules(saved(plan({})), plan({ logGroupClass: "INFREQUENT_ACCESS" }))).toEqual([["TransitionStatefulReplaced", `${BUCKET} exports`]]);
+  });
+});
+
+describe("a saved plan whose resource has every kept input unset (saved as {} with its savedInputs): judged as a recording of it is", () => {
+  const withBucket = (resource: RecordedResource) => [resource, handBuilt(BUCKET, "exports", { bucket: `exports-${resource.id}`, forceDestroy: true }, { dependencies: [resource.urn] })];
+  const logGroup = (inputs: Record<string, unknown>) => withBucket(handBuilt(LOG_GROUP, "app-logs", { retentionInDays: 30, ...inputs }, { id: "app-logs-3f2a1b0" }));
+  const subnetGroup = (inputs: Record<string, unknown>) => withBucket(handBuilt(SUBNET_GROUP, "db-subnets", { subnetIds: ["subnet-1", "subnet-2"], ...inputs }, { id: "db-subnets-3f2a1b0" }));
+  const secret = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) => [handBuilt(SECRET, "api-key", { description: "API key", ...inputs }, more)];
+  /** `graph` as a plan saved before resources listed their saved inputs is read: without savedInputs, which readSavedPlan fills from the inputs held. */
+  const savedBeforeLists = (graph: RecordedResource[]) => {
+    const plan = toSavedPlan(graph, transitionContext);
+    return readSavedPlan(JSON.stringify({ ...plan, resources: plan.resources.map(({ savedInputs: _kept, ...r }) => r) })).resources;
+  };
+
+  it("finds the replacement a recording finds, for a log group, a DB subnet group and a secret", () => {
+    expect(saved(logGroup({})).find((r) => r.type === LOG_GROUP)).toMatchObject({ inputs: {}, savedInputs: expect.arrayContaining(["logGroupClass", "namePrefix"]) });
+    const cases: Array<[RecordedResource[], RecordedResource[], string[]]> = [
+      [logGroup({}), logGroup({ logGroupClass: "DELIVERY" }), ["TransitionStatefulReplaced", `${BUCKET} exports`]],
+      [subnetGroup({}), subnetGroup({ namePrefix: "db-" }), ["TransitionStatefulReplaced", `${BUCKET} exports`]],
+      [secret({}), secret({ namePrefix: "api-" }, retained), ["TransitionRetainedTooLate", `${SECRET} api-key`]],
+    ];
+    for (const [deployed, next, expected] of cases) {
+      expect(rules(deployed, next)).toEqual([expected]);
+      expect(rules(saved(deployed), next)).toEqual([expected]);
+    }
+  });
+
+  it("reads a bucket saved with no kept input set as one without forceDestroy: its delete is refused, as the recording says, not unknown", () => {
+    const bucket = (inputs: Record<string, unknown>) => [handBuilt(BUCKET, "uploads", { tags: { app: "gallery" }, ...inputs })];
+    expect(saved(bucket({}))[0].inputs).toEqual({});
+    for (const deployed of [bucket({}), saved(bucket({}))]) {
+      const found = transition(deployed, bucket({ bucket: "uploads-2026" }));
+      expect(found.map((f) => [f.rule, f.resource])).toEqual([["TransitionStatefulReplaced", `${BUCKET} uploads`]]);
+      expect(found[0].problem).toContain("its delete is refused");
+    }
+  });
+
+  it("still passes over such a resource of a plan saved before resources listed their saved inputs: {} there cannot tell unset from not kept", () => {
+    expect(rules(savedBeforeLists(logGroup({})), logGroup({ logGroupClass: "DELIVERY" }))).toEqual([]);
+    expect(rules(savedBeforeLists(subnetGroup({})), subnetGroup({ namePrefix: "db-" }))).toEqual([]);
+    expect(rules(savedBeforeLists(secret({})), secret({ namePrefix: "api-" }, retained))).toEqual([]);
+    const bucket = (inputs: Record<string, unknown>) => [handBuilt(BUCKET, "uploads", { tags: { app: "gallery" }, ...inputs })];
+    expect(transition(savedBeforeLists(bucket({})), bucket({ bucket: "uploads-2026" }))).toEqual([]);
+  });
 });
 
 describe("SDKv2 name prefixes written as an empty string (subnet group, secret) and a CORS configuration's empty expectedBucketOwner: none, as unset", () => {
@@ -192,6 +243,8 @@ describe("SDKv2 name prefixes written as an empty string (subnet group, secret) 
     expect(found[0].problem).toContain("namePrefix (none → api-)");
   });
 
+  // An owner of "" is refused by the provider's ValidAccountID (12 digits) before any diff: these rows pin the SDKv2
+  // reading only, a deployed plan never holds one.
   it("keeps a CORS configuration whose expectedBucketOwner \"\" the program drops, and replaces one given an owner", () => {
     const cors = (inputs: Record<string, unknown>, more: Partial<RecordedResource> = {}) =>
       handBuilt(CORS, "site-cors", { bucket: "site-assets", corsRules: [{ allowedMethods: ["GET"], allowedOrigins: ["*"] }], ...inputs }, more);

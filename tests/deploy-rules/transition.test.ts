@@ -950,9 +950,12 @@ describe("checkPlanTransition: an API Gateway deployment deleted while a stage s
     expect(Object.keys(deployment.inputs).sort()).toEqual(["restApi", "triggers"]);
     expect(deployment.inputs.triggers).toEqual({ snapshot: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(transitionOf(saved.resources, asEarlierVersion(await api(canary, { ...health, ...status }))).map((f) => f.rule)).toEqual(["TransitionDeploymentStillServed"]);
-    // A plan saved before deployments' inputs were kept tells nothing about a replacement.
-    const withoutInputs = saved.resources.map((r) => (r.type === DEPLOYMENT ? { ...r, inputs: {} } : r));
+    // A plan saved before deployments' inputs were kept tells nothing about a replacement: it listed none of them
+    // (savedInputs []), or, saved before resources listed their inputs, held none (readSavedPlan reads {} so).
+    const withoutInputs = saved.resources.map((r) => (r.type === DEPLOYMENT ? { ...r, inputs: {}, savedInputs: [] } : r));
     expect(transitionOf(withoutInputs, asEarlierVersion(await api(canary, { ...health, ...status })))).toEqual([]);
+    const older = readSavedPlan(JSON.stringify({ ...saved, resources: withoutInputs.map(({ savedInputs: _kept, ...r }) => r) })).resources;
+    expect(transitionOf(older, asEarlierVersion(await api(canary, { ...health, ...status })))).toEqual([]);
   });
 
   it("passes today's canary release: turned on with a new route, more changes while it runs, and the promotion", async () => {
