@@ -1,16 +1,16 @@
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resource } from "../harness/mocks";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 import { withLocalOrigins } from "../../local/front-door";
 
 let app: LocalApp;
 let base: string;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-local-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-local-");
   base = app.urls.site;
 });
 afterAll(() => app?.stop());
