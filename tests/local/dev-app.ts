@@ -1,6 +1,6 @@
 /**
  * The reference app (index.ts, stack dev) started on the local runtime, for the test files that drive the whole app.
- * Running index.ts under the mocks is ≈1 CPU-second of each such file (issue 15), and every file ran the same program
+ * Running index.ts under the mocks cost each such file 0.5–1.1 CPU-seconds (issue 15), and every file ran the same program
  * with the same committed config: now the first file of a test run runs it and leaves its result, as plain data, in
  * the run's shared folder (tests/setup/shared-stack-runs.ts, removed when the run ends, so nothing outlives the
  * sources it was made from); the others start from that record, as `npm start` starts from its program cache.
