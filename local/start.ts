@@ -12,7 +12,7 @@ import { ensureLambdaNative } from "./lambda-native";
 import { LocalLambda } from "./lambda-runtime";
 import { LocalQueues } from "./queues";
 import { PROJECT_DIR, runProgramOffline, type OfflineRun } from "./offline/program";
-import { cachedProgramRun } from "./offline/program-cache";
+import { adoptRecordedRun, cachedProgramRun } from "./offline/program-cache";
 import { lockStateDir } from "./state-lock";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { FunctionRoles, functionCredentials } from "./function-roles";
@@ -51,6 +51,12 @@ export interface StartOptions {
    * @default false (the CLI turns it on)
    */
   programCache?: boolean;
+  /**
+   * A run of the program made earlier, as plain data (what `toPlain` in local/offline/program-cache.ts leaves: a
+   * program-cache entry's run, or the tests' one run of the dev stack shared among their files,
+   * tests/local/dev-app.ts): served as a program-cache hit is, without running index.ts. Its stack must be `stack`.
+   */
+  recordedRun?: OfflineRun;
 }
 
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
@@ -145,6 +151,11 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
 }
 
 async function runProgram(stack: string, projectDir: string, options: StartOptions, log: (message: string) => void): Promise<OfflineRun> {
+  if (options.recordedRun) {
+    const recorded = options.recordedRun.config.stack;
+    if (recorded !== stack) throw new Error(`startLocalApp: recordedRun is a run of stack "${recorded}", not of stack "${stack}": pass stack "${recorded}", or a run of "${stack}".`);
+    return adoptRecordedRun(options.recordedRun);
+  }
   const program = () => runProgramOffline({ stack, load: options.load, projectDir });
   if (options.programCache && options.load === undefined) return (await cachedProgramRun({ stack, projectDir }, program, log)).run;
   log(`Running index.ts for stack "${stack}" under mocks...`);

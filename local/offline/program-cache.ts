@@ -92,9 +92,17 @@ export function lookupProgramRun(key: ProgramCacheKey): OfflineRun | undefined {
   previousInputs.set(file, entry.inputs);
   for (const [name, value] of Object.entries(entry.environment)) if ((process.env[name] ?? null) !== value) return undefined;
   for (const [path, record] of Object.entries(entry.inputs)) if (!unchanged(path, record)) return undefined;
+  return adoptRecordedRun(entry.run);
+}
+
+/**
+ * A recorded run (plain data, as `toPlain` leaves it) made the current one, as running the program would leave the
+ * process: the spec registry holds its specs, and nothing else.
+ */
+export function adoptRecordedRun(run: OfflineRun): OfflineRun {
   clearRegisteredSpecs();
-  for (const { kind, name, spec } of entry.run.specs) registerSpec(kind, name, spec);
-  return entry.run;
+  for (const { kind, name, spec } of run.specs) registerSpec(kind, name, spec);
+  return run;
 }
 
 /**

@@ -4,14 +4,12 @@
  * drive the gallery API over HTTP through the local CloudFront at /api/*. API Gateway's
  * Cognito authorizer is emulated with the app's own verifier against the local issuer.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CognitoIdentityProviderClient, ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalEvents } from "../../local/services/events";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 
 let app: LocalApp;
 let sdk: CognitoIdentityProviderClient;
@@ -29,7 +27,7 @@ async function signUpAndIn(email: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-api-cognito-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-api-cognito-");
   const env = app.context.environment;
   sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   base = `${app.urls.site}/api`;

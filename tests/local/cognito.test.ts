@@ -3,8 +3,6 @@
  * up, confirms with the emailed code and signs in (USER_PASSWORD_AUTH); the tokens verify
  * with the same verifier the deployed app uses, configured for the local issuer.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CognitoIdentityProviderClient,
@@ -20,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { localIssuer, type LocalCognito } from "../../local/services/cognito";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 
 let app: LocalApp;
 let cognito: LocalCognito;
@@ -28,7 +27,7 @@ let sdk: CognitoIdentityProviderClient;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-cognito-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-cognito-");
   cognito = app.services.find((s) => s.name === "cognito") as LocalCognito;
   env = app.context.environment;
   sdk = new CognitoIdentityProviderClient({ endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });

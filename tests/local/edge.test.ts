@@ -1,15 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 
 let app: LocalApp;
 let base: string;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-edge-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-edge-");
   base = app.urls.site;
 });
 afterAll(() => app?.stop());

@@ -4,9 +4,6 @@
  * ending in the failure queue for a poison event, the local scheduler (rates, triggerNow), and the photo-removals
  * queue the API's DELETE and the scheduled clean-up hand photos' objects to.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
@@ -28,7 +25,8 @@ import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { LambdaFunction } from "../../components/lambda/function";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { record } from "../harness/mocks";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 
 const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueueRetentionDays: 14 }, ...more }) as LambdaFunctionSpec;
 const created = (key: string) => ({ eventName: "ObjectCreated:Put", bucket: "b", key, size: 3, eTag: "e", sequencer: "01", time: new Date("2026-01-01T00:00:00Z") });
@@ -223,7 +221,7 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
   const album = albumItem({ sub, title: "Local events" });
 
   beforeAll(async () => {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-events-")), load: () => import("../../index.js") });
+    app = await startDevApp("sf-events-");
     Object.assign(app.context.environment, { POWERTOOLS_LOG_LEVEL: "ERROR" });
     const env = app.context.environment;
     doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS }), { marshallOptions: { removeUndefinedValues: true } });

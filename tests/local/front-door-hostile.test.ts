@@ -4,18 +4,17 @@
  * Requests go out with node:http so the path reaches the server exactly as written (fetch would
  * normalise dot segments and backslashes first, as browsers do).
  */
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../../local/offline/program";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 
 let app: LocalApp;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-hostile-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-hostile-");
 });
 afterAll(() => app?.stop());
 

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resource } from "../harness/mocks";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { startDevApp } from "./dev-app";
 import { withLocalOrigins } from "../../local/front-door";
 
 let app: LocalApp;
 let base: string;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-local-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-local-");
   base = app.urls.site;
 });
 afterAll(() => app?.stop());
@@ -73,5 +74,14 @@ describe("npm start serves the stack's site as CloudFront would", () => {
   it("refuses methods the site behaviour does not allow, as CloudFront does", async () => {
     const response = await fetch(`${base}/index.html`, { method: "POST", body: "x" });
     expect(response.status).toBe(403);
+  });
+});
+
+describe("startLocalApp from a recorded run", () => {
+  it("refuses a run of another stack than the one it starts, naming both", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "sf-local-other-stack-"));
+    await expect(startLocalApp({ stack: "prod", port: 0, quiet: true, stateDir, recordedRun: app.context.run })).rejects.toThrow(
+      'startLocalApp: recordedRun is a run of stack "dev", not of stack "prod": pass stack "dev", or a run of "prod".',
+    );
   });
 });
