@@ -10,6 +10,9 @@
  * | `arn:aws:states:::sns:publish[.waitForTaskToken]`  | TopicArn                           | Topic                | sns:Publish on the topic (grants.publish(): and its key) |
  * | `arn:aws:states:::events:putEvents[.waitForTaskToken]` | Entries[i].EventBusName        | EventBus             | events:PutEvents on the bus (grants.put()) |
  *
+ * and the AWS SDK integrations of SDK_INTEGRATIONS (`aws-sdk:dynamodb:query`, `aws-sdk:sqs:sendMessageBatch`, …), each
+ * granted the IAM action of its API action in the same way.
+ *
  * The actions are those of Step Functions' own generated policies: "IAM policies for AWS Lambda"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html: lambda:InvokeFunction on the function and
  * `<function>:*`), "IAM policies for Amazon DynamoDB" (https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html:
@@ -76,8 +79,8 @@ const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
  * for the batch APIs that IAM authorises as their single action: "You cannot set permissions explicitly for
  * SendMessageBatch … setting permissions for SendMessage … sets permissions for the corresponding batch versions"
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html); SNS PublishBatch
- * as sns:Publish (the Service Authorization Reference lists no sns:PublishBatch action; not confirmed in those words
- * here). Query and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>` (the DynamoDB
+ * as sns:Publish (not confirmed in AWS's own words here: public IAM policies and emulator tests record "AWS authorizes
+ * PublishBatch through sns:Publish", "there is no sns:PublishBatch action"). Query and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>` (the DynamoDB
  * policy example "grant access to a specific DynamoDB table and its indexes" names `table/Books/index/*` beside the
  * table, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html;
  * local/dynamodb/authorise.ts authorises the same).
