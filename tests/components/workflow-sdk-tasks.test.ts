@@ -74,6 +74,8 @@ describe("Workflow AWS SDK integration Tasks", () => {
       { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [`${table.state.arn}/index/*`] },
       { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [table.state.arn] },
     ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(deployFindings(graph)).toEqual([]);
   });
 
   it("takes a table as a JSONata Scan's TableName beside an optimized getItem: one statement for the table's actions", async () => {
