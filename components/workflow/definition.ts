@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { installCompiledAslSchemaCheck } from "./asl-schema-check";
 import type { LambdaFunction } from "../lambda/function";
-import { deployedTarget, optimizedIntegration, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
+import { deployedTarget, grantedIntegration, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
 
 /**
@@ -99,16 +99,18 @@ export function isLambdaFunction(value: unknown): value is LambdaFunction {
 type Slot = { kind: "Resource"; assumed: boolean } | { kind: IntegrationTargetKind; record: DefinitionIntegration };
 
 const TARGET_FIX: Record<Exclude<IntegrationTargetKind, "LambdaFunction">, string> = {
-  DataTable: 'a DataTier\'s table stands only as the TableName of a Task whose Resource is "arn:aws:states:::dynamodb:getItem" (putItem, updateItem, deleteItem)',
-  MessageQueue: 'a MessageQueue stands only as the QueueUrl of a Task whose Resource is "arn:aws:states:::sqs:sendMessage"',
-  Topic: 'a Topic stands only as the TopicArn of a Task whose Resource is "arn:aws:states:::sns:publish"',
-  EventBus: 'an EventBus stands only as an entry\'s EventBusName in the Entries of a Task whose Resource is "arn:aws:states:::events:putEvents"',
+  DataTable:
+    'a DataTier\'s table stands only as the TableName of a Task whose Resource is "arn:aws:states:::dynamodb:getItem" (putItem, updateItem, deleteItem) or "arn:aws:states:::aws-sdk:dynamodb:query" (scan, getItem, putItem, updateItem, deleteItem); a BatchWriteItem\'s or BatchGetItem\'s RequestItems are keyed by the table\'s name, and a transaction\'s items are each authorised as their own action: write the table\'s name there and grant those actions through permissions',
+  MessageQueue: 'a MessageQueue stands only as the QueueUrl of a Task whose Resource is "arn:aws:states:::sqs:sendMessage", "arn:aws:states:::aws-sdk:sqs:sendMessage" or "arn:aws:states:::aws-sdk:sqs:sendMessageBatch"',
+  Topic: 'a Topic stands only as the TopicArn of a Task whose Resource is "arn:aws:states:::sns:publish", "arn:aws:states:::aws-sdk:sns:publish" or "arn:aws:states:::aws-sdk:sns:publishBatch"',
+  EventBus: 'an EventBus stands only as an entry\'s EventBusName in the Entries of a Task whose Resource is "arn:aws:states:::events:putEvents" or "arn:aws:states:::aws-sdk:eventbridge:putEvents"',
 };
 
 /**
  * Walks the definition: a LambdaFunction is taken as a Task state's `Resource`, or as the `FunctionName` of a
- * `lambda:invoke` Task's Parameters (JSONPath) or Arguments (JSONata); a DataTier's table, a MessageQueue, a Topic or an
- * EventBus as the target of the optimized integration that takes it (integrations.ts) — anywhere else each would be
+ * `lambda:invoke` (or `aws-sdk:lambda:invoke`) Task's Parameters (JSONPath) or Arguments (JSONata); a DataTier's table,
+ * a MessageQueue, a Topic or an EventBus as the target of the optimized or AWS SDK integration that takes it
+ * (integrations.ts OPTIMIZED_INTEGRATIONS, SDK_INTEGRATIONS) — anywhere else each would be
  * serialised as a Pulumi resource object. Outputs and Promises anywhere, plain JSON otherwise. `region` is the region
  * a placeholder ARN names (the workflow's, when known).
  */
@@ -125,7 +127,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
         fail(
           "definition",
           path,
-          `holds the LambdaFunction "${value.spec.name}" where only a Task state's Resource, or the FunctionName of a lambda:invoke Task's Parameters or Arguments, may name one`,
+          `holds the LambdaFunction "${value.spec.name}" where only a Task state's Resource, or the FunctionName of a lambda:invoke (or aws-sdk:lambda:invoke) Task's Parameters or Arguments, may name one`,
           `Make it a Task state's Resource ({ Type: "Task", Resource: ${value.spec.name}, ... }) or { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: ${value.spec.name}, "Payload.$": "$" } }, or pass its ARN (fn.arn) and grant lambda:InvokeFunction through permissions.`,
         );
       }
@@ -156,7 +158,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       const isTask = object.Type === "Task";
       const processor = object.ItemProcessor as { ProcessorConfig?: { Mode?: unknown } } | undefined;
       if (object.Type === "Map" && processor?.ProcessorConfig?.Mode === "DISTRIBUTED") distributedMaps.push(path);
-      const optimized = isTask ? optimizedIntegration(object.Resource) : undefined;
+      const optimized = isTask ? grantedIntegration(object.Resource) : undefined;
       // "Credentials: … a target role the state machine's execution role must assume before invoking the specified
       // Resource" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the Task acts as that role, and
       // the workflow's role needs only sts:AssumeRole on it (the caller's to grant through permissions).
@@ -200,6 +202,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     const deployed: Record<string, unknown> = {};
     const planned: Record<string, unknown> = {};
     if (kind === "EventBus" && !Array.isArray(object.Entries)) record.untargeted = true;
+    if (record.integration.indexed) record.index = indexNamed(object);
     for (const [name, inner] of Object.entries(object)) {
       if (inner === undefined) continue;
       let each: { deployed: unknown; planned: unknown };
@@ -247,6 +250,16 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     record.untargeted = false;
   }
   return { functions, integrations, distributedMaps, deployed, planned };
+}
+
+/**
+ * The index a Query's or Scan's request names: its IndexName when that is a literal, `*` when a JSONPath `IndexName.$`,
+ * a JSONata expression (`{% … %}`) or a deploy-time value names it (known only at run time), undefined when it names none.
+ */
+function indexNamed(request: Record<string, unknown>): string | undefined {
+  const name = request.IndexName;
+  if (typeof name === "string" && !/^\{%[\s\S]*%\}$/.test(name.trim())) return name;
+  return name !== undefined || request["IndexName.$"] !== undefined ? "*" : undefined;
 }
 
 /** A state of a definition, where it stands, and the Parallel and Map states it runs in (outermost first). */

@@ -10,6 +10,9 @@
  * | `arn:aws:states:::sns:publish[.waitForTaskToken]`  | TopicArn                           | Topic                | sns:Publish on the topic (grants.publish(): and its key) |
  * | `arn:aws:states:::events:putEvents[.waitForTaskToken]` | Entries[i].EventBusName        | EventBus             | events:PutEvents on the bus (grants.put()) |
  *
+ * and the AWS SDK integrations of SDK_INTEGRATIONS (`aws-sdk:dynamodb:query`, `aws-sdk:sqs:sendMessageBatch`, …), each
+ * granted the IAM action of its API action in the same way.
+ *
  * The actions are those of Step Functions' own generated policies: "IAM policies for AWS Lambda"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html: lambda:InvokeFunction on the function and
  * `<function>:*`), "IAM policies for Amazon DynamoDB" (https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html:
@@ -40,6 +43,8 @@ export interface OptimizedIntegration {
   kind: IntegrationTargetKind;
   /** Which patterns Step Functions offers for it (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html). */
   patterns: ReadonlyArray<"" | ".waitForTaskToken">;
+  /** A DynamoDB read that may name an IndexName (Query, Scan): the action is then authorised on the index's ARN. */
+  indexed?: boolean;
 }
 
 /**
@@ -58,14 +63,68 @@ export const OPTIMIZED_INTEGRATIONS: readonly OptimizedIntegration[] = [
   { api: "events:putEvents", action: "events:PutEvents", field: "Entries[].EventBusName", kind: "EventBus", patterns: ["", ".waitForTaskToken"] },
 ];
 
-/** The optimized integration a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), if it is one of OPTIMIZED_INTEGRATIONS. */
-export function optimizedIntegration(resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
+/**
+ * "AWS SDK integrations: Request Response (Standard and Express), Wait for Callback (.waitForTaskToken, Standard), no
+ * Run a Job (.sync)" (https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html, "Integration pattern support").
+ */
+const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
+
+/**
+ * The AWS SDK integrations (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`) whose request may name one of
+ * the program's components, in the member whose value the API reads as that resource: the same member, value and
+ * component as the optimized form (a table's name in TableName, a queue's URL in QueueUrl, a topic's ARN in TopicArn,
+ * a bus's name in each entry's EventBusName, a function's ARN in FunctionName: each API takes that form, its API
+ * reference's request syntax). Step Functions runs an SDK Task "with the IAM action of the API action"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html, `<service>:<Action>`), but
+ * for the batch APIs that IAM authorises as their single action: "You cannot set permissions explicitly for
+ * SendMessageBatch … setting permissions for SendMessage … sets permissions for the corresponding batch versions"
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html); SNS PublishBatch
+ * as sns:Publish (not confirmed in AWS's own words here: public IAM policies and emulator tests record "AWS authorizes
+ * PublishBatch through sns:Publish", "there is no sns:PublishBatch action"). Query and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>` (the DynamoDB
+ * policy example "grant access to a specific DynamoDB table and its indexes" names `table/Books/index/*` beside the
+ * table, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html;
+ * local/dynamodb/authorise.ts authorises the same).
+ *
+ * Not here, and refused when they name a component: a table as a key of BatchGetItem/BatchWriteItem `RequestItems` (a
+ * component cannot be an object's key: the definition is written with the table's name there, and granted through
+ * `permissions`), TransactWriteItems/TransactGetItems (each item is authorised as its own action), and any other
+ * SDK action (its IAM action and resource are the caller's to grant).
+ */
+export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = [
+  ...(["getItem", "putItem", "updateItem", "deleteItem", "query", "scan"] as const).map((call) => ({
+    api: `aws-sdk:dynamodb:${call}`,
+    action: `dynamodb:${call[0].toUpperCase()}${call.slice(1)}`,
+    field: "TableName",
+    kind: "DataTable" as const,
+    patterns: SDK_PATTERNS,
+    indexed: call === "query" || call === "scan",
+  })),
+  { api: "aws-sdk:sqs:sendMessage", action: "sqs:SendMessage", field: "QueueUrl", kind: "MessageQueue", patterns: SDK_PATTERNS },
+  { api: "aws-sdk:sqs:sendMessageBatch", action: "sqs:SendMessage", field: "QueueUrl", kind: "MessageQueue", patterns: SDK_PATTERNS },
+  { api: "aws-sdk:sns:publish", action: "sns:Publish", field: "TopicArn", kind: "Topic", patterns: SDK_PATTERNS },
+  { api: "aws-sdk:sns:publishBatch", action: "sns:Publish", field: "TopicArn", kind: "Topic", patterns: SDK_PATTERNS },
+  { api: "aws-sdk:eventbridge:putEvents", action: "events:PutEvents", field: "Entries[].EventBusName", kind: "EventBus", patterns: SDK_PATTERNS },
+  { api: "aws-sdk:lambda:invoke", action: "lambda:InvokeFunction", field: "FunctionName", kind: "LambdaFunction", patterns: SDK_PATTERNS },
+];
+
+/** The integration of `among` a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), with the pattern it asks for. */
+function integrationNamed(among: readonly OptimizedIntegration[], resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
   if (typeof resource !== "string") return undefined;
-  const match = /^arn:[a-z-]+:states:::([a-z0-9-]+:[A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource);
+  const match = /^arn:[a-z-]+:states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource);
   if (!match) return undefined;
-  const integration = OPTIMIZED_INTEGRATIONS.find((candidate) => candidate.api === match[1]);
+  const integration = among.find((candidate) => candidate.api === match[1]);
   if (!integration || !(integration.patterns as readonly string[]).includes(match[2] ?? "")) return undefined;
   return { integration, pattern: match[2] ?? "" };
+}
+
+/** The optimized integration a Task's Resource names, if it is one of OPTIMIZED_INTEGRATIONS. */
+export function optimizedIntegration(resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
+  return integrationNamed(OPTIMIZED_INTEGRATIONS, resource);
+}
+
+/** The integration a Task's Resource names whose target may be a component: one of OPTIMIZED_INTEGRATIONS or SDK_INTEGRATIONS. */
+export function grantedIntegration(resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
+  return integrationNamed(OPTIMIZED_INTEGRATIONS, resource) ?? integrationNamed(SDK_INTEGRATIONS, resource);
 }
 
 /** Where a target named without its account or region (a table's or a bus's name) is: the state machine's partition, region and account. */
@@ -235,6 +294,8 @@ export interface DefinitionIntegration {
   untargeted: boolean;
   /** The Task names `Credentials`: it acts as the role it assumes, so the workflow's role is granted nothing for it. */
   assumed: boolean;
+  /** A Query or Scan naming an IndexName: that index (its literal name), or `*` (a path or expression names it at run time). */
+  index?: string;
 }
 
 /**
@@ -244,16 +305,18 @@ export interface DefinitionIntegration {
  * Tasks' functions (index.ts, InvokeFunctions).
  */
 export function integrationStatements(integrations: readonly DefinitionIntegration[]): PolicyStatement[] {
-  const tables = new Map<DataTableLike, Set<string>>();
+  /** Each table's actions, by the resource under its ARN they are on (`` for the table, `/index/<index>`). */
+  const tables = new Map<DataTableLike, Map<string, Set<string>>>();
   const others = new Set<unknown>();
   const statements: PolicyStatement[] = [];
-  for (const { integration, targets, assumed } of integrations) {
+  for (const { integration, targets, assumed, index } of integrations) {
     if (assumed) continue;
     for (const { kind, value } of targets) {
       if (kind === "DataTable") {
-        const actions = tables.get(value as DataTableLike) ?? new Set<string>();
-        actions.add(integration.action);
-        tables.set(value as DataTableLike, actions);
+        const table = tables.get(value as DataTableLike) ?? new Map<string, Set<string>>();
+        const under = index === undefined ? "" : `/index/${index}`;
+        table.set(under, (table.get(under) ?? new Set<string>()).add(integration.action));
+        tables.set(value as DataTableLike, table);
       } else if (kind !== "LambdaFunction" && !others.has(value)) {
         others.add(value);
         if (kind === "MessageQueue") statements.push(...(value as MessageQueueLike).grants.send());
@@ -262,7 +325,9 @@ export function integrationStatements(integrations: readonly DefinitionIntegrati
       }
     }
   }
-  for (const [table, actions] of tables) statements.unshift({ actions: [...actions].sort(), resources: [table.arn] });
+  for (const [table, resources] of tables) {
+    for (const [under, actions] of resources) statements.unshift({ actions: [...actions].sort(), resources: [under ? pulumi.interpolate`${table.arn}${under}` : table.arn] });
+  }
   // A component's grant may carry a sid (grants are written for a function's role): the workflow's policy holds
   // several, so each keeps only what IAM needs (no sid: two statements of one Sid are refused, MalformedPolicyDocument).
   return statements.map(({ sid: _sid, ...statement }) => statement);

@@ -38,7 +38,7 @@ export type WorkflowLogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
 export interface WorkflowArgs {
   /**
    * The state machine, in Amazon States Language; LambdaFunctions may stand as Task `Resource`s, and the program's
-   * components as optimized integrations' targets (`FunctionName`, `TableName`, `QueueUrl`, `TopicArn`, `EventBusName`).
+   * components as optimized and AWS SDK integrations' targets (`FunctionName`, `TableName`, `QueueUrl`, `TopicArn`, `EventBusName`).
    */
   definition: WorkflowDefinition;
   /**
@@ -69,8 +69,9 @@ export interface WorkflowArgs {
   /**
    * Further statements for the workflow's role, for Task states whose targets are not the program's components (e.g.
    * `arn:aws:states:::dynamodb:putItem` on another stack's table, or a table the input names). The component adds a
-   * LambdaFunction's invoke permission, and each optimized integration's action on the component a Task names. A
-   * DynamoDB item, SQS, SNS or EventBridge Task with any other target is refused unless a statement here allows its action.
+   * LambdaFunction's invoke permission, and each optimized or AWS SDK integration's action on the component a Task
+   * names. A DynamoDB item, query or scan, SQS, SNS or EventBridge Task with any other target is refused unless a
+   * statement here allows its action.
    * @default none
    */
   permissions?: PolicyStatement[];

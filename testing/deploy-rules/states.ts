@@ -6,7 +6,7 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { optimizedIntegration, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
+import { grantedIntegration, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -280,7 +280,10 @@ function integrationTargets(integration: OptimizedIntegration, payload: Record<s
   const literal = (value: unknown) => (typeof value === "string" && !value.startsWith("{%") ? value : undefined);
   if (integration.kind !== "EventBus") {
     const target = targetArn(integration.kind, literal(payload[integration.field]), where);
-    return target ? [target] : undefined;
+    if (!target || !integration.indexed || (payload.IndexName === undefined && payload["IndexName.$"] === undefined)) return target ? [target] : undefined;
+    // A Query or Scan of an index is authorised on the index's ARN (integrations.ts SDK_INTEGRATIONS).
+    const index = literal(payload.IndexName);
+    return index ? [{ ...target, arn: `${target.arn}/index/${index}` }] : undefined;
   }
   if (!Array.isArray(payload.Entries)) return undefined;
   const buses: Array<TargetArn | undefined> = payload.Entries.map((entry: Record<string, unknown> | undefined) =>
@@ -303,7 +306,9 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 
 /**
  * Each optimized-integration Task (DynamoDB getItem/putItem/updateItem/deleteItem, SQS sendMessage, SNS publish,
- * EventBridge putEvents) whose target the definition names must be one the state machine's role may act on:
+ * EventBridge putEvents), and each AWS SDK Task of those Workflow grants for (components/workflow/integrations.ts
+ * SDK_INTEGRATIONS: a DynamoDB query or scan, on its index when it names one; SQS sendMessageBatch as sqs:SendMessage,
+ * …), whose target the definition names must be one the state machine's role may act on:
  * CreateStateMachine does not check it, and the Task fails at every execution with the service's AccessDenied
  * ("IAM policies for Amazon DynamoDB", https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html, and the
  * pages for SQS, SNS and EventBridge list the action and resource each needs). Targets a path or an expression names
@@ -324,9 +329,9 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       const [, partition = "aws", , , account] = String(stateMachine.state.arn ?? role.state.arn ?? "").split(":");
       const where = { partition, region: regionOf(graph, stateMachine, context), account: account || String(role.state.arn ?? "").split(":")[4] || "" };
       for (const [name, state] of taskStates(definition)) {
-        const found = optimizedIntegration(state.Resource);
+        const found = grantedIntegration(state.Resource);
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
-        if (!found || found.integration.api === "lambda:invoke" || state.Credentials !== undefined) continue;
+        if (!found || found.integration.kind === "LambdaFunction" || state.Credentials !== undefined) continue;
         const targets = integrationTargets(found.integration, state.Parameters ?? state.Arguments, where) ?? [];
         for (const { arn: target, accountFromContext } of targets) {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in

@@ -1,7 +1,7 @@
 import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { actionMatches } from "../../components/iam-match";
-import { OPTIMIZED_INTEGRATIONS, optimizedIntegration } from "../../components/workflow/integrations";
+import { grantedIntegration, OPTIMIZED_INTEGRATIONS } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
 import { taskStates } from "../../components/workflow/definition";
@@ -85,8 +85,9 @@ const SERVICE_TASK_ACTIONS = new Set(OPTIMIZED_INTEGRATIONS.filter((i) => i.api 
 function calledActions(definition: unknown): Set<string> {
   const called = new Set<string>();
   for (const [, state] of taskStates(definition)) {
-    const optimized = optimizedIntegration(state.Resource);
-    if (optimized) called.add(optimized.integration.action.toLowerCase());
+    // The batch SDK calls Workflow grants are authorised as their single action (sqs:sendMessageBatch as sqs:SendMessage: integrations.ts SDK_INTEGRATIONS).
+    const granted = grantedIntegration(state.Resource);
+    if (granted) called.add(granted.integration.action.toLowerCase());
     const sdk = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)/.exec(state.Resource) : null;
     if (sdk) called.add(`${sdk[1] === "eventbridge" ? "events" : sdk[1]}:${sdk[2]}`.toLowerCase());
   }

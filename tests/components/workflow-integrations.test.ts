@@ -201,7 +201,7 @@ describe("Workflow optimized integrations", () => {
       [
         "a LambdaFunction as the FunctionName of a Pass state",
         () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Pass", Parameters: { FunctionName: fn("wi-f1") }, End: true } } } }),
-        /holds the LambdaFunction "wi-f1" where only a Task state's Resource, or the FunctionName of a lambda:invoke Task's Parameters or Arguments, may name one/,
+        /holds the LambdaFunction "wi-f1" where only a Task state's Resource, or the FunctionName of a lambda:invoke \(or aws-sdk:lambda:invoke\) Task's Parameters or Arguments, may name one/,
       ],
       [
         "a Topic in a DynamoDB Task",
