@@ -1220,7 +1220,7 @@ function historyEvent(
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
       // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order).
-      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event.Error === "States.Timeout" ? event : undefined);
+      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event);
       if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
