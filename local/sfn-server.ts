@@ -1219,7 +1219,8 @@ function historyEvent(
       if (event.state!.type === "Parallel") return journal.abandon(parallels.get(event.state!.name) ?? []);
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
-      // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order).
+      // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order):
+      // the journal tells them apart (TaskJournal.leave).
       if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event);
       if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });

@@ -521,8 +521,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
     for (let turn = 0; turn < 200 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(done()).toBe(true);
   }
-  const types = (sfn: LocalStepFunctions, executionArn: string) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> }).events.map((event) => event.type as string);
-  const history = (sfn: LocalStepFunctions, executionArn: string, includeExecutionData = true) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData }) as { events: Array<Record<string, any>> }).events;
+  const types = (sfn: LocalStepFunctions, executionArn: unknown) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> }).events.map((event) => event.type as string);
+  const history = (sfn: LocalStepFunctions, executionArn: unknown, includeExecutionData = true) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData }) as { events: Array<Record<string, any>> }).events;
 
   it("ends no Task in an unhandled rejection: an integration that rejects with undefined, or answers with what JSON cannot hold (a BigInt)", async () => {
     const unhandled: unknown[] = [];
