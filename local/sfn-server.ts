@@ -489,7 +489,7 @@ export interface LocalRun {
 /**
  * What a Task's history events name: a Task whose Resource is a function's ARN has Lambda events
  * (LambdaFunctionScheduled with `resource` the ARN; API_LambdaFunctionScheduledEventDetails), an optimized integration
- * Task events whose `resourceType` and `resource` split its Resource after `arn:aws:states:::` (`sqs`,
+ * Task events whose `resourceType` and `resource` split its Resource after `arn:<partition>:states:::` (`sqs`,
  * `sendMessage.waitForTaskToken`: LocalStack's AWS-recorded test_heartbeats; `lambda`, `invoke`).
  */
 export interface TaskRecord {
