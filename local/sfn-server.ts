@@ -23,6 +23,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
+import { optimizedIntegration } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -359,10 +360,15 @@ class TaskTokens {
   }
 }
 
-/** A callback Task's own limits: TimeoutSeconds and HeartbeatSeconds, at most LONGEST_TIMER_SECONDS. */
+/** A callback Task's own limits: TimeoutSeconds and HeartbeatSeconds (as declared; its timers wait at most LONGEST_TIMER_SECONDS). */
 interface CallbackLimits {
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+}
+
+/** `limits` as Node's timers can wait them: the history records the declared ones, as AWS does (TaskScheduled). */
+function timerLimits(limits: CallbackLimits): CallbackLimits {
+  return Object.fromEntries(Object.entries(limits).map(([field, seconds]) => [field, Math.min(seconds, LONGEST_TIMER_SECONDS)]));
 }
 
 /**
@@ -445,10 +451,12 @@ function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackL
   return async (input, execution) => {
     const task = paths ? resolvedLimits(stateName, input, limits, paths) : { parameters: input, limits };
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
-    const waiter = execution?.callbacks?.wait(task.limits);
+    const waiter = execution?.callbacks?.wait(timerLimits(task.limits));
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
     execution?.attempt?.scheduled(task.parameters, task.limits);
-    // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing.
+    // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing. Neither step
+    // throws (submitted() records safely; fail() takes any reason), so this chain, whose result nobody awaits, cannot
+    // leave an unhandled rejection.
     call(task.parameters, execution).then(
       (output) => execution?.attempt?.submitted(output),
       (error: unknown) => waiter.fail(error as Error),
@@ -466,7 +474,7 @@ export interface LocalRun {
   handlers: Record<string, TaskHandler>;
   /** The states with a Retry. */
   retried: string[];
-  /** The Task states that invoke one of the workflow's functions (their failures are LambdaFunctionFailed events). */
+  /** The Task states whose Resource is one of the workflow's functions (their failures are LambdaFunctionFailed events). */
   lambdaStates: Set<string>;
   /** The Wait for Callback Task states (`.waitForTaskToken`). */
   callbacks: string[];
@@ -474,12 +482,14 @@ export interface LocalRun {
   failStates: Set<string>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
   tasks: Map<string, TaskRecord>;
+  /** Each Parallel state's followed Task states (`tasks`), in its branches at any depth (TaskJournal.abandon). */
+  parallels: Map<string, string[]>;
 }
 
 /**
  * What a Task's history events name: a Task whose Resource is a function's ARN has Lambda events
  * (LambdaFunctionScheduled with `resource` the ARN; API_LambdaFunctionScheduledEventDetails), an optimized integration
- * Task events whose `resourceType` and `resource` split its Resource after `arn:aws:states:::` (`sqs`,
+ * Task events whose `resourceType` and `resource` split its Resource after `arn:<partition>:states:::` (`sqs`,
  * `sendMessage.waitForTaskToken`: LocalStack's AWS-recorded test_heartbeats; `lambda`, `invoke`).
  */
 export interface TaskRecord {
@@ -507,7 +517,11 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const callbacks: string[] = [];
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
+  const parallels = new Map<string, string[]>();
+  // Each state's name by its record: `within` names the states that hold a state by their records only.
+  const names = new Map<Record<string, unknown>, string>();
   for (const { name, state, within } of definitionStates(definition)) {
+    names.set(state, name);
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Fail") {
       failStateAsTask(state);
@@ -518,8 +532,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // A callback Task keeps its TimeoutSeconds and HeartbeatSeconds, literal or by path, to itself: its wait for the
     // token times out, and the token closes with it. The library's own timer then stays out of the way.
     const limits: CallbackLimits = {
-      ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS) } : {}),
-      ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: Math.min(state.HeartbeatSeconds, LONGEST_TIMER_SECONDS) } : {}),
+      ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: state.TimeoutSeconds } : {}),
+      ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
     };
     const timeoutSeconds = typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : undefined;
     const paths = callback ? limitPathsAsParameters(state) : undefined;
@@ -544,12 +558,16 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // can be matched to (TaskJournal): their Tasks keep the library's failure event only.
     const inMap = within.some((holder) => holder.Type === "Map");
     const sdk = localSdkTask(resource);
-    const runs = callback !== undefined || resource === "arn:aws:states:::lambda:invoke" || ((localServiceTask(resource) ?? sdk) !== undefined && machine.serviceTasks !== undefined);
+    // The integration of any partition (arn:aws-cn:, arn:aws-us-gov: as arn:aws:), its callback form's too.
+    const integration = optimizedIntegration(callback ?? resource)?.integration;
+    const runs = callback !== undefined || integration?.kind === "LambdaFunction" || ((localServiceTask(resource) ?? sdk) !== undefined && machine.serviceTasks !== undefined);
     if (!inMap && (direct || runs)) {
-      // An AWS SDK integration's events name `aws-sdk:<service>` and the action (LocalStack's AWS-recorded
-      // test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
-      const [resourceType, ...rest] = direct ? ["lambda"] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : String(resource).slice("arn:aws:states:::".length).split(":");
-      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: rest.join(":"), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
+      // An optimized integration's events name its service and its API, with the pattern (`sqs`,
+      // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
+      // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
+      const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration!.api.split(":");
+      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
+      for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
     }
     if (callback) {
       handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
@@ -557,11 +575,12 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
-    if (direct || resource === "arn:aws:states:::lambda:invoke") lambdaStates.add(name);
+    // lambda:invoke is an optimized integration: its failures are TaskFailed, in a Map too.
+    if (direct) lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks };
+  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels };
 }
 
 /** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
@@ -578,7 +597,9 @@ interface LimitPaths {
  * (the CDK's Timeout.at; LocalStack's AWS-recorded test_heartbeat_path_timeout reads a field its Parameters leave out);
  * after InputPath, as here, or before it, is not confirmed. A path that selects nothing fails the execution in the
  * library's Parameters resolution, with States.Runtime, as AWS fails it (LocalStack's TimeoutSecondsPath: States.Runtime
- * "Invalid path … No results for path"). Undefined when the state has neither.
+ * "Invalid path … No results for path"). Without Parameters, `"parameters.$": "$"` hands on the effective input, which
+ * the library's JSONPath (jsonpath-plus) finds nothing in when it is false, 0, "" or null: such a Task fails with
+ * States.Runtime naming `$` (docs/local-vs-aws.md). Undefined when the state has neither.
  */
 function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
   const paths: LimitPaths = {};
@@ -587,16 +608,16 @@ function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | un
     delete state[field];
   }
   if (Object.keys(paths).length === 0) return undefined;
+  // The paths first: the library resolves the keys in order, so a path that selects nothing is the one its error names.
   state.Parameters = {
-    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
     ...Object.fromEntries(Object.entries(paths).map(([field, path]) => [`${field}.$`, path])),
+    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
   };
   return paths;
 }
 
 /**
- * A callback Task's limits with those its paths selected (limitPathsAsParameters), at most LONGEST_TIMER_SECONDS, and
- * its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
+ * A callback Task's limits with those its paths selected (limitPathsAsParameters), as selected, and its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
  * integer": the Step Functions Data Science SDK's Task; the CDK's Timeout.at alike) fails the execution with
  * States.Runtime: what AWS fails it with is not documented.
  */
@@ -608,7 +629,7 @@ function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimit
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
       throw new ServiceTaskFailure("States.Runtime", `The ${field} '${paths[field]}' of the Task state '${stateName}' selected ${String(JSON.stringify(value)).slice(0, 100)}, not a positive integer.`);
     }
-    resolved[limit] = Math.min(value as number, LONGEST_TIMER_SECONDS);
+    resolved[limit] = value as number;
   }
   return { parameters, limits: resolved };
 }
@@ -672,7 +693,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   // The optimised integration (https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html): Parameters'
   // FunctionName and Payload; the result is Invoke's answer, the function's result under Payload, with the SDK's
   // metadata (ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode).
-  if (resource === "arn:aws:states:::lambda:invoke") {
+  if (optimizedIntegration(resource)?.integration.kind === "LambdaFunction") {
     return async (input) => {
       const { FunctionName, Payload, Qualifier } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown; Qualifier?: unknown };
       const found = typeof FunctionName === "string" ? [...machine.functions].find(([arn]) => arn === unqualified(FunctionName) || arn.endsWith(`:function:${FunctionName}`)) : undefined;
@@ -867,11 +888,14 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
-        const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks);
+        const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
+          this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
+        );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
-        // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling).
+        // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
+        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt.
         const bound = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
@@ -896,7 +920,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates }, record, journal);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates, parallels }, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1119,11 +1143,16 @@ function failedWith(error: string | null | undefined, cause: unknown): { error?:
   return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: typeof cause === "string" ? cause : JSON.stringify(cause) } : {}) };
 }
 
+/**
+ * An event without its execution data (includeExecutionData false): the members the SDK's model marks sensitive,
+ * `input` and `output` (SensitiveData), and TaskScheduled's `parameters` (ConnectorParameters, sensitive too:
+ * @aws-sdk/client-sfn's schema; "The JSON data passed to the resource", a callback Task's token among it).
+ */
 function withoutData(event: HistoryEvent): HistoryEvent {
   const copy: HistoryEvent = { ...event };
   for (const [key, value] of Object.entries(copy)) {
     if (key.endsWith("EventDetails") && value && typeof value === "object") {
-      const { input: _input, output: _output, ...rest } = value as Record<string, unknown>;
+      const { input: _input, output: _output, parameters: _parameters, ...rest } = value as Record<string, unknown>;
       copy[key] = rest;
     }
   }
@@ -1153,7 +1182,7 @@ type LibraryEvent = {
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
-  { lambdaStates, failStates }: Pick<LocalRun, "lambdaStates" | "failStates">,
+  { lambdaStates, failStates, parallels }: Pick<LocalRun, "lambdaStates" | "failStates" | "parallels">,
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
 ): void {
@@ -1184,12 +1213,15 @@ function historyEvent(
       return journal.place(event.state!.name);
     case "StateExited":
       journal.leave(event.state!.name);
+      if (event.state!.type === "Parallel") journal.abandon(parallels.get(event.state!.name) ?? []);
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
+      if (event.state!.type === "Parallel") return journal.abandon(parallels.get(event.state!.name) ?? []);
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
-      // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order).
-      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event.Error === "States.Timeout" ? event : undefined);
+      // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order):
+      // the journal tells them apart (TaskJournal.leave).
+      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event);
       if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
@@ -1213,8 +1245,9 @@ class TaskAttempt {
   private buffered: Array<[string, Record<string, unknown>, number]> = [];
   private placed = false;
   private closed = false;
-  private started = false;
-  /** Its outcome was recorded (the handler settled before the library left the state). */
+  /** scheduled() ran: a callback Task that failed in resolvedLimits never did, and records no outcome. */
+  private scheduledYet = false;
+  /** Its outcome was recorded, or it has none (never scheduled): the handler settled. */
   ended = false;
 
   constructor(
@@ -1222,63 +1255,91 @@ class TaskAttempt {
     private readonly task: TaskRecord,
   ) {}
 
-  /** An event of this run at `at`; `late`: the library's, read after the fact, recorded whether the execution ended since. */
-  private add(type: string, details: Record<string, unknown>, at = Date.now(), late = false): void {
+  /**
+   * An event of this run, at `at`. `late`: the library's own event (its timer's timeout), read after the fact, so it
+   * is recorded even if the execution ended since; the handler's events are dropped once it did.
+   */
+  private add(type: string, details: Record<string, unknown>, { at = Date.now(), late = false }: { at?: number; late?: boolean } = {}): void {
     // What happens once the library left the state (its timer), or the execution ended, is no part of the history.
     if (this.closed || (!late && !this.journal.open())) return;
     if (this.placed) this.journal.record(type, details, at);
     else this.buffered.push([type, details, at]);
   }
 
+  /**
+   * Runs `step`, which records from what a handler gave. Its outcome settles in a chain nobody awaits, where a throw
+   * (a result JSON cannot hold, a BigInt; a rejection that is no Error) would be an unhandled rejection, which ends
+   * `npm start` under Node's default: the history is left short instead, and says so in the log.
+   */
+  private safely(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.journal.lost(error);
+    }
+  }
+
   private named(): Record<string, unknown> {
     return { resourceType: this.task.resourceType, resource: this.task.resource };
   }
 
-  /** The Task is scheduled and started with `parameters` and its limits. */
+  /** The Task is scheduled and started with `parameters` and its limits (as declared). */
   scheduled(parameters: unknown, limits: CallbackLimits): void {
-    this.started = true;
-    const { lambda } = this.task;
-    const timeout = limits.timeoutSeconds !== undefined ? { timeoutInSeconds: limits.timeoutSeconds } : {};
-    if (lambda !== undefined) {
-      this.add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: lambda, input: JSON.stringify(parameters ?? null), inputDetails: { truncated: false }, ...timeout } });
-      return this.add("LambdaFunctionStarted", {});
-    }
-    const heartbeat = limits.heartbeatSeconds !== undefined ? { heartbeatInSeconds: limits.heartbeatSeconds } : {};
-    this.add("TaskScheduled", { taskScheduledEventDetails: { ...this.named(), region: this.journal.region, parameters: JSON.stringify(parameters ?? null), ...timeout, ...heartbeat } });
-    this.add("TaskStarted", { taskStartedEventDetails: this.named() });
+    this.scheduledYet = true;
+    this.safely(() => {
+      const { lambda } = this.task;
+      const timeout = limits.timeoutSeconds !== undefined ? { timeoutInSeconds: limits.timeoutSeconds } : {};
+      if (lambda !== undefined) {
+        this.add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: lambda, input: JSON.stringify(parameters ?? null), inputDetails: { truncated: false }, ...timeout } });
+        return this.add("LambdaFunctionStarted", {});
+      }
+      const heartbeat = limits.heartbeatSeconds !== undefined ? { heartbeatInSeconds: limits.heartbeatSeconds } : {};
+      this.add("TaskScheduled", { taskScheduledEventDetails: { ...this.named(), region: this.journal.region, parameters: JSON.stringify(parameters ?? null), ...timeout, ...heartbeat } });
+      this.add("TaskStarted", { taskStartedEventDetails: this.named() });
+    });
   }
 
-  /** A callback Task's call returned `output`: it now waits for its token. */
+  /**
+   * A callback Task's call returned `output`: it now waits for its token. A token answered (or timed out) before the
+   * call returned ended the Task first: no TaskSubmitted then, rather than one after its outcome.
+   */
   submitted(output: unknown): void {
-    this.add("TaskSubmitted", { taskSubmittedEventDetails: { ...this.named(), output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } });
+    if (this.ended) return;
+    this.safely(() => this.add("TaskSubmitted", { taskSubmittedEventDetails: { ...this.named(), output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } }));
   }
 
   /** Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). */
   settles(outcome: Promise<unknown>): void {
     outcome.then(
       (output) => {
-        if (!this.started) return;
-        const details = { output: JSON.stringify(output ?? null), outputDetails: { truncated: false } };
-        if (this.task.lambda !== undefined) this.add("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: details });
-        else this.add("TaskSucceeded", { taskSucceededEventDetails: { ...this.named(), ...details } });
         this.ended = true;
+        if (!this.scheduledYet) return;
+        this.safely(() => {
+          const details = { output: JSON.stringify(output ?? null), outputDetails: { truncated: false } };
+          if (this.task.lambda !== undefined) this.add("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: details });
+          else this.add("TaskSucceeded", { taskSucceededEventDetails: { ...this.named(), ...details } });
+        });
       },
-      (error: Error & { cause?: unknown }) => {
-        if (!this.started) return;
-        this.failed(error.name, error.cause ?? error.message);
+      (reason: unknown) => {
+        this.ended = true;
+        if (!this.scheduledYet) return;
+        // Any reason: an integration may reject with no Error at all.
+        const error = reason as Partial<Error & { cause: unknown }> | null | undefined;
+        this.failed(error?.name, error?.cause ?? error?.message);
       },
     );
   }
 
   /** The Task failed with `error` (States.Timeout: it timed out) and `cause`; `by`: the library's event that says so. */
   failed(error: string | null | undefined, cause: unknown, by?: LibraryEvent): void {
-    const when: [number?, boolean?] = by ? [by.timestamp, true] : [];
-    const timedOut = error === "States.Timeout";
-    // A timeout's cause is the library's placeholder: AWS records the error only (test_heartbeats).
-    const details = timedOut ? { error } : failedWith(error, cause);
-    if (this.task.lambda !== undefined) this.add(timedOut ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed", { [timedOut ? "lambdaFunctionTimedOutEventDetails" : "lambdaFunctionFailedEventDetails"]: details }, ...when);
-    else this.add(timedOut ? "TaskTimedOut" : "TaskFailed", { [timedOut ? "taskTimedOutEventDetails" : "taskFailedEventDetails"]: { ...this.named(), ...details } }, ...when);
     this.ended = true;
+    this.safely(() => {
+      const timedOut = error === "States.Timeout";
+      const [type, key] = OUTCOME_EVENTS[this.task.lambda !== undefined ? "lambda" : "task"][timedOut ? "timedOut" : "failed"];
+      // A timeout's cause is the library's placeholder: AWS records the error only (test_heartbeats).
+      const details = timedOut ? { error } : failedWith(error, cause);
+      this.add(type, { [key]: this.task.lambda !== undefined ? details : { ...this.named(), ...details } }, by ? { at: by.timestamp, late: true } : {});
+    });
   }
 
   /** The library entered (or retried) its state: what it recorded so far goes in now, the rest as it comes. */
@@ -1288,20 +1349,33 @@ class TaskAttempt {
     this.buffered = [];
   }
 
-  /** The library left its state: nothing more of this run goes in. */
+  /** It was placed under an entry not its own (TaskJournal.leave): what comes next waits for its own entry. */
+  unplace(): void {
+    this.placed = false;
+  }
+
+  /** The library left its state (or aborted its Parallel branch): nothing more of this run goes in. */
   close(): void {
     this.closed = true;
   }
 }
 
+/** A failed or timed-out run's event type and details key: a function's, or a service integration's. */
+const OUTCOME_EVENTS = {
+  lambda: { failed: ["LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"], timedOut: ["LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"] },
+  task: { failed: ["TaskFailed", "taskFailedEventDetails"], timedOut: ["TaskTimedOut", "taskTimedOutEventDetails"] },
+} as const;
+
 /**
  * An execution's Task runs, each put in the history between the library's events of its state. The library calls a
  * Task's handler at once (no await) after it reports entering (or retrying) the state, but the history reads its
  * events after the fact: a run's events wait until its entry is read, and go in as they come after that. Outside a
- * Map a state runs once at a time, so each entry of a state is its next run; an entry that fails before the handler is
- * called (its InputPath or Parameters: a States.Runtime that ends the execution) has no run. One such failure that a
- * Catch takes back into the same state before the history read the entry would have the next run put under it: not
- * handled. Events of Parallel branches under way at once go in as they are read, not by the time they happened.
+ * Map a state runs once at a time, so each entry of a state is its next run. An entry that fails before the handler
+ * is called (its InputPath or Parameters) has no run: when that failure is States.Runtime, the execution ends; when a
+ * Catch takes it (the library's own errors in Parameters, such as States.StringToJson of no JSON, are catchable) back
+ * into the same state before the history read the entry, the next run was put under it: leave() hands that run on to
+ * the next entry, whose events recorded so far stay one entry early. Events of Parallel branches under way at once go
+ * in as they are read, not by the time they happened.
  */
 class TaskJournal {
   private readonly waiting = new Map<string, TaskAttempt[]>();
@@ -1313,9 +1387,14 @@ class TaskJournal {
     readonly open: () => boolean,
     readonly region: string,
     private readonly tasks: ReadonlyMap<string, TaskRecord>,
+    /** A Task's events that could not be recorded (TaskAttempt.safely). */
+    readonly lost: (error: unknown) => void,
   ) {}
 
-  /** A run of `state`'s Task, starting now. */
+  /**
+   * A run of `state`'s Task, starting now. Queued at once, before the library's next microtask: place() pairs the
+   * queued runs, first in first out, with the entries the history reads later.
+   */
   attempt(state: string, task: TaskRecord): TaskAttempt {
     const attempt = new TaskAttempt(this, task);
     let queue = this.waiting.get(state);
@@ -1337,12 +1416,36 @@ class TaskJournal {
     attempt.place();
   }
 
-  /** The library left `state` (`timedOut`: by its own timer, the handler still running). */
-  leave(state: string, timedOut?: LibraryEvent): void {
+  /**
+   * The library left `state`; `failed`: its StateFailed. A run whose handler has not settled failed by the library's
+   * timer when that says States.Timeout; otherwise the entry failed before its handler was called, and the run is the
+   * next entry's (a Catch loop-back read late: see the class).
+   */
+  leave(state: string, failed?: LibraryEvent): void {
     const attempt = this.current.get(state);
     this.current.delete(state);
-    if (attempt && timedOut && !attempt.ended) attempt.failed(timedOut.Error, timedOut.Cause, timedOut);
-    attempt?.close();
+    if (!attempt) return;
+    if (failed && !attempt.ended) {
+      if (failed.Error !== "States.Timeout") {
+        attempt.unplace();
+        this.waiting.get(state)!.unshift(attempt);
+        return;
+      }
+      attempt.failed(failed.Error, failed.Cause, failed);
+    }
+    attempt.close();
+  }
+
+  /**
+   * The library left a Parallel, whose branches under way it aborted (one failed): they report no exit, and their
+   * handlers settle later, so each of `states`' runs closes here, or its outcome would go in wherever the history is
+   * then, as AWS records nothing of an aborted branch after the Parallel's exit.
+   */
+  abandon(states: readonly string[]): void {
+    for (const state of states) {
+      this.current.get(state)?.close();
+      this.current.delete(state);
+    }
   }
 }
 

@@ -107,6 +107,15 @@ const mapped: LocalStateMachineDefinition = {
 /** TimeoutSecondsPath and HeartbeatSecondsPath read from the state's input (the Parameters leave `limits` out). */
 const pathed = machine("pathed", { TimeoutSecondsPath: "$.limits.timeout", HeartbeatSecondsPath: "$.limits.heartbeat" });
 
+/** TimeoutSecondsPath read after InputPath, as the Parameters are. */
+const narrowed = machine("narrowed", { InputPath: "$.inner", TimeoutSecondsPath: "$.t" });
+
+/** No Parameters: the integration is handed the effective input (after InputPath), and the path reads it too. */
+const bare: LocalStateMachineDefinition = {
+  ...machine("bare", {}),
+  definition: JSON.stringify({ StartAt: "Send", States: { Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", InputPath: "$.body", TimeoutSecondsPath: "$.t", End: true } } }),
+};
+
 /** No Catch: a SendTaskFailure fails the execution. */
 const uncaught = machine("uncaught", { Catch: undefined });
 
@@ -134,6 +143,12 @@ const slow: LocalStateMachineDefinition = {
 const unhandled: unknown[] = [];
 const recordUnhandled = (reason: unknown) => void unhandled.push(reason);
 
+/** Lets the runtime go on until `done` holds (a few turns of the event loop, never a real wait). */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let turn = 0; turn < 50 && !(await done()); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(await done()).toBe(true);
+}
+
 /** Lets the runtime go on until `execution` closes (a few turns of the event loop, never a real wait). */
 async function closed(executionArn: string) {
   for (let turn = 0; turn < 50 && server.sfn.describeExecution({ executionArn }).status === "RUNNING"; turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -156,7 +171,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed, narrowed, bare],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -237,7 +252,7 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     const event = await asked.next();
     // The function gets the Task's Parameters only.
     expect(Object.keys(event).sort()).toEqual(["note", "token"]);
-    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([300_000, 60_000].sort());
+    expect([...timers.values()].map((t) => t.ms).sort((a, b) => a - b)).toEqual([60_000, 300_000]);
     await client().send(new SendTaskHeartbeatCommand({ taskToken: event.token }));
     fire(300_000);
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p1", timedOut: { Error: "States.Timeout" } } });
@@ -246,9 +261,12 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
 
     const silent = await startWith("pathed", { order: "o-p2", limits: { timeout: 99_999_999, heartbeat: 60 } });
     await asked.next();
-    expect([...timers.values()].map((t) => t.ms).sort()).toEqual([2_147_483_000, 60_000].sort());
+    expect([...timers.values()].map((t) => t.ms).sort((a, b) => a - b)).toEqual([60_000, 2_147_483_000]);
     fire(60_000);
     expect(await finished(silent)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-p2", timedOut: { Error: "States.Timeout" } } });
+    // The history has the limit the path selected, as a Task's literal TimeoutSeconds: not the timer's.
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: silent }));
+    expect(events?.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 99_999_999, heartbeatInSeconds: 60 });
     expect([...timers.values()]).toEqual([]);
   });
 
@@ -258,6 +276,9 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     const task = { resourceType: "lambda", resource: "invoke.waitForTaskToken" };
     const timedOut = await startWith("pathed", { order: "o-h1", limits: { timeout: 300, heartbeat: 60 } });
     const { token } = await asked.next();
+    // The function had the token before it returned: the Task times out once its call has returned (TaskSubmitted),
+    // as a worker's answer comes after that, however many microtasks the runtime takes to see the return.
+    await until(async () => (await events(timedOut)).some((event) => event.type === "TaskSubmitted"));
     fire(60_000);
     await finished(timedOut);
     expect(await events(timedOut)).toEqual([
@@ -283,6 +304,8 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     ]);
     // Without execution data, the submission's output is left out as every event's input and output are.
     expect((await events(timedOut, false))[4]).toEqual({ type: "TaskSubmitted", taskSubmittedEventDetails: { ...task, outputDetails: { truncated: false } } });
+    // Its parameters too: they hold the token, which answers the Task (the SDK marks them sensitive).
+    expect((await events(timedOut, false))[2]).toEqual({ type: "TaskScheduled", taskScheduledEventDetails: { ...task, region: REGION, timeoutInSeconds: 300, heartbeatInSeconds: 60 } });
 
     const answered = await start("approve", "o-h2");
     const { token: answer } = await asked.next();
@@ -304,10 +327,31 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     }
     const missing = await startWith("pathed", { order: "o-p4" });
     expect(await finished(missing)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    expect(server.sfn.describeExecution({ executionArn: missing }).cause).toBe("Path expression '$.limits.timeout' does not point to a value");
     // Failed before it was scheduled: no event of the Task's own.
     const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: missing }));
     expect(events?.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
     expect([...timers.values()]).toEqual([]);
+  });
+
+  it("reads a limit's path after InputPath; without Parameters hands the integration the effective input, and a path that selects nothing in a falsy one is named", async () => {
+    const arn = await startWith("narrowed", { inner: { order: "o-i1", t: 7 } });
+    const event = await asked.next();
+    expect(event.note).toBe(`order o-i1 waits on ${event.token}`);
+    expect([...timers.values()].map((t) => t.ms)).toEqual([7_000]);
+    fire(7_000);
+    expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { inner: { order: "o-i1", t: 7 }, timedOut: { Error: "States.Timeout" } } });
+
+    const sending = await startWith("bare", { body: { QueueUrl: "q", t: 9 } });
+    expect(await sent.next()).toEqual({ api: "sqs:sendMessage", parameters: { QueueUrl: "q", t: 9 } });
+    expect([...timers.values()].map((t) => t.ms)).toEqual([9_000]);
+    fire(9_000);
+    expect(await finished(sending)).toMatchObject({ status: "FAILED", error: "States.Timeout" });
+
+    // The effective input 0: the library's JSONPath finds nothing in it, and the error names the Task's own path.
+    const falsy = await startWith("bare", { body: 0 });
+    expect(await finished(falsy)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+    expect(server.sfn.describeExecution({ executionArn: falsy }).cause).toBe("Path expression '$.t' does not point to a value");
   });
 
   it("releases a waiting Task when its execution is stopped: its timers stop and its token answers TaskTimedOut", async () => {

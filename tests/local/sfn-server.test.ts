@@ -515,6 +515,200 @@ describe("local Step Functions, service integration Tasks", () => {
   });
 });
 
+describe("local Step Functions, Task history events (review 54)", () => {
+  /** Lets the runtime go on for a few turns of the event loop (never a real wait), until `done` holds. */
+  async function until(done: () => boolean): Promise<void> {
+    for (let turn = 0; turn < 200 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(done()).toBe(true);
+  }
+  const types = (sfn: LocalStepFunctions, executionArn: unknown) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> }).events.map((event) => event.type as string);
+  const history = (sfn: LocalStepFunctions, executionArn: unknown, includeExecutionData = true) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData }) as { events: Array<Record<string, any>> }).events;
+
+  it("ends no Task in an unhandled rejection: an integration that rejects with undefined, or answers with what JSON cannot hold (a BigInt)", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const logged: string[] = [];
+      const put = { StartAt: "Put", States: { Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t" }, End: true } } };
+      const sfn = new LocalStepFunctions(
+        [
+          { ...machine("rejects", put), serviceTasks: async () => Promise.reject(undefined) },
+          { ...machine("bigint", put), serviceTasks: async () => ({ n: 1n }) as never },
+        ],
+        { log: (message) => logged.push(message) },
+      );
+      const rejected = (await sfn.start({ stateMachineArn: machineArn("rejects"), input: "{}" }, false)).executionArn as string;
+      const bigint = (await sfn.start({ stateMachineArn: machineArn("bigint"), input: "{}" }, false)).executionArn as string;
+      await sfn.drained();
+      // Node reports an unhandled rejection once the microtasks ran: a few turns later.
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      expect(sfn.describeExecution({ executionArn: rejected }).status).toBe("FAILED");
+      expect(types(sfn, rejected)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]);
+      expect(sfn.describeExecution({ executionArn: bigint }).status).toBe("FAILED");
+      // The TaskSucceeded the history cannot hold is left out, and the log says so.
+      expect(types(sfn, bigint)).not.toContain("TaskSucceeded");
+      expect(logged).toContainEqual(expect.stringMatching(/^local Step Functions: .*:execution:bigint:.*: a Task's history event left out \(Do not know how to serialize a BigInt\)$/));
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+
+  it("records nothing of a Parallel branch the library aborted after the Parallel exits (its sibling failed, a Catch took it)", async () => {
+    let finishSlow: (value: unknown) => void = () => {};
+    let finishAfter: (value: unknown) => void = () => {};
+    let afterCalled = false;
+    const sfn = new LocalStepFunctions([
+      machine(
+        "aborted",
+        {
+          StartAt: "Both",
+          States: {
+            Both: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "Bad", States: { Bad: { Type: "Task", Resource: fnArn("bad"), End: true } } },
+                { StartAt: "Slow", States: { Slow: { Type: "Task", Resource: fnArn("slow"), End: true } } },
+              ],
+              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "After" }],
+              Next: "After",
+            },
+            After: { Type: "Task", Resource: fnArn("after"), End: true },
+          },
+        },
+        {
+          bad: fails("bad", "Boom", "no"),
+          slow: () => new Promise((resolve) => (finishSlow = resolve)),
+          after: () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve))),
+        },
+      ),
+    ]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("aborted"), input: "{}" }, false);
+    await until(() => afterCalled && types(sfn, executionArn).includes("LambdaFunctionStarted") && types(sfn, executionArn).filter((type) => type === "LambdaFunctionStarted").length === 3);
+    // The aborted branch's function returns while the next state runs.
+    finishSlow({ late: true });
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    finishAfter({ after: true });
+    await sfn.drained();
+    const events = types(sfn, executionArn);
+    expect(events.slice(events.indexOf("ParallelStateExited"))).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+    expect(events.filter((type) => type === "LambdaFunctionSucceeded")).toHaveLength(1);
+  });
+
+  it("records a run a Catch took back into its state (its Parameters failed before the handler) with its outcome: once, after its second entry", async () => {
+    let finish: (value: unknown) => void = () => {};
+    let calls = 0;
+    const sfn = new LocalStepFunctions([
+      machine(
+        "loop",
+        {
+          StartAt: "T",
+          States: {
+            // States.StringToJson of no JSON: the library's catchable error, before the handler is called.
+            T: { Type: "Task", Resource: fnArn("f"), Parameters: { "x.$": "States.StringToJson($.s)" }, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.err", Next: "Fix" }], End: true },
+            Fix: { Type: "Pass", Parameters: { s: "{}" }, Next: "T" },
+          },
+        },
+        { f: (event) => ((calls += 1), new Promise((resolve) => (finish = () => resolve({ got: event })))) },
+      ),
+    ]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("loop"), input: JSON.stringify({ s: "not json" }) }, false);
+    // The second run is under way until the history read its state's second entry.
+    await until(() => calls === 1 && types(sfn, executionArn).filter((type) => type === "TaskStateEntered").length === 2);
+    finish(undefined);
+    await sfn.drained();
+    const events = types(sfn, executionArn);
+    expect(sfn.describeExecution({ executionArn }).status).toBe("SUCCEEDED");
+    expect(events.filter((type) => type.startsWith("LambdaFunction"))).toEqual(["LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded"]);
+    const secondEntry = events.lastIndexOf("TaskStateEntered");
+    expect(events.indexOf("LambdaFunctionSucceeded")).toBeGreaterThan(secondEntry);
+    expect(events.slice(-2)).toEqual(["TaskStateExited", "ExecutionSucceeded"]);
+  });
+
+  it("records no TaskSubmitted after the Task's outcome: a function that answers its own token before it returns", async () => {
+    for (const returns of ["2 microtasks", "8 microtasks", "a macrotask"] as const) {
+      let sfn: LocalStepFunctions;
+      const ask: TaskFunction = async (event: any) => {
+        sfn.sendTaskSuccess({ taskToken: event.token, output: '{"ok":1}' });
+        if (returns === "a macrotask") await new Promise((resolve) => setImmediate(resolve));
+        else for (let hop = 0; hop < Number.parseInt(returns, 10); hop++) await null;
+        return { returned: true };
+      };
+      const definition = { StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Parameters: { FunctionName: fnArn("ask"), Payload: { "token.$": "$$.Task.Token" } }, Next: "P" }, P: { Type: "Pass", End: true } } };
+      sfn = new LocalStepFunctions([machine("self", definition, { ask })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("self"), input: "{}" }, false);
+      await sfn.drained();
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      const events = types(sfn, executionArn);
+      expect({ returns, events: events.slice(2, events.indexOf("TaskStateExited")) }).toEqual({ returns, events: ["TaskScheduled", "TaskStarted", "TaskSucceeded"] });
+    }
+  });
+
+  it("names the integration of a Resource in another partition (aws-us-gov, aws-cn) as in aws, and runs its lambda:invoke", async () => {
+    const sfn = new LocalStepFunctions([
+      {
+        ...machine(
+          "partition",
+          {
+            StartAt: "Put",
+            States: {
+              Put: { Type: "Task", Resource: "arn:aws-us-gov:states:::dynamodb:putItem", Parameters: { TableName: "t" }, Next: "Call" },
+              Call: { Type: "Task", Resource: "arn:aws-cn:states:::lambda:invoke", Parameters: { FunctionName: fnArn("f"), Payload: {} }, End: true },
+            },
+          },
+          { f: fake(() => ({ ran: true })) },
+        ),
+        serviceTasks: async () => ({}),
+      },
+    ]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("partition"), input: "{}" }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn }).status).toBe("SUCCEEDED");
+    const started = history(sfn, executionArn).filter((event) => event.type === "TaskStarted");
+    expect(started.map((event) => event.taskStartedEventDetails)).toEqual([
+      { resourceType: "dynamodb", resource: "putItem" },
+      { resourceType: "lambda", resource: "invoke" },
+    ]);
+  });
+
+  it("leaves TaskScheduled's parameters out without execution data (the SDK marks them sensitive), as a Lambda Task's input", async () => {
+    const sfn = new LocalStepFunctions([
+      machine(
+        "hidden",
+        {
+          StartAt: "Call",
+          States: {
+            Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("f"), Payload: { secret: "s" } }, Next: "Direct" },
+            Direct: { Type: "Task", Resource: fnArn("f"), End: true },
+          },
+        },
+        { f: fake(() => ({})) },
+      ),
+    ]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("hidden"), input: "{}" }, false);
+    await sfn.drained();
+    const scheduled = (events: Array<Record<string, any>>) => events.filter((event) => event.type.endsWith("Scheduled")).map(({ taskScheduledEventDetails, lambdaFunctionScheduledEventDetails }) => taskScheduledEventDetails ?? lambdaFunctionScheduledEventDetails);
+    expect(scheduled(history(sfn, executionArn, false))).toEqual([{ resourceType: "lambda", resource: "invoke", region: REGION }, { resource: fnArn("f"), inputDetails: { truncated: false } }]);
+    expect(scheduled(history(sfn, executionArn))[0].parameters).toContain('"secret":"s"');
+  });
+
+  it("fails lambda:invoke in a Map with TaskFailed, as outside one (an optimized integration's event, not a function's)", async () => {
+    const sfn = new LocalStepFunctions([
+      machine(
+        "mapped",
+        { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("bad"), Payload: {} }, End: true } } }, End: true } } },
+        { bad: fails("bad", "Boom", "no") },
+      ),
+    ]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("mapped"), input: JSON.stringify({ items: [1] }) }, false);
+    await sfn.drained();
+    const events = types(sfn, executionArn);
+    expect(events).toContain("TaskFailed");
+    expect(events).not.toContain("LambdaFunctionFailed");
+  });
+});
+
 describe("local Step Functions, memory", () => {
   it("keeps the latest 1000 closed STANDARD executions of a state machine: the oldest is forgotten, and its name free again", async () => {
     const sfn = new LocalStepFunctions([machine("many", pass)]);
