@@ -226,7 +226,9 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
-    permissions: onNamed("sqs", (input, where) => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn]),
+    // A batch is authorised as its single action: SQS has no *Batch actions (sqs-batch-api.html; local/sqs-server.ts's queuePermission).
+    permissions: (action, input, where) =>
+      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(action.replace(/Batch$/, ""), input, where),
   },
   eventbridge: {
     error: "EventBridge",

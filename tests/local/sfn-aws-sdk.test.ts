@@ -134,6 +134,14 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect((await sqs.sqs.receive("orders", { max: 10 })).map((m) => m.body)).toEqual(["hello"]);
   });
 
+  it("authorises aws-sdk:sqs:sendMessageBatch as sqs:SendMessage (SQS has no batch actions), as AWS does for the grant Workflow gives", async () => {
+    const batch = task("arn:aws:states:::aws-sdk:sqs:sendMessageBatch", { QueueUrl: QUEUE_URL, Entries: [{ Id: "1", MessageBody: "one" }, { Id: "2", MessageBody: "two" }] });
+    const result = await run(batch, {}, roleAllowing(["sqs:SendMessage"], `arn:aws:sqs:${REGION}:${ACCOUNT}:orders`));
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output.Successful.map((entry: { Id: string }) => entry.Id)).toEqual(["1", "2"]);
+    expect((await sqs.sqs.receive("orders", { max: 10 })).map((m) => m.body).sort()).toEqual(["one", "two"]);
+  });
+
   it("fails a Task whose role lacks the action with the service's AccessDenied, as the optimized integrations do, before calling it", async () => {
     const result = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "photo" } } }), {}, roleAllowing(["dynamodb:PutItem"]));
     expect(result.status).toBe("FAILED");
