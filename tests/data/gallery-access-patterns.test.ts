@@ -18,8 +18,10 @@ import {
 } from "../../handlers/shared/gallery-keys";
 import { startLocalDynamo, type LocalDynamo, type LocalTable } from "../../local/dynamodb";
 import { LocalLambda } from "../../local/lambda-runtime";
-import { resolveValue, runProgramOffline } from "../../local/offline/program";
+import { resolveValue } from "../../local/offline/program";
+import { adoptRecordedRun } from "../../local/offline/program-cache";
 import { localTables } from "../../local/services/dynamodb";
+import { devAppRun } from "../setup/dev-app";
 
 let dynamo: LocalDynamo;
 let tables: LocalTable[];
@@ -29,7 +31,8 @@ let preferences: string;
 const lambdas: LocalLambda[] = [];
 
 beforeAll(async () => {
-  await runProgramOffline({ stack: "dev", load: () => import("../../index.js") });
+  // The specs of the run `npm start` would serve (the suite's one recorded dev run), as startLocalApp adopts them.
+  adoptRecordedRun(await devAppRun());
   tables = await localTables();
   gallery = tables.find((t) => t.id === "data.gallery")!.tableName;
   preferences = tables.find((t) => t.id === "data.preferences")!.tableName;

@@ -13,6 +13,7 @@ import { expect, onTestFinished } from "vitest";
 import { parse } from "yaml";
 import type { LocalCognito } from "../../local/services/cognito";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { devAppRun } from "../setup/dev-app";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -34,15 +35,16 @@ export interface AppInBrowser {
 }
 
 /**
- * Starts the app, then Chromium. A start that fails half-way undoes what it started (the app, the state
- * folder) before it throws: a running app would keep the test worker alive after the failure is reported.
+ * Starts the app (from the test run's one recorded run of index.ts, tests/setup/dev-app.ts), then Chromium. A start
+ * that fails half-way undoes what it started (the app, the state folder) before it throws: a running app would keep
+ * the test worker alive after the failure is reported.
  */
 export async function startAppInBrowser(): Promise<AppInBrowser> {
   const stateDir = mkdtempSync(join(tmpdir(), "sf-e2e-"));
   const removeState = () => rmSync(stateDir, { recursive: true, force: true });
   let app: LocalApp;
   try {
-    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, load: () => import("../../index.js") });
+    app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, recordedRun: await devAppRun() });
   } catch (error) {
     removeState();
     throw error;

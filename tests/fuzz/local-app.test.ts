@@ -5,12 +5,10 @@
  * its own in CI (.ci/run and the workflow: `npm run fuzz`), which keeps `npm test` within its two
  * minutes; `npm run fuzz -- --seed N` explores other seeds.
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFuzz, type FuzzReport } from "../../local/fuzz";
-import { startLocalApp, type LocalApp } from "../../local/start";
+import type { LocalApp } from "../../local/start";
+import { startDevApp } from "../setup/dev-app";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const REQUESTS = 1000;
@@ -18,7 +16,7 @@ let app: LocalApp;
 let report: FuzzReport;
 
 beforeAll(async () => {
-  app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: mkdtempSync(join(tmpdir(), "sf-fuzz-")), load: () => import("../../index.js") });
+  app = await startDevApp("sf-fuzz-");
   report = await runFuzz(app, { seed: SEED, requests: REQUESTS });
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalEvents } from "../../local/services/events";
 import type { LocalApp } from "../../local/start";
-import { startDevApp } from "./dev-app";
+import { startDevApp } from "../setup/dev-app";
 
 let app: LocalApp;
 let sdk: CognitoIdentityProviderClient;

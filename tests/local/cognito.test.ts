@@ -19,7 +19,7 @@ import { createTokenVerifier } from "../../handlers/shared/jwt";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { localIssuer, type LocalCognito } from "../../local/services/cognito";
 import type { LocalApp } from "../../local/start";
-import { startDevApp } from "./dev-app";
+import { startDevApp } from "../setup/dev-app";
 
 let app: LocalApp;
 let cognito: LocalCognito;

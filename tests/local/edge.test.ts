@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalApp } from "../../local/start";
-import { startDevApp } from "./dev-app";
+import { startDevApp } from "../setup/dev-app";
 
 let app: LocalApp;
 let base: string;

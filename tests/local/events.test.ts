@@ -26,7 +26,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { clearRegisteredSpecs } from "../../components/spec-registry";
 import { record } from "../harness/mocks";
 import type { LocalApp } from "../../local/start";
-import { startDevApp } from "./dev-app";
+import { startDevApp } from "../setup/dev-app";
 
 const fn = (name: string, more: Partial<LambdaFunctionSpec> = {}) => ({ name, asyncInvoke: { maxRetryAttempts: 2, maxEventAgeSeconds: 3600, failureQueueRetentionDays: 14 }, ...more }) as LambdaFunctionSpec;
 const created = (key: string) => ({ eventName: "ObjectCreated:Put", bucket: "b", key, size: 3, eTag: "e", sequencer: "01", time: new Date("2026-01-01T00:00:00Z") });

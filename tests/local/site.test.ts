@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resource } from "../harness/mocks";
 import { startLocalApp, type LocalApp } from "../../local/start";
-import { startDevApp } from "./dev-app";
+import { startDevApp } from "../setup/dev-app";
 import { withLocalOrigins } from "../../local/front-door";
 
 let app: LocalApp;

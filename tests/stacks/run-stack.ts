@@ -14,15 +14,30 @@ import { SECURITY_RULES, STACK_SECURITY_RULES } from "../../testing/security-rul
  * leaves the recorded graph, outputs and config in the run's shared folder
  * (tests/setup/shared-stack-runs.ts); the others read it. Every file gets the same JSON copy,
  * whichever ran it, so no result depends on which file came first. Specs (live Outputs) are not
- * kept: tests of the local runtime run the program themselves.
+ * kept here: the files that start the app read the dev stack's from tests/setup/dev-app.ts's
+ * record of the same run.
  */
 export async function runStack(stack: string): Promise<OfflineRun> {
   const folder = inject("sharedStackRuns");
   const file = folder && join(folder, `${stack}.json`);
   if (file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const run = await runProgramOffline({ stack, load: () => import("../../index.js") });
+  // The app's files run the same program for dev: recording it for them too runs it once per test run, not twice.
+  // Imported here, not at the top: the local runtime it loads is of no use to the files that read a record.
+  if (stack === "dev" && folder) await (await import("../setup/dev-app.js")).recordDevAppRun(run);
+  return recordStackRun(run);
+}
+
+/**
+ * `run` recorded as runStack shares it (when the test run has a shared folder and no file has yet), and runStack's
+ * copy of it. tests/setup/dev-app.ts calls it too when it ran the dev stack first.
+ */
+export async function recordStackRun(run: OfflineRun): Promise<OfflineRun> {
+  const folder = inject("sharedStackRuns");
+  const file = folder && join(folder, `${run.config.stack}.json`);
   const recorded = { config: run.config, resources: run.resources, outputs: run.outputs };
   if (!file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
+  if (existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const text = JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText)));
   writeWhole(file, text);
   return sharedRun(text, folder);

@@ -16,7 +16,7 @@ import { runProgramOffline, type OfflineRun } from "../../local/offline/program"
 import { toPlain } from "../../local/offline/program-cache";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
-/** Apart from tests/stacks/run-stack.ts's `dev.json`, which keeps no specs (the local runtime needs them). */
+/** Beside tests/stacks/run-stack.ts's `dev.json` of the same run, which keeps no specs (the local runtime needs them). */
 const RECORD = "dev.local-app.json";
 
 /** index.ts's run for stack dev, as plain data (Outputs resolved, assets as markers): once per test run. */
@@ -25,10 +25,25 @@ export async function devAppRun(): Promise<OfflineRun> {
   const file = folder && join(folder, RECORD);
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as OfflineRun;
   const run = await runProgramOffline({ stack: "dev", load: () => import("../../index.js") });
+  const text = await recordDevAppRun(run);
+  // The stack tests run the same program: recording it for them too runs it once per test run, not twice. Imported
+  // here, not at the top: the deploy and security rules it loads are of no use to the files that read a record.
+  if (folder) await (await import("../stacks/run-stack.js")).recordStackRun(run);
+  return JSON.parse(text) as OfflineRun;
+}
+
+/**
+ * `run` (the dev stack's, as the program left it) as devAppRun shares it, recorded in the test run's shared folder
+ * when it has one and no file has yet. tests/stacks/run-stack.ts calls it too when it ran the dev stack first.
+ */
+export async function recordDevAppRun(run: OfflineRun): Promise<string> {
+  const folder = inject("sharedStackRuns");
+  const file = folder && join(folder, RECORD);
+  if (file && existsSync(file)) return readFileSync(file, "utf8");
   // Two files running it at once each write whole, then rename: a reader sees one whole record.
   const text = JSON.stringify(await toPlain(run, "run", new Set()));
   if (file) writeAtomically(file, text);
-  return JSON.parse(text) as OfflineRun;
+  return text;
 }
 
 /** The app on free ports, with fresh state in a new temporary folder named from `prefix`. */
