@@ -174,8 +174,8 @@ type Endpoints = ReturnType<ServiceIntegrationOptions["endpoints"]>;
 
 /**
  * An AWS SDK integration's service, as its local emulator speaks it. Step Functions sends the Task's Parameters as the
- * API's request (its members PascalCase as the API reference spells them; the action, camelCase in the ARN, is the
- * API's operation) and returns the API's response as the result
+ * API's request (PascalCase members, which `request` respells where the API's differ; the action, camelCase in the
+ * ARN, is the API's operation) and returns the API's response as the result
  * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), without the SDK's response
  * metadata (LocalStack drops it: state_task_service_aws_sdk.py, `response.pop("ResponseMetadata")`).
  */
