@@ -35,6 +35,8 @@ import { randomUUID } from "node:crypto";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions } from "./dynamodb/authorise";
+import { SFN_LIMITS, sfnPermission } from "./sfn-server";
+import { batchAuthorisedAs } from "./sqs-server";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -93,7 +95,10 @@ export const LOCAL_CALLBACK_TASKS: readonly string[] = OPTIMIZED_INTEGRATIONS.fi
  */
 export function callbackTaskResource(resource: unknown): string | undefined {
   const found = optimizedIntegration(resource);
-  return found?.pattern === ".waitForTaskToken" ? (resource as string).slice(0, -found.pattern.length) : undefined;
+  if (found?.pattern === ".waitForTaskToken") return (resource as string).slice(0, -found.pattern.length);
+  // An AWS SDK integration's Wait for Callback form runs as its request-response call, then waits for the token, as
+  // the optimized ones do (supported-services-awssdk.html offers .waitForTaskToken for the SDK integrations).
+  return typeof resource === "string" && SDK_RESOURCE.test(resource) && resource.endsWith(".waitForTaskToken") ? resource.slice(0, -".waitForTaskToken".length) : undefined;
 }
 
 interface Service {
@@ -155,19 +160,22 @@ const SERVICES: Record<string, Service> = {
 
 /**
  * A Task's AWS SDK integration (`aws-sdk:dynamodb:query`) from its Resource `arn:aws:states:::aws-sdk:<service>:<action>`
- * (request-response only), whatever the service: run() fails one it has no emulator for with States.Runtime, naming it.
+ * (or its `.waitForTaskToken` form, which runs the same call), whatever the service: run() fails one it has no emulator for with States.Runtime, naming it.
  */
 export function localSdkTask(resource: unknown): string | undefined {
-  const match = typeof resource === "string" ? /^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)$/.exec(resource) : null;
+  const match = typeof resource === "string" ? SDK_RESOURCE.exec(resource) : null;
   return match ? `aws-sdk:${match[1]}:${match[2]}` : undefined;
 }
+
+/** An AWS SDK integration's Resource, request-response or Wait for Callback (callbackTaskResource); `.sync` is not run locally. */
+const SDK_RESOURCE = /^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)(?:\.waitForTaskToken)?$/;
 
 type Endpoints = ReturnType<ServiceIntegrationOptions["endpoints"]>;
 
 /**
  * An AWS SDK integration's service, as its local emulator speaks it. Step Functions sends the Task's Parameters as the
- * API's request (its members PascalCase as the API reference spells them; the action, camelCase in the ARN, is the
- * API's operation) and returns the API's response as the result
+ * API's request (PascalCase members, which `request` respells where the API's differ; the action, camelCase in the
+ * ARN, is the API's operation) and returns the API's response as the result
  * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), without the SDK's response
  * metadata (LocalStack drops it: state_task_service_aws_sdk.py, `response.pop("ResponseMetadata")`).
  */
@@ -190,6 +198,75 @@ interface SdkService {
   denied: { code: string; status: number };
   /** The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read. */
   permissions(action: string, input: Record<string, unknown>, where: TargetContext): Array<{ action: string; resource: string }>;
+  /** The Parameters as the API's request, where Step Functions' spelling differs from the API's; the API's response as the Task's result. */
+  request?(input: Record<string, unknown>): Record<string, unknown>;
+  response?(output: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** Every member name of a JSON value (nested too) with its first letter passed through `first`. */
+const recased = (value: unknown, first: (letter: string) => string): unknown =>
+  Array.isArray(value)
+    ? value.map((item) => recased(item, first))
+    : typeof value === "object" && value !== null
+      ? Object.fromEntries(Object.entries(value).map(([name, item]) => [first(name.slice(0, 1)) + name.slice(1), recased(item, first)]))
+      : value;
+
+/**
+ * DynamoDB AttributeValue type names as Step Functions spells them, each to the API's: the SDK integrations (and the
+ * optimized ones) take and return `Bool` and `Nul` where the API has `BOOL` and `NULL` (aws/aws-sdk-js#4294 "BOOL is
+ * returned as Bool"; aws/aws-sdk-js-v3#4948 "Nul … returned by the Dynamodb query call when integrated with the step
+ * function"; the Step Functions team in aws/aws-sdk-js-v3#5423: "expected and documented"). `Ss`, `Ns`, `Bs` follow
+ * the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they are accepted in requests,
+ * and results keep the API's SS, NS, BS (docs/local-vs-aws.md).
+ */
+const ATTRIBUTE_TYPES_IN: Record<string, string> = { Bool: "BOOL", Nul: "NULL", Ss: "SS", Ns: "NS", Bs: "BS" };
+const ATTRIBUTE_TYPES_OUT: Record<string, string> = { BOOL: "Bool", NULL: "Nul" };
+const BOOLEAN_TYPES = new Set(["Bool", "Nul", "BOOL", "NULL"]);
+
+/**
+ * A JSON value with each AttributeValue's type renamed by `names`: an object of one member so named, whose value is
+ * that type's (a boolean for Bool/Nul, an array for the sets). An Item's attribute of such a name holds an object, so
+ * it is never taken for one.
+ */
+function retyped(value: unknown, names: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => retyped(item, names));
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [[name, item]] = entries;
+    if (names[name] !== undefined && (BOOLEAN_TYPES.has(name) ? typeof item === "boolean" : Array.isArray(item))) return { [names[name]]: item };
+  }
+  return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
+}
+
+/**
+ * The IAM actions of PartiQL statements (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction): there is no
+ * dynamodb:ExecuteStatement; each statement is dynamodb:PartiQLSelect/Insert/Update/Delete "on the table or index"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html). The table is read from the statement
+ * (`SELECT … FROM "t"."index"`, `INSERT INTO t`, `UPDATE t`, `DELETE FROM t`, `EXISTS(SELECT …)` as a select); a
+ * statement whose verb is none of these asks nothing (DynamoDB refuses it as malformed), and one whose table cannot be
+ * read (an unquoted name with a dot) is checked on `*`. Undefined for any other operation.
+ */
+function partiqlPermissions(operation: string, input: Record<string, unknown>, where: TargetContext): Array<{ action: string; resource: string }> | undefined {
+  const statements =
+    operation === "ExecuteStatement" ? [input.Statement]
+    : operation === "BatchExecuteStatement" ? (Array.isArray(input.Statements) ? input.Statements.map((entry) => record(entry).Statement) : [])
+    : operation === "ExecuteTransaction" ? (Array.isArray(input.TransactStatements) ? input.TransactStatements.map((entry) => record(entry).Statement) : [])
+    : undefined;
+  if (!statements) return undefined;
+  const VERBS: Record<string, string> = { SELECT: "PartiQLSelect", EXISTS: "PartiQLSelect", INSERT: "PartiQLInsert", UPDATE: "PartiQLUpdate", DELETE: "PartiQLDelete" };
+  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z0-9_.-]+))(?:\s*\.\s*"((?:[^"]|"")+)")?`;
+  const TABLE: Record<string, RegExp> = { PartiQLSelect: new RegExp(String.raw`\bFROM\s+${name}`, "i"), PartiQLInsert: new RegExp(String.raw`^\s*INSERT\s+INTO\s+${name}`, "i"), PartiQLUpdate: new RegExp(String.raw`^\s*UPDATE\s+${name}`, "i"), PartiQLDelete: new RegExp(String.raw`^\s*DELETE\s+FROM\s+${name}`, "i") };
+  return statements.flatMap((statement) => {
+    if (typeof statement !== "string") return [];
+    const action = VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
+    if (!action) return [];
+    const match = TABLE[action].exec(statement);
+    const table = match?.[1]?.replace(/""/g, '"') ?? (match?.[2] && !match[2].includes(".") ? match[2] : undefined);
+    const index = match?.[3]?.replace(/""/g, '"');
+    const arn = table && targetArn("DataTable", table, where)?.arn;
+    return [{ action: `dynamodb:${action}`, resource: arn ? `${arn}${index ? `/index/${index}` : ""}` : "*" }];
+  });
 }
 
 /** `<iam>:<Action>` on each ARN the call names, else on `*`. */
@@ -213,9 +290,13 @@ const SDK_SERVICES: Record<string, SdkService> = {
     denied: SERVICES.dynamodb.denied,
     // DynamoDB's own authorisation (a transaction's items each as their action on their table): local/dynamodb/authorise.ts.
     permissions: (action, input, where) => {
+      const partiql = partiqlPermissions(action, input, where);
+      if (partiql) return partiql;
       const found = dynamoPermissions(action, input, where.region);
       return found.length ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
     },
+    request: (input) => retyped(input, ATTRIBUTE_TYPES_IN) as Record<string, unknown>,
+    response: (output) => retyped(output, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>,
   },
   sqs: {
     error: "SQS",
@@ -226,9 +307,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
-    // A batch is authorised as its single action: SQS has no *Batch actions (sqs-batch-api.html; local/sqs-server.ts's queuePermission).
     permissions: (action, input, where) =>
-      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(action.replace(/Batch$/, ""), input, where),
+      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(batchAuthorisedAs(action), input, where),
   },
   eventbridge: {
     error: "EventBridge",
@@ -287,8 +367,17 @@ const SDK_SERVICES: Record<string, SdkService> = {
     version: "1.0",
     modeled: ["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ExecutionAlreadyExists", "ExecutionLimitExceeded", "InvalidArn", "InvalidExecutionInput", "InvalidName", "InvalidToken", "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "StateMachineDeleting", "StateMachineTypeNotSupported", "ValidationException", "ResourceNotFound"],
     denied: { code: "AccessDeniedException", status: 400 },
-    // Every ARN the call names (as local/aws-service-calls.ts authorises API Gateway's Step Functions calls).
-    permissions: onNamed("states", (input) => [input.stateMachineArn, input.executionArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
+    // As the local Step Functions server authorises its callers (SendTask* on the state machine that issued the token);
+    // a call naming nothing it reads is the server's to refuse (ValidationException, InvalidToken, UnknownOperation).
+    permissions: (action, input) => {
+      const found = sfnPermission(action, recased(input, (letter) => letter.toLowerCase()) as Record<string, unknown>);
+      return found ? [found] : [];
+    },
+    // "Parameters in Step Functions are expressed in PascalCase, even if the native service API is in camelCase … you
+    // could use the Step Functions API action startSyncExecution and specify its parameter as StateMachineArn"
+    // (supported-services-awssdk.html): the API's camelCase members on the way out, PascalCase on the way back.
+    request: (input) => recased(input, (letter) => letter.toLowerCase()) as Record<string, unknown>,
+    response: (output) => recased(output, (letter) => letter.toUpperCase()) as Record<string, unknown>,
   },
   sns: {
     error: "SNS",
@@ -298,7 +387,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     version: "1.0",
     modeled: Object.keys(SERVICES.sns.modeled),
     denied: SERVICES.sns.denied,
-    permissions: onNamed("sns", (input) => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
+    permissions: (action, input, where) => onNamed("sns", () => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined)))(batchAuthorisedAs(action), input, where),
   },
 };
 
@@ -422,25 +511,38 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       throw new ServiceTaskFailure("States.Runtime", `The local runtime has no emulator for the AWS SDK integration ${api}: it runs AWS SDK integrations with ${LOCAL_SDK_SERVICES.join(", ")}. Deploy to run it, or call the service from a Lambda function.`);
     }
     const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
+    // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
+    if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
+    if (serviceName === "sqs" && input.QueueUrl !== undefined && !targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)) {
+      // As the optimized sqs Task refuses it: a URL of no queue's form is never forwarded (the emulator would find a queue by its last segment).
+      throw sdkFailure(service, "QueueDoesNotExist", `The specified queue does not exist or you do not have access to it. (QueueUrl ${JSON.stringify(String(input.QueueUrl).slice(0, 200))})`, 400, randomUUID());
+    }
     for (const { action: iamAction, resource } of service.permissions(operation, input, where)) {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw sdkFailure(service, service.denied.code, `User: ${refused.caller} is not authorized to perform: ${iamAction} on resource: ${resource} ${refused.reason}`, service.denied.status, randomUUID());
     }
     const endpoints = options.endpoints();
     const naming = sdk(service);
+    let result: Record<string, unknown>;
     if (serviceName === "sns") {
-      // SNS speaks the query protocol; its local server takes Publish only.
-      if (operation !== "Publish") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish only; ${api} runs in AWS alone.`);
-      const { MessageId, SequenceNumber } = await publish(naming, input, context, endpoints.sns);
-      return { MessageId, ...(SequenceNumber ? { SequenceNumber } : {}) };
+      // SNS speaks the query protocol.
+      if (operation === "PublishBatch") result = await publishBatch(naming, input, context, endpoints.sns);
+      else {
+        const { MessageId, SequenceNumber } = await publish(naming, input, context, endpoints.sns);
+        result = { MessageId, ...(SequenceNumber ? { SequenceNumber } : {}) };
+      }
+    } else {
+      let body = service.request ? service.request(input) : input;
+      if (serviceName === "sqs" && typeof input.QueueUrl === "string") body = { ...body, QueueUrl: localQueueUrl(input.QueueUrl, targetArn("MessageQueue", input.QueueUrl, where)!.arn, endpoints.sqs) };
+      const answered = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
+      result = service.response ? service.response(answered) : answered;
     }
-    let body = input;
-    if (serviceName === "sqs" && typeof input.QueueUrl === "string") {
-      const queueArn = targetArn("MessageQueue", input.QueueUrl, where)?.arn;
-      if (queueArn) body = { ...input, QueueUrl: localQueueUrl(input.QueueUrl, queueArn, endpoints.sqs) };
-    }
-    return json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
+    // A Task's result is limited as any state's output: "Maximum input or output size for a task, state, or execution:
+    // 256 KiB" (service-quotas.html), failing States.DataLimitExceeded, a terminal error (error-handling.html).
+    const bytes = Buffer.byteLength(JSON.stringify(result));
+    if (bytes > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${api}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${SFN_LIMITS.inputBytes}).`, { terminal: true });
+    return result;
   };
 
   const run = async (api: string, parameters: unknown, context: ServiceTaskContext): Promise<unknown> => {
@@ -500,26 +602,53 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     }
   };
 
-  /** SNS Publish in SNS's query protocol (form fields, an XML answer). */
-  const publish = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
-    const form = new URLSearchParams({ Action: "Publish", Version: "2010-03-31" });
-    for (const field of ["TopicArn", "TargetArn", "PhoneNumber", "Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"]) {
-      if (typeof input[field] === "string") form.set(field, input[field] as string);
-    }
-    if (input.Message !== undefined) form.set("Message", asText(input.Message));
+  /** A message's form fields, as Publish takes them and each PublishBatch entry under its `prefix`. */
+  const messageFields = (form: URLSearchParams, input: Record<string, unknown>, prefix: string, fields: readonly string[]) => {
+    for (const field of fields) if (typeof input[field] === "string") form.set(`${prefix}${field}`, input[field] as string);
+    if (input.Message !== undefined) form.set(`${prefix}Message`, asText(input.Message));
     Object.entries(record(input.MessageAttributes)).forEach(([name, raw], i) => {
       const attribute = record(raw);
-      const at = `MessageAttributes.entry.${i + 1}`;
+      const at = `${prefix}MessageAttributes.entry.${i + 1}`;
       form.set(`${at}.Name`, name);
       for (const field of ["DataType", "StringValue", "BinaryValue"]) if (typeof attribute[field] === "string") form.set(`${at}.Value.${field}`, attribute[field] as string);
     });
+  };
+  const MESSAGE_FIELDS = ["Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"] as const;
+  const tagIn = (text: string, name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
+  const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+
+  /** A call in SNS's query protocol (form fields, an XML answer); an error answer is the Task's failure. */
+  const snsQuery = async (naming: Naming, form: URLSearchParams, context: ServiceTaskContext, endpoint: string | undefined) => {
     const response = await signed("SNS", "sns", endpoint, context.region, { "content-type": "application/x-www-form-urlencoded" }, form.toString());
     const text = await answer("SNS", response);
-    const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
-    const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
-    const requestId = tag("RequestId") ?? randomUUID();
-    if (!response.ok) throw naming.fail(tag("Code") ?? "InternalError", unescape(tag("Message") ?? text), response.status, requestId);
-    return { MessageId: tag("MessageId"), SequenceNumber: tag("SequenceNumber"), response };
+    const requestId = tagIn(text, "RequestId") ?? randomUUID();
+    if (!response.ok) throw naming.fail(tagIn(text, "Code") ?? "InternalError", unescape(tagIn(text, "Message") ?? text), response.status, requestId);
+    return { text, response };
+  };
+
+  /** SNS Publish. */
+  const publish = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
+    const form = new URLSearchParams({ Action: "Publish", Version: "2010-03-31" });
+    messageFields(form, input, "", ["TopicArn", "TargetArn", "PhoneNumber", ...MESSAGE_FIELDS]);
+    const { text, response } = await snsQuery(naming, form, context, endpoint);
+    return { MessageId: tagIn(text, "MessageId"), SequenceNumber: tagIn(text, "SequenceNumber"), response };
+  };
+
+  /** SNS PublishBatch (API_PublishBatch): the entries as `PublishBatchRequestEntries.member.N.*`, the answer's Successful and Failed members as the API's response. */
+  const publishBatch = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
+    const form = new URLSearchParams({ Action: "PublishBatch", Version: "2010-03-31" });
+    if (typeof input.TopicArn === "string") form.set("TopicArn", input.TopicArn);
+    (Array.isArray(input.PublishBatchRequestEntries) ? input.PublishBatchRequestEntries : []).forEach((raw, i) => messageFields(form, record(raw), `PublishBatchRequestEntries.member.${i + 1}.`, ["Id", ...MESSAGE_FIELDS]));
+    const { text } = await snsQuery(naming, form, context, endpoint);
+    const members = (list: string) => [...(tagIn(text, list) ?? "").matchAll(/<member>([\s\S]*?)<\/member>/g)].map((match) => match[1]);
+    const field = (member: string, name: string) => {
+      const value = tagIn(member, name);
+      return value === undefined ? {} : { [name]: unescape(value) };
+    };
+    return {
+      Successful: members("Successful").map((member) => ({ ...field(member, "Id"), ...field(member, "MessageId"), ...field(member, "SequenceNumber") })),
+      Failed: members("Failed").map((member) => ({ ...field(member, "Id"), ...field(member, "Code"), ...field(member, "Message"), SenderFault: tagIn(member, "SenderFault") === "true" })),
+    };
   };
 
   return { run };

@@ -317,8 +317,7 @@ class TaskTokens {
     const expected = Buffer.from(this.sign(body ?? ""));
     const given = Buffer.from(signature ?? "");
     if (rest.length === 0 && given.length === expected.length && timingSafeEqual(given, expected)) {
-      const [machineArn] = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as [string];
-      return machineArn;
+      return tokenIssuer(token)!;
     }
     throw new SfnError("InvalidToken", "Invalid Token: 'Invalid token'");
   }
@@ -1504,6 +1503,30 @@ const OPERATIONS: Record<string, { run: Operation; action: string; resource: Ope
   SendTaskFailure: { run: (sfn, input) => sfn.sendTaskFailure(input), action: "states:SendTaskFailure", resource: "taskToken" },
   SendTaskHeartbeat: { run: (sfn, input) => sfn.sendTaskHeartbeat(input), action: "states:SendTaskHeartbeat", resource: "taskToken" },
 };
+
+/** The state machine a task token names as its issuer, unverified (TaskTokens.machineOf verifies it); undefined for no token of this server's form. */
+function tokenIssuer(token: string): string | undefined {
+  try {
+    const [machineArn] = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as unknown[];
+    return typeof machineArn === "string" ? machineArn : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The IAM action and resource a call of this API is authorised as (OPERATIONS), for a caller that goes through the
+ * endpoint with the runtime's own credentials (local/sfn-integrations.ts's aws-sdk:sfn Tasks, checked against the
+ * state machine's role): a task token's issuer is read unverified, since the server refuses a forged token itself
+ * (InvalidToken). Undefined for an operation the server does not serve, or a request naming no resource.
+ */
+export function sfnPermission(operation: string, input: Record<string, unknown>): { action: string; resource: string } | undefined {
+  const found = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+  const named = found && input[found.resource];
+  if (!found || typeof named !== "string" || named === "") return undefined;
+  const resource = found.resource === "taskToken" ? tokenIssuer(named) : named;
+  return resource === undefined ? undefined : { action: found.action, resource };
+}
 
 export async function startLocalSfn(options: LocalSfnServerOptions): Promise<LocalSfnServer> {
   const sfn = new LocalStepFunctions(options.stateMachines, { log: options.log, retryIntervalMs: options.retryIntervalMs, ...(options.clock ? { clock: options.clock } : {}) });

@@ -1188,7 +1188,17 @@ function queuePermission(sqs: LocalSqs, operation: string, input: Input): { acti
     }
   }
   if (name === undefined || !sqs.has(name)) return undefined;
-  return { action: `sqs:${operation.replace(/Batch$/, "").toLowerCase()}`, resource: sqs.arn(name) };
+  return { action: `sqs:${batchAuthorisedAs(operation).toLowerCase()}`, resource: sqs.arn(name) };
+}
+
+/**
+ * The operation a batch is authorised as: its single action (SendMessageBatch → SendMessage). SQS and SNS have no
+ * *Batch actions (sqs-batch-api.html), and AWS's
+ * refusal of SendMessageBatch names sqs:sendmessage (aws/serverless-application-model#3633); SNS authorises
+ * PublishBatch as sns:Publish (local/sns-server.ts). Used here and by local/sfn-integrations.ts's AWS SDK Tasks.
+ */
+export function batchAuthorisedAs(operation: string): string {
+  return operation.replace(/Batch$/, "");
 }
 
 /** The queue a QueueUrl names: `<any origin>/<account>/<name>`, the account this server's. */

@@ -16,6 +16,9 @@ import { localServiceIntegrations } from "../../local/sfn-integrations";
 import { LocalStepFunctions, type LocalStateMachineDefinition } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
+import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
+import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import { queueDefinition } from "./sqs-helpers";
 
 const REGION = "eu-west-1";
@@ -42,6 +45,13 @@ const spec: TableSpec = {
 };
 
 const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:news`;
+const STREAM = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/clicks`;
+const CHILD = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:child`;
+let sns: LocalSnsServer;
+let kinesis: LocalKinesis;
+let sfnServer: LocalSfnServer;
+const notified: SnsNotification[] = [];
 let dynamo: LocalDynamo;
 let sqs: LocalSqsServer;
 let eventBridge: LocalEventBridgeServer;
@@ -53,9 +63,13 @@ beforeAll(async () => {
   sqs = await startLocalSqs({ queues: [queueDefinition("orders", REGION)], accountId: ACCOUNT });
   eventBridge = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: REGION, account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
   secrets = await startLocalSecrets({ secretsManager: new Map([["api-key", "s3cret"]]), ssm: new Map() });
+  sns = await startLocalSns({ topics: [{ arn: TOPIC, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => notified.push(n) }] }] });
+  kinesis = await startLocalKinesis({ streams: [{ name: "clicks", arn: STREAM, region: REGION, shardCount: 1, retentionHours: 24 }], credentials: [LOCAL_CREDENTIALS], retryDelayMs: 0 });
+  const pass = JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } });
+  sfnServer = await startLocalSfn({ stateMachines: [{ arn: CHILD, name: "child", type: "STANDARD", definition: pass, roleArn: ROLE, logLevel: "OFF", includeExecutionData: false, tracing: false, functions: new Map() }] });
 });
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop()]);
+  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop(), sns?.stop(), kinesis?.stop(), sfnServer?.stop()]);
 });
 
 /** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
@@ -68,8 +82,9 @@ const roleAllowing = (actions: string[], resource = "*") =>
     ROLE,
   );
 
-const run = async (definition: object, input: object, authorise?: LocalStateMachineDefinition["authorise"]) => {
-  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint }), credentials: LOCAL_CREDENTIALS });
+/** Runs the definition to its end; `during` acts on the execution while it runs (a callback Task's SendTaskSuccess). */
+const run = async (definition: object, input: object, authorise?: LocalStateMachineDefinition["authorise"], during?: (sfn: LocalStepFunctions, executionArn: string) => Promise<void>) => {
+  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint, sns: sns.endpoint, kinesis: kinesis.endpoint, sfn: sfnServer.endpoint }), credentials: LOCAL_CREDENTIALS });
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`;
   const machine: LocalStateMachineDefinition = {
     arn,
@@ -86,6 +101,7 @@ const run = async (definition: object, input: object, authorise?: LocalStateMach
   };
   const sfn = new LocalStepFunctions([machine], { retryIntervalMs: 0 });
   const { executionArn } = await sfn.start({ stateMachineArn: arn, input: JSON.stringify(input) }, false);
+  await during?.(sfn, executionArn as string);
   await sfn.drained();
   const described = sfn.describeExecution({ executionArn }) as Record<string, any>;
   const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> };
@@ -94,6 +110,13 @@ const run = async (definition: object, input: object, authorise?: LocalStateMach
 };
 
 const task = (Resource: string, Parameters: object, rest: object = { End: true }) => ({ StartAt: "Call", States: { Call: { Type: "Task", Resource, Parameters, ...rest } } });
+const failedTask = (result: Record<string, any>) => result.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails;
+/** The definition with a Catch on States.ALL to a Succeed state: what a terminal error passes by. */
+const caughtByAll = (definition: { States: Record<string, object> }) => {
+  Object.assign(definition.States.Call, { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }] });
+  definition.States.Caught = { Type: "Succeed" };
+  return definition;
+};
 
 describe("local Step Functions, AWS SDK integrations", () => {
   it("queries a local table through aws-sdk:dynamodb:query: the API's Items and Count, without the SDK's metadata, and the Task's aws-sdk events", async () => {
@@ -163,6 +186,88 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(read.output).toMatchObject({ Name: "api-key", SecretString: "s3cret" });
     const missing = await run(task("arn:aws:states:::aws-sdk:secretsmanager:getSecretValue", { SecretId: "other" }), {});
     expect(missing.events.find((e: Record<string, any>) => e.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "aws-sdk:secretsmanager", resource: "getSecretValue", error: "SecretsManager.ResourceNotFoundException" });
+  });
+
+  it("publishes a batch through aws-sdk:sns:publishBatch, authorised as sns:Publish (SNS has no batch action), the answer the API's Successful and Failed", async () => {
+    const batch = task("arn:aws:states:::aws-sdk:sns:publishBatch", { TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: "a", Message: "one" }, { Id: "b", Message: { n: 2 }, Subject: "two" }] });
+    const result = await run(batch, {}, roleAllowing(["sns:Publish"], TOPIC));
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ Successful: [{ Id: "a", MessageId: expect.any(String) }, { Id: "b", MessageId: expect.any(String) }], Failed: [] });
+    expect(notified.slice(-2).map((n) => n.message)).toEqual(["one", '{"n":2}']);
+  });
+
+  it("fails an SNS action the local server does not serve with States.Runtime before IAM is asked, which no Catch takes", async () => {
+    const result = await run(caughtByAll(task("arn:aws:states:::aws-sdk:sns:listTopics", {})), {}, roleAllowing(["sns:Publish"], TOPIC));
+    expect([result.status, result.error]).toEqual(["FAILED", "States.Runtime"]);
+    expect(result.cause).toContain("takes Publish and PublishBatch only; aws-sdk:sns:listTopics runs in AWS alone");
+  });
+
+  it("starts and describes an execution through aws-sdk:sfn with Step Functions' PascalCase members, authorised on the state machine and the execution, its answer PascalCase", async () => {
+    const started = await run(task("arn:aws:states:::aws-sdk:sfn:startExecution", { StateMachineArn: CHILD, Input: '{"a":1}' }), {}, roleAllowing(["states:StartExecution"], CHILD));
+    expect(started.status).toBe("SUCCEEDED");
+    expect(started.output).toEqual({ ExecutionArn: expect.stringMatching(/^arn:aws:states:eu-west-1:\d+:execution:child:/), StartDate: expect.anything() });
+    await sfnServer.sfn.drained();
+    const executionArn = started.output.ExecutionArn as string;
+    const described = await run(task("arn:aws:states:::aws-sdk:sfn:describeExecution", { ExecutionArn: executionArn }), {}, roleAllowing(["states:DescribeExecution"], `arn:aws:states:${REGION}:${ACCOUNT}:execution:child:*`));
+    expect(described.output).toMatchObject({ ExecutionArn: executionArn, StateMachineArn: CHILD, Status: "SUCCEEDED", Input: '{"a":1}' });
+    const refused = await run(task("arn:aws:states:::aws-sdk:sfn:startExecution", { StateMachineArn: CHILD }), {}, roleAllowing(["states:StartExecution"], `${CHILD}-other`));
+    expect(failedTask(refused)).toMatchObject({ error: "Sfn.SfnException", cause: expect.stringContaining(`is not authorized to perform: states:StartExecution on resource: ${CHILD} `) });
+  });
+
+  it("puts a record through aws-sdk:kinesis:putRecord (the API's PascalCase members), authorised on the stream", async () => {
+    const data = Buffer.from("click").toString("base64");
+    const put = await run(task("arn:aws:states:::aws-sdk:kinesis:putRecord", { StreamName: "clicks", PartitionKey: "k", Data: data }), {}, roleAllowing(["kinesis:PutRecord"], STREAM));
+    expect(put.status).toBe("SUCCEEDED");
+    expect(put.output).toMatchObject({ ShardId: "shardId-000000000000", SequenceNumber: expect.any(String) });
+    const refused = await run(task("arn:aws:states:::aws-sdk:kinesis:putRecord", { StreamName: "clicks", PartitionKey: "k", Data: data }), {}, roleAllowing(["kinesis:PutRecords"], STREAM));
+    expect(failedTask(refused)).toMatchObject({ error: "Kinesis.AccessDeniedException", cause: expect.stringContaining(`kinesis:PutRecord on resource: ${STREAM} `) });
+  });
+
+  it("takes and returns DynamoDB's Bool and Nul as Step Functions spells them (Ss accepted as SS), the API's BOOL accepted too", async () => {
+    const item = { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, tags: { Ss: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } };
+    expect((await run(task("arn:aws:states:::aws-sdk:dynamodb:putItem", { TableName: TABLE, Item: item }), {})).status).toBe("SUCCEEDED");
+    const read = await run(task("arn:aws:states:::aws-sdk:dynamodb:getItem", { TableName: TABLE, Key: { pk: { S: "typed" }, sk: { S: "1" } } }), {});
+    expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } } });
+  });
+
+  it("authorises PartiQL statements as dynamodb:PartiQLSelect/Insert/… on the table the statement names (there is no dynamodb:ExecuteStatement), then leaves them to the local DynamoDB", async () => {
+    const tableArn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${TABLE}`;
+    const select = task("arn:aws:states:::aws-sdk:dynamodb:executeStatement", { Statement: `SELECT * FROM "${TABLE}" WHERE pk = ?`, Parameters: [{ S: "typed" }] });
+    // Allowed, the call reaches the local DynamoDB, which serves no PartiQL (UnknownOperation), not a 403.
+    const allowed = await run(select, {}, roleAllowing(["dynamodb:PartiQLSelect"], tableArn));
+    expect(failedTask(allowed)).toMatchObject({ error: "DynamoDb.DynamoDbException", cause: expect.stringContaining("UnknownOperationException") });
+    const insert = task("arn:aws:states:::aws-sdk:dynamodb:executeStatement", { Statement: `INSERT INTO "${TABLE}" VALUE {'pk': 'partiql', 'sk': '1'}` });
+    const refused = await run(insert, {}, roleAllowing(["dynamodb:PartiQLSelect"], tableArn));
+    expect(failedTask(refused)).toMatchObject({ error: "DynamoDb.DynamoDbException", cause: expect.stringContaining(`dynamodb:PartiQLInsert on resource: ${tableArn} `) });
+  });
+
+  it("runs the .waitForTaskToken form of an SDK Task: the call with $$.Task.Token, then the wait for SendTaskSuccess", async () => {
+    const definition = task("arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken", { QueueUrl: QUEUE_URL, "MessageBody.$": "$$.Task.Token" });
+    const result = await run(definition, {}, undefined, async (sfn) => {
+      let messages: Array<{ body: string }> = [];
+      for (let i = 0; i < 100 && messages.length === 0; i++) {
+        messages = await sqs.sqs.receive("orders", { max: 1 });
+        if (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      sfn.sendTaskSuccess({ taskToken: messages[0].body, output: '{"done":true}' });
+    });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ done: true });
+    expect(result.events.find((e: Record<string, any>) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "aws-sdk:sqs", resource: "sendMessage.waitForTaskToken" });
+  });
+
+  it("fails an SDK result over 256 KiB with States.DataLimitExceeded, which a Catch on States.ALL does not take", async () => {
+    const big = "x".repeat(100_000);
+    const put = await run(task("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem", { RequestItems: { [TABLE]: ["1", "2", "3"].map((sk) => ({ PutRequest: { Item: { pk: { S: "big" }, sk: { S: sk }, body: { S: big } } } })) } }), {});
+    expect(put.status).toBe("SUCCEEDED");
+    const result = await run(caughtByAll(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "big" } } })), {});
+    expect([result.status, result.error]).toEqual(["FAILED", "States.DataLimitExceeded"]);
+  });
+
+  it("refuses a QueueUrl of no queue's form with SQS.QueueDoesNotExistException, as the optimized sqs Task does, never forwarding it", async () => {
+    const result = await run(task("arn:aws:states:::aws-sdk:sqs:sendMessage", { QueueUrl: "orders", MessageBody: "lost" }), {});
+    expect(failedTask(result)).toMatchObject({ resourceType: "aws-sdk:sqs", error: "SQS.QueueDoesNotExistException" });
+    expect(await sqs.sqs.receive("orders", { max: 10 })).toEqual([]);
   });
 
   it("fails a Task of a service with no local emulator with States.Runtime, naming it, which no Catch takes", async () => {
