@@ -994,7 +994,8 @@ class SafeCompile extends (Compile as unknown as new (asts: unknown, config: unk
 /**
  * `renderMilliseconds`: the wall-time budget (RENDER_MILLISECONDS); a test of the other budgets passes Infinity, so
  * what stops a render does not depend on how loaded the machine is. `regexBudget`: one regular-expression call's
- * budget (REGEX_MILLISECONDS); a test passes a small one.
+ * budget (REGEX_MILLISECONDS); a test passes a small one, or Infinity (no call is ever stopped, so a test counting
+ * calls does not depend on the machine either).
  */
 export function renderMappingTemplate(template: string, input: MappingTemplateInput, renderMilliseconds = RENDER_MILLISECONDS, regexBudget = REGEX_MILLISECONDS): RenderedTemplate {
   const context = javaLike(structuredClone(input.context)) as Record<string, unknown>;
