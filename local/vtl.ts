@@ -136,10 +136,11 @@ export const PATH_VALUES = 10_000_000;
 /** How many values or comparisons pass between two checks of the deadline (Date.now() per value would dominate). */
 const CHECK_EVERY = 4096;
 /**
- * How many of a filter's items have their `=~` texts collected at a time (PathRun.refill): memory stays at this many
- * texts per pattern however long the list, and it is still one sandbox call per pattern per this many items.
+ * How many of a filter's items, or texts for one pattern, are collected at a time for its `=~` tests (PathRun.refill):
+ * memory stays at about this many texts per pattern however long the list (past it by one item's list at most, `=~`
+ * testing each value of a list), and it is still one sandbox call per pattern per this many values.
  */
-export const AHEAD_ITEMS = 4096;
+export const AHEAD_TEXTS = 4096;
 
 /** One evaluation of a path: the deadline it runs under, and what its filters built (lookups over lists, `=~` tests). */
 class PathRun {
@@ -185,7 +186,7 @@ class PathRun {
 
   /**
    * The values a filter is about to test, in the order it meets them (a step's items, or every value a scan reaches):
-   * what its `=~` comparisons will match is collected AHEAD_ITEMS items at a time (refill), as the filter reaches them.
+   * what its `=~` comparisons will match is collected AHEAD_TEXTS items at a time (refill), as the filter reaches them.
    */
   expect(filter: FilterNode, items: Iterable<unknown>, root: unknown) {
     const comparisons = regexComparisons(filter).map((node) => {
@@ -196,12 +197,12 @@ class PathRun {
     this.feed = comparisons.length > 0 ? { comparisons, items: items[Symbol.iterator](), root } : undefined;
   }
 
-  /** Collects the `=~` texts of the filter's next AHEAD_ITEMS items, for each pattern to test in one call. */
+  /** Collects the `=~` texts of the filter's next items (AHEAD_TEXTS at most), for each pattern to test in one call. */
   refill() {
     const feed = this.feed;
     if (!feed) return;
     for (const { tests } of feed.comparisons) tests.forget();
-    for (let n = 0; n < AHEAD_ITEMS; n++) {
+    for (let n = 0; n < AHEAD_TEXTS && feed.comparisons.every(({ tests }) => tests.collected < AHEAD_TEXTS); n++) {
       const next = feed.items.next();
       if (next.done) {
         this.feed = undefined;
@@ -258,10 +259,14 @@ class PatternTests {
     if (!this.known.has(text)) this.ahead.add(text);
   }
 
-  /** Drops what was collected for items the filter has passed (memory stays at AHEAD_ITEMS items' texts). */
+  get collected() {
+    return this.ahead.size;
+  }
+
+  /** Drops what was collected for items the filter has passed (memory stays at AHEAD_TEXTS items' texts). */
   forget() {
     this.ahead.clear();
-    if (this.known.size > AHEAD_ITEMS) this.known.clear();
+    if (this.known.size > AHEAD_TEXTS) this.known.clear();
   }
 
   test(text: string): boolean {
@@ -277,7 +282,7 @@ class PatternTests {
     }
     const result = templateRegex("test", "=~", text, this.pattern.whole, this.pattern.flags, "", regexMilliseconds - spentOnIt) === true;
     // Kept too (a list repeats its values), within a bound: past it the oldest results go, not the template's memory.
-    if (this.known.size >= 2 * AHEAD_ITEMS) this.known.clear();
+    if (this.known.size >= 2 * AHEAD_TEXTS) this.known.clear();
     this.known.set(text, result);
     return result;
   }
@@ -309,7 +314,7 @@ function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun):
     const next: unknown[] = [];
     run.tick(true);
     if (step.kind === "filter") run.expect(step.test, itemsOf(values), root);
-    else if (step.kind === "deep" && step.then.kind === "filter") run.expect(step.then.test, below(values), root);
+    else if (step.kind === "deep" && step.then.kind === "filter") run.expect(step.then.test, scanned(values), root);
     for (const value of values) {
       run.tick();
       if (step.kind === "deep") deepScan(value, step.then, at === steps.length - 1, root, run, next);
@@ -545,14 +550,21 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, lea
   }
 }
 
-/** Every value from `values` down, each before its children: a superset of what a scan's filter tests (its maps and lists, and the items of each list). */
-function* below(values: unknown[]): Generator<unknown> {
+/**
+ * What a scan's filter tests, in the order deepScan tests it: every map and list from `values` down, each before its
+ * children, a list followed by its items that are not maps or lists (which a list the filter accepts has filtered
+ * next; its maps and lists come as the scan reaches them). A map's other values are never tested, so never collected:
+ * a hostile one costs nothing, as before `=~` tests ran ahead.
+ */
+function* scanned(values: unknown[]): Generator<unknown> {
   const stack = values.slice().reverse();
   while (stack.length > 0) {
     const node = stack.pop();
-    yield node;
     if (node === null || typeof node !== "object") continue;
-    const children = Array.isArray(node) ? node : Object.values(node);
+    yield node;
+    const list = Array.isArray(node);
+    if (list) for (const item of node) if (item === null || typeof item !== "object") yield item;
+    const children = list ? node : Object.values(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Script } from "node:vm";
 import { describe, expect, it, vi } from "vitest";
-import { AHEAD_ITEMS, jsonPath, MappingTemplateError, PARSED_PATH_CHARS, PARSED_PATH_ENTRIES, renderMappingTemplate, type MappingTemplateInput } from "../../local/vtl";
+import { AHEAD_TEXTS, jsonPath, MappingTemplateError, PARSED_PATH_CHARS, PARSED_PATH_ENTRIES, renderMappingTemplate, type MappingTemplateInput } from "../../local/vtl";
 
 const input = (body: unknown): MappingTemplateInput => ({ body: JSON.stringify(body), params: { path: {}, querystring: {}, header: {} }, context: {}, stageVariables: {} });
 
@@ -30,6 +30,22 @@ function sandboxCalls(run: () => unknown): { calls: number; result: unknown } {
   try {
     const result = run();
     return { calls: spy.mock.calls.length, result };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** The texts of each sandbox call that tests texts ahead, counted as the call is made. */
+function batchesOf(run: () => unknown): { result: unknown; batches: number[] } {
+  const original = Script.prototype.runInContext;
+  const batches: number[] = [];
+  const spy = vi.spyOn(Script.prototype, "runInContext").mockImplementation(function (this: Script, ...args: Parameters<Script["runInContext"]>) {
+    const context = args[0] as { op?: string; texts?: string[] };
+    if (context.op === "tests") batches.push(context.texts!.length);
+    return original.apply(this, args);
+  });
+  try {
+    return { result: run(), batches };
   } finally {
     spy.mockRestore();
   }
@@ -113,18 +129,26 @@ describe("jsonPath: a =~ filter tests its values in one sandbox call", () => {
     expect(calls).toBe(1);
   });
 
-  it(`collects the texts ${AHEAD_ITEMS} items at a time: one call per pattern per ${AHEAD_ITEMS} items, never every text at once (review 53, A4)`, () => {
-    const numbers = Array.from({ length: 3 * AHEAD_ITEMS + 5 }, (_, i) => 1_000_000 + i);
-    const spy = vi.spyOn(Script.prototype, "runInContext");
-    try {
-      expect(pathJson({ numbers }, "$.numbers[?(@ =~ /.*7/ || @ =~ /.*12.*/)]")).toEqual(numbers.filter((n) => /7$/.test(String(n)) || /12/.test(String(n))));
-      const batches = spy.mock.calls.map(([context]) => (context as { texts?: string[] }).texts?.length ?? 0);
-      // Two patterns, four windows; each call's texts are what one window of items gives.
-      expect(batches).toHaveLength(8);
-      expect(Math.max(...batches)).toBeLessThanOrEqual(AHEAD_ITEMS);
-    } finally {
-      spy.mockRestore();
-    }
+  it(`collects the texts ${AHEAD_TEXTS} items at a time: one call per pattern per ${AHEAD_TEXTS} items, never every text at once (review 53, A4)`, () => {
+    const numbers = Array.from({ length: 3 * AHEAD_TEXTS + 5 }, (_, i) => 1_000_000 + i);
+    const { result, batches } = batchesOf(() => pathJson({ numbers }, "$.numbers[?(@ =~ /.*7/ || @ =~ /.*12.*/)]"));
+    expect(result).toEqual(numbers.filter((n) => /7$/.test(String(n)) || /12/.test(String(n))));
+    // Two patterns, four windows; each call's texts are what one window of items gives.
+    expect(batches).toEqual([AHEAD_TEXTS, AHEAD_TEXTS, AHEAD_TEXTS, AHEAD_TEXTS, AHEAD_TEXTS, AHEAD_TEXTS, 5, 5]);
+  });
+
+  it("a scan collects in the order its filter tests, a window at a time; a list's values, a window of texts at a time", () => {
+    const maps = Array.from({ length: 3 * AHEAD_TEXTS }, (_, i) => ({ n: 1_000_000 + i }));
+    const scan = batchesOf(() => pathJson({ l: maps }, "$..[?(@.n =~ /.*77/)]"));
+    expect(scan.result).toEqual(maps.filter((map) => map.n % 100 === 77));
+    // The filter tests the document, the list (both "" as @.n is absent) and each map, in that order.
+    expect(scan.batches).toEqual([AHEAD_TEXTS - 1, AHEAD_TEXTS, AHEAD_TEXTS, 2]);
+    // `=~` tests each value of a list: a window ends once a pattern has AHEAD_TEXTS texts, past it by one item's list.
+    const lists = Array.from({ length: 9 }, (_, j) => ({ v: Array.from({ length: 1000 }, (_, i) => 1_000_000 + 1000 * j + i) }));
+    const any = batchesOf(() => pathJson({ lists }, "$.lists[?(@.v =~ /.*77/)]"));
+    expect(any.result).toEqual(lists.filter((list) => list.v.some((n) => n % 100 === 77)));
+    // Five lists of 1000 reach AHEAD_TEXTS (4096); the other four make the second call.
+    expect(any.batches).toEqual([5000, 4000]);
   });
 
   it("a hostile pattern on a value the filter tests still fails the template, with the same error", () => {
@@ -157,11 +181,11 @@ describe("jsonPath: running =~ tests ahead costs at most a small budget per rend
     expect(loop.error).toBeUndefined();
     expect(loop.result).toBe(JSON.stringify(guarded.items.filter((item) => item.check && item.s === "aab")).repeat(6));
     expect(loop.stalled).toBe(10);
-    // A scan's filter tests maps and lists; the hostile text is a map's value it never tests.
+    // A scan's filter tests maps, lists and a list's items; the hostile text is a map's value it never tests, nor collects.
     const scan = withHostile(() => renderMappingTemplate("#foreach($i in [1..6])$input.json('$..[?(@ =~ /(a+)+b/)]')#end", input({ a: { other: HOSTILE }, l: ["aab"] })).output);
     expect(scan.error).toBeUndefined();
     expect(scan.result).toBe('["aab"]'.repeat(6));
-    expect(scan.stalled).toBe(10);
+    expect(scan.stalled).toBe(0);
   });
 
   it("8 patterns over a hostile value fail after one regular-expression budget, with the first pattern's error, as before (A2)", () => {
