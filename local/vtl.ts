@@ -82,7 +82,7 @@ export function jsonPath(document: unknown, path: string, milliseconds = RENDER_
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
   // Outside a render (a Step Functions or EventBridge path), each evaluation gets its own look-ahead budget.
   const ownAhead = aheadLeft === undefined;
-  if (ownAhead) aheadLeft = aheadBudget();
+  if (ownAhead) [aheadLeft, aheadStopped] = [aheadBudget(), new Map()];
   try {
     const parsed = parsedPath(path);
     const values = walk([document], parsed.steps, document, run);
@@ -94,7 +94,7 @@ export function jsonPath(document: unknown, path: string, milliseconds = RENDER_
     if (error instanceof JsonPathError) throw new MappingTemplateError(error.message);
     throw error;
   } finally {
-    if (ownAhead) aheadLeft = undefined;
+    if (ownAhead) [aheadLeft, aheadStopped] = [undefined, undefined];
   }
 }
 
@@ -239,9 +239,9 @@ const regexText = (value: unknown): string => (typeof value === "string" || type
  * starts a watchdog for each), so the texts a filter may test next (PathRun.refill) are tested ahead in one call, the
  * pattern compiled once, and their results kept (a text's test does not change: flags i, m and s keep no state).
  * Running ahead is a guess, since `&&`, `||` and a list's any-match may never need a text, so it must never cost more
- * than testing each value alone did: every call ahead in a render shares one small budget (aheadLeft, AHEAD_MILLISECONDS
- * in all, not per pattern or per read), the render's deadline is checked before each, and the first call that does not
- * finish ends running ahead for the rest of the render. A text not tested ahead is tested alone when the filter needs
+ * than testing each value alone did: every call ahead in a render shares one budget (aheadLeft: AHEAD_MILLISECONDS,
+ * not per pattern or per read, plus SAVED_CALL_MILLISECONDS for each call a result kept saved), the render's deadline
+ * is checked before each, and the text a call stops on is never run ahead again in the render. A text not tested ahead is tested alone when the filter needs
  * it, as every text was before: under the regular-expression budget, less what the call ahead already spent on it,
  * failing the template with the same error.
  */
@@ -250,13 +250,21 @@ class PatternTests {
   /** Texts collected and not yet tested, in the order the filter meets them. */
   private readonly ahead = new Set<string>();
 
+  /** The texts a call ahead stopped on in this render (by time: maybe hostile), kept out of later calls ahead. */
+  private readonly stopped: Set<string>;
+
   constructor(
     private readonly pattern: FilterPattern,
     private readonly run: PathRun,
-  ) {}
+  ) {
+    const key = `${pattern.flags}/${pattern.whole}`;
+    let stopped = aheadStopped!.get(key);
+    if (!stopped) aheadStopped!.set(key, (stopped = new Set()));
+    this.stopped = stopped;
+  }
 
   expect(text: string) {
-    if (!this.known.has(text)) this.ahead.add(text);
+    if (!this.known.has(text) && !this.stopped.has(text)) this.ahead.add(text);
   }
 
   get collected() {
@@ -271,7 +279,11 @@ class PatternTests {
 
   test(text: string): boolean {
     const known = this.known.get(text);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      // A sandbox call saved: running ahead may spend what it cost.
+      aheadLeft! += SAVED_CALL_MILLISECONDS;
+      return known;
+    }
     // Not collected: the filter has reached items past those collected.
     if (!this.ahead.has(text) && aheadLeft! >= 1) this.run.refill();
     let spentOnIt = 0;
@@ -290,20 +302,21 @@ class PatternTests {
   /** Tests `needed` and the texts collected after it in one call; how long the call spent on `needed` if it did not get past it. */
   private runAhead(needed: string): number {
     this.ahead.delete(needed);
-    const texts = [needed, ...this.ahead];
-    this.ahead.clear();
     this.run.tick(true);
     const milliseconds = Math.floor(Math.min(aheadLeft!, this.run.deadline - Date.now()));
     if (!(milliseconds >= 1)) return 0;
+    const texts = [needed, ...this.ahead];
+    this.ahead.clear();
     const started = performance.now();
     const { done, results } = regexTestsAhead(texts, this.pattern.whole, this.pattern.flags, milliseconds);
     const spent = performance.now() - started;
     aheadLeft! -= spent;
     for (let i = 0; i < done; i++) this.known.set(texts[i], results[i]);
     if (done === texts.length) return 0;
-    // Stopped (by time, or a pattern that does not compile): no more running ahead in this render; the texts it did
-    // not reach are tested alone if the filter needs them.
-    aheadLeft = 0;
+    // Stopped (by time, or a pattern that does not compile) on texts[done]: that text is never run ahead again in this
+    // render (tested alone if the filter needs it); the rest may be, as the budget allows.
+    this.stopped.add(texts[done]);
+    for (let i = done + 1; i < texts.length; i++) this.ahead.add(texts[i]);
     return done === 0 ? spent : 0;
   }
 }
@@ -670,8 +683,16 @@ let regexMilliseconds = REGEX_MILLISECONDS;
  * nothing. A batch of 4096 ordinary texts takes about a millisecond.
  */
 const AHEAD_MILLISECONDS = 10;
+/**
+ * What each test answered without a sandbox call adds to the look-ahead budget: a call costs about 70 µs (200 µs on a
+ * loaded machine) whatever it runs, so with a quarter of that, a long list's calls ahead keep running while they save
+ * more than they spend, and a render never spends more than testing each value alone did, plus AHEAD_MILLISECONDS.
+ */
+const SAVED_CALL_MILLISECONDS = 0.02;
 /** The look-ahead budget left in the render (or path evaluation outside one) under way; undefined between them. */
 let aheadLeft: number | undefined;
+/** By pattern (flags/source), the texts a call ahead stopped on in the render under way (PatternTests.stopped). */
+let aheadStopped: Map<string, Set<string>> | undefined;
 /** No more than a regular-expression call may run; none when that budget is not finite (a test's, so no machine's speed decides what it counts). */
 const aheadBudget = () => (Number.isFinite(regexMilliseconds) ? Math.min(AHEAD_MILLISECONDS, regexMilliseconds) : Infinity);
 /** vm's timeout option: whole milliseconds from 1 to 2³²−1; none for a budget past that (a test's Infinity). */
@@ -1028,7 +1049,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
   const variables = javaMap([["input", $input.value], ["util", $util], ["context", context], ["stageVariables", javaLike(input.stageVariables)]]);
   let output: string;
   regexMilliseconds = regexBudget;
-  aheadLeft = aheadBudget();
+  [aheadLeft, aheadStopped] = [aheadBudget(), new Map()];
   renderDeadline = compiled.deadline;
   try {
     output = compiled.render(variables, {}, true);
@@ -1040,7 +1061,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
     throw new MappingTemplateError((error as Error).message);
   } finally {
     regexMilliseconds = REGEX_MILLISECONDS;
-    aheadLeft = undefined;
+    [aheadLeft, aheadStopped] = [undefined, undefined];
     renderDeadline = Infinity;
   }
   const status = Number(responseOverride.status);
