@@ -241,9 +241,9 @@ const regexText = (value: unknown): string => (typeof value === "string" || type
  * Running ahead is a guess, since `&&`, `||` and a list's any-match may never need a text, so it must never cost more
  * than testing each value alone did: every call ahead in a render shares one budget (aheadLeft: AHEAD_MILLISECONDS,
  * not per pattern or per read, plus SAVED_CALL_MILLISECONDS for each call a result kept saved), the render's deadline
- * is checked before each, and the text a call stops on is never run ahead again in the render. A text not tested ahead is tested alone when the filter needs
- * it, as every text was before: under the regular-expression budget, less what the call ahead already spent on it,
- * failing the template with the same error.
+ * is checked before each, and the text a call stops on is never run ahead again in the render. A text not tested
+ * ahead is tested alone when the filter needs it, as every text was before: under the regular-expression budget, less
+ * what the call ahead already spent on it, failing the template with the same error.
  */
 class PatternTests {
   private readonly known = new Map<string, boolean>();
@@ -678,9 +678,9 @@ const REGEX_MILLISECONDS = 1_000;
 /** The budget of the render under way (renderMappingTemplate's `regexBudget`; a render is synchronous, so one at a time). */
 let regexMilliseconds = REGEX_MILLISECONDS;
 /**
- * What all of a render's `=~` tests run ahead may spend together (PatternTests; a local safeguard, no AWS figure):
- * a hostile value the filter skips then costs at most this once per render, where testing each value alone cost
- * nothing. A batch of 4096 ordinary texts takes about a millisecond.
+ * What all of a render's `=~` tests run ahead may spend together, beyond what their kept results saved
+ * (PatternTests; a local safeguard, no AWS figure): hostile values the filter skips then cost at most this in all per
+ * render, where testing each value alone cost nothing. A call of 4096 ordinary texts takes about a millisecond.
  */
 const AHEAD_MILLISECONDS = 10;
 /**
