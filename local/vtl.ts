@@ -80,6 +80,9 @@ export class MappingTemplateError extends Error {
  */
 export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
+  // Outside a render (a Step Functions or EventBridge path), each evaluation gets its own look-ahead budget.
+  const ownAhead = aheadLeft === undefined;
+  if (ownAhead) [aheadLeft, aheadStopped] = [aheadBudget(), new Map()];
   try {
     const parsed = parsedPath(path);
     const values = walk([document], parsed.steps, document, run);
@@ -90,6 +93,8 @@ export function jsonPath(document: unknown, path: string, milliseconds = RENDER_
     if (error instanceof RangeError && /call stack/i.test(error.message)) throw new MappingTemplateError(`JSONPath ${JSON.stringify(path.slice(0, 100))}: the path or the values it compares nest too deeply for the local renderer`);
     if (error instanceof JsonPathError) throw new MappingTemplateError(error.message);
     throw error;
+  } finally {
+    if (ownAhead) [aheadLeft, aheadStopped] = [undefined, undefined];
   }
 }
 
@@ -130,14 +135,22 @@ let renderDeadline = Infinity;
 export const PATH_VALUES = 10_000_000;
 /** How many values or comparisons pass between two checks of the deadline (Date.now() per value would dominate). */
 const CHECK_EVERY = 4096;
+/**
+ * How many of a filter's items, or texts for one pattern, are collected at a time for its `=~` tests (PathRun.refill):
+ * memory stays at about this many texts per pattern however long the list (past it by one item's list at most, `=~`
+ * testing each value of a list), and it is still one sandbox call per pattern per this many values.
+ */
+export const AHEAD_TEXTS = 4096;
 
 /** One evaluation of a path: the deadline it runs under, and what its filters built (lookups over lists, `=~` tests). */
 class PathRun {
   private ticks = 0;
   /** A filter compares every item against the same list (`@.tags anyof $.allowed`): its lookup is built once. */
   private readonly lookups = new Map<unknown[], ListLookup>();
-  /** A filter tests every item against the same `=~` pattern: its tests are run together. */
-  private readonly patterns = new Map<FilterPattern, PatternTests>();
+  /** A filter tests every item against the same `=~` pattern: its tests are run together. Keyed by the pattern's text and flags, so one written twice shares them. */
+  private readonly patterns = new Map<string, PatternTests>();
+  /** The filter under way: its `=~` comparisons, and the items whose texts are not collected yet. */
+  private feed?: { comparisons: Array<{ tests: PatternTests; other: FilterOperand }>; items: Iterator<unknown>; root: unknown };
 
   constructor(
     readonly path: string,
@@ -165,25 +178,39 @@ class PathRun {
   }
 
   tests(pattern: FilterPattern): PatternTests {
-    let found = this.patterns.get(pattern);
-    if (!found) this.patterns.set(pattern, (found = new PatternTests(pattern)));
+    const key = `${pattern.flags}/${pattern.whole}`;
+    let found = this.patterns.get(key);
+    if (!found) this.patterns.set(key, (found = new PatternTests(pattern, this)));
     return found;
   }
 
   /**
-   * The values a filter is about to test (a step's items, or every value a scan reaches): what its `=~` comparisons
-   * will match is collected for PatternTests to run ahead, each pattern compiled once.
+   * The values a filter is about to test, in the order it meets them (a step's items, or every value a scan reaches):
+   * what its `=~` comparisons will match is collected AHEAD_TEXTS items at a time (refill), as the filter reaches them.
    */
   expect(filter: FilterNode, items: Iterable<unknown>, root: unknown) {
     const comparisons = regexComparisons(filter).map((node) => {
       const [pattern, other] = node.left.kind === "pattern" ? [node.left.pattern, node.right] : [(node.right as { pattern: FilterPattern }).pattern, node.left];
       return { tests: this.tests(pattern), other };
     });
-    if (comparisons.length === 0) return;
-    for (const item of items) {
+    for (const { tests } of comparisons) tests.forget();
+    this.feed = comparisons.length > 0 ? { comparisons, items: items[Symbol.iterator](), root } : undefined;
+  }
+
+  /** Collects the `=~` texts of the filter's next items (AHEAD_TEXTS at most), for each pattern to test in one call. */
+  refill() {
+    const feed = this.feed;
+    if (!feed) return;
+    for (const { tests } of feed.comparisons) tests.forget();
+    for (let n = 0; n < AHEAD_TEXTS && feed.comparisons.every(({ tests }) => tests.collected < AHEAD_TEXTS); n++) {
+      const next = feed.items.next();
+      if (next.done) {
+        this.feed = undefined;
+        return;
+      }
       this.tick();
-      for (const { tests, other } of comparisons) {
-        const input = operand(other, item, root, this);
+      for (const { tests, other } of feed.comparisons) {
+        const input = operand(other, next.value, feed.root, this);
         for (const value of Array.isArray(input) ? input : [input]) tests.expect(regexText(value));
       }
     }
@@ -209,45 +236,88 @@ const regexText = (value: unknown): string => (typeof value === "string" || type
 
 /**
  * One path evaluation's `=~` tests of one pattern. A sandbox call with a timeout costs about 70 µs whatever it runs (vm
- * starts a watchdog for each), so the texts a filter may test (PathRun.expect) are tested ahead in one call, the
- * pattern compiled once, and every result kept (a text's test does not change: flags i, m and s keep no state).
- * Running ahead is a guess, since `&&`, `||` and a list's any-match may never need a text: it never fails the template,
- * and all its calls for one pattern in one evaluation share one regular-expression budget, so a hostile text the filter
- * skips costs at most what one it tests does. A text it did not reach is tested alone when the filter needs it, as
- * every text was before: under a budget of its own, failing the template with the same error.
+ * starts a watchdog for each), so the texts a filter may test next (PathRun.refill) are tested ahead in one call, the
+ * pattern compiled once, and their results kept (a text's test does not change: flags i, m and s keep no state).
+ * Running ahead is a guess, since `&&`, `||` and a list's any-match may never need a text, so it must never cost more
+ * than testing each value alone did: every call ahead in a render shares one budget (aheadLeft: AHEAD_MILLISECONDS,
+ * not per pattern or per read, plus SAVED_CALL_MILLISECONDS for each call a result kept saved), the render's deadline
+ * is checked before each, and the text a call stops on is never run ahead again in the render. A text not tested
+ * ahead is tested alone when the filter needs it, as every text was before: under the regular-expression budget, less
+ * what the call ahead already spent on it, failing the template with the same error.
  */
 class PatternTests {
   private readonly known = new Map<string, boolean>();
-  /** Texts expected and not yet tested, in the order the filter meets them. */
+  /** Texts collected and not yet tested, in the order the filter meets them. */
   private readonly ahead = new Set<string>();
-  private spent = 0;
 
-  constructor(private readonly pattern: FilterPattern) {}
+  /** The texts a call ahead stopped on in this render (by time: maybe hostile), kept out of later calls ahead. */
+  private readonly stopped: Set<string>;
+
+  constructor(
+    private readonly pattern: FilterPattern,
+    private readonly run: PathRun,
+  ) {
+    const key = `${pattern.flags}/${pattern.whole}`;
+    let stopped = aheadStopped!.get(key);
+    if (!stopped) aheadStopped!.set(key, (stopped = new Set()));
+    this.stopped = stopped;
+  }
 
   expect(text: string) {
-    if (!this.known.has(text)) this.ahead.add(text);
+    if (!this.known.has(text) && !this.stopped.has(text)) this.ahead.add(text);
+  }
+
+  get collected() {
+    return this.ahead.size;
+  }
+
+  /** Drops what was collected for items the filter has passed (memory stays at AHEAD_TEXTS items' texts). */
+  forget() {
+    this.ahead.clear();
+    if (this.known.size > AHEAD_TEXTS) this.known.clear();
   }
 
   test(text: string): boolean {
-    if (!this.known.has(text) && this.ahead.has(text)) this.runAhead(text);
-    let result = this.known.get(text);
-    if (result === undefined) this.known.set(text, (result = templateRegex("test", "=~", text, this.pattern.whole, this.pattern.flags) === true));
+    const known = this.known.get(text);
+    if (known !== undefined) {
+      // A sandbox call saved: running ahead may spend what it cost.
+      aheadLeft! += SAVED_CALL_MILLISECONDS;
+      return known;
+    }
+    // Not collected: the filter has reached items past those collected.
+    if (!this.ahead.has(text) && aheadLeft! >= 1) this.run.refill();
+    let spentOnIt = 0;
+    if (this.ahead.has(text)) {
+      spentOnIt = this.runAhead(text);
+      const result = this.known.get(text);
+      if (result !== undefined) return result;
+    }
+    const result = templateRegex("test", "=~", text, this.pattern.whole, this.pattern.flags, "", regexMilliseconds - spentOnIt) === true;
+    // Kept too (a list repeats its values), within a bound: past it the oldest results go, not the template's memory.
+    if (this.known.size >= 2 * AHEAD_TEXTS) this.known.clear();
+    this.known.set(text, result);
     return result;
   }
 
-  private runAhead(needed: string) {
+  /** Tests `needed` and the texts collected after it in one call; how long the call spent on `needed` if it did not get past it. */
+  private runAhead(needed: string): number {
     this.ahead.delete(needed);
+    this.run.tick(true);
+    const milliseconds = Math.floor(Math.min(aheadLeft!, this.run.deadline - Date.now()));
+    if (!(milliseconds >= 1)) return 0;
     const texts = [needed, ...this.ahead];
     this.ahead.clear();
-    const budget = Math.floor(regexMilliseconds - this.spent);
-    if (budget < 1) return;
     const started = performance.now();
-    const { done, results } = regexTestsAhead(texts, this.pattern.whole, this.pattern.flags, budget);
-    this.spent += performance.now() - started;
+    const { done, results } = regexTestsAhead(texts, this.pattern.whole, this.pattern.flags, milliseconds);
+    const spent = performance.now() - started;
+    aheadLeft! -= spent;
     for (let i = 0; i < done; i++) this.known.set(texts[i], results[i]);
-    // The text it stopped on is left to be tested alone; the rest may go ahead again, while the time allows. A call
-    // stopped on its first text ends the guessing (no progress, so a compile error or a hostile first text).
-    if (done > 0) for (let i = done + 1; i < texts.length; i++) this.ahead.add(texts[i]);
+    if (done === texts.length) return 0;
+    // Stopped (by time, or a pattern that does not compile) on texts[done]: that text is never run ahead again in this
+    // render (tested alone if the filter needs it); the rest may be, as the budget allows.
+    this.stopped.add(texts[done]);
+    for (let i = done + 1; i < texts.length; i++) this.ahead.add(texts[i]);
+    return done === 0 ? spent : 0;
   }
 }
 
@@ -257,7 +327,7 @@ function walk(start: unknown[], steps: PathStep[], root: unknown, run: PathRun):
     const next: unknown[] = [];
     run.tick(true);
     if (step.kind === "filter") run.expect(step.test, itemsOf(values), root);
-    else if (step.kind === "deep" && step.then.kind === "filter") run.expect(step.then.test, below(values), root);
+    else if (step.kind === "deep" && step.then.kind === "filter") run.expect(step.then.test, scanned(values), root);
     for (const value of values) {
       run.tick();
       if (step.kind === "deep") deepScan(value, step.then, at === steps.length - 1, root, run, next);
@@ -493,14 +563,21 @@ function deepScan(value: unknown, then: Exclude<PathStep, { kind: "deep" }>, lea
   }
 }
 
-/** Every value from `values` down, each before its children: a superset of what a scan's filter tests (its maps and lists, and the items of each list). */
-function* below(values: unknown[]): Generator<unknown> {
+/**
+ * What a scan's filter tests, in the order deepScan tests it: every map and list from `values` down, each before its
+ * children, a list followed by its items that are not maps or lists (which a list the filter accepts has filtered
+ * next; its maps and lists come as the scan reaches them). A map's other values are never tested, so never collected:
+ * a hostile one costs nothing, as before `=~` tests ran ahead.
+ */
+function* scanned(values: unknown[]): Generator<unknown> {
   const stack = values.slice().reverse();
   while (stack.length > 0) {
     const node = stack.pop();
-    yield node;
     if (node === null || typeof node !== "object") continue;
-    const children = Array.isArray(node) ? node : Object.values(node);
+    yield node;
+    const list = Array.isArray(node);
+    if (list) for (const item of node) if (item === null || typeof item !== "object") yield item;
+    const children = list ? node : Object.values(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
@@ -600,6 +677,26 @@ const str = (value: unknown) => String(value ?? "");
 const REGEX_MILLISECONDS = 1_000;
 /** The budget of the render under way (renderMappingTemplate's `regexBudget`; a render is synchronous, so one at a time). */
 let regexMilliseconds = REGEX_MILLISECONDS;
+/**
+ * What all of a render's `=~` tests run ahead may spend together, beyond what their kept results saved
+ * (PatternTests; a local safeguard, no AWS figure): hostile values the filter skips then cost at most this in all per
+ * render, where testing each value alone cost nothing. A call of 4096 ordinary texts takes about a millisecond.
+ */
+const AHEAD_MILLISECONDS = 10;
+/**
+ * What each test answered without a sandbox call adds to the look-ahead budget: a call costs about 70 µs (200 µs on a
+ * loaded machine) whatever it runs, so with a quarter of that, a long list's calls ahead keep running while they save
+ * more than they spend, and a render never spends more than testing each value alone did, plus AHEAD_MILLISECONDS.
+ */
+const SAVED_CALL_MILLISECONDS = 0.02;
+/** The look-ahead budget left in the render (or path evaluation outside one) under way; undefined between them. */
+let aheadLeft: number | undefined;
+/** By pattern (flags/source), the texts a call ahead stopped on in the render under way (PatternTests.stopped). */
+let aheadStopped: Map<string, Set<string>> | undefined;
+/** No more than a regular-expression call may run; none when that budget is not finite (a test's, so no machine's speed decides what it counts). */
+const aheadBudget = () => (Number.isFinite(regexMilliseconds) ? Math.min(AHEAD_MILLISECONDS, regexMilliseconds) : Infinity);
+/** vm's timeout option: whole milliseconds from 1 to 2³²−1; none for a budget past that (a test's Infinity). */
+const timeoutOf = (milliseconds: number) => (milliseconds <= 2 ** 32 - 1 ? { timeout: Math.max(1, Math.floor(milliseconds)) } : {});
 // `tests` fills `results` in order, so a call stopped part-way has still tested the first results.length texts. The
 // sandbox's globals are read through its context's interceptors, so the loop reads them into constants first.
 const REGEX_SCRIPT = new Script(`{
@@ -616,11 +713,11 @@ let regexSandbox: Record<string, unknown> | undefined;
  * a variable) may backtrack for minutes on a short input (`(a+)+$`), and a regex call is one step for the render's
  * budgets, which cannot interrupt it. vm's timeout can; the call then fails the template.
  */
-function templateRegex(op: "test" | "split" | "replace", method: string, text: string, source: string, flags: string, replacement = ""): unknown {
+function templateRegex(op: "test" | "split" | "replace", method: string, text: string, source: string, flags: string, replacement = "", milliseconds = regexMilliseconds): unknown {
   regexSandbox ??= createContext(Object.create(null)) as Record<string, unknown>;
   Object.assign(regexSandbox, { op, text, source, flags, replacement });
   try {
-    const result = REGEX_SCRIPT.runInContext(regexSandbox, { timeout: regexMilliseconds });
+    const result = REGEX_SCRIPT.runInContext(regexSandbox, timeoutOf(milliseconds));
     return Array.isArray(result) ? Array.from(result as unknown[]) : result;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
@@ -640,7 +737,7 @@ function regexTestsAhead(texts: string[], source: string, flags: string, millise
   const results: boolean[] = [];
   Object.assign(regexSandbox, { op: "tests", texts, results, source, flags });
   try {
-    REGEX_SCRIPT.runInContext(regexSandbox, { timeout: milliseconds });
+    REGEX_SCRIPT.runInContext(regexSandbox, timeoutOf(milliseconds));
   } catch {
     // Stopped or failed on texts[results.length]: PatternTests tests that one alone if the filter needs it, failing then.
   } finally {
@@ -930,7 +1027,8 @@ class SafeCompile extends (Compile as unknown as new (asts: unknown, config: unk
 /**
  * `renderMilliseconds`: the wall-time budget (RENDER_MILLISECONDS); a test of the other budgets passes Infinity, so
  * what stops a render does not depend on how loaded the machine is. `regexBudget`: one regular-expression call's
- * budget (REGEX_MILLISECONDS); a test passes a small one.
+ * budget (REGEX_MILLISECONDS); a test passes a small one, or Infinity (no call is ever stopped, so a test counting
+ * calls does not depend on the machine either).
  */
 export function renderMappingTemplate(template: string, input: MappingTemplateInput, renderMilliseconds = RENDER_MILLISECONDS, regexBudget = REGEX_MILLISECONDS): RenderedTemplate {
   const context = javaLike(structuredClone(input.context)) as Record<string, unknown>;
@@ -951,6 +1049,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
   const variables = javaMap([["input", $input.value], ["util", $util], ["context", context], ["stageVariables", javaLike(input.stageVariables)]]);
   let output: string;
   regexMilliseconds = regexBudget;
+  [aheadLeft, aheadStopped] = [aheadBudget(), new Map()];
   renderDeadline = compiled.deadline;
   try {
     output = compiled.render(variables, {}, true);
@@ -962,6 +1061,7 @@ export function renderMappingTemplate(template: string, input: MappingTemplateIn
     throw new MappingTemplateError((error as Error).message);
   } finally {
     regexMilliseconds = REGEX_MILLISECONDS;
+    [aheadLeft, aheadStopped] = [undefined, undefined];
     renderDeadline = Infinity;
   }
   const status = Number(responseOverride.status);

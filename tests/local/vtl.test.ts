@@ -22,7 +22,9 @@ const input = (overrides: Partial<MappingTemplateInput> = {}): MappingTemplateIn
   ...overrides,
 });
 
-const render = (template: string, overrides?: Partial<MappingTemplateInput>) => renderMappingTemplate(template, input(overrides)).output;
+// No wall-time or regular-expression budget (Infinity): what a row renders never depends on how loaded the machine is.
+// The budgets have tests of their own, with small budgets or an injected clock.
+const render = (template: string, overrides?: Partial<MappingTemplateInput>) => renderMappingTemplate(template, input(overrides), Infinity, Infinity).output;
 
 describe("renderMappingTemplate: $input", () => {
   it.each([
@@ -111,23 +113,23 @@ describe("renderMappingTemplate: $context and $stageVariables", () => {
   });
 
   it("#set($context.responseOverride.status) and .header are returned, not printed", () => {
-    const rendered = renderMappingTemplate('#set($context.responseOverride.status = 201)#set($context.responseOverride.header.Location = "/pets/$input.params(\'petId\')")done', input());
+    const rendered = renderMappingTemplate('#set($context.responseOverride.status = 201)#set($context.responseOverride.header.Location = "/pets/$input.params(\'petId\')")done', input(), Infinity, Infinity);
     expect(rendered.output).toBe("done");
     expect(rendered.responseOverride).toEqual({ status: 201, header: { Location: "/pets/42" } });
-    expect(renderMappingTemplate("x", input()).responseOverride).toEqual({ header: {} });
+    expect(renderMappingTemplate("x", input(), Infinity, Infinity).responseOverride).toEqual({ header: {} });
   });
 
   it("#set($context.requestOverride.header/querystring/path) are returned for the integration request", () => {
-    const rendered = renderMappingTemplate('#set($context.requestOverride.header.X-Tenant = $input.params(\'X-Trace\'))#set($context.requestOverride.querystring.q = "b")#set($context.requestOverride.path.key = "k-$input.params(\'petId\')")', input());
+    const rendered = renderMappingTemplate('#set($context.requestOverride.header.X-Tenant = $input.params(\'X-Trace\'))#set($context.requestOverride.querystring.q = "b")#set($context.requestOverride.path.key = "k-$input.params(\'petId\')")', input(), Infinity, Infinity);
     expect(rendered.requestOverride).toEqual({ header: { "X-Tenant": "abc" }, querystring: { q: "b" }, path: { key: "k-42" } });
   });
 });
 
 describe("jsonPath", () => {
   it("deep scan and negative index", () => {
-    expect(jsonPath({ a: { id: 1, b: [{ id: 2 }] } }, "$..id")).toEqual([1, 2]);
-    expect(jsonPath([1, 2, 3], "$[-1]")).toBe(3);
-    expect(jsonPath({ a: 1 }, "$.missing")).toBeUndefined();
+    expect(jsonPath({ a: { id: 1, b: [{ id: 2 }] } }, "$..id", Infinity)).toEqual([1, 2]);
+    expect(jsonPath([1, 2, 3], "$[-1]", Infinity)).toBe(3);
+    expect(jsonPath({ a: 1 }, "$.missing", Infinity)).toBeUndefined();
   });
 });
 
@@ -402,17 +404,18 @@ describe("jsonPath: bounds (review 50)", () => {
   it("refuses a path that matches more than PATH_VALUES values (a scan after a scan over a deep body)", () => {
     let chain: unknown = 1;
     for (let i = 0; i < 4_500; i++) chain = [chain];
-    expect(() => jsonPath(chain, "$..*..*")).toThrow(new RegExp(`matches more than ${PATH_VALUES} values`));
+    // No wall-time budget: building 10M values takes seconds on a loaded machine, and the deadline must not win.
+    expect(() => jsonPath(chain, "$..*..*", Infinity)).toThrow(new RegExp(`matches more than ${PATH_VALUES} values`));
   });
 
   it("scans 150,000 matches and a body nested 100,000 deep; a filter nested too deeply fails naming its path", () => {
-    expect((jsonPath({ a: Array.from({ length: 150_000 }, () => ({ name: 1 })) }, "$..name") as unknown[]).length).toBe(150_000);
+    expect((jsonPath({ a: Array.from({ length: 150_000 }, () => ({ name: 1 })) }, "$..name", Infinity) as unknown[]).length).toBe(150_000);
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect((jsonPath(deep, "$..*") as unknown[]).length).toBe(100_000);
+    expect((jsonPath(deep, "$..*", Infinity) as unknown[]).length).toBe(100_000);
     const nested = `$[?(${"!".repeat(20_000)}(@.a))]`;
-    expect(() => jsonPath([{ a: 1 }], nested)).toThrow(MappingTemplateError);
-    expect(() => jsonPath([{ a: 1 }], nested)).toThrow(/nest too deeply for the local renderer/);
+    expect(() => jsonPath([{ a: 1 }], nested, Infinity)).toThrow(MappingTemplateError);
+    expect(() => jsonPath([{ a: 1 }], nested, Infinity)).toThrow(/nest too deeply for the local renderer/);
   });
 
   it("a body too deep to print or copy fails the template saying so, not with a bare RangeError", () => {
@@ -421,8 +424,8 @@ describe("jsonPath: bounds (review 50)", () => {
   });
 
   it("scans in Jayway's order: each map's own match before those below it (ScanPathToken.walkObject)", () => {
-    expect(jsonPath({ a: { name: 1 }, name: 2 }, "$..name")).toEqual([2, 1]);
-    expect(jsonPath({ a: { x: 1 }, b: 2 }, "$..*")).toEqual([{ x: 1 }, 2, 1]);
+    expect(jsonPath({ a: { name: 1 }, name: 2 }, "$..name", Infinity)).toEqual([2, 1]);
+    expect(jsonPath({ a: { x: 1 }, b: 2 }, "$..*", Infinity)).toEqual([{ x: 1 }, 2, 1]);
   });
 
   it("anyof between two body lists is one lookup per item, not one comparison per pair", () => {
@@ -440,17 +443,17 @@ describe("jsonPath: bounds (review 50)", () => {
 
   it("in, subsetof and noneof compare lists and maps by content (map keys in any order), not by JSON text alone", () => {
     const doc = JSON.parse('{"allowed":[["heavy","iron"],{"b":1,"a":2},[null]],"items":[{"t":["heavy","iron"]},{"t":{"a":2,"b":1}},{"t":["iron","heavy"]},{"t":[1e400]}]}');
-    expect(jsonPath(doc, "$.items[?(@.t in $.allowed)]")).toEqual([doc.items[0], doc.items[1]]);
-    expect(jsonPath(doc, "$.items[?(@.t nin $.allowed)]")).toEqual([doc.items[2], doc.items[3]]);
-    expect(jsonPath({ a: [1, "2", [3]], b: ["1", 2, [3], 4] }, "$[?(@.a subsetof $.b)]")).toEqual([{ a: [1, "2", [3]], b: ["1", 2, [3], 4] }]);
-    expect(jsonPath({ a: [[null]], b: [[1e400 * 1]] }, "$[?(@.a noneof $.b)]")).toHaveLength(1);
+    expect(jsonPath(doc, "$.items[?(@.t in $.allowed)]", Infinity)).toEqual([doc.items[0], doc.items[1]]);
+    expect(jsonPath(doc, "$.items[?(@.t nin $.allowed)]", Infinity)).toEqual([doc.items[2], doc.items[3]]);
+    expect(jsonPath({ a: [1, "2", [3]], b: ["1", 2, [3], 4] }, "$[?(@.a subsetof $.b)]", Infinity)).toEqual([{ a: [1, "2", [3]], b: ["1", 2, [3], 4] }]);
+    expect(jsonPath({ a: [[null]], b: [[1e400 * 1]] }, "$[?(@.a noneof $.b)]", Infinity)).toHaveLength(1);
   });
 
   it("=~ and .matches() match the whole value, whatever the flags; a pattern must compile on its own", () => {
     const doc = [{ s: "first\nsecond" }, { s: "second" }];
-    expect(jsonPath(doc, "$[?(@.s =~ /second/m)]")).toEqual([{ s: "second" }]);
-    expect(jsonPath(doc, "$[?(@.s =~ /first/m)]")).toEqual([]);
-    expect(jsonPath(doc, "$[?(@.s =~ /first.second/s)]")).toEqual([{ s: "first\nsecond" }]);
+    expect(jsonPath(doc, "$[?(@.s =~ /second/m)]", Infinity)).toEqual([{ s: "second" }]);
+    expect(jsonPath(doc, "$[?(@.s =~ /first/m)]", Infinity)).toEqual([]);
+    expect(jsonPath(doc, "$[?(@.s =~ /first.second/s)]", Infinity)).toEqual([{ s: "first\nsecond" }]);
     expect(render("$input.path('$.v').matches('b')|$input.path('$.v').matches('a.*')", { body: '{"v":"ab"}' })).toBe("false|true");
     expect(() => render("$input.path('$.v').matches('a)|(.*')", { body: '{"v":"ab"}' })).toThrow(/\.matches\(\) "a\)\|\(\.\*": not a regular expression/);
   });
