@@ -13,6 +13,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { Topic } from "../../components/topic";
 import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow";
+import { sdkIamAction } from "../../components/workflow/integrations";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -158,6 +159,42 @@ describe("Workflow AWS SDK integration Tasks", () => {
     expect(deployFindings(await build("ws-bare", false)).map((f) => `${f.rule} ${f.problem}`)).toEqual([
       expect.stringMatching(/^StatesServiceTasks has a Task Q \(aws-sdk:dynamodb:query\) on arn:aws:dynamodb:us-east-1:123456789012:table\/photos, but its role ws-bare-role may not dynamodb:Query on it/),
     ]);
+  });
+
+  it("grants a Scan with a literal IndexName on that index, and a Query whose IndexName is JSONata on every index", async () => {
+    const graph = await record(() => {
+      const data = new DataTier("ws-ix", { tables: { gallery }, deletionProtection: true });
+      new Workflow("ws-ix", {
+        definition: {
+          QueryLanguage: "JSONata",
+          StartAt: "Scan",
+          States: {
+            Scan: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:scan", Arguments: { TableName: data.tables.gallery, IndexName: "byOwner" }, Next: "Query" },
+            Query: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Arguments: { TableName: data.tables.gallery, IndexName: "{% $states.input.index %}", KeyConditionExpression: "pk = :k" }, End: true },
+          },
+        },
+      });
+    });
+    const table = resource(graph, TABLE, "ws-ix-gallery");
+    expect(statements(graph, "ws-ix")).toEqual([
+      DELIVER_LOGS,
+      { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [`${table.state.arn}/index/*`] },
+      { Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [`${table.state.arn}/index/byOwner`] },
+    ]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("names the IAM action of each AWS SDK Task as IAM authorises it (sdkIamAction)", () => {
+    expect(
+      [
+        "arn:aws:states:::aws-sdk:eventbridge:putEvents",
+        "arn:aws:states:::aws-sdk:sfn:startExecution",
+        "arn:aws-cn:states:::aws-sdk:sqs:deleteMessageBatch",
+        "arn:aws:states:::aws-sdk:sns:publishBatch.waitForTaskToken",
+        "aws-sdk:dynamodb:batchWriteItem",
+        "arn:aws:states:::sqs:sendMessage",
+      ].map(sdkIamAction),
+    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined]);
   });
 
   describe("refuses at construction", () => {
