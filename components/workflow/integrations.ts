@@ -144,7 +144,7 @@ export function sdkIamAction(resource: unknown): string | undefined {
  * PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
  * dynamodb:ConditionCheckItem permission" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
  */
-const TRANSACTION_ITEM_ACTIONS: Readonly<Record<string, string>> = {
+export const TRANSACTION_ITEM_ACTIONS: Readonly<Record<string, string>> = {
   Put: "dynamodb:PutItem",
   Update: "dynamodb:UpdateItem",
   Delete: "dynamodb:DeleteItem",
