@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
 import { installCompiledAslSchemaCheck } from "./asl-schema-check";
 import type { LambdaFunction } from "../lambda/function";
-import { deployedTarget, grantedIntegration, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
+import { deployedTarget, grantedIntegration, indexNamed, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
 
 /**
@@ -163,7 +163,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       // Resource" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the Task acts as that role, and
       // the workflow's role needs only sts:AssumeRole on it (the caller's to grant through permissions).
       const assumed = isTask && object.Credentials !== undefined;
-      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], untargeted: false, assumed } : undefined;
+      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], assumed } : undefined;
       const deployed: Record<string, unknown> = {};
       const planned: Record<string, unknown> = {};
       for (const [field, inner] of Object.entries(object)) {
@@ -175,11 +175,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
         deployed[field] = each.deployed;
         planned[field] = each.planned;
       }
-      if (record) {
-        // The target is the caller's to grant when the field is not a component (or, for putEvents, some entry's bus is not).
-        if (record.integration.kind !== "EventBus") record.untargeted = record.targets.length === 0;
-        integrations.push(record);
-      }
+      if (record) integrations.push(record);
       return { deployed, planned };
     }
     if (typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
@@ -194,14 +190,10 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
   const walkPayload = (payload: unknown, path: string, key: string, record: DefinitionIntegration): { deployed: unknown; planned: unknown } => {
     const { field, kind } = record.integration;
     const plain = typeof payload !== "object" || payload === null || Array.isArray(payload) || pulumi.Resource.isInstance(payload) || pulumi.Output.isInstance(payload) || targetKind(payload) !== undefined;
-    if (plain) {
-      if (kind === "EventBus") record.untargeted = true;
-      return walk(payload, path, key);
-    }
+    if (plain) return walk(payload, path, key);
     const object = payload as Record<string, unknown>;
     const deployed: Record<string, unknown> = {};
     const planned: Record<string, unknown> = {};
-    if (kind === "EventBus" && !Array.isArray(object.Entries)) record.untargeted = true;
     if (record.integration.indexed) record.index = indexNamed(object);
     for (const [name, inner] of Object.entries(object)) {
       if (inner === undefined) continue;
@@ -213,11 +205,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
         // Each entry's EventBusName may be an EventBus; an entry without one goes to the default bus (the caller's to grant).
         const entries = inner.map((entry, i) => {
           const at = `${path}.Entries[${i}]`;
-          if (typeof entry !== "object" || entry === null || Array.isArray(entry) || pulumi.Resource.isInstance(entry) || pulumi.Output.isInstance(entry)) {
-            record.untargeted = true;
-            return walk(entry, at, name);
-          }
-          const before = record.targets.length;
+          if (typeof entry !== "object" || entry === null || Array.isArray(entry) || pulumi.Resource.isInstance(entry) || pulumi.Output.isInstance(entry)) return walk(entry, at, name);
           const out: { deployed: Record<string, unknown>; planned: Record<string, unknown> } = { deployed: {}, planned: {} };
           for (const [entryField, value] of Object.entries(entry as Record<string, unknown>)) {
             if (value === undefined) continue;
@@ -225,7 +213,6 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
             out.deployed[entryField] = walked.deployed;
             out.planned[entryField] = walked.planned;
           }
-          if (record.targets.length === before) record.untargeted = true;
           return out;
         });
         each = { deployed: entries.map((e) => e.deployed), planned: entries.map((e) => e.planned) };
@@ -247,19 +234,8 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     if (!named) continue;
     record.targets.push({ kind: "LambdaFunction", value: named.fn });
     functions.push({ path: record.path, fn: named.fn, assumed: record.assumed });
-    record.untargeted = false;
   }
   return { functions, integrations, distributedMaps, deployed, planned };
-}
-
-/**
- * The index a Query's or Scan's request names: its IndexName when that is a literal, `*` when a JSONPath `IndexName.$`,
- * a JSONata expression (`{% … %}`) or a deploy-time value names it (known only at run time), undefined when it names none.
- */
-function indexNamed(request: Record<string, unknown>): string | undefined {
-  const name = request.IndexName;
-  if (typeof name === "string" && !/^\{%[\s\S]*%\}$/.test(name.trim())) return name;
-  return name !== undefined || request["IndexName.$"] !== undefined ? "*" : undefined;
 }
 
 /** A state of a definition, where it stands, and the Parallel and Map states it runs in (outermost first). */

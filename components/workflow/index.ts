@@ -13,7 +13,6 @@ import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
-import { actionMatches } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
@@ -177,7 +176,6 @@ export class Workflow extends pulumi.ComponentResource {
     checkFunctions(fail, walked.functions, known);
     checkTargetRegions(fail, walked.integrations, known);
     checkDefinition(fail, walked.planned);
-    checkIntegrationGrants(fail, walked.integrations, args.permissions ?? []);
     checkExpressPatterns(fail, walked.planned, type);
     const functions = uniqueFunctions(walked.functions);
     // The functions the workflow's role invokes: not those only Tasks with Credentials invoke (as the role they assume).
@@ -500,8 +498,8 @@ function checkFunctions(fail: ArgFailure, functions: DefinitionFunction[], workf
 }
 
 /**
- * Each table, queue, topic and bus a Task names is in the workflow's region, as its functions are (checkFunctions): an
- * optimized integration calls the service in the state machine's region — a table's and a bus's name (what the
+ * Each table, queue, topic and bus a Task names is in the workflow's region, as its functions are (checkFunctions): a
+ * service integration (optimized or AWS SDK) calls the service in the state machine's region — a table's and a bus's name (what the
  * definition holds) resolve there, to another table or bus or to none, and the CDK's CallAwsServiceCrossRegion exists
  * because cross-region calls are "not officially supported" (aws/aws-cdk#30061) — so the Task would fail at every
  * execution. A global table's replica in the workflow's region is no way round: the grant names the home region's
@@ -513,7 +511,7 @@ function checkTargetRegions(fail: ArgFailure, integrations: readonly DefinitionI
       if (kind === "LambdaFunction") continue; // checkFunctions
       const placement = targetPlacement(kind, value);
       if (!placement) continue;
-      refuseOtherRegion(fail, path, placement.label, regionWhereCreated(placement.own, placement.resource, placement.type), workflow, "a state machine's optimized integrations call the services of its own region only", `the ${kind === "DataTable" ? "DataTier" : kind}`);
+      refuseOtherRegion(fail, path, placement.label, regionWhereCreated(placement.own, placement.resource, placement.type), workflow, "a state machine's service integrations call the services of its own region only", `the ${kind === "DataTable" ? "DataTier" : kind}`);
     }
   }
 }
@@ -535,29 +533,6 @@ function checkDefinition(fail: ArgFailure, planned: unknown): void {
   const problems = aslProblems(planned);
   if (problems.length > 0) {
     fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");
-  }
-}
-
-/**
- * A Task of an optimized integration whose target is not one of the program's components (an ARN, a name, an Output,
- * a path or an expression) runs under what `permissions` grant: when no statement of them allows the integration's
- * action at all, every execution would fail at that Task with the service's AccessDenied, so the workflow is refused
- * now. Which resource a statement names is not compared (it may be an Output, or "*" for a target the input names).
- */
-function checkIntegrationGrants(fail: ArgFailure, integrations: readonly DefinitionIntegration[], permissions: readonly PolicyStatement[]): void {
-  for (const { path, integration, untargeted, assumed } of integrations) {
-    if (!untargeted || assumed) continue;
-    if (permissions.some((statement) => (statement.actions ?? []).some((action) => actionMatches(action, integration.action)))) continue;
-    const example =
-      integration.kind === "EventBus"
-        ? `Entries: [{ EventBusName: bus, ... }] with an EventBus`
-        : `${integration.field}: ${integration.kind === "DataTable" ? "data.tables.<key>" : integration.kind === "LambdaFunction" ? "fn" : integration.kind === "MessageQueue" ? "queue" : "topic"}`;
-    fail(
-      "definition",
-      path,
-      `calls ${integration.api} on a target that is not one of the program's components, and no statement of permissions allows ${integration.action}: every execution would fail at this Task with AccessDenied`,
-      `Name the ${integration.kind} itself (${example}), and the workflow's role is granted ${integration.action} on it; or add { actions: ["${integration.action}"], resources: [<the target's ARN>] } to permissions.`,
-    );
   }
 }
 

@@ -22,9 +22,8 @@
  * and for EventBridge events:PutEvents on the bus (https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-iam.html).
  *
  * A target given as a plain value (an ARN, a name, an Output, a JSONPath `Field.$` or a JSONata expression) is the
- * caller's to grant through `permissions`; a Task of one of these integrations whose target is not one of the
- * program's components and whose `permissions` name no statement with its action is refused (it would fail at every
- * execution with the service's AccessDenied).
+ * caller's to grant, through `permissions` or outside the component (a policy attached to `workflow.role`, the
+ * target's resource policy): the deploy rule StatesServiceTasks checks a literal one against the role's grants.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
@@ -70,19 +69,36 @@ export const OPTIMIZED_INTEGRATIONS: readonly OptimizedIntegration[] = [
 const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
 
 /**
+ * An SDK service name whose IAM service prefix differs: EventBridge's SDK service is `eventbridge`, its actions
+ * `events:*`; Step Functions' is `sfn`, its actions `states:*` (the Service Authorization Reference's prefixes).
+ */
+const SDK_IAM_PREFIX: Readonly<Record<string, string>> = { eventbridge: "events", sfn: "states" };
+
+/**
+ * The batch APIs IAM authorises as their single action: SQS's ("You cannot set permissions explicitly for
+ * SendMessageBatch, DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage,
+ * DeleteMessage, or ChangeMessageVisibility sets permissions for the corresponding batch versions",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html), and SNS PublishBatch
+ * as sns:Publish (not confirmed in AWS's own words: see SDK_INTEGRATIONS). DynamoDB's BatchWriteItem and BatchGetItem
+ * are IAM actions of their own.
+ */
+const SINGLE_ACTION_BATCHES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  sqs: { SendMessageBatch: "SendMessage", DeleteMessageBatch: "DeleteMessage", ChangeMessageVisibilityBatch: "ChangeMessageVisibility" },
+  sns: { PublishBatch: "Publish" },
+};
+
+/**
  * The AWS SDK integrations (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`) whose request may name one of
  * the program's components, in the member whose value the API reads as that resource: the same member, value and
  * component as the optimized form (a table's name in TableName, a queue's URL in QueueUrl, a topic's ARN in TopicArn,
  * a bus's name in each entry's EventBusName, a function's ARN in FunctionName: each API takes that form, its API
- * reference's request syntax). Step Functions runs an SDK Task "with the IAM action of the API action"
- * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html, `<service>:<Action>`), but
- * for the batch APIs that IAM authorises as their single action: "You cannot set permissions explicitly for
- * SendMessageBatch … setting permissions for SendMessage … sets permissions for the corresponding batch versions"
- * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html); SNS PublishBatch
- * as sns:Publish (not confirmed in AWS's own words here: public IAM policies and emulator tests record "AWS authorizes
- * PublishBatch through sns:Publish", "there is no sns:PublishBatch action"). Query and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>` (the DynamoDB
- * policy example "grant access to a specific DynamoDB table and its indexes" names `table/Books/index/*` beside the
- * table, https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html;
+ * reference's request syntax), each granted its sdkIamAction (a batch IAM authorises as its single action: SQS
+ * sendMessageBatch as sqs:SendMessage; SNS PublishBatch as sns:Publish, which is not confirmed in AWS's own words here:
+ * public IAM policies and emulator tests record "AWS authorizes PublishBatch through sns:Publish", "there is no
+ * sns:PublishBatch action"). Query and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>`
+ * (indexNamed; the DynamoDB policy example "grant access to a specific DynamoDB table and its indexes" names
+ * `table/Books/index/*` beside the table,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html;
  * local/dynamodb/authorise.ts authorises the same).
  *
  * Not here, and refused when they name a component: a table as a key of BatchGetItem/BatchWriteItem `RequestItems` (a
@@ -90,22 +106,87 @@ const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
  * `permissions`), TransactWriteItems/TransactGetItems (each item is authorised as its own action), and any other
  * SDK action (its IAM action and resource are the caller's to grant).
  */
-export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = [
-  ...(["getItem", "putItem", "updateItem", "deleteItem", "query", "scan"] as const).map((call) => ({
-    api: `aws-sdk:dynamodb:${call}`,
-    action: `dynamodb:${call[0].toUpperCase()}${call.slice(1)}`,
-    field: "TableName",
-    kind: "DataTable" as const,
-    patterns: SDK_PATTERNS,
-    indexed: call === "query" || call === "scan",
-  })),
-  { api: "aws-sdk:sqs:sendMessage", action: "sqs:SendMessage", field: "QueueUrl", kind: "MessageQueue", patterns: SDK_PATTERNS },
-  { api: "aws-sdk:sqs:sendMessageBatch", action: "sqs:SendMessage", field: "QueueUrl", kind: "MessageQueue", patterns: SDK_PATTERNS },
-  { api: "aws-sdk:sns:publish", action: "sns:Publish", field: "TopicArn", kind: "Topic", patterns: SDK_PATTERNS },
-  { api: "aws-sdk:sns:publishBatch", action: "sns:Publish", field: "TopicArn", kind: "Topic", patterns: SDK_PATTERNS },
-  { api: "aws-sdk:eventbridge:putEvents", action: "events:PutEvents", field: "Entries[].EventBusName", kind: "EventBus", patterns: SDK_PATTERNS },
-  { api: "aws-sdk:lambda:invoke", action: "lambda:InvokeFunction", field: "FunctionName", kind: "LambdaFunction", patterns: SDK_PATTERNS },
-];
+export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = (
+  [
+    ...(["getItem", "putItem", "updateItem", "deleteItem", "query", "scan"] as const).map((call) => ({
+      api: `aws-sdk:dynamodb:${call}`,
+      field: "TableName",
+      kind: "DataTable" as const,
+      indexed: call === "query" || call === "scan",
+    })),
+    { api: "aws-sdk:sqs:sendMessage", field: "QueueUrl", kind: "MessageQueue" },
+    { api: "aws-sdk:sqs:sendMessageBatch", field: "QueueUrl", kind: "MessageQueue" },
+    { api: "aws-sdk:sns:publish", field: "TopicArn", kind: "Topic" },
+    { api: "aws-sdk:sns:publishBatch", field: "TopicArn", kind: "Topic" },
+    { api: "aws-sdk:eventbridge:putEvents", field: "Entries[].EventBusName", kind: "EventBus" },
+    { api: "aws-sdk:lambda:invoke", field: "FunctionName", kind: "LambdaFunction" },
+  ] as Array<Omit<OptimizedIntegration, "action" | "patterns">>
+).map((integration) => ({ ...integration, action: sdkIamAction(integration.api)!, patterns: SDK_PATTERNS }));
+
+/**
+ * The IAM action an AWS SDK Task runs with, from its Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`,
+ * with or without its pattern) or its api (`aws-sdk:<service>:<apiAction>`): `<prefix>:<ApiAction>`, "the IAM action of
+ * the API action" (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), with the SDK
+ * service's IAM prefix (SDK_IAM_PREFIX) and a batch IAM authorises as its single action (SINGLE_ACTION_BATCHES).
+ * Undefined for a Resource that is not an AWS SDK integration. The one mapping Workflow, the rules and (to come) the
+ * local runtime use.
+ */
+export function sdkIamAction(resource: unknown): string | undefined {
+  const match = typeof resource === "string" ? /^(?:arn:[a-z-]+:states:::)?aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)(?:\.waitForTaskToken)?$/.exec(resource) : null;
+  if (!match) return undefined;
+  const [, service, call] = match;
+  const action = `${call[0].toUpperCase()}${call.slice(1)}`;
+  return `${SDK_IAM_PREFIX[service] ?? service}:${SINGLE_ACTION_BATCHES[service]?.[action] ?? action}`;
+}
+
+/**
+ * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
+ * PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
+ * dynamodb:ConditionCheckItem permission" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+export const TRANSACTION_ITEM_ACTIONS: Readonly<Record<string, string>> = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+  Get: "dynamodb:GetItem",
+};
+
+/**
+ * The IAM actions a DynamoDB transaction Task's items are authorised as (TRANSACTION_ITEM_ACTIONS): those its
+ * `TransactItems` name, or, when a path or an expression gives them at run time, every action a transaction of its
+ * kind may hold (TransactWriteItems: Put, Update, Delete, ConditionCheck; TransactGetItems: Get). Empty for any other
+ * Task.
+ */
+export function transactionItemActions(resource: unknown, payload: unknown): string[] {
+  const action = sdkIamAction(resource);
+  const kinds = action === "dynamodb:TransactWriteItems" ? ["Put", "Update", "Delete", "ConditionCheck"] : action === "dynamodb:TransactGetItems" ? ["Get"] : [];
+  if (kinds.length === 0) return [];
+  const items = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>).TransactItems : undefined;
+  const named = Array.isArray(items)
+    ? kinds.filter((kind) => items.some((item) => typeof item === "object" && item !== null && kind in item))
+    : kinds;
+  return named.map((kind) => TRANSACTION_ITEM_ACTIONS[kind]);
+}
+
+/**
+ * A JSONata expression (a string `{% … %}`, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html):
+ * a value known only at run time.
+ */
+export function isJsonata(value: unknown): boolean {
+  return typeof value === "string" && /^\{%[\s\S]*%\}$/.test(value.trim());
+}
+
+/**
+ * The index a Query's or Scan's request names: its IndexName when that is a literal, `*` when a JSONPath `IndexName.$`,
+ * a JSONata expression or a deploy-time value names it (known only at run time), undefined when it names none. Query
+ * and Scan on an index are authorised on the index's ARN `table/<name>/index/<index>` (SDK_INTEGRATIONS).
+ */
+export function indexNamed(request: Record<string, unknown>): string | undefined {
+  const name = request.IndexName;
+  if (typeof name === "string" && !isJsonata(name)) return name;
+  return name !== undefined || request["IndexName.$"] !== undefined ? "*" : undefined;
+}
 
 /** The integration of `among` a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), with the pattern it asks for. */
 function integrationNamed(among: readonly OptimizedIntegration[], resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
@@ -283,15 +364,13 @@ export function plannedTarget(kind: Exclude<IntegrationTargetKind, "LambdaFuncti
   }
 }
 
-/** A Task state naming one of OPTIMIZED_INTEGRATIONS, where it stands, and the component it names (if any). */
+/** A Task state naming one of OPTIMIZED_INTEGRATIONS or SDK_INTEGRATIONS, where it stands, and the component it names (if any). */
 export interface DefinitionIntegration {
   /** Where the Task state stands (`definition.States.Save`). */
   path: string;
   integration: OptimizedIntegration;
   /** The target components its field names (several for putEvents' Entries); empty when the target is a plain value. */
   targets: Array<{ kind: IntegrationTargetKind; value: unknown }>;
-  /** Entries without a component bus (putEvents): the caller grants those. */
-  untargeted: boolean;
   /** The Task names `Credentials`: it acts as the role it assumes, so the workflow's role is granted nothing for it. */
   assumed: boolean;
   /** A Query or Scan naming an IndexName: that index (its literal name), or `*` (a path or expression names it at run time). */

@@ -70,8 +70,9 @@ export interface WorkflowArgs {
    * Further statements for the workflow's role, for Task states whose targets are not the program's components (e.g.
    * `arn:aws:states:::dynamodb:putItem` on another stack's table, or a table the input names). The component adds a
    * LambdaFunction's invoke permission, and each optimized or AWS SDK integration's action on the component a Task
-   * names. A DynamoDB item, query or scan, SQS, SNS or EventBridge Task with any other target is refused unless a
-   * statement here allows its action.
+   * names. A Task with any other target is granted only by what you give: a statement here, a policy you attach to
+   * `role`, or the target's resource policy (the deploy rules StatesServiceTasks and StatesLambdaTasks check a literal
+   * target against the role's policies).
    * @default none
    */
   permissions?: PolicyStatement[];

@@ -6,7 +6,7 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { grantedIntegration, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
+import { grantedIntegration, indexNamed, isJsonata, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -218,8 +218,10 @@ export const STATES_LOG_DELIVERY_PERMISSION: DeployRule = {
 const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$/;
 
 /**
- * The Lambda function ARNs a definition's Task states name: as their Resource, or as the optimised integration's
- * FunctionName; `assumed` when every Task naming it has `Credentials` (it invokes it as the role it assumes).
+ * The Lambda function ARNs a definition's Task states name: as their Resource, or as the FunctionName of a Lambda
+ * integration Workflow grants for (`lambda:invoke` and `aws-sdk:lambda:invoke`, integrations.ts grantedIntegration,
+ * both authorised as lambda:InvokeFunction); `assumed` when every Task naming it has `Credentials` (it invokes it as
+ * the role it assumes).
  */
 function lambdaTaskArns(definition: unknown): Map<string, { assumed: boolean }> {
   const found = new Map<string, { assumed: boolean }>();
@@ -227,7 +229,7 @@ function lambdaTaskArns(definition: unknown): Map<string, { assumed: boolean }> 
   for (const [, state] of taskStates(definition)) {
     const resource = state.Resource;
     if (typeof resource === "string" && LAMBDA_ARN.test(resource)) add(resource, state);
-    if (typeof resource === "string" && /^arn:aws[a-z-]*:states:::lambda:invoke/.test(resource)) {
+    if (grantedIntegration(resource)?.integration.kind === "LambdaFunction") {
       const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
       if (typeof fn === "string" && LAMBDA_ARN.test(fn)) add(fn, state);
     }
@@ -277,13 +279,13 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
  */
 function integrationTargets(integration: OptimizedIntegration, payload: Record<string, any> | undefined, where: TargetContext): TargetArn[] | undefined {
   if (!payload || typeof payload !== "object" || integration.kind === "LambdaFunction") return undefined;
-  const literal = (value: unknown) => (typeof value === "string" && !value.startsWith("{%") ? value : undefined);
+  const literal = (value: unknown) => (typeof value === "string" && !isJsonata(value) ? value : undefined);
   if (integration.kind !== "EventBus") {
     const target = targetArn(integration.kind, literal(payload[integration.field]), where);
-    if (!target || !integration.indexed || (payload.IndexName === undefined && payload["IndexName.$"] === undefined)) return target ? [target] : undefined;
-    // A Query or Scan of an index is authorised on the index's ARN (integrations.ts SDK_INTEGRATIONS).
-    const index = literal(payload.IndexName);
-    return index ? [{ ...target, arn: `${target.arn}/index/${index}` }] : undefined;
+    const index = integration.indexed ? indexNamed(payload) : undefined;
+    if (!target || index === undefined) return target ? [target] : undefined;
+    // A Query or Scan of an index is authorised on the index's ARN; `*` is one named at run time: not checked.
+    return index === "*" ? undefined : [{ ...target, arn: `${target.arn}/index/${index}` }];
   }
   if (!Array.isArray(payload.Entries)) return undefined;
   const buses: Array<TargetArn | undefined> = payload.Entries.map((entry: Record<string, unknown> | undefined) =>

@@ -1,7 +1,7 @@
 import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { actionMatches } from "../../components/iam-match";
-import { grantedIntegration, OPTIMIZED_INTEGRATIONS } from "../../components/workflow/integrations";
+import { grantedIntegration, OPTIMIZED_INTEGRATIONS, sdkIamAction, transactionItemActions } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
 import { taskStates } from "../../components/workflow/definition";
@@ -78,18 +78,16 @@ export const STATE_MACHINE_LAMBDA_INVOKE: SecurityRule = {
 const SERVICE_TASK_ACTIONS = new Set(OPTIMIZED_INTEGRATIONS.filter((i) => i.api !== "lambda:invoke").map((i) => i.action.toLowerCase()));
 
 /**
- * The IAM actions a definition's Task states call: an optimized integration's (`arn:aws:states:::dynamodb:putItem` →
- * dynamodb:PutItem), and an AWS SDK integration's (`arn:aws:states:::aws-sdk:sqs:sendMessage` → sqs:SendMessage;
- * EventBridge's SDK service name `eventbridge` is IAM's `events`), lower-cased.
+ * The IAM actions a definition's Task states call, lower-cased: an optimized integration's
+ * (`arn:aws:states:::dynamodb:putItem` → dynamodb:PutItem), an AWS SDK integration's (integrations.ts sdkIamAction:
+ * `aws-sdk:sqs:sendMessageBatch` → sqs:SendMessage, `aws-sdk:eventbridge:putEvents` → events:PutEvents), and a DynamoDB
+ * transaction's item actions (integrations.ts transactionItemActions: a Put item is authorised as dynamodb:PutItem, …).
  */
 function calledActions(definition: unknown): Set<string> {
   const called = new Set<string>();
   for (const [, state] of taskStates(definition)) {
-    // The batch SDK calls Workflow grants are authorised as their single action (sqs:sendMessageBatch as sqs:SendMessage: integrations.ts SDK_INTEGRATIONS).
-    const granted = grantedIntegration(state.Resource);
-    if (granted) called.add(granted.integration.action.toLowerCase());
-    const sdk = typeof state.Resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)/.exec(state.Resource) : null;
-    if (sdk) called.add(`${sdk[1] === "eventbridge" ? "events" : sdk[1]}:${sdk[2]}`.toLowerCase());
+    const actions = [grantedIntegration(state.Resource)?.integration.action, sdkIamAction(state.Resource), ...transactionItemActions(state.Resource, state.Parameters ?? state.Arguments)];
+    for (const action of actions) if (action) called.add(action.toLowerCase());
   }
   return called;
 }

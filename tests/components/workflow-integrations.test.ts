@@ -181,18 +181,26 @@ describe("Workflow optimized integrations", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("accepts a Task whose target is a plain value no statement of permissions grants (a policy attached to workflow.role, or the target's resource policy, may): StatesServiceTasks checks a literal one against the role's grants", async () => {
+    const graph = await record(() => {
+      new Workflow("wi-out", {
+        definition: {
+          StartAt: "S",
+          States: {
+            S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, Next: "E" },
+            E: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: new EventBus("wi-out-b", {}), Source: "a", DetailType: "b", Detail: {} }, { Source: "a", DetailType: "b", Detail: {} }] }, End: true },
+          },
+        },
+      });
+    });
+    expect(deployFindings(graph).map((f) => `${f.rule} ${f.problem}`)).toEqual([
+      expect.stringMatching(/^StatesServiceTasks has a Task S \(sqs:sendMessage\) on arn:aws:sqs:us-east-1:123456789012:q, but its role wi-out-role may not sqs:SendMessage on it/),
+      expect.stringMatching(/^StatesServiceTasks has a Task E \(events:putEvents\) on arn:aws:events:us-east-1:123456789012:event-bus\/default, but its role wi-out-role may not events:PutEvents on it/),
+    ]);
+  });
+
   describe("refuses at construction", () => {
     it.each([
-      [
-        "an integration whose target is not a component and whose permissions grant nothing for it",
-        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, End: true } } } }),
-        /^Workflow "w": definition "definition\.States\.S" calls sqs:sendMessage on a target that is not one of the program's components, and no statement of permissions allows sqs:SendMessage: every execution would fail at this Task with AccessDenied\. Name the MessageQueue itself \(QueueUrl: queue\)/,
-      ],
-      [
-        "a putEvents entry without a component bus, when permissions grant nothing for it",
-        () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: new EventBus("wi-b1", {}), Source: "a", DetailType: "b", Detail: {} }, { Source: "a", DetailType: "b", Detail: {} }] }, End: true } } } }),
-        /calls events:putEvents on a target that is not one of the program's components, and no statement of permissions allows events:PutEvents/,
-      ],
       [
         "a table where only a DynamoDB Task's TableName may stand",
         () => new Workflow("w", { definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: new DataTier("wi-d1", { tables: { gallery } }).tables.gallery, MessageBody: "m" }, End: true } } } }),
@@ -233,12 +241,12 @@ describe("Workflow optimized integrations", () => {
       [
         "a DataTier table of another region",
         () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: new DataTier("wi-eu-data", { region: "eu-west-1", tables: { gallery } }).tables.gallery, Item: {} }, End: true } } } }),
-        /^Workflow "w": definition "definition\.States\.S" names the DataTier "wi-eu-data"'s table "gallery" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only, and the Task would fail at every execution\. Create the DataTier in us-east-1 \(its region argument\), or the workflow in eu-west-1\.$/,
+        /^Workflow "w": definition "definition\.States\.S" names the DataTier "wi-eu-data"'s table "gallery" of eu-west-1, but the workflow is in us-east-1; a state machine's service integrations call the services of its own region only, and the Task would fail at every execution\. Create the DataTier in us-east-1 \(its region argument\), or the workflow in eu-west-1\.$/,
       ],
       [
         "a MessageQueue of another region",
         () => new Workflow("w", { region: "us-east-1", definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: new MessageQueue("wi-eu-q", { region: "eu-west-1", consumer: { function: new LambdaFunction("wi-eu-w", { entry, region: "eu-west-1" }) } }), MessageBody: "m" }, End: true } } } }),
-        /names the MessageQueue "wi-eu-q" of eu-west-1, but the workflow is in us-east-1; a state machine's optimized integrations call the services of its own region only/,
+        /names the MessageQueue "wi-eu-q" of eu-west-1, but the workflow is in us-east-1; a state machine's service integrations call the services of its own region only/,
       ],
       [
         "a Topic of another region",

@@ -5,6 +5,7 @@
  * API's IAM action (the single action for SQS's and SNS's batch APIs) on exactly that target (a Query on an index: the
  * index's ARN); a component anywhere else in an SDK Task is refused, naming the Task, the member and the fix.
  */
+import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { EventBus } from "../../components/event-bus";
@@ -12,6 +13,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { Topic } from "../../components/topic";
 import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow";
+import { sdkIamAction } from "../../components/workflow/integrations";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -136,6 +138,65 @@ describe("Workflow AWS SDK integration Tasks", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("accepts an SDK Task whose target is a plain value no statement of permissions grants: a policy attached to workflow.role may grant it, and StatesServiceTasks reads it", async () => {
+    const build = (name: string, attach: boolean) =>
+      record(() => {
+        const workflow = new Workflow(name, {
+          definition: {
+            StartAt: "Q",
+            States: {
+              Q: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: "photos", KeyConditionExpression: "pk = :k" }, Next: "P" },
+              // A path names the table at run time: not checked by the rule, and no refusal either.
+              P: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:putItem", Parameters: { "TableName.$": "$.table", Item: {} }, End: true },
+            },
+          },
+        });
+        if (!attach) return;
+        const read = new aws.iam.Policy(`${name}-read`, { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "dynamodb:Query", Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/photos" }] }) });
+        new aws.iam.RolePolicyAttachment(`${name}-read`, { role: workflow.role.name, policyArn: read.arn });
+      });
+    expect(deployFindings(await build("ws-att", true))).toEqual([]);
+    expect(deployFindings(await build("ws-bare", false)).map((f) => `${f.rule} ${f.problem}`)).toEqual([
+      expect.stringMatching(/^StatesServiceTasks has a Task Q \(aws-sdk:dynamodb:query\) on arn:aws:dynamodb:us-east-1:123456789012:table\/photos, but its role ws-bare-role may not dynamodb:Query on it/),
+    ]);
+  });
+
+  it("grants a Scan with a literal IndexName on that index, and a Query whose IndexName is JSONata on every index", async () => {
+    const graph = await record(() => {
+      const data = new DataTier("ws-ix", { tables: { gallery }, deletionProtection: true });
+      new Workflow("ws-ix", {
+        definition: {
+          QueryLanguage: "JSONata",
+          StartAt: "Scan",
+          States: {
+            Scan: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:scan", Arguments: { TableName: data.tables.gallery, IndexName: "byOwner" }, Next: "Query" },
+            Query: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Arguments: { TableName: data.tables.gallery, IndexName: "{% $states.input.index %}", KeyConditionExpression: "pk = :k" }, End: true },
+          },
+        },
+      });
+    });
+    const table = resource(graph, TABLE, "ws-ix-gallery");
+    expect(statements(graph, "ws-ix")).toEqual([
+      DELIVER_LOGS,
+      { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [`${table.state.arn}/index/*`] },
+      { Effect: "Allow", Action: ["dynamodb:Scan"], Resource: [`${table.state.arn}/index/byOwner`] },
+    ]);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("names the IAM action of each AWS SDK Task as IAM authorises it (sdkIamAction)", () => {
+    expect(
+      [
+        "arn:aws:states:::aws-sdk:eventbridge:putEvents",
+        "arn:aws:states:::aws-sdk:sfn:startExecution",
+        "arn:aws-cn:states:::aws-sdk:sqs:deleteMessageBatch",
+        "arn:aws:states:::aws-sdk:sns:publishBatch.waitForTaskToken",
+        "aws-sdk:dynamodb:batchWriteItem",
+        "arn:aws:states:::sqs:sendMessage",
+      ].map(sdkIamAction),
+    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined]);
+  });
+
   describe("refuses at construction", () => {
     it.each([
       [
@@ -158,11 +219,6 @@ describe("Workflow AWS SDK integration Tasks", () => {
         "a queue in an SDK action the component does not grant (sqs:purgeQueue)",
         () => new Workflow("w", { definition: { StartAt: "P", States: { P: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:sqs:purgeQueue", Parameters: { QueueUrl: new MessageQueue("ws-r3", { consumer: { function: new LambdaFunction("ws-r3w", { entry: "tests/fixtures/handlers/echo.ts" }) } }) }, End: true } } } }),
         /^Workflow "w": definition "definition\.States\.P\.Parameters\.QueueUrl" holds a MessageQueue where it cannot stand: a MessageQueue stands only as the QueueUrl of a Task whose Resource is "arn:aws:states:::sqs:sendMessage", "arn:aws:states:::aws-sdk:sqs:sendMessage" or "arn:aws:states:::aws-sdk:sqs:sendMessageBatch"/,
-      ],
-      [
-        "an SDK Query whose table is not a component and whose permissions grant nothing for it",
-        () => new Workflow("w", { definition: { StartAt: "Q", States: { Q: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: "photos", KeyConditionExpression: "pk = :k" }, End: true } } } }),
-        /^Workflow "w": definition "definition\.States\.Q" calls aws-sdk:dynamodb:query on a target that is not one of the program's components, and no statement of permissions allows dynamodb:Query: .* Name the DataTable itself \(TableName: data\.tables\.<key>\)/,
       ],
     ])("%s", (_what, build, message) => {
       expect(build).toThrow(message);

@@ -74,6 +74,29 @@ describe("state machine security rules", () => {
     expect(ids(STATE_MACHINE_SERVICE_GRANTS, withPolicy(calling, "sec-calls-policy", (s) => [...s, { Effect: "Allow", Action: "sns:Publish", Resource: "arn:aws:sns:us-east-1:123456789012:t" }]))).toEqual(["StateMachineServiceGrants aws:iam/rolePolicy:RolePolicy sec-calls-policy"]);
   });
 
+  it("StateMachineServiceGrants: a DynamoDB transaction's items are authorised as their own actions, so the grants of those actions are used", async () => {
+    const transacting = await record(() =>
+      new Workflow("sec-tx", {
+        permissions: [{ actions: ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
+        definition: {
+          StartAt: "Write",
+          States: { Write: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:transactWriteItems", Parameters: { TransactItems: [{ Put: { TableName: "t", Item: {} } }, { ConditionCheck: { TableName: "t", Key: {}, ConditionExpression: "attribute_exists(pk)" } }] }, End: true } },
+        },
+      }),
+    );
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, transacting)).toEqual([]);
+    // An UpdateItem no item of the transaction makes.
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, withPolicy(transacting, "sec-tx-policy", (s) => [...s, { Effect: "Allow", Action: "dynamodb:UpdateItem", Resource: "arn:aws:dynamodb:us-east-1:123456789012:table/t" }]))).toEqual(["StateMachineServiceGrants aws:iam/rolePolicy:RolePolicy sec-tx-policy"]);
+    // Items a path gives at run time may be of any kind.
+    const byPath = await record(() =>
+      new Workflow("sec-txp", {
+        permissions: [{ actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"] }],
+        definition: { StartAt: "Write", States: { Write: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:transactWriteItems", Parameters: { "TransactItems.$": "$.items" }, End: true } } },
+      }),
+    );
+    expect(ids(STATE_MACHINE_SERVICE_GRANTS, byPath)).toEqual([]);
+  });
+
   it("IAM5 accepts exactly the log-delivery actions on * in a state machine role's policy", () => {
     expect(ids(IAM5, flow)).toEqual([]);
     // Another action on "*" beside them is still refused.
