@@ -158,3 +158,34 @@ export function conditionOperator(operator: string): ConditionOperator | undefin
   const matches = match[1] === "Arn" ? (p: string, v: string) => arnLike(p, v) : match[3] === "Like" ? (p: string, v: string) => stringLike(p, v) : match[3] === "Equals" ? EXACT : IGNORING_CASE;
   return { negated: match[2] !== undefined, matches };
 }
+
+/**
+ * The batch APIs IAM authorises as their single action: SQS's ("You cannot set permissions explicitly for
+ * SendMessageBatch, DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage,
+ * DeleteMessage, or ChangeMessageVisibility sets permissions for the corresponding batch versions",
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html), and SNS PublishBatch
+ * as sns:Publish (not confirmed in AWS's own words: see components/workflow/integrations.ts SDK_INTEGRATIONS). DynamoDB's BatchWriteItem and BatchGetItem
+ * are IAM actions of their own.
+ */
+const SINGLE_ACTION_BATCHES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  sqs: { SendMessageBatch: "SendMessage", DeleteMessageBatch: "DeleteMessage", ChangeMessageVisibilityBatch: "ChangeMessageVisibility" },
+  sns: { PublishBatch: "Publish" },
+};
+
+/** The API action a batch call is authorised as (`sqs`, `SendMessageBatch` → `SendMessage`); any other call as itself. */
+export function batchAuthorisedAs(service: string, action: string): string {
+  return SINGLE_ACTION_BATCHES[service]?.[action] ?? action;
+}
+
+/**
+ * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
+ * PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
+ * dynamodb:ConditionCheckItem permission" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+export const TRANSACTION_ITEM_ACTIONS: Readonly<Record<string, string>> = {
+  Put: "dynamodb:PutItem",
+  Update: "dynamodb:UpdateItem",
+  Delete: "dynamodb:DeleteItem",
+  ConditionCheck: "dynamodb:ConditionCheckItem",
+  Get: "dynamodb:GetItem",
+};

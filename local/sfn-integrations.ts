@@ -36,7 +36,7 @@ import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetCon
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions } from "./dynamodb/authorise";
 import { SFN_LIMITS, sfnPermission } from "./sfn-server";
-import { batchAuthorisedAs } from "./sqs-server";
+import { batchAuthorisedAs } from "../components/iam-match";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -308,7 +308,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
     permissions: (action, input, where) =>
-      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(batchAuthorisedAs(action), input, where),
+      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(batchAuthorisedAs("sqs", action), input, where),
   },
   eventbridge: {
     error: "EventBridge",
@@ -387,7 +387,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     version: "1.0",
     modeled: Object.keys(SERVICES.sns.modeled),
     denied: SERVICES.sns.denied,
-    permissions: (action, input, where) => onNamed("sns", () => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined)))(batchAuthorisedAs(action), input, where),
+    permissions: (action, input, where) => onNamed("sns", () => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined)))(batchAuthorisedAs("sns", action), input, where),
   },
 };
 

@@ -22,6 +22,7 @@
  * with the server's credentials (local/sigv4-verify.ts, which the local S3 server shares) — so a client that signs
  * wrongly fails here as it would in AWS.
  */
+import { batchAuthorisedAs } from "../components/iam-match";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -1188,17 +1189,7 @@ function queuePermission(sqs: LocalSqs, operation: string, input: Input): { acti
     }
   }
   if (name === undefined || !sqs.has(name)) return undefined;
-  return { action: `sqs:${batchAuthorisedAs(operation).toLowerCase()}`, resource: sqs.arn(name) };
-}
-
-/**
- * The operation a batch is authorised as: its single action (SendMessageBatch → SendMessage). SQS and SNS have no
- * *Batch actions (sqs-batch-api.html), and AWS's
- * refusal of SendMessageBatch names sqs:sendmessage (aws/serverless-application-model#3633); SNS authorises
- * PublishBatch as sns:Publish (local/sns-server.ts). Used here and by local/sfn-integrations.ts's AWS SDK Tasks.
- */
-export function batchAuthorisedAs(operation: string): string {
-  return operation.replace(/Batch$/, "");
+  return { action: `sqs:${batchAuthorisedAs("sqs", operation).toLowerCase()}`, resource: sqs.arn(name) };
 }
 
 /** The queue a QueueUrl names: `<any origin>/<account>/<name>`, the account this server's. */

@@ -27,6 +27,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
+import { batchAuthorisedAs, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
 import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
@@ -75,19 +76,6 @@ const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
 const SDK_IAM_PREFIX: Readonly<Record<string, string>> = { eventbridge: "events", sfn: "states" };
 
 /**
- * The batch APIs IAM authorises as their single action: SQS's ("You cannot set permissions explicitly for
- * SendMessageBatch, DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage,
- * DeleteMessage, or ChangeMessageVisibility sets permissions for the corresponding batch versions",
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html), and SNS PublishBatch
- * as sns:Publish (not confirmed in AWS's own words: see SDK_INTEGRATIONS). DynamoDB's BatchWriteItem and BatchGetItem
- * are IAM actions of their own.
- */
-const SINGLE_ACTION_BATCHES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  sqs: { SendMessageBatch: "SendMessage", DeleteMessageBatch: "DeleteMessage", ChangeMessageVisibilityBatch: "ChangeMessageVisibility" },
-  sns: { PublishBatch: "Publish" },
-};
-
-/**
  * The AWS SDK integrations (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`) whose request may name one of
  * the program's components, in the member whose value the API reads as that resource: the same member, value and
  * component as the optimized form (a table's name in TableName, a queue's URL in QueueUrl, a topic's ARN in TopicArn,
@@ -127,7 +115,7 @@ export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = (
  * The IAM action an AWS SDK Task runs with, from its Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`,
  * with or without its pattern) or its api (`aws-sdk:<service>:<apiAction>`): `<prefix>:<ApiAction>`, "the IAM action of
  * the API action" (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), with the SDK
- * service's IAM prefix (SDK_IAM_PREFIX) and a batch IAM authorises as its single action (SINGLE_ACTION_BATCHES).
+ * service's IAM prefix (SDK_IAM_PREFIX) and a batch IAM authorises as its single action (batchAuthorisedAs).
  * Undefined for a Resource that is not an AWS SDK integration. The one mapping Workflow, the rules and (to come) the
  * local runtime use.
  */
@@ -136,21 +124,8 @@ export function sdkIamAction(resource: unknown): string | undefined {
   if (!match) return undefined;
   const [, service, call] = match;
   const action = `${call[0].toUpperCase()}${call.slice(1)}`;
-  return `${SDK_IAM_PREFIX[service] ?? service}:${SINGLE_ACTION_BATCHES[service]?.[action] ?? action}`;
+  return `${SDK_IAM_PREFIX[service] ?? service}:${batchAuthorisedAs(service, action)}`;
 }
-
-/**
- * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
- * PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
- * dynamodb:ConditionCheckItem permission" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
- */
-export const TRANSACTION_ITEM_ACTIONS: Readonly<Record<string, string>> = {
-  Put: "dynamodb:PutItem",
-  Update: "dynamodb:UpdateItem",
-  Delete: "dynamodb:DeleteItem",
-  ConditionCheck: "dynamodb:ConditionCheckItem",
-  Get: "dynamodb:GetItem",
-};
 
 /**
  * The IAM actions a DynamoDB transaction Task's items are authorised as (TRANSACTION_ITEM_ACTIONS): those its

@@ -12,6 +12,7 @@
  * ExecuteStatement) are not checked. ARNs are in the region the request is signed for, in the program's
  * account, as the role's policies name them (RegionalApis rewrites each region's to its replica).
  */
+import { TRANSACTION_ITEM_ACTIONS } from "../../components/iam-match";
 import type { Authorise } from "../function-roles";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { authorizationFields, parseCredential } from "../sigv4-verify";
@@ -20,8 +21,6 @@ interface Permission {
   action: string;
   resource: string;
 }
-
-const TRANSACT_ACTIONS: Record<string, string> = { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem", Get: "GetItem" };
 
 /** What `operation` with `input`, signed for `region`, is authorised as. */
 export function dynamoPermissions(operation: string, input: Record<string, unknown>, region: string): Permission[] {
@@ -34,8 +33,8 @@ export function dynamoPermissions(operation: string, input: Record<string, unkno
     const items = Array.isArray(input.TransactItems) ? (input.TransactItems as Array<Record<string, { TableName?: unknown }>>) : [];
     return items.flatMap((item) =>
       Object.entries(item ?? {})
-        .filter(([kind, part]) => TRANSACT_ACTIONS[kind] && part?.TableName !== undefined)
-        .map(([kind, part]) => ({ action: `dynamodb:${TRANSACT_ACTIONS[kind]}`, resource: table(part.TableName) })),
+        .filter(([kind, part]) => TRANSACTION_ITEM_ACTIONS[kind] && part?.TableName !== undefined)
+        .map(([kind, part]) => ({ action: TRANSACTION_ITEM_ACTIONS[kind], resource: table(part.TableName) })),
     );
   }
   if (typeof input.TableArn === "string") return [{ action: `dynamodb:${operation}`, resource: input.TableArn }];
