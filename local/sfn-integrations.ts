@@ -86,7 +86,10 @@ export function localServiceTask(resource: unknown): string | undefined {
   return found && found.pattern === "" && found.integration.kind !== "LambdaFunction" ? found.integration.api : undefined;
 }
 
-/** The integrations whose Wait for Callback form (`<api>.waitForTaskToken`) the local runtime runs: those components/workflow/integrations.ts offers it for. */
+/**
+ * The optimized integrations whose Wait for Callback form (`<api>.waitForTaskToken`) the local runtime runs: those
+ * components/workflow/integrations.ts offers it for (an SDK integration's callback form runs too: callbackTaskResource).
+ */
 export const LOCAL_CALLBACK_TASKS: readonly string[] = OPTIMIZED_INTEGRATIONS.filter((integration) => integration.patterns.includes(".waitForTaskToken")).map((integration) => integration.api);
 
 /**

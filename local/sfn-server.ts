@@ -10,8 +10,8 @@
  * Wait for Callback Tasks. Task states whose Resource is one of the workflow's functions (its ARN, or
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
  * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
- * run against the local emulators, and the optimized ones' `.waitForTaskToken` forms then wait for their token;
- * any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
+ * run against the local emulators, and their `.waitForTaskToken` forms (optimized and SDK alike) then wait for their
+ * token; any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
  *
  * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
  * (localstack/localstack tests/aws/services/stepfunctions/v2/*.snapshot.json: "State Machine Does Not Exist: '…'",
@@ -489,7 +489,8 @@ export interface LocalRun {
  * What a Task's history events name: a Task whose Resource is a function's ARN has Lambda events
  * (LambdaFunctionScheduled with `resource` the ARN; API_LambdaFunctionScheduledEventDetails), an optimized integration
  * Task events whose `resourceType` and `resource` split its Resource after `arn:<partition>:states:::` (`sqs`,
- * `sendMessage.waitForTaskToken`: LocalStack's AWS-recorded test_heartbeats; `lambda`, `invoke`).
+ * `sendMessage.waitForTaskToken`: LocalStack's AWS-recorded test_heartbeats; `lambda`, `invoke`); an AWS SDK
+ * integration's `aws-sdk:<service>` and its action.
  */
 export interface TaskRecord {
   /** The function's ARN, for a Task that invokes it directly. */
@@ -738,7 +739,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
     "States.Runtime",
-    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, the AWS SDK integrations (arn:aws:states:::aws-sdk:<service>:<action>) of ${LOCAL_SDK_SERVICES.join(", ")}, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
+    `The local runtime (npm start) runs Task states that invoke the workflow's LambdaFunctions (as their Resource, or through arn:aws:states:::lambda:invoke) and the optimized integrations ${LOCAL_SERVICE_TASKS.join(", ")} against the local emulators, the AWS SDK integrations (arn:aws:states:::aws-sdk:<service>:<action>, and their .waitForTaskToken forms) of ${LOCAL_SDK_SERVICES.join(", ")}, and the .waitForTaskToken forms of ${LOCAL_CALLBACK_TASKS.join(", ")}; state '${stateName}' of ${machine.name} names ${what}, which it cannot run. See docs/local-vs-aws.md.`,
   );
 }
 

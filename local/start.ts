@@ -54,7 +54,7 @@ export interface StartOptions {
   /**
    * A run of the program made earlier, as plain data (what `toPlain` in local/offline/program-cache.ts leaves: a
    * program-cache entry's run, or the tests' one run of the dev stack shared among their files,
-   * tests/local/dev-app.ts): served as a program-cache hit is, without running index.ts. Its stack must be `stack`.
+   * tests/setup/dev-app.ts): served as a program-cache hit is, without running index.ts. Its stack must be `stack`.
    */
   recordedRun?: OfflineRun;
 }

@@ -80,7 +80,7 @@ export class MappingTemplateError extends Error {
  */
 export function jsonPath(document: unknown, path: string, milliseconds = RENDER_MILLISECONDS): unknown {
   const run = new PathRun(path, Math.min(renderDeadline, Date.now() + milliseconds));
-  // Outside a render (a Step Functions or EventBridge path), each evaluation gets its own look-ahead budget.
+  // Outside a render (an AWS-service route's `method.request.body.*` parameter), each evaluation gets its own look-ahead budget.
   const ownAhead = aheadLeft === undefined;
   if (ownAhead) [aheadLeft, aheadStopped] = [aheadBudget(), new Map()];
   try {

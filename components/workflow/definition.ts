@@ -40,7 +40,7 @@ export interface DefinitionFunction {
 /** What the definition walk found: the functions its Tasks name, the tree to deploy, and the tree to validate now. */
 export interface WalkedDefinition {
   functions: DefinitionFunction[];
-  /** The Task states naming an optimized integration the component grants for (integrations.ts), with their targets. */
+  /** The Task states naming a service integration (optimized or AWS SDK) the component grants for (integrations.ts), with their targets. */
   integrations: DefinitionIntegration[];
   /** Where the Map states in Distributed mode stand (`ItemProcessor.ProcessorConfig.Mode` "DISTRIBUTED"): each runs child executions of the state machine. */
   distributedMaps: string[];
@@ -95,7 +95,7 @@ export function isLambdaFunction(value: unknown): value is LambdaFunction {
   return typeof candidate === "object" && candidate !== null && typeof candidate.spec?.name === "string" && typeof candidate.spec?.handler === "string" && pulumi.Output.isInstance(candidate.arn);
 }
 
-/** Where a walked value stands: a Task's Resource, or an optimized integration's target field (integrations.ts). */
+/** Where a walked value stands: a Task's Resource, or a service integration's target field (integrations.ts). */
 type Slot = { kind: "Resource"; assumed: boolean } | { kind: IntegrationTargetKind; record: DefinitionIntegration };
 
 const TARGET_FIX: Record<Exclude<IntegrationTargetKind, "LambdaFunction">, string> = {
@@ -158,12 +158,12 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       const isTask = object.Type === "Task";
       const processor = object.ItemProcessor as { ProcessorConfig?: { Mode?: unknown } } | undefined;
       if (object.Type === "Map" && processor?.ProcessorConfig?.Mode === "DISTRIBUTED") distributedMaps.push(path);
-      const optimized = isTask ? grantedIntegration(object.Resource) : undefined;
+      const integration = isTask ? grantedIntegration(object.Resource) : undefined;
       // "Credentials: … a target role the state machine's execution role must assume before invoking the specified
       // Resource" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the Task acts as that role, and
       // the workflow's role needs only sts:AssumeRole on it (the caller's to grant through permissions).
       const assumed = isTask && object.Credentials !== undefined;
-      const record: DefinitionIntegration | undefined = optimized ? { path, integration: optimized.integration, targets: [], assumed } : undefined;
+      const record: DefinitionIntegration | undefined = integration ? { path, integration: integration.integration, targets: [], assumed } : undefined;
       const deployed: Record<string, unknown> = {};
       const planned: Record<string, unknown> = {};
       for (const [field, inner] of Object.entries(object)) {
@@ -186,7 +186,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
     }
     return { deployed: value, planned: value };
   };
-  /** An optimized integration's Parameters or Arguments: its target field may hold the component it takes. */
+  /** A service integration's (optimized or AWS SDK) Parameters or Arguments: its target field may hold the component it takes. */
   const walkPayload = (payload: unknown, path: string, key: string, record: DefinitionIntegration): { deployed: unknown; planned: unknown } => {
     const { field, kind } = record.integration;
     const plain = typeof payload !== "object" || payload === null || Array.isArray(payload) || pulumi.Resource.isInstance(payload) || pulumi.Output.isInstance(payload) || targetKind(payload) !== undefined;

@@ -7,7 +7,7 @@
  * operation's own name on the table's ARN; Query and Scan with an IndexName on the index's ARN
  * (`table/<name>/index/<index>`); BatchGetItem and BatchWriteItem on every table they name; TransactWriteItems and
  * TransactGetItems as their items' PutItem, UpdateItem, DeleteItem, ConditionCheckItem and GetItem ("the
- * TransactWriteItems API ... requires permissions for the individual actions", not confirmed here); a table named by
+ * TransactWriteItems API ... requires permissions for the individual actions": TRANSACTION_ITEM_ACTIONS); a table named by
  * its ARN, or in TableArn (ExportTableToPointInTime), is that ARN. Requests that name no table (ListTables, PartiQL's
  * ExecuteStatement) are not checked. ARNs are in the region the request is signed for, in the program's
  * account, as the role's policies name them (RegionalApis rewrites each region's to its replica).

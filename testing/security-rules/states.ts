@@ -1,7 +1,7 @@
 import { asArray, ofType } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { actionMatches } from "../../components/iam-match";
-import { grantedIntegration, OPTIMIZED_INTEGRATIONS, sdkIamAction, transactionItemActions } from "../../components/workflow/integrations";
+import { optimizedIntegration, OPTIMIZED_INTEGRATIONS, sdkIamAction, transactionItemActions } from "../../components/workflow/integrations";
 import { roleGrants } from "../deploy-rules/iam";
 import { referenced } from "../deploy-rules/rule";
 import { taskStates } from "../../components/workflow/definition";
@@ -86,7 +86,7 @@ const SERVICE_TASK_ACTIONS = new Set(OPTIMIZED_INTEGRATIONS.filter((i) => i.api 
 function calledActions(definition: unknown): Set<string> {
   const called = new Set<string>();
   for (const [, state] of taskStates(definition)) {
-    const actions = [grantedIntegration(state.Resource)?.integration.action, sdkIamAction(state.Resource), ...transactionItemActions(state.Resource, state.Parameters ?? state.Arguments)];
+    const actions = [optimizedIntegration(state.Resource)?.integration.action, sdkIamAction(state.Resource), ...transactionItemActions(state.Resource, state.Parameters ?? state.Arguments)];
     for (const action of actions) if (action) called.add(action.toLowerCase());
   }
   return called;
