@@ -34,8 +34,8 @@
 import { randomUUID } from "node:crypto";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
-import { dynamoPermissions } from "./dynamodb/authorise";
-import { SFN_LIMITS, sfnPermission } from "./sfn-server";
+import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
+import { SFN_LIMITS, sfnPermission } from "./sfn-permissions";
 import { batchAuthorisedAs } from "../components/iam-match";
 import type { SigV4Credentials } from "./sigv4-verify";
 
@@ -242,36 +242,6 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
   return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
 }
 
-/**
- * The IAM actions of PartiQL statements (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction): there is no
- * dynamodb:ExecuteStatement; each statement is dynamodb:PartiQLSelect/Insert/Update/Delete "on the table or index"
- * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html). The table is read from the statement
- * (`SELECT … FROM "t"."index"`, `INSERT INTO t`, `UPDATE t`, `DELETE FROM t`, `EXISTS(SELECT …)` as a select); a
- * statement whose verb is none of these asks nothing (DynamoDB refuses it as malformed), and one whose table cannot be
- * read (an unquoted name with a dot) is checked on `*`. Undefined for any other operation.
- */
-function partiqlPermissions(operation: string, input: Record<string, unknown>, where: TargetContext): Array<{ action: string; resource: string }> | undefined {
-  const statements =
-    operation === "ExecuteStatement" ? [input.Statement]
-    : operation === "BatchExecuteStatement" ? (Array.isArray(input.Statements) ? input.Statements.map((entry) => record(entry).Statement) : [])
-    : operation === "ExecuteTransaction" ? (Array.isArray(input.TransactStatements) ? input.TransactStatements.map((entry) => record(entry).Statement) : [])
-    : undefined;
-  if (!statements) return undefined;
-  const VERBS: Record<string, string> = { SELECT: "PartiQLSelect", EXISTS: "PartiQLSelect", INSERT: "PartiQLInsert", UPDATE: "PartiQLUpdate", DELETE: "PartiQLDelete" };
-  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z0-9_.-]+))(?:\s*\.\s*"((?:[^"]|"")+)")?`;
-  const TABLE: Record<string, RegExp> = { PartiQLSelect: new RegExp(String.raw`\bFROM\s+${name}`, "i"), PartiQLInsert: new RegExp(String.raw`^\s*INSERT\s+INTO\s+${name}`, "i"), PartiQLUpdate: new RegExp(String.raw`^\s*UPDATE\s+${name}`, "i"), PartiQLDelete: new RegExp(String.raw`^\s*DELETE\s+FROM\s+${name}`, "i") };
-  return statements.flatMap((statement) => {
-    if (typeof statement !== "string") return [];
-    const action = VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
-    if (!action) return [];
-    const match = TABLE[action].exec(statement);
-    const table = match?.[1]?.replace(/""/g, '"') ?? (match?.[2] && !match[2].includes(".") ? match[2] : undefined);
-    const index = match?.[3]?.replace(/""/g, '"');
-    const arn = table && targetArn("DataTable", table, where)?.arn;
-    return [{ action: `dynamodb:${action}`, resource: arn ? `${arn}${index ? `/index/${index}` : ""}` : "*" }];
-  });
-}
-
 /** `<iam>:<Action>` on each ARN the call names, else on `*`. */
 const onNamed =
   (iam: string, arns: (input: Record<string, unknown>, where: TargetContext) => Array<string | undefined>): SdkService["permissions"] =>
@@ -292,11 +262,10 @@ const SDK_SERVICES: Record<string, SdkService> = {
     modeled: [...Object.keys(SERVICES.dynamodb.modeled), "TransactionCanceledException", "TransactionInProgressException", "ResourceInUseException", "LimitExceededException", "IdempotentParameterMismatchException", "DuplicateItemException"],
     denied: SERVICES.dynamodb.denied,
     // DynamoDB's own authorisation (a transaction's items each as their action on their table): local/dynamodb/authorise.ts.
+    // PartiQL's statements each ask their own action, so one naming none asks nothing (DynamoDB refuses it as malformed).
     permissions: (action, input, where) => {
-      const partiql = partiqlPermissions(action, input, where);
-      if (partiql) return partiql;
       const found = dynamoPermissions(action, input, where.region);
-      return found.length ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
+      return found.length || PARTIQL_OPERATIONS.has(action) ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
     },
     request: (input) => retyped(input, ATTRIBUTE_TYPES_IN) as Record<string, unknown>,
     response: (output) => retyped(output, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>,

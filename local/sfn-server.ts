@@ -26,6 +26,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
@@ -72,17 +73,6 @@ export class SfnError extends Error {
   }
 }
 
-/**
- * Step Functions' limits a client could notice: an execution name of 1–80 characters (API_StartExecution `name`,
- * "Length Constraints: Minimum length of 1. Maximum length of 80."); input of at most 262144 bytes of UTF-8
- * (API_StartExecution `input`: "Maximum length of 262144 … expressed as bytes in UTF-8 encoding"; the quota "Maximum
- * input or output size for a task, state, or execution: 256 KiB", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html);
- * ListExecutions' maxResults 0–1000, default 100; an execution's history of at most 25,000 events (the same quotas
- * page); an Express execution of at most 5 minutes; StopExecution's error of at most 256 characters and its cause of
- * at most 32768 (API_StopExecution, "Length Constraints"), as are SendTaskFailure's; a task token of 1–2048 characters
- * and SendTaskSuccess' output of at most 262144 bytes (API_SendTaskSuccess, "Length Constraints").
- */
-export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
 
 /**
  * The deepest JSON an execution's input or a Task's output may nest. aws-local-stepfunctions copies and walks data
@@ -1483,51 +1473,22 @@ const LARGEST_REQUEST_BYTES = 2 * 1024 * 1024;
 
 type Operation = (sfn: LocalStepFunctions, input: Record<string, unknown>) => Record<string, Json> | Promise<Record<string, Json>>;
 
-/**
- * What each operation is authorised on: the ARN in its request, or for SendTask* the state machine whose execution
- * issued the token. The Service Authorization Reference lists no resource type for SendTaskSuccess/Failure/Heartbeat
- * (so "*" grants them), but AWS evaluates them on that state machine ("… is not authorized to perform:
- * states:SendTaskFailure on resource: arn:aws:states:…:stateMachine:…", NOAA-OWP/hydrovis#837; "worked when mapped
- * onto the state machine", aws/aws-cdk#8486).
- */
-type OperationResource = "stateMachineArn" | "executionArn" | "taskToken";
-
-const OPERATIONS: Record<string, { run: Operation; action: string; resource: OperationResource }> = {
-  StartExecution: { run: (sfn, input) => sfn.start(input, false), action: "states:StartExecution", resource: "stateMachineArn" },
-  StartSyncExecution: { run: (sfn, input) => sfn.start(input, true), action: "states:StartSyncExecution", resource: "stateMachineArn" },
-  DescribeExecution: { run: (sfn, input) => sfn.describeExecution(input), action: "states:DescribeExecution", resource: "executionArn" },
-  StopExecution: { run: (sfn, input) => sfn.stopExecution(input), action: "states:StopExecution", resource: "executionArn" },
-  ListExecutions: { run: (sfn, input) => sfn.listExecutions(input), action: "states:ListExecutions", resource: "stateMachineArn" },
-  GetExecutionHistory: { run: (sfn, input) => sfn.getExecutionHistory(input), action: "states:GetExecutionHistory", resource: "executionArn" },
-  DescribeStateMachine: { run: (sfn, input) => sfn.describeStateMachine(input), action: "states:DescribeStateMachine", resource: "stateMachineArn" },
-  SendTaskSuccess: { run: (sfn, input) => sfn.sendTaskSuccess(input), action: "states:SendTaskSuccess", resource: "taskToken" },
-  SendTaskFailure: { run: (sfn, input) => sfn.sendTaskFailure(input), action: "states:SendTaskFailure", resource: "taskToken" },
-  SendTaskHeartbeat: { run: (sfn, input) => sfn.sendTaskHeartbeat(input), action: "states:SendTaskHeartbeat", resource: "taskToken" },
+// Each operation's run; what it is authorised as is OPERATION_PERMISSIONS' (local/sfn-permissions.ts), one key set.
+const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
+  StartExecution: (sfn, input) => sfn.start(input, false),
+  StartSyncExecution: (sfn, input) => sfn.start(input, true),
+  DescribeExecution: (sfn, input) => sfn.describeExecution(input),
+  StopExecution: (sfn, input) => sfn.stopExecution(input),
+  ListExecutions: (sfn, input) => sfn.listExecutions(input),
+  GetExecutionHistory: (sfn, input) => sfn.getExecutionHistory(input),
+  DescribeStateMachine: (sfn, input) => sfn.describeStateMachine(input),
+  SendTaskSuccess: (sfn, input) => sfn.sendTaskSuccess(input),
+  SendTaskFailure: (sfn, input) => sfn.sendTaskFailure(input),
+  SendTaskHeartbeat: (sfn, input) => sfn.sendTaskHeartbeat(input),
 };
-
-/** The state machine a task token names as its issuer, unverified (TaskTokens.machineOf verifies it); undefined for no token of this server's form. */
-function tokenIssuer(token: string): string | undefined {
-  try {
-    const [machineArn] = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8")) as unknown[];
-    return typeof machineArn === "string" ? machineArn : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The IAM action and resource a call of this API is authorised as (OPERATIONS), for a caller that goes through the
- * endpoint with the runtime's own credentials (local/sfn-integrations.ts's aws-sdk:sfn Tasks, checked against the
- * state machine's role): a task token's issuer is read unverified, since the server refuses a forged token itself
- * (InvalidToken). Undefined for an operation the server does not serve, or a request naming no resource.
- */
-export function sfnPermission(operation: string, input: Record<string, unknown>): { action: string; resource: string } | undefined {
-  const found = Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
-  const named = found && input[found.resource];
-  if (!found || typeof named !== "string" || named === "") return undefined;
-  const resource = found.resource === "taskToken" ? tokenIssuer(named) : named;
-  return resource === undefined ? undefined : { action: found.action, resource };
-}
+const OPERATIONS: Record<string, { run: Operation; action: string; resource: OperationResource }> = Object.fromEntries(
+  Object.entries(OPERATION_PERMISSIONS).map(([name, permission]) => [name, { ...permission, run: RUNS[name as keyof typeof RUNS] }]),
+);
 
 export async function startLocalSfn(options: LocalSfnServerOptions): Promise<LocalSfnServer> {
   const sfn = new LocalStepFunctions(options.stateMachines, { log: options.log, retryIntervalMs: options.retryIntervalMs, ...(options.clock ? { clock: options.clock } : {}) });

@@ -7,9 +7,9 @@
  * operation's own name on the table's ARN; Query and Scan with an IndexName on the index's ARN
  * (`table/<name>/index/<index>`); BatchGetItem and BatchWriteItem on every table they name; TransactWriteItems and
  * TransactGetItems as their items' PutItem, UpdateItem, DeleteItem, ConditionCheckItem and GetItem ("the
- * TransactWriteItems API ... requires permissions for the individual actions": TRANSACTION_ITEM_ACTIONS); a table named by
- * its ARN, or in TableArn (ExportTableToPointInTime), is that ARN. Requests that name no table (ListTables, PartiQL's
- * ExecuteStatement) are not checked. ARNs are in the region the request is signed for, in the program's
+ * TransactWriteItems API ... requires permissions for the individual actions": TRANSACTION_ITEM_ACTIONS); PartiQL as
+ * each statement's PartiQL action (partiqlPermissions); a table named by its ARN, or in TableArn
+ * (ExportTableToPointInTime), is that ARN. Requests that name no table (ListTables) are not checked. ARNs are in the region the request is signed for, in the program's
  * account, as the role's policies name them (RegionalApis rewrites each region's to its replica).
  */
 import { TRANSACTION_ITEM_ACTIONS } from "../../components/iam-match";
@@ -22,10 +22,15 @@ interface Permission {
   resource: string;
 }
 
+/** The operations that run PartiQL statements, each authorised as its statements' actions (partiqlPermissions). */
+export const PARTIQL_OPERATIONS: ReadonlySet<string> = new Set(["ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"]);
+
 /** What `operation` with `input`, signed for `region`, is authorised as. */
 export function dynamoPermissions(operation: string, input: Record<string, unknown>, region: string): Permission[] {
   // A table may be named by its ARN too (TableName, RequestItems keys), and ExportTableToPointInTime names it in TableArn.
   const table = (name: unknown) => (String(name).startsWith("arn:") ? String(name) : `arn:aws:dynamodb:${region}:${MOCK_ACCOUNT_ID}:table/${String(name)}`);
+  const partiql = partiqlPermissions(operation, input, table);
+  if (partiql) return partiql;
   if (operation === "BatchGetItem" || operation === "BatchWriteItem") {
     return Object.keys((input.RequestItems as object | undefined) ?? {}).map((name) => ({ action: `dynamodb:${operation}`, resource: table(name) }));
   }
@@ -41,6 +46,36 @@ export function dynamoPermissions(operation: string, input: Record<string, unkno
   if (typeof input.TableName !== "string") return [];
   const index = (operation === "Query" || operation === "Scan") && typeof input.IndexName === "string" ? `/index/${input.IndexName}` : "";
   return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];
+}
+
+/**
+ * The IAM actions of PartiQL statements (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction): there is no
+ * dynamodb:ExecuteStatement; each statement is dynamodb:PartiQLSelect/Insert/Update/Delete "on the table or index"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-iam.html). The table is read from the statement
+ * (`SELECT … FROM "t"."index"`, `INSERT INTO t`, `UPDATE t`, `DELETE FROM t`, `EXISTS(SELECT …)` as a select); a
+ * statement whose verb is none of these asks nothing (DynamoDB refuses it as malformed), and one whose table cannot be
+ * read (an unquoted name with a dot) is checked on `*`. Undefined for any other operation
+ * (PARTIQL_OPERATIONS).
+ */
+function partiqlPermissions(operation: string, input: Record<string, unknown>, tableArn: (name: string) => string): Permission[] | undefined {
+  const statements =
+    operation === "ExecuteStatement" ? [input.Statement]
+    : operation === "BatchExecuteStatement" ? (Array.isArray(input.Statements) ? input.Statements.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [])
+    : operation === "ExecuteTransaction" ? (Array.isArray(input.TransactStatements) ? input.TransactStatements.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [])
+    : undefined;
+  if (!statements) return undefined;
+  const VERBS: Record<string, string> = { SELECT: "PartiQLSelect", EXISTS: "PartiQLSelect", INSERT: "PartiQLInsert", UPDATE: "PartiQLUpdate", DELETE: "PartiQLDelete" };
+  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z0-9_.-]+))(?:\s*\.\s*"((?:[^"]|"")+)")?`;
+  const TABLE: Record<string, RegExp> = { PartiQLSelect: new RegExp(String.raw`\bFROM\s+${name}`, "i"), PartiQLInsert: new RegExp(String.raw`^\s*INSERT\s+INTO\s+${name}`, "i"), PartiQLUpdate: new RegExp(String.raw`^\s*UPDATE\s+${name}`, "i"), PartiQLDelete: new RegExp(String.raw`^\s*DELETE\s+FROM\s+${name}`, "i") };
+  return statements.flatMap((statement) => {
+    if (typeof statement !== "string") return [];
+    const action = VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
+    if (!action) return [];
+    const match = TABLE[action].exec(statement);
+    const table = match?.[1]?.replace(/""/g, '"') ?? (match?.[2] && !match[2].includes(".") ? match[2] : undefined);
+    const index = match?.[3]?.replace(/""/g, '"');
+    return [{ action: `dynamodb:${action}`, resource: table ? `${tableArn(table)}${index ? `/index/${index}` : ""}` : "*" }];
+  });
 }
 
 /** The signer's access key and the region its credential scope names, from a SigV4 Authorization header (not verified: dynalite checks no signature). */

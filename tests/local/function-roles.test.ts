@@ -4,7 +4,7 @@
  * from `permissions` fails under `npm start` as it does in AWS (403 AccessDenied), a HEAD or GET of a missing key is 403
  * without s3:ListBucket (as S3 answers), and DeleteObjects refuses key by key.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ExecuteStatementCommand } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -233,6 +233,18 @@ describe("local DynamoDB, authorising the functions by their roles", () => {
     expect(await raw.json()).toEqual({ __type: "com.amazon.coral.service#AccessDeniedException", Message: expect.stringContaining("dynamodb:DeleteItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/items-local") });
     // The item is still there; the tools' own credentials are not checked.
     expect((await doc(LOCAL_CREDENTIALS).send(new GetCommand({ TableName: "items-local", Key: { pk: "a", sk: "1" } }))).Item).toBeDefined();
+  });
+
+  it("authorises a function's PartiQL as each statement's dynamodb:PartiQL* action, before the local DynamoDB (which serves no PartiQL) sees it", async () => {
+    expect(dynamoPermissions("BatchExecuteStatement", { Statements: [{ Statement: 'SELECT * FROM "t"."byG"' }, { Statement: "DELETE FROM t WHERE pk = 'a'" }] }, "eu-west-1")).toEqual([
+      { action: "dynamodb:PartiQLSelect", resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/index/byG" },
+      { action: "dynamodb:PartiQLDelete", resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/t" },
+    ]);
+    const refused = await doc().send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "items-local" WHERE pk = \'a\'' })).catch((error: Error) => error);
+    expect(refused).toMatchObject({
+      name: "AccessDeniedException",
+      message: `User: arn:aws:sts::123456789012:assumed-role/fn-role-1a2b/fn-a1b2 is not authorized to perform: dynamodb:PartiQLSelect on resource: ${tableArn} because no identity-based policy allows the dynamodb:PartiQLSelect action`,
+    });
   });
 });
 
