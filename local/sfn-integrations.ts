@@ -32,11 +32,10 @@
  * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
  */
 import { randomUUID } from "node:crypto";
-import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, targetArn, type TargetContext } from "../components/workflow/integrations";
+import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
 import { SFN_LIMITS, sfnPermission } from "./sfn-permissions";
-import { batchAuthorisedAs } from "../components/iam-match";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -101,7 +100,7 @@ export function callbackTaskResource(resource: unknown): string | undefined {
   if (found?.pattern === ".waitForTaskToken") return (resource as string).slice(0, -found.pattern.length);
   // An AWS SDK integration's Wait for Callback form runs as its request-response call, then waits for the token, as
   // the optimized ones do (supported-services-awssdk.html offers .waitForTaskToken for the SDK integrations).
-  return typeof resource === "string" && SDK_RESOURCE.test(resource) && resource.endsWith(".waitForTaskToken") ? resource.slice(0, -".waitForTaskToken".length) : undefined;
+  return sdkTask(resource)?.pattern === ".waitForTaskToken" ? (resource as string).slice(0, -".waitForTaskToken".length) : undefined;
 }
 
 interface Service {
@@ -166,12 +165,10 @@ const SERVICES: Record<string, Service> = {
  * (or its `.waitForTaskToken` form, which runs the same call), whatever the service: run() fails one it has no emulator for with States.Runtime, naming it.
  */
 export function localSdkTask(resource: unknown): string | undefined {
-  const match = typeof resource === "string" ? SDK_RESOURCE.exec(resource) : null;
-  return match ? `aws-sdk:${match[1]}:${match[2]}` : undefined;
+  const task = sdkTask(resource);
+  // Request-response or Wait for Callback (callbackTaskResource); `.sync` is not run locally.
+  return task && !task.pattern.startsWith(".sync") ? `aws-sdk:${task.service}:${task.action}` : undefined;
 }
-
-/** An AWS SDK integration's Resource, request-response or Wait for Callback (callbackTaskResource); `.sync` is not run locally. */
-const SDK_RESOURCE = /^arn:aws[a-z-]*:states:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)(?:\.waitForTaskToken)?$/;
 
 type Endpoints = ReturnType<ServiceIntegrationOptions["endpoints"]>;
 
@@ -199,8 +196,12 @@ interface SdkService {
   modeled: readonly string[];
   /** How the service answers a caller IAM refuses (as local/aws-service-calls.ts's DENIED). */
   denied: { code: string; status: number };
-  /** The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read. */
-  permissions(action: string, input: Record<string, unknown>, where: TargetContext): Array<{ action: string; resource: string }>;
+  /**
+   * The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read.
+   * `iamAction` is the Task's own (integrations.ts sdkIamAction), which a service whose calls IAM reads differently
+   * (DynamoDB's transactions and PartiQL, Step Functions' SendTask*) decides itself.
+   */
+  permissions(action: string, input: Record<string, unknown>, where: TargetContext, iamAction: string): Array<{ action: string; resource: string }>;
   /** The Parameters as the API's request, where Step Functions' spelling differs from the API's; the API's response as the Task's result. */
   request?(input: Record<string, unknown>): Record<string, unknown>;
   response?(output: Record<string, unknown>): Record<string, unknown>;
@@ -242,12 +243,12 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
   return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
 }
 
-/** `<iam>:<Action>` on each ARN the call names, else on `*`. */
+/** The Task's IAM action on each ARN the call names, else on `*`. */
 const onNamed =
-  (iam: string, arns: (input: Record<string, unknown>, where: TargetContext) => Array<string | undefined>): SdkService["permissions"] =>
-  (action, input, where) => {
-    const named = [...new Set(arns(input, where).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
-    return (named.length ? named : ["*"]).map((resource) => ({ action: `${iam}:${action}`, resource }));
+  (arns: (input: Record<string, unknown>, where: TargetContext, action: string) => Array<string | undefined>): SdkService["permissions"] =>
+  (action, input, where, iamAction) => {
+    const named = [...new Set(arns(input, where, action).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
+    return (named.length ? named : ["*"]).map((resource) => ({ action: iamAction, resource }));
   };
 const arnOf = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
 
@@ -279,8 +280,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
-    permissions: (action, input, where) =>
-      onNamed("sqs", () => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn])(batchAuthorisedAs("sqs", action), input, where),
+    permissions: onNamed((input, where) => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn]),
   },
   eventbridge: {
     error: "EventBridge",
@@ -293,16 +293,16 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // PutEvents on each entry's bus, a bus's own operations (…EventBus) on the bus their Name names, a rule's on the
     // rule (`rule/<name>` on the default bus, `rule/<bus>/<name>` on another: the service authorization reference's
     // rule ARN), anything else on the bus its EventBusName names.
-    permissions: (action, input, where) => {
+    permissions: onNamed((input, where, action) => {
       const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
       const bus = text(input.EventBusName);
       const busName = bus?.startsWith("arn:") ? bus.split("/").pop() : bus;
       const rule = !action.endsWith("EventBus") && text(input.Name) && !text(input.Name)!.startsWith("arn:") ? `arn:${where.partition}:events:${where.region}:${where.account}:rule/${busName && busName !== "default" ? `${busName}/` : ""}${input.Name as string}` : undefined;
-      return onNamed("events", () => [
+      return [
         ...(Array.isArray(input.Entries) ? input.Entries.map((entry) => targetArn("EventBus", text(record(entry).EventBusName), where)?.arn) : []),
         action.endsWith("EventBus") ? (text(input.Name) && targetArn("EventBus", text(input.Name), where)?.arn) : rule ?? (bus && targetArn("EventBus", bus, where)?.arn),
-      ])(action, input, where);
-    },
+      ];
+    }),
   },
   kinesis: {
     error: "Kinesis",
@@ -313,7 +313,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     modeled: ["ResourceNotFoundException", "ResourceInUseException", "LimitExceededException", "InvalidArgumentException", "ProvisionedThroughputExceededException", "ExpiredIteratorException", "ExpiredNextTokenException", "AccessDeniedException", "ValidationException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired", "KMSThrottlingException"],
     denied: { code: "AccessDeniedException", status: 400 },
     // The stream a call names (as local/kinesis-server.ts authorises it); a consumer's ARN for the consumer operations.
-    permissions: onNamed("kinesis", (input, where) => [
+    permissions: onNamed((input, where) => [
       arnOf(input.StreamARN, () => ""),
       arnOf(input.StreamName, (name) => `arn:${where.partition}:kinesis:${where.region}:${where.account}:stream/${name}`),
       arnOf(input.ConsumerARN, () => ""),
@@ -329,7 +329,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     denied: { code: "AccessDeniedException", status: 400 },
     // A secret named by name is the ARN local/secrets-server.ts gives a secret it knows no ARN of (`secret:<name>-local0`),
     // which a policy's `secret:<name>-*` matches as the deployed ARN's random suffix.
-    permissions: onNamed("secretsmanager", (input, where) => [arnOf(input.SecretId, (name) => `arn:${where.partition}:secretsmanager:${where.region}:${where.account}:secret:${name}-local0`)]),
+    permissions: onNamed((input, where) => [arnOf(input.SecretId, (name) => `arn:${where.partition}:secretsmanager:${where.region}:${where.account}:secret:${name}-local0`)]),
   },
   sfn: {
     error: "Sfn",
@@ -359,7 +359,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     version: "1.0",
     modeled: Object.keys(SERVICES.sns.modeled),
     denied: SERVICES.sns.denied,
-    permissions: (action, input, where) => onNamed("sns", () => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined)))(batchAuthorisedAs("sns", action), input, where),
+    permissions: onNamed((input) => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
   },
 };
 
@@ -490,7 +490,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       // As the optimized sqs Task refuses it: a URL of no queue's form is never forwarded (the emulator would find a queue by its last segment).
       throw sdkFailure(service, "QueueDoesNotExist", `The specified queue does not exist or you do not have access to it. (QueueUrl ${JSON.stringify(String(input.QueueUrl).slice(0, 200))})`, 400, randomUUID());
     }
-    for (const { action: iamAction, resource } of service.permissions(operation, input, where)) {
+    for (const { action: iamAction, resource } of service.permissions(operation, input, where, sdkIamAction(api)!)) {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw sdkFailure(service, service.denied.code, `User: ${refused.caller} is not authorized to perform: ${iamAction} on resource: ${resource} ${refused.reason}`, service.denied.status, randomUUID());
     }

@@ -116,15 +116,25 @@ export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = (
  * with or without its pattern) or its api (`aws-sdk:<service>:<apiAction>`): `<prefix>:<ApiAction>`, "the IAM action of
  * the API action" (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), with the SDK
  * service's IAM prefix (SDK_IAM_PREFIX) and a batch IAM authorises as its single action (batchAuthorisedAs).
- * Undefined for a Resource that is not an AWS SDK integration. The one mapping Workflow, the rules and (to come) the
- * local runtime use.
+ * Undefined for a Resource that is not an AWS SDK integration, or asks for `.sync`. The one mapping Workflow, the
+ * rules and the local runtime's SDK Tasks use.
  */
 export function sdkIamAction(resource: unknown): string | undefined {
-  const match = typeof resource === "string" ? /^(?:arn:[a-z-]+:states:::)?aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)(?:\.waitForTaskToken)?$/.exec(resource) : null;
-  if (!match) return undefined;
-  const [, service, call] = match;
-  const action = `${call[0].toUpperCase()}${call.slice(1)}`;
-  return `${SDK_IAM_PREFIX[service] ?? service}:${batchAuthorisedAs(service, action)}`;
+  const task = sdkTask(typeof resource === "string" && resource.startsWith("aws-sdk:") ? `arn:aws:states:::${resource}` : resource);
+  if (!task || task.pattern.startsWith(".sync")) return undefined;
+  const action = `${task.action[0].toUpperCase()}${task.action.slice(1)}`;
+  return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${batchAuthorisedAs(task.service, action)}`;
+}
+
+/**
+ * An AWS SDK integration Task's Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction><pattern>`) read as
+ * its service (`dynamodb`), its API action as the ARN spells it (`query`, camelCase) and its pattern (`""`,
+ * `.waitForTaskToken`, `.sync`, `.sync:2`); undefined for any other Resource. The one reading of an SDK Resource:
+ * sdkIamAction, and the local runtime's localSdkTask and callbackTaskResource (local/sfn-integrations.ts).
+ */
+export function sdkTask(resource: unknown): { service: string; action: string; pattern: string } | undefined {
+  const match = typeof resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource) : null;
+  return match ? { service: match[1], action: match[2], pattern: match[3] ?? "" } : undefined;
 }
 
 /**

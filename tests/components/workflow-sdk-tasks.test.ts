@@ -13,7 +13,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { Topic } from "../../components/topic";
 import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow";
-import { sdkIamAction } from "../../components/workflow/integrations";
+import { sdkIamAction, sdkTask } from "../../components/workflow/integrations";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -193,8 +193,16 @@ describe("Workflow AWS SDK integration Tasks", () => {
         "arn:aws:states:::aws-sdk:sns:publishBatch.waitForTaskToken",
         "aws-sdk:dynamodb:batchWriteItem",
         "arn:aws:states:::sqs:sendMessage",
+        "arn:aws:states:::aws-sdk:sfn:startExecution.sync",
       ].map(sdkIamAction),
-    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined]);
+    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined, undefined]);
+  });
+
+  it("reads an AWS SDK Task's Resource as its service, action and pattern (sdkTask), and nothing else as one", () => {
+    expect(sdkTask("arn:aws-us-gov:states:::aws-sdk:dynamodb:query.waitForTaskToken")).toEqual({ service: "dynamodb", action: "query", pattern: ".waitForTaskToken" });
+    expect(sdkTask("arn:aws:states:::aws-sdk:ec2:describeVpcs")).toEqual({ service: "ec2", action: "describeVpcs", pattern: "" });
+    expect(sdkTask("arn:aws:states:::aws-sdk:sfn:startExecution.sync:2")).toEqual({ service: "sfn", action: "startExecution", pattern: ".sync:2" });
+    expect(["arn:aws:states:::dynamodb:getItem", "aws-sdk:dynamodb:query", "arn:aws:states:::aws-sdk:dynamodb:query.waitForTaskToken.x", 7].map(sdkTask)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   describe("refuses at construction", () => {
