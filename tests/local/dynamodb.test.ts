@@ -19,25 +19,9 @@ import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { ofType, record } from "../harness/mocks";
+import { tableSpec } from "./dynamodb-helpers";
 
-const spec = (overrides: Partial<TableSpec> = {}): TableSpec => ({
-  key: "items",
-  attributes: { pk: "S", sk: "S" },
-  partitionKey: "pk",
-  sortKey: "sk",
-  globalIndexes: [],
-  localIndexes: [],
-  billing: "on-demand",
-  stream: "NEW_AND_OLD_IMAGES",
-  ttlAttribute: "expiresAt",
-  ttlEnabled: true,
-  pointInTimeRecovery: true,
-  replicaRegions: [],
-  replicaKmsKeyArns: {},
-  tableClass: "STANDARD",
-  ...overrides,
-});
-const table = (overrides: Partial<TableSpec> = {}): LocalTable => ({ id: "t.items", tableName: "items-local", spec: spec(overrides) });
+const table = (overrides: Partial<TableSpec> = {}): LocalTable => ({ id: "t.items", tableName: "items-local", spec: tableSpec(overrides) });
 const subscription = (overrides: Partial<StreamSubscriptionSpec> = {}): StreamSubscriptionSpec => ({
   name: "capture",
   dataTier: "t",
@@ -209,9 +193,9 @@ describe("local DynamoDB TTL", () => {
   it("sweeps only tables whose TTL is on: not one turned off on its attribute (ttlEnabled: false), nor one without TTL", async () => {
     const { dynamo, doc } = await start({
       tables: [
-        { id: "t.on", tableName: "on-local", spec: spec({ key: "on" }) },
-        { id: "t.off", tableName: "off-local", spec: spec({ key: "off", ttlEnabled: false }) },
-        { id: "t.plain", tableName: "plain-local", spec: spec({ key: "plain", ttlAttribute: undefined, ttlEnabled: false }) },
+        { id: "t.on", tableName: "on-local", spec: tableSpec({ key: "on" }) },
+        { id: "t.off", tableName: "off-local", spec: tableSpec({ key: "off", ttlEnabled: false }) },
+        { id: "t.plain", tableName: "plain-local", spec: tableSpec({ key: "plain", ttlAttribute: undefined, ttlEnabled: false }) },
       ],
       region: "us-east-1",
       ttlIntervalMs: 3_600_000,

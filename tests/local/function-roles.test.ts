@@ -18,6 +18,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import type { OfflineRun } from "../../local/offline/program";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { tableSpec } from "./dynamodb-helpers";
 import { queueDefinition } from "./sqs-helpers";
 import { runStacks } from "../stacks/run-stack";
 
@@ -192,8 +193,8 @@ describe("local DynamoDB, authorising the functions by their roles", () => {
         { Effect: "Allow", Action: ["dynamodb:Query"], Resource: [`${tableArn}/index/*`] },
       ]),
     );
-    const spec = { key: "items", attributes: { pk: "S", sk: "S", gpk: "S" }, partitionKey: "pk", sortKey: "sk", globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }], localIndexes: [], billing: "on-demand", ttlEnabled: false, pointInTimeRecovery: false, replicaRegions: [], replicaKmsKeyArns: {}, tableClass: "STANDARD" };
-    dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: spec as never }], region: "eu-west-1", roles });
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }], stream: undefined, ttlAttribute: undefined, ttlEnabled: false, pointInTimeRecovery: false });
+    dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec }], region: "eu-west-1", roles });
   });
   afterAll(() => dynamo.stop());
 

@@ -6,7 +6,6 @@
  * Task's history events (resourceType `aws-sdk:<service>`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TableSpec } from "../../components/data-tier/spec";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { startLocalSecrets, type LocalSecretsServer } from "../../local/secrets-server";
@@ -19,6 +18,7 @@ import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
+import { tableSpec } from "./dynamodb-helpers";
 import { queueDefinition } from "./sqs-helpers";
 
 const REGION = "eu-west-1";
@@ -27,22 +27,7 @@ const TABLE = "items-local";
 const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/orders`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/flow-role`;
 
-const spec: TableSpec = {
-  key: "items",
-  attributes: { pk: "S", sk: "S" },
-  partitionKey: "pk",
-  sortKey: "sk",
-  globalIndexes: [],
-  localIndexes: [],
-  billing: "on-demand",
-  stream: "NEW_AND_OLD_IMAGES",
-  ttlAttribute: "expiresAt",
-  ttlEnabled: false,
-  pointInTimeRecovery: false,
-  replicaRegions: [],
-  replicaKmsKeyArns: {},
-  tableClass: "STANDARD",
-};
+const spec = tableSpec({ ttlEnabled: false, pointInTimeRecovery: false });
 
 const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:news`;
