@@ -13,7 +13,11 @@ import { transformCacheFolder, transformCacheWanted } from "./tests/setup/transf
  * AWS SDKs again (≈2 CPU-seconds each; issue 15: a run of fuzz/, stacks/ and three isolated files started 5 processes
  * instead of 7, 4–5 CPU-seconds less). Within each, the files that take longest (the type check, browsers,
  * whole-program runs) start first, so the other worker packs the short ones around them; the rest in vitest's own
- * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
+ * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`), which shuffles within each group but never
+ * puts a shared file before an isolated one. So tests/fuzz/ and tests/stacks/preview.test.ts (shared) lead only the
+ * shared group and start after every isolated file (a possible longer tail on 2 cores, not a flake; let their rank
+ * override the grouping if it grows), and in a whole run the e2e file (isolated) makes the shared dev records: the
+ * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs.
  */
 const LONGEST_FIRST = ["tests/typecheck.test.ts", "tests/e2e/", "tests/offline-program-cache.test.ts", "tests/fuzz/", "tests/plan.test.ts", "tests/stacks/preview.test.ts"];
 
