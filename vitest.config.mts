@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { mulberry32 } from "./local/seeded-random.cjs";
+import { transformCacheFolder, transformCacheWanted } from "./tests/setup/transform-cache.mjs";
 
 /**
  * The isolated files, then the shared ones: a reused worker takes the next file only while the queue's next file is
@@ -13,7 +13,11 @@ import { mulberry32 } from "./local/seeded-random.cjs";
  * AWS SDKs again (≈2 CPU-seconds each; issue 15: a run of fuzz/, stacks/ and three isolated files started 5 processes
  * instead of 7, 4–5 CPU-seconds less). Within each, the files that take longest (the type check, browsers,
  * whole-program runs) start first, so the other worker packs the short ones around them; the rest in vitest's own
- * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`).
+ * order, or shuffled with `--sequence.shuffle` (and `--sequence.seed`), which shuffles within each group but never
+ * puts a shared file before an isolated one. So tests/fuzz/ and tests/stacks/preview.test.ts (shared) lead only the
+ * shared group and start after every isolated file (a possible longer tail on 2 cores, not a flake; let their rank
+ * override the grouping if it grows), and in a whole run the e2e file (isolated) makes the shared dev records: the
+ * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs.
  */
 const LONGEST_FIRST = ["tests/typecheck.test.ts", "tests/e2e/", "tests/offline-program-cache.test.ts", "tests/fuzz/", "tests/plan.test.ts", "tests/stacks/preview.test.ts"];
 
@@ -125,49 +129,14 @@ const EXCLUDE = ["tests/package/**", "**/node_modules/**"];
  * runs (experimental.fsModuleCache, below): re-transforming every module cost ≈0.1 CPU-second per test file of a warm
  * run (issue 15). Vitest keys an entry on the module's path, its content and this config, while the transformed code
  * names the files its imports resolved to: after a rename (`b.ts` to `b/index.ts`, or a branch switch that moves a
- * module) an unchanged importer would still import the old path (vitest-dev/vitest#11246). So the cache is a folder per
- * list of the repository's module files: adding, removing or renaming one starts a new folder. Each run marks its
- * folder used; a folder no run used for two days goes (the others' entries are never read again), so the cache does
- * not grow a folder per edit for ever. Vitest clears it itself when package-lock.json changes; `npx vitest
+ * module) an unchanged importer would still import the old path (vitest-dev/vitest#11246), and the TypeScript
+ * transform follows tsconfig options vitest's key leaves out. So the cache is a folder per list of the repository's
+ * module files and contents of its tsconfig*.json (tests/setup/transform-cache.mts). Only the 4 most
+ * recently used folders are kept, none unused for two days. Not in watch mode (a session outlives renames) and not
+ * with SERVERLESS_FULLSTACK_CACHE_DIR=off. Vitest clears it itself when package-lock.json changes; `npx vitest
  * --clearCache` empties the current folder.
  */
-const MODULE_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
-const NOT_SOURCES = new Set(["node_modules", ".git", "dist", ".local", "lambda-native", "results"]);
-function moduleFileNames(folder: string, into: string[] = []): string[] {
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    if (entry.isDirectory()) {
-      if (!NOT_SOURCES.has(entry.name)) moduleFileNames(join(folder, entry.name), into);
-    } else if (MODULE_FILE.test(entry.name)) into.push(join(folder, entry.name));
-  }
-  return into;
-}
-const TRANSFORM_CACHES = join(ROOT, "node_modules", ".cache", "vitest-transforms");
-const UNUSED_TRANSFORM_CACHE_MS = 2 * 24 * 3600_000;
-const USED_MARK = ".used";
-function lastChange(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined; // gone, or not a folder
-  }
-}
-/** This run's folder of the transform cache; undefined (no cache) where it cannot be made, as on a read-only disk. */
-function transformCacheFolder(): string | undefined {
-  const folder = join(TRANSFORM_CACHES, createHash("sha256").update(moduleFileNames(ROOT).sort().join("\n")).digest("hex").slice(0, 16));
-  try {
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, USED_MARK), "");
-    for (const other of readdirSync(TRANSFORM_CACHES)) {
-      // A folder another run has just made may have no mark yet: its own time counts then.
-      const used = [join(TRANSFORM_CACHES, other, USED_MARK), join(TRANSFORM_CACHES, other)].map(lastChange).find((at) => at !== undefined) ?? 0;
-      if (Date.now() - used > UNUSED_TRANSFORM_CACHE_MS) rmSync(join(TRANSFORM_CACHES, other), { recursive: true, force: true });
-    }
-  } catch {
-    return undefined;
-  }
-  return folder;
-}
-const transformCache = transformCacheFolder();
+const transformCache = transformCacheWanted(process.argv, process.env) ? transformCacheFolder(ROOT, join(ROOT, "node_modules", ".cache", "vitest-transforms")) : undefined;
 
 /** What every file gets, shared or not. */
 const perFile = {

@@ -8,7 +8,6 @@
  * pages are the fresh ones (scripts/docs/reference-stamp.ts). Otherwise TypeDoc runs and its pages are compared.
  */
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join, posix } from "node:path";
 import { promisify } from "node:util";
@@ -18,6 +17,7 @@ import { componentIndex, componentPages, withComponentIndex } from "../scripts/d
 import { freshReference, readTree, REFERENCE_DIR } from "../scripts/docs/reference";
 import { committedReferenceIsCurrent } from "../scripts/docs/reference-stamp";
 import { PROJECT_ROOT, readProjectFile, STALE } from "./harness/docs";
+import { incrementalArgs, withoutBuildInfoErrors } from "./setup/cache-folders";
 
 const NATIVE_TSC = join(PROJECT_ROOT, "node_modules", "typescript-native", "bin", "tsc");
 
@@ -32,7 +32,8 @@ async function typeErrors(project: string): Promise<string> {
     return "";
   } catch (error) {
     const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    return `${stdout ?? ""}${stderr ?? ""}`.trim() || message;
+    const output = `${stdout ?? ""}${stderr ?? ""}`.trim();
+    return output ? withoutBuildInfoErrors(output) : message;
   }
 }
 
@@ -41,13 +42,11 @@ async function typeErrors(project: string): Promise<string> {
  * file's hash, its dependencies and its diagnostics in a build-info file there, one per checkout and project, and the
  * next run checks again only what the changed files can affect, reporting the kept diagnostics of the rest (the
  * project: ≈6.3 CPU-seconds checked afresh, ≈3.1 with nothing changed; issue 15). A build info of other options or
- * another compiler version, or one it cannot read, makes tsc check everything and write it anew.
+ * another compiler version, or one it cannot read, makes tsc check everything and write it anew; a folder it could
+ * not write to would fail the check, so there the check is a full one (incrementalArgs).
  */
 function incremental(project: string): string[] {
-  const cache = defaultCacheDir();
-  if (!cache) return [];
-  const name = createHash("sha256").update(join(PROJECT_ROOT, project)).digest("hex").slice(0, 16);
-  return ["--incremental", "--tsBuildInfoFile", join(cache, "tsc", `${name}.tsbuildinfo`)];
+  return incrementalArgs(defaultCacheDir(), join(PROJECT_ROOT, project));
 }
 
 let reference: Promise<Map<string, string>> | undefined;

@@ -4,46 +4,44 @@
  * with the same committed config: now the first file of a test run runs it and leaves its result, as plain data, in
  * the run's shared folder (tests/setup/shared-stack-runs.ts, removed when the run ends, so nothing outlives the
  * sources it was made from); the others start from that record, as `npm start` starts from its program cache.
- * Every file, the first included, gets the same JSON copy, so no result depends on which file came first. In watch
+ * Every file, the first included, gets the same JSON copy (the first record written, read back), so no result depends
+ * on which file came first or raced it. In watch
  * mode (no shared folder) each file runs the program.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { inject } from "vitest";
-import { writeAtomically } from "../../components/file-hashes";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
-import { toPlain } from "../../local/offline/program-cache";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { devAppRecordFile, recordDevAppRun } from "./dev-app-record";
 
-/** Beside tests/stacks/run-stack.ts's `dev.json` of the same run, which keeps no specs (the local runtime needs them). */
-const RECORD = "dev.local-app.json";
+/**
+ * This file's text of the run: without a record (watch mode, or a record that could not be written) a second
+ * call would import the already-evaluated index.ts, which registers nothing, so the run is made once per file.
+ */
+let text: Promise<string> | undefined;
 
 /** index.ts's run for stack dev, as plain data (Outputs resolved, assets as markers): once per test run. */
 export async function devAppRun(): Promise<OfflineRun> {
-  const folder = inject("sharedStackRuns");
-  const file = folder && join(folder, RECORD);
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as OfflineRun;
-  const run = await runProgramOffline({ stack: "dev", load: () => import("../../index.js") });
-  const text = await recordDevAppRun(run);
-  // The stack tests run the same program: recording it for them too runs it once per test run, not twice. Imported
-  // here, not at the top: the deploy and security rules it loads are of no use to the files that read a record.
-  if (folder) await (await import("../stacks/run-stack.js")).recordStackRun(run);
-  return JSON.parse(text) as OfflineRun;
+  return JSON.parse(await (text ??= runOrRead())) as OfflineRun;
 }
 
-/**
- * `run` (the dev stack's, as the program left it) as devAppRun shares it, recorded in the test run's shared folder
- * when it has one and no file has yet. tests/stacks/run-stack.ts calls it too when it ran the dev stack first.
- */
-export async function recordDevAppRun(run: OfflineRun): Promise<string> {
-  const folder = inject("sharedStackRuns");
-  const file = folder && join(folder, RECORD);
+async function runOrRead(): Promise<string> {
+  const file = devAppRecordFile();
   if (file && existsSync(file)) return readFileSync(file, "utf8");
-  // Two files running it at once each write whole, then rename: a reader sees one whole record.
-  const text = JSON.stringify(await toPlain(run, "run", new Set()));
-  if (file) writeAtomically(file, text);
-  return text;
+  const run = await runProgramOffline({ stack: "dev", load: () => import("../../index.js") });
+  const recorded = await recordDevAppRun(run);
+  // The stack tests run the same program: recording it for them too runs it once per test run, not twice. Imported
+  // here, not at the top: the deploy and security rules it loads are of no use to the files that read a record. A
+  // failure there is the stack files' to report: they then run the program themselves.
+  if (file) {
+    try {
+      await (await import("../stacks/run-stack.js")).recordStackRun(run);
+    } catch (error) {
+      console.warn(`tests/setup/dev-app.ts: the dev stack's record for the stack tests was not made (they run the program themselves): ${(error as Error).message}`);
+    }
+  }
+  return recorded;
 }
 
 /** The app on free ports, with fresh state in a new temporary folder named from `prefix`. */
