@@ -26,6 +26,7 @@ import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
+import { escapeXml, unescapeXml, xmlValues } from "./xml";
 
 export interface StoredObject {
   key: string;
@@ -565,25 +566,6 @@ export function decodeAwsChunked(raw: Buffer): { body: Buffer; trailers: Record<
 
 function md5(body: Buffer): string {
   return createHash("md5").update(body).digest("hex");
-}
-
-function xmlValues(xml: string, tag: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => unescapeXml(m[1]));
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
-
-function unescapeXml(text: string): string {
-  return text
-    .replace(/&#x([0-9a-fA-F]+);/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, "&");
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

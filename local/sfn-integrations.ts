@@ -37,6 +37,7 @@ import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
 import { SFN_LIMITS, sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
+import { unescapeXml } from "./xml";
 
 /**
  * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
@@ -587,14 +588,13 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   };
   const MESSAGE_FIELDS = ["Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"] as const;
   const tagIn = (text: string, name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
-  const unescape = (value: string) => value.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 
   /** A call in SNS's query protocol (form fields, an XML answer); an error answer is the Task's failure. */
   const snsQuery = async (naming: Naming, form: URLSearchParams, context: ServiceTaskContext, endpoint: string | undefined) => {
     const response = await signed("SNS", "sns", endpoint, context.region, { "content-type": "application/x-www-form-urlencoded" }, form.toString());
     const text = await answer("SNS", response);
     const requestId = tagIn(text, "RequestId") ?? randomUUID();
-    if (!response.ok) throw naming.fail(tagIn(text, "Code") ?? "InternalError", unescape(tagIn(text, "Message") ?? text), response.status, requestId);
+    if (!response.ok) throw naming.fail(tagIn(text, "Code") ?? "InternalError", unescapeXml(tagIn(text, "Message") ?? text), response.status, requestId);
     return { text, response };
   };
 
@@ -615,7 +615,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const members = (list: string) => [...(tagIn(text, list) ?? "").matchAll(/<member>([\s\S]*?)<\/member>/g)].map((match) => match[1]);
     const field = (member: string, name: string) => {
       const value = tagIn(member, name);
-      return value === undefined ? {} : { [name]: unescape(value) };
+      return value === undefined ? {} : { [name]: unescapeXml(value) };
     };
     return {
       Successful: members("Successful").map((member) => ({ ...field(member, "Id"), ...field(member, "MessageId"), ...field(member, "SequenceNumber") })),

@@ -1,0 +1,26 @@
+/**
+ * The XML text helpers of the local emulators that answer or read AWS's XML protocols (S3's REST-XML, SNS's query
+ * answers): the five predefined entities and numeric character references, and a tag's values read without a parser
+ * (the answers read here are flat, and a parser would be one more dependency for a few tags).
+ */
+
+/** Every `<tag>…</tag>` value of `xml`, unescaped, in order. */
+export function xmlValues(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => unescapeXml(m[1]));
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+/** `&amp;` last, so an escaped entity (`&amp;lt;`) reads as its text (`&lt;`), not as `<`. */
+export function unescapeXml(text: string): string {
+  return text
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
