@@ -48,6 +48,16 @@ export function dynamoPermissions(operation: string, input: Record<string, unkno
   return [{ action: `dynamodb:${operation}`, resource: `${table(input.TableName)}${index}` }];
 }
 
+const PARTIQL_VERBS: Record<string, string> = { SELECT: "PartiQLSelect", EXISTS: "PartiQLSelect", INSERT: "PartiQLInsert", UPDATE: "PartiQLUpdate", DELETE: "PartiQLDelete" };
+/** A table as a statement names it: `"quoted"` (`""` an escaped quote) or bare, then `."index"`. */
+const PARTIQL_NAME = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z0-9_.-]+))(?:\s*\.\s*"((?:[^"]|"")+)")?`;
+const PARTIQL_TABLE: Record<string, RegExp> = {
+  PartiQLSelect: new RegExp(String.raw`\bFROM\s+${PARTIQL_NAME}`, "i"),
+  PartiQLInsert: new RegExp(String.raw`^\s*INSERT\s+INTO\s+${PARTIQL_NAME}`, "i"),
+  PartiQLUpdate: new RegExp(String.raw`^\s*UPDATE\s+${PARTIQL_NAME}`, "i"),
+  PartiQLDelete: new RegExp(String.raw`^\s*DELETE\s+FROM\s+${PARTIQL_NAME}`, "i"),
+};
+
 /**
  * The IAM actions of PartiQL statements (ExecuteStatement, BatchExecuteStatement, ExecuteTransaction): there is no
  * dynamodb:ExecuteStatement; each statement is dynamodb:PartiQLSelect/Insert/Update/Delete "on the table or index"
@@ -64,14 +74,11 @@ function partiqlPermissions(operation: string, input: Record<string, unknown>, t
     : operation === "ExecuteTransaction" ? (Array.isArray(input.TransactStatements) ? input.TransactStatements.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [])
     : undefined;
   if (!statements) return undefined;
-  const VERBS: Record<string, string> = { SELECT: "PartiQLSelect", EXISTS: "PartiQLSelect", INSERT: "PartiQLInsert", UPDATE: "PartiQLUpdate", DELETE: "PartiQLDelete" };
-  const name = String.raw`(?:"((?:[^"]|"")+)"|([A-Za-z0-9_.-]+))(?:\s*\.\s*"((?:[^"]|"")+)")?`;
-  const TABLE: Record<string, RegExp> = { PartiQLSelect: new RegExp(String.raw`\bFROM\s+${name}`, "i"), PartiQLInsert: new RegExp(String.raw`^\s*INSERT\s+INTO\s+${name}`, "i"), PartiQLUpdate: new RegExp(String.raw`^\s*UPDATE\s+${name}`, "i"), PartiQLDelete: new RegExp(String.raw`^\s*DELETE\s+FROM\s+${name}`, "i") };
   return statements.flatMap((statement) => {
     if (typeof statement !== "string") return [];
-    const action = VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
+    const action = PARTIQL_VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
     if (!action) return [];
-    const match = TABLE[action].exec(statement);
+    const match = PARTIQL_TABLE[action].exec(statement);
     const table = match?.[1]?.replace(/""/g, '"') ?? (match?.[2] && !match[2].includes(".") ? match[2] : undefined);
     const index = match?.[3]?.replace(/""/g, '"');
     return [{ action: `dynamodb:${action}`, resource: table ? `${tableArn(table)}${index ? `/index/${index}` : ""}` : "*" }];
