@@ -60,7 +60,7 @@ function segmentSource(pattern: string): string {
 }
 
 /** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */
-function arnComponents(value: string): string[] | undefined {
+export function arnComponents(value: string): string[] | undefined {
   const split = value.split(":");
   return split.length < 6 ? undefined : [...split.slice(0, 5), split.slice(5).join(":")];
 }

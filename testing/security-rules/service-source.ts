@@ -1,5 +1,5 @@
 import { asArray, ofType, readablePolicyDocument } from "../../local/offline/graph";
-import { conditionOperator } from "../../components/iam-match";
+import { arnComponents, conditionOperator } from "../../components/iam-match";
 import { finding, type SecurityRule } from "./rule";
 
 /** The global keys that name whom a service acts for (lower case: IAM reads condition keys case-insensitively). */
@@ -35,9 +35,9 @@ function namesSource(key: string, value: string, wildcards: boolean): boolean {
   if (value === "") return false;
   if (!wildcards) return true;
   if (key !== "aws:sourcearn") return !/[*?]/.test(value);
-  const parts = value.split(":");
-  if (parts.length < 6) return !value.includes("*");
-  return parts[4] === "" ? !/^[*?]*$/.test(parts.slice(5).join(":")) : !/[*?]/.test(parts[4]);
+  const parts = arnComponents(value);
+  if (!parts) return !value.includes("*");
+  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
 }
 
 const CARRIERS = ["aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:Topic", "aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/queue:Queue"];
