@@ -81,7 +81,9 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
       const ruleArn = String(rules.find((r) => r.state.name === ruleName)?.state.arn ?? fallback);
       // A pattern may hold Outputs (a bucket's name): the recorded program's values.
       const pattern = await resolveValue<Record<string, unknown>>(subscription.pattern);
-      localRules.push({ arn: ruleArn, pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, { graph, ...delivery })) });
+      const subscriptionDelivery = { graph, ...delivery };
+      const target = subscriptionTarget(subscription, subscriptionDelivery);
+      localRules.push({ arn: ruleArn, pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, subscriptionDelivery, target)) });
     }
     // Every DefaultEventBus of a region puts its rules on that region's one default bus.
     const same = spec.default ? definitions.find((d) => d.arn === arn) : undefined;
@@ -101,9 +103,16 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
  * `maximumEventAgeSeconds` (a refusal for a missing permission is not retried), then moves it to the target's
  * dead-letter queue (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html).
  */
-export async function deliverToTarget(bus: EventBusSpec, subscription: EventBusSubscriptionSpec, ruleArn: string, event: EventBridgeEvent, delivery: EventBusDelivery): Promise<"delivered" | "dead-lettered" | "dropped"> {
+export async function deliverToTarget(
+  bus: EventBusSpec,
+  subscription: EventBusSubscriptionSpec,
+  ruleArn: string,
+  event: EventBridgeEvent,
+  delivery: EventBusDelivery,
+  targets: TargetFinder = subscriptionTarget(subscription, delivery),
+): Promise<"delivered" | "dead-lettered" | "dropped"> {
   const rule = { arn: ruleArn, name: await resolveValue<string>(subscription.ruleName) };
-  const target = await targetOf(subscription, event, delivery);
+  const target = await targets(event);
   const delays = delivery.retryDelaysMs ?? [1000, 2000, 4000];
   const started = Date.now();
   let lastError: Error | undefined;
@@ -153,8 +162,50 @@ interface LocalTarget {
   deliver(rule: { arn: string; name: string }): Promise<void>;
 }
 
+/** A subscription's target as each event's delivery reaches it (subscriptionTarget). */
+type TargetFinder = (event: EventBridgeEvent) => Promise<LocalTarget>;
+
+/** What a Topic or Workflow target is in the recorded graph, in one region: its ARN and, for a Workflow, why its role may not start it. */
+interface RecordedTarget {
+  arn: string;
+  refusal?: string;
+}
+
+/**
+ * A subscription's target for each of its events, with what it reads from the recorded graph (a Topic's or Workflow's
+ * ARN, the Workflow role's policies) read at the first event of a region and kept: the graph is recorded once per run,
+ * and a scan of every resource at each event would make a busy bus's deliveries cost as much as the program is large.
+ */
+function subscriptionTarget(subscription: EventBusSubscriptionSpec, delivery: EventBusDelivery): TargetFinder {
+  const graph = delivery.graph ?? [];
+  const recorded = new Map<string, Promise<RecordedTarget>>();
+  // A target named by no recorded resource falls back to an ARN in the event's region, hence one lookup per region.
+  const inRegion = (region: string): Promise<RecordedTarget> => {
+    let found = recorded.get(region);
+    if (!found) recorded.set(region, (found = recordedTarget(graph, subscription, region)));
+    return found;
+  };
+  return (event) => targetOf(subscription, event, delivery, inRegion);
+}
+
+/** The Topic or Workflow target's recorded ARN (else the ARN its name has in `region`) and, for a Workflow, its role's refusal. */
+async function recordedTarget(graph: Graph, subscription: EventBusSubscriptionSpec, region: string): Promise<RecordedTarget> {
+  if (subscription.target === "sns") {
+    const topicName = await resolveValue<string>(subscription.topicName);
+    const arn = graph.find((r) => r.type === "aws:sns/topic:Topic" && r.state.name === topicName)?.state.arn;
+    return { arn: typeof arn === "string" ? arn : `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${topicName}` };
+  }
+  if (subscription.target === "sfn") {
+    const name = await resolveValue<string>(subscription.stateMachineName);
+    const recordedArn = graph.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.state.name === name)?.state.arn;
+    const arn = typeof recordedArn === "string" ? recordedArn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
+    return { arn, refusal: await workflowRoleRefusal(graph, subscription, arn) };
+  }
+  throw new Error(`EventBus: a ${subscription.target} target is not looked up in the recorded graph`);
+}
+
 /** The subscription's target as the delivery reaches it. */
-async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBridgeEvent, delivery: EventBusDelivery): Promise<LocalTarget> {
+async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBridgeEvent, delivery: EventBusDelivery, recorded: (region: string) => Promise<RecordedTarget>): Promise<LocalTarget> {
   if (subscription.target === "sqs") {
     const queueName = await resolveValue<string>(subscription.queueName);
     return {
@@ -170,8 +221,7 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
   }
   if (subscription.target === "sns") {
     const topicName = await resolveValue<string>(subscription.topicName);
-    const recorded = (delivery.graph ?? []).find((r) => r.type === "aws:sns/topic:Topic" && r.state.name === topicName)?.state.arn;
-    const arn = typeof recorded === "string" ? recorded : `arn:aws:sns:${event.region}:${MOCK_ACCOUNT_ID}:${topicName}`;
+    const { arn } = await recorded(event.region);
     return {
       name: topicName,
       arn,
@@ -191,10 +241,7 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
   }
   if (subscription.target === "sfn") {
     const name = await resolveValue<string>(subscription.stateMachineName);
-    const graph = delivery.graph ?? [];
-    const recorded = graph.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.state.name === name)?.state.arn;
-    const arn = typeof recorded === "string" ? recorded : `arn:aws:states:${event.region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
-    const refusal = await workflowRoleRefusal(graph, subscription, arn);
+    const { arn, refusal } = await recorded(event.region);
     return {
       name,
       arn,

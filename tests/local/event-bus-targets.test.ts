@@ -22,7 +22,7 @@ import { Topic } from "../../components/topic";
 import { Workflow } from "../../components/workflow";
 import { fillTemplate, jsonPath, targetInputText } from "../../local/eventbridge-input";
 import type { EventBridgeEvent } from "../../local/eventbridge-server";
-import { deliverToTarget } from "../../local/services/event-buses";
+import { deliverToTarget, localBusDefinitions } from "../../local/services/event-buses";
 import type { LocalQueuesService } from "../../local/services/queues";
 import { LocalSns } from "../../local/sns-server";
 import { LocalSqs } from "../../local/sqs-server";
@@ -238,6 +238,40 @@ describe("a Topic target under npm start", () => {
     });
     expect(await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, delivery(sns))).toBe("delivered");
     expect(await deliverToTarget(bus, alerts, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, delivery(new LocalSns([])))).toBe("dropped");
+  });
+
+  it("reads the recorded graph once per region, not per event: a topic no resource names has its ARN in each event's region", async () => {
+    const bus = app.context.run.specs.find((s) => s.kind === "EventBus" && s.name === "ebl")!.spec as EventBusSpec;
+    const alerts = bus.subscriptions.find((s) => s.name === "alerts") as EventBusTopicSubscriptionSpec;
+    const resources = app.context.run.resources;
+    const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-alerts-dlq")!.state.name);
+    const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
+    // Each scan of the graph the deliveries make (Array find or filter), counted.
+    let scans = 0;
+    const graph = new Proxy(resources, { get: (target, key, receiver) => ((scans += key === "find" || key === "filter" ? 1 : 0), Reflect.get(target, key, receiver)) });
+    const tracked: Array<Promise<unknown>> = [];
+    const [definition] = await localBusDefinitions([{ ...bus, subscriptions: [{ ...alerts, topicName: "ebl-missing" }] }], REGION, resources, {
+      invoke: () => async () => null,
+      sqs: () => sqs,
+      sns: () => undefined,
+      async: { queues: undefined as never, region: REGION, log: () => undefined },
+      log: () => undefined,
+      track: (delivery) => void tracked.push(delivery),
+      retryDelaysMs: [0],
+      graph,
+    });
+    const event = { version: "0", id: "", "detail-type": "T", source: "s", account: "123456789012", time: "2026-01-01T00:00:00Z", region: REGION, resources: [], detail: {} } as EventBridgeEvent;
+    for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) definition.rules[0].deliver({ ...event, id, region });
+    await Promise.all(tracked);
+    expect(scans).toBe(2);
+    const messages = await sqs.receive(dlq, { max: 10 });
+    const targets = messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.TARGET_ARN?.StringValue, m.messageAttributes?.ERROR_CODE?.StringValue]).sort();
+    expect(targets).toEqual([
+      ["e-1", "arn:aws:sns:us-east-1:123456789012:ebl-missing", "NotFound"],
+      ["e-2", "arn:aws:sns:us-east-1:123456789012:ebl-missing", "NotFound"],
+      ["e-3", "arn:aws:sns:eu-west-1:123456789012:ebl-missing", "NotFound"],
+      ["e-4", "arn:aws:sns:eu-west-1:123456789012:ebl-missing", "NotFound"],
+    ]);
   });
 
   it("moves an event for a topic that is not served to the target's dead-letter queue, without retries", async () => {
