@@ -28,35 +28,69 @@
  *   authorizer's Deny) and whatever excludes when it matches (an Allow's NotResource).
  * Unresolved policy variables (`${aws:username}`, `${cognito-identity.amazonaws.com:sub}`, whose value holds a colon)
  * follow the same choice: any run of characters when lenient, and a pattern holding one matches nothing when strict.
- * A caller that can resolve them substitutes them first. CloudFront's path patterns are another matter
- * (local/http.ts pathPatternMatcher).
+ * A caller that can resolve them substitutes them first. The three whose values are fixed, `${*}`, `${?}` and `${$}`,
+ * are their literal characters in a Resource and in StringLike and ArnLike, not wildcards (FIXED_VARIABLES).
+ * CloudFront's path patterns are another matter (local/http.ts pathPatternMatcher).
  */
 
 const ESCAPE = /[.+^${}()|[\]\\*?]/g;
 const literal = (text: string) => text.replace(ESCAPE, "\\$&");
 
-/** `*` any run and `?` any one character, of anything (colons too). */
-function glob(pattern: string): string {
-  return [...pattern].map((c) => (c === "*" ? "[\\s\\S]*" : c === "?" ? "[\\s\\S]" : literal(c))).join("");
+/**
+ * The policy variables whose values are fixed, so that a policy can name a character that would otherwise be a
+ * wildcard or open a variable: "${*} - use where you need an * (asterisk) character", likewise ${?} and ${$}, usable
+ * "in any string where you can use regular policy variables" (reference_policies_variables.html, Special characters).
+ */
+const FIXED_VARIABLES: Readonly<Record<string, string>> = { "${*}": "*", "${?}": "?", "${$}": "$" };
+
+/** One piece of a pattern: a character matched as itself, a wildcard, or a policy variable no reading here resolves. */
+type Part = { literal: string } | "*" | "?" | "variable";
+
+/**
+ * How a pattern's `${…}` is read. "none": as written, character by character (Action, where IAM takes no policy
+ * variables: "You can use policy variables in the Resource element and in string comparisons in the Condition
+ * element", same page). "fixed": the fixed variables as their characters, any other `${…}` as written (StringLike,
+ * ArnLike: a caller that can resolve a variable substitutes it first). "all": the fixed variables as their characters,
+ * any other `${…}` a variable (Resource).
+ */
+type VariableReading = "none" | "fixed" | "all";
+
+function parts(pattern: string, variables: VariableReading): Part[] {
+  const found: Part[] = [];
+  for (const [piece] of pattern.matchAll(variables === "none" ? /[\s\S]/gu : /\$\{[^}]*\}|[\s\S]/gu)) {
+    const fixed = FIXED_VARIABLES[piece];
+    if (fixed !== undefined) found.push({ literal: fixed });
+    else if (piece.startsWith("${") && variables === "all") found.push("variable");
+    else for (const c of piece) found.push(c === "*" || c === "?" ? c : { literal: c });
+  }
+  return found;
 }
 
-/** Whether `pattern` holds a policy variable (`${…}`), which no reading here resolves. */
-const hasVariable = (pattern: string) => /\$\{[^}]*\}/.test(pattern);
+/** `*` any run and `?` any one character, of anything (colons too); a variable any run. */
+function glob(pattern: readonly Part[]): string {
+  return pattern.map((p) => (p === "*" || p === "variable" ? "[\\s\\S]*" : p === "?" ? "[\\s\\S]" : literal(p.literal))).join("");
+}
 
 /** The lenient reading: a whole-string glob, each policy variable (`${…}`) any run of characters. */
 function lenientSource(pattern: string): string {
-  return pattern
-    .split(/\$\{[^}]*\}/)
-    .map(glob)
-    .join("[\\s\\S]*");
+  return glob(parts(pattern, "all"));
 }
 
 /**
  * The segment reading: `*` and `?` stay within their colon-separated segment, but a `*` that ends one (before a `:` or
- * at the end) may run over colons, as the Resource page says.
+ * at the end) may run over colons, as the Resource page says. `pattern` holds no variable (strict refuses those first).
  */
 function segmentSource(pattern: string): string {
-  return [...pattern].map((c, i) => (c === "*" ? (i === pattern.length - 1 || pattern[i + 1] === ":" ? "[\\s\\S]*" : "[^:]*") : c === "?" ? "[^:]" : literal(c))).join("");
+  const pieces = parts(pattern, "all");
+  return pieces
+    .map((p, i) => {
+      if (p === "*") {
+        const next = pieces[i + 1];
+        return next === undefined || (typeof next === "object" && next.literal === ":") ? "[\\s\\S]*" : "[^:]*";
+      }
+      return p === "?" ? "[^:]" : p === "variable" ? "[\\s\\S]*" : literal(p.literal);
+    })
+    .join("");
 }
 
 /** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */
@@ -88,7 +122,7 @@ const regexMatcher = (source: string, flags = "") => {
 
 /** Whether the Action (or NotAction) pattern `pattern` (`s3:Get*`, `dynamodb:?etItem`, `*`) covers `action`, case-insensitively. */
 export function actionMatches(pattern: string, action: string): boolean {
-  return matcher("action", pattern, (p) => regexMatcher(glob(p), "i"))(action);
+  return matcher("action", pattern, (p) => regexMatcher(glob(parts(p, "none")), "i"))(action);
 }
 
 /** How resourceMatches reads the case AWS's pages leave open (see the module's comment): may IAM match, or must it? */
@@ -103,12 +137,12 @@ export type ResourceReading = "lenient" | "strict";
 export function resourceMatches(pattern: string, resource: string, reading: ResourceReading): boolean {
   if (reading === "lenient") return matcher("resource-lenient", pattern, (p) => regexMatcher(lenientSource(p)))(resource);
   return matcher("resource-strict", pattern, (p) => {
-    if (hasVariable(p)) return () => false;
+    if (parts(p, "all").includes("variable")) return () => false;
     const segments = regexMatcher(segmentSource(p));
-    const parts = arnComponents(p);
+    const split = arnComponents(p);
     // The component reading: five colon-free components, and the resource part a glob over its colons. A pattern of
     // fewer than six components (`*`) has only the segment reading.
-    const components = parts?.map((part, i) => regexMatcher(i < 5 ? segmentSource(part) : glob(part)));
+    const components = split?.map((part, i) => regexMatcher(i < 5 ? segmentSource(part) : glob(parts(part, "all"))));
     return (value) => {
       if (!segments(value)) return false;
       if (!components) return true;
@@ -120,7 +154,7 @@ export function resourceMatches(pattern: string, resource: string, reading: Reso
 
 /** StringLike: whether `pattern` matches `value`, case-sensitively, `*` and `?` anywhere (colons too). */
 export function stringLike(pattern: string, value: string): boolean {
-  return matcher("string", pattern, (p) => regexMatcher(glob(p)))(value);
+  return matcher("string", pattern, (p) => regexMatcher(glob(parts(p, "fixed"))))(value);
 }
 
 /**
@@ -129,10 +163,10 @@ export function stringLike(pattern: string, value: string): boolean {
  */
 export function arnLike(pattern: string, arn: string): boolean {
   return matcher("arn", pattern, (p) => {
-    const parts = arnComponents(p)?.map((part) => regexMatcher(glob(part)));
+    const components = arnComponents(p)?.map((part) => regexMatcher(glob(parts(part, "fixed"))));
     return (value) => {
       const have = arnComponents(value);
-      return parts !== undefined && have !== undefined && parts.every((matches, i) => matches(have[i]));
+      return components !== undefined && have !== undefined && components.every((matches, i) => matches(have[i]));
     };
   })(arn);
 }

@@ -67,6 +67,20 @@ describe("resourceMatches (Resource, NotResource)", () => {
     expect(resourceMatches(pattern, "arn:aws:s3:::photos/public/a.jpg", "lenient")).toBe(false);
     expect(resourceMatches("arn:aws:s3:::b/${aws:username}", "arn:aws:s3:::b/${aws:username}", "strict")).toBe(false);
   });
+
+  it("reads ${*}, ${?} and ${$} as the characters they stand for, not as wildcards or variables, in either reading", () => {
+    for (const reading of ["lenient", "strict"] as const) {
+      expect(resourceMatches("arn:aws:s3:::bucket/${*}", "arn:aws:s3:::bucket/*", reading)).toBe(true);
+      expect(resourceMatches("arn:aws:s3:::bucket/${*}", "arn:aws:s3:::bucket/a", reading)).toBe(false);
+      expect(resourceMatches("arn:aws:s3:::bucket/what${?}", "arn:aws:s3:::bucket/what?", reading)).toBe(true);
+      expect(resourceMatches("arn:aws:s3:::bucket/what${?}", "arn:aws:s3:::bucket/whats", reading)).toBe(false);
+      expect(resourceMatches("arn:aws:s3:::bucket/${$}{aws:username}/*", "arn:aws:s3:::bucket/${aws:username}/a.jpg", reading)).toBe(true);
+      expect(resourceMatches("arn:aws:s3:::bucket/${$}{aws:username}/*", "arn:aws:s3:::bucket/bob/a.jpg", reading)).toBe(false);
+      // A wildcard beside one stays a wildcard.
+      expect(resourceMatches("arn:aws:s3:::bucket/*/${*}", "arn:aws:s3:::bucket/a/*", reading)).toBe(true);
+      expect(resourceMatches("arn:aws:s3:::bucket/*/${*}", "arn:aws:s3:::bucket/a/b", reading)).toBe(false);
+    }
+  });
 });
 
 describe("stringLike (StringLike)", () => {
@@ -77,6 +91,16 @@ describe("stringLike (StringLike)", () => {
     expect(stringLike("Home/*", "home/a")).toBe(false);
     expect(stringLike("", "")).toBe(true);
     expect(stringLike("", "x")).toBe(false);
+  });
+
+  it("reads ${*}, ${?} and ${$} as the characters they stand for", () => {
+    expect(stringLike("photos/${*}", "photos/*")).toBe(true);
+    expect(stringLike("photos/${*}", "photos/a")).toBe(false);
+    expect(stringLike("photos/${?}", "photos/?")).toBe(true);
+    expect(stringLike("photos/${?}", "photos/a")).toBe(false);
+    expect(stringLike("${$}5", "$5")).toBe(true);
+    expect(stringLike("*${*}", "any*")).toBe(true);
+    expect(stringLike("*${*}", "any")).toBe(false);
   });
 });
 
@@ -97,6 +121,12 @@ describe("arnLike (ArnLike, ArnEquals)", () => {
     // The region's * does not reach into the account and the resource.
     expect(arnLike("arn:aws:events:*", rule)).toBe(false);
     expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:*`, "arn:aws:events:us-east-1")).toBe(false);
+  });
+
+  it("reads ${*} and ${?} as the characters they stand for", () => {
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/\${*}`, `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/*`)).toBe(true);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/\${*}`, rule)).toBe(false);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam\${?}`, rule)).toBe(false);
   });
 });
 
