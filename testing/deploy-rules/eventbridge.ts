@@ -8,12 +8,12 @@
  */
 import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/event-bus/event-pattern";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
-import { asArray, attachedTo, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
-import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
+import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal, topicPolicies } from "./queue-policy";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -25,7 +25,6 @@ const ARCHIVE = "aws:cloudwatch/eventArchive:EventArchive";
 const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const TOPIC = "aws:sns/topic:Topic";
-const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const ROLE = "aws:iam/role:Role";
 
 /** A target's queue in the plan, by the target's ARN. */
@@ -398,8 +397,7 @@ export const EVENTBRIDGE_TOPIC_TARGET_POLICY: DeployRule = {
       const topic = referenced(graph, TOPIC, target.inputs.arn);
       if (!topic) continue;
       const rule = ruleOf(graph, target);
-      const policies = [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
-      const refusal = resourceSendRefusal(policies, "sns:Publish", topic.state.arn, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
+      const refusal = resourceSendRefusal(topicPolicies(graph, topic), "sns:Publish", topic.state.arn, EVENTBRIDGE_RULE_SENDER, rule?.state.arn);
       if (!refusal) continue;
       const ruleName = rule?.name ?? String(target.inputs.rule);
       findings.push(

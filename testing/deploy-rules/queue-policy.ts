@@ -1,8 +1,9 @@
 /**
  * How the deploy rules read a queue's access policy for an AWS service that sends to it on behalf of one source: SNS
  * for a topic (a subscribed queue, a subscription's dead-letter queue), EventBridge for a rule (a target's dead-letter
- * queue). Internal to the rule pack: not exported from serverless-fullstack/testing (sns.ts keeps its documented
- * queuePolicyRefusal and queueAllowsTopic as SNS's wrappers of it).
+ * queue); and where a queue's or topic's policies are, and whom a statement's principal covers, for the rules that read
+ * them for another principal (StatesServiceTasks: a state machine's role). Internal to the rule pack: not exported from
+ * serverless-fullstack/testing (sns.ts keeps its documented queuePolicyRefusal and queueAllowsTopic as SNS's wrappers of it).
  */
 import { asArray, attachedTo, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -11,6 +12,7 @@ import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { conditionOperator } from "../../components/iam-match";
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 
 /** An AWS service that sends sqs:SendMessage to a queue on behalf of a source, as the findings name them. */
 export interface QueueSender {
@@ -26,16 +28,27 @@ export const SNS_TOPIC_SENDER: QueueSender = { service: "sns.amazonaws.com", lab
 export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: EVENTS_PRINCIPAL, label: "EventBridge", source: "rule" };
 
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
-function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
+export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
   return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
 }
 
-/** Whether a statement's principal covers `service`: everyone, or the service; with NotPrincipal, one that does not name it. */
-function coversService(statement: Record<string, any>, service: string): boolean {
-  const names = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || asArray<string>(principal?.Service).includes(service);
-  if (statement.NotPrincipal !== undefined) return !names(statement.NotPrincipal);
-  return names(statement.Principal);
+/** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
+export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
+  return [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
 }
+
+/**
+ * Whether a statement's principal covers a principal `names` recognises in a Principal (or NotPrincipal) value: everyone
+ * (`"*"`, `{ AWS: "*" }`) always does; with NotPrincipal, one the value does not name.
+ */
+export function coversPrincipal(statement: Record<string, any>, names: (principal: any) => boolean): boolean {
+  const covers = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || names(principal);
+  if (statement.NotPrincipal !== undefined) return !covers(statement.NotPrincipal);
+  return covers(statement.Principal);
+}
+
+/** Whether a statement's principal covers `service`: everyone, or the service; with NotPrincipal, one that does not name it. */
+const coversService = (statement: Record<string, any>, service: string) => coversPrincipal(statement, (principal) => asArray<string>(principal?.Service).includes(service));
 
 /** Whether a statement's action and resource (or NotAction, NotResource) cover `action` on `resourceArn`, as IAM matches them (local/iam-policy.ts). */
 const coversSend = (statement: Record<string, any>, action: string, resourceArn: unknown) => applies(policyStatements({ Statement: [statement] })[0], action, String(resourceArn));

@@ -6,16 +6,21 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { grantedIntegration, indexNamed, isJsonata, targetArn, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
-import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { grantedIntegration, indexNamed, isJsonata, targetArn, type IntegrationTargetKind, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
+import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
+import { coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
 const FUNCTION = "aws:lambda/function:Function";
+const QUEUE = "aws:sqs/queue:Queue";
+const TOPIC = "aws:sns/topic:Topic";
+const TABLE = "aws:dynamodb/table:Table";
+const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 
 const stateMachines = (graph: Graph) => ofType(graph, STATE_MACHINE);
 const roleOf = (graph: Graph, stateMachine: RecordedResource) => referenced(graph, ROLE, stateMachine.inputs.roleArn);
@@ -307,15 +312,63 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 }
 
 /**
+ * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
+ * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), as the grants
+ * they hold (none for a target outside the plan). An event bus's policies are not read: EventBridge's pages show bus
+ * policies granting other accounts, and no AWS page found says one grants PutEvents to a role of the bus's own account.
+ */
+function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string): RoleGrant[] {
+  const held = (carrier: RecordedResource, policies: readonly unknown[]) =>
+    policies.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier }));
+  if (kind === "MessageQueue") {
+    const queue = referenced(graph, QUEUE, arn);
+    return queue ? held(queue, queuePolicies(graph, queue)) : [];
+  }
+  if (kind === "Topic") {
+    const topic = referenced(graph, TOPIC, arn);
+    return topic ? held(topic, topicPolicies(graph, topic)) : [];
+  }
+  if (kind === "DataTable") {
+    const table = referenced(graph, TABLE, arn.replace(/\/index\/[^/]+$/, ""));
+    return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).flatMap((policy) => held(policy, [policy.inputs.policy])) : [];
+  }
+  return [];
+}
+
+/**
+ * Whether a resource policy's principal is the role `roleArn` (its account field aside: the plan's account is mocked,
+ * a policy may name the real one), a session of it, or everyone. Not an account (`123456789012`, `…:root`): naming one
+ * "delegates authority to the account", whose identity policies then decide (reference_policies_elements_principal.html).
+ */
+function namesRole(statement: Record<string, any>, roleArn: string): boolean {
+  const [, partition, , , , roleResource = ""] = roleArn.split(":");
+  const roleName = roleResource.split("/").pop();
+  const isRole = (principal: string) => {
+    const [arn, principalPartition, service, , , resource = "", ...rest] = principal.split(":");
+    if (arn !== "arn" || principalPartition !== partition || rest.length > 0) return false;
+    const [kind, name] = resource.split("/");
+    return (service === "iam" && resource === roleResource) || (service === "sts" && kind === "assumed-role" && name === roleName);
+  };
+  return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && isRole(p)));
+}
+
+/**
  * Each optimized-integration Task (DynamoDB getItem/putItem/updateItem/deleteItem, SQS sendMessage, SNS publish,
  * EventBridge putEvents), and each AWS SDK Task of those Workflow grants for (components/workflow/integrations.ts
  * SDK_INTEGRATIONS: a DynamoDB query or scan, on its index when it names one; SQS sendMessageBatch as sqs:SendMessage,
  * …), whose target the definition names must be one the state machine's role may act on:
  * CreateStateMachine does not check it, and the Task fails at every execution with the service's AccessDenied
  * ("IAM policies for Amazon DynamoDB", https://docs.aws.amazon.com/step-functions/latest/dg/dynamo-iam.html, and the
- * pages for SQS, SNS and EventBridge list the action and resource each needs). Targets a path or an expression names
- * at run time, Tasks with `Credentials` (they act as the role they assume), and roles with policies the plan cannot
- * read, are not checked.
+ * pages for SQS, SNS and EventBridge list the action and resource each needs). Within an account "If either the
+ * identity-based policy or the resource-based policy within the same account allows the request and the other doesn't,
+ * the request is still allowed" (IAM, reference_policies_evaluation-logic_policy-eval-basics.html), as SQS ("A statement
+ * to allow access is required in either the SQS access policy or the IAM policy", re:Post sqs-queue-access-permissions),
+ * SNS ("Amazon SNS policies can grant access to other AWS accounts, or to users within your own AWS account",
+ * sns-using-identity-based-policies.html) and DynamoDB ("a resource-based policy is sufficient",
+ * rbac-auth-iam-id-based-policies-DDB.html) say: a target of the plan whose resource policy allows the role the action
+ * is granted (resourcePolicyGrants; an event bus's policy is not read). A permissions boundary or session policy that
+ * would limit that grant is not read, nor a Deny, nor the statement's Condition (as for the role's own grants). Targets a path or an expression names at run time, Tasks with
+ * `Credentials` (they act as the role they assume), and roles with policies the plan cannot read, are not checked.
  */
 export const STATES_SERVICE_TASKS: DeployRule = {
   id: "StatesServiceTasks",
@@ -339,12 +392,14 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
           // any account (the user's real one) is taken as granting it.
           if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
+          const roleArn = role.state.arn;
+          if (typeof roleArn === "string" && granting(resourcePolicyGrants(graph, found.integration.kind, target), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
           findings.push(
             finding(
               this.id,
               stateMachine,
               `has a Task ${name} (${found.integration.api}) on ${target}, but its role ${role.name} may not ${found.integration.action} on it; every execution fails at that Task with AccessDenied`,
-              `grant ${found.integration.action} on ${target} in ${role.name}'s policy (Workflow grants it when the Task names the component itself)`,
+              `grant ${found.integration.action} on ${target} in ${role.name}'s policy (Workflow grants it when the Task names the component itself)${found.integration.kind === "EventBus" ? "" : `, or to ${role.name} in the target's resource policy`}`,
             ),
           );
         }
