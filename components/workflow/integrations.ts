@@ -126,15 +126,40 @@ export function sdkIamAction(resource: unknown): string | undefined {
   return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${batchAuthorisedAs(task.service, action)}`;
 }
 
+/** A service integration Task's Resource as taskResource reads it. */
+export interface TaskResource {
+  /** `lambda:invoke`, `aws-sdk:dynamodb:query`: the Resource without `arn:<partition>:states:::` and the pattern (OptimizedIntegration.api). */
+  api: string;
+  /** An AWS SDK integration (`aws-sdk:` before the service). */
+  sdk: boolean;
+  /** `dynamodb`, `sqs`, … */
+  service: string;
+  /** The API action as the ARN spells it (`query`, `sendMessage`: camelCase). */
+  action: string;
+  /** `""` (Request Response), `.waitForTaskToken`, `.sync` or `.sync:2`. */
+  pattern: string;
+}
+
+/**
+ * A service integration Task's Resource, optimized (`arn:<partition>:states:::<service>:<apiAction><pattern>`) or AWS
+ * SDK (`arn:<partition>:states:::aws-sdk:<service>:<apiAction><pattern>`), read as its api, service, action and
+ * pattern; undefined for any other Resource (a function's or an activity's ARN, a deploy-time value). The one reading
+ * of a Task's Resource: sdkTask, optimizedIntegration and grantedIntegration read it through this.
+ */
+export function taskResource(resource: unknown): TaskResource | undefined {
+  const match = typeof resource === "string" ? /^arn:[a-z-]+:states:::((aws-sdk:)?([a-z0-9-]+):([A-Za-z0-9]+))(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource) : null;
+  return match ? { api: match[1], sdk: match[2] !== undefined, service: match[3], action: match[4], pattern: match[5] ?? "" } : undefined;
+}
+
 /**
  * An AWS SDK integration Task's Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction><pattern>`) read as
  * its service (`dynamodb`), its API action as the ARN spells it (`query`, camelCase) and its pattern (`""`,
- * `.waitForTaskToken`, `.sync`, `.sync:2`); undefined for any other Resource. The one reading of an SDK Resource:
- * sdkIamAction, and the local runtime's localSdkTask and callbackTaskResource (local/sfn-integrations.ts).
+ * `.waitForTaskToken`, `.sync`, `.sync:2`); undefined for any other Resource. sdkIamAction, and the local runtime's
+ * localSdkTask and callbackTaskResource (local/sfn-integrations.ts), read an SDK Resource through it.
  */
 export function sdkTask(resource: unknown): { service: string; action: string; pattern: string } | undefined {
-  const match = typeof resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource) : null;
-  return match ? { service: match[1], action: match[2], pattern: match[3] ?? "" } : undefined;
+  const task = taskResource(resource);
+  return task?.sdk ? { service: task.service, action: task.action, pattern: task.pattern } : undefined;
 }
 
 /**
@@ -173,14 +198,12 @@ export function indexNamed(request: Record<string, unknown>): string | undefined
   return name !== undefined || request["IndexName.$"] !== undefined ? "*" : undefined;
 }
 
-/** The integration of `among` a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), with the pattern it asks for. */
+/** The integration of `among` a Task's Resource names (taskResource), with the pattern it asks for, if the integration offers that pattern. */
 function integrationNamed(among: readonly OptimizedIntegration[], resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
-  if (typeof resource !== "string") return undefined;
-  const match = /^arn:[a-z-]+:states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource);
-  if (!match) return undefined;
-  const integration = among.find((candidate) => candidate.api === match[1]);
-  if (!integration || !(integration.patterns as readonly string[]).includes(match[2] ?? "")) return undefined;
-  return { integration, pattern: match[2] ?? "" };
+  const task = taskResource(resource);
+  const integration = task && among.find((candidate) => candidate.api === task.api);
+  if (!task || !integration || !(integration.patterns as readonly string[]).includes(task.pattern)) return undefined;
+  return { integration, pattern: task.pattern };
 }
 
 /** The optimized integration a Task's Resource names, if it is one of OPTIMIZED_INTEGRATIONS. */
