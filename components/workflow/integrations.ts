@@ -23,11 +23,12 @@
  *
  * A target given as a plain value (an ARN, a name, an Output, a JSONPath `Field.$` or a JSONata expression) is the
  * caller's to grant, through `permissions` or outside the component (a policy attached to `workflow.role`, the
- * target's resource policy): the deploy rule StatesServiceTasks checks a literal one against the role's grants.
+ * target's resource policy): the deploy rule StatesServiceTasks checks a literal one against the role's grants, and
+ * Workflow warns of one the role policy it builds does not grant (literalTargets, statementsAllow).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import { batchAuthorisedAs, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
+import { actionMatches, batchAuthorisedAs, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
 import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
@@ -257,6 +258,52 @@ export function targetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">
     case "EventBus":
       return { arn: `arn:${partition}:events:${region}:${account}:event-bus/${value || "default"}`, accountFromContext: true };
   }
+}
+
+/** A target a Task's request names as a literal: the value written (undefined: a putEvents entry naming no bus, the account's `default` bus), and the index a Query or Scan names. */
+export interface LiteralTarget {
+  value: string | undefined;
+  index?: string;
+}
+
+/**
+ * The targets an integration's request (a Task's Parameters or Arguments, as written) names as literals: each
+ * putEvents entry's bus on its own, a Query's or Scan's table with the index a literal IndexName names. A JSONPath
+ * `Field.$`, a JSONata expression or a deploy-time value names a target only at run time (and so does a path or an
+ * expression naming the index), and a component is granted by Workflow itself: neither is one. Empty for a Lambda
+ * integration (its literal function ARNs are the deploy rule StatesLambdaTasks').
+ */
+export function literalTargets(integration: OptimizedIntegration, payload: unknown): LiteralTarget[] {
+  const plain = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value) && !pulumi.Output.isInstance(value) && !pulumi.Resource.isInstance(value);
+  if (integration.kind === "LambdaFunction" || !plain(payload)) return [];
+  const literal = (value: unknown): value is string => typeof value === "string" && !isJsonata(value);
+  if (integration.kind !== "EventBus") {
+    const value = payload[integration.field];
+    const index = integration.indexed ? indexNamed(payload) : undefined;
+    if (!literal(value) || index === "*") return [];
+    return [index === undefined ? { value } : { value, index }];
+  }
+  if (!Array.isArray(payload.Entries)) return [];
+  return payload.Entries.flatMap((entry: unknown) => {
+    if (!plain(entry) || "EventBusName.$" in entry) return [];
+    const bus = entry.EventBusName;
+    return bus === undefined || literal(bus) ? [{ value: bus }] : [];
+  });
+}
+
+/** The ARN a literal target's action is authorised on (targetArn; a Query's or Scan's index's); undefined for a value of no form a target takes. */
+export function literalTargetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, target: LiteralTarget, where: TargetContext): string | undefined {
+  const arn = targetArn(kind, target.value, where)?.arn;
+  return arn && target.index !== undefined ? `${arn}/index/${target.index}` : arn;
+}
+
+/**
+ * Whether `statements` may allow `action` on `resource`: one whose actions cover it (actionMatches) and one of whose
+ * resources may match it (resourceMatches, "lenient": a warning that rests on no guess). Conditions are not read: a
+ * grant under a condition may allow it. The question the deploy rule StatesServiceTasks asks of a role's policies.
+ */
+export function statementsAllow(statements: ReadonlyArray<{ actions: readonly string[]; resources: readonly string[] }>, action: string, resource: string): boolean {
+  return statements.some((statement) => statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource, "lenient")));
 }
 
 /** A DataTier's table as `data.tables.<key>` gives it (duck-typed: a library consumer may load two copies of a class). */
