@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
+import { arnComponents } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
@@ -400,19 +401,28 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
     if (pair !== undefined) seen.add(pair);
     // Without a source the service publishes for any account: another account's rule or budget that names this topic
     // gets in, the confused deputy (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html; security
-    // rule ServicePrincipalSource). Only CloudWatch and S3 get aws:SourceAccount instead (sourceConditions). Budgets'
-    // source: "the value of aws:SourceArn must be arn:aws:budgets::123456789012:budget/*"
-    // (https://docs.aws.amazon.com/cost-management/latest/userguide/cross-service-confused-deputy-prevention.html).
-    if (publisher.sourceArn === undefined && !SOURCE_ACCOUNT_SERVICES.has(service)) {
+    // rule ServicePrincipalSource). Only SOURCE_ACCOUNT_SERVICES get aws:SourceAccount instead (sourceConditions).
+    const keptToAccount = SOURCE_ACCOUNT_SERVICES.has(service);
+    if (publisher.sourceArn === undefined && !keptToAccount) {
       fail(
         `servicePublishers[${i}].sourceArn`,
         undefined,
-        `is needed for ${service}: without it the topic's policy would let that service publish for any account's resources (another account's rule, budget or other source naming this topic), as only cloudwatch.amazonaws.com and s3.amazonaws.com are kept to the stack's account (aws:SourceAccount)`,
-        "Give the ARN of what publishes (wildcards allowed), e.g. an EventBus's rulesArn for events.amazonaws.com, arn:aws:budgets::<account>:budget/* for budgets.amazonaws.com.",
+        `is needed for ${service}: without it the topic's policy would let that service publish for any account's resources (another account's rule or other source naming this topic), as only ${[...SOURCE_ACCOUNT_SERVICES].join(", ")} are kept to the stack's account (aws:SourceAccount)`,
+        "Give the ARN of what publishes (wildcards allowed, not in its account), e.g. an EventBus's rulesArn for events.amazonaws.com.",
       );
     }
     if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
-      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", "Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN (CloudWatch and S3 may leave sourceArn out).");
+      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", `Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN (${[...SOURCE_ACCOUNT_SERVICES].join(", ")} may leave sourceArn out).`);
+    }
+    // The sourceArn is the only source condition of a service not kept to the account: one that any account's
+    // resource can match (a wildcard account) keeps no one out, as the security rule ServicePrincipalSource reads it.
+    if (typeof publisher.sourceArn === "string" && !keptToAccount && !arnNamesSource(publisher.sourceArn)) {
+      fail(
+        `servicePublishers[${i}].sourceArn`,
+        publisher.sourceArn,
+        `matches a ${service} source of any account (a wildcard where its account stands, or an ARN naming no account and nothing beyond wildcards), so the topic's policy would let that service publish for another account's resources (confused deputy; security rule ServicePrincipalSource)`,
+        "Name the account in the ARN (wildcards elsewhere are fine), e.g. arn:aws:events:us-east-1:<your account id>:rule/* or an EventBus's rulesArn.",
+      );
     }
   });
   // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with encrypted
@@ -430,8 +440,34 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
   }
 }
 
-/** Services whose documented SNS topic-policy examples condition on aws:SourceAccount (CloudWatch alarms, S3 notifications). */
-const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com"]);
+/**
+ * Services kept to the stack's account by aws:SourceAccount, which their documented SNS topic policies condition on, so
+ * a sourceArn is theirs to add or leave out:
+ * - S3: "uses the SourceAccount condition to ensure that only the Amazon S3 owner account can access the topic"
+ *   (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html, "Allow an Amazon S3 bucket to publish").
+ * - AWS Budgets: StringEquals aws:SourceAccount with ArnLike aws:SourceArn `arn:aws:budgets::<account-id>:*`
+ *   (https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html; topics "must be in the same
+ *   account as the Budgets").
+ * - CodeStar Notifications: its topic statement conditions on StringEquals aws:SourceAccount alone ("The topic policy
+ *   should include a statement similar to the following", Developer Tools console user guide, troubleshooting
+ *   notifications); no aws:SourceArn is documented, so one required of it could refuse every notification.
+ * - CloudWatch alarms: kept as before; not confirmed in AWS's own words here that it sends aws:SourceAccount (the SNS
+ *   guide's alarm example conditions on aws:SourceArn only; AWS's modern-data-architecture-accelerator grants it with both).
+ * Not EventBridge: its documented SNS statement conditions on aws:SourceArn (the rule) only (eb-use-resource-based.html).
+ */
+const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com", "budgets.amazonaws.com", "codestar-notifications.amazonaws.com"]);
+
+/**
+ * Whether a sourceArn (under ArnLike, whose `*` and `?` are wildcards) keeps out other accounts' sources, as the
+ * security rule ServicePrincipalSource reads an aws:SourceArn value (testing/security-rules/service-source.ts
+ * namesSource): no wildcard in its account; an ARN naming no account (an S3 bucket's, whose name is global) must name
+ * something beyond wildcards; a value of fewer than six components no `*`.
+ */
+function arnNamesSource(value: string): boolean {
+  const parts = arnComponents(value);
+  if (!parts) return value !== "" && !value.includes("*");
+  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
+}
 
 /**
  * The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the

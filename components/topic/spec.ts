@@ -28,8 +28,8 @@ export interface TopicArgs {
   kmsKeyId?: pulumi.Input<string>;
   /**
    * AWS services that may publish to the topic: each gets an Allow of sns:Publish in the topic's one policy, for its
-   * service principal, conditioned on `aws:SourceArn` (its `sourceArn`) and, for CloudWatch and S3, on
-   * `aws:SourceAccount` (the stack's account), which lets those two go without a `sourceArn`. The topic policy
+   * service principal, conditioned on `aws:SourceArn` (its `sourceArn`) and, for CloudWatch, S3, Budgets and CodeStar
+   * Notifications, on `aws:SourceAccount` (the stack's account), which lets those go without a `sourceArn`. The topic policy
    * replaces SNS's default policy (which let same-account services publish), so a service must be listed here. Needs
    * `kmsKeyId`: a customer managed key whose key policy allows the service kms:GenerateDataKey* and kms:Decrypt (the
    * AWS managed key's policy cannot be changed, so no service can publish to a topic under it).
@@ -47,10 +47,11 @@ export interface TopicServicePublisher {
   service: TopicServicePrincipal;
   /**
    * The ARN (wildcards `*` `?` allowed: ArnLike) of what publishes: the alarm(s), the EventBridge rule (an EventBus's
-   * `rulesArn`), the bucket, the budgets. Without it, cloudwatch.amazonaws.com and s3.amazonaws.com may publish from
-   * any source of the stack's account (aws:SourceAccount); any other service is refused without it, as it would
-   * publish for any account's resources (confused deputy; security rule ServicePrincipalSource).
-   * @default any source of the stack's account (CloudWatch and S3 only)
+   * `rulesArn`), the bucket, the budgets. Without it, cloudwatch.amazonaws.com, s3.amazonaws.com, budgets.amazonaws.com
+   * and codestar-notifications.amazonaws.com may publish from any source of the stack's account (aws:SourceAccount);
+   * any other service is refused without it, or with one whose account is a wildcard, as it would publish for any
+   * account's resources (confused deputy; security rule ServicePrincipalSource).
+   * @default any source of the stack's account (CloudWatch, S3, Budgets and CodeStar Notifications only)
    */
   sourceArn?: pulumi.Input<string>;
 }

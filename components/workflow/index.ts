@@ -11,8 +11,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { AUTONAME_RANDOM_LENGTH, validateAutonames } from "../autoname";
-import { argFailer, type ArgFailure } from "../errors";
+import { argFailer, ComponentArgError, type ArgFailure } from "../errors";
 import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../iam";
+import { actionMatches } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
 import { validateLogRetention } from "../log-retention";
@@ -21,7 +22,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type K
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
-import { integrationStatements, targetPlacement, type DefinitionIntegration } from "./integrations";
+import { grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
@@ -275,6 +276,7 @@ export class Workflow extends pulumi.ComponentResource {
       }
     }
     statements.push(...(args.permissions ?? []));
+    warnUngrantedTargets(name, args.definition, statements, { partition, region: workflowRegion, account: identity.accountId }, this);
     const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent: this });
 
     const definition = pulumi.jsonStringify(walked.deployed).apply((json) => assertDefinitionSize(name, json));
@@ -557,6 +559,50 @@ function checkExpressPatterns(fail: ArgFailure, planned: unknown, type: Workflow
     if (expressMap) {
       fail("definition", path, `${what} inside a Distributed Map whose ProcessorConfig.ExecutionType is "EXPRESS": its items run as Express child workflow executions, which only support Request Response integrations`, `Make the Map's ProcessorConfig.ExecutionType "STANDARD", or call the integration without ${pattern}.`);
     }
+  }
+}
+
+/**
+ * Warns, once per Task, of a service integration Task (integrations.ts grantedIntegration) whose target the definition
+ * names as a literal (a table's name, a queue's URL, a topic's ARN, a bus: literalTargets) that the role's statements
+ * built here (the component's and `permissions`) do not allow the integration's action on. Step Functions does not
+ * check it at CreateStateMachine, and every execution fails at that Task with the service's AccessDenied; the deploy
+ * rule StatesServiceTasks says so in `npm run plan` and the tests, but not at a real `pulumi up`, hence the warning.
+ * A warning, not an error: a policy attached to `role` outside the component, or the target's resource policy, may
+ * grant it. Tasks with `Credentials` act as the role they assume. Judged once the statements' resources and the
+ * account are known; a statement whose resources are not known yet (in a preview, a resource still to be created)
+ * leaves the Task unjudged rather than warned of.
+ */
+function warnUngrantedTargets(name: string, definition: WorkflowArgs["definition"], statements: readonly PolicyStatement[], where: { [K in keyof TargetContext]: pulumi.Input<string> }, parent: pulumi.Resource): void {
+  for (const { name: state, path, state: task } of definitionStates(definition)) {
+    const found = task.Type === "Task" && task.Credentials === undefined ? grantedIntegration(task.Resource) : undefined;
+    if (!found || found.integration.kind === "LambdaFunction") continue;
+    const { action, api, kind } = found.integration;
+    const targets = literalTargets(found.integration, task.Parameters ?? task.Arguments);
+    if (targets.length === 0) continue;
+    // Only the statements that may grant the action are waited for: another's resource still to be created does not hold the Task up.
+    const granting = statements.filter((statement) => statement.actions.some((pattern) => actionMatches(pattern, action)));
+    pulumi
+      .all([where.partition, where.region, where.account, pulumi.output(granting.map((statement) => statement.resources))])
+      .apply(([partition, region, account, resources]) => {
+        const allowed = granting.map((statement, i) => ({ actions: statement.actions, resources: resources[i] }));
+        const ungranted = targets.flatMap((target) => {
+          const arn = literalTargetArn(kind, target, { partition, region, account });
+          return arn && !statementsAllow(allowed, action, arn) ? [{ arn, label: `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${arn})` }] : [];
+        });
+        if (ungranted.length === 0) return;
+        void pulumi.log.warn(
+          new ComponentArgError(
+            "Workflow",
+            name,
+            "definition",
+            path,
+            `holds the Task "${state}" (${api}) on ${ungranted.map((target) => target.label).join(", ")}, but the role the workflow builds is not granted ${action} on ${ungranted.length === 1 ? "it" : "them"}: Step Functions does not check it when it creates the state machine, and every execution fails at that Task with AccessDenied`,
+            `Grant it with permissions, e.g. permissions: [{ actions: ["${action}"], resources: ${JSON.stringify([...new Set(ungranted.map((target) => target.arn))])} }]; if a policy attached to the workflow's role or the target's resource policy grants it, this warning does not apply.`,
+          ).message,
+          parent,
+        );
+      });
   }
 }
 

@@ -23,11 +23,12 @@
  *
  * A target given as a plain value (an ARN, a name, an Output, a JSONPath `Field.$` or a JSONata expression) is the
  * caller's to grant, through `permissions` or outside the component (a policy attached to `workflow.role`, the
- * target's resource policy): the deploy rule StatesServiceTasks checks a literal one against the role's grants.
+ * target's resource policy): the deploy rule StatesServiceTasks checks a literal one against the role's grants, and
+ * Workflow warns of one the role policy it builds does not grant (literalTargets, statementsAllow).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import { batchAuthorisedAs, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
+import { actionMatches, batchAuthorisedAs, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
 import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
@@ -126,15 +127,40 @@ export function sdkIamAction(resource: unknown): string | undefined {
   return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${batchAuthorisedAs(task.service, action)}`;
 }
 
+/** A service integration Task's Resource as taskResource reads it. */
+export interface TaskResource {
+  /** `lambda:invoke`, `aws-sdk:dynamodb:query`: the Resource without `arn:<partition>:states:::` and the pattern (OptimizedIntegration.api). */
+  api: string;
+  /** An AWS SDK integration (`aws-sdk:` before the service). */
+  sdk: boolean;
+  /** `dynamodb`, `sqs`, … */
+  service: string;
+  /** The API action as the ARN spells it (`query`, `sendMessage`: camelCase). */
+  action: string;
+  /** `""` (Request Response), `.waitForTaskToken`, `.sync` or `.sync:2`. */
+  pattern: string;
+}
+
+/**
+ * A service integration Task's Resource, optimized (`arn:<partition>:states:::<service>:<apiAction><pattern>`) or AWS
+ * SDK (`arn:<partition>:states:::aws-sdk:<service>:<apiAction><pattern>`), read as its api, service, action and
+ * pattern; undefined for any other Resource (a function's or an activity's ARN, a deploy-time value). The one reading
+ * of a Task's Resource: sdkTask, optimizedIntegration and grantedIntegration read it through this.
+ */
+export function taskResource(resource: unknown): TaskResource | undefined {
+  const match = typeof resource === "string" ? /^arn:[a-z-]+:states:::((aws-sdk:)?([a-z0-9-]+):([A-Za-z0-9]+))(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource) : null;
+  return match ? { api: match[1], sdk: match[2] !== undefined, service: match[3], action: match[4], pattern: match[5] ?? "" } : undefined;
+}
+
 /**
  * An AWS SDK integration Task's Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction><pattern>`) read as
  * its service (`dynamodb`), its API action as the ARN spells it (`query`, camelCase) and its pattern (`""`,
- * `.waitForTaskToken`, `.sync`, `.sync:2`); undefined for any other Resource. The one reading of an SDK Resource:
- * sdkIamAction, and the local runtime's localSdkTask and callbackTaskResource (local/sfn-integrations.ts).
+ * `.waitForTaskToken`, `.sync`, `.sync:2`); undefined for any other Resource. sdkIamAction, and the local runtime's
+ * localSdkTask and callbackTaskResource (local/sfn-integrations.ts), read an SDK Resource through it.
  */
 export function sdkTask(resource: unknown): { service: string; action: string; pattern: string } | undefined {
-  const match = typeof resource === "string" ? /^arn:[a-z-]+:states:::aws-sdk:([a-z0-9-]+):([A-Za-z0-9]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource) : null;
-  return match ? { service: match[1], action: match[2], pattern: match[3] ?? "" } : undefined;
+  const task = taskResource(resource);
+  return task?.sdk ? { service: task.service, action: task.action, pattern: task.pattern } : undefined;
 }
 
 /**
@@ -173,14 +199,12 @@ export function indexNamed(request: Record<string, unknown>): string | undefined
   return name !== undefined || request["IndexName.$"] !== undefined ? "*" : undefined;
 }
 
-/** The integration of `among` a Task's Resource names (`arn:<partition>:states:::<api><pattern>`), with the pattern it asks for. */
+/** The integration of `among` a Task's Resource names (taskResource), with the pattern it asks for, if the integration offers that pattern. */
 function integrationNamed(among: readonly OptimizedIntegration[], resource: unknown): { integration: OptimizedIntegration; pattern: string } | undefined {
-  if (typeof resource !== "string") return undefined;
-  const match = /^arn:[a-z-]+:states:::((?:aws-sdk:)?[a-z0-9-]+:[A-Za-z]+)(\.sync(?::2)?|\.waitForTaskToken)?$/.exec(resource);
-  if (!match) return undefined;
-  const integration = among.find((candidate) => candidate.api === match[1]);
-  if (!integration || !(integration.patterns as readonly string[]).includes(match[2] ?? "")) return undefined;
-  return { integration, pattern: match[2] ?? "" };
+  const task = taskResource(resource);
+  const integration = task && among.find((candidate) => candidate.api === task.api);
+  if (!task || !integration || !(integration.patterns as readonly string[]).includes(task.pattern)) return undefined;
+  return { integration, pattern: task.pattern };
 }
 
 /** The optimized integration a Task's Resource names, if it is one of OPTIMIZED_INTEGRATIONS. */
@@ -234,6 +258,52 @@ export function targetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">
     case "EventBus":
       return { arn: `arn:${partition}:events:${region}:${account}:event-bus/${value || "default"}`, accountFromContext: true };
   }
+}
+
+/** A target a Task's request names as a literal: the value written (undefined: a putEvents entry naming no bus, the account's `default` bus), and the index a Query or Scan names. */
+export interface LiteralTarget {
+  value: string | undefined;
+  index?: string;
+}
+
+/**
+ * The targets an integration's request (a Task's Parameters or Arguments, as written) names as literals: each
+ * putEvents entry's bus on its own, a Query's or Scan's table with the index a literal IndexName names. A JSONPath
+ * `Field.$`, a JSONata expression or a deploy-time value names a target only at run time (and so does a path or an
+ * expression naming the index), and a component is granted by Workflow itself: neither is one. Empty for a Lambda
+ * integration (its literal function ARNs are the deploy rule StatesLambdaTasks').
+ */
+export function literalTargets(integration: OptimizedIntegration, payload: unknown): LiteralTarget[] {
+  const plain = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value) && !pulumi.Output.isInstance(value) && !pulumi.Resource.isInstance(value);
+  if (integration.kind === "LambdaFunction" || !plain(payload)) return [];
+  const literal = (value: unknown): value is string => typeof value === "string" && !isJsonata(value);
+  if (integration.kind !== "EventBus") {
+    const value = payload[integration.field];
+    const index = integration.indexed ? indexNamed(payload) : undefined;
+    if (!literal(value) || index === "*") return [];
+    return [index === undefined ? { value } : { value, index }];
+  }
+  if (!Array.isArray(payload.Entries)) return [];
+  return payload.Entries.flatMap((entry: unknown) => {
+    if (!plain(entry) || "EventBusName.$" in entry) return [];
+    const bus = entry.EventBusName;
+    return bus === undefined || literal(bus) ? [{ value: bus }] : [];
+  });
+}
+
+/** The ARN a literal target's action is authorised on (targetArn; a Query's or Scan's index's); undefined for a value of no form a target takes. */
+export function literalTargetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, target: LiteralTarget, where: TargetContext): string | undefined {
+  const arn = targetArn(kind, target.value, where)?.arn;
+  return arn && target.index !== undefined ? `${arn}/index/${target.index}` : arn;
+}
+
+/**
+ * Whether `statements` may allow `action` on `resource`: one whose actions cover it (actionMatches) and one of whose
+ * resources may match it (resourceMatches, "lenient": a warning that rests on no guess). Conditions are not read: a
+ * grant under a condition may allow it. The question the deploy rule StatesServiceTasks asks of a role's policies.
+ */
+export function statementsAllow(statements: ReadonlyArray<{ actions: readonly string[]; resources: readonly string[] }>, action: string, resource: string): boolean {
+  return statements.some((statement) => statement.actions.some((pattern) => actionMatches(pattern, action)) && statement.resources.some((pattern) => resourceMatches(pattern, resource, "lenient")));
 }
 
 /** A DataTier's table as `data.tables.<key>` gives it (duck-typed: a library consumer may load two copies of a class). */

@@ -11,6 +11,7 @@ import { registeredSpecs } from "../../components/spec-registry";
 import { assertTopicKmsKeyId, filterPolicyProblem, Topic, type TopicSpec } from "../../components/topic";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
+import { limitsToSource } from "../../testing/security-rules/service-source";
 import { dependencyClosure, policyDocument, record, resource, useMocks } from "../harness/mocks";
 
 const entry = "tests/fixtures/handlers/echo.ts";
@@ -82,6 +83,41 @@ describe("Topic", () => {
     ]);
     expect(securityFindings(graph)).toEqual([]);
     expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("keeps Budgets and CodeStar Notifications to the stack's account without a source, as their documented topic policies do", async () => {
+    const graph = await record(() => new Topic("notify", { kmsKeyId: KEY, servicePublishers: [{ service: "budgets.amazonaws.com" }, { service: "codestar-notifications.amazonaws.com" }] }));
+    const topic = resource(graph, TOPIC, "notify-topic");
+    const statements = policyDocument(resource(graph, TOPIC_POLICY, "notify-topic-policy").inputs.policy).Statement;
+    expect(statements.slice(2)).toEqual(
+      ["budgets.amazonaws.com", "codestar-notifications.amazonaws.com"].map((service, i) => ({ Sid: `ServicePublish${i}`, Effect: "Allow", Principal: { Service: service }, Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } })),
+    );
+    expect(securityFindings(graph)).toEqual([]);
+  });
+
+  it("refuses a source of any account exactly where the security rule ServicePrincipalSource would flag the topic's policy", () => {
+    const sources = [
+      "arn:aws:events:us-east-1:*:rule/nightly",
+      "arn:aws:events:us-east-1:12345678901?:rule/nightly",
+      "arn:aws:events:*:123456789012:rule/*",
+      "arn:aws:s3:::*",
+      "arn:aws:s3:*:*:photos",
+      "arn:aws:s3:::photos-*",
+      "arn:aws:events:us-east-1:123456789012:rule/nightly",
+    ];
+    const refused = (service: string, sourceArn: string) => {
+      try {
+        new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service, sourceArn }] });
+        return false;
+      } catch (error) {
+        return /matches a .* source of any account/.test(String(error));
+      }
+    };
+    // events.amazonaws.com gets no aws:SourceAccount: its sourceArn is its only source condition.
+    expect(sources.map((source) => refused("events.amazonaws.com", source))).toEqual(sources.map((source) => !limitsToSource({ ArnLike: { "aws:SourceArn": source } })));
+    expect(sources.map((source) => refused("events.amazonaws.com", source))).toEqual([true, true, false, true, true, false, false]);
+    // S3's aws:SourceAccount keeps it to the stack's account: AWS's own `arn:aws:s3:*:*:<bucket>` is taken.
+    expect(sources.map((source) => refused("s3.amazonaws.com", source))).toEqual(sources.map(() => false));
   });
 
   it("makes a FIFO topic (pulumi-aws appends .fifo to its autoname) with content-based deduplication", async () => {
@@ -228,9 +264,14 @@ describe("Topic", () => {
       ["a service publisher that is not a service principal", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "arn:aws:iam::123456789012:root" }] }), /^Topic "t": servicePublishers\[0\]\.service "arn:aws:iam::123456789012:root" is not an AWS service principal/],
       ["a service publisher listed twice with one source", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com" }, { service: "s3.amazonaws.com" }] }), /^Topic "t": servicePublishers\[1\]\.service "s3\.amazonaws\.com" is listed twice with the source \(any source\)/],
       [
-        "a service publisher without a source, other than CloudWatch and S3 (which aws:SourceAccount keeps to the stack's account)",
+        "a service publisher without a source, other than those aws:SourceAccount keeps to the stack's account (CloudWatch, S3, Budgets, CodeStar Notifications)",
         () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "cloudwatch.amazonaws.com" }, { service: "events.amazonaws.com" }] }),
-        /^Topic "t": servicePublishers\[1\]\.sourceArn \(not set\) is needed for events\.amazonaws\.com: without it the topic's policy would let that service publish for any account's resources .*\. Give the ARN of what publishes \(wildcards allowed\), e\.g\. an EventBus's rulesArn for events\.amazonaws\.com/,
+        /^Topic "t": servicePublishers\[1\]\.sourceArn \(not set\) is needed for events\.amazonaws\.com: without it the topic's policy would let that service publish for any account's resources .*, as only cloudwatch\.amazonaws\.com, s3\.amazonaws\.com, budgets\.amazonaws\.com, codestar-notifications\.amazonaws\.com are kept to the stack's account \(aws:SourceAccount\)\. Give the ARN of what publishes \(wildcards allowed, not in its account\), e\.g\. an EventBus's rulesArn for events\.amazonaws\.com/,
+      ],
+      [
+        "a service publisher's source of any account (a wildcard account), where no aws:SourceAccount keeps it to the stack's",
+        () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "events.amazonaws.com", sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }] }),
+        /^Topic "t": servicePublishers\[0\]\.sourceArn "arn:aws:events:us-east-1:\*:rule\/nightly" matches a events\.amazonaws\.com source of any account \(a wildcard where its account stands, .*\), so the topic's policy would let that service publish for another account's resources \(confused deputy; security rule ServicePrincipalSource\)\. Name the account in the ARN/,
       ],
       ["a service publisher's source that is not an ARN", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: "my-bucket" }] }), /^Topic "t": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/],
       ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],

@@ -5,7 +5,8 @@
  * field takes, and granted exactly the integration's action on exactly that target — and the refusals: a component
  * where it cannot stand, and an integration whose target the component cannot grant when `permissions` grant nothing for it.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import { EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -28,6 +29,17 @@ type Graph = Awaited<ReturnType<typeof record>>;
 const securityFindings = (graph: Graph) => SECURITY_RULES.flatMap((rule) => rule.check(graph, { stack: "prod", production: true }).filter((f) => f.rule !== "DataRetention"));
 const deployFindings = (graph: Graph) => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" });
 const fn = (name: string) => new LambdaFunction(name, { entry });
+
+/** The graph `build` records, and the warnings pulumi.log.warn was given meanwhile that name the Workflow `name`. */
+async function recordWarnings(name: string, build: () => unknown): Promise<{ graph: Graph; warned: string[] }> {
+  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+  try {
+    const graph = await record(build);
+    return { graph, warned: warn.mock.calls.map(([message]) => String(message)).filter((message) => message.startsWith(`Workflow "${name}"`)) };
+  } finally {
+    warn.mockRestore();
+  }
+}
 
 describe("Workflow optimized integrations", () => {
   it("takes the program's components as the integrations' targets, deploys the value each field takes, and grants exactly each action on exactly each target", async () => {
@@ -96,8 +108,8 @@ describe("Workflow optimized integrations", () => {
     expect(policyDocument(resource(graph, ROLE_POLICY, "wi-jsonata-policy").inputs.policy).Statement[1]).toEqual({ Sid: "InvokeFunctions", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [review, `${review}:*`] });
   });
 
-  it("keeps a plain target the caller grants through permissions (as before): no derived statement", async () => {
-    const graph = await record(() => {
+  it("keeps a plain target the caller grants through permissions (as before): no derived statement, no warning", async () => {
+    const { graph, warned } = await recordWarnings("wi-plain", () => {
       new Workflow("wi-plain", {
         permissions: [{ actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/audit"] }],
         definition: { StartAt: "Put", States: { Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "audit", "Item.$": "$.item" }, End: true } } },
@@ -107,6 +119,7 @@ describe("Workflow optimized integrations", () => {
       DELIVER_LOGS,
       { Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: ["arn:aws:dynamodb:us-east-1:123456789012:table/audit"] },
     ]);
+    expect(warned).toEqual([]);
   });
 
   it("lets a Distributed Map run its child executions, and grants.read() cover them and its Map Runs", async () => {
@@ -181,8 +194,8 @@ describe("Workflow optimized integrations", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("accepts a Task whose target is a plain value no statement of permissions grants (a policy attached to workflow.role, or the target's resource policy, may): StatesServiceTasks checks a literal one against the role's grants", async () => {
-    const graph = await record(() => {
+  it("accepts a Task whose target is a plain value no statement of permissions grants (a policy attached to workflow.role, or the target's resource policy, may), and warns of it as StatesServiceTasks reports it", async () => {
+    const { graph, warned } = await recordWarnings("wi-out", () => {
       new Workflow("wi-out", {
         definition: {
           StartAt: "S",
@@ -197,6 +210,62 @@ describe("Workflow optimized integrations", () => {
       expect.stringMatching(/^StatesServiceTasks has a Task S \(sqs:sendMessage\) on arn:aws:sqs:us-east-1:123456789012:q, but its role wi-out-role may not sqs:SendMessage on it/),
       expect.stringMatching(/^StatesServiceTasks has a Task E \(events:putEvents\) on arn:aws:events:us-east-1:123456789012:event-bus\/default, but its role wi-out-role may not events:PutEvents on it/),
     ]);
+    // What `pulumi up` shows, where no deploy rule runs; the bus component's entry is granted by the component.
+    expect(warned).toEqual([
+      'Workflow "wi-out": definition "definition.States.S" holds the Task "S" (sqs:sendMessage) on "https://sqs.us-east-1.amazonaws.com/123456789012/q" (arn:aws:sqs:us-east-1:123456789012:q), but the role the workflow builds is not granted sqs:SendMessage on it: Step Functions does not check it when it creates the state machine, and every execution fails at that Task with AccessDenied. Grant it with permissions, e.g. permissions: [{ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:123456789012:q"] }]; if a policy attached to the workflow\'s role or the target\'s resource policy grants it, this warning does not apply.',
+      expect.stringMatching(/^Workflow "wi-out": definition "definition\.States\.E" holds the Task "E" \(events:putEvents\) on the default bus \(arn:aws:events:us-east-1:123456789012:event-bus\/default\), but the role the workflow builds is not granted events:PutEvents on it: .* resources: \["arn:aws:events:us-east-1:123456789012:event-bus\/default"\] \}\]/),
+    ]);
+  });
+
+  it("warns once per Task of each literal target the role it builds does not grant, and of nothing a grant (a pattern, an Output, a component's), a path, an expression or Credentials covers", async () => {
+    const news = "arn:aws:sns:us-east-1:123456789012:news";
+    const { graph, warned } = await recordWarnings("wi-lit", () => {
+      const data = new DataTier("wi-lit-data", { tables: { gallery } });
+      new Workflow("wi-lit", {
+        permissions: [
+          { actions: ["dynamodb:PutItem"], resources: [pulumi.output("arn:aws:dynamodb:us-east-1:123456789012:table/audit")] },
+          { actions: ["dynamodb:Query"], resources: ["arn:aws:dynamodb:us-east-1:123456789012:table/audit"] },
+          { actions: ["events:PutEvents"], resources: ["arn:aws:events:us-east-1:123456789012:event-bus/app-*"] },
+          { actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::987654321098:role/writer"] },
+        ],
+        definition: {
+          StartAt: "Put",
+          States: {
+            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "audit", "Item.$": "$.item" }, Next: "Own" },
+            Own: { Type: "Task", Resource: "arn:aws:states:::dynamodb:updateItem", Parameters: { TableName: data.tables.gallery, Key: {}, UpdateExpression: "SET a = :a" }, Next: "ByPath" },
+            ByPath: { Type: "Task", Resource: "arn:aws:states:::dynamodb:deleteItem", Parameters: { "TableName.$": "$.table", Key: {} }, Next: "ByExpression" },
+            ByExpression: { Type: "Task", QueryLanguage: "JSONata", Resource: "arn:aws:states:::sqs:sendMessage", Arguments: { QueueUrl: "{% $states.input.queue %}", MessageBody: "m" }, Next: "Assumed" },
+            Assumed: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: "arn:aws:iam::987654321098:role/writer" }, Parameters: { TopicArn: news, Message: "m" }, Next: "ByIndex" },
+            ByIndex: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: "audit", IndexName: "byDay", KeyConditionExpression: "d = :d" }, Next: "Fan" },
+            Fan: {
+              Type: "Parallel",
+              Branches: [
+                {
+                  StartAt: "Emit",
+                  States: {
+                    Emit: {
+                      Type: "Task",
+                      Resource: "arn:aws:states:::events:putEvents",
+                      Parameters: { Entries: [{ EventBusName: "app-orders", Source: "a", DetailType: "b", Detail: {} }, { EventBusName: "audit", Source: "a", DetailType: "b", Detail: {} }, { "EventBusName.$": "$.bus", Source: "a", DetailType: "b", Detail: {} }, { EventBusName: "partners", Source: "a", DetailType: "b", Detail: {} }] },
+                      End: true,
+                    },
+                  },
+                },
+              ],
+              End: true,
+            },
+          },
+        },
+      });
+    });
+    expect(warned).toEqual([
+      expect.stringMatching(/^Workflow "wi-lit": definition "definition\.States\.ByIndex" holds the Task "ByIndex" \(aws-sdk:dynamodb:query\) on "audit" \(arn:aws:dynamodb:us-east-1:123456789012:table\/audit\/index\/byDay\), but the role the workflow builds is not granted dynamodb:Query on it:/),
+      expect.stringMatching(
+        /^Workflow "wi-lit": definition "definition\.States\.Fan\.Branches\[0\]\.States\.Emit" holds the Task "Emit" \(events:putEvents\) on "audit" \(arn:aws:events:us-east-1:123456789012:event-bus\/audit\), "partners" \(arn:aws:events:us-east-1:123456789012:event-bus\/partners\), but the role the workflow builds is not granted events:PutEvents on them: .* permissions: \[\{ actions: \["events:PutEvents"\], resources: \["arn:aws:events:us-east-1:123456789012:event-bus\/audit","arn:aws:events:us-east-1:123456789012:event-bus\/partners"\] \}\]/,
+      ),
+    ]);
+    // The deploy rule reads the same Tasks (the Emit Task's path entry leaves its entries unchecked there).
+    expect(deployFindings(graph).map((f) => `${f.rule} ${f.problem}`)).toEqual([expect.stringMatching(/^StatesServiceTasks has a Task ByIndex \(aws-sdk:dynamodb:query\) on arn:aws:dynamodb:us-east-1:123456789012:table\/audit\/index\/byDay/)]);
   });
 
   describe("refuses at construction", () => {

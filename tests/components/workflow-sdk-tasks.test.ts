@@ -13,7 +13,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { MessageQueue } from "../../components/message-queue";
 import { Topic } from "../../components/topic";
 import { STATES_LOG_DELIVERY_ACTIONS, Workflow } from "../../components/workflow";
-import { sdkIamAction, sdkTask } from "../../components/workflow/integrations";
+import { grantedIntegration, optimizedIntegration, sdkIamAction, sdkTask, taskResource } from "../../components/workflow/integrations";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
@@ -203,6 +203,19 @@ describe("Workflow AWS SDK integration Tasks", () => {
     expect(sdkTask("arn:aws:states:::aws-sdk:ec2:describeVpcs")).toEqual({ service: "ec2", action: "describeVpcs", pattern: "" });
     expect(sdkTask("arn:aws:states:::aws-sdk:sfn:startExecution.sync:2")).toEqual({ service: "sfn", action: "startExecution", pattern: ".sync:2" });
     expect(["arn:aws:states:::dynamodb:getItem", "aws-sdk:dynamodb:query", "arn:aws:states:::aws-sdk:dynamodb:query.waitForTaskToken.x", 7].map(sdkTask)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("reads every integration Task's Resource one way (taskResource): optimized and AWS SDK ones name their integration only with a pattern it offers", () => {
+    expect(taskResource("arn:aws:states:::sqs:sendMessage.waitForTaskToken")).toEqual({ api: "sqs:sendMessage", sdk: false, service: "sqs", action: "sendMessage", pattern: ".waitForTaskToken" });
+    expect(taskResource("arn:aws-cn:states:::aws-sdk:s3:putObject")).toEqual({ api: "aws-sdk:s3:putObject", sdk: true, service: "s3", action: "putObject", pattern: "" });
+    // Two segments after aws-sdk: an optimized-looking api, which no integration is.
+    expect(taskResource("arn:aws:states:::aws-sdk:query")).toEqual({ api: "aws-sdk:query", sdk: false, service: "aws-sdk", action: "query", pattern: "" });
+    expect(["arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:::sqs:sendMessage.sync:3", "arn:aws:states:::sqs:send-message", undefined].map(taskResource)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(optimizedIntegration("arn:aws:states:::sns:publish.waitForTaskToken")).toMatchObject({ integration: { api: "sns:publish" }, pattern: ".waitForTaskToken" });
+    expect(grantedIntegration("arn:aws:states:::aws-sdk:dynamodb:query")).toMatchObject({ integration: { api: "aws-sdk:dynamodb:query", action: "dynamodb:Query" }, pattern: "" });
+    // DynamoDB's optimized integrations take no callback; SDK integrations no .sync; an SDK api is not an optimized one.
+    expect(["arn:aws:states:::dynamodb:getItem.waitForTaskToken", "arn:aws:states:::aws-sdk:sqs:sendMessage.sync", "arn:aws:states:::aws-sdk:dynamodb:query"].map(optimizedIntegration)).toEqual([undefined, undefined, undefined]);
+    expect(["arn:aws:states:::dynamodb:getItem.waitForTaskToken", "arn:aws:states:::aws-sdk:sqs:sendMessage.sync", "arn:aws:states:::aws-sdk:ec2:describeVpcs"].map(grantedIntegration)).toEqual([undefined, undefined, undefined]);
   });
 
   describe("refuses at construction", () => {
