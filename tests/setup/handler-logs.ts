@@ -60,20 +60,33 @@ interface Gap {
   chunks: HandlerLogChunk[];
   after?: RunnerTestCase;
   before?: RunnerTestCase;
-  from: number;
-  to: number;
+  /** The suites whose hooks failed during it. */
+  failedHooks: string[];
 }
 
 /** The gaps not printed with a failing test, kept for the end of the file: only those that hold something. */
 const gaps: Gap[] = [];
-/** Tests that ran (were not skipped), and the last of them. */
-const ran = new Set<RunnerTestCase>();
 let lastTest: RunnerTestCase | undefined;
-/** Since when the buffer holds the current gap's output (this file's setup runs before its suite starts). */
-let gapFrom = Date.now();
+/** Suites already found with a failed hook. */
+const failedSuites = new Set<RunnerTestSuite | RunnerTestFile>();
 
-function closeGap(before: RunnerTestCase | undefined): Gap {
-  const gap = { chunks: buffered, after: lastTest, before, from: gapFrom, to: Date.now() };
+/**
+ * Ends the gap before `before` (or after the last test): its output, and the suites whose hook failed during it. A
+ * failed beforeAll or afterAll leaves an error on its suite (a test's failure is the test's), and the suites found so at
+ * a gap's end but not at the previous one's failed during it: the hooks between two tests all run in that gap, before
+ * the next test's first beforeEach.
+ */
+function closeGap(file: RunnerTestFile, before: RunnerTestCase | undefined): Gap {
+  const failedHooks: string[] = [];
+  const visit = (suite: RunnerTestSuite | RunnerTestFile) => {
+    if (suite.result?.errors?.length && !failedSuites.has(suite)) {
+      failedSuites.add(suite);
+      failedHooks.push(suite === file ? "the file" : `describe "${suite.name}"`);
+    }
+    for (const child of suite.tasks) if (child.type === "suite") visit(child);
+  };
+  visit(file);
+  const gap = { chunks: buffered, after: lastTest, before, failedHooks };
   buffered = [];
   return gap;
 }
@@ -88,15 +101,13 @@ function print(heading: string, chunks: HandlerLogChunk[]): void {
 // The file's setup hooks come first: this beforeEach runs before every other hook of a test, so what the buffer holds
 // then is the gap's.
 beforeEach(({ task, onTestFinished }) => {
-  const gap = closeGap(task);
+  const gap = closeGap(task.file, task);
   onTestFinished(() => {
     const chunks = buffered;
     buffered = [];
-    ran.add(task);
     lastTest = task;
-    gapFrom = Date.now();
     if (task.result?.state === "fail" && gap.chunks.length + chunks.length > 0) print("Handler logs and Pulumi warnings up to this failure", [...gap.chunks, ...chunks]);
-    else if (gap.chunks.length > 0) gaps.push(gap);
+    else if (gap.chunks.length > 0 && gap.failedHooks.length > 0) gaps.push(gap);
   });
 });
 
@@ -106,37 +117,10 @@ beforeEach(({ task, onTestFinished }) => {
 // (vitest parses it).
 aroundAll(async (runSuite, {}, file) => {
   await runSuite();
-  gaps.push(closeGap(undefined));
-  for (const gap of gaps.splice(0)) {
-    const failed = failedHooksIn(gap, file as RunnerTestFile);
-    if (failed.length > 0 && gap.chunks.length > 0) print(`Handler logs and Pulumi warnings ${where(gap)}, where a hook of ${failed.join(" and ")} failed`, gap.chunks);
-  }
+  const last = closeGap(file as RunnerTestFile, undefined);
+  if (last.chunks.length > 0 && last.failedHooks.length > 0) gaps.push(last);
+  for (const gap of gaps.splice(0)) print(`Handler logs and Pulumi warnings ${where(gap)}, where a hook of ${gap.failedHooks.join(" and ")} failed`, gap.chunks);
 });
-
-/**
- * The suites with a failed hook (errors of their own: a test's failure is the test's) that ran in `gap`: one left there
- * (holding the test before it, not the one after), whose afterAll ran there; or one holding no test that ran (its
- * beforeAll failed, so vitest skipped its tests) that started during it. A suite entered there ran a test after its
- * beforeAll, which therefore passed.
- */
-function failedHooksIn(gap: Gap, file: RunnerTestFile): string[] {
-  const failed: string[] = [];
-  const visit = (suite: RunnerTestSuite | RunnerTestFile) => {
-    if (suite.result?.errors?.length) {
-      const left = gap.after !== undefined && holds(suite, gap.after) && !(gap.before !== undefined && holds(suite, gap.before));
-      const startedHere = ![...ran].some((test) => holds(suite, test)) && (suite.result.startTime ?? -1) >= gap.from && (suite.result.startTime ?? Infinity) <= gap.to;
-      if (left || startedHere) failed.push(suite === file ? "the file" : `describe "${suite.name}"`);
-    }
-    for (const child of suite.tasks) if (child.type === "suite") visit(child);
-  };
-  visit(file);
-  return failed;
-}
-
-function holds(suite: RunnerTestSuite | RunnerTestFile, test: RunnerTestCase): boolean {
-  for (let parent: RunnerTestSuite | undefined = test.suite; parent; parent = parent.suite) if (parent === suite) return true;
-  return test.file === suite;
-}
 
 function where({ after, before }: Gap): string {
   if (after && before) return `between test "${after.name}" and test "${before.name}"`;
