@@ -34,7 +34,7 @@ export interface StartOptions {
   quiet?: boolean;
   /** State folder; defaults to `.local/<stack>` in the project. */
   stateDir?: string;
-  /** Loads index.ts; see runProgramOffline. */
+  /** Loads index.ts; see runProgramOffline. Not with `recordedRun`. */
   load?: () => unknown;
   /** Rebuild sites when their sources change (the CLI does). @default false */
   watch?: boolean;
@@ -55,6 +55,8 @@ export interface StartOptions {
    * A run of the program made earlier, as plain data (what `toPlain` in local/offline/program-cache.ts leaves: a
    * program-cache entry's run, or the tests' one run of the dev stack shared among their files,
    * tests/setup/dev-app.ts): served as a program-cache hit is, without running index.ts. Its stack must be `stack`.
+   * Not with `load` or `programCache`, which say how to run index.ts: with either, startLocalApp fails (before it
+   * touches the state folder) rather than leave one of them unused.
    */
   recordedRun?: OfflineRun;
 }
@@ -62,6 +64,7 @@ export interface StartOptions {
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
   boundHeapGrowth();
   const stack = options.stack ?? "dev";
+  checkRecordedRun(options, stack);
   const log = options.quiet ? () => {} : (message: string) => console.log(message);
   // Lambda runs Node 22; only this local process (Node 20+) triggers the SDK's Node-version notice, on every client.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -150,12 +153,26 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   return { context, services, urls, stop };
 }
 
-async function runProgram(stack: string, projectDir: string, options: StartOptions, log: (message: string) => void): Promise<OfflineRun> {
-  if (options.recordedRun) {
-    const recorded = options.recordedRun.config.stack;
-    if (recorded !== stack) throw new Error(`startLocalApp: recordedRun is a run of stack "${recorded}", not of stack "${stack}": pass stack "${recorded}", or a run of "${stack}".`);
-    return adoptRecordedRun(options.recordedRun);
+/**
+ * A recorded run must be of the stack started, and comes alone: `load` and `programCache` say how to run index.ts, which
+ * a recorded run is served without, so either beside it would be silently left unused. Checked before `fresh` empties
+ * the state folder.
+ */
+function checkRecordedRun(options: StartOptions, stack: string): void {
+  if (!options.recordedRun) return;
+  const recorded = options.recordedRun.config.stack;
+  if (recorded !== stack) throw new Error(`startLocalApp: recordedRun is a run of stack "${recorded}", not of stack "${stack}": pass stack "${recorded}", or a run of "${stack}".`);
+  const runOptions = [options.load !== undefined && "load", options.programCache && "programCache"].filter((name): name is string => typeof name === "string");
+  if (runOptions.length > 0) {
+    const named = runOptions.join(" and ");
+    throw new Error(
+      `startLocalApp: recordedRun is served without running index.ts, so ${named} (how to run it) would be ignored: drop ${named} to serve the recorded run, or drop recordedRun to run the program.`,
+    );
   }
+}
+
+async function runProgram(stack: string, projectDir: string, options: StartOptions, log: (message: string) => void): Promise<OfflineRun> {
+  if (options.recordedRun) return adoptRecordedRun(options.recordedRun);
   const program = () => runProgramOffline({ stack, load: options.load, projectDir });
   if (options.programCache && options.load === undefined) return (await cachedProgramRun({ stack, projectDir }, program, log)).run;
   log(`Running index.ts for stack "${stack}" under mocks...`);

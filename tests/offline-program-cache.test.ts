@@ -90,6 +90,8 @@ beforeAll(() => {
       'export const mood = process.env.FIXTURE_MOOD ?? "calm";',
       // An editor saving a file the program already read, while it runs.
       'if (process.env.FIXTURE_SAVE_DURING_RUN) { const fs = require("node:fs"); fs.writeFileSync("note.txt", fs.readFileSync("note.txt")); }',
+      // A second component of the same type and name: the URN the first one holds, which `pulumi up` refuses.
+      'if (process.env.FIXTURE_DUPLICATE) new Greeter("greeter", "again");',
       "",
     ].join("\n"),
   );
@@ -163,6 +165,16 @@ describe("npm start's program cache", { shuffle: false }, () => {
   it("serves the recorded run again when a file is rewritten with the same content (hashed on a new fingerprint)", () => {
     recorded();
     edit("greeter.ts", (text) => text);
+    expect(start().cached).toBe(true);
+  });
+
+  it("neither records nor serves a run that registers a URN twice: each start fails naming the URN, and the last good run stays", () => {
+    recorded();
+    const duplicate = { FIXTURE_DUPLICATE: "1" };
+    const refusal = "Duplicate resource URN 'urn:pulumi:dev::cache-fixture::fixture:index:Greeter::greeter'; try giving it a unique name";
+    // Twice: a run recorded despite the refusal would be served, without error, to the second start.
+    expect(() => start(duplicate)).toThrow(refusal);
+    expect(() => start(duplicate)).toThrow(refusal);
     expect(start().cached).toBe(true);
   });
 });

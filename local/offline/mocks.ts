@@ -603,8 +603,13 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     // RDS: a cluster's ARN is arn:aws:rds:<region>:<account>:cluster:<identifier> (its id the identifier), an
     // instance's …:db:<identifier>, a subnet group's …:subgrp:<name>; a cluster with manageMasterUserPassword reports
     // the secret RDS made for it, named rds!cluster-<uuid>.
+    // A cluster's or an instance's identifier is not autonamed by pulumi-aws (provider/resource_overrides.go maps
+    // aws_rds_cluster and aws_rds_cluster_instance without a Default for it; its autonaming of cluster_identifier was
+    // reverted, pulumi/pulumi-aws#1301), so an unset one is the terraform provider's: the `…Prefix` input, or "tf-",
+    // and a unique id (terraform-provider-aws rds/cluster.go and cluster_instance.go Create: create.NewNameGenerator
+    // with WithDefaultPrefix("tf-")), as pulumi/pulumi-aws#2596 reports of a deployed cluster.
     case "aws:rds/cluster:Cluster": {
-      const identifier = String(inputs.clusterIdentifier ?? fakeId(name));
+      const identifier = String(inputs.clusterIdentifier ?? providerUniqueId(inputs.clusterIdentifierPrefix ?? "tf-", name));
       const hex = createHash("sha256").update(name).digest("hex");
       const secret = inputs.manageMasterUserPassword
         ? [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!cluster-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}-${base62(name, 6)}`, kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }]
@@ -613,11 +618,12 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { id: identifier, clusterIdentifier: identifier, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${identifier}`, endpoint: host, readerEndpoint: host.replace(".cluster-", ".cluster-ro-"), masterUserSecrets: secret };
     }
     case "aws:rds/clusterInstance:ClusterInstance": {
-      const identifier = String(inputs.identifier ?? fakeId(name));
+      const identifier = String(inputs.identifier ?? providerUniqueId(inputs.identifierPrefix ?? "tf-", name));
       return { id: identifier, identifier, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:db:${identifier}` };
     }
     case "aws:rds/subnetGroup:SubnetGroup": {
-      const subnetGroupName = inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}${createHash("sha256").update(name).digest("hex").slice(0, 26)}` : fakeId(name));
+      // `name` is autonamed by pulumi-aws; a `namePrefix` (which conflicts with it) is completed by the terraform provider.
+      const subnetGroupName = inputs.name ?? (inputs.namePrefix ? providerUniqueId(inputs.namePrefix, name) : fakeId(name));
       return { id: subnetGroupName, name: subnetGroupName, arn: `arn:aws:rds:${region}:${MOCK_ACCOUNT_ID}:subgrp:${subnetGroupName}` };
     }
     case "aws:iam/role:Role":
@@ -780,6 +786,20 @@ function renderPolicyDocument(inputs: Record<string, any>): Record<string, unkno
 function mockPrefixListId(serviceName: string): string {
   return `pl-${createHash("sha256").update(`pl:${serviceName}`).digest("hex").slice(0, 8)}`;
 }
+
+/**
+ * A name the terraform provider completes from a prefix (a `…Prefix` input, or its own default such as "tf-"): the
+ * prefix, then the UTC time to the ten-thousandth of a second as 18 digits and an 8-hex-digit counter, 26 characters
+ * (terraform-plugin-sdk helper/id/id.go PrefixedUniqueId, UniqueIDSuffixLength, which terraform-provider-aws's
+ * create.NewNameGenerator calls). Here at the mocks' fixed time (as MOCK_STREAM_LABEL) with the counter drawn from the
+ * resource's name, so names differ between resources and repeat between runs.
+ */
+function providerUniqueId(prefix: string, name: string): string {
+  return `${prefix}${MOCK_UNIQUE_ID_TIME}${createHash("sha256").update(`unique-id:${name}`).digest("hex").slice(0, 8)}`;
+}
+
+/** 2026-01-01T00:00:00.0000Z as PrefixedUniqueId writes a time. */
+const MOCK_UNIQUE_ID_TIME = "202601010000000000";
 
 /** Deterministic mixed-case alphanumeric string, for ids whose real shape is base62 (e.g. user pool ids). */
 function base62(seed: string, length: number): string {

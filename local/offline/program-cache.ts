@@ -130,7 +130,8 @@ export interface RecordedRun {
 /**
  * Runs `program` (a runProgramOffline call) while recording what it reads, and keeps its result for
  * `lookupProgramRun`. Returns the run as the program produced it (Outputs and all): only later starts see the
- * plain copy. A program that fails is not recorded.
+ * plain copy. A program that fails is not recorded: among them one that registers a URN twice, which the mocks refuse
+ * when the run settles, as `pulumi up` does (local/offline/mocks.ts `engineUrns`).
  */
 export async function recordProgramRun(key: ProgramCacheKey, program: () => Promise<OfflineRun>): Promise<RecordedRun> {
   const file = entryFile(key);

@@ -49,6 +49,26 @@ describe("recording mocks for random strings", () => {
   });
 });
 
+describe("recording mocks for RDS names left unset", () => {
+  it("name an Aurora cluster and instance as the terraform provider does (prefix, 18-digit time, 8 hex digits), not as a Pulumi autoname", async () => {
+    const graph = await record(() => {
+      new aws.rds.Cluster("unnamed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true });
+      new aws.rds.Cluster("prefixed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifierPrefix: "gallery-" });
+      new aws.rds.Cluster("named", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifier: "gallery-db" });
+      new aws.rds.ClusterInstance("writer", { clusterIdentifier: "gallery-db", instanceClass: "db.serverless", engine: "aurora-postgresql" });
+      new aws.rds.SubnetGroup("subnets", { namePrefix: "db-", subnetIds: ["subnet-1", "subnet-2"] });
+    });
+    const cluster = (name: string) => resource(graph, "aws:rds/cluster:Cluster", name);
+    expect(cluster("unnamed").state.clusterIdentifier).toMatch(/^tf-\d{18}[0-9a-f]{8}$/);
+    expect(cluster("unnamed").id).toBe(cluster("unnamed").state.clusterIdentifier);
+    expect(cluster("unnamed").state.arn).toBe(`arn:aws:rds:us-east-1:123456789012:cluster:${cluster("unnamed").state.clusterIdentifier}`);
+    expect(cluster("prefixed").state.clusterIdentifier).toMatch(/^gallery-\d{18}[0-9a-f]{8}$/);
+    expect(cluster("named").state.clusterIdentifier).toBe("gallery-db");
+    expect(resource(graph, "aws:rds/clusterInstance:ClusterInstance", "writer").state.identifier).toMatch(/^tf-\d{18}[0-9a-f]{8}$/);
+    expect(resource(graph, "aws:rds/subnetGroup:SubnetGroup", "subnets").state.name).toMatch(/^db-\d{18}[0-9a-f]{8}$/);
+  });
+});
+
 describe("record after other mocks replaced the file's", () => {
   it("records into mocks of its own again, with the options the file chose (a whole-program run installs its own process-wide)", async ({ onTestFinished }) => {
     await useMocks({ region: "eu-west-1" });

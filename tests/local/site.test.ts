@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,5 +83,17 @@ describe("startLocalApp from a recorded run", () => {
     await expect(startLocalApp({ stack: "prod", port: 0, quiet: true, stateDir, recordedRun: app.context.run })).rejects.toThrow(
       'startLocalApp: recordedRun is a run of stack "dev", not of stack "prod": pass stack "dev", or a run of "prod".',
     );
+  });
+
+  it("refuses load or programCache beside it, which it would leave unused, naming what to drop, before fresh empties the state", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "sf-local-recorded-and-load-"));
+    writeFileSync(join(stateDir, "kept"), "");
+    const given = { stack: "dev", port: 0, quiet: true, stateDir, fresh: true, recordedRun: app.context.run };
+    const refusal = (named: string) =>
+      `startLocalApp: recordedRun is served without running index.ts, so ${named} (how to run it) would be ignored: drop ${named} to serve the recorded run, or drop recordedRun to run the program.`;
+    await expect(startLocalApp({ ...given, load: () => ({}) })).rejects.toThrow(refusal("load"));
+    await expect(startLocalApp({ ...given, programCache: true })).rejects.toThrow(refusal("programCache"));
+    await expect(startLocalApp({ ...given, load: () => ({}), programCache: true })).rejects.toThrow(refusal("load and programCache"));
+    expect(existsSync(join(stateDir, "kept"))).toBe(true);
   });
 });
