@@ -43,6 +43,14 @@ const literal = (text: string) => text.replace(ESCAPE, "\\$&");
  */
 const FIXED_VARIABLES: Readonly<Record<string, string>> = { "${*}": "*", "${?}": "?", "${$}": "$" };
 
+/**
+ * Whether `text` (a value of a statement, or its JSON) names a policy variable AWS resolves per request, as a condition
+ * depends on the request: any `${` but the fixed variables', which are their characters (FIXED_VARIABLES).
+ */
+export function holdsPolicyVariable(text: string): boolean {
+  return text.replace(/\$\{[*?$]\}/g, "").includes("${");
+}
+
 /** One piece of a pattern: a character matched as itself, a wildcard, or a policy variable no reading here resolves. */
 type Part = { literal: string } | "*" | "?" | "variable";
 

@@ -17,7 +17,7 @@
  * matched as written: "You can use policy variables in the Resource element and in string comparisons in the
  * Condition element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
  */
-import { actionMatches, resourceMatches } from "../components/iam-match";
+import { actionMatches, holdsPolicyVariable, resourceMatches } from "../components/iam-match";
 
 export interface IamStatement {
   effect: "Allow" | "Deny";
@@ -45,7 +45,7 @@ export function policyStatements(document: unknown): IamStatement[] {
     resources: list(raw.Resource),
     notResources: list(raw.NotResource),
     // A policy variable depends on the request's context, as a condition does: read leniently the same way.
-    conditional: (raw.Condition !== undefined && Object.keys(raw.Condition as object).length > 0) || JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]).includes("${"),
+    conditional: (raw.Condition !== undefined && Object.keys(raw.Condition as object).length > 0) || holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource])),
   }));
 }
 

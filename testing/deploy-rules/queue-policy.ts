@@ -9,7 +9,7 @@ import { asArray, attachedTo, policyDocument, type Graph } from "../../local/off
 import type { RecordedResource } from "../../local/offline/mocks";
 import { applies, policyStatements } from "../../local/iam-policy";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
-import { conditionOperator } from "../../components/iam-match";
+import { conditionOperator, holdsPolicyVariable } from "../../components/iam-match";
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
@@ -113,7 +113,7 @@ export function resourceSendRefusal(policies: readonly unknown[], action: string
   const { service, label, source } = sender;
   const statements = policies.flatMap((d) => policyDocument(d).Statement);
   // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
-  const variable = (s: Record<string, any>) => JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]).includes("${");
+  const variable = (s: Record<string, any>) => holdsPolicyVariable(JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]));
   const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && coversSend(s, action, resourceArn) && conditionHolds(s.Condition, String(sourceArn)) === true);
   if (deny >= 0) {
     const statement = statements[deny];

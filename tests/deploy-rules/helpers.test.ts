@@ -152,6 +152,10 @@ describe("queuePolicyRefusal (a queue policy's Deny statements against SNS's del
     expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-abc" } } })).toBeUndefined();
     expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:123456789012:${aws:username}" })).toBeUndefined();
   });
+
+  it("counts a Deny that names only the fixed variables ${*}, ${?}, ${$}: their values are their characters, not the request's", async () => {
+    expect(await refusal({ Principal: "*", Action: "sqs:SendMessage", Resource: [queueArn, "arn:aws:sqs:us-east-1:123456789012:${*}${?}${$}"] })).toMatch(/^denies/);
+  });
 });
 
 describe("the Lambda permission SNS and EventBridge invoke a function under (one reading for both rules)", () => {

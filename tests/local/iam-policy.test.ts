@@ -42,6 +42,14 @@ describe("evaluatePolicy's matching", () => {
     expect(decide([{ Effect: "Allow", Action: "s3:*", Resource: "*" }, { Effect: "Deny", Action: "s3:GetObject", Resource: own }], "s3:GetObject", key)).toBe("allowed");
   });
 
+  it("applies a Deny naming only the fixed variables ${*}, ${?}, ${$}: their values are their characters, not the request's", () => {
+    const all = { Effect: "Allow", Action: "s3:*", Resource: "*" };
+    const deny = { Effect: "Deny", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/${*}" };
+    expect(decide([all, deny], "s3:GetObject", "arn:aws:s3:::b/*")).toBe("explicitly-denied");
+    expect(decide([all, deny], "s3:GetObject", "arn:aws:s3:::b/a")).toBe("allowed");
+    expect(decide([all, { ...deny, Resource: ["arn:aws:s3:::b/${?}", "arn:aws:s3:::b/x"] }], "s3:GetObject", "arn:aws:s3:::b/x")).toBe("explicitly-denied");
+  });
+
   it("reads an Allow's NotResource that holds a policy variable as excluding nothing: AWS allows the key to every caller but one", () => {
     const statements = [{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::b/${aws:username}/private/*" }];
     expect(decide(statements, "s3:GetObject", "arn:aws:s3:::b/bob/private/x")).toBe("allowed");
