@@ -587,7 +587,7 @@ function warnUngrantedTargets(name: string, definition: WorkflowArgs["definition
       .apply(([partition, region, account, resources]) => {
         const allowed = granting.map((statement, i) => ({ actions: statement.actions, resources: resources[i] }));
         const ungranted = targets.flatMap((target) => {
-          const arn = literalTargetArn(kind, target, { partition, region, account });
+          const arn = literalTargetArn(kind, target, { partition, region, account })?.arn;
           return arn && !statementsAllow(allowed, action, arn) ? [{ arn, label: `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${arn})` }] : [];
         });
         if (ungranted.length === 0) return;

@@ -291,10 +291,13 @@ export function literalTargets(integration: OptimizedIntegration, payload: unkno
   });
 }
 
-/** The ARN a literal target's action is authorised on (targetArn; a Query's or Scan's index's); undefined for a value of no form a target takes. */
-export function literalTargetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, target: LiteralTarget, where: TargetContext): string | undefined {
-  const arn = targetArn(kind, target.value, where)?.arn;
-  return arn && target.index !== undefined ? `${arn}/index/${target.index}` : arn;
+/**
+ * The ARN a literal target's action is authorised on (targetArn; a Query's or Scan's index's); undefined for a value of
+ * no form a target takes. Workflow's warning and the deploy rule StatesServiceTasks both read targets through it.
+ */
+export function literalTargetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">, target: LiteralTarget, where: TargetContext): TargetArn | undefined {
+  const found = targetArn(kind, target.value, where);
+  return found && target.index !== undefined ? { ...found, arn: `${found.arn}/index/${target.index}` } : found;
 }
 
 /**

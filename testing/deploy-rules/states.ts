@@ -6,7 +6,7 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { grantedIntegration, indexNamed, isJsonata, targetArn, type IntegrationTargetKind, type OptimizedIntegration, type TargetArn, type TargetContext } from "../../components/workflow/integrations";
+import { grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -277,28 +277,6 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
   },
 };
 
-/**
- * The targets an optimized integration's Task acts on, when its definition names them as literals (a JSONPath
- * `Field.$` or a JSONata expression names them only at run time): components/workflow/integrations.ts targetArn, for
- * each entry's bus of a putEvents (none: the account's `default` bus).
- */
-function integrationTargets(integration: OptimizedIntegration, payload: Record<string, any> | undefined, where: TargetContext): TargetArn[] | undefined {
-  if (!payload || typeof payload !== "object" || integration.kind === "LambdaFunction") return undefined;
-  const literal = (value: unknown) => (typeof value === "string" && !isJsonata(value) ? value : undefined);
-  if (integration.kind !== "EventBus") {
-    const target = targetArn(integration.kind, literal(payload[integration.field]), where);
-    const index = integration.indexed ? indexNamed(payload) : undefined;
-    if (!target || index === undefined) return target ? [target] : undefined;
-    // A Query or Scan of an index is authorised on the index's ARN; `*` is one named at run time: not checked.
-    return index === "*" ? undefined : [{ ...target, arn: `${target.arn}/index/${index}` }];
-  }
-  if (!Array.isArray(payload.Entries)) return undefined;
-  const buses: Array<TargetArn | undefined> = payload.Entries.map((entry: Record<string, unknown> | undefined) =>
-    entry && ("EventBusName.$" in entry || (entry.EventBusName !== undefined && !literal(entry.EventBusName))) ? undefined : targetArn("EventBus", literal(entry?.EventBusName), where),
-  );
-  return buses.every((bus): bus is TargetArn => bus !== undefined) ? buses : undefined;
-}
-
 /** The grants as they read with `account` in the account field of every ARN they name. */
 function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
   const withAccount = (resource: unknown) => {
@@ -387,7 +365,8 @@ export const STATES_SERVICE_TASKS: DeployRule = {
         const found = grantedIntegration(state.Resource);
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
         if (!found || found.integration.kind === "LambdaFunction" || state.Credentials !== undefined) continue;
-        const targets = integrationTargets(found.integration, state.Parameters ?? state.Arguments, where) ?? [];
+        const kind = found.integration.kind;
+        const targets = literalTargets(found.integration, state.Parameters ?? state.Arguments).flatMap((target) => literalTargetArn(kind, target, where) ?? []);
         for (const { arn: target, accountFromContext } of targets) {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
           // any account (the user's real one) is taken as granting it.

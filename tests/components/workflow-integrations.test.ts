@@ -264,8 +264,12 @@ describe("Workflow optimized integrations", () => {
         /^Workflow "wi-lit": definition "definition\.States\.Fan\.Branches\[0\]\.States\.Emit" holds the Task "Emit" \(events:putEvents\) on "audit" \(arn:aws:events:us-east-1:123456789012:event-bus\/audit\), "partners" \(arn:aws:events:us-east-1:123456789012:event-bus\/partners\), but the role the workflow builds is not granted events:PutEvents on them: .* permissions: \[\{ actions: \["events:PutEvents"\], resources: \["arn:aws:events:us-east-1:123456789012:event-bus\/audit","arn:aws:events:us-east-1:123456789012:event-bus\/partners"\] \}\]/,
       ),
     ]);
-    // The deploy rule reads the same Tasks (the Emit Task's path entry leaves its entries unchecked there).
-    expect(deployFindings(graph).map((f) => `${f.rule} ${f.problem}`)).toEqual([expect.stringMatching(/^StatesServiceTasks has a Task ByIndex \(aws-sdk:dynamodb:query\) on arn:aws:dynamodb:us-east-1:123456789012:table\/audit\/index\/byDay/)]);
+    // The deploy rule reads the same targets (literalTargets): a path entry beside literal ones leaves those checked.
+    expect(deployFindings(graph).map((f) => `${f.rule} ${f.problem}`)).toEqual([
+      expect.stringMatching(/^StatesServiceTasks has a Task ByIndex \(aws-sdk:dynamodb:query\) on arn:aws:dynamodb:us-east-1:123456789012:table\/audit\/index\/byDay/),
+      expect.stringMatching(/^StatesServiceTasks has a Task Emit \(events:putEvents\) on arn:aws:events:us-east-1:123456789012:event-bus\/audit,/),
+      expect.stringMatching(/^StatesServiceTasks has a Task Emit \(events:putEvents\) on arn:aws:events:us-east-1:123456789012:event-bus\/partners,/),
+    ]);
   });
 
   describe("refuses at construction", () => {
