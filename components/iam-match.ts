@@ -101,6 +101,18 @@ function segmentSource(pattern: string): string {
     .join("");
 }
 
+/**
+ * Whether an ArnLike pattern (`*`, `?` wildcards) keeps out other accounts' ARNs: no wildcard in its account; an ARN
+ * naming no account (an S3 bucket's, whose name is global) must name something beyond wildcards; a value of fewer than
+ * six components no `*`, which would run over the colons, account included. How Topic reads a service publisher's
+ * sourceArn and the security rule ServicePrincipalSource an aws:SourceArn value.
+ */
+export function arnPatternKeepsAccount(pattern: string): boolean {
+  const parts = arnComponents(pattern);
+  if (!parts) return pattern !== "" && !pattern.includes("*");
+  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
+}
+
 /** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */
 export function arnComponents(value: string): string[] | undefined {
   const split = value.split(":");

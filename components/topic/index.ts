@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import { argFailer, type ArgFailure } from "../errors";
-import { arnComponents } from "../iam-match";
+import { arnPatternKeepsAccount } from "../iam-match";
 import { checkedKmsKey, checkKmsKeyArn, type KmsKeyRefusal } from "../kms";
 import type { PolicyStatement } from "../iam";
 import { environmentVariable, type LambdaFunction } from "../lambda/function";
@@ -416,7 +416,7 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
     }
     // The sourceArn is the only source condition of a service not kept to the account: one that any account's
     // resource can match (a wildcard account) keeps no one out, as the security rule ServicePrincipalSource reads it.
-    if (typeof publisher.sourceArn === "string" && !keptToAccount && !arnNamesSource(publisher.sourceArn)) {
+    if (typeof publisher.sourceArn === "string" && !keptToAccount && !arnPatternKeepsAccount(publisher.sourceArn)) {
       fail(
         `servicePublishers[${i}].sourceArn`,
         publisher.sourceArn,
@@ -456,18 +456,6 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
  * Not EventBridge: its documented SNS statement conditions on aws:SourceArn (the rule) only (eb-use-resource-based.html).
  */
 const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com", "budgets.amazonaws.com", "codestar-notifications.amazonaws.com"]);
-
-/**
- * Whether a sourceArn (under ArnLike, whose `*` and `?` are wildcards) keeps out other accounts' sources, as the
- * security rule ServicePrincipalSource reads an aws:SourceArn value (testing/security-rules/service-source.ts
- * namesSource): no wildcard in its account; an ARN naming no account (an S3 bucket's, whose name is global) must name
- * something beyond wildcards; a value of fewer than six components no `*`.
- */
-function arnNamesSource(value: string): boolean {
-  const parts = arnComponents(value);
-  if (!parts) return value !== "" && !value.includes("*");
-  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
-}
 
 /**
  * The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the

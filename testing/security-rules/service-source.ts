@@ -1,5 +1,5 @@
 import { asArray, ofType, readablePolicyDocument } from "../../local/offline/graph";
-import { arnComponents, conditionOperator } from "../../components/iam-match";
+import { arnPatternKeepsAccount, conditionOperator } from "../../components/iam-match";
 import { finding, type SecurityRule } from "./rule";
 
 /** The global keys that name whom a service acts for (lower case: IAM reads condition keys case-insensitively). */
@@ -34,10 +34,7 @@ export function limitsToSource(condition: unknown): boolean {
 function namesSource(key: string, value: string, wildcards: boolean): boolean {
   if (value === "") return false;
   if (!wildcards) return true;
-  if (key !== "aws:sourcearn") return !/[*?]/.test(value);
-  const parts = arnComponents(value);
-  if (!parts) return !value.includes("*");
-  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
+  return key === "aws:sourcearn" ? arnPatternKeepsAccount(value) : !/[*?]/.test(value);
 }
 
 const CARRIERS = ["aws:sns/topicPolicy:TopicPolicy", "aws:sns/topic:Topic", "aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/queue:Queue"];
