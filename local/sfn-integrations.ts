@@ -35,20 +35,22 @@ import { randomUUID } from "node:crypto";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
-import { SFN_LIMITS, sfnPermission } from "./sfn-permissions";
+import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml } from "./xml";
 
 /**
  * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
  * the Error Retry and Catch match, `message` the Cause. A terminal one — by default States.Runtime, what the local
- * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable).
+ * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable);
+ * `retryable: false` alone leaves it to a Catch (States.DataLimitExceeded: local/sfn-server.ts taskResultSized).
  */
 export class ServiceTaskFailure extends Error {
-  constructor(error: string, cause: string, { terminal = error === "States.Runtime" }: { terminal?: boolean } = {}) {
+  constructor(error: string, cause: string, { terminal = error === "States.Runtime", retryable = !terminal }: { terminal?: boolean; retryable?: boolean } = {}) {
     super(cause);
     this.name = error;
-    if (terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
+    if (terminal) Object.assign(this, { isCatchable: false });
+    if (!retryable) Object.assign(this, { isRetryable: false });
   }
 }
 
@@ -511,10 +513,6 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const answered = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
       result = service.response ? service.response(answered) : answered;
     }
-    // A Task's result is limited as any state's output: "Maximum input or output size for a task, state, or execution:
-    // 256 KiB" (service-quotas.html), failing States.DataLimitExceeded, a terminal error (error-handling.html).
-    const bytes = Buffer.byteLength(JSON.stringify(result));
-    if (bytes > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${api}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${SFN_LIMITS.inputBytes}).`, { terminal: true });
     return result;
   };
 

@@ -473,6 +473,8 @@ export interface LocalRun {
   tasks: Map<string, TaskRecord>;
   /** Each Parallel state's followed Task states (`tasks`), in its branches at any depth (TaskJournal.abandon). */
   parallels: Map<string, string[]>;
+  /** What a Task state's States.DataLimitExceeded cause names (taskResultSized), by state name. */
+  resultNames: Map<string, string>;
 }
 
 /**
@@ -508,6 +510,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
   const parallels = new Map<string, string[]>();
+  const resultNames = new Map<string, string>();
   // Each state's name by its record: `within` names the states that hold a state by their records only.
   const names = new Map<Record<string, unknown>, string>();
   for (const { name, state, within } of definitionStates(definition)) {
@@ -551,11 +554,14 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // The integration of any partition (arn:aws-cn:, arn:aws-us-gov: as arn:aws:), its callback form's too.
     const integration = optimizedIntegration(callback ?? resource)?.integration;
     const runs = callback !== undefined || integration?.kind === "LambdaFunction" || ((localServiceTask(resource) ?? sdk) !== undefined && machine.serviceTasks !== undefined);
+    // An optimized integration's events name its service and its API, with the pattern (`sqs`,
+    // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
+    // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
+    const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration ? integration.api.split(":") : [String(resource), ""];
+    // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
+    // integration its resourceType by analogy (not confirmed).
+    resultNames.set(name, direct ? String(resource) : resourceType);
     if (!inMap && (direct || runs)) {
-      // An optimized integration's events name its service and its API, with the pattern (`sqs`,
-      // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
-      // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
-      const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration!.api.split(":");
       tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
       for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
     }
@@ -570,7 +576,29 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels };
+  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels, resultNames };
+}
+
+/**
+ * A Task's result within Step Functions' quota ("Maximum input or output size for a task, state, or execution:
+ * 256 KiB", service-quotas.html; 262144 bytes of JSON), else States.DataLimitExceeded ("the output of a connector is
+ * larger than payload size quota", concepts-error-handling.html) with AWS's cause, as LocalStack's tests recorded it
+ * against AWS for a function's Task and lambda:invoke (test_states_errors.snapshot.json): a TaskFailed (a function's
+ * LambdaFunctionFailed) that a Catch on the error, or on States.ALL, takes — though the error page calls it terminal.
+ * It is not retried (terminal, as that page says: what Retry does with it is not confirmed). A result JSON cannot hold
+ * (a BigInt) is left as it is: the history leaves its outcome out (TaskAttempt.safely).
+ */
+function taskResultSized(result: unknown, name: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(result);
+  } catch {
+    return result;
+  }
+  if (text !== undefined && Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
+    throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`, { terminal: false, retryable: false });
+  }
+  return result;
 }
 
 /** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
@@ -878,14 +906,15 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
         );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
         // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
-        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt.
+        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt. Every Task's
+        // result (a function's, an integration's, a token's output) passes the size quota here.
         const bound = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
@@ -893,8 +922,10 @@ export class LocalStepFunctions {
               const task = tasks.get(state);
               const attempt = task && journal.attempt(state, task);
               if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
-              const outcome = handler(input, { arn, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
-              attempt?.settles(outcome);
+              const name = resultNames.get(state) ?? state;
+              const handled = handler(input, { arn, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
+              const outcome = handled.then((result) => taskResultSized(result, name));
+              attempt?.settles(outcome, handled);
               return outcome;
             },
           ]),
@@ -1298,8 +1329,14 @@ class TaskAttempt {
     this.safely(() => this.add("TaskSubmitted", { taskSubmittedEventDetails: { ...this.named(), output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } }));
   }
 
-  /** Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). */
-  settles(outcome: Promise<unknown>): void {
+  /**
+   * Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). It ended
+   * when `handled` (the handler's promise, which `outcome` checks a microtask later) settled: a callback Task's call
+   * returning in between submits nothing.
+   */
+  settles(outcome: Promise<unknown>, handled: Promise<unknown> = outcome): void {
+    const ended = () => void (this.ended = true);
+    handled.then(ended, ended);
     outcome.then(
       (output) => {
         this.ended = true;

@@ -227,6 +227,19 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-2", rejected: { Error: "Rejected", Cause: "over budget" } } });
   });
 
+  it("fails the Task with States.DataLimitExceeded when the token's output, as JSON, is over 256 KiB", async () => {
+    // SendTaskSuccess takes at most 262144 bytes of output; written with exponents, its numbers take more as the result's JSON.
+    const output = `[${Array.from({ length: 60_000 }, () => "1e9").join(",")}]`;
+    expect(Buffer.byteLength(output)).toBeLessThanOrEqual(262_144);
+    const arn = await start("uncaught", "o-big");
+    const { token } = await asked.next();
+    await client().send(new SendTaskSuccessCommand({ taskToken: token, output }));
+    expect(await finished(arn)).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+    expect(server.sfn.describeExecution({ executionArn: arn }).cause).toBe("The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.");
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    expect(events?.find((event) => event.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "lambda", resource: "invoke.waitForTaskToken", error: "States.DataLimitExceeded" });
+  });
+
   it("times the Task out after its TimeoutSeconds however many heartbeats come, and after HeartbeatSeconds without one: States.Timeout, which States.TaskFailed does not match", async () => {
     const arn = await start("timed", "o-3");
     const { token } = await asked.next();
