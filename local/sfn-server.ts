@@ -30,6 +30,7 @@ import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource 
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { jsonPath } from "./vtl";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -259,6 +260,8 @@ export interface TaskExecution {
   callbacks?: ExecutionCallbacks;
   /** The history events of this run of the Task (absent: none are recorded: TaskJournal). */
   attempt?: TaskAttempt;
+  /** The context object (`$$`) a callback Task without Parameters reads its limit paths against (readLimitPaths). */
+  context?: unknown;
 }
 
 /** The timers callback Tasks wait with (tests fire them by hand). */
@@ -438,7 +441,7 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
  */
 function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackLimits, paths?: LimitPaths): TaskHandler {
   return async (input, execution) => {
-    const task = paths ? resolvedLimits(stateName, input, limits, paths) : { parameters: input, limits };
+    const task = paths ? resolvedLimits(stateName, input, limits, paths, execution?.context) : { parameters: input, limits };
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
     const waiter = execution?.callbacks?.wait(timerLimits(task.limits));
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
@@ -601,49 +604,73 @@ function taskResultSized(result: unknown, name: string): unknown {
   return result;
 }
 
+const LIMIT_PATHS = ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const;
+
 /** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
 interface LimitPaths {
   TimeoutSecondsPath?: string;
   HeartbeatSecondsPath?: string;
+  /** The library resolves them in the Task's Parameters; false: the handler reads them itself (readLimitPaths). */
+  inParameters: boolean;
 }
 
 /**
- * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath moved, in place, into its Parameters, which the
- * library resolves before it calls the handler (the only input a handler is given, and the library's own
- * TimeoutSecondsPath reads that resolved input, not the state's): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$":
- * <path>, …}`, so each path is read from the state's input as the Parameters are. AWS reads them "from the state input"
- * (the CDK's Timeout.at; LocalStack's AWS-recorded test_heartbeat_path_timeout reads a field its Parameters leave out);
- * after InputPath, as here, or before it, is not confirmed. A path that selects nothing fails the execution in the
- * library's Parameters resolution, with States.Runtime, as AWS fails it (LocalStack's TimeoutSecondsPath: States.Runtime
- * "Invalid path … No results for path"). Without Parameters, `"parameters.$": "$"` hands on the effective input, which
- * the library's JSONPath (jsonpath-plus) finds nothing in when it is false, 0, "" or null: such a Task fails with
- * States.Runtime naming `$` (docs/local-vs-aws.md). Undefined when the state has neither.
+ * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, taken out of the state, in place, for its handler,
+ * which alone knows them (the library's own TimeoutSecondsPath would read the resolved Parameters, not the state's
+ * input). AWS reads them "from the state input" (the CDK's Timeout.at; LocalStack's AWS-recorded
+ * test_heartbeat_path_timeout reads a field its Parameters leave out); after InputPath, as here, or before it, is not
+ * confirmed. A Task with Parameters gets them moved into its Parameters, which the library resolves before it calls
+ * the handler (the only input a handler is given): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$": <path>,
+ * …}`, each path read from the state's input as the Parameters are. A Task without Parameters is handed its effective
+ * input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath, jsonpath-plus, finds nothing in
+ * those, so they cannot be passed on through a `$` path), and its handler reads the paths (readLimitPaths). A path that
+ * selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's AWS-recorded
+ * test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid path … No
+ * results for path"; the cause's wording here is the library's). Undefined when the state has neither.
  */
 function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
-  const paths: LimitPaths = {};
-  for (const field of ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const) {
+  const paths: LimitPaths = { inParameters: state.Parameters !== undefined };
+  for (const field of LIMIT_PATHS) {
     if (typeof state[field] === "string") paths[field] = state[field] as string;
     delete state[field];
   }
-  if (Object.keys(paths).length === 0) return undefined;
+  if (paths.TimeoutSecondsPath === undefined && paths.HeartbeatSecondsPath === undefined) return undefined;
   // The paths first: the library resolves the keys in order, so a path that selects nothing is the one its error names.
-  state.Parameters = {
-    ...Object.fromEntries(Object.entries(paths).map(([field, path]) => [`${field}.$`, path])),
-    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
-  };
+  if (paths.inParameters) state.Parameters = { ...Object.fromEntries(LIMIT_PATHS.filter((field) => paths[field] !== undefined).map((field) => [`${field}.$`, paths[field]])), parameters: state.Parameters };
   return paths;
 }
 
 /**
- * A callback Task's limits with those its paths selected (limitPathsAsParameters), as selected, and its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
+ * The limit paths of a callback Task without Parameters, read from its effective `input` (`$…`) or the context object
+ * (`$$…`) with the Jayway reader API Gateway's paths are read with (local/vtl.ts; Step Functions' JSONPath is Jayway's
+ * too): a path into `0` or `false` selects nothing, as into any value that is no object. `context` is the one the
+ * library resolves Parameters against (LocalStepFunctions.run), but for `Execution.Input`, the execution's input in a
+ * Map iteration too, as in AWS (the library gives the iteration's item there).
+ */
+function readLimitPaths(input: unknown, context: unknown, paths: LimitPaths): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  for (const field of LIMIT_PATHS) {
+    const path = paths[field];
+    if (path === undefined) continue;
+    const value = path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(input, path);
+    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${path}' does not point to a value`);
+    found[field] = value;
+  }
+  return found;
+}
+
+/**
+ * A callback Task's limits with those its paths selected (limitPathsAsParameters), as selected, and its own Parameters
+ * (or effective input). A value that is not a positive integer (the path "must select a field whose value is a positive
  * integer": the Step Functions Data Science SDK's Task; the CDK's Timeout.at alike) fails the execution with
  * States.Runtime: what AWS fails it with is not documented.
  */
-function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths): { parameters: unknown; limits: CallbackLimits } {
-  const { parameters, TimeoutSecondsPath: timeout, HeartbeatSecondsPath: heartbeat } = input as Record<string, unknown>;
+function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths, context: unknown): { parameters: unknown; limits: CallbackLimits } {
+  const { parameters, ...selected } = paths.inParameters ? (input as Record<string, unknown>) : { parameters: input, ...readLimitPaths(input, context, paths) };
   const resolved = { ...limits };
-  for (const [field, value, limit] of [["TimeoutSecondsPath", timeout, "timeoutSeconds"], ["HeartbeatSecondsPath", heartbeat, "heartbeatSeconds"]] as const) {
+  for (const [field, limit] of [["TimeoutSecondsPath", "timeoutSeconds"], ["HeartbeatSecondsPath", "heartbeatSeconds"]] as const) {
     if (paths[field] === undefined) continue;
+    const value = selected[field];
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
       throw new ServiceTaskFailure("States.Runtime", `The ${field} '${paths[field]}' of the Task state '${stateName}' selected ${String(JSON.stringify(value)).slice(0, 100)}, not a positive integer.`);
     }
@@ -923,7 +950,7 @@ export class LocalStepFunctions {
               const attempt = task && journal.attempt(state, task);
               if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
               const name = resultNames.get(state) ?? state;
-              const handled = handler(input, { arn, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
+              const handled = handler(input, { arn, context: pathContext, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
               const outcome = handled.then((result) => taskResultSized(result, name));
               attempt?.settles(outcome, handled);
               return outcome;
@@ -935,6 +962,8 @@ export class LocalStepFunctions {
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
         };
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
+        // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
+        const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
         const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true });
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
