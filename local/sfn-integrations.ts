@@ -35,20 +35,22 @@ import { randomUUID } from "node:crypto";
 import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
-import { SFN_LIMITS, sfnPermission } from "./sfn-permissions";
+import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml } from "./xml";
 
 /**
  * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
  * the Error Retry and Catch match, `message` the Cause. A terminal one — by default States.Runtime, what the local
- * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable).
+ * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable);
+ * `retryable: false` alone leaves it to a Catch (States.DataLimitExceeded: local/sfn-server.ts taskResultSized).
  */
 export class ServiceTaskFailure extends Error {
-  constructor(error: string, cause: string, { terminal = error === "States.Runtime" }: { terminal?: boolean } = {}) {
+  constructor(error: string, cause: string, { terminal = error === "States.Runtime", retryable = !terminal }: { terminal?: boolean; retryable?: boolean } = {}) {
     super(cause);
     this.name = error;
-    if (terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
+    if (terminal) Object.assign(this, { isCatchable: false });
+    if (!retryable) Object.assign(this, { isRetryable: false });
   }
 }
 
@@ -200,12 +202,21 @@ interface SdkService {
   /**
    * The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read.
    * `iamAction` is the Task's own (integrations.ts sdkIamAction), which a service whose calls IAM reads differently
-   * (DynamoDB's transactions and PartiQL, Step Functions' SendTask*) decides itself.
+   * (DynamoDB's transactions and PartiQL, Step Functions' SendTask*) decides itself. `call`: what runSdk read of the
+   * call once for all its steps.
    */
-  permissions(action: string, input: Record<string, unknown>, where: TargetContext, iamAction: string): Array<{ action: string; resource: string }>;
+  permissions(action: string, input: Record<string, unknown>, where: TargetContext, iamAction: string, call: SdkCall): Array<{ action: string; resource: string }>;
   /** The Parameters as the API's request, where Step Functions' spelling differs from the API's; the API's response as the Task's result. */
   request?(input: Record<string, unknown>): Record<string, unknown>;
   response?(output: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** What runSdk reads of an SDK Task's call once, for its IAM check and its request alike. */
+interface SdkCall {
+  /** The Parameters as the API's request (SdkService.request). */
+  request: Record<string, unknown>;
+  /** The queue an SQS call's QueueUrl names. */
+  queue?: { arn: string };
 }
 
 /** Every member name of a JSON value (nested too) with its first letter passed through `first`. */
@@ -246,9 +257,9 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
 
 /** The Task's IAM action on each ARN the call names, else on `*`. */
 const onNamed =
-  (arns: (input: Record<string, unknown>, where: TargetContext, action: string) => Array<string | undefined>): SdkService["permissions"] =>
-  (action, input, where, iamAction) => {
-    const named = [...new Set(arns(input, where, action).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
+  (arns: (input: Record<string, unknown>, where: TargetContext, action: string, call: SdkCall) => Array<string | undefined>): SdkService["permissions"] =>
+  (action, input, where, iamAction, call) => {
+    const named = [...new Set(arns(input, where, action, call).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
     return (named.length ? named : ["*"]).map((resource) => ({ action: iamAction, resource }));
   };
 const arnOf = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
@@ -281,7 +292,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
-    permissions: onNamed((input, where) => [targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)?.arn]),
+    permissions: onNamed((_input, _where, _action, call) => [call.queue?.arn]),
   },
   eventbridge: {
     error: "EventBridge",
@@ -342,8 +353,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
     denied: { code: "AccessDeniedException", status: 400 },
     // As the local Step Functions server authorises its callers (SendTask* on the state machine that issued the token);
     // a call naming nothing it reads is the server's to refuse (ValidationException, InvalidToken, UnknownOperation).
-    permissions: (action, input) => {
-      const found = sfnPermission(action, recased(input, (letter) => letter.toLowerCase()) as Record<string, unknown>);
+    permissions: (action, _input, _where, _iamAction, call) => {
+      const found = sfnPermission(action, call.request);
       return found ? [found] : [];
     },
     // "Parameters in Step Functions are expressed in PascalCase, even if the native service API is in camelCase … you
@@ -487,11 +498,13 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
     if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
-    if (serviceName === "sqs" && input.QueueUrl !== undefined && !targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where)) {
+    const queue = serviceName === "sqs" && input.QueueUrl !== undefined ? targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where) : undefined;
+    if (serviceName === "sqs" && input.QueueUrl !== undefined && !queue) {
       // As the optimized sqs Task refuses it: a URL of no queue's form is never forwarded (the emulator would find a queue by its last segment).
       throw sdkFailure(service, "QueueDoesNotExist", `The specified queue does not exist or you do not have access to it. (QueueUrl ${JSON.stringify(String(input.QueueUrl).slice(0, 200))})`, 400, randomUUID());
     }
-    for (const { action: iamAction, resource } of service.permissions(operation, input, where, sdkIamAction(api)!)) {
+    const call: SdkCall = { request: service.request ? service.request(input) : input, ...(queue ? { queue } : {}) };
+    for (const { action: iamAction, resource } of service.permissions(operation, input, where, sdkIamAction(api)!, call)) {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw sdkFailure(service, service.denied.code, `User: ${refused.caller} is not authorized to perform: ${iamAction} on resource: ${resource} ${refused.reason}`, service.denied.status, randomUUID());
     }
@@ -506,15 +519,10 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         result = { MessageId, ...(SequenceNumber ? { SequenceNumber } : {}) };
       }
     } else {
-      let body = service.request ? service.request(input) : input;
-      if (serviceName === "sqs" && typeof input.QueueUrl === "string") body = { ...body, QueueUrl: localQueueUrl(input.QueueUrl, targetArn("MessageQueue", input.QueueUrl, where)!.arn, endpoints.sqs) };
+      const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
       const answered = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
       result = service.response ? service.response(answered) : answered;
     }
-    // A Task's result is limited as any state's output: "Maximum input or output size for a task, state, or execution:
-    // 256 KiB" (service-quotas.html), failing States.DataLimitExceeded, a terminal error (error-handling.html).
-    const bytes = Buffer.byteLength(JSON.stringify(result));
-    if (bytes > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${api}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} bytes, at most ${SFN_LIMITS.inputBytes}).`, { terminal: true });
     return result;
   };
 

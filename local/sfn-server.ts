@@ -30,6 +30,7 @@ import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource 
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { jsonPath } from "./vtl";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -259,6 +260,8 @@ export interface TaskExecution {
   callbacks?: ExecutionCallbacks;
   /** The history events of this run of the Task (absent: none are recorded: TaskJournal). */
   attempt?: TaskAttempt;
+  /** The context object (`$$`) a callback Task without Parameters reads its limit paths against (readLimitPaths). */
+  context?: unknown;
 }
 
 /** The timers callback Tasks wait with (tests fire them by hand). */
@@ -438,7 +441,7 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
  */
 function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackLimits, paths?: LimitPaths): TaskHandler {
   return async (input, execution) => {
-    const task = paths ? resolvedLimits(stateName, input, limits, paths) : { parameters: input, limits };
+    const task = paths ? resolvedLimits(stateName, input, limits, paths, execution?.context) : { parameters: input, limits };
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
     const waiter = execution?.callbacks?.wait(timerLimits(task.limits));
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
@@ -473,6 +476,8 @@ export interface LocalRun {
   tasks: Map<string, TaskRecord>;
   /** Each Parallel state's followed Task states (`tasks`), in its branches at any depth (TaskJournal.abandon). */
   parallels: Map<string, string[]>;
+  /** What a Task state's States.DataLimitExceeded cause names (taskResultSized), by state name. */
+  resultNames: Map<string, string>;
 }
 
 /**
@@ -508,6 +513,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
   const parallels = new Map<string, string[]>();
+  const resultNames = new Map<string, string>();
   // Each state's name by its record: `within` names the states that hold a state by their records only.
   const names = new Map<Record<string, unknown>, string>();
   for (const { name, state, within } of definitionStates(definition)) {
@@ -551,11 +557,14 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // The integration of any partition (arn:aws-cn:, arn:aws-us-gov: as arn:aws:), its callback form's too.
     const integration = optimizedIntegration(callback ?? resource)?.integration;
     const runs = callback !== undefined || integration?.kind === "LambdaFunction" || ((localServiceTask(resource) ?? sdk) !== undefined && machine.serviceTasks !== undefined);
+    // An optimized integration's events name its service and its API, with the pattern (`sqs`,
+    // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
+    // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
+    const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration ? integration.api.split(":") : [String(resource), ""];
+    // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
+    // integration its resourceType by analogy (not confirmed).
+    resultNames.set(name, direct ? String(resource) : resourceType);
     if (!inMap && (direct || runs)) {
-      // An optimized integration's events name its service and its API, with the pattern (`sqs`,
-      // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
-      // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
-      const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration!.api.split(":");
       tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
       for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
     }
@@ -570,52 +579,98 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels };
+  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels, resultNames };
 }
+
+/**
+ * A Task's result within Step Functions' quota ("Maximum input or output size for a task, state, or execution:
+ * 256 KiB", service-quotas.html; 262144 bytes of JSON), else States.DataLimitExceeded ("the output of a connector is
+ * larger than payload size quota", concepts-error-handling.html) with AWS's cause, as LocalStack's tests recorded it
+ * against AWS for a function's Task and lambda:invoke (test_states_errors.snapshot.json): a TaskFailed (a function's
+ * LambdaFunctionFailed) that a Catch on the error, or on States.ALL, takes — though the error page calls it terminal.
+ * It is not retried (terminal, as that page says: what Retry does with it is not confirmed). A result JSON cannot hold
+ * (a BigInt) is left as it is: the history leaves its outcome out (TaskAttempt.safely).
+ */
+function taskResultSized(result: unknown, name: string): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(result);
+  } catch {
+    return result;
+  }
+  if (text !== undefined && Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
+    throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`, { terminal: false, retryable: false });
+  }
+  return result;
+}
+
+const LIMIT_PATHS = ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const;
 
 /** A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, as limitPathsAsParameters hands them to its handler. */
 interface LimitPaths {
   TimeoutSecondsPath?: string;
   HeartbeatSecondsPath?: string;
+  /** The library resolves them in the Task's Parameters; false: the handler reads them itself (readLimitPaths). */
+  inParameters: boolean;
 }
 
 /**
- * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath moved, in place, into its Parameters, which the
- * library resolves before it calls the handler (the only input a handler is given, and the library's own
- * TimeoutSecondsPath reads that resolved input, not the state's): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$":
- * <path>, …}`, so each path is read from the state's input as the Parameters are. AWS reads them "from the state input"
- * (the CDK's Timeout.at; LocalStack's AWS-recorded test_heartbeat_path_timeout reads a field its Parameters leave out);
- * after InputPath, as here, or before it, is not confirmed. A path that selects nothing fails the execution in the
- * library's Parameters resolution, with States.Runtime, as AWS fails it (LocalStack's TimeoutSecondsPath: States.Runtime
- * "Invalid path … No results for path"). Without Parameters, `"parameters.$": "$"` hands on the effective input, which
- * the library's JSONPath (jsonpath-plus) finds nothing in when it is false, 0, "" or null: such a Task fails with
- * States.Runtime naming `$` (docs/local-vs-aws.md). Undefined when the state has neither.
+ * A callback Task's TimeoutSecondsPath and HeartbeatSecondsPath, taken out of the state, in place, for its handler,
+ * which alone knows them (the library's own TimeoutSecondsPath would read the resolved Parameters, not the state's
+ * input). AWS reads them "from the state input" (the CDK's Timeout.at; LocalStack's AWS-recorded
+ * test_heartbeat_path_timeout reads a field its Parameters leave out); after InputPath, as here, or before it, is not
+ * confirmed. A Task with Parameters gets them moved into its Parameters, which the library resolves before it calls
+ * the handler (the only input a handler is given): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$": <path>,
+ * …}`, each path read from the state's input as the Parameters are. A Task without Parameters is handed its effective
+ * input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath, jsonpath-plus, finds nothing in
+ * those, so they cannot be passed on through a `$` path), and its handler reads the paths (readLimitPaths). A path that
+ * selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's AWS-recorded
+ * test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid path … No
+ * results for path"; the cause's wording here is the library's). Undefined when the state has neither.
  */
 function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
-  const paths: LimitPaths = {};
-  for (const field of ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const) {
+  const paths: LimitPaths = { inParameters: state.Parameters !== undefined };
+  for (const field of LIMIT_PATHS) {
     if (typeof state[field] === "string") paths[field] = state[field] as string;
     delete state[field];
   }
-  if (Object.keys(paths).length === 0) return undefined;
+  if (paths.TimeoutSecondsPath === undefined && paths.HeartbeatSecondsPath === undefined) return undefined;
   // The paths first: the library resolves the keys in order, so a path that selects nothing is the one its error names.
-  state.Parameters = {
-    ...Object.fromEntries(Object.entries(paths).map(([field, path]) => [`${field}.$`, path])),
-    ...(state.Parameters === undefined ? { "parameters.$": "$" } : { parameters: state.Parameters }),
-  };
+  if (paths.inParameters) state.Parameters = { ...Object.fromEntries(LIMIT_PATHS.filter((field) => paths[field] !== undefined).map((field) => [`${field}.$`, paths[field]])), parameters: state.Parameters };
   return paths;
 }
 
 /**
- * A callback Task's limits with those its paths selected (limitPathsAsParameters), as selected, and its own Parameters. A value that is not a positive integer (the path "must select a field whose value is a positive
+ * The limit paths of a callback Task without Parameters, read from its effective `input` (`$…`) or the context object
+ * (`$$…`) with the Jayway reader API Gateway's paths are read with (local/vtl.ts; Step Functions' JSONPath is Jayway's
+ * too): a path into `0` or `false` selects nothing, as into any value that is no object. `context` is the one the
+ * library resolves Parameters against (LocalStepFunctions.run), but for `Execution.Input`, the execution's input in a
+ * Map iteration too, as in AWS (the library gives the iteration's item there).
+ */
+function readLimitPaths(input: unknown, context: unknown, paths: LimitPaths): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  for (const field of LIMIT_PATHS) {
+    const path = paths[field];
+    if (path === undefined) continue;
+    const value = path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(input, path);
+    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${path}' does not point to a value`);
+    found[field] = value;
+  }
+  return found;
+}
+
+/**
+ * A callback Task's limits with those its paths selected (limitPathsAsParameters), as selected, and its own Parameters
+ * (or effective input). A value that is not a positive integer (the path "must select a field whose value is a positive
  * integer": the Step Functions Data Science SDK's Task; the CDK's Timeout.at alike) fails the execution with
  * States.Runtime: what AWS fails it with is not documented.
  */
-function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths): { parameters: unknown; limits: CallbackLimits } {
-  const { parameters, TimeoutSecondsPath: timeout, HeartbeatSecondsPath: heartbeat } = input as Record<string, unknown>;
+function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths, context: unknown): { parameters: unknown; limits: CallbackLimits } {
+  const { parameters, ...selected } = paths.inParameters ? (input as Record<string, unknown>) : { parameters: input, ...readLimitPaths(input, context, paths) };
   const resolved = { ...limits };
-  for (const [field, value, limit] of [["TimeoutSecondsPath", timeout, "timeoutSeconds"], ["HeartbeatSecondsPath", heartbeat, "heartbeatSeconds"]] as const) {
+  for (const [field, limit] of [["TimeoutSecondsPath", "timeoutSeconds"], ["HeartbeatSecondsPath", "heartbeatSeconds"]] as const) {
     if (paths[field] === undefined) continue;
+    const value = selected[field];
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
       throw new ServiceTaskFailure("States.Runtime", `The ${field} '${paths[field]}' of the Task state '${stateName}' selected ${String(JSON.stringify(value)).slice(0, 100)}, not a positive integer.`);
     }
@@ -878,14 +933,15 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
         );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
         // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
-        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt.
+        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt. Every Task's
+        // result (a function's, an integration's, a token's output) passes the size quota here.
         const bound = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
@@ -893,8 +949,10 @@ export class LocalStepFunctions {
               const task = tasks.get(state);
               const attempt = task && journal.attempt(state, task);
               if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
-              const outcome = handler(input, { arn, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
-              attempt?.settles(outcome);
+              const name = resultNames.get(state) ?? state;
+              const handled = handler(input, { arn, context: pathContext, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
+              const outcome = handled.then((result) => taskResultSized(result, name));
+              attempt?.settles(outcome, handled);
               return outcome;
             },
           ]),
@@ -904,6 +962,8 @@ export class LocalStepFunctions {
           ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
         };
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
+        // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
+        const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
         const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true });
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
@@ -1298,8 +1358,14 @@ class TaskAttempt {
     this.safely(() => this.add("TaskSubmitted", { taskSubmittedEventDetails: { ...this.named(), output: JSON.stringify(output ?? null), outputDetails: { truncated: false } } }));
   }
 
-  /** Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). */
-  settles(outcome: Promise<unknown>): void {
+  /**
+   * Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). It ended
+   * when `handled` (the handler's promise, which `outcome` checks a microtask later) settled: a callback Task's call
+   * returning in between submits nothing.
+   */
+  settles(outcome: Promise<unknown>, handled: Promise<unknown> = outcome): void {
+    const ended = () => void (this.ended = true);
+    handled.then(ended, ended);
     outcome.then(
       (output) => {
         this.ended = true;

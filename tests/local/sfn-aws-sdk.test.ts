@@ -241,12 +241,16 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(result.events.find((e: Record<string, any>) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "aws-sdk:sqs", resource: "sendMessage.waitForTaskToken" });
   });
 
-  it("fails an SDK result over 256 KiB with States.DataLimitExceeded, which a Catch on States.ALL does not take", async () => {
+  it("fails an SDK result over 256 KiB with States.DataLimitExceeded (TaskFailed), which a Catch on States.ALL takes, as AWS recorded it", async () => {
     const big = "x".repeat(100_000);
     const put = await run(task("arn:aws:states:::aws-sdk:dynamodb:batchWriteItem", { RequestItems: { [TABLE]: ["1", "2", "3"].map((sk) => ({ PutRequest: { Item: { pk: { S: "big" }, sk: { S: sk }, body: { S: big } } } })) } }), {});
     expect(put.status).toBe("SUCCEEDED");
-    const result = await run(caughtByAll(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "big" } } })), {});
-    expect([result.status, result.error]).toEqual(["FAILED", "States.DataLimitExceeded"]);
+    const query = task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "big" } } });
+    const uncaught = await run(query, {});
+    expect([uncaught.status, uncaught.error, uncaught.cause]).toEqual(["FAILED", "States.DataLimitExceeded", "The state/task 'aws-sdk:dynamodb' returned a result with a size exceeding the maximum number of bytes service limit."]);
+    const caught = await run(caughtByAll(query), {});
+    expect(caught.status).toBe("SUCCEEDED");
+    expect(failedTask(caught)).toMatchObject({ resourceType: "aws-sdk:dynamodb", resource: "query", error: "States.DataLimitExceeded" });
   });
 
   it("refuses a QueueUrl of no queue's form with SQS.QueueDoesNotExistException, as the optimized sqs Task does, never forwarding it", async () => {

@@ -116,6 +116,12 @@ const bare: LocalStateMachineDefinition = {
   definition: JSON.stringify({ StartAt: "Send", States: { Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", InputPath: "$.body", TimeoutSecondsPath: "$.t", End: true } } }),
 };
 
+/** No Parameters, the limit read from the context object: any effective input, a falsy one too, is handed on. */
+const bareContext: LocalStateMachineDefinition = {
+  ...machine("bare-context", {}),
+  definition: JSON.stringify({ StartAt: "Send", States: { Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", InputPath: "$.body", TimeoutSecondsPath: "$$.Execution.Input.t", End: true } } }),
+};
+
 /** No Catch: a SendTaskFailure fails the execution. */
 const uncaught = machine("uncaught", { Catch: undefined });
 
@@ -171,7 +177,7 @@ const roles = new FunctionRoles([
 let server: LocalSfnServer;
 beforeAll(async () => {
   server = await startLocalSfn({
-    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed, narrowed, bare],
+    stateMachines: [machine("approve", {}), machine("timed", { TimeoutSeconds: 300, HeartbeatSeconds: 60 }), queued, slow, uncaught, fanned, mapped, pathed, narrowed, bare, bareContext],
     credentials: [LOCAL_CREDENTIALS, ...roles.credentials()],
     authorise: roles.authorise,
     clock,
@@ -225,6 +231,19 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     const { token } = await asked.next();
     await client().send(new SendTaskFailureCommand({ taskToken: token, error: "Rejected", cause: "over budget" }));
     expect(await finished(arn)).toMatchObject({ status: "SUCCEEDED", output: { order: "o-2", rejected: { Error: "Rejected", Cause: "over budget" } } });
+  });
+
+  it("fails the Task with States.DataLimitExceeded when the token's output, as JSON, is over 256 KiB", async () => {
+    // SendTaskSuccess takes at most 262144 bytes of output; written with exponents, its numbers take more as the result's JSON.
+    const output = `[${Array.from({ length: 60_000 }, () => "1e9").join(",")}]`;
+    expect(Buffer.byteLength(output)).toBeLessThanOrEqual(262_144);
+    const arn = await start("uncaught", "o-big");
+    const { token } = await asked.next();
+    await client().send(new SendTaskSuccessCommand({ taskToken: token, output }));
+    expect(await finished(arn)).toMatchObject({ status: "FAILED", error: "States.DataLimitExceeded" });
+    expect(server.sfn.describeExecution({ executionArn: arn }).cause).toBe("The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.");
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    expect(events?.find((event) => event.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ resourceType: "lambda", resource: "invoke.waitForTaskToken", error: "States.DataLimitExceeded" });
   });
 
   it("times the Task out after its TimeoutSeconds however many heartbeats come, and after HeartbeatSeconds without one: States.Timeout, which States.TaskFailed does not match", async () => {
@@ -348,10 +367,24 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     fire(9_000);
     expect(await finished(sending)).toMatchObject({ status: "FAILED", error: "States.Timeout" });
 
-    // The effective input 0: the library's JSONPath finds nothing in it, and the error names the Task's own path.
-    const falsy = await startWith("bare", { body: 0 });
-    expect(await finished(falsy)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
-    expect(server.sfn.describeExecution({ executionArn: falsy }).cause).toBe("Path expression '$.t' does not point to a value");
+    // A path into an effective input that is no object (0, false) selects nothing: States.Runtime, naming the path.
+    for (const body of [0, false]) {
+      const falsy = await startWith("bare", { body });
+      expect(await finished(falsy)).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+      expect(server.sfn.describeExecution({ executionArn: falsy }).cause).toBe("Path expression '$.t' does not point to a value");
+    }
+  });
+
+  it("hands a Task without Parameters its falsy effective input (false, 0, \"\", null) and reads its limit path from the context object", async () => {
+    for (const [body, t] of [[false, 3], [0, 4], ["", 5], [null, 6]] as const) {
+      const arn = await startWith("bare-context", { body, t });
+      expect(await sent.next()).toEqual({ api: "sqs:sendMessage", parameters: body });
+      expect([...timers.values()].map((timer) => timer.ms)).toEqual([t * 1000]);
+      fire(t * 1000);
+      expect(await finished(arn)).toMatchObject({ status: "FAILED", error: "States.Timeout" });
+      const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn: arn }));
+      expect(events?.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ parameters: JSON.stringify(body), timeoutInSeconds: t });
+    }
   });
 
   it("releases a waiting Task when its execution is stopped: its timers stop and its token answers TaskTimedOut", async () => {

@@ -409,6 +409,38 @@ describe("local Step Functions, service integration Tasks", () => {
     ]);
   });
 
+  it("fails a function's result over 256 KiB with States.DataLimitExceeded, directly and through lambda:invoke, which a Catch on it takes (LocalStack's AWS-recorded test_states_errors)", async () => {
+    // 257 KiB of one-byte characters, as LocalStack's large_output_string.py returns.
+    const large = { large: fake(() => "a".repeat(257 * 1024)) };
+    const catching = (call: object) => ({
+      StartAt: "InvokeLambda",
+      States: {
+        InvokeLambda: { Type: "Task", ...call, Next: "ProcessResult", Catch: [{ ErrorEquals: ["States.DataLimitExceeded"], Next: "HandleDataLimitExceeded" }, { ErrorEquals: ["States.ALL"], Next: "HandleGeneralError" }] },
+        ProcessResult: { Type: "Pass", End: true },
+        HandleDataLimitExceeded: { Type: "Pass", End: true },
+        HandleGeneralError: { Type: "Pass", End: true },
+      },
+    });
+    const direct = await run(catching({ Resource: fnArn("large") }), {}, large);
+    const cause = `The state/task '${fnArn("large")}' returned a result with a size exceeding the maximum number of bytes service limit.`;
+    expect([direct.status, direct.output]).toEqual(["SUCCEEDED", { Error: "States.DataLimitExceeded", Cause: cause }]);
+    expect(direct.history.map((e: any) => e.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect(direct.history[4].lambdaFunctionFailedEventDetails).toEqual({ error: "States.DataLimitExceeded", cause });
+    expect(direct.history[6].stateEnteredEventDetails.name).toBe("HandleDataLimitExceeded");
+    const invoked = await run(catching({ Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("large"), Payload: null } }), {}, large);
+    const invokeCause = "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
+    expect([invoked.status, invoked.output]).toEqual(["SUCCEEDED", { Error: "States.DataLimitExceeded", Cause: invokeCause }]);
+    expect(invoked.history.find((e: any) => e.type === "TaskFailed").taskFailedEventDetails).toEqual({ resourceType: "lambda", resource: "invoke", error: "States.DataLimitExceeded", cause: invokeCause });
+    // Not retried (a terminal error, concepts-error-handling.html), and uncaught it fails the execution.
+    let calls = 0;
+    const counted = { large: fake(() => (calls++, "a".repeat(257 * 1024))) };
+    const uncaught = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("large"), Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], End: true } } }, {}, counted);
+    expect([uncaught.status, uncaught.error, calls]).toEqual(["FAILED", "States.DataLimitExceeded", 1]);
+    // At the quota exactly, the result goes on.
+    const fits = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("fits"), End: true } } }, {}, { fits: fake(() => "a".repeat(262_144 - 2)) });
+    expect(fits.status).toBe("SUCCEEDED");
+  });
+
   it("records each service Task's scheduling, start and outcome in the history, between its state's entry and exit (a Parallel branch's too)", async () => {
     let failures = 1;
     const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (api) => {
