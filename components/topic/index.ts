@@ -158,7 +158,7 @@ export class Topic extends pulumi.ComponentResource {
               Principal: { Service: publisher.service },
               Action: "sns:Publish",
               Resource: topic.arn,
-              ...sourceConditions(publisher, identity.accountId),
+              ...sourceConditions(name, publisher, i, identity.accountId),
             })),
           ],
         }),
@@ -408,22 +408,20 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
         `servicePublishers[${i}].sourceArn`,
         undefined,
         `is needed for ${service}: without it the topic's policy would let that service publish for any account's resources (another account's rule or other source naming this topic), as only ${[...SOURCE_ACCOUNT_SERVICES].join(", ")} are kept to the stack's account (aws:SourceAccount)`,
-        "Give the ARN of what publishes (wildcards allowed, not in its account), e.g. an EventBus's rulesArn for events.amazonaws.com.",
+        "Give the ARN of what publishes (wildcards allowed except in the account field), e.g. an EventBus's rulesArn for events.amazonaws.com.",
       );
     }
-    if (typeof publisher.sourceArn === "string" && !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(publisher.sourceArn)) {
-      fail(`servicePublishers[${i}].sourceArn`, publisher.sourceArn, "is not an ARN", `Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN (${[...SOURCE_ACCOUNT_SERVICES].join(", ")} may leave sourceArn out).`);
-    }
-    // The sourceArn is the only source condition of a service not kept to the account: one that any account's
-    // resource can match (a wildcard account) keeps no one out, as the security rule ServicePrincipalSource reads it.
-    if (typeof publisher.sourceArn === "string" && !keptToAccount && !arnPatternKeepsAccount(publisher.sourceArn)) {
+    // CodeStar Notifications' documented topic statement names no aws:SourceArn (SOURCE_ACCOUNT_SERVICES): a condition on
+    // a key the service does not send never matches, so every notification would be refused without an error anywhere.
+    if (publisher.sourceArn !== undefined && service === CODESTAR_NOTIFICATIONS) {
       fail(
         `servicePublishers[${i}].sourceArn`,
-        publisher.sourceArn,
-        `matches a ${service} source of any account (a wildcard where its account stands, or an ARN naming no account and nothing beyond wildcards), so the topic's policy would let that service publish for another account's resources (confused deputy; security rule ServicePrincipalSource)`,
-        "Name the account in the ARN (wildcards elsewhere are fine), e.g. arn:aws:events:us-east-1:<your account id>:rule/* or an EventBus's rulesArn.",
+        typeof publisher.sourceArn === "string" ? publisher.sourceArn : "(an Output)",
+        `is given for ${service}, whose documented topic policy conditions on aws:SourceAccount alone: no AWS page found says it sends aws:SourceArn, and a condition on a key the service does not send refuses every notification without an error`,
+        `Leave sourceArn out: aws:SourceAccount already keeps ${service} to the stack's account's notification rules.`,
       );
     }
+    if (typeof publisher.sourceArn === "string") checkSourceArn(fail, i, service, publisher.sourceArn);
   });
   // "Several AWS services publish events to Amazon SNS topics. To allow these event sources to work with encrypted
   // topics" the topic needs a customer managed key whose key policy allows the service kms:GenerateDataKey* and
@@ -441,6 +439,28 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
 }
 
 /**
+ * `arn` when it can be publisher `i`'s sourceArn; else the ComponentArgError: not an ARN, or (for a service not kept to
+ * the account by aws:SourceAccount) one that any account's resource matches, as the security rule ServicePrincipalSource
+ * reads it. A string is checked at construction (validate), an Output once known (sourceConditions).
+ */
+function checkSourceArn(fail: ArgFailure, i: number, service: string, arn: string): string {
+  if (!/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(arn)) {
+    fail(`servicePublishers[${i}].sourceArn`, arn, "is not an ARN", `Give the ARN of what publishes (wildcards allowed), e.g. the alarm's or the bucket's ARN (${[...SOURCE_ACCOUNT_SERVICES].join(", ")} may leave sourceArn out).`);
+  }
+  // The sourceArn is the only source condition of a service not kept to the account: one that any account's resource
+  // can match (a wildcard account) keeps no one out.
+  if (!SOURCE_ACCOUNT_SERVICES.has(service) && !arnPatternKeepsAccount(arn)) {
+    fail(
+      `servicePublishers[${i}].sourceArn`,
+      arn,
+      `matches a source of ${service} in any account (a wildcard where its account stands, or an ARN naming no account and nothing beyond wildcards), so the topic's policy would let that service publish for another account's resources (confused deputy; security rule ServicePrincipalSource)`,
+      "Name the account in the ARN (wildcards elsewhere are fine), e.g. arn:aws:events:us-east-1:<your account id>:rule/* or an EventBus's rulesArn.",
+    );
+  }
+  return arn;
+}
+
+/**
  * Services kept to the stack's account by aws:SourceAccount, which their documented SNS topic policies condition on, so
  * a sourceArn is theirs to add or leave out:
  * - S3: "uses the SourceAccount condition to ensure that only the Amazon S3 owner account can access the topic"
@@ -450,21 +470,26 @@ function validateServicePublishers(fail: ArgFailure, args: TopicArgs): void {
  *   account as the Budgets").
  * - CodeStar Notifications: its topic statement conditions on StringEquals aws:SourceAccount alone ("The topic policy
  *   should include a statement similar to the following", Developer Tools console user guide, troubleshooting
- *   notifications); no aws:SourceArn is documented, so one required of it could refuse every notification.
+ *   notifications); no aws:SourceArn is documented, so one required of it, or given (validate refuses a sourceArn for
+ *   it), could refuse every notification.
  * - CloudWatch alarms: kept as before; not confirmed in AWS's own words here that it sends aws:SourceAccount (the SNS
  *   guide's alarm example conditions on aws:SourceArn only; AWS's modern-data-architecture-accelerator grants it with both).
  * Not EventBridge: its documented SNS statement conditions on aws:SourceArn (the rule) only (eb-use-resource-based.html).
  */
-const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com", "budgets.amazonaws.com", "codestar-notifications.amazonaws.com"]);
+const CODESTAR_NOTIFICATIONS = "codestar-notifications.amazonaws.com";
+const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com", "budgets.amazonaws.com", CODESTAR_NOTIFICATIONS]);
 
 /**
  * The Condition of a service publisher's statement: the stack's account where the service is known to send it, and the
  * named source; never empty, as validate refuses any other service without a source.
  */
-function sourceConditions(publisher: TopicServicePublisher, accountId: pulumi.Input<string>): { Condition: Record<string, Record<string, pulumi.Input<string>>> } {
+function sourceConditions(name: string, publisher: TopicServicePublisher, i: number, accountId: pulumi.Input<string>): { Condition: Record<string, Record<string, pulumi.Input<string>>> } {
   const condition: Record<string, Record<string, pulumi.Input<string>>> = {};
   if (SOURCE_ACCOUNT_SERVICES.has(publisher.service)) condition.StringEquals = { "aws:SourceAccount": accountId };
-  if (publisher.sourceArn !== undefined) condition.ArnLike = { "aws:SourceArn": publisher.sourceArn };
+  const arn = publisher.sourceArn;
+  // A string was checked in validate; an Output (e.g. pulumi.interpolate) is checked once known, so `pulumi up` stops
+  // at the topic policy rather than write a source any account matches.
+  if (arn !== undefined) condition.ArnLike = { "aws:SourceArn": typeof arn === "string" ? arn : pulumi.output(arn).apply((known) => checkSourceArn(argFailer("Topic", name), i, publisher.service, known)) };
   return { Condition: condition };
 }
 

@@ -50,7 +50,9 @@ export interface TopicServicePublisher {
    * `rulesArn`), the bucket, the budgets. Without it, cloudwatch.amazonaws.com, s3.amazonaws.com, budgets.amazonaws.com
    * and codestar-notifications.amazonaws.com may publish from any source of the stack's account (aws:SourceAccount);
    * any other service is refused without it, or with one whose account is a wildcard, as it would publish for any
-   * account's resources (confused deputy; security rule ServicePrincipalSource).
+   * account's resources (confused deputy; security rule ServicePrincipalSource); an Output is checked once known.
+   * Refused for codestar-notifications.amazonaws.com: no AWS page found says it sends aws:SourceArn, and a condition on a
+   * key the service does not send would refuse every notification silently.
    * @default any source of the stack's account (CloudWatch, S3, Budgets and CodeStar Notifications only)
    */
   sourceArn?: pulumi.Input<string>;

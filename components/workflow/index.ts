@@ -22,7 +22,7 @@ import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type K
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
 import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
-import { grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
+import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
 export type { WorkflowArgs, WorkflowDefinition, WorkflowLogLevel, WorkflowSpec, WorkflowState, WorkflowType } from "./spec";
@@ -585,23 +585,34 @@ function warnUngrantedTargets(name: string, definition: WorkflowArgs["definition
     pulumi
       .all([where.partition, where.region, where.account, pulumi.output(granting.map((statement) => statement.resources))])
       .apply(([partition, region, account, resources]) => {
-        const allowed = granting.map((statement, i) => ({ actions: statement.actions, resources: resources[i] }));
-        const ungranted = targets.flatMap((target) => {
-          const arn = literalTargetArn(kind, target, { partition, region, account })?.arn;
-          return arn && !statementsAllow(allowed, action, arn) ? [{ arn, label: `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${arn})` }] : [];
-        });
-        if (ungranted.length === 0) return;
-        void pulumi.log.warn(
-          new ComponentArgError(
-            "Workflow",
-            name,
-            "definition",
-            path,
-            `holds the Task "${state}" (${api}) on ${ungranted.map((target) => target.label).join(", ")}, but the role the workflow builds is not granted ${action} on ${ungranted.length === 1 ? "it" : "them"}: Step Functions does not check it when it creates the state machine, and every execution fails at that Task with AccessDenied`,
-            `Grant it with permissions, e.g. permissions: [{ actions: ["${action}"], resources: ${JSON.stringify([...new Set(ungranted.map((target) => target.arn))])} }]; if a policy attached to the workflow's role or the target's resource policy grants it, this warning does not apply.`,
-          ).message,
-          parent,
-        );
+        // Advisory only: a check that throws would reject this Output, which nothing awaits, and an unhandled rejection
+        // fails the whole Pulumi program; a resource that is no string (an Output resolving to undefined) grants nothing.
+        try {
+          const allowed = granting.map((statement, i) => ({ actions: statement.actions, resources: (Array.isArray(resources[i]) ? resources[i] : []).filter((resource): resource is string => typeof resource === "string") }));
+          // A table's or bus's name names no account: a grant on it in any account is taken as granting it, as the deploy
+          // rule StatesServiceTasks reads it (offline the account is the mocked one, the grant may name the real one).
+          const allowedHere = allowed.map((statement) => ({ ...statement, resources: statement.resources.map((resource) => arnInAccount(resource, account)) }));
+          const ungranted = new Map<string, string>();
+          for (const target of targets) {
+            const found = literalTargetArn(kind, target, { partition, region, account });
+            if (!found || ungranted.has(found.arn) || statementsAllow(found.accountFromContext ? allowedHere : allowed, action, found.arn)) continue;
+            ungranted.set(found.arn, `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${found.arn})`);
+          }
+          if (ungranted.size === 0) return;
+          void pulumi.log.warn(
+            new ComponentArgError(
+              "Workflow",
+              name,
+              "definition",
+              path,
+              `holds the Task "${state}" (${api}) on ${[...ungranted.values()].join(", ")}, but the role the workflow builds is not granted ${action} on ${ungranted.size === 1 ? "it" : "them"}: Step Functions does not check it when it creates the state machine, and every execution fails at that Task with AccessDenied`,
+              `Grant it with permissions, e.g. permissions: [{ actions: ["${action}"], resources: ${JSON.stringify([...ungranted.keys()])} }]; if a policy attached to the workflow's role or the target's resource policy grants it, this warning does not apply.`,
+            ).message,
+            parent,
+          );
+        } catch {
+          // No warning rather than a failed program.
+        }
       });
   }
 }

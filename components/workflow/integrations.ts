@@ -260,6 +260,20 @@ export function targetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">
   }
 }
 
+/**
+ * `resource` with `account` in its account field (an ARN's fifth), to read a grant as if made in that account; a
+ * resource that is not an ARN of six fields or more (`*`) as it is. Workflow's warning and the deploy rule
+ * StatesServiceTasks judge a target named without its account (TargetArn `accountFromContext`) against grants so read:
+ * the account the plan sees is the mocked one offline, and a grant on the same name in any account is taken as its.
+ */
+export function arnInAccount(resource: string, account: string): string {
+  if (!resource.startsWith("arn:")) return resource;
+  const fields = resource.split(":");
+  if (fields.length < 6) return resource;
+  fields[4] = account;
+  return fields.join(":");
+}
+
 /** A target a Task's request names as a literal: the value written (undefined: a putEvents entry naming no bus, the account's `default` bus), and the index a Query or Scan names. */
 export interface LiteralTarget {
   value: string | undefined;

@@ -110,7 +110,7 @@ describe("Topic", () => {
         new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service, sourceArn }] });
         return false;
       } catch (error) {
-        return /matches a .* source of any account/.test(String(error));
+        return /matches a source of .* in any account/.test(String(error));
       }
     };
     // events.amazonaws.com gets no aws:SourceAccount: its sourceArn is its only source condition.
@@ -118,6 +118,18 @@ describe("Topic", () => {
     expect(sources.map((source) => refused("events.amazonaws.com", source))).toEqual([true, true, false, true, true, false, false]);
     // S3's aws:SourceAccount keeps it to the stack's account: AWS's own `arn:aws:s3:*:*:<bucket>` is taken.
     expect(sources.map((source) => refused("s3.amazonaws.com", source))).toEqual(sources.map(() => false));
+  });
+
+  it("checks a sourceArn given as an Output once known, with the construction-time message", async () => {
+    const anyAccount = "arn:aws:events:us-east-1:*:rule/nightly";
+    await expect(record(() => new Topic("late-src", { kmsKeyId: KEY, servicePublishers: [{ service: "events.amazonaws.com", sourceArn: pulumi.output(anyAccount) }] }))).rejects.toThrow(
+      /Topic "late-src": servicePublishers\[0\]\.sourceArn "arn:aws:events:us-east-1:\*:rule\/nightly" matches a source of events\.amazonaws\.com in any account .* Name the account in the ARN/,
+    );
+    await expect(record(() => new Topic("late-src2", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: pulumi.output("my-bucket") }] }))).rejects.toThrow(/Topic "late-src2": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/);
+    const rule = `arn:aws:events:us-east-1:${ACCOUNT}:rule/nightly`;
+    const graph = await record(() => new Topic("late-src3", { kmsKeyId: KEY, servicePublishers: [{ service: "events.amazonaws.com", sourceArn: pulumi.output(rule) }] }));
+    expect(policyDocument(resource(graph, TOPIC_POLICY, "late-src3-topic-policy").inputs.policy).Statement[2].Condition).toEqual({ ArnLike: { "aws:SourceArn": rule } });
+    expect(securityFindings(graph)).toEqual([]);
   });
 
   it("makes a FIFO topic (pulumi-aws appends .fifo to its autoname) with content-based deduplication", async () => {
@@ -266,12 +278,17 @@ describe("Topic", () => {
       [
         "a service publisher without a source, other than those aws:SourceAccount keeps to the stack's account (CloudWatch, S3, Budgets, CodeStar Notifications)",
         () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "cloudwatch.amazonaws.com" }, { service: "events.amazonaws.com" }] }),
-        /^Topic "t": servicePublishers\[1\]\.sourceArn \(not set\) is needed for events\.amazonaws\.com: without it the topic's policy would let that service publish for any account's resources .*, as only cloudwatch\.amazonaws\.com, s3\.amazonaws\.com, budgets\.amazonaws\.com, codestar-notifications\.amazonaws\.com are kept to the stack's account \(aws:SourceAccount\)\. Give the ARN of what publishes \(wildcards allowed, not in its account\), e\.g\. an EventBus's rulesArn for events\.amazonaws\.com/,
+        /^Topic "t": servicePublishers\[1\]\.sourceArn \(not set\) is needed for events\.amazonaws\.com: without it the topic's policy would let that service publish for any account's resources .*, as only cloudwatch\.amazonaws\.com, s3\.amazonaws\.com, budgets\.amazonaws\.com, codestar-notifications\.amazonaws\.com are kept to the stack's account \(aws:SourceAccount\)\. Give the ARN of what publishes \(wildcards allowed except in the account field\), e\.g\. an EventBus's rulesArn for events\.amazonaws\.com/,
       ],
       [
         "a service publisher's source of any account (a wildcard account), where no aws:SourceAccount keeps it to the stack's",
         () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "events.amazonaws.com", sourceArn: "arn:aws:events:us-east-1:*:rule/nightly" }] }),
-        /^Topic "t": servicePublishers\[0\]\.sourceArn "arn:aws:events:us-east-1:\*:rule\/nightly" matches a events\.amazonaws\.com source of any account \(a wildcard where its account stands, .*\), so the topic's policy would let that service publish for another account's resources \(confused deputy; security rule ServicePrincipalSource\)\. Name the account in the ARN/,
+        /^Topic "t": servicePublishers\[0\]\.sourceArn "arn:aws:events:us-east-1:\*:rule\/nightly" matches a source of events\.amazonaws\.com in any account \(a wildcard where its account stands, .*\), so the topic's policy would let that service publish for another account's resources \(confused deputy; security rule ServicePrincipalSource\)\. Name the account in the ARN/,
+      ],
+      [
+        "a sourceArn for CodeStar Notifications, which no AWS page found says sends aws:SourceArn (aws:SourceAccount keeps it to the account)",
+        () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "codestar-notifications.amazonaws.com", sourceArn: "arn:aws:codestar-notifications:us-east-1:123456789012:notificationrule/*" }] }),
+        /^Topic "t": servicePublishers\[0\]\.sourceArn "arn:aws:codestar-notifications:us-east-1:123456789012:notificationrule\/\*" is given for codestar-notifications\.amazonaws\.com, whose documented topic policy conditions on aws:SourceAccount alone: .* refuses every notification without an error\. Leave sourceArn out/,
       ],
       ["a service publisher's source that is not an ARN", () => new Topic("t", { kmsKeyId: KEY, servicePublishers: [{ service: "s3.amazonaws.com", sourceArn: "my-bucket" }] }), /^Topic "t": servicePublishers\[0\]\.sourceArn "my-bucket" is not an ARN/],
       ["a KMS alias as the key", () => new Topic("t", { kmsKeyId: "alias/my-key" }), /^Topic "t": kmsKeyId "alias\/my-key" is not a KMS key's ARN; .* Pass a customer managed key's ARN/],

@@ -272,6 +272,55 @@ describe("Workflow optimized integrations", () => {
     ]);
   });
 
+  it("never fails the program over its warning: a permissions resource that resolves to undefined grants nothing, and no rejection goes unhandled", async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      const { warned } = await recordWarnings("wi-undef", () => {
+        new Workflow("wi-undef", {
+          permissions: [{ actions: ["sqs:SendMessage"], resources: [pulumi.output(undefined as unknown as string)] }],
+          definition: { StartAt: "S", States: { S: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, End: true } } },
+        });
+      });
+      // Let a rejection of the warning's Output surface before looking.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+      expect(warned).toEqual([expect.stringMatching(/^Workflow "wi-undef": definition "definition\.States\.S" holds the Task "S" \(sqs:sendMessage\) on "https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/q"/)]);
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+  });
+
+  it("reads a table or bus named by its name as StatesServiceTasks does: a grant on that name in another account (the real one, offline) covers it; a queue URL's own account must match; a bus named twice is listed once", async () => {
+    const { graph, warned } = await recordWarnings("wi-acct", () => {
+      new Workflow("wi-acct", {
+        permissions: [
+          { actions: ["dynamodb:PutItem"], resources: ["arn:aws:dynamodb:us-east-1:111122223333:table/audit"] },
+          { actions: ["events:PutEvents"], resources: ["arn:aws:events:us-east-1:111122223333:event-bus/audit"] },
+          { actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:us-east-1:111122223333:q"] },
+        ],
+        definition: {
+          StartAt: "Put",
+          States: {
+            Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "audit", "Item.$": "$.item" }, Next: "Emit" },
+            Emit: { Type: "Task", Resource: "arn:aws:states:::events:putEvents", Parameters: { Entries: [{ EventBusName: "audit", Source: "a", DetailType: "b", Detail: {} }, { EventBusName: "x", Source: "a", DetailType: "b", Detail: {} }, { EventBusName: "x", Source: "a", DetailType: "c", Detail: {} }] }, Next: "Send" },
+            Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q", MessageBody: "m" }, End: true },
+          },
+        },
+      });
+    });
+    expect(warned).toEqual([
+      expect.stringMatching(/^Workflow "wi-acct": definition "definition\.States\.Emit" holds the Task "Emit" \(events:putEvents\) on "x" \(arn:aws:events:us-east-1:123456789012:event-bus\/x\), but the role the workflow builds is not granted events:PutEvents on it: .* resources: \["arn:aws:events:us-east-1:123456789012:event-bus\/x"\] \}\]/),
+      expect.stringMatching(/^Workflow "wi-acct": definition "definition\.States\.Send" holds the Task "Send" \(sqs:sendMessage\) on "https:\/\/sqs\.us-east-1\.amazonaws\.com\/123456789012\/q" \(arn:aws:sqs:us-east-1:123456789012:q\), but/),
+    ]);
+    // The rule reports per entry (the bus "x" twice); the names it reports are the ones warned of.
+    expect([...new Set(deployFindings(graph).map((f) => `${f.rule} ${f.problem}`))]).toEqual([
+      expect.stringMatching(/^StatesServiceTasks has a Task Emit \(events:putEvents\) on arn:aws:events:us-east-1:123456789012:event-bus\/x,/),
+      expect.stringMatching(/^StatesServiceTasks has a Task Send \(sqs:sendMessage\) on arn:aws:sqs:us-east-1:123456789012:q,/),
+    ]);
+  });
+
   describe("refuses at construction", () => {
     it.each([
       [
