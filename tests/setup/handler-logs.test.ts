@@ -31,12 +31,12 @@ describe("handler logs and Pulumi warnings written by hooks", () => {
     expect(output.split("fn | GAP-LOG").length - 1).toBe(1);
     expect(output).toContain(
       [
-        'Handler logs and Pulumi warnings between test "second" and test "third", where a hook of describe "failing afterAll" and describe "failing beforeAll" failed:',
+        'Handler logs and Pulumi warnings between test "second" and test "third", where describe "failing afterAll" and describe "outer > failing beforeAll" failed:',
         "fn | FAILING-AFTERALL-LOG",
         "pulumi (stderr) | warning: [runtime] FAILING-BEFOREALL-WARNING",
       ].join("\n"),
     );
-    expect(output).toContain(['Handler logs and Pulumi warnings after the last test, "third", where a hook of the file failed:', "pulumi (stderr) | warning: [runtime] FILE-AFTERALL-WARNING"].join("\n"));
+    expect(output).toContain(['Handler logs and Pulumi warnings after the last test, "third", where the file failed:', "pulumi (stderr) | warning: [runtime] FILE-AFTERALL-WARNING"].join("\n"));
     expect(output).not.toContain("PASSING-AFTERALL-LOG");
   });
 });
