@@ -34,7 +34,7 @@ export interface StartOptions {
   quiet?: boolean;
   /** State folder; defaults to `.local/<stack>` in the project. */
   stateDir?: string;
-  /** Loads index.ts; see runProgramOffline. Not with `recordedRun`. */
+  /** Loads index.ts; see runProgramOffline. Not with `recordedRun` or `programCache`. */
   load?: () => unknown;
   /** Rebuild sites when their sources change (the CLI does). @default false */
   watch?: boolean;
@@ -47,7 +47,8 @@ export interface StartOptions {
   /**
    * Serve the program's recorded result when index.ts, its config and everything it read are unchanged since
    * the last start (local/offline/program-cache.ts); else run it and record it. Needs the program loaded
-   * through `require` (the CLI), whose modules the record covers: not with `load`.
+   * through `require` (the CLI), whose modules the record covers: not with `load`, with which startLocalApp fails (before
+   * it touches the state folder) rather than leave programCache unused.
    * @default false (the CLI turns it on)
    */
   programCache?: boolean;
@@ -64,7 +65,7 @@ export interface StartOptions {
 export async function startLocalApp(options: StartOptions = {}): Promise<LocalApp> {
   boundHeapGrowth();
   const stack = options.stack ?? "dev";
-  checkRecordedRun(options, stack);
+  checkRunOptions(options, stack);
   const log = options.quiet ? () => {} : (message: string) => console.log(message);
   // Lambda runs Node 22; only this local process (Node 20+) triggers the SDK's Node-version notice, on every client.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -154,12 +155,20 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
 }
 
 /**
- * A recorded run must be of the stack started, and comes alone: `load` and `programCache` say how to run index.ts, which
- * a recorded run is served without, so either beside it would be silently left unused. Checked before `fresh` empties
- * the state folder.
+ * How to get the program's run, given one way only, so that no option is silently left unused. A recorded run must be of
+ * the stack started, and comes alone: `load` and `programCache` say how to run index.ts, which a recorded run is served
+ * without. `programCache` records only index.ts loaded through `require`, not a program given as `load`. Checked before
+ * `fresh` empties the state folder.
  */
-function checkRecordedRun(options: StartOptions, stack: string): void {
-  if (!options.recordedRun) return;
+function checkRunOptions(options: StartOptions, stack: string): void {
+  if (!options.recordedRun) {
+    if (options.programCache && options.load !== undefined) {
+      throw new Error(
+        "startLocalApp: programCache records index.ts as require loads it, not a program given as load, so programCache would be ignored: drop programCache to run load, or drop load to run index.ts through the cache.",
+      );
+    }
+    return;
+  }
   const recorded = options.recordedRun.config.stack;
   if (recorded !== stack) throw new Error(`startLocalApp: recordedRun is a run of stack "${recorded}", not of stack "${stack}": pass stack "${recorded}", or a run of "${stack}".`);
   const runOptions = [options.load !== undefined && "load", options.programCache && "programCache"].filter((name): name is string => typeof name === "string");
@@ -174,7 +183,7 @@ function checkRecordedRun(options: StartOptions, stack: string): void {
 async function runProgram(stack: string, projectDir: string, options: StartOptions, log: (message: string) => void): Promise<OfflineRun> {
   if (options.recordedRun) return adoptRecordedRun(options.recordedRun);
   const program = () => runProgramOffline({ stack, load: options.load, projectDir });
-  if (options.programCache && options.load === undefined) return (await cachedProgramRun({ stack, projectDir }, program, log)).run;
+  if (options.programCache) return (await cachedProgramRun({ stack, projectDir }, program, log)).run;
   log(`Running index.ts for stack "${stack}" under mocks...`);
   return program();
 }

@@ -50,14 +50,17 @@ describe("recording mocks for random strings", () => {
 });
 
 describe("recording mocks for RDS names left unset", () => {
-  it("name an Aurora cluster and instance as the terraform provider does (prefix, 18-digit time, 8 hex digits), not as a Pulumi autoname", async () => {
-    const graph = await record(() => {
-      new aws.rds.Cluster("unnamed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true });
-      new aws.rds.Cluster("prefixed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifierPrefix: "gallery-" });
-      new aws.rds.Cluster("named", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifier: "gallery-db" });
-      new aws.rds.ClusterInstance("writer", { clusterIdentifier: "gallery-db", instanceClass: "db.serverless", engine: "aurora-postgresql" });
-      new aws.rds.SubnetGroup("subnets", { namePrefix: "db-", subnetIds: ["subnet-1", "subnet-2"] });
-    });
+  it("name an Aurora cluster and instance as the terraform provider does (prefix, 18-digit time, 8 hex digits), not as a Pulumi autoname: a name per resource, the same in every run", async () => {
+    const build = () =>
+      record(() => {
+        new aws.rds.Cluster("unnamed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true });
+        new aws.rds.Cluster("unnamed-too", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true });
+        new aws.rds.Cluster("prefixed", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifierPrefix: "gallery-" });
+        new aws.rds.Cluster("named", { engine: "aurora-postgresql", masterUsername: "app", skipFinalSnapshot: true, clusterIdentifier: "gallery-db" });
+        new aws.rds.ClusterInstance("writer", { clusterIdentifier: "gallery-db", instanceClass: "db.serverless", engine: "aurora-postgresql" });
+        new aws.rds.SubnetGroup("subnets", { namePrefix: "db-", subnetIds: ["subnet-1", "subnet-2"] });
+      });
+    const graph = await build();
     const cluster = (name: string) => resource(graph, "aws:rds/cluster:Cluster", name);
     expect(cluster("unnamed").state.clusterIdentifier).toMatch(/^tf-\d{18}[0-9a-f]{8}$/);
     expect(cluster("unnamed").id).toBe(cluster("unnamed").state.clusterIdentifier);
@@ -66,6 +69,9 @@ describe("recording mocks for RDS names left unset", () => {
     expect(cluster("named").state.clusterIdentifier).toBe("gallery-db");
     expect(resource(graph, "aws:rds/clusterInstance:ClusterInstance", "writer").state.identifier).toMatch(/^tf-\d{18}[0-9a-f]{8}$/);
     expect(resource(graph, "aws:rds/subnetGroup:SubnetGroup", "subnets").state.name).toMatch(/^db-\d{18}[0-9a-f]{8}$/);
+    expect(cluster("unnamed-too").state.clusterIdentifier).toMatch(/^tf-\d{18}[0-9a-f]{8}$/);
+    expect(cluster("unnamed-too").state.clusterIdentifier).not.toBe(cluster("unnamed").state.clusterIdentifier);
+    expect(resource(await build(), "aws:rds/cluster:Cluster", "unnamed").state.clusterIdentifier).toBe(cluster("unnamed").state.clusterIdentifier);
   });
 });
 

@@ -312,7 +312,7 @@ describe("RelationalDatabase", () => {
         [
           "TransitionStatefulReplaced",
           `${CLUSTER} vpcmove-cluster`,
-          expect.stringMatching(/^replaces Aurora DB cluster vpcmove-cluster: clusterIdentifier \(vpcmove-cluster-[a-z0-9]{7} → vpcmove-cluster-<new [a-z0-9]{7}>\), dbSubnetGroupName \(vpcmove-[0-9a-f]{26} → <new vpcmove-[0-9a-f]{26}>\) force a new cluster .*The deployed data is left only in the deployed cluster's final snapshot/),
+          expect.stringMatching(/^replaces Aurora DB cluster vpcmove-cluster: clusterIdentifier \(vpcmove-cluster-[a-z0-9]{7} → vpcmove-cluster-<new [a-z0-9]{7}>\), dbSubnetGroupName \(vpcmove-\d{18}[0-9a-f]{8} → <new vpcmove-\d{18}[0-9a-f]{8}>\) force a new cluster .*The deployed data is left only in the deployed cluster's final snapshot/),
         ],
       ]);
     }

@@ -97,3 +97,14 @@ describe("startLocalApp from a recorded run", () => {
     expect(existsSync(join(stateDir, "kept"))).toBe(true);
   });
 });
+
+describe("startLocalApp given load", () => {
+  it("refuses programCache beside it, which records only index.ts as require loads it, naming what to drop, before fresh empties the state", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "sf-local-load-and-cache-"));
+    writeFileSync(join(stateDir, "kept"), "");
+    await expect(startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir, fresh: true, load: () => ({}), programCache: true })).rejects.toThrow(
+      "startLocalApp: programCache records index.ts as require loads it, not a program given as load, so programCache would be ignored: drop programCache to run load, or drop load to run index.ts through the cache.",
+    );
+    expect(existsSync(join(stateDir, "kept"))).toBe(true);
+  });
+});

@@ -60,33 +60,34 @@ interface Gap {
   chunks: HandlerLogChunk[];
   after?: RunnerTestCase;
   before?: RunnerTestCase;
-  /** The suites whose hooks failed during it. */
-  failedHooks: string[];
+  /** The suites that failed during it (a beforeAll or afterAll hook, mostly), named. */
+  failed: string[];
 }
 
 /** The gaps not printed with a failing test, kept for the end of the file: only those that hold something. */
 const gaps: Gap[] = [];
 let lastTest: RunnerTestCase | undefined;
-/** Suites already found with a failed hook. */
+/** Suites already found failed. */
 const failedSuites = new Set<RunnerTestSuite | RunnerTestFile>();
 
 /**
- * Ends the gap before `before` (or after the last test): its output, and the suites whose hook failed during it. A
- * failed beforeAll or afterAll leaves an error on its suite (a test's failure is the test's), and the suites found so at
- * a gap's end but not at the previous one's failed during it: the hooks between two tests all run in that gap, before
- * the next test's first beforeEach.
+ * Ends the gap before `before` (or after the last test): its output, and the suites that failed during it. A failed
+ * beforeAll or afterAll leaves an error on its suite (a test's failure is the test's), as do a describe without tests
+ * and a failed aroundAll, and the suites found so at a gap's end but not at the previous one's failed during it: the
+ * hooks between two tests all run in that gap, before the next test's first beforeEach. A describe is named by its path
+ * from the file, as nested ones of one name may sit in different parents.
  */
 function closeGap(file: RunnerTestFile, before: RunnerTestCase | undefined): Gap {
-  const failedHooks: string[] = [];
-  const visit = (suite: RunnerTestSuite | RunnerTestFile) => {
+  const failed: string[] = [];
+  const visit = (suite: RunnerTestSuite | RunnerTestFile, path: string[]) => {
     if (suite.result?.errors?.length && !failedSuites.has(suite)) {
       failedSuites.add(suite);
-      failedHooks.push(suite === file ? "the file" : `describe "${suite.name}"`);
+      failed.push(suite === file ? "the file" : `describe "${path.join(" > ")}"`);
     }
-    for (const child of suite.tasks) if (child.type === "suite") visit(child);
+    for (const child of suite.tasks) if (child.type === "suite") visit(child, [...path, child.name]);
   };
-  visit(file);
-  const gap = { chunks: buffered, after: lastTest, before, failedHooks };
+  visit(file, []);
+  const gap = { chunks: buffered, after: lastTest, before, failed };
   buffered = [];
   return gap;
 }
@@ -107,7 +108,7 @@ beforeEach(({ task, onTestFinished }) => {
     buffered = [];
     lastTest = task;
     if (task.result?.state === "fail" && gap.chunks.length + chunks.length > 0) print("Handler logs and Pulumi warnings up to this failure", [...gap.chunks, ...chunks]);
-    else if (gap.chunks.length > 0 && gap.failedHooks.length > 0) gaps.push(gap);
+    else if (gap.chunks.length > 0 && gap.failed.length > 0) gaps.push(gap);
   });
 });
 
@@ -118,8 +119,8 @@ beforeEach(({ task, onTestFinished }) => {
 aroundAll(async (runSuite, {}, file) => {
   await runSuite();
   const last = closeGap(file as RunnerTestFile, undefined);
-  if (last.chunks.length > 0 && last.failedHooks.length > 0) gaps.push(last);
-  for (const gap of gaps.splice(0)) print(`Handler logs and Pulumi warnings ${where(gap)}, where a hook of ${gap.failedHooks.join(" and ")} failed`, gap.chunks);
+  if (last.chunks.length > 0 && last.failed.length > 0) gaps.push(last);
+  for (const gap of gaps.splice(0)) print(`Handler logs and Pulumi warnings ${where(gap)}, where ${gap.failed.join(" and ")} failed`, gap.chunks);
 });
 
 function where({ after, before }: Gap): string {
