@@ -29,7 +29,11 @@
  * Unresolved policy variables (`${aws:username}`, `${cognito-identity.amazonaws.com:sub}`, whose value holds a colon)
  * follow the same choice: any run of characters when lenient, and a pattern holding one matches nothing when strict.
  * A caller that can resolve them substitutes them first. The three whose values are fixed, `${*}`, `${?}` and `${$}`,
- * are their literal characters in a Resource and in StringLike and ArnLike, not wildcards (FIXED_VARIABLES).
+ * are their literal characters in a Resource, in StringLike and ArnLike (not wildcards) and in StringEquals and
+ * StringEqualsIgnoreCase (FIXED_VARIABLES). That reads every policy as of Version 2012-10-17: under 2008-10-17 (a
+ * policy without Version) "variables such as ${aws:username} aren't recognized as variables and are instead treated as
+ * literal strings" (reference_policies_elements_version.html), so there `${*}`'s `*` is a wildcard. No caller passes
+ * the Version down, and the components, pulumi-aws getPolicyDocument and every AWS example write 2012-10-17.
  * CloudFront's path patterns are another matter (local/http.ts pathPatternMatcher).
  */
 
@@ -42,13 +46,17 @@ const literal = (text: string) => text.replace(ESCAPE, "\\$&");
  * "in any string where you can use regular policy variables" (reference_policies_variables.html, Special characters).
  */
 const FIXED_VARIABLES: Readonly<Record<string, string>> = { "${*}": "*", "${?}": "?", "${$}": "$" };
+const FIXED_VARIABLE = /\$\{[*?$]\}/g;
+
+/** `text` with each fixed variable as its character, for the comparisons that read no wildcard (StringEquals). */
+const withFixedVariables = (text: string) => text.replace(FIXED_VARIABLE, (variable) => FIXED_VARIABLES[variable]);
 
 /**
  * Whether `text` (a value of a statement, or its JSON) names a policy variable AWS resolves per request, as a condition
  * depends on the request: any `${` but the fixed variables', which are their characters (FIXED_VARIABLES).
  */
 export function holdsPolicyVariable(text: string): boolean {
-  return text.replace(/\$\{[*?$]\}/g, "").includes("${");
+  return text.replace(FIXED_VARIABLE, "").includes("${");
 }
 
 /** One piece of a pattern: a character matched as itself, a wildcard, or a policy variable no reading here resolves. */
@@ -198,13 +206,14 @@ export interface ConditionOperator {
   matches(policyValue: string, requestValue: string): boolean;
 }
 
-const EXACT = (policyValue: string, requestValue: string) => policyValue === requestValue;
-const IGNORING_CASE = (policyValue: string, requestValue: string) => policyValue.toLowerCase() === requestValue.toLowerCase();
+const EXACT = (policyValue: string, requestValue: string) => withFixedVariables(policyValue) === requestValue;
+const IGNORING_CASE = (policyValue: string, requestValue: string) => withFixedVariables(policyValue).toLowerCase() === requestValue.toLowerCase();
 
 /**
  * The String and ARN condition operators (without `IfExists` or a ForAllValues:/ForAnyValue: qualifier):
- * StringEquals exact and case-sensitive, StringEqualsIgnoreCase ignoring case, StringLike stringLike; ArnEquals and
- * ArnLike both arnLike; each Not… form negated. undefined for any other operator.
+ * StringEquals exact and case-sensitive, StringEqualsIgnoreCase ignoring case (both with the fixed variables as their
+ * characters), StringLike stringLike; ArnEquals and ArnLike both arnLike; each Not… form negated. undefined for any
+ * other operator.
  */
 export function conditionOperator(operator: string): ConditionOperator | undefined {
   const match = /^(String|Arn)(Not)?(Equals|Like|EqualsIgnoreCase)$/.exec(operator);

@@ -13,7 +13,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
-import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal, topicPolicies } from "./queue-policy";
+import { busNameOf, EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal, topicPolicies } from "./queue-policy";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -39,9 +39,6 @@ const isFifoQueueTarget = (graph: Graph, target: RecordedResource): boolean => {
 const stateMachineOf = (graph: Graph, target: RecordedResource) => referenced(graph, STATE_MACHINE, target.inputs.arn);
 const isStateMachineTarget = (graph: Graph, target: RecordedResource): boolean =>
   stateMachineOf(graph, target) !== undefined || (typeof target.inputs.arn === "string" && /^arn:[^:]+:states:[^:]*:\d*:stateMachine:/.test(target.inputs.arn));
-
-/** A bus's name as a rule or target gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
-const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "") : "default");
 
 /** The rule a target names (its `rule` is the rule's name, on its `eventBusName`), in the plan. */
 function ruleOf(graph: Graph, target: RecordedResource): RecordedResource | undefined {

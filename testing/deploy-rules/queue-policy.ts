@@ -2,10 +2,10 @@
  * How the deploy rules read a queue's access policy for an AWS service that sends to it on behalf of one source: SNS
  * for a topic (a subscribed queue, a subscription's dead-letter queue), EventBridge for a rule (a target's dead-letter
  * queue); and where a queue's or topic's policies are, and whom a statement's principal covers, for the rules that read
- * them for another principal (StatesServiceTasks: a state machine's role). Internal to the rule pack: not exported from
+ * them for another principal (StatesServiceTasks: a state machine's role), and an event bus's. Internal to the rule pack: not exported from
  * serverless-fullstack/testing (sns.ts keeps its documented queuePolicyRefusal and queueAllowsTopic as SNS's wrappers of it).
  */
-import { asArray, attachedTo, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, attachedTo, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { applies, policyStatements } from "../../local/iam-policy";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
@@ -13,6 +13,7 @@ import { conditionOperator, holdsPolicyVariable } from "../../components/iam-mat
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
 
 /** An AWS service that sends sqs:SendMessage to a queue on behalf of a source, as the findings name them. */
 export interface QueueSender {
@@ -35,6 +36,20 @@ export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] 
 /** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
 export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
   return [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
+}
+
+/** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
+export const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "") : "default");
+
+/**
+ * The EventBusPolicy resources of the bus `bus` names (a name or a bus ARN), matched
+ * by name so that the default bus, which no plan creates, is found by a policy that omits `eventBusName` ("If you
+ * omit this, the permissions are set on the default event bus", pulumi-aws cloudwatch.EventBusPolicy). An EventBus
+ * takes no policy of its own (pulumi-aws 7 EventBus has no `policy` input).
+ */
+export function busPolicies(graph: Graph, bus: string): RecordedResource[] {
+  const name = busNameOf(bus);
+  return ofType(graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name);
 }
 
 /**

@@ -11,7 +11,7 @@ import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument,
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
-import { coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
+import { busPolicies, coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -291,9 +291,9 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 
 /**
  * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
- * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), as the grants
- * they hold (none for a target outside the plan). An event bus's policies are not read: EventBridge's pages show bus
- * policies granting other accounts, and no AWS page found says one grants PutEvents to a role of the bus's own account.
+ * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
+ * policies of the bus it names (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
+ * for a queue, topic or table outside the plan).
  */
 function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string): RoleGrant[] {
   const held = (carrier: RecordedResource, policies: readonly unknown[]) =>
@@ -310,15 +310,20 @@ function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: st
     const table = referenced(graph, TABLE, arn.replace(/\/index\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).flatMap((policy) => held(policy, [policy.inputs.policy])) : [];
   }
+  if (kind === "EventBus") return busPolicies(graph, arn).flatMap((policy) => held(policy, [policy.inputs.policy]));
   return [];
 }
 
 /**
  * Whether a resource policy's principal is the role `roleArn` (its account field aside: the plan's account is mocked,
- * a policy may name the real one), a session of it, or everyone. Not an account (`123456789012`, `…:root`): naming one
- * "delegates authority to the account", whose identity policies then decide (reference_policies_elements_principal.html).
+ * a policy may name the real one), any session of it (whatever its session name: Step Functions' is not documented),
+ * or everyone. Not an account (`123456789012`, `…:root`): naming one "delegates authority to the account", whose
+ * identity policies then decide (reference_policies_elements_principal.html). A NotPrincipal covers the role unless it
+ * names everyone: the caller is a session, and whether naming the role alone leaves its sessions out is open ("AWS
+ * might validate the account first, then the role, and then the assumed-role user", reference_policies_elements_notprincipal.html).
  */
 function namesRole(statement: Record<string, any>, roleArn: string): boolean {
+  if (statement.NotPrincipal !== undefined) return !coversPrincipal({ Principal: statement.NotPrincipal }, () => false);
   const [, partition, , , , roleResource = ""] = roleArn.split(":");
   const roleName = roleResource.split("/").pop();
   const isRole = (principal: string) => {
@@ -343,8 +348,13 @@ function namesRole(statement: Record<string, any>, roleArn: string): boolean {
  * to allow access is required in either the SQS access policy or the IAM policy", re:Post sqs-queue-access-permissions),
  * SNS ("Amazon SNS policies can grant access to other AWS accounts, or to users within your own AWS account",
  * sns-using-identity-based-policies.html) and DynamoDB ("a resource-based policy is sufficient",
- * rbac-auth-iam-id-based-policies-DDB.html) say: a target of the plan whose resource policy allows the role the action
- * is granted (resourcePolicyGrants; an event bus's policy is not read). A permissions boundary or session policy that
+ * rbac-auth-iam-id-based-policies-DDB.html) say, and an event bus's policy no less: "For most resources, you only need
+ * an explicit allow for the principal in either an identity-based policy or a resource-based policy to grant access. IAM
+ * role trust policies and KMS key policies are exceptions" (reference_policies_evaluation-logic_policy-eval-denyallow.html),
+ * and a bus policy is a resource-based policy (eb-event-bus-perms.html). So a target of the plan, or a bus the plan's
+ * EventBusPolicy names, whose resource policy allows the role the action is granted (resourcePolicyGrants); across
+ * accounts both policies must allow it (reference_policies_evaluation-logic-cross-account.html), so the finding's fix
+ * offers the resource policy only for a target of the role's account. A permissions boundary or session policy that
  * would limit that grant is not read, nor a Deny, nor the statement's Condition (as for the role's own grants). Targets a path or an expression names at run time, Tasks with
  * `Credentials` (they act as the role they assume), and roles with policies the plan cannot read, are not checked.
  */
@@ -371,14 +381,19 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
           // any account (the user's real one) is taken as granting it.
           if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
+          // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's
+          // real one, as namesRole reads the principal's) is taken as the target's.
+          const targetAccount = target.split(":")[4] ?? "";
           const roleArn = role.state.arn;
-          if (typeof roleArn === "string" && granting(resourcePolicyGrants(graph, found.integration.kind, target), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
+          if (typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
+          // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html).
+          const sameAccount = accountFromContext || targetAccount === where.account;
           findings.push(
             finding(
               this.id,
               stateMachine,
               `has a Task ${name} (${found.integration.api}) on ${target}, but its role ${role.name} may not ${found.integration.action} on it; every execution fails at that Task with AccessDenied`,
-              `grant ${found.integration.action} on ${target} in ${role.name}'s policy (Workflow grants it when the Task names the component itself)${found.integration.kind === "EventBus" ? "" : `, or to ${role.name} in the target's resource policy`}`,
+              `grant ${found.integration.action} on ${target} in ${role.name}'s policy (Workflow grants it when the Task names the component itself)${sameAccount ? `, or to ${role.name} in the target's resource policy` : ""}`,
             ),
           );
         }

@@ -127,6 +127,7 @@ describe("arnLike (ArnLike, ArnEquals)", () => {
     expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/\${*}`, `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/*`)).toBe(true);
     expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/\${*}`, rule)).toBe(false);
     expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam\${?}`, rule)).toBe(false);
+    expect(arnLike(`arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam\${?}`, `arn:aws:events:us-east-1:${ACCOUNT}:rule/bus/nam?`)).toBe(true);
   });
 });
 
@@ -150,6 +151,14 @@ describe("conditionOperator (String and ARN condition operators)", () => {
     expect(holds("ArnEquals", `arn:aws:sns:*:${ACCOUNT}:events`, `arn:aws:sns:us-east-1:${ACCOUNT}:events`)).toBe(true);
     expect(holds("ArnNotEquals", `arn:aws:sns:*:${ACCOUNT}:events`, `arn:aws:sns:us-east-1:${ACCOUNT}:events`)).toBe(false);
     expect(holds("ArnNotLike", DOC_PATTERN, DOC_VALUE)).toBe(true);
+  });
+
+  it("reads ${*}, ${?} and ${$} in StringEquals and StringEqualsIgnoreCase as their characters, no wildcard in them", () => {
+    expect(holds("StringEquals", "\${$}{x}", "\${x}")).toBe(true);
+    expect(holds("StringEquals", "photos/\${*}", "photos/*")).toBe(true);
+    expect(holds("StringEquals", "photos/\${*}", "photos/a")).toBe(false);
+    expect(holds("StringEqualsIgnoreCase", "Photos\${?}", "photos?")).toBe(true);
+    expect(holds("StringNotEquals", "\${$}{x}", "\${x}")).toBe(false);
   });
 
   it("knows no other operator", () => {

@@ -183,6 +183,41 @@ describe("a Workflow target's deliveries", () => {
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toBe(outputs.flowArn);
   });
 
+  it("read the state machine and its role's policies once per subscription and region, not per event: one role allowed, one refused", async () => {
+    const resources = app.context.run.resources;
+    const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
+    const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
+    // The worker function's role: its policies do not grant states:StartExecution.
+    const otherRole = String(resources.find((r) => r.type === "aws:iam/role:Role" && r.name.startsWith("ebl-worker"))!.state.name);
+    let scans = 0;
+    const graph = new Proxy(resources, { get: (target, key, receiver) => ((scans += key === "find" || key === "filter" ? 1 : 0), Reflect.get(target, key, receiver)) });
+    const tracked: Array<Promise<unknown>> = [];
+    const started: string[] = [];
+    const refused = { ...flow(), name: "flow-refused", roleName: otherRole };
+    const [definition] = await localBusDefinitions([{ ...bus(), subscriptions: [flow(), refused] }], REGION, resources, {
+      invoke: () => async () => null,
+      sqs: () => sqs,
+      async: { queues: undefined as never, region: REGION, log: () => undefined },
+      log: () => undefined,
+      track: (delivery) => void tracked.push(delivery),
+      retryDelaysMs: [0],
+      graph,
+      startExecution: async (arn) => void started.push(arn),
+    });
+    for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) for (const rule of definition.rules) rule.deliver({ ...event, id, region });
+    await Promise.all(tracked);
+    // Per subscription and region: the state machine (find), the role (find) and its policies (filter).
+    expect(scans).toBe(2 * 2 * 3);
+    expect(started).toEqual([outputs.flowArn, outputs.flowArn, outputs.flowArn, outputs.flowArn]);
+    const messages = await sqs.receive(dlq, { max: 10 });
+    expect(messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.ERROR_CODE?.StringValue]).sort()).toEqual([
+      ["e-1", "AccessDeniedException"],
+      ["e-2", "AccessDeniedException"],
+      ["e-3", "AccessDeniedException"],
+      ["e-4", "AccessDeniedException"],
+    ]);
+  });
+
   it("hand the shaped input to StartExecution, whatever the workflow's type (EventBridge starts EXPRESS ones asynchronously too)", async () => {
     const started: Array<[string, string]> = [];
     const express = { ...flow(), workflowType: "EXPRESS" as const, input: '{"n":1}' };
