@@ -72,8 +72,8 @@ export interface WorkflowArgs {
    * LambdaFunction's invoke permission, and each optimized or AWS SDK integration's action on the component a Task
    * names. A Task with any other target is granted only by what you give: a statement here, a policy you attach to
    * `role`, or the target's resource policy (the deploy rules StatesServiceTasks and StatesLambdaTasks check a literal
-   * target against the role's policies, StatesServiceTasks also against a queue's, topic's or table's resource policy
-   * in the plan; the component warns of a literal service target no statement here grants).
+   * target against the role's policies, StatesServiceTasks also against a queue's, topic's, table's or event bus's
+   * resource policy in the plan; the component warns of a literal service target no statement here grants).
    * @default none
    */
   permissions?: PolicyStatement[];

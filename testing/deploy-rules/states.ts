@@ -6,7 +6,7 @@
  */
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
+import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -279,13 +279,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
 
 /** The grants as they read with `account` in the account field of every ARN they name. */
 function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
-  const withAccount = (resource: unknown) => {
-    if (typeof resource !== "string" || !resource.startsWith("arn:")) return resource;
-    const fields = resource.split(":");
-    if (fields.length < 6) return resource;
-    fields[4] = account;
-    return fields.join(":");
-  };
+  const withAccount = (resource: unknown) => (typeof resource === "string" ? arnInAccount(resource, account) : resource);
   return grants.map((grant) => ({ ...grant, statement: { ...grant.statement, Resource: asArray<unknown>(grant.statement.Resource).map(withAccount) } }));
 }
 
