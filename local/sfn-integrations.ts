@@ -42,15 +42,13 @@ import { unescapeXml } from "./xml";
 /**
  * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
  * the Error Retry and Catch match, `message` the Cause. A terminal one — by default States.Runtime, what the local
- * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable);
- * `retryable: false` alone leaves it to a Catch (States.DataLimitExceeded: local/sfn-server.ts taskResultSized).
+ * runtime cannot run — is neither retried nor caught, as in AWS (the library reads isRetryable and isCatchable).
  */
 export class ServiceTaskFailure extends Error {
-  constructor(error: string, cause: string, { terminal = error === "States.Runtime", retryable = !terminal }: { terminal?: boolean; retryable?: boolean } = {}) {
+  constructor(error: string, cause: string, { terminal = error === "States.Runtime" }: { terminal?: boolean } = {}) {
     super(cause);
     this.name = error;
-    if (terminal) Object.assign(this, { isCatchable: false });
-    if (!retryable) Object.assign(this, { isRetryable: false });
+    if (terminal) Object.assign(this, { isRetryable: false, isCatchable: false });
   }
 }
 

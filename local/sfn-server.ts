@@ -30,6 +30,7 @@ import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource 
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
+import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -260,7 +261,7 @@ export interface TaskExecution {
   callbacks?: ExecutionCallbacks;
   /** The history events of this run of the Task (absent: none are recorded: TaskJournal). */
   attempt?: TaskAttempt;
-  /** The context object (`$$`) a callback Task without Parameters reads its limit paths against (readLimitPaths). */
+  /** The context object (`$$`) a callback Task reads its `$$` limit paths against (readLimitPaths). */
   context?: unknown;
 }
 
@@ -476,7 +477,10 @@ export interface LocalRun {
   tasks: Map<string, TaskRecord>;
   /** Each Parallel state's followed Task states (`tasks`), in its branches at any depth (TaskJournal.abandon). */
   parallels: Map<string, string[]>;
-  /** What a Task state's States.DataLimitExceeded cause names (taskResultSized), by state name. */
+  /**
+   * What a Task state's States.DataLimitExceeded cause names (taskResultSized), by state name; a callback Task has none:
+   * SendTaskSuccess already refused an output over the quota as sent, and its result is that output.
+   */
   resultNames: Map<string, string>;
 }
 
@@ -562,8 +566,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
     const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration ? integration.api.split(":") : [String(resource), ""];
     // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
-    // integration its resourceType by analogy (not confirmed).
-    resultNames.set(name, direct ? String(resource) : resourceType);
+    // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
+    if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);
     if (!inMap && (direct || runs)) {
       tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
       for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
@@ -588,8 +592,10 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
  * larger than payload size quota", concepts-error-handling.html) with AWS's cause, as LocalStack's tests recorded it
  * against AWS for a function's Task and lambda:invoke (test_states_errors.snapshot.json): a TaskFailed (a function's
  * LambdaFunctionFailed) that a Catch on the error, or on States.ALL, takes — though the error page calls it terminal.
- * It is not retried (terminal, as that page says: what Retry does with it is not confirmed). A result JSON cannot hold
- * (a BigInt) is left as it is: the history leaves its outcome out (TaskAttempt.safely).
+ * A Retry matching it (by name, States.TaskFailed or States.ALL) retries it as any Task failure: no source says what
+ * Retry does with it, and AWS's Catch treats it as an ordinary one (LocalStack retries it too, its Retry and Catch
+ * matching errors alike: ErrorEqualsDecl). A result JSON cannot hold (a BigInt) is left as it is: the history leaves
+ * its outcome out (TaskAttempt.safely).
  */
 function taskResultSized(result: unknown, name: string): unknown {
   let text: string | undefined;
@@ -599,7 +605,7 @@ function taskResultSized(result: unknown, name: string): unknown {
     return result;
   }
   if (text !== undefined && Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
-    throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`, { terminal: false, retryable: false });
+    throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`, { terminal: false });
   }
   return result;
 }
@@ -610,7 +616,7 @@ const LIMIT_PATHS = ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const;
 interface LimitPaths {
   TimeoutSecondsPath?: string;
   HeartbeatSecondsPath?: string;
-  /** The library resolves them in the Task's Parameters; false: the handler reads them itself (readLimitPaths). */
+  /** The library resolves its `$` paths in the Task's Parameters; false: the handler reads them (readLimitPaths). `$$` paths the handler reads always. */
   inParameters: boolean;
 }
 
@@ -621,12 +627,14 @@ interface LimitPaths {
  * test_heartbeat_path_timeout reads a field its Parameters leave out); after InputPath, as here, or before it, is not
  * confirmed. A Task with Parameters gets them moved into its Parameters, which the library resolves before it calls
  * the handler (the only input a handler is given): `{"parameters": <the Parameters>, "TimeoutSecondsPath.$": <path>,
- * …}`, each path read from the state's input as the Parameters are. A Task without Parameters is handed its effective
- * input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath, jsonpath-plus, finds nothing in
- * those, so they cannot be passed on through a `$` path), and its handler reads the paths (readLimitPaths). A path that
- * selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's AWS-recorded
- * test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid path … No
- * results for path"; the cause's wording here is the library's). Undefined when the state has neither.
+ * …}`, each `$` path read from the state's input as the Parameters are. A `$$` path stays the handler's to read
+ * (readLimitPaths): the library's context in a Map iteration has the item as `Execution.Input`. A Task without
+ * Parameters is handed its effective input as it is, `false`, `0`, `""` and `null` included (the library's JSONPath,
+ * jsonpath-plus, finds nothing in those, so they cannot be passed on through a `$` path), and its handler reads the
+ * paths. A path that selects nothing fails the execution with States.Runtime, as AWS fails it (LocalStack's
+ * AWS-recorded test_invalid_jsonpath[INVALID_JSONPATH_IN_TIMEOUTSECONDSPATH]: ExecutionFailed, States.Runtime "Invalid
+ * path … No results for path"); the cause is AWS's (noResultsCause) where the handler reads the path, the library's
+ * where it resolves it in the Parameters. Undefined when the state has neither.
  */
 function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | undefined {
   const paths: LimitPaths = { inParameters: state.Parameters !== undefined };
@@ -636,27 +644,54 @@ function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | un
   }
   if (paths.TimeoutSecondsPath === undefined && paths.HeartbeatSecondsPath === undefined) return undefined;
   // The paths first: the library resolves the keys in order, so a path that selects nothing is the one its error names.
-  if (paths.inParameters) state.Parameters = { ...Object.fromEntries(LIMIT_PATHS.filter((field) => paths[field] !== undefined).map((field) => [`${field}.$`, paths[field]])), parameters: state.Parameters };
+  if (paths.inParameters) state.Parameters = { ...Object.fromEntries(LIMIT_PATHS.filter((field) => paths[field] !== undefined && !paths[field]!.startsWith("$$")).map((field) => [`${field}.$`, paths[field]])), parameters: state.Parameters };
   return paths;
 }
 
 /**
- * The limit paths of a callback Task without Parameters, read from its effective `input` (`$…`) or the context object
- * (`$$…`) with the Jayway reader API Gateway's paths are read with (local/vtl.ts; Step Functions' JSONPath is Jayway's
- * too): a path into `0` or `false` selects nothing, as into any value that is no object. `context` is the one the
- * library resolves Parameters against (LocalStepFunctions.run), but for `Execution.Input`, the execution's input in a
- * Map iteration too, as in AWS (the library gives the iteration's item there).
+ * A callback Task's limit paths its handler reads (limitPathsAsParameters): from its effective `input` (`$…`, a Task
+ * without Parameters) or the context object (`$$…`, any Task), with the Jayway reader API Gateway's paths are read with
+ * (local/vtl.ts; Step Functions' JSONPath is Jayway's too): a path into `0` or `false` selects nothing, as into any
+ * value that is no object. `context` is the one the library resolves Parameters against (LocalStepFunctions.run), but
+ * for `Execution.Input`, the execution's input in a Map iteration too, as in AWS (the library gives the iteration's
+ * item there).
  */
 function readLimitPaths(input: unknown, context: unknown, paths: LimitPaths): Record<string, unknown> {
   const found: Record<string, unknown> = {};
   for (const field of LIMIT_PATHS) {
     const path = paths[field];
-    if (path === undefined) continue;
-    const value = path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(input, path);
-    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", `Path expression '${path}' does not point to a value`);
+    if (path === undefined || (paths.inParameters && !path.startsWith("$$"))) continue;
+    const [root, relative] = path.startsWith("$$") ? [context ?? null, path.slice(1)] : [input, path];
+    const value = jsonPath(root, relative);
+    if (value === undefined) throw new ServiceTaskFailure("States.Runtime", noResultsCause(root, path, relative));
     found[field] = value;
   }
   return found;
+}
+
+/**
+ * AWS's cause for a reference path that selects nothing, Jayway's PathNotFoundException message after AWS's prefix
+ * (LocalStack's AWS-recorded test_base_scenarios: "Invalid path '$.NoSuchTimeoutSecondsPath' : No results for path:
+ * $['NoSuchTimeoutSecondsPath']" for TimeoutSecondsPath; "Invalid path '$.no.such.result.path' : Missing property in
+ * path $['no']" for an OutputPath whose first name is absent, as Jayway's PathToken.handleObjectProperty words a
+ * missing name before the last). AWS's leading "An error occurred while executing the state '…' (entered at the event
+ * id #…)." is left out: the handler does not know the event's id. Jayway's path is written from `relative`'s names and
+ * indexes (`$$` paths as from their `$`: how AWS writes those is not recorded); a path through an index, or into a
+ * value that is no object, is "No results" (Jayway words some of those otherwise: not confirmed).
+ */
+function noResultsCause(root: unknown, path: string, relative: string): string {
+  const steps = parseJsonPath(relative).steps;
+  const written = steps.map((step) => (step.kind === "name" ? `['${step.name}']` : step.kind === "index" ? `[${step.indexes.join(",")}]` : ""));
+  let value = root;
+  for (const [at, step] of steps.entries()) {
+    if (step.kind !== "name" || typeof value !== "object" || value === null || Array.isArray(value)) break;
+    if (!Object.hasOwn(value, step.name)) {
+      if (at < steps.length - 1) return `Invalid path '${path}' : Missing property in path $${written.slice(0, at + 1).join("")}`;
+      break;
+    }
+    value = (value as Record<string, unknown>)[step.name];
+  }
+  return `Invalid path '${path}' : No results for path: $${written.join("")}`;
 }
 
 /**
@@ -666,7 +701,7 @@ function readLimitPaths(input: unknown, context: unknown, paths: LimitPaths): Re
  * States.Runtime: what AWS fails it with is not documented.
  */
 function resolvedLimits(stateName: string, input: unknown, limits: CallbackLimits, paths: LimitPaths, context: unknown): { parameters: unknown; limits: CallbackLimits } {
-  const { parameters, ...selected } = paths.inParameters ? (input as Record<string, unknown>) : { parameters: input, ...readLimitPaths(input, context, paths) };
+  const { parameters, ...selected } = { ...(paths.inParameters ? (input as Record<string, unknown>) : { parameters: input }), ...readLimitPaths(input, context, paths) };
   const resolved = { ...limits };
   for (const [field, limit] of [["TimeoutSecondsPath", "timeoutSeconds"], ["HeartbeatSecondsPath", "heartbeatSeconds"]] as const) {
     if (paths[field] === undefined) continue;
@@ -941,7 +976,7 @@ export class LocalStepFunctions {
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
         // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
         // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt. Every Task's
-        // result (a function's, an integration's, a token's output) passes the size quota here.
+        // result (a function's, an integration's) passes the size quota here; a token's output passed it in SendTaskSuccess.
         const bound = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
@@ -949,9 +984,9 @@ export class LocalStepFunctions {
               const task = tasks.get(state);
               const attempt = task && journal.attempt(state, task);
               if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
-              const name = resultNames.get(state) ?? state;
+              const name = resultNames.get(state);
               const handled = handler(input, { arn, context: pathContext, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
-              const outcome = handled.then((result) => taskResultSized(result, name));
+              const outcome = name === undefined ? handled : handled.then((result) => taskResultSized(result, name));
               attempt?.settles(outcome, handled);
               return outcome;
             },

@@ -431,14 +431,30 @@ describe("local Step Functions, service integration Tasks", () => {
     const invokeCause = "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
     expect([invoked.status, invoked.output]).toEqual(["SUCCEEDED", { Error: "States.DataLimitExceeded", Cause: invokeCause }]);
     expect(invoked.history.find((e: any) => e.type === "TaskFailed").taskFailedEventDetails).toEqual({ resourceType: "lambda", resource: "invoke", error: "States.DataLimitExceeded", cause: invokeCause });
-    // Not retried (a terminal error, concepts-error-handling.html), and uncaught it fails the execution.
-    let calls = 0;
-    const counted = { large: fake(() => (calls++, "a".repeat(257 * 1024))) };
-    const uncaught = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("large"), Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], End: true } } }, {}, counted);
-    expect([uncaught.status, uncaught.error, calls]).toEqual(["FAILED", "States.DataLimitExceeded", 1]);
-    // At the quota exactly, the result goes on.
-    const fits = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("fits"), End: true } } }, {}, { fits: fake(() => "a".repeat(262_144 - 2)) });
-    expect(fits.status).toBe("SUCCEEDED");
+    // A Retry that names it, or States.ALL, retries it as any Task failure (no source says otherwise; AWS's Catch takes
+    // it as an ordinary one), and uncaught it fails the execution.
+    for (const errors of [["States.DataLimitExceeded"], ["States.ALL"]]) {
+      let calls = 0;
+      const counted = { large: fake(() => (calls++, "a".repeat(257 * 1024))) };
+      const uncaught = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("large"), Retry: [{ ErrorEquals: errors, MaxAttempts: 2 }], End: true } } }, {}, counted);
+      expect([uncaught.status, uncaught.error, calls]).toEqual(["FAILED", "States.DataLimitExceeded", 3]);
+    }
+  });
+
+  it("measures a Task's result in UTF-8 bytes of its JSON, at most 262,144 of them (the quota's \"Maximum … 256 KiB\" read as inclusive)", async () => {
+    const returning = (result: string) => run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("sized"), End: true } } }, {}, { sized: fake(() => result) });
+    // "é" is two bytes: 131,071 of them and the quotes are 262,144 bytes of JSON in 131,073 characters.
+    for (const [result, bytes, status] of [
+      ["é".repeat(131_071), 262_144, "SUCCEEDED"],
+      [`${"é".repeat(131_071)}a`, 262_145, "FAILED"],
+      ["é".repeat(131_072), 262_146, "FAILED"],
+      ["a".repeat(262_142), 262_144, "SUCCEEDED"],
+      ["a".repeat(262_143), 262_145, "FAILED"],
+    ] as const) {
+      expect(Buffer.byteLength(JSON.stringify(result))).toBe(bytes);
+      const sized = await returning(result);
+      expect([sized.status, sized.error]).toEqual([status, status === "FAILED" ? "States.DataLimitExceeded" : undefined]);
+    }
   });
 
   it("records each service Task's scheduling, start and outcome in the history, between its state's entry and exit (a Parallel branch's too)", async () => {
