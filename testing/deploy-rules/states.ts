@@ -4,6 +4,7 @@
  * destination that is not a log group ARN ending ":*", a role Step Functions may not assume or that may not set up the
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
+import { arnComponents } from "../../components/iam-match";
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
@@ -318,11 +319,11 @@ function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: st
  */
 function namesRole(statement: Record<string, any>, roleArn: string): boolean {
   if (statement.NotPrincipal !== undefined) return !coversPrincipal({ Principal: statement.NotPrincipal }, () => false);
-  const [, partition, , , , roleResource = ""] = roleArn.split(":");
+  const [, partition, , , , roleResource = ""] = arnComponents(roleArn) ?? [];
   const roleName = roleResource.split("/").pop();
   const isRole = (principal: string) => {
-    const [arn, principalPartition, service, , , resource = "", ...rest] = principal.split(":");
-    if (arn !== "arn" || principalPartition !== partition || rest.length > 0) return false;
+    const [arn, principalPartition, service, , , resource] = arnComponents(principal) ?? [];
+    if (arn !== "arn" || principalPartition !== partition || resource.includes(":")) return false;
     const [kind, name] = resource.split("/");
     return (service === "iam" && resource === roleResource) || (service === "sts" && kind === "assumed-role" && name === roleName);
   };
@@ -363,8 +364,8 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       if (!role) continue;
       const policies = roleGrants(graph, role);
       if (!policies.complete) continue;
-      const [, partition = "aws", , , account] = String(stateMachine.state.arn ?? role.state.arn ?? "").split(":");
-      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || String(role.state.arn ?? "").split(":")[4] || "" };
+      const [, partition = "aws", , , account] = arnComponents(String(stateMachine.state.arn ?? role.state.arn ?? "")) ?? [];
+      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || arnComponents(String(role.state.arn ?? ""))?.[4] || "" };
       for (const [name, state] of taskStates(definition)) {
         const found = grantedIntegration(state.Resource);
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
@@ -375,13 +376,15 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
           // any account (the user's real one) is taken as granting it.
           if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
+          const targetAccount = arnComponents(target)?.[4] ?? "";
+          // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html),
+          // and a bus of another account only shares its name with the plan's (busPolicies matches by name): its
+          // resource policies are read only for a target of the role's account.
+          const sameAccount = accountFromContext || targetAccount === where.account;
           // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's
           // real one, as namesRole reads the principal's) is taken as the target's.
-          const targetAccount = target.split(":")[4] ?? "";
           const roleArn = role.state.arn;
-          if (typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
-          // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html).
-          const sameAccount = accountFromContext || targetAccount === where.account;
+          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
           findings.push(
             finding(
               this.id,
