@@ -10,7 +10,7 @@ import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { busPolicies, coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
 import { parsedDefinitions } from "./state-machine-definitions";
@@ -287,10 +287,10 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 /**
  * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
  * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
- * policies of the bus it names (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
+ * policies of the bus it names in its region (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
  * for a queue, topic or table outside the plan).
  */
-function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string): RoleGrant[] {
+function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string, context: DeployRuleContext): RoleGrant[] {
   const held = (carrier: RecordedResource, policies: readonly unknown[]) =>
     policies.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier }));
   if (kind === "MessageQueue") {
@@ -305,7 +305,9 @@ function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: st
     const table = referenced(graph, TABLE, arn.replace(/\/index\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).flatMap((policy) => held(policy, [policy.inputs.policy])) : [];
   }
-  if (kind === "EventBus") return busPolicies(graph, arn).flatMap((policy) => held(policy, [policy.inputs.policy]));
+  // A bus policy is attached to one bus, and a bus is of one region (its ARN names it: eb-event-bus-perms.html's
+  // cross-Region examples attach theirs to the us-east-1 bus): a same-named bus of another region is not granted by it.
+  if (kind === "EventBus") return busPolicies(graph, arn).filter((policy) => regionOf(graph, policy, context) === arnRegion(arn)).flatMap((policy) => held(policy, [policy.inputs.policy]));
   return [];
 }
 
@@ -347,7 +349,7 @@ function namesRole(statement: Record<string, any>, roleArn: string): boolean {
  * an explicit allow for the principal in either an identity-based policy or a resource-based policy to grant access. IAM
  * role trust policies and KMS key policies are exceptions" (reference_policies_evaluation-logic_policy-eval-denyallow.html),
  * and a bus policy is a resource-based policy (eb-event-bus-perms.html). So a target of the plan, or a bus the plan's
- * EventBusPolicy names, whose resource policy allows the role the action is granted (resourcePolicyGrants); across
+ * EventBusPolicy names in its region, whose resource policy allows the role the action is granted (resourcePolicyGrants); across
  * accounts both policies must allow it (reference_policies_evaluation-logic-cross-account.html), so the finding's fix
  * offers the resource policy only for a target of the role's account. A permissions boundary or session policy that
  * would limit that grant is not read, nor a Deny, nor the statement's Condition (as for the role's own grants). Targets a path or an expression names at run time, Tasks with
@@ -384,7 +386,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's
           // real one, as namesRole reads the principal's) is taken as the target's.
           const roleArn = role.state.arn;
-          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
+          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target, context), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
           findings.push(
             finding(
               this.id,
