@@ -104,7 +104,8 @@ function segmentSource(pattern: string): string {
         const next = pieces[i + 1];
         return next === undefined || (typeof next === "object" && next.literal === ":") ? "[\\s\\S]*" : "[^:]*";
       }
-      return p === "?" ? "[^:]" : p === "variable" ? "[\\s\\S]*" : literal(p.literal);
+      if (p === "variable") throw new Error("segmentSource: a pattern holding a policy variable (resourceMatches' strict reading refuses it first)");
+      return p === "?" ? "[^:]" : literal(p.literal);
     })
     .join("");
 }
@@ -116,9 +117,9 @@ function segmentSource(pattern: string): string {
  * sourceArn and the security rule ServicePrincipalSource an aws:SourceArn value.
  */
 export function arnPatternKeepsAccount(pattern: string): boolean {
-  const parts = arnComponents(pattern);
-  if (!parts) return pattern !== "" && !pattern.includes("*");
-  return parts[4] === "" ? !/^[*?]*$/.test(parts[5]) : !/[*?]/.test(parts[4]);
+  const components = arnComponents(pattern);
+  if (!components) return pattern !== "" && !pattern.includes("*");
+  return components[4] === "" ? !/^[*?]*$/.test(components[5]) : !/[*?]/.test(components[4]);
 }
 
 /** The six components of an ARN: five colon-free ones and the resource, which may hold colons itself; undefined for fewer. */

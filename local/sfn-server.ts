@@ -23,7 +23,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
-import { optimizedIntegration } from "../components/workflow/integrations";
+import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
@@ -564,7 +564,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // An optimized integration's events name its service and its API, with the pattern (`sqs`,
     // `sendMessage.waitForTaskToken`); an AWS SDK integration's `aws-sdk:<service>` and the action (LocalStack's
     // AWS-recorded test_aws_sdk.snapshot.json: resourceType "aws-sdk:secretsmanager", resource "createSecret").
-    const [resourceType, action] = direct ? ["lambda", ""] : sdk ? [sdk.split(":").slice(0, 2).join(":"), sdk.split(":")[2]] : integration ? integration.api.split(":") : [String(resource), ""];
+    const sdkResource = sdk ? taskResource(resource) : undefined;
+    const [resourceType, action] = direct ? ["lambda", ""] : sdkResource ? [`aws-sdk:${sdkResource.service}`, sdkResource.action] : integration ? integration.api.split(":") : [String(resource), ""];
     // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
     // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
     if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);

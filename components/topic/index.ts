@@ -460,6 +460,8 @@ function checkSourceArn(fail: ArgFailure, i: number, service: string, arn: strin
   return arn;
 }
 
+const CODESTAR_NOTIFICATIONS = "codestar-notifications.amazonaws.com";
+
 /**
  * Services kept to the stack's account by aws:SourceAccount, which their documented SNS topic policies condition on, so
  * a sourceArn is theirs to add or leave out:
@@ -476,7 +478,6 @@ function checkSourceArn(fail: ArgFailure, i: number, service: string, arn: strin
  *   guide's alarm example conditions on aws:SourceArn only; AWS's modern-data-architecture-accelerator grants it with both).
  * Not EventBridge: its documented SNS statement conditions on aws:SourceArn (the rule) only (eb-use-resource-based.html).
  */
-const CODESTAR_NOTIFICATIONS = "codestar-notifications.amazonaws.com";
 const SOURCE_ACCOUNT_SERVICES: ReadonlySet<string> = new Set(["cloudwatch.amazonaws.com", "s3.amazonaws.com", "budgets.amazonaws.com", CODESTAR_NOTIFICATIONS]);
 
 /**

@@ -594,9 +594,9 @@ function warnUngrantedTargets(name: string, definition: WorkflowArgs["definition
           const allowedHere = allowed.map((statement) => ({ ...statement, resources: statement.resources.map((resource) => arnInAccount(resource, account)) }));
           const ungranted = new Map<string, string>();
           for (const target of targets) {
-            const found = literalTargetArn(kind, target, { partition, region, account });
-            if (!found || ungranted.has(found.arn) || statementsAllow(found.accountFromContext ? allowedHere : allowed, action, found.arn)) continue;
-            ungranted.set(found.arn, `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${found.arn})`);
+            const targetArn = literalTargetArn(kind, target, { partition, region, account });
+            if (!targetArn || ungranted.has(targetArn.arn) || statementsAllow(targetArn.accountFromContext ? allowedHere : allowed, action, targetArn.arn)) continue;
+            ungranted.set(targetArn.arn, `${target.value === undefined ? "the default bus" : JSON.stringify(target.value)} (${targetArn.arn})`);
           }
           if (ungranted.size === 0) return;
           void pulumi.log.warn(

@@ -4,12 +4,13 @@
  * destination that is not a log group ARN ending ":*", a role Step Functions may not assume or that may not set up the
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
+import { arnComponents } from "../../components/iam-match";
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { busPolicies, coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
 import { parsedDefinitions } from "./state-machine-definitions";
@@ -286,10 +287,10 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 /**
  * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
  * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
- * policies of the bus it names (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
+ * policies of the bus it names in its region (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
  * for a queue, topic or table outside the plan).
  */
-function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string): RoleGrant[] {
+function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string, context: DeployRuleContext): RoleGrant[] {
   const held = (carrier: RecordedResource, policies: readonly unknown[]) =>
     policies.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier }));
   if (kind === "MessageQueue") {
@@ -304,7 +305,9 @@ function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: st
     const table = referenced(graph, TABLE, arn.replace(/\/index\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).flatMap((policy) => held(policy, [policy.inputs.policy])) : [];
   }
-  if (kind === "EventBus") return busPolicies(graph, arn).flatMap((policy) => held(policy, [policy.inputs.policy]));
+  // A bus policy is attached to one bus, and a bus is of one region (its ARN names it: eb-event-bus-perms.html's
+  // cross-Region examples attach theirs to the us-east-1 bus): a same-named bus of another region is not granted by it.
+  if (kind === "EventBus") return busPolicies(graph, arn).filter((policy) => regionOf(graph, policy, context) === arnRegion(arn)).flatMap((policy) => held(policy, [policy.inputs.policy]));
   return [];
 }
 
@@ -318,11 +321,11 @@ function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: st
  */
 function namesRole(statement: Record<string, any>, roleArn: string): boolean {
   if (statement.NotPrincipal !== undefined) return !coversPrincipal({ Principal: statement.NotPrincipal }, () => false);
-  const [, partition, , , , roleResource = ""] = roleArn.split(":");
+  const [, partition, , , , roleResource = ""] = arnComponents(roleArn) ?? [];
   const roleName = roleResource.split("/").pop();
   const isRole = (principal: string) => {
-    const [arn, principalPartition, service, , , resource = "", ...rest] = principal.split(":");
-    if (arn !== "arn" || principalPartition !== partition || rest.length > 0) return false;
+    const [arn, principalPartition, service, , , resource] = arnComponents(principal) ?? [];
+    if (arn !== "arn" || principalPartition !== partition || resource.includes(":")) return false;
     const [kind, name] = resource.split("/");
     return (service === "iam" && resource === roleResource) || (service === "sts" && kind === "assumed-role" && name === roleName);
   };
@@ -346,7 +349,7 @@ function namesRole(statement: Record<string, any>, roleArn: string): boolean {
  * an explicit allow for the principal in either an identity-based policy or a resource-based policy to grant access. IAM
  * role trust policies and KMS key policies are exceptions" (reference_policies_evaluation-logic_policy-eval-denyallow.html),
  * and a bus policy is a resource-based policy (eb-event-bus-perms.html). So a target of the plan, or a bus the plan's
- * EventBusPolicy names, whose resource policy allows the role the action is granted (resourcePolicyGrants); across
+ * EventBusPolicy names in its region, whose resource policy allows the role the action is granted (resourcePolicyGrants); across
  * accounts both policies must allow it (reference_policies_evaluation-logic-cross-account.html), so the finding's fix
  * offers the resource policy only for a target of the role's account. A permissions boundary or session policy that
  * would limit that grant is not read, nor a Deny, nor the statement's Condition (as for the role's own grants). Targets a path or an expression names at run time, Tasks with
@@ -363,8 +366,8 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       if (!role) continue;
       const policies = roleGrants(graph, role);
       if (!policies.complete) continue;
-      const [, partition = "aws", , , account] = String(stateMachine.state.arn ?? role.state.arn ?? "").split(":");
-      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || String(role.state.arn ?? "").split(":")[4] || "" };
+      const [, partition = "aws", , , account] = arnComponents(String(stateMachine.state.arn ?? role.state.arn ?? "")) ?? [];
+      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || arnComponents(String(role.state.arn ?? ""))?.[4] || "" };
       for (const [name, state] of taskStates(definition)) {
         const found = grantedIntegration(state.Resource);
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
@@ -375,13 +378,15 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
           // any account (the user's real one) is taken as granting it.
           if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
+          const targetAccount = arnComponents(target)?.[4] ?? "";
+          // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html),
+          // and a bus of another account only shares its name with the plan's (busPolicies matches by name): its
+          // resource policies are read only for a target of the role's account.
+          const sameAccount = accountFromContext || targetAccount === where.account;
           // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's
           // real one, as namesRole reads the principal's) is taken as the target's.
-          const targetAccount = target.split(":")[4] ?? "";
           const roleArn = role.state.arn;
-          if (typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
-          // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html).
-          const sameAccount = accountFromContext || targetAccount === where.account;
+          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target, context), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
           findings.push(
             finding(
               this.id,

@@ -23,6 +23,11 @@ describe("actionMatches (Action, NotAction)", () => {
     // A regular expression's characters are literal.
     expect(actionMatches("s3:Get.bject", "s3:GetObject")).toBe(false);
   });
+
+  it("reads `${…}` as written, its `*` a wildcard: Action takes no policy variables, fixed ones neither", () => {
+    expect(actionMatches("s3:Get${*}", "s3:Get${x}")).toBe(true);
+    expect(actionMatches("s3:Get${*}", "s3:Get*")).toBe(false);
+  });
 });
 
 describe("resourceMatches (Resource, NotResource)", () => {

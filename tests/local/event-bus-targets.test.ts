@@ -22,7 +22,8 @@ import { Topic } from "../../components/topic";
 import { Workflow } from "../../components/workflow";
 import { fillTemplate, jsonPath, targetInputText } from "../../local/eventbridge-input";
 import type { EventBridgeEvent } from "../../local/eventbridge-server";
-import { deliverToTarget, localBusDefinitions } from "../../local/services/event-buses";
+import { deliverToTarget, localBusDefinitions, type EventBusDelivery } from "../../local/services/event-buses";
+import type { RecordedResource } from "../../local/offline/mocks";
 import type { LocalQueuesService } from "../../local/services/queues";
 import { LocalSns } from "../../local/sns-server";
 import { LocalSqs } from "../../local/sqs-server";
@@ -37,6 +38,26 @@ const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234
 const dir = mkdtempSync(join(tmpdir(), "sf-event-bus-targets-"));
 let app: LocalApp;
 let outputs: { busName: string; jobsQueue: string; orderedQueue: string; flowArn: string; ruleName: string; inboxQueue: string; topicRuleName: string };
+
+/**
+ * Deliveries for localBusDefinitions retried at once, to `sqs`'s dead-letter queues, through a graph that counts each
+ * scan the deliveries make of `resources` (Array find or filter).
+ */
+function countingScans(resources: RecordedResource[], sqs: LocalSqs) {
+  let scans = 0;
+  const graph = new Proxy(resources, { get: (target, key, receiver) => ((scans += key === "find" || key === "filter" ? 1 : 0), Reflect.get(target, key, receiver)) });
+  const tracked: Array<Promise<unknown>> = [];
+  const delivery: EventBusDelivery = {
+    invoke: () => async () => null,
+    sqs: () => sqs,
+    async: { queues: undefined as never, region: REGION, log: () => undefined },
+    log: () => undefined,
+    track: (pending) => void tracked.push(pending),
+    retryDelaysMs: [0],
+    graph,
+  };
+  return { delivery, settled: () => Promise.all(tracked), scans: () => scans };
+}
 
 beforeAll(async () => {
   const program = () => {
@@ -189,25 +210,14 @@ describe("a Workflow target's deliveries", () => {
     const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
     // The worker function's role: its policies do not grant states:StartExecution.
     const otherRole = String(resources.find((r) => r.type === "aws:iam/role:Role" && r.name.startsWith("ebl-worker"))!.state.name);
-    let scans = 0;
-    const graph = new Proxy(resources, { get: (target, key, receiver) => ((scans += key === "find" || key === "filter" ? 1 : 0), Reflect.get(target, key, receiver)) });
-    const tracked: Array<Promise<unknown>> = [];
+    const counted = countingScans(resources, sqs);
     const started: string[] = [];
     const refused = { ...flow(), name: "flow-refused", roleName: otherRole };
-    const [definition] = await localBusDefinitions([{ ...bus(), subscriptions: [flow(), refused] }], REGION, resources, {
-      invoke: () => async () => null,
-      sqs: () => sqs,
-      async: { queues: undefined as never, region: REGION, log: () => undefined },
-      log: () => undefined,
-      track: (delivery) => void tracked.push(delivery),
-      retryDelaysMs: [0],
-      graph,
-      startExecution: async (arn) => void started.push(arn),
-    });
+    const [definition] = await localBusDefinitions([{ ...bus(), subscriptions: [flow(), refused] }], REGION, resources, { ...counted.delivery, startExecution: async (arn) => void started.push(arn) });
     for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) for (const rule of definition.rules) rule.deliver({ ...event, id, region });
-    await Promise.all(tracked);
+    await counted.settled();
     // Per subscription and region: the state machine (find), the role (find) and its policies (filter).
-    expect(scans).toBe(2 * 2 * 3);
+    expect(counted.scans()).toBe(2 * 2 * 3);
     expect(started).toEqual([outputs.flowArn, outputs.flowArn, outputs.flowArn, outputs.flowArn]);
     const messages = await sqs.receive(dlq, { max: 10 });
     expect(messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.ERROR_CODE?.StringValue]).sort()).toEqual([
@@ -281,24 +291,12 @@ describe("a Topic target under npm start", () => {
     const resources = app.context.run.resources;
     const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-alerts-dlq")!.state.name);
     const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
-    // Each scan of the graph the deliveries make (Array find or filter), counted.
-    let scans = 0;
-    const graph = new Proxy(resources, { get: (target, key, receiver) => ((scans += key === "find" || key === "filter" ? 1 : 0), Reflect.get(target, key, receiver)) });
-    const tracked: Array<Promise<unknown>> = [];
-    const [definition] = await localBusDefinitions([{ ...bus, subscriptions: [{ ...alerts, topicName: "ebl-missing" }] }], REGION, resources, {
-      invoke: () => async () => null,
-      sqs: () => sqs,
-      sns: () => undefined,
-      async: { queues: undefined as never, region: REGION, log: () => undefined },
-      log: () => undefined,
-      track: (delivery) => void tracked.push(delivery),
-      retryDelaysMs: [0],
-      graph,
-    });
+    const counted = countingScans(resources, sqs);
+    const [definition] = await localBusDefinitions([{ ...bus, subscriptions: [{ ...alerts, topicName: "ebl-missing" }] }], REGION, resources, { ...counted.delivery, sns: () => undefined });
     const event = { version: "0", id: "", "detail-type": "T", source: "s", account: "123456789012", time: "2026-01-01T00:00:00Z", region: REGION, resources: [], detail: {} } as EventBridgeEvent;
     for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) definition.rules[0].deliver({ ...event, id, region });
-    await Promise.all(tracked);
-    expect(scans).toBe(2);
+    await counted.settled();
+    expect(counted.scans()).toBe(2);
     const messages = await sqs.receive(dlq, { max: 10 });
     const targets = messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.TARGET_ARN?.StringValue, m.messageAttributes?.ERROR_CODE?.StringValue]).sort();
     expect(targets).toEqual([
