@@ -68,12 +68,10 @@ const PARTIQL_TABLE: Record<string, RegExp> = {
  * (PARTIQL_OPERATIONS).
  */
 function partiqlPermissions(operation: string, input: Record<string, unknown>, tableArn: (name: string) => string): Permission[] | undefined {
-  const statements =
-    operation === "ExecuteStatement" ? [input.Statement]
-    : operation === "BatchExecuteStatement" ? (Array.isArray(input.Statements) ? input.Statements.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [])
-    : operation === "ExecuteTransaction" ? (Array.isArray(input.TransactStatements) ? input.TransactStatements.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [])
-    : undefined;
-  if (!statements) return undefined;
+  if (!PARTIQL_OPERATIONS.has(operation)) return undefined;
+  // ExecuteStatement names one Statement; the others a list of entries that each hold one.
+  const entries = operation === "ExecuteStatement" ? [input] : operation === "BatchExecuteStatement" ? input.Statements : input.TransactStatements;
+  const statements = Array.isArray(entries) ? entries.map((entry) => (entry as { Statement?: unknown } | null)?.Statement) : [];
   return statements.flatMap((statement) => {
     if (typeof statement !== "string") return [];
     const action = PARTIQL_VERBS[/^\s*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase() ?? ""];
