@@ -180,7 +180,12 @@ class PathRun {
   tests(pattern: FilterPattern): PatternTests {
     const key = `${pattern.flags}/${pattern.whole}`;
     let found = this.patterns.get(key);
-    if (!found) this.patterns.set(key, (found = new PatternTests(pattern, this)));
+    if (!found) {
+      // The texts a call ahead stopped on are the render's, shared by every evaluation that tests this pattern.
+      let stopped = aheadStopped!.get(key);
+      if (!stopped) aheadStopped!.set(key, (stopped = new Set()));
+      this.patterns.set(key, (found = new PatternTests(pattern, this, stopped)));
+    }
     return found;
   }
 
@@ -250,18 +255,12 @@ class PatternTests {
   /** Texts collected and not yet tested, in the order the filter meets them. */
   private readonly ahead = new Set<string>();
 
-  /** The texts a call ahead stopped on in this render (by time: maybe hostile), kept out of later calls ahead. */
-  private readonly stopped: Set<string>;
-
   constructor(
     private readonly pattern: FilterPattern,
     private readonly run: PathRun,
-  ) {
-    const key = `${pattern.flags}/${pattern.whole}`;
-    let stopped = aheadStopped!.get(key);
-    if (!stopped) aheadStopped!.set(key, (stopped = new Set()));
-    this.stopped = stopped;
-  }
+    /** The texts a call ahead stopped on in this render (by time: maybe hostile), kept out of later calls ahead. */
+    private readonly stopped: Set<string>,
+  ) {}
 
   expect(text: string) {
     if (!this.known.has(text) && !this.stopped.has(text)) this.ahead.add(text);
