@@ -268,6 +268,8 @@ describe("jsonPath: parsed paths are cached, bounded", () => {
     // The last ones read are kept; the first was dropped to keep the bound.
     expect(parsesOf(paths, () => paths.slice(1).forEach((path) => jsonPath({}, path)))).toBe(0);
     expect(parsesOf(paths, () => jsonPath({}, paths[0]))).toBe(1);
+    // A path read again counts as read last: a new path then drops the one read longest ago (paths[3]), not it.
+    expect(parsesOf(paths, () => [2, 1, 2].forEach((i) => jsonPath({}, paths[i])))).toBe(1);
     const long = `$.${"x".repeat(PARSED_PATH_CHARS)}`;
     expect(parsesOf([long], () => [1, 2].forEach(() => expect(jsonPath({ [long.slice(2)]: 5 }, long)).toBe(5)))).toBe(2);
   });
