@@ -798,8 +798,8 @@ function providerUniqueId(prefix: string, name: string): string {
   return `${prefix}${MOCK_UNIQUE_ID_TIME}${createHash("sha256").update(`unique-id:${name}`).digest("hex").slice(0, 8)}`;
 }
 
-/** 2026-01-01T00:00:00.0000Z as PrefixedUniqueId writes a time. */
-const MOCK_UNIQUE_ID_TIME = "202601010000000000";
+/** The mocks' fixed time (MOCK_STREAM_LABEL) as PrefixedUniqueId writes a time: its digits, to the ten-thousandth of a second. */
+const MOCK_UNIQUE_ID_TIME = `${MOCK_STREAM_LABEL.replace(/\D/g, "")}0`;
 
 /** Deterministic mixed-case alphanumeric string, for ids whose real shape is base62 (e.g. user pool ids). */
 function base62(seed: string, length: number): string {
