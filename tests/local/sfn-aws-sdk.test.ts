@@ -179,6 +179,9 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(result.status).toBe("SUCCEEDED");
     expect(result.output).toEqual({ Successful: [{ Id: "a", MessageId: expect.any(String) }, { Id: "b", MessageId: expect.any(String) }], Failed: [] });
     expect(notified.slice(-2).map((n) => n.message)).toEqual(["one", '{"n":2}']);
+    // An entry the topic refuses is the answer's Failed member, read as the API's: its Code, Message and SenderFault.
+    const partly = await run(task("arn:aws:states:::aws-sdk:sns:publishBatch", { TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: "ok", Message: "three" }, { Id: "empty", Message: "" }] }), {}, roleAllowing(["sns:Publish"], TOPIC));
+    expect(partly.output).toEqual({ Successful: [{ Id: "ok", MessageId: expect.any(String) }], Failed: [{ Id: "empty", Code: "InvalidParameter", Message: "Invalid parameter: Empty message", SenderFault: true }] });
   });
 
   it("fails an SNS action the local server does not serve with States.Runtime before IAM is asked, which no Catch takes", async () => {
