@@ -160,6 +160,10 @@ describe("local Step Functions, AWS SDK integrations", () => {
     );
     const allowed = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "none" } } }), {}, roleAllowing(["dynamodb:Query"]));
     expect(allowed.output).toMatchObject({ Count: 0 });
+    // Refused before the call: a message the role may not send never reaches the queue.
+    const unsent = await run(task("arn:aws:states:::aws-sdk:sqs:sendMessage", { QueueUrl: QUEUE_URL, MessageBody: "refused" }), {}, roleAllowing(["dynamodb:Query"]));
+    expect(failedTask(unsent)).toMatchObject({ resourceType: "aws-sdk:sqs", error: "SQS.SQSException", cause: expect.stringContaining(`sqs:SendMessage on resource: arn:aws:sqs:${REGION}:${ACCOUNT}:orders `) });
+    expect(await sqs.sqs.receive("orders", { max: 10 })).toEqual([]);
   });
 
   it("puts events through aws-sdk:eventbridge:putEvents as given (no ARNs appended: that is the optimized integration's), and reads a secret by name where the role allows secret:<name>-*", async () => {
