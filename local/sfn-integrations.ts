@@ -37,7 +37,7 @@ import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
-import { unescapeXml } from "./xml";
+import { unescapeXml, xmlElements } from "./xml";
 
 /**
  * A Task's failure as Step Functions names it (a service Task's here, a function's in local/sfn-server.ts): `name` is
@@ -593,7 +593,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     });
   };
   const MESSAGE_FIELDS = ["Subject", "MessageStructure", "MessageGroupId", "MessageDeduplicationId"] as const;
-  const tagIn = (text: string, name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1];
+  /** The first `<name>` element's content, as written (xmlElements). */
+  const tagIn = (text: string, name: string): string | undefined => xmlElements(text, name)[0];
 
   /** A call in SNS's query protocol (form fields, an XML answer); an error answer is the Task's failure. */
   const snsQuery = async (naming: Naming, form: URLSearchParams, context: ServiceTaskContext, endpoint: string | undefined) => {
@@ -618,7 +619,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     if (typeof input.TopicArn === "string") form.set("TopicArn", input.TopicArn);
     (Array.isArray(input.PublishBatchRequestEntries) ? input.PublishBatchRequestEntries : []).forEach((raw, i) => messageFields(form, record(raw), `PublishBatchRequestEntries.member.${i + 1}.`, ["Id", ...MESSAGE_FIELDS]));
     const { text } = await snsQuery(naming, form, context, endpoint);
-    const members = (list: string) => [...(tagIn(text, list) ?? "").matchAll(/<member>([\s\S]*?)<\/member>/g)].map((match) => match[1]);
+    const members = (list: string) => xmlElements(tagIn(text, list) ?? "", "member");
     const field = (member: string, name: string) => {
       const value = tagIn(member, name);
       return value === undefined ? {} : { [name]: unescapeXml(value) };

@@ -535,7 +535,6 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: state.TimeoutSeconds } : {}),
       ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
     };
-    const timeoutSeconds = typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : undefined;
     const paths = callback ? limitPathsAsParameters(state) : undefined;
     if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
     else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
@@ -570,7 +569,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
     if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);
     if (!inMap && (direct || runs)) {
-      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}), callback: callback !== undefined });
+      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined });
       for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
     }
     if (callback) {

@@ -4,9 +4,14 @@
  * (the answers read here are flat, and a parser would be one more dependency for a few tags).
  */
 
+/** Every `<tag>…</tag>` content of `xml`, as written (escaped, its own elements included), in order. */
+export function xmlElements(xml: string, tag: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]);
+}
+
 /** Every `<tag>…</tag>` value of `xml`, unescaped, in order. */
 export function xmlValues(xml: string, tag: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => unescapeXml(m[1]));
+  return xmlElements(xml, tag).map(unescapeXml);
 }
 
 export function escapeXml(text: string): string {

@@ -160,6 +160,10 @@ describe("local Step Functions, AWS SDK integrations", () => {
     );
     const allowed = await run(task("arn:aws:states:::aws-sdk:dynamodb:query", { TableName: TABLE, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "none" } } }), {}, roleAllowing(["dynamodb:Query"]));
     expect(allowed.output).toMatchObject({ Count: 0 });
+    // Refused before the call: a message the role may not send never reaches the queue.
+    const unsent = await run(task("arn:aws:states:::aws-sdk:sqs:sendMessage", { QueueUrl: QUEUE_URL, MessageBody: "refused" }), {}, roleAllowing(["dynamodb:Query"]));
+    expect(failedTask(unsent)).toMatchObject({ resourceType: "aws-sdk:sqs", error: "SQS.SQSException", cause: expect.stringContaining(`sqs:SendMessage on resource: arn:aws:sqs:${REGION}:${ACCOUNT}:orders `) });
+    expect(await sqs.sqs.receive("orders", { max: 10 })).toEqual([]);
   });
 
   it("puts events through aws-sdk:eventbridge:putEvents as given (no ARNs appended: that is the optimized integration's), and reads a secret by name where the role allows secret:<name>-*", async () => {
@@ -179,6 +183,9 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(result.status).toBe("SUCCEEDED");
     expect(result.output).toEqual({ Successful: [{ Id: "a", MessageId: expect.any(String) }, { Id: "b", MessageId: expect.any(String) }], Failed: [] });
     expect(notified.slice(-2).map((n) => n.message)).toEqual(["one", '{"n":2}']);
+    // An entry the topic refuses is the answer's Failed member, read as the API's: its Code, Message and SenderFault.
+    const partly = await run(task("arn:aws:states:::aws-sdk:sns:publishBatch", { TopicArn: TOPIC, PublishBatchRequestEntries: [{ Id: "ok", Message: "three" }, { Id: "empty", Message: "" }] }), {}, roleAllowing(["sns:Publish"], TOPIC));
+    expect(partly.output).toEqual({ Successful: [{ Id: "ok", MessageId: expect.any(String) }], Failed: [{ Id: "empty", Code: "InvalidParameter", Message: "Invalid parameter: Empty message", SenderFault: true }] });
   });
 
   it("fails an SNS action the local server does not serve with States.Runtime before IAM is asked, which no Catch takes", async () => {
