@@ -184,7 +184,7 @@ export function transactionItemActions(resource: unknown, payload: unknown): str
  * A JSONata expression (a string `{% … %}`, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html):
  * a value known only at run time.
  */
-export function isJsonata(value: unknown): boolean {
+function isJsonata(value: unknown): boolean {
   return typeof value === "string" && /^\{%[\s\S]*%\}$/.test(value.trim());
 }
 
