@@ -28,7 +28,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import { actionMatches, batchAuthorisedAs, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
+import { actionMatches, arnComponents, batchAuthorisedAs, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
 import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
@@ -184,7 +184,7 @@ export function transactionItemActions(resource: unknown, payload: unknown): str
  * A JSONata expression (a string `{% … %}`, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html):
  * a value known only at run time.
  */
-export function isJsonata(value: unknown): boolean {
+function isJsonata(value: unknown): boolean {
   return typeof value === "string" && /^\{%[\s\S]*%\}$/.test(value.trim());
 }
 
@@ -267,9 +267,8 @@ export function targetArn(kind: Exclude<IntegrationTargetKind, "LambdaFunction">
  * the account the plan sees is the mocked one offline, and a grant on the same name in any account is taken as its.
  */
 export function arnInAccount(resource: string, account: string): string {
-  if (!resource.startsWith("arn:")) return resource;
-  const fields = resource.split(":");
-  if (fields.length < 6) return resource;
+  const fields = resource.startsWith("arn:") ? arnComponents(resource) : undefined;
+  if (!fields) return resource;
   fields[4] = account;
   return fields.join(":");
 }

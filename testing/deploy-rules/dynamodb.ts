@@ -1,10 +1,11 @@
-/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables. */
+/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const TABLE = "aws:dynamodb/table:Table";
 const TABLE_REPLICA = "aws:dynamodb/tableReplica:TableReplica";
+const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 
 interface GlobalTable {
   table: RecordedResource;
@@ -198,4 +199,37 @@ export const DYNAMODB_RETAINED_TABLE_SCALING: DeployRule = {
   },
 };
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING];
+/**
+ * A table or stream has one resource-based policy: GetResourcePolicy "Returns the resource-based policy document
+ * attached to the resource", and each aws.dynamodb.ResourcePolicy writes it whole (terraform-provider-aws
+ * resource_policy.go: PutResourcePolicy on create and update, the resource ARN as the id, DeleteResourcePolicy of that
+ * ARN on delete). Two on one ARN replace each other on every deploy, the last applied decides what is allowed, and
+ * destroying either removes the policy. The deploy rule StatesServiceTasks reads a table's policies together, which
+ * holds only for one writer. Policies whose resourceArn is not known at plan time are not compared.
+ */
+const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = {
+  id: "DynamoDbOneResourcePolicy",
+  title: "A table's or stream's resource-based policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetResourcePolicy.html",
+  check(graph) {
+    const writers = new Map<string, RecordedResource[]>();
+    for (const policy of ofType(graph, TABLE_POLICY)) {
+      const arn = policy.inputs.resourceArn;
+      if (typeof arn === "string" && arn !== "") writers.set(arn, [...(writers.get(arn) ?? []), policy]);
+    }
+    return [...writers].flatMap(([arn, [first, ...others]]) =>
+      others.length === 0
+        ? []
+        : [
+            finding(
+              this.id,
+              first,
+              `writes the whole resource-based policy of ${arn}, which ${others.map((w) => w.name).join(", ")} also write${others.length > 1 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes the policy`,
+              `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy`,
+            ),
+          ],
+    );
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY];

@@ -26,6 +26,8 @@ const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const TOPIC = "aws:sns/topic:Topic";
 const ROLE = "aws:iam/role:Role";
+const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
+const EVENT_PERMISSION = "aws:cloudwatch/eventPermission:EventPermission";
 
 /** A target's queue in the plan, by the target's ARN. */
 const queueOf = (graph: Graph, target: RecordedResource) => referenced(graph, QUEUE, target.inputs.arn);
@@ -604,6 +606,41 @@ export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
   },
 };
 
+/**
+ * An event bus has one resource policy, which each aws.cloudwatch.EventBusPolicy writes whole: terraform-provider-aws
+ * bus_policy.go puts it with PutPermission's `Policy` (the whole document, API_PutPermission), takes the bus's name as the resource's id,
+ * and deletes with RemovePermission `RemoveAllPermissions: true`; its page says the resource "is incompatible with the
+ * cloudwatch event permissions resource and will overwrite them". Two on one bus (or one beside an
+ * aws.cloudwatch.EventPermission) replace each other on every deploy, the last applied decides what is allowed, and
+ * destroying either removes every statement. The deploy rule StatesServiceTasks reads a bus's policies together
+ * (queue-policy.ts busPolicies), which holds only for one writer. The EventBridge counterpart of SnsOneTopicPolicy.
+ */
+const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = {
+  id: "EventBridgeOneBusPolicy",
+  title: "An event bus's resource policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html",
+  check(graph, context) {
+    const writers = new Map<string, RecordedResource[]>();
+    for (const writer of [...ofType(graph, BUS_POLICY), ...ofType(graph, EVENT_PERMISSION)]) {
+      const bus = `${regionOf(graph, writer, context)} ${busNameOf(writer.inputs.eventBusName)}`;
+      writers.set(bus, [...(writers.get(bus) ?? []), writer]);
+    }
+    return [...writers.values()].flatMap((onBus) => {
+      const policy = onBus.find((w) => w.type === BUS_POLICY);
+      if (!policy || onBus.length < 2) return [];
+      const bus = busNameOf(policy.inputs.eventBusName);
+      return [
+        finding(
+          this.id,
+          policy,
+          `writes the whole resource policy of the event bus ${bus}, which ${onBus.filter((w) => w !== policy).map((w) => w.name).join(", ")} also write${onBus.length > 2 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes every statement`,
+          `write every statement of ${bus}'s policy into one aws.cloudwatch.EventBusPolicy (and no aws.cloudwatch.EventPermission beside it)`,
+        ),
+      ];
+    });
+  },
+};
+
 export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_NAMES,
   EVENTBRIDGE_TARGETS_PER_RULE,
@@ -621,4 +658,5 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,
   EVENTBRIDGE_S3_DELIVERY,
+  EVENTBRIDGE_ONE_BUS_POLICY,
 ];

@@ -106,12 +106,20 @@ export function roleGrants(graph: Graph, role: RecordedResource): { grants: Role
 }
 
 /**
- * The grants that may allow `action` on `resource`: the local evaluator's reading of a statement (local/iam-policy.ts
- * applies: NotAction and NotResource, and a Resource read leniently where AWS's pages leave a wildcard open), so a rule
- * reports a missing permission only when no reading of the role grants it.
+ * Whether one policy statement's Action and Resource (or NotAction, NotResource) cover `action` on `resource`, as the
+ * local evaluator reads them (local/iam-policy.ts applies: an Allow's Resource read leniently, a Deny's strictly,
+ * where AWS's pages leave a wildcard open). Its Principal and Condition are the caller's to read.
+ */
+export function statementCovers(statement: Record<string, any>, action: string, resource: string): boolean {
+  return applies(policyStatements({ Statement: [statement] })[0], action, resource);
+}
+
+/**
+ * The grants that may allow `action` on `resource` (statementCovers: an Allow read leniently), so a rule reports a
+ * missing permission only when no reading of the role grants it.
  */
 export function granting(grants: readonly RoleGrant[], action: string, resource: string): RoleGrant[] {
-  return grants.filter(({ statement }) => applies(policyStatements({ Statement: [statement] })[0], action, resource));
+  return grants.filter(({ statement }) => statementCovers(statement, action, resource));
 }
 
 /**

@@ -7,9 +7,9 @@
  */
 import { asArray, attachedTo, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { applies, policyStatements } from "../../local/iam-policy";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { conditionOperator, holdsPolicyVariable } from "../../components/iam-match";
+import { statementCovers } from "./iam";
 
 const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
@@ -64,9 +64,6 @@ export function coversPrincipal(statement: Record<string, any>, names: (principa
 
 /** Whether a statement's principal covers `service`: everyone, or the service; with NotPrincipal, one that does not name it. */
 const coversService = (statement: Record<string, any>, service: string) => coversPrincipal(statement, (principal) => asArray<string>(principal?.Service).includes(service));
-
-/** Whether a statement's action and resource (or NotAction, NotResource) cover `action` on `resourceArn`, as IAM matches them (local/iam-policy.ts). */
-const coversSend = (statement: Record<string, any>, action: string, resourceArn: unknown) => applies(policyStatements({ Statement: [statement] })[0], action, String(resourceArn));
 
 /**
  * Whether a statement's Condition holds for the service's send on behalf of `sourceArn`: over HTTPS (aws:SecureTransport
@@ -129,13 +126,13 @@ export function resourceSendRefusal(policies: readonly unknown[], action: string
   const statements = policies.flatMap((d) => policyDocument(d).Statement);
   // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
   const variable = (s: Record<string, any>) => holdsPolicyVariable(JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]));
-  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && coversSend(s, action, resourceArn) && conditionHolds(s.Condition, String(sourceArn)) === true);
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, String(sourceArn)) === true);
   if (deny >= 0) {
     const statement = statements[deny];
     return `denies that ${source}'s delivery (${action} for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
   }
   // An Allow's Condition that the rule cannot decide (a key it does not know) is taken to hold: no finding on a guess.
-  const allowed = statements.some((s) => s.Effect === "Allow" && s.Principal !== undefined && coversService(s, service) && coversSend(s, action, resourceArn) && conditionHolds(s.Condition, String(sourceArn)) !== false);
+  const allowed = statements.some((s) => s.Effect === "Allow" && s.Principal !== undefined && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, String(sourceArn)) !== false);
   return allowed ? undefined : `does not let that ${source} send (${action} for ${service}, aws:SourceArn the ${source})`;
 }
 

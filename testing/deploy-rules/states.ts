@@ -368,6 +368,9 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       if (!policies.complete) continue;
       const [, partition = "aws", , , account] = arnComponents(String(stateMachine.state.arn ?? role.state.arn ?? "")) ?? [];
       const where = { partition, region: regionOf(graph, stateMachine, context), account: account || arnComponents(String(role.state.arn ?? ""))?.[4] || "" };
+      // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in any
+      // account (the user's real one) is taken as granting it.
+      const grantsHere = inAccount(policies.grants, where.account);
       for (const [name, state] of taskStates(definition)) {
         const found = grantedIntegration(state.Resource);
         // A Task with Credentials acts as the role it assumes, which the plan does not check.
@@ -375,9 +378,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
         const kind = found.integration.kind;
         const targets = literalTargets(found.integration, state.Parameters ?? state.Arguments).flatMap((target) => literalTargetArn(kind, target, where) ?? []);
         for (const { arn: target, accountFromContext } of targets) {
-          // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in
-          // any account (the user's real one) is taken as granting it.
-          if (allowing(accountFromContext ? inAccount(policies.grants, where.account) : policies.grants, found.integration.action, target)) continue;
+          if (allowing(accountFromContext ? grantsHere : policies.grants, found.integration.action, target)) continue;
           const targetAccount = arnComponents(target)?.[4] ?? "";
           // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html),
           // and a bus of another account only shares its name with the plan's (busPolicies matches by name): its
