@@ -1,9 +1,9 @@
 /** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security (component and stack) and deploy rule. */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect, inject, vi } from "vitest";
+import { digest, writeAtomically } from "../../components/lambda/bundle-cache";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
@@ -58,13 +58,10 @@ export async function recordStackRun(run: OfflineRun): Promise<OfflineRun> {
  * files each read and parse, while few tests read code.
  */
 function storeAssetText(folder: string, text: string): string {
-  const name = createHash("sha256").update(text).digest("hex");
+  const name = digest(text);
   const path = join(folder, "assets", name);
-  if (!existsSync(path)) {
-    mkdirSync(join(folder, "assets"), { recursive: true });
-    // Named by its text: whichever file writes it first, the text is the same.
-    recordFirst(path, text);
-  }
+  // Named by its text: whichever file writes it, the text is the same, so it need not be read back (about 1 MB each).
+  if (!existsSync(path)) writeAtomically(path, text);
   return name;
 }
 
