@@ -14,7 +14,7 @@ import { byUrn, recordFirst } from "../setup/cache-folders";
  * The stack's committed config, run once per test run: the first file to ask runs index.ts and
  * leaves the recorded graph, outputs and config in the run's shared folder
  * (tests/setup/shared-stack-runs.ts); the others read it. Every file gets the same JSON copy
- * (the first record written, read back; resources in URN order), whichever ran it or raced it, so no result depends
+ * (the first record written; resources in URN order), whichever ran it or raced it, so no result depends
  * on which file came first. Specs (live Outputs) are not
  * kept here: the files that start the app read the dev stack's from tests/setup/dev-app.ts's
  * record of the same run.
