@@ -34,22 +34,21 @@ export async function runStack(stack: string): Promise<OfflineRun> {
       console.warn(`tests/stacks/run-stack.ts: the dev app's record was not made (its files run the program themselves): ${(error as Error).message}`);
     }
   }
-  return recordStackRun(run);
+  return sharedRun(await recordStackRun(run), folder);
 }
 
 /**
- * `run` recorded as runStack shares it (when the test run has a shared folder and no file has yet), and runStack's
- * copy of it. tests/setup/dev-app.ts calls it too when it ran the dev stack first.
+ * `run` recorded as runStack shares it (when the test run has a shared folder and no file has yet), and the record's
+ * text. tests/setup/dev-app.ts calls it too when it ran the dev stack first.
  */
-export async function recordStackRun(run: OfflineRun): Promise<OfflineRun> {
+export async function recordStackRun(run: OfflineRun): Promise<string> {
   const folder = inject("sharedStackRuns");
   const file = folder && join(folder, `${run.config.stack}.json`);
   // In URN order: the registration order differs between a cold and a warm bundle cache.
   const recorded = { config: run.config, resources: byUrn(run.resources), outputs: run.outputs };
-  if (!file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
-  if (existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
-  const text = JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText)));
-  return sharedRun(recordFirst(file, text), folder);
+  if (!file) return JSON.stringify(await withAssetsEncoded(recorded));
+  if (existsSync(file)) return readFileSync(file, "utf8");
+  return recordFirst(file, JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText))));
 }
 
 /**
