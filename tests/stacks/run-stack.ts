@@ -25,7 +25,7 @@ export async function runStack(stack: string): Promise<OfflineRun> {
   if (file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const run = await runProgramOffline({ stack, load: () => import("../../index.js") });
   // The app's files run the same program for dev: recording it for them too runs it once per test run, not twice.
-  // Imported here, not at the top: the local runtime it loads is of no use to the files that read a record.
+  // Imported here, not at the top: the program cache's serialiser it loads (toPlain) is of no use to the files that read a record.
   // A failure there (a spec that is not plain data) is the app files' to report: they then run the program themselves.
   if (stack === "dev" && folder) {
     try {
