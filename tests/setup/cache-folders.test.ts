@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { byUrn, incrementalArgs, recordFirst, withoutBuildInfoErrors, writableFolder } from "./cache-folders";
-import { foldersToRemove, moduleFiles, transformCacheKey, transformCacheWanted } from "./transform-cache.mjs";
+import { foldersToRemove, moduleFiles, transformCacheFolder, transformCacheKey, transformCacheWanted } from "./transform-cache.mjs";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "cache-folders-"));
 
@@ -80,6 +80,37 @@ describe("the transform cache", () => {
     const minute = 60_000;
     const busy = ["current", "a", "b", "c", "d", "e"].map((name, index) => ({ name, usedAt: index < 5 ? now - index * 10 * minute : now - 2 * hour }));
     expect(foldersToRemove(busy, "current", now, 4, 48 * hour)).toEqual(["e"]);
+  });
+});
+
+describe("the transform cache's folders on disk", () => {
+  it("marks this run's folder used and removes a stale one, not one whose mark is old but that vitest wrote into lately, nor one just made without a mark", () => {
+    const root = scratch();
+    writeFileSync(join(root, "a.ts"), "");
+    const caches = scratch();
+    const threeDaysAgo = (Date.now() - 3 * 24 * 3600_000) / 1000;
+    const made = (name: string, marked: boolean) => {
+      mkdirSync(join(caches, name));
+      if (marked) {
+        writeFileSync(join(caches, name, ".used"), "");
+        utimesSync(join(caches, name, ".used"), threeDaysAgo, threeDaysAgo);
+      }
+      return join(caches, name);
+    };
+    utimesSync(made("stale", true), threeDaysAgo, threeDaysAgo);
+    made("written-lately", true);
+    made("just-made", false);
+    const folder = transformCacheFolder(root, caches);
+    expect(folder).toBe(join(caches, transformCacheKey(root)));
+    expect(existsSync(join(folder!, ".used"))).toBe(true);
+    expect(readdirSync(caches).sort()).toEqual([transformCacheKey(root), "just-made", "written-lately"].sort());
+  });
+
+  it("is none where its folder cannot be made", () => {
+    const root = scratch();
+    const blocked = join(scratch(), "caches");
+    writeFileSync(blocked, "");
+    expect(transformCacheFolder(root, blocked)).toBeUndefined();
   });
 });
 

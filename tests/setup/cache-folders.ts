@@ -46,20 +46,17 @@ export function withoutBuildInfoErrors(output: string): string {
 /**
  * `text` recorded at `file` unless another writer got there first, and the record's text either way: written whole
  * under a name of its own, then linked to `file` (link fails with EEXIST rather than replacing, unlike rename), so the
- * first whole record wins and every reader, the writer included, gets that one. Where it cannot be written (no
- * folder, a full disk), `text` itself.
+ * first whole record wins and every writer gets that one (read back only by those that lost). Where it cannot be
+ * written (no folder, a full disk), `text` itself.
  */
 export function recordFirst(file: string, text: string): string {
   const partial = `${file}.${process.pid}.${randomUUID()}`;
   try {
     writeFileSync(partial, text);
-    try {
-      linkSync(partial, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  } catch {
+    linkSync(partial, file);
     return text;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") return text;
   } finally {
     rmSync(partial, { force: true });
   }

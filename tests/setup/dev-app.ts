@@ -4,7 +4,7 @@
  * with the same committed config: now the first file of a test run runs it and leaves its result, as plain data, in
  * the run's shared folder (tests/setup/shared-stack-runs.ts, removed when the run ends, so nothing outlives the
  * sources it was made from); the others start from that record, as `npm start` starts from its program cache.
- * Every file, the first included, gets the same JSON copy (the first record written, read back), so no result depends
+ * Every file, the first included, gets the same JSON copy (the first record written), so no result depends
  * on which file came first or raced it. In watch
  * mode (no shared folder) each file runs the program.
  */

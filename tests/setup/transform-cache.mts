@@ -22,7 +22,7 @@ const MODULE_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 /** Never sources at any depth. */
 const NEVER_SOURCES = new Set(["node_modules", ".git"]);
 /** Not sources, by path from the repository's root (a `components/results/` would be). */
-export const NOT_SOURCES = ["site/dist", ".local", "lambda-native", "results"];
+const NOT_SOURCES = ["site/dist", ".local", "lambda-native", "results"];
 const TSCONFIG = /^tsconfig.*\.json$/;
 
 /** The module files under `root` (paths from it, `/`-separated, sorted), skipping NOT_SOURCES. */
@@ -65,7 +65,7 @@ export function foldersToRemove(folders: readonly { name: string; usedAt: number
   return others.filter((folder, index) => now - folder.usedAt > maxAgeMs || (index >= keep - 1 && now - folder.usedAt > busyMs)).map((folder) => folder.name);
 }
 
-export const USED_MARK = ".used";
+const USED_MARK = ".used";
 
 function lastChange(path: string): number | undefined {
   try {

@@ -1,9 +1,9 @@
 /** Runs index.ts for one stack under mocks (as `pulumi up` would with that stack's config) and checks every security (component and stack) and deploy rule. */
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect, inject, vi } from "vitest";
+import { digest, writeAtomically } from "../../components/lambda/bundle-cache";
 import { runProgramOffline, type OfflineRun } from "../../local/offline/program";
 import { isProductionStack } from "../../scripts/plan";
 import { checkDeployRules, formatFinding, planOf } from "../../testing/deploy-rules";
@@ -14,7 +14,7 @@ import { byUrn, recordFirst } from "../setup/cache-folders";
  * The stack's committed config, run once per test run: the first file to ask runs index.ts and
  * leaves the recorded graph, outputs and config in the run's shared folder
  * (tests/setup/shared-stack-runs.ts); the others read it. Every file gets the same JSON copy
- * (the first record written, read back; resources in URN order), whichever ran it or raced it, so no result depends
+ * (the first record written; resources in URN order), whichever ran it or raced it, so no result depends
  * on which file came first. Specs (live Outputs) are not
  * kept here: the files that start the app read the dev stack's from tests/setup/dev-app.ts's
  * record of the same run.
@@ -25,7 +25,7 @@ export async function runStack(stack: string): Promise<OfflineRun> {
   if (file && existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
   const run = await runProgramOffline({ stack, load: () => import("../../index.js") });
   // The app's files run the same program for dev: recording it for them too runs it once per test run, not twice.
-  // Imported here, not at the top: the local runtime it loads is of no use to the files that read a record.
+  // Imported here, not at the top: the program cache's serialiser it loads (toPlain) is of no use to the files that read a record.
   // A failure there (a spec that is not plain data) is the app files' to report: they then run the program themselves.
   if (stack === "dev" && folder) {
     try {
@@ -34,22 +34,21 @@ export async function runStack(stack: string): Promise<OfflineRun> {
       console.warn(`tests/stacks/run-stack.ts: the dev app's record was not made (its files run the program themselves): ${(error as Error).message}`);
     }
   }
-  return recordStackRun(run);
+  return sharedRun(await recordStackRun(run), folder);
 }
 
 /**
- * `run` recorded as runStack shares it (when the test run has a shared folder and no file has yet), and runStack's
- * copy of it. tests/setup/dev-app.ts calls it too when it ran the dev stack first.
+ * `run` recorded as runStack shares it (when the test run has a shared folder and no file has yet), and the record's
+ * text. tests/setup/dev-app.ts calls it too when it ran the dev stack first.
  */
-export async function recordStackRun(run: OfflineRun): Promise<OfflineRun> {
+export async function recordStackRun(run: OfflineRun): Promise<string> {
   const folder = inject("sharedStackRuns");
   const file = folder && join(folder, `${run.config.stack}.json`);
   // In URN order: the registration order differs between a cold and a warm bundle cache.
   const recorded = { config: run.config, resources: byUrn(run.resources), outputs: run.outputs };
-  if (!file) return sharedRun(JSON.stringify(await withAssetsEncoded(recorded)));
-  if (existsSync(file)) return sharedRun(readFileSync(file, "utf8"), folder);
-  const text = JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText)));
-  return sharedRun(recordFirst(file, text), folder);
+  if (!file) return JSON.stringify(await withAssetsEncoded(recorded));
+  if (existsSync(file)) return readFileSync(file, "utf8");
+  return recordFirst(file, JSON.stringify(await withAssetsEncoded(recorded, (assetText) => storeAssetText(folder, assetText))));
 }
 
 /**
@@ -58,13 +57,10 @@ export async function recordStackRun(run: OfflineRun): Promise<OfflineRun> {
  * files each read and parse, while few tests read code.
  */
 function storeAssetText(folder: string, text: string): string {
-  const name = createHash("sha256").update(text).digest("hex");
+  const name = digest(text);
   const path = join(folder, "assets", name);
-  if (!existsSync(path)) {
-    mkdirSync(join(folder, "assets"), { recursive: true });
-    // Named by its text: whichever file writes it first, the text is the same.
-    recordFirst(path, text);
-  }
+  // Named by its text: whichever file writes it, the text is the same, so it need not be read back (about 1 MB each).
+  if (!existsSync(path)) writeAtomically(path, text);
   return name;
 }
 
