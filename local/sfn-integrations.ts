@@ -32,7 +32,7 @@
  * - JSON in SQS's MessageBody, SNS's Message and EventBridge's Detail is sent as its JSON text, as Step Functions sends it.
  */
 import { randomUUID } from "node:crypto";
-import { OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
+import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
 import { sfnPermission } from "./sfn-permissions";
@@ -492,7 +492,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     if (!service) {
       throw new ServiceTaskFailure("States.Runtime", `The local runtime has no emulator for the AWS SDK integration ${api}: it runs AWS SDK integrations with ${LOCAL_SDK_SERVICES.join(", ")}. Deploy to run it, or call the service from a Lambda function.`);
     }
-    const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
+    const operation = apiOperation(action);
     // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
     if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
@@ -530,7 +530,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const endpoints = options.endpoints();
     const [serviceId, action] = api.split(":");
     const service = SERVICES[serviceId];
-    const iamAction = `${serviceId}:${action[0].toUpperCase()}${action.slice(1)}`;
+    const operation = apiOperation(action);
+    const iamAction = `${serviceId}:${operation}`;
     const check = (resource: string) => {
       const refused = context.authorise?.(iamAction, resource);
       if (refused) throw deniedFailure(service, iamAction, resource, refused);
@@ -542,7 +543,6 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // A Task without a TableName is DynamoDB's to refuse (a validation error).
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
-        const operation = `${action[0].toUpperCase()}${action.slice(1)}`;
         return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
       }
       case "sqs": {

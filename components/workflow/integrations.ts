@@ -112,6 +112,11 @@ export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = (
   ] as Array<Omit<OptimizedIntegration, "action" | "patterns">>
 ).map((integration) => ({ ...integration, action: sdkIamAction(integration.api)!, patterns: SDK_PATTERNS }));
 
+/** The API operation a Resource's camelCase action names (`putItem` → `PutItem`): its IAM action's and its wire target's name. */
+export function apiOperation(action: string): string {
+  return `${action[0].toUpperCase()}${action.slice(1)}`;
+}
+
 /**
  * The IAM action an AWS SDK Task runs with, from its Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`,
  * with or without its pattern) or its api (`aws-sdk:<service>:<apiAction>`): `<prefix>:<ApiAction>`, "the IAM action of
@@ -123,8 +128,7 @@ export const SDK_INTEGRATIONS: readonly OptimizedIntegration[] = (
 export function sdkIamAction(resource: unknown): string | undefined {
   const task = sdkTask(typeof resource === "string" && resource.startsWith("aws-sdk:") ? `arn:aws:states:::${resource}` : resource);
   if (!task || task.pattern.startsWith(".sync")) return undefined;
-  const action = `${task.action[0].toUpperCase()}${task.action.slice(1)}`;
-  return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${batchAuthorisedAs(task.service, action)}`;
+  return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${batchAuthorisedAs(task.service, apiOperation(task.action))}`;
 }
 
 /** A service integration Task's Resource as taskResource reads it. */
