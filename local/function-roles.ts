@@ -2,11 +2,14 @@
  * Who a local function is to the local services, and what its role allows: each of the program's functions signs its
  * AWS requests with credentials of its own (as each Lambda function gets its execution role's), and the local S3, SQS,
  * SNS, Step Functions and DynamoDB services authorise them against the role's policies as recorded in the program's graph — so a permission missing from a
- * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy.
+ * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy. With them, the target's
+ * resource policy as the graph records it (local/resource-policies.ts: a queue's, topic's, bus's or table's): within
+ * one account either one's Allow suffices, and an explicit Deny in either refuses. A state machine's role is asked
+ * the same way (roleAuthorise, local/services/workflows.ts).
  *
  * The credentials are derived from the function's name, so presigned URLs a function handed out stay valid across
  * restarts, as they do in AWS until they expire. The policies: every `aws:iam/rolePolicy` on the function's role
- * (inline policies, as every component writes them). A role with a managed policy attached other than the execution
+ * (inline policies, as every component writes them), and the target's resource policy. A role with a managed policy attached other than the execution
  * roles' own (logs, traces, VPC networking, which grant no data access) is not enforced: its policy documents are
  * AWS's, not in the graph, and refusing what one of them allows would be wrong.
  */
@@ -14,6 +17,7 @@ import { createHash } from "node:crypto";
 import type { Graph } from "./offline/graph";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
+import { resourcePolicies, resourcePolicyDecision, type RoleCaller } from "./resource-policies";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /** Managed policies that grant only what every function's runtime does (logs, traces, ENIs), no data access. */
@@ -36,6 +40,7 @@ export function functionCredentials(functionName: string): SigV4Credentials {
 export interface FunctionRole {
   functionName: string;
   roleName: string;
+  roleArn: string;
   /** The session's ARN, as AWS names the caller in an AccessDenied message: `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
   callerArn: string;
   credentials: SigV4Credentials;
@@ -48,17 +53,50 @@ export interface FunctionRole {
 export interface Refusal {
   /** The session's ARN: `arn:aws:sts::<account>:assumed-role/<role>/<function>`. */
   caller: string;
-  /** "because no identity-based policy allows the <action> action", or "with an explicit deny in an identity-based policy". */
+  /** "because no identity-based policy allows the <action> action", or "with an explicit deny in an identity-based policy" (or "in a resource-based policy"). */
   reason: string;
 }
 
 /** The refusal of `action` on `resource` to the signer of `accessKeyId`, or undefined when it is allowed (or the signer is not a function). */
 export type Authorise = (accessKeyId: string, action: string, resource: string) => Refusal | undefined;
 
+/** The role's inline policies' statements (every `aws:iam/rolePolicy` on it), and the ARNs of the managed policies attached to it. */
+export function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
+  const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
+  const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
+  return {
+    statements: graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy)),
+    managed: graph.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r)).map((r) => String(r.inputs.policyArn)),
+  };
+}
+
+/**
+ * IAM's refusal of `action` on `resource` to `caller` (a session of a role whose identity policies hold `statements`),
+ * within one account: an explicit Deny in the identity policies or in the target's resource policy in `graph` refuses,
+ * else an Allow in either allows ("If either the identity-based policy or the resource-based policy within the same
+ * account allows the request and the other doesn't, the request is still allowed",
+ * reference_policies_evaluation-logic_policy-eval-basics.html), else the implicit deny, worded as AWS words a
+ * same-account refusal ("because no identity-based policy allows …"; "with an explicit deny in a resource-based
+ * policy", https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples).
+ */
+export function roleRefusal(graph: Graph, statements: readonly IamStatement[], caller: RoleCaller, action: string, resource: string): Refusal | undefined {
+  const identity = evaluatePolicy(statements, action, resource);
+  if (identity === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in an identity-based policy" };
+  const documents = resourcePolicies(graph, resource).flatMap((held) => held.documents);
+  const resourceBased = documents.length ? resourcePolicyDecision(documents, caller, action, resource) : "implicitly-denied";
+  if (resourceBased === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in a resource-based policy" };
+  if (identity === "allowed" || resourceBased === "allowed") return undefined;
+  return { caller: caller.sessionArn, reason: `because no identity-based policy allows the ${action} action` };
+}
+
 export class FunctionRoles {
   private readonly byAccessKey = new Map<string, FunctionRole>();
 
-  constructor(roles: Iterable<FunctionRole>) {
+  /** `graph`: the recorded plan whose resource policies are read with the roles' own (none: identity policies alone). */
+  constructor(
+    roles: Iterable<FunctionRole>,
+    private readonly graph: Graph = [],
+  ) {
     for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
   }
 
@@ -69,20 +107,18 @@ export class FunctionRoles {
       if (fn.type !== "aws:lambda/function:Function" || typeof fn.state.name !== "string") continue;
       const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === fn.inputs.role);
       if (!role) continue;
-      const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
-      const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
-      const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
-      const managed = graph.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r)).map((r) => String(r.inputs.policyArn));
+      const { statements, managed } = recordedRolePolicies(graph, role);
       roles.push({
         functionName: fn.state.name,
         roleName: String(role.state.name),
+        roleArn: String(role.state.arn),
         callerArn: `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/${String(role.state.name)}/${fn.state.name}`,
         credentials: functionCredentials(fn.state.name),
         statements,
         enforced: managed.every((arn) => RUNTIME_MANAGED_POLICIES.has(arn)),
       });
     }
-    return new FunctionRoles(roles);
+    return new FunctionRoles(roles, graph);
   }
 
   /** Whether `accessKeyId` is a function's whose role is enforced (its requests are worth reading before they are served). */
@@ -103,8 +139,6 @@ export class FunctionRoles {
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
     const role = this.byAccessKey.get(accessKeyId);
     if (!role?.enforced) return undefined;
-    const decision = evaluatePolicy(role.statements, action, resource);
-    if (decision === "allowed") return undefined;
-    return { caller: role.callerArn, reason: decision === "explicitly-denied" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action` };
+    return roleRefusal(this.graph, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn }, action, resource);
   };
 }

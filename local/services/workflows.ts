@@ -13,7 +13,7 @@ import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { randomUUID } from "node:crypto";
-import { evaluatePolicy, policyStatements } from "../iam-policy";
+import { recordedRolePolicies, roleRefusal } from "../function-roles";
 import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
 import { recordedIdentity } from "./lambda";
@@ -24,24 +24,19 @@ const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
 /**
  * IAM for a state machine's role as the graph recorded it: its inline policies (every `aws:iam/rolePolicy` on the
- * role; Workflow writes one), evaluated as local/iam-policy.ts evaluates a function's role, the caller named as
- * Step Functions' session of the role (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; AWS's session name is
- * not documented: a random one here). Undefined when the role is not in the graph or has a managed policy attached
- * (whose documents are AWS's, not in the graph): nothing is refused then.
+ * role; Workflow writes one) with the target's resource policy, evaluated as a function's role is
+ * (local/function-roles.ts roleRefusal), the caller named as Step Functions' session of the role
+ * (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; AWS's session name is not documented: a random one here).
+ * Undefined when the role is not in the graph or has a managed policy attached (whose documents are AWS's, not in the
+ * graph): nothing is refused then.
  */
 export function stateMachineRoleAuthorise(graph: Graph, roleArn: string): LocalStateMachineDefinition["authorise"] {
   const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn);
   if (!role) return undefined;
-  const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
-  const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
-  if (graph.some((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r))) return undefined;
-  const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
-  const caller = `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${randomUUID().replace(/-/g, "")}`;
-  return (action, resource) => {
-    const decision = evaluatePolicy(statements, action, resource);
-    if (decision === "allowed") return undefined;
-    return { caller, reason: decision === "explicitly-denied" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action` };
-  };
+  const { statements, managed } = recordedRolePolicies(graph, role);
+  if (managed.length > 0) return undefined;
+  const caller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${randomUUID().replace(/-/g, "")}` };
+  return (action, resource) => roleRefusal(graph, statements, caller, action, resource);
 }
 
 /**

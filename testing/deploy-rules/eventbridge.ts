@@ -13,7 +13,8 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
-import { busNameOf, EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal, topicPolicies } from "./queue-policy";
+import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
+import { BUS_POLICY, busNameOf, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -26,7 +27,6 @@ const QUEUE = "aws:sqs/queue:Queue";
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const TOPIC = "aws:sns/topic:Topic";
 const ROLE = "aws:iam/role:Role";
-const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
 const EVENT_PERMISSION = "aws:cloudwatch/eventPermission:EventPermission";
 
 /** A target's queue in the plan, by the target's ARN. */

@@ -1,19 +1,16 @@
 /**
  * How the deploy rules read a queue's access policy for an AWS service that sends to it on behalf of one source: SNS
  * for a topic (a subscribed queue, a subscription's dead-letter queue), EventBridge for a rule (a target's dead-letter
- * queue); and where a queue's or topic's policies are, and whom a statement's principal covers, for the rules that read
- * them for another principal (StatesServiceTasks: a state machine's role), and an event bus's. Internal to the rule pack: not exported from
+ * queue). Where a queue's, topic's, bus's or table's policies are, and whom a statement's principal covers, is
+ * local/resource-policies.ts', which the local runtime's IAM reads too. Internal to the rule pack: not exported from
  * serverless-fullstack/testing (sns.ts keeps its documented queuePolicyRefusal and queueAllowsTopic as SNS's wrappers of it).
  */
-import { asArray, attachedTo, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { coversPrincipal, queuePolicies } from "../../local/resource-policies";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { conditionOperator, holdsPolicyVariable } from "../../components/iam-match";
 import { statementCovers } from "./iam";
-
-const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
-const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
-const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
 
 /** An AWS service that sends sqs:SendMessage to a queue on behalf of a source, as the findings name them. */
 export interface QueueSender {
@@ -27,40 +24,6 @@ export interface QueueSender {
 
 export const SNS_TOPIC_SENDER: QueueSender = { service: "sns.amazonaws.com", label: "SNS", source: "topic" };
 export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: EVENTS_PRINCIPAL, label: "EventBridge", source: "rule" };
-
-/** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
-export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
-  return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
-}
-
-/** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
-export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
-  return [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
-}
-
-/** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
-export const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "") : "default");
-
-/**
- * The EventBusPolicy resources of the bus `bus` names (a name or a bus ARN), matched
- * by name so that the default bus, which no plan creates, is found by a policy that omits `eventBusName` ("If you
- * omit this, the permissions are set on the default event bus", pulumi-aws cloudwatch.EventBusPolicy). An EventBus
- * takes no policy of its own (pulumi-aws 7 EventBus has no `policy` input).
- */
-export function busPolicies(graph: Graph, bus: string): RecordedResource[] {
-  const name = busNameOf(bus);
-  return ofType(graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name);
-}
-
-/**
- * Whether a statement's principal covers a principal `names` recognises in a Principal (or NotPrincipal) value: everyone
- * (`"*"`, `{ AWS: "*" }`) always does; with NotPrincipal, one the value does not name.
- */
-export function coversPrincipal(statement: Record<string, any>, names: (principal: any) => boolean): boolean {
-  const covers = (principal: any) => principal === "*" || asArray<string>(principal?.AWS).includes("*") || names(principal);
-  if (statement.NotPrincipal !== undefined) return !covers(statement.NotPrincipal);
-  return covers(statement.Principal);
-}
 
 /** Whether a statement's principal covers `service`: everyone, or the service; with NotPrincipal, one that does not name it. */
 const coversService = (statement: Record<string, any>, service: string) => coversPrincipal(statement, (principal) => asArray<string>(principal?.Service).includes(service));

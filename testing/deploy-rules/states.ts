@@ -7,21 +7,17 @@
 import { arnComponents } from "../../components/iam-match";
 import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
-import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type IntegrationTargetKind, type TargetContext } from "../../components/workflow/integrations";
-import { asArray, attachedTo, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
+import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
+import { asArray, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
-import { busPolicies, coversPrincipal, queuePolicies, topicPolicies } from "./queue-policy";
+import { BUS_POLICY, namesRole, resourcePolicies } from "../../local/resource-policies";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ROLE = "aws:iam/role:Role";
 const FUNCTION = "aws:lambda/function:Function";
-const QUEUE = "aws:sqs/queue:Queue";
-const TOPIC = "aws:sns/topic:Topic";
-const TABLE = "aws:dynamodb/table:Table";
-const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 
 const stateMachines = (graph: Graph) => ofType(graph, STATE_MACHINE);
 const roleOf = (graph: Graph, stateMachine: RecordedResource) => referenced(graph, ROLE, stateMachine.inputs.roleArn);
@@ -285,51 +281,14 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 }
 
 /**
- * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
- * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
- * policies of the bus it names in its region (the default bus too, which no plan creates: busPolicies), as the grants they hold (none
- * for a queue, topic or table outside the plan).
+ * The grants the resource policies of the target `arn` names hold (local/resource-policies.ts resourcePolicies): a bus's
+ * only in the bus's region, since a bus policy is attached to one bus, and a bus is of one region (its ARN names it:
+ * eb-event-bus-perms.html's cross-Region examples attach theirs to the us-east-1 bus).
  */
-function resourcePolicyGrants(graph: Graph, kind: IntegrationTargetKind, arn: string, context: DeployRuleContext): RoleGrant[] {
-  const held = (carrier: RecordedResource, policies: readonly unknown[]) =>
-    policies.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier }));
-  if (kind === "MessageQueue") {
-    const queue = referenced(graph, QUEUE, arn);
-    return queue ? held(queue, queuePolicies(graph, queue)) : [];
-  }
-  if (kind === "Topic") {
-    const topic = referenced(graph, TOPIC, arn);
-    return topic ? held(topic, topicPolicies(graph, topic)) : [];
-  }
-  if (kind === "DataTable") {
-    const table = referenced(graph, TABLE, arn.replace(/\/index\/[^/]+$/, ""));
-    return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).flatMap((policy) => held(policy, [policy.inputs.policy])) : [];
-  }
-  // A bus policy is attached to one bus, and a bus is of one region (its ARN names it: eb-event-bus-perms.html's
-  // cross-Region examples attach theirs to the us-east-1 bus): a same-named bus of another region is not granted by it.
-  if (kind === "EventBus") return busPolicies(graph, arn).filter((policy) => regionOf(graph, policy, context) === arnRegion(arn)).flatMap((policy) => held(policy, [policy.inputs.policy]));
-  return [];
-}
-
-/**
- * Whether a resource policy's principal is the role `roleArn` (its account field aside: the plan's account is mocked,
- * a policy may name the real one), any session of it (whatever its session name: Step Functions' is not documented),
- * or everyone. Not an account (`123456789012`, `…:root`): naming one "delegates authority to the account", whose
- * identity policies then decide (reference_policies_elements_principal.html). A NotPrincipal covers the role unless it
- * names everyone: the caller is a session, and whether naming the role alone leaves its sessions out is open ("AWS
- * might validate the account first, then the role, and then the assumed-role user", reference_policies_elements_notprincipal.html).
- */
-function namesRole(statement: Record<string, any>, roleArn: string): boolean {
-  if (statement.NotPrincipal !== undefined) return !coversPrincipal({ Principal: statement.NotPrincipal }, () => false);
-  const [, partition, , , , roleResource = ""] = arnComponents(roleArn) ?? [];
-  const roleName = roleResource.split("/").pop();
-  const isRole = (principal: string) => {
-    const [arn, principalPartition, service, , , resource] = arnComponents(principal) ?? [];
-    if (arn !== "arn" || principalPartition !== partition || resource.includes(":")) return false;
-    const [kind, name] = resource.split("/");
-    return (service === "iam" && resource === roleResource) || (service === "sts" && kind === "assumed-role" && name === roleName);
-  };
-  return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && isRole(p)));
+function resourcePolicyGrants(graph: Graph, arn: string, context: DeployRuleContext): RoleGrant[] {
+  return resourcePolicies(graph, arn)
+    .filter(({ carrier }) => carrier.type !== BUS_POLICY || regionOf(graph, carrier, context) === arnRegion(arn))
+    .flatMap(({ carrier, documents }) => documents.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier })));
 }
 
 /**
@@ -387,7 +346,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's
           // real one, as namesRole reads the principal's) is taken as the target's.
           const roleArn = role.state.arn;
-          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, kind, target, context), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
+          if (sameAccount && typeof roleArn === "string" && granting(inAccount(resourcePolicyGrants(graph, target, context), targetAccount), found.integration.action, target).some(({ statement }) => namesRole(statement, roleArn))) continue;
           findings.push(
             finding(
               this.id,

@@ -173,6 +173,7 @@ const roles = new FunctionRoles([
   {
     functionName: "replier-fn",
     roleName: "replier-role",
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/replier-role`,
     callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/replier-role/replier-fn`,
     credentials: replier,
     statements: policyStatements(JSON.stringify({ Statement: [{ Effect: "Allow", Action: "states:SendTaskSuccess", Resource: machineArn("queued") }] })),

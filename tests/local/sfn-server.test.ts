@@ -782,6 +782,7 @@ describe("local Step Functions, signatures and IAM", () => {
       {
         functionName: "starter-fn",
         roleName: "starter-role",
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/starter-role`,
         callerArn: `arn:aws:sts::${ACCOUNT}:assumed-role/starter-role/starter-fn`,
         credentials: starter,
         statements: policyStatements(JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["states:StartExecution", "states:StartSyncExecution"], Resource: machineArn("express-echo") }] })),

@@ -1,0 +1,168 @@
+/**
+ * Resource-based policies in the local runtime's IAM (local/resource-policies.ts, local/function-roles.ts roleRefusal):
+ * within one account a call the target's queue, topic, bus or table policy allows is allowed though the caller's role
+ * grants nothing, and a Deny in that policy refuses whatever the role grants — for a function's SDK call through the
+ * local emulator and for a Step Functions Task of a state machine's role alike, refused in AWS's words.
+ */
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
+import { policyStatements } from "../../local/iam-policy";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { localServiceIntegrations, ServiceTaskFailure } from "../../local/sfn-integrations";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { stateMachineRoleAuthorise } from "../../local/services/workflows";
+import { queueDefinition } from "./sqs-helpers";
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-1";
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/fn-role-1a2b`;
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/fn-a1b2`;
+const QUEUE = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:news`;
+const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
+const TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/items`;
+
+const recorded = (type: string, name: string, inputs: Record<string, unknown>, state: Record<string, unknown> = {}): RecordedResource =>
+  ({ type, name, urn: `urn:${type}::${name}`, custom: true, inputs, state: { ...inputs, ...state }, id: String(state.name ?? name), protect: false, retainOnDelete: false, dependencies: [] }) as RecordedResource;
+const policy = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+/** A function `fn-a1b2` whose role grants `identity`, and a queue, topic, bus and table each with `statements` of its own. */
+function graphOf(identity: unknown[], statements: { queue?: unknown[]; open?: unknown[]; topic?: unknown[]; bus?: unknown[]; table?: unknown[] }): RecordedResource[] {
+  return [
+    recorded("aws:iam/role:Role", "fn-role", {}, { name: "fn-role-1a2b", arn: ROLE_ARN }),
+    recorded("aws:lambda/function:Function", "fn-function", { role: ROLE_ARN }, { name: "fn-a1b2" }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "fn-policy", { role: "fn-role-1a2b", policy: policy(...identity) }),
+    recorded("aws:sqs/queue:Queue", "jobs", {}, { name: "jobs", arn: QUEUE("jobs") }),
+    recorded("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: "jobs", policy: policy(...(statements.queue ?? [])) }),
+    // A queue whose own `policy` input holds its policy.
+    recorded("aws:sqs/queue:Queue", "open", { policy: policy(...(statements.open ?? [])) }, { name: "open", arn: QUEUE("open") }),
+    recorded("aws:sns/topic:Topic", "news", {}, { name: "news", arn: TOPIC }),
+    recorded("aws:sns/topicPolicy:TopicPolicy", "news-policy", { arn: TOPIC, policy: policy(...(statements.topic ?? [])) }),
+    recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "orders-policy", { eventBusName: "orders", policy: policy(...(statements.bus ?? [])) }),
+    recorded("aws:dynamodb/table:Table", "items", {}, { name: "items", arn: TABLE }),
+    recorded("aws:dynamodb/resourcePolicy:ResourcePolicy", "items-policy", { resourceArn: TABLE, policy: policy(...(statements.table ?? [])) }),
+  ];
+}
+
+const allow = (action: string, resource: string, principal: unknown = { AWS: ROLE_ARN }, extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Principal: principal, Action: action, Resource: resource, ...extra });
+const deny = (action: string, resource: string, principal: unknown = "*", extra: Record<string, unknown> = {}) => ({ Effect: "Deny", Principal: principal, Action: action, Resource: resource, ...extra });
+
+describe("the local runtime's IAM, with the target's resource policy", () => {
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION };
+  const refusal = (graph: RecordedResource[], identity: unknown[], action: string, resource: string) => roleRefusal(graph, policyStatements({ Statement: identity }), caller, action, resource)?.reason;
+  const cases: Array<{ target: string; kind: "queue" | "topic" | "bus" | "table"; action: string; resource: string }> = [
+    { target: "a queue", kind: "queue", action: "sqs:SendMessage", resource: QUEUE("jobs") },
+    { target: "a topic", kind: "topic", action: "sns:Publish", resource: TOPIC },
+    { target: "a bus", kind: "bus", action: "events:PutEvents", resource: BUS },
+    { target: "a table", kind: "table", action: "dynamodb:PutItem", resource: TABLE },
+    { target: "a table's index (its table's policy)", kind: "table", action: "dynamodb:Query", resource: `${TABLE}/index/byOwner` },
+  ];
+
+  it.each(cases)("allows on $target what only its resource policy allows to the role, a session of it or everyone", ({ kind, action, resource }) => {
+    const policyResource = kind === "table" ? `${TABLE}*` : resource;
+    for (const principal of [{ AWS: ROLE_ARN }, { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/any-session` }, "*", { AWS: "*" }, { AWS: [`arn:aws:iam::${ACCOUNT}:role/other`, ROLE_ARN] }]) {
+      expect(refusal(graphOf([], { [kind]: [allow(action, policyResource, principal)] }), [], action, resource)).toBeUndefined();
+    }
+    // Nothing allows it: refused as AWS refuses within one account.
+    expect(refusal(graphOf([], {}), [], action, resource)).toBe(`because no identity-based policy allows the ${action} action`);
+    // Another role, the account (which delegates to the identity policies), a service: no grant to this role.
+    for (const principal of [{ AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, { AWS: `arn:aws:iam::${ACCOUNT}:root` }, { AWS: ACCOUNT }, { Service: "sns.amazonaws.com" }]) {
+      expect(refusal(graphOf([], { [kind]: [allow(action, policyResource, principal)] }), [], action, resource)).toBeDefined();
+    }
+  });
+
+  it.each(cases)("refuses on $target what its resource policy denies, whatever the role allows", ({ kind, action, resource }) => {
+    const identity = [{ Effect: "Allow", Action: "*", Resource: "*" }];
+    const policyResource = kind === "table" ? `${TABLE}*` : resource;
+    expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource)] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
+    expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource, { AWS: ROLE_ARN })] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
+    expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource, { AWS: SESSION })] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
+    // The identity policy's own Deny is named as such, and wins over the resource policy's Allow.
+    const denied = [{ Effect: "Deny", Action: action, Resource: resource }];
+    expect(refusal(graphOf(denied, { [kind]: [allow(action, policyResource)] }), denied, action, resource)).toBe("with an explicit deny in an identity-based policy");
+  });
+
+  it("reads a Deny only where it must apply, and an Allow's condition as a role's request meets it", () => {
+    const identity = [{ Effect: "Allow", Action: "sqs:*", Resource: "*" }];
+    const send = (statements: unknown[], grants = identity) => refusal(graphOf(grants, { queue: statements }), grants, "sqs:SendMessage", QUEUE("jobs"));
+    // The TLS-only Deny (a condition), another session, another role, an action or queue not covered: not a refusal.
+    expect(send([deny("sqs:*", QUEUE("jobs"), "*", { Condition: { Bool: { "aws:SecureTransport": "false" } } })])).toBeUndefined();
+    expect(send([deny("sqs:*", QUEUE("jobs"), { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/other-fn` })])).toBeUndefined();
+    expect(send([deny("sqs:*", QUEUE("jobs"), { AWS: `arn:aws:iam::${ACCOUNT}:role/other` })])).toBeUndefined();
+    expect(send([deny("sqs:ReceiveMessage", QUEUE("jobs"))])).toBeUndefined();
+    expect(send([deny("sqs:SendMessage", QUEUE("open"))])).toBeUndefined();
+    // A Deny to everyone but a role not this one refuses this one; one that spares the role or its account does not.
+    expect(send([{ Effect: "Deny", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, Action: "sqs:*", Resource: QUEUE("jobs") }])).toBe("with an explicit deny in a resource-based policy");
+    expect(send([{ Effect: "Deny", NotPrincipal: { AWS: [ROLE_ARN, `arn:aws:iam::${ACCOUNT}:root`] }, Action: "sqs:*", Resource: QUEUE("jobs") }])).toBeUndefined();
+    // aws:SourceArn and aws:SourceAccount are in the request context only when a service calls: a role's own call does
+    // not meet an Allow conditioned on them (nor on their presence); it meets one on their absence, or IfExists.
+    const sourceArn = (operator: string, value = "arn:aws:sns:eu-west-1:123456789012:news") => allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { [operator]: { "aws:SourceArn": value } } });
+    expect(send([sourceArn("ArnEquals")], [])).toBe("because no identity-based policy allows the sqs:SendMessage action");
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } })], [])).toBeDefined();
+    expect(send([sourceArn("Null", "false")], [])).toBeDefined();
+    expect(send([sourceArn("ArnEqualsIfExists")], [])).toBeUndefined();
+    expect(send([sourceArn("ArnNotEquals")], [])).toBeUndefined();
+    // Any other condition is taken to hold, as identity policies' conditions are.
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })], [])).toBeUndefined();
+    // A queue's own `policy` input is read as its QueuePolicy is.
+    expect(refusal(graphOf([], { open: [allow("sqs:SendMessage", QUEUE("open"))] }), [], "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
+  });
+});
+
+describe("a function's SDK call through the local SQS server, granted or denied by the queue's policy alone", () => {
+  let sqs: LocalSqsServer;
+  const client = () => new SQSClient({ endpoint: sqs.endpoint, region: REGION, credentials: functionCredentials("fn-a1b2") });
+  beforeAll(async () => {
+    // The role grants nothing on the queues: the queue policies decide.
+    const graph = graphOf([{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }], { queue: [allow("sqs:SendMessage", QUEUE("jobs"))], open: [allow("sqs:*", QUEUE("open"), "*"), deny("sqs:SendMessage", QUEUE("open"), { AWS: ROLE_ARN })] });
+    const roles = FunctionRoles.fromGraph(graph);
+    sqs = await startLocalSqs({ queues: [queueDefinition("jobs"), queueDefinition("open")], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+  });
+  afterAll(() => sqs.stop());
+
+  it("sends where the queue policy allows the role, and answers AccessDenied where it denies it", async () => {
+    expect((await client().send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("jobs"), MessageBody: "a" }))).MessageId).toBeDefined();
+    const refused = await client()
+      .send(new SendMessageCommand({ QueueUrl: sqs.queueUrl("open"), MessageBody: "b" }))
+      .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+    expect(refused).toMatchObject({
+      name: "AccessDenied",
+      message: `User: ${SESSION} is not authorized to perform: sqs:sendmessage on resource: ${QUEUE("open")} with an explicit deny in a resource-based policy`,
+      $metadata: { httpStatusCode: 403 },
+    });
+  });
+});
+
+describe("a Step Functions Task of a state machine's role, granted or denied by the queue's policy alone", () => {
+  let sqs: LocalSqsServer;
+  const MACHINE_ROLE = `arn:aws:iam::${ACCOUNT}:role/flow-role`;
+  const graph = [
+    recorded("aws:iam/role:Role", "flow-role", {}, { name: "flow-role", arn: MACHINE_ROLE }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "flow-policy", { role: "flow-role", policy: policy({ Effect: "Allow", Action: "logs:*", Resource: "*" }) }),
+    recorded("aws:sqs/queue:Queue", "jobs", {}, { name: "jobs", arn: QUEUE("jobs") }),
+    recorded("aws:sqs/queuePolicy:QueuePolicy", "jobs-policy", { queueUrl: "jobs", policy: policy(allow("sqs:SendMessage", QUEUE("jobs"), { AWS: MACHINE_ROLE })) }),
+    recorded("aws:sqs/queue:Queue", "open", { policy: policy(allow("sqs:SendMessage", QUEUE("open"), "*"), deny("sqs:SendMessage", QUEUE("open"), { AWS: MACHINE_ROLE })) }, { name: "open", arn: QUEUE("open") }),
+  ];
+  beforeAll(async () => {
+    sqs = await startLocalSqs({ queues: [queueDefinition("jobs"), queueDefinition("open")], accountId: ACCOUNT });
+  });
+  afterAll(() => sqs.stop());
+  const run = (queue: string) =>
+    localServiceIntegrations({ endpoints: () => ({ sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS }).run(
+      "sqs:sendMessage",
+      { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queue}`, MessageBody: "m" },
+      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: stateMachineRoleAuthorise(graph, MACHINE_ROLE) },
+    );
+
+  it("sends where the queue policy allows the role, and fails the Task with SQS's AccessDenied where it denies it", async () => {
+    expect(await run("jobs")).toMatchObject({ MessageId: expect.any(String) });
+    const error = await run("open").then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceTaskFailure);
+    expect((error as Error).name).toBe("SQS.AmazonSQSException");
+    expect((error as Error).message).toMatch(
+      new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/\\w+ is not authorized to perform: sqs:SendMessage on resource: ${QUEUE("open")} with an explicit deny in a resource-based policy \\(Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied; Request ID: .+; Proxy: null\\)$`),
+    );
+  });
+});
