@@ -67,9 +67,10 @@ interface JsonService {
   resources(input: Record<string, unknown>, action: string, where: { region: string; account: string }): string[];
 }
 
-const arnOr = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+/** A resource a call names by ARN or by name: the ARN as given, else `build(name)`; undefined when it names none. Step Functions' SDK Tasks read theirs so too (local/sfn-integrations.ts). */
+export const arnOf = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
 /** The resources a call names (strings, deduplicated), or `*` when it names none. */
-const named = (values: unknown[]): string[] => {
+export const namedResources = (values: readonly unknown[]): string[] => {
   const resources = [...new Set(values.filter((v): v is string => typeof v === "string" && v !== ""))];
   return resources.length ? resources : ["*"];
 };
@@ -89,14 +90,14 @@ const JSON_SERVICES: Record<string, JsonService> = {
     // Both fields when both are given: the role must allow every stream the call names, whichever of them the
     // emulator acts on (local/kinesis-server.ts prefers StreamName; what AWS does with two different streams is not
     // confirmed here).
-    resources: (input, _, { region, account }) => named([arnOr(input.StreamARN, () => ""), arnOr(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`)]),
+    resources: (input, _, { region, account }) => namedResources([arnOf(input.StreamARN, () => ""), arnOf(input.StreamName, (name) => `arn:aws:kinesis:${region}:${account}:stream/${name}`)]),
   },
   dynamodb: {
     endpoint: "AWS_ENDPOINT_URL_DYNAMODB",
     signingName: "dynamodb",
     targetPrefix: "DynamoDB_20120810",
     resources: (input, _, { region, account }) => {
-      const table = (name: unknown) => arnOr(name, (n) => `arn:aws:dynamodb:${region}:${account}:table/${n}`);
+      const table = (name: unknown) => arnOf(name, (n) => `arn:aws:dynamodb:${region}:${account}:table/${n}`);
       const tables = [
         table(input.TableName),
         ...Object.keys(record(input.RequestItems)).map(table),
@@ -111,28 +112,33 @@ const JSON_SERVICES: Record<string, JsonService> = {
     signingName: "states",
     targetPrefix: "AWSStepFunctions",
     // Every ARN the call names (a DescribeExecution carrying a stateMachineArn too is authorised on both).
-    resources: (input) => named([input.stateMachineArn, input.executionArn]),
+    resources: (input) => namedResources([input.stateMachineArn, input.executionArn]),
   },
   events: {
     endpoint: "AWS_ENDPOINT_URL_EVENTBRIDGE",
     signingName: "events",
     resources: (input, _, { region, account }) => {
       const entries = Array.isArray(input.Entries) ? input.Entries.map(record) : [];
-      const buses = entries.map((entry) => arnOr(entry.EventBusName || "default", (name) => `arn:aws:events:${region}:${account}:event-bus/${name}`)!);
+      const buses = entries.map((entry) => arnOf(entry.EventBusName || "default", (name) => `arn:aws:events:${region}:${account}:event-bus/${name}`)!);
       return buses.length ? [...new Set(buses)] : ["*"];
     },
   },
 };
 
-/** How each service refuses a caller IAM does not allow (its status and error code). */
-const DENIED: Record<string, { status: number; code: string }> = {
+/**
+ * How each service refuses a caller IAM does not allow (its status and error code), by its IAM prefix: what an
+ * integration's call answers here and what a Step Functions Task's refusal is named after (local/sfn-integrations.ts).
+ */
+export const ACCESS_DENIED = {
   kinesis: { status: 400, code: "AccessDeniedException" },
   dynamodb: { status: 400, code: "AccessDeniedException" },
   states: { status: 400, code: "AccessDeniedException" },
   events: { status: 400, code: "AccessDeniedException" },
+  secretsmanager: { status: 400, code: "AccessDeniedException" },
+  lambda: { status: 403, code: "AccessDeniedException" },
   sqs: { status: 403, code: "AccessDenied" },
   sns: { status: 403, code: "AuthorizationError" },
-};
+} as const satisfies Record<string, { status: number; code: string }>;
 
 /** The services whose calls `npm start` sends to a local emulator (S3 is local/aws-service-integration.ts's own). */
 const LOCAL_INTEGRATION_SERVICES: readonly string[] = ["s3", ...Object.keys(JSON_SERVICES), "sqs", "sns"];
@@ -152,7 +158,7 @@ export function serviceCallNotEmulated(service: string, action: string | undefin
 }
 
 function denied(service: string, action: string, resource: string): ServiceResult {
-  const { status, code } = DENIED[service];
+  const { status, code } = ACCESS_DENIED[service as keyof typeof ACCESS_DENIED];
   const message = `User: <the integration role> is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
   return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
 }

@@ -33,7 +33,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
-import { signedFetch } from "./aws-service-calls";
+import { ACCESS_DENIED, arnOf, namedResources, signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
@@ -124,7 +124,7 @@ const SERVICES: Record<string, Service> = {
     modeled: Object.fromEntries(
       ["ConditionalCheckFailedException", "ResourceNotFoundException", "ProvisionedThroughputExceededException", "ItemCollectionSizeLimitExceededException", "TransactionConflictException", "RequestLimitExceeded", "InternalServerErrorException"].map((code) => [code, code]),
     ),
-    denied: { code: "AccessDeniedException", status: 400 },
+    denied: ACCESS_DENIED.dynamodb,
   },
   sqs: {
     prefix: "SQS",
@@ -135,14 +135,14 @@ const SERVICES: Record<string, Service> = {
       InvalidMessageContents: "InvalidMessageContentsException",
       "AWS.SimpleQueueService.UnsupportedOperation": "UnsupportedOperationException",
     },
-    denied: { code: "AccessDenied", status: 403 },
+    denied: ACCESS_DENIED.sqs,
   },
   sns: {
     prefix: "SNS",
     serviceName: "AmazonSNS",
     base: "AmazonSNSException",
     modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
-    denied: { code: "AuthorizationError", status: 403 },
+    denied: ACCESS_DENIED.sns,
   },
   // lambda:invoke runs in local/sfn-server.ts; its IAM refusal is worded here (deniedTaskFailure).
   lambda: {
@@ -150,14 +150,14 @@ const SERVICES: Record<string, Service> = {
     serviceName: "AWSLambda",
     base: "AWSLambdaException",
     modeled: {},
-    denied: { code: "AccessDeniedException", status: 403 },
+    denied: ACCESS_DENIED.lambda,
   },
   events: {
     prefix: "EventBridge",
     serviceName: "AmazonEventBridge",
     base: "AmazonEventBridgeException",
     modeled: { ResourceNotFoundException: "ResourceNotFoundException", InternalException: "InternalException" },
-    denied: { code: "AccessDeniedException", status: 400 },
+    denied: ACCESS_DENIED.events,
   },
 };
 
@@ -195,7 +195,7 @@ interface SdkService {
   version: "1.0" | "1.1";
   /** The error codes the service's API reference lists as its actions' errors: they keep their name; any other is `<error>.<error>Exception`. */
   modeled: readonly string[];
-  /** How the service answers a caller IAM refuses (as local/aws-service-calls.ts's DENIED). */
+  /** How the service answers a caller IAM refuses (local/aws-service-calls.ts ACCESS_DENIED). */
   denied: { code: string; status: number };
   /**
    * The IAM actions and resources a call is authorised as; resource `*` where the call names none the runtime can read.
@@ -253,14 +253,11 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
   return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
 }
 
-/** The Task's IAM action on each ARN the call names, else on `*`. */
+/** The Task's IAM action on each ARN the call names, else on `*` (as an API Gateway integration's call: local/aws-service-calls.ts namedResources). */
 const onNamed =
   (arns: (input: Record<string, unknown>, where: TargetContext, action: string, call: SdkCall) => Array<string | undefined>): SdkService["permissions"] =>
-  (action, input, where, iamAction, call) => {
-    const named = [...new Set(arns(input, where, action, call).filter((arn): arn is string => typeof arn === "string" && arn !== ""))];
-    return (named.length ? named : ["*"]).map((resource) => ({ action: iamAction, resource }));
-  };
-const arnOf = (value: unknown, build: (name: string) => string) => (typeof value === "string" && value !== "" ? (value.startsWith("arn:") ? value : build(value)) : undefined);
+  (action, input, where, iamAction, call) =>
+    namedResources(arns(input, where, action, call)).map((resource) => ({ action: iamAction, resource }));
 
 /** The services with a local emulator speaking AWS's JSON protocol, by their name in `aws-sdk:<name>` (supported-services-awssdk.html's list). */
 const SDK_SERVICES: Record<string, SdkService> = {
@@ -321,7 +318,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     target: "Kinesis_20131202",
     version: "1.1",
     modeled: ["ResourceNotFoundException", "ResourceInUseException", "LimitExceededException", "InvalidArgumentException", "ProvisionedThroughputExceededException", "ExpiredIteratorException", "ExpiredNextTokenException", "AccessDeniedException", "ValidationException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired", "KMSThrottlingException"],
-    denied: { code: "AccessDeniedException", status: 400 },
+    denied: ACCESS_DENIED.kinesis,
     // The stream a call names (as local/kinesis-server.ts authorises it); a consumer's ARN for the consumer operations.
     permissions: onNamed((input, where) => [
       arnOf(input.StreamARN, () => ""),
@@ -336,7 +333,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     target: "secretsmanager",
     version: "1.1",
     modeled: ["ResourceNotFoundException", "InvalidParameterException", "InvalidRequestException", "InvalidNextTokenException", "DecryptionFailure", "EncryptionFailure", "InternalServiceError", "LimitExceededException", "ResourceExistsException", "MalformedPolicyDocumentException", "PreconditionNotMetException", "PublicPolicyException"],
-    denied: { code: "AccessDeniedException", status: 400 },
+    denied: ACCESS_DENIED.secretsmanager,
     // A secret named by name is the ARN local/secrets-server.ts gives a secret it knows no ARN of (`secret:<name>-local0`),
     // which a policy's `secret:<name>-*` matches as the deployed ARN's random suffix.
     permissions: onNamed((input, where) => [arnOf(input.SecretId, (name) => `arn:${where.partition}:secretsmanager:${where.region}:${where.account}:secret:${name}-local0`)]),
@@ -348,7 +345,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     target: "AWSStepFunctions",
     version: "1.0",
     modeled: ["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ExecutionAlreadyExists", "ExecutionLimitExceeded", "InvalidArn", "InvalidExecutionInput", "InvalidName", "InvalidToken", "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "StateMachineDeleting", "StateMachineTypeNotSupported", "ValidationException", "ResourceNotFound"],
-    denied: { code: "AccessDeniedException", status: 400 },
+    denied: ACCESS_DENIED.states,
     // As the local Step Functions server authorises its callers (SendTask* on the state machine that issued the token);
     // a call naming nothing it reads is the server's to refuse (ValidationException, InvalidToken, UnknownOperation).
     permissions: (action, _input, _where, _iamAction, call) => {
