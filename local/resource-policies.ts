@@ -134,17 +134,19 @@ function mustNameCaller(statement: Record<string, any>, roleArn: string, session
 
 /**
  * Condition keys a role's own request does not carry: "the aws:SourceAccount condition key is only available when the
- * call to your resource is made directly by an AWS service principal" (reference_policies_condition-keys.html), as
- * aws:SourceArn, aws:SourceOwner, aws:SourceOrgID and aws:SourceOrgPaths are (the same page's Availability).
+ * call to your resource is made directly by an AWS service principal" (reference_policies_condition-keys.html), and
+ * aws:SourceArn, its pair in every confused-deputy policy (that page's own words for it were not found here).
  */
-const SERVICE_ONLY_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths"]);
+const SERVICE_ONLY_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount"]);
 
 /**
  * Whether a statement's Condition fails for a role's own request for certain: a block that compares a service-only key
- * (absent from the request) with a positive operator, which "If the key that you specify in a policy condition is not
- * present in the request context, the values do not match" makes false; `Null` "false" on it (the key must be present)
- * too. `…IfExists` and negated operators (StringNotEquals, ArnNotLike) hold on an absent key, and every other key is
- * not read (as local/iam-policy.ts reads identity policies' conditions).
+ * (absent from the request) with a positive operator ("If the key that you specify in a policy condition is not present
+ * in the request context, the values do not match, and the condition is false"), or `Null` "false" on it (the key must
+ * be present). `…IfExists` and negated operators hold on an absent key ("If the policy condition requires that the key
+ * is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true",
+ * reference_policies_elements_condition_operators.html); set operators (`ForAnyValue:`) and every other key are not
+ * read (as local/iam-policy.ts reads identity policies' conditions).
  */
 function failsForRole(condition: Record<string, Record<string, unknown>> | undefined): boolean {
   for (const [operator, block] of Object.entries(condition ?? {})) {
