@@ -4,12 +4,15 @@
  * grants nothing, and a Deny in that policy refuses whatever the role grants — for a function's SDK call through the
  * local emulator and for a Step Functions Task of a state machine's role alike, refused in AWS's words.
  */
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, ServiceTaskFailure } from "../../local/sfn-integrations";
+import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { stateMachineRoleAuthorise } from "../../local/services/workflows";
@@ -164,5 +167,64 @@ describe("a Step Functions Task of a state machine's role, granted or denied by 
     expect((error as Error).message).toMatch(
       new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/flow-role/\\w+ is not authorized to perform: sqs:SendMessage on resource: ${QUEUE("open")} with an explicit deny in a resource-based policy \\(Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied; Request ID: .+; Proxy: null\\)$`),
     );
+  });
+});
+
+describe("a function's Publish and a state machine's sns:publish and events:putEvents Tasks, decided by the topic's and bus's policies", () => {
+  const MACHINE_ROLE = `arn:aws:iam::${ACCOUNT}:role/flow-role`;
+  const OTHER_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:closed`;
+  const OTHER_BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/closed`;
+  let sns: LocalSnsServer;
+  let events: LocalEventBridgeServer;
+  // Neither role grants anything on these: the policies of one topic and one bus allow the roles, the others' allow
+  // everyone and deny the roles.
+  const graph = [
+    ...graphOf([], { topic: [allow("sns:Publish", TOPIC, { AWS: [ROLE_ARN, MACHINE_ROLE] })], bus: [allow("events:PutEvents", BUS, { AWS: MACHINE_ROLE })] }),
+    recorded("aws:iam/role:Role", "flow-role", {}, { name: "flow-role", arn: MACHINE_ROLE }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "flow-policy", { role: "flow-role", policy: policy({ Effect: "Allow", Action: "logs:*", Resource: "*" }) }),
+    recorded("aws:sns/topic:Topic", "closed", { policy: policy(allow("sns:Publish", OTHER_TOPIC, "*"), deny("sns:Publish", OTHER_TOPIC)) }, { name: "closed", arn: OTHER_TOPIC }),
+    recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "closed-policy", { eventBusName: "closed", policy: policy(allow("events:PutEvents", OTHER_BUS, "*"), deny("events:PutEvents", OTHER_BUS, { AWS: MACHINE_ROLE })) }),
+  ];
+  const roles = FunctionRoles.fromGraph(graph);
+  beforeAll(async () => {
+    const topic = (arn: string) => ({ arn, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [] });
+    const bus = (name: string, arn: string) => ({ name, arn, region: REGION, account: ACCOUNT, rules: [] });
+    sns = await startLocalSns({ topics: [topic(TOPIC), topic(OTHER_TOPIC)], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+    events = await startLocalEventBridge({ buses: [bus("orders", BUS), bus("closed", OTHER_BUS)] });
+  });
+  afterAll(async () => {
+    await Promise.all([sns?.stop(), events?.stop()]);
+  });
+  const task = (api: string, parameters: Record<string, unknown>) =>
+    localServiceIntegrations({ endpoints: () => ({ sns: sns.endpoint, eventbridge: events.endpoint }), credentials: LOCAL_CREDENTIALS }).run(api, parameters, {
+      region: REGION,
+      account: ACCOUNT,
+      executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`,
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`,
+      authorise: stateMachineRoleAuthorise(graph, MACHINE_ROLE),
+    });
+  const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => ({ error: e.name, cause: e.message }));
+
+  it("lets the function publish where only the topic policy allows it, and answers AuthorizationError where it denies it", async () => {
+    const client = new SNSClient({ endpoint: sns.endpoint, region: REGION, credentials: functionCredentials("fn-a1b2") });
+    expect((await client.send(new PublishCommand({ TopicArn: TOPIC, Message: "m" }))).MessageId).toBeDefined();
+    await expect(client.send(new PublishCommand({ TopicArn: OTHER_TOPIC, Message: "m" }))).rejects.toMatchObject({
+      name: "AuthorizationErrorException",
+      message: `User: ${SESSION} is not authorized to perform: SNS:Publish on resource: ${OTHER_TOPIC} with an explicit deny in a resource-based policy`,
+      $metadata: { httpStatusCode: 403 },
+    });
+  });
+
+  it("runs the Tasks the topic's or bus's policy allows, and fails those it denies with the service's AccessDenied", async () => {
+    expect(await task("sns:publish", { TopicArn: TOPIC, Message: "m" })).toMatchObject({ MessageId: expect.any(String) });
+    expect(await task("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "a", DetailType: "b", Detail: {} }] })).toMatchObject({ FailedEntryCount: 0 });
+    expect(await failure(task("sns:publish", { TopicArn: OTHER_TOPIC, Message: "m" }))).toEqual({
+      error: "SNS.AuthorizationErrorException",
+      cause: expect.stringMatching(new RegExp(`is not authorized to perform: sns:Publish on resource: ${OTHER_TOPIC} with an explicit deny in a resource-based policy \\(Service: AmazonSNS; Status Code: 403; Error Code: AuthorizationError;`)),
+    });
+    expect(await failure(task("events:putEvents", { Entries: [{ EventBusName: "closed", Source: "a", DetailType: "b", Detail: {} }] }))).toEqual({
+      error: "EventBridge.AmazonEventBridgeException",
+      cause: expect.stringMatching(new RegExp(`is not authorized to perform: events:PutEvents on resource: ${OTHER_BUS} with an explicit deny in a resource-based policy \\(Service: AmazonEventBridge; Status Code: 400; Error Code: AccessDeniedException;`)),
+    });
   });
 });
