@@ -16,6 +16,7 @@ import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { messageBytes } from "./sqs-server";
+import { escapeXml } from "./xml";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
 export interface SnsNotification {
@@ -261,7 +262,7 @@ async function answer(
   } catch (error) {
     const failure = error instanceof SnsError ? error : new SnsError("InternalError", (error as Error).message, 500);
     const type = failure.status >= 500 ? "Receiver" : "Sender";
-    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
+    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
   }
 }
 
@@ -270,8 +271,6 @@ function reply(response: ServerResponse, status: number, text: string, requestId
   response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });
   response.end(text);
 }
-
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** `<prefix>.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue` → attributes. */
 function attributesOf(params: URLSearchParams, prefix: string): Record<string, SnsMessageAttribute> {
@@ -324,10 +323,10 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   for (const { id, input } of entries) {
     try {
       const { messageId, sequenceNumber } = sns.publish(topicArn, input);
-      successful.push(`<member><Id>${xml(id)}</Id><MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}</member>`);
+      successful.push(`<member><Id>${escapeXml(id)}</Id><MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}</member>`);
     } catch (error) {
       if (!(error instanceof SnsError)) throw error;
-      failed.push(`<member><Id>${xml(id)}</Id><Code>${error.code}</Code><Message>${xml(error.message)}</Message><SenderFault>true</SenderFault></member>`);
+      failed.push(`<member><Id>${escapeXml(id)}</Id><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message><SenderFault>true</SenderFault></member>`);
     }
   }
   return `<Successful>${successful.join("")}</Successful><Failed>${failed.join("")}</Failed>`;
