@@ -7,6 +7,7 @@
 import {
   AuthorizationErrorException,
   BatchEntryIdsNotDistinctException,
+  InvalidBatchEntryIdException,
   InvalidParameterException,
   NotFoundException,
   PublishBatchCommand,
@@ -84,6 +85,7 @@ describe("local SNS with @aws-sdk/client-sns", () => {
     const entries = (count: number, id = (i: number) => `e${i}`) => Array.from({ length: count }, (_, i) => ({ Id: id(i), Message: "x" }));
     await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(11) }))).rejects.toBeInstanceOf(TooManyEntriesInBatchRequestException);
     await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(2, () => "same") }))).rejects.toBeInstanceOf(BatchEntryIdsNotDistinctException);
+    await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(1, () => "a.b") }))).rejects.toBeInstanceOf(InvalidBatchEntryIdException);
     expect(events).toEqual([]);
   });
 
