@@ -30,7 +30,7 @@
  *
  * The build runs in a process group of its own (POSIX): at `timeoutSeconds` the whole group gets SIGTERM (the shell and
  * what it started: `npm run build`'s `vite`, the `b` of `a && b`, a background process), then SIGKILL after
- * STOP_GRACE_MS for what is left, and the build fails once none of them runs any more, so nothing goes on writing
+ * `stopGraceSeconds` for what is left, and the build fails once none of them runs any more, so nothing goes on writing
  * `outputDir` after the failure. A shell that had exited but left a process holding the output pipes (`cmd &`) fails
  * the build the same way, saying so; a process the command left running without the pipes is stopped the same way
  * when the build ends. A process that made a session of its own (a daemon) is not the build's and is left alone.
@@ -70,6 +70,11 @@ export interface StaticSiteBuild {
   environment?: Record<string, pulumi.Input<string>>;
   /** Seconds before the build is stopped, at most 2147483 (about 24 days: the longest a timer waits). @default 600 */
   timeoutSeconds?: number;
+  /**
+   * Seconds a stopped build's processes get to end after SIGTERM (to remove temporary files, say) before SIGKILL,
+   * from 0 (SIGKILL at once) to 300. @default 5
+   */
+  stopGraceSeconds?: number;
 }
 
 /** The build as the spec holds it: absolute folders, plain data. */
@@ -82,6 +87,7 @@ export interface NormalisedBuild {
   /** Names of the environment variables the build gets (the values may be Outputs; see BuiltSite). */
   environmentNames: string[];
   timeoutSeconds: number;
+  stopGraceSeconds: number;
 }
 
 /**
@@ -109,6 +115,8 @@ const OUTPUT_KEPT = 256 * 1024;
  * of timeoutSeconds states it.
  */
 const BUILD_TIMEOUT_SECONDS = { min: 0.001, max: Math.floor((2 ** 31 - 1) / 1000) } as const;
+const DEFAULT_STOP_GRACE_SECONDS = 5;
+const BUILD_STOP_GRACE_SECONDS = { min: 0, max: 300 } as const;
 
 export function validateBuildArgs(fail: ArgFailure, path: string | undefined, build: StaticSiteBuild | undefined): void {
   if (build === undefined) return;
@@ -142,6 +150,12 @@ export function validateBuildArgs(fail: ArgFailure, path: string | undefined, bu
     reason: "the build's timer waits from 1 ms to 2^31 − 1 ms (about 24 days)",
     fix: "Use e.g. 600 (the default).",
   });
+  checkNumberInRange(fail, "build.stopGraceSeconds", build.stopGraceSeconds, BUILD_STOP_GRACE_SECONDS, {
+    limit: "StaticSite's range",
+    unit: "seconds",
+    reason: "a stopped build's processes get this long after SIGTERM before SIGKILL; longer would hold a failed deploy",
+    fix: `Use e.g. ${DEFAULT_STOP_GRACE_SECONDS} (the default).`,
+  });
 }
 
 export function normaliseBuild(path: string, build: StaticSiteBuild): NormalisedBuild {
@@ -152,6 +166,7 @@ export function normaliseBuild(path: string, build: StaticSiteBuild): Normalised
     outputDir: resolve(cwd, build.outputDir),
     environmentNames: Object.keys(build.environment ?? {}).sort(),
     timeoutSeconds: build.timeoutSeconds ?? 600,
+    stopGraceSeconds: build.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
   };
 }
 
@@ -239,7 +254,7 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       ended = true;
       clearTimeout(timer);
       // What the command left running (without the pipes, or holding them past the timeout) stops with the build.
-      void (group === undefined ? Promise.resolve(true) : stopGroup(group)).then((stopped) => {
+      void (group === undefined ? Promise.resolve(true) : stopGroup(group, build.stopGraceSeconds * 1000)).then((stopped) => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         const reason = failure ?? why;
@@ -274,8 +289,6 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
 
 /** Builds run in process groups of their own, stopped as a whole; Windows has no process groups to signal (`process.kill(-pid)`). */
 const PROCESS_GROUPS = process.platform !== "win32";
-/** How long a stopped build's processes get to end after SIGTERM before SIGKILL. */
-const STOP_GRACE_MS = 5000;
 /** How long processes get to be gone after SIGKILL (one in uninterruptible sleep, on a hung network mount, may take longer). */
 const STOP_WAIT_MS = 5000;
 const POLL_MS = 50;
@@ -327,15 +340,15 @@ function signalGroup(group: number, signal: NodeJS.Signals | 0): void {
 }
 
 /**
- * Stops what runs of the build's process group: SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves true once none of
+ * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs`; resolves true once none of
  * its processes runs (at once if none does), false if some still run STOP_WAIT_MS after SIGKILL. The group is watched
  * until then, so a Ctrl-C meanwhile still reaches it.
  */
-async function stopGroup(group: number): Promise<boolean> {
+async function stopGroup(group: number, graceMs: number): Promise<boolean> {
   try {
     if (!groupRunning(group)) return true;
     signalGroup(group, "SIGTERM");
-    if (await groupGone(group, STOP_GRACE_MS)) return true;
+    if (await groupGone(group, graceMs)) return true;
     signalGroup(group, "SIGKILL");
     return await groupGone(group, STOP_WAIT_MS);
   } finally {

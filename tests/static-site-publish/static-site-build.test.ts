@@ -226,7 +226,8 @@ describe("StaticSite build", () => {
     const source = site({ "package.json": "{}" });
     // The shell ignores the signal, and so does its \`cat\` (an ignored signal is inherited), waiting on \`never\`: SIGKILL ends them.
     const command = `trap "" TERM; echo waiting; cat ${never}`;
-    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), false))).rejects.toThrow(
+    // A short grace keeps the suite quick; the default's 5 s is the same path.
+    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: 0.2 } }), false))).rejects.toThrow(
       /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(3600 s now\), and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
   });
