@@ -16,6 +16,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CLOUDFRONT_IN_PROGRESS_QUOTAS, countInvalidationPaths } from "../components/static-site/publisher/invalidation";
 import { readBody } from "./http";
+import { escapeXml, xmlValues } from "./xml";
 
 export interface RecordedInvalidation {
   id: string;
@@ -84,14 +85,14 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
     stub.requests.push(req.method === "POST" ? "CreateInvalidation" : invalidationId ? "GetInvalidation" : "ListInvalidations");
     if (req.method === "POST") {
       if (stub.failing) return error(res, 403, "AccessDenied", "Injected failure");
-      const paths = [...body.matchAll(/<Path>([\s\S]*?)<\/Path>/g)].map((m) => m[1].replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
+      const paths = xmlValues(body, "Path");
       // The quotas count every path in progress on the distribution with the new batch's: the publisher's own numbers.
       const counted = countInvalidationPaths([...invalidations.filter((i) => i.distributionId === distributionId && inProgress(i)).flatMap((i) => i.paths), ...paths]);
       if (counted.files > CLOUDFRONT_IN_PROGRESS_QUOTAS.files || counted.wildcards > CLOUDFRONT_IN_PROGRESS_QUOTAS.wildcards) {
         stub.refused += 1;
         return error(res, 400, "TooManyInvalidationsInProgress", "Your request contains too many invalidations.");
       }
-      const callerReference = /<CallerReference>([\s\S]*?)<\/CallerReference>/.exec(body)?.[1] ?? "";
+      const callerReference = xmlValues(body, "CallerReference")[0] ?? "";
       const recorded = { id: nextId(), distributionId, callerReference, paths };
       invalidations.push(recorded);
       res.writeHead(201, { "content-type": "text/xml", location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${recorded.id}` });
@@ -120,10 +121,10 @@ export async function startCloudFrontStub(): Promise<CloudFrontStub> {
 
 function error(res: import("node:http").ServerResponse, status: number, code: string, message: string): void {
   res.writeHead(status, { "content-type": "text/xml" });
-  res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`);
+  res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error></ErrorResponse>`);
 }
 
 function invalidationXml(invalidation: RecordedInvalidation, status: string): string {
-  const items = invalidation.paths.map((p) => `<Path>${p.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</Path>`).join("");
-  return `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${invalidation.id}</Id><Status>${status}</Status><CreateTime>${new Date().toISOString()}</CreateTime><InvalidationBatch><Paths><Quantity>${invalidation.paths.length}</Quantity><Items>${items}</Items></Paths><CallerReference>${invalidation.callerReference}</CallerReference></InvalidationBatch></Invalidation>`;
+  const items = invalidation.paths.map((p) => `<Path>${escapeXml(p)}</Path>`).join("");
+  return `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${invalidation.id}</Id><Status>${status}</Status><CreateTime>${new Date().toISOString()}</CreateTime><InvalidationBatch><Paths><Quantity>${invalidation.paths.length}</Quantity><Items>${items}</Items></Paths><CallerReference>${escapeXml(invalidation.callerReference)}</CallerReference></InvalidationBatch></Invalidation>`;
 }

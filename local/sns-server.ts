@@ -16,6 +16,7 @@ import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { messageBytes } from "./sqs-server";
+import { escapeXml } from "./xml";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
 export interface SnsNotification {
@@ -82,6 +83,11 @@ const invalid = (message: string) => new SnsError("InvalidParameter", message);
  * (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)" (API_Publish, API_PublishBatchRequestEntry), as SQS's (local/sqs-server.ts FIFO_ID).
  */
 const MESSAGE_ID_FORMAT = /^[\x21-\x7e]{1,128}$/;
+/**
+ * A batch entry's Id: "up to 80 characters. The following characters are accepted: alphanumeric characters,
+ * hyphens(-), and underscores (_)" (API_PublishBatchRequestEntry); InvalidBatchEntryId otherwise (API_PublishBatch).
+ */
+const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** The topics, publishing and fan-out, without HTTP (tests use it directly). */
 export class LocalSns {
@@ -261,7 +267,7 @@ async function answer(
   } catch (error) {
     const failure = error instanceof SnsError ? error : new SnsError("InternalError", (error as Error).message, 500);
     const type = failure.status >= 500 ? "Receiver" : "Sender";
-    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
+    reply(response, failure.status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${type}</Type><Code>${failure.code}</Code><Message>${escapeXml(failure.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`, requestId);
   }
 }
 
@@ -270,8 +276,6 @@ function reply(response: ServerResponse, status: number, text: string, requestId
   response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });
   response.end(text);
 }
-
-const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** `<prefix>.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue` → attributes. */
 function attributesOf(params: URLSearchParams, prefix: string): Record<string, SnsMessageAttribute> {
@@ -316,6 +320,7 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   }
   if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
   if (entries.length > SNS_LIMITS.batchEntries) throw new SnsError("TooManyEntriesInBatchRequest", `The batch request contains more entries than permissible (${SNS_LIMITS.batchEntries}).`);
+  if (entries.some((e) => !BATCH_ENTRY_ID.test(e.id))) throw new SnsError("InvalidBatchEntryId", "The Id of a batch entry in a batch request doesn't abide by the specification.");
   if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
   const total = entries.reduce((sum, e) => sum + messageBytes(e.input.message, e.input.attributes ?? {}), 0);
   if (total > SNS_LIMITS.messageBytes) throw new SnsError("BatchRequestTooLong", `The length of all the messages put together is more than the limit (${SNS_LIMITS.messageBytes} bytes).`);
@@ -324,10 +329,10 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   for (const { id, input } of entries) {
     try {
       const { messageId, sequenceNumber } = sns.publish(topicArn, input);
-      successful.push(`<member><Id>${xml(id)}</Id><MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}</member>`);
+      successful.push(`<member><Id>${escapeXml(id)}</Id><MessageId>${messageId}</MessageId>${sequenceNumber ? `<SequenceNumber>${sequenceNumber}</SequenceNumber>` : ""}</member>`);
     } catch (error) {
       if (!(error instanceof SnsError)) throw error;
-      failed.push(`<member><Id>${xml(id)}</Id><Code>${error.code}</Code><Message>${xml(error.message)}</Message><SenderFault>true</SenderFault></member>`);
+      failed.push(`<member><Id>${escapeXml(id)}</Id><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message><SenderFault>true</SenderFault></member>`);
     }
   }
   return `<Successful>${successful.join("")}</Successful><Failed>${failed.join("")}</Failed>`;

@@ -28,16 +28,21 @@
  * after another, each with its manifest made before the next starts, since a build such as `vite build` empties its
  * folder first. `npm start`'s rebuilds (local/site-watch.ts) run through the same runner and the same queue.
  *
- * At `timeoutSeconds` the build fails at once: a shell still running gets SIGTERM, and the build's output pipes are
- * closed without waiting for them; a shell that had exited but left a process holding them (`cmd &`, a daemon) fails
- * the build too, saying so. Only the shell is signalled: what it started (`npm run build`'s `vite`, the `b` of
- * `a && b`, a background process) runs on until it ends by itself, and may go on writing `outputDir`. Running the
- * build in a process group of its own and signalling the group would stop them, but the terminal's Ctrl-C (SIGINT to
- * the foreground group) would then no longer reach the build, and a program ended by a signal runs no `exit` handler
- * that could stop it instead: a build left running after Ctrl-C is the worse of the two.
+ * The build runs in a process group of its own (POSIX): at `timeoutSeconds` the whole group gets SIGTERM (the shell and
+ * what it started: `npm run build`'s `vite`, the `b` of `a && b`, a background process), then SIGKILL after
+ * `stopGraceSeconds` for what is left, and the build fails once none of them runs any more, so nothing goes on writing
+ * `outputDir` after the failure. A shell that had exited but left a process holding the output pipes (`cmd &`) fails
+ * the build the same way, saying so; a process the command left running without the pipes is stopped the same way
+ * when the build ends. A process that made a session of its own (a daemon) is not the build's and is left alone.
+ * In its own group the build no longer gets the terminal's Ctrl-C (SIGINT to the foreground group): while a build runs,
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to its group, and the program still ends by them as it would have
+ * (the listener re-raises the signal when it is the only one; the group gets SIGTERM too, which a shell's background
+ * processes do not ignore as they do SIGINT), and a program that exits stops the groups with SIGKILL.
+ * A program killed with SIGKILL leaves its build running. On Windows the build is one process as before: at the
+ * timeout the shell alone is signalled and what it started runs on until it ends by itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ArgFailure } from "../errors";
@@ -65,6 +70,11 @@ export interface StaticSiteBuild {
   environment?: Record<string, pulumi.Input<string>>;
   /** Seconds before the build is stopped, at most 2147483 (about 24 days: the longest a timer waits). @default 600 */
   timeoutSeconds?: number;
+  /**
+   * Seconds a stopped build's processes get to end after SIGTERM (to remove temporary files, say) before SIGKILL,
+   * from 0 (SIGKILL at once) to 300. @default 5
+   */
+  stopGraceSeconds?: number;
 }
 
 /** The build as the spec holds it: absolute folders, plain data. */
@@ -77,6 +87,7 @@ export interface NormalisedBuild {
   /** Names of the environment variables the build gets (the values may be Outputs; see BuiltSite). */
   environmentNames: string[];
   timeoutSeconds: number;
+  stopGraceSeconds: number;
 }
 
 /**
@@ -104,6 +115,8 @@ const OUTPUT_KEPT = 256 * 1024;
  * of timeoutSeconds states it.
  */
 const BUILD_TIMEOUT_SECONDS = { min: 0.001, max: Math.floor((2 ** 31 - 1) / 1000) } as const;
+const DEFAULT_STOP_GRACE_SECONDS = 5;
+const BUILD_STOP_GRACE_SECONDS = { min: 0, max: 300 } as const;
 
 export function validateBuildArgs(fail: ArgFailure, path: string | undefined, build: StaticSiteBuild | undefined): void {
   if (build === undefined) return;
@@ -137,6 +150,12 @@ export function validateBuildArgs(fail: ArgFailure, path: string | undefined, bu
     reason: "the build's timer waits from 1 ms to 2^31 − 1 ms (about 24 days)",
     fix: "Use e.g. 600 (the default).",
   });
+  checkNumberInRange(fail, "build.stopGraceSeconds", build.stopGraceSeconds, BUILD_STOP_GRACE_SECONDS, {
+    limit: "StaticSite's range",
+    unit: "seconds",
+    reason: "a stopped build's processes get this long after SIGTERM before SIGKILL; longer would hold a failed deploy",
+    fix: `Use e.g. ${DEFAULT_STOP_GRACE_SECONDS} (the default).`,
+  });
 }
 
 export function normaliseBuild(path: string, build: StaticSiteBuild): NormalisedBuild {
@@ -147,6 +166,7 @@ export function normaliseBuild(path: string, build: StaticSiteBuild): Normalised
     outputDir: resolve(cwd, build.outputDir),
     environmentNames: Object.keys(build.environment ?? {}).sort(),
     timeoutSeconds: build.timeoutSeconds ?? 600,
+    stopGraceSeconds: build.stopGraceSeconds ?? DEFAULT_STOP_GRACE_SECONDS,
   };
 }
 
@@ -194,8 +214,9 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
     return undefined;
   }
   const work = () =>
-    runCommand(build, environment).then(({ failure, output }) => {
-      if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `Fix the build and run again. Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
+    runCommand(build, environment).then(({ failure, timedOut, output }) => {
+      const fix = timedOut ? `Make the build finish sooner, or raise build.timeoutSeconds (${build.timeoutSeconds} s now), and run again.` : "Fix the build and run again.";
+      if (failure) fail("build.command", build.command, `failed in ${build.cwd}: ${failure}`, `${fix} Its output (last ${OUTPUT_LINES} lines):\n${output || "(none)"}`);
       finish(output);
       return afterBuild();
     });
@@ -205,33 +226,41 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
 /**
  * Runs the command as a child process the program does not wait for; resolves (never rejects) once it has exited and
  * its output pipes are closed, with why it failed, if it did, and the last lines of its output (stdout and stderr as
- * they came). At `timeoutSeconds` the build ends at once, failed, without waiting for its pipes to close: a shell still
- * running is sent SIGTERM; one that exited already left a process (`cmd &`, a daemon) holding its output open. Either
- * way the pipes are destroyed, and the processes the command started are left to end on their own (see the header).
+ * they came). At `timeoutSeconds` the build's process group is stopped (see the header) and the build fails without
+ * waiting for its pipes to close: a shell still running was stopped; one that exited already left a process (`cmd &`)
+ * holding its output open. Either way the pipes are destroyed once no process of the group runs.
  * `failure` reads after the command (`vite build exited with code 2`): StaticSite's error and `npm start`'s rebuild
  * message (local/site-watch.ts) both say it so. Not queued: callers run it through `queueFolderBuild`.
  */
-export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; output: string }> {
+export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; /** Still running at build.timeoutSeconds (and stopped). */ timedOut?: boolean; output: string }> {
   return new Promise((done) => {
     const options = buildProcessOptions(build, environment);
     let child: ChildProcess;
     try {
-      child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+      child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: PROCESS_GROUPS });
     } catch (error) {
       // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
       done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
+    const group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
+    if (group !== undefined) watchGroup(group);
     let output = "";
     let failure: string | undefined;
     let ended = false;
+    let timedOut = false;
     const end = (why: string | undefined) => {
       if (ended) return;
       ended = true;
       clearTimeout(timer);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-      done({ failure: failure ?? why, output: lastLines(output) });
+      // What the command left running (without the pipes, or holding them past the timeout) stops with the build.
+      void (group === undefined ? Promise.resolve(true) : stopGroup(group, build.stopGraceSeconds * 1000)).then((stopped) => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        const reason = failure ?? why;
+        const survivors = stopped ? "" : ` (processes of its group ${group} still ran ${STOP_WAIT_MS / 1000} s after SIGKILL)`;
+        done({ failure: reason && reason + survivors, timedOut, output: lastLines(output) });
+      });
     };
     const keep = (chunk: string) => {
       output += chunk;
@@ -246,7 +275,8 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
         end(`${exitStatus(child.exitCode, child.signalCode)}, but a process it started kept its output open past build.timeoutSeconds (${build.timeoutSeconds} s)`);
         return;
       }
-      child.kill("SIGTERM");
+      timedOut = true;
+      if (group === undefined) child.kill("SIGTERM");
       end(`was stopped after ${build.timeoutSeconds} s (build.timeoutSeconds)`);
     }, build.timeoutSeconds * 1000);
     child.on("error", (error) => {
@@ -254,6 +284,118 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       failure ??= error.message;
     });
     child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
+  });
+}
+
+/** Builds run in process groups of their own, stopped as a whole; Windows has no process groups to signal (`process.kill(-pid)`). */
+const PROCESS_GROUPS = process.platform !== "win32";
+/** How long processes get to be gone after SIGKILL (one in uninterruptible sleep, on a hung network mount, may take longer). */
+const STOP_WAIT_MS = 5000;
+const POLL_MS = 50;
+
+/** The process groups of the builds running now: the signals the program gets are passed on to them. */
+const liveGroups = new Set<number>();
+const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+function watchGroup(group: number): void {
+  if (liveGroups.size === 0) {
+    for (const signal of FORWARDED) process.on(signal, forwardSignal);
+    process.on("exit", killGroupsAtExit);
+  }
+  liveGroups.add(group);
+}
+
+function unwatchGroup(group: number): void {
+  if (!liveGroups.delete(group) || liveGroups.size > 0) return;
+  for (const signal of FORWARDED) process.removeListener(signal, forwardSignal);
+  process.removeListener("exit", killGroupsAtExit);
+}
+
+function forwardSignal(signal: NodeJS.Signals): void {
+  for (const group of liveGroups) signalGroup(group, signal);
+  // A listener keeps the signal from ending the program: alone, it steps aside and raises it again, so the program
+  // ends by it as it did before a build ran (another listener, the local runtime's say, decides for itself). Ended by a
+  // signal, the program runs no exit handler: the groups get SIGTERM now as well, since a shell's background processes
+  // ignore SIGINT and SIGQUIT (POSIX, asynchronous lists without job control).
+  if (process.listenerCount(signal) === 1) {
+    for (const group of [...liveGroups]) {
+      if (signal !== "SIGTERM") signalGroup(group, "SIGTERM");
+      unwatchGroup(group);
+    }
+    process.kill(process.pid, signal);
+  }
+}
+
+/** An exiting program cannot wait for a grace period: what its builds left running is killed outright. */
+function killGroupsAtExit(): void {
+  for (const group of liveGroups) signalGroup(group, "SIGKILL");
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals | 0): void {
+  try {
+    process.kill(-group, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
+/**
+ * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs`; resolves true once none of
+ * its processes runs (at once if none does), false if some still run STOP_WAIT_MS after SIGKILL. The group is watched
+ * until then, so a Ctrl-C meanwhile still reaches it.
+ */
+async function stopGroup(group: number, graceMs: number): Promise<boolean> {
+  try {
+    if (!groupRunning(group)) return true;
+    signalGroup(group, "SIGTERM");
+    if (await groupGone(group, graceMs)) return true;
+    signalGroup(group, "SIGKILL");
+    return await groupGone(group, STOP_WAIT_MS);
+  } finally {
+    unwatchGroup(group);
+  }
+}
+
+/** Polls until no process of the group runs, up to `ms`: nothing tells a parent when its grandchildren end. */
+async function groupGone(group: number, ms: number): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += POLL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (!groupRunning(group)) return true;
+  }
+  return !groupRunning(group);
+}
+
+/**
+ * True while a process of the group runs. A process whose parent ended is reparented to init, and an init that reaps
+ * no children (a container's, often) leaves it a zombie once it ends: still a member for `kill(-group, 0)`, though it
+ * runs no more. On Linux the group's members are read from /proc and zombies do not count.
+ */
+function groupRunning(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ESRCH") return false;
+    if (code !== "EPERM") throw error;
+  }
+  if (process.platform !== "linux") return true;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  return entries.some((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      return false; // ended meanwhile
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so the fields are read after the last ")".
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(pgrp) === group && state !== "Z";
   });
 }
 

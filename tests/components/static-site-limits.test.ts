@@ -169,6 +169,22 @@ describe("StaticSite: a behaviour an earlier one's pattern covers would never be
   });
 });
 
+describe("StaticSite build.stopGraceSeconds", () => {
+  it.each([
+    [-1, /^StaticSite "grace": build\.stopGraceSeconds -1 is outside StaticSite's range of 0–300 seconds; a stopped build's processes get this long after SIGTERM before SIGKILL; longer would hold a failed deploy\. Use e\.g\. 5 \(the default\)\.$/],
+    [301, /build\.stopGraceSeconds 301 is outside StaticSite's range of 0–300 seconds/],
+    ["5", /build\.stopGraceSeconds "5" is not a number\./],
+  ])("refuses %s", (value, message) => {
+    expect(() => new StaticSite("grace", { path, build: { command: "make", outputDir: "dist", stopGraceSeconds: value as number } })).toThrow(message);
+  });
+
+  it("takes 0 (SIGKILL at once) to 300 seconds", () => {
+    for (const stopGraceSeconds of [0, 0.2, 300]) {
+      expect(() => validateBuildArgs(argFailer("StaticSite", "grace"), path, { command: "make", outputDir: "dist", stopGraceSeconds })).not.toThrow();
+    }
+  });
+});
+
 describe("StaticSite build.timeoutSeconds", () => {
   const site = (timeoutSeconds: unknown) => () => new StaticSite("timed", { path, build: { command: "make", outputDir: "dist", timeoutSeconds: timeoutSeconds as number } });
 

@@ -13,5 +13,6 @@ export function esbuildSite(name: string, site: string, entry: string, buildFlag
     environment: {},
     environmentNames: [],
     timeoutSeconds: 60,
+    stopGraceSeconds: 5,
   };
 }

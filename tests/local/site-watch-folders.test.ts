@@ -132,7 +132,7 @@ describe("npm start runs a rebuild as StaticSite runs its build", () => {
     // edit's events split in two) ends at once.
     const command = 'mkdir -p dist && if [ -p "$STARTED" ]; then printf started > "$STARTED" && cat "$FINISH" > dist/index.html; rm -f "$STARTED" "$FINISH"; fi';
     const environment = { STARTED: started, FINISH: finish };
-    watcher = watchSiteBuild({ site: "queued", command, cwd: site, outputDir: join(site, "dist"), environment, environmentNames: Object.keys(environment).sort(), timeoutSeconds: 60 }, (message) => logged.push(message));
+    watcher = watchSiteBuild({ site: "queued", command, cwd: site, outputDir: join(site, "dist"), environment, environmentNames: Object.keys(environment).sort(), timeoutSeconds: 60, stopGraceSeconds: 5 }, (message) => logged.push(message));
     write("site/index.html", "<p>two</p>\n");
     expect(await readFile(started, "utf8")).toBe("started");
     // The rebuild is writing dist/: a build into dist/ queued now runs (here, reads dist/) once the rebuild is done.

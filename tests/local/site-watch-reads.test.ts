@@ -53,7 +53,7 @@ it("reads the import graph once for the changes made while a read waits to start
   const main = join(site, "src", "main.ts");
   writeFileSync(main, 'document.title = "0";\n');
   const logged: string[] = [];
-  watcher = watchSiteBuild({ site: "reads", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60 }, (message) => logged.push(message));
+  watcher = watchSiteBuild({ site: "reads", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, (message) => logged.push(message));
   // The watcher's first read, of the sources as StaticSite built them.
   await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
 

@@ -7,6 +7,7 @@
 import {
   AuthorizationErrorException,
   BatchEntryIdsNotDistinctException,
+  InvalidBatchEntryIdException,
   InvalidParameterException,
   NotFoundException,
   PublishBatchCommand,
@@ -84,6 +85,22 @@ describe("local SNS with @aws-sdk/client-sns", () => {
     const entries = (count: number, id = (i: number) => `e${i}`) => Array.from({ length: count }, (_, i) => ({ Id: id(i), Message: "x" }));
     await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(11) }))).rejects.toBeInstanceOf(TooManyEntriesInBatchRequestException);
     await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(2, () => "same") }))).rejects.toBeInstanceOf(BatchEntryIdsNotDistinctException);
+    await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries(1, () => "a.b") }))).rejects.toBeInstanceOf(InvalidBatchEntryIdException);
+    expect(events).toEqual([]);
+  });
+
+  it("answers what the client sent as it was sent, XML's special characters and a carriage return included", async () => {
+    // The server's messages name what was sent (here an attribute's name, which the local server does not check as SNS
+    // would): the client's parser must read it back as sent, in an error answer and in a batch's Failed entry alike.
+    // `&amp;` as text: read back as itself, not as `&`.
+    const name = `it's "quoted" <b> & &amp; c\r\nd`;
+    const MessageAttributes = { [name]: { DataType: "Text", StringValue: "v" } };
+    const message = `Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`;
+    const refused = client.send(new PublishCommand({ TopicArn: topicArn, Message: "x", MessageAttributes }));
+    await expect(refused).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(refused).rejects.toMatchObject({ message });
+    const batch = await client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [{ Id: "refused", Message: "x", MessageAttributes }] }));
+    expect(batch.Failed).toEqual([{ Id: "refused", Code: "InvalidParameter", Message: message, SenderFault: true }]);
     expect(events).toEqual([]);
   });
 

@@ -8,8 +8,8 @@ import * as childProcess from "node:child_process";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { chmodSync, closeSync, mkdtempSync, openSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { chmodSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
@@ -44,7 +44,7 @@ afterEach(() => {
 afterAll(() => {
   process.env.STATIC_SITE_SKIP_BUILD = skip;
   // Releases the processes a timed-out build left reading \`never\` (a FIFO opened read-write does not wait).
-  for (const pipe of [never, sameFolder]) closeSync(openSync(pipe, "r+"));
+  for (const pipe of [never, sameFolder, gate]) closeSync(openSync(pipe, "r+"));
   for (const root of sites) removeSite(root);
 });
 
@@ -54,8 +54,8 @@ afterAll(() => {
  */
 const pipes = mkdtempSync(join(tmpdir(), "site-build-pipes-"));
 sites.push(pipes);
-const [afterConstruction, handoff, never, sameFolder] = ["after-construction", "handoff", "never", "same-folder"].map((name) => join(pipes, name));
-execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder]);
+const [afterConstruction, handoff, never, sameFolder, gate, pidPipe] = ["after-construction", "handoff", "never", "same-folder", "gate", "pid"].map((name) => join(pipes, name));
+execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder, gate, pidPipe]);
 
 /**
  * `record` of a program whose site build fails: the run rejects with the failure. Pulumi reports a registration whose
@@ -71,6 +71,22 @@ async function recordFailing(build: () => unknown): Promise<never> {
     for (const listener of runner) process.on("unhandledRejection", listener);
   }
   throw new Error("the run did not fail");
+}
+
+/**
+ * Whether the process runs: an orphan that ended stays a zombie under an init that reaps no children (a container's),
+ * which `kill(pid, 0)` still finds; on Linux its state in /proc tells.
+ */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
+    throw error;
+  }
+  if (process.platform !== "linux") return true;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
 }
 
 /** A build's timeout held by the test: a build with this timeoutSeconds times out when the test fires its timer. */
@@ -202,16 +218,17 @@ describe("StaticSite build", () => {
     const source = site({ "package.json": "{}" });
     // Waits for a writer that never comes: only the timeout ends it.
     await expect(recordFailing(() => new StaticSite("slow", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: 0.5 } }))).rejects.toThrow(
-      /StaticSite "slow": build.command "echo waiting; exec cat .*never" failed in .*: was stopped after 0.5 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
+      /StaticSite "slow": build.command "echo waiting; exec cat .*never" failed in .*: was stopped after 0.5 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(0\.5 s now\), and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
   });
 
-  it("ends a timed-out build at once when its shell ignores SIGTERM, without waiting for its output to close", async () => {
+  it("kills a timed-out build that ignores SIGTERM after the grace period, without waiting for its output to close", async () => {
     const source = site({ "package.json": "{}" });
-    // The shell ignores the signal and waits on \`never\` (released in afterAll): the build ends at the timeout all the same.
+    // The shell ignores the signal, and so does its \`cat\` (an ignored signal is inherited), waiting on \`never\`: SIGKILL ends them.
     const command = `trap "" TERM; echo waiting; cat ${never}`;
-    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), false))).rejects.toThrow(
-      /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Fix the build and run again\. Its output \(last 40 lines\):\nwaiting/,
+    // A short grace keeps the suite quick; the default's 5 s is the same path.
+    await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: 0.2 } }), false))).rejects.toThrow(
+      /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(3600 s now\), and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
   });
 
@@ -222,6 +239,42 @@ describe("StaticSite build", () => {
     await expect(recordFailing(() => timeOut(() => new StaticSite("lingering", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), true))).rejects.toThrow(
       /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(3600 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
     );
+  });
+
+  it("stops what a timed-out build started too, before it fails: nothing of it writes outputDir afterwards", async () => {
+    const source = site({ "package.json": "{}" });
+    const pidFile = join(source, "grandchild.pid");
+    // The shell waits on a background shell whose `cat` waits on `gate`, then writes dist/late.html: what a build tool
+    // under `sh -c` would write after the build gave up, if the timeout stopped the shell alone.
+    const command = `mkdir -p dist; sh -c 'cat ${gate} > /dev/null; echo late > dist/late.html' & echo $! > ${pidFile}; echo waiting; wait`;
+    await expect(recordFailing(() => timeOut(() => new StaticSite("spawner", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), false))).rejects.toThrow(
+      /StaticSite "spawner": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(3600 s now\), and run again\./,
+    );
+    // The shell wrote the pid before its first output, on which the timeout fired; the failure came once none ran.
+    const grandchild = Number(readFileSync(pidFile, "utf8"));
+    expect(grandchild).toBeGreaterThan(0);
+    expect(running(grandchild)).toBe(false);
+    // Nothing reads `gate` any more (its `cat` is gone too): a non-blocking writer finds no reader.
+    expect(() => openSync(gate, constants.O_WRONLY | constants.O_NONBLOCK)).toThrow(expect.objectContaining({ code: "ENXIO" }));
+    expect(existsSync(join(source, "dist", "late.html"))).toBe(false);
+  });
+
+  it("passes the program's Ctrl-C on to the build's process group, and the program still ends by it", async () => {
+    const source = site({ "package.json": "{}" });
+    // A background process of the shell, which ignores SIGINT (POSIX: asynchronous lists without job control).
+    const command = `sh -c 'cat ${never} > /dev/null' & echo $! > ${pidPipe}; wait`;
+    const build = { command, cwd: source, outputDir: join(source, "dist"), environmentNames: [], timeoutSeconds: 600 };
+    const script = `require("./components/static-site/build").runCommand(${JSON.stringify(build)}, {});`;
+    const program = childProcess.spawn(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), stdio: "ignore" });
+    const exited = once(program, "exit");
+    // The shell writes the pid once it runs: the program has been listening for the signal since it started the build.
+    const grandchild = Number(await readFile(pidPipe, "utf8"));
+    expect(running(grandchild)).toBe(true);
+    program.kill("SIGINT");
+    expect(await exited).toEqual([null, "SIGINT"]);
+    // Signalled before the program ended; its end is its own: bounded (10 s), not timed.
+    for (let polls = 0; polls < 200 && running(grandchild); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(running(grandchild)).toBe(false);
   });
 
   it("names the site and the command when the build cannot be started at all", async () => {
