@@ -232,8 +232,77 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   installPromiseWithResolvers();
   // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
   installCompiledAslSchemaCheck();
-  library ??= import("aws-local-stepfunctions");
+  library ??= import("aws-local-stepfunctions").then((loaded) => {
+    measureStateData(loaded);
+    return loaded;
+  });
   return library;
+}
+
+/**
+ * A run option (LocalStepFunctions.run's: ROOT_RUN): its states' data is measured against the quota (measureStateData).
+ * The runs within it (a Map's iterations, a Parallel's branches) are handed it as RUN_WITHIN.
+ */
+const STATE_DATA_QUOTA = Symbol("local Step Functions state data quota");
+const ROOT_RUN = "root";
+const RUN_WITHIN = "within";
+
+/** What measureStateData reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. */
+interface LibraryRunInternals {
+  runOptions?: Record<PropertyKey, unknown>;
+  eventLogger: { isLoggerClosed?: boolean; dispatch(event: LibraryEvent): void };
+}
+
+/**
+ * The JSON of each state's data, as measured when the library entered or left the state (by its StateEntered or
+ * StateExited event): the history reads it here rather than serialise it again.
+ */
+const stateDataJson = new WeakMap<object, string>();
+
+/**
+ * Every state's output as it leaves, and the input a Map iteration or Parallel branch starts with as its first state
+ * enters (after the ItemSelector or the Parallel's Parameters), within the quota ("Maximum input or output size for a
+ * task, state, or execution: 256 KiB of data as a UTF-8 encoded string. This quota affects … state or execution
+ * output, and input data when … entering a state", service-quotas.html), else the execution fails with
+ * States.DataLimitExceeded (dataLimitExceeded, terminal). Any other state enters with the output the state before it
+ * left with (measured then: its JSON is reused), or the execution's input (bounded as sent by StartExecution, as a
+ * token's output by SendTaskSuccess: not measured again as re-written).
+ *
+ * The library has no hook there: its StateMachine.execute, which every run and every run within goes through with the
+ * run's options, gets each run of LocalStepFunctions.run (STATE_DATA_QUOTA among its options, which the library hands
+ * on to the runs within) a logger that measures the state's data as it reports it, in the library's loop, after the
+ * state's ResultSelector, ResultPath and OutputPath and before the next state: an exit (or entry) over the quota is not
+ * reported, and the run fails there, past the state's Retry and Catch. An event a run within reported comes to its
+ * parent's logger measured, and is not measured again; a logger closed (the run stopped or timed out) reports nothing
+ * more, and measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event
+ * out). Installed once per copy of the library.
+ */
+function measureStateData(loaded: Library): void {
+  const prototype = loaded.StateMachine.prototype as unknown as { execute(input: unknown, options: LibraryRunInternals, cleanup: unknown): unknown; [STATE_DATA_QUOTA]?: true };
+  if (prototype[STATE_DATA_QUOTA]) return;
+  prototype[STATE_DATA_QUOTA] = true;
+  const execute = prototype.execute;
+  prototype.execute = function (input, options, cleanup) {
+    const run = options.runOptions?.[STATE_DATA_QUOTA];
+    if (run !== ROOT_RUN && run !== RUN_WITHIN) return execute.call(this, input, options, cleanup);
+    const logger = options.eventLogger;
+    const dispatch = logger.dispatch;
+    // The output the last state left with: the next state's input.
+    let left: Serialised | undefined;
+    logger.dispatch = (event) => {
+      if ((event.type === "StateEntered" || event.type === "StateExited") && event.state && !logger.isLoggerClosed && !stateDataJson.has(event)) {
+        const exited = event.type === "StateExited";
+        const data = exited ? serialised(event.state.output) : left?.value === event.state.input ? left : run === RUN_WITHIN ? serialised(event.state.input) : undefined;
+        if (data && "json" in data) {
+          if (data !== left && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(event.state.name, exited ? "result" : "input", true);
+          stateDataJson.set(event, data.json);
+        }
+        if (exited) left = data;
+      }
+      dispatch.call(logger, event);
+    };
+    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, [STATE_DATA_QUOTA]: RUN_WITHIN } }, cleanup);
+  };
 }
 
 /**
@@ -443,10 +512,11 @@ function libraryTimeoutError(library: Library): Promise<new () => Error> {
 function callbackHandler(stateName: string, call: TaskHandler, limits: CallbackLimits, paths?: LimitPaths): TaskHandler {
   return async (input, execution) => {
     const task = paths ? resolvedLimits(stateName, input, limits, paths, execution?.context) : { parameters: input, limits };
+    const parameters = taskInputSized(task.parameters, stateName);
     // Taken before anything is awaited: the token the library's Parameters just read (ExecutionCallbacks).
     const waiter = execution?.callbacks?.wait(timerLimits(task.limits));
     if (!waiter) throw new ServiceTaskFailure("States.Runtime", "A callback Task ran outside an execution: it has no task token.");
-    execution?.attempt?.scheduled(task.parameters, task.limits);
+    execution?.attempt?.scheduled(parameters, task.limits);
     // A call that fails once the Task has ended changes nothing: fail() on a closed wait does nothing. Neither step
     // throws (submitted() records safely; fail() takes any reason), so this chain, whose result nobody awaits, cannot
     // leave an unhandled rejection.
@@ -470,7 +540,7 @@ export interface LocalRun {
   /** The Task states whose Resource is one of the workflow's functions (their failures are LambdaFunctionFailed events). */
   lambdaStates: Set<string>;
   /** The Wait for Callback Task states (`.waitForTaskToken`). */
-  callbacks: string[];
+  callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
@@ -513,7 +583,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
   const lambdaStates = new Set<string>();
-  const callbacks: string[] = [];
+  const callbacks = new Set<string>();
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
   const parallels = new Map<string, string[]>();
@@ -574,7 +644,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     }
     if (callback) {
       handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
-      callbacks.push(name);
+      callbacks.add(name);
       continue;
     }
     handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
@@ -586,28 +656,57 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels, resultNames };
 }
 
+/** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
+type Serialised = { value: unknown; json: string } | { value: unknown; error: unknown };
+
+function serialised(value: unknown): Serialised {
+  try {
+    return { value, json: JSON.stringify(value ?? null) };
+  } catch (error) {
+    return { value, error };
+  }
+}
+
+/**
+ * States.DataLimitExceeded for data of `name` (a state, or a Task's resource) over the quota: its `result` (a Task's,
+ * a state's output) with AWS's cause, as LocalStack's tests recorded it against AWS for a function's Task, lambda:invoke
+ * (cause naming `lambda`) and a Pass state's Result (test_states_errors.snapshot.json test_start_large_input: the state's
+ * name); an `input` (a Task's effective input, a state's input as it enters) with the local runtime's cause, in the
+ * same words: AWS's is not recorded. `terminal`: no Retry or Catch takes it (dataLimitExceeded's callers say why).
+ */
+function dataLimitExceeded(name: string, data: "result" | "input", terminal: boolean): ServiceTaskFailure {
+  const what = data === "result" ? "returned a result" : "received an input";
+  return new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' ${what} with a size exceeding the maximum number of bytes service limit.`, { terminal });
+}
+
+/**
+ * A Task's effective input (after InputPath and Parameters), serialised once (its TaskScheduled event records the same
+ * JSON), within the quota ("input data when scheduling a task", service-quotas.html; "the input of a state is larger
+ * than payload size quota, after Parameters processing", concepts-error-handling.html), else the execution fails with
+ * States.DataLimitExceeded, terminal as for every state's data (measureStateData): the Task is not run, and has no
+ * events of its own (what AWS records then is not confirmed).
+ */
+function taskInputSized(input: unknown, stateName: string): Serialised {
+  const data = serialised(input);
+  if ("json" in data && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(stateName, "input", true);
+  return data;
+}
+
 /**
  * A Task's result within Step Functions' quota ("Maximum input or output size for a task, state, or execution:
  * 256 KiB", service-quotas.html; 262144 bytes of JSON), else States.DataLimitExceeded ("the output of a connector is
- * larger than payload size quota", concepts-error-handling.html) with AWS's cause, as LocalStack's tests recorded it
- * against AWS for a function's Task and lambda:invoke (test_states_errors.snapshot.json): a TaskFailed (a function's
- * LambdaFunctionFailed) that a Catch on the error, or on States.ALL, takes — though the error page calls it terminal.
- * A Retry matching it (by name, States.TaskFailed or States.ALL) retries it as any Task failure: no source says what
- * Retry does with it, and AWS's Catch treats it as an ordinary one (LocalStack retries it too, its Retry and Catch
- * matching errors alike: ErrorEqualsDecl). A result JSON cannot hold (a BigInt) is left as it is: the history leaves
- * its outcome out (TaskAttempt.safely).
+ * larger than payload size quota", concepts-error-handling.html) with AWS's cause (dataLimitExceeded), as LocalStack's
+ * tests recorded it against AWS for a function's Task and lambda:invoke (test_states_errors.snapshot.json): a
+ * TaskFailed (a function's LambdaFunctionFailed) that a Catch on the error, or on States.ALL, takes — though the error
+ * page calls it terminal. A Retry matching it (by name, States.TaskFailed or States.ALL) retries it as any Task
+ * failure: no source says what Retry does with it, and AWS's Catch treats it as an ordinary one (LocalStack retries it
+ * too, its Retry and Catch matching errors alike: ErrorEqualsDecl). Serialised once: the history records the same JSON
+ * (TaskAttempt.settles). A result JSON cannot hold (a BigInt) is left as it is: the history leaves its outcome out.
  */
-function taskResultSized(result: unknown, name: string): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(result);
-  } catch {
-    return result;
-  }
-  if (text !== undefined && Buffer.byteLength(text) > SFN_LIMITS.inputBytes) {
-    throw new ServiceTaskFailure("States.DataLimitExceeded", `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`, { terminal: false });
-  }
-  return result;
+function taskResultSized(result: unknown, name: string): Serialised {
+  const data = serialised(result);
+  if ("json" in data && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(name, "result", false);
+  return data;
 }
 
 const LIMIT_PATHS = ["TimeoutSecondsPath", "HeartbeatSecondsPath"] as const;
@@ -947,7 +1046,7 @@ export class LocalStepFunctions {
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
         const stateMachine = new library.StateMachine(local.definition as never, { validationOptions: { noValidate: true } });
-        return { ...local, stateMachine, ...(local.callbacks.length > 0 ? { timeout: await libraryTimeoutError(library) } : {}) };
+        return { ...local, stateMachine, ...(local.callbacks.size > 0 ? { timeout: await libraryTimeoutError(library) } : {}) };
       })();
       this.prepared.set(machine, prepared);
     }
@@ -968,7 +1067,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, failStates, tasks, parallels, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, lambdaStates, callbacks: callbackStates, failStates, tasks, parallels, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -976,19 +1075,24 @@ export class LocalStepFunctions {
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
         // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
         // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt. Every Task's
-        // result (a function's, an integration's) passes the size quota here; a token's output passed it in SendTaskSuccess.
+        // effective input passes the size quota here, before it is queued (a callback Task's in its handler: its input
+        // may carry its limit paths too), and its result (a function's, an integration's) after; a token's output
+        // passed it in SendTaskSuccess.
         const bound = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
             (input: unknown) => {
+              // A Fail state's Task (failStateAsTask) is no Task of the definition's: its error and cause are no input.
+              const parameters = callbackStates.has(state) || failStates.has(state) ? undefined : taskInputSized(input, state);
               const task = tasks.get(state);
               const attempt = task && journal.attempt(state, task);
-              if (attempt && !task.callback) attempt.scheduled(input, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
+              if (attempt && parameters) attempt.scheduled(parameters, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
               const name = resultNames.get(state);
               const handled = handler(input, { arn, context: pathContext, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
-              const outcome = name === undefined ? handled : handled.then((result) => taskResultSized(result, name));
-              attempt?.settles(outcome, handled);
-              return outcome;
+              if (name === undefined && !attempt) return handled;
+              const measured = handled.then((result) => (name === undefined ? serialised(result) : taskResultSized(result, name)));
+              attempt?.settles(measured, handled);
+              return measured.then(({ value }) => value);
             },
           ]),
         );
@@ -999,7 +1103,7 @@ export class LocalStepFunctions {
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
-        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true });
+        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [STATE_DATA_QUOTA]: ROOT_RUN } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
@@ -1292,14 +1396,14 @@ function historyEvent(
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered":
-      record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: json(event.state!.input), inputDetails: { truncated: false } } });
+      record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
       return journal.place(event.state!.name);
     case "StateRetried":
       return journal.place(event.state!.name);
     case "StateExited":
       journal.leave(event.state!.name);
       if (event.state!.type === "Parallel") journal.abandon(parallels.get(event.state!.name) ?? []);
-      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: json(event.state!.output), outputDetails: { truncated: false } } });
+      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: stateDataJson.get(event) ?? json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
       if (event.state!.type === "Parallel") return journal.abandon(parallels.get(event.state!.name) ?? []);
       if (event.state!.type !== "Task") return;
@@ -1368,18 +1472,24 @@ class TaskAttempt {
     return { resourceType: this.task.resourceType, resource: this.task.resource };
   }
 
-  /** The Task is scheduled and started with `parameters` and its limits (as declared). */
-  scheduled(parameters: unknown, limits: CallbackLimits): void {
+  /** The JSON of data measured against the quota; JSON could not hold it: thrown, for safely() to log. */
+  private static json(data: Serialised): string {
+    if ("error" in data) throw data.error;
+    return data.json;
+  }
+
+  /** The Task is scheduled and started with `parameters` (as taskInputSized measured them) and its limits (as declared). */
+  scheduled(parameters: Serialised, limits: CallbackLimits): void {
     this.scheduledYet = true;
     this.safely(() => {
       const { lambda } = this.task;
       const timeout = limits.timeoutSeconds !== undefined ? { timeoutInSeconds: limits.timeoutSeconds } : {};
       if (lambda !== undefined) {
-        this.add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: lambda, input: JSON.stringify(parameters ?? null), inputDetails: { truncated: false }, ...timeout } });
+        this.add("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: lambda, input: TaskAttempt.json(parameters), inputDetails: { truncated: false }, ...timeout } });
         return this.add("LambdaFunctionStarted", {});
       }
       const heartbeat = limits.heartbeatSeconds !== undefined ? { heartbeatInSeconds: limits.heartbeatSeconds } : {};
-      this.add("TaskScheduled", { taskScheduledEventDetails: { ...this.named(), region: this.journal.region, parameters: JSON.stringify(parameters ?? null), ...timeout, ...heartbeat } });
+      this.add("TaskScheduled", { taskScheduledEventDetails: { ...this.named(), region: this.journal.region, parameters: TaskAttempt.json(parameters), ...timeout, ...heartbeat } });
       this.add("TaskStarted", { taskStartedEventDetails: this.named() });
     });
   }
@@ -1394,11 +1504,11 @@ class TaskAttempt {
   }
 
   /**
-   * Records the Task's outcome when `outcome` settles (if it was scheduled: a callback Task may fail before). It ended
-   * when `handled` (the handler's promise, which `outcome` checks a microtask later) settled: a callback Task's call
-   * returning in between submits nothing.
+   * Records the Task's outcome when `outcome` (its result as measured: taskResultSized) settles (if it was scheduled: a
+   * callback Task may fail before). It ended when `handled` (the handler's promise, which `outcome` measures a
+   * microtask later) settled: a callback Task's call returning in between submits nothing.
    */
-  settles(outcome: Promise<unknown>, handled: Promise<unknown> = outcome): void {
+  settles(outcome: Promise<Serialised>, handled: Promise<unknown>): void {
     const ended = () => void (this.ended = true);
     handled.then(ended, ended);
     outcome.then(
@@ -1406,7 +1516,7 @@ class TaskAttempt {
         this.ended = true;
         if (!this.scheduledYet) return;
         this.safely(() => {
-          const details = { output: JSON.stringify(output ?? null), outputDetails: { truncated: false } };
+          const details = { output: TaskAttempt.json(output), outputDetails: { truncated: false } };
           if (this.task.lambda !== undefined) this.add("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: details });
           else this.add("TaskSucceeded", { taskSucceededEventDetails: { ...this.named(), ...details } });
         });
