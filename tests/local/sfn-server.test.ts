@@ -370,15 +370,16 @@ describe("local Step Functions, the definition as it runs locally", () => {
 });
 
 describe("local Step Functions, service integration Tasks", () => {
-  const run = async (definition: object, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => {
+  const runWith = async (definition: object, input: unknown, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => {
     const sfn = new LocalStepFunctions([{ ...machine("svc", definition, functions), ...options }], { retryIntervalMs: 0 });
-    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("svc"), input: JSON.stringify({ id: "a" }) }, false);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("svc"), input: JSON.stringify(input) }, false);
     await sfn.drained();
     const described = sfn.describeExecution({ executionArn }) as Record<string, any>;
     const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: unknown[] };
     const result: Record<string, any> = { ...described, executionArn, output: typeof described.output === "string" ? JSON.parse(described.output) : undefined, history: events };
     return result;
   };
+  const run = (definition: object, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => runWith(definition, { id: "a" }, options, functions);
 
   it("hands a service Task its effective parameters and the execution, retries a service error by its name and catches it", async () => {
     const calls: Array<[string, unknown, string]> = [];
@@ -455,6 +456,89 @@ describe("local Step Functions, service integration Tasks", () => {
       const sized = await returning(result);
       expect([sized.status, sized.error]).toEqual([status, status === "FAILED" ? "States.DataLimitExceeded" : undefined]);
     }
+  });
+
+  const overQuota = (name: string, data = "returned a result") => `The state/task '${name}' ${data} with a size exceeding the maximum number of bytes service limit.`;
+  const types = (result: Record<string, any>) => result.history.map((e: any) => e.type);
+
+  it("fails a Pass state whose Result or Parameters output is over 256 KiB with States.DataLimitExceeded, entered and never exited (LocalStack's AWS-recorded test_start_large_input)", async () => {
+    // LocalStack's definition: a Result of 257 KiB of one-byte characters.
+    const recorded = await run({ StartAt: "State_1", States: { State_1: { Type: "Pass", Result: { Arg1: "a".repeat(257 * 1024) }, End: true } } });
+    expect([recorded.status, recorded.error, recorded.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("State_1")]);
+    expect(types(recorded)).toEqual(["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+    expect(recorded.history[2].executionFailedEventDetails).toEqual({ error: "States.DataLimitExceeded", cause: overQuota("State_1") });
+    // Its output after Parameters, ResultPath and OutputPath: Parameters that grow the input, then OutputPath keeping them.
+    const parameters = await run({
+      StartAt: "Grow",
+      States: { Grow: { Type: "Pass", Parameters: { "id.$": "$.id", pad: "a".repeat(262_144) }, ResultPath: "$.grown", OutputPath: "$.grown", Next: "Never" }, Never: { Type: "Pass", End: true } },
+    });
+    expect([parameters.status, parameters.error, parameters.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Grow")]);
+    expect(types(parameters)).toEqual(["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+    // Trimmed by OutputPath within the quota, it passes: what is measured is the state's output.
+    const trimmed = await run({ StartAt: "Grow", States: { Grow: { Type: "Pass", Parameters: { "id.$": "$.id", pad: "a".repeat(262_144) }, OutputPath: "$.id", End: true } } });
+    expect([trimmed.status, trimmed.output]).toEqual(["SUCCEEDED", "a"]);
+  });
+
+  it("measures a state's output in UTF-8 bytes of its JSON, at most 262,144 of them (inclusive, as a Task's result)", async () => {
+    for (const [result, bytes, status] of [
+      ["é".repeat(131_071), 262_144, "SUCCEEDED"],
+      [`${"é".repeat(131_071)}a`, 262_145, "FAILED"],
+      ["a".repeat(262_142), 262_144, "SUCCEEDED"],
+      ["a".repeat(262_143), 262_145, "FAILED"],
+    ] as const) {
+      expect(Buffer.byteLength(JSON.stringify(result))).toBe(bytes);
+      const sized = await run({ StartAt: "Sized", States: { Sized: { Type: "Pass", Result: result, End: true } } });
+      expect([sized.status, sized.error]).toEqual([status, status === "FAILED" ? "States.DataLimitExceeded" : undefined]);
+      if (status === "SUCCEEDED") expect(sized.history.find((e: any) => e.type === "PassStateExited").stateExitedEventDetails.output).toBe(JSON.stringify(result));
+    }
+  });
+
+  it("fails a Map whose gathered results are over 256 KiB, terminally: its Catch on States.ALL and its Retry do not take it", async () => {
+    const handling = { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" }, { ErrorEquals: ["States.ALL"], Next: "Handled" }] };
+    const gathering = {
+      StartAt: "Fan",
+      States: {
+        Fan: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", Result: "a".repeat(80_000), End: true } } }, ...handling, Next: "After" },
+        After: { Type: "Pass", End: true },
+        Handled: { Type: "Pass", End: true },
+      },
+    };
+    const input = (items: number) => ({ items: Array.from({ length: items }, (_, i) => i) });
+    const within = await runWith(gathering, input(3));
+    expect([within.status, within.output.length]).toEqual(["SUCCEEDED", 3]);
+    const over = await runWith(gathering, input(4));
+    expect([over.status, over.error, over.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Fan")]);
+    const overTypes = over.history.map((e: any) => e.type);
+    expect(overTypes.filter((type: string) => type === "MapStateEntered")).toHaveLength(1);
+    expect(overTypes.filter((type: string) => type === "MapIterationSucceeded")).toHaveLength(4);
+    expect(overTypes).not.toContain("MapStateExited");
+    expect(overTypes.at(-1)).toBe("ExecutionFailed");
+    // An iteration's state over the quota fails its iteration, and the Map with it, uncaught.
+    const iteration = await runWith(
+      { StartAt: "Fan", States: { Fan: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", Result: "a".repeat(262_143), End: true } } }, ...handling, End: true }, Handled: { Type: "Pass", End: true } } },
+      input(1),
+    );
+    expect([iteration.status, iteration.error, iteration.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Item")]);
+    // An iteration's input over it (its ItemSelector's), as its first state enters (the local runtime's cause).
+    const selected = await runWith(
+      { StartAt: "Fan", States: { Fan: { Type: "Map", ItemsPath: "$.items", ItemSelector: { pad: "a".repeat(262_144) }, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, ...handling, End: true }, Handled: { Type: "Pass", End: true } } },
+      input(1),
+    );
+    expect([selected.status, selected.error, selected.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Item", "received an input")]);
+    expect(selected.history.map((e: any) => e.type)).not.toContain("PassStateEntered");
+  });
+
+  it("fails a Task whose effective input, or whose output after ResultPath, is over 256 KiB, without a Retry or Catch, and runs no function for the first", async () => {
+    let calls = 0;
+    const echo = { echo: fake((event) => (calls++, event)) };
+    const handling = { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }] };
+    const input = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("echo"), Parameters: { pad: "a".repeat(262_144) }, ...handling, End: true }, Handled: { Type: "Pass", End: true } } }, {}, echo);
+    expect([input.status, input.error, input.cause, calls]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Call", "received an input"), 0]);
+    expect(types(input)).toEqual(["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]);
+    // A result within the quota (its events record it) merged into an input that takes the output over it.
+    const merged = await runWith({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("echo"), ResultPath: "$.again", ...handling, End: true }, Handled: { Type: "Pass", End: true } } }, { pad: "a".repeat(140_000) }, {}, echo);
+    expect([merged.status, merged.error, merged.cause, calls]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Call"), 1]);
+    expect(types(merged)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "ExecutionFailed"]);
   });
 
   it("records each service Task's scheduling, start and outcome in the history, between its state's entry and exit (a Parallel branch's too)", async () => {
