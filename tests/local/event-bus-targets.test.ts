@@ -204,6 +204,36 @@ describe("a Workflow target's deliveries", () => {
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toBe(outputs.flowArn);
   });
 
+  it("are decided as every role of the plan is: a customer managed policy of the plan grants, an AWS managed one leaves the role unchecked, the refusal in AWS's words", async () => {
+    const resources = app.context.run.resources;
+    const targetPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy")!;
+    const withoutGrant = resources.filter((r) => r !== targetPolicy);
+    const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
+    const deliver = async (graph: RecordedResource[]) => {
+      const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
+      const started: string[] = [];
+      const outcome = await deliverToTarget(bus(), flow(), "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
+        invoke: () => async () => null,
+        sqs: () => sqs,
+        async: { queues: undefined as never, region: REGION, log: () => undefined },
+        log: () => undefined,
+        track: () => undefined,
+        retryDelaysMs: [0],
+        graph,
+        startExecution: async (arn) => void started.push(arn),
+      });
+      const [message] = outcome === "dead-lettered" ? await sqs.receive(dlq, { max: 1 }) : [];
+      return { outcome, started, error: message?.messageAttributes?.ERROR_MESSAGE?.StringValue };
+    };
+    const attach = (policyArn: string) => ({ ...targetPolicy, type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "ebl-flow-target-attachment", inputs: { role: targetPolicy.inputs.role, policyArn } }) as RecordedResource;
+    const customer = { ...targetPolicy, type: "aws:iam/policy:Policy", name: "ebl-flow-start", inputs: { policy: targetPolicy.inputs.policy }, state: { arn: "arn:aws:iam::123456789012:policy/ebl-flow-start" } } as RecordedResource;
+    expect(await deliver([...withoutGrant, customer, attach(String(customer.state.arn))])).toEqual({ outcome: "delivered", started: [outputs.flowArn], error: undefined });
+    expect(await deliver([...withoutGrant, attach("arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess")])).toEqual({ outcome: "delivered", started: [outputs.flowArn], error: undefined });
+    const refused = await deliver(withoutGrant);
+    expect(refused).toMatchObject({ outcome: "dead-lettered", started: [] });
+    expect(refused.error).toMatch(new RegExp(`^User: arn:aws:sts::\\d{12}:assumed-role/[^/]+/\\w+ is not authorized to perform: states:StartExecution on resource: ${outputs.flowArn} because no identity-based policy allows the states:StartExecution action$`));
+  });
+
   it("read the state machine and its role's policies once per subscription and region, not per event: one role allowed, one refused", async () => {
     const resources = app.context.run.resources;
     const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
@@ -216,8 +246,8 @@ describe("a Workflow target's deliveries", () => {
     const [definition] = await localBusDefinitions([{ ...bus(), subscriptions: [flow(), refused] }], REGION, resources, { ...counted.delivery, startExecution: async (arn) => void started.push(arn) });
     for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) for (const rule of definition.rules) rule.deliver({ ...event, id, region });
     await counted.settled();
-    // Per subscription and region: the state machine (find), the role (find) and its policies (filter).
-    expect(counted.scans()).toBe(2 * 2 * 3);
+    // Per subscription and region: the state machine (find) and the role (find; its policies are one pass, not a find).
+    expect(counted.scans()).toBe(2 * 2 * 2);
     expect(started).toEqual([outputs.flowArn, outputs.flowArn, outputs.flowArn, outputs.flowArn]);
     const messages = await sqs.receive(dlq, { max: 10 });
     expect(messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.ERROR_CODE?.StringValue]).sort()).toEqual([
