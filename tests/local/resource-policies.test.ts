@@ -16,6 +16,8 @@ import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { stateMachineRoleAuthorise } from "../../local/services/workflows";
+import { API_GATEWAY_SESSION, integrationRoleAuthorise, type AwsServiceIntegrationSpec } from "../../local/aws-service-integration";
+import type { RouteSpec } from "../../components/serverless-api/spec";
 import { queueDefinition } from "./sqs-helpers";
 
 const ACCOUNT = "123456789012";
@@ -111,6 +113,30 @@ describe("the local runtime's IAM, with the target's resource policy", () => {
     expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })], [])).toBeUndefined();
     // A queue's own `policy` input is read as its QueuePolicy is.
     expect(refusal(graphOf([], { open: [allow("sqs:SendMessage", QUEUE("open"))] }), [], "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
+  });
+});
+
+describe("an AWS-service route's integration role", () => {
+  const INTEGRATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/api-integration-role-post-jobs-1a2b`;
+  const session = `arn:aws:sts::${ACCOUNT}:assumed-role/api-integration-role-post-jobs-1a2b/${API_GATEWAY_SESSION}`;
+  const integration = { type: "aws", service: "sqs", method: "POST", permissions: [], requestParameters: {}, requestTemplates: {}, responseTemplates: {}, passthroughBehavior: "WHEN_NO_MATCH" } as unknown as AwsServiceIntegrationSpec;
+  const route = { method: "POST", fullPath: "/jobs", key: "POST /jobs", integration } as unknown as RouteSpec;
+  /** The API `api`'s recorded route: its integration's credentials, the role and its inline policy granting `identity`. */
+  const graphWith = (identity: unknown[], queue: unknown[]) => [
+    ...graphOf([], { queue }),
+    recorded("aws:apigateway/integration:Integration", "api-integration-post-jobs", { credentials: INTEGRATION_ROLE }),
+    recorded("aws:iam/role:Role", "api-integration-role-post-jobs", {}, { name: "api-integration-role-post-jobs-1a2b", arn: INTEGRATION_ROLE }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "api-integration-policy-post-jobs", { role: "api-integration-role-post-jobs-1a2b", policy: policy(...identity) }),
+  ];
+  const send = async (graph: RecordedResource[]) => (await integrationRoleAuthorise({ graph, stackRegion: REGION }, "api", route, integration, ACCOUNT))("sqs:SendMessage", QUEUE("jobs"));
+
+  it("is the role the plan records as the integration's credentials, API Gateway's session of it, decided with the target's policy", async () => {
+    // The recorded role's policy grants what the route's `permissions` (none here) do not.
+    expect(await send(graphWith([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: QUEUE("jobs") }], []))).toBeUndefined();
+    // The queue's policy grants the role, or denies API Gateway's session of it, whatever the role's policy says.
+    expect(await send(graphWith([], [allow("sqs:SendMessage", QUEUE("jobs"), { AWS: INTEGRATION_ROLE })]))).toBeUndefined();
+    expect(await send(graphWith([{ Effect: "Allow", Action: "sqs:*", Resource: "*" }], [deny("sqs:SendMessage", QUEUE("jobs"), { AWS: session })]))).toEqual({ caller: session, reason: "with an explicit deny in a resource-based policy" });
+    expect(await send(graphWith([], []))).toEqual({ caller: session, reason: "because no identity-based policy allows the sqs:SendMessage action" });
   });
 });
 
