@@ -272,7 +272,8 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
  * maps method.response.header.Content-Type ← integration.response.header.Content-Type and, without response templates,
  * passes the body through (with no Content-Type from the service, API Gateway's default, application/json); with
  * them, the template picked by the client's Accept renders the service's body, and may override the status and headers
- * through `$context.responseOverride`.
+ * through `$context.responseOverride`. A refusal of the integration role is the service's AccessDenied (400 or 403), so
+ * it takes the 400, as any other client error of the service does; the refusal's words stay in the problem logged.
  */
 function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string, templated?: { templates: Record<string, string>; accept: string | undefined; input: MappingTemplateInput }): AwsServiceAnswer {
   if (status >= 200 && status <= 299) {
