@@ -1,7 +1,7 @@
 /**
  * The resource-based policies of a queue, topic, event bus or table as the recorded plan holds them, and whether one
- * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions' and the state
- * machines' roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
+ * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions', the state
+ * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
  * because local/ imports nothing from testing/.
  *
  * Within one account "If either the identity-based policy or the resource-based policy within the same account allows

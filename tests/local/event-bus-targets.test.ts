@@ -182,8 +182,8 @@ describe("a Workflow target's deliveries", () => {
   const bus = () => app.context.run.specs.find((s) => s.kind === "EventBus" && s.name === "ebl")!.spec as EventBusSpec;
   const flow = () => bus().subscriptions.find((s) => s.name === "flow") as EventBusWorkflowSubscriptionSpec;
 
-  it("are refused without states:StartExecution in the target role's policy: not retried, moved to the dead-letter queue", async () => {
-    const graph = app.context.run.resources.filter((r) => !(r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy"));
+  /** One event delivered to the `flow` subscription with `graph` as the recorded plan: the outcome, the executions started and the dead-lettered message. */
+  const deliverWith = async (graph: RecordedResource[]) => {
     const dlq = String(graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
     const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
     const started: string[] = [];
@@ -197,9 +197,14 @@ describe("a Workflow target's deliveries", () => {
       graph,
       startExecution: async (arn) => void started.push(arn),
     });
+    const [message] = await sqs.receive(dlq, { max: 10 });
+    return { outcome, started, message };
+  };
+
+  it("are refused without states:StartExecution in the target role's policy: not retried, moved to the dead-letter queue", async () => {
+    const { outcome, started, message } = await deliverWith(app.context.run.resources.filter((r) => !(r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy")));
     expect(outcome).toBe("dead-lettered");
     expect(started).toEqual([]);
-    const [message] = await sqs.receive(dlq, { max: 10 });
     expect(message.messageAttributes?.ERROR_CODE).toEqual({ DataType: "String", StringValue: "AccessDeniedException" });
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toBe(outputs.flowArn);
   });
@@ -208,21 +213,8 @@ describe("a Workflow target's deliveries", () => {
     const resources = app.context.run.resources;
     const targetPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy")!;
     const withoutGrant = resources.filter((r) => r !== targetPolicy);
-    const dlq = String(resources.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
     const deliver = async (graph: RecordedResource[]) => {
-      const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
-      const started: string[] = [];
-      const outcome = await deliverToTarget(bus(), flow(), "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
-        invoke: () => async () => null,
-        sqs: () => sqs,
-        async: { queues: undefined as never, region: REGION, log: () => undefined },
-        log: () => undefined,
-        track: () => undefined,
-        retryDelaysMs: [0],
-        graph,
-        startExecution: async (arn) => void started.push(arn),
-      });
-      const [message] = outcome === "dead-lettered" ? await sqs.receive(dlq, { max: 1 }) : [];
+      const { outcome, started, message } = await deliverWith(graph);
       return { outcome, started, error: message?.messageAttributes?.ERROR_MESSAGE?.StringValue };
     };
     const attach = (policyArn: string) => ({ ...targetPolicy, type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "ebl-flow-target-attachment", inputs: { role: targetPolicy.inputs.role, policyArn } }) as RecordedResource;
