@@ -22,7 +22,7 @@ import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-eve
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
 import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
-import { awsServiceNotEmulated, invokeAwsServiceIntegration } from "./aws-service-integration";
+import { awsServiceNotEmulated, integrationRoleAuthorise, invokeAwsServiceIntegration, type AwsServiceIntegrationSpec, type IntegrationAuthorise } from "./aws-service-integration";
 import type { LocalContext } from "./services/types";
 import { requestModelProblem } from "./request-model";
 import { FRAMING_HEADERS, hasBody, readBody, unsendable } from "./http";
@@ -135,6 +135,14 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   const executionArn = options.executionArn ?? `arn:aws:execute-api:${context.run.config.region}:${MOCK_ACCOUNT_ID}:${LOCAL_API_ID}`;
   const [, , , apiRegion, accountId, apiId] = executionArn.split(":");
   const compiled = compileRoutes(spec.routes);
+  // Each AWS-service route's integration role, read from the recorded plan at the route's first call (asked within the
+  // call, so a failure is the integration's 500, as any other).
+  const integrationRoles = new Map<string, Promise<IntegrationAuthorise>>();
+  const integrationRole = (route: RouteSpec, integration: AwsServiceIntegrationSpec) => {
+    let authorise = integrationRoles.get(route.key);
+    if (!authorise) integrationRoles.set(route.key, (authorise = integrationRoleAuthorise({ graph: context.run.resources, stackRegion: context.run.config.region }, spec.name, route, integration, accountId)));
+    return authorise;
+  };
   // The resource policy's IP ranges, compiled once (the HTTP kind has no resource policy: validate.ts refuses one).
   const sourceIps = spec.kind === ApiKind.Http ? {} : { allowed: ipRanges(spec.resourcePolicy?.allowSourceIps), denied: ipRanges(spec.resourcePolicy?.denySourceIps) };
   const allowedOrigin = originMatcher(spec.cors?.allowOrigins ?? []);
@@ -318,7 +326,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
       case "aws": {
         const notEmulated = awsServiceNotEmulated(integration);
         if (notEmulated) return json(501, { message: notEmulated });
-        return invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, log: context.log });
+        return invokeAwsServiceIntegration({ route, integration, event, body: client.body, region: spec.region ?? context.run.config.region, account: accountId, environment: context.environment, authorise: (action, resource) => integrationRole(route, integration).then((authorise) => authorise(action, resource)), log: context.log });
       }
       case "lambda": {
         const fn = spec.functions[integration.functionName];

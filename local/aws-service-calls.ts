@@ -1,8 +1,7 @@
 /**
  * The service calls of ServerlessApi's non-S3 AWS-service integrations under `npm start`: API Gateway's request to the
  * service, sent to the local emulator local functions reach it through (AWS_ENDPOINT_URL_<SERVICE>, set by
- * local/services/*), SigV4-signed with the runtime's credentials once the integration role's `permissions` allowed it
- * (local/iam-policy.ts, as for S3). What API Gateway sends, by the integration URI
+ * local/services/*), SigV4-signed with the runtime's credentials once the integration role allowed it (as for S3). What API Gateway sends, by the integration URI
  * (`arn:aws:apigateway:<region>:<service>:action/<Action>` or `path/<path>`):
  *
  * - JSON-protocol services (kinesis, dynamodb, states, events), action-style: a POST of the rendered body with
@@ -19,13 +18,15 @@
  *   sent as the form. AWS answers these JSON-wrapped (`{"SendMessageResponse":{"SendMessageResult":…,
  *   "ResponseMetadata":{"RequestId":…}}}`), which is what a response template reads; so is the answer here.
  *
- * A refusal by the role is the service's AccessDenied answer (Kinesis, DynamoDB, Step Functions and EventBridge: 400
- * AccessDeniedException; SQS 403 AccessDenied; SNS 403 AuthorizationError), which the route's integration responses
- * turn into 400 "Bad request" as in AWS.
+ * A refusal by the role (local/function-roles.ts: its recorded policies with the target's resource policy) is the
+ * service's AccessDenied answer (Kinesis, DynamoDB, Step Functions and EventBridge: 400 AccessDeniedException; SQS 403
+ * AccessDenied; SNS 403 AuthorizationError), which the route's integration responses turn into 400 "Bad request" as in
+ * AWS (local/aws-service-integration.ts methodResponse).
  */
 import { randomUUID } from "node:crypto";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import type { Refusal } from "./function-roles";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /** A call of one request, as the integration request built it. */
@@ -45,8 +46,8 @@ export interface ServiceCall {
   account: string;
   environment: Record<string, string | undefined>;
   credentials: SigV4Credentials;
-  /** Whether the integration role may perform `action` on `resource`. */
-  allows(action: string, resource: string): Promise<boolean>;
+  /** IAM's refusal of `action` on `resource` to the integration role, or undefined when it may. */
+  authorise(action: string, resource: string): Promise<Refusal | undefined>;
 }
 
 /** What the service answered (or, for a refusal by the role, what the service would answer). */
@@ -157,10 +158,10 @@ export function serviceCallNotEmulated(service: string, action: string | undefin
   return undefined;
 }
 
-function denied(service: string, action: string, resource: string): ServiceResult {
+function denied(service: string, action: string, resource: string, refusal: Refusal): ServiceResult {
   const { status, code } = ACCESS_DENIED[service as keyof typeof ACCESS_DENIED];
-  const message = `User: <the integration role> is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
-  return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `the integration role is not authorized to perform: ${action} on resource: ${resource} (${service} answers ${status} ${code})` };
+  const message = `User: ${refusal.caller} is not authorized to perform: ${action} on resource: ${resource} ${refusal.reason}`;
+  return { status, contentType: "application/json", body: Buffer.from(JSON.stringify({ __type: code, message })), problem: `${message} (${service} answers ${status} ${code})` };
 }
 
 /** A request to sign with SigV4 for a local emulator. */
@@ -234,7 +235,8 @@ async function callJsonService(call: ServiceCall, service: JsonService, endpoint
   // Each of these services' IAM prefix is its subdomain (kinesis:, dynamodb:, states:, events:).
   const iamAction = `${call.service}:${action}`;
   for (const resource of service.resources(input, action, call)) {
-    if (!(await call.allows(iamAction, resource))) return denied(call.service, iamAction, resource);
+    const refusal = await call.authorise(iamAction, resource);
+    if (refusal) return denied(call.service, iamAction, resource, refusal);
   }
   const headers: Record<string, string> = { ...call.headers };
   if (service.targetPrefix) headers["x-amz-target"] = `${service.targetPrefix}.${action}`;
@@ -265,7 +267,8 @@ async function callQueryService(call: ServiceCall, endpoint: string): Promise<Se
     // The queue: the URI's path (`<account>/<queue>`) or the QueueUrl field.
     const [account, name] = (call.path ?? new URL(fields.get("QueueUrl") ?? "http://x/").pathname).split("/").filter(Boolean).slice(-2);
     const resource = `arn:aws:sqs:${call.region}:${account ?? call.account}:${name ?? ""}`;
-    if (!(await call.allows("sqs:SendMessage", resource))) return denied("sqs", "sqs:SendMessage", resource);
+    const refusal = await call.authorise("sqs:SendMessage", resource);
+    if (refusal) return denied("sqs", "sqs:SendMessage", resource, refusal);
     const attributes: Record<string, Record<string, string>> = {};
     for (const [field, value] of fields) {
       const match = /^MessageAttribute\.(\d+)\.Name$/.exec(field);
@@ -285,7 +288,8 @@ async function callQueryService(call: ServiceCall, endpoint: string): Promise<Se
   // SNS
   if (action !== "Publish") throw new CallNotEmulated(`SNS ${action || "(no Action)"} through an integration is not emulated locally (Publish is)`);
   const topic = fields.get("TopicArn") ?? fields.get("TargetArn") ?? "*";
-  if (!(await call.allows("sns:Publish", topic))) return denied("sns", "sns:Publish", topic);
+  const refusal = await call.authorise("sns:Publish", topic);
+  if (refusal) return denied("sns", "sns:Publish", topic, refusal);
   const result = await asResult(await send(call, "sns", endpoint, { "content-type": "application/x-www-form-urlencoded" }, fields.toString()));
   if (result.status !== 200) return result;
   const xml = result.body.toString("utf8");

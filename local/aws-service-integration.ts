@@ -8,8 +8,9 @@
  * 1. The integration request: `requestParameters` mapped from the method request (path, query string, headers, a
  *    'static value', context and stage variables); `{name}` in `path` filled from `integration.request.path.name`.
  * 2. The integration role: the S3 action the request is (s3:PutObject, s3:GetObject, ...) on the object's or bucket's
- *    ARN, allowed only if a statement of `permissions` names both, wildcards as IAM reads them; otherwise S3's 403
- *    AccessDenied, as S3 answers a role IAM refuses.
+ *    ARN, decided as IAM decides for the role the plan records as the integration's `credentials`, assumed by API
+ *    Gateway (integrationRoleAuthorise: its policies, as the component writes `permissions` into them, with the
+ *    target's resource policy); otherwise S3's 403 AccessDenied, as S3 answers a role IAM refuses.
  * 3. The call: the route's method, the mapped headers and the client's bytes (passthrough), SigV4-signed with the
  *    local credentials, as API Gateway signs with the role's.
  * 4. The integration response, selected by S3's status: 2xx → 200 with S3's Content-Type and body; 4xx → 400
@@ -23,12 +24,14 @@
  */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import type { PolicyStatement } from "../components/iam";
 import { bodyMappingPath } from "../components/serverless-api/args";
+import { integrationRoleName, routeSlug } from "../components/serverless-api/routes";
 import type { RouteSpec } from "../components/serverless-api/spec";
-import { evaluatePolicy, type IamStatement } from "./iam-policy";
+import { assumedRoleAuthorise, roleRefusal, type Refusal } from "./function-roles";
+import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import type { RecordedPlan } from "./resource-policies";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { asResult, CallNotEmulated, callService, serviceCallNotEmulated, signedFetch, type ServiceResult } from "./aws-service-calls";
 import { jsonPath, MappingTemplateError, renderMappingTemplate, selectRequestTemplate, selectResponseTemplate, type MappingTemplateInput } from "./vtl";
@@ -57,6 +60,8 @@ export interface AwsServiceRequest {
   account?: string;
   /** The local runtime's environment: AWS_ENDPOINT_URL_S3 and the local credentials. */
   environment: Record<string, string | undefined>;
+  /** IAM for the integration role (integrationRoleAuthorise). */
+  authorise: IntegrationAuthorise;
   log(message: string): void;
 }
 
@@ -216,20 +221,46 @@ export function s3Authorisation(method: string, target: S3Target): { action: str
   return undefined;
 }
 
+/** IAM's refusal of `action` on `resource` to an integration role, or undefined when it may. */
+export type IntegrationAuthorise = (action: string, resource: string) => Promise<Refusal | undefined>;
+
 /**
- * Whether the role's policy allows `action` on `resource`, as IAM decides (local/iam-policy.ts). The component writes
- * every statement as Allow (components/iam.ts policyJson); conditions are not evaluated locally.
+ * The session API Gateway calls as once it has assumed an integration's role: `BackplaneAssumeRoleSession`, the name
+ * AWS's own records show for it (an SQS message's SenderId `AROA…:BackplaneAssumeRoleSession`, S3 events'
+ * `AWS:AROA…:BackplaneAssumeRoleSession`) and LocalStack gives it (`session_name="BackplaneAssumeRoleSession"`,
+ * localstack-core/localstack/services/apigateway/next_gen/execute_api/integrations/aws.py); AWS's pages do not name it.
  */
-export async function policyAllows(permissions: readonly PolicyStatement[], action: string, resource: string): Promise<boolean> {
+export const API_GATEWAY_SESSION = "BackplaneAssumeRoleSession";
+
+/**
+ * IAM for the route's integration role as IAM decides for it in AWS: the role the plan records as the route's
+ * integration `credentials` (ServerlessApi's `<api>-integration-<slug>` and its `<api>-integration-role-<slug>`,
+ * components/serverless-api/routes.ts), with its recorded policies and the target's resource policy, the caller API
+ * Gateway's session of it (local/function-roles.ts assumedRoleAuthorise; API_GATEWAY_SESSION) — so a queue's, topic's,
+ * bus's or table's policy grants or denies the route as it does in AWS. A role whose policies are not all known offline
+ * (an AWS managed policy attached) is not checked. For a route outside a program run (no recorded integration), the
+ * route's `permissions` stand for the role's policy, as the component writes them, under the role's unsuffixed name.
+ */
+export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: string, route: RouteSpec, integration: AwsServiceIntegrationSpec, account: string): Promise<IntegrationAuthorise> {
+  const slug = routeSlug(route.method, route.fullPath);
+  const recorded = plan.graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.name === `${apiName}-integration-${slug}`);
+  const roleArn = recorded?.state.credentials ?? recorded?.inputs.credentials;
+  if (typeof roleArn === "string" && plan.graph.some((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn)) {
+    const authorise = assumedRoleAuthorise(plan, roleArn, API_GATEWAY_SESSION);
+    return async (action, resource) => authorise?.(action, resource);
+  }
+  // The component writes every statement as Allow (components/iam.ts policyJson).
   const statements: IamStatement[] = await Promise.all(
-    permissions.map(async (statement) => ({
+    integration.permissions.map(async (statement) => ({
       effect: "Allow" as const,
       actions: statement.actions,
       resources: (await Promise.all(statement.resources.map((r) => resolveValue<string>(r)))).map(String),
       conditional: statement.conditions !== undefined,
     })),
   );
-  return evaluatePolicy(statements, action, resource) === "allowed";
+  const roleName = integrationRoleName(apiName, slug);
+  const caller = { roleArn: `arn:aws:iam::${account}:role/${roleName}`, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${API_GATEWAY_SESSION}` };
+  return async (action, resource) => roleRefusal(plan, statements, caller, action, resource);
 }
 
 /**
@@ -241,7 +272,8 @@ export async function policyAllows(permissions: readonly PolicyStatement[], acti
  * maps method.response.header.Content-Type ← integration.response.header.Content-Type and, without response templates,
  * passes the body through (with no Content-Type from the service, API Gateway's default, application/json); with
  * them, the template picked by the client's Accept renders the service's body, and may override the status and headers
- * through `$context.responseOverride`.
+ * through `$context.responseOverride`. A refusal of the integration role is the service's AccessDenied (400 or 403), so
+ * it takes the 400, as any other client error of the service does; the refusal's words stay in the problem logged.
  */
 function methodResponse(status: number, contentType: string | null, body: Buffer, requestId: string, templated?: { templates: Record<string, string>; accept: string | undefined; input: MappingTemplateInput }): AwsServiceAnswer {
   if (status >= 200 && status <= 299) {
@@ -355,7 +387,7 @@ async function callAction(request: AwsServiceRequest, body: Buffer, mapped: Mapp
     account: request.account ?? MOCK_ACCOUNT_ID,
     environment,
     credentials: runtimeCredentials(environment),
-    allows: (action, resource) => policyAllows(integration.permissions, action, resource),
+    authorise: request.authorise,
   });
 }
 
@@ -374,8 +406,9 @@ async function callS3(request: AwsServiceRequest, body: Buffer, mapped: MappedRe
   const url = new URL(`/${pathAndQuery.split("?")[0].replace(/^\/+/, "")}`, endpoint);
   url.search = query.toString();
   const authorisation = s3Authorisation(method, s3Target(`${url.pathname}${url.search}`));
-  if (authorisation && !(await policyAllows(integration.permissions, authorisation.action, authorisation.resource))) {
-    return { status: ACCESS_DENIED_STATUS, contentType: null, body: Buffer.alloc(0), problem: `the integration role is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)` };
+  const refusal = authorisation && (await request.authorise(authorisation.action, authorisation.resource));
+  if (authorisation && refusal) {
+    return { status: ACCESS_DENIED_STATUS, contentType: null, body: Buffer.alloc(0), problem: `User: ${refusal.caller} is not authorized to perform: ${authorisation.action} on resource: ${authorisation.resource} ${refusal.reason} (S3 answers ${ACCESS_DENIED_STATUS} AccessDenied)` };
   }
 
   const sentBody = ["GET", "HEAD", "OPTIONS"].includes(method) ? undefined : body;

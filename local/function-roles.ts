@@ -4,23 +4,30 @@
  * SNS, Step Functions and DynamoDB services authorise them against the role's policies as recorded in the program's graph — so a permission missing from a
  * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy. With them, the target's
  * resource policy as the graph records it (local/resource-policies.ts: a queue's, topic's, bus's or table's): within
- * one account either one's Allow suffices, and an explicit Deny in either refuses. A state machine's role is asked
- * the same way (roleAuthorise, local/services/workflows.ts).
+ * one account either one's Allow suffices, and an explicit Deny in either refuses. The roles AWS services assume for
+ * the program (a state machine's, an EventBridge target's, an AWS-service route's integration role) are asked the same
+ * way (assumedRoleAuthorise).
  *
  * The credentials are derived from the function's name, so presigned URLs a function handed out stay valid across
- * restarts, as they do in AWS until they expire. The policies: every `aws:iam/rolePolicy` on the function's role
- * (inline policies, as every component writes them), and the target's resource policy. A role with a managed policy attached other than the execution
- * roles' own (logs, traces, VPC networking, which grant no data access) is not enforced: its policy documents are
- * AWS's, not in the graph, and refusing what one of them allows would be wrong.
+ * restarts, as they do in AWS until they expire. The policies (recordedRolePolicies): the role's inline policies (every
+ * `aws:iam/rolePolicy` on it, as every component writes them, and the role's own `inlinePolicies`), the customer
+ * managed policies the plan creates and attaches to it, and the target's resource policy. A role with another managed
+ * policy attached, other than the execution roles' own (logs, traces, VPC networking, which grant no data access), is
+ * not enforced: its policy documents are AWS's, not in the graph, and refusing what one of them allows would be wrong.
  */
 import { createHash } from "node:crypto";
-import type { Graph } from "./offline/graph";
+import { asArray, type Graph } from "./offline/graph";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
-import { resourcePolicies, resourcePolicyDecision, type RoleCaller } from "./resource-policies";
+import { resourcePolicies, resourcePolicyDecision, type RecordedPlan, type RoleCaller } from "./resource-policies";
 import type { SigV4Credentials } from "./sigv4-verify";
 
-/** Managed policies that grant only what every function's runtime does (logs, traces, ENIs), no data access. */
+/**
+ * AWS managed policies that grant only what every function's runtime does (logs, traces, ENIs), no data access: none of
+ * their actions is one a local service authorises, so a role that has them is checked as if it had not. Their ARNs in
+ * the `aws` partition (recordedRolePolicies reads another partition's as these). The other AWS managed policies the
+ * components attach are on roles no local call is made as (API Gateway's account-wide CloudWatch role, AWS Backup's).
+ */
 const RUNTIME_MANAGED_POLICIES = new Set([
   "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
   "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
@@ -60,48 +67,90 @@ export interface Refusal {
 /** The refusal of `action` on `resource` to the signer of `accessKeyId`, or undefined when it is allowed (or the signer is not a function). */
 export type Authorise = (accessKeyId: string, action: string, resource: string) => Refusal | undefined;
 
-/** The role's inline policies' statements (every `aws:iam/rolePolicy` on it), and the ARNs of the managed policies attached to it. */
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment";
+const MANAGED_POLICY = "aws:iam/policy:Policy";
+
+/**
+ * The role's identity policies as the plan records them: the statements of its inline policies (every
+ * `aws:iam/rolePolicy` on it, and the Role's own `inlinePolicies`) and of the customer managed policies the plan
+ * creates (`aws:iam/policy`) and attaches to it (an `aws:iam/rolePolicyAttachment`, an `aws:iam/policyAttachment`
+ * naming it, or the Role's own `managedPolicyArns`); and `managed`, the ARNs of the attached policies whose documents
+ * the plan does not hold (AWS managed ones, other than RUNTIME_MANAGED_POLICIES, or a policy made outside the program):
+ * while there is one, what the role may do is not known offline.
+ */
 export function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
   const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
-  const onRole = (r: Graph[number]) => names.includes(r.inputs.role);
-  return {
-    statements: graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && onRole(r) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy)),
-    managed: graph.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && onRole(r)).map((r) => String(r.inputs.policyArn)),
-  };
+  const documents: unknown[] = asArray<{ policy?: unknown } | undefined>(role.inputs.inlinePolicies).map((inline) => inline?.policy);
+  const attached: unknown[] = asArray<unknown>(role.inputs.managedPolicyArns);
+  const customer = new Map<unknown, unknown>();
+  for (const r of graph) {
+    if (r.type === ROLE_POLICY && names.includes(r.inputs.role)) documents.push(r.inputs.policy);
+    else if (r.type === ROLE_POLICY_ATTACHMENT && names.includes(r.inputs.role)) attached.push(r.inputs.policyArn);
+    else if (r.type === POLICY_ATTACHMENT && asArray<unknown>(r.inputs.roles).some((name) => names.includes(name as string))) attached.push(r.inputs.policyArn);
+    else if (r.type === MANAGED_POLICY) customer.set(r.state.arn, r.inputs.policy);
+  }
+  const managed: string[] = [];
+  for (const arn of attached) {
+    if (customer.has(arn)) documents.push(customer.get(arn));
+    else if (!RUNTIME_MANAGED_POLICIES.has(String(arn).replace(/^arn:[^:]+:/, "arn:aws:"))) managed.push(String(arn));
+  }
+  return { statements: documents.filter((document) => typeof document === "string").flatMap((document) => policyStatements(document)), managed };
 }
 
 /**
  * IAM's refusal of `action` on `resource` to `caller` (a session of a role whose identity policies hold `statements`),
- * within one account: an explicit Deny in the identity policies or in the target's resource policy in `graph` refuses,
+ * within one account: an explicit Deny in the identity policies or in the target's resource policy in `plan` refuses,
  * else an Allow in either allows ("If either the identity-based policy or the resource-based policy within the same
  * account allows the request and the other doesn't, the request is still allowed",
  * reference_policies_evaluation-logic_policy-eval-basics.html), else the implicit deny, worded as AWS words a
  * same-account refusal ("because no identity-based policy allows …"; "with an explicit deny in a resource-based
  * policy", https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples).
  */
-export function roleRefusal(graph: Graph, statements: readonly IamStatement[], caller: RoleCaller, action: string, resource: string): Refusal | undefined {
+export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatement[], caller: RoleCaller, action: string, resource: string): Refusal | undefined {
   const identity = evaluatePolicy(statements, action, resource);
   if (identity === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in an identity-based policy" };
-  const documents = resourcePolicies(graph, resource).flatMap((held) => held.documents);
+  const documents = resourcePolicies(plan, resource).flatMap((held) => held.documents);
   const resourceBased = documents.length ? resourcePolicyDecision(documents, caller, action, resource) : "implicitly-denied";
   if (resourceBased === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in a resource-based policy" };
   if (identity === "allowed" || resourceBased === "allowed") return undefined;
   return { caller: caller.sessionArn, reason: `because no identity-based policy allows the ${action} action` };
 }
 
+/**
+ * IAM for the calls an AWS service makes as a role of the plan it assumed (`roleReference`: its ARN or name), the caller
+ * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`): the role's recorded
+ * policies with the target's resource policy (roleRefusal). Undefined when the role is not in the plan or its policies
+ * are not all known offline (recordedRolePolicies `managed`): nothing is refused then.
+ */
+export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, session: string): ((action: string, resource: string) => Refusal | undefined) | undefined {
+  const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
+  if (!role) return undefined;
+  const { statements, managed } = recordedRolePolicies(plan.graph, role);
+  if (managed.length > 0) return undefined;
+  const roleArn = String(role.state.arn);
+  const caller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${session}` };
+  return (action, resource) => roleRefusal(plan, statements, caller, action, resource);
+}
+
 export class FunctionRoles {
   private readonly byAccessKey = new Map<string, FunctionRole>();
 
-  /** `graph`: the recorded plan whose resource policies are read with the roles' own (none: identity policies alone). */
+  /** `plan`: the recorded plan whose resource policies are read with the roles' own (none: identity policies alone). */
   constructor(
     roles: Iterable<FunctionRole>,
-    private readonly graph: Graph = [],
+    private readonly plan: RecordedPlan = { graph: [], stackRegion: "us-east-1" },
   ) {
     for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
   }
 
-  /** The roles of the program's functions, read from its recorded graph. */
-  static fromGraph(graph: Graph): FunctionRoles {
+  /**
+   * The roles of the program's functions, read from its recorded graph, whose stack is in `stackRegion` (where a bus
+   * policy without a region of its own applies: resource-policies.ts busPolicies). @default us-east-1, the recording
+   * mocks' region when the stack sets none (local/offline/mocks.ts installRecordingMocks)
+   */
+  static fromGraph(graph: Graph, stackRegion = "us-east-1"): FunctionRoles {
     const roles: FunctionRole[] = [];
     for (const fn of graph) {
       if (fn.type !== "aws:lambda/function:Function" || typeof fn.state.name !== "string") continue;
@@ -115,10 +164,10 @@ export class FunctionRoles {
         callerArn: `arn:aws:sts::${MOCK_ACCOUNT_ID}:assumed-role/${String(role.state.name)}/${fn.state.name}`,
         credentials: functionCredentials(fn.state.name),
         statements,
-        enforced: managed.every((arn) => RUNTIME_MANAGED_POLICIES.has(arn)),
+        enforced: managed.length === 0,
       });
     }
-    return new FunctionRoles(roles, graph);
+    return new FunctionRoles(roles, { graph, stackRegion });
   }
 
   /** Whether `accessKeyId` is a function's whose role is enforced (its requests are worth reading before they are served). */
@@ -139,6 +188,6 @@ export class FunctionRoles {
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
     const role = this.byAccessKey.get(accessKeyId);
     if (!role?.enforced) return undefined;
-    return roleRefusal(this.graph, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn }, action, resource);
+    return roleRefusal(this.plan, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn }, action, resource);
   };
 }

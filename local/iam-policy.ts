@@ -1,8 +1,9 @@
 /**
  * IAM's decision for one request against one principal's identity-based policies, as far as the local emulators need
  * it: an explicit Deny wins, otherwise an Allow is needed, otherwise the request is implicitly denied
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Used for the roles of
- * the program's functions (local/function-roles.ts) and of S3 AWS-service integrations (local/aws-service-integration.ts).
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html). Used for
+ * the roles of the plan (local/function-roles.ts: the functions', the state machines', EventBridge targets' and
+ * AWS-service routes' integration roles).
  *
  * Matching is IAM's (components/iam-match.ts): actions case-insensitively, resources case-sensitively. Where AWS's
  * pages leave a resource's wildcard open (a `*` inside a segment before a colon of an S3 key or an API path), an

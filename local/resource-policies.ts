@@ -1,19 +1,21 @@
 /**
  * The resource-based policies of a queue, topic, event bus or table as the recorded plan holds them, and whether one
- * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions' and the state
- * machines' roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
+ * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions', the state
+ * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
  * because local/ imports nothing from testing/.
  *
  * Within one account "If either the identity-based policy or the resource-based policy within the same account allows
  * the request and the other doesn't, the request is still allowed", and "An explicit deny in any of the policies
  * overrides the allow" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html).
  * The policies read: a queue's QueuePolicy resources and its own `policy` (SQS access policy), a topic's TopicPolicy
- * resources and its own `policy`, a bus's EventBusPolicy resources (matched by the bus's name), a table's (and its
- * indexes') DynamoDB ResourcePolicy resources. Other resource policies (bucket, function, key, secret, stream) are not.
+ * resources and its own `policy`, a bus's EventBusPolicy resources (matched by the bus's name, in the bus's region), a
+ * table's (and its indexes') DynamoDB ResourcePolicy resources. Other resource policies (bucket, function, key, secret,
+ * stream) are not.
  */
 import { arnComponents, conditionOperator } from "../components/iam-match";
+import { arnRegion } from "../components/arn";
 import { applies, policyStatements, type IamDecision } from "./iam-policy";
-import { asArray, attachedTo, ofType, readablePolicyDocument, type Graph } from "./offline/graph";
+import { asArray, attachedTo, ofType, readablePolicyDocument, resourceRegion, type Graph } from "./offline/graph";
 import type { RecordedResource } from "./offline/mocks";
 
 export const QUEUE = "aws:sqs/queue:Queue";
@@ -37,15 +39,24 @@ export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] 
 /** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
 export const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "") : "default");
 
+/** A recorded plan: its resources, and the stack's region (where a resource without a region of its own, or its provider's, is created). */
+export interface RecordedPlan {
+  graph: Graph;
+  stackRegion: string;
+}
+
 /**
- * The EventBusPolicy resources of the bus `bus` names (a name or a bus ARN), matched
- * by name so that the default bus, which no plan creates, is found by a policy that omits `eventBusName` ("If you
- * omit this, the permissions are set on the default event bus", pulumi-aws cloudwatch.EventBusPolicy). An EventBus
- * takes no policy of its own (pulumi-aws 7 EventBus has no `policy` input).
+ * The EventBusPolicy resources of the bus `busArn` names, matched by name so that the default bus, which no plan
+ * creates, is found by a policy that omits `eventBusName` ("If you omit this, the permissions are set on the default
+ * event bus", pulumi-aws cloudwatch.EventBusPolicy), and by region: a policy is put on one bus, a bus is of one region
+ * (its ARN names it; eb-event-bus-perms.html's cross-Region examples attach theirs to the us-east-1 bus), and a policy
+ * is created in its own `region`, else its provider's, else the stack's (resourceRegion). So a bus of the same name in
+ * another region is not granted. An EventBus takes no policy of its own (pulumi-aws 7 EventBus has no `policy` input).
  */
-export function busPolicies(graph: Graph, bus: string): RecordedResource[] {
-  const name = busNameOf(bus);
-  return ofType(graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name);
+export function busPolicies(plan: RecordedPlan, busArn: string): RecordedResource[] {
+  const name = busNameOf(busArn);
+  const region = arnRegion(busArn);
+  return ofType(plan.graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name && resourceRegion(plan.graph, p, plan.stackRegion) === region);
 }
 
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
@@ -57,10 +68,11 @@ export interface HeldPolicy {
 /**
  * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
  * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
- * policies of the bus it names, whatever their region (the default bus too, which no plan creates: busPolicies; a
- * caller that knows the regions narrows them). None for an ARN of another service or a resource outside the plan.
+ * policies of the bus it names in its region (the default bus too, which no plan creates: busPolicies). None for an ARN
+ * of another service or a resource outside the plan.
  */
-export function resourcePolicies(graph: Graph, arn: string): HeldPolicy[] {
+export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] {
+  const { graph } = plan;
   const service = arnComponents(arn)?.[2];
   const byArn = (type: string, target: string) => graph.find((r) => r.type === type && r.state.arn === target);
   if (service === "sqs") {
@@ -75,7 +87,7 @@ export function resourcePolicies(graph: Graph, arn: string): HeldPolicy[] {
     const table = byArn(TABLE, arn.replace(/\/(index|stream)\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
-  if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(graph, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
+  if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
   return [];
 }
 

@@ -99,7 +99,7 @@ export async function startLocalApp(options: StartOptions = {}): Promise<LocalAp
   };
   const localAddresses = new Map<string, string>();
   const buildDir = join(stateDir, "build");
-  const functionRoles = FunctionRoles.fromGraph(run.resources);
+  const functionRoles = FunctionRoles.fromGraph(run.resources, run.config.region);
   const context: LocalContext = {
     stack,
     run,

@@ -32,6 +32,20 @@ export function attachedTo(graph: Graph, type: string, field: string, target: Re
   return ofType(graph, type).filter((r) => identities.includes(r.inputs[field]));
 }
 
+/**
+ * The region a recorded resource is created in: its own `region` input (provider v7's per-resource region), else its
+ * explicit provider's region, else the stack's (`stackRegion`). Read by the deploy rules (testing/deploy-rules/rule.ts
+ * regionOf) and by the local runtime's resource policies (local/resource-policies.ts: a bus policy's region).
+ */
+export function resourceRegion(graph: Graph, resource: RecordedResource, stackRegion: string): string {
+  if (typeof resource.inputs.region === "string" && resource.inputs.region) return resource.inputs.region;
+  if (resource.provider) {
+    const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
+    if (typeof provider?.inputs.region === "string" && provider.inputs.region) return provider.inputs.region;
+  }
+  return stackRegion;
+}
+
 export function countByType(graph: Graph): Map<string, number> {
   const counts = new Map<string, number>();
   for (const r of graph) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);

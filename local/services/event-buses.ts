@@ -11,14 +11,16 @@
 import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
+import { randomUUID } from "node:crypto";
+import { assumedRoleAuthorise } from "../function-roles";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invoke";
 import { signedFetch } from "../aws-service-calls";
 import { targetInputText, targetInputValue } from "../eventbridge-input";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalBusDefinition, type LocalRule } from "../eventbridge-server";
-import { evaluatePolicy, policyStatements } from "../iam-policy";
 import { ofType, type Graph } from "../offline/graph";
 import { lambdaFunctionArn, MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
+import type { RecordedPlan } from "../resource-policies";
 import { SnsError, type LocalSns } from "../sns-server";
 import { SqsError, type LocalSqs } from "../sqs-server";
 import { acceptedCredentials } from "./credentials";
@@ -50,6 +52,11 @@ export interface EventBusDelivery {
   startExecution?(stateMachineArn: string, input: string): Promise<void>;
   /** The recorded graph, where a Workflow target's role and its policies are read. @default the graph given to localBusDefinitions */
   graph?: Graph;
+  /**
+   * The stack's region, where the graph's resources without a region of their own are (local/resource-policies.ts
+   * RecordedPlan). @default the default region given to localBusDefinitions, else us-east-1 (the recording mocks')
+   */
+  stackRegion?: string;
 }
 
 /** A delivery EventBridge does not retry (a missing permission): the event goes to the dead-letter queue at once (eb-rule-dlq.html). */
@@ -81,7 +88,7 @@ export async function localBusDefinitions(specs: EventBusSpec[], defaultRegion: 
       const ruleArn = String(rules.find((r) => r.state.name === ruleName)?.state.arn ?? fallback);
       // A pattern may hold Outputs (a bucket's name): the recorded program's values.
       const pattern = await resolveValue<Record<string, unknown>>(subscription.pattern);
-      const subscriptionDelivery = { graph, ...delivery };
+      const subscriptionDelivery = { graph, stackRegion: defaultRegion, ...delivery };
       const target = subscriptionTarget(subscription, subscriptionDelivery);
       localRules.push({ arn: ruleArn, pattern, deliver: (event) => delivery.track(deliverToTarget(spec, subscription, ruleArn, event, subscriptionDelivery, target)) });
     }
@@ -177,19 +184,20 @@ interface RecordedTarget {
  * and a scan of every resource at each event would make a busy bus's deliveries cost as much as the program is large.
  */
 function subscriptionTarget(subscription: EventBusSubscriptionSpec, delivery: EventBusDelivery): TargetFinder {
-  const graph = delivery.graph ?? [];
+  const plan = { graph: delivery.graph ?? [], stackRegion: delivery.stackRegion ?? "us-east-1" };
   const recorded = new Map<string, Promise<RecordedTarget>>();
   // A target named by no recorded resource falls back to an ARN in the event's region, hence one lookup per region.
   const inRegion = (region: string): Promise<RecordedTarget> => {
     let found = recorded.get(region);
-    if (!found) recorded.set(region, (found = recordedTarget(graph, subscription, region)));
+    if (!found) recorded.set(region, (found = recordedTarget(plan, subscription, region)));
     return found;
   };
   return (event) => targetOf(subscription, event, delivery, inRegion);
 }
 
 /** The Topic or Workflow target's recorded ARN (else the ARN its name has in `region`) and, for a Workflow, its role's refusal. */
-async function recordedTarget(graph: Graph, subscription: EventBusSubscriptionSpec, region: string): Promise<RecordedTarget> {
+async function recordedTarget(plan: RecordedPlan, subscription: EventBusSubscriptionSpec, region: string): Promise<RecordedTarget> {
+  const { graph } = plan;
   if (subscription.target === "sns") {
     const topicName = await resolveValue<string>(subscription.topicName);
     const arn = graph.find((r) => r.type === "aws:sns/topic:Topic" && r.state.name === topicName)?.state.arn;
@@ -199,7 +207,7 @@ async function recordedTarget(graph: Graph, subscription: EventBusSubscriptionSp
     const name = await resolveValue<string>(subscription.stateMachineName);
     const recordedArn = graph.find((r) => r.type === "aws:sfn/stateMachine:StateMachine" && r.state.name === name)?.state.arn;
     const arn = typeof recordedArn === "string" ? recordedArn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
-    return { arn, refusal: await workflowRoleRefusal(graph, subscription, arn) };
+    return { arn, refusal: await workflowRoleRefusal(plan, subscription, arn) };
   }
   throw new Error(`EventBus: a ${subscription.target} target is not looked up in the recorded graph`);
 }
@@ -265,18 +273,16 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
 }
 
 /**
- * Why the Workflow target's role may not start `stateMachineArn` (states:StartExecution, read from its inline policies
- * in the recorded graph), or undefined when it may (or the role is not in the graph). EventBridge starts the execution
- * as that role: without the permission every delivery fails.
+ * Why the Workflow target's role may not start `stateMachineArn`, as AWS words the refusal, or undefined when it may
+ * (or the role is not in the plan, or has policies not known offline): EventBridge starts the execution as that role,
+ * so without states:StartExecution every delivery fails. Decided as every role of the plan is
+ * (local/function-roles.ts assumedRoleAuthorise: its recorded policies with the target's resource policy), the caller
+ * named as EventBridge's session of the role (its name is not documented: a random one here).
  */
-async function workflowRoleRefusal(graph: Graph, subscription: EventBusWorkflowSubscriptionSpec, stateMachineArn: string): Promise<string | undefined> {
-  const roleName = await resolveValue<string>(subscription.roleName);
-  const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.name === roleName);
-  if (!role) return undefined;
-  const names = [role.state.name, role.state.arn, role.id].filter((n): n is string => typeof n === "string");
-  const statements = graph.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && names.includes(r.inputs.role) && typeof r.inputs.policy === "string").flatMap((r) => policyStatements(r.inputs.policy));
-  const decision = evaluatePolicy(statements, "states:StartExecution", stateMachineArn);
-  return decision === "allowed" ? undefined : `The role ${roleName} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn}`;
+async function workflowRoleRefusal(plan: RecordedPlan, subscription: EventBusWorkflowSubscriptionSpec, stateMachineArn: string): Promise<string | undefined> {
+  const authorise = assumedRoleAuthorise(plan, await resolveValue<string>(subscription.roleName), randomUUID().replace(/-/g, ""));
+  const refused = authorise?.("states:StartExecution", stateMachineArn);
+  return refused && `User: ${refused.caller} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn} ${refused.reason}`;
 }
 
 /** StartExecution on the local Step Functions endpoint, signed (SigV4) with the runtime's credentials, as EventBridge calls it. */

@@ -13,7 +13,8 @@ import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { randomUUID } from "node:crypto";
-import { recordedRolePolicies, roleRefusal } from "../function-roles";
+import { assumedRoleAuthorise } from "../function-roles";
+import type { RecordedPlan } from "../resource-policies";
 import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
 import { recordedIdentity } from "./lambda";
@@ -23,20 +24,13 @@ import { acceptedCredentials } from "./credentials";
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 
 /**
- * IAM for a state machine's role as the graph recorded it: its inline policies (every `aws:iam/rolePolicy` on the
- * role; Workflow writes one) with the target's resource policy, evaluated as a function's role is
- * (local/function-roles.ts roleRefusal), the caller named as Step Functions' session of the role
- * (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; AWS's session name is not documented: a random one here).
- * Undefined when the role is not in the graph or has a managed policy attached (whose documents are AWS's, not in the
- * graph): nothing is refused then.
+ * IAM for a state machine's role as the plan recorded it (local/function-roles.ts assumedRoleAuthorise: its recorded
+ * policies with the target's resource policy), the caller named as Step Functions' session of the role (AWS's session
+ * name is not documented: a random one here). Undefined when the role is not in the plan or has a managed policy whose
+ * document the plan does not hold: nothing is refused then.
  */
-export function stateMachineRoleAuthorise(graph: Graph, roleArn: string): LocalStateMachineDefinition["authorise"] {
-  const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn);
-  if (!role) return undefined;
-  const { statements, managed } = recordedRolePolicies(graph, role);
-  if (managed.length > 0) return undefined;
-  const caller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${randomUUID().replace(/-/g, "")}` };
-  return (action, resource) => roleRefusal(graph, statements, caller, action, resource);
+export function stateMachineRoleAuthorise(plan: RecordedPlan, roleArn: string): LocalStateMachineDefinition["authorise"] {
+  return assumedRoleAuthorise(plan, roleArn, randomUUID().replace(/-/g, ""));
 }
 
 /**
@@ -60,7 +54,7 @@ export async function localStateMachineDefinitions(
     const machine = recorded.find((r) => r.state.name === name);
     const arn = typeof machine?.state.arn === "string" ? machine.state.arn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
     const roleArn = [machine?.state.roleArn, machine?.inputs.roleArn].find((r): r is string => typeof r === "string") ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
-    const authorise = stateMachineRoleAuthorise(graph, roleArn);
+    const authorise = stateMachineRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
     const byArn = new Map<string, TaskFunction>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);

@@ -8,7 +8,7 @@
  * on an update-mode recording (`runProgramOffline` or `record`, both resolve every Output);
  * a value that is absent is treated as unset, never as unknown.
  */
-import type { Graph } from "../../local/offline/graph";
+import { resourceRegion, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 
 export interface DeployFinding {
@@ -68,12 +68,7 @@ export function formatFinding(f: DeployFinding): string {
  * region), else its explicit provider's region, else the stack's.
  */
 export function regionOf(graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
-  if (typeof resource.inputs.region === "string" && resource.inputs.region) return resource.inputs.region;
-  if (resource.provider) {
-    const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
-    if (typeof provider?.inputs.region === "string" && provider.inputs.region) return provider.inputs.region;
-  }
-  return context.region;
+  return resourceRegion(graph, resource, context.region);
 }
 
 /** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */

@@ -12,7 +12,7 @@ import { asArray, dependencyClosure, ofType, readablePolicyDocument, type Graph 
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
-import { BUS_POLICY, namesRole, resourcePolicies } from "../../local/resource-policies";
+import { namesRole, resourcePolicies } from "../../local/resource-policies";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -281,13 +281,11 @@ function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
 }
 
 /**
- * The grants the resource policies of the target `arn` names hold (local/resource-policies.ts resourcePolicies): a bus's
- * only in the bus's region, since a bus policy is attached to one bus, and a bus is of one region (its ARN names it:
- * eb-event-bus-perms.html's cross-Region examples attach theirs to the us-east-1 bus).
+ * The grants the resource policies of the target `arn` names hold (local/resource-policies.ts resourcePolicies, as the
+ * local runtime reads them: a bus's only in the bus's region).
  */
 function resourcePolicyGrants(graph: Graph, arn: string, context: DeployRuleContext): RoleGrant[] {
-  return resourcePolicies(graph, arn)
-    .filter(({ carrier }) => carrier.type !== BUS_POLICY || regionOf(graph, carrier, context) === arnRegion(arn))
+  return resourcePolicies({ graph, stackRegion: context.region }, arn)
     .flatMap(({ carrier, documents }) => documents.flatMap((policy) => readablePolicyDocument(policy)?.Statement ?? []).filter((statement) => statement.Effect === "Allow").map((statement) => ({ statement, carrier })));
 }
 

@@ -45,7 +45,7 @@ async function gateway(routes: Routes, endpoint = s3.endpoint, endpoints: Record
   const logged: string[] = [];
   const context = {
     log: (line: string) => logged.push(line),
-    run: { config: { region: "us-east-1" } },
+    run: { config: { region: "us-east-1" }, resources: [] },
     environment: { AWS_ENDPOINT_URL_S3: endpoint, ...endpoints, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey },
   } as unknown as LocalContext;
   const { server, url } = await listen(createLocalGateway({ spec, stage: spec.stages[0], context, issuerFor: () => undefined }), 0);
@@ -474,7 +474,7 @@ describe("callService: the integration role's check", () => {
       account: "123456789012",
       environment: { AWS_ENDPOINT_URL_KINESIS: endpoint, AWS_ENDPOINT_URL_SFN: endpoint },
       credentials: LOCAL_CREDENTIALS,
-      allows: async (_, resource) => (asked.push(resource), allowed.includes(resource)),
+      authorise: async (action, resource) => (asked.push(resource), allowed.includes(resource) ? undefined : { caller: "arn:aws:sts::123456789012:assumed-role/r/BackplaneAssumeRoleSession", reason: `because no identity-based policy allows the ${action} action` }),
     });
     return { result, asked };
   };

@@ -13,6 +13,8 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCo
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream } from "../../components/data-stream";
 import { DataTier } from "../../components/data-tier";
@@ -26,7 +28,7 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 const dir = mkdtempSync(join(tmpdir(), "sf-vtl-program-"));
 let app: LocalApp;
 let base: string;
-let outputs: { queueUrl: string; clicksArn: string };
+let outputs: { queueUrl: string; clicksArn: string; openUrl: string; closedUrl: string };
 
 const PUT_RECORD = JSON.stringify({ StreamName: "vtl-clicks", Data: "$util.base64Encode($input.json('$'))", PartitionKey: "$input.path('$.user')" });
 const GET_ITEM = `{"TableName":"vtl-items","Key":{"id":{"S":"$util.escapeJavaScript($input.params('id'))"}}}`;
@@ -40,17 +42,26 @@ beforeAll(async () => {
     new DataStream("vtl-secret", { streamName: "vtl-secret" });
     const queue = new MessageQueue("vtl-jobs", { consumer: { function: new LambdaFunction("vtl-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
     const data = new DataTier("vtl-data", { tables: { items: { tableName: "vtl-items", attributes: { id: "S" }, partitionKey: "id" } } });
-    const queuePath = queue.queueUrl.apply((url) => new URL(url).pathname.slice(1));
-    const sendMessage = (passthroughBehavior?: "NEVER" | "WHEN_NO_MATCH") => ({
+    // Queues whose own policies decide: one allows everyone to send (the route's role is granted nothing on it), one
+    // denies everyone (the route's role is granted it).
+    const open = new MessageQueue("vtl-open", { consumer: { function: new LambdaFunction("vtl-open-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
+    const closed = new MessageQueue("vtl-closed", { consumer: { function: new LambdaFunction("vtl-closed-worker", { entry: "tests/fixtures/handlers/echo.ts" }) } });
+    for (const [name, target, Effect] of [["vtl-open-policy", open, "Allow"], ["vtl-closed-policy", closed, "Deny"]] as const) {
+      new aws.sqs.QueuePolicy(name, {
+        queueUrl: target.queueUrl,
+        policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect, Principal: { AWS: "*" }, Action: "sqs:SendMessage", Resource: target.queueArn }] }),
+      });
+    }
+    const sendMessage = (passthroughBehavior?: "NEVER" | "WHEN_NO_MATCH", target = queue, granted = queue) => ({
       integration: {
         type: "aws" as const,
         service: "sqs",
         method: "POST",
-        path: queuePath,
+        path: target.queueUrl.apply((url) => new URL(url).pathname.slice(1)),
         requestParameters: { "integration.request.header.Content-Type": "'application/x-www-form-urlencoded'" },
         requestTemplates: { "application/json": "Action=SendMessage&MessageBody=$util.urlEncode($input.body)&MessageAttribute.1.Name=requestId&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=$context.requestId" },
         ...(passthroughBehavior ? { passthroughBehavior } : {}),
-        permissions: [{ actions: ["sqs:SendMessage"], resources: [queue.queueArn] }],
+        permissions: [{ actions: ["sqs:SendMessage"], resources: [granted.queueArn] }],
       },
       auth: "none" as const,
     });
@@ -69,6 +80,9 @@ beforeAll(async () => {
         "POST /jobs": sendMessage(),
         "POST /strict-jobs": sendMessage("NEVER"),
         "POST /lenient-jobs": sendMessage("WHEN_NO_MATCH"),
+        // The role may send to vtl-jobs only; vtl-open's policy allows it, vtl-closed's denies it.
+        "POST /open-jobs": sendMessage(undefined, open, queue),
+        "POST /closed-jobs": sendMessage(undefined, closed, closed),
         // No templates (the client writes the PutRecord body); the role may put records into vtl-clicks only.
         "POST /raw-clicks": {
           integration: { type: "aws", service: "kinesis", action: "PutRecord", permissions: [{ actions: ["kinesis:PutRecord"], resources: [stream.streamArn] }] },
@@ -80,7 +94,7 @@ beforeAll(async () => {
         },
       },
     });
-    return { queueUrl: queue.queueUrl, clicksArn: stream.streamArn };
+    return { queueUrl: queue.queueUrl, clicksArn: stream.streamArn, openUrl: open.queueUrl, closedUrl: closed.queueUrl };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   base = Object.entries(app.urls).find(([key]) => key.startsWith("vtl "))![1];
@@ -138,6 +152,18 @@ describe("AWS-service routes with mapping templates under npm start", { shuffle:
     expect(Messages.map((m) => m.Body)).toEqual([JSON.stringify({ job: "resize", photo: "a b&c.jpg" })]);
     expect(Messages[0].MessageId).toBe(answer.SendMessageResponse.SendMessageResult.MessageId);
     expect(Messages[0].MessageAttributes?.requestId?.StringValue).toBe(response.headers.get("x-amzn-requestid"));
+  });
+
+  it("the integration role is the recorded role, decided with the queue's policy: one that allows everyone lets it send, one that denies everyone refuses it (AccessDenied → 400)", async () => {
+    const sqs = client(SQSClient, env().AWS_ENDPOINT_URL_SQS);
+    const received = async (url: string) => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${env().AWS_ENDPOINT_URL_SQS}${new URL(url).pathname}`, MaxNumberOfMessages: 10 }))).Messages ?? [];
+    const opened = await post("/open-jobs", { job: "open" });
+    expect(opened.status).toBe(200);
+    expect((await received(outputs.openUrl)).map((m) => m.Body)).toEqual([JSON.stringify({ job: "open" })]);
+    const refused = await post("/closed-jobs", { job: "closed" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: "Bad request", requestId: refused.headers.get("x-amzn-requestid") });
+    expect(await received(outputs.closedUrl)).toEqual([]);
   });
 
   it("passthroughBehavior NEVER answers a Content-Type without a template 415, and nothing is sent; WHEN_NO_MATCH passes it through", async () => {

@@ -182,8 +182,8 @@ describe("a Workflow target's deliveries", () => {
   const bus = () => app.context.run.specs.find((s) => s.kind === "EventBus" && s.name === "ebl")!.spec as EventBusSpec;
   const flow = () => bus().subscriptions.find((s) => s.name === "flow") as EventBusWorkflowSubscriptionSpec;
 
-  it("are refused without states:StartExecution in the target role's policy: not retried, moved to the dead-letter queue", async () => {
-    const graph = app.context.run.resources.filter((r) => !(r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy"));
+  /** One event delivered to the `flow` subscription with `graph` as the recorded plan: the outcome, the executions started and the dead-lettered message. */
+  const deliverWith = async (graph: RecordedResource[]) => {
     const dlq = String(graph.find((r) => r.type === "aws:sqs/queue:Queue" && r.name === "ebl-flow-dlq")!.state.name);
     const sqs = new LocalSqs([queueDefinition(dlq, REGION)]);
     const started: string[] = [];
@@ -197,11 +197,33 @@ describe("a Workflow target's deliveries", () => {
       graph,
       startExecution: async (arn) => void started.push(arn),
     });
+    const [message] = await sqs.receive(dlq, { max: 10 });
+    return { outcome, started, message };
+  };
+
+  it("are refused without states:StartExecution in the target role's policy: not retried, moved to the dead-letter queue", async () => {
+    const { outcome, started, message } = await deliverWith(app.context.run.resources.filter((r) => !(r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy")));
     expect(outcome).toBe("dead-lettered");
     expect(started).toEqual([]);
-    const [message] = await sqs.receive(dlq, { max: 10 });
     expect(message.messageAttributes?.ERROR_CODE).toEqual({ DataType: "String", StringValue: "AccessDeniedException" });
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toBe(outputs.flowArn);
+  });
+
+  it("are decided as every role of the plan is: a customer managed policy of the plan grants, an AWS managed one leaves the role unchecked, the refusal in AWS's words", async () => {
+    const resources = app.context.run.resources;
+    const targetPolicy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "ebl-flow-target-policy")!;
+    const withoutGrant = resources.filter((r) => r !== targetPolicy);
+    const deliver = async (graph: RecordedResource[]) => {
+      const { outcome, started, message } = await deliverWith(graph);
+      return { outcome, started, error: message?.messageAttributes?.ERROR_MESSAGE?.StringValue };
+    };
+    const attach = (policyArn: string) => ({ ...targetPolicy, type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "ebl-flow-target-attachment", inputs: { role: targetPolicy.inputs.role, policyArn } }) as RecordedResource;
+    const customer = { ...targetPolicy, type: "aws:iam/policy:Policy", name: "ebl-flow-start", inputs: { policy: targetPolicy.inputs.policy }, state: { arn: "arn:aws:iam::123456789012:policy/ebl-flow-start" } } as RecordedResource;
+    expect(await deliver([...withoutGrant, customer, attach(String(customer.state.arn))])).toEqual({ outcome: "delivered", started: [outputs.flowArn], error: undefined });
+    expect(await deliver([...withoutGrant, attach("arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess")])).toEqual({ outcome: "delivered", started: [outputs.flowArn], error: undefined });
+    const refused = await deliver(withoutGrant);
+    expect(refused).toMatchObject({ outcome: "dead-lettered", started: [] });
+    expect(refused.error).toMatch(new RegExp(`^User: arn:aws:sts::\\d{12}:assumed-role/[^/]+/\\w+ is not authorized to perform: states:StartExecution on resource: ${outputs.flowArn} because no identity-based policy allows the states:StartExecution action$`));
   });
 
   it("read the state machine and its role's policies once per subscription and region, not per event: one role allowed, one refused", async () => {
@@ -216,8 +238,8 @@ describe("a Workflow target's deliveries", () => {
     const [definition] = await localBusDefinitions([{ ...bus(), subscriptions: [flow(), refused] }], REGION, resources, { ...counted.delivery, startExecution: async (arn) => void started.push(arn) });
     for (const [id, region] of [["e-1", "us-east-1"], ["e-2", "us-east-1"], ["e-3", "eu-west-1"], ["e-4", "eu-west-1"]]) for (const rule of definition.rules) rule.deliver({ ...event, id, region });
     await counted.settled();
-    // Per subscription and region: the state machine (find), the role (find) and its policies (filter).
-    expect(counted.scans()).toBe(2 * 2 * 3);
+    // Per subscription and region: the state machine (find) and the role (find; its policies are one pass, not a find).
+    expect(counted.scans()).toBe(2 * 2 * 2);
     expect(started).toEqual([outputs.flowArn, outputs.flowArn, outputs.flowArn, outputs.flowArn]);
     const messages = await sqs.receive(dlq, { max: 10 });
     expect(messages.map((m) => [JSON.parse(m.body).id, m.messageAttributes?.ERROR_CODE?.StringValue]).sort()).toEqual([

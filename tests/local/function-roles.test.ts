@@ -100,6 +100,33 @@ describe("the functions' roles", () => {
     const readOnly = FunctionRoles.fromGraph(graphOf([], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]));
     expect(readOnly.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
   });
+
+  it("read the policies the plan holds however they are attached: a customer managed policy it creates, the Role's own inlinePolicies and managedPolicyArns", () => {
+    const { accessKeyId } = functionCredentials("fn-a1b2");
+    const document = (action: string, resource: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: resource }] });
+    const policyArn = "arn:aws:iam::123456789012:policy/uploads-read";
+    // A customer managed policy of the plan, attached by a RolePolicyAttachment and by a PolicyAttachment naming the role.
+    const customer = recorded("aws:iam/policy:Policy", "uploads-read", { policy: document("s3:GetObject", "arn:aws:s3:::uploads/*") }, { arn: policyArn });
+    for (const attachment of [
+      recorded("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-attach", { role: "fn-role-1a2b", policyArn }),
+      recorded("aws:iam/policyAttachment:PolicyAttachment", "fn-attach", { roles: ["fn-role-1a2b"], policyArn }),
+    ]) {
+      const roles = FunctionRoles.fromGraph([...graphOf([]), customer, attachment]);
+      expect(roles.governs(accessKeyId)).toBe(true);
+      expect(roles.authorise(accessKeyId, "s3:GetObject", "arn:aws:s3:::uploads/a")).toBeUndefined();
+      expect(roles.authorise(accessKeyId, "s3:PutObject", "arn:aws:s3:::uploads/a")).toMatchObject({ reason: "because no identity-based policy allows the s3:PutObject action" });
+    }
+    // The Role's own inline policies are read; an AWS managed policy in its managedPolicyArns leaves it unchecked.
+    const [role, ...rest] = graphOf([]);
+    const inline = { ...role, inputs: { inlinePolicies: [{ name: "own", policy: document("sqs:SendMessage", "*") }] } };
+    expect(FunctionRoles.fromGraph([inline, ...rest]).authorise(accessKeyId, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
+    expect(FunctionRoles.fromGraph([inline, ...rest]).authorise(accessKeyId, "sqs:DeleteMessage", "arn:aws:sqs:us-east-1:123456789012:jobs")).toBeDefined();
+    const managed = { ...role, inputs: { managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSQSFullAccess"] } };
+    expect(FunctionRoles.fromGraph([managed, ...rest]).governs(accessKeyId)).toBe(false);
+    // The execution roles' own managed policies, in any partition, leave it checked.
+    const vpc = { ...role, inputs: { managedPolicyArns: ["arn:aws-cn:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"] } };
+    expect(FunctionRoles.fromGraph([vpc, ...rest]).governs(accessKeyId)).toBe(true);
+  });
 });
 
 describe("the local S3 server, authorising the functions by their roles", () => {

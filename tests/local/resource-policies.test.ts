@@ -16,6 +16,8 @@ import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { stateMachineRoleAuthorise } from "../../local/services/workflows";
+import { API_GATEWAY_SESSION, integrationRoleAuthorise, type AwsServiceIntegrationSpec } from "../../local/aws-service-integration";
+import type { RouteSpec } from "../../components/serverless-api/spec";
 import { queueDefinition } from "./sqs-helpers";
 
 const ACCOUNT = "123456789012";
@@ -54,7 +56,7 @@ const deny = (action: string, resource: string, principal: unknown = "*", extra:
 
 describe("the local runtime's IAM, with the target's resource policy", () => {
   const caller = { roleArn: ROLE_ARN, sessionArn: SESSION };
-  const refusal = (graph: RecordedResource[], identity: unknown[], action: string, resource: string) => roleRefusal(graph, policyStatements({ Statement: identity }), caller, action, resource)?.reason;
+  const refusal = (graph: RecordedResource[], identity: unknown[], action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, policyStatements({ Statement: identity }), caller, action, resource)?.reason;
   const cases: Array<{ target: string; kind: "queue" | "topic" | "bus" | "table"; action: string; resource: string }> = [
     { target: "a queue", kind: "queue", action: "sqs:SendMessage", resource: QUEUE("jobs") },
     { target: "a topic", kind: "topic", action: "sns:Publish", resource: TOPIC },
@@ -114,13 +116,66 @@ describe("the local runtime's IAM, with the target's resource policy", () => {
   });
 });
 
+describe("an AWS-service route's integration role", () => {
+  const INTEGRATION_ROLE = `arn:aws:iam::${ACCOUNT}:role/api-integration-role-post-jobs-1a2b`;
+  const session = `arn:aws:sts::${ACCOUNT}:assumed-role/api-integration-role-post-jobs-1a2b/${API_GATEWAY_SESSION}`;
+  const integration = { type: "aws", service: "sqs", method: "POST", permissions: [], requestParameters: {}, requestTemplates: {}, responseTemplates: {}, passthroughBehavior: "WHEN_NO_MATCH" } as unknown as AwsServiceIntegrationSpec;
+  const route = { method: "POST", fullPath: "/jobs", key: "POST /jobs", integration } as unknown as RouteSpec;
+  /** The API `api`'s recorded route: its integration's credentials, the role and its inline policy granting `identity`. */
+  const graphWith = (identity: unknown[], queue: unknown[]) => [
+    ...graphOf([], { queue }),
+    recorded("aws:apigateway/integration:Integration", "api-integration-post-jobs", { credentials: INTEGRATION_ROLE }),
+    recorded("aws:iam/role:Role", "api-integration-role-post-jobs", {}, { name: "api-integration-role-post-jobs-1a2b", arn: INTEGRATION_ROLE }),
+    recorded("aws:iam/rolePolicy:RolePolicy", "api-integration-policy-post-jobs", { role: "api-integration-role-post-jobs-1a2b", policy: policy(...identity) }),
+  ];
+  const send = async (graph: RecordedResource[]) => (await integrationRoleAuthorise({ graph, stackRegion: REGION }, "api", route, integration, ACCOUNT))("sqs:SendMessage", QUEUE("jobs"));
+
+  it("is the role the plan records as the integration's credentials, API Gateway's session of it, decided with the target's policy", async () => {
+    // The recorded role's policy grants what the route's `permissions` (none here) do not.
+    expect(await send(graphWith([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: QUEUE("jobs") }], []))).toBeUndefined();
+    // The queue's policy grants the role, or denies API Gateway's session of it, whatever the role's policy says.
+    expect(await send(graphWith([], [allow("sqs:SendMessage", QUEUE("jobs"), { AWS: INTEGRATION_ROLE })]))).toBeUndefined();
+    expect(await send(graphWith([{ Effect: "Allow", Action: "sqs:*", Resource: "*" }], [deny("sqs:SendMessage", QUEUE("jobs"), { AWS: session })]))).toEqual({ caller: session, reason: "with an explicit deny in a resource-based policy" });
+    expect(await send(graphWith([], []))).toEqual({ caller: session, reason: "because no identity-based policy allows the sqs:SendMessage action" });
+  });
+});
+
+describe("a bus policy, in its own region only", () => {
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION };
+  const busIn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:event-bus/orders`;
+  const put = (graph: RecordedResource[], stackRegion: string, bus: string) => roleRefusal({ graph, stackRegion }, [], caller, "events:PutEvents", bus)?.reason;
+  const grant = (extra: Record<string, unknown> = {}, provider?: string) => ({
+    ...recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "orders-policy", { eventBusName: "orders", policy: policy(allow("events:PutEvents", "*")), ...extra }),
+    ...(provider ? { provider } : {}),
+  });
+
+  it("grants the bus of its name in its region (its own `region`, else its provider's, else the stack's), not a bus of that name in another", () => {
+    // No region of its own: the stack's.
+    expect(put([grant()], REGION, busIn(REGION))).toBeUndefined();
+    expect(put([grant()], REGION, busIn("us-east-1"))).toBe("because no identity-based policy allows the events:PutEvents action");
+    // Its own `region` input wins over the stack's.
+    expect(put([grant({ region: "us-east-1" })], REGION, busIn("us-east-1"))).toBeUndefined();
+    expect(put([grant({ region: "us-east-1" })], REGION, busIn(REGION))).toBeDefined();
+    // An explicit provider's region.
+    const provider = recorded("pulumi:providers:aws", "virginia", { region: "us-east-1" });
+    provider.urn = "urn:pulumi:dev::app::pulumi:providers:aws::virginia";
+    expect(put([provider, grant({}, `${provider.urn}::provider-id`)], REGION, busIn("us-east-1"))).toBeUndefined();
+    expect(put([provider, grant({}, `${provider.urn}::provider-id`)], REGION, busIn(REGION))).toBeDefined();
+    // A Deny likewise refuses only in its region.
+    const denied = [recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "orders-deny", { eventBusName: "orders", region: "us-east-1", policy: policy(deny("events:PutEvents", "*")) })];
+    const identity = policyStatements({ Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: "*" }] });
+    expect(roleRefusal({ graph: denied, stackRegion: REGION }, identity, caller, "events:PutEvents", busIn(REGION))).toBeUndefined();
+    expect(roleRefusal({ graph: denied, stackRegion: REGION }, identity, caller, "events:PutEvents", busIn("us-east-1"))?.reason).toBe("with an explicit deny in a resource-based policy");
+  });
+});
+
 describe("a function's SDK call through the local SQS server, granted or denied by the queue's policy alone", () => {
   let sqs: LocalSqsServer;
   const client = () => new SQSClient({ endpoint: sqs.endpoint, region: REGION, credentials: functionCredentials("fn-a1b2") });
   beforeAll(async () => {
     // The role grants nothing on the queues: the queue policies decide.
     const graph = graphOf([{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }], { queue: [allow("sqs:SendMessage", QUEUE("jobs"))], open: [allow("sqs:*", QUEUE("open"), "*"), deny("sqs:SendMessage", QUEUE("open"), { AWS: ROLE_ARN })] });
-    const roles = FunctionRoles.fromGraph(graph);
+    const roles = FunctionRoles.fromGraph(graph, REGION);
     sqs = await startLocalSqs({ queues: [queueDefinition("jobs"), queueDefinition("open")], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
   });
   afterAll(() => sqs.stop());
@@ -156,7 +211,7 @@ describe("a Step Functions Task of a state machine's role, granted or denied by 
     localServiceIntegrations({ endpoints: () => ({ sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS }).run(
       "sqs:sendMessage",
       { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queue}`, MessageBody: "m" },
-      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: stateMachineRoleAuthorise(graph, MACHINE_ROLE) },
+      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE) },
     );
 
   it("sends where the queue policy allows the role, and fails the Task with SQS's AccessDenied where it denies it", async () => {
@@ -185,7 +240,7 @@ describe("a function's Publish and a state machine's sns:publish and events:putE
     recorded("aws:sns/topic:Topic", "closed", { policy: policy(allow("sns:Publish", OTHER_TOPIC, "*"), deny("sns:Publish", OTHER_TOPIC)) }, { name: "closed", arn: OTHER_TOPIC }),
     recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "closed-policy", { eventBusName: "closed", policy: policy(allow("events:PutEvents", OTHER_BUS, "*"), deny("events:PutEvents", OTHER_BUS, { AWS: MACHINE_ROLE })) }),
   ];
-  const roles = FunctionRoles.fromGraph(graph);
+  const roles = FunctionRoles.fromGraph(graph, REGION);
   beforeAll(async () => {
     const topic = (arn: string) => ({ arn, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [] });
     const bus = (name: string, arn: string) => ({ name, arn, region: REGION, account: ACCOUNT, rules: [] });
@@ -201,7 +256,7 @@ describe("a function's Publish and a state machine's sns:publish and events:putE
       account: ACCOUNT,
       executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`,
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`,
-      authorise: stateMachineRoleAuthorise(graph, MACHINE_ROLE),
+      authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE),
     });
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => ({ error: e.name, cause: e.message }));
 

@@ -60,10 +60,13 @@ afterAll(async () => {
 /** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
 const roleAllowing = (actions: string[], resource = "*") =>
   stateMachineRoleAuthorise(
-    [
-      { type: "aws:iam/role:Role", id: "flow-role", state: { arn: ROLE, name: "flow-role" }, inputs: {} },
-      { type: "aws:iam/rolePolicy:RolePolicy", id: "flow-policy", state: {}, inputs: { role: "flow-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] }) } },
-    ] as never,
+    {
+      graph: [
+        { type: "aws:iam/role:Role", id: "flow-role", state: { arn: ROLE, name: "flow-role" }, inputs: {} },
+        { type: "aws:iam/rolePolicy:RolePolicy", id: "flow-policy", state: {}, inputs: { role: "flow-role", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: resource }] }) } },
+      ] as never,
+      stackRegion: REGION,
+    },
     ROLE,
   );
 
