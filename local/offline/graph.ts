@@ -36,6 +36,8 @@ export function attachedTo(graph: Graph, type: string, field: string, target: Re
  * The region a recorded resource is created in: its own `region` input (provider v7's per-resource region), else its
  * explicit provider's region, else the stack's (`stackRegion`). Read by the deploy rules (testing/deploy-rules/rule.ts
  * regionOf) and by the local runtime's resource policies (local/resource-policies.ts: a bus policy's region).
+ * Internal: the package's testing entry point offers it as regionOf, with a rule's context.
+ * @internal
  */
 export function resourceRegion(graph: Graph, resource: RecordedResource, stackRegion: string): string {
   if (typeof resource.inputs.region === "string" && resource.inputs.region) return resource.inputs.region;
