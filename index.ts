@@ -531,21 +531,22 @@ const albumDeletion = new Workflow("album-deletion", {
       RemovePhotos: {
         Type: "Map",
         ItemsPath: "$.page.items",
-        ItemSelector: { "photo.$": "$$.Map.Item.Value", "sub.$": "$.sub", "albumId.$": "$.albumId" },
+        // handlers/shared/photo-removals.ts' PhotoRemoval, sent from the home region. The original alone: the consumer
+        // removes every thumbnail key the photo may have, named or not (handlers/photo-removal).
+        ItemSelector: {
+          "photo.$": "$$.Map.Item.Value",
+          removal: { "sub.$": "$.sub", "albumId.$": "$.albumId", "photoId.$": "$$.Map.Item.Value.photoId.S", "objectKeys.$": "States.Array($$.Map.Item.Value.objectKey.S)", region: homeRegion },
+        },
         MaxConcurrency: 5,
         ItemProcessor: {
           ProcessorConfig: { Mode: "INLINE" },
           StartAt: "SendRemoval",
           States: {
-            // handlers/shared/photo-removals.ts' PhotoRemoval, sent from the home region. The original alone: the consumer
-            // removes every thumbnail key the photo may have, named or not (handlers/photo-removal).
             SendRemoval: {
               Type: "Task",
               Resource: "arn:aws:states:::sqs:sendMessage",
-              Parameters: {
-                QueueUrl: photoRemovals,
-                MessageBody: { "sub.$": "$.sub", "albumId.$": "$.albumId", "photoId.$": "$.photo.photoId.S", "objectKeys.$": "States.Array($.photo.objectKey.S)", region: homeRegion },
-              },
+              // The body as JSON text, as the API sends it (JSON.stringify): no reliance on how the integration serialises an object.
+              Parameters: { QueueUrl: photoRemovals, "MessageBody.$": "States.JsonToString($.removal)" },
               ResultPath: null,
               Retry: retryTransient,
               Next: "DeletePhoto",
@@ -580,12 +581,13 @@ const albumDeletion = new Workflow("album-deletion", {
         ResultPath: null,
         Retry: retryTransient,
         Catch: onFailure,
-        Next: "NotifyDeleted",
+        Next: "DeletedNotice",
       },
+      DeletedNotice: { Type: "Pass", Parameters: { event: "AlbumDeleted", "sub.$": "$.sub", "albumId.$": "$.albumId" }, ResultPath: "$.notice", Next: "NotifyDeleted" },
       NotifyDeleted: {
         Type: "Task",
         Resource: "arn:aws:states:::sns:publish",
-        Parameters: { TopicArn: albumNotices, Subject: "Album deleted", Message: { event: "AlbumDeleted", "sub.$": "$.sub", "albumId.$": "$.albumId" } },
+        Parameters: { TopicArn: albumNotices, Subject: "Album deleted", "Message.$": "States.JsonToString($.notice)" },
         ResultPath: null,
         Retry: retryTransient,
         End: true,
@@ -604,17 +606,19 @@ const albumDeletion = new Workflow("album-deletion", {
         },
         ResultPath: null,
         Retry: noRetryOnCondition,
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "NotifyFailed" }],
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "FailedNotice" }],
+        Next: "FailedNotice",
+      },
+      FailedNotice: {
+        Type: "Pass",
+        Parameters: { event: "AlbumDeletionFailed", "sub.$": "$.sub", "albumId.$": "$.albumId", "error.$": "$.error.Error", "cause.$": "$.error.Cause" },
+        ResultPath: "$.notice",
         Next: "NotifyFailed",
       },
       NotifyFailed: {
         Type: "Task",
         Resource: "arn:aws:states:::sns:publish",
-        Parameters: {
-          TopicArn: albumNotices,
-          Subject: "Album deletion failed",
-          Message: { event: "AlbumDeletionFailed", "sub.$": "$.sub", "albumId.$": "$.albumId", "error.$": "$.error.Error", "cause.$": "$.error.Cause" },
-        },
+        Parameters: { TopicArn: albumNotices, Subject: "Album deletion failed", "Message.$": "States.JsonToString($.notice)" },
         ResultPath: null,
         Retry: retryTransient,
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Failed" }],
