@@ -490,6 +490,8 @@ const albumDeletion = new Workflow("album-deletion", {
     StartAt: "Claim",
     States: {
       // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs.
+      // A failed condition is tried again for about half a minute before the execution gives up: the API in another
+      // region marked the album on its replica, which reaches this one "typically within a second" (docs/multi-region.md).
       Claim: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
@@ -502,7 +504,7 @@ const albumDeletion = new Workflow("album-deletion", {
           ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":execution": { "S.$": "$$.Execution.Id" } },
         },
         ResultPath: null,
-        Retry: noRetryOnCondition,
+        Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
         Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
         Next: "NextPage",
       },
@@ -692,7 +694,8 @@ const apis = new RegionalApis("api", {
         export: "remove",
         function: {
           permissions: [...gallery.read(["dynamodb:Query", "dynamodb:GetItem"]), ...gallery.write(["dynamodb:DeleteItem", "dynamodb:UpdateItem"]), ...galleryEvents.grants.put()],
-          environment: galleryEvents.environment("EVENT_BUS_NAME"),
+          // The bus is the home region's: the API in other regions puts its events there (handlers/shared/album-events.ts).
+          environment: { ...galleryEvents.environment("EVENT_BUS_NAME"), EVENT_BUS_REGION: homeRegion },
         },
       },
       // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.

@@ -28,9 +28,13 @@ function endpoint(region: string): string {
   return process.env.AWS_ENDPOINT_URL_EVENTBRIDGE || `https://events.${region}.amazonaws.com`;
 }
 
-/** Puts one AlbumDeletionRequested on the gallery bus; resolves with its event id once EventBridge has it. */
+/**
+ * Puts one AlbumDeletionRequested on the gallery bus; resolves with its event id once EventBridge has it. The bus is in
+ * the home region (EVENT_BUS_REGION), where the workflow runs: RegionalApis' other regions put to it there, as they send
+ * to the home region's photo-removals queue.
+ */
 export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Promise<string> {
-  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error("AWS_REGION is not set");
   const EventBusName = busName();
   const { answer, $metadata } = await awsJsonCall({
