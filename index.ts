@@ -11,6 +11,7 @@ import {
   BackupPlan,
   DataTier,
   EdgeLogic,
+  EventBus,
   LambdaFunction,
   MessageQueue,
   RegionalApis,
@@ -22,8 +23,10 @@ import {
   RealtimeApi,
   StackSecret,
   StaticSite,
+  Topic,
   UploadBucket,
   UserAuth,
+  Workflow,
   registerStackTags,
   requestModel,
   tagsFromConfig,
@@ -36,7 +39,8 @@ import {
 } from "./components";
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
-import { GSI1, TTL_ATTRIBUTE } from "./handlers/shared/gallery-keys";
+import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./handlers/shared/album-events";
+import { ALBUM_PREFIX, GSI1, PHOTO_PREFIX, TTL_ATTRIBUTE, userPk } from "./handlers/shared/gallery-keys";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
@@ -453,6 +457,189 @@ export const photoRemovalsQueueName = photoRemovals.queueName;
 export const photoRemovalsDeadLetterQueueName = photoRemovals.deadLetterQueue.name;
 // ---------------------------------------------------------------- end photo removals
 
+// ---------------------------------------------------------------- album deletion (EventBus, Workflow, Topic)
+// DELETE /albums/{albumId} of an album with photos marks it deleting, answers 202 and puts AlbumDeletionRequested on
+// the gallery bus; its rule starts this workflow, which removes the album's photos page by page exactly as DELETE of
+// a photo does (the removal to the photo-removals queue first, then the item if it is still as read), then the album
+// item, and tells the album-notices topic. Its Tasks are Step Functions' own integrations (no function of ours runs):
+// the component grants the role each Task's action on exactly the table, queue and topic it names.
+const galleryTable = data.tables.gallery;
+/** The album's key from the execution's input (the event's detail: `{ sub, albumId }`), as gallery-keys builds it. */
+const albumKeyInput = {
+  pk: { "S.$": `States.Format('${userPk("{}")}', $.sub)` },
+  sk: { "S.$": `States.Format('${ALBUM_PREFIX}{}', $.albumId)` },
+};
+/** Transient failures of a Task: retried with backoff (a Task's Catch then marks the deletion failed). */
+const retryTransient = [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 }];
+/** A condition that no longer holds is an answer, not a failure: never retried (the first matching retrier applies). */
+const conditionFailed = "DynamoDB.ConditionalCheckFailedException";
+const noRetryOnCondition = [{ ErrorEquals: [conditionFailed], MaxAttempts: 0 }, ...retryTransient];
+const onFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" }];
+/**
+ * "Album deleted" / "album deletion failed" for operations: nothing is subscribed by default. Topic subscribes functions
+ * and queues, not email addresses (an email subscription would also wait for its owner's confirmation, and `npm start`
+ * has no mail), so whoever wants them subscribes to `albumNoticesTopicArn` (docs/events.md, "Album deletion").
+ */
+const albumNotices = new Topic("album-notices", {});
+/** Photos per page: each page is one Query and one Map of up to this many photos (a few removed at a time). */
+const albumDeletionPageSize = 20;
+const albumDeletion = new Workflow("album-deletion", {
+  logRetentionDays,
+  definition: {
+    Comment: "Deletes an album marked deleting: its photos (a removal each to the photo-removals queue, then the item), then the album",
+    StartAt: "Claim",
+    States: {
+      // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs.
+      // A failed condition is tried again for about half a minute before the execution gives up: the API in another
+      // region marked the album on its replica, which reaches this one "typically within a second" (docs/multi-region.md).
+      Claim: {
+        Type: "Task",
+        Resource: "arn:aws:states:::dynamodb:updateItem",
+        Parameters: {
+          TableName: galleryTable,
+          Key: albumKeyInput,
+          UpdateExpression: "SET deletion.#execution = :execution",
+          ConditionExpression: "deletion.#state = :deleting AND attribute_not_exists(deletion.#execution)",
+          ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
+          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":execution": { "S.$": "$$.Execution.Id" } },
+        },
+        ResultPath: null,
+        Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
+        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
+        Next: "NextPage",
+      },
+      NotMine: { Type: "Succeed" },
+      // Always the first page: each pass deletes what it read, so the next pass reads what is left (a photo whose
+      // delete found it changed, its thumbnails arrived meanwhile, is read again with its new status, as DELETE of a photo does).
+      NextPage: {
+        Type: "Task",
+        Resource: "arn:aws:states:::aws-sdk:dynamodb:query",
+        Parameters: {
+          TableName: galleryTable,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": albumKeyInput.pk, ":prefix": { "S.$": `States.Format('${PHOTO_PREFIX}{}#', $.albumId)` } },
+          ProjectionExpression: "pk, sk, photoId, objectKey, #status",
+          ExpressionAttributeNames: { "#status": "status" },
+          ConsistentRead: true,
+          Limit: albumDeletionPageSize,
+        },
+        ResultSelector: { "items.$": "$.Items" },
+        ResultPath: "$.page",
+        Retry: retryTransient,
+        Catch: onFailure,
+        Next: "AnyPhotos",
+      },
+      AnyPhotos: { Type: "Choice", Choices: [{ Variable: "$.page.items[0]", IsPresent: true, Next: "RemovePhotos" }], Default: "DeleteAlbum" },
+      RemovePhotos: {
+        Type: "Map",
+        ItemsPath: "$.page.items",
+        // handlers/shared/photo-removals.ts' PhotoRemoval, sent from the home region. The original alone: the consumer
+        // removes every thumbnail key the photo may have, named or not (handlers/photo-removal).
+        ItemSelector: {
+          "photo.$": "$$.Map.Item.Value",
+          removal: { "sub.$": "$.sub", "albumId.$": "$.albumId", "photoId.$": "$$.Map.Item.Value.photoId.S", "objectKeys.$": "States.Array($$.Map.Item.Value.objectKey.S)", region: homeRegion },
+        },
+        MaxConcurrency: 5,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "INLINE" },
+          StartAt: "SendRemoval",
+          States: {
+            SendRemoval: {
+              Type: "Task",
+              Resource: "arn:aws:states:::sqs:sendMessage",
+              // The body as JSON text, as the API sends it (JSON.stringify): no reliance on how the integration serialises an object.
+              Parameters: { QueueUrl: photoRemovals, "MessageBody.$": "States.JsonToString($.removal)" },
+              ResultPath: null,
+              Retry: retryTransient,
+              Next: "DeletePhoto",
+            },
+            DeletePhoto: {
+              Type: "Task",
+              Resource: "arn:aws:states:::dynamodb:deleteItem",
+              Parameters: {
+                TableName: galleryTable,
+                Key: { pk: { "S.$": "$.photo.pk.S" }, sk: { "S.$": "$.photo.sk.S" } },
+                ConditionExpression: "attribute_exists(pk) AND #status = :status",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: { ":status": { "S.$": "$.photo.status.S" } },
+              },
+              ResultPath: null,
+              Retry: noRetryOnCondition,
+              // Changed since read (or deleted meanwhile): the next page reads it again.
+              Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "Changed" }],
+              End: true,
+            },
+            Changed: { Type: "Succeed" },
+          },
+        },
+        ResultPath: null,
+        Catch: onFailure,
+        Next: "NextPage",
+      },
+      DeleteAlbum: {
+        Type: "Task",
+        Resource: "arn:aws:states:::dynamodb:deleteItem",
+        Parameters: { TableName: galleryTable, Key: albumKeyInput },
+        ResultPath: null,
+        Retry: retryTransient,
+        Catch: onFailure,
+        Next: "DeletedNotice",
+      },
+      DeletedNotice: { Type: "Pass", Parameters: { event: "AlbumDeleted", "sub.$": "$.sub", "albumId.$": "$.albumId" }, ResultPath: "$.notice", Next: "NotifyDeleted" },
+      NotifyDeleted: {
+        Type: "Task",
+        Resource: "arn:aws:states:::sns:publish",
+        Parameters: { TopicArn: albumNotices, Subject: "Album deleted", "Message.$": "States.JsonToString($.notice)" },
+        ResultPath: null,
+        Retry: retryTransient,
+        End: true,
+      },
+      // What is left stays: the album (marked failed, with the error) and the photos not removed yet.
+      MarkFailed: {
+        Type: "Task",
+        Resource: "arn:aws:states:::dynamodb:updateItem",
+        Parameters: {
+          TableName: galleryTable,
+          Key: albumKeyInput,
+          UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#state": "state", "#error": "error", "#execution": "execution" },
+          ExpressionAttributeValues: { ":failed": { S: "failed" }, ":error": { "S.$": "$.error.Error" } },
+        },
+        ResultPath: null,
+        Retry: noRetryOnCondition,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "FailedNotice" }],
+        Next: "FailedNotice",
+      },
+      FailedNotice: {
+        Type: "Pass",
+        Parameters: { event: "AlbumDeletionFailed", "sub.$": "$.sub", "albumId.$": "$.albumId", "error.$": "$.error.Error", "cause.$": "$.error.Cause" },
+        ResultPath: "$.notice",
+        Next: "NotifyFailed",
+      },
+      NotifyFailed: {
+        Type: "Task",
+        Resource: "arn:aws:states:::sns:publish",
+        Parameters: { TopicArn: albumNotices, Subject: "Album deletion failed", "Message.$": "States.JsonToString($.notice)" },
+        ResultPath: null,
+        Retry: retryTransient,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Failed" }],
+        Next: "Failed",
+      },
+      Failed: { Type: "Fail", Error: "AlbumDeletionFailed", Cause: "The album's deletion failed; it is marked failed with what is left of it" },
+    },
+  },
+});
+const galleryEvents = new EventBus("gallery-events", {});
+galleryEvents.subscribe("album-deletions", albumDeletion, {
+  pattern: { source: [ALBUM_EVENTS_SOURCE], "detail-type": [ALBUM_DELETION_REQUESTED] },
+  inputPath: "$.detail",
+});
+export const galleryEventBusName = galleryEvents.busName;
+export const albumDeletionStateMachineArn = albumDeletion.stateMachineArn;
+export const albumNoticesTopicArn = albumNotices.topicArn;
+// ---------------------------------------------------------------- end album deletion
+
 const apis = new RegionalApis("api", {
   regions,
   domain: apiDomain(),
@@ -501,7 +688,16 @@ const apis = new RegionalApis("api", {
         requestSchema: requestModel(UpdateAlbum),
         function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
       },
-      "DELETE /albums/{albumId}": { handler: albumsHandler, export: "remove", function: { permissions: [...gallery.read(["dynamodb:Query"]), ...gallery.write(["dynamodb:DeleteItem"])] } },
+      // An album with photos is marked deleting (UpdateItem) and handed to the album-deletion workflow through the bus.
+      "DELETE /albums/{albumId}": {
+        handler: albumsHandler,
+        export: "remove",
+        function: {
+          permissions: [...gallery.read(["dynamodb:Query", "dynamodb:GetItem"]), ...gallery.write(["dynamodb:DeleteItem", "dynamodb:UpdateItem"]), ...galleryEvents.grants.put()],
+          // The bus is the home region's: the API in other regions puts its events there (handlers/shared/album-events.ts).
+          environment: { ...galleryEvents.environment("EVENT_BUS_NAME"), EVENT_BUS_REGION: homeRegion },
+        },
+      },
       // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.
       "GET /albums/{albumId}/photos": {
         handler: photosHandler,

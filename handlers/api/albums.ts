@@ -4,7 +4,8 @@
  * with its own least-privilege role.
  */
 import { CreateAlbum, UpdateAlbum } from "../shared/gallery-schemas";
-import { createAlbum, createAlbumOnce, deleteAlbum, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
+import { requestAlbumDeletion } from "../shared/album-events";
+import { createAlbum, createAlbumOnce, deleteAlbum, failAlbumDeletion, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
 import { badRequest, headerParam, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 
 function limitParam(value: string | undefined, max: number): number {
@@ -49,10 +50,28 @@ export const update = route("updateAlbum", async (event) => {
   return json(200, await updateAlbum(owner, albumId, parseBody(event, UpdateAlbum)));
 });
 
-/** DELETE /albums/{albumId} */
+/**
+ * DELETE /albums/{albumId}: an empty album goes at once (204). One with photos is marked deleting and answered 202: the
+ * AlbumDeletionRequested event starts the album-deletion workflow (index.ts), which removes each photo as DELETE of a
+ * photo does, then the album. A DELETE while it is deleting answers 202 again and starts nothing; after a failed
+ * deletion it starts again. When the event cannot be put, the deletion is marked failed (nothing would run it) and
+ * the answer is 500.
+ */
 export const remove = route("deleteAlbum", async (event) => {
-  await deleteAlbum(ownerOf(event), pathParam(event, "albumId"));
-  return noContent();
+  const owner = ownerOf(event);
+  const albumId = pathParam(event, "albumId");
+  const removal = await deleteAlbum(owner, albumId);
+  if (removal.outcome === "deleted") return noContent();
+  if (removal.outcome === "started") {
+    try {
+      await requestAlbumDeletion({ sub: owner, albumId });
+    } catch (error) {
+      // The original error is the answer's; a mark that fails too leaves the album deleting (reported in the logs by route).
+      await failAlbumDeletion(owner, albumId, removal.deletion, "The deletion could not be started; delete the album again").catch(() => undefined);
+      throw error;
+    }
+  }
+  return json(202, { albumId, deletion: "deleting", message: "The album and its photos are being deleted" });
 });
 
 export { limitParam };

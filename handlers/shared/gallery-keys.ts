@@ -59,6 +59,19 @@ export interface AlbumItem extends TableKey, Gsi1Key {
   photoCount: number;
   createdAt: string;
   updatedAt: string;
+  /** Set while the album-deletion workflow removes its photos (DELETE of an album with photos; index.ts "album deletion"). */
+  deletion?: AlbumDeletion;
+}
+
+/**
+ * An album's deletion under way (`deleting`), or the one that failed (`failed`, with the workflow's error; photos not
+ * yet removed are still there, and DELETE starts it again). `execution` is the Step Functions execution that claimed it.
+ */
+export interface AlbumDeletion {
+  state: "deleting" | "failed";
+  requestedAt: string;
+  execution?: string;
+  error?: string;
 }
 
 export interface PhotoItem extends TableKey, Gsi1Key {

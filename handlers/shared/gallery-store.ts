@@ -16,6 +16,7 @@ import {
   originalKey,
   photoKey,
   userPk,
+  type AlbumDeletion,
   type AlbumItem,
   type PhotoItem,
 } from "./gallery-keys";
@@ -44,10 +45,12 @@ export interface Page<T> {
   next?: string;
 }
 
-/** Strip the key attributes: clients see the item, not the table design. */
-function publicAlbum(item: AlbumItem): Omit<AlbumItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type"> {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, ...rest } = item;
-  return rest;
+/** Strip the key attributes (and a deletion's execution ARN, the workflow's own): clients see the item, not the table design. */
+function publicAlbum(item: AlbumItem): Omit<AlbumItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type" | "deletion"> & { deletion?: Omit<AlbumDeletion, "execution"> } {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, deletion, ...rest } = item;
+  if (!deletion) return rest;
+  const { execution: _e, ...shown } = deletion;
+  return { ...rest, deletion: shown };
 }
 
 function publicPhoto(item: PhotoItem): Omit<PhotoItem, "pk" | "sk" | "gsi1pk" | "gsi1sk" | "type" | "expiresAt"> {
@@ -157,8 +160,18 @@ export async function updateAlbum(
   }
 }
 
-/** Deletes an empty album; 409 while it still has photos. */
-export async function deleteAlbum(sub: string, albumId: string): Promise<void> {
+/**
+ * What DELETE of an album did: `deleted` an empty album; `started` its deletion (the album is marked deleting, and the
+ * caller puts the AlbumDeletionRequested event); or found it `deleting` already, which the caller answers the same
+ * without a second run.
+ */
+export type AlbumRemoval = { outcome: "deleted" | "deleting" } | { outcome: "started"; deletion: AlbumDeletion };
+
+/**
+ * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
+ * workflow then removes its photos, then the album), unless it is already: a deletion that failed is started again.
+ */
+export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
   const photos = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -168,12 +181,53 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<void> {
       ProjectionExpression: "sk",
     }),
   );
-  if ((photos.Items?.length ?? 0) > 0) throw conflict("The album still has photos; delete them first");
+  if ((photos.Items?.length ?? 0) === 0) {
+    try {
+      await db().send(new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: "attribute_exists(pk)" }));
+      return { outcome: "deleted" };
+    } catch (error) {
+      if (isConditionFailure(error)) throw notFound("album");
+      throw error;
+    }
+  }
+  const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
   try {
-    await db().send(new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: "attribute_exists(pk)" }));
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        UpdateExpression: "SET deletion = :deletion",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
+        ExpressionAttributeNames: { "#state": "state" },
+        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting" },
+      }),
+    );
+    return { outcome: "started", deletion };
   } catch (error) {
-    if (isConditionFailure(error)) throw notFound("album");
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+  }
+  await getAlbum(sub, albumId); // 404 when the album is gone
+  return { outcome: "deleting" };
+}
+
+/**
+ * Marks the deletion `started` failed when its event could not be put (no workflow will run for it), so the album does
+ * not stay deleting for ever: DELETE starts it again. Only that very deletion (its `requestedAt`): one started since stays.
+ */
+export async function failAlbumDeletion(sub: string, albumId: string, started: AlbumDeletion, error: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error",
+        ConditionExpression: "deletion.#state = :deleting AND deletion.requestedAt = :requestedAt",
+        ExpressionAttributeNames: { "#state": "state", "#error": "error" },
+        ExpressionAttributeValues: { ":failed": "failed", ":error": error, ":deleting": "deleting", ":requestedAt": started.requestedAt },
+      }),
+    );
+  } catch (failure) {
+    if (!isConditionFailure(failure)) throw failure;
   }
 }
 
@@ -207,7 +261,8 @@ export const toPublicPhoto = publicPhoto;
 
 /** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
 export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
-  await getAlbum(sub, albumId);
+  const album = await getAlbum(sub, albumId);
+  if (album.deletion?.state === "deleting") throw conflict("The album is being deleted");
   const draft = photoItem({ sub, albumId, objectKey: "", ...input });
   const item: PhotoItem = { ...draft, objectKey: originalKey(sub, albumId, draft.photoId, input.contentType) };
   try {

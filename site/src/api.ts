@@ -79,7 +79,8 @@ export function createApi(token: () => string | undefined) {
     listAlbums: () => call<Page<Album>>("GET", "/albums"),
     createAlbum: (album: AlbumInput) => call<Album>("POST", "/albums", album),
     getAlbum: (albumId: string) => call<Album>("GET", albumPath(albumId)),
-    deleteAlbum: (albumId: string) => call<void>("DELETE", albumPath(albumId)),
+    /** Undefined when the album is gone (204); `{ deletion: "deleting" }` when its photos are being deleted first (202). */
+    deleteAlbum: (albumId: string) => call<{ deletion: "deleting" } | undefined>("DELETE", albumPath(albumId)),
     listPhotos: (albumId: string) => call<Page<Photo>>("GET", `${albumPath(albumId)}/photos`),
     getPhoto: (albumId: string, photoId: string) => call<Photo>("GET", photoPath(albumId, photoId)),
     deletePhoto: (albumId: string, photoId: string) => call<void>("DELETE", photoPath(albumId, photoId)),

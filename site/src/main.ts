@@ -3,7 +3,7 @@
 import { createApi, type Api } from "./api";
 import { createAuth, sameOriginPath, type Auth } from "./auth";
 import { connectLive, type Live } from "./live";
-import type { FieldErrors, GalleryConfig, Photo } from "./types";
+import type { Album, FieldErrors, GalleryConfig, Photo } from "./types";
 import { PROCESSING_POLL_LIMIT, PROCESSING_POLL_MS } from "./polling";
 // The API's own request schemas: the page checks a form with them before sending, so a field the API would refuse is
 // marked next to it. The API's gateway refuses such a body before the handler, with one sentence for the whole form.
@@ -183,7 +183,7 @@ async function loadAlbums(): Promise<void> {
         { "data-album-id": album.albumId },
         el("h3", {}, el("button", { type: "button", className: "link", onclick: () => attempt(() => openAlbum(album.albumId)) }, album.title)),
         album.description ? el("p", {}, album.description) : undefined,
-        el("p", { className: "meta" }, `${album.photoCount ?? 0} photo${album.photoCount === 1 ? "" : "s"}`),
+        el("p", { className: "meta" }, `${album.photoCount ?? 0} photo${album.photoCount === 1 ? "" : "s"}${deletionNote(album)}`),
       ),
     ),
   );
@@ -234,10 +234,17 @@ async function closeAlbum(): Promise<void> {
   await loadAlbums();
 }
 
+/** What the listing says of an album being deleted (or whose deletion failed: deleting it again retries). */
+function deletionNote(album: Album): string {
+  if (album.deletion?.state === "deleting") return " · being deleted";
+  if (album.deletion?.state === "failed") return " · deletion failed, delete it again";
+  return "";
+}
+
 async function deleteAlbum(): Promise<void> {
   if (!openAlbumId || !confirm("Delete this album and its photos?")) return;
-  await api.deleteAlbum(openAlbumId);
-  say("Album deleted.", "info");
+  const answer = await api.deleteAlbum(openAlbumId);
+  say(answer?.deletion === "deleting" ? "Deleting the album and its photos…" : "Album deleted.", "info");
   await closeAlbum();
 }
 

@@ -16,6 +16,8 @@ export interface AlbumInput {
 export interface Album extends AlbumInput {
   albumId: string;
   photoCount?: number;
+  /** Set while the album and its photos are being deleted, or when that failed (DELETE starts it again). */
+  deletion?: { state: "deleting" | "failed"; requestedAt: string; error?: string };
 }
 
 export interface Thumbnail {

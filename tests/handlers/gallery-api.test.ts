@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalSqsServer } from "../../local/sqs-server";
-import { apiEvent, lambdaContext, REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryTable, startRemovalsQueue, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
+import { apiEvent, GALLERY_BUS, lambdaContext, REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryEventBus, startGalleryTable, startRemovalsQueue, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
 let table: Awaited<ReturnType<typeof startGalleryTable>>;
 let albums: typeof import("../../handlers/api/albums.js");
@@ -19,6 +19,7 @@ let photos: typeof import("../../handlers/api/photos.js");
 let health: typeof import("../../handlers/api/health.js");
 let s3: LocalS3;
 let sqs: LocalSqsServer;
+let bus: Awaited<ReturnType<typeof startGalleryEventBus>>;
 
 beforeAll(async () => {
   table = await startGalleryTable();
@@ -28,6 +29,8 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
   // DELETE of a photo sends its objects to the photo-removals queue (handlers/shared/queue-messages.ts).
   sqs = await startRemovalsQueue();
+  // DELETE of an album with photos puts AlbumDeletionRequested on the gallery bus (handlers/shared/album-events.ts).
+  bus = await startGalleryEventBus();
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");
@@ -36,6 +39,7 @@ afterAll(async () => {
   await table?.stop();
   await s3?.close();
   await sqs?.stop();
+  await bus?.stop();
 });
 beforeEach(async () => {
   s3.resetRequests();
@@ -45,6 +49,8 @@ beforeEach(async () => {
 afterEach(() => {
   vi.restoreAllMocks();
   process.env.PHOTO_REMOVALS_QUEUE_URL = sqs.queueUrl(REMOVALS_QUEUE);
+  process.env.EVENT_BUS_NAME = GALLERY_BUS;
+  bus.events.length = 0;
 });
 
 /** The removals DELETE sent since the test began (or since the last call), in order; taken off the queue. */
@@ -169,15 +175,50 @@ describe("albums", () => {
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: "01HZZZZZZZZZZZZZZZZZZZZZZZ" }, sub: ALICE })).status).toBe(404);
   });
 
-  it("409 on a stale update (conditional write) and on deleting an album with photos", async () => {
+  it("409 on a stale update (conditional write)", async () => {
     const album = await newAlbum(ALICE);
     const stale = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: album.albumId }, body: { title: "x", expectedUpdatedAt: "2000-01-01T00:00:00.000Z" }, sub: ALICE });
     expect(stale.status).toBe(409);
     const fresh = await call(albums.update, { method: "PATCH", resource: ALBUM, pathParameters: { albumId: album.albumId }, body: { title: "x", expectedUpdatedAt: album.updatedAt }, sub: ALICE });
     expect(fresh.status).toBe(200);
+  });
+
+  it("202 for an album with photos: marked deleting, one AlbumDeletionRequested put, 202 again without a second, no new uploads", async () => {
+    const album = await newAlbum(ALICE);
+    const photo = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    expect(photo.status).toBe(201);
+    const deleting = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(deleting).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting", message: "The album and its photos are being deleted" } });
+    expect(bus.events.map((e) => [e.source, e["detail-type"], e.detail])).toEqual([["gallery.albums", "AlbumDeletionRequested", { sub: ALICE, albumId: album.albumId }]]);
+    // Shown in the album and the listing as deleting (the workflow's execution ARN is not the client's).
+    const got = await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(got.body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+    const listed = await call(albums.list, { method: "GET", resource: ALBUMS, sub: ALICE });
+    expect(listed.body.items.find((a: { albumId: string }) => a.albumId === album.albumId).deletion.state).toBe("deleting");
+
+    const again = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(again).toMatchObject({ status: 202, body: { deletion: "deleting" } });
+    expect(bus.events).toHaveLength(1);
+    const upload = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    expect(upload).toMatchObject({ status: 409, body: { message: "The album is being deleted" } });
+    // The photos are the workflow's to remove: the API deleted nothing.
+    expect((await call(photos.get, { method: "GET", resource: PHOTO, pathParameters: { albumId: album.albumId, photoId: photo.body.photo.photoId }, sub: ALICE })).status).toBe(200);
+    expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
+  });
+
+  it("starts a failed deletion again; one whose event cannot be put answers 500 and is marked failed, not left deleting", async () => {
+    const album = await newAlbum(ALICE);
     await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
-    const busy = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
-    expect(busy).toMatchObject({ status: 409, body: { message: "The album still has photos; delete them first" } });
+    process.env.EVENT_BUS_NAME = "no-such-bus";
+    const refused = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(refused.status).toBe(500);
+    const got = await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(got.body.deletion).toMatchObject({ state: "failed", error: "The deletion could not be started; delete the album again" });
+    process.env.EVENT_BUS_NAME = GALLERY_BUS;
+    const retried = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    expect(retried.status).toBe(202);
+    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+    expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
   });
 
   it("a user never sees or changes another user's albums", async () => {

@@ -10,6 +10,9 @@ import { startLocalSecrets } from "../../local/secrets-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { queueDefinition } from "../local/sqs-helpers";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
+import { ALBUM_EVENTS_SOURCE } from "../../handlers/shared/album-events";
+import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
+import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 
 /** The cursor key's secret id and value the gallery API handlers read (CURSOR_SECRET_ID, through Powertools). */
 export const CURSOR_SECRET = { id: "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-cursor-secret-AbCdEf", value: "test-cursor-secret" };
@@ -165,4 +168,29 @@ export async function removalsSent(sqs: LocalSqsServer): Promise<PhotoRemoval[]>
     received.push(...batch);
   }
   return received.map((m) => JSON.parse(m.body) as PhotoRemoval);
+}
+
+/** The gallery bus's name on the local EventBridge that startGalleryEventBus starts. */
+export const GALLERY_BUS = "gallery-events";
+
+/**
+ * A local EventBridge with the gallery bus and one rule matching every event the albums API puts (source
+ * gallery.albums), EVENT_BUS_NAME and its endpoint set as index.ts and the local runtime set them; `events` are what
+ * the rule was delivered, in order.
+ */
+export async function startGalleryEventBus(): Promise<LocalEventBridgeServer & { events: EventBridgeEvent[] }> {
+  const events: EventBridgeEvent[] = [];
+  const server = await startLocalEventBridge({
+    buses: [
+      {
+        name: GALLERY_BUS,
+        arn: `arn:aws:events:us-east-1:${MOCK_ACCOUNT_ID}:event-bus/${GALLERY_BUS}`,
+        region: "us-east-1",
+        account: MOCK_ACCOUNT_ID,
+        rules: [{ arn: `arn:aws:events:us-east-1:${MOCK_ACCOUNT_ID}:rule/${GALLERY_BUS}/albums`, pattern: { source: [ALBUM_EVENTS_SOURCE] }, deliver: (event) => void events.push(event) }],
+      },
+    ],
+  });
+  Object.assign(process.env, { EVENT_BUS_NAME: GALLERY_BUS, AWS_ENDPOINT_URL_EVENTBRIDGE: server.endpoint });
+  return Object.assign(server, { events });
 }
