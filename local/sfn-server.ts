@@ -250,7 +250,15 @@ const RUN_WITHIN = "within";
 /** What measureStateData reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. */
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
-  eventLogger: { isLoggerClosed?: boolean; dispatch(event: LibraryEvent): void };
+  eventLogger: LibraryRunLogger;
+}
+
+/** The run's EventLogger: its loop reports each state's entry and exit through these two (StateMachine.execute). */
+interface LibraryRunLogger {
+  isLoggerClosed?: boolean;
+  dispatch(event: LibraryEvent): void;
+  dispatchStateEnteredEvent(stateName: string, stateType: string, input: unknown): void;
+  dispatchStateExitedEvent(stateName: string, stateType: string, input: unknown, output: unknown): void;
 }
 
 /**
@@ -260,46 +268,82 @@ interface LibraryRunInternals {
 const stateDataJson = new WeakMap<object, string>();
 
 /**
+ * Data bounded before it became a state's output, which the state's exit does not measure again: a Task's result as
+ * taskResultSized measured it (its JSON, written once), a token's output, which SendTaskSuccess bounded as sent (null:
+ * serialised for the history only; re-written, numbers sent with exponents may take more bytes than were sent).
+ */
+const boundedData = new WeakMap<object, Serialised | null>();
+
+/** JSON over the quota ("Maximum input or output size for a task, state, or execution: 256 KiB", service-quotas.html). */
+const overQuota = (data: Serialised): boolean => "json" in data && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes;
+
+/**
+ * A Map state whose results go to S3: a ResultWriter with a Resource ("The Amazon S3 API action that Step Functions
+ * invokes to export the execution results"; Resource and Parameters "to save the results to Amazon S3", WriterConfig
+ * alone only formats the output: input-output-resultwriter.html). In AWS its output is then no longer the results (the
+ * export's metadata: not confirmed here in AWS's words). The local runtime does not emulate ResultWriter
+ * (docs/local-vs-aws.md): the library gathers every result into the output, which is therefore not measured.
+ */
+function writesResults(state: unknown): boolean {
+  const { Type, ResultWriter } = (state ?? {}) as { Type?: unknown; ResultWriter?: { Resource?: unknown } };
+  return Type === "Map" && typeof ResultWriter?.Resource === "string";
+}
+
+/**
  * Every state's output as it leaves, and the input a Map iteration or Parallel branch starts with as its first state
- * enters (after the ItemSelector or the Parallel's Parameters), within the quota ("Maximum input or output size for a
- * task, state, or execution: 256 KiB of data as a UTF-8 encoded string. This quota affects … state or execution
- * output, and input data when … entering a state", service-quotas.html), else the execution fails with
- * States.DataLimitExceeded (dataLimitExceeded, terminal). Any other state enters with the output the state before it
- * left with (measured then: its JSON is reused), or the execution's input (bounded as sent by StartExecution, as a
- * token's output by SendTaskSuccess: not measured again as re-written).
+ * enters (after the ItemSelector or the Parallel's Parameters), within the quota ("This quota affects … state or
+ * execution output, and input data when … entering a state", service-quotas.html), else the execution fails with
+ * States.DataLimitExceeded (dataLimitExceeded, terminal: the local model, which LocalStack's has too, its size check
+ * past the state's Catch; not confirmed against AWS). Not measured again: an output that is the state's input as it
+ * entered (a pass-through state: the library returns the same value), a Task's result or a token's output left as the
+ * output (boundedData), a Map's results written to S3 (writesResults); nor a state's input other than a run within's
+ * first: it is the output the state before left with, or the execution's input (bounded as sent by StartExecution).
  *
  * The library has no hook there: its StateMachine.execute, which every run and every run within goes through with the
  * run's options, gets each run of LocalStepFunctions.run (STATE_DATA_QUOTA among its options, which the library hands
- * on to the runs within) a logger that measures the state's data as it reports it, in the library's loop, after the
- * state's ResultSelector, ResultPath and OutputPath and before the next state: an exit (or entry) over the quota is not
- * reported, and the run fails there, past the state's Retry and Catch. An event a run within reported comes to its
- * parent's logger measured, and is not measured again; a logger closed (the run stopped or timed out) reports nothing
- * more, and measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event
- * out). Installed once per copy of the library.
+ * on to the runs within) a logger whose dispatchStateEnteredEvent and dispatchStateExitedEvent measure the state's data,
+ * called by the run's own loop only (after the state's ResultSelector, ResultPath and OutputPath, within the loop's
+ * try: a throw fails the run, past the state's Retry and Catch), never for the events of runs within the library
+ * forwards to a parent (through dispatch, in a loop nobody awaits, where a throw would end the process). An exit (or
+ * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
+ * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
+ * Installed once per copy of the library (a module re-evaluated, as under vitest, adds a wrapper that passes every
+ * run straight through: its STATE_DATA_QUOTA is another symbol).
  */
 function measureStateData(loaded: Library): void {
-  const prototype = loaded.StateMachine.prototype as unknown as { execute(input: unknown, options: LibraryRunInternals, cleanup: unknown): unknown; [STATE_DATA_QUOTA]?: true };
+  type Execute = (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: unknown) => unknown;
+  const prototype = loaded.StateMachine.prototype as unknown as { execute: Execute; [STATE_DATA_QUOTA]?: true };
   if (prototype[STATE_DATA_QUOTA]) return;
   prototype[STATE_DATA_QUOTA] = true;
   const execute = prototype.execute;
   prototype.execute = function (input, options, cleanup) {
     const run = options.runOptions?.[STATE_DATA_QUOTA];
     if (run !== ROOT_RUN && run !== RUN_WITHIN) return execute.call(this, input, options, cleanup);
+    const states = this.definition.States;
     const logger = options.eventLogger;
-    const dispatch = logger.dispatch;
-    // The output the last state left with: the next state's input.
+    // The output the last state left with (the next state's input), and the input the state under way entered with.
     let left: Serialised | undefined;
-    logger.dispatch = (event) => {
-      if ((event.type === "StateEntered" || event.type === "StateExited") && event.state && !logger.isLoggerClosed && !stateDataJson.has(event)) {
-        const exited = event.type === "StateExited";
-        const data = exited ? serialised(event.state.output) : left?.value === event.state.input ? left : run === RUN_WITHIN ? serialised(event.state.input) : undefined;
-        if (data && "json" in data) {
-          if (data !== left && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(event.state.name, exited ? "result" : "input", true);
-          stateDataJson.set(event, data.json);
-        }
-        if (exited) left = data;
-      }
-      dispatch.call(logger, event);
+    let entered: Serialised | undefined;
+    // Built as the library builds them: stateDataJson is keyed by the event.
+    const report = (event: LibraryEvent, data: Serialised) => {
+      if ("json" in data) stateDataJson.set(event, data.json);
+      logger.dispatch(event);
+    };
+    logger.dispatchStateEnteredEvent = (name, type, input) => {
+      if (logger.isLoggerClosed) return;
+      const data = left && left.value === input ? left : serialised(input);
+      // The first state of the root run enters with the execution's input, bounded as sent.
+      if (data !== left && run === RUN_WITHIN && overQuota(data)) throw dataLimitExceeded(name, "input", true);
+      entered = data;
+      report({ type: "StateEntered", timestamp: Date.now(), state: { name, type, input } } as LibraryEvent, data);
+    };
+    logger.dispatchStateExitedEvent = (name, type, input, output) => {
+      if (logger.isLoggerClosed) return;
+      const bounded = output === input ? entered : typeof output === "object" && output !== null ? boundedData.get(output) : undefined;
+      const data = bounded ?? serialised(output);
+      if (bounded === undefined && !writesResults(states[name]) && overQuota(data)) throw dataLimitExceeded(name, "result", true);
+      left = data;
+      report({ type: "StateExited", timestamp: Date.now(), state: { name, type, input, output } } as LibraryEvent, data);
     };
     return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, [STATE_DATA_QUOTA]: RUN_WITHIN } }, cleanup);
   };
@@ -672,7 +716,9 @@ function serialised(value: unknown): Serialised {
  * a state's output) with AWS's cause, as LocalStack's tests recorded it against AWS for a function's Task, lambda:invoke
  * (cause naming `lambda`) and a Pass state's Result (test_states_errors.snapshot.json test_start_large_input: the state's
  * name); an `input` (a Task's effective input, a state's input as it enters) with the local runtime's cause, in the
- * same words: AWS's is not recorded. `terminal`: no Retry or Catch takes it (dataLimitExceeded's callers say why).
+ * same words: AWS's is not recorded. `terminal`: no Retry or Catch takes it, not even one naming the error (the local
+ * model for a state's data, measureStateData and taskInputSized: AWS's error page says only that States.ALL cannot
+ * catch it; whether a Catch naming it takes a state's output or input over the quota in AWS is not recorded).
  */
 function dataLimitExceeded(name: string, data: "result" | "input", terminal: boolean): ServiceTaskFailure {
   const what = data === "result" ? "returned a result" : "received an input";
@@ -684,11 +730,12 @@ function dataLimitExceeded(name: string, data: "result" | "input", terminal: boo
  * JSON), within the quota ("input data when scheduling a task", service-quotas.html; "the input of a state is larger
  * than payload size quota, after Parameters processing", concepts-error-handling.html), else the execution fails with
  * States.DataLimitExceeded, terminal as for every state's data (measureStateData): the Task is not run, and has no
- * events of its own (what AWS records then is not confirmed).
+ * events of its own. Terminal, and these events, are the local model: nothing recorded against AWS shows what a Catch
+ * naming the error does with a Task's input over the quota (LocalStack does not measure it), nor what AWS records.
  */
 function taskInputSized(input: unknown, stateName: string): Serialised {
   const data = serialised(input);
-  if ("json" in data && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(stateName, "input", true);
+  if (overQuota(data)) throw dataLimitExceeded(stateName, "input", true);
   return data;
 }
 
@@ -705,7 +752,8 @@ function taskInputSized(input: unknown, stateName: string): Serialised {
  */
 function taskResultSized(result: unknown, name: string): Serialised {
   const data = serialised(result);
-  if ("json" in data && Buffer.byteLength(data.json) > SFN_LIMITS.inputBytes) throw dataLimitExceeded(name, "result", false);
+  if (overQuota(data)) throw dataLimitExceeded(name, "result", false);
+  if (typeof result === "object" && result !== null) boundedData.set(result, data);
   return data;
 }
 
@@ -1167,6 +1215,7 @@ export class LocalStepFunctions {
       throw new SfnError("InvalidOutput", `Invalid Output: '${(error as Error).message}'`);
     }
     if (nestsDeeperThan(output, JSON_NESTING_LIMIT)) throw new SfnError("InvalidOutput", `Invalid Output: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
+    if (typeof parsed === "object" && parsed !== null) boundedData.set(parsed, null);
     waiter.succeed(parsed);
     return {};
   }

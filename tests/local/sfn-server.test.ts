@@ -495,6 +495,8 @@ describe("local Step Functions, service integration Tasks", () => {
   });
 
   it("fails a Map whose gathered results are over 256 KiB, terminally: its Catch on States.ALL and its Retry do not take it", async () => {
+    // Nor its Catch naming States.DataLimitExceeded: the local model (LocalStack's too, its size check past the state's
+    // Catch), not recorded against AWS, whose error page says only that States.ALL cannot catch the error.
     const handling = { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ["States.DataLimitExceeded"], Next: "Handled" }, { ErrorEquals: ["States.ALL"], Next: "Handled" }] };
     const gathering = {
       StartAt: "Fan",
@@ -529,9 +531,54 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(selected.history.map((e: any) => e.type)).not.toContain("PassStateEntered");
   });
 
-  it("fails a Task whose effective input, or whose output after ResultPath, is over 256 KiB, without a Retry or Catch, and runs no function for the first", async () => {
+  it("does not measure a Distributed Map's gathered results when its ResultWriter writes them to S3 (which the local runtime does not emulate)", async () => {
+    const fan = (writer: object) => ({
+      StartAt: "Fan",
+      States: {
+        Fan: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "Item", States: { Item: { Type: "Pass", Result: "a".repeat(80_000), End: true } } }, ...writer, Next: "After" },
+        After: { Type: "Pass", End: true },
+      },
+    });
+    const items = { items: [1, 2, 3, 4] };
+    const written = await runWith(fan({ ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "results", Prefix: "fan" } } }), items);
+    expect([written.status, written.output.length]).toEqual(["SUCCEEDED", 4]);
+    expect(types(written).filter((type: string) => type === "MapStateExited")).toHaveLength(1);
+    const gathered = await runWith(fan({}), items);
+    expect([gathered.status, gathered.error, gathered.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Fan")]);
+  });
+
+  it("does not measure again, as re-written, an output that is its state's input as the state entered it (numbers sent with exponents take more bytes re-written)", async () => {
+    const sfn = new LocalStepFunctions([machine("svc", { StartAt: "One", States: { One: { Type: "Pass", Next: "Two" }, Two: { Type: "Pass", InputPath: "$", End: true } } })]);
+    const input = `[${Array.from({ length: 60_000 }, () => "1e9").join(",")}]`;
+    expect([Buffer.byteLength(input), Buffer.byteLength(JSON.stringify(JSON.parse(input)))]).toEqual([240_001, 660_001]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("svc"), input }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn }).status).toBe("SUCCEEDED");
+  });
+
+  it("fails a Parallel whose branch starts with an input over 256 KiB, or whose gathered results are over it, and measures a Map within a Map once", async () => {
+    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: "Pass", Result: "a".repeat(80_000), End: true } } });
+    const padded = await run({ StartAt: "P", States: { P: { Type: "Parallel", Parameters: { pad: "a".repeat(262_144) }, Branches: [branch("B1")], End: true } } });
+    expect([padded.status, padded.error, padded.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("B1", "received an input")]);
+    expect(types(padded)).not.toContain("PassStateEntered");
+    const within = await run({ StartAt: "P", States: { P: { Type: "Parallel", Branches: ["B1", "B2", "B3"].map(branch), End: true } } });
+    expect([within.status, within.output.length]).toEqual(["SUCCEEDED", 3]);
+    const gathered = await run({ StartAt: "P", States: { P: { Type: "Parallel", Branches: ["B1", "B2", "B3", "B4"].map(branch), End: true } } });
+    expect([gathered.status, gathered.error, gathered.cause]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("P")]);
+    expect(types(gathered)).not.toContain("ParallelStateExited");
+    // Each iteration's state is entered (and recorded) once, however deep the runs within go.
+    const nested = await runWith(
+      { StartAt: "Outer", States: { Outer: { Type: "Map", ItemsPath: "$.rows", ItemProcessor: { StartAt: "Inner", States: { Inner: { Type: "Map", ItemProcessor: { StartAt: "Cell", States: { Cell: { Type: "Pass", End: true } } }, End: true } } }, End: true } } },
+      { rows: [[1, 2], [3, 4, 5]] },
+    );
+    expect([nested.status, nested.output]).toEqual(["SUCCEEDED", [[1, 2], [3, 4, 5]]]);
+    expect(types(nested).filter((type: string) => type === "PassStateEntered")).toHaveLength(5);
+  });
+
+  it("fails a Task whose effective input, or whose output after ResultPath, is over 256 KiB, which neither its Retry nor its Catch on States.ALL takes, and runs no function for the first", async () => {
     let calls = 0;
     const echo = { echo: fake((event) => (calls++, event)) };
+    // Terminal for a Task's effective input is the local model: no recording shows what AWS does there.
     const handling = { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "Handled" }] };
     const input = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("echo"), Parameters: { pad: "a".repeat(262_144) }, ...handling, End: true }, Handled: { Type: "Pass", End: true } } }, {}, echo);
     expect([input.status, input.error, input.cause, calls]).toEqual(["FAILED", "States.DataLimitExceeded", overQuota("Call", "received an input"), 0]);
