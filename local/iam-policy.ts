@@ -14,7 +14,9 @@
  * Not evaluated locally: conditions and policy variables (`${aws:username}` matches anything in an Allow's Resource
  * and nothing in its NotResource; a Deny that has one does not apply). A statement with a Condition is read as if it
  * held when it allows, and as if it did not when it denies, so a local run never refuses what AWS might allow
- * (docs/local-vs-aws.md); nor permissions boundaries, session policies or SCPs. Resource-based policies are
+ * (docs/local-vs-aws.md); nor permissions boundaries, session policies or SCPs. A resource-based policy's conditions
+ * are evaluated where the request's context is known (conditionHolds below, with local/resource-policies.ts
+ * roleCallContext), and so the TLS-only Deny (aws:SecureTransport false) refuses on neither side. Resource-based policies are
  * local/resource-policies.ts', read with these statements by local/function-roles.ts roleRefusal. Actions are
  * matched as written: "You can use policy variables in the Resource element and in string comparisons in the
  * Condition element" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html).
