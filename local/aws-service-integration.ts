@@ -238,7 +238,7 @@ export const API_GATEWAY_SESSION = "BackplaneAssumeRoleSession";
  * components/serverless-api/routes.ts), with its recorded policies and the target's resource policy, the caller API
  * Gateway's session of it (local/function-roles.ts assumedRoleAuthorise; API_GATEWAY_SESSION) — so a queue's, topic's,
  * bus's or table's policy grants or denies the route as it does in AWS. A role whose policies are not all known offline
- * (an AWS managed policy attached) is not checked. For a route outside a program run (no recorded integration), the
+ * (an AWS managed policy attached) is refused only by an explicit Deny. For a route outside a program run (no recorded integration), the
  * route's `permissions` stand for the role's policy, as the component writes them, under the role's unsuffixed name.
  */
 export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: string, route: RouteSpec, integration: AwsServiceIntegrationSpec, account: string): Promise<IntegrationAuthorise> {
@@ -246,7 +246,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
   const recorded = plan.graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.name === `${apiName}-integration-${slug}`);
   const roleArn = recorded?.state.credentials ?? recorded?.inputs.credentials;
   if (typeof roleArn === "string" && plan.graph.some((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn)) {
-    const authorise = assumedRoleAuthorise(plan, roleArn, API_GATEWAY_SESSION);
+    const authorise = assumedRoleAuthorise(plan, roleArn, { name: API_GATEWAY_SESSION, known: true });
     return async (action, resource) => authorise?.(action, resource);
   }
   // The component writes every statement as Allow (components/iam.ts policyJson).
@@ -259,7 +259,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
     })),
   );
   const roleName = integrationRoleName(apiName, slug);
-  const caller = { roleArn: `arn:aws:iam::${account}:role/${roleName}`, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${API_GATEWAY_SESSION}` };
+  const caller = { roleArn: `arn:aws:iam::${account}:role/${roleName}`, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${API_GATEWAY_SESSION}`, sessionKnown: true, inVpc: false };
   return async (action, resource) => roleRefusal(plan, statements, caller, action, resource);
 }
 

@@ -106,8 +106,9 @@ export class LocalEventBridge {
    * The bus an EventBusName names (its name or ARN); undefined for one not served locally. `default` (or an omitted
    * name, or the default bus's ARN in the request's region) is always the request's region's default bus, as every
    * region has its own in AWS: the program's DefaultEventBus rules of that region, or a bus with no rules, where
-   * entries are accepted and match nothing. Another name is looked up among the program's buses (the request's region's
-   * first).
+   * entries are accepted and match nothing. Another name is looked up among the program's buses of the request's region
+   * only (a bus is regional; its name finds it in its own region), an ARN as given; a bus of that name in another region
+   * is not found. Without a region (a caller in this process), the first of that name.
    */
   bus(reference: unknown, region?: string): LocalBusDefinition | undefined {
     const given = typeof reference === "string" && reference !== "" ? reference : DEFAULT_BUS;
@@ -117,7 +118,7 @@ export class LocalEventBridge {
       return this.buses.find((bus) => bus.name === DEFAULT_BUS && bus.arn === defaultArn) ?? { name: DEFAULT_BUS, arn: defaultArn, region: defaultRegion, account: this.account, rules: [] };
     }
     const named = this.buses.filter((bus) => bus.name === given || bus.arn === given);
-    return (region ? named.find((bus) => bus.region === region || bus.arn === given) : undefined) ?? named[0];
+    return named.find((bus) => region === undefined || bus.region === region || bus.arn === given);
   }
 
   /** The ARN PutEvents is authorised on for an entry: the bus's (the default bus's of the request's region), else the name as given in that region. */

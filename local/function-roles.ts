@@ -13,13 +13,15 @@
  * `aws:iam/rolePolicy` on it, as every component writes them, and the role's own `inlinePolicies`), the customer
  * managed policies the plan creates and attaches to it, and the target's resource policy. A role with another managed
  * policy attached, other than the execution roles' own (logs, traces, VPC networking, which grant no data access), is
- * not enforced: its policy documents are AWS's, not in the graph, and refusing what one of them allows would be wrong.
+ * not enforced: its policy documents are AWS's, not in the graph, and refusing what one of them allows would be wrong;
+ * only an explicit Deny (its recorded policies', the target's resource policy's) refuses it, as it would whatever the
+ * managed policy allows.
  */
 import { createHash } from "node:crypto";
 import { asArray, type Graph } from "./offline/graph";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
-import { resourcePolicies, resourcePolicyDecision, type RecordedPlan, type RoleCaller } from "./resource-policies";
+import { holdsResourcePolicies, resourcePolicyDecision, type RecordedPlan, type RoleCaller } from "./resource-policies";
 import type { SigV4Credentials } from "./sigv4-verify";
 
 /**
@@ -52,8 +54,10 @@ export interface FunctionRole {
   callerArn: string;
   credentials: SigV4Credentials;
   statements: IamStatement[];
-  /** False when a managed policy the graph does not hold is attached: the role's requests are not checked. */
+  /** False when a managed policy the graph does not hold is attached: only explicit Denies refuse the role's requests. */
   enforced: boolean;
+  /** Whether the function has a vpcConfig (subnets): its requests may then pass a VPC endpoint. @default false */
+  inVpc?: boolean;
 }
 
 /** Who was refused and why, as AWS words it: "User: <caller> is not authorized to perform: <action> on resource: <arn> <reason>". */
@@ -100,38 +104,44 @@ export function recordedRolePolicies(graph: Graph, role: Graph[number]): { state
 }
 
 /**
+ * `identityComplete`: whether `statements` are all of the role's identity policies; false for a role with a managed
+ * policy the plan does not hold (recordedRolePolicies `managed`), whose explicit Denies (its recorded ones, the target's
+ * resource policy's) still refuse, and nothing else does.
+ *
  * IAM's refusal of `action` on `resource` to `caller` (a session of a role whose identity policies hold `statements`),
- * within one account: an explicit Deny in the identity policies or in the target's resource policy in `plan` refuses,
- * else an Allow in either allows ("If either the identity-based policy or the resource-based policy within the same
+ * within one account: an explicit Deny in the identity policies or in the target's resource policy in `plan` refuses
+ * (resource-policies.ts resourcePolicyDecision), else an Allow in either allows ("If either the identity-based policy or the resource-based policy within the same
  * account allows the request and the other doesn't, the request is still allowed",
  * reference_policies_evaluation-logic_policy-eval-basics.html), else the implicit deny, worded as AWS words a
  * same-account refusal ("because no identity-based policy allows …"; "with an explicit deny in a resource-based
  * policy", https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples).
  */
-export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatement[], caller: RoleCaller, action: string, resource: string): Refusal | undefined {
+export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatement[], caller: RoleCaller, action: string, resource: string, identityComplete = true): Refusal | undefined {
   const identity = evaluatePolicy(statements, action, resource);
   if (identity === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in an identity-based policy" };
-  const documents = resourcePolicies(plan, resource).flatMap((held) => held.documents);
-  const resourceBased = documents.length ? resourcePolicyDecision(documents, caller, action, resource) : "implicitly-denied";
+  const resourceBased = resourcePolicyDecision(plan, caller, action, resource);
   if (resourceBased === "explicitly-denied") return { caller: caller.sessionArn, reason: "with an explicit deny in a resource-based policy" };
-  if (identity === "allowed" || resourceBased === "allowed") return undefined;
+  // With a policy the plan does not hold (identityComplete false), only an explicit Deny is known: "An explicit deny in
+  // any of the policies overrides the allow", whatever the others say.
+  if (!identityComplete || identity === "allowed" || resourceBased === "allowed") return undefined;
   return { caller: caller.sessionArn, reason: `because no identity-based policy allows the ${action} action` };
 }
 
 /**
  * IAM for the calls an AWS service makes as a role of the plan it assumed (`roleReference`: its ARN or name), the caller
- * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`): the role's recorded
- * policies with the target's resource policy (roleRefusal). Undefined when the role is not in the plan or its policies
- * are not all known offline (recordedRolePolicies `managed`): nothing is refused then.
+ * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; `session.known`
+ * false when the name is made up locally, as Step Functions' and EventBridge's are: resource-policies.ts RoleCaller):
+ * the role's recorded policies with the target's resource policy (roleRefusal), from outside any VPC (a service's own
+ * call). A role whose policies are not all known offline (recordedRolePolicies `managed`) is refused only by an
+ * explicit Deny. Undefined when the role is not in the plan: nothing is refused then.
  */
-export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, session: string): ((action: string, resource: string) => Refusal | undefined) | undefined {
+export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, session: { name: string; known: boolean }): ((action: string, resource: string) => Refusal | undefined) | undefined {
   const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
   if (!role) return undefined;
   const { statements, managed } = recordedRolePolicies(plan.graph, role);
-  if (managed.length > 0) return undefined;
   const roleArn = String(role.state.arn);
-  const caller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${session}` };
-  return (action, resource) => roleRefusal(plan, statements, caller, action, resource);
+  const caller: RoleCaller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${session.name}`, sessionKnown: session.known, inVpc: false };
+  return (action, resource) => roleRefusal(plan, statements, caller, action, resource, managed.length === 0);
 }
 
 export class FunctionRoles {
@@ -143,6 +153,7 @@ export class FunctionRoles {
     private readonly plan: RecordedPlan = { graph: [], stackRegion: "us-east-1" },
   ) {
     for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
+    this.holdsResourcePolicies = holdsResourcePolicies(plan.graph);
   }
 
   /**
@@ -165,15 +176,22 @@ export class FunctionRoles {
         credentials: functionCredentials(fn.state.name),
         statements,
         enforced: managed.length === 0,
+        inVpc: asArray<unknown>(fn.inputs.vpcConfig?.subnetIds).length > 0,
       });
     }
     return new FunctionRoles(roles, { graph, stackRegion });
   }
 
-  /** Whether `accessKeyId` is a function's whose role is enforced (its requests are worth reading before they are served). */
+  /**
+   * Whether `accessKeyId` is a function's whose requests may be refused (worth reading before they are served): its role
+   * is enforced, or the plan holds a resource policy whose Deny may refuse it all the same.
+   */
   governs(accessKeyId: string): boolean {
-    return this.byAccessKey.get(accessKeyId)?.enforced === true;
+    const role = this.byAccessKey.get(accessKeyId);
+    return role !== undefined && (role.enforced || this.holdsResourcePolicies);
   }
+
+  private readonly holdsResourcePolicies: boolean;
 
   /** Every function's credentials, for the servers that check signatures. */
   credentials(): SigV4Credentials[] {
@@ -187,7 +205,7 @@ export class FunctionRoles {
    */
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
     const role = this.byAccessKey.get(accessKeyId);
-    if (!role?.enforced) return undefined;
-    return roleRefusal(this.plan, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn }, action, resource);
+    if (!role) return undefined;
+    return roleRefusal(this.plan, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn, sessionKnown: true, inVpc: role.inVpc ?? false }, action, resource, role.enforced);
   };
 }

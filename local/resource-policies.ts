@@ -12,9 +12,9 @@
  * table's (and its indexes') DynamoDB ResourcePolicy resources. Other resource policies (bucket, function, key, secret,
  * stream) are not.
  */
-import { arnComponents, conditionOperator } from "../components/iam-match";
+import { arnComponents, holdsPolicyVariable } from "../components/iam-match";
 import { arnRegion } from "../components/arn";
-import { applies, policyStatements, type IamDecision } from "./iam-policy";
+import { ABSENT, applies, conditionHolds, policyStatements, type ConditionContext, type IamDecision, type IamStatement } from "./iam-policy";
 import { asArray, attachedTo, ofType, readablePolicyDocument, resourceRegion, type Graph } from "./offline/graph";
 import type { RecordedResource } from "./offline/mocks";
 
@@ -59,6 +59,11 @@ export function busPolicies(plan: RecordedPlan, busArn: string): RecordedResourc
   return ofType(plan.graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name && resourceRegion(plan.graph, p, plan.stackRegion) === region);
 }
 
+/** Whether the plan holds any resource policy the local runtime reads (a queue's or topic's own `policy` among them). */
+export function holdsResourcePolicies(graph: Graph): boolean {
+  return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC) && Boolean(r.inputs.policy)));
+}
+
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
   carrier: RecordedResource;
@@ -84,7 +89,8 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return topic ? [{ carrier: topic, documents: topicPolicies(graph, topic) }] : [];
   }
   if (service === "dynamodb") {
-    const table = byArn(TABLE, arn.replace(/\/(index|stream)\/[^/]+$/, ""));
+    // An index by its table; a stream's policy is its own (rbac-attach-resource-policy-streams.html), not read.
+    const table = byArn(TABLE, arn.replace(/\/index\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
@@ -103,8 +109,8 @@ export function coversPrincipal(statement: Record<string, any>, names: (principa
 
 /**
  * Whether `principal` (an ARN as a Principal names it) is the role `roleArn` or a session of it, its account field aside:
- * the plan's account is mocked, and a policy may name the real one. A session by any name when `session` is undefined
- * (Step Functions' session name is not documented), else only that one.
+ * the plan's account is mocked, and a policy may name the real one (so a same-named role of another account counts too,
+ * docs/local-vs-aws.md). A session by any name when `session` is undefined, else only that one.
  */
 function isRole(principal: string, roleArn: string, session?: string): boolean {
   const [, partition, , , , roleResource = ""] = arnComponents(roleArn) ?? [];
@@ -117,87 +123,150 @@ function isRole(principal: string, roleArn: string, session?: string): boolean {
 
 /**
  * Whether a resource policy's principal may be the role `roleArn` (its account field aside), any session of it, or
- * everyone: the reading for an Allow (what may grant). Not an account (`123456789012`, `…:root`): naming one "delegates
- * authority to the account", whose identity policies then decide (reference_policies_elements_principal.html). A
- * NotPrincipal covers the role unless it names everyone: the caller is a session, and whether naming the role alone
- * leaves its sessions out is open ("AWS might validate the account first, then the role, and then the assumed-role
- * user", reference_policies_elements_notprincipal.html).
+ * everyone: the deploy rules' reading of an Allow (testing/deploy-rules/states.ts), where a finding must not rest on a
+ * guess. Not an account (`123456789012`, `…:root`): naming one "delegates authority to the account", whose identity
+ * policies then decide (reference_policies_elements_principal.html). A NotPrincipal covers the role unless it names
+ * everyone: whether naming the role alone leaves its sessions out is open ("AWS might validate the account first, then
+ * the role, and then the assumed-role user", reference_policies_elements_notprincipal.html). The local runtime reads an
+ * Allow more narrowly (grantsCaller).
  */
 export function namesRole(statement: Record<string, any>, roleArn: string): boolean {
   if (statement.NotPrincipal !== undefined) return !coversPrincipal({ Principal: statement.NotPrincipal }, () => false);
   return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && isRole(p, roleArn)));
 }
 
+/** Who calls: a role and the session it calls as (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
+export interface RoleCaller {
+  roleArn: string;
+  sessionArn: string;
+  /**
+   * Whether sessionArn's session name is the one AWS gives the caller (a function's: its name; API Gateway's:
+   * BackplaneAssumeRoleSession), or one made up locally (Step Functions', EventBridge's: not documented).
+   */
+  sessionKnown: boolean;
+  /**
+   * Whether the caller's requests may pass through a VPC endpoint (a function with a vpcConfig): the VPC condition keys
+   * are then unknown; else they are absent (an AWS service's own call, a function outside any VPC).
+   */
+  inVpc: boolean;
+}
+
+/**
+ * Whether a resource policy's Allow grants `caller`, as the local runtime reads it: its Principal is everyone, the role
+ * (its account field aside), or the caller's own session — when that session's name is known; one made up locally
+ * matches no named session, so such an Allow grants nothing here (AWS grants it only to the session it names: "Principals
+ * must always name a specific session", reference_policies_elements_notprincipal.html; refusing is the safe side). An
+ * Allow with NotPrincipal grants nothing ("NotPrincipal must be used with "Effect":"Deny". Using it with
+ * "Effect":"Allow" is not supported", reference_policies_elements_notprincipal.html). An account grants nothing by
+ * itself (namesRole).
+ */
+function grantsCaller(statement: Record<string, any>, caller: RoleCaller): boolean {
+  if (statement.Principal === undefined) return false;
+  const session = caller.sessionKnown ? caller.sessionArn.split("/")[2] : undefined;
+  // The role itself (an iam ARN) names every session of it; an sts session ARN only the session it names.
+  const names = (p: string) => (session !== undefined ? isRole(p, caller.roleArn, session) : isRole(p, caller.roleArn) && arnComponents(p)?.[2] === "iam");
+  return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && names(p)));
+}
+
+/** The role's account (its ARN's; the mocked one in a plan: getCallerIdentity's there too). */
+const accountOf = (roleArn: string) => arnComponents(roleArn)?.[4] ?? "";
+
 /**
  * Whether a resource policy's principal must be the caller, the session `sessionArn` of the role `roleArn`: the reading
- * for a Deny (what refuses). Everyone, the role, or that session; a NotPrincipal only when it names nothing the caller
- * might be (no session or the role, no account, not everyone), since AWS may read the role's account or the role in it
- * as naming the session (reference_policies_elements_notprincipal.html).
+ * for a Deny (what refuses). Everyone, the role, that session, or the role's own account (its id or
+ * `arn:<partition>:iam::<account>:root`: a Deny naming an account covers "the AWS account and all entities in that
+ * account", reference_policies_elements_notprincipal.html) — the role's own (mocked) account only, not any; a
+ * NotPrincipal only when it names nothing the caller might be (no session or the role, no account, not everyone),
+ * since AWS may read the role's account or the role in it as naming the session (reference_policies_elements_notprincipal.html).
  */
-function mustNameCaller(statement: Record<string, any>, roleArn: string, sessionArn: string): boolean {
+function mustNameCaller(statement: Record<string, any>, caller: RoleCaller): boolean {
+  const { roleArn, sessionArn } = caller;
   const session = sessionArn.split("/")[2];
   if (statement.NotPrincipal !== undefined) {
     const named = statement.NotPrincipal;
     if (named === "*") return false;
     return !asArray<unknown>(named?.AWS).some((p) => typeof p !== "string" || p === "*" || /^\d{12}$/.test(p) || /:root$/.test(p) || isRole(p, roleArn));
   }
-  return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && isRole(p, roleArn, session)));
+  const [, partition] = arnComponents(roleArn) ?? [];
+  const account = accountOf(roleArn);
+  const ownAccount = (p: string) => p === account || p === `arn:${partition}:iam::${account}:root`;
+  return coversPrincipal(statement, (principal) => asArray<unknown>(principal?.AWS).some((p) => typeof p === "string" && (ownAccount(p) || isRole(p, roleArn, session))));
 }
 
-/**
- * Condition keys a role's own request does not carry: "the aws:SourceAccount condition key is only available when the
- * call to your resource is made directly by an AWS service principal" (reference_policies_condition-keys.html), and
- * aws:SourceArn, its pair in every confused-deputy policy (that page's own words for it were not found here).
- */
-const SERVICE_ONLY_KEYS = new Set(["aws:sourcearn", "aws:sourceaccount"]);
+/** The VPC condition keys: "included in the request context only if the requester uses a VPC endpoint" (reference_sts_vpc_condition_keys_federated.html's table). */
+const VPC_KEYS = ["aws:sourcevpc", "aws:sourcevpcarn", "aws:sourcevpce", "aws:vpcsourceip"];
 
 /**
- * Whether a statement's Condition fails for a role's own request for certain: a block that compares a service-only key
- * (absent from the request) with a positive operator ("If the key that you specify in a policy condition is not present
- * in the request context, the values do not match, and the condition is false"), or `Null` "false" on it (the key must
- * be present). `…IfExists` and negated operators hold on an absent key ("If the policy condition requires that the key
- * is not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is true",
- * reference_policies_elements_condition_operators.html); set operators (`ForAnyValue:`) and every other key are not
- * read (as local/iam-policy.ts reads identity policies' conditions).
+ * What the local runtime knows of a role's own request (local/iam-policy.ts ConditionContext): aws:SecureTransport true
+ * (the local HTTP calls stand for the SDK's and the services' HTTPS ones, so the TLS-only Deny, aws:SecureTransport
+ * false, does not refuse them, as identity policies' conditional Denies never do: local/iam-policy.ts);
+ * aws:PrincipalArn the role's ARN ("For IAM roles, the request context returns the ARN of the role",
+ * reference_policies_condition-keys.html), compared with its account field aside as the Principal is (isRole);
+ * aws:PrincipalAccount the role's own (mocked) account; aws:SourceArn and aws:SourceAccount absent ("the
+ * aws:SourceAccount condition key is only available when the call to your resource is made directly by an AWS service
+ * principal", and aws:SourceArn its pair); the VPC keys absent unless the caller may be in a VPC. Every other key is unknown.
  */
-function failsForRole(condition: Record<string, Record<string, unknown>> | undefined): boolean {
-  for (const [operator, block] of Object.entries(condition ?? {})) {
-    if (operator.endsWith("IfExists") || operator.includes(":")) continue;
-    for (const [key, raw] of Object.entries(block ?? {})) {
-      if (!SERVICE_ONLY_KEYS.has(key.toLowerCase())) continue;
-      const values = asArray<unknown>(raw as unknown[]).map((v) => String(v).toLowerCase());
-      if (operator === "Null") {
-        if (values.every((v) => v === "false")) return true;
-        continue;
-      }
-      const compare = conditionOperator(operator);
-      if (operator === "Bool" || operator.startsWith("Numeric") || operator.startsWith("Date") || (compare && !compare.negated)) return true;
-    }
+export function roleCallContext(caller: RoleCaller): ConditionContext {
+  const account = accountOf(caller.roleArn);
+  const keys: Record<string, string | typeof ABSENT> = {
+    "aws:securetransport": "true",
+    "aws:principalarn": caller.roleArn,
+    "aws:principalaccount": account,
+    "aws:sourcearn": ABSENT,
+    "aws:sourceaccount": ABSENT,
+  };
+  if (!caller.inVpc) for (const key of VPC_KEYS) keys[key] = ABSENT;
+  return {
+    keys,
+    comparable: (key, value) => (key === "aws:principalarn" ? value.replace(/^(arn:[^:]*:iam::)\d{12}(:)/, `$1${account}$2`) : value),
+  };
+}
+
+/** A resource policy's statement as read for each request: as written, and as an IamStatement. */
+interface HeldStatement {
+  raw: Record<string, any>;
+  statement: IamStatement;
+}
+
+/** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and ARN: its statements. */
+const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
+
+/**
+ * The statements of the resource policies of `arn` (resourcePolicies), parsed once per run: the graph a run records is
+ * not changed while the runtime serves it (local/start.ts reads one per start), so each request only matches them.
+ * Documents that are not JSON are skipped, as the deploy rules skip them.
+ */
+function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
+  let byArn = heldStatements.get(plan.graph);
+  if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
+  const key = `${plan.stackRegion} ${arn}`;
+  let held = byArn.get(key);
+  if (!held) {
+    held = resourcePolicies(plan, arn)
+      .flatMap(({ documents }) => documents.flatMap((document) => readablePolicyDocument(document)?.Statement ?? []))
+      .map((raw) => ({ raw, statement: policyStatements({ Statement: [raw] })[0] }));
+    byArn.set(key, held);
   }
-  return false;
-}
-
-/** Who calls: a role and the session it calls as (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
-export interface RoleCaller {
-  roleArn: string;
-  sessionArn: string;
+  return held;
 }
 
 /**
- * What resource policy documents decide for `caller`'s `action` on `resource`: an explicit Deny (its principal surely
- * the caller, its action and resource surely covered, and no Condition or policy variable, as a Deny of an identity
- * policy applies locally: local/iam-policy.ts), else an Allow (its principal the role, a session of it or everyone; its
- * action and resource read leniently; its Condition taken to hold unless it needs a key only a service's request
- * carries: failsForRole), else an implicit deny. Documents that are not JSON are skipped, as the deploy rules skip them.
+ * What the resource policies of `resource` in `plan` decide for `caller`'s `action` on it: an explicit Deny (its
+ * principal surely the caller, mustNameCaller; its action and resource surely covered; no policy variable, as a Deny
+ * of an identity policy applies locally: local/iam-policy.ts; its Condition surely holding for the role's call,
+ * roleCallContext), else an Allow (its principal granting the caller, grantsCaller; its action and resource read
+ * leniently; its Condition surely holding: one that fails or that the runtime cannot decide — aws:PrincipalOrgID,
+ * aws:SourceIp, … — grants nothing, since AWS might refuse it), else an implicit deny.
  */
-export function resourcePolicyDecision(documents: readonly unknown[], caller: RoleCaller, action: string, resource: string): IamDecision {
+export function resourcePolicyDecision(plan: RecordedPlan, caller: RoleCaller, action: string, resource: string): IamDecision {
+  const context = roleCallContext(caller);
   let allowed = false;
-  for (const raw of documents.flatMap((document) => readablePolicyDocument(document)?.Statement ?? [])) {
-    const [statement] = policyStatements({ Statement: [raw] });
+  for (const { raw, statement } of resourcePolicyStatements(plan, resource)) {
     if (!applies(statement, action, resource)) continue;
     if (statement.effect === "Deny") {
-      if (!statement.conditional && mustNameCaller(raw, caller.roleArn, caller.sessionArn)) return "explicitly-denied";
-    } else if ((raw.Principal !== undefined || raw.NotPrincipal !== undefined) && namesRole(raw, caller.roleArn) && !failsForRole(raw.Condition)) allowed = true;
+      const variable = holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
+      if (!variable && mustNameCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) return "explicitly-denied";
+    } else if (!allowed && grantsCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) allowed = true;
   }
   return allowed ? "allowed" : "implicitly-denied";
 }

@@ -274,13 +274,14 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
 
 /**
  * Why the Workflow target's role may not start `stateMachineArn`, as AWS words the refusal, or undefined when it may
- * (or the role is not in the plan, or has policies not known offline): EventBridge starts the execution as that role,
+ * (or the role is not in the plan; one with policies not known offline only by an explicit Deny): EventBridge starts the execution as that role,
  * so without states:StartExecution every delivery fails. Decided as every role of the plan is
  * (local/function-roles.ts assumedRoleAuthorise: its recorded policies with the target's resource policy), the caller
- * named as EventBridge's session of the role (its name is not documented: a random one here).
+ * named as EventBridge's session of the role (its name is not documented: a random one here, which no resource policy's
+ * session names).
  */
 async function workflowRoleRefusal(plan: RecordedPlan, subscription: EventBusWorkflowSubscriptionSpec, stateMachineArn: string): Promise<string | undefined> {
-  const authorise = assumedRoleAuthorise(plan, await resolveValue<string>(subscription.roleName), randomUUID().replace(/-/g, ""));
+  const authorise = assumedRoleAuthorise(plan, await resolveValue<string>(subscription.roleName), { name: randomUUID().replace(/-/g, ""), known: false });
   const refused = authorise?.("states:StartExecution", stateMachineArn);
   return refused && `User: ${refused.caller} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn} ${refused.reason}`;
 }

@@ -26,11 +26,12 @@ const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
 /**
  * IAM for a state machine's role as the plan recorded it (local/function-roles.ts assumedRoleAuthorise: its recorded
  * policies with the target's resource policy), the caller named as Step Functions' session of the role (AWS's session
- * name is not documented: a random one here). Undefined when the role is not in the plan or has a managed policy whose
- * document the plan does not hold: nothing is refused then.
+ * name is not documented: a random one here, so a resource policy's Allow naming a session grants it nothing). Undefined
+ * when the role is not in the plan: nothing is refused then; a role with a managed policy whose document the plan does
+ * not hold is refused only by an explicit Deny.
  */
 export function stateMachineRoleAuthorise(plan: RecordedPlan, roleArn: string): LocalStateMachineDefinition["authorise"] {
-  return assumedRoleAuthorise(plan, roleArn, randomUUID().replace(/-/g, ""));
+  return assumedRoleAuthorise(plan, roleArn, { name: randomUUID().replace(/-/g, ""), known: false });
 }
 
 /**

@@ -9,7 +9,8 @@ import { asArray, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { coversPrincipal, queuePolicies } from "../../local/resource-policies";
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
-import { conditionOperator, holdsPolicyVariable } from "../../components/iam-match";
+import { holdsPolicyVariable } from "../../components/iam-match";
+import { conditionHolds, type ConditionContext } from "../../local/iam-policy";
 import { statementCovers } from "./iam";
 
 /** An AWS service that sends sqs:SendMessage to a queue on behalf of a source, as the findings name them. */
@@ -29,40 +30,14 @@ export const EVENTBRIDGE_RULE_SENDER: QueueSender = { service: EVENTS_PRINCIPAL,
 const coversService = (statement: Record<string, any>, service: string) => coversPrincipal(statement, (principal) => asArray<string>(principal?.Service).includes(service));
 
 /**
- * Whether a statement's Condition holds for the service's send on behalf of `sourceArn`: over HTTPS (aws:SecureTransport
- * true; AWS services call SQS's HTTPS endpoint, which the components' TLS-only queue policies rely on,
- * components/queues.ts requireTls; no AWS page states it in so many words) and on behalf of the source (aws:SourceArn,
- * the key subscribe-sqs-queue-to-sns-topic.html's and eb-rule-dlq.html's policies condition on).
- * Operators Bool, String*, Arn* (as IAM matches them: components/iam-match.ts conditionOperator) and Null (with
- * IfExists) on those two keys are read; any other key or operator (e.g. aws:SourceAccount, whose presence on the
- * services' sends is not documented) leaves it undecided: undefined.
+ * What the rule knows of the service's send on behalf of `sourceArn`: over HTTPS (aws:SecureTransport true; AWS services
+ * call SQS's HTTPS endpoint, which the components' TLS-only queue policies rely on, components/queues.ts requireTls; no
+ * AWS page states it in so many words) and on behalf of the source (aws:SourceArn, the key
+ * subscribe-sqs-queue-to-sns-topic.html's and eb-rule-dlq.html's policies condition on). Any other key (e.g.
+ * aws:SourceAccount, whose presence on the services' sends is not documented) is unknown, and a condition on it
+ * undecided (local/iam-policy.ts conditionHolds).
  */
-function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, sourceArn: string): boolean | undefined {
-  const context: Record<string, string> = { "aws:securetransport": "true", "aws:sourcearn": sourceArn };
-  let holds: boolean | undefined = true;
-  for (const [written, block] of Object.entries(condition ?? {})) {
-    const ifExists = written.endsWith("IfExists");
-    const operator = ifExists ? written.slice(0, -"IfExists".length) : written;
-    for (const [key, raw] of Object.entries(block ?? {})) {
-      const values = asArray<unknown>(raw as unknown[]).map(String);
-      const known = Object.prototype.hasOwnProperty.call(context, key.toLowerCase());
-      const actual = context[key.toLowerCase()];
-      let result: boolean | undefined;
-      if (operator === "Null") result = known ? values.some((v) => v.toLowerCase() === "false") : undefined;
-      else if (!known) result = undefined;
-      else if (operator === "Bool") result = values.some((v) => v.toLowerCase() === actual);
-      else {
-        const compare = conditionOperator(operator);
-        const matched = compare && values.some((v) => compare.matches(v, actual));
-        result = compare && (compare.negated ? !matched : matched);
-      }
-      // Every block and key must hold (AND); one that does not decides, an undecided one leaves the whole undecided.
-      if (result === false) return false;
-      if (result === undefined) holds = undefined;
-    }
-  }
-  return holds;
-}
+const sendContext = (sourceArn: string): ConditionContext => ({ keys: { "aws:securetransport": "true", "aws:sourcearn": sourceArn } });
 
 /**
  * Why the queue's policies (its QueuePolicy resources and its own `policy`) refuse `sender`'s service sqs:SendMessage
@@ -89,13 +64,13 @@ export function resourceSendRefusal(policies: readonly unknown[], action: string
   const statements = policies.flatMap((d) => policyDocument(d).Statement);
   // A Deny naming a policy variable (${aws:username}) depends on the request as a condition does: not counted, as local/iam-policy.ts reads it.
   const variable = (s: Record<string, any>) => holdsPolicyVariable(JSON.stringify([s.Action, s.NotAction, s.Resource, s.NotResource]));
-  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, String(sourceArn)) === true);
+  const deny = statements.findIndex((s) => s.Effect === "Deny" && !variable(s) && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, sendContext(String(sourceArn))) === true);
   if (deny >= 0) {
     const statement = statements[deny];
     return `denies that ${source}'s delivery (${action} for ${service}) in its statement ${statement.Sid ? `"${statement.Sid}"` : `#${deny + 1}`}${statement.Condition ? `, whose condition ${label}'s TLS request from the ${source} meets` : ", which has no condition"}`;
   }
   // An Allow's Condition that the rule cannot decide (a key it does not know) is taken to hold: no finding on a guess.
-  const allowed = statements.some((s) => s.Effect === "Allow" && s.Principal !== undefined && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, String(sourceArn)) !== false);
+  const allowed = statements.some((s) => s.Effect === "Allow" && s.Principal !== undefined && coversService(s, service) && statementCovers(s, action, String(resourceArn)) && conditionHolds(s.Condition, sendContext(String(sourceArn))) !== false);
   return allowed ? undefined : `does not let that ${source} send (${action} for ${service}, aws:SourceArn the ${source})`;
 }
 

@@ -98,6 +98,20 @@ describe("the default bus of each region", () => {
     expect(eventBridge.putEvents([{ Source: "a", DetailType: "b", Detail: "{}" }], "us-east-1").FailedEntryCount).toBe(0);
   });
 
+  it("finds a bus by name in the request's region only: a bus of that name in another region is not found, as in AWS", () => {
+    const orders = (region: string) => `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/orders`;
+    const delivered: string[] = [];
+    const eventBridge = new LocalEventBridge([{ name: "orders", arn: orders("eu-west-1"), region: "eu-west-1", account: MOCK_ACCOUNT_ID, rules: [{ arn: "arn:aws:events:eu-west-1:123456789012:rule/orders/all", pattern: { source: ["a"] }, deliver: (event) => delivered.push(event.region) }] }]);
+    expect(eventBridge.bus("orders", "us-east-1")).toBeUndefined();
+    expect(eventBridge.busArn("orders", "us-east-1")).toBe(orders("us-east-1"));
+    const entry = { EventBusName: "orders", Source: "a", DetailType: "b", Detail: "{}" };
+    expect(eventBridge.putEvents([entry], "us-east-1").Entries).toEqual([{ ErrorCode: "ResourceNotFoundException", ErrorMessage: "Event bus orders does not exist." }]);
+    expect(delivered).toEqual([]);
+    // Its own region's request, or its ARN, finds it.
+    expect(eventBridge.putEvents([entry, { ...entry, EventBusName: orders("eu-west-1") }], "eu-west-1").FailedEntryCount).toBe(0);
+    expect(delivered).toEqual(["eu-west-1", "eu-west-1"]);
+  });
+
   it("names the default bus by the component's DEFAULT_EVENT_BUS_NAME, not a name of its own (review 40c 7)", () => {
     // A source pin: the constant's value is "default" on both sides, so only the text tells whether they are one.
     const source = readFileSync("local/eventbridge-server.ts", "utf8");

@@ -6,8 +6,9 @@
  */
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
+import type { RoleCaller } from "../../local/resource-policies";
 import { policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -55,7 +56,7 @@ const allow = (action: string, resource: string, principal: unknown = { AWS: ROL
 const deny = (action: string, resource: string, principal: unknown = "*", extra: Record<string, unknown> = {}) => ({ Effect: "Deny", Principal: principal, Action: action, Resource: resource, ...extra });
 
 describe("the local runtime's IAM, with the target's resource policy", () => {
-  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION };
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
   const refusal = (graph: RecordedResource[], identity: unknown[], action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, policyStatements({ Statement: identity }), caller, action, resource)?.reason;
   const cases: Array<{ target: string; kind: "queue" | "topic" | "bus" | "table"; action: string; resource: string }> = [
     { target: "a queue", kind: "queue", action: "sqs:SendMessage", resource: QUEUE("jobs") },
@@ -67,13 +68,14 @@ describe("the local runtime's IAM, with the target's resource policy", () => {
 
   it.each(cases)("allows on $target what only its resource policy allows to the role, a session of it or everyone", ({ kind, action, resource }) => {
     const policyResource = kind === "table" ? `${TABLE}*` : resource;
-    for (const principal of [{ AWS: ROLE_ARN }, { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/any-session` }, "*", { AWS: "*" }, { AWS: [`arn:aws:iam::${ACCOUNT}:role/other`, ROLE_ARN] }]) {
+    for (const principal of [{ AWS: ROLE_ARN }, { AWS: SESSION }, "*", { AWS: "*" }, { AWS: [`arn:aws:iam::${ACCOUNT}:role/other`, ROLE_ARN] }]) {
       expect(refusal(graphOf([], { [kind]: [allow(action, policyResource, principal)] }), [], action, resource)).toBeUndefined();
     }
     // Nothing allows it: refused as AWS refuses within one account.
     expect(refusal(graphOf([], {}), [], action, resource)).toBe(`because no identity-based policy allows the ${action} action`);
-    // Another role, the account (which delegates to the identity policies), a service: no grant to this role.
-    for (const principal of [{ AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, { AWS: `arn:aws:iam::${ACCOUNT}:root` }, { AWS: ACCOUNT }, { Service: "sns.amazonaws.com" }]) {
+    // Another session of the role (AWS grants only the session named), another role, the account (which delegates to
+    // the identity policies), a service: no grant to this caller.
+    for (const principal of [{ AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/other-fn` }, { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, { AWS: `arn:aws:iam::${ACCOUNT}:root` }, { AWS: ACCOUNT }, { Service: "sns.amazonaws.com" }]) {
       expect(refusal(graphOf([], { [kind]: [allow(action, policyResource, principal)] }), [], action, resource)).toBeDefined();
     }
   });
@@ -109,10 +111,100 @@ describe("the local runtime's IAM, with the target's resource policy", () => {
     expect(send([sourceArn("Null", "false")], [])).toBeDefined();
     expect(send([sourceArn("ArnEqualsIfExists")], [])).toBeUndefined();
     expect(send([sourceArn("ArnNotEquals")], [])).toBeUndefined();
-    // Any other condition is taken to hold, as identity policies' conditions are.
-    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })], [])).toBeUndefined();
+    // A condition the runtime cannot decide grants nothing (AWS might refuse it); the identity policy may still grant.
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })], [])).toBeDefined();
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } })])).toBeUndefined();
     // A queue's own `policy` input is read as its QueuePolicy is.
     expect(refusal(graphOf([], { open: [allow("sqs:SendMessage", QUEUE("open"))] }), [], "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
+  });
+});
+
+describe("a resource policy read as AWS reads it for the caller's own session, account and request context", () => {
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
+  const everything = [{ Effect: "Allow", Action: "*", Resource: "*" }];
+  const send = (statements: unknown[], identity: unknown[] = [], who: RoleCaller = caller) => roleRefusal({ graph: graphOf(identity, { queue: statements }), stackRegion: REGION }, policyStatements({ Statement: identity }), who, "sqs:SendMessage", QUEUE("jobs"))?.reason;
+  const conditioned = (effect: "Allow" | "Deny", Condition: unknown) => ({ Effect: effect, Principal: "*", Action: "sqs:SendMessage", Resource: QUEUE("jobs"), Condition });
+  const NOT_ALLOWED = "because no identity-based policy allows the sqs:SendMessage action";
+  const DENIED = "with an explicit deny in a resource-based policy";
+
+  it("grants a session only the session it names, and one whose name is made up locally (Step Functions', EventBridge's) none", () => {
+    const machine = { roleArn: ROLE_ARN, sessionArn: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/0f3a9c`, sessionKnown: false, inVpc: false };
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), { AWS: SESSION })])).toBeUndefined();
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), { AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/fn-role-1a2b/fn-other` })])).toBe(NOT_ALLOWED);
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), { AWS: machine.sessionArn })], [], machine)).toBe(NOT_ALLOWED);
+    // The role itself, or everyone, grants every session of it.
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), { AWS: ROLE_ARN })], [], machine)).toBeUndefined();
+    expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*")], [], machine)).toBeUndefined();
+  });
+
+  it("grants nothing by an Allow with NotPrincipal (IAM does not support it)", () => {
+    expect(send([{ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, Action: "sqs:SendMessage", Resource: QUEUE("jobs") }])).toBe(NOT_ALLOWED);
+  });
+
+  it("refuses by a Deny naming the role's own account (its id or root), not another account", () => {
+    for (const principal of [{ AWS: ACCOUNT }, { AWS: `arn:aws:iam::${ACCOUNT}:root` }]) expect(send([deny("sqs:SendMessage", QUEUE("jobs"), principal)], everything)).toBe(DENIED);
+    for (const principal of [{ AWS: "999988887777" }, { AWS: "arn:aws:iam::999988887777:root" }]) expect(send([deny("sqs:SendMessage", QUEUE("jobs"), principal)], everything)).toBeUndefined();
+  });
+
+  it("evaluates the conditions it can: aws:PrincipalArn (its account aside), aws:PrincipalAccount, TLS, and the VPC keys absent outside a VPC", () => {
+    const principalArn = (operator: string, arn: string) => ({ [operator]: { "aws:PrincipalArn": arn } });
+    // An Allow to everyone narrowed to another role grants this one nothing; to this role (in any account), it grants.
+    expect(send([conditioned("Allow", principalArn("ArnEquals", `arn:aws:iam::${ACCOUNT}:role/other`))])).toBe(NOT_ALLOWED);
+    expect(send([conditioned("Allow", principalArn("ArnEquals", "arn:aws:iam::999988887777:role/fn-role-1a2b"))])).toBeUndefined();
+    expect(send([conditioned("Allow", { StringEquals: { "aws:PrincipalAccount": ACCOUNT } })])).toBeUndefined();
+    expect(send([conditioned("Allow", { StringEquals: { "aws:PrincipalAccount": "999988887777" } })])).toBe(NOT_ALLOWED);
+    expect(send([conditioned("Allow", { Bool: { "aws:SecureTransport": "true" } })])).toBeUndefined();
+    // A Deny whose condition holds refuses: every role but another one, every request not from a VPC endpoint.
+    expect(send([conditioned("Deny", principalArn("ArnNotEquals", `arn:aws:iam::${ACCOUNT}:role/other`))], everything)).toBe(DENIED);
+    expect(send([conditioned("Deny", principalArn("ArnNotEquals", ROLE_ARN))], everything)).toBeUndefined();
+    expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything)).toBe(DENIED);
+    // The TLS-only Deny does not refuse: the local calls stand for HTTPS ones.
+    expect(send([conditioned("Deny", { Bool: { "aws:SecureTransport": "false" } })], everything)).toBeUndefined();
+    // An Allow only from a VPC endpoint: not for a request from outside a VPC; for a function in a VPC, undecided, so no grant either.
+    expect(send([conditioned("Allow", { StringEquals: { "aws:SourceVpce": "vpce-1" } })])).toBe(NOT_ALLOWED);
+    expect(send([conditioned("Allow", { StringEquals: { "aws:SourceVpce": "vpce-1" } })], [], { ...caller, inVpc: true })).toBe(NOT_ALLOWED);
+    // A Deny on a VPC key the runtime cannot tell for a function in a VPC does not refuse.
+    expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything, { ...caller, inVpc: true })).toBeUndefined();
+  });
+
+  it("reads a table's policy for its indexes, not for its stream (whose policy is the stream's own)", () => {
+    const graph = graphOf([], { table: [allow("dynamodb:*", `${TABLE}*`), deny("dynamodb:GetRecords", `${TABLE}*`)] });
+    const decide = (action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, [], caller, action, resource)?.reason;
+    expect(decide("dynamodb:Query", `${TABLE}/index/byOwner`)).toBeUndefined();
+    expect(decide("dynamodb:GetRecords", `${TABLE}/stream/2026-12-06T00:00:00.000`)).toBe("because no identity-based policy allows the dynamodb:GetRecords action");
+  });
+
+  it("refuses a role with a managed policy the plan does not hold by an explicit Deny (the resource policy's or its own), and nothing else", () => {
+    const graph = [
+      ...graphOf([{ Effect: "Deny", Action: "sns:Publish", Resource: "*" }], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] }),
+      recorded("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-managed", { role: "fn-role-1a2b", policyArn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess" }),
+    ];
+    const roles = FunctionRoles.fromGraph(graph, REGION);
+    const key = functionCredentials("fn-a1b2").accessKeyId;
+    expect(roles.governs(key)).toBe(true);
+    expect(roles.authorise(key, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(roles.authorise(key, "sns:Publish", TOPIC)?.reason).toBe("with an explicit deny in an identity-based policy");
+    expect(roles.authorise(key, "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
+    // A state machine's (or any assumed) role likewise.
+    const authorise = assumedRoleAuthorise({ graph, stackRegion: REGION }, ROLE_ARN, { name: "0f3a9c", known: false });
+    expect(authorise?.("sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(authorise?.("dynamodb:PutItem", TABLE)).toBeUndefined();
+  });
+
+  it("parses a resource's policies once per plan graph, and reads a new graph anew", () => {
+    const graph = graphOf([], { queue: [allow("sqs:SendMessage", QUEUE("jobs"))] });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+      const first = parse.mock.calls.length;
+      expect(first).toBeGreaterThan(0);
+      expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+      expect(parse.mock.calls.length).toBe(first);
+    } finally {
+      parse.mockRestore();
+    }
+    const denied = graphOf([], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] });
+    expect(roleRefusal({ graph: denied, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
   });
 });
 
@@ -141,7 +233,7 @@ describe("an AWS-service route's integration role", () => {
 });
 
 describe("a bus policy, in its own region only", () => {
-  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION };
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
   const busIn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:event-bus/orders`;
   const put = (graph: RecordedResource[], stackRegion: string, bus: string) => roleRefusal({ graph, stackRegion }, [], caller, "events:PutEvents", bus)?.reason;
   const grant = (extra: Record<string, unknown> = {}, provider?: string) => ({
