@@ -1,16 +1,24 @@
 /**
- * asl-validator's JSON-schema check, compiled once per process.
+ * asl-validator's JSON-schema check, compiled once per process, and kept on disk for the next one.
  *
  * asl-validator (3.16.0, and 4.0.0 alike) builds a new Ajv and compiles its whole Amazon States Language schema on
  * every call (dist/src/checks/json-schema-errors.js): about 55 ms a definition on this project's machine, paid by
  * Workflow's check, the states deploy rule and aws-local-stepfunctions under `npm start`, each time. This is the same
  * check (the same schemas, formats and choice of errors, from asl-validator's own files and dependencies) with one
- * Ajv per set of options, installed over the export that asl-validator's validator.js calls, so each of them gets it.
+ * validator per set of options, installed over the export that asl-validator's validator.js calls, so each of them gets it.
  * Only over the version it was written from: another asl-validator is left as it is (slower, still right).
+ * Compiling even once is ≈0.2–0.45 s of CPU (a warm prod plan: 2.34 s of CPU with it, 2.10 s without): the compiled
+ * schema is kept in the cache folder as Ajv's standalone code (loadStateMachineValidator), which a warm process loads
+ * in ≈15 ms.
  * tests/components/workflow-asl-schema-check.test.ts compares the two on valid and invalid definitions.
  */
+import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { compileFunction } from "node:vm";
 import type { Ajv as AjvInstance, ErrorObject } from "ajv";
+import { writeAtomically } from "../file-hashes";
+import { defaultCacheDir, digest } from "../lambda/bundle-cache";
 
 /** The asl-validator this check was written from (package.json pins it). */
 const WRITTEN_FOR = "3.16.0";
@@ -84,19 +92,38 @@ export function aslValidatorSchemaErrors(): SchemaErrors {
   return check[ORIGINAL] ?? check.jsonSchemaErrors;
 }
 
-/** One Ajv per set of options: the formats asl-validator registers depend on them. */
-const ajvByOptions = new Map<string, AjvInstance>();
+/**
+ * What asl-validator's check compiles, and what this module adds so the result can be kept on disk: the standalone
+ * module refers to the formats by this name (each in `formats`), given when it is loaded; the formats are functions
+ * (JSONata's parser, asl-path-validator's, the ARN check), so they are never written out.
+ */
+const FORMATS_PARAMETER = "formats";
 
-function ajvFor(options: CheckOptions): AjvInstance {
-  const key = `${Boolean(options.checkPaths)}/${Boolean(options.checkArn)}`;
-  let ajv = ajvByOptions.get(key);
-  if (ajv) return ajv;
-  const Ajv = (fromAslValidator("ajv") as { default: new (options: object) => AjvInstance }).default;
-  const addFormats = (fromAslValidator("ajv-formats") as { default: (ajv: AjvInstance) => void }).default;
-  const jsonata = fromAslValidator("jsonata") as (expression: string) => unknown;
-  const { registerAll } = fromAslValidator("asl-path-validator") as { registerAll(ajv: AjvInstance): void };
-  const { isArnFormatValid } = fromAslValidator("./checks/formats") as { isArnFormatValid(value: string): boolean };
-  ajv = new Ajv({ schemas: SCHEMAS.map((name) => fromAslValidator(`./schemas/${name}.json`) as object), allowUnionTypes: true });
+/** Bumped when what a cache entry holds or what its key covers changes. */
+const CACHE_FORMAT = 1;
+/** Each set of options and each version of the packages makes one entry (≈0.5 MB); older ones go, oldest first. */
+const MAX_CACHED = 8;
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+type Formats = AjvInstance["formats"];
+type FromCopy = (id: string) => unknown;
+
+/** How often this process compiled the schema, and how often a cached module spared it that (for the tests). */
+export const schemaCheckStats = { compiles: 0, cacheHits: 0 };
+
+/**
+ * An Ajv as asl-validator's check sets one up — its formats for these options — and, given the schemas, with them.
+ * Code generation keeps the source (for the standalone module) and names the formats through FORMATS_PARAMETER;
+ * neither changes what is checked or the errors.
+ */
+function configuredAjv(options: CheckOptions, fromCopy: FromCopy, schemas?: object[]): AjvInstance {
+  const { default: Ajv, Name } = fromCopy("ajv") as { default: new (options: object) => AjvInstance; Name: new (name: string) => unknown };
+  const addFormats = (fromCopy("ajv-formats") as { default: (ajv: AjvInstance) => void }).default;
+  const jsonata = fromCopy("jsonata") as (expression: string) => unknown;
+  const { registerAll } = fromCopy("asl-path-validator") as { registerAll(ajv: AjvInstance): void };
+  const { isArnFormatValid } = fromCopy("./checks/formats") as { isArnFormatValid(value: string): boolean };
+  // ajv-formats sets code.formats only when it is unset: ours stays (its own would require ajv-formats from the cache folder).
+  const ajv = new Ajv({ ...(schemas ? { schemas } : {}), allowUnionTypes: true, code: { source: true, formats: new Name(FORMATS_PARAMETER) } });
   addFormats(ajv);
   const validJsonata = (value: string) => {
     let expression = value.trim();
@@ -117,8 +144,109 @@ function ajvFor(options: CheckOptions): AjvInstance {
   if (options.checkPaths) registerAll(ajv);
   else for (const format of ["asl_path", "asl_ref_path", "asl_payload_template", "asl_result_path"]) ajv.addFormat(format, () => true);
   ajv.addFormat("asl_arn", options.checkArn ? isArnFormatValid : () => true);
-  ajvByOptions.set(key, ajv);
   return ajv;
+}
+
+/**
+ * The key of the compiled check: everything the generated code depends on — the packages' versions, the schemas as
+ * asl-validator loaded them, the options, and of each format what Ajv writes into the code (a pattern's source, a
+ * definition's type and async flag; a function is only referred to by name).
+ */
+function cacheKey(options: CheckOptions, schemas: object[], formats: Formats, fromCopy: FromCopy): string {
+  const version = (id: string) => (fromCopy(id) as { version: string }).version;
+  const versions = ["../../package.json", "ajv/package.json", "ajv-formats/package.json", "asl-path-validator/package.json"].map(version);
+  const formatShapes = Object.entries(formats).map(([name, format]) => [
+    name,
+    format instanceof RegExp ? String(format) : typeof format === "object" && format !== null ? { type: format.type, async: format.async } : typeof format,
+  ]);
+  return digest(JSON.stringify([CACHE_FORMAT, versions, Boolean(options.checkPaths), Boolean(options.checkArn), schemas, formatShapes]));
+}
+
+export interface LoadedValidator {
+  validate: Validate;
+  /** "cache": the module kept on disk; "compile": Ajv compiled the schemas (and the module was written when there is a disk cache). */
+  from: "cache" | "compile";
+  /** The cache entry (absent without a disk cache). */
+  file?: string;
+}
+
+/**
+ * asl-validator's state machine schema, compiled for `options`: from the module a previous run left in the cache
+ * folder (`asl-schema-check/<key>.js`; components/lambda/bundle-cache.ts's folder), else compiled with Ajv (≈0.2–0.45 s
+ * of CPU) and written there as Ajv's standalone code. `dir`: the cache folder (defaultCacheDir()), undefined for none. An entry is its code's sha256 on the first line, then the code:
+ * one that is torn, edited or does not load is compiled again and replaced. Writes are atomic (a rename), so
+ * processes that compile at once each write the same whole file.
+ */
+export function loadStateMachineValidator(options: CheckOptions, dir: string | undefined, fromCopy: FromCopy = fromAslValidator): LoadedValidator {
+  const schemas = SCHEMAS.map((name) => fromCopy(`./schemas/${name}.json`) as object);
+  // Built without the schemas (no compile): the formats the cached module is given, and their shape for the key.
+  const { formats } = configuredAjv(options, fromCopy);
+  const file = dir === undefined ? undefined : join(dir, "asl-schema-check", `${cacheKey(options, schemas, formats, fromCopy)}.js`);
+  const cached = file === undefined ? undefined : loadCached(file, formats, fromCopy);
+  if (cached) {
+    schemaCheckStats.cacheHits++;
+    return { validate: cached, from: "cache", file };
+  }
+  schemaCheckStats.compiles++;
+  const ajv = configuredAjv(options, fromCopy, schemas);
+  const validate = ajv.getSchema(STATE_MACHINE) as Validate;
+  if (file !== undefined) {
+    let code: string | undefined;
+    try {
+      const standaloneCode = (fromCopy("ajv/dist/standalone") as { default: (ajv: AjvInstance, validate: Validate) => string }).default;
+      code = standaloneCode(ajv, validate);
+    } catch {
+      // Something Ajv cannot write out: the compiled function still serves this process.
+    }
+    if (code !== undefined) {
+      writeAtomically(file, `// ${digest(code)}\n${code}`);
+      prune(dirname(file));
+    }
+  }
+  return { validate, from: "compile", file };
+}
+
+/** The validator in a cache entry, or undefined when it is absent, not what was written, or does not load. */
+function loadCached(file: string, formats: Formats, fromCopy: FromCopy): Validate | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  const newline = text.indexOf("\n");
+  const code = text.slice(newline + 1);
+  if (newline < 0 || text.slice(0, newline) !== `// ${digest(code)}`) return undefined;
+  try {
+    const module = { exports: {} as unknown };
+    // The module's own requires (Ajv's runtime helpers) resolve as asl-validator's, from the copy of Ajv that generated it.
+    compileFunction(code, ["require", "module", "exports", FORMATS_PARAMETER], { filename: file })(fromCopy, module, module.exports, formats);
+    return typeof module.exports === "function" ? (module.exports as Validate) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the MAX_CACHED newest entries. */
+function prune(folder: string): void {
+  try {
+    const files = readdirSync(folder).filter((name) => name.endsWith(".js"));
+    if (files.length <= MAX_CACHED) return;
+    const byAge = files.map((name) => ({ name, at: statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
+    for (const { name } of byAge.slice(0, files.length - MAX_CACHED)) unlinkSync(join(folder, name));
+  } catch {
+    /* another process pruned the same files */
+  }
+}
+
+/** One validator per set of options: the formats asl-validator registers depend on them. */
+const validators = new Map<string, Validate>();
+
+function validatorFor(options: CheckOptions): Validate {
+  const key = `${Boolean(options.checkPaths)}/${Boolean(options.checkArn)}`;
+  let validate = validators.get(key);
+  if (!validate) validators.set(key, (validate = loadStateMachineValidator(options, defaultCacheDir()).validate));
+  return validate;
 }
 
 /**
@@ -127,7 +255,11 @@ function ajvFor(options: CheckOptions): AjvInstance {
  * instance path once.
  */
 export function compiledSchemaErrors(definition: unknown, options: CheckOptions): SchemaError[] {
-  const validate = ajvFor(options).getSchema(STATE_MACHINE)!;
+  return schemaErrorsOf(validatorFor(options), definition);
+}
+
+/** The errors asl-validator's check reports, from a compiled state machine schema. */
+export function schemaErrorsOf(validate: Validate, definition: unknown): SchemaError[] {
   if (validate(definition)) return [];
   let deepest = 0;
   let selected: ErrorObject[] = [];

@@ -2,10 +2,15 @@
  * The compiled ASL schema check (components/workflow/asl-schema-check.ts) answers exactly what asl-validator's own
  * check answers, for valid definitions and for each kind of invalid one, under each set of options its callers pass
  * (Workflow and the deploy rule check paths and ARNs; the local runtime, paths only) — and it is what asl-validator
- * runs once installed.
+ * runs once installed. Kept on disk as Ajv's standalone code, it is compiled once per key, and the module a later
+ * process loads answers the same; a damaged entry is compiled again, and another package version is another key.
  */
-import { describe, expect, it } from "vitest";
-import { aslValidatorSchemaErrors, compiledSchemaErrors } from "../../components/workflow/asl-schema-check";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { aslValidatorSchemaErrors, compiledSchemaErrors, loadStateMachineValidator, schemaCheckStats, schemaErrorsOf } from "../../components/workflow/asl-schema-check";
 import { aslProblems } from "../../components/workflow/definition";
 
 const FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:resize";
@@ -104,5 +109,70 @@ describe("the compiled ASL schema check", () => {
     expect((check.jsonSchemaErrors as { name: string }).name).toBe(compiledSchemaErrors.name);
     expect(aslValidatorSchemaErrors()).toBe(original);
     expect(aslProblems(DEFINITIONS["a path that is not a path"])).toEqual(['/States/A/InputPath is invalid. must match format "asl_path"']);
+  });
+});
+
+describe("the compiled ASL schema check kept on disk", () => {
+  const original = aslValidatorSchemaErrors();
+  const dir = mkdtempSync(join(tmpdir(), "asl-schema-check-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const entries = () => readdirSync(join(dir, "asl-schema-check")).sort();
+  /** A definition of each kind, checked by `validate` and by asl-validator's own check. */
+  const expectSameAnswers = (validate: Parameters<typeof schemaErrorsOf>[0], options: typeof EVERY_CHECK, names = Object.keys(DEFINITIONS)) => {
+    for (const name of names) expect(schemaErrorsOf(validate, asValidatorPassesIt(DEFINITIONS[name])), name).toEqual(original(asValidatorPassesIt(DEFINITIONS[name]), options));
+  };
+
+  it("is compiled once, then loaded from disk without compiling, and the loaded module (formats included) answers as asl-validator's own check", () => {
+    const first = loadStateMachineValidator(EVERY_CHECK, dir);
+    expect(first.from).toBe("compile");
+    expect(entries()).toHaveLength(1);
+    const compiles = schemaCheckStats.compiles;
+    const second = loadStateMachineValidator(EVERY_CHECK, dir);
+    expect(second).toMatchObject({ from: "cache", file: first.file });
+    expect(schemaCheckStats.compiles).toBe(compiles);
+    // The formats are functions given at load: a path, an ARN and JSONata that fail their format are among these.
+    expectSameAnswers(second.validate, EVERY_CHECK);
+  });
+
+  it.each(OTHER_OPTIONS)("keeps one entry per set of options, each answering as asl-validator's own check: %o", (options) => {
+    expect(loadStateMachineValidator(options, dir).from).toBe("compile");
+    const cached = loadStateMachineValidator(options, dir);
+    expect(cached.from).toBe("cache");
+    expectSameAnswers(cached.validate, options, ["one task", "a Resource that is not an ARN", "a path that is not a path"]);
+  });
+
+  it.each([
+    ["torn", (text: string) => text.slice(0, text.length / 2)],
+    ["edited (a message changed, the file still runs)", (text: string) => text.replace("must be string", "must be text")],
+    ["not a cache entry", () => "module.exports = () => true;"],
+  ])("compiles again when an entry is %s, and replaces it", (_, damage) => {
+    const { file } = loadStateMachineValidator(EVERY_CHECK, dir);
+    const good = readFileSync(file!, "utf8");
+    writeFileSync(file!, damage(good));
+    const compiles = schemaCheckStats.compiles;
+    const reloaded = loadStateMachineValidator(EVERY_CHECK, dir);
+    expect(reloaded.from).toBe("compile");
+    expect(schemaCheckStats.compiles).toBe(compiles + 1);
+    expectSameAnswers(reloaded.validate, EVERY_CHECK, ["one task", "a wait of text seconds", "a path that is not a path"]);
+    expect(readFileSync(file!, "utf8")).toBe(good);
+    expect(loadStateMachineValidator(EVERY_CHECK, dir).from).toBe("cache");
+  });
+
+  it.each(["ajv/package.json", "../../package.json"])("makes another key when %s has another version", (versionFile) => {
+    const fromAslValidator = createRequire(require.resolve("asl-validator"));
+    const { file } = loadStateMachineValidator(EVERY_CHECK, dir);
+    const upgraded = (id: string) => (id === versionFile ? { ...(fromAslValidator(id) as object), version: "99.0.0" } : fromAslValidator(id));
+    const other = loadStateMachineValidator(EVERY_CHECK, dir, upgraded);
+    expect(other.from).toBe("compile");
+    expect(other.file).not.toBe(file);
+    expect(entries()).toContain(other.file!.slice(other.file!.lastIndexOf("/") + 1));
+    expect(loadStateMachineValidator(EVERY_CHECK, dir).from).toBe("cache");
+  });
+
+  it("compiles every time, and writes nothing, without a disk cache", () => {
+    const compiles = schemaCheckStats.compiles;
+    expect(loadStateMachineValidator(EVERY_CHECK, undefined)).toMatchObject({ from: "compile", file: undefined });
+    expect(loadStateMachineValidator(EVERY_CHECK, undefined).from).toBe("compile");
+    expect(schemaCheckStats.compiles).toBe(compiles + 2);
   });
 });
