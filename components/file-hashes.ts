@@ -15,8 +15,8 @@
  * next run its hashing, never a wrong hash).
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, type Stats } from "node:fs";
-import { dirname, sep } from "node:path";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync, type Stats } from "node:fs";
+import { dirname, join, sep } from "node:path";
 
 /** A file whose timestamps are this close to the moment it was hashed may change again unseen (timestamps are coarse). */
 export const RACY_MS = 2_000;
@@ -231,5 +231,27 @@ export function writeAtomically(file: string, content: string): void {
     renameSync(temporary, file);
   } catch {
     /* best effort: a read-only or full disk costs the next run its work */
+  }
+}
+
+/** Marks a cache entry used now: the caches prune by modification time (pruneOldest), least recently used first out. */
+export function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    /* not written yet, or pruned meanwhile */
+  }
+}
+
+/** Keeps the `keep` most recently used files of `folder` ending in `extension` (by modification time; markUsed). */
+export function pruneOldest(folder: string, extension: string, keep: number): void {
+  try {
+    const files = readdirSync(folder).filter((name) => name.endsWith(extension));
+    if (files.length <= keep) return;
+    const byAge = files.map((name) => ({ name, at: statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
+    for (const { name } of byAge.slice(0, files.length - keep)) unlinkSync(join(folder, name));
+  } catch {
+    /* another process pruned the same files */
   }
 }

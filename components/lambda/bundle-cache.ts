@@ -21,11 +21,11 @@
  * MAX_ENTRIES bundles are kept, least recently used first out.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BuildOptions } from "esbuild";
-import { FileHashes, writeAtomically } from "../file-hashes";
+import { FileHashes, markUsed, pruneOldest, writeAtomically } from "../file-hashes";
 import type { Bundle } from "./bundle";
 
 export { writeAtomically };
@@ -153,7 +153,7 @@ export class BundleCache {
     if (entry.format !== FORMAT || entry.key !== key || !this.valid(entry)) return undefined;
     this.memory.set(key, entry);
     this.stats.diskHits++;
-    touch(file);
+    markUsed(file);
     return entry.bundle;
   }
 
@@ -228,15 +228,7 @@ export class BundleCache {
   }
 
   private prune(): void {
-    try {
-      const folder = join(this.dir!, "bundles");
-      const files = readdirSync(folder).filter((f) => f.endsWith(".json"));
-      if (files.length <= MAX_ENTRIES) return;
-      const byAge = files.map((f) => ({ f, at: statSync(join(folder, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
-      for (const { f } of byAge.slice(0, files.length - MAX_ENTRIES)) unlinkSync(join(folder, f));
-    } catch {
-      /* another process pruned the same files */
-    }
+    pruneOldest(join(this.dir!, "bundles"), ".json", MAX_ENTRIES);
   }
 }
 
@@ -256,11 +248,3 @@ export function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    utimesSync(file, now, now);
-  } catch {
-    /* the entry was pruned meanwhile */
-  }
-}

@@ -12,12 +12,12 @@
  * in ≈15 ms.
  * tests/components/workflow-asl-schema-check.test.ts compares the two on valid and invalid definitions.
  */
-import { readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { compileFunction } from "node:vm";
 import type { Ajv as AjvInstance, ErrorObject } from "ajv";
-import { writeAtomically } from "../file-hashes";
+import { markUsed, pruneOldest, writeAtomically } from "../file-hashes";
 import { defaultCacheDir, digest } from "../lambda/bundle-cache";
 
 /** The asl-validator this check was written from (package.json pins it). */
@@ -185,6 +185,7 @@ export function loadStateMachineValidator(options: CheckOptions, dir: string | u
   const cached = file === undefined ? undefined : loadCached(file, formats, fromCopy);
   if (cached) {
     schemaCheckStats.cacheHits++;
+    markUsed(file!);
     return { validate: cached, from: "cache", file };
   }
   schemaCheckStats.compiles++;
@@ -200,7 +201,7 @@ export function loadStateMachineValidator(options: CheckOptions, dir: string | u
     }
     if (code !== undefined) {
       writeAtomically(file, `// ${digest(code)}\n${code}`);
-      prune(dirname(file));
+      pruneOldest(dirname(file), ".js", MAX_CACHED);
     }
   }
   return { validate, from: "compile", file };
@@ -227,17 +228,6 @@ function loadCached(file: string, formats: Formats, fromCopy: FromCopy): Validat
   }
 }
 
-/** Keeps the MAX_CACHED newest entries. */
-function prune(folder: string): void {
-  try {
-    const files = readdirSync(folder).filter((name) => name.endsWith(".js"));
-    if (files.length <= MAX_CACHED) return;
-    const byAge = files.map((name) => ({ name, at: statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
-    for (const { name } of byAge.slice(0, files.length - MAX_CACHED)) unlinkSync(join(folder, name));
-  } catch {
-    /* another process pruned the same files */
-  }
-}
 
 /** One validator per set of options: the formats asl-validator registers depend on them. */
 const validators = new Map<string, Validate>();

@@ -12,9 +12,9 @@
  * unwritable only costs the hashing.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { FileHashes } from "../../file-hashes";
+import { FileHashes, markUsed, pruneOldest } from "../../file-hashes";
 import { defaultCacheDir } from "../../lambda/bundle-cache";
 import { cacheRuleMatcher, contentTypeFor, headerRulesSignature, isFingerprinted, walkSiteFolder, type CacheRule, type SiteFile } from "../content";
 import { encodeManifest, type EncodedManifest } from "./encoding";
@@ -174,7 +174,7 @@ function manifestOf(files: readonly SiteFile[], contents: readonly Content[], op
 function saveStore(hashes: FileHashes, file: string, root: string, paths: readonly string[], attachment?: SavedEncoding): void {
   const fresh = !existsSync(file);
   hashes.save(file, root, paths, attachment);
-  if (fresh) pruneSiteStores(dirname(file));
+  if (fresh) pruneOldest(dirname(file), ".json", MAX_SITE_STORES);
 }
 
 /**
@@ -211,7 +211,7 @@ function siteHashes(root: string): FileHashes {
     const file = siteHashStoreFile(root);
     if (file) {
       store.load(file, root);
-      touch(file);
+      markUsed(file);
     }
     storesByRoot.set(root, store);
   }
@@ -227,23 +227,4 @@ export function siteHashStoreFile(root: string): string | undefined {
 /** Site stores kept (one per site folder; test suites make one per temporary site), least recently used first out. */
 const MAX_SITE_STORES = 128;
 
-function pruneSiteStores(folder: string): void {
-  try {
-    const files = readdirSync(folder).filter((f) => f.endsWith(".json"));
-    if (files.length <= MAX_SITE_STORES) return;
-    const byAge = files.map((f) => ({ f, at: statSync(join(folder, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => a.at - b.at);
-    for (const { f } of byAge.slice(0, files.length - MAX_SITE_STORES)) unlinkSync(join(folder, f));
-  } catch {
-    /* another process pruned the same files */
-  }
-}
 
-/** Marks a store used (pruning goes by modification time). */
-function touch(file: string): void {
-  try {
-    const now = new Date();
-    utimesSync(file, now, now);
-  } catch {
-    /* not saved yet, or pruned meanwhile */
-  }
-}
