@@ -36,8 +36,9 @@
  * when the build ends. A process that made a session of its own (a daemon) is not the build's and is left alone.
  * In its own group the build no longer gets the terminal's Ctrl-C (SIGINT to the foreground group): while a build runs,
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to its group, and the program still ends by them as it would have
- * (the listener re-raises the signal when it is the only one; the group gets SIGTERM too, which a shell's background
- * processes do not ignore as they do SIGINT), and a program that exits stops the groups with SIGKILL.
+ * (the listener re-raises the signal when no other listener was there when it came, a `process.once` one included;
+ * the group gets SIGTERM too, which a shell's background processes do not ignore as they do SIGINT), and a program
+ * that exits stops the groups with SIGKILL.
  * A program killed with SIGKILL leaves its build running. On Windows the build is one process as before: at the
  * timeout the shell alone is signalled and what it started runs on until it ends by itself.
  */
@@ -235,16 +236,21 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
 export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; /** Still running at build.timeoutSeconds (and stopped). */ timedOut?: boolean; output: string }> {
   return new Promise((done) => {
     const options = buildProcessOptions(build, environment);
+    // Listening before the spawn: the shell may run, and a Ctrl-C come, before spawn returns. Node hands the program a
+    // signal only between two runs of its code, so the listener then sees the group this one adds.
+    if (PROCESS_GROUPS) listenForSignals();
     let child: ChildProcess;
     try {
       child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: PROCESS_GROUPS });
     } catch (error) {
+      stopListeningIfIdle();
       // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
       done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
     const group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
-    if (group !== undefined) watchGroup(group);
+    if (group !== undefined) liveGroups.add(group);
+    else stopListeningIfIdle();
     let output = "";
     let failure: string | undefined;
     let ended = false;
@@ -297,18 +303,28 @@ const POLL_MS = 50;
 const liveGroups = new Set<number>();
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
 
-function watchGroup(group: number): void {
-  if (liveGroups.size === 0) {
-    for (const signal of FORWARDED) process.on(signal, forwardSignal);
-    process.on("exit", killGroupsAtExit);
-  }
-  liveGroups.add(group);
+/** Whether forwardSignal and killGroupsAtExit are registered: from just before a build's spawn until no group is live. */
+let listening = false;
+
+function listenForSignals(): void {
+  if (listening) return;
+  listening = true;
+  // First among the listeners, so that forwardSignal sees them all: Node takes a `once` listener (local/start.ts's
+  // shutdown) off before it calls it, and one that ran before would no longer count (a listener prepended later still
+  // runs first: none in this project is).
+  for (const signal of FORWARDED) process.prependListener(signal, forwardSignal);
+  process.on("exit", killGroupsAtExit);
+}
+
+function stopListeningIfIdle(): void {
+  if (!listening || liveGroups.size > 0) return;
+  listening = false;
+  for (const signal of FORWARDED) process.removeListener(signal, forwardSignal);
+  process.removeListener("exit", killGroupsAtExit);
 }
 
 function unwatchGroup(group: number): void {
-  if (!liveGroups.delete(group) || liveGroups.size > 0) return;
-  for (const signal of FORWARDED) process.removeListener(signal, forwardSignal);
-  process.removeListener("exit", killGroupsAtExit);
+  if (liveGroups.delete(group)) stopListeningIfIdle();
 }
 
 function forwardSignal(signal: NodeJS.Signals): void {
@@ -316,12 +332,14 @@ function forwardSignal(signal: NodeJS.Signals): void {
   // A listener keeps the signal from ending the program: alone, it steps aside and raises it again, so the program
   // ends by it as it did before a build ran (another listener, the local runtime's say, decides for itself). Ended by a
   // signal, the program runs no exit handler: the groups get SIGTERM now as well, since a shell's background processes
-  // ignore SIGINT and SIGQUIT (POSIX, asynchronous lists without job control).
+  // ignore SIGINT and SIGQUIT (POSIX, asynchronous lists without job control). The count is of the listeners the
+  // signal found: forwardSignal runs first (listenForSignals), before a `once` listener has taken itself off.
   if (process.listenerCount(signal) === 1) {
     for (const group of [...liveGroups]) {
       if (signal !== "SIGTERM") signalGroup(group, "SIGTERM");
       unwatchGroup(group);
     }
+    stopListeningIfIdle(); // already, unless no group was left: the signal raised again must find no listener
     process.kill(process.pid, signal);
   }
 }

@@ -17,7 +17,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { StaticSite } from "../../components/static-site";
-import type { BuiltSite } from "../../components/static-site/build";
+import type { BuiltSite, NormalisedBuild } from "../../components/static-site/build";
 import { registeredSpecs } from "../../components/spec-registry";
 import { record, resource } from "../harness/mocks";
 import { runMain } from "../../scripts/exit";
@@ -135,6 +135,31 @@ async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticS
   expect(builds.held).toHaveLength(1);
   builds.held[0]();
   return site;
+}
+
+/**
+ * A node program that runs `prelude`, then a build (runCommand) whose shell started a background process, which
+ * ignores SIGINT (POSIX: asynchronous lists without job control); resolved once that process runs.
+ */
+async function buildingProgram(prelude: string) {
+  const source = site({ "package.json": "{}" });
+  const command = `sh -c 'cat ${never} > /dev/null' & echo $! > ${pidPipe}; wait`;
+  const build: NormalisedBuild = { command, cwd: source, outputDir: join(source, "dist"), environmentNames: [], timeoutSeconds: 600, stopGraceSeconds: 0.2 };
+  const script = `${prelude}\nrequire("./components/static-site/build").runCommand(${JSON.stringify(build)}, {});`;
+  const program = childProcess.spawn(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), stdio: ["ignore", "pipe", "ignore"] });
+  let output = "";
+  program.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = once(program, "exit");
+  // The shell writes the pid once it runs: the program has been listening for the signals since it started the build.
+  const grandchild = Number(await readFile(pidPipe, "utf8"));
+  expect(running(grandchild)).toBe(true);
+  return { program, exited, grandchild, output: () => output };
+}
+
+/** Waits until the process has ended: signalled before its program ended, its end is its own: bounded (10 s), not timed. */
+async function expectGone(pid: number): Promise<void> {
+  for (let polls = 0; polls < 200 && running(pid); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(running(pid)).toBe(false);
 }
 
 describe("StaticSite build", () => {
@@ -260,21 +285,19 @@ describe("StaticSite build", () => {
   });
 
   it("passes the program's Ctrl-C on to the build's process group, and the program still ends by it", async () => {
-    const source = site({ "package.json": "{}" });
-    // A background process of the shell, which ignores SIGINT (POSIX: asynchronous lists without job control).
-    const command = `sh -c 'cat ${never} > /dev/null' & echo $! > ${pidPipe}; wait`;
-    const build = { command, cwd: source, outputDir: join(source, "dist"), environmentNames: [], timeoutSeconds: 600 };
-    const script = `require("./components/static-site/build").runCommand(${JSON.stringify(build)}, {});`;
-    const program = childProcess.spawn(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), stdio: "ignore" });
-    const exited = once(program, "exit");
-    // The shell writes the pid once it runs: the program has been listening for the signal since it started the build.
-    const grandchild = Number(await readFile(pidPipe, "utf8"));
-    expect(running(grandchild)).toBe(true);
+    const { program, exited, grandchild } = await buildingProgram("");
     program.kill("SIGINT");
     expect(await exited).toEqual([null, "SIGINT"]);
-    // Signalled before the program ended; its end is its own: bounded (10 s), not timed.
-    for (let polls = 0; polls < 200 && running(grandchild); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(running(grandchild)).toBe(false);
+    await expectGone(grandchild);
+  });
+
+  it("leaves a program's own Ctrl-C handler (npm start's process.once) to end it, after its shutdown, and its exit stops the build", async () => {
+    // As local/start.ts: registered before the build starts, its shutdown takes a while, then exits 0.
+    const { program, exited, grandchild, output } = await buildingProgram(`process.once("SIGINT", () => setTimeout(() => { console.log("shut down"); process.exit(0); }, 100));`);
+    program.kill("SIGINT");
+    expect(await exited).toEqual([0, null]);
+    expect(output()).toBe("shut down\n");
+    await expectGone(grandchild);
   });
 
   it("names the site and the command when the build cannot be started at all", async () => {
