@@ -30,10 +30,12 @@
  *
  * The build runs in a process group of its own (POSIX): at `timeoutSeconds` the whole group gets SIGTERM (the shell and
  * what it started: `npm run build`'s `vite`, the `b` of `a && b`, a background process), then SIGKILL after
- * `stopGraceSeconds` for what is left, and the build fails once none of them runs any more, so nothing goes on writing
- * `outputDir` after the failure. A shell that had exited but left a process holding the output pipes (`cmd &`) fails
- * the build the same way, saying so; a process the command left running without the pipes is stopped the same way
- * when the build ends. A process that made a session of its own (a daemon) is not the build's and is left alone.
+ * `stopGraceSeconds` for what is left (with 0, SIGKILL alone), and the build fails once none of them runs any more, so
+ * nothing goes on writing `outputDir` after the failure; a group that refuses the signals (EPERM: a process of another
+ * user, under sudo say) fails it at once, saying so. A shell that had exited but left a process holding the output
+ * pipes (`cmd &`) fails the build the same way, saying so; a process the command left running without the pipes is
+ * stopped the same way when the build ends. A process that made a session of its own (a daemon) is not the build's and
+ * is left alone.
  * In its own group the build no longer gets the terminal's Ctrl-C (SIGINT to the foreground group): while a build runs,
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to its group, and the program still ends by them as it would have
  * (the listener re-raises the signal when no other listener was there when it came, a `process.once` one included;
@@ -260,12 +262,12 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       ended = true;
       clearTimeout(timer);
       // What the command left running (without the pipes, or holding them past the timeout) stops with the build.
-      void (group === undefined ? Promise.resolve(true) : stopGroup(group, build.stopGraceSeconds * 1000)).then((stopped) => {
+      const stopping = group === undefined ? Promise.resolve(undefined) : stopGroup(group, build.stopGraceSeconds * 1000);
+      void stopping.catch((error: unknown) => `its process group ${group} could not be stopped: ${error instanceof Error ? error.message : String(error)}`).then((unstopped) => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         const reason = failure ?? why;
-        const survivors = stopped ? "" : ` (processes of its group ${group} still ran ${STOP_WAIT_MS / 1000} s after SIGKILL)`;
-        done({ failure: reason && reason + survivors, timedOut, output: lastLines(output) });
+        done({ failure: reason && (unstopped ? `${reason} (${unstopped})` : reason), timedOut, output: lastLines(output) });
       });
     };
     const keep = (chunk: string) => {
@@ -349,26 +351,36 @@ function killGroupsAtExit(): void {
   for (const group of liveGroups) signalGroup(group, "SIGKILL");
 }
 
-function signalGroup(group: number, signal: NodeJS.Signals | 0): void {
+/**
+ * Sends the signal to the group; false if it reached none of its processes for want of permission (EPERM: they run as
+ * another user, under sudo say), which no later signal mends. None left (ESRCH) is no failure: nothing was to stop.
+ * Never throws: it runs in signal and exit listeners, and in a stop whose end the build waits for.
+ */
+function signalGroup(group: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-group, signal);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    return (error as NodeJS.ErrnoException).code !== "EPERM";
   }
+  return true;
 }
 
 /**
- * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs`; resolves true once none of
- * its processes runs (at once if none does), false if some still run STOP_WAIT_MS after SIGKILL. The group is watched
- * until then, so a Ctrl-C meanwhile still reaches it.
+ * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs` (with 0, SIGKILL alone);
+ * resolves once none of its processes runs (at once if none does) with nothing, or with why some may still run: the
+ * group refused the signals, or some still ran STOP_WAIT_MS after SIGKILL. The group is watched until then, so a
+ * Ctrl-C meanwhile still reaches it.
  */
-async function stopGroup(group: number, graceMs: number): Promise<boolean> {
+async function stopGroup(group: number, graceMs: number): Promise<string | undefined> {
+  const refused = `its process group ${group} refused the signal (EPERM: a process of it runs as another user, under sudo say) and may still run`;
   try {
-    if (!groupRunning(group)) return true;
-    signalGroup(group, "SIGTERM");
-    if (await groupGone(group, graceMs)) return true;
-    signalGroup(group, "SIGKILL");
-    return await groupGone(group, STOP_WAIT_MS);
+    if (!groupRunning(group)) return undefined;
+    if (graceMs > 0) {
+      if (!signalGroup(group, "SIGTERM")) return refused;
+      if (await groupGone(group, graceMs)) return undefined;
+    }
+    if (!signalGroup(group, "SIGKILL")) return refused;
+    return (await groupGone(group, STOP_WAIT_MS)) ? undefined : `processes of its group ${group} still ran ${STOP_WAIT_MS / 1000} s after SIGKILL`;
   } finally {
     unwatchGroup(group);
   }

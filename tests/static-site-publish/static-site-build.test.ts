@@ -120,8 +120,11 @@ function watchBuilds() {
   };
 }
 
-/** Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with `exited`, until its shell has exited), then fires the timeout. */
-async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticSite> {
+/**
+ * Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with
+ * `exited`, until its shell has exited), runs `beforeTimeout` with the build's shell, then fires the timeout.
+ */
+async function timeOut(make: () => StaticSite, exited: boolean, beforeTimeout?: (child: childProcess.ChildProcess) => Promise<void> | void): Promise<StaticSite> {
   const builds = watchBuilds();
   let site: StaticSite;
   let child: childProcess.ChildProcess;
@@ -132,8 +135,13 @@ async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticS
     builds.restore();
   }
   await Promise.all([once(child.stdout!, "data"), exited ? once(child, "exit") : undefined]);
-  expect(builds.held).toHaveLength(1);
-  builds.held[0]();
+  try {
+    await beforeTimeout?.(child);
+  } finally {
+    // Even after a failed check: a build left running would hold up the runs of the tests after it.
+    expect(builds.held).toHaveLength(1);
+    builds.held[0]();
+  }
   return site;
 }
 
@@ -255,6 +263,41 @@ describe("StaticSite build", () => {
     await expect(recordFailing(() => timeOut(() => new StaticSite("stubborn", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: 0.2 } }), false))).rejects.toThrow(
       /StaticSite "stubborn": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\)\. Make the build finish sooner, or raise build.timeoutSeconds \(3600 s now\), and run again\. Its output \(last 40 lines\):\nwaiting/,
     );
+  });
+
+  it("gives a stopped build's processes stopGraceSeconds after SIGTERM, and none with 0 (SIGKILL at once)", async () => {
+    const source = site({ "package.json": "{}" });
+    // The shell's trap writes the file and exits, once SIGTERM interrupts its `wait`; SIGKILL leaves no time for it.
+    const stopped = (grace: number) => join(source, `stopped-${grace}`);
+    const build = (grace: number) => () =>
+      new StaticSite(`grace-${grace}`, { path: source, build: { command: `trap 'echo > ${stopped(grace)}; exit 1' TERM; cat ${never} & echo waiting; wait`, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: grace } });
+    // The failure comes once none of the group runs: the trap has run by then, or never will.
+    await expect(recordFailing(() => timeOut(build(1), false))).rejects.toThrow(/StaticSite "grace-1": build.command ".*" failed in .*: was stopped after 3600 s/);
+    expect(existsSync(stopped(1))).toBe(true);
+    await expect(recordFailing(() => timeOut(build(0), false))).rejects.toThrow(/StaticSite "grace-0": build.command ".*" failed in .*: was stopped after 3600 s/);
+    expect(existsSync(stopped(0))).toBe(false);
+  });
+
+  it("fails a timed-out build whose process group refuses the signals (EPERM: a process of another user) instead of hanging, and says so", async () => {
+    const source = site({ "package.json": "{}" });
+    // As root the suite cannot make a group it may not signal: process.kill refuses the group's SIGTERM and SIGKILL.
+    const realKill = process.kill;
+    let group = 0;
+    const refuse = (child: childProcess.ChildProcess) => {
+      group = child.pid!;
+      vi.spyOn(process, "kill").mockImplementation((pid: number, signal?: string | number) => {
+        if (pid === -group && signal !== 0) throw Object.assign(new Error("kill EPERM"), { code: "EPERM", errno: -1, syscall: "kill" });
+        return realKill.call(process, pid, signal);
+      });
+    };
+    try {
+      await expect(recordFailing(() => timeOut(() => new StaticSite("refused", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: 0.2 } }), false, refuse))).rejects.toThrow(
+        /StaticSite "refused": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\) \(its process group \d+ refused the signal \(EPERM: a process of it runs as another user, under sudo say\) and may still run\)\. Make the build finish sooner/,
+      );
+    } finally {
+      vi.mocked(process.kill).mockRestore();
+    }
+    process.kill(-group, "SIGKILL");
   });
 
   it("ends a build whose command exited but left a process holding its output open, at the timeout, and says so", async () => {
