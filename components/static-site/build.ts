@@ -35,7 +35,8 @@
  * user, under sudo say) fails it at once, saying so. A shell that had exited but left a process holding the output
  * pipes (`cmd &`) fails the build the same way, saying so; a process the command left running without the pipes is
  * stopped the same way when the build ends. A process that made a session of its own (a daemon) is not the build's and
- * is left alone.
+ * is left alone; once the group is seen empty (at the shell's exit, then every GROUP_POLL_MS while such a daemon holds
+ * the pipes) no signal goes to its number any more, which a new group may take.
  * In its own group the build no longer gets the terminal's Ctrl-C (SIGINT to the foreground group): while a build runs,
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to its group, and the program still ends by them as it would have
  * (the listener re-raises the signal when no other listener was there when it came, a `process.once` one included;
@@ -250,9 +251,18 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
-    const group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
+    // The group's number is the build's only while a process of it runs: once it is seen empty it is retired, and no
+    // signal goes to it any more (a new group may take the number while a daemon the build started holds its pipes).
+    let group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
     if (group !== undefined) liveGroups.add(group);
     else stopListeningIfIdle();
+    let poll: NodeJS.Timeout | undefined;
+    const retireIfEmpty = () => {
+      if (group === undefined || groupRunning(group)) return;
+      unwatchGroup(group);
+      group = undefined;
+      clearInterval(poll);
+    };
     let output = "";
     let failure: string | undefined;
     let ended = false;
@@ -261,6 +271,7 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       if (ended) return;
       ended = true;
       clearTimeout(timer);
+      clearInterval(poll);
       // What the command left running (without the pipes, or holding them past the timeout) stops with the build.
       const stopping = group === undefined ? Promise.resolve(undefined) : stopGroup(group, build.stopGraceSeconds * 1000);
       void stopping.catch((error: unknown) => `its process group ${group} could not be stopped: ${error instanceof Error ? error.message : String(error)}`).then((unstopped) => {
@@ -291,6 +302,13 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       if (child.pid === undefined) return end(couldNotStart(build, error)); // never started: no close follows for certain
       failure ??= error.message;
     });
+    child.on("exit", () => {
+      if (ended) return; // stopped at the timeout: stopGroup sees the group out
+      retireIfEmpty();
+      // Something the shell started runs on: the pipes' close (or the timeout) ends the build, and meanwhile the group
+      // is looked at now and then, so that it is retired if it empties while a daemon holds the pipes.
+      if (group !== undefined) poll = setInterval(retireIfEmpty, GROUP_POLL_MS).unref();
+    });
     child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
   });
 }
@@ -300,6 +318,8 @@ const PROCESS_GROUPS = process.platform !== "win32";
 /** How long processes get to be gone after SIGKILL (one in uninterruptible sleep, on a hung network mount, may take longer). */
 const STOP_WAIT_MS = 5000;
 const POLL_MS = 50;
+/** How often the group of a build whose shell has exited, but whose pipes are still open, is looked at (exported for the tests). */
+export const GROUP_POLL_MS = 1000;
 
 /** The process groups of the builds running now: the signals the program gets are passed on to them. */
 const liveGroups = new Set<number>();

@@ -15,9 +15,9 @@ import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import { StaticSite } from "../../components/static-site";
-import type { BuiltSite, NormalisedBuild } from "../../components/static-site/build";
+import { GROUP_POLL_MS, type BuiltSite, type NormalisedBuild } from "../../components/static-site/build";
 import { registeredSpecs } from "../../components/spec-registry";
 import { record, resource } from "../harness/mocks";
 import { runMain } from "../../scripts/exit";
@@ -54,8 +54,8 @@ afterAll(() => {
  */
 const pipes = mkdtempSync(join(tmpdir(), "site-build-pipes-"));
 sites.push(pipes);
-const [afterConstruction, handoff, never, sameFolder, gate, pidPipe] = ["after-construction", "handoff", "never", "same-folder", "gate", "pid"].map((name) => join(pipes, name));
-execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder, gate, pidPipe]);
+const [afterConstruction, handoff, never, sameFolder, gate, pidPipe, detached, member] = ["after-construction", "handoff", "never", "same-folder", "gate", "pid", "detached", "member"].map((name) => join(pipes, name));
+execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder, gate, pidPipe, detached, member]);
 
 /**
  * `record` of a program whose site build fails: the run rejects with the failure. Pulumi reports a registration whose
@@ -121,6 +121,33 @@ function watchBuilds() {
 }
 
 /**
+ * Holds the polls of a build's process group (setInterval every GROUP_POLL_MS) until `restore`, to run when the test
+ * says, and watches the signals sent to process groups from `watchSignals` on.
+ */
+function holdGroupPolls() {
+  const setTimer = globalThis.setInterval;
+  const held: Array<() => void> = [];
+  const interval = vi.spyOn(globalThis, "setInterval").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
+    if (ms !== GROUP_POLL_MS) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
+    held.push(callback);
+    return setTimer(() => undefined, 2 ** 31 - 1).unref();
+  }) as typeof setInterval);
+  let kill: MockInstance<typeof process.kill> | undefined;
+  return {
+    held,
+    watchSignals() {
+      kill = vi.spyOn(process, "kill");
+    },
+    /** The signals sent to the group (`kill(-group, …)`, the probe 0 included) since `watchSignals`. */
+    signalsTo: (group: number) => (kill?.mock.calls ?? []).filter(([pid]) => pid === -group).map(([, signal]) => signal),
+    restore() {
+      interval.mockRestore();
+      kill?.mockRestore();
+    },
+  };
+}
+
+/**
  * Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with
  * `exited`, until its shell has exited), runs `beforeTimeout` with the build's shell, then fires the timeout.
  */
@@ -168,6 +195,30 @@ async function buildingProgram(prelude: string) {
 async function expectGone(pid: number): Promise<void> {
   for (let polls = 0; polls < 200 && running(pid); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
   expect(running(pid)).toBe(false);
+}
+
+/**
+ * A build whose shell runs `then`, and exits once a daemon it started (a session of its own, out of the group) holds
+ * its output open: the timeout fails it. `emptied` runs after the shell's exit with the group's held polls, and must
+ * leave the group empty and seen so: from then on no signal may go to the group's number.
+ */
+async function daemonHeldBuild(name: string, then: string, emptied: (polls: Array<() => void>) => Promise<void> | void): Promise<void> {
+  const source = site({ "package.json": "{}" });
+  // The shell goes on once the daemon has left the group.
+  const command = `mkdir -p dist; setsid sh -c 'echo > ${detached}; exec cat ${never}' & read x < ${detached}; ${then}echo started`;
+  const groups = holdGroupPolls();
+  let group = 0;
+  try {
+    const make = () => new StaticSite(name, { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } });
+    await expect(recordFailing(() => timeOut(make, true, async (child) => {
+      group = child.pid!;
+      await emptied(groups.held);
+      groups.watchSignals();
+    }))).rejects.toThrow(new RegExp(`StaticSite "${name}": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \\(3600 s\\)\\.`));
+    expect(groups.signalsTo(group)).toEqual([]);
+  } finally {
+    groups.restore();
+  }
 }
 
 describe("StaticSite build", () => {
@@ -307,6 +358,26 @@ describe("StaticSite build", () => {
     await expect(recordFailing(() => timeOut(() => new StaticSite("lingering", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), true))).rejects.toThrow(
       /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(3600 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
     );
+  });
+
+  it("signals no process group once the build's has emptied, though a daemon it started holds its output open (the number may be reused)", async () => {
+    await daemonHeldBuild("daemon", "", (polls) => {
+      // Seen empty at the shell's exit: no poll needed.
+      expect(polls).toHaveLength(0);
+    });
+  });
+
+  it("retires the build's process group once a poll finds it empty, after its shell exited while the output stays open", async () => {
+    const pidFile = join(pipes, "member.pid");
+    // A member of the group without the pipes, waiting on `member`, outlives the shell.
+    await daemonHeldBuild("member", `sh -c 'read x < ${member}' > /dev/null 2>&1 & echo $! > ${pidFile}; `, async (polls) => {
+      // Not empty at the exit: polled.
+      expect(polls).toHaveLength(1);
+      const pid = Number(readFileSync(pidFile, "utf8"));
+      await writeFile(member, "go\n");
+      await expectGone(pid);
+      polls[0]();
+    });
   });
 
   it("stops what a timed-out build started too, before it fails: nothing of it writes outputDir afterwards", async () => {
