@@ -30,14 +30,18 @@
  *
  * The build runs in a process group of its own (POSIX): at `timeoutSeconds` the whole group gets SIGTERM (the shell and
  * what it started: `npm run build`'s `vite`, the `b` of `a && b`, a background process), then SIGKILL after
- * `stopGraceSeconds` for what is left, and the build fails once none of them runs any more, so nothing goes on writing
- * `outputDir` after the failure. A shell that had exited but left a process holding the output pipes (`cmd &`) fails
- * the build the same way, saying so; a process the command left running without the pipes is stopped the same way
- * when the build ends. A process that made a session of its own (a daemon) is not the build's and is left alone.
+ * `stopGraceSeconds` for what is left (with 0, SIGKILL alone), and the build fails once none of them runs any more, so
+ * nothing goes on writing `outputDir` after the failure; a group that refuses the signals (EPERM: a process of another
+ * user, under sudo say) fails it at once, saying so. A shell that had exited but left a process holding the output
+ * pipes (`cmd &`) fails the build the same way, saying so; a process the command left running without the pipes is
+ * stopped the same way when the build ends. A process that made a session of its own (a daemon) is not the build's and
+ * is left alone; once the group is seen empty (at the shell's exit, then every GROUP_POLL_MS while such a daemon holds
+ * the pipes) no signal goes to its number any more, which a new group may take.
  * In its own group the build no longer gets the terminal's Ctrl-C (SIGINT to the foreground group): while a build runs,
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to its group, and the program still ends by them as it would have
- * (the listener re-raises the signal when it is the only one; the group gets SIGTERM too, which a shell's background
- * processes do not ignore as they do SIGINT), and a program that exits stops the groups with SIGKILL.
+ * (the listener re-raises the signal when no other listener was there when it came, a `process.once` one included;
+ * the group gets SIGTERM too, which a shell's background processes do not ignore as they do SIGINT), and a program
+ * that exits stops the groups with SIGKILL.
  * A program killed with SIGKILL leaves its build running. On Windows the build is one process as before: at the
  * timeout the shell alone is signalled and what it started runs on until it ends by itself.
  */
@@ -235,16 +239,30 @@ export function runBuild<T>(fail: ArgFailure, site: string, build: NormalisedBui
 export function runCommand(build: NormalisedBuild, environment: Record<string, string>): Promise<{ failure?: string; /** Still running at build.timeoutSeconds (and stopped). */ timedOut?: boolean; output: string }> {
   return new Promise((done) => {
     const options = buildProcessOptions(build, environment);
+    // Listening before the spawn: the shell may run, and a Ctrl-C come, before spawn returns. Node hands the program a
+    // signal only between two runs of its code, so the listener then sees the group this one adds.
+    if (PROCESS_GROUPS) listenForSignals();
     let child: ChildProcess;
     try {
       child = spawn(build.command, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: PROCESS_GROUPS });
     } catch (error) {
+      stopListeningIfIdle();
       // spawn throws for some inputs (an environment value holding a NUL byte) rather than emitting "error".
       done({ failure: couldNotStart(build, error), output: "" });
       return;
     }
-    const group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
-    if (group !== undefined) watchGroup(group);
+    // The group's number is the build's only while a process of it runs: once it is seen empty it is retired, and no
+    // signal goes to it any more (a new group may take the number while a daemon the build started holds its pipes).
+    let group = PROCESS_GROUPS && child.pid !== undefined ? child.pid : undefined;
+    if (group !== undefined) liveGroups.add(group);
+    else stopListeningIfIdle();
+    let poll: NodeJS.Timeout | undefined;
+    const retireIfEmpty = () => {
+      if (group === undefined || groupRunning(group)) return;
+      unwatchGroup(group);
+      group = undefined;
+      clearInterval(poll);
+    };
     let output = "";
     let failure: string | undefined;
     let ended = false;
@@ -253,13 +271,14 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       if (ended) return;
       ended = true;
       clearTimeout(timer);
+      clearInterval(poll);
       // What the command left running (without the pipes, or holding them past the timeout) stops with the build.
-      void (group === undefined ? Promise.resolve(true) : stopGroup(group, build.stopGraceSeconds * 1000)).then((stopped) => {
+      const stopping = group === undefined ? Promise.resolve(undefined) : stopGroup(group, build.stopGraceSeconds * 1000);
+      void stopping.catch((error: unknown) => `its process group ${group} could not be stopped: ${error instanceof Error ? error.message : String(error)}`).then((unstopped) => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         const reason = failure ?? why;
-        const survivors = stopped ? "" : ` (processes of its group ${group} still ran ${STOP_WAIT_MS / 1000} s after SIGKILL)`;
-        done({ failure: reason && reason + survivors, timedOut, output: lastLines(output) });
+        done({ failure: reason && (unstopped ? `${reason} (${unstopped})` : reason), timedOut, output: lastLines(output) });
       });
     };
     const keep = (chunk: string) => {
@@ -283,6 +302,13 @@ export function runCommand(build: NormalisedBuild, environment: Record<string, s
       if (child.pid === undefined) return end(couldNotStart(build, error)); // never started: no close follows for certain
       failure ??= error.message;
     });
+    child.on("exit", () => {
+      if (ended) return; // stopped at the timeout: stopGroup sees the group out
+      retireIfEmpty();
+      // Something the shell started runs on: the pipes' close (or the timeout) ends the build, and meanwhile the group
+      // is looked at now and then, so that it is retired if it empties while a daemon holds the pipes.
+      if (group !== undefined) poll = setInterval(retireIfEmpty, GROUP_POLL_MS).unref();
+    });
     child.on("close", (code, signal) => end(code === 0 ? undefined : exitStatus(code, signal)));
   });
 }
@@ -292,23 +318,35 @@ const PROCESS_GROUPS = process.platform !== "win32";
 /** How long processes get to be gone after SIGKILL (one in uninterruptible sleep, on a hung network mount, may take longer). */
 const STOP_WAIT_MS = 5000;
 const POLL_MS = 50;
+/** How often the group of a build whose shell has exited, but whose pipes are still open, is looked at (exported for the tests). */
+export const GROUP_POLL_MS = 1000;
 
 /** The process groups of the builds running now: the signals the program gets are passed on to them. */
 const liveGroups = new Set<number>();
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
 
-function watchGroup(group: number): void {
-  if (liveGroups.size === 0) {
-    for (const signal of FORWARDED) process.on(signal, forwardSignal);
-    process.on("exit", killGroupsAtExit);
-  }
-  liveGroups.add(group);
+/** Whether forwardSignal and killGroupsAtExit are registered: from just before a build's spawn until no group is live. */
+let listening = false;
+
+function listenForSignals(): void {
+  if (listening) return;
+  listening = true;
+  // First among the listeners, so that forwardSignal sees them all: Node takes a `once` listener (local/start.ts's
+  // shutdown) off before it calls it, and one that ran before would no longer count (a listener prepended later still
+  // runs first: none in this project is).
+  for (const signal of FORWARDED) process.prependListener(signal, forwardSignal);
+  process.on("exit", killGroupsAtExit);
+}
+
+function stopListeningIfIdle(): void {
+  if (!listening || liveGroups.size > 0) return;
+  listening = false;
+  for (const signal of FORWARDED) process.removeListener(signal, forwardSignal);
+  process.removeListener("exit", killGroupsAtExit);
 }
 
 function unwatchGroup(group: number): void {
-  if (!liveGroups.delete(group) || liveGroups.size > 0) return;
-  for (const signal of FORWARDED) process.removeListener(signal, forwardSignal);
-  process.removeListener("exit", killGroupsAtExit);
+  if (liveGroups.delete(group)) stopListeningIfIdle();
 }
 
 function forwardSignal(signal: NodeJS.Signals): void {
@@ -316,12 +354,14 @@ function forwardSignal(signal: NodeJS.Signals): void {
   // A listener keeps the signal from ending the program: alone, it steps aside and raises it again, so the program
   // ends by it as it did before a build ran (another listener, the local runtime's say, decides for itself). Ended by a
   // signal, the program runs no exit handler: the groups get SIGTERM now as well, since a shell's background processes
-  // ignore SIGINT and SIGQUIT (POSIX, asynchronous lists without job control).
+  // ignore SIGINT and SIGQUIT (POSIX, asynchronous lists without job control). The count is of the listeners the
+  // signal found: forwardSignal runs first (listenForSignals), before a `once` listener has taken itself off.
   if (process.listenerCount(signal) === 1) {
     for (const group of [...liveGroups]) {
       if (signal !== "SIGTERM") signalGroup(group, "SIGTERM");
       unwatchGroup(group);
     }
+    stopListeningIfIdle(); // already, unless no group was left: the signal raised again must find no listener
     process.kill(process.pid, signal);
   }
 }
@@ -331,26 +371,36 @@ function killGroupsAtExit(): void {
   for (const group of liveGroups) signalGroup(group, "SIGKILL");
 }
 
-function signalGroup(group: number, signal: NodeJS.Signals | 0): void {
+/**
+ * Sends the signal to the group; false if it reached none of its processes for want of permission (EPERM: they run as
+ * another user, under sudo say), which no later signal mends. None left (ESRCH) is no failure: nothing was to stop.
+ * Never throws: it runs in signal and exit listeners, and in a stop whose end the build waits for.
+ */
+function signalGroup(group: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(-group, signal);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    return (error as NodeJS.ErrnoException).code !== "EPERM";
   }
+  return true;
 }
 
 /**
- * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs`; resolves true once none of
- * its processes runs (at once if none does), false if some still run STOP_WAIT_MS after SIGKILL. The group is watched
- * until then, so a Ctrl-C meanwhile still reaches it.
+ * Stops what runs of the build's process group: SIGTERM, then SIGKILL after `graceMs` (with 0, SIGKILL alone);
+ * resolves once none of its processes runs (at once if none does) with nothing, or with why some may still run: the
+ * group refused the signals, or some still ran STOP_WAIT_MS after SIGKILL. The group is watched until then, so a
+ * Ctrl-C meanwhile still reaches it.
  */
-async function stopGroup(group: number, graceMs: number): Promise<boolean> {
+async function stopGroup(group: number, graceMs: number): Promise<string | undefined> {
+  const refused = `its process group ${group} refused the signal (EPERM: a process of it runs as another user, under sudo say) and may still run`;
   try {
-    if (!groupRunning(group)) return true;
-    signalGroup(group, "SIGTERM");
-    if (await groupGone(group, graceMs)) return true;
-    signalGroup(group, "SIGKILL");
-    return await groupGone(group, STOP_WAIT_MS);
+    if (!groupRunning(group)) return undefined;
+    if (graceMs > 0) {
+      if (!signalGroup(group, "SIGTERM")) return refused;
+      if (await groupGone(group, graceMs)) return undefined;
+    }
+    if (!signalGroup(group, "SIGKILL")) return refused;
+    return (await groupGone(group, STOP_WAIT_MS)) ? undefined : `processes of its group ${group} still ran ${STOP_WAIT_MS / 1000} s after SIGKILL`;
   } finally {
     unwatchGroup(group);
   }

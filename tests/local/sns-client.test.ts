@@ -89,6 +89,15 @@ describe("local SNS with @aws-sdk/client-sns", () => {
     expect(events).toEqual([]);
   });
 
+  it("takes batch entry Ids of up to 80 characters and refuses a longer one with InvalidBatchEntryId (API_PublishBatchRequestEntry)", async () => {
+    const longest = "i".repeat(80);
+    await expect(client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [{ Id: `${longest}i`, Message: "x" }] }))).rejects.toBeInstanceOf(InvalidBatchEntryIdException);
+    const batch = await client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [{ Id: longest, Message: "longest" }] }));
+    expect(batch.Successful?.map((entry) => entry.Id)).toEqual([longest]);
+    await drained();
+    expect(events.splice(0).map((event) => event.Records[0].Sns.Message)).toEqual(["longest"]);
+  });
+
   it("answers what the client sent as it was sent, XML's special characters and a carriage return included", async () => {
     // The server's messages name what was sent (here an attribute's name, which the local server does not check as SNS
     // would): the client's parser must read it back as sent, in an error answer and in a batch's Failed entry alike.

@@ -15,9 +15,9 @@ import { createRequire, syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
 import { StaticSite } from "../../components/static-site";
-import type { BuiltSite } from "../../components/static-site/build";
+import { GROUP_POLL_MS, type BuiltSite, type NormalisedBuild } from "../../components/static-site/build";
 import { registeredSpecs } from "../../components/spec-registry";
 import { record, resource } from "../harness/mocks";
 import { runMain } from "../../scripts/exit";
@@ -54,8 +54,8 @@ afterAll(() => {
  */
 const pipes = mkdtempSync(join(tmpdir(), "site-build-pipes-"));
 sites.push(pipes);
-const [afterConstruction, handoff, never, sameFolder, gate, pidPipe] = ["after-construction", "handoff", "never", "same-folder", "gate", "pid"].map((name) => join(pipes, name));
-execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder, gate, pidPipe]);
+const [afterConstruction, handoff, never, sameFolder, gate, pidPipe, detached, member] = ["after-construction", "handoff", "never", "same-folder", "gate", "pid", "detached", "member"].map((name) => join(pipes, name));
+execFileSync("mkfifo", [afterConstruction, handoff, never, sameFolder, gate, pidPipe, detached, member]);
 
 /**
  * `record` of a program whose site build fails: the run rejects with the failure. Pulumi reports a registration whose
@@ -120,8 +120,38 @@ function watchBuilds() {
   };
 }
 
-/** Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with `exited`, until its shell has exited), then fires the timeout. */
-async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticSite> {
+/**
+ * Holds the polls of a build's process group (setInterval every GROUP_POLL_MS) until `restore`, to run when the test
+ * says, and watches the signals sent to process groups from `watchSignals` on.
+ */
+function holdGroupPolls() {
+  const setTimer = globalThis.setInterval;
+  const held: Array<() => void> = [];
+  const interval = vi.spyOn(globalThis, "setInterval").mockImplementation(((callback: () => void, ms?: number, ...rest: unknown[]) => {
+    if (ms !== GROUP_POLL_MS) return Reflect.apply(setTimer, globalThis, [callback, ms, ...rest]);
+    held.push(callback);
+    return setTimer(() => undefined, 2 ** 31 - 1).unref();
+  }) as typeof setInterval);
+  let kill: MockInstance<typeof process.kill> | undefined;
+  return {
+    held,
+    watchSignals() {
+      kill = vi.spyOn(process, "kill");
+    },
+    /** The signals sent to the group (`kill(-group, …)`, the probe 0 included) since `watchSignals`. */
+    signalsTo: (group: number) => (kill?.mock.calls ?? []).filter(([pid]) => pid === -group).map(([, signal]) => signal),
+    restore() {
+      interval.mockRestore();
+      kill?.mockRestore();
+    },
+  };
+}
+
+/**
+ * Constructs a site whose build has a held timeout, waits until the build has printed its first output (and, with
+ * `exited`, until its shell has exited), runs `beforeTimeout` with the build's shell, then fires the timeout.
+ */
+async function timeOut(make: () => StaticSite, exited: boolean, beforeTimeout?: (child: childProcess.ChildProcess) => Promise<void> | void): Promise<StaticSite> {
   const builds = watchBuilds();
   let site: StaticSite;
   let child: childProcess.ChildProcess;
@@ -132,9 +162,63 @@ async function timeOut(make: () => StaticSite, exited: boolean): Promise<StaticS
     builds.restore();
   }
   await Promise.all([once(child.stdout!, "data"), exited ? once(child, "exit") : undefined]);
-  expect(builds.held).toHaveLength(1);
-  builds.held[0]();
+  try {
+    await beforeTimeout?.(child);
+  } finally {
+    // Even after a failed check: a build left running would hold up the runs of the tests after it.
+    expect(builds.held).toHaveLength(1);
+    builds.held[0]();
+  }
   return site;
+}
+
+/**
+ * A node program that runs `prelude`, then a build (runCommand) whose shell started a background process, which
+ * ignores SIGINT (POSIX: asynchronous lists without job control); resolved once that process runs.
+ */
+async function buildingProgram(prelude: string) {
+  const source = site({ "package.json": "{}" });
+  const command = `sh -c 'cat ${never} > /dev/null' & echo $! > ${pidPipe}; wait`;
+  const build: NormalisedBuild = { command, cwd: source, outputDir: join(source, "dist"), environmentNames: [], timeoutSeconds: 600, stopGraceSeconds: 0.2 };
+  const script = `${prelude}\nrequire("./components/static-site/build").runCommand(${JSON.stringify(build)}, {});`;
+  const program = childProcess.spawn(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), stdio: ["ignore", "pipe", "ignore"] });
+  let output = "";
+  program.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const exited = once(program, "exit");
+  // The shell writes the pid once it runs: the program has been listening for the signals since it started the build.
+  const grandchild = Number(await readFile(pidPipe, "utf8"));
+  expect(running(grandchild)).toBe(true);
+  return { program, exited, grandchild, output: () => output };
+}
+
+/** Waits until the process has ended: signalled before its program ended, its end is its own: bounded (10 s), not timed. */
+async function expectGone(pid: number): Promise<void> {
+  for (let polls = 0; polls < 200 && running(pid); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(running(pid)).toBe(false);
+}
+
+/**
+ * A build whose shell runs `then`, and exits once a daemon it started (a session of its own, out of the group) holds
+ * its output open: the timeout fails it. `emptied` runs after the shell's exit with the group's held polls, and must
+ * leave the group empty and seen so: from then on no signal may go to the group's number.
+ */
+async function daemonHeldBuild(name: string, then: string, emptied: (polls: Array<() => void>) => Promise<void> | void): Promise<void> {
+  const source = site({ "package.json": "{}" });
+  // The shell goes on once the daemon has left the group.
+  const command = `mkdir -p dist; setsid sh -c 'echo > ${detached}; exec cat ${never}' & read x < ${detached}; ${then}echo started`;
+  const groups = holdGroupPolls();
+  let group = 0;
+  try {
+    const make = () => new StaticSite(name, { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } });
+    await expect(recordFailing(() => timeOut(make, true, async (child) => {
+      group = child.pid!;
+      await emptied(groups.held);
+      groups.watchSignals();
+    }))).rejects.toThrow(new RegExp(`StaticSite "${name}": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \\(3600 s\\)\\.`));
+    expect(groups.signalsTo(group)).toEqual([]);
+  } finally {
+    groups.restore();
+  }
 }
 
 describe("StaticSite build", () => {
@@ -232,6 +316,41 @@ describe("StaticSite build", () => {
     );
   });
 
+  it("gives a stopped build's processes stopGraceSeconds after SIGTERM, and none with 0 (SIGKILL at once)", async () => {
+    const source = site({ "package.json": "{}" });
+    // The shell's trap writes the file and exits, once SIGTERM interrupts its `wait`; SIGKILL leaves no time for it.
+    const stopped = (grace: number) => join(source, `stopped-${grace}`);
+    const build = (grace: number) => () =>
+      new StaticSite(`grace-${grace}`, { path: source, build: { command: `trap 'echo > ${stopped(grace)}; exit 1' TERM; cat ${never} & echo waiting; wait`, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: grace } });
+    // The failure comes once none of the group runs: the trap has run by then, or never will.
+    await expect(recordFailing(() => timeOut(build(1), false))).rejects.toThrow(/StaticSite "grace-1": build.command ".*" failed in .*: was stopped after 3600 s/);
+    expect(existsSync(stopped(1))).toBe(true);
+    await expect(recordFailing(() => timeOut(build(0), false))).rejects.toThrow(/StaticSite "grace-0": build.command ".*" failed in .*: was stopped after 3600 s/);
+    expect(existsSync(stopped(0))).toBe(false);
+  });
+
+  it("fails a timed-out build whose process group refuses the signals (EPERM: a process of another user) instead of hanging, and says so", async () => {
+    const source = site({ "package.json": "{}" });
+    // As root the suite cannot make a group it may not signal: process.kill refuses the group's SIGTERM and SIGKILL.
+    const realKill = process.kill;
+    let group = 0;
+    const refuse = (child: childProcess.ChildProcess) => {
+      group = child.pid!;
+      vi.spyOn(process, "kill").mockImplementation((pid: number, signal?: string | number) => {
+        if (pid === -group && signal !== 0) throw Object.assign(new Error("kill EPERM"), { code: "EPERM", errno: -1, syscall: "kill" });
+        return realKill.call(process, pid, signal);
+      });
+    };
+    try {
+      await expect(recordFailing(() => timeOut(() => new StaticSite("refused", { path: source, build: { command: `echo waiting; exec cat ${never}`, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS, stopGraceSeconds: 0.2 } }), false, refuse))).rejects.toThrow(
+        /StaticSite "refused": build.command ".*" failed in .*: was stopped after 3600 s \(build.timeoutSeconds\) \(its process group \d+ refused the signal \(EPERM: a process of it runs as another user, under sudo say\) and may still run\)\. Make the build finish sooner/,
+      );
+    } finally {
+      vi.mocked(process.kill).mockRestore();
+    }
+    process.kill(-group, "SIGKILL");
+  });
+
   it("ends a build whose command exited but left a process holding its output open, at the timeout, and says so", async () => {
     const source = site({ "package.json": "{}" });
     // The shell exits 0 at once; the \`cat\` it started in the background keeps the output pipes open (until afterAll).
@@ -239,6 +358,26 @@ describe("StaticSite build", () => {
     await expect(recordFailing(() => timeOut(() => new StaticSite("lingering", { path: source, build: { command, outputDir: "dist", timeoutSeconds: HELD_TIMEOUT_SECONDS } }), true))).rejects.toThrow(
       /StaticSite "lingering": build.command ".*" failed in .*: exited with code 0, but a process it started kept its output open past build.timeoutSeconds \(3600 s\)\. Fix the build and run again\. Its output \(last 40 lines\):\nstarted/,
     );
+  });
+
+  it("signals no process group once the build's has emptied, though a daemon it started holds its output open (the number may be reused)", async () => {
+    await daemonHeldBuild("daemon", "", (polls) => {
+      // Seen empty at the shell's exit: no poll needed.
+      expect(polls).toHaveLength(0);
+    });
+  });
+
+  it("retires the build's process group once a poll finds it empty, after its shell exited while the output stays open", async () => {
+    const pidFile = join(pipes, "member.pid");
+    // A member of the group without the pipes, waiting on `member`, outlives the shell.
+    await daemonHeldBuild("member", `sh -c 'read x < ${member}' > /dev/null 2>&1 & echo $! > ${pidFile}; `, async (polls) => {
+      // Not empty at the exit: polled.
+      expect(polls).toHaveLength(1);
+      const pid = Number(readFileSync(pidFile, "utf8"));
+      await writeFile(member, "go\n");
+      await expectGone(pid);
+      polls[0]();
+    });
   });
 
   it("stops what a timed-out build started too, before it fails: nothing of it writes outputDir afterwards", async () => {
@@ -260,21 +399,19 @@ describe("StaticSite build", () => {
   });
 
   it("passes the program's Ctrl-C on to the build's process group, and the program still ends by it", async () => {
-    const source = site({ "package.json": "{}" });
-    // A background process of the shell, which ignores SIGINT (POSIX: asynchronous lists without job control).
-    const command = `sh -c 'cat ${never} > /dev/null' & echo $! > ${pidPipe}; wait`;
-    const build = { command, cwd: source, outputDir: join(source, "dist"), environmentNames: [], timeoutSeconds: 600 };
-    const script = `require("./components/static-site/build").runCommand(${JSON.stringify(build)}, {});`;
-    const program = childProcess.spawn(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "../.."), stdio: "ignore" });
-    const exited = once(program, "exit");
-    // The shell writes the pid once it runs: the program has been listening for the signal since it started the build.
-    const grandchild = Number(await readFile(pidPipe, "utf8"));
-    expect(running(grandchild)).toBe(true);
+    const { program, exited, grandchild } = await buildingProgram("");
     program.kill("SIGINT");
     expect(await exited).toEqual([null, "SIGINT"]);
-    // Signalled before the program ended; its end is its own: bounded (10 s), not timed.
-    for (let polls = 0; polls < 200 && running(grandchild); polls++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(running(grandchild)).toBe(false);
+    await expectGone(grandchild);
+  });
+
+  it("leaves a program's own Ctrl-C handler (npm start's process.once) to end it, after its shutdown, and its exit stops the build", async () => {
+    // As local/start.ts: registered before the build starts, its shutdown takes a while, then exits 0.
+    const { program, exited, grandchild, output } = await buildingProgram(`process.once("SIGINT", () => setTimeout(() => { console.log("shut down"); process.exit(0); }, 100));`);
+    program.kill("SIGINT");
+    expect(await exited).toEqual([0, null]);
+    expect(output()).toBe("shut down\n");
+    await expectGone(grandchild);
   });
 
   it("names the site and the command when the build cannot be started at all", async () => {
