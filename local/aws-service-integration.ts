@@ -237,7 +237,7 @@ export const API_GATEWAY_SESSION = "BackplaneAssumeRoleSession";
  * integration `credentials` (ServerlessApi's `<api>-integration-<slug>` and its `<api>-integration-role-<slug>`,
  * components/serverless-api/routes.ts), with its recorded policies and the target's resource policy, the caller API
  * Gateway's session of it (local/function-roles.ts assumedRoleAuthorise; API_GATEWAY_SESSION) — so a queue's, topic's,
- * bus's or table's policy grants or denies the route as it does in AWS. A role whose policies are not all known offline
+ * bus's, table's or bucket's policy grants or denies the route as it does in AWS. A role whose policies are not all known offline
  * (an AWS managed policy attached) is refused only by an explicit Deny. For a route outside a program run (no recorded integration), the
  * route's `permissions` stand for the role's policy, as the component writes them, under the role's unsuffixed name.
  */

@@ -3,8 +3,8 @@
  * AWS requests with credentials of its own (as each Lambda function gets its execution role's), and the local S3, SQS,
  * SNS, Step Functions and DynamoDB services authorise them against the role's policies as recorded in the program's graph — so a permission missing from a
  * function's `permissions` fails under `npm start` as it fails in AWS, not after the deploy. With them, the target's
- * resource policy as the graph records it (local/resource-policies.ts: a queue's, topic's, bus's or table's): within
- * one account either one's Allow suffices, and an explicit Deny in either refuses. The roles AWS services assume for
+ * resource policy as the graph records it (local/resource-policies.ts: a queue's, topic's, bus's, table's or bucket's):
+ * within one account either one's Allow suffices, and an explicit Deny in either refuses. The roles AWS services assume for
  * the program (a state machine's, an EventBridge target's, an AWS-service route's integration role) are asked the same
  * way (assumedRoleAuthorise).
  *

@@ -9,8 +9,8 @@
  * overrides the allow" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html).
  * The policies read: a queue's QueuePolicy resources and its own `policy` (SQS access policy), a topic's TopicPolicy
  * resources and its own `policy`, a bus's EventBusPolicy resources (matched by the bus's name, in the bus's region), a
- * table's (and its indexes') DynamoDB ResourcePolicy resources. Other resource policies (bucket, function, key, secret,
- * stream) are not.
+ * table's (and its indexes') DynamoDB ResourcePolicy resources, a bucket's (and its objects') BucketPolicy resources and
+ * its own `policy`. Other resource policies (function, key, secret, stream) are not.
  */
 import { arnComponents, holdsPolicyVariable } from "../components/iam-match";
 import { arnRegion } from "../components/arn";
@@ -25,6 +25,8 @@ export const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 export const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
 export const TABLE = "aws:dynamodb/table:Table";
 export const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
+export const BUCKET = "aws:s3/bucket:Bucket";
+export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
@@ -34,6 +36,16 @@ export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] 
 /** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
 export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
   return [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
+}
+
+/**
+ * The bucket's policy documents: its BucketPolicy resources' and its own `policy` (deprecated in pulumi-aws 7, "Use the
+ * aws.s3.BucketPolicy resource instead", but still an input). A bucket holds one policy ("If a policy already exists for
+ * the specified bucket, the new policy will replace the existing policy", the SDK for .NET's PutBucketPolicy), so two of
+ * these replace each other in AWS; all are read here, as a queue's are.
+ */
+export function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
+  return [...attachedTo(graph, BUCKET_POLICY, "bucket", bucket).map((p) => p.inputs.policy), bucket.inputs.policy].filter(Boolean);
 }
 
 /** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
@@ -59,9 +71,9 @@ export function busPolicies(plan: RecordedPlan, busArn: string): RecordedResourc
   return ofType(plan.graph, BUS_POLICY).filter((p) => busNameOf(p.inputs.eventBusName) === name && resourceRegion(plan.graph, p, plan.stackRegion) === region);
 }
 
-/** Whether the plan holds any resource policy the local runtime reads (a queue's or topic's own `policy` among them). */
+/** Whether the plan holds any resource policy the local runtime reads (a queue's, topic's or bucket's own `policy` among them). */
 export function holdsResourcePolicies(graph: Graph): boolean {
-  return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC) && Boolean(r.inputs.policy)));
+  return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || r.type === BUCKET) && Boolean(r.inputs.policy)));
 }
 
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
@@ -72,7 +84,9 @@ export interface HeldPolicy {
 
 /**
  * The resource policies of the plan's queue, topic or table `arn` names (a table's index by its table: "You can control
- * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), or the plan's
+ * index permissions using the base table's policy", pulumi-aws dynamodb.ResourcePolicy `resourceArn`), of the bucket it
+ * names or whose object it names (`arn:aws:s3:::bucket/key`: "A bucket policy is a resource-based policy that you can
+ * use to grant access permissions to your Amazon S3 bucket and the objects in it", bucket-policies.html), or the plan's
  * policies of the bus it names in its region (the default bus too, which no plan creates: busPolicies). None for an ARN
  * of another service or a resource outside the plan.
  */
@@ -92,6 +106,11 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     // An index by its table; a stream's policy is its own (rbac-attach-resource-policy-streams.html), not read.
     const table = byArn(TABLE, arn.replace(/\/index\/[^/]+$/, ""));
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
+  }
+  if (service === "s3") {
+    // An object's ARN is its bucket's, a slash and its key (`arn:aws:s3:::bucket/key`: no region, no account).
+    const bucket = byArn(BUCKET, arn.split("/")[0]);
+    return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
   return [];

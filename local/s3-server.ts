@@ -12,8 +12,11 @@
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
  * presigned URL, expiry included — against the credentials it is given, then the body against
- * the signed length, payload hash, Content-MD5 and x-amz-checksum-*; browsers get CORS only as
- * the bucket's CORS rules say (local/s3-cors.ts). docs/local-s3.md lists what still differs.
+ * the signed length, payload hash, Content-MD5 and x-amz-checksum-*, and IAM for the signer (`authorise`: a function's
+ * role with the bucket's policy, for a presigned URL as for a header-signed request: "The credentials used by the
+ * presigned URL are those of the AWS Identity and Access Management (IAM) principal who generated the URL",
+ * using-presigned-url.html); browsers get CORS only as the bucket's CORS rules say (local/s3-cors.ts). docs/local-s3.md
+ * lists what still differs.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -192,8 +195,9 @@ export interface LocalS3Options {
    */
   onObjectEvent?: (event: ObjectEvent) => void;
   /**
-   * IAM for signed requests: why the signer may not perform `action` on `resource`, or undefined when it may
-   * (local/function-roles.ts: the program's functions, by their roles). A refusal is S3's 403 AccessDenied with that
+   * IAM for signed requests, header-signed or presigned alike: why the signer may not perform `action` on `resource`, or
+   * undefined when it may (local/function-roles.ts: the program's functions, by their roles and the bucket's policy,
+   * local/resource-policies.ts). A refusal is S3's 403 AccessDenied with that
    * message. DeleteObjects is authorised key by key, as S3 does (each refused key is an AccessDenied in the result),
    * and a GET or HEAD of a missing key also needs s3:ListBucket on the bucket: "If you don't have the s3:ListBucket
    * permission, Amazon S3 returns an HTTP status code 403 Forbidden error"

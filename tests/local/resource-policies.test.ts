@@ -1,9 +1,12 @@
 /**
  * Resource-based policies in the local runtime's IAM (local/resource-policies.ts, local/function-roles.ts roleRefusal):
- * within one account a call the target's queue, topic, bus or table policy allows is allowed though the caller's role
- * grants nothing, and a Deny in that policy refuses whatever the role grants — for a function's SDK call through the
- * local emulator and for a Step Functions Task of a state machine's role alike, refused in AWS's words.
+ * within one account a call the target's queue, topic, bus, table or bucket policy allows is allowed though the caller's
+ * role grants nothing, and a Deny in that policy refuses whatever the role grants — for a function's SDK call (or a URL
+ * it presigned) through the local emulator and for a Step Functions Task of a state machine's role alike, refused in
+ * AWS's words.
  */
+import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -13,6 +16,7 @@ import { policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, ServiceTaskFailure } from "../../local/sfn-integrations";
+import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
@@ -29,13 +33,15 @@ const QUEUE = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:news`;
 const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
 const TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/items`;
+// S3's ARNs name no region or account.
+const BUCKET = "arn:aws:s3:::photos";
 
 const recorded = (type: string, name: string, inputs: Record<string, unknown>, state: Record<string, unknown> = {}): RecordedResource =>
   ({ type, name, urn: `urn:${type}::${name}`, custom: true, inputs, state: { ...inputs, ...state }, id: String(state.name ?? name), protect: false, retainOnDelete: false, dependencies: [] }) as RecordedResource;
 const policy = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
-/** A function `fn-a1b2` whose role grants `identity`, and a queue, topic, bus and table each with `statements` of its own. */
-function graphOf(identity: unknown[], statements: { queue?: unknown[]; open?: unknown[]; topic?: unknown[]; bus?: unknown[]; table?: unknown[] }): RecordedResource[] {
+/** A function `fn-a1b2` whose role grants `identity`, and a queue, topic, bus, table and bucket each with `statements` of its own. */
+function graphOf(identity: unknown[], statements: { queue?: unknown[]; open?: unknown[]; topic?: unknown[]; bus?: unknown[]; table?: unknown[]; bucket?: unknown[]; ownBucket?: unknown[] }): RecordedResource[] {
   return [
     recorded("aws:iam/role:Role", "fn-role", {}, { name: "fn-role-1a2b", arn: ROLE_ARN }),
     recorded("aws:lambda/function:Function", "fn-function", { role: ROLE_ARN }, { name: "fn-a1b2" }),
@@ -49,25 +55,34 @@ function graphOf(identity: unknown[], statements: { queue?: unknown[]; open?: un
     recorded("aws:cloudwatch/eventBusPolicy:EventBusPolicy", "orders-policy", { eventBusName: "orders", policy: policy(...(statements.bus ?? [])) }),
     recorded("aws:dynamodb/table:Table", "items", {}, { name: "items", arn: TABLE }),
     recorded("aws:dynamodb/resourcePolicy:ResourcePolicy", "items-policy", { resourceArn: TABLE, policy: policy(...(statements.table ?? [])) }),
+    // As UploadBucket writes it: the BucketPolicy names the bucket by its id (its name).
+    { ...recorded("aws:s3/bucket:Bucket", "photos", { bucket: "photos" }, { bucket: "photos", arn: BUCKET }), id: "photos" },
+    recorded("aws:s3/bucketPolicy:BucketPolicy", "photos-policy", { bucket: "photos", policy: policy(...(statements.bucket ?? [])) }),
+    // A bucket whose own (deprecated) `policy` input holds its policy.
+    { ...recorded("aws:s3/bucket:Bucket", "own", { bucket: "own", policy: policy(...(statements.ownBucket ?? [])) }, { bucket: "own", arn: "arn:aws:s3:::own" }), id: "own" },
   ];
 }
 
-const allow = (action: string, resource: string, principal: unknown = { AWS: ROLE_ARN }, extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Principal: principal, Action: action, Resource: resource, ...extra });
-const deny = (action: string, resource: string, principal: unknown = "*", extra: Record<string, unknown> = {}) => ({ Effect: "Deny", Principal: principal, Action: action, Resource: resource, ...extra });
+const allow = (action: string | string[], resource: string | string[], principal: unknown = { AWS: ROLE_ARN }, extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Principal: principal, Action: action, Resource: resource, ...extra });
+const deny = (action: string | string[], resource: string | string[], principal: unknown = "*", extra: Record<string, unknown> = {}) => ({ Effect: "Deny", Principal: principal, Action: action, Resource: resource, ...extra });
 
 describe("the local runtime's IAM, with the target's resource policy", () => {
   const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
   const refusal = (graph: RecordedResource[], identity: unknown[], action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, policyStatements({ Statement: identity }), caller, action, resource)?.reason;
-  const cases: Array<{ target: string; kind: "queue" | "topic" | "bus" | "table"; action: string; resource: string }> = [
+  // `pattern`: the Resource the policy names, when not the call's resource itself.
+  const cases: Array<{ target: string; kind: "queue" | "topic" | "bus" | "table" | "bucket" | "ownBucket"; action: string; resource: string; pattern?: string }> = [
     { target: "a queue", kind: "queue", action: "sqs:SendMessage", resource: QUEUE("jobs") },
     { target: "a topic", kind: "topic", action: "sns:Publish", resource: TOPIC },
     { target: "a bus", kind: "bus", action: "events:PutEvents", resource: BUS },
-    { target: "a table", kind: "table", action: "dynamodb:PutItem", resource: TABLE },
-    { target: "a table's index (its table's policy)", kind: "table", action: "dynamodb:Query", resource: `${TABLE}/index/byOwner` },
+    { target: "a table", kind: "table", action: "dynamodb:PutItem", resource: TABLE, pattern: `${TABLE}*` },
+    { target: "a table's index (its table's policy)", kind: "table", action: "dynamodb:Query", resource: `${TABLE}/index/byOwner`, pattern: `${TABLE}*` },
+    { target: "a bucket's object (its bucket's policy, a wildcard Resource)", kind: "bucket", action: "s3:DeleteObject", resource: `${BUCKET}/originals/2026/a.png`, pattern: `${BUCKET}/originals/*` },
+    { target: "a bucket", kind: "bucket", action: "s3:ListBucket", resource: BUCKET },
+    { target: "a bucket's object by the bucket's own policy input", kind: "ownBucket", action: "s3:GetObject", resource: "arn:aws:s3:::own/a.png", pattern: "arn:aws:s3:::own/*" },
   ];
 
-  it.each(cases)("allows on $target what only its resource policy allows to the role, a session of it or everyone", ({ kind, action, resource }) => {
-    const policyResource = kind === "table" ? `${TABLE}*` : resource;
+  it.each(cases)("allows on $target what only its resource policy allows to the role, a session of it or everyone", ({ kind, action, resource, pattern }) => {
+    const policyResource = pattern ?? resource;
     for (const principal of [{ AWS: ROLE_ARN }, { AWS: SESSION }, "*", { AWS: "*" }, { AWS: [`arn:aws:iam::${ACCOUNT}:role/other`, ROLE_ARN] }]) {
       expect(refusal(graphOf([], { [kind]: [allow(action, policyResource, principal)] }), [], action, resource)).toBeUndefined();
     }
@@ -80,9 +95,9 @@ describe("the local runtime's IAM, with the target's resource policy", () => {
     }
   });
 
-  it.each(cases)("refuses on $target what its resource policy denies, whatever the role allows", ({ kind, action, resource }) => {
+  it.each(cases)("refuses on $target what its resource policy denies, whatever the role allows", ({ kind, action, resource, pattern }) => {
     const identity = [{ Effect: "Allow", Action: "*", Resource: "*" }];
-    const policyResource = kind === "table" ? `${TABLE}*` : resource;
+    const policyResource = pattern ?? resource;
     expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource)] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
     expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource, { AWS: ROLE_ARN })] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
     expect(refusal(graphOf(identity, { [kind]: [deny(action, policyResource, { AWS: SESSION })] }), identity, action, resource)).toBe("with an explicit deny in a resource-based policy");
@@ -174,6 +189,19 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(decide("dynamodb:GetRecords", `${TABLE}/stream/2026-12-06T00:00:00.000`)).toBe("because no identity-based policy allows the dynamodb:GetRecords action");
   });
 
+  it("governs a role with a managed policy the plan does not hold when only a bucket has a policy (its Deny may refuse)", () => {
+    const graph = [
+      ...graphOf([], {}).filter((r) => r.type === "aws:iam/role:Role" || r.type === "aws:lambda/function:Function"),
+      recorded("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-managed", { role: "fn-role-1a2b", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+    ];
+    const key = functionCredentials("fn-a1b2").accessKeyId;
+    expect(FunctionRoles.fromGraph(graph, REGION).governs(key)).toBe(false);
+    const withBucket = [...graph, ...graphOf([], {}).filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy")];
+    expect(FunctionRoles.fromGraph(withBucket, REGION).governs(key)).toBe(true);
+    const withOwnPolicy = [...graph, ...graphOf([], { ownBucket: [] }).filter((r) => r.name === "own")];
+    expect(FunctionRoles.fromGraph(withOwnPolicy, REGION).governs(key)).toBe(true);
+  });
+
   it("refuses a role with a managed policy the plan does not hold by an explicit Deny (the resource policy's or its own), and nothing else", () => {
     const graph = [
       ...graphOf([{ Effect: "Deny", Action: "sns:Publish", Resource: "*" }], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] }),
@@ -214,8 +242,8 @@ describe("an AWS-service route's integration role", () => {
   const integration = { type: "aws", service: "sqs", method: "POST", permissions: [], requestParameters: {}, requestTemplates: {}, responseTemplates: {}, passthroughBehavior: "WHEN_NO_MATCH" } as unknown as AwsServiceIntegrationSpec;
   const route = { method: "POST", fullPath: "/jobs", key: "POST /jobs", integration } as unknown as RouteSpec;
   /** The API `api`'s recorded route: its integration's credentials, the role and its inline policy granting `identity`. */
-  const graphWith = (identity: unknown[], queue: unknown[]) => [
-    ...graphOf([], { queue }),
+  const graphWith = (identity: unknown[], queue: unknown[], bucket: unknown[] = []) => [
+    ...graphOf([], { queue, bucket }),
     recorded("aws:apigateway/integration:Integration", "api-integration-post-jobs", { credentials: INTEGRATION_ROLE }),
     recorded("aws:iam/role:Role", "api-integration-role-post-jobs", {}, { name: "api-integration-role-post-jobs-1a2b", arn: INTEGRATION_ROLE }),
     recorded("aws:iam/rolePolicy:RolePolicy", "api-integration-policy-post-jobs", { role: "api-integration-role-post-jobs-1a2b", policy: policy(...identity) }),
@@ -229,6 +257,14 @@ describe("an AWS-service route's integration role", () => {
     expect(await send(graphWith([], [allow("sqs:SendMessage", QUEUE("jobs"), { AWS: INTEGRATION_ROLE })]))).toBeUndefined();
     expect(await send(graphWith([{ Effect: "Allow", Action: "sqs:*", Resource: "*" }], [deny("sqs:SendMessage", QUEUE("jobs"), { AWS: session })]))).toEqual({ caller: session, reason: "with an explicit deny in a resource-based policy" });
     expect(await send(graphWith([], []))).toEqual({ caller: session, reason: "because no identity-based policy allows the sqs:SendMessage action" });
+  });
+
+  it("is granted or refused an S3 route's object by the bucket's policy, as the local S3 server decides a function's call", async () => {
+    const graph = graphWith([], [], [allow("s3:PutObject", `${BUCKET}/*`, { AWS: INTEGRATION_ROLE }), deny("s3:DeleteObject", `${BUCKET}/*`, { AWS: session })]);
+    const authorise = await integrationRoleAuthorise({ graph, stackRegion: REGION }, "api", route, integration, ACCOUNT);
+    expect(await authorise("s3:PutObject", `${BUCKET}/originals/a.png`)).toBeUndefined();
+    expect(await authorise("s3:DeleteObject", `${BUCKET}/originals/a.png`)).toEqual({ caller: session, reason: "with an explicit deny in a resource-based policy" });
+    expect(await authorise("s3:GetObject", `${BUCKET}/originals/a.png`)).toEqual({ caller: session, reason: "because no identity-based policy allows the s3:GetObject action" });
   });
 });
 
@@ -282,6 +318,63 @@ describe("a function's SDK call through the local SQS server, granted or denied 
       message: `User: ${SESSION} is not authorized to perform: sqs:sendmessage on resource: ${QUEUE("open")} with an explicit deny in a resource-based policy`,
       $metadata: { httpStatusCode: 403 },
     });
+  });
+});
+
+describe("a function's S3 calls and the URLs it presigns, granted or denied by the bucket's policy alone", () => {
+  let s3: LocalS3;
+  // Presigns as the photos handler does: no flexible checksums (tests/local/s3-server.test.ts shows why).
+  const client = () => new S3Client({ endpoint: s3.endpoint, region: REGION, forcePathStyle: true, credentials: functionCredentials("fn-a1b2"), requestChecksumCalculation: "WHEN_REQUIRED" });
+  const DENIED = (action: string, resource: string) => `User: ${SESSION} is not authorized to perform: ${action} on resource: "${resource}" with an explicit deny in a resource-based policy`;
+  // The project's buckets carry these two (components/s3-hardening.ts tlsOnlyStatement, the StaticSite's OAC read).
+  const tlsOnly = (bucket: string) => ({ Sid: "DenyInsecureTransport", ...deny("s3:*", [bucket, `${bucket}/*`], "*", { Condition: { Bool: { "aws:SecureTransport": "false" } } }) });
+  const cloudFront = (bucket: string) => ({
+    Sid: "AllowCloudFrontRead",
+    ...allow(["s3:GetObject", "s3:ListBucket"], [bucket, `${bucket}/*`], { Service: "cloudfront.amazonaws.com" }, { Condition: { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::${ACCOUNT}:distribution/E1` } } }),
+  });
+  beforeAll(async () => {
+    // The role grants nothing on S3: the bucket policies decide. `photos` allows the role to read and write its objects
+    // and denies it deletes; `own` (its own policy input) only lets CloudFront read.
+    const graph = graphOf([{ Effect: "Allow", Action: "sqs:SendMessage", Resource: "*" }], {
+      bucket: [tlsOnly(BUCKET), cloudFront(BUCKET), allow(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], `${BUCKET}/*`), deny("s3:DeleteObject", `${BUCKET}/*`, { AWS: ROLE_ARN })],
+      ownBucket: [tlsOnly("arn:aws:s3:::own"), cloudFront("arn:aws:s3:::own")],
+    });
+    const roles = FunctionRoles.fromGraph(graph, REGION);
+    s3 = await startLocalS3({ buckets: ["photos", "own"], credentials: [LOCAL_CREDENTIALS, ...roles.credentials()], authorise: roles.authorise });
+  });
+  afterAll(() => s3.close());
+
+  it("writes and reads where only the bucket policy allows the role (a presigned URL too), though the bucket denies insecure transport", async () => {
+    await client().send(new PutObjectCommand({ Bucket: "photos", Key: "originals/a.png", Body: "png" }));
+    expect(await (await client().send(new GetObjectCommand({ Bucket: "photos", Key: "originals/a.png" }))).Body?.transformToString()).toBe("png");
+    const upload = await getSignedUrl(client(), new PutObjectCommand({ Bucket: "photos", Key: "originals/b.png", ContentType: "image/png" }), { expiresIn: 60 });
+    expect((await fetch(upload, { method: "PUT", body: "b", headers: { "content-type": "image/png" } })).status).toBe(200);
+    const download = await getSignedUrl(client(), new GetObjectCommand({ Bucket: "photos", Key: "originals/b.png" }), { expiresIn: 60 });
+    const read = await fetch(download);
+    expect([read.status, await read.text()]).toEqual([200, "b"]);
+  });
+
+  it("answers 403 AccessDenied, naming the resource-based policy, to a delete the bucket policy denies the role: signed, presigned or in a batch", async () => {
+    const refused = await client()
+      .send(new DeleteObjectCommand({ Bucket: "photos", Key: "originals/a.png" }))
+      .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+    expect(refused).toMatchObject({ name: "AccessDenied", message: DENIED("s3:DeleteObject", `${BUCKET}/originals/a.png`), $metadata: { httpStatusCode: 403 } });
+    const presigned = await fetch(await getSignedUrl(client(), new DeleteObjectCommand({ Bucket: "photos", Key: "originals/a.png" }), { expiresIn: 60 }), { method: "DELETE" });
+    expect(presigned.status).toBe(403);
+    expect(await presigned.text()).toContain(`<Code>AccessDenied</Code><Message>${DENIED("s3:DeleteObject", `${BUCKET}/originals/a.png`).replace(/"/g, "&quot;")}</Message>`);
+    const batch = await client().send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: [{ Key: "originals/a.png" }] } }));
+    expect(batch.Errors).toEqual([{ Key: "originals/a.png", Code: "AccessDenied", Message: DENIED("s3:DeleteObject", `${BUCKET}/originals/a.png`) }]);
+    expect(s3.store.get("photos", "originals/a.png")).toBeDefined();
+  });
+
+  it("grants the role nothing by CloudFront's OAC Allow (a service principal, on aws:SourceArn)", async () => {
+    await s3.store.put("own", { key: "a.png", body: Buffer.from("png"), etag: '"e"', contentType: "image/png", metadata: {}, lastModified: new Date() });
+    for (const command of [new GetObjectCommand({ Bucket: "own", Key: "a.png" }), new ListObjectsV2Command({ Bucket: "own" })]) {
+      const refused = await client()
+        .send(command as GetObjectCommand)
+        .catch((error: Error & { $metadata: { httpStatusCode: number } }) => error);
+      expect(refused).toMatchObject({ name: "AccessDenied", message: expect.stringMatching(/because no identity-based policy allows the s3:(GetObject|ListBucket) action$/), $metadata: { httpStatusCode: 403 } });
+    }
   });
 });
 
