@@ -247,21 +247,23 @@ interface HeldStatement {
   statement: IamStatement;
 }
 
-/** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and ARN: its statements. */
+/** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and holder ARN: its statements. */
 const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
 
 /**
  * The statements of the resource policies of `arn` (resourcePolicies), parsed once per run: the graph a run records is
  * not changed while the runtime serves it (local/start.ts reads one per start), so each request only matches them.
- * Documents that are not JSON are skipped, as the deploy rules skip them.
+ * Documents that are not JSON are skipped, as the deploy rules skip them. Held by the bucket for an S3 object's ARN:
+ * every key is a new ARN, and a run's uploads would otherwise each parse and keep the bucket's policy anew.
  */
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
   let byArn = heldStatements.get(plan.graph);
   if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
-  const key = `${plan.stackRegion} ${arn}`;
+  const holder = arnComponents(arn)?.[2] === "s3" ? arn.split("/")[0] : arn;
+  const key = `${plan.stackRegion} ${holder}`;
   let held = byArn.get(key);
   if (!held) {
-    held = resourcePolicies(plan, arn)
+    held = resourcePolicies(plan, holder)
       .flatMap(({ documents }) => documents.flatMap((document) => readablePolicyDocument(document)?.Statement ?? []))
       .map((raw) => ({ raw, statement: policyStatements({ Statement: [raw] })[0] }));
     byArn.set(key, held);

@@ -234,6 +234,19 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     const denied = graphOf([], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] });
     expect(roleRefusal({ graph: denied, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
   });
+
+  it("parses a bucket's policy once for all its objects (each key is an ARN of its own)", () => {
+    const graph = graphOf([], { bucket: [allow("s3:PutObject", `${BUCKET}/*`)] });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "s3:PutObject", `${BUCKET}/originals/1.png`)).toBeUndefined();
+      const first = parse.mock.calls.length;
+      for (const key of ["originals/2.png", "originals/3.png", ""]) roleRefusal({ graph, stackRegion: REGION }, [], caller, "s3:PutObject", key ? `${BUCKET}/${key}` : BUCKET);
+      expect(parse.mock.calls.length).toBe(first);
+    } finally {
+      parse.mockRestore();
+    }
+  });
 });
 
 describe("an AWS-service route's integration role", () => {
