@@ -76,6 +76,9 @@ export function holdsResourcePolicies(graph: Graph): boolean {
   return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || r.type === BUCKET) && Boolean(r.inputs.policy)));
 }
 
+/** The ARN whose policy decides for `arn`: an S3 object's bucket (`arn:aws:s3:::bucket/key`: no region, no account), else `arn`. */
+const policyHolderArn = (arn: string): string => (arnComponents(arn)?.[2] === "s3" ? arn.split("/")[0] : arn);
+
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
   carrier: RecordedResource;
@@ -108,8 +111,7 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "s3") {
-    // An object's ARN is its bucket's, a slash and its key (`arn:aws:s3:::bucket/key`: no region, no account).
-    const bucket = byArn(BUCKET, arn.split("/")[0]);
+    const bucket = byArn(BUCKET, policyHolderArn(arn));
     return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
@@ -259,7 +261,7 @@ const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
   let byArn = heldStatements.get(plan.graph);
   if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
-  const holder = arnComponents(arn)?.[2] === "s3" ? arn.split("/")[0] : arn;
+  const holder = policyHolderArn(arn);
   const key = `${plan.stackRegion} ${holder}`;
   let held = byArn.get(key);
   if (!held) {
