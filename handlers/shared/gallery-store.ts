@@ -81,8 +81,8 @@ export async function listAlbums(sub: string, limit = 50, cursor?: string): Prom
   return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
-export async function getAlbum(sub: string, albumId: string): Promise<PublicAlbum> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId) }));
+export async function getAlbum(sub: string, albumId: string, consistent = false): Promise<PublicAlbum> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ...(consistent ? { ConsistentRead: true } : {}) }));
   if (!result.Item) throw notFound("album");
   return publicAlbum(result.Item as AlbumItem);
 }
@@ -165,7 +165,7 @@ export async function updateAlbum(
  * caller puts the AlbumDeletionRequested event); or found it `deleting` already, which the caller answers the same
  * without a second run.
  */
-export type AlbumRemoval = { outcome: "deleted" | "deleting" } | { outcome: "started"; deletion: AlbumDeletion };
+export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; deletion: AlbumDeletion } | { outcome: "started"; deletion: AlbumDeletion };
 
 /**
  * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
@@ -206,8 +206,46 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  await getAlbum(sub, albumId); // 404 when the album is gone
-  return { outcome: "deleting" };
+  // Consistent: the mark to judge is the one the condition just saw.
+  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
+  if (!found.Item) throw notFound("album");
+  return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
+}
+
+/**
+ * How long a deletion may stay marked with no execution claiming it before DELETE starts it over: the rule's delivery
+ * and Claim take seconds; one still undelivered after this is most likely in the rule's dead-letter queue (a second
+ * event is harmless: the execution that loses the claim ends in NotMine).
+ */
+export const UNCLAIMED_DELETION_MS = 10 * 60_000;
+
+/**
+ * Starts over a deletion no execution is running any more (the caller asked Step Functions: stopped, failed where no
+ * Catch applies, or never claimed within UNCLAIMED_DELETION_MS): marks it anew, only if it is still that very mark
+ * (its execution, or its requestedAt when none claimed it), and answers as deleteAlbum does. A DELETE that lost the
+ * race to another answers `deleting`.
+ */
+export async function restartAlbumDeletion(sub: string, albumId: string, stale: AlbumDeletion): Promise<AlbumRemoval> {
+  const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
+  const same = stale.execution
+    ? { condition: "deletion.#execution = :stale", values: { ":stale": stale.execution } }
+    : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :stale", values: { ":stale": stale.requestedAt } };
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        UpdateExpression: "SET deletion = :deletion",
+        ConditionExpression: `deletion.#state = :deleting AND ${same.condition}`,
+        ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
+        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting", ...same.values },
+      }),
+    );
+    return { outcome: "started", deletion };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { outcome: "deleting", deletion: stale };
+  }
 }
 
 /**
@@ -261,7 +299,10 @@ export const toPublicPhoto = publicPhoto;
 
 /** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
 export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
-  const album = await getAlbum(sub, albumId);
+  // Consistent: an eventually consistent read just after DELETE's 202 may miss the mark, and a photo made then would
+  // be left behind. This narrows the race to the read and the put; only a TransactWriteItems (a ConditionCheck on the
+  // album with the Put) would close it, which the local DynamoDB (dynalite) has no support for (docs/events.md).
+  const album = await getAlbum(sub, albumId, true);
   if (album.deletion?.state === "deleting") throw conflict("The album is being deleted");
   const draft = photoItem({ sub, albumId, objectKey: "", ...input });
   const item: PhotoItem = { ...draft, objectKey: originalKey(sub, albumId, draft.photoId, input.contentType) };
