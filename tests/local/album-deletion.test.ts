@@ -6,13 +6,14 @@
  * Functions API) the photos and the album are gone, each photo's removal reached the photo-removals queue, and its
  * consumer deleted the objects.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE, albumKey, albumPhotosPrefix, photoKey, userPk, type AlbumItem, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { signUpLocalUser } from "../../local/fuzz";
 import { LOCAL_CREDENTIALS } from "../../local/s3-server";
@@ -188,4 +189,42 @@ describe("an album deleted across executions", () => {
     expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.input])).toEqual([["SUCCEEDED", { sub: owner, albumId }]]);
     expect(await photosLeft(owner, albumId)).toEqual([]);
   }, 120_000);
+});
+
+describe("who may claim an album and mark it failed", () => {
+  it("Claim takes an unclaimed album, again for its owner, and from the execution a continuation names; never from another; MarkFailed only for the owner", async () => {
+    const { owner, albumId } = await albumWithPhotos("album-claims@example.com", 1);
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    const { definition } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }));
+    const states = JSON.parse(definition!).States;
+    // The deployed Task's own expressions, with the values its paths would take ($$.Execution.Id, $.continues, $.error.Error).
+    const run = (task: { Parameters: Record<string, any> }, values: Record<string, string>) => {
+      const { ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = task.Parameters;
+      const resolved = Object.fromEntries(Object.entries(ExpressionAttributeValues as Record<string, { S?: string }>).map(([name, value]) => [name, { S: value.S ?? values[name] }]));
+      expect(Object.values(resolved).every((value) => typeof value.S === "string"), JSON.stringify(resolved)).toBe(true);
+      return dynamodb
+        .send(new UpdateItemCommand({ TableName: outputs().galleryTableName, Key: marshall(albumKey(owner, albumId)), ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues: resolved }))
+        .then(() => "done", (error: Error) => (error.name === "ConditionalCheckFailedException" ? "refused" : Promise.reject(error)));
+    };
+    const env = app.context.environment;
+    const dynamodb = new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS });
+    onTestFinished(() => dynamodb.destroy());
+    const claim = (me: string, continues = "none") => run(states.Claim, { ":me": me, ":continues": continues });
+    const markFailed = (me: string) => run(states.MarkFailed, { ":me": me, ":error": "States.TaskFailed" });
+    const execution = async () => (await albumItem(owner, albumId))?.deletion?.execution;
+
+    expect(await claim("first")).toBe("done");
+    expect(await claim("first")).toBe("done"); // its own retry after a write that succeeded
+    expect(await claim("duplicate")).toBe("refused");
+    expect(await execution()).toBe("first");
+    expect(await claim("second", "first")).toBe("done"); // the hand-off's execution takes it over
+    expect(await claim("duplicate of second", "first")).toBe("refused");
+    expect(await execution()).toBe("second");
+    expect(await markFailed("first")).toBe("refused"); // no longer its album: the owner's mark stays
+    expect((await albumItem(owner, albumId))?.deletion).toMatchObject({ state: "deleting", execution: "second" });
+    expect(await markFailed("second")).toBe("done");
+    expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "States.TaskFailed" });
+    // A failed deletion is not claimed: DELETE marks it deleting again first.
+    expect(await claim("late", "second")).toBe("refused");
+  });
 });
