@@ -190,22 +190,8 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
       throw error;
     }
   }
-  const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: albumKey(sub, albumId),
-        UpdateExpression: "SET deletion = :deletion",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
-        ExpressionAttributeNames: { "#state": "state" },
-        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting" },
-      }),
-    );
-    return { outcome: "started", deletion };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
+  if (started) return started;
   // Consistent: the mark to judge is the one the condition just saw.
   const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
   if (!found.Item) throw notFound("album");
@@ -226,25 +212,32 @@ export const UNCLAIMED_DELETION_MS = 10 * 60_000;
  * race to another answers `deleting`.
  */
 export async function restartAlbumDeletion(sub: string, albumId: string, stale: AlbumDeletion): Promise<AlbumRemoval> {
-  const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
   const same = stale.execution
     ? { condition: "deletion.#execution = :stale", values: { ":stale": stale.execution } }
     : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :stale", values: { ":stale": stale.requestedAt } };
+  return (await markDeleting(sub, albumId, `deletion.#state = :deleting AND ${same.condition}`, same.values)) ?? { outcome: "deleting", deletion: stale };
+}
+
+/** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
+async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<AlbumRemoval | undefined> {
+  const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
+  // #execution only where the condition names it: DynamoDB refuses an expression attribute name it does not use.
+  const names: Record<string, string> = condition.includes("#execution") ? { "#state": "state", "#execution": "execution" } : { "#state": "state" };
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: albumKey(sub, albumId),
         UpdateExpression: "SET deletion = :deletion",
-        ConditionExpression: `deletion.#state = :deleting AND ${same.condition}`,
-        ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
-        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting", ...same.values },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting", ...values },
       }),
     );
     return { outcome: "started", deletion };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return { outcome: "deleting", deletion: stale };
+    return undefined;
   }
 }
 
