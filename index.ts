@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
@@ -39,8 +40,7 @@ import {
 } from "./components";
 import type { EdgeAuthConfig } from "./handlers/edge/auth";
 import type { OriginResponseConfig } from "./handlers/edge/origin-response";
-import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./handlers/shared/album-events";
-import { ALBUM_PREFIX, GSI1, PHOTO_PREFIX, TTL_ATTRIBUTE, userPk } from "./handlers/shared/gallery-keys";
+import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE, ALBUM_PREFIX, GSI1, PHOTO_PREFIX, TTL_ATTRIBUTE, userPk } from "./handlers/shared/gallery-keys";
 import { ALLOWED_IMAGE_TYPES, CreateAlbum, CreatePhoto, MAX_IMAGE_BYTES, UpdateAlbum, UpdatePhoto } from "./handlers/shared/gallery-schemas";
 
 const config = new pulumi.Config();
@@ -464,14 +464,20 @@ export const photoRemovalsDeadLetterQueueName = photoRemovals.deadLetterQueue.na
 // item, and tells the album-notices topic. Its Tasks are Step Functions' own integrations (no function of ours runs):
 // the component grants the role each Task's action on exactly the table, queue and topic it names.
 const galleryTable = data.tables.gallery;
+// Before the workflow: its Handoff puts on this bus (and the workflow's role is granted PutEvents on it alone).
+const galleryEvents = new EventBus("gallery-events", {});
 /** The album's key from the execution's input (the event's detail: `{ sub, albumId }`), as gallery-keys builds it. */
 const albumKeyInput = {
   pk: { "S.$": `States.Format('${userPk("{}")}', $.sub)` },
   sk: { "S.$": `States.Format('${ALBUM_PREFIX}{}', $.albumId)` },
 };
-/** Transient failures of a Task: retried with backoff (a Task's Catch then marks the deletion failed). */
+/** Transient failures of a Task: retried with backoff (a Task's Catch then marks the deletion failed): 4 retries, 5 attempts. */
 const retryTransient = [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 }];
-/** A condition that no longer holds is an answer, not a failure: never retried (the first matching retrier applies). */
+/**
+ * A condition that no longer holds is an answer, not a failure: never retried (the first matching retrier applies).
+ * The optimized integrations' prefix is `DynamoDB.`; the SDK integration's would be `DynamoDb.`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html, "Exception prefix differences").
+ */
 const conditionFailed = "DynamoDB.ConditionalCheckFailedException";
 const noRetryOnCondition = [{ ErrorEquals: [conditionFailed], MaxAttempts: 0 }, ...retryTransient];
 const onFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" }];
@@ -481,15 +487,32 @@ const onFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "
  * has no mail), so whoever wants them subscribes to `albumNoticesTopicArn` (docs/events.md, "Album deletion").
  */
 const albumNotices = new Topic("album-notices", {});
-/** Photos per page: each page is one Query and one Map of up to this many photos (a few removed at a time). */
-const albumDeletionPageSize = 20;
+/**
+ * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: photos per page
+ * (one Query and one Map of up to that many), pages before it hands the album to a new execution, and `continues`, the
+ * execution it takes over from ("none" for a deletion DELETE requested). A Standard execution's history holds at most
+ * 25,000 events, and one that reaches it fails at the top level, where no Catch applies
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, "Quotas related to state machine executions").
+ * A page of 20 costs 255 events when nothing is retried (the Query 5, AnyPhotos 2, the Map 4, 12 per photo: an iteration's
+ * start and end and 5 per Task, CountPage 2, Budget 2), and 747 when every Task spends all 4 retries (3 events each
+ * retry: 17 per Task); 30 pages are 22,410 of those, plus Settings, Claim, and Handoff or the end, about 40: under the
+ * limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ */
+const albumDeletionDefaults = { pageSize: 20, pagesPerExecution: 30, continues: "none", count: { pages: 0 } };
+/** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
+const ownerIsMe = "deletion.#execution = :me";
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
-    Comment: "Deletes an album marked deleting: its photos (a removal each to the photo-removals queue, then the item), then the album",
-    StartAt: "Claim",
+    Comment: "Deletes an album marked deleting: its photos (a removal each to the photo-removals queue, then the item), then the album; hands on to a new execution every pagesPerExecution pages",
+    StartAt: "Defaults",
     States: {
-      // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs.
+      // Settings the input leaves out take albumDeletionDefaults (the input's own win: States.JsonMerge's second argument).
+      Defaults: { Type: "Pass", Parameters: { "input.$": "$", defaults: albumDeletionDefaults }, Next: "Settings" },
+      Settings: { Type: "Pass", Parameters: { "merged.$": "States.JsonMerge($.defaults, $.input, false)" }, OutputPath: "$.merged", Next: "Claim" },
+      // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs. The
+      // owner itself may claim again (this Task retried after its write succeeded), and so may the execution the owner
+      // handed on to (`continues`); a duplicate of either event finds another owner and ends in NotMine.
       // A failed condition is tried again for about half a minute before the execution gives up: the API in another
       // region marked the album on its replica, which reaches this one "typically within a second" (docs/multi-region.md).
       Claim: {
@@ -498,14 +521,15 @@ const albumDeletion = new Workflow("album-deletion", {
         Parameters: {
           TableName: galleryTable,
           Key: albumKeyInput,
-          UpdateExpression: "SET deletion.#execution = :execution",
-          ConditionExpression: "deletion.#state = :deleting AND attribute_not_exists(deletion.#execution)",
+          UpdateExpression: "SET deletion.#execution = :me",
+          ConditionExpression: `deletion.#state = :deleting AND (attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`,
           ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
-          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":execution": { "S.$": "$$.Execution.Id" } },
+          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ":continues": { "S.$": "$.continues" } },
         },
         ResultPath: null,
         Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
-        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
+        // Not claimed, this execution owns nothing to mark: its failure is told, and the owner's mark stays.
+        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
         Next: "NextPage",
       },
       NotMine: { Type: "Succeed" },
@@ -521,7 +545,7 @@ const albumDeletion = new Workflow("album-deletion", {
           ProjectionExpression: "pk, sk, photoId, objectKey, #status",
           ExpressionAttributeNames: { "#status": "status" },
           ConsistentRead: true,
-          Limit: albumDeletionPageSize,
+          "Limit.$": "$.pageSize",
         },
         ResultSelector: { "items.$": "$.Items" },
         ResultPath: "$.page",
@@ -574,8 +598,31 @@ const albumDeletion = new Workflow("album-deletion", {
         },
         ResultPath: null,
         Catch: onFailure,
-        Next: "NextPage",
+        Next: "CountPage",
       },
+      CountPage: { Type: "Pass", Parameters: { "pages.$": "States.MathAdd($.count.pages, 1)" }, ResultPath: "$.count", Next: "Budget" },
+      Budget: { Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "Handoff" }], Default: "NextPage" },
+      // The rest of the album to a new execution, through the bus and its rule (no StartExecution on this state machine
+      // from its own role): the event says whom it continues, so that execution's Claim takes the album over.
+      Handoff: {
+        Type: "Task",
+        Resource: "arn:aws:states:::events:putEvents",
+        Parameters: {
+          Entries: [
+            {
+              EventBusName: galleryEvents,
+              Source: ALBUM_EVENTS_SOURCE,
+              DetailType: ALBUM_DELETION_REQUESTED,
+              Detail: { "sub.$": "$.sub", "albumId.$": "$.albumId", "continues.$": "$$.Execution.Id", "pageSize.$": "$.pageSize", "pagesPerExecution.$": "$.pagesPerExecution" },
+            },
+          ],
+        },
+        ResultPath: null,
+        Retry: retryTransient,
+        Catch: onFailure,
+        Next: "HandedOff",
+      },
+      HandedOff: { Type: "Succeed" },
       DeleteAlbum: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:deleteItem",
@@ -594,7 +641,8 @@ const albumDeletion = new Workflow("album-deletion", {
         Retry: retryTransient,
         End: true,
       },
-      // What is left stays: the album (marked failed, with the error) and the photos not removed yet.
+      // What is left stays: the album (marked failed, with the error) and the photos not removed yet. Only while this
+      // execution owns it: one that lost it (a DELETE started over) leaves the new owner's mark alone.
       MarkFailed: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
@@ -602,9 +650,9 @@ const albumDeletion = new Workflow("album-deletion", {
           TableName: galleryTable,
           Key: albumKeyInput,
           UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution",
-          ConditionExpression: "attribute_exists(pk)",
+          ConditionExpression: ownerIsMe,
           ExpressionAttributeNames: { "#state": "state", "#error": "error", "#execution": "execution" },
-          ExpressionAttributeValues: { ":failed": { S: "failed" }, ":error": { "S.$": "$.error.Error" } },
+          ExpressionAttributeValues: { ":failed": { S: "failed" }, ":error": { "S.$": "$.error.Error" }, ":me": { "S.$": "$$.Execution.Id" } },
         },
         ResultPath: null,
         Retry: noRetryOnCondition,
@@ -630,8 +678,7 @@ const albumDeletion = new Workflow("album-deletion", {
     },
   },
 });
-const galleryEvents = new EventBus("gallery-events", {});
-galleryEvents.subscribe("album-deletions", albumDeletion, {
+const albumDeletions = galleryEvents.subscribe("album-deletions", albumDeletion, {
   pattern: { source: [ALBUM_EVENTS_SOURCE], "detail-type": [ALBUM_DELETION_REQUESTED] },
   inputPath: "$.detail",
 });
@@ -689,11 +736,21 @@ const apis = new RegionalApis("api", {
         function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:UpdateItem"])] },
       },
       // An album with photos is marked deleting (UpdateItem) and handed to the album-deletion workflow through the bus.
+      // One already marked: the execution recorded on it is asked whether it still runs (DescribeExecution on this
+      // workflow's executions alone, of what grants.read() grants), and the deletion starts over when it does not.
       "DELETE /albums/{albumId}": {
         handler: albumsHandler,
         export: "remove",
         function: {
-          permissions: [...gallery.read(["dynamodb:Query", "dynamodb:GetItem"]), ...gallery.write(["dynamodb:DeleteItem", "dynamodb:UpdateItem"]), ...galleryEvents.grants.put()],
+          permissions: [
+            ...gallery.read(["dynamodb:Query", "dynamodb:GetItem"]),
+            ...gallery.write(["dynamodb:DeleteItem", "dynamodb:UpdateItem"]),
+            ...galleryEvents.grants.put(),
+            ...albumDeletion.grants
+              .read()
+              .filter((statement) => statement.actions.includes("states:DescribeExecution"))
+              .map((statement) => ({ ...statement, actions: ["states:DescribeExecution"] })),
+          ],
           // The bus is the home region's: the API in other regions puts its events there (handlers/shared/album-events.ts).
           environment: { ...galleryEvents.environment("EVENT_BUS_NAME"), EVENT_BUS_REGION: homeRegion },
         },
@@ -901,13 +958,50 @@ function siteWaf(): WebAclArgs | undefined {
 /** Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. */
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
+  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals] });
   return new Monitoring("ops", {
-    ...monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals] }),
+    ...targets,
+    // An AlbumDeletionRequested the rule could not deliver (the workflow never started): the album stays deleting until
+    // its owner deletes it again (handlers/api/albums.ts starts it over), so someone should know. In the bus's region, the home one.
+    queues: { ...targets.queues, "gallery-events-album-deletions-dlq": { queueName: albumDeletions.deadLetterQueue.name } },
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }
 
-export const alarmTopicArns = monitoring()?.topicArns;
+/**
+ * The album-deletion workflow's failed and timed-out executions (AWS/States ExecutionsFailed and ExecutionsTimedOut, Sum,
+ * by StateMachineArn: https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html), to the ops
+ * topic of the workflow's region, the home one. Monitoring has no target kind for a workflow, so they are made here as it
+ * makes its own (components/monitoring createAlarm): one failure is worth a look, no data is no execution. A failure
+ * the definition catches is marked on the album and told on album-notices; one it cannot catch (the history limit) is
+ * told here alone.
+ */
+function workflowAlarms(ops: Monitoring | undefined): aws.cloudwatch.MetricAlarm[] {
+  const topic = ops?.nodes.topics.get("")?.topic;
+  if (!topic) return [];
+  return (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
+    (metricName) =>
+      new aws.cloudwatch.MetricAlarm(`ops-workflow-album-deletion-${metricName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).slice(1)}`, {
+        alarmDescription: `workflow album-deletion: ${metricName} (Sum) ≥ 1 in 1 of 1 periods of 300 s; the album it was deleting stays marked (DELETE starts it over)`,
+        namespace: "AWS/States",
+        metricName,
+        dimensions: { StateMachineArn: albumDeletion.stateMachineArn },
+        statistic: "Sum",
+        period: 300,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: "notBreaching",
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+      }, { parent: ops }),
+  );
+}
+
+const ops = monitoring();
+workflowAlarms(ops);
+export const alarmTopicArns = ops?.topicArns;
 
 /** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */
 function backups(): BackupPlan | undefined {

@@ -4,16 +4,10 @@
  * with its own least-privilege role.
  */
 import { CreateAlbum, UpdateAlbum } from "../shared/gallery-schemas";
-import { requestAlbumDeletion } from "../shared/album-events";
-import { createAlbum, createAlbumOnce, deleteAlbum, failAlbumDeletion, getAlbum, listAlbums, updateAlbum } from "../shared/gallery-store";
-import { badRequest, headerParam, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
-
-function limitParam(value: string | undefined, max: number): number {
-  if (value === undefined) return max;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badRequest("Invalid query", { limit: [`must be a whole number from 1 to ${max}`] });
-  return limit;
-}
+import { executionRunning, requestAlbumDeletion } from "../shared/album-events";
+import { createAlbum, createAlbumOnce, deleteAlbum, failAlbumDeletion, getAlbum, listAlbums, restartAlbumDeletion, UNCLAIMED_DELETION_MS, updateAlbum, type AlbumRemoval } from "../shared/gallery-store";
+import type { AlbumDeletion } from "../shared/gallery-keys";
+import { badRequest, headerParam, json, limitParam, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 
 /** GET /albums?limit=&cursor= */
 export const list = route("listAlbums", async (event) => {
@@ -50,18 +44,26 @@ export const update = route("updateAlbum", async (event) => {
   return json(200, await updateAlbum(owner, albumId, parseBody(event, UpdateAlbum)));
 });
 
+/** Whether a deletion marked `deleting` has nothing running it: its execution ended, or none claimed it in time. */
+async function abandoned(deletion: AlbumDeletion): Promise<boolean> {
+  if (deletion.execution) return !(await executionRunning(deletion.execution));
+  return Date.now() - Date.parse(deletion.requestedAt) > UNCLAIMED_DELETION_MS;
+}
+
 /**
  * DELETE /albums/{albumId}: an empty album goes at once (204). One with photos is marked deleting and answered 202: the
  * AlbumDeletionRequested event starts the album-deletion workflow (index.ts), which removes each photo as DELETE of a
- * photo does, then the album. A DELETE while it is deleting answers 202 again and starts nothing; after a failed
- * deletion it starts again. When the event cannot be put, the deletion is marked failed (nothing would run it) and
- * the answer is 500.
+ * photo does, then the album. A DELETE while it is deleting answers 202 again and starts nothing while the deletion
+ * runs; one whose execution ended without deleting the album (stopped, failed at the top level, its hand-off never
+ * started) or that no execution claimed starts over, as after a failed deletion. When the event cannot be put, the
+ * deletion is marked failed (nothing would run it) and the answer is 500.
  */
 export const remove = route("deleteAlbum", async (event) => {
   const owner = ownerOf(event);
   const albumId = pathParam(event, "albumId");
-  const removal = await deleteAlbum(owner, albumId);
+  let removal: AlbumRemoval = await deleteAlbum(owner, albumId);
   if (removal.outcome === "deleted") return noContent();
+  if (removal.outcome === "deleting" && (await abandoned(removal.deletion))) removal = await restartAlbumDeletion(owner, albumId, removal.deletion);
   if (removal.outcome === "started") {
     try {
       await requestAlbumDeletion({ sub: owner, albumId });
@@ -73,5 +75,3 @@ export const remove = route("deleteAlbum", async (event) => {
   }
   return json(202, { albumId, deletion: "deleting", message: "The album and its photos are being deleted" });
 });
-
-export { limitParam };

@@ -9,8 +9,7 @@ import type { PhotoItem } from "../shared/gallery-keys";
 import { CreatePhoto, UpdatePhoto } from "../shared/gallery-schemas";
 import { photoObjectKeys, photoRemoval, removalsQueue } from "../shared/photo-removals";
 import { createPhoto, deletePhotoAsRead, getPhotoItem, listPhotos, toPublicPhoto, updatePhoto, type PublicPhoto } from "../shared/gallery-store";
-import { conflict, json, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
-import { limitParam } from "./albums";
+import { conflict, json, limitParam, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
 
 /** Seconds a presigned URL stays valid. */
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;

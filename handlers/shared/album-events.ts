@@ -5,12 +5,9 @@
  * albums bundle for this one call.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
-import { awsJsonCall } from "./aws-json";
+import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
+import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./gallery-keys";
 import { AwsServiceError } from "./retries";
-
-/** The source and detail-type the deletion rule matches (index.ts subscribes the workflow to exactly these). */
-export const ALBUM_EVENTS_SOURCE = "gallery.albums";
-export const ALBUM_DELETION_REQUESTED = "AlbumDeletionRequested";
 
 export interface AlbumDeletionRequested {
   sub: string;
@@ -29,6 +26,19 @@ function endpoint(region: string): string {
 }
 
 /**
+ * PutEvents answers 200 with per-entry failures ("FailedEntryCount"): the one entry's error is this call's. Checked per
+ * attempt, so that the entry errors AWS calls retryable, ThrottlingException and InternalFailure
+ * (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html), are retried as the call's
+ * own would be: the first by its name, the second as the server error (500) it is.
+ */
+export function checkPutEventsEntry({ answer, $metadata }: AwsJsonAnswer): void {
+  const [entry] = (answer.Entries ?? []) as Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
+  if (entry?.EventId) return;
+  const code = entry?.ErrorCode ?? "PutEventsFailed";
+  throw new AwsServiceError(code, entry?.ErrorMessage ?? "EventBridge accepted no entry", { ...$metadata, httpStatusCode: code === "InternalFailure" ? 500 : $metadata.httpStatusCode });
+}
+
+/**
  * Puts one AlbumDeletionRequested on the gallery bus; resolves with its event id once EventBridge has it. The bus is in
  * the home region (EVENT_BUS_REGION), where the workflow runs: RegionalApis' other regions put to it there, as they send
  * to the home region's photo-removals queue.
@@ -37,7 +47,7 @@ export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Prom
   const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error("AWS_REGION is not set");
   const EventBusName = busName();
-  const { answer, $metadata } = await awsJsonCall({
+  const { answer } = await awsJsonCall({
     service: "events",
     traceName: "EventBridge",
     operation: "PutEvents",
@@ -47,9 +57,40 @@ export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Prom
     region,
     traceInput: { EventBusName },
     body: { Entries: [{ EventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify(detail) }] },
-  });
-  // PutEvents answers 200 with per-entry failures ("FailedEntryCount"): the one entry's error is this call's.
-  const [entry] = (answer.Entries ?? []) as Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }>;
-  if (!entry?.EventId) throw new AwsServiceError(entry?.ErrorCode ?? "PutEventsFailed", entry?.ErrorMessage ?? "EventBridge accepted no entry", $metadata);
-  return entry.EventId;
+  }, checkPutEventsEntry);
+  return (answer.Entries as Array<{ EventId: string }>)[0].EventId;
+}
+
+/** Step Functions' endpoint in `region`; AWS_ENDPOINT_URL_SFN (the SDK's variable for it) overrides it, as under `npm start`. */
+function statesEndpoint(region: string): string {
+  return process.env.AWS_ENDPOINT_URL_SFN || `https://states.${region}.amazonaws.com`;
+}
+
+/**
+ * Whether the album-deletion execution `executionArn` still runs (DescribeExecution's status RUNNING), for DELETE of an
+ * album marked deleting: one that ended without deleting it (stopped, failed at the top level, handed on to an event
+ * that never started the next) leaves the mark behind. An execution Step Functions no longer knows of runs no more.
+ * The state machine is in the home region with the bus. AWS JSON 1.0, signing name `states`
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html).
+ */
+export async function executionRunning(executionArn: string): Promise<boolean> {
+  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("AWS_REGION is not set");
+  try {
+    const { answer } = await awsJsonCall({
+      service: "states",
+      traceName: "SFN",
+      operation: "DescribeExecution",
+      target: "AWSStepFunctions.DescribeExecution",
+      contentType: "application/x-amz-json-1.0",
+      endpoint: statesEndpoint(region),
+      region,
+      traceInput: { executionArn },
+      body: { executionArn },
+    });
+    return answer.status === "RUNNING";
+  } catch (error) {
+    if ((error as Error).name === "ExecutionDoesNotExist") return false;
+    throw error;
+  }
 }

@@ -94,6 +94,14 @@ export function queryParam(event: Pick<APIGatewayProxyEvent, "queryStringParamet
   return event.queryStringParameters?.[name] ?? undefined;
 }
 
+/** A listing's `limit`: a whole number from 1 to `max`, `max` when absent (400 otherwise). */
+export function limitParam(value: string | undefined, max: number): number {
+  if (value === undefined) return max;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badRequest("Invalid query", { limit: [`must be a whole number from 1 to ${max}`] });
+  return limit;
+}
+
 /** ULID-like ids (handlers/shared/gallery-keys.ts newId). */
 export const ID = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "is not an id"));
 

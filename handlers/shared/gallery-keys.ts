@@ -11,6 +11,14 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 
+/**
+ * The source and detail-type of the gallery's AlbumDeletionRequested event (handlers/shared/album-events.ts puts it;
+ * index.ts subscribes the album-deletion workflow to exactly these, and the workflow's hand-off puts it too). Here, not
+ * in album-events.ts, so that the Pulumi program reads them without the signing and X-Ray code.
+ */
+export const ALBUM_EVENTS_SOURCE = "gallery.albums";
+export const ALBUM_DELETION_REQUESTED = "AlbumDeletionRequested";
+
 /** Name of the gallery table's only global secondary index. */
 export const GSI1 = "gsi1";
 /** Attribute DynamoDB's TTL reads (epoch seconds). */

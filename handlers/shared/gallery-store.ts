@@ -81,8 +81,8 @@ export async function listAlbums(sub: string, limit = 50, cursor?: string): Prom
   return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
-export async function getAlbum(sub: string, albumId: string): Promise<PublicAlbum> {
-  const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId) }));
+export async function getAlbum(sub: string, albumId: string, consistent = false): Promise<PublicAlbum> {
+  const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ...(consistent ? { ConsistentRead: true } : {}) }));
   if (!result.Item) throw notFound("album");
   return publicAlbum(result.Item as AlbumItem);
 }
@@ -165,7 +165,7 @@ export async function updateAlbum(
  * caller puts the AlbumDeletionRequested event); or found it `deleting` already, which the caller answers the same
  * without a second run.
  */
-export type AlbumRemoval = { outcome: "deleted" | "deleting" } | { outcome: "started"; deletion: AlbumDeletion };
+export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; deletion: AlbumDeletion } | { outcome: "started"; deletion: AlbumDeletion };
 
 /**
  * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
@@ -190,24 +190,55 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
       throw error;
     }
   }
+  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
+  if (started) return started;
+  // Consistent: the mark to judge is the one the condition just saw.
+  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
+  if (!found.Item) throw notFound("album");
+  return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
+}
+
+/**
+ * How long a deletion may stay marked with no execution claiming it before DELETE starts it over: the rule's delivery
+ * and Claim take seconds; one still undelivered after this is most likely in the rule's dead-letter queue (a second
+ * event is harmless: the execution that loses the claim ends in NotMine).
+ */
+export const UNCLAIMED_DELETION_MS = 10 * 60_000;
+
+/**
+ * Starts over a deletion no execution is running any more (the caller asked Step Functions: stopped, failed where no
+ * Catch applies, or never claimed within UNCLAIMED_DELETION_MS): marks it anew, only if it is still that very mark
+ * (its execution, or its requestedAt when none claimed it), and answers as deleteAlbum does. A DELETE that lost the
+ * race to another answers `deleting`.
+ */
+export async function restartAlbumDeletion(sub: string, albumId: string, stale: AlbumDeletion): Promise<AlbumRemoval> {
+  const same = stale.execution
+    ? { condition: "deletion.#execution = :stale", values: { ":stale": stale.execution } }
+    : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :stale", values: { ":stale": stale.requestedAt } };
+  return (await markDeleting(sub, albumId, `deletion.#state = :deleting AND ${same.condition}`, same.values)) ?? { outcome: "deleting", deletion: stale };
+}
+
+/** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
+async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<AlbumRemoval | undefined> {
   const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
+  // #execution only where the condition names it: DynamoDB refuses an expression attribute name it does not use.
+  const names: Record<string, string> = condition.includes("#execution") ? { "#state": "state", "#execution": "execution" } : { "#state": "state" };
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: albumKey(sub, albumId),
         UpdateExpression: "SET deletion = :deletion",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
-        ExpressionAttributeNames: { "#state": "state" },
-        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting" },
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting", ...values },
       }),
     );
     return { outcome: "started", deletion };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    return undefined;
   }
-  await getAlbum(sub, albumId); // 404 when the album is gone
-  return { outcome: "deleting" };
 }
 
 /**
@@ -261,7 +292,10 @@ export const toPublicPhoto = publicPhoto;
 
 /** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
 export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
-  const album = await getAlbum(sub, albumId);
+  // Consistent: an eventually consistent read just after DELETE's 202 may miss the mark, and a photo made then would
+  // be left behind. This narrows the race to the read and the put; only a TransactWriteItems (a ConditionCheck on the
+  // album with the Put) would close it, which the local DynamoDB (dynalite) has no support for (docs/events.md).
+  const album = await getAlbum(sub, albumId, true);
   if (album.deletion?.state === "deleting") throw conflict("The album is being deleted");
   const draft = photoItem({ sub, albumId, objectKey: "", ...input });
   const item: PhotoItem = { ...draft, objectKey: originalKey(sub, albumId, draft.photoId, input.contentType) };

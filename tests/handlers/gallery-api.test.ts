@@ -4,12 +4,14 @@
  * and that one user never sees or changes another user's items.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { photoKey } from "../../handlers/shared/gallery-keys";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { albumKey, photoKey, type AlbumItem } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
-import { startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import type { LocalSqsServer } from "../../local/sqs-server";
 import { apiEvent, GALLERY_BUS, lambdaContext, REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryEventBus, startGalleryTable, startRemovalsQueue, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
@@ -20,6 +22,7 @@ let health: typeof import("../../handlers/api/health.js");
 let s3: LocalS3;
 let sqs: LocalSqsServer;
 let bus: Awaited<ReturnType<typeof startGalleryEventBus>>;
+let sfn: LocalSfnServer;
 
 beforeAll(async () => {
   table = await startGalleryTable();
@@ -31,6 +34,9 @@ beforeAll(async () => {
   sqs = await startRemovalsQueue();
   // DELETE of an album with photos puts AlbumDeletionRequested on the gallery bus (handlers/shared/album-events.ts).
   bus = await startGalleryEventBus();
+  // DELETE of an album already deleting asks Step Functions whether the execution marked on it still runs.
+  sfn = await startLocalSfn({ stateMachines: [DELETION_MACHINE] });
+  process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");
@@ -40,6 +46,7 @@ afterAll(async () => {
   await s3?.close();
   await sqs?.stop();
   await bus?.stop();
+  await sfn?.stop();
 });
 beforeEach(async () => {
   s3.resetRequests();
@@ -61,6 +68,19 @@ async function call(handler: Handler, input: EventInput): Promise<{ status: numb
   const response = await handler(apiEvent(input), lambdaContext);
   return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined, headers: response.headers ?? {} };
 }
+
+/** A stand-in for the album-deletion workflow whose executions run until the server stops. */
+const DELETION_MACHINE = {
+  arn: "arn:aws:states:us-east-1:123456789012:stateMachine:album-deletion",
+  name: "album-deletion",
+  type: "STANDARD" as const,
+  definition: JSON.stringify({ StartAt: "Busy", States: { Busy: { Type: "Wait", Seconds: 3600, End: true } } }),
+  roleArn: "arn:aws:iam::123456789012:role/album-deletion-role",
+  logLevel: "OFF" as const,
+  includeExecutionData: false,
+  tracing: false,
+  functions: new Map(),
+};
 
 const ALICE = "alice-sub";
 const BOB = "bob-sub";
@@ -219,6 +239,61 @@ describe("albums", () => {
     expect(retried.status).toBe(202);
     expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
     expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+  });
+
+  it("starts over a deletion whose execution no longer runs, or that none claimed in 10 minutes; leaves one that runs or is fresh", async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    const mark = (albumId: string, deletion: { requestedAt: string; execution?: string }) =>
+      doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", ...deletion } } }));
+    const deletionOf = async (albumId: string) => ((await doc.send(new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), ConsistentRead: true }))).Item as AlbumItem).deletion;
+    const client = new SFNClient({ endpoint: sfn.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+    try {
+      const running = (await client.send(new StartExecutionCommand({ stateMachineArn: DELETION_MACHINE.arn }))).executionArn!;
+      const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+      const cases = [
+        { deletion: { requestedAt: minutesAgo(30), execution: running }, restarted: false },
+        { deletion: { requestedAt: minutesAgo(30), execution: `${DELETION_MACHINE.arn.replace(":stateMachine:", ":execution:")}:stopped-long-ago` }, restarted: true },
+        { deletion: { requestedAt: minutesAgo(11) }, restarted: true },
+        { deletion: { requestedAt: minutesAgo(2) }, restarted: false },
+      ];
+      for (const { deletion, restarted } of cases) {
+        const album = await newAlbum(ALICE);
+        await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+        await mark(album.albumId, deletion);
+        bus.events.length = 0;
+        const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+        expect(answered, JSON.stringify(deletion)).toMatchObject({ status: 202, body: { deletion: "deleting" } });
+        expect(bus.events.map((e) => e.detail), JSON.stringify(deletion)).toEqual(restarted ? [{ sub: ALICE, albumId: album.albumId }] : []);
+        // Started over: marked anew, claimed by none yet; left: the mark as it was.
+        const now = await deletionOf(album.albumId);
+        if (restarted) expect(now).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+        else expect(now).toEqual({ state: "deleting", ...deletion });
+        if (restarted) expect(Date.parse(now!.requestedAt)).toBeGreaterThan(Date.parse(deletion.requestedAt));
+      }
+    } finally {
+      client.destroy();
+      doc.destroy();
+    }
+  });
+
+  it("retries an event EventBridge refused with a retryable entry error (ThrottlingException, InternalFailure); answers 500 for another", async () => {
+    for (const ErrorCode of ["ThrottlingException", "InternalFailure"]) {
+      const album = await newAlbum(ALICE);
+      await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      bus.events.length = 0;
+      // PutEvents answers 200 with the entry's error (API_PutEventsResultEntry): once, then the real answer.
+      const putEvents = vi.spyOn(bus.eventBridge, "putEvents").mockReturnValueOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode, ErrorMessage: "Try again" }] });
+      const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+      expect(answered.status, ErrorCode).toBe(202);
+      expect(putEvents, ErrorCode).toHaveBeenCalledTimes(2);
+      expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+      putEvents.mockRestore();
+    }
+    const album = await newAlbum(ALICE);
+    await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    const putEvents = vi.spyOn(bus.eventBridge, "putEvents").mockReturnValue({ FailedEntryCount: 1, Entries: [{ ErrorCode: "MalformedDetail", ErrorMessage: "The JSON provided is not valid" }] });
+    expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).status).toBe(500);
+    expect(putEvents).toHaveBeenCalledTimes(1);
   });
 
   it("a user never sees or changes another user's albums", async () => {

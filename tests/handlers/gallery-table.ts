@@ -10,7 +10,7 @@ import { startLocalSecrets } from "../../local/secrets-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
 import { queueDefinition } from "../local/sqs-helpers";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
-import { ALBUM_EVENTS_SOURCE } from "../../handlers/shared/album-events";
+import { ALBUM_EVENTS_SOURCE } from "../../handlers/shared/gallery-keys";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 

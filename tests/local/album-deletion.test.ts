@@ -6,13 +6,15 @@
  * Functions API) the photos and the album are gone, each photo's removal reached the photo-removals queue, and its
  * consumer deleted the objects.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput } from "@aws-sdk/client-sfn";
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { albumKey, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE, albumKey, albumPhotosPrefix, photoKey, userPk, type AlbumItem, type PhotoItem } from "../../handlers/shared/gallery-keys";
 import { signUpLocalUser } from "../../local/fuzz";
 import { LOCAL_CREDENTIALS } from "../../local/s3-server";
 import { acceptedCredentials } from "../../local/services/credentials";
@@ -25,6 +27,7 @@ let app: LocalApp;
 let doc: DynamoDBDocumentClient;
 let s3: S3Client;
 let sfn: SFNClient;
+let events: EventBridgeClient;
 
 beforeAll(async () => {
   app = await startDevApp("sf-album-deletion-");
@@ -34,11 +37,13 @@ beforeAll(async () => {
   s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL_S3, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
   const { accessKeyId, secretAccessKey } = acceptedCredentials(app.context)[0];
   sfn = new SFNClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId, secretAccessKey } });
+  events = new EventBridgeClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_EVENTBRIDGE, credentials: { accessKeyId, secretAccessKey } });
 }, 120_000);
 afterAll(async () => {
   doc?.destroy();
   s3?.destroy();
   sfn?.destroy();
+  events?.destroy();
   await app?.stop();
 });
 
@@ -117,4 +122,113 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
     expect(await Promise.all(objectKeys.map(objectExists))).toEqual([false, false, false]);
     expect(empty(outputs().photoRemovalsDeadLetterQueueName)).toBe(true);
   }, 180_000);
+});
+
+/** A signed-up user and their API, and an album of `photos` pending photos (POST only: items, no objects). */
+async function albumWithPhotos(email: string, photos: number) {
+  const user = await signUpLocalUser(app, email);
+  const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const { albumId } = (await api("POST", "/albums", { title: "Many" })).body as { albumId: string };
+  for (let i = 0; i < photos; i++) expect((await api("POST", `/albums/${albumId}/photos`, { contentType: "image/jpeg", size: 10 })).status).toBe(201);
+  return { owner, albumId, api };
+}
+const albumItem = async (owner: string, albumId: string) =>
+  (await doc.send(new GetCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), ConsistentRead: true }))).Item as AlbumItem | undefined;
+const photosLeft = async (owner: string, albumId: string) =>
+  (await doc.send(new QueryCommand({ TableName: outputs().galleryTableName, KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(owner), ":prefix": albumPhotosPrefix(albumId) }, ConsistentRead: true }))).Items ?? [];
+/** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
+async function endedExecutions(albumId: string, count: number): Promise<Array<Omit<DescribeExecutionOutput, "input"> & { input: Record<string, unknown> }>> {
+  return until(
+    async () => {
+      const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
+      const described = await Promise.all(listed.map((execution) => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))));
+      return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === albumId).map((execution) => ({ ...execution, input: JSON.parse(execution.input!) as Record<string, unknown> }));
+    },
+    (executions) => executions.length >= count && executions.every((execution) => execution.status !== "RUNNING"),
+  );
+}
+
+describe("an album deleted across executions", () => {
+  it("hands the album on after pagesPerExecution pages: each execution claims it from the one before, and the last deletes it", async () => {
+    const { owner, albumId } = await albumWithPhotos("album-handoff@example.com", 5);
+    // Marked as DELETE marks it; the event with small pages (the definition's own input fields, defaulted when absent).
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, pageSize: 2, pagesPerExecution: 1 }) }] }));
+    expect(put.FailedEntryCount).toBe(0);
+    // Pages of 2, one page each: 2 + 2 + 1 photos in three executions, a fourth finds none and deletes the album.
+    await until(() => albumItem(owner, albumId), (item) => item === undefined);
+    const executions = await endedExecutions(albumId, 4);
+    expect(executions.map((execution) => execution.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    // Each continues the one before it (its execution ARN, as $$.Execution.Id names it), with the same settings.
+    const byArn = new Map(executions.map((execution) => [execution.executionArn, execution]));
+    const first = executions.find((execution) => execution.input.continues === undefined)!;
+    expect(first.input).toEqual({ sub: owner, albumId, pageSize: 2, pagesPerExecution: 1 });
+    const chain = [first];
+    for (let next; (next = executions.find((execution) => execution.input.continues === chain.at(-1)!.executionArn)); ) chain.push(next);
+    expect(chain).toHaveLength(4);
+    for (const execution of chain.slice(1)) expect(execution.input).toEqual({ sub: owner, albumId, continues: expect.any(String), pageSize: 2, pagesPerExecution: 1 });
+    expect(byArn.size).toBe(4);
+    expect(await photosLeft(owner, albumId)).toEqual([]);
+  }, 120_000);
+
+  it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {
+    const { owner, albumId, api } = await albumWithPhotos("album-restart@example.com", 2);
+    // What a stopped execution, or one that failed where no Catch applies, leaves: the album deleting, claimed by it.
+    // An execution that ended (the earlier tests' ran one), else one Step Functions does not know: neither runs.
+    const machine = outputs().albumDeletionStateMachineArn;
+    const ended = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }))).executions!.find((execution) => execution.status === "SUCCEEDED") ?? {
+      executionArn: `${machine.replace(":stateMachine:", ":execution:")}:long-gone`,
+    };
+    await doc.send(
+      new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), execution: ended.executionArn } } }),
+    );
+    const deleting = await api("DELETE", `/albums/${albumId}`);
+    expect(deleting).toMatchObject({ status: 202, body: { albumId, deletion: "deleting" } });
+    await until(() => albumItem(owner, albumId), (item) => item === undefined);
+    expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.input])).toEqual([["SUCCEEDED", { sub: owner, albumId }]]);
+    expect(await photosLeft(owner, albumId)).toEqual([]);
+  }, 120_000);
+});
+
+describe("who may claim an album and mark it failed", () => {
+  it("Claim takes an unclaimed album, again for its owner, and from the execution a continuation names; never from another; MarkFailed only for the owner", async () => {
+    const { owner, albumId } = await albumWithPhotos("album-claims@example.com", 1);
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    const { definition } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }));
+    const states = JSON.parse(definition!).States;
+    // The deployed Task's own expressions, with the values its paths would take ($$.Execution.Id, $.continues, $.error.Error).
+    const run = (task: { Parameters: Record<string, any> }, values: Record<string, string>) => {
+      const { ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = task.Parameters;
+      const resolved = Object.fromEntries(Object.entries(ExpressionAttributeValues as Record<string, { S?: string }>).map(([name, value]) => [name, { S: value.S ?? values[name] }]));
+      expect(Object.values(resolved).every((value) => typeof value.S === "string"), JSON.stringify(resolved)).toBe(true);
+      return dynamodb
+        .send(new UpdateItemCommand({ TableName: outputs().galleryTableName, Key: marshall(albumKey(owner, albumId)), ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues: resolved }))
+        .then(() => "done", (error: Error) => (error.name === "ConditionalCheckFailedException" ? "refused" : Promise.reject(error)));
+    };
+    const env = app.context.environment;
+    const dynamodb = new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: LOCAL_CREDENTIALS });
+    onTestFinished(() => dynamodb.destroy());
+    const claim = (me: string, continues = "none") => run(states.Claim, { ":me": me, ":continues": continues });
+    const markFailed = (me: string) => run(states.MarkFailed, { ":me": me, ":error": "States.TaskFailed" });
+    const execution = async () => (await albumItem(owner, albumId))?.deletion?.execution;
+
+    expect(await claim("first")).toBe("done");
+    expect(await claim("first")).toBe("done"); // its own retry after a write that succeeded
+    expect(await claim("duplicate")).toBe("refused");
+    expect(await execution()).toBe("first");
+    expect(await claim("second", "first")).toBe("done"); // the hand-off's execution takes it over
+    expect(await claim("duplicate of second", "first")).toBe("refused");
+    expect(await execution()).toBe("second");
+    expect(await markFailed("first")).toBe("refused"); // no longer its album: the owner's mark stays
+    expect((await albumItem(owner, albumId))?.deletion).toMatchObject({ state: "deleting", execution: "second" });
+    expect(await markFailed("second")).toBe("done");
+    expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "States.TaskFailed" });
+    // A failed deletion is not claimed: DELETE marks it deleting again first.
+    expect(await claim("late", "second")).toBe("refused");
+  });
 });

@@ -24,6 +24,10 @@ describe("dev stack: album deletion", () => {
     expect(policy.filter((s) => s.Action.some((a: string) => a.startsWith("events:")))).toEqual([{ Effect: "Allow", Action: ["events:PutEvents"], Resource: [bus.state.arn] }]);
     expect(policy.find((s) => s.Sid === "GalleryWrite")).toMatchObject({ Action: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], Resource: [table.state.arn] });
     expect(named("aws:lambda/function:Function", "api-delete-albums-albumid-function").inputs.environment.variables).toMatchObject({ EVENT_BUS_NAME: bus.state.name, EVENT_BUS_REGION: "us-east-1" });
+    // What it asks of an album already deleting: whether the execution recorded on it still runs, on this workflow's executions alone.
+    const machine = named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine");
+    const executions = machine.state.arn.replace(":stateMachine:", ":execution:");
+    expect(policy.filter((s) => s.Action.some((a: string) => a.startsWith("states:")))).toEqual([{ Effect: "Allow", Action: ["states:DescribeExecution"], Resource: [`${executions}:*`] }]);
     expect(run.outputs.galleryEventBusName).toBe(bus.state.name);
   });
 
@@ -46,6 +50,8 @@ describe("dev stack: album deletion", () => {
     expect(statements).toEqual([
       { Effect: "Allow", Action: ["dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:UpdateItem"], Resource: [table.state.arn] },
       { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queue.state.arn] },
+      // Handoff: the rest of the album to the next execution, through the rule.
+      { Effect: "Allow", Action: ["events:PutEvents"], Resource: [named("aws:cloudwatch/eventBus:EventBus", "gallery-events-bus").state.arn] },
       { Effect: "Allow", Action: ["sns:Publish"], Resource: [topic.state.arn] },
     ]);
     expect(run.outputs.albumNoticesTopicArn).toBe(topic.state.arn);
@@ -56,17 +62,65 @@ describe("dev stack: album deletion", () => {
     const queue = named("aws:sqs/queue:Queue", "photo-removals-queue");
     const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
     const states = definition.States;
-    expect(definition.StartAt).toBe("Claim");
+    expect(definition.StartAt).toBe("Defaults");
+    expect(states.Claim).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "NextPage" });
     expect(states.NextPage).toMatchObject({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: table.state.name, ConsistentRead: true }, Next: "AnyPhotos" });
     const photo = states.RemovePhotos.ItemProcessor.States;
     expect(photo.SendRemoval).toMatchObject({ Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: queue.state.url }, Next: "DeletePhoto" });
     expect(states.RemovePhotos.ItemSelector.removal).toMatchObject({ "sub.$": "$.sub", "albumId.$": "$.albumId", region: "us-east-1" });
     // The delete after the send, only while the photo is as read: what DELETE of one photo does.
     expect(photo.DeletePhoto.Parameters).toMatchObject({ TableName: table.state.name, ConditionExpression: "attribute_exists(pk) AND #status = :status" });
-    expect(states.RemovePhotos.Next).toBe("NextPage");
+    expect(states.RemovePhotos.Next).toBe("CountPage");
     expect(states.AnyPhotos.Default).toBe("DeleteAlbum");
-    // Every Task outside the notices ends in MarkFailed when its retries are spent.
-    for (const name of ["Claim", "NextPage", "RemovePhotos", "DeleteAlbum"]) expect(states[name].Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" });
-    expect(states.MarkFailed.Parameters.UpdateExpression).toBe("SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution");
+    // Every Task of a claimed album outside the notices ends in MarkFailed when its retries are spent.
+    for (const name of ["NextPage", "RemovePhotos", "DeleteAlbum", "Handoff"]) expect(states[name].Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" });
+    expect(states.MarkFailed.Parameters).toMatchObject({ UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution", ConditionExpression: "deletion.#execution = :me" });
+    expect(states.MarkFailed.Parameters.ExpressionAttributeValues[":me"]).toEqual({ "S.$": "$$.Execution.Id" });
+  });
+
+  it("names the errors it retries and catches as Step Functions reports them, and retries a Task only where that is safe", () => {
+    const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
+    const states = definition.States;
+    const photo = states.RemovePhotos.ItemProcessor.States;
+    // The optimized DynamoDB integration's prefix is "DynamoDB." (connect-ddb.html "Exception prefix differences"):
+    // "DynamoDb." would never match, and a failed condition would be retried and then mark the album failed.
+    const condition = "DynamoDB.ConditionalCheckFailedException";
+    const transient = { ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 };
+    // Claim: a failed condition waits out replication (3 retries), then NotMine; anything else is told, not marked (not its album).
+    expect(states.Claim.Retry).toEqual([{ ErrorEquals: [condition], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, transient]);
+    expect(states.Claim.Catch).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }]);
+    // A photo changed since read: never retried, the next page reads it again.
+    expect(photo.DeletePhoto.Retry).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
+    expect(photo.DeletePhoto.Catch).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "Changed" }]);
+    expect(photo.SendRemoval.Retry).toEqual([transient]);
+    expect(states.MarkFailed.Retry).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
+    expect(states.MarkFailed.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "FailedNotice" }]);
+    for (const name of ["NextPage", "DeleteAlbum", "Handoff", "NotifyDeleted", "NotifyFailed"]) expect(states[name].Retry, name).toEqual([transient]);
+    // Claim itself retried after its write succeeded, or a continuation taking the album over, claims it; a duplicate does not.
+    expect(states.Claim.Parameters.ConditionExpression).toBe("deletion.#state = :deleting AND (attribute_not_exists(deletion.#execution) OR deletion.#execution = :me OR deletion.#execution = :continues)");
+    expect(states.Claim.Parameters.ExpressionAttributeValues).toMatchObject({ ":me": { "S.$": "$$.Execution.Id" }, ":continues": { "S.$": "$.continues" } });
+  });
+
+  it("hands the album to a new execution through the bus after pagesPerExecution pages, within the 25,000-event history", () => {
+    const bus = named("aws:cloudwatch/eventBus:EventBus", "gallery-events-bus");
+    const states = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition).States;
+    const defaults = states.Defaults.Parameters.defaults;
+    expect(states.NextPage.Parameters["Limit.$"]).toBe("$.pageSize");
+    expect(states.CountPage.Next).toBe("Budget");
+    expect(states.Budget).toEqual({ Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "Handoff" }], Default: "NextPage" });
+    expect(states.Handoff).toMatchObject({ Resource: "arn:aws:states:::events:putEvents", Next: "HandedOff" });
+    expect(states.Handoff.Parameters.Entries).toEqual([
+      {
+        EventBusName: bus.state.name,
+        Source: "gallery.albums",
+        DetailType: "AlbumDeletionRequested",
+        Detail: { "sub.$": "$.sub", "albumId.$": "$.albumId", "continues.$": "$$.Execution.Id", "pageSize.$": "$.pageSize", "pagesPerExecution.$": "$.pagesPerExecution" },
+      },
+    ]);
+    // The worst page: every Task spends its retries (5 events, 3 more per retry; a Pass or Choice 2, a Map 4, an iteration 2).
+    const task = (retries: number) => 5 + 3 * retries;
+    const worstPage = task(4) + 2 + 4 + defaults.pageSize * (2 + 2 * task(4)) + 2 + 2;
+    expect(worstPage * defaults.pagesPerExecution + 100).toBeLessThan(25_000);
+    expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, continues: "none", count: { pages: 0 } });
   });
 });
