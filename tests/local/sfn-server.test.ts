@@ -364,7 +364,7 @@ describe("local Step Functions, the definition as it runs locally", () => {
       whole: run.definition.TimeoutSeconds,
     });
     expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
-    expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
+    expect([...standard.tasks].filter(([, task]) => task.lambda !== undefined).map(([name]) => name).sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
   });
 });
