@@ -887,6 +887,88 @@ describe("local Step Functions, Task history events (review 54)", () => {
     expect(events).toContain("TaskFailed");
     expect(events).not.toContain("LambdaFunctionFailed");
   });
+
+  describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
+    /**
+     * A Map of `items`, each iteration a function Task (`Call`, retried on Boom) and a dynamodb:putItem Task (`Put`) of
+     * its result. The function answers its calls last first, as the test releases them, failing `b`'s first with Boom;
+     * putItem answers with the item it put.
+     */
+    async function mapRun(maxConcurrency: number) {
+      const calls: Array<() => void> = [];
+      let failed = false;
+      const f: TaskFunction = (item) =>
+        new Promise((resolve, reject) => calls.push(() => (item === "b" && !failed ? ((failed = true), reject(new LambdaInvokeError("f", "Boom", "once", "Boom: once"))) : resolve({ got: item }))));
+      const iteration = {
+        StartAt: "Call",
+        States: {
+          Call: { Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"] }], Next: "Put" },
+          Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: { pk: { "S.$": "$.got" } } }, End: true },
+        },
+      };
+      const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: maxConcurrency, ItemProcessor: iteration, End: true } } };
+      const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (_api, parameters) => ({ put: (parameters as any).Item.pk.S });
+      const sfn = new LocalStepFunctions([{ ...machine("fan", definition, { f }), serviceTasks }], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items: ["a", "b", "c"] }) }, false);
+      const running = () => sfn.describeExecution({ executionArn }).status === "RUNNING";
+      while (running()) {
+        await until(() => calls.length > 0 || !running());
+        calls.pop()?.();
+      }
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify([{ put: "a" }, { put: "b" }, { put: "c" }]) });
+      return history(sfn, executionArn);
+    }
+
+    /**
+     * Each iteration's Tasks' events, in the history's order, between its MapIterationStarted and MapIterationSucceeded
+     * (iterations under way at once interleave, as in AWS): told apart by their input and output, each Scheduled
+     * followed by its Started.
+     */
+    function expectEachIterationsOwn(events: Array<Record<string, any>>) {
+      const details = (event: Record<string, any>): Record<string, unknown> => Object.entries(event).find(([key]) => key.endsWith("EventDetails"))?.[1] ?? {};
+      const where = (type: string, fields: Record<string, unknown>) => events.flatMap((event, at) => (event.type === type && Object.entries(fields).every(([key, value]) => details(event)[key] === value) ? [at] : []));
+      const one = (type: string, fields: Record<string, unknown>) => {
+        const found = where(type, fields);
+        expect(found, `${type} ${JSON.stringify(fields)}`).toHaveLength(1);
+        return found[0];
+      };
+      for (const [index, item] of ["a", "b", "c"].entries()) {
+        const got = JSON.stringify({ got: item });
+        const put = JSON.stringify({ put: item });
+        const calls = where("LambdaFunctionScheduled", { resource: fnArn("f"), input: JSON.stringify(item) });
+        const puts = where("TaskScheduled", { resourceType: "dynamodb", resource: "putItem", region: REGION, parameters: JSON.stringify({ TableName: "t", Item: { pk: { S: item } } }) });
+        expect(calls, item).toHaveLength(item === "b" ? 2 : 1);
+        expect(puts, item).toHaveLength(1);
+        const timeline = [
+          one("MapIterationStarted", { name: "Each", index }),
+          one("TaskStateEntered", { name: "Call", input: JSON.stringify(item) }),
+          calls[0],
+          ...(item === "b" ? [one("LambdaFunctionFailed", { error: "Boom" }), calls[1]] : []),
+          one("LambdaFunctionSucceeded", { output: got }),
+          one("TaskStateExited", { name: "Call", output: got }),
+          one("TaskStateEntered", { name: "Put", input: got }),
+          puts[0],
+          one("TaskSucceeded", { resourceType: "dynamodb", resource: "putItem", output: put }),
+          one("TaskStateExited", { name: "Put", output: put }),
+          one("MapIterationSucceeded", { name: "Each", index }),
+        ];
+        expect(timeline, item).toEqual([...timeline].sort((x, y) => x - y));
+        expect([...calls, ...puts].map((at) => events[at + 1].type), item).toEqual([...calls.map(() => "LambdaFunctionStarted"), "TaskStarted"]);
+      }
+      // Nothing else of theirs: 4 function calls (b's twice), 3 puts.
+      const count = (type: string) => events.filter((event) => event.type === type).length;
+      expect(["LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStarted", "TaskSucceeded", "TaskFailed"].map(count)).toEqual([4, 3, 3, 3, 0]);
+    }
+
+    it("records each iteration's Task attempts (a function's, an optimized integration's, a retried one) in that iteration", async () => {
+      expectEachIterationsOwn(await mapRun(0));
+    });
+
+    it("keeps each iteration's Task events within it when MaxConcurrency starts an iteration as another ends", async () => {
+      expectEachIterationsOwn(await mapRun(2));
+    });
+  });
 });
 
 describe("local Step Functions, memory", () => {
