@@ -29,7 +29,7 @@ import { localStateMachineDefinitions, workflowsService } from "../../local/serv
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
-import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
@@ -908,6 +908,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
       };
       const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: maxConcurrency, ItemProcessor: iteration, End: true } } };
       const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (_api, parameters) => ({ put: (parameters as any).Item.pk.S });
+      // Loaded first: `until` waits a few turns only, fewer than a first import of the library takes.
+      await loadStepFunctionsLibrary();
       const sfn = new LocalStepFunctions([{ ...machine("fan", definition, { f }), serviceTasks }], { retryIntervalMs: 0 });
       const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items: ["a", "b", "c"] }) }, false);
       const running = () => sfn.describeExecution({ executionArn }).status === "RUNNING";
