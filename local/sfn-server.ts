@@ -1654,7 +1654,7 @@ const OUTCOME_EVENTS = {
  */
 class TaskJournal {
   /** Each run's attempts: waiting for the history to read their entry, and under way (placed), by state name. */
-  private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt>; aborted: boolean }>();
+  private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
 
   constructor(
     readonly record: (type: string, details: Record<string, unknown>, at: number) => void,
@@ -1666,23 +1666,16 @@ class TaskJournal {
     readonly lost: (error: unknown) => void,
   ) {}
 
-  private of(run: LibraryRun) {
-    let attempts = this.runs.get(run);
-    if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map(), aborted: false }));
-    return attempts;
-  }
-
   /**
    * An attempt of `state`'s Task in `run`, starting now. Queued at once, before the library's next microtask: place()
-   * pairs the run's queued attempts, first in first out, with the entries the history reads later. One in a run the
-   * library aborted (it still retries a Task there: its Retry's wait ends at the abort) records nothing.
+   * pairs the run's queued attempts, first in first out, with the entries the history reads later.
    */
   attempt(run: LibraryRun, state: string, task: TaskRecord): TaskAttempt {
     const attempt = new TaskAttempt(this, task);
-    const { waiting, aborted } = this.of(run);
-    if (aborted) attempt.close();
-    let queue = waiting.get(state);
-    if (!queue) waiting.set(state, (queue = []));
+    let attempts = this.runs.get(run);
+    if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map() }));
+    let queue = attempts.waiting.get(state);
+    if (!queue) attempts.waiting.set(state, (queue = []));
     queue.push(attempt);
     return attempt;
   }
@@ -1729,9 +1722,8 @@ class TaskJournal {
    * so each of its attempts closes now. What they recorded before goes in when their entries are read.
    */
   abort(run: LibraryRun): void {
-    const attempts = this.of(run);
-    attempts.aborted = true;
-    for (const attempt of [...attempts.current.values(), ...[...attempts.waiting.values()].flat()]) attempt.close();
+    const attempts = this.runs.get(run);
+    for (const attempt of attempts ? [...attempts.current.values(), ...[...attempts.waiting.values()].flat()] : []) attempt.close();
   }
 }
 

@@ -696,6 +696,8 @@ describe("local Step Functions, service integration Tasks", () => {
 });
 
 describe("local Step Functions, Task history events (review 54)", () => {
+  // Loaded first: `until` waits a few turns only, fewer than a first import of the library may take.
+  beforeAll(() => loadStepFunctionsLibrary());
   /** Lets the runtime go on for a few turns of the event loop (never a real wait), until `done` holds. */
   async function until(done: () => boolean): Promise<void> {
     for (let turn = 0; turn < 200 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -735,45 +737,47 @@ describe("local Step Functions, Task history events (review 54)", () => {
     }
   });
 
-  it("records nothing of a Parallel branch the library aborted after the Parallel exits (its sibling failed, a Catch took it)", async () => {
-    let finishSlow: (value: unknown) => void = () => {};
-    let finishAfter: (value: unknown) => void = () => {};
-    let afterCalled = false;
-    const sfn = new LocalStepFunctions([
-      machine(
-        "aborted",
-        {
-          StartAt: "Both",
-          States: {
-            Both: {
-              Type: "Parallel",
-              Branches: [
-                { StartAt: "Bad", States: { Bad: { Type: "Task", Resource: fnArn("bad"), End: true } } },
-                { StartAt: "Slow", States: { Slow: { Type: "Task", Resource: fnArn("slow"), End: true } } },
-              ],
-              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "After" }],
-              Next: "After",
+  it("records nothing of a Parallel branch, or a Map iteration, the library aborted after its state exits (a sibling failed, a Catch took it)", async () => {
+    const call = (fn: string) => ({ Type: "Task", Resource: fnArn(fn), End: true });
+    const fanOut = {
+      Parallel: { Type: "Parallel", Branches: [{ StartAt: "Bad", States: { Bad: call("bad") } }, { StartAt: "Slow", States: { Slow: call("slow") } }] },
+      Map: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Call", States: { Call: call("either") } } },
+    };
+    for (const [type, state] of Object.entries(fanOut)) {
+      let finishSlow: (value: unknown) => void = () => {};
+      let finishAfter: (value: unknown) => void = () => {};
+      let afterCalled = false;
+      const slow: TaskFunction = () => new Promise((resolve) => (finishSlow = resolve));
+      const bad = fails("bad", "Boom", "no");
+      const sfn = new LocalStepFunctions([
+        machine(
+          "aborted",
+          {
+            StartAt: "Both",
+            States: {
+              Both: { ...state, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "After" }], Next: "After" },
+              After: { Type: "Task", Resource: fnArn("after"), End: true },
             },
-            After: { Type: "Task", Resource: fnArn("after"), End: true },
           },
-        },
-        {
-          bad: fails("bad", "Boom", "no"),
-          slow: () => new Promise((resolve) => (finishSlow = resolve)),
-          after: () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve))),
-        },
-      ),
-    ]);
-    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("aborted"), input: "{}" }, false);
-    await until(() => afterCalled && types(sfn, executionArn).includes("LambdaFunctionStarted") && types(sfn, executionArn).filter((type) => type === "LambdaFunctionStarted").length === 3);
-    // The aborted branch's function returns while the next state runs.
-    finishSlow({ late: true });
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
-    finishAfter({ after: true });
-    await sfn.drained();
-    const events = types(sfn, executionArn);
-    expect(events.slice(events.indexOf("ParallelStateExited"))).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
-    expect(events.filter((type) => type === "LambdaFunctionSucceeded")).toHaveLength(1);
+          {
+            bad,
+            slow,
+            either: (item) => (item === "bad" ? bad(item) : slow(item)),
+            after: () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve))),
+          },
+        ),
+      ]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("aborted"), input: JSON.stringify({ items: ["slow", "bad"] }) }, false);
+      await until(() => afterCalled && types(sfn, executionArn).filter((type) => type === "LambdaFunctionStarted").length === 3);
+      // The aborted branch's (iteration's) function returns while the next state runs.
+      finishSlow({ late: true });
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      finishAfter({ after: true });
+      await sfn.drained();
+      const events = types(sfn, executionArn);
+      expect(events.slice(events.indexOf(`${type}StateExited`)), type).toEqual([`${type}StateExited`, "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+      expect(events.filter((type) => type === "LambdaFunctionSucceeded"), type).toHaveLength(1);
+    }
   });
 
   it("records a run a Catch took back into its state (its Parameters failed before the handler) with its outcome: once, after its second entry", async () => {
@@ -908,8 +912,6 @@ describe("local Step Functions, Task history events (review 54)", () => {
       };
       const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: maxConcurrency, ItemProcessor: iteration, End: true } } };
       const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (_api, parameters) => ({ put: (parameters as any).Item.pk.S });
-      // Loaded first: `until` waits a few turns only, fewer than a first import of the library takes.
-      await loadStepFunctionsLibrary();
       const sfn = new LocalStepFunctions([{ ...machine("fan", definition, { f }), serviceTasks }], { retryIntervalMs: 0 });
       const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items: ["a", "b", "c"] }) }, false);
       const running = () => sfn.describeExecution({ executionArn }).status === "RUNNING";
