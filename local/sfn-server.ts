@@ -233,27 +233,48 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
   installCompiledAslSchemaCheck();
   library ??= import("aws-local-stepfunctions").then((loaded) => {
-    measureStateData(loaded);
+    instrumentRuns(loaded);
     return loaded;
   });
   return library;
 }
 
 /**
- * A run option (LocalStepFunctions.run's: ROOT_RUN): its states' data is measured against the quota (measureStateData).
- * The runs within it (a Map's iterations, a Parallel's branches) are handed it as RUN_WITHIN.
+ * The run options that make a run of the library the local runtime's (instrumentRuns): LOCAL_EXECUTION, the
+ * execution's RunHooks, set by LocalStepFunctions.run and handed on as they are to the runs within (a Map's
+ * iterations, a Parallel's branches: the library starts them with its run's options); WITHIN_RUN, the run a run within
+ * was started from (absent: the execution's own run).
  */
-const STATE_DATA_QUOTA = Symbol("local Step Functions state data quota");
-const ROOT_RUN = "root";
-const RUN_WITHIN = "within";
+const LOCAL_EXECUTION = Symbol("local Step Functions execution");
+const WITHIN_RUN = Symbol("local Step Functions run within");
 
-/** What measureStateData reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. */
+/** One run of the library (the execution's, a Map iteration, a Parallel branch): its identity only. */
+type LibraryRun = object;
+
+/** What an execution hands each of its runs (LOCAL_EXECUTION). */
+interface RunHooks {
+  /** Each Task state's local handler, by state name, told which run calls it. */
+  handlers: Record<string, (input: unknown, run: LibraryRun) => Promise<unknown>>;
+  /** The library aborted `run` (its Map or Parallel failed; the execution stopped or timed out). */
+  aborted(run: LibraryRun): void;
+}
+
+/**
+ * The run whose loop reported each event: the library forwards a run within's events to its parent's logger as the
+ * same objects (but MapIteration* and ParallelBranch*, which it copies), so the first logger to dispatch one names it.
+ */
+const eventRun = new WeakMap<object, LibraryRun>();
+
+/** What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. */
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
   eventLogger: LibraryRunLogger;
 }
 
-/** The run's EventLogger: its loop reports each state's entry and exit through these two (StateMachine.execute). */
+/**
+ * The run's EventLogger: its loop reports each state's entry and exit through the last two (StateMachine.execute), and
+ * every event goes through dispatch (its own, those of the runs within it forwards, its abort's).
+ */
 interface LibraryRunLogger {
   isLoggerClosed?: boolean;
   dispatch(event: LibraryEvent): void;
@@ -290,62 +311,85 @@ function writesResults(state: unknown): boolean {
 }
 
 /**
- * Every state's output as it leaves, and the input a Map iteration or Parallel branch starts with as its first state
- * enters (after the ItemSelector or the Parallel's Parameters), within the quota ("This quota affects … state or
- * execution output, and input data when … entering a state", service-quotas.html), else the execution fails with
- * States.DataLimitExceeded (dataLimitExceeded, terminal: the local model, which LocalStack's has too, its size check
- * past the state's Catch; not confirmed against AWS). Not measured again: an output that is the state's input as it
- * entered (a pass-through state: the library returns the same value), a Task's result or a token's output left as the
- * output (boundedData), a Map's results written to S3 (writesResults); nor a state's input other than a run within's
- * first: it is the output the state before left with, or the execution's input (bounded as sent by StartExecution).
+ * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
+ * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
+ * LocalStepFunctions.run (LOCAL_EXECUTION among its options, which the library hands on to the runs within) an
+ * identity (LibraryRun), which names the events its logger dispatches first (eventRun), is told when the library
+ * aborts the run (RunHooks.aborted), and is handed to each Task handler the run calls: the run's options carry its own
+ * taskResourceLocalHandlers, the execution's handlers bound to it (the library reads a Task's handler from its run's
+ * options, and calls it with the Task's input alone). Its states' data is measured too (measureStateData). Installed
+ * once per copy of the library (a module re-evaluated, as under vitest, adds a wrapper that passes every run straight
+ * through: its LOCAL_EXECUTION is another symbol).
+ */
+function instrumentRuns(loaded: Library): void {
+  type Execute = (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: unknown) => unknown;
+  const prototype = loaded.StateMachine.prototype as unknown as { execute: Execute; [LOCAL_EXECUTION]?: true };
+  if (prototype[LOCAL_EXECUTION]) return;
+  prototype[LOCAL_EXECUTION] = true;
+  const execute = prototype.execute;
+  prototype.execute = function (input, options, cleanup) {
+    const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
+    if (!hooks) return execute.call(this, input, options, cleanup);
+    const run: LibraryRun = {};
+    const logger = options.eventLogger;
+    const dispatch = logger.dispatch;
+    logger.dispatch = (event) => {
+      if (!eventRun.has(event)) {
+        eventRun.set(event, run);
+        // Its own abort: a run within's is not forwarded.
+        if (event.type === "ExecutionAborted") hooks.aborted(run);
+      }
+      dispatch.call(logger, event);
+    };
+    measureStateData(logger, this.definition.States, options.runOptions?.[WITHIN_RUN] !== undefined);
+    const handlers = Object.fromEntries(Object.entries(hooks.handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, run)]));
+    const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
+    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
+  };
+}
+
+/**
+ * Every state's output as it leaves, and the input a Map iteration or Parallel branch (a run `within`) starts with as
+ * its first state enters (after the ItemSelector or the Parallel's Parameters), within the quota ("This quota affects
+ * … state or execution output, and input data when … entering a state", service-quotas.html), else the execution fails
+ * with States.DataLimitExceeded (dataLimitExceeded, terminal: the local model, which LocalStack's has too, its size
+ * check past the state's Catch; not confirmed against AWS). Not measured again: an output that is the state's input as
+ * it entered (a pass-through state: the library returns the same value), a Task's result or a token's output left as
+ * the output (boundedData), a Map's results written to S3 (writesResults); nor a state's input other than a run
+ * within's first: it is the output the state before left with, or the execution's input (bounded as sent by
+ * StartExecution).
  *
- * The library has no hook there: its StateMachine.execute, which every run and every run within goes through with the
- * run's options, gets each run of LocalStepFunctions.run (STATE_DATA_QUOTA among its options, which the library hands
- * on to the runs within) a logger whose dispatchStateEnteredEvent and dispatchStateExitedEvent measure the state's data,
+ * Measured by the run's logger (instrumentRuns), whose dispatchStateEnteredEvent and dispatchStateExitedEvent are
  * called by the run's own loop only (after the state's ResultSelector, ResultPath and OutputPath, within the loop's
  * try: a throw fails the run, past the state's Retry and Catch), never for the events of runs within the library
  * forwards to a parent (through dispatch, in a loop nobody awaits, where a throw would end the process). An exit (or
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
- * Installed once per copy of the library (a module re-evaluated, as under vitest, adds a wrapper that passes every
- * run straight through: its STATE_DATA_QUOTA is another symbol).
  */
-function measureStateData(loaded: Library): void {
-  type Execute = (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: unknown) => unknown;
-  const prototype = loaded.StateMachine.prototype as unknown as { execute: Execute; [STATE_DATA_QUOTA]?: true };
-  if (prototype[STATE_DATA_QUOTA]) return;
-  prototype[STATE_DATA_QUOTA] = true;
-  const execute = prototype.execute;
-  prototype.execute = function (input, options, cleanup) {
-    const run = options.runOptions?.[STATE_DATA_QUOTA];
-    if (run !== ROOT_RUN && run !== RUN_WITHIN) return execute.call(this, input, options, cleanup);
-    const states = this.definition.States;
-    const logger = options.eventLogger;
-    // The output the last state left with (the next state's input), and the input the state under way entered with.
-    let left: Serialised | undefined;
-    let entered: Serialised | undefined;
-    // Built as the library builds them: stateDataJson is keyed by the event.
-    const report = (event: LibraryEvent, data: Serialised) => {
-      if ("json" in data) stateDataJson.set(event, data.json);
-      logger.dispatch(event);
-    };
-    logger.dispatchStateEnteredEvent = (name, type, input) => {
-      if (logger.isLoggerClosed) return;
-      const data = left && left.value === input ? left : serialised(input);
-      // The first state of the root run enters with the execution's input, bounded as sent.
-      if (data !== left && run === RUN_WITHIN && overQuota(data)) throw dataLimitExceeded(name, "input", true);
-      entered = data;
-      report({ type: "StateEntered", timestamp: Date.now(), state: { name, type, input } } as LibraryEvent, data);
-    };
-    logger.dispatchStateExitedEvent = (name, type, input, output) => {
-      if (logger.isLoggerClosed) return;
-      const bounded = output === input ? entered : typeof output === "object" && output !== null ? boundedData.get(output) : undefined;
-      const data = bounded ?? serialised(output);
-      if (bounded === undefined && !writesResults(states[name]) && overQuota(data)) throw dataLimitExceeded(name, "result", true);
-      left = data;
-      report({ type: "StateExited", timestamp: Date.now(), state: { name, type, input, output } } as LibraryEvent, data);
-    };
-    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, [STATE_DATA_QUOTA]: RUN_WITHIN } }, cleanup);
+function measureStateData(logger: LibraryRunLogger, states: Definition["States"], within: boolean): void {
+  // The output the last state left with (the next state's input), and the input the state under way entered with.
+  let left: Serialised | undefined;
+  let entered: Serialised | undefined;
+  // Built as the library builds them: stateDataJson is keyed by the event.
+  const report = (event: LibraryEvent, data: Serialised) => {
+    if ("json" in data) stateDataJson.set(event, data.json);
+    logger.dispatch(event);
+  };
+  logger.dispatchStateEnteredEvent = (name, type, input) => {
+    if (logger.isLoggerClosed) return;
+    const data = left && left.value === input ? left : serialised(input);
+    // The first state of the root run enters with the execution's input, bounded as sent.
+    if (data !== left && within && overQuota(data)) throw dataLimitExceeded(name, "input", true);
+    entered = data;
+    report({ type: "StateEntered", timestamp: Date.now(), state: { name, type, input } } as LibraryEvent, data);
+  };
+  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    if (logger.isLoggerClosed) return;
+    const bounded = output === input ? entered : typeof output === "object" && output !== null ? boundedData.get(output) : undefined;
+    const data = bounded ?? serialised(output);
+    if (bounded === undefined && !writesResults(states[name]) && overQuota(data)) throw dataLimitExceeded(name, "result", true);
+    left = data;
+    report({ type: "StateExited", timestamp: Date.now(), state: { name, type, input, output } } as LibraryEvent, data);
   };
 }
 
@@ -581,16 +625,12 @@ export interface LocalRun {
   handlers: Record<string, TaskHandler>;
   /** The states with a Retry. */
   retried: string[];
-  /** The Task states whose Resource is one of the workflow's functions (their failures are LambdaFunctionFailed events). */
-  lambdaStates: Set<string>;
   /** The Wait for Callback Task states (`.waitForTaskToken`). */
   callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
   tasks: Map<string, TaskRecord>;
-  /** Each Parallel state's followed Task states (`tasks`), in its branches at any depth (TaskJournal.abandon). */
-  parallels: Map<string, string[]>;
   /**
    * What a Task state's States.DataLimitExceeded cause names (taskResultSized), by state name; a callback Task has none:
    * SendTaskSuccess already refused an output over the quota as sent, and its result is that output.
@@ -626,16 +666,11 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const handlers: Record<string, TaskHandler> = {};
   const resources = new Map<string, unknown>();
   const retried: string[] = [];
-  const lambdaStates = new Set<string>();
   const callbacks = new Set<string>();
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
-  const parallels = new Map<string, string[]>();
   const resultNames = new Map<string, string>();
-  // Each state's name by its record: `within` names the states that hold a state by their records only.
-  const names = new Map<Record<string, unknown>, string>();
-  for (const { name, state, within } of definitionStates(definition)) {
-    names.set(state, name);
+  for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Fail") {
       failStateAsTask(state);
@@ -667,9 +702,6 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       continue;
     }
     const direct = typeof resource === "string" && machine.functions.has(unqualified(resource));
-    // A Map's iterations run the same state at once, and the library reports their events in no order the handlers
-    // can be matched to (TaskJournal): their Tasks keep the library's failure event only.
-    const inMap = within.some((holder) => holder.Type === "Map");
     const sdk = localSdkTask(resource);
     // The integration of any partition (arn:aws-cn:, arn:aws-us-gov: as arn:aws:), its callback form's too.
     const integration = optimizedIntegration(callback ?? resource)?.integration;
@@ -682,22 +714,17 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
     // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
     if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);
-    if (!inMap && (direct || runs)) {
-      tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined });
-      for (const holder of within) if (holder.Type === "Parallel") parallels.set(names.get(holder)!, [...(parallels.get(names.get(holder)!) ?? []), name]);
-    }
+    if (direct || runs) tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined });
     if (callback) {
       handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
       callbacks.add(name);
       continue;
     }
     handlers[name] = taskHandler(machine, name, resource, log, state.Credentials !== undefined);
-    // lambda:invoke is an optimized integration: its failures are TaskFailed, in a Map too.
-    if (direct) lambdaStates.add(name);
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, lambdaStates, callbacks, failStates, tasks, parallels, resultNames };
+  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames };
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -1115,25 +1142,26 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, lambdaStates, callbacks: callbackStates, failStates, tasks, parallels, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
         );
         // Each handler told which execution it runs in (putEvents names it in each entry's Resources), given its
         // callback Tasks' tokens, and the run's history events (a callback Task records its own scheduling, from the
-        // limits its paths selected). The attempt is queued here, synchronously: see TaskJournal.attempt. Every Task's
+        // limits its paths selected). The attempt is queued here, synchronously, under the run (a Map iteration, a
+        // Parallel branch, the execution's own) that called the handler (instrumentRuns): see TaskJournal. Every Task's
         // effective input passes the size quota here, before it is queued (a callback Task's in its handler: its input
         // may carry its limit paths too), and its result (a function's, an integration's) after; a token's output
         // passed it in SendTaskSuccess.
-        const bound = Object.fromEntries(
+        const bound: RunHooks["handlers"] = Object.fromEntries(
           Object.entries(handlers).map(([state, handler]) => [
             state,
-            (input: unknown) => {
+            (input: unknown, libraryRun: LibraryRun) => {
               // A Fail state's Task (failStateAsTask) is no Task of the definition's: its error and cause are no input.
               const parameters = callbackStates.has(state) || failStates.has(state) ? undefined : taskInputSized(input, state);
               const task = tasks.get(state);
-              const attempt = task && journal.attempt(state, task);
+              const attempt = task && journal.attempt(libraryRun, state, task);
               if (attempt && parameters) attempt.scheduled(parameters, task.timeoutSeconds !== undefined ? { timeoutSeconds: task.timeoutSeconds } : {});
               const name = resultNames.get(state);
               const handled = handler(input, { arn, context: pathContext, ...(callbacks ? { callbacks } : {}), ...(attempt ? { attempt } : {}) });
@@ -1144,20 +1172,18 @@ export class LocalStepFunctions {
             },
           ]),
         );
-        const overrides = {
-          taskResourceLocalHandlers: bound as never,
-          ...(this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {}),
-        };
+        const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
+        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun) };
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
-        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [STATE_DATA_QUOTA]: ROOT_RUN } as never);
+        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { lambdaStates, failStates, parallels }, record, journal);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1413,14 +1439,13 @@ type LibraryEvent = {
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
  * MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
- * start and outcome, as the local runtime's handlers record them. A Task inside a Map (which the journal does not
- * follow) has only LambdaFunctionFailed for a failed attempt of a Lambda Task (TaskFailed for another Task), from the
- * library's event. The library reports no event for a Parallel branch, so those are not in the history.
+ * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
+ * event's run: eventRun). The library reports no event for a Parallel branch, so those are not in the history.
  */
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
-  { lambdaStates, failStates, parallels }: Pick<LocalRun, "lambdaStates" | "failStates" | "parallels">,
+  failStates: LocalRun["failStates"],
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
 ): void {
@@ -1433,6 +1458,7 @@ function historyEvent(
     event = { ...event, state: { ...event.state, type: "Fail" } };
   }
   const json = (value: unknown) => JSON.stringify(value ?? null);
+  const run = eventRun.get(event);
   switch (event.type) {
     case "ExecutionStarted":
       return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
@@ -1446,21 +1472,18 @@ function historyEvent(
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered":
       record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
-      return journal.place(event.state!.name);
+      return journal.place(run, event.state!.name);
     case "StateRetried":
-      return journal.place(event.state!.name);
+      return journal.place(run, event.state!.name);
     case "StateExited":
-      journal.leave(event.state!.name);
-      if (event.state!.type === "Parallel") journal.abandon(parallels.get(event.state!.name) ?? []);
+      journal.leave(run, event.state!.name);
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: stateDataJson.get(event) ?? json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
-      if (event.state!.type === "Parallel") return journal.abandon(parallels.get(event.state!.name) ?? []);
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
       // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order):
       // the journal tells them apart (TaskJournal.leave).
-      if (journal.follows(event.state!.name)) return journal.leave(event.state!.name, event);
-      if (lambdaStates.has(event.state!.name)) return record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: failedWith(event.Error, event.Cause) });
+      if (journal.follows(event.state!.name)) return journal.leave(run, event.state!.name, event);
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
@@ -1604,7 +1627,7 @@ class TaskAttempt {
     this.placed = false;
   }
 
-  /** The library left its state (or aborted its Parallel branch): nothing more of this run goes in. */
+  /** The library left its state (or aborted its run: TaskJournal.abort): nothing more of this attempt goes in. */
   close(): void {
     this.closed = true;
   }
@@ -1617,19 +1640,21 @@ const OUTCOME_EVENTS = {
 } as const;
 
 /**
- * An execution's Task runs, each put in the history between the library's events of its state. The library calls a
- * Task's handler at once (no await) after it reports entering (or retrying) the state, but the history reads its
- * events after the fact: a run's events wait until its entry is read, and go in as they come after that. Outside a
- * Map a state runs once at a time, so each entry of a state is its next run. An entry that fails before the handler
- * is called (its InputPath or Parameters) has no run: when that failure is States.Runtime, the execution ends; when a
- * Catch takes it (the library's own errors in Parameters, such as States.StringToJson of no JSON, are catchable) back
- * into the same state before the history read the entry, the next run was put under it: leave() hands that run on to
- * the next entry, whose events recorded so far stay one entry early. Events of Parallel branches under way at once go
- * in as they are read, not by the time they happened.
+ * An execution's Task attempts, each put in the history between the library's events of its state. The library calls
+ * a Task's handler at once (no await) after it reports entering (or retrying) the state, but the history reads its
+ * events after the fact: an attempt's events wait until its entry is read, and go in as they come after that. Each run
+ * of the library (the execution's, a Map iteration, a Parallel branch: LibraryRun) runs one state at a time, so each
+ * entry of a state in a run is that run's next attempt of it: the handler is told its run (instrumentRuns), and so is
+ * each event read (eventRun). Iterations and branches under way at once interleave in the history as they are read,
+ * each attempt's events after its own entry and before its own exit. An entry that fails before the handler is called
+ * (its InputPath or Parameters) has no attempt: when that failure is States.Runtime, the execution ends; when a Catch
+ * takes it (the library's own errors in Parameters, such as States.StringToJson of no JSON, are catchable) back into
+ * the same state before the history read the entry, the next attempt was put under it: leave() hands that attempt on
+ * to the next entry, whose events recorded so far stay one entry early.
  */
 class TaskJournal {
-  private readonly waiting = new Map<string, TaskAttempt[]>();
-  private readonly current = new Map<string, TaskAttempt>();
+  /** Each run's attempts: waiting for the history to read their entry, and under way (placed), by state name. */
+  private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
 
   constructor(
     readonly record: (type: string, details: Record<string, unknown>, at: number) => void,
@@ -1642,43 +1667,47 @@ class TaskJournal {
   ) {}
 
   /**
-   * A run of `state`'s Task, starting now. Queued at once, before the library's next microtask: place() pairs the
-   * queued runs, first in first out, with the entries the history reads later.
+   * An attempt of `state`'s Task in `run`, starting now. Queued at once, before the library's next microtask: place()
+   * pairs the run's queued attempts, first in first out, with the entries the history reads later.
    */
-  attempt(state: string, task: TaskRecord): TaskAttempt {
+  attempt(run: LibraryRun, state: string, task: TaskRecord): TaskAttempt {
     const attempt = new TaskAttempt(this, task);
-    let queue = this.waiting.get(state);
-    if (!queue) this.waiting.set(state, (queue = []));
+    let attempts = this.runs.get(run);
+    if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map() }));
+    let queue = attempts.waiting.get(state);
+    if (!queue) attempts.waiting.set(state, (queue = []));
     queue.push(attempt);
     return attempt;
   }
 
-  /** Whether `state`'s Task runs are recorded here (TaskRecord): its failures are then the handler's to record. */
+  /** Whether `state`'s Task attempts are recorded here (TaskRecord): its failures are then the handler's to record. */
   follows(state: string): boolean {
     return this.tasks.has(state);
   }
 
-  /** The library entered or retried `state`: its next run (none: the state is not followed, or failed before its Task ran). */
-  place(state: string): void {
-    const attempt = this.waiting.get(state)?.shift();
+  /** `run` entered or retried `state`: its next attempt (none: the state is not followed, or failed before its Task ran). */
+  place(run: LibraryRun | undefined, state: string): void {
+    const attempts = run && this.runs.get(run);
+    const attempt = attempts?.waiting.get(state)?.shift();
     if (!attempt) return;
-    this.current.set(state, attempt);
+    attempts!.current.set(state, attempt);
     attempt.place();
   }
 
   /**
-   * The library left `state`; `failed`: its StateFailed. A run whose handler has not settled failed by the library's
-   * timer when that says States.Timeout; otherwise the entry failed before its handler was called, and the run is the
-   * next entry's (a Catch loop-back read late: see the class).
+   * `run` left `state`; `failed`: its StateFailed. An attempt whose handler has not settled failed by the library's
+   * timer when that says States.Timeout; otherwise the entry failed before its handler was called, and the attempt is
+   * the next entry's (a Catch loop-back read late: see the class).
    */
-  leave(state: string, failed?: LibraryEvent): void {
-    const attempt = this.current.get(state);
-    this.current.delete(state);
+  leave(run: LibraryRun | undefined, state: string, failed?: LibraryEvent): void {
+    const attempts = run && this.runs.get(run);
+    const attempt = attempts?.current.get(state);
     if (!attempt) return;
+    attempts!.current.delete(state);
     if (failed && !attempt.ended) {
       if (failed.Error !== "States.Timeout") {
         attempt.unplace();
-        this.waiting.get(state)!.unshift(attempt);
+        attempts!.waiting.get(state)!.unshift(attempt);
         return;
       }
       attempt.failed(failed.Error, failed.Cause, failed);
@@ -1687,15 +1716,14 @@ class TaskJournal {
   }
 
   /**
-   * The library left a Parallel, whose branches under way it aborted (one failed): they report no exit, and their
-   * handlers settle later, so each of `states`' runs closes here, or its outcome would go in wherever the history is
-   * then, as AWS records nothing of an aborted branch after the Parallel's exit.
+   * The library aborted `run` (a sibling iteration or branch failed its Map or Parallel; the execution stopped or timed
+   * out): its Tasks' handlers settle later, and AWS records no outcome of an aborted iteration's Task (it ends with a
+   * TaskStateAborted, which the local runtime does not record: LocalStack's AWS-recorded test_service_lambda_map_timeout),
+   * so each of its attempts closes now. What they recorded before goes in when their entries are read.
    */
-  abandon(states: readonly string[]): void {
-    for (const state of states) {
-      this.current.get(state)?.close();
-      this.current.delete(state);
-    }
+  abort(run: LibraryRun): void {
+    const attempts = this.runs.get(run);
+    for (const attempt of attempts ? [...attempts.current.values(), ...[...attempts.waiting.values()].flat()] : []) attempt.close();
   }
 }
 

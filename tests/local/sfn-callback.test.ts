@@ -3,7 +3,7 @@
  * integration is called, and it waits for SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat on the local endpoint,
  * or its TimeoutSeconds / HeartbeatSeconds (on a clock the test fires by hand: nothing here waits for real time).
  */
-import { GetExecutionHistoryCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { GetExecutionHistoryCommand, type HistoryEvent, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
@@ -476,6 +476,16 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     expect(await answerAll(await start("fanned", "o-14"), 2)).toEqual({ status: "SUCCEEDED", output: ["left", "right"], error: undefined });
     const { executionArn } = await client().send(new StartExecutionCommand({ stateMachineArn: machineArn("mapped"), input: JSON.stringify({ items: ["a", "b", "c"] }) }));
     expect(await answerAll(executionArn!, 3)).toEqual({ status: "SUCCEEDED", output: ["a", "b", "c"], error: undefined });
+    // Each iteration's Task has its own events, its answer (its item) within the iteration.
+    const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
+    const types = events!.map((event) => event.type);
+    expect(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"].map((type) => types.filter((found) => found === type).length)).toEqual([3, 3, 3, 3]);
+    for (const [index, item] of ["a", "b", "c"].entries()) {
+      const at = (find: (event: HistoryEvent) => boolean) => events!.findIndex(find);
+      const answered = at((event) => event.taskSucceededEventDetails?.output === JSON.stringify(item));
+      expect(at((event) => event.mapIterationStartedEventDetails?.index === index)).toBeLessThan(answered);
+      expect(at((event) => event.mapIterationSucceededEventDetails?.index === index)).toBeGreaterThan(answered);
+    }
   });
 
   it("reads a `$$` limit path of a callback Task with Parameters in a Map iteration from the execution's input, not the item", async () => {

@@ -29,7 +29,7 @@ import { localStateMachineDefinitions, workflowsService } from "../../local/serv
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
-import { LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
 
@@ -364,7 +364,7 @@ describe("local Step Functions, the definition as it runs locally", () => {
       whole: run.definition.TimeoutSeconds,
     });
     expect(states(standard)).toEqual({ inner: 2_147_483, item: 2_147_483, short: 5, path: undefined, whole: 2_147_483 });
-    expect([...standard.lambdaStates].sort()).toEqual(["Inner", "Item", "Path", "Short"]);
+    expect([...standard.tasks].filter(([, task]) => task.lambda !== undefined).map(([name]) => name).sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
   });
 });
@@ -696,6 +696,8 @@ describe("local Step Functions, service integration Tasks", () => {
 });
 
 describe("local Step Functions, Task history events (review 54)", () => {
+  // Loaded first: `until` waits a few turns only, fewer than a first import of the library may take.
+  beforeAll(() => loadStepFunctionsLibrary());
   /** Lets the runtime go on for a few turns of the event loop (never a real wait), until `done` holds. */
   async function until(done: () => boolean): Promise<void> {
     for (let turn = 0; turn < 200 && !done(); turn++) await new Promise((resolve) => setImmediate(resolve));
@@ -735,45 +737,47 @@ describe("local Step Functions, Task history events (review 54)", () => {
     }
   });
 
-  it("records nothing of a Parallel branch the library aborted after the Parallel exits (its sibling failed, a Catch took it)", async () => {
-    let finishSlow: (value: unknown) => void = () => {};
-    let finishAfter: (value: unknown) => void = () => {};
-    let afterCalled = false;
-    const sfn = new LocalStepFunctions([
-      machine(
-        "aborted",
-        {
-          StartAt: "Both",
-          States: {
-            Both: {
-              Type: "Parallel",
-              Branches: [
-                { StartAt: "Bad", States: { Bad: { Type: "Task", Resource: fnArn("bad"), End: true } } },
-                { StartAt: "Slow", States: { Slow: { Type: "Task", Resource: fnArn("slow"), End: true } } },
-              ],
-              Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "After" }],
-              Next: "After",
+  it("records nothing of a Parallel branch, or a Map iteration, the library aborted after its state exits (a sibling failed, a Catch took it)", async () => {
+    const call = (fn: string) => ({ Type: "Task", Resource: fnArn(fn), End: true });
+    const fanOut = {
+      Parallel: { Type: "Parallel", Branches: [{ StartAt: "Bad", States: { Bad: call("bad") } }, { StartAt: "Slow", States: { Slow: call("slow") } }] },
+      Map: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Call", States: { Call: call("either") } } },
+    };
+    for (const [type, state] of Object.entries(fanOut)) {
+      let finishSlow: (value: unknown) => void = () => {};
+      let finishAfter: (value: unknown) => void = () => {};
+      let afterCalled = false;
+      const slow: TaskFunction = () => new Promise((resolve) => (finishSlow = resolve));
+      const bad = fails("bad", "Boom", "no");
+      const sfn = new LocalStepFunctions([
+        machine(
+          "aborted",
+          {
+            StartAt: "Both",
+            States: {
+              Both: { ...state, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "After" }], Next: "After" },
+              After: { Type: "Task", Resource: fnArn("after"), End: true },
             },
-            After: { Type: "Task", Resource: fnArn("after"), End: true },
           },
-        },
-        {
-          bad: fails("bad", "Boom", "no"),
-          slow: () => new Promise((resolve) => (finishSlow = resolve)),
-          after: () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve))),
-        },
-      ),
-    ]);
-    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("aborted"), input: "{}" }, false);
-    await until(() => afterCalled && types(sfn, executionArn).includes("LambdaFunctionStarted") && types(sfn, executionArn).filter((type) => type === "LambdaFunctionStarted").length === 3);
-    // The aborted branch's function returns while the next state runs.
-    finishSlow({ late: true });
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
-    finishAfter({ after: true });
-    await sfn.drained();
-    const events = types(sfn, executionArn);
-    expect(events.slice(events.indexOf("ParallelStateExited"))).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
-    expect(events.filter((type) => type === "LambdaFunctionSucceeded")).toHaveLength(1);
+          {
+            bad,
+            slow,
+            either: (item) => (item === "bad" ? bad(item) : slow(item)),
+            after: () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve))),
+          },
+        ),
+      ]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("aborted"), input: JSON.stringify({ items: ["slow", "bad"] }) }, false);
+      await until(() => afterCalled && types(sfn, executionArn).filter((type) => type === "LambdaFunctionStarted").length === 3);
+      // The aborted branch's (iteration's) function returns while the next state runs.
+      finishSlow({ late: true });
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      finishAfter({ after: true });
+      await sfn.drained();
+      const events = types(sfn, executionArn);
+      expect(events.slice(events.indexOf(`${type}StateExited`)), type).toEqual([`${type}StateExited`, "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+      expect(events.filter((type) => type === "LambdaFunctionSucceeded"), type).toHaveLength(1);
+    }
   });
 
   it("records a run a Catch took back into its state (its Parameters failed before the handler) with its outcome: once, after its second entry", async () => {
@@ -886,6 +890,88 @@ describe("local Step Functions, Task history events (review 54)", () => {
     const events = types(sfn, executionArn);
     expect(events).toContain("TaskFailed");
     expect(events).not.toContain("LambdaFunctionFailed");
+  });
+
+  describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
+    /**
+     * A Map of `items`, each iteration a function Task (`Call`, retried on Boom) and a dynamodb:putItem Task (`Put`) of
+     * its result. The function answers its calls last first, as the test releases them, failing `b`'s first with Boom;
+     * putItem answers with the item it put.
+     */
+    async function mapRun(maxConcurrency: number) {
+      const calls: Array<() => void> = [];
+      let failed = false;
+      const f: TaskFunction = (item) =>
+        new Promise((resolve, reject) => calls.push(() => (item === "b" && !failed ? ((failed = true), reject(new LambdaInvokeError("f", "Boom", "once", "Boom: once"))) : resolve({ got: item }))));
+      const iteration = {
+        StartAt: "Call",
+        States: {
+          Call: { Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"] }], Next: "Put" },
+          Put: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t", Item: { pk: { "S.$": "$.got" } } }, End: true },
+        },
+      };
+      const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: maxConcurrency, ItemProcessor: iteration, End: true } } };
+      const serviceTasks: LocalStateMachineDefinition["serviceTasks"] = async (_api, parameters) => ({ put: (parameters as any).Item.pk.S });
+      const sfn = new LocalStepFunctions([{ ...machine("fan", definition, { f }), serviceTasks }], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fan"), input: JSON.stringify({ items: ["a", "b", "c"] }) }, false);
+      const running = () => sfn.describeExecution({ executionArn }).status === "RUNNING";
+      while (running()) {
+        await until(() => calls.length > 0 || !running());
+        calls.pop()?.();
+      }
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify([{ put: "a" }, { put: "b" }, { put: "c" }]) });
+      return history(sfn, executionArn);
+    }
+
+    /**
+     * Each iteration's Tasks' events, in the history's order, between its MapIterationStarted and MapIterationSucceeded
+     * (iterations under way at once interleave, as in AWS): told apart by their input and output, each Scheduled
+     * followed by its Started.
+     */
+    function expectEachIterationsOwn(events: Array<Record<string, any>>) {
+      const details = (event: Record<string, any>): Record<string, unknown> => Object.entries(event).find(([key]) => key.endsWith("EventDetails"))?.[1] ?? {};
+      const where = (type: string, fields: Record<string, unknown>) => events.flatMap((event, at) => (event.type === type && Object.entries(fields).every(([key, value]) => details(event)[key] === value) ? [at] : []));
+      const one = (type: string, fields: Record<string, unknown>) => {
+        const found = where(type, fields);
+        expect(found, `${type} ${JSON.stringify(fields)}`).toHaveLength(1);
+        return found[0];
+      };
+      for (const [index, item] of ["a", "b", "c"].entries()) {
+        const got = JSON.stringify({ got: item });
+        const put = JSON.stringify({ put: item });
+        const calls = where("LambdaFunctionScheduled", { resource: fnArn("f"), input: JSON.stringify(item) });
+        const puts = where("TaskScheduled", { resourceType: "dynamodb", resource: "putItem", region: REGION, parameters: JSON.stringify({ TableName: "t", Item: { pk: { S: item } } }) });
+        expect(calls, item).toHaveLength(item === "b" ? 2 : 1);
+        expect(puts, item).toHaveLength(1);
+        const timeline = [
+          one("MapIterationStarted", { name: "Each", index }),
+          one("TaskStateEntered", { name: "Call", input: JSON.stringify(item) }),
+          calls[0],
+          ...(item === "b" ? [one("LambdaFunctionFailed", { error: "Boom" }), calls[1]] : []),
+          one("LambdaFunctionSucceeded", { output: got }),
+          one("TaskStateExited", { name: "Call", output: got }),
+          one("TaskStateEntered", { name: "Put", input: got }),
+          puts[0],
+          one("TaskSucceeded", { resourceType: "dynamodb", resource: "putItem", output: put }),
+          one("TaskStateExited", { name: "Put", output: put }),
+          one("MapIterationSucceeded", { name: "Each", index }),
+        ];
+        expect(timeline, item).toEqual([...timeline].sort((x, y) => x - y));
+        expect([...calls, ...puts].map((at) => events[at + 1].type), item).toEqual([...calls.map(() => "LambdaFunctionStarted"), "TaskStarted"]);
+      }
+      // Nothing else of theirs: 4 function calls (b's twice), 3 puts.
+      const count = (type: string) => events.filter((event) => event.type === type).length;
+      expect(["LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStarted", "TaskSucceeded", "TaskFailed"].map(count)).toEqual([4, 3, 3, 3, 0]);
+    }
+
+    it("records each iteration's Task attempts (a function's, an optimized integration's, a retried one) in that iteration", async () => {
+      expectEachIterationsOwn(await mapRun(0));
+    });
+
+    it("keeps each iteration's Task events within it when MaxConcurrency starts an iteration as another ends", async () => {
+      expectEachIterationsOwn(await mapRun(2));
+    });
   });
 });
 
