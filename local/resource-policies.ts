@@ -277,8 +277,7 @@ function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatemen
  * What the resource policies of `resource` in `plan` decide for `caller`'s `action` on it: an explicit Deny (its
  * principal surely the caller, mustNameCaller; its action and resource surely covered; no policy variable, as a Deny
  * of an identity policy applies locally: local/iam-policy.ts; its Condition surely holding for the role's call,
- * roleCallContext), else an Allow (its principal granting the caller, grantsCaller; its action and resource read
- * leniently; its Condition surely holding: one that fails or that the runtime cannot decide — aws:PrincipalOrgID,
+ * roleCallContext), else an Allow (its principal granting the caller, grantsCaller; no policy variable either; its Condition surely holding: one that fails or that the runtime cannot decide — aws:PrincipalOrgID,
  * aws:SourceIp, … — grants nothing, since AWS might refuse it), else an implicit deny.
  */
 export function resourcePolicyDecision(plan: RecordedPlan, caller: RoleCaller, action: string, resource: string): IamDecision {
@@ -286,9 +285,12 @@ export function resourcePolicyDecision(plan: RecordedPlan, caller: RoleCaller, a
   let allowed = false;
   for (const { raw, statement } of resourcePolicyStatements(plan, resource)) {
     if (!applies(statement, action, resource)) continue;
+    // A policy variable (`${aws:userid}`, `${aws:username}`) stands for a value of the request the runtime does not
+    // resolve: a Deny holding one may not name this call, nor an Allow grant it (`applies` reads it as a wildcard).
+    const variable = holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
+    if (variable) continue;
     if (statement.effect === "Deny") {
-      const variable = holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
-      if (!variable && mustNameCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) return "explicitly-denied";
+      if (mustNameCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) return "explicitly-denied";
     } else if (!allowed && grantsCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) allowed = true;
   }
   return allowed ? "allowed" : "implicitly-denied";

@@ -152,6 +152,12 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(send([allow("sqs:SendMessage", QUEUE("jobs"), "*")], [], machine)).toBeUndefined();
   });
 
+  it("grants nothing by an Allow, and refuses nothing by a Deny, whose Resource holds a policy variable it cannot resolve", () => {
+    // `${aws:userid}` is the caller's own value in AWS: read as a wildcard it would grant every caller every queue.
+    expect(send([allow("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")])).toBe(NOT_ALLOWED);
+    expect(send([deny("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")], everything)).toBeUndefined();
+  });
+
   it("grants nothing by an Allow with NotPrincipal (IAM does not support it)", () => {
     expect(send([{ Effect: "Allow", NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:role/other` }, Action: "sqs:SendMessage", Resource: QUEUE("jobs") }])).toBe(NOT_ALLOWED);
   });
