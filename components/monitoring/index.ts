@@ -16,7 +16,6 @@ import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./valida
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
-export { graphSpecs, type GraphSpec } from "./graphs";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
@@ -29,7 +28,7 @@ export interface MonitoringArgs extends MonitoringTargets {
   alarmEmails?: string[];
   /** Overrides of the defaults (ALARM_DEFAULTS) for every target, by alarm kind. @default {} */
   defaults?: AlarmOverrides;
-  /** One CloudWatch dashboard with a graph per alarm. @default true */
+  /** One CloudWatch dashboard with a graph per alarm, and per workflow its executions (Sum) and their ExecutionTime (p99). @default true */
   dashboard?: boolean;
   /**
    * The dashboard's name: letters, digits, - and _, at most 255. Dashboards are global to the account, and one put
