@@ -955,10 +955,15 @@ function siteWaf(): WebAclArgs | undefined {
   return { rateLimit: config.getNumber("wafRateLimit") ?? 2000, maxBodyBytes: config.getNumber("wafMaxBodyBytes") ?? 8192, logRetentionDays };
 }
 
-/** Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. */
+/**
+ * Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. The
+ * album-deletion workflow's failed or timed-out executions are worth a look each: one the definition catches is marked
+ * on the album and told on album-notices, one it cannot catch (the history limit) only by its alarm; the album it was
+ * deleting stays marked (DELETE starts it over).
+ */
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
-  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals] });
+  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals], workflows: [albumDeletion] });
   return new Monitoring("ops", {
     ...targets,
     // An AlbumDeletionRequested the rule could not deliver (the workflow never started): the album stays deleting until
@@ -968,39 +973,7 @@ function monitoring(): Monitoring | undefined {
   });
 }
 
-/**
- * The album-deletion workflow's failed and timed-out executions (AWS/States ExecutionsFailed and ExecutionsTimedOut, Sum,
- * by StateMachineArn: https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html), to the ops
- * topic of the workflow's region, the home one. Monitoring has no target kind for a workflow, so they are made here as it
- * makes its own (components/monitoring createAlarm): one failure is worth a look, no data is no execution. A failure
- * the definition catches is marked on the album and told on album-notices; one it cannot catch (the history limit) is
- * told here alone.
- */
-function workflowAlarms(ops: Monitoring | undefined): aws.cloudwatch.MetricAlarm[] {
-  const topic = ops?.nodes.topics.get("")?.topic;
-  if (!topic) return [];
-  return (["ExecutionsFailed", "ExecutionsTimedOut"] as const).map(
-    (metricName) =>
-      new aws.cloudwatch.MetricAlarm(`ops-workflow-album-deletion-${metricName.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).slice(1)}`, {
-        alarmDescription: `workflow album-deletion: ${metricName} (Sum) ≥ 1 in 1 of 1 periods of 300 s; the album it was deleting stays marked (DELETE starts it over)`,
-        namespace: "AWS/States",
-        metricName,
-        dimensions: { StateMachineArn: albumDeletion.stateMachineArn },
-        statistic: "Sum",
-        period: 300,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
-      }, { parent: ops }),
-  );
-}
-
 const ops = monitoring();
-workflowAlarms(ops);
 export const alarmTopicArns = ops?.topicArns;
 
 /** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */

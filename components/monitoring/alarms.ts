@@ -17,6 +17,9 @@ export enum AlarmKind {
   CloudFrontServerErrors = "cloudFrontServerErrors",
   CognitoAccountTakeoverRisk = "cognitoAccountTakeoverRisk",
   CognitoCompromisedCredentialRisk = "cognitoCompromisedCredentialRisk",
+  WorkflowExecutionsFailed = "workflowExecutionsFailed",
+  WorkflowExecutionsTimedOut = "workflowExecutionsTimedOut",
+  WorkflowExecutionThrottled = "workflowExecutionThrottled",
 }
 
 /** Alarm kinds that are Metrics Insights queries (which look back at most three hours). */
@@ -60,6 +63,12 @@ export interface AlarmOverrides {
   cloudFrontServerErrors?: AlarmOverride;
   cognitoAccountTakeoverRisk?: AlarmOverride;
   cognitoCompromisedCredentialRisk?: AlarmOverride;
+  /** A workflow's failed executions (ExecutionsFailed, Sum). */
+  workflowExecutionsFailed?: AlarmOverride;
+  /** A workflow's timed-out executions (ExecutionsTimedOut, Sum). */
+  workflowExecutionsTimedOut?: AlarmOverride;
+  /** A workflow's throttled state transitions (ExecutionThrottled, Sum). */
+  workflowExecutionThrottled?: AlarmOverride;
 }
 
 interface AlarmDefault {
@@ -80,7 +89,8 @@ const atLeast = (threshold: number, periodSeconds: number, evaluationPeriods: nu
  * Defaults: page on any function error, throttle, server-side DynamoDB error or dead-lettered record within five
  * minutes; on an API whose 5xx rate reaches 5% or whose p99 latency stays at 3 s or more for 15 minutes; on a stream
  * consumer 5 minutes behind for 10 minutes; on a distribution serving 5% 5xx; on any sign-in, sign-up or password
- * change Cognito's threat protection rates as an account take-over or compromised-credentials risk.
+ * change Cognito's threat protection rates as an account take-over or compromised-credentials risk; on any workflow
+ * execution that failed or timed out, or state transition Step Functions throttled.
  */
 export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.LambdaErrors]: atLeast(1, 300, 1, "errors"),
@@ -94,6 +104,9 @@ export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.CloudFrontServerErrors]: atLeast(5, 300, 1, "% of requests answered 5xx"),
   [AlarmKind.CognitoAccountTakeoverRisk]: atLeast(1, 300, 1, "requests with account take-over risk"),
   [AlarmKind.CognitoCompromisedCredentialRisk]: atLeast(1, 300, 1, "requests with compromised credentials"),
+  [AlarmKind.WorkflowExecutionsFailed]: atLeast(1, 300, 1, "failed executions"),
+  [AlarmKind.WorkflowExecutionsTimedOut]: atLeast(1, 300, 1, "timed-out executions"),
+  [AlarmKind.WorkflowExecutionThrottled]: atLeast(1, 300, 1, "throttled state transitions"),
 };
 
 /** A metric alarm, or (with `query`) a Metrics Insights alarm, before it is created. */
@@ -178,6 +191,16 @@ export interface MonitoredUserPool {
   alarms?: AlarmOverrides;
 }
 
+/** A Step Functions state machine, STANDARD or EXPRESS: both publish the execution metrics by StateMachineArn. */
+export interface MonitoredWorkflow {
+  /** The state machine's ARN (StateMachineArn dimension): `Workflow.stateMachineArn`. */
+  stateMachineArn: pulumi.Input<string>;
+  /** Region of the target (the alarm goes there too): the state machine's. @default the provider's region */
+  region?: string;
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
+  alarms?: AlarmOverrides;
+}
+
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
 export interface MonitoringTargets {
   /** Lambda functions: errors, throttles (and iterator age for stream consumers). @default none */
@@ -191,6 +214,8 @@ export interface MonitoringTargets {
   /** CloudFront distributions: 5XX error rate. @default none */
   distributions?: Record<string, MonitoredDistribution>;
   userPools?: Record<string, MonitoredUserPool>;
+  /** Step Functions state machines: failed, timed-out and throttled executions. @default none */
+  workflows?: Record<string, MonitoredWorkflow>;
 }
 
 /** What a target's alarm measures, before its threshold and action: the metric part of an AlarmSpec. */
@@ -290,8 +315,27 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       });
     }
   }
+  for (const [key, workflow] of Object.entries(targets.workflows ?? {})) {
+    const dimensions = { StateMachineArn: workflow.stateMachineArn };
+    for (const [kind, metricName] of WORKFLOW_ALARM_METRICS) {
+      add(kind, `workflow ${key}`, `workflow-${key}`, workflow.region, workflow.alarms, { namespace: "AWS/States", metricName, dimensions, statistic: "Sum", treatMissingData: quiet, what: `${metricName} (Sum)` });
+    }
+  }
   return specs;
 }
+
+/**
+ * The AWS/States metrics a workflow is alarmed on, by StateMachineArn ("Execution metrics for all state machines":
+ * "All state machines emit metrics", Standard and Express; ExecutionThrottled "will only be emitted in the case of
+ * throttled execution", https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html). Not
+ * ExecutionsAborted: an execution is aborted by a StopExecution someone or something asked for, not by a fault; the
+ * dashboard draws it.
+ */
+const WORKFLOW_ALARM_METRICS = [
+  [AlarmKind.WorkflowExecutionsFailed, "ExecutionsFailed"],
+  [AlarmKind.WorkflowExecutionsTimedOut, "ExecutionsTimedOut"],
+  [AlarmKind.WorkflowExecutionThrottled, "ExecutionThrottled"],
+] as const;
 
 /** Sums a threat-protection metric over every operation and risk level of one user pool (Metrics Insights). */
 function cognitoRiskQuery(metricName: string, userPoolId: pulumi.Input<string>): pulumi.Output<string> {

@@ -1,6 +1,6 @@
 /**
  * Monitoring: CloudWatch alarms with sensible defaults for the functions, API stages, tables, dead-letter queues,
- * distributions and user pools (threat protection's risk metrics) of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
+ * distributions, user pools (threat protection's risk metrics) and workflows (Step Functions) of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
  * with optional email subscriptions, and one dashboard drawn from the same list of alarms.
  */
 import { createHash } from "node:crypto";
@@ -11,10 +11,11 @@ import { argFailer, ComponentArgError } from "../errors";
 import { checkWholeNumberInRange } from "../ranges";
 import { regionWhereCreated } from "../region";
 import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
+import { graphSpecs, type GraphSpec } from "./graphs";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
-export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoringTargets } from "./alarms";
+export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
@@ -27,7 +28,7 @@ export interface MonitoringArgs extends MonitoringTargets {
   alarmEmails?: string[];
   /** Overrides of the defaults (ALARM_DEFAULTS) for every target, by alarm kind. @default {} */
   defaults?: AlarmOverrides;
-  /** One CloudWatch dashboard with a graph per alarm. @default true */
+  /** One CloudWatch dashboard with a graph per alarm, and per workflow its executions (Sum) and their ExecutionTime (p99). @default true */
   dashboard?: boolean;
   /**
    * The dashboard's name: letters, digits, - and _, at most 255. Dashboards are global to the account, and one put
@@ -90,12 +91,12 @@ interface AlarmTopic {
 }
 
 /**
- * CloudWatch alarms with defaults for a stack's functions, API stages, tables, dead-letter queues and
- * distributions (overridable per alarm kind and target), an encrypted SNS topic for their actions, and a dashboard.
+ * CloudWatch alarms with defaults for a stack's functions, API stages, tables, dead-letter queues, distributions, user
+ * pools and workflows (overridable per alarm kind and target), an encrypted SNS topic for their actions, and a dashboard.
  *
  * @example
  * const monitoring = new Monitoring("ops", {
- *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters] }),
+ *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters], workflows: [orders] }),
  *   alarmEmails: ["ops@example.com"],
  *   defaults: { apiLatencyP99: { threshold: 1500 } },
  * });
@@ -113,7 +114,7 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
-    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools };
+    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools, workflows: args.workflows };
     // Only the name of a dashboard that is created is checked: with `dashboard: false` the name is unused.
     validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
@@ -155,7 +156,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
     const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topicArnFor(alarm, topics.get(topicOf(alarm))!.topic))]));
     const dashboard = this.spec.dashboardName
-      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
+      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, graphSpecs(targets), aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
       : undefined;
 
     this.nodes = { topics, alarms: created, dashboard };
@@ -262,14 +263,13 @@ export function assertProviderRegion(name: string, providerRegion: string | unde
   );
 }
 
-/** A graph per alarm, two to a row, with the alarm's threshold drawn on it; each in its metric's region. */
-function dashboardBody(alarms: readonly AlarmSpec[], region: pulumi.Input<string>): pulumi.Output<string> {
-  const widgets = alarms.map((alarm, index) => ({
-    type: "metric",
-    x: (index % 2) * 12,
-    y: Math.floor(index / 2) * 6,
-    width: 12,
-    height: 6,
+/** Where the `index`th graph goes: two to a row. */
+const place = (index: number) => ({ type: "metric", x: (index % 2) * 12, y: Math.floor(index / 2) * 6, width: 12, height: 6 });
+
+/** A graph per alarm, with the alarm's threshold drawn on it, then the other graphs; each in its metrics' region. */
+function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[], region: pulumi.Input<string>): pulumi.Output<string> {
+  const alarmWidgets = alarms.map((alarm, index) => ({
+    ...place(index),
     properties: {
       title: alarm.description.split(":")[0] + ` — ${alarm.metricName}`,
       region: alarm.region ?? region,
@@ -281,5 +281,15 @@ function dashboardBody(alarms: readonly AlarmSpec[], region: pulumi.Input<string
       annotations: { horizontal: [{ value: alarm.threshold, label: "alarm threshold" }] },
     },
   }));
-  return pulumi.jsonStringify({ widgets });
+  const graphWidgets = graphs.map((graph, index) => ({
+    ...place(alarms.length + index),
+    properties: {
+      title: graph.title,
+      region: graph.region ?? region,
+      period: graph.periodSeconds,
+      stat: graph.stat,
+      metrics: graph.metrics.map((metric) => [metric.namespace, metric.metricName, ...Object.entries(metric.dimensions).flat()]),
+    },
+  }));
+  return pulumi.jsonStringify({ widgets: [...alarmWidgets, ...graphWidgets] });
 }

@@ -2,7 +2,7 @@
  * What Monitoring should watch, read off the components a program built: every function (API routes and
  * authorizers, stream and queue consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue
  * (functions' failure queues, schedules', stream subscriptions', MessageQueues') and
- * distribution, and user pools with threat protection. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
+ * distribution, user pools with threat protection, and workflows (Step Functions state machines). Lambda@Edge functions are left out: their metrics land in the region that ran them, under
  * `us-east-1.<name>`, so an alarm per edge region would be needed.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +12,7 @@ import type { MessageQueue } from "../message-queue";
 import type { ServerlessApi } from "../serverless-api";
 import type { StaticSite } from "../static-site";
 import type { UserAuth } from "../user-auth";
+import type { Workflow } from "../workflow";
 import type { MonitoredFunction, MonitoringTargets } from "./alarms";
 
 export interface MonitoredComponents {
@@ -22,6 +23,8 @@ export interface MonitoredComponents {
   auth?: UserAuth[];
   /** Each queue's consumer, and its dead-letter queue: a message there failed every receive. */
   messageQueues?: MessageQueue[];
+  /** Each state machine's executions (in its region); the functions its Task states invoke are not added: list them under `functions`. */
+  workflows?: Workflow[];
 }
 
 /** A key from a resource name: lowercase letters, digits and hyphens. */
@@ -42,7 +45,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
     if (fn.schedule) targets.queues[keyOf(`${fn.spec.name}-schedule-dlq`)] = { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region };
   };
-  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {} };
+  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {} };
 
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
@@ -79,6 +82,9 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     for (const fn of Object.values(auth.nodes.triggers)) addFunction(fn!);
     // Risk metrics exist only with threat protection on (AUDIT or ENFORCED).
     if (auth.spec.threatProtection !== "OFF") targets.userPools[keyOf(auth.spec.name)] = { userPoolId: auth.userPoolId, region: auth.spec.region };
+  }
+  for (const workflow of components.workflows ?? []) {
+    targets.workflows[keyOf(workflow.spec.name)] = { stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region };
   }
   return targets;
 }

@@ -1,7 +1,8 @@
-/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, email addresses. */
+/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, workflow ARNs, email addresses. */
+import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -59,6 +60,26 @@ export function dashboardNameOf(name: string): string {
 }
 
 const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/**
+ * A state machine's own ARN, `arn:<partition>:states:<region>:<account>:stateMachine:<name>`: the StateMachineArn
+ * dimension of the execution metrics. An execution started through a version or alias is told by a Version or Alias
+ * dimension beside it, not by a qualified ARN (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html,
+ * "Dimensions for executions with version").
+ */
+const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
+
+/** A workflow target's ARN, when the program knows it: a state machine's own, in the target's region. */
+function validateWorkflow(fail: ArgFailure, key: string, workflow: MonitoredWorkflow): void {
+  const arn = workflow.stateMachineArn;
+  if (typeof arn !== "string") return;
+  if (!STATE_MACHINE_ARN.test(arn)) {
+    fail(`workflows.${key}.stateMachineArn`, arn, "is not a state machine's ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>, without a version or alias), which the execution metrics are reported by", "Use Workflow.stateMachineArn, or list the Workflow in monitoringTargets({ workflows }).");
+  }
+  const region = arnRegion(arn);
+  if (workflow.region !== undefined && region !== workflow.region) {
+    fail(`workflows.${key}.region`, workflow.region, `is not the region of the state machine ${JSON.stringify(arn)}, where its metrics are (an alarm watches a metric of its own region)`, `Use "${region}".`);
+  }
+}
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -114,6 +135,7 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
     }
   }
+  for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);
   const firstIndexOf = new Map<string, number>();
   for (const [index, email] of (emails ?? []).entries()) {
     if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');

@@ -5,9 +5,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
+import { Workflow } from "../../components/workflow";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const ORDERS_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:orders";
 const targets: MonitoringArgs = {
   functions: { counters: { functionName: "counters-fn", streamConsumer: true }, health: { functionName: "health-fn" } },
   apiStages: { "api-prod": { apiName: "gallery-api", stage: "prod" } },
@@ -15,6 +17,7 @@ const targets: MonitoringArgs = {
   queues: { "counters-dlq": { queueName: "counters-dlq-queue" } },
   distributions: { site: { distributionId: "E123" } },
   userPools: { auth: { userPoolId: "us-east-1_Pool1" } },
+  workflows: { orders: { stateMachineArn: ORDERS_ARN } },
 };
 
 let graph: RecordedResource[];
@@ -43,6 +46,7 @@ describe("Monitoring alarms (defaults)", () => {
       "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-counters-dlq-queue-depth",
       "ops-table-gallery-table-system-errors", "ops-table-gallery-table-throttles",
+      "ops-workflow-orders-workflow-execution-throttled", "ops-workflow-orders-workflow-executions-failed", "ops-workflow-orders-workflow-executions-timed-out",
     ]);
   });
 
@@ -95,6 +99,15 @@ describe("Monitoring alarms (defaults)", () => {
     });
   });
 
+  it("Step Functions: failed and timed-out executions and throttled state transitions (Sum ≥ 1 in 5 minutes) by StateMachineArn; not aborted ones", () => {
+    for (const [name, metricName] of [["executions-failed", "ExecutionsFailed"], ["executions-timed-out", "ExecutionsTimedOut"], ["execution-throttled", "ExecutionThrottled"]]) {
+      const inputs = alarm(`workflow-orders-workflow-${name}`);
+      expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: ORDERS_ARN }, statistic: "Sum", ...timing(1, 300, 1), ...actions() });
+      expect(inputs.alarmDescription).toBe(`workflow orders: ${metricName} (Sum) ≥ 1 ${{ ExecutionsFailed: "failed executions", ExecutionsTimedOut: "timed-out executions", ExecutionThrottled: "throttled state transitions" }[metricName]} in 1 of 1 periods of 300 s`);
+    }
+    expect(ofType(graph, ALARM).filter((a) => a.inputs.metricName === "ExecutionsAborted")).toEqual([]);
+  });
+
   it("CloudFront: 5xxErrorRate (Average ≥ 5%) with Region=Global, alarmed in us-east-1 on a us-east-1 topic", () => {
     expect(alarm("cdn-site-cloud-front-server-errors")).toMatchObject({
       namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: "E123", Region: "Global" }, statistic: "Average", ...timing(5, 300, 1),
@@ -133,11 +146,32 @@ describe("Monitoring dashboard", () => {
     const dashboard = resource(graph, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard");
     expect(dashboard.inputs.dashboardName).toBe("serverless-fullstack-test");
     const widgets = JSON.parse(dashboard.inputs.dashboardBody).widgets;
-    expect(widgets).toHaveLength(ofType(graph, ALARM).length);
+    // The graphs with a threshold drawn: the alarms' (the workflow's two others follow them).
+    expect(widgets.filter((w: any) => w.properties.annotations)).toHaveLength(ofType(graph, ALARM).length);
     const cdn = widgets.find((w: any) => w.properties.metrics[0][1] === "5xxErrorRate");
     expect(cdn.properties).toMatchObject({ region: "us-east-1", stat: "Average", period: 300, metrics: [["AWS/CloudFront", "5xxErrorRate", "DistributionId", "E123", "Region", "Global"]], annotations: { horizontal: [{ value: 5, label: "alarm threshold" }] } });
     const latency = widgets.find((w: any) => w.properties.metrics[0][1] === "Latency");
     expect(latency.properties).toMatchObject({ region: "us-east-1", stat: "p99" });
+  });
+
+  it("draws each workflow's executions (started and how they ended, Sum) and their ExecutionTime at p99 after the alarms' graphs", () => {
+    const widgets = JSON.parse(resource(graph, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard").inputs.dashboardBody).widgets;
+    const alarms = ofType(graph, ALARM).length;
+    expect(widgets).toHaveLength(alarms + 2);
+    const arn = ["StateMachineArn", ORDERS_ARN];
+    expect(widgets.slice(alarms)).toEqual([
+      {
+        type: "metric", x: (alarms % 2) * 12, y: Math.floor(alarms / 2) * 6, width: 12, height: 6,
+        properties: {
+          title: "workflow orders — executions", region: "us-east-1", period: 300, stat: "Sum",
+          metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"].map((metric) => ["AWS/States", metric, ...arn]),
+        },
+      },
+      {
+        type: "metric", x: ((alarms + 1) % 2) * 12, y: Math.floor((alarms + 1) / 2) * 6, width: 12, height: 6,
+        properties: { title: "workflow orders — ExecutionTime (ms)", region: "us-east-1", period: 300, stat: "p99", metrics: [["AWS/States", "ExecutionTime", ...arn]] },
+      },
+    ]);
   });
 });
 
@@ -164,6 +198,12 @@ describe("Monitoring overrides and validation", () => {
     [{ functions: { f: { functionName: "f", alarms: { apiServerErrors: { threshold: -1 } } } } }, /functions\.f\.alarms\.apiServerErrors\.threshold -1 is not above 0/],
     [{ defaults: { lambdaErorrs: { threshold: 1 } } as never }, /defaults\.lambdaErorrs .* is not an alarm kind/],
     [{ functions: { "Bad Key": { functionName: "x" } } }, /functions key "Bad Key" is not a usable target key/],
+    [{ workflows: { orders: { stateMachineArn: "orders" } } }, /^Monitoring "bad": workflows\.orders\.stateMachineArn "orders" is not a state machine's ARN .*Use Workflow\.stateMachineArn, or list the Workflow in monitoringTargets\(\{ workflows \}\)\.$/],
+    [{ workflows: { orders: { stateMachineArn: "arn:aws:states:us-east-1:123456789012:execution:orders:run-1" } } }, /workflows\.orders\.stateMachineArn "arn:aws:states:us-east-1:123456789012:execution:orders:run-1" is not a state machine's ARN/],
+    [{ workflows: { orders: { stateMachineArn: `${ORDERS_ARN}:live` } } }, /workflows\.orders\.stateMachineArn ".*:stateMachine:orders:live" is not a state machine's ARN \(.*without a version or alias\)/],
+    [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, region: "eu-west-1" } } }, /^Monitoring "bad": workflows\.orders\.region "eu-west-1" is not the region of the state machine ".*", where its metrics are .*Use "us-east-1"\.$/],
+    [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, alarms: { workflowExecutionsFailed: { periodSeconds: 45 } } } } }, /workflows\.orders\.alarms\.workflowExecutionsFailed .* period 45 s is not 10, 20, 30 or a multiple of 60/],
+    [{ workflows: { Orders: { stateMachineArn: ORDERS_ARN } } }, /workflows key "Orders" is not a usable target key/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside KMS's range of 7–30 days\. Use a whole number from 7 to 30 days\./],
@@ -181,6 +221,22 @@ describe("Monitoring overrides and validation", () => {
 });
 
 describe("monitoringTargets", () => {
+  it("watches a Workflow's state machine by its ARN, in the workflow's region", async () => {
+    let found: MonitoringArgs = {};
+    const graph = await record(() => {
+      const definition = { StartAt: "Done", States: { Done: { Type: "Succeed" as const } } };
+      found = monitoringTargets({ workflows: [new Workflow("Orders", { definition }), new Workflow("fast", { type: "EXPRESS", logLevel: "ERROR", region: "us-west-2", definition })] });
+      return new Monitoring("wf", { ...found, dashboard: false });
+    });
+    expect(Object.keys(found.workflows ?? {})).toEqual(["orders", "fast"]);
+    const arn = (name: string) => resource(graph, "aws:sfn/stateMachine:StateMachine", `${name}-state-machine`).state.arn;
+    expect(resource(graph, ALARM, "wf-workflow-orders-workflow-executions-failed").inputs).toMatchObject({ namespace: "AWS/States", metricName: "ExecutionsFailed", dimensions: { StateMachineArn: arn("Orders") } });
+    expect(resource(graph, ALARM, "wf-workflow-orders-workflow-executions-failed").inputs.region).toBeUndefined();
+    // An EXPRESS state machine publishes the same execution metrics; its alarms go to its region, with a topic there.
+    const fast = resource(graph, ALARM, "wf-workflow-fast-workflow-execution-throttled").inputs;
+    expect(fast).toMatchObject({ metricName: "ExecutionThrottled", dimensions: { StateMachineArn: arn("fast") }, region: "us-west-2", alarmActions: [resource(graph, "aws:sns/topic:Topic", "wf-alarms-us-west-2").state.arn] });
+  });
+
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
     let found: MonitoringArgs = {};
     const graph = await record(() => {

@@ -54,8 +54,8 @@ describe("prod alarms and dashboard", () => {
       "ops-queue-data-export-schedule-dlq-queue-depth", "ops-queue-photo-cleanup-schedule-dlq-queue-depth",
       // The photo-removals MessageQueue's dead-letter queue, and the album-deletion rule's (an event it never delivered).
       "ops-queue-photo-removals-dlq-queue-depth", "ops-queue-gallery-events-album-deletions-dlq-queue-depth",
-      // The album-deletion workflow's executions that failed or timed out (index.ts workflowAlarms: Monitoring has no workflow target).
-      "ops-workflow-album-deletion-executions-failed", "ops-workflow-album-deletion-executions-timed-out",
+      // The album-deletion workflow's executions that failed or timed out, and its throttled state transitions.
+      "ops-workflow-album-deletion-workflow-executions-failed", "ops-workflow-album-deletion-workflow-executions-timed-out", "ops-workflow-album-deletion-workflow-execution-throttled",
       "ops-table-data-connections-table-system-errors", "ops-table-data-connections-table-throttles",
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
@@ -91,20 +91,30 @@ describe("prod alarms and dashboard", () => {
     expect(alarm("fn-photo-object-removal-lambda-errors").dimensions).toEqual({ FunctionName: resource(run.resources, "aws:lambda/function:Function", "photo-object-removal-function").state.name });
     expect(alarm("queue-gallery-events-album-deletions-dlq-queue-depth").dimensions).toEqual({ QueueName: resource(run.resources, "aws:sqs/queue:Queue", "gallery-events-album-deletions-dlq").state.name });
     const machine = resource(run.resources, "aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").state.arn;
-    for (const metricName of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
-      const name = `workflow-album-deletion-executions-${metricName === "ExecutionsFailed" ? "failed" : "timed-out"}`;
-      expect(alarm(name), name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: machine }, statistic: "Sum", threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
+    for (const [name, metricName] of [["executions-failed", "ExecutionsFailed"], ["executions-timed-out", "ExecutionsTimedOut"], ["execution-throttled", "ExecutionThrottled"]]) {
+      const inputs = alarm(`workflow-album-deletion-workflow-${name}`);
+      expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: machine }, statistic: "Sum", threshold: 1, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
+      // In the workflow's region, the home one, on its topic.
+      expect(inputs.region, name).toBeUndefined();
     }
     expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
   });
 
-  it("draws one dashboard for the stack with a graph per alarm", () => {
+  it("draws one dashboard for the stack with a graph per alarm, and the album-deletion workflow's executions and their p99 time", () => {
     const run = runs.get("prod")!;
     const dashboard = resource(run.resources, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard");
     expect(dashboard.inputs.dashboardName).toBe("serverless-fullstack-prod");
-    // Monitoring's alarms: the workflow's two, made beside it in index.ts, are not on its dashboard.
-    const monitored = ofType(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => !alarm.name.startsWith("ops-workflow-"));
-    expect(JSON.parse(dashboard.inputs.dashboardBody).widgets).toHaveLength(monitored.length);
+    const alarms = ofType(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length;
+    const widgets = JSON.parse(dashboard.inputs.dashboardBody).widgets;
+    expect(widgets).toHaveLength(alarms + 2);
+    const machine = ["StateMachineArn", resource(run.resources, "aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").state.arn];
+    expect(widgets.slice(alarms).map((w: any) => w.properties)).toEqual([
+      {
+        title: "workflow album-deletion — executions", region: "us-east-1", period: 300, stat: "Sum",
+        metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"].map((metric) => ["AWS/States", metric, ...machine]),
+      },
+      { title: "workflow album-deletion — ExecutionTime (ms)", region: "us-east-1", period: 300, stat: "p99", metrics: [["AWS/States", "ExecutionTime", ...machine]] },
+    ]);
   });
 });
 
