@@ -250,6 +250,12 @@ export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
     queues: targets(fc.record({ queueName: fc.constantFrom("counters-dlq", "thumbnail-failures.fifo"), region: targetRegion }).map(defined)),
     distributions: targets(fc.record({ distributionId: fc.constantFrom("E123EXAMPLE", "E2QWRUHEXAMPLE") })),
     userPools: targets(fc.record({ userPoolId: fc.constantFrom("us-east-1_Pool1", "us-west-2_Pool2"), region: targetRegion }).map(defined)),
+    // A state machine's own ARN (no version or alias), with its region named or left to the provider's (us-east-1).
+    workflows: targets(
+      fc
+        .tuple(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), fc.constantFrom("album-deletion", "Orders_v2-Flow"), fc.boolean())
+        .map(([region, name, named]) => defined({ stateMachineArn: `arn:aws:states:${region}:123456789012:stateMachine:${name}`, region: named || region !== "us-east-1" ? region : undefined })),
+    ),
     alarmEmails: optional(fc.uniqueArray(alarmEmail, { maxLength: 3, selector: (e) => e.toLowerCase() })),
     defaults: optional(alarmOverrides, 2),
     dashboard: optional(fc.boolean()),
@@ -266,7 +272,7 @@ export function everyAlarmTimingIsValid(args: MonitoringArgs): boolean {
   const defaults = args.defaults ?? {};
   const checks: Array<[AlarmKind, AlarmOverride | undefined]> = [];
   for (const kind of Object.keys(defaults) as AlarmKind[]) checks.push([kind, undefined]);
-  for (const group of [args.functions, args.apiStages, args.tables, args.queues, args.distributions, args.userPools]) {
+  for (const group of [args.functions, args.apiStages, args.tables, args.queues, args.distributions, args.userPools, args.workflows]) {
     for (const target of Object.values(group ?? {})) for (const [kind, own] of Object.entries(target.alarms ?? {})) checks.push([kind as AlarmKind, own as AlarmOverride | undefined]);
   }
   return checks.every(([kind, own]) => alarmTimingIsValid(kind, ...effectiveTiming(kind, defaults[kind], own)));

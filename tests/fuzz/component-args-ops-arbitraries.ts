@@ -66,6 +66,17 @@ export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
       queues: targets(withAlarms(fc.record({ queueName: fc.constantFrom("counters-dlq", "thumbnail-failures.fifo"), region: targetRegion }).map(defined))),
       distributions: targets(withAlarms(fc.record({ distributionId: fc.constantFrom("E123EXAMPLE", "E2QWRUHEXAMPLE") }))),
       userPools: targets(withAlarms(fc.record({ userPoolId: fc.constantFrom("us-east-1_Pool1", "eu-west-1_Pool2"), region: targetRegion }).map(defined))),
+      // A state machine's own ARN, mostly; sometimes a name, an execution's ARN, an alias's, or another region's named.
+      workflows: targets(
+        withAlarms(
+          fc
+            .record({
+              stateMachineArn: mostly(fc.constantFrom("arn:aws:states:us-east-1:123456789012:stateMachine:album-deletion", "arn:aws:states:eu-west-1:123456789012:stateMachine:Orders_v2"), fc.constantFrom("album-deletion", "arn:aws:states:us-east-1:123456789012:execution:album-deletion:run-1", "arn:aws:states:us-east-1:123456789012:stateMachine:album-deletion:live", "")),
+              region: targetRegion,
+            })
+            .map(defined),
+        ),
+      ),
       alarmEmails: maybe(fc.array(mostly(fc.constantFrom("ops@example.com", "Ops@Example.com", "oncall+alarms@example.co.uk", "ünï@example.com"), fc.constantFrom("ops", "ops@example", " ops@example.com", "")), { maxLength: 3 })),
       defaults: seldom(alarmOverrides, 3),
       dashboard: maybe(fc.boolean()),
