@@ -101,7 +101,23 @@ export type { InputComparison } from "./replacements";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./names";
-export * from "./one-policy";
+export {
+  API_GATEWAY_ONE_REST_API_POLICY,
+  BACKUP_ONE_VAULT_POLICY,
+  CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
+  ECR_ONE_REPOSITORY_POLICY,
+  ECR_RULES,
+  KINESIS_ONE_RESOURCE_POLICY,
+  KMS_ONE_KEY_POLICY,
+  KMS_RULES,
+  LAMBDA_ONE_RESOURCE_POLICY,
+  onePolicyRule,
+  S3_ONE_BUCKET_POLICY,
+  SECRETS_MANAGER_ONE_SECRET_POLICY,
+  type OnePolicySpec,
+  type OnePolicyWording,
+  type PolicyTarget,
+} from "./one-policy";
 export * from "./region";
 export * from "./route53";
 export * from "./rule";
