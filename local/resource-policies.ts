@@ -28,24 +28,50 @@ export const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 export const BUCKET = "aws:s3/bucket:Bucket";
 export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
+/**
+ * Who writes the one policy of `holder`: the holder itself when it sets its own `policy`, and the `type` resources whose
+ * `field` names it (attachedTo). Read here for the documents, and by the deploy rules that want one writer
+ * (testing/deploy-rules/one-policy.ts).
+ */
+export interface PolicyWriters {
+  own?: RecordedResource;
+  attached: RecordedResource[];
+}
+
+export function policyWriters(graph: Graph, holder: RecordedResource, type: string, field: string): PolicyWriters {
+  return { own: holder.inputs.policy ? holder : undefined, attached: attachedTo(graph, type, field, holder) };
+}
+
+/** The writers' documents: the attached resources' first, then the holder's own (statement numbers in findings follow this order). */
+const documentsOf = ({ own, attached }: PolicyWriters): unknown[] => [...attached.map((p) => p.inputs.policy), own?.inputs.policy].filter(Boolean);
+
+/** The queue's policy writers: its QueuePolicy resources and its own `policy`. */
+export const queuePolicyWriters = (graph: Graph, queue: RecordedResource): PolicyWriters => policyWriters(graph, queue, QUEUE_POLICY, "queueUrl");
+
+/** The topic's policy writers: its TopicPolicy resources and its own `policy`. */
+export const topicPolicyWriters = (graph: Graph, topic: RecordedResource): PolicyWriters => policyWriters(graph, topic, TOPIC_POLICY, "arn");
+
+/** The bucket's policy writers: its BucketPolicy resources and its own (deprecated) `policy`. */
+export const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
+
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
-  return [...attachedTo(graph, QUEUE_POLICY, "queueUrl", queue).map((p) => p.inputs.policy), queue.inputs.policy].filter(Boolean);
+  return documentsOf(queuePolicyWriters(graph, queue));
 }
 
 /** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
 export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
-  return [...attachedTo(graph, TOPIC_POLICY, "arn", topic).map((p) => p.inputs.policy), topic.inputs.policy].filter(Boolean);
+  return documentsOf(topicPolicyWriters(graph, topic));
 }
 
 /**
  * The bucket's policy documents: its BucketPolicy resources' and its own `policy` (deprecated in pulumi-aws 7, "Use the
  * aws.s3.BucketPolicy resource instead", but still an input). A bucket holds one policy ("If a policy already exists for
  * the specified bucket, the new policy will replace the existing policy", the SDK for .NET's PutBucketPolicy), so two of
- * these replace each other in AWS; all are read here, as a queue's are.
+ * these replace each other in AWS (deploy rule S3OneBucketPolicy); all are read here, as a queue's are.
  */
 export function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
-  return [...attachedTo(graph, BUCKET_POLICY, "bucket", bucket).map((p) => p.inputs.policy), bucket.inputs.policy].filter(Boolean);
+  return documentsOf(bucketPolicyWriters(graph, bucket));
 }
 
 /** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */

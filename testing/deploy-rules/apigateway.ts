@@ -4,6 +4,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS, CANARY_PERCENT_TRAFFIC } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
+import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
@@ -436,5 +437,5 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED];
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

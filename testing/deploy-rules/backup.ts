@@ -2,6 +2,7 @@
 import { BACKUP_LIMITS } from "../../components/backup-plan";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { BACKUP_ONE_VAULT_POLICY } from "./one-policy";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
 
 const VAULT = "aws:backup/vault:Vault";
@@ -227,4 +228,4 @@ export const BACKUP_VAULT_DESTROYABLE: DeployRule = {
   },
 };
 
-export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK, BACKUP_RETAINED_VAULT_NAME, BACKUP_VAULT_DESTROYABLE];
+export const BACKUP_RULES: DeployRule[] = [BACKUP_NAMES, BACKUP_LIFECYCLE, BACKUP_VAULT_LOCK, BACKUP_RETAINED_VAULT_NAME, BACKUP_VAULT_DESTROYABLE, BACKUP_ONE_VAULT_POLICY];

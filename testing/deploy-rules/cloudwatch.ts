@@ -6,6 +6,7 @@ import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../componen
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
+import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -129,7 +130,7 @@ export const ALARM_TOPIC_KEY: DeployRule = {
       }
       const key = planKey(graph, String(keyId));
       if (!key) continue;
-      if (keyPolicyMissing(key, "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"]).length > 0) {
+      if (keyPolicyMissing(graph, key, "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey"]).length > 0) {
         findings.push(finding("AlarmTopicKey", topic, `is an alarm action encrypted with key ${key.name}, whose policy does not let cloudwatch.amazonaws.com use it`, "allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in the key policy"));
       }
     }
@@ -210,4 +211,4 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
   },
 };
 
-export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD];
+export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];

@@ -1,6 +1,7 @@
 /** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { byReference, onePolicyRule } from "./one-policy";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -207,29 +208,12 @@ export const DYNAMODB_RETAINED_TABLE_SCALING: DeployRule = {
  * destroying either removes the policy. The deploy rule StatesServiceTasks reads a table's policies together, which
  * holds only for one writer. Policies whose resourceArn is not known at plan time are not compared.
  */
-const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = {
+const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   id: "DynamoDbOneResourcePolicy",
   title: "A table's or stream's resource-based policy is written by one resource only",
   source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetResourcePolicy.html",
-  check(graph) {
-    const writers = new Map<string, RecordedResource[]>();
-    for (const policy of ofType(graph, TABLE_POLICY)) {
-      const arn = policy.inputs.resourceArn;
-      if (typeof arn === "string" && arn !== "") writers.set(arn, [...(writers.get(arn) ?? []), policy]);
-    }
-    return [...writers].flatMap(([arn, [first, ...others]]) =>
-      others.length === 0
-        ? []
-        : [
-            finding(
-              this.id,
-              first,
-              `writes the whole resource-based policy of ${arn}, which ${others.map((w) => w.name).join(", ")} also write${others.length > 1 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes the policy`,
-              `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy`,
-            ),
-          ],
-    );
-  },
-};
+  targets: (graph, context) => byReference(graph, context, ofType(graph, TABLE_POLICY), (policy) => policy.inputs.resourceArn),
+  wording: { on: "writer", of: (arn) => `resource-based policy of ${arn}`, removes: "the policy", fix: (arn) => `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy` },
+});
 
 export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY];

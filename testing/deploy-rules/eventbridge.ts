@@ -17,6 +17,7 @@ import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRe
 import { BUS_POLICY, busNameOf, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
+import { byReference, onePolicyRule } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const BUS = "aws:cloudwatch/eventBus:EventBus";
@@ -464,7 +465,7 @@ function targetKeyRefusals(
     // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
     // EventBridge-to-encrypted topics" (sns-key-management.html): such a statement never matches EventBridge's publish.
     const unmatched = service === "sns" ? SNS_KEY_UNSUPPORTED_CONDITIONS : [];
-    const missing = keyPolicyMissing(kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
+    const missing = keyPolicyMissing(graph, kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
     const unconditioned = service === "sns" ? ` in a statement without ${SNS_KEY_UNSUPPORTED_CONDITIONS.join(", ")} conditions (not supported for EventBridge-to-encrypted topics)` : "";
     if (missing.length > 0) findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${kmsKey.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(" and ")}${unconditioned}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt${unconditioned}`));
   }
@@ -615,31 +616,20 @@ export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
  * destroying either removes every statement. The deploy rule StatesServiceTasks reads a bus's policies together
  * (queue-policy.ts busPolicies), which holds only for one writer. The EventBridge counterpart of SnsOneTopicPolicy.
  */
-const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = {
+const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
   id: "EventBridgeOneBusPolicy",
   title: "An event bus's resource policy is written by one resource only",
   source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html",
-  check(graph, context) {
-    const writers = new Map<string, RecordedResource[]>();
-    for (const writer of [...ofType(graph, BUS_POLICY), ...ofType(graph, EVENT_PERMISSION)]) {
-      const bus = `${regionOf(graph, writer, context)} ${busNameOf(writer.inputs.eventBusName)}`;
-      writers.set(bus, [...(writers.get(bus) ?? []), writer]);
-    }
-    return [...writers.values()].flatMap((onBus) => {
-      const policy = onBus.find((w) => w.type === BUS_POLICY);
-      if (!policy || onBus.length < 2) return [];
-      const bus = busNameOf(policy.inputs.eventBusName);
-      return [
-        finding(
-          this.id,
-          policy,
-          `writes the whole resource policy of the event bus ${bus}, which ${onBus.filter((w) => w !== policy).map((w) => w.name).join(", ")} also write${onBus.length > 2 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes every statement`,
-          `write every statement of ${bus}'s policy into one aws.cloudwatch.EventBusPolicy (and no aws.cloudwatch.EventPermission beside it)`,
-        ),
-      ];
-    });
+  targets: (graph, context) => byReference(graph, context, [...ofType(graph, BUS_POLICY), ...ofType(graph, EVENT_PERMISSION)], (w) => busNameOf(w.inputs.eventBusName)),
+  // An EventPermission adds one statement: two of them on a bus are fine; beside a policy, the policy drops it.
+  whole: (writer) => writer.type === BUS_POLICY,
+  wording: {
+    on: "writer",
+    of: (bus) => `resource policy of the event bus ${bus}`,
+    removes: "every statement",
+    fix: (bus) => `write every statement of ${bus}'s policy into one aws.cloudwatch.EventBusPolicy (and no aws.cloudwatch.EventPermission beside it)`,
   },
-};
+});
 
 export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_NAMES,

@@ -22,6 +22,7 @@ import { RDS_RULES } from "./rds";
 import { LAMBDA_RULES } from "./lambda";
 import { LAMBDA_EDGE_RULES } from "./lambda-edge";
 import { NAME_RULES } from "./names";
+import { ECR_RULES, KMS_RULES } from "./one-policy";
 import type { DeployFinding, DeployRule, DeployRuleContext, ProjectDeployRule, StackPlan } from "./rule";
 import { ROUTE53_PROJECT_RULES, ROUTE53_RULES } from "./route53";
 import { S3_RULES } from "./s3";
@@ -35,7 +36,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
@@ -100,6 +101,23 @@ export type { InputComparison } from "./replacements";
 export * from "./lambda";
 export * from "./lambda-edge";
 export * from "./names";
+export {
+  API_GATEWAY_ONE_REST_API_POLICY,
+  BACKUP_ONE_VAULT_POLICY,
+  CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
+  ECR_ONE_REPOSITORY_POLICY,
+  ECR_RULES,
+  KINESIS_ONE_RESOURCE_POLICY,
+  KMS_ONE_KEY_POLICY,
+  KMS_RULES,
+  LAMBDA_ONE_RESOURCE_POLICY,
+  onePolicyRule,
+  S3_ONE_BUCKET_POLICY,
+  SECRETS_MANAGER_ONE_SECRET_POLICY,
+  type OnePolicySpec,
+  type OnePolicyWording,
+  type PolicyTarget,
+} from "./one-policy";
 export * from "./region";
 export * from "./route53";
 export * from "./rule";

@@ -4,6 +4,7 @@
  */
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { policyWriters } from "../../local/resource-policies";
 import { referenced } from "./rule";
 
 /** A multi-Region replica key has a key policy of its own, not its primary's. */
@@ -36,14 +37,26 @@ function conditionReads(statement: Record<string, any>, keys: readonly string[])
   return Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).some((block) => Object.keys(block ?? {}).some((k) => wanted.includes(k.toLowerCase())));
 }
 
+/** A standalone key policy: it and a key's own `policy` write one document (deploy rule KmsOneKeyPolicy). */
+export const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+
 /**
- * The actions of `actions` that the key's policy does not allow the service principal `service`: an Allow naming the
- * service (and none of `unmatchedKeys` in its Condition: keys the service's use of the key never meets), or everyone
- * (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted). A key without a
- * `policy` gets KMS's default one, which names only the account, so it allows the service nothing.
+ * The key's policy document as the plan writes it: its own `policy`, else its aws.kms.KeyPolicy's (the one writer
+ * KmsOneKeyPolicy wants; with two, the key's own, as the first listed there); undefined for KMS's default one.
  */
-export function keyPolicyMissing(key: RecordedResource, service: string, actions: readonly string[], unmatchedKeys: readonly string[] = []): string[] {
-  const statements = policyDocument(key.inputs.policy).Statement.filter(
+export function keyPolicyDocument(graph: Graph, key: RecordedResource): unknown {
+  const { own, attached } = policyWriters(graph, key, KEY_POLICY, "keyId");
+  return own?.inputs.policy ?? attached[0]?.inputs.policy;
+}
+
+/**
+ * The actions of `actions` that the key's policy (keyPolicyDocument) does not allow the service principal `service`:
+ * an Allow naming the service (and none of `unmatchedKeys` in its Condition: keys the service's use of the key never
+ * meets), or everyone (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted). A
+ * key without a policy gets KMS's default one, which names only the account, so it allows the service nothing.
+ */
+export function keyPolicyMissing(graph: Graph, key: RecordedResource, service: string, actions: readonly string[], unmatchedKeys: readonly string[] = []): string[] {
+  const statements = policyDocument(keyPolicyDocument(graph, key)).Statement.filter(
     (s) =>
       (s.Effect ?? "Allow") === "Allow" &&
       ((asArray<string>(s.Principal?.Service).includes(service) && !conditionReads(s, unmatchedKeys)) || ((s.Principal === "*" || s.Principal?.AWS === "*") && s.Condition === undefined)),

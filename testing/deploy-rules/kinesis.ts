@@ -10,6 +10,7 @@ import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf } from "./events";
 import { granting, roleGrants } from "./iam";
+import { KINESIS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 import type { TransitionFinding } from "./transition";
 
@@ -180,7 +181,7 @@ export const KINESIS_CONSUMERS_PER_STREAM: DeployRule = {
   },
 };
 
-export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM];
+export const KINESIS_RULES: DeployRule[] = [KINESIS_STREAM_SETTINGS, KINESIS_MAPPING_SETTINGS, KINESIS_CONSUMER_ACCESS, KINESIS_CONSUMERS_PER_STREAM, KINESIS_ONE_RESOURCE_POLICY];
 
 /**
  * A stream whose shards, as one update sets them, are more than UpdateShardCount takes in one call: "By default, you

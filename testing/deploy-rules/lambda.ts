@@ -5,6 +5,7 @@ import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
 import { functionOf } from "./events";
+import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 /**
@@ -360,4 +361,4 @@ export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
   },
 };
 
-export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE];
+export const LAMBDA_RULES: DeployRule[] = [LAMBDA_LIMITS, LAMBDA_ALIAS_NAME, LAMBDA_RETAINED_FUNCTION_PARTS, LAMBDA_POLICY_SIZE, LAMBDA_PERMISSION_SOURCE_ARN, LAMBDA_PROVISIONED_CONCURRENCY, LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE, LAMBDA_ONE_RESOURCE_POLICY];

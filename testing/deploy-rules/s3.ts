@@ -2,6 +2,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameProblem } from "../../components/autoname";
+import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -264,4 +265,4 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE];
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_ONE_BUCKET_POLICY];

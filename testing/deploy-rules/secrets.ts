@@ -3,6 +3,7 @@ import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
+import { SECRETS_MANAGER_ONE_SECRET_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -117,4 +118,4 @@ export const SECRET_NAMED_WITH_RECOVERY: DeployRule = {
   },
 };
 
-export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION, SECRET_NAMED_WITH_RECOVERY];
+export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION, SECRET_NAMED_WITH_RECOVERY, SECRETS_MANAGER_ONE_SECRET_POLICY];

@@ -4,7 +4,9 @@
  * function that does not let SNS invoke it, a queue or dead-letter queue whose policy does not let the topic send).
  */
 import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } from "../../components/topic/filter-policy";
-import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
+import { ofType, type Graph } from "../../local/offline/graph";
+import { topicPolicyWriters } from "../../local/resource-policies";
+import { listed, onePolicyRule } from "./one-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -13,7 +15,6 @@ import { serviceInvokePermissions } from "./invoke-permission";
 import { queueSendFix, queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
 
 const TOPIC = "aws:sns/topic:Topic";
-const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const QUEUE = "aws:sqs/queue:Queue";
 
@@ -274,20 +275,13 @@ function parsedJson(text: string): unknown {
  * the TLS-only Deny (SNS3), which the other would drop. A grant to a service belongs in Topic's `servicePublishers`.
  * The SNS counterpart of SqsOneQueuePolicy.
  */
-export const SNS_ONE_TOPIC_POLICY: DeployRule = {
+export const SNS_ONE_TOPIC_POLICY: DeployRule = onePolicyRule({
   id: "SnsOneTopicPolicy",
   title: "A topic's access policy is written by one resource only",
   source: "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html",
-  check(graph) {
-    return ofType(graph, TOPIC).flatMap((topic) => {
-      const writers = [...(topic.inputs.policy ? [topic] : []), ...attachedTo(graph, TOPIC_POLICY, "arn", topic)];
-      if (writers.length < 2) return [];
-      return [
-        finding(this.id, topic, `has its one access policy written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, "write every statement into one policy (Topic's servicePublishers, one TopicPolicy, or the topic's `policy`)"),
-      ];
-    });
-  },
-};
+  targets: (graph) => ofType(graph, TOPIC).map((topic) => ({ target: topic.name, holder: topic, writers: listed(topicPolicyWriters(graph, topic)) })),
+  wording: { on: "holder", policy: "access policy", fix: "write every statement into one policy (Topic's servicePublishers, one TopicPolicy, or the topic's `policy`)" },
+});
 
 /**
  * SNS keeps one subscription per topic, protocol and endpoint. A second Subscribe of the same endpoint with other

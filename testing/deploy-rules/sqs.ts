@@ -3,12 +3,14 @@
  * CreateEventSourceMapping takes for a queue, the visibility timeout it checks against the function's timeout, and a
  * redrive policy's dead-letter queue of the queue's own type.
  */
-import { attachedTo, ofType, type Graph } from "../../local/offline/graph";
+import { ofType, type Graph } from "../../local/offline/graph";
+import { queuePolicyWriters } from "../../local/resource-policies";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
+import { listed, onePolicyRule } from "./one-policy";
 
 const QUEUE = "aws:sqs/queue:Queue";
 const REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy";
@@ -161,17 +163,12 @@ export const SQS_REDRIVE_QUEUE_TYPE: DeployRule = {
  * aws/serverless-application-model#1776). The components' queues already carry the TLS-only policy
  * (components/queues.ts requireTls): a grant to SNS or EventBridge belongs in that same document.
  */
-export const SQS_ONE_QUEUE_POLICY: DeployRule = {
+export const SQS_ONE_QUEUE_POLICY: DeployRule = onePolicyRule({
   id: "SqsOneQueuePolicy",
   title: "A queue's access policy is written by one resource only",
   source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html",
-  check(graph) {
-    return ofType(graph, QUEUE).flatMap((queue) => {
-      const writers = [...(queue.inputs.policy ? [queue] : []), ...attachedTo(graph, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queue)];
-      if (writers.length < 2) return [];
-      return [finding(this.id, queue, `has its one access policy written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, "write every statement into one policy (one QueuePolicy, or the queue's `policy`)")];
-    });
-  },
-};
+  targets: (graph) => ofType(graph, QUEUE).map((queue) => ({ target: queue.name, holder: queue, writers: listed(queuePolicyWriters(graph, queue)) })),
+  wording: { on: "holder", policy: "access policy", fix: "write every statement into one policy (one QueuePolicy, or the queue's `policy`)" },
+});
 
 export const SQS_RULES: DeployRule[] = [SQS_MAPPING_VISIBILITY_TIMEOUT, SQS_MAPPING_SETTINGS, SQS_REDRIVE_QUEUE_TYPE, SQS_ONE_QUEUE_POLICY];

@@ -1,0 +1,264 @@
+/**
+ * Resources whose access policy is one whole document: each writer (a policy resource, or the resource's own `policy`
+ * input) puts the whole document, so two writers of one resource replace each other on every deploy, the last applied
+ * decides what is allowed, and destroying one removes every statement. One check, read from a table: where a type's
+ * writers are, and how its finding reads. The rules of the table live in their services' lists (SQS_RULES, S3_RULES, ...).
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { policyWriters, type PolicyWriters } from "../../local/resource-policies";
+import { functionOf } from "./events";
+import { KEY_POLICY } from "./key-policy";
+import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+
+/** The writers of one resource's policy, in the order a finding lists them. */
+export interface PolicyTarget {
+  /** The resource as a finding names it: its name in the plan, or the reference its writers give. */
+  target: string;
+  /** The resource, when it is in the plan. */
+  holder?: RecordedResource;
+  writers: RecordedResource[];
+}
+
+/** How a finding reads. */
+export type OnePolicyWording =
+  /** On the resource: "has its one <policy> written by a, b; …" (SqsOneQueuePolicy's and SnsOneTopicPolicy's words). */
+  | { on: "holder"; policy: string; fix: string }
+  /** On the first whole writer: "writes the whole <of(target)>, which b also writes: …, and destroying one removes <removes>". */
+  | { on: "writer"; of: (target: string) => string; removes: string; fix: (target: string) => string };
+
+export interface OnePolicySpec {
+  id: string;
+  title: string;
+  source: string;
+  targets(graph: Graph, context: DeployRuleContext): PolicyTarget[];
+  /**
+   * Whether a writer puts the whole document, not one statement of it (EventBridge's EventPermission, Lambda's
+   * Permission add one): a resource is reported only with a whole writer among two or more. All, unless given.
+   */
+  whole?(writer: RecordedResource): boolean;
+  wording: OnePolicyWording;
+}
+
+/** The deploy rule of one row of the table. */
+export function onePolicyRule(spec: OnePolicySpec): DeployRule {
+  return {
+    id: spec.id,
+    title: spec.title,
+    source: spec.source,
+    check(graph, context) {
+      return spec.targets(graph, context).flatMap(({ target, holder, writers }): DeployFinding[] => {
+        const whole = writers.find((w) => spec.whole?.(w) ?? true);
+        if (!whole || writers.length < 2) return [];
+        const { wording } = spec;
+        if (wording.on === "holder") {
+          if (!holder) return [];
+          return [finding(spec.id, holder, `has its one ${wording.policy} written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, wording.fix)];
+        }
+        const others = writers.filter((w) => w !== whole);
+        return [
+          finding(
+            spec.id,
+            whole,
+            `writes the whole ${wording.of(target)}, which ${others.map((w) => w.name).join(", ")} also write${others.length > 1 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes ${wording.removes}`,
+            wording.fix(target),
+          ),
+        ];
+      });
+    },
+  };
+}
+
+/** A holder's writers as a finding lists them: the holder itself first, then its policy resources. */
+export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => [...(own ? [own] : []), ...attached];
+
+/**
+ * The targets of resources of `holderTypes` (with their own `policy` when `own`) and of the `policyType` resources whose
+ * `field` names them (local/resource-policies.ts policyWriters); policy resources naming a resource outside the plan
+ * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
+ */
+export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
+  return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
+    const claimed = new Set<RecordedResource>();
+    const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {
+      const writers = policyWriters(graph, holder, policyType, field);
+      writers.attached.forEach((w) => claimed.add(w));
+      return { target: holder.name, holder, writers: listed(own ? writers : { attached: writers.attached }) };
+    });
+    return [...held, ...byReference(graph, context, ofType(graph, policyType).filter((w) => !claimed.has(w)), (w) => w.inputs[field])];
+  };
+}
+
+/** `writers` grouped by the reference `of` reads (its region first: see writersByHolder); writers without one are left out. */
+export function byReference(graph: Graph, context: DeployRuleContext, writers: readonly RecordedResource[], of: (writer: RecordedResource) => unknown): PolicyTarget[] {
+  const groups = new Map<string, PolicyTarget>();
+  for (const writer of writers) {
+    const reference = of(writer);
+    if (typeof reference !== "string" || reference === "") continue;
+    const key = `${regionOf(graph, writer, context)} ${reference}`;
+    const group = groups.get(key) ?? { target: reference, writers: [] };
+    group.writers.push(writer);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/*
+ * The rows below. Each writer type's provider code (terraform-provider-aws internal/service/<svc>) puts the whole
+ * document on create and update and deletes it (or, for a key, puts the default back) on delete; the holder's own
+ * `policy` input writes the same document.
+ */
+
+/**
+ * A bucket has one bucket policy: PutBucketPolicy "If a policy already exists for the specified bucket, the new policy
+ * will replace the existing policy" (AWS SDK for .NET, PutBucketPolicy); each aws.s3.BucketPolicy puts it and deletes
+ * it with DeleteBucketPolicy (bucket_policy.go), and a bucket's deprecated `policy` puts it too. The local runtime reads
+ * a bucket's policies together (local/resource-policies.ts bucketPolicies), which holds only for one writer.
+ */
+export const S3_ONE_BUCKET_POLICY = onePolicyRule({
+  id: "S3OneBucketPolicy",
+  title: "A bucket's policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html",
+  targets: writersByHolder(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], "aws:s3/bucketPolicy:BucketPolicy", "bucket", true),
+  wording: { on: "writer", of: (bucket) => `bucket policy of ${bucket}`, removes: "every statement", fix: (bucket) => `write every statement for ${bucket} into one aws.s3.BucketPolicy (and no \`policy\` on the bucket)` },
+});
+
+/**
+ * A secret has one resource policy: PutResourcePolicy "Attaches a resource-based permission policy to a secret",
+ * GetResourcePolicy returns it, DeleteResourcePolicy removes it; each aws.secretsmanager.SecretPolicy puts it and deletes
+ * it (secret_policy.go), and a Secret's `policy` puts it too (pulumi-aws: removing it "will not delete the policy since
+ * it could have been set by aws.secretsmanager.SecretPolicy").
+ */
+export const SECRETS_MANAGER_ONE_SECRET_POLICY = onePolicyRule({
+  id: "SecretsManagerOneSecretPolicy",
+  title: "A secret's resource policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html",
+  targets: writersByHolder(["aws:secretsmanager/secret:Secret"], "aws:secretsmanager/secretPolicy:SecretPolicy", "secretArn", true),
+  wording: { on: "writer", of: (secret) => `resource policy of the secret ${secret}`, removes: "the policy", fix: (secret) => `write every statement for ${secret} into one aws.secretsmanager.SecretPolicy (and no \`policy\` on the secret)` },
+});
+
+/**
+ * A data stream or consumer has one resource policy: PutResourcePolicy "Attaches a resource-based policy to a data
+ * stream or registered consumer"; each aws.kinesis.ResourcePolicy puts it and deletes it with DeleteResourcePolicy
+ * (resource_policy.go, the resource ARN as its id). A Stream has no `policy` of its own.
+ */
+export const KINESIS_ONE_RESOURCE_POLICY = onePolicyRule({
+  id: "KinesisOneResourcePolicy",
+  title: "A data stream's or consumer's resource policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutResourcePolicy.html",
+  targets: writersByHolder(["aws:kinesis/stream:Stream", "aws:kinesis/streamConsumer:StreamConsumer"], "aws:kinesis/resourcePolicy:ResourcePolicy", "resourceArn", false),
+  wording: { on: "writer", of: (stream) => `resource policy of ${stream}`, removes: "the policy", fix: (stream) => `write every statement for ${stream} into one aws.kinesis.ResourcePolicy` },
+});
+
+/**
+ * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
+ * `replace /policy` patch and, on delete, replaces it with nothing (rest_api_policy.go); a RestApi's own `policy` sets
+ * the same property.
+ */
+export const API_GATEWAY_ONE_REST_API_POLICY = onePolicyRule({
+  id: "ApiGatewayOneRestApiPolicy",
+  title: "A REST API's resource policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateRestApi.html",
+  targets: writersByHolder(["aws:apigateway/restApi:RestApi"], "aws:apigateway/restApiPolicy:RestApiPolicy", "restApiId", true),
+  wording: { on: "writer", of: (api) => `resource policy of the REST API ${api}`, removes: "the policy", fix: (api) => `write every statement for ${api} into one aws.apigateway.RestApiPolicy (and no \`policy\` on the RestApi)` },
+});
+
+/**
+ * A backup vault has one access policy: PutBackupVaultAccessPolicy "Sets a resource-based policy that is used to manage
+ * access permissions on the target backup vault"; each aws.backup.VaultPolicy puts it and deletes it with
+ * DeleteBackupVaultAccessPolicy (vault_policy.go, the vault's name as its id). A Vault has no `policy` of its own.
+ */
+export const BACKUP_ONE_VAULT_POLICY = onePolicyRule({
+  id: "BackupOneVaultPolicy",
+  title: "A backup vault's access policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/aws-backup/latest/devguide/API_PutBackupVaultAccessPolicy.html",
+  targets: writersByHolder(["aws:backup/vault:Vault"], "aws:backup/vaultPolicy:VaultPolicy", "backupVaultName", false),
+  wording: { on: "writer", of: (vault) => `access policy of the backup vault ${vault}`, removes: "the policy", fix: (vault) => `write every statement for ${vault} into one aws.backup.VaultPolicy` },
+});
+
+/**
+ * A KMS key has one key policy: PutKeyPolicy "Attaches a key policy to the specified KMS key", whose PolicyName's "only
+ * valid value is default"; aws.kms.KeyPolicy puts it and, on delete, puts the default key policy back (key_policy.go),
+ * and a key's own `policy` puts it too ("KMS Key Policy can be configured in either the standalone resource
+ * aws.kms.KeyPolicy or with the parameter policy", pulumi-aws kms.Key). The deploy rules that read a key's policy read
+ * its one writer's (key-policy.ts keyPolicyDocument).
+ */
+export const KMS_ONE_KEY_POLICY = onePolicyRule({
+  id: "KmsOneKeyPolicy",
+  title: "A KMS key's key policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
+  targets: writersByHolder(["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true),
+  wording: { on: "writer", of: (key) => `key policy of the KMS key ${key}`, removes: "its statements (the provider puts KMS's default key policy back)", fix: (key) => `write every statement for ${key} into the key's \`policy\` or one aws.kms.KeyPolicy, not both` },
+});
+
+/**
+ * An ECR repository has one repository policy: SetRepositoryPolicy "Applies a repository policy to the specified
+ * repository"; each aws.ecr.RepositoryPolicy sets it and deletes it with DeleteRepositoryPolicy (repository_policy.go,
+ * the repository's name as its id). A Repository has no `policy` of its own.
+ */
+export const ECR_ONE_REPOSITORY_POLICY = onePolicyRule({
+  id: "EcrOneRepositoryPolicy",
+  title: "An ECR repository's policy is written by one resource only",
+  source: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html",
+  targets: writersByHolder(["aws:ecr/repository:Repository"], "aws:ecr/repositoryPolicy:RepositoryPolicy", "repository", false),
+  wording: { on: "writer", of: (repository) => `policy of the ECR repository ${repository}`, removes: "the policy", fix: (repository) => `write every statement for ${repository} into one aws.ecr.RepositoryPolicy` },
+});
+
+const LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy";
+
+/**
+ * A CloudWatch Logs resource policy is one document by its name (account-scoped: PutResourcePolicy "Creates or updates
+ * a resource policy", DeleteResourcePolicy by name; the provider takes the name as its id) or by its log group's ARN
+ * (resource-scoped: "Only one policy can be attached per log group resource ARN", pulumi-aws cloudwatch.LogResourcePolicy).
+ * Two aws.cloudwatch.LogResourcePolicy of one name in one region, or on one log group, write the same policy.
+ */
+export const CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY = onePolicyRule({
+  id: "CloudWatchLogsOneResourcePolicy",
+  title: "A CloudWatch Logs resource policy (by name, or on a log group) is written by one resource only",
+  source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutResourcePolicy.html",
+  targets: (graph, context) =>
+    byReference(graph, context, ofType(graph, LOG_RESOURCE_POLICY), (policy) => policy.inputs.resourceArn || (typeof policy.inputs.policyName === "string" && policy.inputs.policyName ? `named ${policy.inputs.policyName}` : undefined)),
+  wording: { on: "writer", of: (policy) => `CloudWatch Logs resource policy ${policy}`, removes: "the policy", fix: (policy) => `write every statement of the resource policy ${policy} into one aws.cloudwatch.LogResourcePolicy` },
+});
+
+const LAMBDA_RESOURCE_POLICY = "aws:lambda/resourcePolicy:ResourcePolicy";
+const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
+
+/**
+ * What a Lambda policy writer is on: a ResourcePolicy's `resourceArn` (a function, version or alias ARN); a
+ * Permission's function (by its ARN when the plan holds it) and `qualifier`.
+ */
+function lambdaPolicyTarget(graph: Graph, writer: RecordedResource): unknown {
+  if (writer.type === LAMBDA_RESOURCE_POLICY) return writer.inputs.resourceArn;
+  const reference = writer.inputs.functionName;
+  const fn = functionOf(graph, reference);
+  const base = fn && typeof fn.state.arn === "string" && !String(reference).startsWith(fn.state.arn) ? fn.state.arn : reference;
+  if (typeof base !== "string" || base === "") return undefined;
+  return writer.inputs.qualifier ? `${base}:${writer.inputs.qualifier}` : base;
+}
+
+/**
+ * A function's (or version's, or alias's) resource-based policy: PutResourcePolicy "replaces any existing policy on the
+ * Lambda resource. If you previously added permissions using the AddPermission operation, the new policy overwrites
+ * those permissions"; aws.lambda.ResourcePolicy puts it whole and deletes it (terraform-provider-aws lambda policy.go:
+ * "This replaces the entire policy, including any statements added with aws_lambda_permission"). A Permission adds one
+ * statement (AddPermission): several are fine, but one beside a ResourcePolicy is dropped by it — the components'
+ * triggers (API routes, subscriptions, bucket notifications) grant their services so.
+ */
+export const LAMBDA_ONE_RESOURCE_POLICY = onePolicyRule({
+  id: "LambdaOneResourcePolicy",
+  title: "A function's resource-based policy is written whole by one resource, and not beside Permissions",
+  source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutResourcePolicy.html",
+  targets: (graph, context) => byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(graph, writer)),
+  whole: (writer) => writer.type === LAMBDA_RESOURCE_POLICY,
+  wording: {
+    on: "writer",
+    of: (fn) => `resource-based policy of ${fn}`,
+    removes: "every statement",
+    fix: (fn) => `grant through aws.lambda.Permission only (one per grant), or write every statement for ${fn} into one aws.lambda.ResourcePolicy and no Permission beside it`,
+  },
+});
+
+/** The table's rules of services with no rule list of their own. */
+export const KMS_RULES: DeployRule[] = [KMS_ONE_KEY_POLICY];
+export const ECR_RULES: DeployRule[] = [ECR_ONE_REPOSITORY_POLICY];
