@@ -269,6 +269,8 @@ const eventRun = new WeakMap<object, LibraryRun>();
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
   eventLogger: LibraryRunLogger;
+  /** Aborted with the run, or with a run it is within (the library chains them: AbortSignal.any). */
+  abortSignal?: AbortSignal;
 }
 
 /**
@@ -342,7 +344,17 @@ function instrumentRuns(loaded: Library): void {
       dispatch.call(logger, event);
     };
     measureStateData(logger, this.definition.States, options.runOptions?.[WITHIN_RUN] !== undefined);
-    const handlers = Object.fromEntries(Object.entries(hooks.handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, run)]));
+    // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
+    // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
+    // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
+    // run's loop ends at once, its events unrecorded (its logger is closed), its result already settled by the abort.
+    const signal = options.abortSignal;
+    const handlers = Object.fromEntries(
+      Object.entries(hooks.handlers).map(([state, handler]) => [
+        state,
+        (input: unknown) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run)),
+      ]),
+    );
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
     return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
   };

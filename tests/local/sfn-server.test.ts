@@ -780,6 +780,60 @@ describe("local Step Functions, Task history events (review 54)", () => {
     }
   });
 
+  describe("starts no Task attempt after the library aborted its run (its Retry wait ends at the abort)", () => {
+    const boom = (name: string) => new LambdaInvokeError(name, "Boom", "once", "Boom: once");
+    const retried = { Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 1, MaxAttempts: 3 }], End: true };
+    /** A few turns of the event loop: the library's retry after an abort is microtasks away, never a timer. */
+    const settle = async () => {
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    it("in a Map iteration whose sibling failed: the function is invoked once", async () => {
+      let calls = 0;
+      let aFailed: () => void = () => {};
+      const failedOnce = new Promise<void>((resolve) => (aFailed = resolve));
+      const f: TaskFunction = async (item) => {
+        if (item === "a") {
+          calls += 1;
+          aFailed();
+          throw boom("f");
+        }
+        // b fails (Fatal: not retried) once a waits in its Retry interval: a turn after a's failure.
+        await failedOnce;
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new LambdaInvokeError("f", "Fatal", "at once", "Fatal: at once");
+      };
+      const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Call", States: { Call: retried } }, End: true } } };
+      const sfn = new LocalStepFunctions([machine("sibling", definition, { f })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("sibling"), input: JSON.stringify({ items: ["a", "b"] }) }, false);
+      await sfn.drained();
+      await settle();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
+      expect(calls).toBe(1);
+    });
+
+    it("in an execution stopped (StopExecution) during the wait: no further invocation", async () => {
+      let calls = 0;
+      let failed: () => void = () => {};
+      const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+      const f: TaskFunction = async () => {
+        calls += 1;
+        failed();
+        throw boom("f");
+      };
+      const sfn = new LocalStepFunctions([machine("stopped", { StartAt: "Call", States: { Call: retried } }, { f })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped"), input: "{}" }, false);
+      await failedOnce;
+      // A turn on: the library has reached the Retry's wait.
+      await new Promise((resolve) => setImmediate(resolve));
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      await settle();
+      expect(sfn.describeExecution({ executionArn }).status).toBe("ABORTED");
+      expect(calls).toBe(1);
+    });
+  });
+
   it("records a run a Catch took back into its state (its Parameters failed before the handler) with its outcome: once, after its second entry", async () => {
     let finish: (value: unknown) => void = () => {};
     let calls = 0;
