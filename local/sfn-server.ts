@@ -260,8 +260,9 @@ interface RunHooks {
 }
 
 /**
- * The run whose loop reported each event: the library forwards a run within's events to its parent's logger as the
- * same objects (but MapIteration* and ParallelBranch*, which it copies), so the first logger to dispatch one names it.
+ * The run whose loop reported each of its StateEntered, StateExited, StateFailed and StateRetried events (the history
+ * reads only those by run): tagged as the run's own logger builds them (instrumentRuns), before the library forwards
+ * them as the same objects to the loggers of the runs it is within.
  */
 const eventRun = new WeakMap<object, LibraryRun>();
 
@@ -274,14 +275,18 @@ interface LibraryRunInternals {
 }
 
 /**
- * The run's EventLogger: its loop reports each state's entry and exit through the last two (StateMachine.execute), and
- * every event goes through dispatch (its own, those of the runs within it forwards, its abort's).
+ * The run's EventLogger: its loop (StateMachine.execute, StateExecutor.execute) reports its states' entries, exits,
+ * failures and retries, and its own abort (StateMachine.run), through the dispatch…Event methods below; dispatch
+ * queues an event (its own, or one of the runs within it forwards) unless the logger is closed.
  */
 interface LibraryRunLogger {
   isLoggerClosed?: boolean;
   dispatch(event: LibraryEvent): void;
   dispatchStateEnteredEvent(stateName: string, stateType: string, input: unknown): void;
   dispatchStateExitedEvent(stateName: string, stateType: string, input: unknown, output: unknown): void;
+  dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
+  dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
+  dispatchExecutionAbortedEvent(): void;
 }
 
 /**
@@ -316,10 +321,12 @@ function writesResults(state: unknown): boolean {
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
  * LocalStepFunctions.run (LOCAL_EXECUTION among its options, which the library hands on to the runs within) an
- * identity (LibraryRun), which names the events its logger dispatches first (eventRun), is told when the library
+ * identity (LibraryRun), which names the state events its own logger builds (eventRun), is told when the library
  * aborts the run (RunHooks.aborted), and is handed to each Task handler the run calls: the run's options carry its own
- * taskResourceLocalHandlers, the execution's handlers bound to it (the library reads a Task's handler from its run's
- * options, and calls it with the Task's input alone). Its states' data is measured too (measureStateData). Installed
+ * taskResourceLocalHandlers, the execution's handlers of the run's own Task states bound to it (the library reads a
+ * Task's handler from its run's options, and calls it with the Task's input alone; a Map iteration of one Task in a
+ * workflow of many binds one). Its states' data is measured too (measureStateData). Nothing wraps the logger's
+ * dispatch, which every event of every run within passes through once per run it is within. Installed
  * once per copy of the library (a module re-evaluated, as under vitest, adds a wrapper that passes every run straight
  * through: its LOCAL_EXECUTION is another symbol).
  */
@@ -334,27 +341,33 @@ function instrumentRuns(loaded: Library): void {
     if (!hooks) return execute.call(this, input, options, cleanup);
     const run: LibraryRun = {};
     const logger = options.eventLogger;
-    const dispatch = logger.dispatch;
-    logger.dispatch = (event) => {
-      if (!eventRun.has(event)) {
-        eventRun.set(event, run);
-        // Its own abort: a run within's is not forwarded.
-        if (event.type === "ExecutionAborted") hooks.aborted(run);
-      }
-      dispatch.call(logger, event);
+    const own = (event: LibraryEvent) => {
+      if (logger.isLoggerClosed) return;
+      eventRun.set(event, run);
+      logger.dispatch(event);
     };
-    measureStateData(logger, this.definition.States, options.runOptions?.[WITHIN_RUN] !== undefined);
+    // Built as the library builds them.
+    logger.dispatchStateFailedEvent = (name, type, input, error) =>
+      own({ type: "StateFailed", timestamp: Date.now(), state: { name, type, input }, Error: error.name, Cause: error.cause ?? error.message } as LibraryEvent);
+    logger.dispatchStateRetriedEvent = (name, type, input, retrier, attempt) =>
+      own({ type: "StateRetried", timestamp: Date.now(), state: { name, type, input }, retry: { retrier, attempt } } as LibraryEvent);
+    const dispatchAborted = logger.dispatchExecutionAbortedEvent;
+    logger.dispatchExecutionAbortedEvent = () => {
+      hooks.aborted(run);
+      dispatchAborted.call(logger);
+    };
+    const states = this.definition.States;
+    measureStateData(logger, own, states, options.runOptions?.[WITHIN_RUN] !== undefined);
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
     // run's loop ends at once, its events unrecorded (its logger is closed), its result already settled by the abort.
     const signal = options.abortSignal;
-    const handlers = Object.fromEntries(
-      Object.entries(hooks.handlers).map(([state, handler]) => [
-        state,
-        (input: unknown) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run)),
-      ]),
-    );
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const state in states) {
+      const handler = hooks.handlers[state];
+      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
+    }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
     return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
   };
@@ -378,14 +391,14 @@ function instrumentRuns(loaded: Library): void {
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
  */
-function measureStateData(logger: LibraryRunLogger, states: Definition["States"], within: boolean): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) => void, states: Definition["States"], within: boolean): void {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
-  // Built as the library builds them: stateDataJson is keyed by the event.
+  // Built as the library builds them: stateDataJson is keyed by the event, which `own` reports as the run's.
   const report = (event: LibraryEvent, data: Serialised) => {
     if ("json" in data) stateDataJson.set(event, data.json);
-    logger.dispatch(event);
+    own(event);
   };
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     if (logger.isLoggerClosed) return;
