@@ -654,6 +654,8 @@ export interface LocalRun {
   callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
+  /** Each Map state's InputPath and ItemsPath, by state name: its MapStateStarted counts the items (mapItemCount). */
+  maps: Map<string, MapPaths>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
   tasks: Map<string, TaskRecord>;
   /**
@@ -693,10 +695,12 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const retried: string[] = [];
   const callbacks = new Set<string>();
   const failStates = new Set<string>();
+  const maps = new Map<string, MapPaths>();
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type === "Map") maps.set(name, { InputPath: state.InputPath as MapPaths["InputPath"], ItemsPath: state.ItemsPath as MapPaths["ItemsPath"] });
     if (state.Type === "Fail") {
       failStateAsTask(state);
       failStates.add(name);
@@ -749,7 +753,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames };
+  return { definition, handlers, retried, callbacks, failStates, maps, tasks, resultNames };
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -1167,7 +1171,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, maps, tasks, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -1208,7 +1212,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { failStates, maps }, pathContext, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1460,17 +1464,43 @@ type LibraryEvent = {
   index?: number;
 };
 
+/** A Map state's paths to its items (JSONPath: the local runtime runs no JSONata). */
+export interface MapPaths {
+  InputPath?: string | null;
+  ItemsPath?: string;
+}
+
+/**
+ * How many items a Map state that entered with `input` iterates, for its MapStateStarted (API_HistoryEvent:
+ * mapStateStartedEventDetails.length), read as the library reads them (MapStateAction: InputPath, null for `{}`, then
+ * ItemsPath, `$` by default; a `$$` path from the context object) with the Jayway reader of local/vtl.ts (Step
+ * Functions' JSONPath is Jayway's; the library's jsonpath-plus reads the same reference paths). Undefined when that is
+ * no array: the library fails the state (States.Runtime) and AWS records no MapStateStarted then (LocalStack's
+ * StateMap raises before it). A path's own error (one the library refuses as well) is no count either.
+ */
+function mapItemCount(input: unknown, { InputPath, ItemsPath = "$" }: MapPaths, context: unknown): number | undefined {
+  const read = (root: unknown, path: string) => (path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(root, path));
+  try {
+    const effective = InputPath === undefined ? input : InputPath === null ? {} : read(input, InputPath);
+    const items = effective === undefined ? undefined : read(effective, ItemsPath);
+    return Array.isArray(items) ? items.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
- * MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
+ * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
  * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
  * event's run: eventRun). The library reports no event for a Parallel branch, so those are not in the history.
  */
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
-  failStates: LocalRun["failStates"],
+  { failStates, maps }: Pick<LocalRun, "failStates" | "maps">,
+  context: unknown,
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
 ): void {
@@ -1495,9 +1525,14 @@ function historyEvent(
       return record("ExecutionAborted", { executionAbortedEventDetails: {} });
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
-    case "StateEntered":
+    case "StateEntered": {
       record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
+      const paths = event.state!.type === "Map" ? maps.get(event.state!.name) : undefined;
+      const length = paths && mapItemCount(event.state!.input, paths, context);
+      // AWS records it next, before the first iteration (LocalStack's AWS-recorded test_base_scenarios, test_map_*).
+      if (length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
       return journal.place(run, event.state!.name);
+    }
     case "StateRetried":
       return journal.place(run, event.state!.name);
     case "StateExited":

@@ -946,6 +946,30 @@ describe("local Step Functions, Task history events (review 54)", () => {
     expect(events).not.toContain("LambdaFunctionFailed");
   });
 
+  it("records MapStateStarted with the item count after MapStateEntered, before the first iteration (LocalStack's AWS-recorded test_base_scenarios); none when the items are no array", async () => {
+    const each = { Type: "Map", InputPath: "$.in", ItemsPath: "$.items", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true };
+    const sfn = new LocalStepFunctions([machine("counted", { StartAt: "Each", States: { Each: each } })]);
+    const run = async (input: unknown) => {
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("counted"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      return { status: sfn.describeExecution({ executionArn }).status, events: history(sfn, executionArn) };
+    };
+    const three = await run({ in: { items: ["a", { b: 1 }, [2]] } });
+    expect(three.status).toBe("SUCCEEDED");
+    expect(three.events.slice(1, 4).map(({ id, previousEventId, timestamp, ...event }) => event)).toEqual([
+      { type: "MapStateEntered", stateEnteredEventDetails: { name: "Each", input: JSON.stringify({ in: { items: ["a", { b: 1 }, [2]] } }), inputDetails: { truncated: false } } },
+      { type: "MapStateStarted", mapStateStartedEventDetails: { length: 3 } },
+      { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "Each", index: 0 } },
+    ]);
+    expect(three.events.filter((event) => event.type === "MapStateStarted")).toHaveLength(1);
+    const none = await run({ in: { items: [] } });
+    expect(none.events.slice(1, 3).map((event) => [event.type, event.mapStateStartedEventDetails])).toEqual([["MapStateEntered", undefined], ["MapStateStarted", { length: 0 }]]);
+    expect(none.events.map((event) => event.type)).not.toContain("MapIterationStarted");
+    const notArray = await run({ in: { items: "x" } });
+    expect(notArray.status).toBe("FAILED");
+    expect(notArray.events.map((event) => event.type)).not.toContain("MapStateStarted");
+  });
+
   describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
     /**
      * A Map of `items`, each iteration a function Task (`Call`, retried on Boom) and a dynamodb:putItem Task (`Put`) of
