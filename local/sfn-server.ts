@@ -260,8 +260,9 @@ interface RunHooks {
 }
 
 /**
- * The run whose loop reported each event: the library forwards a run within's events to its parent's logger as the
- * same objects (but MapIteration* and ParallelBranch*, which it copies), so the first logger to dispatch one names it.
+ * The run whose loop reported each of its StateEntered, StateExited, StateFailed and StateRetried events (the history
+ * reads only those by run): tagged as the run's own logger builds them (instrumentRuns), before the library forwards
+ * them as the same objects to the loggers of the runs it is within.
  */
 const eventRun = new WeakMap<object, LibraryRun>();
 
@@ -269,17 +270,23 @@ const eventRun = new WeakMap<object, LibraryRun>();
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
   eventLogger: LibraryRunLogger;
+  /** Aborted with the run, or with a run it is within (the library chains them: AbortSignal.any). */
+  abortSignal?: AbortSignal;
 }
 
 /**
- * The run's EventLogger: its loop reports each state's entry and exit through the last two (StateMachine.execute), and
- * every event goes through dispatch (its own, those of the runs within it forwards, its abort's).
+ * The run's EventLogger: its loop (StateMachine.execute, StateExecutor.execute) reports its states' entries, exits,
+ * failures and retries, and its own abort (StateMachine.run), through the dispatch…Event methods below; dispatch
+ * queues an event (its own, or one of the runs within it forwards) unless the logger is closed.
  */
 interface LibraryRunLogger {
   isLoggerClosed?: boolean;
   dispatch(event: LibraryEvent): void;
   dispatchStateEnteredEvent(stateName: string, stateType: string, input: unknown): void;
   dispatchStateExitedEvent(stateName: string, stateType: string, input: unknown, output: unknown): void;
+  dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
+  dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
+  dispatchExecutionAbortedEvent(): void;
 }
 
 /**
@@ -314,10 +321,12 @@ function writesResults(state: unknown): boolean {
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
  * LocalStepFunctions.run (LOCAL_EXECUTION among its options, which the library hands on to the runs within) an
- * identity (LibraryRun), which names the events its logger dispatches first (eventRun), is told when the library
+ * identity (LibraryRun), which names the state events its own logger builds (eventRun), is told when the library
  * aborts the run (RunHooks.aborted), and is handed to each Task handler the run calls: the run's options carry its own
- * taskResourceLocalHandlers, the execution's handlers bound to it (the library reads a Task's handler from its run's
- * options, and calls it with the Task's input alone). Its states' data is measured too (measureStateData). Installed
+ * taskResourceLocalHandlers, the execution's handlers of the run's own Task states bound to it (the library reads a
+ * Task's handler from its run's options, and calls it with the Task's input alone; a Map iteration of one Task in a
+ * workflow of many binds one). Its states' data is measured too (measureStateData). Nothing wraps the logger's
+ * dispatch, which every event of every run within passes through once per run it is within. Installed
  * once per copy of the library (a module re-evaluated, as under vitest, adds a wrapper that passes every run straight
  * through: its LOCAL_EXECUTION is another symbol).
  */
@@ -332,17 +341,33 @@ function instrumentRuns(loaded: Library): void {
     if (!hooks) return execute.call(this, input, options, cleanup);
     const run: LibraryRun = {};
     const logger = options.eventLogger;
-    const dispatch = logger.dispatch;
-    logger.dispatch = (event) => {
-      if (!eventRun.has(event)) {
-        eventRun.set(event, run);
-        // Its own abort: a run within's is not forwarded.
-        if (event.type === "ExecutionAborted") hooks.aborted(run);
-      }
-      dispatch.call(logger, event);
+    const own = (event: LibraryEvent) => {
+      if (logger.isLoggerClosed) return;
+      eventRun.set(event, run);
+      logger.dispatch(event);
     };
-    measureStateData(logger, this.definition.States, options.runOptions?.[WITHIN_RUN] !== undefined);
-    const handlers = Object.fromEntries(Object.entries(hooks.handlers).map(([state, handler]) => [state, (input: unknown) => handler(input, run)]));
+    // Built as the library builds them.
+    logger.dispatchStateFailedEvent = (name, type, input, error) =>
+      own({ type: "StateFailed", timestamp: Date.now(), state: { name, type, input }, Error: error.name, Cause: error.cause ?? error.message } as LibraryEvent);
+    logger.dispatchStateRetriedEvent = (name, type, input, retrier, attempt) =>
+      own({ type: "StateRetried", timestamp: Date.now(), state: { name, type, input }, retry: { retrier, attempt } } as LibraryEvent);
+    const dispatchAborted = logger.dispatchExecutionAbortedEvent;
+    logger.dispatchExecutionAbortedEvent = () => {
+      hooks.aborted(run);
+      dispatchAborted.call(logger);
+    };
+    const states = this.definition.States;
+    measureStateData(logger, own, states, options.runOptions?.[WITHIN_RUN] !== undefined);
+    // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
+    // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
+    // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
+    // run's loop ends at once, its events unrecorded (its logger is closed), its result already settled by the abort.
+    const signal = options.abortSignal;
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const state in states) {
+      const handler = hooks.handlers[state];
+      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
+    }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
     return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
   };
@@ -366,14 +391,14 @@ function instrumentRuns(loaded: Library): void {
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
  */
-function measureStateData(logger: LibraryRunLogger, states: Definition["States"], within: boolean): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) => void, states: Definition["States"], within: boolean): void {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
-  // Built as the library builds them: stateDataJson is keyed by the event.
+  // Built as the library builds them: stateDataJson is keyed by the event, which `own` reports as the run's.
   const report = (event: LibraryEvent, data: Serialised) => {
     if ("json" in data) stateDataJson.set(event, data.json);
-    logger.dispatch(event);
+    own(event);
   };
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     if (logger.isLoggerClosed) return;
@@ -629,6 +654,8 @@ export interface LocalRun {
   callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
+  /** Each Map state's InputPath and ItemsPath, by state name: its MapStateStarted counts the items (mapItemCount). */
+  maps: Map<string, MapPaths>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
   tasks: Map<string, TaskRecord>;
   /**
@@ -668,10 +695,12 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const retried: string[] = [];
   const callbacks = new Set<string>();
   const failStates = new Set<string>();
+  const maps = new Map<string, MapPaths>();
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type === "Map") maps.set(name, { InputPath: state.InputPath as MapPaths["InputPath"], ItemsPath: state.ItemsPath as MapPaths["ItemsPath"] });
     if (state.Type === "Fail") {
       failStateAsTask(state);
       failStates.add(name);
@@ -724,7 +753,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames };
+  return { definition, handlers, retried, callbacks, failStates, maps, tasks, resultNames };
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -1142,7 +1171,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, maps, tasks, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -1183,7 +1212,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { failStates, maps }, pathContext, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1435,17 +1464,43 @@ type LibraryEvent = {
   index?: number;
 };
 
+/** A Map state's paths to its items (JSONPath: the local runtime runs no JSONata). */
+export interface MapPaths {
+  InputPath?: string | null;
+  ItemsPath?: string;
+}
+
+/**
+ * How many items a Map state that entered with `input` iterates, for its MapStateStarted (API_HistoryEvent:
+ * mapStateStartedEventDetails.length), read as the library reads them (MapStateAction: InputPath, null for `{}`, then
+ * ItemsPath, `$` by default; a `$$` path from the context object) with the Jayway reader of local/vtl.ts (Step
+ * Functions' JSONPath is Jayway's; the library's jsonpath-plus reads the same reference paths). Undefined when that is
+ * no array: the library fails the state (States.Runtime) and AWS records no MapStateStarted then (LocalStack's
+ * StateMap raises before it). A path's own error (one the library refuses as well) is no count either.
+ */
+function mapItemCount(input: unknown, { InputPath, ItemsPath = "$" }: MapPaths, context: unknown): number | undefined {
+  const read = (root: unknown, path: string) => (path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(root, path));
+  try {
+    const effective = InputPath === undefined ? input : InputPath === null ? {} : read(input, InputPath);
+    const items = effective === undefined ? undefined : read(effective, ItemsPath);
+    return Array.isArray(items) ? items.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
- * MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
+ * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
  * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
  * event's run: eventRun). The library reports no event for a Parallel branch, so those are not in the history.
  */
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
-  failStates: LocalRun["failStates"],
+  { failStates, maps }: Pick<LocalRun, "failStates" | "maps">,
+  context: unknown,
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
 ): void {
@@ -1470,9 +1525,14 @@ function historyEvent(
       return record("ExecutionAborted", { executionAbortedEventDetails: {} });
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
-    case "StateEntered":
+    case "StateEntered": {
       record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
+      const paths = event.state!.type === "Map" ? maps.get(event.state!.name) : undefined;
+      const length = paths && mapItemCount(event.state!.input, paths, context);
+      // AWS records it next, before the first iteration (LocalStack's AWS-recorded test_base_scenarios, test_map_*).
+      if (length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
       return journal.place(run, event.state!.name);
+    }
     case "StateRetried":
       return journal.place(run, event.state!.name);
     case "StateExited":

@@ -780,6 +780,60 @@ describe("local Step Functions, Task history events (review 54)", () => {
     }
   });
 
+  describe("starts no Task attempt after the library aborted its run (its Retry wait ends at the abort)", () => {
+    const boom = (name: string) => new LambdaInvokeError(name, "Boom", "once", "Boom: once");
+    const retried = { Type: "Task", Resource: fnArn("f"), Retry: [{ ErrorEquals: ["Boom"], IntervalSeconds: 1, MaxAttempts: 3 }], End: true };
+    /** A few turns of the event loop: the library's retry after an abort is microtasks away, never a timer. */
+    const settle = async () => {
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    };
+
+    it("in a Map iteration whose sibling failed: the function is invoked once", async () => {
+      let calls = 0;
+      let aFailed: () => void = () => {};
+      const failedOnce = new Promise<void>((resolve) => (aFailed = resolve));
+      const f: TaskFunction = async (item) => {
+        if (item === "a") {
+          calls += 1;
+          aFailed();
+          throw boom("f");
+        }
+        // b fails (Fatal: not retried) once a waits in its Retry interval: a turn after a's failure.
+        await failedOnce;
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new LambdaInvokeError("f", "Fatal", "at once", "Fatal: at once");
+      };
+      const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Call", States: { Call: retried } }, End: true } } };
+      const sfn = new LocalStepFunctions([machine("sibling", definition, { f })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("sibling"), input: JSON.stringify({ items: ["a", "b"] }) }, false);
+      await sfn.drained();
+      await settle();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
+      expect(calls).toBe(1);
+    });
+
+    it("in an execution stopped (StopExecution) during the wait: no further invocation", async () => {
+      let calls = 0;
+      let failed: () => void = () => {};
+      const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+      const f: TaskFunction = async () => {
+        calls += 1;
+        failed();
+        throw boom("f");
+      };
+      const sfn = new LocalStepFunctions([machine("stopped", { StartAt: "Call", States: { Call: retried } }, { f })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped"), input: "{}" }, false);
+      await failedOnce;
+      // A turn on: the library has reached the Retry's wait.
+      await new Promise((resolve) => setImmediate(resolve));
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      await settle();
+      expect(sfn.describeExecution({ executionArn }).status).toBe("ABORTED");
+      expect(calls).toBe(1);
+    });
+  });
+
   it("records a run a Catch took back into its state (its Parameters failed before the handler) with its outcome: once, after its second entry", async () => {
     let finish: (value: unknown) => void = () => {};
     let calls = 0;
@@ -890,6 +944,30 @@ describe("local Step Functions, Task history events (review 54)", () => {
     const events = types(sfn, executionArn);
     expect(events).toContain("TaskFailed");
     expect(events).not.toContain("LambdaFunctionFailed");
+  });
+
+  it("records MapStateStarted with the item count after MapStateEntered, before the first iteration (LocalStack's AWS-recorded test_base_scenarios); none when the items are no array", async () => {
+    const each = { Type: "Map", InputPath: "$.in", ItemsPath: "$.items", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true };
+    const sfn = new LocalStepFunctions([machine("counted", { StartAt: "Each", States: { Each: each } })]);
+    const run = async (input: unknown) => {
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("counted"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      return { status: sfn.describeExecution({ executionArn }).status, events: history(sfn, executionArn) };
+    };
+    const three = await run({ in: { items: ["a", { b: 1 }, [2]] } });
+    expect(three.status).toBe("SUCCEEDED");
+    expect(three.events.slice(1, 4).map(({ id, previousEventId, timestamp, ...event }) => event)).toEqual([
+      { type: "MapStateEntered", stateEnteredEventDetails: { name: "Each", input: JSON.stringify({ in: { items: ["a", { b: 1 }, [2]] } }), inputDetails: { truncated: false } } },
+      { type: "MapStateStarted", mapStateStartedEventDetails: { length: 3 } },
+      { type: "MapIterationStarted", mapIterationStartedEventDetails: { name: "Each", index: 0 } },
+    ]);
+    expect(three.events.filter((event) => event.type === "MapStateStarted")).toHaveLength(1);
+    const none = await run({ in: { items: [] } });
+    expect(none.events.slice(1, 3).map((event) => [event.type, event.mapStateStartedEventDetails])).toEqual([["MapStateEntered", undefined], ["MapStateStarted", { length: 0 }]]);
+    expect(none.events.map((event) => event.type)).not.toContain("MapIterationStarted");
+    const notArray = await run({ in: { items: "x" } });
+    expect(notArray.status).toBe("FAILED");
+    expect(notArray.events.map((event) => event.type)).not.toContain("MapStateStarted");
   });
 
   describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
