@@ -3,6 +3,7 @@
  * resource, with what statistic, threshold and timing. One list feeds the alarms and the dashboard.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { arnRegion } from "../arn";
 
 /** Each kind of alarm; the values name the override fields (`alarms: { lambdaErrors: { threshold: 5 } }`). */
 export enum AlarmKind {
@@ -144,6 +145,12 @@ export interface MonitoredFunction {
   streamConsumer?: boolean;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 export interface MonitoredApiStage {
@@ -155,6 +162,12 @@ export interface MonitoredApiStage {
   region?: string;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 export interface MonitoredTable {
@@ -164,6 +177,12 @@ export interface MonitoredTable {
   region?: string;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 export interface MonitoredQueue {
@@ -173,6 +192,12 @@ export interface MonitoredQueue {
   region?: string;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 export interface MonitoredDistribution {
@@ -180,6 +205,12 @@ export interface MonitoredDistribution {
   distributionId: pulumi.Input<string>;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 /** A user pool with threat protection (AUDIT or ENFORCED), which publishes its risk metrics only then. */
@@ -189,16 +220,31 @@ export interface MonitoredUserPool {
   region?: string;
   /** @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 /** A Step Functions state machine, STANDARD or EXPRESS: both publish the execution metrics by StateMachineArn. */
 export interface MonitoredWorkflow {
   /** The state machine's ARN (StateMachineArn dimension): `Workflow.stateMachineArn`. */
   stateMachineArn: pulumi.Input<string>;
-  /** Region of the target (the alarm goes there too): the state machine's. @default the provider's region */
+  /**
+   * Region of the target (the alarms and graphs go there too): the state machine's; `""` is the provider's.
+   * @default the region of `stateMachineArn` when it is a plain string, else the provider's region
+   */
   region?: string;
   /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
   alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
 }
 
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
@@ -244,7 +290,8 @@ export function alarmTiming(kind: AlarmKind, defaults?: AlarmOverride, own?: Ala
 /** Every alarm for `targets`: defaults, then `defaults` overrides, then each target's own. */
 export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides = {}): AlarmSpec[] {
   const specs: AlarmSpec[] = [];
-  const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, own: AlarmOverrides | undefined, metric: Metric) => {
+  const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, watched: { alarms?: AlarmOverrides; description?: string }, metric: Metric) => {
+    const own = watched.alarms;
     const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind], ...alarmTiming(kind, defaults[kind], own?.[kind]) };
     if (settings.enabled === false) return;
     specs.push({
@@ -264,7 +311,7 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       evaluationPeriods: settings.evaluationPeriods,
       datapointsToAlarm: settings.datapointsToAlarm,
       treatMissingData: metric.treatMissingData,
-      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${settings.datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s`,
+      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${settings.datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s${watched.description ? `; ${watched.description}` : ""}`,
     });
   };
   // No data means no invocations, requests or messages: not a failure.
@@ -273,36 +320,36 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
   for (const [key, fn] of Object.entries(targets.functions ?? {})) {
     const dimensions = { FunctionName: fn.functionName };
     const target = `function ${key}`;
-    add(AlarmKind.LambdaErrors, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "Errors", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Errors (Sum)" });
-    add(AlarmKind.LambdaThrottles, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "Throttles", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Throttles (Sum)" });
+    add(AlarmKind.LambdaErrors, target, `fn-${key}`, fn.region, fn, { namespace: "AWS/Lambda", metricName: "Errors", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Errors (Sum)" });
+    add(AlarmKind.LambdaThrottles, target, `fn-${key}`, fn.region, fn, { namespace: "AWS/Lambda", metricName: "Throttles", dimensions, statistic: "Sum", treatMissingData: quiet, what: "Throttles (Sum)" });
     if (fn.streamConsumer) {
-      add(AlarmKind.StreamIteratorAge, target, `fn-${key}`, fn.region, fn.alarms, { namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions, statistic: "Maximum", treatMissingData: quiet, what: "IteratorAge (Maximum)" });
+      add(AlarmKind.StreamIteratorAge, target, `fn-${key}`, fn.region, fn, { namespace: "AWS/Lambda", metricName: "IteratorAge", dimensions, statistic: "Maximum", treatMissingData: quiet, what: "IteratorAge (Maximum)" });
     }
   }
   for (const [key, stage] of Object.entries(targets.apiStages ?? {})) {
     const dimensions = { ApiName: stage.apiName, Stage: stage.stage };
     const target = `API stage ${key}`;
-    add(AlarmKind.ApiServerErrors, target, `api-${key}`, stage.region, stage.alarms, { namespace: "AWS/ApiGateway", metricName: "5XXError", dimensions, statistic: "Average", treatMissingData: quiet, what: "5XXError (Average: the share of requests)" });
-    add(AlarmKind.ApiLatencyP99, target, `api-${key}`, stage.region, stage.alarms, { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, extendedStatistic: "p99", treatMissingData: quiet, what: "Latency (p99)" });
+    add(AlarmKind.ApiServerErrors, target, `api-${key}`, stage.region, stage, { namespace: "AWS/ApiGateway", metricName: "5XXError", dimensions, statistic: "Average", treatMissingData: quiet, what: "5XXError (Average: the share of requests)" });
+    add(AlarmKind.ApiLatencyP99, target, `api-${key}`, stage.region, stage, { namespace: "AWS/ApiGateway", metricName: "Latency", dimensions, extendedStatistic: "p99", treatMissingData: quiet, what: "Latency (p99)" });
   }
   for (const [key, table] of Object.entries(targets.tables ?? {})) {
     const target = `table ${key}`;
     // ThrottledRequests counts a request once when any of its events (table or index) is throttled; both metrics come per Operation.
-    add(AlarmKind.TableThrottles, target, `table-${key}`, table.region, table.alarms, {
+    add(AlarmKind.TableThrottles, target, `table-${key}`, table.region, table, {
       namespace: "AWS/DynamoDB", metricName: "ThrottledRequests", dimensions: { TableName: table.tableName }, query: tableQuery("ThrottledRequests", table.tableName), treatMissingData: quiet, what: "ThrottledRequests (Sum over operations)",
     });
-    add(AlarmKind.TableSystemErrors, target, `table-${key}`, table.region, table.alarms, {
+    add(AlarmKind.TableSystemErrors, target, `table-${key}`, table.region, table, {
       namespace: "AWS/DynamoDB", metricName: "SystemErrors", dimensions: { TableName: table.tableName }, query: tableQuery("SystemErrors", table.tableName), treatMissingData: quiet, what: "SystemErrors (Sum over operations)",
     });
   }
   for (const [key, queue] of Object.entries(targets.queues ?? {})) {
-    add(AlarmKind.QueueDepth, `dead-letter queue ${key}`, `queue-${key}`, queue.region, queue.alarms, {
+    add(AlarmKind.QueueDepth, `dead-letter queue ${key}`, `queue-${key}`, queue.region, queue, {
       namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue.queueName }, statistic: "Maximum", treatMissingData: quiet, what: "ApproximateNumberOfMessagesVisible (Maximum)",
     });
   }
   for (const [key, distribution] of Object.entries(targets.distributions ?? {})) {
     // CloudFront publishes its metrics in us-east-1 with Region=Global, and an alarm must be in its metric's region.
-    add(AlarmKind.CloudFrontServerErrors, `distribution ${key}`, `cdn-${key}`, "us-east-1", distribution.alarms, {
+    add(AlarmKind.CloudFrontServerErrors, `distribution ${key}`, `cdn-${key}`, "us-east-1", distribution, {
       namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: distribution.distributionId, Region: "Global" }, statistic: "Average", treatMissingData: quiet, what: "5xxErrorRate (Average)",
     });
   }
@@ -310,7 +357,7 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
     // Threat protection's metrics come per Operation (SignIn, SignUp, PasswordChange), UserPoolId and RiskLevel
     // (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-viewing-threat-protection-metrics.html): summed over operations and levels.
     for (const [kind, metricName] of [[AlarmKind.CognitoAccountTakeoverRisk, "AccountTakeoverRisk"], [AlarmKind.CognitoCompromisedCredentialRisk, "CompromisedCredentialRisk"]] as const) {
-      add(kind, `user pool ${key}`, `pool-${key}`, pool.region, pool.alarms, {
+      add(kind, `user pool ${key}`, `pool-${key}`, pool.region, pool, {
         namespace: "AWS/Cognito", metricName, dimensions: { UserPoolId: pool.userPoolId }, query: cognitoRiskQuery(metricName, pool.userPoolId), treatMissingData: quiet, what: `${metricName} (Sum over operations and risk levels)`,
       });
     }
@@ -318,7 +365,7 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) {
     const dimensions = { StateMachineArn: workflow.stateMachineArn };
     for (const [kind, metricName] of WORKFLOW_ALARM_METRICS) {
-      add(kind, `workflow ${key}`, `workflow-${key}`, workflow.region, workflow.alarms, { namespace: "AWS/States", metricName, dimensions, statistic: "Sum", treatMissingData: quiet, what: `${metricName} (Sum)` });
+      add(kind, `workflow ${key}`, `workflow-${key}`, workflowRegion(workflow), workflow, { namespace: "AWS/States", metricName, dimensions, statistic: "Sum", treatMissingData: quiet, what: `${metricName} (Sum)` });
     }
   }
   return specs;
@@ -336,6 +383,15 @@ const WORKFLOW_ALARM_METRICS = [
   [AlarmKind.WorkflowExecutionsTimedOut, "ExecutionsTimedOut"],
   [AlarmKind.WorkflowExecutionThrottled, "ExecutionThrottled"],
 ] as const;
+
+/**
+ * The region of a workflow's metrics, so of its alarms and graphs: the target's `region`, else the region of a
+ * written-out ARN (a state machine reports its execution metrics in its own region, and an alarm or graph elsewhere
+ * would watch a metric that never comes), else undefined: the provider's. `""` is the provider's region, as everywhere.
+ */
+export function workflowRegion(workflow: Pick<MonitoredWorkflow, "stateMachineArn" | "region">): string | undefined {
+  return workflow.region || (typeof workflow.stateMachineArn === "string" ? arnRegion(workflow.stateMachineArn) : undefined);
+}
 
 /** Sums a threat-protection metric over every operation and risk level of one user pool (Metrics Insights). */
 function cognitoRiskQuery(metricName: string, userPoolId: pulumi.Input<string>): pulumi.Output<string> {

@@ -3,7 +3,7 @@
  * started and how they ended) and how long they take, which no alarm watches.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { MonitoringTargets } from "./alarms";
+import { workflowRegion, type AlarmSpec, type MonitoringTargets } from "./alarms";
 
 export interface GraphSpec {
   title: string;
@@ -22,14 +22,20 @@ export interface GraphSpec {
  */
 const WORKFLOW_COUNTS = ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"];
 
-/** Every graph for `targets` that is not an alarm's. */
-export function graphSpecs(targets: MonitoringTargets): GraphSpec[] {
+/**
+ * Every graph for `targets` that is not an alarm's. A count an alarm of the same target already draws (failed, timed
+ * out) is left off the executions graph, so the dashboard draws each metric once; with that alarm disabled it is drawn there.
+ */
+export function graphSpecs(targets: MonitoringTargets, alarms: readonly Pick<AlarmSpec, "target" | "metricName">[]): GraphSpec[] {
   const graphs: GraphSpec[] = [];
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) {
     const dimensions = { StateMachineArn: workflow.stateMachineArn };
+    const region = workflowRegion(workflow);
+    const target = `workflow ${key}`;
+    const counts = WORKFLOW_COUNTS.filter((metricName) => !alarms.some((alarm) => alarm.target === target && alarm.metricName === metricName));
     graphs.push(
-      { title: `workflow ${key} — executions`, region: workflow.region, periodSeconds: 300, stat: "Sum", metrics: WORKFLOW_COUNTS.map((metricName) => ({ namespace: "AWS/States", metricName, dimensions })) },
-      { title: `workflow ${key} — ExecutionTime (ms)`, region: workflow.region, periodSeconds: 300, stat: "p99", metrics: [{ namespace: "AWS/States", metricName: "ExecutionTime", dimensions }] },
+      { title: `${target} — executions`, region, periodSeconds: 300, stat: "Sum", metrics: counts.map((metricName) => ({ namespace: "AWS/States", metricName, dimensions })) },
+      { title: `${target} — ExecutionTime (ms)`, region, periodSeconds: 300, stat: "p99", metrics: [{ namespace: "AWS/States", metricName: "ExecutionTime", dimensions }] },
     );
   }
   return graphs;

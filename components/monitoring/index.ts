@@ -156,7 +156,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
     const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topicArnFor(alarm, topics.get(topicOf(alarm))!.topic))]));
     const dashboard = this.spec.dashboardName
-      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, graphSpecs(targets), aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
+      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, graphSpecs(targets, alarms), aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
       : undefined;
 
     this.nodes = { topics, alarms: created, dashboard };
@@ -271,8 +271,9 @@ function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[
   const alarmWidgets = alarms.map((alarm, index) => ({
     ...place(index),
     properties: {
-      title: alarm.description.split(":")[0] + ` — ${alarm.metricName}`,
-      region: alarm.region ?? region,
+      title: `${alarm.target} — ${alarm.metricName}`,
+      // "" is the provider's region, as for the topics.
+      region: alarm.region || region,
       period: alarm.periodSeconds,
       stat: alarm.extendedStatistic ?? alarm.statistic ?? "Sum",
       metrics: alarm.query
@@ -285,7 +286,7 @@ function dashboardBody(alarms: readonly AlarmSpec[], graphs: readonly GraphSpec[
     ...place(alarms.length + index),
     properties: {
       title: graph.title,
-      region: graph.region ?? region,
+      region: graph.region || region,
       period: graph.periodSeconds,
       stat: graph.stat,
       metrics: graph.metrics.map((metric) => [metric.namespace, metric.metricName, ...Object.entries(metric.dimensions).flat()]),

@@ -84,7 +84,11 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     if (auth.spec.threatProtection !== "OFF") targets.userPools[keyOf(auth.spec.name)] = { userPoolId: auth.userPoolId, region: auth.spec.region };
   }
   for (const workflow of components.workflows ?? []) {
-    targets.workflows[keyOf(workflow.spec.name)] = { stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region };
+    // Express workflows have no state transition throttling (StateTransition bucket and refill "Unlimited", and
+    // "Throttling on the StateTransition service metric is reported as ExecutionThrottled",
+    // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): that alarm could never fire.
+    const express = workflow.spec.type === "EXPRESS" ? { alarms: { workflowExecutionThrottled: { enabled: false } } } : {};
+    targets.workflows[keyOf(workflow.spec.name)] = { stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region, ...express };
   }
   return targets;
 }

@@ -2,7 +2,7 @@
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -16,6 +16,8 @@ export const ALARM_LIMITS = {
   maxEvaluationSecondsUnderAnHour: 86_400,
   /** Metrics Insights alarms query the most recent three hours (Create_Metrics_Insights_Alarm.html). */
   maxInsightsEvaluationSeconds: 10_800,
+  /** AlarmDescription: "Length Constraints: Minimum length of 0. Maximum length of 1024." (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html) */
+  maxDescriptionCharacters: 1024,
 } as const;
 
 /** Why CloudWatch would refuse this timing, or undefined. Shared with the deploy rule `AlarmTiming`. */
@@ -76,7 +78,8 @@ function validateWorkflow(fail: ArgFailure, key: string, workflow: MonitoredWork
     fail(`workflows.${key}.stateMachineArn`, arn, "is not a state machine's ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>, without a version or alias), which the execution metrics are reported by", "Use Workflow.stateMachineArn, or list the Workflow in monitoringTargets({ workflows }).");
   }
   const region = arnRegion(arn);
-  if (workflow.region !== undefined && region !== workflow.region) {
+  // "" is the provider's region, as in every component's `region`: the ARN's region is used then (workflowRegion).
+  if (workflow.region && region !== workflow.region) {
     fail(`workflows.${key}.region`, workflow.region, `is not the region of the state machine ${JSON.stringify(arn)}, where its metrics are (an alarm watches a metric of its own region)`, `Use "${region}".`);
   }
 }
@@ -126,13 +129,37 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
   }
 }
 
+/**
+ * A target's `description` goes into every one of its alarms' descriptions, after what the alarm watches: the longest
+ * of those (as the alarms get it, with `defaults`) must fit CloudWatch's limit.
+ */
+function validateDescription(fail: ArgFailure, group: string, key: string, target: { description?: unknown }, defaults: AlarmOverrides | undefined): void {
+  const description = target.description;
+  if (description === undefined) return;
+  if (typeof description !== "string") {
+    fail(`${group}.${key}.description`, description, "is not a string", 'Use text such as "the album stays marked deleting: DELETE starts it over".');
+    return;
+  }
+  const limit = ALARM_LIMITS.maxDescriptionCharacters;
+  const longest = alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults).reduce((a, b) => (b.description.length > a.description.length ? b : a), { description: "", name: "" });
+  if (longest.description.length > limit) {
+    fail(
+      `${group}.${key}.description`,
+      description,
+      `makes the description of the alarm ${longest.name} ${longest.description.length} characters; CloudWatch takes at most ${limit} (AlarmDescription)`,
+      `Shorten it to ${limit - (longest.description.length - description.length)} characters or fewer.`,
+    );
+  }
+}
+
 /** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
 export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
   validateOverrides(fail, "defaults", defaults);
-  for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides }> | undefined]>) {
+  for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides; description?: string }> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
+      if (target) validateDescription(fail, group, key, target, defaults);
     }
   }
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);

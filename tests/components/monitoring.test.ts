@@ -102,7 +102,8 @@ describe("Monitoring alarms (defaults)", () => {
   it("Step Functions: failed and timed-out executions and throttled state transitions (Sum ≥ 1 in 5 minutes) by StateMachineArn; not aborted ones", () => {
     for (const [name, metricName] of [["executions-failed", "ExecutionsFailed"], ["executions-timed-out", "ExecutionsTimedOut"], ["execution-throttled", "ExecutionThrottled"]]) {
       const inputs = alarm(`workflow-orders-workflow-${name}`);
-      expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: ORDERS_ARN }, statistic: "Sum", ...timing(1, 300, 1), ...actions() });
+      // In the ARN's region, with no `region` given: its metrics are reported there (workflowRegion).
+      expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: ORDERS_ARN }, statistic: "Sum", ...timing(1, 300, 1), region: "us-east-1", alarmActions: [cdnTopicArn], okActions: [cdnTopicArn] });
       expect(inputs.alarmDescription).toBe(`workflow orders: ${metricName} (Sum) ≥ 1 ${{ ExecutionsFailed: "failed executions", ExecutionsTimedOut: "timed-out executions", ExecutionThrottled: "throttled state transitions" }[metricName]} in 1 of 1 periods of 300 s`);
     }
     expect(ofType(graph, ALARM).filter((a) => a.inputs.metricName === "ExecutionsAborted")).toEqual([]);
@@ -154,7 +155,7 @@ describe("Monitoring dashboard", () => {
     expect(latency.properties).toMatchObject({ region: "us-east-1", stat: "p99" });
   });
 
-  it("draws each workflow's executions (started and how they ended, Sum) and their ExecutionTime at p99 after the alarms' graphs", () => {
+  it("draws each workflow's executions (started, succeeded, aborted: failed and timed out have their alarms' graphs, Sum) and their ExecutionTime at p99 after the alarms' graphs", () => {
     const widgets = JSON.parse(resource(graph, "aws:cloudwatch/dashboard:Dashboard", "ops-dashboard").inputs.dashboardBody).widgets;
     const alarms = ofType(graph, ALARM).length;
     expect(widgets).toHaveLength(alarms + 2);
@@ -164,7 +165,7 @@ describe("Monitoring dashboard", () => {
         type: "metric", x: (alarms % 2) * 12, y: Math.floor(alarms / 2) * 6, width: 12, height: 6,
         properties: {
           title: "workflow orders — executions", region: "us-east-1", period: 300, stat: "Sum",
-          metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"].map((metric) => ["AWS/States", metric, ...arn]),
+          metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsAborted"].map((metric) => ["AWS/States", metric, ...arn]),
         },
       },
       {
@@ -172,6 +173,44 @@ describe("Monitoring dashboard", () => {
         properties: { title: "workflow orders — ExecutionTime (ms)", region: "us-east-1", period: 300, stat: "p99", metrics: [["AWS/States", "ExecutionTime", ...arn]] },
       },
     ]);
+  });
+});
+
+describe("Monitoring workflows in another region", () => {
+  const EU_ARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:eu";
+  it("alarms on and draws a written-out ARN's workflow in the ARN's region when `region` is left out or \"\" (the provider's), with a topic there", async () => {
+    const eu = await record(() => new Monitoring("eu", { workflows: { far: { stateMachineArn: EU_ARN }, blank: { stateMachineArn: EU_ARN, region: "" } } }));
+    const euTopic = resource(eu, "aws:sns/topic:Topic", "eu-alarms-eu-west-1").state.arn;
+    const alarms = ofType(eu, ALARM);
+    expect(alarms.map((a) => a.name).sort()).toEqual(["blank", "far"].flatMap((key) => ["execution-throttled", "executions-failed", "executions-timed-out"].map((name) => `eu-workflow-${key}-workflow-${name}`)).sort());
+    for (const a of alarms) expect(a.inputs, a.name).toMatchObject({ region: "eu-west-1", alarmActions: [euTopic], okActions: [euTopic] });
+    const widgets = JSON.parse(resource(eu, "aws:cloudwatch/dashboard:Dashboard", "eu-dashboard").inputs.dashboardBody).widgets;
+    expect(widgets).toHaveLength(alarms.length + 4);
+    for (const w of widgets) expect(w.properties.region, w.properties.title).toBe("eu-west-1");
+  });
+
+  it("draws a count on the executions graph when its alarm is disabled, so it is still drawn once", async () => {
+    const off = await record(() => new Monitoring("off", { workflows: { orders: { stateMachineArn: ORDERS_ARN, alarms: { workflowExecutionsFailed: { enabled: false } } } } }));
+    const widgets = JSON.parse(resource(off, "aws:cloudwatch/dashboard:Dashboard", "off-dashboard").inputs.dashboardBody).widgets;
+    const executions = widgets.find((w: any) => w.properties.title === "workflow orders — executions");
+    expect(executions.properties.metrics.map((m: string[]) => m[1])).toEqual(["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsAborted"]);
+  });
+});
+
+describe("Monitoring target descriptions", () => {
+  it("adds a target's description after \"; \" to the description of each of its alarms, for every kind of target", async () => {
+    const note = "Runbook: https://example.com/runbook";
+    const described = Object.fromEntries(
+      Object.entries(targets).map(([group, entries]) => [group, Object.fromEntries(Object.entries(entries as object).map(([key, target]) => [key, { ...target, description: note }]))]),
+    ) as MonitoringArgs;
+    const plain = await record(() => new Monitoring("plain", { ...targets, dashboard: false }));
+    const noted = await record(() => new Monitoring("noted", { ...described, dashboard: false }));
+    const kinds = new Set(ofType(noted, ALARM).map((a) => a.name.split("-")[1]));
+    expect(kinds).toEqual(new Set(["fn", "api", "table", "queue", "cdn", "pool", "workflow"]));
+    for (const a of ofType(plain, ALARM)) {
+      expect(a.inputs.alarmDescription, a.name).not.toContain(";");
+      expect(resource(noted, ALARM, a.name.replace(/^plain-/, "noted-")).inputs.alarmDescription).toBe(`${a.inputs.alarmDescription}; ${note}`);
+    }
   });
 });
 
@@ -204,6 +243,8 @@ describe("Monitoring overrides and validation", () => {
     [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, region: "eu-west-1" } } }, /^Monitoring "bad": workflows\.orders\.region "eu-west-1" is not the region of the state machine ".*", where its metrics are .*Use "us-east-1"\.$/],
     [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, alarms: { workflowExecutionsFailed: { periodSeconds: 45 } } } } }, /workflows\.orders\.alarms\.workflowExecutionsFailed .* period 45 s is not 10, 20, 30 or a multiple of 60/],
     [{ workflows: { Orders: { stateMachineArn: ORDERS_ARN } } }, /workflows key "Orders" is not a usable target key/],
+    [{ functions: { f: { functionName: "f", description: "x".repeat(1000) } } }, /^Monitoring "bad": functions\.f\.description "x{1000}" makes the description of the alarm fn-f-lambda-throttles 10\d\d characters; CloudWatch takes at most 1024 \(AlarmDescription\)\. Shorten it to 9\d\d characters or fewer\.$/],
+    [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, description: 5 as never } } }, /workflows\.orders\.description 5 is not a string/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside KMS's range of 7–30 days\. Use a whole number from 7 to 30 days\./],
@@ -226,15 +267,23 @@ describe("monitoringTargets", () => {
     const graph = await record(() => {
       const definition = { StartAt: "Done", States: { Done: { Type: "Succeed" as const } } };
       found = monitoringTargets({ workflows: [new Workflow("Orders", { definition }), new Workflow("fast", { type: "EXPRESS", logLevel: "ERROR", region: "us-west-2", definition })] });
-      return new Monitoring("wf", { ...found, dashboard: false });
+      return new Monitoring("wf", found);
     });
     expect(Object.keys(found.workflows ?? {})).toEqual(["orders", "fast"]);
     const arn = (name: string) => resource(graph, "aws:sfn/stateMachine:StateMachine", `${name}-state-machine`).state.arn;
     expect(resource(graph, ALARM, "wf-workflow-orders-workflow-executions-failed").inputs).toMatchObject({ namespace: "AWS/States", metricName: "ExecutionsFailed", dimensions: { StateMachineArn: arn("Orders") } });
     expect(resource(graph, ALARM, "wf-workflow-orders-workflow-executions-failed").inputs.region).toBeUndefined();
     // An EXPRESS state machine publishes the same execution metrics; its alarms go to its region, with a topic there.
-    const fast = resource(graph, ALARM, "wf-workflow-fast-workflow-execution-throttled").inputs;
-    expect(fast).toMatchObject({ metricName: "ExecutionThrottled", dimensions: { StateMachineArn: arn("fast") }, region: "us-west-2", alarmActions: [resource(graph, "aws:sns/topic:Topic", "wf-alarms-us-west-2").state.arn] });
+    const fast = resource(graph, ALARM, "wf-workflow-fast-workflow-executions-failed").inputs;
+    expect(fast).toMatchObject({ metricName: "ExecutionsFailed", dimensions: { StateMachineArn: arn("fast") }, region: "us-west-2", alarmActions: [resource(graph, "aws:sns/topic:Topic", "wf-alarms-us-west-2").state.arn] });
+    // Express has no state transition throttling (its StateTransition bucket is unlimited): no ExecutionThrottled alarm.
+    expect(ofType(graph, ALARM).filter((a) => a.inputs.metricName === "ExecutionThrottled").map((a) => a.name)).toEqual(["wf-workflow-orders-workflow-execution-throttled"]);
+    // Its graphs, by an ARN not known at construction, are in the workflow's region too.
+    const widgets = JSON.parse(resource(graph, "aws:cloudwatch/dashboard:Dashboard", "wf-dashboard").inputs.dashboardBody).widgets;
+    const fastGraphs = widgets.filter((w: any) => w.properties.title.startsWith("workflow fast"));
+    expect(fastGraphs.map((w: any) => [w.properties.title, w.properties.region])).toEqual([
+      ["workflow fast — ExecutionsFailed", "us-west-2"], ["workflow fast — ExecutionsTimedOut", "us-west-2"], ["workflow fast — executions", "us-west-2"], ["workflow fast — ExecutionTime (ms)", "us-west-2"],
+    ]);
   });
 
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {
