@@ -35,6 +35,7 @@
  */
 import { AUTONAME_RANDOM_LENGTH, autonameLength, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
+import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -380,7 +381,7 @@ export const DESCRIPTION_LIMITS_TABLE: readonly DescriptionLimitSpec[] = [
     property: "alarmDescription",
     what: "an alarm description",
     call: "PutMetricAlarm",
-    maxLength: 1024,
+    maxLength: ALARM_LIMITS.maxDescriptionCharacters,
     source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html",
   },
   {
