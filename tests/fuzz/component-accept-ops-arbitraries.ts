@@ -250,11 +250,11 @@ export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
     queues: targets(fc.record({ queueName: fc.constantFrom("counters-dlq", "thumbnail-failures.fifo"), region: targetRegion }).map(defined)),
     distributions: targets(fc.record({ distributionId: fc.constantFrom("E123EXAMPLE", "E2QWRUHEXAMPLE") })),
     userPools: targets(fc.record({ userPoolId: fc.constantFrom("us-east-1_Pool1", "us-west-2_Pool2"), region: targetRegion }).map(defined)),
-    // A state machine's own ARN (no version or alias), with its region named or left to the provider's (us-east-1).
+    // A state machine's own ARN (no version or alias), its region named or left to the ARN's.
     workflows: targets(
       fc
         .tuple(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), fc.constantFrom("album-deletion", "Orders_v2-Flow"), fc.boolean())
-        .map(([region, name, named]) => defined({ stateMachineArn: `arn:aws:states:${region}:123456789012:stateMachine:${name}`, region: named || region !== "us-east-1" ? region : undefined })),
+        .map(([region, name, named]) => defined({ stateMachineArn: `arn:aws:states:${region}:123456789012:stateMachine:${name}`, region: named ? region : undefined })),
     ),
     alarmEmails: optional(fc.uniqueArray(alarmEmail, { maxLength: 3, selector: (e) => e.toLowerCase() })),
     defaults: optional(alarmOverrides, 2),
