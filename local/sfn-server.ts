@@ -20,6 +20,7 @@
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
@@ -224,6 +225,7 @@ interface Execution {
 type Library = typeof import("aws-local-stepfunctions");
 
 let library: Promise<Library> | undefined;
+let jsonPathPlus: typeof import("jsonpath-plus").JSONPath | undefined;
 /**
  * aws-local-stepfunctions, loaded once, on the first execution: a program without a Workflow never loads it. It calls
  * Promise.withResolvers, which Node 20 lacks: the polyfill goes in first (local/promise-with-resolvers.ts).
@@ -233,6 +235,8 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
   // The library validates each definition with asl-validator, which otherwise compiles its schema on every call.
   installCompiledAslSchemaCheck();
   library ??= import("aws-local-stepfunctions").then((loaded) => {
+    // The library's own copy (mapItemCount reads paths as the library does).
+    jsonPathPlus ??= (createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus")).JSONPath;
     instrumentRuns(loaded);
     return loaded;
   });
@@ -257,6 +261,8 @@ interface RunHooks {
   handlers: Record<string, (input: unknown, run: LibraryRun) => Promise<unknown>>;
   /** The library aborted `run` (its Map or Parallel failed; the execution stopped or timed out). */
   aborted(run: LibraryRun): void;
+  /** A fault of the local runtime's own that it keeps from the library (which would not survive it). */
+  log(message: string): void;
 }
 
 /**
@@ -266,7 +272,21 @@ interface RunHooks {
  */
 const eventRun = new WeakMap<object, LibraryRun>();
 
-/** What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. */
+/**
+ * The iterators (the StateMachine the library builds for each entry of a Map: MapStateAction.execute) one of whose
+ * iterations failed, which fails the Map: the iterations still queued for a slot (MaxConcurrency) start nothing.
+ */
+const failedIterators = new WeakSet<object>();
+
+/** How many items each Map state's StateEntered event iterates (mapItemCount), for its MapStateStarted. */
+const mapLength = new WeakMap<object, number>();
+
+/**
+ * What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. Pinned
+ * (package.json; sfn-server.test.ts fails on another version): on an upgrade, re-check StateMachine.run and execute
+ * (the options and cleanup they pass, the run's context), EventLogger's dispatch…Event methods and close, and
+ * MapStateAction (an iterator per entry of the Map, its queue, its reading of InputPath and ItemsPath: mapItemCount).
+ */
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
   eventLogger: LibraryRunLogger;
@@ -287,6 +307,8 @@ interface LibraryRunLogger {
   dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
   dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
   dispatchExecutionAbortedEvent(): void;
+  dispatchExecutionFailedEvent(error: Error): void;
+  close(): void;
 }
 
 /**
@@ -331,7 +353,7 @@ function writesResults(state: unknown): boolean {
  * through: its LOCAL_EXECUTION is another symbol).
  */
 function instrumentRuns(loaded: Library): void {
-  type Execute = (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: unknown) => unknown;
+  type Execute = (this: { definition: Definition }, input: unknown, options: LibraryRunInternals, cleanup: () => void) => Promise<unknown>;
   const prototype = loaded.StateMachine.prototype as unknown as { execute: Execute; [LOCAL_EXECUTION]?: true };
   if (prototype[LOCAL_EXECUTION]) return;
   prototype[LOCAL_EXECUTION] = true;
@@ -339,25 +361,53 @@ function instrumentRuns(loaded: Library): void {
   prototype.execute = function (input, options, cleanup) {
     const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
     if (!hooks) return execute.call(this, input, options, cleanup);
-    const run: LibraryRun = {};
     const logger = options.eventLogger;
+    const within = options.runOptions?.[WITHIN_RUN] !== undefined;
+    // The library queues a Map's iterations (MaxConcurrency) and, when one fails, aborts those under way only: the
+    // rest would start after the Map failed, with a signal nobody aborts. AWS starts no iteration once its Map failed
+    // (one failed iteration fails the Map), nor any run within once its own run was aborted. The run ends before its
+    // first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map (or
+    // Parallel) that started it has already settled.
+    if (within && (failedIterators.has(this) || options.abortSignal?.aborted)) {
+      logger.close();
+      cleanup();
+      return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map state had failed, or its run was aborted.") as never));
+    }
+    const run: LibraryRun = {};
     const own = (event: LibraryEvent) => {
       if (logger.isLoggerClosed) return;
       eventRun.set(event, run);
       logger.dispatch(event);
     };
-    // Built as the library builds them.
-    logger.dispatchStateFailedEvent = (name, type, input, error) =>
-      own({ type: "StateFailed", timestamp: Date.now(), state: { name, type, input }, Error: error.name, Cause: error.cause ?? error.message } as LibraryEvent);
-    logger.dispatchStateRetriedEvent = (name, type, input, retrier, attempt) =>
-      own({ type: "StateRetried", timestamp: Date.now(), state: { name, type, input }, retry: { retrier, attempt } } as LibraryEvent);
+    // The library's own builders, their events dispatched as the run's (own), so none is copied here.
+    const { dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchExecutionFailedEvent } = logger;
+    const owning = Object.create(logger, { dispatch: { value: own } }) as LibraryRunLogger;
+    logger.dispatchStateFailedEvent = (...args) => dispatchStateFailedEvent.apply(owning, args);
+    logger.dispatchStateRetriedEvent = (...args) => dispatchStateRetriedEvent.apply(owning, args);
+    if (within) {
+      logger.dispatchExecutionFailedEvent = (error) => {
+        failedIterators.add(this);
+        dispatchExecutionFailedEvent.call(logger, error);
+      };
+    }
     const dispatchAborted = logger.dispatchExecutionAbortedEvent;
+    // Called in the library's abort listener (an EventTarget's), where a throw would be an uncaught exception, and
+    // would leave the run unsettled (its ExecutionAborted never dispatched).
     logger.dispatchExecutionAbortedEvent = () => {
-      hooks.aborted(run);
-      dispatchAborted.call(logger);
+      try {
+        hooks.aborted(run);
+      } catch (error) {
+        hooks.log(`a run's abort left its Tasks' history unsettled (${error instanceof Error ? error.message : String(error)})`);
+      } finally {
+        dispatchAborted.call(logger);
+      }
     };
     const states = this.definition.States;
-    measureStateData(logger, own, states, options.runOptions?.[WITHIN_RUN] !== undefined);
+    const context = options.runOptions?.context as { Execution?: object } | undefined;
+    // The context object the library reads this run's `$$` paths against (StateMachine.execute: Execution.Input is the
+    // run's own input, an iteration's or a branch's too).
+    const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
+    measureStateData(logger, own, states, within, runContext);
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -391,22 +441,32 @@ function instrumentRuns(loaded: Library): void {
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
  */
-function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) => void, states: Definition["States"], within: boolean): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) => void, states: Definition["States"], within: boolean, context: unknown): void {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
-  // Built as the library builds them: stateDataJson is keyed by the event, which `own` reports as the run's.
-  const report = (event: LibraryEvent, data: Serialised) => {
-    if ("json" in data) stateDataJson.set(event, data.json);
-    own(event);
-  };
+  // The library's own builders report the event, keyed in stateDataJson (and mapLength), as the run's (`own`).
+  let reported: Serialised | undefined;
+  let length: number | undefined;
+  const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
+  const reporter = Object.create(logger, {
+    dispatch: {
+      value: (event: LibraryEvent) => {
+        if (reported && "json" in reported) stateDataJson.set(event, reported.json);
+        if (length !== undefined) mapLength.set(event, length);
+        own(event);
+      },
+    },
+  }) as LibraryRunLogger;
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     if (logger.isLoggerClosed) return;
     const data = left && left.value === input ? left : serialised(input);
     // The first state of the root run enters with the execution's input, bounded as sent.
     if (data !== left && within && overQuota(data)) throw dataLimitExceeded(name, "input", true);
     entered = data;
-    report({ type: "StateEntered", timestamp: Date.now(), state: { name, type, input } } as LibraryEvent, data);
+    reported = data;
+    length = type === "Map" ? mapItemCount(states[name], input, context) : undefined;
+    dispatchStateEnteredEvent.call(reporter, name, type, input);
   };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
     if (logger.isLoggerClosed) return;
@@ -414,7 +474,9 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) =
     const data = bounded ?? serialised(output);
     if (bounded === undefined && !writesResults(states[name]) && overQuota(data)) throw dataLimitExceeded(name, "result", true);
     left = data;
-    report({ type: "StateExited", timestamp: Date.now(), state: { name, type, input, output } } as LibraryEvent, data);
+    reported = data;
+    length = undefined;
+    dispatchStateExitedEvent.call(reporter, name, type, input, output);
   };
 }
 
@@ -654,8 +716,6 @@ export interface LocalRun {
   callbacks: Set<string>;
   /** The Fail states, which run as Tasks (failStateAsTask): their history events are still a Fail state's. */
   failStates: Set<string>;
-  /** Each Map state's InputPath and ItemsPath, by state name: its MapStateStarted counts the items (mapItemCount). */
-  maps: Map<string, MapPaths>;
   /** The Task states whose scheduling and outcome the history records (TaskJournal), by state name. */
   tasks: Map<string, TaskRecord>;
   /**
@@ -695,12 +755,10 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const retried: string[] = [];
   const callbacks = new Set<string>();
   const failStates = new Set<string>();
-  const maps = new Map<string, MapPaths>();
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
-    if (state.Type === "Map") maps.set(name, { InputPath: state.InputPath as MapPaths["InputPath"], ItemsPath: state.ItemsPath as MapPaths["ItemsPath"] });
     if (state.Type === "Fail") {
       failStateAsTask(state);
       failStates.add(name);
@@ -753,7 +811,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, callbacks, failStates, maps, tasks, resultNames };
+  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames };
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -1171,7 +1229,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, maps, tasks, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -1187,6 +1245,8 @@ export class LocalStepFunctions {
           Object.entries(handlers).map(([state, handler]) => [
             state,
             (input: unknown, libraryRun: LibraryRun) => {
+              // Stopped while the library loaded: the run reaches its first Task before it can be aborted.
+              if (execution.status !== "RUNNING") return Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run: the execution had ended.`));
               // A Fail state's Task (failStateAsTask) is no Task of the definition's: its error and cause are no input.
               const parameters = callbackStates.has(state) || failStates.has(state) ? undefined : taskInputSized(input, state);
               const task = tasks.get(state);
@@ -1202,7 +1262,7 @@ export class LocalStepFunctions {
           ]),
         );
         const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
-        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun) };
+        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`) };
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
@@ -1212,7 +1272,7 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, { failStates, maps }, pathContext, record, journal);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1464,25 +1524,22 @@ type LibraryEvent = {
   index?: number;
 };
 
-/** A Map state's paths to its items (JSONPath: the local runtime runs no JSONata). */
-export interface MapPaths {
-  InputPath?: string | null;
-  ItemsPath?: string;
-}
-
 /**
  * How many items a Map state that entered with `input` iterates, for its MapStateStarted (API_HistoryEvent:
- * mapStateStartedEventDetails.length), read as the library reads them (MapStateAction: InputPath, null for `{}`, then
- * ItemsPath, `$` by default; a `$$` path from the context object) with the Jayway reader of local/vtl.ts (Step
- * Functions' JSONPath is Jayway's; the library's jsonpath-plus reads the same reference paths). Undefined when that is
- * no array: the library fails the state (States.Runtime) and AWS records no MapStateStarted then (LocalStack's
- * StateMap raises before it). A path's own error (one the library refuses as well) is no count either.
+ * mapStateStartedEventDetails.length): read as the library reads them (MapStateAction.execute after
+ * StateExecutor.processInput: InputPath, null for `{}`; then ItemsPath, when set; jsonPathQuery: its own jsonpath-plus,
+ * unwrapped, a `$$` path from the run's context object, a path that selects nothing an error), so it is the number of
+ * iterations the library starts. Undefined when that is no array: the library fails the state (States.Runtime) and AWS
+ * records no MapStateStarted then (LocalStack's StateMap raises before it).
  */
-function mapItemCount(input: unknown, { InputPath, ItemsPath = "$" }: MapPaths, context: unknown): number | undefined {
-  const read = (root: unknown, path: string) => (path.startsWith("$$") ? jsonPath(context ?? null, path.slice(1)) : jsonPath(root, path));
+function mapItemCount(state: Record<string, unknown> | undefined, input: unknown, context: unknown): number | undefined {
+  const read = (path: unknown, json: unknown) => {
+    if (typeof path !== "string" || !jsonPathPlus) return undefined;
+    return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
+  };
   try {
-    const effective = InputPath === undefined ? input : InputPath === null ? {} : read(input, InputPath);
-    const items = effective === undefined ? undefined : read(effective, ItemsPath);
+    const effective = state && "InputPath" in state ? (state.InputPath === null ? {} : read(state.InputPath, input)) : input;
+    const items = effective !== undefined && state?.ItemsPath ? read(state.ItemsPath, effective) : effective;
     return Array.isArray(items) ? items.length : undefined;
   } catch {
     return undefined;
@@ -1499,8 +1556,7 @@ function mapItemCount(input: unknown, { InputPath, ItemsPath = "$" }: MapPaths, 
 function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
-  { failStates, maps }: Pick<LocalRun, "failStates" | "maps">,
-  context: unknown,
+  failStates: LocalRun["failStates"],
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
 ): void {
@@ -1527,8 +1583,7 @@ function historyEvent(
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered": {
       record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
-      const paths = event.state!.type === "Map" ? maps.get(event.state!.name) : undefined;
-      const length = paths && mapItemCount(event.state!.input, paths, context);
+      const length = mapLength.get(event);
       // AWS records it next, before the first iteration (LocalStack's AWS-recorded test_base_scenarios, test_map_*).
       if (length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
       return journal.place(run, event.state!.name);

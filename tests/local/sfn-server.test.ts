@@ -787,6 +787,18 @@ describe("local Step Functions, Task history events (review 54)", () => {
     const settle = async () => {
       for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     };
+    /** `f`, which fails with Boom (retried) each time, counting its calls; `failedOnce` settles at its first. */
+    const retriedFunction = () => {
+      const called = { times: 0 };
+      let failed: () => void = () => {};
+      const failedOnce = new Promise<void>((resolve) => (failed = resolve));
+      const f: TaskFunction = async () => {
+        called.times += 1;
+        failed();
+        throw boom("f");
+      };
+      return { f, called, failedOnce };
+    };
 
     it("in a Map iteration whose sibling failed: the function is invoked once", async () => {
       let calls = 0;
@@ -810,17 +822,16 @@ describe("local Step Functions, Task history events (review 54)", () => {
       await settle();
       expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
       expect(calls).toBe(1);
+      const events = types(sfn, executionArn);
+      // a's one attempt and b's; nothing of a's (aborted) after b's failure: no retry scheduled, no StateRetried placed.
+      expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(2);
+      const bFailed = events.lastIndexOf("LambdaFunctionFailed");
+      expect(history(sfn, executionArn)[bFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
+      expect(events.slice(bFailed + 1)).toEqual(["MapIterationFailed", "ExecutionFailed"]);
     });
 
     it("in an execution stopped (StopExecution) during the wait: no further invocation", async () => {
-      let calls = 0;
-      let failed: () => void = () => {};
-      const failedOnce = new Promise<void>((resolve) => (failed = resolve));
-      const f: TaskFunction = async () => {
-        calls += 1;
-        failed();
-        throw boom("f");
-      };
+      const { f, called, failedOnce } = retriedFunction();
       const sfn = new LocalStepFunctions([machine("stopped", { StartAt: "Call", States: { Call: retried } }, { f })]);
       const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped"), input: "{}" }, false);
       await failedOnce;
@@ -830,7 +841,82 @@ describe("local Step Functions, Task history events (review 54)", () => {
       await sfn.drained();
       await settle();
       expect(sfn.describeExecution({ executionArn }).status).toBe("ABORTED");
-      expect(calls).toBe(1);
+      expect(called.times).toBe(1);
+      const events = types(sfn, executionArn);
+      expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(1);
+      expect(events.slice(events.indexOf("LambdaFunctionFailed") + 1)).toEqual(["ExecutionAborted"]);
+    });
+
+    it("in a Parallel branch whose sibling failed, its Catch taken: the function is invoked once, and the aborted branch records nothing more", async () => {
+      const { f, called, failedOnce } = retriedFunction();
+      const fatal: TaskFunction = async () => {
+        await failedOnce;
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
+      };
+      // The execution goes on (its next Task waits for the test) while the aborted branch's retry would run.
+      let afterCalled = false;
+      let finishAfter: (value: unknown) => void = () => {};
+      const after: TaskFunction = () => new Promise((resolve) => ((afterCalled = true), (finishAfter = resolve)));
+      const branches = [{ StartAt: "Call", States: { Call: retried } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
+      const definition = {
+        StartAt: "Both",
+        States: {
+          Both: { Type: "Parallel", Branches: branches, Catch: [{ ErrorEquals: ["States.ALL"], Next: "After" }], Next: "After" },
+          After: { Type: "Task", Resource: fnArn("after"), End: true },
+        },
+      };
+      const sfn = new LocalStepFunctions([machine("branch", definition, { f, fatal, after })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("branch"), input: "{}" }, false);
+      await until(() => afterCalled);
+      await settle();
+      finishAfter({});
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn }).status).toBe("SUCCEEDED");
+      expect(called.times).toBe(1);
+      const events = types(sfn, executionArn);
+      // f's one attempt (its retry never started), fatal's and after's; nothing of f's branch after fatal failed.
+      expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(3);
+      const fatalFailed = events.lastIndexOf("LambdaFunctionFailed");
+      expect(history(sfn, executionArn)[fatalFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
+      expect(events.slice(fatalFailed + 1)).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+    });
+
+    it("in a Map's iterations queued behind MaxConcurrency once one failed: none starts (no call, no event), with or without a Catch", async () => {
+      for (const caught of [false, true]) {
+        const called: unknown[] = [];
+        const f: TaskFunction = async (item) => {
+          called.push(item);
+          throw new LambdaInvokeError("f", "Fatal", "at once", "Fatal: at once");
+        };
+        const each = { Type: "Map", MaxConcurrency: 1, ItemsPath: "$.items", ItemProcessor: { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("f"), End: true } } } };
+        const definition = caught
+          ? { StartAt: "Each", States: { Each: { ...each, Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true }, Caught: { Type: "Pass", End: true } } }
+          : { StartAt: "Each", States: { Each: { ...each, End: true } } };
+        const sfn = new LocalStepFunctions([machine("queued", definition, { f })]);
+        const { executionArn } = await sfn.start({ stateMachineArn: machineArn("queued"), input: JSON.stringify({ items: ["a", "b", "c"] }) }, false);
+        await sfn.drained();
+        await settle();
+        expect(sfn.describeExecution({ executionArn }).status, `caught: ${caught}`).toBe(caught ? "SUCCEEDED" : "FAILED");
+        expect(called, `caught: ${caught}`).toEqual(["a"]);
+        const events = types(sfn, executionArn);
+        expect(events.filter((type) => type === "MapIterationStarted"), `caught: ${caught}`).toHaveLength(1);
+        expect(events.slice(events.indexOf("MapIterationFailed")), `caught: ${caught}`).toEqual(
+          caught ? ["MapIterationFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"] : ["MapIterationFailed", "ExecutionFailed"],
+        );
+      }
+    });
+
+    it("in an execution stopped while the library loaded: its first Task is not invoked", async () => {
+      let calls = 0;
+      const sfn = new LocalStepFunctions([machine("early", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("f"), End: true } } }, { f: async () => ((calls += 1), {}) })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("early"), input: "{}" }, false);
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      await settle();
+      expect(sfn.describeExecution({ executionArn }).status).toBe("ABORTED");
+      expect(calls).toBe(0);
+      expect(types(sfn, executionArn)).not.toContain("LambdaFunctionScheduled");
     });
   });
 
@@ -968,6 +1054,38 @@ describe("local Step Functions, Task history events (review 54)", () => {
     const notArray = await run({ in: { items: "x" } });
     expect(notArray.status).toBe("FAILED");
     expect(notArray.events.map((event) => event.type)).not.toContain("MapStateStarted");
+  });
+
+  it("records MapStateStarted with as many items as the library iterates: a deep-scan InputPath, a nested Map's `$$` ItemsPath (the iteration's input), a Map in a Parallel, the default ItemsPath, InputPath null", async () => {
+    const pass = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+    const inner = { Type: "Map", ItemsPath: "$$.Execution.Input.items", ItemProcessor: pass, End: true };
+    const cases: Array<[string, object, unknown]> = [
+      ["deep scan", { StartAt: "Each", States: { Each: { Type: "Map", InputPath: "$.n..items", ItemProcessor: pass, End: true } } }, { n: { items: [1, 2, 3] } }],
+      ["nested $$", { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "Inner", States: { Inner: inner } }, End: true } } }, { items: [{ items: ["x"] }, { items: ["y"] }, { items: ["z"] }] }],
+      ["in a Parallel", { StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [{ StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: pass, End: true } } }], End: true } } }, { items: [1, 2] }],
+      ["default ItemsPath", { StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: pass, End: true } } }, [1, 2, 3, 4]],
+      ["InputPath null", { StartAt: "Each", States: { Each: { Type: "Map", InputPath: null, ItemProcessor: pass, End: true } } }, [1]],
+    ];
+    for (const [label, definition, input] of cases) {
+      const sfn = new LocalStepFunctions([machine("counted", definition)]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("counted"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      const status = sfn.describeExecution({ executionArn }).status;
+      // Each MapStateStarted right after its Map's entry, its length the iterations its Map then starts.
+      const started = events.flatMap((event, at) => (event.type === "MapStateStarted" ? [{ after: events[at - 1].type, length: event.mapStateStartedEventDetails.length }] : []));
+      const iterations = new Map<string, number>();
+      for (const event of events) if (event.type === "MapIterationStarted") iterations.set(event.mapIterationStartedEventDetails.name, (iterations.get(event.mapIterationStartedEventDetails.name) ?? 0) + 1);
+      const expected = {
+        "deep scan": { status: "SUCCEEDED", lengths: [3], iterations: { Each: 3 } },
+        "nested $$": { status: "SUCCEEDED", lengths: [3, 1, 1, 1], iterations: { Each: 3, Inner: 3 } },
+        "in a Parallel": { status: "SUCCEEDED", lengths: [2], iterations: { Each: 2 } },
+        "default ItemsPath": { status: "SUCCEEDED", lengths: [4], iterations: { Each: 4 } },
+        "InputPath null": { status: "FAILED", lengths: [], iterations: {} },
+      }[label];
+      expect({ label, status, lengths: started.map(({ length }) => length), iterations: Object.fromEntries(iterations) }).toEqual({ label, ...expected });
+      expect(started.every(({ after }) => after === "MapStateEntered"), label).toBe(true);
+    }
   });
 
   describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
