@@ -518,6 +518,15 @@ const albumDeletionDefaults = {
 };
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
 const ownerIsMe = "deletion.#execution = :me";
+/** An updateItem's Parameters that record this execution on the album while it is deleting and `condition` holds (Claim, StillMine). */
+const ownAlbum = (condition: string, values: Record<string, unknown> = {}) => ({
+  TableName: galleryTable,
+  Key: albumKeyInput,
+  UpdateExpression: "SET deletion.#execution = :me",
+  ConditionExpression: `deletion.#state = :deleting AND ${condition}`,
+  ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
+  ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ...values },
+});
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
@@ -535,14 +544,7 @@ const albumDeletion = new Workflow("album-deletion", {
       Claim: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
-        Parameters: {
-          TableName: galleryTable,
-          Key: albumKeyInput,
-          UpdateExpression: "SET deletion.#execution = :me",
-          ConditionExpression: `deletion.#state = :deleting AND (attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`,
-          ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
-          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ":continues": { "S.$": "$.continues" } },
-        },
+        Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
         ResultPath: null,
         Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
         // Not claimed, this execution owns nothing to mark: its failure is told, and the owner's mark stays.
@@ -580,14 +582,7 @@ const albumDeletion = new Workflow("album-deletion", {
       StillMine: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
-        Parameters: {
-          TableName: galleryTable,
-          Key: albumKeyInput,
-          UpdateExpression: "SET deletion.#execution = :me",
-          ConditionExpression: `deletion.#state = :deleting AND ${ownerIsMe}`,
-          ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
-          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" } },
-        },
+        Parameters: ownAlbum(ownerIsMe),
         ResultPath: null,
         Retry: noRetryOnCondition,
         Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
