@@ -489,18 +489,44 @@ const onFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "
 const albumNotices = new Topic("album-notices", {});
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: photos per page
- * (one Query and one Map of up to that many), pages before it hands the album to a new execution, and `continues`, the
- * execution it takes over from ("none" for a deletion DELETE requested). A Standard execution's history holds at most
- * 25,000 events, and one that reaches it fails at the top level, where no Catch applies
- * (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, "Quotas related to state machine executions").
- * A page of 20 costs 255 events when nothing is retried (the Query 5, AnyPhotos 2, the Map 4, 12 per photo: an iteration's
- * start and end and 5 per Task, CountPage 2, Budget 2), and 747 when every Task spends all 4 retries (3 events each
- * retry: 17 per Task); 30 pages are 22,410 of those, plus Settings, Claim, and Handoff or the end, about 40: under the
- * limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ * (one Query and one Map of up to that many), pages before it hands the album to a new execution, `continues`, the
+ * execution it takes over from ("none" for a deletion DELETE requested), and `handoffs`, how many hand-offs led to it.
+ * A Standard execution's history holds at most 25,000 events, and one that reaches it fails at the top level, where no
+ * Catch applies (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, "Quotas related to state
+ * machine executions"). A page of 20 costs 260 events when nothing is retried (the Query 5, AnyPhotos 2, StillMine 5,
+ * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
+ * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
+ * 30 pages are 24,120 of those, plus Settings, Claim, and Handoff or the end, about 100 at worst: under the limit
+ * whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
-const albumDeletionDefaults = { pageSize: 20, pagesPerExecution: 30, continues: "none", count: { pages: 0 } };
+const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
+/**
+ * The largest album the app supports deleting in one go (a design figure: nothing caps an album's photos). It takes
+ * 34 executions of 600 photos; `maxHandoffs` allows three times that many, for pages that remove less than a full page
+ * (a photo whose delete found it changed is read again). Past it the chain is taken as stuck (a photo that never stops
+ * changing, a page that never shrinks) and the deletion fails (MarkFailed: the album marked failed, the notice, the
+ * ExecutionsFailed alarm) instead of handing on for ever. A larger album is not lost: DELETE starts it again (from 0
+ * hand-offs) and it goes on where it stopped.
+ */
+const LARGEST_ALBUM_PHOTOS = 20_000;
+const albumDeletionDefaults = {
+  ...albumDeletionPages,
+  maxHandoffs: 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution)),
+  continues: "none",
+  handoffs: 0,
+  count: { pages: 0 },
+};
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
 const ownerIsMe = "deletion.#execution = :me";
+/** An updateItem's Parameters that record this execution on the album while it is deleting and `condition` holds (Claim, StillMine). */
+const ownAlbum = (condition: string, values: Record<string, unknown> = {}) => ({
+  TableName: galleryTable,
+  Key: albumKeyInput,
+  UpdateExpression: "SET deletion.#execution = :me",
+  ConditionExpression: `deletion.#state = :deleting AND ${condition}`,
+  ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
+  ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ...values },
+});
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
@@ -518,14 +544,7 @@ const albumDeletion = new Workflow("album-deletion", {
       Claim: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
-        Parameters: {
-          TableName: galleryTable,
-          Key: albumKeyInput,
-          UpdateExpression: "SET deletion.#execution = :me",
-          ConditionExpression: `deletion.#state = :deleting AND (attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`,
-          ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
-          ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ":continues": { "S.$": "$.continues" } },
-        },
+        Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
         ResultPath: null,
         Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
         // Not claimed, this execution owns nothing to mark: its failure is told, and the owner's mark stays.
@@ -553,7 +572,22 @@ const albumDeletion = new Workflow("album-deletion", {
         Catch: onFailure,
         Next: "AnyPhotos",
       },
-      AnyPhotos: { Type: "Choice", Choices: [{ Variable: "$.page.items[0]", IsPresent: true, Next: "RemovePhotos" }], Default: "DeleteAlbum" },
+      AnyPhotos: { Type: "Choice", Choices: [{ Variable: "$.page.items[0]", IsPresent: true, Next: "StillMine" }], Default: "DeleteAlbum" },
+      // Before each page: is the album still this execution's? A DELETE may have started the deletion over (it judged
+      // this execution ended, on a replica that had not yet seen a newer claim, and last-writer-wins replication erased
+      // that claim), and the new owner runs beside this one. A condition holds only on the item written, so the photos'
+      // deletes cannot check the album themselves (that takes TransactWriteItems, which the local DynamoDB cannot run):
+      // this bounds what two executions both do to the page in flight, whose removals are sent twice (the consumer
+      // finds the objects gone) and whose items are deleted once (conditional). A write that changes nothing.
+      StillMine: {
+        Type: "Task",
+        Resource: "arn:aws:states:::dynamodb:updateItem",
+        Parameters: ownAlbum(ownerIsMe),
+        ResultPath: null,
+        Retry: noRetryOnCondition,
+        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
+        Next: "RemovePhotos",
+      },
       RemovePhotos: {
         Type: "Map",
         ItemsPath: "$.page.items",
@@ -601,7 +635,15 @@ const albumDeletion = new Workflow("album-deletion", {
         Next: "CountPage",
       },
       CountPage: { Type: "Pass", Parameters: { "pages.$": "States.MathAdd($.count.pages, 1)" }, ResultPath: "$.count", Next: "Budget" },
-      Budget: { Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "Handoff" }], Default: "NextPage" },
+      Budget: { Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" },
+      // A chain longer than the largest album needs is stuck: failed, and so alarmed, rather than handed on for ever.
+      MayHandOff: { Type: "Choice", Choices: [{ Variable: "$.handoffs", NumericGreaterThanEqualsPath: "$.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" },
+      TooManyHandoffs: {
+        Type: "Pass",
+        Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": "States.Format('The album was handed on {} times and still has photos: a photo that keeps changing? Delete the album again to go on', $.handoffs)" },
+        ResultPath: "$.error",
+        Next: "MarkFailed",
+      },
       // The rest of the album to a new execution, through the bus and its rule (no StartExecution on this state machine
       // from its own role): the event says whom it continues, so that execution's Claim takes the album over.
       Handoff: {
@@ -613,7 +655,15 @@ const albumDeletion = new Workflow("album-deletion", {
               EventBusName: galleryEvents,
               Source: ALBUM_EVENTS_SOURCE,
               DetailType: ALBUM_DELETION_REQUESTED,
-              Detail: { "sub.$": "$.sub", "albumId.$": "$.albumId", "continues.$": "$$.Execution.Id", "pageSize.$": "$.pageSize", "pagesPerExecution.$": "$.pagesPerExecution" },
+              Detail: {
+                "sub.$": "$.sub",
+                "albumId.$": "$.albumId",
+                "continues.$": "$$.Execution.Id",
+                "handoffs.$": "States.MathAdd($.handoffs, 1)",
+                "maxHandoffs.$": "$.maxHandoffs",
+                "pageSize.$": "$.pageSize",
+                "pagesPerExecution.$": "$.pagesPerExecution",
+              },
             },
           ],
         },
@@ -623,13 +673,21 @@ const albumDeletion = new Workflow("album-deletion", {
         Next: "HandedOff",
       },
       HandedOff: { Type: "Succeed" },
+      // Only the owner deletes the album and tells it: an execution that lost the album meanwhile ends in NotMine (and
+      // so does the owner's own retry after a delete that succeeded but whose answer was lost: the notice is not sent).
       DeleteAlbum: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:deleteItem",
-        Parameters: { TableName: galleryTable, Key: albumKeyInput },
+        Parameters: {
+          TableName: galleryTable,
+          Key: albumKeyInput,
+          ConditionExpression: ownerIsMe,
+          ExpressionAttributeNames: { "#execution": "execution" },
+          ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } },
+        },
         ResultPath: null,
-        Retry: retryTransient,
-        Catch: onFailure,
+        Retry: noRetryOnCondition,
+        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, ...onFailure],
         Next: "DeletedNotice",
       },
       DeletedNotice: { Type: "Pass", Parameters: { event: "AlbumDeleted", "sub.$": "$.sub", "albumId.$": "$.albumId" }, ResultPath: "$.notice", Next: "NotifyDeleted" },
@@ -752,7 +810,8 @@ const apis = new RegionalApis("api", {
               .map((statement) => ({ ...statement, actions: ["states:DescribeExecution"] })),
           ],
           // The bus is the home region's: the API in other regions puts its events there (handlers/shared/album-events.ts).
-          environment: { ...galleryEvents.environment("EVENT_BUS_NAME"), EVENT_BUS_REGION: homeRegion },
+          // The machine's ARN: an execution recorded on an album that is not of it (a replaced machine) has ended.
+          environment: { ...galleryEvents.environment("EVENT_BUS_NAME"), EVENT_BUS_REGION: homeRegion, ...albumDeletion.environment("ALBUM_DELETION_STATE_MACHINE_ARN") },
         },
       },
       // Listings carry presigned thumbnail URLs: the role must be allowed the GET it signs.

@@ -4,7 +4,7 @@
  * with its own least-privilege role.
  */
 import { CreateAlbum, UpdateAlbum } from "../shared/gallery-schemas";
-import { executionRunning, requestAlbumDeletion } from "../shared/album-events";
+import { executionState, requestAlbumDeletion } from "../shared/album-events";
 import { createAlbum, createAlbumOnce, deleteAlbum, failAlbumDeletion, getAlbum, listAlbums, restartAlbumDeletion, UNCLAIMED_DELETION_MS, updateAlbum, type AlbumRemoval } from "../shared/gallery-store";
 import type { AlbumDeletion } from "../shared/gallery-keys";
 import { badRequest, headerParam, json, limitParam, noContent, ownerOf, parseBody, pathParam, queryParam, route } from "../shared/api-http";
@@ -44,18 +44,25 @@ export const update = route("updateAlbum", async (event) => {
   return json(200, await updateAlbum(owner, albumId, parseBody(event, UpdateAlbum)));
 });
 
-/** Whether a deletion marked `deleting` has nothing running it: its execution ended, or none claimed it in time. */
+/**
+ * Whether a deletion marked `deleting` has nothing running it: its execution ended at least UNCLAIMED_DELETION_MS ago,
+ * or none claimed it in that time. Not as soon as it ended: an execution that handed the album on (Handoff) has
+ * succeeded moments before the next one claims it, and a DELETE in that gap would start a needless run. Whether
+ * something newer claimed it meanwhile is restartAlbumDeletion's condition (the mark still names this execution).
+ */
 async function abandoned(deletion: AlbumDeletion): Promise<boolean> {
-  if (deletion.execution) return !(await executionRunning(deletion.execution));
-  return Date.now() - Date.parse(deletion.requestedAt) > UNCLAIMED_DELETION_MS;
+  if (!deletion.execution) return Date.now() - Date.parse(deletion.requestedAt) >= UNCLAIMED_DELETION_MS;
+  const execution = await executionState(deletion.execution);
+  return !execution.running && Date.now() - execution.stoppedAt >= UNCLAIMED_DELETION_MS;
 }
 
 /**
  * DELETE /albums/{albumId}: an empty album goes at once (204). One with photos is marked deleting and answered 202: the
  * AlbumDeletionRequested event starts the album-deletion workflow (index.ts), which removes each photo as DELETE of a
  * photo does, then the album. A DELETE while it is deleting answers 202 again and starts nothing while the deletion
- * runs; one whose execution ended without deleting the album (stopped, failed at the top level, its hand-off never
- * started) or that no execution claimed starts over, as after a failed deletion. When the event cannot be put, the
+ * runs (or when Step Functions cannot say whether it runs); one whose execution ended without deleting the album
+ * (stopped, failed at the top level, its hand-off never started) at least 10 minutes ago, or that no execution claimed
+ * in 10 minutes, starts over, as after a failed deletion. When the event cannot be put, the
  * deletion is marked failed (nothing would run it) and the answer is 500.
  */
 export const remove = route("deleteAlbum", async (event) => {

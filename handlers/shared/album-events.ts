@@ -8,6 +8,7 @@
 import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
 import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./gallery-keys";
 import { AwsServiceError } from "./retries";
+import { logger } from "./api-http";
 
 export interface AlbumDeletionRequested {
   sub: string;
@@ -66,16 +67,34 @@ function statesEndpoint(region: string): string {
   return process.env.AWS_ENDPOINT_URL_SFN || `https://states.${region}.amazonaws.com`;
 }
 
+/** What DELETE of an album marked deleting learns of the execution recorded on it. */
+export type ExecutionState =
+  /** It runs, or may: Step Functions could not be asked (throttled, refused). */
+  | { running: true }
+  /** It has ended, at `stoppedAt` (ms since the epoch), or long ago (0): unknown to Step Functions, or another state machine's. */
+  | { running: false; stoppedAt: number };
+
 /**
- * Whether the album-deletion execution `executionArn` still runs (DescribeExecution's status RUNNING), for DELETE of an
- * album marked deleting: one that ended without deleting it (stopped, failed at the top level, handed on to an event
- * that never started the next) leaves the mark behind. An execution Step Functions no longer knows of runs no more.
- * The state machine is in the home region with the bus. AWS JSON 1.0, signing name `states`
- * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html).
+ * What the album-deletion execution `executionArn` is doing (DescribeExecution), for DELETE of an album marked
+ * deleting: one that ended without deleting it (stopped, failed at the top level, handed on to an event that never
+ * started the next) leaves the mark behind. The state machine is in the home region with the bus. AWS JSON 1.0, signing
+ * name `states` (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html: `status`,
+ * and `stopDate` "If the execution ended, the date the execution stopped").
+ *
+ * Ended long ago: an execution Step Functions no longer knows (ExecutionDoesNotExist), and one of another state
+ * machine than `ALBUM_DELETION_STATE_MACHINE_ARN` (a replaced machine: its executions fall outside this function's
+ * `execution:<name>:*` grant, so asking would be refused for ever and the album never started over).
+ * Any other error (throttled past the retries, access denied) reads as running: the caller then starts nothing and
+ * answers as for a deletion under way. Starting over on a guess could run two deletions at once, and answering 500
+ * would tell the client its DELETE failed when the deletion may well be running; the next DELETE asks again.
  */
-export async function executionRunning(executionArn: string): Promise<boolean> {
+export async function executionState(executionArn: string): Promise<ExecutionState> {
   const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error("AWS_REGION is not set");
+  const machine = process.env.ALBUM_DELETION_STATE_MACHINE_ARN;
+  if (!machine) throw new Error("ALBUM_DELETION_STATE_MACHINE_ARN is not set");
+  // arn:aws:states:<region>:<account>:execution:<machine name>:<execution name>, of arn:…:stateMachine:<machine name>.
+  if (!executionArn.startsWith(`${machine.replace(":stateMachine:", ":execution:")}:`)) return { running: false, stoppedAt: 0 };
   try {
     const { answer } = await awsJsonCall({
       service: "states",
@@ -88,9 +107,12 @@ export async function executionRunning(executionArn: string): Promise<boolean> {
       traceInput: { executionArn },
       body: { executionArn },
     });
-    return answer.status === "RUNNING";
+    if (answer.status === "RUNNING") return { running: true };
+    // stopDate is a timestamp, in seconds since the epoch in the JSON protocol.
+    return { running: false, stoppedAt: typeof answer.stopDate === "number" ? answer.stopDate * 1000 : 0 };
   } catch (error) {
-    if ((error as Error).name === "ExecutionDoesNotExist") return false;
-    throw error;
+    if ((error as Error).name === "ExecutionDoesNotExist") return { running: false, stoppedAt: 0 };
+    logger.warn("the album-deletion execution could not be described; taken as running", { executionArn, error: error as Error });
+    return { running: true };
   }
 }

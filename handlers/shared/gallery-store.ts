@@ -199,9 +199,10 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
 }
 
 /**
- * How long a deletion may stay marked with no execution claiming it before DELETE starts it over: the rule's delivery
- * and Claim take seconds; one still undelivered after this is most likely in the rule's dead-letter queue (a second
- * event is harmless: the execution that loses the claim ends in NotMine).
+ * How long a deletion may stay marked with no execution claiming it, or claimed by one that has ended, before DELETE
+ * starts it over: the rule's delivery and Claim take seconds (a hand-off's next execution claims from the one that
+ * ended); one still undelivered after this is most likely in the rule's dead-letter queue (a second event is
+ * harmless: the execution that loses the claim ends in NotMine).
  */
 export const UNCLAIMED_DELETION_MS = 10 * 60_000;
 
@@ -244,6 +245,8 @@ async function markDeleting(sub: string, albumId: string, condition: string, val
 /**
  * Marks the deletion `started` failed when its event could not be put (no workflow will run for it), so the album does
  * not stay deleting for ever: DELETE starts it again. Only that very deletion (its `requestedAt`): one started since stays.
+ * And only while no execution has claimed it: PutEvents may have failed after EventBridge took the event (a timed-out
+ * answer), and a deletion running must not read as failed, or the next DELETE would start a second one beside it.
  */
 export async function failAlbumDeletion(sub: string, albumId: string, started: AlbumDeletion, error: string): Promise<void> {
   try {
@@ -252,8 +255,8 @@ export async function failAlbumDeletion(sub: string, albumId: string, started: A
         TableName: tableName(),
         Key: albumKey(sub, albumId),
         UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error",
-        ConditionExpression: "deletion.#state = :deleting AND deletion.requestedAt = :requestedAt",
-        ExpressionAttributeNames: { "#state": "state", "#error": "error" },
+        ConditionExpression: "deletion.#state = :deleting AND deletion.requestedAt = :requestedAt AND attribute_not_exists(deletion.#execution)",
+        ExpressionAttributeNames: { "#state": "state", "#error": "error", "#execution": "execution" },
         ExpressionAttributeValues: { ":failed": "failed", ":error": error, ":deleting": "deleting", ":requestedAt": started.requestedAt },
       }),
     );

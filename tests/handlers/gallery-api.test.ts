@@ -4,14 +4,14 @@
  * and that one user never sees or changes another user's items.
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { albumKey, photoKey, type AlbumItem } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
-import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
+import { SfnError, startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import type { LocalSqsServer } from "../../local/sqs-server";
 import { apiEvent, GALLERY_BUS, lambdaContext, REMOVALS_QUEUE, removalsSent as removalsFrom, startGalleryEventBus, startGalleryTable, startRemovalsQueue, useGalleryApiEnvironment, type EventInput } from "./gallery-table";
 
@@ -37,6 +37,7 @@ beforeAll(async () => {
   // DELETE of an album already deleting asks Step Functions whether the execution marked on it still runs.
   sfn = await startLocalSfn({ stateMachines: [DELETION_MACHINE] });
   process.env.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
+  process.env.ALBUM_DELETION_STATE_MACHINE_ARN = DELETION_MACHINE.arn;
   albums = await import("../../handlers/api/albums.js");
   photos = await import("../../handlers/api/photos.js");
   health = await import("../../handlers/api/health.js");
@@ -241,26 +242,46 @@ describe("albums", () => {
     expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
   });
 
-  it("starts over a deletion whose execution no longer runs, or that none claimed in 10 minutes; leaves one that runs or is fresh", async () => {
+  it("starts over a deletion whose execution ended 10 minutes ago or more, or that none claimed in 10 minutes; leaves one that runs, ended just now, cannot be asked about, or is fresh", async () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
     const mark = (albumId: string, deletion: { requestedAt: string; execution?: string }) =>
       doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", ...deletion } } }));
     const deletionOf = async (albumId: string) => ((await doc.send(new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), ConsistentRead: true }))).Item as AlbumItem).deletion;
     const client = new SFNClient({ endpoint: sfn.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+    const describe = sfn.sfn.describeExecution.bind(sfn.sfn);
     try {
-      const running = (await client.send(new StartExecutionCommand({ stateMachineArn: DELETION_MACHINE.arn }))).executionArn!;
+      const start = async () => (await client.send(new StartExecutionCommand({ stateMachineArn: DELETION_MACHINE.arn }))).executionArn!;
+      const running = await start();
+      // Ended (as an execution that handed the album on ends) moments ago, and one ended 11 minutes ago.
+      const endedNow = await start();
+      const endedLongAgo = await start();
+      for (const executionArn of [endedNow, endedLongAgo]) await client.send(new StopExecutionCommand({ executionArn }));
       const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-      const cases = [
+      vi.spyOn(sfn.sfn, "describeExecution").mockImplementation((input) => {
+        // As IAM answers for an ARN outside the function's grant (this machine's executions alone).
+        if (!String(input.executionArn).startsWith(`${DELETION_MACHINE.arn.replace(":stateMachine:", ":execution:")}:`)) throw new SfnError("AccessDeniedException", "not authorized to perform: states:DescribeExecution");
+        const described = describe(input);
+        return input.executionArn === endedLongAgo ? { ...described, stopDate: (described.stopDate as number) - 11 * 60 } : described;
+      });
+      const cases: Array<{ deletion: { requestedAt: string; execution?: string }; restarted: boolean; refused?: string }> = [
         { deletion: { requestedAt: minutesAgo(30), execution: running }, restarted: false },
+        // The hand-off's gap: the next execution is about to claim it.
+        { deletion: { requestedAt: minutesAgo(30), execution: endedNow }, restarted: false },
+        { deletion: { requestedAt: minutesAgo(30), execution: endedLongAgo }, restarted: true },
         { deletion: { requestedAt: minutesAgo(30), execution: `${DELETION_MACHINE.arn.replace(":stateMachine:", ":execution:")}:stopped-long-ago` }, restarted: true },
+        // Of a state machine since replaced: outside the function's grant, and not to be asked.
+        { deletion: { requestedAt: minutesAgo(30), execution: "arn:aws:states:us-east-1:123456789012:execution:album-deletion-old:x" }, restarted: true },
+        // Step Functions cannot say (throttled past the retries, or refused): taken as running, answered 202.
+        { deletion: { requestedAt: minutesAgo(30), execution: running }, restarted: false, refused: "AccessDeniedException" },
         { deletion: { requestedAt: minutesAgo(11) }, restarted: true },
         { deletion: { requestedAt: minutesAgo(2) }, restarted: false },
       ];
-      for (const { deletion, restarted } of cases) {
+      for (const { deletion, restarted, refused } of cases) {
         const album = await newAlbum(ALICE);
         await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
         await mark(album.albumId, deletion);
         bus.events.length = 0;
+        if (refused) vi.mocked(sfn.sfn.describeExecution).mockImplementationOnce(() => { throw new SfnError(refused, "not authorized to perform: states:DescribeExecution"); });
         const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
         expect(answered, JSON.stringify(deletion)).toMatchObject({ status: 202, body: { deletion: "deleting" } });
         expect(bus.events.map((e) => e.detail), JSON.stringify(deletion)).toEqual(restarted ? [{ sub: ALICE, albumId: album.albumId }] : []);
@@ -272,6 +293,25 @@ describe("albums", () => {
       }
     } finally {
       client.destroy();
+      doc.destroy();
+    }
+  });
+
+  it("marks a deletion whose event could not be put failed only while no execution has claimed it", async () => {
+    const { failAlbumDeletion } = await import("../../handlers/shared/gallery-store.js");
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    try {
+      const album = await newAlbum(ALICE);
+      const deletion = { state: "deleting" as const, requestedAt: new Date().toISOString() };
+      // PutEvents timed out after EventBridge took the event, and the execution has claimed the album since.
+      await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { ...deletion, execution: "arn:running" } } }));
+      await failAlbumDeletion(ALICE, album.albumId, deletion, "could not be started");
+      const read = async () => ((await doc.send(new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), ConsistentRead: true }))).Item as AlbumItem).deletion;
+      expect(await read()).toEqual({ ...deletion, execution: "arn:running" });
+      await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "REMOVE deletion.#e", ExpressionAttributeNames: { "#e": "execution" } }));
+      await failAlbumDeletion(ALICE, album.albumId, deletion, "could not be started");
+      expect(await read()).toEqual({ ...deletion, state: "failed", error: "could not be started" });
+    } finally {
       doc.destroy();
     }
   });

@@ -171,19 +171,42 @@ describe("an album deleted across executions", () => {
     const chain = [first];
     for (let next; (next = executions.find((execution) => execution.input.continues === chain.at(-1)!.executionArn)); ) chain.push(next);
     expect(chain).toHaveLength(4);
-    for (const execution of chain.slice(1)) expect(execution.input).toEqual({ sub: owner, albumId, continues: expect.any(String), pageSize: 2, pagesPerExecution: 1 });
+    // Each counts the hand-offs before it (a chain past maxHandoffs fails: the test below), the largest album's default.
+    expect(chain.slice(1).map((execution) => execution.input)).toEqual(
+      [1, 2, 3].map((handoffs) => ({ sub: owner, albumId, continues: expect.any(String), handoffs, maxHandoffs: 102, pageSize: 2, pagesPerExecution: 1 })),
+    );
     expect(byArn.size).toBe(4);
     expect(await photosLeft(owner, albumId)).toEqual([]);
+  }, 120_000);
+
+  it("fails a chain of hand-offs longer than maxHandoffs: the album marked failed with what is left, AlbumDeletionFailed on the topic", async () => {
+    const { owner, albumId } = await albumWithPhotos("album-stuck@example.com", 3);
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
+    // One photo a page, one page an execution, one hand-off allowed: the second execution may not hand on the third photo.
+    const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, pageSize: 1, pagesPerExecution: 1, maxHandoffs: 1 }) }] }));
+    expect(put.FailedEntryCount).toBe(0);
+    const executions = await endedExecutions(albumId, 2);
+    expect(executions.map((execution) => [execution.status, execution.input.handoffs]).sort()).toEqual([["FAILED", 1], ["SUCCEEDED", undefined]]);
+    expect(executions.find((execution) => execution.status === "FAILED")).toMatchObject({ error: "AlbumDeletionFailed" });
+    expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.TooManyHandoffs" });
+    expect(await photosLeft(owner, albumId)).toHaveLength(1);
+    const notices = publish.mock.calls.filter(([topic]) => topic === outputs().albumNoticesTopicArn).map(([, input]) => [input.subject, JSON.parse(input.message)]);
+    expect(notices).toEqual([
+      [
+        "Album deletion failed",
+        { event: "AlbumDeletionFailed", sub: owner, albumId, error: "AlbumDeletion.TooManyHandoffs", cause: "The album was handed on 1 times and still has photos: a photo that keeps changing? Delete the album again to go on" },
+      ],
+    ]);
   }, 120_000);
 
   it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {
     const { owner, albumId, api } = await albumWithPhotos("album-restart@example.com", 2);
     // What a stopped execution, or one that failed where no Catch applies, leaves: the album deleting, claimed by it.
-    // An execution that ended (the earlier tests' ran one), else one Step Functions does not know: neither runs.
+    // One Step Functions does not know ended long ago (one that ended in the last 10 minutes may have handed on: left).
     const machine = outputs().albumDeletionStateMachineArn;
-    const ended = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine }))).executions!.find((execution) => execution.status === "SUCCEEDED") ?? {
-      executionArn: `${machine.replace(":stateMachine:", ":execution:")}:long-gone`,
-    };
+    const ended = { executionArn: `${machine.replace(":stateMachine:", ":execution:")}:long-gone` };
     await doc.send(
       new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), execution: ended.executionArn } } }),
     );
@@ -223,6 +246,11 @@ describe("who may claim an album and mark it failed", () => {
     expect(await execution()).toBe("first");
     expect(await claim("second", "first")).toBe("done"); // the hand-off's execution takes it over
     expect(await claim("duplicate of second", "first")).toBe("refused");
+    expect(await execution()).toBe("second");
+    // Before each page: only the owner goes on; one that lost the album (a DELETE started it over) ends in NotMine.
+    const stillMine = (me: string) => run(states.StillMine, { ":me": me });
+    expect(await stillMine("first")).toBe("refused");
+    expect(await stillMine("second")).toBe("done");
     expect(await execution()).toBe("second");
     expect(await markFailed("first")).toBe("refused"); // no longer its album: the owner's mark stays
     expect((await albumItem(owner, albumId))?.deletion).toMatchObject({ state: "deleting", execution: "second" });

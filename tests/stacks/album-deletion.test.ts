@@ -23,9 +23,14 @@ describe("dev stack: album deletion", () => {
     const policy = policyDocument(named("aws:iam/rolePolicy:RolePolicy", "api-delete-albums-albumid-policy").inputs.policy).Statement;
     expect(policy.filter((s) => s.Action.some((a: string) => a.startsWith("events:")))).toEqual([{ Effect: "Allow", Action: ["events:PutEvents"], Resource: [bus.state.arn] }]);
     expect(policy.find((s) => s.Sid === "GalleryWrite")).toMatchObject({ Action: ["dynamodb:DeleteItem", "dynamodb:UpdateItem"], Resource: [table.state.arn] });
-    expect(named("aws:lambda/function:Function", "api-delete-albums-albumid-function").inputs.environment.variables).toMatchObject({ EVENT_BUS_NAME: bus.state.name, EVENT_BUS_REGION: "us-east-1" });
-    // What it asks of an album already deleting: whether the execution recorded on it still runs, on this workflow's executions alone.
     const machine = named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine");
+    // The machine's ARN: an execution recorded on an album that is not of it has ended (and is not to be asked about).
+    expect(named("aws:lambda/function:Function", "api-delete-albums-albumid-function").inputs.environment.variables).toMatchObject({
+      EVENT_BUS_NAME: bus.state.name,
+      EVENT_BUS_REGION: "us-east-1",
+      ALBUM_DELETION_STATE_MACHINE_ARN: machine.state.arn,
+    });
+    // What it asks of an album already deleting: whether the execution recorded on it still runs, on this workflow's executions alone.
     const executions = machine.state.arn.replace(":stateMachine:", ":execution:");
     expect(policy.filter((s) => s.Action.some((a: string) => a.startsWith("states:")))).toEqual([{ Effect: "Allow", Action: ["states:DescribeExecution"], Resource: [`${executions}:*`] }]);
     expect(run.outputs.galleryEventBusName).toBe(bus.state.name);
@@ -65,6 +70,13 @@ describe("dev stack: album deletion", () => {
     expect(definition.StartAt).toBe("Defaults");
     expect(states.Claim).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "NextPage" });
     expect(states.NextPage).toMatchObject({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: table.state.name, ConsistentRead: true }, Next: "AnyPhotos" });
+    // Before each page, and before the album itself: only while the album is still this execution's (a DELETE that
+    // started the deletion over leaves an execution that had not ended yet without it), else NotMine.
+    expect(states.AnyPhotos).toMatchObject({ Choices: [{ Next: "StillMine" }], Default: "DeleteAlbum" });
+    expect(states.StillMine).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "RemovePhotos" });
+    expect(states.StillMine.Parameters).toMatchObject({ UpdateExpression: "SET deletion.#execution = :me", ConditionExpression: "deletion.#state = :deleting AND deletion.#execution = :me", ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" } } });
+    expect(states.DeleteAlbum.Parameters).toMatchObject({ ConditionExpression: "deletion.#execution = :me", ExpressionAttributeNames: { "#execution": "execution" }, ExpressionAttributeValues: { ":me": { "S.$": "$$.Execution.Id" } } });
+    for (const name of ["StillMine", "DeleteAlbum"]) expect(states[name].Catch[0], name).toEqual({ ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: null, Next: "NotMine" });
     const photo = states.RemovePhotos.ItemProcessor.States;
     expect(photo.SendRemoval).toMatchObject({ Resource: "arn:aws:states:::sqs:sendMessage", Parameters: { QueueUrl: queue.state.url }, Next: "DeletePhoto" });
     expect(states.RemovePhotos.ItemSelector.removal).toMatchObject({ "sub.$": "$.sub", "albumId.$": "$.albumId", region: "us-east-1" });
@@ -73,7 +85,7 @@ describe("dev stack: album deletion", () => {
     expect(states.RemovePhotos.Next).toBe("CountPage");
     expect(states.AnyPhotos.Default).toBe("DeleteAlbum");
     // Every Task of a claimed album outside the notices ends in MarkFailed when its retries are spent.
-    for (const name of ["NextPage", "RemovePhotos", "DeleteAlbum", "Handoff"]) expect(states[name].Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" });
+    for (const name of ["NextPage", "StillMine", "RemovePhotos", "DeleteAlbum", "Handoff"]) expect(states[name].Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" });
     expect(states.MarkFailed.Parameters).toMatchObject({ UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution", ConditionExpression: "deletion.#execution = :me" });
     expect(states.MarkFailed.Parameters.ExpressionAttributeValues[":me"]).toEqual({ "S.$": "$$.Execution.Id" });
   });
@@ -94,8 +106,9 @@ describe("dev stack: album deletion", () => {
     expect(photo.DeletePhoto.Catch).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "Changed" }]);
     expect(photo.SendRemoval.Retry).toEqual([transient]);
     expect(states.MarkFailed.Retry).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
+    for (const name of ["StillMine", "DeleteAlbum"]) expect(states[name].Retry, name).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
     expect(states.MarkFailed.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "FailedNotice" }]);
-    for (const name of ["NextPage", "DeleteAlbum", "Handoff", "NotifyDeleted", "NotifyFailed"]) expect(states[name].Retry, name).toEqual([transient]);
+    for (const name of ["NextPage", "Handoff", "NotifyDeleted", "NotifyFailed"]) expect(states[name].Retry, name).toEqual([transient]);
     // Claim itself retried after its write succeeded, or a continuation taking the album over, claims it; a duplicate does not.
     expect(states.Claim.Parameters.ConditionExpression).toBe("deletion.#state = :deleting AND (attribute_not_exists(deletion.#execution) OR deletion.#execution = :me OR deletion.#execution = :continues)");
     expect(states.Claim.Parameters.ExpressionAttributeValues).toMatchObject({ ":me": { "S.$": "$$.Execution.Id" }, ":continues": { "S.$": "$.continues" } });
@@ -107,20 +120,39 @@ describe("dev stack: album deletion", () => {
     const defaults = states.Defaults.Parameters.defaults;
     expect(states.NextPage.Parameters["Limit.$"]).toBe("$.pageSize");
     expect(states.CountPage.Next).toBe("Budget");
-    expect(states.Budget).toEqual({ Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "Handoff" }], Default: "NextPage" });
+    expect(states.Budget).toEqual({ Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" });
+    // A chain of hand-offs longer than the largest album supported needs fails (alarmed) instead of handing on for ever.
+    expect(states.MayHandOff).toEqual({ Type: "Choice", Choices: [{ Variable: "$.handoffs", NumericGreaterThanEqualsPath: "$.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" });
+    expect(states.TooManyHandoffs).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": expect.stringContaining("$.handoffs") }, ResultPath: "$.error", Next: "MarkFailed" });
     expect(states.Handoff).toMatchObject({ Resource: "arn:aws:states:::events:putEvents", Next: "HandedOff" });
     expect(states.Handoff.Parameters.Entries).toEqual([
       {
         EventBusName: bus.state.name,
         Source: "gallery.albums",
         DetailType: "AlbumDeletionRequested",
-        Detail: { "sub.$": "$.sub", "albumId.$": "$.albumId", "continues.$": "$$.Execution.Id", "pageSize.$": "$.pageSize", "pagesPerExecution.$": "$.pagesPerExecution" },
+        Detail: {
+          "sub.$": "$.sub",
+          "albumId.$": "$.albumId",
+          "continues.$": "$$.Execution.Id",
+          "handoffs.$": "States.MathAdd($.handoffs, 1)",
+          "maxHandoffs.$": "$.maxHandoffs",
+          "pageSize.$": "$.pageSize",
+          "pagesPerExecution.$": "$.pagesPerExecution",
+        },
       },
     ]);
-    // The worst page: every Task spends its retries (5 events, 3 more per retry; a Pass or Choice 2, a Map 4, an iteration 2).
+    // The worst page: every Task spends its retries (5 events, 3 more per retry; a Pass, Choice or Succeed 2, a Map 4, an
+    // iteration 2): NextPage, AnyPhotos, StillMine, the Map, per photo its iteration, SendRemoval, DeletePhoto and
+    // Changed, then CountPage and Budget.
     const task = (retries: number) => 5 + 3 * retries;
-    const worstPage = task(4) + 2 + 4 + defaults.pageSize * (2 + 2 * task(4)) + 2 + 2;
+    const worstPage = task(4) + 2 + task(4) + 4 + defaults.pageSize * (2 + 2 * task(4) + 2) + 2 + 2;
+    expect(worstPage).toBe(804);
+    // The execution's own: started and ended 2, Defaults and Settings 4, Claim with every retry of both retriers
+    // (3 + 4) 26, then MayHandOff 2 and Handoff 17 and HandedOff 2, or TooManyHandoffs 2, MarkFailed 17, FailedNotice 2,
+    // NotifyFailed 17, Failed 1: at most 100.
+    expect(2 + 4 + task(7) + Math.max(2 + task(4) + 2, 2 + 2 + task(4) + 2 + task(4) + 1)).toBeLessThanOrEqual(100);
     expect(worstPage * defaults.pagesPerExecution + 100).toBeLessThan(25_000);
-    expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, continues: "none", count: { pages: 0 } });
+    // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
+    expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", handoffs: 0, count: { pages: 0 } });
   });
 });
