@@ -1018,7 +1018,7 @@ function siteWaf(): WebAclArgs | undefined {
  * Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. The
  * album-deletion workflow's failed or timed-out executions are worth a look each: one the definition catches is marked
  * on the album and told on album-notices, one it cannot catch (the history limit) only by its alarm; the album it was
- * deleting stays marked (DELETE starts it over).
+ * deleting stays marked (DELETE starts it over), which the alarm emails say.
  */
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
@@ -1027,7 +1027,11 @@ function monitoring(): Monitoring | undefined {
     ...targets,
     // An AlbumDeletionRequested the rule could not deliver (the workflow never started): the album stays deleting until
     // its owner deletes it again (handlers/api/albums.ts starts it over), so someone should know. In the bus's region, the home one.
-    queues: { ...targets.queues, "gallery-events-album-deletions-dlq": { queueName: albumDeletions.deadLetterQueue.name } },
+    queues: {
+      ...targets.queues,
+      "gallery-events-album-deletions-dlq": { queueName: albumDeletions.deadLetterQueue.name, description: "the album stays deleting until its owner deletes it again (DELETE starts it over)" },
+    },
+    workflows: { ...targets.workflows, "album-deletion": { ...targets.workflows!["album-deletion"], description: "the album it was deleting stays marked (DELETE starts it over)" } },
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }

@@ -96,7 +96,10 @@ describe("prod alarms and dashboard", () => {
       expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: machine }, statistic: "Sum", threshold: 1, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
       // In the workflow's region, the home one, on its topic.
       expect(inputs.region, name).toBeUndefined();
+      // The email says what happened to the album and what to do.
+      expect(inputs.alarmDescription, name).toMatch(/; the album it was deleting stays marked \(DELETE starts it over\)$/);
     }
+    expect(alarm("queue-gallery-events-album-deletions-dlq-queue-depth").alarmDescription).toMatch(/; the album stays deleting until its owner deletes it again \(DELETE starts it over\)$/);
     expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
   });
 
