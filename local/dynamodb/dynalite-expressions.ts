@@ -11,7 +11,7 @@
  * inputs (`isReserved`, `compare`) are dynalite's fixed functions. Its one side effect is to delete
  * the names and values it used from the request's "unused" sets (dynalite then reports any left
  * over). So the key holds all of those inputs, an entry keeps the result (an AST or an error) and the
- * names and values it used, and a hit replays the deletions and hands out its own copy of the AST
+ * names and values it uses (parsed on sets of all of them: see cached), and a hit replays the deletions and hands out its own copy of the AST
  * (dynalite rewrites key-condition ASTs in place). Syntax errors are thrown again as the parser
  * threw them. At most MAX_ENTRIES entries, oldest out first: memory stays bounded however many
  * different values requests carry.
@@ -61,10 +61,15 @@ function remember(key: string, entry: Entry): void {
   cache.set(key, entry);
 }
 
-/** The entry's result as the parser would have returned it (its own copy), or its error thrown. */
-function replay(entry: Entry, context: ParseContext): unknown {
+/** Takes what the expression uses out of the request's unused names and values, as the parser does. */
+function replayDeletions(entry: Entry, context: ParseContext): void {
   for (const name of entry.usedNames) delete context.unusedAttrNames?.[name];
   for (const value of entry.usedVals) delete context.unusedAttrVals?.[value];
+}
+
+/** The entry's result as the parser would have returned it (its own copy), or its error thrown. */
+function replay(entry: Entry, context: ParseContext): unknown {
+  replayDeletions(entry, context);
   if ("error" in entry.outcome) throw entry.outcome.error;
   const { result } = entry.outcome;
   return typeof result === "object" && result !== null ? structuredClone(result) : result;
@@ -81,19 +86,28 @@ function cached(name: string, parse: Parser["parse"]): Parser["parse"] {
     }
     const hit = cache.get(key);
     if (hit) return replay(hit, context);
-    const names = Object.keys(context.unusedAttrNames ?? {});
-    const vals = Object.keys(context.unusedAttrVals ?? {});
-    const used = () => ({ usedNames: deleted(names, context.unusedAttrNames), usedVals: deleted(vals, context.unusedAttrVals) });
+    // The parse runs on sets holding every name and value the request gives, so what it deletes is all the expression
+    // uses, including what another expression of the request (an UpdateExpression parsed first) took out already: a
+    // later request with this expression alone must have those taken out too.
+    const names = Object.keys(context.attrNames ?? {});
+    const vals = Object.keys(context.attrVals ?? {});
+    const probe: ParseContext = { ...context, unusedAttrNames: Object.fromEntries(names.map((n) => [n, true])), unusedAttrVals: Object.fromEntries(vals.map((v) => [v, true])) };
+    const used = () => ({ usedNames: deleted(names, probe.unusedAttrNames), usedVals: deleted(vals, probe.unusedAttrVals) });
+    const outcome = (entry: Pick<Entry, "outcome">): Entry => ({ ...entry, ...used() });
     let result: unknown;
     try {
-      result = parse(input, options);
+      result = parse(input, { ...options, context: probe });
     } catch (error) {
-      if (error instanceof Error) remember(key, { outcome: { error }, ...used() });
+      const entry = outcome({ outcome: { error: error as Error } });
+      if (error instanceof Error) remember(key, entry);
+      replayDeletions(entry, context);
       throw error;
     }
+    const entry = outcome({ outcome: { result: undefined } });
+    replayDeletions(entry, context);
     try {
       // Kept as a copy: the caller may change the one it gets.
-      remember(key, { outcome: { result: typeof result === "object" && result !== null ? structuredClone(result) : result }, ...used() });
+      remember(key, { ...entry, outcome: { result: typeof result === "object" && result !== null ? structuredClone(result) : result } });
     } catch {
       // Not cloneable: not remembered.
     }

@@ -324,6 +324,19 @@ describe("local DynamoDB expressions", () => {
   });
 });
 
+describe("local DynamoDB expressions remembered across requests", () => {
+  it("counts a name as used by a remembered condition though the request's UpdateExpression used it first", async () => {
+    const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const TableName = "items-local";
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", state: "deleting" } }));
+    const ConditionExpression = "#state = :deleting";
+    // The UpdateExpression is parsed before the condition: it takes #state out of the unused names first.
+    await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET #state = :deleting", ConditionExpression, ExpressionAttributeNames: { "#state": "state" }, ExpressionAttributeValues: { ":deleting": "deleting" } }));
+    // The same condition alone (remembered from that request) uses #state too: DynamoDB finds nothing unused.
+    await expect(doc.send(new DeleteCommand({ TableName, Key: { pk: "a", sk: "1" }, ConditionExpression, ExpressionAttributeNames: { "#state": "state" }, ExpressionAttributeValues: { ":deleting": "deleting" } }))).resolves.toBeDefined();
+  });
+});
+
 describe("dynamodbService", () => {
   it("creates the DataTier's tables under the names the program resolves and points handlers at them", async () => {
     const graph = await record(() => new DataTier("svc", { tables: { things: { attributes: { id: "S" }, partitionKey: "id" } } }));
