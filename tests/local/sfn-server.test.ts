@@ -614,7 +614,7 @@ describe("local Step Functions, service integration Tasks", () => {
       { f: fake((id) => ({ got: id })) },
     );
     expect(result.status).toBe("SUCCEEDED");
-    const history = (result.history as any[]).filter((e) => !["ParallelStateEntered", "ParallelStateExited", "PassStateEntered", "PassStateExited"].includes(e.type));
+    const history = (result.history as any[]).filter((e) => !/^(Parallel|Pass)State/.test(e.type));
     const dynamodb = { resourceType: "dynamodb", resource: "putItem" };
     const scheduled = { taskScheduledEventDetails: { ...dynamodb, region: REGION, parameters: '{"TableName":"t","Item":{"pk":{"S":"a"}}}', timeoutInSeconds: 30 } };
     expect(history.map(({ type, id, previousEventId, timestamp, ...details }) => ({ type, ...details }))).toEqual([
@@ -832,7 +832,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(2);
       const bFailed = events.lastIndexOf("LambdaFunctionFailed");
       expect(history(sfn, executionArn)[bFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
-      expect(events.slice(bFailed + 1)).toEqual(["MapIterationFailed", "ExecutionFailed"]);
+      expect(events.slice(bFailed + 1)).toEqual(["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]);
     });
 
     it("in an execution stopped (StopExecution) during the wait: no further invocation", async () => {
@@ -884,7 +884,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(3);
       const fatalFailed = events.lastIndexOf("LambdaFunctionFailed");
       expect(history(sfn, executionArn)[fatalFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
-      expect(events.slice(fatalFailed + 1)).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+      expect(events.slice(fatalFailed + 1)).toEqual(["ParallelStateFailed", "ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
     });
 
     it("in a Map's iterations queued behind MaxConcurrency once one failed: none starts (no call, no event), with or without a Catch", async () => {
@@ -907,7 +907,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
         const events = types(sfn, executionArn);
         expect(events.filter((type) => type === "MapIterationStarted"), `caught: ${caught}`).toHaveLength(1);
         expect(events.slice(events.indexOf("MapIterationFailed")), `caught: ${caught}`).toEqual(
-          caught ? ["MapIterationFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"] : ["MapIterationFailed", "ExecutionFailed"],
+          caught ? ["MapIterationFailed", "MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"] : ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"],
         );
       }
     });
