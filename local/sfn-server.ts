@@ -1574,9 +1574,10 @@ function historyEvent(
   const json = (value: unknown) => JSON.stringify(value ?? null);
   const run = eventRun.get(event);
   const composite = event.state?.type === "Map" || event.state?.type === "Parallel" ? event.state.type : undefined;
-  // A Map or Parallel that failed uncaught within this run fails before it ends (test_map_state_catch_empty_fail,
-  // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed).
-  if (event.type === "ExecutionFailed" || event.type === "ExecutionAborted" || event.type === "ExecutionTimeout") outcomes.settle(record);
+  // A Map or Parallel that failed uncaught fails before the execution (test_map_state_catch_empty_fail,
+  // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed). One stopped or timed out
+  // while it waited in its Retry interval did not fail: nothing is settled then.
+  if (event.type === "ExecutionFailed") outcomes.settle(record);
   switch (event.type) {
     case "ExecutionStarted":
       return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
@@ -1678,7 +1679,11 @@ class CompositeOutcomes {
     return failure !== undefined;
   }
 
-  /** A run failed or ended: every failure reported so far stands. */
+  /**
+   * A run failed: every failure held stands (an iteration's or branch's failure, as the library forwards it, names no
+   * run, so none is told apart). So a Map or Parallel waiting in its Retry interval when another run's failure aborts
+   * it is recorded as failed (AWS's record of it then is not known here).
+   */
   settle(record: (type: string, details: Record<string, unknown>) => void): void {
     for (const failure of this.failures) {
       if (failure.recorded) continue;
