@@ -1602,7 +1602,7 @@ function historyEvent(
     case "StateRetried":
       // A Map or Parallel retried starts again, with no entry of its own (test_map_state_retry, test_parallel_state_retry):
       // the failure it retries is no MapStateFailed or ParallelStateFailed.
-      if (composite) outcomes.retried(run, event.state!.name, record);
+      if (composite) outcomes.retried(run, event.state!.name, composite, record);
       return journal.place(run, event.state!.name);
     case "StateExited":
       journal.leave(run, event.state!.name);
@@ -1665,8 +1665,8 @@ class CompositeOutcomes {
   }
 
   /** Retried: its failure was none; it starts again. */
-  retried(run: LibraryRun | undefined, name: string, record: (type: string, details: Record<string, unknown>) => void): void {
-    const { type } = this.take(run, name) ?? {};
+  retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: (type: string, details: Record<string, unknown>) => void): void {
+    this.take(run, name);
     const length = this.lengths.get(run)?.get(name);
     if (type === "Parallel") record("ParallelStateStarted", {});
     else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
