@@ -1272,7 +1272,8 @@ export class LocalStepFunctions {
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal);
+          const outcomes = new CompositeOutcomes();
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal, outcomes);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -1549,7 +1550,8 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
- * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed, and each Task's own events in their place (TaskJournal): a Task's scheduling,
+ * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed and MapStateSucceeded/Failed, a Parallel's
+ * ParallelStateStarted/Succeeded/Failed (CompositeOutcomes), and each Task's own events in their place (TaskJournal): a Task's scheduling,
  * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
  * event's run: eventRun). The library reports no event for a Parallel branch, so those are not in the history.
  */
@@ -1559,6 +1561,7 @@ function historyEvent(
   failStates: LocalRun["failStates"],
   recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
   journal: TaskJournal,
+  outcomes: CompositeOutcomes,
 ): void {
   // When the library saw it (events are read from its log after the fact).
   const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
@@ -1570,6 +1573,11 @@ function historyEvent(
   }
   const json = (value: unknown) => JSON.stringify(value ?? null);
   const run = eventRun.get(event);
+  const composite = event.state?.type === "Map" || event.state?.type === "Parallel" ? event.state.type : undefined;
+  // A Map or Parallel that failed uncaught fails before the execution (test_map_state_catch_empty_fail,
+  // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed). One stopped or timed out
+  // while it waited in its Retry interval did not fail: nothing is settled then.
+  if (event.type === "ExecutionFailed") outcomes.settle(record);
   switch (event.type) {
     case "ExecutionStarted":
       return record("ExecutionStarted", { executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false }, roleArn: machine.roleArn } });
@@ -1586,14 +1594,25 @@ function historyEvent(
       const length = mapLength.get(event);
       // AWS records it next, before the first iteration (LocalStack's AWS-recorded test_base_scenarios, test_map_*).
       if (length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
+      // As a Parallel's, before its branches' first states (test_parallel_state: ParallelStateEntered, ParallelStateStarted).
+      if (composite === "Parallel") record("ParallelStateStarted", {});
+      if (composite) outcomes.entered(run, event.state!.name, length);
       return journal.place(run, event.state!.name);
     }
     case "StateRetried":
+      // A Map or Parallel retried starts again, with no entry of its own (test_map_state_retry, test_parallel_state_retry):
+      // the failure it retries is no MapStateFailed or ParallelStateFailed.
+      if (composite) outcomes.retried(run, event.state!.name, composite, record);
       return journal.place(run, event.state!.name);
     case "StateExited":
       journal.leave(run, event.state!.name);
+      // A Map or Parallel that failed and was caught exits after its MapStateFailed or ParallelStateFailed
+      // (test_map_state_catch, test_parallel_state_catch); else it succeeded, just before it exits (test_map_state).
+      if (composite && !outcomes.exited(run, event.state!.name, record)) record(`${composite}StateSucceeded`, {});
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: stateDataJson.get(event) ?? json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
+      // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
+      if (composite) return outcomes.failed(run, event.state!.name, composite);
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
       // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order):
@@ -1602,10 +1621,75 @@ function historyEvent(
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
-    case "MapIterationFailed":
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
+    case "MapIterationFailed":
+      record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
+      // The iteration (or branch) failed, so did a Map or Parallel within it that failed uncaught: after it
+      // (test_map_state_catch: MapIterationFailed, then MapStateFailed).
+      return outcomes.settle(record);
+    case "ParallelBranchFailed":
+      return outcomes.settle(record);
     default:
       return;
+  }
+}
+
+/**
+ * The outcome of each Map and Parallel state under way (API_HistoryEvent: MapStateSucceeded/Failed,
+ * ParallelStateSucceeded/Failed; where LocalStack's AWS-recorded test_base_scenarios places them). The library reports a
+ * state's failure (StateFailed) before it decides on it: a Retry runs it again (StateRetried), a Catch leaves it
+ * (StateExited with the error output), else its run fails (ExecutionFailed, or a Map iteration's or Parallel branch's
+ * failure forwarded to the run it is within). So a failure is held until one of those, by run and state name.
+ */
+class CompositeOutcomes {
+  /** Failures not yet settled, in the order they were reported; `recorded` once their event is in the history. */
+  private readonly failures: Array<{ run: LibraryRun | undefined; name: string; type: "Map" | "Parallel"; recorded: boolean }> = [];
+  /** Each Map's item count as it entered, by run and name: a retry starts it again with as many (MapStateStarted). */
+  private readonly lengths = new Map<LibraryRun | undefined, Map<string, number>>();
+
+  private take(run: LibraryRun | undefined, name: string) {
+    const at = this.failures.findIndex((failure) => failure.run === run && failure.name === name);
+    return at < 0 ? undefined : this.failures.splice(at, 1)[0];
+  }
+
+  entered(run: LibraryRun | undefined, name: string, length: number | undefined): void {
+    this.take(run, name);
+    if (length === undefined) return;
+    const lengths = this.lengths.get(run) ?? new Map<string, number>();
+    this.lengths.set(run, lengths.set(name, length));
+  }
+
+  failed(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel"): void {
+    this.take(run, name);
+    this.failures.push({ run, name, type, recorded: false });
+  }
+
+  /** Retried: its failure was none; it starts again. */
+  retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: (type: string, details: Record<string, unknown>) => void): void {
+    this.take(run, name);
+    const length = this.lengths.get(run)?.get(name);
+    if (type === "Parallel") record("ParallelStateStarted", {});
+    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
+  }
+
+  /** It exits: caught (true, its failure recorded now if it was not yet) or succeeded (false). */
+  exited(run: LibraryRun | undefined, name: string, record: (type: string, details: Record<string, unknown>) => void): boolean {
+    const failure = this.take(run, name);
+    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {});
+    return failure !== undefined;
+  }
+
+  /**
+   * A run failed: every failure held stands (an iteration's or branch's failure, as the library forwards it, names no
+   * run, so none is told apart). So a Map or Parallel waiting in its Retry interval when another run's failure aborts
+   * it is recorded as failed (AWS's record of it then is not known here).
+   */
+  settle(record: (type: string, details: Record<string, unknown>) => void): void {
+    for (const failure of this.failures) {
+      if (failure.recorded) continue;
+      failure.recorded = true;
+      record(`${failure.type}StateFailed`, {});
+    }
   }
 }
 

@@ -614,7 +614,7 @@ describe("local Step Functions, service integration Tasks", () => {
       { f: fake((id) => ({ got: id })) },
     );
     expect(result.status).toBe("SUCCEEDED");
-    const history = (result.history as any[]).filter((e) => !["ParallelStateEntered", "ParallelStateExited", "PassStateEntered", "PassStateExited"].includes(e.type));
+    const history = (result.history as any[]).filter((e) => !/^(Parallel|Pass)State/.test(e.type));
     const dynamodb = { resourceType: "dynamodb", resource: "putItem" };
     const scheduled = { taskScheduledEventDetails: { ...dynamodb, region: REGION, parameters: '{"TableName":"t","Item":{"pk":{"S":"a"}}}', timeoutInSeconds: 30 } };
     expect(history.map(({ type, id, previousEventId, timestamp, ...details }) => ({ type, ...details }))).toEqual([
@@ -832,7 +832,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(2);
       const bFailed = events.lastIndexOf("LambdaFunctionFailed");
       expect(history(sfn, executionArn)[bFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
-      expect(events.slice(bFailed + 1)).toEqual(["MapIterationFailed", "ExecutionFailed"]);
+      expect(events.slice(bFailed + 1)).toEqual(["MapIterationFailed", "MapStateFailed", "ExecutionFailed"]);
     });
 
     it("in an execution stopped (StopExecution) during the wait: no further invocation", async () => {
@@ -884,7 +884,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.filter((type) => type === "LambdaFunctionScheduled")).toHaveLength(3);
       const fatalFailed = events.lastIndexOf("LambdaFunctionFailed");
       expect(history(sfn, executionArn)[fatalFailed].lambdaFunctionFailedEventDetails.error).toBe("Fatal");
-      expect(events.slice(fatalFailed + 1)).toEqual(["ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+      expect(events.slice(fatalFailed + 1)).toEqual(["ParallelStateFailed", "ParallelStateExited", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
     });
 
     it("in a Map's iterations queued behind MaxConcurrency once one failed: none starts (no call, no event), with or without a Catch", async () => {
@@ -907,7 +907,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
         const events = types(sfn, executionArn);
         expect(events.filter((type) => type === "MapIterationStarted"), `caught: ${caught}`).toHaveLength(1);
         expect(events.slice(events.indexOf("MapIterationFailed")), `caught: ${caught}`).toEqual(
-          caught ? ["MapIterationFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"] : ["MapIterationFailed", "ExecutionFailed"],
+          caught ? ["MapIterationFailed", "MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"] : ["MapIterationFailed", "MapStateFailed", "ExecutionFailed"],
         );
       }
     });
@@ -1091,6 +1091,95 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect({ label, status, lengths: started.map(({ length }) => length), iterations: Object.fromEntries(iterations) }).toEqual({ label, ...expected });
       expect(started.every(({ after }) => after === "MapStateEntered"), label).toBe(true);
     }
+  });
+
+  describe("records a Map's and a Parallel's outcome as AWS does (LocalStack's AWS-recorded test_base_scenarios)", () => {
+    const pass = { StartAt: "P", States: { P: { Type: "Pass", End: true } } };
+    const fail = { StartAt: "F", States: { F: { Type: "Fail", Error: "FailureType", Cause: "Cause description" } } };
+    const catching = { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], End: true };
+    const retrying = { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 2 }], End: true };
+    // One state `S` of `state`, and `Caught` (a Pass) for its Catch (an unreachable state is refused).
+    const run = async (state: object, input: unknown = ["a"]) => {
+      const caught = "Catch" in state ? { Caught: { Type: "Pass", End: true } } : {};
+      const sfn = new LocalStepFunctions([machine("outcome", { StartAt: "S", States: { S: state, ...caught } })], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("outcome"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      return { status: sfn.describeExecution({ executionArn }).status, events: history(sfn, executionArn) };
+    };
+    const map = (processor: object, rest: object) => ({ Type: "Map", MaxConcurrency: 1, ItemProcessor: processor, ...rest });
+    const parallel = (branch: object, rest: object) => ({ Type: "Parallel", Branches: [branch], ...rest });
+    const iteration = (...states: string[]) => ["MapIterationStarted", ...states];
+
+    it("a Map that succeeds: MapStateSucceeded after its last iteration, before MapStateExited (test_map_state)", async () => {
+      const { status, events } = await run(map(pass, { End: true }));
+      expect(status).toBe("SUCCEEDED");
+      expect(events.map((event) => event.type)).toEqual([
+        "ExecutionStarted", "MapStateEntered", "MapStateStarted",
+        ...iteration("PassStateEntered", "PassStateExited", "MapIterationSucceeded"),
+        "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded",
+      ]);
+      // After the last of several iterations (the library forwards an iteration's success after the next one's start).
+      const several = await run(map(pass, { End: true }), ["a", "b", "c"]);
+      expect(several.events.map((event) => event.type).slice(-4)).toEqual(["MapIterationSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"]);
+      expect(several.events.filter((event) => event.type === "MapStateSucceeded")).toHaveLength(1);
+      // No details of its own (API_HistoryEvent has no field for it).
+      const { id, previousEventId, timestamp, ...succeeded } = events.find((event) => event.type === "MapStateSucceeded")!;
+      expect(succeeded).toEqual({ type: "MapStateSucceeded" });
+    });
+
+    it("a Map whose iteration fails: MapStateFailed after MapIterationFailed, then ExecutionFailed (test_map_state_catch_empty_fail) or, caught, MapStateExited (test_map_state_catch)", async () => {
+      const failed = iteration("FailStateEntered", "MapIterationFailed");
+      const uncaught = await run(map(fail, { End: true }));
+      expect(uncaught.status).toBe("FAILED");
+      expect(uncaught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateStarted", ...failed, "MapStateFailed", "ExecutionFailed"]);
+      const caught = await run(map(fail, catching));
+      expect(caught.status).toBe("SUCCEEDED");
+      expect(caught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateStarted", ...failed, "MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      const { id, previousEventId, timestamp, ...mapFailed } = caught.events.find((event) => event.type === "MapStateFailed")!;
+      expect(mapFailed).toEqual({ type: "MapStateFailed" });
+    });
+
+    it("a Map retried: MapStateStarted again with its item count, MapStateFailed only once the retries ran out (test_map_state_retry)", async () => {
+      const { status, events } = await run(map(fail, retrying));
+      expect(status).toBe("FAILED");
+      const started = ["MapStateStarted", ...iteration("FailStateEntered", "MapIterationFailed")];
+      expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", ...started, ...started, ...started, "MapStateFailed", "ExecutionFailed"]);
+      expect(events.filter((event) => event.type === "MapStateStarted").map((event) => event.mapStateStartedEventDetails)).toEqual([{ length: 1 }, { length: 1 }, { length: 1 }]);
+    });
+
+    it("a Parallel that succeeds: ParallelStateStarted after its entry, ParallelStateSucceeded before ParallelStateExited (test_parallel_state)", async () => {
+      const { status, events } = await run(parallel(pass, { End: true }), {});
+      expect(status).toBe("SUCCEEDED");
+      expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "PassStateEntered", "PassStateExited", "ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"]);
+      expect(events.filter((event) => event.type.startsWith("ParallelState") && !/Entered|Exited/.test(event.type)).map(({ id, previousEventId, timestamp, ...event }) => event)).toEqual([{ type: "ParallelStateStarted" }, { type: "ParallelStateSucceeded" }]);
+    });
+
+    it("a Parallel whose branch fails: ParallelStateFailed, then ExecutionFailed (test_parallel_state_fail) or, caught, ParallelStateExited (test_parallel_state_catch)", async () => {
+      const failed = ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed"];
+      const uncaught = await run(parallel(fail, { End: true }), {});
+      expect(uncaught.status).toBe("FAILED");
+      expect(uncaught.events.map((event) => event.type)).toEqual([...failed, "ExecutionFailed"]);
+      const caught = await run(parallel(fail, catching), {});
+      expect(caught.status).toBe("SUCCEEDED");
+      expect(caught.events.map((event) => event.type)).toEqual([...failed, "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    });
+
+    it("a Parallel retried: ParallelStateStarted again, ParallelStateFailed only once the retries ran out (test_parallel_state_retry)", async () => {
+      const { status, events } = await run(parallel(fail, retrying), {});
+      expect(status).toBe("FAILED");
+      const started = ["ParallelStateStarted", "FailStateEntered"];
+      expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", ...started, ...started, ...started, "ParallelStateFailed", "ExecutionFailed"]);
+    });
+
+    it("a Map failing uncaught in a Parallel's branch: MapStateFailed, then ParallelStateFailed, then ExecutionFailed", async () => {
+      const { status, events } = await run(parallel({ StartAt: "M", States: { M: map(fail, { End: true }) } }, { End: true }));
+      expect(status).toBe("FAILED");
+      expect(events.map((event) => event.type)).toEqual([
+        "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "MapStateEntered", "MapStateStarted",
+        ...iteration("FailStateEntered", "MapIterationFailed"),
+        "MapStateFailed", "ParallelStateFailed", "ExecutionFailed",
+      ]);
+    });
   });
 
   describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
