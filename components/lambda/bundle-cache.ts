@@ -247,4 +247,3 @@ function isDependency(path: string): boolean {
 export function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
-

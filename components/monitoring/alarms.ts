@@ -136,100 +136,64 @@ export interface AlarmSpec {
   description: string;
 }
 
-export interface MonitoredFunction {
+/** What every target takes beside what names its metrics: changes to its alarms, and text its alarms' descriptions add. */
+export interface MonitoredTarget {
+  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
+  alarms?: AlarmOverrides;
+  /**
+   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
+   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
+   * characters. @default none
+   */
+  description?: string;
+}
+
+export interface MonitoredFunction extends MonitoredTarget {
   /** The function's name (FunctionName dimension): `LambdaFunction.functionName`. */
   functionName: pulumi.Input<string>;
   /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
   /** Reads a DynamoDB or Kinesis stream: also alarm on IteratorAge. @default false */
   streamConsumer?: boolean;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
-export interface MonitoredApiStage {
+export interface MonitoredApiStage extends MonitoredTarget {
   /** The REST API's name (ApiName dimension): `ServerlessApi.nodes.restApi.name`. */
   apiName: pulumi.Input<string>;
   /** The stage's name (Stage dimension). */
   stage: string;
   /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
-export interface MonitoredTable {
+export interface MonitoredTable extends MonitoredTarget {
   /** The table's name (TableName dimension): `DataTier.tables[key].name`. */
   tableName: pulumi.Input<string>;
   /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
-export interface MonitoredQueue {
+export interface MonitoredQueue extends MonitoredTarget {
   /** A dead-letter queue's name: anything in it is a failed record or event. */
   queueName: pulumi.Input<string>;
   /** Region of the target (the alarm goes there too). @default the provider's region */
   region?: string;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
-export interface MonitoredDistribution {
+export interface MonitoredDistribution extends MonitoredTarget {
   /** The distribution's id (DistributionId dimension): `StaticSite.distributionId`. */
   distributionId: pulumi.Input<string>;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
 /** A user pool with threat protection (AUDIT or ENFORCED), which publishes its risk metrics only then. */
-export interface MonitoredUserPool {
+export interface MonitoredUserPool extends MonitoredTarget {
   userPoolId: pulumi.Input<string>;
   /** @default the provider's region */
   region?: string;
-  /** @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
 /** A Step Functions state machine, STANDARD or EXPRESS: both publish the execution metrics by StateMachineArn. */
-export interface MonitoredWorkflow {
+export interface MonitoredWorkflow extends MonitoredTarget {
   /** The state machine's ARN (StateMachineArn dimension): `Workflow.stateMachineArn`. */
   stateMachineArn: pulumi.Input<string>;
   /**
@@ -237,14 +201,6 @@ export interface MonitoredWorkflow {
    * @default the region of `stateMachineArn` when it is a plain string, else the provider's region
    */
   region?: string;
-  /** Changes to this target's alarms, by alarm kind (over `defaults`). @default none */
-  alarms?: AlarmOverrides;
-  /**
-   * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
-   */
-  description?: string;
 }
 
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
@@ -290,7 +246,7 @@ export function alarmTiming(kind: AlarmKind, defaults?: AlarmOverride, own?: Ala
 /** Every alarm for `targets`: defaults, then `defaults` overrides, then each target's own. */
 export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides = {}): AlarmSpec[] {
   const specs: AlarmSpec[] = [];
-  const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, watched: { alarms?: AlarmOverrides; description?: string }, metric: Metric) => {
+  const add = (kind: AlarmKind, target: string, name: string, region: string | undefined, watched: MonitoredTarget, metric: Metric) => {
     const own = watched.alarms;
     const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind], ...alarmTiming(kind, defaults[kind], own?.[kind]) };
     if (settings.enabled === false) return;

@@ -15,7 +15,7 @@ import { graphSpecs, type GraphSpec } from "./graphs";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
-export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
+export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredTarget, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 

@@ -2,7 +2,7 @@
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -155,7 +155,7 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
 /** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
 export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
   validateOverrides(fail, "defaults", defaults);
-  for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, { alarms?: AlarmOverrides; description?: string }> | undefined]>) {
+  for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, MonitoredTarget> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);

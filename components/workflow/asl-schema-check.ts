@@ -228,7 +228,6 @@ function loadCached(file: string, formats: Formats, fromCopy: FromCopy): Validat
   }
 }
 
-
 /** One validator per set of options: the formats asl-validator registers depend on them. */
 const validators = new Map<string, Validate>();
 

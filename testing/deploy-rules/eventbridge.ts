@@ -614,7 +614,7 @@ export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
  * cloudwatch event permissions resource and will overwrite them". Two on one bus (or one beside an
  * aws.cloudwatch.EventPermission) replace each other on every deploy, the last applied decides what is allowed, and
  * destroying either removes every statement. The deploy rule StatesServiceTasks reads a bus's policies together
- * (queue-policy.ts busPolicies), which holds only for one writer. The EventBridge counterpart of SnsOneTopicPolicy.
+ * (local/resource-policies.ts busPolicies), which holds only for one writer. The EventBridge counterpart of SnsOneTopicPolicy.
  */
 const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
   id: "EventBridgeOneBusPolicy",

@@ -77,7 +77,7 @@ export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => 
  * `field` names them (local/resource-policies.ts policyWriters); policy resources naming a resource outside the plan
  * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
  */
-export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
+function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
   return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
     const claimed = new Set<RecordedResource>();
     const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {

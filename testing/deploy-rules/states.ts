@@ -338,7 +338,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
           if (allowing(accountFromContext ? grantsHere : policies.grants, found.integration.action, target)) continue;
           const targetAccount = arnComponents(target)?.[4] ?? "";
           // Across accounts the role's policy must grant it as well (reference_policies_evaluation-logic-cross-account.html),
-          // and a bus of another account only shares its name with the plan's (busPolicies matches by name): its
+          // and a bus of another account only shares its name and region with the plan's (local/resource-policies.ts busPolicies matches by those): its
           // resource policies are read only for a target of the role's account.
           const sameAccount = accountFromContext || targetAccount === where.account;
           // A resource policy grants only on the resource it is attached to, so the account of its Resource (the user's

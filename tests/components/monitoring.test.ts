@@ -255,6 +255,15 @@ describe("Monitoring overrides and validation", () => {
     expect(() => new Monitoring("bad", args)).toThrow(message);
   });
 
+  it("takes a description that makes the target's longest alarm description exactly 1024 characters, and names the length to shorten one more to", async () => {
+    // "function f: Throttles (Sum) ≥ 1 throttles in 1 of 1 periods of 300 s; " is 82 characters: the longest of fn-f's.
+    const fits = await record(() => new Monitoring("fits", { functions: { f: { functionName: "f", description: "x".repeat(942) } }, dashboard: false }));
+    expect(ofType(fits, ALARM).map((a) => a.inputs.alarmDescription.length).sort()).toEqual([1006, 1024]);
+    expect(() => new Monitoring("over", { functions: { f: { functionName: "f", description: "x".repeat(943) } } })).toThrow(
+      /functions\.f\.description "x{943}" makes the description of the alarm fn-f-lambda-throttles 1025 characters; CloudWatch takes at most 1024 \(AlarmDescription\)\. Shorten it to 942 characters or fewer\.$/,
+    );
+  });
+
   it("does not check a dashboardName it does not use: with dashboard: false there is no dashboard to name", async () => {
     const off = await record(() => new Monitoring("off", { functions: { fn: { functionName: "fn" } }, dashboard: false, dashboardName: "ops.prod" }));
     expect(ofType(off, "aws:cloudwatch/dashboard:Dashboard")).toEqual([]);

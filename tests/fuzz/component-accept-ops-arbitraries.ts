@@ -233,8 +233,20 @@ const alarmOverrides: fc.Arbitrary<AlarmOverrides> = fc.dictionary(alarmKind, al
 /** Target keys: Monitoring's contract, "lowercase letters, digits and hyphens" starting with a letter or digit, at most 63 (validate.ts KEY): they name the alarms. */
 const targetKey = fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 0, 62)).map(([a, b]) => a + b);
 const targetRegion = optional(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), 2);
+/**
+ * A target's `description`, added to each of its alarms' descriptions: what an operator would write, or any text of up
+ * to 600 characters. What an alarm's description says before it stays under 250 characters (a 63-character key, every
+ * override at its widest), so each fits CloudWatch's 1024 and is accepted; "" adds nothing.
+ */
+const targetDescription = fc.oneof(
+  fc.constantFrom("Runbook: https://example.com/runbook#dlq", "the album stays marked deleting: DELETE starts it over", "", `Page the on-call. ${"Then see the runbook. ".repeat(27)}`.slice(0, 600)),
+  fc.string({ maxLength: 600 }),
+);
 const targets = <T extends object>(target: fc.Arbitrary<T>) =>
-  optional(fc.dictionary(targetKey, fc.tuple(target, optional(alarmOverrides, 3)).map(([t, alarms]) => defined({ ...t, alarms })), { minKeys: 1, maxKeys: 2 }), 2);
+  optional(
+    fc.dictionary(targetKey, fc.tuple(target, optional(alarmOverrides, 3), optional(targetDescription, 3)).map(([t, alarms, description]) => defined({ ...t, alarms, description })), { minKeys: 1, maxKeys: 2 }),
+    2,
+  );
 
 /**
  * Email endpoints: SNS Subscribe Endpoint "an email address" (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html),

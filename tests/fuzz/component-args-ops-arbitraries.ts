@@ -55,7 +55,10 @@ const targetKey = mostly(fc.oneof(fc.constantFrom("gallery", "counters", "api-pr
 /** A target's region: mostly the provider's (unset), sometimes another or the home one named. */
 const targetRegion = fc.option(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), { nil: undefined, freq: 2 });
 const targets = <T>(target: fc.Arbitrary<T>) => maybe(fc.dictionary(targetKey, target, { maxKeys: 2 }));
-const withAlarms = <T extends object>(value: fc.Arbitrary<T>) => fc.tuple(value, seldom(alarmOverrides, 4)).map(([v, alarms]) => defined({ ...v, alarms }));
+/** A target's `description`: mostly a runbook note; at its edges, empty, one that makes an alarm description pass CloudWatch's 1024, or not a string. */
+const targetDescription = mostly(fc.constantFrom("Runbook: https://example.com/runbook", "the album stays marked deleting: DELETE starts it over"), fc.constantFrom("", "x".repeat(1000), 5 as unknown as string));
+const withAlarms = <T extends object>(value: fc.Arbitrary<T>) =>
+  fc.tuple(value, seldom(alarmOverrides, 4), seldom(targetDescription, 4)).map(([v, alarms, description]) => defined({ ...v, alarms, description }));
 
 export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
   .record(

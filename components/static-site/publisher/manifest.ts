@@ -226,5 +226,3 @@ export function siteHashStoreFile(root: string): string | undefined {
 
 /** Site stores kept (one per site folder; test suites make one per temporary site), least recently used first out. */
 const MAX_SITE_STORES = 128;
-
-
