@@ -52,7 +52,7 @@ export const queuePolicyWriters = (graph: Graph, queue: RecordedResource): Polic
 export const topicPolicyWriters = (graph: Graph, topic: RecordedResource): PolicyWriters => policyWriters(graph, topic, TOPIC_POLICY, "arn");
 
 /** The bucket's policy writers: its BucketPolicy resources and its own (deprecated) `policy`. */
-export const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
+const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
 
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
@@ -253,7 +253,7 @@ const VPC_KEYS = ["aws:sourcevpc", "aws:sourcevpcarn", "aws:sourcevpce", "aws:vp
  * aws:SourceAccount condition key is only available when the call to your resource is made directly by an AWS service
  * principal", and aws:SourceArn its pair); the VPC keys absent unless the caller may be in a VPC. Every other key is unknown.
  */
-export function roleCallContext(caller: RoleCaller): ConditionContext {
+function roleCallContext(caller: RoleCaller): ConditionContext {
   const account = accountOf(caller.roleArn);
   const keys: Record<string, string | typeof ABSENT> = {
     "aws:securetransport": "true",
@@ -275,13 +275,22 @@ interface HeldStatement {
   statement: IamStatement;
 }
 
+/**
+ * Whether a statement's Action, NotAction, Resource or NotResource holds a policy variable (`${aws:userid}`,
+ * `${aws:username}`): a value of the request the runtime does not resolve, so such a Deny may not name the call, nor
+ * such an Allow grant it (`applies` reads the variable as a wildcard).
+ */
+const holdsVariable = (raw: Record<string, any>) => holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
+
 /** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and holder ARN: its statements. */
 const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
 
 /**
  * The statements of the resource policies of `arn` (resourcePolicies), parsed once per run: the graph a run records is
  * not changed while the runtime serves it (local/start.ts reads one per start), so each request only matches them.
- * Documents that are not JSON are skipped, as the deploy rules skip them. Held by the bucket for an S3 object's ARN:
+ * Documents that are not JSON are skipped, as the deploy rules skip them, and so are statements that are not objects
+ * (which AWS refuses to store) and statements holding a policy variable (holdsVariable), which decide nothing here.
+ * Held by the bucket for an S3 object's ARN:
  * every key is a new ARN, and a run's uploads would otherwise each parse and keep the bucket's policy anew.
  */
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
@@ -293,6 +302,7 @@ function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatemen
   if (!held) {
     held = resourcePolicies(plan, holder)
       .flatMap(({ documents }) => documents.flatMap((document) => readablePolicyDocument(document)?.Statement ?? []))
+      .filter((raw) => typeof raw === "object" && raw !== null && !holdsVariable(raw))
       .map((raw) => ({ raw, statement: policyStatements({ Statement: [raw] })[0] }));
     byArn.set(key, held);
   }
@@ -307,17 +317,15 @@ function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatemen
  * aws:SourceIp, … — grants nothing, since AWS might refuse it), else an implicit deny.
  */
 export function resourcePolicyDecision(plan: RecordedPlan, caller: RoleCaller, action: string, resource: string): IamDecision {
-  const context = roleCallContext(caller);
+  // Built only when a statement applies: most calls meet no resource policy at all (every SDK call of a function is asked).
+  let context: ConditionContext | undefined;
+  const holds = (condition: Record<string, any> | undefined) => conditionHolds(condition, (context ??= roleCallContext(caller))) === true;
   let allowed = false;
   for (const { raw, statement } of resourcePolicyStatements(plan, resource)) {
     if (!applies(statement, action, resource)) continue;
-    // A policy variable (`${aws:userid}`, `${aws:username}`) stands for a value of the request the runtime does not
-    // resolve: a Deny holding one may not name this call, nor an Allow grant it (`applies` reads it as a wildcard).
-    const variable = holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
-    if (variable) continue;
     if (statement.effect === "Deny") {
-      if (mustNameCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) return "explicitly-denied";
-    } else if (!allowed && grantsCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) allowed = true;
+      if (mustNameCaller(raw, caller) && holds(raw.Condition)) return "explicitly-denied";
+    } else if (!allowed && grantsCaller(raw, caller) && holds(raw.Condition)) allowed = true;
   }
   return allowed ? "allowed" : "implicitly-denied";
 }

@@ -225,20 +225,30 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(authorise?.("dynamodb:PutItem", TABLE)).toBeUndefined();
   });
 
-  it("parses a resource's policies once per plan graph, and reads a new graph anew", () => {
+  it("parses a resource's policies once per plan graph (a later call neither parses nor re-reads them), and reads a new graph anew", () => {
     const graph = graphOf([], { queue: [allow("sqs:SendMessage", QUEUE("jobs"))] });
     const parse = vi.spyOn(JSON, "parse");
+    const stringify = vi.spyOn(JSON, "stringify");
     try {
       expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
       const first = parse.mock.calls.length;
+      const written = stringify.mock.calls.length;
       expect(first).toBeGreaterThan(0);
       expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
       expect(parse.mock.calls.length).toBe(first);
+      expect(stringify.mock.calls.length).toBe(written);
     } finally {
       parse.mockRestore();
+      stringify.mockRestore();
     }
     const denied = graphOf([], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] });
     expect(roleRefusal({ graph: denied, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+  });
+
+  it("reads a policy whose Statement holds a non-object by its other statements, without throwing", () => {
+    const graph = graphOf([], { queue: [null, "sqs:SendMessage", allow("sqs:SendMessage", QUEUE("jobs"))] });
+    expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+    expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:ReceiveMessage", QUEUE("jobs"))?.reason).toBe("because no identity-based policy allows the sqs:ReceiveMessage action");
   });
 
   it("parses a bucket's policy once for all its objects (each key is an ARN of its own)", () => {
