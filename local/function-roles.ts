@@ -84,7 +84,7 @@ const MANAGED_POLICY = "aws:iam/policy:Policy";
  * the plan does not hold (AWS managed ones, other than RUNTIME_MANAGED_POLICIES, or a policy made outside the program):
  * while there is one, what the role may do is not known offline.
  */
-export function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
+function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
   const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
   const documents: unknown[] = asArray<{ policy?: unknown } | undefined>(role.inputs.inlinePolicies).map((inline) => inline?.policy);
   const attached: unknown[] = asArray<unknown>(role.inputs.managedPolicyArns);
@@ -145,14 +145,18 @@ export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, 
 }
 
 export class FunctionRoles {
-  private readonly byAccessKey = new Map<string, FunctionRole>();
+  /** Each function's role and the caller it signs as, built once: every SDK call of a function is authorised. */
+  private readonly byAccessKey = new Map<string, { role: FunctionRole; caller: RoleCaller }>();
 
   /** `plan`: the recorded plan whose resource policies are read with the roles' own (none: identity policies alone). */
   constructor(
     roles: Iterable<FunctionRole>,
     private readonly plan: RecordedPlan = { graph: [], stackRegion: "us-east-1" },
   ) {
-    for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
+    for (const role of roles) {
+      const caller: RoleCaller = { roleArn: role.roleArn, sessionArn: role.callerArn, sessionKnown: true, inVpc: role.inVpc ?? false };
+      this.byAccessKey.set(role.credentials.accessKeyId, { role, caller });
+    }
     this.holdsResourcePolicies = holdsResourcePolicies(plan.graph);
   }
 
@@ -187,7 +191,7 @@ export class FunctionRoles {
    * is enforced, or the plan holds a resource policy whose Deny may refuse it all the same.
    */
   governs(accessKeyId: string): boolean {
-    const role = this.byAccessKey.get(accessKeyId);
+    const role = this.byAccessKey.get(accessKeyId)?.role;
     return role !== undefined && (role.enforced || this.holdsResourcePolicies);
   }
 
@@ -195,7 +199,7 @@ export class FunctionRoles {
 
   /** Every function's credentials, for the servers that check signatures. */
   credentials(): SigV4Credentials[] {
-    return [...this.byAccessKey.values()].map((role) => role.credentials);
+    return [...this.byAccessKey.values()].map(({ role }) => role.credentials);
   }
 
   /**
@@ -204,8 +208,8 @@ export class FunctionRoles {
    * undefined when it is allowed, or when the signer is not one of the program's functions.
    */
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
-    const role = this.byAccessKey.get(accessKeyId);
-    if (!role) return undefined;
-    return roleRefusal(this.plan, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn, sessionKnown: true, inVpc: role.inVpc ?? false }, action, resource, role.enforced);
+    const signer = this.byAccessKey.get(accessKeyId);
+    if (!signer) return undefined;
+    return roleRefusal(this.plan, signer.role.statements, signer.caller, action, resource, signer.role.enforced);
   };
 }
