@@ -246,7 +246,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
   const recorded = plan.graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.name === `${apiName}-integration-${slug}`);
   const roleArn = recorded?.state.credentials ?? recorded?.inputs.credentials;
   if (typeof roleArn === "string" && plan.graph.some((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn)) {
-    const authorise = assumedRoleAuthorise(plan, roleArn, { name: API_GATEWAY_SESSION, known: true });
+    const authorise = assumedRoleAuthorise(plan, roleArn, API_GATEWAY_SESSION);
     return async (action, resource) => authorise?.(action, resource);
   }
   // The component writes every statement as Allow (components/iam.ts policyJson).

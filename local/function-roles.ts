@@ -17,7 +17,7 @@
  * only an explicit Deny (its recorded policies', the target's resource policy's) refuses it, as it would whatever the
  * managed policy allows.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { asArray, type Graph } from "./offline/graph";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
@@ -129,18 +129,19 @@ export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatemen
 
 /**
  * IAM for the calls an AWS service makes as a role of the plan it assumed (`roleReference`: its ARN or name), the caller
- * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; `session.known`
- * false when the name is made up locally, as Step Functions' and EventBridge's are: resource-policies.ts RoleCaller):
+ * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`): `sessionName` when
+ * AWS's is known (API Gateway's), else one made up here, as for Step Functions and EventBridge, whose session names
+ * AWS does not document (so no resource policy's named session matches it: resource-policies.ts RoleCaller):
  * the role's recorded policies with the target's resource policy (roleRefusal), from outside any VPC (a service's own
  * call). A role whose policies are not all known offline (recordedRolePolicies `managed`) is refused only by an
  * explicit Deny. Undefined when the role is not in the plan: nothing is refused then.
  */
-export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, session: { name: string; known: boolean }): ((action: string, resource: string) => Refusal | undefined) | undefined {
+export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, sessionName?: string): ((action: string, resource: string) => Refusal | undefined) | undefined {
   const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
   if (!role) return undefined;
   const { statements, managed } = recordedRolePolicies(plan.graph, role);
   const roleArn = String(role.state.arn);
-  const caller: RoleCaller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${session.name}`, sessionKnown: session.known, inVpc: false };
+  const caller: RoleCaller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${sessionName ?? randomUUID().replace(/-/g, "")}`, sessionKnown: sessionName !== undefined, inVpc: false };
   return (action, resource) => roleRefusal(plan, statements, caller, action, resource, managed.length === 0);
 }
 

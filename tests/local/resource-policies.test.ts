@@ -220,7 +220,7 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(roles.authorise(key, "sns:Publish", TOPIC)?.reason).toBe("with an explicit deny in an identity-based policy");
     expect(roles.authorise(key, "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
     // A state machine's (or any assumed) role likewise.
-    const authorise = assumedRoleAuthorise({ graph, stackRegion: REGION }, ROLE_ARN, { name: "0f3a9c", known: false });
+    const authorise = assumedRoleAuthorise({ graph, stackRegion: REGION }, ROLE_ARN);
     expect(authorise?.("sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
     expect(authorise?.("dynamodb:PutItem", TABLE)).toBeUndefined();
   });
