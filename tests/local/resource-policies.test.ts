@@ -188,6 +188,15 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything, { ...caller, inVpc: true })).toBeUndefined();
   });
 
+  it("reads a function with subnets (vpcConfig) as one that may call through a VPC endpoint, one without as calling from outside any VPC", () => {
+    const vpcOnly = deny("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1" } } });
+    const key = functionCredentials("fn-a1b2").accessKeyId;
+    const inVpc = (vpcConfig: unknown) => graphOf([{ Effect: "Allow", Action: "*", Resource: "*" }], { queue: [vpcOnly] }).map((r) => (r.type === "aws:lambda/function:Function" ? { ...r, inputs: { ...r.inputs, vpcConfig } } : r));
+    expect(FunctionRoles.fromGraph(inVpc(undefined), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(FunctionRoles.fromGraph(inVpc({ subnetIds: [], securityGroupIds: [] }), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(FunctionRoles.fromGraph(inVpc({ subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+  });
+
   it("reads a table's policy for its indexes, not for its stream (whose policy is the stream's own)", () => {
     const graph = graphOf([], { table: [allow("dynamodb:*", `${TABLE}*`), deny("dynamodb:GetRecords", `${TABLE}*`)] });
     const decide = (action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, [], caller, action, resource)?.reason;
