@@ -27,7 +27,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { bodyMappingPath } from "../components/serverless-api/args";
 import { integrationRoleName, routeSlug } from "../components/serverless-api/routes";
 import type { RouteSpec } from "../components/serverless-api/spec";
-import { assumedRoleAuthorise, roleRefusal, type Refusal } from "./function-roles";
+import { assumedRoleAuthorise, roleRefusal, serviceCaller, type Refusal } from "./function-roles";
 import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -259,7 +259,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
     })),
   );
   const roleName = integrationRoleName(apiName, slug);
-  const caller = { roleArn: `arn:aws:iam::${account}:role/${roleName}`, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${API_GATEWAY_SESSION}`, sessionKnown: true, inVpc: false };
+  const caller = serviceCaller(`arn:aws:iam::${account}:role/${roleName}`, roleName, API_GATEWAY_SESSION);
   return async (action, resource) => roleRefusal(plan, statements, caller, action, resource);
 }
 

@@ -140,9 +140,17 @@ export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, 
   const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
   if (!role) return undefined;
   const { statements, managed } = recordedRolePolicies(plan.graph, role);
-  const roleArn = String(role.state.arn);
-  const caller: RoleCaller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${sessionName ?? randomUUID().replace(/-/g, "")}`, sessionKnown: sessionName !== undefined, inVpc: false };
+  const caller = serviceCaller(String(role.state.arn), String(role.state.name), sessionName);
   return (action, resource) => roleRefusal(plan, statements, caller, action, resource, managed.length === 0);
+}
+
+/**
+ * An AWS service's session of the role `roleArn` (named `roleName`), from outside any VPC: `sessionName` when AWS's is
+ * known, else one made up here (assumedRoleAuthorise).
+ */
+export function serviceCaller(roleArn: string, roleName: string, sessionName?: string): RoleCaller {
+  const session = sessionName ?? randomUUID().replace(/-/g, "");
+  return { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${roleName}/${session}`, sessionKnown: sessionName !== undefined, inVpc: false };
 }
 
 export class FunctionRoles {
