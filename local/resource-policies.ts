@@ -1,8 +1,9 @@
 /**
- * The resource-based policies of a queue, topic, event bus or table as the recorded plan holds them, and whether one
+ * The resource-based policies of a queue, topic, event bus, table or bucket as the recorded plan holds them, and whether one
  * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions', the state
- * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
- * because local/ imports nothing from testing/.
+ * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules
+ * (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts; who writes a policy: sqs.ts, sns.ts, one-policy.ts,
+ * key-policy.ts). In local/ because local/ imports nothing from testing/.
  *
  * Within one account "If either the identity-based policy or the resource-based policy within the same account allows
  * the request and the other doesn't, the request is still allowed", and "An explicit deny in any of the policies
