@@ -283,6 +283,9 @@ interface HeldStatement {
  */
 const holdsVariable = (raw: Record<string, any>) => holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
 
+/** The services resourcePolicies has a branch for (one added there belongs here too): no other ARN holds a policy read here. */
+const POLICY_SERVICES = new Set(["sqs", "sns", "dynamodb", "s3", "events"]);
+
 /** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and holder ARN: its statements. */
 const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
 
@@ -295,6 +298,8 @@ const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
  * every key is a new ARN, and a run's uploads would otherwise each parse and keep the bucket's policy anew.
  */
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
+  // An ARN of a service whose policies are not read holds none, and is not kept: an execution's ARN is new for each one.
+  if (!POLICY_SERVICES.has(arnComponents(arn)?.[2] ?? "")) return [];
   let byArn = heldStatements.get(plan.graph);
   if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
   const holder = policyHolderArn(arn);
