@@ -103,8 +103,8 @@ export function holdsResourcePolicies(graph: Graph): boolean {
   return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || r.type === BUCKET) && Boolean(r.inputs.policy)));
 }
 
-/** The ARN whose policy decides for `arn`: an S3 object's bucket (`arn:aws:s3:::bucket/key`: no region, no account), else `arn`. */
-const policyHolderArn = (arn: string): string => (arnComponents(arn)?.[2] === "s3" ? arn.split("/")[0] : arn);
+/** The bucket of an S3 ARN: its own, or an object's (`arn:aws:s3:::bucket/key`: no region, no account), whose policy decides for it. */
+const bucketArnOf = (arn: string): string => arn.split("/")[0];
 
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
@@ -138,7 +138,7 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "s3") {
-    const bucket = byArn(BUCKET, policyHolderArn(arn));
+    const bucket = byArn(BUCKET, bucketArnOf(arn));
     return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
@@ -299,10 +299,11 @@ const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
  */
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
   // An ARN of a service whose policies are not read holds none, and is not kept: an execution's ARN is new for each one.
-  if (!POLICY_SERVICES.has(arnComponents(arn)?.[2] ?? "")) return [];
+  const service = arnComponents(arn)?.[2] ?? "";
+  if (!POLICY_SERVICES.has(service)) return [];
   let byArn = heldStatements.get(plan.graph);
   if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
-  const holder = policyHolderArn(arn);
+  const holder = service === "s3" ? bucketArnOf(arn) : arn;
   const key = `${plan.stackRegion} ${holder}`;
   let held = byArn.get(key);
   if (!held) {
