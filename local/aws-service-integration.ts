@@ -27,7 +27,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { bodyMappingPath } from "../components/serverless-api/args";
 import { integrationRoleName, routeSlug } from "../components/serverless-api/routes";
 import type { RouteSpec } from "../components/serverless-api/spec";
-import { assumedRoleAuthorise, roleRefusal, type Refusal } from "./function-roles";
+import { assumedRoleAuthorise, roleRefusal, serviceCaller, type Refusal } from "./function-roles";
 import type { IamStatement } from "./iam-policy";
 import { resolveValue } from "./offline/program";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -246,7 +246,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
   const recorded = plan.graph.find((r) => r.type === "aws:apigateway/integration:Integration" && r.name === `${apiName}-integration-${slug}`);
   const roleArn = recorded?.state.credentials ?? recorded?.inputs.credentials;
   if (typeof roleArn === "string" && plan.graph.some((r) => r.type === "aws:iam/role:Role" && r.state.arn === roleArn)) {
-    const authorise = assumedRoleAuthorise(plan, roleArn, { name: API_GATEWAY_SESSION, known: true });
+    const authorise = assumedRoleAuthorise(plan, roleArn, API_GATEWAY_SESSION);
     return async (action, resource) => authorise?.(action, resource);
   }
   // The component writes every statement as Allow (components/iam.ts policyJson).
@@ -259,7 +259,7 @@ export async function integrationRoleAuthorise(plan: RecordedPlan, apiName: stri
     })),
   );
   const roleName = integrationRoleName(apiName, slug);
-  const caller = { roleArn: `arn:aws:iam::${account}:role/${roleName}`, sessionArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${API_GATEWAY_SESSION}`, sessionKnown: true, inVpc: false };
+  const caller = serviceCaller(`arn:aws:iam::${account}:role/${roleName}`, roleName, API_GATEWAY_SESSION);
   return async (action, resource) => roleRefusal(plan, statements, caller, action, resource);
 }
 

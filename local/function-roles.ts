@@ -17,7 +17,7 @@
  * only an explicit Deny (its recorded policies', the target's resource policy's) refuses it, as it would whatever the
  * managed policy allows.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { asArray, type Graph } from "./offline/graph";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { evaluatePolicy, policyStatements, type IamStatement } from "./iam-policy";
@@ -84,7 +84,7 @@ const MANAGED_POLICY = "aws:iam/policy:Policy";
  * the plan does not hold (AWS managed ones, other than RUNTIME_MANAGED_POLICIES, or a policy made outside the program):
  * while there is one, what the role may do is not known offline.
  */
-export function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
+function recordedRolePolicies(graph: Graph, role: Graph[number]): { statements: IamStatement[]; managed: string[] } {
   const names = [role.state.name, role.state.arn, role.id].filter((name): name is string => typeof name === "string");
   const documents: unknown[] = asArray<{ policy?: unknown } | undefined>(role.inputs.inlinePolicies).map((inline) => inline?.policy);
   const attached: unknown[] = asArray<unknown>(role.inputs.managedPolicyArns);
@@ -129,30 +129,43 @@ export function roleRefusal(plan: RecordedPlan, statements: readonly IamStatemen
 
 /**
  * IAM for the calls an AWS service makes as a role of the plan it assumed (`roleReference`: its ARN or name), the caller
- * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`; `session.known`
- * false when the name is made up locally, as Step Functions' and EventBridge's are: resource-policies.ts RoleCaller):
+ * named as that service's session of it (`arn:aws:sts::<account>:assumed-role/<role>/<session>`): `sessionName` when
+ * AWS's is known (API Gateway's), else one made up here, as for Step Functions and EventBridge, whose session names
+ * AWS does not document (so no resource policy's named session matches it: resource-policies.ts RoleCaller):
  * the role's recorded policies with the target's resource policy (roleRefusal), from outside any VPC (a service's own
  * call). A role whose policies are not all known offline (recordedRolePolicies `managed`) is refused only by an
  * explicit Deny. Undefined when the role is not in the plan: nothing is refused then.
  */
-export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, session: { name: string; known: boolean }): ((action: string, resource: string) => Refusal | undefined) | undefined {
+export function assumedRoleAuthorise(plan: RecordedPlan, roleReference: string, sessionName?: string): ((action: string, resource: string) => Refusal | undefined) | undefined {
   const role = plan.graph.find((r) => r.type === "aws:iam/role:Role" && (r.state.arn === roleReference || r.state.name === roleReference));
   if (!role) return undefined;
   const { statements, managed } = recordedRolePolicies(plan.graph, role);
-  const roleArn = String(role.state.arn);
-  const caller: RoleCaller = { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${String(role.state.name)}/${session.name}`, sessionKnown: session.known, inVpc: false };
+  const caller = serviceCaller(String(role.state.arn), String(role.state.name), sessionName);
   return (action, resource) => roleRefusal(plan, statements, caller, action, resource, managed.length === 0);
 }
 
+/**
+ * An AWS service's session of the role `roleArn` (named `roleName`), from outside any VPC: `sessionName` when AWS's is
+ * known, else one made up here (assumedRoleAuthorise).
+ */
+export function serviceCaller(roleArn: string, roleName: string, sessionName?: string): RoleCaller {
+  const session = sessionName ?? randomUUID().replace(/-/g, "");
+  return { roleArn, sessionArn: `arn:aws:sts::${roleArn.split(":")[4]}:assumed-role/${roleName}/${session}`, sessionKnown: sessionName !== undefined, inVpc: false };
+}
+
 export class FunctionRoles {
-  private readonly byAccessKey = new Map<string, FunctionRole>();
+  /** Each function's role and the caller it signs as, built once: every SDK call of a function is authorised. */
+  private readonly byAccessKey = new Map<string, { role: FunctionRole; caller: RoleCaller }>();
 
   /** `plan`: the recorded plan whose resource policies are read with the roles' own (none: identity policies alone). */
   constructor(
     roles: Iterable<FunctionRole>,
     private readonly plan: RecordedPlan = { graph: [], stackRegion: "us-east-1" },
   ) {
-    for (const role of roles) this.byAccessKey.set(role.credentials.accessKeyId, role);
+    for (const role of roles) {
+      const caller: RoleCaller = { roleArn: role.roleArn, sessionArn: role.callerArn, sessionKnown: true, inVpc: role.inVpc ?? false };
+      this.byAccessKey.set(role.credentials.accessKeyId, { role, caller });
+    }
     this.holdsResourcePolicies = holdsResourcePolicies(plan.graph);
   }
 
@@ -187,7 +200,7 @@ export class FunctionRoles {
    * is enforced, or the plan holds a resource policy whose Deny may refuse it all the same.
    */
   governs(accessKeyId: string): boolean {
-    const role = this.byAccessKey.get(accessKeyId);
+    const role = this.byAccessKey.get(accessKeyId)?.role;
     return role !== undefined && (role.enforced || this.holdsResourcePolicies);
   }
 
@@ -195,7 +208,7 @@ export class FunctionRoles {
 
   /** Every function's credentials, for the servers that check signatures. */
   credentials(): SigV4Credentials[] {
-    return [...this.byAccessKey.values()].map((role) => role.credentials);
+    return [...this.byAccessKey.values()].map(({ role }) => role.credentials);
   }
 
   /**
@@ -204,8 +217,8 @@ export class FunctionRoles {
    * undefined when it is allowed, or when the signer is not one of the program's functions.
    */
   readonly authorise: Authorise = (accessKeyId, action, resource) => {
-    const role = this.byAccessKey.get(accessKeyId);
-    if (!role) return undefined;
-    return roleRefusal(this.plan, role.statements, { roleArn: role.roleArn, sessionArn: role.callerArn, sessionKnown: true, inVpc: role.inVpc ?? false }, action, resource, role.enforced);
+    const signer = this.byAccessKey.get(accessKeyId);
+    if (!signer) return undefined;
+    return roleRefusal(this.plan, signer.role.statements, signer.caller, action, resource, signer.role.enforced);
   };
 }

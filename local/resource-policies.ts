@@ -1,8 +1,9 @@
 /**
- * The resource-based policies of a queue, topic, event bus or table as the recorded plan holds them, and whether one
+ * The resource-based policies of a queue, topic, event bus, table or bucket as the recorded plan holds them, and whether one
  * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions', the state
- * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts). In local/
- * because local/ imports nothing from testing/.
+ * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules
+ * (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts; who writes a policy: sqs.ts, sns.ts, one-policy.ts,
+ * key-policy.ts). In local/ because local/ imports nothing from testing/.
  *
  * Within one account "If either the identity-based policy or the resource-based policy within the same account allows
  * the request and the other doesn't, the request is still allowed", and "An explicit deny in any of the policies
@@ -52,7 +53,7 @@ export const queuePolicyWriters = (graph: Graph, queue: RecordedResource): Polic
 export const topicPolicyWriters = (graph: Graph, topic: RecordedResource): PolicyWriters => policyWriters(graph, topic, TOPIC_POLICY, "arn");
 
 /** The bucket's policy writers: its BucketPolicy resources and its own (deprecated) `policy`. */
-export const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
+const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
 
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
@@ -102,8 +103,8 @@ export function holdsResourcePolicies(graph: Graph): boolean {
   return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || r.type === BUCKET) && Boolean(r.inputs.policy)));
 }
 
-/** The ARN whose policy decides for `arn`: an S3 object's bucket (`arn:aws:s3:::bucket/key`: no region, no account), else `arn`. */
-const policyHolderArn = (arn: string): string => (arnComponents(arn)?.[2] === "s3" ? arn.split("/")[0] : arn);
+/** The bucket of an S3 ARN: its own, or an object's (`arn:aws:s3:::bucket/key`: no region, no account), whose policy decides for it. */
+const bucketArnOf = (arn: string): string => arn.split("/")[0];
 
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
@@ -137,7 +138,7 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "s3") {
-    const bucket = byArn(BUCKET, policyHolderArn(arn));
+    const bucket = byArn(BUCKET, bucketArnOf(arn));
     return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));
@@ -253,7 +254,7 @@ const VPC_KEYS = ["aws:sourcevpc", "aws:sourcevpcarn", "aws:sourcevpce", "aws:vp
  * aws:SourceAccount condition key is only available when the call to your resource is made directly by an AWS service
  * principal", and aws:SourceArn its pair); the VPC keys absent unless the caller may be in a VPC. Every other key is unknown.
  */
-export function roleCallContext(caller: RoleCaller): ConditionContext {
+function roleCallContext(caller: RoleCaller): ConditionContext {
   const account = accountOf(caller.roleArn);
   const keys: Record<string, string | typeof ABSENT> = {
     "aws:securetransport": "true",
@@ -275,24 +276,40 @@ interface HeldStatement {
   statement: IamStatement;
 }
 
+/**
+ * Whether a statement's Action, NotAction, Resource or NotResource holds a policy variable (`${aws:userid}`,
+ * `${aws:username}`): a value of the request the runtime does not resolve, so such a Deny may not name the call, nor
+ * such an Allow grant it (`applies` reads the variable as a wildcard).
+ */
+const holdsVariable = (raw: Record<string, any>) => holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
+
+/** The services resourcePolicies has a branch for (one added there belongs here too): no other ARN holds a policy read here. */
+const POLICY_SERVICES = new Set(["sqs", "sns", "dynamodb", "s3", "events"]);
+
 /** Per plan graph (a run's, immutable while it runs; a new run is a new graph), per stack region and holder ARN: its statements. */
 const heldStatements = new WeakMap<Graph, Map<string, HeldStatement[]>>();
 
 /**
  * The statements of the resource policies of `arn` (resourcePolicies), parsed once per run: the graph a run records is
  * not changed while the runtime serves it (local/start.ts reads one per start), so each request only matches them.
- * Documents that are not JSON are skipped, as the deploy rules skip them. Held by the bucket for an S3 object's ARN:
+ * Documents that are not JSON are skipped, as the deploy rules skip them, and so are statements that are not objects
+ * (which AWS refuses to store) and statements holding a policy variable (holdsVariable), which decide nothing here.
+ * Held by the bucket for an S3 object's ARN:
  * every key is a new ARN, and a run's uploads would otherwise each parse and keep the bucket's policy anew.
  */
 function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatement[] {
+  // An ARN of a service whose policies are not read holds none, and is not kept: an execution's ARN is new for each one.
+  const service = arnComponents(arn)?.[2] ?? "";
+  if (!POLICY_SERVICES.has(service)) return [];
   let byArn = heldStatements.get(plan.graph);
   if (!byArn) heldStatements.set(plan.graph, (byArn = new Map()));
-  const holder = policyHolderArn(arn);
+  const holder = service === "s3" ? bucketArnOf(arn) : arn;
   const key = `${plan.stackRegion} ${holder}`;
   let held = byArn.get(key);
   if (!held) {
     held = resourcePolicies(plan, holder)
       .flatMap(({ documents }) => documents.flatMap((document) => readablePolicyDocument(document)?.Statement ?? []))
+      .filter((raw) => typeof raw === "object" && raw !== null && !holdsVariable(raw))
       .map((raw) => ({ raw, statement: policyStatements({ Statement: [raw] })[0] }));
     byArn.set(key, held);
   }
@@ -307,17 +324,15 @@ function resourcePolicyStatements(plan: RecordedPlan, arn: string): HeldStatemen
  * aws:SourceIp, … — grants nothing, since AWS might refuse it), else an implicit deny.
  */
 export function resourcePolicyDecision(plan: RecordedPlan, caller: RoleCaller, action: string, resource: string): IamDecision {
-  const context = roleCallContext(caller);
+  // Built only when a statement applies: most calls meet no resource policy at all (every SDK call of a function is asked).
+  let context: ConditionContext | undefined;
+  const holds = (condition: Record<string, any> | undefined) => conditionHolds(condition, (context ??= roleCallContext(caller))) === true;
   let allowed = false;
   for (const { raw, statement } of resourcePolicyStatements(plan, resource)) {
     if (!applies(statement, action, resource)) continue;
-    // A policy variable (`${aws:userid}`, `${aws:username}`) stands for a value of the request the runtime does not
-    // resolve: a Deny holding one may not name this call, nor an Allow grant it (`applies` reads it as a wildcard).
-    const variable = holdsPolicyVariable(JSON.stringify([raw.Action, raw.NotAction, raw.Resource, raw.NotResource]));
-    if (variable) continue;
     if (statement.effect === "Deny") {
-      if (mustNameCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) return "explicitly-denied";
-    } else if (!allowed && grantsCaller(raw, caller) && conditionHolds(raw.Condition, context) === true) allowed = true;
+      if (mustNameCaller(raw, caller) && holds(raw.Condition)) return "explicitly-denied";
+    } else if (!allowed && grantsCaller(raw, caller) && holds(raw.Condition)) allowed = true;
   }
   return allowed ? "allowed" : "implicitly-denied";
 }

@@ -62,7 +62,7 @@ function remember(key: string, entry: Entry): void {
 }
 
 /** Takes what the expression uses out of the request's unused names and values, as the parser does. */
-function replayDeletions(entry: Entry, context: ParseContext): void {
+function replayDeletions(entry: Pick<Entry, "usedNames" | "usedVals">, context: ParseContext): void {
   for (const name of entry.usedNames) delete context.unusedAttrNames?.[name];
   for (const value of entry.usedVals) delete context.unusedAttrVals?.[value];
 }
@@ -92,22 +92,24 @@ function cached(name: string, parse: Parser["parse"]): Parser["parse"] {
     const names = Object.keys(context.attrNames ?? {});
     const vals = Object.keys(context.attrVals ?? {});
     const probe: ParseContext = { ...context, unusedAttrNames: Object.fromEntries(names.map((n) => [n, true])), unusedAttrVals: Object.fromEntries(vals.map((v) => [v, true])) };
-    const used = () => ({ usedNames: deleted(names, probe.unusedAttrNames), usedVals: deleted(vals, probe.unusedAttrVals) });
-    const outcome = (entry: Pick<Entry, "outcome">): Entry => ({ ...entry, ...used() });
+    // What the parse took out of the probe's sets, taken out of the request's as the parser would have.
+    const used = () => {
+      const usage = { usedNames: deleted(names, probe.unusedAttrNames), usedVals: deleted(vals, probe.unusedAttrVals) };
+      replayDeletions(usage, context);
+      return usage;
+    };
     let result: unknown;
     try {
       result = parse(input, { ...options, context: probe });
     } catch (error) {
-      const entry = outcome({ outcome: { error: error as Error } });
-      if (error instanceof Error) remember(key, entry);
-      replayDeletions(entry, context);
+      const usage = used();
+      if (error instanceof Error) remember(key, { outcome: { error }, ...usage });
       throw error;
     }
-    const entry = outcome({ outcome: { result: undefined } });
-    replayDeletions(entry, context);
+    const usage = used();
     try {
       // Kept as a copy: the caller may change the one it gets.
-      remember(key, { ...entry, outcome: { result: typeof result === "object" && result !== null ? structuredClone(result) : result } });
+      remember(key, { outcome: { result: typeof result === "object" && result !== null ? structuredClone(result) : result }, ...usage });
     } catch {
       // Not cloneable: not remembered.
     }

@@ -11,7 +11,6 @@
 import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
-import { randomUUID } from "node:crypto";
 import { assumedRoleAuthorise } from "../function-roles";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "../async-invoke";
 import { signedFetch } from "../aws-service-calls";
@@ -281,7 +280,7 @@ async function targetOf(subscription: EventBusSubscriptionSpec, event: EventBrid
  * session names).
  */
 async function workflowRoleRefusal(plan: RecordedPlan, subscription: EventBusWorkflowSubscriptionSpec, stateMachineArn: string): Promise<string | undefined> {
-  const authorise = assumedRoleAuthorise(plan, await resolveValue<string>(subscription.roleName), { name: randomUUID().replace(/-/g, ""), known: false });
+  const authorise = assumedRoleAuthorise(plan, await resolveValue<string>(subscription.roleName));
   const refused = authorise?.("states:StartExecution", stateMachineArn);
   return refused && `User: ${refused.caller} is not authorized to perform: states:StartExecution on resource: ${stateMachineArn} ${refused.reason}`;
 }

@@ -12,7 +12,6 @@ import type { WorkflowSpec } from "../../components/workflow/spec";
 import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
-import { randomUUID } from "node:crypto";
 import { assumedRoleAuthorise } from "../function-roles";
 import type { RecordedPlan } from "../resource-policies";
 import { localServiceIntegrations } from "../sfn-integrations";
@@ -31,7 +30,7 @@ const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
  * not hold is refused only by an explicit Deny.
  */
 export function stateMachineRoleAuthorise(plan: RecordedPlan, roleArn: string): LocalStateMachineDefinition["authorise"] {
-  return assumedRoleAuthorise(plan, roleArn, { name: randomUUID().replace(/-/g, ""), known: false });
+  return assumedRoleAuthorise(plan, roleArn);
 }
 
 /**

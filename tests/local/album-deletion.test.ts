@@ -15,7 +15,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE, albumKey, albumPhotosPrefix, photoKey, userPk, type AlbumItem, type PhotoItem } from "../../handlers/shared/gallery-keys";
-import { signUpLocalUser } from "../../local/fuzz";
+import { signedInApi } from "./signed-in-api";
 import { LOCAL_CREDENTIALS } from "../../local/s3-server";
 import { acceptedCredentials } from "../../local/services/credentials";
 import type { LocalEvents } from "../../local/services/events";
@@ -67,13 +67,7 @@ const objectExists = (key: string) =>
 
 describe("DELETE /albums/{albumId} of an album with photos", () => {
   it("answers 202, and the album-deletion workflow removes both photos through the photo-removals queue, then the album", async () => {
-    const user = await signUpLocalUser(app, "album-deleter@example.com");
-    const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
-    const api = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const { owner, api } = await signedInApi(app, "album-deleter@example.com");
     const album = (await api("POST", "/albums", { title: "Holiday" })).body as { albumId: string };
     // One photo uploaded (ready, with thumbnails), one still pending.
     const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#7a3" } }).png().toBuffer();
@@ -126,13 +120,7 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
 
 /** A signed-up user and their API, and an album of `photos` pending photos (POST only: items, no objects). */
 async function albumWithPhotos(email: string, photos: number) {
-  const user = await signUpLocalUser(app, email);
-  const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const { owner, api } = await signedInApi(app, email);
   const { albumId } = (await api("POST", "/albums", { title: "Many" })).body as { albumId: string };
   for (let i = 0; i < photos; i++) expect((await api("POST", `/albums/${albumId}/photos`, { contentType: "image/jpeg", size: 10 })).status).toBe(201);
   return { owner, albumId, api };

@@ -12,7 +12,7 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { albumItem, newId, originalKey, photoItem, photoKey, type PhotoItem } from "../../handlers/shared/gallery-keys";
-import { signUpLocalUser } from "../../local/fuzz";
+import { signedInApi } from "./signed-in-api";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { LocalQueues } from "../../local/queues";
 import { LocalBucketEvents, type ObjectEvent } from "../../local/s3-events";
@@ -304,13 +304,7 @@ describe.sequential("npm start: uploads become thumbnails, the clean-up runs on 
   }, 150_000);
 
   it("deletes a photo through the API at once (204), and its original and thumbnails once the photo-removals queue's consumer ran", async () => {
-    const user = await signUpLocalUser(app, "remover@example.com");
-    const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
-    const api = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const { owner, api } = await signedInApi(app, "remover@example.com");
     const album = await api("POST", "/albums", { title: "To empty" });
     expect(album.status).toBe(201);
     const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#37a" } }).png().toBuffer();

@@ -188,6 +188,15 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything, { ...caller, inVpc: true })).toBeUndefined();
   });
 
+  it("reads a function with subnets (vpcConfig) as one that may call through a VPC endpoint, one without as calling from outside any VPC", () => {
+    const vpcOnly = deny("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1" } } });
+    const key = functionCredentials("fn-a1b2").accessKeyId;
+    const inVpc = (vpcConfig: unknown) => graphOf([{ Effect: "Allow", Action: "*", Resource: "*" }], { queue: [vpcOnly] }).map((r) => (r.type === "aws:lambda/function:Function" ? { ...r, inputs: { ...r.inputs, vpcConfig } } : r));
+    expect(FunctionRoles.fromGraph(inVpc(undefined), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(FunctionRoles.fromGraph(inVpc({ subnetIds: [], securityGroupIds: [] }), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+    expect(FunctionRoles.fromGraph(inVpc({ subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] }), REGION).authorise(key, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+  });
+
   it("reads a table's policy for its indexes, not for its stream (whose policy is the stream's own)", () => {
     const graph = graphOf([], { table: [allow("dynamodb:*", `${TABLE}*`), deny("dynamodb:GetRecords", `${TABLE}*`)] });
     const decide = (action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, [], caller, action, resource)?.reason;
@@ -220,25 +229,35 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(roles.authorise(key, "sns:Publish", TOPIC)?.reason).toBe("with an explicit deny in an identity-based policy");
     expect(roles.authorise(key, "sqs:SendMessage", QUEUE("open"))).toBeUndefined();
     // A state machine's (or any assumed) role likewise.
-    const authorise = assumedRoleAuthorise({ graph, stackRegion: REGION }, ROLE_ARN, { name: "0f3a9c", known: false });
+    const authorise = assumedRoleAuthorise({ graph, stackRegion: REGION }, ROLE_ARN);
     expect(authorise?.("sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
     expect(authorise?.("dynamodb:PutItem", TABLE)).toBeUndefined();
   });
 
-  it("parses a resource's policies once per plan graph, and reads a new graph anew", () => {
+  it("parses a resource's policies once per plan graph (a later call neither parses nor re-reads them), and reads a new graph anew", () => {
     const graph = graphOf([], { queue: [allow("sqs:SendMessage", QUEUE("jobs"))] });
     const parse = vi.spyOn(JSON, "parse");
+    const stringify = vi.spyOn(JSON, "stringify");
     try {
       expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
       const first = parse.mock.calls.length;
+      const written = stringify.mock.calls.length;
       expect(first).toBeGreaterThan(0);
       expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
       expect(parse.mock.calls.length).toBe(first);
+      expect(stringify.mock.calls.length).toBe(written);
     } finally {
       parse.mockRestore();
+      stringify.mockRestore();
     }
     const denied = graphOf([], { queue: [deny("sqs:SendMessage", QUEUE("jobs"))] });
     expect(roleRefusal({ graph: denied, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))?.reason).toBe(DENIED);
+  });
+
+  it("reads a policy whose Statement holds a non-object by its other statements, without throwing", () => {
+    const graph = graphOf([], { queue: [null, "sqs:SendMessage", allow("sqs:SendMessage", QUEUE("jobs"))] });
+    expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:SendMessage", QUEUE("jobs"))).toBeUndefined();
+    expect(roleRefusal({ graph, stackRegion: REGION }, [], caller, "sqs:ReceiveMessage", QUEUE("jobs"))?.reason).toBe("because no identity-based policy allows the sqs:ReceiveMessage action");
   });
 
   it("parses a bucket's policy once for all its objects (each key is an ARN of its own)", () => {

@@ -1,0 +1,31 @@
+/**
+ * The CloudFront stub the publisher tests call (local/cloudfront-stub.ts), read by @aws-sdk/client-cloudfront: what
+ * it was sent comes back as sent, XML's special characters included (local/xml.ts escapeXml, xmlValues).
+ */
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCloudFrontStub, type CloudFrontStub } from "../../local/cloudfront-stub";
+
+describe("the CloudFront stub", () => {
+  let stub: CloudFrontStub;
+  let client: CloudFrontClient;
+  beforeAll(async () => {
+    stub = await startCloudFrontStub();
+    client = new CloudFrontClient({ endpoint: stub.endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDSTUB", secretAccessKey: "stub" } });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await stub.close();
+  });
+
+  it("records and answers paths and a caller reference holding &, <, >, quotes and &amp; as they were sent", async () => {
+    const paths = [`/a&b<c>.html`, `/it's "quoted".html`, "/&amp;.html"];
+    const CallerReference = `ref &amp; <1> "it's"`;
+    const created = await client.send(new CreateInvalidationCommand({ DistributionId: "E1STUB", InvalidationBatch: { CallerReference, Paths: { Quantity: paths.length, Items: paths } } }));
+    expect(created.Invalidation?.InvalidationBatch?.Paths?.Items).toEqual(paths);
+    expect(created.Invalidation?.InvalidationBatch?.CallerReference).toBe(CallerReference);
+    expect(stub.invalidations.map((i) => [i.paths, i.callerReference])).toEqual([[paths, CallerReference]]);
+    const read = await client.send(new GetInvalidationCommand({ DistributionId: "E1STUB", Id: created.Invalidation!.Id! }));
+    expect(read.Invalidation?.InvalidationBatch).toEqual({ CallerReference, Paths: { Quantity: paths.length, Items: paths } });
+  });
+});
