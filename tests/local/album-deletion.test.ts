@@ -65,15 +65,23 @@ async function until<T>(read: () => Promise<T> | T, ready: (value: T) => boolean
 const objectExists = (key: string) =>
   s3.send(new HeadObjectCommand({ Bucket: outputs().uploadBucketName, Key: key })).then(() => true, (error: Error) => (error.name === "NotFound" ? false : Promise.reject(error)));
 
+/** A user signed up on the local pool (their `sub`), and the site's /api called with their ID token. */
+async function signedUp(email: string) {
+  const user = await signUpLocalUser(app, email);
+  const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { owner, api };
+}
+
 describe("DELETE /albums/{albumId} of an album with photos", () => {
   it("answers 202, and the album-deletion workflow removes both photos through the photo-removals queue, then the album", async () => {
-    const user = await signUpLocalUser(app, "album-deleter@example.com");
-    const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
-    const api = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const { owner, api } = await signedUp("album-deleter@example.com");
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
     const album = (await api("POST", "/albums", { title: "Holiday" })).body as { albumId: string };
     // One photo uploaded (ready, with thumbnails), one still pending.
     const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#7a3" } }).png().toBuffer();
@@ -121,18 +129,15 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
     await until(() => empty(queueName), Boolean);
     expect(await Promise.all(objectKeys.map(objectExists))).toEqual([false, false, false]);
     expect(empty(outputs().photoRemovalsDeadLetterQueueName)).toBe(true);
+    // Told once, by the execution that deleted the album.
+    const notices = publish.mock.calls.filter(([topic]) => topic === outputs().albumNoticesTopicArn).map(([, input]) => [input.subject, JSON.parse(input.message)]);
+    expect(notices).toEqual([["Album deleted", { event: "AlbumDeleted", sub: owner, albumId: album.albumId }]]);
   }, 180_000);
 });
 
 /** A signed-up user and their API, and an album of `photos` pending photos (POST only: items, no objects). */
 async function albumWithPhotos(email: string, photos: number) {
-  const user = await signUpLocalUser(app, email);
-  const owner = (JSON.parse(Buffer.from(user.idToken.split(".")[1], "base64url").toString("utf8")) as { sub: string }).sub;
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.urls.site}/api${path}`, { method, headers: { authorization: user.idToken, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const { owner, api } = await signedUp(email);
   const { albumId } = (await api("POST", "/albums", { title: "Many" })).body as { albumId: string };
   for (let i = 0; i < photos; i++) expect((await api("POST", `/albums/${albumId}/photos`, { contentType: "image/jpeg", size: 10 })).status).toBe(201);
   return { owner, albumId, api };
