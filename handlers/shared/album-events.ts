@@ -1,8 +1,8 @@
 /**
  * The gallery's events on its EventBus (index.ts "album deletion"): DELETE /albums/{albumId} of an album that still has
- * photos puts "AlbumDeletionRequested", whose rule starts the album-deletion Workflow. PutEvents goes through
- * ./aws-json.ts (EventBridge's AWS JSON 1.1 protocol) rather than @aws-sdk/client-eventbridge, which would weigh on the
- * albums bundle for this one call.
+ * photos puts "AlbumDeletionRequested", whose rule starts the album-deletion Workflow; DELETE of one already deleting
+ * asks Step Functions whether the execution marked on it still runs (executionState). Both go through ./aws-json.ts
+ * rather than @aws-sdk/client-eventbridge and @aws-sdk/client-sfn, which would weigh on the albums bundle for one call each.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
 import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
