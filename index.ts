@@ -1036,8 +1036,7 @@ function monitoring(): Monitoring | undefined {
   });
 }
 
-const ops = monitoring();
-export const alarmTopicArns = ops?.topicArns;
+export const alarmTopicArns = monitoring()?.topicArns;
 
 /** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */
 function backups(): BackupPlan | undefined {
