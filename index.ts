@@ -484,14 +484,12 @@ const onFailure = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "
 /**
  * "Album deleted" / "album deletion failed" for operations: nothing is subscribed by default. Topic subscribes functions
  * and queues, not email addresses (an email subscription would also wait for its owner's confirmation, and `npm start`
- * has no mail), so whoever wants them subscribes to `albumNoticesTopicArn` (docs/events.md, "Album deletion").
+ * has no mail), so whoever wants them subscribes to `albumNoticesTopicArn` (docs/events.md, "The app's workflow: album deletion").
  */
 const albumNotices = new Topic("album-notices", {});
 /**
- * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: photos per page
- * (one Query and one Map of up to that many), pages before it hands the album to a new execution, `continues`, the
- * execution it takes over from ("none" for a deletion DELETE requested), and `handoffs`, how many hand-offs led to it.
- * A Standard execution's history holds at most 25,000 events, and one that reaches it fails at the top level, where no
+ * Photos per page (one Query and one Map of up to that many) and pages before an execution hands the album on to a new
+ * one. A Standard execution's history holds at most 25,000 events, and one that reaches it fails at the top level, where no
  * Catch applies (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html, "Quotas related to state
  * machine executions"). A page of 20 costs 260 events when nothing is retried (the Query 5, AnyPhotos 2, StillMine 5,
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
@@ -509,6 +507,11 @@ const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
  * hand-offs) and it goes on where it stopped.
  */
 const LARGEST_ALBUM_PHOTOS = 20_000;
+/**
+ * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
+ * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
+ * `handoffs`, how many hand-offs led to it, and its own page count.
+ */
 const albumDeletionDefaults = {
   ...albumDeletionPages,
   maxHandoffs: 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution)),
@@ -1036,8 +1039,7 @@ function monitoring(): Monitoring | undefined {
   });
 }
 
-const ops = monitoring();
-export const alarmTopicArns = ops?.topicArns;
+export const alarmTopicArns = monitoring()?.topicArns;
 
 /** Daily AWS Backup of the tables beside PITR, optionally copied to another region and vault-locked: on in prod (backupEnabled). */
 function backups(): BackupPlan | undefined {

@@ -1,8 +1,8 @@
 /**
  * The gallery's events on its EventBus (index.ts "album deletion"): DELETE /albums/{albumId} of an album that still has
- * photos puts "AlbumDeletionRequested", whose rule starts the album-deletion Workflow. PutEvents goes through
- * ./aws-json.ts (EventBridge's AWS JSON 1.1 protocol) rather than @aws-sdk/client-eventbridge, which would weigh on the
- * albums bundle for this one call.
+ * photos puts "AlbumDeletionRequested", whose rule starts the album-deletion Workflow; DELETE of one already deleting
+ * asks Step Functions whether the execution marked on it still runs (executionState). Both go through ./aws-json.ts
+ * rather than @aws-sdk/client-eventbridge and @aws-sdk/client-sfn, which would weigh on the albums bundle for one call each.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
 import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
@@ -21,9 +21,19 @@ function busName(): string {
   return name;
 }
 
-/** EventBridge's endpoint in `region`; AWS_ENDPOINT_URL_EVENTBRIDGE (the SDK's variable for it) overrides it, as under `npm start`. */
-function endpoint(region: string): string {
-  return process.env.AWS_ENDPOINT_URL_EVENTBRIDGE || `https://events.${region}.amazonaws.com`;
+/**
+ * The home region, where the bus and the state machine are: RegionalApis' other regions call there, as they send to
+ * the home region's photo-removals queue.
+ */
+function homeRegion(): string {
+  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error("AWS_REGION is not set");
+  return region;
+}
+
+/** `service`'s endpoint in `region`; `override`, the SDK's AWS_ENDPOINT_URL_<SERVICE> variable, wins, as under `npm start`. */
+function endpoint(service: "events" | "states", override: string | undefined, region: string): string {
+  return override || `https://${service}.${region}.amazonaws.com`;
 }
 
 /**
@@ -39,14 +49,9 @@ export function checkPutEventsEntry({ answer, $metadata }: AwsJsonAnswer): void 
   throw new AwsServiceError(code, entry?.ErrorMessage ?? "EventBridge accepted no entry", { ...$metadata, httpStatusCode: code === "InternalFailure" ? 500 : $metadata.httpStatusCode });
 }
 
-/**
- * Puts one AlbumDeletionRequested on the gallery bus; resolves with its event id once EventBridge has it. The bus is in
- * the home region (EVENT_BUS_REGION), where the workflow runs: RegionalApis' other regions put to it there, as they send
- * to the home region's photo-removals queue.
- */
+/** Puts one AlbumDeletionRequested on the gallery bus (homeRegion); resolves with its event id once EventBridge has it. */
 export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Promise<string> {
-  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
+  const region = homeRegion();
   const EventBusName = busName();
   const { answer } = await awsJsonCall({
     service: "events",
@@ -54,17 +59,12 @@ export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Prom
     operation: "PutEvents",
     target: "AWSEvents.PutEvents",
     contentType: "application/x-amz-json-1.1",
-    endpoint: endpoint(region),
+    endpoint: endpoint("events", process.env.AWS_ENDPOINT_URL_EVENTBRIDGE, region),
     region,
     traceInput: { EventBusName },
     body: { Entries: [{ EventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify(detail) }] },
   }, checkPutEventsEntry);
   return (answer.Entries as Array<{ EventId: string }>)[0].EventId;
-}
-
-/** Step Functions' endpoint in `region`; AWS_ENDPOINT_URL_SFN (the SDK's variable for it) overrides it, as under `npm start`. */
-function statesEndpoint(region: string): string {
-  return process.env.AWS_ENDPOINT_URL_SFN || `https://states.${region}.amazonaws.com`;
 }
 
 /** What DELETE of an album marked deleting learns of the execution recorded on it. */
@@ -89,8 +89,7 @@ export type ExecutionState =
  * would tell the client its DELETE failed when the deletion may well be running; the next DELETE asks again.
  */
 export async function executionState(executionArn: string): Promise<ExecutionState> {
-  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
+  const region = homeRegion();
   const machine = process.env.ALBUM_DELETION_STATE_MACHINE_ARN;
   if (!machine) throw new Error("ALBUM_DELETION_STATE_MACHINE_ARN is not set");
   // arn:aws:states:<region>:<account>:execution:<machine name>:<execution name>, of arn:…:stateMachine:<machine name>.
@@ -102,7 +101,7 @@ export async function executionState(executionArn: string): Promise<ExecutionSta
       operation: "DescribeExecution",
       target: "AWSStepFunctions.DescribeExecution",
       contentType: "application/x-amz-json-1.0",
-      endpoint: statesEndpoint(region),
+      endpoint: endpoint("states", process.env.AWS_ENDPOINT_URL_SFN, region),
       region,
       traceInput: { executionArn },
       body: { executionArn },

@@ -1,8 +1,9 @@
 /**
  * One request in AWS's JSON protocols (a POST with `X-Amz-Target` and a JSON body), signed with SigV4 (./sigv4.ts) and
  * sent with `fetch`, for the calls the gallery's functions make without an SDK client (SQS SendMessage in
- * queue-messages.ts, EventBridge PutEvents in album-events.ts): each client would add tens of KB to an API bundle that
- * must stay under 350 KB (docs/performance.md) for one call. What the SDK does that matters here is kept: errors carry
+ * queue-messages.ts, EventBridge PutEvents and Step Functions DescribeExecution in album-events.ts): each client would
+ * add tens of KB to an API bundle that must stay under 350 KB (docs/performance.md) for one call. What the SDK does
+ * that matters here is kept: errors carry
  * the service's error code as `name` and `$metadata.httpStatusCode`, throttling, faults, network failures and stalled
  * attempts are retried as the SDK's standard retry mode does, each attempt with its own time limit (./retries.ts), and
  * each call is an X-Ray subsegment.
@@ -12,9 +13,9 @@ import { signerFor } from "./sigv4";
 import { traceCall } from "./xray";
 
 export interface AwsJsonCall {
-  /** The signing name (`sqs`, `events`). */
+  /** The signing name (`sqs`, `events`, `states`). */
   service: string;
-  /** The service's name in X-Ray (`SQS`, `EventBridge`). */
+  /** The service's name in X-Ray (`SQS`, `EventBridge`, `SFN`). */
   traceName: string;
   /** The operation, for X-Ray and errors (`SendMessage`). */
   operation: string;

@@ -11,12 +11,12 @@
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
  */
 import { createHash } from "node:crypto";
-import { awsJsonCall } from "./aws-json";
+import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
 import { AwsServiceError } from "./retries";
 
 export interface SentMessage {
   messageId: string;
-  $metadata: { httpStatusCode: number; requestId?: string; attempts?: number };
+  $metadata: AwsJsonAnswer["$metadata"];
 }
 
 /** Sends `body` to the queue at `queueUrl`, which is in `region`; resolves with SQS's message id once SQS has the message. */

@@ -1,6 +1,7 @@
 /**
  * SigV4 signers for the requests the gallery's functions sign themselves and send with `fetch` (S3 in
- * photo-objects.ts, SQS SendMessage in queue-messages.ts) instead of bringing an SDK client per service: the SHA-256
+ * photo-objects.ts; SQS SendMessage, EventBridge PutEvents and Step Functions DescribeExecution through aws-json.ts)
+ * instead of bringing an SDK client per service: the SHA-256
  * the signer asks for over node:crypto, the function's credentials from the SDK's default provider chain, and one
  * signer per service, region and option set.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html

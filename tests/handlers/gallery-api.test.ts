@@ -297,7 +297,7 @@ describe("albums", () => {
     }
   });
 
-  it("marks a deletion whose event could not be put failed only while no execution has claimed it", async () => {
+  it("marks a deletion whose event could not be put failed only while no execution has claimed it, and only that deletion", async () => {
     const { failAlbumDeletion } = await import("../../handlers/shared/gallery-store.js");
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
     try {
@@ -305,12 +305,46 @@ describe("albums", () => {
       const deletion = { state: "deleting" as const, requestedAt: new Date().toISOString() };
       // PutEvents timed out after EventBridge took the event, and the execution has claimed the album since.
       await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { ...deletion, execution: "arn:running" } } }));
+      // The execution's ARN is the workflow's, not the client's.
+      expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual(deletion);
       await failAlbumDeletion(ALICE, album.albumId, deletion, "could not be started");
       const read = async () => ((await doc.send(new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), ConsistentRead: true }))).Item as AlbumItem).deletion;
       expect(await read()).toEqual({ ...deletion, execution: "arn:running" });
       await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "REMOVE deletion.#e", ExpressionAttributeNames: { "#e": "execution" } }));
+      // An earlier DELETE's failure leaves the deletion started since alone.
+      await failAlbumDeletion(ALICE, album.albumId, { ...deletion, requestedAt: "2000-01-01T00:00:00.000Z" }, "could not be started");
+      expect(await read()).toEqual(deletion);
       await failAlbumDeletion(ALICE, album.albumId, deletion, "could not be started");
       expect(await read()).toEqual({ ...deletion, state: "failed", error: "could not be started" });
+    } finally {
+      doc.destroy();
+    }
+  });
+
+  it("starts a deletion over only while its mark is still the one judged: a newer claim or a newer request stays", async () => {
+    const { restartAlbumDeletion } = await import("../../handlers/shared/gallery-store.js");
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    try {
+      const read = async (albumId: string) => ((await doc.send(new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), ConsistentRead: true }))).Item as AlbumItem).deletion;
+      const requestedAt = "2026-01-01T00:00:00.000Z";
+      const judged = [
+        // Judged ended, but a newer execution claimed the album meanwhile.
+        { found: { state: "deleting" as const, requestedAt, execution: "arn:newer" }, stale: { state: "deleting" as const, requestedAt, execution: "arn:ended" } },
+        // Judged unclaimed, but it was claimed meanwhile.
+        { found: { state: "deleting" as const, requestedAt, execution: "arn:newer" }, stale: { state: "deleting" as const, requestedAt } },
+        // Judged unclaimed, but another DELETE marked it anew meanwhile.
+        { found: { state: "deleting" as const, requestedAt: "2026-01-01T00:20:00.000Z" }, stale: { state: "deleting" as const, requestedAt } },
+      ];
+      for (const { found, stale } of judged) {
+        const album = await newAlbum(ALICE);
+        await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": found } }));
+        expect(await restartAlbumDeletion(ALICE, album.albumId, stale), JSON.stringify(found)).toEqual({ outcome: "deleting", deletion: stale });
+        expect(await read(album.albumId), JSON.stringify(found)).toEqual(found);
+      }
+      const album = await newAlbum(ALICE);
+      await doc.send(new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", requestedAt } } }));
+      expect(await restartAlbumDeletion(ALICE, album.albumId, { state: "deleting", requestedAt })).toEqual({ outcome: "started", deletion: { state: "deleting", requestedAt: expect.any(String) } });
+      expect(Date.parse((await read(album.albumId))!.requestedAt)).toBeGreaterThan(Date.parse(requestedAt));
     } finally {
       doc.destroy();
     }

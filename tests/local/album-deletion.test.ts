@@ -68,6 +68,8 @@ const objectExists = (key: string) =>
 describe("DELETE /albums/{albumId} of an album with photos", () => {
   it("answers 202, and the album-deletion workflow removes both photos through the photo-removals queue, then the album", async () => {
     const { owner, api } = await signedInApi(app, "album-deleter@example.com");
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
     const album = (await api("POST", "/albums", { title: "Holiday" })).body as { albumId: string };
     // One photo uploaded (ready, with thumbnails), one still pending.
     const image = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#7a3" } }).png().toBuffer();
@@ -115,6 +117,9 @@ describe("DELETE /albums/{albumId} of an album with photos", () => {
     await until(() => empty(queueName), Boolean);
     expect(await Promise.all(objectKeys.map(objectExists))).toEqual([false, false, false]);
     expect(empty(outputs().photoRemovalsDeadLetterQueueName)).toBe(true);
+    // Told once, by the execution that deleted the album.
+    const notices = publish.mock.calls.filter(([topic]) => topic === outputs().albumNoticesTopicArn).map(([, input]) => [input.subject, JSON.parse(input.message)]);
+    expect(notices).toEqual([["Album deleted", { event: "AlbumDeleted", sub: owner, albumId: album.albumId }]]);
   }, 180_000);
 });
 
