@@ -1619,10 +1619,13 @@ function historyEvent(
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
     case "MapIterationFailed":
       record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
-      // The iteration (or branch) failed, so did a Map or Parallel within it that failed uncaught: after it
-      // (test_map_state_catch: MapIterationFailed, then MapStateFailed).
+      // The iteration failed, so did a Map or Parallel within it that failed uncaught (held since its StateFailed):
+      // recorded after the iteration's failure, as the library forwards them (AWS's order for a nested Map is not
+      // recorded). Not the Map of this iteration: its StateFailed comes later.
       return outcomes.settle(record);
     case "ParallelBranchFailed":
+      // Not recorded (AWS records no branch events), but the branch failed: so did a Map or Parallel within it that
+      // failed uncaught, before the Parallel's own failure (caught, the Parallel's exit would not settle it).
       return outcomes.settle(record);
     default:
       return;
