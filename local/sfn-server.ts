@@ -246,8 +246,8 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
 /**
  * The run options that make a run of the library the local runtime's (instrumentRuns): LOCAL_EXECUTION, the
  * execution's RunHooks, set by LocalStepFunctions.run and handed on as they are to the runs within (a Map's
- * iterations, a Parallel's branches: the library starts them with its run's options); WITHIN_RUN, the run a run within
- * was started from (absent: the execution's own run).
+ * iterations, a Parallel's branches: the library starts them with its run's options); WITHIN_RUN, set for the runs
+ * within (absent: the execution's own run).
  */
 const LOCAL_EXECUTION = Symbol("local Step Functions execution");
 const WITHIN_RUN = Symbol("local Step Functions run within");
@@ -360,13 +360,15 @@ function instrumentRuns(loaded: Library): void {
     const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
     if (!hooks) return execute.call(this, input, options, cleanup);
     const logger = options.eventLogger;
-    const within = options.runOptions?.[WITHIN_RUN] !== undefined;
+    const within = options.runOptions?.[WITHIN_RUN] === true;
+    // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
+    const signal = options.abortSignal;
     // The library queues a Map's iterations (MaxConcurrency) and, when one fails, aborts those under way only: the
     // rest would start after the Map failed, with a signal nobody aborts. AWS starts no iteration once its Map failed
     // (one failed iteration fails the Map), nor any run within once its own run was aborted. The run ends before its
     // first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map (or
     // Parallel) that started it has already settled.
-    if (within && (failedIterators.has(this) || options.abortSignal?.aborted)) {
+    if (within && (failedIterators.has(this) || signal?.aborted)) {
       logger.close();
       cleanup();
       return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map state had failed, or its run was aborted.") as never));
@@ -410,14 +412,13 @@ function instrumentRuns(loaded: Library): void {
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
     // run's loop ends at once, its events unrecorded (its logger is closed), its result already settled by the abort.
-    const signal = options.abortSignal;
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const state in states) {
       const handler = hooks.handlers[state];
       if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
+    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true } }, cleanup);
   };
 }
 
