@@ -1546,9 +1546,10 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
  * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed and MapStateSucceeded/Failed, a Parallel's
- * ParallelStateStarted/Succeeded/Failed (CompositeOutcomes), and each Task's own events in their place (TaskJournal): a Task's scheduling,
- * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
- * event's run: eventFacts). The library reports no event for a Parallel branch, so those are not in the history.
+ * ParallelStateStarted/Succeeded/Failed (CompositeOutcomes), and each Task's own events in their place (TaskJournal):
+ * a Task's scheduling, start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel
+ * branch too (each event's run: eventFacts). A Parallel branch has no history event (API_HistoryEvent has no type for
+ * one): of the library's ParallelBranchStarted/Succeeded/Failed, only a branch's failure is read (CompositeOutcomes).
  */
 function historyEvent(
   event: LibraryEvent,
