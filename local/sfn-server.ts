@@ -246,8 +246,8 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
 /**
  * The run options that make a run of the library the local runtime's (instrumentRuns): LOCAL_EXECUTION, the
  * execution's RunHooks, set by LocalStepFunctions.run and handed on as they are to the runs within (a Map's
- * iterations, a Parallel's branches: the library starts them with its run's options); WITHIN_RUN, the run a run within
- * was started from (absent: the execution's own run).
+ * iterations, a Parallel's branches: the library starts them with its run's options); WITHIN_RUN, set for the runs
+ * within (absent: the execution's own run).
  */
 const LOCAL_EXECUTION = Symbol("local Step Functions execution");
 const WITHIN_RUN = Symbol("local Step Functions run within");
@@ -266,20 +266,24 @@ interface RunHooks {
 }
 
 /**
- * The run whose loop reported each of its StateEntered, StateExited, StateFailed and StateRetried events (the history
- * reads only those by run): tagged as the run's own logger builds them (instrumentRuns), before the library forwards
- * them as the same objects to the loggers of the runs it is within.
+ * What the history reads of each StateEntered, StateExited, StateFailed and StateRetried event beyond the library's
+ * own fields, tagged as the run's own logger builds it (instrumentRuns), before the library forwards it as the same
+ * object to the loggers of the runs it is within: the run whose loop reported it; the JSON of the state's data, as
+ * measured when the state entered or left (measureStateData: the history does not serialise it again); a Map's item
+ * count as it entered (mapItemCount), for its MapStateStarted.
  */
-const eventRun = new WeakMap<object, LibraryRun>();
+interface EventFacts {
+  run: LibraryRun;
+  json?: string;
+  length?: number;
+}
+const eventFacts = new WeakMap<object, EventFacts>();
 
 /**
  * The iterators (the StateMachine the library builds for each entry of a Map: MapStateAction.execute) one of whose
  * iterations failed, which fails the Map: the iterations still queued for a slot (MaxConcurrency) start nothing.
  */
 const failedIterators = new WeakSet<object>();
-
-/** How many items each Map state's StateEntered event iterates (mapItemCount), for its MapStateStarted. */
-const mapLength = new WeakMap<object, number>();
 
 /**
  * What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. Pinned
@@ -312,12 +316,6 @@ interface LibraryRunLogger {
 }
 
 /**
- * The JSON of each state's data, as measured when the library entered or left the state (by its StateEntered or
- * StateExited event): the history reads it here rather than serialise it again.
- */
-const stateDataJson = new WeakMap<object, string>();
-
-/**
  * Data bounded before it became a state's output, which the state's exit does not measure again: a Task's result as
  * taskResultSized measured it (its JSON, written once), a token's output, which SendTaskSuccess bounded as sent (null:
  * serialised for the history only; re-written, numbers sent with exponents may take more bytes than were sent).
@@ -343,7 +341,7 @@ function writesResults(state: unknown): boolean {
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
  * LocalStepFunctions.run (LOCAL_EXECUTION among its options, which the library hands on to the runs within) an
- * identity (LibraryRun), which names the state events its own logger builds (eventRun), is told when the library
+ * identity (LibraryRun), which names the state events its own logger builds (eventFacts), is told when the library
  * aborts the run (RunHooks.aborted), and is handed to each Task handler the run calls: the run's options carry its own
  * taskResourceLocalHandlers, the execution's handlers of the run's own Task states bound to it (the library reads a
  * Task's handler from its run's options, and calls it with the Task's input alone; a Map iteration of one Task in a
@@ -362,21 +360,23 @@ function instrumentRuns(loaded: Library): void {
     const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
     if (!hooks) return execute.call(this, input, options, cleanup);
     const logger = options.eventLogger;
-    const within = options.runOptions?.[WITHIN_RUN] !== undefined;
+    const within = options.runOptions?.[WITHIN_RUN] === true;
+    // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
+    const signal = options.abortSignal;
     // The library queues a Map's iterations (MaxConcurrency) and, when one fails, aborts those under way only: the
     // rest would start after the Map failed, with a signal nobody aborts. AWS starts no iteration once its Map failed
     // (one failed iteration fails the Map), nor any run within once its own run was aborted. The run ends before its
     // first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map (or
     // Parallel) that started it has already settled.
-    if (within && (failedIterators.has(this) || options.abortSignal?.aborted)) {
+    if (within && (failedIterators.has(this) || signal?.aborted)) {
       logger.close();
       cleanup();
       return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map state had failed, or its run was aborted.") as never));
     }
     const run: LibraryRun = {};
-    const own = (event: LibraryEvent) => {
+    const own = (event: LibraryEvent, json?: string, length?: number) => {
       if (logger.isLoggerClosed) return;
-      eventRun.set(event, run);
+      eventFacts.set(event, { run, json, length });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here.
@@ -412,14 +412,13 @@ function instrumentRuns(loaded: Library): void {
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
     // run's loop ends at once, its events unrecorded (its logger is closed), its result already settled by the abort.
-    const signal = options.abortSignal;
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const state in states) {
       const handler = hooks.handlers[state];
       if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: run } }, cleanup);
+    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true } }, cleanup);
   };
 }
 
@@ -441,21 +440,17 @@ function instrumentRuns(loaded: Library): void {
  * entry) over the quota is not reported. A logger closed (the run stopped or timed out) reports nothing more, and
  * measures nothing. Data JSON cannot hold (a BigInt) is left as it is (the history then leaves its event out).
  */
-function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent) => void, states: Definition["States"], within: boolean, context: unknown): void {
+function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, json?: string, length?: number) => void, states: Definition["States"], within: boolean, context: unknown): void {
   // The output the last state left with (the next state's input), and the input the state under way entered with.
   let left: Serialised | undefined;
   let entered: Serialised | undefined;
-  // The library's own builders report the event, keyed in stateDataJson (and mapLength), as the run's (`own`).
+  // The library's own builders report the event as the run's (`own`), with its data's JSON and a Map's item count.
   let reported: Serialised | undefined;
   let length: number | undefined;
   const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
   const reporter = Object.create(logger, {
     dispatch: {
-      value: (event: LibraryEvent) => {
-        if (reported && "json" in reported) stateDataJson.set(event, reported.json);
-        if (length !== undefined) mapLength.set(event, length);
-        own(event);
-      },
+      value: (event: LibraryEvent) => own(event, reported && "json" in reported ? reported.json : undefined, length),
     },
   }) as LibraryRunLogger;
   logger.dispatchStateEnteredEvent = (name, type, input) => {
@@ -1551,9 +1546,10 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
  * a Map's MapStateStarted, MapIterationStarted/Succeeded/Failed and MapStateSucceeded/Failed, a Parallel's
- * ParallelStateStarted/Succeeded/Failed (CompositeOutcomes), and each Task's own events in their place (TaskJournal): a Task's scheduling,
- * start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel branch too (each
- * event's run: eventRun). The library reports no event for a Parallel branch, so those are not in the history.
+ * ParallelStateStarted/Succeeded/Failed (CompositeOutcomes), and each Task's own events in their place (TaskJournal):
+ * a Task's scheduling, start and outcome, as the local runtime's handlers record them, in a Map iteration or Parallel
+ * branch too (each event's run: eventFacts). A Parallel branch has no history event (API_HistoryEvent has no type for
+ * one): of the library's ParallelBranchStarted/Succeeded/Failed, only a branch's failure is read (CompositeOutcomes).
  */
 function historyEvent(
   event: LibraryEvent,
@@ -1572,7 +1568,8 @@ function historyEvent(
     event = { ...event, state: { ...event.state, type: "Fail" } };
   }
   const json = (value: unknown) => JSON.stringify(value ?? null);
-  const run = eventRun.get(event);
+  const facts = eventFacts.get(event);
+  const run = facts?.run;
   const composite = event.state?.type === "Map" || event.state?.type === "Parallel" ? event.state.type : undefined;
   // A Map or Parallel that failed uncaught fails before the execution (test_map_state_catch_empty_fail,
   // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed). One stopped or timed out
@@ -1590,8 +1587,8 @@ function historyEvent(
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered": {
-      record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: stateDataJson.get(event) ?? json(event.state!.input), inputDetails: { truncated: false } } });
-      const length = mapLength.get(event);
+      record(`${event.state!.type}StateEntered`, { stateEnteredEventDetails: { name: event.state!.name, input: facts?.json ?? json(event.state!.input), inputDetails: { truncated: false } } });
+      const length = facts?.length;
       // AWS records it next, before the first iteration (LocalStack's AWS-recorded test_base_scenarios, test_map_*).
       if (length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
       // As a Parallel's, before its branches' first states (test_parallel_state: ParallelStateEntered, ParallelStateStarted).
@@ -1609,7 +1606,7 @@ function historyEvent(
       // A Map or Parallel that failed and was caught exits after its MapStateFailed or ParallelStateFailed
       // (test_map_state_catch, test_parallel_state_catch); else it succeeded, just before it exits (test_map_state).
       if (composite && !outcomes.exited(run, event.state!.name, record)) record(`${composite}StateSucceeded`, {});
-      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: stateDataJson.get(event) ?? json(event.state!.output), outputDetails: { truncated: false } } });
+      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
     case "StateFailed":
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);
@@ -1624,10 +1621,13 @@ function historyEvent(
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
     case "MapIterationFailed":
       record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
-      // The iteration (or branch) failed, so did a Map or Parallel within it that failed uncaught: after it
-      // (test_map_state_catch: MapIterationFailed, then MapStateFailed).
+      // The iteration failed, so did a Map or Parallel within it that failed uncaught (held since its StateFailed):
+      // recorded after the iteration's failure, as the library forwards them (AWS's order for a nested Map is not
+      // recorded). Not the Map of this iteration: its StateFailed comes later.
       return outcomes.settle(record);
     case "ParallelBranchFailed":
+      // Not recorded (AWS records no branch events), but the branch failed: so did a Map or Parallel within it that
+      // failed uncaught, before the Parallel's own failure (caught, the Parallel's exit would not settle it).
       return outcomes.settle(record);
     default:
       return;
@@ -1844,7 +1844,7 @@ const OUTCOME_EVENTS = {
  * events after the fact: an attempt's events wait until its entry is read, and go in as they come after that. Each run
  * of the library (the execution's, a Map iteration, a Parallel branch: LibraryRun) runs one state at a time, so each
  * entry of a state in a run is that run's next attempt of it: the handler is told its run (instrumentRuns), and so is
- * each event read (eventRun). Iterations and branches under way at once interleave in the history as they are read,
+ * each event read (eventFacts). Iterations and branches under way at once interleave in the history as they are read,
  * each attempt's events after its own entry and before its own exit. An entry that fails before the handler is called
  * (its InputPath or Parameters) has no attempt: when that failure is States.Runtime, the execution ends; when a Catch
  * takes it (the library's own errors in Parameters, such as States.StringToJson of no JSON, are catchable) back into

@@ -1171,14 +1171,22 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", ...started, ...started, ...started, "ParallelStateFailed", "ExecutionFailed"]);
     });
 
-    it("a Map failing uncaught in a Parallel's branch: MapStateFailed, then ParallelStateFailed, then ExecutionFailed", async () => {
-      const { status, events } = await run(parallel({ StartAt: "M", States: { M: map(fail, { End: true }) } }, { End: true }));
-      expect(status).toBe("FAILED");
-      expect(events.map((event) => event.type)).toEqual([
-        "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "MapStateEntered", "MapStateStarted",
-        ...iteration("FailStateEntered", "MapIterationFailed"),
-        "MapStateFailed", "ParallelStateFailed", "ExecutionFailed",
-      ]);
+    it("a Map failing uncaught in a Parallel's branch or a Map's iteration: MapStateFailed, then the enclosing state's failure, then ExecutionFailed or, that state caught, its exit", async () => {
+      const inner = { StartAt: "M", States: { M: map(fail, { End: true }) } };
+      const innerFailed = ["MapStateEntered", "MapStateStarted", ...iteration("FailStateEntered", "MapIterationFailed"), "MapStateFailed"];
+      const uncaught = await run(parallel(inner, { End: true }));
+      expect(uncaught.status).toBe("FAILED");
+      expect(uncaught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", ...innerFailed, "ParallelStateFailed", "ExecutionFailed"]);
+      // Caught, the enclosing state's failure does not settle the inner Map's: its branch's (or iteration's) does.
+      const caught = await run(parallel(inner, catching));
+      expect(caught.status).toBe("SUCCEEDED");
+      expect(caught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", ...innerFailed, "ParallelStateFailed", "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      const inMap = await run(map(inner, catching), [["a"]]);
+      expect(inMap.status).toBe("SUCCEEDED");
+      // Both Maps' failures recorded (where the inner one goes among the outer iteration's events is as the library
+      // forwards them: after the outer MapIterationFailed; AWS's order of a nested Map's failure is not recorded).
+      expect(inMap.events.filter((event) => event.type === "MapStateFailed")).toHaveLength(2);
+      expect(inMap.events.map((event) => event.type).slice(-5)).toEqual(["MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
     });
   });
 
