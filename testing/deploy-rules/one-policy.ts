@@ -22,7 +22,7 @@ export interface PolicyTarget {
 
 /** How a finding reads. */
 export type OnePolicyWording =
-  /** On the resource: "has its one <policy> written by a, b; …" (SqsOneQueuePolicy's and SnsOneTopicPolicy's words). */
+  /** On the resource: "has its one <policy> written by a, b; …" (SqsOneQueuePolicy's and SnsOneTopicPolicy's words); on the first writer of one outside the plan. */
   | { on: "holder"; policy: string; fix: string }
   /** On the first whole writer: "writes the whole <of(target)>, which b also writes: …, and destroying one removes <removes>". */
   | { on: "writer"; of: (target: string) => string; removes: string; fix: (target: string) => string };
@@ -51,16 +51,18 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
         const whole = writers.find((w) => spec.whole?.(w) ?? true);
         if (!whole || writers.length < 2) return [];
         const { wording } = spec;
+        const others = writers.filter((w) => w !== whole);
+        const alsoWrite = `${others.map((w) => w.name).join(", ")} also write${others.length > 1 ? "" : "s"}`;
         if (wording.on === "holder") {
-          if (!holder) return [];
+          // A resource outside the plan (named by its policy resources) is reported on the first of them.
+          if (!holder) return [finding(spec.id, whole, `writes the whole ${wording.policy} of ${target}, which ${alsoWrite}; each replaces the others, so the last applied decides what is allowed`, wording.fix)];
           return [finding(spec.id, holder, `has its one ${wording.policy} written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, wording.fix)];
         }
-        const others = writers.filter((w) => w !== whole);
         return [
           finding(
             spec.id,
             whole,
-            `writes the whole ${wording.of(target)}, which ${others.map((w) => w.name).join(", ")} also write${others.length > 1 ? "" : "s"}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes ${wording.removes}`,
+            `writes the whole ${wording.of(target)}, which ${alsoWrite}: each replaces the others on every deploy, the last applied decides what is allowed, and destroying one removes ${wording.removes}`,
             wording.fix(target),
           ),
         ];
@@ -77,7 +79,7 @@ export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => 
  * `field` names them (local/resource-policies.ts policyWriters); policy resources naming a resource outside the plan
  * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
  */
-function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
+export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
   return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
     const claimed = new Set<RecordedResource>();
     const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {

@@ -5,8 +5,8 @@
  */
 import { filterPolicyProblem, FILTER_POLICY_SCOPES, type FilterPolicyScope } from "../../components/topic/filter-policy";
 import { ofType, type Graph } from "../../local/offline/graph";
-import { topicPolicyWriters } from "../../local/resource-policies";
-import { listed, onePolicyRule } from "./one-policy";
+import { TOPIC_POLICY } from "../../local/resource-policies";
+import { onePolicyRule, writersByHolder } from "./one-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -279,7 +279,7 @@ export const SNS_ONE_TOPIC_POLICY: DeployRule = onePolicyRule({
   id: "SnsOneTopicPolicy",
   title: "A topic's access policy is written by one resource only",
   source: "https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html",
-  targets: (graph) => ofType(graph, TOPIC).map((topic) => ({ target: topic.name, holder: topic, writers: listed(topicPolicyWriters(graph, topic)) })),
+  targets: writersByHolder([TOPIC], TOPIC_POLICY, "arn", true),
   wording: { on: "holder", policy: "access policy", fix: "write every statement into one policy (Topic's servicePublishers, one TopicPolicy, or the topic's `policy`)" },
 });
 

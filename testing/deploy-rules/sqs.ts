@@ -4,13 +4,13 @@
  * redrive policy's dead-letter queue of the queue's own type.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
-import { queuePolicyWriters } from "../../local/resource-policies";
+import { QUEUE_POLICY } from "../../local/resource-policies";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { MESSAGE_QUEUE_LIMITS } from "../../components/message-queue";
 import { functionOf, SQS_ARN } from "./events";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { isFifo, redriveTarget } from "./queue-shape";
-import { listed, onePolicyRule } from "./one-policy";
+import { onePolicyRule, writersByHolder } from "./one-policy";
 
 const QUEUE = "aws:sqs/queue:Queue";
 const REDRIVE_POLICY = "aws:sqs/redrivePolicy:RedrivePolicy";
@@ -167,7 +167,7 @@ export const SQS_ONE_QUEUE_POLICY: DeployRule = onePolicyRule({
   id: "SqsOneQueuePolicy",
   title: "A queue's access policy is written by one resource only",
   source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html",
-  targets: (graph) => ofType(graph, QUEUE).map((queue) => ({ target: queue.name, holder: queue, writers: listed(queuePolicyWriters(graph, queue)) })),
+  targets: writersByHolder([QUEUE], QUEUE_POLICY, "queueUrl", true),
   wording: { on: "holder", policy: "access policy", fix: "write every statement into one policy (one QueuePolicy, or the queue's `policy`)" },
 });
 
