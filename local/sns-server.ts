@@ -15,7 +15,7 @@ import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { messageBytes } from "./sqs-server";
+import { BATCH_ENTRY_ID, messageBytes } from "./sqs-server";
 import { escapeXml } from "./xml";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
@@ -83,11 +83,6 @@ const invalid = (message: string) => new SnsError("InvalidParameter", message);
  * (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)" (API_Publish, API_PublishBatchRequestEntry), as SQS's (local/sqs-server.ts FIFO_ID).
  */
 const MESSAGE_ID_FORMAT = /^[\x21-\x7e]{1,128}$/;
-/**
- * A batch entry's Id: "up to 80 characters. The following characters are accepted: alphanumeric characters,
- * hyphens(-), and underscores (_)" (API_PublishBatchRequestEntry); InvalidBatchEntryId otherwise (API_PublishBatch).
- */
-const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** The topics, publishing and fan-out, without HTTP (tests use it directly). */
 export class LocalSns {
@@ -320,6 +315,7 @@ function publishBatchResult(sns: LocalSns, params: URLSearchParams): string {
   }
   if (entries.length === 0) throw new SnsError("EmptyBatchRequest", "The batch request doesn't contain any entries.");
   if (entries.length > SNS_LIMITS.batchEntries) throw new SnsError("TooManyEntriesInBatchRequest", `The batch request contains more entries than permissible (${SNS_LIMITS.batchEntries}).`);
+  // InvalidBatchEntryId for an Id outside SQS's and SNS's shared format (API_PublishBatch).
   if (entries.some((e) => !BATCH_ENTRY_ID.test(e.id))) throw new SnsError("InvalidBatchEntryId", "The Id of a batch entry in a batch request doesn't abide by the specification.");
   if (new Set(entries.map((e) => e.id)).size !== entries.length) throw new SnsError("BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
   const total = entries.reduce((sum, e) => sum + messageBytes(e.input.message, e.input.attributes ?? {}), 0);

@@ -139,8 +139,11 @@ export const SQS_LIMITS = {
 
 /** Characters SQS accepts in a body or string attribute: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. */
 const INVALID_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-/** Batch entry ids: "alphanumeric characters, hyphens and underscores", at most 80. */
-const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
+/**
+ * Batch entry ids: "alphanumeric characters, hyphens and underscores", at most 80; SNS's PublishBatch entries the same
+ * ("up to 80 characters … alphanumeric characters, hyphens(-), and underscores (_)", API_PublishBatchRequestEntry).
+ */
+export const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** Group and deduplication ids: alphanumeric and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~). */
 const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
 

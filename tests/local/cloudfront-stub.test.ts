@@ -18,9 +18,10 @@ describe("the CloudFront stub", () => {
     await stub.close();
   });
 
-  it("records and answers paths and a caller reference holding &, <, >, quotes and &amp; as they were sent", async () => {
+  it("records and answers paths and a caller reference holding &, <, >, quotes, &amp; and a carriage return as they were sent", async () => {
     const paths = [`/a&b<c>.html`, `/it's "quoted".html`, "/&amp;.html"];
-    const CallerReference = `ref &amp; <1> "it's"`;
+    // A carriage return comes back only escaped (&#13;): an XML parser reads a literal one as a line feed.
+    const CallerReference = `ref &amp; <1> "it's"\r\nnext`;
     const created = await client.send(new CreateInvalidationCommand({ DistributionId: "E1STUB", InvalidationBatch: { CallerReference, Paths: { Quantity: paths.length, Items: paths } } }));
     expect(created.Invalidation?.InvalidationBatch?.Paths?.Items).toEqual(paths);
     expect(created.Invalidation?.InvalidationBatch?.CallerReference).toBe(CallerReference);
