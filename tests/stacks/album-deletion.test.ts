@@ -145,6 +145,13 @@ describe("dev stack: album deletion", () => {
     // iteration 2): NextPage, AnyPhotos, StillMine, the Map, per photo its iteration, SendRemoval, DeletePhoto and
     // Changed, then CountPage and Budget.
     const task = (retries: number) => 5 + 3 * retries;
+    // What is counted is what the definition runs: the page loop's states and their order, and each Task's retries
+    // (so a state added to the loop, or a retrier given more attempts, fails here rather than past 25,000 on AWS).
+    const photo = states.RemovePhotos.ItemProcessor.States;
+    expect(Object.keys(photo)).toEqual(["SendRemoval", "DeletePhoto", "Changed"]);
+    expect([states.NextPage.Next, states.AnyPhotos.Choices[0].Next, states.StillMine.Next, states.RemovePhotos.Next, states.CountPage.Next]).toEqual(["AnyPhotos", "StillMine", "RemovePhotos", "CountPage", "Budget"]);
+    const attempts = (retry: { MaxAttempts?: number }[]) => retry.reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
+    for (const t of [states.NextPage, states.StillMine, photo.SendRemoval, photo.DeletePhoto]) expect(attempts(t.Retry)).toBeLessThanOrEqual(4);
     const worstPage = task(4) + 2 + task(4) + 4 + defaults.pageSize * (2 + 2 * task(4) + 2) + 2 + 2;
     expect(worstPage).toBe(804);
     // The execution's own: started and ended 2, Defaults and Settings 4, Claim with every retry of both retriers
