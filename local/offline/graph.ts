@@ -26,10 +26,32 @@ export function childrenOf(graph: Graph, parent: RecordedResource): RecordedReso
   return graph.filter((r) => r.parent === parent.urn);
 }
 
+/** What another resource's input may name `resource` by: its id, bucket name, ARN or name. */
+export function identitiesOf(resource: RecordedResource): unknown[] {
+  return [resource.id, resource.state.bucket, resource.state.arn, resource.state.name].filter(Boolean);
+}
+
 /** Resources of `type` whose `field` input names `target` (by bucket name, id or ARN). */
 export function attachedTo(graph: Graph, type: string, field: string, target: RecordedResource): RecordedResource[] {
-  const identities = [target.id, target.state.bucket, target.state.arn, target.state.name].filter(Boolean);
-  return ofType(graph, type).filter((r) => identities.includes(r.inputs[field]));
+  return attachedIndex(graph, type, field)(target);
+}
+
+/**
+ * attachedTo for many targets: the `type` resources are read once, by the value of their `field`, so asking for each of
+ * a plan's holders costs a look-up, not a pass over the plan. The answer keeps the plan's order, as attachedTo's does.
+ */
+export function attachedIndex(graph: Graph, type: string, field: string): (target: RecordedResource) => RecordedResource[] {
+  const byReference = new Map<unknown, RecordedResource[]>();
+  const position = new Map<RecordedResource, number>();
+  ofType(graph, type).forEach((r, index) => {
+    position.set(r, index);
+    const named = byReference.get(r.inputs[field]);
+    if (named) named.push(r);
+    else byReference.set(r.inputs[field], [r]);
+  });
+  return (target) => {
+    return [...new Set(identitiesOf(target))].flatMap((identity) => byReference.get(identity) ?? []).sort((a, b) => position.get(a)! - position.get(b)!);
+  };
 }
 
 /**

@@ -8,7 +8,7 @@ import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "..
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { granting, roleGrants } from "./iam";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, referencedIndex, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const PERMISSION = "aws:lambda/permission:Permission";
@@ -24,8 +24,13 @@ const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.
 /** An SQS queue's ARN: `arn:<partition>:sqs:<region>:<account>:<name>`. */
 export const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
 /** The function a (possibly qualified) function ARN or name points at. */
-export const functionOf = (graph: Graph, reference: unknown) =>
-  referenced(graph, FUNCTION, reference) ?? (typeof reference === "string" ? referenced(graph, FUNCTION, reference.replace(/:(\$LATEST|\d+|[A-Za-z][\w-]*)$/, "")) : undefined);
+export const functionOf = (graph: Graph, reference: unknown) => functionIndex(graph)(reference);
+
+/** functionOf for many references: the plan's functions are read once. */
+export function functionIndex(graph: Graph): (reference: unknown) => RecordedResource | undefined {
+  const find = referencedIndex(graph, FUNCTION);
+  return (reference) => find(reference) ?? (typeof reference === "string" ? find(reference.replace(/:(\$LATEST|\d+|[A-Za-z][\w-]*)$/, "")) : undefined);
+}
 
 /**
  * PutBucketNotificationConfiguration: "In the case of Lambda destinations, Amazon S3 verifies that

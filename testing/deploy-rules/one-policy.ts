@@ -4,10 +4,10 @@
  * decides what is allowed, and destroying one removes every statement. One check, read from a table: where a type's
  * writers are, and how its finding reads. The rules of the table live in their services' lists (SQS_RULES, S3_RULES, ...).
  */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { policyWriters, type PolicyWriters } from "../../local/resource-policies";
-import { functionOf } from "./events";
+import type { PolicyWriters } from "../../local/resource-policies";
+import { functionIndex } from "./events";
 import { KEY_POLICY } from "./key-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
@@ -76,16 +76,18 @@ export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => 
 
 /**
  * The targets of resources of `holderTypes` (with their own `policy` when `own`) and of the `policyType` resources whose
- * `field` names them (local/resource-policies.ts policyWriters); policy resources naming a resource outside the plan
+ * `field` names them (by id, name or ARN, as local/resource-policies.ts policyWriters finds them); policy resources naming a resource outside the plan
  * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
  */
 export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
   return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
+    // The policy resources are read once and looked up per holder: a plan holds hundreds of resources.
+    const attachedOf = attachedIndex(graph, policyType, field);
     const claimed = new Set<RecordedResource>();
     const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {
-      const writers = policyWriters(graph, holder, policyType, field);
+      const writers: PolicyWriters = { own: own && holder.inputs.policy ? holder : undefined, attached: attachedOf(holder) };
       writers.attached.forEach((w) => claimed.add(w));
-      return { target: holder.name, holder, writers: listed(own ? writers : { attached: writers.attached }) };
+      return { target: holder.name, holder, writers: listed(writers) };
     });
     return [...held, ...byReference(graph, context, ofType(graph, policyType).filter((w) => !claimed.has(w)), (w) => w.inputs[field])];
   };
@@ -230,10 +232,10 @@ const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
  * What a Lambda policy writer is on: a ResourcePolicy's `resourceArn` (a function, version or alias ARN); a
  * Permission's function (by its ARN when the plan holds it) and `qualifier`.
  */
-function lambdaPolicyTarget(graph: Graph, writer: RecordedResource): unknown {
+function lambdaPolicyTarget(functionOf: (reference: unknown) => RecordedResource | undefined, writer: RecordedResource): unknown {
   if (writer.type === LAMBDA_RESOURCE_POLICY) return writer.inputs.resourceArn;
   const reference = writer.inputs.functionName;
-  const fn = functionOf(graph, reference);
+  const fn = functionOf(reference);
   const base = fn && typeof fn.state.arn === "string" && !String(reference).startsWith(fn.state.arn) ? fn.state.arn : reference;
   if (typeof base !== "string" || base === "") return undefined;
   return writer.inputs.qualifier ? `${base}:${writer.inputs.qualifier}` : base;
@@ -251,7 +253,10 @@ export const LAMBDA_ONE_RESOURCE_POLICY = onePolicyRule({
   id: "LambdaOneResourcePolicy",
   title: "A function's resource-based policy is written whole by one resource, and not beside Permissions",
   source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutResourcePolicy.html",
-  targets: (graph, context) => byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(graph, writer)),
+  targets: (graph, context) => {
+    const functionOf = functionIndex(graph);
+    return byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(functionOf, writer));
+  },
   whole: (writer) => writer.type === LAMBDA_RESOURCE_POLICY,
   wording: {
     on: "writer",

@@ -8,7 +8,7 @@
  * on an update-mode recording (`runProgramOffline` or `record`, both resolve every Output);
  * a value that is absent is treated as unset, never as unknown.
  */
-import { resourceRegion, type Graph } from "../../local/offline/graph";
+import { identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 
 export interface DeployFinding {
@@ -73,8 +73,14 @@ export function regionOf(graph: Graph, resource: RecordedResource, context: Depl
 
 /** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */
 export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
-  if (typeof reference !== "string" || !reference) return undefined;
-  return graph.find((r) => r.type === type && [r.id, r.state.arn, r.state.name, r.state.bucket].includes(reference));
+  return referencedIndex(graph, type)(reference);
+}
+
+/** referenced for many references: the `type` resources are read once; a name two of them give is the first's, as in the plan. */
+export function referencedIndex(graph: Graph, type: string): (reference: unknown) => RecordedResource | undefined {
+  const byIdentity = new Map<unknown, RecordedResource>();
+  for (const r of ofType(graph, type)) for (const identity of identitiesOf(r)) if (!byIdentity.has(identity)) byIdentity.set(identity, r);
+  return (reference) => (typeof reference === "string" && reference ? byIdentity.get(reference) : undefined);
 }
 
 export { arnRegion } from "../../components/region";
