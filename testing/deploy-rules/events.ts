@@ -23,6 +23,18 @@ const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.
 
 /** An SQS queue's ARN: `arn:<partition>:sqs:<region>:<account>:<name>`. */
 export const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
+/**
+ * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
+ * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` (a version or alias); the
+ * region and account only when the reference names them.
+ */
+export function functionReference(reference: string): { name: string; region?: string; account?: string; qualifier?: string } {
+  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([^:]+)(?::(.+))?$/.exec(reference);
+  if (!match) return { name: reference };
+  const [, region, account, name, qualifier] = match;
+  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
+}
+
 /** The function a (possibly qualified) function ARN or name points at. */
 export const functionOf = (graph: Graph, reference: unknown) => functionIndex(graph)(reference);
 

@@ -4,7 +4,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
-import { functionOf } from "./events";
+import { functionOf, functionReference } from "./events";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -180,18 +180,6 @@ interface PermissionTarget {
   name: string;
   qualifier?: string;
   arn: string;
-}
-
-/**
- * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
- * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` (a version or alias); the
- * region and account only when the reference names them.
- */
-function functionReference(reference: string): { name: string; region?: string; account?: string; qualifier?: string } {
-  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([^:]+)(?::(.+))?$/.exec(reference);
-  if (!match) return { name: reference };
-  const [, region, account, name, qualifier] = match;
-  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
 }
 
 /** The function (name, region, account) and qualifier whose policy a permission adds to; undefined when its function is unknown. */

@@ -7,7 +7,7 @@
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { PolicyWriters } from "../../local/resource-policies";
-import { functionIndex } from "./events";
+import { functionIndex, functionReference } from "./events";
 import { KEY_POLICY } from "./key-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
@@ -93,13 +93,23 @@ export function writersByHolder(holderTypes: readonly string[], policyType: stri
   };
 }
 
-/** `writers` grouped by the reference `of` reads (its region first: see writersByHolder); writers without one are left out. */
-export function byReference(graph: Graph, context: DeployRuleContext, writers: readonly RecordedResource[], of: (writer: RecordedResource) => unknown): PolicyTarget[] {
+/**
+ * `writers` grouped by the reference `of` reads (its region first: see writersByHolder); writers without one are left
+ * out. `keyOf` says which references name one resource in a region (by default, equal ones); the group is named by its
+ * first writer's reference.
+ */
+export function byReference(
+  graph: Graph,
+  context: DeployRuleContext,
+  writers: readonly RecordedResource[],
+  of: (writer: RecordedResource) => unknown,
+  keyOf: (reference: string, region: string) => string = (reference, region) => `${region} ${reference}`,
+): PolicyTarget[] {
   const groups = new Map<string, PolicyTarget>();
   for (const writer of writers) {
     const reference = of(writer);
     if (typeof reference !== "string" || reference === "") continue;
-    const key = `${regionOf(graph, writer, context)} ${reference}`;
+    const key = keyOf(reference, regionOf(graph, writer, context));
     const group = groups.get(key) ?? { target: reference, writers: [] };
     group.writers.push(writer);
     groups.set(key, group);
@@ -230,15 +240,31 @@ const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
 
 /**
  * What a Lambda policy writer is on: a ResourcePolicy's `resourceArn` (a function, version or alias ARN); a
- * Permission's function (by its ARN when the plan holds it) and `qualifier`.
+ * Permission's `function` (pulumi-aws's name for FunctionName; by its ARN when the plan holds it) and its `qualifier`,
+ * given apart or appended to the function.
  */
 function lambdaPolicyTarget(functionOf: (reference: unknown) => RecordedResource | undefined, writer: RecordedResource): unknown {
   if (writer.type === LAMBDA_RESOURCE_POLICY) return writer.inputs.resourceArn;
-  const reference = writer.inputs.functionName;
+  const reference = writer.inputs.function;
+  if (typeof reference !== "string" || reference === "") return undefined;
+  const named = functionReference(reference);
+  const qualifier = writer.inputs.qualifier || named.qualifier;
   const fn = functionOf(reference);
-  const base = fn && typeof fn.state.arn === "string" && !String(reference).startsWith(fn.state.arn) ? fn.state.arn : reference;
-  if (typeof base !== "string" || base === "") return undefined;
-  return writer.inputs.qualifier ? `${base}:${writer.inputs.qualifier}` : base;
+  const unqualified = typeof fn?.state.arn === "string" ? fn.state.arn : named.qualifier ? reference.slice(0, -named.qualifier.length - 1) : reference;
+  return qualifier ? `${unqualified}:${qualifier}` : unqualified;
+}
+
+/**
+ * The policy a Lambda writer's target names, as a key: its function's name and qualifier in its region. FunctionName
+ * takes a name (`my-function`), an ARN or a partial ARN (`123456789012:function:my-function`), and "You can append a
+ * version number or alias to any of the formats" (API_AddPermission), so a Permission naming a function outside the
+ * plan by name writes the policy a ResourcePolicy names by ARN. The region is the ARN's, else the writer's. The account
+ * is not compared (a name carries none; as in lambda.ts eventSourceMappingPair): same-named functions of two accounts
+ * in one region would count as one.
+ */
+function lambdaPolicyKey(reference: string, region: string): string {
+  const named = functionReference(reference);
+  return JSON.stringify([named.region ?? region, named.name, named.qualifier ?? ""]);
 }
 
 /**
@@ -255,7 +281,7 @@ export const LAMBDA_ONE_RESOURCE_POLICY = onePolicyRule({
   source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutResourcePolicy.html",
   targets: (graph, context) => {
     const functionOf = functionIndex(graph);
-    return byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(functionOf, writer));
+    return byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(functionOf, writer), lambdaPolicyKey);
   },
   whole: (writer) => writer.type === LAMBDA_RESOURCE_POLICY,
   wording: {
