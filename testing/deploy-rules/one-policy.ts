@@ -4,6 +4,7 @@
  * decides what is allowed, and destroying one removes every statement. One check, read from a table: where a type's
  * writers are, and how its finding reads. The rules of the table live in their services' lists (SQS_RULES, S3_RULES, ...).
  */
+import { parse as parseYaml } from "yaml";
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { PolicyWriters } from "../../local/resource-policies";
@@ -75,17 +76,19 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
 export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => [...(own ? [own] : []), ...attached];
 
 /**
- * The targets of resources of `holderTypes` (with their own `policy` when `own`) and of the `policyType` resources whose
+ * The targets of resources of `holderTypes` (writers themselves when `own` says so: when they set their own `policy`, for
+ * `true`) and of the `policyType` resources whose
  * `field` names them (by id, name or ARN, as local/resource-policies.ts policyWriters finds them); policy resources naming a resource outside the plan
  * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
  */
-export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean) {
+export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean | ((holder: RecordedResource) => boolean)) {
+  const writes = own === true ? (holder: RecordedResource) => Boolean(holder.inputs.policy) : own || (() => false);
   return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
     // The policy resources are read once and looked up per holder: a plan holds hundreds of resources.
     const attachedOf = attachedIndex(graph, policyType, field);
     const claimed = new Set<RecordedResource>();
     const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {
-      const writers: PolicyWriters = { own: own && holder.inputs.policy ? holder : undefined, attached: attachedOf(holder) };
+      const writers: PolicyWriters = { own: writes(holder) ? holder : undefined, attached: attachedOf(holder) };
       writers.attached.forEach((w) => claimed.add(w));
       return { target: holder.name, holder, writers: listed(writers) };
     });
@@ -164,17 +167,48 @@ export const KINESIS_ONE_RESOURCE_POLICY = onePolicyRule({
   wording: { on: "writer", of: (stream) => `resource policy of ${stream}`, removes: "the policy", fix: (stream) => `write every statement for ${stream} into one aws.kinesis.ResourcePolicy` },
 });
 
+const OPEN_API_POLICY = "x-amazon-apigateway-policy";
+
+/**
+ * The resource policy a RestApi's OpenAPI `body` holds: its top-level x-amazon-apigateway-policy ("Specifies a resource
+ * policy for a REST API", openapi-extensions-policy.html). PutRestApi takes "OpenAPI definition JSON/YAML files", so the
+ * body is read as JSON, else YAML; a body neither reads as, or an empty extension, is left out.
+ */
+function openApiPolicy(body: unknown): unknown {
+  if (typeof body !== "string" || body === "") return undefined;
+  let document: unknown;
+  try {
+    document = JSON.parse(body);
+  } catch {
+    try {
+      document = parseYaml(body);
+    } catch {
+      return undefined;
+    }
+  }
+  return document && typeof document === "object" ? ((document as Record<string, unknown>)[OPEN_API_POLICY] ?? undefined) : undefined;
+}
+
 /**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
  * `replace /policy` patch and, on delete, replaces it with nothing (rest_api_policy.go); a RestApi's own `policy` sets
- * the same property.
+ * the same property, and so does its OpenAPI `body`'s x-amazon-apigateway-policy: the provider puts the body with
+ * PutRestApi on create and whenever the body changes (rest_api.go), and pulumi-aws's RestApi `policy` "corresponds to
+ * the x-amazon-apigateway-policy extension. If the argument value is provided and is different than the OpenAPI value,
+ * the argument value will override the OpenAPI value" (one resource, then: a body's policy beside the API's own is not
+ * reported).
  */
 export const API_GATEWAY_ONE_REST_API_POLICY = onePolicyRule({
   id: "ApiGatewayOneRestApiPolicy",
   title: "A REST API's resource policy is written by one resource only",
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateRestApi.html",
-  targets: writersByHolder(["aws:apigateway/restApi:RestApi"], "aws:apigateway/restApiPolicy:RestApiPolicy", "restApiId", true),
-  wording: { on: "writer", of: (api) => `resource policy of the REST API ${api}`, removes: "the policy", fix: (api) => `write every statement for ${api} into one aws.apigateway.RestApiPolicy (and no \`policy\` on the RestApi)` },
+  targets: writersByHolder(["aws:apigateway/restApi:RestApi"], "aws:apigateway/restApiPolicy:RestApiPolicy", "restApiId", (api) => Boolean(api.inputs.policy) || openApiPolicy(api.inputs.body) !== undefined),
+  wording: {
+    on: "writer",
+    of: (api) => `resource policy of the REST API ${api}`,
+    removes: "the policy",
+    fix: (api) => `write every statement for ${api} into one aws.apigateway.RestApiPolicy (and neither \`policy\` nor an OpenAPI ${OPEN_API_POLICY} in the \`body\` of the RestApi)`,
+  },
 });
 
 /**
