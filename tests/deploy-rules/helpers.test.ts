@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
 import { granting, trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
+import { attachedIndex, attachedTo } from "../../local/offline/graph";
+import { functionIndex } from "../../testing/deploy-rules/events";
+import { referencedIndex } from "../../testing/deploy-rules/rule";
 import { devContext, handBuilt } from "./fixture";
 
 describe("redirect URLs (Cognito)", () => {
@@ -249,6 +252,31 @@ describe("a Lambda function reference as the Lambda rules read it (functionRefer
     ["arn:aws:lambda::123456789012:function:thumbs", "thumbs", "us-east-1"],
   ])("reads %s as the function %s in %s", async (reference, name, region) => {
     expect(await pair(reference)).toEqual([QUEUE_ARN, name, region]);
+  });
+});
+
+describe("the look-ups the one-writer rules build once per run (attachedIndex, referencedIndex, functionIndex)", () => {
+  const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+  const bucket = handBuilt("aws:s3/bucket:Bucket", "site", {}, { id: "site", state: { bucket: "site", arn: "arn:aws:s3:::site" } });
+  const graph = [
+    handBuilt(POLICY, "by-arn", { bucket: "arn:aws:s3:::site" }),
+    handBuilt(POLICY, "elsewhere", { bucket: "other" }),
+    handBuilt(POLICY, "by-name", { bucket: "site" }),
+    bucket,
+    handBuilt("aws:lambda/function:Function", "thumbs", {}, { state: { arn: "arn:aws:lambda:us-east-1:123456789012:function:thumbs", name: "thumbs" } }),
+    handBuilt("aws:lambda/function:Function", "thumbs-copy", {}, { state: { name: "thumbs" } }),
+  ];
+
+  it("answers as attachedTo does: every writer naming the holder by any identity, once, in plan order", () => {
+    // The bucket's id and name are one value: its writer by name is listed once, after the one by ARN, as in the plan.
+    expect(attachedIndex(graph, POLICY, "bucket")(bucket).map((r) => r.name)).toEqual(["by-arn", "by-name"]);
+    expect(attachedIndex(graph, POLICY, "bucket")(bucket)).toEqual(attachedTo(graph, POLICY, "bucket", bucket));
+  });
+
+  it("answers as referenced does: a name two resources give is the first's; a qualified ARN finds its function", () => {
+    expect(referencedIndex(graph, "aws:lambda/function:Function")("thumbs")?.name).toBe("thumbs");
+    expect(referencedIndex(graph, "aws:lambda/function:Function")("")).toBeUndefined();
+    expect(functionIndex(graph)("arn:aws:lambda:us-east-1:123456789012:function:thumbs:live")?.name).toBe("thumbs");
   });
 });
 
