@@ -1,6 +1,6 @@
 /**
  * Resources whose access policy is one whole document: each writer (a policy resource, or the resource's own `policy`
- * input) puts the whole document, so two writers of one resource replace each other on every deploy, the last applied
+ * input, or a REST API's OpenAPI `body` holding one) puts the whole document, so two writers of one resource replace each other on every deploy, the last applied
  * decides what is allowed, and destroying one removes every statement. One check, read from a table: where a type's
  * writers are, and how its finding reads. The rules of the table live in their services' lists (SQS_RULES, S3_RULES, ...).
  */
