@@ -1,8 +1,9 @@
 /**
  * Resources whose access policy is one whole document: each writer (a policy resource, or the resource's own `policy`
- * input, or a REST API's OpenAPI `body` holding one) puts the whole document, so two writers of one resource replace each other on every deploy, the last applied
- * decides what is allowed, and destroying one removes every statement. One check, read from a table: where a type's
- * writers are, and how its finding reads. The rules of the table live in their services' lists (SQS_RULES, S3_RULES, ...).
+ * input, or a REST API's OpenAPI `body` holding one) puts the whole document, so two writers of one resource replace
+ * each other on every deploy, the last applied decides what is allowed, and destroying one removes every statement. One
+ * check, read from a table: where a type's writers are, and how its finding reads. The rules of the table live in their
+ * services' lists (SQS_RULES, S3_RULES, ...).
  */
 import { parse as parseYaml } from "yaml";
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
@@ -77,9 +78,9 @@ export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => 
 
 /**
  * The targets of resources of `holderTypes` (writers themselves when `own` says so: when they set their own `policy`, for
- * `true`) and of the `policyType` resources whose
- * `field` names them (by id, name or ARN, as local/resource-policies.ts policyWriters finds them); policy resources naming a resource outside the plan
- * are grouped by that reference within their region (a name is one resource per account and region; an ARN names its region).
+ * `true`) and of the `policyType` resources whose `field` names them (by id, name or ARN, as local/resource-policies.ts
+ * policyWriters finds them); policy resources naming a resource outside the plan are grouped by that reference within
+ * their region (a name is one resource per account and region; an ARN names its region).
  */
 export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean | ((holder: RecordedResource) => boolean)) {
   const writes = own === true ? (holder: RecordedResource) => Boolean(holder.inputs.policy) : own || (() => false);
