@@ -280,10 +280,44 @@ interface EventFacts {
 const eventFacts = new WeakMap<object, EventFacts>();
 
 /**
- * The iterators (the StateMachine the library builds for each entry of a Map: MapStateAction.execute) one of whose
- * iterations failed, which fails the Map: the iterations still queued for a slot (MaxConcurrency) start nothing.
+ * The runs one start of a Map or Parallel state queues (runGroup) one of which failed, which fails the state: the runs
+ * still queued for a slot (a Map's MaxConcurrency; the 40 branches the library runs at once) start nothing.
  */
-const failedIterators = new WeakSet<object>();
+const failedGroups = new WeakSet<object>();
+
+/** Each Parallel branch definition, as one start of its state read it (ownBranchesPerStart), to that start's group. */
+const branchGroups = new WeakMap<object, object>();
+
+/**
+ * The group of runs a run within belongs to: for a Map iteration, its iterator (the StateMachine the library builds at
+ * each start of the Map: MapStateAction.execute); for a Parallel branch, the start of its state that queued it
+ * (ownBranchesPerStart). The library builds a StateMachine for each branch as it leaves the queue, from the same
+ * branch definition at every start (a retry's too), so neither tells a start's branches apart.
+ */
+function runGroup(stateMachine: { definition: object }): object {
+  return branchGroups.get(stateMachine.definition) ?? stateMachine;
+}
+
+/**
+ * Has a Parallel state's Branches read as copies, one set per read, all of one group (runGroup): the library reads them
+ * once per start of the state (ParallelStateAction.execute, its retry's too), synchronously, then queues a run for each.
+ * The copies are shallow: a branch's States are the definition's own.
+ */
+function ownBranchesPerStart(state: Record<string, unknown>): void {
+  const branches = state.Branches;
+  if (!Array.isArray(branches)) return;
+  Object.defineProperty(state, "Branches", {
+    enumerable: true,
+    get() {
+      const group = {};
+      return branches.map((branch: object) => {
+        const copy = { ...branch };
+        branchGroups.set(copy, group);
+        return copy;
+      });
+    },
+  });
+}
 
 /**
  * What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. Pinned
@@ -363,15 +397,18 @@ function instrumentRuns(loaded: Library): void {
     const within = options.runOptions?.[WITHIN_RUN] === true;
     // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
     const signal = options.abortSignal;
-    // The library queues a Map's iterations (MaxConcurrency) and, when one fails, aborts those under way only: the
-    // rest would start after the Map failed, with a signal nobody aborts. AWS starts no iteration once its Map failed
-    // (one failed iteration fails the Map), nor any run within once its own run was aborted. The run ends before its
-    // first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map (or
-    // Parallel) that started it has already settled.
-    if (within && (failedIterators.has(this) || signal?.aborted)) {
+    // The library queues a Map's iterations (MaxConcurrency) and a Parallel's branches (40 at once) and, when one
+    // fails, aborts those under way only: the rest would start after the Map or Parallel failed, with a signal nobody
+    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map), no branch once its
+    // Parallel failed ("If any branch fails … the entire Parallel state is considered to have failed and all its
+    // branches are stopped", state-parallel.html), nor any run within once its own run was aborted. The run ends
+    // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
+    // Map or Parallel that started it has already settled.
+    const group = within ? runGroup(this) : undefined;
+    if (group && (failedGroups.has(group) || signal?.aborted)) {
       logger.close();
       cleanup();
-      return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map state had failed, or its run was aborted.") as never));
+      return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map or Parallel state had failed, or its run was aborted.") as never));
     }
     const run: LibraryRun = {};
     const own = (event: LibraryEvent, json?: string, length?: number) => {
@@ -384,9 +421,9 @@ function instrumentRuns(loaded: Library): void {
     const owning = Object.create(logger, { dispatch: { value: own } }) as LibraryRunLogger;
     logger.dispatchStateFailedEvent = (...args) => dispatchStateFailedEvent.apply(owning, args);
     logger.dispatchStateRetriedEvent = (...args) => dispatchStateRetriedEvent.apply(owning, args);
-    if (within) {
+    if (group) {
       logger.dispatchExecutionFailedEvent = (error) => {
-        failedIterators.add(this);
+        failedGroups.add(group);
         dispatchExecutionFailedEvent.call(logger, error);
       };
     }
@@ -754,6 +791,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail") {
       failStateAsTask(state);
       failStates.add(name);

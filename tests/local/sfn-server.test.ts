@@ -912,6 +912,32 @@ describe("local Step Functions, Task history events (review 54)", () => {
       }
     });
 
+    it("in a Parallel's branches queued past the 40 under way once one failed: none starts (no call, no event), caught or not; a retry starts its own", async () => {
+      // 42 branches: AWS runs 40 at once, so two wait for a slot, which the first failure frees.
+      const branches = Array.from({ length: 42 }, (_, i) => ({ StartAt: `Call${i}`, States: { [`Call${i}`]: { Type: "Task", Resource: fnArn("f"), Parameters: { i }, End: true } } }));
+      for (const [how, fields] of [
+        ["uncaught", { End: true }],
+        ["caught", { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], Next: "Caught" }],
+        ["retried", { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1 }], End: true }],
+      ] as const) {
+        const called: number[] = [];
+        const f: TaskFunction = async ({ i }: any) => {
+          called.push(i);
+          throw new LambdaInvokeError("f", "Fatal", "at once", "Fatal: at once");
+        };
+        const definition = { StartAt: "All", States: { All: { Type: "Parallel", Branches: branches, ...fields }, ...(how === "caught" ? { Caught: { Type: "Pass", End: true } } : {}) } };
+        const sfn = new LocalStepFunctions([machine("fanned", definition, { f })], { retryIntervalMs: 0 });
+        const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fanned"), input: "{}" }, false);
+        await sfn.drained();
+        await settle();
+        expect(sfn.describeExecution({ executionArn }).status, how).toBe(how === "caught" ? "SUCCEEDED" : "FAILED");
+        // Each start of the Parallel (the retry's too) calls the first 40 branches' Tasks, never the 2 queued.
+        const started = Array.from({ length: 40 }, (_, i) => i);
+        expect([...called].sort((a, b) => a - b), how).toEqual(how === "retried" ? started.flatMap((i) => [i, i]) : started);
+        expect(types(sfn, executionArn).filter((type) => type === "LambdaFunctionScheduled"), how).toHaveLength(called.length);
+      }
+    });
+
     it("in an execution stopped while the library loaded: its first Task is not invoked", async () => {
       let calls = 0;
       const sfn = new LocalStepFunctions([machine("early", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("f"), End: true } } }, { f: async () => ((calls += 1), {}) })]);
