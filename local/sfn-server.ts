@@ -251,9 +251,14 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
  */
 const LOCAL_EXECUTION = Symbol("local Step Functions execution");
 const WITHIN_RUN = Symbol("local Step Functions run within");
+/** The run a run within was started by (its Map's or Parallel's): set for the runs within, as WITHIN_RUN. */
+const PARENT_RUN = Symbol("local Step Functions parent run");
 
 /** One run of the library (the execution's, a Map iteration, a Parallel branch): its identity only. */
 type LibraryRun = object;
+
+/** The run each run within was started by (the execution's run has none): the history chains its events (eventChain). */
+const runParents = new WeakMap<LibraryRun, LibraryRun>();
 
 /** What an execution hands each of its runs (LOCAL_EXECUTION). */
 interface RunHooks {
@@ -280,10 +285,44 @@ interface EventFacts {
 const eventFacts = new WeakMap<object, EventFacts>();
 
 /**
- * The iterators (the StateMachine the library builds for each entry of a Map: MapStateAction.execute) one of whose
- * iterations failed, which fails the Map: the iterations still queued for a slot (MaxConcurrency) start nothing.
+ * The runs one start of a Map or Parallel state queues (runGroup) one of which failed, which fails the state: the runs
+ * still queued for a slot (a Map's MaxConcurrency; the 40 branches the library runs at once) start nothing.
  */
-const failedIterators = new WeakSet<object>();
+const failedGroups = new WeakSet<object>();
+
+/** Each Parallel branch definition, as one start of its state read it (ownBranchesPerStart), to that start's group. */
+const branchGroups = new WeakMap<object, object>();
+
+/**
+ * The group of runs a run within belongs to: for a Map iteration, its iterator (the StateMachine the library builds at
+ * each start of the Map: MapStateAction.execute); for a Parallel branch, the start of its state that queued it
+ * (ownBranchesPerStart). The library builds a StateMachine for each branch as it leaves the queue, from the same
+ * branch definition at every start (a retry's too), so neither tells a start's branches apart.
+ */
+function runGroup(stateMachine: { definition: object }): object {
+  return branchGroups.get(stateMachine.definition) ?? stateMachine;
+}
+
+/**
+ * Has a Parallel state's Branches read as copies, one set per read, all of one group (runGroup): the library reads them
+ * once per start of the state (ParallelStateAction.execute, its retry's too), synchronously, then queues a run for each.
+ * The copies are shallow: a branch's States are the definition's own.
+ */
+function ownBranchesPerStart(state: Record<string, unknown>): void {
+  const branches = state.Branches;
+  if (!Array.isArray(branches)) return;
+  Object.defineProperty(state, "Branches", {
+    enumerable: true,
+    get() {
+      const group = {};
+      return branches.map((branch: object) => {
+        const copy = { ...branch };
+        branchGroups.set(copy, group);
+        return copy;
+      });
+    },
+  });
+}
 
 /**
  * What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. Pinned
@@ -311,7 +350,12 @@ interface LibraryRunLogger {
   dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
   dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
   dispatchExecutionAbortedEvent(): void;
+  dispatchExecutionStartedEvent(input: unknown): void;
+  dispatchExecutionSucceededEvent(output: unknown): void;
   dispatchExecutionFailedEvent(error: Error): void;
+  dispatchMapIterationStartedEvent(event: LibraryEvent, ...rest: unknown[]): void;
+  dispatchMapIterationSucceededEvent(event: LibraryEvent, ...rest: unknown[]): void;
+  dispatchMapIterationFailedEvent(event: LibraryEvent, ...rest: unknown[]): void;
   close(): void;
 }
 
@@ -363,31 +407,47 @@ function instrumentRuns(loaded: Library): void {
     const within = options.runOptions?.[WITHIN_RUN] === true;
     // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
     const signal = options.abortSignal;
-    // The library queues a Map's iterations (MaxConcurrency) and, when one fails, aborts those under way only: the
-    // rest would start after the Map failed, with a signal nobody aborts. AWS starts no iteration once its Map failed
-    // (one failed iteration fails the Map), nor any run within once its own run was aborted. The run ends before its
-    // first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the Map (or
-    // Parallel) that started it has already settled.
-    if (within && (failedIterators.has(this) || signal?.aborted)) {
+    // The library queues a Map's iterations (MaxConcurrency) and a Parallel's branches (40 at once) and, when one
+    // fails, aborts those under way only: the rest would start after the Map or Parallel failed, with a signal nobody
+    // aborts. AWS starts no iteration once its Map failed (one failed iteration fails the Map), no branch once its
+    // Parallel failed ("If any branch fails … the entire Parallel state is considered to have failed and all its
+    // branches are stopped", state-parallel.html), nor any run within once its own run was aborted. The run ends
+    // before its first event: nothing is recorded (its logger, closed, forwards nothing), no handler is called; the
+    // Map or Parallel that started it has already settled.
+    const group = within ? runGroup(this) : undefined;
+    if (group && (failedGroups.has(group) || signal?.aborted)) {
       logger.close();
       cleanup();
-      return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map state had failed, or its run was aborted.") as never));
+      return Promise.reject(new loaded.ExecutionError(new Error("Not started: its Map or Parallel state had failed, or its run was aborted.") as never));
     }
     const run: LibraryRun = {};
+    const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
+    if (parent) runParents.set(run, parent);
     const own = (event: LibraryEvent, json?: string, length?: number) => {
       if (logger.isLoggerClosed) return;
       eventFacts.set(event, { run, json, length });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here.
-    const { dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchExecutionFailedEvent } = logger;
-    const owning = Object.create(logger, { dispatch: { value: own } }) as LibraryRunLogger;
+    const { dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchExecutionStartedEvent, dispatchExecutionSucceededEvent, dispatchExecutionFailedEvent } = logger;
+    // Closing the run's logger itself (its Succeeded and Failed close it), not the object that dispatches as it.
+    const owning = Object.create(logger, { dispatch: { value: own }, close: { value: () => logger.close() } }) as LibraryRunLogger;
     logger.dispatchStateFailedEvent = (...args) => dispatchStateFailedEvent.apply(owning, args);
     logger.dispatchStateRetriedEvent = (...args) => dispatchStateRetriedEvent.apply(owning, args);
-    if (within) {
-      logger.dispatchExecutionFailedEvent = (error) => {
-        failedIterators.add(this);
-        dispatchExecutionFailedEvent.call(logger, error);
+    // An iteration's start and outcome are its own (the library's MapIteration… events copy them): eventChain.
+    logger.dispatchExecutionStartedEvent = (...args) => dispatchExecutionStartedEvent.apply(owning, args);
+    logger.dispatchExecutionSucceededEvent = (...args) => dispatchExecutionSucceededEvent.apply(owning, args);
+    logger.dispatchExecutionFailedEvent = (error) => {
+      if (group) failedGroups.add(group);
+      dispatchExecutionFailedEvent.call(owning, error);
+    };
+    // The MapIteration… events the library builds of an iteration's start and outcome name the iteration's run.
+    for (const method of ["dispatchMapIterationStartedEvent", "dispatchMapIterationSucceededEvent", "dispatchMapIterationFailedEvent"] as const) {
+      const dispatchIteration = logger[method];
+      logger[method] = (event, ...rest) => {
+        const facts = eventFacts.get(event);
+        const naming = Object.create(logger, { dispatch: { value: (built: LibraryEvent) => (facts && eventFacts.set(built, facts), logger.dispatch(built)) } }) as LibraryRunLogger;
+        dispatchIteration.call(naming, event, ...rest);
       };
     }
     const dispatchAborted = logger.dispatchExecutionAbortedEvent;
@@ -418,7 +478,7 @@ function instrumentRuns(loaded: Library): void {
       if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true } }, cleanup);
+    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
   };
 }
 
@@ -754,6 +814,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     if (Array.isArray(state.Retry)) retried.push(name);
+    if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail") {
       failStateAsTask(state);
       failStates.add(name);
@@ -1212,11 +1273,12 @@ export class LocalStepFunctions {
 
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json): Execution {
     const execution: Execution = { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve() };
-    const record = (type: string, details: Record<string, unknown> = {}, at = Date.now()) => {
+    const chain = new EventChain();
+    const record = (type: string, details: Record<string, unknown> = {}, at = Date.now(), run?: LibraryRun) => {
       // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
       if (execution.history.length >= SFN_LIMITS.historyEvents) return;
       const id = execution.history.length + 1;
-      execution.history.push({ id, previousEventId: id - 1, timestamp: new Date(at), type, ...details });
+      execution.history.push({ id, previousEventId: chain.previous(id, type, run), timestamp: new Date(at), type, ...details });
     };
     const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
       if (execution.status !== "RUNNING") return;
@@ -1542,6 +1604,55 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
   }
 }
 
+/** Records a history event of `run` (EventChain), by default the run of the library's event being read. */
+type RecordEvent = (type: string, details: Record<string, unknown>, run?: LibraryRun) => void;
+
+/**
+ * Each history event's previousEventId: the event that led to it, as AWS records it (LocalStack's AWS-recorded
+ * test_base_scenarios: test_map_state, test_map_state_nested, test_map_state_catch, test_parallel_state_fail,
+ * test_parallel_state_retry, test_parallel_state_nested, test_lambda_invoke_with_retry_base), not the event before.
+ * Events chain within their run (the execution's, a Map iteration, a Parallel branch: each event's run, eventFacts).
+ * A run's next event follows the latest of its own and of its runs within's (a Map's or Parallel's failure, or its
+ * retry's start, follows the failed iteration's or branch's last event). A branch's first state follows its
+ * Parallel's start (the run's own latest event); a MapIterationStarted the latest of the Map's run and its runs
+ * within (a queued iteration starts as one ends: after that one's last state). ExecutionStarted and the first state's
+ * entry follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but
+ * for a Map's or Parallel's success (MapStateSucceeded, ParallelStateSucceeded: after the last outcome), which no
+ * later event follows either (the state's exit follows what its success followed). An event of no run
+ * (ExecutionAborted, ExecutionTimedOut) follows the event before. Events are chained in the order they are read, which
+ * for runs under way at once, and for a Map within an iteration, is not always the order they happened
+ * (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
+ * the first events of branches or iterations started at once follow.
+ */
+class EventChain {
+  /** Each run's latest event, its own or its runs within's, iteration outcomes left out (those of its own kept). */
+  private readonly latest = new Map<LibraryRun, number>();
+  /** Each run's latest event, iteration outcomes included. */
+  private readonly latestOfAll = new Map<LibraryRun, number>();
+  /** Each run's own latest event (a Parallel's start): what its branches start after. */
+  private readonly own = new Map<LibraryRun, number>();
+
+  /** The previousEventId of event `id`, of `type`, of `run`, and the chain past it. */
+  previous(id: number, type: string, run: LibraryRun | undefined): number {
+    if (type === "ExecutionStarted") return 0;
+    if (!run) return id - 1;
+    const runs: LibraryRun[] = [];
+    for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) runs.push(at);
+    const parent = runParents.get(run);
+    const succeeded = type === "MapStateSucceeded" || type === "ParallelStateSucceeded";
+    const outcome = type === "MapIterationSucceeded" || type === "MapIterationFailed";
+    const first = parent && (type === "MapIterationStarted" ? this.latest : this.own).get(parent);
+    const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? 0;
+    for (const at of runs) {
+      this.latestOfAll.set(at, id);
+      if (at !== run && outcome) continue;
+      this.latest.set(at, succeeded ? Math.max(this.latest.get(at) ?? 0, previous) : id);
+    }
+    if (!outcome) this.own.set(run, succeeded ? previous : id);
+    return previous;
+  }
+}
+
 /**
  * aws-local-stepfunctions' events as Step Functions' history events (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html):
  * ExecutionStarted/Succeeded/Failed/Aborted/TimedOut, `<Type>StateEntered` and `<Type>StateExited` for each state,
@@ -1555,12 +1666,13 @@ function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
   failStates: LocalRun["failStates"],
-  recordAt: (type: string, details: Record<string, unknown>, at: number) => void,
+  recordAt: (type: string, details: Record<string, unknown>, at: number, run?: LibraryRun) => void,
   journal: TaskJournal,
   outcomes: CompositeOutcomes,
 ): void {
-  // When the library saw it (events are read from its log after the fact).
-  const record = (type: string, details: Record<string, unknown>) => recordAt(type, details, event.timestamp);
+  // When the library saw it (events are read from its log after the fact), in its run (EventChain).
+  const eventRun = eventFacts.get(event)?.run;
+  const record: RecordEvent = (type, details, on = eventRun) => recordAt(type, details, event.timestamp, on);
   // A Fail state runs as a Task (failStateAsTask); AWS records its entry, and nothing more before the execution (or the
   // branch) fails (test_state_fail: FailStateEntered, then ExecutionFailed).
   if (event.state && failStates.has(event.state.name)) {
@@ -1665,17 +1777,17 @@ class CompositeOutcomes {
   }
 
   /** Retried: its failure was none; it starts again. */
-  retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: (type: string, details: Record<string, unknown>) => void): void {
+  retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: RecordEvent): void {
     this.take(run, name);
     const length = this.lengths.get(run)?.get(name);
-    if (type === "Parallel") record("ParallelStateStarted", {});
-    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
+    if (type === "Parallel") record("ParallelStateStarted", {}, run);
+    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } }, run);
   }
 
   /** It exits: caught (true, its failure recorded now if it was not yet) or succeeded (false). */
-  exited(run: LibraryRun | undefined, name: string, record: (type: string, details: Record<string, unknown>) => void): boolean {
+  exited(run: LibraryRun | undefined, name: string, record: RecordEvent): boolean {
     const failure = this.take(run, name);
-    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {});
+    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {}, run);
     return failure !== undefined;
   }
 
@@ -1684,11 +1796,11 @@ class CompositeOutcomes {
    * run, so none is told apart). So a Map or Parallel waiting in its Retry interval when another run's failure aborts
    * it is recorded as failed (AWS's record of it then is not known here).
    */
-  settle(record: (type: string, details: Record<string, unknown>) => void): void {
+  settle(record: RecordEvent): void {
     for (const failure of this.failures) {
       if (failure.recorded) continue;
       failure.recorded = true;
-      record(`${failure.type}StateFailed`, {});
+      record(`${failure.type}StateFailed`, {}, failure.run);
     }
   }
 }
@@ -1713,6 +1825,8 @@ class TaskAttempt {
   constructor(
     private readonly journal: TaskJournal,
     private readonly task: TaskRecord,
+    /** The run that called its handler: its events are that run's (EventChain). */
+    private readonly run: LibraryRun,
   ) {}
 
   /**
@@ -1722,7 +1836,7 @@ class TaskAttempt {
   private add(type: string, details: Record<string, unknown>, { at = Date.now(), late = false }: { at?: number; late?: boolean } = {}): void {
     // What happens once the library left the state (its timer), or the execution ended, is no part of the history.
     if (this.closed || (!late && !this.journal.open())) return;
-    if (this.placed) this.journal.record(type, details, at);
+    if (this.placed) this.journal.record(type, details, at, this.run);
     else this.buffered.push([type, details, at]);
   }
 
@@ -1817,7 +1931,7 @@ class TaskAttempt {
   /** The library entered (or retried) its state: what it recorded so far goes in now, the rest as it comes. */
   place(): void {
     this.placed = true;
-    for (const [type, details, at] of this.buffered) this.journal.record(type, details, at);
+    for (const [type, details, at] of this.buffered) this.journal.record(type, details, at, this.run);
     this.buffered = [];
   }
 
@@ -1856,7 +1970,7 @@ class TaskJournal {
   private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
 
   constructor(
-    readonly record: (type: string, details: Record<string, unknown>, at: number) => void,
+    readonly record: (type: string, details: Record<string, unknown>, at: number, run: LibraryRun) => void,
     /** Whether the execution is still running: a Task's outcome once it ended (stopped, timed out) is not recorded. */
     readonly open: () => boolean,
     readonly region: string,
@@ -1870,7 +1984,7 @@ class TaskJournal {
    * pairs the run's queued attempts, first in first out, with the entries the history reads later.
    */
   attempt(run: LibraryRun, state: string, task: TaskRecord): TaskAttempt {
-    const attempt = new TaskAttempt(this, task);
+    const attempt = new TaskAttempt(this, task, run);
     let attempts = this.runs.get(run);
     if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map() }));
     let queue = attempts.waiting.get(state);

@@ -273,7 +273,8 @@ describe("local Step Functions, Task states", () => {
     expect(events?.[3]).not.toHaveProperty("lambdaFunctionStartedEventDetails");
     expect(events?.[4].lambdaFunctionFailedEventDetails).toEqual({ error: "Busy", cause: JSON.stringify({ errorType: "Busy", errorMessage: "try again", trace: ["Busy: try again"] }) });
     expect(events?.[7].lambdaFunctionSucceededEventDetails).toEqual({ output: '{"id":1,"attempts":2}', outputDetails: { truncated: false } });
-    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual(events?.map((_, i) => [i + 1, i]));
+    // Each event after the one before, but the first state's entry, after none (LocalStack's AWS-recorded test_lambda_invoke_with_retry_base).
+    expect(events?.map((e) => [e.id, e.previousEventId])).toEqual(events?.map((_, i) => [i + 1, i === 1 ? 0 : i]));
     const reversed = await client().send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2, includeExecutionData: false }));
     expect(reversed.events?.map((e) => e.type)).toEqual(["ExecutionSucceeded", "TaskStateExited"]);
     expect(reversed.events?.[1].stateExitedEventDetails).toEqual({ name: "Call", outputDetails: { truncated: false } });
@@ -912,6 +913,32 @@ describe("local Step Functions, Task history events (review 54)", () => {
       }
     });
 
+    it("in a Parallel's branches queued past the 40 under way once one failed: none starts (no call, no event), caught or not; a retry starts its own", async () => {
+      // 42 branches: AWS runs 40 at once, so two wait for a slot, which the first failure frees.
+      const branches = Array.from({ length: 42 }, (_, i) => ({ StartAt: `Call${i}`, States: { [`Call${i}`]: { Type: "Task", Resource: fnArn("f"), Parameters: { i }, End: true } } }));
+      for (const [how, fields] of [
+        ["uncaught", { End: true }],
+        ["caught", { Catch: [{ ErrorEquals: ["States.ALL"], Next: "Caught" }], Next: "Caught" }],
+        ["retried", { Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1 }], End: true }],
+      ] as const) {
+        const called: number[] = [];
+        const f: TaskFunction = async ({ i }: any) => {
+          called.push(i);
+          throw new LambdaInvokeError("f", "Fatal", "at once", "Fatal: at once");
+        };
+        const definition = { StartAt: "All", States: { All: { Type: "Parallel", Branches: branches, ...fields }, ...(how === "caught" ? { Caught: { Type: "Pass", End: true } } : {}) } };
+        const sfn = new LocalStepFunctions([machine("fanned", definition, { f })], { retryIntervalMs: 0 });
+        const { executionArn } = await sfn.start({ stateMachineArn: machineArn("fanned"), input: "{}" }, false);
+        await sfn.drained();
+        await settle();
+        expect(sfn.describeExecution({ executionArn }).status, how).toBe(how === "caught" ? "SUCCEEDED" : "FAILED");
+        // Each start of the Parallel (the retry's too) calls the first 40 branches' Tasks, never the 2 queued.
+        const started = Array.from({ length: 40 }, (_, i) => i);
+        expect([...called].sort((a, b) => a - b), how).toEqual(how === "retried" ? started.flatMap((i) => [i, i]) : started);
+        expect(types(sfn, executionArn).filter((type) => type === "LambdaFunctionScheduled"), how).toHaveLength(called.length);
+      }
+    });
+
     it("in an execution stopped while the library loaded: its first Task is not invoked", async () => {
       let calls = 0;
       const sfn = new LocalStepFunctions([machine("early", { StartAt: "Call", States: { Call: { Type: "Task", Resource: fnArn("f"), End: true } } }, { f: async () => ((calls += 1), {}) })]);
@@ -1187,6 +1214,100 @@ describe("local Step Functions, Task history events (review 54)", () => {
       // forwards them: after the outer MapIterationFailed; AWS's order of a nested Map's failure is not recorded).
       expect(inMap.events.filter((event) => event.type === "MapStateFailed")).toHaveLength(2);
       expect(inMap.events.map((event) => event.type).slice(-5)).toEqual(["MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    });
+  });
+
+  describe("points each event at the one that led to it (previousEventId), as AWS's recorded histories do (LocalStack's test_base_scenarios)", () => {
+    /** Each event's type and the type and details of the event it follows (ids differ where the library's order does). */
+    const chained = async (definition: object, input: unknown) => {
+      const sfn = new LocalStepFunctions([machine("chain", definition)], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("chain"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      return events.map((event) => [event.type, event.previousEventId === 0 ? null : events[event.previousEventId - 1].type]);
+    };
+    /** AWS's recorded [type, previousEventId] pairs, as the same shape. */
+    const recorded = (pairs: Array<[string, number]>) => pairs.map(([type, previous]) => [type, previous === 0 ? null : pairs[previous - 1][0]]);
+    /** In no order: the library forwards an iteration's outcome after the next one's start (AWS: before). */
+    const sorted = (pairs: unknown[][]) => pairs.map((pair) => JSON.stringify(pair)).sort();
+    const passItem = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItem", States: { HandleItem: { Type: "Pass", End: true } } };
+
+    it("a Map's iterations: each its own chain, the next one after the last one's last state, the Map's success after the last outcome (test_map_state)", async () => {
+      const definition = {
+        StartAt: "StartState",
+        States: {
+          StartState: { Type: "Pass", Result: [1, "Hello", {}, null, 3.3, 3, 4, 5], ResultPath: "$.arr", Next: "MapState" },
+          MapState: { Type: "Map", ResultPath: null, InputPath: "$.arr", MaxConcurrency: 1, ItemProcessor: passItem, Next: "Final" },
+          Final: { Type: "Pass", End: true },
+        },
+      };
+      const iterations = Array.from({ length: 8 }, (_, i): Array<[string, number]> => [["MapIterationStarted", i === 0 ? 5 : 4 * i + 4], ["PassStateEntered", 4 * i + 6], ["PassStateExited", 4 * i + 7], ["MapIterationSucceeded", 4 * i + 8]]).flat();
+      const aws = recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ...iterations, ["MapStateSucceeded", 37], ["MapStateExited", 37], ["PassStateEntered", 39], ["PassStateExited", 40], ["ExecutionSucceeded", 41]]);
+      expect(sorted(await chained(definition, {}))).toEqual(sorted(aws));
+    });
+
+    it("a Map that failed and was caught: its failure after the iteration's last state, its exit after its failure (test_map_state_catch)", async () => {
+      const caught = {
+        StartAt: "StartState",
+        States: {
+          StartState: { Type: "Pass", Result: [1], ResultPath: "$.arr", Next: "MapState" },
+          MapState: {
+            Type: "Map", ResultPath: null, InputPath: "$.arr", MaxConcurrency: 1,
+            ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItemFail", States: { HandleItemFail: { Type: "Fail", Error: "HandleItemFailError", Cause: "HandleItemFailCause" } } },
+            Catch: [{ ErrorEquals: ["HandleItemFailError"], Next: "FinalCaught" }], Next: "Final",
+          },
+          FinalCaught: { Type: "Pass", End: true },
+          Final: { Type: "Pass", End: true },
+        },
+      };
+      expect(await chained(caught, {})).toEqual(
+        recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ["MapIterationStarted", 5], ["FailStateEntered", 6], ["MapIterationFailed", 7], ["MapStateFailed", 7], ["MapStateExited", 9], ["PassStateEntered", 10], ["PassStateExited", 11], ["ExecutionSucceeded", 12]]),
+      );
+    });
+
+    it("a Parallel's branch: its first state after ParallelStateStarted, each retry's start and the failure after the branch's last event (test_parallel_state_retry, test_parallel_state_nested)", async () => {
+      const retried = {
+        StartAt: "ParallelState",
+        States: {
+          ParallelState: { Type: "Parallel", Branches: [{ StartAt: "Branch1", States: { Branch1: { Type: "Fail", Error: "FailureType", Cause: "Cause description" } } }], Retry: [{ ErrorEquals: ["FailureType"], MaxAttempts: 2 }], Next: "Final" },
+          Final: { Type: "Pass", End: true },
+        },
+      };
+      expect(await chained(retried, {})).toEqual(
+        recorded([["ExecutionStarted", 0], ["ParallelStateEntered", 0], ["ParallelStateStarted", 2], ["FailStateEntered", 3], ["ParallelStateStarted", 4], ["FailStateEntered", 5], ["ParallelStateStarted", 6], ["FailStateEntered", 7], ["ParallelStateFailed", 8], ["ExecutionFailed", 9]]),
+      );
+      // Branches under way at once: each event follows its own branch's, a Task's outcome its start.
+      const two = (b: string) => ({ StartAt: `${b}1`, States: { [`${b}1`]: { Type: "Task", Resource: fnArn("f"), Next: `${b}2` }, [`${b}2`]: { Type: "Pass", End: true } } });
+      const sfn = new LocalStepFunctions([machine("branches", { StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [two("X"), two("Y")], End: true } } }, { f: fake(async () => new Promise((resolve) => setTimeout(() => resolve({}), 5))) })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("branches"), input: "{}" }, false);
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      const named = (event: any) => event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
+      // Each branch's events, by the branch's state names, the Lambda events between its Task's entry and exit.
+      const branchOf = new Map<number, string>();
+      for (const event of events) {
+        const name = named(event);
+        if (name && /^[XY]/.test(name)) branchOf.set(event.id, name[0]);
+        else if (event.type.startsWith("LambdaFunction")) branchOf.set(event.id, branchOf.get(event.previousEventId)!);
+      }
+      expect(events.filter((event) => event.type.startsWith("LambdaFunction"))).toHaveLength(6);
+      for (const event of events) {
+        const branch = branchOf.get(event.id);
+        if (!branch || named(event) === `${branch}1` && event.type === "TaskStateEntered") continue;
+        expect(branchOf.get(event.previousEventId), `${event.id} ${event.type}`).toBe(branch);
+      }
+      expect(events.filter((event) => event.type === "TaskStateEntered").map((event) => events[event.previousEventId - 1].type)).toEqual(["ParallelStateStarted", "ParallelStateStarted"]);
+      // AWS's recording masks the ids of the branch's events; the outer exit follows the inner Parallel's exit (9 of 11).
+      const nested = {
+        StartAt: "ParallelStateL1",
+        States: { ParallelStateL1: { Type: "Parallel", End: true, Branches: [{ StartAt: "ParallelStateL2", States: { ParallelStateL2: { Type: "Parallel", End: true, Branches: [{ StartAt: "BranchL2", States: { BranchL2: { Type: "Pass", End: true } } }] } } }] } },
+      };
+      expect(await chained(nested, {})).toEqual([
+        ["ExecutionStarted", null], ["ParallelStateEntered", null], ["ParallelStateStarted", "ParallelStateEntered"],
+        ["ParallelStateEntered", "ParallelStateStarted"], ["ParallelStateStarted", "ParallelStateEntered"], ["PassStateEntered", "ParallelStateStarted"], ["PassStateExited", "PassStateEntered"],
+        ["ParallelStateSucceeded", "PassStateExited"], ["ParallelStateExited", "PassStateExited"],
+        ["ParallelStateSucceeded", "ParallelStateExited"], ["ParallelStateExited", "ParallelStateExited"], ["ExecutionSucceeded", "ParallelStateExited"],
+      ]);
     });
   });
 
