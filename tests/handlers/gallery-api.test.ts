@@ -227,6 +227,14 @@ describe("albums", () => {
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
   });
 
+  it("puts the album's key alone in AlbumDeletionRequested: the workflow's page figures are left to its defaults", async () => {
+    const { requestAlbumDeletion } = await import("../../handlers/shared/album-events.js");
+    // A caller's wider object (TypeScript lets one through) with figures past the workflow's bounds.
+    const request = { sub: ALICE, albumId: "01ALBUM", pageSize: 10_000, pagesPerExecution: 500 };
+    await requestAlbumDeletion(request);
+    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: "01ALBUM" }]);
+  });
+
   it("starts a failed deletion again; one whose event cannot be put answers 500 and is marked failed, not left deleting", async () => {
     const album = await newAlbum(ALICE);
     await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
