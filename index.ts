@@ -869,7 +869,8 @@ const apis = new RegionalApis("api", {
         export: "create",
         requestSchema: requestModel(CreatePhoto),
         // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
-        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+        // DeleteItem: a photo made while the album was being marked deleting is taken back (gallery-store createPhoto).
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem", "dynamodb:DeleteItem"]), ...originals("s3:PutObject")] },
       },
       "GET /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,
