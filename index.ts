@@ -521,16 +521,23 @@ const LARGEST_ALBUM_PHOTOS = 20_000;
  * with the defaults, rather than running with figures other than the ones asked for.
  */
 const albumDeletionLimits = { pageSize: { min: 1, max: albumDeletionPages.pageSize }, pagesPerExecution: { min: 1, max: albumDeletionPages.pagesPerExecution } };
-/** A Choice rule that holds when the setting `name` is not a number within its albumDeletionLimits. */
-const outOfBounds = (name: keyof typeof albumDeletionLimits) => ({
-  Not: {
-    And: [
-      { Variable: `$.${name}`, IsNumeric: true },
-      { Variable: `$.${name}`, NumericGreaterThanEquals: albumDeletionLimits[name].min },
-      { Variable: `$.${name}`, NumericLessThanEquals: albumDeletionLimits[name].max },
-    ],
-  },
-});
+/**
+ * Bounds' Choice rules, matched in order: a setting that is not a number first, so that no numeric comparison is ever
+ * made of a value of another type (whatever a Choice makes of that), then one outside its albumDeletionLimits.
+ */
+const boundsRules = () => {
+  const names = Object.keys(albumDeletionLimits) as Array<keyof typeof albumDeletionLimits>;
+  return [
+    ...names.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
+    {
+      Or: names.flatMap((name) => [
+        { Variable: `$.${name}`, NumericLessThan: albumDeletionLimits[name].min },
+        { Variable: `$.${name}`, NumericGreaterThan: albumDeletionLimits[name].max },
+      ]),
+      Next: "InvalidSettings",
+    },
+  ];
+};
 const albumDeletionDefaults = {
   ...albumDeletionPages,
   maxHandoffs: 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution)),
@@ -585,7 +592,7 @@ const albumDeletion = new Workflow("album-deletion", {
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
       // The pages' figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
-      Bounds: { Type: "Choice", Choices: [{ Or: [outOfBounds("pageSize"), outOfBounds("pagesPerExecution")], Next: "InvalidSettings" }], Default: "NextPage" },
+      Bounds: { Type: "Choice", Choices: boundsRules(), Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {

@@ -171,10 +171,24 @@ describe("dev stack: album deletion", () => {
     expect(worstPage * defaults.pagesPerExecution + 100).toBeLessThan(25_000);
     // An event's own figures are bounded by the defaults the budget is worked out for (a page costs more with pageSize,
     // an execution with pagesPerExecution), and Query's Limit is at least 1: outside them, the deletion fails.
-    const within = (name: string, max: number) => ({
-      Not: { And: [{ Variable: `$.${name}`, IsNumeric: true }, { Variable: `$.${name}`, NumericGreaterThanEquals: 1 }, { Variable: `$.${name}`, NumericLessThanEquals: max }] },
+    // Not a number first: no numeric comparison is made of a value of another type.
+    expect(states.Bounds).toEqual({
+      Type: "Choice",
+      Choices: [
+        { Not: { Variable: "$.pageSize", IsNumeric: true }, Next: "InvalidSettings" },
+        { Not: { Variable: "$.pagesPerExecution", IsNumeric: true }, Next: "InvalidSettings" },
+        {
+          Or: [
+            { Variable: "$.pageSize", NumericLessThan: 1 },
+            { Variable: "$.pageSize", NumericGreaterThan: defaults.pageSize },
+            { Variable: "$.pagesPerExecution", NumericLessThan: 1 },
+            { Variable: "$.pagesPerExecution", NumericGreaterThan: defaults.pagesPerExecution },
+          ],
+          Next: "InvalidSettings",
+        },
+      ],
+      Default: "NextPage",
     });
-    expect(states.Bounds).toEqual({ Type: "Choice", Choices: [{ Or: [within("pageSize", defaults.pageSize), within("pagesPerExecution", defaults.pagesPerExecution)], Next: "InvalidSettings" }], Default: "NextPage" });
     expect(states.InvalidSettings).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
     // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
     expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", handoffs: 0, count: { pages: 0 } });
