@@ -170,8 +170,19 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
 /**
  * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
  * workflow then removes its photos, then the album), unless it is already: a deletion that failed is started again.
+ *
+ * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
+ * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST takes its
+ * photo back. Asked first and deleted after, a photo put in between would outlive the album.
  */
 export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
+  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
+  if (!started) {
+    // Consistent: the mark to judge is the one the condition just saw.
+    const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
+    if (!found.Item) throw notFound("album");
+    return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
+  }
   const photos = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -179,25 +190,28 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
       ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
       Limit: 1,
       ProjectionExpression: "sk",
-      // A photo whose put has returned is seen (its POST's second read of the album then found it still there).
+      // Every put that returned before the mark was made is seen.
       ConsistentRead: true,
     }),
   );
-  if ((photos.Items?.length ?? 0) === 0) {
-    try {
-      await db().send(new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: "attribute_exists(pk)" }));
-      return { outcome: "deleted" };
-    } catch (error) {
-      if (isConditionFailure(error)) throw notFound("album");
-      throw error;
-    }
+  if ((photos.Items?.length ?? 0) > 0) return started;
+  try {
+    // Only this very mark, still unclaimed: no event was put for it, so nothing else may act on it.
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        ConditionExpression: "deletion.requestedAt = :requestedAt AND attribute_not_exists(deletion.#execution)",
+        ExpressionAttributeNames: { "#execution": "execution" },
+        ExpressionAttributeValues: { ":requestedAt": started.deletion.requestedAt },
+      }),
+    );
+    return { outcome: "deleted" };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Gone, or marked anew since (a DELETE beside this one): its own answer stands; this one answers as for a deletion under way.
+    return { outcome: "deleting", deletion: started.deletion };
   }
-  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
-  if (started) return started;
-  // Consistent: the mark to judge is the one the condition just saw.
-  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
-  if (!found.Item) throw notFound("album");
-  return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
 }
 
 /**
@@ -222,7 +236,7 @@ export async function restartAlbumDeletion(sub: string, albumId: string, stale: 
 }
 
 /** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
-async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<AlbumRemoval | undefined> {
+async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<Extract<AlbumRemoval, { outcome: "started" }> | undefined> {
   const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
   // #execution only where the condition names it: DynamoDB refuses an expression attribute name it does not use.
   const names: Record<string, string> = condition.includes("#execution") ? { "#state": "state", "#execution": "execution" } : { "#state": "state" };

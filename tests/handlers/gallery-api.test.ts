@@ -443,6 +443,28 @@ describe("photos", () => {
     }
   });
 
+  it("DELETE of an album it finds empty leaves no photo made meanwhile: one POSTed between its look for photos and its delete is refused", async () => {
+    const album = await newAlbum(ALICE);
+    const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
+    let created: Awaited<ReturnType<typeof call>> | undefined;
+    // The POST runs whole after DELETE found no photo, before DELETE deletes the album item.
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+      if (!created && command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, album.albumId).sk) {
+        created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      }
+      return send.call(this, command);
+    } as never);
+    const deleted = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    spy.mockRestore();
+    expect(deleted.status).toBe(204);
+    expect(created).toMatchObject({ status: 409, body: { message: "The album is being deleted" } });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    const left = await send.call(doc, new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(ALICE), ":prefix": albumPhotosPrefix(album.albumId) }, ConsistentRead: true }));
+    expect(left.Items).toEqual([]);
+    expect(bus.events).toEqual([]);
+  });
+
   it("400 for a type or size the upload does not allow; 404 for another user's or a missing album", async () => {
     const album = await newAlbum(ALICE);
     const bad = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "application/pdf", size: 0 }, sub: ALICE });
