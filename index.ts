@@ -512,6 +512,32 @@ const LARGEST_ALBUM_PHOTOS = 20_000;
  * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
  * `handoffs`, how many hand-offs led to it, and its own page count.
  */
+/**
+ * The largest `pageSize` and `pagesPerExecution` an execution runs with: the defaults, the figures the history budget
+ * above is worked out for (804 × 30 + 100 < 25,000; either one larger passes it when every Task spends its retries).
+ * The least is 1: Query's `Limit` is at least 1 (API_Query), and no page loop ends without a page. An event outside
+ * them (only a hand-written one: DELETE's event names neither, and a hand-off carries on those it was started with)
+ * fails its deletion in **Bounds**, after Claim, so that the album is marked failed at once and DELETE starts it again
+ * with the defaults, rather than running with figures other than the ones asked for.
+ */
+const albumDeletionLimits = { pageSize: { min: 1, max: albumDeletionPages.pageSize }, pagesPerExecution: { min: 1, max: albumDeletionPages.pagesPerExecution } };
+/**
+ * Bounds' Choice rules, matched in order: a setting that is not a number first, so that no numeric comparison is ever
+ * made of a value of another type (whatever a Choice makes of that), then one outside its albumDeletionLimits.
+ */
+const boundsRules = () => {
+  const names = Object.keys(albumDeletionLimits) as Array<keyof typeof albumDeletionLimits>;
+  return [
+    ...names.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
+    {
+      Or: names.flatMap((name) => [
+        { Variable: `$.${name}`, NumericLessThan: albumDeletionLimits[name].min },
+        { Variable: `$.${name}`, NumericGreaterThan: albumDeletionLimits[name].max },
+      ]),
+      Next: "InvalidSettings",
+    },
+  ];
+};
 const albumDeletionDefaults = {
   ...albumDeletionPages,
   maxHandoffs: 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution)),
@@ -530,6 +556,19 @@ const ownAlbum = (condition: string, values: Record<string, unknown> = {}) => ({
   ExpressionAttributeNames: { "#state": "state", "#execution": "execution" },
   ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ...values },
 });
+/**
+ * Claim and TakeOver: the album recorded as this execution's while it is deleting and unclaimed, already this
+ * execution's (the Task retried after its write succeeded), or the one's it `continues`. Not claimed, this execution
+ * owns nothing to mark: its failure is told, and the owner's mark stays.
+ */
+const claimAlbum = {
+  Type: "Task" as const,
+  Resource: "arn:aws:states:::dynamodb:updateItem",
+  Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
+  ResultPath: null,
+  Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
+  Next: "Bounds",
+};
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
@@ -538,21 +577,30 @@ const albumDeletion = new Workflow("album-deletion", {
     States: {
       // Settings the input leaves out take albumDeletionDefaults (the input's own win: States.JsonMerge's second argument).
       Defaults: { Type: "Pass", Parameters: { "input.$": "$", defaults: albumDeletionDefaults }, Next: "Settings" },
-      Settings: { Type: "Pass", Parameters: { "merged.$": "States.JsonMerge($.defaults, $.input, false)" }, OutputPath: "$.merged", Next: "Claim" },
+      Settings: { Type: "Pass", Parameters: { "merged.$": "States.JsonMerge($.defaults, $.input, false)" }, OutputPath: "$.merged", Next: "ClaimKind" },
       // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs. The
       // owner itself may claim again (this Task retried after its write succeeded), and so may the execution the owner
       // handed on to (`continues`); a duplicate of either event finds another owner and ends in NotMine.
-      // A failed condition is tried again for about half a minute before the execution gives up: the API in another
-      // region marked the album on its replica, which reaches this one "typically within a second" (docs/multi-region.md).
-      Claim: {
-        Type: "Task",
-        Resource: "arn:aws:states:::dynamodb:updateItem",
-        Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
-        ResultPath: null,
-        Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient],
-        // Not claimed, this execution owns nothing to mark: its failure is told, and the owner's mark stays.
-        Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
-        Next: "NextPage",
+      ClaimKind: { Type: "Choice", Choices: [{ Variable: "$.continues", StringEquals: "none", Next: "Claim" }], Default: "TakeOver" },
+      // DELETE's event: a failed condition is tried again for about half a minute before the execution gives up. The API
+      // in another region marked the album on its replica, which reaches this one "typically within a second"
+      // (docs/multi-region.md); its mark may also replace an ended execution's (a DELETE that started the deletion
+      // over), so a claim held by another execution is no proof of a duplicate here.
+      Claim: { ...claimAlbum, Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient] },
+      // A hand-off's event: the execution it continues claimed the album in this region, where this one runs, before it
+      // put the event, so a failed condition is final (a duplicate of the event, the album taken over by a DELETE that
+      // started over, or gone): never retried, the duplicate ends at once.
+      TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
+      // The pages' figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
+      Bounds: { Type: "Choice", Choices: boundsRules(), Default: "NextPage" },
+      InvalidSettings: {
+        Type: "Pass",
+        Parameters: {
+          Error: "AlbumDeletion.InvalidSettings",
+          "Cause.$": `States.Format('pageSize {} and pagesPerExecution {}: pageSize must be a number from ${albumDeletionLimits.pageSize.min} to ${albumDeletionLimits.pageSize.max} and pagesPerExecution from ${albumDeletionLimits.pagesPerExecution.min} to ${albumDeletionLimits.pagesPerExecution.max} (the history budget of an execution). Delete the album again: DELETE sends neither, so the defaults apply', States.JsonToString($.pageSize), States.JsonToString($.pagesPerExecution))`,
+        },
+        ResultPath: "$.error",
+        Next: "MarkFailed",
       },
       NotMine: { Type: "Succeed" },
       // Always the first page: each pass deletes what it read, so the next pass reads what is left (a photo whose
@@ -828,7 +876,8 @@ const apis = new RegionalApis("api", {
         export: "create",
         requestSchema: requestModel(CreatePhoto),
         // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
-        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+        // DeleteItem: a photo made while the album was being marked deleting is taken back (gallery-store createPhoto).
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem", "dynamodb:DeleteItem"]), ...originals("s3:PutObject")] },
       },
       "GET /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,

@@ -49,8 +49,13 @@ export function checkPutEventsEntry({ answer, $metadata }: AwsJsonAnswer): void 
   throw new AwsServiceError(code, entry?.ErrorMessage ?? "EventBridge accepted no entry", { ...$metadata, httpStatusCode: code === "InternalFailure" ? 500 : $metadata.httpStatusCode });
 }
 
-/** Puts one AlbumDeletionRequested on the gallery bus (homeRegion); resolves with its event id once EventBridge has it. */
-export async function requestAlbumDeletion(detail: AlbumDeletionRequested): Promise<string> {
+/**
+ * Puts one AlbumDeletionRequested on the gallery bus (homeRegion); resolves with its event id once EventBridge has it.
+ * The album's key alone, whatever else the argument carries: the workflow reads its page figures from the event too, and
+ * the API leaves them to the workflow's defaults, the figures its 25,000-event history budget holds for (index.ts).
+ */
+export async function requestAlbumDeletion({ sub, albumId }: AlbumDeletionRequested): Promise<string> {
+  const detail: AlbumDeletionRequested = { sub, albumId };
   const region = homeRegion();
   const EventBusName = busName();
   const { answer } = await awsJsonCall({

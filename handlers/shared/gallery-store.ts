@@ -170,8 +170,19 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
 /**
  * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
  * workflow then removes its photos, then the album), unless it is already: a deletion that failed is started again.
+ *
+ * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
+ * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST takes its
+ * photo back. Asked first and deleted after, a photo put in between would outlive the album.
  */
 export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
+  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
+  if (!started) {
+    // Consistent: the mark to judge is the one the condition just saw.
+    const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
+    if (!found.Item) throw notFound("album");
+    return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
+  }
   const photos = await db().send(
     new QueryCommand({
       TableName: tableName(),
@@ -179,23 +190,28 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
       ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
       Limit: 1,
       ProjectionExpression: "sk",
+      // Every put that returned before the mark was made is seen.
+      ConsistentRead: true,
     }),
   );
-  if ((photos.Items?.length ?? 0) === 0) {
-    try {
-      await db().send(new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: "attribute_exists(pk)" }));
-      return { outcome: "deleted" };
-    } catch (error) {
-      if (isConditionFailure(error)) throw notFound("album");
-      throw error;
-    }
+  if ((photos.Items?.length ?? 0) > 0) return started;
+  try {
+    // Only this very mark, still unclaimed: no event was put for it, so nothing else may act on it.
+    await db().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: albumKey(sub, albumId),
+        ConditionExpression: "deletion.requestedAt = :requestedAt AND attribute_not_exists(deletion.#execution)",
+        ExpressionAttributeNames: { "#execution": "execution" },
+        ExpressionAttributeValues: { ":requestedAt": started.deletion.requestedAt },
+      }),
+    );
+    return { outcome: "deleted" };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // Gone, or marked anew since (a DELETE beside this one): its own answer stands; this one answers as for a deletion under way.
+    return { outcome: "deleting", deletion: started.deletion };
   }
-  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
-  if (started) return started;
-  // Consistent: the mark to judge is the one the condition just saw.
-  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
-  if (!found.Item) throw notFound("album");
-  return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
 }
 
 /**
@@ -220,7 +236,7 @@ export async function restartAlbumDeletion(sub: string, albumId: string, stale: 
 }
 
 /** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
-async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<AlbumRemoval | undefined> {
+async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<Extract<AlbumRemoval, { outcome: "started" }> | undefined> {
   const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
   // #execution only where the condition names it: DynamoDB refuses an expression attribute name it does not use.
   const names: Record<string, string> = condition.includes("#execution") ? { "#state": "state", "#execution": "execution" } : { "#state": "state" };
@@ -295,9 +311,8 @@ export const toPublicPhoto = publicPhoto;
 
 /** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
 export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
-  // Consistent: an eventually consistent read just after DELETE's 202 may miss the mark, and a photo made then would
-  // be left behind. This narrows the race to the read and the put; only a TransactWriteItems (a ConditionCheck on the
-  // album with the Put) would close it, which the local DynamoDB (dynalite) has no support for (docs/events.md).
+  // Consistent: an eventually consistent read just after DELETE's 202 may miss the mark. This read refuses early; the
+  // one after the put decides (below).
   const album = await getAlbum(sub, albumId, true);
   if (album.deletion?.state === "deleting") throw conflict("The album is being deleted");
   const draft = photoItem({ sub, albumId, objectKey: "", ...input });
@@ -308,9 +323,31 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
     if (isConditionFailure(error)) throw conflict("A photo with this id already exists");
     throw error;
   }
+  await keepOnlyInLiveAlbum(sub, item);
   return item;
 }
 
+/**
+ * The album read again, strongly consistent, after the photo's put: a mark it does not show was made after the put,
+ * and the deletion's every page (a Query, strongly consistent, run after the mark) then reads the photo, so the
+ * workflow removes it. A mark it shows, or an album gone, may have come after the workflow's last page: the photo is
+ * taken back here (no upload URL was handed out yet, so there are no objects) and the request refused, as the read
+ * before the put would have. Closing this with one write would take TransactWriteItems (a ConditionCheck on the album
+ * with the Put), which the local DynamoDB (dynalite) has no support for. Within one region only: in another, both
+ * reads are of that region's replica, which the home region's mark reaches later (docs/events.md).
+ */
+async function keepOnlyInLiveAlbum(sub: string, item: PhotoItem): Promise<void> {
+  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, item.albumId), ConsistentRead: true }));
+  const album = found.Item as AlbumItem | undefined;
+  if (album && album.deletion?.state !== "deleting") return;
+  // Only while still as made: the workflow may have deleted it already (its own delete is conditional too).
+  try {
+    await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: item.pk, sk: item.sk }, ConditionExpression: "#status = :pending", ExpressionAttributeNames: { "#status": "status" }, ExpressionAttributeValues: { ":pending": "pending" } }));
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  throw album ? conflict("The album is being deleted") : notFound("album");
+}
 
 /** Retitles a photo; its status is the thumbnail function's to set (handlers/thumbnail). */
 export async function updatePhoto(sub: string, albumId: string, photoId: string, input: { title: string }): Promise<PhotoItem> {

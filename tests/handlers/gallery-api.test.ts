@@ -5,10 +5,10 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { albumKey, photoKey, type AlbumItem } from "../../handlers/shared/gallery-keys";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { albumKey, albumPhotosPrefix, photoKey, userPk, type AlbumItem } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { PhotoRemoval } from "../../handlers/shared/photo-removals";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { SfnError, startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
@@ -227,6 +227,14 @@ describe("albums", () => {
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
   });
 
+  it("puts the album's key alone in AlbumDeletionRequested: the workflow's page figures are left to its defaults", async () => {
+    const { requestAlbumDeletion } = await import("../../handlers/shared/album-events.js");
+    // A caller's wider object (TypeScript lets one through) with figures past the workflow's bounds.
+    const request = { sub: ALICE, albumId: "01ALBUM", pageSize: 10_000, pagesPerExecution: 500 };
+    await requestAlbumDeletion(request);
+    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: "01ALBUM" }]);
+  });
+
   it("starts a failed deletion again; one whose event cannot be put answers 500 and is marked failed, not left deleting", async () => {
     const album = await newAlbum(ALICE);
     await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
@@ -404,6 +412,57 @@ describe("photos", () => {
     expect(checksumParams(url)).toEqual([]);
     expect(upload).toMatchObject({ method: "PUT", headers: { "content-type": "image/jpeg" } });
     expect(created.headers.location).toBe(`/api/albums/${album.albumId}/photos/${photo.photoId}`);
+  });
+
+  it("takes back a photo whose album was marked deleting, or deleted, between its read and its put: 409 or 404, no photo left", async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
+    const races = [
+      { answer: { status: 409, body: { message: "The album is being deleted" } }, race: (albumId: string) => new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", requestedAt: new Date().toISOString() } } }) },
+      // DELETE of the album while it was still empty.
+      { answer: { status: 404 }, race: (albumId: string) => new DeleteCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId) }) },
+    ];
+    for (const { answer, race } of races) {
+      const album = await newAlbum(ALICE);
+      let raced = false;
+      // The DELETE lands just before the photo's put, after the read that found the album as it was.
+      const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+        if (!raced && command instanceof PutCommand && command.input.Item?.type === "photo") {
+          raced = true;
+          await send.call(doc, race(album.albumId));
+        }
+        return send.call(this, command);
+      } as never);
+      const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      spy.mockRestore();
+      expect(raced).toBe(true);
+      expect(created).toMatchObject(answer);
+      const left = await send.call(doc, new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(ALICE), ":prefix": albumPhotosPrefix(album.albumId) }, ConsistentRead: true }));
+      expect(left.Items).toEqual([]);
+    }
+  });
+
+  it("DELETE of an album it finds empty leaves no photo made meanwhile: one POSTed between its look for photos and its delete is refused", async () => {
+    const album = await newAlbum(ALICE);
+    const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
+    let created: Awaited<ReturnType<typeof call>> | undefined;
+    // The POST runs whole after DELETE found no photo, before DELETE deletes the album item.
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+      if (!created && command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, album.albumId).sk) {
+        created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      }
+      return send.call(this, command);
+    } as never);
+    const deleted = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    spy.mockRestore();
+    expect(deleted.status).toBe(204);
+    expect(created).toMatchObject({ status: 409, body: { message: "The album is being deleted" } });
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    const left = await send.call(doc, new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(ALICE), ":prefix": albumPhotosPrefix(album.albumId) }, ConsistentRead: true }));
+    expect(left.Items).toEqual([]);
+    expect(bus.events).toEqual([]);
   });
 
   it("400 for a type or size the upload does not allow; 404 for another user's or a missing album", async () => {

@@ -9,7 +9,7 @@
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import sharp from "sharp";
@@ -192,6 +192,57 @@ describe("an album deleted across executions", () => {
         { event: "AlbumDeletionFailed", sub: owner, albumId, error: "AlbumDeletion.TooManyHandoffs", cause: "The album was handed on 1 times and still has photos: a photo that keeps changing? Delete the album again to go on" },
       ],
     ]);
+  }, 120_000);
+
+  it("fails a deletion whose event asks for pages outside the history budget: the album marked failed, the figures and the limits told", async () => {
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
+    // Past Query's Limit and the history budget, below Query's least Limit, and not a number (null).
+    const asked = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }];
+    const albums = await Promise.all(asked.map(async (settings, i) => {
+      const { owner, albumId } = await albumWithPhotos(`album-bounds-${i}@example.com`, 1);
+      await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...settings }) }] }));
+      expect(put.FailedEntryCount).toBe(0);
+      return { owner, albumId };
+    }));
+    const figures = ["10000 and pagesPerExecution 30", "20 and pagesPerExecution 500", "0 and pagesPerExecution 30", "20 and pagesPerExecution null"];
+    for (const [i, { owner, albumId }] of albums.entries()) {
+      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error])).toEqual([["FAILED", "AlbumDeletionFailed"]]);
+      // Claimed, then failed before any page: the photo stays, and DELETE starts the deletion again with the defaults.
+      expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" });
+      expect(await photosLeft(owner, albumId)).toHaveLength(1);
+      const notices = publish.mock.calls.filter(([topic, input]) => topic === outputs().albumNoticesTopicArn && JSON.parse(input.message).albumId === albumId).map(([, input]) => JSON.parse(input.message));
+      expect(notices).toEqual([
+        {
+          event: "AlbumDeletionFailed",
+          sub: owner,
+          albumId,
+          error: "AlbumDeletion.InvalidSettings",
+          cause: `pageSize ${figures[i]}: pageSize must be a number from 1 to 20 and pagesPerExecution from 1 to 30 (the history budget of an execution). Delete the album again: DELETE sends neither, so the defaults apply`,
+        },
+      ]);
+    }
+  }, 120_000);
+
+  it("ends a duplicate of a hand-off's event at its first failed claim, without waiting out Claim's retries", async () => {
+    const { owner, albumId } = await albumWithPhotos("album-duplicate-handoff@example.com", 1);
+    // What an execution that handed on leaves: the album deleting, claimed by it; its event then delivered twice.
+    const previous = `${outputs().albumDeletionStateMachineArn.replace(":stateMachine:", ":execution:")}:handed-on`;
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), execution: previous } } }));
+    const entry = { EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, continues: previous, handoffs: 1 }) };
+    expect((await events.send(new PutEventsCommand({ Entries: [entry, entry] }))).FailedEntryCount).toBe(0);
+    const executions = await endedExecutions(albumId, 2);
+    expect(executions.map((execution) => execution.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect(await albumItem(owner, albumId)).toBeUndefined();
+    const histories = await Promise.all(executions.map(async (execution) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }))).events ?? []));
+    const entered = (history: HistoryEvent[]) => history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
+    // One took the album over and deleted it; the other's one claim failed and it ended there: one attempt, no retry.
+    const [winner, duplicate] = histories.sort((a, b) => Number(entered(a).includes("NotMine")) - Number(entered(b).includes("NotMine")));
+    expect(entered(winner)).toContain("DeleteAlbum");
+    expect(entered(duplicate)).toEqual(["Defaults", "Settings", "ClaimKind", "TakeOver", "NotMine"]);
+    expect(duplicate.filter((event) => event.type === "TaskScheduled")).toHaveLength(1);
+    expect(duplicate.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(["DynamoDB.ConditionalCheckFailedException"]);
   }, 120_000);
 
   it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {

@@ -68,7 +68,14 @@ describe("dev stack: album deletion", () => {
     const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
     const states = definition.States;
     expect(definition.StartAt).toBe("Defaults");
-    expect(states.Claim).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "NextPage" });
+    // DELETE's event claims (Claim), a hand-off's takes over (TakeOver): the same write, retried differently (below).
+    expect(states.Settings.Next).toBe("ClaimKind");
+    expect(states.ClaimKind).toEqual({ Type: "Choice", Choices: [{ Variable: "$.continues", StringEquals: "none", Next: "Claim" }], Default: "TakeOver" });
+    for (const name of ["Claim", "TakeOver"]) expect(states[name], name).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "Bounds" });
+    const { Retry: claimRetry, ...claim } = states.Claim;
+    const { Retry: takeOverRetry, ...takeOver } = states.TakeOver;
+    expect(takeOver).toEqual(claim);
+    expect(states.Bounds.Default).toBe("NextPage");
     expect(states.NextPage).toMatchObject({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: table.state.name, ConsistentRead: true }, Next: "AnyPhotos" });
     // Before each page, and before the album itself: only while the album is still this execution's (a DELETE that
     // started the deletion over leaves an execution that had not ended yet without it), else NotMine.
@@ -100,7 +107,10 @@ describe("dev stack: album deletion", () => {
     const transient = { ErrorEquals: ["States.ALL"], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 };
     // Claim: a failed condition waits out replication (3 retries), then NotMine; anything else is told, not marked (not its album).
     expect(states.Claim.Retry).toEqual([{ ErrorEquals: [condition], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, transient]);
-    expect(states.Claim.Catch).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }]);
+    // TakeOver (a hand-off's event, the album claimed in this region by the execution it continues): no replication to
+    // wait for, so a failed condition is final and a duplicate ends at once.
+    expect(states.TakeOver.Retry).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
+    for (const name of ["Claim", "TakeOver"]) expect(states[name].Catch, name).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }]);
     // A photo changed since read: never retried, the next page reads it again.
     expect(photo.DeletePhoto.Retry).toEqual([{ ErrorEquals: [condition], MaxAttempts: 0 }, transient]);
     expect(photo.DeletePhoto.Catch).toEqual([{ ErrorEquals: [condition], ResultPath: null, Next: "Changed" }]);
@@ -154,11 +164,32 @@ describe("dev stack: album deletion", () => {
     for (const t of [states.NextPage, states.StillMine, photo.SendRemoval, photo.DeletePhoto]) expect(attempts(t.Retry)).toBeLessThanOrEqual(4);
     const worstPage = task(4) + 2 + task(4) + 4 + defaults.pageSize * (2 + 2 * task(4) + 2) + 2 + 2;
     expect(worstPage).toBe(804);
-    // The execution's own: started and ended 2, Defaults and Settings 4, Claim with every retry of both retriers
-    // (3 + 4) 26, then MayHandOff 2 and Handoff 17 and HandedOff 2, or TooManyHandoffs 2, MarkFailed 17, FailedNotice 2,
-    // NotifyFailed 17, Failed 1: at most 100.
-    expect(2 + 4 + task(7) + Math.max(2 + task(4) + 2, 2 + 2 + task(4) + 2 + task(4) + 1)).toBeLessThanOrEqual(100);
+    // The execution's own: started and ended 2, Defaults, Settings and ClaimKind 6, Claim with every retry of both
+    // retriers (3 + 4) 26, Bounds 2, then MayHandOff 2 and Handoff 17 and HandedOff 2, or MayHandOff or InvalidSettings
+    // 2, TooManyHandoffs 2, MarkFailed 17, FailedNotice 2, NotifyFailed 17, Failed 1: at most 100.
+    expect(2 + 6 + task(7) + 2 + Math.max(2 + task(4) + 2, 2 + 2 + task(4) + 2 + task(4) + 1)).toBeLessThanOrEqual(100);
     expect(worstPage * defaults.pagesPerExecution + 100).toBeLessThan(25_000);
+    // An event's own figures are bounded by the defaults the budget is worked out for (a page costs more with pageSize,
+    // an execution with pagesPerExecution), and Query's Limit is at least 1: outside them, the deletion fails.
+    // Not a number first: no numeric comparison is made of a value of another type.
+    expect(states.Bounds).toEqual({
+      Type: "Choice",
+      Choices: [
+        { Not: { Variable: "$.pageSize", IsNumeric: true }, Next: "InvalidSettings" },
+        { Not: { Variable: "$.pagesPerExecution", IsNumeric: true }, Next: "InvalidSettings" },
+        {
+          Or: [
+            { Variable: "$.pageSize", NumericLessThan: 1 },
+            { Variable: "$.pageSize", NumericGreaterThan: defaults.pageSize },
+            { Variable: "$.pagesPerExecution", NumericLessThan: 1 },
+            { Variable: "$.pagesPerExecution", NumericGreaterThan: defaults.pagesPerExecution },
+          ],
+          Next: "InvalidSettings",
+        },
+      ],
+      Default: "NextPage",
+    });
+    expect(states.InvalidSettings).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
     // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
     expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", handoffs: 0, count: { pages: 0 } });
   });
