@@ -327,8 +327,9 @@ function ownBranchesPerStart(state: Record<string, unknown>): void {
 /**
  * What instrumentRuns reaches of aws-local-stepfunctions 3.0.0's StateMachine.execute, which it does not export. Pinned
  * (package.json; sfn-server.test.ts fails on another version): on an upgrade, re-check StateMachine.run and execute
- * (the options and cleanup they pass, the run's context), EventLogger's dispatch…Event methods and close, and
- * MapStateAction (an iterator per entry of the Map, its queue, its reading of InputPath and ItemsPath: mapItemCount).
+ * (the options and cleanup they pass, the run's context), EventLogger's dispatch…Event methods, getEvents and close,
+ * MapStateAction (an iterator per entry of the Map, its queue, its reading of InputPath and ItemsPath: mapItemCount),
+ * and MapStateAction's and ParallelStateAction's forwarding of each run's log (settledOnceForwarded).
  */
 interface LibraryRunInternals {
   runOptions?: Record<PropertyKey, unknown>;
@@ -356,6 +357,8 @@ interface LibraryRunLogger {
   dispatchMapIterationStartedEvent(event: LibraryEvent, ...rest: unknown[]): void;
   dispatchMapIterationSucceededEvent(event: LibraryEvent, ...rest: unknown[]): void;
   dispatchMapIterationFailedEvent(event: LibraryEvent, ...rest: unknown[]): void;
+  /** The run's event log, read once (StateMachine.run), by the Map or Parallel the run is within or by LocalStepFunctions.run. */
+  getEvents(): AsyncGenerator<LibraryEvent>;
   close(): void;
 }
 
@@ -478,8 +481,38 @@ function instrumentRuns(loaded: Library): void {
       if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    return execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    return within ? settledOnceForwarded(logger, settled) : settled;
   };
+}
+
+/**
+ * A run within's outcome, settled only once its Map or Parallel has forwarded every event of the run to its own run's
+ * logger. The library forwards them after the fact, reading the run's event log in a loop nobody awaits
+ * (MapStateAction and ParallelStateAction forwardEventsToRootEventLogger), one event per turn of that loop, and settles
+ * the Map or Parallel on its runs' outcomes alone. Left so, the events of a Map within an iteration, forwarded twice,
+ * reach the execution's log after those of the next iteration (which starts on this one's outcome), and after the
+ * execution's log closed (its success closes it) the last iteration's outcome is dropped. Settled once forwarded, each
+ * run's events are in its parent's log before its outcome lets the parent go on, at every depth, so the execution's
+ * log has every event of a run before anything that run's outcome led to (AWS's order: LocalStack's AWS-recorded
+ * test_map_state_nested). The run's logger is closed as its loop ends (its success, failure or abort closes it), so
+ * the forwarding ends; its end is the end of the log the library reads (getEvents, read by the library right after
+ * execute returns), whether the log was read to its end or the reading stopped.
+ */
+function settledOnceForwarded(logger: LibraryRunLogger, settled: Promise<unknown>): Promise<unknown> {
+  const forwarded = withResolvers.call(Promise);
+  const events = logger.getEvents;
+  logger.getEvents = async function* () {
+    try {
+      yield* events.call(logger);
+    } finally {
+      forwarded.resolve(undefined);
+    }
+  };
+  return settled.then(
+    (output) => forwarded.promise.then(() => output),
+    (error: unknown) => forwarded.promise.then(() => Promise.reject(error)),
+  );
 }
 
 /**
@@ -1619,9 +1652,9 @@ type RecordEvent = (type: string, details: Record<string, unknown>, run?: Librar
  * entry follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but
  * for a Map's or Parallel's success (MapStateSucceeded, ParallelStateSucceeded: after the last outcome), which no
  * later event follows either (the state's exit follows what its success followed). An event of no run
- * (ExecutionAborted, ExecutionTimedOut) follows the event before. Events are chained in the order they are read, which
- * for runs under way at once, and for a Map within an iteration, is not always the order they happened
- * (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
+ * (ExecutionAborted, ExecutionTimedOut) follows the event before. Events are chained in the order they are read: a
+ * run's events are read before anything its outcome led to (settledOnceForwarded), but for runs under way at once not
+ * always in the order they happened (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
  * the first events of branches or iterations started at once follow.
  */
 class EventChain {

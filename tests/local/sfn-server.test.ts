@@ -1228,8 +1228,6 @@ describe("local Step Functions, Task history events (review 54)", () => {
     };
     /** AWS's recorded [type, previousEventId] pairs, as the same shape. */
     const recorded = (pairs: Array<[string, number]>) => pairs.map(([type, previous]) => [type, previous === 0 ? null : pairs[previous - 1][0]]);
-    /** In no order: the library forwards an iteration's outcome after the next one's start (AWS: before). */
-    const sorted = (pairs: unknown[][]) => pairs.map((pair) => JSON.stringify(pair)).sort();
     const passItem = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItem", States: { HandleItem: { Type: "Pass", End: true } } };
 
     it("a Map's iterations: each its own chain, the next one after the last one's last state, the Map's success after the last outcome (test_map_state)", async () => {
@@ -1243,7 +1241,33 @@ describe("local Step Functions, Task history events (review 54)", () => {
       };
       const iterations = Array.from({ length: 8 }, (_, i): Array<[string, number]> => [["MapIterationStarted", i === 0 ? 5 : 4 * i + 4], ["PassStateEntered", 4 * i + 6], ["PassStateExited", 4 * i + 7], ["MapIterationSucceeded", 4 * i + 8]]).flat();
       const aws = recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ...iterations, ["MapStateSucceeded", 37], ["MapStateExited", 37], ["PassStateEntered", 39], ["PassStateExited", 40], ["ExecutionSucceeded", 41]]);
-      expect(sorted(await chained(definition, {}))).toEqual(sorted(aws));
+      expect(await chained(definition, {})).toEqual(aws);
+    });
+
+    it("a Map within a Map's iterations: each outer iteration's start and outcome, in AWS's order, the events chained as AWS's (test_map_state_nested)", async () => {
+      const inner = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "MapL2", States: { MapL2: { Type: "Map", MaxConcurrency: 1, ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "MapL2Pass", States: { MapL2Pass: { Type: "Pass", End: true } } }, End: true } } };
+      const nested = { StartAt: "MapL1", States: { MapL1: { Type: "Map", MaxConcurrency: 1, ItemProcessor: inner, End: true } } };
+      // AWS's recorded events (id, type, previousEventId), ids included: the local order is AWS's.
+      const innerMap = (first: number): Array<[string, number]> => [
+        ["MapStateEntered", first - 1], ["MapStateStarted", first],
+        ...Array.from({ length: 3 }, (_, i): Array<[string, number]> => [["MapIterationStarted", i === 0 ? first + 1 : first + 4 * i], ["PassStateEntered", first + 4 * i + 2], ["PassStateExited", first + 4 * i + 3], ["MapIterationSucceeded", first + 4 * i + 4]]).flat(),
+        ["MapStateSucceeded", first + 13], ["MapStateExited", first + 13],
+      ];
+      const aws: Array<[string, number]> = [
+        ["ExecutionStarted", 0], ["MapStateEntered", 0], ["MapStateStarted", 2],
+        ["MapIterationStarted", 3], ...innerMap(5), ["MapIterationSucceeded", 20],
+        ["MapIterationStarted", 20], ...innerMap(23), ["MapIterationSucceeded", 38],
+        ["MapStateSucceeded", 39], ["MapStateExited", 39], ["ExecutionSucceeded", 41],
+      ];
+      const sfn = new LocalStepFunctions([machine("nested", nested)]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("nested"), input: JSON.stringify([[1, 2, 3], [4, 5, 6]]) }, false);
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      expect(events.map((event) => [event.id, event.type, event.previousEventId])).toEqual(aws.map(([type, previous], i) => [i + 1, type, previous]));
+      const iterations = events.filter((event) => event.type.startsWith("MapIteration")).map((event) => [event.type, { ...(event.mapIterationStartedEventDetails ?? event.mapIterationSucceededEventDetails) }]);
+      const outer = iterations.filter(([, details]) => (details as { name: string }).name === "MapL1");
+      expect(outer).toEqual([0, 1].flatMap((index) => [["MapIterationStarted", { name: "MapL1", index }], ["MapIterationSucceeded", { name: "MapL1", index }]]));
+      expect(events.find((event) => event.type === "MapStateExited" && event.stateExitedEventDetails.name === "MapL1")?.stateExitedEventDetails.output).toBe("[[1,2,3],[4,5,6]]");
     });
 
     it("a Map that failed and was caught: its failure after the iteration's last state, its exit after its failure (test_map_state_catch)", async () => {
