@@ -9,6 +9,7 @@ import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObject
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
 import type { RoleCaller } from "../../local/resource-policies";
@@ -24,6 +25,7 @@ import { stateMachineRoleAuthorise } from "../../local/services/workflows";
 import { API_GATEWAY_SESSION, integrationRoleAuthorise, type AwsServiceIntegrationSpec } from "../../local/aws-service-integration";
 import type { RouteSpec } from "../../components/serverless-api/spec";
 import { queueDefinition } from "./sqs-helpers";
+import { record } from "../harness/mocks";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
@@ -271,6 +273,28 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     } finally {
       parse.mockRestore();
     }
+  });
+});
+
+describe("a BucketV2's policy (aws.s3.BucketV2, recorded by the mocks with no S3 ARN)", () => {
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
+  const everything = policyStatements({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
+  it("is read for the bucket and its objects by the S3 ARN of the bucket's name (`bucket`, else its id), as a Bucket's is", async () => {
+    const graph = await record(() => {
+      const named = new aws.s3.BucketV2("legacy", { bucket: "gallery-legacy" });
+      new aws.s3.BucketPolicy("legacy-policy", { bucket: named.id, policy: policy(allow("s3:GetObject", "arn:aws:s3:::gallery-legacy/*"), deny("s3:DeleteObject", "arn:aws:s3:::gallery-legacy/*")) });
+      // No `bucket`: AWS names it (the mocks give it its id); its own deprecated `policy` names every object.
+      new aws.s3.BucketV2("scratch", { policy: policy(deny("s3:PutObject", "arn:aws:s3:::*/*")) });
+    });
+    const scratch = graph.find((r) => r.type === "aws:s3/bucketV2:BucketV2" && r.name === "scratch")!;
+    const decide = (identity: typeof everything, action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, identity, caller, action, resource)?.reason;
+    expect(decide([], "s3:GetObject", "arn:aws:s3:::gallery-legacy/a.png")).toBeUndefined();
+    expect(decide(everything, "s3:DeleteObject", "arn:aws:s3:::gallery-legacy/a.png")).toBe("with an explicit deny in a resource-based policy");
+    expect(decide(everything, "s3:PutObject", `arn:aws:s3:::${scratch.id}/a.png`)).toBe("with an explicit deny in a resource-based policy");
+    expect(FunctionRoles.fromGraph([...graphOf([], {}).filter((r) => r.type === "aws:iam/role:Role" || r.type === "aws:lambda/function:Function"), scratch], REGION).governs(functionCredentials("fn-a1b2").accessKeyId)).toBe(true);
+    // An S3 ARN with a region or account is not a bucket's (an access point's): no bucket policy is read for it.
+    expect(decide(everything, "s3:DeleteObject", `arn:aws:s3:${REGION}:${ACCOUNT}:gallery-legacy/a.png`)).toBeUndefined();
   });
 });
 
