@@ -21,7 +21,6 @@ import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import { stateMachineRoleAuthorise } from "../../local/services/workflows";
 import { API_GATEWAY_SESSION, integrationRoleAuthorise, type AwsServiceIntegrationSpec } from "../../local/aws-service-integration";
 import type { RouteSpec } from "../../components/serverless-api/spec";
 import { queueDefinition } from "./sqs-helpers";
@@ -460,7 +459,7 @@ describe("a Step Functions Task of a state machine's role, granted or denied by 
     localServiceIntegrations({ endpoints: () => ({ sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS }).run(
       "sqs:sendMessage",
       { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queue}`, MessageBody: "m" },
-      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE) },
+      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: assumedRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE) },
     );
 
   it("sends where the queue policy allows the role, and fails the Task with SQS's AccessDenied where it denies it", async () => {
@@ -505,7 +504,7 @@ describe("a function's Publish and a state machine's sns:publish and events:putE
       account: ACCOUNT,
       executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`,
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`,
-      authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE),
+      authorise: assumedRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE),
     });
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => ({ error: e.name, cause: e.message }));
 
