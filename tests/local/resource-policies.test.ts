@@ -13,7 +13,7 @@ import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
 import type { RoleCaller } from "../../local/resource-policies";
-import { policyStatements } from "../../local/iam-policy";
+import { applies, policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, ServiceTaskFailure } from "../../local/sfn-integrations";
@@ -157,6 +157,14 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     // `${aws:userid}` is the caller's own value in AWS: read as a wildcard it would grant every caller every queue.
     expect(send([allow("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")])).toBe(NOT_ALLOWED);
     expect(send([deny("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")], everything)).toBeUndefined();
+    // Two guards keep such a Deny from refusing, each pinned on its own. The statement is not read at all
+    // (resourcePolicyStatements): not even where another of its Resources names the queue itself.
+    expect(send([deny("sqs:SendMessage", ["arn:aws:sqs:*:*:${aws:userid}", QUEUE("jobs")], "*")], everything)).toBeUndefined();
+    // And were it read, a Deny's Resource holding a variable matches nothing (applies' strict reading), where an
+    // Allow's matches anything (its lenient one: why the Allow above must not be read either).
+    const [denied, allowed] = policyStatements({ Statement: [deny("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}"), allow("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}")] });
+    expect(applies(denied, "sqs:SendMessage", QUEUE("jobs"))).toBe(false);
+    expect(applies(allowed, "sqs:SendMessage", QUEUE("jobs"))).toBe(true);
   });
 
   it("grants nothing by an Allow with NotPrincipal (IAM does not support it)", () => {
