@@ -197,6 +197,27 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything, { ...caller, inVpc: true })).toBeUndefined();
   });
 
+  it("reads a bucket policy's condition on a key absent from a role's call as AWS does, and one on a key it does not know as deciding nothing", () => {
+    const OBJECT = `${BUCKET}/originals/a.png`;
+    const get = (statement: Record<string, unknown>, identity: unknown[] = []) =>
+      roleRefusal({ graph: graphOf(identity, { bucket: [statement] }), stackRegion: REGION }, policyStatements({ Statement: identity }), caller, "s3:GetObject", OBJECT)?.reason;
+    const NOT_GRANTED = "because no identity-based policy allows the s3:GetObject action";
+    const on = (effect: "Allow" | "Deny", operator: string, key: string) => ({ Effect: effect, Principal: "*", Action: "s3:GetObject", Resource: `${BUCKET}/*`, Condition: { [operator]: { [key]: ACCOUNT } } });
+    // aws:SourceAccount is absent from a role's own call. An Allow: "If the key that you specify in a policy condition
+    // is not present in the request context, the values do not match" — unless …IfExists ("If the key is not present,
+    // evaluate the condition element as true", reference_policies_elements_condition_operators.html).
+    expect(get(on("Allow", "StringEquals", "aws:SourceAccount"))).toBe(NOT_GRANTED);
+    expect(get(on("Allow", "StringEqualsIfExists", "aws:SourceAccount"))).toBeUndefined();
+    // A Deny likewise: its condition fails, so it does not apply, unless …IfExists, and then it refuses.
+    expect(get(on("Deny", "StringEquals", "aws:SourceAccount"), everything)).toBeUndefined();
+    expect(get(on("Deny", "StringEqualsIfExists", "aws:SourceAccount"), everything)).toBe(DENIED);
+    // A key the runtime cannot tell (aws:SourceIp, S3's own): present or absent in AWS, so neither grants nor refuses.
+    for (const key of ["aws:SourceIp", "s3:x-amz-server-side-encryption"]) {
+      expect(get(on("Allow", "StringEqualsIfExists", key))).toBe(NOT_GRANTED);
+      expect(get(on("Deny", "StringEqualsIfExists", key), everything)).toBeUndefined();
+    }
+  });
+
   it("reads a function with subnets (vpcConfig) as one that may call through a VPC endpoint, one without as calling from outside any VPC", () => {
     const vpcOnly = deny("sqs:SendMessage", QUEUE("jobs"), "*", { Condition: { StringNotEquals: { "aws:SourceVpce": "vpce-1" } } });
     const key = functionCredentials("fn-a1b2").accessKeyId;
