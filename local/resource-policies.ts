@@ -10,8 +10,8 @@
  * overrides the allow" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html).
  * The policies read: a queue's QueuePolicy resources and its own `policy` (SQS access policy), a topic's TopicPolicy
  * resources and its own `policy`, a bus's EventBusPolicy resources (matched by the bus's name, in the bus's region), a
- * table's (and its indexes') DynamoDB ResourcePolicy resources, a bucket's (and its objects') BucketPolicy resources and
- * its own `policy`. Other resource policies (function, key, secret, stream) are not.
+ * table's (and its indexes') DynamoDB ResourcePolicy resources, a bucket's (a Bucket's or BucketV2's, and its objects')
+ * BucketPolicy resources and its own `policy`. Other resource policies (function, key, secret, stream) are not.
  */
 import { arnComponents, holdsPolicyVariable } from "../components/iam-match";
 import { arnRegion } from "../components/arn";
@@ -27,6 +27,9 @@ export const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
 export const TABLE = "aws:dynamodb/table:Table";
 export const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
 export const BUCKET = "aws:s3/bucket:Bucket";
+export const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
+/** The bucket types whose policies are read: pulumi-aws 7 keeps BucketV2 (deprecated "in favor of s3.Bucket") as a bucket of its own type. */
+const BUCKETS = [BUCKET, BUCKET_V2];
 export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 /**
@@ -100,11 +103,25 @@ export function busPolicies(plan: RecordedPlan, busArn: string): RecordedResourc
 
 /** Whether the plan holds any resource policy the local runtime reads (a queue's, topic's or bucket's own `policy` among them). */
 export function holdsResourcePolicies(graph: Graph): boolean {
-  return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || r.type === BUCKET) && Boolean(r.inputs.policy)));
+  return graph.some((r) => [QUEUE_POLICY, TOPIC_POLICY, BUS_POLICY, TABLE_POLICY, BUCKET_POLICY].includes(r.type) || ((r.type === QUEUE || r.type === TOPIC || BUCKETS.includes(r.type)) && Boolean(r.inputs.policy)));
 }
 
 /** The bucket of an S3 ARN: its own, or an object's (`arn:aws:s3:::bucket/key`: no region, no account), whose policy decides for it. */
 const bucketArnOf = (arn: string): string => arn.split("/")[0];
+
+/**
+ * The plan's bucket (a Bucket or a BucketV2) that the S3 ARN `arn` names, or whose object it names. An S3 ARN is
+ * `arn:<partition>:s3:::<bucket>[/<key>]`, "excludes the AWS Region and namespace" (the S3 User Guide's s3-arn-format),
+ * so the bucket is found by its name, its `bucket` (else its id, which is its name: how the mocks record a BucketV2
+ * named by AWS), not by a recorded `arn`: the mocks give a BucketV2 their generic `arn:aws:s3:<region>:<account>:…`.
+ * An ARN with a region or an account (an access point's, a directory bucket's) names none.
+ */
+function bucketNamed(graph: Graph, arn: string): RecordedResource | undefined {
+  const [, , , region, account, resource = ""] = arnComponents(arn) ?? [];
+  if (region !== "" || account !== "") return undefined;
+  const name = resource.split("/")[0];
+  return graph.find((r) => BUCKETS.includes(r.type) && (typeof r.state.bucket === "string" ? r.state.bucket : r.id) === name);
+}
 
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
@@ -138,7 +155,7 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "s3") {
-    const bucket = byArn(BUCKET, bucketArnOf(arn));
+    const bucket = bucketNamed(graph, arn);
     return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));

@@ -13,7 +13,6 @@ import { ofType, type Graph } from "../offline/graph";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { resolveValue } from "../offline/program";
 import { assumedRoleAuthorise } from "../function-roles";
-import type { RecordedPlan } from "../resource-policies";
 import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
 import { recordedIdentity } from "./lambda";
@@ -21,17 +20,6 @@ import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
 
 const STATE_MACHINE_TYPE = "aws:sfn/stateMachine:StateMachine";
-
-/**
- * IAM for a state machine's role as the plan recorded it (local/function-roles.ts assumedRoleAuthorise: its recorded
- * policies with the target's resource policy), the caller named as Step Functions' session of the role (AWS's session
- * name is not documented: a random one here, so a resource policy's Allow naming a session grants it nothing). Undefined
- * when the role is not in the plan: nothing is refused then; a role with a managed policy whose document the plan does
- * not hold is refused only by an explicit Deny.
- */
-export function stateMachineRoleAuthorise(plan: RecordedPlan, roleArn: string): LocalStateMachineDefinition["authorise"] {
-  return assumedRoleAuthorise(plan, roleArn);
-}
 
 /**
  * Each Workflow as the local server defines it: the state machine's recorded ARN and role (or, for a spec outside a
@@ -54,7 +42,8 @@ export async function localStateMachineDefinitions(
     const machine = recorded.find((r) => r.state.name === name);
     const arn = typeof machine?.state.arn === "string" ? machine.state.arn : `arn:aws:states:${region}:${MOCK_ACCOUNT_ID}:stateMachine:${name}`;
     const roleArn = [machine?.state.roleArn, machine?.inputs.roleArn].find((r): r is string => typeof r === "string") ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
-    const authorise = stateMachineRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
+    // Step Functions' session name of the role is not documented: assumedRoleAuthorise makes one up.
+    const authorise = assumedRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
     const byArn = new Map<string, TaskFunction>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);

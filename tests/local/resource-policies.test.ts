@@ -9,10 +9,11 @@ import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObject
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
 import type { RoleCaller } from "../../local/resource-policies";
-import { policyStatements } from "../../local/iam-policy";
+import { applies, policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, ServiceTaskFailure } from "../../local/sfn-integrations";
@@ -20,10 +21,10 @@ import { startLocalS3, type LocalS3 } from "../../local/s3-server";
 import { startLocalSns, type LocalSnsServer } from "../../local/sns-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
-import { stateMachineRoleAuthorise } from "../../local/services/workflows";
 import { API_GATEWAY_SESSION, integrationRoleAuthorise, type AwsServiceIntegrationSpec } from "../../local/aws-service-integration";
 import type { RouteSpec } from "../../components/serverless-api/spec";
 import { queueDefinition } from "./sqs-helpers";
+import { record } from "../harness/mocks";
 
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
@@ -156,6 +157,14 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     // `${aws:userid}` is the caller's own value in AWS: read as a wildcard it would grant every caller every queue.
     expect(send([allow("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")])).toBe(NOT_ALLOWED);
     expect(send([deny("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}", "*")], everything)).toBeUndefined();
+    // Two guards keep such a Deny from refusing, each pinned on its own. The statement is not read at all
+    // (resourcePolicyStatements): not even where another of its Resources names the queue itself.
+    expect(send([deny("sqs:SendMessage", ["arn:aws:sqs:*:*:${aws:userid}", QUEUE("jobs")], "*")], everything)).toBeUndefined();
+    // And were it read, a Deny's Resource holding a variable matches nothing (applies' strict reading), where an
+    // Allow's matches anything (its lenient one: why the Allow above must not be read either).
+    const [denied, allowed] = policyStatements({ Statement: [deny("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}"), allow("sqs:SendMessage", "arn:aws:sqs:*:*:${aws:userid}")] });
+    expect(applies(denied, "sqs:SendMessage", QUEUE("jobs"))).toBe(false);
+    expect(applies(allowed, "sqs:SendMessage", QUEUE("jobs"))).toBe(true);
   });
 
   it("grants nothing by an Allow with NotPrincipal (IAM does not support it)", () => {
@@ -186,6 +195,27 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     expect(send([conditioned("Allow", { StringEquals: { "aws:SourceVpce": "vpce-1" } })], [], { ...caller, inVpc: true })).toBe(NOT_ALLOWED);
     // A Deny on a VPC key the runtime cannot tell for a function in a VPC does not refuse.
     expect(send([conditioned("Deny", { StringNotEquals: { "aws:SourceVpce": "vpce-1" } })], everything, { ...caller, inVpc: true })).toBeUndefined();
+  });
+
+  it("reads a bucket policy's condition on a key absent from a role's call as AWS does, and one on a key it does not know as deciding nothing", () => {
+    const OBJECT = `${BUCKET}/originals/a.png`;
+    const get = (statement: Record<string, unknown>, identity: unknown[] = []) =>
+      roleRefusal({ graph: graphOf(identity, { bucket: [statement] }), stackRegion: REGION }, policyStatements({ Statement: identity }), caller, "s3:GetObject", OBJECT)?.reason;
+    const NOT_GRANTED = "because no identity-based policy allows the s3:GetObject action";
+    const on = (effect: "Allow" | "Deny", operator: string, key: string) => ({ Effect: effect, Principal: "*", Action: "s3:GetObject", Resource: `${BUCKET}/*`, Condition: { [operator]: { [key]: ACCOUNT } } });
+    // aws:SourceAccount is absent from a role's own call. An Allow: "If the key that you specify in a policy condition
+    // is not present in the request context, the values do not match" — unless …IfExists ("If the key is not present,
+    // evaluate the condition element as true", reference_policies_elements_condition_operators.html).
+    expect(get(on("Allow", "StringEquals", "aws:SourceAccount"))).toBe(NOT_GRANTED);
+    expect(get(on("Allow", "StringEqualsIfExists", "aws:SourceAccount"))).toBeUndefined();
+    // A Deny likewise: its condition fails, so it does not apply, unless …IfExists, and then it refuses.
+    expect(get(on("Deny", "StringEquals", "aws:SourceAccount"), everything)).toBeUndefined();
+    expect(get(on("Deny", "StringEqualsIfExists", "aws:SourceAccount"), everything)).toBe(DENIED);
+    // A key the runtime cannot tell (aws:SourceIp, S3's own): present or absent in AWS, so neither grants nor refuses.
+    for (const key of ["aws:SourceIp", "s3:x-amz-server-side-encryption"]) {
+      expect(get(on("Allow", "StringEqualsIfExists", key))).toBe(NOT_GRANTED);
+      expect(get(on("Deny", "StringEqualsIfExists", key), everything)).toBeUndefined();
+    }
   });
 
   it("reads a function with subnets (vpcConfig) as one that may call through a VPC endpoint, one without as calling from outside any VPC", () => {
@@ -271,6 +301,28 @@ describe("a resource policy read as AWS reads it for the caller's own session, a
     } finally {
       parse.mockRestore();
     }
+  });
+});
+
+describe("a BucketV2's policy (aws.s3.BucketV2, recorded by the mocks with no S3 ARN)", () => {
+  const caller = { roleArn: ROLE_ARN, sessionArn: SESSION, sessionKnown: true, inVpc: false };
+  const everything = policyStatements({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+
+  it("is read for the bucket and its objects by the S3 ARN of the bucket's name (`bucket`, else its id), as a Bucket's is", async () => {
+    const graph = await record(() => {
+      const named = new aws.s3.BucketV2("legacy", { bucket: "gallery-legacy" });
+      new aws.s3.BucketPolicy("legacy-policy", { bucket: named.id, policy: policy(allow("s3:GetObject", "arn:aws:s3:::gallery-legacy/*"), deny("s3:DeleteObject", "arn:aws:s3:::gallery-legacy/*")) });
+      // No `bucket`: AWS names it (the mocks give it its id); its own deprecated `policy` names every object.
+      new aws.s3.BucketV2("scratch", { policy: policy(deny("s3:PutObject", "arn:aws:s3:::*/*")) });
+    });
+    const scratch = graph.find((r) => r.type === "aws:s3/bucketV2:BucketV2" && r.name === "scratch")!;
+    const decide = (identity: typeof everything, action: string, resource: string) => roleRefusal({ graph, stackRegion: REGION }, identity, caller, action, resource)?.reason;
+    expect(decide([], "s3:GetObject", "arn:aws:s3:::gallery-legacy/a.png")).toBeUndefined();
+    expect(decide(everything, "s3:DeleteObject", "arn:aws:s3:::gallery-legacy/a.png")).toBe("with an explicit deny in a resource-based policy");
+    expect(decide(everything, "s3:PutObject", `arn:aws:s3:::${scratch.id}/a.png`)).toBe("with an explicit deny in a resource-based policy");
+    expect(FunctionRoles.fromGraph([...graphOf([], {}).filter((r) => r.type === "aws:iam/role:Role" || r.type === "aws:lambda/function:Function"), scratch], REGION).governs(functionCredentials("fn-a1b2").accessKeyId)).toBe(true);
+    // An S3 ARN with a region or account is not a bucket's (an access point's): no bucket policy is read for it.
+    expect(decide(everything, "s3:DeleteObject", `arn:aws:s3:${REGION}:${ACCOUNT}:gallery-legacy/a.png`)).toBeUndefined();
   });
 });
 
@@ -436,7 +488,7 @@ describe("a Step Functions Task of a state machine's role, granted or denied by 
     localServiceIntegrations({ endpoints: () => ({ sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS }).run(
       "sqs:sendMessage",
       { QueueUrl: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${queue}`, MessageBody: "m" },
-      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE) },
+      { region: REGION, account: ACCOUNT, executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`, stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`, authorise: assumedRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE) },
     );
 
   it("sends where the queue policy allows the role, and fails the Task with SQS's AccessDenied where it denies it", async () => {
@@ -481,7 +533,7 @@ describe("a function's Publish and a state machine's sns:publish and events:putE
       account: ACCOUNT,
       executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:flow:1`,
       stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`,
-      authorise: stateMachineRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE),
+      authorise: assumedRoleAuthorise({ graph, stackRegion: REGION }, MACHINE_ROLE),
     });
   const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => ({ error: e.name, cause: e.message }));
 

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { startLocalSecrets, type LocalSecretsServer } from "../../local/secrets-server";
+import { assumedRoleAuthorise } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
-import { stateMachineRoleAuthorise } from "../../local/services/workflows";
 import { localServiceIntegrations } from "../../local/sfn-integrations";
 import { LocalStepFunctions, type LocalStateMachineDefinition } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -59,7 +59,7 @@ afterAll(async () => {
 
 /** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
 const roleAllowing = (actions: string[], resource = "*") =>
-  stateMachineRoleAuthorise(
+  assumedRoleAuthorise(
     {
       graph: [
         { type: "aws:iam/role:Role", id: "flow-role", state: { arn: ROLE, name: "flow-role" }, inputs: {} },
