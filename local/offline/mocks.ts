@@ -505,6 +505,8 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
   const physicalName = inputs.name ?? fakeId(name);
   const arnBase = `arn:aws:${service(type)}:${region}:${MOCK_ACCOUNT_ID}`;
   switch (type) {
+    // BucketV2 (deprecated in pulumi-aws 7, still accepted) has Bucket's outputs: its ARN names no region or account.
+    case "aws:s3/bucketV2:BucketV2":
     case "aws:s3/bucket:Bucket": {
       const bucket = inputs.bucket ?? fakeId(name);
       return {
