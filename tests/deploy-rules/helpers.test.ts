@@ -4,7 +4,7 @@ import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
 import { granting, trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { attachedIndex, attachedTo } from "../../local/offline/graph";
-import { functionIndex } from "../../testing/deploy-rules/events";
+import { functionIndex } from "../../testing/deploy-rules/lambda-ref";
 import { referencedIndex } from "../../testing/deploy-rules/rule";
 import { devContext, handBuilt } from "./fixture";
 
