@@ -2,8 +2,8 @@
  * The resource-based policies of a queue, topic, event bus, table or bucket as the recorded plan holds them, and whether one
  * allows or denies a role: read by the local runtime's IAM (local/function-roles.ts, for the functions', the state
  * machines', EventBridge targets' and AWS-service routes' integration roles) and by the deploy rules
- * (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts; who writes a policy: sqs.ts, sns.ts, one-policy.ts,
- * key-policy.ts). In local/ because local/ imports nothing from testing/.
+ * (testing/deploy-rules/queue-policy.ts, states.ts, eventbridge.ts; who writes a key's policy: key-policy.ts). In local/
+ * because local/ imports nothing from testing/.
  *
  * Within one account "If either the identity-based policy or the resource-based policy within the same account allows
  * the request and the other doesn't, the request is still allowed", and "An explicit deny in any of the policies
@@ -34,8 +34,9 @@ export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 /**
  * Who writes the one policy of `holder`: the holder itself when it sets its own `policy`, and the `type` resources whose
- * `field` names it (attachedTo). Read here for the documents, and by the deploy rules that want one writer
- * (testing/deploy-rules/one-policy.ts).
+ * `field` names it (attachedTo). Read here for the documents, and by the deploy rule that reads a key's one writer
+ * (testing/deploy-rules/key-policy.ts keyPolicyDocument); the one-writer rules (one-policy.ts writersByHolder) match
+ * policy resources to holders the same way, through attachedIndex.
  */
 export interface PolicyWriters {
   own?: RecordedResource;

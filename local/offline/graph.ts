@@ -26,19 +26,26 @@ export function childrenOf(graph: Graph, parent: RecordedResource): RecordedReso
   return graph.filter((r) => r.parent === parent.urn);
 }
 
-/** What another resource's input may name `resource` by: its id, bucket name, ARN or name. */
+/**
+ * The values another resource's input may name `resource` by: its id, bucket name, ARN and name, whichever it has (as
+ * recorded, so not necessarily strings). Shared by attachedTo, attachedIndex and the deploy rules' referenced.
+ * @internal
+ */
 export function identitiesOf(resource: RecordedResource): unknown[] {
   return [resource.id, resource.state.bucket, resource.state.arn, resource.state.name].filter(Boolean);
 }
 
 /** Resources of `type` whose `field` input names `target` (by bucket name, id or ARN). */
 export function attachedTo(graph: Graph, type: string, field: string, target: RecordedResource): RecordedResource[] {
-  return attachedIndex(graph, type, field)(target);
+  // One pass, no index: a single question should not pay for every holder's answer (attachedIndex is for loops).
+  const identities = identitiesOf(target);
+  return ofType(graph, type).filter((r) => identities.includes(r.inputs[field]));
 }
 
 /**
  * attachedTo for many targets: the `type` resources are read once, by the value of their `field`, so asking for each of
  * a plan's holders costs a look-up, not a pass over the plan. The answer keeps the plan's order, as attachedTo's does.
+ * The look-up reflects `graph` as it was when attachedIndex was called: build it once per rule run, not per question.
  */
 export function attachedIndex(graph: Graph, type: string, field: string): (target: RecordedResource) => RecordedResource[] {
   const byReference = new Map<unknown, RecordedResource[]>();
@@ -52,6 +59,20 @@ export function attachedIndex(graph: Graph, type: string, field: string): (targe
   return (target) => {
     return [...new Set(identitiesOf(target))].flatMap((identity) => byReference.get(identity) ?? []).sort((a, b) => position.get(a)! - position.get(b)!);
   };
+}
+
+/**
+ * The plan's resource an input holds as a resource reference (an input typed `string | Resource`, such as a Permission's
+ * `function`, given the resource itself): the recording keeps the Pulumi resource object, whose URN is an Output, so it
+ * is matched by its type and logical name (the fields @pulumi/pulumi's Resource.isInstance, resourceType and resourceName
+ * read; not imported, as the local runtime loads this file). Undefined for any other value, and when two resources of
+ * that type share the name (under different parents), which the object cannot tell apart.
+ */
+export function referencedResource(graph: Graph, value: unknown): RecordedResource | undefined {
+  if (!value || typeof value !== "object" || (value as { __pulumiResource?: unknown }).__pulumiResource !== true) return undefined;
+  const { __pulumiType: type, __name: name } = value as { __pulumiType?: unknown; __name?: unknown };
+  const found = graph.filter((r) => r.type === type && r.name === name);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { eventPatternProblem, EVENT_PATTERN_LIMITS } from "../../components/even
 import { EVENTS_PRINCIPAL } from "../../components/event-bus/rules-arn";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { functionOf } from "./events";
+import { functionOf } from "./lambda-ref";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";

@@ -8,11 +8,11 @@ import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "..
 import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { granting, roleGrants } from "./iam";
-import { arnRegion, finding, referenced, referencedIndex, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { functionOf } from "./lambda-ref";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const PERMISSION = "aws:lambda/permission:Permission";
-const FUNCTION = "aws:lambda/function:Function";
 const SCHEDULE = "aws:scheduler/schedule:Schedule";
 const ROLE = "aws:iam/role:Role";
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
@@ -23,27 +23,6 @@ const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.
 
 /** An SQS queue's ARN: `arn:<partition>:sqs:<region>:<account>:<name>`. */
 export const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
-/**
- * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
- * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` (a version or alias); the
- * region and account only when the reference names them.
- */
-export function functionReference(reference: string): { name: string; region?: string; account?: string; qualifier?: string } {
-  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([^:]+)(?::(.+))?$/.exec(reference);
-  if (!match) return { name: reference };
-  const [, region, account, name, qualifier] = match;
-  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
-}
-
-/** The function a (possibly qualified) function ARN or name points at. */
-export const functionOf = (graph: Graph, reference: unknown) => functionIndex(graph)(reference);
-
-/** functionOf for many references: the plan's functions are read once. */
-export function functionIndex(graph: Graph): (reference: unknown) => RecordedResource | undefined {
-  const find = referencedIndex(graph, FUNCTION);
-  return (reference) => find(reference) ?? (typeof reference === "string" ? find(reference.replace(/:(\$LATEST|\d+|[A-Za-z][\w-]*)$/, "")) : undefined);
-}
-
 /**
  * PutBucketNotificationConfiguration: "In the case of Lambda destinations, Amazon S3 verifies that
  * the Lambda function permissions grant Amazon S3 permission to invoke the function from the Amazon

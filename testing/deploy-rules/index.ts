@@ -100,6 +100,7 @@ export * from "./rds";
 export type { InputComparison } from "./replacements";
 export * from "./lambda";
 export * from "./lambda-edge";
+export * from "./lambda-ref";
 export * from "./names";
 export {
   API_GATEWAY_ONE_REST_API_POLICY,

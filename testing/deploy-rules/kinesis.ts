@@ -8,7 +8,7 @@ import { DATA_STREAM_LIMITS } from "../../components/data-stream/spec";
 import { STREAM_MAPPING_LIMITS, startingPositionTimestampProblem } from "../../components/stream-mapping";
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { functionOf } from "./events";
+import { functionOf } from "./lambda-ref";
 import { granting, roleGrants } from "./iam";
 import { KINESIS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";

@@ -4,9 +4,9 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
-import { functionOf, functionReference } from "./events";
+import { functionIndex, functionOf, parseFunctionReference, permissionFunction } from "./lambda-ref";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
-import { finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
@@ -147,8 +147,9 @@ export const LAMBDA_POLICY_SIZE: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     const policies = new Map<string, { name: string; bytes: number; statements: number; reported: boolean }>();
+    const lookUp = functionIndex(graph);
     for (const permission of ofType(graph, "aws:lambda/permission:Permission")) {
-      const target = permissionTarget(permission, context.region);
+      const target = permissionTarget(graph, context, permission, lookUp);
       if (!target) continue;
       const key = JSON.stringify([target.region, target.name, target.qualifier]);
       const policy = policies.get(key) ?? { name: target.qualifier ? `${target.name}:${target.qualifier}` : target.name, bytes: POLICY_WRAPPER_BYTES, statements: 0, reported: false };
@@ -182,15 +183,12 @@ interface PermissionTarget {
   arn: string;
 }
 
-/** The function (name, region, account) and qualifier whose policy a permission adds to; undefined when its function is unknown. */
-function permissionTarget(permission: RecordedResource, stackRegion: string | undefined): PermissionTarget | undefined {
-  const given = permission.inputs.function;
-  if (typeof given !== "string" || given === "") return undefined;
-  const reference = functionReference(given);
-  const region = reference.region ?? permission.inputs.region ?? stackRegion ?? "us-east-1";
-  const account = reference.account ?? (typeof permission.inputs.sourceAccount === "string" ? permission.inputs.sourceAccount : "123456789012");
-  const name = reference.name;
-  const qualifier = permission.inputs.qualifier ?? reference.qualifier;
+/** The function (name, region, account) and qualifier whose policy a permission adds to (permissionFunction); undefined when its function is unknown. */
+function permissionTarget(graph: Graph, context: DeployRuleContext, permission: RecordedResource, lookUp: (reference: unknown) => RecordedResource | undefined): PermissionTarget | undefined {
+  const target = permissionFunction(graph, context, permission, lookUp);
+  if (!target) return undefined;
+  const { region, name, qualifier } = target;
+  const account = target.account ?? (typeof permission.inputs.sourceAccount === "string" ? permission.inputs.sourceAccount : "123456789012");
   return { region, account, name, qualifier, arn: `arn:aws:lambda:${region}:${account}:function:${name}${qualifier ? `:${qualifier}` : ""}` };
 }
 
@@ -310,9 +308,9 @@ export function eventSourceMappingPair(graph: Graph, mapping: RecordedResource, 
   const [source, reference] = [mapping.inputs.eventSourceArn, mapping.inputs.functionName];
   if (typeof source !== "string" || !ONE_MAPPING_PER_FUNCTION_SOURCE.test(source) || typeof reference !== "string" || !reference) return undefined;
   const fn = functionOf(graph, reference);
-  const named = functionReference(reference);
-  const fnName = typeof fn?.state.name === "string" ? fn.state.name : named.name;
-  return JSON.stringify([source, fnName, named.region ?? region]);
+  const named = parseFunctionReference(reference);
+  const fnName = typeof fn?.state.name === "string" ? fn.state.name : (named?.name ?? reference);
+  return JSON.stringify([source, fnName, named?.region ?? region]);
 }
 
 /**

@@ -9,8 +9,8 @@ import { parse as parseYaml } from "yaml";
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { PolicyWriters } from "../../local/resource-policies";
-import { functionIndex, functionReference } from "./events";
 import { KEY_POLICY } from "./key-policy";
+import { functionIndex, parseFunctionReference, permissionFunction } from "./lambda-ref";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /** The writers of one resource's policy, in the order a finding lists them. */
@@ -26,8 +26,11 @@ export interface PolicyTarget {
 export type OnePolicyWording =
   /** On the resource: "has its one <policy> written by a, b; …" (SqsOneQueuePolicy's and SnsOneTopicPolicy's words); on the first writer of one outside the plan. */
   | { on: "holder"; policy: string; fix: string }
-  /** On the first whole writer: "writes the whole <of(target)>, which b also writes: …, and destroying one removes <removes>". */
-  | { on: "writer"; of: (target: string) => string; removes: string; fix: (target: string) => string };
+  /**
+   * On the first whole writer: "writes the whole <of(target)>, which b also writes: …, and destroying one removes
+   * <removes>"; `explain` words a writer whose way of writing that sentence misdescribes (undefined: the sentence).
+   */
+  | { on: "writer"; of: (target: string) => string; removes: string; fix: (target: string) => string; explain?: (whole: RecordedResource, target: string, others: readonly RecordedResource[]) => { problem: string; fix: string } | undefined };
 
 export interface OnePolicySpec {
   id: string;
@@ -60,6 +63,8 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
           if (!holder) return [finding(spec.id, whole, `writes the whole ${wording.policy} of ${target}, which ${alsoWrite}; each replaces the others, so the last applied decides what is allowed`, wording.fix)];
           return [finding(spec.id, holder, `has its one ${wording.policy} written by ${writers.map((w) => w.name).join(", ")}; each replaces the others, so the last applied decides what is allowed`, wording.fix)];
         }
+        const explained = wording.explain?.(whole, target, others);
+        if (explained) return [finding(spec.id, whole, explained.problem, explained.fix)];
         return [
           finding(
             spec.id,
@@ -173,7 +178,9 @@ const OPEN_API_POLICY = "x-amazon-apigateway-policy";
 /**
  * The resource policy a RestApi's OpenAPI `body` holds: its top-level x-amazon-apigateway-policy ("Specifies a resource
  * policy for a REST API", openapi-extensions-policy.html). PutRestApi takes "OpenAPI definition JSON/YAML files", so the
- * body is read as JSON, else YAML; a body neither reads as, or an empty extension, is left out.
+ * body is read as JSON, else YAML (CloudFormation tags such as `!Sub` read as plain values, without a warning on
+ * stderr); a body neither reads as, or one without the extension (or with it `null`), holds none. Any other value of
+ * it, even `""` or `{}`, is one that PutRestApi is given, so it counts.
  */
 function openApiPolicy(body: unknown): unknown {
   if (typeof body !== "string" || body === "") return undefined;
@@ -182,7 +189,7 @@ function openApiPolicy(body: unknown): unknown {
     document = JSON.parse(body);
   } catch {
     try {
-      document = parseYaml(body);
+      document = parseYaml(body, { logLevel: "error" });
     } catch {
       return undefined;
     }
@@ -191,24 +198,62 @@ function openApiPolicy(body: unknown): unknown {
 }
 
 /**
+ * How a RestApi writes its resource policy: `policy` (its own input), `body` (the body's x-amazon-apigateway-policy),
+ * `clears` (a body without it, put in overwrite mode, which deletes the policy), or not at all. pulumi-aws RestApi
+ * `putRestApiMode` "defaults to `overwrite`" (restApi.d.ts), and terraform-provider-aws rest_api.go (create and update,
+ * before PutRestApi): "Overwrite mode will delete existing literal properties if they are not explicitly set in the
+ * OpenAPI definition … Impacted properties: ApiKeySourceType, BinaryMediaTypes, Description, EndpointConfiguration,
+ * MinimumCompressionSize, Name, Policy. The `merge` mode will not delete literal properties"; a RestApiPolicy beside it
+ * loses its policy at each body change (pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672). In merge mode a
+ * body's extension is still written: "items from the existing API that aren't specifically defined in the imported
+ * definition are left alone" (api-gateway-import-api-update.html), and the extension is defined.
+ */
+function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "clears" | undefined {
+  if (api.inputs.policy) return "policy";
+  if (openApiPolicy(api.inputs.body) !== undefined) return "body";
+  if (typeof api.inputs.body === "string" && api.inputs.body !== "" && api.inputs.putRestApiMode !== "merge") return "clears";
+  return undefined;
+}
+
+const REST_API = "aws:apigateway/restApi:RestApi";
+
+/**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
  * `replace /policy` patch and, on delete, replaces it with nothing (rest_api_policy.go); a RestApi's own `policy` sets
- * the same property, and so does its OpenAPI `body`'s x-amazon-apigateway-policy: the provider puts the body with
- * PutRestApi on create and whenever the body changes (rest_api.go), and pulumi-aws's RestApi `policy` "corresponds to
- * the x-amazon-apigateway-policy extension. If the argument value is provided and is different than the OpenAPI value,
- * the argument value will override the OpenAPI value" (one resource, then: a body's policy beside the API's own is not
+ * the same property, and so does its OpenAPI `body` (restApiPolicyWrite): the provider puts the body with PutRestApi on
+ * create and whenever the body changes (rest_api.go), and pulumi-aws's RestApi `policy` "corresponds to the
+ * x-amazon-apigateway-policy extension. If the argument value is provided and is different than the OpenAPI value, the
+ * argument value will override the OpenAPI value" (one resource, then: a body's policy beside the API's own is not
  * reported).
  */
 export const API_GATEWAY_ONE_REST_API_POLICY = onePolicyRule({
   id: "ApiGatewayOneRestApiPolicy",
   title: "A REST API's resource policy is written by one resource only",
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateRestApi.html",
-  targets: writersByHolder(["aws:apigateway/restApi:RestApi"], "aws:apigateway/restApiPolicy:RestApiPolicy", "restApiId", (api) => Boolean(api.inputs.policy) || openApiPolicy(api.inputs.body) !== undefined),
+  targets: writersByHolder([REST_API], "aws:apigateway/restApiPolicy:RestApiPolicy", "restApiId", (api) => restApiPolicyWrite(api) !== undefined),
   wording: {
     on: "writer",
     of: (api) => `resource policy of the REST API ${api}`,
     removes: "the policy",
     fix: (api) => `write every statement for ${api} into one aws.apigateway.RestApiPolicy (and neither \`policy\` nor an OpenAPI ${OPEN_API_POLICY} in the \`body\` of the RestApi)`,
+    explain: (api, target, others) => {
+      const write = api.type === REST_API ? restApiPolicyWrite(api) : undefined;
+      const names = others.map((w) => w.name).join(", ");
+      const also = `${names} also write${others.length > 1 ? "" : "s"}`;
+      if (write === "body") {
+        return {
+          problem: `writes the whole resource policy of the REST API ${target} through its body's ${OPEN_API_POLICY} (on create and each time the body changes), which ${also}: each replaces the others, the last applied decides what is allowed, and destroying one removes the policy`,
+          fix: `write every statement for ${target} into one place: the body's ${OPEN_API_POLICY}, the RestApi's \`policy\`, or one aws.apigateway.RestApiPolicy`,
+        };
+      }
+      if (write === "clears") {
+        return {
+          problem: `clears the resource policy of the REST API ${target}, which ${names} write${others.length > 1 ? "" : "s"}: its body has no ${OPEN_API_POLICY}, and PutRestApi in overwrite mode (putRestApiMode's default) deletes the policy the body leaves out, each time the body changes; Pulumi does not refresh, so nothing puts it back and the API is left without its policy`,
+          fix: `set putRestApiMode: "merge" on ${target}, or move the policy into its body's ${OPEN_API_POLICY} or its \`policy\` (and drop ${names})`,
+        };
+      }
+      return undefined;
+    },
   },
 });
 
@@ -275,17 +320,16 @@ const LAMBDA_PERMISSION = "aws:lambda/permission:Permission";
 
 /**
  * What a Lambda policy writer is on: a ResourcePolicy's `resourceArn` (a function, version or alias ARN); a
- * Permission's `function` (pulumi-aws's name for FunctionName; by its ARN when the plan holds it) and its `qualifier`,
- * given apart or appended to the function.
+ * Permission's function and qualifier (permissionFunction: by the function's ARN when the plan holds it in the
+ * Permission's region).
  */
-function lambdaPolicyTarget(functionOf: (reference: unknown) => RecordedResource | undefined, writer: RecordedResource): unknown {
+function lambdaPolicyTarget(graph: Graph, context: DeployRuleContext, lookUp: (reference: unknown) => RecordedResource | undefined, writer: RecordedResource): unknown {
   if (writer.type === LAMBDA_RESOURCE_POLICY) return writer.inputs.resourceArn;
-  const reference = writer.inputs.function;
-  if (typeof reference !== "string" || reference === "") return undefined;
-  const named = functionReference(reference);
-  const qualifier = writer.inputs.qualifier || named.qualifier;
-  const fn = functionOf(reference);
-  const unqualified = typeof fn?.state.arn === "string" ? fn.state.arn : named.qualifier ? reference.slice(0, -named.qualifier.length - 1) : reference;
+  const target = permissionFunction(graph, context, writer, lookUp);
+  if (!target) return undefined;
+  const { reference, qualifier, fn } = target;
+  const given = parseFunctionReference(reference)?.qualifier;
+  const unqualified = typeof fn?.state.arn === "string" ? fn.state.arn : given ? reference.slice(0, -given.length - 1) : reference;
   return qualifier ? `${unqualified}:${qualifier}` : unqualified;
 }
 
@@ -295,11 +339,11 @@ function lambdaPolicyTarget(functionOf: (reference: unknown) => RecordedResource
  * version number or alias to any of the formats" (API_AddPermission), so a Permission naming a function outside the
  * plan by name writes the policy a ResourcePolicy names by ARN. The region is the ARN's, else the writer's. The account
  * is not compared (a name carries none; as in lambda.ts eventSourceMappingPair): same-named functions of two accounts
- * in one region would count as one.
+ * in one region would count as one. A target that is no Lambda reference is its own key.
  */
 function lambdaPolicyKey(reference: string, region: string): string {
-  const named = functionReference(reference);
-  return JSON.stringify([named.region ?? region, named.name, named.qualifier ?? ""]);
+  const named = parseFunctionReference(reference);
+  return named ? JSON.stringify([named.region ?? region, named.name, named.qualifier ?? ""]) : JSON.stringify([region, reference]);
 }
 
 /**
@@ -315,8 +359,8 @@ export const LAMBDA_ONE_RESOURCE_POLICY = onePolicyRule({
   title: "A function's resource-based policy is written whole by one resource, and not beside Permissions",
   source: "https://docs.aws.amazon.com/lambda/latest/api/API_PutResourcePolicy.html",
   targets: (graph, context) => {
-    const functionOf = functionIndex(graph);
-    return byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(functionOf, writer), lambdaPolicyKey);
+    const lookUp = functionIndex(graph);
+    return byReference(graph, context, [...ofType(graph, LAMBDA_RESOURCE_POLICY), ...ofType(graph, LAMBDA_PERMISSION)], (writer) => lambdaPolicyTarget(graph, context, lookUp, writer), lambdaPolicyKey);
   },
   whole: (writer) => writer.type === LAMBDA_RESOURCE_POLICY,
   wording: {

@@ -73,10 +73,15 @@ export function regionOf(graph: Graph, resource: RecordedResource, context: Depl
 
 /** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */
 export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
-  return referencedIndex(graph, type)(reference);
+  if (typeof reference !== "string" || !reference) return undefined;
+  // Stops at the first match and builds nothing: rules ask this once per target inside loops (referencedIndex is for those that ask for every resource).
+  return graph.find((r) => r.type === type && identitiesOf(r).includes(reference));
 }
 
-/** referenced for many references: the `type` resources are read once; a name two of them give is the first's, as in the plan. */
+/**
+ * referenced for many references: the `type` resources are read once; a name two of them give is the first's, as in the
+ * plan. The look-up reflects `graph` as it was when referencedIndex was called: build it once per rule run.
+ */
 export function referencedIndex(graph: Graph, type: string): (reference: unknown) => RecordedResource | undefined {
   const byIdentity = new Map<unknown, RecordedResource>();
   for (const r of ofType(graph, type)) for (const identity of identitiesOf(r)) if (!byIdentity.has(identity)) byIdentity.set(identity, r);

@@ -1,11 +1,12 @@
 /** The small predicates the rules share, the regions they attribute resources to, and how `npm run plan` reports findings. */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
 import { granting, trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { attachedIndex, attachedTo } from "../../local/offline/graph";
-import { functionIndex } from "../../testing/deploy-rules/events";
+import { functionIndex, functionOf, parseFunctionReference } from "../../testing/deploy-rules/lambda-ref";
 import { referencedIndex } from "../../testing/deploy-rules/rule";
+import { API_GATEWAY_ONE_REST_API_POLICY } from "../../testing/deploy-rules/one-policy";
 import { devContext, handBuilt } from "./fixture";
 
 describe("redirect URLs (Cognito)", () => {
@@ -233,7 +234,7 @@ describe("recordName (the Route 53 rules' full name of a record)", () => {
   });
 });
 
-describe("a Lambda function reference as the Lambda rules read it (functionReference, through eventSourceMappingPair)", () => {
+describe("a Lambda function reference as the Lambda rules read it (parseFunctionReference, through eventSourceMappingPair)", () => {
   const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs";
   const pair = async (functionName: string) => {
     const { eventSourceMappingPair } = await import("../../testing/deploy-rules/index.js");
@@ -253,6 +254,13 @@ describe("a Lambda function reference as the Lambda rules read it (functionRefer
   ])("reads %s as the function %s in %s", async (reference, name, region) => {
     expect(await pair(reference)).toEqual([QUEUE_ARN, name, region]);
   });
+
+  it("refuses what FunctionName's pattern refuses, such as another service's ARN, rather than reading a name out of it", () => {
+    expect(parseFunctionReference("arn:aws:s3:::x")).toBeUndefined();
+    expect(parseFunctionReference("arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
+    expect(parseFunctionReference("thumbs:live:extra")).toBeUndefined();
+    expect(parseFunctionReference("thumbs:$LATEST")).toEqual({ name: "thumbs", qualifier: "$LATEST", region: undefined, account: undefined });
+  });
 });
 
 describe("the look-ups the one-writer rules build once per run (attachedIndex, referencedIndex, functionIndex)", () => {
@@ -270,13 +278,21 @@ describe("the look-ups the one-writer rules build once per run (attachedIndex, r
   it("answers as attachedTo does: every writer naming the holder by any identity, once, in plan order", () => {
     // The bucket's id and name are one value: its writer by name is listed once, after the one by ARN, as in the plan.
     expect(attachedIndex(graph, POLICY, "bucket")(bucket).map((r) => r.name)).toEqual(["by-arn", "by-name"]);
-    expect(attachedIndex(graph, POLICY, "bucket")(bucket)).toEqual(attachedTo(graph, POLICY, "bucket", bucket));
+    // attachedTo's own filter, written out: the index must give what one pass over the plan gives.
+    const identities = [bucket.id, bucket.state.bucket, bucket.state.arn, bucket.state.name].filter(Boolean);
+    expect(attachedIndex(graph, POLICY, "bucket")(bucket)).toEqual(graph.filter((r) => r.type === POLICY && identities.includes(r.inputs.bucket)));
+    expect(attachedTo(graph, POLICY, "bucket", bucket).map((r) => r.name)).toEqual(["by-arn", "by-name"]);
   });
 
   it("answers as referenced does: a name two resources give is the first's; a qualified ARN finds its function", () => {
     expect(referencedIndex(graph, "aws:lambda/function:Function")("thumbs")?.name).toBe("thumbs");
     expect(referencedIndex(graph, "aws:lambda/function:Function")("")).toBeUndefined();
     expect(functionIndex(graph)("arn:aws:lambda:us-east-1:123456789012:function:thumbs:live")?.name).toBe("thumbs");
+    // Aliases may start with a digit or an underscore (CreateAlias: [a-zA-Z0-9-_]+, not all digits).
+    for (const alias of ["_blue", "1live", "7"]) {
+      expect(functionIndex(graph)(`arn:aws:lambda:us-east-1:123456789012:function:thumbs:${alias}`)?.name).toBe("thumbs");
+      expect(functionOf(graph, `thumbs:${alias}`)?.name).toBe("thumbs");
+    }
   });
 });
 
@@ -310,5 +326,23 @@ describe("granting (what a role's Allow statements grant, for the rules that ask
   });
   it("takes a * inside a segment over a colon of the resource part (AWS's pages leave it open: a finding must not rest on it)", () => {
     expect(granting(grants({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/uploads/*/thumb.jpg" }), "s3:GetObject", "arn:aws:s3:::b/uploads/2024-01-01T10:00:00Z/thumb.jpg")).toHaveLength(1);
+  });
+});
+
+describe("a RestApi's OpenAPI body as ApiGatewayOneRestApiPolicy reads it", () => {
+  it("reads a YAML body with CloudFormation tags without a warning on stderr (npm run plan prints nothing of it)", () => {
+    const warned = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    const printed = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      const graph = [
+        handBuilt("aws:apigateway/restApi:RestApi", "tagged", { name: "tagged", body: "openapi: 3.0.1\nx-amazon-apigateway-policy: !Sub '${Policy}'\n" }, { id: "tagged" }),
+        handBuilt("aws:apigateway/restApiPolicy:RestApiPolicy", "tagged-policy", { restApiId: "tagged", policy: "{}" }),
+      ];
+      expect(API_GATEWAY_ONE_REST_API_POLICY.check(graph, devContext).map((f) => f.resource)).toEqual(["aws:apigateway/restApi:RestApi tagged"]);
+      expect([...warned.mock.calls, ...printed.mock.calls]).toEqual([]);
+    } finally {
+      warned.mockRestore();
+      printed.mockRestore();
+    }
   });
 });

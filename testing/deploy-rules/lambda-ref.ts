@@ -1,0 +1,90 @@
+/**
+ * How the deploy rules read a reference to a Lambda function (an input that names one: a Permission's `function`, an
+ * event source mapping's `functionName`, a target's ARN) and find the plan's function it names.
+ */
+import { referencedResource, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { referenced, referencedIndex, regionOf, type DeployRuleContext } from "./rule";
+
+const FUNCTION = "aws:lambda/function:Function";
+
+/** A function reference taken apart: the region and account only when the reference names them. */
+export interface FunctionReference {
+  name: string;
+  region?: string;
+  account?: string;
+  /** A version or alias (`$LATEST`, `3`, `live`). */
+  qualifier?: string;
+}
+
+/**
+ * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
+ * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` ("You can append a version
+ * number or alias to any of the formats", API_AddPermission). Names and qualifiers take FunctionName's pattern's
+ * characters (`[a-zA-Z0-9-_\.]+`, `\$LATEST|[a-zA-Z0-9-_]+`); undefined for anything else, such as another service's ARN.
+ */
+export function parseFunctionReference(reference: string): FunctionReference | undefined {
+  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([a-zA-Z0-9\-_.]+)(?::(\$LATEST|[a-zA-Z0-9\-_]+))?$/.exec(reference);
+  if (!match) return undefined;
+  const [, region, account, name, qualifier] = match;
+  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
+}
+
+/** `reference` without its qualifier, as the function's own ARN or name reads. */
+const unqualified = (reference: string): string | undefined => {
+  const qualifier = parseFunctionReference(reference)?.qualifier;
+  return qualifier ? reference.slice(0, -qualifier.length - 1) : undefined;
+};
+
+/** The plan's function a (possibly qualified) function ARN or name points at. One question: no index is built. */
+export function functionOf(graph: Graph, reference: unknown): RecordedResource | undefined {
+  const bare = typeof reference === "string" ? unqualified(reference) : undefined;
+  return referenced(graph, FUNCTION, reference) ?? (bare ? referenced(graph, FUNCTION, bare) : undefined);
+}
+
+/**
+ * functionOf for many references: the plan's functions are read once. The look-up reflects `graph` as it was when
+ * functionIndex was called: build it once per rule run.
+ */
+export function functionIndex(graph: Graph): (reference: unknown) => RecordedResource | undefined {
+  const find = referencedIndex(graph, FUNCTION);
+  return (reference) => {
+    const bare = typeof reference === "string" ? unqualified(reference) : undefined;
+    return find(reference) ?? (bare ? find(bare) : undefined);
+  };
+}
+
+/** The function policy an aws.lambda.Permission adds its statement to. */
+export interface PermissionFunction extends FunctionReference {
+  /** The `function` input as the provider receives it: a string, or the id of a Function given as the resource. */
+  reference: string;
+  region: string;
+  /** The plan's function, when the reference names one in the Permission's region (or by full ARN). */
+  fn?: RecordedResource;
+}
+
+/**
+ * Where a Permission's statement goes: its `function` (a name, partial ARN or ARN, or a Function resource, which the
+ * provider receives as the function's id: pulumi-aws PermissionArgs.function is `Input<string | Function>`) with its
+ * `qualifier` (given apart, else appended), in the reference's region, else the Permission's own (regionOf: a name is
+ * resolved in the region AddPermission is called in). Undefined when the function is unknown or not a Lambda
+ * reference. `lookUp` finds the plan's function (functionIndex's, for a loop; functionOf's by default).
+ */
+export function permissionFunction(
+  graph: Graph,
+  context: DeployRuleContext,
+  permission: RecordedResource,
+  lookUp: (reference: unknown) => RecordedResource | undefined = (reference) => functionOf(graph, reference),
+): PermissionFunction | undefined {
+  const given = permission.inputs.function;
+  const reference = typeof given === "string" ? given : referencedResource(graph, given)?.id;
+  if (typeof reference !== "string" || reference === "") return undefined;
+  const named = parseFunctionReference(reference);
+  if (!named) return undefined;
+  const region = named.region ?? regionOf(graph, permission, context);
+  const qualifier = (typeof permission.inputs.qualifier === "string" && permission.inputs.qualifier) || named.qualifier;
+  const fn = lookUp(reference);
+  // A name or partial ARN names the function of the Permission's region; the plan's same-named function elsewhere is another one.
+  const inRegion = fn && (named.region !== undefined || regionOf(graph, fn, context) === region) ? fn : undefined;
+  return { ...named, reference, region, qualifier, fn: inRegion };
+}
