@@ -226,12 +226,15 @@ const recased = (value: unknown, first: (letter: string) => string): unknown =>
       : value;
 
 /**
- * DynamoDB AttributeValue type names as Step Functions spells them, each to the API's: the SDK integrations (and the
- * optimized ones) take and return `Bool` and `Nul` where the API has `BOOL` and `NULL` (aws/aws-sdk-js#4294 "BOOL is
- * returned as Bool"; aws/aws-sdk-js-v3#4948 "Nul … returned by the Dynamodb query call when integrated with the step
- * function"; the Step Functions team in aws/aws-sdk-js-v3#5423: "expected and documented"). `Ss`, `Ns`, `Bs` follow
- * the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they are accepted in requests,
- * and results keep the API's SS, NS, BS (docs/local-vs-aws.md).
+ * DynamoDB AttributeValue type names as Step Functions spells them, each to the API's: the SDK integrations and the
+ * optimized ones return `Bool` and `Nul` where the API has `BOOL` and `NULL` (aws/aws-sdk-js#4294 "BOOL is returned as
+ * Bool"; aws/aws-sdk-js-v3#4948 "Nul … returned by the Dynamodb query call when integrated with the step function"; the
+ * Step Functions team, as the SDK team quoted it in aws/aws-sdk-js#4294: "expected behavior … present in both our
+ * optimized integrations for DDB as well as our AWS SDK integrations"; aws/aws-sdk-js-v3#5423), and take both spellings (the optimized
+ * ones take BOOL as the CDK's DynamoAttributeValue writes it; Bool as the SDK ones do: not confirmed for them).
+ * `Ss`, `Ns`, `Bs` follow the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they
+ * are accepted in requests, and results keep the API's SS, NS, BS. LocalStack's AWS-recorded DynamoDB Tasks
+ * (test_dynamodb_task_service, test_aws_sdk_task_service) hold string attributes only. docs/local-vs-aws.md.
  */
 const ATTRIBUTE_TYPES_IN: Record<string, string> = { Bool: "BOOL", Nul: "NULL", Ss: "SS", Ns: "NS", Bs: "BS" };
 const ATTRIBUTE_TYPES_OUT: Record<string, string> = { BOOL: "Bool", NULL: "Nul" };
@@ -252,6 +255,11 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
   }
   return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
 }
+
+/** A DynamoDB request's attribute values with their types as the API spells them (either spelling taken). */
+const apiAttributeTypes = (request: Record<string, unknown>) => retyped(request, ATTRIBUTE_TYPES_IN) as Record<string, unknown>;
+/** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul). */
+const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => retyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
 
 /** The Task's IAM action on each ARN the call names, else on `*` (as an API Gateway integration's call: local/aws-service-calls.ts namedResources). */
 const onNamed =
@@ -275,8 +283,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
       const found = dynamoPermissions(action, input, where.region);
       return found.length || PARTIQL_OPERATIONS.has(action) ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
     },
-    request: (input) => retyped(input, ATTRIBUTE_TYPES_IN) as Record<string, unknown>,
-    response: (output) => retyped(output, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>,
+    request: apiAttributeTypes,
+    response: stepFunctionsAttributeTypes,
   },
   sqs: {
     error: "SQS",
@@ -453,7 +461,17 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   const sdk = (service: SdkService): Naming => ({ label: service.error, fail: (...args) => sdkFailure(service, ...args), queryCode: false });
 
   /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
-  const json = async (naming: Naming, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown, metadata = true) => {
+  const json = async (
+    naming: Naming,
+    signingName: string,
+    endpoint: string | undefined,
+    region: string,
+    target: string,
+    version: "1.0" | "1.1",
+    input: unknown,
+    /** `metadata`: the SDK's response metadata added (the optimized integrations'); `read`: the answer as the Task's result. */
+    { metadata = true, read = (answered) => answered }: { metadata?: boolean; read?: (answered: Record<string, unknown>) => Record<string, unknown> } = {},
+  ) => {
     const response = await signed(naming.label, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
     const text = await answer(naming.label, response);
     const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
@@ -470,7 +488,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
       throw naming.fail(code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
-    return metadata ? { ...parsed, ...responseMetadata(response) } : parsed;
+    const result = read(parsed);
+    return metadata ? { ...result, ...responseMetadata(response) } : result;
   };
 
   /** The deployed QueueUrl a Task names, as the local SQS server serves it (`<endpoint>/<account>/<name>`), for a JSON call to the endpoint. */
@@ -515,8 +534,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       }
     } else {
       const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
-      const answered = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
-      result = service.response ? service.response(answered) : answered;
+      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
     }
     return result;
   };
@@ -540,7 +558,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // A Task without a TableName is DynamoDB's to refuse (a validation error).
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
-        return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
+        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN).
+        return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", apiAttributeTypes(input), { read: stepFunctionsAttributeTypes });
       }
       case "sqs": {
         const queueUrl = text(input.QueueUrl) ?? "";
@@ -567,7 +586,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
           Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.stateMachineArn, context.executionArn].filter(Boolean),
         }));
-        const result = await json(optimized(service), "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, false);
+        const result = await json(optimized(service), "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, { metadata: false });
         if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {
           throw new ServiceTaskFailure("EventBridge.FailedEntry", JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount }));
         }
