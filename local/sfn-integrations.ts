@@ -35,6 +35,7 @@ import { randomUUID } from "node:crypto";
 import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { ACCESS_DENIED, arnOf, namedResources, signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
+import { functionNameParts } from "./lambda-invoke-server";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml, xmlElements } from "./xml";
@@ -70,7 +71,7 @@ export interface ServiceTaskContext {
 
 export interface ServiceIntegrationOptions {
   /** The local endpoints, read when a Task runs (the services set them as they start). */
-  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string; kinesis?: string; secretsmanager?: string; sfn?: string };
+  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string; kinesis?: string; secretsmanager?: string; sfn?: string; lambda?: string };
   /** The runtime's own credentials, which every local endpoint accepts and no role restricts. */
   credentials: SigV4Credentials;
   /** The local address standing for a deployed one (a queue's recorded URL → its URL on the local SQS server). */
@@ -261,6 +262,19 @@ const apiAttributeTypes = (request: Record<string, unknown>) => retyped(request,
 /** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul). */
 const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => retyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
 
+/**
+ * The ARN lambda:InvokeFunction is authorised on for an Invoke request: its FunctionName (a name, a partial ARN or an
+ * ARN, read as Invoke reads it) in the state machine's partition, region and account unless it names its own, with
+ * the Qualifier, or the one the name carries (IAM matches a qualified ARN: lambda-api-permissions-ref.html, as the
+ * optimized lambda:invoke is checked in local/sfn-server.ts); undefined for a FunctionName of no form Invoke takes.
+ */
+function invokedFunctionArn(input: Record<string, unknown>, where: TargetContext): string | undefined {
+  const parts = typeof input.FunctionName === "string" ? functionNameParts(input.FunctionName) : undefined;
+  if (!parts) return undefined;
+  const qualifier = typeof input.Qualifier === "string" ? input.Qualifier : parts.qualifier;
+  return `arn:${parts.partition ?? where.partition}:lambda:${parts.region ?? where.region}:${parts.account ?? where.account}:function:${parts.name}${qualifier ? `:${qualifier}` : ""}`;
+}
+
 /** The Task's IAM action on each ARN the call names, else on `*` (as an API Gateway integration's call: local/aws-service-calls.ts namedResources). */
 const onNamed =
   (arns: (input: Record<string, unknown>, where: TargetContext, action: string, call: SdkCall) => Array<string | undefined>): SdkService["permissions"] =>
@@ -366,6 +380,18 @@ const SDK_SERVICES: Record<string, SdkService> = {
     request: (input) => recased(input, (letter) => letter.toLowerCase()) as Record<string, unknown>,
     response: (output) => recased(output, (letter) => letter.toUpperCase()) as Record<string, unknown>,
   },
+  lambda: {
+    error: "Lambda",
+    endpoint: "lambda",
+    signingName: "lambda",
+    // Lambda speaks REST JSON (runSdk's lambdaInvoke), not the JSON protocol: no target.
+    target: "",
+    version: "1.0",
+    // InvokeCommand's errors in @aws-sdk/client-lambda (API_Invoke's "Errors").
+    modeled: ["EC2AccessDeniedException", "EC2ThrottledException", "EC2UnexpectedException", "EFSIOException", "EFSMountConnectivityException", "EFSMountFailureException", "EFSMountTimeoutException", "ENILimitReachedException", "InvalidParameterValueException", "InvalidRequestContentException", "InvalidRuntimeException", "InvalidSecurityGroupIDException", "InvalidSubnetIDException", "InvalidZipFileException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "RecursiveInvocationException", "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ResourceNotReadyException", "ServiceException", "SnapStartException", "SnapStartNotReadyException", "SnapStartTimeoutException", "SubnetIPAddressLimitReachedException", "TooManyRequestsException", "UnsupportedMediaTypeException"],
+    denied: ACCESS_DENIED.lambda,
+    permissions: onNamed((input, where) => [invokedFunctionArn(input, where)]),
+  },
   sns: {
     error: "SNS",
     endpoint: "sns",
@@ -425,11 +451,12 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === "o
  * is in AWS, or rejects with a ServiceTaskFailure (the Task's Error and Cause).
  */
 export function localServiceIntegrations(options: ServiceIntegrationOptions) {
-  const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string) => {
+  /** A signed POST to the endpoint (at `path`, a REST API's: Lambda's); an endpoint missing, not a URL or not answering is the runtime's failure. */
+  const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string, path = "") => {
     if (!endpoint) throw new ServiceTaskFailure("States.Runtime", `The local runtime has no ${service} endpoint: the program defines no ${service} resource for npm start to emulate.`);
     let target: URL;
     try {
-      target = new URL(endpoint);
+      target = new URL(path, endpoint);
     } catch {
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint ${JSON.stringify(endpoint)} is not a URL.`);
     }
@@ -511,6 +538,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const operation = apiOperation(action);
     // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
     if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
+    if (serviceName === "lambda" && operation !== "Invoke") throw new ServiceTaskFailure("States.Runtime", `The local Lambda API takes Invoke only; ${api} runs in AWS alone.`);
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
     const queue = serviceName === "sqs" && input.QueueUrl !== undefined ? targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where) : undefined;
     if (serviceName === "sqs" && input.QueueUrl !== undefined && !queue) {
@@ -525,7 +553,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const endpoints = options.endpoints();
     const naming = sdk(service);
     let result: Record<string, unknown>;
-    if (serviceName === "sns") {
+    if (serviceName === "lambda") result = await lambdaInvoke(naming, input, context, endpoints.lambda);
+    else if (serviceName === "sns") {
       // SNS speaks the query protocol.
       if (operation === "PublishBatch") result = await publishBatch(naming, input, context, endpoints.sns);
       else {
@@ -595,6 +624,57 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       default:
         throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run ${api}.`);
     }
+  };
+
+  /**
+   * Lambda's Invoke (aws-sdk:lambda:invoke) on the local Lambda API (local/lambda-invoke-server.ts: the program's
+   * functions by name, ARN, version or alias; RequestResponse, Event and DryRun), its REST request
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) made of the Task's Parameters. The Payload blob is
+   * sent as its JSON text, whatever its JSON type (a string too, quoted): Step Functions' SDK integrations write a blob
+   * so, as LocalStack's AWS-recorded test_s3_put_object shows for S3's Body ("text data" stored as `"text data"`,
+   * 11 bytes; {"Dict": "Value"} as `{"Dict":"Value"}`), LocalStack's _to_boto_request_value. The result is Invoke's
+   * response as the SDK integration returns it: StatusCode, FunctionError, LogResult, Payload and ExecutedVersion, the
+   * Payload the answer's text, not parsed ("The Payload field of the response is parsed from escaped Json to Json" is
+   * what the optimized integration does differently, https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html;
+   * a blob answered as text, as test_s3_get_object recorded Body), and a function's error is no Task failure: the
+   * result carries FunctionError and the error document ("If the response contains the field FunctionError … the task
+   * fails" is, again, the optimized integration's difference). Lambda's own errors are `Lambda.<Exception>`; a function
+   * (or qualifier) the program does not define is States.Runtime, as the optimized lambda:invoke's is: the local
+   * runtime cannot run it.
+   */
+  const lambdaInvoke = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
+    const functionName = typeof input.FunctionName === "string" ? input.FunctionName : "";
+    if (!functionName) throw naming.fail("ValidationException", "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null", 400, randomUUID());
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    for (const [member, header] of [["InvocationType", "x-amz-invocation-type"], ["LogType", "x-amz-log-type"], ["ClientContext", "x-amz-client-context"]] as const) {
+      if (input[member] !== undefined) headers[header] = asText(input[member]);
+    }
+    const query = input.Qualifier !== undefined ? `?Qualifier=${encodeURIComponent(asText(input.Qualifier))}` : "";
+    const body = input.Payload === undefined ? "" : JSON.stringify(input.Payload);
+    const response = await signed("Lambda", "lambda", endpoint, context.region, headers, body, `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${query}`);
+    const text = await answer("Lambda", response);
+    const header = (name: string) => response.headers.get(name) ?? undefined;
+    if (!response.ok) {
+      let failure: Record<string, unknown>;
+      try {
+        failure = record(JSON.parse(text));
+      } catch {
+        throw new ServiceTaskFailure("States.Runtime", `The local Lambda endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
+      }
+      // REST JSON names the error in x-amzn-ErrorType (`<code>:<url>` from AWS), else in the body's __type.
+      const code = (header("x-amzn-errortype") ?? String(failure.__type ?? "UnknownError")).split(":")[0];
+      const message = String(failure.Message ?? failure.message ?? text);
+      if (response.status === 404 && code === "ResourceNotFoundException") throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot run aws-sdk:lambda:invoke of ${functionName}: ${message}`);
+      throw naming.fail(code, message, response.status, header("x-amzn-requestid") ?? randomUUID());
+    }
+    const optional = (member: string, value: string | undefined) => (value === undefined ? {} : { [member]: value });
+    return {
+      StatusCode: response.status,
+      ...optional("FunctionError", header("x-amz-function-error")),
+      ...optional("LogResult", header("x-amz-log-result")),
+      Payload: text,
+      ...optional("ExecutedVersion", header("x-amz-executed-version")),
+    };
   };
 
   /** A message's form fields, as Publish takes them and each PublishBatch entry under its `prefix`. */
