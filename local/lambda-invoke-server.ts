@@ -85,6 +85,13 @@ export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLO
  * 123456789012:function:my-function." The pattern is the reference's (API_InvokeAsync prints the same one).
  */
 const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
+
+/** A FunctionName's parts as Invoke reads them (FUNCTION_NAME_PATTERN); undefined for a name of no form it takes. Step Functions' aws-sdk:lambda:invoke Task reads its FunctionName so too (local/sfn-integrations.ts). */
+export function functionNameParts(functionName: string): { partition?: string; region?: string; account?: string; name: string; qualifier?: string } | undefined {
+  const parts = FUNCTION_NAME_PATTERN.exec(functionName);
+  return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
+}
+
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
 const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"] as const;
@@ -181,7 +188,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     } catch {
       return { error: { status: 400, type: "InvalidParameterValueException", message: `FunctionName "${encodedName}" is not a valid percent-encoding` } };
     }
-    const parts = FUNCTION_NAME_PATTERN.exec(functionName);
+    const parts = functionNameParts(functionName);
     if (!parts) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${FUNCTION_NAME_PATTERN.source}` } };
     }
@@ -193,7 +200,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
     }
-    const [region, account, name, nameQualifier] = [parts[3]?.slice(0, -1), parts[8]?.slice(0, -1), parts[10], parts[12]];
+    const { region, account, name, qualifier: nameQualifier } = parts;
     const qualifier = qualifierParameter ?? nameQualifier;
     if (qualifierParameter !== null && nameQualifier !== undefined && qualifierParameter !== nameQualifier) {
       return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };

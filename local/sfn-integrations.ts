@@ -35,6 +35,7 @@ import { randomUUID } from "node:crypto";
 import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { ACCESS_DENIED, arnOf, namedResources, signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
+import { functionNameParts } from "./lambda-invoke-server";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml, xmlElements } from "./xml";
@@ -70,7 +71,7 @@ export interface ServiceTaskContext {
 
 export interface ServiceIntegrationOptions {
   /** The local endpoints, read when a Task runs (the services set them as they start). */
-  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string; kinesis?: string; secretsmanager?: string; sfn?: string };
+  endpoints(): { dynamodb?: string; sqs?: string; sns?: string; eventbridge?: string; kinesis?: string; secretsmanager?: string; sfn?: string; lambda?: string };
   /** The runtime's own credentials, which every local endpoint accepts and no role restricts. */
   credentials: SigV4Credentials;
   /** The local address standing for a deployed one (a queue's recorded URL → its URL on the local SQS server). */
@@ -226,12 +227,15 @@ const recased = (value: unknown, first: (letter: string) => string): unknown =>
       : value;
 
 /**
- * DynamoDB AttributeValue type names as Step Functions spells them, each to the API's: the SDK integrations (and the
- * optimized ones) take and return `Bool` and `Nul` where the API has `BOOL` and `NULL` (aws/aws-sdk-js#4294 "BOOL is
- * returned as Bool"; aws/aws-sdk-js-v3#4948 "Nul … returned by the Dynamodb query call when integrated with the step
- * function"; the Step Functions team in aws/aws-sdk-js-v3#5423: "expected and documented"). `Ss`, `Ns`, `Bs` follow
- * the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they are accepted in requests,
- * and results keep the API's SS, NS, BS (docs/local-vs-aws.md).
+ * DynamoDB AttributeValue type names as Step Functions spells them, each to the API's: the SDK integrations and the
+ * optimized ones return `Bool` and `Nul` where the API has `BOOL` and `NULL` (aws/aws-sdk-js#4294 "BOOL is returned as
+ * Bool"; aws/aws-sdk-js-v3#4948 "Nul … returned by the Dynamodb query call when integrated with the step function"; the
+ * Step Functions team, as the SDK team quoted it in aws/aws-sdk-js#4294: "expected behavior … present in both our
+ * optimized integrations for DDB as well as our AWS SDK integrations"; aws/aws-sdk-js-v3#5423), and take both spellings (the optimized
+ * ones take BOOL as the CDK's DynamoAttributeValue writes it; Bool as the SDK ones do: not confirmed for them).
+ * `Ss`, `Ns`, `Bs` follow the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they
+ * are accepted in requests, and results keep the API's SS, NS, BS. LocalStack's AWS-recorded DynamoDB Tasks
+ * (test_dynamodb_task_service, test_aws_sdk_task_service) hold string attributes only. docs/local-vs-aws.md.
  */
 const ATTRIBUTE_TYPES_IN: Record<string, string> = { Bool: "BOOL", Nul: "NULL", Ss: "SS", Ns: "NS", Bs: "BS" };
 const ATTRIBUTE_TYPES_OUT: Record<string, string> = { BOOL: "Bool", NULL: "Nul" };
@@ -251,6 +255,24 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
     if (names[name] !== undefined && (BOOLEAN_TYPES.has(name) ? typeof item === "boolean" : Array.isArray(item))) return { [names[name]]: item };
   }
   return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
+}
+
+/** A DynamoDB request's attribute values with their types as the API spells them (either spelling taken). */
+const apiAttributeTypes = (request: Record<string, unknown>) => retyped(request, ATTRIBUTE_TYPES_IN) as Record<string, unknown>;
+/** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul). */
+const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => retyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
+
+/**
+ * The ARN lambda:InvokeFunction is authorised on for an Invoke request: its FunctionName (a name, a partial ARN or an
+ * ARN, read as Invoke reads it) in the state machine's partition, region and account unless it names its own, with
+ * the Qualifier, or the one the name carries (IAM matches a qualified ARN: lambda-api-permissions-ref.html, as the
+ * optimized lambda:invoke is checked in local/sfn-server.ts); undefined for a FunctionName of no form Invoke takes.
+ */
+function invokedFunctionArn(input: Record<string, unknown>, where: TargetContext): string | undefined {
+  const parts = typeof input.FunctionName === "string" ? functionNameParts(input.FunctionName) : undefined;
+  if (!parts) return undefined;
+  const qualifier = typeof input.Qualifier === "string" ? input.Qualifier : parts.qualifier;
+  return `arn:${parts.partition ?? where.partition}:lambda:${parts.region ?? where.region}:${parts.account ?? where.account}:function:${parts.name}${qualifier ? `:${qualifier}` : ""}`;
 }
 
 /** The Task's IAM action on each ARN the call names, else on `*` (as an API Gateway integration's call: local/aws-service-calls.ts namedResources). */
@@ -275,8 +297,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
       const found = dynamoPermissions(action, input, where.region);
       return found.length || PARTIQL_OPERATIONS.has(action) ? found : [{ action: `dynamodb:${action}`, resource: "*" }];
     },
-    request: (input) => retyped(input, ATTRIBUTE_TYPES_IN) as Record<string, unknown>,
-    response: (output) => retyped(output, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>,
+    request: apiAttributeTypes,
+    response: stepFunctionsAttributeTypes,
   },
   sqs: {
     error: "SQS",
@@ -358,6 +380,18 @@ const SDK_SERVICES: Record<string, SdkService> = {
     request: (input) => recased(input, (letter) => letter.toLowerCase()) as Record<string, unknown>,
     response: (output) => recased(output, (letter) => letter.toUpperCase()) as Record<string, unknown>,
   },
+  lambda: {
+    error: "Lambda",
+    endpoint: "lambda",
+    signingName: "lambda",
+    // Lambda speaks REST JSON (runSdk's lambdaInvoke), not the JSON protocol: no target.
+    target: "",
+    version: "1.0",
+    // InvokeCommand's errors in @aws-sdk/client-lambda (API_Invoke's "Errors").
+    modeled: ["EC2AccessDeniedException", "EC2ThrottledException", "EC2UnexpectedException", "EFSIOException", "EFSMountConnectivityException", "EFSMountFailureException", "EFSMountTimeoutException", "ENILimitReachedException", "InvalidParameterValueException", "InvalidRequestContentException", "InvalidRuntimeException", "InvalidSecurityGroupIDException", "InvalidSubnetIDException", "InvalidZipFileException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "RecursiveInvocationException", "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ResourceNotReadyException", "ServiceException", "SnapStartException", "SnapStartNotReadyException", "SnapStartTimeoutException", "SubnetIPAddressLimitReachedException", "TooManyRequestsException", "UnsupportedMediaTypeException"],
+    denied: ACCESS_DENIED.lambda,
+    permissions: onNamed((input, where) => [invokedFunctionArn(input, where)]),
+  },
   sns: {
     error: "SNS",
     endpoint: "sns",
@@ -417,11 +451,12 @@ const record = (value: unknown): Record<string, unknown> => (typeof value === "o
  * is in AWS, or rejects with a ServiceTaskFailure (the Task's Error and Cause).
  */
 export function localServiceIntegrations(options: ServiceIntegrationOptions) {
-  const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string) => {
+  /** A signed POST to the endpoint (at `path`, a REST API's: Lambda's); an endpoint missing, not a URL or not answering is the runtime's failure. */
+  const signed = async (service: string, signingName: string, endpoint: string | undefined, region: string, headers: Record<string, string>, body: string, path = "") => {
     if (!endpoint) throw new ServiceTaskFailure("States.Runtime", `The local runtime has no ${service} endpoint: the program defines no ${service} resource for npm start to emulate.`);
     let target: URL;
     try {
-      target = new URL(endpoint);
+      target = new URL(path, endpoint);
     } catch {
       throw new ServiceTaskFailure("States.Runtime", `The local ${service} endpoint ${JSON.stringify(endpoint)} is not a URL.`);
     }
@@ -453,7 +488,17 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   const sdk = (service: SdkService): Naming => ({ label: service.error, fail: (...args) => sdkFailure(service, ...args), queryCode: false });
 
   /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
-  const json = async (naming: Naming, signingName: string, endpoint: string | undefined, region: string, target: string, version: "1.0" | "1.1", input: unknown, metadata = true) => {
+  const json = async (
+    naming: Naming,
+    signingName: string,
+    endpoint: string | undefined,
+    region: string,
+    target: string,
+    version: "1.0" | "1.1",
+    input: unknown,
+    /** `metadata`: the SDK's response metadata added (the optimized integrations'); `read`: the answer as the Task's result. */
+    { metadata = true, read = (answered) => answered }: { metadata?: boolean; read?: (answered: Record<string, unknown>) => Record<string, unknown> } = {},
+  ) => {
     const response = await signed(naming.label, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
     const text = await answer(naming.label, response);
     const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
@@ -470,7 +515,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
       throw naming.fail(code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
     }
-    return metadata ? { ...parsed, ...responseMetadata(response) } : parsed;
+    const result = read(parsed);
+    return metadata ? { ...result, ...responseMetadata(response) } : result;
   };
 
   /** The deployed QueueUrl a Task names, as the local SQS server serves it (`<endpoint>/<account>/<name>`), for a JSON call to the endpoint. */
@@ -492,6 +538,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const operation = apiOperation(action);
     // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
     if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
+    if (serviceName === "lambda" && operation !== "Invoke") throw new ServiceTaskFailure("States.Runtime", `The local Lambda API takes Invoke only; ${api} runs in AWS alone.`);
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
     const queue = serviceName === "sqs" && input.QueueUrl !== undefined ? targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where) : undefined;
     if (serviceName === "sqs" && input.QueueUrl !== undefined && !queue) {
@@ -506,7 +553,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const endpoints = options.endpoints();
     const naming = sdk(service);
     let result: Record<string, unknown>;
-    if (serviceName === "sns") {
+    if (serviceName === "lambda") result = await lambdaInvoke(naming, input, context, endpoints.lambda);
+    else if (serviceName === "sns") {
       // SNS speaks the query protocol.
       if (operation === "PublishBatch") result = await publishBatch(naming, input, context, endpoints.sns);
       else {
@@ -515,8 +563,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       }
     } else {
       const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
-      const answered = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, false);
-      result = service.response ? service.response(answered) : answered;
+      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
     }
     return result;
   };
@@ -540,7 +587,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // A Task without a TableName is DynamoDB's to refuse (a validation error).
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
-        return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", input);
+        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN).
+        return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", apiAttributeTypes(input), { read: stepFunctionsAttributeTypes });
       }
       case "sqs": {
         const queueUrl = text(input.QueueUrl) ?? "";
@@ -567,7 +615,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
           ...(entry.Detail !== undefined ? { Detail: asText(entry.Detail) } : {}),
           Resources: [...(Array.isArray(entry.Resources) ? entry.Resources : []), context.stateMachineArn, context.executionArn].filter(Boolean),
         }));
-        const result = await json(optimized(service), "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, false);
+        const result = await json(optimized(service), "events", endpoints.eventbridge, context.region, "AWSEvents.PutEvents", "1.1", { ...input, Entries: sent }, { metadata: false });
         if (typeof result.FailedEntryCount === "number" && result.FailedEntryCount > 0) {
           throw new ServiceTaskFailure("EventBridge.FailedEntry", JSON.stringify({ Entries: result.Entries, FailedEntryCount: result.FailedEntryCount }));
         }
@@ -576,6 +624,57 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       default:
         throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run ${api}.`);
     }
+  };
+
+  /**
+   * Lambda's Invoke (aws-sdk:lambda:invoke) on the local Lambda API (local/lambda-invoke-server.ts: the program's
+   * functions by name, ARN, version or alias; RequestResponse, Event and DryRun), its REST request
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) made of the Task's Parameters. The Payload blob is
+   * sent as its JSON text, whatever its JSON type (a string too, quoted): Step Functions' SDK integrations write a blob
+   * so, as LocalStack's AWS-recorded test_s3_put_object shows for S3's Body ("text data" stored as `"text data"`,
+   * 11 bytes; {"Dict": "Value"} as `{"Dict":"Value"}`), LocalStack's _to_boto_request_value. The result is Invoke's
+   * response as the SDK integration returns it: StatusCode, FunctionError, LogResult, Payload and ExecutedVersion, the
+   * Payload the answer's text, not parsed ("The Payload field of the response is parsed from escaped Json to Json" is
+   * what the optimized integration does differently, https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html;
+   * a blob answered as text, as test_s3_get_object recorded Body), and a function's error is no Task failure: the
+   * result carries FunctionError and the error document ("If the response contains the field FunctionError … the task
+   * fails" is, again, the optimized integration's difference). Lambda's own errors are `Lambda.<Exception>`; a function
+   * (or qualifier) the program does not define is States.Runtime, as the optimized lambda:invoke's is: the local
+   * runtime cannot run it.
+   */
+  const lambdaInvoke = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
+    const functionName = typeof input.FunctionName === "string" ? input.FunctionName : "";
+    if (!functionName) throw naming.fail("ValidationException", "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null", 400, randomUUID());
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    for (const [member, header] of [["InvocationType", "x-amz-invocation-type"], ["LogType", "x-amz-log-type"], ["ClientContext", "x-amz-client-context"]] as const) {
+      if (input[member] !== undefined) headers[header] = asText(input[member]);
+    }
+    const query = input.Qualifier !== undefined ? `?Qualifier=${encodeURIComponent(asText(input.Qualifier))}` : "";
+    const body = input.Payload === undefined ? "" : JSON.stringify(input.Payload);
+    const response = await signed("Lambda", "lambda", endpoint, context.region, headers, body, `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${query}`);
+    const text = await answer("Lambda", response);
+    const header = (name: string) => response.headers.get(name) ?? undefined;
+    if (!response.ok) {
+      let failure: Record<string, unknown>;
+      try {
+        failure = record(JSON.parse(text));
+      } catch {
+        throw new ServiceTaskFailure("States.Runtime", `The local Lambda endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
+      }
+      // REST JSON names the error in x-amzn-ErrorType (`<code>:<url>` from AWS), else in the body's __type.
+      const code = (header("x-amzn-errortype") ?? String(failure.__type ?? "UnknownError")).split(":")[0];
+      const message = String(failure.Message ?? failure.message ?? text);
+      if (response.status === 404 && code === "ResourceNotFoundException") throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot run aws-sdk:lambda:invoke of ${functionName}: ${message}`);
+      throw naming.fail(code, message, response.status, header("x-amzn-requestid") ?? randomUUID());
+    }
+    const optional = (member: string, value: string | undefined) => (value === undefined ? {} : { [member]: value });
+    return {
+      StatusCode: response.status,
+      ...optional("FunctionError", header("x-amz-function-error")),
+      ...optional("LogResult", header("x-amz-log-result")),
+      Payload: text,
+      ...optional("ExecutedVersion", header("x-amz-executed-version")),
+    };
   };
 
   /** A message's form fields, as Publish takes them and each PublishBatch entry under its `prefix`. */

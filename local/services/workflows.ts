@@ -83,6 +83,8 @@ export const workflowsService: LocalService = {
         kinesis: context.environment.AWS_ENDPOINT_URL_KINESIS,
         secretsmanager: context.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER,
         sfn: context.environment.AWS_ENDPOINT_URL_SFN,
+        // The Lambda Invoke API (started before the workflows) runs aws-sdk:lambda:invoke.
+        lambda: context.environment.AWS_ENDPOINT_URL_LAMBDA,
       }),
       credentials: acceptedCredentials(context)[0],
       localAddress: (deployed) => context.localAddresses.get(deployed),

@@ -194,8 +194,10 @@ describe("Workflow AWS SDK integration Tasks", () => {
         "aws-sdk:dynamodb:batchWriteItem",
         "arn:aws:states:::sqs:sendMessage",
         "arn:aws:states:::aws-sdk:sfn:startExecution.sync",
+        "arn:aws:states:::aws-sdk:lambda:invoke",
+        "aws-sdk:lambda:getFunction",
       ].map(sdkIamAction),
-    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined, undefined]);
+    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined, undefined, "lambda:InvokeFunction", "lambda:GetFunction"]);
   });
 
   it("reads an AWS SDK Task's Resource as its service, action and pattern (sdkTask), and nothing else as one", () => {

@@ -10,6 +10,9 @@ import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { startLocalSecrets, type LocalSecretsServer } from "../../local/secrets-server";
 import { assumedRoleAuthorise } from "../../local/function-roles";
+import { startLocalLambdaApi, type LocalLambdaApi } from "../../local/lambda-invoke-server";
+import { LambdaInvokeError, type InvocationTarget } from "../../local/lambda-runtime";
+import { LocalQueues } from "../../local/queues";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { localServiceIntegrations } from "../../local/sfn-integrations";
 import { LocalStepFunctions, type LocalStateMachineDefinition } from "../../local/sfn-server";
@@ -20,6 +23,7 @@ import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server
 import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import { tableSpec } from "./dynamodb-helpers";
 import { queueDefinition } from "./sqs-helpers";
+import { localLambdaSpec } from "../harness/lambda-spec";
 
 const REGION = "eu-west-1";
 const ACCOUNT = MOCK_ACCOUNT_ID;
@@ -33,6 +37,10 @@ const BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/orders`;
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:news`;
 const STREAM = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/clicks`;
 const CHILD = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:child`;
+const FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:resize-fn`;
+let lambdaApi: LocalLambdaApi;
+/** What the function `resize-fn` was invoked with: its event and the Invoke API's target (qualifier, version). */
+const invocations: Array<{ event: unknown; target?: InvocationTarget }> = [];
 let sns: LocalSnsServer;
 let kinesis: LocalKinesis;
 let sfnServer: LocalSfnServer;
@@ -51,10 +59,29 @@ beforeAll(async () => {
   sns = await startLocalSns({ topics: [{ arn: TOPIC, region: REGION, fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => notified.push(n) }] }] });
   kinesis = await startLocalKinesis({ streams: [{ name: "clicks", arn: STREAM, region: REGION, shardCount: 1, retentionHours: 24 }], credentials: [LOCAL_CREDENTIALS], retryDelayMs: 0 });
   const pass = JSON.stringify({ StartAt: "Done", States: { Done: { Type: "Pass", End: true } } });
+  lambdaApi = await startLocalLambdaApi({
+    functions: [
+      {
+        name: "resize",
+        functionName: "resize-fn",
+        arn: FUNCTION,
+        version: "1",
+        aliases: new Map([["live", "1"]]),
+        spec: localLambdaSpec({ name: "resize", entry: "tests/fixtures/handlers/echo.ts" }),
+        invoke: async (event, target) => {
+          invocations.push({ event, target });
+          if ((event as { fail?: boolean } | null)?.fail) throw new LambdaInvokeError("resize", "RangeError", "too big", "RangeError: too big\n    at handler (index.js:1:1)");
+          return { resized: event };
+        },
+      },
+    ],
+    async: { queues: new LocalQueues(), retryDelaysMs: [0] },
+    region: REGION,
+  });
   sfnServer = await startLocalSfn({ stateMachines: [{ arn: CHILD, name: "child", type: "STANDARD", definition: pass, roleArn: ROLE, logLevel: "OFF", includeExecutionData: false, tracing: false, functions: new Map() }] });
 });
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop(), sns?.stop(), kinesis?.stop(), sfnServer?.stop()]);
+  await Promise.all([dynamo?.stop(), sqs?.stop(), eventBridge?.stop(), secrets?.stop(), sns?.stop(), kinesis?.stop(), sfnServer?.stop(), lambdaApi?.stop()]);
 });
 
 /** The state machine's role with one inline policy allowing `actions` on `resource` (as Workflow's rolePolicy records it). */
@@ -72,7 +99,7 @@ const roleAllowing = (actions: string[], resource = "*") =>
 
 /** Runs the definition to its end; `during` acts on the execution while it runs (a callback Task's SendTaskSuccess). */
 const run = async (definition: object, input: object, authorise?: LocalStateMachineDefinition["authorise"], during?: (sfn: LocalStepFunctions, executionArn: string) => Promise<void>) => {
-  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint, sns: sns.endpoint, kinesis: kinesis.endpoint, sfn: sfnServer.endpoint }), credentials: LOCAL_CREDENTIALS });
+  const integrations = localServiceIntegrations({ endpoints: () => ({ dynamodb: dynamo.endpoint, sqs: sqs.endpoint, eventbridge: eventBridge.endpoint, secretsmanager: secrets.endpoint, sns: sns.endpoint, kinesis: kinesis.endpoint, sfn: sfnServer.endpoint, lambda: lambdaApi.endpoint }), credentials: LOCAL_CREDENTIALS });
   const arn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:flow`;
   const machine: LocalStateMachineDefinition = {
     arn,
@@ -223,6 +250,52 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect((await run(task("arn:aws:states:::aws-sdk:dynamodb:putItem", { TableName: TABLE, Item: item }), {})).status).toBe("SUCCEEDED");
     const read = await run(task("arn:aws:states:::aws-sdk:dynamodb:getItem", { TableName: TABLE, Key: { pk: { S: "typed" }, sk: { S: "1" } } }), {});
     expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } } });
+  });
+
+  it("invokes a program's function through aws-sdk:lambda:invoke: the Payload sent as JSON, the result Invoke's response with the Payload as its JSON text, authorised as lambda:InvokeFunction on the function", async () => {
+    const definition = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", Payload: { "size.$": "$.size" } });
+    const result = await run(definition, { size: 3 }, roleAllowing(["lambda:InvokeFunction"], FUNCTION));
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ StatusCode: 200, Payload: '{"resized":{"size":3}}', ExecutedVersion: "$LATEST" });
+    expect(invocations.at(-1)).toEqual({ event: { size: 3 }, target: { version: "$LATEST" } });
+    expect(result.events.find((e: Record<string, any>) => e.type === "TaskSucceeded")?.taskSucceededEventDetails).toMatchObject({ resourceType: "aws-sdk:lambda", resource: "invoke" });
+    // A string Payload is a JSON string, as Step Functions writes any blob member: the function gets the string.
+    const text = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: FUNCTION, Payload: '{"size":4}' }), {});
+    expect(text.output).toMatchObject({ Payload: '{"resized":"{\\"size\\":4}"}' });
+    expect(invocations.at(-1)!.event).toBe('{"size":4}');
+  });
+
+  it("checks the qualified ARN an alias names (FunctionName's or Qualifier's) and reports the version it ran; an Event invocation answers 202 with an empty Payload", async () => {
+    const aliased = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", Qualifier: "live", Payload: {} });
+    const refused = await run(aliased, {}, roleAllowing(["lambda:InvokeFunction"], FUNCTION));
+    expect(failedTask(refused)).toMatchObject({
+      resourceType: "aws-sdk:lambda",
+      error: "Lambda.LambdaException",
+      cause: expect.stringMatching(new RegExp(`is not authorized to perform: lambda:InvokeFunction on resource: ${FUNCTION}:live .* \\(Service: Lambda, Status Code: 403, Request ID: .+\\)$`)),
+    });
+    const allowed = await run(aliased, {}, roleAllowing(["lambda:InvokeFunction"], `${FUNCTION}:*`));
+    expect(allowed.output).toEqual({ StatusCode: 200, Payload: '{"resized":{}}', ExecutedVersion: "1" });
+    expect(invocations.at(-1)!.target).toEqual({ qualifier: "live", version: "1" });
+    const before = invocations.length;
+    const queued = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: `${FUNCTION}:live`, InvocationType: "Event", Payload: { n: 1 } }), {}, roleAllowing(["lambda:InvokeFunction"], `${FUNCTION}:live`));
+    expect(queued.output).toEqual({ StatusCode: 202, Payload: "" });
+    await lambdaApi.drained();
+    expect(invocations.slice(before)).toEqual([{ event: { n: 1 }, target: { qualifier: "live", version: "1" } }]);
+  });
+
+  it("returns a function's error as the result's FunctionError and error document, the Task succeeding (the optimized lambda:invoke fails it)", async () => {
+    const result = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", Payload: { fail: true } }), {});
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ StatusCode: 200, FunctionError: "Unhandled", Payload: expect.any(String), ExecutedVersion: "$LATEST" });
+    expect(JSON.parse(result.output.Payload)).toEqual({ errorType: "RangeError", errorMessage: "too big", trace: ["RangeError: too big", "    at handler (index.js:1:1)"] });
+  });
+
+  it("fails aws-sdk:lambda:invoke of a function the program does not define, and any other Lambda action, with States.Runtime, which no Catch takes", async () => {
+    const missing = await run(caughtByAll(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "elsewhere", Payload: {} })), {});
+    expect([missing.status, missing.error]).toEqual(["FAILED", "States.Runtime"]);
+    expect(missing.cause).toMatch(/^The local runtime cannot run aws-sdk:lambda:invoke of elsewhere: Function not found: arn:aws:lambda:eu-west-1:\d+:function:elsewhere\. Functions of this program, by name or ARN: resize-fn/);
+    const other = await run(caughtByAll(task("arn:aws:states:::aws-sdk:lambda:getFunction", { FunctionName: "resize-fn" })), {});
+    expect([other.status, other.error, other.cause]).toEqual(["FAILED", "States.Runtime", "The local Lambda API takes Invoke only; aws-sdk:lambda:getFunction runs in AWS alone."]);
   });
 
   it("authorises PartiQL statements as dynamodb:PartiQLSelect/Insert/… on the table the statement names (there is no dynamodb:ExecuteStatement), then leaves them to the local DynamoDB", async () => {

@@ -7,12 +7,15 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { startLocalEventBridge, type EventBridgeEvent, type LocalEventBridgeServer } from "../../local/eventbridge-server";
 import { localServiceIntegrations, localServiceTask, ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-integrations";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
 import { startLocalSns, type LocalSnsServer, type SnsNotification } from "../../local/sns-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
+import { tableSpec } from "./dynamodb-helpers";
 import { queueDefinition } from "./sqs-helpers";
 
 const ACCOUNT = "123456789012";
@@ -24,6 +27,7 @@ const MACHINE = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:flow`;
 let sns: LocalSnsServer;
 let events: LocalEventBridgeServer;
 let sqs: LocalSqsServer;
+let dynamo: LocalDynamo;
 const published: SnsNotification[] = [];
 const delivered: EventBridgeEvent[] = [];
 
@@ -31,12 +35,13 @@ beforeAll(async () => {
   sns = await startLocalSns({ topics: [{ arn: TOPIC, region: "us-east-1", fifo: false, contentBasedDeduplication: false, subscriptions: [{ arn: `${TOPIC}:1`, protocol: "lambda", filterPolicyScope: "MessageAttributes", deliver: (n) => published.push(n) }] }] });
   events = await startLocalEventBridge({ buses: [{ name: "orders", arn: BUS, region: "us-east-1", account: ACCOUNT, rules: [{ arn: `${BUS}/all`, pattern: { source: [{ prefix: "" }] }, deliver: (e) => delivered.push(e) }] }] });
   sqs = await startLocalSqs({ queues: [queueDefinition("orders", "us-east-1")], accountId: ACCOUNT });
+  dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec({ ttlEnabled: false, pointInTimeRecovery: false }) }], region: "us-east-1" });
 });
 afterAll(async () => {
-  await Promise.all([sns?.stop(), events?.stop(), sqs?.stop()]);
+  await Promise.all([sns?.stop(), events?.stop(), sqs?.stop(), dynamo?.stop()]);
 });
 
-const integrations = () => localServiceIntegrations({ endpoints: () => ({ sns: sns.endpoint, eventbridge: events.endpoint, sqs: sqs.endpoint }), credentials: LOCAL_CREDENTIALS });
+const integrations = () => localServiceIntegrations({ endpoints: () => ({ sns: sns.endpoint, eventbridge: events.endpoint, sqs: sqs.endpoint, dynamodb: dynamo.endpoint }), credentials: LOCAL_CREDENTIALS });
 const context = (authorise?: ServiceTaskContext["authorise"]): ServiceTaskContext => ({ region: "us-east-1", account: ACCOUNT, executionArn: EXECUTION, stateMachineArn: MACHINE, ...(authorise ? { authorise } : {}) });
 const failure = async (promise: Promise<unknown>) => {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -70,6 +75,20 @@ describe("local optimized service integrations", () => {
     const result = await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done" }] }, context()));
     expect(result.error).toBe("EventBridge.FailedEntry");
     expect(JSON.parse(result.cause)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.any(String) }] });
+  });
+
+  it("returns DynamoDB's BOOL and NULL as Bool and Nul from getItem and updateItem, as the SDK integrations do, and takes either spelling", async () => {
+    const key = { pk: { S: "typed" }, sk: { S: "1" } };
+    const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } } } }, context())) as Record<string, unknown>;
+    expect(put).toEqual({ SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } });
+    // Stored as the API spells it: Bool reached DynamoDB as BOOL.
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+    expect((await client.send(new GetItemCommand({ TableName: "items-local", Key: key }))).Item).toMatchObject({ flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false } });
+    const read = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key }, context())) as Record<string, unknown>;
+    expect(read.Item).toEqual({ ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, nested: { M: { inner: { Nul: true } } } });
+    expect(read.SdkResponseMetadata).toEqual({ RequestId: expect.any(String) });
+    const updated = (await integrations().run("dynamodb:updateItem", { TableName: "items-local", Key: key, UpdateExpression: "SET flag = :f", ExpressionAttributeValues: { ":f": { Bool: false } }, ReturnValues: "UPDATED_NEW" }, context())) as Record<string, unknown>;
+    expect(updated.Attributes).toEqual({ flag: { Bool: false } });
   });
 
   it("names a service error as Step Functions does: SQS's missing queue as SQS.QueueDoesNotExistException", async () => {
