@@ -495,7 +495,8 @@ const albumNotices = new Topic("album-notices", {});
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus each state outside the page loop at most once (Settings, Claim, Bounds, Handoff or
- * the end: 153 at worst, every Task spending its retries): under the limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ * the end: 153 at worst, every Task spending its retries): under the limit whatever is retried. Each execution removes
+ * up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
@@ -529,7 +530,7 @@ const albumDeletionLimits: Record<"pageSize" | "pagesPerExecution" | "maxHandoff
 const albumDeletionFigures = Object.keys(albumDeletionLimits) as Array<keyof typeof albumDeletionLimits>;
 /**
  * Bounds' Choice rules, matched in order: a figure that is not a number first, so that no numeric comparison is ever
- * made of a value of another type (AWS takes it as no match, and a Path compared with one is undocumented), then one
+ * made of a value of another type (undocumented: a Path comparison is reported to take a non-number as 0), then one
  * outside its albumDeletionLimits.
  */
 const boundsRules = () => [

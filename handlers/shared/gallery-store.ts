@@ -20,7 +20,7 @@ import {
   type AlbumItem,
   type PhotoItem,
 } from "./gallery-keys";
-import { conflict, isConditionFailure, notFound } from "./api-http";
+import { conflict, isConditionFailure, logger, notFound } from "./api-http";
 import { openCursor, sealCursor, type CursorShape } from "./cursor";
 import { traceClient } from "./xray";
 
@@ -221,7 +221,10 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
     );
     return { outcome: "deleted" };
   } catch (error) {
-    if (!isConditionFailure(error)) return started;
+    if (!isConditionFailure(error)) {
+      logger.warn("the album's look for photos or delete failed after its mark; handed to the workflow", { albumId, error: error as Error });
+      return started;
+    }
     // Gone, or marked anew since (a DELETE beside this one): its own answer stands; this one answers as for a deletion under way.
     return deleting(started.deletion);
   }
