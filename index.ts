@@ -494,8 +494,9 @@ const albumNotices = new Topic("album-notices", {});
  * machine executions"). A page of 20 costs 260 events when nothing is retried (the Query 5, AnyPhotos 2, StillMine 5,
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
- * 30 pages are 24,120 of those, plus Settings, Claim, and Handoff or the end, about 100 at worst: under the limit
- * whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ * 30 pages are 24,120 of those, plus each state outside the page loop at most once (Settings, Claim, Bounds, Handoff or
+ * the end: 153 at worst, every Task spending its retries): under the limit whatever is retried. Each execution removes
+ * up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
@@ -507,40 +508,59 @@ const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
  * hand-offs) and it goes on where it stopped.
  */
 const LARGEST_ALBUM_PHOTOS = 20_000;
+/** The longest chain of hand-offs (above): three times the executions the largest album takes. */
+const albumDeletionMaxHandoffs = 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution));
+/**
+ * The figures of an execution's input, each a number from `min` to `max` (a number, or the path of another figure).
+ * `pageSize` and `pagesPerExecution` at most their defaults, the figures the history budget above is worked out for
+ * (tests/stacks/album-deletion.test.ts), and at least 1: Query's `Limit` is at least 1 (API_Query), and no page loop
+ * ends without a page. `maxHandoffs` at most its default: a larger one turns off the guard against a runaway chain
+ * (MayHandOff). `handoffs` from 0 to `maxHandoffs`: below 0 it buys a chain more executions, and past it the chain is
+ * already over. An event outside them (only a hand-written one: DELETE's event names none, and a hand-off carries on
+ * those it was started with) fails its deletion in **Bounds**, after Claim, so that the album is marked failed at once
+ * and DELETE starts it again with the defaults, rather than running with figures other than the ones asked for.
+ * Whether a figure is whole is not checked (a Choice rule has no such test; docs/events.md says what a fraction does).
+ */
+const albumDeletionLimits: Record<"pageSize" | "pagesPerExecution" | "maxHandoffs" | "handoffs", { min: number; max: number | `$.${string}` }> = {
+  pageSize: { min: 1, max: albumDeletionPages.pageSize },
+  pagesPerExecution: { min: 1, max: albumDeletionPages.pagesPerExecution },
+  maxHandoffs: { min: 1, max: albumDeletionMaxHandoffs },
+  handoffs: { min: 0, max: "$.maxHandoffs" },
+};
+const albumDeletionFigures = Object.keys(albumDeletionLimits) as Array<keyof typeof albumDeletionLimits>;
+/**
+ * Bounds' Choice rules, matched in order: a figure that is not a number first, so that no numeric comparison is ever
+ * made of a value of another type (undocumented: a Path comparison is reported to take a non-number as 0), then one
+ * outside its albumDeletionLimits.
+ */
+const boundsRules = () => [
+  ...albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
+  {
+    Or: albumDeletionFigures.flatMap((name) => {
+      const { min, max } = albumDeletionLimits[name];
+      return [{ Variable: `$.${name}`, NumericLessThan: min }, typeof max === "number" ? { Variable: `$.${name}`, NumericGreaterThan: max } : { Variable: `$.${name}`, NumericGreaterThanPath: max }];
+    }),
+    Next: "InvalidSettings",
+  },
+];
+/** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
+const invalidSettingsCause = () => {
+  const ranges = albumDeletionFigures.map((name) => {
+    const { min, max } = albumDeletionLimits[name];
+    return `${name} from ${min} to ${typeof max === "number" ? max : max.slice(2)}`;
+  });
+  const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
+  const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
+  return `States.Format('${figures}: each must be a number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
+};
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
  * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
  * `handoffs`, how many hand-offs led to it, and its own page count.
  */
-/**
- * The largest `pageSize` and `pagesPerExecution` an execution runs with: the defaults, the figures the history budget
- * above is worked out for (804 × 30 + 100 < 25,000; either one larger passes it when every Task spends its retries).
- * The least is 1: Query's `Limit` is at least 1 (API_Query), and no page loop ends without a page. An event outside
- * them (only a hand-written one: DELETE's event names neither, and a hand-off carries on those it was started with)
- * fails its deletion in **Bounds**, after Claim, so that the album is marked failed at once and DELETE starts it again
- * with the defaults, rather than running with figures other than the ones asked for.
- */
-const albumDeletionLimits = { pageSize: { min: 1, max: albumDeletionPages.pageSize }, pagesPerExecution: { min: 1, max: albumDeletionPages.pagesPerExecution } };
-/**
- * Bounds' Choice rules, matched in order: a setting that is not a number first, so that no numeric comparison is ever
- * made of a value of another type (whatever a Choice makes of that), then one outside its albumDeletionLimits.
- */
-const boundsRules = () => {
-  const names = Object.keys(albumDeletionLimits) as Array<keyof typeof albumDeletionLimits>;
-  return [
-    ...names.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
-    {
-      Or: names.flatMap((name) => [
-        { Variable: `$.${name}`, NumericLessThan: albumDeletionLimits[name].min },
-        { Variable: `$.${name}`, NumericGreaterThan: albumDeletionLimits[name].max },
-      ]),
-      Next: "InvalidSettings",
-    },
-  ];
-};
 const albumDeletionDefaults = {
   ...albumDeletionPages,
-  maxHandoffs: 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDeletionPages.pageSize * albumDeletionPages.pagesPerExecution)),
+  maxHandoffs: albumDeletionMaxHandoffs,
   continues: "none",
   handoffs: 0,
   count: { pages: 0 },
@@ -581,7 +601,17 @@ const albumDeletion = new Workflow("album-deletion", {
       // Two events for one deletion start two executions (EventBridge names them): the first to claim the album runs. The
       // owner itself may claim again (this Task retried after its write succeeded), and so may the execution the owner
       // handed on to (`continues`); a duplicate of either event finds another owner and ends in NotMine.
-      ClaimKind: { Type: "Choice", Choices: [{ Variable: "$.continues", StringEquals: "none", Next: "Claim" }], Default: "TakeOver" },
+      // `continues` is checked here, not in Bounds: Claim and TakeOver write it as a string ("S.$"). One that is not a
+      // string fails before any claim (MarkFailed then finds the album not this execution's and marks nothing; the
+      // notice tells). Any string is safe: TakeOver's condition holds only for the execution that owns the album.
+      ClaimKind: {
+        Type: "Choice",
+        Choices: [
+          { Not: { Variable: "$.continues", IsString: true }, Next: "InvalidSettings" },
+          { Variable: "$.continues", StringEquals: "none", Next: "Claim" },
+        ],
+        Default: "TakeOver",
+      },
       // DELETE's event: a failed condition is tried again for about half a minute before the execution gives up. The API
       // in another region marked the album on its replica, which reaches this one "typically within a second"
       // (docs/multi-region.md); its mark may also replace an ended execution's (a DELETE that started the deletion
@@ -591,13 +621,13 @@ const albumDeletion = new Workflow("album-deletion", {
       // put the event, so a failed condition is final (a duplicate of the event, the album taken over by a DELETE that
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
-      // The pages' figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
+      // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
       Bounds: { Type: "Choice", Choices: boundsRules(), Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {
           Error: "AlbumDeletion.InvalidSettings",
-          "Cause.$": `States.Format('pageSize {} and pagesPerExecution {}: pageSize must be a number from ${albumDeletionLimits.pageSize.min} to ${albumDeletionLimits.pageSize.max} and pagesPerExecution from ${albumDeletionLimits.pagesPerExecution.min} to ${albumDeletionLimits.pagesPerExecution.max} (the history budget of an execution). Delete the album again: DELETE sends neither, so the defaults apply', States.JsonToString($.pageSize), States.JsonToString($.pagesPerExecution))`,
+          "Cause.$": invalidSettingsCause(),
         },
         ResultPath: "$.error",
         Next: "MarkFailed",
@@ -876,8 +906,8 @@ const apis = new RegionalApis("api", {
         export: "create",
         requestSchema: requestModel(CreatePhoto),
         // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
-        // DeleteItem: a photo made while the album was being marked deleting is taken back (gallery-store createPhoto).
-        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem", "dynamodb:DeleteItem"]), ...originals("s3:PutObject")] },
+        // No DeleteItem: a photo put while its album was being marked deleting is refused, not taken back (gallery-store createPhoto).
+        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
       },
       "GET /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,

@@ -62,8 +62,9 @@ async function abandoned(deletion: AlbumDeletion): Promise<boolean> {
  * photo does, then the album. A DELETE while it is deleting answers 202 again and starts nothing while the deletion
  * runs (or when Step Functions cannot say whether it runs); one whose execution ended without deleting the album
  * (stopped, failed at the top level, its hand-off never started) at least 10 minutes ago, or that no execution claimed
- * in 10 minutes, starts over, as after a failed deletion. When the event cannot be put, the
- * deletion is marked failed (nothing would run it) and the answer is 500.
+ * in 10 minutes, starts over, as after a failed deletion. An album whose look for photos or delete failed after its mark
+ * is handed to the workflow as one with photos (202: deleteAlbum). When the event cannot be put, the deletion is
+ * marked failed (nothing would run it) and the answer is 500.
  */
 export const remove = route("deleteAlbum", async (event) => {
   const owner = ownerOf(event);

@@ -20,7 +20,7 @@ import {
   type AlbumItem,
   type PhotoItem,
 } from "./gallery-keys";
-import { conflict, isConditionFailure, notFound } from "./api-http";
+import { conflict, isConditionFailure, logger, notFound } from "./api-http";
 import { openCursor, sealCursor, type CursorShape } from "./cursor";
 import { traceClient } from "./xray";
 
@@ -81,10 +81,25 @@ export async function listAlbums(sub: string, limit = 50, cursor?: string): Prom
   return { items: (result.Items as AlbumItem[]).map(publicAlbum), next: await sealCursor(result.LastEvaluatedKey, shape) };
 }
 
-export async function getAlbum(sub: string, albumId: string, consistent = false): Promise<PublicAlbum> {
+/** The owner's album item as stored, or undefined. `consistent`: a strongly consistent read (a write just made is seen). */
+async function findAlbumItem(sub: string, albumId: string, consistent = false): Promise<AlbumItem | undefined> {
   const result = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ...(consistent ? { ConsistentRead: true } : {}) }));
-  if (!result.Item) throw notFound("album");
-  return publicAlbum(result.Item as AlbumItem);
+  return result.Item as AlbumItem | undefined;
+}
+
+export async function getAlbum(sub: string, albumId: string, consistent = false): Promise<PublicAlbum> {
+  const item = await findAlbumItem(sub, albumId, consistent);
+  if (!item) throw notFound("album");
+  return publicAlbum(item);
+}
+
+/** The Query of the album's photos, from the owner's partition (the photos' sort keys begin with the album's prefix). */
+function albumPhotosQuery(sub: string, albumId: string) {
+  return {
+    TableName: tableName(),
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+    ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
+  };
 }
 
 export async function createAlbum(sub: string, input: { title: string; description?: string }): Promise<PublicAlbum> {
@@ -172,46 +187,64 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  * workflow then removes its photos, then the album), unless it is already: a deletion that failed is started again.
  *
  * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
- * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST takes its
- * photo back. Asked first and deleted after, a photo put in between would outlive the album.
+ * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST refuses its
+ * photo. Asked first and deleted after, a photo put in between would outlive the album.
+ *
+ * Once the mark is written, every failure but a condition's is answered `started`: the caller puts the event and the
+ * workflow deletes the album (an empty one is its first page, empty, then DeleteAlbum). Thrown instead, it would leave
+ * the album deleting with no event put and nothing to run it, refusing uploads until a DELETE 10 minutes later. A delete
+ * that succeeded but whose answer was lost costs an execution that finds the album gone (NotMine).
  */
 export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
   const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
   if (!started) {
     // Consistent: the mark to judge is the one the condition just saw.
-    const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConsistentRead: true }));
-    if (!found.Item) throw notFound("album");
-    return { outcome: "deleting", deletion: (found.Item as AlbumItem).deletion! };
+    const found = await findAlbumItem(sub, albumId, true);
+    if (!found) throw notFound("album");
+    return deleting(found.deletion!);
   }
-  const photos = await db().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
-      Limit: 1,
-      ProjectionExpression: "sk",
-      // Every put that returned before the mark was made is seen.
-      ConsistentRead: true,
-    }),
-  );
-  if ((photos.Items?.length ?? 0) > 0) return started;
   try {
-    // Only this very mark, still unclaimed: no event was put for it, so nothing else may act on it.
-    await db().send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: albumKey(sub, albumId),
-        ConditionExpression: "deletion.requestedAt = :requestedAt AND attribute_not_exists(deletion.#execution)",
-        ExpressionAttributeNames: { "#execution": "execution" },
-        ExpressionAttributeValues: { ":requestedAt": started.deletion.requestedAt },
+    const photos = await db().send(
+      new QueryCommand({
+        ...albumPhotosQuery(sub, albumId),
+        Limit: 1,
+        ProjectionExpression: "sk",
+        // Every put that returned before the mark was made is seen.
+        ConsistentRead: true,
       }),
+    );
+    if ((photos.Items?.length ?? 0) > 0) return started;
+    // Only this very mark, still unclaimed: no event was put for it, so nothing else may act on it.
+    const mark = sameMark(started.deletion);
+    await db().send(
+      new DeleteCommand({ TableName: tableName(), Key: albumKey(sub, albumId), ConditionExpression: mark.condition, ExpressionAttributeNames: mark.names, ExpressionAttributeValues: mark.values }),
     );
     return { outcome: "deleted" };
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionFailure(error)) {
+      logger.warn("the album's look for photos or delete failed after its mark; handed to the workflow", { albumId, error: error as Error });
+      return started;
+    }
     // Gone, or marked anew since (a DELETE beside this one): its own answer stands; this one answers as for a deletion under way.
-    return { outcome: "deleting", deletion: started.deletion };
+    return deleting(started.deletion);
   }
+}
+
+const deleting = (deletion: AlbumDeletion): AlbumRemoval => ({ outcome: "deleting", deletion });
+
+/**
+ * The condition that the album's deletion is still `deletion`, the very mark a caller read or wrote: deleting, and
+ * claimed by the same execution, or (when none had claimed it) still unclaimed and requested at the same moment.
+ */
+function sameMark(deletion: AlbumDeletion): { condition: string; names: Record<string, string>; values: Record<string, string> } {
+  const same = deletion.execution
+    ? { condition: "deletion.#execution = :mark", values: { ":mark": deletion.execution } }
+    : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :mark", values: { ":mark": deletion.requestedAt } };
+  return {
+    condition: `deletion.#state = :deleting AND ${same.condition}`,
+    names: { "#state": "state", "#execution": "execution" },
+    values: { ":deleting": "deleting", ...same.values },
+  };
 }
 
 /**
@@ -229,10 +262,8 @@ export const UNCLAIMED_DELETION_MS = 10 * 60_000;
  * race to another answers `deleting`.
  */
 export async function restartAlbumDeletion(sub: string, albumId: string, stale: AlbumDeletion): Promise<AlbumRemoval> {
-  const same = stale.execution
-    ? { condition: "deletion.#execution = :stale", values: { ":stale": stale.execution } }
-    : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :stale", values: { ":stale": stale.requestedAt } };
-  return (await markDeleting(sub, albumId, `deletion.#state = :deleting AND ${same.condition}`, same.values)) ?? { outcome: "deleting", deletion: stale };
+  const mark = sameMark(stale);
+  return (await markDeleting(sub, albumId, mark.condition, mark.values)) ?? deleting(stale);
 }
 
 /** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
@@ -261,19 +292,21 @@ async function markDeleting(sub: string, albumId: string, condition: string, val
 /**
  * Marks the deletion `started` failed when its event could not be put (no workflow will run for it), so the album does
  * not stay deleting for ever: DELETE starts it again. Only that very deletion (its `requestedAt`): one started since stays.
- * And only while no execution has claimed it: PutEvents may have failed after EventBridge took the event (a timed-out
- * answer), and a deletion running must not read as failed, or the next DELETE would start a second one beside it.
+ * And only while no execution has claimed it (`started` names none): PutEvents may have failed after EventBridge took
+ * the event (a timed-out answer), and a deletion running must not read as failed, or the next DELETE would start a
+ * second one beside it.
  */
 export async function failAlbumDeletion(sub: string, albumId: string, started: AlbumDeletion, error: string): Promise<void> {
+  const mark = sameMark({ state: started.state, requestedAt: started.requestedAt });
   try {
     await db().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: albumKey(sub, albumId),
         UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error",
-        ConditionExpression: "deletion.#state = :deleting AND deletion.requestedAt = :requestedAt AND attribute_not_exists(deletion.#execution)",
-        ExpressionAttributeNames: { "#state": "state", "#error": "error", "#execution": "execution" },
-        ExpressionAttributeValues: { ":failed": "failed", ":error": error, ":deleting": "deleting", ":requestedAt": started.requestedAt },
+        ConditionExpression: mark.condition,
+        ExpressionAttributeNames: { ...mark.names, "#error": "error" },
+        ExpressionAttributeValues: { ...mark.values, ":failed": "failed", ":error": error },
       }),
     );
   } catch (failure) {
@@ -290,9 +323,7 @@ export async function listPhotos(sub: string, albumId: string, limit = 100, curs
   await getAlbum(sub, albumId);
   const result = await db().send(
     new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) },
+      ...albumPhotosQuery(sub, albumId),
       Limit: limit,
       ExclusiveStartKey: exclusiveStartKey,
     }),
@@ -323,29 +354,26 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
     if (isConditionFailure(error)) throw conflict("A photo with this id already exists");
     throw error;
   }
-  await keepOnlyInLiveAlbum(sub, item);
+  await refuseUnlessAlbumLive(sub, item);
   return item;
 }
 
 /**
  * The album read again, strongly consistent, after the photo's put: a mark it does not show was made after the put,
  * and the deletion's every page (a Query, strongly consistent, run after the mark) then reads the photo, so the
- * workflow removes it. A mark it shows, or an album gone, may have come after the workflow's last page: the photo is
- * taken back here (no upload URL was handed out yet, so there are no objects) and the request refused, as the read
- * before the put would have. Closing this with one write would take TransactWriteItems (a ConditionCheck on the album
- * with the Put), which the local DynamoDB (dynalite) has no support for. Within one region only: in another, both
- * reads are of that region's replica, which the home region's mark reaches later (docs/events.md).
+ * workflow removes it. A mark it shows, or an album gone, may have come after the workflow's last page: the request is
+ * refused, as the read before the put would have. The photo is left pending, not taken back (which would grant this
+ * function DeleteItem on the whole table for that alone): no upload URL was handed out, so it never becomes ready and
+ * has no objects. A deletion page after the put removes it; one missed by the last page (or by DELETE's look for
+ * photos) is under an album about to be deleted, out of sight, until the scheduled clean-up or its `expiresAt` TTL
+ * removes it. Only a deletion that then fails shows it, pending, among the photos left, and the next DELETE removes it.
+ * Closing the gap with one write would take TransactWriteItems (a ConditionCheck on the album with the Put), which the
+ * local DynamoDB (dynalite) has no support for. Within one region only: in another, both reads are of that region's
+ * replica, which the home region's mark reaches later (docs/events.md).
  */
-async function keepOnlyInLiveAlbum(sub: string, item: PhotoItem): Promise<void> {
-  const found = await db().send(new GetCommand({ TableName: tableName(), Key: albumKey(sub, item.albumId), ConsistentRead: true }));
-  const album = found.Item as AlbumItem | undefined;
+async function refuseUnlessAlbumLive(sub: string, item: PhotoItem): Promise<void> {
+  const album = await findAlbumItem(sub, item.albumId, true);
   if (album && album.deletion?.state !== "deleting") return;
-  // Only while still as made: the workflow may have deleted it already (its own delete is conditional too).
-  try {
-    await db().send(new DeleteCommand({ TableName: tableName(), Key: { pk: item.pk, sk: item.sk }, ConditionExpression: "#status = :pending", ExpressionAttributeNames: { "#status": "status" }, ExpressionAttributeValues: { ":pending": "pending" } }));
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
   throw album ? conflict("The album is being deleted") : notFound("album");
 }
 

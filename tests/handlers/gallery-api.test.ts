@@ -116,6 +116,36 @@ async function newAlbum(sub: string, title = "Holiday") {
   return created.body as { albumId: string; updatedAt: string };
 }
 
+/** The document client's own send: what a spy on it falls through to, and what a test's own reads use past the spy. */
+const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
+
+/** The album's photo items as stored (a strongly consistent Query of the owner's partition, past any spy). */
+async function photosLeft(albumId: string, sub = ALICE): Promise<Record<string, unknown>[]> {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+  try {
+    const query = new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": albumPhotosPrefix(albumId) }, ConsistentRead: true });
+    return (await send.call(doc, query)).Items ?? [];
+  } finally {
+    doc.destroy();
+  }
+}
+
+/**
+ * Runs `before` once, just before the first command a handler sends that `matches`: a race that lands there, or (when
+ * it throws) a failure of that command. Undone by afterEach; `happened` says whether it ran.
+ */
+function beforeCommand(matches: (command: unknown) => boolean, before: () => Promise<unknown>): { happened: () => boolean } {
+  let happened = false;
+  vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+    if (!happened && matches(command)) {
+      happened = true;
+      await before();
+    }
+    return send.call(this, command);
+  } as never);
+  return { happened: () => happened };
+}
+
 describe("GET /health", () => {
   it("answers 200 with the stage alias that served it", async () => {
     const response = await call(health.handler, { method: "GET", resource: "/api/health", stage: "prod" });
@@ -248,6 +278,26 @@ describe("albums", () => {
     expect(retried.status).toBe(202);
     expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
     expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+  });
+
+  it("hands an album to the workflow when its look for photos or its delete fails after the mark: 202 and the event, never left deleting with nothing to run it", async () => {
+    const throttled = () => Promise.reject(Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ProvisionedThroughputExceededException" }));
+    const failures = [
+      { step: "the Query", matches: (albumId: string, command: unknown) => command instanceof QueryCommand && command.input.ExpressionAttributeValues?.[":prefix"] === albumPhotosPrefix(albumId) },
+      { step: "the delete", matches: (albumId: string, command: unknown) => command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, albumId).sk },
+    ];
+    for (const { step, matches } of failures) {
+      // Empty: before, DELETE would have deleted it at once (204); now its own failure is the workflow's to get past.
+      const album = await newAlbum(ALICE);
+      bus.events.length = 0;
+      const failing = beforeCommand((command) => matches(album.albumId, command), throttled);
+      const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+      vi.restoreAllMocks();
+      expect(failing.happened(), step).toBe(true);
+      expect(answered, step).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting" } });
+      expect(bus.events.map((e) => e.detail), step).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+      expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion, step).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+    }
   });
 
   it("starts over a deletion whose execution ended 10 minutes ago or more, or that none claimed in 10 minutes; leaves one that runs, ended just now, cannot be asked about, or is fresh", async () => {
@@ -414,10 +464,9 @@ describe("photos", () => {
     expect(created.headers.location).toBe(`/api/albums/${album.albumId}/photos/${photo.photoId}`);
   });
 
-  it("takes back a photo whose album was marked deleting, or deleted, between its read and its put: 409 or 404, no photo left", async () => {
+  it("refuses a photo whose album was marked deleting, or deleted, between its read and its put: 409 or 404, no upload URL, the photo left pending", async () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
     onTestFinished(() => doc.destroy());
-    const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
     const races = [
       { answer: { status: 409, body: { message: "The album is being deleted" } }, race: (albumId: string) => new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", requestedAt: new Date().toISOString() } } }) },
       // DELETE of the album while it was still empty.
@@ -425,43 +474,32 @@ describe("photos", () => {
     ];
     for (const { answer, race } of races) {
       const album = await newAlbum(ALICE);
-      let raced = false;
       // The DELETE lands just before the photo's put, after the read that found the album as it was.
-      const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
-        if (!raced && command instanceof PutCommand && command.input.Item?.type === "photo") {
-          raced = true;
-          await send.call(doc, race(album.albumId));
-        }
-        return send.call(this, command);
-      } as never);
+      const racing = beforeCommand((command) => command instanceof PutCommand && command.input.Item?.type === "photo", () => send.call(doc, race(album.albumId)));
       const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
-      spy.mockRestore();
-      expect(raced).toBe(true);
+      vi.restoreAllMocks();
+      expect(racing.happened()).toBe(true);
       expect(created).toMatchObject(answer);
-      const left = await send.call(doc, new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(ALICE), ":prefix": albumPhotosPrefix(album.albumId) }, ConsistentRead: true }));
-      expect(left.Items).toEqual([]);
+      expect(created.body.upload).toBeUndefined();
+      // Never uploaded, so never ready: a deletion page, the clean-up or its TTL removes it (no DeleteItem for this route).
+      expect(await photosLeft(album.albumId)).toEqual([expect.objectContaining({ status: "pending", expiresAt: expect.any(Number) })]);
     }
   });
 
   it("DELETE of an album it finds empty leaves no photo made meanwhile: one POSTed between its look for photos and its delete is refused", async () => {
     const album = await newAlbum(ALICE);
-    const send = DynamoDBDocumentClient.prototype.send as (this: DynamoDBDocumentClient, command: unknown) => Promise<any>;
     let created: Awaited<ReturnType<typeof call>> | undefined;
     // The POST runs whole after DELETE found no photo, before DELETE deletes the album item.
-    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
-      if (!created && command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, album.albumId).sk) {
-        created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
-      }
-      return send.call(this, command);
-    } as never);
+    beforeCommand(
+      (command) => command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, album.albumId).sk,
+      async () => (created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE })),
+    );
     const deleted = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
-    spy.mockRestore();
+    vi.restoreAllMocks();
     expect(deleted.status).toBe(204);
     expect(created).toMatchObject({ status: 409, body: { message: "The album is being deleted" } });
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
-    onTestFinished(() => doc.destroy());
-    const left = await send.call(doc, new QueryCommand({ TableName: "gallery", KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(ALICE), ":prefix": albumPhotosPrefix(album.albumId) }, ConsistentRead: true }));
-    expect(left.Items).toEqual([]);
+    // Refused by its first read, which sees the mark: nothing was put.
+    expect(await photosLeft(album.albumId)).toEqual([]);
     expect(bus.events).toEqual([]);
   });
 

@@ -132,6 +132,9 @@ async function albumWithPhotos(email: string, photos: number) {
 }
 const albumItem = async (owner: string, albumId: string) =>
   (await doc.send(new GetCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), ConsistentRead: true }))).Item as AlbumItem | undefined;
+/** The album marked as DELETE marks it (`deletion` on top of the mark: a claim, say). */
+const markDeleting = (owner: string, albumId: string, deletion: Record<string, string> = {}) =>
+  doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), ...deletion } } }));
 const photosLeft = async (owner: string, albumId: string) =>
   (await doc.send(new QueryCommand({ TableName: outputs().galleryTableName, KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(owner), ":prefix": albumPhotosPrefix(albumId) }, ConsistentRead: true }))).Items ?? [];
 /** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
@@ -150,7 +153,7 @@ describe("an album deleted across executions", () => {
   it("hands the album on after pagesPerExecution pages: each execution claims it from the one before, and the last deletes it", async () => {
     const { owner, albumId } = await albumWithPhotos("album-handoff@example.com", 5);
     // Marked as DELETE marks it; the event with small pages (the definition's own input fields, defaulted when absent).
-    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    await markDeleting(owner, albumId);
     const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, pageSize: 2, pagesPerExecution: 1 }) }] }));
     expect(put.FailedEntryCount).toBe(0);
     // Pages of 2, one page each: 2 + 2 + 1 photos in three executions, a fourth finds none and deletes the album.
@@ -174,7 +177,7 @@ describe("an album deleted across executions", () => {
 
   it("fails a chain of hand-offs longer than maxHandoffs: the album marked failed with what is left, AlbumDeletionFailed on the topic", async () => {
     const { owner, albumId } = await albumWithPhotos("album-stuck@example.com", 3);
-    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    await markDeleting(owner, albumId);
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
     // One photo a page, one page an execution, one hand-off allowed: the second execution may not hand on the third photo.
@@ -194,32 +197,45 @@ describe("an album deleted across executions", () => {
     ]);
   }, 120_000);
 
-  it("fails a deletion whose event asks for pages outside the history budget: the album marked failed, the figures and the limits told", async () => {
+  it("fails a deletion whose event asks for figures outside their bounds: the album marked failed, the figures and the limits told", async () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
-    // Past Query's Limit and the history budget, below Query's least Limit, and not a number (null).
-    const asked = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }];
-    const albums = await Promise.all(asked.map(async (settings, i) => {
+    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null), past the runaway
+    // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` that is not a string.
+    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }];
+    const figures = [
+      "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
+      "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
+      "0, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
+      "20, pagesPerExecution null, maxHandoffs 102, handoffs 0",
+      "20, pagesPerExecution 30, maxHandoffs 103, handoffs 0",
+      "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1",
+      "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
+      "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
+    ];
+    const albums = await Promise.all(settings.map(async (asked, i) => {
       const { owner, albumId } = await albumWithPhotos(`album-bounds-${i}@example.com`, 1);
-      await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
-      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...settings }) }] }));
+      await markDeleting(owner, albumId);
+      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...asked }) }] }));
       expect(put.FailedEntryCount).toBe(0);
       return { owner, albumId };
     }));
-    const figures = ["10000 and pagesPerExecution 30", "20 and pagesPerExecution 500", "0 and pagesPerExecution 30", "20 and pagesPerExecution null"];
     for (const [i, { owner, albumId }] of albums.entries()) {
-      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error])).toEqual([["FAILED", "AlbumDeletionFailed"]]);
+      const asked = JSON.stringify(settings[i]);
+      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error]), asked).toEqual([["FAILED", "AlbumDeletionFailed"]]);
       // Claimed, then failed before any page: the photo stays, and DELETE starts the deletion again with the defaults.
-      expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" });
-      expect(await photosLeft(owner, albumId)).toHaveLength(1);
+      // Refused before any claim (`continues`): the album is not this execution's to mark, and stays as DELETE marked it.
+      const deletion = "continues" in settings[i] ? { state: "deleting", requestedAt: expect.any(String) } : { state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" };
+      expect((await albumItem(owner, albumId))?.deletion, asked).toEqual(deletion);
+      expect(await photosLeft(owner, albumId), asked).toHaveLength(1);
       const notices = publish.mock.calls.filter(([topic, input]) => topic === outputs().albumNoticesTopicArn && JSON.parse(input.message).albumId === albumId).map(([, input]) => JSON.parse(input.message));
-      expect(notices).toEqual([
+      expect(notices, asked).toEqual([
         {
           event: "AlbumDeletionFailed",
           sub: owner,
           albumId,
           error: "AlbumDeletion.InvalidSettings",
-          cause: `pageSize ${figures[i]}: pageSize must be a number from 1 to 20 and pagesPerExecution from 1 to 30 (the history budget of an execution). Delete the album again: DELETE sends neither, so the defaults apply`,
+          cause: `pageSize ${figures[i]}: each must be a number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply`,
         },
       ]);
     }
@@ -229,7 +245,7 @@ describe("an album deleted across executions", () => {
     const { owner, albumId } = await albumWithPhotos("album-duplicate-handoff@example.com", 1);
     // What an execution that handed on leaves: the album deleting, claimed by it; its event then delivered twice.
     const previous = `${outputs().albumDeletionStateMachineArn.replace(":stateMachine:", ":execution:")}:handed-on`;
-    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), execution: previous } } }));
+    await markDeleting(owner, albumId, { execution: previous });
     const entry = { EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, continues: previous, handoffs: 1 }) };
     expect((await events.send(new PutEventsCommand({ Entries: [entry, entry] }))).FailedEntryCount).toBe(0);
     const executions = await endedExecutions(albumId, 2);
@@ -251,9 +267,7 @@ describe("an album deleted across executions", () => {
     // One Step Functions does not know ended long ago (one that ended in the last 10 minutes may have handed on: left).
     const machine = outputs().albumDeletionStateMachineArn;
     const ended = { executionArn: `${machine.replace(":stateMachine:", ":execution:")}:long-gone` };
-    await doc.send(
-      new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), execution: ended.executionArn } } }),
-    );
+    await markDeleting(owner, albumId, { execution: ended.executionArn });
     const deleting = await api("DELETE", `/albums/${albumId}`);
     expect(deleting).toMatchObject({ status: 202, body: { albumId, deletion: "deleting" } });
     await until(() => albumItem(owner, albumId), (item) => item === undefined);
@@ -265,7 +279,7 @@ describe("an album deleted across executions", () => {
 describe("who may claim an album and mark it failed", () => {
   it("Claim takes an unclaimed album, again for its owner, and from the execution a continuation names; never from another; MarkFailed only for the owner", async () => {
     const { owner, albumId } = await albumWithPhotos("album-claims@example.com", 1);
-    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString() } } }));
+    await markDeleting(owner, albumId);
     const { definition } = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }));
     const states = JSON.parse(definition!).States;
     // The deployed Task's own expressions, with the values its paths would take ($$.Execution.Id, $.continues, $.error.Error).
