@@ -1642,41 +1642,42 @@ type RecordEvent = (type: string, details: Record<string, unknown>, run?: Librar
 
 /**
  * Each history event's previousEventId: the event that led to it, as AWS records it (LocalStack's AWS-recorded
- * test_base_scenarios: test_map_state, test_map_state_nested, test_map_state_catch, test_parallel_state_fail,
- * test_parallel_state_retry, test_parallel_state_nested, test_lambda_invoke_with_retry_base), not the event before.
- * Events chain within their run (the execution's, a Map iteration, a Parallel branch: each event's run, eventFacts).
- * A run's next event follows the latest of its own and of its runs within's (a Map's or Parallel's failure, or its
- * retry's start, follows the failed iteration's or branch's last event). A branch's first state follows its
- * Parallel's start (the run's own latest event); a MapIterationStarted the latest of the Map's run and its runs
- * within (a queued iteration starts as one ends: after that one's last state). ExecutionStarted and the first state's
- * entry follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but
- * for a Map's or Parallel's success (MapStateSucceeded, ParallelStateSucceeded: after the last outcome), which no
- * later event follows either (the state's exit follows what its success followed). An event of no run
- * (ExecutionAborted, ExecutionTimedOut) follows the event before. Events are chained in the order they are read: a
- * run's events are read before anything its outcome led to (settledOnceForwarded), but for runs under way at once not
- * always in the order they happened (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
+ * test_base_scenarios: test_map_state, test_map_state_nested, test_map_state_catch, test_map_state_retry,
+ * test_parallel_state_fail, test_parallel_state_retry, test_parallel_state_nested, test_lambda_invoke_with_retry_base;
+ * test_sfn_api: test_stop_execution), not the event before. Events chain within their run (the execution's, a Map
+ * iteration, a Parallel branch: each event's run, eventFacts). A run's next event follows the latest read of its own
+ * and of its runs within's: a Map's or Parallel's failure, or its retry's start, follows the latest event read of its
+ * iterations or branches, which is the failed one's last event when they run one at a time (AWS's choice among runs
+ * under way at once is not recorded). A branch's first state follows its Parallel's start (the run's own latest
+ * event); a MapIterationStarted the latest of the Map's run and its runs within (a queued iteration starts as one
+ * ends: after that one's last state). ExecutionStarted, the first state's entry and ExecutionAborted (test_stop_execution)
+ * follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but for a
+ * Map's success (MapStateSucceeded: after the last outcome), which no later event follows either (the state's exit
+ * follows what its success followed); a Parallel records no outcome of its branches, so its success follows the
+ * latest event of its branches. ExecutionTimedOut, of no run, follows the event before: no AWS recording shows one.
+ * Events are chained in the order they are read: a run's events are read before anything its outcome led to
+ * (settledOnceForwarded), but for runs under way at once not always in the order they happened
+ * (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
  * the first events of branches or iterations started at once follow.
  */
 class EventChain {
   /** Each run's latest event, its own or its runs within's, iteration outcomes left out (those of its own kept). */
-  private readonly latest = new Map<LibraryRun, number>();
+  private readonly latest = new WeakMap<LibraryRun, number>();
   /** Each run's latest event, iteration outcomes included. */
-  private readonly latestOfAll = new Map<LibraryRun, number>();
+  private readonly latestOfAll = new WeakMap<LibraryRun, number>();
   /** Each run's own latest event (a Parallel's start): what its branches start after. */
-  private readonly own = new Map<LibraryRun, number>();
+  private readonly own = new WeakMap<LibraryRun, number>();
 
   /** The previousEventId of event `id`, of `type`, of `run`, and the chain past it. */
   previous(id: number, type: string, run: LibraryRun | undefined): number {
-    if (type === "ExecutionStarted") return 0;
+    if (type === "ExecutionStarted" || type === "ExecutionAborted") return 0;
     if (!run) return id - 1;
-    const runs: LibraryRun[] = [];
-    for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) runs.push(at);
     const parent = runParents.get(run);
     const succeeded = type === "MapStateSucceeded" || type === "ParallelStateSucceeded";
     const outcome = type === "MapIterationSucceeded" || type === "MapIterationFailed";
     const first = parent && (type === "MapIterationStarted" ? this.latest : this.own).get(parent);
     const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? 0;
-    for (const at of runs) {
+    for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) {
       this.latestOfAll.set(at, id);
       if (at !== run && outcome) continue;
       this.latest.set(at, succeeded ? Math.max(this.latest.get(at) ?? 0, previous) : id);
