@@ -431,15 +431,14 @@ function instrumentRuns(loaded: Library): void {
       eventFacts.set(event, { run, json, length });
       logger.dispatch(event);
     };
-    // The library's own builders, their events dispatched as the run's (own), so none is copied here.
-    const { dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchExecutionStartedEvent, dispatchExecutionSucceededEvent, dispatchExecutionFailedEvent } = logger;
-    // Closing the run's logger itself (its Succeeded and Failed close it), not the object that dispatches as it.
-    const owning = Object.create(logger, { dispatch: { value: own }, close: { value: () => logger.close() } }) as LibraryRunLogger;
-    logger.dispatchStateFailedEvent = (...args) => dispatchStateFailedEvent.apply(owning, args);
-    logger.dispatchStateRetriedEvent = (...args) => dispatchStateRetriedEvent.apply(owning, args);
-    // An iteration's start and outcome are its own (the library's MapIteration… events copy them): eventChain.
-    logger.dispatchExecutionStartedEvent = (...args) => dispatchExecutionStartedEvent.apply(owning, args);
-    logger.dispatchExecutionSucceededEvent = (...args) => dispatchExecutionSucceededEvent.apply(owning, args);
+    // The library's own builders, their events dispatched as the run's (own), so none is copied here. An iteration's
+    // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
+    const owning = dispatchingThrough(logger, own);
+    for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
+      const build = logger[method] as (...args: unknown[]) => void;
+      logger[method] = (...args: unknown[]) => build.apply(owning, args);
+    }
+    const { dispatchExecutionFailedEvent } = logger;
     logger.dispatchExecutionFailedEvent = (error) => {
       if (group) failedGroups.add(group);
       dispatchExecutionFailedEvent.call(owning, error);
@@ -449,8 +448,7 @@ function instrumentRuns(loaded: Library): void {
       const dispatchIteration = logger[method];
       logger[method] = (event, ...rest) => {
         const facts = eventFacts.get(event);
-        const naming = Object.create(logger, { dispatch: { value: (built: LibraryEvent) => (facts && eventFacts.set(built, facts), logger.dispatch(built)) } }) as LibraryRunLogger;
-        dispatchIteration.call(naming, event, ...rest);
+        dispatchIteration.call(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
       };
     }
     const dispatchAborted = logger.dispatchExecutionAbortedEvent;
@@ -484,6 +482,15 @@ function instrumentRuns(loaded: Library): void {
     const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
     return within ? settledOnceForwarded(logger, settled) : settled;
   };
+}
+
+/**
+ * `logger` dispatching through `dispatch`: the library's own event builders, called on it, build their event as
+ * they do and hand it to `dispatch` (which names the run it is of). Closing it closes the logger itself (a run's
+ * success and failure close it).
+ */
+function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryEvent) => void): LibraryRunLogger {
+  return Object.create(logger, { dispatch: { value: dispatch }, close: { value: () => logger.close() } }) as LibraryRunLogger;
 }
 
 /**
@@ -541,11 +548,7 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
   let reported: Serialised | undefined;
   let length: number | undefined;
   const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
-  const reporter = Object.create(logger, {
-    dispatch: {
-      value: (event: LibraryEvent) => own(event, reported && "json" in reported ? reported.json : undefined, length),
-    },
-  }) as LibraryRunLogger;
+  const reporter = dispatchingThrough(logger, (event) => own(event, reported && "json" in reported ? reported.json : undefined, length));
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     if (logger.isLoggerClosed) return;
     const data = left && left.value === input ? left : serialised(input);
@@ -1639,6 +1642,8 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
 
 /** Records a history event of `run` (EventChain), by default the run of the library's event being read. */
 type RecordEvent = (type: string, details: Record<string, unknown>, run?: LibraryRun) => void;
+/** Records a history event at `at`, of `run` (EventChain; none: ExecutionAborted, ExecutionTimedOut). */
+type RecordEventAt = (type: string, details: Record<string, unknown>, at: number, run?: LibraryRun) => void;
 
 /**
  * Each history event's previousEventId: the event that led to it, as AWS records it (LocalStack's AWS-recorded
@@ -1700,13 +1705,15 @@ function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
   failStates: LocalRun["failStates"],
-  recordAt: (type: string, details: Record<string, unknown>, at: number, run?: LibraryRun) => void,
+  recordAt: RecordEventAt,
   journal: TaskJournal,
   outcomes: CompositeOutcomes,
 ): void {
+  // What the run's logger measured of it (eventFacts), read before a Fail state's entry is copied below.
+  const facts = eventFacts.get(event);
+  const run = facts?.run;
   // When the library saw it (events are read from its log after the fact), in its run (EventChain).
-  const eventRun = eventFacts.get(event)?.run;
-  const record: RecordEvent = (type, details, on = eventRun) => recordAt(type, details, event.timestamp, on);
+  const record: RecordEvent = (type, details, on = run) => recordAt(type, details, event.timestamp, on);
   // A Fail state runs as a Task (failStateAsTask); AWS records its entry, and nothing more before the execution (or the
   // branch) fails (test_state_fail: FailStateEntered, then ExecutionFailed).
   if (event.state && failStates.has(event.state.name)) {
@@ -1714,8 +1721,6 @@ function historyEvent(
     event = { ...event, state: { ...event.state, type: "Fail" } };
   }
   const json = (value: unknown) => JSON.stringify(value ?? null);
-  const facts = eventFacts.get(event);
-  const run = facts?.run;
   const composite = event.state?.type === "Map" || event.state?.type === "Parallel" ? event.state.type : undefined;
   // A Map or Parallel that failed uncaught fails before the execution (test_map_state_catch_empty_fail,
   // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed). One stopped or timed out
@@ -1814,14 +1819,14 @@ class CompositeOutcomes {
   retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: RecordEvent): void {
     this.take(run, name);
     const length = this.lengths.get(run)?.get(name);
-    if (type === "Parallel") record("ParallelStateStarted", {}, run);
-    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } }, run);
+    if (type === "Parallel") record("ParallelStateStarted", {});
+    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
   }
 
   /** It exits: caught (true, its failure recorded now if it was not yet) or succeeded (false). */
   exited(run: LibraryRun | undefined, name: string, record: RecordEvent): boolean {
     const failure = this.take(run, name);
-    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {}, run);
+    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {});
     return failure !== undefined;
   }
 
@@ -2004,7 +2009,7 @@ class TaskJournal {
   private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
 
   constructor(
-    readonly record: (type: string, details: Record<string, unknown>, at: number, run: LibraryRun) => void,
+    readonly record: RecordEventAt,
     /** Whether the execution is still running: a Task's outcome once it ended (stopped, timed out) is not recorded. */
     readonly open: () => boolean,
     readonly region: string,
