@@ -238,6 +238,7 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
     // The library's own copy (mapItemCount reads paths as the library does).
     jsonPathPlus ??= (createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus")).JSONPath;
     instrumentRuns(loaded);
+    readIntrinsicLiteralsAsAws(loaded);
     return loaded;
   });
   return library;
@@ -568,6 +569,102 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     reported = data;
     length = undefined;
     dispatchStateExitedEvent.call(reporter, name, type, input, output);
+  };
+}
+
+/** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
+interface IntrinsicFunction {
+  funcDefinition: { name: string };
+  execute(...args: unknown[]): unknown;
+  /** Its arguments as the library split them from the invocation: a quoted literal, a path, a JSON value. */
+  call(input: unknown, context: unknown, ...args: string[]): unknown;
+}
+
+/** Marks the library's intrinsic functions as read as AWS reads them (readIntrinsicLiteralsAsAws), for every copy of this module. */
+const AWS_LITERALS = Symbol.for("local Step Functions intrinsic literals");
+/** A function name no definition has, which the probe below answers to. */
+const INTRINSIC_PROBE = "States.LocalRuntimeProbe";
+
+/**
+ * Has aws-local-stepfunctions 3.0.0's intrinsic functions read their quoted literal arguments, and return their
+ * results, as AWS does. The library keeps a literal's escapes as written and removes every backslash from every string
+ * a function returns (BaseIntrinsicFunction.call: how it unescapes States.Format's template once its `{}` are found),
+ * so a backslash that a path selected, or that JSON needs, is lost: States.JsonToString of a string holding `"` or `\`
+ * gives invalid JSON, in States.Format too. AWS reads `\'`, `\{`, `\}` and `\\` in a literal as `'`, `{`, `}` and `\`
+ * ("Reserved characters in intrinsic functions", the AWS Step Functions developer guide's intrinsic functions page),
+ * and no other escape: it refuses a definition with one (InvalidDefinition: LocalStack's AWS-recorded
+ * test_illegal_escapes), which locally fails the execution with States.Runtime. So each function is handed its
+ * literal arguments unescaped (States.Format its template's `{}` and escapes told apart), and its result is what it
+ * returned. The library exports none of this: its function table is the plain object its evaluator indexes by the
+ * name in the invocation, which a getter on Object.prototype, there for one synchronous probe run only, reads (the
+ * library evaluates a first Pass state's Parameters before it first awaits). Pinned (package.json; sfn-server.test.ts
+ * fails on another version): on an upgrade, re-check BaseIntrinsicFunction.call, parseArguments, StatesFormat and
+ * evaluateIntrinsicFunction.
+ */
+function readIntrinsicLiteralsAsAws(loaded: Library): void {
+  let table: Record<string, IntrinsicFunction> | undefined;
+  Object.defineProperty(Object.prototype, INTRINSIC_PROBE, {
+    configurable: true,
+    get(this: Record<string, IntrinsicFunction>) {
+      table = this;
+      return { call: () => null };
+    },
+  });
+  try {
+    const probe = new loaded.StateMachine({ StartAt: "P", States: { P: { Type: "Pass", Parameters: { "probe.$": `${INTRINSIC_PROBE}()` }, End: true } } } as never, { validationOptions: { noValidate: true } });
+    probe.run({} as never).result.catch(() => {});
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)[INTRINSIC_PROBE];
+  }
+  const format = table?.["States.Format"];
+  const base = format && (Object.getPrototypeOf(Object.getPrototypeOf(format)) as IntrinsicFunction & { [AWS_LITERALS]?: true });
+  if (!format || typeof base?.call !== "function") throw new Error("aws-local-stepfunctions' intrinsic functions are not where 3.0.0 has them: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  if (base[AWS_LITERALS]) return;
+  base[AWS_LITERALS] = true;
+  // The library's States.Runtime (StatesRuntimeError, not exported), which no Retry or Catch takes: a template's
+  // placeholders and arguments that do not match throw it.
+  let runtimeError: new (message: string) => Error = Error;
+  try {
+    format.execute("{}");
+  } catch (error) {
+    runtimeError = (error as Error).constructor as typeof runtimeError;
+  }
+  /** The character `\` escapes at `at` in a literal argument of `fn`. */
+  const escaped = (text: string, at: number, fn: IntrinsicFunction): string => {
+    const char = text[at + 1];
+    if (char !== undefined && "'{}\\".includes(char)) return char;
+    throw new runtimeError(`The intrinsic function ${fn.funcDefinition.name} has an argument '${text}' with an escape of ${char === undefined ? "nothing" : `'${char}'`}: only \\', \\{, \\} and \\\\ are escapes in a quoted argument (AWS refuses such a definition).`);
+  };
+  const unescaped = (text: string, fn: IntrinsicFunction): string => {
+    let out = "";
+    for (let at = 0; at < text.length; at++) out += text[at] === "\\" ? escaped(text, at++, fn) : text[at];
+    return out;
+  };
+  /** States.Format: each `{}` of the template (a literal's escaped braces are none) replaced by its argument, as the library renders it. */
+  const formatted = ([template, ...values]: unknown[], literal: boolean): string => {
+    const text = template as string;
+    const pieces = [""];
+    for (let at = 0; at < text.length; at++) {
+      if (literal && text[at] === "\\") pieces[pieces.length - 1] += escaped(text, at++, format);
+      else if (!text.startsWith("{}", at)) pieces[pieces.length - 1] += text[at];
+      else {
+        pieces.push("");
+        at++;
+      }
+    }
+    if (pieces.length - 1 !== values.length) throw new runtimeError(`Number of arguments in ${format.funcDefinition.name} do not match the occurrences of {}`);
+    return pieces.reduce((out, piece, i) => out + String(values[i - 1]) + piece);
+  };
+  const libraryCall = base.call;
+  base.call = function (this: IntrinsicFunction, input, context, ...args) {
+    // The library's own call (its parsing and checks of the arguments), its execute handed the literals unescaped.
+    const literal = args.map((arg) => arg[0] === "'");
+    let result: unknown;
+    const execute = (...parsed: unknown[]) => {
+      result = this === format ? formatted(parsed, literal[0]) : this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
+    };
+    libraryCall.call(Object.create(this, { execute: { value: execute } }) as IntrinsicFunction, input, context, ...args);
+    return result;
   };
 }
 

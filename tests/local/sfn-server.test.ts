@@ -370,6 +370,34 @@ describe("local Step Functions, the definition as it runs locally", () => {
   });
 });
 
+describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
+  /** The output of a Pass state with `parameters`, given `input`; or the execution's error and cause. */
+  async function passed(parameters: object, input: unknown): Promise<{ output?: any; error?: string; cause?: string }> {
+    const sfn = new LocalStepFunctions([machine("intrinsic", { StartAt: "P", States: { P: { Type: "Pass", Parameters: parameters, End: true } } })]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("intrinsic"), input: JSON.stringify(input) }, false);
+    await sfn.drained();
+    const { status, output, error, cause } = sfn.describeExecution({ executionArn }) as { status: string; output?: string; error?: string; cause?: string };
+    return status === "SUCCEEDED" ? { output: JSON.parse(output!) } : { error, cause };
+  }
+
+  it("keeps every backslash a function returns: States.JsonToString of a string with a quote and a backslash, within States.Format, is valid JSON", async () => {
+    const notice = { cause: 'pageSize "30" and a\\b' };
+    const { output } = await passed({ "message.$": "States.Format('Deletion failed: {}', States.JsonToString($.notice))", "plain.$": "States.Format('{}', $.notice.cause)" }, { notice });
+    expect(output.message).toBe(`Deletion failed: ${JSON.stringify(notice)}`);
+    expect(JSON.parse(output.message.slice("Deletion failed: ".length))).toEqual(notice);
+    // A path's backslash is data: kept as it is.
+    expect(output.plain).toBe(notice.cause);
+  });
+
+  it("reads \\', \\{ and \\} in a quoted argument as ', { and } (States.Format's escaped braces no placeholder); fails any other escape with States.Runtime", async () => {
+    const { output } = await passed({ "format.$": "States.Format('It\\'s \\{\\} or {}', $.name)", "array.$": "States.Array('x\\'y', '\\{\\}')" }, { name: "Arnav" });
+    expect(output).toEqual({ format: "It's {} or Arnav", array: ["x'y", "{}"] });
+    // `\"` is no escape of an intrinsic function (LocalStack's AWS-recorded test_illegal_escapes: AWS refuses the definition).
+    expect(await passed({ "parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test')" }, {})).toMatchObject({ error: "States.Runtime", cause: expect.stringContaining("with an escape of '\"'") });
+    expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
+  });
+});
+
 describe("local Step Functions, service integration Tasks", () => {
   const runWith = async (definition: object, input: unknown, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => {
     const sfn = new LocalStepFunctions([{ ...machine("svc", definition, functions), ...options }], { retryIntervalMs: 0 });
