@@ -735,9 +735,9 @@ describe("local Step Functions, Task history events (review 54)", () => {
   const types = (sfn: LocalStepFunctions, executionArn: unknown) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> }).events.map((event) => event.type as string);
   const history = (sfn: LocalStepFunctions, executionArn: unknown, includeExecutionData = true) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData }) as { events: Array<Record<string, any>> }).events;
 
-  it("runs the aws-local-stepfunctions instrumentRuns was checked against (3.0.0): another version fails here, its internals to re-check", () => {
+  it("runs the aws-local-stepfunctions instrumentRuns and readIntrinsicLiteralsAsAws were checked against (3.0.0): another version fails here, its internals to re-check", () => {
     const { version } = JSON.parse(readFileSync(join(dirname(require.resolve("aws-local-stepfunctions")), "..", "package.json"), "utf8")) as { version: string };
-    expect(version, "re-check what local/sfn-server.ts instrumentRuns reaches of the library (LibraryRunInternals) before moving the pin").toBe("3.0.0");
+    expect(version, "re-check what local/sfn-server.ts instrumentRuns (LibraryRunInternals) and readIntrinsicLiteralsAsAws reach of the library before moving the pin").toBe("3.0.0");
   });
 
   it("ends no Task in an unhandled rejection: an integration that rejects with undefined, or answers with what JSON cannot hold (a BigInt)", async () => {
