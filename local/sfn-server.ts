@@ -486,15 +486,6 @@ function instrumentRuns(loaded: Library): void {
 }
 
 /**
- * `logger` dispatching through `dispatch`: the library's own event builders, called on it, build their event as
- * they do and hand it to `dispatch` (which names the run it is of). Closing it closes the logger itself (a run's
- * success and failure close it).
- */
-function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryEvent) => void): LibraryRunLogger {
-  return Object.create(logger, { dispatch: { value: dispatch }, close: { value: () => logger.close() } }) as LibraryRunLogger;
-}
-
-/**
  * A run within's outcome, settled only once its Map or Parallel has forwarded every event of the run to its own run's
  * logger. The library forwards them after the fact, reading the run's event log in a loop nobody awaits
  * (MapStateAction and ParallelStateAction forwardEventsToRootEventLogger), one event per turn of that loop, and settles
@@ -521,6 +512,15 @@ function settledOnceForwarded(logger: LibraryRunLogger, settled: Promise<unknown
     (output) => forwarded.promise.then(() => output),
     (error: unknown) => forwarded.promise.then(() => Promise.reject(error)),
   );
+}
+
+/**
+ * `logger` dispatching through `dispatch`: the library's own event builders, called on it, build their event as
+ * they do and hand it to `dispatch` (which names the run it is of). Closing it closes the logger itself (a run's
+ * success and failure close it).
+ */
+function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryEvent) => void): LibraryRunLogger {
+  return Object.create(logger, { dispatch: { value: dispatch }, close: { value: () => logger.close() } }) as LibraryRunLogger;
 }
 
 /**
