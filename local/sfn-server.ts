@@ -238,6 +238,7 @@ export function loadStepFunctionsLibrary(): Promise<Library> {
     // The library's own copy (mapItemCount reads paths as the library does).
     jsonPathPlus ??= (createRequire(require.resolve("aws-local-stepfunctions"))("jsonpath-plus") as typeof import("jsonpath-plus")).JSONPath;
     instrumentRuns(loaded);
+    readIntrinsicLiteralsAsAws(loaded);
     return loaded;
   });
   return library;
@@ -431,15 +432,14 @@ function instrumentRuns(loaded: Library): void {
       eventFacts.set(event, { run, json, length });
       logger.dispatch(event);
     };
-    // The library's own builders, their events dispatched as the run's (own), so none is copied here.
-    const { dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchExecutionStartedEvent, dispatchExecutionSucceededEvent, dispatchExecutionFailedEvent } = logger;
-    // Closing the run's logger itself (its Succeeded and Failed close it), not the object that dispatches as it.
-    const owning = Object.create(logger, { dispatch: { value: own }, close: { value: () => logger.close() } }) as LibraryRunLogger;
-    logger.dispatchStateFailedEvent = (...args) => dispatchStateFailedEvent.apply(owning, args);
-    logger.dispatchStateRetriedEvent = (...args) => dispatchStateRetriedEvent.apply(owning, args);
-    // An iteration's start and outcome are its own (the library's MapIteration… events copy them): eventChain.
-    logger.dispatchExecutionStartedEvent = (...args) => dispatchExecutionStartedEvent.apply(owning, args);
-    logger.dispatchExecutionSucceededEvent = (...args) => dispatchExecutionSucceededEvent.apply(owning, args);
+    // The library's own builders, their events dispatched as the run's (own), so none is copied here. An iteration's
+    // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
+    const owning = dispatchingThrough(logger, own);
+    for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
+      const build = logger[method] as (...args: unknown[]) => void;
+      logger[method] = (...args: unknown[]) => build.apply(owning, args);
+    }
+    const { dispatchExecutionFailedEvent } = logger;
     logger.dispatchExecutionFailedEvent = (error) => {
       if (group) failedGroups.add(group);
       dispatchExecutionFailedEvent.call(owning, error);
@@ -449,8 +449,7 @@ function instrumentRuns(loaded: Library): void {
       const dispatchIteration = logger[method];
       logger[method] = (event, ...rest) => {
         const facts = eventFacts.get(event);
-        const naming = Object.create(logger, { dispatch: { value: (built: LibraryEvent) => (facts && eventFacts.set(built, facts), logger.dispatch(built)) } }) as LibraryRunLogger;
-        dispatchIteration.call(naming, event, ...rest);
+        dispatchIteration.call(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
       };
     }
     const dispatchAborted = logger.dispatchExecutionAbortedEvent;
@@ -516,6 +515,15 @@ function settledOnceForwarded(logger: LibraryRunLogger, settled: Promise<unknown
 }
 
 /**
+ * `logger` dispatching through `dispatch`: the library's own event builders, called on it, build their event as
+ * they do and hand it to `dispatch` (which names the run it is of). Closing it closes the logger itself (a run's
+ * success and failure close it).
+ */
+function dispatchingThrough(logger: LibraryRunLogger, dispatch: (event: LibraryEvent) => void): LibraryRunLogger {
+  return Object.create(logger, { dispatch: { value: dispatch }, close: { value: () => logger.close() } }) as LibraryRunLogger;
+}
+
+/**
  * Every state's output as it leaves, and the input a Map iteration or Parallel branch (a run `within`) starts with as
  * its first state enters (after the ItemSelector or the Parallel's Parameters), within the quota ("This quota affects
  * … state or execution output, and input data when … entering a state", service-quotas.html), else the execution fails
@@ -541,11 +549,7 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
   let reported: Serialised | undefined;
   let length: number | undefined;
   const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
-  const reporter = Object.create(logger, {
-    dispatch: {
-      value: (event: LibraryEvent) => own(event, reported && "json" in reported ? reported.json : undefined, length),
-    },
-  }) as LibraryRunLogger;
+  const reporter = dispatchingThrough(logger, (event) => own(event, reported && "json" in reported ? reported.json : undefined, length));
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     if (logger.isLoggerClosed) return;
     const data = left && left.value === input ? left : serialised(input);
@@ -565,6 +569,102 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     reported = data;
     length = undefined;
     dispatchStateExitedEvent.call(reporter, name, type, input, output);
+  };
+}
+
+/** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
+interface IntrinsicFunction {
+  funcDefinition: { name: string };
+  execute(...args: unknown[]): unknown;
+  /** Its arguments as the library split them from the invocation: a quoted literal, a path, a JSON value. */
+  call(input: unknown, context: unknown, ...args: string[]): unknown;
+}
+
+/** Marks the library's intrinsic functions as read as AWS reads them (readIntrinsicLiteralsAsAws), for every copy of this module. */
+const AWS_LITERALS = Symbol.for("local Step Functions intrinsic literals");
+/** A function name no definition has, which the probe below answers to. */
+const INTRINSIC_PROBE = "States.LocalRuntimeProbe";
+
+/**
+ * Has aws-local-stepfunctions 3.0.0's intrinsic functions read their quoted literal arguments, and return their
+ * results, as AWS does. The library keeps a literal's escapes as written and removes every backslash from every string
+ * a function returns (BaseIntrinsicFunction.call: how it unescapes States.Format's template once its `{}` are found),
+ * so a backslash that a path selected, or that JSON needs, is lost: States.JsonToString of a string holding `"` or `\`
+ * gives invalid JSON, in States.Format too. AWS reads `\'`, `\{`, `\}` and `\\` in a literal as `'`, `{`, `}` and `\`
+ * ("Reserved characters in intrinsic functions", the AWS Step Functions developer guide's intrinsic functions page),
+ * and no other escape: it refuses a definition with one (InvalidDefinition: LocalStack's AWS-recorded
+ * test_illegal_escapes), which locally fails the execution with States.Runtime. So each function is handed its
+ * literal arguments unescaped (States.Format its template's `{}` and escapes told apart), and its result is what it
+ * returned. The library exports none of this: its function table is the plain object its evaluator indexes by the
+ * name in the invocation, which a getter on Object.prototype, there for one synchronous probe run only, reads (the
+ * library evaluates a first Pass state's Parameters before it first awaits). Pinned (package.json; sfn-server.test.ts
+ * fails on another version): on an upgrade, re-check BaseIntrinsicFunction.call, parseArguments, StatesFormat and
+ * evaluateIntrinsicFunction.
+ */
+function readIntrinsicLiteralsAsAws(loaded: Library): void {
+  let table: Record<string, IntrinsicFunction> | undefined;
+  Object.defineProperty(Object.prototype, INTRINSIC_PROBE, {
+    configurable: true,
+    get(this: Record<string, IntrinsicFunction>) {
+      table = this;
+      return { call: () => null };
+    },
+  });
+  try {
+    const probe = new loaded.StateMachine({ StartAt: "P", States: { P: { Type: "Pass", Parameters: { "probe.$": `${INTRINSIC_PROBE}()` }, End: true } } } as never, { validationOptions: { noValidate: true } });
+    probe.run({} as never).result.catch(() => {});
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)[INTRINSIC_PROBE];
+  }
+  const format = table?.["States.Format"];
+  const base = format && (Object.getPrototypeOf(Object.getPrototypeOf(format)) as IntrinsicFunction & { [AWS_LITERALS]?: true });
+  if (!format || typeof base?.call !== "function") throw new Error("aws-local-stepfunctions' intrinsic functions are not where 3.0.0 has them: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  if (base[AWS_LITERALS]) return;
+  base[AWS_LITERALS] = true;
+  // The library's States.Runtime (StatesRuntimeError, not exported), which no Retry or Catch takes: a template's
+  // placeholders and arguments that do not match throw it.
+  let runtimeError: new (message: string) => Error = Error;
+  try {
+    format.execute("{}");
+  } catch (error) {
+    runtimeError = (error as Error).constructor as typeof runtimeError;
+  }
+  /** The character `\` escapes at `at` in a literal argument of `fn`. */
+  const escaped = (text: string, at: number, fn: IntrinsicFunction): string => {
+    const char = text[at + 1];
+    if (char !== undefined && "'{}\\".includes(char)) return char;
+    throw new runtimeError(`The intrinsic function ${fn.funcDefinition.name} has an argument '${text}' with an escape of ${char === undefined ? "nothing" : `'${char}'`}: only \\', \\{, \\} and \\\\ are escapes in a quoted argument (AWS refuses such a definition).`);
+  };
+  const unescaped = (text: string, fn: IntrinsicFunction): string => {
+    let out = "";
+    for (let at = 0; at < text.length; at++) out += text[at] === "\\" ? escaped(text, at++, fn) : text[at];
+    return out;
+  };
+  /** States.Format: each `{}` of the template (a literal's escaped braces are none) replaced by its argument, as the library renders it. */
+  const formatted = ([template, ...values]: unknown[], literal: boolean): string => {
+    const text = template as string;
+    const pieces = [""];
+    for (let at = 0; at < text.length; at++) {
+      if (literal && text[at] === "\\") pieces[pieces.length - 1] += escaped(text, at++, format);
+      else if (!text.startsWith("{}", at)) pieces[pieces.length - 1] += text[at];
+      else {
+        pieces.push("");
+        at++;
+      }
+    }
+    if (pieces.length - 1 !== values.length) throw new runtimeError(`Number of arguments in ${format.funcDefinition.name} do not match the occurrences of {}`);
+    return pieces.reduce((out, piece, i) => out + String(values[i - 1]) + piece);
+  };
+  const libraryCall = base.call;
+  base.call = function (this: IntrinsicFunction, input, context, ...args) {
+    // The library's own call (its parsing and checks of the arguments), its execute handed the literals unescaped.
+    const literal = args.map((arg) => arg[0] === "'");
+    let result: unknown;
+    const execute = (...parsed: unknown[]) => {
+      result = this === format ? formatted(parsed, literal[0]) : this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
+    };
+    libraryCall.call(Object.create(this, { execute: { value: execute } }) as IntrinsicFunction, input, context, ...args);
+    return result;
   };
 }
 
@@ -1639,44 +1739,47 @@ function mapItemCount(state: Record<string, unknown> | undefined, input: unknown
 
 /** Records a history event of `run` (EventChain), by default the run of the library's event being read. */
 type RecordEvent = (type: string, details: Record<string, unknown>, run?: LibraryRun) => void;
+/** Records a history event at `at`, of `run` (EventChain; none: ExecutionAborted, ExecutionTimedOut). */
+type RecordEventAt = (type: string, details: Record<string, unknown>, at: number, run?: LibraryRun) => void;
 
 /**
  * Each history event's previousEventId: the event that led to it, as AWS records it (LocalStack's AWS-recorded
- * test_base_scenarios: test_map_state, test_map_state_nested, test_map_state_catch, test_parallel_state_fail,
- * test_parallel_state_retry, test_parallel_state_nested, test_lambda_invoke_with_retry_base), not the event before.
- * Events chain within their run (the execution's, a Map iteration, a Parallel branch: each event's run, eventFacts).
- * A run's next event follows the latest of its own and of its runs within's (a Map's or Parallel's failure, or its
- * retry's start, follows the failed iteration's or branch's last event). A branch's first state follows its
- * Parallel's start (the run's own latest event); a MapIterationStarted the latest of the Map's run and its runs
- * within (a queued iteration starts as one ends: after that one's last state). ExecutionStarted and the first state's
- * entry follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but
- * for a Map's or Parallel's success (MapStateSucceeded, ParallelStateSucceeded: after the last outcome), which no
- * later event follows either (the state's exit follows what its success followed). An event of no run
- * (ExecutionAborted, ExecutionTimedOut) follows the event before. Events are chained in the order they are read: a
- * run's events are read before anything its outcome led to (settledOnceForwarded), but for runs under way at once not
- * always in the order they happened (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
+ * test_base_scenarios: test_map_state, test_map_state_nested, test_map_state_catch, test_map_state_retry,
+ * test_parallel_state_fail, test_parallel_state_retry, test_parallel_state_nested, test_lambda_invoke_with_retry_base;
+ * test_sfn_api: test_stop_execution), not the event before. Events chain within their run (the execution's, a Map
+ * iteration, a Parallel branch: each event's run, eventFacts). A run's next event follows the latest read of its own
+ * and of its runs within's: a Map's or Parallel's failure, or its retry's start, follows the latest event read of its
+ * iterations or branches, which is the failed one's last event when they run one at a time (AWS's choice among runs
+ * under way at once is not recorded). A branch's first state follows its Parallel's start (the run's own latest
+ * event); a MapIterationStarted the latest of the Map's run and its runs within (a queued iteration starts as one
+ * ends: after that one's last state). ExecutionStarted, the first state's entry and ExecutionAborted (test_stop_execution)
+ * follow none (0). An iteration's outcome (MapIterationSucceeded/Failed) is no event a later one follows, but for a
+ * Map's success (MapStateSucceeded: after the last outcome), which no later event follows either (the state's exit
+ * follows what its success followed); a Parallel records no outcome of its branches, so its success follows the
+ * latest event of its branches. ExecutionTimedOut, of no run, follows the event before: no AWS recording shows one.
+ * Events are chained in the order they are read: a run's events are read before anything its outcome led to
+ * (settledOnceForwarded), but for runs under way at once not always in the order they happened
+ * (docs/local-vs-aws.md). Not recorded by AWS (LocalStack masks the ids of branches under way at once): which event
  * the first events of branches or iterations started at once follow.
  */
 class EventChain {
   /** Each run's latest event, its own or its runs within's, iteration outcomes left out (those of its own kept). */
-  private readonly latest = new Map<LibraryRun, number>();
+  private readonly latest = new WeakMap<LibraryRun, number>();
   /** Each run's latest event, iteration outcomes included. */
-  private readonly latestOfAll = new Map<LibraryRun, number>();
+  private readonly latestOfAll = new WeakMap<LibraryRun, number>();
   /** Each run's own latest event (a Parallel's start): what its branches start after. */
-  private readonly own = new Map<LibraryRun, number>();
+  private readonly own = new WeakMap<LibraryRun, number>();
 
   /** The previousEventId of event `id`, of `type`, of `run`, and the chain past it. */
   previous(id: number, type: string, run: LibraryRun | undefined): number {
-    if (type === "ExecutionStarted") return 0;
+    if (type === "ExecutionStarted" || type === "ExecutionAborted") return 0;
     if (!run) return id - 1;
-    const runs: LibraryRun[] = [];
-    for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) runs.push(at);
     const parent = runParents.get(run);
     const succeeded = type === "MapStateSucceeded" || type === "ParallelStateSucceeded";
     const outcome = type === "MapIterationSucceeded" || type === "MapIterationFailed";
     const first = parent && (type === "MapIterationStarted" ? this.latest : this.own).get(parent);
     const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? 0;
-    for (const at of runs) {
+    for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) {
       this.latestOfAll.set(at, id);
       if (at !== run && outcome) continue;
       this.latest.set(at, succeeded ? Math.max(this.latest.get(at) ?? 0, previous) : id);
@@ -1699,13 +1802,15 @@ function historyEvent(
   event: LibraryEvent,
   machine: LocalStateMachineDefinition,
   failStates: LocalRun["failStates"],
-  recordAt: (type: string, details: Record<string, unknown>, at: number, run?: LibraryRun) => void,
+  recordAt: RecordEventAt,
   journal: TaskJournal,
   outcomes: CompositeOutcomes,
 ): void {
+  // What the run's logger measured of it (eventFacts), read before a Fail state's entry is copied below.
+  const facts = eventFacts.get(event);
+  const run = facts?.run;
   // When the library saw it (events are read from its log after the fact), in its run (EventChain).
-  const eventRun = eventFacts.get(event)?.run;
-  const record: RecordEvent = (type, details, on = eventRun) => recordAt(type, details, event.timestamp, on);
+  const record: RecordEvent = (type, details, on = run) => recordAt(type, details, event.timestamp, on);
   // A Fail state runs as a Task (failStateAsTask); AWS records its entry, and nothing more before the execution (or the
   // branch) fails (test_state_fail: FailStateEntered, then ExecutionFailed).
   if (event.state && failStates.has(event.state.name)) {
@@ -1713,8 +1818,6 @@ function historyEvent(
     event = { ...event, state: { ...event.state, type: "Fail" } };
   }
   const json = (value: unknown) => JSON.stringify(value ?? null);
-  const facts = eventFacts.get(event);
-  const run = facts?.run;
   const composite = event.state?.type === "Map" || event.state?.type === "Parallel" ? event.state.type : undefined;
   // A Map or Parallel that failed uncaught fails before the execution (test_map_state_catch_empty_fail,
   // test_parallel_state_fail: MapStateFailed or ParallelStateFailed, then ExecutionFailed). One stopped or timed out
@@ -1813,14 +1916,14 @@ class CompositeOutcomes {
   retried(run: LibraryRun | undefined, name: string, type: "Map" | "Parallel", record: RecordEvent): void {
     this.take(run, name);
     const length = this.lengths.get(run)?.get(name);
-    if (type === "Parallel") record("ParallelStateStarted", {}, run);
-    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } }, run);
+    if (type === "Parallel") record("ParallelStateStarted", {});
+    else if (type === "Map" && length !== undefined) record("MapStateStarted", { mapStateStartedEventDetails: { length } });
   }
 
   /** It exits: caught (true, its failure recorded now if it was not yet) or succeeded (false). */
   exited(run: LibraryRun | undefined, name: string, record: RecordEvent): boolean {
     const failure = this.take(run, name);
-    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {}, run);
+    if (failure && !failure.recorded) record(`${failure.type}StateFailed`, {});
     return failure !== undefined;
   }
 
@@ -2003,7 +2106,7 @@ class TaskJournal {
   private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
 
   constructor(
-    readonly record: (type: string, details: Record<string, unknown>, at: number, run: LibraryRun) => void,
+    readonly record: RecordEventAt,
     /** Whether the execution is still running: a Task's outcome once it ended (stopped, timed out) is not recorded. */
     readonly open: () => boolean,
     readonly region: string,

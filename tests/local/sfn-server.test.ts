@@ -370,6 +370,34 @@ describe("local Step Functions, the definition as it runs locally", () => {
   });
 });
 
+describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {
+  /** The output of a Pass state with `parameters`, given `input`; or the execution's error and cause. */
+  async function passed(parameters: object, input: unknown): Promise<{ output?: any; error?: string; cause?: string }> {
+    const sfn = new LocalStepFunctions([machine("intrinsic", { StartAt: "P", States: { P: { Type: "Pass", Parameters: parameters, End: true } } })]);
+    const { executionArn } = await sfn.start({ stateMachineArn: machineArn("intrinsic"), input: JSON.stringify(input) }, false);
+    await sfn.drained();
+    const { status, output, error, cause } = sfn.describeExecution({ executionArn }) as { status: string; output?: string; error?: string; cause?: string };
+    return status === "SUCCEEDED" ? { output: JSON.parse(output!) } : { error, cause };
+  }
+
+  it("keeps every backslash a function returns: States.JsonToString of a string with a quote and a backslash, within States.Format, is valid JSON", async () => {
+    const notice = { cause: 'pageSize "30" and a\\b' };
+    const { output } = await passed({ "message.$": "States.Format('Deletion failed: {}', States.JsonToString($.notice))", "plain.$": "States.Format('{}', $.notice.cause)" }, { notice });
+    expect(output.message).toBe(`Deletion failed: ${JSON.stringify(notice)}`);
+    expect(JSON.parse(output.message.slice("Deletion failed: ".length))).toEqual(notice);
+    // A path's backslash is data: kept as it is.
+    expect(output.plain).toBe(notice.cause);
+  });
+
+  it("reads \\', \\{ and \\} in a quoted argument as ', { and } (States.Format's escaped braces no placeholder); fails any other escape with States.Runtime", async () => {
+    const { output } = await passed({ "format.$": "States.Format('It\\'s \\{\\} or {}', $.name)", "array.$": "States.Array('x\\'y', '\\{\\}')" }, { name: "Arnav" });
+    expect(output).toEqual({ format: "It's {} or Arnav", array: ["x'y", "{}"] });
+    // `\"` is no escape of an intrinsic function (LocalStack's AWS-recorded test_illegal_escapes: AWS refuses the definition).
+    expect(await passed({ "parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test')" }, {})).toMatchObject({ error: "States.Runtime", cause: expect.stringContaining("with an escape of '\"'") });
+    expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
+  });
+});
+
 describe("local Step Functions, service integration Tasks", () => {
   const runWith = async (definition: object, input: unknown, options: Partial<LocalStateMachineDefinition> = {}, functions: Record<string, TaskFunction> = {}) => {
     const sfn = new LocalStepFunctions([{ ...machine("svc", definition, functions), ...options }], { retryIntervalMs: 0 });
@@ -707,9 +735,9 @@ describe("local Step Functions, Task history events (review 54)", () => {
   const types = (sfn: LocalStepFunctions, executionArn: unknown) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as { events: Array<Record<string, any>> }).events.map((event) => event.type as string);
   const history = (sfn: LocalStepFunctions, executionArn: unknown, includeExecutionData = true) => (sfn.getExecutionHistory({ executionArn, maxResults: 1000, includeExecutionData }) as { events: Array<Record<string, any>> }).events;
 
-  it("runs the aws-local-stepfunctions instrumentRuns was checked against (3.0.0): another version fails here, its internals to re-check", () => {
+  it("runs the aws-local-stepfunctions instrumentRuns and readIntrinsicLiteralsAsAws were checked against (3.0.0): another version fails here, its internals to re-check", () => {
     const { version } = JSON.parse(readFileSync(join(dirname(require.resolve("aws-local-stepfunctions")), "..", "package.json"), "utf8")) as { version: string };
-    expect(version, "re-check what local/sfn-server.ts instrumentRuns reaches of the library (LibraryRunInternals) before moving the pin").toBe("3.0.0");
+    expect(version, "re-check what local/sfn-server.ts instrumentRuns (LibraryRunInternals) and readIntrinsicLiteralsAsAws reach of the library before moving the pin").toBe("3.0.0");
   });
 
   it("ends no Task in an unhandled rejection: an integration that rejects with undefined, or answers with what JSON cannot hold (a BigInt)", async () => {
@@ -1217,53 +1245,51 @@ describe("local Step Functions, Task history events (review 54)", () => {
     });
   });
 
-  describe("points each event at the one that led to it (previousEventId), as AWS's recorded histories do (LocalStack's test_base_scenarios)", () => {
-    /** Each event's type and the type and details of the event it follows (ids differ where the library's order does). */
-    const chained = async (definition: object, input: unknown) => {
+  describe("points each event at the one that led to it (previousEventId), as AWS's recorded histories do (LocalStack's test_base_scenarios, test_sfn_api)", () => {
+    /** The history of an execution of `definition` with `input`, run to its end. */
+    const executed = async (definition: object, input: unknown) => {
       const sfn = new LocalStepFunctions([machine("chain", definition)], { retryIntervalMs: 0 });
       const { executionArn } = await sfn.start({ stateMachineArn: machineArn("chain"), input: JSON.stringify(input) }, false);
       await sfn.drained();
-      const events = history(sfn, executionArn);
-      return events.map((event) => [event.type, event.previousEventId === 0 ? null : events[event.previousEventId - 1].type]);
+      return history(sfn, executionArn);
     };
-    /** AWS's recorded [type, previousEventId] pairs, as the same shape. */
-    const recorded = (pairs: Array<[string, number]>) => pairs.map(([type, previous]) => [type, previous === 0 ? null : pairs[previous - 1][0]]);
+    /** Each event's id, type and previousEventId. */
+    const chain = (events: Array<Record<string, any>>) => events.map((event) => [event.id, event.type, event.previousEventId]);
+    /** AWS's recorded events, [type, previousEventId] in their order, as the same shape: the local ids are AWS's. */
+    const recorded = (pairs: Array<[string, number]>) => pairs.map(([type, previous], i) => [i + 1, type, previous]);
     const passItem = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItem", States: { HandleItem: { Type: "Pass", End: true } } };
+    const failItem = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItemFail", States: { HandleItemFail: { Type: "Fail", Error: "HandleItemFailError", Cause: "HandleItemFailCause" } } };
+    /** LocalStack's scenario templates: a Pass setting `$.arr` to `items`, then a Map over them one at a time. */
+    const overArr = (map: object, items: unknown[] = [1], after: object = { Final: { Type: "Pass", End: true } }) => ({
+      StartAt: "StartState",
+      States: { StartState: { Type: "Pass", Result: items, ResultPath: "$.arr", Next: "MapState" }, MapState: { Type: "Map", ResultPath: null, InputPath: "$.arr", MaxConcurrency: 1, Next: "Final", ...map }, ...after },
+    });
 
     it("a Map's iterations: each its own chain, the next one after the last one's last state, the Map's success after the last outcome (test_map_state)", async () => {
-      const definition = {
-        StartAt: "StartState",
-        States: {
-          StartState: { Type: "Pass", Result: [1, "Hello", {}, null, 3.3, 3, 4, 5], ResultPath: "$.arr", Next: "MapState" },
-          MapState: { Type: "Map", ResultPath: null, InputPath: "$.arr", MaxConcurrency: 1, ItemProcessor: passItem, Next: "Final" },
-          Final: { Type: "Pass", End: true },
-        },
-      };
+      const definition = overArr({ ItemProcessor: passItem }, [1, "Hello", {}, null, 3.3, 3, 4, 5]);
       const iterations = Array.from({ length: 8 }, (_, i): Array<[string, number]> => [["MapIterationStarted", i === 0 ? 5 : 4 * i + 4], ["PassStateEntered", 4 * i + 6], ["PassStateExited", 4 * i + 7], ["MapIterationSucceeded", 4 * i + 8]]).flat();
-      const aws = recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ...iterations, ["MapStateSucceeded", 37], ["MapStateExited", 37], ["PassStateEntered", 39], ["PassStateExited", 40], ["ExecutionSucceeded", 41]]);
-      expect(await chained(definition, {})).toEqual(aws);
+      expect(chain(await executed(definition, {}))).toEqual(
+        recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ...iterations, ["MapStateSucceeded", 37], ["MapStateExited", 37], ["PassStateEntered", 39], ["PassStateExited", 40], ["ExecutionSucceeded", 41]]),
+      );
     });
 
     it("a Map within a Map's iterations: each outer iteration's start and outcome, in AWS's order, the events chained as AWS's (test_map_state_nested)", async () => {
       const inner = { ProcessorConfig: { Mode: "INLINE" }, StartAt: "MapL2", States: { MapL2: { Type: "Map", MaxConcurrency: 1, ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "MapL2Pass", States: { MapL2Pass: { Type: "Pass", End: true } } }, End: true } } };
       const nested = { StartAt: "MapL1", States: { MapL1: { Type: "Map", MaxConcurrency: 1, ItemProcessor: inner, End: true } } };
-      // AWS's recorded events (id, type, previousEventId), ids included: the local order is AWS's.
       const innerMap = (first: number): Array<[string, number]> => [
         ["MapStateEntered", first - 1], ["MapStateStarted", first],
         ...Array.from({ length: 3 }, (_, i): Array<[string, number]> => [["MapIterationStarted", i === 0 ? first + 1 : first + 4 * i], ["PassStateEntered", first + 4 * i + 2], ["PassStateExited", first + 4 * i + 3], ["MapIterationSucceeded", first + 4 * i + 4]]).flat(),
         ["MapStateSucceeded", first + 13], ["MapStateExited", first + 13],
       ];
-      const aws: Array<[string, number]> = [
-        ["ExecutionStarted", 0], ["MapStateEntered", 0], ["MapStateStarted", 2],
-        ["MapIterationStarted", 3], ...innerMap(5), ["MapIterationSucceeded", 20],
-        ["MapIterationStarted", 20], ...innerMap(23), ["MapIterationSucceeded", 38],
-        ["MapStateSucceeded", 39], ["MapStateExited", 39], ["ExecutionSucceeded", 41],
-      ];
-      const sfn = new LocalStepFunctions([machine("nested", nested)]);
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("nested"), input: JSON.stringify([[1, 2, 3], [4, 5, 6]]) }, false);
-      await sfn.drained();
-      const events = history(sfn, executionArn);
-      expect(events.map((event) => [event.id, event.type, event.previousEventId])).toEqual(aws.map(([type, previous], i) => [i + 1, type, previous]));
+      const events = await executed(nested, [[1, 2, 3], [4, 5, 6]]);
+      expect(chain(events)).toEqual(
+        recorded([
+          ["ExecutionStarted", 0], ["MapStateEntered", 0], ["MapStateStarted", 2],
+          ["MapIterationStarted", 3], ...innerMap(5), ["MapIterationSucceeded", 20],
+          ["MapIterationStarted", 20], ...innerMap(23), ["MapIterationSucceeded", 38],
+          ["MapStateSucceeded", 39], ["MapStateExited", 39], ["ExecutionSucceeded", 41],
+        ]),
+      );
       const iterations = events.filter((event) => event.type.startsWith("MapIteration")).map((event) => [event.type, { ...(event.mapIterationStartedEventDetails ?? event.mapIterationSucceededEventDetails) }]);
       const outer = iterations.filter(([, details]) => (details as { name: string }).name === "MapL1");
       expect(outer).toEqual([0, 1].flatMap((index) => [["MapIterationStarted", { name: "MapL1", index }], ["MapIterationSucceeded", { name: "MapL1", index }]]));
@@ -1271,25 +1297,22 @@ describe("local Step Functions, Task history events (review 54)", () => {
     });
 
     it("a Map that failed and was caught: its failure after the iteration's last state, its exit after its failure (test_map_state_catch)", async () => {
-      const caught = {
-        StartAt: "StartState",
-        States: {
-          StartState: { Type: "Pass", Result: [1], ResultPath: "$.arr", Next: "MapState" },
-          MapState: {
-            Type: "Map", ResultPath: null, InputPath: "$.arr", MaxConcurrency: 1,
-            ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "HandleItemFail", States: { HandleItemFail: { Type: "Fail", Error: "HandleItemFailError", Cause: "HandleItemFailCause" } } },
-            Catch: [{ ErrorEquals: ["HandleItemFailError"], Next: "FinalCaught" }], Next: "Final",
-          },
-          FinalCaught: { Type: "Pass", End: true },
-          Final: { Type: "Pass", End: true },
-        },
-      };
-      expect(await chained(caught, {})).toEqual(
+      const caught = overArr({ ItemProcessor: failItem, Catch: [{ ErrorEquals: ["HandleItemFailError"], Next: "FinalCaught" }] }, [1], { FinalCaught: { Type: "Pass", End: true }, Final: { Type: "Pass", End: true } });
+      expect(chain(await executed(caught, {}))).toEqual(
         recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ["MapIterationStarted", 5], ["FailStateEntered", 6], ["MapIterationFailed", 7], ["MapStateFailed", 7], ["MapStateExited", 9], ["PassStateEntered", 10], ["PassStateExited", 11], ["ExecutionSucceeded", 12]]),
       );
     });
 
-    it("a Parallel's branch: its first state after ParallelStateStarted, each retry's start and the failure after the branch's last event (test_parallel_state_retry, test_parallel_state_nested)", async () => {
+    it("a Map retried: each retry's MapStateStarted after the failed iteration's last state, MapStateFailed once the retries ran out (test_map_state_retry)", async () => {
+      const retried = overArr({ ItemProcessor: failItem, Retry: [{ ErrorEquals: ["HandleItemFailError"], MaxAttempts: 2 }] });
+      const attempt = (started: number): Array<[string, number]> => [["MapIterationStarted", started], ["FailStateEntered", started + 1], ["MapIterationFailed", started + 2]];
+      expect(chain(await executed(retried, {}))).toEqual(
+        recorded([["ExecutionStarted", 0], ["PassStateEntered", 0], ["PassStateExited", 2], ["MapStateEntered", 3], ["MapStateStarted", 4], ...attempt(5), ["MapStateStarted", 7], ...attempt(9), ["MapStateStarted", 11], ...attempt(13), ["MapStateFailed", 15], ["ExecutionFailed", 17]]),
+      );
+    });
+
+    it("a Parallel's branch: its first state after ParallelStateStarted, each retry's start and the failure after the branch's last event (test_parallel_state_fail, test_parallel_state_retry, test_parallel_state_nested)", async () => {
+      expect(chain(await executed(failStates["fail-error"], {}))).toEqual(recorded([["ExecutionStarted", 0], ["ParallelStateEntered", 0], ["ParallelStateStarted", 2], ["FailStateEntered", 3], ["ParallelStateFailed", 4], ["ExecutionFailed", 5]]));
       const retried = {
         StartAt: "ParallelState",
         States: {
@@ -1297,41 +1320,68 @@ describe("local Step Functions, Task history events (review 54)", () => {
           Final: { Type: "Pass", End: true },
         },
       };
-      expect(await chained(retried, {})).toEqual(
+      expect(chain(await executed(retried, {}))).toEqual(
         recorded([["ExecutionStarted", 0], ["ParallelStateEntered", 0], ["ParallelStateStarted", 2], ["FailStateEntered", 3], ["ParallelStateStarted", 4], ["FailStateEntered", 5], ["ParallelStateStarted", 6], ["FailStateEntered", 7], ["ParallelStateFailed", 8], ["ExecutionFailed", 9]]),
       );
-      // Branches under way at once: each event follows its own branch's, a Task's outcome its start.
-      const two = (b: string) => ({ StartAt: `${b}1`, States: { [`${b}1`]: { Type: "Task", Resource: fnArn("f"), Next: `${b}2` }, [`${b}2`]: { Type: "Pass", End: true } } });
-      const sfn = new LocalStepFunctions([machine("branches", { StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [two("X"), two("Y")], End: true } } }, { f: fake(async () => new Promise((resolve) => setTimeout(() => resolve({}), 5))) })]);
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("branches"), input: "{}" }, false);
-      await sfn.drained();
-      const events = history(sfn, executionArn);
-      const named = (event: any) => event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
-      // Each branch's events, by the branch's state names, the Lambda events between its Task's entry and exit.
-      const branchOf = new Map<number, string>();
-      for (const event of events) {
-        const name = named(event);
-        if (name && /^[XY]/.test(name)) branchOf.set(event.id, name[0]);
-        else if (event.type.startsWith("LambdaFunction")) branchOf.set(event.id, branchOf.get(event.previousEventId)!);
-      }
-      expect(events.filter((event) => event.type.startsWith("LambdaFunction"))).toHaveLength(6);
-      for (const event of events) {
-        const branch = branchOf.get(event.id);
-        if (!branch || named(event) === `${branch}1` && event.type === "TaskStateEntered") continue;
-        expect(branchOf.get(event.previousEventId), `${event.id} ${event.type}`).toBe(branch);
-      }
-      expect(events.filter((event) => event.type === "TaskStateEntered").map((event) => events[event.previousEventId - 1].type)).toEqual(["ParallelStateStarted", "ParallelStateStarted"]);
-      // AWS's recording masks the ids of the branch's events; the outer exit follows the inner Parallel's exit (9 of 11).
+      // AWS's recording masks the ids of the branches' events (4 and 6 to 10 here); those it shows (1 to 3, 5, 11 and
+      // 12: the outer exit follows the inner Parallel's exit, 9) are these. A Parallel's success follows its branch's
+      // last event, as its exit does.
       const nested = {
         StartAt: "ParallelStateL1",
         States: { ParallelStateL1: { Type: "Parallel", End: true, Branches: [{ StartAt: "ParallelStateL2", States: { ParallelStateL2: { Type: "Parallel", End: true, Branches: [{ StartAt: "BranchL2", States: { BranchL2: { Type: "Pass", End: true } } }] } } }] } },
       };
-      expect(await chained(nested, {})).toEqual([
-        ["ExecutionStarted", null], ["ParallelStateEntered", null], ["ParallelStateStarted", "ParallelStateEntered"],
-        ["ParallelStateEntered", "ParallelStateStarted"], ["ParallelStateStarted", "ParallelStateEntered"], ["PassStateEntered", "ParallelStateStarted"], ["PassStateExited", "PassStateEntered"],
-        ["ParallelStateSucceeded", "PassStateExited"], ["ParallelStateExited", "PassStateExited"],
-        ["ParallelStateSucceeded", "ParallelStateExited"], ["ParallelStateExited", "ParallelStateExited"], ["ExecutionSucceeded", "ParallelStateExited"],
-      ]);
+      expect(chain(await executed(nested, {}))).toEqual(
+        recorded([
+          ["ExecutionStarted", 0], ["ParallelStateEntered", 0], ["ParallelStateStarted", 2],
+          ["ParallelStateEntered", 3], ["ParallelStateStarted", 4], ["PassStateEntered", 5], ["PassStateExited", 6],
+          ["ParallelStateSucceeded", 7], ["ParallelStateExited", 7],
+          ["ParallelStateSucceeded", 9], ["ParallelStateExited", 9], ["ExecutionSucceeded", 11],
+        ]),
+      );
+    });
+
+    it("branches under way at once: each event follows its own branch's, a Task's events among them, the branch of each told from the event itself", async () => {
+      // Each branch calls its own function, which answers with the branch's name.
+      const two = (b: string) => ({ StartAt: `${b}1`, States: { [`${b}1`]: { Type: "Task", Resource: fnArn(`f${b}`), Next: `${b}2` }, [`${b}2`]: { Type: "Pass", End: true } } });
+      const answers = (b: string) => fake(() => new Promise((resolve) => setTimeout(() => resolve({ branch: b }), 5)));
+      const sfn = new LocalStepFunctions([machine("branches", { StartAt: "Both", States: { Both: { Type: "Parallel", Branches: [two("X"), two("Y")], End: true } } }, { fX: answers("X"), fY: answers("Y") })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("branches"), input: "{}" }, false);
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      /** The branch an event names: its state's, its function's (LambdaFunctionScheduled), its output's; none for LambdaFunctionStarted. */
+      const named = (event: Record<string, any>): string | undefined =>
+        (event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name)?.[0] ??
+        event.lambdaFunctionScheduledEventDetails?.resource.slice(-1) ??
+        (event.lambdaFunctionSucceededEventDetails && JSON.parse(event.lambdaFunctionSucceededEventDetails.output).branch);
+      // Under way at once: both Tasks entered before either function answered.
+      const types = events.map((event) => event.type);
+      expect(types.lastIndexOf("TaskStateEntered")).toBeLessThan(types.indexOf("LambdaFunctionSucceeded"));
+      /** Each branch's chain, from its last state's exit back to the Parallel's start. */
+      const walk = (b: string) => {
+        const chained: Array<Record<string, any>> = [];
+        let event = events.find((e) => e.type === "PassStateExited" && named(e) === b);
+        for (; event && event.type !== "ParallelStateStarted"; event = events[event.previousEventId - 1]) chained.push(event);
+        expect(event?.type, `branch ${b}'s chain reaches ParallelStateStarted`).toBe("ParallelStateStarted");
+        return chained;
+      };
+      const [x, y] = [walk("X"), walk("Y")];
+      const branch = (b: string) => [["PassStateExited", b], ["PassStateEntered", b], ["TaskStateExited", b], ["LambdaFunctionSucceeded", b], ["LambdaFunctionStarted", undefined], ["LambdaFunctionScheduled", b], ["TaskStateEntered", b]];
+      expect(x.map((event) => [event.type, named(event)])).toEqual(branch("X"));
+      expect(y.map((event) => [event.type, named(event)])).toEqual(branch("Y"));
+      // Every event of the branches is on one chain: each LambdaFunctionStarted on its own branch's.
+      const between = events.filter((event) => event.id > types.indexOf("ParallelStateStarted") + 1 && event.id < types.indexOf("ParallelStateSucceeded") + 1);
+      expect(new Set([...x, ...y].map((event) => event.id))).toEqual(new Set(between.map((event) => event.id)));
+    });
+
+    it("ExecutionAborted follows none (0), as AWS records a stopped execution (test_sfn_api test_stop_execution)", async () => {
+      const sfn = new LocalStepFunctions([machine("waits", { StartAt: "State_1", States: { State_1: { Type: "Wait", Seconds: 60, Next: "State_2" }, State_2: { Type: "Pass", Result: { Arg1: "argument1" }, End: true } } })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("waits"), input: "{}" }, false);
+      await until(() => history(sfn, executionArn).some((event) => event.type === "WaitStateEntered"));
+      sfn.stopExecution({ executionArn });
+      await sfn.drained();
+      const events = history(sfn, executionArn);
+      expect(chain(events)).toEqual(recorded([["ExecutionStarted", 0], ["WaitStateEntered", 0], ["ExecutionAborted", 0]]));
+      expect(events[2].executionAbortedEventDetails).toEqual({});
     });
   });
 
