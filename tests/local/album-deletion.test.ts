@@ -200,14 +200,15 @@ describe("an album deleted across executions", () => {
   it("fails a deletion whose event asks for figures outside their bounds: the album marked failed, the figures and the limits told", async () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
-    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null), past the runaway
+    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
     // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` that is not a string.
-    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }];
+    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }];
     const figures = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
       "0, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution null, maxHandoffs 102, handoffs 0",
+      '20, pagesPerExecution "30", maxHandoffs 102, handoffs 0',
       "20, pagesPerExecution 30, maxHandoffs 103, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1",
       "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
