@@ -1173,6 +1173,51 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
   );
 }
 
+/**
+ * Where a definition uses workflow variables (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html:
+ * `Assign` on a Pass, Task, Map, Parallel, Choice or Wait state, a Choice rule or a Catcher; `$name` read in a
+ * JSONPath path or intrinsic function), which aws-local-stepfunctions 3.0.0 does not know: it ignores every `Assign`
+ * and reads `$name` as a path into the state's input, which selects nothing. A read then fails with the library's
+ * "Path expression '$x' does not point to a value", but a Choice rule's `IsPresent` on it is silently false, so the
+ * execution takes another branch than in AWS: such a definition is not run at all. Undefined when it uses none.
+ * Looked for where a JSONPath state takes a path: a key ending in `.$` (Parameters, ResultSelector, ItemSelector,
+ * ErrorPath's intrinsic functions alike), and the state's own fields ending in `Path` (InputPath, ItemsPath,
+ * SecondsPath, …; not ResultPath, which names where data goes) and its Choice rules' `Variable` and `…Path`
+ * comparators. Elsewhere a string is data (a Pass state's `Result`, a literal `"FilePath": "$HOME"` in Parameters),
+ * and so is a `$` within a quoted intrinsic-function argument (`'$x'`).
+ */
+function workflowVariablesUse(definition: Definition): string | undefined {
+  const reads = (path: string) => /(?<![\w$])\$([A-Za-z_]\w*)/.exec(path.replace(/'(?:[^'\\]|\\.)*'/g, "''"))?.[0];
+  // What the state's fields do with variables ("assigns them", "reads $x"), and where.
+  const inFields = (value: unknown, at: string): { use: string; where: string } | undefined => {
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) {
+        const found = inFields(item, `${at}[${i}]`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    for (const [key, field] of Object.entries(value)) {
+      // Nested states are visited as states of their own (definitionStates).
+      if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
+      const here = at ? `${at}.${key}` : key;
+      if (key === "Assign") return { use: "assigns them", where: here };
+      const own = at === "" || here.startsWith("Choices[") || here.startsWith("ItemReader.ReaderConfig.");
+      const path = typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable"))) ? reads(field) : undefined;
+      if (path) return { use: `reads ${path}`, where: `${here}: ${JSON.stringify(field)}` };
+      const found = inFields(field, here);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const { name, state } of definitionStates(definition)) {
+    const found = inFields(state, "");
+    if (found) return `${found.use} in state '${name}' (${found.where})`;
+  }
+  return undefined;
+}
+
 /** Step Functions' executions of the program's state machines, without HTTP (tests use it directly). */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalStateMachineDefinition>();
@@ -1281,7 +1326,7 @@ export class LocalStepFunctions {
   /**
    * A machine's definition as the library runs it, made once (at its first execution). A definition the library
    * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
-   * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   * JSONPath only), workflow variables (workflowVariablesUse), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
    */
   private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]>; timeout?: new () => Error }> {
     let prepared = this.prepared.get(machine);
@@ -1292,6 +1337,10 @@ export class LocalStepFunctions {
         const written = JSON.parse(machine.definition) as Definition;
         if ([written, ...[...definitionStates(written)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
+        }
+        const variables = workflowVariablesUse(written);
+        if (variables) {
+          throw new Error(`The local runtime (npm start) does not run workflow variables (Assign, $name references); ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
