@@ -281,6 +281,8 @@ interface EventFacts {
   run: LibraryRun;
   json?: string;
   length?: number;
+  /** A StateExited's workflow variables its state assigned, each as JSON (trackVariables). */
+  assigned?: Record<string, string>;
 }
 const eventFacts = new WeakMap<object, EventFacts>();
 
@@ -426,9 +428,11 @@ function instrumentRuns(loaded: Library): void {
     const run: LibraryRun = {};
     const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
     if (parent) runParents.set(run, parent);
+    // The variables this run's states assigned as its next StateExited reports them (trackVariables).
+    let assigned: Record<string, string> | undefined;
     const own = (event: LibraryEvent, json?: string, length?: number) => {
       if (logger.isLoggerClosed) return;
-      eventFacts.set(event, { run, json, length });
+      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}) });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here.
@@ -466,11 +470,16 @@ function instrumentRuns(loaded: Library): void {
       }
     };
     const states = this.definition.States;
-    const context = options.runOptions?.context as { Execution?: object } | undefined;
+    // The run's workflow variables: a run within sees those of the run it is within (variableScope).
+    const outer = options.runOptions?.context as { Execution?: object; [VARIABLES]?: Record<string, unknown> } | undefined;
+    const scope = variableScope(outer?.[VARIABLES]);
+    const context = { ...outer, [VARIABLES]: scope.values };
     // The context object the library reads this run's `$$` paths against (StateMachine.execute: Execution.Input is the
     // run's own input, an iteration's or a branch's too).
     const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
     measureStateData(logger, own, states, within, runContext);
+    const taskResults = new Map<string, unknown>();
+    trackVariables(logger, states, scope, runContext, taskResults, (variables) => (assigned = variables));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -478,13 +487,123 @@ function instrumentRuns(loaded: Library): void {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const state in states) {
       const handler = hooks.handlers[state];
-      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
+      // The result an Assign of the Task reads as `$` (trackVariables): the Task's own, before ResultSelector.
+      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run).then((result) => (taskResults.set(state, result), result)));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, context, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
     return within ? settledOnceForwarded(logger, settled) : settled;
   };
 }
+
+/**
+ * Where a run's context object holds its workflow variables
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
+ * does not know: each `$name` read in a path the library resolves is rewritten as the context path
+ * `$$.<VARIABLES>.name` (variableReads), which it resolves against the run's context (instrumentRuns puts the run's
+ * variables there). A name no `$$` path of AWS's context object has.
+ */
+const VARIABLES = "__workflowVariables";
+const VARIABLES_PATH = `$$.${VARIABLES}.`;
+
+/** A run's workflow variables: those it assigned, and those of the runs it is within (`outer`), which it only reads. */
+interface VariableScope {
+  values: Record<string, unknown>;
+  outer: ReadonlySet<string>;
+}
+
+/**
+ * The variables of a run within a Map iteration or Parallel branch: "variables assigned in the outer scope" are
+ * readable in its states, and those it assigns are its own, gone when it ends (LocalStack's AWS-recorded
+ * test_assign_base BASE_SCOPE_MAP, BASE_SCOPE_PARALLEL; test_assign_reference_variables
+ * BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE). A copy: the outer run waits in its Map or Parallel meanwhile, so nothing
+ * changes there.
+ */
+function variableScope(outer: Record<string, unknown> | undefined): VariableScope {
+  return { values: { ...outer }, outer: new Set(Object.keys(outer ?? {})) };
+}
+
+/**
+ * A state's `Assign`, evaluated and applied as it exits (its ResultSelector, ResultPath and OutputPath done: in AWS a
+ * state's own paths read the variables as they were when it entered, LocalStack's AWS-recorded
+ * BASE_EVALUATION_ORDER_PASS_STATE, where OutputPath `$answer` reads 42 in the state that assigns `answer`), and only
+ * when it succeeded (a caught state's exit assigns nothing: a Catcher's own Assign is not run locally,
+ * variablesUnsupported). Its `$` is the state's result (BASE_ASSIGN_FROM_RESULT: a Pass state's Result;
+ * BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of lambda:invoke's answer): a Task's handler's result
+ * (before ResultSelector, as LocalStack evaluates it: not recorded against AWS with one), a Pass state's Result, else
+ * the state's input (a Pass or Wait without InputPath and Parameters), a Map's or Parallel's gathered results (its
+ * output, without ResultSelector, ResultPath and OutputPath); variablesUnsupported refuses an Assign that reads `$`
+ * anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
+ * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
+ * scope's) fails the execution with States.Runtime (LocalStack's IllegalOuterScopeWrite; whether AWS refuses such a
+ * definition when it is created instead is not confirmed).
+ */
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, reported: (assigned: Record<string, string> | undefined) => void): void {
+  let entered: unknown;
+  let failed = false;
+  const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateExitedEvent } = logger;
+  logger.dispatchStateEnteredEvent = (name, type, input) => {
+    entered = input;
+    failed = false;
+    taskResults.delete(name);
+    dispatchStateEnteredEvent.call(logger, name, type, input);
+  };
+  logger.dispatchStateFailedEvent = (...args) => {
+    failed = true;
+    dispatchStateFailedEvent.apply(logger, args);
+  };
+  logger.dispatchStateRetriedEvent = (...args) => {
+    failed = false;
+    dispatchStateRetriedEvent.apply(logger, args);
+  };
+  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    const state = states[name] as Record<string, unknown> & { Assign?: unknown };
+    if (failed || logger.isLoggerClosed || typeof state?.Assign !== "object" || state.Assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    const result = type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
+    const values = assignedValues(name, state.Assign as Record<string, unknown>, result, context);
+    const written = Object.keys(values).find((variable) => scope.outer.has(variable));
+    if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
+    reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
+    try {
+      dispatchStateExitedEvent.call(logger, name, type, input, output);
+    } finally {
+      reported(undefined);
+    }
+    Object.assign(scope.values, values);
+  };
+}
+
+/**
+ * An Assign's values: a key ending in `.$` takes what its path selects from the state's result (`$`, `$.a`), the
+ * context object (`$$…`) or a variable (`$name…`, read as variableReads rewrote it); any other value is taken as
+ * written, literal strings that look like paths too (LocalStack's AWS-recorded BASE_VAR: `"constant_str_var":
+ * "$noSuchVar"` assigns that text); objects and arrays are read the same way within (as Parameters are). A path that
+ * selects nothing fails the execution with States.Runtime (AWS's cause for it is not recorded). Read with the
+ * library's own JSONPath reader (jsonpath-plus), as the library reads every other path of the state.
+ */
+function assignedValues(stateName: string, template: Record<string, unknown>, result: unknown, context: unknown): Record<string, unknown> {
+  const resolve = (value: unknown, at: string): unknown => {
+    if (Array.isArray(value)) return value.map((item, i) => resolve(item, `${at}[${i}]`));
+    if (typeof value !== "object" || value === null) return value;
+    const resolved: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (!key.endsWith(".$") || typeof field !== "string") {
+        resolved[key] = resolve(field, `${at}.${key}`);
+        continue;
+      }
+      const selected = field.startsWith("$$")
+        ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
+        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+      if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
+      resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
+    }
+    return resolved;
+  };
+  return resolve(template, "Assign") as Record<string, unknown>;
+}
+
+/** Text naming a variable as the definition wrote it (`$name`), not as variableReads rewrote it. */
+const readableVariables = (text: string) => text.split(VARIABLES_PATH).join("$");
 
 /**
  * A run within's outcome, settled only once its Map or Parallel has forwarded every event of the run to its own run's
@@ -846,6 +965,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
+    variableReads(state);
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail") {
@@ -1174,46 +1294,97 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
 }
 
 /**
- * Where a definition uses workflow variables (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html:
- * `Assign` on a Pass, Task, Map, Parallel, Choice or Wait state, a Choice rule or a Catcher; `$name` read in a
- * JSONPath path or intrinsic function), which aws-local-stepfunctions 3.0.0 does not know: it ignores every `Assign`
- * and reads `$name` as a path into the state's input, which selects nothing. A read then fails with the library's
- * "Path expression '$x' does not point to a value", but a Choice rule's `IsPresent` on it is silently false, so the
- * execution takes another branch than in AWS: such a definition is not run at all. Undefined when it uses none.
- * Looked for where a JSONPath state takes a path: a key ending in `.$` (Parameters, ResultSelector, ItemSelector,
- * ErrorPath's intrinsic functions alike), and the state's own fields ending in `Path` (InputPath, ItemsPath,
- * SecondsPath, …; not ResultPath, which names where data goes) and its Choice rules' `Variable` and `…Path`
- * comparators. Elsewhere a string is data (a Pass state's `Result`, a literal `"FilePath": "$HOME"` in Parameters),
- * and so is a `$` within a quoted intrinsic-function argument (`'$x'`).
+ * Each field of a JSONPath state the library reads as a path or an intrinsic function: a key ending in `.$`
+ * (Parameters, ResultSelector, ItemSelector, Assign; at any depth), the state's own fields ending in `Path`
+ * (InputPath, OutputPath, ItemsPath, SecondsPath, …; not ResultPath, which names where data goes, and reads no
+ * variable) and its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
+ * `Result`, a literal `"FilePath": "$HOME"` in Parameters). Nested states (Branches, ItemProcessor) are states of
+ * their own (definitionStates).
  */
-function workflowVariablesUse(definition: Definition): string | undefined {
-  const reads = (path: string) => /(?<![\w$])\$([A-Za-z_]\w*)/.exec(path.replace(/'(?:[^'\\]|\\.)*'/g, "''"))?.[0];
-  // What the state's fields do with variables ("assigns them", "reads $x"), and where.
-  const inFields = (value: unknown, at: string): { use: string; where: string } | undefined => {
-    if (Array.isArray(value)) {
-      for (const [i, item] of value.entries()) {
-        const found = inFields(item, `${at}[${i}]`);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (typeof value !== "object" || value === null) return undefined;
+function forEachPathField(state: Record<string, unknown>, visit: (holder: Record<string, unknown>, key: string, where: string) => void): void {
+  const walk = (value: unknown, at: string): void => {
+    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`));
+    if (typeof value !== "object" || value === null) return;
     for (const [key, field] of Object.entries(value)) {
-      // Nested states are visited as states of their own (definitionStates).
       if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
       const here = at ? `${at}.${key}` : key;
-      if (key === "Assign") return { use: "assigns them", where: here };
       const own = at === "" || here.startsWith("Choices[") || here.startsWith("ItemReader.ReaderConfig.");
-      const path = typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable"))) ? reads(field) : undefined;
-      if (path) return { use: `reads ${path}`, where: `${here}: ${JSON.stringify(field)}` };
-      const found = inFields(field, here);
-      if (found) return found;
+      if (typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable")))) visit(value as Record<string, unknown>, key, here);
+      else walk(field, here);
     }
-    return undefined;
   };
+  walk(state, "");
+}
+
+/** A `$name` outside a path's quoted intrinsic-function arguments (`'$5'` is text): a workflow variable's name. */
+const VARIABLE_NAME = /(?<![\w$])\$(?=[A-Za-z_])/g;
+/** A path's (or intrinsic function's) quoted text, and what lies between. */
+const QUOTED = /('(?:[^'\\]|\\.)*')/;
+
+/** The first variable `path` reads (`$name`), if any. */
+function variableRead(path: string): string | undefined {
+  for (const [i, part] of path.split(QUOTED).entries()) {
+    const found = i % 2 === 0 ? /(?<![\w$])\$[A-Za-z_]\w*/.exec(part) : null;
+    if (found) return found[0];
+  }
+  return undefined;
+}
+
+/**
+ * `state`'s variable reads (`$name`, `$name.a`, `$name[0]`, in a path or an intrinsic function's arguments) as the
+ * context paths the library resolves against the run's variables (VARIABLES), in place.
+ */
+function variableReads(state: Record<string, unknown>): void {
+  forEachPathField(state, (holder, key) => {
+    holder[key] = (holder[key] as string).split(QUOTED).map((part, i) => (i % 2 === 0 ? part.replace(VARIABLE_NAME, () => VARIABLES_PATH) : part)).join("");
+  });
+}
+
+/** Whether an Assign reads the state's result (`$`, `$.a`, `$[0]`: not `$$…` nor `$name…`), anywhere within. */
+function readsResult(template: unknown): boolean {
+  if (Array.isArray(template)) return template.some(readsResult);
+  if (typeof template !== "object" || template === null) return false;
+  return Object.entries(template).some(([key, value]) => (key.endsWith(".$") && typeof value === "string" ? /^\$(?![$A-Za-z_])/.test(value) : readsResult(value)));
+}
+
+/**
+ * What of workflow variables the local runtime does not run, where a definition uses it (undefined: it runs all it
+ * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
+ * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor which
+ * Choice rule matched, nor a Catcher's error output: a Choice state's Assign (its own or a rule's), a Catcher's, an
+ * Assign that reads `$` where trackVariables cannot tell the state's result, an Assign value that is an intrinsic
+ * function (the library's evaluator is not exported), and a variable in a callback Task's TimeoutSecondsPath or
+ * HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context: readLimitPaths). Run as the library alone
+ * runs them, they would be wrong silently (an Assign ignored, a Choice rule's `IsPresent` false): such a definition
+ * fails every execution instead.
+ */
+function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
-    const found = inFields(state, "");
-    if (found) return `${found.use} in state '${name}' (${found.where})`;
+    const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
+    const assign = state.Assign as unknown;
+    if (state.Type === "Choice") {
+      if (assign !== undefined) return at("assigns variables in a Choice state", "Assign");
+      const rule = (Array.isArray(state.Choices) ? state.Choices : []).findIndex((choice: { Assign?: unknown }) => choice?.Assign !== undefined);
+      if (rule >= 0) return at("assigns variables in a Choice rule", `Choices[${rule}].Assign`);
+    }
+    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => catcher?.Assign !== undefined);
+    if (caught >= 0) return at("assigns variables in a Catcher", `Catch[${caught}].Assign`);
+    if (assign !== undefined) {
+      let intrinsic: string | undefined;
+      forEachPathField({ Assign: assign }, (holder, key, where) => {
+        if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
+      });
+      if (intrinsic) return at("assigns an intrinsic function's value", intrinsic);
+      const hidden =
+        (state.Type === "Pass" && !("Result" in state) && ("InputPath" in state || "Parameters" in state)) ||
+        (state.Type === "Wait" && "InputPath" in state) ||
+        ((state.Type === "Map" || state.Type === "Parallel") && ["ResultSelector", "ResultPath", "OutputPath"].some((field) => field in state));
+      if (hidden && readsResult(assign)) return at("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath", "Assign");
+    }
+    if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
+      const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
+      if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);
+    }
   }
   return undefined;
 }
@@ -1326,7 +1497,8 @@ export class LocalStepFunctions {
   /**
    * A machine's definition as the library runs it, made once (at its first execution). A definition the library
    * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
-   * JSONPath only), workflow variables (workflowVariablesUse), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   * JSONPath only), a use of workflow variables the local runtime does not run (variablesUnsupported), or one its
+   * validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
    */
   private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]>; timeout?: new () => Error }> {
     let prepared = this.prepared.get(machine);
@@ -1338,9 +1510,9 @@ export class LocalStepFunctions {
         if ([written, ...[...definitionStates(written)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
         }
-        const variables = workflowVariablesUse(written);
+        const variables = variablesUnsupported(written);
         if (variables) {
-          throw new Error(`The local runtime (npm start) does not run workflow variables (Assign, $name references); ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
+          throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
@@ -1633,7 +1805,8 @@ function taskFailure(error: string | undefined, cause: string | undefined): Serv
  * an uncaught Task failure's error and cause become the execution's (test_callback test_sqs_failure_in_wait_for_task_token).
  */
 function failedWith(error: string | null | undefined, cause: unknown): { error?: string; cause?: string } {
-  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: typeof cause === "string" ? cause : JSON.stringify(cause) } : {}) };
+  // A library's message names a variable's path as variableReads rewrote it.
+  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: readableVariables(typeof cause === "string" ? cause : JSON.stringify(cause)) } : {}) };
 }
 
 /**
@@ -1795,12 +1968,16 @@ function historyEvent(
       // the failure it retries is no MapStateFailed or ParallelStateFailed.
       if (composite) outcomes.retried(run, event.state!.name, composite, record);
       return journal.place(run, event.state!.name);
-    case "StateExited":
+    case "StateExited": {
       journal.leave(run, event.state!.name);
       // A Map or Parallel that failed and was caught exits after its MapStateFailed or ParallelStateFailed
       // (test_map_state_catch, test_parallel_state_catch); else it succeeded, just before it exits (test_map_state).
       if (composite && !outcomes.exited(run, event.state!.name, record)) record(`${composite}StateSucceeded`, {});
-      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
+      // The variables it assigned, each as its JSON (LocalStack's AWS-recorded test_assign_base: assignedVariables,
+      // assignedVariablesDetails), only when it assigned some.
+      const assigned = facts?.assigned ? { assignedVariables: facts.assigned, assignedVariablesDetails: { truncated: false } } : {};
+      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { ...assigned, name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
+    }
     case "StateFailed":
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);
