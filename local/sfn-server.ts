@@ -473,13 +473,14 @@ function instrumentRuns(loaded: Library): void {
     // The run's workflow variables: a run within sees those of the run it is within (variableScope).
     const outer = options.runOptions?.context as { Execution?: object; [VARIABLES]?: Record<string, unknown> } | undefined;
     const scope = variableScope(outer?.[VARIABLES]);
-    const context = { ...outer, [VARIABLES]: scope.values };
+    const choice: ChoiceMatch = {};
+    const context = { ...outer, [VARIABLES]: scope.values, [CHOICE_RULES]: choiceRules(choice) };
     // The context object the library reads this run's `$$` paths against (StateMachine.execute: Execution.Input is the
     // run's own input, an iteration's or a branch's too).
     const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
     measureStateData(logger, own, states, within, runContext);
     const taskResults = new Map<string, unknown>();
-    trackVariables(logger, states, scope, runContext, taskResults, (variables) => (assigned = variables));
+    trackVariables(logger, states, scope, runContext, taskResults, choice, (variables) => (assigned = variables));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -506,6 +507,74 @@ function instrumentRuns(loaded: Library): void {
 const VARIABLES = "__workflowVariables";
 const VARIABLES_PATH = `$$.${VARIABLES}.`;
 
+/**
+ * Where a run's context object tells which rule of a Choice state with an Assign matched: each such rule is rewritten
+ * (choiceRulesTold) to end in an `IsPresent` on `$$.<CHOICE_RULES>.r<index>`, which the library reads only once the
+ * rule's own condition held, and the rule matches.
+ */
+const CHOICE_RULES = "__workflowChoiceRules";
+
+/** The rule of the Choice state under way in a run that matched (none: its Default). */
+interface ChoiceMatch {
+  rule?: number;
+}
+
+/** The context's CHOICE_RULES: `r<index>` is present, and reading it records that rule as `choice`'s match. */
+function choiceRules(choice: ChoiceMatch): object {
+  const rule = (key: string | symbol) => (typeof key === "string" && /^r\d+$/.test(key) ? Number(key.slice(1)) : undefined);
+  return new Proxy(
+    {},
+    {
+      getOwnPropertyDescriptor: (_, key) => (rule(key) === undefined ? undefined : { value: true, writable: false, enumerable: true, configurable: true }),
+      get: (_, key) => {
+        const index = rule(key);
+        if (index === undefined) return undefined;
+        choice.rule = index;
+        return true;
+      },
+    },
+  );
+}
+
+/**
+ * A Choice state whose rules or Default assign variables, rewritten in place so that the run learns which rule
+ * matched (CHOICE_RULES): each rule's condition, then the marker, under an `And` (the library reads an And's rules in
+ * order and stops at the first false one, and the Choice's rules in order up to the first that matches). The rule
+ * keeps its Next, and its Assign for trackVariables (the library reads no Assign).
+ */
+function choiceRulesTold(state: Record<string, unknown>): void {
+  const rules = state.Choices;
+  if (state.Type !== "Choice" || !Array.isArray(rules) || (state.Assign === undefined && !rules.some((rule) => rule?.Assign !== undefined))) return;
+  state.Choices = rules.map((rule: Record<string, unknown>, i) => {
+    const { Next, Assign, ...condition } = rule;
+    return { And: [condition, { Variable: `$$.${CHOICE_RULES}.r${i}`, IsPresent: true }], Next, ...(Assign !== undefined ? { Assign } : {}) };
+  });
+}
+
+/** The Choice rule operators that test the Variable's type or presence, whose value says whether it must hold. */
+const TYPE_TESTS = ["IsPresent", "IsNull", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"];
+
+/**
+ * A Choice state's type tests with `false` (`"IsPresent": false`) rewritten in place as the Not of the test with
+ * `true`: aws-local-stepfunctions 3.0.0 returns `<value> && <the test>` for them, so one with `false` never matches,
+ * where AWS matches `"IsPresent": false` on a Variable that is absent (LocalStack's AWS-recorded
+ * test_assign_reference_variables test_assign_in_choice_state runs such a rule; states-language.html: "IsPresent …
+ * whether a field is present"). A missing Variable still fails the other tests as the library fails them.
+ */
+function typeTestsNegated(state: Record<string, unknown>): void {
+  const negate = (rule: unknown): unknown => {
+    if (typeof rule !== "object" || rule === null) return rule;
+    const { And, Or, Not, ...fields } = rule as Record<string, unknown>;
+    const test = TYPE_TESTS.find((operator) => fields[operator] === false);
+    const inner = { ...fields, ...(Array.isArray(And) ? { And: And.map(negate) } : {}), ...(Array.isArray(Or) ? { Or: Or.map(negate) } : {}), ...(Not !== undefined ? { Not: negate(Not) } : {}) };
+    if (!test) return inner;
+    // The rule's Next and Assign stay on the rule; the test goes under the Not.
+    const { Next, Assign, Comment, ...condition } = inner as Record<string, unknown>;
+    return { Not: { ...condition, [test]: true }, ...(Next !== undefined ? { Next } : {}), ...(Assign !== undefined ? { Assign } : {}), ...(Comment !== undefined ? { Comment } : {}) };
+  };
+  if (state.Type === "Choice" && Array.isArray(state.Choices)) state.Choices = state.Choices.map(negate);
+}
+
 /** A run's workflow variables: those it assigned, and those of the runs it is within (`outer`), which it only reads. */
 interface VariableScope {
   values: Record<string, unknown>;
@@ -528,23 +597,26 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * state's own paths read the variables as they were when it entered, LocalStack's AWS-recorded
  * BASE_EVALUATION_ORDER_PASS_STATE, where OutputPath `$answer` reads 42 in the state that assigns `answer`), and only
  * when it succeeded (a caught state's exit assigns nothing: a Catcher's own Assign is not run locally,
- * variablesUnsupported). Its `$` is the state's result (BASE_ASSIGN_FROM_RESULT: a Pass state's Result;
+ * variablesUnsupported); a Choice state's is its matching rule's, or its own when it goes to its Default (LocalStack's
+ * AWS-recorded test_assign_in_choice_state INCORRECT, and CONDITION_TRUE in JSONata, where the state's own is not
+ * assigned when a rule matched). Its `$` is the state's result (BASE_ASSIGN_FROM_RESULT: a Pass state's Result;
  * BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of lambda:invoke's answer): a Task's handler's result
  * (before ResultSelector, as LocalStack evaluates it: not recorded against AWS with one), a Pass state's Result, else
- * the state's input (a Pass or Wait without InputPath and Parameters), a Map's or Parallel's gathered results (its
+ * the state's input (a Pass, Wait or Choice without InputPath and Parameters), a Map's or Parallel's gathered results (its
  * output, without ResultSelector, ResultPath and OutputPath); variablesUnsupported refuses an Assign that reads `$`
  * anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
  * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
  * scope's) fails the execution with States.Runtime (LocalStack's IllegalOuterScopeWrite; whether AWS refuses such a
  * definition when it is created instead is not confirmed).
  */
-function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, reported: (assigned: Record<string, string> | undefined) => void): void {
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, choice: ChoiceMatch, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   let failed = false;
   const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateExitedEvent } = logger;
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     entered = input;
     failed = false;
+    choice.rule = undefined;
     taskResults.delete(name);
     dispatchStateEnteredEvent.call(logger, name, type, input);
   };
@@ -557,10 +629,12 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     dispatchStateRetriedEvent.apply(logger, args);
   };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
-    const state = states[name] as Record<string, unknown> & { Assign?: unknown };
-    if (failed || logger.isLoggerClosed || typeof state?.Assign !== "object" || state.Assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
+    // A Choice state assigns its matching rule's Assign, or its own when none matched (its Default).
+    const assign = type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
+    if (failed || logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
     const result = type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
-    const values = assignedValues(name, state.Assign as Record<string, unknown>, result, context);
+    const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
     reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
@@ -966,6 +1040,8 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
     variableReads(state);
+    typeTestsNegated(state);
+    choiceRulesTold(state);
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail") {
@@ -1302,18 +1378,18 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
  * their own (definitionStates).
  */
 function forEachPathField(state: Record<string, unknown>, visit: (holder: Record<string, unknown>, key: string, where: string) => void): void {
-  const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`));
+  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not) or its ReaderConfig's.
+  const walk = (value: unknown, at: string, own: boolean): void => {
+    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`, own));
     if (typeof value !== "object" || value === null) return;
     for (const [key, field] of Object.entries(value)) {
       if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
       const here = at ? `${at}.${key}` : key;
-      const own = at === "" || here.startsWith("Choices[") || here.startsWith("ItemReader.ReaderConfig.");
       if (typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable")))) visit(value as Record<string, unknown>, key, here);
-      else walk(field, here);
+      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig"].includes(key));
     }
   };
-  walk(state, "");
+  walk(state, "", true);
 }
 
 /** A `$name` outside a path's quoted intrinsic-function arguments (`'$5'` is text): a workflow variable's name. */
@@ -1350,9 +1426,9 @@ function readsResult(template: unknown): boolean {
 /**
  * What of workflow variables the local runtime does not run, where a definition uses it (undefined: it runs all it
  * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
- * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor which
- * Choice rule matched, nor a Catcher's error output: a Choice state's Assign (its own or a rule's), a Catcher's, an
- * Assign that reads `$` where trackVariables cannot tell the state's result, an Assign value that is an intrinsic
+ * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
+ * Catcher's error output: a Catcher's Assign, an Assign that reads `$` where trackVariables cannot tell the state's
+ * result, an Assign value that is an intrinsic
  * function (the library's evaluator is not exported), and a variable in a callback Task's TimeoutSecondsPath or
  * HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context: readLimitPaths). Run as the library alone
  * runs them, they would be wrong silently (an Assign ignored, a Choice rule's `IsPresent` false): such a definition
@@ -1362,25 +1438,20 @@ function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
     const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
     const assign = state.Assign as unknown;
-    if (state.Type === "Choice") {
-      if (assign !== undefined) return at("assigns variables in a Choice state", "Assign");
-      const rule = (Array.isArray(state.Choices) ? state.Choices : []).findIndex((choice: { Assign?: unknown }) => choice?.Assign !== undefined);
-      if (rule >= 0) return at("assigns variables in a Choice rule", `Choices[${rule}].Assign`);
-    }
     const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => catcher?.Assign !== undefined);
     if (caught >= 0) return at("assigns variables in a Catcher", `Catch[${caught}].Assign`);
-    if (assign !== undefined) {
-      let intrinsic: string | undefined;
-      forEachPathField({ Assign: assign }, (holder, key, where) => {
-        if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
-      });
-      if (intrinsic) return at("assigns an intrinsic function's value", intrinsic);
-      const hidden =
-        (state.Type === "Pass" && !("Result" in state) && ("InputPath" in state || "Parameters" in state)) ||
-        (state.Type === "Wait" && "InputPath" in state) ||
-        ((state.Type === "Map" || state.Type === "Parallel") && ["ResultSelector", "ResultPath", "OutputPath"].some((field) => field in state));
-      if (hidden && readsResult(assign)) return at("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath", "Assign");
-    }
+    // The state's own Assign and its Choice rules'.
+    const assigns = { Assign: assign, ...Object.fromEntries((Array.isArray(state.Choices) ? state.Choices : []).map((rule: { Assign?: unknown }, i: number) => [`Choices[${i}]`, { Assign: rule?.Assign }])) };
+    let intrinsic: string | undefined;
+    forEachPathField(assigns, (holder, key, where) => {
+      if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
+    });
+    if (intrinsic) return at("assigns an intrinsic function's value", intrinsic);
+    const hidden =
+      (state.Type === "Pass" && !("Result" in state) && ("InputPath" in state || "Parameters" in state)) ||
+      ((state.Type === "Wait" || state.Type === "Choice") && "InputPath" in state) ||
+      ((state.Type === "Map" || state.Type === "Parallel") && ["ResultSelector", "ResultPath", "OutputPath"].some((field) => field in state));
+    if (hidden && readsResult(assigns)) return at("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath", "Assign");
     if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
       const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
       if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);

@@ -161,6 +161,42 @@ describe("local Step Functions, workflow variables", () => {
     });
   });
 
+  it("assigns a Choice state's matching rule's Assign, or its own when it goes to its Default, and reads variables in its rules (AWS-recorded)", async () => {
+    // BASE_ASSIGN_IN_CHOICE, as test_assign_in_choice_state ran it ("42" and "0": neither rule matches a string) and
+    // with a number the second rule matches (CHOICE_CONDITION_JSONATA's CONDITION_TRUE: only the rule's Assign).
+    const definition = {
+      StartAt: "CheckInputState",
+      States: {
+        CheckInputState: {
+          Type: "Choice",
+          Choices: [
+            { Variable: "$.input_value", IsPresent: false, Assign: { status: "UNKNOWN" }, Next: "FinalState" },
+            { Variable: "$.input_value", NumericEquals: 42, Assign: { status: "CORRECT" }, Next: "FinalState" },
+          ],
+          Assign: { status: "INCORRECT", "guess.$": "$.input_value" },
+          Default: "FinalState",
+        },
+        FinalState: { Type: "Pass", Parameters: { "result.$": "$status" }, End: true },
+      },
+    };
+    for (const guess of ["42", "0"]) {
+      expect(await ran(definition, { input_value: guess })).toMatchObject({ status: "SUCCEEDED", output: { result: "INCORRECT" }, assigned: [["CheckInputState", { guess: JSON.stringify(guess), status: '"INCORRECT"' }]] });
+    }
+    expect(await ran(definition, { input_value: 42 })).toMatchObject({ status: "SUCCEEDED", output: { result: "CORRECT" }, assigned: [["CheckInputState", { status: '"CORRECT"' }]] });
+    expect(await ran(definition, {})).toMatchObject({ status: "SUCCEEDED", output: { result: "UNKNOWN" }, assigned: [["CheckInputState", { status: '"UNKNOWN"' }]] });
+    // BASE_REFERENCE_IN_CHOICE: a rule compares two variables; the loop's second pass matches.
+    const reference = {
+      StartAt: "Setup",
+      States: {
+        Setup: { Type: "Pass", Assign: { guess: "the_guess", answer: "the_answer" }, Next: "CheckAnswer" },
+        CheckAnswer: { Type: "Choice", Choices: [{ Variable: "$guess", StringEqualsPath: "$answer", Next: "CorrectAnswer" }], Default: "WrongAnswer" },
+        CorrectAnswer: { Type: "Pass", Result: { state: "CORRECT" }, End: true },
+        WrongAnswer: { Type: "Pass", Assign: { "guess.$": "$answer" }, Result: { state: "WRONG" }, Next: "CheckAnswer" },
+      },
+    };
+    expect(await ran(reference)).toMatchObject({ status: "SUCCEEDED", output: { state: "CORRECT" }, assigned: [["Setup", { guess: '"the_guess"', answer: '"the_answer"' }], ["WrongAnswer", { guess: '"the_answer"' }]] });
+  });
+
   it("assigns a Task's result, and reads variables in its Parameters and TimeoutSecondsPath (AWS-recorded)", async () => {
     // BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT
     const payloads: unknown[] = [];
@@ -204,11 +240,11 @@ describe("local Step Functions, workflow variables", () => {
   });
 
   it("fails a definition whose use of variables the local runtime does not run, saying where, rather than run it wrong", async () => {
-    const inRule = {
+    const choiceInputPath = {
       StartAt: "Check",
-      States: { Check: { Type: "Choice", Choices: [{ Not: { Variable: "$.a", IsPresent: true }, Assign: { a: "none" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
+      States: { Check: { Type: "Choice", InputPath: "$.a", Choices: [{ Variable: "$", IsPresent: true, Assign: { "a.$": "$" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
     };
-    expect(await ran(inRule)).toMatchObject(unsupported("assigns variables in a Choice rule in state 'Check' (Choices[0].Assign)"));
+    expect(await ran(choiceInputPath)).toMatchObject(unsupported("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath in state 'Check' (Assign)"));
     const inCatch = {
       StartAt: "Each",
       States: {
