@@ -352,6 +352,8 @@ interface LibraryRunLogger {
   dispatchStateExitedEvent(stateName: string, stateType: string, input: unknown, output: unknown): void;
   dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
   dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
+  /** A Catcher (`catcher`, the definition's own object) took the state's failure; its exit follows. */
+  dispatchStateCaughtEvent(stateName: string, stateType: string, input: unknown, catcher: unknown): void;
   dispatchExecutionAbortedEvent(): void;
   dispatchExecutionStartedEvent(input: unknown): void;
   dispatchExecutionSucceededEvent(output: unknown): void;
@@ -596,8 +598,8 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * A state's `Assign`, evaluated and applied as it exits (its ResultSelector, ResultPath and OutputPath done: in AWS a
  * state's own paths read the variables as they were when it entered, LocalStack's AWS-recorded
  * BASE_EVALUATION_ORDER_PASS_STATE, where OutputPath `$answer` reads 42 in the state that assigns `answer`), and only
- * when it succeeded (a caught state's exit assigns nothing: a Catcher's own Assign is not run locally,
- * variablesUnsupported); a Choice state's is its matching rule's, or its own when it goes to its Default (LocalStack's
+ * when it succeeded (a caught state's exit assigns its Catcher's Assign instead, one that reads no `$`: what `$` is
+ * there is not recorded against AWS for JSONPath, variablesUnsupported); a Choice state's is its matching rule's, or its own when it goes to its Default (LocalStack's
  * AWS-recorded test_assign_in_choice_state INCORRECT, and CONDITION_TRUE in JSONata, where the state's own is not
  * assigned when a rule matched). Its `$` is the state's result (BASE_ASSIGN_FROM_RESULT: a Pass state's Result;
  * BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of lambda:invoke's answer): a Task's handler's result
@@ -612,10 +614,13 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
 function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, choice: ChoiceMatch, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   let failed = false;
-  const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateExitedEvent } = logger;
+  // The Catcher that took the state's failure, whose Assign applies instead of the state's.
+  let catcher: { Assign?: unknown } | undefined;
+  const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     entered = input;
     failed = false;
+    catcher = undefined;
     choice.rule = undefined;
     taskResults.delete(name);
     dispatchStateEnteredEvent.call(logger, name, type, input);
@@ -628,12 +633,17 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     failed = false;
     dispatchStateRetriedEvent.apply(logger, args);
   };
+  logger.dispatchStateCaughtEvent = (name, type, input, taking) => {
+    catcher = taking as typeof catcher;
+    dispatchStateCaughtEvent.call(logger, name, type, input, taking);
+  };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
     // A Choice state assigns its matching rule's Assign, or its own when none matched (its Default).
-    const assign = type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
-    if (failed || logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
-    const result = type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
+    // A caught state's, its Catcher's (one that reads no `$`: variablesUnsupported).
+    const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
+    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
@@ -1427,8 +1437,8 @@ function readsResult(template: unknown): boolean {
  * What of workflow variables the local runtime does not run, where a definition uses it (undefined: it runs all it
  * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
  * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
- * Catcher's error output: a Catcher's Assign, an Assign that reads `$` where trackVariables cannot tell the state's
- * result, an Assign value that is an intrinsic
+ * Catcher's error output: a Catcher's Assign that reads `$`, an Assign that reads `$` where trackVariables cannot tell
+ * the state's result, an Assign value that is an intrinsic
  * function (the library's evaluator is not exported), and a variable in a callback Task's TimeoutSecondsPath or
  * HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context: readLimitPaths). Run as the library alone
  * runs them, they would be wrong silently (an Assign ignored, a Choice rule's `IsPresent` false): such a definition
@@ -1438,10 +1448,11 @@ function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
     const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
     const assign = state.Assign as unknown;
-    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => catcher?.Assign !== undefined);
-    if (caught >= 0) return at("assigns variables in a Catcher", `Catch[${caught}].Assign`);
-    // The state's own Assign and its Choice rules'.
-    const assigns = { Assign: assign, ...Object.fromEntries((Array.isArray(state.Choices) ? state.Choices : []).map((rule: { Assign?: unknown }, i: number) => [`Choices[${i}]`, { Assign: rule?.Assign }])) };
+    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => readsResult(catcher?.Assign));
+    if (caught >= 0) return at("assigns from its error output ($) in a Catcher", `Catch[${caught}].Assign`);
+    // The state's own Assign, its Choice rules' and its Catchers'.
+    const within = (field: string) => (Array.isArray(state[field]) ? (state[field] as Array<{ Assign?: unknown }>) : []).map((rule, i) => [`${field}[${i}]`, { Assign: rule?.Assign }]);
+    const assigns = { Assign: assign, ...Object.fromEntries([...within("Choices"), ...within("Catch")]) };
     let intrinsic: string | undefined;
     forEachPathField(assigns, (holder, key, where) => {
       if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;

@@ -237,6 +237,16 @@ describe("local Step Functions, workflow variables", () => {
       throw Object.assign(new Error("boom"), { errorType: "Boom" });
     };
     expect(await ran(caught, {}, { boom })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$done' does not point to a value", assigned: [] });
+    // The Catcher's own Assign applies instead (one that reads no `$`).
+    const catcherAssigns = {
+      StartAt: "Setup",
+      States: {
+        Setup: { Type: "Pass", Assign: { attempt: 1 }, Next: "Try" },
+        Try: { ...caught.States.Try, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Assign: { "failedAttempt.$": "$attempt", "execution.$": "$$.Execution.Name" }, Next: "Check" }] },
+        Check: { Type: "Pass", Parameters: { "failedAttempt.$": "$failedAttempt" }, End: true },
+      },
+    };
+    expect(await ran(catcherAssigns, {}, { boom })).toMatchObject({ status: "SUCCEEDED", output: { failedAttempt: 1 }, assigned: [["Setup", { attempt: "1" }], ["Try", { failedAttempt: "1", execution: expect.any(String) }]] });
   });
 
   it("fails a definition whose use of variables the local runtime does not run, saying where, rather than run it wrong", async () => {
@@ -258,7 +268,11 @@ describe("local Step Functions, workflow variables", () => {
         },
       },
     };
-    expect(await ran(inCatch, [])).toMatchObject(unsupported("assigns variables in a Catcher in state 'Wrap' (Catch[0].Assign)"));
+    expect(await ran(inCatch, [])).toMatchObject({ status: "SUCCEEDED", output: [] });
+    const fromErrorOutput = { ...inCatch, States: { Each: { ...inCatch.States.Each, ItemProcessor: { ...inCatch.States.Each.ItemProcessor, States: { ...inCatch.States.Each.ItemProcessor.States, Wrap: { ...inCatch.States.Each.ItemProcessor.States.Wrap, Catch: [{ ErrorEquals: ["States.ALL"], Assign: { "error.$": "$.Error" }, Next: "P2" }] } } } } } };
+    expect(await ran(fromErrorOutput, [])).toMatchObject(unsupported("assigns from its error output ($) in a Catcher in state 'Wrap' (Catch[0].Assign)"));
+    const intrinsicInCatcher = { ...inCatch, States: { Each: { ...inCatch.States.Each, ItemProcessor: { ...inCatch.States.Each.ItemProcessor, States: { ...inCatch.States.Each.ItemProcessor.States, Wrap: { ...inCatch.States.Each.ItemProcessor.States.Wrap, Catch: [{ ErrorEquals: ["States.ALL"], Assign: { "id.$": "States.UUID()" }, Next: "P2" }] } } } } } };
+    expect(await ran(intrinsicInCatcher, [])).toMatchObject(unsupported("assigns an intrinsic function's value in state 'Wrap' (Catch[0].Assign.id.$)"));
     // BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE's Summate: an intrinsic function in an Assign.
     const intrinsic = { StartAt: "Summate", States: { Summate: { Type: "Pass", Assign: { "Sum.$": "States.MathAdd($yCurrent, $bias)" }, End: true } } };
     expect(await ran(intrinsic)).toMatchObject(unsupported(`assigns an intrinsic function's value in state 'Summate' (Assign.Sum.$)`));
