@@ -559,9 +559,9 @@ const TYPE_TESTS = ["IsPresent", "IsNull", "IsNumeric", "IsString", "IsBoolean",
 /**
  * A Choice state's type tests with `false` (`"IsPresent": false`) rewritten in place as the Not of the test with
  * `true`: aws-local-stepfunctions 3.0.0 returns `<value> && <the test>` for them, so one with `false` never matches,
- * where AWS matches `"IsPresent": false` on a Variable that is absent (LocalStack's AWS-recorded
- * test_assign_reference_variables test_assign_in_choice_state runs such a rule; states-language.html: "IsPresent …
- * whether a field is present"). A missing Variable still fails the other tests as the library fails them.
+ * where the States Language's `IsPresent: false` holds for a Variable that is absent (an AWS-recorded run with the
+ * field absent is not at hand: LocalStack's test_assign_in_choice_state has such a rule, its field present). A missing
+ * Variable still fails the other tests as the library fails them with `true`.
  */
 function typeTestsNegated(state: Record<string, unknown>): void {
   const negate = (rule: unknown): unknown => {
@@ -599,14 +599,14 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * state's own paths read the variables as they were when it entered, LocalStack's AWS-recorded
  * BASE_EVALUATION_ORDER_PASS_STATE, where OutputPath `$answer` reads 42 in the state that assigns `answer`), and only
  * when it succeeded (a caught state's exit assigns its Catcher's Assign instead, one that reads no `$`: what `$` is
- * there is not recorded against AWS for JSONPath, variablesUnsupported); a Choice state's is its matching rule's, or its own when it goes to its Default (LocalStack's
- * AWS-recorded test_assign_in_choice_state INCORRECT, and CONDITION_TRUE in JSONata, where the state's own is not
- * assigned when a rule matched). Its `$` is the state's result (BASE_ASSIGN_FROM_RESULT: a Pass state's Result;
- * BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of lambda:invoke's answer): a Task's handler's result
- * (before ResultSelector, as LocalStack evaluates it: not recorded against AWS with one), a Pass state's Result, else
- * the state's input (a Pass, Wait or Choice without InputPath and Parameters), a Map's or Parallel's gathered results (its
- * output, without ResultSelector, ResultPath and OutputPath); variablesUnsupported refuses an Assign that reads `$`
- * anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
+ * there is not recorded against AWS for JSONPath, variablesUnsupported); a Choice state's is its matching rule's, or
+ * its own when it goes to its Default (LocalStack's AWS-recorded test_assign_in_choice_state INCORRECT, and
+ * CONDITION_TRUE in JSONata, where the state's own is not assigned when a rule matched). Its `$` is the state's result
+ * (BASE_ASSIGN_FROM_RESULT: a Pass state's Result; BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of
+ * lambda:invoke's answer): a Task's handler's result (before ResultSelector, as LocalStack evaluates it: not recorded
+ * against AWS with one), a Pass state's Result, else the state's input (a Pass, Wait or Choice without InputPath and
+ * Parameters), a Map's or Parallel's gathered results (its output, without ResultSelector, ResultPath and
+ * OutputPath); variablesUnsupported refuses an Assign that reads `$` anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
  * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
  * scope's) fails the execution with States.Runtime (LocalStack's IllegalOuterScopeWrite; whether AWS refuses such a
  * definition when it is created instead is not confirmed).
@@ -639,8 +639,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
   };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
-    // A Choice state assigns its matching rule's Assign, or its own when none matched (its Default).
-    // A caught state's, its Catcher's (one that reads no `$`: variablesUnsupported).
+    // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
     const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
@@ -1438,11 +1437,10 @@ function readsResult(template: unknown): boolean {
  * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
  * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
  * Catcher's error output: a Catcher's Assign that reads `$`, an Assign that reads `$` where trackVariables cannot tell
- * the state's result, an Assign value that is an intrinsic
- * function (the library's evaluator is not exported), and a variable in a callback Task's TimeoutSecondsPath or
- * HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context: readLimitPaths). Run as the library alone
- * runs them, they would be wrong silently (an Assign ignored, a Choice rule's `IsPresent` false): such a definition
- * fails every execution instead.
+ * the state's result, an Assign value that is an intrinsic function (the library's evaluator is not exported), and a
+ * variable in a callback Task's TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from
+ * the execution's context: readLimitPaths). Run as the library alone runs them, they would be wrong silently (an
+ * Assign ignored, a Choice rule's `IsPresent` false): such a definition fails every execution instead.
  */
 function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
