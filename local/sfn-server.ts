@@ -282,6 +282,8 @@ interface EventFacts {
   run: LibraryRun;
   json?: string;
   length?: number;
+  /** A StateExited's workflow variables its state assigned, each as JSON (trackVariables). */
+  assigned?: Record<string, string>;
 }
 const eventFacts = new WeakMap<object, EventFacts>();
 
@@ -351,6 +353,8 @@ interface LibraryRunLogger {
   dispatchStateExitedEvent(stateName: string, stateType: string, input: unknown, output: unknown): void;
   dispatchStateFailedEvent(stateName: string, stateType: string, input: unknown, error: Error & { cause?: unknown }): void;
   dispatchStateRetriedEvent(stateName: string, stateType: string, input: unknown, retrier: unknown, retryAttempt: number): void;
+  /** A Catcher (`catcher`, the definition's own object) took the state's failure; its exit follows. */
+  dispatchStateCaughtEvent(stateName: string, stateType: string, input: unknown, catcher: unknown): void;
   dispatchExecutionAbortedEvent(): void;
   dispatchExecutionStartedEvent(input: unknown): void;
   dispatchExecutionSucceededEvent(output: unknown): void;
@@ -427,9 +431,11 @@ function instrumentRuns(loaded: Library): void {
     const run: LibraryRun = {};
     const parent = options.runOptions?.[PARENT_RUN] as LibraryRun | undefined;
     if (parent) runParents.set(run, parent);
+    // The variables this run's states assigned as its next StateExited reports them (trackVariables).
+    let assigned: Record<string, string> | undefined;
     const own = (event: LibraryEvent, json?: string, length?: number) => {
       if (logger.isLoggerClosed) return;
-      eventFacts.set(event, { run, json, length });
+      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}) });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here. An iteration's
@@ -465,11 +471,17 @@ function instrumentRuns(loaded: Library): void {
       }
     };
     const states = this.definition.States;
-    const context = options.runOptions?.context as { Execution?: object } | undefined;
+    // The run's workflow variables: a run within sees those of the run it is within (variableScope).
+    const outer = options.runOptions?.context as { Execution?: object; [VARIABLES]?: Record<string, unknown> } | undefined;
+    const scope = variableScope(outer?.[VARIABLES]);
+    const choice: ChoiceMatch = {};
+    const context = { ...outer, [VARIABLES]: scope.values, [CHOICE_RULES]: choiceRules(choice) };
     // The context object the library reads this run's `$$` paths against (StateMachine.execute: Execution.Input is the
     // run's own input, an iteration's or a branch's too).
     const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
     measureStateData(logger, own, states, within, runContext);
+    const taskResults = new Map<string, unknown>();
+    trackVariables(logger, states, scope, runContext, taskResults, choice, (variables) => (assigned = variables));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -477,13 +489,203 @@ function instrumentRuns(loaded: Library): void {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const state in states) {
       const handler = hooks.handlers[state];
-      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
+      // The result an Assign of the Task reads as `$` (trackVariables): the Task's own, before ResultSelector.
+      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run).then((result) => (taskResults.set(state, result), result)));
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, context, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
     return within ? settledOnceForwarded(logger, settled) : settled;
   };
 }
+
+/**
+ * Where a run's context object holds its workflow variables
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
+ * does not know: each `$name` read in a path the library resolves is rewritten as the context path
+ * `$$.<VARIABLES>.name` (variableReads), which it resolves against the run's context (instrumentRuns puts the run's
+ * variables there). A name no `$$` path of AWS's context object has.
+ */
+const VARIABLES = "__workflowVariables";
+const VARIABLES_PATH = `$$.${VARIABLES}.`;
+
+/**
+ * Where a run's context object tells which rule of a Choice state with an Assign matched: each such rule is rewritten
+ * (choiceRulesTold) to end in an `IsPresent` on `$$.<CHOICE_RULES>.r<index>`, which the library reads only once the
+ * rule's own condition held, and the rule matches.
+ */
+const CHOICE_RULES = "__workflowChoiceRules";
+
+/** The rule of the Choice state under way in a run that matched (none: its Default). */
+interface ChoiceMatch {
+  rule?: number;
+}
+
+/** The context's CHOICE_RULES: `r<index>` is present, and reading it records that rule as `choice`'s match. */
+function choiceRules(choice: ChoiceMatch): object {
+  const rule = (key: string | symbol) => (typeof key === "string" && /^r\d+$/.test(key) ? Number(key.slice(1)) : undefined);
+  return new Proxy(
+    {},
+    {
+      getOwnPropertyDescriptor: (_, key) => (rule(key) === undefined ? undefined : { value: true, writable: false, enumerable: true, configurable: true }),
+      get: (_, key) => {
+        const index = rule(key);
+        if (index === undefined) return undefined;
+        choice.rule = index;
+        return true;
+      },
+    },
+  );
+}
+
+/**
+ * A Choice state whose rules or Default assign variables, rewritten in place so that the run learns which rule
+ * matched (CHOICE_RULES): each rule's condition, then the marker, under an `And` (the library reads an And's rules in
+ * order and stops at the first false one, and the Choice's rules in order up to the first that matches). The rule
+ * keeps its Next, and its Assign for trackVariables (the library reads no Assign).
+ */
+function choiceRulesTold(state: Record<string, unknown>): void {
+  const rules = state.Choices;
+  if (state.Type !== "Choice" || !Array.isArray(rules) || (state.Assign === undefined && !rules.some((rule) => rule?.Assign !== undefined))) return;
+  state.Choices = rules.map((rule: Record<string, unknown>, i) => {
+    const { Next, Assign, ...condition } = rule;
+    return { And: [condition, { Variable: `$$.${CHOICE_RULES}.r${i}`, IsPresent: true }], Next, ...(Assign !== undefined ? { Assign } : {}) };
+  });
+}
+
+/** The Choice rule operators that test the Variable's type or presence, whose value says whether it must hold. */
+const TYPE_TESTS = ["IsPresent", "IsNull", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"];
+
+/**
+ * A Choice state's type tests with `false` (`"IsPresent": false`) rewritten in place as the Not of the test with
+ * `true`: aws-local-stepfunctions 3.0.0 returns `<value> && <the test>` for them, so one with `false` never matches,
+ * where the States Language's `IsPresent: false` holds for a Variable that is absent (an AWS-recorded run with the
+ * field absent is not at hand: LocalStack's test_assign_in_choice_state has such a rule, its field present). A missing
+ * Variable still fails the other tests as the library fails them with `true`.
+ */
+function typeTestsNegated(state: Record<string, unknown>): void {
+  const negate = (rule: unknown): unknown => {
+    if (typeof rule !== "object" || rule === null) return rule;
+    const { And, Or, Not, ...fields } = rule as Record<string, unknown>;
+    const test = TYPE_TESTS.find((operator) => fields[operator] === false);
+    const inner = { ...fields, ...(Array.isArray(And) ? { And: And.map(negate) } : {}), ...(Array.isArray(Or) ? { Or: Or.map(negate) } : {}), ...(Not !== undefined ? { Not: negate(Not) } : {}) };
+    if (!test) return inner;
+    // The rule's Next and Assign stay on the rule; the test goes under the Not.
+    const { Next, Assign, Comment, ...condition } = inner as Record<string, unknown>;
+    return { Not: { ...condition, [test]: true }, ...(Next !== undefined ? { Next } : {}), ...(Assign !== undefined ? { Assign } : {}), ...(Comment !== undefined ? { Comment } : {}) };
+  };
+  if (state.Type === "Choice" && Array.isArray(state.Choices)) state.Choices = state.Choices.map(negate);
+}
+
+/** A run's workflow variables: those it assigned, and those of the runs it is within (`outer`), which it only reads. */
+interface VariableScope {
+  values: Record<string, unknown>;
+  outer: ReadonlySet<string>;
+}
+
+/**
+ * The variables of a run within a Map iteration or Parallel branch: "variables assigned in the outer scope" are
+ * readable in its states, and those it assigns are its own, gone when it ends (LocalStack's AWS-recorded
+ * test_assign_base BASE_SCOPE_MAP, BASE_SCOPE_PARALLEL; test_assign_reference_variables
+ * BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE). A copy: the outer run waits in its Map or Parallel meanwhile, so nothing
+ * changes there.
+ */
+function variableScope(outer: Record<string, unknown> | undefined): VariableScope {
+  return { values: { ...outer }, outer: new Set(Object.keys(outer ?? {})) };
+}
+
+/**
+ * A state's `Assign`, evaluated and applied as it exits (its ResultSelector, ResultPath and OutputPath done: in AWS a
+ * state's own paths read the variables as they were when it entered, LocalStack's AWS-recorded
+ * BASE_EVALUATION_ORDER_PASS_STATE, where OutputPath `$answer` reads 42 in the state that assigns `answer`), and only
+ * when it succeeded (a caught state's exit assigns its Catcher's Assign instead, one that reads no `$`: what `$` is
+ * there is not recorded against AWS for JSONPath, variablesUnsupported); a Choice state's is its matching rule's, or
+ * its own when it goes to its Default (LocalStack's AWS-recorded test_assign_in_choice_state INCORRECT, and
+ * CONDITION_TRUE in JSONata, where the state's own is not assigned when a rule matched). Its `$` is the state's result
+ * (BASE_ASSIGN_FROM_RESULT: a Pass state's Result; BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of
+ * lambda:invoke's answer): a Task's handler's result (before ResultSelector, as LocalStack evaluates it: not recorded
+ * against AWS with one), a Pass state's Result, else the state's input (a Pass, Wait or Choice without InputPath and
+ * Parameters), a Map's or Parallel's gathered results (its output, without ResultSelector, ResultPath and
+ * OutputPath); variablesUnsupported refuses an Assign that reads `$` anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
+ * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
+ * scope's) fails the execution with States.Runtime (LocalStack's IllegalOuterScopeWrite; whether AWS refuses such a
+ * definition when it is created instead is not confirmed).
+ */
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, choice: ChoiceMatch, reported: (assigned: Record<string, string> | undefined) => void): void {
+  let entered: unknown;
+  let failed = false;
+  // The Catcher that took the state's failure, whose Assign applies instead of the state's.
+  let catcher: { Assign?: unknown } | undefined;
+  const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
+  logger.dispatchStateEnteredEvent = (name, type, input) => {
+    entered = input;
+    failed = false;
+    catcher = undefined;
+    choice.rule = undefined;
+    taskResults.delete(name);
+    dispatchStateEnteredEvent.call(logger, name, type, input);
+  };
+  logger.dispatchStateFailedEvent = (...args) => {
+    failed = true;
+    dispatchStateFailedEvent.apply(logger, args);
+  };
+  logger.dispatchStateRetriedEvent = (...args) => {
+    failed = false;
+    dispatchStateRetriedEvent.apply(logger, args);
+  };
+  logger.dispatchStateCaughtEvent = (name, type, input, taking) => {
+    catcher = taking as typeof catcher;
+    dispatchStateCaughtEvent.call(logger, name, type, input, taking);
+  };
+  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
+    // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
+    const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
+    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
+    const values = assignedValues(name, assign as Record<string, unknown>, result, context);
+    const written = Object.keys(values).find((variable) => scope.outer.has(variable));
+    if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
+    reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
+    try {
+      dispatchStateExitedEvent.call(logger, name, type, input, output);
+    } finally {
+      reported(undefined);
+    }
+    Object.assign(scope.values, values);
+  };
+}
+
+/**
+ * An Assign's values: a key ending in `.$` takes what its path selects from the state's result (`$`, `$.a`), the
+ * context object (`$$…`) or a variable (`$name…`, read as variableReads rewrote it); any other value is taken as
+ * written, literal strings that look like paths too (LocalStack's AWS-recorded BASE_VAR: `"constant_str_var":
+ * "$noSuchVar"` assigns that text); objects and arrays are read the same way within (as Parameters are). A path that
+ * selects nothing fails the execution with States.Runtime (AWS's cause for it is not recorded). Read with the
+ * library's own JSONPath reader (jsonpath-plus), as the library reads every other path of the state.
+ */
+function assignedValues(stateName: string, template: Record<string, unknown>, result: unknown, context: unknown): Record<string, unknown> {
+  const resolve = (value: unknown, at: string): unknown => {
+    if (Array.isArray(value)) return value.map((item, i) => resolve(item, `${at}[${i}]`));
+    if (typeof value !== "object" || value === null) return value;
+    const resolved: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (!key.endsWith(".$") || typeof field !== "string") {
+        resolved[key] = resolve(field, `${at}.${key}`);
+        continue;
+      }
+      const selected = field.startsWith("$$")
+        ? jsonPathPlus!({ path: field.slice(1), json: (context ?? null) as never, wrap: false })
+        : jsonPathPlus!({ path: field, json: result as never, wrap: false });
+      if (selected === undefined) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${stateName}' (${at}.${key}) selects nothing: ${readableVariables(field)}`);
+      resolved[key.slice(0, -2)] = JSON.parse(JSON.stringify(selected));
+    }
+    return resolved;
+  };
+  return resolve(template, "Assign") as Record<string, unknown>;
+}
+
+/** Text naming a variable as the definition wrote it (`$name`), not as variableReads rewrote it. */
+const readableVariables = (text: string) => text.split(VARIABLES_PATH).join("$");
 
 /**
  * A run within's outcome, settled only once its Map or Parallel has forwarded every event of the run to its own run's
@@ -946,6 +1148,9 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
   for (const { name, state } of definitionStates(definition)) {
+    variableReads(state);
+    typeTestsNegated(state);
+    choiceRulesTold(state);
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail") {
@@ -1273,6 +1478,97 @@ function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string
   );
 }
 
+/**
+ * Each field of a JSONPath state the library reads as a path or an intrinsic function: a key ending in `.$`
+ * (Parameters, ResultSelector, ItemSelector, Assign; at any depth), the state's own fields ending in `Path`
+ * (InputPath, OutputPath, ItemsPath, SecondsPath, …; not ResultPath, which names where data goes, and reads no
+ * variable) and its Choice rules' `Variable` and `…Path` comparators. Elsewhere a string is data (a Pass state's
+ * `Result`, a literal `"FilePath": "$HOME"` in Parameters). Nested states (Branches, ItemProcessor) are states of
+ * their own (definitionStates).
+ */
+function forEachPathField(state: Record<string, unknown>, visit: (holder: Record<string, unknown>, key: string, where: string) => void): void {
+  // `own`: the fields are the state's, or its Choice rules' (within Choices, And, Or, Not) or its ReaderConfig's.
+  const walk = (value: unknown, at: string, own: boolean): void => {
+    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${at}[${i}]`, own));
+    if (typeof value !== "object" || value === null) return;
+    for (const [key, field] of Object.entries(value)) {
+      if (at === "" && ["Result", "Branches", "ItemProcessor", "Iterator"].includes(key)) continue;
+      const here = at ? `${at}.${key}` : key;
+      if (typeof field === "string" && (key.endsWith(".$") || (own && ((key.endsWith("Path") && key !== "ResultPath") || key === "Variable")))) visit(value as Record<string, unknown>, key, here);
+      else walk(field, here, own && ["Choices", "And", "Or", "Not", "ItemReader", "ReaderConfig"].includes(key));
+    }
+  };
+  walk(state, "", true);
+}
+
+/** A `$name` outside a path's quoted intrinsic-function arguments (`'$5'` is text): a workflow variable's name. */
+const VARIABLE_NAME = /(?<![\w$])\$(?=[A-Za-z_])/g;
+/** A path's (or intrinsic function's) quoted text, and what lies between. */
+const QUOTED = /('(?:[^'\\]|\\.)*')/;
+
+/** The first variable `path` reads (`$name`), if any. */
+function variableRead(path: string): string | undefined {
+  for (const [i, part] of path.split(QUOTED).entries()) {
+    const found = i % 2 === 0 ? /(?<![\w$])\$[A-Za-z_]\w*/.exec(part) : null;
+    if (found) return found[0];
+  }
+  return undefined;
+}
+
+/**
+ * `state`'s variable reads (`$name`, `$name.a`, `$name[0]`, in a path or an intrinsic function's arguments) as the
+ * context paths the library resolves against the run's variables (VARIABLES), in place.
+ */
+function variableReads(state: Record<string, unknown>): void {
+  forEachPathField(state, (holder, key) => {
+    holder[key] = (holder[key] as string).split(QUOTED).map((part, i) => (i % 2 === 0 ? part.replace(VARIABLE_NAME, () => VARIABLES_PATH) : part)).join("");
+  });
+}
+
+/** Whether an Assign reads the state's result (`$`, `$.a`, `$[0]`: not `$$…` nor `$name…`), anywhere within. */
+function readsResult(template: unknown): boolean {
+  if (Array.isArray(template)) return template.some(readsResult);
+  if (typeof template !== "object" || template === null) return false;
+  return Object.entries(template).some(([key, value]) => (key.endsWith(".$") && typeof value === "string" ? /^\$(?![$A-Za-z_])/.test(value) : readsResult(value)));
+}
+
+/**
+ * What of workflow variables the local runtime does not run, where a definition uses it (undefined: it runs all it
+ * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
+ * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
+ * Catcher's error output: a Catcher's Assign that reads `$`, an Assign that reads `$` where trackVariables cannot tell
+ * the state's result, an Assign value that is an intrinsic function (the library's evaluator is not exported), and a
+ * variable in a callback Task's TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from
+ * the execution's context: readLimitPaths). Run as the library alone runs them, they would be wrong silently (an
+ * Assign ignored, a Choice rule's `IsPresent` false): such a definition fails every execution instead.
+ */
+function variablesUnsupported(definition: Definition): string | undefined {
+  for (const { name, state } of definitionStates(definition)) {
+    const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
+    const assign = state.Assign as unknown;
+    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => readsResult(catcher?.Assign));
+    if (caught >= 0) return at("assigns from its error output ($) in a Catcher", `Catch[${caught}].Assign`);
+    // The state's own Assign, its Choice rules' and its Catchers'.
+    const within = (field: string) => (Array.isArray(state[field]) ? (state[field] as Array<{ Assign?: unknown }>) : []).map((rule, i) => [`${field}[${i}]`, { Assign: rule?.Assign }]);
+    const assigns = { Assign: assign, ...Object.fromEntries([...within("Choices"), ...within("Catch")]) };
+    let intrinsic: string | undefined;
+    forEachPathField(assigns, (holder, key, where) => {
+      if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
+    });
+    if (intrinsic) return at("assigns an intrinsic function's value", intrinsic);
+    const hidden =
+      (state.Type === "Pass" && !("Result" in state) && ("InputPath" in state || "Parameters" in state)) ||
+      ((state.Type === "Wait" || state.Type === "Choice") && "InputPath" in state) ||
+      ((state.Type === "Map" || state.Type === "Parallel") && ["ResultSelector", "ResultPath", "OutputPath"].some((field) => field in state));
+    if (hidden && readsResult(assigns)) return at("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath", "Assign");
+    if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
+      const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
+      if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);
+    }
+  }
+  return undefined;
+}
+
 /** Step Functions' executions of the program's state machines, without HTTP (tests use it directly). */
 export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalStateMachineDefinition>();
@@ -1381,7 +1677,8 @@ export class LocalStepFunctions {
   /**
    * A machine's definition as the library runs it, made once (at its first execution). A definition the library
    * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
-   * JSONPath only), or one its validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   * JSONPath only), a use of workflow variables the local runtime does not run (variablesUnsupported), or one its
+   * validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
    */
   private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]>; timeout?: new () => Error }> {
     let prepared = this.prepared.get(machine);
@@ -1392,6 +1689,10 @@ export class LocalStepFunctions {
         const written = JSON.parse(machine.definition) as Definition;
         if ([written, ...[...definitionStates(written)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
           throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
+        }
+        const variables = variablesUnsupported(written);
+        if (variables) {
+          throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
@@ -1684,7 +1985,8 @@ function taskFailure(error: string | undefined, cause: string | undefined): Serv
  * an uncaught Task failure's error and cause become the execution's (test_callback test_sqs_failure_in_wait_for_task_token).
  */
 function failedWith(error: string | null | undefined, cause: unknown): { error?: string; cause?: string } {
-  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: typeof cause === "string" ? cause : JSON.stringify(cause) } : {}) };
+  // A library's message names a variable's path as variableReads rewrote it.
+  return { ...(error != null ? { error } : {}), ...(cause != null ? { cause: readableVariables(typeof cause === "string" ? cause : JSON.stringify(cause)) } : {}) };
 }
 
 /**
@@ -1849,12 +2151,16 @@ function historyEvent(
       // the failure it retries is no MapStateFailed or ParallelStateFailed.
       if (composite) outcomes.retried(run, event.state!.name, composite, record);
       return journal.place(run, event.state!.name);
-    case "StateExited":
+    case "StateExited": {
       journal.leave(run, event.state!.name);
       // A Map or Parallel that failed and was caught exits after its MapStateFailed or ParallelStateFailed
       // (test_map_state_catch, test_parallel_state_catch); else it succeeded, just before it exits (test_map_state).
       if (composite && !outcomes.exited(run, event.state!.name, record)) record(`${composite}StateSucceeded`, {});
-      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
+      // The variables it assigned, each as its JSON (LocalStack's AWS-recorded test_assign_base: assignedVariables,
+      // assignedVariablesDetails), only when it assigned some.
+      const assigned = facts?.assigned ? { assignedVariables: facts.assigned, assignedVariablesDetails: { truncated: false } } : {};
+      return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { ...assigned, name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
+    }
     case "StateFailed":
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);

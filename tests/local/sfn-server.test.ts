@@ -368,6 +368,36 @@ describe("local Step Functions, the definition as it runs locally", () => {
     expect([...standard.tasks].filter(([, task]) => task.lambda !== undefined).map(([name]) => name).sort()).toEqual(["Inner", "Item", "Path", "Short"]);
     expect(states(localRun(machine("timeouts", definition, { f: fake(() => null) }, "EXPRESS"), () => {})).whole).toBe(300);
   });
+
+  it("matches a Choice rule's type test with false (IsPresent: false on an absent field), which the library alone never matches", async () => {
+    const definition = {
+      StartAt: "Check",
+      States: {
+        Check: {
+          Type: "Choice",
+          Choices: [
+            { Variable: "$.a", IsPresent: false, Next: "Absent" },
+            { And: [{ Variable: "$.a", IsNull: false }, { Not: { Variable: "$.a", IsString: false } }], Next: "Text" },
+          ],
+          Default: "Other",
+        },
+        Absent: { Type: "Pass", Result: "absent", End: true },
+        Text: { Type: "Pass", Result: "text", End: true },
+        Other: { Type: "Pass", Result: "other", End: true },
+      },
+    };
+    const sfn = new LocalStepFunctions([machine("type-tests", definition)]);
+    const outcome = async (input: object) => {
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("type-tests"), input: JSON.stringify(input) }, false);
+      await sfn.drained();
+      const { output, cause } = sfn.describeExecution({ executionArn });
+      return output ?? cause;
+    };
+    expect(await outcome({})).toBe('"absent"');
+    expect(await outcome({ a: "x" })).toBe('"text"');
+    expect(await outcome({ a: null })).toBe('"other"');
+    expect(await outcome({ a: 1 })).toBe('"other"');
+  });
 });
 
 describe("local Step Functions, intrinsic functions' literals and results as AWS reads and returns them (review 70)", () => {

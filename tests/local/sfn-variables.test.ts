@@ -1,0 +1,305 @@
+/**
+ * Workflow variables (`Assign`, `$name` reads: https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html)
+ * in the local Step Functions runtime. aws-local-stepfunctions 3.0.0 knows none: the local runtime reads and assigns
+ * them around it (local/sfn-server.ts variableReads, trackVariables), and fails every execution of a definition that
+ * uses them where it cannot (variablesUnsupported), rather than run it wrong. The expected outputs and
+ * `assignedVariables` are those LocalStack's tests recorded against AWS (tests/aws/services/stepfunctions/v2/assign/,
+ * templates in tests/aws/services/stepfunctions/templates/assign/statemachines/).
+ */
+import { describe, expect, it } from "vitest";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+
+function machine(name: string, definition: object, functions: Record<string, TaskFunction> = {}): LocalStateMachineDefinition {
+  return {
+    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
+    name,
+    type: "STANDARD",
+    definition: JSON.stringify(definition),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
+    logLevel: "OFF",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(Object.entries(functions).map(([fn, run]) => [lambdaFunctionArn(REGION, fn), run])),
+  };
+}
+
+/**
+ * An execution of `definition` to its end: its status, error, cause and output, and the variables each state
+ * assigned as its StateExited records them (`[state, assignedVariables]`, states that assigned none left out).
+ */
+async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
+  const local = machine("vars", definition, functions);
+  const sfn = new LocalStepFunctions([local]);
+  const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify(input) }, false);
+  await sfn.drained();
+  const { status, error, cause, output } = sfn.describeExecution({ executionArn });
+  const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+  const assigned = events.flatMap((event) => {
+    const details = event.stateExitedEventDetails as { name: string; assignedVariables?: Record<string, string>; assignedVariablesDetails?: object } | undefined;
+    if (!details?.assignedVariables) return [];
+    expect(details.assignedVariablesDetails).toEqual({ truncated: false });
+    return [[details.name, details.assignedVariables]];
+  });
+  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, assigned };
+}
+
+const unsupported = (what: string) => ({
+  status: "FAILED",
+  error: "States.Runtime",
+  cause: `The local runtime (npm start) does not run this use of workflow variables: vars ${what}. See docs/local-vs-aws.md.`,
+});
+
+describe("local Step Functions, workflow variables", () => {
+  it("reads a variable where AWS does: a Choice rule's IsPresent finds it", async () => {
+    // Run as the library alone runs it, Assign was ignored and IsPresent on $x false: the output was "unset".
+    const definition = {
+      StartAt: "Remember",
+      States: {
+        Remember: { Type: "Pass", Assign: { x: 1 }, Next: "Check" },
+        Check: { Type: "Choice", Choices: [{ Variable: "$x", IsPresent: true, Next: "Set" }], Default: "Unset" },
+        Set: { Type: "Pass", Result: "set", End: true },
+        Unset: { Type: "Pass", Result: "unset", End: true },
+      },
+    };
+    expect(await ran(definition)).toMatchObject({ status: "SUCCEEDED", output: "set", assigned: [["Remember", { x: "1" }]] });
+  });
+
+  it("assigns from a Pass state's Result and reads variables in InputPath, OutputPath, Wait's SecondsPath and TimestampPath (AWS-recorded)", async () => {
+    // BASE_ASSIGN_FROM_RESULT
+    const fromResult = { StartAt: "State0", States: { State0: { Type: "Pass", Result: { answer: 42 }, Assign: { "theAnswer.$": "$.answer" }, End: true } } };
+    expect(await ran(fromResult)).toMatchObject({ status: "SUCCEEDED", output: { answer: 42 }, assigned: [["State0", { theAnswer: "42" }]] });
+    // BASE_REFERENCE_IN_INPUTPATH
+    const inInputPath = { StartAt: "State0", States: { State0: { Type: "Pass", Assign: { theAnswer: 42 }, Next: "State1" }, State1: { Type: "Pass", InputPath: "$theAnswer", End: true } } };
+    expect(await ran(inInputPath)).toMatchObject({ status: "SUCCEEDED", output: 42, assigned: [["State0", { theAnswer: "42" }]] });
+    // BASE_REFERENCE_IN_OUTPUTPATH
+    const inOutputPath = { StartAt: "State0", States: { State0: { Type: "Pass", Result: { answer: 42 }, Assign: { "theAnswer.$": "$.answer" }, Next: "State1" }, State1: { Type: "Pass", OutputPath: "$theAnswer", End: true } } };
+    expect(await ran(inOutputPath)).toMatchObject({ status: "SUCCEEDED", output: 42, assigned: [["State0", { theAnswer: "42" }]] });
+    // BASE_ASSIGN_IN_WAIT, BASE_REFERENCE_IN_WAIT
+    expect(await ran({ StartAt: "WaitState", States: { WaitState: { Type: "Wait", Seconds: 0, Assign: { foo: "oof" }, End: true } } })).toMatchObject({ status: "SUCCEEDED", output: {}, assigned: [["WaitState", { foo: '"oof"' }]] });
+    const inWait = {
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Assign: { waitTime: 0, startAt: "2024-11-06T09:42:03Z" }, Next: "WaitSecondsState" },
+        WaitSecondsState: { Type: "Wait", SecondsPath: "$waitTime", Next: "WaitUntilState" },
+        WaitUntilState: { Type: "Wait", TimestampPath: "$startAt", End: true },
+      },
+    };
+    expect(await ran(inWait)).toMatchObject({ status: "SUCCEEDED", output: {}, assigned: [["Start", { waitTime: "0", startAt: '"2024-11-06T09:42:03Z"' }]] });
+  });
+
+  it("assigns literals as written, and variables, context paths and path-looking text as AWS's BASE_VAR does", async () => {
+    const definition = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { "varname.$": "$.input_value", constant_str_var: "$noSuchVar", constant_lst: [0.1, "$varname", { constant: 0 }], "contextpath.$": "$$.Execution.Name" }, Next: "State1" },
+        State1: { Type: "Pass", Assign: { "copy.$": "$varname", "member.$": "$constant_lst[2].constant", "nested": { "again.$": "$constant_str_var" } }, Parameters: { "name.$": "$contextpath" }, End: true },
+      },
+    };
+    const result = await ran(definition, { input_value: "input_value_literal" });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { name: expect.any(String) } });
+    expect(result.assigned).toEqual([
+      ["State0", { varname: '"input_value_literal"', constant_str_var: '"$noSuchVar"', constant_lst: '[0.1,"$varname",{"constant":0}]', contextpath: JSON.stringify(result.output.name) }],
+      ["State1", { copy: '"input_value_literal"', member: "0", nested: '{"again":"$noSuchVar"}' }],
+    ]);
+  });
+
+  it("evaluates a state's own paths with the variables it entered with: its Assign applies as it exits", async () => {
+    // The OutputPath half of AWS's BASE_EVALUATION_ORDER_PASS_STATE (whose ResultPath into a number the library refuses).
+    const definition = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { answer: 42 }, Next: "State1" },
+        State1: { Type: "Pass", OutputPath: "$answer", Assign: { answer: "<omitted>" }, Next: "State2" },
+        State2: { Type: "Pass", Parameters: { "before.$": "$", "after.$": "$answer" }, End: true },
+      },
+    };
+    expect(await ran(definition)).toMatchObject({ status: "SUCCEEDED", output: { before: 42, after: "<omitted>" } });
+  });
+
+  it("gives a Map iteration and a Parallel branch the outer variables to read, and keeps what they assign to themselves (AWS-recorded)", async () => {
+    // BASE_SCOPE_MAP
+    const map = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { x: 42, items: [1, 2, 3] }, Next: "State1" },
+        State1: { Type: "Map", ItemsPath: "$items", MaxConcurrency: 1, ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Inner", States: { Inner: { Type: "Pass", Assign: { "innerX.$": "$x" }, End: true } } }, Next: "State2" },
+        State2: { Type: "Pass", Assign: { "final.$": "$x" }, End: true },
+      },
+    };
+    expect(await ran(map, { input_value: "input_value_literal" })).toEqual({
+      status: "SUCCEEDED",
+      error: undefined,
+      cause: undefined,
+      output: [1, 2, 3],
+      assigned: [["State0", { items: "[1,2,3]", x: "42" }], ["Inner", { innerX: "42" }], ["Inner", { innerX: "42" }], ["Inner", { innerX: "42" }], ["State2", { final: "42" }]],
+    });
+    // BASE_SCOPE_PARALLEL
+    const branch = (name: string) => ({ StartAt: name, States: { [name]: { Type: "Pass", Assign: { "innerX.$": "$x", "value.$": "$" }, End: true } } });
+    const parallel = { StartAt: "State0", States: { State0: { Type: "Pass", Assign: { x: 42 }, Next: "State1" }, State1: { Type: "Parallel", End: true, Branches: [branch("Branch1"), branch("Branch21"), branch("Branch31")] } } };
+    const result = await ran(parallel);
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [{}, {}, {}] });
+    expect(result.assigned.sort()).toEqual([["Branch1", { innerX: "42", value: "{}" }], ["Branch21", { innerX: "42", value: "{}" }], ["Branch31", { innerX: "42", value: "{}" }], ["State0", { x: "42" }]]);
+    // A variable an iteration assigns is gone after it; the Map's ItemSelector reads the outer ones.
+    const inner = {
+      StartAt: "Outer",
+      States: {
+        Outer: { Type: "Pass", Assign: { prefix: "item-" }, Next: "Each" },
+        Each: { Type: "Map", ItemSelector: { "p.$": "$prefix", "v.$": "$$.Map.Item.Value" }, ItemProcessor: { StartAt: "Own", States: { Own: { Type: "Pass", Assign: { mine: "inner" }, Parameters: { "s.$": "States.Format('{}{}', $prefix, $.v)" }, End: true } } }, Next: "After" },
+        After: { Type: "Pass", Parameters: { "mine.$": "$mine" }, End: true },
+      },
+    };
+    expect(await ran(inner, [1, 2])).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$mine' does not point to a value" });
+    const { Outer, Each } = inner.States;
+    expect(await ran({ ...inner, States: { Outer, Each: { ...Each, End: true, Next: undefined, Assign: { "last.$": "$[1].s" } } } }, [1, 2])).toMatchObject({
+      status: "SUCCEEDED",
+      output: [{ s: "item-1" }, { s: "item-2" }],
+      assigned: [["Outer", { prefix: '"item-"' }], ["Own", { mine: '"inner"' }], ["Own", { mine: '"inner"' }], ["Each", { last: '"item-2"' }]],
+    });
+  });
+
+  it("assigns a Choice state's matching rule's Assign, or its own when it goes to its Default, and reads variables in its rules (AWS-recorded)", async () => {
+    // BASE_ASSIGN_IN_CHOICE, as test_assign_in_choice_state ran it ("42" and "0": neither rule matches a string) and
+    // with a number the second rule matches (CHOICE_CONDITION_JSONATA's CONDITION_TRUE: only the rule's Assign).
+    const definition = {
+      StartAt: "CheckInputState",
+      States: {
+        CheckInputState: {
+          Type: "Choice",
+          Choices: [
+            { Variable: "$.input_value", IsPresent: false, Assign: { status: "UNKNOWN" }, Next: "FinalState" },
+            { Variable: "$.input_value", NumericEquals: 42, Assign: { status: "CORRECT" }, Next: "FinalState" },
+          ],
+          Assign: { status: "INCORRECT", "guess.$": "$.input_value" },
+          Default: "FinalState",
+        },
+        FinalState: { Type: "Pass", Parameters: { "result.$": "$status" }, End: true },
+      },
+    };
+    for (const guess of ["42", "0"]) {
+      expect(await ran(definition, { input_value: guess })).toMatchObject({ status: "SUCCEEDED", output: { result: "INCORRECT" }, assigned: [["CheckInputState", { guess: JSON.stringify(guess), status: '"INCORRECT"' }]] });
+    }
+    expect(await ran(definition, { input_value: 42 })).toMatchObject({ status: "SUCCEEDED", output: { result: "CORRECT" }, assigned: [["CheckInputState", { status: '"CORRECT"' }]] });
+    expect(await ran(definition, {})).toMatchObject({ status: "SUCCEEDED", output: { result: "UNKNOWN" }, assigned: [["CheckInputState", { status: '"UNKNOWN"' }]] });
+    // BASE_REFERENCE_IN_CHOICE: a rule compares two variables; the loop's second pass matches.
+    const reference = {
+      StartAt: "Setup",
+      States: {
+        Setup: { Type: "Pass", Assign: { guess: "the_guess", answer: "the_answer" }, Next: "CheckAnswer" },
+        CheckAnswer: { Type: "Choice", Choices: [{ Variable: "$guess", StringEqualsPath: "$answer", Next: "CorrectAnswer" }], Default: "WrongAnswer" },
+        CorrectAnswer: { Type: "Pass", Result: { state: "CORRECT" }, End: true },
+        WrongAnswer: { Type: "Pass", Assign: { "guess.$": "$answer" }, Result: { state: "WRONG" }, Next: "CheckAnswer" },
+      },
+    };
+    expect(await ran(reference)).toMatchObject({ status: "SUCCEEDED", output: { state: "CORRECT" }, assigned: [["Setup", { guess: '"the_guess"', answer: '"the_answer"' }], ["WrongAnswer", { guess: '"the_answer"' }]] });
+  });
+
+  it("assigns a Task's result, and reads variables in its Parameters and TimeoutSecondsPath (AWS-recorded)", async () => {
+    // BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT
+    const payloads: unknown[] = [];
+    const functions = { hello: async (event: unknown) => (payloads.push(event), "HelloWorld!") };
+    const definition = {
+      StartAt: "Pass",
+      States: {
+        Pass: { Type: "Pass", Assign: { "functionName.$": "$.FunctionName", inputData: { foo: "oof", bar: "rab" }, timeout: 300 }, Next: "Task" },
+        Task: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", TimeoutSecondsPath: "$timeout", Parameters: { "Payload.$": "$inputData", "FunctionName.$": "$functionName" }, Assign: { "result.$": "$.Payload" }, OutputPath: "$.Payload", Next: "End" },
+        End: { Type: "Pass", Assign: { "previousResult.$": "$result", timeout: 150 }, End: true },
+      },
+    };
+    const fn = lambdaFunctionArn(REGION, "hello");
+    expect(await ran(definition, { FunctionName: fn, AccountID: ACCOUNT }, functions)).toMatchObject({
+      status: "SUCCEEDED",
+      output: "HelloWorld!",
+      assigned: [["Pass", { functionName: JSON.stringify(fn), inputData: '{"foo":"oof","bar":"rab"}', timeout: "300" }], ["Task", { result: '"HelloWorld!"' }], ["End", { previousResult: '"HelloWorld!"', timeout: "150" }]],
+    });
+    expect(payloads).toEqual([{ foo: "oof", bar: "rab" }]);
+  });
+
+  it("fails on a variable never assigned, on an Assign into an outer scope, and assigns nothing when its state fails into a Catch", async () => {
+    const unknown = { StartAt: "Read", States: { Read: { Type: "Pass", Parameters: { "x.$": "$nope.a" }, End: true } } };
+    expect(await ran(unknown)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$nope.a' does not point to a value" });
+    const outerWrite = {
+      StartAt: "Outer",
+      States: { Outer: { Type: "Pass", Assign: { total: 0 }, Next: "Each" }, Each: { Type: "Map", ItemProcessor: { StartAt: "Add", States: { Add: { Type: "Pass", Assign: { "total.$": "$" }, End: true } } }, End: true } },
+    };
+    expect(await ran(outerWrite, [1])).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "The state 'Add' assigns the variable 'total', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it." });
+    const caught = {
+      StartAt: "Try",
+      States: {
+        Try: { Type: "Task", Resource: lambdaFunctionArn(REGION, "boom"), Assign: { done: true }, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Check" }], End: true },
+        Check: { Type: "Pass", Parameters: { "done.$": "$done" }, End: true },
+      },
+    };
+    const boom: TaskFunction = async () => {
+      throw Object.assign(new Error("boom"), { errorType: "Boom" });
+    };
+    expect(await ran(caught, {}, { boom })).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$done' does not point to a value", assigned: [] });
+    // The Catcher's own Assign applies instead (one that reads no `$`).
+    const catcherAssigns = {
+      StartAt: "Setup",
+      States: {
+        Setup: { Type: "Pass", Assign: { attempt: 1 }, Next: "Try" },
+        Try: { ...caught.States.Try, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Assign: { "failedAttempt.$": "$attempt", "execution.$": "$$.Execution.Name" }, Next: "Check" }] },
+        Check: { Type: "Pass", Parameters: { "failedAttempt.$": "$failedAttempt" }, End: true },
+      },
+    };
+    expect(await ran(catcherAssigns, {}, { boom })).toMatchObject({ status: "SUCCEEDED", output: { failedAttempt: 1 }, assigned: [["Setup", { attempt: "1" }], ["Try", { failedAttempt: "1", execution: expect.any(String) }]] });
+  });
+
+  it("fails a definition whose use of variables the local runtime does not run, saying where, rather than run it wrong", async () => {
+    const choiceInputPath = {
+      StartAt: "Check",
+      States: { Check: { Type: "Choice", InputPath: "$.a", Choices: [{ Variable: "$", IsPresent: true, Assign: { "a.$": "$" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
+    };
+    expect(await ran(choiceInputPath)).toMatchObject(unsupported("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath in state 'Check' (Assign)"));
+    const inCatch = {
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          ItemProcessor: {
+            StartAt: "Wrap",
+            States: { Wrap: { Type: "Parallel", Branches: [{ StartAt: "P", States: { P: { Type: "Pass", End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], Assign: { failed: true }, Next: "P2" }], End: true }, P2: { Type: "Pass", End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    expect(await ran(inCatch, [])).toMatchObject({ status: "SUCCEEDED", output: [] });
+    const fromErrorOutput = { ...inCatch, States: { Each: { ...inCatch.States.Each, ItemProcessor: { ...inCatch.States.Each.ItemProcessor, States: { ...inCatch.States.Each.ItemProcessor.States, Wrap: { ...inCatch.States.Each.ItemProcessor.States.Wrap, Catch: [{ ErrorEquals: ["States.ALL"], Assign: { "error.$": "$.Error" }, Next: "P2" }] } } } } } };
+    expect(await ran(fromErrorOutput, [])).toMatchObject(unsupported("assigns from its error output ($) in a Catcher in state 'Wrap' (Catch[0].Assign)"));
+    const intrinsicInCatcher = { ...inCatch, States: { Each: { ...inCatch.States.Each, ItemProcessor: { ...inCatch.States.Each.ItemProcessor, States: { ...inCatch.States.Each.ItemProcessor.States, Wrap: { ...inCatch.States.Each.ItemProcessor.States.Wrap, Catch: [{ ErrorEquals: ["States.ALL"], Assign: { "id.$": "States.UUID()" }, Next: "P2" }] } } } } } };
+    expect(await ran(intrinsicInCatcher, [])).toMatchObject(unsupported("assigns an intrinsic function's value in state 'Wrap' (Catch[0].Assign.id.$)"));
+    // BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE's Summate: an intrinsic function in an Assign.
+    const intrinsic = { StartAt: "Summate", States: { Summate: { Type: "Pass", Assign: { "Sum.$": "States.MathAdd($yCurrent, $bias)" }, End: true } } };
+    expect(await ran(intrinsic)).toMatchObject(unsupported(`assigns an intrinsic function's value in state 'Summate' (Assign.Sum.$)`));
+    const pastParameters = { StartAt: "Shape", States: { Shape: { Type: "Pass", Parameters: { "a.$": "$.b" }, Assign: { "a.$": "$.a" }, End: true } } };
+    expect(await ran(pastParameters, { b: 1 })).toMatchObject(unsupported("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath in state 'Shape' (Assign)"));
+  });
+
+  it("runs a definition whose `$` are no variable reads: input and context paths, quoted text, literal data", async () => {
+    const definition = {
+      StartAt: "Shape",
+      States: {
+        Shape: {
+          Type: "Pass",
+          Parameters: {
+            "a.$": "$.a",
+            "name.$": "$$.Execution.Name",
+            "price.$": "States.Format('costs $dollars {}', $['a'])",
+            FilePath: "$HOME/file",
+            Variable: "$x",
+          },
+          Next: "Literal",
+        },
+        Literal: { Type: "Pass", Result: { Assign: { x: 1 }, "v.$": "$x" }, ResultPath: "$.literal", End: true },
+      },
+    };
+    const result = await ran(definition, { a: 5 });
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    expect(result.output).toEqual({ a: 5, name: expect.any(String), price: "costs $dollars 5", FilePath: "$HOME/file", Variable: "$x", literal: { Assign: { x: 1 }, "v.$": "$x" } });
+  });
+});
