@@ -391,7 +391,7 @@ describe("Workflow", () => {
  * the state machine reads it (one backslash of `\\` in the TypeScript source).
  */
 describe("aslProblems reads the escapes of an intrinsic function's quoted arguments as AWS does", () => {
-  const pass = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: "P", States: { P: { Type: "Pass", ...fields, End: true } }, ...extra });
+  const pass = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: "P", States: { P: { Type: "Pass" as const, ...fields, End: true } }, ...extra });
 
   it("takes \\\\ (an escaped backslash), \\', \\{ and \\}, in Parameters, nested templates, ItemSelector, ResultSelector and Assign", () => {
     expect(aslProblems(pass({ Parameters: { "path.$": "States.Format('C:\\\\temp\\\\{}', $.name)" } }))).toEqual([]);
