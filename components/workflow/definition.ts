@@ -278,6 +278,100 @@ export function definitionBytes(json: string): number {
   return Buffer.byteLength(json, "utf8");
 }
 
+/**
+ * The characters a backslash escapes in an intrinsic function's quoted argument: "The literal string `\'` represents
+ * `'`", and likewise `\{`, `\}` and `\\` (the AWS Step Functions developer guide, intrinsic functions page, "Reserved
+ * characters in intrinsic functions"). No other escape is listed, and AWS refuses `\"` there when the state machine is
+ * created: InvalidDefinition "SCHEMA_VALIDATION_FAILED: The value for the field 'parsed.$' must be a valid JSONPath or
+ * a valid intrinsic function call at /States/IntrinsicEscape/Parameters" (LocalStack's AWS-recorded snapshot
+ * test_base_scenarios.py test_illegal_escapes, ESCAPE_SEQUENCES_ILLEGAL_INTRINSIC_FUNCTION and _2, 2025-02-02); that
+ * it answers the same for every other escaped character (`\n`, `\d`) is read from that list, not recorded.
+ */
+const INTRINSIC_ESCAPES = "'{}\\";
+
+/**
+ * Reads the quoted arguments of an intrinsic function invocation as AWS does: the escapes AWS refuses in them (the
+ * characters after each backslash, in order), and the invocation with each of their escapes written `\{`, which
+ * asl-path-validator 0.16.1 takes as one escaped character, as AWS reads each escape it takes. Its grammar
+ * (src/aslPaths.pegjs: `escaped = "\\" allchars`, `allchars = $[^\\n]`) refuses `\\`, which AWS takes, and takes `\"`
+ * and every other escape but `\n`, which AWS refuses: so the escapes are judged here and it is left the rest. Only `'…'` arguments are read: what stands in
+ * brackets (a path's `['name']`) or in double quotes is a path's or the validator's to judge, their escapes kept.
+ */
+function intrinsicLiteralEscapes(invocation: string): { refused: string[]; checked: string } {
+  const refused: string[] = [];
+  let checked = "";
+  let quote: string | undefined;
+  let brackets = 0;
+  for (let at = 0; at < invocation.length; at++) {
+    const char = invocation[at];
+    if (quote && char === "\\" && at + 1 < invocation.length) {
+      const escaped = invocation[++at];
+      const literal = quote === "'" && brackets === 0;
+      if (literal && !INTRINSIC_ESCAPES.includes(escaped)) refused.push(escaped);
+      checked += literal ? "\\{" : char + escaped;
+      continue;
+    }
+    if (quote) {
+      if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"') quote = char;
+    else if (char === "[") brackets++;
+    else if (char === "]" && brackets > 0) brackets--;
+    checked += char;
+  }
+  return { refused, checked };
+}
+
+/** A payload template field's place in its state: `Parameters.body["message.$"]`, `ItemSelector.list[0]["id.$"]`. */
+const fieldAt = (at: string, key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`);
+
+/** How to write what a refused escape meant: the character alone, or a backslash kept before it. */
+function escapeFix(char: string): string {
+  const fix = `write '${char}' without the backslash, or \\\\${char} (${JSON.stringify(`\\\\${char}`)} in the definition's JSON) for a backslash before it`;
+  return /[A-Za-z0-9]/.test(char) ? `${fix}; a newline, tab or other control character comes in through a path ($.text), not as an escape` : fix;
+}
+
+/**
+ * The escapes AWS refuses in the quoted arguments of the intrinsic functions of `definition`'s JSONPath payload
+ * templates (every `"key.$"` string that starts with `States.`, at any depth of a state's Parameters, ResultSelector,
+ * ItemSelector, Assign, Credentials, ItemReader, ItemBatcher or ResultWriter), one problem per field; each field's
+ * invocation is rewritten in `definition` as asl-path-validator should see it (intrinsicLiteralEscapes). A Pass state's
+ * Result is data, never evaluated: AWS took `"not_an_intrinsic_function.$": "States.StringToJson('…\\"…')"` there
+ * (LocalStack's AWS-recorded test_escape_sequence_parsing, ESCAPE_SEQUENCES_STRING_LITERALS). A JSONata state's
+ * `.$` keys are plain keys. ErrorPath and CausePath (a Fail state's, where AWS takes an intrinsic function too) are not
+ * read: what AWS answers for a refused escape there is not confirmed.
+ */
+function intrinsicEscapeProblems(definition: unknown): string[] {
+  const problems: string[] = [];
+  const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
+  const visit = (value: unknown, at: string, state: string): void => {
+    if (Array.isArray(value)) return value.forEach((item, i) => visit(item, `${at}[${i}]`, state));
+    if (typeof value !== "object" || value === null) return;
+    const template = value as Record<string, unknown>;
+    for (const [key, inner] of Object.entries(template)) {
+      const field = fieldAt(at, key);
+      if (!key.endsWith(".$") || typeof inner !== "string" || !inner.startsWith("States.")) {
+        visit(inner, field, state);
+        continue;
+      }
+      const { refused, checked } = intrinsicLiteralEscapes(inner);
+      template[key] = checked;
+      if (refused.length === 0) continue;
+      const chars = [...new Set(refused)];
+      problems.push(
+        `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(inner)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call"); ${chars.map(escapeFix).join("; ")}`,
+      );
+    }
+  };
+  for (const { name, state } of definitionStates(definition)) {
+    if ((state.QueryLanguage ?? defaultLanguage) === "JSONata") continue;
+    for (const [field, value] of Object.entries(state)) {
+      // Result is data; the states of Branches and processors are visited as states of their own.
+      if (field !== "Result" && field !== "Branches" && field !== "ItemProcessor" && field !== "Iterator") visit(value, field, name);
+    }
+  }
+  return problems;
+}
+
 /** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
 interface AslResult {
   isValid: boolean;
@@ -299,7 +393,8 @@ export function aslProblems(definition: unknown): string[] {
     aslValidator = require("asl-validator") as AslValidator;
   }
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
+  const escapes = intrinsicEscapeProblems(copy);
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
-  if (result.isValid) return [];
-  return result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error));
+  if (result.isValid) return escapes;
+  return [...escapes, ...result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error))];
 }

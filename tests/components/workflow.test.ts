@@ -11,6 +11,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ComponentArgError } from "../../components/errors";
 import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, workflowLogGroupName, type WorkflowSpec } from "../../components/workflow";
+import { aslProblems } from "../../components/workflow/definition";
 import { MessageQueue } from "../../components/message-queue";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -380,5 +381,56 @@ describe("Workflow", () => {
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);
     });
+  });
+});
+
+/**
+ * The escapes of an intrinsic function's quoted argument as AWS reads them: `\'`, `\{`, `\}` and `\\` and no other
+ * ("Reserved characters in intrinsic functions", the developer guide's intrinsic functions page; `\"` refused with
+ * InvalidDefinition in LocalStack's AWS-recorded test_illegal_escapes). Each value below is the definition's string as
+ * the state machine reads it (one backslash of `\\` in the TypeScript source).
+ */
+describe("aslProblems reads the escapes of an intrinsic function's quoted arguments as AWS does", () => {
+  const pass = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: "P", States: { P: { Type: "Pass" as const, ...fields, End: true } }, ...extra });
+
+  it("takes \\\\ (an escaped backslash), \\', \\{ and \\}, in Parameters, nested templates, ItemSelector, ResultSelector and Assign", () => {
+    expect(aslProblems(pass({ Parameters: { "path.$": "States.Format('C:\\\\temp\\\\{}', $.name)" } }))).toEqual([]);
+    expect(aslProblems(pass({ Parameters: { body: { "text.$": "States.Format('It\\'s \\{\\} or {}', $.name)", list: [{ "one.$": "States.Array('\\\\', 'a\\'b')" }] } } }))).toEqual([]);
+    const map = {
+      StartAt: "M",
+      States: {
+        M: {
+          Type: "Map",
+          ItemSelector: { "key.$": "States.Format('{}\\\\{}', $.a, $.b)" },
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:f", ResultSelector: { "s.$": "States.Format('\\\\{}', $.x)" }, Assign: { "v.$": "States.Array('\\}')" }, End: true } } },
+          End: true,
+        },
+      },
+    };
+    expect(aslProblems(map)).toEqual([]);
+  });
+
+  it("refuses \\\" and a \\n-style escape, naming the state, the field, the value, what AWS answers and the fix", () => {
+    const quoted = "States.Format('He said, \\\"Hello, {}!\\\"', $.name)";
+    expect(aslProblems(pass({ Parameters: { "greeting.$": quoted } }))).toEqual([
+      `state "P" field Parameters["greeting.$"] ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field 'greeting.$' must be a valid JSONPath or a valid intrinsic function call"); write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
+    ]);
+    // Once each, in a nested state: asl-path-validator's own refusal of \n is not added to it.
+    const nested = { StartAt: "F", States: { F: { Type: "Parallel", Branches: [{ StartAt: "T", States: { T: { Type: "Pass", Parameters: { list: [{ "lines.$": "States.Format('a\\nb\\tc\\n{}', $.x)" }] }, End: true } } }], End: true } } };
+    const problems = aslProblems(nested);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^state "T" field Parameters\.list\[0\]\["lines\.\$"\] "States\.Format\('a\\\\nb\\\\tc\\\\n\{\}', \$\.x\)" escapes 'n', 't' with a backslash in a quoted argument, which Step Functions refuses: .*; write 'n' without the backslash, or \\\\n .* a newline, tab or other control character comes in through a path \(\$\.text\), not as an escape; write 't' /);
+  });
+
+  it("leaves escapes outside intrinsic functions' quoted arguments alone: plain strings, paths, a Pass state's Result, JSONata states", () => {
+    expect(aslProblems(pass({ Parameters: { text: "a \\\" b \\n c \\\\", "name.$": "$['a\\\"b']", "fn.$": "States.Format($.template, $['x\\\"y'])" } }))).toEqual([]);
+    expect(aslProblems(pass({ Result: { "not_an_intrinsic_function.$": "States.StringToJson('{\"text\":\"An \\\"escaped\\\" quote\"}')" } }))).toEqual([]);
+    expect(aslProblems(pass({ Assign: { "v.$": "States.Format('\\\"')" } }, { QueryLanguage: "JSONata" }))).toEqual([]);
+  });
+
+  it("refuses a Workflow whose definition has one, at construction", () => {
+    const build = () => new Workflow("esc", { definition: pass({ Parameters: { "greeting.$": "States.Format('\\\"{}\\\"', $.name)" } }) });
+    expect(build).toThrow(ComponentArgError);
+    expect(build).toThrow(/^Workflow "esc": definition .* is not valid Amazon States Language: state "P" field Parameters\["greeting\.\$"\] .* escapes '"' with a backslash in a quoted argument, which Step Functions refuses: .*; write '"' without the backslash.*\. Fix the definition/);
   });
 });
