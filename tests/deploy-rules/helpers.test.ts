@@ -316,11 +316,13 @@ describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trus
     const STATES = /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/;
     const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:flow-1a2b";
     const rule = "arn:aws:events:us-east-1:123456789012:rule/bus-1/rule-2";
-    const trusting = (service: string, condition: Record<string, unknown>) => role({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition });
+    const statement = (service: string, condition: Record<string, unknown>) => ({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition });
+    const trusting = (service: string, condition: Record<string, unknown>) => role(statement(service, condition));
     /** Workflow's trust: the account's state machines in the region. */
     const workflowTrust = (sourceArn: string, account = "123456789012") => trusting("states.amazonaws.com", { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": sourceArn } });
-    /** EventBus.subscribe's target role: this rule of this account. */
-    const targetTrust = (sourceArn: string, account = "123456789012") => trusting("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": sourceArn } });
+    /** EventBus.subscribe's target role's statement: this rule of this account. */
+    const targetStatement = (sourceArn: string, account = "123456789012") => statement("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": sourceArn } });
+    const targetTrust = (sourceArn: string, account?: string) => role(targetStatement(sourceArn, account));
 
     it("trusts the conditions the components write: the region's state machines (a wildcard), the rule's own ARN", () => {
       expect(trustsService(workflowTrust("arn:aws:states:us-east-1:123456789012:stateMachine:*"), STATES, machine)).toBe(true);
@@ -333,7 +335,7 @@ describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trus
       expect(trustsService(targetTrust(rule, "999999999999"), "events.amazonaws.com", rule)).toBe(false);
     });
     it("takes another statement whose conditions hold, as IAM allows on any one Allow", () => {
-      const document = { Version: "2012-10-17", Statement: [JSON.parse(targetTrust("arn:aws:events:us-east-1:123456789012:rule/bus-1/old").inputs.assumeRolePolicy).Statement[0], JSON.parse(targetTrust(rule).inputs.assumeRolePolicy).Statement[0]] };
+      const document = { Version: "2012-10-17", Statement: [targetStatement("arn:aws:events:us-east-1:123456789012:rule/bus-1/old"), targetStatement(rule)] };
       expect(trustsService({ type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: JSON.stringify(document) } } as never, "events.amazonaws.com", rule)).toBe(true);
     });
     it("does not judge what it cannot tell: other keys, operators conditionHolds does not read, policy variables, no ARN given", () => {
