@@ -4,8 +4,8 @@
  * this one reading of inline, RolePolicy and managed policies (IAM's wildcards: components/iam-match.ts).
  */
 import { IAM_SID } from "../../components/iam";
-import { actionMatches } from "../../components/iam-match";
-import { applies, policyStatements } from "../../local/iam-policy";
+import { actionMatches, arnComponents, holdsPolicyVariable } from "../../components/iam-match";
+import { applies, conditionHolds, policyStatements, type ConditionContext } from "../../local/iam-policy";
 import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
@@ -13,14 +13,30 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
 /**
  * Whether the role's trust policy (`assumeRolePolicy`) lets `principal` assume it: an Allow statement whose
  * `Principal.Service` names it (a string, or a pattern such as /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/ for a
- * service's regional principals too) and whose Action covers sts:AssumeRole as IAM matches actions (components/iam-match.ts
- * actionMatches: `sts:Assume*`, `sts:*`, `*`, any case). Its Condition is not read. StatesRoleTrust and
- * EventBridgeWorkflowRole share it.
+ * service's regional principals too), whose Action covers sts:AssumeRole as IAM matches actions (components/iam-match.ts
+ * actionMatches: `sts:Assume*`, `sts:*`, `*`, any case), and whose Condition does not fail for the resource the
+ * service assumes it for, `on` (its ARN): the state machine for Step Functions, the rule for EventBridge. The service
+ * sends that ARN as aws:SourceArn and its account as aws:SourceAccount, the keys of the confused-deputy conditions AWS
+ * gives for these roles ("For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN",
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html; the state
+ * machines of an account and region for a state machine's role,
+ * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html#prevent-cross-service-confused-deputy),
+ * and a role whose conditions they do not meet is refused as one without the service. Any other key, or an operator
+ * conditionHolds does not read, or a value naming a policy variable, leaves the statement trusted (no finding on a
+ * guess); so does a call without `on`.
+ * StatesRoleTrust and EventBridgeWorkflowRole share it.
  */
-export function trustsService(role: RecordedResource, principal: string | RegExp): boolean {
+export function trustsService(role: RecordedResource, principal: string | RegExp, on?: string): boolean {
   const names = (service: string) => (typeof principal === "string" ? service === principal : principal.test(service));
+  const account = on === undefined ? undefined : arnComponents(on)?.[4];
+  const context: ConditionContext = { keys: on === undefined ? {} : { "aws:sourcearn": on, ...(account ? { "aws:sourceaccount": account } : {}) } };
   return policyDocument(role.inputs.assumeRolePolicy).Statement.some(
-    (s) => (s.Effect ?? "Allow") === "Allow" && asArray<string>(s.Principal?.Service).some(names) && asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole")),
+    (s) =>
+      (s.Effect ?? "Allow") === "Allow" &&
+      asArray<string>(s.Principal?.Service).some(names) &&
+      asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole")) &&
+      // A value naming a policy variable (${aws:PrincipalAccount}) is compared as written by conditionHolds: not judged.
+      (holdsPolicyVariable(JSON.stringify(s.Condition ?? {})) || conditionHolds(s.Condition, context) !== false),
   );
 }
 

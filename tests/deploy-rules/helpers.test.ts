@@ -312,6 +312,44 @@ describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trus
     expect(trustsService(role({ Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(false);
     expect(trustsService(role({ Principal: { Service: "events.amazonaws.com" }, Action: "sts:TagSession" }), "events.amazonaws.com")).toBe(false);
   });
+  describe("reads the Condition against the ARN the service assumes the role for (aws:SourceArn, its account aws:SourceAccount)", () => {
+    const STATES = /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/;
+    const machine = "arn:aws:states:us-east-1:123456789012:stateMachine:flow-1a2b";
+    const rule = "arn:aws:events:us-east-1:123456789012:rule/bus-1/rule-2";
+    const statement = (service: string, condition: Record<string, unknown>) => ({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition });
+    const trusting = (service: string, condition: Record<string, unknown>) => role(statement(service, condition));
+    /** Workflow's trust: the account's state machines in the region. */
+    const workflowTrust = (sourceArn: string, account = "123456789012") => trusting("states.amazonaws.com", { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": sourceArn } });
+    /** EventBus.subscribe's target role's statement: this rule of this account. */
+    const targetStatement = (sourceArn: string, account = "123456789012") => statement("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": account }, ArnEquals: { "aws:SourceArn": sourceArn } });
+    const targetTrust = (sourceArn: string, account?: string) => role(targetStatement(sourceArn, account));
+
+    it("trusts the conditions the components write: the region's state machines (a wildcard), the rule's own ARN", () => {
+      expect(trustsService(workflowTrust("arn:aws:states:us-east-1:123456789012:stateMachine:*"), STATES, machine)).toBe(true);
+      expect(trustsService(targetTrust(rule), "events.amazonaws.com", rule)).toBe(true);
+    });
+    it("refuses a SourceArn of another region or kind, or a SourceAccount of another account", () => {
+      expect(trustsService(workflowTrust("arn:aws:states:eu-west-1:123456789012:stateMachine:*"), STATES, machine)).toBe(false);
+      expect(trustsService(workflowTrust("arn:aws:states:us-east-1:123456789012:stateMachine:*", "999999999999"), STATES, machine)).toBe(false);
+      expect(trustsService(targetTrust("arn:aws:events:us-east-1:123456789012:event-bus/bus-1"), "events.amazonaws.com", rule)).toBe(false);
+      expect(trustsService(targetTrust(rule, "999999999999"), "events.amazonaws.com", rule)).toBe(false);
+    });
+    it("takes another statement whose conditions hold, as IAM allows on any one Allow", () => {
+      const document = { Version: "2012-10-17", Statement: [targetStatement("arn:aws:events:us-east-1:123456789012:rule/bus-1/old"), targetStatement(rule)] };
+      expect(trustsService({ type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: JSON.stringify(document) } } as never, "events.amazonaws.com", rule)).toBe(true);
+    });
+    it("does not judge what it cannot tell: other keys, operators conditionHolds does not read, policy variables, no ARN given", () => {
+      expect(trustsService(trusting("events.amazonaws.com", { StringEquals: { "aws:SourceOrgID": "o-elsewhere" } }), "events.amazonaws.com", rule)).toBe(true);
+      expect(trustsService(trusting("events.amazonaws.com", { DateGreaterThan: { "aws:SourceArn": "2030-01-01T00:00:00Z" } }), "events.amazonaws.com", rule)).toBe(true);
+      expect(trustsService(trusting("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } }), "events.amazonaws.com", rule)).toBe(true);
+      expect(trustsService(workflowTrust("arn:aws:states:eu-west-1:123456789012:stateMachine:*"), STATES)).toBe(true);
+    });
+    it("reads IfExists and the negated operators as IAM does", () => {
+      expect(trustsService(trusting("events.amazonaws.com", { ArnNotEquals: { "aws:SourceArn": rule } }), "events.amazonaws.com", rule)).toBe(false);
+      expect(trustsService(trusting("events.amazonaws.com", { ArnLikeIfExists: { "aws:SourceArn": "arn:aws:events:*:123456789012:rule/bus-1/*" } }), "events.amazonaws.com", rule)).toBe(true);
+      expect(trustsService(trusting("events.amazonaws.com", { StringLike: { "aws:SourceArn": "arn:aws:events:*:123456789012:rule/*" } }), "events.amazonaws.com", rule)).toBe(true);
+    });
+  });
 });
 
 describe("granting (what a role's Allow statements grant, for the rules that ask whether a role may call a service)", () => {
