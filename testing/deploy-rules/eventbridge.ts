@@ -495,8 +495,8 @@ export const EVENTBRIDGE_WORKFLOW_ROLE: DeployRule = {
       }
       const role = referenced(graph, ROLE, target.inputs.roleArn);
       if (!role) continue;
-      const trusted = trustsService(role, EVENTS_PRINCIPAL);
-      if (!trusted) findings.push(finding(this.id, target, `starts ${name} as ${role.name}, whose trust policy does not let events.amazonaws.com assume it; no execution starts`, `add an Allow of sts:AssumeRole for the service principal events.amazonaws.com to ${role.name}'s assumeRolePolicy`));
+      const trusted = trustsService(role, EVENTS_PRINCIPAL, ruleOf(graph, target)?.state.arn);
+      if (!trusted) findings.push(finding(this.id, target, `starts ${name} as ${role.name}, whose trust policy does not let events.amazonaws.com assume it; no execution starts`, `add an Allow of sts:AssumeRole for the service principal events.amazonaws.com to ${role.name}'s assumeRolePolicy, with conditions the target's rule meets (aws:SourceArn the rule's ARN, aws:SourceAccount its account)`));
       const { grants, complete } = roleGrants(graph, role);
       if (complete && granting(grants, "states:StartExecution", machineArn).length === 0) {
         findings.push(finding(this.id, target, `starts ${name} as ${role.name}, which may not states:StartExecution on it; every delivery fails`, `allow states:StartExecution on ${name}'s ARN in ${role.name}'s policy`));

@@ -156,13 +156,13 @@ export const STATES_ROLE_TRUST: DeployRule = {
     return stateMachines(graph).flatMap((stateMachine) => {
       const role = roleOf(graph, stateMachine);
       if (!role) return [];
-      if (trustsService(role, STATES_PRINCIPAL)) return [];
+      if (trustsService(role, STATES_PRINCIPAL, stateMachine.state.arn)) return [];
       return [
         finding(
           this.id,
           stateMachine,
           `runs as ${role.name}, whose trust policy does not let states.amazonaws.com assume it; CreateStateMachine answers "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role."`,
-          `add an Allow of sts:AssumeRole for the service principal states.amazonaws.com to ${role.name}'s assumeRolePolicy`,
+          `add an Allow of sts:AssumeRole for the service principal states.amazonaws.com to ${role.name}'s assumeRolePolicy, with conditions this state machine meets (aws:SourceArn its ARN, aws:SourceAccount its account)`,
         ),
       ];
     });
