@@ -565,6 +565,18 @@ const albumDeletionDefaults = {
   handoffs: 0,
   count: { pages: 0 },
 };
+/**
+ * An execution's bound (the definition's TimeoutSeconds), past which it times out: what the ExecutionsTimedOut alarm
+ * watches, and what frees an album whose execution is stuck (DELETE starts over only once its execution has ended).
+ * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
+ * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
+ * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
+ * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once;
+ * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
+ * calls 3 s each. An execution past it is stuck, not slow; it times out (no Catch applies), the album stays marked
+ * deleting, and DELETE starts it over (where it stopped).
+ */
+const albumDeletionTimeoutSeconds = 4 * 3600;
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
 const ownerIsMe = "deletion.#execution = :me";
 /** An updateItem's Parameters that record this execution on the album while it is deleting and `condition` holds (Claim, StillMine). */
@@ -593,6 +605,7 @@ const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
     Comment: "Deletes an album marked deleting: its photos (a removal each to the photo-removals queue, then the item), then the album; hands on to a new execution every pagesPerExecution pages",
+    TimeoutSeconds: albumDeletionTimeoutSeconds,
     StartAt: "Defaults",
     States: {
       // Settings the input leaves out take albumDeletionDefaults (the input's own win: States.JsonMerge's second argument).
