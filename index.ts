@@ -565,6 +565,18 @@ const albumDeletionDefaults = {
   handoffs: 0,
   count: { pages: 0 },
 };
+/**
+ * An execution's bound (the definition's TimeoutSeconds), past which it times out: what the ExecutionsTimedOut alarm
+ * watches, and what frees an album whose execution is stuck (DELETE starts over only once its execution has ended).
+ * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
+ * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
+ * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
+ * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once;
+ * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
+ * calls 3 s each. An execution past it is stuck, not slow; it times out (no Catch applies), the album stays marked
+ * deleting, and DELETE starts it over (where it stopped).
+ */
+const albumDeletionTimeoutSeconds = 4 * 3600;
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
 const ownerIsMe = "deletion.#execution = :me";
 /** An updateItem's Parameters that record this execution on the album while it is deleting and `condition` holds (Claim, StillMine). */
@@ -593,6 +605,7 @@ const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
     Comment: "Deletes an album marked deleting: its photos (a removal each to the photo-removals queue, then the item), then the album; hands on to a new execution every pagesPerExecution pages",
+    TimeoutSeconds: albumDeletionTimeoutSeconds,
     StartAt: "Defaults",
     States: {
       // Settings the input leaves out take albumDeletionDefaults (the input's own win: States.JsonMerge's second argument).
@@ -817,7 +830,8 @@ const albumDeletion = new Workflow("album-deletion", {
     },
   },
 });
-const albumDeletions = galleryEvents.subscribe("album-deletions", albumDeletion, {
+// Watched in prod through monitoringTargets({ eventBuses: [galleryEvents] }): its rule (events never delivered, or lost) and its dead-letter queue.
+galleryEvents.subscribe("album-deletions", albumDeletion, {
   pattern: { source: [ALBUM_EVENTS_SOURCE], "detail-type": [ALBUM_DELETION_REQUESTED] },
   inputPath: "$.detail",
 });
@@ -1097,23 +1111,42 @@ function siteWaf(): WebAclArgs | undefined {
 }
 
 /**
- * Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. The
- * album-deletion workflow's failed or timed-out executions are worth a look each: one the definition catches is marked
- * on the album and told on album-notices, one it cannot catch (the history limit) only by its alarm; the album it was
- * deleting stays marked (DELETE starts it over), which the alarm emails say.
+ * Alarms (to an SNS topic, mailed to alarmEmails) and a dashboard: on in prod (alarmsEnabled), off in dev. Each step of
+ * an album's deletion that can leave it undone is worth a look each time, and each alarm's email says what became of
+ * the album: the rule's undelivered events (in its dead-letter queue, or lost when that refused them too), and the
+ * workflow's failed executions (marked on the album and told on album-notices, but for the history limit) and timed-out
+ * ones (marked deleting only). Its throttled state transitions leave nothing undone, and say so.
  */
 function monitoring(): Monitoring | undefined {
   if (!(config.getBoolean("alarmsEnabled") ?? false)) return undefined;
-  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals], workflows: [albumDeletion] });
+  const targets = monitoringTargets({ functions: [counters, thumbnail, ...(photoCleanup ? [photoCleanup] : []), ...live.nodes.functions.values()], apis: [...apis.apis], dataTiers: [data], sites: [site], auth: [auth], messageQueues: [photoRemovals], workflows: [albumDeletion], eventBuses: [galleryEvents] });
   return new Monitoring("ops", {
     ...targets,
-    // An AlbumDeletionRequested the rule could not deliver (the workflow never started): the album stays deleting until
-    // its owner deletes it again (handlers/api/albums.ts starts it over), so someone should know. In the bus's region, the home one.
     queues: {
       ...targets.queues,
-      "gallery-events-album-deletions-dlq": { queueName: albumDeletions.deadLetterQueue.name, description: "the album stays deleting until its owner deletes it again (DELETE starts it over)" },
+      "gallery-events-album-deletions-dlq": { ...targets.queues!["gallery-events-album-deletions-dlq"], description: "an AlbumDeletionRequested the rule could not deliver waits there (its ERROR_CODE says why): the workflow never started and the album stays deleting until its owner deletes it again (DELETE starts it over 10 minutes after the request)" },
     },
-    workflows: { ...targets.workflows, "album-deletion": { ...targets.workflows!["album-deletion"], description: "the album it was deleting stays marked (DELETE starts it over)" } },
+    rules: {
+      ...targets.rules,
+      "gallery-events-album-deletions": {
+        ...targets.rules!["gallery-events-album-deletions"],
+        alarms: {
+          ruleFailedInvocations: { description: "an AlbumDeletionRequested never started the workflow (its retries spent, or refused: the target role, the state machine); it waits in the rule's dead-letter queue with its ERROR_CODE. Fix the cause; the album stays deleting until its owner deletes it again (DELETE starts it over)" },
+          ruleDeadLetterFailures: { description: "an AlbumDeletionRequested was neither delivered nor kept: the dead-letter queue refused it too (its policy, the queue gone, the event's size), so it is lost. Fix the queue; the album stays deleting until its owner deletes it again (DELETE starts it over)" },
+        },
+      },
+    },
+    workflows: {
+      ...targets.workflows,
+      "album-deletion": {
+        ...targets.workflows!["album-deletion"],
+        alarms: {
+          workflowExecutionsFailed: { description: "one the definition caught is marked failed on the album (its error says why) and told on album-notices; one it could not (the history limit) leaves the album marked deleting. Either way DELETE starts it over where it stopped" },
+          workflowExecutionsTimedOut: { description: `an execution ran past its ${albumDeletionTimeoutSeconds / 3600} h bound (a Task that never answered?): the album stays marked deleting, nothing is told on album-notices; DELETE starts it over 10 minutes later` },
+          workflowExecutionThrottled: { description: "Step Functions delayed state transitions over the account's StateTransition quota; the executions carry on, slower, and nothing is left marked. Only if it lasts: look at what else runs in the account, or ask for a higher quota" },
+        },
+      },
+    },
     alarmEmails: config.getObject<string[]>("alarmEmails") ?? [],
   });
 }

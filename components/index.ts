@@ -83,7 +83,7 @@ export { WebAcl, WebAclScope, MANAGED_RULE_GROUPS, DEFAULT_MANAGED_RULE_GROUPS, 
 export type { WebAclArgs, WebAclSpec } from "./web-acl";
 export { Monitoring, monitoringTargets, AlarmKind, ALARM_DEFAULTS, ALARM_LIMITS, QUERY_ALARM_KINDS, alarmSpecs, alarmTimingProblem } from "./monitoring";
 export type {
-  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution, MonitoredUserPool, MonitoredWorkflow, MonitoredTarget,
+  MonitoringArgs, MonitoringSpec, MonitoringTargets, MonitoredComponents, MonitoredFunction, MonitoredApiStage, MonitoredTable, MonitoredQueue, MonitoredDistribution, MonitoredUserPool, MonitoredWorkflow, MonitoredRule, MonitoredTarget,
   AlarmOverride, AlarmOverrides, AlarmSpec,
 } from "./monitoring";
 export { BackupPlan, BACKUP_LIMITS, BACKUP_SERVICE_POLICIES, BACKUP_RULE_NAME } from "./backup-plan";

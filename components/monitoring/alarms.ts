@@ -21,6 +21,8 @@ export enum AlarmKind {
   WorkflowExecutionsFailed = "workflowExecutionsFailed",
   WorkflowExecutionsTimedOut = "workflowExecutionsTimedOut",
   WorkflowExecutionThrottled = "workflowExecutionThrottled",
+  RuleFailedInvocations = "ruleFailedInvocations",
+  RuleDeadLetterFailures = "ruleDeadLetterFailures",
 }
 
 /** Alarm kinds that are Metrics Insights queries (which look back at most three hours). */
@@ -40,6 +42,13 @@ export interface AlarmOverride {
   datapointsToAlarm?: number;
   /** `false` drops the alarm. @default true */
   enabled?: boolean;
+  /**
+   * Text added to this alarm's description after "; ", in place of the target's `description`: for what the alarm
+   * means and what to do when that differs between a target's alarms (a workflow's failed executions leave work
+   * behind, its throttled ones carry on). In `defaults`: for the alarms of this kind whose target has no description.
+   * @default the target's `description`
+   */
+  description?: string;
 }
 
 /** Overrides by alarm kind; fields are AlarmKind values. */
@@ -70,6 +79,10 @@ export interface AlarmOverrides {
   workflowExecutionsTimedOut?: AlarmOverride;
   /** A workflow's throttled state transitions (ExecutionThrottled, Sum). */
   workflowExecutionThrottled?: AlarmOverride;
+  /** An EventBridge rule's invocations that failed permanently (FailedInvocations, Sum). */
+  ruleFailedInvocations?: AlarmOverride;
+  /** An EventBridge rule's events it could neither deliver nor move to its dead-letter queue: lost (InvocationsFailedToBeSentToDlq, Sum). */
+  ruleDeadLetterFailures?: AlarmOverride;
 }
 
 interface AlarmDefault {
@@ -91,7 +104,8 @@ const atLeast = (threshold: number, periodSeconds: number, evaluationPeriods: nu
  * minutes; on an API whose 5xx rate reaches 5% or whose p99 latency stays at 3 s or more for 15 minutes; on a stream
  * consumer 5 minutes behind for 10 minutes; on a distribution serving 5% 5xx; on any sign-in, sign-up or password
  * change Cognito's threat protection rates as an account take-over or compromised-credentials risk; on any workflow
- * execution that failed or timed out, or state transition Step Functions throttled.
+ * execution that failed or timed out, or state transition Step Functions throttled; on any event a rule failed to
+ * deliver for good, or could not even put in its dead-letter queue.
  */
 export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.LambdaErrors]: atLeast(1, 300, 1, "errors"),
@@ -108,6 +122,8 @@ export const ALARM_DEFAULTS: Readonly<Record<AlarmKind, AlarmDefault>> = {
   [AlarmKind.WorkflowExecutionsFailed]: atLeast(1, 300, 1, "failed executions"),
   [AlarmKind.WorkflowExecutionsTimedOut]: atLeast(1, 300, 1, "timed-out executions"),
   [AlarmKind.WorkflowExecutionThrottled]: atLeast(1, 300, 1, "throttled state transitions"),
+  [AlarmKind.RuleFailedInvocations]: atLeast(1, 300, 1, "events not delivered"),
+  [AlarmKind.RuleDeadLetterFailures]: atLeast(1, 300, 1, "events lost (neither delivered nor dead-lettered)"),
 };
 
 /** A metric alarm, or (with `query`) a Metrics Insights alarm, before it is created. */
@@ -142,8 +158,9 @@ export interface MonitoredTarget {
   alarms?: AlarmOverrides;
   /**
    * Text added to the description of each of this target's alarms (the description is in the alarm's email), after
-   * "; ": what the alarm means for the app and what to do. Each description must stay within CloudWatch's 1024
-   * characters. @default none
+   * "; ": what the alarm means for the app and what to do. An alarm whose override has a `description` gets that
+   * instead (`alarms: { <kind>: { description } }`): give each its own where what is true differs between them. Each
+   * description must stay within CloudWatch's 1024 characters. @default none
    */
   description?: string;
 }
@@ -203,6 +220,25 @@ export interface MonitoredWorkflow extends MonitoredTarget {
   region?: string;
 }
 
+/**
+ * An EventBridge rule (an EventBus subscription's `rule`): its events that reached no target. EventBridge publishes a
+ * rule's metrics "only if it isn't zero", so the alarms treat no data as no failure.
+ */
+export interface MonitoredRule extends MonitoredTarget {
+  /** The rule's name (RuleName dimension): `EventBus.subscribe(...).rule.name`. */
+  ruleName: pulumi.Input<string>;
+  /**
+   * The custom bus the rule is on (EventBusName dimension): `EventBus.busName`. "Metrics that specify both the
+   * EventBusName and RuleName dimensions refer to a custom event bus", those with RuleName alone to the default bus
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html): leave it out for a DefaultEventBus
+   * rule, and never leave it out for a custom bus's, whose alarm would watch a metric that is never published.
+   * @default none: a rule on the default bus
+   */
+  eventBusName?: pulumi.Input<string>;
+  /** Region of the rule (the alarms go there too): the bus's. @default the provider's region */
+  region?: string;
+}
+
 /** What Monitoring watches, by key (keys name the alarms); `monitoringTargets()` reads them off the components. */
 export interface MonitoringTargets {
   /** Lambda functions: errors, throttles (and iterator age for stream consumers). @default none */
@@ -218,6 +254,8 @@ export interface MonitoringTargets {
   userPools?: Record<string, MonitoredUserPool>;
   /** Step Functions state machines: failed, timed-out and throttled executions. @default none */
   workflows?: Record<string, MonitoredWorkflow>;
+  /** EventBridge rules: events not delivered, and events lost on the way to the dead-letter queue. @default none */
+  rules?: Record<string, MonitoredRule>;
 }
 
 /** What a target's alarm measures, before its threshold and action: the metric part of an AlarmSpec. */
@@ -250,6 +288,7 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
     const own = watched.alarms;
     const settings = { ...ALARM_DEFAULTS[kind], ...defaults[kind], ...own?.[kind], ...alarmTiming(kind, defaults[kind], own?.[kind]) };
     if (settings.enabled === false) return;
+    const note = own?.[kind]?.description ?? watched.description ?? defaults[kind]?.description;
     specs.push({
       name: `${name}-${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
       kind,
@@ -267,7 +306,7 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       evaluationPeriods: settings.evaluationPeriods,
       datapointsToAlarm: settings.datapointsToAlarm,
       treatMissingData: metric.treatMissingData,
-      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${settings.datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s${watched.description ? `; ${watched.description}` : ""}`,
+      description: `${target}: ${metric.what} ≥ ${settings.threshold} ${ALARM_DEFAULTS[kind].unit} in ${settings.datapointsToAlarm} of ${settings.evaluationPeriods} periods of ${settings.periodSeconds} s${note ? `; ${note}` : ""}`,
     });
   };
   // No data means no invocations, requests or messages: not a failure.
@@ -324,8 +363,27 @@ export function alarmSpecs(targets: MonitoringTargets, defaults: AlarmOverrides 
       add(kind, `workflow ${key}`, `workflow-${key}`, workflowRegion(workflow), workflow, { namespace: "AWS/States", metricName, dimensions, statistic: "Sum", treatMissingData: quiet, what: `${metricName} (Sum)` });
     }
   }
+  for (const [key, rule] of Object.entries(targets.rules ?? {})) {
+    const dimensions: Record<string, pulumi.Input<string>> = rule.eventBusName === undefined ? { RuleName: rule.ruleName } : { EventBusName: rule.eventBusName, RuleName: rule.ruleName };
+    for (const [kind, metricName] of RULE_ALARM_METRICS) {
+      add(kind, `rule ${key}`, `rule-${key}`, rule.region, rule, { namespace: "AWS/Events", metricName, dimensions, statistic: "Sum", treatMissingData: quiet, what: `${metricName} (Sum)` });
+    }
+  }
   return specs;
 }
+
+/**
+ * The AWS/Events metrics a rule is alarmed on (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html):
+ * FailedInvocations, "invocations that failed permanently" (not those retried or that succeeded on a retry; with a
+ * dead-letter queue the event is then sent there, eb-rule-dlq.html), and InvocationsFailedToBeSentToDlq, events the
+ * dead-letter queue did not take either ("permissions errors, unavailable resources, or size limits"): lost. Not
+ * ThrottledRules: the page describes no event lost by it (a lost one shows in the two above); nor DeadLetterInvocations,
+ * "a rule's target isn't invoked", such as an invocation that would run the same rule again (a loop), not a delivery failure.
+ */
+const RULE_ALARM_METRICS = [
+  [AlarmKind.RuleFailedInvocations, "FailedInvocations"],
+  [AlarmKind.RuleDeadLetterFailures, "InvocationsFailedToBeSentToDlq"],
+] as const;
 
 /**
  * The AWS/States metrics a workflow is alarmed on, by StateMachineArn ("Execution metrics for all state machines":

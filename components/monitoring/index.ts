@@ -1,6 +1,6 @@
 /**
  * Monitoring: CloudWatch alarms with sensible defaults for the functions, API stages, tables, dead-letter queues,
- * distributions, user pools (threat protection's risk metrics) and workflows (Step Functions) of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
+ * distributions, user pools (threat protection's risk metrics), workflows (Step Functions) and EventBridge rules of a stack (overridable per alarm kind and per target), their actions on an encrypted SNS topic
  * with optional email subscriptions, and one dashboard drawn from the same list of alarms.
  */
 import { createHash } from "node:crypto";
@@ -15,7 +15,7 @@ import { graphSpecs, type GraphSpec } from "./graphs";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
-export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredTable, MonitoredTarget, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
+export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredRule, MonitoredTable, MonitoredTarget, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
 export { monitoringTargets, type MonitoredComponents } from "./targets";
 export { ALARM_LIMITS, alarmTimingProblem, DASHBOARD_NAME, dashboardNameOf } from "./validate";
 
@@ -92,11 +92,11 @@ interface AlarmTopic {
 
 /**
  * CloudWatch alarms with defaults for a stack's functions, API stages, tables, dead-letter queues, distributions, user
- * pools and workflows (overridable per alarm kind and target), an encrypted SNS topic for their actions, and a dashboard.
+ * pools, workflows and EventBridge rules (overridable per alarm kind and target), an encrypted SNS topic for their actions, and a dashboard.
  *
  * @example
  * const monitoring = new Monitoring("ops", {
- *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters], workflows: [orders] }),
+ *   ...monitoringTargets({ apis: [api], dataTiers: [data], sites: [site], auth: [auth], functions: [counters], workflows: [orders], eventBuses: [bus] }),
  *   alarmEmails: ["ops@example.com"],
  *   defaults: { apiLatencyP99: { threshold: 1500 } },
  * });
@@ -114,7 +114,7 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:Monitoring", name, {}, opts);
     const fail = argFailer("Monitoring", name);
-    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools, workflows: args.workflows };
+    const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools, workflows: args.workflows, rules: args.rules };
     // Only the name of a dashboard that is created is checked: with `dashboard: false` the name is unused.
     validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;

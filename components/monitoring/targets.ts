@@ -2,11 +2,13 @@
  * What Monitoring should watch, read off the components a program built: every function (API routes and
  * authorizers, stream and queue consumers, DataTier's export, UserAuth's triggers), API stage, table, dead-letter queue
  * (functions' failure queues, schedules', stream subscriptions', MessageQueues') and
- * distribution, user pools with threat protection, and workflows (Step Functions state machines). Lambda@Edge functions are left out: their metrics land in the region that ran them, under
+ * distribution, user pools with threat protection, workflows (Step Functions state machines), and event buses' rules
+ * with their dead-letter queues. Lambda@Edge functions are left out: their metrics land in the region that ran them, under
  * `us-east-1.<name>`, so an alarm per edge region would be needed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DataTier } from "../data-tier";
+import type { EventRuleBus } from "../event-bus";
 import type { LambdaFunction } from "../lambda/function";
 import type { MessageQueue } from "../message-queue";
 import type { ServerlessApi } from "../serverless-api";
@@ -25,6 +27,11 @@ export interface MonitoredComponents {
   messageQueues?: MessageQueue[];
   /** Each state machine's executions (in its region); the functions its Task states invoke are not added: list them under `functions`. */
   workflows?: Workflow[];
+  /**
+   * Each subscription's rule (events it failed to deliver, or lost on the way to its dead-letter queue) and its
+   * dead-letter queue, in the bus's region; the targets are not added: list them under their own kinds.
+   */
+  eventBuses?: EventRuleBus[];
 }
 
 /** A key from a resource name: lowercase letters, digits and hyphens. */
@@ -45,7 +52,7 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     // Scheduled invocations Scheduler could not deliver (role, throttling, target gone): the function never ran, so its Errors alarm stays quiet.
     if (fn.schedule) targets.queues[keyOf(`${fn.spec.name}-schedule-dlq`)] = { queueName: fn.schedule.deadLetterQueue.name, region: fn.spec.region };
   };
-  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {} };
+  const targets: Required<MonitoringTargets> = { functions, apiStages: {}, tables: {}, queues: {}, distributions: {}, userPools: {}, workflows: {}, rules: {} };
 
   for (const fn of components.functions ?? []) addFunction(fn);
   for (const api of components.apis ?? []) {
@@ -89,6 +96,14 @@ export function monitoringTargets(components: MonitoredComponents): MonitoringTa
     // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html): that alarm could never fire.
     const express = workflow.spec.type === "EXPRESS" ? { alarms: { workflowExecutionThrottled: { enabled: false } } } : {};
     targets.workflows[keyOf(workflow.spec.name)] = { stateMachineArn: workflow.stateMachineArn, region: workflow.spec.region, ...express };
+  }
+  for (const bus of components.eventBuses ?? []) {
+    for (const subscription of bus.spec.subscriptions) {
+      const key = keyOf(`${bus.spec.name}-${subscription.name}`);
+      // A custom bus's rule is published under EventBusName and RuleName, a default bus's under RuleName alone (MonitoredRule).
+      targets.rules[key] = { ruleName: subscription.ruleName, ...(bus.spec.default ? {} : { eventBusName: bus.busName }), region: bus.spec.region };
+      targets.queues[keyOf(`${key}-dlq`)] = { queueName: subscription.deadLetterQueueName, region: bus.spec.region };
+    }
   }
   return targets;
 }

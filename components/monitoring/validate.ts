@@ -2,7 +2,7 @@
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -104,6 +104,7 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
   for (const [kind, override] of Object.entries(overrides ?? {}) as Array<[string, AlarmOverride | undefined]>) {
     if (!(Object.values(AlarmKind) as string[]).includes(kind)) fail(`${at}.${kind}`, override, "is not an alarm kind", `Use one of ${Object.values(AlarmKind).join(", ")}.`);
     if (!override) continue;
+    if (override.description !== undefined && typeof override.description !== "string") fail(`${at}.${kind}.description`, override.description, "is not a string", 'Use text such as "executions carry on, delayed: nothing to do unless it lasts".');
     if (override.threshold !== undefined && !Number.isFinite(override.threshold)) fail(`${at}.${kind}.threshold`, override.threshold, "is not a number", "Use a finite number.");
     // CloudWatch takes any threshold, but ALARM_DEFAULTS compare with GreaterThanOrEqualToThreshold: at 0 or below,
     // every datapoint breaches, the zeros a quiet function reports included, and the alarm never clears.
@@ -130,25 +131,44 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
 }
 
 /**
- * A target's `description` goes into every one of its alarms' descriptions, after what the alarm watches: the longest
- * of those (as the alarms get it, with `defaults`) must fit CloudWatch's limit.
+ * A target's `description` goes into the description of each of its alarms, after what the alarm watches, unless the
+ * alarm's override has a `description` of its own (or, with neither, `defaults`' for the kind): each alarm's description,
+ * as the alarms get it, must fit CloudWatch's limit. A text too long is named where it was given, with the length its
+ * longest alarm leaves it.
  */
-function validateDescription(fail: ArgFailure, group: string, key: string, target: { description?: unknown }, defaults: AlarmOverrides | undefined): void {
-  const description = target.description;
-  if (description === undefined) return;
-  if (typeof description !== "string") {
+function validateDescription(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
+  const description: unknown = target.description;
+  if (description !== undefined && typeof description !== "string") {
     fail(`${group}.${key}.description`, description, "is not a string", 'Use text such as "the album stays marked deleting: DELETE starts it over".');
-    return;
   }
+  const own = (kind: AlarmKind) => target.alarms?.[kind]?.description;
+  const hasNote = description !== undefined || Object.values(AlarmKind).some((kind) => own(kind) !== undefined || defaults?.[kind]?.description !== undefined);
+  if (!hasNote) return;
   const limit = ALARM_LIMITS.maxDescriptionCharacters;
-  const longest = alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults).reduce((a, b) => (b.description.length > a.description.length ? b : a), { description: "", name: "" });
-  if (longest.description.length > limit) {
-    fail(
-      `${group}.${key}.description`,
-      description,
-      `makes the description of the alarm ${longest.name} ${longest.description.length} characters; CloudWatch takes at most ${limit} (AlarmDescription)`,
-      `Shorten it to ${limit - (longest.description.length - description.length)} characters or fewer.`,
-    );
+  // Per argument that gave the text, the longest description it is in.
+  const longest = new Map<string, { note: string; alarm: string; length: number }>();
+  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+    const [argument, note] =
+      own(spec.kind) !== undefined ? [`${group}.${key}.alarms.${spec.kind}.description`, own(spec.kind)!]
+      : description !== undefined ? [`${group}.${key}.description`, description as string]
+      : [`defaults.${spec.kind}.description`, defaults?.[spec.kind]?.description ?? ""];
+    if ((longest.get(argument)?.length ?? -1) < spec.description.length) longest.set(argument, { note, alarm: spec.name, length: spec.description.length });
+  }
+  for (const [argument, { note, alarm, length }] of longest) {
+    if (length > limit) {
+      fail(argument, note, `makes the description of the alarm ${alarm} ${length} characters; CloudWatch takes at most ${limit} (AlarmDescription)`, `Shorten it to ${limit - (length - note.length)} characters or fewer.`);
+    }
+  }
+}
+
+/** An EventBridge rule target's bus: a custom bus's name, or none for the default bus (whose metrics have RuleName alone). */
+function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
+  const bus = rule.eventBusName;
+  if (bus === "default") {
+    fail(`rules.${key}.eventBusName`, bus, "names the default bus, whose rules' metrics have the RuleName dimension alone; an alarm that adds EventBusName watches a metric EventBridge never publishes", "Leave eventBusName out for a rule on the default bus.");
+  }
+  if (typeof bus === "string" && bus.startsWith("arn:")) {
+    fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${bus.slice(bus.lastIndexOf("/") + 1)}" (EventBus.busName).`);
   }
 }
 
@@ -163,6 +183,7 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
     }
   }
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);
+  for (const [key, rule] of Object.entries(targets.rules ?? {})) validateRule(fail, key, rule);
   const firstIndexOf = new Map<string, number>();
   for (const [index, email] of (emails ?? []).entries()) {
     if (!EMAIL.test(email)) fail(`alarmEmails[${index}]`, email, "is not an email address", 'Use e.g. "ops@example.com".');

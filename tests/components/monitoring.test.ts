@@ -3,6 +3,7 @@
  * overrides, the encrypted topic per region with its email subscriptions, the dashboard, and the validation.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { DefaultEventBus, EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
 import { Workflow } from "../../components/workflow";
@@ -18,6 +19,7 @@ const targets: MonitoringArgs = {
   distributions: { site: { distributionId: "E123" } },
   userPools: { auth: { userPoolId: "us-east-1_Pool1" } },
   workflows: { orders: { stateMachineArn: ORDERS_ARN } },
+  rules: { orders: { ruleName: "orders-rule", eventBusName: "orders-bus" } },
 };
 
 let graph: RecordedResource[];
@@ -45,6 +47,7 @@ describe("Monitoring alarms (defaults)", () => {
       "ops-fn-health-lambda-errors", "ops-fn-health-lambda-throttles",
       "ops-pool-auth-cognito-account-takeover-risk", "ops-pool-auth-cognito-compromised-credential-risk",
       "ops-queue-counters-dlq-queue-depth",
+      "ops-rule-orders-rule-dead-letter-failures", "ops-rule-orders-rule-failed-invocations",
       "ops-table-gallery-table-system-errors", "ops-table-gallery-table-throttles",
       "ops-workflow-orders-workflow-execution-throttled", "ops-workflow-orders-workflow-executions-failed", "ops-workflow-orders-workflow-executions-timed-out",
     ]);
@@ -107,6 +110,23 @@ describe("Monitoring alarms (defaults)", () => {
       expect(inputs.alarmDescription).toBe(`workflow orders: ${metricName} (Sum) ≥ 1 ${{ ExecutionsFailed: "failed executions", ExecutionsTimedOut: "timed-out executions", ExecutionThrottled: "throttled state transitions" }[metricName]} in 1 of 1 periods of 300 s`);
     }
     expect(ofType(graph, ALARM).filter((a) => a.inputs.metricName === "ExecutionsAborted")).toEqual([]);
+  });
+
+  it("EventBridge: a rule's permanently failed invocations and its events the dead-letter queue refused (Sum ≥ 1 in 5 minutes), by EventBusName and RuleName on a custom bus", () => {
+    for (const [name, metricName, unit] of [["rule-failed-invocations", "FailedInvocations", "events not delivered"], ["rule-dead-letter-failures", "InvocationsFailedToBeSentToDlq", "events lost (neither delivered nor dead-lettered)"]]) {
+      const inputs = alarm(`rule-orders-${name}`);
+      // Published only when not zero: no data is no failure.
+      expect(inputs, name).toMatchObject({ namespace: "AWS/Events", metricName, dimensions: { EventBusName: "orders-bus", RuleName: "orders-rule" }, statistic: "Sum", ...timing(1, 300, 1), ...actions() });
+      expect(inputs.alarmDescription).toBe(`rule orders: ${metricName} (Sum) ≥ 1 ${unit} in 1 of 1 periods of 300 s`);
+    }
+  });
+
+  it("EventBridge: a default bus's rule by RuleName alone, the dimension its metrics have", async () => {
+    const plain = await record(() => new Monitoring("dflt", { rules: { s3: { ruleName: "uploads-rule" } }, dashboard: false }));
+    expect(ofType(plain, ALARM).map((a) => [a.name, a.inputs.dimensions])).toEqual([
+      ["dflt-rule-s3-rule-failed-invocations", { RuleName: "uploads-rule" }],
+      ["dflt-rule-s3-rule-dead-letter-failures", { RuleName: "uploads-rule" }],
+    ]);
   });
 
   it("CloudFront: 5xxErrorRate (Average ≥ 5%) with Region=Global, alarmed in us-east-1 on a us-east-1 topic", () => {
@@ -206,11 +226,30 @@ describe("Monitoring target descriptions", () => {
     const plain = await record(() => new Monitoring("plain", { ...targets, dashboard: false }));
     const noted = await record(() => new Monitoring("noted", { ...described, dashboard: false }));
     const kinds = new Set(ofType(noted, ALARM).map((a) => a.name.split("-")[1]));
-    expect(kinds).toEqual(new Set(["fn", "api", "table", "queue", "cdn", "pool", "workflow"]));
+    expect(kinds).toEqual(new Set(["fn", "api", "table", "queue", "cdn", "pool", "workflow", "rule"]));
     for (const a of ofType(plain, ALARM)) {
       expect(a.inputs.alarmDescription, a.name).not.toContain(";");
       expect(resource(noted, ALARM, a.name.replace(/^plain-/, "noted-")).inputs.alarmDescription).toBe(`${a.inputs.alarmDescription}; ${note}`);
     }
+  });
+});
+
+describe("Monitoring alarm descriptions", () => {
+  it("adds an alarm's own description in place of its target's, to that alarm only, and defaults' to the alarms of a kind whose target has none", async () => {
+    const graph = await record(() => new Monitoring("own", {
+      workflows: {
+        orders: { stateMachineArn: ORDERS_ARN, description: "the order stays open", alarms: { workflowExecutionThrottled: { description: "executions carry on, delayed" } } },
+        refunds: { stateMachineArn: ORDERS_ARN.replace("orders", "refunds") },
+      },
+      defaults: { workflowExecutionThrottled: { description: "nothing to do unless it lasts" } },
+      dashboard: false,
+    }));
+    const note = (name: string) => resource(graph, ALARM, `own-workflow-${name}`).inputs.alarmDescription.split("; ")[1];
+    expect(note("orders-workflow-execution-throttled")).toBe("executions carry on, delayed");
+    expect(note("orders-workflow-executions-failed")).toBe("the order stays open");
+    expect(note("orders-workflow-executions-timed-out")).toBe("the order stays open");
+    expect(note("refunds-workflow-execution-throttled")).toBe("nothing to do unless it lasts");
+    expect(note("refunds-workflow-executions-failed")).toBeUndefined();
   });
 });
 
@@ -245,6 +284,11 @@ describe("Monitoring overrides and validation", () => {
     [{ workflows: { Orders: { stateMachineArn: ORDERS_ARN } } }, /workflows key "Orders" is not a usable target key/],
     [{ functions: { f: { functionName: "f", description: "x".repeat(1000) } } }, /^Monitoring "bad": functions\.f\.description "x{1000}" makes the description of the alarm fn-f-lambda-throttles 10\d\d characters; CloudWatch takes at most 1024 \(AlarmDescription\)\. Shorten it to 9\d\d characters or fewer\.$/],
     [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, description: 5 as never } } }, /workflows\.orders\.description 5 is not a string/],
+    [{ workflows: { orders: { stateMachineArn: ORDERS_ARN, alarms: { workflowExecutionsFailed: { description: 5 as never } } } } }, /^Monitoring "bad": workflows\.orders\.alarms\.workflowExecutionsFailed\.description 5 is not a string\./],
+    [{ functions: { f: { functionName: "f", description: "short", alarms: { lambdaErrors: { description: "x".repeat(1000) } } } } }, /^Monitoring "bad": functions\.f\.alarms\.lambdaErrors\.description "x{1000}" makes the description of the alarm fn-f-lambda-errors 10\d\d characters; .*Shorten it to 9\d\d characters or fewer\.$/],
+    [{ functions: { f: { functionName: "f" } }, defaults: { lambdaErrors: { description: "x".repeat(1000) } } }, /^Monitoring "bad": defaults\.lambdaErrors\.description "x{1000}" makes the description of the alarm fn-f-lambda-errors 10\d\d characters/],
+    [{ rules: { r: { ruleName: "r", eventBusName: "default" } } }, /^Monitoring "bad": rules\.r\.eventBusName "default" names the default bus, whose rules' metrics have the RuleName dimension alone; .*Leave eventBusName out for a rule on the default bus\.$/],
+    [{ rules: { r: { ruleName: "r", eventBusName: "arn:aws:events:us-east-1:123456789012:event-bus/orders" } } }, /^Monitoring "bad": rules\.r\.eventBusName "arn:aws:events:.*" is an ARN; the EventBusName dimension is the bus's name\. Use "orders" \(EventBus\.busName\)\.$/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside KMS's range of 7–30 days\. Use a whole number from 7 to 30 days\./],
@@ -293,6 +337,28 @@ describe("monitoringTargets", () => {
     expect(fastGraphs.map((w: any) => [w.properties.title, w.properties.region])).toEqual([
       ["workflow fast — ExecutionsFailed", "us-west-2"], ["workflow fast — ExecutionsTimedOut", "us-west-2"], ["workflow fast — executions", "us-west-2"], ["workflow fast — ExecutionTime (ms)", "us-west-2"],
     ]);
+  });
+
+  it("watches each EventBus subscription's rule by bus and rule name, and its dead-letter queue, in the bus's region; a DefaultEventBus's rule by rule name", async () => {
+    let found: MonitoringArgs = {};
+    const graph = await record(() => {
+      const fn = new LambdaFunction("indexer", { entry: "tests/fixtures/handlers/echo.ts", region: "us-west-2" });
+      const bus = new EventBus("orders", { region: "us-west-2" });
+      bus.subscribe("placed", fn, { pattern: { source: ["shop.orders"] } });
+      const aws = new DefaultEventBus("aws", { region: "us-west-2" });
+      aws.subscribe("uploads", fn, { pattern: { source: ["aws.s3"] } });
+      found = monitoringTargets({ eventBuses: [bus, aws] });
+      return new Monitoring("eb", { ...found, dashboard: false });
+    });
+    expect(Object.keys(found.rules ?? {})).toEqual(["orders-placed", "aws-uploads"]);
+    expect(Object.keys(found.queues ?? {})).toEqual(["orders-placed-dlq", "aws-uploads-dlq"]);
+    const rule = (name: string) => resource(graph, "aws:cloudwatch/eventRule:EventRule", name).state.name;
+    expect(resource(graph, ALARM, "eb-rule-orders-placed-rule-dead-letter-failures").inputs).toMatchObject({
+      namespace: "AWS/Events", metricName: "InvocationsFailedToBeSentToDlq", dimensions: { EventBusName: resource(graph, "aws:cloudwatch/eventBus:EventBus", "orders-bus").state.name, RuleName: rule("orders-placed") }, region: "us-west-2",
+    });
+    expect(resource(graph, ALARM, "eb-rule-aws-uploads-rule-failed-invocations").inputs).toMatchObject({ metricName: "FailedInvocations", dimensions: { RuleName: rule("aws-uploads") }, region: "us-west-2" });
+    expect(resource(graph, ALARM, "eb-rule-aws-uploads-rule-failed-invocations").inputs.dimensions.EventBusName).toBeUndefined();
+    expect(resource(graph, ALARM, "eb-queue-orders-placed-dlq-queue-depth").inputs).toMatchObject({ dimensions: { QueueName: resource(graph, "aws:sqs/queue:Queue", "orders-placed-dlq").state.name }, region: "us-west-2" });
   });
 
   it("alarms on a scheduled function's Scheduler dead-letter queue (undelivered invocations never reach the function's Errors alarm)", async () => {

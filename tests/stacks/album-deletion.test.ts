@@ -219,4 +219,37 @@ describe("dev stack: album deletion", () => {
     // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
     expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", handoffs: 0, count: { pages: 0 } });
   });
+
+  it("bounds an execution at 4 hours: past the worst a 30-page execution can take, every Task retried, so that a stuck one times out (and is alarmed)", () => {
+    const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
+    const states = definition.States;
+    const photo = states.RemovePhotos.ItemProcessor.States;
+    type Retrier = { MaxAttempts?: number; IntervalSeconds?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
+    type Task = { Type: string; Retry?: Retrier[]; TimeoutSeconds?: number; Resource?: string };
+    // A retrier's waits: IntervalSeconds × BackoffRate^n for each of its MaxAttempts (ASL defaults 1 s, 3, 2.0); every
+    // retrier of a Task may spend its own attempts. No cap or jitter here: either would change the sum.
+    const waits = (t: Task) =>
+      (t.Retry ?? []).reduce((sum, r) => {
+        expect(r.MaxDelaySeconds ?? r.JitterStrategy).toBeUndefined();
+        return sum + Array.from({ length: r.MaxAttempts ?? 3 }, (_, n) => (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n).reduce((a, b) => a + b, 0);
+      }, 0);
+    const calls = (t: Task) => 1 + (t.Retry ?? []).reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
+    // Request-response integrations only (no .sync, no .waitForTaskToken, no Wait state): a Task is its calls and their retries.
+    const all = [...Object.values(states as Record<string, Task>), ...Object.values(photo as Record<string, Task>)];
+    expect(all.filter((t) => t.Type === "Wait")).toEqual([]);
+    for (const t of all.filter((t) => t.Type === "Task")) expect(t.Resource, t.Resource).not.toMatch(/\.(sync|waitForTaskToken)/);
+    // A page: NextPage, StillMine, then the photos in rounds of MaxConcurrency, each a SendRemoval and a DeletePhoto.
+    const defaults = states.Defaults.Parameters.defaults;
+    const rounds = Math.ceil(defaults.pageSize / states.RemovePhotos.MaxConcurrency);
+    const page = (f: (t: Task) => number) => f(states.NextPage) + f(states.StillMine) + rounds * (f(photo.SendRemoval) + f(photo.DeletePhoto));
+    const loop = ["NextPage", "StillMine", "RemovePhotos"];
+    const outside = Object.entries(states as Record<string, Task>).filter(([name, t]) => t.Type === "Task" && !loop.includes(name)).map(([, t]) => t);
+    const worst = (f: (t: Task) => number) => defaults.pagesPerExecution * page(f) + outside.reduce((sum, t) => sum + f(t), 0);
+    expect(worst(waits)).toBe(9238); // index.ts names these figures
+    expect(worst(calls)).toBe(1538);
+    expect(definition.TimeoutSeconds).toBe(4 * 3600);
+    // Room for 3 s a call even then. Normal operation, no retries: 300 calls in a row, minutes even at a second each.
+    expect(definition.TimeoutSeconds).toBeGreaterThan(worst(waits) + 3 * worst(calls));
+    expect(defaults.pagesPerExecution * page(() => 1)).toBe(300);
+  });
 });

@@ -56,6 +56,8 @@ describe("prod alarms and dashboard", () => {
       "ops-queue-photo-removals-dlq-queue-depth", "ops-queue-gallery-events-album-deletions-dlq-queue-depth",
       // The album-deletion workflow's executions that failed or timed out, and its throttled state transitions.
       "ops-workflow-album-deletion-workflow-executions-failed", "ops-workflow-album-deletion-workflow-executions-timed-out", "ops-workflow-album-deletion-workflow-execution-throttled",
+      // The album-deletion rule's events that never started the workflow, and those its dead-letter queue refused too (lost).
+      "ops-rule-gallery-events-album-deletions-rule-failed-invocations", "ops-rule-gallery-events-album-deletions-rule-dead-letter-failures",
       "ops-table-data-connections-table-system-errors", "ops-table-data-connections-table-throttles",
       "ops-table-data-gallery-table-system-errors", "ops-table-data-gallery-table-throttles",
       "ops-table-data-idempotency-table-system-errors", "ops-table-data-idempotency-table-throttles", "ops-table-data-preferences-table-system-errors", "ops-table-data-preferences-table-throttles",
@@ -96,10 +98,25 @@ describe("prod alarms and dashboard", () => {
       expect(inputs, name).toMatchObject({ namespace: "AWS/States", metricName, dimensions: { StateMachineArn: machine }, statistic: "Sum", threshold: 1, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
       // In the workflow's region, the home one, on its topic.
       expect(inputs.region, name).toBeUndefined();
-      // The email says what happened to the album and what to do.
-      expect(inputs.alarmDescription, name).toMatch(/; the album it was deleting stays marked \(DELETE starts it over\)$/);
     }
-    expect(alarm("queue-gallery-events-album-deletions-dlq-queue-depth").alarmDescription).toMatch(/; the album stays deleting until its owner deletes it again \(DELETE starts it over\)$/);
+    // Each email says what is true of that alarm: what became of the album, and what to do.
+    const note = (name: string) => alarm(name).alarmDescription.replace(/^[^;]*; /, "");
+    expect(note("workflow-album-deletion-workflow-executions-failed")).toMatch(/^one the definition caught is marked failed on the album .*; one it could not \(the history limit\) leaves the album marked deleting\. Either way DELETE starts it over where it stopped$/);
+    expect(note("workflow-album-deletion-workflow-executions-timed-out")).toMatch(/^an execution ran past its 4 h bound .*: the album stays marked deleting, nothing is told on album-notices; DELETE starts it over 10 minutes later$/);
+    // Throttled transitions are delayed, not lost: nothing is left marked.
+    expect(note("workflow-album-deletion-workflow-execution-throttled")).toMatch(/the executions carry on, slower, and nothing is left marked/);
+    expect(note("workflow-album-deletion-workflow-execution-throttled")).not.toMatch(/stays marked|starts it over/);
+    expect(note("queue-gallery-events-album-deletions-dlq-queue-depth")).toMatch(/^an AlbumDeletionRequested the rule could not deliver waits there .*the album stays deleting until its owner deletes it again/);
+    // The rule, by the custom bus's name and its own: a metric by RuleName alone is the default bus's.
+    const rule = resource(run.resources, "aws:cloudwatch/eventRule:EventRule", "gallery-events-album-deletions").state.name;
+    const bus = resource(run.resources, "aws:cloudwatch/eventBus:EventBus", "gallery-events-bus").state.name;
+    for (const [name, metricName] of [["rule-failed-invocations", "FailedInvocations"], ["rule-dead-letter-failures", "InvocationsFailedToBeSentToDlq"]]) {
+      const inputs = alarm(`rule-gallery-events-album-deletions-${name}`);
+      expect(inputs, name).toMatchObject({ namespace: "AWS/Events", metricName, dimensions: { EventBusName: bus, RuleName: rule }, statistic: "Sum", threshold: 1, period: 300, evaluationPeriods: 1, datapointsToAlarm: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" });
+      expect(inputs.region, name).toBeUndefined();
+    }
+    expect(note("rule-gallery-events-album-deletions-rule-failed-invocations")).toMatch(/^an AlbumDeletionRequested never started the workflow .*waits in the rule's dead-letter queue .*DELETE starts it over/);
+    expect(note("rule-gallery-events-album-deletions-rule-dead-letter-failures")).toMatch(/^an AlbumDeletionRequested was neither delivered nor kept: .*it is lost\. Fix the queue; .*DELETE starts it over/);
     expect(alarm("cdn-site-cloud-front-server-errors").dimensions).toEqual({ DistributionId: resource(run.resources, "aws:cloudfront/distribution:Distribution", "site-cdn").id, Region: "Global" });
   });
 
