@@ -1,8 +1,8 @@
 /** API Gateway (REST) deploy rules: deployment ordering, canaries, the resource tree, the account-wide logging setting and execution log groups. */
-import { dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS, CANARY_PERCENT_TRAFFIC } from "../../components/serverless-api/validate";
-import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants } from "./iam";
+import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants, trustsService } from "./iam";
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
@@ -281,10 +281,8 @@ export const API_GATEWAY_ACCOUNT_ROLE: DeployRule = {
     for (const account of ofType(graph, ACCOUNT)) {
       const role = referenced(graph, "aws:iam/role:Role", account.inputs.cloudwatchRoleArn);
       if (!role) continue;
-      const trusted = policyDocument(role.inputs.assumeRolePolicy)
-        .Statement.filter((s) => (s.Effect ?? "Allow") === "Allow")
-        .flatMap((s) => [s.Principal?.Service ?? []].flat());
-      if (!trusted.includes("apigateway.amazonaws.com")) {
+      // No `on`: AWS documents no aws:SourceArn API Gateway sends when it assumes this role, so conditions are not judged.
+      if (!trustsService(role, "apigateway.amazonaws.com")) {
         findings.push(finding("ApiGatewayAccountRole", role, "is the API Gateway account's CloudWatch role but does not trust apigateway.amazonaws.com, so setting it fails", "allow apigateway.amazonaws.com to sts:AssumeRole in the role's trust policy"));
       }
       const { grants, complete } = roleGrants(graph, role);

@@ -5,9 +5,9 @@
  */
 import { S3_EVENT_TYPES, keysOverlap, sharedEventTypes } from "../../components/bucket-events";
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "../../components/schedule-expression";
-import { asArray, dependencyClosure, ofType, policyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { granting, roleGrants } from "./iam";
+import { granting, roleGrants, trustsService } from "./iam";
 import { functionOf } from "./lambda-ref";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -166,11 +166,24 @@ export const SCHEDULER_EXPRESSION: DeployRule = {
 };
 
 /**
+ * The ARN Scheduler assumes a schedule's role for: its group's, arn:…:scheduler:<region>:<account>:schedule-group/<group>,
+ * from the schedule's arn:…:scheduler:<region>:<account>:schedule/<group>/<name>. "The value of aws:SourceArn must be
+ * your EventBridge Scheduler schedule group ARN … Do not scope the aws:SourceArn statement to a specific schedule"
+ * (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html). Undefined
+ * for an ARN of another shape, so the role's conditions are not judged.
+ */
+function scheduleGroupArn(scheduleArn: unknown): string | undefined {
+  const match = typeof scheduleArn === "string" ? /^(arn:[^:]+:scheduler:[^:]+:\d{12}:)schedule\/([^/]+)\/[^/]+$/.exec(scheduleArn) : null;
+  return match ? `${match[1]}schedule-group/${match[2]}` : undefined;
+}
+
+/**
  * RetryPolicy (0–185 retries, 60–86400 s), FlexibleTimeWindow (1–1440 minutes, only in FLEXIBLE
  * mode), a standard (not FIFO) queue as the dead-letter queue, and an execution role that
  * scheduler.amazonaws.com may assume and that may invoke the target and send to the queue:
  * "To configure either templated or universal targets, your schedule must have permission to call
- * the API operation that you configure as your target."
+ * the API operation that you configure as your target." The role is trusted as trustsService reads a trust policy,
+ * for the schedule's group (scheduleGroupArn): conditions another group or account meets leave Scheduler out.
  */
 export const SCHEDULER_TARGET: DeployRule = {
   id: "SchedulerTarget",
@@ -197,9 +210,8 @@ export const SCHEDULER_TARGET: DeployRule = {
       if (typeof dlq === "string" && dlq.endsWith(".fifo")) report(`sends dead letters to the FIFO queue ${dlq}; Scheduler takes standard queues only`, "use a standard SQS queue");
       const role = ofType(graph, ROLE).find((r) => r.state.arn === target.roleArn);
       if (!role) continue; // a role from outside the program: nothing to check against
-      const trust = policyDocument(role.inputs.assumeRolePolicy).Statement;
-      if (!trust.some((s) => asArray<string>(s.Principal?.Service).includes("scheduler.amazonaws.com"))) {
-        report(`runs as ${role.name}, which scheduler.amazonaws.com cannot assume`, "trust scheduler.amazonaws.com in the role's assume-role policy");
+      if (!trustsService(role, "scheduler.amazonaws.com", scheduleGroupArn(schedule.state.arn))) {
+        report(`runs as ${role.name}, which scheduler.amazonaws.com cannot assume`, "trust scheduler.amazonaws.com in the role's assume-role policy, with conditions the schedule's group meets (aws:SourceArn the schedule group's ARN, aws:SourceAccount its account)");
       }
       const { grants, complete } = roleGrants(graph, role);
       if (!complete) continue; // a managed policy this pack cannot read (AWSLambdaRole, another stack's) may allow what is needed

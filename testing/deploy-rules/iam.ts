@@ -15,7 +15,8 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * `Principal.Service` names it (a string, or a pattern such as /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/ for a
  * service's regional principals too), whose Action covers sts:AssumeRole as IAM matches actions (components/iam-match.ts
  * actionMatches: `sts:Assume*`, `sts:*`, `*`, any case), and whose Condition does not fail for the resource the
- * service assumes it for, `on` (its ARN): the state machine for Step Functions, the rule for EventBridge. The service
+ * service assumes it for, `on` (its ARN): the state machine for Step Functions, the rule for EventBridge, the schedule
+ * group for EventBridge Scheduler (events.ts scheduleGroupArn). The service
  * sends that ARN as aws:SourceArn and its account as aws:SourceAccount, the keys of the confused-deputy conditions AWS
  * gives for these roles ("For EventBridge event bus rule targets, the value of aws:SourceArn must be the rule ARN",
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html; the state
@@ -24,7 +25,8 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * and a role whose conditions they do not meet is refused as one without the service. Any other key, or an operator
  * conditionHolds does not read, or a value naming a policy variable, leaves the statement trusted (no finding on a
  * guess); so does a call without `on`.
- * StatesRoleTrust and EventBridgeWorkflowRole share it.
+ * StatesRoleTrust, EventBridgeWorkflowRole and SchedulerTarget share it; ApiGatewayAccountRole and LambdaEdgeRoleTrust
+ * too, without `on`: AWS documents no ARN API Gateway or Lambda@Edge sends when it assumes their roles.
  */
 export function trustsService(role: RecordedResource, principal: string | RegExp, on?: string): boolean {
   const names = (service: string) => (typeof principal === "string" ? service === principal : principal.test(service));

@@ -4,9 +4,10 @@
  * function is kept on delete (Lambda refuses to delete it while CloudFront still holds its replicas).
  */
 import { EDGE_LIMITS } from "../../components/edge-logic/spec";
-import { policyDocument, type Graph } from "../../local/offline/graph";
+import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
+import { trustsService } from "./iam";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
@@ -128,10 +129,8 @@ export const LAMBDA_EDGE_ROLE_TRUST: DeployRule = {
     for (const { fn } of edgeFunctions(graph)) {
       const role = referenced(graph, "aws:iam/role:Role", fn.inputs.role);
       if (!role) continue;
-      const trusted = policyDocument(role.inputs.assumeRolePolicy)
-        .Statement.filter((s) => (s.Effect ?? "Allow") === "Allow")
-        .flatMap((s) => [s.Principal?.Service ?? []].flat());
-      const missing = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"].filter((p) => !trusted.includes(p));
+      // No `on`: AWS documents no aws:SourceArn either principal sends when it assumes the role, so conditions are not judged.
+      const missing = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"].filter((p) => !trustsService(role, p));
       if (missing.length > 0) {
         findings.push(finding("LambdaEdgeRoleTrust", role, `is the role of Lambda@Edge function ${fn.name} but does not trust ${missing.join(" and ")}`, "allow both lambda.amazonaws.com and edgelambda.amazonaws.com to sts:AssumeRole in the role's trust policy"));
       }
