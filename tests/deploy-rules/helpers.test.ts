@@ -296,7 +296,7 @@ describe("the look-ups the one-writer rules build once per run (attachedIndex, r
   });
 });
 
-describe("trustsService (StatesRoleTrust and EventBridgeWorkflowRole read a trust policy with it)", () => {
+describe("trustsService (the deploy rules read a service role's trust policy with it)", () => {
   const role = (statement: Record<string, unknown>) => ({ type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) } }) as never;
   it("takes an Allow of sts:AssumeRole (or sts:*, *) for the service, by name or pattern", () => {
     expect(trustsService(role({ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole" }), "events.amazonaws.com")).toBe(true);
