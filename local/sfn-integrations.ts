@@ -233,9 +233,13 @@ const recased = (value: unknown, first: (letter: string) => string): unknown =>
  * Step Functions team, as the SDK team quoted it in aws/aws-sdk-js#4294: "expected behavior … present in both our
  * optimized integrations for DDB as well as our AWS SDK integrations"; aws/aws-sdk-js-v3#5423), and take both spellings (the optimized
  * ones take BOOL as the CDK's DynamoAttributeValue writes it; Bool as the SDK ones do: not confirmed for them).
+ * The renaming is inside `M` and `L` values only: an item's own attributes keep BOOL and NULL (boto/boto3#4253, an
+ * aws-sdk:dynamodb:scan: "`NULL` is `Nul` and `BOOL` is `Bool` within a nested map. Top level attributes do however use
+ * the more standard `NULL` and `BOOL`", the one report that tells the depths apart; #4294's top-level "Bool" example
+ * reads hand-simplified, and no report covers the optimized Tasks' depth, which follow the same rule: docs/local-vs-aws.md).
  * `Ss`, `Ns`, `Bs` follow the same rule (the Java SDK v2 member names, PascalCased) but no AWS text shows them: they
  * are accepted in requests, and results keep the API's SS, NS, BS. LocalStack's AWS-recorded DynamoDB Tasks
- * (test_dynamodb_task_service, test_aws_sdk_task_service) hold string attributes only. docs/local-vs-aws.md.
+ * (test_dynamodb_task_service, test_aws_sdk_task_service) hold string attributes only.
  */
 const ATTRIBUTE_TYPES_IN: Record<string, string> = { Bool: "BOOL", Nul: "NULL", Ss: "SS", Ns: "NS", Bs: "BS" };
 const ATTRIBUTE_TYPES_OUT: Record<string, string> = { BOOL: "Bool", NULL: "Nul" };
@@ -259,8 +263,25 @@ function retyped(value: unknown, names: Record<string, string>): unknown {
 
 /** A DynamoDB request's attribute values with their types as the API spells them (either spelling taken). */
 const apiAttributeTypes = (request: Record<string, unknown>) => retyped(request, ATTRIBUTE_TYPES_IN) as Record<string, unknown>;
-/** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul). */
-const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => retyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
+/**
+ * A JSON value with the AttributeValues inside each `M` and `L` value retyped by `names`, the ones outside them as
+ * they are (boto/boto3#4253: nested only). An `M` is told from an item's attribute named M by its value: a map of
+ * AttributeValues (objects), where the attribute holds one AttributeValue (`{"BOOL": true}`).
+ */
+function nestedRetyped(value: unknown, names: Record<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => nestedRetyped(item, names));
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [[type, item]] = entries;
+    const map = type === "M" && typeof item === "object" && item !== null && !Array.isArray(item) && Object.values(item).every((member) => typeof member === "object" && member !== null);
+    if (map || (type === "L" && Array.isArray(item))) return { [type]: retyped(item, names) };
+  }
+  return Object.fromEntries(entries.map(([name, item]) => [name, nestedRetyped(item, names)]));
+}
+
+/** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul inside M and L). */
+const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => nestedRetyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
 
 /**
  * The ARN lambda:InvokeFunction is authorised on for an Invoke request: its FunctionName (a name, a partial ARN or an
@@ -587,7 +608,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // A Task without a TableName is DynamoDB's to refuse (a validation error).
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
-        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN).
+        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN, nestedRetyped).
         return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", apiAttributeTypes(input), { read: stepFunctionsAttributeTypes });
       }
       case "sqs": {

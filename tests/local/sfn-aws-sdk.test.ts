@@ -245,11 +245,11 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(failedTask(refused)).toMatchObject({ error: "Kinesis.AccessDeniedException", cause: expect.stringContaining(`kinesis:PutRecord on resource: ${STREAM} `) });
   });
 
-  it("takes and returns DynamoDB's Bool and Nul as Step Functions spells them (Ss accepted as SS), the API's BOOL accepted too", async () => {
-    const item = { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, tags: { Ss: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } };
+  it("returns DynamoDB's BOOL and NULL as Bool and Nul inside M and L only (boto/boto3#4253), takes either spelling (Ss accepted as SS)", async () => {
+    const item = { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, tags: { Ss: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } }, list: { L: [{ NULL: true }, { M: { x: { BOOL: true } } }] } };
     expect((await run(task("arn:aws:states:::aws-sdk:dynamodb:putItem", { TableName: TABLE, Item: item }), {})).status).toBe("SUCCEEDED");
     const read = await run(task("arn:aws:states:::aws-sdk:dynamodb:getItem", { TableName: TABLE, Key: { pk: { S: "typed" }, sk: { S: "1" } } }), {});
-    expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } } });
+    expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } }, list: { L: [{ Nul: true }, { M: { x: { Bool: true } } }] } } });
   });
 
   it("invokes a program's function through aws-sdk:lambda:invoke: the Payload sent as JSON, the result Invoke's response with the Payload as its JSON text, authorised as lambda:InvokeFunction on the function", async () => {

@@ -156,8 +156,8 @@ describe("a Workflow of optimized integrations under npm start", () => {
     });
     const metadata = { SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } };
     expect(put).toEqual(metadata);
-    // DynamoDB's BOOL comes back as Step Functions spells it (local/sfn-integrations.ts ATTRIBUTE_TYPES_OUT).
-    expect(updated).toEqual({ Attributes: { seen: { Bool: true } }, ...metadata });
+    // A top-level BOOL comes back as the API spells it: Step Functions renames it inside M and L only (local/sfn-integrations.ts nestedRetyped).
+    expect(updated).toEqual({ Attributes: { seen: { BOOL: true } }, ...metadata });
     expect(published).toEqual({ MessageId: expect.any(String), ...metadata });
     // putEvents' result carries no SDK metadata (LocalStack's StateTaskServiceEvents, parity-tested against AWS).
     expect(emitted).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
@@ -182,7 +182,7 @@ describe("a Workflow of optimized integrations under npm start", () => {
     expect(again.status).toBe("SUCCEEDED");
     expect(again.output.conflict).toEqual({ Error: "DynamoDB.ConditionalCheckFailedException", Cause: expect.stringMatching(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: .+; Proxy: null\)$/) });
     // The first execution's item stays (as its Update left it).
-    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { Bool: true } } });
+    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { BOOL: true } } });
   });
 });
 
