@@ -92,6 +92,45 @@ export function functionNameParts(functionName: string): { partition?: string; r
   return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
 }
 
+/** Where a FunctionName that names no partition, region or account is taken to be. */
+export interface InvokeDefaults {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** The function an Invoke request names, and the ARN lambda:InvokeFunction is checked on (`arn`, qualified when the request is). */
+export interface InvokeTarget {
+  name: string;
+  /** The qualifier invoked: the Qualifier given, else the one the FunctionName carries. */
+  qualifier?: string;
+  /** Qualifier given and FunctionName's own differ: Invoke refuses it (InvalidParameterValueException). */
+  conflict: boolean;
+  unqualifiedArn: string;
+  arn: string;
+}
+
+/** A Qualifier as Invoke is sent it: a non-string one as its JSON text (`1` as "1", as an SDK Task writes a string member: LocalStack's StringShape coercion). */
+export const qualifierText = (qualifier: unknown): string | undefined => (qualifier === undefined ? undefined : typeof qualifier === "string" ? qualifier : JSON.stringify(qualifier));
+
+/**
+ * The one reading of an Invoke's FunctionName and Qualifier, for the local Invoke API, Step Functions' optimized
+ * lambda:invoke and its aws-sdk:lambda:invoke alike: the name's parts (functionNameParts), the rest from `defaults`
+ * (given the function's name, so a caller can take the program's function's own), and the qualifier as qualifierText
+ * reads it, so the ARN checked is the one invoked. IAM matches the qualified ARN: a policy on the unqualified ARN does not cover
+ * `<arn>:<qualifier>` (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html). Undefined for a
+ * FunctionName of no form Invoke takes.
+ */
+export function invokeTarget(functionName: string, qualifierParameter: unknown, defaults: InvokeDefaults | ((name: string) => InvokeDefaults)): InvokeTarget | undefined {
+  const parts = functionNameParts(functionName);
+  if (!parts) return undefined;
+  const given = qualifierText(qualifierParameter);
+  const fallback = typeof defaults === "function" ? defaults(parts.name) : defaults;
+  const unqualifiedArn = `arn:${parts.partition ?? fallback.partition}:lambda:${parts.region ?? fallback.region}:${parts.account ?? fallback.account}:function:${parts.name}`;
+  const qualifier = given ?? parts.qualifier;
+  return { name: parts.name, qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
+}
+
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
 const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"] as const;
@@ -200,22 +239,26 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
     }
-    const { region, account, name, qualifier: nameQualifier } = parts;
-    const qualifier = qualifierParameter ?? nameQualifier;
-    if (qualifierParameter !== null && nameQualifier !== undefined && qualifierParameter !== nameQualifier) {
+    const { name } = parts;
+    const candidate = byName.get(name);
+    // The ARN the request names: its own partition, region and account, else the program's function's, else the defaults.
+    const named = invokeTarget(functionName, qualifierParameter ?? undefined, () => {
+      const [, partition, , region, account] = candidate?.arn.split(":") ?? [];
+      const fallback = lambdaFunctionArn(options.region ?? "us-east-1", name).split(":");
+      return { partition: partition ?? fallback[1], region: region ?? fallback[3], account: account ?? fallback[4] };
+    })!;
+    const { qualifier } = named;
+    if (named.conflict) {
       return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
     }
-    const candidate = byName.get(name);
-    const [, , , arnRegion, arnAccount] = candidate?.arn.split(":") ?? [];
     // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
-    // function exists): its region and account, else the program's function's, else the defaults.
-    const resource = lambdaFunctionArn(region ?? arnRegion ?? options.region ?? "us-east-1", name, qualifier, account ?? arnAccount);
+    // function exists).
+    const resource = named.arn;
     const refused = caller !== undefined ? options.authorise?.(caller, "lambda:InvokeFunction", resource) : undefined;
     if (refused) return { error: { status: 403, type: "AccessDeniedException", message: `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} ${refused.reason}` } };
-    const target = candidate && (region === undefined || region === arnRegion) && (account === undefined || account === arnAccount) ? candidate : undefined;
+    const target = candidate && candidate.arn === named.unqualifiedArn ? candidate : undefined;
     const notFound = (): { error: ApiError } => {
-      // The ARN the request names: its own region and account, else the ones the program's functions have.
-      const arn = lambdaFunctionArn(region ?? options.region ?? "us-east-1", name, qualifier, account);
+      const arn = named.arn;
       const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
       return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${arn}. Functions of this program, by name or ARN: ${known}` } };

@@ -35,7 +35,7 @@ import { randomUUID } from "node:crypto";
 import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { ACCESS_DENIED, arnOf, namedResources, signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
-import { functionNameParts } from "./lambda-invoke-server";
+import { invokeTarget, qualifierText } from "./lambda-invoke-server";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml, xmlElements } from "./xml";
@@ -284,17 +284,11 @@ function nestedRetyped(value: unknown, names: Record<string, string>): unknown {
 const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => nestedRetyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
 
 /**
- * The ARN lambda:InvokeFunction is authorised on for an Invoke request: its FunctionName (a name, a partial ARN or an
- * ARN, read as Invoke reads it) in the state machine's partition, region and account unless it names its own, with
- * the Qualifier, or the one the name carries (IAM matches a qualified ARN: lambda-api-permissions-ref.html, as the
- * optimized lambda:invoke is checked in local/sfn-server.ts); undefined for a FunctionName of no form Invoke takes.
+ * What an aws-sdk:lambda:invoke Task names (invokeTarget, the local Invoke API's own reading): its FunctionName in
+ * the state machine's partition, region and account unless it names its own, with its Qualifier (a non-string one
+ * as its JSON text, checked and sent alike); undefined for a FunctionName of no form Invoke takes.
  */
-function invokedFunctionArn(input: Record<string, unknown>, where: TargetContext): string | undefined {
-  const parts = typeof input.FunctionName === "string" ? functionNameParts(input.FunctionName) : undefined;
-  if (!parts) return undefined;
-  const qualifier = typeof input.Qualifier === "string" ? input.Qualifier : parts.qualifier;
-  return `arn:${parts.partition ?? where.partition}:lambda:${parts.region ?? where.region}:${parts.account ?? where.account}:function:${parts.name}${qualifier ? `:${qualifier}` : ""}`;
-}
+const invoked = (input: Record<string, unknown>, where: TargetContext) => (typeof input.FunctionName === "string" ? invokeTarget(input.FunctionName, input.Qualifier, where) : undefined);
 
 /** The Task's IAM action on each ARN the call names, else on `*` (as an API Gateway integration's call: local/aws-service-calls.ts namedResources). */
 const onNamed =
@@ -411,7 +405,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     // InvokeCommand's errors in @aws-sdk/client-lambda (API_Invoke's "Errors").
     modeled: ["EC2AccessDeniedException", "EC2ThrottledException", "EC2UnexpectedException", "EFSIOException", "EFSMountConnectivityException", "EFSMountFailureException", "EFSMountTimeoutException", "ENILimitReachedException", "InvalidParameterValueException", "InvalidRequestContentException", "InvalidRuntimeException", "InvalidSecurityGroupIDException", "InvalidSubnetIDException", "InvalidZipFileException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "RecursiveInvocationException", "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ResourceNotReadyException", "ServiceException", "SnapStartException", "SnapStartNotReadyException", "SnapStartTimeoutException", "SubnetIPAddressLimitReachedException", "TooManyRequestsException", "UnsupportedMediaTypeException"],
     denied: ACCESS_DENIED.lambda,
-    permissions: onNamed((input, where) => [invokedFunctionArn(input, where)]),
+    permissions: onNamed((input, where) => [invoked(input, where)?.arn]),
   },
   sns: {
     error: "SNS",
@@ -670,7 +664,9 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     for (const [member, header] of [["InvocationType", "x-amz-invocation-type"], ["LogType", "x-amz-log-type"], ["ClientContext", "x-amz-client-context"]] as const) {
       if (input[member] !== undefined) headers[header] = asText(input[member]);
     }
-    const query = input.Qualifier !== undefined ? `?Qualifier=${encodeURIComponent(asText(input.Qualifier))}` : "";
+    // Read as `invoked` reads it for IAM: the qualifier checked is the one invoked.
+    const qualifier = qualifierText(input.Qualifier);
+    const query = qualifier !== undefined ? `?Qualifier=${encodeURIComponent(qualifier)}` : "";
     const body = input.Payload === undefined ? "" : JSON.stringify(input.Payload);
     const response = await signed("Lambda", "lambda", endpoint, context.region, headers, body, `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations${query}`);
     const text = await answer("Lambda", response);

@@ -283,6 +283,32 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(invocations.slice(before)).toEqual([{ event: { n: 1 }, target: { qualifier: "live", version: "1" } }]);
   });
 
+  it("checks and invokes the same qualifier when Qualifier is not a string (a version number as its text), and runs DryRun without invoking", async () => {
+    const numbered = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", "Qualifier.$": "$.version", Payload: {} });
+    const refused = await run(numbered, { version: 1 }, roleAllowing(["lambda:InvokeFunction"], FUNCTION));
+    expect(failedTask(refused)).toMatchObject({ error: "Lambda.LambdaException", cause: expect.stringContaining(`lambda:InvokeFunction on resource: ${FUNCTION}:1 `) });
+    const allowed = await run(numbered, { version: 1 }, roleAllowing(["lambda:InvokeFunction"], `${FUNCTION}:1`));
+    expect(allowed.output).toEqual({ StatusCode: 200, Payload: '{"resized":{}}', ExecutedVersion: "1" });
+    expect(invocations.at(-1)!.target).toEqual({ qualifier: "1", version: "1" });
+    const before = invocations.length;
+    const dry = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", InvocationType: "DryRun", Payload: {} }), {});
+    // API_Invoke: "For the DryRun invocation type, the status code is 204"; the empty Payload is the local reading (docs/local-vs-aws.md).
+    expect(dry.output).toEqual({ StatusCode: 204, Payload: "" });
+    expect(invocations.length).toBe(before);
+  });
+
+  it("runs aws-sdk:lambda:invoke.waitForTaskToken: the function gets $$.Task.Token, the Task waits for SendTaskSuccess", async () => {
+    const before = invocations.length;
+    const definition = task("arn:aws:states:::aws-sdk:lambda:invoke.waitForTaskToken", { FunctionName: "resize-fn", Payload: { "token.$": "$$.Task.Token" } });
+    const result = await run(definition, {}, undefined, async (sfn) => {
+      for (let i = 0; i < 100 && invocations.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      sfn.sendTaskSuccess({ taskToken: (invocations.at(-1)!.event as { token: string }).token, output: '{"done":true}' });
+    });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ done: true });
+    expect(result.events.find((e: Record<string, any>) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "aws-sdk:lambda", resource: "invoke.waitForTaskToken" });
+  });
+
   it("returns a function's error as the result's FunctionError and error document, the Task succeeding (the optimized lambda:invoke fails it)", async () => {
     const result = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", Payload: { fail: true } }), {});
     expect(result.status).toBe("SUCCEEDED");
