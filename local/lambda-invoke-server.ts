@@ -19,6 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { lambdaFunctionArn } from "./offline/mocks";
+import { FUNCTION_NAME_PATTERN, functionNameParts, invokeTarget } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -78,58 +79,6 @@ export interface LocalLambdaApi {
  * (https://github.com/ASFHyP3/hyp3/issues/2241); the exact byte count of the new limit is not confirmed.
  */
 export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes, largestEventRequestBytes: 1_048_576 } as const;
-
-/**
- * FunctionName as API_Invoke constrains it: "Function name – my-function (name-only), my-function:v1 (with alias).
- * Function ARN – arn:aws:lambda:us-west-2:123456789012:function:my-function. Partial ARN –
- * 123456789012:function:my-function." The pattern is the reference's (API_InvokeAsync prints the same one).
- */
-const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
-
-/** A FunctionName's parts as Invoke reads them (FUNCTION_NAME_PATTERN); undefined for a name of no form it takes. Step Functions' aws-sdk:lambda:invoke Task reads its FunctionName so too (local/sfn-integrations.ts). */
-export function functionNameParts(functionName: string): { partition?: string; region?: string; account?: string; name: string; qualifier?: string } | undefined {
-  const parts = FUNCTION_NAME_PATTERN.exec(functionName);
-  return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
-}
-
-/** Where a FunctionName that names no partition, region or account is taken to be. */
-export interface InvokeDefaults {
-  partition: string;
-  region: string;
-  account: string;
-}
-
-/** The function an Invoke request names, and the ARN lambda:InvokeFunction is checked on (`arn`, qualified when the request is). */
-export interface InvokeTarget {
-  name: string;
-  /** The qualifier invoked: the Qualifier given, else the one the FunctionName carries. */
-  qualifier?: string;
-  /** Qualifier given and FunctionName's own differ: Invoke refuses it (InvalidParameterValueException). */
-  conflict: boolean;
-  unqualifiedArn: string;
-  arn: string;
-}
-
-/** A Qualifier as Invoke is sent it: a non-string one as its JSON text (`1` as "1", as an SDK Task writes a string member: LocalStack's StringShape coercion). */
-export const qualifierText = (qualifier: unknown): string | undefined => (qualifier === undefined ? undefined : typeof qualifier === "string" ? qualifier : JSON.stringify(qualifier));
-
-/**
- * The one reading of an Invoke's FunctionName and Qualifier, for the local Invoke API, Step Functions' optimized
- * lambda:invoke and its aws-sdk:lambda:invoke alike: the name's parts (functionNameParts), the rest from `defaults`
- * (given the function's name, so a caller can take the program's function's own), and the qualifier as qualifierText
- * reads it, so the ARN checked is the one invoked. IAM matches the qualified ARN: a policy on the unqualified ARN does not cover
- * `<arn>:<qualifier>` (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html). Undefined for a
- * FunctionName of no form Invoke takes.
- */
-export function invokeTarget(functionName: string, qualifierParameter: unknown, defaults: InvokeDefaults | ((name: string) => InvokeDefaults)): InvokeTarget | undefined {
-  const parts = functionNameParts(functionName);
-  if (!parts) return undefined;
-  const given = qualifierText(qualifierParameter);
-  const fallback = typeof defaults === "function" ? defaults(parts.name) : defaults;
-  const unqualifiedArn = `arn:${parts.partition ?? fallback.partition}:lambda:${parts.region ?? fallback.region}:${parts.account ?? fallback.account}:function:${parts.name}`;
-  const qualifier = given ?? parts.qualifier;
-  return { name: parts.name, qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
-}
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;

@@ -35,7 +35,7 @@ import { randomUUID } from "node:crypto";
 import { apiOperation, OPTIMIZED_INTEGRATIONS, optimizedIntegration, sdkIamAction, sdkTask, targetArn, type TargetContext } from "../components/workflow/integrations";
 import { ACCESS_DENIED, arnOf, namedResources, signedFetch } from "./aws-service-calls";
 import { dynamoPermissions, PARTIQL_OPERATIONS } from "./dynamodb/authorise";
-import { invokeTarget, qualifierText } from "./lambda-invoke-server";
+import { invokeTarget, qualifierText } from "./lambda-function-name";
 import { sfnPermission } from "./sfn-permissions";
 import type { SigV4Credentials } from "./sigv4-verify";
 import { unescapeXml, xmlElements } from "./xml";

@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { invokeTarget } from "./lambda-invoke-server";
+import { invokeTarget } from "./lambda-function-name";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
