@@ -502,6 +502,23 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
   const optimized = (service: Service): Naming => ({ label: service.prefix, fail: (...args) => serviceFailure(service, ...args), queryCode: true });
   const sdk = (service: SdkService): Naming => ({ label: service.error, fail: (...args) => sdkFailure(service, ...args), queryCode: false });
 
+  /**
+   * An answer's JSON body (none: `{}`). One that is not JSON is not the service's (a proxy's page, another server on
+   * the port): the runtime's failure, not a catchable Task error.
+   */
+  const jsonAnswer = (label: string, status: number, text: string): Record<string, unknown> => {
+    try {
+      return record(text ? JSON.parse(text) : {});
+    } catch {
+      throw new ServiceTaskFailure("States.Runtime", `The local ${label} endpoint answered ${status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
+    }
+  };
+  /** An error answer's code (the header naming it, else the body's __type; without a `<namespace>#` or a `:<url>`) and message. */
+  const answeredError = (body: Record<string, unknown>, text: string, named: string | undefined) => ({
+    code: (named ?? String(body.__type ?? "UnknownError")).split("#").pop()!.split(":")[0],
+    message: String(body.message ?? body.Message ?? text),
+  });
+
   /** A JSON-protocol call (DynamoDB and SQS: 1.0, EventBridge: 1.1); a failure answered as `{__type, message}` becomes the Task's error. */
   const json = async (
     naming: Naming,
@@ -517,18 +534,10 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const response = await signed(naming.label, signingName, endpoint, region, { "content-type": `application/x-amz-json-${version}`, "x-amz-target": target }, JSON.stringify(input));
     const text = await answer(naming.label, response);
     const requestId = response.headers.get("x-amzn-requestid") ?? randomUUID();
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      // Not the service's answer (a proxy's page, another server on the port): the runtime's failure, not a catchable Task error.
-      throw new ServiceTaskFailure("States.Runtime", `The local ${naming.label} endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
-    }
-    const parsed = record(body);
+    const parsed = jsonAnswer(naming.label, response.status, text);
     if (!response.ok) {
-      const queryCode = naming.queryCode ? response.headers.get("x-amzn-query-error")?.split(";")[0] : undefined;
-      const code = queryCode ?? String(parsed.__type ?? "UnknownError").split("#").pop()!;
-      throw naming.fail(code, String(parsed.message ?? parsed.Message ?? text), response.status, requestId);
+      const { code, message } = answeredError(parsed, text, naming.queryCode ? response.headers.get("x-amzn-query-error")?.split(";")[0] : undefined);
+      throw naming.fail(code, message, response.status, requestId);
     }
     const result = read(parsed);
     return metadata ? { ...result, ...responseMetadata(response) } : result;
@@ -672,15 +681,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const text = await answer("Lambda", response);
     const header = (name: string) => response.headers.get(name) ?? undefined;
     if (!response.ok) {
-      let failure: Record<string, unknown>;
-      try {
-        failure = record(JSON.parse(text));
-      } catch {
-        throw new ServiceTaskFailure("States.Runtime", `The local Lambda endpoint answered ${response.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 200))}.`);
-      }
       // REST JSON names the error in x-amzn-ErrorType (`<code>:<url>` from AWS), else in the body's __type.
-      const code = (header("x-amzn-errortype") ?? String(failure.__type ?? "UnknownError")).split(":")[0];
-      const message = String(failure.Message ?? failure.message ?? text);
+      const { code, message } = answeredError(jsonAnswer("Lambda", response.status, text), text, header("x-amzn-errortype"));
       if (response.status === 404 && code === "ResourceNotFoundException") throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot run aws-sdk:lambda:invoke of ${functionName}: ${message}`);
       throw naming.fail(code, message, response.status, header("x-amzn-requestid") ?? randomUUID());
     }

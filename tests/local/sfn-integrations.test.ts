@@ -123,11 +123,12 @@ describe("local optimized service integrations", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const html = localServiceIntegrations({ endpoints: () => ({ dynamodb: endpoint, eventbridge: endpoint }), credentials: LOCAL_CREDENTIALS });
+      const html = localServiceIntegrations({ endpoints: () => ({ dynamodb: endpoint, eventbridge: endpoint, lambda: endpoint }), credentials: LOCAL_CREDENTIALS });
       const error = await html.run("dynamodb:getItem", { TableName: "t", Key: {} }, context()).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceTaskFailure);
       expect(error).toMatchObject({ name: "States.Runtime", message: 'The local DynamoDB endpoint answered 502 with a body that is not JSON: "<html>bad gateway</html>".', isCatchable: false, isRetryable: false });
       expect((await failure(html.run("events:putEvents", { Entries: [{ Source: "a", DetailType: "b", Detail: {} }] }, context()))).error).toBe("States.Runtime");
+      expect(await failure(html.run("aws-sdk:lambda:invoke", { FunctionName: "f", Payload: {} }, context()))).toEqual({ error: "States.Runtime", cause: 'The local Lambda endpoint answered 502 with a body that is not JSON: "<html>bad gateway</html>".' });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
