@@ -191,9 +191,13 @@ interface SdkService {
   error: string;
   endpoint: keyof Endpoints;
   signingName: string;
-  /** The JSON protocol's X-Amz-Target prefix and version (each service's API reference, "Common parameters"). */
-  target: string;
-  version: "1.0" | "1.1";
+  /**
+   * How its emulator is spoken to: the JSON protocol's X-Amz-Target prefix and version (each service's API reference,
+   * "Common parameters"), or Lambda's REST JSON (lambdaInvoke) or SNS's query protocol (publish, publishBatch).
+   */
+  protocol: { target: string; version: "1.0" | "1.1" } | "lambda-rest" | "sns-query";
+  /** The operations its emulator serves, where not all (the others fail with States.Runtime before IAM is asked), and who serves them, for that message. */
+  serves?: { by: string; operations: readonly string[] };
   /** The error codes the service's API reference lists as its actions' errors: they keep their name; any other is `<error>.<error>Exception`. */
   modeled: readonly string[];
   /** How the service answers a caller IAM refuses (local/aws-service-calls.ts ACCESS_DENIED). */
@@ -302,8 +306,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "DynamoDb",
     endpoint: "dynamodb",
     signingName: "dynamodb",
-    target: "DynamoDB_20120810",
-    version: "1.0",
+    protocol: { target: "DynamoDB_20120810", version: "1.0" },
     modeled: [...Object.keys(SERVICES.dynamodb.modeled), "TransactionCanceledException", "TransactionInProgressException", "ResourceInUseException", "LimitExceededException", "IdempotentParameterMismatchException", "DuplicateItemException"],
     denied: SERVICES.dynamodb.denied,
     // DynamoDB's own authorisation (a transaction's items each as their action on their table): local/dynamodb/authorise.ts.
@@ -319,8 +322,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "SQS",
     endpoint: "sqs",
     signingName: "sqs",
-    target: "AmazonSQS",
-    version: "1.0",
+    protocol: { target: "AmazonSQS", version: "1.0" },
     // The JSON protocol's __type names the modeled shape (QueueDoesNotExist, not the query code AWS.SimpleQueueService.NonExistentQueue).
     modeled: ["QueueDoesNotExist", "InvalidMessageContents", "UnsupportedOperation", "QueueDeletedRecently", "QueueNameExists", "ReceiptHandleIsInvalid", "MessageNotInflight", "OverLimit", "PurgeQueueInProgress", "BatchEntryIdsNotDistinct", "BatchRequestTooLong", "EmptyBatchRequest", "InvalidBatchEntryId", "TooManyEntriesInBatchRequest", "InvalidAttributeName", "InvalidAttributeValue", "InvalidIdFormat", "RequestThrottled", "InvalidAddress", "InvalidSecurity", "ResourceNotFoundException"],
     denied: SERVICES.sqs.denied,
@@ -330,8 +332,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "EventBridge",
     endpoint: "eventbridge",
     signingName: "events",
-    target: "AWSEvents",
-    version: "1.1",
+    protocol: { target: "AWSEvents", version: "1.1" },
     modeled: [...Object.keys(SERVICES.events.modeled), "ConcurrentModificationException", "LimitExceededException", "ResourceAlreadyExistsException", "InvalidEventPatternException", "ManagedRuleException", "OperationDisabledException", "IllegalStatusException"],
     denied: SERVICES.events.denied,
     // PutEvents on each entry's bus, a bus's own operations (…EventBus) on the bus their Name names, a rule's on the
@@ -352,8 +353,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "Kinesis",
     endpoint: "kinesis",
     signingName: "kinesis",
-    target: "Kinesis_20131202",
-    version: "1.1",
+    protocol: { target: "Kinesis_20131202", version: "1.1" },
     modeled: ["ResourceNotFoundException", "ResourceInUseException", "LimitExceededException", "InvalidArgumentException", "ProvisionedThroughputExceededException", "ExpiredIteratorException", "ExpiredNextTokenException", "AccessDeniedException", "ValidationException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "KMSOptInRequired", "KMSThrottlingException"],
     denied: ACCESS_DENIED.kinesis,
     // The stream a call names (as local/kinesis-server.ts authorises it); a consumer's ARN for the consumer operations.
@@ -367,8 +367,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "SecretsManager",
     endpoint: "secretsmanager",
     signingName: "secretsmanager",
-    target: "secretsmanager",
-    version: "1.1",
+    protocol: { target: "secretsmanager", version: "1.1" },
     modeled: ["ResourceNotFoundException", "InvalidParameterException", "InvalidRequestException", "InvalidNextTokenException", "DecryptionFailure", "EncryptionFailure", "InternalServiceError", "LimitExceededException", "ResourceExistsException", "MalformedPolicyDocumentException", "PreconditionNotMetException", "PublicPolicyException"],
     denied: ACCESS_DENIED.secretsmanager,
     // A secret named by name is the ARN local/secrets-server.ts gives a secret it knows no ARN of (`secret:<name>-local0`),
@@ -379,8 +378,7 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "Sfn",
     endpoint: "sfn",
     signingName: "states",
-    target: "AWSStepFunctions",
-    version: "1.0",
+    protocol: { target: "AWSStepFunctions", version: "1.0" },
     modeled: ["ExecutionDoesNotExist", "StateMachineDoesNotExist", "ExecutionAlreadyExists", "ExecutionLimitExceeded", "InvalidArn", "InvalidExecutionInput", "InvalidName", "InvalidToken", "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "StateMachineDeleting", "StateMachineTypeNotSupported", "ValidationException", "ResourceNotFound"],
     denied: ACCESS_DENIED.states,
     // As the local Step Functions server authorises its callers (SendTask* on the state machine that issued the token);
@@ -399,9 +397,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "Lambda",
     endpoint: "lambda",
     signingName: "lambda",
-    // Lambda speaks REST JSON (runSdk's lambdaInvoke), not the JSON protocol: no target.
-    target: "",
-    version: "1.0",
+    protocol: "lambda-rest",
+    serves: { by: "The local Lambda API", operations: ["Invoke"] },
     // InvokeCommand's errors in @aws-sdk/client-lambda (API_Invoke's "Errors").
     modeled: ["EC2AccessDeniedException", "EC2ThrottledException", "EC2UnexpectedException", "EFSIOException", "EFSMountConnectivityException", "EFSMountFailureException", "EFSMountTimeoutException", "ENILimitReachedException", "InvalidParameterValueException", "InvalidRequestContentException", "InvalidRuntimeException", "InvalidSecurityGroupIDException", "InvalidSubnetIDException", "InvalidZipFileException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "RecursiveInvocationException", "RequestTooLargeException", "ResourceConflictException", "ResourceNotFoundException", "ResourceNotReadyException", "ServiceException", "SnapStartException", "SnapStartNotReadyException", "SnapStartTimeoutException", "SubnetIPAddressLimitReachedException", "TooManyRequestsException", "UnsupportedMediaTypeException"],
     denied: ACCESS_DENIED.lambda,
@@ -411,8 +408,8 @@ const SDK_SERVICES: Record<string, SdkService> = {
     error: "SNS",
     endpoint: "sns",
     signingName: "sns",
-    target: "",
-    version: "1.0",
+    protocol: "sns-query",
+    serves: { by: "The local SNS server", operations: ["Publish", "PublishBatch"] },
     modeled: Object.keys(SERVICES.sns.modeled),
     denied: SERVICES.sns.denied,
     permissions: onNamed((input) => [input.TopicArn, input.TargetArn].map((arn) => (typeof arn === "string" ? arn : undefined))),
@@ -560,9 +557,10 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       throw new ServiceTaskFailure("States.Runtime", `The local runtime has no emulator for the AWS SDK integration ${api}: it runs AWS SDK integrations with ${LOCAL_SDK_SERVICES.join(", ")}. Deploy to run it, or call the service from a Lambda function.`);
     }
     const operation = apiOperation(action);
-    // What the local SNS cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
-    if (serviceName === "sns" && operation !== "Publish" && operation !== "PublishBatch") throw new ServiceTaskFailure("States.Runtime", `The local SNS server takes Publish and PublishBatch only; ${api} runs in AWS alone.`);
-    if (serviceName === "lambda" && operation !== "Invoke") throw new ServiceTaskFailure("States.Runtime", `The local Lambda API takes Invoke only; ${api} runs in AWS alone.`);
+    // What the local emulator cannot serve fails before IAM is asked: a terminal States.Runtime, never a catchable 403.
+    if (service.serves && !service.serves.operations.includes(operation)) {
+      throw new ServiceTaskFailure("States.Runtime", `${service.serves.by} takes ${service.serves.operations.join(" and ")} only; ${api} runs in AWS alone.`);
+    }
     const where: TargetContext = { partition: context.stateMachineArn.split(":")[1] || "aws", region: context.region, account: context.account };
     const queue = serviceName === "sqs" && input.QueueUrl !== undefined ? targetArn("MessageQueue", typeof input.QueueUrl === "string" ? input.QueueUrl : undefined, where) : undefined;
     if (serviceName === "sqs" && input.QueueUrl !== undefined && !queue) {
@@ -577,9 +575,9 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const endpoints = options.endpoints();
     const naming = sdk(service);
     let result: Record<string, unknown>;
-    if (serviceName === "lambda") result = await lambdaInvoke(naming, input, context, endpoints.lambda);
-    else if (serviceName === "sns") {
-      // SNS speaks the query protocol.
+    const { protocol } = service;
+    if (protocol === "lambda-rest") result = await lambdaInvoke(naming, input, context, endpoints.lambda);
+    else if (protocol === "sns-query") {
       if (operation === "PublishBatch") result = await publishBatch(naming, input, context, endpoints.sns);
       else {
         const { MessageId, SequenceNumber } = await publish(naming, input, context, endpoints.sns);
@@ -587,7 +585,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       }
     } else {
       const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
-      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${service.target}.${operation}`, service.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
+      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${protocol.target}.${operation}`, protocol.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
     }
     return result;
   };
