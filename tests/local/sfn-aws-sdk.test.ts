@@ -309,6 +309,14 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(result.events.find((e: Record<string, any>) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "aws-sdk:lambda", resource: "invoke.waitForTaskToken" });
   });
 
+  it("fails with Lambda's own error by its name, which a Catch on it takes: a Qualifier differing from the name's is Lambda.InvalidParameterValueException", async () => {
+    const definition = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn:live", Qualifier: "1", Payload: {} }, { Catch: [{ ErrorEquals: ["Lambda.InvalidParameterValueException"], Next: "Caught" }], End: true });
+    (definition.States as Record<string, object>).Caught = { Type: "Succeed" };
+    const result = await run(definition, {});
+    expect(result.status).toBe("SUCCEEDED");
+    expect(failedTask(result)).toMatchObject({ error: "Lambda.InvalidParameterValueException", cause: expect.stringMatching(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: Lambda, Status Code: 400, Request ID: .+\)$/) });
+  });
+
   it("returns a function's error as the result's FunctionError and error document, the Task succeeding (the optimized lambda:invoke fails it)", async () => {
     const result = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", Payload: { fail: true } }), {});
     expect(result.status).toBe("SUCCEEDED");
