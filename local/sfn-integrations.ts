@@ -252,40 +252,28 @@ const BOOLEAN_TYPES = new Set(["Bool", "Nul", "BOOL", "NULL"]);
 /**
  * A JSON value with each AttributeValue's type renamed by `names`: an object of one member so named, whose value is
  * that type's (a boolean for Bool/Nul, an array for the sets). An Item's attribute of such a name holds an object, so
- * it is never taken for one.
+ * it is never taken for one. `nestedOnly`: only the AttributeValues inside an `M` or `L` value, the ones outside them
+ * as they are (boto/boto3#4253); an `M` is told from an item's attribute named M by its value, a map of
+ * AttributeValues (objects), where the attribute holds one AttributeValue (`{"BOOL": true}`).
  */
-function retyped(value: unknown, names: Record<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => retyped(item, names));
+function retyped(value: unknown, names: Record<string, string>, nestedOnly = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => retyped(item, names, nestedOnly));
   if (typeof value !== "object" || value === null) return value;
   const entries = Object.entries(value);
   if (entries.length === 1) {
     const [[name, item]] = entries;
-    if (names[name] !== undefined && (BOOLEAN_TYPES.has(name) ? typeof item === "boolean" : Array.isArray(item))) return { [names[name]]: item };
+    if (nestedOnly) {
+      const map = name === "M" && typeof item === "object" && item !== null && !Array.isArray(item) && Object.values(item).every((member) => typeof member === "object" && member !== null);
+      if (map || (name === "L" && Array.isArray(item))) return { [name]: retyped(item, names) };
+    } else if (names[name] !== undefined && (BOOLEAN_TYPES.has(name) ? typeof item === "boolean" : Array.isArray(item))) return { [names[name]]: item };
   }
-  return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names)]));
+  return Object.fromEntries(entries.map(([name, item]) => [name, retyped(item, names, nestedOnly)]));
 }
 
 /** A DynamoDB request's attribute values with their types as the API spells them (either spelling taken). */
 const apiAttributeTypes = (request: Record<string, unknown>) => retyped(request, ATTRIBUTE_TYPES_IN) as Record<string, unknown>;
-/**
- * A JSON value with the AttributeValues inside each `M` and `L` value retyped by `names`, the ones outside them as
- * they are (boto/boto3#4253: nested only). An `M` is told from an item's attribute named M by its value: a map of
- * AttributeValues (objects), where the attribute holds one AttributeValue (`{"BOOL": true}`).
- */
-function nestedRetyped(value: unknown, names: Record<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => nestedRetyped(item, names));
-  if (typeof value !== "object" || value === null) return value;
-  const entries = Object.entries(value);
-  if (entries.length === 1) {
-    const [[type, item]] = entries;
-    const map = type === "M" && typeof item === "object" && item !== null && !Array.isArray(item) && Object.values(item).every((member) => typeof member === "object" && member !== null);
-    if (map || (type === "L" && Array.isArray(item))) return { [type]: retyped(item, names) };
-  }
-  return Object.fromEntries(entries.map(([name, item]) => [name, nestedRetyped(item, names)]));
-}
-
 /** A DynamoDB answer's attribute values with their types as Step Functions spells them (BOOL → Bool, NULL → Nul inside M and L). */
-const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => nestedRetyped(answered, ATTRIBUTE_TYPES_OUT) as Record<string, unknown>;
+const stepFunctionsAttributeTypes = (answered: Record<string, unknown>) => retyped(answered, ATTRIBUTE_TYPES_OUT, true) as Record<string, unknown>;
 
 /**
  * What an aws-sdk:lambda:invoke Task names (invokeTarget, the local Invoke API's own reading): its FunctionName in
@@ -613,7 +601,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
         // A Task without a TableName is DynamoDB's to refuse (a validation error).
         const table = targetArn("DataTable", text(input.TableName), where);
         if (table) check(table.arn);
-        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN, nestedRetyped).
+        // The optimized Tasks spell BOOL and NULL as the SDK integrations do (ATTRIBUTE_TYPES_IN; results retyped nestedOnly).
         return json(optimized(service), "dynamodb", endpoints.dynamodb, context.region, `DynamoDB_20120810.${operation}`, "1.0", apiAttributeTypes(input), { read: stepFunctionsAttributeTypes });
       }
       case "sqs": {

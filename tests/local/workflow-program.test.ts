@@ -161,7 +161,7 @@ describe("a Workflow of optimized integrations under npm start", () => {
     });
     const metadata = { SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } };
     expect(put).toEqual(metadata);
-    // A top-level BOOL comes back as the API spells it: Step Functions renames it inside M and L only (local/sfn-integrations.ts nestedRetyped).
+    // A top-level BOOL comes back as the API spells it: Step Functions renames it inside M and L only (local/sfn-integrations.ts retyped, nestedOnly).
     expect(updated).toEqual({ Attributes: { seen: { BOOL: true } }, ...metadata });
     expect(published).toEqual({ MessageId: expect.any(String), ...metadata });
     // putEvents' result carries no SDK metadata (LocalStack's StateTaskServiceEvents, parity-tested against AWS).
