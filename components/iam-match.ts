@@ -224,22 +224,39 @@ export function conditionOperator(operator: string): ConditionOperator | undefin
 }
 
 /**
- * The batch APIs IAM authorises as their single action: SQS's ("You cannot set permissions explicitly for
- * SendMessageBatch, DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage,
- * DeleteMessage, or ChangeMessageVisibility sets permissions for the corresponding batch versions",
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html), and SNS PublishBatch
- * as sns:Publish (not confirmed in AWS's own words: see components/workflow/integrations.ts SDK_INTEGRATIONS). DynamoDB's BatchWriteItem and BatchGetItem
- * are IAM actions of their own.
+ * API operations IAM authorises under another action's name, by service (the one table for Workflow's SDK Tasks,
+ * the rules and the local servers):
+ * - batches as their single action: SQS's ("You cannot set permissions explicitly for SendMessageBatch,
+ *   DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage, DeleteMessage, or
+ *   ChangeMessageVisibility sets permissions for the corresponding batch versions",
+ *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-batch-api.html), and SNS PublishBatch
+ *   as sns:Publish (not confirmed in AWS's own words: see components/workflow/integrations.ts SDK_INTEGRATIONS);
+ *   DynamoDB's BatchWriteItem and BatchGetItem are IAM actions of their own;
+ * - Lambda's Invoke as lambda:InvokeFunction (the Service Authorization Reference; lambda-api-permissions-ref.html),
+ *   and InvokeWithResponseStream too (API_InvokeWithResponseStream: "This operation requires permission for the
+ *   lambda:InvokeFunction action");
+ * - S3's ListObjectsV2 as s3:ListBucket ("You must have permission to perform the s3:ListBucket action"), HeadObject as
+ *   s3:GetObject ("To use HEAD, you must have the s3:GetObject permission") and ListBuckets as s3:ListAllMyBuckets ("you
+ *   must have the s3:ListAllMyBuckets permission"), each API reference's Permissions section.
+ * Not here: DynamoDB's TransactWriteItems/TransactGetItems (each item is authorised as its own action,
+ * TRANSACTION_ITEM_ACTIONS) and PartiQL's ExecuteStatement/BatchExecuteStatement/ExecuteTransaction (each statement as
+ * dynamodb:PartiQL*, local/dynamodb/authorise.ts): no one action names them, so they keep their own name here and
+ * their callers authorise them item by item. Other operations whose IAM action differs are not listed (not sourced yet).
  */
-const SINGLE_ACTION_BATCHES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+const IAM_ACTION_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   sqs: { SendMessageBatch: "SendMessage", DeleteMessageBatch: "DeleteMessage", ChangeMessageVisibilityBatch: "ChangeMessageVisibility" },
   sns: { PublishBatch: "Publish" },
+  lambda: { Invoke: "InvokeFunction", InvokeWithResponseStream: "InvokeFunction" },
+  s3: { ListObjectsV2: "ListBucket", HeadObject: "GetObject", ListBuckets: "ListAllMyBuckets" },
 };
 
-/** The API action a batch call is authorised as (`sqs`, `SendMessageBatch` → `SendMessage`); any other call as itself. */
-export function batchAuthorisedAs(service: string, action: string): string {
-  return SINGLE_ACTION_BATCHES[service]?.[action] ?? action;
+/** The IAM action name (without its prefix) an API operation is authorised as (`sqs`, `SendMessageBatch` → `SendMessage`; `lambda`, `Invoke` → `InvokeFunction`); any other as itself. */
+export function iamActionOf(service: string, operation: string): string {
+  return IAM_ACTION_NAMES[service]?.[operation] ?? operation;
 }
+
+/** iamActionOf under the name the SQS server calls it by (local/sqs-server.ts): a batch as its single action. */
+export const batchAuthorisedAs = iamActionOf;
 
 /**
  * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying

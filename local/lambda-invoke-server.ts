@@ -19,6 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { lambdaFunctionArn } from "./offline/mocks";
+import { FUNCTION_NAME_PATTERN, functionNameParts, invokeTarget } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -78,19 +79,6 @@ export interface LocalLambdaApi {
  * (https://github.com/ASFHyP3/hyp3/issues/2241); the exact byte count of the new limit is not confirmed.
  */
 export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes, largestEventRequestBytes: 1_048_576 } as const;
-
-/**
- * FunctionName as API_Invoke constrains it: "Function name – my-function (name-only), my-function:v1 (with alias).
- * Function ARN – arn:aws:lambda:us-west-2:123456789012:function:my-function. Partial ARN –
- * 123456789012:function:my-function." The pattern is the reference's (API_InvokeAsync prints the same one).
- */
-const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
-
-/** A FunctionName's parts as Invoke reads them (FUNCTION_NAME_PATTERN); undefined for a name of no form it takes. Step Functions' aws-sdk:lambda:invoke Task reads its FunctionName so too (local/sfn-integrations.ts). */
-export function functionNameParts(functionName: string): { partition?: string; region?: string; account?: string; name: string; qualifier?: string } | undefined {
-  const parts = FUNCTION_NAME_PATTERN.exec(functionName);
-  return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
-}
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
@@ -200,22 +188,26 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
     }
-    const { region, account, name, qualifier: nameQualifier } = parts;
-    const qualifier = qualifierParameter ?? nameQualifier;
-    if (qualifierParameter !== null && nameQualifier !== undefined && qualifierParameter !== nameQualifier) {
+    const { name } = parts;
+    const candidate = byName.get(name);
+    // The ARN the request names: its own partition, region and account, else the program's function's, else the defaults.
+    const named = invokeTarget(functionName, qualifierParameter ?? undefined, () => {
+      const [, partition, , region, account] = candidate?.arn.split(":") ?? [];
+      const fallback = lambdaFunctionArn(options.region ?? "us-east-1", name).split(":");
+      return { partition: partition ?? fallback[1], region: region ?? fallback[3], account: account ?? fallback[4] };
+    })!;
+    const { qualifier } = named;
+    if (named.conflict) {
       return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
     }
-    const candidate = byName.get(name);
-    const [, , , arnRegion, arnAccount] = candidate?.arn.split(":") ?? [];
     // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
-    // function exists): its region and account, else the program's function's, else the defaults.
-    const resource = lambdaFunctionArn(region ?? arnRegion ?? options.region ?? "us-east-1", name, qualifier, account ?? arnAccount);
+    // function exists).
+    const resource = named.arn;
     const refused = caller !== undefined ? options.authorise?.(caller, "lambda:InvokeFunction", resource) : undefined;
     if (refused) return { error: { status: 403, type: "AccessDeniedException", message: `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} ${refused.reason}` } };
-    const target = candidate && (region === undefined || region === arnRegion) && (account === undefined || account === arnAccount) ? candidate : undefined;
+    const target = candidate && candidate.arn === named.unqualifiedArn ? candidate : undefined;
     const notFound = (): { error: ApiError } => {
-      // The ARN the request names: its own region and account, else the ones the program's functions have.
-      const arn = lambdaFunctionArn(region ?? options.region ?? "us-east-1", name, qualifier, account);
+      const arn = named.arn;
       const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
       return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${arn}. Functions of this program, by name or ARN: ${known}` } };

@@ -27,6 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { invokeTarget } from "./lambda-function-name";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
@@ -1431,12 +1432,14 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   if (optimizedIntegration(resource)?.integration.kind === "LambdaFunction") {
     return async (input) => {
       const { FunctionName, Payload, Qualifier } = (input ?? {}) as { FunctionName?: unknown; Payload?: unknown; Qualifier?: unknown };
-      const found = typeof FunctionName === "string" ? [...machine.functions].find(([arn]) => arn === unqualified(FunctionName) || arn.endsWith(`:function:${FunctionName}`)) : undefined;
-      if (!found) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
-      const [arn, fn] = found;
-      // IAM matches the ARN invoked: a qualified one (`<function>:<alias>`, or FunctionName with Qualifier) against
-      // that ARN (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html).
-      const invoked = typeof Qualifier === "string" ? `${arn}:${Qualifier}` : String(FunctionName).startsWith("arn:") ? String(FunctionName) : arn;
+      // FunctionName and Qualifier read as Invoke reads them (invokeTarget, shared with aws-sdk:lambda:invoke and the
+      // local Invoke API): a name, partial ARN or ARN, in the state machine's partition, region and account unless it
+      // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
+      const [, partition, , region, account] = machine.arn.split(":");
+      const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
+      const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
+      if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      const invoked = target.arn;
       const refused = authorise?.("lambda:InvokeFunction", invoked);
       if (refused) {
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.

@@ -28,7 +28,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PolicyStatement } from "../iam";
-import { actionMatches, arnComponents, batchAuthorisedAs, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
+import { actionMatches, arnComponents, iamActionOf, resourceMatches, TRANSACTION_ITEM_ACTIONS } from "../iam-match";
 import { registeredSpecs } from "../spec-registry";
 
 /** The kind of component an integration's target field takes. */
@@ -77,14 +77,6 @@ const SDK_PATTERNS = ["", ".waitForTaskToken"] as const;
 const SDK_IAM_PREFIX: Readonly<Record<string, string>> = { eventbridge: "events", sfn: "states" };
 
 /**
- * An API action IAM authorises under another name: Lambda's Invoke as lambda:InvokeFunction (the Service Authorization
- * Reference; https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html; Step Functions' own policy
- * for Lambda grants lambda:InvokeFunction, lambda-iam.html). Without it an SDK Task's action would be lambda:Invoke,
- * which no policy grants.
- */
-const IAM_ACTION_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = { lambda: { Invoke: "InvokeFunction" } };
-
-/**
  * The AWS SDK integrations (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`) whose request may name one of
  * the program's components, in the member whose value the API reads as that resource: the same member, value and
  * component as the optimized form (a table's name in TableName, a queue's URL in QueueUrl, a topic's ARN in TopicArn,
@@ -129,8 +121,9 @@ export function apiOperation(action: string): string {
  * The IAM action an AWS SDK Task runs with, from its Resource (`arn:<partition>:states:::aws-sdk:<service>:<apiAction>`,
  * with or without its pattern) or its api (`aws-sdk:<service>:<apiAction>`): `<prefix>:<ApiAction>`, "the IAM action of
  * the API action" (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html), with the SDK
- * service's IAM prefix (SDK_IAM_PREFIX), a batch IAM authorises as its single action (batchAuthorisedAs) and an action
- * IAM names otherwise under that name (IAM_ACTION_NAMES).
+ * service's IAM prefix (SDK_IAM_PREFIX) and an operation IAM authorises under another action's name under that one (iamActionOf:
+ * a batch as its single action, Lambda's invoke as InvokeFunction, …; DynamoDB transactions and PartiQL keep their
+ * own name, which no policy grants: their items are authorised one by one).
  * Undefined for a Resource that is not an AWS SDK integration, or asks for `.sync`. The one mapping Workflow, the
  * rules and the local runtime's SDK Tasks use.
  */
@@ -138,7 +131,7 @@ export function sdkIamAction(resource: unknown): string | undefined {
   const task = sdkTask(typeof resource === "string" && resource.startsWith("aws-sdk:") ? `arn:aws:states:::${resource}` : resource);
   if (!task || task.pattern.startsWith(".sync")) return undefined;
   const operation = apiOperation(task.action);
-  return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${IAM_ACTION_NAMES[task.service]?.[operation] ?? batchAuthorisedAs(task.service, operation)}`;
+  return `${SDK_IAM_PREFIX[task.service] ?? task.service}:${iamActionOf(task.service, operation)}`;
 }
 
 /** A service integration Task's Resource as taskResource reads it. */

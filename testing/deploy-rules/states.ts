@@ -13,6 +13,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { namesRole, resourcePolicies } from "../../local/resource-policies";
+import { invokeTarget } from "../../local/lambda-function-name";
 import { parsedDefinitions } from "./state-machine-definitions";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
@@ -222,18 +223,25 @@ const LAMBDA_ARN = /^(arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z
 /**
  * The Lambda function ARNs a definition's Task states name: as their Resource, or as the FunctionName of a Lambda
  * integration Workflow grants for (`lambda:invoke` and `aws-sdk:lambda:invoke`, integrations.ts grantedIntegration,
- * both authorised as lambda:InvokeFunction); `assumed` when every Task naming it has `Credentials` (it invokes it as
- * the role it assumes).
+ * both authorised as lambda:InvokeFunction), read as Invoke reads it with its literal Qualifier (invokeTarget: a name
+ * or partial ARN in the state machine's partition, region and account; qualified when the Task is, since Lambda
+ * authorises a qualified invoke on the qualified ARN only: aws/aws-cdk#19464, "invocations will fail if … a policy with
+ * an unqualified ARN as the resource, and the customer invokes lambda with the unqualified ARN and the `Qualifier`
+ * request parameter"); `assumed` when every Task naming it has `Credentials` (it invokes it as the role it assumes).
  */
-function lambdaTaskArns(definition: unknown): Map<string, { assumed: boolean }> {
+function lambdaTaskArns(definition: unknown, where: TargetContext): Map<string, { assumed: boolean }> {
   const found = new Map<string, { assumed: boolean }>();
   const add = (arn: string, state: Record<string, any>) => found.set(arn, { assumed: (found.get(arn)?.assumed ?? true) && state.Credentials !== undefined });
   for (const [, state] of taskStates(definition)) {
     const resource = state.Resource;
     if (typeof resource === "string" && LAMBDA_ARN.test(resource)) add(resource, state);
     if (grantedIntegration(resource)?.integration.kind === "LambdaFunction") {
-      const fn = state.Parameters?.FunctionName ?? state.Arguments?.FunctionName;
-      if (typeof fn === "string" && LAMBDA_ARN.test(fn)) add(fn, state);
+      const parameters = state.Parameters ?? state.Arguments;
+      const qualifier = parameters?.Qualifier;
+      // A Qualifier the input gives (`Qualifier.$`, a JSONata string) is not known here: the name alone is checked.
+      const literal = qualifier === undefined || (typeof qualifier !== "object" && !(typeof qualifier === "string" && qualifier.startsWith("{%")));
+      const target = typeof parameters?.FunctionName === "string" && !parameters.FunctionName.startsWith("{%") ? invokeTarget(parameters.FunctionName, literal ? qualifier : undefined, where) : undefined;
+      if (target && LAMBDA_ARN.test(target.arn)) add(target.arn, state);
     }
   }
   return found;
@@ -257,7 +265,8 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
       const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
-      for (const [arn, { assumed }] of lambdaTaskArns(definition)) {
+      const [, partition = "aws", , , account = ""] = arnComponents(String(stateMachine.state.arn ?? "")) ?? [];
+      for (const [arn, { assumed }] of lambdaTaskArns(definition, { partition, region, account })) {
         const functionRegion = arnRegion(arn);
         const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
         const label = fn?.name ?? arn;

@@ -196,8 +196,13 @@ describe("Workflow AWS SDK integration Tasks", () => {
         "arn:aws:states:::aws-sdk:sfn:startExecution.sync",
         "arn:aws:states:::aws-sdk:lambda:invoke",
         "aws-sdk:lambda:getFunction",
+        "aws-sdk:lambda:invokeWithResponseStream",
+        "aws-sdk:s3:listObjectsV2",
+        "aws-sdk:s3:headObject",
+        "aws-sdk:s3:listBuckets",
+        "aws-sdk:s3:getObject",
       ].map(sdkIamAction),
-    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined, undefined, "lambda:InvokeFunction", "lambda:GetFunction"]);
+    ).toEqual(["events:PutEvents", "states:StartExecution", "sqs:DeleteMessage", "sns:Publish", "dynamodb:BatchWriteItem", undefined, undefined, "lambda:InvokeFunction", "lambda:GetFunction", "lambda:InvokeFunction", "s3:ListBucket", "s3:GetObject", "s3:ListAllMyBuckets", "s3:GetObject"]);
   });
 
   it("reads an AWS SDK Task's Resource as its service, action and pattern (sdkTask), and nothing else as one", () => {

@@ -245,11 +245,11 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(failedTask(refused)).toMatchObject({ error: "Kinesis.AccessDeniedException", cause: expect.stringContaining(`kinesis:PutRecord on resource: ${STREAM} `) });
   });
 
-  it("takes and returns DynamoDB's Bool and Nul as Step Functions spells them (Ss accepted as SS), the API's BOOL accepted too", async () => {
-    const item = { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, tags: { Ss: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } };
+  it("returns DynamoDB's BOOL and NULL as Bool and Nul inside M and L only (boto/boto3#4253), takes either spelling (Ss accepted as SS)", async () => {
+    const item = { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, tags: { Ss: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } }, list: { L: [{ NULL: true }, { M: { x: { BOOL: true } } }] } };
     expect((await run(task("arn:aws:states:::aws-sdk:dynamodb:putItem", { TableName: TABLE, Item: item }), {})).status).toBe("SUCCEEDED");
     const read = await run(task("arn:aws:states:::aws-sdk:dynamodb:getItem", { TableName: TABLE, Key: { pk: { S: "typed" }, sk: { S: "1" } } }), {});
-    expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } } } });
+    expect(read.output).toEqual({ Item: { pk: { S: "typed" }, sk: { S: "1" }, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, tags: { SS: ["a", "b"] }, nested: { M: { Bool: { Bool: false } } }, list: { L: [{ Nul: true }, { M: { x: { Bool: true } } }] } } });
   });
 
   it("invokes a program's function through aws-sdk:lambda:invoke: the Payload sent as JSON, the result Invoke's response with the Payload as its JSON text, authorised as lambda:InvokeFunction on the function", async () => {
@@ -281,6 +281,40 @@ describe("local Step Functions, AWS SDK integrations", () => {
     expect(queued.output).toEqual({ StatusCode: 202, Payload: "" });
     await lambdaApi.drained();
     expect(invocations.slice(before)).toEqual([{ event: { n: 1 }, target: { qualifier: "live", version: "1" } }]);
+  });
+
+  it("checks and invokes the same qualifier when Qualifier is not a string (a version number as its text), and runs DryRun without invoking", async () => {
+    const numbered = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", "Qualifier.$": "$.version", Payload: {} });
+    const refused = await run(numbered, { version: 1 }, roleAllowing(["lambda:InvokeFunction"], FUNCTION));
+    expect(failedTask(refused)).toMatchObject({ error: "Lambda.LambdaException", cause: expect.stringContaining(`lambda:InvokeFunction on resource: ${FUNCTION}:1 `) });
+    const allowed = await run(numbered, { version: 1 }, roleAllowing(["lambda:InvokeFunction"], `${FUNCTION}:1`));
+    expect(allowed.output).toEqual({ StatusCode: 200, Payload: '{"resized":{}}', ExecutedVersion: "1" });
+    expect(invocations.at(-1)!.target).toEqual({ qualifier: "1", version: "1" });
+    const before = invocations.length;
+    const dry = await run(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn", InvocationType: "DryRun", Payload: {} }), {});
+    // API_Invoke: "For the DryRun invocation type, the status code is 204"; the empty Payload is the local reading (docs/local-vs-aws.md).
+    expect(dry.output).toEqual({ StatusCode: 204, Payload: "" });
+    expect(invocations.length).toBe(before);
+  });
+
+  it("runs aws-sdk:lambda:invoke.waitForTaskToken: the function gets $$.Task.Token, the Task waits for SendTaskSuccess", async () => {
+    const before = invocations.length;
+    const definition = task("arn:aws:states:::aws-sdk:lambda:invoke.waitForTaskToken", { FunctionName: "resize-fn", Payload: { "token.$": "$$.Task.Token" } });
+    const result = await run(definition, {}, undefined, async (sfn) => {
+      for (let i = 0; i < 100 && invocations.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      sfn.sendTaskSuccess({ taskToken: (invocations.at(-1)!.event as { token: string }).token, output: '{"done":true}' });
+    });
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ done: true });
+    expect(result.events.find((e: Record<string, any>) => e.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ resourceType: "aws-sdk:lambda", resource: "invoke.waitForTaskToken" });
+  });
+
+  it("fails with Lambda's own error by its name, which a Catch on it takes: a Qualifier differing from the name's is Lambda.InvalidParameterValueException", async () => {
+    const definition = task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "resize-fn:live", Qualifier: "1", Payload: {} }, { Catch: [{ ErrorEquals: ["Lambda.InvalidParameterValueException"], Next: "Caught" }], End: true });
+    (definition.States as Record<string, object>).Caught = { Type: "Succeed" };
+    const result = await run(definition, {});
+    expect(result.status).toBe("SUCCEEDED");
+    expect(failedTask(result)).toMatchObject({ error: "Lambda.InvalidParameterValueException", cause: expect.stringMatching(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: Lambda, Status Code: 400, Request ID: .+\)$/) });
   });
 
   it("returns a function's error as the result's FunctionError and error document, the Task succeeding (the optimized lambda:invoke fails it)", async () => {

@@ -77,7 +77,7 @@ describe("local optimized service integrations", () => {
     expect(JSON.parse(result.cause)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.any(String) }] });
   });
 
-  it("returns DynamoDB's BOOL and NULL as Bool and Nul from getItem and updateItem, as the SDK integrations do, and takes either spelling", async () => {
+  it("returns DynamoDB's BOOL and NULL as Bool and Nul inside M and L only from getItem and updateItem, as the SDK integrations do, and takes either spelling", async () => {
     const key = { pk: { S: "typed" }, sk: { S: "1" } };
     const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } } } }, context())) as Record<string, unknown>;
     expect(put).toEqual({ SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } });
@@ -85,10 +85,10 @@ describe("local optimized service integrations", () => {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
     expect((await client.send(new GetItemCommand({ TableName: "items-local", Key: key }))).Item).toMatchObject({ flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false } });
     const read = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key }, context())) as Record<string, unknown>;
-    expect(read.Item).toEqual({ ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { Bool: false }, nested: { M: { inner: { Nul: true } } } });
+    expect(read.Item).toEqual({ ...key, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, nested: { M: { inner: { Nul: true } } } });
     expect(read.SdkResponseMetadata).toEqual({ RequestId: expect.any(String) });
     const updated = (await integrations().run("dynamodb:updateItem", { TableName: "items-local", Key: key, UpdateExpression: "SET flag = :f", ExpressionAttributeValues: { ":f": { Bool: false } }, ReturnValues: "UPDATED_NEW" }, context())) as Record<string, unknown>;
-    expect(updated.Attributes).toEqual({ flag: { Bool: false } });
+    expect(updated.Attributes).toEqual({ flag: { BOOL: false } });
   });
 
   it("names a service error as Step Functions does: SQS's missing queue as SQS.QueueDoesNotExistException", async () => {
@@ -123,11 +123,12 @@ describe("local optimized service integrations", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const html = localServiceIntegrations({ endpoints: () => ({ dynamodb: endpoint, eventbridge: endpoint }), credentials: LOCAL_CREDENTIALS });
+      const html = localServiceIntegrations({ endpoints: () => ({ dynamodb: endpoint, eventbridge: endpoint, lambda: endpoint }), credentials: LOCAL_CREDENTIALS });
       const error = await html.run("dynamodb:getItem", { TableName: "t", Key: {} }, context()).then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(ServiceTaskFailure);
       expect(error).toMatchObject({ name: "States.Runtime", message: 'The local DynamoDB endpoint answered 502 with a body that is not JSON: "<html>bad gateway</html>".', isCatchable: false, isRetryable: false });
       expect((await failure(html.run("events:putEvents", { Entries: [{ Source: "a", DetailType: "b", Detail: {} }] }, context()))).error).toBe("States.Runtime");
+      expect(await failure(html.run("aws-sdk:lambda:invoke", { FunctionName: "f", Payload: {} }, context()))).toEqual({ error: "States.Runtime", cause: 'The local Lambda endpoint answered 502 with a body that is not JSON: "<html>bad gateway</html>".' });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

@@ -727,6 +727,21 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${fnArn("f")} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
   });
 
+  it("reads lambda:invoke's FunctionName and Qualifier as Invoke does (a partial ARN, name:alias), asking IAM about the qualified ARN", async () => {
+    const asked: string[] = [];
+    const invoke = (FunctionName: string, extra: object = {}) =>
+      run(
+        { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName, Payload: {}, ...extra }, End: true } } },
+        { authorise: (action, resource) => void asked.push(`${action} ${resource}`) },
+        { f: fake(() => ({ ok: true })) },
+      );
+    for (const [name, extra] of [[`${ACCOUNT}:function:f`, {}], ["f:live", {}], ["f", { Qualifier: 1 }]] as const) {
+      const result = await invoke(name, extra);
+      expect(result, name).toMatchObject({ status: "SUCCEEDED" });
+    }
+    expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`, `lambda:InvokeFunction ${fnArn("f")}:1`]);
+  });
+
   it("refuses a Task with Credentials nothing: it acts as the role it assumes, which the local runtime does not evaluate", async () => {
     const contexts: Array<ServiceTaskContext["authorise"]> = [];
     let invoked = 0;

@@ -24,7 +24,7 @@ import { startLocalApp, type LocalApp } from "../../local/start";
 const entry = "tests/fixtures/handlers/workflow-steps.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-workflow-program-"));
 let app: LocalApp;
-let outputs: { workflowArn: string; integrationsArn: string; approvalArn: string; tableName: string };
+let outputs: { workflowArn: string; integrationsArn: string; sdkArn: string; approvalArn: string; tableName: string };
 
 const invoke = (name: string, event: Record<string, unknown>) => app.context.lambda(app.context.run.specs.find((s) => s.name === name)!.spec as never).invoke<Record<string, unknown>>(event);
 
@@ -86,6 +86,11 @@ beforeAll(async () => {
         },
       },
     });
+    // aws-sdk:lambda:invoke reaches the program's function through the local Invoke API npm start wires in
+    // (local/services/workflows.ts: AWS_ENDPOINT_URL_LAMBDA), granted as lambda:InvokeFunction on the function.
+    const sdkInvoke = new Workflow("wfp-sdk", {
+      definition: { StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:lambda:invoke", Parameters: { FunctionName: double, "Payload.$": "$.payload" }, End: true } } },
+    });
     // The worker is made before the workflow that names its queue, and granted the answers after it (grantTaskResponse).
     const replier = new LambdaFunction("wfp-replier", { entry: "tests/fixtures/handlers/workflow-replier.ts", timeout: 10 });
     const approvals = new MessageQueue("wfp-approvals", { consumer: { function: replier } });
@@ -105,7 +110,7 @@ beforeAll(async () => {
       },
     });
     approval.grantTaskResponse(replier);
-    return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, approvalArn: approval.stateMachineArn, tableName: data.tables.items.name };
+    return { workflowArn: workflow.stateMachineArn, integrationsArn: integrations.stateMachineArn, sdkArn: sdkInvoke.stateMachineArn, approvalArn: approval.stateMachineArn, tableName: data.tables.items.name };
   };
   app = await startLocalApp({ stack: "dev", port: 0, quiet: true, stateDir: join(dir, "state"), load: program });
   outputs = app.context.run.outputs as typeof outputs;
@@ -133,10 +138,10 @@ describe("a Workflow under npm start", () => {
 
 describe("a Workflow of optimized integrations under npm start", () => {
   /** Starts an execution through the local endpoint as any SDK client would, and reads it until it closes. */
-  const execute = async (input: unknown) => {
+  const execute = async (input: unknown, stateMachineArn = outputs.integrationsArn) => {
     const { accessKeyId, secretAccessKey } = acceptedCredentials(app.context)[0];
     const sfn = new SFNClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId, secretAccessKey } });
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.integrationsArn, input: JSON.stringify(input) }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }));
     for (;;) {
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (described.status !== "RUNNING") return { ...described, output: described.output ? JSON.parse(described.output) : undefined };
@@ -156,8 +161,8 @@ describe("a Workflow of optimized integrations under npm start", () => {
     });
     const metadata = { SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } };
     expect(put).toEqual(metadata);
-    // DynamoDB's BOOL comes back as Step Functions spells it (local/sfn-integrations.ts ATTRIBUTE_TYPES_OUT).
-    expect(updated).toEqual({ Attributes: { seen: { Bool: true } }, ...metadata });
+    // A top-level BOOL comes back as the API spells it: Step Functions renames it inside M and L only (local/sfn-integrations.ts retyped, nestedOnly).
+    expect(updated).toEqual({ Attributes: { seen: { BOOL: true } }, ...metadata });
     expect(published).toEqual({ MessageId: expect.any(String), ...metadata });
     // putEvents' result carries no SDK metadata (LocalStack's StateTaskServiceEvents, parity-tested against AWS).
     expect(emitted).toEqual({ Entries: [{ EventId: expect.any(String) }], FailedEntryCount: 0 });
@@ -176,13 +181,20 @@ describe("a Workflow of optimized integrations under npm start", () => {
     });
   });
 
+  it("runs aws-sdk:lambda:invoke on the program's function through the local Invoke API npm start wires in: Invoke's response, the Payload as text", async () => {
+    const result = await execute({ payload: { step: "double", n: 4 } }, outputs.sdkArn);
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ StatusCode: 200, Payload: expect.any(String), ExecutedVersion: "$LATEST" });
+    expect(JSON.parse(result.output.Payload)).toEqual({ step: "increment", n: 8 });
+  });
+
   it("maps DynamoDB's ConditionalCheckFailedException to the Task error Catch matches", async () => {
     await execute({ id: "photo-2", payload: { step: "double", n: 1 } });
     const again = await execute({ id: "photo-2", payload: { step: "double", n: 5 } });
     expect(again.status).toBe("SUCCEEDED");
     expect(again.output.conflict).toEqual({ Error: "DynamoDB.ConditionalCheckFailedException", Cause: expect.stringMatching(/^The conditional request failed \(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: .+; Proxy: null\)$/) });
     // The first execution's item stays (as its Update left it).
-    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { Bool: true } } });
+    expect(again.output.got).toEqual({ Item: { pk: { S: "photo-2" }, n: { N: "2" }, seen: { BOOL: true } } });
   });
 });
 

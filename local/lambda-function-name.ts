@@ -1,0 +1,59 @@
+/**
+ * How Lambda's Invoke reads a FunctionName and Qualifier: one reading for the local Invoke API
+ * (local/lambda-invoke-server.ts), Step Functions' optimized lambda:invoke and aws-sdk:lambda:invoke
+ * (local/sfn-server.ts, local/sfn-integrations.ts) and the deploy rule StatesLambdaTasks, so the ARN IAM is asked
+ * about is the same everywhere. A module of its own so the plan's rules load it without the Lambda runtime.
+ */
+
+/**
+ * FunctionName as API_Invoke constrains it: "Function name – my-function (name-only), my-function:v1 (with alias).
+ * Function ARN – arn:aws:lambda:us-west-2:123456789012:function:my-function. Partial ARN –
+ * 123456789012:function:my-function." The pattern is the reference's (API_InvokeAsync prints the same one).
+ */
+export const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
+
+/** A FunctionName's parts as Invoke reads them (FUNCTION_NAME_PATTERN); undefined for a name of no form it takes. */
+export function functionNameParts(functionName: string): { partition?: string; region?: string; account?: string; name: string; qualifier?: string } | undefined {
+  const parts = FUNCTION_NAME_PATTERN.exec(functionName);
+  return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
+}
+
+/** Where a FunctionName that names no partition, region or account is taken to be. */
+export interface InvokeDefaults {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** The function an Invoke request names, and the ARN lambda:InvokeFunction is checked on (`arn`, qualified when the request is). */
+export interface InvokeTarget {
+  name: string;
+  /** The qualifier invoked: the Qualifier given, else the one the FunctionName carries. */
+  qualifier?: string;
+  /** Qualifier given and FunctionName's own differ: Invoke refuses it (InvalidParameterValueException). */
+  conflict: boolean;
+  unqualifiedArn: string;
+  arn: string;
+}
+
+/** A Qualifier as Invoke is sent it: a non-string one as its JSON text (`1` as "1", as an SDK Task writes a string member: LocalStack's StringShape coercion). */
+export const qualifierText = (qualifier: unknown): string | undefined => (qualifier === undefined ? undefined : typeof qualifier === "string" ? qualifier : JSON.stringify(qualifier));
+
+/**
+ * The one reading of an Invoke's FunctionName and Qualifier, for the local Invoke API, Step Functions' optimized
+ * lambda:invoke and its aws-sdk:lambda:invoke alike: the name's parts (functionNameParts), the rest from `defaults`
+ * (given the function's name, so a caller can take the program's function's own), and the qualifier as qualifierText
+ * reads it, so the ARN checked is the one invoked. IAM matches the qualified ARN: a policy on the unqualified ARN does not cover
+ * `<arn>:<qualifier>` (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html). Undefined for a
+ * FunctionName of no form Invoke takes.
+ */
+export function invokeTarget(functionName: string, qualifierParameter: unknown, defaults: InvokeDefaults | ((name: string) => InvokeDefaults)): InvokeTarget | undefined {
+  const parts = functionNameParts(functionName);
+  if (!parts) return undefined;
+  const given = qualifierText(qualifierParameter);
+  const fallback = typeof defaults === "function" ? defaults(parts.name) : defaults;
+  const unqualifiedArn = `arn:${parts.partition ?? fallback.partition}:lambda:${parts.region ?? fallback.region}:${parts.account ?? fallback.account}:function:${parts.name}`;
+  const qualifier = given ?? parts.qualifier;
+  return { name: parts.name, qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
+}
+
