@@ -36,7 +36,8 @@ const SCHEMAS = ["common", "paths", "jsonata", "choice", "fail", "parallel", "pa
  * at the top and inside an object (LocalStack's AWS-recorded test_assign_base.py BASE_VAR and BASE_CONSTANT_LITERALS,
  * templates/assign/statemachines/base_var.json5): each item is a value, as an object's plain field is. So here an
  * array's item in Assign is what asl-validator takes as an object's plain field (a number, boolean, string or null,
- * an array of such items, or a payload template object, whose `.$` fields are still checked as paths). Only Assign:
+ * an array of such items, or a payload template object, whose `.$` fields are still checked as paths): of those, `""`
+ * and a nested array that is not empty are taken by that rule without a recording of AWS taking them. Only Assign:
  * Parameters and the other payload templates keep asl-validator's rule (nothing recorded shows AWS taking more there).
  */
 const ASSIGN_DEFINITIONS = {
