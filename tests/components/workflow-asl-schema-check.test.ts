@@ -1,6 +1,6 @@
 /**
  * The compiled ASL schema check (components/workflow/asl-schema-check.ts) answers exactly what asl-validator's own
- * check answers, for valid definitions and for each kind of invalid one, under each set of options its callers pass
+ * check answers but for a JSONPath Assign's array items (where it takes what AWS takes), for valid definitions and for each kind of invalid one, under each set of options its callers pass
  * (Workflow and the deploy rule check paths and ARNs; the local runtime, paths only) — and it is what asl-validator
  * runs once installed. Kept on disk as Ajv's standalone code, it is compiled once per key, and the module a later
  * process loads answers the same; a damaged entry is compiled again, and another package version is another key.
