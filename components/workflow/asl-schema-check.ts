@@ -5,8 +5,9 @@
  * every call (dist/src/checks/json-schema-errors.js): about 55 ms a definition on this project's machine, paid by
  * Workflow's check, the states deploy rule and aws-local-stepfunctions under `npm start`, each time. This is the same
  * check (the same schemas, formats and choice of errors, from asl-validator's own files and dependencies) with one
- * validator per set of options, installed over the export that asl-validator's validator.js calls, so each of them gets it.
- * Only over the version it was written from: another asl-validator is left as it is (slower, still right).
+ * validator per set of options, installed over the export that asl-validator's validator.js calls, so each of them gets it;
+ * one correction only: a JSONPath Assign takes the array items AWS takes (ASSIGN_DEFINITIONS).
+ * Only over the version it was written from: another asl-validator is left as it is (slower, and without the correction).
  * Compiling even once is ≈0.2–0.45 s of CPU (a warm prod plan: 2.34 s of CPU with it, 2.10 s without): the compiled
  * schema is kept in the cache folder as Ajv's standalone code (loadStateMachineValidator), which a warm process loads
  * in ≈15 ms.
@@ -25,6 +26,48 @@ const WRITTEN_FOR = "3.16.0";
 
 /** asl-validator's schemas, in the order its check adds them. */
 const SCHEMAS = ["common", "paths", "jsonata", "choice", "fail", "parallel", "pass", "base-state-machine", "state-machine", "state", "succeed", "task", "wait", "map", "errors"];
+
+/**
+ * What a JSONPath `Assign` (a state's, a Choice rule's, a Catcher's) may hold, where asl-validator 3.16.0 refuses what
+ * Step Functions takes: an array's items are checked as payload templates (paths.json `asl_payload_template`), so
+ * `null`, `""` and a string that starts with `{% ` are refused there, though the same values are taken as an object's
+ * plain fields. AWS created, and ran, a state machine whose JSONPath Assign holds
+ * `"constant_lst": [null, 0, 0.1, true, "$.no.such.path", "$varname", "{% $varname %}", "$$", "States.Format('{}', $varname)", [], {"constant": 0}]`,
+ * at the top and inside an object (LocalStack's AWS-recorded test_assign_base.py BASE_VAR and BASE_CONSTANT_LITERALS,
+ * templates/assign/statemachines/base_var.json5): each item is a value, as an object's plain field is. So here an
+ * array's item in Assign is what asl-validator takes as an object's plain field (a number, boolean, string or null,
+ * an array of such items, or a payload template object, whose `.$` fields are still checked as paths): of those, `""`
+ * and a nested array that is not empty are taken by that rule without a recording of AWS taking them. Only Assign:
+ * Parameters and the other payload templates keep asl-validator's rule (nothing recorded shows AWS taking more there).
+ */
+const ASSIGN_DEFINITIONS = {
+  assign: {
+    oneOf: [{ $ref: "#/definitions/_assign_object" }, { type: "array", items: { $ref: "#/definitions/_assign_item" } }, { type: ["boolean", "number"] }, { $ref: "jsonata.json#/definitions/not_jsonata" }],
+  },
+  _assign_item: {
+    oneOf: [{ type: ["number", "boolean", "string", "null"] }, { type: "array", items: { $ref: "#/definitions/_assign_item" } }, { $ref: "#/definitions/_assign_object" }],
+  },
+  _assign_object: {
+    type: "object",
+    patternProperties: {
+      "^.+\\.\\$$": { type: "string", nullable: true, format: "asl_payload_template" },
+      "^.+(([^.][^$])|([^.][$]))$": { $ref: "#/definitions/_assign_item" },
+    },
+  },
+};
+
+/**
+ * asl-validator's schemas as this check compiles them: copies (asl-validator's own check compiles the very objects
+ * `require` returns), paths.json's `assign` replaced by ASSIGN_DEFINITIONS. The cache key covers what this returns, so
+ * a change here is another cache entry.
+ */
+function checkedSchemas(fromCopy: FromCopy): object[] {
+  return SCHEMAS.map((name) => {
+    const schema = structuredClone(fromCopy(`./schemas/${name}.json`)) as { definitions?: Record<string, unknown> };
+    if (name === "paths") Object.assign(schema.definitions!, ASSIGN_DEFINITIONS);
+    return schema;
+  });
+}
 const STATE_MACHINE = "http://asl-validator.cloud/state-machine.json#";
 
 interface CheckOptions {
@@ -178,7 +221,7 @@ export interface LoadedValidator {
  * processes that compile at once each write the same whole file.
  */
 export function loadStateMachineValidator(options: CheckOptions, dir: string | undefined, fromCopy: FromCopy = fromAslValidator): LoadedValidator {
-  const schemas = SCHEMAS.map((name) => fromCopy(`./schemas/${name}.json`) as object);
+  const schemas = checkedSchemas(fromCopy);
   // Built without the schemas (no compile): the formats the cached module is given, and their shape for the key.
   const { formats } = configuredAjv(options, fromCopy);
   const file = dir === undefined ? undefined : join(dir, "asl-schema-check", `${cacheKey(options, schemas, formats, fromCopy)}.js`);

@@ -385,7 +385,7 @@ let aslValidator: AslValidator | undefined;
  * The problems asl-validator finds in a definition (its schema, transitions, terminal states, paths and Resource
  * ARNs), or [] when it is valid Amazon States Language. The validator is what aws-local-stepfunctions validates with;
  * it is loaded on the first call (a program without a Workflow never pays for it), with its schema check compiled
- * once (asl-schema-check.ts), and validates a copy (it writes each state's default QueryLanguage into what it is given).
+ * once (asl-schema-check.ts, which also takes the JSONPath Assign array items AWS takes and asl-validator refuses), and validates a copy (it writes each state's default QueryLanguage into what it is given).
  */
 export function aslProblems(definition: unknown): string[] {
   if (!aslValidator) {

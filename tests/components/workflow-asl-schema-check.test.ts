@@ -1,6 +1,6 @@
 /**
  * The compiled ASL schema check (components/workflow/asl-schema-check.ts) answers exactly what asl-validator's own
- * check answers, for valid definitions and for each kind of invalid one, under each set of options its callers pass
+ * check answers but for a JSONPath Assign's array items (where it takes what AWS takes), for valid definitions and for each kind of invalid one, under each set of options its callers pass
  * (Workflow and the deploy rule check paths and ARNs; the local runtime, paths only) — and it is what asl-validator
  * runs once installed. Kept on disk as Ajv's standalone code, it is compiled once per key, and the module a later
  * process loads answers the same; a damaged entry is compiled again, and another package version is another key.
@@ -112,6 +112,39 @@ describe("the compiled ASL schema check", () => {
     expect(compiledSchemaErrors(asValidatorPassesIt(DEFINITIONS["a path that is not a path"]), OTHER_OPTIONS[1])).toEqual([]);
   });
 
+  /**
+   * A JSONPath Assign as AWS created and ran it (LocalStack's AWS-recorded BASE_VAR, test_assign_base.py): its arrays
+   * hold null and a string that starts with `{% `, at the top and inside an object.
+   */
+  const BASE_VAR_ASSIGN = {
+    "varname.$": "$.input_value",
+    constant_null: null,
+    constant_str_jsonata_expr: "{% $varname.varfield %}",
+    constant_lst: [null, 0, 0.1, true, "$.no.such.path", "$varname", "{% $varname %}", "$$", "States.Format('{}', $varname)", [], { constant: 0 }],
+    constant_obj: { in_obj_constant_lst: [null, 0, "{% $varname %}", [], { constant: 0 }] },
+  };
+
+  it("takes the array items AWS takes in a JSONPath Assign (a state's, a Choice rule's, a Catcher's), which asl-validator's own check refuses", () => {
+    const assigning = machine({
+      Keep: { Type: "Pass", Assign: BASE_VAR_ASSIGN, Next: "Decide" },
+      Decide: { Type: "Choice", Choices: [{ Variable: "$.x", IsPresent: true, Assign: { listed: [null] }, Next: "Call" }], Default: "Call" },
+      Call: task({ Catch: [{ ErrorEquals: ["States.ALL"], Assign: { failed: [null, "{% x %}"] }, Next: "Done" }], End: undefined, Next: "Done" }),
+      Done: { Type: "Succeed" },
+    });
+    expect(compiledSchemaErrors(asValidatorPassesIt(assigning), EVERY_CHECK)).toEqual([]);
+    expect(original(asValidatorPassesIt(assigning), EVERY_CHECK).map((error) => error.Message)).toEqual(["/States/Keep/Assign/constant_lst/0 is invalid. must match exactly one schema in oneOf"]);
+    expect(aslProblems(assigning)).toEqual([]);
+  });
+
+  it("still checks a JSONPath Assign as asl-validator does elsewhere: a `.$` field in an array's object is a path, and Parameters' arrays keep asl-validator's rule", () => {
+    const notAPath = machine({ Keep: { Type: "Pass", Assign: { list: [{ "key.$": "key" }] }, End: true } });
+    expect(compiledSchemaErrors(asValidatorPassesIt(notAPath), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(notAPath), EVERY_CHECK));
+    expect(aslProblems(notAPath)).toEqual(['/States/Keep/Assign/list/0/key.$ is invalid. must match format "asl_payload_template"']);
+    const parameters = machine({ Keep: { Type: "Pass", Parameters: { list: [null] }, End: true } });
+    expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(parameters), EVERY_CHECK));
+    expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).not.toEqual([]);
+  });
+
   it("is what asl-validator runs once installed, and Workflow's check installs it", () => {
     aslProblems(DEFINITIONS["one task"]);
     // asl-validator's validator.js calls the module's export: the installed check is there, the original kept aside.
@@ -182,6 +215,18 @@ describe("the compiled ASL schema check kept on disk", () => {
     expect(other.file).not.toBe(file);
     expect(entries()).toContain(other.file!.slice(other.file!.lastIndexOf("/") + 1));
     expect(loadStateMachineValidator(EVERY_CHECK, dir).from).toBe("cache");
+  });
+
+  it("makes another key when a schema changes, and the entry it keeps holds the Assign correction", () => {
+    const fromAslValidator = createRequire(require.resolve("asl-validator"));
+    const { file } = loadStateMachineValidator(EVERY_CHECK, dir);
+    const edited = (id: string) => (id === "./schemas/paths.json" ? { ...(fromAslValidator(id) as object), $comment: "edited" } : fromAslValidator(id));
+    const other = loadStateMachineValidator(EVERY_CHECK, dir, edited);
+    expect(other.from).toBe("compile");
+    expect(other.file).not.toBe(file);
+    const cached = loadStateMachineValidator(EVERY_CHECK, dir);
+    expect(cached.from).toBe("cache");
+    expect(schemaErrorsOf(cached.validate, asValidatorPassesIt(machine({ Keep: { Type: "Pass", Assign: { list: [null, "{% x %}"] }, End: true } })))).toEqual([]);
   });
 
   it("compiles every time, and writes nothing, without a disk cache", () => {

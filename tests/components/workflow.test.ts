@@ -277,6 +277,24 @@ describe("Workflow", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("takes a JSONPath Assign whose arrays hold null and '{% …' strings, as AWS created and ran it (LocalStack's AWS-recorded BASE_VAR), with no deploy finding", async () => {
+    const listed = [null, 0, 0.1, true, "$.no.such.path", "$varname", "{% $varname %}", "$$", "States.Format('{}', $varname)", [], { constant: 0 }];
+    const graph = await record(
+      () =>
+        new Workflow("vars", {
+          definition: {
+            StartAt: "Keep",
+            States: {
+              Keep: { Type: "Pass", Assign: { "varname.$": "$.input_value", constant_lst: listed, constant_obj: { in_obj_constant_lst: listed } }, Next: "Read" },
+              Read: { Type: "Pass", Assign: { "copied.$": "$constant_lst" }, End: true },
+            },
+          },
+        }),
+    );
+    expect(JSON.parse(resource(graph, STATE_MACHINE, "vars-state-machine").inputs.definition).States.Keep.Assign.constant_lst).toEqual(listed);
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
   it("names the state machine itself, so the key grant is on its exact ARN whatever the stack's autonaming; the name's random part is drawn again when a type change replaces it", async () => {
     const graph = await record(() => new Workflow("named", { region: "eu-west-1", kmsKeyId: KEY, definition: { StartAt: "Done", States: { Done: { Type: "Succeed" } } } }));
     const machine = resource(graph, STATE_MACHINE, "named-state-machine");
