@@ -1,6 +1,7 @@
 /**
  * CloudWatch deploy rules: timing and statistics PutMetricAlarm accepts, CloudFront's metric region, topics alarms can
- * publish to (their key, their region), and dashboards PutDashboard takes without overwriting one another.
+ * publish to (their key, their region), dashboards PutDashboard takes without overwriting one another, and (warnings)
+ * alarms whose dimensions no metric is published under.
  */
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
@@ -265,7 +266,31 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
   },
 };
 
+/**
+ * "The only dimension that Amazon SQS sends to CloudWatch is QueueName. This means that all available statistics are
+ * filtered by QueueName" (sqs-available-cloudwatch-metrics.html, "Dimensions for Amazon SQS Metrics", as the awsdocs
+ * amazon-sqs-developer-guide states it). An AWS/SQS alarm by any other dimension, by none, or by QueueName and more
+ * watches a metric never published: PutMetricAlarm takes it, and the alarm never fires.
+ */
+export const ALARM_SQS_DIMENSIONS: DeployRule = {
+  id: "AlarmSqsDimensions",
+  title: "Alarms on AWS/SQS metrics have the QueueName dimension alone",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
+        const names = Object.keys(dimensions);
+        if (namespace !== "AWS/SQS" || (names.length === 1 && names[0] === "QueueName")) continue;
+        const given = names.length === 0 ? "no dimension" : `the dimensions ${names.join(", ")}`;
+        findings.push(finding(this.id, alarm, `watches AWS/SQS ${metricName} by ${given}; SQS publishes its metrics by QueueName alone, so the metric never has data and the alarm never fires`, "give the alarm the one dimension QueueName, the queue's name (not its URL or ARN)"));
+      }
+    }
+    return findings;
+  },
+};
+
 export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS];
+export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS];
