@@ -167,10 +167,10 @@ export function reportDeployFindings(findings: readonly DeployFinding[], print: 
   return 1;
 }
 
-/** Prints each finding of the warning rules (quotas an account may have raised); never changes the exit status. */
+/** Prints each finding of the warning rules (quotas an account may have raised, what can never work); never changes the exit status. */
 export function reportDeployWarnings(warnings: readonly DeployFinding[], print: (line: string) => void): void {
   if (warnings.length === 0) return;
-  print(`\nDeploy rule warnings (${warnings.length}): AWS refuses these unless the account's quota was raised; they never fail the plan:`);
+  print(`\nDeploy rule warnings (${warnings.length}): AWS refuses these unless the account's quota was raised, or takes them but they can never work; they never fail the plan:`);
   for (const w of warnings) print(`  - warning: ${formatFinding(w)}`);
 }
 

@@ -1,10 +1,12 @@
 /**
  * CloudWatch deploy rules: timing and statistics PutMetricAlarm accepts, CloudFront's metric region, topics alarms can
- * publish to (their key, their region), and dashboards PutDashboard takes without overwriting one another.
+ * publish to (their key, their region), dashboards PutDashboard takes without overwriting one another, and (warnings)
+ * alarms whose dimensions no metric is published under.
  */
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { busNameOf } from "../../local/resource-policies";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -211,4 +213,84 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
   },
 };
 
+const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+const EVENTBRIDGE_METRICS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
+
+/** Each metric an alarm watches with its dimensions: its own, or each metric query's (a Metrics Insights query names none). */
+function watchedMetrics(alarm: RecordedResource): Array<{ namespace: unknown; metricName: unknown; dimensions: Record<string, unknown> }> {
+  if (queries(alarm).length === 0) return [{ namespace: alarm.inputs.namespace, metricName: alarm.inputs.metricName, dimensions: alarm.inputs.dimensions ?? {} }];
+  return queries(alarm).filter((q) => q.metric).map((q) => ({ namespace: q.metric.namespace, metricName: q.metric.metricName, dimensions: q.metric.dimensions ?? {} }));
+}
+
+/**
+ * "Metrics that specify only the RuleName dimension refer to the default event bus. Metrics that specify both the
+ * EventBusName and RuleName dimensions refer to a custom event bus" (eb-monitoring.html). An AWS/Events alarm by RuleName
+ * alone on a custom bus's rule, or by EventBusName on a default bus's rule (or another bus's, or the bus's ARN), watches a
+ * metric EventBridge never publishes: PutMetricAlarm takes it, and the alarm never fires. A warning, as a rule of the
+ * same name may exist outside the plan on the bus the alarm names; only rules of the plan in the alarm's region are read.
+ */
+export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
+  id: "AlarmEventRuleDimensions",
+  title: "Alarms on a rule's AWS/Events metrics name its bus (EventBusName) exactly when the rule is on a custom bus",
+  source: EVENTBRIDGE_METRICS,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const rules = ofType(graph, EVENT_RULE);
+    for (const alarm of ofType(graph, ALARM)) {
+      const region = regionOf(graph, alarm, context);
+      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
+        const ruleName = dimensions.RuleName;
+        if (namespace !== "AWS/Events" || typeof ruleName !== "string") continue;
+        const named = rules.filter((r) => (r.state.name === ruleName || r.inputs.name === ruleName) && regionOf(graph, r, context) === region);
+        // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
+        const expected = (rule: RecordedResource) => (busNameOf(rule.inputs.eventBusName) === "default" ? undefined : busNameOf(rule.inputs.eventBusName));
+        const given = dimensions.EventBusName;
+        if (named.length === 0 || named.some((rule) => expected(rule) === given)) continue;
+        const rule = named[0];
+        const bus = expected(rule);
+        const problem =
+          given === undefined ? `watches ${metricName} of rule ${ruleName} by RuleName alone, but the rule is on the custom bus ${bus}, whose rules' metrics EventBridge publishes with EventBusName and RuleName`
+          : bus === undefined ? `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the default bus, whose rules' metrics EventBridge publishes with RuleName alone`
+          : `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the bus ${bus}`;
+        findings.push(
+          finding(
+            this.id,
+            alarm,
+            `${problem}: the metric never has data, so the alarm never fires`,
+            bus === undefined ? "drop the EventBusName dimension (Monitoring: leave rules.<key>.eventBusName out)" : `set the dimensions to EventBusName "${bus}" and RuleName (Monitoring: rules.<key>.eventBusName, EventBus.busName)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * "The only dimension that Amazon SQS sends to CloudWatch is QueueName. This means that all available statistics are
+ * filtered by QueueName" (sqs-available-cloudwatch-metrics.html, "Dimensions for Amazon SQS Metrics", as the awsdocs
+ * amazon-sqs-developer-guide states it). An AWS/SQS alarm by any other dimension, by none, or by QueueName and more
+ * watches a metric never published: PutMetricAlarm takes it, and the alarm never fires.
+ */
+export const ALARM_SQS_DIMENSIONS: DeployRule = {
+  id: "AlarmSqsDimensions",
+  title: "Alarms on AWS/SQS metrics have the QueueName dimension alone",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
+        const names = Object.keys(dimensions);
+        if (namespace !== "AWS/SQS" || (names.length === 1 && names[0] === "QueueName")) continue;
+        const given = names.length === 0 ? "no dimension" : `the dimensions ${names.join(", ")}`;
+        findings.push(finding(this.id, alarm, `watches AWS/SQS ${metricName} by ${given}; SQS publishes its metrics by QueueName alone, so the metric never has data and the alarm never fires`, "give the alarm the one dimension QueueName, the queue's name (not its URL or ARN)"));
+      }
+    }
+    return findings;
+  },
+};
+
 export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
+
+/** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
+export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS];

@@ -218,6 +218,18 @@ export function effectiveTiming(kind: AlarmKind, defaults: AlarmOverride | undef
   return [period, evaluations, datapoints];
 }
 
+/**
+ * A target's `description`, added to each of its alarms' descriptions, or an override's, in place of it for that alarm
+ * (or, in `defaults`, for the kind's alarms whose target has none): what an operator would write, or any text of up to
+ * 600 characters. What an alarm's description says before it stays under 250 characters (a 63-character key, every
+ * override at its widest, the longest metric and unit: a rule's InvocationsFailedToBeSentToDlq), so each fits
+ * CloudWatch's 1024 (PutMetricAlarm AlarmDescription "Maximum length of 1024") and is accepted; "" adds nothing.
+ */
+const targetDescription = fc.oneof(
+  fc.constantFrom("Runbook: https://example.com/runbook#dlq", "the album stays marked deleting: DELETE starts it over", "", `Page the on-call. ${"Then see the runbook. ".repeat(27)}`.slice(0, 600)),
+  fc.string({ maxLength: 600 }),
+);
+
 const alarmOverride: fc.Arbitrary<AlarmOverride> = fc
   .record({
     // Threshold: a double (PutMetricAlarm); finite.
@@ -226,6 +238,7 @@ const alarmOverride: fc.Arbitrary<AlarmOverride> = fc
     evaluationPeriods: optional(fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(12, 144, 1440))),
     datapointsToAlarm: optional(fc.integer({ min: 1, max: 5 })),
     enabled: optional(fc.boolean(), 4),
+    description: optional(targetDescription, 4),
   })
   .map(defined);
 const alarmKind = fc.constantFrom(...Object.values(AlarmKind));
@@ -233,15 +246,6 @@ const alarmOverrides: fc.Arbitrary<AlarmOverrides> = fc.dictionary(alarmKind, al
 /** Target keys: Monitoring's contract, "lowercase letters, digits and hyphens" starting with a letter or digit, at most 63 (validate.ts KEY): they name the alarms. */
 const targetKey = fc.tuple(fc.constantFrom(...LOWER + DIGITS), within(LOWER + DIGITS + "-", 0, 62)).map(([a, b]) => a + b);
 const targetRegion = optional(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), 2);
-/**
- * A target's `description`, added to each of its alarms' descriptions: what an operator would write, or any text of up
- * to 600 characters. What an alarm's description says before it stays under 250 characters (a 63-character key, every
- * override at its widest), so each fits CloudWatch's 1024 and is accepted; "" adds nothing.
- */
-const targetDescription = fc.oneof(
-  fc.constantFrom("Runbook: https://example.com/runbook#dlq", "the album stays marked deleting: DELETE starts it over", "", `Page the on-call. ${"Then see the runbook. ".repeat(27)}`.slice(0, 600)),
-  fc.string({ maxLength: 600 }),
-);
 const targets = <T extends object>(target: fc.Arbitrary<T>) =>
   optional(
     fc.dictionary(targetKey, fc.tuple(target, optional(alarmOverrides, 3), optional(targetDescription, 3)).map(([t, alarms, description]) => defined({ ...t, alarms, description })), { minKeys: 1, maxKeys: 2 }),
@@ -268,6 +272,21 @@ export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
         .tuple(fc.constantFrom("us-east-1", "us-west-2", "eu-west-1"), fc.constantFrom("album-deletion", "Orders_v2-Flow"), fc.boolean())
         .map(([region, name, named]) => defined({ stateMachineArn: `arn:aws:states:${region}:123456789012:stateMachine:${name}`, region: named ? region : undefined })),
     ),
+    // An EventBridge rule: PutRule Name "[\.\-_A-Za-z0-9]+", 1–64 (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html);
+    // on a custom bus (CreateEventBus Name "[/\.\-_A-Za-z0-9]+", 1–256, API_CreateEventBus.html, and "The names of custom
+    // event buses can't contain the / character", pulumi-aws EventBus: both quoted in testing/deploy-rules/eventbridge.ts)
+    // by EventBusName and RuleName, on the default bus by RuleName alone (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html).
+    // eventBusName "default" and a bus's ARN are refused on purpose: the alarm would watch a metric never published
+    // (components/monitoring/validate.ts validateRule).
+    rules: targets(
+      fc
+        .record({
+          ruleName: fc.oneof(fc.constantFrom("gallery-events-photo-removed", "Orders.Placed_v2", "r", "x".repeat(64)), within(LOWER + UPPER + DIGITS + ".-_", 1, 64)),
+          eventBusName: optional(fc.oneof(fc.constantFrom("gallery-events-bus-1a2b3c4", "orders_bus.v2", "b".repeat(256)), within(LOWER + UPPER + DIGITS + ".-_", 1, 256).filter((n) => n !== "default")), 2),
+          region: targetRegion,
+        })
+        .map(defined),
+    ),
     alarmEmails: optional(fc.uniqueArray(alarmEmail, { maxLength: 3, selector: (e) => e.toLowerCase() })),
     defaults: optional(alarmOverrides, 2),
     dashboard: optional(fc.boolean()),
@@ -284,7 +303,7 @@ export function everyAlarmTimingIsValid(args: MonitoringArgs): boolean {
   const defaults = args.defaults ?? {};
   const checks: Array<[AlarmKind, AlarmOverride | undefined]> = [];
   for (const kind of Object.keys(defaults) as AlarmKind[]) checks.push([kind, undefined]);
-  for (const group of [args.functions, args.apiStages, args.tables, args.queues, args.distributions, args.userPools, args.workflows]) {
+  for (const group of [args.functions, args.apiStages, args.tables, args.queues, args.distributions, args.userPools, args.workflows, args.rules]) {
     for (const target of Object.values(group ?? {})) for (const [kind, own] of Object.entries(target.alarms ?? {})) checks.push([kind as AlarmKind, own as AlarmOverride | undefined]);
   }
   return checks.every(([kind, own]) => alarmTimingIsValid(kind, ...effectiveTiming(kind, defaults[kind], own)));

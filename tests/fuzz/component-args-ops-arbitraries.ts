@@ -38,12 +38,14 @@ const alarmOverride: fc.Arbitrary<AlarmOverride> = fc
       evaluationPeriods: mostly(fc.integer({ min: 1, max: 3 }), fc.constantFrom(0, 10, 24, 288, 1.5)),
       datapointsToAlarm: mostly(fc.constant(1), fc.constantFrom(0, 2, 11)),
       enabled: mostly(fc.constant(true), fc.constant(false)),
+      // This alarm's own text, in place of its target's: at its edges, one that makes the description pass CloudWatch's 1024, or not a string.
+      description: mostly(fc.constantFrom("executions carry on, delayed: nothing to do unless it lasts", "events lost: replay them from the archive"), fc.constantFrom("", "x".repeat(1000), 5 as unknown as string)),
     },
     { requiredKeys: [] },
   )
   .map(defined);
 const alarmKind = fc.constantFrom<keyof AlarmOverrides>(
-  "lambdaErrors", "lambdaThrottles", "streamIteratorAge", "apiServerErrors", "apiLatencyP99", "tableThrottles", "tableSystemErrors", "queueDepth", "cloudFrontServerErrors", "cognitoAccountTakeoverRisk", "cognitoCompromisedCredentialRisk",
+  "lambdaErrors", "lambdaThrottles", "streamIteratorAge", "apiServerErrors", "apiLatencyP99", "tableThrottles", "tableSystemErrors", "queueDepth", "cloudFrontServerErrors", "cognitoAccountTakeoverRisk", "cognitoCompromisedCredentialRisk", "ruleFailedInvocations", "ruleDeadLetterFailures",
 );
 const alarmOverrides: fc.Arbitrary<AlarmOverrides> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({}) },
@@ -75,6 +77,18 @@ export const monitoringArgs: fc.Arbitrary<MonitoringArgs> = fc
           fc
             .record({
               stateMachineArn: mostly(fc.constantFrom("arn:aws:states:us-east-1:123456789012:stateMachine:album-deletion", "arn:aws:states:eu-west-1:123456789012:stateMachine:Orders_v2"), fc.constantFrom("album-deletion", "arn:aws:states:us-east-1:123456789012:execution:album-deletion:run-1", "arn:aws:states:us-east-1:123456789012:stateMachine:album-deletion:live", "")),
+              region: targetRegion,
+            })
+            .map(defined),
+        ),
+      ),
+      // An EventBridge rule, on the default bus or (by its name) a custom one; sometimes "default" or the bus's ARN, which Monitoring refuses.
+      rules: targets(
+        withAlarms(
+          fc
+            .record({
+              ruleName: fc.constantFrom("gallery-events-photo-removed", "Orders.Placed_v2"),
+              eventBusName: maybe(mostly(fc.constantFrom("gallery-events-bus-1a2b3c4", "orders_bus.v2"), fc.constantFrom("default", "arn:aws:events:us-east-1:123456789012:event-bus/gallery-events"))),
               region: targetRegion,
             })
             .map(defined),
