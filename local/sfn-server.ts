@@ -1613,10 +1613,12 @@ function readsResult(template: unknown): boolean {
  * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
  * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
  * Catcher's error output: a Catcher's Assign that reads `$`, an Assign that reads `$` where trackVariables cannot tell
- * the state's result, an Assign value that is an intrinsic function (the library's evaluator is not exported), and a
- * variable in a callback Task's TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from
- * the execution's context: readLimitPaths). Run as the library alone runs them, they would be wrong silently (an
- * Assign ignored, a Choice rule's `IsPresent` false): such a definition fails every execution instead.
+ * the state's result (or where AWS's is not recorded: a Task's beside its ResultSelector), an Assign value that is an
+ * intrinsic function (the library's evaluator is not exported), and a variable in a callback Task's
+ * TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context:
+ * readLimitPaths). Run as the library alone runs them, they would be wrong silently (an Assign ignored, a Choice
+ * rule's `IsPresent` false): such a definition fails every execution instead. So does one that assigns `$states`,
+ * which AWS reserves (whether AWS refuses it when the machine is created instead is not confirmed).
  */
 function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
