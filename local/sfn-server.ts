@@ -270,6 +270,8 @@ interface RunHooks {
   aborted(run: LibraryRun): void;
   /** A fault of the local runtime's own that it keeps from the library (which would not survive it). */
   log(message: string): void;
+  /** Present only for a definition that uses workflow variables (LocalRun.variables). */
+  variables?: VariableUse;
 }
 
 /**
@@ -472,17 +474,16 @@ function instrumentRuns(loaded: Library): void {
       }
     };
     const states = this.definition.States;
-    // The run's workflow variables: a run within sees those of the run it is within (variableScope).
-    const outer = options.runOptions?.context as { Execution?: object; [VARIABLES]?: Record<string, unknown> } | undefined;
-    const scope = variableScope(outer?.[VARIABLES]);
-    const choice: ChoiceMatch = {};
-    const context = { ...outer, [VARIABLES]: scope.values, [CHOICE_RULES]: choiceRules(choice) };
-    // The context object the library reads this run's `$$` paths against (StateMachine.execute: Execution.Input is the
-    // run's own input, an iteration's or a branch's too).
-    const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
-    measureStateData(logger, own, states, within, runContext);
-    const taskResults = new Map<string, unknown>();
-    trackVariables(logger, states, scope, runContext, taskResults, choice, (variables) => (assigned = variables));
+    // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
+    // finds the run's there (instrumentVariables), and one that uses none runs with it untouched.
+    const outer = options.runOptions?.context as RunContext | undefined;
+    const variables = hooks.variables && runVariables(outer, input);
+    const context = variables?.context ?? outer;
+    // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
+    // branch's too).
+    measureStateData(logger, own, states, within, { ...context, Execution: { ...context?.Execution, Input: input } });
+    // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
+    if (variables) trackVariables(logger, states, variables, (assigning) => (assigned = assigning));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -490,38 +491,68 @@ function instrumentRuns(loaded: Library): void {
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const state in states) {
       const handler = hooks.handlers[state];
+      if (!handler) continue;
+      const called = (input: unknown) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run));
       // The result an Assign of the Task reads as `$` (trackVariables): the Task's own, before ResultSelector.
-      if (handler) handlers[state] = (input) => (signal?.aborted ? Promise.reject(new ServiceTaskFailure("States.Runtime", `The Task state '${state}' was not run again: its run was aborted.`)) : handler(input, run).then((result) => (taskResults.set(state, result), result)));
+      const results = variables?.taskResults;
+      handlers[state] = results && hooks.variables!.resultsRead.has(state) ? (input) => called(input).then((result) => (results.set(state, result), result)) : called;
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
-    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, context, overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, ...(variables ? { context } : {}), overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
     return within ? settledOnceForwarded(logger, settled) : settled;
   };
 }
 
 /**
- * Where a run's context object holds its workflow variables
+ * Where a run's context object holds what the local runtime adds to run workflow variables
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
- * does not know: each `$name` read in a path the library resolves is rewritten as the context path
- * `$$.<VARIABLES>.name` (variableReads), which it resolves against the run's context (instrumentRuns puts the run's
- * variables there). A name no `$$` path of AWS's context object has.
+ * does not know: the run's variables (`v`: each `$name` read in a path the library resolves is rewritten as the context
+ * path `$$.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold). Only a
+ * definition that uses variables has it (instrumentVariables). Its key is made anew by each process, so no definition
+ * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field), and its value's JSON
+ * is nothing (LOCAL_CONTEXT_JSON), so the key is left out wherever a whole `$$` is written out (`"ctx.$": "$$"`, a
+ * Lambda's Payload, `States.JsonToString($$)`, an Assign of `$$`).
  */
-const VARIABLES = "__workflowVariables";
-const VARIABLES_PATH = `$$.${VARIABLES}.`;
+const LOCAL_CONTEXT = `__local${randomBytes(6).toString("hex")}`;
+const VARIABLES_PATH = `$$.${LOCAL_CONTEXT}.v.`;
+const CHOICE_RULES_PATH = `$$.${LOCAL_CONTEXT}.c.`;
+/** The prototype of the context's LOCAL_CONTEXT value: its JSON is none (JSON.stringify leaves out a key whose toJSON gives undefined). */
+const LOCAL_CONTEXT_JSON = Object.freeze(Object.create(null, { toJSON: { value: () => undefined } }));
+
+/** A run's context object as the local runtime hands it to the library (the execution's, or a run's it is within). */
+interface RunContext {
+  Execution?: object;
+  [key: string]: unknown;
+}
 
 /**
- * Where a run's context object tells which rule of a Choice state with an Assign matched: each such rule is rewritten
- * (choiceRulesTold) to end in an `IsPresent` on `$$.<CHOICE_RULES>.r<index>`, which the library reads only once the
- * rule's own condition held, and the rule matches.
+ * A run's workflow variables, for a definition that uses them: the context it runs with (`context`: its variables,
+ * those of the run it is within to read, variableScope; its Choice rules' markers), the `$$` its Assign reads
+ * (`assignContext`), and the results of its Tasks whose Assign reads `$` (filled as each Task's handler settles,
+ * instrumentRuns), for trackVariables.
  */
-const CHOICE_RULES = "__workflowChoiceRules";
+function runVariables(outer: RunContext | undefined, input: unknown) {
+  const { [LOCAL_CONTEXT]: within, ...context }: RunContext = outer ?? {};
+  const scope = variableScope((within as { v?: Record<string, unknown> } | undefined)?.v);
+  const choice: ChoiceMatch = {};
+  const own: RunContext = { ...context, [LOCAL_CONTEXT]: Object.assign(Object.create(LOCAL_CONTEXT_JSON), { v: scope.values, c: choiceRules(choice) }) };
+  return {
+    scope,
+    choice,
+    taskResults: new Map<string, unknown>(),
+    context: own,
+    // AWS's context object (AWS-recorded BASE_PATHS): the execution's, its StartTime the execution's start, and
+    // Execution.Input the run's own input (as the library completes it, an iteration's or a branch's too).
+    assignContext: { ...own, Execution: { ...(context.Execution as object | undefined), Input: input } },
+  };
+}
 
 /** The rule of the Choice state under way in a run that matched (none: its Default). */
 interface ChoiceMatch {
   rule?: number;
 }
 
-/** The context's CHOICE_RULES: `r<index>` is present, and reading it records that rule as `choice`'s match. */
+/** The context's Choice rule markers (CHOICE_RULES_PATH): `r<index>` is present, and reading it records that rule as `choice`'s match. */
 function choiceRules(choice: ChoiceMatch): object {
   const rule = (key: string | symbol) => (typeof key === "string" && /^r\d+$/.test(key) ? Number(key.slice(1)) : undefined);
   return new Proxy(
@@ -540,7 +571,7 @@ function choiceRules(choice: ChoiceMatch): object {
 
 /**
  * A Choice state whose rules or Default assign variables, rewritten in place so that the run learns which rule
- * matched (CHOICE_RULES): each rule's condition, then the marker, under an `And` (the library reads an And's rules in
+ * matched (CHOICE_RULES_PATH): each rule's condition, then the marker, under an `And` (the library reads an And's rules in
  * order and stops at the first false one, and the Choice's rules in order up to the first that matches). The rule
  * keeps its Next, and its Assign for trackVariables (the library reads no Assign).
  */
@@ -549,7 +580,7 @@ function choiceRulesTold(state: Record<string, unknown>): void {
   if (state.Type !== "Choice" || !Array.isArray(rules) || (state.Assign === undefined && !rules.some((rule) => rule?.Assign !== undefined))) return;
   state.Choices = rules.map((rule: Record<string, unknown>, i) => {
     const { Next, Assign, ...condition } = rule;
-    return { And: [condition, { Variable: `$$.${CHOICE_RULES}.r${i}`, IsPresent: true }], Next, ...(Assign !== undefined ? { Assign } : {}) };
+    return { And: [condition, { Variable: `${CHOICE_RULES_PATH}r${i}`, IsPresent: true }], Next, ...(Assign !== undefined ? { Assign } : {}) };
   });
 }
 
@@ -591,7 +622,8 @@ interface VariableScope {
  * changes there.
  */
 function variableScope(outer: Record<string, unknown> | undefined): VariableScope {
-  return { values: { ...outer }, outer: new Set(Object.keys(outer ?? {})) };
+  // Without a prototype, a variable named `__proto__` is one like any other.
+  return { values: Object.assign(Object.create(null), outer), outer: new Set(Object.keys(outer ?? {})) };
 }
 
 /**
@@ -603,15 +635,16 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * its own when it goes to its Default (LocalStack's AWS-recorded test_assign_in_choice_state INCORRECT, and
  * CONDITION_TRUE in JSONata, where the state's own is not assigned when a rule matched). Its `$` is the state's result
  * (BASE_ASSIGN_FROM_RESULT: a Pass state's Result; BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT: a Task's, `$.Payload` of
- * lambda:invoke's answer): a Task's handler's result (before ResultSelector, as LocalStack evaluates it: not recorded
- * against AWS with one), a Pass state's Result, else the state's input (a Pass, Wait or Choice without InputPath and
- * Parameters), a Map's or Parallel's gathered results (its output, without ResultSelector, ResultPath and
- * OutputPath); variablesUnsupported refuses an Assign that reads `$` anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
+ * lambda:invoke's answer, before its OutputPath): a Task's handler's result (without a ResultSelector), a Pass state's
+ * Result, a Map's or Parallel's gathered results (its output, without ResultSelector, ResultPath and OutputPath), else
+ * the state's effective input (BASE_ASSIGN_FROM_PARAMETERS: past its InputPath and Parameters), which is its output
+ * when it has InputPath or Parameters (without ResultPath and OutputPath), else its input; variablesUnsupported
+ * refuses an Assign that reads `$` anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
  * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
- * scope's) fails the execution with States.Runtime (LocalStack's IllegalOuterScopeWrite; whether AWS refuses such a
- * definition when it is created instead is not confirmed).
+ * scope's, as assigned when the run started) fails the execution with States.Runtime (LocalStack's
+ * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed).
  */
-function trackVariables(logger: LibraryRunLogger, states: Definition["States"], scope: VariableScope, context: unknown, taskResults: Map<string, unknown>, choice: ChoiceMatch, reported: (assigned: Record<string, string> | undefined) => void): void {
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults, assignContext: context }: ReturnType<typeof runVariables>, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   let failed = false;
   // The Catcher that took the state's failure, whose Assign applies instead of the state's.
@@ -642,7 +675,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
-    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" ? output : entered;
+    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
@@ -668,7 +701,8 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
   const resolve = (value: unknown, at: string): unknown => {
     if (Array.isArray(value)) return value.map((item, i) => resolve(item, `${at}[${i}]`));
     if (typeof value !== "object" || value === null) return value;
-    const resolved: Record<string, unknown> = {};
+    // Without a prototype, a key `__proto__` is set like any other.
+    const resolved: Record<string, unknown> = Object.create(null);
     for (const [key, field] of Object.entries(value)) {
       if (!key.endsWith(".$") || typeof field !== "string") {
         resolved[key] = resolve(field, `${at}.${key}`);
@@ -1114,6 +1148,18 @@ export interface LocalRun {
    * SendTaskSuccess already refused an output over the quota as sent, and its result is that output.
    */
   resultNames: Map<string, string>;
+  /**
+   * Present only for a definition that uses workflow variables (an Assign anywhere, a `$name` read): its runs alone
+   * take the local runtime's variable paths (instrumentVariables), so a definition without variables runs, and reads
+   * `$$`, exactly as before they were run.
+   */
+  variables?: VariableUse;
+}
+
+/** How a definition uses workflow variables, as its runs need to know it. */
+interface VariableUse {
+  /** The Task states whose Assign reads their result (`$`), whose results are kept for it. */
+  resultsRead: ReadonlySet<string>;
 }
 
 /**
@@ -1148,8 +1194,12 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   const failStates = new Set<string>();
   const tasks = new Map<string, TaskRecord>();
   const resultNames = new Map<string, string>();
+  let usesVariables = false;
+  const resultsRead = new Set<string>();
   for (const { name, state } of definitionStates(definition)) {
-    variableReads(state);
+    const reads = variableReads(state);
+    if (reads || assigns(state)) usesVariables = true;
+    if (state.Type === "Task" && readsResult(state.Assign)) resultsRead.add(name);
     typeTestsNegated(state);
     choiceRulesTold(state);
     if (Array.isArray(state.Retry)) retried.push(name);
@@ -1206,7 +1256,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   }
   const cap = machine.type === "EXPRESS" ? SFN_LIMITS.expressSeconds : LONGEST_TIMER_SECONDS;
   definition.TimeoutSeconds = Math.min(definition.TimeoutSeconds ?? cap, cap);
-  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames };
+  return { definition, handlers, retried, callbacks, failStates, tasks, resultNames, ...(usesVariables ? { variables: { resultsRead } } : {}) };
 }
 
 /** A value with its JSON (`null` for undefined, as the history records it), or the error JSON gave (a BigInt). */
@@ -1504,35 +1554,61 @@ function forEachPathField(state: Record<string, unknown>, visit: (holder: Record
   walk(state, "", true);
 }
 
-/** A `$name` outside a path's quoted intrinsic-function arguments (`'$5'` is text): a workflow variable's name. */
-const VARIABLE_NAME = /(?<![\w$])\$(?=[A-Za-z_])/g;
+/**
+ * A workflow variable's name as a path reads it after its `$`. AWS's naming rules are not confirmed here (only
+ * excerpts of its page were at hand): a Unicode identifier is read, and no name is refused locally but the reserved
+ * `states` (variablesUnsupported).
+ */
+const NAME = String.raw`[\p{ID_Start}_]\p{ID_Continue}*`;
+/** A variable read that starts a path, or one of an intrinsic function's arguments. */
+const PATH_VARIABLE = new RegExp(String.raw`^\$(${NAME})`, "u");
+const ARGUMENT_VARIABLE = new RegExp(String.raw`(?<=^|[(,]\s*)\$(${NAME})`, "gu");
 /** A path's (or intrinsic function's) quoted text, and what lies between. */
 const QUOTED = /('(?:[^'\\]|\\.)*')/;
 
+/**
+ * The variables a path or intrinsic function reads (`$name`, `$name.a`, `$name[0]`): a `$name` that starts the path,
+ * or one of an intrinsic function's arguments, outside its quoted text (`'$5'` is text). A `$` within a path
+ * (`$.a.$b`, `$["$b"]`, a filter's `$max`) is no variable's. Each read's `$` is replaced by what `read` gives for it.
+ */
+function variableTokens(text: string, read: (name: string) => string): string {
+  const start = text.startsWith("States.") ? ARGUMENT_VARIABLE : PATH_VARIABLE;
+  return text
+    .split(QUOTED)
+    .map((part, i) => (i % 2 === 0 ? part.replace(start, (_, name: string) => read(name)) : part))
+    .join("");
+}
+
 /** The first variable `path` reads (`$name`), if any. */
 function variableRead(path: string): string | undefined {
-  for (const [i, part] of path.split(QUOTED).entries()) {
-    const found = i % 2 === 0 ? /(?<![\w$])\$[A-Za-z_]\w*/.exec(part) : null;
-    if (found) return found[0];
-  }
-  return undefined;
+  let first: string | undefined;
+  variableTokens(path, (name) => (first ??= `$${name}`));
+  return first;
 }
 
 /**
- * `state`'s variable reads (`$name`, `$name.a`, `$name[0]`, in a path or an intrinsic function's arguments) as the
- * context paths the library resolves against the run's variables (VARIABLES), in place.
+ * `state`'s variable reads (in its fields that hold paths: forEachPathField) as the context paths the library
+ * resolves against the run's variables (VARIABLES_PATH), in place; whether it reads any.
  */
-function variableReads(state: Record<string, unknown>): void {
+function variableReads(state: Record<string, unknown>): boolean {
+  let reads = false;
   forEachPathField(state, (holder, key) => {
-    holder[key] = (holder[key] as string).split(QUOTED).map((part, i) => (i % 2 === 0 ? part.replace(VARIABLE_NAME, () => VARIABLES_PATH) : part)).join("");
+    holder[key] = variableTokens(holder[key] as string, (name) => ((reads = true), `${VARIABLES_PATH}${name}`));
   });
+  return reads;
+}
+
+/** Whether a state assigns variables: its own Assign, a Choice rule's or a Catcher's. */
+function assigns(state: Record<string, unknown>): boolean {
+  const within = (field: string) => Array.isArray(state[field]) && (state[field] as Array<{ Assign?: unknown }>).some((item) => item?.Assign !== undefined);
+  return state.Assign !== undefined || within("Choices") || within("Catch");
 }
 
 /** Whether an Assign reads the state's result (`$`, `$.a`, `$[0]`: not `$$…` nor `$name…`), anywhere within. */
 function readsResult(template: unknown): boolean {
   if (Array.isArray(template)) return template.some(readsResult);
   if (typeof template !== "object" || template === null) return false;
-  return Object.entries(template).some(([key, value]) => (key.endsWith(".$") && typeof value === "string" ? /^\$(?![$A-Za-z_])/.test(value) : readsResult(value)));
+  return Object.entries(template).some(([key, value]) => (key.endsWith(".$") && typeof value === "string" ? value.startsWith("$") && !value.startsWith("$$") && variableRead(value) === undefined : readsResult(value)));
 }
 
 /**
@@ -1540,10 +1616,12 @@ function readsResult(template: unknown): boolean {
  * uses). aws-local-stepfunctions 3.0.0 knows no variables: the local runtime reads them (variableReads) and assigns
  * them (trackVariables) around it, but cannot see a state's result where the library alone holds it, nor a
  * Catcher's error output: a Catcher's Assign that reads `$`, an Assign that reads `$` where trackVariables cannot tell
- * the state's result, an Assign value that is an intrinsic function (the library's evaluator is not exported), and a
- * variable in a callback Task's TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from
- * the execution's context: readLimitPaths). Run as the library alone runs them, they would be wrong silently (an
- * Assign ignored, a Choice rule's `IsPresent` false): such a definition fails every execution instead.
+ * the state's result (or where AWS's is not recorded: a Task's beside its ResultSelector), an Assign value that is an
+ * intrinsic function (the library's evaluator is not exported), and a variable in a callback Task's
+ * TimeoutSecondsPath or HeartbeatSecondsPath (its handler reads `$$` paths itself, from the execution's context:
+ * readLimitPaths). Run as the library alone runs them, they would be wrong silently (an Assign ignored, a Choice
+ * rule's `IsPresent` false): such a definition fails every execution instead. So does one that assigns `$states`,
+ * which AWS reserves (whether AWS refuses it when the machine is created instead is not confirmed).
  */
 function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
@@ -1559,11 +1637,21 @@ function variablesUnsupported(definition: Definition): string | undefined {
       if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
     });
     if (intrinsic) return at("assigns an intrinsic function's value", intrinsic);
-    const hidden =
-      (state.Type === "Pass" && !("Result" in state) && ("InputPath" in state || "Parameters" in state)) ||
-      ((state.Type === "Wait" || state.Type === "Choice") && "InputPath" in state) ||
-      ((state.Type === "Map" || state.Type === "Parallel") && ["ResultSelector", "ResultPath", "OutputPath"].some((field) => field in state));
-    if (hidden && readsResult(assigns)) return at("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath", "Assign");
+    // "Reserved variable: $states" (workflow-variables.html).
+    for (const [where, template] of Object.entries(assigns)) {
+      const reserved = typeof template === "object" && template !== null && !Array.isArray(template) ? Object.keys(template).find((key) => key.replace(/\.\$$/, "") === "states") : undefined;
+      if (reserved) return at("assigns $states, the variable Step Functions reserves", `${where}.${reserved}`);
+    }
+    if (readsResult(assigns)) {
+      const present = (...fields: string[]) => fields.filter((field) => field in state);
+      // AWS reads an Assign's `$` from a Task's result before its ResultPath and OutputPath (BASE_ASSIGN_FROM_LAMBDA_TASK_RESULT);
+      // whether before or after its ResultSelector is not recorded.
+      if (state.Type === "Task" && "ResultSelector" in state) return at("assigns from its result ($) beside a ResultSelector (which of the two AWS applies first is not recorded)", "Assign");
+      // The library alone holds a Map's or Parallel's results past these, and a Pass, Wait or Choice state's effective
+      // input (past InputPath and Parameters: BASE_ASSIGN_FROM_PARAMETERS) past its ResultPath and OutputPath.
+      const past = state.Type === "Map" || state.Type === "Parallel" ? present("ResultSelector", "ResultPath", "OutputPath") : ["Pass", "Wait", "Choice"].includes(state.Type as string) && !("Result" in state) && present("InputPath", "Parameters").length > 0 ? present("ResultPath", "OutputPath") : [];
+      if (past.length > 0) return at(`assigns from its ${state.Type === "Map" || state.Type === "Parallel" ? "result" : "effective input"} ($) past its ${past.join(" and ")}`, "Assign");
+    }
     if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
       const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
       if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);
@@ -1723,7 +1811,7 @@ export class LocalStepFunctions {
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, timeout } = await this.prepare(machine);
+        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -1756,10 +1844,13 @@ export class LocalStepFunctions {
           ]),
         );
         const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
-        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`) };
-        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
-        // As the library completes it for its own `$$` paths (Execution.Input, StartTime), for the handlers' (readLimitPaths).
-        const pathContext = { ...context, Execution: { ...context.Execution, Input: input, StartTime: execution.startDate.toISOString() } };
+        const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`), ...(variables ? { variables } : {}) };
+        // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; no redrive is run locally). The library replaces
+        // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
+        // Assign's (instrumentVariables) keep the execution's.
+        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
+        // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths).
+        const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
         const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LocalStepFunctions, localRun, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -33,8 +33,8 @@ function machine(name: string, definition: object, functions: Record<string, Tas
  */
 async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
   const local = machine("vars", definition, functions);
-  const sfn = new LocalStepFunctions([local]);
-  const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify(input) }, false);
+  const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+  const { executionArn, startDate } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify(input) }, false);
   await sfn.drained();
   const { status, error, cause, output } = sfn.describeExecution({ executionArn });
   const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
@@ -42,9 +42,9 @@ async function ran(definition: object, input: unknown = {}, functions: Record<st
     const details = event.stateExitedEventDetails as { name: string; assignedVariables?: Record<string, string>; assignedVariablesDetails?: object } | undefined;
     if (!details?.assignedVariables) return [];
     expect(details.assignedVariablesDetails).toEqual({ truncated: false });
-    return [[details.name, details.assignedVariables]];
+    return [[details.name, details.assignedVariables] as [string, Record<string, string>]];
   });
-  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, assigned };
+  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, assigned, executionArn: executionArn as string, startTime: new Date(Math.round((startDate as number) * 1000)).toISOString() };
 }
 
 const unsupported = (what: string) => ({
@@ -131,6 +131,8 @@ describe("local Step Functions, workflow variables", () => {
       },
     };
     expect(await ran(map, { input_value: "input_value_literal" })).toEqual({
+      executionArn: expect.any(String),
+      startTime: expect.any(String),
       status: "SUCCEEDED",
       error: undefined,
       cause: undefined,
@@ -250,11 +252,20 @@ describe("local Step Functions, workflow variables", () => {
   });
 
   it("fails a definition whose use of variables the local runtime does not run, saying where, rather than run it wrong", async () => {
-    const choiceInputPath = {
+    // A Choice's effective input past its OutputPath; a Pass state's past its ResultPath.
+    const choiceOutputPath = {
       StartAt: "Check",
-      States: { Check: { Type: "Choice", InputPath: "$.a", Choices: [{ Variable: "$", IsPresent: true, Assign: { "a.$": "$" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
+      States: { Check: { Type: "Choice", InputPath: "$.a", OutputPath: "$.b", Choices: [{ Variable: "$", IsPresent: true, Assign: { "a.$": "$" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
     };
-    expect(await ran(choiceInputPath)).toMatchObject(unsupported("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath in state 'Check' (Assign)"));
+    expect(await ran(choiceOutputPath, { a: { b: 1 } })).toMatchObject(unsupported("assigns from its effective input ($) past its OutputPath in state 'Check' (Assign)"));
+    const pastResultPath = { StartAt: "Shape", States: { Shape: { Type: "Pass", Parameters: { "a.$": "$.b" }, ResultPath: "$.shaped", Assign: { "a.$": "$.a" }, End: true } } };
+    expect(await ran(pastResultPath, { b: 1 })).toMatchObject(unsupported("assigns from its effective input ($) past its ResultPath in state 'Shape' (Assign)"));
+    // Which of a Task's ResultSelector and Assign AWS applies first is not recorded.
+    const beside = { StartAt: "T", States: { T: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), ResultSelector: { "b.$": "$.a" }, Assign: { "r.$": "$" }, End: true } } };
+    expect(await ran(beside, {}, { f: async () => ({ a: 1, z: 2 }) })).toMatchObject(unsupported("assigns from its result ($) beside a ResultSelector (which of the two AWS applies first is not recorded) in state 'T' (Assign)"));
+    // "Reserved variable: $states".
+    const reserved = { StartAt: "S", States: { S: { Type: "Pass", Assign: { states: 1 }, End: true } } };
+    expect(await ran(reserved)).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'S' (Assign.states)"));
     const inCatch = {
       StartAt: "Each",
       States: {
@@ -276,8 +287,22 @@ describe("local Step Functions, workflow variables", () => {
     // BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE's Summate: an intrinsic function in an Assign.
     const intrinsic = { StartAt: "Summate", States: { Summate: { Type: "Pass", Assign: { "Sum.$": "States.MathAdd($yCurrent, $bias)" }, End: true } } };
     expect(await ran(intrinsic)).toMatchObject(unsupported(`assigns an intrinsic function's value in state 'Summate' (Assign.Sum.$)`));
-    const pastParameters = { StartAt: "Shape", States: { Shape: { Type: "Pass", Parameters: { "a.$": "$.b" }, Assign: { "a.$": "$.a" }, End: true } } };
-    expect(await ran(pastParameters, { b: 1 })).toMatchObject(unsupported("assigns from its result ($) past its InputPath, Parameters, ResultSelector, ResultPath or OutputPath in state 'Shape' (Assign)"));
+  });
+
+  it("assigns a Pass, Wait or Choice state's effective input past its InputPath and Parameters (AWS-recorded)", async () => {
+    // BASE_ASSIGN_FROM_PARAMETERS
+    const fromParameters = {
+      StartAt: "State0",
+      States: { State0: { Type: "Pass", Parameters: { input: "PENDING" }, Assign: { "result.$": "$.input" }, Next: "State1" }, State1: { Type: "Pass", Assign: { result: "SUCCESS", "originalResult.$": "$.input" }, End: true } },
+    };
+    expect(await ran(fromParameters)).toMatchObject({ status: "SUCCEEDED", output: { input: "PENDING" }, assigned: [["State0", { result: '"PENDING"' }], ["State1", { result: '"SUCCESS"', originalResult: '"PENDING"' }]] });
+    const choiceInputPath = {
+      StartAt: "Check",
+      States: { Check: { Type: "Choice", InputPath: "$.a", Choices: [{ Variable: "$.b", IsPresent: true, Assign: { "a.$": "$" }, Next: "Done" }], Default: "Done" }, Done: { Type: "Pass", End: true } },
+    };
+    expect(await ran(choiceInputPath, { a: { b: 1 } })).toMatchObject({ status: "SUCCEEDED", output: { b: 1 }, assigned: [["Check", { a: '{"b":1}' }]] });
+    const waitInputPath = { StartAt: "W", States: { W: { Type: "Wait", Seconds: 0, InputPath: "$.a", Assign: { "v.$": "$.b" }, End: true } } };
+    expect(await ran(waitInputPath, { a: { b: 2 } })).toMatchObject({ status: "SUCCEEDED", output: { b: 2 }, assigned: [["W", { v: "2" }]] });
   });
 
   it("runs a definition whose `$` are no variable reads: input and context paths, quoted text, literal data", async () => {
@@ -301,5 +326,114 @@ describe("local Step Functions, workflow variables", () => {
     const result = await ran(definition, { a: 5 });
     expect(result).toMatchObject({ status: "SUCCEEDED" });
     expect(result.output).toEqual({ a: 5, name: expect.any(String), price: "costs $dollars 5", FilePath: "$HOME/file", Variable: "$x", literal: { Assign: { x: 1 }, "v.$": "$x" } });
+  });
+  it("gives a definition without variables the `$$` it had before variables were run, and none of their machinery", async () => {
+    const payloads: unknown[] = [];
+    const definition = {
+      StartAt: "Shape",
+      States: {
+        Shape: { Type: "Pass", Parameters: { "ctx.$": "$$", "text.$": "States.JsonToString($$)" }, Next: "Call" },
+        Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: lambdaFunctionArn(REGION, "f"), Payload: { "context.$": "$$" } }, ResultPath: null, Next: "Each" },
+        Each: { Type: "Map", ItemsPath: "$$.Execution.Input.items", ItemSelector: { "ctx.$": "$$" }, ItemProcessor: { StartAt: "Own", States: { Own: { Type: "Pass", End: true } } }, ResultPath: "$.each", End: true },
+      },
+    };
+    expect(localRun(machine("vars", definition), () => {}).variables).toBeUndefined();
+    const result = await ran(definition, { items: [7] }, { f: async (event: unknown) => (payloads.push(event), {}) });
+    // AWS's context object (BASE_PATHS) but `State`, which aws-local-stepfunctions 3.0.0 does not give (docs/local-vs-aws.md).
+    const context = {
+      Execution: { Id: result.executionArn, Input: { items: [7] }, StartTime: expect.any(String), Name: result.executionArn.split(":").pop(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/vars-role`, RedriveCount: 0 },
+      StateMachine: { Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vars`, Name: "vars" },
+    };
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    expect(result.output.ctx).toEqual(context);
+    expect(JSON.parse(result.output.text)).toEqual(context);
+    expect(payloads).toEqual([{ context }]);
+    expect(result.output.each).toEqual([{ ctx: { ...context, Map: { Item: { Index: 0, Value: 7 } } } }]);
+  });
+
+  it("keeps its own workflow-variable fields out of `$$`, and gives an Assign AWS's `$$` (AWS-recorded BASE_PATHS)", async () => {
+    // BASE_PATHS, but its intrinsic function (not run in an Assign locally).
+    const definition = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { "str_path_root.$": "$", "str_path.$": "$.input_value", "str_contextpath_root.$": "$$", "str_contextpath.$": "$$.Execution.Id" }, Next: "Shape" },
+        Shape: { Type: "Pass", Parameters: { "ctx.$": "$$", "text.$": "States.JsonToString($$)", "root.$": "$str_contextpath_root" }, End: true },
+      },
+    };
+    const input = { input_value: "input_value_literal" };
+    const result = await ran(definition, input);
+    const context = {
+      Execution: { Id: result.executionArn, Input: input, StartTime: result.startTime, Name: result.executionArn.split(":").pop(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/vars-role`, RedriveCount: 0 },
+      StateMachine: { Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vars`, Name: "vars" },
+    };
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    expect(result.assigned).toEqual([["State0", { str_path_root: JSON.stringify(input), str_path: '"input_value_literal"', str_contextpath_root: expect.any(String), str_contextpath: JSON.stringify(result.executionArn) }]]);
+    expect(JSON.parse(result.assigned[0][1].str_contextpath_root)).toEqual(context);
+    expect(result.output).toEqual({ ctx: { ...context, Execution: { ...context.Execution, StartTime: expect.any(String) } }, text: expect.any(String), root: context });
+    expect(Object.keys(JSON.parse(result.output.text))).toEqual(["Execution", "StateMachine"]);
+    // AWS's context object has no such field: "does not point to a value".
+    for (const path of ["$$.__workflowVariables", "$$.__workflowChoiceRules.r0"]) {
+      const reading = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": path }, End: true } } };
+      expect(await ran(reading, input)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: `Path expression '${path}' does not point to a value` });
+    }
+  });
+
+  it("assigns as a Task succeeds after a Retry, and as a Choice entered again goes to its Default", async () => {
+    let calls = 0;
+    const flaky: TaskFunction = async () => {
+      if (++calls === 1) throw Object.assign(new Error("once"), { errorType: "Flaky" });
+      return { ok: 1 };
+    };
+    const retried = { StartAt: "T", States: { T: { Type: "Task", Resource: lambdaFunctionArn(REGION, "flaky"), Retry: [{ ErrorEquals: ["States.ALL"], MaxAttempts: 1 }], Assign: { "r.$": "$.ok" }, End: true } } };
+    expect(await ran(retried, {}, { flaky })).toMatchObject({ status: "SUCCEEDED", assigned: [["T", { r: "1" }]] });
+    // The rule matches first; entered again, the Choice goes to its Default and assigns its own Assign.
+    const again = {
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Assign: { n: 0 }, Next: "C" },
+        C: { Type: "Choice", Choices: [{ Variable: "$n", NumericEquals: 0, Assign: { seen: "rule" }, Next: "Bump" }], Assign: { seen: "default" }, Default: "Done" },
+        Bump: { Type: "Pass", Assign: { n: 1 }, Next: "C" },
+        Done: { Type: "Pass", Parameters: { "seen.$": "$seen" }, End: true },
+      },
+    };
+    expect(await ran(again)).toMatchObject({ status: "SUCCEEDED", output: { seen: "default" }, assigned: [["Start", { n: "0" }], ["C", { seen: '"rule"' }], ["Bump", { n: "1" }], ["C", { seen: '"default"' }]] });
+  });
+
+  it("reads variables in a Fail state's paths and a Map's ItemsPath (AWS-recorded)", async () => {
+    // BASE_REFERENCE_IN_FAIL
+    const fail = { StartAt: "Pass", States: { Pass: { Type: "Pass", Assign: { errorVar: "Exception", causeVar: "An Exception was encountered" }, Next: "Fail" }, Fail: { Type: "Fail", CausePath: "$causeVar", ErrorPath: "$errorVar" } } };
+    expect(await ran(fail)).toMatchObject({ status: "FAILED", error: "Exception", cause: "An Exception was encountered", assigned: [["Pass", { errorVar: '"Exception"', causeVar: '"An Exception was encountered"' }]] });
+    // MAP_STATE_REFERENCE_IN_ITEMS_PATH
+    const items = {
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Assign: { Question: "Who's that Pokemon?", PokemonList: ["Charizard", "Pikachu", "Squirtle"] }, Result: { AnswerTemplate: "It's {}!" }, Next: "MapIterateState" },
+        MapIterateState: {
+          Type: "Map",
+          MaxConcurrency: 1,
+          ItemsPath: "$PokemonList",
+          ItemSelector: { "AnnouncePokemon.$": "States.Format($.AnswerTemplate, $$.Map.Item.Value)" },
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Pass", States: { Pass: { Type: "Pass", Parameters: { "Question.$": "$Question", "Answer.$": "$.AnnouncePokemon" }, End: true } } },
+          End: true,
+        },
+      },
+    };
+    expect(await ran(items)).toMatchObject({
+      status: "SUCCEEDED",
+      output: ["Charizard", "Pikachu", "Squirtle"].map((name) => ({ Answer: `It's ${name}!`, Question: "Who's that Pokemon?" })),
+      assigned: [["Start", { PokemonList: '["Charizard","Pikachu","Squirtle"]', Question: '"Who\'s that Pokemon?"' }]],
+    });
+  });
+
+  it("reads a variable only where a path or an intrinsic function's argument starts, and takes any name as written", async () => {
+    // `$b` within a path is a field's name.
+    const within = { StartAt: "S", States: { S: { Type: "Pass", Assign: { b: 1 }, Next: "A" }, A: { Type: "Pass", Parameters: { "dotted.$": "$.a.$b", "bracketed.$": '$["$b"]' }, End: true } } };
+    expect(await ran(within, { a: { $b: 7 }, $b: 8 })).toMatchObject({ status: "SUCCEEDED", output: { dotted: 7, bracketed: 8 } });
+    // A name beyond ASCII, and `__proto__`, are variables like any other.
+    // (A computed key: a literal `__proto__:` would set the object's prototype.)
+    const names = { StartAt: "S", States: { S: { Type: "Pass", Assign: { été: 1, ["__proto__"]: 2 }, Next: "A" }, A: { Type: "Pass", Parameters: { "v.$": "States.Array($été, $__proto__)" }, End: true } } };
+    const result = await ran(names);
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { v: [1, 2] } });
+    expect(result.assigned.map(([state, assigned]) => [state, Object.entries(assigned)])).toEqual([["S", [["été", "1"], ["__proto__", "2"]]]]);
   });
 });
