@@ -36,6 +36,35 @@ export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: num
 }
 
 /**
+ * Dimension (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html): "You can assign up to
+ * 30 dimensions to a metric" (PutMetricAlarm's Dimensions: "Maximum number of 30 items"); a Name is 1–255 characters, a
+ * Value 1–1024, both "must contain only ASCII characters" and "at least one non-whitespace character", with "ASCII
+ * control characters … not supported", and a Name "cannot start with a colon (:)". Shared with the deploy rule
+ * `AlarmDimensionLimits`.
+ */
+export const DIMENSION_LIMITS = { maxDimensions: 30, maxNameCharacters: 255, maxValueCharacters: 1024 } as const;
+
+/** Printable ASCII: no control characters (0x00–0x1F, 0x7F), nothing beyond 0x7F. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function dimensionTextProblem(text: string, max: number): string | undefined {
+  if (!/\S/.test(text)) return text === "" ? "is empty" : "is whitespace only";
+  if (text.length > max) return `is ${text.length} characters, over ${max}`;
+  if (!PRINTABLE_ASCII.test(text)) return "has characters other than printable ASCII (non-ASCII or control characters)";
+  return undefined;
+}
+
+/** Why CloudWatch would refuse `value` as a dimension value, or undefined. */
+export function dimensionValueProblem(value: string): string | undefined {
+  return dimensionTextProblem(value, DIMENSION_LIMITS.maxValueCharacters);
+}
+
+/** Why CloudWatch would refuse `name` as a dimension name, or undefined. */
+export function dimensionNameProblem(name: string): string | undefined {
+  return dimensionTextProblem(name, DIMENSION_LIMITS.maxNameCharacters) ?? (name.startsWith(":") ? "starts with a colon" : undefined);
+}
+
+/**
  * PutDashboard: "The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "_""
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html); the provider checks
  * `^[0-9A-Za-z_-]+$` and ≤ 255 before it calls AWS (terraform-provider-aws, internal/service/cloudwatch/validate.go `validDashboardName`).
