@@ -1,4 +1,4 @@
-/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, workflow ARNs, email addresses. */
+/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, dimension values, workflow ARNs, email addresses. */
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
@@ -190,6 +190,24 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
   }
 }
 
+/**
+ * A target's names and ids that its alarms' dimensions carry (ruleName, eventBusName, functionName, queueName, …), when
+ * plain strings (an Output is known only at deploy): CloudWatch refuses an alarm whose dimension value is blank, non-ASCII
+ * or over 1024 characters (DIMENSION_LIMITS), and the types take "" where a name is meant. Read off the alarms
+ * `alarmSpecs` makes, so a dimension a target kind adds later is checked without a list here to keep in step.
+ */
+function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
+  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+    for (const [dimension, value] of Object.entries(spec.dimensions)) {
+      if (typeof value !== "string") continue;
+      const problem = dimensionValueProblem(value);
+      const field = Object.entries(target).find(([, given]) => given === value)?.[0];
+      // A value no argument gives (e.g. CloudFront's Region "Global") is Monitoring's own, and valid.
+      if (problem && field) fail(`${group}.${key}.${field}`, value, `${problem}: it is the ${dimension} dimension of the alarm ${spec.name}, and CloudWatch takes 1–${DIMENSION_LIMITS.maxValueCharacters} printable ASCII characters, not blank`, `Use the ${dimension} of the watched resource as AWS names it (monitoringTargets() reads it off the component).`);
+    }
+  }
+}
+
 /** An EventBridge rule target's bus: a custom bus's name, or none for the default bus (whose metrics have RuleName alone). */
 function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
   const bus = rule.eventBusName;
@@ -208,6 +226,7 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
+      if (target) validateDimensions(fail, group, key, target, defaults);
       if (target) validateDescription(fail, group, key, target, defaults);
     }
   }
