@@ -1,4 +1,4 @@
-/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, workflow ARNs, email addresses. */
+/** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, dimension values, workflow ARNs, email addresses. */
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
@@ -33,6 +33,35 @@ export function alarmTimingProblem(periodSeconds: number, evaluationPeriods: num
     return `datapointsToAlarm ${datapointsToAlarm} is not 1–${evaluationPeriods} (the evaluation periods)`;
   }
   return undefined;
+}
+
+/**
+ * Dimension (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html): "You can assign up to
+ * 30 dimensions to a metric" (PutMetricAlarm's Dimensions: "Maximum number of 30 items"); a Name is 1–255 characters, a
+ * Value 1–1024, both "must contain only ASCII characters" and "at least one non-whitespace character", with "ASCII
+ * control characters … not supported", and a Name "cannot start with a colon (:)". Shared with the deploy rule
+ * `AlarmDimensionLimits`.
+ */
+export const DIMENSION_LIMITS = { maxDimensions: 30, maxNameCharacters: 255, maxValueCharacters: 1024 } as const;
+
+/** Printable ASCII: no control characters (0x00–0x1F, 0x7F), nothing beyond 0x7F. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function dimensionTextProblem(text: string, max: number): string | undefined {
+  if (!/\S/.test(text)) return text === "" ? "is empty" : "is whitespace only";
+  if (text.length > max) return `is ${text.length} characters, over ${max}`;
+  if (!PRINTABLE_ASCII.test(text)) return "has characters other than printable ASCII (non-ASCII or control characters)";
+  return undefined;
+}
+
+/** Why CloudWatch would refuse `value` as a dimension value, or undefined. */
+export function dimensionValueProblem(value: string): string | undefined {
+  return dimensionTextProblem(value, DIMENSION_LIMITS.maxValueCharacters);
+}
+
+/** Why CloudWatch would refuse `name` as a dimension name, or undefined. */
+export function dimensionNameProblem(name: string): string | undefined {
+  return dimensionTextProblem(name, DIMENSION_LIMITS.maxNameCharacters) ?? (name.startsWith(":") ? "starts with a colon" : undefined);
 }
 
 /**
@@ -161,6 +190,24 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
   }
 }
 
+/**
+ * A target's names and ids that its alarms' dimensions carry (ruleName, eventBusName, functionName, queueName, …), when
+ * plain strings (an Output is known only at deploy): CloudWatch refuses an alarm whose dimension value is blank, non-ASCII
+ * or over 1024 characters (DIMENSION_LIMITS), and the types take "" where a name is meant. Read off the alarms
+ * `alarmSpecs` makes, so a dimension a target kind adds later is checked without a list here to keep in step.
+ */
+function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
+  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+    for (const [dimension, value] of Object.entries(spec.dimensions)) {
+      if (typeof value !== "string") continue;
+      const problem = dimensionValueProblem(value);
+      const field = Object.entries(target).find(([, given]) => given === value)?.[0];
+      // A value no argument gives (e.g. CloudFront's Region "Global") is Monitoring's own, and valid.
+      if (problem && field) fail(`${group}.${key}.${field}`, value, `${problem}: it is the ${dimension} dimension of the alarm ${spec.name}, and CloudWatch takes 1–${DIMENSION_LIMITS.maxValueCharacters} printable ASCII characters, not blank`, `Use the ${dimension} of the watched resource as AWS names it (monitoringTargets() reads it off the component).`);
+    }
+  }
+}
+
 /** An EventBridge rule target's bus: a custom bus's name, or none for the default bus (whose metrics have RuleName alone). */
 function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
   const bus = rule.eventBusName;
@@ -179,6 +226,7 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
+      if (target) validateDimensions(fail, group, key, target, defaults);
       if (target) validateDescription(fail, group, key, target, defaults);
     }
   }

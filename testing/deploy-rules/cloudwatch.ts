@@ -1,9 +1,10 @@
 /**
  * CloudWatch deploy rules: timing and statistics PutMetricAlarm accepts, CloudFront's metric region, topics alarms can
- * publish to (their key, their region), dashboards PutDashboard takes without overwriting one another, and (warnings)
+ * publish to (their key, their region), dashboards PutDashboard takes without overwriting one another, dimensions
+ * PutMetricAlarm takes, and (warnings)
  * alarms whose dimensions no metric is published under.
  */
-import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME } from "../../components/monitoring/validate";
+import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { busNameOf } from "../../local/resource-policies";
@@ -290,7 +291,40 @@ export const ALARM_SQS_DIMENSIONS: DeployRule = {
   },
 };
 
-export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
+/** A value to print in a finding: long ones cut, so a 1025-character value does not drown the message. */
+const shown = (text: string) => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
+
+/**
+ * Dimension: at most 30 to a metric, a Name of 1–255 and a Value of 1–1024 printable ASCII characters, not blank, a Name
+ * not starting with a colon (DIMENSION_LIMITS). PutMetricAlarm refuses the alarm otherwise; the provider passes the map
+ * through. A value an Output gives, unresolved in the recording, is not judged.
+ */
+export const ALARM_DIMENSION_LIMITS: DeployRule = {
+  id: "AlarmDimensionLimits",
+  title: "Alarm dimensions are at most 30, with names and values CloudWatch takes",
+  source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Dimension.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      for (const { metricName, dimensions } of watchedMetrics(alarm)) {
+        const names = Object.keys(dimensions);
+        if (names.length > DIMENSION_LIMITS.maxDimensions) {
+          findings.push(finding(this.id, alarm, `watches ${String(metricName)} by ${names.length} dimensions; a metric has at most ${DIMENSION_LIMITS.maxDimensions}`, `keep at most ${DIMENSION_LIMITS.maxDimensions} dimensions, those the metric is published under`));
+        }
+        for (const [name, value] of Object.entries(dimensions)) {
+          const nameProblem = dimensionNameProblem(name);
+          if (nameProblem) findings.push(finding(this.id, alarm, `has the dimension name ${shown(name)}, which ${nameProblem}; CloudWatch takes 1–${DIMENSION_LIMITS.maxNameCharacters} printable ASCII characters, not blank, not starting with ":"`, "name the dimension as the service publishes it (e.g. FunctionName, QueueName)"));
+          if (typeof value !== "string") continue;
+          const valueProblem = dimensionValueProblem(value);
+          if (valueProblem) findings.push(finding(this.id, alarm, `has the dimension ${name} = ${shown(value)}, which ${valueProblem}; CloudWatch takes values of 1–${DIMENSION_LIMITS.maxValueCharacters} printable ASCII characters, not blank`, `give ${name} the watched resource's name or id, as the service publishes it (Monitoring: the target's ${name} argument)`));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS];

@@ -2,11 +2,13 @@
  * Monitoring: every alarm kind pinned (metric or query, namespace, dimensions, statistic, threshold, timing, actions),
  * overrides, the encrypted topic per region with its email subscriptions, the dashboard, and the validation.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DefaultEventBus, EventBus } from "../../components/event-bus";
 import { LambdaFunction } from "../../components/lambda/function";
 import { Monitoring, monitoringTargets, type MonitoringArgs } from "../../components/monitoring";
 import { Workflow } from "../../components/workflow";
+import { ALARM_DIMENSION_LIMITS } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -289,6 +291,17 @@ describe("Monitoring overrides and validation", () => {
     [{ functions: { f: { functionName: "f" } }, defaults: { lambdaErrors: { description: "x".repeat(1000) } } }, /^Monitoring "bad": defaults\.lambdaErrors\.description "x{1000}" makes the description of the alarm fn-f-lambda-errors 10\d\d characters/],
     [{ rules: { r: { ruleName: "r", eventBusName: "default" } } }, /^Monitoring "bad": rules\.r\.eventBusName "default" names the default bus, whose rules' metrics have the RuleName dimension alone; .*Leave eventBusName out for a rule on the default bus\.$/],
     [{ rules: { r: { ruleName: "r", eventBusName: "arn:aws:events:us-east-1:123456789012:event-bus/orders" } } }, /^Monitoring "bad": rules\.r\.eventBusName "arn:aws:events:.*" is an ARN; the EventBusName dimension is the bus's name\. Use "orders" \(EventBus\.busName\)\.$/],
+    [{ rules: { r: { ruleName: "" } } }, /^Monitoring "bad": rules\.r\.ruleName "" is empty: it is the RuleName dimension of the alarm rule-r-rule-failed-invocations, and CloudWatch takes 1–1024 printable ASCII characters, not blank\. Use the RuleName of the watched resource as AWS names it \(monitoringTargets\(\) reads it off the component\)\.$/],
+    [{ rules: { r: { ruleName: "r", eventBusName: "  " } } }, /^Monitoring "bad": rules\.r\.eventBusName " {2}" is whitespace only: it is the EventBusName dimension/],
+    [{ rules: { r: { ruleName: "r", eventBusName: "commandes-reçues" } } }, /rules\.r\.eventBusName "commandes-reçues" has characters other than printable ASCII/],
+    [{ rules: { r: { ruleName: "règle" } } }, /rules\.r\.ruleName "règle" has characters other than printable ASCII/],
+    [{ functions: { f: { functionName: "" } } }, /functions\.f\.functionName "" is empty: it is the FunctionName dimension/],
+    [{ queues: { q: { queueName: " " } } }, /queues\.q\.queueName " " is whitespace only: it is the QueueName dimension/],
+    [{ tables: { t: { tableName: "" } } }, /tables\.t\.tableName "" is empty: it is the TableName dimension/],
+    [{ apiStages: { a: { apiName: "api", stage: "" } } }, /apiStages\.a\.stage "" is empty: it is the Stage dimension/],
+    [{ distributions: { d: { distributionId: "" } } }, /distributions\.d\.distributionId "" is empty: it is the DistributionId dimension/],
+    [{ userPools: { p: { userPoolId: "" } } }, /userPools\.p\.userPoolId "" is empty: it is the UserPoolId dimension/],
+    [{ workflows: { w: { stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:commandes-reçues" } } }, /workflows\.w\.stateMachineArn ".*" has characters other than printable ASCII \(non-ASCII or control characters\): it is the StateMachineArn dimension/],
     [{ alarmEmails: ["ops"] }, /alarmEmails\[0\] "ops" is not an email address/],
     [{ alarmEmails: ["ops@example.com", "oncall@example.com", "Ops@Example.COM"] }, /^Monitoring "bad": alarmEmails\[2\] "Ops@Example\.COM" repeats alarmEmails\[0\] \("ops@example\.com"\), ignoring case: .*List each address once\.$/],
     [{ keyDeletionWindowDays: 3 }, /keyDeletionWindowDays 3 is outside KMS's range of 7–30 days\. Use a whole number from 7 to 30 days\./],
@@ -297,6 +310,11 @@ describe("Monitoring overrides and validation", () => {
     [{ dashboardName: "" }, /dashboardName "" is not a CloudWatch dashboard name/],
   ] as Array<[MonitoringArgs, RegExp]>)("refuses %j at construction", (args, message) => {
     expect(() => new Monitoring("bad", args)).toThrow(message);
+  });
+
+  it("leaves a name an Output gives to the deploy rule AlarmDimensionLimits, as it is known only at deploy", async () => {
+    const graph = await record(() => new Monitoring("later", { rules: { r: { ruleName: pulumi.output("") } }, dashboard: false }));
+    expect(ALARM_DIMENSION_LIMITS.check(graph, { stack: "dev", production: false, region: "us-east-1" }).map((f) => f.resource)).toEqual([`${ALARM} later-rule-r-rule-failed-invocations`, `${ALARM} later-rule-r-rule-dead-letter-failures`]);
   });
 
   it("takes a description that makes the target's longest alarm description exactly 1024 characters, and names the length to shorten one more to", async () => {
