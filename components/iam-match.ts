@@ -255,9 +255,6 @@ export function iamActionOf(service: string, operation: string): string {
   return IAM_ACTION_NAMES[service]?.[operation] ?? operation;
 }
 
-/** iamActionOf under the name the SQS server calls it by (local/sqs-server.ts): a batch as its single action. */
-export const batchAuthorisedAs = iamActionOf;
-
 /**
  * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying
  * PutItem, UpdateItem, DeleteItem, and GetItem operations. For the ConditionCheck action, you can use the
