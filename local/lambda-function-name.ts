@@ -36,7 +36,6 @@ export interface InvokeDefaults {
 
 /** The function an Invoke request names, and the ARN lambda:InvokeFunction is checked on (`arn`, qualified when the request is). */
 export interface InvokeTarget {
-  name: string;
   /** The qualifier invoked: the Qualifier given, else the one the FunctionName carries. */
   qualifier?: string;
   /** Qualifier given and FunctionName's own differ: Invoke refuses it (InvalidParameterValueException). */
@@ -66,5 +65,5 @@ export function targetOfParts(parts: FunctionNameParts, qualifierParameter: unkn
   const given = qualifierText(qualifierParameter);
   const unqualifiedArn = `arn:${parts.partition ?? defaults.partition}:lambda:${parts.region ?? defaults.region}:${parts.account ?? defaults.account}:function:${parts.name}`;
   const qualifier = given ?? parts.qualifier;
-  return { name: parts.name, qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
+  return { qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
 }
