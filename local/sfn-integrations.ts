@@ -577,7 +577,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       }
     } else {
       const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
-      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${protocol.target}.${operation}`, protocol.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
+      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${protocol.target}.${operation}`, protocol.version, body, { metadata: false, read: service.response });
     }
     return result;
   };
