@@ -136,6 +136,21 @@ describe("local optimized service integrations", () => {
     expect(await failure(nowhere.run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context()))).toEqual({ error: "States.Runtime", cause: 'The local SQS endpoint "not a url" is not a URL.' });
   });
 
+  it("names an aws-sdk:lambda:invoke failure by x-amzn-ErrorType without the `:<url>` AWS may append, and by its request id", async () => {
+    // Smithy's REST JSON error code: a `<namespace>#` prefix and a `:<url>` suffix are not the code (smithy-rs
+    // aws_smithy_schema::error_envelope sanitize_error_code). The local Invoke API sends neither: a stand-in sends both.
+    const server = createServer((_, response) =>
+      response.writeHead(429, { "content-type": "application/json", "x-amzn-ErrorType": "TooManyRequestsException:http://internal.amazon.com/coral/com.amazonaws.awslambda/", "x-amzn-RequestId": "req-1" }).end('{"Type":"User","message":"Rate Exceeded."}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const lambda = localServiceIntegrations({ endpoints: () => ({ lambda: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }), credentials: LOCAL_CREDENTIALS });
+      expect(await failure(lambda.run("aws-sdk:lambda:invoke", { FunctionName: "f", Payload: {} }, context()))).toEqual({ error: "Lambda.TooManyRequestsException", cause: "Rate Exceeded. (Service: Lambda, Status Code: 429, Request ID: req-1)" });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("fails with a clear cause when the program has no emulator for the service", async () => {
     const none = localServiceIntegrations({ endpoints: () => ({}), credentials: LOCAL_CREDENTIALS });
     expect(await failure(none.run("dynamodb:getItem", { TableName: "t", Key: {} }, context()))).toEqual({ error: "States.Runtime", cause: expect.stringContaining("The local runtime has no DynamoDB endpoint") });
