@@ -79,13 +79,17 @@ describe("local optimized service integrations", () => {
 
   it("returns DynamoDB's BOOL and NULL as Bool and Nul inside M and L only from getItem and updateItem, as the SDK integrations do, and takes either spelling", async () => {
     const key = { pk: { S: "typed" }, sk: { S: "1" } };
-    const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } } } }, context())) as Record<string, unknown>;
+    const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } }, M: { BOOL: true } } }, context())) as Record<string, unknown>;
     expect(put).toEqual({ SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } });
     // Stored as the API spells it: Bool reached DynamoDB as BOOL.
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
     expect((await client.send(new GetItemCommand({ TableName: "items-local", Key: key }))).Item).toMatchObject({ flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false } });
     const read = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key }, context())) as Record<string, unknown>;
-    expect(read.Item).toEqual({ ...key, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, nested: { M: { inner: { Nul: true } } } });
+    expect(read.Item).toEqual({ ...key, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, nested: { M: { inner: { Nul: true } } }, M: { BOOL: true } });
+    // An item of one attribute named M is `{"M": <AttributeValue>}`, shaped as an M value is: told apart by its value,
+    // one AttributeValue, where an M value maps names to AttributeValues. Its BOOL is an item's own and stays.
+    const projected = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key, ProjectionExpression: "#m", ExpressionAttributeNames: { "#m": "M" } }, context())) as Record<string, unknown>;
+    expect(projected.Item).toEqual({ M: { BOOL: true } });
     expect(read.SdkResponseMetadata).toEqual({ RequestId: expect.any(String) });
     const updated = (await integrations().run("dynamodb:updateItem", { TableName: "items-local", Key: key, UpdateExpression: "SET flag = :f", ExpressionAttributeValues: { ":f": { Bool: false } }, ReturnValues: "UPDATED_NEW" }, context())) as Record<string, unknown>;
     expect(updated.Attributes).toEqual({ flag: { BOOL: false } });
