@@ -224,8 +224,9 @@ export function conditionOperator(operator: string): ConditionOperator | undefin
 }
 
 /**
- * API operations IAM authorises under another action's name, by service (the one table for Workflow's SDK Tasks,
- * the rules and the local servers):
+ * API operations IAM authorises under another action's name, by service (for Workflow's SDK Tasks, the rules and the
+ * local SQS server; the local S3 server and API Gateway's S3 integrations read S3's from the request, with the resource,
+ * in local/s3-server.ts s3Permission and local/aws-service-integration.ts s3Authorisation):
  * - batches as their single action: SQS's ("You cannot set permissions explicitly for SendMessageBatch,
  *   DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage, DeleteMessage, or
  *   ChangeMessageVisibility sets permissions for the corresponding batch versions",
