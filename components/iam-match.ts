@@ -224,8 +224,9 @@ export function conditionOperator(operator: string): ConditionOperator | undefin
 }
 
 /**
- * API operations IAM authorises under another action's name, by service (the one table for Workflow's SDK Tasks,
- * the rules and the local servers):
+ * API operations IAM authorises under another action's name, by service (for Workflow's SDK Tasks, the rules and the
+ * local SQS server; the local S3 server and API Gateway's S3 integrations read S3's from the request, with the resource,
+ * in local/s3-server.ts s3Permission and local/aws-service-integration.ts s3Authorisation):
  * - batches as their single action: SQS's ("You cannot set permissions explicitly for SendMessageBatch,
  *   DeleteMessageBatch, and ChangeMessageVisibilityBatch. Setting permissions for SendMessage, DeleteMessage, or
  *   ChangeMessageVisibility sets permissions for the corresponding batch versions",
@@ -254,9 +255,6 @@ const IAM_ACTION_NAMES: Readonly<Record<string, Readonly<Record<string, string>>
 export function iamActionOf(service: string, operation: string): string {
   return IAM_ACTION_NAMES[service]?.[operation] ?? operation;
 }
-
-/** iamActionOf under the name the SQS server calls it by (local/sqs-server.ts): a batch as its single action. */
-export const batchAuthorisedAs = iamActionOf;
 
 /**
  * "Permissions for Put, Update, Delete, and Get actions are governed by the permissions used for the underlying

@@ -12,8 +12,17 @@
  */
 export const FUNCTION_NAME_PATTERN = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
 
+/** A FunctionName's parts, each as the name gives it (none: the caller's default). */
+export interface FunctionNameParts {
+  partition?: string;
+  region?: string;
+  account?: string;
+  name: string;
+  qualifier?: string;
+}
+
 /** A FunctionName's parts as Invoke reads them (FUNCTION_NAME_PATTERN); undefined for a name of no form it takes. */
-export function functionNameParts(functionName: string): { partition?: string; region?: string; account?: string; name: string; qualifier?: string } | undefined {
+export function functionNameParts(functionName: string): FunctionNameParts | undefined {
   const parts = FUNCTION_NAME_PATTERN.exec(functionName);
   return parts ? { partition: parts[2], region: parts[3]?.slice(0, -1), account: parts[8]?.slice(0, -1), name: parts[10], qualifier: parts[12] } : undefined;
 }
@@ -27,7 +36,6 @@ export interface InvokeDefaults {
 
 /** The function an Invoke request names, and the ARN lambda:InvokeFunction is checked on (`arn`, qualified when the request is). */
 export interface InvokeTarget {
-  name: string;
   /** The qualifier invoked: the Qualifier given, else the one the FunctionName carries. */
   qualifier?: string;
   /** Qualifier given and FunctionName's own differ: Invoke refuses it (InvalidParameterValueException). */
@@ -41,19 +49,21 @@ export const qualifierText = (qualifier: unknown): string | undefined => (qualif
 
 /**
  * The one reading of an Invoke's FunctionName and Qualifier, for the local Invoke API, Step Functions' optimized
- * lambda:invoke and its aws-sdk:lambda:invoke alike: the name's parts (functionNameParts), the rest from `defaults`
- * (given the function's name, so a caller can take the program's function's own), and the qualifier as qualifierText
- * reads it, so the ARN checked is the one invoked. IAM matches the qualified ARN: a policy on the unqualified ARN does not cover
- * `<arn>:<qualifier>` (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html). Undefined for a
- * FunctionName of no form Invoke takes.
+ * lambda:invoke and its aws-sdk:lambda:invoke alike: the name's parts (functionNameParts), the rest from `defaults`,
+ * and the qualifier as qualifierText reads it, so the ARN checked is the one invoked. IAM matches the qualified ARN: a
+ * policy on the unqualified ARN does not cover `<arn>:<qualifier>`
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html). Undefined for a FunctionName of no
+ * form Invoke takes.
  */
-export function invokeTarget(functionName: string, qualifierParameter: unknown, defaults: InvokeDefaults | ((name: string) => InvokeDefaults)): InvokeTarget | undefined {
+export function invokeTarget(functionName: string, qualifierParameter: unknown, defaults: InvokeDefaults): InvokeTarget | undefined {
   const parts = functionNameParts(functionName);
-  if (!parts) return undefined;
-  const given = qualifierText(qualifierParameter);
-  const fallback = typeof defaults === "function" ? defaults(parts.name) : defaults;
-  const unqualifiedArn = `arn:${parts.partition ?? fallback.partition}:lambda:${parts.region ?? fallback.region}:${parts.account ?? fallback.account}:function:${parts.name}`;
-  const qualifier = given ?? parts.qualifier;
-  return { name: parts.name, qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
+  return parts && targetOfParts(parts, qualifierParameter, defaults);
 }
 
+/** invokeTarget of a FunctionName already read (functionNameParts): for a caller whose defaults depend on the name. */
+export function targetOfParts(parts: FunctionNameParts, qualifierParameter: unknown, defaults: InvokeDefaults): InvokeTarget {
+  const given = qualifierText(qualifierParameter);
+  const unqualifiedArn = `arn:${parts.partition ?? defaults.partition}:lambda:${parts.region ?? defaults.region}:${parts.account ?? defaults.account}:function:${parts.name}`;
+  const qualifier = given ?? parts.qualifier;
+  return { qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
+}

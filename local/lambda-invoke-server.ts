@@ -18,8 +18,8 @@ import type { LambdaFunctionSpec } from "../components/lambda/function";
 import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invoke";
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
-import { lambdaFunctionArn } from "./offline/mocks";
-import { FUNCTION_NAME_PATTERN, functionNameParts, invokeTarget } from "./lambda-function-name";
+import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import { FUNCTION_NAME_PATTERN, functionNameParts, targetOfParts, type InvokeDefaults } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -98,6 +98,15 @@ function signatureError(failure: SignatureFailure): ApiError {
 
 export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promise<LocalLambdaApi> {
   const byName = new Map(options.functions.map((f) => [f.functionName, f]));
+  // Where a FunctionName naming no partition, region or account is taken to be: the program's function's own (read
+  // once, from its ARN), else the server's region in the mocks' account.
+  const fallback: InvokeDefaults = { partition: "aws", region: options.region ?? "us-east-1", account: MOCK_ACCOUNT_ID };
+  const defaultsByName = new Map(
+    options.functions.map((f) => {
+      const [, partition, , region, account] = f.arn.split(":");
+      return [f.functionName, { partition: partition || fallback.partition, region: region || fallback.region, account: account || fallback.account }];
+    }),
+  );
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
   const pending = new Set<Promise<unknown>>();
   const server = createServer((request, response) => {
@@ -188,29 +197,22 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
     }
-    const { name } = parts;
-    const candidate = byName.get(name);
+    const candidate = byName.get(parts.name);
     // The ARN the request names: its own partition, region and account, else the program's function's, else the defaults.
-    const named = invokeTarget(functionName, qualifierParameter ?? undefined, () => {
-      const [, partition, , region, account] = candidate?.arn.split(":") ?? [];
-      const fallback = lambdaFunctionArn(options.region ?? "us-east-1", name).split(":");
-      return { partition: partition ?? fallback[1], region: region ?? fallback[3], account: account ?? fallback[4] };
-    })!;
+    const named = targetOfParts(parts, qualifierParameter ?? undefined, defaultsByName.get(parts.name) ?? fallback);
     const { qualifier } = named;
     if (named.conflict) {
       return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
     }
     // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
     // function exists).
-    const resource = named.arn;
-    const refused = caller !== undefined ? options.authorise?.(caller, "lambda:InvokeFunction", resource) : undefined;
-    if (refused) return { error: { status: 403, type: "AccessDeniedException", message: `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${resource} ${refused.reason}` } };
+    const refused = caller !== undefined ? options.authorise?.(caller, "lambda:InvokeFunction", named.arn) : undefined;
+    if (refused) return { error: { status: 403, type: "AccessDeniedException", message: `User: ${refused.caller} is not authorized to perform: lambda:InvokeFunction on resource: ${named.arn} ${refused.reason}` } };
     const target = candidate && candidate.arn === named.unqualifiedArn ? candidate : undefined;
     const notFound = (): { error: ApiError } => {
-      const arn = named.arn;
       const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
-      return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${arn}. Functions of this program, by name or ARN: ${known}` } };
+      return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${named.arn}. Functions of this program, by name or ARN: ${known}` } };
     };
     if (!target) return notFound();
     let executedVersion: string;

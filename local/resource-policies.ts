@@ -110,20 +110,6 @@ export function holdsResourcePolicies(graph: Graph): boolean {
 /** The bucket of an S3 ARN: its own, or an object's (`arn:aws:s3:::bucket/key`: no region, no account), whose policy decides for it. */
 const bucketArnOf = (arn: string): string => arn.split("/")[0];
 
-/**
- * The plan's bucket (a Bucket or a BucketV2) that the S3 ARN `arn` names, or whose object it names. An S3 ARN is
- * `arn:<partition>:s3:::<bucket>[/<key>]`, "excludes the AWS Region and namespace" (the S3 User Guide's s3-arn-format),
- * so the bucket is found by its name, its `bucket` (else its id, which is its name: how the mocks record a BucketV2
- * named by AWS), not by a recorded `arn`: the mocks give a BucketV2 their generic `arn:aws:s3:<region>:<account>:…`.
- * An ARN with a region or an account (an access point's, a directory bucket's) names none.
- */
-function bucketNamed(graph: Graph, arn: string): RecordedResource | undefined {
-  const [, , , region, account, resource = ""] = arnComponents(arn) ?? [];
-  if (region !== "" || account !== "") return undefined;
-  const name = resource.split("/")[0];
-  return graph.find((r) => BUCKETS.includes(r.type) && (typeof r.state.bucket === "string" ? r.state.bucket : r.id) === name);
-}
-
 /** A resource policy as the plan holds it: the resource that carries it, and its documents. */
 export interface HeldPolicy {
   carrier: RecordedResource;
@@ -156,7 +142,9 @@ export function resourcePolicies(plan: RecordedPlan, arn: string): HeldPolicy[] 
     return table ? attachedTo(graph, TABLE_POLICY, "resourceArn", table).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] })) : [];
   }
   if (service === "s3") {
-    const bucket = bucketNamed(graph, arn);
+    // A Bucket's or a BucketV2's, by its S3 ARN (the mocks give both the S3 ARN a real one has: no region or account),
+    // so an ARN with a region or an account (an access point's) names none.
+    const bucket = graph.find((r) => BUCKETS.includes(r.type) && r.state.arn === bucketArnOf(arn));
     return bucket ? [{ carrier: bucket, documents: bucketPolicies(graph, bucket) }] : [];
   }
   if (service === "events" && /:event-bus\//.test(arn)) return busPolicies(plan, arn).map((policy) => ({ carrier: policy, documents: [policy.inputs.policy] }));

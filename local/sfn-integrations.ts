@@ -577,7 +577,7 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       }
     } else {
       const body = queue ? { ...call.request, QueueUrl: localQueueUrl(input.QueueUrl as string, queue.arn, endpoints.sqs) } : call.request;
-      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${protocol.target}.${operation}`, protocol.version, body, { metadata: false, ...(service.response ? { read: service.response } : {}) });
+      result = await json(naming, service.signingName, endpoints[service.endpoint], context.region, `${protocol.target}.${operation}`, protocol.version, body, { metadata: false, read: service.response });
     }
     return result;
   };
@@ -671,7 +671,8 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
     const text = await answer("Lambda", response);
     const header = (name: string) => response.headers.get(name) ?? undefined;
     if (!response.ok) {
-      // REST JSON names the error in x-amzn-ErrorType (`<code>:<url>` from AWS), else in the body's __type.
+      // REST JSON names the error in x-amzn-ErrorType, else in the body's __type; a `:<url>` after the code is no part of
+      // it (smithy-rs aws_smithy_schema::error_envelope sanitize_error_code strips it).
       const { code, message } = answeredError(jsonAnswer("Lambda", response.status, text), text, header("x-amzn-errortype"));
       if (response.status === 404 && code === "ResourceNotFoundException") throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot run aws-sdk:lambda:invoke of ${functionName}: ${message}`);
       throw naming.fail(code, message, response.status, header("x-amzn-requestid") ?? randomUUID());

@@ -22,7 +22,7 @@
  * with the server's credentials (local/sigv4-verify.ts, which the local S3 server shares) — so a client that signs
  * wrongly fails here as it would in AWS.
  */
-import { batchAuthorisedAs } from "../components/iam-match";
+import { iamActionOf } from "../components/iam-match";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -1192,7 +1192,7 @@ function queuePermission(sqs: LocalSqs, operation: string, input: Input): { acti
     }
   }
   if (name === undefined || !sqs.has(name)) return undefined;
-  return { action: `sqs:${batchAuthorisedAs("sqs", operation).toLowerCase()}`, resource: sqs.arn(name) };
+  return { action: `sqs:${iamActionOf("sqs", operation).toLowerCase()}`, resource: sqs.arn(name) };
 }
 
 /** The queue a QueueUrl names: `<any origin>/<account>/<name>`, the account this server's. */

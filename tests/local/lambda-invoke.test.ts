@@ -15,10 +15,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
 import { ServerlessApi } from "../../components/serverless-api";
+import { startLocalLambdaApi } from "../../local/lambda-invoke-server";
+import { LocalQueues } from "../../local/queues";
 import type { LocalEvents } from "../../local/services/events";
 import type { LocalLambdaService } from "../../local/services/lambda";
 import { startLocalApp, type LocalApp } from "../../local/start";
 import { signedFetch } from "../harness/signed-fetch";
+import { localLambdaSpec } from "../harness/lambda-spec";
 
 const dir = mkdtempSync(join(tmpdir(), "sf-lambda-invoke-"));
 const recordFile = join(dir, "target-events.jsonl");
@@ -124,6 +127,30 @@ describe("a handler invokes another function through the local Lambda API", () =
   it("gets ResourceNotFoundException (404) for a name the program does not have", async () => {
     expect(await orchestrate({ functionName: "target" })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404, message: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:target\./) });
     expect(await orchestrate({ functionName: `arn:aws:lambda:eu-west-1:${names.targetArn.split(":")[4]}:function:${names.targetName}` })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404 });
+  });
+});
+
+describe("the ARN the local Lambda API reads an Invoke's FunctionName as", () => {
+  it("takes a name without region or account as the program's function's own ARN (its region, not the server's), for IAM and to find it", async () => {
+    const ARN = "arn:aws:lambda:eu-west-1:210987654321:function:far-fn";
+    const asked: string[] = [];
+    const api = await startLocalLambdaApi({
+      functions: [{ name: "far", functionName: "far-fn", arn: ARN, version: "1", aliases: new Map(), spec: localLambdaSpec({ name: "far", entry: "tests/fixtures/handlers/echo.ts" }), invoke: async () => ({ ok: true }) }],
+      async: { queues: new LocalQueues(), retryDelaysMs: [0] },
+      region: "us-east-1",
+      authorise: (_caller, _action, resource) => void asked.push(resource),
+    });
+    try {
+      const invoke = (name: string, query = "") => signedFetch(`${api.endpoint}/2015-03-31/functions/${encodeURIComponent(name)}/invocations${query}`, { body: "{}" }, { service: "lambda" });
+      expect((await invoke("far-fn")).status).toBe(200);
+      expect((await invoke("far-fn", "?Qualifier=1")).status).toBe(200);
+      // A name the program lacks is taken in the server's region and the mocks' account.
+      const missing = await invoke("near-fn");
+      expect(missing.status).toBe(404);
+      expect(asked).toEqual([ARN, `${ARN}:1`, expect.stringMatching(/^arn:aws:lambda:us-east-1:\d{12}:function:near-fn$/)]);
+    } finally {
+      await api.stop();
+    }
   });
 });
 

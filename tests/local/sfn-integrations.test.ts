@@ -79,13 +79,17 @@ describe("local optimized service integrations", () => {
 
   it("returns DynamoDB's BOOL and NULL as Bool and Nul inside M and L only from getItem and updateItem, as the SDK integrations do, and takes either spelling", async () => {
     const key = { pk: { S: "typed" }, sk: { S: "1" } };
-    const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } } } }, context())) as Record<string, unknown>;
+    const put = (await integrations().run("dynamodb:putItem", { TableName: "items-local", Item: { ...key, flag: { Bool: true }, gone: { Nul: true }, upper: { BOOL: false }, nested: { M: { inner: { NULL: true } } }, M: { BOOL: true } } }, context())) as Record<string, unknown>;
     expect(put).toEqual({ SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }), SdkResponseMetadata: { RequestId: expect.any(String) } });
     // Stored as the API spells it: Bool reached DynamoDB as BOOL.
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
     expect((await client.send(new GetItemCommand({ TableName: "items-local", Key: key }))).Item).toMatchObject({ flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false } });
     const read = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key }, context())) as Record<string, unknown>;
-    expect(read.Item).toEqual({ ...key, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, nested: { M: { inner: { Nul: true } } } });
+    expect(read.Item).toEqual({ ...key, flag: { BOOL: true }, gone: { NULL: true }, upper: { BOOL: false }, nested: { M: { inner: { Nul: true } } }, M: { BOOL: true } });
+    // An item of one attribute named M is `{"M": <AttributeValue>}`, shaped as an M value is: told apart by its value,
+    // one AttributeValue, where an M value maps names to AttributeValues. Its BOOL is an item's own and stays.
+    const projected = (await integrations().run("dynamodb:getItem", { TableName: "items-local", Key: key, ProjectionExpression: "#m", ExpressionAttributeNames: { "#m": "M" } }, context())) as Record<string, unknown>;
+    expect(projected.Item).toEqual({ M: { BOOL: true } });
     expect(read.SdkResponseMetadata).toEqual({ RequestId: expect.any(String) });
     const updated = (await integrations().run("dynamodb:updateItem", { TableName: "items-local", Key: key, UpdateExpression: "SET flag = :f", ExpressionAttributeValues: { ":f": { Bool: false } }, ReturnValues: "UPDATED_NEW" }, context())) as Record<string, unknown>;
     expect(updated.Attributes).toEqual({ flag: { BOOL: false } });
@@ -134,6 +138,21 @@ describe("local optimized service integrations", () => {
     }
     const nowhere = localServiceIntegrations({ endpoints: () => ({ sqs: "not a url" }), credentials: LOCAL_CREDENTIALS });
     expect(await failure(nowhere.run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context()))).toEqual({ error: "States.Runtime", cause: 'The local SQS endpoint "not a url" is not a URL.' });
+  });
+
+  it("names an aws-sdk:lambda:invoke failure by x-amzn-ErrorType without the `:<url>` AWS may append, and by its request id", async () => {
+    // Smithy's REST JSON error code: a `<namespace>#` prefix and a `:<url>` suffix are not the code (smithy-rs
+    // aws_smithy_schema::error_envelope sanitize_error_code). The local Invoke API sends neither: a stand-in sends both.
+    const server = createServer((_, response) =>
+      response.writeHead(429, { "content-type": "application/json", "x-amzn-ErrorType": "TooManyRequestsException:http://internal.amazon.com/coral/com.amazonaws.awslambda/", "x-amzn-RequestId": "req-1" }).end('{"Type":"User","message":"Rate Exceeded."}'),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const lambda = localServiceIntegrations({ endpoints: () => ({ lambda: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }), credentials: LOCAL_CREDENTIALS });
+      expect(await failure(lambda.run("aws-sdk:lambda:invoke", { FunctionName: "f", Payload: {} }, context()))).toEqual({ error: "Lambda.TooManyRequestsException", cause: "Rate Exceeded. (Service: Lambda, Status Code: 429, Request ID: req-1)" });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("fails with a clear cause when the program has no emulator for the service", async () => {
