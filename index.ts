@@ -494,9 +494,10 @@ const albumNotices = new Topic("album-notices", {});
  * machine executions"). A page of 20 costs 260 events when nothing is retried (the Query 5, AnyPhotos 2, StillMine 5,
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
- * 30 pages are 24,120 of those, plus each state outside the page loop at most once (Settings, Claim, Bounds, Handoff or
- * the end: 153 at worst, every Task spending its retries): under the limit whatever is retried. Each execution removes
- * up to 600 photos; the next one is one more rule delivery.
+ * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
+ * every Task spending its retries: 153 summed over all of them (Defaults to Bounds, InvalidSettings, the hand-off and the
+ * failure path; Claim and TakeOver both, though an execution takes one), an upper bound. Under the limit whatever is
+ * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
