@@ -534,7 +534,7 @@ const albumDeletionFigures = Object.keys(albumDeletionLimits) as Array<keyof typ
  * made of a value of another type (undocumented: a Path comparison is reported to take a non-number as 0), then one
  * outside its albumDeletionLimits.
  */
-const boundsRules = () => [
+const boundsRules = [
   ...albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
   {
     Or: albumDeletionFigures.flatMap((name) => {
@@ -545,7 +545,7 @@ const boundsRules = () => [
   },
 ];
 /** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
-const invalidSettingsCause = () => {
+const invalidSettingsCause = (() => {
   const ranges = albumDeletionFigures.map((name) => {
     const { min, max } = albumDeletionLimits[name];
     return `${name} from ${min} to ${typeof max === "number" ? max : max.slice(2)}`;
@@ -553,7 +553,7 @@ const invalidSettingsCause = () => {
   const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
   const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
   return `States.Format('${figures}: each must be a number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
-};
+})();
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
  * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
@@ -636,12 +636,12 @@ const albumDeletion = new Workflow("album-deletion", {
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
-      Bounds: { Type: "Choice", Choices: boundsRules(), Default: "NextPage" },
+      Bounds: { Type: "Choice", Choices: boundsRules, Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {
           Error: "AlbumDeletion.InvalidSettings",
-          "Cause.$": invalidSettingsCause(),
+          "Cause.$": invalidSettingsCause,
         },
         ResultPath: "$.error",
         Next: "MarkFailed",
