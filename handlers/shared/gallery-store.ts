@@ -188,7 +188,10 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  *
  * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
  * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST refuses its
- * photo. Asked first and deleted after, a photo put in between would outlive the album.
+ * photo. Asked first and deleted after, a photo put in between would outlive the album. Both reads are strongly
+ * consistent, which reflects "the updates from all prior write operations that were successful"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html), within the
+ * region only: another region's replica gets the mark later (docs/events.md).
  *
  * Once the mark is written, every failure but a condition's is answered `started`: the caller puts the event and the
  * workflow deletes the album (an empty one is its first page, empty, then DeleteAlbum). Thrown instead, it would leave
