@@ -574,8 +574,9 @@ const albumDeletionDefaults = {
  * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
  * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once;
  * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
- * calls 3 s each. An execution past it is stuck, not slow; it times out (no Catch applies), the album stays marked
- * deleting, and DELETE starts it over (where it stopped).
+ * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
+ * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
+ * it stopped).
  */
 const albumDeletionTimeoutSeconds = 4 * 3600;
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
