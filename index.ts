@@ -572,7 +572,7 @@ const albumDeletionDefaults = {
  * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
  * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
  * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
- * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once;
+ * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, Claim and TakeOver both;
  * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
  * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
  * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
