@@ -494,9 +494,10 @@ const albumNotices = new Topic("album-notices", {});
  * machine executions"). A page of 20 costs 260 events when nothing is retried (the Query 5, AnyPhotos 2, StillMine 5,
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
- * 30 pages are 24,120 of those, plus each state outside the page loop at most once (Settings, Claim, Bounds, Handoff or
- * the end: 153 at worst, every Task spending its retries): under the limit whatever is retried. Each execution removes
- * up to 600 photos; the next one is one more rule delivery.
+ * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
+ * every Task spending its retries: 153 summed over all of them (Defaults to Bounds, InvalidSettings, the hand-off and the
+ * failure path; Claim and TakeOver both, though an execution takes one), an upper bound. Under the limit whatever is
+ * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
@@ -533,7 +534,7 @@ const albumDeletionFigures = Object.keys(albumDeletionLimits) as Array<keyof typ
  * made of a value of another type (undocumented: a Path comparison is reported to take a non-number as 0), then one
  * outside its albumDeletionLimits.
  */
-const boundsRules = () => [
+const boundsRules = [
   ...albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, IsNumeric: true }, Next: "InvalidSettings" })),
   {
     Or: albumDeletionFigures.flatMap((name) => {
@@ -544,7 +545,7 @@ const boundsRules = () => [
   },
 ];
 /** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
-const invalidSettingsCause = () => {
+const invalidSettingsCause = (() => {
   const ranges = albumDeletionFigures.map((name) => {
     const { min, max } = albumDeletionLimits[name];
     return `${name} from ${min} to ${typeof max === "number" ? max : max.slice(2)}`;
@@ -552,7 +553,7 @@ const invalidSettingsCause = () => {
   const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
   const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
   return `States.Format('${figures}: each must be a number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
-};
+})();
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
  * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
@@ -571,10 +572,11 @@ const albumDeletionDefaults = {
  * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
  * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
  * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
- * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once;
+ * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, Claim and TakeOver both;
  * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
- * calls 3 s each. An execution past it is stuck, not slow; it times out (no Catch applies), the album stays marked
- * deleting, and DELETE starts it over (where it stopped).
+ * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
+ * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
+ * it stopped).
  */
 const albumDeletionTimeoutSeconds = 4 * 3600;
 /** The album's execution, claimed by Claim; a continuation hands it on (its `continues` is the owner it replaces). */
@@ -635,12 +637,12 @@ const albumDeletion = new Workflow("album-deletion", {
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
-      Bounds: { Type: "Choice", Choices: boundsRules(), Default: "NextPage" },
+      Bounds: { Type: "Choice", Choices: boundsRules, Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {
           Error: "AlbumDeletion.InvalidSettings",
-          "Cause.$": invalidSettingsCause(),
+          "Cause.$": invalidSettingsCause,
         },
         ResultPath: "$.error",
         Next: "MarkFailed",

@@ -188,7 +188,10 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  *
  * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
  * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST refuses its
- * photo. Asked first and deleted after, a photo put in between would outlive the album.
+ * photo. Asked first and deleted after, a photo put in between would outlive the album. Both reads are strongly
+ * consistent, which reflects "the updates from all prior write operations that were successful"
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html), within the
+ * region only: another region's replica gets the mark later (docs/events.md).
  *
  * Once the mark is written, every failure but a condition's is answered `started`: the caller puts the event and the
  * workflow deletes the album (an empty one is its first page, empty, then DeleteAlbum). Thrown instead, it would leave
@@ -196,7 +199,11 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  * that succeeded but whose answer was lost costs an execution that finds the album gone (NotMine).
  */
 export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
-  const started = await markDeleting(sub, albumId, "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)", {});
+  const started = await markDeleting(sub, albumId, {
+    condition: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
+    names: { "#state": "state" },
+    values: { ":deleting": "deleting" },
+  });
   if (!started) {
     // Consistent: the mark to judge is the one the condition just saw.
     const found = await findAlbumItem(sub, albumId, true);
@@ -232,11 +239,14 @@ export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRe
 
 const deleting = (deletion: AlbumDeletion): AlbumRemoval => ({ outcome: "deleting", deletion });
 
+/** A condition expression with its own attribute names and values (DynamoDB refuses a name or value it does not use). */
+type Condition = { condition: string; names: Record<string, string>; values: Record<string, string> };
+
 /**
  * The condition that the album's deletion is still `deletion`, the very mark a caller read or wrote: deleting, and
  * claimed by the same execution, or (when none had claimed it) still unclaimed and requested at the same moment.
  */
-function sameMark(deletion: AlbumDeletion): { condition: string; names: Record<string, string>; values: Record<string, string> } {
+function sameMark(deletion: AlbumDeletion): Condition {
   const same = deletion.execution
     ? { condition: "deletion.#execution = :mark", values: { ":mark": deletion.execution } }
     : { condition: "attribute_not_exists(deletion.#execution) AND deletion.requestedAt = :mark", values: { ":mark": deletion.requestedAt } };
@@ -262,15 +272,12 @@ export const UNCLAIMED_DELETION_MS = 10 * 60_000;
  * race to another answers `deleting`.
  */
 export async function restartAlbumDeletion(sub: string, albumId: string, stale: AlbumDeletion): Promise<AlbumRemoval> {
-  const mark = sameMark(stale);
-  return (await markDeleting(sub, albumId, mark.condition, mark.values)) ?? deleting(stale);
+  return (await markDeleting(sub, albumId, sameMark(stale))) ?? deleting(stale);
 }
 
 /** Marks the album deleting anew (no execution yet) when `condition` holds; undefined when it does not. */
-async function markDeleting(sub: string, albumId: string, condition: string, values: Record<string, string>): Promise<Extract<AlbumRemoval, { outcome: "started" }> | undefined> {
+async function markDeleting(sub: string, albumId: string, { condition, names, values }: Condition): Promise<Extract<AlbumRemoval, { outcome: "started" }> | undefined> {
   const deletion: AlbumDeletion = { state: "deleting", requestedAt: new Date().toISOString() };
-  // #execution only where the condition names it: DynamoDB refuses an expression attribute name it does not use.
-  const names: Record<string, string> = condition.includes("#execution") ? { "#state": "state", "#execution": "execution" } : { "#state": "state" };
   try {
     await db().send(
       new UpdateCommand({
@@ -279,7 +286,7 @@ async function markDeleting(sub: string, albumId: string, condition: string, val
         UpdateExpression: "SET deletion = :deletion",
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ":deletion": deletion, ":deleting": "deleting", ...values },
+        ExpressionAttributeValues: { ":deletion": deletion, ...values },
       }),
     );
     return { outcome: "started", deletion };

@@ -503,6 +503,25 @@ describe("photos", () => {
     expect(bus.events).toEqual([]);
   });
 
+  it("DELETE of an album it finds empty deletes it only while the mark is still its own: one marked anew meanwhile stays, answered 202 with no event", async () => {
+    const album = await newAlbum(ALICE);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    const anew = { state: "deleting", requestedAt: "2099-01-01T00:00:00.000Z", execution: "arn:aws:states:us-east-1:123456789012:execution:album-deletion:other" };
+    // Another deletion's mark lands after DELETE found no photo, before it deletes the album item.
+    const racing = beforeCommand(
+      (command) => command instanceof DeleteCommand && command.input.Key?.sk === albumKey(ALICE, album.albumId).sk,
+      () => send.call(doc, new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": anew } })),
+    );
+    const deleted = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+    vi.restoreAllMocks();
+    expect(racing.happened()).toBe(true);
+    expect(deleted).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting" } });
+    // The other deletion's to finish: its mark stands, and this DELETE put no event of its own.
+    expect((await send.call(doc, new GetCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), ConsistentRead: true }))).Item?.deletion).toEqual(anew);
+    expect(bus.events).toEqual([]);
+  });
+
   it("400 for a type or size the upload does not allow; 404 for another user's or a missing album", async () => {
     const album = await newAlbum(ALICE);
     const bad = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "application/pdf", size: 0 }, sub: ALICE });

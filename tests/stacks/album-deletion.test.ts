@@ -15,6 +15,8 @@ beforeAll(async () => {
 });
 
 const named = (type: string, name: string) => resource(run.resources, type, name);
+/** A Task's retries at worst: retriers count apart (each its own MaxAttempts, default 3), so the sum of them all. */
+const attempts = (retry: { MaxAttempts?: number }[] = []) => retry.reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
 
 describe("dev stack: album deletion", () => {
   it("lets DELETE /albums/{albumId} mark the album and put events on the gallery bus, and nothing more", () => {
@@ -170,8 +172,6 @@ describe("dev stack: album deletion", () => {
     const loop = ["NextPage", "AnyPhotos", "StillMine", "RemovePhotos", "CountPage", "Budget"];
     expect(loop.map((name) => (name === "AnyPhotos" ? states[name].Choices[0].Next : states[name].Next)).slice(0, -1)).toEqual(loop.slice(1));
     expect(states.Budget.Default).toBe("NextPage");
-    // Retriers count apart (each its own MaxAttempts, default 3), so a Task's worst is the sum of them all.
-    const attempts = (retry: { MaxAttempts?: number }[] = []) => retry.reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
     for (const t of [states.NextPage, states.StillMine, photo.SendRemoval, photo.DeletePhoto]) expect(attempts(t.Retry)).toBeLessThanOrEqual(4);
     const worstPage = task(4) + 2 + task(4) + 4 + defaults.pageSize * (2 + 2 * task(4) + 2) + 2 + 2;
     expect(worstPage).toBe(804);
@@ -233,7 +233,7 @@ describe("dev stack: album deletion", () => {
         expect(r.MaxDelaySeconds ?? r.JitterStrategy).toBeUndefined();
         return sum + Array.from({ length: r.MaxAttempts ?? 3 }, (_, n) => (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** n).reduce((a, b) => a + b, 0);
       }, 0);
-    const calls = (t: Task) => 1 + (t.Retry ?? []).reduce((sum, r) => sum + (r.MaxAttempts ?? 3), 0);
+    const calls = (t: Task) => 1 + attempts(t.Retry);
     // Request-response integrations only (no .sync, no .waitForTaskToken, no Wait state): a Task is its calls and their retries.
     const all = [...Object.values(states as Record<string, Task>), ...Object.values(photo as Record<string, Task>)];
     expect(all.filter((t) => t.Type === "Wait")).toEqual([]);
