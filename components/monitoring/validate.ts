@@ -2,7 +2,7 @@
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type AlarmSpec, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -165,7 +165,7 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
  * as the alarms get it, must fit CloudWatch's limit. A text too long is named where it was given, with the length its
  * longest alarm leaves it.
  */
-function validateDescription(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
+function validateDescription(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined, specs: readonly AlarmSpec[]): void {
   const description: unknown = target.description;
   if (description !== undefined && typeof description !== "string") {
     fail(`${group}.${key}.description`, description, "is not a string", 'Use text such as "the album stays marked deleting: DELETE starts it over".');
@@ -176,7 +176,7 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
   const limit = ALARM_LIMITS.maxDescriptionCharacters;
   // Per argument that gave the text, the longest description it is in.
   const longest = new Map<string, { note: string; alarm: string; length: number }>();
-  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+  for (const spec of specs) {
     const [argument, note] =
       own(spec.kind) !== undefined ? [`${group}.${key}.alarms.${spec.kind}.description`, own(spec.kind)!]
       : description !== undefined ? [`${group}.${key}.description`, description as string]
@@ -196,8 +196,8 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
  * or over 1024 characters (DIMENSION_LIMITS), and the types take "" where a name is meant. Read off the alarms
  * `alarmSpecs` makes, so a dimension a target kind adds later is checked without a list here to keep in step.
  */
-function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
-  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, specs: readonly AlarmSpec[]): void {
+  for (const spec of specs) {
     for (const [dimension, value] of Object.entries(spec.dimensions)) {
       if (typeof value !== "string") continue;
       const problem = dimensionValueProblem(value);
@@ -226,8 +226,11 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
-      if (target) validateDimensions(fail, group, key, target, defaults);
-      if (target) validateDescription(fail, group, key, target, defaults);
+      if (!target) continue;
+      // The target's alarms as the constructor will make them, built once for both checks that read them.
+      const specs = alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults);
+      validateDimensions(fail, group, key, target, specs);
+      validateDescription(fail, group, key, target, defaults, specs);
     }
   }
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);
