@@ -211,12 +211,13 @@ function validateDimensions(fail: ArgFailure, group: string, key: string, target
 /** An EventBridge rule target's bus: a custom bus's name, or none for the default bus (whose metrics have RuleName alone). */
 function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
   const bus = rule.eventBusName;
-  if (bus === "default") {
+  if (typeof bus !== "string") return;
+  // A bus's ARN ends in event-bus/<name>; the default bus's ARN is refused as "default" is, not answered with "default".
+  const name = bus.startsWith("arn:") ? bus.slice(bus.lastIndexOf("/") + 1) : bus;
+  if (name === "default") {
     fail(`rules.${key}.eventBusName`, bus, "names the default bus, whose rules' metrics have the RuleName dimension alone; an alarm that adds EventBusName watches a metric EventBridge never publishes", "Leave eventBusName out for a rule on the default bus.");
   }
-  if (typeof bus === "string" && bus.startsWith("arn:")) {
-    fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${bus.slice(bus.lastIndexOf("/") + 1)}" (EventBus.busName).`);
-  }
+  if (name !== bus) fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${name}" (EventBus.busName).`);
 }
 
 /** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
