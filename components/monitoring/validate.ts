@@ -220,18 +220,23 @@ function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void 
   if (name !== bus) fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${name}" (EventBus.busName).`);
 }
 
-/** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
-export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
+/**
+ * `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an
+ * unused name is not refused. Returns the alarms, built once for the checks that read them: `alarmSpecs(targets,
+ * defaults)`, target by target in the order of `targets`' groups (alarmSpecs' own when `targets` lists them as it does).
+ */
+export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): AlarmSpec[] {
   validateOverrides(fail, "defaults", defaults);
+  const alarms: AlarmSpec[] = [];
   for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, MonitoredTarget> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
       if (!target) continue;
-      // The target's alarms as the constructor will make them, built once for both checks that read them.
       const specs = alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults);
       validateDimensions(fail, group, key, target, specs);
       validateDescription(fail, group, key, target, defaults, specs);
+      alarms.push(...specs);
     }
   }
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);
@@ -250,4 +255,5 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
     fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${sanitisedDashboardName(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
   }
+  return alarms;
 }
