@@ -201,7 +201,8 @@ function validateDimensions(fail: ArgFailure, group: string, key: string, target
     for (const [dimension, value] of Object.entries(spec.dimensions)) {
       if (typeof value !== "string") continue;
       const problem = dimensionValueProblem(value);
-      const field = Object.entries(target).find(([, given]) => given === value)?.[0];
+      // The argument that gave the value: a name or id, never the description or region, which no dimension carries.
+      const field = Object.entries(target).find(([argument, given]) => argument !== "description" && argument !== "region" && given === value)?.[0];
       // A value no argument gives (e.g. CloudFront's Region "Global") is Monitoring's own, and valid.
       if (problem && field) fail(`${group}.${key}.${field}`, value, `${problem}: it is the ${dimension} dimension of the alarm ${spec.name}, and CloudWatch takes 1–${DIMENSION_LIMITS.maxValueCharacters} printable ASCII characters, not blank`, `Use the ${dimension} of the watched resource as AWS names it (monitoringTargets() reads it off the component).`);
     }

@@ -297,6 +297,8 @@ describe("Monitoring overrides and validation", () => {
     [{ rules: { r: { ruleName: "r", eventBusName: "commandes-reçues" } } }, /rules\.r\.eventBusName "commandes-reçues" has characters other than printable ASCII/],
     [{ rules: { r: { ruleName: "règle" } } }, /rules\.r\.ruleName "règle" has characters other than printable ASCII/],
     [{ functions: { f: { functionName: "" } } }, /functions\.f\.functionName "" is empty: it is the FunctionName dimension/],
+    // A description or region equal to the bad value, listed first, is not the argument the dimension came from.
+    [{ workflows: { w: { description: "", region: "", stateMachineArn: "" } } }, /^Monitoring "bad": workflows\.w\.stateMachineArn "" is empty: it is the StateMachineArn dimension/],
     [{ queues: { q: { queueName: " " } } }, /queues\.q\.queueName " " is whitespace only: it is the QueueName dimension/],
     [{ tables: { t: { tableName: "" } } }, /tables\.t\.tableName "" is empty: it is the TableName dimension/],
     [{ apiStages: { a: { apiName: "api", stage: "" } } }, /apiStages\.a\.stage "" is empty: it is the Stage dimension/],
