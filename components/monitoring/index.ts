@@ -10,7 +10,7 @@ import { validateAutonames } from "../autoname";
 import { argFailer, ComponentArgError } from "../errors";
 import { checkWholeNumberInRange } from "../ranges";
 import { regionWhereCreated } from "../region";
-import { alarmSpecs, type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
+import { type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { graphSpecs, type GraphSpec } from "./graphs";
 import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
@@ -116,7 +116,8 @@ export class Monitoring extends pulumi.ComponentResource {
     const fail = argFailer("Monitoring", name);
     const targets: MonitoringTargets = { functions: args.functions, apiStages: args.apiStages, tables: args.tables, queues: args.queues, distributions: args.distributions, userPools: args.userPools, workflows: args.workflows, rules: args.rules };
     // Only the name of a dashboard that is created is checked: with `dashboard: false` the name is unused.
-    validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
+    // The alarms, built by the checks that read them; `targets` lists its groups in alarmSpecs' order.
+    const alarms = validateMonitoringArgs(fail, targets, args.defaults, args.alarmEmails, args.dashboard === false ? undefined : args.dashboardName);
     const window = args.keyDeletionWindowDays ?? 30;
     // ScheduleKeyDeletion PendingWindowInDays: "If you include a value, it must be between 7 and 30, inclusive"
     // (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html).
@@ -130,7 +131,6 @@ export class Monitoring extends pulumi.ComponentResource {
       fail("providerRegion", args.providerRegion, `is not the default provider's region, aws:region "${topicRegionKnown.region}"`, `Remove it, or give Monitoring (or its parent) the provider for ${args.providerRegion}.`);
     }
     const providerRegion = args.providerRegion ?? aws.config.region;
-    const alarms = alarmSpecs(targets, args.defaults);
     const topicOf = (alarm: AlarmSpec) => topicRegion(alarm, providerRegion);
     // An alarm with a region of its own on the provider's topic relies on providerRegion being right: under an explicit
     // provider it notifies only once the provider's region is known to be providerRegion (at preview when the

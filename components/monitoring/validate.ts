@@ -2,7 +2,7 @@
 import { arnRegion } from "../arn";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
-import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
+import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type AlarmSpec, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
 
 /**
  * PutMetricAlarm: "Valid values are 10, 20, 30, and any multiple of 60"; "Period multiplied by EvaluationPeriods can't be
@@ -165,7 +165,7 @@ function validateOverrides(fail: ArgFailure, at: string, overrides: AlarmOverrid
  * as the alarms get it, must fit CloudWatch's limit. A text too long is named where it was given, with the length its
  * longest alarm leaves it.
  */
-function validateDescription(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
+function validateDescription(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined, specs: readonly AlarmSpec[]): void {
   const description: unknown = target.description;
   if (description !== undefined && typeof description !== "string") {
     fail(`${group}.${key}.description`, description, "is not a string", 'Use text such as "the album stays marked deleting: DELETE starts it over".');
@@ -176,7 +176,7 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
   const limit = ALARM_LIMITS.maxDescriptionCharacters;
   // Per argument that gave the text, the longest description it is in.
   const longest = new Map<string, { note: string; alarm: string; length: number }>();
-  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+  for (const spec of specs) {
     const [argument, note] =
       own(spec.kind) !== undefined ? [`${group}.${key}.alarms.${spec.kind}.description`, own(spec.kind)!]
       : description !== undefined ? [`${group}.${key}.description`, description as string]
@@ -196,12 +196,13 @@ function validateDescription(fail: ArgFailure, group: string, key: string, targe
  * or over 1024 characters (DIMENSION_LIMITS), and the types take "" where a name is meant. Read off the alarms
  * `alarmSpecs` makes, so a dimension a target kind adds later is checked without a list here to keep in step.
  */
-function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, defaults: AlarmOverrides | undefined): void {
-  for (const spec of alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults)) {
+function validateDimensions(fail: ArgFailure, group: string, key: string, target: MonitoredTarget, specs: readonly AlarmSpec[]): void {
+  for (const spec of specs) {
     for (const [dimension, value] of Object.entries(spec.dimensions)) {
       if (typeof value !== "string") continue;
       const problem = dimensionValueProblem(value);
-      const field = Object.entries(target).find(([, given]) => given === value)?.[0];
+      // The argument that gave the value: a name or id, never the description or region, which no dimension carries.
+      const field = Object.entries(target).find(([argument, given]) => argument !== "description" && argument !== "region" && given === value)?.[0];
       // A value no argument gives (e.g. CloudFront's Region "Global") is Monitoring's own, and valid.
       if (problem && field) fail(`${group}.${key}.${field}`, value, `${problem}: it is the ${dimension} dimension of the alarm ${spec.name}, and CloudWatch takes 1–${DIMENSION_LIMITS.maxValueCharacters} printable ASCII characters, not blank`, `Use the ${dimension} of the watched resource as AWS names it (monitoringTargets() reads it off the component).`);
     }
@@ -211,23 +212,32 @@ function validateDimensions(fail: ArgFailure, group: string, key: string, target
 /** An EventBridge rule target's bus: a custom bus's name, or none for the default bus (whose metrics have RuleName alone). */
 function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
   const bus = rule.eventBusName;
-  if (bus === "default") {
+  if (typeof bus !== "string") return;
+  // A bus's ARN ends in event-bus/<name>; the default bus's ARN is refused as "default" is, not answered with "default".
+  const name = bus.startsWith("arn:") ? bus.slice(bus.lastIndexOf("/") + 1) : bus;
+  if (name === "default") {
     fail(`rules.${key}.eventBusName`, bus, "names the default bus, whose rules' metrics have the RuleName dimension alone; an alarm that adds EventBusName watches a metric EventBridge never publishes", "Leave eventBusName out for a rule on the default bus.");
   }
-  if (typeof bus === "string" && bus.startsWith("arn:")) {
-    fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${bus.slice(bus.lastIndexOf("/") + 1)}" (EventBus.busName).`);
-  }
+  if (name !== bus) fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${name}" (EventBus.busName).`);
 }
 
-/** `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an unused name is not refused. */
-export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): void {
+/**
+ * `dashboardName` is the name of the dashboard that will be created: undefined when none is (`dashboard: false`), so an
+ * unused name is not refused. Returns the alarms, built once for the checks that read them: `alarmSpecs(targets,
+ * defaults)`, target by target in the order of `targets`' groups (alarmSpecs' own when `targets` lists them as it does).
+ */
+export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTargets, defaults: AlarmOverrides | undefined, emails: readonly string[] | undefined, dashboardName: string | undefined): AlarmSpec[] {
   validateOverrides(fail, "defaults", defaults);
+  const alarms: AlarmSpec[] = [];
   for (const [group, entries] of Object.entries(targets) as Array<[string, Record<string, MonitoredTarget> | undefined]>) {
     for (const [key, target] of Object.entries(entries ?? {})) {
       if (!KEY.test(key)) fail(`${group} key`, key, "is not a usable target key (it names the alarms)", 'Use lowercase letters, digits and hyphens, e.g. "gallery-counters".');
       validateOverrides(fail, `${group}.${key}.alarms`, target?.alarms, defaults);
-      if (target) validateDimensions(fail, group, key, target, defaults);
-      if (target) validateDescription(fail, group, key, target, defaults);
+      if (!target) continue;
+      const specs = alarmSpecs({ [group]: { [key]: target } } as MonitoringTargets, defaults);
+      validateDimensions(fail, group, key, target, specs);
+      validateDescription(fail, group, key, target, defaults, specs);
+      alarms.push(...specs);
     }
   }
   for (const [key, workflow] of Object.entries(targets.workflows ?? {})) validateWorkflow(fail, key, workflow);
@@ -246,4 +256,5 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   if (dashboardName !== undefined && !DASHBOARD_NAME.test(dashboardName)) {
     fail("dashboardName", dashboardName, "is not a CloudWatch dashboard name (letters, digits, - and _, at most 255)", `Use e.g. "${sanitisedDashboardName(dashboardName) || "ops-dashboard"}", or leave it unset for <project>-<stack>.`);
   }
+  return alarms;
 }
