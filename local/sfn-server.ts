@@ -475,15 +475,16 @@ function instrumentRuns(loaded: Library): void {
     };
     const states = this.definition.States;
     // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
-    // finds the run's there (instrumentVariables), and one that uses none runs with it untouched.
+    // finds the run's there (runVariables), and one that uses none runs with it untouched.
     const outer = options.runOptions?.context as RunContext | undefined;
-    const variables = hooks.variables && runVariables(outer, input);
+    const variables = hooks.variables && runVariables(outer);
     const context = variables?.context ?? outer;
     // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
-    // branch's too).
-    measureStateData(logger, own, states, within, { ...context, Execution: { ...context?.Execution, Input: input } });
+    // branch's too), which is AWS's for an Assign too (AWS-recorded BASE_PATHS: StartTime the execution's start).
+    const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
+    measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
-    if (variables) trackVariables(logger, states, variables, (assigning) => (assigned = assigning));
+    if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -508,7 +509,7 @@ function instrumentRuns(loaded: Library): void {
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
  * does not know: the run's variables (`v`: each `$name` read in a path the library resolves is rewritten as the context
  * path `$$.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold). Only a
- * definition that uses variables has it (instrumentVariables). Its key is made anew by each process, so no definition
+ * definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
  * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field), and its value's JSON
  * is nothing (LOCAL_CONTEXT_JSON), so the key is left out wherever a whole `$$` is written out (`"ctx.$": "$$"`, a
  * Lambda's Payload, `States.JsonToString($$)`, an Assign of `$$`).
@@ -527,11 +528,10 @@ interface RunContext {
 
 /**
  * A run's workflow variables, for a definition that uses them: the context it runs with (`context`: its variables,
- * those of the run it is within to read, variableScope; its Choice rules' markers), the `$$` its Assign reads
- * (`assignContext`), and the results of its Tasks whose Assign reads `$` (filled as each Task's handler settles,
- * instrumentRuns), for trackVariables.
+ * those of the run it is within to read, variableScope; its Choice rules' markers), and the results of its Tasks whose
+ * Assign reads `$` (filled as each Task's handler settles, instrumentRuns), for trackVariables.
  */
-function runVariables(outer: RunContext | undefined, input: unknown) {
+function runVariables(outer: RunContext | undefined) {
   const { [LOCAL_CONTEXT]: within, ...context }: RunContext = outer ?? {};
   const scope = variableScope((within as { v?: Record<string, unknown> } | undefined)?.v);
   const choice: ChoiceMatch = {};
@@ -541,9 +541,6 @@ function runVariables(outer: RunContext | undefined, input: unknown) {
     choice,
     taskResults: new Map<string, unknown>(),
     context: own,
-    // AWS's context object (AWS-recorded BASE_PATHS): the execution's, its StartTime the execution's start, and
-    // Execution.Input the run's own input (as the library completes it, an iteration's or a branch's too).
-    assignContext: { ...own, Execution: { ...(context.Execution as object | undefined), Input: input } },
   };
 }
 
@@ -644,7 +641,7 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * scope's, as assigned when the run started) fails the execution with States.Runtime (LocalStack's
  * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed).
  */
-function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults, assignContext: context }: ReturnType<typeof runVariables>, reported: (assigned: Record<string, string> | undefined) => void): void {
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   let failed = false;
   // The Catcher that took the state's failure, whose Assign applies instead of the state's.
@@ -1150,8 +1147,8 @@ export interface LocalRun {
   resultNames: Map<string, string>;
   /**
    * Present only for a definition that uses workflow variables (an Assign anywhere, a `$name` read): its runs alone
-   * take the local runtime's variable paths (instrumentVariables), so a definition without variables runs, and reads
-   * `$$`, exactly as before they were run.
+   * take the local runtime's variable paths (runVariables, trackVariables), so a definition without variables runs,
+   * and reads `$$`, exactly as before they were run.
    */
   variables?: VariableUse;
 }
@@ -1847,7 +1844,7 @@ export class LocalStepFunctions {
         const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`), ...(variables ? { variables } : {}) };
         // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; no redrive is run locally). The library replaces
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
-        // Assign's (instrumentVariables) keep the execution's.
+        // Assign's (trackVariables) keep the execution's.
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
