@@ -392,6 +392,25 @@ function writesResults(state: unknown): boolean {
   return Type === "Map" && typeof ResultWriter?.Resource === "string";
 }
 
+/** The EventLogger methods the hooks replace or call (instrumentRuns, measureStateData, trackVariables, settledOnceForwarded). */
+const LOGGER_METHODS = [
+  "dispatch",
+  "dispatchStateEnteredEvent",
+  "dispatchStateExitedEvent",
+  "dispatchStateFailedEvent",
+  "dispatchStateRetriedEvent",
+  "dispatchStateCaughtEvent",
+  "dispatchExecutionStartedEvent",
+  "dispatchExecutionSucceededEvent",
+  "dispatchExecutionFailedEvent",
+  "dispatchExecutionAbortedEvent",
+  "dispatchMapIterationStartedEvent",
+  "dispatchMapIterationSucceededEvent",
+  "dispatchMapIterationFailedEvent",
+  "getEvents",
+  "close",
+] as const satisfies ReadonlyArray<keyof LibraryRunLogger>;
+
 /**
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
@@ -411,10 +430,18 @@ function instrumentRuns(loaded: Library): void {
   if (prototype[LOCAL_EXECUTION]) return;
   prototype[LOCAL_EXECUTION] = true;
   const execute = prototype.execute;
+  let loggerChecked = false;
   prototype.execute = function (input, options, cleanup) {
     const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
     if (!hooks) return execute.call(this, input, options, cleanup);
     const logger = options.eventLogger;
+    // Outside the version the hooks were written against, a renamed method would leave a hook unplaced, or throw in
+    // the middle of a run: checked at the first run of each copy of the library instead, as the run starts.
+    if (!loggerChecked) {
+      const missing = LOGGER_METHODS.filter((method) => typeof logger?.[method] !== "function");
+      if (missing.length > 0) throw new Error(`aws-local-stepfunctions' EventLogger has no ${missing.join(", ")}, which 3.0.0 has: re-check instrumentRuns (local/sfn-server.ts) against the installed version.`);
+      loggerChecked = true;
+    }
     const within = options.runOptions?.[WITHIN_RUN] === true;
     // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
     const signal = options.abortSignal;
