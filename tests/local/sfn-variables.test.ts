@@ -371,8 +371,9 @@ describe("local Step Functions, workflow variables", () => {
     expect(JSON.parse(result.assigned[0][1].str_contextpath_root)).toEqual(context);
     expect(result.output).toEqual({ ctx: { ...context, Execution: { ...context.Execution, StartTime: expect.any(String) } }, text: expect.any(String), root: context });
     expect(Object.keys(JSON.parse(result.output.text))).toEqual(["Execution", "StateMachine"]);
-    // AWS's context object has no such field: "does not point to a value".
-    for (const path of ["$$.__workflowVariables", "$$.__workflowChoiceRules.r0"]) {
+    // AWS's context object has no such field: "does not point to a value". The local field's key is made anew by each
+    // process (`__local` and random hex), so its prefix alone, or a run's variables under it, name nothing either.
+    for (const path of ["$$.__local", "$$.__local.v.str_path", "$$.__local.c.r0", "$$.__workflowVariables"]) {
       const reading = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": path }, End: true } } };
       expect(await ran(reading, input)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: `Path expression '${path}' does not point to a value` });
     }
