@@ -1622,10 +1622,18 @@ function variableReads(state: Record<string, unknown>): boolean {
   return reads;
 }
 
+/** A state's Assigns, by where each is: its own (`Assign`), its Choice rules' and its Catchers' (`Catch[0].Assign`). */
+function assignTemplates(state: Record<string, unknown>): Record<string, unknown> {
+  const templates: Record<string, unknown> = { Assign: state.Assign };
+  for (const field of ["Choices", "Catch"]) {
+    if (Array.isArray(state[field])) (state[field] as Array<{ Assign?: unknown }>).forEach((item, i) => (templates[`${field}[${i}].Assign`] = item?.Assign));
+  }
+  return templates;
+}
+
 /** Whether a state assigns variables: its own Assign, a Choice rule's or a Catcher's. */
 function assigns(state: Record<string, unknown>): boolean {
-  const within = (field: string) => Array.isArray(state[field]) && (state[field] as Array<{ Assign?: unknown }>).some((item) => item?.Assign !== undefined);
-  return state.Assign !== undefined || within("Choices") || within("Catch");
+  return Object.values(assignTemplates(state)).some((template) => template !== undefined);
 }
 
 /** Whether an Assign reads the state's result (`$`, `$.a`, `$[0]`: not `$$…` nor `$name…`), anywhere within. */
@@ -1650,12 +1658,9 @@ function readsResult(template: unknown): boolean {
 function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
     const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
-    const assign = state.Assign as unknown;
-    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => readsResult(catcher?.Assign));
-    if (caught >= 0) return at("assigns from its error output ($) in a Catcher", `Catch[${caught}].Assign`);
-    // The state's own Assign, its Choice rules' and its Catchers'.
-    const within = (field: string) => (Array.isArray(state[field]) ? (state[field] as Array<{ Assign?: unknown }>) : []).map((rule, i) => [`${field}[${i}]`, { Assign: rule?.Assign }]);
-    const assigns = { Assign: assign, ...Object.fromEntries([...within("Choices"), ...within("Catch")]) };
+    const assigns = assignTemplates(state);
+    const caught = Object.keys(assigns).find((where) => where.startsWith("Catch[") && readsResult(assigns[where]));
+    if (caught) return at("assigns from its error output ($) in a Catcher", caught);
     let intrinsic: string | undefined;
     forEachPathField(assigns, (holder, key, where) => {
       if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;

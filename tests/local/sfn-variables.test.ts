@@ -266,6 +266,11 @@ describe("local Step Functions, workflow variables", () => {
     // "Reserved variable: $states".
     const reserved = { StartAt: "S", States: { S: { Type: "Pass", Assign: { states: 1 }, End: true } } };
     expect(await ran(reserved)).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'S' (Assign.states)"));
+    // A Choice rule's and a Catcher's Assign are refused it too.
+    const inRule = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.a", IsPresent: true, Assign: { "states.$": "$$.Execution.Name" }, Next: "D" }], Default: "D" }, D: { Type: "Pass", End: true } } };
+    expect(await ran(inRule, { a: 1 })).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'C' (Choices[0].Assign.states.$)"));
+    const inCatcher = { StartAt: "T", States: { T: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), Catch: [{ ErrorEquals: ["States.ALL"], Assign: { states: 1 }, Next: "D" }], End: true }, D: { Type: "Pass", End: true } } };
+    expect(await ran(inCatcher, {}, { f: async () => ({}) })).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'T' (Catch[0].Assign.states)"));
     const inCatch = {
       StartAt: "Each",
       States: {
