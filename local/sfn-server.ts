@@ -884,12 +884,13 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
   base[AWS_LITERALS] = true;
   // The library's States.Runtime (StatesRuntimeError, not exported), which no Retry or Catch takes: a template's
   // placeholders and arguments that do not match throw it.
-  let runtimeError: new (message: string) => Error = Error;
+  let runtimeError: (new (message: string) => Error) | undefined;
   try {
     format.execute("{}");
   } catch (error) {
     runtimeError = (error as Error).constructor as typeof runtimeError;
   }
+  if (runtimeError?.name !== "StatesRuntimeError") throw new Error("aws-local-stepfunctions' States.Format does not throw its StatesRuntimeError on a missing argument as 3.0.0 does: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
   /** The character `\` escapes at `at` in a literal argument of `fn`. */
   const escaped = (text: string, at: number, fn: IntrinsicFunction): string => {
     const char = text[at + 1];
