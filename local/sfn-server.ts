@@ -679,7 +679,6 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     failed = false;
     catcher = undefined;
     choice.rule = undefined;
-    taskResults.delete(name);
     dispatchStateEnteredEvent.call(logger, name, type, input);
   };
   logger.dispatchStateFailedEvent = (...args) => {
@@ -696,10 +695,13 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
   };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
+    // Kept only until its state exits, however it exits: a result may be 256 KiB.
+    const taskResult = taskResults.get(name);
+    taskResults.delete(name);
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
-    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
+    const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
