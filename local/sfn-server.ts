@@ -2212,7 +2212,7 @@ class EventChain {
       if (at !== run && outcome) continue;
       this.latest.set(at, succeeded ? Math.max(this.latest.get(at) ?? 0, previous) : id);
     }
-    if (!outcome) this.own.set(run, succeeded ? previous : id);
+    if (!outcome) this.own.set(run, id);
     return previous;
   }
 }
