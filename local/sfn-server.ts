@@ -392,6 +392,25 @@ function writesResults(state: unknown): boolean {
   return Type === "Map" && typeof ResultWriter?.Resource === "string";
 }
 
+/** The EventLogger methods the hooks replace or call (instrumentRuns, measureStateData, trackVariables, settledOnceForwarded). */
+const LOGGER_METHODS = [
+  "dispatch",
+  "dispatchStateEnteredEvent",
+  "dispatchStateExitedEvent",
+  "dispatchStateFailedEvent",
+  "dispatchStateRetriedEvent",
+  "dispatchStateCaughtEvent",
+  "dispatchExecutionStartedEvent",
+  "dispatchExecutionSucceededEvent",
+  "dispatchExecutionFailedEvent",
+  "dispatchExecutionAbortedEvent",
+  "dispatchMapIterationStartedEvent",
+  "dispatchMapIterationSucceededEvent",
+  "dispatchMapIterationFailedEvent",
+  "getEvents",
+  "close",
+] as const satisfies ReadonlyArray<keyof LibraryRunLogger>;
+
 /**
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
@@ -411,10 +430,18 @@ function instrumentRuns(loaded: Library): void {
   if (prototype[LOCAL_EXECUTION]) return;
   prototype[LOCAL_EXECUTION] = true;
   const execute = prototype.execute;
+  let loggerChecked = false;
   prototype.execute = function (input, options, cleanup) {
     const hooks = options.runOptions?.[LOCAL_EXECUTION] as RunHooks | undefined;
     if (!hooks) return execute.call(this, input, options, cleanup);
     const logger = options.eventLogger;
+    // Outside the version the hooks were written against, a renamed method would leave a hook unplaced, or throw in
+    // the middle of a run: checked at the first run of each copy of the library instead, as the run starts.
+    if (!loggerChecked) {
+      const missing = LOGGER_METHODS.filter((method) => typeof logger?.[method] !== "function");
+      if (missing.length > 0) throw new Error(`aws-local-stepfunctions' EventLogger has no ${missing.join(", ")}, which 3.0.0 has: re-check instrumentRuns (local/sfn-server.ts) against the installed version.`);
+      loggerChecked = true;
+    }
     const within = options.runOptions?.[WITHIN_RUN] === true;
     // Aborted with the run, or with a run it is within: read as a run within starts, and as each Task is called.
     const signal = options.abortSignal;
@@ -475,15 +502,16 @@ function instrumentRuns(loaded: Library): void {
     };
     const states = this.definition.States;
     // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
-    // finds the run's there (instrumentVariables), and one that uses none runs with it untouched.
+    // finds the run's there (runVariables), and one that uses none runs with it untouched.
     const outer = options.runOptions?.context as RunContext | undefined;
-    const variables = hooks.variables && runVariables(outer, input);
+    const variables = hooks.variables && runVariables(outer);
     const context = variables?.context ?? outer;
     // As the library completes it (StateMachine.execute: Execution.Input is the run's own input, an iteration's or a
-    // branch's too).
-    measureStateData(logger, own, states, within, { ...context, Execution: { ...context?.Execution, Input: input } });
+    // branch's too), which is AWS's for an Assign too (AWS-recorded BASE_PATHS: StartTime the execution's start).
+    const runContext = { ...context, Execution: { ...context?.Execution, Input: input } };
+    measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
-    if (variables) trackVariables(logger, states, variables, (assigning) => (assigned = assigning));
+    if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -508,7 +536,7 @@ function instrumentRuns(loaded: Library): void {
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
  * does not know: the run's variables (`v`: each `$name` read in a path the library resolves is rewritten as the context
  * path `$$.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold). Only a
- * definition that uses variables has it (instrumentVariables). Its key is made anew by each process, so no definition
+ * definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
  * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field), and its value's JSON
  * is nothing (LOCAL_CONTEXT_JSON), so the key is left out wherever a whole `$$` is written out (`"ctx.$": "$$"`, a
  * Lambda's Payload, `States.JsonToString($$)`, an Assign of `$$`).
@@ -527,11 +555,10 @@ interface RunContext {
 
 /**
  * A run's workflow variables, for a definition that uses them: the context it runs with (`context`: its variables,
- * those of the run it is within to read, variableScope; its Choice rules' markers), the `$$` its Assign reads
- * (`assignContext`), and the results of its Tasks whose Assign reads `$` (filled as each Task's handler settles,
- * instrumentRuns), for trackVariables.
+ * those of the run it is within to read, variableScope; its Choice rules' markers), and the results of its Tasks whose
+ * Assign reads `$` (filled as each Task's handler settles, instrumentRuns), for trackVariables.
  */
-function runVariables(outer: RunContext | undefined, input: unknown) {
+function runVariables(outer: RunContext | undefined) {
   const { [LOCAL_CONTEXT]: within, ...context }: RunContext = outer ?? {};
   const scope = variableScope((within as { v?: Record<string, unknown> } | undefined)?.v);
   const choice: ChoiceMatch = {};
@@ -541,9 +568,6 @@ function runVariables(outer: RunContext | undefined, input: unknown) {
     choice,
     taskResults: new Map<string, unknown>(),
     context: own,
-    // AWS's context object (AWS-recorded BASE_PATHS): the execution's, its StartTime the execution's start, and
-    // Execution.Input the run's own input (as the library completes it, an iteration's or a branch's too).
-    assignContext: { ...own, Execution: { ...(context.Execution as object | undefined), Input: input } },
   };
 }
 
@@ -644,7 +668,7 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * scope's, as assigned when the run started) fails the execution with States.Runtime (LocalStack's
  * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed).
  */
-function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults, assignContext: context }: ReturnType<typeof runVariables>, reported: (assigned: Record<string, string> | undefined) => void): void {
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   let failed = false;
   // The Catcher that took the state's failure, whose Assign applies instead of the state's.
@@ -655,7 +679,6 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     failed = false;
     catcher = undefined;
     choice.rule = undefined;
-    taskResults.delete(name);
     dispatchStateEnteredEvent.call(logger, name, type, input);
   };
   logger.dispatchStateFailedEvent = (...args) => {
@@ -672,10 +695,13 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
   };
   logger.dispatchStateExitedEvent = (name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
+    // Kept only until its state exits, however it exits: a result may be 256 KiB.
+    const taskResult = taskResults.get(name);
+    taskResults.delete(name);
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
-    const result = failed ? undefined : type === "Task" ? taskResults.get(name) : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
+    const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
@@ -860,12 +886,13 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
   base[AWS_LITERALS] = true;
   // The library's States.Runtime (StatesRuntimeError, not exported), which no Retry or Catch takes: a template's
   // placeholders and arguments that do not match throw it.
-  let runtimeError: new (message: string) => Error = Error;
+  let runtimeError: (new (message: string) => Error) | undefined;
   try {
     format.execute("{}");
   } catch (error) {
     runtimeError = (error as Error).constructor as typeof runtimeError;
   }
+  if (runtimeError?.name !== "StatesRuntimeError") throw new Error("aws-local-stepfunctions' States.Format does not throw its StatesRuntimeError on a missing argument as 3.0.0 does: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
   /** The character `\` escapes at `at` in a literal argument of `fn`. */
   const escaped = (text: string, at: number, fn: IntrinsicFunction): string => {
     const char = text[at + 1];
@@ -1150,8 +1177,8 @@ export interface LocalRun {
   resultNames: Map<string, string>;
   /**
    * Present only for a definition that uses workflow variables (an Assign anywhere, a `$name` read): its runs alone
-   * take the local runtime's variable paths (instrumentVariables), so a definition without variables runs, and reads
-   * `$$`, exactly as before they were run.
+   * take the local runtime's variable paths (runVariables, trackVariables), so a definition without variables runs,
+   * and reads `$$`, exactly as before they were run.
    */
   variables?: VariableUse;
 }
@@ -1598,10 +1625,18 @@ function variableReads(state: Record<string, unknown>): boolean {
   return reads;
 }
 
+/** A state's Assigns, by where each is: its own (`Assign`), its Choice rules' and its Catchers' (`Catch[0].Assign`). */
+function assignTemplates(state: Record<string, unknown>): Record<string, unknown> {
+  const templates: Record<string, unknown> = { Assign: state.Assign };
+  for (const field of ["Choices", "Catch"]) {
+    if (Array.isArray(state[field])) (state[field] as Array<{ Assign?: unknown }>).forEach((item, i) => (templates[`${field}[${i}].Assign`] = item?.Assign));
+  }
+  return templates;
+}
+
 /** Whether a state assigns variables: its own Assign, a Choice rule's or a Catcher's. */
 function assigns(state: Record<string, unknown>): boolean {
-  const within = (field: string) => Array.isArray(state[field]) && (state[field] as Array<{ Assign?: unknown }>).some((item) => item?.Assign !== undefined);
-  return state.Assign !== undefined || within("Choices") || within("Catch");
+  return Object.values(assignTemplates(state)).some((template) => template !== undefined);
 }
 
 /** Whether an Assign reads the state's result (`$`, `$.a`, `$[0]`: not `$$…` nor `$name…`), anywhere within. */
@@ -1626,12 +1661,9 @@ function readsResult(template: unknown): boolean {
 function variablesUnsupported(definition: Definition): string | undefined {
   for (const { name, state } of definitionStates(definition)) {
     const at = (what: string, where: string) => `${what} in state '${name}' (${where})`;
-    const assign = state.Assign as unknown;
-    const caught = (Array.isArray(state.Catch) ? state.Catch : []).findIndex((catcher: { Assign?: unknown }) => readsResult(catcher?.Assign));
-    if (caught >= 0) return at("assigns from its error output ($) in a Catcher", `Catch[${caught}].Assign`);
-    // The state's own Assign, its Choice rules' and its Catchers'.
-    const within = (field: string) => (Array.isArray(state[field]) ? (state[field] as Array<{ Assign?: unknown }>) : []).map((rule, i) => [`${field}[${i}]`, { Assign: rule?.Assign }]);
-    const assigns = { Assign: assign, ...Object.fromEntries([...within("Choices"), ...within("Catch")]) };
+    const assigns = assignTemplates(state);
+    const caught = Object.keys(assigns).find((where) => where.startsWith("Catch[") && readsResult(assigns[where]));
+    if (caught) return at("assigns from its error output ($) in a Catcher", caught);
     let intrinsic: string | undefined;
     forEachPathField(assigns, (holder, key, where) => {
       if (!(holder[key] as string).startsWith("$")) intrinsic ??= where;
@@ -1847,7 +1879,7 @@ export class LocalStepFunctions {
         const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`), ...(variables ? { variables } : {}) };
         // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; no redrive is run locally). The library replaces
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
-        // Assign's (instrumentVariables) keep the execution's.
+        // Assign's (trackVariables) keep the execution's.
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
@@ -2180,7 +2212,7 @@ class EventChain {
       if (at !== run && outcome) continue;
       this.latest.set(at, succeeded ? Math.max(this.latest.get(at) ?? 0, previous) : id);
     }
-    if (!outcome) this.own.set(run, succeeded ? previous : id);
+    if (!outcome) this.own.set(run, id);
     return previous;
   }
 }

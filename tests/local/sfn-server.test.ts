@@ -987,7 +987,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
     });
 
     it("in a Parallel's branches queued past the 40 under way once one failed: none starts (no call, no event), caught or not; a retry starts its own", async () => {
-      // 42 branches: AWS runs 40 at once, so two wait for a slot, which the first failure frees.
+      // 42 branches: aws-local-stepfunctions 3.0.0 runs 40 at once (ParallelStateAction, DEFAULT_CONCURRENCY), so two wait
+      // for a slot, which the first failure frees; how many AWS runs at once is not confirmed.
       const branches = Array.from({ length: 42 }, (_, i) => ({ StartAt: `Call${i}`, States: { [`Call${i}`]: { Type: "Task", Resource: fnArn("f"), Parameters: { i }, End: true } } }));
       for (const [how, fields] of [
         ["uncaught", { End: true }],

@@ -266,6 +266,11 @@ describe("local Step Functions, workflow variables", () => {
     // "Reserved variable: $states".
     const reserved = { StartAt: "S", States: { S: { Type: "Pass", Assign: { states: 1 }, End: true } } };
     expect(await ran(reserved)).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'S' (Assign.states)"));
+    // A Choice rule's and a Catcher's Assign are refused it too.
+    const inRule = { StartAt: "C", States: { C: { Type: "Choice", Choices: [{ Variable: "$.a", IsPresent: true, Assign: { "states.$": "$$.Execution.Name" }, Next: "D" }], Default: "D" }, D: { Type: "Pass", End: true } } };
+    expect(await ran(inRule, { a: 1 })).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'C' (Choices[0].Assign.states.$)"));
+    const inCatcher = { StartAt: "T", States: { T: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), Catch: [{ ErrorEquals: ["States.ALL"], Assign: { states: 1 }, Next: "D" }], End: true }, D: { Type: "Pass", End: true } } };
+    expect(await ran(inCatcher, {}, { f: async () => ({}) })).toMatchObject(unsupported("assigns $states, the variable Step Functions reserves in state 'T' (Catch[0].Assign.states)"));
     const inCatch = {
       StartAt: "Each",
       States: {
@@ -371,8 +376,9 @@ describe("local Step Functions, workflow variables", () => {
     expect(JSON.parse(result.assigned[0][1].str_contextpath_root)).toEqual(context);
     expect(result.output).toEqual({ ctx: { ...context, Execution: { ...context.Execution, StartTime: expect.any(String) } }, text: expect.any(String), root: context });
     expect(Object.keys(JSON.parse(result.output.text))).toEqual(["Execution", "StateMachine"]);
-    // AWS's context object has no such field: "does not point to a value".
-    for (const path of ["$$.__workflowVariables", "$$.__workflowChoiceRules.r0"]) {
+    // AWS's context object has no such field: "does not point to a value". The local field's key is made anew by each
+    // process (`__local` and random hex), so its prefix alone, or a run's variables under it, name nothing either.
+    for (const path of ["$$.__local", "$$.__local.v.str_path", "$$.__local.c.r0", "$$.__workflowVariables"]) {
       const reading = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": path }, End: true } } };
       expect(await ran(reading, input)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: `Path expression '${path}' does not point to a value` });
     }
