@@ -56,14 +56,9 @@ export interface PermissionFunction extends FunctionReference {
  * provider receives as the function's id: pulumi-aws PermissionArgs.function is `Input<string | Function>`) with its
  * `qualifier` (given apart, else appended), in the reference's region, else the Permission's own (regionOf: a name is
  * resolved in the region AddPermission is called in). Undefined when the function is unknown or not a Lambda
- * reference. `lookUp` finds the plan's function (functionIndex's, for a loop; functionOf's by default).
+ * reference. `lookUp` finds the plan's function (functionIndex's: its callers ask for every Permission of the plan).
  */
-export function permissionFunction(
-  graph: Graph,
-  context: DeployRuleContext,
-  permission: RecordedResource,
-  lookUp: (reference: unknown) => RecordedResource | undefined = (reference) => functionOf(graph, reference),
-): PermissionFunction | undefined {
+export function permissionFunction(graph: Graph, context: DeployRuleContext, permission: RecordedResource, lookUp: (reference: unknown) => RecordedResource | undefined): PermissionFunction | undefined {
   const given = permission.inputs.function;
   const reference = typeof given === "string" ? given : referencedResource(graph, given)?.id;
   if (typeof reference !== "string" || reference === "") return undefined;
