@@ -284,17 +284,18 @@ export function definitionBytes(json: string): number {
  * characters in intrinsic functions"). No other escape is listed, and AWS refuses `\"` there when the state machine is
  * created: InvalidDefinition "SCHEMA_VALIDATION_FAILED: The value for the field 'parsed.$' must be a valid JSONPath or
  * a valid intrinsic function call at /States/IntrinsicEscape/Parameters" (LocalStack's AWS-recorded snapshot
- * test_base_scenarios.py test_illegal_escapes, ESCAPE_SEQUENCES_ILLEGAL_INTRINSIC_FUNCTION and _2, 2025-02-02); that
- * it answers the same for every other escaped character (`\n`, `\d`) is read from that list, not recorded.
+ * test_base_scenarios.py test_illegal_escapes, ESCAPE_SEQUENCES_ILLEGAL_INTRINSIC_FUNCTION and _2, 2025-02-02). What
+ * it answers for any other escaped character (`\n`, `\d`) is not recorded: those are not refused (no finding on a guess;
+ * if AWS refuses one, CreateStateMachine says so at `pulumi up`). INTRINSIC_REFUSED holds the recorded refusals only.
  */
-const INTRINSIC_ESCAPES = "'{}\\";
+const INTRINSIC_REFUSED = '"';
 
 /**
  * Reads the quoted arguments of an intrinsic function invocation as AWS does: the escapes AWS refuses in them (the
  * characters after each backslash, in order), and the invocation with each of their escapes written `\{`, which
  * asl-path-validator 0.16.1 takes as one escaped character, as AWS reads each escape it takes. Its grammar
- * (src/aslPaths.pegjs: `escaped = "\\" allchars`, `allchars = $[^\\n]`) refuses `\\`, which AWS takes, and takes `\"`
- * and every other escape but `\n`, which AWS refuses: so the escapes are judged here and it is left the rest. Only `'…'` arguments are read: what stands in
+ * (src/aslPaths.pegjs: `escaped = "\\" allchars`, `allchars = $[^\\n]`) refuses `\\`, which AWS takes, takes `\"`, which
+ * AWS refuses, and refuses `\n`, which AWS is not recorded refusing: so the escapes are judged here and it is left the rest. Only `'…'` arguments are read: what stands in
  * brackets (a path's `['name']`) or in double quotes is a path's or the validator's to judge, their escapes kept.
  */
 function intrinsicLiteralEscapes(invocation: string): { refused: string[]; checked: string } {
@@ -307,7 +308,7 @@ function intrinsicLiteralEscapes(invocation: string): { refused: string[]; check
     if (quote && char === "\\" && at + 1 < invocation.length) {
       const escaped = invocation[++at];
       const literal = quote === "'" && brackets === 0;
-      if (literal && !INTRINSIC_ESCAPES.includes(escaped)) refused.push(escaped);
+      if (literal && INTRINSIC_REFUSED.includes(escaped)) refused.push(escaped);
       checked += literal ? "\\{" : char + escaped;
       continue;
     }
@@ -326,8 +327,7 @@ const fieldAt = (at: string, key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(ke
 
 /** How to write what a refused escape meant: the character alone, or a backslash kept before it. */
 function escapeFix(char: string): string {
-  const fix = `write '${char}' without the backslash, or \\\\${char} (${JSON.stringify(`\\\\${char}`)} in the definition's JSON) for a backslash before it`;
-  return /[A-Za-z0-9]/.test(char) ? `${fix}; a newline, tab or other control character comes in through a path ($.text), not as an escape` : fix;
+  return `write '${char}' without the backslash, or \\\\${char} (${JSON.stringify(`\\\\${char}`)} in the definition's JSON) for a backslash before it`;
 }
 
 /**

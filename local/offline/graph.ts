@@ -46,6 +46,8 @@ export function attachedTo(graph: Graph, type: string, field: string, target: Re
  * attachedTo for many targets: the `type` resources are read once, by the value of their `field`, so asking for each of
  * a plan's holders costs a look-up, not a pass over the plan. The answer keeps the plan's order, as attachedTo's does.
  * The look-up reflects `graph` as it was when attachedIndex was called: build it once per rule run, not per question.
+ * Internal: the one-writer rules' look-up (testing/deploy-rules/one-policy.ts); attachedTo is the package's query.
+ * @internal
  */
 export function attachedIndex(graph: Graph, type: string, field: string): (target: RecordedResource) => RecordedResource[] {
   const byReference = new Map<unknown, RecordedResource[]>();
@@ -67,6 +69,8 @@ export function attachedIndex(graph: Graph, type: string, field: string): (targe
  * is matched by its type and logical name (the fields @pulumi/pulumi's Resource.isInstance, resourceType and resourceName
  * read; not imported, as the local runtime loads this file). Undefined for any other value, and when two resources of
  * that type share the name (under different parents), which the object cannot tell apart.
+ * Internal: read by the deploy rules' permissionFunction only.
+ * @internal
  */
 export function referencedResource(graph: Graph, value: unknown): RecordedResource | undefined {
   if (!value || typeof value !== "object" || (value as { __pulumiResource?: unknown }).__pulumiResource !== true) return undefined;

@@ -4,6 +4,7 @@
  * this one reading of inline, RolePolicy and managed policies (IAM's wildcards: components/iam-match.ts).
  */
 import { IAM_SID } from "../../components/iam";
+import { arnInAccount } from "../../components/workflow/integrations";
 import { actionMatches, arnComponents, holdsPolicyVariable } from "../../components/iam-match";
 import { applies, conditionHolds, policyStatements, type ConditionContext } from "../../local/iam-policy";
 import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
@@ -22,16 +23,22 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html; the state
  * machines of an account and region for a state machine's role,
  * https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html#prevent-cross-service-confused-deputy),
- * and a role whose conditions they do not meet is refused as one without the service. Any other key, or an operator
- * conditionHolds does not read, or a value naming a policy variable, leaves the statement trusted (no finding on a
- * guess); so does a call without `on`.
+ * and a role whose conditions they do not meet is refused as one without the service. The account is not judged: the
+ * plan's is the mocked one (local/offline/mocks.ts MOCK_ACCOUNT_ID) and a policy names the real one, so aws:SourceAccount
+ * is left undecided and an aws:SourceArn value is compared with its account field read as `on`'s (arnInAccount, as
+ * StatesServiceTasks reads grants; local/resource-policies.ts does the same for aws:PrincipalArn): only the region,
+ * service and resource of the ARN count. Any other key, or an operator conditionHolds does not read, or a value naming
+ * a policy variable, leaves the statement trusted (no finding on a guess); so does a call without `on`.
  * StatesRoleTrust, EventBridgeWorkflowRole and SchedulerTarget share it; ApiGatewayAccountRole and LambdaEdgeRoleTrust
  * too, without `on`: AWS documents no ARN API Gateway or Lambda@Edge sends when it assumes their roles.
  */
 export function trustsService(role: RecordedResource, principal: string | RegExp, on?: string): boolean {
   const names = (service: string) => (typeof principal === "string" ? service === principal : principal.test(service));
   const account = on === undefined ? undefined : arnComponents(on)?.[4];
-  const context: ConditionContext = { keys: on === undefined ? {} : { "aws:sourcearn": on, ...(account ? { "aws:sourceaccount": account } : {}) } };
+  const context: ConditionContext = {
+    keys: on === undefined ? {} : { "aws:sourcearn": on },
+    comparable: (key, value) => (key === "aws:sourcearn" && account !== undefined ? arnInAccount(value, account) : value),
+  };
   return policyDocument(role.inputs.assumeRolePolicy).Statement.some(
     (s) =>
       (s.Effect ?? "Allow") === "Allow" &&

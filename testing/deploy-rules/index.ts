@@ -101,7 +101,8 @@ export * from "./rds";
 export type { InputComparison } from "./replacements";
 export * from "./lambda";
 export * from "./lambda-edge";
-export * from "./lambda-ref";
+// functionOf only: the rest of lambda-ref.ts (functionIndex, permissionFunction) are the rules' internal look-ups.
+export { functionOf } from "./lambda-ref";
 export * from "./names";
 export {
   API_GATEWAY_ONE_REST_API_POLICY,

@@ -3,36 +3,24 @@
  * event source mapping's `functionName`, a target's ARN) and find the plan's function it names.
  */
 import { referencedResource, type Graph } from "../../local/offline/graph";
+import { functionNameParts } from "../../local/lambda-function-name";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { referenced, referencedIndex, regionOf, type DeployRuleContext } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
 
-/** A function reference taken apart: the region and account only when the reference names them. */
-export interface FunctionReference {
-  name: string;
-  region?: string;
-  account?: string;
-  /** A version or alias (`$LATEST`, `3`, `live`). */
-  qualifier?: string;
-}
-
 /**
- * A function as Lambda's FunctionName reads it: an ARN `arn:<partition>:lambda:<region>:<account>:function:<name>`, a
- * partial ARN `<account>:function:<name>` or a name, each with an optional `:<qualifier>` ("You can append a version
- * number or alias to any of the formats", API_AddPermission). Names and qualifiers take FunctionName's pattern's
- * characters (`[a-zA-Z0-9-_\.]+`, `\$LATEST|[a-zA-Z0-9-_]+`); undefined for anything else, such as another service's ARN.
+ * A function reference taken apart as Lambda reads a FunctionName (local/lambda-function-name.ts functionNameParts, the
+ * one reading the local Invoke API and StatesLambdaTasks use too): an ARN, a partial ARN `<account>:function:<name>` or
+ * a name, each with an optional `:<qualifier>` ("You can append a version number or alias to any of the formats",
+ * API_AddPermission); the region and account only when the reference names them; undefined for anything else, such as
+ * another service's ARN.
  */
-export function parseFunctionReference(reference: string): FunctionReference | undefined {
-  const match = /^(?:arn:[^:]+:lambda:([^:]*):)?(?:([^:]*):function:)?([a-zA-Z0-9\-_.]+)(?::(\$LATEST|[a-zA-Z0-9\-_]+))?$/.exec(reference);
-  if (!match) return undefined;
-  const [, region, account, name, qualifier] = match;
-  return { name, region: region || undefined, account: account && /^\d{12}$/.test(account) ? account : undefined, qualifier };
-}
+export type FunctionReference = NonNullable<ReturnType<typeof functionNameParts>>;
 
-/** `reference` without its qualifier, as the function's own ARN or name reads. */
-const unqualified = (reference: string): string | undefined => {
-  const qualifier = parseFunctionReference(reference)?.qualifier;
+/** `reference` without its qualifier, as the function's own ARN or name reads; undefined when it has none. */
+export const unqualified = (reference: string): string | undefined => {
+  const qualifier = functionNameParts(reference)?.qualifier;
   return qualifier ? reference.slice(0, -qualifier.length - 1) : undefined;
 };
 
@@ -68,18 +56,13 @@ export interface PermissionFunction extends FunctionReference {
  * provider receives as the function's id: pulumi-aws PermissionArgs.function is `Input<string | Function>`) with its
  * `qualifier` (given apart, else appended), in the reference's region, else the Permission's own (regionOf: a name is
  * resolved in the region AddPermission is called in). Undefined when the function is unknown or not a Lambda
- * reference. `lookUp` finds the plan's function (functionIndex's, for a loop; functionOf's by default).
+ * reference. `lookUp` finds the plan's function (functionIndex's: its callers ask for every Permission of the plan).
  */
-export function permissionFunction(
-  graph: Graph,
-  context: DeployRuleContext,
-  permission: RecordedResource,
-  lookUp: (reference: unknown) => RecordedResource | undefined = (reference) => functionOf(graph, reference),
-): PermissionFunction | undefined {
+export function permissionFunction(graph: Graph, context: DeployRuleContext, permission: RecordedResource, lookUp: (reference: unknown) => RecordedResource | undefined): PermissionFunction | undefined {
   const given = permission.inputs.function;
   const reference = typeof given === "string" ? given : referencedResource(graph, given)?.id;
   if (typeof reference !== "string" || reference === "") return undefined;
-  const named = parseFunctionReference(reference);
+  const named = functionNameParts(reference);
   if (!named) return undefined;
   const region = named.region ?? regionOf(graph, permission, context);
   const qualifier = (typeof permission.inputs.qualifier === "string" && permission.inputs.qualifier) || named.qualifier;

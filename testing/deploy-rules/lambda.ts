@@ -4,7 +4,8 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
 import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
-import { functionIndex, functionOf, parseFunctionReference, permissionFunction } from "./lambda-ref";
+import { functionNameParts } from "../../local/lambda-function-name";
+import { functionIndex, functionOf, permissionFunction } from "./lambda-ref";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
@@ -308,7 +309,7 @@ export function eventSourceMappingPair(graph: Graph, mapping: RecordedResource, 
   const [source, reference] = [mapping.inputs.eventSourceArn, mapping.inputs.functionName];
   if (typeof source !== "string" || !ONE_MAPPING_PER_FUNCTION_SOURCE.test(source) || typeof reference !== "string" || !reference) return undefined;
   const fn = functionOf(graph, reference);
-  const named = parseFunctionReference(reference);
+  const named = functionNameParts(reference);
   const fnName = typeof fn?.state.name === "string" ? fn.state.name : (named?.name ?? reference);
   return JSON.stringify([source, fnName, named?.region ?? region]);
 }

@@ -10,7 +10,8 @@ import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { PolicyWriters } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
-import { functionIndex, parseFunctionReference, permissionFunction } from "./lambda-ref";
+import { functionNameParts } from "../../local/lambda-function-name";
+import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /** The writers of one resource's policy, in the order a finding lists them. */
@@ -328,9 +329,8 @@ function lambdaPolicyTarget(graph: Graph, context: DeployRuleContext, lookUp: (r
   const target = permissionFunction(graph, context, writer, lookUp);
   if (!target) return undefined;
   const { reference, qualifier, fn } = target;
-  const given = parseFunctionReference(reference)?.qualifier;
-  const unqualified = typeof fn?.state.arn === "string" ? fn.state.arn : given ? reference.slice(0, -given.length - 1) : reference;
-  return qualifier ? `${unqualified}:${qualifier}` : unqualified;
+  const base = typeof fn?.state.arn === "string" ? fn.state.arn : (unqualified(reference) ?? reference);
+  return qualifier ? `${base}:${qualifier}` : base;
 }
 
 /**
@@ -342,7 +342,7 @@ function lambdaPolicyTarget(graph: Graph, context: DeployRuleContext, lookUp: (r
  * in one region would count as one. A target that is no Lambda reference is its own key.
  */
 function lambdaPolicyKey(reference: string, region: string): string {
-  const named = parseFunctionReference(reference);
+  const named = functionNameParts(reference);
   return named ? JSON.stringify([named.region ?? region, named.name, named.qualifier ?? ""]) : JSON.stringify([region, reference]);
 }
 

@@ -81,6 +81,8 @@ export function referenced(graph: Graph, type: string, reference: unknown): Reco
 /**
  * referenced for many references: the `type` resources are read once; a name two of them give is the first's, as in the
  * plan. The look-up reflects `graph` as it was when referencedIndex was called: build it once per rule run.
+ * Internal: the rules' look-up (lambda-ref.ts functionIndex); referenced is the package's query.
+ * @internal
  */
 export function referencedIndex(graph: Graph, type: string): (reference: unknown) => RecordedResource | undefined {
   const byIdentity = new Map<unknown, RecordedResource>();

@@ -266,6 +266,10 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
       const [, partition = "aws", , , account = ""] = arnComponents(String(stateMachine.state.arn ?? "")) ?? [];
+      // The account is not compared (as StatesServiceTasks): the plan's is mocked, and a literal ARN in the definition or
+      // a grant may name the real one, so both are read in the state machine's account.
+      const here = account ? (resource: string) => arnInAccount(resource, account) : (resource: string) => resource;
+      const grants = policies && account ? inAccount(policies.grants, account) : policies?.grants;
       for (const [arn, { assumed }] of lambdaTaskArns(definition, { partition, region, account })) {
         const functionRegion = arnRegion(arn);
         const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
@@ -274,7 +278,7 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label} in ${functionRegion}, but the state machine is in ${region}; it does not reach a function of another region and the Task fails at every execution`, `create the function in ${region}, or the state machine in ${functionRegion}`));
           continue;
         }
-        if (!assumed && role && policies?.complete && !allowing(policies.grants, "lambda:InvokeFunction", arn)) {
+        if (!assumed && role && grants && policies?.complete && !allowing(grants, "lambda:InvokeFunction", here(arn))) {
           findings.push(finding(this.id, stateMachine, `has a Task that invokes ${label}, but its role ${role.name} may not lambda:InvokeFunction on ${arn}; every execution fails at that Task`, `grant lambda:InvokeFunction on the function's ARN (and \`\${arn}:*\` for versions and aliases) in ${role.name}'s policy`));
         }
       }

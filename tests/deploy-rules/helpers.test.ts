@@ -4,7 +4,8 @@ import { reportDeployFindings, reportDeployWarnings } from "../../scripts/plan";
 import { granting, trustsService } from "../../testing/deploy-rules/iam";
 import { bucketNameProblem, dnsName, domainPrefixProblem, formatFinding, redirectUrlProblem, regionOf, type DeployFinding } from "../../testing/deploy-rules";
 import { attachedIndex, attachedTo } from "../../local/offline/graph";
-import { functionIndex, functionOf, parseFunctionReference } from "../../testing/deploy-rules/lambda-ref";
+import { functionIndex, functionOf } from "../../testing/deploy-rules/lambda-ref";
+import { functionNameParts } from "../../local/lambda-function-name";
 import { referencedIndex } from "../../testing/deploy-rules/rule";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "../../testing/deploy-rules/one-policy";
 import { devContext, handBuilt } from "./fixture";
@@ -234,7 +235,7 @@ describe("recordName (the Route 53 rules' full name of a record)", () => {
   });
 });
 
-describe("a Lambda function reference as the Lambda rules read it (parseFunctionReference, through eventSourceMappingPair)", () => {
+describe("a Lambda function reference as the Lambda rules read it (functionNameParts, through eventSourceMappingPair)", () => {
   const QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:jobs";
   const pair = async (functionName: string) => {
     const { eventSourceMappingPair } = await import("../../testing/deploy-rules/index.js");
@@ -246,20 +247,21 @@ describe("a Lambda function reference as the Lambda rules read it (parseFunction
     ["123456789012:function:thumbs:live", "thumbs", "us-east-1"],
     ["123456789012:function:thumbs", "thumbs", "us-east-1"],
     ["thumbs:7", "thumbs", "us-east-1"],
-    // A full ARN keeps its region, with a qualifier, and with an account that is not 12 digits.
+    // A full ARN keeps its region, with a qualifier.
     ["arn:aws:lambda:eu-west-1:123456789012:function:thumbs:live", "thumbs", "eu-west-1"],
-    ["arn:aws:lambda:eu-west-1:acct:function:thumbs", "thumbs", "eu-west-1"],
-    // An ARN with an empty region falls back to the mapping's.
-    ["arn:aws:lambda::123456789012:function:thumbs", "thumbs", "us-east-1"],
+    // What FunctionName's pattern refuses (an account not 12 digits, an empty region) is no function reference: the
+    // mapping's whole reference is the key, in the mapping's region (Lambda refuses the mapping anyway).
+    ["arn:aws:lambda:eu-west-1:acct:function:thumbs", "arn:aws:lambda:eu-west-1:acct:function:thumbs", "us-east-1"],
+    ["arn:aws:lambda::123456789012:function:thumbs", "arn:aws:lambda::123456789012:function:thumbs", "us-east-1"],
   ])("reads %s as the function %s in %s", async (reference, name, region) => {
     expect(await pair(reference)).toEqual([QUEUE_ARN, name, region]);
   });
 
   it("refuses what FunctionName's pattern refuses, such as another service's ARN, rather than reading a name out of it", () => {
-    expect(parseFunctionReference("arn:aws:s3:::x")).toBeUndefined();
-    expect(parseFunctionReference("arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
-    expect(parseFunctionReference("thumbs:live:extra")).toBeUndefined();
-    expect(parseFunctionReference("thumbs:$LATEST")).toEqual({ name: "thumbs", qualifier: "$LATEST", region: undefined, account: undefined });
+    expect(functionNameParts("arn:aws:s3:::x")).toBeUndefined();
+    expect(functionNameParts("arn:aws:sqs:us-east-1:123456789012:jobs")).toBeUndefined();
+    expect(functionNameParts("thumbs:live:extra")).toBeUndefined();
+    expect(functionNameParts("thumbs:$LATEST")).toEqual({ name: "thumbs", qualifier: "$LATEST", region: undefined, account: undefined, partition: undefined });
   });
 });
 
@@ -328,11 +330,15 @@ describe("trustsService (the deploy rules read a service role's trust policy wit
       expect(trustsService(workflowTrust("arn:aws:states:us-east-1:123456789012:stateMachine:*"), STATES, machine)).toBe(true);
       expect(trustsService(targetTrust(rule), "events.amazonaws.com", rule)).toBe(true);
     });
-    it("refuses a SourceArn of another region or kind, or a SourceAccount of another account", () => {
+    it("refuses a SourceArn of another region or kind", () => {
       expect(trustsService(workflowTrust("arn:aws:states:eu-west-1:123456789012:stateMachine:*"), STATES, machine)).toBe(false);
-      expect(trustsService(workflowTrust("arn:aws:states:us-east-1:123456789012:stateMachine:*", "999999999999"), STATES, machine)).toBe(false);
       expect(trustsService(targetTrust("arn:aws:events:us-east-1:123456789012:event-bus/bus-1"), "events.amazonaws.com", rule)).toBe(false);
-      expect(trustsService(targetTrust(rule, "999999999999"), "events.amazonaws.com", rule)).toBe(false);
+      expect(trustsService(targetTrust("arn:aws:events:us-east-1:999999999999:rule/bus-1/other"), "events.amazonaws.com", rule)).toBe(false);
+    });
+    it("does not judge the account (the plan's is mocked, a policy names the real one): aws:SourceAccount, nor an ARN's account field", () => {
+      expect(trustsService(workflowTrust("arn:aws:states:us-east-1:999999999999:stateMachine:*", "999999999999"), STATES, machine)).toBe(true);
+      expect(trustsService(targetTrust("arn:aws:events:us-east-1:999999999999:rule/bus-1/rule-2", "999999999999"), "events.amazonaws.com", rule)).toBe(true);
+      expect(trustsService(trusting("events.amazonaws.com", { StringNotEquals: { "aws:SourceAccount": "123456789012" } }), "events.amazonaws.com", rule)).toBe(true);
     });
     it("takes another statement whose conditions hold, as IAM allows on any one Allow", () => {
       const document = { Version: "2012-10-17", Statement: [targetStatement("arn:aws:events:us-east-1:123456789012:rule/bus-1/old"), targetStatement(rule)] };
