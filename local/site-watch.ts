@@ -243,7 +243,15 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
     return never || (root !== undefined && !ignored(relative(root, path)));
   };
 
-  function apply(graph: ImportGraph): void {
+  /**
+   * Watches the folders of `graph` (read from `readStartedAt`) for its names. A name a folder's watcher was not
+   * listening for until now may have been written while the graph was read: its event, if any, came before this
+   * made the name relevant and was dropped (the import of a missing `../lib/later` fails the build, and `later.ts` is
+   * created before the read that found it missing is applied). So a change is reported for a newly relevant name
+   * that exists: a missing import's file (the graph found none, so it came since), or an imported file written since
+   * the read began. Not at the first read: StaticSite's build at construction read the sources as they were.
+   */
+  function apply(graph: ImportGraph, readStartedAt: number, first: boolean): void {
     const wanted = new Map<string, FolderNames>();
     const want = (path: string, kind: "files" | "missing") => {
       if (skip(path)) return;
@@ -258,25 +266,29 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
       entry.watcher.close();
       folders.delete(folder);
     }
+    let unheard = false;
     for (const [folder, names] of wanted) {
       const existing = folders.get(folder);
+      if (!first && writtenUnheard(folder, names, existing?.names, readStartedAt)) unheard = true;
       if (existing) {
         existing.names.files = names.files;
         existing.names.missing = names.missing;
         existing.watcher.recheck(); // its events brought it back if it was created or replaced; this is in case one was lost
         continue;
       }
-      // A name counts if the graph holds it, or it is a missing import with an extension (later → later.ts).
-      const relevant = (name: string) => names.files.has(name) || [...names.missing].some((stem) => name === stem || name.startsWith(`${stem}.`));
-      folders.set(folder, { names, watcher: watchSources(folder, (name) => !relevant(name), changed) });
+      folders.set(folder, { names, watcher: watchSources(folder, (name) => !relevantName(names, name), changed) });
     }
+    if (unheard) changed();
   }
 
   /** Never rejects: a rebuild awaits it, and a watcher must not bring `npm start` down. */
+  let reads = 0;
   async function refresh(): Promise<void> {
+    const readStartedAt = Date.now();
+    const first = reads++ === 0;
     try {
       const graph = await importGraph(build.cwd, entries());
-      if (!closed) apply(graph);
+      if (!closed) apply(graph, readStartedAt, first);
       failing = false;
     } catch (error) {
       if (!failing && !closed) {
@@ -310,6 +322,41 @@ function watchImports(build: BuiltSite, { ignored, entries, changed, log }: Impo
       folders.clear();
     },
   };
+}
+
+/** A name counts if the graph holds it, or it is a missing import's with an extension (later → later.ts). */
+function relevantName(names: FolderNames, name: string): boolean {
+  return names.files.has(name) || [...names.missing].some((stem) => name === stem || name.startsWith(`${stem}.`));
+}
+
+/**
+ * A file system may stamp a write a clock tick before `Date.now()` read the time it follows (Linux's coarse clock:
+ * a few milliseconds); one older than this before the read began is not taken as written during it.
+ */
+const MTIME_TICK_MS = 50;
+
+/** Whether a name `names` holds and `before` did not is a file in `folder` that the read begun at `since` did not see. */
+function writtenUnheard(folder: string, names: FolderNames, before: FolderNames | undefined, since: number): boolean {
+  const newly: FolderNames = {
+    files: new Set([...names.files].filter((name) => !before?.files.has(name))),
+    missing: new Set([...names.missing].filter((stem) => !before?.missing.has(stem))),
+  };
+  if (newly.files.size === 0 && newly.missing.size === 0) return false;
+  let present: string[];
+  try {
+    present = readdirSync(folder);
+  } catch {
+    return false; // not there (yet): its watcher reports it when it appears
+  }
+  return present.some((name) => {
+    if (!relevantName(newly, name)) return false;
+    if (!newly.files.has(name)) return true; // a missing import's file: the graph found none
+    try {
+      return statSync(join(folder, name)).mtimeMs >= since - MTIME_TICK_MS;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function isUnder(folder: string, path: string): boolean {

@@ -6,16 +6,17 @@
  * esbuild (the graph; the site's own command is another process), and held there, so the test says which read runs
  * when. The settle timer of the watcher is faked: each change is handed to the watcher when the test runs that timer,
  * once the change's file event has set it, so the count does not rest on how fs.watch splits or merges events.
+ * A read held after esbuild answered shows a file created while its result waits to be applied.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
 import { queueFolderBuild } from "../../components/static-site/build";
 import { watchSiteBuild, type SiteWatcher } from "../../local/site-watch";
 
-/** The graph reads started, and those held (each waits for its release). */
-const reads = vi.hoisted(() => ({ started: 0, holding: false, held: [] as Array<() => void> }));
+/** The graph reads started, and those held (each waits for its release), before esbuild reads or after. */
+const reads = vi.hoisted(() => ({ started: 0, holding: false, holdingAfter: false, held: [] as Array<() => void> }));
 
 vi.mock("esbuild", async (importOriginal) => {
   const actual = await importOriginal<typeof import("esbuild")>();
@@ -24,7 +25,9 @@ vi.mock("esbuild", async (importOriginal) => {
     build: async (options: Parameters<typeof actual.build>[0]) => {
       reads.started += 1;
       if (reads.holding) await new Promise<void>((release) => reads.held.push(release));
-      return actual.build(options);
+      const result = await actual.build(options);
+      if (reads.holdingAfter) await new Promise<void>((release) => reads.held.push(release));
+      return result;
     },
   };
 });
@@ -36,7 +39,9 @@ let watcher: SiteWatcher | undefined;
 let letGo: (() => void) | undefined;
 
 afterEach(async () => {
+  reads.started = 0;
   reads.holding = false;
+  reads.holdingAfter = false;
   for (const release of reads.held.splice(0)) release();
   letGo?.();
   await watcher?.close();
@@ -87,4 +92,41 @@ it("reads the import graph once for the changes made while a read waits to start
   await other;
   await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 1, { timeout: WAIT_MS }).toBe(true);
   expect(reads.started).toBe(4);
+});
+
+it("rebuilds for a missing import's file created while the read that found it missing was still being applied", async () => {
+  // The build fails on `../../lib/later` at once, while the graph read beside it still runs: a user creating
+  // later.ts then (CI, 2026-12-06) saw no rebuild, the file's event reaching lib/'s watcher before the read made
+  // `later` a name it listens for. Here the read is held once esbuild has answered, until the file's event is in.
+  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-unheard-")));
+  const site = join(project, "site");
+  mkdirSync(join(site, "src"), { recursive: true });
+  mkdirSync(join(project, "lib"));
+  writeFileSync(join(project, "lib", "extra.ts"), 'export const extra = "x";\n');
+  const main = join(site, "src", "main.ts");
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\ndocument.title = extra;\n');
+  watcher = watchSiteBuild({ site: "unheard", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, () => {});
+  await expect.poll(() => watcher!.watched().includes(join(project, "lib")), { timeout: WAIT_MS }).toBe(true);
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
+
+  reads.holdingAfter = true;
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\nimport { later } from "../../lib/later";\ndocument.title = extra + later;\n');
+  // The rebuild's read has found `later` missing and waits to be applied.
+  await expect.poll(() => reads.held.length, { timeout: WAIT_MS }).toBe(1);
+  reads.holdingAfter = false;
+  // later.ts, once its event is in: node reads every fs.watch of a process from one inotify queue, so this watcher's
+  // event and lib/'s watcher's are handed out in the same turn of the loop.
+  const heard = new Promise<void>((resolve) => {
+    const own = watch(join(project, "lib"), (_event, name) => {
+      if (name?.toString() !== "later.ts") return;
+      own.close();
+      setImmediate(resolve);
+    });
+  });
+  writeFileSync(join(project, "lib", "later.ts"), 'export const later = "y";\n');
+  await heard;
+  reads.held.shift()!();
+  // Its rebuild, and the one for later.ts: a third read of the graph.
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(3);
+  await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 2, { timeout: WAIT_MS }).toBe(true);
 });
