@@ -6,7 +6,7 @@
  * Functions API) the photos and the album are gone, each photo's removal reached the photo-removals queue, and its
  * consumer deleted the objects.
  */
-import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type DescribeExecutionOutput, type HistoryEvent } from "@aws-sdk/client-sfn";
@@ -288,8 +288,10 @@ describe("who may claim an album and mark it failed", () => {
       const { ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = task.Parameters;
       const resolved = Object.fromEntries(Object.entries(ExpressionAttributeValues as Record<string, { S?: string }>).map(([name, value]) => [name, { S: value.S ?? values[name] }]));
       expect(Object.values(resolved).every((value) => typeof value.S === "string"), JSON.stringify(resolved)).toBe(true);
+      const write = { TableName: outputs().galleryTableName, Key: marshall(albumKey(owner, albumId)), ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues: resolved };
+      // An updateItem Task, or DeleteAlbum's deleteItem (no UpdateExpression).
       return dynamodb
-        .send(new UpdateItemCommand({ TableName: outputs().galleryTableName, Key: marshall(albumKey(owner, albumId)), ConditionExpression, UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues: resolved }))
+        .send(UpdateExpression ? new UpdateItemCommand({ ...write, UpdateExpression }) : new DeleteItemCommand(write))
         .then(() => "done", (error: Error) => (error.name === "ConditionalCheckFailedException" ? "refused" : Promise.reject(error)));
     };
     const env = app.context.environment;
@@ -310,6 +312,9 @@ describe("who may claim an album and mark it failed", () => {
     const stillMine = (me: string) => run(states.StillMine, { ":me": me });
     expect(await stillMine("first")).toBe("refused");
     expect(await stillMine("second")).toBe("done");
+    expect(await execution()).toBe("second");
+    // Only the owner deletes the album (and tells it): one that lost it ends in NotMine, the album left to the owner.
+    expect(await run(states.DeleteAlbum, { ":me": "first" })).toBe("refused");
     expect(await execution()).toBe("second");
     expect(await markFailed("first")).toBe("refused"); // no longer its album: the owner's mark stays
     expect((await albumItem(owner, albumId))?.deletion).toMatchObject({ state: "deleting", execution: "second" });
