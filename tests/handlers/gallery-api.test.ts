@@ -486,6 +486,24 @@ describe("photos", () => {
     }
   });
 
+  it("reads strongly consistently where the race between a photo's POST and its album's DELETE is decided (the local table cannot show an eventually consistent read)", async () => {
+    const album = await newAlbum(ALICE);
+    const reads: Array<{ read: string; consistent: unknown }> = [];
+    vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+      if (command instanceof GetCommand || command instanceof QueryCommand) reads.push({ read: command.constructor.name, consistent: command.input.ConsistentRead });
+      return send.call(this, command);
+    } as never);
+    // The POST's read before its put and its read after; the DELETE's look for photos, after its mark.
+    expect((await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE })).status).toBe(201);
+    expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).status).toBe(202);
+    vi.restoreAllMocks();
+    expect(reads).toEqual([
+      { read: "GetCommand", consistent: true },
+      { read: "GetCommand", consistent: true },
+      { read: "QueryCommand", consistent: true },
+    ]);
+  });
+
   it("DELETE of an album it finds empty leaves no photo made meanwhile: one POSTed between its look for photos and its delete is refused", async () => {
     const album = await newAlbum(ALICE);
     let created: Awaited<ReturnType<typeof call>> | undefined;
