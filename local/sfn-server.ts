@@ -670,24 +670,16 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  */
 function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
-  let failed = false;
-  // The Catcher that took the state's failure, whose Assign applies instead of the state's.
+  // The Catcher that took the state's failure, whose Assign applies instead of the state's. A failed state exits only
+  // when caught (StateExecutor.execute: a retry runs it again, anything else fails its run), so it is what tells a
+  // failed state's exit from a succeeded one's.
   let catcher: { Assign?: unknown } | undefined;
-  const { dispatchStateEnteredEvent, dispatchStateFailedEvent, dispatchStateRetriedEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
+  const { dispatchStateEnteredEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
   logger.dispatchStateEnteredEvent = (name, type, input) => {
     entered = input;
-    failed = false;
     catcher = undefined;
     choice.rule = undefined;
     dispatchStateEnteredEvent.call(logger, name, type, input);
-  };
-  logger.dispatchStateFailedEvent = (...args) => {
-    failed = true;
-    dispatchStateFailedEvent.apply(logger, args);
-  };
-  logger.dispatchStateRetriedEvent = (...args) => {
-    failed = false;
-    dispatchStateRetriedEvent.apply(logger, args);
   };
   logger.dispatchStateCaughtEvent = (name, type, input, taking) => {
     catcher = taking as typeof catcher;
@@ -699,7 +691,8 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     const taskResult = taskResults.get(name);
     taskResults.delete(name);
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
-    const assign = failed ? catcher?.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
+    const failed = catcher !== undefined;
+    const assign = failed ? catcher!.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
     const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);

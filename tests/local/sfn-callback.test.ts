@@ -480,8 +480,8 @@ describe("local Step Functions, Wait for Callback Tasks", () => {
     const { events } = await client().send(new GetExecutionHistoryCommand({ executionArn }));
     const types = events!.map((event) => event.type);
     expect(["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"].map((type) => types.filter((found) => found === type).length)).toEqual([3, 3, 3, 3]);
+    const at = (find: (event: HistoryEvent) => boolean) => events!.findIndex(find);
     for (const [index, item] of ["a", "b", "c"].entries()) {
-      const at = (find: (event: HistoryEvent) => boolean) => events!.findIndex(find);
       const answered = at((event) => event.taskSucceededEventDetails?.output === JSON.stringify(item));
       expect(at((event) => event.mapIterationStartedEventDetails?.index === index)).toBeLessThan(answered);
       expect(at((event) => event.mapIterationSucceededEventDetails?.index === index)).toBeGreaterThan(answered);

@@ -1210,6 +1210,17 @@ describe("local Step Functions, Task history events (review 54)", () => {
     const map = (processor: object, rest: object) => ({ Type: "Map", MaxConcurrency: 1, ItemProcessor: processor, ...rest });
     const parallel = (branch: object, rest: object) => ({ Type: "Parallel", Branches: [branch], ...rest });
     const iteration = (...states: string[]) => ["MapIterationStarted", ...states];
+    // `state(rest)` run uncaught fails after the events `failed`; caught, it has the same events, then `exited` (its
+    // exit) and `Caught`'s. The caught run is returned for its details.
+    const failsThenCaught = async (state: (rest: object) => object, input: unknown, failed: string[], exited: string) => {
+      const uncaught = await run(state({ End: true }), input);
+      expect(uncaught.status).toBe("FAILED");
+      expect(uncaught.events.map((event) => event.type)).toEqual([...failed, "ExecutionFailed"]);
+      const caught = await run(state(catching), input);
+      expect(caught.status).toBe("SUCCEEDED");
+      expect(caught.events.map((event) => event.type)).toEqual([...failed, exited, "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      return caught;
+    };
 
     it("a Map that succeeds: MapStateSucceeded after its last iteration, before MapStateExited (test_map_state)", async () => {
       const { status, events } = await run(map(pass, { End: true }));
@@ -1229,13 +1240,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
     });
 
     it("a Map whose iteration fails: MapStateFailed after MapIterationFailed, then ExecutionFailed (test_map_state_catch_empty_fail) or, caught, MapStateExited (test_map_state_catch)", async () => {
-      const failed = iteration("FailStateEntered", "MapIterationFailed");
-      const uncaught = await run(map(fail, { End: true }));
-      expect(uncaught.status).toBe("FAILED");
-      expect(uncaught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateStarted", ...failed, "MapStateFailed", "ExecutionFailed"]);
-      const caught = await run(map(fail, catching));
-      expect(caught.status).toBe("SUCCEEDED");
-      expect(caught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateStarted", ...failed, "MapStateFailed", "MapStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      const failed = ["ExecutionStarted", "MapStateEntered", "MapStateStarted", ...iteration("FailStateEntered", "MapIterationFailed"), "MapStateFailed"];
+      const caught = await failsThenCaught((rest) => map(fail, rest), ["a"], failed, "MapStateExited");
       const { id, previousEventId, timestamp, ...mapFailed } = caught.events.find((event) => event.type === "MapStateFailed")!;
       expect(mapFailed).toEqual({ type: "MapStateFailed" });
     });
@@ -1257,12 +1263,7 @@ describe("local Step Functions, Task history events (review 54)", () => {
 
     it("a Parallel whose branch fails: ParallelStateFailed, then ExecutionFailed (test_parallel_state_fail) or, caught, ParallelStateExited (test_parallel_state_catch)", async () => {
       const failed = ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed"];
-      const uncaught = await run(parallel(fail, { End: true }), {});
-      expect(uncaught.status).toBe("FAILED");
-      expect(uncaught.events.map((event) => event.type)).toEqual([...failed, "ExecutionFailed"]);
-      const caught = await run(parallel(fail, catching), {});
-      expect(caught.status).toBe("SUCCEEDED");
-      expect(caught.events.map((event) => event.type)).toEqual([...failed, "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      await failsThenCaught((rest) => parallel(fail, rest), {}, failed, "ParallelStateExited");
     });
 
     it("a Parallel retried: ParallelStateStarted again, ParallelStateFailed only once the retries ran out (test_parallel_state_retry)", async () => {
@@ -1275,13 +1276,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
     it("a Map failing uncaught in a Parallel's branch or a Map's iteration: MapStateFailed, then the enclosing state's failure, then ExecutionFailed or, that state caught, its exit", async () => {
       const inner = { StartAt: "M", States: { M: map(fail, { End: true }) } };
       const innerFailed = ["MapStateEntered", "MapStateStarted", ...iteration("FailStateEntered", "MapIterationFailed"), "MapStateFailed"];
-      const uncaught = await run(parallel(inner, { End: true }));
-      expect(uncaught.status).toBe("FAILED");
-      expect(uncaught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", ...innerFailed, "ParallelStateFailed", "ExecutionFailed"]);
       // Caught, the enclosing state's failure does not settle the inner Map's: its branch's (or iteration's) does.
-      const caught = await run(parallel(inner, catching));
-      expect(caught.status).toBe("SUCCEEDED");
-      expect(caught.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", ...innerFailed, "ParallelStateFailed", "ParallelStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+      await failsThenCaught((rest) => parallel(inner, rest), ["a"], ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", ...innerFailed, "ParallelStateFailed"], "ParallelStateExited");
       const inMap = await run(map(inner, catching), [["a"]]);
       expect(inMap.status).toBe("SUCCEEDED");
       // Both Maps' failures recorded (where the inner one goes among the outer iteration's events is as the library
