@@ -6,7 +6,7 @@
  * esbuild (the graph; the site's own command is another process), and held there, so the test says which read runs
  * when. The settle timer of the watcher is faked: each change is handed to the watcher when the test runs that timer,
  * once the change's file event has set it, so the count does not rest on how fs.watch splits or merges events.
- * A read held after esbuild answered shows a file created while its result waits to be applied.
+ * A read held after esbuild answered shows a file created, or newly imported and written, while its result waits to be applied.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -127,6 +127,41 @@ it("rebuilds for a missing import's file created while the read that found it mi
   await heard;
   reads.held.shift()!();
   // Its rebuild, and the one for later.ts: a third read of the graph.
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(3);
+  await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 2, { timeout: WAIT_MS }).toBe(true);
+});
+
+it("rebuilds for a file newly imported and written while the read that found it was still being applied", async () => {
+  // other.ts exists, unimported: lib/'s watcher does not listen for it. The edit that imports it is read, and held
+  // once esbuild has answered; other.ts is written then, its event dropped as irrelevant. Applying the read makes
+  // other.ts relevant, and its write, newer than the read's start, is a change of its own.
+  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-unheard-write-")));
+  const site = join(project, "site");
+  mkdirSync(join(site, "src"), { recursive: true });
+  mkdirSync(join(project, "lib"));
+  writeFileSync(join(project, "lib", "extra.ts"), 'export const extra = "x";\n');
+  writeFileSync(join(project, "lib", "other.ts"), 'export const other = "y";\n');
+  const main = join(site, "src", "main.ts");
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\ndocument.title = extra;\n');
+  watcher = watchSiteBuild({ site: "unheard-write", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, () => {});
+  await expect.poll(() => watcher!.watched().includes(join(project, "lib")), { timeout: WAIT_MS }).toBe(true);
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
+
+  reads.holdingAfter = true;
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\nimport { other } from "../../lib/other";\ndocument.title = extra + other;\n');
+  await expect.poll(() => reads.held.length, { timeout: WAIT_MS }).toBe(1);
+  reads.holdingAfter = false;
+  const heard = new Promise<void>((resolve) => {
+    const own = watch(join(project, "lib"), (_event, name) => {
+      if (name?.toString() !== "other.ts") return;
+      own.close();
+      setImmediate(resolve);
+    });
+  });
+  writeFileSync(join(project, "lib", "other.ts"), 'export const other = "z";\n');
+  await heard;
+  reads.held.shift()!();
+  // Its rebuild, and the one for other.ts's write: a third read of the graph.
   await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(3);
   await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 2, { timeout: WAIT_MS }).toBe(true);
 });
