@@ -15,7 +15,7 @@ import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { BATCH_ENTRY_ID, messageBytes } from "./sqs-server";
+import { BATCH_ENTRY_ID, FIFO_ID, messageBytes } from "./sqs-server";
 import { escapeXml } from "./xml";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
@@ -77,12 +77,6 @@ export class SnsError extends Error {
 export const SNS_LIMITS = { messageBytes: 262_144, subjectLength: 100, batchEntries: 10, deduplicationWindowMs: 5 * 60 * 1000 } as const;
 
 const invalid = (message: string) => new SnsError("InvalidParameter", message);
-
-/**
- * MessageGroupId and MessageDeduplicationId: "up to 128 alphanumeric characters (a-z, A-Z, 0-9) and punctuation
- * (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)" (API_Publish, API_PublishBatchRequestEntry), as SQS's (local/sqs-server.ts FIFO_ID).
- */
-const MESSAGE_ID_FORMAT = /^[\x21-\x7e]{1,128}$/;
 
 /** The topics, publishing and fan-out, without HTTP (tests use it directly). */
 export class LocalSns {
@@ -164,7 +158,9 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
     throw invalid(`Invalid parameter: Subject (printable ASCII, fewer than ${SNS_LIMITS.subjectLength} characters, no line breaks)`);
   }
   for (const [name, value] of [["MessageGroupId", input.messageGroupId], ["MessageDeduplicationId", input.messageDeduplicationId]] as const) {
-    if (value !== undefined && !MESSAGE_ID_FORMAT.test(value)) throw invalid(`Invalid parameter: ${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+    // "up to 128 alphanumeric characters (a-z, A-Z, 0-9) and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~)"
+    // (API_Publish, API_PublishBatchRequestEntry): SQS's format for the same ids.
+    if (value !== undefined && !FIFO_ID.test(value)) throw invalid(`Invalid parameter: ${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
   }
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!/^(String|Number|Binary)(\..+)?$/.test(attribute.DataType)) throw invalid(`Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`);

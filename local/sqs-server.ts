@@ -144,8 +144,8 @@ const INVALID_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]
  * ("up to 80 characters … alphanumeric characters, hyphens(-), and underscores (_)", API_PublishBatchRequestEntry).
  */
 export const BATCH_ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
-/** Group and deduplication ids: alphanumeric and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~). */
-const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
+/** Group and deduplication ids: alphanumeric and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~); SNS's the same (API_Publish). */
+export const FIFO_ID = /^[\x21-\x7e]{1,128}$/;
 
 const md5 = (data: string | Buffer) => createHash("md5").update(data).digest("hex");
 

@@ -1,5 +1,6 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, dimension values, workflow ARNs, email addresses. */
 import { arnRegion } from "../arn";
+import { DEFAULT_EVENT_BUS_NAME } from "../event-bus/spec";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
 import { AlarmKind, alarmSpecs, alarmTiming, QUERY_ALARM_KINDS, type AlarmOverride, type AlarmOverrides, type AlarmSpec, type MonitoredRule, type MonitoredTarget, type MonitoredWorkflow, type MonitoringTargets } from "./alarms";
@@ -215,7 +216,7 @@ function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void 
   if (typeof bus !== "string") return;
   // A bus's ARN ends in event-bus/<name>; the default bus's ARN is refused as "default" is, not answered with "default".
   const name = bus.startsWith("arn:") ? bus.slice(bus.lastIndexOf("/") + 1) : bus;
-  if (name === "default") {
+  if (name === DEFAULT_EVENT_BUS_NAME) {
     fail(`rules.${key}.eventBusName`, bus, "names the default bus, whose rules' metrics have the RuleName dimension alone; an alarm that adds EventBusName watches a metric EventBridge never publishes", "Leave eventBusName out for a rule on the default bus.");
   }
   if (name !== bus) fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${name}" (EventBus.busName).`);

@@ -4,6 +4,7 @@
  * PutMetricAlarm takes, and (warnings)
  * alarms whose dimensions no metric is published under.
  */
+import { DEFAULT_EVENT_BUS_NAME } from "../../components/event-bus/spec";
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -244,7 +245,10 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
         if (namespace !== "AWS/Events" || typeof ruleName !== "string") continue;
         const named = rules.filter((r) => (r.state.name === ruleName || r.inputs.name === ruleName) && regionOf(graph, r, context) === region);
         // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
-        const expected = (rule: RecordedResource) => (busNameOf(rule.inputs.eventBusName) === "default" ? undefined : busNameOf(rule.inputs.eventBusName));
+        const expected = (rule: RecordedResource) => {
+          const bus = busNameOf(rule.inputs.eventBusName);
+          return bus === DEFAULT_EVENT_BUS_NAME ? undefined : bus;
+        };
         const given = dimensions.EventBusName;
         if (named.length === 0 || named.some((rule) => expected(rule) === given)) continue;
         const rule = named[0];

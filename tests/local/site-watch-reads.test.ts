@@ -6,7 +6,7 @@
  * esbuild (the graph; the site's own command is another process), and held there, so the test says which read runs
  * when. The settle timer of the watcher is faked: each change is handed to the watcher when the test runs that timer,
  * once the change's file event has set it, so the count does not rest on how fs.watch splits or merges events.
- * A read held after esbuild answered shows a file created while its result waits to be applied.
+ * A read held after esbuild answered shows a file created, or newly imported and written, while its result waits to be applied.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -94,39 +94,56 @@ it("reads the import graph once for the changes made while a read waits to start
   expect(reads.started).toBe(4);
 });
 
-it("rebuilds for a missing import's file created while the read that found it missing was still being applied", async () => {
-  // The build fails on `../../lib/later` at once, while the graph read beside it still runs: a user creating
-  // later.ts then (CI, 2026-12-06) saw no rebuild, the file's event reaching lib/'s watcher before the read made
-  // `later` a name it listens for. Here the read is held once esbuild has answered, until the file's event is in.
-  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-unheard-")));
+/**
+ * A site importing lib/extra.ts (lib/ also holding `lib`'s other files); `main.ts` is rewritten to `after`, its read is
+ * held once esbuild has answered, `file` in lib/ is written with `content` and its event let in, then the read is applied:
+ * the rebuild for the edit, and one for `file`, read the graph a third time.
+ */
+async function rebuildsForFileWrittenWhileApplied(label: string, lib: Record<string, string>, after: string, file: string, content: string): Promise<void> {
+  project = realpathSync(mkdtempSync(join(tmpdir(), `sf-site-${label}-`)));
   const site = join(project, "site");
   mkdirSync(join(site, "src"), { recursive: true });
   mkdirSync(join(project, "lib"));
-  writeFileSync(join(project, "lib", "extra.ts"), 'export const extra = "x";\n');
+  for (const [name, text] of Object.entries({ "extra.ts": 'export const extra = "x";\n', ...lib })) writeFileSync(join(project, "lib", name), text);
   const main = join(site, "src", "main.ts");
   writeFileSync(main, 'import { extra } from "../../lib/extra";\ndocument.title = extra;\n');
-  watcher = watchSiteBuild({ site: "unheard", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, () => {});
+  watcher = watchSiteBuild({ site: label, command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, () => {});
   await expect.poll(() => watcher!.watched().includes(join(project, "lib")), { timeout: WAIT_MS }).toBe(true);
   await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
 
   reads.holdingAfter = true;
-  writeFileSync(main, 'import { extra } from "../../lib/extra";\nimport { later } from "../../lib/later";\ndocument.title = extra + later;\n');
-  // The rebuild's read has found `later` missing and waits to be applied.
+  writeFileSync(main, after);
+  // The rebuild's read has answered and waits to be applied.
   await expect.poll(() => reads.held.length, { timeout: WAIT_MS }).toBe(1);
   reads.holdingAfter = false;
-  // later.ts, once its event is in: node reads every fs.watch of a process from one inotify queue, so this watcher's
+  // The file, once its event is in: node reads every fs.watch of a process from one inotify queue, so this watcher's
   // event and lib/'s watcher's are handed out in the same turn of the loop.
   const heard = new Promise<void>((resolve) => {
     const own = watch(join(project, "lib"), (_event, name) => {
-      if (name?.toString() !== "later.ts") return;
+      if (name?.toString() !== file) return;
       own.close();
       setImmediate(resolve);
     });
   });
-  writeFileSync(join(project, "lib", "later.ts"), 'export const later = "y";\n');
+  writeFileSync(join(project, "lib", file), content);
   await heard;
   reads.held.shift()!();
-  // Its rebuild, and the one for later.ts: a third read of the graph.
+  // Its rebuild, and the one for the file: a third read of the graph.
   await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(3);
   await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 2, { timeout: WAIT_MS }).toBe(true);
+}
+
+it("rebuilds for a missing import's file created while the read that found it missing was still being applied", async () => {
+  // The build fails on `../../lib/later` at once, while the graph read beside it still runs: a user creating
+  // later.ts then (CI, 2026-12-06) saw no rebuild, the file's event reaching lib/'s watcher before the read made
+  // `later` a name it listens for.
+  const after = 'import { extra } from "../../lib/extra";\nimport { later } from "../../lib/later";\ndocument.title = extra + later;\n';
+  await rebuildsForFileWrittenWhileApplied("unheard", {}, after, "later.ts", 'export const later = "y";\n');
+});
+
+it("rebuilds for a file newly imported and written while the read that found it was still being applied", async () => {
+  // other.ts exists, unimported: lib/'s watcher does not listen for it, and drops its write. Applying the read makes
+  // other.ts relevant, and its write, newer than the read's start, is a change of its own.
+  const after = 'import { extra } from "../../lib/extra";\nimport { other } from "../../lib/other";\ndocument.title = extra + other;\n';
+  await rebuildsForFileWrittenWhileApplied("unheard-write", { "other.ts": 'export const other = "y";\n' }, after, "other.ts", 'export const other = "z";\n');
 });
