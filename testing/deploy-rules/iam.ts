@@ -29,9 +29,9 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * StatesServiceTasks reads grants; local/resource-policies.ts does the same for aws:PrincipalArn): only the region,
  * service and resource of the ARN count. Any other key, or an operator conditionHolds does not read, or a value naming
  * a policy variable, leaves the statement trusted (no finding on a guess); so does a call without `on`. A Deny statement
- * naming the service (or everyone, `"*"`) and covering sts:AssumeRole with no Condition makes the role untrusted: "an
+ * naming the service (or everyone, `Principal: "*"`) and covering sts:AssumeRole with no Condition makes the role untrusted: "an
  * explicit deny in any policy overrides the allow" (reference_policies_evaluation-logic_policy-eval-basics.html); a
- * conditioned Deny, or one with NotPrincipal, is not read.
+ * conditioned Deny, one with NotPrincipal or one of `{AWS: "*"}`, is not read.
  * StatesRoleTrust, EventBridgeWorkflowRole and SchedulerTarget share it; ApiGatewayAccountRole and LambdaEdgeRoleTrust
  * too, without `on`: AWS documents no ARN API Gateway or Lambda@Edge sends when it assumes their roles.
  */
@@ -50,7 +50,9 @@ export function trustsService(role: RecordedResource, principal: string | RegExp
     (s) =>
       s.Effect === "Deny" &&
       s.NotPrincipal === undefined &&
-      (s.Principal === "*" || s.Principal?.AWS === "*" || asArray<string>(s.Principal?.Service).some(names)) &&
+      // `{AWS: "*"}` is left out: whether it covers a service principal is not confirmed ("Some services behave
+      // differently" for it and "*", the CDK's AnyPrincipal), and a finding must not rest on a guess.
+      (s.Principal === "*" || asArray<string>(s.Principal?.Service).some(names)) &&
       assumes(s) &&
       Object.keys(s.Condition ?? {}).length === 0,
   );
