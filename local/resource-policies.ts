@@ -66,7 +66,7 @@ export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] 
  * the specified bucket, the new policy will replace the existing policy", the SDK for .NET's PutBucketPolicy), so two of
  * these replace each other in AWS (deploy rule S3OneBucketPolicy); all are read here, as a queue's are.
  */
-export function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
+function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
   return documentsOf(policyWriters(graph, bucket, BUCKET_POLICY, "bucket"));
 }
 

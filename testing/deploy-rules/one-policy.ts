@@ -8,6 +8,7 @@
 import { parse as parseYaml } from "yaml";
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
@@ -140,7 +141,7 @@ export const S3_ONE_BUCKET_POLICY = onePolicyRule({
   id: "S3OneBucketPolicy",
   title: "A bucket's policy is written by one resource only",
   source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html",
-  targets: writersByHolder(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], "aws:s3/bucketPolicy:BucketPolicy", "bucket", true),
+  targets: writersByHolder([BUCKET, BUCKET_V2], BUCKET_POLICY, "bucket", true),
   wording: { on: "writer", of: (bucket) => `bucket policy of ${bucket}`, removes: "every statement", fix: (bucket) => `write every statement for ${bucket} into one aws.s3.BucketPolicy (and no \`policy\` on the bucket)` },
 });
 
