@@ -50,23 +50,14 @@ export function policyWriters(graph: Graph, holder: RecordedResource, type: stri
 /** The writers' documents: the attached resources' first, then the holder's own (statement numbers in findings follow this order). */
 const documentsOf = ({ own, attached }: PolicyWriters): unknown[] => [...attached.map((p) => p.inputs.policy), own?.inputs.policy].filter(Boolean);
 
-/** The queue's policy writers: its QueuePolicy resources and its own `policy`. */
-export const queuePolicyWriters = (graph: Graph, queue: RecordedResource): PolicyWriters => policyWriters(graph, queue, QUEUE_POLICY, "queueUrl");
-
-/** The topic's policy writers: its TopicPolicy resources and its own `policy`. */
-export const topicPolicyWriters = (graph: Graph, topic: RecordedResource): PolicyWriters => policyWriters(graph, topic, TOPIC_POLICY, "arn");
-
-/** The bucket's policy writers: its BucketPolicy resources and its own (deprecated) `policy`. */
-const bucketPolicyWriters = (graph: Graph, bucket: RecordedResource): PolicyWriters => policyWriters(graph, bucket, BUCKET_POLICY, "bucket");
-
 /** The queue's access policy documents: its QueuePolicy resources' and its own `policy`. */
 export function queuePolicies(graph: Graph, queue: RecordedResource): unknown[] {
-  return documentsOf(queuePolicyWriters(graph, queue));
+  return documentsOf(policyWriters(graph, queue, QUEUE_POLICY, "queueUrl"));
 }
 
 /** The topic's access policy documents: its TopicPolicy resources' and its own `policy`. */
 export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] {
-  return documentsOf(topicPolicyWriters(graph, topic));
+  return documentsOf(policyWriters(graph, topic, TOPIC_POLICY, "arn"));
 }
 
 /**
@@ -75,8 +66,8 @@ export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] 
  * the specified bucket, the new policy will replace the existing policy", the SDK for .NET's PutBucketPolicy), so two of
  * these replace each other in AWS (deploy rule S3OneBucketPolicy); all are read here, as a queue's are.
  */
-export function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
-  return documentsOf(bucketPolicyWriters(graph, bucket));
+function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
+  return documentsOf(policyWriters(graph, bucket, BUCKET_POLICY, "bucket"));
 }
 
 /** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */

@@ -3,6 +3,7 @@
  * Scheduler schedules, Lambda's asynchronous invocation settings and destinations, event source
  * mappings' access to their stream, and IAM statement ids.
  */
+import { arnComponents } from "../../components/iam-match";
 import { S3_EVENT_TYPES, keysOverlap, sharedEventTypes } from "../../components/bucket-events";
 import { isTimeZone, parseScheduleExpression, ScheduleExpressionError } from "../../components/schedule-expression";
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
@@ -173,8 +174,9 @@ export const SCHEDULER_EXPRESSION: DeployRule = {
  * for an ARN of another shape, so the role's conditions are not judged.
  */
 function scheduleGroupArn(scheduleArn: unknown): string | undefined {
-  const match = typeof scheduleArn === "string" ? /^(arn:[^:]+:scheduler:[^:]+:\d{12}:)schedule\/([^/]+)\/[^/]+$/.exec(scheduleArn) : null;
-  return match ? `${match[1]}schedule-group/${match[2]}` : undefined;
+  const [prefix, partition, service, region, account, resource] = (typeof scheduleArn === "string" && arnComponents(scheduleArn)) || [];
+  const group = prefix === "arn" && partition && service === "scheduler" && region && /^\d{12}$/.test(account) ? /^schedule\/([^/]+)\/[^/]+$/.exec(resource)?.[1] : undefined;
+  return group ? `arn:${partition}:scheduler:${region}:${account}:schedule-group/${group}` : undefined;
 }
 
 /**

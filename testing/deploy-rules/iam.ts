@@ -28,7 +28,10 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * is left undecided and an aws:SourceArn value is compared with its account field read as `on`'s (arnInAccount, as
  * StatesServiceTasks reads grants; local/resource-policies.ts does the same for aws:PrincipalArn): only the region,
  * service and resource of the ARN count. Any other key, or an operator conditionHolds does not read, or a value naming
- * a policy variable, leaves the statement trusted (no finding on a guess); so does a call without `on`.
+ * a policy variable, leaves the statement trusted (no finding on a guess); so does a call without `on`. A Deny statement
+ * naming the service (or everyone, `Principal: "*"`) and covering sts:AssumeRole with no Condition makes the role untrusted: "an
+ * explicit deny in any policy overrides the allow" (reference_policies_evaluation-logic_policy-eval-basics.html); a
+ * conditioned Deny, one with NotPrincipal or one of `{AWS: "*"}`, is not read.
  * StatesRoleTrust, EventBridgeWorkflowRole and SchedulerTarget share it; ApiGatewayAccountRole and LambdaEdgeRoleTrust
  * too, without `on`: AWS documents no ARN API Gateway or Lambda@Edge sends when it assumes their roles.
  */
@@ -39,13 +42,30 @@ export function trustsService(role: RecordedResource, principal: string | RegExp
     keys: on === undefined ? {} : { "aws:sourcearn": on },
     comparable: (key, value) => (key === "aws:sourcearn" && account !== undefined ? arnInAccount(value, account) : value),
   };
-  return policyDocument(role.inputs.assumeRolePolicy).Statement.some(
+  const statements = policyDocument(role.inputs.assumeRolePolicy).Statement;
+  const assumes = (s: Record<string, any>) => asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole"));
+  // An explicit Deny overrides any Allow (IAM's evaluation logic). Only an unconditioned one is read: a condition's
+  // aws:SourceArn or aws:SourceAccount would be compared with the mocked account, and a finding must not rest on that.
+  const denied = statements.some(
     (s) =>
-      (s.Effect ?? "Allow") === "Allow" &&
-      asArray<string>(s.Principal?.Service).some(names) &&
-      asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole")) &&
-      // A value naming a policy variable (${aws:PrincipalAccount}) is compared as written by conditionHolds: not judged.
-      (holdsPolicyVariable(JSON.stringify(s.Condition ?? {})) || conditionHolds(s.Condition, context) !== false),
+      s.Effect === "Deny" &&
+      s.NotPrincipal === undefined &&
+      // `{AWS: "*"}` is left out: whether it covers a service principal is not confirmed ("Some services behave
+      // differently" for it and "*", the CDK's AnyPrincipal), and a finding must not rest on a guess.
+      (s.Principal === "*" || asArray<string>(s.Principal?.Service).some(names)) &&
+      assumes(s) &&
+      Object.keys(s.Condition ?? {}).length === 0,
+  );
+  return (
+    !denied &&
+    statements.some(
+      (s) =>
+        (s.Effect ?? "Allow") === "Allow" &&
+        asArray<string>(s.Principal?.Service).some(names) &&
+        assumes(s) &&
+        // A value naming a policy variable (${aws:PrincipalAccount}) is compared as written by conditionHolds: not judged.
+        (holdsPolicyVariable(JSON.stringify(s.Condition ?? {})) || conditionHolds(s.Condition, context) !== false),
+    )
   );
 }
 

@@ -8,7 +8,7 @@
 import { parse as parseYaml } from "yaml";
 import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import type { PolicyWriters } from "../../local/resource-policies";
+import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
@@ -79,9 +79,6 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
   };
 }
 
-/** A holder's writers as a finding lists them: the holder itself first, then its policy resources. */
-export const listed = ({ own, attached }: PolicyWriters): RecordedResource[] => [...(own ? [own] : []), ...attached];
-
 /**
  * The targets of resources of `holderTypes` (writers themselves when `own` says so: when they set their own `policy`, for
  * `true`) and of the `policyType` resources whose `field` names them (by id, name or ARN, as local/resource-policies.ts
@@ -95,9 +92,10 @@ export function writersByHolder(holderTypes: readonly string[], policyType: stri
     const attachedOf = attachedIndex(graph, policyType, field);
     const claimed = new Set<RecordedResource>();
     const held = holderTypes.flatMap((type) => ofType(graph, type)).map((holder): PolicyTarget => {
-      const writers: PolicyWriters = { own: writes(holder) ? holder : undefined, attached: attachedOf(holder) };
-      writers.attached.forEach((w) => claimed.add(w));
-      return { target: holder.name, holder, writers: listed(writers) };
+      const attached = attachedOf(holder);
+      attached.forEach((w) => claimed.add(w));
+      // The holder itself first, then its policy resources.
+      return { target: holder.name, holder, writers: [...(writes(holder) ? [holder] : []), ...attached] };
     });
     return [...held, ...byReference(graph, context, ofType(graph, policyType).filter((w) => !claimed.has(w)), (w) => w.inputs[field])];
   };
@@ -143,7 +141,7 @@ export const S3_ONE_BUCKET_POLICY = onePolicyRule({
   id: "S3OneBucketPolicy",
   title: "A bucket's policy is written by one resource only",
   source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html",
-  targets: writersByHolder(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], "aws:s3/bucketPolicy:BucketPolicy", "bucket", true),
+  targets: writersByHolder([BUCKET, BUCKET_V2], BUCKET_POLICY, "bucket", true),
   wording: { on: "writer", of: (bucket) => `bucket policy of ${bucket}`, removes: "every statement", fix: (bucket) => `write every statement for ${bucket} into one aws.s3.BucketPolicy (and no \`policy\` on the bucket)` },
 });
 
