@@ -46,9 +46,19 @@ export interface OnePolicySpec {
   wording: OnePolicyWording;
 }
 
+/** Each rule's writer lookup, so that a second-deploy check reads writers as the rule does (transition.ts TransitionPolicyWriterDeleted). */
+const lookups = new WeakMap<DeployRule, OnePolicySpec["targets"]>();
+
+/** The writer lookup of a rule of the table (onePolicyRule). */
+export function onePolicyTargets(rule: DeployRule): OnePolicySpec["targets"] {
+  const targets = lookups.get(rule);
+  if (!targets) throw new Error(`${rule.id} is not a one-writer rule (onePolicyRule): it has no writer lookup`);
+  return targets;
+}
+
 /** The deploy rule of one row of the table. */
 export function onePolicyRule(spec: OnePolicySpec): DeployRule {
-  return {
+  const rule: DeployRule = {
     id: spec.id,
     title: spec.title,
     source: spec.source,
@@ -77,6 +87,8 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
       });
     },
   };
+  lookups.set(rule, spec.targets);
+  return rule;
 }
 
 /**
@@ -205,9 +217,10 @@ function openApiPolicy(body: unknown): unknown {
  * MinimumCompressionSize, Name, Policy. The `merge` mode will not delete literal properties"; a RestApiPolicy beside it
  * loses its policy at each body change (pulumi/pulumi-aws#4296, hashicorp/terraform-provider-aws#49672). In merge mode a
  * body's extension is still written: "items from the existing API that aren't specifically defined in the imported
- * definition are left alone" (api-gateway-import-api-update.html), and the extension is defined.
+ * definition are left alone" (api-gateway-import-api-update.html), and the extension is defined. Read by the one-writer
+ * rule and by transition.ts TransitionPolicyWriterDeleted (a writer that only clears holds no document to lose).
  */
-function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "clears" | undefined {
+export function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "clears" | undefined {
   if (api.inputs.policy) return "policy";
   if (openApiPolicy(api.inputs.body) !== undefined) return "body";
   if (typeof api.inputs.body === "string" && api.inputs.body !== "" && api.inputs.putRestApiMode !== "merge") return "clears";
