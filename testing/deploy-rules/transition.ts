@@ -22,8 +22,9 @@
  * user pool, bucket or Aurora cluster replaced or renamed without aliases, which moves the app to a new, empty one
  * (TransitionStatefulReplaced; replacements cascade through `replaceWith` and the values they draw anew, replacements.ts), a global table's replicas dropped together with its stream or while deletion-protected
  * (TransitionReplicaStreamOff, TransitionProtectedReplicaRemoved), a REST API deployment deleted while a stage still
- * serves it (TransitionDeploymentStillServed), and, of any type, two resources claiming one deployed resource through
- * aliases (TransitionDuplicateAlias).
+ * serves it (TransitionDeploymentStillServed), a policy resource deleted at the end of the update that gave its
+ * resource's one policy document to another writer, whose document the delete empties (TransitionPolicyWriterDeleted),
+ * and, of any type, two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
  * - The engine deletes an old copy (of a replacement, or of a resource removed from the program) by the options it
  *   was DEPLOYED with: pulumi pkg/resource/deploy/step.go `DeleteStep.Apply` reads `s.old.RetainOnDelete`, so a
  *   `retainOnDelete: true` set in the update that replaces the resource applies to the new copy only
@@ -38,7 +39,9 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
+import { BUCKET_POLICY, QUEUE_POLICY } from "../../local/resource-policies";
+import { KEY_POLICY } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -49,6 +52,8 @@ import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
+import { API_GATEWAY_ONE_REST_API_POLICY, KMS_ONE_KEY_POLICY, S3_ONE_BUCKET_POLICY, onePolicyTargets, restApiPolicyWrite } from "./one-policy";
+import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -674,6 +679,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionKinesisShardScaling", title: "A provisioned Kinesis stream's shard count changes by at most double or half per update", source: "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_UpdateShardCount.html" },
   { id: "TransitionRdsEngineVersion", title: "An Aurora PostgreSQL cluster's engine version neither goes down nor up a major without allowMajorVersionUpgrade", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html" },
   { id: "TransitionRdsClusterNameReused", title: "A replaced Aurora cluster takes neither the identifier nor the final snapshot name its old self holds", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go" },
+  { id: "TransitionPolicyWriterDeleted", title: "A policy resource is not deleted by the update that moves its resource's one policy document to another writer", source: `${PROVIDER}/apigateway/rest_api_policy.go` },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
 ] as const;
 
@@ -687,11 +693,71 @@ const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stre
 const REST_API = "aws:apigateway/restApi:RestApi";
 
 /**
+ * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
+ * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
+ * terraform-provider-aws), the inputs a saved plan keeps to find its resource (a reference, none of them secret), and a
+ * delete that leaves the document alone. The table's other rows are not here: their deletes were not read.
+ */
+const POLICY_WRITER_DELETES: ReadonlyArray<{
+  type: string;
+  rule: Parameters<typeof onePolicyTargets>[0];
+  policy: string;
+  deletes: string;
+  left: string;
+  /** The reference to its resource first. */
+  kept: readonly string[];
+  /** The reference is ForceNew: a policy resource moved to another resource is replaced, and its old copy deleted. */
+  replacedOnMove: boolean;
+  keeps?(writer: RecordedResource): boolean;
+}> = [
+  {
+    type: "aws:apigateway/restApiPolicy:RestApiPolicy",
+    rule: API_GATEWAY_ONE_REST_API_POLICY,
+    policy: "resource policy",
+    deletes: 'UpdateRestApi with the patch replace /policy "" (apigateway/rest_api_policy.go resourceRestAPIPolicyDelete)',
+    left: "without a resource policy",
+    kept: ["restApiId"],
+    replacedOnMove: true,
+  },
+  {
+    type: QUEUE_POLICY,
+    rule: SQS_ONE_QUEUE_POLICY,
+    policy: "access policy",
+    deletes: 'SetQueueAttributes with Policy "" (sqs/queue_policy.go, through queue_attribute_handler.go Delete)',
+    left: "without an access policy",
+    kept: ["queueUrl"],
+    replacedOnMove: true,
+  },
+  {
+    type: BUCKET_POLICY,
+    rule: S3_ONE_BUCKET_POLICY,
+    policy: "bucket policy",
+    deletes: "DeleteBucketPolicy (s3/bucket_policy.go resourceBucketPolicyDelete)",
+    left: "without a bucket policy",
+    kept: ["bucket"],
+    replacedOnMove: true,
+  },
+  {
+    type: KEY_POLICY,
+    rule: KMS_ONE_KEY_POLICY,
+    policy: "key policy",
+    deletes: "PutKeyPolicy with KMS's default key policy (kms/key_policy.go resourceKeyPolicyDelete)",
+    left: "with the default key policy (kms:* for the account root only: conns DefaultKMSKeyPolicy)",
+    kept: ["keyId", "bypassPolicyLockoutSafetyCheck"],
+    // key_id is not ForceNew: a KeyPolicy moved to another key updates in place and leaves the first key as it is.
+    replacedOnMove: false,
+    // With the lockout check bypassed the provider's delete puts nothing back (resourceKeyPolicyDelete).
+    keeps: (writer) => writer.inputs.bypassPolicyLockoutSafetyCheck === true,
+  },
+];
+
+/**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
  * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
  * (TransitionPreTokenTriggerKept: function ARNs), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
- * (TransitionKeyAttributeRetyped), an Aurora cluster's engine and version (TransitionRdsEngineVersion; its
+ * (TransitionKeyAttributeRetyped), a policy resource's reference to its resource (TransitionPolicyWriterDeleted:
+ * POLICY_WRITER_DELETES), an Aurora cluster's engine and version (TransitionRdsEngineVersion; its
  * replace-forcing, protection and final snapshot inputs, which TransitionRdsClusterNameReused reads, are kept as those
  * of a stateful type, TRANSITION_STATEFUL_TYPES). None of them secret or personal.
  */
@@ -700,6 +766,7 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
   [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
+  ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
 
 type Action = "create" | "replace" | "replace-delete-first" | "move";
@@ -2154,6 +2221,62 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
   return findings;
 }
 
+/**
+ * A policy resource of the deployed plan that the update deletes (removed from the program, renamed without aliases, or
+ * replaced because its reference to its resource changed, as POLICY_WRITER_DELETES says) while the plan gives that
+ * resource's one policy document to another writer: the resource's own `policy` (a REST API's OpenAPI body), or another
+ * policy resource. Pulumi deletes removed resources, and the old copies of replaced ones, at the end of the update,
+ * after every create and update ("pulumi first creates all new resources and schedules the deletion of resources at
+ * the very end", pulumi/pulumi#9979), and the delete empties the document (POLICY_WRITER_DELETES), so it removes what
+ * the new writer has just written; Pulumi does not refresh, so nothing puts it back. The writers are read as the
+ * one-writer rules read them (onePolicyTargets); a deployed target is the next plan's when it has the same resource (by
+ * URN, after aliases) or names it (its reference is the resource's id, ARN or name, or the same reference outside the
+ * plan). A REST API whose body only clears the policy (restApiPolicyWrite "clears") writes no document to lose.
+ */
+function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const afterUrns = new Set(afterByUrn.keys());
+  const ruleContext: DeployRuleContext = { stack: stack ?? "", production: false, region: context.region };
+  const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
+    writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
+  const findings: TransitionFinding[] = [];
+  for (const kind of POLICY_WRITER_DELETES) {
+    const targetsOf = onePolicyTargets(kind.rule);
+    const deployedTargets = targetsOf(deployed, ruleContext);
+    const [field] = kind.kept;
+    for (const next of targetsOf(after, ruleContext)) {
+      const writers = next.writers.filter((w) => w.type !== REST_API || restApiPolicyWrite(w) !== "clears");
+      if (writers.length === 0) continue;
+      const names = next.holder ? identitiesOf(next.holder) : [next.target];
+      const was = deployedTargets.filter((old) => (old.holder && next.holder ? old.holder.urn === next.holder.urn : names.includes(old.target)));
+      // Create-first, as Pulumi replaces by default: a delete-first replacement's delete runs before its create, not at the end.
+      const replacedAway = (w: RecordedResource, copy: RecordedResource) =>
+        kind.replacedOnMove && !copy.deleteBeforeReplace && copy.inputs[field] !== w.inputs[field] && names.includes(w.inputs[field]) && ignoredBy(copy, [field]).length === 0;
+      const deleted = was
+        .flatMap((old) => old.writers)
+        .filter((w) => w.type === kind.type && !deleteSkipped(w, afterUrns) && !kind.keeps?.(w))
+        .filter((w) => {
+          const copy = afterByUrn.get(w.urn);
+          return !copy || replacedAway(w, copy);
+        });
+      const by = writers.map((w) => describe(w, next.holder)).join(", ");
+      for (const old of deleted) {
+        const replaced = afterUrns.has(old.urn);
+        findings.push(
+          finding(
+            "TransitionPolicyWriterDeleted",
+            old,
+            `${replaced ? `is replaced (its ${field} changes) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`,
+            `first deploy ${old.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${old.name} renamed, give it aliases: ["${old.urn}"]`}`,
+            stack,
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}
+
 const CLOUDFRONT_FUNCTION = "aws:cloudfront/function:Function";
 const KEY_VALUE_STORE = "aws:cloudfront/keyValueStore:KeyValueStore";
 const ORIGIN_ACCESS_CONTROL = "aws:cloudfront/originAccessControl:OriginAccessControl";
@@ -2437,6 +2560,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
+    ...policyWriterDeletedFindings(deployed, after, scope, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),
     ...keyAttributeFindings(tables, context.stack),

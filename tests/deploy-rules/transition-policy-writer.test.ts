@@ -1,0 +1,106 @@
+/**
+ * TransitionPolicyWriterDeleted: an update that moves a resource's one policy document from a policy resource to another
+ * writer (the resource's own `policy`, or another policy resource) deletes the old policy resource at the end, and that
+ * delete empties (or, for a key, resets) the document the new writer has just written.
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { formatFinding } from "../../testing/deploy-rules";
+import { handBuilt, rules, saved, transition } from "./fixture";
+
+const RULE = "TransitionPolicyWriterDeleted";
+const REST_API = "aws:apigateway/restApi:RestApi";
+const REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
+const QUEUE = "aws:sqs/queue:Queue";
+const QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+const KEY = "aws:kms/key:Key";
+const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+const BUCKET = "aws:s3/bucket:Bucket";
+const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+
+const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }] });
+const api = (inputs: Record<string, unknown> = {}) => handBuilt(REST_API, "api", { name: "api", ...inputs }, { id: "a1b2c3d4e5" });
+const apiPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(REST_API_POLICY, "api-policy", { restApiId: "a1b2c3d4e5", policy: document }, more);
+const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs";
+const queue = (inputs: Record<string, unknown> = {}) => handBuilt(QUEUE, "jobs", { name: "jobs", ...inputs }, { id: queueUrl, state: { url: queueUrl } });
+const queuePolicy = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, name, { queueUrl, policy: document }, more);
+const key = (inputs: Record<string, unknown> = {}) => handBuilt(KEY, "key", inputs, { id: "1234abcd-12ab-34cd-56ef-1234567890ab" });
+const keyPolicy = (inputs: Record<string, unknown> = {}) => handBuilt(KEY_POLICY, "key-policy", { keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", policy: document, ...inputs });
+const bucket = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "site", { bucket: "site-bucket", ...inputs }, { id: "site-bucket" });
+const bucketPolicy = () => handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document });
+
+describe("TransitionPolicyWriterDeleted", () => {
+  it("finds a RestApiPolicy removed by the update that moves its document into the RestApi's own policy, from a saved plan too", () => {
+    const before = [api(), apiPolicy()];
+    const after = [api({ policy: document })];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${REST_API_POLICY} api-policy`]]);
+    expect(findings[0].urn).toBe(apiPolicy().urn);
+    expect(findings[0].problem).toMatch(/gives the resource policy of api to api's own `policy`/);
+    expect(findings[0].problem).toMatch(/replace \/policy ""/);
+    expect(findings[0].problem).toMatch(/left without a resource policy/);
+    expect(findings[0].fix).toMatch(/retainOnDelete: true/);
+    expect(formatFinding(findings[0])).toMatch(/api-policy/);
+    // The file npm run plan -- --save writes keeps the policy resource's reference to its API.
+    expect(rules(saved(before), after)).toEqual([[RULE, `${REST_API_POLICY} api-policy`]]);
+  });
+
+  it("finds a QueuePolicy renamed without aliases (the new one writes, then the old one's delete sets Policy \"\")", () => {
+    const findings = transition([queue(), queuePolicy("jobs-policy")], [queue(), queuePolicy("jobs-access")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    expect(findings[0].problem).toMatch(/access policy of jobs to jobs-access/);
+    expect(findings[0].problem).toMatch(/SetQueueAttributes with Policy ""/);
+    expect(findings[0].fix).toContain(`aliases: ["${queuePolicy("jobs-policy").urn}"]`);
+  });
+
+  it("finds a KeyPolicy removed while the key takes the document into its own policy: the delete puts the default key policy back", () => {
+    const findings = transition([key(), keyPolicy()], [key({ policy: document })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${KEY_POLICY} key-policy`]]);
+    expect(findings[0].problem).toMatch(/PutKeyPolicy with KMS's default key policy/);
+  });
+
+  it("finds a BucketPolicy removed while the bucket writes its own policy (DeleteBucketPolicy)", () => {
+    expect(rules([bucket(), bucketPolicy()], [bucket({ policy: document })])).toEqual([[RULE, `${BUCKET_POLICY} site-policy`]]);
+  });
+
+  it("finds a RestApiPolicy removed while the API's OpenAPI body takes the document, and passes a body that only clears it", () => {
+    const body = (extra: Record<string, unknown>) => JSON.stringify({ openapi: "3.0.1", info: { title: "api", version: "1" }, paths: {}, ...extra });
+    const findings = transition([api(), apiPolicy()], [api({ body: body({ "x-amazon-apigateway-policy": JSON.parse(document) }) })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${REST_API_POLICY} api-policy`]]);
+    expect(findings[0].problem).toMatch(/to api's OpenAPI body \(x-amazon-apigateway-policy\)/);
+    // A body without the extension, put in overwrite mode, deletes the policy itself: there is no document to lose.
+    expect(transition([api(), apiPolicy()], [api({ body: body({}) })])).toEqual([]);
+  });
+
+  it("finds a QueuePolicy moved to another queue (queueUrl is ForceNew) while its first queue writes its own policy", () => {
+    const otherUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/other";
+    const other = handBuilt(QUEUE, "other", { name: "other" }, { id: otherUrl, state: { url: otherUrl } });
+    const moved = (more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl: otherUrl, policy: document }, more);
+    const findings = transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved()]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(its queueUrl changes\) and its old copy deleted by this update, which gives the access policy of jobs to jobs's own `policy`/);
+    // Replaced delete-first, its delete runs before the create, not after the queue's update.
+    expect(transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([]);
+    // key_id is not ForceNew: a KeyPolicy moved to another key is updated in place.
+    const otherKey = handBuilt(KEY, "other-key", {}, { id: "other-key-id" });
+    expect(transition([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([]);
+  });
+
+  it("passes what leaves the new writer's document alone", () => {
+    // The policy resource stays, or keeps its URN through aliases.
+    expect(transition([api(), apiPolicy()], [api(), apiPolicy()])).toEqual([]);
+    expect(transition([queue(), queuePolicy("jobs-policy")], [queue(), queuePolicy("jobs-access", { aliases: [queuePolicy("jobs-policy").urn] })])).toEqual([]);
+    // Removed with no writer left: the document is meant to go.
+    expect(transition([api(), apiPolicy()], [api()])).toEqual([]);
+    // Deployed retained: Pulumi skips its delete.
+    expect(transition([api(), apiPolicy({ retainOnDelete: true })], [api({ policy: document })])).toEqual([]);
+    // A key policy deployed with the lockout check bypassed: its delete puts nothing back.
+    expect(transition([key(), keyPolicy({ bypassPolicyLockoutSafetyCheck: true })], [key({ policy: document })])).toEqual([]);
+    expect(transition(saved([key(), keyPolicy({ bypassPolicyLockoutSafetyCheck: true })]), [key({ policy: document })])).toEqual([]);
+    // From the resource's own policy to a policy resource: the holder is updated, nothing is deleted.
+    expect(transition([key({ policy: document })], [key(), keyPolicy()])).toEqual([]);
+    // A policy resource of another queue.
+    const other = handBuilt(QUEUE_POLICY, "other-policy", { queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/other", policy: document });
+    expect(transition([queue(), other], [queue({ policy: document })])).toEqual([]);
+  });
+});
