@@ -2231,7 +2231,8 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * the new writer has just written; Pulumi does not refresh, so nothing puts it back. The writers are read as the
  * one-writer rules read them (onePolicyTargets); a deployed target is the next plan's when it has the same resource (by
  * URN, after aliases) or names it (its reference is the resource's id, ARN or name, or the same reference outside the
- * plan). A REST API whose body only clears the policy (restApiPolicyWrite "clears") writes no document to lose.
+ * plan). A REST API whose body only clears the policy (restApiPolicyWrite "clears") writes no document to lose; a
+ * protected policy resource is not deleted (the engine refuses the delete and the update fails there).
  */
 function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -2254,7 +2255,7 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
         kind.replacedOnMove && !copy.deleteBeforeReplace && copy.inputs[field] !== w.inputs[field] && names.includes(w.inputs[field]) && ignoredBy(copy, [field]).length === 0;
       const deleted = was
         .flatMap((old) => old.writers)
-        .filter((w) => w.type === kind.type && !deleteSkipped(w, afterUrns) && !kind.keeps?.(w))
+        .filter((w) => w.type === kind.type && !w.protect && !deleteSkipped(w, afterUrns) && !kind.keeps?.(w))
         .filter((w) => {
           const copy = afterByUrn.get(w.urn);
           return !copy || replacedAway(w, copy);

@@ -94,6 +94,8 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([api(), apiPolicy()], [api()])).toEqual([]);
     // Deployed retained: Pulumi skips its delete.
     expect(transition([api(), apiPolicy({ retainOnDelete: true })], [api({ policy: document })])).toEqual([]);
+    // Protected: the engine refuses the delete (the update fails there, not this rule's finding).
+    expect(transition([api(), apiPolicy({ protect: true })], [api({ policy: document })])).toEqual([]);
     // A key policy deployed with the lockout check bypassed: its delete puts nothing back.
     expect(transition([key(), keyPolicy({ bypassPolicyLockoutSafetyCheck: true })], [key({ policy: document })])).toEqual([]);
     expect(transition(saved([key(), keyPolicy({ bypassPolicyLockoutSafetyCheck: true })]), [key({ policy: document })])).toEqual([]);
