@@ -27,9 +27,10 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { invokeTarget } from "./lambda-function-name";
+import { executedVersion, invokeTarget, type FunctionVersions } from "./lambda-function-name";
+import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
@@ -38,8 +39,11 @@ import { jsonPath } from "./vtl";
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
 
-/** A function a Task state may invoke: resolves with its result, or rejects with Lambda's `{ errorType, message }` (LambdaInvokeError). */
-export type TaskFunction = (event: unknown) => Promise<unknown>;
+/**
+ * A function a Task state may invoke: resolves with its result, or rejects with Lambda's `{ errorType, message }`
+ * (LambdaInvokeError). `target`: the qualifier and version lambda:invoke resolved (the sandbox's, as the Invoke API's).
+ */
+export type TaskFunction = (event: unknown, target?: InvocationTarget) => Promise<unknown>;
 
 export interface LocalStateMachineDefinition {
   /** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
@@ -55,6 +59,12 @@ export interface LocalStateMachineDefinition {
   tracing: boolean;
   /** The functions its Task states may invoke, by unqualified ARN. */
   functions: ReadonlyMap<string, TaskFunction>;
+  /**
+   * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
+   * invocableFunctions): a qualified lambda:invoke runs the version Invoke would, and fails on a qualifier the function
+   * has not. @default none published and no alias: only `$LATEST` (or no qualifier) is invoked
+   */
+  versions?: ReadonlyMap<string, FunctionVersions>;
   createdAt?: Date;
   /**
    * IAM for the state machine's role (its policies as recorded): a lambda:invoke or service Task whose action the
@@ -1515,16 +1525,20 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
         throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
+      // The version runs as the Invoke API runs it (executedVersion); a qualifier the function has not is Lambda's
+      // ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException.
+      const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
+      if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${invoked}`, 404);
       let result: unknown;
       try {
-        result = await fn(Payload);
+        result = await fn(Payload, { qualifier: target.qualifier, version });
       } catch (error) {
         throw functionFailure(error);
       }
       const requestId = randomUUID();
-      const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": requestId };
+      const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": version, "x-amzn-RequestId": requestId };
       return {
-        ExecutedVersion: "$LATEST",
+        ExecutedVersion: version,
         Payload: result ?? null,
         ...sdkMetadata(200, headers, requestId),
         StatusCode: 200,
@@ -1543,6 +1557,9 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     throw unsupportedTask(machine, stateName, String(resource));
   };
 }
+
+/** A function of which the program published no version and defines no alias (LocalStateMachineDefinition.versions' default). */
+const UNPUBLISHED: FunctionVersions = { version: "$LATEST", aliases: new Map() };
 
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(

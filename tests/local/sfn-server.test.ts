@@ -732,7 +732,7 @@ describe("local Step Functions, service integration Tasks", () => {
     const invoke = (FunctionName: string, extra: object = {}) =>
       run(
         { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName, Payload: {}, ...extra }, End: true } } },
-        { authorise: (action, resource) => void asked.push(`${action} ${resource}`) },
+        { authorise: (action, resource) => void asked.push(`${action} ${resource}`), versions: new Map([[fnArn("f"), { version: "1", aliases: new Map([["live", "1"]]) }]]) },
         { f: fake(() => ({ ok: true })) },
       );
     for (const [name, extra] of [[`${ACCOUNT}:function:f`, {}], ["f:live", {}], ["f", { Qualifier: 1 }]] as const) {
@@ -740,6 +740,32 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(result, name).toMatchObject({ status: "SUCCEEDED" });
     }
     expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`, `lambda:InvokeFunction ${fnArn("f")}:1`]);
+  });
+
+  it("runs a qualified lambda:invoke as the Invoke API does: ExecutedVersion the alias's or the version's, an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
+    const targets: unknown[] = [];
+    const versions = new Map([[fnArn("f"), { version: "2", aliases: new Map([["live", "2"], ["old", "1"]]) }]]);
+    const invoke = (Parameters: object) =>
+      run(
+        { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { Payload: {}, ...Parameters }, End: true } } },
+        { versions },
+        { f: async (_event, target) => (targets.push(target), { ok: true }) },
+      );
+    for (const [Parameters, version] of [[{ FunctionName: "f:live" }, "2"], [{ FunctionName: fnArn("f"), Qualifier: "2" }, "2"], [{ FunctionName: "f", Qualifier: "$LATEST" }, "$LATEST"], [{ FunctionName: "f" }, "$LATEST"]] as const) {
+      const result = await invoke(Parameters);
+      expect(result.status, JSON.stringify(Parameters)).toBe("SUCCEEDED");
+      expect(result.output).toMatchObject({ ExecutedVersion: version, Payload: { ok: true }, StatusCode: 200, SdkHttpMetadata: { HttpHeaders: { "X-Amz-Executed-Version": version } }, SdkResponseMetadata: { RequestId: expect.any(String) } });
+    }
+    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
+    targets.length = 0;
+    // Neither an alias nor the published version ("1" is an alias's target, not a version the program publishes now).
+    for (const Parameters of [{ FunctionName: "f:gone" }, { FunctionName: "f", Qualifier: "1" }]) {
+      const missing = await invoke(Parameters);
+      const qualified = `${fnArn("f")}:${Parameters.Qualifier ?? "gone"}`;
+      expect(missing).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+      expect(missing.cause).toMatch(new RegExp(`^Function not found: ${qualified} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
+    }
+    expect(targets).toEqual([]);
   });
 
   it("refuses a Task with Credentials nothing: it acts as the role it assumes, which the local runtime does not evaluate", async () => {
