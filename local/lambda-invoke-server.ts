@@ -100,8 +100,9 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
   const fallback: InvokeDefaults = { partition: "aws", region: options.region ?? "us-east-1", account: MOCK_ACCOUNT_ID };
   const defaultsByName = new Map(
     options.functions.map((f) => {
-      const [, partition, , region, account] = f.arn.split(":");
-      return [f.functionName, { partition: partition || fallback.partition, region: region || fallback.region, account: account || fallback.account }];
+      // Read as Invoke reads a FunctionName (functionNameParts), so the ARN a request is matched on is built alike.
+      const { partition, region, account } = functionNameParts(f.arn) ?? {};
+      return [f.functionName, { partition: partition ?? fallback.partition, region: region ?? fallback.region, account: account ?? fallback.account }];
     }),
   );
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
