@@ -1900,7 +1900,7 @@ export class LocalStepFunctions {
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal, outcomes);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, execution, failStates, record, journal, outcomes);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -2238,13 +2238,14 @@ class EventChain {
  */
 function historyEvent(
   event: LibraryEvent,
-  machine: LocalStateMachineDefinition,
+  execution: Pick<Execution, "machine" | "error" | "cause">,
   failStates: LocalRun["failStates"],
   recordAt: RecordEventAt,
   journal: TaskJournal,
   outcomes: CompositeOutcomes,
 ): void {
   // What the run's logger measured of it (eventFacts), read before a Fail state's entry is copied below.
+  const { machine } = execution;
   const facts = eventFacts.get(event);
   const run = facts?.run;
   // When the library saw it (events are read from its log after the fact), in its run (EventChain).
@@ -2268,8 +2269,12 @@ function historyEvent(
       return record("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } });
     case "ExecutionFailed":
       return record("ExecutionFailed", { executionFailedEventDetails: failedWith(event.Error, event.Cause) });
-    case "ExecutionAborted":
-      return record("ExecutionAborted", { executionAbortedEventDetails: {} });
+    case "ExecutionAborted": {
+      const { error, cause } = execution;
+      // StopExecution's error and cause, each when given (API_ExecutionAbortedEventDetails: both optional), as
+      // DescribeExecution has them: abort sets them before the run is stopped, so they are there when this is read.
+      return record("ExecutionAborted", { executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) } });
+    }
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered": {

@@ -1451,6 +1451,19 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(chain(events)).toEqual(recorded([["ExecutionStarted", 0], ["WaitStateEntered", 0], ["ExecutionAborted", 0]]));
       expect(events[2].executionAbortedEventDetails).toEqual({});
     });
+
+    it("ExecutionAborted carries StopExecution's error and cause, each when given, as DescribeExecution does (API_ExecutionAbortedEventDetails)", async () => {
+      const sfn = new LocalStepFunctions([machine("waits", { StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 60, End: true } } })]);
+      for (const given of [{ error: "Operator", cause: "no longer needed" }, { cause: "only a cause" }, { error: "" }]) {
+        const { executionArn } = await sfn.start({ stateMachineArn: machineArn("waits"), input: "{}" }, false);
+        await until(() => history(sfn, executionArn).some((event) => event.type === "WaitStateEntered"));
+        sfn.stopExecution({ executionArn, ...given });
+        await sfn.drained();
+        const aborted = history(sfn, executionArn).find((event) => event.type === "ExecutionAborted");
+        expect(aborted?.executionAbortedEventDetails, JSON.stringify(given)).toEqual(given);
+        expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "ABORTED", ...given });
+      }
+    });
   });
 
   describe("in a Map's iterations (LocalStack's AWS-recorded test_map_catch_error, test_service_lambda_map_timeout)", () => {
