@@ -1452,6 +1452,80 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events[2].executionAbortedEventDetails).toEqual({});
     });
 
+    it("a Map waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: each branch chained on its own, no retry started, the Parallel's failure after the latest of its branches", async () => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const fatal: TaskFunction = async () => {
+        await released;
+        throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
+      };
+      // The Map's retry waits 30 s: the sibling's failure ends the wait (the test would time out otherwise).
+      const inner = { Type: "Map", ItemsPath: "$.items", ItemProcessor: failItem, Retry: [{ ErrorEquals: ["HandleItemFailError"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
+      const branches = [{ StartAt: "Inner", States: { Inner: inner } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
+      const sfn = new LocalStepFunctions([machine("stopped-retry", { StartAt: "Outer", States: { Outer: { Type: "Parallel", Branches: branches, End: true } } }, { fatal })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-retry"), input: JSON.stringify({ items: [1] }) }, false);
+      await until(() => history(sfn, executionArn).some((event) => event.type === "MapIterationFailed"));
+      // A turn on: the library has reached the Map's Retry wait; then the sibling fails.
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
+      const events = history(sfn, executionArn);
+      const id = (type: string) => events.filter((event) => event.type === type).map((event) => event.id as number);
+      const previous = (type: string) => events.filter((event) => event.type === type).map((event) => event.previousEventId as number);
+      // No retry of the Map started (a retry's MapStateStarted), and no second iteration.
+      expect(id("MapStateStarted")).toHaveLength(1);
+      expect(id("MapIterationStarted")).toHaveLength(1);
+      // Each branch's first state follows the Parallel's start; within a branch each event follows its own branch's
+      // (test_parallel_state_fail, test_map_state_catch), whatever the order the branches' events were read in.
+      const [started] = id("ParallelStateStarted");
+      expect([previous("MapStateEntered"), previous("TaskStateEntered")]).toEqual([[started], [started]]);
+      expect([previous("MapStateStarted"), previous("MapIterationStarted"), previous("FailStateEntered"), previous("MapIterationFailed")]).toEqual([id("MapStateEntered"), id("MapStateStarted"), id("MapIterationStarted"), id("FailStateEntered")]);
+      expect([previous("LambdaFunctionScheduled"), previous("LambdaFunctionStarted"), previous("LambdaFunctionFailed")]).toEqual([id("TaskStateEntered"), id("LambdaFunctionScheduled"), id("LambdaFunctionStarted")]);
+      // The stopped Map is recorded as failed (CompositeOutcomes.settle: AWS's record of a Map stopped in its Retry
+      // interval is not known), after its iteration's last state as a Map's failure is (test_map_state_catch); the
+      // Parallel's failure follows the latest event of its branches, and the execution's failure the Parallel's.
+      expect(previous("MapStateFailed")).toEqual(id("FailStateEntered"));
+      const latest = Math.max(...id("MapStateFailed"), ...id("LambdaFunctionFailed"));
+      expect(previous("ParallelStateFailed")).toEqual([latest]);
+      expect(previous("ExecutionFailed")).toEqual(id("ParallelStateFailed"));
+      expect(events.slice(-2).map((event) => event.type)).toEqual(["ParallelStateFailed", "ExecutionFailed"]);
+    });
+
+    it("a Parallel waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: its branch chained after its own start, no retry started, the outer failure after the latest of its branches", async () => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const fatal: TaskFunction = async () => {
+        await released;
+        throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
+      };
+      const inner = { Type: "Parallel", Branches: [{ StartAt: "Branch1", States: { Branch1: { Type: "Fail", Error: "FailureType", Cause: "Cause description" } } }], Retry: [{ ErrorEquals: ["FailureType"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
+      const branches = [{ StartAt: "Inner", States: { Inner: inner } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
+      const sfn = new LocalStepFunctions([machine("stopped-parallel", { StartAt: "Outer", States: { Outer: { Type: "Parallel", Branches: branches, End: true } } }, { fatal })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-parallel"), input: "{}" }, false);
+      await until(() => history(sfn, executionArn).some((event) => event.type === "FailStateEntered"));
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
+      const events = history(sfn, executionArn);
+      const named = (type: string, name?: string) => events.filter((event) => event.type === type && (name === undefined || event.stateEnteredEventDetails?.name === name));
+      const at = (event: Record<string, any> | undefined) => event?.id as number;
+      const [outerEntered, innerEntered] = [named("ParallelStateEntered", "Outer")[0], named("ParallelStateEntered", "Inner")[0]];
+      // Two starts: the outer's and the inner's, no retry's.
+      const [outerStarted, innerStarted, ...retries] = named("ParallelStateStarted");
+      expect(retries).toEqual([]);
+      expect([outerStarted.previousEventId, innerEntered.previousEventId, named("TaskStateEntered")[0].previousEventId]).toEqual([at(outerEntered), at(outerStarted), at(outerStarted)]);
+      expect([innerStarted.previousEventId, named("FailStateEntered")[0].previousEventId]).toEqual([at(innerEntered), at(innerStarted)]);
+      expect(named("LambdaFunctionFailed")[0].previousEventId).toBe(at(named("LambdaFunctionStarted")[0]));
+      // Recorded as failed (CompositeOutcomes.settle; AWS's record of this is not known), after its branch's last event.
+      const [innerFailed, outerFailed, ...more] = named("ParallelStateFailed");
+      expect(more).toEqual([]);
+      expect(innerFailed.previousEventId).toBe(at(named("FailStateEntered")[0]));
+      expect(outerFailed.previousEventId).toBe(Math.max(at(innerFailed), at(named("LambdaFunctionFailed")[0])));
+      expect(named("ExecutionFailed")[0].previousEventId).toBe(at(outerFailed));
+    });
+
     it("ExecutionAborted carries StopExecution's error and cause, each when given, as DescribeExecution does (API_ExecutionAbortedEventDetails)", async () => {
       const sfn = new LocalStepFunctions([machine("waits", { StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 60, End: true } } })]);
       for (const given of [{ error: "Operator", cause: "no longer needed" }, { cause: "only a cause" }, { error: "" }]) {
