@@ -1603,10 +1603,31 @@ const ARGUMENT_VARIABLE = new RegExp(String.raw`(?<=^|[(,]\s*)\$(${NAME})`, "gu"
 /** A path's (or intrinsic function's) quoted text, and what lies between. */
 const QUOTED = /('(?:[^'\\]|\\.)*')/;
 
+/** A filter expression's text (`[?(…)]`), and a filter's quoted text (its script takes either quote). */
+const FILTER = /\[\?\((.*?)\)\]/gs;
+const FILTER_QUOTED = /('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
+/** A variable read as a filter operand (`$limit`; not `$.`, `$[`, `$$`, whose `$` no name follows). */
+const FILTER_VARIABLE = new RegExp(String.raw`\$(${NAME})`, "u");
+
+/**
+ * The variable a path's filter expression reads (`$.items[?(@.x == $limit)]`: `limit`), outside its quoted text;
+ * undefined for none. The library's JSONPath evaluates a filter as a script, where `$limit` is no variable, so it fails
+ * at run time: the definition is refused before it runs (variablesUnsupported). Whether AWS reads a variable in a
+ * filter is not confirmed (workflow-variables.html shows none there).
+ */
+function filterVariable(text: string): string | undefined {
+  const unquoted = text.split(FILTER_QUOTED).filter((_, i) => i % 2 === 0).join("''");
+  for (const [, body] of unquoted.matchAll(FILTER)) {
+    const read = FILTER_VARIABLE.exec(body);
+    if (read) return read[1];
+  }
+  return undefined;
+}
+
 /**
  * The variables a path or intrinsic function reads (`$name`, `$name.a`, `$name[0]`): a `$name` that starts the path,
  * or one of an intrinsic function's arguments, outside its quoted text (`'$5'` is text). A `$` within a path
- * (`$.a.$b`, `$["$b"]`, a filter's `$max`) is no variable's. Each read's `$` is replaced by what `read` gives for it.
+ * (`$.a.$b`, `$["$b"]`) is no variable's; a filter's `$max` is refused before the run (filterVariable). Each read's `$` is replaced by what `read` gives for it.
  */
 function variableTokens(text: string, read: (name: string) => string): string {
   const start = text.startsWith("States.") ? ARGUMENT_VARIABLE : PATH_VARIABLE;
@@ -1694,6 +1715,12 @@ function variablesUnsupported(definition: Definition): string | undefined {
       const past = state.Type === "Map" || state.Type === "Parallel" ? present("ResultSelector", "ResultPath", "OutputPath") : ["Pass", "Wait", "Choice"].includes(state.Type as string) && !("Result" in state) && present("InputPath", "Parameters").length > 0 ? present("ResultPath", "OutputPath") : [];
       if (past.length > 0) return at(`assigns from its ${state.Type === "Map" || state.Type === "Parallel" ? "result" : "effective input"} ($) past its ${past.join(" and ")}`, "Assign");
     }
+    let filtered: string | undefined;
+    forEachPathField(state, (holder, key, where) => {
+      const read = filterVariable(holder[key] as string);
+      if (read && !filtered) filtered = at(`reads $${read} in a JSONPath filter expression (whether AWS reads a variable there is not confirmed)`, where);
+    });
+    if (filtered) return filtered;
     if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
       const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
       if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);
