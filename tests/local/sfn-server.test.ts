@@ -1452,25 +1452,32 @@ describe("local Step Functions, Task history events (review 54)", () => {
       expect(events[2].executionAbortedEventDetails).toEqual({});
     });
 
-    it("a Map waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: each branch chained on its own, no retry started, the Parallel's failure after the latest of its branches", async () => {
+    /**
+     * `inner` as the first branch of a Parallel whose second branch's function fails (Fatal) once `failed` is in the
+     * history and the library has reached `inner`'s Retry wait (a turn on): the execution's history.
+     */
+    const stoppedInRetry = async (inner: object, input: unknown, failed: string) => {
       let release: () => void = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
       const fatal: TaskFunction = async () => {
         await released;
         throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
       };
-      // The Map's retry waits 30 s: the sibling's failure ends the wait (the test would time out otherwise).
-      const inner = { Type: "Map", ItemsPath: "$.items", ItemProcessor: failItem, Retry: [{ ErrorEquals: ["HandleItemFailError"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
       const branches = [{ StartAt: "Inner", States: { Inner: inner } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
       const sfn = new LocalStepFunctions([machine("stopped-retry", { StartAt: "Outer", States: { Outer: { Type: "Parallel", Branches: branches, End: true } } }, { fatal })]);
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-retry"), input: JSON.stringify({ items: [1] }) }, false);
-      await until(() => history(sfn, executionArn).some((event) => event.type === "MapIterationFailed"));
-      // A turn on: the library has reached the Map's Retry wait; then the sibling fails.
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-retry"), input: JSON.stringify(input) }, false);
+      await until(() => history(sfn, executionArn).some((event) => event.type === failed));
       await new Promise((resolve) => setImmediate(resolve));
       release();
       await sfn.drained();
       expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
-      const events = history(sfn, executionArn);
+      return history(sfn, executionArn);
+    };
+
+    it("a Map waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: each branch chained on its own, no retry started, the Parallel's failure after the latest of its branches", async () => {
+      // The Map's retry waits 30 s: the sibling's failure ends the wait (the test would time out otherwise).
+      const inner = { Type: "Map", ItemsPath: "$.items", ItemProcessor: failItem, Retry: [{ ErrorEquals: ["HandleItemFailError"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
+      const events = await stoppedInRetry(inner, { items: [1] }, "MapIterationFailed");
       const id = (type: string) => events.filter((event) => event.type === type).map((event) => event.id as number);
       const previous = (type: string) => events.filter((event) => event.type === type).map((event) => event.previousEventId as number);
       // No retry of the Map started (a retry's MapStateStarted), and no second iteration.
@@ -1493,22 +1500,8 @@ describe("local Step Functions, Task history events (review 54)", () => {
     });
 
     it("a Parallel waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: its branch chained after its own start, no retry started, the outer failure after the latest of its branches", async () => {
-      let release: () => void = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const fatal: TaskFunction = async () => {
-        await released;
-        throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
-      };
       const inner = { Type: "Parallel", Branches: [{ StartAt: "Branch1", States: { Branch1: { Type: "Fail", Error: "FailureType", Cause: "Cause description" } } }], Retry: [{ ErrorEquals: ["FailureType"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
-      const branches = [{ StartAt: "Inner", States: { Inner: inner } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
-      const sfn = new LocalStepFunctions([machine("stopped-parallel", { StartAt: "Outer", States: { Outer: { Type: "Parallel", Branches: branches, End: true } } }, { fatal })]);
-      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-parallel"), input: "{}" }, false);
-      await until(() => history(sfn, executionArn).some((event) => event.type === "FailStateEntered"));
-      await new Promise((resolve) => setImmediate(resolve));
-      release();
-      await sfn.drained();
-      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
-      const events = history(sfn, executionArn);
+      const events = await stoppedInRetry(inner, {}, "FailStateEntered");
       const named = (type: string, name?: string) => events.filter((event) => event.type === type && (name === undefined || event.stateEnteredEventDetails?.name === name));
       const at = (event: Record<string, any> | undefined) => event?.id as number;
       const [outerEntered, innerEntered] = [named("ParallelStateEntered", "Outer")[0], named("ParallelStateEntered", "Inner")[0]];
