@@ -67,3 +67,21 @@ export function targetOfParts(parts: FunctionNameParts, qualifierParameter: unkn
   const qualifier = given ?? parts.qualifier;
   return { qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
 }
+
+/** What Invoke knows of a function's versions: the one the program published ("$LATEST" without `publish`), and its aliases (alias name → version). */
+export interface FunctionVersions {
+  version: string;
+  aliases: ReadonlyMap<string, string>;
+}
+
+/**
+ * The version a qualifier runs (Invoke's X-Amz-Executed-Version, Step Functions' lambda:invoke `ExecutedVersion`):
+ * `$LATEST` unqualified, an alias's version, or the published version itself; undefined for a qualifier the function
+ * has not, which Invoke refuses as ResourceNotFoundException ("Function not found: <qualified arn>"). One reading for
+ * the local Invoke API and Step Functions' optimized lambda:invoke, so both report the same version.
+ */
+export function executedVersion(fn: FunctionVersions, qualifier: string | undefined): string | undefined {
+  if (qualifier === undefined || qualifier === "$LATEST") return "$LATEST";
+  if (fn.aliases.has(qualifier)) return fn.aliases.get(qualifier);
+  return qualifier === fn.version ? qualifier : undefined;
+}

@@ -19,21 +19,18 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { FUNCTION_NAME_PATTERN, functionNameParts, targetOfParts, type InvokeDefaults } from "./lambda-function-name";
+import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
-export interface InvocableFunction {
+export interface InvocableFunction extends FunctionVersions {
   /** The LambdaFunction's resource name (its spec's name), for messages. */
   name: string;
   /** The physical name, as `fn.functionName` resolves in this run (the recorded aws:lambda/function:Function's name). */
   functionName: string;
   /** The unqualified ARN, as `fn.arn` resolves in this run. */
   arn: string;
-  /** The version the program published (`fn.version`: "1" with `publish`, else "$LATEST"). */
-  version: string;
-  /** Aliases the program defines on the function: alias name → the version it points at. */
-  aliases: ReadonlyMap<string, string>;
+  /** `version`: the one the program published (`fn.version`: "1" with `publish`, else "$LATEST"); `aliases`: those the program defines on the function. */
   spec: LambdaFunctionSpec;
   invoke: Invoke;
 }
@@ -103,8 +100,9 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
   const fallback: InvokeDefaults = { partition: "aws", region: options.region ?? "us-east-1", account: MOCK_ACCOUNT_ID };
   const defaultsByName = new Map(
     options.functions.map((f) => {
-      const [, partition, , region, account] = f.arn.split(":");
-      return [f.functionName, { partition: partition || fallback.partition, region: region || fallback.region, account: account || fallback.account }];
+      // Read as Invoke reads a FunctionName (functionNameParts), so the ARN a request is matched on is built alike.
+      const { partition, region, account } = functionNameParts(f.arn) ?? {};
+      return [f.functionName, { partition: partition ?? fallback.partition, region: region ?? fallback.region, account: account ?? fallback.account }];
     }),
   );
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
@@ -214,12 +212,8 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
       return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${named.arn}. Functions of this program, by name or ARN: ${known}` } };
     };
-    if (!target) return notFound();
-    let executedVersion: string;
-    if (qualifier === undefined || qualifier === "$LATEST") executedVersion = "$LATEST";
-    else if (target.aliases.has(qualifier)) executedVersion = target.aliases.get(qualifier)!;
-    else if (qualifier === target.version) executedVersion = qualifier;
-    else return notFound();
+    const version = target && executedVersion(target, qualifier);
+    if (!target || version === undefined) return notFound();
 
     const limit = invocationType === "Event" ? LAMBDA_INVOKE_LIMITS.largestEventRequestBytes : LAMBDA_INVOKE_LIMITS.largestSyncRequestBytes;
     if (body.bytes > limit) return { error: tooLarge(invocationType === "Event", body.bytes) };
@@ -232,7 +226,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
         return { error: { status: 400, type: "InvalidRequestContentException", message: `Could not parse request body into json: ${(error as Error).message}` } };
       }
     }
-    return { target, invocation: { qualifier, version: executedVersion }, invocationType: invocationType as (typeof INVOCATION_TYPES)[number], event };
+    return { target, invocation: { qualifier, version }, invocationType: invocationType as (typeof INVOCATION_TYPES)[number], event };
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

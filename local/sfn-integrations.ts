@@ -150,7 +150,7 @@ const SERVICES: Record<string, Service> = {
     prefix: "Lambda",
     serviceName: "AWSLambda",
     base: "AWSLambdaException",
-    modeled: {},
+    modeled: { ResourceNotFoundException: "ResourceNotFoundException" },
     denied: ACCESS_DENIED.lambda,
   },
   events: {
@@ -435,6 +435,11 @@ function deniedFailure(service: Service, action: string, resource: string, refus
 /** The role's refusal of `action` on `resource` as a Task of `serviceId` (`lambda`, `dynamodb`, …) fails with it. */
 export function deniedTaskFailure(serviceId: "lambda", action: string, resource: string, refusal: RoleRefusal): ServiceTaskFailure {
   return deniedFailure(SERVICES[serviceId], action, resource, refusal);
+}
+
+/** Lambda's refusal of an optimized lambda:invoke (local/sfn-server.ts) as the Task fails with it: `Lambda.<exception>`, the cause as other optimized integrations word theirs. */
+export function lambdaTaskFailure(code: string, message: string, status: number): ServiceTaskFailure {
+  return serviceFailure(SERVICES.lambda, code, message, status, randomUUID());
 }
 
 /** The SDK's response metadata Step Functions adds to an optimized integration's result (lambda:invoke's too, local/sfn-server.ts). */

@@ -27,9 +27,10 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { invokeTarget } from "./lambda-function-name";
+import { executedVersion, invokeTarget, type FunctionVersions } from "./lambda-function-name";
+import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
-import { callbackTaskResource, deniedTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
+import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
 import { installPromiseWithResolvers, withResolvers } from "./promise-with-resolvers";
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
@@ -38,8 +39,11 @@ import { jsonPath } from "./vtl";
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
 
-/** A function a Task state may invoke: resolves with its result, or rejects with Lambda's `{ errorType, message }` (LambdaInvokeError). */
-export type TaskFunction = (event: unknown) => Promise<unknown>;
+/**
+ * A function a Task state may invoke: resolves with its result, or rejects with Lambda's `{ errorType, message }`
+ * (LambdaInvokeError). `target`: the qualifier and version lambda:invoke resolved (the sandbox's, as the Invoke API's).
+ */
+export type TaskFunction = (event: unknown, target?: InvocationTarget) => Promise<unknown>;
 
 export interface LocalStateMachineDefinition {
   /** `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
@@ -55,6 +59,12 @@ export interface LocalStateMachineDefinition {
   tracing: boolean;
   /** The functions its Task states may invoke, by unqualified ARN. */
   functions: ReadonlyMap<string, TaskFunction>;
+  /**
+   * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
+   * invocableFunctions): a qualified lambda:invoke runs the version Invoke would, and fails on a qualifier the function
+   * has not. @default none published and no alias: only `$LATEST` (or no qualifier) is invoked
+   */
+  versions?: ReadonlyMap<string, FunctionVersions>;
   createdAt?: Date;
   /**
    * IAM for the state machine's role (its policies as recorded): a lambda:invoke or service Task whose action the
@@ -1515,16 +1525,20 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
         throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
+      // The version runs as the Invoke API runs it (executedVersion); a qualifier the function has not is Lambda's
+      // ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException.
+      const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
+      if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${invoked}`, 404);
       let result: unknown;
       try {
-        result = await fn(Payload);
+        result = await fn(Payload, { qualifier: target.qualifier, version });
       } catch (error) {
         throw functionFailure(error);
       }
       const requestId = randomUUID();
-      const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": "$LATEST", "x-amzn-RequestId": requestId };
+      const headers = { "Content-Type": "application/json", "X-Amz-Executed-Version": version, "x-amzn-RequestId": requestId };
       return {
-        ExecutedVersion: "$LATEST",
+        ExecutedVersion: version,
         Payload: result ?? null,
         ...sdkMetadata(200, headers, requestId),
         StatusCode: 200,
@@ -1543,6 +1557,9 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     throw unsupportedTask(machine, stateName, String(resource));
   };
 }
+
+/** A function of which the program published no version and defines no alias (LocalStateMachineDefinition.versions' default). */
+const UNPUBLISHED: FunctionVersions = { version: "$LATEST", aliases: new Map() };
 
 function unsupportedTask(machine: LocalStateMachineDefinition, stateName: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure(
@@ -1586,10 +1603,31 @@ const ARGUMENT_VARIABLE = new RegExp(String.raw`(?<=^|[(,]\s*)\$(${NAME})`, "gu"
 /** A path's (or intrinsic function's) quoted text, and what lies between. */
 const QUOTED = /('(?:[^'\\]|\\.)*')/;
 
+/** A filter expression's text (`[?(…)]`), and a filter's quoted text (its script takes either quote). */
+const FILTER = /\[\?\((.*?)\)\]/gs;
+const FILTER_QUOTED = /('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
+/** A variable read as a filter operand (`$limit`; not `$.`, `$[`, `$$`, whose `$` no name follows). */
+const FILTER_VARIABLE = new RegExp(String.raw`\$(${NAME})`, "u");
+
+/**
+ * The variable a path's filter expression reads (`$.items[?(@.x == $limit)]`: `limit`), outside its quoted text;
+ * undefined for none. The library's JSONPath evaluates a filter as a script, where `$limit` is no variable, so it fails
+ * at run time: the definition is refused before it runs (variablesUnsupported). Whether AWS reads a variable in a
+ * filter is not confirmed (workflow-variables.html shows none there).
+ */
+function filterVariable(text: string): string | undefined {
+  const unquoted = text.split(FILTER_QUOTED).filter((_, i) => i % 2 === 0).join("''");
+  for (const [, body] of unquoted.matchAll(FILTER)) {
+    const read = FILTER_VARIABLE.exec(body);
+    if (read) return read[1];
+  }
+  return undefined;
+}
+
 /**
  * The variables a path or intrinsic function reads (`$name`, `$name.a`, `$name[0]`): a `$name` that starts the path,
  * or one of an intrinsic function's arguments, outside its quoted text (`'$5'` is text). A `$` within a path
- * (`$.a.$b`, `$["$b"]`, a filter's `$max`) is no variable's. Each read's `$` is replaced by what `read` gives for it.
+ * (`$.a.$b`, `$["$b"]`) is no variable's; a filter's `$max` is refused before the run (filterVariable). Each read's `$` is replaced by what `read` gives for it.
  */
 function variableTokens(text: string, read: (name: string) => string): string {
   const start = text.startsWith("States.") ? ARGUMENT_VARIABLE : PATH_VARIABLE;
@@ -1677,6 +1715,12 @@ function variablesUnsupported(definition: Definition): string | undefined {
       const past = state.Type === "Map" || state.Type === "Parallel" ? present("ResultSelector", "ResultPath", "OutputPath") : ["Pass", "Wait", "Choice"].includes(state.Type as string) && !("Result" in state) && present("InputPath", "Parameters").length > 0 ? present("ResultPath", "OutputPath") : [];
       if (past.length > 0) return at(`assigns from its ${state.Type === "Map" || state.Type === "Parallel" ? "result" : "effective input"} ($) past its ${past.join(" and ")}`, "Assign");
     }
+    let filtered: string | undefined;
+    forEachPathField(state, (holder, key, where) => {
+      const read = filterVariable(holder[key] as string);
+      if (read && !filtered) filtered = at(`reads $${read} in a JSONPath filter expression (whether AWS reads a variable there is not confirmed)`, where);
+    });
+    if (filtered) return filtered;
     if (state.Type === "Task" && callbackTaskResource(state.Resource)) {
       const field = LIMIT_PATHS.find((path) => typeof state[path] === "string" && variableRead(state[path]));
       if (field) return at(`reads ${variableRead(state[field])} in a callback Task's limit path`, field);
@@ -1883,7 +1927,7 @@ export class LocalStepFunctions {
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, machine, failStates, record, journal, outcomes);
+          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, execution, failStates, record, journal, outcomes);
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -2221,13 +2265,14 @@ class EventChain {
  */
 function historyEvent(
   event: LibraryEvent,
-  machine: LocalStateMachineDefinition,
+  execution: Pick<Execution, "machine" | "error" | "cause">,
   failStates: LocalRun["failStates"],
   recordAt: RecordEventAt,
   journal: TaskJournal,
   outcomes: CompositeOutcomes,
 ): void {
   // What the run's logger measured of it (eventFacts), read before a Fail state's entry is copied below.
+  const { machine } = execution;
   const facts = eventFacts.get(event);
   const run = facts?.run;
   // When the library saw it (events are read from its log after the fact), in its run (EventChain).
@@ -2251,8 +2296,12 @@ function historyEvent(
       return record("ExecutionSucceeded", { executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } });
     case "ExecutionFailed":
       return record("ExecutionFailed", { executionFailedEventDetails: failedWith(event.Error, event.Cause) });
-    case "ExecutionAborted":
-      return record("ExecutionAborted", { executionAbortedEventDetails: {} });
+    case "ExecutionAborted": {
+      const { error, cause } = execution;
+      // StopExecution's error and cause, each when given (API_ExecutionAbortedEventDetails: both optional), as
+      // DescribeExecution has them: abort sets them before the run is stopped, so they are there when this is read.
+      return record("ExecutionAborted", { executionAbortedEventDetails: { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) } });
+    }
     case "ExecutionTimeout":
       return record("ExecutionTimedOut", { executionTimedOutEventDetails: { error: "States.Timeout" } });
     case "StateEntered": {

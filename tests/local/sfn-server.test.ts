@@ -732,7 +732,7 @@ describe("local Step Functions, service integration Tasks", () => {
     const invoke = (FunctionName: string, extra: object = {}) =>
       run(
         { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName, Payload: {}, ...extra }, End: true } } },
-        { authorise: (action, resource) => void asked.push(`${action} ${resource}`) },
+        { authorise: (action, resource) => void asked.push(`${action} ${resource}`), versions: new Map([[fnArn("f"), { version: "1", aliases: new Map([["live", "1"]]) }]]) },
         { f: fake(() => ({ ok: true })) },
       );
     for (const [name, extra] of [[`${ACCOUNT}:function:f`, {}], ["f:live", {}], ["f", { Qualifier: 1 }]] as const) {
@@ -740,6 +740,32 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(result, name).toMatchObject({ status: "SUCCEEDED" });
     }
     expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`, `lambda:InvokeFunction ${fnArn("f")}:1`]);
+  });
+
+  it("runs a qualified lambda:invoke as the Invoke API does: ExecutedVersion the alias's or the version's, an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
+    const targets: unknown[] = [];
+    const versions = new Map([[fnArn("f"), { version: "2", aliases: new Map([["live", "2"], ["old", "1"]]) }]]);
+    const invoke = (Parameters: object) =>
+      run(
+        { StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { Payload: {}, ...Parameters }, End: true } } },
+        { versions },
+        { f: async (_event, target) => (targets.push(target), { ok: true }) },
+      );
+    for (const [Parameters, version] of [[{ FunctionName: "f:live" }, "2"], [{ FunctionName: fnArn("f"), Qualifier: "2" }, "2"], [{ FunctionName: "f", Qualifier: "$LATEST" }, "$LATEST"], [{ FunctionName: "f" }, "$LATEST"]] as const) {
+      const result = await invoke(Parameters);
+      expect(result.status, JSON.stringify(Parameters)).toBe("SUCCEEDED");
+      expect(result.output).toMatchObject({ ExecutedVersion: version, Payload: { ok: true }, StatusCode: 200, SdkHttpMetadata: { HttpHeaders: { "X-Amz-Executed-Version": version } }, SdkResponseMetadata: { RequestId: expect.any(String) } });
+    }
+    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
+    targets.length = 0;
+    // Neither an alias nor the published version ("1" is an alias's target, not a version the program publishes now).
+    for (const Parameters of [{ FunctionName: "f:gone" }, { FunctionName: "f", Qualifier: "1" }]) {
+      const missing = await invoke(Parameters);
+      const qualified = `${fnArn("f")}:${Parameters.Qualifier ?? "gone"}`;
+      expect(missing).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+      expect(missing.cause).toMatch(new RegExp(`^Function not found: ${qualified} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
+    }
+    expect(targets).toEqual([]);
   });
 
   it("refuses a Task with Credentials nothing: it acts as the role it assumes, which the local runtime does not evaluate", async () => {
@@ -1424,6 +1450,86 @@ describe("local Step Functions, Task history events (review 54)", () => {
       const events = history(sfn, executionArn);
       expect(chain(events)).toEqual(recorded([["ExecutionStarted", 0], ["WaitStateEntered", 0], ["ExecutionAborted", 0]]));
       expect(events[2].executionAbortedEventDetails).toEqual({});
+    });
+
+    /**
+     * `inner` as the first branch of a Parallel whose second branch's function fails (Fatal) once `failed` is in the
+     * history and the library has reached `inner`'s Retry wait (a turn on): the execution's history.
+     */
+    const stoppedInRetry = async (inner: object, input: unknown, failed: string) => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const fatal: TaskFunction = async () => {
+        await released;
+        throw new LambdaInvokeError("fatal", "Fatal", "at once", "Fatal: at once");
+      };
+      const branches = [{ StartAt: "Inner", States: { Inner: inner } }, { StartAt: "Fatal", States: { Fatal: { Type: "Task", Resource: fnArn("fatal"), End: true } } }];
+      const sfn = new LocalStepFunctions([machine("stopped-retry", { StartAt: "Outer", States: { Outer: { Type: "Parallel", Branches: branches, End: true } } }, { fatal })]);
+      const { executionArn } = await sfn.start({ stateMachineArn: machineArn("stopped-retry"), input: JSON.stringify(input) }, false);
+      await until(() => history(sfn, executionArn).some((event) => event.type === failed));
+      await new Promise((resolve) => setImmediate(resolve));
+      release();
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "Fatal" });
+      return history(sfn, executionArn);
+    };
+
+    it("a Map waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: each branch chained on its own, no retry started, the Parallel's failure after the latest of its branches", async () => {
+      // The Map's retry waits 30 s: the sibling's failure ends the wait (the test would time out otherwise).
+      const inner = { Type: "Map", ItemsPath: "$.items", ItemProcessor: failItem, Retry: [{ ErrorEquals: ["HandleItemFailError"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
+      const events = await stoppedInRetry(inner, { items: [1] }, "MapIterationFailed");
+      const id = (type: string) => events.filter((event) => event.type === type).map((event) => event.id as number);
+      const previous = (type: string) => events.filter((event) => event.type === type).map((event) => event.previousEventId as number);
+      // No retry of the Map started (a retry's MapStateStarted), and no second iteration.
+      expect(id("MapStateStarted")).toHaveLength(1);
+      expect(id("MapIterationStarted")).toHaveLength(1);
+      // Each branch's first state follows the Parallel's start; within a branch each event follows its own branch's
+      // (test_parallel_state_fail, test_map_state_catch), whatever the order the branches' events were read in.
+      const [started] = id("ParallelStateStarted");
+      expect([previous("MapStateEntered"), previous("TaskStateEntered")]).toEqual([[started], [started]]);
+      expect([previous("MapStateStarted"), previous("MapIterationStarted"), previous("FailStateEntered"), previous("MapIterationFailed")]).toEqual([id("MapStateEntered"), id("MapStateStarted"), id("MapIterationStarted"), id("FailStateEntered")]);
+      expect([previous("LambdaFunctionScheduled"), previous("LambdaFunctionStarted"), previous("LambdaFunctionFailed")]).toEqual([id("TaskStateEntered"), id("LambdaFunctionScheduled"), id("LambdaFunctionStarted")]);
+      // The stopped Map is recorded as failed (CompositeOutcomes.settle: AWS's record of a Map stopped in its Retry
+      // interval is not known), after its iteration's last state as a Map's failure is (test_map_state_catch); the
+      // Parallel's failure follows the latest event of its branches, and the execution's failure the Parallel's.
+      expect(previous("MapStateFailed")).toEqual(id("FailStateEntered"));
+      const latest = Math.max(...id("MapStateFailed"), ...id("LambdaFunctionFailed"));
+      expect(previous("ParallelStateFailed")).toEqual([latest]);
+      expect(previous("ExecutionFailed")).toEqual(id("ParallelStateFailed"));
+      expect(events.slice(-2).map((event) => event.type)).toEqual(["ParallelStateFailed", "ExecutionFailed"]);
+    });
+
+    it("a Parallel waiting in its Retry interval in a Parallel branch, stopped by a sibling branch's failure: its branch chained after its own start, no retry started, the outer failure after the latest of its branches", async () => {
+      const inner = { Type: "Parallel", Branches: [{ StartAt: "Branch1", States: { Branch1: { Type: "Fail", Error: "FailureType", Cause: "Cause description" } } }], Retry: [{ ErrorEquals: ["FailureType"], IntervalSeconds: 30, MaxAttempts: 2 }], End: true };
+      const events = await stoppedInRetry(inner, {}, "FailStateEntered");
+      const named = (type: string, name?: string) => events.filter((event) => event.type === type && (name === undefined || event.stateEnteredEventDetails?.name === name));
+      const at = (event: Record<string, any> | undefined) => event?.id as number;
+      const [outerEntered, innerEntered] = [named("ParallelStateEntered", "Outer")[0], named("ParallelStateEntered", "Inner")[0]];
+      // Two starts: the outer's and the inner's, no retry's.
+      const [outerStarted, innerStarted, ...retries] = named("ParallelStateStarted");
+      expect(retries).toEqual([]);
+      expect([outerStarted.previousEventId, innerEntered.previousEventId, named("TaskStateEntered")[0].previousEventId]).toEqual([at(outerEntered), at(outerStarted), at(outerStarted)]);
+      expect([innerStarted.previousEventId, named("FailStateEntered")[0].previousEventId]).toEqual([at(innerEntered), at(innerStarted)]);
+      expect(named("LambdaFunctionFailed")[0].previousEventId).toBe(at(named("LambdaFunctionStarted")[0]));
+      // Recorded as failed (CompositeOutcomes.settle; AWS's record of this is not known), after its branch's last event.
+      const [innerFailed, outerFailed, ...more] = named("ParallelStateFailed");
+      expect(more).toEqual([]);
+      expect(innerFailed.previousEventId).toBe(at(named("FailStateEntered")[0]));
+      expect(outerFailed.previousEventId).toBe(Math.max(at(innerFailed), at(named("LambdaFunctionFailed")[0])));
+      expect(named("ExecutionFailed")[0].previousEventId).toBe(at(outerFailed));
+    });
+
+    it("ExecutionAborted carries StopExecution's error and cause, each when given, as DescribeExecution does (API_ExecutionAbortedEventDetails)", async () => {
+      const sfn = new LocalStepFunctions([machine("waits", { StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 60, End: true } } })]);
+      for (const given of [{ error: "Operator", cause: "no longer needed" }, { cause: "only a cause" }, { error: "" }]) {
+        const { executionArn } = await sfn.start({ stateMachineArn: machineArn("waits"), input: "{}" }, false);
+        await until(() => history(sfn, executionArn).some((event) => event.type === "WaitStateEntered"));
+        sfn.stopExecution({ executionArn, ...given });
+        await sfn.drained();
+        const aborted = history(sfn, executionArn).find((event) => event.type === "ExecutionAborted");
+        expect(aborted?.executionAbortedEventDetails, JSON.stringify(given)).toEqual(given);
+        expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "ABORTED", ...given });
+      }
     });
   });
 

@@ -294,6 +294,21 @@ describe("local Step Functions, workflow variables", () => {
     expect(await ran(intrinsic)).toMatchObject(unsupported(`assigns an intrinsic function's value in state 'Summate' (Assign.Sum.$)`));
   });
 
+  it("refuses a JSONPath filter expression that reads a workflow variable, naming the state and field; a quoted `$` or the root `$.` in a filter is no variable", async () => {
+    const filtering = (path: string) => ({
+      StartAt: "Limit",
+      States: { Limit: { Type: "Pass", Assign: { limit: 2 }, Next: "Pick" }, Pick: { Type: "Pass", Parameters: { "small.$": path }, End: true } },
+    });
+    const items = { items: [{ x: 1, tag: "$limit" }, { x: 2, tag: "b" }] };
+    expect(await ran(filtering("$.items[?(@.x == $limit)]"), items)).toMatchObject(unsupported("reads $limit in a JSONPath filter expression (whether AWS reads a variable there is not confirmed) in state 'Pick' (Parameters.small.$)"));
+    // In an Assign, a nested state's and an InputPath too.
+    const inMap = { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "In", States: { In: { Type: "Pass", InputPath: "$[?(@.x > $min.value)]", End: true } } }, End: true } } };
+    expect(await ran(inMap, items)).toMatchObject(unsupported("reads $min in a JSONPath filter expression (whether AWS reads a variable there is not confirmed) in state 'In' (InputPath)"));
+    // Text in quotes, and the input's root, are no variable's: the filter runs as before.
+    expect(await ran(filtering("$.items[?(@.tag == '$limit')].x"), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+    expect(await ran(filtering('$.items[?(@.tag == "$limit")].x'), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+  });
+
   it("assigns a Pass, Wait or Choice state's effective input past its InputPath and Parameters (AWS-recorded)", async () => {
     // BASE_ASSIGN_FROM_PARAMETERS
     const fromParameters = {
