@@ -15,7 +15,8 @@ import { resolveValue } from "../offline/program";
 import { assumedRoleAuthorise } from "../function-roles";
 import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
-import { recordedIdentity } from "./lambda";
+import { invocableFunctions, recordedIdentity } from "./lambda";
+import type { FunctionVersions } from "../lambda-function-name";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
 
@@ -45,9 +46,17 @@ export async function localStateMachineDefinitions(
     // Step Functions' session name of the role is not documented: assumedRoleAuthorise makes one up.
     const authorise = assumedRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
     const byArn = new Map<string, TaskFunction>();
+    // Each function's published version and aliases as the local Invoke API knows them (invocableFunctions), so a
+    // qualified lambda:invoke runs the version Invoke would.
+    const versions = new Map<string, FunctionVersions>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);
-      for (const fnArn of [recordedIdentity(graph, fn.name)?.arn, functions.arn(fn)]) if (fnArn) byArn.set(fnArn, invoke);
+      const [known] = invocableFunctions(graph, [{ name: fn.name, spec: fn }], () => invoke);
+      for (const fnArn of [recordedIdentity(graph, fn.name)?.arn, functions.arn(fn)]) {
+        if (!fnArn) continue;
+        byArn.set(fnArn, invoke);
+        if (known) versions.set(fnArn, known);
+      }
     }
     definitions.push({
       arn,
@@ -59,6 +68,7 @@ export async function localStateMachineDefinitions(
       includeExecutionData: spec.includeExecutionData,
       tracing: spec.tracing,
       functions: byArn,
+      versions,
       ...(authorise ? { authorise } : {}),
       ...(serviceTasks ? { serviceTasks } : {}),
     });
@@ -93,7 +103,7 @@ export const workflowsService: LocalService = {
       specs,
       region,
       context.run.resources,
-      { invoke: (spec) => (event) => context.lambda(spec).invoke(event), arn: (spec) => context.lambda(spec).arn() },
+      { invoke: (spec) => (event, target) => context.lambda(spec).invoke(event, target), arn: (spec) => context.lambda(spec).arn() },
       integrations.run,
     );
     const server = await startLocalSfn({

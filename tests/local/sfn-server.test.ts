@@ -1721,6 +1721,32 @@ describe("local Step Functions, with the local Lambda runtime (a hand-made Workf
     const result = await lambda(starter).invoke({ step: "start-sync", stateMachineArn: machineArn("chain"), input: { n: 1 } });
     expect(result).toEqual({ status: "SUCCEEDED", output: { n: 3 } });
   });
+
+  it("runs a qualified lambda:invoke as the version the program's function and alias name, as the local Invoke API would", async () => {
+    // The function as the run recorded it (published version 1) and an alias "live" pointing at it.
+    const graph = [
+      { type: "aws:lambda/function:Function", name: "wf-double-function", urn: "urn:f", custom: true, inputs: {}, state: { name: "wf-double", arn: fnArn("wf-double"), version: "1" }, protect: false },
+      { type: "aws:lambda/alias:Alias", name: "live", urn: "urn:a", custom: true, inputs: { functionName: fnArn("wf-double"), name: "live", functionVersion: "1" }, state: {}, protect: false },
+    ] as unknown as Parameters<typeof localStateMachineDefinitions>[2];
+    const invoke = (qualifier: string) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: fnArn("wf-double"), Qualifier: qualifier, Payload: { step: "double", n: 4 } }, End: true });
+    const machines = await localStateMachineDefinitions(
+      [spec("qualified", "EXPRESS", { StartAt: "Invoke", States: { Invoke: invoke("live") } }, [double]), spec("unknown", "EXPRESS", { StartAt: "Invoke", States: { Invoke: invoke("beta") } }, [double])],
+      REGION,
+      graph,
+      { invoke: (fn) => (event, target) => lambda(fn).invoke(event, target), arn: (fn) => lambda(fn).arn() },
+    );
+    const server = await startLocalSfn({ stateMachines: machines });
+    try {
+      const sfn = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, disableHostPrefix: true, maxAttempts: 1 });
+      const ran = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("qualified"), input: "{}" }));
+      expect(ran.status).toBe("SUCCEEDED");
+      expect(JSON.parse(ran.output!)).toMatchObject({ ExecutedVersion: "1", Payload: { n: 8 } });
+      const refused = await sfn.send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("unknown"), input: "{}" }));
+      expect(refused).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 describe("local Step Functions, the service", () => {
