@@ -98,7 +98,7 @@ const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * dimension beside it, not by a qualified ARN (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html,
  * "Dimensions for executions with version").
  */
-const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
+export const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 
 /** A workflow target's ARN, when the program knows it: a state machine's own, in the target's region. */
 function validateWorkflow(fail: ArgFailure, key: string, workflow: MonitoredWorkflow): void {
