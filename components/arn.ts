@@ -7,3 +7,14 @@
 export function arnRegion(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
 }
+
+/**
+ * The bus an EventBridge reference names: a bus ARN's (`arn:<partition>:events:<region>:<account>:event-bus/<name>`)
+ * name, whole, or the reference as it is (a name, or an ARN of something else). The name is all that follows
+ * `event-bus/`, not the last segment: a partner bus's name is its partner event source's, `aws.partner/<partner>/…`
+ * ("the name must exactly match the name of the partner event source", CreateEventBus Name), while a custom bus's
+ * cannot contain "/".
+ */
+export function eventBusNameOf(reference: string): string {
+  return reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "");
+}

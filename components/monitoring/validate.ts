@@ -1,5 +1,5 @@
 /** Monitoring's argument checks: alarm timing CloudWatch accepts, usable target keys, dimension values, workflow ARNs, email addresses. */
-import { arnRegion } from "../arn";
+import { arnRegion, eventBusNameOf } from "../arn";
 import { DEFAULT_EVENT_BUS_NAME } from "../event-bus/spec";
 import type { ArgFailure } from "../errors";
 import { fitName } from "../names";
@@ -98,7 +98,7 @@ const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * dimension beside it, not by a qualified ARN (https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html,
  * "Dimensions for executions with version").
  */
-const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
+export const STATE_MACHINE_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/;
 
 /** A workflow target's ARN, when the program knows it: a state machine's own, in the target's region. */
 function validateWorkflow(fail: ArgFailure, key: string, workflow: MonitoredWorkflow): void {
@@ -214,12 +214,14 @@ function validateDimensions(fail: ArgFailure, group: string, key: string, target
 function validateRule(fail: ArgFailure, key: string, rule: MonitoredRule): void {
   const bus = rule.eventBusName;
   if (typeof bus !== "string") return;
-  // A bus's ARN ends in event-bus/<name>; the default bus's ARN is refused as "default" is, not answered with "default".
-  const name = bus.startsWith("arn:") ? bus.slice(bus.lastIndexOf("/") + 1) : bus;
+  // The default bus's ARN is refused as "default" is, not answered with "default".
+  const name = eventBusNameOf(bus);
   if (name === DEFAULT_EVENT_BUS_NAME) {
     fail(`rules.${key}.eventBusName`, bus, "names the default bus, whose rules' metrics have the RuleName dimension alone; an alarm that adds EventBusName watches a metric EventBridge never publishes", "Leave eventBusName out for a rule on the default bus.");
   }
   if (name !== bus) fail(`rules.${key}.eventBusName`, bus, "is an ARN; the EventBusName dimension is the bus's name", `Use "${name}" (EventBus.busName).`);
+  // No bus name holds ":" (CreateEventBus Name: [/\.\-_A-Za-z0-9]+), so this is another resource's ARN.
+  else if (bus.startsWith("arn:")) fail(`rules.${key}.eventBusName`, bus, "is an ARN, not an event bus's; the EventBusName dimension is the bus's name", "Use the name of the bus the rule is on (EventBus.busName).");
 }
 
 /**

@@ -330,6 +330,12 @@ function escapeFix(char: string): string {
   return `write '${char}' without the backslash, or \\\\${char} (${JSON.stringify(`\\\\${char}`)} in the definition's JSON) for a backslash before it`;
 }
 
+/** The problem of field `field` of state `state`, an intrinsic function invocation `invocation` whose quoted arguments escape `refused`; `answer` quotes CreateStateMachine's words where recorded. */
+function escapeProblem(state: string, field: string, invocation: string, refused: readonly string[], answer: string): string {
+  const chars = [...new Set(refused)];
+  return `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(invocation)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument${answer}; ${chars.map(escapeFix).join("; ")}`;
+}
+
 /**
  * The escapes AWS refuses in the quoted arguments of the intrinsic functions of `definition`'s JSONPath payload
  * templates (every `"key.$"` string that starts with `States.`, at any depth of a state's Parameters, ResultSelector,
@@ -337,8 +343,10 @@ function escapeFix(char: string): string {
  * invocation is rewritten in `definition` as asl-path-validator should see it (intrinsicLiteralEscapes). A Pass state's
  * Result is data, never evaluated: AWS took `"not_an_intrinsic_function.$": "States.StringToJson('…\\"…')"` there
  * (LocalStack's AWS-recorded test_escape_sequence_parsing, ESCAPE_SEQUENCES_STRING_LITERALS). A JSONata state's
- * `.$` keys are plain keys. ErrorPath and CausePath (a Fail state's, where AWS takes an intrinsic function too) are not
- * read: what AWS answers for a refused escape there is not confirmed.
+ * `.$` keys are plain keys. A JSONPath Fail state's ErrorPath and CausePath are read too: "You can also specify
+ * CausePath using an intrinsic function that returns a string" (States.Format, States.JsonToString, …; the same for
+ * ErrorPath, the Step Functions developer guide, state-fail.html), whose quoted arguments are an intrinsic function's;
+ * the words of AWS's answer for a refused escape there are not recorded, so the problem quotes none.
  */
 function intrinsicEscapeProblems(definition: unknown): string[] {
   const problems: string[] = [];
@@ -355,15 +363,19 @@ function intrinsicEscapeProblems(definition: unknown): string[] {
       }
       const { refused, checked } = intrinsicLiteralEscapes(inner);
       template[key] = checked;
-      if (refused.length === 0) continue;
-      const chars = [...new Set(refused)];
-      problems.push(
-        `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(inner)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call"); ${chars.map(escapeFix).join("; ")}`,
-      );
+      if (refused.length > 0) problems.push(escapeProblem(state, field, inner, refused, ` (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call")`));
     }
   };
   for (const { name, state } of definitionStates(definition)) {
     if ((state.QueryLanguage ?? defaultLanguage) === "JSONata") continue;
+    if (state.Type === "Fail") {
+      for (const field of ["ErrorPath", "CausePath"]) {
+        const path = state[field];
+        // asl-validator takes these as plain strings (schemas/fail.json), so the checked form is not written back.
+        const refused = typeof path === "string" && path.startsWith("States.") ? intrinsicLiteralEscapes(path).refused : [];
+        if (refused.length > 0) problems.push(escapeProblem(name, field, path as string, refused, ""));
+      }
+    }
     for (const [field, value] of Object.entries(state)) {
       // Result is data; the states of Branches and processors are visited as states of their own.
       if (field !== "Result" && field !== "Branches" && field !== "ItemProcessor" && field !== "Iterator") visit(value, field, name);

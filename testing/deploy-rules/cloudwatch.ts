@@ -5,7 +5,7 @@
  * alarms whose dimensions no metric is published under.
  */
 import { DEFAULT_EVENT_BUS_NAME } from "../../components/event-bus/spec";
-import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem } from "../../components/monitoring/validate";
+import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { busNameOf } from "../../local/resource-policies";
@@ -295,6 +295,68 @@ export const ALARM_SQS_DIMENSIONS: DeployRule = {
   },
 };
 
+const STATES_METRICS = "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-cw-metrics.html";
+/** The execution metrics (Executions*, ExecutionTime, ExecutionThrottled, the redrive ones): not the activity, Lambda, service integration, service or API metrics, nor Express's own. */
+const EXECUTION_METRIC = /^(Executions?[A-Z]|RedrivenExecutions[A-Z])/;
+/** The dimension sets the execution metrics are published under: "Dimension for Step Functions execution metrics", "…executions with version", "…with an alias". */
+const EXECUTION_DIMENSIONS: readonly string[] = ["StateMachineArn", "StateMachineArn,Version", "Alias,StateMachineArn"];
+
+/**
+ * AWS/States: every StateMachineArn dimension (execution metrics, and the service metrics' "transitions for a specific
+ * State Machine") is "The Amazon Resource Name (ARN) of the state machine", its own (STATE_MACHINE_ARN, as Monitoring
+ * checks its `workflows`): an execution started by a version or alias is published with a Version or Alias dimension
+ * beside it, not under a qualified ARN. The execution metrics are published by StateMachineArn, alone or with Version
+ * or Alias (EXECUTION_DIMENSIONS). An alarm by a state machine's name, a qualified ARN, or another dimension set,
+ * watches a metric never published: PutMetricAlarm takes it, and it never fires. An execution metric with no dimension
+ * is not judged (the guide does not say whether one is published account-wide), nor the other metrics' sets.
+ */
+export const ALARM_STATES_DIMENSIONS: DeployRule = {
+  id: "AlarmStatesDimensions",
+  title: "Alarms on AWS/States metrics name a state machine by its own ARN, and execution metrics by the dimensions they are published under",
+  source: STATES_METRICS,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
+        if (namespace !== "AWS/States") continue;
+        const arn = dimensions.StateMachineArn;
+        if (typeof arn === "string" && !STATE_MACHINE_ARN.test(arn)) {
+          findings.push(finding(this.id, alarm, `watches AWS/States ${String(metricName)} with StateMachineArn ${JSON.stringify(arn)}, which is not a state machine's ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>, without a version or alias): the metric never has data, so the alarm never fires`, "set StateMachineArn to the state machine's own ARN (Workflow.stateMachineArn), with a Version or Alias dimension beside it for a version's or alias's executions"));
+        }
+        const names = Object.keys(dimensions).sort();
+        if (typeof metricName !== "string" || !EXECUTION_METRIC.test(metricName) || names.length === 0 || EXECUTION_DIMENSIONS.includes(names.join(","))) continue;
+        findings.push(finding(this.id, alarm, `watches AWS/States ${metricName} by the dimensions ${names.join(", ")}; Step Functions publishes its execution metrics by StateMachineArn, alone or with Version or Alias, so the metric never has data and the alarm never fires`, "give the alarm the dimension StateMachineArn (the state machine's ARN), and Version or Alias only to watch a version's or alias's executions"));
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * AWS/SNS: TopicName "Filters on Amazon SNS topic names" (Dimensions for Amazon SNS metrics, sns-monitoring-using-cloudwatch.html),
+ * and a topic's name holds no ":" (CreateTopic: letters, digits, hyphens and underscores, `.fifo` for a FIFO topic), so
+ * a TopicName that is an ARN (`Topic.arn` where `Topic.name` was meant) watches a metric never published: PutMetricAlarm
+ * takes it, and it never fires. The other dimension sets (with TopicName, or Country and SMSType) are not judged.
+ */
+export const ALARM_SNS_DIMENSIONS: DeployRule = {
+  id: "AlarmSnsDimensions",
+  title: "Alarms on AWS/SNS metrics name the topic by its name (TopicName), not its ARN",
+  source: "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const alarm of ofType(graph, ALARM)) {
+      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
+        const topic = dimensions.TopicName;
+        if (namespace !== "AWS/SNS" || typeof topic !== "string" || !topic.startsWith("arn:")) continue;
+        // arn:<partition>:sns:<region>:<account>:<name>: the name is the last field.
+        const name = topic.slice(topic.lastIndexOf(":") + 1);
+        findings.push(finding(this.id, alarm, `watches AWS/SNS ${String(metricName)} with TopicName ${JSON.stringify(topic)}, an ARN; SNS publishes its metrics by the topic's name, so the metric never has data and the alarm never fires`, `set TopicName to the topic's name, ${JSON.stringify(name)} (aws.sns.Topic's name, not its arn)`));
+      }
+    }
+    return findings;
+  },
+};
+
 /** A value to print in a finding: long ones cut, so a 1025-character value does not drown the message. */
 const shown = (text: string) => JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text);
 
@@ -331,4 +393,4 @@ export const ALARM_DIMENSION_LIMITS: DeployRule = {
 export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS];
+export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS, ALARM_STATES_DIMENSIONS, ALARM_SNS_DIMENSIONS];

@@ -11,6 +11,9 @@ import { asArray, ofType, policyDocument, readablePolicyDocument, type Graph } f
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
+/** An account field no policy names literally (12 characters, as `????????????` still matches any account). */
+const OTHER_ACCOUNT = "\u0000".repeat(12);
+
 /**
  * Whether the role's trust policy (`assumeRolePolicy`) lets `principal` assume it: an Allow statement whose
  * `Principal.Service` names it (a string, or a pattern such as /^states(\.[a-z0-9-]+)?\.amazonaws\.com$/ for a
@@ -29,9 +32,12 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
  * StatesServiceTasks reads grants; local/resource-policies.ts does the same for aws:PrincipalArn): only the region,
  * service and resource of the ARN count. Any other key, or an operator conditionHolds does not read, or a value naming
  * a policy variable, leaves the statement trusted (no finding on a guess); so does a call without `on`. A Deny statement
- * naming the service (or everyone, `Principal: "*"`) and covering sts:AssumeRole with no Condition makes the role untrusted: "an
- * explicit deny in any policy overrides the allow" (reference_policies_evaluation-logic_policy-eval-basics.html); a
- * conditioned Deny, one with NotPrincipal or one of `{AWS: "*"}`, is not read.
+ * naming the service (or everyone, `Principal: "*"`) and covering sts:AssumeRole makes the role untrusted when its
+ * Condition is absent or certainly holds for `on`: "an explicit deny in any policy overrides the allow"
+ * (reference_policies_evaluation-logic_policy-eval-basics.html). A Deny's condition is the reverse case of an Allow's: a
+ * guess there would be a finding, so it must hold whatever the real account is (an aws:SourceArn value read with its
+ * account field as `on`'s, and again as another's), and aws:SourceAccount, any other key, an operator not read or a
+ * policy variable leaves the Deny unread; so does a call without `on`. One with NotPrincipal or of `{AWS: "*"}` is not read.
  * StatesRoleTrust, EventBridgeWorkflowRole and SchedulerTarget share it; ApiGatewayAccountRole and LambdaEdgeRoleTrust
  * too, without `on`: AWS documents no ARN API Gateway or Lambda@Edge sends when it assumes their roles.
  */
@@ -44,8 +50,13 @@ export function trustsService(role: RecordedResource, principal: string | RegExp
   };
   const statements = policyDocument(role.inputs.assumeRolePolicy).Statement;
   const assumes = (s: Record<string, any>) => asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole"));
-  // An explicit Deny overrides any Allow (IAM's evaluation logic). Only an unconditioned one is read: a condition's
-  // aws:SourceArn or aws:SourceAccount would be compared with the mocked account, and a finding must not rest on that.
+  // The same request from an account no literal account field matches: with `context` (every ARN value read in `on`'s
+  // account), it brackets the real account the mocked one stands for.
+  const elsewhere: ConditionContext = { keys: on === undefined ? {} : { "aws:sourcearn": arnInAccount(on, OTHER_ACCOUNT) } };
+  const certainlyHolds = (condition: Record<string, any> | undefined) =>
+    Object.keys(condition ?? {}).length === 0 ||
+    (!holdsPolicyVariable(JSON.stringify(condition)) && conditionHolds(condition, context) === true && conditionHolds(condition, elsewhere) === true);
+  // An explicit Deny overrides any Allow (IAM's evaluation logic).
   const denied = statements.some(
     (s) =>
       s.Effect === "Deny" &&
@@ -54,7 +65,7 @@ export function trustsService(role: RecordedResource, principal: string | RegExp
       // differently" for it and "*", the CDK's AnyPrincipal), and a finding must not rest on a guess.
       (s.Principal === "*" || asArray<string>(s.Principal?.Service).some(names)) &&
       assumes(s) &&
-      Object.keys(s.Condition ?? {}).length === 0,
+      certainlyHolds(s.Condition),
   );
   return (
     !denied &&

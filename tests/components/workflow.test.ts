@@ -450,6 +450,16 @@ describe("aslProblems reads the escapes of an intrinsic function's quoted argume
     expect(aslProblems(pass({ Assign: { "v.$": "States.Format('\\\"')" } }, { QueryLanguage: "JSONata" }))).toEqual([]);
   });
 
+  it("reads a Fail state's ErrorPath and CausePath, where AWS takes an intrinsic function too (a reference path is not read)", () => {
+    const fail = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: "F", States: { F: { Type: "Fail" as const, ...fields } }, ...extra });
+    const quoted = "States.Format('said \\\"{}\\\"', $.why)";
+    expect(aslProblems(fail({ ErrorPath: "States.Format('a\\\\{}', $.code)", CausePath: quoted }))).toEqual([
+      `state "F" field CausePath ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument; write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
+    ]);
+    expect(aslProblems(fail({ ErrorPath: quoted }))[0]).toMatch(/^state "F" field ErrorPath /);
+    expect(aslProblems(fail({ ErrorPath: "$['a\\\"b']", CausePath: "$.why" }))).toEqual([]);
+  });
+
   it("refuses a Workflow whose definition has one, at construction", () => {
     const build = () => new Workflow("esc", { definition: pass({ Parameters: { "greeting.$": "States.Format('\\\"{}\\\"', $.name)" } }) });
     expect(build).toThrow(ComponentArgError);

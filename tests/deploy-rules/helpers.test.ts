@@ -350,6 +350,24 @@ describe("trustsService (the deploy rules read a service role's trust policy wit
       expect(trustsService(trusting("events.amazonaws.com", { StringEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } }), "events.amazonaws.com", rule)).toBe(true);
       expect(trustsService(workflowTrust("arn:aws:states:eu-west-1:123456789012:stateMachine:*"), STATES)).toBe(true);
     });
+    describe("reads a conditioned Deny: untrusted only when its condition holds whatever the real account is", () => {
+      const denying = (condition: Record<string, unknown>) =>
+        ({ type: "aws:iam/role:Role", name: "r", inputs: { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [targetStatement(rule), { ...statement("events.amazonaws.com", condition), Effect: "Deny" }] }) } }) as never;
+      it("refuses a Deny whose aws:SourceArn certainly matches (any account, or the ARN's region and kind excluded)", () => {
+        expect(trustsService(denying({ ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:*:rule/bus-1/*" } }), "events.amazonaws.com", rule)).toBe(false);
+        expect(trustsService(denying({ ArnNotLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:*:rule/*" } }), "events.amazonaws.com", rule)).toBe(false);
+        expect(trustsService(denying({ StringLike: { "aws:SourceArn": "*" } }), "events.amazonaws.com", rule)).toBe(false);
+      });
+      it("keeps a Deny that does not match, or matches only for some account, or rests on aws:SourceAccount, another key, a variable, no ARN", () => {
+        expect(trustsService(denying({ ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:123456789012:rule/bus-1/other" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ ArnEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:999999999999:rule/bus-1/rule-2" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ ArnNotEquals: { "aws:SourceArn": "arn:aws:events:us-east-1:999999999999:rule/bus-1/rule-2" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ StringNotEquals: { "aws:SourceAccount": "123456789012" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ StringEquals: { "aws:SourceOrgID": "o-elsewhere" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ ArnNotLike: { "aws:SourceArn": "arn:aws:events:us-east-1:${aws:PrincipalAccount}:rule/*" } }), "events.amazonaws.com", rule)).toBe(true);
+        expect(trustsService(denying({ ArnLike: { "aws:SourceArn": "arn:aws:events:us-east-1:*:rule/bus-1/*" } }), "events.amazonaws.com")).toBe(true);
+      });
+    });
     it("reads IfExists and the negated operators as IAM does", () => {
       expect(trustsService(trusting("events.amazonaws.com", { ArnNotEquals: { "aws:SourceArn": rule } }), "events.amazonaws.com", rule)).toBe(false);
       expect(trustsService(trusting("events.amazonaws.com", { ArnLikeIfExists: { "aws:SourceArn": "arn:aws:events:*:123456789012:rule/bus-1/*" } }), "events.amazonaws.com", rule)).toBe(true);

@@ -12,7 +12,7 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
-import type { RoleCaller } from "../../local/resource-policies";
+import { busNameOf, type RoleCaller } from "../../local/resource-policies";
 import { applies, policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -560,5 +560,17 @@ describe("a function's Publish and a state machine's sns:publish and events:putE
       error: "EventBridge.AmazonEventBridgeException",
       cause: expect.stringMatching(new RegExp(`is not authorized to perform: events:PutEvents on resource: ${OTHER_BUS} with an explicit deny in a resource-based policy \\(Service: AmazonEventBridge; Status Code: 400; Error Code: AccessDeniedException;`)),
     });
+  });
+});
+
+describe("busNameOf (the bus a rule, target or bus policy names)", () => {
+  it("reads a bus ARN's whole name, a partner bus's slashes too, and takes absent as the default bus", () => {
+    expect(busNameOf("arn:aws:events:us-east-1:123456789012:event-bus/orders")).toBe("orders");
+    expect(busNameOf("arn:aws-cn:events:cn-north-1:123456789012:event-bus/aws.partner/example.com/1234/orders")).toBe("aws.partner/example.com/1234/orders");
+    expect(busNameOf("orders")).toBe("orders");
+    expect(busNameOf(undefined)).toBe("default");
+    expect(busNameOf("")).toBe("default");
+    // Not a bus ARN: kept whole, never cut at its last slash.
+    expect(busNameOf("arn:aws:events:us-east-1:123456789012:rule/orders/r")).toBe("arn:aws:events:us-east-1:123456789012:rule/orders/r");
   });
 });
