@@ -13,6 +13,11 @@ import { logger } from "./api-http";
 export interface AlbumDeletionRequested {
   sub: string;
   albumId: string;
+  /**
+   * The album's mark this event asks to run (AlbumDeletion.requestedAt, written anew for each deletion DELETE starts):
+   * the workflow's SameRequest ends a duplicate delivery of the event at once when another execution claimed that mark.
+   */
+  requestedAt: string;
 }
 
 function busName(): string {
@@ -51,11 +56,12 @@ export function checkPutEventsEntry({ answer, $metadata }: AwsJsonAnswer): void 
 
 /**
  * Puts one AlbumDeletionRequested on the gallery bus (homeRegion); resolves with its event id once EventBridge has it.
- * The album's key alone, whatever else the argument carries: the workflow reads its page figures from the event too, and
- * the API leaves them to the workflow's defaults, the figures its 25,000-event history budget holds for (index.ts).
+ * The album's key and its mark alone, whatever else the argument carries: the workflow reads its page figures from the
+ * event too, and the API leaves them to the workflow's defaults, the figures its 25,000-event history budget holds for
+ * (index.ts).
  */
-export async function requestAlbumDeletion({ sub, albumId }: AlbumDeletionRequested): Promise<string> {
-  const detail: AlbumDeletionRequested = { sub, albumId };
+export async function requestAlbumDeletion({ sub, albumId, requestedAt }: AlbumDeletionRequested): Promise<string> {
+  const detail: AlbumDeletionRequested = { sub, albumId, requestedAt };
   const region = homeRegion();
   const EventBusName = busName();
   const { answer } = await awsJsonCall({
