@@ -8,6 +8,7 @@
 import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
 import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./gallery-keys";
 import { AwsServiceError } from "./retries";
+import { regionOr } from "./regions";
 import { logger } from "./api-http";
 
 export interface AlbumDeletionRequested {
@@ -31,9 +32,7 @@ function busName(): string {
  * the home region's photo-removals queue.
  */
 function homeRegion(): string {
-  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
-  return region;
+  return regionOr(process.env.EVENT_BUS_REGION);
 }
 
 /** `service`'s endpoint in `region`; `override`, the SDK's AWS_ENDPOINT_URL_<SERVICE> variable, wins, as under `npm start`. */
