@@ -859,7 +859,10 @@ const albumDeletion = new Workflow("album-deletion", {
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Failed" }],
         Next: "Failed",
       },
-      Failed: { Type: "Fail", Error: "AlbumDeletionFailed", Cause: "The album's deletion failed; it is marked failed with what is left of it" },
+      // The execution fails with the error that failed the deletion, as the notice tells it (DescribeExecution's `error`
+      // and `cause`): every way here passes FailedNotice, which reads both from $.error, each a string (a Catch's
+      // Error and Cause, or InvalidSettings' and TooManyHandoffs' own), as ErrorPath and CausePath must select.
+      Failed: { Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" },
     },
   },
 });

@@ -119,6 +119,9 @@ describe("dev stack: album deletion", () => {
     for (const name of ["NextPage", "StillMine", "RemovePhotos", "DeleteAlbum", "Handoff"]) expect(states[name].Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "MarkFailed" });
     expect(states.MarkFailed.Parameters).toMatchObject({ UpdateExpression: "SET deletion.#state = :failed, deletion.#error = :error REMOVE deletion.#execution", ConditionExpression: "deletion.#execution = :me" });
     expect(states.MarkFailed.Parameters.ExpressionAttributeValues[":me"]).toEqual({ "S.$": "$$.Execution.Id" });
+    // The execution fails with the deletion's own error and cause, after the notice (which reads the same two).
+    expect(states.NotifyFailed).toMatchObject({ Next: "Failed", Catch: [{ Next: "Failed" }] });
+    expect(states.Failed).toEqual({ Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
   });
 
   it("names the errors it retries and catches as Step Functions reports them, and retries a Task only where that is safe", () => {
