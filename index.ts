@@ -495,7 +495,7 @@ const albumNotices = new Topic("album-notices", {});
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
- * every Task spending its retries: 189 summed over all of them (Defaults to Bounds, InvalidSettings, the hand-off and the
+ * every Task spending its retries: 193 summed over all of them (Defaults to Whole, InvalidSettings, the hand-off and the
  * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an upper bound. Under the limit whatever is
  * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
@@ -520,7 +520,9 @@ const albumDeletionMaxHandoffs = 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDele
  * already over. An event outside them (only a hand-written one: DELETE's event names none, and a hand-off carries on
  * those it was started with) fails its deletion in **Bounds**, after Claim, so that the album is marked failed at once
  * and DELETE starts it again with the defaults, rather than running with figures other than the ones asked for.
- * Whether a figure is whole is not checked (a Choice rule has no such test; docs/events.md says what a fraction does).
+ * And each whole (**Whole**, after Bounds), which no Choice rule tests: States.MathAdd rounds a fraction to the nearest
+ * integer (LocalStack's AWS-recorded test_math_add: 1.49 + 0 is 1, 2.5 + 0 is 3), so a figure that adding 0 changes is
+ * not whole. After Bounds, so that only figures in their small ranges reach MathAdd.
  */
 const albumDeletionLimits: Record<"pageSize" | "pagesPerExecution" | "maxHandoffs" | "handoffs", { min: number; max: number | `$.${string}` }> = {
   pageSize: { min: 1, max: albumDeletionPages.pageSize },
@@ -544,6 +546,8 @@ const boundsRules = [
     Next: "InvalidSettings",
   },
 ];
+/** Whole's rule: a figure that adding 0 (WholeFigures' States.MathAdd, which rounds) changed. */
+const wholeRule = { Or: albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, NumericEqualsPath: `$.whole.${name}` } })), Next: "InvalidSettings" };
 /** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
 const invalidSettingsCause = (() => {
   const ranges = albumDeletionFigures.map((name) => {
@@ -552,7 +556,7 @@ const invalidSettingsCause = (() => {
   });
   const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
   const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
-  return `States.Format('${figures}: each must be a number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
+  return `States.Format('${figures}: each must be a whole number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
 })();
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
@@ -668,7 +672,15 @@ const albumDeletion = new Workflow("album-deletion", {
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
-      Bounds: { Type: "Choice", Choices: boundsRules, Default: "NextPage" },
+      Bounds: { Type: "Choice", Choices: boundsRules, Default: "WholeFigures" },
+      // Each figure whole, else the deletion fails as out of bounds: a fractional pageSize would reach Query's Limit.
+      WholeFigures: {
+        Type: "Pass",
+        Parameters: Object.fromEntries(albumDeletionFigures.map((name) => [`${name}.$`, `States.MathAdd($.${name}, 0)`])),
+        ResultPath: "$.whole",
+        Next: "Whole",
+      },
+      Whole: { Type: "Choice", Choices: [wholeRule], Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {

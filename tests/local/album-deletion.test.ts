@@ -238,7 +238,7 @@ describe("an album deleted across executions", () => {
           sub: owner,
           albumId,
           error: "AlbumDeletion.InvalidSettings",
-          cause: `pageSize ${figures[i]}: each must be a number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`,
+          cause: `pageSize ${figures[i]}: each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`,
         },
       ]);
     }
