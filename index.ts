@@ -495,8 +495,8 @@ const albumNotices = new Topic("album-notices", {});
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
- * every Task spending its retries: 153 summed over all of them (Defaults to Bounds, InvalidSettings, the hand-off and the
- * failure path; Claim and TakeOver both, though an execution takes one), an upper bound. Under the limit whatever is
+ * every Task spending its retries: 193 summed over all of them (Defaults to Whole, InvalidSettings, the hand-off and the
+ * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an upper bound. Under the limit whatever is
  * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
@@ -520,7 +520,9 @@ const albumDeletionMaxHandoffs = 3 * Math.ceil(LARGEST_ALBUM_PHOTOS / (albumDele
  * already over. An event outside them (only a hand-written one: DELETE's event names none, and a hand-off carries on
  * those it was started with) fails its deletion in **Bounds**, after Claim, so that the album is marked failed at once
  * and DELETE starts it again with the defaults, rather than running with figures other than the ones asked for.
- * Whether a figure is whole is not checked (a Choice rule has no such test; docs/events.md says what a fraction does).
+ * And each whole (**Whole**, after Bounds), which no Choice rule tests: States.MathAdd rounds a fraction to the nearest
+ * integer (LocalStack's AWS-recorded test_math_add: 1.49 + 0 is 1, 2.5 + 0 is 3), so a figure that adding 0 changes is
+ * not whole. After Bounds, so that only figures in their small ranges reach MathAdd.
  */
 const albumDeletionLimits: Record<"pageSize" | "pagesPerExecution" | "maxHandoffs" | "handoffs", { min: number; max: number | `$.${string}` }> = {
   pageSize: { min: 1, max: albumDeletionPages.pageSize },
@@ -544,6 +546,8 @@ const boundsRules = [
     Next: "InvalidSettings",
   },
 ];
+/** Whole's rule: a figure that adding 0 (WholeFigures' States.MathAdd, which rounds) changed. */
+const wholeRule = { Or: albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, NumericEqualsPath: `$.whole.${name}` } })), Next: "InvalidSettings" };
 /** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
 const invalidSettingsCause = (() => {
   const ranges = albumDeletionFigures.map((name) => {
@@ -552,17 +556,19 @@ const invalidSettingsCause = (() => {
   });
   const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
   const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
-  return `States.Format('${figures}: each must be a number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
+  return `States.Format('${figures}: each must be a whole number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
 })();
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
  * above, `maxHandoffs`, `continues`, the execution it takes over from ("none" for a deletion DELETE requested),
- * `handoffs`, how many hand-offs led to it, and its own page count.
+ * `requestedAt`, the mark DELETE wrote ("none" for a hand-off, and for an event written by hand: SameRequest then
+ * never takes it for a duplicate), `handoffs`, how many hand-offs led to it, and its own page count.
  */
 const albumDeletionDefaults = {
   ...albumDeletionPages,
   maxHandoffs: albumDeletionMaxHandoffs,
   continues: "none",
+  requestedAt: "none",
   handoffs: 0,
   count: { pages: 0 },
 };
@@ -571,9 +577,9 @@ const albumDeletionDefaults = {
  * watches, and what frees an album whose execution is stuck (DELETE starts over only once its execution has ended).
  * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
  * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
- * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,238 s at worst (Claim 58 s,
- * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, Claim and TakeOver both;
- * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,538 calls in a row: 4 hours leaves those
+ * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,298 s at worst (ClaimAgain 58 s,
+ * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, the claims all;
+ * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,548 calls in a row: 4 hours leaves those
  * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
  * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
  * it stopped).
@@ -623,21 +629,58 @@ const albumDeletion = new Workflow("album-deletion", {
         Type: "Choice",
         Choices: [
           { Not: { Variable: "$.continues", IsString: true }, Next: "InvalidSettings" },
+          // SameRequest compares it with the mark's (StringEqualsPath): a string, as DELETE puts it.
+          { Not: { Variable: "$.requestedAt", IsString: true }, Next: "InvalidSettings" },
           { Variable: "$.continues", StringEquals: "none", Next: "Claim" },
         ],
         Default: "TakeOver",
       },
-      // DELETE's event: a failed condition is tried again for about half a minute before the execution gives up. The API
-      // in another region marked the album on its replica, which reaches this one "typically within a second"
-      // (docs/multi-region.md); its mark may also replace an ended execution's (a DELETE that started the deletion
-      // over), so a claim held by another execution is no proof of a duplicate here.
-      Claim: { ...claimAlbum, Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient] },
+      // DELETE's event. A failed condition is not retried here: ClaimedBy reads the mark first, and a duplicate of the
+      // event (EventBridge delivers at least once) ends at once.
+      Claim: { ...claimAlbum, Retry: noRetryOnCondition, Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "ClaimedBy" }, ...claimAlbum.Catch.slice(1)] },
+      // The mark that refused the claim, read strongly consistent (the one the condition saw, or newer). A read that
+      // fails past its retries tells nothing: ClaimAgain, as before the read.
+      ClaimedBy: {
+        Type: "Task",
+        Resource: "arn:aws:states:::dynamodb:getItem",
+        Parameters: { TableName: galleryTable, Key: albumKeyInput, ProjectionExpression: "deletion", ConsistentRead: true },
+        ResultPath: "$.claimed",
+        Retry: retryTransient,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "ClaimAgain" }],
+        Next: "SameRequest",
+      },
+      // Claimed by another execution for this very mark (the event's requestedAt is the mark's, which DELETE writes
+      // anew for every deletion it starts): a duplicate of the event that started the owner, ended at once. Anything
+      // else may be a later DELETE's (ClaimAgain): an album gone, unclaimed by now, or a mark not this event's.
+      // Rules in order: no comparison of a path that is absent (a Choice fails on one).
+      SameRequest: {
+        Type: "Choice",
+        Choices: [
+          { Not: { Variable: "$.claimed.Item.deletion.M.requestedAt.S", IsPresent: true }, Next: "ClaimAgain" },
+          { Not: { Variable: "$.claimed.Item.deletion.M.execution.S", IsPresent: true }, Next: "ClaimAgain" },
+          { Variable: "$.claimed.Item.deletion.M.requestedAt.S", StringEqualsPath: "$.requestedAt", Next: "NotMine" },
+        ],
+        Default: "ClaimAgain",
+      },
+      // Not this event's mark: a failed condition is tried again for about half a minute before the execution gives
+      // up. The API in another region marked the album on its replica, which reaches this one "typically within a
+      // second" (docs/multi-region.md), and until then this region shows the mark before it (or an album not yet
+      // replicated); a mark newer than the event's (a DELETE that started the deletion over) is claimed by its own event.
+      ClaimAgain: { ...claimAlbum, Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient] },
       // A hand-off's event: the execution it continues claimed the album in this region, where this one runs, before it
       // put the event, so a failed condition is final (a duplicate of the event, the album taken over by a DELETE that
       // started over, or gone): never retried, the duplicate ends at once.
       TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
-      Bounds: { Type: "Choice", Choices: boundsRules, Default: "NextPage" },
+      Bounds: { Type: "Choice", Choices: boundsRules, Default: "WholeFigures" },
+      // Each figure whole, else the deletion fails as out of bounds: a fractional pageSize would reach Query's Limit.
+      WholeFigures: {
+        Type: "Pass",
+        Parameters: Object.fromEntries(albumDeletionFigures.map((name) => [`${name}.$`, `States.MathAdd($.${name}, 0)`])),
+        ResultPath: "$.whole",
+        Next: "Whole",
+      },
+      Whole: { Type: "Choice", Choices: [wholeRule], Default: "NextPage" },
       InvalidSettings: {
         Type: "Pass",
         Parameters: {
@@ -828,7 +871,10 @@ const albumDeletion = new Workflow("album-deletion", {
         Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Failed" }],
         Next: "Failed",
       },
-      Failed: { Type: "Fail", Error: "AlbumDeletionFailed", Cause: "The album's deletion failed; it is marked failed with what is left of it" },
+      // The execution fails with the error that failed the deletion, as the notice tells it (DescribeExecution's `error`
+      // and `cause`): every way here passes FailedNotice, which reads both from $.error, each a string (a Catch's
+      // Error and Cause, or InvalidSettings' and TooManyHandoffs' own), as ErrorPath and CausePath must select.
+      Failed: { Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" },
     },
   },
 });

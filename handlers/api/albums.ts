@@ -74,7 +74,7 @@ export const remove = route("deleteAlbum", async (event) => {
   if (removal.outcome === "deleting" && (await abandoned(removal.deletion))) removal = await restartAlbumDeletion(owner, albumId, removal.deletion);
   if (removal.outcome === "started") {
     try {
-      await requestAlbumDeletion({ sub: owner, albumId });
+      await requestAlbumDeletion({ sub: owner, albumId, requestedAt: removal.deletion.requestedAt });
     } catch (error) {
       // The original error is the answer's; a mark that fails too leaves the album deleting (reported in the logs by route).
       await failAlbumDeletion(owner, albumId, removal.deletion, "The deletion could not be started; delete the album again").catch(() => undefined);

@@ -8,11 +8,17 @@
 import { awsJsonCall, type AwsJsonAnswer } from "./aws-json";
 import { ALBUM_DELETION_REQUESTED, ALBUM_EVENTS_SOURCE } from "./gallery-keys";
 import { AwsServiceError } from "./retries";
+import { regionOr } from "./regions";
 import { logger } from "./api-http";
 
 export interface AlbumDeletionRequested {
   sub: string;
   albumId: string;
+  /**
+   * The album's mark this event asks to run (AlbumDeletion.requestedAt, written anew for each deletion DELETE starts):
+   * the workflow's SameRequest ends a duplicate delivery of the event at once when another execution claimed that mark.
+   */
+  requestedAt: string;
 }
 
 function busName(): string {
@@ -26,9 +32,7 @@ function busName(): string {
  * the home region's photo-removals queue.
  */
 function homeRegion(): string {
-  const region = process.env.EVENT_BUS_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
-  return region;
+  return regionOr(process.env.EVENT_BUS_REGION);
 }
 
 /** `service`'s endpoint in `region`; `override`, the SDK's AWS_ENDPOINT_URL_<SERVICE> variable, wins, as under `npm start`. */
@@ -51,11 +55,12 @@ export function checkPutEventsEntry({ answer, $metadata }: AwsJsonAnswer): void 
 
 /**
  * Puts one AlbumDeletionRequested on the gallery bus (homeRegion); resolves with its event id once EventBridge has it.
- * The album's key alone, whatever else the argument carries: the workflow reads its page figures from the event too, and
- * the API leaves them to the workflow's defaults, the figures its 25,000-event history budget holds for (index.ts).
+ * The album's key and its mark alone, whatever else the argument carries: the workflow reads its page figures from the
+ * event too, and the API leaves them to the workflow's defaults, the figures its 25,000-event history budget holds for
+ * (index.ts).
  */
-export async function requestAlbumDeletion({ sub, albumId }: AlbumDeletionRequested): Promise<string> {
-  const detail: AlbumDeletionRequested = { sub, albumId };
+export async function requestAlbumDeletion({ sub, albumId, requestedAt }: AlbumDeletionRequested): Promise<string> {
+  const detail: AlbumDeletionRequested = { sub, albumId, requestedAt };
   const region = homeRegion();
   const EventBusName = busName();
   const { answer } = await awsJsonCall({

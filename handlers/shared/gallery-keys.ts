@@ -74,6 +74,8 @@ export interface AlbumItem extends TableKey, Gsi1Key {
 /**
  * An album's deletion under way (`deleting`), or the one that failed (`failed`, with the workflow's error; photos not
  * yet removed are still there, and DELETE starts it again). `execution` is the Step Functions execution that claimed it.
+ * `requestedAt` names the deletion: written anew each time DELETE starts one, and carried by its AlbumDeletionRequested
+ * event, so that the workflow tells a duplicate delivery of that event from a later DELETE's (index.ts SameRequest).
  */
 export interface AlbumDeletion {
   state: "deleting" | "failed";

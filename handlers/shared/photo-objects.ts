@@ -16,6 +16,7 @@
  */
 import type { HttpRequest as SignableRequest } from "@smithy/types";
 import { AwsServiceError, withRetries, type AwsMetadata } from "./retries";
+import { regionOr } from "./regions";
 import { encode, signerFor } from "./sigv4";
 import { traceCall } from "./xray";
 
@@ -28,9 +29,7 @@ const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
  */
 export function bucketRegion(): string {
-  const value = process.env.UPLOAD_BUCKET_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!value) throw new Error("AWS_REGION is not set");
-  return value;
+  return regionOr(process.env.UPLOAD_BUCKET_REGION);
 }
 
 /** S3 signs the path as sent (no second URI encoding) and takes the payload hash from x-amz-content-sha256. */

@@ -12,6 +12,7 @@
 import * as z from "zod/mini";
 import { en } from "zod/locales";
 import { parseOriginalKey, THUMBNAIL_WIDTHS, thumbnailKey } from "./gallery-keys";
+import { regionOr } from "./regions";
 
 z.config(en());
 
@@ -47,9 +48,7 @@ export type PhotoRemoval = z.infer<typeof PhotoRemoval>;
 export function removalsQueue(): { url: string; region: string } {
   const url = process.env.PHOTO_REMOVALS_QUEUE_URL;
   if (!url) throw new Error("PHOTO_REMOVALS_QUEUE_URL is not set");
-  const region = process.env.PHOTO_REMOVALS_QUEUE_REGION || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error("AWS_REGION is not set");
-  return { url, region };
+  return { url, region: regionOr(process.env.PHOTO_REMOVALS_QUEUE_REGION) };
 }
 
 type PhotoRef = Pick<PhotoRemoval, "sub" | "albumId" | "photoId">;

@@ -240,10 +240,11 @@ describe("albums", () => {
     expect(photo.status).toBe(201);
     const deleting = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
     expect(deleting).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting", message: "The album and its photos are being deleted" } });
-    expect(bus.events.map((e) => [e.source, e["detail-type"], e.detail])).toEqual([["gallery.albums", "AlbumDeletionRequested", { sub: ALICE, albumId: album.albumId }]]);
     // Shown in the album and the listing as deleting (the workflow's execution ARN is not the client's).
     const got = await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
     expect(got.body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
+    // The event names the very mark it asks to run: the workflow ends a duplicate delivery of it at once.
+    expect(bus.events.map((e) => [e.source, e["detail-type"], e.detail])).toEqual([["gallery.albums", "AlbumDeletionRequested", { sub: ALICE, albumId: album.albumId, requestedAt: got.body.deletion.requestedAt }]]);
     const listed = await call(albums.list, { method: "GET", resource: ALBUMS, sub: ALICE });
     expect(listed.body.items.find((a: { albumId: string }) => a.albumId === album.albumId).deletion.state).toBe("deleting");
 
@@ -257,12 +258,12 @@ describe("albums", () => {
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
   });
 
-  it("puts the album's key alone in AlbumDeletionRequested: the workflow's page figures are left to its defaults", async () => {
+  it("puts the album's key and mark alone in AlbumDeletionRequested: the workflow's page figures are left to its defaults", async () => {
     const { requestAlbumDeletion } = await import("../../handlers/shared/album-events.js");
     // A caller's wider object (TypeScript lets one through) with figures past the workflow's bounds.
-    const request = { sub: ALICE, albumId: "01ALBUM", pageSize: 10_000, pagesPerExecution: 500 };
+    const request = { sub: ALICE, albumId: "01ALBUM", requestedAt: "2026-12-06T00:00:00.000Z", pageSize: 10_000, pagesPerExecution: 500 };
     await requestAlbumDeletion(request);
-    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: "01ALBUM" }]);
+    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: "01ALBUM", requestedAt: "2026-12-06T00:00:00.000Z" }]);
   });
 
   it("starts a failed deletion again; one whose event cannot be put answers 500 and is marked failed, not left deleting", async () => {
@@ -276,7 +277,7 @@ describe("albums", () => {
     process.env.EVENT_BUS_NAME = GALLERY_BUS;
     const retried = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
     expect(retried.status).toBe(202);
-    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+    expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]);
     expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion).toEqual({ state: "deleting", requestedAt: expect.any(String) });
   });
 
@@ -295,7 +296,7 @@ describe("albums", () => {
       vi.restoreAllMocks();
       expect(failing.happened(), step).toBe(true);
       expect(answered, step).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting" } });
-      expect(bus.events.map((e) => e.detail), step).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+      expect(bus.events.map((e) => e.detail), step).toEqual([{ sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]);
       expect((await call(albums.get, { method: "GET", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).body.deletion, step).toEqual({ state: "deleting", requestedAt: expect.any(String) });
     }
   });
@@ -342,9 +343,9 @@ describe("albums", () => {
         if (refused) vi.mocked(sfn.sfn.describeExecution).mockImplementationOnce(() => { throw new SfnError(refused, "not authorized to perform: states:DescribeExecution"); });
         const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
         expect(answered, JSON.stringify(deletion)).toMatchObject({ status: 202, body: { deletion: "deleting" } });
-        expect(bus.events.map((e) => e.detail), JSON.stringify(deletion)).toEqual(restarted ? [{ sub: ALICE, albumId: album.albumId }] : []);
-        // Started over: marked anew, claimed by none yet; left: the mark as it was.
+        // Started over: marked anew, claimed by none yet, and the event names the new mark; left: the mark as it was.
         const now = await deletionOf(album.albumId);
+        expect(bus.events.map((e) => e.detail), JSON.stringify(deletion)).toEqual(restarted ? [{ sub: ALICE, albumId: album.albumId, requestedAt: now!.requestedAt }] : []);
         if (restarted) expect(now).toEqual({ state: "deleting", requestedAt: expect.any(String) });
         else expect(now).toEqual({ state: "deleting", ...deletion });
         if (restarted) expect(Date.parse(now!.requestedAt)).toBeGreaterThan(Date.parse(deletion.requestedAt));
@@ -418,7 +419,7 @@ describe("albums", () => {
       const answered = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
       expect(answered.status, ErrorCode).toBe(202);
       expect(putEvents, ErrorCode).toHaveBeenCalledTimes(2);
-      expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId }]);
+      expect(bus.events.map((e) => e.detail)).toEqual([{ sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]);
       putEvents.mockRestore();
     }
     const album = await newAlbum(ALICE);

@@ -185,7 +185,8 @@ describe("an album deleted across executions", () => {
     expect(put.FailedEntryCount).toBe(0);
     const executions = await endedExecutions(albumId, 2);
     expect(executions.map((execution) => [execution.status, execution.input.handoffs]).sort()).toEqual([["FAILED", 1], ["SUCCEEDED", undefined]]);
-    expect(executions.find((execution) => execution.status === "FAILED")).toMatchObject({ error: "AlbumDeletionFailed" });
+    // The execution's own error is the deletion's, as the notice tells it.
+    expect(executions.find((execution) => execution.status === "FAILED")).toMatchObject({ error: "AlbumDeletion.TooManyHandoffs", cause: "The album was handed on 1 times and still has photos: a photo that keeps changing? Delete the album again to go on" });
     expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.TooManyHandoffs" });
     expect(await photosLeft(owner, albumId)).toHaveLength(1);
     const notices = publish.mock.calls.filter(([topic]) => topic === outputs().albumNoticesTopicArn).map(([, input]) => [input.subject, JSON.parse(input.message)]);
@@ -201,8 +202,8 @@ describe("an album deleted across executions", () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
     // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
-    // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` that is not a string.
-    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }];
+    // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings.
+    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }];
     const figures = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
@@ -212,6 +213,7 @@ describe("an album deleted across executions", () => {
       "20, pagesPerExecution 30, maxHandoffs 103, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1",
       "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
+      "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
     ];
     const albums = await Promise.all(settings.map(async (asked, i) => {
@@ -223,10 +225,10 @@ describe("an album deleted across executions", () => {
     }));
     for (const [i, { owner, albumId }] of albums.entries()) {
       const asked = JSON.stringify(settings[i]);
-      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error]), asked).toEqual([["FAILED", "AlbumDeletionFailed"]]);
+      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error]), asked).toEqual([["FAILED", "AlbumDeletion.InvalidSettings"]]);
       // Claimed, then failed before any page: the photo stays, and DELETE starts the deletion again with the defaults.
-      // Refused before any claim (`continues`): the album is not this execution's to mark, and stays as DELETE marked it.
-      const deletion = "continues" in settings[i] ? { state: "deleting", requestedAt: expect.any(String) } : { state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" };
+      // Refused before any claim (`continues`, `requestedAt`): the album is not this execution's to mark, and stays as DELETE marked it.
+      const deletion = "continues" in settings[i] || "requestedAt" in settings[i] ? { state: "deleting", requestedAt: expect.any(String) } : { state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" };
       expect((await albumItem(owner, albumId))?.deletion, asked).toEqual(deletion);
       expect(await photosLeft(owner, albumId), asked).toHaveLength(1);
       const notices = publish.mock.calls.filter(([topic, input]) => topic === outputs().albumNoticesTopicArn && JSON.parse(input.message).albumId === albumId).map(([, input]) => JSON.parse(input.message));
@@ -236,7 +238,7 @@ describe("an album deleted across executions", () => {
           sub: owner,
           albumId,
           error: "AlbumDeletion.InvalidSettings",
-          cause: `pageSize ${figures[i]}: each must be a number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues a string. Delete the album again: DELETE sends none of them, so the defaults apply`,
+          cause: `pageSize ${figures[i]}: each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`,
         },
       ]);
     }
@@ -262,6 +264,50 @@ describe("an album deleted across executions", () => {
     expect(duplicate.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(["DynamoDB.ConditionalCheckFailedException"]);
   }, 120_000);
 
+  it("ends a duplicate of DELETE's event at once when another execution claimed its mark; waits out replication for a mark that is not its own", async () => {
+    const entered = (history: HistoryEvent[]) => history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
+    const historyOf = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+    const owner = `${outputs().albumDeletionStateMachineArn.replace(":stateMachine:", ":execution:")}:the-owner`;
+    const put = (sub: string, albumId: string, requestedAt: string) =>
+      events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub, albumId, requestedAt }) }] }));
+    const duplicate = await albumWithPhotos("album-duplicate-delete@example.com", 1);
+    const later = await albumWithPhotos("album-later-delete@example.com", 1);
+    // The duplicate: DELETE's mark, claimed by the execution its first delivery started, delivered again.
+    const requestedAt = new Date().toISOString();
+    await markDeleting(duplicate.owner, duplicate.albumId, { requestedAt, execution: owner });
+    // Not a duplicate: an older mark claimed by another execution, where a DELETE's own mark (from another region,
+    // say) has not arrived yet.
+    await markDeleting(later.owner, later.albumId, { requestedAt: "2026-01-01T00:00:00.000Z", execution: owner });
+    expect((await put(duplicate.owner, duplicate.albumId, requestedAt)).FailedEntryCount).toBe(0);
+    expect((await put(later.owner, later.albumId, requestedAt)).FailedEntryCount).toBe(0);
+
+    // The duplicate ends after one refused claim and one read: no retry of the claim, the owner's mark and photo left.
+    const [ended] = await endedExecutions(duplicate.albumId, 1);
+    expect(ended.status).toBe("SUCCEEDED");
+    const history = await historyOf(ended.executionArn!);
+    expect(entered(history)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "NotMine"]);
+    expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(["DynamoDB.ConditionalCheckFailedException"]);
+    expect((await albumItem(duplicate.owner, duplicate.albumId))?.deletion).toEqual({ state: "deleting", requestedAt, execution: owner });
+    expect(await photosLeft(duplicate.owner, duplicate.albumId)).toHaveLength(1);
+
+    // The other is claimed again, with Claim's retries: once its own mark arrives, it claims the album and deletes it.
+    const [running] = await until(
+      async () => {
+        const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
+        const described = await Promise.all(listed.map((execution) => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))));
+        return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === later.albumId);
+      },
+      (found) => found.length > 0,
+    );
+    await until(() => historyOf(running.executionArn!), (events) => entered(events).includes("ClaimAgain"));
+    await markDeleting(later.owner, later.albumId, { requestedAt });
+    const [claimed] = await endedExecutions(later.albumId, 1);
+    expect(claimed.status).toBe("SUCCEEDED");
+    expect(entered(await historyOf(claimed.executionArn!))).toEqual(expect.arrayContaining(["Claim", "ClaimedBy", "SameRequest", "ClaimAgain", "DeleteAlbum"]));
+    expect(await albumItem(later.owner, later.albumId)).toBeUndefined();
+    expect(await photosLeft(later.owner, later.albumId)).toEqual([]);
+  }, 120_000);
+
   it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {
     const { owner, albumId, api } = await albumWithPhotos("album-restart@example.com", 2);
     // What a stopped execution, or one that failed where no Catch applies, leaves: the album deleting, claimed by it.
@@ -272,7 +318,8 @@ describe("an album deleted across executions", () => {
     const deleting = await api("DELETE", `/albums/${albumId}`);
     expect(deleting).toMatchObject({ status: 202, body: { albumId, deletion: "deleting" } });
     await until(() => albumItem(owner, albumId), (item) => item === undefined);
-    expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.input])).toEqual([["SUCCEEDED", { sub: owner, albumId }]]);
+    // The event names the new mark (the restart's requestedAt), not the ended execution's.
+    expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.input])).toEqual([["SUCCEEDED", { sub: owner, albumId, requestedAt: expect.any(String) }]]);
     expect(await photosLeft(owner, albumId)).toEqual([]);
   }, 120_000);
 });
