@@ -40,7 +40,7 @@
  */
 import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
-import { BUCKET_POLICY, QUEUE_POLICY } from "../../local/resource-policies";
+import { BUCKET_POLICY, QUEUE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
@@ -52,7 +52,18 @@ import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
-import { API_GATEWAY_ONE_REST_API_POLICY, KMS_ONE_KEY_POLICY, S3_ONE_BUCKET_POLICY, onePolicyTargets, restApiPolicyWrite } from "./one-policy";
+import {
+  API_GATEWAY_ONE_REST_API_POLICY,
+  BACKUP_ONE_VAULT_POLICY,
+  ECR_ONE_REPOSITORY_POLICY,
+  KINESIS_ONE_RESOURCE_POLICY,
+  KMS_ONE_KEY_POLICY,
+  S3_ONE_BUCKET_POLICY,
+  SECRETS_MANAGER_ONE_SECRET_POLICY,
+  onePolicyTargets,
+  restApiPolicyWrite,
+} from "./one-policy";
+import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -748,6 +759,52 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     replacedOnMove: false,
     // With the lockout check bypassed the provider's delete puts nothing back (resourceKeyPolicyDelete).
     keeps: (writer) => writer.inputs.bypassPolicyLockoutSafetyCheck === true,
+  },
+  {
+    type: TOPIC_POLICY,
+    rule: SNS_ONE_TOPIC_POLICY,
+    policy: "access policy",
+    // "It is impossible to delete a policy or set to empty (confirmed by AWS Support representative)" (topic_policy.go).
+    deletes: "SetTopicAttributes with the provider's default topic policy (sns/topic_policy.go resourceTopicPolicyDelete, defaultTopicPolicy)",
+    left: "with the default topic policy (every SNS action, to principals of the topic owner's account only)",
+    kept: ["arn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:secretsmanager/secretPolicy:SecretPolicy",
+    rule: SECRETS_MANAGER_ONE_SECRET_POLICY,
+    policy: "resource policy",
+    deletes: "DeleteResourcePolicy (secretsmanager/secret_policy.go resourceSecretPolicyDelete)",
+    left: "without a resource policy",
+    kept: ["secretArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:kinesis/resourcePolicy:ResourcePolicy",
+    rule: KINESIS_ONE_RESOURCE_POLICY,
+    policy: "resource policy",
+    deletes: "DeleteResourcePolicy (kinesis/resource_policy.go Delete)",
+    left: "without a resource policy",
+    kept: ["resourceArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:backup/vaultPolicy:VaultPolicy",
+    rule: BACKUP_ONE_VAULT_POLICY,
+    policy: "access policy",
+    deletes: "DeleteBackupVaultAccessPolicy (backup/vault_policy.go resourceVaultPolicyDelete)",
+    left: "without an access policy",
+    kept: ["backupVaultName"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    rule: ECR_ONE_REPOSITORY_POLICY,
+    policy: "repository policy",
+    deletes: "DeleteRepositoryPolicy (ecr/repository_policy.go resourceRepositoryPolicyDelete)",
+    left: "without a repository policy",
+    kept: ["repository"],
+    replacedOnMove: true,
   },
 ];
 

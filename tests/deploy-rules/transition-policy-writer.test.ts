@@ -17,6 +17,8 @@ const KEY = "aws:kms/key:Key";
 const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
 
 const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }] });
 const api = (inputs: Record<string, unknown> = {}) => handBuilt(REST_API, "api", { name: "api", ...inputs }, { id: "a1b2c3d4e5" });
@@ -28,6 +30,20 @@ const key = (inputs: Record<string, unknown> = {}) => handBuilt(KEY, "key", inpu
 const keyPolicy = (inputs: Record<string, unknown> = {}) => handBuilt(KEY_POLICY, "key-policy", { keyId: "1234abcd-12ab-34cd-56ef-1234567890ab", policy: document, ...inputs });
 const bucket = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "site", { bucket: "site-bucket", ...inputs }, { id: "site-bucket" });
 const bucketPolicy = () => handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document });
+const topicArn = "arn:aws:sns:us-east-1:123456789012:events";
+const topic = (inputs: Record<string, unknown> = {}) => handBuilt("aws:sns/topic:Topic", "events", { name: "events", ...inputs }, { id: topicArn, state: { arn: topicArn } });
+const topicPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(TOPIC_POLICY, "events-policy", { arn: topicArn, policy: document }, more);
+const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+const secret = (inputs: Record<string, unknown> = {}) => handBuilt("aws:secretsmanager/secret:Secret", "db", { name: "db", ...inputs }, { id: secretArn, state: { arn: secretArn } });
+const secretPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(SECRET_POLICY, "db-policy", { secretArn, policy: document }, more);
+const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
+
+/** Holders with no `policy` of their own: the other writer is another policy resource (here the same one renamed). */
+const policyResourceOnly = [
+  { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
+  { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, call: /DeleteBackupVaultAccessPolicy/ },
+  { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, call: /DeleteRepositoryPolicy/ },
+];
 
 describe("TransitionPolicyWriterDeleted", () => {
   it("finds a RestApiPolicy removed by the update that moves its document into the RestApi's own policy, from a saved plan too", () => {
@@ -84,6 +100,46 @@ describe("TransitionPolicyWriterDeleted", () => {
     // key_id is not ForceNew: a KeyPolicy moved to another key is updated in place.
     const otherKey = handBuilt(KEY, "other-key", {}, { id: "other-key-id" });
     expect(transition([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([]);
+  });
+
+  it("finds a TopicPolicy removed while the topic takes its own policy: the delete puts the default topic policy back, from a saved plan too", () => {
+    const before = [topic(), topicPolicy()];
+    const after = [topic({ policy: document })];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${TOPIC_POLICY} events-policy`]]);
+    expect(findings[0].problem).toMatch(/access policy of events to events's own `policy`/);
+    expect(findings[0].problem).toMatch(/SetTopicAttributes with the provider's default topic policy/);
+    expect(findings[0].problem).toMatch(/left with the default topic policy/);
+    // The saved plan keeps the TopicPolicy's arn, and a topic's id is its ARN.
+    expect(rules(saved(before), after)).toEqual([[RULE, `${TOPIC_POLICY} events-policy`]]);
+    // Retained, its delete is skipped.
+    expect(transition([topic(), topicPolicy({ retainOnDelete: true })], after)).toEqual([]);
+  });
+
+  it("finds a SecretPolicy removed while the secret takes its own policy, or moved to another secret (secretArn is ForceNew)", () => {
+    const findings = transition([secret(), secretPolicy()], [secret({ policy: document })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${SECRET_POLICY} db-policy`]]);
+    expect(findings[0].problem).toMatch(/resource policy of db to db's own `policy`/);
+    expect(findings[0].problem).toMatch(/DeleteResourcePolicy \(secretsmanager\/secret_policy.go/);
+    const otherArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-GhIjKl";
+    const other = handBuilt("aws:secretsmanager/secret:Secret", "other", { name: "other" }, { id: otherArn, state: { arn: otherArn } });
+    const moved = (more: Partial<RecordedResource> = {}) => handBuilt(SECRET_POLICY, "db-policy", { secretArn: otherArn, policy: document }, more);
+    expect(rules([secret(), other, secretPolicy()], [secret({ policy: document }), other, moved()])).toEqual([[RULE, `${SECRET_POLICY} db-policy`]]);
+    expect(transition([secret(), other, secretPolicy()], [secret({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([]);
+    // The secret keeps its policy resource: nothing is deleted (the two writers are SecretsManagerOneSecretPolicy's finding).
+    expect(transition([secret(), secretPolicy()], [secret({ policy: document }), secretPolicy()])).toEqual([]);
+  });
+
+  it.each(policyResourceOnly)("finds a $type renamed without aliases, and passes it renamed with aliases", ({ type, holder, inputs, call }) => {
+    const writer = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(type, name, { ...inputs, policy: document }, more);
+    const findings = transition([holder, writer("old-policy")], [holder, writer("new-policy")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${type} old-policy`]]);
+    expect(findings[0].problem).toMatch(new RegExp(`of ${holder.name} to new-policy`));
+    expect(findings[0].problem).toMatch(call);
+    expect(findings[0].fix).toContain(`aliases: ["${writer("old-policy").urn}"]`);
+    expect(transition([holder, writer("old-policy")], [holder, writer("new-policy", { aliases: [writer("old-policy").urn] })])).toEqual([]);
+    // Removed with no writer left: the policy is meant to go.
+    expect(transition([holder, writer("old-policy")], [holder])).toEqual([]);
   });
 
   it("passes what leaves the new writer's document alone", () => {
