@@ -55,6 +55,7 @@ import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-path
 import {
   API_GATEWAY_ONE_REST_API_POLICY,
   BACKUP_ONE_VAULT_POLICY,
+  CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
   ECR_ONE_REPOSITORY_POLICY,
   KINESIS_ONE_RESOURCE_POLICY,
   KMS_ONE_KEY_POLICY,
@@ -707,7 +708,9 @@ const REST_API = "aws:apigateway/restApi:RestApi";
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
  * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
  * terraform-provider-aws), the inputs a saved plan keeps to find its resource (a reference, none of them secret), and a
- * delete that leaves the document alone. The table's other rows are not here: their deletes were not read.
+ * delete that leaves the document alone. Not here: DynamoDbOneResourcePolicy's and EventBridgeOneBusPolicy's writers
+ * (their deletes, DeleteResourcePolicy and RemovePermission RemoveAllPermissions, clear too, but their rules are not
+ * exported), and Lambda ResourcePolicy's (its delete was not read).
  */
 const POLICY_WRITER_DELETES: ReadonlyArray<{
   type: string;
@@ -804,6 +807,16 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     deletes: "DeleteRepositoryPolicy (ecr/repository_policy.go resourceRepositoryPolicyDelete)",
     left: "without a repository policy",
     kept: ["repository"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+    rule: CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
+    policy: "CloudWatch Logs resource policy",
+    deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
+    left: "without it",
+    // A policy by name has no resource to move to: another policyName is another policy (both ForceNew).
+    kept: ["resourceArn", "policyName"],
     replacedOnMove: true,
   },
 ];

@@ -18,6 +18,7 @@ const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 const BUCKET = "aws:s3/bucket:Bucket";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const LOG_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy";
 const SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy";
 
 const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }] });
@@ -36,13 +37,18 @@ const topicPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(TOPIC_PO
 const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
 const secret = (inputs: Record<string, unknown> = {}) => handBuilt("aws:secretsmanager/secret:Secret", "db", { name: "db", ...inputs }, { id: secretArn, state: { arn: secretArn } });
 const secretPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(SECRET_POLICY, "db-policy", { secretArn, policy: document }, more);
+const logGroupArn = "arn:aws:logs:us-east-1:123456789012:log-group:audit";
 const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
 
-/** Holders with no `policy` of their own: the other writer is another policy resource (here the same one renamed). */
+/**
+ * Holders with no `policy` of their own: the other writer is another policy resource (here the same one renamed). A
+ * log group's policy is named by its ARN (CloudWatchLogsOneResourcePolicy groups its writers by reference).
+ */
 const policyResourceOnly = [
-  { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
-  { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, call: /DeleteBackupVaultAccessPolicy/ },
-  { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, call: /DeleteRepositoryPolicy/ },
+  { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, target: undefined, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
+  { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, target: undefined, call: /DeleteBackupVaultAccessPolicy/ },
+  { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /DeleteResourcePolicy by the policy's name, or by the log group's ARN/ },
+  { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, target: undefined, call: /DeleteRepositoryPolicy/ },
 ];
 
 describe("TransitionPolicyWriterDeleted", () => {
@@ -130,16 +136,25 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([secret(), secretPolicy()], [secret({ policy: document }), secretPolicy()])).toEqual([]);
   });
 
-  it.each(policyResourceOnly)("finds a $type renamed without aliases, and passes it renamed with aliases", ({ type, holder, inputs, call }) => {
+  it.each(policyResourceOnly)("finds a $type renamed without aliases, and passes it renamed with aliases", ({ type, holder, inputs, target, call }) => {
     const writer = (name: string, more: Partial<RecordedResource> = {}) => handBuilt(type, name, { ...inputs, policy: document }, more);
     const findings = transition([holder, writer("old-policy")], [holder, writer("new-policy")]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${type} old-policy`]]);
-    expect(findings[0].problem).toMatch(new RegExp(`of ${holder.name} to new-policy`));
+    expect(findings[0].problem).toContain(`of ${target ?? holder.name} to new-policy`);
     expect(findings[0].problem).toMatch(call);
     expect(findings[0].fix).toContain(`aliases: ["${writer("old-policy").urn}"]`);
     expect(transition([holder, writer("old-policy")], [holder, writer("new-policy", { aliases: [writer("old-policy").urn] })])).toEqual([]);
     // Removed with no writer left: the policy is meant to go.
     expect(transition([holder, writer("old-policy")], [holder])).toEqual([]);
+  });
+
+  it("finds a LogResourcePolicy by name renamed without aliases (both write the policy of that name), and passes another name", () => {
+    const named = (name: string, policyName = "route53-logs") => handBuilt(LOG_POLICY, name, { policyName, policyDocument: document });
+    const findings = transition([named("logs-policy")], [named("dns-logs-policy")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LOG_POLICY} logs-policy`]]);
+    expect(findings[0].problem).toMatch(/CloudWatch Logs resource policy of named route53-logs to dns-logs-policy/);
+    // Another policyName is another policy: the old one's delete leaves the new one alone.
+    expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
   });
 
   it("passes what leaves the new writer's document alone", () => {
