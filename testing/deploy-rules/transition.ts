@@ -40,10 +40,10 @@
  */
 import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
-import { BUCKET_POLICY, QUEUE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
+import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
@@ -66,6 +66,8 @@ import {
 } from "./one-policy";
 import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
+import { DYNAMODB_RULES } from "./dynamodb";
+import { EVENTBRIDGE_RULES } from "./eventbridge";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -704,13 +706,18 @@ const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stre
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 
+/** A one-writer rule that its service's rule list holds but its module does not export. */
+function listedRule(rules: readonly DeployRule[], id: string): DeployRule {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new Error(`no deploy rule ${id} in its service's list`);
+  return rule;
+}
+
 /**
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
  * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
  * terraform-provider-aws), the inputs a saved plan keeps to find its resource (a reference, none of them secret), and a
- * delete that leaves the document alone. Not here: DynamoDbOneResourcePolicy's and EventBridgeOneBusPolicy's writers
- * (their deletes, DeleteResourcePolicy and RemovePermission RemoveAllPermissions, clear too, but their rules are not
- * exported), and Lambda ResourcePolicy's (its delete was not read).
+ * delete that leaves the document alone. Not here: Lambda's ResourcePolicy (its delete was not read).
  */
 const POLICY_WRITER_DELETES: ReadonlyArray<{
   type: string;
@@ -817,6 +824,25 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     left: "without it",
     // A policy by name has no resource to move to: another policyName is another policy (both ForceNew).
     kept: ["resourceArn", "policyName"],
+    replacedOnMove: true,
+  },
+  {
+    type: TABLE_POLICY,
+    rule: listedRule(DYNAMODB_RULES, "DynamoDbOneResourcePolicy"),
+    policy: "resource-based policy",
+    deletes: "DeleteResourcePolicy (dynamodb/resource_policy.go Delete)",
+    left: "without a resource-based policy",
+    kept: ["resourceArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: BUS_POLICY,
+    rule: listedRule(EVENTBRIDGE_RULES, "EventBridgeOneBusPolicy"),
+    policy: "resource policy",
+    // RemoveAllPermissions also drops the statements aws.cloudwatch.EventPermission resources have added.
+    deletes: "RemovePermission with RemoveAllPermissions: true (events/bus_policy.go resourceBusPolicyDelete)",
+    left: "without a resource policy",
+    kept: ["eventBusName"],
     replacedOnMove: true,
   },
 ];

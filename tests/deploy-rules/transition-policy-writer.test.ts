@@ -38,16 +38,18 @@ const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdE
 const secret = (inputs: Record<string, unknown> = {}) => handBuilt("aws:secretsmanager/secret:Secret", "db", { name: "db", ...inputs }, { id: secretArn, state: { arn: secretArn } });
 const secretPolicy = (more: Partial<RecordedResource> = {}) => handBuilt(SECRET_POLICY, "db-policy", { secretArn, policy: document }, more);
 const logGroupArn = "arn:aws:logs:us-east-1:123456789012:log-group:audit";
+const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
 const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
 
 /**
  * Holders with no `policy` of their own: the other writer is another policy resource (here the same one renamed). A
- * log group's policy is named by its ARN (CloudWatchLogsOneResourcePolicy groups its writers by reference).
+ * log group's or table's policy is named by its ARN (their one-writer rules group writers by reference).
  */
 const policyResourceOnly = [
   { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, target: undefined, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
   { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, target: undefined, call: /DeleteBackupVaultAccessPolicy/ },
   { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /DeleteResourcePolicy by the policy's name, or by the log group's ARN/ },
+  { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:dynamodb/table:Table", "orders", { name: "orders" }, { id: "orders", state: { arn: tableArn } }), inputs: { resourceArn: tableArn }, target: tableArn, call: /DeleteResourcePolicy \(dynamodb\/resource_policy.go/ },
   { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, target: undefined, call: /DeleteRepositoryPolicy/ },
 ];
 
@@ -155,6 +157,19 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(findings[0].problem).toMatch(/CloudWatch Logs resource policy of named route53-logs to dns-logs-policy/);
     // Another policyName is another policy: the old one's delete leaves the new one alone.
     expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
+  });
+
+  it("finds an EventBusPolicy removed while an EventPermission adds a statement: RemoveAllPermissions drops it too", () => {
+    const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
+    const busPolicy = handBuilt(BUS_POLICY, "orders-bus-policy", { eventBusName: "orders", policy: document });
+    const permission = handBuilt("aws:cloudwatch/eventPermission:EventPermission", "partner", { eventBusName: "orders", principal: "111122223333", statementId: "partner" });
+    const findings = transition([busPolicy], [permission]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${BUS_POLICY} orders-bus-policy`]]);
+    expect(findings[0].problem).toMatch(/resource policy of orders to partner/);
+    expect(findings[0].problem).toMatch(/RemovePermission with RemoveAllPermissions: true/);
+    // Removed with nothing left on the bus, or with the permission on another bus.
+    expect(transition([busPolicy], [])).toEqual([]);
+    expect(transition([busPolicy], [handBuilt(permission.type, "partner", { ...permission.inputs, eventBusName: "billing" })])).toEqual([]);
   });
 
   it("passes what leaves the new writer's document alone", () => {
