@@ -59,6 +59,7 @@ import {
   ECR_ONE_REPOSITORY_POLICY,
   KINESIS_ONE_RESOURCE_POLICY,
   KMS_ONE_KEY_POLICY,
+  LAMBDA_ONE_RESOURCE_POLICY,
   S3_ONE_BUCKET_POLICY,
   SECRETS_MANAGER_ONE_SECRET_POLICY,
   onePolicyTargets,
@@ -717,7 +718,7 @@ function listedRule(rules: readonly DeployRule[], id: string): DeployRule {
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
  * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
  * terraform-provider-aws), the inputs a saved plan keeps to find its resource (a reference, none of them secret), and a
- * delete that leaves the document alone. Not here: Lambda's ResourcePolicy (its delete was not read).
+ * delete that leaves the document alone.
  */
 const POLICY_WRITER_DELETES: ReadonlyArray<{
   type: string;
@@ -843,6 +844,16 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     deletes: "RemovePermission with RemoveAllPermissions: true (events/bus_policy.go resourceBusPolicyDelete)",
     left: "without a resource policy",
     kept: ["eventBusName"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:lambda/resourcePolicy:ResourcePolicy",
+    rule: LAMBDA_ONE_RESOURCE_POLICY,
+    policy: "resource-based policy",
+    // DeleteResourcePolicy also drops the statements aws.lambda.Permission resources have added.
+    deletes: "DeleteResourcePolicy (lambda/policy.go Delete)",
+    left: "without a resource-based policy",
+    kept: ["resourceArn"],
     replacedOnMove: true,
   },
 ];

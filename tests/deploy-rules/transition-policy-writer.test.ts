@@ -172,6 +172,20 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([busPolicy], [handBuilt(permission.type, "partner", { ...permission.inputs, eventBusName: "billing" })])).toEqual([]);
   });
 
+  it("finds a Lambda ResourcePolicy removed while a Permission grants on the function: DeleteResourcePolicy drops the grant", () => {
+    const LAMBDA_POLICY = "aws:lambda/resourcePolicy:ResourcePolicy";
+    const fnArn = "arn:aws:lambda:us-east-1:123456789012:function:thumbnail";
+    const fn = handBuilt("aws:lambda/function:Function", "thumbnail", { name: "thumbnail" }, { id: "thumbnail", state: { arn: fnArn } });
+    const resourcePolicy = handBuilt(LAMBDA_POLICY, "thumbnail-policy", { resourceArn: fnArn, policy: document });
+    const permission = (functionName: string) => handBuilt("aws:lambda/permission:Permission", "s3-invoke", { function: functionName, action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" });
+    const findings = transition([fn, resourcePolicy], [fn, permission("thumbnail")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LAMBDA_POLICY} thumbnail-policy`]]);
+    expect(findings[0].problem).toMatch(/resource-based policy of .*thumbnail to s3-invoke/);
+    expect(findings[0].problem).toMatch(/DeleteResourcePolicy \(lambda\/policy.go/);
+    // The Permission on another function.
+    expect(transition([fn, resourcePolicy], [fn, permission("resize")])).toEqual([]);
+  });
+
   it("passes what leaves the new writer's document alone", () => {
     // The policy resource stays, or keeps its URN through aliases.
     expect(transition([api(), apiPolicy()], [api(), apiPolicy()])).toEqual([]);
