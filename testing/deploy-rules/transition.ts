@@ -40,10 +40,10 @@
  */
 import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
-import { BUCKET_POLICY, QUEUE_POLICY } from "../../local/resource-policies";
+import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRuleContext } from "./rule";
+import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
 import { kinesisShardScalingFindings } from "./kinesis";
 import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "./rds";
@@ -52,8 +52,23 @@ import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
-import { API_GATEWAY_ONE_REST_API_POLICY, KMS_ONE_KEY_POLICY, S3_ONE_BUCKET_POLICY, onePolicyTargets, restApiPolicyWrite } from "./one-policy";
+import {
+  API_GATEWAY_ONE_REST_API_POLICY,
+  BACKUP_ONE_VAULT_POLICY,
+  CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
+  ECR_ONE_REPOSITORY_POLICY,
+  KINESIS_ONE_RESOURCE_POLICY,
+  KMS_ONE_KEY_POLICY,
+  LAMBDA_ONE_RESOURCE_POLICY,
+  S3_ONE_BUCKET_POLICY,
+  SECRETS_MANAGER_ONE_SECRET_POLICY,
+  onePolicyTargets,
+  restApiPolicyWrite,
+} from "./one-policy";
+import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
+import { DYNAMODB_RULES } from "./dynamodb";
+import { EVENTBRIDGE_RULES } from "./eventbridge";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -692,11 +707,18 @@ const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stre
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 
+/** A one-writer rule that its service's rule list holds but its module does not export. */
+function listedRule(rules: readonly DeployRule[], id: string): DeployRule {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) throw new Error(`no deploy rule ${id} in its service's list`);
+  return rule;
+}
+
 /**
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
  * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
  * terraform-provider-aws), the inputs a saved plan keeps to find its resource (a reference, none of them secret), and a
- * delete that leaves the document alone. The table's other rows are not here: their deletes were not read.
+ * delete that leaves the document alone.
  */
 const POLICY_WRITER_DELETES: ReadonlyArray<{
   type: string;
@@ -748,6 +770,91 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     replacedOnMove: false,
     // With the lockout check bypassed the provider's delete puts nothing back (resourceKeyPolicyDelete).
     keeps: (writer) => writer.inputs.bypassPolicyLockoutSafetyCheck === true,
+  },
+  {
+    type: TOPIC_POLICY,
+    rule: SNS_ONE_TOPIC_POLICY,
+    policy: "access policy",
+    // "It is impossible to delete a policy or set to empty (confirmed by AWS Support representative)" (topic_policy.go).
+    deletes: "SetTopicAttributes with the provider's default topic policy (sns/topic_policy.go resourceTopicPolicyDelete, defaultTopicPolicy)",
+    left: "with the default topic policy (every SNS action, to principals of the topic owner's account only)",
+    kept: ["arn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:secretsmanager/secretPolicy:SecretPolicy",
+    rule: SECRETS_MANAGER_ONE_SECRET_POLICY,
+    policy: "resource policy",
+    deletes: "DeleteResourcePolicy (secretsmanager/secret_policy.go resourceSecretPolicyDelete)",
+    left: "without a resource policy",
+    kept: ["secretArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:kinesis/resourcePolicy:ResourcePolicy",
+    rule: KINESIS_ONE_RESOURCE_POLICY,
+    policy: "resource policy",
+    deletes: "DeleteResourcePolicy (kinesis/resource_policy.go Delete)",
+    left: "without a resource policy",
+    kept: ["resourceArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:backup/vaultPolicy:VaultPolicy",
+    rule: BACKUP_ONE_VAULT_POLICY,
+    policy: "access policy",
+    deletes: "DeleteBackupVaultAccessPolicy (backup/vault_policy.go resourceVaultPolicyDelete)",
+    left: "without an access policy",
+    kept: ["backupVaultName"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    rule: ECR_ONE_REPOSITORY_POLICY,
+    policy: "repository policy",
+    deletes: "DeleteRepositoryPolicy (ecr/repository_policy.go resourceRepositoryPolicyDelete)",
+    left: "without a repository policy",
+    kept: ["repository"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+    rule: CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
+    policy: "CloudWatch Logs resource policy",
+    deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
+    left: "without it",
+    // A policy by name has no resource to move to: another policyName is another policy (both ForceNew).
+    kept: ["resourceArn", "policyName"],
+    replacedOnMove: true,
+  },
+  {
+    type: TABLE_POLICY,
+    rule: listedRule(DYNAMODB_RULES, "DynamoDbOneResourcePolicy"),
+    policy: "resource-based policy",
+    deletes: "DeleteResourcePolicy (dynamodb/resource_policy.go Delete)",
+    left: "without a resource-based policy",
+    kept: ["resourceArn"],
+    replacedOnMove: true,
+  },
+  {
+    type: BUS_POLICY,
+    rule: listedRule(EVENTBRIDGE_RULES, "EventBridgeOneBusPolicy"),
+    policy: "resource policy",
+    // RemoveAllPermissions also drops the statements aws.cloudwatch.EventPermission resources have added.
+    deletes: "RemovePermission with RemoveAllPermissions: true (events/bus_policy.go resourceBusPolicyDelete)",
+    left: "without a resource policy",
+    kept: ["eventBusName"],
+    replacedOnMove: true,
+  },
+  {
+    type: "aws:lambda/resourcePolicy:ResourcePolicy",
+    rule: LAMBDA_ONE_RESOURCE_POLICY,
+    policy: "resource-based policy",
+    // DeleteResourcePolicy also drops the statements aws.lambda.Permission resources have added.
+    deletes: "DeleteResourcePolicy (lambda/policy.go Delete)",
+    left: "without a resource-based policy",
+    kept: ["resourceArn"],
+    replacedOnMove: true,
   },
 ];
 
