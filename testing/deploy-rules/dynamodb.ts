@@ -208,7 +208,7 @@ export const DYNAMODB_RETAINED_TABLE_SCALING: DeployRule = {
  * destroying either removes the policy. The deploy rule StatesServiceTasks reads a table's policies together, which
  * holds only for one writer. Policies whose resourceArn is not known at plan time are not compared.
  */
-const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
+export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   id: "DynamoDbOneResourcePolicy",
   title: "A table's or stream's resource-based policy is written by one resource only",
   source: "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetResourcePolicy.html",

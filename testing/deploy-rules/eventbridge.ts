@@ -616,7 +616,7 @@ export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
  * destroying either removes every statement. The deploy rule StatesServiceTasks reads a bus's policies together
  * (local/resource-policies.ts busPolicies), which holds only for one writer. The EventBridge counterpart of SnsOneTopicPolicy.
  */
-const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
+export const EVENTBRIDGE_ONE_BUS_POLICY: DeployRule = onePolicyRule({
   id: "EventBridgeOneBusPolicy",
   title: "An event bus's resource policy is written by one resource only",
   source: "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html",

@@ -67,8 +67,8 @@ import {
 } from "./one-policy";
 import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
-import { DYNAMODB_RULES } from "./dynamodb";
-import { EVENTBRIDGE_RULES } from "./eventbridge";
+import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
+import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -707,13 +707,6 @@ const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stre
 
 const REST_API = "aws:apigateway/restApi:RestApi";
 
-/** A one-writer rule that its service's rule list holds but its module does not export. */
-function listedRule(rules: readonly DeployRule[], id: string): DeployRule {
-  const rule = rules.find((r) => r.id === id);
-  if (!rule) throw new Error(`no deploy rule ${id} in its service's list`);
-  return rule;
-}
-
 /**
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
  * rule (one-policy.ts: the writers of a resource are read as that rule reads them), what the delete does (read in
@@ -829,7 +822,7 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   },
   {
     type: TABLE_POLICY,
-    rule: listedRule(DYNAMODB_RULES, "DynamoDbOneResourcePolicy"),
+    rule: DYNAMODB_ONE_RESOURCE_POLICY,
     policy: "resource-based policy",
     deletes: "DeleteResourcePolicy (dynamodb/resource_policy.go Delete)",
     left: "without a resource-based policy",
@@ -838,7 +831,7 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   },
   {
     type: BUS_POLICY,
-    rule: listedRule(EVENTBRIDGE_RULES, "EventBridgeOneBusPolicy"),
+    rule: EVENTBRIDGE_ONE_BUS_POLICY,
     policy: "resource policy",
     // RemoveAllPermissions also drops the statements aws.cloudwatch.EventPermission resources have added.
     deletes: "RemovePermission with RemoveAllPermissions: true (events/bus_policy.go resourceBusPolicyDelete)",
