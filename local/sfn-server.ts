@@ -1498,9 +1498,16 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   const authorise = assumed ? undefined : machine.authorise;
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
+    // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs the version Invoke would
+    // run, and one the function has not fails as Step Functions Local fails a Resource naming no function:
+    // Lambda.ResourceNotFoundException, "Function not found: <arn>".
+    const [, partition, , region, account] = machine.arn.split(":");
+    const target = invokeTarget(resource as string, undefined, { partition, region, account });
     return async (input) => {
+      const version = target && executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
+      if (!target || version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
       try {
-        return await direct(input);
+        return await direct(input, { qualifier: target.qualifier, version });
       } catch (error) {
         throw functionFailure(error);
       }
