@@ -545,22 +545,29 @@ function instrumentRuns(loaded: Library): void {
  * Where a run's context object holds what the local runtime adds to run workflow variables
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
  * does not know: the run's variables (`v`: each `$name` read in a path the library resolves is rewritten as the context
- * path `$$.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold). Only a
- * definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
- * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field), and its value's JSON
- * is nothing (LOCAL_CONTEXT_JSON), so the key is left out wherever a whole `$$` is written out (`"ctx.$": "$$"`, a
- * Lambda's Payload, `States.JsonToString($$)`, an Assign of `$$`).
+ * path `$$.StateMachine.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold).
+ * Only a definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
+ * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field). A non-enumerable
+ * field of `StateMachine`, which the library hands on as it is (it copies the context's own fields and Execution's,
+ * enumerable ones only): a path names it, but JSONPath's `*` and `..` (jsonpath-plus walks Object.keys) and JSON do
+ * not see it, so `$$.*`, `$$..x` and a whole `$$` written out (`"ctx.$": "$$"`, a Lambda's Payload,
+ * `States.JsonToString($$)`, an Assign of `$$`) give the context object as AWS gives it.
  */
 const LOCAL_CONTEXT = `__local${randomBytes(6).toString("hex")}`;
-const VARIABLES_PATH = `$$.${LOCAL_CONTEXT}.v.`;
-const CHOICE_RULES_PATH = `$$.${LOCAL_CONTEXT}.c.`;
-/** The prototype of the context's LOCAL_CONTEXT value: its JSON is none (JSON.stringify leaves out a key whose toJSON gives undefined). */
-const LOCAL_CONTEXT_JSON = Object.freeze(Object.create(null, { toJSON: { value: () => undefined } }));
+const VARIABLES_PATH = `$$.StateMachine.${LOCAL_CONTEXT}.v.`;
+const CHOICE_RULES_PATH = `$$.StateMachine.${LOCAL_CONTEXT}.c.`;
 
 /** A run's context object as the local runtime hands it to the library (the execution's, or a run's it is within). */
 interface RunContext {
   Execution?: object;
+  StateMachine?: object;
   [key: string]: unknown;
+}
+
+/** What the local runtime keeps in a run's context object (LOCAL_CONTEXT). */
+interface LocalContext {
+  v: Record<string, unknown>;
+  c: object;
 }
 
 /**
@@ -569,10 +576,12 @@ interface RunContext {
  * Assign reads `$` (filled as each Task's handler settles, instrumentRuns), for trackVariables.
  */
 function runVariables(outer: RunContext | undefined) {
-  const { [LOCAL_CONTEXT]: within, ...context }: RunContext = outer ?? {};
-  const scope = variableScope((within as { v?: Record<string, unknown> } | undefined)?.v);
+  const within = (outer?.StateMachine as Record<string, LocalContext | undefined> | undefined)?.[LOCAL_CONTEXT];
+  const scope = variableScope(within?.v);
   const choice: ChoiceMatch = {};
-  const own: RunContext = { ...context, [LOCAL_CONTEXT]: Object.assign(Object.create(LOCAL_CONTEXT_JSON), { v: scope.values, c: choiceRules(choice) }) };
+  // A copy of the outer run's StateMachine (its spread leaves the outer LOCAL_CONTEXT out) holding this run's own.
+  const local: LocalContext = { v: scope.values, c: choiceRules(choice) };
+  const own: RunContext = { ...outer, StateMachine: Object.defineProperty({ ...outer?.StateMachine }, LOCAL_CONTEXT, { value: local, enumerable: false }) };
   return {
     scope,
     choice,
