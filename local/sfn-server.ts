@@ -421,6 +421,23 @@ const LOGGER_METHODS = [
   "close",
 ] as const satisfies ReadonlyArray<keyof LibraryRunLogger>;
 
+type LoggerMethod = (typeof LOGGER_METHODS)[number];
+
+/**
+ * The one way a hook takes the place of one of a run's logger's methods: `hook` is called with the method it
+ * replaced (`previous`, called on the logger it names: the logger itself, or one dispatchingThrough its own dispatch)
+ * and the arguments the library passed. Hooks of one method nest in the order they were placed, the last outermost.
+ */
+function hookLogger<M extends LoggerMethod>(
+  logger: LibraryRunLogger,
+  method: M,
+  hook: (previous: (on: LibraryRunLogger, ...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>, ...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>,
+): void {
+  const replaced = logger[method] as (...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>;
+  const previous = (on: LibraryRunLogger, ...args: Parameters<LibraryRunLogger[M]>) => replaced.apply(on, args);
+  logger[method] = ((...args: Parameters<LibraryRunLogger[M]>) => hook(previous, ...args)) as LibraryRunLogger[M];
+}
+
 /**
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
@@ -482,34 +499,30 @@ function instrumentRuns(loaded: Library): void {
     // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
     const owning = dispatchingThrough(logger, own);
     for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
-      const build = logger[method] as (...args: unknown[]) => void;
-      logger[method] = (...args: unknown[]) => build.apply(owning, args);
+      hookLogger(logger, method, (build, ...args) => build(owning, ...args));
     }
-    const { dispatchExecutionFailedEvent } = logger;
-    logger.dispatchExecutionFailedEvent = (error) => {
+    hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
       if (group) failedGroups.add(group);
-      dispatchExecutionFailedEvent.call(owning, error);
-    };
+      build(owning, error);
+    });
     // The MapIteration… events the library builds of an iteration's start and outcome name the iteration's run.
     for (const method of ["dispatchMapIterationStartedEvent", "dispatchMapIterationSucceededEvent", "dispatchMapIterationFailedEvent"] as const) {
-      const dispatchIteration = logger[method];
-      logger[method] = (event, ...rest) => {
+      hookLogger(logger, method, (build, event, ...rest) => {
         const facts = eventFacts.get(event);
-        dispatchIteration.call(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
-      };
+        build(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
+      });
     }
-    const dispatchAborted = logger.dispatchExecutionAbortedEvent;
     // Called in the library's abort listener (an EventTarget's), where a throw would be an uncaught exception, and
     // would leave the run unsettled (its ExecutionAborted never dispatched).
-    logger.dispatchExecutionAbortedEvent = () => {
+    hookLogger(logger, "dispatchExecutionAbortedEvent", (build) => {
       try {
         hooks.aborted(run);
       } catch (error) {
         hooks.log(`a run's abort left its Tasks' history unsettled (${error instanceof Error ? error.message : String(error)})`);
       } finally {
-        dispatchAborted.call(logger);
+        build(logger);
       }
-    };
+    });
     const states = this.definition.States;
     // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
     // finds the run's there (runVariables), and one that uses none runs with it untouched.
@@ -693,18 +706,17 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
   // when caught (StateExecutor.execute: a retry runs it again, anything else fails its run), so it is what tells a
   // failed state's exit from a succeeded one's.
   let catcher: { Assign?: unknown } | undefined;
-  const { dispatchStateEnteredEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
-  logger.dispatchStateEnteredEvent = (name, type, input) => {
+  hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
     entered = input;
     catcher = undefined;
     choice.rule = undefined;
-    dispatchStateEnteredEvent.call(logger, name, type, input);
-  };
-  logger.dispatchStateCaughtEvent = (name, type, input, taking) => {
+    enter(logger, name, type, input);
+  });
+  hookLogger(logger, "dispatchStateCaughtEvent", (caught, name, type, input, taking) => {
     catcher = taking as typeof catcher;
-    dispatchStateCaughtEvent.call(logger, name, type, input, taking);
-  };
-  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    caught(logger, name, type, input, taking);
+  });
+  hookLogger(logger, "dispatchStateExitedEvent", (exit, name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
     // Kept only until its state exits, however it exits: a result may be 256 KiB.
     const taskResult = taskResults.get(name);
@@ -712,19 +724,19 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const failed = catcher !== undefined;
     const assign = failed ? catcher!.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
-    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return exit(logger, name, type, input, output);
     const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
     reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
     try {
-      dispatchStateExitedEvent.call(logger, name, type, input, output);
+      exit(logger, name, type, input, output);
     } finally {
       reported(undefined);
     }
     Object.assign(scope.values, values);
-  };
+  });
 }
 
 /**
@@ -775,14 +787,13 @@ const readableVariables = (text: string) => text.split(VARIABLES_PATH).join("$")
  */
 function settledOnceForwarded(logger: LibraryRunLogger, settled: Promise<unknown>): Promise<unknown> {
   const forwarded = withResolvers.call(Promise);
-  const events = logger.getEvents;
-  logger.getEvents = async function* () {
+  hookLogger(logger, "getEvents", async function* (events) {
     try {
-      yield* events.call(logger);
+      yield* events(logger);
     } finally {
       forwarded.resolve(undefined);
     }
-  };
+  });
   return settled.then(
     (output) => forwarded.promise.then(() => output),
     (error: unknown) => forwarded.promise.then(() => Promise.reject(error)),
@@ -823,9 +834,8 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
   // The library's own builders report the event as the run's (`own`), with its data's JSON and a Map's item count.
   let reported: Serialised | undefined;
   let length: number | undefined;
-  const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
   const reporter = dispatchingThrough(logger, (event) => own(event, reported && "json" in reported ? reported.json : undefined, length));
-  logger.dispatchStateEnteredEvent = (name, type, input) => {
+  hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
     if (logger.isLoggerClosed) return;
     const data = left && left.value === input ? left : serialised(input);
     // The first state of the root run enters with the execution's input, bounded as sent.
@@ -833,9 +843,9 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     entered = data;
     reported = data;
     length = type === "Map" ? mapItemCount(states[name], input, context) : undefined;
-    dispatchStateEnteredEvent.call(reporter, name, type, input);
-  };
-  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    enter(reporter, name, type, input);
+  });
+  hookLogger(logger, "dispatchStateExitedEvent", (exit, name, type, input, output) => {
     if (logger.isLoggerClosed) return;
     const bounded = output === input ? entered : typeof output === "object" && output !== null ? boundedData.get(output) : undefined;
     const data = bounded ?? serialised(output);
@@ -843,8 +853,8 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     left = data;
     reported = data;
     length = undefined;
-    dispatchStateExitedEvent.call(reporter, name, type, input, output);
-  };
+    exit(reporter, name, type, input, output);
+  });
 }
 
 /** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
