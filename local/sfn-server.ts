@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { executedVersion, invokeTarget, type FunctionVersions } from "./lambda-function-name";
+import { executedVersion, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -61,8 +61,9 @@ export interface LocalStateMachineDefinition {
   functions: ReadonlyMap<string, TaskFunction>;
   /**
    * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
-   * invocableFunctions): a qualified lambda:invoke runs the version Invoke would, and fails on a qualifier the function
-   * has not. @default none published and no alias: only `$LATEST` (or no qualifier) is invoked
+   * invocableFunctions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
+   * Invoke would, and fails on a qualifier the function has not. @default none published and no alias: only `$LATEST`
+   * (or no qualifier) is invoked
    */
   versions?: ReadonlyMap<string, FunctionVersions>;
   createdAt?: Date;
@@ -1515,16 +1516,15 @@ function failStateHandler(stateName: string): TaskHandler {
  */
 function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void, assumed: boolean): TaskHandler {
   const authorise = assumed ? undefined : machine.authorise;
+  const [, partition, , region, account] = machine.arn.split(":");
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
-    // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs the version Invoke would
-    // run, and one the function has not fails as Step Functions Local fails a Resource naming no function:
-    // Lambda.ResourceNotFoundException, "Function not found: <arn>".
-    const [, partition, , region, account] = machine.arn.split(":");
+    // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs as lambda:invoke with that
+    // Qualifier does (invokedVersion).
     const target = invokeTarget(resource as string, undefined, { partition, region, account });
     return async (input) => {
-      const version = target && executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
-      if (!target || version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
+      if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
+      const version = invokedVersion(machine, target);
       try {
         return await direct(input, { qualifier: target.qualifier, version });
       } catch (error) {
@@ -1541,7 +1541,6 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // FunctionName and Qualifier read as Invoke reads them (invokeTarget, shared with aws-sdk:lambda:invoke and the
       // local Invoke API): a name, partial ARN or ARN, in the state machine's partition, region and account unless it
       // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
-      const [, partition, , region, account] = machine.arn.split(":");
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
       const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
       if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
@@ -1551,10 +1550,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
         throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
-      // The version runs as the Invoke API runs it (executedVersion); a qualifier the function has not is Lambda's
-      // ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException.
-      const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
-      if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${invoked}`, 404);
+      const version = invokedVersion(machine, target);
       let result: unknown;
       try {
         result = await fn(Payload, { qualifier: target.qualifier, version });
@@ -1574,7 +1570,6 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   const api = localServiceTask(resource) ?? localSdkTask(resource);
   if (api && machine.serviceTasks) {
     const run = machine.serviceTasks;
-    const [, , , region, account] = machine.arn.split(":");
     return (input, execution) =>
       run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(authorise ? { authorise } : {}) });
   }
@@ -1582,6 +1577,17 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   return async () => {
     throw unsupportedTask(machine, stateName, String(resource));
   };
+}
+
+/**
+ * The version a Task invoking `target` runs, as the Invoke API runs it (executedVersion); a qualifier the function has
+ * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException (Step
+ * Functions Local words a Task's missing function "Function not found: <name>").
+ */
+function invokedVersion(machine: LocalStateMachineDefinition, target: InvokeTarget): string {
+  const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
+  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${target.arn}`, 404);
+  return version;
 }
 
 /** A function of which the program published no version and defines no alias (LocalStateMachineDefinition.versions' default). */
