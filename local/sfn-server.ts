@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { executedVersion, invokeTarget, type FunctionVersions } from "./lambda-function-name";
+import { executedVersion, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -61,8 +61,9 @@ export interface LocalStateMachineDefinition {
   functions: ReadonlyMap<string, TaskFunction>;
   /**
    * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
-   * invocableFunctions): a qualified lambda:invoke runs the version Invoke would, and fails on a qualifier the function
-   * has not. @default none published and no alias: only `$LATEST` (or no qualifier) is invoked
+   * invocableFunctions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
+   * Invoke would, and fails on a qualifier the function has not. @default none published and no alias: only `$LATEST`
+   * (or no qualifier) is invoked
    */
   versions?: ReadonlyMap<string, FunctionVersions>;
   createdAt?: Date;
@@ -421,6 +422,23 @@ const LOGGER_METHODS = [
   "close",
 ] as const satisfies ReadonlyArray<keyof LibraryRunLogger>;
 
+type LoggerMethod = (typeof LOGGER_METHODS)[number];
+
+/**
+ * The one way a hook takes the place of one of a run's logger's methods: `hook` is called with the method it
+ * replaced (`previous`, called on the logger it names: the logger itself, or one dispatchingThrough its own dispatch)
+ * and the arguments the library passed. Hooks of one method nest in the order they were placed, the last outermost.
+ */
+function hookLogger<M extends LoggerMethod>(
+  logger: LibraryRunLogger,
+  method: M,
+  hook: (previous: (on: LibraryRunLogger, ...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>, ...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>,
+): void {
+  const replaced = logger[method] as (...args: Parameters<LibraryRunLogger[M]>) => ReturnType<LibraryRunLogger[M]>;
+  const previous = (on: LibraryRunLogger, ...args: Parameters<LibraryRunLogger[M]>) => replaced.apply(on, args);
+  logger[method] = ((...args: Parameters<LibraryRunLogger[M]>) => hook(previous, ...args)) as LibraryRunLogger[M];
+}
+
 /**
  * The hooks the local runtime needs in each run of the library, which has none: its StateMachine.execute, which every
  * run and every run within (a Map iteration, a Parallel branch) goes through with the run's options, gets each run of
@@ -482,34 +500,30 @@ function instrumentRuns(loaded: Library): void {
     // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
     const owning = dispatchingThrough(logger, own);
     for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
-      const build = logger[method] as (...args: unknown[]) => void;
-      logger[method] = (...args: unknown[]) => build.apply(owning, args);
+      hookLogger(logger, method, (build, ...args) => build(owning, ...args));
     }
-    const { dispatchExecutionFailedEvent } = logger;
-    logger.dispatchExecutionFailedEvent = (error) => {
+    hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
       if (group) failedGroups.add(group);
-      dispatchExecutionFailedEvent.call(owning, error);
-    };
+      build(owning, error);
+    });
     // The MapIteration… events the library builds of an iteration's start and outcome name the iteration's run.
     for (const method of ["dispatchMapIterationStartedEvent", "dispatchMapIterationSucceededEvent", "dispatchMapIterationFailedEvent"] as const) {
-      const dispatchIteration = logger[method];
-      logger[method] = (event, ...rest) => {
+      hookLogger(logger, method, (build, event, ...rest) => {
         const facts = eventFacts.get(event);
-        dispatchIteration.call(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
-      };
+        build(dispatchingThrough(logger, (built) => (facts && eventFacts.set(built, facts), logger.dispatch(built))), event, ...rest);
+      });
     }
-    const dispatchAborted = logger.dispatchExecutionAbortedEvent;
     // Called in the library's abort listener (an EventTarget's), where a throw would be an uncaught exception, and
     // would leave the run unsettled (its ExecutionAborted never dispatched).
-    logger.dispatchExecutionAbortedEvent = () => {
+    hookLogger(logger, "dispatchExecutionAbortedEvent", (build) => {
       try {
         hooks.aborted(run);
       } catch (error) {
         hooks.log(`a run's abort left its Tasks' history unsettled (${error instanceof Error ? error.message : String(error)})`);
       } finally {
-        dispatchAborted.call(logger);
+        build(logger);
       }
-    };
+    });
     const states = this.definition.States;
     // The context object the library reads this run's `$$` paths against; a definition that uses workflow variables
     // finds the run's there (runVariables), and one that uses none runs with it untouched.
@@ -545,22 +559,29 @@ function instrumentRuns(loaded: Library): void {
  * Where a run's context object holds what the local runtime adds to run workflow variables
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), which aws-local-stepfunctions 3.0.0
  * does not know: the run's variables (`v`: each `$name` read in a path the library resolves is rewritten as the context
- * path `$$.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold). Only a
- * definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
- * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field), and its value's JSON
- * is nothing (LOCAL_CONTEXT_JSON), so the key is left out wherever a whole `$$` is written out (`"ctx.$": "$$"`, a
- * Lambda's Payload, `States.JsonToString($$)`, an Assign of `$$`).
+ * path `$$.StateMachine.<LOCAL_CONTEXT>.v.name`, variableReads) and the Choice rules' markers (`c`: choiceRulesTold).
+ * Only a definition that uses variables has it (runVariables). Its key is made anew by each process, so no definition
+ * can name it (`$$.__…` selects nothing, as in AWS, where the context object has no such field). A non-enumerable
+ * field of `StateMachine`, which the library hands on as it is (it copies the context's own fields and Execution's,
+ * enumerable ones only): a path names it, but JSONPath's `*` and `..` (jsonpath-plus walks Object.keys) and JSON do
+ * not see it, so `$$.*`, `$$..x` and a whole `$$` written out (`"ctx.$": "$$"`, a Lambda's Payload,
+ * `States.JsonToString($$)`, an Assign of `$$`) give the context object as AWS gives it.
  */
 const LOCAL_CONTEXT = `__local${randomBytes(6).toString("hex")}`;
-const VARIABLES_PATH = `$$.${LOCAL_CONTEXT}.v.`;
-const CHOICE_RULES_PATH = `$$.${LOCAL_CONTEXT}.c.`;
-/** The prototype of the context's LOCAL_CONTEXT value: its JSON is none (JSON.stringify leaves out a key whose toJSON gives undefined). */
-const LOCAL_CONTEXT_JSON = Object.freeze(Object.create(null, { toJSON: { value: () => undefined } }));
+const VARIABLES_PATH = `$$.StateMachine.${LOCAL_CONTEXT}.v.`;
+const CHOICE_RULES_PATH = `$$.StateMachine.${LOCAL_CONTEXT}.c.`;
 
 /** A run's context object as the local runtime hands it to the library (the execution's, or a run's it is within). */
 interface RunContext {
   Execution?: object;
+  StateMachine?: object;
   [key: string]: unknown;
+}
+
+/** What the local runtime keeps in a run's context object (LOCAL_CONTEXT). */
+interface LocalContext {
+  v: Record<string, unknown>;
+  c: object;
 }
 
 /**
@@ -569,10 +590,12 @@ interface RunContext {
  * Assign reads `$` (filled as each Task's handler settles, instrumentRuns), for trackVariables.
  */
 function runVariables(outer: RunContext | undefined) {
-  const { [LOCAL_CONTEXT]: within, ...context }: RunContext = outer ?? {};
-  const scope = variableScope((within as { v?: Record<string, unknown> } | undefined)?.v);
+  const within = (outer?.StateMachine as Record<string, LocalContext | undefined> | undefined)?.[LOCAL_CONTEXT];
+  const scope = variableScope(within?.v);
   const choice: ChoiceMatch = {};
-  const own: RunContext = { ...context, [LOCAL_CONTEXT]: Object.assign(Object.create(LOCAL_CONTEXT_JSON), { v: scope.values, c: choiceRules(choice) }) };
+  // A copy of the outer run's StateMachine (its spread leaves the outer LOCAL_CONTEXT out) holding this run's own.
+  const local: LocalContext = { v: scope.values, c: choiceRules(choice) };
+  const own: RunContext = { ...outer, StateMachine: Object.defineProperty({ ...outer?.StateMachine }, LOCAL_CONTEXT, { value: local, enumerable: false }) };
   return {
     scope,
     choice,
@@ -684,18 +707,17 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
   // when caught (StateExecutor.execute: a retry runs it again, anything else fails its run), so it is what tells a
   // failed state's exit from a succeeded one's.
   let catcher: { Assign?: unknown } | undefined;
-  const { dispatchStateEnteredEvent, dispatchStateCaughtEvent, dispatchStateExitedEvent } = logger;
-  logger.dispatchStateEnteredEvent = (name, type, input) => {
+  hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
     entered = input;
     catcher = undefined;
     choice.rule = undefined;
-    dispatchStateEnteredEvent.call(logger, name, type, input);
-  };
-  logger.dispatchStateCaughtEvent = (name, type, input, taking) => {
+    enter(logger, name, type, input);
+  });
+  hookLogger(logger, "dispatchStateCaughtEvent", (caught, name, type, input, taking) => {
     catcher = taking as typeof catcher;
-    dispatchStateCaughtEvent.call(logger, name, type, input, taking);
-  };
-  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    caught(logger, name, type, input, taking);
+  });
+  hookLogger(logger, "dispatchStateExitedEvent", (exit, name, type, input, output) => {
     const state = states[name] as Record<string, unknown> & { Assign?: unknown; Choices?: Array<{ Assign?: unknown }> };
     // Kept only until its state exits, however it exits: a result may be 256 KiB.
     const taskResult = taskResults.get(name);
@@ -703,19 +725,19 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const failed = catcher !== undefined;
     const assign = failed ? catcher!.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
-    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return dispatchStateExitedEvent.call(logger, name, type, input, output);
+    if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return exit(logger, name, type, input, output);
     const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
     reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
     try {
-      dispatchStateExitedEvent.call(logger, name, type, input, output);
+      exit(logger, name, type, input, output);
     } finally {
       reported(undefined);
     }
     Object.assign(scope.values, values);
-  };
+  });
 }
 
 /**
@@ -766,14 +788,13 @@ const readableVariables = (text: string) => text.split(VARIABLES_PATH).join("$")
  */
 function settledOnceForwarded(logger: LibraryRunLogger, settled: Promise<unknown>): Promise<unknown> {
   const forwarded = withResolvers.call(Promise);
-  const events = logger.getEvents;
-  logger.getEvents = async function* () {
+  hookLogger(logger, "getEvents", async function* (events) {
     try {
-      yield* events.call(logger);
+      yield* events(logger);
     } finally {
       forwarded.resolve(undefined);
     }
-  };
+  });
   return settled.then(
     (output) => forwarded.promise.then(() => output),
     (error: unknown) => forwarded.promise.then(() => Promise.reject(error)),
@@ -814,9 +835,8 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
   // The library's own builders report the event as the run's (`own`), with its data's JSON and a Map's item count.
   let reported: Serialised | undefined;
   let length: number | undefined;
-  const { dispatchStateEnteredEvent, dispatchStateExitedEvent } = logger;
   const reporter = dispatchingThrough(logger, (event) => own(event, reported && "json" in reported ? reported.json : undefined, length));
-  logger.dispatchStateEnteredEvent = (name, type, input) => {
+  hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
     if (logger.isLoggerClosed) return;
     const data = left && left.value === input ? left : serialised(input);
     // The first state of the root run enters with the execution's input, bounded as sent.
@@ -824,9 +844,9 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     entered = data;
     reported = data;
     length = type === "Map" ? mapItemCount(states[name], input, context) : undefined;
-    dispatchStateEnteredEvent.call(reporter, name, type, input);
-  };
-  logger.dispatchStateExitedEvent = (name, type, input, output) => {
+    enter(reporter, name, type, input);
+  });
+  hookLogger(logger, "dispatchStateExitedEvent", (exit, name, type, input, output) => {
     if (logger.isLoggerClosed) return;
     const bounded = output === input ? entered : typeof output === "object" && output !== null ? boundedData.get(output) : undefined;
     const data = bounded ?? serialised(output);
@@ -834,8 +854,8 @@ function measureStateData(logger: LibraryRunLogger, own: (event: LibraryEvent, j
     left = data;
     reported = data;
     length = undefined;
-    dispatchStateExitedEvent.call(reporter, name, type, input, output);
-  };
+    exit(reporter, name, type, input, output);
+  });
 }
 
 /** One of aws-local-stepfunctions 3.0.0's intrinsic functions (its BaseIntrinsicFunction subclasses). */
@@ -1496,11 +1516,17 @@ function failStateHandler(stateName: string): TaskHandler {
  */
 function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void, assumed: boolean): TaskHandler {
   const authorise = assumed ? undefined : machine.authorise;
+  const [, partition, , region, account] = machine.arn.split(":");
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
+    // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs as lambda:invoke with that
+    // Qualifier does (invokedVersion).
+    const target = invokeTarget(resource as string, undefined, { partition, region, account });
     return async (input) => {
+      if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
+      const version = invokedVersion(machine, target);
       try {
-        return await direct(input);
+        return await direct(input, { qualifier: target.qualifier, version });
       } catch (error) {
         throw functionFailure(error);
       }
@@ -1515,7 +1541,6 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // FunctionName and Qualifier read as Invoke reads them (invokeTarget, shared with aws-sdk:lambda:invoke and the
       // local Invoke API): a name, partial ARN or ARN, in the state machine's partition, region and account unless it
       // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
-      const [, partition, , region, account] = machine.arn.split(":");
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
       const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
       if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
@@ -1525,10 +1550,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
         // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
         throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
       }
-      // The version runs as the Invoke API runs it (executedVersion); a qualifier the function has not is Lambda's
-      // ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException.
-      const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
-      if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${invoked}`, 404);
+      const version = invokedVersion(machine, target);
       let result: unknown;
       try {
         result = await fn(Payload, { qualifier: target.qualifier, version });
@@ -1548,7 +1570,6 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   const api = localServiceTask(resource) ?? localSdkTask(resource);
   if (api && machine.serviceTasks) {
     const run = machine.serviceTasks;
-    const [, , , region, account] = machine.arn.split(":");
     return (input, execution) =>
       run(api, input, { region, account, executionArn: execution?.arn ?? "", stateMachineArn: machine.arn, ...(authorise ? { authorise } : {}) });
   }
@@ -1556,6 +1577,17 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
   return async () => {
     throw unsupportedTask(machine, stateName, String(resource));
   };
+}
+
+/**
+ * The version a Task invoking `target` runs, as the Invoke API runs it (executedVersion); a qualifier the function has
+ * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException (Step
+ * Functions Local words a Task's missing function "Function not found: <name>").
+ */
+function invokedVersion(machine: LocalStateMachineDefinition, target: InvokeTarget): string {
+  const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
+  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${target.arn}`, 404);
+  return version;
 }
 
 /** A function of which the program published no version and defines no alias (LocalStateMachineDefinition.versions' default). */

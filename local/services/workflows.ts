@@ -47,7 +47,7 @@ export async function localStateMachineDefinitions(
     const authorise = assumedRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
     const byArn = new Map<string, TaskFunction>();
     // Each function's published version and aliases as the local Invoke API knows them (invocableFunctions), so a
-    // qualified lambda:invoke runs the version Invoke would.
+    // qualified lambda:invoke, or a Task whose Resource is a qualified function ARN, runs the version Invoke would.
     const versions = new Map<string, FunctionVersions>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);

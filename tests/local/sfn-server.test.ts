@@ -768,6 +768,26 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(targets).toEqual([]);
   });
 
+  it("runs a Task whose Resource is a qualified function ARN as that version, as lambda:invoke does; an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
+    const targets: unknown[] = [];
+    const versions = new Map([[fnArn("f"), { version: "2", aliases: new Map([["live", "2"], ["old", "1"]]) }]]);
+    const invoke = (Resource: string) =>
+      run({ StartAt: "Call", States: { Call: { Type: "Task", Resource, End: true } } }, { versions }, { f: async (_event, target) => (targets.push(target), { ok: true }) });
+    for (const Resource of [`${fnArn("f")}:live`, `${fnArn("f")}:2`, `${fnArn("f")}:$LATEST`, fnArn("f")]) {
+      const result = await invoke(Resource);
+      expect(result, Resource).toMatchObject({ status: "SUCCEEDED", output: { ok: true } });
+    }
+    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
+    targets.length = 0;
+    for (const qualifier of ["gone", "1"]) {
+      const missing = await invoke(`${fnArn("f")}:${qualifier}`);
+      expect(missing).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+      expect(missing.cause).toMatch(new RegExp(`^Function not found: ${fnArn("f")}:${qualifier} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
+      expect(missing.history.map((event: Record<string, unknown>) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed", "ExecutionFailed"]);
+    }
+    expect(targets).toEqual([]);
+  });
+
   it("refuses a Task with Credentials nothing: it acts as the role it assumes, which the local runtime does not evaluate", async () => {
     const contexts: Array<ServiceTaskContext["authorise"]> = [];
     let invoked = 0;

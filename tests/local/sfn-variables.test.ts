@@ -399,6 +399,24 @@ describe("local Step Functions, workflow variables", () => {
     }
   });
 
+  it("keeps its own workflow-variable fields out of a wildcard or recursive descent on `$$`, in a state's paths and in an Assign", async () => {
+    // A variable named as context fields are, which `$$..Name` would find were the run's variables within `$$`.
+    const definition = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { Name: "variable", "fields.$": "$$.*" }, Next: "Shape" },
+        Shape: { Type: "Pass", Parameters: { "fields.$": "$$.*", "names.$": "$$..Name", "assigned.$": "$fields" }, End: true },
+      },
+    };
+    const result = await ran(definition, { a: 1 });
+    const execution = { Id: result.executionArn, Input: { a: 1 }, StartTime: expect.any(String), Name: result.executionArn.split(":").pop(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/vars-role`, RedriveCount: 0 };
+    const stateMachine = { Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vars`, Name: "vars" };
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { fields: [execution, stateMachine], names: [execution.Name, "vars"], assigned: [execution, stateMachine] } });
+    // Nothing but the context's own fields: `$$..x` of a variable `x` selects nothing.
+    const descent = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": "$$..fields" }, End: true } } };
+    expect(await ran(descent)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$$..fields' does not point to a value" });
+  });
+
   it("assigns as a Task succeeds after a Retry, and as a Choice entered again goes to its Default", async () => {
     let calls = 0;
     const flaky: TaskFunction = async () => {
