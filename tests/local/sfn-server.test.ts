@@ -426,6 +426,13 @@ describe("local Step Functions, intrinsic functions' literals and results as AWS
     expect(await passed({ "parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test')" }, {})).toMatchObject({ error: "States.Runtime", cause: expect.stringContaining("with an escape of '\"'") });
     expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
   });
+
+  it("States.MathAdd rounds each argument to the nearest integer before adding: a half up, below 0 a half toward 0", async () => {
+    // The sums AWS returned (LocalStack's AWS-recorded test_math_add): 1.49 + 1.5 = 1 + 2, -1.49 + -1.5 = -1 + -1, -1.5 + -1.51 = -1 + -2.
+    const pairs = [[-9, 3], [1.49, 1.5], [1.5, 1.51], [-1.49, -1.5], [-1.5, -1.51], [2.5, 0]];
+    const { output } = await passed(Object.fromEntries(pairs.map((_, i) => [`sum${i}.$`, `States.MathAdd($.pairs[${i}][0], $.pairs[${i}][1])`])), { pairs });
+    expect(Object.values(output)).toEqual([-6, 3, 4, -2, -3, 3]);
+  });
 });
 
 describe("local Step Functions, service integration Tasks", () => {
