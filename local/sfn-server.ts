@@ -1525,6 +1525,15 @@ function failStateHandler(stateName: string): TaskHandler {
  */
 function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void, assumed: boolean): TaskHandler {
   const authorise = assumed ? undefined : machine.authorise;
+  /**
+   * The role asked about the ARN invoked, qualified when the Task is, before the function runs: a function ARN as the
+   * Resource and lambda:invoke alike need lambda:InvokeFunction on it (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html).
+   */
+  const authoriseInvoke = (invoked: string): void => {
+    const refused = authorise?.("lambda:InvokeFunction", invoked);
+    // Lambda's IAM refusal: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
+    if (refused) throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
+  };
   const [, partition, , region, account] = machine.arn.split(":");
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
@@ -1533,6 +1542,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     const target = invokeTarget(resource as string, undefined, { partition, region, account });
     return async (input) => {
       if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
+      authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       try {
         return await direct(input, { qualifier: target.qualifier, version });
@@ -1553,12 +1563,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
       const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
       if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
-      const invoked = target.arn;
-      const refused = authorise?.("lambda:InvokeFunction", invoked);
-      if (refused) {
-        // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
-        throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
-      }
+      authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       let result: unknown;
       try {

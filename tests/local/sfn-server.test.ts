@@ -734,6 +734,23 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${fnArn("f")} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
   });
 
+  it("fails a function ARN Resource the role may not invoke with Lambda.AWSLambdaException, before invoking the function; asks IAM about the qualified ARN", async () => {
+    let invoked = 0;
+    const asked: string[] = [];
+    const refuse: LocalStateMachineDefinition["authorise"] = (action, resource) => (asked.push(`${action} ${resource}`), { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s`, reason: `because no identity-based policy allows the ${action} action` });
+    const versions = new Map([[fnArn("f"), { version: "1", aliases: new Map([["live", "1"]]) }]]);
+    for (const resource of [fnArn("f"), `${fnArn("f")}:live`]) {
+      const result = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: resource, End: true } } }, { authorise: refuse, versions }, { f: fake(() => (invoked += 1)) });
+      expect(result, resource).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
+      expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${resource} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
+    }
+    expect(invoked).toBe(0);
+    expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`]);
+    // A role that allows it: the function runs.
+    const allowed = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: `${fnArn("f")}:live`, End: true } } }, { authorise: () => undefined, versions }, { f: fake(() => ({ ok: true })) });
+    expect(allowed).toMatchObject({ status: "SUCCEEDED", output: { ok: true } });
+  });
+
   it("reads lambda:invoke's FunctionName and Qualifier as Invoke does (a partial ARN, name:alias), asking IAM about the qualified ARN", async () => {
     const asked: string[] = [];
     const invoke = (FunctionName: string, extra: object = {}) =>
