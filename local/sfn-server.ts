@@ -883,7 +883,8 @@ const INTRINSIC_PROBE = "States.LocalRuntimeProbe";
  * literal arguments unescaped (States.Format its template's `{}` and escapes told apart), and its result is what it
  * returned. The library exports none of this: its function table is the plain object its evaluator indexes by the
  * name in the invocation, which a getter on Object.prototype, there for one synchronous probe run only, reads (the
- * library evaluates a first Pass state's Parameters before it first awaits). Pinned (package.json; sfn-server.test.ts
+ * library evaluates a first Pass state's Parameters before it first awaits). States.MathAdd rounds its arguments first,
+ * as AWS does. Pinned (package.json; sfn-server.test.ts
  * fails on another version): on an upgrade, re-check BaseIntrinsicFunction.call, parseArguments, StatesFormat and
  * evaluateIntrinsicFunction.
  */
@@ -942,13 +943,21 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
     if (pieces.length - 1 !== values.length) throw new runtimeError(`Number of arguments in ${format.funcDefinition.name} do not match the occurrences of {}`);
     return pieces.reduce((out, piece, i) => out + String(values[i - 1]) + piece);
   };
+  // States.MathAdd adds its arguments each rounded to the nearest integer ("If you specify a non-integer value for one or
+  // both the arguments, Step Functions will round it off to the nearest integer": the intrinsic functions page), a half
+  // up and, below 0, toward 0 (Java's rounding, which Math.round is: LocalStack's AWS-recorded test_math_add, where
+  // -1.5 + -1.51 is -3); the library adds them as they are, so a check that adding 0 leaves a figure whole passes 2.5.
+  const mathAdd = table!["States.MathAdd"];
+  if (typeof mathAdd?.execute !== "function") throw new Error("aws-local-stepfunctions' States.MathAdd is not where 3.0.0 has it: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
   const libraryCall = base.call;
   base.call = function (this: IntrinsicFunction, input, context, ...args) {
     // The library's own call (its parsing and checks of the arguments), its execute handed the literals unescaped.
     const literal = args.map((arg) => arg[0] === "'");
     let result: unknown;
     const execute = (...parsed: unknown[]) => {
-      result = this === format ? formatted(parsed, literal[0]) : this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
+      if (this === format) result = formatted(parsed, literal[0]);
+      else if (this === mathAdd) result = this.execute(...parsed.map((value) => Math.round(value as number)));
+      else result = this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
     };
     libraryCall.call(Object.create(this, { execute: { value: execute } }) as IntrinsicFunction, input, context, ...args);
     return result;
@@ -1516,6 +1525,15 @@ function failStateHandler(stateName: string): TaskHandler {
  */
 function taskHandler(machine: LocalStateMachineDefinition, stateName: string, resource: unknown, log: (message: string) => void, assumed: boolean): TaskHandler {
   const authorise = assumed ? undefined : machine.authorise;
+  /**
+   * The role asked about the ARN invoked, qualified when the Task is, before the function runs: a function ARN as the
+   * Resource and lambda:invoke alike need lambda:InvokeFunction on it (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html).
+   */
+  const authoriseInvoke = (invoked: string): void => {
+    const refused = authorise?.("lambda:InvokeFunction", invoked);
+    // Lambda's IAM refusal: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
+    if (refused) throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
+  };
   const [, partition, , region, account] = machine.arn.split(":");
   const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
   if (direct) {
@@ -1524,6 +1542,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     const target = invokeTarget(resource as string, undefined, { partition, region, account });
     return async (input) => {
       if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
+      authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       try {
         return await direct(input, { qualifier: target.qualifier, version });
@@ -1544,12 +1563,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
       const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
       if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
-      const invoked = target.arn;
-      const refused = authorise?.("lambda:InvokeFunction", invoked);
-      if (refused) {
-        // Lambda's IAM refusal through the optimized integration: Lambda.AWSLambdaException, AccessDeniedException with 403 in the cause.
-        throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
-      }
+      authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       let result: unknown;
       try {

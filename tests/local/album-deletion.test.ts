@@ -202,8 +202,9 @@ describe("an album deleted across executions", () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
     // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
-    // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings.
-    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }];
+    // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings;
+    // a fractional pageSize within the bounds (WholeFigures: States.MathAdd of it and 0 rounds it, so Whole tells it apart).
+    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }, { pageSize: 2.5 }];
     const figures = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
@@ -215,6 +216,7 @@ describe("an album deleted across executions", () => {
       "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
+      "2.5, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
     ];
     const albums = await Promise.all(settings.map(async (asked, i) => {
       const { owner, albumId } = await albumWithPhotos(`album-bounds-${i}@example.com`, 1);

@@ -426,6 +426,13 @@ describe("local Step Functions, intrinsic functions' literals and results as AWS
     expect(await passed({ "parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test')" }, {})).toMatchObject({ error: "States.Runtime", cause: expect.stringContaining("with an escape of '\"'") });
     expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
   });
+
+  it("States.MathAdd rounds each argument to the nearest integer before adding: a half up, below 0 a half toward 0", async () => {
+    // The sums AWS returned (LocalStack's AWS-recorded test_math_add): 1.49 + 1.5 = 1 + 2, -1.49 + -1.5 = -1 + -1, -1.5 + -1.51 = -1 + -2.
+    const pairs = [[-9, 3], [1.49, 1.5], [1.5, 1.51], [-1.49, -1.5], [-1.5, -1.51], [2.5, 0]];
+    const { output } = await passed(Object.fromEntries(pairs.map((_, i) => [`sum${i}.$`, `States.MathAdd($.pairs[${i}][0], $.pairs[${i}][1])`])), { pairs });
+    expect(Object.values(output)).toEqual([-6, 3, 4, -2, -3, 3]);
+  });
 });
 
 describe("local Step Functions, service integration Tasks", () => {
@@ -725,6 +732,23 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(invoked).toBe(0);
     expect(result).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
     expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${fnArn("f")} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
+  });
+
+  it("fails a function ARN Resource the role may not invoke with Lambda.AWSLambdaException, before invoking the function; asks IAM about the qualified ARN", async () => {
+    let invoked = 0;
+    const asked: string[] = [];
+    const refuse: LocalStateMachineDefinition["authorise"] = (action, resource) => (asked.push(`${action} ${resource}`), { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s`, reason: `because no identity-based policy allows the ${action} action` });
+    const versions = new Map([[fnArn("f"), { version: "1", aliases: new Map([["live", "1"]]) }]]);
+    for (const resource of [fnArn("f"), `${fnArn("f")}:live`]) {
+      const result = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: resource, End: true } } }, { authorise: refuse, versions }, { f: fake(() => (invoked += 1)) });
+      expect(result, resource).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
+      expect(result.cause).toMatch(new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/svc-role/s is not authorized to perform: lambda:InvokeFunction on resource: ${resource} because no identity-based policy allows the lambda:InvokeFunction action \\(Service: AWSLambda; Status Code: 403; Error Code: AccessDeniedException; Request ID: .+; Proxy: null\\)$`));
+    }
+    expect(invoked).toBe(0);
+    expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`]);
+    // A role that allows it: the function runs.
+    const allowed = await run({ StartAt: "Call", States: { Call: { Type: "Task", Resource: `${fnArn("f")}:live`, End: true } } }, { authorise: () => undefined, versions }, { f: fake(() => ({ ok: true })) });
+    expect(allowed).toMatchObject({ status: "SUCCEEDED", output: { ok: true } });
   });
 
   it("reads lambda:invoke's FunctionName and Qualifier as Invoke does (a partial ARN, name:alias), asking IAM about the qualified ARN", async () => {
