@@ -674,6 +674,8 @@ const albumDeletion = new Workflow("album-deletion", {
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
       Bounds: { Type: "Choice", Choices: boundsRules, Default: "WholeFigures" },
       // Each figure whole, else the deletion fails as out of bounds: a fractional pageSize would reach Query's Limit.
+      // Past Whole the states read `$.whole`, MathAdd's integers: equal to the event's figures, but a figure the event
+      // wrote as 20.0 reaches Query's Limit (an Integer, API_Query) and the hand-off's event as 20.
       WholeFigures: {
         Type: "Pass",
         Parameters: Object.fromEntries(albumDeletionFigures.map((name) => [`${name}.$`, `States.MathAdd($.${name}, 0)`])),
@@ -703,7 +705,7 @@ const albumDeletion = new Workflow("album-deletion", {
           ProjectionExpression: "pk, sk, photoId, objectKey, #status",
           ExpressionAttributeNames: { "#status": "status" },
           ConsistentRead: true,
-          "Limit.$": "$.pageSize",
+          "Limit.$": "$.whole.pageSize",
         },
         ResultSelector: { "items.$": "$.Items" },
         ResultPath: "$.page",
@@ -774,12 +776,12 @@ const albumDeletion = new Workflow("album-deletion", {
         Next: "CountPage",
       },
       CountPage: { Type: "Pass", Parameters: { "pages.$": "States.MathAdd($.count.pages, 1)" }, ResultPath: "$.count", Next: "Budget" },
-      Budget: { Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" },
+      Budget: { Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.whole.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" },
       // A chain longer than the largest album needs is stuck: failed, and so alarmed, rather than handed on for ever.
-      MayHandOff: { Type: "Choice", Choices: [{ Variable: "$.handoffs", NumericGreaterThanEqualsPath: "$.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" },
+      MayHandOff: { Type: "Choice", Choices: [{ Variable: "$.whole.handoffs", NumericGreaterThanEqualsPath: "$.whole.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" },
       TooManyHandoffs: {
         Type: "Pass",
-        Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": "States.Format('The album was handed on {} times and still has photos: a photo that keeps changing? Delete the album again to go on', $.handoffs)" },
+        Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": "States.Format('The album was handed on {} times and still has photos: a photo that keeps changing? Delete the album again to go on', $.whole.handoffs)" },
         ResultPath: "$.error",
         Next: "MarkFailed",
       },
@@ -798,10 +800,10 @@ const albumDeletion = new Workflow("album-deletion", {
                 "sub.$": "$.sub",
                 "albumId.$": "$.albumId",
                 "continues.$": "$$.Execution.Id",
-                "handoffs.$": "States.MathAdd($.handoffs, 1)",
-                "maxHandoffs.$": "$.maxHandoffs",
-                "pageSize.$": "$.pageSize",
-                "pagesPerExecution.$": "$.pagesPerExecution",
+                "handoffs.$": "States.MathAdd($.whole.handoffs, 1)",
+                "maxHandoffs.$": "$.whole.maxHandoffs",
+                "pageSize.$": "$.whole.pageSize",
+                "pagesPerExecution.$": "$.whole.pagesPerExecution",
               },
             },
           ],

@@ -301,13 +301,53 @@ describe("an album deleted across executions", () => {
       },
       (found) => found.length > 0,
     );
-    await until(() => historyOf(running.executionArn!), (events) => entered(events).includes("ClaimAgain"));
+    // Its own mark arrives only after ClaimAgain's first attempt was refused: the claim that succeeds is a retry.
+    const refused = (events: HistoryEvent[]) => events.filter((event) => event.taskFailedEventDetails?.error === "DynamoDB.ConditionalCheckFailedException").length;
+    await until(() => historyOf(running.executionArn!), (events) => entered(events).includes("ClaimAgain") && refused(events) >= 2);
     await markDeleting(later.owner, later.albumId, { requestedAt });
     const [claimed] = await endedExecutions(later.albumId, 1);
     expect(claimed.status).toBe("SUCCEEDED");
-    expect(entered(await historyOf(claimed.executionArn!))).toEqual(expect.arrayContaining(["Claim", "ClaimedBy", "SameRequest", "ClaimAgain", "DeleteAlbum"]));
+    const claimedHistory = await historyOf(claimed.executionArn!);
+    expect(entered(claimedHistory).slice(0, 8)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "ClaimAgain", "Bounds"]);
+    expect(entered(claimedHistory)).toContain("DeleteAlbum");
+    // ClaimAgain's events: refused once, scheduled again, succeeded.
+    const claimAgain = claimedHistory.slice(
+      claimedHistory.findIndex((event) => event.stateEnteredEventDetails?.name === "ClaimAgain"),
+      claimedHistory.findIndex((event) => event.stateExitedEventDetails?.name === "ClaimAgain"),
+    );
+    expect(claimAgain.filter((event) => ["TaskScheduled", "TaskFailed", "TaskSucceeded"].includes(event.type!)).map((event) => event.taskFailedEventDetails?.error ?? event.type)).toEqual([
+      "TaskScheduled",
+      "DynamoDB.ConditionalCheckFailedException",
+      "TaskScheduled",
+      "TaskSucceeded",
+    ]);
     expect(await albumItem(later.owner, later.albumId)).toBeUndefined();
     expect(await photosLeft(later.owner, later.albumId)).toEqual([]);
+  }, 120_000);
+
+  it("claims again, not ends as a duplicate, when the event's own mark is unclaimed or the album is gone: ClaimAgain's retries, then NotMine", async () => {
+    const entered = (history: HistoryEvent[]) => history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
+    const put = (sub: string, albumId: string, requestedAt: string) =>
+      events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub, albumId, requestedAt }) }] }));
+    // The event's own mark with no owner (what MarkFailed leaves): Claim refuses it (not deleting), yet the mark is the
+    // event's, so only SameRequest's second rule keeps it from ending as a duplicate.
+    const failed = await albumWithPhotos("album-own-mark-failed@example.com", 1);
+    const requestedAt = new Date().toISOString();
+    await markDeleting(failed.owner, failed.albumId, { state: "failed", requestedAt });
+    // An album that does not exist (yet, in this region): ClaimedBy reads no Item, SameRequest's first rule.
+    const gone = { owner: failed.owner, albumId: `${failed.albumId}-absent` };
+    expect((await put(failed.owner, failed.albumId, requestedAt)).FailedEntryCount).toBe(0);
+    expect((await put(gone.owner, gone.albumId, requestedAt)).FailedEntryCount).toBe(0);
+    for (const { owner, albumId } of [failed, gone]) {
+      const [ended] = await endedExecutions(albumId, 1);
+      expect(ended.status).toBe("SUCCEEDED");
+      const history = (await sfn.send(new GetExecutionHistoryCommand({ executionArn: ended.executionArn, maxResults: 1000 }))).events ?? [];
+      expect(entered(history)).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "SameRequest", "ClaimAgain", "NotMine"]);
+      // Claim refused once, then ClaimAgain's first attempt and its 3 retries.
+      expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(Array(5).fill("DynamoDB.ConditionalCheckFailedException"));
+      expect((await albumItem(owner, albumId))?.deletion).toEqual(albumId === failed.albumId ? { state: "failed", requestedAt } : undefined);
+    }
+    expect(await photosLeft(failed.owner, failed.albumId)).toHaveLength(1);
   }, 120_000);
 
   it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {

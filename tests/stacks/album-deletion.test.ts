@@ -161,12 +161,12 @@ describe("dev stack: album deletion", () => {
     const bus = named("aws:cloudwatch/eventBus:EventBus", "gallery-events-bus");
     const states = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition).States;
     const defaults = states.Defaults.Parameters.defaults;
-    expect(states.NextPage.Parameters["Limit.$"]).toBe("$.pageSize");
+    expect(states.NextPage.Parameters["Limit.$"]).toBe("$.whole.pageSize");
     expect(states.CountPage.Next).toBe("Budget");
-    expect(states.Budget).toEqual({ Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" });
+    expect(states.Budget).toEqual({ Type: "Choice", Choices: [{ Variable: "$.count.pages", NumericGreaterThanEqualsPath: "$.whole.pagesPerExecution", Next: "MayHandOff" }], Default: "NextPage" });
     // A chain of hand-offs longer than the largest album supported needs fails (alarmed) instead of handing on for ever.
-    expect(states.MayHandOff).toEqual({ Type: "Choice", Choices: [{ Variable: "$.handoffs", NumericGreaterThanEqualsPath: "$.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" });
-    expect(states.TooManyHandoffs).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": expect.stringContaining("$.handoffs") }, ResultPath: "$.error", Next: "MarkFailed" });
+    expect(states.MayHandOff).toEqual({ Type: "Choice", Choices: [{ Variable: "$.whole.handoffs", NumericGreaterThanEqualsPath: "$.whole.maxHandoffs", Next: "TooManyHandoffs" }], Default: "Handoff" });
+    expect(states.TooManyHandoffs).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.TooManyHandoffs", "Cause.$": expect.stringContaining("$.whole.handoffs") }, ResultPath: "$.error", Next: "MarkFailed" });
     expect(states.Handoff).toMatchObject({ Resource: "arn:aws:states:::events:putEvents", Next: "HandedOff" });
     expect(states.Handoff.Parameters.Entries).toEqual([
       {
@@ -177,10 +177,10 @@ describe("dev stack: album deletion", () => {
           "sub.$": "$.sub",
           "albumId.$": "$.albumId",
           "continues.$": "$$.Execution.Id",
-          "handoffs.$": "States.MathAdd($.handoffs, 1)",
-          "maxHandoffs.$": "$.maxHandoffs",
-          "pageSize.$": "$.pageSize",
-          "pagesPerExecution.$": "$.pagesPerExecution",
+          "handoffs.$": "States.MathAdd($.whole.handoffs, 1)",
+          "maxHandoffs.$": "$.whole.maxHandoffs",
+          "pageSize.$": "$.whole.pageSize",
+          "pagesPerExecution.$": "$.whole.pagesPerExecution",
         },
       },
     ]);
@@ -249,6 +249,22 @@ describe("dev stack: album deletion", () => {
       Choices: [{ Or: figures.map((name) => ({ Not: { Variable: `$.${name}`, NumericEqualsPath: `$.whole.${name}` } })), Next: "InvalidSettings" }],
       Default: "NextPage",
     });
+    // Past Whole the figures are read from `$.whole` (MathAdd's integers: an event's 20.0 reaches Query's Limit as 20),
+    // so no state reachable from Whole may write over it or drop it (a Task or Pass without ResultPath replaces all).
+    const after = new Set<string>();
+    const visit = (name: string) => {
+      if (!name || after.has(name)) return;
+      after.add(name);
+      const state = states[name];
+      for (const next of [state.Next, state.Default, ...(state.Choices ?? []).map((c: { Next: string }) => c.Next), ...(state.Catch ?? []).map((c: { Next: string }) => c.Next)]) visit(next);
+    };
+    visit("Whole");
+    expect(after).toContain("Handoff");
+    for (const name of after) {
+      const { Type, ResultPath, OutputPath } = states[name];
+      if (["Task", "Pass", "Map"].includes(Type)) expect([name, ResultPath === null || (typeof ResultPath === "string" && /^\$\.(?!whole\b)/.test(ResultPath))]).toEqual([name, true]);
+      expect([name, OutputPath]).toEqual([name, undefined]);
+    }
     // The cause names each figure as the event gave it.
     expect(states.InvalidSettings.Parameters["Cause.$"]).toMatch(/^States\.Format\('pageSize \{\}, pagesPerExecution \{\}, maxHandoffs \{\}, handoffs \{\}: .*', States\.JsonToString\(\$\.pageSize\), States\.JsonToString\(\$\.pagesPerExecution\), States\.JsonToString\(\$\.maxHandoffs\), States\.JsonToString\(\$\.handoffs\)\)$/);
     expect(states.InvalidSettings).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
