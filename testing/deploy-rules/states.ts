@@ -75,19 +75,12 @@ export const STATES_FAIL_PATH_ESCAPE: DeployRule = {
   title: "A Fail state's ErrorPath and CausePath intrinsic functions escape only what intrinsic functions take (inferred)",
   source: "https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html",
   check(graph) {
-    return stateMachines(graph).flatMap((stateMachine) => {
-      const definition = stateMachine.inputs.definition;
-      if (typeof definition !== "string") return [];
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(definition);
-      } catch {
-        return []; // StatesDefinition's finding.
-      }
-      return failPathEscapeWarnings(parsed).map((warning) =>
+    // A definition that is not JSON is StatesDefinition's finding.
+    return [...parsedDefinitions(graph)].flatMap(([stateMachine, definition]) =>
+      failPathEscapeWarnings(definition).map((warning) =>
         finding(this.id, stateMachine, `has a definition whose ${warning.replace(/; write .*$/s, "")}, so CreateStateMachine may answer InvalidDefinition`, warning.replace(/^.*?; (write .*)$/s, "$1")),
-      );
-    });
+      ),
+    );
   },
 };
 
