@@ -242,6 +242,18 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(transition([resourcePolicy], [permission]).map((f) => f.resource)).toEqual(["aws:lambda/resourcePolicy:ResourcePolicy rp"]);
   });
 
+  it("pairs event bus writers by the bus they name, as EventBridgeOneBusPolicy does (a name and an ARN of one bus)", () => {
+    const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
+    const busArn = "arn:aws:events:us-east-1:123456789012:event-bus/orders";
+    const permission = handBuilt("aws:cloudwatch/eventPermission:EventPermission", "partner", { eventBusName: "orders", principal: "111122223333", statementId: "partner" });
+    // Deployed on the bus's ARN, moved to another bus while a permission grants on the first by name: its old copy's delete empties the first.
+    expect(transition([handBuilt(BUS_POLICY, "bp", { eventBusName: busArn, policy: document })], [permission, handBuilt(BUS_POLICY, "bp", { eventBusName: "billing", policy: document })]).map((f) => f.resource)).toEqual([`${BUS_POLICY} bp`]);
+    // eventBusName (ForceNew) from the name to the ARN of the same bus: created first, then the old copy's RemoveAllPermissions.
+    const renamed = transition([handBuilt(BUS_POLICY, "bp", { eventBusName: "orders", policy: document })], [handBuilt(BUS_POLICY, "bp", { eventBusName: busArn, policy: document })]);
+    expect(renamed.map((f) => f.resource)).toEqual([`${BUS_POLICY} bp`]);
+    expect(renamed[0].problem).toMatch(/^is replaced \(eventBusName \(.*\)\) and its old copy deleted/);
+  });
+
   it("finds a policy resource replaced for replaceOnChanges on the same resource: the old copy's delete runs after the new copy wrote", () => {
     const replacing = (policy: string, more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl, policy }, { replaceOnChanges: ["policy"], ...more });
     const changed = JSON.stringify({ Version: "2012-10-17", Statement: [] });
