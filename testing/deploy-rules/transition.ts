@@ -43,6 +43,7 @@ import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
+import { KMS_KEY_ARN } from "../../components/kms";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -2399,6 +2400,8 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   return findings;
 }
 
+const KMS_KEY = "aws:kms/key:Key";
+
 /**
  * A KeyPolicy whose keyId the update changes without replacing it. key_id is not ForceNew, and the provider's update
  * writes the policy only if it changed, and to d.Id(), the key it was created on; its read then sets key_id back to that
@@ -2411,12 +2414,20 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
 function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const kind: ReplaceRule = { type: KEY_POLICY, replaceOn: [] };
+  // One key by its id and by its ARN (arn:…:key/<id>), or a key of both plans by any of its identities: the update
+  // writes to that key still, and the read sets keyId to its id.
+  const keyIdOf = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);
+  const sameKey = (from: unknown, to: unknown) => {
+    if (from === to || keyIdOf(from) === keyIdOf(to)) return true;
+    const [was, is] = [referenced(deployed, KMS_KEY, from), referenced(after, KMS_KEY, to)];
+    return was !== undefined && was.urn === is?.urn;
+  };
   return ofType(deployed, KEY_POLICY).flatMap((old) => {
     const next = afterByUrn.get(old.urn);
     if (!next || next.type !== KEY_POLICY || !holds(old, "keyId")) return [];
     const diffed = asDiffed(kind, old, next);
     const [from, to] = [old.inputs.keyId, diffed.inputs.keyId];
-    if (from === to || replaceReasons(kind, old, diffed).length > 0) return [];
+    if (sameKey(from, to) || replaceReasons(kind, old, diffed).length > 0) return [];
     const policyChanged = holds(old, "policy") ? old.inputs.policy !== diffed.inputs.policy : undefined;
     const written =
       policyChanged === true ? `writes the changed document onto ${from} (replacing its key policy)` : policyChanged === false ? "writes nothing, as the document is unchanged" : `writes the document onto ${from} if it changed`;

@@ -296,5 +296,10 @@ describe("TransitionKeyPolicyKeyChanged", () => {
     expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, keyPolicy({ keyId: "other-key-id" })].map((r) => (r.type === KEY_POLICY ? { ...r, replaceOnChanges: ["keyId"] } : r)))).toEqual([]);
     expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, { ...keyPolicy({ keyId: "other-key-id" }), ignoreChanges: ["keyId"] }])).toEqual([]);
     expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, keyPolicy({ policy: changed })])).toEqual([]);
+    // The same key by its ARN: the read sets keyId to the key's id, on the same key.
+    const keyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(transition([key(), keyPolicy()], [key(), keyPolicy({ keyId: keyArn, policy: changed })])).toEqual([]);
+    const arnKey = handBuilt(KEY, "key", {}, { id: "1234abcd-12ab-34cd-56ef-1234567890ab", state: { arn: "arn:aws:kms:us-east-1:123456789012:key/other-form" } });
+    expect(transition([arnKey, keyPolicy()], [arnKey, keyPolicy({ keyId: "arn:aws:kms:us-east-1:123456789012:key/other-form" })])).toEqual([]);
   });
 });
