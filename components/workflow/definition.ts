@@ -330,11 +330,19 @@ function escapeFix(char: string): string {
   return `write '${char}' without the backslash, or \\\\${char} (${JSON.stringify(`\\\\${char}`)} in the definition's JSON) for a backslash before it`;
 }
 
-/** The problem of field `field` of state `state`, an intrinsic function invocation `invocation` whose quoted arguments escape `refused`; `answer` quotes CreateStateMachine's words where recorded. */
-function escapeProblem(state: string, field: string, invocation: string, refused: readonly string[], answer: string): string {
+/**
+ * The problem of field `field` of state `state`, an intrinsic function invocation `invocation` whose quoted arguments
+ * escape `refused`; `answer` quotes CreateStateMachine's words where recorded; `refuses` says how AWS is known to refuse
+ * it (recorded, or inferred).
+ */
+function escapeProblem(state: string, field: string, invocation: string, refused: readonly string[], answer: string, refuses = "which Step Functions refuses"): string {
   const chars = [...new Set(refused)];
-  return `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(invocation)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument${answer}; ${chars.map(escapeFix).join("; ")}`;
+  return `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(invocation)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, ${refuses}: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument${answer}; ${chars.map(escapeFix).join("; ")}`;
 }
+
+/** Why a Fail state's path escape is a warning: AWS's refusal there is not recorded (see intrinsicEscapeProblems). */
+const FAIL_PATH_REFUSAL =
+  "which Step Functions is inferred to refuse (its refusal of \\\" is recorded for a payload template's intrinsic function, and a Fail state's path is read by the same intrinsic function parser; not recorded here)";
 
 /**
  * The escapes AWS refuses in the quoted arguments of the intrinsic functions of `definition`'s JSONPath payload
@@ -343,13 +351,15 @@ function escapeProblem(state: string, field: string, invocation: string, refused
  * invocation is rewritten in `definition` as asl-path-validator should see it (intrinsicLiteralEscapes). A Pass state's
  * Result is data, never evaluated: AWS took `"not_an_intrinsic_function.$": "States.StringToJson('…\\"…')"` there
  * (LocalStack's AWS-recorded test_escape_sequence_parsing, ESCAPE_SEQUENCES_STRING_LITERALS). A JSONata state's
- * `.$` keys are plain keys. A JSONPath Fail state's ErrorPath and CausePath are read too: "You can also specify
- * CausePath using an intrinsic function that returns a string" (States.Format, States.JsonToString, …; the same for
- * ErrorPath, the Step Functions developer guide, state-fail.html), whose quoted arguments are an intrinsic function's;
- * the words of AWS's answer for a refused escape there are not recorded, so the problem quotes none.
+ * `.$` keys are plain keys. A JSONPath Fail state's ErrorPath and CausePath are read apart (`inferred`): "You can also
+ * specify CausePath using an intrinsic function that returns a string" (States.Format, States.JsonToString, …; the same
+ * for ErrorPath, the Step Functions developer guide, state-fail.html), so their quoted arguments are an intrinsic
+ * function's, but no AWS-recorded test has an escape there: that AWS refuses one is inferred, not recorded, so it is a
+ * warning (StatesFailPathEscape), never a refusal.
  */
-function intrinsicEscapeProblems(definition: unknown): string[] {
+function intrinsicEscapeProblems(definition: unknown): { problems: string[]; inferred: string[] } {
   const problems: string[] = [];
+  const inferred: string[] = [];
   const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
   const visit = (value: unknown, at: string, state: string): void => {
     if (Array.isArray(value)) return value.forEach((item, i) => visit(item, `${at}[${i}]`, state));
@@ -373,7 +383,7 @@ function intrinsicEscapeProblems(definition: unknown): string[] {
         const path = state[field];
         // asl-validator takes these as plain strings (schemas/fail.json), so the checked form is not written back.
         const refused = typeof path === "string" && path.startsWith("States.") ? intrinsicLiteralEscapes(path).refused : [];
-        if (refused.length > 0) problems.push(escapeProblem(name, field, path as string, refused, ""));
+        if (refused.length > 0) inferred.push(escapeProblem(name, field, path as string, refused, "", FAIL_PATH_REFUSAL));
       }
     }
     for (const [field, value] of Object.entries(state)) {
@@ -381,7 +391,15 @@ function intrinsicEscapeProblems(definition: unknown): string[] {
       if (field !== "Result" && field !== "Branches" && field !== "ItemProcessor" && field !== "Iterator") visit(value, field, name);
     }
   }
-  return problems;
+  return { problems, inferred };
+}
+
+/**
+ * The escapes of `definition`'s Fail states' ErrorPath and CausePath intrinsic functions that AWS is inferred, not
+ * recorded, to refuse (intrinsicEscapeProblems): the warnings of StatesFailPathEscape.
+ */
+export function failPathEscapeWarnings(definition: unknown): string[] {
+  return intrinsicEscapeProblems(JSON.parse(JSON.stringify(definition))).inferred;
 }
 
 /** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
@@ -405,7 +423,7 @@ export function aslProblems(definition: unknown): string[] {
     aslValidator = require("asl-validator") as AslValidator;
   }
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
-  const escapes = intrinsicEscapeProblems(copy);
+  const escapes = intrinsicEscapeProblems(copy).problems;
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return escapes;
   return [...escapes, ...result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error))];

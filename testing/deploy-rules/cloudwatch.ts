@@ -218,10 +218,25 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
 const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
 const EVENTBRIDGE_METRICS = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html";
 
+interface WatchedMetric {
+  namespace: unknown;
+  metricName: unknown;
+  dimensions: Record<string, unknown>;
+}
+
 /** Each metric an alarm watches with its dimensions: its own, or each metric query's (a Metrics Insights query names none). */
-function watchedMetrics(alarm: RecordedResource): Array<{ namespace: unknown; metricName: unknown; dimensions: Record<string, unknown> }> {
+function watchedMetrics(alarm: RecordedResource): WatchedMetric[] {
   if (queries(alarm).length === 0) return [{ namespace: alarm.inputs.namespace, metricName: alarm.inputs.metricName, dimensions: alarm.inputs.dimensions ?? {} }];
   return queries(alarm).filter((q) => q.metric).map((q) => ({ namespace: q.metric.namespace, metricName: q.metric.metricName, dimensions: q.metric.dimensions ?? {} }));
+}
+
+/** The alarm-dimension warning rules' one loop: `judge` gives each metric of `namespace` an alarm watches (watchedMetrics) its [problem, fix] pairs. */
+function alarmMetricFindings(rule: string, graph: Graph, namespace: string, judge: (metric: WatchedMetric, alarm: RecordedResource) => Array<[problem: string, fix: string]>): DeployFinding[] {
+  return ofType(graph, ALARM).flatMap((alarm) =>
+    watchedMetrics(alarm)
+      .filter((metric) => metric.namespace === namespace)
+      .flatMap((metric) => judge(metric, alarm).map(([problem, fix]) => finding(rule, alarm, problem, fix))),
+  );
 }
 
 /**
@@ -236,38 +251,32 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
   title: "Alarms on a rule's AWS/Events metrics name its bus (EventBusName) exactly when the rule is on a custom bus",
   source: EVENTBRIDGE_METRICS,
   check(graph, context) {
-    const findings: DeployFinding[] = [];
     const rules = ofType(graph, EVENT_RULE);
-    for (const alarm of ofType(graph, ALARM)) {
+    // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
+    const expected = (rule: RecordedResource) => {
+      const bus = busNameOf(rule.inputs.eventBusName);
+      return bus === DEFAULT_EVENT_BUS_NAME ? undefined : bus;
+    };
+    return alarmMetricFindings(this.id, graph, "AWS/Events", ({ metricName, dimensions }, alarm) => {
+      const ruleName = dimensions.RuleName;
+      if (typeof ruleName !== "string") return [];
       const region = regionOf(graph, alarm, context);
-      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
-        const ruleName = dimensions.RuleName;
-        if (namespace !== "AWS/Events" || typeof ruleName !== "string") continue;
-        const named = rules.filter((r) => (r.state.name === ruleName || r.inputs.name === ruleName) && regionOf(graph, r, context) === region);
-        // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
-        const expected = (rule: RecordedResource) => {
-          const bus = busNameOf(rule.inputs.eventBusName);
-          return bus === DEFAULT_EVENT_BUS_NAME ? undefined : bus;
-        };
-        const given = dimensions.EventBusName;
-        if (named.length === 0 || named.some((rule) => expected(rule) === given)) continue;
-        const rule = named[0];
-        const bus = expected(rule);
-        const problem =
-          given === undefined ? `watches ${metricName} of rule ${ruleName} by RuleName alone, but the rule is on the custom bus ${bus}, whose rules' metrics EventBridge publishes with EventBusName and RuleName`
-          : bus === undefined ? `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the default bus, whose rules' metrics EventBridge publishes with RuleName alone`
-          : `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the bus ${bus}`;
-        findings.push(
-          finding(
-            this.id,
-            alarm,
-            `${problem}: the metric never has data, so the alarm never fires`,
-            bus === undefined ? "drop the EventBusName dimension (Monitoring: leave rules.<key>.eventBusName out)" : `set the dimensions to EventBusName "${bus}" and RuleName (Monitoring: rules.<key>.eventBusName, EventBus.busName)`,
-          ),
-        );
-      }
-    }
-    return findings;
+      const named = rules.filter((r) => (r.state.name === ruleName || r.inputs.name === ruleName) && regionOf(graph, r, context) === region);
+      const given = dimensions.EventBusName;
+      if (named.length === 0 || named.some((rule) => expected(rule) === given)) return [];
+      const rule = named[0];
+      const bus = expected(rule);
+      const problem =
+        given === undefined ? `watches ${metricName} of rule ${ruleName} by RuleName alone, but the rule is on the custom bus ${bus}, whose rules' metrics EventBridge publishes with EventBusName and RuleName`
+        : bus === undefined ? `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the default bus, whose rules' metrics EventBridge publishes with RuleName alone`
+        : `watches ${metricName} of rule ${ruleName} with EventBusName ${String(given)}, but the rule is on the bus ${bus}`;
+      return [
+        [
+          `${problem}: the metric never has data, so the alarm never fires`,
+          bus === undefined ? "drop the EventBusName dimension (Monitoring: leave rules.<key>.eventBusName out)" : `set the dimensions to EventBusName "${bus}" and RuleName (Monitoring: rules.<key>.eventBusName, EventBus.busName)`,
+        ],
+      ];
+    });
   },
 };
 
@@ -282,16 +291,12 @@ export const ALARM_SQS_DIMENSIONS: DeployRule = {
   title: "Alarms on AWS/SQS metrics have the QueueName dimension alone",
   source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const alarm of ofType(graph, ALARM)) {
-      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
-        const names = Object.keys(dimensions);
-        if (namespace !== "AWS/SQS" || (names.length === 1 && names[0] === "QueueName")) continue;
-        const given = names.length === 0 ? "no dimension" : `the dimensions ${names.join(", ")}`;
-        findings.push(finding(this.id, alarm, `watches AWS/SQS ${metricName} by ${given}; SQS publishes its metrics by QueueName alone, so the metric never has data and the alarm never fires`, "give the alarm the one dimension QueueName, the queue's name (not its URL or ARN)"));
-      }
-    }
-    return findings;
+    return alarmMetricFindings(this.id, graph, "AWS/SQS", ({ metricName, dimensions }) => {
+      const names = Object.keys(dimensions);
+      if (names.length === 1 && names[0] === "QueueName") return [];
+      const given = names.length === 0 ? "no dimension" : `the dimensions ${names.join(", ")}`;
+      return [[`watches AWS/SQS ${String(metricName)} by ${given}; SQS publishes its metrics by QueueName alone, so the metric never has data and the alarm never fires`, "give the alarm the one dimension QueueName, the queue's name (not its URL or ARN)"]];
+    });
   },
 };
 
@@ -315,20 +320,17 @@ export const ALARM_STATES_DIMENSIONS: DeployRule = {
   title: "Alarms on AWS/States metrics name a state machine by its own ARN, and execution metrics by the dimensions they are published under",
   source: STATES_METRICS,
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const alarm of ofType(graph, ALARM)) {
-      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
-        if (namespace !== "AWS/States") continue;
-        const arn = dimensions.StateMachineArn;
-        if (typeof arn === "string" && !STATE_MACHINE_ARN.test(arn)) {
-          findings.push(finding(this.id, alarm, `watches AWS/States ${String(metricName)} with StateMachineArn ${JSON.stringify(arn)}, which is not a state machine's ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>, without a version or alias): the metric never has data, so the alarm never fires`, "set StateMachineArn to the state machine's own ARN (Workflow.stateMachineArn), with a Version or Alias dimension beside it for a version's or alias's executions"));
-        }
-        const names = Object.keys(dimensions).sort();
-        if (typeof metricName !== "string" || !EXECUTION_METRIC.test(metricName) || names.length === 0 || EXECUTION_DIMENSIONS.includes(names.join(","))) continue;
-        findings.push(finding(this.id, alarm, `watches AWS/States ${metricName} by the dimensions ${names.join(", ")}; Step Functions publishes its execution metrics by StateMachineArn, alone or with Version or Alias, so the metric never has data and the alarm never fires`, "give the alarm the dimension StateMachineArn (the state machine's ARN), and Version or Alias only to watch a version's or alias's executions"));
+    return alarmMetricFindings(this.id, graph, "AWS/States", ({ metricName, dimensions }) => {
+      const found: Array<[string, string]> = [];
+      const arn = dimensions.StateMachineArn;
+      if (typeof arn === "string" && !STATE_MACHINE_ARN.test(arn)) {
+        found.push([`watches AWS/States ${String(metricName)} with StateMachineArn ${JSON.stringify(arn)}, which is not a state machine's ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>, without a version or alias): the metric never has data, so the alarm never fires`, "set StateMachineArn to the state machine's own ARN (Workflow.stateMachineArn), with a Version or Alias dimension beside it for a version's or alias's executions"]);
       }
-    }
-    return findings;
+      const names = Object.keys(dimensions).sort();
+      if (typeof metricName !== "string" || !EXECUTION_METRIC.test(metricName) || names.length === 0 || EXECUTION_DIMENSIONS.includes(names.join(","))) return found;
+      found.push([`watches AWS/States ${metricName} by the dimensions ${names.join(", ")}; Step Functions publishes its execution metrics by StateMachineArn, alone or with Version or Alias, so the metric never has data and the alarm never fires`, "give the alarm the dimension StateMachineArn (the state machine's ARN), and Version or Alias only to watch a version's or alias's executions"]);
+      return found;
+    });
   },
 };
 
@@ -343,17 +345,13 @@ export const ALARM_SNS_DIMENSIONS: DeployRule = {
   title: "Alarms on AWS/SNS metrics name the topic by its name (TopicName), not its ARN",
   source: "https://docs.aws.amazon.com/sns/latest/dg/sns-monitoring-using-cloudwatch.html",
   check(graph) {
-    const findings: DeployFinding[] = [];
-    for (const alarm of ofType(graph, ALARM)) {
-      for (const { namespace, metricName, dimensions } of watchedMetrics(alarm)) {
-        const topic = dimensions.TopicName;
-        if (namespace !== "AWS/SNS" || typeof topic !== "string" || !topic.startsWith("arn:")) continue;
-        // arn:<partition>:sns:<region>:<account>:<name>: the name is the last field.
-        const name = topic.slice(topic.lastIndexOf(":") + 1);
-        findings.push(finding(this.id, alarm, `watches AWS/SNS ${String(metricName)} with TopicName ${JSON.stringify(topic)}, an ARN; SNS publishes its metrics by the topic's name, so the metric never has data and the alarm never fires`, `set TopicName to the topic's name, ${JSON.stringify(name)} (aws.sns.Topic's name, not its arn)`));
-      }
-    }
-    return findings;
+    return alarmMetricFindings(this.id, graph, "AWS/SNS", ({ metricName, dimensions }) => {
+      const topic = dimensions.TopicName;
+      if (typeof topic !== "string" || !topic.startsWith("arn:")) return [];
+      // arn:<partition>:sns:<region>:<account>:<name>: the name is the last field.
+      const name = topic.slice(topic.lastIndexOf(":") + 1);
+      return [[`watches AWS/SNS ${String(metricName)} with TopicName ${JSON.stringify(topic)}, an ARN; SNS publishes its metrics by the topic's name, so the metric never has data and the alarm never fires`, `set TopicName to the topic's name, ${JSON.stringify(name)} (aws.sns.Topic's name, not its arn)`]];
+    });
   },
 };
 

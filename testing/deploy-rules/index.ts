@@ -30,7 +30,7 @@ import { REGION_RULES } from "./region";
 import { SECRET_RULES } from "./secrets";
 import { SNS_RULES } from "./sns";
 import { SQS_RULES } from "./sqs";
-import { STATES_RULES } from "./states";
+import { STATES_RULES, STATES_WARNING_RULES } from "./states";
 import { TAG_RULES } from "./tags";
 import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
@@ -44,7 +44,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMB
  * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only. Also what AWS accepts but can
  * never work, where a resource outside the plan could make it right (an alarm on a metric never published).
  */
-export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...STATES_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ROUTE53_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];

@@ -6,7 +6,7 @@
  * services' lists (SQS_RULES, S3_RULES, ...).
  */
 import { parse as parseYaml } from "yaml";
-import { attachedIndex, ofType, type Graph } from "../../local/offline/graph";
+import { attachedIndex, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
@@ -21,6 +21,8 @@ export interface PolicyTarget {
   /** The resource, when it is in the plan. */
   holder?: RecordedResource;
   writers: RecordedResource[];
+  /** For a resource outside the plan, the key its writers are grouped by (byReference): its region and reference, normalised by the rule. */
+  key?: string;
 }
 
 /** How a finding reads. */
@@ -113,6 +115,23 @@ export function writersByHolder(holderTypes: readonly string[], policyType: stri
   };
 }
 
+/** A reference as one resource in a region, when the rule compares references as they are. */
+const regionalKey = (reference: string, region: string) => `${region} ${reference}`;
+
+/**
+ * The keys that name `target`'s resource, comparable across plans: its group's key (byReference, normalised as the rule
+ * groups writers), or, for a resource in `graph`, each of its identities (id, name, ARN) in its region, as a writer
+ * outside the plan naming it would be grouped (writersByHolder). What a writer's delete acts on is its deployed
+ * reference's resource, so two plans' targets are one resource when their keys meet (transition.ts
+ * TransitionPolicyWriterDeleted); a URN does not say that (a replaced holder keeps its URN, not its identities).
+ */
+export function policyTargetKeys(graph: Graph, context: DeployRuleContext, target: PolicyTarget): string[] {
+  if (target.key !== undefined) return [target.key];
+  if (!target.holder) return [];
+  const region = regionOf(graph, target.holder, context);
+  return identitiesOf(target.holder).map((identity) => regionalKey(String(identity), region));
+}
+
 /**
  * `writers` grouped by the reference `of` reads (its region first: see writersByHolder); writers without one are left
  * out. `keyOf` says which references name one resource in a region (by default, equal ones); the group is named by its
@@ -123,14 +142,14 @@ export function byReference(
   context: DeployRuleContext,
   writers: readonly RecordedResource[],
   of: (writer: RecordedResource) => unknown,
-  keyOf: (reference: string, region: string) => string = (reference, region) => `${region} ${reference}`,
+  keyOf: (reference: string, region: string) => string = regionalKey,
 ): PolicyTarget[] {
   const groups = new Map<string, PolicyTarget>();
   for (const writer of writers) {
     const reference = of(writer);
     if (typeof reference !== "string" || reference === "") continue;
     const key = keyOf(reference, regionOf(graph, writer, context));
-    const group = groups.get(key) ?? { target: reference, writers: [] };
+    const group = groups.get(key) ?? { target: reference, writers: [], key };
     group.writers.push(writer);
     groups.set(key, group);
   }

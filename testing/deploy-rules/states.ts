@@ -5,7 +5,7 @@
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
 import { arnComponents } from "../../components/iam-match";
-import { aslProblems, definitionBytes, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
+import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
@@ -60,6 +60,27 @@ export const STATES_DEFINITION: DeployRule = {
       if (problems.length > 0) findings.push(finding(this.id, stateMachine, `has a definition that is not valid Amazon States Language (${problems.join("; ")}); CreateStateMachine answers InvalidDefinition`, "fix the definition (https://states-language.net/spec.html)"));
     }
     return findings;
+  },
+};
+
+/**
+ * A Fail state's ErrorPath or CausePath intrinsic function (state-fail.html: "You can also specify CausePath using an
+ * intrinsic function that returns a string") whose quoted argument escapes a character other than ', {, } or \\. AWS
+ * is recorded refusing `\"` in a payload template's intrinsic function (StatesDefinition), not here: that it refuses
+ * one here too is inferred from the shared intrinsic function syntax, so this is a warning, not a refusal
+ * (components/workflow/definition.ts failPathEscapeWarnings). Part of STATES_WARNING_RULES.
+ */
+export const STATES_FAIL_PATH_ESCAPE: DeployRule = {
+  id: "StatesFailPathEscape",
+  title: "A Fail state's ErrorPath and CausePath intrinsic functions escape only what intrinsic functions take (inferred)",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html",
+  check(graph) {
+    // A definition that is not JSON is StatesDefinition's finding.
+    return [...parsedDefinitions(graph)].flatMap(([stateMachine, definition]) =>
+      failPathEscapeWarnings(definition).map((warning) =>
+        finding(this.id, stateMachine, `has a definition whose ${warning.replace(/; write .*$/s, "")}, so CreateStateMachine may answer InvalidDefinition`, warning.replace(/^.*?; (write .*)$/s, "$1")),
+      ),
+    );
   },
 };
 
@@ -374,3 +395,6 @@ export const STATES_SERVICE_TASKS: DeployRule = {
 };
 
 export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS];
+
+/** Step Functions' warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
+export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE];

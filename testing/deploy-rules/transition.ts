@@ -24,6 +24,7 @@
  * (TransitionReplicaStreamOff, TransitionProtectedReplicaRemoved), a REST API deployment deleted while a stage still
  * serves it (TransitionDeploymentStillServed), a policy resource deleted at the end of the update that gave its
  * resource's one policy document to another writer, whose document the delete empties (TransitionPolicyWriterDeleted),
+ * a KMS KeyPolicy given another key in place, which the provider's update never writes to (TransitionKeyPolicyKeyChanged),
  * and, of any type, two resources claiming one deployed resource through aliases (TransitionDuplicateAlias).
  * - The engine deletes an old copy (of a replacement, or of a resource removed from the program) by the options it
  *   was DEPLOYED with: pulumi pkg/resource/deploy/step.go `DeleteStep.Apply` reads `s.old.RetainOnDelete`, so a
@@ -42,6 +43,7 @@ import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
+import { KMS_KEY_ARN } from "../../components/kms";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -63,7 +65,9 @@ import {
   S3_ONE_BUCKET_POLICY,
   SECRETS_MANAGER_ONE_SECRET_POLICY,
   onePolicyTargets,
+  policyTargetKeys,
   restApiPolicyWrite,
+  type PolicyTarget,
 } from "./one-policy";
 import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
@@ -696,6 +700,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionRdsEngineVersion", title: "An Aurora PostgreSQL cluster's engine version neither goes down nor up a major without allowMajorVersionUpgrade", source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBCluster.html" },
   { id: "TransitionRdsClusterNameReused", title: "A replaced Aurora cluster takes neither the identifier nor the final snapshot name its old self holds", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/rds/cluster.go" },
   { id: "TransitionPolicyWriterDeleted", title: "A policy resource is not deleted by the update that moves its resource's one policy document to another writer", source: `${PROVIDER}/apigateway/rest_api_policy.go` },
+  { id: "TransitionKeyPolicyKeyChanged", title: "A KMS KeyPolicy is not given another key in place", source: `${PROVIDER}/kms/key_policy.go` },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
   TRANSITION_WEBSOCKET_ROUTE_RULE,
 ] as const;
@@ -761,7 +766,9 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     deletes: "PutKeyPolicy with KMS's default key policy (kms/key_policy.go resourceKeyPolicyDelete)",
     left: "with the default key policy (kms:* for the account root only: conns DefaultKMSKeyPolicy)",
     kept: ["keyId", "bypassPolicyLockoutSafetyCheck"],
-    // key_id is not ForceNew: a KeyPolicy moved to another key updates in place and leaves the first key as it is.
+    // key_id is not ForceNew, and the provider's update writes only a changed policy, to d.Id(), the first key, whose id
+    // its read sets key_id back to (resourceKeyPolicyUpdate, resourceKeyPolicyRead): a KeyPolicy moved to another key is
+    // not replaced, and its document never reaches the new key (TransitionKeyPolicyKeyChanged).
     replacedOnMove: false,
     // With the lockout check bypassed the provider's delete puts nothing back (resourceKeyPolicyDelete).
     keeps: (writer) => writer.inputs.bypassPolicyLockoutSafetyCheck === true,
@@ -772,7 +779,7 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     policy: "access policy",
     // "It is impossible to delete a policy or set to empty (confirmed by AWS Support representative)" (topic_policy.go).
     deletes: "SetTopicAttributes with the provider's default topic policy (sns/topic_policy.go resourceTopicPolicyDelete, defaultTopicPolicy)",
-    left: "with the default topic policy (every SNS action, to principals of the topic owner's account only)",
+    left: "with the provider's default topic policy (nine actions — GetTopicAttributes, SetTopicAttributes, AddPermission, RemovePermission, DeleteTopic, Subscribe, ListSubscriptionsByTopic, Publish, Receive — to every principal, on the condition AWS:SourceOwner is the topic owner's account)",
     kept: ["arn"],
     replacedOnMove: true,
   },
@@ -2325,16 +2332,20 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
 
 /**
  * A policy resource of the deployed plan that the update deletes (removed from the program, renamed without aliases, or
- * replaced because its reference to its resource changed, as POLICY_WRITER_DELETES says) while the plan gives that
- * resource's one policy document to another writer: the resource's own `policy` (a REST API's OpenAPI body), or another
- * policy resource. Pulumi deletes removed resources, and the old copies of replaced ones, at the end of the update,
- * after every create and update ("pulumi first creates all new resources and schedules the deletion of resources at
- * the very end", pulumi/pulumi#9979), and the delete empties the document (POLICY_WRITER_DELETES), so it removes what
- * the new writer has just written; Pulumi does not refresh, so nothing puts it back. The writers are read as the
- * one-writer rules read them (onePolicyTargets); a deployed target is the next plan's when it has the same resource (by
- * URN, after aliases) or names it (its reference is the resource's id, ARN or name, or the same reference outside the
- * plan). A REST API whose body only clears the policy (restApiPolicyWrite "clears") writes no document to lose; a
- * protected policy resource is not deleted (the engine refuses the delete and the update fails there).
+ * replaced create-first: because its reference to its resource changed, as POLICY_WRITER_DELETES says, or for
+ * replaceOnChanges) while the plan gives the document of the resource it wrote to a writer: the resource's own `policy`
+ * (a REST API's OpenAPI body), another policy resource, or its own new copy. Pulumi deletes removed resources, and the
+ * old copies of replaced ones, at the end of the update, after every create and update ("pulumi first creates all new
+ * resources and schedules the deletion of resources at the very end", pulumi/pulumi#9979), and the delete empties the
+ * document (POLICY_WRITER_DELETES), so it removes what the new writer has just written; Pulumi does not refresh, so
+ * nothing puts it back. The writers are read as the one-writer rules read them (onePolicyTargets). The delete acts on
+ * the resource the provider's state names (the deployed reference), so a deployed target is the next plan's when their
+ * keys meet (policyTargetKeys: the deployed holder's identities, or its writers' normalised reference, in its region):
+ * a holder the update replaces under a new name keeps its URN but not its identities, and the old writer's delete then
+ * empties the old resource, which the update deletes anyway. A REST API whose body only clears the policy
+ * (restApiPolicyWrite "clears") writes no document to lose; a protected policy resource is not deleted (the engine
+ * refuses the delete and the update fails there). Not seen: a holder replaced under the same identities (an autonamed
+ * one, which the plan's mocked id does not show replaced), and a policy resource replaced through a replaceWith cascade.
  */
 function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
@@ -2345,39 +2356,93 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   const findings: TransitionFinding[] = [];
   for (const kind of POLICY_WRITER_DELETES) {
     const targetsOf = onePolicyTargets(kind.rule);
-    const deployedTargets = targetsOf(deployed, ruleContext);
     const [field] = kind.kept;
+    const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [field] : [] };
+    // Why the update replaces a deployed writer create-first (its old copy deleted at the end): its reference if ForceNew,
+    // replaceOnChanges, as the engine diffs it (ignoreChanges reset). A delete-first replacement deletes before it creates.
+    const replacedBy = (w: RecordedResource, copy: RecordedResource) => (copy.deleteBeforeReplace ? [] : replaceReasons(replacing, w, asDiffed(replacing, w, copy)));
+    // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
+    const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
+      const deleted = old.writers.flatMap((w) => {
+        if (w.type !== kind.type || w.protect || deleteSkipped(w, afterUrns) || kind.keeps?.(w)) return [];
+        const copy = afterByUrn.get(w.urn);
+        const reasons = copy ? replacedBy(w, copy) : [];
+        return !copy || reasons.length > 0 ? [{ writer: w, reasons }] : [];
+      });
+      return deleted.length > 0 ? [{ old, deleted }] : [];
+    });
+    // Most updates delete no policy resource: the next plan's targets are read, and indexed, only when one does.
+    if (candidates.length === 0) continue;
+    const nextByKey = new Map<string, PolicyTarget[]>();
     for (const next of targetsOf(after, ruleContext)) {
-      const writers = next.writers.filter((w) => w.type !== REST_API || restApiPolicyWrite(w) !== "clears");
-      if (writers.length === 0) continue;
-      const names = next.holder ? identitiesOf(next.holder) : [next.target];
-      const was = deployedTargets.filter((old) => (old.holder && next.holder ? old.holder.urn === next.holder.urn : names.includes(old.target)));
-      // Create-first, as Pulumi replaces by default: a delete-first replacement's delete runs before its create, not at the end.
-      const replacedAway = (w: RecordedResource, copy: RecordedResource) =>
-        kind.replacedOnMove && !copy.deleteBeforeReplace && copy.inputs[field] !== w.inputs[field] && names.includes(w.inputs[field]) && ignoredBy(copy, [field]).length === 0;
-      const deleted = was
-        .flatMap((old) => old.writers)
-        .filter((w) => w.type === kind.type && !w.protect && !deleteSkipped(w, afterUrns) && !kind.keeps?.(w))
-        .filter((w) => {
-          const copy = afterByUrn.get(w.urn);
-          return !copy || replacedAway(w, copy);
-        });
-      const by = writers.map((w) => describe(w, next.holder)).join(", ");
-      for (const old of deleted) {
-        const replaced = afterUrns.has(old.urn);
-        findings.push(
-          finding(
-            "TransitionPolicyWriterDeleted",
-            old,
-            `${replaced ? `is replaced (its ${field} changes) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`,
-            `first deploy ${old.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${old.name} renamed, give it aliases: ["${old.urn}"]`}`,
-            stack,
-          ),
-        );
+      for (const key of policyTargetKeys(after, ruleContext, next)) nextByKey.set(key, [...(nextByKey.get(key) ?? []), next]);
+    }
+    for (const { old, deleted } of candidates) {
+      // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
+      const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
+      for (const next of nexts) {
+        const writers = next.writers.filter((w) => w.type !== REST_API || restApiPolicyWrite(w) !== "clears");
+        if (writers.length === 0) continue;
+        const by = writers.map((w) => describe(w, next.holder)).join(", ");
+        for (const { writer, reasons } of deleted) {
+          const replaced = afterUrns.has(writer.urn);
+          findings.push(
+            finding(
+              "TransitionPolicyWriterDeleted",
+              writer,
+              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
+              stack,
+            ),
+          );
+        }
       }
     }
   }
   return findings;
+}
+
+const KMS_KEY = "aws:kms/key:Key";
+
+/**
+ * A KeyPolicy whose keyId the update changes without replacing it. key_id is not ForceNew, and the provider's update
+ * writes the policy only if it changed, and to d.Id(), the key it was created on; its read then sets key_id back to that
+ * key (terraform-provider-aws kms/key_policy.go resourceKeyPolicyUpdate, resourceKeyPolicyRead). So the new key never
+ * gets the document, and a changed document replaces the first key's key policy (which another writer may now hold).
+ * Read as the engine diffs it (ignoreChanges reset); one the update replaces (replaceOnChanges) is created on the new
+ * key, and its old copy's delete is TransitionPolicyWriterDeleted's to judge. A deployed plan without keyId (saved before
+ * it was kept) is not judged.
+ */
+function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  const kind: ReplaceRule = { type: KEY_POLICY, replaceOn: [] };
+  // One key by its id and by its ARN (arn:…:key/<id>), or a key of both plans by any of its identities: the update
+  // writes to that key still, and the read sets keyId to its id.
+  const keyIdOf = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);
+  const sameKey = (from: unknown, to: unknown) => {
+    if (from === to || keyIdOf(from) === keyIdOf(to)) return true;
+    const [was, is] = [referenced(deployed, KMS_KEY, from), referenced(after, KMS_KEY, to)];
+    return was !== undefined && was.urn === is?.urn;
+  };
+  return ofType(deployed, KEY_POLICY).flatMap((old) => {
+    const next = afterByUrn.get(old.urn);
+    if (!next || next.type !== KEY_POLICY || !holds(old, "keyId")) return [];
+    const diffed = asDiffed(kind, old, next);
+    const [from, to] = [old.inputs.keyId, diffed.inputs.keyId];
+    if (sameKey(from, to) || replaceReasons(kind, old, diffed).length > 0) return [];
+    const policyChanged = holds(old, "policy") ? old.inputs.policy !== diffed.inputs.policy : undefined;
+    const written =
+      policyChanged === true ? `writes the changed document onto ${from} (replacing its key policy)` : policyChanged === false ? "writes nothing, as the document is unchanged" : `writes the document onto ${from} if it changed`;
+    return [
+      finding(
+        "TransitionKeyPolicyKeyChanged",
+        next,
+        `changes keyId from ${from} to ${to} in place: keyId is not ForceNew, and the provider's update (terraform-provider-aws kms/key_policy.go resourceKeyPolicyUpdate) writes the policy only when it changes, to the key the KeyPolicy was created on, whose id its read puts back in keyId. This update ${written}; ${to} does not get the document`,
+        `give ${next.name} replaceOnChanges: ["keyId"] (or a new name), so that the update creates it on ${to} and deletes the old copy, which puts KMS's default key policy back on ${from} (deploy it with retainOnDelete: true first to keep ${from}'s policy as it is)`,
+        stack,
+      ),
+    ];
+  });
 }
 
 const CLOUDFRONT_FUNCTION = "aws:cloudfront/function:Function";
@@ -2664,6 +2729,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
     ...policyWriterDeletedFindings(deployed, after, scope, context.stack),
+    ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),
     ...keyAttributeFindings(tables, context.stack),

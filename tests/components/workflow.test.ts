@@ -11,7 +11,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { ComponentArgError } from "../../components/errors";
 import { assertDefinitionSize, assertWorkflowKmsKeyId, STATES_LOG_DELIVERY_ACTIONS, Workflow, workflowLogGroupName, type WorkflowSpec } from "../../components/workflow";
-import { aslProblems } from "../../components/workflow/definition";
+import { aslProblems, failPathEscapeWarnings } from "../../components/workflow/definition";
 import { MessageQueue } from "../../components/message-queue";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
@@ -450,14 +450,18 @@ describe("aslProblems reads the escapes of an intrinsic function's quoted argume
     expect(aslProblems(pass({ Assign: { "v.$": "States.Format('\\\"')" } }, { QueryLanguage: "JSONata" }))).toEqual([]);
   });
 
-  it("reads a Fail state's ErrorPath and CausePath, where AWS takes an intrinsic function too (a reference path is not read)", () => {
+  it("warns of a Fail state's ErrorPath and CausePath escape, inferred (not recorded) refused: no refusal, and a Workflow is built", () => {
     const fail = (fields: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ StartAt: "F", States: { F: { Type: "Fail" as const, ...fields } }, ...extra });
     const quoted = "States.Format('said \\\"{}\\\"', $.why)";
-    expect(aslProblems(fail({ ErrorPath: "States.Format('a\\\\{}', $.code)", CausePath: quoted }))).toEqual([
-      `state "F" field CausePath ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions refuses: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument; write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
+    const both = fail({ ErrorPath: "States.Format('a\\\\{}', $.code)", CausePath: quoted });
+    expect(aslProblems(both)).toEqual([]);
+    expect(failPathEscapeWarnings(both)).toEqual([
+      `state "F" field CausePath ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions is inferred to refuse (its refusal of \\" is recorded for a payload template's intrinsic function, and a Fail state's path is read by the same intrinsic function parser; not recorded here): only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument; write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
     ]);
-    expect(aslProblems(fail({ ErrorPath: quoted }))[0]).toMatch(/^state "F" field ErrorPath /);
-    expect(aslProblems(fail({ ErrorPath: "$['a\\\"b']", CausePath: "$.why" }))).toEqual([]);
+    expect(failPathEscapeWarnings(fail({ ErrorPath: quoted }))[0]).toMatch(/^state "F" field ErrorPath /);
+    expect(failPathEscapeWarnings(fail({ ErrorPath: "$['a\\\"b']", CausePath: "$.why" }))).toEqual([]);
+    expect(failPathEscapeWarnings(fail({ CausePath: quoted }, { QueryLanguage: "JSONata" }))).toEqual([]);
+    expect(() => new Workflow("fail-esc", { definition: fail({ CausePath: quoted }) })).not.toThrow();
   });
 
   it("refuses a Workflow whose definition has one, at construction", () => {

@@ -34,7 +34,7 @@ import { SQS_FIXTURES } from "./fixtures/sqs";
 import { KINESIS_FIXTURES } from "./fixtures/kinesis";
 import { ONE_POLICY_FIXTURES } from "./fixtures/one-policy";
 import { RDS_FIXTURES } from "./fixtures/rds";
-import { STATES_FIXTURES } from "./fixtures/states";
+import { STATES_FIXTURES, STATES_WARNING_FIXTURES } from "./fixtures/states";
 import { TRUST_CONDITION_FIXTURES } from "./fixtures/trust-conditions";
 import { TRUST_CONDITION_MORE_FIXTURES } from "./fixtures/trust-conditions-more";
 import { DESCRIPTION_FIXTURES } from "./fixtures/descriptions";
@@ -47,7 +47,7 @@ const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...C
 /** Fixtures of the project warning rules: each warns by its rule only, and fails no rule of PROJECT_DEPLOY_RULES. */
 const PROJECT_WARNING_FIXTURES: ProjectFixture[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
 /** Every rule of the pack: stack and project, failing and warning. */
 const ALL_RULES = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES, ...PROJECT_DEPLOY_WARNING_RULES];
 

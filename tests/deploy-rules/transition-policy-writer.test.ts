@@ -102,12 +102,12 @@ describe("TransitionPolicyWriterDeleted", () => {
     const moved = (more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl: otherUrl, policy: document }, more);
     const findings = transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved()]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
-    expect(findings[0].problem).toMatch(/^is replaced \(its queueUrl changes\) and its old copy deleted by this update, which gives the access policy of jobs to jobs's own `policy`/);
+    expect(findings[0].problem).toMatch(/^is replaced \(queueUrl \(changed\)\) and its old copy deleted by this update, which gives the access policy of jobs to jobs's own `policy`/);
     // Replaced delete-first, its delete runs before the create, not after the queue's update.
     expect(transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([]);
-    // key_id is not ForceNew: a KeyPolicy moved to another key is updated in place.
+    // key_id is not ForceNew: a KeyPolicy given another key is not replaced, so nothing is deleted (its update is TransitionKeyPolicyKeyChanged's).
     const otherKey = handBuilt(KEY, "other-key", {}, { id: "other-key-id" });
-    expect(transition([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([]);
+    expect(rules([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
   });
 
   it("finds a TopicPolicy removed while the topic takes its own policy: the delete puts the default topic policy back, from a saved plan too", () => {
@@ -117,7 +117,7 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${TOPIC_POLICY} events-policy`]]);
     expect(findings[0].problem).toMatch(/access policy of events to events's own `policy`/);
     expect(findings[0].problem).toMatch(/SetTopicAttributes with the provider's default topic policy/);
-    expect(findings[0].problem).toMatch(/left with the default topic policy/);
+    expect(findings[0].problem).toMatch(/left with the provider's default topic policy \(nine actions .* on the condition AWS:SourceOwner is the topic owner's account\)/);
     // The saved plan keeps the TopicPolicy's arn, and a topic's id is its ARN.
     expect(rules(saved(before), after)).toEqual([[RULE, `${TOPIC_POLICY} events-policy`]]);
     // Retained, its delete is skipped.
@@ -204,5 +204,102 @@ describe("TransitionPolicyWriterDeleted", () => {
     // A policy resource of another queue.
     const other = handBuilt(QUEUE_POLICY, "other-policy", { queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/other", policy: document });
     expect(transition([queue(), other], [queue({ policy: document })])).toEqual([]);
+  });
+});
+
+describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the resource its deployed reference names", () => {
+  const urlOf = (name: string) => `https://sqs.us-east-1.amazonaws.com/123456789012/${name}`;
+  const namedQueue = (name: string, inputs: Record<string, unknown> = {}) => handBuilt(QUEUE, "jobs", { name, ...inputs }, { id: urlOf(name), state: { url: urlOf(name) } });
+  const policyOn = (policyName: string, queueName: string) => handBuilt(QUEUE_POLICY, policyName, { queueUrl: urlOf(queueName), policy: document });
+
+  it("passes a policy resource removed with its queue replaced: its delete empties the old queue's policy", () => {
+    expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs2"), policyOn("p2", "jobs2")])).toEqual([]);
+    expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs2", { policy: document })])).toEqual([]);
+    // The queue kept: the same move is a finding.
+    expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs"), policyOn("p2", "jobs")]).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} p1`]);
+  });
+
+  it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
+    const deployedBucket = handBuilt(BUCKET, "uploads", { bucket: "uploads-1a2b3c" }, { id: "uploads-1a2b3c" });
+    const oldPolicy = handBuilt(BUCKET_POLICY, "p", { bucket: "uploads-1a2b3c", policy: document });
+    expect(transition([deployedBucket, oldPolicy], [handBuilt(BUCKET_POLICY, "q", { bucket: "uploads", policy: document })])).toEqual([]);
+    // An outside bucket by the deployed bucket's real name: the same bucket.
+    expect(transition([deployedBucket, oldPolicy], [handBuilt(BUCKET_POLICY, "q", { bucket: "uploads-1a2b3c", policy: document })]).map((f) => f.resource)).toEqual([`${BUCKET_POLICY} p`]);
+  });
+
+  it("pairs a repository outside the plan within its region", () => {
+    const repositoryPolicy = "aws:ecr/repositoryPolicy:RepositoryPolicy";
+    const provider = handBuilt("pulumi:providers:aws", "eu", { region: "eu-west-1" }, { id: "eu-id" });
+    const inEurope = handBuilt(repositoryPolicy, "eu-policy", { repository: "app", policy: document }, { provider: `${provider.urn}::eu-id` });
+    const inUs = (name: string) => handBuilt(repositoryPolicy, name, { repository: "app", policy: document });
+    expect(transition([provider, inUs("us-policy")], [provider, inEurope])).toEqual([]);
+    expect(transition([provider, inUs("us-policy")], [provider, inUs("us-policy2")]).map((f) => f.resource)).toEqual([`${repositoryPolicy} us-policy`]);
+  });
+
+  it("pairs Lambda writers by the function they name, as LambdaOneResourcePolicy does (a name and an ARN of one function)", () => {
+    const resourcePolicy = handBuilt("aws:lambda/resourcePolicy:ResourcePolicy", "rp", { resourceArn: "arn:aws:lambda:us-east-1:123456789012:function:ext", policy: document });
+    const permission = handBuilt("aws:lambda/permission:Permission", "perm", { function: "ext", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" });
+    expect(transition([resourcePolicy], [permission]).map((f) => f.resource)).toEqual(["aws:lambda/resourcePolicy:ResourcePolicy rp"]);
+  });
+
+  it("pairs event bus writers by the bus they name, as EventBridgeOneBusPolicy does (a name and an ARN of one bus)", () => {
+    const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
+    const busArn = "arn:aws:events:us-east-1:123456789012:event-bus/orders";
+    const permission = handBuilt("aws:cloudwatch/eventPermission:EventPermission", "partner", { eventBusName: "orders", principal: "111122223333", statementId: "partner" });
+    // Deployed on the bus's ARN, moved to another bus while a permission grants on the first by name: its old copy's delete empties the first.
+    expect(transition([handBuilt(BUS_POLICY, "bp", { eventBusName: busArn, policy: document })], [permission, handBuilt(BUS_POLICY, "bp", { eventBusName: "billing", policy: document })]).map((f) => f.resource)).toEqual([`${BUS_POLICY} bp`]);
+    // eventBusName (ForceNew) from the name to the ARN of the same bus: created first, then the old copy's RemoveAllPermissions.
+    const renamed = transition([handBuilt(BUS_POLICY, "bp", { eventBusName: "orders", policy: document })], [handBuilt(BUS_POLICY, "bp", { eventBusName: busArn, policy: document })]);
+    expect(renamed.map((f) => f.resource)).toEqual([`${BUS_POLICY} bp`]);
+    expect(renamed[0].problem).toMatch(/^is replaced \(eventBusName \(.*\)\) and its old copy deleted/);
+  });
+
+  it("finds a policy resource replaced for replaceOnChanges on the same resource: the old copy's delete runs after the new copy wrote", () => {
+    const replacing = (policy: string, more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl, policy }, { replaceOnChanges: ["policy"], ...more });
+    const changed = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    const findings = transition([queue(), replacing(document)], [queue(), replacing(changed)]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(policy \(.*\)\) and its old copy deleted/);
+    // Delete-first, or unchanged: nothing runs after the new copy.
+    expect(transition([queue(), replacing(document)], [queue(), replacing(changed, { deleteBeforeReplace: true })])).toEqual([]);
+    expect(transition([queue(), replacing(document)], [queue(), replacing(document)])).toEqual([]);
+  });
+
+  it("reads a moved writer's ignored reference as the deployed one, and deletedWith its kept holder as deleted", () => {
+    const otherUrl = urlOf("other");
+    const other = handBuilt(QUEUE, "other", { name: "other" }, { id: otherUrl, state: { url: otherUrl } });
+    const moved = (more: Partial<RecordedResource> = {}) => handBuilt(QUEUE_POLICY, "jobs-policy", { queueUrl: otherUrl, policy: document }, more);
+    // ignoreChanges on queueUrl: the engine keeps the deployed URL, so it is not replaced.
+    expect(transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved({ ignoreChanges: ["queueUrl"] })])).toEqual([]);
+    // deletedWith the queue, which the update keeps: the delete still runs.
+    expect(transition([queue(), queuePolicy("jobs-policy", { deletedWith: queue().urn })], [queue({ policy: document })]).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    // deletedWith a resource the update deletes: skipped.
+    expect(transition([queue(), other, queuePolicy("jobs-policy", { deletedWith: other.urn })], [queue({ policy: document })])).toEqual([]);
+  });
+});
+
+describe("TransitionKeyPolicyKeyChanged", () => {
+  const otherKey = handBuilt(KEY, "other-key", {}, { id: "other-key-id" });
+  const changed = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+
+  it("finds a KeyPolicy given another key in place: the provider writes only to the key it was created on", () => {
+    const findings = transition([key(), otherKey, keyPolicy()], [key(), otherKey, keyPolicy({ keyId: "other-key-id", policy: changed })]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
+    expect(findings[0].problem).toMatch(/resourceKeyPolicyUpdate/);
+    expect(findings[0].problem).toMatch(/writes the changed document onto 1234abcd-12ab-34cd-56ef-1234567890ab/);
+    expect(findings[0].fix).toMatch(/replaceOnChanges: \["keyId"\]/);
+    // From a saved plan, which keeps keyId.
+    expect(rules(saved([key(), otherKey, keyPolicy()]), [key(), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
+  });
+
+  it("passes a KeyPolicy replaced onto the other key, or whose keyId change is ignored", () => {
+    expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, keyPolicy({ keyId: "other-key-id" })].map((r) => (r.type === KEY_POLICY ? { ...r, replaceOnChanges: ["keyId"] } : r)))).toEqual([]);
+    expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, { ...keyPolicy({ keyId: "other-key-id" }), ignoreChanges: ["keyId"] }])).toEqual([]);
+    expect(transition([key(), otherKey, keyPolicy()], [key(), otherKey, keyPolicy({ policy: changed })])).toEqual([]);
+    // The same key by its ARN: the read sets keyId to the key's id, on the same key.
+    const keyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(transition([key(), keyPolicy()], [key(), keyPolicy({ keyId: keyArn, policy: changed })])).toEqual([]);
+    const arnKey = handBuilt(KEY, "key", {}, { id: "1234abcd-12ab-34cd-56ef-1234567890ab", state: { arn: "arn:aws:kms:us-east-1:123456789012:key/other-form" } });
+    expect(transition([arnKey, keyPolicy()], [arnKey, keyPolicy({ keyId: "arn:aws:kms:us-east-1:123456789012:key/other-form" })])).toEqual([]);
   });
 });
