@@ -32,38 +32,78 @@ const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 
 const routeKey = (r: RecordedResource): string | undefined => (typeof r.inputs.routeKey === "string" && r.inputs.routeKey ? r.inputs.routeKey : undefined);
 
-/** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
-export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+/**
+ * What one API kind tells the shared check: a route (the resource that serves a key) removed from the program while
+ * its API and a deployment stay is left in the snapshot the update takes, for WebSocket and REST APIs alike.
+ */
+export interface RemovedRouteKind {
+  apiType: string;
+  routeType: string;
+  deploymentType: string;
+  /** Whether the API is of this kind (v2 APIs are WebSocket or HTTP). */
+  isApi(api: RecordedResource): boolean;
+  /** The key the route serves in `graph`, when its inputs tell it (a saved plan keeps none). */
+  keyOf(route: RecordedResource, graph: Graph): string | undefined;
+  /** The finding for `removed` routes of `api`, left in `deployment`; `deployments` are all the API's of the new plan. */
+  report(api: RecordedResource, deployment: RecordedResource, route: RecordedResource, key: string | undefined, deployments: RecordedResource[]): TransitionFinding | undefined;
+}
+
+/** A route removed from the program whose key no route of the new plan serves, for each API and deployment both plans keep. */
+export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, after: Graph): TransitionFinding[] {
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const afterUrns = new Set(after.map((r) => r.urn));
   const findings: TransitionFinding[] = [];
-  for (const api of ofType(after, API)) {
-    if (api.inputs.protocolType !== "WEBSOCKET" || !deployedUrns.has(api.urn)) continue;
+  for (const api of ofType(after, kind.apiType)) {
+    if (!kind.isApi(api) || !deployedUrns.has(api.urn)) continue;
     const ofApi = (r: RecordedResource) => r.dependencies.includes(api.urn);
     // A deployment the update creates anew is taken after the removal too (nothing orders it before the deletes), so it
     // also holds the removed route; only an API without any deployment serves nothing.
-    const deployment = ofType(after, DEPLOYMENT).find(ofApi);
-    if (!deployment) continue;
-    const servedKeys = new Set(ofType(after, ROUTE).filter(ofApi).map(routeKey));
-    const removed = ofType(deployed, ROUTE).filter((route) => ofApi(route) && !afterUrns.has(route.urn) && !servedKeys.has(routeKey(route)));
-    for (const route of removed) {
-      const key = routeKey(route);
-      const named = key ? `route "${key}"` : `route ${route.name}`;
-      const connect = key === "$connect" || (key === undefined && /-route-connect$/.test(route.name));
-      const effect = connect
-        ? `$connect runs on every connection, so EVERY connection attempt to the API fails (the stage invokes a function that no longer exists) until the next deployment`
-        : `messages for that key go to its deleted function and fail, instead of reaching $default, until the next deployment`;
-      findings.push({
-        ...deployFinding(
-          TRANSITION_WEBSOCKET_ROUTE_RULE.id,
-          deployment,
-          `removes ${named} of WebSocket API ${api.name}, but the deployment this update takes (${deployment.name}) snapshots the API before the removed route, its integration and function are deleted at the end of the update (pulumi/pulumi#9979), so the stage keeps serving the route: ${effect}. Its triggers already match the new routes, so no later \`pulumi up\` redeploys`,
-          `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/realtime.md, "Removing a route: one more step")`,
-          stack,
-        ),
-        urn: deployment.urn,
-      });
+    const deployments = ofType(after, kind.deploymentType).filter(ofApi);
+    if (deployments.length === 0) continue;
+    const servedKeys = new Set(ofType(after, kind.routeType).filter(ofApi).map((route) => kind.keyOf(route, after)));
+    for (const route of ofType(deployed, kind.routeType)) {
+      if (!ofApi(route) || afterUrns.has(route.urn)) continue;
+      const key = kind.keyOf(route, deployed);
+      if (key !== undefined && servedKeys.has(key)) continue;
+      for (const deployment of deployments) {
+        const found = kind.report(api, deployment, route, key, deployments);
+        if (found) findings.push(found);
+      }
     }
   }
   return findings;
+}
+
+/** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
+export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  return removedRouteFindings(
+    {
+      apiType: API,
+      routeType: ROUTE,
+      deploymentType: DEPLOYMENT,
+      isApi: (api) => api.inputs.protocolType === "WEBSOCKET",
+      keyOf: routeKey,
+      // The first deployment only: RealtimeApi has one, and one finding per removed route is enough.
+      report: (api, deployment, route, key, deployments) => {
+        if (deployment !== deployments[0]) return undefined;
+        const named = key ? `route "${key}"` : `route ${route.name}`;
+        const connect = key === "$connect" || (key === undefined && /-route-connect$/.test(route.name));
+        const effect = connect
+          ? `$connect runs on every connection, so EVERY connection attempt to the API fails (the stage invokes a function that no longer exists) until the next deployment`
+          : `messages for that key go to its deleted function and fail, instead of reaching $default, until the next deployment`;
+        return {
+          ...deployFinding(
+            TRANSITION_WEBSOCKET_ROUTE_RULE.id,
+            deployment,
+            `removes ${named} of WebSocket API ${api.name}, but the deployment this update takes (${deployment.name}) snapshots the API before the removed route, its integration and function are deleted at the end of the update (pulumi/pulumi#9979), so the stage keeps serving the route: ${effect}. Its triggers already match the new routes, so no later \`pulumi up\` redeploys`,
+            `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/realtime.md, "Removing a route: one more step")`,
+            stack,
+          ),
+          urn: deployment.urn,
+        };
+      },
+    },
+    deployed,
+    after,
+  );
 }

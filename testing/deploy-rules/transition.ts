@@ -74,6 +74,7 @@ import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_WEBSOCKET_ROUTE_RULE, webSocketRouteStillServedFindings } from "./transition-websocket";
+import { TRANSITION_REST_ROUTE_RULE, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -703,6 +704,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionKeyPolicyKeyChanged", title: "A KMS KeyPolicy is not given another key in place", source: `${PROVIDER}/kms/key_policy.go` },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
   TRANSITION_WEBSOCKET_ROUTE_RULE,
+  TRANSITION_REST_ROUTE_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -2740,6 +2742,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
     ...webSocketRouteStillServedFindings(deployed, after, context.stack),
+    ...restRouteStillServedFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;

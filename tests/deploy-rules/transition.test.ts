@@ -1036,7 +1036,8 @@ describe("checkPlanTransition: REST API resources, one variable path part per pa
     const deployed = await gallery(albums("albumId"));
     expect(transitionOf(deployed, deployed)).toEqual([]);
     expect(transitionOf(deployed, await gallery({ ...albums("albumId"), "GET /albums/featured": { handler: echo, auth: "none" } })).map(formatFinding)).toEqual([]);
-    expect(transitionOf(deployed, await gallery(albums("albumId"), "v1")).map(formatFinding)).toEqual([]);
+    // The old base path's routes stay in the new deployment: TransitionRestRouteStillServed (its own test) reports them.
+    expect(transitionOf(deployed, await gallery(albums("albumId"), "v1")).filter((f) => f.rule !== "TransitionRestRouteStillServed").map(formatFinding)).toEqual([]);
   });
 
   it("finds a literal path part taken by a resource under another logical name (ConflictException), and keys pathPart updates in place", () => {

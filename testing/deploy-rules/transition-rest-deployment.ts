@@ -1,0 +1,106 @@
+/**
+ * TransitionRestRouteStillServed: a method of a REST API (a ServerlessApi route) that the update removes while the API
+ * and a deployment stay. A deployment is a snapshot of the API taken by CreateDeployment, and every change, routes and
+ * methods included, reaches callers only through a new one (set-up-deployments.html). ServerlessApi's deployment
+ * depends on every part and its trigger digests them (components/serverless-api/snapshot.ts), so a removed method
+ * changes the digest and the update replaces the deployment; but the engine deletes resources that left the program
+ * only at the end of the update, after every create (pulumi/pulumi#9979; pulumi/pulumi-aws#3289 for this very case),
+ * and `dependsOn` can name only resources the program still declares. So the new deployment still holds the removed
+ * method, and its digest already matches the program: no later `pulumi up` redeploys. The check is the WebSocket one
+ * (transition-websocket.ts), with the REST kind's route key, deployments and fix.
+ *
+ * A deployment frozen while a canary runs (ServerlessApi's `<api>-deployment` ignores its `triggers`) takes no
+ * snapshot in the update: the stage running the canary keeps sending its other traffic to it, removed route included,
+ * until promotion replaces it (docs/api-gateway-deployments.md). `--replace` must not name it: the stage ignores changes
+ * to its `deployment`, so the replaced copy's DeleteDeployment is refused while the stage still serves it
+ * ("Active stages pointing to this deployment must be moved or deleted", pulumi/pulumi-aws#5711).
+ *
+ * That the snapshot keeps serving the deleted method is observed, not AWS text: pulumi/pulumi-aws#3289 (closed "by
+ * design": the removed path answers until another deployment) and #3683 ("pulumi would recreate the Deployment resource
+ * before deleting the Resource resource … there's not much we can do about it from the provider side"). The component
+ * cannot order it either: the engine cannot tell a resource the program stopped declaring from one not yet registered
+ * until the program ends (pulumi/pulumi#2877).
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { ignoredBy } from "./property-paths";
+import { finding as deployFinding } from "./rule";
+import type { TransitionFinding } from "./transition";
+import { removedRouteFindings } from "./transition-websocket";
+
+export const TRANSITION_REST_ROUTE_RULE = {
+  id: "TransitionRestRouteStillServed",
+  title: "A REST API's removed route is not left in the deployment its stages serve",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html",
+} as const;
+
+const REST_API = "aws:apigateway/restApi:RestApi";
+const METHOD = "aws:apigateway/method:Method";
+const RESOURCE = "aws:apigateway/resource:Resource";
+const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+
+/** The path parts from the API's root to the method's resource, when the inputs tell them (a saved plan keeps none). */
+function pathOf(method: RecordedResource, graph: Graph): string[] | undefined {
+  const { httpMethod, resourceId } = method.inputs;
+  if (typeof httpMethod !== "string" || typeof resourceId !== "string") return undefined;
+  const byId = new Map(ofType(graph, RESOURCE).map((r) => [r.id, r]));
+  const parts: string[] = [];
+  const seen = new Set<string>();
+  for (let id: unknown = resourceId; typeof id === "string" && byId.has(id) && !seen.has(id); ) {
+    seen.add(id);
+    const resource = byId.get(id)!;
+    if (typeof resource.inputs.pathPart !== "string") return undefined;
+    parts.unshift(resource.inputs.pathPart);
+    id = resource.inputs.parentId;
+  }
+  return parts;
+}
+
+/** `GET /albums/{}`: a variable part as `{}`, since a route whose parameter is renamed serves the same requests. */
+function methodKey(method: RecordedResource, graph: Graph): string | undefined {
+  const parts = pathOf(method, graph);
+  return parts && `${method.inputs.httpMethod} /${parts.map((part) => part.replace(/^\{.*\}$/, "{}")).join("/")}`;
+}
+
+/** The route as a caller reads it (`GET /albums/{albumId}`), else the method's logical name. */
+function routeName(method: RecordedResource, graph: Graph): string {
+  const parts = pathOf(method, graph);
+  return parts ? `${method.inputs.httpMethod} /${parts.join("/")}` : method.name;
+}
+
+/** A deployment the update keeps as deployed, whatever the snapshot: it ignores its triggers (a canary runs). */
+const frozen = (deployment: RecordedResource, deployedUrns: ReadonlySet<string>) => deployedUrns.has(deployment.urn) && ignoredBy(deployment, ["triggers"]).length > 0;
+
+/** A method removed from the program whose method and path no method of the new plan serves, for each REST API and deployment both plans keep. */
+export function restRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  return removedRouteFindings(
+    {
+      apiType: REST_API,
+      routeType: METHOD,
+      deploymentType: DEPLOYMENT,
+      isApi: () => true,
+      keyOf: methodKey,
+      report: (api, deployment, method, _key, deployments) => {
+        const still = deployments.filter((d) => frozen(d, deployedUrns));
+        const fresh = deployments.filter((d) => !frozen(d, deployedUrns));
+        // One finding per removed method: on the first deployment the update takes, else on the frozen one.
+        if (deployment !== (fresh[0] ?? still[0])) return undefined;
+        const route = routeName(method, deployed);
+        const frozenNote = still.length
+          ? `; and ${still.map((d) => d.name).join(", ")}, frozen while the canary runs, still serves it to the stage's other traffic until promotion replaces it`
+          : "";
+        const promote = `promote the canary (remove apiCanaryStage and pulumi up): the deployment it froze is then replaced after every part, and the stage moves to it (docs/api-gateway-deployments.md, "A canary release, one \`pulumi up\` at a time"); never --replace ${still.map((d) => d.name).join(", ")} while the canary runs: the stage ignores changes to its deployment, so API Gateway refuses to delete the copy it serves and every later pulumi up fails`;
+        const fix = fresh.length
+          ? `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/api-gateway-deployments.md, "Removing a route: one more step")${still.length ? `. For the rest of the traffic, ${promote}` : ""}`
+          : promote;
+        const problem = fresh.length
+          ? `removes route ${route} of REST API ${api.name}, but the deployment this update takes (${deployment.name}) snapshots the API before the removed method, its integration and function are deleted at the end of the update (pulumi/pulumi#9979, pulumi/pulumi-aws#3289), so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx)${frozenNote}. Its triggers already match the new routes, so no later \`pulumi up\` redeploys`
+          : `removes route ${route} of REST API ${api.name}, but ${deployment.name} is frozen while the canary runs (its ignoreChanges holds "triggers"), so the stage keeps serving the route from it, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx), until promotion`;
+        return { ...deployFinding(TRANSITION_REST_ROUTE_RULE.id, deployment, problem, fix, stack), urn: deployment.urn };
+      },
+    },
+    deployed,
+    after,
+  );
+}
