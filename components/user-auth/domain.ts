@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ArgFailure } from "../errors";
+import { ComponentArgError, type ArgFailure } from "../errors";
 import type { UserAuthSpec } from "./spec";
 
 /**
@@ -72,9 +72,26 @@ export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
   if (domain.prefix !== undefined) validatePrefix(fail, domain.prefix);
   if (!HOST_NAME.test(domain.name)) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
   if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
-  if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
-    fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where Cognito requires it", "Request or import the certificate in us-east-1.");
-  }
+  if (typeof domain.certificateArn === "string" && !US_EAST_1_CERTIFICATE.test(domain.certificateArn)) fail("domain.certificateArn", domain.certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
+}
+
+/**
+ * CreateUserPoolDomain: "When you choose a custom domain, you must provide an SSL certificate in the US East (N.
+ * Virginia) Amazon Web Services Region in your request"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html; the same
+ * in UpdateUserPoolDomain). Whether it covers the name needs the certificate's names: deploy rule CognitoCustomDomainCertificate.
+ */
+const US_EAST_1_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/;
+const CERTIFICATE_PROBLEM = "is not an ACM certificate ARN in us-east-1, where Cognito requires it";
+const CERTIFICATE_FIX = "Request or import the certificate in us-east-1.";
+
+/**
+ * The construction-time check for a certificate ARN only known at deploy time (e.g. an aws.acm.CertificateValidation's
+ * `certificateArn`, as the docs recommend), with the same message; returns the ARN.
+ */
+export function assertCustomDomainCertificate(name: string, certificateArn: string): string {
+  if (!US_EAST_1_CERTIFICATE.test(certificateArn)) throw new ComponentArgError("UserAuth", name, "domain.certificateArn", certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
+  return certificateArn;
 }
 
 function validatePrefix(fail: ArgFailure, prefix: string): void {
@@ -144,7 +161,13 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
 
   const domain = new aws.cognito.UserPoolDomain(
     `${name}-custom-domain`,
-    { domain: config.name, certificateArn: config.certificateArn, userPoolId: pool.id, region: spec.region },
+    {
+      domain: config.name,
+      // A plain string was checked at construction; an Output is checked here once known.
+      certificateArn: pulumi.output(config.certificateArn!).apply((arn) => assertCustomDomainCertificate(name, arn)),
+      userPoolId: pool.id,
+      region: spec.region,
+    },
     {
       parent,
       deleteBeforeReplace: true,

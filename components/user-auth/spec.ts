@@ -199,7 +199,11 @@ export interface UserAuthArgs {
    * @default none
    */
   triggers?: UserAuthTriggers;
-  /** Refuse to delete the pool until this is turned off. @default retainOnDelete */
+  /**
+   * Refuse to delete the pool until this is turned off. With the identity pool on, only together with
+   * `retainOnDelete`: alone, a destroy would delete the identity pool (and its users' identity ids) before Cognito
+   * refuses the user pool. @default retainOnDelete
+   */
   deletionProtection?: boolean;
   /** Keep the pool (and its users) when it leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
@@ -304,6 +308,18 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
   validateRowLevelSecurity(fail, args.identityPool?.rowLevelSecurity ?? []);
   if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
     fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
+  }
+  if (args.deletionProtection === true && !args.retainOnDelete && identityPool) {
+    // Pulumi deletes in reverse dependency order and Cognito refuses only the last delete, the protected user pool's
+    // ("Before you can delete a user pool that you have protected against deletion, you must deactivate this feature",
+    // UserPoolType DeletionProtection). The identity pool goes before it, and its ids cannot be minted again
+    // (DeleteIdentityPool), so the protection would keep the users but lose the items their identity ids key.
+    fail(
+      "deletionProtection",
+      true,
+      "is set without retainOnDelete while the identity pool is on: a pulumi destroy (or removing this UserAuth) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, with the app client and the hosted UI domain, and only then reaches the protected user pool, which Cognito refuses to delete",
+      "Set retainOnDelete: true as well (the user pool and identity pool then outlive a destroy), or leave deletionProtection unset (it follows retainOnDelete), or set identityPool.enabled: false.",
+    );
   }
   if (args.localDemoUser) validateDemoUser(fail, args);
   if (args.triggers) validateTriggers(fail, args);

@@ -217,7 +217,7 @@ function ordinal(n: number): string {
 }
 
 /** Does `pattern` (a certificate name, maybe `*.example.com`) cover `host`? A wildcard covers exactly one label. */
-function certificateCovers(pattern: string, host: string): boolean {
+export function certificateCovers(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase();
   const h = host.toLowerCase();
   if (!p.startsWith("*.")) return p === h;

@@ -5,9 +5,11 @@
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { callbackUrlProblem, redirectUrlCountProblem } from "../../components/user-auth/spec";
+import { certificateNames } from "./acm";
+import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
 import { RECORD, recordName } from "./record-sets";
-import { finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain";
@@ -275,6 +277,55 @@ export const COGNITO_CUSTOM_DOMAIN_PARENT_RECORD: DeployRule = {
   },
 };
 
+/**
+ * A custom domain's certificate is in us-east-1: "When you choose a custom domain, you must provide an SSL certificate
+ * in the US East (N. Virginia) Amazon Web Services Region in your request" (CreateUserPoolDomain; UpdateUserPoolDomain:
+ * "ACM certificates for custom domains must be in the US East (N. Virginia) Amazon Web Services Region"). And it
+ * covers the domain: CustomDomainConfigType, "You use this certificate for the subdomain of your custom domain", served
+ * by the CloudFront distribution Cognito creates for it, whose certificate "must cover" each alternate domain name
+ * (cnames-and-https-requirements). CloudFrontAliasCertificate's checks: the region from the ARN, the names from the
+ * plan's aws.acm.Certificate (one the plan does not request is not checked for names). UserAuth refuses another region
+ * itself, even through an Output (domain.ts assertCustomDomainCertificate); this is for a program's own domains, and
+ * for names, which the component cannot see.
+ */
+export const COGNITO_CUSTOM_DOMAIN_CERTIFICATE: DeployRule = {
+  id: "CognitoCustomDomainCertificate",
+  title: "A custom hosted UI domain's ACM certificate is in us-east-1 and covers the domain name",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const domain of ofType(graph, DOMAIN)) {
+      const arn = domain.inputs.certificateArn;
+      if (typeof arn !== "string" || !arn || typeof domain.inputs.domain !== "string") continue;
+      const host = dnsName(domain.inputs.domain);
+      const region = arnRegion(arn);
+      if (region !== "us-east-1") {
+        findings.push(
+          finding(
+            "CognitoCustomDomainCertificate",
+            domain,
+            `is custom domain ${host} on ACM certificate ${arn} from ${region ?? "no region"}; Cognito takes a custom domain's certificate only from us-east-1, so CreateUserPoolDomain is refused`,
+            'request (or import) the certificate in us-east-1 (`region: "us-east-1"` on the aws.acm.Certificate and its CertificateValidation) and pass that one',
+          ),
+        );
+      }
+      const certificate = referenced(graph, "aws:acm/certificate:Certificate", arn);
+      const names = certificate && certificateNames(certificate);
+      if (certificate && names && !names.some((n) => certificateCovers(n, host))) {
+        findings.push(
+          finding(
+            "CognitoCustomDomainCertificate",
+            domain,
+            `is custom domain ${host}, which certificate ${certificate.name} (${names.join(", ")}) does not cover, so Cognito's CloudFront distribution cannot serve it`,
+            `add ${host} to ${certificate.name}'s domainName or subjectAlternativeNames, or pass a certificate that covers it`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /** The Lambda ARNs a pool's lambdaConfig names: each trigger's ARN, and `lambdaArn` of the sender and token-generation blocks. */
 function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: string }> {
   return Object.entries(pool.inputs.lambdaConfig ?? {}).flatMap(([trigger, value]: [string, any]) =>
@@ -378,6 +429,7 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_REDIRECT_URLS,
   COGNITO_DOMAIN_PREFIX,
   COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,
+  COGNITO_CUSTOM_DOMAIN_CERTIFICATE,
   COGNITO_EMAIL_SENDER,
   COGNITO_EMAIL_CONFIG_EXPLICIT,
   COGNITO_RETAINED_POOL_PARTS,

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, JWKS_DEFINE, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { canonicalJwks, createJwksProvider, type FetchText } from "../../components/user-auth/jwks-provider";
 import { assertRedirectUrls } from "../../components/user-auth/client";
+import { assertCustomDomainCertificate } from "../../components/user-auth/domain";
 import { assertSesSender } from "../../components/user-auth/email";
 import { passwordProblems } from "../../components/user-auth/password";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -469,8 +470,34 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/],
     [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/],
     [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/],
+    [
+      { deletionProtection: true, identityPool: { rowLevelSecurity: [{ tableArn }] } },
+      /^UserAuth "bad": deletionProtection true is set without retainOnDelete while the identity pool is on: a pulumi destroy \(or removing this UserAuth\) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, .* and only then reaches the protected user pool, which Cognito refuses to delete\. Set retainOnDelete: true as well .*, or leave deletionProtection unset .*, or set identityPool\.enabled: false\.$/,
+    ],
+    [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete while the identity pool is on/],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+  });
+
+  it("takes deletionProtection alone only without an identity pool, and with retainOnDelete in any case", async () => {
+    const kept = await record(() => new UserAuth("kept", { ...base, deletionProtection: true, retainOnDelete: true }));
+    expect(resource(kept, "aws:cognito/userPool:UserPool", "kept-pool").inputs.deletionProtection).toBe("ACTIVE");
+    const poolOnly = await record(() => new UserAuth("pool-only", { ...base, deletionProtection: true, identityPool: { enabled: false } }));
+    expect(resource(poolOnly, "aws:cognito/userPool:UserPool", "pool-only-pool")).toMatchObject({ retainOnDelete: false, inputs: { deletionProtection: "ACTIVE" } });
+  });
+
+  it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {
+    // An apply that throws leaves the mocked program waiting, so the check is called as createDomain's apply calls it.
+    expect(() => assertCustomDomainCertificate("late-cert", "arn:aws:acm:eu-west-1:123456789012:certificate/abc")).toThrow(
+      /^UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:123456789012:certificate\/abc" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\.$/,
+    );
+    const g = await record(() => {
+      const cert = new aws.acm.Certificate("east-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "us-east-1" });
+      const validation = new aws.acm.CertificateValidation("east-cert-cert-validation", { certificateArn: cert.arn, region: "us-east-1" });
+      new UserAuth("east-cert", { ...base, domain: { name: "auth.example.com", certificateArn: validation.certificateArn } });
+    });
+    const certificate = resource(g, "aws:acm/certificate:Certificate", "east-cert-cert");
+    expect(resource(g, "aws:cognito/userPoolDomain:UserPoolDomain", "east-cert-custom-domain").inputs.certificateArn).toBe(certificate.state.arn);
   });
 
   it("checks callback URLs that are Outputs (e.g. site.url) with the same message once they are known", () => {
