@@ -1652,8 +1652,11 @@ const QUOTED = /('(?:[^'\\]|\\.)*')/;
 /** A filter expression's text (`[?(…)]`), and a filter's quoted text (its script takes either quote). */
 const FILTER = /\[\?\((.*?)\)\]/gs;
 const FILTER_QUOTED = /('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
-/** A variable read as a filter operand (`$limit`; not `$.`, `$[`, `$$`, whose `$` no name follows). */
-const FILTER_VARIABLE = new RegExp(String.raw`\$(${NAME})`, "u");
+/**
+ * A variable read as a filter operand: a `$limit` that starts a value. Not `$.`, `$[`, `$$` (no name follows the
+ * `$`), nor a `$`-named member (`@.$type`, `@.a.$b`, `@[0].$c`), which the script reads from the item.
+ */
+const FILTER_VARIABLE = new RegExp(String.raw`(?<![\p{ID_Continue}$@.\]])\$(${NAME})`, "u");
 
 /**
  * The variable a path's filter expression reads (`$.items[?(@.x == $limit)]`: `limit`), outside its quoted text;

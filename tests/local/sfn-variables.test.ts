@@ -307,6 +307,12 @@ describe("local Step Functions, workflow variables", () => {
     // Text in quotes, and the input's root, are no variable's: the filter runs as before.
     expect(await ran(filtering("$.items[?(@.tag == '$limit')].x"), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
     expect(await ran(filtering('$.items[?(@.tag == "$limit")].x'), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+    // A `$`-named member (`@.$type`, `@.a.$b`, `.a.$b`) is the item's, no variable's: with or without an Assign in the definition.
+    const typed = { items: [{ $type: "a", a: { $b: 1 } }, { $type: "b", a: { $b: 2 } }] };
+    expect(await ran(filtering("$.items[?(@.$type == 'a')].a.$b"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+    expect(await ran(filtering("$.items[?(@.a.$b > 1)]['$type']"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: ["b"] } });
+    const noVariables = { StartAt: "Pick", States: { Pick: { Type: "Pass", Parameters: { "small.$": "$.items[?(@.$type == 'a')].a.$b" }, End: true } } };
+    expect(await ran(noVariables, typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
   });
 
   it("assigns a Pass, Wait or Choice state's effective input past its InputPath and Parameters (AWS-recorded)", async () => {
