@@ -775,15 +775,16 @@ describe("local Step Functions, service integration Tasks", () => {
         { versions },
         { f: async (_event, target) => (targets.push(target), { ok: true }) },
       );
-    for (const [Parameters, version] of [[{ FunctionName: "f:live" }, "2"], [{ FunctionName: fnArn("f"), Qualifier: "2" }, "2"], [{ FunctionName: "f", Qualifier: "$LATEST" }, "$LATEST"], [{ FunctionName: "f" }, "$LATEST"]] as const) {
+    // "1", an older version the alias `old` still points at, is kept by Lambda (API_DeleteFunction: "You can't delete a version that an alias references").
+    for (const [Parameters, version] of [[{ FunctionName: "f:live" }, "2"], [{ FunctionName: fnArn("f"), Qualifier: "2" }, "2"], [{ FunctionName: "f", Qualifier: "1" }, "1"], [{ FunctionName: "f", Qualifier: "$LATEST" }, "$LATEST"], [{ FunctionName: "f" }, "$LATEST"]] as const) {
       const result = await invoke(Parameters);
       expect(result.status, JSON.stringify(Parameters)).toBe("SUCCEEDED");
       expect(result.output).toMatchObject({ ExecutedVersion: version, Payload: { ok: true }, StatusCode: 200, SdkHttpMetadata: { HttpHeaders: { "X-Amz-Executed-Version": version } }, SdkResponseMetadata: { RequestId: expect.any(String) } });
     }
-    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
+    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "1", version: "1" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
     targets.length = 0;
-    // Neither an alias nor the published version ("1" is an alias's target, not a version the program publishes now).
-    for (const Parameters of [{ FunctionName: "f:gone" }, { FunctionName: "f", Qualifier: "1" }]) {
+    // Neither an alias, nor the published version, nor one an alias points at.
+    for (const Parameters of [{ FunctionName: "f:gone" }, { FunctionName: "f", Qualifier: "3" }]) {
       const missing = await invoke(Parameters);
       const qualified = `${fnArn("f")}:${Parameters.Qualifier ?? "gone"}`;
       expect(missing).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
@@ -797,13 +798,13 @@ describe("local Step Functions, service integration Tasks", () => {
     const versions = new Map([[fnArn("f"), { version: "2", aliases: new Map([["live", "2"], ["old", "1"]]) }]]);
     const invoke = (Resource: string) =>
       run({ StartAt: "Call", States: { Call: { Type: "Task", Resource, End: true } } }, { versions }, { f: async (_event, target) => (targets.push(target), { ok: true }) });
-    for (const Resource of [`${fnArn("f")}:live`, `${fnArn("f")}:2`, `${fnArn("f")}:$LATEST`, fnArn("f")]) {
+    for (const Resource of [`${fnArn("f")}:live`, `${fnArn("f")}:2`, `${fnArn("f")}:1`, `${fnArn("f")}:$LATEST`, fnArn("f")]) {
       const result = await invoke(Resource);
       expect(result, Resource).toMatchObject({ status: "SUCCEEDED", output: { ok: true } });
     }
-    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
+    expect(targets).toEqual([{ qualifier: "live", version: "2" }, { qualifier: "2", version: "2" }, { qualifier: "1", version: "1" }, { qualifier: "$LATEST", version: "$LATEST" }, { qualifier: undefined, version: "$LATEST" }]);
     targets.length = 0;
-    for (const qualifier of ["gone", "1"]) {
+    for (const qualifier of ["gone", "3"]) {
       const missing = await invoke(`${fnArn("f")}:${qualifier}`);
       expect(missing).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
       expect(missing.cause).toMatch(new RegExp(`^Function not found: ${fnArn("f")}:${qualifier} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
