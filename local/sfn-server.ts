@@ -1540,8 +1540,13 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs as lambda:invoke with that
     // Qualifier does (invokedVersion).
     const target = invokeTarget(resource as string, undefined, { partition, region, account });
+    // One of the function's ARNs with more after it (`…:function:f:a:b`, `…:function:f:v.1`) is no function ARN Invoke
+    // reads, so no Lambda call could be made: refused with the definition (prepare), not at each run with an invented
+    // Lambda answer. Whether AWS refuses it at CreateStateMachine instead is not confirmed.
+    if (!target) {
+      throw new Error(`The local runtime (npm start) does not run ${machine.name}: state '${stateName}' names the Resource ${String(resource)}, which is no function ARN Lambda's Invoke reads. Name the function's ARN, optionally with one version or alias (…:function:<name>:<qualifier>, the qualifier letters, digits, - and _).`);
+    }
     return async (input) => {
-      if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
       authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       try {

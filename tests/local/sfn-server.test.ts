@@ -810,6 +810,13 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(missing.cause).toMatch(new RegExp(`^Function not found: ${fnArn("f")}:${qualifier} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
       expect(missing.history.map((event: Record<string, unknown>) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed", "ExecutionFailed"]);
     }
+    // A Resource of no form Invoke reads (two qualifiers, a `.` in the qualifier) is refused with the definition, naming the state and the Resource: no Lambda call.
+    for (const Resource of [`${fnArn("f")}:a:b`, `${fnArn("f")}:v.1`]) {
+      const refused = await invoke(Resource);
+      expect(refused, Resource).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+      expect(refused.cause).toContain(`state 'Call' names the Resource ${Resource}, which is no function ARN`);
+      expect(refused.history.map((event: Record<string, unknown>) => event.type)).not.toContain("LambdaFunctionScheduled");
+    }
     expect(targets).toEqual([]);
   });
 
