@@ -68,6 +68,14 @@ export function targetOfParts(parts: FunctionNameParts, qualifierParameter: unkn
   return { qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
 }
 
+/**
+ * Lambda's ResourceNotFoundException message for an Invoke of `target` that has no such function or qualifier: an
+ * unqualified name is named `<arn>:$LATEST` (AWS-recorded through Step Functions' lambda:invoke: LocalStack's
+ * test_task_service_lambda.snapshot.json, test_no_such_function, "Function not found:
+ * arn:…:function:no_such_…:$LATEST"). A qualified one names its qualifier (not recorded).
+ */
+export const functionNotFound = (target: InvokeTarget): string => `Function not found: ${target.qualifier === undefined ? `${target.unqualifiedArn}:$LATEST` : target.arn}`;
+
 /** What Invoke knows of a function's versions: the one the program published ("$LATEST" without `publish`), and its aliases (alias name → version). */
 export interface FunctionVersions {
   version: string;

@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { executedVersion, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
+import { executedVersion, functionNotFound, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -1566,9 +1566,15 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // local Invoke API): a name, partial ARN or ARN, in the state machine's partition, region and account unless it
       // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
-      const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
-      if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      if (!target) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is no FunctionName Lambda's Invoke reads`);
       authoriseInvoke(target.arn);
+      const fn = machine.functions.get(target.unqualifiedArn);
+      if (!fn) {
+        // AWS fails it Lambda.ResourceNotFoundException, which a Catch can take (functionNotFound). A function outside
+        // the program may exist in AWS: the local runtime runs the workflow's functions only.
+        log(`  ${machine.name}: state '${stateName}' invokes ${target.arn}, which is not one of the workflow's functions (${[...machine.functions.keys()].join(", ") || "none"}): it fails Lambda.ResourceNotFoundException`);
+        throw lambdaTaskFailure("ResourceNotFoundException", functionNotFound(target), 404);
+      }
       const version = invokedVersion(machine, target);
       let result: unknown;
       try {
@@ -1600,12 +1606,13 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 
 /**
  * The version a Task invoking `target` runs, as the Invoke API runs it (executedVersion); a qualifier the function has
- * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException (Step
- * Functions Local words a Task's missing function "Function not found: <name>").
+ * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException with Lambda's
+ * message (functionNotFound). For a direct function-ARN Task, the history event (LambdaFunctionFailed here) and the
+ * error are not confirmed: AWS's recording is of lambda:invoke's (TaskFailed).
  */
 function invokedVersion(machine: LocalStateMachineDefinition, target: InvokeTarget): string {
   const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
-  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${target.arn}`, 404);
+  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", functionNotFound(target), 404);
   return version;
 }
 

@@ -793,6 +793,22 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(targets).toEqual([]);
   });
 
+  it("fails a lambda:invoke of a function it does not have Lambda.ResourceNotFoundException, as AWS records it: unqualified named `:$LATEST`, and a Catch takes it", async () => {
+    // LocalStack's AWS recordings test_task_service_lambda test_no_such_function and test_no_such_function_catch.
+    const asked: string[] = [];
+    const call = (Parameters: object) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { Payload: null, ...Parameters }, End: true });
+    for (const [Parameters, arn] of [[{ FunctionName: "no_such_f" }, `${fnArn("no_such_f")}:$LATEST`], [{ FunctionName: "no_such_f", Qualifier: "live" }, `${fnArn("no_such_f")}:live`]] as const) {
+      const missing = await run({ StartAt: "Start", States: { Start: call(Parameters) } }, { authorise: (action, resource) => void asked.push(`${action} ${resource}`) }, { f: fake(() => ({ ok: true })) });
+      expect(missing, arn).toMatchObject({ status: "FAILED", error: "Lambda.ResourceNotFoundException" });
+      expect(missing.cause).toMatch(new RegExp(`^Function not found: ${arn.replace("$", "\\$")} \\(Service: AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: .+; Proxy: null\\)$`));
+      expect(missing.history.map((event: Record<string, unknown>) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]);
+    }
+    // IAM is asked first, about the ARN the Task names.
+    expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("no_such_f")}`, `lambda:InvokeFunction ${fnArn("no_such_f")}:live`]);
+    const caught = await run({ StartAt: "Start", States: { Start: { ...call({ FunctionName: "no_such_f" }), Catch: [{ ErrorEquals: ["Lambda.ResourceNotFoundException"], Next: "Handled" }] }, Handled: { Type: "Pass", End: true } } }, {}, { f: fake(() => ({ ok: true })) });
+    expect(caught).toMatchObject({ status: "SUCCEEDED", output: { Error: "Lambda.ResourceNotFoundException", Cause: expect.stringMatching(/^Function not found: .*:function:no_such_f:\$LATEST /) } });
+  });
+
   it("runs a Task whose Resource is a qualified function ARN as that version, as lambda:invoke does; an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
     const targets: unknown[] = [];
     const versions = new Map([[fnArn("f"), { version: "2", aliases: new Map([["live", "2"], ["old", "1"]]) }]]);
