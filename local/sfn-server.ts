@@ -426,8 +426,12 @@ type LoggerMethod = (typeof LOGGER_METHODS)[number];
 
 /**
  * The one way a hook takes the place of one of a run's logger's methods: `hook` is called with the method it
- * replaced (`previous`, called on the logger it names: the logger itself, or one dispatchingThrough its own dispatch)
- * and the arguments the library passed. Hooks of one method nest in the order they were placed, the last outermost.
+ * replaced (`previous`) and the arguments the library passed. Hooks of one method nest in the order they were placed,
+ * the last outermost. `previous`'s `on` (the logger itself, or one dispatchingThrough its own dispatch) reaches the
+ * library's own method only: when `previous` is an earlier hook, that hook ignores it and calls its own `previous` on
+ * the logger it names. So a hook that must choose the logger is placed first, innermost (measureStateData, whose
+ * enter names the run's `own` reporter, before trackVariables: instrumentRuns); placed last, its choice would be lost
+ * silently.
  */
 function hookLogger<M extends LoggerMethod>(
   logger: LibraryRunLogger,
