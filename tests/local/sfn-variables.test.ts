@@ -411,13 +411,26 @@ describe("local Step Functions, workflow variables", () => {
       StartAt: "State0",
       States: {
         State0: { Type: "Pass", Assign: { Name: "variable", "fields.$": "$$.*" }, Next: "Shape" },
-        Shape: { Type: "Pass", Parameters: { "fields.$": "$$.*", "names.$": "$$..Name", "assigned.$": "$fields" }, End: true },
+        Shape: { Type: "Pass", Parameters: { "fields.$": "$$.*", "names.$": "$$..Name", "assigned.$": "$fields", "sm.$": "$$.StateMachine", "smText.$": "States.JsonToString($$.StateMachine)", "smFields.$": "$$.StateMachine.*" }, End: true },
       },
     };
     const result = await ran(definition, { a: 1 });
     const execution = { Id: result.executionArn, Input: { a: 1 }, StartTime: expect.any(String), Name: result.executionArn.split(":").pop(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/vars-role`, RedriveCount: 0 };
     const stateMachine = { Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vars`, Name: "vars" };
-    expect(result).toMatchObject({ status: "SUCCEEDED", output: { fields: [execution, stateMachine], names: [execution.Name, "vars"], assigned: [execution, stateMachine] } });
+    // toEqual: a field leaked into `$$.StateMachine` (or `$$.Execution`) shows as an extra key.
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ fields: [execution, stateMachine], names: [execution.Name, "vars"], assigned: [execution, stateMachine], sm: stateMachine, smText: JSON.stringify(stateMachine), smFields: [stateMachine.Id, "vars"] });
+    // Within a Map iteration too, where the run's variables still reach the iteration.
+    const inMap = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { Name: "variable" }, Next: "Each" },
+        Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "In", States: { In: { Type: "Pass", Parameters: { "sm.$": "$$.StateMachine", "smText.$": "States.JsonToString($$.StateMachine)", "smFields.$": "$$.StateMachine.*", "v.$": "$Name" }, End: true } } }, End: true },
+      },
+    };
+    const mapped = await ran(inMap, { items: [1] });
+    expect(mapped.status).toBe("SUCCEEDED");
+    expect(mapped.output).toEqual([{ sm: stateMachine, smText: JSON.stringify(stateMachine), smFields: [stateMachine.Id, "vars"], v: "variable" }]);
     // Nothing but the context's own fields: `$$..x` of a variable `x` selects nothing.
     const descent = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": "$$..fields" }, End: true } } };
     expect(await ran(descent)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$$..fields' does not point to a value" });
