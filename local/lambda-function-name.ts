@@ -68,6 +68,14 @@ export function targetOfParts(parts: FunctionNameParts, qualifierParameter: unkn
   return { qualifier, conflict: given !== undefined && parts.qualifier !== undefined && given !== parts.qualifier, unqualifiedArn, arn: qualifier ? `${unqualifiedArn}:${qualifier}` : unqualifiedArn };
 }
 
+/**
+ * Lambda's ResourceNotFoundException message for an Invoke of `target` that has no such function or qualifier: an
+ * unqualified name is named `<arn>:$LATEST` (AWS-recorded through Step Functions' lambda:invoke: LocalStack's
+ * test_task_service_lambda.snapshot.json, test_no_such_function, "Function not found:
+ * arn:…:function:no_such_…:$LATEST"). A qualified one names its qualifier (not recorded).
+ */
+export const functionNotFound = (target: InvokeTarget): string => `Function not found: ${target.qualifier === undefined ? `${target.unqualifiedArn}:$LATEST` : target.arn}`;
+
 /** What Invoke knows of a function's versions: the one the program published ("$LATEST" without `publish`), and its aliases (alias name → version). */
 export interface FunctionVersions {
   version: string;
@@ -76,12 +84,15 @@ export interface FunctionVersions {
 
 /**
  * The version a qualifier runs (Invoke's X-Amz-Executed-Version, Step Functions' lambda:invoke `ExecutedVersion`):
- * `$LATEST` unqualified, an alias's version, or the published version itself; undefined for a qualifier the function
- * has not, which Invoke refuses as ResourceNotFoundException ("Function not found: <qualified arn>"). One reading for
- * the local Invoke API and Step Functions' optimized lambda:invoke, so both report the same version.
+ * `$LATEST` unqualified, an alias's version, or a version itself: the one published, or an older one an alias still
+ * points at (Lambda keeps it: "You can't delete a version that an alias references", API_DeleteFunction). Undefined for
+ * a qualifier the function has not, which Invoke refuses as ResourceNotFoundException ("Function not found: <qualified
+ * arn>"). Older versions no alias points at are unknown here, so they are refused, though AWS may still keep them. One
+ * reading for the local Invoke API, Step Functions' optimized lambda:invoke and a direct function-ARN Task, so all
+ * report the same version. An alias's weighted routing (RoutingConfig) is not modelled: it runs its primary version.
  */
 export function executedVersion(fn: FunctionVersions, qualifier: string | undefined): string | undefined {
   if (qualifier === undefined || qualifier === "$LATEST") return "$LATEST";
   if (fn.aliases.has(qualifier)) return fn.aliases.get(qualifier);
-  return qualifier === fn.version ? qualifier : undefined;
+  return qualifier === fn.version || [...fn.aliases.values()].includes(qualifier) ? qualifier : undefined;
 }

@@ -19,7 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
+import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, functionNotFound, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -210,7 +210,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     const notFound = (): { error: ApiError } => {
       const known = options.functions.map((f) => `${f.functionName} (LambdaFunction "${f.name}")`).join(", ") || "none";
       // Lambda's own message is "Function not found: <arn>" (404, {"Message": …, "Type": "User"}); the list is local help.
-      return { error: { status: 404, type: "ResourceNotFoundException", message: `Function not found: ${named.arn}. Functions of this program, by name or ARN: ${known}` } };
+      return { error: { status: 404, type: "ResourceNotFoundException", message: `${functionNotFound(named)}. Functions of this program, by name or ARN: ${known}` } };
     };
     const version = target && executedVersion(target, qualifier);
     if (!target || version === undefined) return notFound();

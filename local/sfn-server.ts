@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { executedVersion, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
+import { executedVersion, functionNotFound, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -426,8 +426,12 @@ type LoggerMethod = (typeof LOGGER_METHODS)[number];
 
 /**
  * The one way a hook takes the place of one of a run's logger's methods: `hook` is called with the method it
- * replaced (`previous`, called on the logger it names: the logger itself, or one dispatchingThrough its own dispatch)
- * and the arguments the library passed. Hooks of one method nest in the order they were placed, the last outermost.
+ * replaced (`previous`) and the arguments the library passed. Hooks of one method nest in the order they were placed,
+ * the last outermost. `previous`'s `on` (the logger itself, or one dispatchingThrough its own dispatch) reaches the
+ * library's own method only: when `previous` is an earlier hook, that hook ignores it and calls its own `previous` on
+ * the logger it names. So a hook that must choose the logger is placed first, innermost (measureStateData, whose
+ * enter names the run's `own` reporter, before trackVariables: instrumentRuns); placed last, its choice would be lost
+ * silently.
  */
 function hookLogger<M extends LoggerMethod>(
   logger: LibraryRunLogger,
@@ -1540,8 +1544,13 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs as lambda:invoke with that
     // Qualifier does (invokedVersion).
     const target = invokeTarget(resource as string, undefined, { partition, region, account });
+    // One of the function's ARNs with more after it (`…:function:f:a:b`, `…:function:f:v.1`) is no function ARN Invoke
+    // reads, so no Lambda call could be made: refused with the definition (prepare), not at each run with an invented
+    // Lambda answer. Whether AWS refuses it at CreateStateMachine instead is not confirmed.
+    if (!target) {
+      throw new Error(`The local runtime (npm start) does not run ${machine.name}: state '${stateName}' names the Resource ${String(resource)}, which is no function ARN Lambda's Invoke reads. Name the function's ARN, optionally with one version or alias (…:function:<name>:<qualifier>, the qualifier letters, digits, - and _).`);
+    }
     return async (input) => {
-      if (!target) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${String(resource)}`, 404);
       authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       try {
@@ -1561,9 +1570,15 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // local Invoke API): a name, partial ARN or ARN, in the state machine's partition, region and account unless it
       // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
-      const fn = target ? machine.functions.get(target.unqualifiedArn) : undefined;
-      if (!target || !fn) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is not one of the workflow's functions`);
+      if (!target) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is no FunctionName Lambda's Invoke reads`);
       authoriseInvoke(target.arn);
+      const fn = machine.functions.get(target.unqualifiedArn);
+      if (!fn) {
+        // AWS fails it Lambda.ResourceNotFoundException, which a Catch can take (functionNotFound). A function outside
+        // the program may exist in AWS: the local runtime runs the workflow's functions only.
+        log(`  ${machine.name}: state '${stateName}' invokes ${target.arn}, which is not one of the workflow's functions (${[...machine.functions.keys()].join(", ") || "none"}): it fails Lambda.ResourceNotFoundException`);
+        throw lambdaTaskFailure("ResourceNotFoundException", functionNotFound(target), 404);
+      }
       const version = invokedVersion(machine, target);
       let result: unknown;
       try {
@@ -1595,12 +1610,13 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
 
 /**
  * The version a Task invoking `target` runs, as the Invoke API runs it (executedVersion); a qualifier the function has
- * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException (Step
- * Functions Local words a Task's missing function "Function not found: <name>").
+ * not is Lambda's ResourceNotFoundException, which Step Functions names Lambda.ResourceNotFoundException with Lambda's
+ * message (functionNotFound). For a direct function-ARN Task, the history event (LambdaFunctionFailed here) and the
+ * error are not confirmed: AWS's recording is of lambda:invoke's (TaskFailed).
  */
 function invokedVersion(machine: LocalStateMachineDefinition, target: InvokeTarget): string {
   const version = executedVersion(machine.versions?.get(target.unqualifiedArn) ?? UNPUBLISHED, target.qualifier);
-  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", `Function not found: ${target.arn}`, 404);
+  if (version === undefined) throw lambdaTaskFailure("ResourceNotFoundException", functionNotFound(target), 404);
   return version;
 }
 
@@ -1652,8 +1668,11 @@ const QUOTED = /('(?:[^'\\]|\\.)*')/;
 /** A filter expression's text (`[?(…)]`), and a filter's quoted text (its script takes either quote). */
 const FILTER = /\[\?\((.*?)\)\]/gs;
 const FILTER_QUOTED = /('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
-/** A variable read as a filter operand (`$limit`; not `$.`, `$[`, `$$`, whose `$` no name follows). */
-const FILTER_VARIABLE = new RegExp(String.raw`\$(${NAME})`, "u");
+/**
+ * A variable read as a filter operand: a `$limit` that starts a value. Not `$.`, `$[`, `$$` (no name follows the
+ * `$`), nor a `$`-named member (`@.$type`, `@.a.$b`, `@[0].$c`), which the script reads from the item.
+ */
+const FILTER_VARIABLE = new RegExp(String.raw`(?<![\p{ID_Continue}$@.\]])\$(${NAME})`, "u");
 
 /**
  * The variable a path's filter expression reads (`$.items[?(@.x == $limit)]`: `limit`), outside its quoted text;

@@ -124,8 +124,8 @@ describe("a handler invokes another function through the local Lambda API", () =
     expect(await orchestrate({ qualifier: "1" })).toMatchObject({ statusCode: 200 });
   });
 
-  it("gets ResourceNotFoundException (404) for a name the program does not have", async () => {
-    expect(await orchestrate({ functionName: "target" })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404, message: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:target\./) });
+  it("gets ResourceNotFoundException (404) for a name the program does not have, naming an unqualified one `:$LATEST` (AWS-recorded)", async () => {
+    expect(await orchestrate({ functionName: "target" })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404, message: expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:target:\$LATEST\./) });
     expect(await orchestrate({ functionName: `arn:aws:lambda:eu-west-1:${names.targetArn.split(":")[4]}:function:${names.targetName}` })).toMatchObject({ error: "ResourceNotFoundException", httpStatusCode: 404 });
   });
 });
@@ -179,7 +179,7 @@ describe("the local Lambda API from a terminal", () => {
 
   it("refuses what Lambda refuses with its error type, and keeps serving", async () => {
     const refusal = async (response: Response) => [response.status, response.headers.get("x-amzn-errortype"), ((await response.json()) as { Message: string }).Message];
-    expect(await refusal(await invoke("nope"))).toEqual([404, "ResourceNotFoundException", expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:nope\. Functions of this program, by name or ARN: .*target-function-/)]);
+    expect(await refusal(await invoke("nope"))).toEqual([404, "ResourceNotFoundException", expect.stringMatching(/^Function not found: arn:aws:lambda:us-east-1:\d{12}:function:nope:\$LATEST\. Functions of this program, by name or ARN: .*target-function-/)]);
     expect(await refusal(await invoke(names.targetName, { body: "{not json" }))).toEqual([400, "InvalidRequestContentException", expect.stringMatching(/^Could not parse request body into json/)]);
     expect(await refusal(await invoke(names.targetName, { headers: { "X-Amz-Invocation-Type": "Later" }, body: "{}" }))).toEqual([400, "ValidationException", expect.stringContaining("invocationType")]);
     expect(await refusal(await invoke("bad name!"))).toEqual([400, "ValidationException", expect.stringContaining("functionName")]);

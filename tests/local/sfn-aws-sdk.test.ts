@@ -327,7 +327,7 @@ describe("local Step Functions, AWS SDK integrations", () => {
   it("fails aws-sdk:lambda:invoke of a function the program does not define, and any other Lambda action, with States.Runtime, which no Catch takes", async () => {
     const missing = await run(caughtByAll(task("arn:aws:states:::aws-sdk:lambda:invoke", { FunctionName: "elsewhere", Payload: {} })), {});
     expect([missing.status, missing.error]).toEqual(["FAILED", "States.Runtime"]);
-    expect(missing.cause).toMatch(/^The local runtime cannot run aws-sdk:lambda:invoke of elsewhere: Function not found: arn:aws:lambda:eu-west-1:\d+:function:elsewhere\. Functions of this program, by name or ARN: resize-fn/);
+    expect(missing.cause).toMatch(/^The local runtime cannot run aws-sdk:lambda:invoke of elsewhere: Function not found: arn:aws:lambda:eu-west-1:\d+:function:elsewhere:\$LATEST\. Functions of this program, by name or ARN: resize-fn/);
     const other = await run(caughtByAll(task("arn:aws:states:::aws-sdk:lambda:getFunction", { FunctionName: "resize-fn" })), {});
     expect([other.status, other.error, other.cause]).toEqual(["FAILED", "States.Runtime", "The local Lambda API takes Invoke only; aws-sdk:lambda:getFunction runs in AWS alone."]);
   });

@@ -307,6 +307,12 @@ describe("local Step Functions, workflow variables", () => {
     // Text in quotes, and the input's root, are no variable's: the filter runs as before.
     expect(await ran(filtering("$.items[?(@.tag == '$limit')].x"), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
     expect(await ran(filtering('$.items[?(@.tag == "$limit")].x'), items)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+    // A `$`-named member (`@.$type`, `@.a.$b`, `.a.$b`) is the item's, no variable's: with or without an Assign in the definition.
+    const typed = { items: [{ $type: "a", a: { $b: 1 } }, { $type: "b", a: { $b: 2 } }] };
+    expect(await ran(filtering("$.items[?(@.$type == 'a')].a.$b"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
+    expect(await ran(filtering("$.items[?(@.a.$b > 1)]['$type']"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: ["b"] } });
+    const noVariables = { StartAt: "Pick", States: { Pick: { Type: "Pass", Parameters: { "small.$": "$.items[?(@.$type == 'a')].a.$b" }, End: true } } };
+    expect(await ran(noVariables, typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
   });
 
   it("assigns a Pass, Wait or Choice state's effective input past its InputPath and Parameters (AWS-recorded)", async () => {
@@ -405,13 +411,26 @@ describe("local Step Functions, workflow variables", () => {
       StartAt: "State0",
       States: {
         State0: { Type: "Pass", Assign: { Name: "variable", "fields.$": "$$.*" }, Next: "Shape" },
-        Shape: { Type: "Pass", Parameters: { "fields.$": "$$.*", "names.$": "$$..Name", "assigned.$": "$fields" }, End: true },
+        Shape: { Type: "Pass", Parameters: { "fields.$": "$$.*", "names.$": "$$..Name", "assigned.$": "$fields", "sm.$": "$$.StateMachine", "smText.$": "States.JsonToString($$.StateMachine)", "smFields.$": "$$.StateMachine.*" }, End: true },
       },
     };
     const result = await ran(definition, { a: 1 });
     const execution = { Id: result.executionArn, Input: { a: 1 }, StartTime: expect.any(String), Name: result.executionArn.split(":").pop(), RoleArn: `arn:aws:iam::${ACCOUNT}:role/vars-role`, RedriveCount: 0 };
     const stateMachine = { Id: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:vars`, Name: "vars" };
-    expect(result).toMatchObject({ status: "SUCCEEDED", output: { fields: [execution, stateMachine], names: [execution.Name, "vars"], assigned: [execution, stateMachine] } });
+    // toEqual: a field leaked into `$$.StateMachine` (or `$$.Execution`) shows as an extra key.
+    expect(result.status).toBe("SUCCEEDED");
+    expect(result.output).toEqual({ fields: [execution, stateMachine], names: [execution.Name, "vars"], assigned: [execution, stateMachine], sm: stateMachine, smText: JSON.stringify(stateMachine), smFields: [stateMachine.Id, "vars"] });
+    // Within a Map iteration too, where the run's variables still reach the iteration.
+    const inMap = {
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Pass", Assign: { Name: "variable" }, Next: "Each" },
+        Each: { Type: "Map", ItemsPath: "$.items", ItemProcessor: { StartAt: "In", States: { In: { Type: "Pass", Parameters: { "sm.$": "$$.StateMachine", "smText.$": "States.JsonToString($$.StateMachine)", "smFields.$": "$$.StateMachine.*", "v.$": "$Name" }, End: true } } }, End: true },
+      },
+    };
+    const mapped = await ran(inMap, { items: [1] });
+    expect(mapped.status).toBe("SUCCEEDED");
+    expect(mapped.output).toEqual([{ sm: stateMachine, smText: JSON.stringify(stateMachine), smFields: [stateMachine.Id, "vars"], v: "variable" }]);
     // Nothing but the context's own fields: `$$..x` of a variable `x` selects nothing.
     const descent = { ...definition, States: { ...definition.States, Shape: { Type: "Pass", Parameters: { "v.$": "$$..fields" }, End: true } } };
     expect(await ran(descent)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$$..fields' does not point to a value" });
