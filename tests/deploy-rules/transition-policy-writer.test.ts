@@ -159,6 +159,15 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
   });
 
+  it("finds a LogResourcePolicy on a log group whose policyName changes: replaced (ForceNew), its old copy deleted by the group's ARN", () => {
+    const group = handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } });
+    const policy = (policyName: string) => handBuilt(LOG_POLICY, "audit-policy", { resourceArn: logGroupArn, policyName, policyDocument: document });
+    const findings = transition([group, policy("audit")], [group, policy("audit-v2")]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LOG_POLICY} audit-policy`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(policyName \(audit → audit-v2\)\) and its old copy deleted by this update/);
+    expect(transition(saved([group, policy("audit")]), [group, policy("audit-v2")]).map((f) => f.rule)).toEqual([RULE]);
+  });
+
   it("finds an EventBusPolicy removed while an EventPermission adds a statement: RemoveAllPermissions drops it too", () => {
     const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
     const busPolicy = handBuilt(BUS_POLICY, "orders-bus-policy", { eventBusName: "orders", policy: document });
