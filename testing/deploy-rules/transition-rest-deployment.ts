@@ -88,7 +88,6 @@ const frozen = (deployment: RecordedResource, deployedUrns: ReadonlySet<string>)
  * the fix names the deployment to replace.
  */
 export function restRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  let deployedUrns: Set<string> | undefined;
   const takesSnapshot = snapshotsTaken(deployed);
   return removedRouteFindings(
     {
@@ -97,10 +96,9 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
       deploymentType: DEPLOYMENT,
       isApi: () => true,
       routesOf: methodsOf,
-      report: (api, method, { name }, deployments) => {
-        deployedUrns ??= new Set(deployed.map((r) => r.urn));
-        const still = deployments.filter((d) => frozen(d, deployedUrns!));
-        const fresh = deployments.filter((d) => !frozen(d, deployedUrns!));
+      report: (api, method, { name }, deployments, deployedUrns) => {
+        const still = deployments.filter((d) => frozen(d, deployedUrns));
+        const fresh = deployments.filter((d) => !frozen(d, deployedUrns));
         // About the first deployment that is not frozen, else the frozen one.
         const deployment = fresh[0] ?? still[0];
         const taken = takesSnapshot(deployment);

@@ -54,8 +54,11 @@ export interface RemovedRouteKind {
   isApi(api: RecordedResource): boolean;
   /** A reader of `graph`'s routes; called once per graph, so an index it needs is built once. */
   routesOf(graph: Graph): (route: RecordedResource) => RouteRead;
-  /** The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one). */
-  report(api: RecordedResource, route: RecordedResource, read: RouteRead, deployments: RecordedResource[]): TransitionFinding;
+  /**
+   * The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one),
+   * `deployedUrns` the URNs of the deployed plan.
+   */
+  report(api: RecordedResource, route: RecordedResource, read: RouteRead, deployments: RecordedResource[], deployedUrns: ReadonlySet<string>): TransitionFinding;
 }
 
 /**
@@ -120,7 +123,7 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
     if (api === undefined || !ofApi) continue;
     const read = readDeployed(route);
     if (read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
-    findings.push(kind.report(apis.get(api)!, route, read, ofApi));
+    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns));
   }
   return findings;
 }

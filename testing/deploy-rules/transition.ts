@@ -827,7 +827,9 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     policy: "CloudWatch Logs resource policy",
     deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
     left: "without it",
-    // A policy by name has no resource to move to: another policyName is another policy (both ForceNew).
+    // A policy by name has no resource to move to: another policyName is another policy. Both are ForceNew, exactly one
+    // set (logs/resource_policy.go schema): a new policyName replaces it create-first, and the old copy's delete by the
+    // old name drops a policy another writer has just put under that name.
     kept: ["resourceArn", "policyName"],
     replacedOnMove: true,
     replaceOn: ["resourceArn", "policyName"],

@@ -64,6 +64,14 @@ describe("TransitionRestRouteStillServed", () => {
     expect(transition(after, await api(health))).toEqual([]);
   });
 
+  it("with two stages, one running a canary, gives one finding whose fresh deployment moves the stage without a canary too", async () => {
+    const stages = { prod: { canary: { percentTraffic: 10 } }, dev: {} };
+    const findings = transition(await api({ ...health, ...status }, stages), await api(health, stages));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${METHOD} api-method-get-status`]]);
+    expect(findings[0].fix).toMatch(/^after this `pulumi up`, take a fresh deployment: pulumi up --replace "[^"]*::api-canary-deployment"/);
+    expect(findings[0].fix).toMatch(/never --replace api-deployment while the canary runs/);
+  });
+
   it("says a hand-built deployment without triggers takes no new snapshot, and the fix still replaces it", () => {
     const restApi = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "api-id" });
     const on = { dependencies: [restApi.urn] };
