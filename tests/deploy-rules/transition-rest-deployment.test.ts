@@ -35,7 +35,7 @@ describe("TransitionRestRouteStillServed", () => {
     // Through the file `npm run plan -- --save` writes, which keeps each method's httpMethod and resourceId.
     const fromFile = transition(saved(before), after);
     expect(fromFile.map((f) => f.rule)).toEqual(["TransitionRestRouteStillServed"]);
-    expect(fromFile[0].problem).toMatch(/^removes route GET \/albums\/\{albumId\} of REST API api-api/);
+    expect(fromFile[0].problem).toMatch(/^removes route GET \/albums\/\{albumId\} of REST API api-api, but the deployment this update takes \(api-deployment\)/);
     // A file saved before those were kept: the route is named by its resource.
     const older = saved(before).map((r) => (r.type === METHOD ? { ...r, inputs: {}, savedInputs: [] } : r));
     expect(transition(older, after)[0].problem).toMatch(/^removes route api-method-get-albums-albumId of REST API api-api/);

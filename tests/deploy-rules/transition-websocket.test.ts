@@ -31,7 +31,7 @@ describe("TransitionWebSocketRouteStillServed", () => {
     // Through the file `npm run plan -- --save` writes, which keeps each route's routeKey.
     const fromFile = transition(saved(before), after);
     expect(fromFile.map((f) => f.rule)).toEqual(["TransitionWebSocketRouteStillServed"]);
-    expect(fromFile[0].problem).toMatch(/^removes route "ping" of WebSocket API live-api/);
+    expect(fromFile[0].problem).toMatch(/^removes route "ping" of WebSocket API live-api, but the deployment this update takes \(live-deployment\)/);
     // A file saved before routeKey was kept: the route is named by its resource.
     const older = saved(before).map((r) => (r.type === ROUTE ? { ...r, inputs: {}, savedInputs: [] } : r));
     expect(transition(older, after)[0].problem).toMatch(/^removes route live-route-ping of WebSocket API live-api/);
