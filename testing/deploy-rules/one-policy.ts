@@ -12,6 +12,7 @@ import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies"
 import { KEY_POLICY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
+import { REST_API } from "./transition-rest-deployment";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /** The writers of one resource's policy, in the order a finding lists them. */
@@ -246,7 +247,7 @@ export function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "
   return undefined;
 }
 
-const REST_API = "aws:apigateway/restApi:RestApi";
+export const KMS_KEY = "aws:kms/key:Key";
 
 /**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
@@ -312,7 +313,7 @@ export const KMS_ONE_KEY_POLICY = onePolicyRule({
   id: "KmsOneKeyPolicy",
   title: "A KMS key's key policy is written by one resource only",
   source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
-  targets: writersByHolder(["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true),
+  targets: writersByHolder([KMS_KEY, "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true),
   wording: { on: "writer", of: (key) => `key policy of the KMS key ${key}`, removes: "its statements (the provider puts KMS's default key policy back)", fix: (key) => `write every statement for ${key} into the key's \`policy\` or one aws.kms.KeyPolicy, not both` },
 });
 

@@ -26,7 +26,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { ignoredBy } from "./property-paths";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
-import { removedRouteFindings } from "./transition-websocket";
+import { removedRouteFindings, snapshotClause, snapshotsTaken, staysNote } from "./transition-websocket";
 
 export const TRANSITION_REST_ROUTE_RULE = {
   id: "TransitionRestRouteStillServed",
@@ -34,70 +34,86 @@ export const TRANSITION_REST_ROUTE_RULE = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-deployments.html",
 } as const;
 
-const REST_API = "aws:apigateway/restApi:RestApi";
-const METHOD = "aws:apigateway/method:Method";
-const RESOURCE = "aws:apigateway/resource:Resource";
-const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+export const REST_API = "aws:apigateway/restApi:RestApi";
+export const METHOD = "aws:apigateway/method:Method";
+export const RESOURCE = "aws:apigateway/resource:Resource";
+export const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 
-/** The path parts from the API's root to the method's resource, when the inputs tell them (a saved plan keeps none). */
-function pathOf(method: RecordedResource, graph: Graph): string[] | undefined {
-  const { httpMethod, resourceId } = method.inputs;
-  if (typeof httpMethod !== "string" || typeof resourceId !== "string") return undefined;
+/** A path part that matches any value (`{id}`, `{proxy+}`): one per parent, whatever its name. */
+export const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
+
+/**
+ * A reader of the methods of `graph`: the path parts from the API's root to the method's resource, when the inputs
+ * tell them (a saved plan keeps a method's `httpMethod` and `resourceId` and a resource's `parentId` and `pathPart`;
+ * one saved before the method's were kept tells none). The resource index is built once per graph.
+ */
+function methodPaths(graph: Graph): (method: RecordedResource) => string[] | undefined {
   const byId = new Map(ofType(graph, RESOURCE).map((r) => [r.id, r]));
-  const parts: string[] = [];
-  const seen = new Set<string>();
-  for (let id: unknown = resourceId; typeof id === "string" && byId.has(id) && !seen.has(id); ) {
-    seen.add(id);
-    const resource = byId.get(id)!;
-    if (typeof resource.inputs.pathPart !== "string") return undefined;
-    parts.unshift(resource.inputs.pathPart);
-    id = resource.inputs.parentId;
-  }
-  return parts;
+  return (method) => {
+    const { httpMethod, resourceId } = method.inputs;
+    if (typeof httpMethod !== "string" || typeof resourceId !== "string") return undefined;
+    const parts: string[] = [];
+    const seen = new Set<string>();
+    for (let id: unknown = resourceId; typeof id === "string" && byId.has(id) && !seen.has(id); ) {
+      seen.add(id);
+      const resource = byId.get(id)!;
+      if (typeof resource.inputs.pathPart !== "string") return undefined;
+      parts.unshift(resource.inputs.pathPart);
+      id = resource.inputs.parentId;
+    }
+    return parts;
+  };
 }
 
-/** `GET /albums/{}`: a variable part as `{}`, since a route whose parameter is renamed serves the same requests. */
-function methodKey(method: RecordedResource, graph: Graph): string | undefined {
-  const parts = pathOf(method, graph);
-  return parts && `${method.inputs.httpMethod} /${parts.map((part) => part.replace(/^\{.*\}$/, "{}")).join("/")}`;
-}
-
-/** The route as a caller reads it (`GET /albums/{albumId}`), else the method's logical name. */
-function routeName(method: RecordedResource, graph: Graph): string {
-  const parts = pathOf(method, graph);
-  return parts ? `${method.inputs.httpMethod} /${parts.join("/")}` : method.name;
+/**
+ * `GET /albums/{}` as the key (a variable part as `{}`, since a route whose parameter is renamed serves the same
+ * requests), and the route as a caller reads it (`GET /albums/{albumId}`), else the method's logical name.
+ */
+function methodsOf(graph: Graph) {
+  const pathOf = methodPaths(graph);
+  return (method: RecordedResource) => {
+    const parts = pathOf(method);
+    return parts
+      ? { key: `${method.inputs.httpMethod} /${parts.map((part) => (isVariablePathPart(part) ? "{}" : part)).join("/")}`, name: `route ${method.inputs.httpMethod} /${parts.join("/")}` }
+      : { key: undefined, name: `route ${method.name}` };
+  };
 }
 
 /** A deployment the update keeps as deployed, whatever the snapshot: it ignores its triggers (a canary runs). */
 const frozen = (deployment: RecordedResource, deployedUrns: ReadonlySet<string>) => deployedUrns.has(deployment.urn) && ignoredBy(deployment, ["triggers"]).length > 0;
 
-/** A method removed from the program whose method and path no method of the new plan serves, for each REST API and deployment both plans keep. */
+/**
+ * A method removed from the program whose method and path no method of the new plan serves, for each REST API both
+ * plans keep that has a deployment. The finding is on the removed method's URN (an acceptance names that one removal);
+ * the fix names the deployment to replace.
+ */
 export function restRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  const takesSnapshot = snapshotsTaken(deployed);
   return removedRouteFindings(
     {
       apiType: REST_API,
       routeType: METHOD,
       deploymentType: DEPLOYMENT,
       isApi: () => true,
-      keyOf: methodKey,
-      report: (api, deployment, method, _key, deployments) => {
+      routesOf: methodsOf,
+      report: (api, method, { name }, deployments, deployedUrns) => {
         const still = deployments.filter((d) => frozen(d, deployedUrns));
         const fresh = deployments.filter((d) => !frozen(d, deployedUrns));
-        // One finding per removed method: on the first deployment the update takes, else on the frozen one.
-        if (deployment !== (fresh[0] ?? still[0])) return undefined;
-        const route = routeName(method, deployed);
+        // About the first deployment that is not frozen, else the frozen one.
+        const deployment = fresh[0] ?? still[0];
+        const taken = takesSnapshot(deployment);
+        // The frozen snapshot is as old as the canary: a route added with the canary was never in it.
         const frozenNote = still.length
-          ? `; and ${still.map((d) => d.name).join(", ")}, frozen while the canary runs, still serves it to the stage's other traffic until promotion replaces it`
+          ? `; and if the route was in the API when the canary started, ${still.map((d) => d.name).join(", ")}, frozen while the canary runs, still serves it to the stage's other traffic until promotion replaces it`
           : "";
         const promote = `promote the canary (remove apiCanaryStage and pulumi up): the deployment it froze is then replaced after every part, and the stage moves to it (docs/api-gateway-deployments.md, "A canary release, one \`pulumi up\` at a time"); never --replace ${still.map((d) => d.name).join(", ")} while the canary runs: the stage ignores changes to its deployment, so API Gateway refuses to delete the copy it serves and every later pulumi up fails`;
         const fix = fresh.length
-          ? `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/api-gateway-deployments.md, "Removing a route: one more step")${still.length ? `. For the rest of the traffic, ${promote}` : ""}`
+          ? `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/api-gateway-deployments.md, "Removing a route: one more step")${still.length ? `. For the rest of the traffic (a route that predates the canary), ${promote}` : ""}`
           : promote;
         const problem = fresh.length
-          ? `removes route ${route} of REST API ${api.name}, but the deployment this update takes (${deployment.name}) snapshots the API before the removed method, its integration and function are deleted at the end of the update (pulumi/pulumi#9979, pulumi/pulumi-aws#3289), so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx)${frozenNote}. Its triggers already match the new routes, so no later \`pulumi up\` redeploys`
-          : `removes route ${route} of REST API ${api.name}, but ${deployment.name} is frozen while the canary runs (its ignoreChanges holds "triggers"), so the stage keeps serving the route from it, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx), until promotion`;
-        return { ...deployFinding(TRANSITION_REST_ROUTE_RULE.id, deployment, problem, fix, stack), urn: deployment.urn };
+          ? `removes ${name} of REST API ${api.name}, but ${snapshotClause(deployment, taken, "method")}, so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx)${frozenNote}. ${staysNote(taken)}`
+          : `removes ${name} of REST API ${api.name}, but ${deployment.name} is frozen while the canary runs (its ignoreChanges holds "triggers"), so the stage keeps serving the route from it, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx), until promotion`;
+        return { ...deployFinding(TRANSITION_REST_ROUTE_RULE.id, method, problem, fix, stack), urn: method.urn };
       },
     },
     deployed,

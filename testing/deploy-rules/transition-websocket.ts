@@ -12,8 +12,12 @@
  * **Inferred, not confirmed by AWS text:** that a snapshot keeps serving a route deleted after it was taken (the
  * snapshot wording above is the basis; docs/realtime.md "Removing a route: one more step").
  *
- * Saved plans keep no inputs of routes, so the route is told by its key where the deployed plan holds it, else by its
- * logical name; a route is the API's when it depends on the API's URN, as every route's `apiId` makes it.
+ * A saved plan keeps each route's `routeKey` (TRANSITION_READ_INPUTS), so a route kept under a new URN is no removal;
+ * from a plan saved before that, the route is told by its logical name. A route is the API's when it depends on the
+ * API's URN, as every route's `apiId` makes it.
+ *
+ * The finding is on the removed route's URN, not the deployment's: an accepted finding (`<Rule>:<urn>`) names that one
+ * removal, and the acceptance goes unused once it is deployed, instead of accepting every later removal on the API.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -27,10 +31,16 @@ export const TRANSITION_WEBSOCKET_ROUTE_RULE = {
 } as const;
 
 const API = "aws:apigatewayv2/api:Api";
-const ROUTE = "aws:apigatewayv2/route:Route";
+export const V2_ROUTE = "aws:apigatewayv2/route:Route";
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 
 const routeKey = (r: RecordedResource): string | undefined => (typeof r.inputs.routeKey === "string" && r.inputs.routeKey ? r.inputs.routeKey : undefined);
+
+/** A route as one plan tells it: the key it serves (undefined when the plan holds no such input), and how a finding names it. */
+export interface RouteRead {
+  key: string | undefined;
+  name: string;
+}
 
 /**
  * What one API kind tells the shared check: a route (the resource that serves a key) removed from the program while
@@ -42,51 +52,99 @@ export interface RemovedRouteKind {
   deploymentType: string;
   /** Whether the API is of this kind (v2 APIs are WebSocket or HTTP). */
   isApi(api: RecordedResource): boolean;
-  /** The key the route serves in `graph`, when its inputs tell it (a saved plan keeps none). */
-  keyOf(route: RecordedResource, graph: Graph): string | undefined;
-  /** The finding for `removed` routes of `api`, left in `deployment`; `deployments` are all the API's of the new plan. */
-  report(api: RecordedResource, deployment: RecordedResource, route: RecordedResource, key: string | undefined, deployments: RecordedResource[]): TransitionFinding | undefined;
+  /** A reader of `graph`'s routes; called once per graph, so an index it needs is built once. */
+  routesOf(graph: Graph): (route: RecordedResource) => RouteRead;
+  /**
+   * The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one),
+   * `deployedUrns` the URNs of the deployed plan.
+   */
+  report(api: RecordedResource, route: RecordedResource, read: RouteRead, deployments: RecordedResource[], deployedUrns: ReadonlySet<string>): TransitionFinding;
 }
 
-/** A route removed from the program whose key no route of the new plan serves, for each API and deployment both plans keep. */
-export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, after: Graph): TransitionFinding[] {
-  const deployedUrns = new Set(deployed.map((r) => r.urn));
-  const afterUrns = new Set(after.map((r) => r.urn));
-  const findings: TransitionFinding[] = [];
-  for (const api of ofType(after, kind.apiType)) {
-    if (!kind.isApi(api) || !deployedUrns.has(api.urn)) continue;
-    const ofApi = (r: RecordedResource) => r.dependencies.includes(api.urn);
-    // A deployment the update creates anew is taken after the removal too (nothing orders it before the deletes), so it
-    // also holds the removed route; only an API without any deployment serves nothing.
-    const deployments = ofType(after, kind.deploymentType).filter(ofApi);
-    if (deployments.length === 0) continue;
-    const servedKeys = new Set(ofType(after, kind.routeType).filter(ofApi).map((route) => kind.keyOf(route, after)));
-    for (const route of ofType(deployed, kind.routeType)) {
-      if (!ofApi(route) || afterUrns.has(route.urn)) continue;
-      const key = kind.keyOf(route, deployed);
-      if (key !== undefined && servedKeys.has(key)) continue;
-      for (const deployment of deployments) {
-        const found = kind.report(api, deployment, route, key, deployments);
-        if (found) findings.push(found);
-      }
+/**
+ * Whether the update takes a new snapshot with a deployment of the new plan: it is new, or its triggers change (a
+ * deployment's every input but its description and variables is ForceNew). A hand-built one without triggers that
+ * change keeps the deployed snapshot, which also holds the removed route. Remembered per deployment (few, and each
+ * looked up in the whole deployed plan).
+ */
+export function snapshotsTaken(deployed: Graph): (deployment: RecordedResource) => boolean {
+  const taken = new Map<string, boolean>();
+  return (deployment) => {
+    if (!taken.has(deployment.urn)) {
+      const old = deployed.find((r) => r.urn === deployment.urn);
+      taken.set(deployment.urn, !old || JSON.stringify(old.inputs.triggers ?? {}) !== JSON.stringify(deployment.inputs.triggers ?? {}));
     }
+    return taken.get(deployment.urn)!;
+  };
+}
+
+/** How a finding says which snapshot keeps the route: the one the update takes, or the deployed one it keeps. */
+export function snapshotClause(deployment: RecordedResource, taken: boolean, what: string): string {
+  return taken
+    ? `the deployment this update takes (${deployment.name}) snapshots the API before the removed ${what}, its integration and function are deleted at the end of the update (pulumi/pulumi#9979)`
+    : `this update takes no new deployment (${deployment.name} has no \`triggers\` that change), and the snapshot it keeps was taken with the ${what}`;
+}
+
+/** The close of a finding: why nothing redeploys later, for a deployment the update takes or keeps. */
+export const staysNote = (taken: boolean) => (taken ? "Its triggers already match the new routes, so no later `pulumi up` redeploys" : "Nothing in the program redeploys it");
+
+/**
+ * A route removed from the program whose key no route of the new plan serves, for each API both plans keep that has a
+ * deployment in the new plan. The removed routes are found first (one pass), so a plan that removes none costs one
+ * scan of each plan; the routes and deployments of the new plan are grouped by API once.
+ */
+export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, after: Graph): TransitionFinding[] {
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const removed = ofType(deployed, kind.routeType).filter((route) => !afterUrns.has(route.urn));
+  if (removed.length === 0) return [];
+  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  const apis = new Map(ofType(after, kind.apiType).filter((api) => kind.isApi(api) && deployedUrns.has(api.urn)).map((api) => [api.urn, api]));
+  const apiOf = (r: RecordedResource) => r.dependencies.find((urn) => apis.has(urn));
+  // A deployment the update creates anew is taken after the removal too (nothing orders it before the deletes), so it
+  // also holds the removed route; only an API without any deployment serves nothing.
+  const deployments = new Map<string, RecordedResource[]>();
+  for (const deployment of ofType(after, kind.deploymentType)) {
+    const api = apiOf(deployment);
+    if (api !== undefined) deployments.set(api, [...(deployments.get(api) ?? []), deployment]);
+  }
+  const readAfter = kind.routesOf(after);
+  const servedKeys = new Map<string, Set<string | undefined>>();
+  for (const route of ofType(after, kind.routeType)) {
+    const api = apiOf(route);
+    if (api === undefined || !deployments.has(api)) continue;
+    const keys = servedKeys.get(api) ?? new Set();
+    servedKeys.set(api, keys.add(readAfter(route).key));
+  }
+  const readDeployed = kind.routesOf(deployed);
+  const findings: TransitionFinding[] = [];
+  for (const route of removed) {
+    const api = apiOf(route);
+    const ofApi = api === undefined ? undefined : deployments.get(api);
+    if (api === undefined || !ofApi) continue;
+    const read = readDeployed(route);
+    if (read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
+    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns));
   }
   return findings;
 }
 
 /** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
 export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const takesSnapshot = snapshotsTaken(deployed);
   return removedRouteFindings(
     {
       apiType: API,
-      routeType: ROUTE,
+      routeType: V2_ROUTE,
       deploymentType: DEPLOYMENT,
       isApi: (api) => api.inputs.protocolType === "WEBSOCKET",
-      keyOf: routeKey,
-      // The first deployment only: RealtimeApi has one, and one finding per removed route is enough.
-      report: (api, deployment, route, key, deployments) => {
-        if (deployment !== deployments[0]) return undefined;
-        const named = key ? `route "${key}"` : `route ${route.name}`;
+      routesOf: () => (route) => {
+        const key = routeKey(route);
+        return { key, name: key ? `route "${key}"` : `route ${route.name}` };
+      },
+      // One finding per removed route, about the first deployment: RealtimeApi has one.
+      report: (api, route, { key, name }, [deployment]) => {
+        const taken = takesSnapshot(deployment);
+        // RealtimeApi names the $connect route `<name>-route-connect`; a plan saved before routeKey was kept tells it only so.
         const connect = key === "$connect" || (key === undefined && /-route-connect$/.test(route.name));
         const effect = connect
           ? `$connect runs on every connection, so EVERY connection attempt to the API fails (the stage invokes a function that no longer exists) until the next deployment`
@@ -94,12 +152,12 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
         return {
           ...deployFinding(
             TRANSITION_WEBSOCKET_ROUTE_RULE.id,
-            deployment,
-            `removes ${named} of WebSocket API ${api.name}, but the deployment this update takes (${deployment.name}) snapshots the API before the removed route, its integration and function are deleted at the end of the update (pulumi/pulumi#9979), so the stage keeps serving the route: ${effect}. Its triggers already match the new routes, so no later \`pulumi up\` redeploys`,
+            route,
+            `removes ${name} of WebSocket API ${api.name}, but ${snapshotClause(deployment, taken, "route")}, so the stage keeps serving the route: ${effect}. ${staysNote(taken)}`,
             `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}" (docs/realtime.md, "Removing a route: one more step")`,
             stack,
           ),
-          urn: deployment.urn,
+          urn: route.urn,
         };
       },
     },

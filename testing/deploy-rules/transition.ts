@@ -60,6 +60,7 @@ import {
   CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
   ECR_ONE_REPOSITORY_POLICY,
   KINESIS_ONE_RESOURCE_POLICY,
+  KMS_KEY,
   KMS_ONE_KEY_POLICY,
   LAMBDA_ONE_RESOURCE_POLICY,
   S3_ONE_BUCKET_POLICY,
@@ -73,8 +74,8 @@ import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
-import { TRANSITION_WEBSOCKET_ROUTE_RULE, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { TRANSITION_REST_ROUTE_RULE, restRouteStillServedFindings } from "./transition-rest-deployment";
+import { TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, webSocketRouteStillServedFindings } from "./transition-websocket";
+import { DEPLOYMENT, METHOD, RESOURCE, REST_API, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -160,7 +161,6 @@ const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
 const STAGE = "aws:apigateway/stage:Stage";
 const TABLE = "aws:dynamodb/table:Table";
 const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
@@ -470,7 +470,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/ec2/vpc_endpoint.go`,
   },
   {
-    type: "aws:apigateway/resource:Resource",
+    type: RESOURCE,
     label: "API Gateway resource",
     // A parent holds each literal path part once, and one variable path part ({id}, {proxy+}) whatever its name.
     key: (r) => {
@@ -661,7 +661,6 @@ function kafkaConsumerGroupChange(before: RecordedResource, after: RecordedResou
 const COGNITO = "COGNITO_USER_POOLS";
 /** The authorizer's type as the provider defaults it (authorizer.go `Default: types.AuthorizerTypeToken`). */
 const authorizerType = (r: RecordedResource): string => text(r.inputs.type) ?? "TOKEN";
-const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
 /**
  * Which of a VPC's once-per-service slots an endpoint takes: "interface, private DNS", "gateway" (the provider's default
  * type, vpc_endpoint.go `Default: awstypes.VpcEndpointTypeGateway`, with route tables), or none.
@@ -714,7 +713,6 @@ const VAULT_LOCK_NUMBERS = ["minRetentionDays", "maxRetentionDays", "changeableF
 /** Types whose inputs a saved plan keeps besides the named ones: the transition checks read them, and they hold no secret. */
 const TRANSITION_INPUT_TYPES: readonly string[] = [VAULT_LOCK, "aws:kinesis/stream:Stream"];
 
-const REST_API = "aws:apigateway/restApi:RestApi";
 
 /**
  * Policy resources whose delete empties (or resets) the one policy document of their resource, each with its one-writer
@@ -732,6 +730,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   kept: readonly string[];
   /** The reference is ForceNew: a policy resource moved to another resource is replaced, and its old copy deleted. */
   replacedOnMove: boolean;
+  /** Every ForceNew input of those kept, when more than the reference (with replacedOnMove). */
+  replaceOn?: readonly string[];
   keeps?(writer: RecordedResource): boolean;
 }> = [
   {
@@ -827,9 +827,12 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     policy: "CloudWatch Logs resource policy",
     deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
     left: "without it",
-    // A policy by name has no resource to move to: another policyName is another policy (both ForceNew).
+    // A policy by name has no resource to move to: another policyName is another policy. Both are ForceNew, exactly one
+    // set (logs/resource_policy.go schema): a new policyName replaces it create-first, and the old copy's delete by the
+    // old name drops a policy another writer has just put under that name.
     kept: ["resourceArn", "policyName"],
     replacedOnMove: true,
+    replaceOn: ["resourceArn", "policyName"],
   },
   {
     type: TABLE_POLICY,
@@ -877,6 +880,10 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
   [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
+  // The route a method or a v2 route serves (TransitionRestRouteStillServed, TransitionWebSocketRouteStillServed), so
+  // one kept under a new URN is no removal; the method's resource path is kept with the resource (TRANSITION_NAMED_TYPES).
+  [METHOD]: ["httpMethod", "resourceId"],
+  [V2_ROUTE]: ["routeKey"],
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
 
@@ -2359,7 +2366,7 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   for (const kind of POLICY_WRITER_DELETES) {
     const targetsOf = onePolicyTargets(kind.rule);
     const [field] = kind.kept;
-    const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [field] : [] };
+    const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
     // Why the update replaces a deployed writer create-first (its old copy deleted at the end): its reference if ForceNew,
     // replaceOnChanges, as the engine diffs it (ignoreChanges reset). A delete-first replacement deletes before it creates.
     const replacedBy = (w: RecordedResource, copy: RecordedResource) => (copy.deleteBeforeReplace ? [] : replaceReasons(replacing, w, asDiffed(replacing, w, copy)));
@@ -2403,8 +2410,6 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   }
   return findings;
 }
-
-const KMS_KEY = "aws:kms/key:Key";
 
 /**
  * A KeyPolicy whose keyId the update changes without replacing it. key_id is not ForceNew, and the provider's update

@@ -159,6 +159,19 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
   });
 
+  it("finds a LogResourcePolicy whose policyName changes (ForceNew: replaced) while another takes its old name: the old copy's delete by that name drops it", () => {
+    // policy_name and resource_arn are each ForceNew, and exactly one is set (logs/resource_policy.go).
+    const named = (name: string, policyName: string) => handBuilt(LOG_POLICY, name, { policyName, policyDocument: document });
+    const before = [named("dns-policy", "route53-logs")];
+    const after = [named("dns-policy", "route53-logs-v2"), named("audit-policy", "route53-logs")];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LOG_POLICY} dns-policy`]]);
+    expect(findings[0].problem).toMatch(/^is replaced \(policyName \(route53-logs → route53-logs-v2\)\) and its old copy deleted by this update/);
+    expect(transition(saved(before), after).map((f) => f.rule)).toEqual([RULE]);
+    // Renamed with nothing taking the old name: the delete drops only the old policy.
+    expect(transition(before, [named("dns-policy", "route53-logs-v2")])).toEqual([]);
+  });
+
   it("finds an EventBusPolicy removed while an EventPermission adds a statement: RemoveAllPermissions drops it too", () => {
     const BUS_POLICY = "aws:cloudwatch/eventBusPolicy:EventBusPolicy";
     const busPolicy = handBuilt(BUS_POLICY, "orders-bus-policy", { eventBusName: "orders", policy: document });

@@ -7,9 +7,11 @@ import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { record as recordProgram } from "../../testing/harness";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
-import { saved, transition } from "./fixture";
+import { checkPlanTransition } from "../../testing/deploy-rules";
+import { handBuilt, saved, transition } from "./fixture";
 
 const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+const METHOD = "aws:apigateway/method:Method";
 const echo = "tests/fixtures/handlers/echo.ts";
 const health = { "GET /health": { handler: echo, auth: "none" as const } };
 const albums = { "GET /albums/{albumId}": { handler: echo, auth: "none" as const } };
@@ -17,21 +19,30 @@ const status = { "GET /status": { integration: { type: "mock" as const, body: { 
 const api = (routes: ServerlessApiArgs["routes"], stages: ServerlessApiArgs["stages"] = { prod: {} }) =>
   recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages, routes }));
 const canary = { prod: { canary: { percentTraffic: 10 } } };
-const urnOf = (graph: { type: string; name: string; urn: string }[], name: string) => graph.find((r) => r.type === DEPLOYMENT && r.name === name)!.urn;
+const urnOf = (graph: { type: string; name: string; urn: string }[], name: string, type = DEPLOYMENT) => graph.find((r) => r.type === type && r.name === name)!.urn;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("TransitionRestRouteStillServed", () => {
   it("finds a removed route and gives the command that takes a fresh deployment", async () => {
     const before = await api({ ...health, ...albums });
     const after = await api(health);
     const findings = transition(before, after);
-    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${DEPLOYMENT} api-deployment`]]);
+    // On the removed method: an acceptance names this one removal, not every later one on the API.
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([["TransitionRestRouteStillServed", `${METHOD} api-method-get-albums-albumId`, urnOf(before, "api-method-get-albums-albumId", METHOD)]]);
     expect(findings[0].problem).toMatch(/^removes route GET \/albums\/\{albumId\} of REST API api-api, but the deployment this update takes \(api-deployment\) snapshots the API before/);
     expect(findings[0].problem).toMatch(/pulumi\/pulumi#9979/);
     expect(findings[0].fix).toBe(`after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${urnOf(after, "api-deployment")}" (docs/api-gateway-deployments.md, "Removing a route: one more step")`);
-    // Through the file `npm run plan -- --save` writes, which keeps no method inputs: the route is named by its resource.
+    // Through the file `npm run plan -- --save` writes, which keeps each method's httpMethod and resourceId.
     const fromFile = transition(saved(before), after);
     expect(fromFile.map((f) => f.rule)).toEqual(["TransitionRestRouteStillServed"]);
-    expect(fromFile[0].problem).toMatch(/^removes route api-method-get-albums-albumId of REST API api-api/);
+    expect(fromFile[0].problem).toMatch(/^removes route GET \/albums\/\{albumId\} of REST API api-api, but the deployment this update takes \(api-deployment\)/);
+    // A file saved before those were kept: the route is named by its resource.
+    const older = saved(before).map((r) => (r.type === METHOD ? { ...r, inputs: {}, savedInputs: [] } : r));
+    expect(transition(older, after)[0].problem).toMatch(/^removes route api-method-get-albums-albumId of REST API api-api/);
+    // Accepted, it is left out; a later removal of another route on the same API is not covered by that line.
+    const accept = [`TransitionRestRouteStillServed:${findings[0].urn}`];
+    expect(checkPlanTransition(before, after, { stack: "dev", region: "us-east-1" }, { accept }).filter((f) => f.rule === "TransitionRestRouteStillServed")).toEqual([]);
+    expect(checkPlanTransition(after, await api(status), { stack: "dev", region: "us-east-1" }, { accept }).filter((f) => f.rule === "TransitionRestRouteStillServed").map((f) => f.problem.split(" of ")[0])).toEqual(["removes route GET /health"]);
     // A new base path removes every method under the old one, which the new deployment still serves.
     const moved = transition(before, await recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, basePath: "v1", stages: { prod: {} }, routes: { ...health, ...albums } })));
     expect(moved.filter((f) => f.rule === "TransitionRestRouteStillServed").map((f) => f.problem.split(" of ")[0])).toEqual(["removes route GET /health", "removes route GET /albums/{albumId}"]);
@@ -42,18 +53,51 @@ describe("TransitionRestRouteStillServed", () => {
     const before = await api({ ...health, ...status }, canary);
     const after = await api(health, canary);
     const findings = transition(before, after);
-    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${DEPLOYMENT} api-canary-deployment`]]);
-    expect(findings[0].problem).toMatch(/^removes route GET \/status of REST API api-api/);
-    expect(findings[0].problem).toMatch(/api-deployment, frozen while the canary runs, still serves it to the stage's other traffic until promotion/);
-    expect(findings[0].fix).toMatch(new RegExp(`^after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${urnOf(after, "api-canary-deployment").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${METHOD} api-method-get-status`]]);
+    expect(findings[0].problem).toMatch(/^removes route GET \/status of REST API api-api, but the deployment this update takes \(api-canary-deployment\)/);
+    // The frozen snapshot is as old as the canary: it holds the route only if the route predates it (not a route added with the canary).
+    expect(findings[0].problem).toMatch(/; and if the route was in the API when the canary started, api-deployment, frozen while the canary runs, still serves it to the stage's other traffic until promotion/);
+    expect(findings[0].fix).toMatch(new RegExp(`^after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${escaped(urnOf(after, "api-canary-deployment"))}"`));
+    expect(findings[0].fix).toMatch(/For the rest of the traffic \(a route that predates the canary\), promote the canary/);
     expect(findings[0].fix).toMatch(/never --replace api-deployment while the canary runs/);
+    // Promotion after that removal removes no method: nothing to report.
+    expect(transition(after, await api(health))).toEqual([]);
+  });
+
+  it("with two stages, one running a canary, gives one finding whose fresh deployment moves the stage without a canary too", async () => {
+    const stages = { prod: { canary: { percentTraffic: 10 } }, dev: {} };
+    const findings = transition(await api({ ...health, ...status }, stages), await api(health, stages));
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${METHOD} api-method-get-status`]]);
+    expect(findings[0].fix).toMatch(/^after this `pulumi up`, take a fresh deployment: pulumi up --replace "[^"]*::api-canary-deployment"/);
+    expect(findings[0].fix).toMatch(/never --replace api-deployment while the canary runs/);
+  });
+
+  it("says a hand-built deployment without triggers takes no new snapshot, and the fix still replaces it", () => {
+    const restApi = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "api-id" });
+    const on = { dependencies: [restApi.urn] };
+    const resource = handBuilt("aws:apigateway/resource:Resource", "items", { restApi: "api-id", parentId: "root-id", pathPart: "items" }, { id: "items-id", ...on });
+    const method = (name: string) => handBuilt(METHOD, name, { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", authorization: "NONE" }, on);
+    const deployment = handBuilt(DEPLOYMENT, "deployment", { restApi: "api-id" }, on);
+    const findings = transition([restApi, resource, method("get-items"), deployment], [restApi, resource, deployment]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestRouteStillServed", `${METHOD} get-items`]]);
+    expect(findings[0].problem).toBe(
+      "removes route GET /items of REST API api, but this update takes no new deployment (deployment has no `triggers` that change), and the snapshot it keeps was taken with the method, so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx). Nothing in the program redeploys it",
+    );
+    expect(findings[0].fix).toMatch(new RegExp(`^after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${escaped(deployment.urn)}"`));
+    // The method renamed (a new URN) but the same route still served: from the saved file too, which keeps the method's route.
+    const renamed = [restApi, resource, method("items-get"), deployment];
+    expect(transition([restApi, resource, method("get-items"), deployment], renamed)).toEqual([]);
+    expect(transition(saved([restApi, resource, method("get-items"), deployment]), renamed)).toEqual([]);
   });
 
   it("passes adding or keeping routes, a renamed path parameter, a changed route, and the whole API removed", async () => {
     const deployed = await api({ ...health, ...albums });
     expect(transition(deployed, await api({ ...health, ...albums, ...status }))).toEqual([]);
     expect(transition(deployed, deployed)).toEqual([]);
-    expect(transition(deployed, await api({ ...health, "GET /albums/{id}": albums["GET /albums/{albumId}"] })).filter((f) => f.rule === "TransitionRestRouteStillServed")).toEqual([]);
+    const renamedParameter = await api({ ...health, "GET /albums/{id}": albums["GET /albums/{albumId}"] });
+    expect(transition(deployed, renamedParameter).filter((f) => f.rule === "TransitionRestRouteStillServed")).toEqual([]);
+    // From the saved file too: it keeps each method's httpMethod and resourceId, and each resource's parentId and pathPart.
+    expect(transition(saved(deployed), renamedParameter).filter((f) => f.rule === "TransitionRestRouteStillServed")).toEqual([]);
     expect(transition(deployed, await api({ ...health, "GET /albums/{albumId}": { handler: echo, auth: "none", function: { memorySize: 256 } } }))).toEqual([]);
     expect(transition(deployed, [])).toEqual([]);
   });

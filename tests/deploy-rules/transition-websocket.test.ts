@@ -7,9 +7,10 @@ import { describe, expect, it } from "vitest";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
 import { record as recordProgram } from "../../testing/harness";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
-import { saved, transition } from "./fixture";
+import { handBuilt, saved, transition } from "./fixture";
 
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
+const ROUTE = "aws:apigatewayv2/route:Route";
 const echo = { handler: "tests/fixtures/handlers/echo.ts" };
 const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
 const live = (routes: RealtimeApiArgs["routes"], more: Partial<RealtimeApiArgs> = {}) =>
@@ -20,15 +21,20 @@ describe("TransitionWebSocketRouteStillServed", () => {
     const before = await live({ $connect: echo, $default: echo, ping: echo });
     const after = await live({ $connect: echo, $default: echo });
     const findings = transition(before, after);
-    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionWebSocketRouteStillServed", `${DEPLOYMENT} live-deployment`]]);
+    // On the removed route: an acceptance names this one removal.
+    const routeUrn = before.find((r) => r.type === ROUTE && r.name === "live-route-ping")!.urn;
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([["TransitionWebSocketRouteStillServed", `${ROUTE} live-route-ping`, routeUrn]]);
     expect(findings[0].problem).toMatch(/^removes route "ping" of WebSocket API live-api, but the deployment this update takes \(live-deployment\) snapshots the API before/);
     expect(findings[0].problem).toMatch(/instead of reaching \$default/);
     const urn = after.find((r) => r.type === DEPLOYMENT)!.urn;
     expect(findings[0].fix).toBe(`after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${urn}" (docs/realtime.md, "Removing a route: one more step")`);
-    // Through the file `npm run plan -- --save` writes, which keeps no route inputs: the route is named by its resource.
+    // Through the file `npm run plan -- --save` writes, which keeps each route's routeKey.
     const fromFile = transition(saved(before), after);
     expect(fromFile.map((f) => f.rule)).toEqual(["TransitionWebSocketRouteStillServed"]);
-    expect(fromFile[0].problem).toMatch(/^removes route live-route-ping of WebSocket API live-api/);
+    expect(fromFile[0].problem).toMatch(/^removes route "ping" of WebSocket API live-api, but the deployment this update takes \(live-deployment\)/);
+    // A file saved before routeKey was kept: the route is named by its resource.
+    const older = saved(before).map((r) => (r.type === ROUTE ? { ...r, inputs: {}, savedInputs: [] } : r));
+    expect(transition(older, after)[0].problem).toMatch(/^removes route live-route-ping of WebSocket API live-api/);
     expect(PLAN_TRANSITION_RULES.find((r) => r.id === "TransitionWebSocketRouteStillServed")?.source).toBe("https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-set-up-websocket-deployment.html");
   });
 
@@ -36,6 +42,22 @@ describe("TransitionWebSocketRouteStillServed", () => {
     const findings = transition(await live({ $connect: echo, $default: echo }, { authorizer: undefined, anonymous: true }), await live({ $default: echo }, { authorizer: undefined, anonymous: true }));
     expect(findings.map((f) => f.rule)).toEqual(["TransitionWebSocketRouteStillServed"]);
     expect(findings[0].problem).toMatch(/^removes route "\$connect" .*EVERY connection attempt to the API fails/);
+    // From a file saved before routeKey was kept, told by RealtimeApi's name for the $connect route.
+    const before = saved(await live({ $connect: echo, $default: echo }, { authorizer: undefined, anonymous: true })).map((r) => (r.type === ROUTE ? { ...r, inputs: {}, savedInputs: [] } : r));
+    const older = transition(before, await live({ $default: echo }, { authorizer: undefined, anonymous: true }));
+    expect(older[0].problem).toMatch(/^removes route live-route-connect .*EVERY connection attempt to the API fails/);
+  });
+
+  it("passes a route kept under a new URN (the same routeKey), from the saved file too", () => {
+    const api = handBuilt("aws:apigatewayv2/api:Api", "chat", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" }, { id: "chat-id" });
+    const on = { dependencies: [api.urn] };
+    const route = (name: string) => handBuilt(ROUTE, name, { apiId: "chat-id", routeKey: "ping" }, on);
+    const deployment = handBuilt(DEPLOYMENT, "chat-deployment", { apiId: "chat-id", triggers: { routes: "1" } }, on);
+    const before = [api, route("ping-route"), deployment];
+    const after = [api, route("ping"), deployment];
+    expect(transition(before, after)).toEqual([]);
+    expect(transition(saved(before), after)).toEqual([]);
+    expect(transition(before, [api, deployment]).map((f) => f.resource)).toEqual([`${ROUTE} ping-route`]);
   });
 
   it("passes adding or keeping routes, and changing a route's function", async () => {
