@@ -332,7 +332,7 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
  * through other awaiters in that turn are taken with it (as Pulumi's own uncaught handler takes them, deduplicated by
  * identity), not left to end the process as unhandled. A rejection of another reason in that turn is not the run's
  * failure: it is raised again, unhandled, once the listener is gone, as it would have been without it. The listener is
- * there only while settling.
+ * there only while settling. A run that failed leaves no registration for the next one to wait on (abandonPendingRPCs).
  */
 function settle(): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -350,8 +350,10 @@ function settle(): Promise<void> {
       setImmediate(() => {
         process.off("unhandledRejection", onRejection);
         for (const reason of others) void Promise.reject(reason);
-        if (failure) reject(failure.reason);
-        else resolve();
+        if (failure) {
+          abandonPendingRPCs();
+          reject(failure.reason);
+        } else resolve();
       });
     };
     process.on("unhandledRejection", onRejection);
@@ -360,6 +362,20 @@ function settle(): Promise<void> {
       end();
     });
   });
+}
+
+/**
+ * Forgets the registrations still pending when a program run failed, as `pulumi up` does by ending the process. Pulumi
+ * resolves no output of a resource whose registration failed (runtime/resource.js registerResource's `catch` only
+ * ends that RPC), so every registration waiting on one (its children, a resource taking its `arn`) never ends, and
+ * `waitForRPCs` waits on them in every later settle: the next `record()` in the file, or the file's `afterAll`, would
+ * hang until the test's timeout. Pulumi's own reset of its options (settings.js resetOptions, which setMocks calls)
+ * starts the queue afresh the same way. Those stranded registrations are never recorded; Pulumi's exit check may count
+ * their promises as still active.
+ */
+function abandonPendingRPCs(): void {
+  const settings = (require("@pulumi/pulumi/runtime/state") as { getStore?: () => { settings?: { rpcDone?: Promise<void> } } | undefined }).getStore?.()?.settings;
+  if (settings && settings.rpcDone instanceof Promise) settings.rpcDone = Promise.resolve();
 }
 
 /** The parts of @pulumi/pulumi's runtime/debuggable and runtime/state that the lean wrapper uses (internal, not typed). */
