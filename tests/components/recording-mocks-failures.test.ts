@@ -1,8 +1,9 @@
 /**
  * A check that throws inside an Output's apply during construction (a component validating a value known only once it
  * resolves, such as UserAuth's custom-domain certificate) fails `pulumi up` with that error. `record()` rejects with it
- * too, and the file's later recordings still run: the registrations the failure strands (those waiting on the failed
- * resource's outputs, which Pulumi never resolves) are abandoned with the failed run, as `pulumi up` abandons them.
+ * too, also when it arrives while an asynchronous build still runs, and the file's later recordings still run: the
+ * registrations the failure strands (those waiting on the failed resource's outputs, which Pulumi never resolves) are
+ * abandoned with the failed run, as `pulumi up` abandons them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +42,16 @@ describe("record() and a check that throws in an Output's apply", () => {
   it("rejects with the error when the Output is a component's registered output, and later recordings still run", async () => {
     await expect(record(() => new Checked("bad-output", { output: 'Checked "bad-output": url refused' }))).rejects.toThrow(/Checked "bad-output": url refused$/);
     await passing("after-bad-output");
+  }, 5000);
+
+  it("rejects with the error when it arrives while an asynchronous build still runs, rather than recording without the failed resource", async () => {
+    await expect(
+      record(async () => {
+        new Checked("bad-async", { input: 'Checked "bad-async": queue name refused' });
+        await new Promise((done) => setTimeout(done, 20));
+      }),
+    ).rejects.toThrow(/Checked "bad-async": queue name refused$/);
+    await passing("after-bad-async");
   }, 5000);
 
   it("records a construction whose checks pass", () => passing("fine"), 5000);
