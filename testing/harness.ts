@@ -28,8 +28,7 @@ export async function record(build: () => unknown): Promise<RecordedResource[]> 
   const active = mocks?.installed() ? mocks : await useMocks(mockOptions);
   await active.startProgram();
   const start = active.resources.length;
-  await build();
-  await active.settle();
+  await active.settle(build);
   return active.resources.slice(start);
 }
 

@@ -90,9 +90,11 @@ export interface RecordingMocks {
   resources: RecordedResource[];
   /**
    * Waits until every registration issued so far (including ones made inside `apply`) is done; fails, naming the URN,
-   * when one had a URN the program had already registered, as `pulumi preview` does (see `engineUrns`).
+   * when one had a URN the program had already registered, as `pulumi preview` does (see `engineUrns`). Given `build`,
+   * runs it first and waits for it as well: a failure in an `apply` while an asynchronous build still runs is then the
+   * run's failure too, rather than an unhandled rejection that leaves the settling to succeed without the failed resource.
    */
-  settle(): Promise<void>;
+  settle(build?: () => unknown): Promise<void>;
   /**
    * Starts a new program run for the duplicate-URN check, for a harness that records several programs with one set of
    * mocks (`record()`): waits for the registrations issued so far, as `settle` does, then forgets their URNs, duplicates
@@ -227,8 +229,8 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
 
   // A duplicate is reported when the program settles rather than by failing its registration: a failed registration
   // rejects every Output that depends on it, each an unhandled rejection, and those arrive after the RPCs are done.
-  const settleProgram = async () => {
-    await settle();
+  const settleProgram = async (build?: () => unknown) => {
+    await settle(build);
     const duplicates = urns.takeDuplicates();
     if (duplicates.length > 0) throw new Error(duplicates.map((urn) => `Duplicate resource URN '${urn}'; try giving it a unique name`).join("\n"));
   };
@@ -332,9 +334,10 @@ export function aliasUrn(urn: string, alias: { getUrn(): string; getSpec(): any 
  * through other awaiters in that turn are taken with it (as Pulumi's own uncaught handler takes them, deduplicated by
  * identity), not left to end the process as unhandled. A rejection of another reason in that turn is not the run's
  * failure: it is raised again, unhandled, once the listener is gone, as it would have been without it. The listener is
- * there only while settling.
+ * there only while building (given `build`) and settling. A run that failed leaves no registration for the next one to
+ * wait on (abandonPendingRPCs).
  */
-function settle(): Promise<void> {
+function settle(build?: () => unknown): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let failure: { reason: unknown } | undefined;
     const others: unknown[] = [];
@@ -350,16 +353,33 @@ function settle(): Promise<void> {
       setImmediate(() => {
         process.off("unhandledRejection", onRejection);
         for (const reason of others) void Promise.reject(reason);
-        if (failure) reject(failure.reason);
-        else resolve();
+        if (failure) {
+          abandonPendingRPCs();
+          reject(failure.reason);
+        } else resolve();
       });
     };
     process.on("unhandledRejection", onRejection);
-    waitForRPCs().then(end, (error: unknown) => {
+    // A build that throws is the run's failure too, after the rejections its registrations made before it threw.
+    (build ? Promise.resolve().then(build) : Promise.resolve()).then(() => waitForRPCs()).then(end, (error: unknown) => {
       failure ??= { reason: error };
       end();
     });
   });
+}
+
+/**
+ * Forgets the registrations still pending when a program run failed, as `pulumi up` does by ending the process. Pulumi
+ * resolves no output of a resource whose registration failed (runtime/resource.js registerResource's `catch` only
+ * ends that RPC), so every registration waiting on one (its children, a resource taking its `arn`) never ends, and
+ * `waitForRPCs` waits on them in every later settle: the next `record()` in the file, or the file's `afterAll`, would
+ * hang until the test's timeout. Pulumi's own reset of its options (settings.js resetOptions, which setMocks calls)
+ * starts the queue afresh the same way. Those stranded registrations are never recorded; Pulumi's exit check may count
+ * their promises as still active.
+ */
+function abandonPendingRPCs(): void {
+  const settings = (require("@pulumi/pulumi/runtime/state") as { getStore?: () => { settings?: { rpcDone?: Promise<void> } } | undefined }).getStore?.()?.settings;
+  if (settings && settings.rpcDone instanceof Promise) settings.rpcDone = Promise.resolve();
 }
 
 /** The parts of @pulumi/pulumi's runtime/debuggable and runtime/state that the lean wrapper uses (internal, not typed). */
