@@ -89,7 +89,7 @@ const CERTIFICATE_FIX = "Request or import the certificate in us-east-1.";
  * The construction-time check for a certificate ARN only known at deploy time (e.g. an aws.acm.CertificateValidation's
  * `certificateArn`, as the docs recommend), with the same message; returns the ARN.
  */
-export function assertCustomDomainCertificate(name: string, certificateArn: string): string {
+function assertCustomDomainCertificate(name: string, certificateArn: string): string {
   if (!US_EAST_1_CERTIFICATE.test(certificateArn)) throw new ComponentArgError("UserAuth", name, "domain.certificateArn", certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
   return certificateArn;
 }

@@ -6,7 +6,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, JWKS_DEFINE, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { canonicalJwks, createJwksProvider, type FetchText } from "../../components/user-auth/jwks-provider";
 import { assertRedirectUrls } from "../../components/user-auth/client";
-import { assertCustomDomainCertificate } from "../../components/user-auth/domain";
 import { assertSesSender } from "../../components/user-auth/email";
 import { passwordProblems } from "../../components/user-auth/password";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
@@ -487,10 +486,14 @@ describe("UserAuth rejects bad args with a clear error", () => {
   });
 
   it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {
-    // An apply that throws leaves the mocked program waiting, so the check is called as createDomain's apply calls it.
-    expect(() => assertCustomDomainCertificate("late-cert", "arn:aws:acm:eu-west-1:123456789012:certificate/abc")).toThrow(
-      /^UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:123456789012:certificate\/abc" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\.$/,
-    );
+    // A certificate requested in eu-west-1, known only through its validation: the recording rejects as `pulumi up` fails.
+    await expect(
+      record(() => {
+        const cert = new aws.acm.Certificate("late-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "eu-west-1" });
+        const validation = new aws.acm.CertificateValidation("late-cert-cert-validation", { certificateArn: cert.arn, region: "eu-west-1" });
+        new UserAuth("late-cert", { ...base, domain: { name: "auth.example.com", certificateArn: validation.certificateArn } });
+      }),
+    ).rejects.toThrow(/UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\./);
     const g = await record(() => {
       const cert = new aws.acm.Certificate("east-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "us-east-1" });
       const validation = new aws.acm.CertificateValidation("east-cert-cert-validation", { certificateArn: cert.arn, region: "us-east-1" });
