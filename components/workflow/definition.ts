@@ -331,13 +331,16 @@ function escapeFix(char: string): string {
 }
 
 /**
- * The problem of field `field` of state `state`, an intrinsic function invocation `invocation` whose quoted arguments
- * escape `refused`; `answer` quotes CreateStateMachine's words where recorded; `refuses` says how AWS is known to refuse
- * it (recorded, or inferred).
+ * Field `field` of state `state`, an intrinsic function invocation `invocation` whose quoted arguments escape
+ * `refused`: the problem (`answer` quotes CreateStateMachine's words where recorded; `refuses` says how AWS is known to
+ * refuse it, recorded or inferred) and its fix, apart, for a warning's finding to carry each in its place.
  */
-function escapeProblem(state: string, field: string, invocation: string, refused: readonly string[], answer: string, refuses = "which Step Functions refuses"): string {
+function escapeProblem(state: string, field: string, invocation: string, refused: readonly string[], answer: string, refuses = "which Step Functions refuses"): { problem: string; fix: string } {
   const chars = [...new Set(refused)];
-  return `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(invocation)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, ${refuses}: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument${answer}; ${chars.map(escapeFix).join("; ")}`;
+  return {
+    problem: `state ${JSON.stringify(state)} field ${field} ${JSON.stringify(invocation)} escapes ${chars.map((c) => `'${c}'`).join(", ")} with a backslash in a quoted argument, ${refuses}: only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument${answer}`,
+    fix: chars.map(escapeFix).join("; "),
+  };
 }
 
 /** Why a Fail state's path escape is a warning: AWS's refusal there is not recorded (see intrinsicEscapeProblems). */
@@ -351,15 +354,10 @@ const FAIL_PATH_REFUSAL =
  * invocation is rewritten in `definition` as asl-path-validator should see it (intrinsicLiteralEscapes). A Pass state's
  * Result is data, never evaluated: AWS took `"not_an_intrinsic_function.$": "States.StringToJson('…\\"…')"` there
  * (LocalStack's AWS-recorded test_escape_sequence_parsing, ESCAPE_SEQUENCES_STRING_LITERALS). A JSONata state's
- * `.$` keys are plain keys. A JSONPath Fail state's ErrorPath and CausePath are read apart (`inferred`): "You can also
- * specify CausePath using an intrinsic function that returns a string" (States.Format, States.JsonToString, …; the same
- * for ErrorPath, the Step Functions developer guide, state-fail.html), so their quoted arguments are an intrinsic
- * function's, but no AWS-recorded test has an escape there: that AWS refuses one is inferred, not recorded, so it is a
- * warning (StatesFailPathEscape), never a refusal.
+ * `.$` keys are plain keys. A Fail state's ErrorPath and CausePath are failPathEscapeWarnings'.
  */
-function intrinsicEscapeProblems(definition: unknown): { problems: string[]; inferred: string[] } {
+function intrinsicEscapeProblems(definition: unknown): string[] {
   const problems: string[] = [];
-  const inferred: string[] = [];
   const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
   const visit = (value: unknown, at: string, state: string): void => {
     if (Array.isArray(value)) return value.forEach((item, i) => visit(item, `${at}[${i}]`, state));
@@ -373,33 +371,38 @@ function intrinsicEscapeProblems(definition: unknown): { problems: string[]; inf
       }
       const { refused, checked } = intrinsicLiteralEscapes(inner);
       template[key] = checked;
-      if (refused.length > 0) problems.push(escapeProblem(state, field, inner, refused, ` (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call")`));
+      if (refused.length === 0) continue;
+      const { problem, fix } = escapeProblem(state, field, inner, refused, ` (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: The value for the field '${key}' must be a valid JSONPath or a valid intrinsic function call")`);
+      problems.push(`${problem}; ${fix}`);
     }
   };
   for (const { name, state } of definitionStates(definition)) {
     if ((state.QueryLanguage ?? defaultLanguage) === "JSONata") continue;
-    if (state.Type === "Fail") {
-      for (const field of ["ErrorPath", "CausePath"]) {
-        const path = state[field];
-        // asl-validator takes these as plain strings (schemas/fail.json), so the checked form is not written back.
-        const refused = typeof path === "string" && path.startsWith("States.") ? intrinsicLiteralEscapes(path).refused : [];
-        if (refused.length > 0) inferred.push(escapeProblem(name, field, path as string, refused, "", FAIL_PATH_REFUSAL));
-      }
-    }
     for (const [field, value] of Object.entries(state)) {
       // Result is data; the states of Branches and processors are visited as states of their own.
       if (field !== "Result" && field !== "Branches" && field !== "ItemProcessor" && field !== "Iterator") visit(value, field, name);
     }
   }
-  return { problems, inferred };
+  return problems;
 }
 
 /**
- * The escapes of `definition`'s Fail states' ErrorPath and CausePath intrinsic functions that AWS is inferred, not
- * recorded, to refuse (intrinsicEscapeProblems): the warnings of StatesFailPathEscape.
+ * The escapes of `definition`'s JSONPath Fail states' ErrorPath and CausePath intrinsic functions that AWS is inferred,
+ * not recorded, to refuse: the warnings of StatesFailPathEscape. "You can also specify CausePath using an intrinsic
+ * function that returns a string" (States.Format, States.JsonToString, …; the same for ErrorPath, state-fail.html), so
+ * their quoted arguments are an intrinsic function's, but no AWS-recorded test has an escape there, so it is a warning,
+ * never a refusal. Reads the states alone, not their payload templates (intrinsicEscapeProblems', refused by aslProblems).
  */
-export function failPathEscapeWarnings(definition: unknown): string[] {
-  return intrinsicEscapeProblems(JSON.parse(JSON.stringify(definition))).inferred;
+export function failPathEscapeWarnings(definition: unknown): Array<{ problem: string; fix: string }> {
+  const defaultLanguage = (definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage ?? "JSONPath";
+  return [...definitionStates(definition)].flatMap(({ name, state }) => {
+    if (state.Type !== "Fail" || (state.QueryLanguage ?? defaultLanguage) === "JSONata") return [];
+    return ["ErrorPath", "CausePath"].flatMap((field) => {
+      const path = state[field];
+      const refused = typeof path === "string" && path.startsWith("States.") ? intrinsicLiteralEscapes(path).refused : [];
+      return refused.length > 0 ? [escapeProblem(name, field, path as string, refused, "", FAIL_PATH_REFUSAL)] : [];
+    });
+  });
 }
 
 /** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
@@ -423,7 +426,7 @@ export function aslProblems(definition: unknown): string[] {
     aslValidator = require("asl-validator") as AslValidator;
   }
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
-  const escapes = intrinsicEscapeProblems(copy).problems;
+  const escapes = intrinsicEscapeProblems(copy);
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return escapes;
   return [...escapes, ...result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error))];

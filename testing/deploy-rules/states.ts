@@ -77,9 +77,7 @@ export const STATES_FAIL_PATH_ESCAPE: DeployRule = {
   check(graph) {
     // A definition that is not JSON is StatesDefinition's finding.
     return [...parsedDefinitions(graph)].flatMap(([stateMachine, definition]) =>
-      failPathEscapeWarnings(definition).map((warning) =>
-        finding(this.id, stateMachine, `has a definition whose ${warning.replace(/; write .*$/s, "")}, so CreateStateMachine may answer InvalidDefinition`, warning.replace(/^.*?; (write .*)$/s, "$1")),
-      ),
+      failPathEscapeWarnings(definition).map(({ problem, fix }) => finding(this.id, stateMachine, `has a definition whose ${problem}, so CreateStateMachine may answer InvalidDefinition`, fix)),
     );
   },
 };

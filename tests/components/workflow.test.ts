@@ -456,9 +456,14 @@ describe("aslProblems reads the escapes of an intrinsic function's quoted argume
     const both = fail({ ErrorPath: "States.Format('a\\\\{}', $.code)", CausePath: quoted });
     expect(aslProblems(both)).toEqual([]);
     expect(failPathEscapeWarnings(both)).toEqual([
-      `state "F" field CausePath ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions is inferred to refuse (its refusal of \\" is recorded for a payload template's intrinsic function, and a Fail state's path is read by the same intrinsic function parser; not recorded here): only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument; write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
+      {
+        problem: `state "F" field CausePath ${JSON.stringify(quoted)} escapes '"' with a backslash in a quoted argument, which Step Functions is inferred to refuse (its refusal of \\" is recorded for a payload template's intrinsic function, and a Fail state's path is read by the same intrinsic function parser; not recorded here): only \\', \\{, \\} and \\\\ are escapes in an intrinsic function's quoted argument`,
+        fix: `write '"' without the backslash, or \\\\" ("\\\\\\\\\\"" in the definition's JSON) for a backslash before it`,
+      },
     ]);
-    expect(failPathEscapeWarnings(fail({ ErrorPath: quoted }))[0]).toMatch(/^state "F" field ErrorPath /);
+    expect(failPathEscapeWarnings(fail({ ErrorPath: quoted }))[0].problem).toMatch(/^state "F" field ErrorPath /);
+    // A Fail state inside a Parallel branch is read too, as asl-validator reads it.
+    expect(failPathEscapeWarnings({ StartAt: "P", States: { P: { Type: "Parallel", End: true, Branches: [fail({ CausePath: quoted })] } } })).toHaveLength(1);
     expect(failPathEscapeWarnings(fail({ ErrorPath: "$['a\\\"b']", CausePath: "$.why" }))).toEqual([]);
     expect(failPathEscapeWarnings(fail({ CausePath: quoted }, { QueryLanguage: "JSONata" }))).toEqual([]);
     expect(() => new Workflow("fail-esc", { definition: fail({ CausePath: quoted }) })).not.toThrow();
