@@ -251,7 +251,15 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
   title: "Alarms on a rule's AWS/Events metrics name its bus (EventBusName) exactly when the rule is on a custom bus",
   source: EVENTBRIDGE_METRICS,
   check(graph, context) {
-    const rules = ofType(graph, EVENT_RULE);
+    // By name (its state's, and its input's if that differs), once: an alarm then finds its rule without a scan of every rule.
+    const rulesByName = new Map<unknown, RecordedResource[]>();
+    for (const r of ofType(graph, EVENT_RULE)) {
+      for (const n of new Set([r.state.name, r.inputs.name])) {
+        const list = rulesByName.get(n);
+        if (list) list.push(r);
+        else rulesByName.set(n, [r]);
+      }
+    }
     // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
     const expected = (rule: RecordedResource) => {
       const bus = busNameOf(rule.inputs.eventBusName);
@@ -261,7 +269,7 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
       const ruleName = dimensions.RuleName;
       if (typeof ruleName !== "string") return [];
       const region = regionOf(graph, alarm, context);
-      const named = rules.filter((r) => (r.state.name === ruleName || r.inputs.name === ruleName) && regionOf(graph, r, context) === region);
+      const named = (rulesByName.get(ruleName) ?? []).filter((r) => regionOf(graph, r, context) === region);
       const given = dimensions.EventBusName;
       if (named.length === 0 || named.some((rule) => expected(rule) === given)) return [];
       const rule = named[0];
