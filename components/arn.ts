@@ -18,3 +18,10 @@ export function arnRegion(arn: string): string | undefined {
 export function eventBusNameOf(reference: string): string {
   return reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "");
 }
+
+/**
+ * An ACM certificate ARN in us-east-1: the one region CloudFront takes a viewer certificate from, and so Cognito for a
+ * custom domain, which it serves through CloudFront (CreateUserPoolDomain: "you must provide an SSL certificate in the
+ * US East (N. Virginia) Amazon Web Services Region"). StaticSite and UserAuth check their certificates by it.
+ */
+export const US_EAST_1_ACM_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/;

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
+import { US_EAST_1_ACM_CERTIFICATE } from "../arn";
 import { bucketNameBreach, validateAutonames } from "../autoname";
 import { replicationAutonames } from "../bucket-replication";
 import type { ArgFailure } from "../errors";
@@ -743,7 +744,7 @@ function validateDomain(fail: ArgFailure, domain: StaticSiteDomain): void {
     validateCommonNameLength(fail, "domain.name", domain.name, "the certificate StaticSite requests",
       `Pass domain.certificateArn: a us-east-1 certificate whose Common Name is at most ${ACM_COMMON_NAME_MAX_LENGTH} characters and that lists "${domain.name}" as a Subject Alternative Name (up to 253), or use a domain.name of at most ${ACM_COMMON_NAME_MAX_LENGTH} characters.`);
   }
-  if (typeof domain.certificateArn === "string" && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/.test(domain.certificateArn)) {
+  if (typeof domain.certificateArn === "string" && !US_EAST_1_ACM_CERTIFICATE.test(domain.certificateArn)) {
     fail("domain.certificateArn", domain.certificateArn, "is not an ACM certificate ARN in us-east-1, where CloudFront requires it", "Request or import the certificate in us-east-1.");
   }
   const healthCheckPath = domain.failover?.healthCheckPath;

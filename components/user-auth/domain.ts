@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { US_EAST_1_ACM_CERTIFICATE } from "../arn";
 import { ComponentArgError, type ArgFailure } from "../errors";
 import type { UserAuthSpec } from "./spec";
 
@@ -72,7 +73,7 @@ export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
   if (domain.prefix !== undefined) validatePrefix(fail, domain.prefix);
   if (!HOST_NAME.test(domain.name)) fail("domain.name", domain.name, "is not a lowercase DNS host name", 'Use e.g. "auth.gallery.example.com".');
   if (!domain.certificateArn) fail("domain.certificateArn", domain.certificateArn, "is required for a custom domain", "Pass an ACM certificate in us-east-1 that covers domain.name.");
-  if (typeof domain.certificateArn === "string" && !US_EAST_1_CERTIFICATE.test(domain.certificateArn)) fail("domain.certificateArn", domain.certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
+  if (typeof domain.certificateArn === "string" && !US_EAST_1_ACM_CERTIFICATE.test(domain.certificateArn)) fail("domain.certificateArn", domain.certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
 }
 
 /**
@@ -81,7 +82,6 @@ export function validateDomain(fail: ArgFailure, domain: UserAuthDomain): void {
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html; the same
  * in UpdateUserPoolDomain). Whether it covers the name needs the certificate's names: deploy rule CognitoCustomDomainCertificate.
  */
-const US_EAST_1_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/;
 const CERTIFICATE_PROBLEM = "is not an ACM certificate ARN in us-east-1, where Cognito requires it";
 const CERTIFICATE_FIX = "Request or import the certificate in us-east-1.";
 
@@ -90,7 +90,7 @@ const CERTIFICATE_FIX = "Request or import the certificate in us-east-1.";
  * `certificateArn`, as the docs recommend), with the same message; returns the ARN.
  */
 function assertCustomDomainCertificate(name: string, certificateArn: string): string {
-  if (!US_EAST_1_CERTIFICATE.test(certificateArn)) throw new ComponentArgError("UserAuth", name, "domain.certificateArn", certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
+  if (!US_EAST_1_ACM_CERTIFICATE.test(certificateArn)) throw new ComponentArgError("UserAuth", name, "domain.certificateArn", certificateArn, CERTIFICATE_PROBLEM, CERTIFICATE_FIX);
   return certificateArn;
 }
 
