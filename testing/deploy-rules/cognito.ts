@@ -304,7 +304,7 @@ export const COGNITO_CUSTOM_DOMAIN_CERTIFICATE: DeployRule = {
           finding(
             "CognitoCustomDomainCertificate",
             domain,
-            `is custom domain ${host} on ACM certificate ${arn} from ${region ?? "no region"}; Cognito takes a custom domain's certificate only from us-east-1, so CreateUserPoolDomain is refused`,
+            `is custom domain ${host} on ACM certificate ${arn} ${region ? `from ${region}` : "whose ARN names no region"}; Cognito takes a custom domain's certificate only from us-east-1, so CreateUserPoolDomain is refused`,
             'request (or import) the certificate in us-east-1 (`region: "us-east-1"` on the aws.acm.Certificate and its CertificateValidation) and pass that one',
           ),
         );
