@@ -4,6 +4,7 @@ import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION } from "../../components/static-site/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { certificateNames } from "./acm";
 import { textLengthFindings } from "./names";
 import { sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, referenced, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
@@ -261,8 +262,9 @@ export const CLOUDFRONT_ALIAS_CERTIFICATE: DeployRule = {
         findings.push(finding("CloudFrontAliasCertificate", d, `serves its certificate with sslSupportMethod ${certificate.sslSupportMethod ?? "(unset)"}; ${why}`, 'set viewerCertificate.sslSupportMethod to "sni-only"'));
       }
       const recorded = arn ? referenced(graph, "aws:acm/certificate:Certificate", arn) : undefined;
-      if (recorded) {
-        const names: string[] = [recorded.inputs.domainName, ...(recorded.inputs.subjectAlternativeNames ?? [])].filter(Boolean);
+      // An imported certificate's names are in its body, not its inputs: not judged (certificateNames).
+      const names = recorded && certificateNames(recorded);
+      if (recorded && names) {
         for (const alias of aliases.filter((a) => !names.some((n) => certificateCovers(n, a)))) {
           findings.push(finding("CloudFrontAliasCertificate", d, `has alias ${alias}, which certificate ${recorded.name} (${names.join(", ")}) does not cover`, `add ${alias} to the certificate's domainName or subjectAlternativeNames`));
         }
