@@ -105,7 +105,10 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
   const deployments = new Map<string, RecordedResource[]>();
   for (const deployment of ofType(after, kind.deploymentType)) {
     const api = apiOf(deployment);
-    if (api !== undefined) deployments.set(api, [...(deployments.get(api) ?? []), deployment]);
+    if (api === undefined) continue;
+    const ofApi = deployments.get(api);
+    if (ofApi) ofApi.push(deployment);
+    else deployments.set(api, [deployment]);
   }
   const readAfter = kind.routesOf(after);
   const servedKeys = new Map<string, Set<string | undefined>>();

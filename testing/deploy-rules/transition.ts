@@ -2363,7 +2363,10 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
   const findings: TransitionFinding[] = [];
+  // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each plan) is skipped.
+  const deployedTypes = new Set(deployed.map((r) => r.type));
   for (const kind of POLICY_WRITER_DELETES) {
+    if (!deployedTypes.has(kind.type)) continue;
     const targetsOf = onePolicyTargets(kind.rule);
     const [field] = kind.kept;
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
@@ -2384,7 +2387,11 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
     if (candidates.length === 0) continue;
     const nextByKey = new Map<string, PolicyTarget[]>();
     for (const next of targetsOf(after, ruleContext)) {
-      for (const key of policyTargetKeys(after, ruleContext, next)) nextByKey.set(key, [...(nextByKey.get(key) ?? []), next]);
+      for (const key of policyTargetKeys(after, ruleContext, next)) {
+        const same = nextByKey.get(key);
+        if (same) same.push(next);
+        else nextByKey.set(key, [next]);
+      }
     }
     for (const { old, deleted } of candidates) {
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
