@@ -21,6 +21,7 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { routeSlug } from "../../components/realtime-api/spec";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
 
@@ -147,8 +148,8 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
       // One finding per removed route, about the first deployment: RealtimeApi has one.
       report: (api, route, { key, name }, [deployment]) => {
         const taken = takesSnapshot(deployment);
-        // RealtimeApi names the $connect route `<name>-route-connect`; a plan saved before routeKey was kept tells it only so.
-        const connect = key === "$connect" || (key === undefined && /-route-connect$/.test(route.name));
+        // A plan saved before routeKey was kept tells $connect only by the name RealtimeApi gives its route (`<name>-route-<slug>`).
+        const connect = key === "$connect" || (key === undefined && route.name.endsWith(`-route-${routeSlug("$connect")}`));
         const effect = connect
           ? `$connect runs on every connection, so EVERY connection attempt to the API fails (the stage invokes a function that no longer exists) until the next deployment`
           : `messages for that key go to its deleted function and fail, instead of reaching $default, until the next deployment`;
