@@ -43,7 +43,6 @@ import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
-import { KMS_KEY_ARN } from "../../components/kms";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -62,6 +61,7 @@ import {
   KINESIS_ONE_RESOURCE_POLICY,
   KMS_KEY,
   KMS_ONE_KEY_POLICY,
+  kmsKeyId,
   LAMBDA_ONE_RESOURCE_POLICY,
   S3_ONE_BUCKET_POLICY,
   SECRETS_MANAGER_ONE_SECRET_POLICY,
@@ -2432,9 +2432,8 @@ function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: strin
   const kind: ReplaceRule = { type: KEY_POLICY, replaceOn: [] };
   // One key by its id and by its ARN (arn:…:key/<id>), or a key of both plans by any of its identities: the update
   // writes to that key still, and the read sets keyId to its id.
-  const keyIdOf = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);
   const sameKey = (from: unknown, to: unknown) => {
-    if (from === to || keyIdOf(from) === keyIdOf(to)) return true;
+    if (from === to || kmsKeyId(from) === kmsKeyId(to)) return true;
     const [was, is] = [referenced(deployed, KMS_KEY, from), referenced(after, KMS_KEY, to)];
     return was !== undefined && was.urn === is?.urn;
   };

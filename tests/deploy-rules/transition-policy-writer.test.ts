@@ -249,6 +249,15 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(transition([provider, inUs("us-policy")], [provider, inUs("us-policy2")]).map((f) => f.resource)).toEqual([`${repositoryPolicy} us-policy`]);
   });
 
+  it("pairs KeyPolicies on a key outside the plan by its id, whether they name it by id or by ARN, as KmsOneKeyPolicy does", () => {
+    const id = "9876abcd-12ab-34cd-56ef-1234567890ab";
+    const outside = (name: string, keyId: string) => handBuilt(KEY_POLICY, name, { keyId, policy: document });
+    const byArn = outside("by-arn", `arn:aws:kms:us-east-1:123456789012:key/${id}`);
+    expect(transition([byArn], [outside("by-id", id)]).map((f) => [f.rule, f.resource])).toEqual([[RULE, `${KEY_POLICY} by-arn`]]);
+    // The same id in another region's ARN is another key.
+    expect(transition([outside("eu", `arn:aws:kms:eu-west-1:123456789012:key/${id}`)], [outside("by-id", id)])).toEqual([]);
+  });
+
   it("pairs Lambda writers by the function they name, as LambdaOneResourcePolicy does (a name and an ARN of one function)", () => {
     const resourcePolicy = handBuilt("aws:lambda/resourcePolicy:ResourcePolicy", "rp", { resourceArn: "arn:aws:lambda:us-east-1:123456789012:function:ext", policy: document });
     const permission = handBuilt("aws:lambda/permission:Permission", "perm", { function: "ext", action: "lambda:InvokeFunction", principal: "s3.amazonaws.com" });
