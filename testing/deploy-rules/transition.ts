@@ -733,6 +733,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   /** Every ForceNew input of those kept, when more than the reference (with replacedOnMove). */
   replaceOn?: readonly string[];
   keeps?(writer: RecordedResource): boolean;
+  /** How the delete fails instead, for a writer whose delete the provider guards against another write (else undefined). */
+  refused?(writer: RecordedResource): string | undefined;
 }> = [
   {
     type: "aws:apigateway/restApiPolicy:RestApiPolicy",
@@ -825,8 +827,15 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
     rule: CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
     policy: "CloudWatch Logs resource policy",
-    deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
+    deletes: "DeleteResourcePolicy by the policy's name (logs/resource_policy.go resourceResourcePolicyDelete)",
     left: "without it",
+    // By the log group's ARN the provider's delete sends ExpectedRevisionId, the revision its state holds ("Required when
+    // deleting a resource-scoped policy to prevent concurrent modifications", API_DeleteResourcePolicy), which the new
+    // writer's put has changed: the delete is refused rather than emptying the document (inferred from that wording).
+    refused: (writer) =>
+      typeof writer.inputs.resourceArn === "string" && writer.inputs.resourceArn !== ""
+        ? "calls DeleteResourcePolicy by the log group's ARN with ExpectedRevisionId, the revision the old copy's state holds (logs/resource_policy.go resourceResourcePolicyDelete), which the new writer's put has changed: CloudWatch Logs refuses it (the revision guards against concurrent modifications, API_DeleteResourcePolicy), so the update fails there, and so does every later one that retries the delete"
+        : undefined,
     // A policy by name has no resource to move to: another policyName is another policy. Both are ForceNew, exactly one
     // set (logs/resource_policy.go schema): a new policyName replaces it create-first, and the old copy's delete by the
     // old name drops a policy another writer has just put under that name.
@@ -2402,11 +2411,12 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
         const by = writers.map((w) => describe(w, next.holder)).join(", ");
         for (const { writer, reasons } of deleted) {
           const replaced = afterUrns.has(writer.urn);
+          const refusal = kind.refused?.(writer);
           findings.push(
             finding(
               "TransitionPolicyWriterDeleted",
               writer,
-              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`,
+              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
               `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
               stack,
             ),

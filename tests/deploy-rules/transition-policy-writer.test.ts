@@ -48,7 +48,7 @@ const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
 const policyResourceOnly = [
   { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, target: undefined, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
   { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, target: undefined, call: /DeleteBackupVaultAccessPolicy/ },
-  { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /DeleteResourcePolicy by the policy's name, or by the log group's ARN/ },
+  { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /the delete calls DeleteResourcePolicy by the log group's ARN with ExpectedRevisionId, .* CloudWatch Logs refuses it .*, so the update fails there/ },
   { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:dynamodb/table:Table", "orders", { name: "orders" }, { id: "orders", state: { arn: tableArn } }), inputs: { resourceArn: tableArn }, target: tableArn, call: /DeleteResourcePolicy \(dynamodb\/resource_policy.go/ },
   { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, target: undefined, call: /DeleteRepositoryPolicy/ },
 ];
@@ -155,6 +155,8 @@ describe("TransitionPolicyWriterDeleted", () => {
     const findings = transition([named("logs-policy")], [named("dns-logs-policy")]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LOG_POLICY} logs-policy`]]);
     expect(findings[0].problem).toMatch(/CloudWatch Logs resource policy of named route53-logs to dns-logs-policy/);
+    // By name the delete carries no revision: it drops the policy the new writer has just put.
+    expect(findings[0].problem).toMatch(/the delete calls DeleteResourcePolicy by the policy's name .*, so named route53-logs is left without it/);
     // Another policyName is another policy: the old one's delete leaves the new one alone.
     expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
   });
