@@ -11,6 +11,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
+import { KMS_KEY_ARN } from "../../components/kms";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
 import { REST_API } from "./transition-rest-deployment";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
@@ -100,7 +101,13 @@ export function onePolicyRule(spec: OnePolicySpec): DeployRule {
  * policyWriters finds them); policy resources naming a resource outside the plan are grouped by that reference within
  * their region (a name is one resource per account and region; an ARN names its region).
  */
-export function writersByHolder(holderTypes: readonly string[], policyType: string, field: string, own: boolean | ((holder: RecordedResource) => boolean)) {
+export function writersByHolder(
+  holderTypes: readonly string[],
+  policyType: string,
+  field: string,
+  own: boolean | ((holder: RecordedResource) => boolean),
+  keyOf: (reference: string, region: string) => string = regionalKey,
+) {
   const writes = own === true ? (holder: RecordedResource) => Boolean(holder.inputs.policy) : own || (() => false);
   return (graph: Graph, context: DeployRuleContext): PolicyTarget[] => {
     // The policy resources are read once and looked up per holder: a plan holds hundreds of resources.
@@ -112,7 +119,7 @@ export function writersByHolder(holderTypes: readonly string[], policyType: stri
       // The holder itself first, then its policy resources.
       return { target: holder.name, holder, writers: [...(writes(holder) ? [holder] : []), ...attached] };
     });
-    return [...held, ...byReference(graph, context, ofType(graph, policyType).filter((w) => !claimed.has(w)), (w) => w.inputs[field])];
+    return [...held, ...byReference(graph, context, ofType(graph, policyType).filter((w) => !claimed.has(w)), (w) => w.inputs[field], keyOf)];
   };
 }
 
@@ -302,6 +309,12 @@ export const BACKUP_ONE_VAULT_POLICY = onePolicyRule({
   wording: { on: "writer", of: (vault) => `access policy of the backup vault ${vault}`, removes: "the policy", fix: (vault) => `write every statement for ${vault} into one aws.backup.VaultPolicy` },
 });
 
+/** A KMS key's id, from its ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`) or as given: PutKeyPolicy's KeyId takes either. */
+export const kmsKeyId = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);
+
+/** A key outside the plan named by id or by ARN is one key: its id, in the ARN's region, else the writer's (byReference). */
+const kmsKeyKey = (reference: string, region: string) => regionalKey(String(kmsKeyId(reference)), KMS_KEY_ARN.test(reference) ? reference.split(":")[3] : region);
+
 /**
  * A KMS key has one key policy: PutKeyPolicy "Attaches a key policy to the specified KMS key", whose PolicyName's "only
  * valid value is default"; aws.kms.KeyPolicy puts it and, on delete, puts the default key policy back (key_policy.go),
@@ -313,7 +326,7 @@ export const KMS_ONE_KEY_POLICY = onePolicyRule({
   id: "KmsOneKeyPolicy",
   title: "A KMS key's key policy is written by one resource only",
   source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
-  targets: writersByHolder([KMS_KEY, "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true),
+  targets: writersByHolder([KMS_KEY, "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true, kmsKeyKey),
   wording: { on: "writer", of: (key) => `key policy of the KMS key ${key}`, removes: "its statements (the provider puts KMS's default key policy back)", fix: (key) => `write every statement for ${key} into the key's \`policy\` or one aws.kms.KeyPolicy, not both` },
 });
 

@@ -21,6 +21,7 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { routeSlug } from "../../components/realtime-api/spec";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
 
@@ -105,7 +106,10 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
   const deployments = new Map<string, RecordedResource[]>();
   for (const deployment of ofType(after, kind.deploymentType)) {
     const api = apiOf(deployment);
-    if (api !== undefined) deployments.set(api, [...(deployments.get(api) ?? []), deployment]);
+    if (api === undefined) continue;
+    const ofApi = deployments.get(api);
+    if (ofApi) ofApi.push(deployment);
+    else deployments.set(api, [deployment]);
   }
   const readAfter = kind.routesOf(after);
   const servedKeys = new Map<string, Set<string | undefined>>();
@@ -144,8 +148,8 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
       // One finding per removed route, about the first deployment: RealtimeApi has one.
       report: (api, route, { key, name }, [deployment]) => {
         const taken = takesSnapshot(deployment);
-        // RealtimeApi names the $connect route `<name>-route-connect`; a plan saved before routeKey was kept tells it only so.
-        const connect = key === "$connect" || (key === undefined && /-route-connect$/.test(route.name));
+        // A plan saved before routeKey was kept tells $connect only by the name RealtimeApi gives its route (`<name>-route-<slug>`).
+        const connect = key === "$connect" || (key === undefined && route.name.endsWith(`-route-${routeSlug("$connect")}`));
         const effect = connect
           ? `$connect runs on every connection, so EVERY connection attempt to the API fails (the stage invokes a function that no longer exists) until the next deployment`
           : `messages for that key go to its deleted function and fail, instead of reaching $default, until the next deployment`;

@@ -43,7 +43,6 @@ import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY } from "./key-policy";
-import { KMS_KEY_ARN } from "../../components/kms";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -62,6 +61,7 @@ import {
   KINESIS_ONE_RESOURCE_POLICY,
   KMS_KEY,
   KMS_ONE_KEY_POLICY,
+  kmsKeyId,
   LAMBDA_ONE_RESOURCE_POLICY,
   S3_ONE_BUCKET_POLICY,
   SECRETS_MANAGER_ONE_SECRET_POLICY,
@@ -733,6 +733,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   /** Every ForceNew input of those kept, when more than the reference (with replacedOnMove). */
   replaceOn?: readonly string[];
   keeps?(writer: RecordedResource): boolean;
+  /** How the delete fails instead, for a writer whose delete the provider guards against another write (else undefined). */
+  refused?(writer: RecordedResource): string | undefined;
 }> = [
   {
     type: "aws:apigateway/restApiPolicy:RestApiPolicy",
@@ -825,8 +827,15 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     type: "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
     rule: CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
     policy: "CloudWatch Logs resource policy",
-    deletes: "DeleteResourcePolicy by the policy's name, or by the log group's ARN (logs/resource_policy.go resourceResourcePolicyDelete)",
+    deletes: "DeleteResourcePolicy by the policy's name (logs/resource_policy.go resourceResourcePolicyDelete)",
     left: "without it",
+    // By the log group's ARN the provider's delete sends ExpectedRevisionId, the revision its state holds ("Required when
+    // deleting a resource-scoped policy to prevent concurrent modifications", API_DeleteResourcePolicy), which the new
+    // writer's put has changed: the delete is refused rather than emptying the document (inferred from that wording).
+    refused: (writer) =>
+      typeof writer.inputs.resourceArn === "string" && writer.inputs.resourceArn !== ""
+        ? "calls DeleteResourcePolicy by the log group's ARN with ExpectedRevisionId, the revision the old copy's state holds (logs/resource_policy.go resourceResourcePolicyDelete), which the new writer's put has changed: CloudWatch Logs refuses it (the revision guards against concurrent modifications, API_DeleteResourcePolicy), so the update fails there, and so does every later one that retries the delete"
+        : undefined,
     // A policy by name has no resource to move to: another policyName is another policy. Both are ForceNew, exactly one
     // set (logs/resource_policy.go schema): a new policyName replaces it create-first, and the old copy's delete by the
     // old name drops a policy another writer has just put under that name.
@@ -2363,7 +2372,10 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
   const findings: TransitionFinding[] = [];
+  // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each plan) is skipped.
+  const deployedTypes = new Set(deployed.map((r) => r.type));
   for (const kind of POLICY_WRITER_DELETES) {
+    if (!deployedTypes.has(kind.type)) continue;
     const targetsOf = onePolicyTargets(kind.rule);
     const [field] = kind.kept;
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
@@ -2384,7 +2396,11 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
     if (candidates.length === 0) continue;
     const nextByKey = new Map<string, PolicyTarget[]>();
     for (const next of targetsOf(after, ruleContext)) {
-      for (const key of policyTargetKeys(after, ruleContext, next)) nextByKey.set(key, [...(nextByKey.get(key) ?? []), next]);
+      for (const key of policyTargetKeys(after, ruleContext, next)) {
+        const same = nextByKey.get(key);
+        if (same) same.push(next);
+        else nextByKey.set(key, [next]);
+      }
     }
     for (const { old, deleted } of candidates) {
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
@@ -2395,11 +2411,12 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
         const by = writers.map((w) => describe(w, next.holder)).join(", ");
         for (const { writer, reasons } of deleted) {
           const replaced = afterUrns.has(writer.urn);
+          const refusal = kind.refused?.(writer);
           findings.push(
             finding(
               "TransitionPolicyWriterDeleted",
               writer,
-              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`,
+              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
               `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
               stack,
             ),
@@ -2425,9 +2442,8 @@ function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: strin
   const kind: ReplaceRule = { type: KEY_POLICY, replaceOn: [] };
   // One key by its id and by its ARN (arn:…:key/<id>), or a key of both plans by any of its identities: the update
   // writes to that key still, and the read sets keyId to its id.
-  const keyIdOf = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);
   const sameKey = (from: unknown, to: unknown) => {
-    if (from === to || keyIdOf(from) === keyIdOf(to)) return true;
+    if (from === to || kmsKeyId(from) === kmsKeyId(to)) return true;
     const [was, is] = [referenced(deployed, KMS_KEY, from), referenced(after, KMS_KEY, to)];
     return was !== undefined && was.urn === is?.urn;
   };

@@ -48,7 +48,7 @@ const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clicks";
 const policyResourceOnly = [
   { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, target: undefined, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
   { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, target: undefined, call: /DeleteBackupVaultAccessPolicy/ },
-  { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /DeleteResourcePolicy by the policy's name, or by the log group's ARN/ },
+  { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /the delete calls DeleteResourcePolicy by the log group's ARN with ExpectedRevisionId, .* CloudWatch Logs refuses it .*, so the update fails there/ },
   { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:dynamodb/table:Table", "orders", { name: "orders" }, { id: "orders", state: { arn: tableArn } }), inputs: { resourceArn: tableArn }, target: tableArn, call: /DeleteResourcePolicy \(dynamodb\/resource_policy.go/ },
   { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, target: undefined, call: /DeleteRepositoryPolicy/ },
 ];
@@ -155,6 +155,8 @@ describe("TransitionPolicyWriterDeleted", () => {
     const findings = transition([named("logs-policy")], [named("dns-logs-policy")]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${LOG_POLICY} logs-policy`]]);
     expect(findings[0].problem).toMatch(/CloudWatch Logs resource policy of named route53-logs to dns-logs-policy/);
+    // By name the delete carries no revision: it drops the policy the new writer has just put.
+    expect(findings[0].problem).toMatch(/the delete calls DeleteResourcePolicy by the policy's name .*, so named route53-logs is left without it/);
     // Another policyName is another policy: the old one's delete leaves the new one alone.
     expect(transition([named("logs-policy")], [named("dns-logs-policy", "dns-logs")])).toEqual([]);
   });
@@ -247,6 +249,15 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     const inUs = (name: string) => handBuilt(repositoryPolicy, name, { repository: "app", policy: document });
     expect(transition([provider, inUs("us-policy")], [provider, inEurope])).toEqual([]);
     expect(transition([provider, inUs("us-policy")], [provider, inUs("us-policy2")]).map((f) => f.resource)).toEqual([`${repositoryPolicy} us-policy`]);
+  });
+
+  it("pairs KeyPolicies on a key outside the plan by its id, whether they name it by id or by ARN, as KmsOneKeyPolicy does", () => {
+    const id = "9876abcd-12ab-34cd-56ef-1234567890ab";
+    const outside = (name: string, keyId: string) => handBuilt(KEY_POLICY, name, { keyId, policy: document });
+    const byArn = outside("by-arn", `arn:aws:kms:us-east-1:123456789012:key/${id}`);
+    expect(transition([byArn], [outside("by-id", id)]).map((f) => [f.rule, f.resource])).toEqual([[RULE, `${KEY_POLICY} by-arn`]]);
+    // The same id in another region's ARN is another key.
+    expect(transition([outside("eu", `arn:aws:kms:eu-west-1:123456789012:key/${id}`)], [outside("by-id", id)])).toEqual([]);
   });
 
   it("pairs Lambda writers by the function they name, as LambdaOneResourcePolicy does (a name and an ARN of one function)", () => {

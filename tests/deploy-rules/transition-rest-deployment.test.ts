@@ -84,6 +84,11 @@ describe("TransitionRestRouteStillServed", () => {
       "removes route GET /items of REST API api, but this update takes no new deployment (deployment has no `triggers` that change), and the snapshot it keeps was taken with the method, so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx). Nothing in the program redeploys it",
     );
     expect(findings[0].fix).toMatch(new RegExp(`^after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${escaped(deployment.urn)}"`));
+    // A deployment new in the update (not in the deployed plan) takes its snapshot in it, before the method's delete.
+    const fresh = handBuilt(DEPLOYMENT, "deployment-2", { restApi: "api-id" }, on);
+    const [taken] = transition([restApi, resource, method("get-items"), deployment], [restApi, resource, fresh]);
+    expect(taken.problem).toMatch(/^removes route GET \/items of REST API api, but the deployment this update takes \(deployment-2\) snapshots the API before the removed method, .* Its triggers already match the new routes, so no later `pulumi up` redeploys$/);
+    expect(taken.fix).toContain(`pulumi up --replace "${fresh.urn}"`);
     // The method renamed (a new URN) but the same route still served: from the saved file too, which keeps the method's route.
     const renamed = [restApi, resource, method("items-get"), deployment];
     expect(transition([restApi, resource, method("get-items"), deployment], renamed)).toEqual([]);
