@@ -597,18 +597,20 @@ const ownAlbum = (condition: string, values: Record<string, unknown> = {}) => ({
   ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ...values },
 });
 /**
- * Claim and TakeOver: the album recorded as this execution's while it is deleting and unclaimed, already this
- * execution's (the Task retried after its write succeeded), or the one's it `continues`. Not claimed, this execution
- * owns nothing to mark: its failure is told, and the owner's mark stays.
+ * Claim, ClaimAgain and TakeOver, one write: the album recorded as this execution's while it is deleting and unclaimed,
+ * already this execution's (the Task retried after its write succeeded), or the one's it `continues`. They differ in
+ * what a refused condition does (`Retry`, and `refused`, the state it then goes to). Not claimed, this execution owns
+ * nothing to mark: its failure is told, and the owner's mark stays.
  */
-const claimAlbum = {
+const claimAlbum = (Retry: object[], refused: "NotMine" | "ClaimedBy") => ({
   Type: "Task" as const,
   Resource: "arn:aws:states:::dynamodb:updateItem",
   Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
   ResultPath: null,
-  Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
+  Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: refused }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
   Next: "Bounds",
-};
+  Retry,
+});
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
@@ -637,7 +639,7 @@ const albumDeletion = new Workflow("album-deletion", {
       },
       // DELETE's event. A failed condition is not retried here: ClaimedBy reads the mark first, and a duplicate of the
       // event (EventBridge delivers at least once) ends at once.
-      Claim: { ...claimAlbum, Retry: noRetryOnCondition, Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "ClaimedBy" }, ...claimAlbum.Catch.slice(1)] },
+      Claim: claimAlbum(noRetryOnCondition, "ClaimedBy"),
       // The mark that refused the claim, read strongly consistent (the one the condition saw, or newer). A read that
       // fails past its retries tells nothing: ClaimAgain, as before the read.
       ClaimedBy: {
@@ -666,11 +668,11 @@ const albumDeletion = new Workflow("album-deletion", {
       // up. The API in another region marked the album on its replica, which reaches this one "typically within a
       // second" (docs/multi-region.md), and until then this region shows the mark before it (or an album not yet
       // replicated); a mark newer than the event's (a DELETE that started the deletion over) is claimed by its own event.
-      ClaimAgain: { ...claimAlbum, Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient] },
+      ClaimAgain: claimAlbum([{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient], "NotMine"),
       // A hand-off's event: the execution it continues claimed the album in this region, where this one runs, before it
       // put the event, so a failed condition is final (a duplicate of the event, the album taken over by a DELETE that
       // started over, or gone): never retried, the duplicate ends at once.
-      TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
+      TakeOver: claimAlbum(noRetryOnCondition, "NotMine"),
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
       Bounds: { Type: "Choice", Choices: boundsRules, Default: "WholeFigures" },
       // Each figure whole, else the deletion fails as out of bounds: a fractional pageSize would reach Query's Limit.
