@@ -125,6 +125,31 @@ describe("dev stack: album deletion", () => {
     expect(states.Failed).toEqual({ Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
   });
 
+  // Failed's ErrorPath and CausePath "must select a field that contains a string value" (state-fail.html), and nothing
+  // on AWS checks that before an execution fails there: every way into the failure path sets $.error to a Catch's
+  // output ({Error, Cause}, both strings) or to a Pass state's string Error and States.Format Cause, and the failure
+  // path itself never writes $.error.
+  it("reaches Failed only with $.error's Error and Cause strings, for the Fail state's ErrorPath and CausePath", () => {
+    const states: Record<string, { Type: string; Next?: string; Default?: string; ResultPath?: string | null; Parameters?: Record<string, unknown>; Choices?: { Next: string }[]; Catch?: { Next: string; ResultPath?: string | null }[] }> =
+      JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition).States;
+    const failurePath = ["MarkFailed", "FailedNotice", "NotifyFailed"];
+    expect(states.Failed).toEqual({ Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
+    const into: string[] = [];
+    for (const [name, state] of Object.entries(states)) {
+      for (const c of state.Catch ?? []) {
+        if (failurePath.includes(c.Next) && !failurePath.includes(name)) expect([name, c.ResultPath]).toEqual([name, "$.error"]);
+        if (failurePath.includes(name)) expect([name, c.ResultPath]).toEqual([name, null]);
+      }
+      const nexts = [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next)];
+      if (nexts.some((next) => next !== undefined && [...failurePath, "Failed"].includes(next)) && !failurePath.includes(name)) {
+        into.push(name);
+        expect([name, state.Type, state.ResultPath, typeof state.Parameters?.Error, String(state.Parameters?.["Cause.$"]).startsWith("States.Format(")]).toEqual([name, "Pass", "$.error", "string", true]);
+      }
+      if (failurePath.includes(name)) expect([name, state.ResultPath]).not.toEqual([name, "$.error"]);
+    }
+    expect(into.sort()).toEqual(["InvalidSettings", "TooManyHandoffs"]);
+  });
+
   it("names the errors it retries and catches as Step Functions reports them, and retries a Task only where that is safe", () => {
     const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
     const states = definition.States;
