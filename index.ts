@@ -641,7 +641,9 @@ const albumDeletion = new Workflow("album-deletion", {
       // event (EventBridge delivers at least once) ends at once.
       Claim: claimAlbum(noRetryOnCondition, "ClaimedBy"),
       // The mark that refused the claim, read strongly consistent (the one the condition saw, or newer). A read that
-      // fails past its retries tells nothing: ClaimAgain, as before the read.
+      // fails past its retries tells nothing: ClaimAgain, as before the read. The result is GetItem's own answer, the
+      // item in DynamoDB's typed JSON (`Item.deletion.M.requestedAt.S`; "no Item element" for an album gone: API_GetItem) beside
+      // SdkHttpMetadata: LocalStack's AWS-recorded test_dynamodb_task_service DYNAMODB_PUT_GET_ITEM.
       ClaimedBy: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:getItem",
