@@ -496,8 +496,8 @@ const albumNotices = new Topic("album-notices", {});
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
  * every Task spending its retries: 193 summed over all of them (Defaults to Whole, InvalidSettings, the hand-off and the
- * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an upper bound. Under the limit whatever is
- * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an
+ * upper bound. Under the limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
@@ -577,10 +577,10 @@ const albumDeletionDefaults = {
  * watches, and what frees an album whose execution is stuck (DELETE starts over only once its execution has ended).
  * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
  * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
- * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,298 s at worst (ClaimAgain 58 s,
- * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, the claims all;
- * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,548 calls in a row: 4 hours leaves those
- * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
+ * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,298 s at worst
+ * (ClaimAgain 58 s, each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, the
+ * claims all; tests/stacks/album-deletion.test.ts works it out from the definition) over 1,548 calls in a row: 4 hours
+ * leaves those calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
  * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
  * it stopped).
  */
@@ -642,8 +642,8 @@ const albumDeletion = new Workflow("album-deletion", {
       Claim: claimAlbum(noRetryOnCondition, "ClaimedBy"),
       // The mark that refused the claim, read strongly consistent (the one the condition saw, or newer). A read that
       // fails past its retries tells nothing: ClaimAgain, as before the read. The result is GetItem's own answer, the
-      // item in DynamoDB's typed JSON (`Item.deletion.M.requestedAt.S`; "no Item element" for an album gone: API_GetItem) beside
-      // SdkHttpMetadata: LocalStack's AWS-recorded test_dynamodb_task_service DYNAMODB_PUT_GET_ITEM.
+      // item in DynamoDB's typed JSON (`Item.deletion.M.requestedAt.S`; "no Item element" for an album gone:
+      // API_GetItem) beside SdkHttpMetadata: LocalStack's AWS-recorded test_dynamodb_task_service DYNAMODB_PUT_GET_ITEM.
       ClaimedBy: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:getItem",
