@@ -263,6 +263,13 @@ describe("dev stack: album deletion", () => {
     });
     // Then each whole: States.MathAdd rounds a fraction (LocalStack's AWS-recorded test_math_add), so adding 0 changes
     // only a figure that is not whole. After Bounds: only figures within their small ranges reach MathAdd.
+    // Bounds' IsNumeric rules are MathAdd's guard: a figure that is not a number (a string, null) never reaches it, so
+    // WholeFigures is entered from Bounds alone.
+    const into = (target: string) =>
+      Object.entries(states as Record<string, { Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] }>)
+        .filter(([, s]) => [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].includes(target))
+        .map(([name]) => name);
+    expect(into("WholeFigures")).toEqual(["Bounds"]);
     expect(states.WholeFigures).toEqual({
       Type: "Pass",
       Parameters: Object.fromEntries(figures.map((name) => [`${name}.$`, `States.MathAdd($.${name}, 0)`])),
