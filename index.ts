@@ -496,8 +496,8 @@ const albumNotices = new Topic("album-notices", {});
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
  * every Task spending its retries: 193 summed over all of them (Defaults to Whole, InvalidSettings, the hand-off and the
- * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an upper bound. Under the limit whatever is
- * retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
+ * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an
+ * upper bound. Under the limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
 const albumDeletionPages = { pageSize: 20, pagesPerExecution: 30 };
 /**
@@ -577,10 +577,10 @@ const albumDeletionDefaults = {
  * watches, and what frees an album whose execution is stuck (DELETE starts over only once its execution has ended).
  * Without it a Standard execution runs up to a year (service-quotas.html), and no Task here has a timeout of its own.
  * Normal operation is minutes: a page is 10 calls in a row (the Query, StillMine, and 4 rounds of 5 photos' send and
- * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,298 s at worst (ClaimAgain 58 s,
- * each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, the claims all;
- * tests/stacks/album-deletion.test.ts works it out from the definition) over 1,548 calls in a row: 4 hours leaves those
- * calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
+ * delete) of tens of milliseconds, 30 pages at most. Every Task spending every retry waits 9,298 s at worst
+ * (ClaimAgain 58 s, each other Task 30 s: 2+4+8+16; a page 300 s, 30 pages, and each Task outside the loop once, the
+ * claims all; tests/stacks/album-deletion.test.ts works it out from the definition) over 1,548 calls in a row: 4 hours
+ * leaves those calls 3 s each. An execution past it is stuck, not slow; it "fails with a States.Timeout" (statemachine-structure.html)
  * at the top level, where no state's Catch applies, the album stays marked deleting, and DELETE starts it over (where
  * it stopped).
  */
@@ -597,18 +597,20 @@ const ownAlbum = (condition: string, values: Record<string, unknown> = {}) => ({
   ExpressionAttributeValues: { ":deleting": { S: "deleting" }, ":me": { "S.$": "$$.Execution.Id" }, ...values },
 });
 /**
- * Claim and TakeOver: the album recorded as this execution's while it is deleting and unclaimed, already this
- * execution's (the Task retried after its write succeeded), or the one's it `continues`. Not claimed, this execution
- * owns nothing to mark: its failure is told, and the owner's mark stays.
+ * Claim, ClaimAgain and TakeOver, one write: the album recorded as this execution's while it is deleting and unclaimed,
+ * already this execution's (the Task retried after its write succeeded), or the one's it `continues`. They differ in
+ * what a refused condition does (`Retry`, and `refused`, the state it then goes to). Not claimed, this execution owns
+ * nothing to mark: its failure is told, and the owner's mark stays.
  */
-const claimAlbum = {
+const claimAlbum = (Retry: object[], refused: "NotMine" | "ClaimedBy") => ({
   Type: "Task" as const,
   Resource: "arn:aws:states:::dynamodb:updateItem",
   Parameters: ownAlbum(`(attribute_not_exists(deletion.#execution) OR ${ownerIsMe} OR deletion.#execution = :continues)`, { ":continues": { "S.$": "$.continues" } }),
   ResultPath: null,
-  Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "NotMine" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
+  Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: refused }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "FailedNotice" }],
   Next: "Bounds",
-};
+  Retry,
+});
 const albumDeletion = new Workflow("album-deletion", {
   logRetentionDays,
   definition: {
@@ -637,9 +639,11 @@ const albumDeletion = new Workflow("album-deletion", {
       },
       // DELETE's event. A failed condition is not retried here: ClaimedBy reads the mark first, and a duplicate of the
       // event (EventBridge delivers at least once) ends at once.
-      Claim: { ...claimAlbum, Retry: noRetryOnCondition, Catch: [{ ErrorEquals: [conditionFailed], ResultPath: null, Next: "ClaimedBy" }, ...claimAlbum.Catch.slice(1)] },
+      Claim: claimAlbum(noRetryOnCondition, "ClaimedBy"),
       // The mark that refused the claim, read strongly consistent (the one the condition saw, or newer). A read that
-      // fails past its retries tells nothing: ClaimAgain, as before the read.
+      // fails past its retries tells nothing: ClaimAgain, as before the read. The result is GetItem's own answer, the
+      // item in DynamoDB's typed JSON (`Item.deletion.M.requestedAt.S`; "no Item element" for an album gone:
+      // API_GetItem) beside SdkHttpMetadata: LocalStack's AWS-recorded test_dynamodb_task_service DYNAMODB_PUT_GET_ITEM.
       ClaimedBy: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:getItem",
@@ -666,11 +670,11 @@ const albumDeletion = new Workflow("album-deletion", {
       // up. The API in another region marked the album on its replica, which reaches this one "typically within a
       // second" (docs/multi-region.md), and until then this region shows the mark before it (or an album not yet
       // replicated); a mark newer than the event's (a DELETE that started the deletion over) is claimed by its own event.
-      ClaimAgain: { ...claimAlbum, Retry: [{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient] },
+      ClaimAgain: claimAlbum([{ ErrorEquals: [conditionFailed], IntervalSeconds: 4, MaxAttempts: 3, BackoffRate: 2 }, ...retryTransient], "NotMine"),
       // A hand-off's event: the execution it continues claimed the album in this region, where this one runs, before it
       // put the event, so a failed condition is final (a duplicate of the event, the album taken over by a DELETE that
       // started over, or gone): never retried, the duplicate ends at once.
-      TakeOver: { ...claimAlbum, Retry: noRetryOnCondition },
+      TakeOver: claimAlbum(noRetryOnCondition, "NotMine"),
       // The figures within albumDeletionLimits, else the deletion fails (MarkFailed: the album is this execution's now).
       Bounds: { Type: "Choice", Choices: boundsRules, Default: "WholeFigures" },
       // Each figure whole, else the deletion fails as out of bounds: a fractional pageSize would reach Query's Limit.

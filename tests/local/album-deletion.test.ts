@@ -137,7 +137,6 @@ const markDeleting = (owner: string, albumId: string, deletion: Record<string, s
   doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(owner, albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", requestedAt: new Date().toISOString(), ...deletion } } }));
 const photosLeft = async (owner: string, albumId: string) =>
   (await doc.send(new QueryCommand({ TableName: outputs().galleryTableName, KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(owner), ":prefix": albumPhotosPrefix(albumId) }, ConsistentRead: true }))).Items ?? [];
-/** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
 const historyOf = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 
 /** The execution started for an album, once its history shows ClaimAgain's first attempt refused (Claim's, then ClaimAgain's), or it ended. */
@@ -158,6 +157,7 @@ async function refusedByClaimAgain(albumId: string): Promise<{ executionArn: str
   return { executionArn: running.executionArn!, history };
 }
 
+/** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
 async function endedExecutions(albumId: string, count: number): Promise<Array<Omit<DescribeExecutionOutput, "input"> & { input: Record<string, unknown> }>> {
   return until(
     async () => {
@@ -223,8 +223,8 @@ describe("an album deleted across executions", () => {
     onTestFinished(() => publish.mockRestore());
     // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
     // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings;
-    // a fractional pageSize within the bounds (WholeFigures: States.MathAdd of it and 0 rounds it, so Whole tells it apart).
-    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }, { pageSize: 2.5 }];
+    // a fractional pageSize and handoffs within the bounds (WholeFigures: States.MathAdd of each and 0 rounds it, so Whole tells it apart; each figure is checked, not pageSize alone).
+    const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }, { pageSize: 2.5 }, { handoffs: 0.5 }];
     const figures = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
@@ -237,6 +237,7 @@ describe("an album deleted across executions", () => {
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "2.5, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
+      "20, pagesPerExecution 30, maxHandoffs 102, handoffs 0.5",
     ];
     const albums = await Promise.all(settings.map(async (asked, i) => {
       const { owner, albumId } = await albumWithPhotos(`album-bounds-${i}@example.com`, 1);
@@ -335,7 +336,7 @@ describe("an album deleted across executions", () => {
     expect(await photosLeft(later.owner, later.albumId)).toEqual([]);
   }, 120_000);
 
-  it("claims again, not ends as a duplicate, when the event's own mark is unclaimed or the album is gone: ClaimAgain, not NotMine at once", async () => {
+  it("claims again, not ends as a duplicate, when the event's own mark is unclaimed, the album is gone or the mark names no request: ClaimAgain, not NotMine at once", async () => {
     const entered = (history: HistoryEvent[]) => history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
     const put = (sub: string, albumId: string, requestedAt: string) =>
       events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub, albumId, requestedAt }) }] }));
@@ -344,11 +345,15 @@ describe("an album deleted across executions", () => {
     const failed = await albumWithPhotos("album-own-mark-failed@example.com", 1);
     const requestedAt = new Date().toISOString();
     await markDeleting(failed.owner, failed.albumId, { state: "failed", requestedAt });
-    // An album that does not exist (yet, in this region): ClaimedBy reads no Item, SameRequest's first rule.
+    // An album that does not exist (yet, in this region): ClaimedBy reads no Item.
     const gone = { owner: failed.owner, albumId: `${failed.albumId}-absent` };
-    expect((await put(failed.owner, failed.albumId, requestedAt)).FailedEntryCount).toBe(0);
-    expect((await put(gone.owner, gone.albumId, requestedAt)).FailedEntryCount).toBe(0);
-    for (const { owner, albumId } of [failed, gone]) {
+    // A mark claimed by another execution but naming no request (one written by hand): only SameRequest's first rule
+    // keeps its third from comparing a path that is absent, which fails the execution (States.Runtime, no Catch).
+    const unnamed = await albumWithPhotos("album-mark-unnamed@example.com", 1);
+    const other = `${outputs().albumDeletionStateMachineArn.replace(":stateMachine:", ":execution:")}:another`;
+    await doc.send(new UpdateCommand({ TableName: outputs().galleryTableName, Key: albumKey(unnamed.owner, unnamed.albumId), UpdateExpression: "SET deletion = :deletion", ExpressionAttributeValues: { ":deletion": { state: "deleting", execution: other } } }));
+    for (const { owner, albumId } of [failed, gone, unnamed]) expect((await put(owner, albumId, requestedAt)).FailedEntryCount).toBe(0);
+    for (const { owner, albumId } of [failed, gone, unnamed]) {
       // Seen in ClaimAgain, refused once there: not ended as a duplicate. Its retries (4, 8, 16 s) and the NotMine they
       // end in are the definition's (tests/stacks/album-deletion.test.ts): the execution is stopped here, not waited out.
       const { executionArn, history } = await refusedByClaimAgain(albumId);
@@ -356,7 +361,7 @@ describe("an album deleted across executions", () => {
       expect(history.filter((event) => event.type === "TaskFailed").map((event) => event.taskFailedEventDetails?.error)).toEqual(Array(2).fill("DynamoDB.ConditionalCheckFailedException"));
       await sfn.send(new StopExecutionCommand({ executionArn, error: "Test.Stopped", cause: "ClaimAgain seen" }));
       expect((await endedExecutions(albumId, 1)).map((execution) => execution.status)).toEqual(["ABORTED"]);
-      expect((await albumItem(owner, albumId))?.deletion).toEqual(albumId === failed.albumId ? { state: "failed", requestedAt } : undefined);
+      expect((await albumItem(owner, albumId))?.deletion).toEqual(albumId === failed.albumId ? { state: "failed", requestedAt } : albumId === unnamed.albumId ? { state: "deleting", execution: other } : undefined);
     }
     expect(await photosLeft(failed.owner, failed.albumId)).toHaveLength(1);
   }, 120_000);

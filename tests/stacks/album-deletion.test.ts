@@ -125,6 +125,31 @@ describe("dev stack: album deletion", () => {
     expect(states.Failed).toEqual({ Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
   });
 
+  // Failed's ErrorPath and CausePath "must select a field that contains a string value" (state-fail.html), and nothing
+  // on AWS checks that before an execution fails there: every way into the failure path sets $.error to a Catch's
+  // output ({Error, Cause}, both strings) or to a Pass state's string Error and States.Format Cause, and the failure
+  // path itself never writes $.error.
+  it("reaches Failed only with $.error's Error and Cause strings, for the Fail state's ErrorPath and CausePath", () => {
+    const states: Record<string, { Type: string; Next?: string; Default?: string; ResultPath?: string | null; Parameters?: Record<string, unknown>; Choices?: { Next: string }[]; Catch?: { Next: string; ResultPath?: string | null }[] }> =
+      JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition).States;
+    const failurePath = ["MarkFailed", "FailedNotice", "NotifyFailed"];
+    expect(states.Failed).toEqual({ Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
+    const into: string[] = [];
+    for (const [name, state] of Object.entries(states)) {
+      for (const c of state.Catch ?? []) {
+        if (failurePath.includes(c.Next) && !failurePath.includes(name)) expect([name, c.ResultPath]).toEqual([name, "$.error"]);
+        if (failurePath.includes(name)) expect([name, c.ResultPath]).toEqual([name, null]);
+      }
+      const nexts = [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next)];
+      if (nexts.some((next) => next !== undefined && [...failurePath, "Failed"].includes(next)) && !failurePath.includes(name)) {
+        into.push(name);
+        expect([name, state.Type, state.ResultPath, typeof state.Parameters?.Error, String(state.Parameters?.["Cause.$"]).startsWith("States.Format(")]).toEqual([name, "Pass", "$.error", "string", true]);
+      }
+      if (failurePath.includes(name)) expect([name, state.ResultPath]).not.toEqual([name, "$.error"]);
+    }
+    expect(into.sort()).toEqual(["InvalidSettings", "TooManyHandoffs"]);
+  });
+
   it("names the errors it retries and catches as Step Functions reports them, and retries a Task only where that is safe", () => {
     const definition = JSON.parse(named("aws:sfn/stateMachine:StateMachine", "album-deletion-state-machine").inputs.definition);
     const states = definition.States;
@@ -238,6 +263,13 @@ describe("dev stack: album deletion", () => {
     });
     // Then each whole: States.MathAdd rounds a fraction (LocalStack's AWS-recorded test_math_add), so adding 0 changes
     // only a figure that is not whole. After Bounds: only figures within their small ranges reach MathAdd.
+    // Bounds' IsNumeric rules are MathAdd's guard: a figure that is not a number (a string, null) never reaches it, so
+    // WholeFigures is entered from Bounds alone.
+    const into = (target: string) =>
+      Object.entries(states as Record<string, { Next?: string; Default?: string; Choices?: { Next: string }[]; Catch?: { Next: string }[] }>)
+        .filter(([, s]) => [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].includes(target))
+        .map(([name]) => name);
+    expect(into("WholeFigures")).toEqual(["Bounds"]);
     expect(states.WholeFigures).toEqual({
       Type: "Pass",
       Parameters: Object.fromEntries(figures.map((name) => [`${name}.$`, `States.MathAdd($.${name}, 0)`])),
