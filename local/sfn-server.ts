@@ -61,7 +61,7 @@ export interface LocalStateMachineDefinition {
   functions: ReadonlyMap<string, TaskFunction>;
   /**
    * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
-   * invocableFunctions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
+   * recordedVersions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
    * Invoke would, and fails on a qualifier the function has not. @default none published and no alias: only `$LATEST`
    * (or no qualifier) is invoked
    */
