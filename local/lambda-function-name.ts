@@ -44,6 +44,9 @@ export interface InvokeTarget {
   arn: string;
 }
 
+/** Invoke's InvalidParameterValueException message for a FunctionName whose qualifier is not the Qualifier given (InvokeTarget.conflict). */
+export const QUALIFIER_CONFLICT = "The derived qualifier from the function name does not match the specified qualifier.";
+
 /** A Qualifier as Invoke is sent it: a non-string one as its JSON text (`1` as "1", as an SDK Task writes a string member: LocalStack's StringShape coercion). */
 export const qualifierText = (qualifier: unknown): string | undefined => (qualifier === undefined ? undefined : typeof qualifier === "string" ? qualifier : JSON.stringify(qualifier));
 

@@ -19,7 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, functionNotFound, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
+import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, functionNotFound, QUALIFIER_CONFLICT, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -200,7 +200,7 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     const named = targetOfParts(parts, qualifierParameter ?? undefined, defaultsByName.get(parts.name) ?? fallback);
     const { qualifier } = named;
     if (named.conflict) {
-      return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
+      return { error: { status: 400, type: "InvalidParameterValueException", message: QUALIFIER_CONFLICT } };
     }
     // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
     // function exists).

@@ -145,12 +145,13 @@ const SERVICES: Record<string, Service> = {
     modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
     denied: ACCESS_DENIED.sns,
   },
-  // lambda:invoke runs in local/sfn-server.ts; its IAM refusal is worded here (deniedTaskFailure).
+  // lambda:invoke runs in local/sfn-server.ts; its refusals are worded here (deniedTaskFailure, lambdaTaskFailure). Both
+  // are classes of AWS's Java SDK for Lambda (aws-java-sdk-lambda …/lambda/model/).
   lambda: {
     prefix: "Lambda",
     serviceName: "AWSLambda",
     base: "AWSLambdaException",
-    modeled: { ResourceNotFoundException: "ResourceNotFoundException" },
+    modeled: { ResourceNotFoundException: "ResourceNotFoundException", InvalidParameterValueException: "InvalidParameterValueException" },
     denied: ACCESS_DENIED.lambda,
   },
   events: {

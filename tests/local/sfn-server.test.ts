@@ -768,6 +768,11 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(result, name).toMatchObject({ status: "SUCCEEDED" });
     }
     expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`, `lambda:InvokeFunction ${fnArn("f")}:1`]);
+    // A FunctionName's qualifier and another Qualifier: Invoke's InvalidParameterValueException, before IAM is asked.
+    const conflict = await invoke("f:live", { Qualifier: "1" });
+    expect(conflict).toMatchObject({ status: "FAILED", error: "Lambda.InvalidParameterValueException" });
+    expect(conflict.cause).toMatch(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: .+; Proxy: null\)$/);
+    expect(asked).toHaveLength(3);
   });
 
   it("runs a qualified lambda:invoke as the Invoke API does: ExecutedVersion the alias's or the version's, an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
