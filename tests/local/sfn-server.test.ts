@@ -773,6 +773,10 @@ describe("local Step Functions, service integration Tasks", () => {
     expect(conflict).toMatchObject({ status: "FAILED", error: "Lambda.InvalidParameterValueException" });
     expect(conflict.cause).toMatch(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: .+; Proxy: null\)$/);
     expect(asked).toHaveLength(3);
+    // A FunctionName Invoke cannot read (its pattern, API_Invoke): States.Runtime, naming it, before IAM is asked.
+    const unreadable = await invoke("f/x");
+    expect(unreadable).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("names lambda:invoke of f/x, which is no FunctionName Lambda's Invoke reads") });
+    expect(asked).toHaveLength(3);
   });
 
   it("runs a qualified lambda:invoke as the Invoke API does: ExecutedVersion the alias's or the version's, an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {
