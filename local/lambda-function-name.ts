@@ -44,6 +44,18 @@ export interface InvokeTarget {
   arn: string;
 }
 
+/**
+ * Invoke's ValidationException message for a Qualifier outside API_Invoke's constraint ("Length Constraints: Minimum
+ * length of 1. Maximum length of 128. Pattern: (|[a-zA-Z0-9$_-]+)"); undefined for one it takes, or none.
+ */
+export function qualifierInvalid(qualifier: string | undefined): string | undefined {
+  if (qualifier === undefined || /^[a-zA-Z0-9$_-]{1,128}$/.test(qualifier)) return undefined;
+  return `1 validation error detected: Value '${qualifier}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)`;
+}
+
+/** Invoke's InvalidParameterValueException message for a FunctionName whose qualifier is not the Qualifier given (InvokeTarget.conflict). */
+export const QUALIFIER_CONFLICT = "The derived qualifier from the function name does not match the specified qualifier.";
+
 /** A Qualifier as Invoke is sent it: a non-string one as its JSON text (`1` as "1", as an SDK Task writes a string member: LocalStack's StringShape coercion). */
 export const qualifierText = (qualifier: unknown): string | undefined => (qualifier === undefined ? undefined : typeof qualifier === "string" ? qualifier : JSON.stringify(qualifier));
 

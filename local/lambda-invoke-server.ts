@@ -19,7 +19,7 @@ import { invokeAsync, type AsyncInvokeOptions, type Invoke } from "./async-invok
 import { LAMBDA_REFUSAL_STATUS, LAMBDA_SYNC_PAYLOAD_LIMITS, LambdaInvokeError, type InvocationTarget } from "./lambda-runtime";
 import type { Authorise } from "./function-roles";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, functionNotFound, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
+import { executedVersion, FUNCTION_NAME_PATTERN, functionNameParts, functionNotFound, QUALIFIER_CONFLICT, qualifierInvalid, targetOfParts, type FunctionVersions, type InvokeDefaults } from "./lambda-function-name";
 import { LOCAL_CREDENTIALS, restJsonFailure, verifySignedHeaders, type SignatureFailure, type SigV4Credentials } from "./sigv4-verify";
 
 /** One of the program's functions as Invoke can name it. */
@@ -78,7 +78,6 @@ export interface LocalLambdaApi {
 export const LAMBDA_INVOKE_LIMITS = { largestSyncRequestBytes: LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes, largestEventRequestBytes: 1_048_576 } as const;
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
-const QUALIFIER_PATTERN = /^[a-zA-Z0-9$_-]{1,128}$/;
 const INVOCATION_TYPES = ["Event", "RequestResponse", "DryRun"] as const;
 
 interface ApiError {
@@ -191,16 +190,14 @@ export async function startLocalLambdaApi(options: LocalLambdaApiOptions): Promi
     if (!(INVOCATION_TYPES as readonly string[]).includes(invocationType)) {
       return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [${INVOCATION_TYPES.join(", ")}]` } };
     }
-    // API_Invoke Qualifier: "Length Constraints: Minimum length of 1. Maximum length of 128. Pattern: (|[a-zA-Z0-9$_-]+)".
-    if (qualifierParameter !== null && !QUALIFIER_PATTERN.test(qualifierParameter)) {
-      return { error: { status: 400, type: "ValidationException", message: `1 validation error detected: Value '${qualifierParameter}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)` } };
-    }
+    const invalidQualifier = qualifierInvalid(qualifierParameter ?? undefined);
+    if (invalidQualifier) return { error: { status: 400, type: "ValidationException", message: invalidQualifier } };
     const candidate = byName.get(parts.name);
     // The ARN the request names: its own partition, region and account, else the program's function's, else the defaults.
     const named = targetOfParts(parts, qualifierParameter ?? undefined, defaultsByName.get(parts.name) ?? fallback);
     const { qualifier } = named;
     if (named.conflict) {
-      return { error: { status: 400, type: "InvalidParameterValueException", message: "The derived qualifier from the function name does not match the specified qualifier." } };
+      return { error: { status: 400, type: "InvalidParameterValueException", message: QUALIFIER_CONFLICT } };
     }
     // IAM first, on the ARN the request names (AWS refuses a caller without the permission before saying whether the
     // function exists).

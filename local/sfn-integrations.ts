@@ -145,12 +145,13 @@ const SERVICES: Record<string, Service> = {
     modeled: { AuthorizationError: "AuthorizationErrorException", NotFound: "NotFoundException", InvalidParameter: "InvalidParameterException", InvalidParameterValue: "InvalidParameterValueException" },
     denied: ACCESS_DENIED.sns,
   },
-  // lambda:invoke runs in local/sfn-server.ts; its IAM refusal is worded here (deniedTaskFailure).
+  // lambda:invoke runs in local/sfn-server.ts; its refusals are worded here (deniedTaskFailure, lambdaTaskFailure). Both
+  // are classes of AWS's Java SDK for Lambda (aws-java-sdk-lambda …/lambda/model/).
   lambda: {
     prefix: "Lambda",
     serviceName: "AWSLambda",
     base: "AWSLambdaException",
-    modeled: { ResourceNotFoundException: "ResourceNotFoundException" },
+    modeled: { ResourceNotFoundException: "ResourceNotFoundException", InvalidParameterValueException: "InvalidParameterValueException" },
     denied: ACCESS_DENIED.lambda,
   },
   events: {
@@ -657,9 +658,9 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
    * what the optimized integration does differently, https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html;
    * a blob answered as text, as test_s3_get_object recorded Body), and a function's error is no Task failure: the
    * result carries FunctionError and the error document ("If the response contains the field FunctionError … the task
-   * fails" is, again, the optimized integration's difference). Lambda's own errors are `Lambda.<Exception>`; a function
-   * (or qualifier) the program does not define is States.Runtime, as the optimized lambda:invoke's is: the local
-   * runtime cannot run it.
+   * fails" is, again, the optimized integration's difference). Lambda's own errors are `Lambda.<Exception>`, a function
+   * (or qualifier) the program does not define too (Lambda.ResourceNotFoundException, as the optimized lambda:invoke's):
+   * one outside the program may exist in AWS, where it runs.
    */
   const lambdaInvoke = async (naming: Naming, input: Record<string, unknown>, context: ServiceTaskContext, endpoint: string | undefined) => {
     const functionName = typeof input.FunctionName === "string" ? input.FunctionName : "";
@@ -679,7 +680,6 @@ export function localServiceIntegrations(options: ServiceIntegrationOptions) {
       // REST JSON names the error in x-amzn-ErrorType, else in the body's __type; a `:<url>` after the code is no part of
       // it (smithy-rs aws_smithy_schema::error_envelope sanitize_error_code strips it).
       const { code, message } = answeredError(jsonAnswer("Lambda", response.status, text), text, header("x-amzn-errortype"));
-      if (response.status === 404 && code === "ResourceNotFoundException") throw new ServiceTaskFailure("States.Runtime", `The local runtime cannot run aws-sdk:lambda:invoke of ${functionName}: ${message}`);
       throw naming.fail(code, message, response.status, header("x-amzn-requestid") ?? randomUUID());
     }
     const optional = (member: string, value: string | undefined) => (value === undefined ? {} : { [member]: value });

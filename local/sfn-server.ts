@@ -27,7 +27,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { executedVersion, functionNotFound, invokeTarget, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
+import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
 import { callbackTaskResource, deniedTaskFailure, lambdaTaskFailure, LOCAL_CALLBACK_TASKS, LOCAL_SDK_SERVICES, LOCAL_SERVICE_TASKS, localSdkTask, localServiceTask, sdkMetadata, ServiceTaskFailure, type RoleRefusal, type ServiceTaskContext } from "./sfn-integrations";
@@ -61,7 +61,7 @@ export interface LocalStateMachineDefinition {
   functions: ReadonlyMap<string, TaskFunction>;
   /**
    * Their published version and aliases, by unqualified ARN, as the local Invoke API knows them (local/services/lambda.ts
-   * invocableFunctions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
+   * recordedVersions): a qualified lambda:invoke, or a qualified function ARN as a Task's Resource, runs the version
    * Invoke would, and fails on a qualifier the function has not. @default none published and no alias: only `$LATEST`
    * (or no qualifier) is invoked
    */
@@ -1571,6 +1571,11 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       // names its own; IAM is asked about the ARN invoked, qualified when the Task is.
       const target = typeof FunctionName === "string" ? invokeTarget(FunctionName, Qualifier, { partition, region, account }) : undefined;
       if (!target) throw unsupportedTask(machine, stateName, `lambda:invoke of ${String(FunctionName)}, which is no FunctionName Lambda's Invoke reads`);
+      // Invoke's refusals before IAM, as the local Invoke API's: a Qualifier outside its pattern (ValidationException,
+      // no class of the Java SDK: Lambda.AWSLambdaException, not confirmed), a FunctionName's own qualifier and another.
+      const invalid = qualifierInvalid(target.qualifier);
+      if (invalid) throw lambdaTaskFailure("ValidationException", invalid, 400);
+      if (target.conflict) throw lambdaTaskFailure("InvalidParameterValueException", QUALIFIER_CONFLICT, 400);
       authoriseInvoke(target.arn);
       const fn = machine.functions.get(target.unqualifiedArn);
       if (!fn) {

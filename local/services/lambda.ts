@@ -9,6 +9,7 @@
 import { FUNCTION_NAME_SUFFIX, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import type { Graph } from "../offline/graph";
+import type { FunctionVersions } from "../lambda-function-name";
 import { startLocalLambdaApi, type InvocableFunction, type LocalLambdaApi } from "../lambda-invoke-server";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
@@ -43,19 +44,30 @@ export function recordedIdentity(graph: Graph, name: string): { functionName: st
   return { functionName: state.name, arn: state.arn, region: state.arn.split(":")[3], version: String(state.version ?? "$LATEST") };
 }
 
+/**
+ * A LambdaFunction's recorded identity (recordedIdentity) with the aliases the program defines on it (alias name → the
+ * version it points at): what Invoke knows of it, for the local Invoke API and Step Functions' Tasks alike.
+ */
+export function recordedVersions(graph: Graph, name: string): (NonNullable<ReturnType<typeof recordedIdentity>> & FunctionVersions) | undefined {
+  const identity = recordedIdentity(graph, name);
+  if (!identity) return undefined;
+  const { functionName, arn } = identity;
+  // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
+  const aliases = new Map<string, string>();
+  for (const alias of graph) {
+    if (alias.type !== ALIAS_TYPE || ![functionName, arn].includes(alias.inputs.functionName)) continue;
+    if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
+  }
+  return { ...identity, aliases };
+}
+
 /** Each LambdaFunction of the program with the names, ARN, version and aliases Invoke may give it. */
 export function invocableFunctions(graph: Graph, specs: { name: string; spec: LambdaFunctionSpec }[], invoke: (spec: LambdaFunctionSpec) => InvocableFunction["invoke"]): InvocableFunction[] {
   const functions: InvocableFunction[] = [];
   for (const { name, spec } of specs) {
-    const identity = recordedIdentity(graph, name);
-    if (!identity) continue;
-    const { functionName, arn, version } = identity;
-    // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
-    const aliases = new Map<string, string>();
-    for (const alias of graph) {
-      if (alias.type !== ALIAS_TYPE || ![functionName, arn].includes(alias.inputs.functionName)) continue;
-      if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
-    }
+    const known = recordedVersions(graph, name);
+    if (!known) continue;
+    const { functionName, arn, version, aliases } = known;
     functions.push({ name, functionName, arn, version, aliases, spec, invoke: invoke(spec) });
   }
   return functions;

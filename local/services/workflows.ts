@@ -15,7 +15,7 @@ import { resolveValue } from "../offline/program";
 import { assumedRoleAuthorise } from "../function-roles";
 import { localServiceIntegrations } from "../sfn-integrations";
 import { startLocalSfn, type LocalStateMachineDefinition, type TaskFunction } from "../sfn-server";
-import { invocableFunctions, recordedIdentity } from "./lambda";
+import { recordedVersions } from "./lambda";
 import type { FunctionVersions } from "../lambda-function-name";
 import type { LocalService, StartedService } from "./types";
 import { acceptedCredentials } from "./credentials";
@@ -46,13 +46,13 @@ export async function localStateMachineDefinitions(
     // Step Functions' session name of the role is not documented: assumedRoleAuthorise makes one up.
     const authorise = assumedRoleAuthorise({ graph, stackRegion: defaultRegion }, roleArn);
     const byArn = new Map<string, TaskFunction>();
-    // Each function's published version and aliases as the local Invoke API knows them (invocableFunctions), so a
+    // Each function's published version and aliases as the local Invoke API knows them (recordedVersions), so a
     // qualified lambda:invoke, or a Task whose Resource is a qualified function ARN, runs the version Invoke would.
     const versions = new Map<string, FunctionVersions>();
     for (const fn of spec.functions) {
       const invoke = functions.invoke(fn);
-      const [known] = invocableFunctions(graph, [{ name: fn.name, spec: fn }], () => invoke);
-      for (const fnArn of [recordedIdentity(graph, fn.name)?.arn, functions.arn(fn)]) {
+      const known = recordedVersions(graph, fn.name);
+      for (const fnArn of [known?.arn, functions.arn(fn)]) {
         if (!fnArn) continue;
         byArn.set(fnArn, invoke);
         if (known) versions.set(fnArn, known);

@@ -184,6 +184,7 @@ describe("the local Lambda API from a terminal", () => {
     expect(await refusal(await invoke(names.targetName, { headers: { "X-Amz-Invocation-Type": "Later" }, body: "{}" }))).toEqual([400, "ValidationException", expect.stringContaining("invocationType")]);
     expect(await refusal(await invoke("bad name!"))).toEqual([400, "ValidationException", expect.stringContaining("functionName")]);
     expect(await refusal(await invoke(`${names.targetName}:live`, { query: "?Qualifier=1" }))).toEqual([400, "InvalidParameterValueException", expect.any(String)]);
+    expect(await refusal(await invoke(names.targetName, { query: "?Qualifier=v.1" }))).toEqual([400, "ValidationException", "1 validation error detected: Value 'v.1' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)"]);
     const sixMegabytes = JSON.stringify({ blob: "x".repeat(6_291_456) });
     expect(await refusal(await invoke(names.targetName, { body: sixMegabytes }))).toEqual([413, "RequestEntityTooLargeException", "Request must be smaller than 6291456 bytes for the InvokeFunction operation"]);
     const overOneMegabyte = JSON.stringify({ blob: "x".repeat(1_048_576) });

@@ -768,6 +768,20 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(result, name).toMatchObject({ status: "SUCCEEDED" });
     }
     expect(asked).toEqual([`lambda:InvokeFunction ${fnArn("f")}`, `lambda:InvokeFunction ${fnArn("f")}:live`, `lambda:InvokeFunction ${fnArn("f")}:1`]);
+    // A FunctionName's qualifier and another Qualifier: Invoke's InvalidParameterValueException, before IAM is asked.
+    const conflict = await invoke("f:live", { Qualifier: "1" });
+    expect(conflict).toMatchObject({ status: "FAILED", error: "Lambda.InvalidParameterValueException" });
+    expect(conflict.cause).toMatch(/^The derived qualifier from the function name does not match the specified qualifier\. \(Service: AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: .+; Proxy: null\)$/);
+    expect(asked).toHaveLength(3);
+    // A Qualifier outside Invoke's pattern: its ValidationException, before IAM is asked.
+    const invalid = await invoke("f", { Qualifier: "v.1" });
+    expect(invalid).toMatchObject({ status: "FAILED", error: "Lambda.AWSLambdaException" });
+    expect(invalid.cause).toMatch(/^1 validation error detected: Value 'v\.1' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: \(\|\[a-zA-Z0-9\$_-\]\+\) \(Service: AWSLambda; Status Code: 400; Error Code: ValidationException; Request ID: .+; Proxy: null\)$/);
+    expect(asked).toHaveLength(3);
+    // A FunctionName Invoke cannot read (its pattern, API_Invoke): States.Runtime, naming it, before IAM is asked.
+    const unreadable = await invoke("f/x");
+    expect(unreadable).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("names lambda:invoke of f/x, which is no FunctionName Lambda's Invoke reads") });
+    expect(asked).toHaveLength(3);
   });
 
   it("runs a qualified lambda:invoke as the Invoke API does: ExecutedVersion the alias's or the version's, an unknown qualifier Lambda.ResourceNotFoundException before invoking", async () => {

@@ -311,6 +311,11 @@ describe("local Step Functions, workflow variables", () => {
     const typed = { items: [{ $type: "a", a: { $b: 1 } }, { $type: "b", a: { $b: 2 } }] };
     expect(await ran(filtering("$.items[?(@.$type == 'a')].a.$b"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
     expect(await ran(filtering("$.items[?(@.a.$b > 1)]['$type']"), typed)).toMatchObject({ status: "SUCCEEDED", output: { small: ["b"] } });
+    // A member whose name holds a `$` after its first character (`@.a$b`, `@.$$c`) is the item's too: each fails if the
+    // filter-variable check forgets the name characters or the `$` before a `$`.
+    const inner = { items: [{ a$b: 1, $$c: "x" }, { a$b: 2, $$c: "y" }] };
+    expect(await ran(filtering("$.items[?(@.a$b > 1)]"), inner)).toMatchObject({ status: "SUCCEEDED", output: { small: [inner.items[1]] } });
+    expect(await ran(filtering("$.items[?(@.$$c == 'x')]"), inner)).toMatchObject({ status: "SUCCEEDED", output: { small: [inner.items[0]] } });
     const noVariables = { StartAt: "Pick", States: { Pick: { Type: "Pass", Parameters: { "small.$": "$.items[?(@.$type == 'a')].a.$b" }, End: true } } };
     expect(await ran(noVariables, typed)).toMatchObject({ status: "SUCCEEDED", output: { small: [1] } });
   });
