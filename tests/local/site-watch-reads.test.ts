@@ -8,7 +8,7 @@
  * once the change's file event has set it, so the count does not rest on how fs.watch splits or merges events.
  * A read held after esbuild answered shows a file created, or newly imported and written, while its result waits to be applied.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, watch, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, watch, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
@@ -146,4 +146,29 @@ it("rebuilds for a file newly imported and written while the read that found it 
   // other.ts relevant, and its write, newer than the read's start, is a change of its own.
   const after = 'import { extra } from "../../lib/extra";\nimport { other } from "../../lib/other";\ndocument.title = extra + other;\n';
   await rebuildsForFileWrittenWhileApplied("unheard-write", { "other.ts": 'export const other = "y";\n' }, after, "other.ts", 'export const other = "z";\n');
+});
+
+it("does not rebuild again for a file newly imported that was not written while the read that found it ran", async () => {
+  project = realpathSync(mkdtempSync(join(tmpdir(), "sf-site-unwritten-")));
+  const site = join(project, "site");
+  mkdirSync(join(site, "src"), { recursive: true });
+  mkdirSync(join(project, "lib"));
+  writeFileSync(join(project, "lib", "extra.ts"), 'export const extra = "x";\n');
+  // Unimported until the edit, and written long before any read (beyond the mtime tick the watcher allows).
+  const other = join(project, "lib", "other.ts");
+  writeFileSync(other, 'export const other = "y";\n');
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(other, hourAgo, hourAgo);
+  const main = join(site, "src", "main.ts");
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\ndocument.title = extra;\n');
+  watcher = watchSiteBuild({ site: "unwritten", command: "mkdir -p dist", cwd: site, outputDir: join(site, "dist"), environment: {}, environmentNames: [], timeoutSeconds: 60, stopGraceSeconds: 5 }, () => {});
+  await expect.poll(() => watcher!.watched().includes(join(project, "lib")), { timeout: WAIT_MS }).toBe(true);
+  await expect.poll(() => reads.started, { timeout: WAIT_MS }).toBe(1);
+
+  writeFileSync(main, 'import { extra } from "../../lib/extra";\nimport { other } from "../../lib/other";\ndocument.title = extra + other;\n');
+  await expect.poll(() => !watcher!.rebuilding && watcher!.builds === 1, { timeout: WAIT_MS }).toBe(true);
+  // Long enough for a change the applied read reported to settle and start a rebuild of its own.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(reads.started).toBe(2);
+  expect(watcher.builds).toBe(1);
 });
