@@ -26,7 +26,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { ignoredBy } from "./property-paths";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
-import { removedRouteFindings, snapshotClause, snapshotsTaken, staysNote } from "./transition-websocket";
+import { removedRouteFindings, snapshotClause, staysNote } from "./transition-websocket";
 
 export const TRANSITION_REST_ROUTE_RULE = {
   id: "TransitionRestRouteStillServed",
@@ -88,7 +88,6 @@ const frozen = (deployment: RecordedResource, deployedUrns: ReadonlySet<string>)
  * the fix names the deployment to replace.
  */
 export function restRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const takesSnapshot = snapshotsTaken(deployed);
   return removedRouteFindings(
     {
       apiType: REST_API,
@@ -96,7 +95,7 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
       deploymentType: DEPLOYMENT,
       isApi: () => true,
       routesOf: methodsOf,
-      report: (api, method, { name }, deployments, deployedUrns) => {
+      report: (api, method, { name }, deployments, deployedUrns, takesSnapshot) => {
         const still = deployments.filter((d) => frozen(d, deployedUrns));
         const fresh = deployments.filter((d) => !frozen(d, deployedUrns));
         // About the first deployment that is not frozen, else the frozen one.

@@ -57,9 +57,17 @@ export interface RemovedRouteKind {
   routesOf(graph: Graph): (route: RecordedResource) => RouteRead;
   /**
    * The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one),
-   * `deployedUrns` the URNs of the deployed plan.
+   * `deployedUrns` the URNs of the deployed plan, `takesSnapshot` whether the update takes a new snapshot with a
+   * deployment (snapshotsTaken).
    */
-  report(api: RecordedResource, route: RecordedResource, read: RouteRead, deployments: RecordedResource[], deployedUrns: ReadonlySet<string>): TransitionFinding;
+  report(
+    api: RecordedResource,
+    route: RecordedResource,
+    read: RouteRead,
+    deployments: RecordedResource[],
+    deployedUrns: ReadonlySet<string>,
+    takesSnapshot: (deployment: RecordedResource) => boolean,
+  ): TransitionFinding;
 }
 
 /**
@@ -68,7 +76,7 @@ export interface RemovedRouteKind {
  * change keeps the deployed snapshot, which also holds the removed route. Remembered per deployment (few, and each
  * looked up in the whole deployed plan).
  */
-export function snapshotsTaken(deployed: Graph): (deployment: RecordedResource) => boolean {
+function snapshotsTaken(deployed: Graph): (deployment: RecordedResource) => boolean {
   const taken = new Map<string, boolean>();
   return (deployment) => {
     if (!taken.has(deployment.urn)) {
@@ -95,8 +103,11 @@ export const staysNote = (taken: boolean) => (taken ? "Its triggers already matc
  * scan of each plan; the routes and deployments of the new plan are grouped by API once.
  */
 export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, after: Graph): TransitionFinding[] {
+  // Most plans of a big stack hold routes of no such API: the new plan's URNs are not indexed for them.
+  const routes = ofType(deployed, kind.routeType);
+  if (routes.length === 0) return [];
   const afterUrns = new Set(after.map((r) => r.urn));
-  const removed = ofType(deployed, kind.routeType).filter((route) => !afterUrns.has(route.urn));
+  const removed = routes.filter((route) => !afterUrns.has(route.urn));
   if (removed.length === 0) return [];
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const apis = new Map(ofType(after, kind.apiType).filter((api) => kind.isApi(api) && deployedUrns.has(api.urn)).map((api) => [api.urn, api]));
@@ -120,6 +131,7 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
     servedKeys.set(api, keys.add(readAfter(route).key));
   }
   const readDeployed = kind.routesOf(deployed);
+  const takesSnapshot = snapshotsTaken(deployed);
   const findings: TransitionFinding[] = [];
   for (const route of removed) {
     const api = apiOf(route);
@@ -127,14 +139,13 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
     if (api === undefined || !ofApi) continue;
     const read = readDeployed(route);
     if (read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
-    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns));
+    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns, takesSnapshot));
   }
   return findings;
 }
 
 /** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
 export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const takesSnapshot = snapshotsTaken(deployed);
   return removedRouteFindings(
     {
       apiType: API,
@@ -146,7 +157,7 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
         return { key, name: key ? `route "${key}"` : `route ${route.name}` };
       },
       // One finding per removed route, about the first deployment: RealtimeApi has one.
-      report: (api, route, { key, name }, [deployment]) => {
+      report: (api, route, { key, name }, [deployment], _deployedUrns, takesSnapshot) => {
         const taken = takesSnapshot(deployment);
         // A plan saved before routeKey was kept tells $connect only by the name RealtimeApi gives its route (`<name>-route-<slug>`).
         const connect = key === "$connect" || (key === undefined && route.name.endsWith(`-route-${routeSlug("$connect")}`));

@@ -2366,16 +2366,18 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * one, which the plan's mocked id does not show replaced), and a policy resource replaced through a replaceWith cascade.
  */
 function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+  // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
+  // plan) is skipped, and a plan with none indexes nothing.
+  const deployedTypes = new Set(deployed.map((r) => r.type));
+  const kinds = POLICY_WRITER_DELETES.filter((kind) => deployedTypes.has(kind.type));
+  if (kinds.length === 0) return [];
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const afterUrns = new Set(afterByUrn.keys());
   const ruleContext: DeployRuleContext = { stack: stack ?? "", production: false, region: context.region };
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
   const findings: TransitionFinding[] = [];
-  // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each plan) is skipped.
-  const deployedTypes = new Set(deployed.map((r) => r.type));
-  for (const kind of POLICY_WRITER_DELETES) {
-    if (!deployedTypes.has(kind.type)) continue;
+  for (const kind of kinds) {
     const targetsOf = onePolicyTargets(kind.rule);
     const [field] = kind.kept;
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
@@ -2438,6 +2440,9 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
  * it was kept) is not judged.
  */
 function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  const policies = ofType(deployed, KEY_POLICY);
+  // A plan without KeyPolicies (most) does not index the new plan's 12,000 resources for none.
+  if (policies.length === 0) return [];
   const afterByUrn = new Map(after.map((r) => [r.urn, r]));
   const kind: ReplaceRule = { type: KEY_POLICY, replaceOn: [] };
   // One key by its id and by its ARN (arn:…:key/<id>), or a key of both plans by any of its identities: the update
@@ -2447,7 +2452,7 @@ function keyPolicyKeyChangedFindings(deployed: Graph, after: Graph, stack: strin
     const [was, is] = [referenced(deployed, KMS_KEY, from), referenced(after, KMS_KEY, to)];
     return was !== undefined && was.urn === is?.urn;
   };
-  return ofType(deployed, KEY_POLICY).flatMap((old) => {
+  return policies.flatMap((old) => {
     const next = afterByUrn.get(old.urn);
     if (!next || next.type !== KEY_POLICY || !holds(old, "keyId")) return [];
     const diffed = asDiffed(kind, old, next);

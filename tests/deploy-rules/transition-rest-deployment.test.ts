@@ -89,6 +89,10 @@ describe("TransitionRestRouteStillServed", () => {
     const [taken] = transition([restApi, resource, method("get-items"), deployment], [restApi, resource, fresh]);
     expect(taken.problem).toMatch(/^removes route GET \/items of REST API api, but the deployment this update takes \(deployment-2\) snapshots the API before the removed method, .* Its triggers already match the new routes, so no later `pulumi up` redeploys$/);
     expect(taken.fix).toContain(`pulumi up --replace "${fresh.urn}"`);
+    // One the update creates takes its snapshot now, even if it ignores its triggers: it is no canary's frozen deployment.
+    const ignoring = handBuilt(DEPLOYMENT, "deployment-2", { restApi: "api-id" }, { ...on, ignoreChanges: ["triggers"] });
+    const [created] = transition([restApi, resource, method("get-items"), deployment], [restApi, resource, ignoring]);
+    expect(created.fix).toBe(`after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${ignoring.urn}" (docs/api-gateway-deployments.md, "Removing a route: one more step")`);
     // The method renamed (a new URN) but the same route still served: from the saved file too, which keeps the method's route.
     const renamed = [restApi, resource, method("items-get"), deployment];
     expect(transition([restApi, resource, method("get-items"), deployment], renamed)).toEqual([]);
