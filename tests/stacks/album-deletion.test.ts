@@ -74,15 +74,17 @@ describe("dev stack: album deletion", () => {
     // DELETE's event claims (Claim), a hand-off's takes over (TakeOver): the same write, retried differently (below).
     expect(states.Settings.Next).toBe("ClaimKind");
     // Claim and TakeOver write `continues` as a string: one that is not fails before either (no claim, so MarkFailed marks nothing).
-    expect(states.ClaimKind).toEqual({
-      Type: "Choice",
-      Choices: [
-        { Not: { Variable: "$.continues", IsString: true }, Next: "InvalidSettings" },
-        { Not: { Variable: "$.requestedAt", IsString: true }, Next: "InvalidSettings" },
-        { Variable: "$.continues", StringEquals: "none", Next: "Claim" },
-      ],
-      Default: "TakeOver",
-    });
+    // Read from the definition, not a copy of it: each string check sends a non-string to InvalidSettings before the
+    // first rule that claims (the local tests run each rule's failure: continues 5, requestedAt 5).
+    const claimKind: { Variable?: string; Not?: { Variable: string; IsString?: boolean }; Next: string }[] = states.ClaimKind.Choices;
+    const firstClaim = claimKind.findIndex((rule) => rule.Next === "Claim");
+    for (const path of ["$.continues", "$.requestedAt"]) {
+      const check = claimKind.findIndex((rule) => rule.Not?.Variable === path && rule.Not.IsString === true && rule.Next === "InvalidSettings");
+      expect(check, path).toBeGreaterThanOrEqual(0);
+      expect(check, path).toBeLessThan(firstClaim);
+    }
+    expect(claimKind[firstClaim]).toMatchObject({ Variable: "$.continues", StringEquals: "none" });
+    expect(states.ClaimKind.Default).toBe("TakeOver");
     for (const name of ["Claim", "ClaimAgain", "TakeOver"]) expect(states[name], name).toMatchObject({ Resource: "arn:aws:states:::dynamodb:updateItem", Next: "Bounds" });
     // One write, retried and caught differently (below).
     const write = ({ Retry: _r, Catch: _c, ...task }: Record<string, unknown>) => task;
@@ -90,15 +92,16 @@ describe("dev stack: album deletion", () => {
     // A claim refused for DELETE's event: the mark read, then ended at once when another execution claimed this very
     // request's mark (a duplicate delivery), else claimed again with the retries that wait out replication.
     expect(states.ClaimedBy).toMatchObject({ Resource: "arn:aws:states:::dynamodb:getItem", Parameters: { TableName: table.state.name, ConsistentRead: true }, ResultPath: "$.claimed", Next: "SameRequest" });
-    expect(states.SameRequest).toEqual({
-      Type: "Choice",
-      Choices: [
-        { Not: { Variable: "$.claimed.Item.deletion.M.requestedAt.S", IsPresent: true }, Next: "ClaimAgain" },
-        { Not: { Variable: "$.claimed.Item.deletion.M.execution.S", IsPresent: true }, Next: "ClaimAgain" },
-        { Variable: "$.claimed.Item.deletion.M.requestedAt.S", StringEqualsPath: "$.requestedAt", Next: "NotMine" },
-      ],
-      Default: "ClaimAgain",
-    });
+    // NotMine only for a mark claimed (its execution present) for this event's request; every other way ClaimAgain, and
+    // each path the rule compares is sent there first when absent (a Choice fails on one). Read from the definition.
+    const sameRequest: { Variable?: string; StringEqualsPath?: string; Not?: { Variable: string; IsPresent?: boolean }; Next: string }[] = states.SameRequest.Choices;
+    const mine = sameRequest.findIndex((rule) => rule.Next === "NotMine");
+    expect(sameRequest.filter((rule) => rule.Next === "NotMine")).toHaveLength(1);
+    expect(sameRequest[mine]).toMatchObject({ Variable: "$.claimed.Item.deletion.M.requestedAt.S", StringEqualsPath: "$.requestedAt" });
+    const absentFirst = (path: string) => sameRequest.slice(0, mine).some((rule) => rule.Not?.Variable === path && rule.Not.IsPresent === true && rule.Next === "ClaimAgain");
+    for (const path of [sameRequest[mine].Variable!, "$.claimed.Item.deletion.M.execution.S"]) expect(absentFirst(path), path).toBe(true);
+    expect(sameRequest.filter((rule) => rule.Next !== "NotMine").every((rule) => rule.Next === "ClaimAgain")).toBe(true);
+    expect(states.SameRequest.Default).toBe("ClaimAgain");
     expect(states.Bounds.Default).toBe("WholeFigures");
     expect(states.Whole.Default).toBe("NextPage");
     expect(states.NextPage).toMatchObject({ Resource: "arn:aws:states:::aws-sdk:dynamodb:query", Parameters: { TableName: table.state.name, ConsistentRead: true }, Next: "AnyPhotos" });
