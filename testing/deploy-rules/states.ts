@@ -281,15 +281,15 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const [stateMachine, definition] of parsedDefinitions(graph)) {
-      const region = regionOf(graph, stateMachine, context);
       const role = roleOf(graph, stateMachine);
       const policies = role ? roleGrants(graph, role) : undefined;
-      const [, partition = "aws", , , account = ""] = arnComponents(String(stateMachine.state.arn ?? "")) ?? [];
+      const where = targetContextOf(graph, stateMachine, context, role);
+      const { region, account } = where;
       // The account is not compared (as StatesServiceTasks): the plan's is mocked, and a literal ARN in the definition or
       // a grant may name the real one, so both are read in the state machine's account.
       const here = account ? (resource: string) => arnInAccount(resource, account) : (resource: string) => resource;
       const grants = policies && account ? inAccount(policies.grants, account) : policies?.grants;
-      for (const [arn, { assumed }] of lambdaTaskArns(definition, { partition, region, account })) {
+      for (const [arn, { assumed }] of lambdaTaskArns(definition, where)) {
         const functionRegion = arnRegion(arn);
         const fn = referenced(graph, FUNCTION, LAMBDA_ARN.exec(arn)?.[1]);
         const label = fn?.name ?? arn;
@@ -305,6 +305,15 @@ export const STATES_LAMBDA_TASKS: DeployRule = {
     return findings;
   },
 };
+
+/**
+ * Where a state machine's Tasks resolve a name or partial ARN (Invoke's FunctionName, a table's or bus's name): its
+ * partition and account, from its ARN (else its role's), and its region. StatesLambdaTasks and StatesServiceTasks share it.
+ */
+function targetContextOf(graph: Graph, stateMachine: RecordedResource, context: DeployRuleContext, role: RecordedResource | undefined): TargetContext {
+  const [, partition = "aws", , , account] = arnComponents(String(stateMachine.state.arn ?? role?.state.arn ?? "")) ?? [];
+  return { partition, region: regionOf(graph, stateMachine, context), account: account || arnComponents(String(role?.state.arn ?? ""))?.[4] || "" };
+}
 
 /** The grants as they read with `account` in the account field of every ARN they name. */
 function inAccount(grants: readonly RoleGrant[], account: string): RoleGrant[] {
@@ -355,8 +364,7 @@ export const STATES_SERVICE_TASKS: DeployRule = {
       if (!role) continue;
       const policies = roleGrants(graph, role);
       if (!policies.complete) continue;
-      const [, partition = "aws", , , account] = arnComponents(String(stateMachine.state.arn ?? role.state.arn ?? "")) ?? [];
-      const where = { partition, region: regionOf(graph, stateMachine, context), account: account || arnComponents(String(role.state.arn ?? ""))?.[4] || "" };
+      const where = targetContextOf(graph, stateMachine, context, role);
       // A table's or bus's name names no account: the plan's account is the mocked one, so a grant on that name in any
       // account (the user's real one) is taken as granting it.
       const grantsHere = inAccount(policies.grants, where.account);
