@@ -984,7 +984,23 @@ function functionFailure(error: unknown): ServiceTaskFailure {
   return new ServiceTaskFailure(type, JSON.stringify({ errorType: type, errorMessage, trace }), { terminal: false });
 }
 
-const unqualified = (arn: string) => arn.split(":").slice(0, 7).join(":");
+/**
+ * The workflow's function a Task's Resource names by its ARN, read as Invoke reads a FunctionName (invokeTarget, so a
+ * qualified ARN runs as lambda:invoke with that Qualifier does), and only a full ARN: a name or partial ARN is no
+ * Resource. `target` is undefined for one of the function's ARNs with more after it that Invoke reads as no ARN
+ * (`…:function:f:a:b`, `…:function:f:v.1`), which taskHandler refuses with the definition.
+ */
+function directFunction(machine: LocalStateMachineDefinition, resource: unknown): { run: TaskFunction; target?: InvokeTarget } | undefined {
+  if (typeof resource !== "string") return undefined;
+  const [, partition, , region, account] = machine.arn.split(":");
+  const target = invokeTarget(resource, undefined, { partition, region, account });
+  if (target) {
+    const run = resource.startsWith(target.unqualifiedArn) ? machine.functions.get(target.unqualifiedArn) : undefined;
+    return run && { run, target };
+  }
+  const arn = [...machine.functions.keys()].find((known) => resource.startsWith(`${known}:`));
+  return arn === undefined ? undefined : { run: machine.functions.get(arn)! };
+}
 
 /** The execution a Task runs in. */
 export interface TaskExecution {
@@ -1296,7 +1312,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       handlers[name] = failStateHandler(name);
       continue;
     }
-    const direct = typeof resource === "string" && machine.functions.has(unqualified(resource));
+    const direct = directFunction(machine, resource) !== undefined;
     const sdk = localSdkTask(resource);
     // The integration of any partition (arn:aws-cn:, arn:aws-us-gov: as arn:aws:), its callback form's too.
     const integration = optimizedIntegration(callback ?? resource)?.integration;
@@ -1539,11 +1555,11 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
     if (refused) throw deniedTaskFailure("lambda", "lambda:InvokeFunction", invoked, refused);
   };
   const [, partition, , region, account] = machine.arn.split(":");
-  const direct = typeof resource === "string" ? machine.functions.get(unqualified(resource)) : undefined;
+  const direct = directFunction(machine, resource);
   if (direct) {
     // A qualified function ARN as the Resource (`…:function:f:live`, `…:function:f:1`) runs as lambda:invoke with that
     // Qualifier does (invokedVersion).
-    const target = invokeTarget(resource as string, undefined, { partition, region, account });
+    const { run, target } = direct;
     // One of the function's ARNs with more after it (`…:function:f:a:b`, `…:function:f:v.1`) is no function ARN Invoke
     // reads, so no Lambda call could be made: refused with the definition (prepare), not at each run with an invented
     // Lambda answer. Whether AWS refuses it at CreateStateMachine instead is not confirmed.
@@ -1554,7 +1570,7 @@ function taskHandler(machine: LocalStateMachineDefinition, stateName: string, re
       authoriseInvoke(target.arn);
       const version = invokedVersion(machine, target);
       try {
-        return await direct(input, { qualifier: target.qualifier, version });
+        return await run(input, { qualifier: target.qualifier, version });
       } catch (error) {
         throw functionFailure(error);
       }

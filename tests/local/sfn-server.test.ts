@@ -851,6 +851,13 @@ describe("local Step Functions, service integration Tasks", () => {
       expect(refused.cause).toContain(`state 'Call' names the Resource ${Resource}, which is no function ARN`);
       expect(refused.history.map((event: Record<string, unknown>) => event.type)).not.toContain("LambdaFunctionScheduled");
     }
+    // A name or partial ARN, which Invoke would read as the function, is no Resource: not run as it.
+    for (const Resource of ["f", "f:live", `${ACCOUNT}:function:f`]) {
+      const unrun = await invoke(Resource);
+      expect(unrun, Resource).toMatchObject({ status: "FAILED", error: "States.Runtime" });
+      expect(unrun.cause).toContain(`state 'Call' of `);
+      expect(unrun.cause).toContain(`names ${Resource}, which it cannot run`);
+    }
     expect(targets).toEqual([]);
   });
 
