@@ -44,7 +44,7 @@ async function ran(definition: object, input: unknown = {}, functions: Record<st
     expect(details.assignedVariablesDetails).toEqual({ truncated: false });
     return [[details.name, details.assignedVariables] as [string, Record<string, string>]];
   });
-  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, assigned, executionArn: executionArn as string, startTime: new Date(Math.round((startDate as number) * 1000)).toISOString() };
+  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, assigned, events, executionArn: executionArn as string, startTime: new Date(Math.round((startDate as number) * 1000)).toISOString() };
 }
 
 const unsupported = (what: string) => ({
@@ -132,6 +132,7 @@ describe("local Step Functions, workflow variables", () => {
     };
     expect(await ran(map, { input_value: "input_value_literal" })).toEqual({
       executionArn: expect.any(String),
+      events: expect.any(Array),
       startTime: expect.any(String),
       status: "SUCCEEDED",
       error: undefined,
@@ -218,6 +219,17 @@ describe("local Step Functions, workflow variables", () => {
       assigned: [["Pass", { functionName: JSON.stringify(fn), inputData: '{"foo":"oof","bar":"rab"}', timeout: "300" }], ["Task", { result: '"HelloWorld!"' }], ["End", { previousResult: '"HelloWorld!"', timeout: "150" }]],
     });
     expect(payloads).toEqual([{ foo: "oof", bar: "rab" }]);
+  });
+
+  it("records a failing Assign as AWS records a JSONPath that selects nothing: no event of the state's own after it entered, then ExecutionFailed", async () => {
+    // AWS's recording for a JSONPath state (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH, a
+    // Pass state's Parameters path): ExecutionStarted, PassStateEntered, ExecutionFailed (States.Runtime). A JSONata
+    // Assign's EvaluationFailed (BASE_UNDEFINED_ASSIGN) is JSONata's, which the local runtime does not run.
+    const definition = { StartAt: "Keep", States: { Keep: { Type: "Pass", Assign: { "x.$": "$.nope" }, End: true } } };
+    const failed = await ran(definition);
+    expect(failed).toMatchObject({ status: "FAILED", error: "States.Runtime", assigned: [] });
+    expect(failed.events.map((event) => event.type)).toEqual(["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+    expect(failed.events[2]).toMatchObject({ previousEventId: 2, executionFailedEventDetails: { error: "States.Runtime", cause: failed.cause } });
   });
 
   it("fails on a variable never assigned, on an Assign into an outer scope, and assigns nothing when its state fails into a Catch", async () => {
