@@ -703,7 +703,11 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * refuses an Assign that reads `$` anywhere else. Every value is evaluated before any is set, then all are set at once; the StateExited event records
  * them (`reported`), each as its JSON, as AWS records `assignedVariables`. A name the run only reads (an outer
  * scope's, as assigned when the run started) fails the execution with States.Runtime (LocalStack's
- * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed).
+ * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed). So does an
+ * Assign over 256 KiB of JSON (its documented limit; AWS's error name not documented), and either failure, as a path
+ * that selects nothing, records no event of the state's own (no StateExited): AWS's recording of a JSONPath that
+ * selects nothing (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH). The 10 MiB of
+ * variables an execution may hold in all is not enforced.
  */
 function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
@@ -734,7 +738,13 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     const values = assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
-    reported(Object.fromEntries(Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)])));
+    const assignedJson = Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)] as const);
+    // "The maximum combined size for all variables in a single Assign field is also 256Kib" (workflow-variables.html,
+    // Limits), which bounds each variable too (its single-variable limit is the same). Measured as the JSON
+    // assignedVariables records, names left out; AWS's error for it is not documented: States.Runtime, as for the rest.
+    const size = assignedJson.reduce((sum, [, json]) => sum + Buffer.byteLength(json), 0);
+    if (size > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' assigns ${size} bytes of JSON, over the ${SFN_LIMITS.inputBytes} (256 KiB) Step Functions allows one Assign: keep large data out of variables (in S3, say) or split it over the Assigns of several states.`);
+    reported(Object.fromEntries(assignedJson));
     try {
       exit(logger, name, type, input, output);
     } finally {

@@ -232,6 +232,18 @@ describe("local Step Functions, workflow variables", () => {
     expect(failed.events[2]).toMatchObject({ previousEventId: 2, executionFailedEventDetails: { error: "States.Runtime", cause: failed.cause } });
   });
 
+  it("fails an Assign over the 256 KiB one Assign may hold (documented), recording it as a failing Assign", async () => {
+    // "The maximum combined size for all variables in a single Assign field is also 256Kib" (workflow-variables.html).
+    const assigning = (Assign: object) => ({ StartAt: "Keep", States: { Keep: { Type: "Pass", Assign, End: true } } });
+    // 262142 characters, 262144 bytes as JSON: at the limit.
+    expect(await ran(assigning({ big: "x".repeat(262_142) }))).toMatchObject({ status: "SUCCEEDED" });
+    for (const Assign of [{ big: "x".repeat(262_143) }, { a: "x".repeat(131_071), b: "x".repeat(131_071) }]) {
+      const over = await ran(assigning(Assign));
+      expect(over).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Assign of the state 'Keep' assigns 26214[56] bytes of JSON, over the 262144 \(256 KiB\) Step Functions allows one Assign: /), assigned: [] });
+      expect(over.events.map((event) => event.type)).toEqual(["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);
+    }
+  });
+
   it("fails on a variable never assigned, on an Assign into an outer scope, and assigns nothing when its state fails into a Catch", async () => {
     const unknown = { StartAt: "Read", States: { Read: { Type: "Pass", Parameters: { "x.$": "$nope.a" }, End: true } } };
     expect(await ran(unknown)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$nope.a' does not point to a value" });
