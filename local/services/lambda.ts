@@ -22,12 +22,38 @@ export interface LocalLambdaService extends StartedService {
   functions: InvocableFunction[];
 }
 
+/** A graph's functions by resource name and aliases by the functionName they give (functionIndex). */
+interface FunctionIndex {
+  functions: Map<string, Graph[number][]>;
+  /** Each alias with its place in the graph, so two lists merge in graph order. */
+  aliases: Map<unknown, Array<[number, Graph[number]]>>;
+}
+
+const functionIndexes = new WeakMap<Graph, FunctionIndex>();
+
+/**
+ * A graph's functions and aliases, gathered in one pass and kept with the graph (read-only, the run's record): start-up
+ * asks about each function (the sandbox, the Invoke API, each workflow's Tasks), which scanned the whole graph each time.
+ */
+function functionIndex(graph: Graph): FunctionIndex {
+  let index = functionIndexes.get(graph);
+  if (index) return index;
+  index = { functions: new Map(), aliases: new Map() };
+  const add = <K, V>(map: Map<K, V[]>, key: K, value: V) => (map.get(key) ?? map.set(key, []).get(key)!).push(value);
+  graph.forEach((r, at) => {
+    if (r.type === FUNCTION_TYPE) add(index.functions, r.name, r);
+    else if (r.type === ALIAS_TYPE) add(index.aliases, r.inputs.functionName, [at, r] as [number, Graph[number]]);
+  });
+  functionIndexes.set(graph, index);
+  return index;
+}
+
 /**
  * The recorded function of a LambdaFunction: the child it creates as `<name>-function` (FUNCTION_NAME_SUFFIX); when
  * two components' children share that name, the one whose parent is the LambdaFunction of that name.
  */
 export function recordedFunction(graph: Graph, name: string): Graph[number] | undefined {
-  const candidates = graph.filter((r) => r.type === FUNCTION_TYPE && r.name === `${name}${FUNCTION_NAME_SUFFIX}`);
+  const candidates = functionIndex(graph).functions.get(`${name}${FUNCTION_NAME_SUFFIX}`) ?? [];
   if (candidates.length <= 1) return candidates[0];
   return candidates.find((r) => r.parent?.endsWith(`serverless-fullstack:index:LambdaFunction::${name}`));
 }
@@ -54,8 +80,10 @@ export function recordedVersions(graph: Graph, name: string): (NonNullable<Retur
   const { functionName, arn } = identity;
   // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
   const aliases = new Map<string, string>();
-  for (const alias of graph) {
-    if (alias.type !== ALIAS_TYPE || ![functionName, arn].includes(alias.inputs.functionName)) continue;
+  const { aliases: byFunction } = functionIndex(graph);
+  // In graph order, as one scan of the graph met them (a later alias of one name wins).
+  const named = [...(byFunction.get(functionName) ?? []), ...(functionName === arn ? [] : (byFunction.get(arn) ?? []))].sort(([a], [b]) => a - b);
+  for (const [, alias] of named) {
     if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
   }
   return { ...identity, aliases };
