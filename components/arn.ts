@@ -2,6 +2,8 @@
  * ARN parts, in a module without @pulumi/aws or @pulumi/pulumi, so code Pulumi bundles into a dynamic provider
  * (e.g. relational-database/migrations-provider.ts) can use it as components do (through ./region).
  */
+// event-bus/spec.ts imports types only, so this keeps the module free of @pulumi/*.
+import { DEFAULT_EVENT_BUS_NAME } from "./event-bus/spec";
 
 /** The region field of an ARN (`arn:partition:service:region:account:...`), or undefined when it has none or is no ARN. */
 export function arnRegion(arn: string): string | undefined {
@@ -17,6 +19,24 @@ export function arnRegion(arn: string): string | undefined {
  */
 export function eventBusNameOf(reference: string): string {
   return reference.replace(/^arn:[^:]+:events:[^:]*:\d*:event-bus\//, "");
+}
+
+/**
+ * The bus a rule's, target's or bus policy's `eventBusName` names, by name (eventBusNameOf); absent or empty is the
+ * default bus, as EventBridge takes an omitted one ("If you omit this, the default event bus is used", pulumi-aws EventRule
+ * and EventTarget eventBusName).
+ */
+export function busNameOf(reference: unknown): string {
+  return typeof reference === "string" && reference !== "" ? eventBusNameOf(reference) : DEFAULT_EVENT_BUS_NAME;
+}
+
+/**
+ * The custom bus `reference` names (as busNameOf reads it), or undefined for the default bus: only a custom bus's
+ * name goes into a rule's id and ARN (`rule/<bus>/<name>`), and into its metrics' EventBusName dimension.
+ */
+export function customBusNameOf(reference: unknown): string | undefined {
+  const name = busNameOf(reference);
+  return name === DEFAULT_EVENT_BUS_NAME ? undefined : name;
 }
 
 /**

@@ -14,8 +14,7 @@
  * BucketPolicy resources and its own `policy`. Other resource policies (function, key, secret, stream) are not.
  */
 import { arnComponents, holdsPolicyVariable } from "../components/iam-match";
-import { arnRegion, eventBusNameOf } from "../components/arn";
-import { DEFAULT_EVENT_BUS_NAME } from "../components/event-bus/spec";
+import { arnRegion, busNameOf } from "../components/arn";
 import { ABSENT, applies, conditionHolds, policyStatements, type ConditionContext, type IamDecision, type IamStatement } from "./iam-policy";
 import { asArray, attachedTo, ofType, readablePolicyDocument, resourceRegion, type Graph } from "./offline/graph";
 import type { RecordedResource } from "./offline/mocks";
@@ -70,9 +69,6 @@ export function topicPolicies(graph: Graph, topic: RecordedResource): unknown[] 
 function bucketPolicies(graph: Graph, bucket: RecordedResource): unknown[] {
   return documentsOf(policyWriters(graph, bucket, BUCKET_POLICY, "bucket"));
 }
-
-/** A bus's name as a rule, target or bus policy gives it: a name, or a bus ARN (`...:event-bus/<name>`); absent is "default". */
-export const busNameOf = (reference: unknown): string => (typeof reference === "string" && reference !== "" ? eventBusNameOf(reference) : DEFAULT_EVENT_BUS_NAME);
 
 /** A recorded plan: its resources, and the stack's region (where a resource without a region of its own, or its provider's, is created). */
 export interface RecordedPlan {

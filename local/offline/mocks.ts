@@ -16,8 +16,7 @@
 import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
-import { eventBusNameOf } from "../../components/arn";
-import { DEFAULT_EVENT_BUS_NAME } from "../../components/event-bus/spec";
+import { customBusNameOf } from "../../components/arn";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
 const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
@@ -599,8 +598,7 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     case "aws:cloudwatch/eventBus:EventBus":
       return { id: physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:event-bus/${physicalName}` };
     case "aws:cloudwatch/eventRule:EventRule": {
-      const busName = inputs.eventBusName ? eventBusNameOf(String(inputs.eventBusName)) : undefined;
-      const bus = busName && busName !== DEFAULT_EVENT_BUS_NAME ? busName : undefined;
+      const bus = customBusNameOf(inputs.eventBusName);
       return { id: bus ? `${bus}/${physicalName}` : physicalName, name: physicalName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT_ID}:rule/${bus ? `${bus}/` : ""}${physicalName}` };
     }
     case "aws:cloudwatch/eventArchive:EventArchive":

@@ -4,11 +4,10 @@
  * PutMetricAlarm takes, and (warnings)
  * alarms whose dimensions no metric is published under.
  */
-import { DEFAULT_EVENT_BUS_NAME } from "../../components/event-bus/spec";
+import { customBusNameOf } from "../../components/arn";
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { busNameOf } from "../../local/resource-policies";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
@@ -261,10 +260,7 @@ export const ALARM_EVENT_RULE_DIMENSIONS: DeployRule = {
       }
     }
     // The EventBusName a rule's metrics carry: none on the default bus, the bus's name (not its ARN) on a custom one.
-    const expected = (rule: RecordedResource) => {
-      const bus = busNameOf(rule.inputs.eventBusName);
-      return bus === DEFAULT_EVENT_BUS_NAME ? undefined : bus;
-    };
+    const expected = (rule: RecordedResource) => customBusNameOf(rule.inputs.eventBusName);
     return alarmMetricFindings(this.id, graph, "AWS/Events", ({ metricName, dimensions }, alarm) => {
       const ruleName = dimensions.RuleName;
       if (typeof ruleName !== "string") return [];

@@ -1,6 +1,6 @@
 /**
  * Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, a custom domain's parent
- * record, the email sender (and that it is stated), what a retained pool keeps.
+ * record, the email sender (and that it is stated), what a retained pool keeps, that a deleted pool can be deleted.
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -335,6 +335,11 @@ function triggerArns(pool: RecordedResource): Array<{ trigger: string; arn: stri
 
 const kept = (r: RecordedResource) => r.retainOnDelete;
 
+/** The component that built `pool` (UserAuth, or a program's own), if any. */
+function ownerOf(graph: Graph, pool: RecordedResource): RecordedResource | undefined {
+  return graph.find((c) => c.urn === pool.parent && !c.custom && c.type !== "pulumi:pulumi:Stack");
+}
+
 /**
  * Whether Pulumi skips `r`'s delete when it deletes `pool`: `deletedWith` the pool, or the component that owns it
  * (a trigger's parts cannot name the pool, whose lambdaConfig needs the function's ARN first); the engine skips a
@@ -342,7 +347,7 @@ const kept = (r: RecordedResource) => r.retainOnDelete;
  * `retainOnDelete`, which also keeps `r` when it alone is removed or replaced.
  */
 function goesWith(graph: Graph, pool: RecordedResource): { skipped: (r: RecordedResource) => boolean; owner?: RecordedResource } {
-  const owner = graph.find((c) => c.urn === pool.parent && !c.custom && c.type !== "pulumi:pulumi:Stack");
+  const owner = ownerOf(graph, pool);
   const targets = [pool.urn, owner?.urn].filter((urn): urn is string => Boolean(urn));
   return { skipped: (r) => r.retainOnDelete || (r.deletedWith !== undefined && targets.includes(r.deletedWith)), owner };
 }
@@ -423,6 +428,41 @@ export const COGNITO_GROUP_NOT_RETAINED: DeployRule = {
   },
 };
 
+/**
+ * User pool deletion protection: "When you want to delete a user pool with an Amazon Cognito API request, you must
+ * first change DeletionProtection to Inactive in an UpdateUserPool request. If you don't deactivate deletion
+ * protection, Amazon Cognito returns an InvalidParameterException error" (UserPoolType DeletionProtection says the
+ * same). The provider does not deactivate it: terraform-provider-aws internal/service/cognitoidp/user_pool.go
+ * `resourceUserPoolDelete` sends DeleteUserPool alone. So a protected pool Pulumi deletes fails `pulumi destroy`, the
+ * removal of the pool from the program, or its replacement (a replace-forcing input, e.g. usernameAttributes), and late:
+ * Pulumi deletes in reverse dependency order, so its app clients, domains, groups (with their memberships) and identity
+ * pool are gone first. The same judgement as S3BucketDestroyable, and as there a `protect`ed pool is left out: the
+ * engine refuses to delete it before deleting anything. UserAuth refuses protection without retainOnDelete only while
+ * its identity pool is on (spec.ts: the identity ids cannot be minted again); this rule sees every pool, UserAuth's
+ * included.
+ */
+export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
+  id: "CognitoUserPoolDestroyable",
+  title: "A user pool the stack deletes has no deletion protection (or is kept on delete)",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-deletion-protection.html",
+  check(graph, context) {
+    return ofType(graph, USER_POOL)
+      .filter((pool) => pool.inputs.deletionProtection === "ACTIVE" && !pool.retainOnDelete && !pool.protect)
+      .map((pool) => {
+        const owner = ownerOf(graph, pool);
+        const userAuth = owner?.type.endsWith(":UserAuth") ? owner : undefined;
+        const keep = `set retainOnDelete: true on ${userAuth ? `UserAuth ${userAuth.name}` : owner ? `the pool (built by ${owner.name})` : "the pool"}`;
+        const unprotect = userAuth ? "leave its deletionProtection unset (it follows retainOnDelete)" : 'deletionProtection "INACTIVE"';
+        return finding(
+          "CognitoUserPoolDestroyable",
+          pool,
+          'has deletionProtection "ACTIVE" but is neither retainOnDelete nor protect: Cognito refuses DeleteUserPool on a protected pool (InvalidParameterException) and the AWS provider does not deactivate the protection first, so `pulumi destroy` (or removing or replacing the pool) fails part-way, after its app clients, domains and groups are deleted',
+          context.production ? `${keep}, so the pool and its users outlive a destroy` : `${keep} to keep the pool and its users, or ${unprotect} on a pool this stack may delete`,
+        );
+      });
+  },
+};
+
 export const COGNITO_RULES: DeployRule[] = [
   COGNITO_MFA_METHOD,
   COGNITO_THREAT_PROTECTION_TIER,
@@ -434,5 +474,6 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_EMAIL_CONFIG_EXPLICIT,
   COGNITO_RETAINED_POOL_PARTS,
   COGNITO_GROUP_NOT_RETAINED,
+  COGNITO_USER_POOL_DESTROYABLE,
 ];
 export const COGNITO_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_DOMAIN_PREFIX_UNIQUE];

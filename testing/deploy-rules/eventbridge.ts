@@ -14,7 +14,8 @@ import { functionOf } from "./lambda-ref";
 import { physicalName, type PhysicalNameSpec } from "./names";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRefusal } from "./queue-policy";
-import { BUS_POLICY, busNameOf, topicPolicies } from "../../local/resource-policies";
+import { busNameOf, customBusNameOf } from "../../components/arn";
+import { BUS_POLICY, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
 import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
 import { byReference, onePolicyRule } from "./one-policy";
@@ -138,8 +139,9 @@ export const EVENTBRIDGE_EVENT_PATTERN: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const rule of ofType(graph, RULE)) {
       const text = rule.inputs.eventPattern;
-      if (rule.inputs.scheduleExpression !== undefined && busNameOf(rule.inputs.eventBusName) !== "default") {
-        findings.push(finding(this.id, rule, `has a scheduleExpression on the custom bus ${busNameOf(rule.inputs.eventBusName)}; EventBridge runs schedules on the default bus only`, "put the schedule on the default bus, or use EventBridge Scheduler (aws.scheduler.Schedule)"));
+      const customBus = customBusNameOf(rule.inputs.eventBusName);
+      if (rule.inputs.scheduleExpression !== undefined && customBus !== undefined) {
+        findings.push(finding(this.id, rule, `has a scheduleExpression on the custom bus ${customBus}; EventBridge runs schedules on the default bus only`, "put the schedule on the default bus, or use EventBridge Scheduler (aws.scheduler.Schedule)"));
       }
       if (text === undefined) {
         if (rule.inputs.scheduleExpression === undefined) findings.push(finding(this.id, rule, "has neither an eventPattern nor a scheduleExpression; PutRule requires one", "give the rule an event pattern"));
@@ -579,7 +581,7 @@ export const EVENTBRIDGE_S3_DELIVERY: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const rule of ofType(graph, RULE)) {
-      if (busNameOf(rule.inputs.eventBusName) !== "default" || typeof rule.inputs.eventPattern !== "string") continue;
+      if (customBusNameOf(rule.inputs.eventBusName) !== undefined || typeof rule.inputs.eventPattern !== "string") continue;
       let pattern: Record<string, any>;
       try {
         pattern = JSON.parse(rule.inputs.eventPattern);

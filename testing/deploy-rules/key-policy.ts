@@ -7,8 +7,11 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { policyWriters } from "../../local/resource-policies";
 import { referenced } from "./rule";
 
+export const KMS_KEY = "aws:kms/key:Key";
+export const KMS_REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";
+
 /** A multi-Region replica key has a key policy of its own, not its primary's. */
-const KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
+const KEY_TYPES = [KMS_KEY, KMS_REPLICA_KEY];
 
 /** Whether `keyRef` names the AWS managed key of `service` (alias/aws/<service>, as an alias or its ARN), whose key policy no one can change. */
 export function isAwsManagedKey(keyRef: string, service: string): boolean {

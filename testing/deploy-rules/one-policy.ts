@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { attachedIndex, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
-import { KEY_POLICY } from "./key-policy";
+import { KEY_POLICY, KMS_KEY, KMS_REPLICA_KEY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { KMS_KEY_ARN } from "../../components/kms";
 import { functionIndex, permissionFunction, unqualified } from "./lambda-ref";
@@ -254,7 +254,8 @@ export function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "
   return undefined;
 }
 
-export const KMS_KEY = "aws:kms/key:Key";
+// transition.ts reads the key type from here.
+export { KMS_KEY };
 
 /**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
@@ -326,7 +327,7 @@ export const KMS_ONE_KEY_POLICY = onePolicyRule({
   id: "KmsOneKeyPolicy",
   title: "A KMS key's key policy is written by one resource only",
   source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html",
-  targets: writersByHolder([KMS_KEY, "aws:kms/replicaKey:ReplicaKey", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true, kmsKeyKey),
+  targets: writersByHolder([KMS_KEY, KMS_REPLICA_KEY, "aws:kms/externalKey:ExternalKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"], KEY_POLICY, "keyId", true, kmsKeyKey),
   wording: { on: "writer", of: (key) => `key policy of the KMS key ${key}`, removes: "its statements (the provider puts KMS's default key policy back)", fix: (key) => `write every statement for ${key} into the key's \`policy\` or one aws.kms.KeyPolicy, not both` },
 });
 

@@ -3,16 +3,15 @@ import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
+import { KMS_KEY, KMS_REPLICA_KEY } from "./key-policy";
 import { SECRETS_MANAGER_ONE_SECRET_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
-const KEY = "aws:kms/key:Key";
-const REPLICA_KEY = "aws:kms/replicaKey:ReplicaKey";
 
 /** The region of a replica key's primary: the primary in the graph, else the region of its ARN. */
 function primaryRegion(graph: Graph, replica: RecordedResource, context: DeployRuleContext): { region?: string; primary?: RecordedResource } {
-  const primary = referenced(graph, KEY, replica.inputs.primaryKeyArn);
+  const primary = referenced(graph, KMS_KEY, replica.inputs.primaryKeyArn);
   if (primary) return { region: regionOf(graph, primary, context), primary };
   return { region: typeof replica.inputs.primaryKeyArn === "string" ? arnRegion(replica.inputs.primaryKeyArn) : undefined };
 }
@@ -40,7 +39,7 @@ export const SECRET_REPLICA_REGION: DeployRule = {
         );
       }
     }
-    for (const replica of ofType(graph, REPLICA_KEY)) {
+    for (const replica of ofType(graph, KMS_REPLICA_KEY)) {
       const { region, primary } = primaryRegion(graph, replica, context);
       const at = regionOf(graph, replica, context);
       if (region === undefined || at !== region) continue;

@@ -1,14 +1,15 @@
 /**
- * CognitoEmailConfigExplicit and CognitoCustomDomainParentRecord on what users build right, and the cases their
- * fixtures leave out: a stated sender of either kind, a custom domain that waits for its parent's A record (directly,
- * through UserAuth's domain.dependsOn, or through something that waits for it), and the records that do not count.
+ * CognitoEmailConfigExplicit, CognitoCustomDomainParentRecord and CognitoUserPoolDestroyable on what users build right,
+ * and the cases their fixtures leave out: a stated sender of either kind, a custom domain that waits for its parent's A
+ * record (directly, through UserAuth's domain.dependsOn, or through something that waits for it), the records that do
+ * not count, and the protected pools a destroy does not try to delete.
  */
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { UserAuth } from "../../components/user-auth";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { checkDeployRules, COGNITO_CUSTOM_DOMAIN_PARENT_RECORD, COGNITO_EMAIL_CONFIG_EXPLICIT, COGNITO_RULES, DEPLOY_RULES, formatFinding } from "../../testing/deploy-rules";
+import { checkDeployRules, COGNITO_CUSTOM_DOMAIN_PARENT_RECORD, COGNITO_EMAIL_CONFIG_EXPLICIT, COGNITO_RULES, COGNITO_USER_POOL_DESTROYABLE, DEPLOY_RULES, formatFinding } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 import { devContext, handBuilt } from "./fixture";
 
@@ -106,5 +107,45 @@ describe("CognitoCustomDomainParentRecord", () => {
     const grandparent = handBuilt(RECORD, "example", { zoneId: "Z0456", name: "example.com", type: "A", records: ["192.0.2.1"], ttl: 300 });
     expect(parentRecord([custom, prefix, aaaa, own, grandparent])).toEqual([]);
     expect(parentRecord([prefix, handBuilt(RECORD, "gallery", { zoneId: "Z0123", name: "gallery", type: "A", records: ["192.0.2.1"], ttl: 300 })])).toEqual([]);
+  });
+});
+
+describe("CognitoUserPoolDestroyable", () => {
+  const destroyable = (graph: RecordedResource[], context = devContext) => checkDeployRules(graph, context, [COGNITO_USER_POOL_DESTROYABLE]);
+  const prod = { ...devContext, stack: "prod", production: true };
+
+  it("is in COGNITO_RULES and DEPLOY_RULES", () => {
+    expect(COGNITO_RULES).toContain(COGNITO_USER_POOL_DESTROYABLE);
+    expect(DEPLOY_RULES).toContain(COGNITO_USER_POOL_DESTROYABLE);
+  });
+
+  it("passes a pool without protection, and a protected one the stack never deletes (kept on delete, or protect)", () => {
+    const graph = [
+      handBuilt(POOL, "unset", {}),
+      handBuilt(POOL, "inactive", { deletionProtection: "INACTIVE" }),
+      handBuilt(POOL, "kept", { deletionProtection: "ACTIVE" }, { retainOnDelete: true }),
+      handBuilt(POOL, "guarded", { deletionProtection: "ACTIVE" }, { protect: true }),
+    ];
+    expect(destroyable(graph)).toEqual([]);
+    expect(destroyable(graph, prod)).toEqual([]);
+  });
+
+  it("passes UserAuth's pool by default and with retainOnDelete (protection follows it)", async () => {
+    const graph = await record(() => {
+      new UserAuth("plain", { callbackUrls: ["https://gallery.example.com/"] });
+      new UserAuth("kept", { callbackUrls: ["https://gallery.example.com/"], retainOnDelete: true });
+    });
+    expect(graph.filter((r) => r.type === POOL).map((r) => r.inputs.deletionProtection)).toEqual(["INACTIVE", "ACTIVE"]);
+    expect(destroyable(graph)).toEqual([]);
+  });
+
+  it("asks a production stack to keep the pool, and another stack to keep it or drop the protection; a component's pool by the component", async () => {
+    const bare = handBuilt(POOL, "bare", { deletionProtection: "ACTIVE" });
+    expect(destroyable([bare], prod).map((f) => f.fix)).toEqual(["set retainOnDelete: true on the pool, so the pool and its users outlive a destroy"]);
+    expect(destroyable([bare]).map((f) => f.fix)).toEqual(['set retainOnDelete: true on the pool to keep the pool and its users, or deletionProtection "INACTIVE" on a pool this stack may delete']);
+    const graph = await record(() => new UserAuth("pool-only", { callbackUrls: ["https://gallery.example.com/"], deletionProtection: true, identityPool: { enabled: false } }));
+    expect(destroyable(graph).map(formatFinding)).toEqual([
+      expect.stringMatching(/^dev: \[CognitoUserPoolDestroyable\] aws:cognito\/userPool:UserPool pool-only-pool: .* fails part-way, after its app clients, domains and groups are deleted\. Fix: set retainOnDelete: true on UserAuth pool-only to keep the pool and its users, or leave its deletionProtection unset \(it follows retainOnDelete\) on a pool this stack may delete$/),
+    ]);
   });
 });

@@ -12,7 +12,8 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import * as aws from "@pulumi/aws";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { assumedRoleAuthorise, FunctionRoles, functionCredentials, roleRefusal } from "../../local/function-roles";
-import { busNameOf, type RoleCaller } from "../../local/resource-policies";
+import { busNameOf, customBusNameOf } from "../../components/arn";
+import type { RoleCaller } from "../../local/resource-policies";
 import { applies, policyStatements } from "../../local/iam-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { startLocalEventBridge, type LocalEventBridgeServer } from "../../local/eventbridge-server";
@@ -572,5 +573,11 @@ describe("busNameOf (the bus a rule, target or bus policy names)", () => {
     expect(busNameOf("")).toBe("default");
     // Not a bus ARN: kept whole, never cut at its last slash.
     expect(busNameOf("arn:aws:events:us-east-1:123456789012:rule/orders/r")).toBe("arn:aws:events:us-east-1:123456789012:rule/orders/r");
+  });
+
+  it("customBusNameOf gives a custom bus's name, and nothing for the default bus however it is named", () => {
+    expect(customBusNameOf("arn:aws:events:us-east-1:123456789012:event-bus/orders")).toBe("orders");
+    expect(customBusNameOf("orders")).toBe("orders");
+    for (const defaultBus of [undefined, "", "default", "arn:aws:events:us-east-1:123456789012:event-bus/default"]) expect(customBusNameOf(defaultBus)).toBeUndefined();
   });
 });
