@@ -200,9 +200,9 @@ export interface UserAuthArgs {
    */
   triggers?: UserAuthTriggers;
   /**
-   * Refuse to delete the pool until this is turned off. With the identity pool on, only together with
-   * `retainOnDelete`: alone, a destroy would delete the identity pool (and its users' identity ids) before Cognito
-   * refuses the user pool. @default retainOnDelete
+   * Refuse to delete the pool until this is turned off. Only together with `retainOnDelete`: alone, a destroy would
+   * delete the app client, the domain and the identity pool (and its users' identity ids) and then fail on the
+   * protected user pool. @default retainOnDelete
    */
   deletionProtection?: boolean;
   /** Keep the pool (and its users) when it leaves the program. Prod should. @default false */
@@ -309,16 +309,20 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
   if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
     fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
   }
-  if (args.deletionProtection === true && !args.retainOnDelete && identityPool) {
-    // Pulumi deletes in reverse dependency order and Cognito refuses only the last delete, the protected user pool's
-    // ("Before you can delete a user pool that you have protected against deletion, you must deactivate this feature",
-    // UserPoolType DeletionProtection). The identity pool goes before it, and its ids cannot be minted again
-    // (DeleteIdentityPool), so the protection would keep the users but lose the items their identity ids key.
+  if (args.deletionProtection === true && !args.retainOnDelete) {
+    // Cognito refuses DeleteUserPool while protection is active ("you must first change DeletionProtection to
+    // Inactive ... Amazon Cognito returns an InvalidParameterException", the deletion-protection section of the
+    // Cognito guide) and the provider deletes without deactivating it, so a destroy fails part-way: Pulumi deletes in
+    // reverse dependency order, and the app client, the hosted UI domain and the identity pool (whose ids are never
+    // minted again, DeleteIdentityPool) are gone before the pool's refusal. Deploy rule CognitoUserPoolDestroyable
+    // refuses the same plan for a hand-built pool.
     fail(
       "deletionProtection",
       true,
-      "is set without retainOnDelete while the identity pool is on: a pulumi destroy (or removing this UserAuth) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, with the app client and the hosted UI domain, and only then reaches the protected user pool, which Cognito refuses to delete",
-      "Set retainOnDelete: true as well (the user pool and identity pool then outlive a destroy), or leave deletionProtection unset (it follows retainOnDelete), or set identityPool.enabled: false.",
+      identityPool
+        ? "is set without retainOnDelete: a pulumi destroy (or removing this UserAuth) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, with the app client and the hosted UI domain, and only then reaches the protected user pool, which Cognito refuses to delete"
+        : "is set without retainOnDelete: a pulumi destroy (or removing this UserAuth) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way",
+      "Set retainOnDelete: true as well (the pool then outlives a destroy), or leave deletionProtection unset (it follows retainOnDelete).",
     );
   }
   if (args.localDemoUser) validateDemoUser(fail, args);

@@ -437,9 +437,8 @@ export const COGNITO_GROUP_NOT_RETAINED: DeployRule = {
  * removal of the pool from the program, or its replacement (a replace-forcing input, e.g. usernameAttributes), and late:
  * Pulumi deletes in reverse dependency order, so its app clients, domains, groups (with their memberships) and identity
  * pool are gone first. The same judgement as S3BucketDestroyable, and as there a `protect`ed pool is left out: the
- * engine refuses to delete it before deleting anything. UserAuth refuses protection without retainOnDelete only while
- * its identity pool is on (spec.ts: the identity ids cannot be minted again); this rule sees every pool, UserAuth's
- * included.
+ * engine refuses to delete it before deleting anything. UserAuth refuses protection without retainOnDelete itself
+ * (spec.ts); this rule sees every pool, a component's pool given protection by a transformation included.
  */
 export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
   id: "CognitoUserPoolDestroyable",

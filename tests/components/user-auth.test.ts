@@ -471,18 +471,22 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/],
     [
       { deletionProtection: true, identityPool: { rowLevelSecurity: [{ tableArn }] } },
-      /^UserAuth "bad": deletionProtection true is set without retainOnDelete while the identity pool is on: a pulumi destroy \(or removing this UserAuth\) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, .* and only then reaches the protected user pool, which Cognito refuses to delete\. Set retainOnDelete: true as well .*, or leave deletionProtection unset .*, or set identityPool\.enabled: false\.$/,
+      /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, .* and only then reaches the protected user pool, which Cognito refuses to delete\. Set retainOnDelete: true as well .*, or leave deletionProtection unset \(it follows retainOnDelete\)\.$/,
     ],
-    [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete while the identity pool is on/],
+    [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete: .* deletes the identity pool/],
+    [
+      { deletionProtection: true, identityPool: { enabled: false } },
+      /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way\. Set retainOnDelete: true as well/,
+    ],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
   });
 
-  it("takes deletionProtection alone only without an identity pool, and with retainOnDelete in any case", async () => {
+  it("takes deletionProtection with retainOnDelete, with or without an identity pool", async () => {
     const kept = await record(() => new UserAuth("kept", { ...base, deletionProtection: true, retainOnDelete: true }));
     expect(resource(kept, "aws:cognito/userPool:UserPool", "kept-pool").inputs.deletionProtection).toBe("ACTIVE");
-    const poolOnly = await record(() => new UserAuth("pool-only", { ...base, deletionProtection: true, identityPool: { enabled: false } }));
-    expect(resource(poolOnly, "aws:cognito/userPool:UserPool", "pool-only-pool")).toMatchObject({ retainOnDelete: false, inputs: { deletionProtection: "ACTIVE" } });
+    const poolOnly = await record(() => new UserAuth("pool-only", { ...base, deletionProtection: true, retainOnDelete: true, identityPool: { enabled: false } }));
+    expect(resource(poolOnly, "aws:cognito/userPool:UserPool", "pool-only-pool")).toMatchObject({ retainOnDelete: true, inputs: { deletionProtection: "ACTIVE" } });
   });
 
   it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {

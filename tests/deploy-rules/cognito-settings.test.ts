@@ -143,7 +143,10 @@ describe("CognitoUserPoolDestroyable", () => {
     const bare = handBuilt(POOL, "bare", { deletionProtection: "ACTIVE" });
     expect(destroyable([bare], prod).map((f) => f.fix)).toEqual(["set retainOnDelete: true on the pool, so the pool and its users outlive a destroy"]);
     expect(destroyable([bare]).map((f) => f.fix)).toEqual(['set retainOnDelete: true on the pool to keep the pool and its users, or deletionProtection "INACTIVE" on a pool this stack may delete']);
-    const graph = await record(() => new UserAuth("pool-only", { callbackUrls: ["https://gallery.example.com/"], deletionProtection: true, identityPool: { enabled: false } }));
+    // UserAuth refuses protection without retainOnDelete itself; a transformation still gets its pool one.
+    const protectPool = (args: { type: string; props: Record<string, unknown>; opts: object }) =>
+      args.type === POOL ? { props: { ...args.props, deletionProtection: "ACTIVE" }, opts: args.opts } : undefined;
+    const graph = await record(() => new UserAuth("pool-only", { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } }, { transformations: [protectPool] }));
     expect(destroyable(graph).map(formatFinding)).toEqual([
       expect.stringMatching(/^dev: \[CognitoUserPoolDestroyable\] aws:cognito\/userPool:UserPool pool-only-pool: .* fails part-way, after its app clients, domains and groups are deleted\. Fix: set retainOnDelete: true on UserAuth pool-only to keep the pool and its users, or leave its deletionProtection unset \(it follows retainOnDelete\) on a pool this stack may delete$/),
     ]);
