@@ -68,6 +68,11 @@ export interface RemovedRouteKind {
   deploymentType: string;
   /** The kind's stages that can deploy themselves (`autoDeploy`); an API all of whose stages do serves no stale snapshot. */
   stageType?: string;
+  /**
+   * False when a resource of the new plan with the same key does not stand in for the removed one: a method has one
+   * integration, which the removed resource's delete removes whichever resource put it last.
+   */
+  sameKeyReplaces?: boolean;
   /** Whether the API is of this kind (v2 APIs are WebSocket or HTTP). */
   isApi(api: RecordedResource): boolean;
   /** A reader of `graph`'s routes; called once per graph, so an index it needs is built once. */
@@ -75,7 +80,7 @@ export interface RemovedRouteKind {
   /**
    * The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one),
    * `deployedUrns` the URNs of the deployed plan, `takesSnapshot` whether the update takes a new snapshot with a
-   * deployment (snapshotsTaken).
+   * deployment (snapshotsTaken). Undefined when the removal breaks nothing this kind reports.
    */
   report(
     api: RecordedResource,
@@ -84,7 +89,7 @@ export interface RemovedRouteKind {
     deployments: RecordedResource[],
     deployedUrns: ReadonlySet<string>,
     takesSnapshot: (deployment: RecordedResource) => boolean,
-  ): TransitionFinding;
+  ): TransitionFinding | undefined;
 }
 
 /**
@@ -163,8 +168,9 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
     const ofApi = api === undefined ? undefined : deployments.get(api);
     if (api === undefined || !ofApi) continue;
     const read = readDeployed(route);
-    if (read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
-    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns, takesSnapshot));
+    if (kind.sameKeyReplaces !== false && read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
+    const found = kind.report(apis.get(api)!, route, read, ofApi, deployedUrns, takesSnapshot);
+    if (found) findings.push(found);
   }
   return findings;
 }

@@ -75,7 +75,7 @@ import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { DEPLOYMENT, METHOD, RESOURCE, REST_API, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restRouteStillServedFindings } from "./transition-rest-deployment";
+import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -705,6 +705,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_WEBSOCKET_ROUTE_RULE,
   TRANSITION_HTTP_ROUTE_RULE,
   TRANSITION_REST_ROUTE_RULE,
+  TRANSITION_REST_INTEGRATION_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -894,6 +895,8 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   // TransitionHttpRouteStillServed), so one kept under a new URN is no removal; the method's resource path is kept with
   // the resource (TRANSITION_NAMED_TYPES).
   [METHOD]: ["httpMethod", "resourceId"],
+  // The method an integration serves (TransitionRestIntegrationRemoved).
+  [INTEGRATION]: ["httpMethod", "resourceId"],
   [V2_ROUTE]: ["routeKey"],
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
@@ -2772,6 +2775,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...webSocketRouteStillServedFindings(deployed, after, context.stack),
     ...httpRouteStillServedFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
+    ...restIntegrationRemovedFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
