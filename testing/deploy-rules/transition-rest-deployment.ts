@@ -146,7 +146,15 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
  * way the program cannot deploy as written).
  */
 export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const readAfter = methodsOf(after);
+  // Keyed by the path as written: a renamed path parameter is another resource, so another method and integration.
+  const integrationsOf = (graph: Graph) => {
+    const read = methodsOf(graph);
+    return (r: RecordedResource) => {
+      const { key, name } = read(r);
+      return { key: key === undefined ? undefined : name, name };
+    };
+  };
+  const readAfter = integrationsOf(after);
   const restApis = new Set(ofType(after, REST_API).map((api) => api.urn));
   /** `<API URN> <key>` of each resource of `type` in the new plan, by the name it has. */
   const keyed = (type: string) => new Map(ofType(after, type).map((r) => [`${r.dependencies.find((urn) => restApis.has(urn))} ${readAfter(r).key}`, r.name]));
@@ -160,7 +168,7 @@ export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, st
       deploymentType: DEPLOYMENT,
       sameKeyReplaces: false,
       isApi: () => true,
-      routesOf: methodsOf,
+      routesOf: integrationsOf,
       report: (api, integration, { key, name }) => {
         // From a plan saved before an integration's method was kept, the method it served is unknown.
         if (key === undefined || !methods.has(`${api.urn} ${key}`)) return undefined;

@@ -23,9 +23,10 @@
  * deployment is a snapshot of your API configuration … You must deploy an API for changes to take effect"
  * (http-api-stages.html). ServerlessApi's HTTP kind has no deployment resource (its stages auto-deploy), so it never
  * reaches the check. A v2 API whose every stage in the new plan sets `autoDeploy` is passed over, WebSocket or HTTP:
- * "If you enable automatic deployments, changes to an API are automatically released for you" (http-api-stages.html;
- * the Stage's AutoDeploy, "Specifies whether updates to an API automatically trigger a new deployment", is one field of
- * both protocols), so the route's delete at the end of the update is itself released.
+ * "If you enable automatic deployments, changes to an API are automatically released for you" (http-api-stages.html),
+ * so the route's delete at the end of the update is itself released. For WebSocket that rests on AutoDeploy being one
+ * of the stage options "common between HTTP and Websocket APIs" ("Whether updates to an API automatically trigger a new
+ * deployment", AWS CDK aws-apigatewayv2 StageOptions): no WebSocket page says so of a route's delete.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -175,24 +176,26 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
   return findings;
 }
 
-/** A v2 route as a plan tells it: by its `routeKey`, else by its logical name. */
-const v2Routes = () => (route: RecordedResource): RouteRead => {
-  const key = routeKey(route);
-  return { key, name: key ? `route "${key}"` : `route ${route.name}` };
-};
+/** The v2 kind of one protocol: a route told by its `routeKey` (else by its logical name), stages that may auto-deploy. */
+const v2Kind = (protocolType: "WEBSOCKET" | "HTTP", report: RemovedRouteKind["report"]): RemovedRouteKind => ({
+  apiType: API,
+  routeType: V2_ROUTE,
+  deploymentType: DEPLOYMENT,
+  stageType: STAGE,
+  isApi: (api) => api.inputs.protocolType === protocolType,
+  routesOf: () => (route) => {
+    const key = routeKey(route);
+    return { key, name: key ? `route "${key}"` : `route ${route.name}` };
+  },
+  report,
+});
 
 /** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
 export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   return removedRouteFindings(
-    {
-      apiType: API,
-      routeType: V2_ROUTE,
-      deploymentType: DEPLOYMENT,
-      stageType: STAGE,
-      isApi: (api) => api.inputs.protocolType === "WEBSOCKET",
-      routesOf: v2Routes,
+    v2Kind("WEBSOCKET",
       // One finding per removed route, about the first deployment: RealtimeApi has one.
-      report: (api, route, { key, name }, [deployment], _deployedUrns, takesSnapshot) => {
+      (api, route, { key, name }, [deployment], _deployedUrns, takesSnapshot) => {
         const taken = takesSnapshot(deployment);
         // A plan saved before routeKey was kept tells $connect only by the name RealtimeApi gives its route (`<name>-route-<slug>`).
         const connect = key === "$connect" || (key === undefined && route.name.endsWith(`-route-${routeSlug("$connect")}`));
@@ -210,7 +213,7 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
           urn: route.urn,
         };
       },
-    },
+    ),
     deployed,
     after,
   );
@@ -222,15 +225,9 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
  */
 export function httpRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   return removedRouteFindings(
-    {
-      apiType: API,
-      routeType: V2_ROUTE,
-      deploymentType: DEPLOYMENT,
-      stageType: STAGE,
-      isApi: (api) => api.inputs.protocolType === "HTTP",
-      routesOf: v2Routes,
+    v2Kind("HTTP",
       // About the first deployment: a stage serves one, and the fix's fresh one is what each stage is then moved to.
-      report: (api, route, { name }, [deployment], _deployedUrns, takesSnapshot) => {
+      (api, route, { name }, [deployment], _deployedUrns, takesSnapshot) => {
         const taken = takesSnapshot(deployment);
         return {
           ...deployFinding(
@@ -243,7 +240,7 @@ export function httpRouteStillServedFindings(deployed: Graph, after: Graph, stac
           urn: route.urn,
         };
       },
-    },
+    ),
     deployed,
     after,
   );
