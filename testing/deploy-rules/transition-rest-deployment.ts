@@ -38,6 +38,13 @@ export const REST_API = "aws:apigateway/restApi:RestApi";
 export const METHOD = "aws:apigateway/method:Method";
 export const RESOURCE = "aws:apigateway/resource:Resource";
 export const DEPLOYMENT = "aws:apigateway/deployment:Deployment";
+export const INTEGRATION = "aws:apigateway/integration:Integration";
+
+export const TRANSITION_REST_INTEGRATION_RULE = {
+  id: "TransitionRestIntegrationRemoved",
+  title: "A REST API method that stays does not lose its integration",
+  source: "https://github.com/hashicorp/terraform-provider-aws/issues/21210",
+} as const;
 
 /** A path part that matches any value (`{id}`, `{proxy+}`): one per parent, whatever its name. */
 export const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
@@ -66,7 +73,7 @@ function methodPaths(graph: Graph): (method: RecordedResource) => string[] | und
 }
 
 /**
- * `GET /albums/{}` as the key (a variable part as `{}`, since a route whose parameter is renamed serves the same
+ * `GET /albums/{}` as the key (of a method, or of an integration: both name their method by `httpMethod` and `resourceId`) (a variable part as `{}`, since a route whose parameter is renamed serves the same
  * requests), and the route as a caller reads it (`GET /albums/{albumId}`), else the method's logical name.
  */
 function methodsOf(graph: Graph) {
@@ -113,6 +120,66 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
           ? `removes ${name} of REST API ${api.name}, but ${snapshotClause(deployment, taken, "method")}, so the stages keep serving the route, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx)${frozenNote}. ${staysNote(taken)}`
           : `removes ${name} of REST API ${api.name}, but ${deployment.name} is frozen while the canary runs (its ignoreChanges holds "triggers"), so the stage keeps serving the route from it, with its deployed authorisation, and a Lambda route whose function the update deletes fails (5xx), until promotion`;
         return { ...deployFinding(TRANSITION_REST_ROUTE_RULE.id, method, problem, fix, stack), urn: method.urn };
+      },
+    },
+    deployed,
+    after,
+  );
+}
+
+/**
+ * TransitionRestIntegrationRemoved: an integration (`aws.apigateway.Integration`) the update removes while its method
+ * stays, on a REST API with a deployment. No refusal of DeleteIntegration for a method that stays is documented or
+ * reported, so the API is left with a method without an integration, and CreateDeployment then answers
+ * "BadRequestException: No integration defined for method" (hashicorp/terraform-provider-aws#21210,
+ * aws/serverless-application-model#54). The deployment this update takes is made before the delete (deletes run last,
+ * pulumi/pulumi#9979), so this update succeeds and the stages keep the snapshot with the integration; the next deployment
+ * of the API fails, the `--replace` TransitionRestRouteStillServed asks for included. The same method added by a fresh
+ * stack fails at once; after a deployed stack it fails one deploy later, which is why it is a transition check.
+ *
+ * An integration of another URN on the same method does not help: a method has one integration, PutIntegration puts
+ * it, and the removed resource's DeleteIntegration at the end of the update removes the one the new resource put (the
+ * mechanism of pulumi/pulumi-aws#2081, where a create-before-delete replacement left the method without one; that is
+ * why the provider replaces an integration delete-first, #2089, which does not apply to a resource under a new URN).
+ *
+ * **Inferred, not confirmed:** that DeleteIntegration succeeds here (if it is refused, this update fails instead; either
+ * way the program cannot deploy as written).
+ */
+export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  // Keyed by the path as written: a renamed path parameter is another resource, so another method and integration.
+  const integrationsOf = (graph: Graph) => {
+    const read = methodsOf(graph);
+    return (r: RecordedResource) => {
+      const { key, name } = read(r);
+      return { key: key === undefined ? undefined : name, name };
+    };
+  };
+  const readAfter = integrationsOf(after);
+  const restApis = new Set(ofType(after, REST_API).map((api) => api.urn));
+  /** `<API URN> <key>` of each resource of `type` in the new plan, by the name it has. */
+  const keyed = (type: string) => new Map(ofType(after, type).map((r) => [`${r.dependencies.find((urn) => restApis.has(urn))} ${readAfter(r).key}`, r.name]));
+  // A removed integration whose method went too is TransitionRestRouteStillServed's.
+  const methods = keyed(METHOD);
+  const integrations = keyed(INTEGRATION);
+  return removedRouteFindings(
+    {
+      apiType: REST_API,
+      routeType: INTEGRATION,
+      deploymentType: DEPLOYMENT,
+      sameKeyReplaces: false,
+      isApi: () => true,
+      routesOf: integrationsOf,
+      report: (api, integration, { key, name }) => {
+        // From a plan saved before an integration's method was kept, the method it served is unknown.
+        if (key === undefined || !methods.has(`${api.urn} ${key}`)) return undefined;
+        const successor = integrations.get(`${api.urn} ${key}`);
+        const problem = successor
+          ? `removes integration ${integration.name} of ${name} of REST API ${api.name}, and ${successor} on the same method is created first: a method has one integration, so ${successor}'s PutIntegration overwrites it and ${integration.name}'s DeleteIntegration at the end of the update (pulumi/pulumi#9979) removes it (pulumi/pulumi-aws#2081): the method is left without an integration, and every later CreateDeployment of the API fails with "BadRequestException: No integration defined for method"`
+          : `removes the integration of ${name} of REST API ${api.name} while the method stays: the deployment this update takes is made before the delete (deletes run last, pulumi/pulumi#9979), but afterwards every CreateDeployment of the API fails with "BadRequestException: No integration defined for method", so the next deployment (any later change to the API, or a --replace of its deployment) fails`;
+        const fix = successor
+          ? `keep the integration under its deployed URN: give ${successor} the option aliases: [{ name: "${integration.name}" }] (or its old name back), so the update changes it in place`
+          : `keep the integration resource (change its inputs in place), or remove the method with it`;
+        return { ...deployFinding(TRANSITION_REST_INTEGRATION_RULE.id, integration, problem, fix, stack), urn: integration.urn };
       },
     },
     deployed,

@@ -18,6 +18,15 @@
  *
  * The finding is on the removed route's URN, not the deployment's: an accepted finding (`<Rule>:<urn>`) names that one
  * removal, and the acceptance goes unused once it is deployed, instead of accepting every later removal on the API.
+ *
+ * TransitionHttpRouteStillServed is the same check for an HTTP API built by hand with an explicit deployment: "A
+ * deployment is a snapshot of your API configuration … You must deploy an API for changes to take effect"
+ * (http-api-stages.html). ServerlessApi's HTTP kind has no deployment resource (its stages auto-deploy), so it never
+ * reaches the check. A v2 API whose every stage in the new plan sets `autoDeploy` is passed over, WebSocket or HTTP:
+ * "If you enable automatic deployments, changes to an API are automatically released for you" (http-api-stages.html),
+ * so the route's delete at the end of the update is itself released. For WebSocket that rests on AutoDeploy being one
+ * of the stage options "common between HTTP and Websocket APIs" ("Whether updates to an API automatically trigger a new
+ * deployment", AWS CDK aws-apigatewayv2 StageOptions): no WebSocket page says so of a route's delete.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -31,9 +40,16 @@ export const TRANSITION_WEBSOCKET_ROUTE_RULE = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-set-up-websocket-deployment.html",
 } as const;
 
+export const TRANSITION_HTTP_ROUTE_RULE = {
+  id: "TransitionHttpRouteStillServed",
+  title: "An HTTP API's removed route is not left in the deployment its stages serve",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html",
+} as const;
+
 const API = "aws:apigatewayv2/api:Api";
 export const V2_ROUTE = "aws:apigatewayv2/route:Route";
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
+const STAGE = "aws:apigatewayv2/stage:Stage";
 
 const routeKey = (r: RecordedResource): string | undefined => (typeof r.inputs.routeKey === "string" && r.inputs.routeKey ? r.inputs.routeKey : undefined);
 
@@ -51,6 +67,13 @@ export interface RemovedRouteKind {
   apiType: string;
   routeType: string;
   deploymentType: string;
+  /** The kind's stages that can deploy themselves (`autoDeploy`); an API all of whose stages do serves no stale snapshot. */
+  stageType?: string;
+  /**
+   * False when a resource of the new plan with the same key does not stand in for the removed one: a method has one
+   * integration, which the removed resource's delete removes whichever resource put it last.
+   */
+  sameKeyReplaces?: boolean;
   /** Whether the API is of this kind (v2 APIs are WebSocket or HTTP). */
   isApi(api: RecordedResource): boolean;
   /** A reader of `graph`'s routes; called once per graph, so an index it needs is built once. */
@@ -58,7 +81,7 @@ export interface RemovedRouteKind {
   /**
    * The one finding for `route`, removed from `api`; `deployments` are all the API's of the new plan (at least one),
    * `deployedUrns` the URNs of the deployed plan, `takesSnapshot` whether the update takes a new snapshot with a
-   * deployment (snapshotsTaken).
+   * deployment (snapshotsTaken). Undefined when the removal breaks nothing this kind reports.
    */
   report(
     api: RecordedResource,
@@ -67,7 +90,7 @@ export interface RemovedRouteKind {
     deployments: RecordedResource[],
     deployedUrns: ReadonlySet<string>,
     takesSnapshot: (deployment: RecordedResource) => boolean,
-  ): TransitionFinding;
+  ): TransitionFinding | undefined;
 }
 
 /**
@@ -112,6 +135,14 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
   const deployedUrns = new Set(deployed.map((r) => r.urn));
   const apis = new Map(ofType(after, kind.apiType).filter((api) => kind.isApi(api) && deployedUrns.has(api.urn)).map((api) => [api.urn, api]));
   const apiOf = (r: RecordedResource) => r.dependencies.find((urn) => apis.has(urn));
+  if (kind.stageType) {
+    // An API whose every stage auto-deploys releases the route's delete itself; one stage that does not keeps the snapshot.
+    const stages = ofType(after, kind.stageType);
+    for (const api of [...apis.keys()]) {
+      const ofApi = stages.filter((stage) => apiOf(stage) === api);
+      if (ofApi.length > 0 && ofApi.every((stage) => stage.inputs.autoDeploy === true)) apis.delete(api);
+    }
+  }
   // A deployment the update creates anew is taken after the removal too (nothing orders it before the deletes), so it
   // also holds the removed route; only an API without any deployment serves nothing.
   const deployments = new Map<string, RecordedResource[]>();
@@ -138,26 +169,33 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
     const ofApi = api === undefined ? undefined : deployments.get(api);
     if (api === undefined || !ofApi) continue;
     const read = readDeployed(route);
-    if (read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
-    findings.push(kind.report(apis.get(api)!, route, read, ofApi, deployedUrns, takesSnapshot));
+    if (kind.sameKeyReplaces !== false && read.key !== undefined && servedKeys.get(api)?.has(read.key)) continue;
+    const found = kind.report(apis.get(api)!, route, read, ofApi, deployedUrns, takesSnapshot);
+    if (found) findings.push(found);
   }
   return findings;
 }
 
+/** The v2 kind of one protocol: a route told by its `routeKey` (else by its logical name), stages that may auto-deploy. */
+const v2Kind = (protocolType: "WEBSOCKET" | "HTTP", report: RemovedRouteKind["report"]): RemovedRouteKind => ({
+  apiType: API,
+  routeType: V2_ROUTE,
+  deploymentType: DEPLOYMENT,
+  stageType: STAGE,
+  isApi: (api) => api.inputs.protocolType === protocolType,
+  routesOf: () => (route) => {
+    const key = routeKey(route);
+    return { key, name: key ? `route "${key}"` : `route ${route.name}` };
+  },
+  report,
+});
+
 /** A route removed from the program whose key no route of the new plan serves, for each WebSocket API and deployment both plans keep. */
 export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   return removedRouteFindings(
-    {
-      apiType: API,
-      routeType: V2_ROUTE,
-      deploymentType: DEPLOYMENT,
-      isApi: (api) => api.inputs.protocolType === "WEBSOCKET",
-      routesOf: () => (route) => {
-        const key = routeKey(route);
-        return { key, name: key ? `route "${key}"` : `route ${route.name}` };
-      },
+    v2Kind("WEBSOCKET",
       // One finding per removed route, about the first deployment: RealtimeApi has one.
-      report: (api, route, { key, name }, [deployment], _deployedUrns, takesSnapshot) => {
+      (api, route, { key, name }, [deployment], _deployedUrns, takesSnapshot) => {
         const taken = takesSnapshot(deployment);
         // A plan saved before routeKey was kept tells $connect only by the name RealtimeApi gives its route (`<name>-route-<slug>`).
         const connect = key === "$connect" || (key === undefined && route.name.endsWith(`-route-${routeSlug("$connect")}`));
@@ -175,7 +213,34 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
           urn: route.urn,
         };
       },
-    },
+    ),
+    deployed,
+    after,
+  );
+}
+
+/**
+ * A route removed from the program whose key no route of the new plan serves, for each HTTP API both plans keep that
+ * has a deployment, unless every stage of it auto-deploys.
+ */
+export function httpRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+  return removedRouteFindings(
+    v2Kind("HTTP",
+      // About the first deployment: a stage serves one, and the fix's fresh one is what each stage is then moved to.
+      (api, route, { name }, [deployment], _deployedUrns, takesSnapshot) => {
+        const taken = takesSnapshot(deployment);
+        return {
+          ...deployFinding(
+            TRANSITION_HTTP_ROUTE_RULE.id,
+            route,
+            `removes ${name} of HTTP API ${api.name}, but ${snapshotClause(deployment, taken, "route")}, and a stage without \`autoDeploy\` does not release the deletes, so it keeps serving the route with its deployed authorisation; a Lambda route whose function the update deletes fails (5xx). ${staysNote(taken)}`,
+            `after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${deployment.urn}"`,
+            stack,
+          ),
+          urn: route.urn,
+        };
+      },
+    ),
     deployed,
     after,
   );

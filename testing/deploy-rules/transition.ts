@@ -74,8 +74,8 @@ import { SNS_ONE_TOPIC_POLICY } from "./sns";
 import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
-import { TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { DEPLOYMENT, METHOD, RESOURCE, REST_API, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restRouteStillServedFindings } from "./transition-rest-deployment";
+import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
+import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -703,7 +703,9 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionKeyPolicyKeyChanged", title: "A KMS KeyPolicy is not given another key in place", source: `${PROVIDER}/kms/key_policy.go` },
   { id: "TransitionWebsiteOriginClosedWhileDeploying", title: "A distribution that does not wait for deployment is not moved off an S3 website origin whose website configuration the update removes", source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowToUpdateDistribution.html" },
   TRANSITION_WEBSOCKET_ROUTE_RULE,
+  TRANSITION_HTTP_ROUTE_RULE,
   TRANSITION_REST_ROUTE_RULE,
+  TRANSITION_REST_INTEGRATION_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -889,9 +891,12 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [USER_POOL]: ["lambdaConfig"],
   [TABLE]: ["streamViewType", "attributes"],
   [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
-  // The route a method or a v2 route serves (TransitionRestRouteStillServed, TransitionWebSocketRouteStillServed), so
-  // one kept under a new URN is no removal; the method's resource path is kept with the resource (TRANSITION_NAMED_TYPES).
+  // The route a method or a v2 route serves (TransitionRestRouteStillServed, TransitionWebSocketRouteStillServed,
+  // TransitionHttpRouteStillServed), so one kept under a new URN is no removal; the method's resource path is kept with
+  // the resource (TRANSITION_NAMED_TYPES).
   [METHOD]: ["httpMethod", "resourceId"],
+  // The method an integration serves (TransitionRestIntegrationRemoved).
+  [INTEGRATION]: ["httpMethod", "resourceId"],
   [V2_ROUTE]: ["routeKey"],
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
@@ -2768,7 +2773,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
     ...webSocketRouteStillServedFindings(deployed, after, context.stack),
+    ...httpRouteStillServedFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
+    ...restIntegrationRemovedFindings(deployed, after, context.stack),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;

@@ -111,3 +111,45 @@ describe("TransitionRestRouteStillServed", () => {
     expect(transition(deployed, [])).toEqual([]);
   });
 });
+
+describe("TransitionRestIntegrationRemoved", () => {
+  const INTEGRATION = "aws:apigateway/integration:Integration";
+  const restApi = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "api-id" });
+  const on = { dependencies: [restApi.urn] };
+  const resource = handBuilt("aws:apigateway/resource:Resource", "items", { restApi: "api-id", parentId: "root-id", pathPart: "items" }, { id: "items-id", ...on });
+  const method = handBuilt(METHOD, "get-items", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", authorization: "NONE" }, on);
+  const integration = (name: string) => handBuilt(INTEGRATION, name, { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", type: "MOCK" }, on);
+  const deployment = handBuilt(DEPLOYMENT, "deployment", { restApi: "api-id", triggers: { parts: "1" } }, on);
+
+  it("finds an integration removed while its method stays: the next deployment of the API fails", () => {
+    const before = [restApi, resource, method, integration("get-items-integration"), deployment];
+    const after = [restApi, resource, method, { ...deployment, inputs: { ...deployment.inputs, triggers: { parts: "2" } } }];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([["TransitionRestIntegrationRemoved", `${INTEGRATION} get-items-integration`, before[3].urn]]);
+    expect(findings[0].problem).toMatch(/^removes the integration of route GET \/items of REST API api while the method stays: .*"BadRequestException: No integration defined for method"/);
+    expect(findings[0].fix).toMatch(/^keep the integration resource \(change its inputs in place\), or remove the method with it/);
+    // From the saved file, which keeps each integration's httpMethod and resourceId.
+    expect(transition(saved(before), after).map((f) => f.rule)).toEqual(["TransitionRestIntegrationRemoved"]);
+    expect(PLAN_TRANSITION_RULES.find((r) => r.id === "TransitionRestIntegrationRemoved")?.source).toBe("https://github.com/hashicorp/terraform-provider-aws/issues/21210");
+  });
+
+  it("finds an integration moved to a new URN on the same method: the old one's delete removes the new one's", () => {
+    const before = [restApi, resource, method, integration("get-items-integration"), deployment];
+    const findings = transition(before, [restApi, resource, method, integration("items-get-integration"), deployment]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestIntegrationRemoved", `${INTEGRATION} get-items-integration`]]);
+    expect(findings[0].problem).toMatch(/^removes integration get-items-integration of route GET \/items of REST API api, and items-get-integration on the same method is created first: .*pulumi\/pulumi-aws#2081/);
+    expect(findings[0].fix).toBe('keep the integration under its deployed URN: give items-get-integration the option aliases: [{ name: "get-items-integration" }] (or its old name back), so the update changes it in place');
+    // Under an alias it keeps its URN: nothing is removed.
+    const aliased = { ...integration("items-get-integration"), urn: before[3].urn };
+    expect(transition(before, [restApi, resource, method, aliased, deployment])).toEqual([]);
+  });
+
+  it("passes an integration removed with its method, one changed in place, and a plan saved before integrations kept their method", () => {
+    const before = [restApi, resource, method, integration("get-items-integration"), deployment];
+    // The method goes too: TransitionRestRouteStillServed's, not this rule's.
+    expect(transition(before, [restApi, resource, deployment]).map((f) => f.rule)).toEqual(["TransitionRestRouteStillServed"]);
+    expect(transition(before, [restApi, resource, method, { ...before[3], inputs: { ...before[3].inputs, type: "HTTP_PROXY" } }, deployment])).toEqual([]);
+    const older = saved(before).map((r) => (r.type === INTEGRATION ? { ...r, inputs: {}, savedInputs: [] } : r));
+    expect(transition(older, [restApi, resource, method, deployment])).toEqual([]);
+  });
+});

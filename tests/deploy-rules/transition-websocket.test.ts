@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { RealtimeApi, type RealtimeApiArgs } from "../../components/realtime-api";
+import { ApiKind, ServerlessApi } from "../../components/serverless-api";
 import { record as recordProgram } from "../../testing/harness";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
 import { handBuilt, saved, transition } from "./fixture";
 
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 const ROUTE = "aws:apigatewayv2/route:Route";
+const STAGE = "aws:apigatewayv2/stage:Stage";
 const echo = { handler: "tests/fixtures/handlers/echo.ts" };
 const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
 const live = (routes: RealtimeApiArgs["routes"], more: Partial<RealtimeApiArgs> = {}) =>
@@ -64,5 +66,43 @@ describe("TransitionWebSocketRouteStillServed", () => {
     expect(transition(await live({ $connect: echo, $default: echo }), await live({ $connect: echo, $default: echo, ping: echo }))).toEqual([]);
     expect(transition(await live({ $connect: echo, ping: echo }), await live({ $connect: echo, ping: echo }))).toEqual([]);
     expect(transition(await live({ $connect: echo, ping: echo }), await live({ $connect: echo, ping: { ...echo, function: { memorySize: 256 } } }))).toEqual([]);
+  });
+});
+
+/** A v2 API built by hand: routes `keys`, one deployment whose triggers digest them, and a stage with `stage` inputs. */
+function v2Api(protocolType: "HTTP" | "WEBSOCKET", keys: string[], stage: Record<string, unknown>) {
+  const api = handBuilt("aws:apigatewayv2/api:Api", "shop", { protocolType }, { id: "shop-id" });
+  const on = { dependencies: [api.urn] };
+  const routes = keys.map((key) => handBuilt(ROUTE, `route-${key.replace(/\W+/g, "-")}`, { apiId: "shop-id", routeKey: key, target: "integrations/int-id" }, on));
+  const deployment = handBuilt(DEPLOYMENT, "shop-deployment", { apiId: "shop-id", triggers: { routes: keys.join(",") } }, { ...on, dependencies: [api.urn, ...routes.map((r) => r.urn)] });
+  return [api, ...routes, deployment, handBuilt(STAGE, "shop-stage", { apiId: "shop-id", name: "prod", ...stage }, on)];
+}
+
+describe("TransitionHttpRouteStillServed", () => {
+  it("finds a route removed from a hand-built HTTP API whose stage serves an explicit deployment", () => {
+    const before = v2Api("HTTP", ["GET /items", "DELETE /items/{id}"], { deploymentId: "shop-deployment-id" });
+    const after = v2Api("HTTP", ["GET /items"], { deploymentId: "shop-deployment-id" });
+    const findings = transition(before, after);
+    const removed = before.find((r) => r.name === "route-DELETE-items-id-")!;
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([["TransitionHttpRouteStillServed", `${ROUTE} route-DELETE-items-id-`, removed.urn]]);
+    expect(findings[0].problem).toMatch(/^removes route "DELETE \/items\/\{id\}" of HTTP API shop, but the deployment this update takes \(shop-deployment\) snapshots the API before the removed route/);
+    expect(findings[0].problem).toMatch(/a stage without `autoDeploy` does not release the deletes/);
+    expect(findings[0].fix).toBe(`after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${after.find((r) => r.type === DEPLOYMENT)!.urn}"`);
+    // From the saved file, which keeps each route's routeKey.
+    expect(transition(saved(before), after).map((f) => f.rule)).toEqual(["TransitionHttpRouteStillServed"]);
+    // One stage of two that does not auto-deploy still serves the snapshot.
+    const twoStages = [...after, handBuilt(STAGE, "shop-beta", { apiId: "shop-id", name: "beta", autoDeploy: true }, { dependencies: [after[0].urn] })];
+    expect(transition(before, twoStages).map((f) => f.rule)).toEqual(["TransitionHttpRouteStillServed"]);
+    expect(PLAN_TRANSITION_RULES.find((r) => r.id === "TransitionHttpRouteStillServed")?.source).toBe("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html");
+  });
+
+  it("passes a stage that auto-deploys (HTTP or WebSocket), and ServerlessApi's HTTP kind, which has no deployment", async () => {
+    const auto = { autoDeploy: true };
+    expect(transition(v2Api("HTTP", ["GET /items", "DELETE /items/{id}"], auto), v2Api("HTTP", ["GET /items"], auto))).toEqual([]);
+    expect(transition(v2Api("WEBSOCKET", ["$default", "ping"], auto), v2Api("WEBSOCKET", ["$default"], auto))).toEqual([]);
+    const httpApi = (routes: Record<string, { handler: string; auth: "none" }>) => recordProgram(() => new ServerlessApi("api", { kind: ApiKind.Http, stages: { prod: {} }, routes }));
+    const before = await httpApi({ "GET /health": { handler: echo.handler, auth: "none" }, "GET /albums": { handler: echo.handler, auth: "none" } });
+    expect(before.some((r) => r.type === ROUTE)).toBe(true);
+    expect(transition(before, await httpApi({ "GET /health": { handler: echo.handler, auth: "none" } }))).toEqual([]);
   });
 });
