@@ -169,6 +169,12 @@ async function endedExecutions(albumId: string, count: number): Promise<Array<Om
   );
 }
 
+/** What InvalidSettings' causes say each figure must be. */
+const settingsRules =
+  "each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply";
+/** InvalidSettings' cause when a figure is a string, an object or an array, whose value it does not quote. */
+const unquotedCause = `pageSize, pagesPerExecution, maxHandoffs and handoffs: one is a string, an object or an array, not quoted here (it may be as long as the event: the execution's input shows it); ${settingsRules}`;
+
 describe("an album deleted across executions", () => {
   it("hands the album on after pagesPerExecution pages: each execution claims it from the one before, and the last deletes it", async () => {
     const { owner, albumId } = await albumWithPhotos("album-handoff@example.com", 5);
@@ -221,16 +227,16 @@ describe("an album deleted across executions", () => {
   it("fails a deletion whose event asks for figures outside their bounds: the album marked failed, the figures and the limits told", async () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
-    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
+    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, quoted as JSON; and a number's text, a string, which is not quoted), past the runaway
     // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings;
     // a fractional pageSize and handoffs within the bounds (WholeFigures: States.MathAdd of each and 0 rounds it, so Whole tells it apart; each figure is checked, not pageSize alone).
     const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }, { pageSize: 2.5 }, { handoffs: 0.5 }];
-    const figures = [
+    const figures: Array<string | undefined> = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
       "0, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution null, maxHandoffs 102, handoffs 0",
-      '20, pagesPerExecution "30", maxHandoffs 102, handoffs 0',
+      undefined, // a string: not quoted (the next test)
       "20, pagesPerExecution 30, maxHandoffs 103, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1",
       "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
@@ -261,9 +267,36 @@ describe("an album deleted across executions", () => {
           sub: owner,
           albumId,
           error: "AlbumDeletion.InvalidSettings",
-          cause: `pageSize ${figures[i]}: each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`,
+          cause: figures[i] === undefined ? unquotedCause : `pageSize ${figures[i]}: ${settingsRules}`,
         },
       ]);
+    }
+  }, 120_000);
+
+  it("fails a deletion whose figure is a string as long as an event allows: the album marked failed and the notice sent, the figure not quoted", async () => {
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
+    // About half of what an event may carry (256 KB, PutEvents): quoted in the cause beside the input that holds it, the
+    // state's data would pass Step Functions' 256 KiB and the execution fail with States.DataLimitExceeded, unmarked and untold.
+    // A string of quotes doubles as JSON text; an object is no number either; and one beside a `continues` that is not a
+    // string, which ClaimKind sends to InvalidSettings before any claim.
+    const settings = [{ pageSize: "2".repeat(130_000) }, { handoffs: '"'.repeat(100_000) }, { maxHandoffs: { many: "x".repeat(130_000) } }, { continues: 5, pagesPerExecution: "3".repeat(130_000) }];
+    const albums = await Promise.all(settings.map(async (asked, i) => {
+      const { owner, albumId } = await albumWithPhotos(`album-long-figure-${i}@example.com`, 1);
+      await markDeleting(owner, albumId);
+      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...asked }) }] }));
+      expect(put.FailedEntryCount).toBe(0);
+      return { owner, albumId };
+    }));
+    for (const [i, { owner, albumId }] of albums.entries()) {
+      const asked = Object.keys(settings[i]).join();
+      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error, execution.cause]), asked).toEqual([["FAILED", "AlbumDeletion.InvalidSettings", unquotedCause]]);
+      // Claimed, then failed in Bounds: marked. Refused before any claim (`continues`): left as DELETE marked it.
+      const deletion = "continues" in settings[i] ? { state: "deleting", requestedAt: expect.any(String) } : { state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" };
+      expect((await albumItem(owner, albumId))?.deletion, asked).toEqual(deletion);
+      expect(await photosLeft(owner, albumId), asked).toHaveLength(1);
+      const notices = publish.mock.calls.filter(([topic, input]) => topic === outputs().albumNoticesTopicArn && JSON.parse(input.message).albumId === albumId).map(([, input]) => JSON.parse(input.message));
+      expect(notices, asked).toEqual([{ event: "AlbumDeletionFailed", sub: owner, albumId, error: "AlbumDeletion.InvalidSettings", cause: unquotedCause }]);
     }
   }, 120_000);
 
