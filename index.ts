@@ -495,7 +495,7 @@ const albumNotices = new Topic("album-notices", {});
  * the Map 4, 12 per photo: an iteration's start and end and 5 per Task, CountPage 2, Budget 2), and 804 when every Task
  * spends all 4 retries (3 events each retry: 17 per Task) and every photo's delete then lands on Changed (2 more);
  * 30 pages are 24,120 of those, plus the execution's start and end and each state outside the page loop at most once,
- * every Task spending its retries: 193 summed over all of them (Defaults to Whole, InvalidSettings, the hand-off and the
+ * every Task spending its retries: 197 summed over all of them (Defaults to Whole, the InvalidSettings states, the hand-off and the
  * failure path; Claim, ClaimedBy, ClaimAgain and TakeOver all, though an execution takes TakeOver or the others), an
  * upper bound. Under the limit whatever is retried. Each execution removes up to 600 photos; the next one is one more rule delivery.
  */
@@ -548,15 +548,31 @@ const boundsRules = [
 ];
 /** Whole's rule: a figure that adding 0 (WholeFigures' States.MathAdd, which rounds) changed. */
 const wholeRule = { Or: albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, NumericEqualsPath: `$.whole.${name}` } })), Next: "InvalidSettings" };
-/** InvalidSettings' cause: the event's figures (as JSON: a figure may be of any type) and what each must be. */
-const invalidSettingsCause = (() => {
+/** What each must be, as InvalidSettings' causes tell it. */
+const albumDeletionRules = (() => {
   const ranges = albumDeletionFigures.map((name) => {
     const { min, max } = albumDeletionLimits[name];
     return `${name} from ${min} to ${typeof max === "number" ? max : max.slice(2)}`;
   });
+  return `each must be a whole number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`;
+})();
+/**
+ * InvalidSettings' Choice: the figures are quoted (InvalidFigures) only when each is a number, a boolean or null, whose
+ * JSON text is short. A string, an object or an array may be nearly as long as the event (256 KB, PutEvents), and
+ * quoted beside the input that holds it the state's data would pass Step Functions' 256 KiB ("Maximum input or output
+ * size for a task, state, or execution", service-quotas.html): the execution would fail with States.DataLimitExceeded,
+ * a terminal error States.ALL does not catch (concepts-error-handling.html), leaving the album unmarked and no notice. No intrinsic cuts a string, so UnquotableFigures
+ * names the figures without their values.
+ */
+const quotableRule = {
+  Or: albumDeletionFigures.map((name) => ({ Not: { Or: [{ Variable: `$.${name}`, IsNumeric: true }, { Variable: `$.${name}`, IsBoolean: true }, { Variable: `$.${name}`, IsNull: true }] } })),
+  Next: "UnquotableFigures",
+};
+/** InvalidFigures' cause: the event's figures (as JSON: a figure may be null, say) and what each must be. */
+const invalidFiguresCause = (() => {
   const figures = albumDeletionFigures.map((name) => `${name} {}`).join(", ");
   const values = albumDeletionFigures.map((name) => `States.JsonToString($.${name})`).join(", ");
-  return `States.Format('${figures}: each must be a whole number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply', ${values})`;
+  return `States.Format('${figures}: ${albumDeletionRules}', ${values})`;
 })();
 /**
  * What an execution reads of its input beyond `{ sub, albumId }`, these unless the event says otherwise: the pages
@@ -687,11 +703,19 @@ const albumDeletion = new Workflow("album-deletion", {
         Next: "Whole",
       },
       Whole: { Type: "Choice", Choices: [wholeRule], Default: "NextPage" },
-      InvalidSettings: {
+      InvalidSettings: { Type: "Choice", Choices: [quotableRule], Default: "InvalidFigures" },
+      InvalidFigures: {
+        Type: "Pass",
+        Parameters: { Error: "AlbumDeletion.InvalidSettings", "Cause.$": invalidFiguresCause },
+        ResultPath: "$.error",
+        Next: "MarkFailed",
+      },
+      // A literal: nothing of the event is in it.
+      UnquotableFigures: {
         Type: "Pass",
         Parameters: {
           Error: "AlbumDeletion.InvalidSettings",
-          "Cause.$": invalidSettingsCause,
+          Cause: `${albumDeletionFigures.slice(0, -1).join(", ")} and ${albumDeletionFigures.at(-1)}: one is a string, an object or an array, not quoted here (it may be as long as the event: the execution's input shows it); ${albumDeletionRules}`,
         },
         ResultPath: "$.error",
         Next: "MarkFailed",

@@ -258,6 +258,22 @@ describe("albums", () => {
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: BOB })).status).toBe(404);
   });
 
+  it("in a second region, puts AlbumDeletionRequested on the home region's bus (EVENT_BUS_REGION), not on one of its own region", async () => {
+    const album = await newAlbum(ALICE);
+    await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    // The function runs in us-west-2 (RegionalApis' second region); the bus is in us-east-1, as index.ts sets it. The
+    // local EventBridge looks a named bus up in the region the call is signed for: us-west-2 has no gallery bus.
+    Object.assign(process.env, { AWS_REGION: "us-west-2", EVENT_BUS_REGION: "us-east-1" });
+    try {
+      const deleting = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
+      expect(deleting).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting" } });
+    } finally {
+      process.env.AWS_REGION = "us-east-1";
+      delete process.env.EVENT_BUS_REGION;
+    }
+    expect(bus.events.map((e) => [e.region, e.detail])).toEqual([["us-east-1", { sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]]);
+  });
+
   it("puts the album's key and mark alone in AlbumDeletionRequested: the workflow's page figures are left to its defaults", async () => {
     const { requestAlbumDeletion } = await import("../../handlers/shared/album-events.js");
     // A caller's wider object (TypeScript lets one through) with figures past the workflow's bounds.

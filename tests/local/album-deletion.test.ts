@@ -9,7 +9,7 @@
 import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StopExecutionCommand, type DescribeExecutionOutput, type HistoryEvent } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type DescribeExecutionOutput, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import sharp from "sharp";
@@ -22,6 +22,11 @@ import type { LocalEvents } from "../../local/services/events";
 import type { LocalQueuesService } from "../../local/services/queues";
 import type { LocalApp } from "../../local/start";
 import { startDevApp } from "../setup/dev-app";
+import { registeredSpecs } from "../../components/spec-registry";
+import type { WorkflowSpec } from "../../components/workflow/spec";
+import { localStateMachineDefinitions } from "../../local/services/workflows";
+import { localServiceIntegrations } from "../../local/sfn-integrations";
+import { startLocalSfn } from "../../local/sfn-server";
 
 let app: LocalApp;
 let doc: DynamoDBDocumentClient;
@@ -169,6 +174,12 @@ async function endedExecutions(albumId: string, count: number): Promise<Array<Om
   );
 }
 
+/** What InvalidSettings' causes say each figure must be. */
+const settingsRules =
+  "each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply";
+/** InvalidSettings' cause when a figure is a string, an object or an array, whose value it does not quote. */
+const unquotedCause = `pageSize, pagesPerExecution, maxHandoffs and handoffs: one is a string, an object or an array, not quoted here (it may be as long as the event: the execution's input shows it); ${settingsRules}`;
+
 describe("an album deleted across executions", () => {
   it("hands the album on after pagesPerExecution pages: each execution claims it from the one before, and the last deletes it", async () => {
     const { owner, albumId } = await albumWithPhotos("album-handoff@example.com", 5);
@@ -221,16 +232,16 @@ describe("an album deleted across executions", () => {
   it("fails a deletion whose event asks for figures outside their bounds: the album marked failed, the figures and the limits told", async () => {
     const publish = vi.spyOn(app.context.sns!, "publish");
     onTestFinished(() => publish.mockRestore());
-    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, and a number's text: its quotes reach the notice's JSON), past the runaway
+    // Past Query's Limit and the history budget, below Query's least Limit, not a number (null, quoted as JSON; and a number's text, a string, which is not quoted), past the runaway
     // guard's default, below 0 hand-offs, past the event's own maxHandoffs; a `continues` and a `requestedAt` that are not strings;
     // a fractional pageSize and handoffs within the bounds (WholeFigures: States.MathAdd of each and 0 rounds it, so Whole tells it apart; each figure is checked, not pageSize alone).
     const settings = [{ pageSize: 10_000 }, { pagesPerExecution: 500 }, { pageSize: 0 }, { pagesPerExecution: null }, { pagesPerExecution: "30" }, { maxHandoffs: 103 }, { handoffs: -1 }, { maxHandoffs: 2, handoffs: 3 }, { continues: 5 }, { requestedAt: 5 }, { pageSize: 2.5 }, { handoffs: 0.5 }];
-    const figures = [
+    const figures: Array<string | undefined> = [
       "10000, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution 500, maxHandoffs 102, handoffs 0",
       "0, pagesPerExecution 30, maxHandoffs 102, handoffs 0",
       "20, pagesPerExecution null, maxHandoffs 102, handoffs 0",
-      '20, pagesPerExecution "30", maxHandoffs 102, handoffs 0',
+      undefined, // a string: not quoted (the next test)
       "20, pagesPerExecution 30, maxHandoffs 103, handoffs 0",
       "20, pagesPerExecution 30, maxHandoffs 102, handoffs -1",
       "20, pagesPerExecution 30, maxHandoffs 2, handoffs 3",
@@ -261,9 +272,36 @@ describe("an album deleted across executions", () => {
           sub: owner,
           albumId,
           error: "AlbumDeletion.InvalidSettings",
-          cause: `pageSize ${figures[i]}: each must be a whole number, pageSize from 1 to 20, pagesPerExecution from 1 to 30, maxHandoffs from 1 to 102, handoffs from 0 to maxHandoffs (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`,
+          cause: figures[i] === undefined ? unquotedCause : `pageSize ${figures[i]}: ${settingsRules}`,
         },
       ]);
+    }
+  }, 120_000);
+
+  it("fails a deletion whose figure is a string as long as an event allows: the album marked failed and the notice sent, the figure not quoted", async () => {
+    const publish = vi.spyOn(app.context.sns!, "publish");
+    onTestFinished(() => publish.mockRestore());
+    // About half of what an event may carry (256 KB, PutEvents): quoted in the cause beside the input that holds it, the
+    // state's data would pass Step Functions' 256 KiB and the execution fail with States.DataLimitExceeded, unmarked and untold.
+    // A string of quotes doubles as JSON text; an object is no number either; and one beside a `continues` that is not a
+    // string, which ClaimKind sends to InvalidSettings before any claim.
+    const settings = [{ pageSize: "2".repeat(130_000) }, { handoffs: '"'.repeat(100_000) }, { maxHandoffs: { many: "x".repeat(130_000) } }, { continues: 5, pagesPerExecution: "3".repeat(130_000) }];
+    const albums = await Promise.all(settings.map(async (asked, i) => {
+      const { owner, albumId } = await albumWithPhotos(`album-long-figure-${i}@example.com`, 1);
+      await markDeleting(owner, albumId);
+      const put = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: outputs().galleryEventBusName, Source: ALBUM_EVENTS_SOURCE, DetailType: ALBUM_DELETION_REQUESTED, Detail: JSON.stringify({ sub: owner, albumId, ...asked }) }] }));
+      expect(put.FailedEntryCount).toBe(0);
+      return { owner, albumId };
+    }));
+    for (const [i, { owner, albumId }] of albums.entries()) {
+      const asked = Object.keys(settings[i]).join();
+      expect((await endedExecutions(albumId, 1)).map((execution) => [execution.status, execution.error, execution.cause]), asked).toEqual([["FAILED", "AlbumDeletion.InvalidSettings", unquotedCause]]);
+      // Claimed, then failed in Bounds: marked. Refused before any claim (`continues`): left as DELETE marked it.
+      const deletion = "continues" in settings[i] ? { state: "deleting", requestedAt: expect.any(String) } : { state: "failed", requestedAt: expect.any(String), error: "AlbumDeletion.InvalidSettings" };
+      expect((await albumItem(owner, albumId))?.deletion, asked).toEqual(deletion);
+      expect(await photosLeft(owner, albumId), asked).toHaveLength(1);
+      const notices = publish.mock.calls.filter(([topic, input]) => topic === outputs().albumNoticesTopicArn && JSON.parse(input.message).albumId === albumId).map(([, input]) => JSON.parse(input.message));
+      expect(notices, asked).toEqual([{ event: "AlbumDeletionFailed", sub: owner, albumId, error: "AlbumDeletion.InvalidSettings", cause: unquotedCause }]);
     }
   }, 120_000);
 
@@ -364,6 +402,63 @@ describe("an album deleted across executions", () => {
       expect((await albumItem(owner, albumId))?.deletion).toEqual(albumId === failed.albumId ? { state: "failed", requestedAt } : albumId === unnamed.albumId ? { state: "deleting", execution: other } : undefined);
     }
     expect(await photosLeft(failed.owner, failed.albumId)).toHaveLength(1);
+  }, 120_000);
+
+  it("claims again when ClaimedBy's read fails past its retries (its role may not GetItem): a duplicate of DELETE's event is then not told from a later one", async () => {
+    // The album-deletion machine as the local runtime defines it (its deployed definition, its role's recorded
+    // policies, the service Tasks against this app's emulators), on a server of its own whose role is refused
+    // dynamodb:GetItem alone: nothing else makes that read fail once Claim has answered. Retries without their waits.
+    const env = app.context.environment;
+    const integrations = localServiceIntegrations({
+      endpoints: () => ({ dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB, sns: env.AWS_ENDPOINT_URL_SNS, sqs: env.AWS_ENDPOINT_URL_SQS, eventbridge: env.AWS_ENDPOINT_URL_EVENTBRIDGE }),
+      credentials: acceptedCredentials(app.context)[0],
+      localAddress: (deployed) => app.context.localAddresses.get(deployed),
+    });
+    const specs = registeredSpecs<WorkflowSpec>("Workflow").map(({ spec }) => spec);
+    const machines = await localStateMachineDefinitions(specs, env.AWS_REGION!, app.context.run.resources, { invoke: () => () => Promise.reject(new Error("no function")), arn: () => "" }, integrations.run);
+    const machine = machines.find((m) => m.arn === outputs().albumDeletionStateMachineArn)!;
+    const roleAllows = machine.authorise!;
+    const refusals: string[] = [];
+    const authorise = (action: string, resource: string) => {
+      if (action !== "dynamodb:GetItem") return roleAllows(action, resource);
+      refusals.push(resource);
+      return { caller: `${machine.roleArn}/test`, reason: "because no identity-based policy allows the dynamodb:GetItem action" };
+    };
+    const server = await startLocalSfn({ stateMachines: [{ ...machine, authorise }], retryIntervalMs: 0 });
+    const client = new SFNClient({ region: env.AWS_REGION, endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS });
+    onTestFinished(async () => {
+      client.destroy();
+      await server.stop();
+    });
+    // A duplicate of DELETE's event: the mark it names, claimed by the execution its first delivery started.
+    const { owner, albumId } = await albumWithPhotos("album-claimed-by-unread@example.com", 1);
+    const requestedAt = new Date().toISOString();
+    const claimer = `${machine.arn.replace(":stateMachine:", ":execution:")}:the-owner`;
+    await markDeleting(owner, albumId, { requestedAt, execution: claimer });
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: machine.arn, input: JSON.stringify({ sub: owner, albumId, requestedAt }) }));
+    const ended = await until(() => client.send(new DescribeExecutionCommand({ executionArn })), (described) => described.status !== "RUNNING");
+    const history = (await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
+    const entered = history.flatMap((event) => (event.stateEnteredEventDetails ? [event.stateEnteredEventDetails.name] : []));
+    const failed = (state: string) => {
+      const from = history.findIndex((event) => event.stateEnteredEventDetails?.name === state);
+      const to = history.findIndex((event) => event.stateExitedEventDetails?.name === state);
+      return history.slice(from, to).flatMap((event) => (event.type === "TaskFailed" ? [event.taskFailedEventDetails!.error] : []));
+    };
+    // The read refused on every attempt (4 retries): caught, it tells nothing, so the claim is tried again, as for a mark
+    // not the event's, rather than the execution ending as a duplicate (which the read would have shown: the test above).
+    expect(ended.status).toBe("SUCCEEDED");
+    expect(entered).toEqual(["Defaults", "Settings", "ClaimKind", "Claim", "ClaimedBy", "ClaimAgain", "NotMine"]);
+    // (The error's name is the local runtime's model of how the optimized integration names an access denial: not pinned here.)
+    expect(failed("ClaimedBy")).toHaveLength(5);
+    expect(refusals).toHaveLength(5);
+    const reads = history.filter((event) => event.type === "TaskFailed" && event.taskFailedEventDetails!.resource === "getItem");
+    expect(reads.map((event) => event.taskFailedEventDetails!.cause)).toEqual(Array(5).fill(expect.stringContaining("is not authorized to perform: dynamodb:GetItem")));
+    // ClaimAgain refused by the owner's claim on each of its 4 attempts; nothing of the read's failure kept (ResultPath null).
+    expect(failed("ClaimAgain")).toEqual(Array(4).fill("DynamoDB.ConditionalCheckFailedException"));
+    expect(JSON.parse(ended.output!)).toEqual({ sub: owner, albumId, requestedAt, pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", handoffs: 0, count: { pages: 0 } });
+    // The owner's mark and photo left alone.
+    expect((await albumItem(owner, albumId))?.deletion).toEqual({ state: "deleting", requestedAt, execution: claimer });
+    expect(await photosLeft(owner, albumId)).toHaveLength(1);
   }, 120_000);
 
   it("starts a deletion over when DELETE finds it marked by an execution that no longer runs", async () => {

@@ -130,7 +130,7 @@ describe("dev stack: album deletion", () => {
 
   // Failed's ErrorPath and CausePath "must select a field that contains a string value" (state-fail.html), and nothing
   // on AWS checks that before an execution fails there: every way into the failure path sets $.error to a Catch's
-  // output ({Error, Cause}, both strings) or to a Pass state's string Error and States.Format Cause, and the failure
+  // output ({Error, Cause}, both strings) or to a Pass state's string Error and its Cause (States.Format's, or a literal), and the failure
   // path itself never writes $.error.
   it("reaches Failed only with $.error's Error and Cause strings, for the Fail state's ErrorPath and CausePath", () => {
     const states: Record<string, { Type: string; Next?: string; Default?: string; ResultPath?: string | null; Parameters?: Record<string, unknown>; Choices?: { Next: string }[]; Catch?: { Next: string; ResultPath?: string | null }[] }> =
@@ -146,11 +146,13 @@ describe("dev stack: album deletion", () => {
       const nexts = [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next)];
       if (nexts.some((next) => next !== undefined && [...failurePath, "Failed"].includes(next)) && !failurePath.includes(name)) {
         into.push(name);
-        expect([name, state.Type, state.ResultPath, typeof state.Parameters?.Error, String(state.Parameters?.["Cause.$"]).startsWith("States.Format(")]).toEqual([name, "Pass", "$.error", "string", true]);
+        // A Cause of the event's values formatted, or a literal one.
+        const cause = state.Parameters?.["Cause.$"] === undefined ? typeof state.Parameters?.Cause === "string" : String(state.Parameters["Cause.$"]).startsWith("States.Format(");
+        expect([name, state.Type, state.ResultPath, typeof state.Parameters?.Error, cause]).toEqual([name, "Pass", "$.error", "string", true]);
       }
       if (failurePath.includes(name)) expect([name, state.ResultPath]).not.toEqual([name, "$.error"]);
     }
-    expect(into.sort()).toEqual(["InvalidSettings", "TooManyHandoffs"]);
+    expect(into.sort()).toEqual(["InvalidFigures", "TooManyHandoffs", "UnquotableFigures"]);
   });
 
   it("names the errors it retries and catches as Step Functions reports them, and retries a Task only where that is safe", () => {
@@ -237,7 +239,7 @@ describe("dev stack: album deletion", () => {
     };
     const outside = Object.entries(states as Record<string, { Type: string }>).filter(([name]) => !loop.includes(name));
     const overhead = 2 + outside.reduce((sum, [name, state]) => sum + worstState(name, state), 0);
-    expect(overhead).toBe(193); // index.ts and docs/events.md name it
+    expect(overhead).toBe(197); // index.ts and docs/events.md name it
     expect(worstPage * defaults.pagesPerExecution + overhead).toBeLessThan(25_000);
     // An event's own figures are bounded by the defaults the budget is worked out for (a page costs more with pageSize,
     // an execution with pagesPerExecution), and Query's Limit is at least 1; maxHandoffs by its default (a larger one
@@ -300,9 +302,13 @@ describe("dev stack: album deletion", () => {
       if (["Task", "Pass", "Map"].includes(Type)) expect([name, ResultPath === null || (typeof ResultPath === "string" && /^\$\.(?!whole\b)/.test(ResultPath))]).toEqual([name, true]);
       expect([name, OutputPath]).toEqual([name, undefined]);
     }
-    // The cause names each figure as the event gave it.
-    expect(states.InvalidSettings.Parameters["Cause.$"]).toMatch(/^States\.Format\('pageSize \{\}, pagesPerExecution \{\}, maxHandoffs \{\}, handoffs \{\}: .*', States\.JsonToString\(\$\.pageSize\), States\.JsonToString\(\$\.pagesPerExecution\), States\.JsonToString\(\$\.maxHandoffs\), States\.JsonToString\(\$\.handoffs\)\)$/);
-    expect(states.InvalidSettings).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
+    // The cause names each figure as the event gave it, where each is quotable: a number, a boolean or null, each short
+    // (a string, an object or an array may be as long as the event, and fails the deletion unquoted).
+    const quotable = (name: string) => ({ Or: ["IsNumeric", "IsBoolean", "IsNull"].map((test) => ({ Variable: `$.${name}`, [test]: true })) });
+    expect(states.InvalidSettings).toEqual({ Type: "Choice", Choices: [{ Or: ["pageSize", "pagesPerExecution", "maxHandoffs", "handoffs"].map((name) => ({ Not: quotable(name) })), Next: "UnquotableFigures" }], Default: "InvalidFigures" });
+    expect(states.UnquotableFigures).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings", Cause: expect.stringMatching(/^pageSize, pagesPerExecution, maxHandoffs and handoffs: one is a string, an object or an array, not quoted/) }, ResultPath: "$.error", Next: "MarkFailed" });
+    expect(states.InvalidFigures.Parameters["Cause.$"]).toMatch(/^States\.Format\('pageSize \{\}, pagesPerExecution \{\}, maxHandoffs \{\}, handoffs \{\}: .*', States\.JsonToString\(\$\.pageSize\), States\.JsonToString\(\$\.pagesPerExecution\), States\.JsonToString\(\$\.maxHandoffs\), States\.JsonToString\(\$\.handoffs\)\)$/);
+    expect(states.InvalidFigures).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
     // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
     expect(defaults).toEqual({ pageSize: 20, pagesPerExecution: 30, maxHandoffs: 102, continues: "none", requestedAt: "none", handoffs: 0, count: { pages: 0 } });
   });
