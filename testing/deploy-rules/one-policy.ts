@@ -254,8 +254,6 @@ export function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "
   return undefined;
 }
 
-// transition.ts reads the key type from here.
-export { KMS_KEY };
 
 /**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's

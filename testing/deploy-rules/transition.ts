@@ -42,7 +42,7 @@
 import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
-import { KEY_POLICY } from "./key-policy";
+import { KEY_POLICY, KMS_KEY } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -59,7 +59,6 @@ import {
   CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY,
   ECR_ONE_REPOSITORY_POLICY,
   KINESIS_ONE_RESOURCE_POLICY,
-  KMS_KEY,
   KMS_ONE_KEY_POLICY,
   kmsKeyId,
   LAMBDA_ONE_RESOURCE_POLICY,
