@@ -254,7 +254,6 @@ export function restApiPolicyWrite(api: RecordedResource): "policy" | "body" | "
   return undefined;
 }
 
-
 /**
  * A REST API has one resource policy, its `policy` property: aws.apigateway.RestApiPolicy sets it with UpdateRestApi's
  * `replace /policy` patch and, on delete, replaces it with nothing (rest_api_policy.go); a RestApi's own `policy` sets
