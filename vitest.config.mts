@@ -17,9 +17,25 @@ import { transformCacheFolder, transformCacheWanted } from "./tests/setup/transf
  * puts a shared file before an isolated one. So tests/fuzz/ and tests/stacks/preview.test.ts (shared) lead only the
  * shared group and start after every isolated file (a possible longer tail on 2 cores, not a flake; let their rank
  * override the grouping if it grows), and in a whole run the e2e file (isolated) makes the shared dev records: the
- * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs.
+ * paths where a shared file makes them run in CI's e2e-excluded job and in targeted runs. The local RDS Data API's
+ * files and the ASL schema check's are listed too: without vitest's cache of durations (CI's clean clone) its order is
+ * the larger file first, and these short files cost 7–13 CPU-seconds each (each opens PGlite databases, or compiles
+ * asl-validator's schema over and over), so rds-data-program.test.ts (79 lines) started among the last files and ran
+ * on one core while the other had nothing left.
  */
-const LONGEST_FIRST = ["tests/typecheck.test.ts", "tests/e2e/", "tests/offline-program-cache.test.ts", "tests/fuzz/", "tests/plan.test.ts", "tests/stacks/preview.test.ts"];
+const LONGEST_FIRST = [
+  "tests/typecheck.test.ts",
+  "tests/e2e/",
+  "tests/offline-program-cache.test.ts",
+  "tests/fuzz/",
+  "tests/plan.test.ts",
+  "tests/stacks/preview.test.ts",
+  "tests/local/rds-data-open.test.ts",
+  "tests/local/rds-data.test.ts",
+  "tests/local/rds-data-migrations.test.ts",
+  "tests/local/rds-data-program.test.ts",
+  "tests/components/workflow-asl-schema-check.test.ts",
+];
 
 class LongestFirst extends BaseSequencer {
   async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
