@@ -90,7 +90,9 @@ export class UserAuth extends pulumi.ComponentResource {
 
   constructor(name: string, args: UserAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:UserAuth", name, {}, opts);
-    validateArgs(argFailer("UserAuth", name), args, name);
+    // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (@pulumi/pulumi resource.js,
+    // `opts.protect = parent.__protect`; `this.__protect = opts.protect`). It has no public reader.
+    validateArgs(argFailer("UserAuth", name), args, name, (this as unknown as { __protect?: boolean }).__protect === true);
     this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
     const callbackUrls = args.callbackUrls ?? [];
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });

@@ -278,7 +278,11 @@ const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
 const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
-export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string): void {
+/**
+ * `isProtected`: the component's `protect` resource option, its own or its parent's (the SDK passes it to every child
+ * that sets none, the pool included), which the deletion-protection check needs and `args` does not carry.
+ */
+export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string, isProtected = false): void {
   validateRegionArg(fail, "region", args.region);
   // Names Pulumi makes from the component's name: the app client's always, the identity pool's roles when it is on.
   // IAM role names are 1–64 of `[\w+=,.@-]` (API_CreateRole), and what fails them fails `pulumi up` (deploy rule PhysicalNameLimits).
@@ -309,7 +313,10 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
   if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
     fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
   }
-  if (args.deletionProtection === true && !args.retainOnDelete) {
+  // A `protect`ed UserAuth is exempt: the engine refuses to delete a protected resource before it deletes anything
+  // (https://www.pulumi.com/docs/iac/concepts/options/protect/), so a destroy stops before the app client goes; dropping
+  // the option brings this check back. Deploy rule CognitoUserPoolDestroyable exempts it too.
+  if (args.deletionProtection === true && !args.retainOnDelete && !isProtected) {
     // Cognito refuses DeleteUserPool while protection is active ("you must first change DeletionProtection to
     // Inactive ... Amazon Cognito returns an InvalidParameterException", the deletion-protection section of the
     // Cognito guide) and the provider deletes without deactivating it, so a destroy fails part-way: Pulumi deletes in
@@ -322,7 +329,7 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string)
       identityPool
         ? "is set without retainOnDelete: a pulumi destroy (or removing this UserAuth) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, with the app client and the hosted UI domain, and only then reaches the protected user pool, which Cognito refuses to delete"
         : "is set without retainOnDelete: a pulumi destroy (or removing this UserAuth) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way",
-      "Set retainOnDelete: true as well (the pool then outlives a destroy), or leave deletionProtection unset (it follows retainOnDelete).",
+      "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete).",
     );
   }
   if (args.localDemoUser) validateDemoUser(fail, args);

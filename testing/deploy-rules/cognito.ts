@@ -437,8 +437,9 @@ export const COGNITO_GROUP_NOT_RETAINED: DeployRule = {
  * removal of the pool from the program, or its replacement (a replace-forcing input, e.g. usernameAttributes), and late:
  * Pulumi deletes in reverse dependency order, so its app clients, domains, groups (with their memberships) and identity
  * pool are gone first. The same judgement as S3BucketDestroyable, and as there a `protect`ed pool is left out: the
- * engine refuses to delete it before deleting anything. UserAuth refuses protection without retainOnDelete itself
- * (spec.ts); this rule sees every pool, a component's pool given protection by a transformation included.
+ * engine refuses to delete it before deleting anything. UserAuth refuses protection without retainOnDelete or
+ * protect itself (spec.ts); this rule sees every pool, a component's pool given protection by a transformation
+ * included. A pool `deletedWith` another resource is not left out: removing or replacing the pool alone still deletes it.
  */
 export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
   id: "CognitoUserPoolDestroyable",
@@ -451,12 +452,16 @@ export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
         const owner = ownerOf(graph, pool);
         const userAuth = owner?.type.endsWith(":UserAuth") ? owner : undefined;
         const keep = `set retainOnDelete: true on ${userAuth ? `UserAuth ${userAuth.name}` : owner ? `the pool (built by ${owner.name})` : "the pool"}`;
-        const unprotect = userAuth ? "leave its deletionProtection unset (it follows retainOnDelete)" : 'deletionProtection "INACTIVE"';
+        // UserAuth refuses protection without retainOnDelete (or protect), so its pool got here through a
+        // transformation: one that set deletionProtection, or dropped retainOnDelete. Its arguments cannot undo that.
+        const unprotect = userAuth
+          ? "remove deletionProtection from the transformation that sets it on a pool this stack may delete (UserAuth protects its pool only with retainOnDelete, so a transformation set the protection or dropped retainOnDelete)"
+          : 'deletionProtection "INACTIVE" on a pool this stack may delete';
         return finding(
           "CognitoUserPoolDestroyable",
           pool,
-          'has deletionProtection "ACTIVE" but is neither retainOnDelete nor protect: Cognito refuses DeleteUserPool on a protected pool (InvalidParameterException) and the AWS provider does not deactivate the protection first, so `pulumi destroy` (or removing or replacing the pool) fails part-way, after its app clients, domains and groups are deleted',
-          context.production ? `${keep}, so the pool and its users outlive a destroy` : `${keep} to keep the pool and its users, or ${unprotect} on a pool this stack may delete`,
+          'has deletionProtection "ACTIVE" but is neither retainOnDelete nor protect: Cognito refuses DeleteUserPool on a protected pool (InvalidParameterException) and the AWS provider does not deactivate the protection first, so `pulumi destroy` (or removing or replacing the pool) fails part-way, after its dependents (app clients, domains, groups, identity pool) are deleted',
+          context.production ? `${keep}, so the pool and its users outlive a destroy` : `${keep} to keep the pool and its users, or ${unprotect}`,
         );
       });
   },

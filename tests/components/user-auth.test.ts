@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultDomainPrefix, JWKS_DEFINE, UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { canonicalJwks, createJwksProvider, type FetchText } from "../../components/user-auth/jwks-provider";
@@ -476,7 +477,7 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete: .* deletes the identity pool/],
     [
       { deletionProtection: true, identityPool: { enabled: false } },
-      /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way\. Set retainOnDelete: true as well/,
+      /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way\. Set retainOnDelete: true as well \(.*\), give the UserAuth the resource option \{ protect: true \} \(`pulumi destroy` then refuses before deleting anything\), or leave/,
     ],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
@@ -487,6 +488,19 @@ describe("UserAuth rejects bad args with a clear error", () => {
     expect(resource(kept, "aws:cognito/userPool:UserPool", "kept-pool").inputs.deletionProtection).toBe("ACTIVE");
     const poolOnly = await record(() => new UserAuth("pool-only", { ...base, deletionProtection: true, retainOnDelete: true, identityPool: { enabled: false } }));
     expect(resource(poolOnly, "aws:cognito/userPool:UserPool", "pool-only-pool")).toMatchObject({ retainOnDelete: true, inputs: { deletionProtection: "ACTIVE" } });
+  });
+
+  it("takes deletionProtection without retainOnDelete on a UserAuth protected by its own option or its parent's", async () => {
+    // The engine refuses to delete a protected resource before deleting anything, and the pool inherits protect.
+    const own = await record(() => new UserAuth("own", { ...base, deletionProtection: true }, { protect: true }));
+    expect(resource(own, "aws:cognito/userPool:UserPool", "own-pool")).toMatchObject({ protect: true, inputs: { deletionProtection: "ACTIVE" } });
+    const inherited = await record(() => {
+      const app = new pulumi.ComponentResource("test:index:App", "app", {}, { protect: true });
+      new UserAuth("inner", { ...base, deletionProtection: true, identityPool: { enabled: false } }, { parent: app });
+    });
+    expect(resource(inherited, "aws:cognito/userPool:UserPool", "inner-pool")).toMatchObject({ protect: true, inputs: { deletionProtection: "ACTIVE" } });
+    // protect: false is no protection: the refusal stands.
+    expect(() => new UserAuth("open", { ...base, deletionProtection: true }, { protect: false })).toThrow(/deletionProtection true is set without retainOnDelete/);
   });
 
   it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {

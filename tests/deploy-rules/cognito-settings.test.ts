@@ -148,7 +148,8 @@ describe("CognitoUserPoolDestroyable", () => {
       args.type === POOL ? { props: { ...args.props, deletionProtection: "ACTIVE" }, opts: args.opts } : undefined;
     const graph = await record(() => new UserAuth("pool-only", { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } }, { transformations: [protectPool] }));
     expect(destroyable(graph).map(formatFinding)).toEqual([
-      expect.stringMatching(/^dev: \[CognitoUserPoolDestroyable\] aws:cognito\/userPool:UserPool pool-only-pool: .* fails part-way, after its app clients, domains and groups are deleted\. Fix: set retainOnDelete: true on UserAuth pool-only to keep the pool and its users, or leave its deletionProtection unset \(it follows retainOnDelete\) on a pool this stack may delete$/),
+      expect.stringMatching(/^dev: \[CognitoUserPoolDestroyable\] aws:cognito\/userPool:UserPool pool-only-pool: .* fails part-way, after its dependents \(app clients, domains, groups, identity pool\) are deleted\. Fix: set retainOnDelete: true on UserAuth pool-only to keep the pool and its users, or remove deletionProtection from the transformation that sets it on a pool this stack may delete \(UserAuth protects its pool only with retainOnDelete, so a transformation set the protection or dropped retainOnDelete\)$/),
     ]);
+    expect(destroyable(graph, prod).map((f) => f.fix)).toEqual(["set retainOnDelete: true on UserAuth pool-only, so the pool and its users outlive a destroy"]);
   });
 });
