@@ -1,8 +1,9 @@
 /**
  * API Gateway v2 deploy rules (WebSocket APIs: RealtimeApi; HTTP APIs: ServerlessApi's HTTP kind):
- * route keys each protocol accepts, the integrations and authorizers each protocol has, and the
- * deployment/stage order a WebSocket API needs. Also the custom domains of every API kind, whose names the v2 API
- * manages for REST APIs too: one domain per name and region, and a certificate ACM has issued.
+ * route keys each protocol accepts, the integrations and authorizers each protocol has, the deployment/stage order a
+ * WebSocket API needs, and a stage that does not both auto-deploy and pin a deployment. Also the custom domains of
+ * every API kind, whose names the v2 API manages for REST APIs too: one domain per name and region, and a certificate
+ * ACM has issued.
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -205,6 +206,36 @@ export const APIGWV2_WEBSOCKET_DEPLOYMENT: DeployRule = {
 };
 
 /**
+ * A v2 stage (HTTP or WebSocket) that sets `autoDeploy: true` and also names a `deploymentId`. UpdateStage's
+ * DeploymentId: "Can't be updated if autoDeploy is enabled" (the API Gateway v2 model's UpdateStage text, as the AWS
+ * SDK for Kotlin's UpdateStageRequest gives it), answered with BadRequestException
+ * (aws-controllers-k8s/apigatewayv2-controller#15, "Avoid BadRequestException when updating stage with autodeploy
+ * 'true'"; the exact message is not confirmed here), and the provider sends
+ * DeploymentId whenever it changes (terraform-provider-aws internal/service/apigatewayv2/stage.go,
+ * resourceStageUpdate). A deployment built by hand is replaced whenever its triggers change, so the first such
+ * update fails; and auto-deploy releases each change itself, moving the stage off the named deployment
+ * (terraform-provider-aws#13644: deployment_id is computed for auto-deploying stages). Whether CreateStage accepts
+ * the pair is not documented, so this rule reports the plan, not a refused create.
+ */
+export const APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT: DeployRule = {
+  id: "ApiV2StageAutoDeployDeployment",
+  title: "An API Gateway v2 stage either auto-deploys or names a deploymentId, not both",
+  source: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/apigatewayv2/aws.sdk.kotlin.services.apigatewayv2.model/-update-stage-request/deployment-id.html",
+  check(graph) {
+    return ofType(graph, STAGE)
+      .filter((stage) => stage.inputs.autoDeploy === true && Boolean(stage.inputs.deploymentId))
+      .map((stage) =>
+        finding(
+          "ApiV2StageAutoDeployDeployment",
+          stage,
+          "sets autoDeploy: true and also names a deploymentId: UpdateStage refuses a new DeploymentId while AutoDeploy is enabled (BadRequestException), so the first `pulumi up` that replaces the deployment fails, and auto-deploy moves the stage off that deployment anyway",
+          "drop deploymentId (and the Deployment resource) to let the stage auto-deploy, or drop autoDeploy to serve the deployment you build",
+        ),
+      );
+  },
+};
+
+/**
  * A REST (v1) domain of a private API: "Custom domain names for private APIs don't need to be unique"
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
  */
@@ -291,4 +322,4 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];

@@ -26,7 +26,10 @@
  * "If you enable automatic deployments, changes to an API are automatically released for you" (http-api-stages.html),
  * so the route's delete at the end of the update is itself released. For WebSocket that rests on AutoDeploy being one
  * of the stage options "common between HTTP and Websocket APIs" ("Whether updates to an API automatically trigger a new
- * deployment", AWS CDK aws-apigatewayv2 StageOptions): no WebSocket page says so of a route's delete.
+ * deployment", AWS CDK aws-apigatewayv2 StageOptions): no WebSocket page says so of a route's delete. A stage that
+ * auto-deploys but also names a `deploymentId` is not passed over: UpdateStage refuses a DeploymentId while AutoDeploy
+ * is enabled, so the update that moves it to a replaced deployment fails (deploy rule ApiV2StageAutoDeployDeployment,
+ * apigatewayv2.ts), and this finding still stands for the plan it is shown with.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -136,11 +139,12 @@ export function removedRouteFindings(kind: RemovedRouteKind, deployed: Graph, af
   const apis = new Map(ofType(after, kind.apiType).filter((api) => kind.isApi(api) && deployedUrns.has(api.urn)).map((api) => [api.urn, api]));
   const apiOf = (r: RecordedResource) => r.dependencies.find((urn) => apis.has(urn));
   if (kind.stageType) {
-    // An API whose every stage auto-deploys releases the route's delete itself; one stage that does not keeps the snapshot.
+    // An API whose every stage auto-deploys releases the route's delete itself; one stage that does not keeps the
+    // snapshot, and so does one that also pins a deploymentId (its update is refused, see above).
     const stages = ofType(after, kind.stageType);
     for (const api of [...apis.keys()]) {
       const ofApi = stages.filter((stage) => apiOf(stage) === api);
-      if (ofApi.length > 0 && ofApi.every((stage) => stage.inputs.autoDeploy === true)) apis.delete(api);
+      if (ofApi.length > 0 && ofApi.every((stage) => stage.inputs.autoDeploy === true && !stage.inputs.deploymentId)) apis.delete(api);
     }
   }
   // A deployment the update creates anew is taken after the removal too (nothing orders it before the deletes), so it

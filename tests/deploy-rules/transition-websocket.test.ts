@@ -96,10 +96,15 @@ describe("TransitionHttpRouteStillServed", () => {
     expect(PLAN_TRANSITION_RULES.find((r) => r.id === "TransitionHttpRouteStillServed")?.source).toBe("https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-stages.html");
   });
 
-  it("passes a stage that auto-deploys (HTTP or WebSocket), and ServerlessApi's HTTP kind, which has no deployment", async () => {
+  it("passes a stage that auto-deploys without a deploymentId (HTTP or WebSocket), and ServerlessApi's HTTP kind, which has no deployment", async () => {
     const auto = { autoDeploy: true };
     expect(transition(v2Api("HTTP", ["GET /items", "DELETE /items/{id}"], auto), v2Api("HTTP", ["GET /items"], auto))).toEqual([]);
     expect(transition(v2Api("WEBSOCKET", ["$default", "ping"], auto), v2Api("WEBSOCKET", ["$default"], auto))).toEqual([]);
+    // Auto-deploying but pinned to the deployment: the update that moves it is refused (ApiV2StageAutoDeployDeployment),
+    // so the removed route is still reported.
+    const pinned = { autoDeploy: true, deploymentId: "dep-id" };
+    expect(transition(v2Api("HTTP", ["GET /items", "DELETE /items/{id}"], pinned), v2Api("HTTP", ["GET /items"], pinned)).map((f) => f.rule)).toEqual(["TransitionHttpRouteStillServed"]);
+    expect(transition(v2Api("WEBSOCKET", ["$default", "ping"], pinned), v2Api("WEBSOCKET", ["$default"], pinned)).map((f) => f.rule)).toEqual(["TransitionWebSocketRouteStillServed"]);
     const httpApi = (routes: Record<string, { handler: string; auth: "none" }>) => recordProgram(() => new ServerlessApi("api", { kind: ApiKind.Http, stages: { prod: {} }, routes }));
     const before = await httpApi({ "GET /health": { handler: echo.handler, auth: "none" }, "GET /albums": { handler: echo.handler, auth: "none" } });
     expect(before.some((r) => r.type === ROUTE)).toBe(true);
