@@ -141,9 +141,9 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
  * it, and the removed resource's DeleteIntegration at the end of the update removes the one the new resource put (the
  * mechanism of pulumi/pulumi-aws#2081, where a create-before-delete replacement left the method without one; that is
  * why the provider replaces an integration delete-first, #2089, which does not apply to a resource under a new URN).
- *
- * **Inferred, not confirmed:** that DeleteIntegration succeeds here (if it is refused, this update fails instead; either
- * way the program cannot deploy as written).
+ * DeleteIntegration on a method that stays succeeds: hashicorp/terraform-provider-aws#21907 shows it, removing the
+ * integration a create-before-destroy replacement had just put. When the method moved to a new URN as well, the
+ * update fails sooner, at the new method's PutMethod (ConflictException), and the fix names both aliases.
  */
 export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   // Keyed by the path as written: a renamed path parameter is another resource, so another method and integration.
@@ -154,13 +154,18 @@ export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, st
       return { key: key === undefined ? undefined : name, name };
     };
   };
-  const readAfter = integrationsOf(after);
-  const restApis = new Set(ofType(after, REST_API).map((api) => api.urn));
-  /** `<API URN> <key>` of each resource of `type` in the new plan, by the name it has. */
-  const keyed = (type: string) => new Map(ofType(after, type).map((r) => [`${r.dependencies.find((urn) => restApis.has(urn))} ${readAfter(r).key}`, r.name]));
+  /** `<API URN> <key>` of each resource of `type` in `graph`, to the resource. */
+  const keyed = (graph: Graph, type: string) => {
+    const read = integrationsOf(graph);
+    const restApis = new Set(ofType(graph, REST_API).map((api) => api.urn));
+    return new Map(ofType(graph, type).map((r) => [`${r.dependencies.find((urn) => restApis.has(urn))} ${read(r).key}`, r]));
+  };
   // A removed integration whose method went too is TransitionRestRouteStillServed's.
-  const methods = keyed(METHOD);
-  const integrations = keyed(INTEGRATION);
+  const methods = keyed(after, METHOD);
+  const integrations = keyed(after, INTEGRATION);
+  // A deployed method of the same key that left the plan moved too (a rename of the route's parts).
+  const deployedMethods = keyed(deployed, METHOD);
+  const afterUrns = new Set(after.map((r) => r.urn));
   return removedRouteFindings(
     {
       apiType: REST_API,
@@ -171,14 +176,23 @@ export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, st
       routesOf: integrationsOf,
       report: (api, integration, { key, name }) => {
         // From a plan saved before an integration's method was kept, the method it served is unknown.
-        if (key === undefined || !methods.has(`${api.urn} ${key}`)) return undefined;
-        const successor = integrations.get(`${api.urn} ${key}`);
+        const method = key === undefined ? undefined : methods.get(`${api.urn} ${key}`);
+        if (!method) return undefined;
+        const successor = integrations.get(`${api.urn} ${key}`)?.name;
+        const movedFrom = deployedMethods.get(`${api.urn} ${key}`);
+        // PutMethod on a method that exists is refused ("ConflictException: Method already exists for this resource",
+        // aws/aws-cli#3992, pulumi/pulumi-aws#1085), so a method moved with its integration fails the update first.
+        const oldMethod = movedFrom && movedFrom.urn !== method.urn && !afterUrns.has(movedFrom.urn) ? movedFrom.name : undefined;
+        const methodMoved = oldMethod
+          ? `; and the method ${oldMethod} moved to ${method.name} as well: ${method.name}'s PutMethod on the method that exists is refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992), so the update fails at that create`
+          : "";
         const problem = successor
-          ? `removes integration ${integration.name} of ${name} of REST API ${api.name}, and ${successor} on the same method is created first: a method has one integration, so ${successor}'s PutIntegration overwrites it and ${integration.name}'s DeleteIntegration at the end of the update (pulumi/pulumi#9979) removes it (pulumi/pulumi-aws#2081): the method is left without an integration, and every later CreateDeployment of the API fails with "BadRequestException: No integration defined for method"`
-          : `removes the integration of ${name} of REST API ${api.name} while the method stays: the deployment this update takes is made before the delete (deletes run last, pulumi/pulumi#9979), but afterwards every CreateDeployment of the API fails with "BadRequestException: No integration defined for method", so the next deployment (any later change to the API, or a --replace of its deployment) fails`;
+          ? `removes integration ${integration.name} of ${name} of REST API ${api.name}, and ${successor} on the same method is created first: a method has one integration, so ${successor}'s PutIntegration overwrites it and ${integration.name}'s DeleteIntegration at the end of the update (pulumi/pulumi#9979) removes it (pulumi/pulumi-aws#2081): the method is left without an integration, and every later CreateDeployment of the API fails with "BadRequestException: No integration defined for method"${methodMoved}`
+          : `removes the integration of ${name} of REST API ${api.name} while the method stays: the deployment this update takes is made before the delete (deletes run last, pulumi/pulumi#9979), but afterwards every CreateDeployment of the API fails with "BadRequestException: No integration defined for method", so the next deployment (any later change to the API, or a --replace of its deployment) fails${methodMoved}`;
+        const aliasMethod = oldMethod ? `, and ${method.name} the option aliases: [{ name: "${oldMethod}" }]` : "";
         const fix = successor
-          ? `keep the integration under its deployed URN: give ${successor} the option aliases: [{ name: "${integration.name}" }] (or its old name back), so the update changes it in place`
-          : `keep the integration resource (change its inputs in place), or remove the method with it`;
+          ? `keep the integration under its deployed URN: give ${successor} the option aliases: [{ name: "${integration.name}" }]${aliasMethod} (or ${oldMethod ? "their old names" : "its old name"} back), so the update changes ${oldMethod ? "them" : "it"} in place`
+          : `keep the integration resource (change its inputs in place), or remove the method with it${oldMethod ? `; and keep the method under its deployed URN: give ${method.name} the option aliases: [{ name: "${oldMethod}" }]` : ""}`;
         return { ...deployFinding(TRANSITION_REST_INTEGRATION_RULE.id, integration, problem, fix, stack), urn: integration.urn };
       },
     },

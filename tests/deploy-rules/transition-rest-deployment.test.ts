@@ -139,9 +139,26 @@ describe("TransitionRestIntegrationRemoved", () => {
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestIntegrationRemoved", `${INTEGRATION} get-items-integration`]]);
     expect(findings[0].problem).toMatch(/^removes integration get-items-integration of route GET \/items of REST API api, and items-get-integration on the same method is created first: .*pulumi\/pulumi-aws#2081/);
     expect(findings[0].fix).toBe('keep the integration under its deployed URN: give items-get-integration the option aliases: [{ name: "get-items-integration" }] (or its old name back), so the update changes it in place');
-    // Under an alias it keeps its URN: nothing is removed.
-    const aliased = { ...integration("items-get-integration"), urn: before[3].urn };
+    // Under an alias (the option as the engine records it) it keeps its URN: nothing is removed.
+    const aliased = { ...integration("items-get-integration"), aliases: [before[3].urn] };
     expect(transition(before, [restApi, resource, method, aliased, deployment])).toEqual([]);
+  });
+
+  it("names the method too when it moved with the integration: the new method's PutMethod is refused first", () => {
+    const before = [restApi, resource, method, integration("get-items-integration"), deployment];
+    const moved = handBuilt(METHOD, "items-get", method.inputs, on);
+    const findings = transition(before, [restApi, resource, moved, integration("items-get-integration"), deployment]);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestIntegrationRemoved", `${INTEGRATION} get-items-integration`]]);
+    expect(findings[0].problem).toMatch(/; and the method get-items moved to items-get as well: items-get's PutMethod on the method that exists is refused \("ConflictException: Method already exists for this resource", aws\/aws-cli#3992\), so the update fails at that create$/);
+    expect(findings[0].fix).toBe('keep the integration under its deployed URN: give items-get-integration the option aliases: [{ name: "get-items-integration" }], and items-get the option aliases: [{ name: "get-items" }] (or their old names back), so the update changes them in place');
+    // The method moved but the integration was dropped: the method's alias is named as well.
+    const dropped = transition(before, [restApi, resource, moved, deployment]);
+    expect(dropped.map((f) => f.rule)).toEqual(["TransitionRestIntegrationRemoved"]);
+    expect(dropped[0].fix).toBe('keep the integration resource (change its inputs in place), or remove the method with it; and keep the method under its deployed URN: give items-get the option aliases: [{ name: "get-items" }]');
+    // Both under aliases: nothing moves.
+    const aliasedMethod = { ...moved, aliases: [method.urn] };
+    const aliasedIntegration = { ...integration("items-get-integration"), aliases: [before[3].urn] };
+    expect(transition(before, [restApi, resource, aliasedMethod, aliasedIntegration, deployment])).toEqual([]);
   });
 
   it("passes an integration removed with its method, one changed in place, and a plan saved before integrations kept their method", () => {
