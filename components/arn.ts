@@ -2,8 +2,12 @@
  * ARN parts, in a module without @pulumi/aws or @pulumi/pulumi, so code Pulumi bundles into a dynamic provider
  * (e.g. relational-database/migrations-provider.ts) can use it as components do (through ./region).
  */
-// event-bus/spec.ts imports types only, so this keeps the module free of @pulumi/*.
-import { DEFAULT_EVENT_BUS_NAME } from "./event-bus/spec";
+
+/**
+ * The account's own bus in each region, where AWS services' events arrive ("default"). Defined here, the leaf module,
+ * and re-exported by event-bus/spec.ts, so what a dynamic provider bundles from this module never reaches a component's.
+ */
+export const DEFAULT_EVENT_BUS_NAME = "default";
 
 /** The region field of an ARN (`arn:partition:service:region:account:...`), or undefined when it has none or is no ARN. */
 export function arnRegion(arn: string): string | undefined {

@@ -7,8 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import type { WorkflowType } from "../workflow/spec";
 
-/** The account's own bus in each region, where AWS services' events arrive ("default"). */
-export const DEFAULT_EVENT_BUS_NAME = "default";
+export { DEFAULT_EVENT_BUS_NAME } from "../arn";
 
 export interface EventBusArgs {
   /**

@@ -5,6 +5,7 @@
  * it presigned) through the local emulator and for a Step Functions Task of a state machine's role alike, refused in
  * AWS's words.
  */
+import { readFileSync } from "node:fs";
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -579,5 +580,10 @@ describe("busNameOf (the bus a rule, target or bus policy names)", () => {
     expect(customBusNameOf("arn:aws:events:us-east-1:123456789012:event-bus/orders")).toBe("orders");
     expect(customBusNameOf("orders")).toBe("orders");
     for (const defaultBus of [undefined, "", "default", "arn:aws:events:us-east-1:123456789012:event-bus/default"]) expect(customBusNameOf(defaultBus)).toBeUndefined();
+  });
+
+  it("components/arn.ts imports nothing at run time (a dynamic provider bundles it; review 80 N6)", () => {
+    const source = readFileSync("components/arn.ts", "utf8");
+    expect(source.match(/^import (?!type ).*$/gm) ?? []).toEqual([]);
   });
 });
