@@ -200,9 +200,10 @@ export interface UserAuthArgs {
    */
   triggers?: UserAuthTriggers;
   /**
-   * Refuse to delete the pool until this is turned off. Only together with `retainOnDelete`: alone, a destroy would
-   * delete the app client, the domain and the identity pool (and its users' identity ids) and then fail on the
-   * protected user pool. @default retainOnDelete
+   * Refuse to delete the pool until this is turned off. Only together with `retainOnDelete`, or on a UserAuth with
+   * the resource option `protect: true` (its own or its parent's): alone, a destroy would delete the app client, the
+   * domain and the identity pool (and its users' identity ids) and then fail on the protected user pool.
+   * @default retainOnDelete
    */
   deletionProtection?: boolean;
   /** Keep the pool (and its users) when it leaves the program. Prod should. @default false */
