@@ -428,6 +428,43 @@ describe("local DynamoDB key and item size limits", () => {
   });
 });
 
+describe("local DynamoDB malformed requests", () => {
+  it("answers a null where an attribute value, key or condition belongs 400 ValidationException, and keeps serving (it stopped the process)", async () => {
+    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });
+    // Raw requests: the SDK does not serialise a null attribute value, a hand-written event through a Task can.
+    const send = async (operation: string, body: object) => {
+      const response = await fetch(dynamo.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": `DynamoDB_20120810.${operation}`,
+          "x-amz-date": "20261206T000000Z",
+          authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
+      return { status: response.status, body: (await response.json()) as { __type: string; message: string } };
+    };
+    const TableName = "items-local";
+    const requests: Array<[string, object]> = [
+      ["PutItem", { TableName, Item: { pk: null, sk: { S: "1" } } }],
+      ["PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" }, l: { L: [null] }, m: { M: { x: null } } } }],
+      ["GetItem", { TableName, Key: { pk: null, sk: { S: "1" } } }],
+      ["UpdateItem", { TableName, Key: { pk: { S: "a" }, sk: { S: "1" } }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": null } }],
+      ["Query", { TableName, KeyConditions: { pk: null } }],
+      ["BatchWriteItem", { RequestItems: { [TableName]: [null] } }],
+      ["BatchGetItem", { RequestItems: { [TableName]: { Keys: [null] } } }],
+    ];
+    for (const [operation, body] of requests) {
+      const answer = await send(operation, body);
+      expect(answer, operation).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException" } });
+      expect(answer.body.message, operation).toMatch(/^The local DynamoDB could not read this request \(.+\): something that must be an object — .+ — is null or not an object/);
+    }
+    expect(await send("PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" } } })).toMatchObject({ status: 200 });
+  });
+});
+
 describe("dynamodbService", () => {
   it("creates the DataTier's tables under the names the program resolves and points handlers at them", async () => {
     const graph = await record(() => new DataTier("svc", { tables: { things: { attributes: { id: "S" }, partitionKey: "id" } } }));
