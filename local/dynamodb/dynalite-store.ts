@@ -46,6 +46,8 @@ interface TableStore {
 interface DynaliteStore {
   db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
   tableDb: TableStore;
+  /** The table's description as last read or written, synchronously (a table's keys never change while it exists); undefined before either or after its deletion. */
+  describedTable?(name: string): unknown;
 }
 
 function closable(iterator: LevelIterator): LevelIterator {
@@ -79,12 +81,19 @@ function batched(iterator: LevelIterator): LevelIterator {
   return iterator;
 }
 
-/** Table descriptions served from memory; any put or del of a table forgets it (and any read in flight then). */
-function cacheTableDescriptions(tableDb: TableStore): void {
+/**
+ * Table descriptions served from memory; any put or del of a table forgets it (and any read in flight then).
+ * The last description seen of each table is also kept for `describedTable`: request validations that run before
+ * dynalite reads the table (./dynalite-keys.ts) need its key schema synchronously.
+ */
+function cacheTableDescriptions(store: DynaliteStore): void {
+  const { tableDb } = store;
   const get = tableDb.get.bind(tableDb);
   const put = tableDb.put.bind(tableDb);
   const del = tableDb.del.bind(tableDb);
   const known = new Map<string, string>();
+  const seen = new Map<string, unknown>();
+  store.describedTable = (name) => seen.get(name);
   let version = 0;
   tableDb.get = (key, callback) => {
     const text = known.get(key);
@@ -94,7 +103,11 @@ function cacheTableDescriptions(tableDb: TableStore): void {
     }
     const readAt = version;
     get(key, (error, value) => {
-      if (!error && value && typeof value === "object" && readAt === version) known.set(key, JSON.stringify(value));
+      if (!error && value && typeof value === "object") {
+        const text = JSON.stringify(value);
+        seen.set(key, JSON.parse(text));
+        if (readAt === version) known.set(key, text);
+      }
       callback(error, value);
     });
   };
@@ -111,16 +124,19 @@ function cacheTableDescriptions(tableDb: TableStore): void {
   };
   tableDb.put = (key, value, callback) => {
     forget(key);
+    if (value && typeof value === "object") seen.set(key, JSON.parse(JSON.stringify(value)));
     put(key, value, settled(key, callback));
   };
   tableDb.del = (key, callback) => {
     forget(key);
+    seen.delete(key);
     del(key, settled(key, callback));
   };
   const batch = tableDb.batch?.bind(tableDb);
   if (batch) {
     tableDb.batch = (operations, callback) => {
       forget();
+      seen.clear();
       batch(operations, settled(undefined, callback));
     };
   }
@@ -136,7 +152,7 @@ export function patchDynaliteStore(): void {
     const keys = db.keys.bind(db);
     db.values = (iteratorOptions) => closable(values(iteratorOptions));
     db.keys = (iteratorOptions) => closable(keys(iteratorOptions));
-    cacheTableDescriptions(store.tableDb);
+    cacheTableDescriptions(store);
     return store;
   };
   dynaliteDb.__patchedStore = true;

@@ -7,7 +7,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
+import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { patchDynaliteStore } from "./dynalite-store";
+import { guardDynaliteValidations } from "./dynalite-validations";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
@@ -45,6 +47,8 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   const log = options.log ?? (() => {});
   patchDynaliteStore();
   cacheDynaliteExpressions();
+  patchDynaliteKeySizes();
+  guardDynaliteValidations();
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

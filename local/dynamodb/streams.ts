@@ -23,6 +23,9 @@ import { deliverStreamBatch } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
 
+/** A before-image dynalite would not read: the write's key is one it refuses. */
+const unreadable = Symbol("unreadable");
+
 export interface StreamRecord {
   eventID: string;
   eventName: "INSERT" | "MODIFY" | "REMOVE";
@@ -160,16 +163,32 @@ export class StreamProxy {
 
   private async recordWrite(operation: string, input: Record<string, any>, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const keys = this.keysOf(operation, input);
-    const before = await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key)));
+    const before = keys && (await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key).catch(() => unreadable))));
     const answer = await forward(this.options.target, req, body);
     reply(res, answer);
     if (answer.status !== 200) return;
+    // A write whose keys could not be read (or named) is one dynalite refuses as it refuses the read — a key over
+    // DynamoDB's size limit, a key attribute missing — and its 400 has just been relayed; one it took anyway
+    // has no images to record.
+    if (!keys || !before || before.includes(unreadable)) {
+      this.options.log(`local DynamoDB streams: ${operation} succeeded but its items could not be read, so it has no stream record`);
+      return;
+    }
     const after = await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key)));
     const byTtl = req.headers[TTL_DELETE_HEADER] === "1";
-    keys.forEach(({ table, key }, i) => this.append(table, key, before[i], after[i], byTtl));
+    keys.forEach(({ table, key }, i) => this.append(table, key, before[i] as Item | undefined, after[i], byTtl));
   }
 
-  private keysOf(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> {
+  /** The keys the write names, or undefined when its shape names none (dynalite then answers its ValidationException). */
+  private keysOf(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> | undefined {
+    try {
+      return this.keysNamed(operation, input);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private keysNamed(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> {
     const keyOf = (table: LocalTable, item: Item): Item => {
       const key: Item = { [table.spec.partitionKey]: item[table.spec.partitionKey] };
       if (table.spec.sortKey) key[table.spec.sortKey] = item[table.spec.sortKey];

@@ -5,7 +5,19 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand as LowLevelQueryCommand,
+  UpdateItemCommand,
+  UpdateTableCommand,
+} from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { AbstractLevel } from "abstract-level";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -334,6 +346,122 @@ describe("local DynamoDB expressions remembered across requests", () => {
     await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET #state = :deleting", ConditionExpression, ExpressionAttributeNames: { "#state": "state" }, ExpressionAttributeValues: { ":deleting": "deleting" } }));
     // The same condition alone (remembered from that request) uses #state too: DynamoDB finds nothing unused.
     await expect(doc.send(new DeleteCommand({ TableName, Key: { pk: "a", sk: "1" }, ConditionExpression, ExpressionAttributeNames: { "#state": "state" }, ExpressionAttributeValues: { ":deleting": "deleting" } }))).resolves.toBeDefined();
+  });
+});
+
+/** A request's refusal as a client sees it: status, error name and message (one attempt: a 5xx would be retried). */
+async function refusal(endpoint: string, command: { input: object }) {
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
+  try {
+    // Any of the client's commands; send's overloads take no union of them.
+    await client.send(command as never);
+    return "accepted";
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+    return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message };
+  } finally {
+    client.destroy();
+  }
+}
+
+// DynamoDB's answers to a key over its limit (local/dynamodb/dynalite-keys.ts has their sources): "of2048" is AWS's spelling.
+const HASH_TOO_LARGE = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes" };
+const RANGE_TOO_LARGE = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes" };
+
+describe("local DynamoDB key and item size limits", () => {
+  const TableName = "items-local";
+  const big = "x".repeat(130_000); // the review's ≈130 KB albumId
+  const bigSort = "y".repeat(1025);
+
+  it("answers every write to a streamed table whose key is over its limit DynamoDB's 400 ValidationException, not a 500, and records nothing", async () => {
+    const batches: StreamRecord[][] = [];
+    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: TableName, invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: big }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: bigSort } } }))).toEqual(RANGE_TOO_LARGE);
+    expect(await refusal(at, new UpdateItemCommand({ TableName, Key: { pk: { S: big }, sk: { S: "1" } }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": { N: "1" } } }))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, new DeleteItemCommand({ TableName, Key: { pk: { S: "a" }, sk: { S: bigSort } } }))).toEqual(RANGE_TOO_LARGE);
+    expect(await refusal(at, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: { S: "ok" }, sk: { S: "1" } } } }, { DeleteRequest: { Key: { pk: { S: big }, sk: { S: "1" } } } }] } }))).toEqual(HASH_TOO_LARGE);
+    // A write whose shape names no key is dynalite's to refuse, not the stream proxy's to fail on.
+    expect(await refusal(at, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{}] } }))).toMatchObject({ status: 400, name: "ValidationException" });
+    // The proxy still records the next good write.
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: "1" } } }))).toBe("accepted");
+    await dynamo.drained();
+    expect(batches.flat().map((r) => [r.eventName, r.dynamodb.Keys.pk.S])).toEqual([["INSERT", "a"]]);
+  });
+
+  it("checks a Query's partition key value, and measures string keys in UTF-8 bytes as DynamoDB does", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    const query = (pk: string) => new LowLevelQueryCommand({ TableName, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: pk } } });
+    expect(await refusal(at, query(big))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, query("x".repeat(2048)))).toBe("accepted");
+    // 1,500 "é" are 1,500 UTF-16 units but 3,000 bytes; 600 are 1,200 bytes, over a sort key's 1,024.
+    const wide = "é".repeat(1500);
+    expect(await refusal(at, query(wide))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, new GetItemCommand({ TableName, Key: { pk: { S: wide }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: [{ pk: { S: wide }, sk: { S: "1" } }] } } }))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: "é".repeat(600) } } }))).toEqual(RANGE_TOO_LARGE);
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: "é".repeat(1024) }, sk: { S: "é".repeat(512) } } }))).toBe("accepted");
+    // Binary keys count their decoded bytes.
+    const binary = table({ attributes: { pk: "B", sk: "S" } });
+    const { dynamo: b } = await start({ tables: [{ ...binary, tableName: "bin-local" }], region: "us-east-1" });
+    expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2049) }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2048) }, sk: { S: "1" } } }))).toBe("accepted");
+  });
+
+  it("refuses a written item whose global index partition key value is over 2,048 bytes, naming the attribute, its size and the index", async () => {
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+    const { dynamo } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }], region: "us-east-1" });
+    const item = (gpk: string) => ({ pk: { S: "a" }, sk: { S: "1" }, gpk: { S: gpk } });
+    const expected = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Size limit exceeded for Index Key gpk Actual Size: 2175 bytes Max Size: 2048 bytes IndexName: byG" };
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: item("g".repeat(2175)) }))).toEqual(expected);
+    expect(await refusal(dynamo.endpoint, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: item("g".repeat(2175)) } }] } }))).toEqual(expected);
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: item("g".repeat(2048)) }))).toBe("accepted");
+  });
+
+  it("refuses an item over 400 KB as DynamoDB does (dynalite's own check, kept)", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    const huge = { S: "z".repeat(400 * 1024) };
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: "1" }, d: huge } }))).toEqual({ status: 400, name: "ValidationException", message: "Item size has exceeded the maximum allowed size" });
+    expect(await refusal(dynamo.endpoint, new UpdateItemCommand({ TableName, Key: { pk: { S: "a" }, sk: { S: "1" } }, UpdateExpression: "SET d = :d", ExpressionAttributeValues: { ":d": huge } }))).toEqual({ status: 400, name: "ValidationException", message: "Item size to update has exceeded the maximum allowed size" });
+  });
+});
+
+describe("local DynamoDB malformed requests", () => {
+  it("answers a null where an attribute value, key or condition belongs 400 ValidationException, and keeps serving (it stopped the process)", async () => {
+    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });
+    // Raw requests: the SDK does not serialise a null attribute value, a hand-written event through a Task can.
+    const send = async (operation: string, body: object) => {
+      const response = await fetch(dynamo.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": `DynamoDB_20120810.${operation}`,
+          "x-amz-date": "20261206T000000Z",
+          authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
+      return { status: response.status, body: (await response.json()) as { __type: string; message: string } };
+    };
+    const TableName = "items-local";
+    const requests: Array<[string, object]> = [
+      ["PutItem", { TableName, Item: { pk: null, sk: { S: "1" } } }],
+      ["PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" }, l: { L: [null] }, m: { M: { x: null } } } }],
+      ["GetItem", { TableName, Key: { pk: null, sk: { S: "1" } } }],
+      ["UpdateItem", { TableName, Key: { pk: { S: "a" }, sk: { S: "1" } }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": null } }],
+      ["Query", { TableName, KeyConditions: { pk: null } }],
+      ["BatchWriteItem", { RequestItems: { [TableName]: [null] } }],
+      ["BatchGetItem", { RequestItems: { [TableName]: { Keys: [null] } } }],
+    ];
+    for (const [operation, body] of requests) {
+      const answer = await send(operation, body);
+      expect(answer, operation).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException" } });
+      expect(answer.body.message, operation).toMatch(/^The local DynamoDB could not read this request \(.+\): something that must be an object — .+ — is null or not an object/);
+    }
+    expect(await send("PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" } } })).toMatchObject({ status: 200 });
   });
 });
 

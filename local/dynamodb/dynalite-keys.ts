@@ -1,0 +1,117 @@
+/**
+ * DynamoDB's key size limits where dynalite misses them: "The minimum length of a partition key value is 1 byte. The
+ * maximum length is 2048 bytes"; a sort key's 1024 bytes (developer guide, "Constraints in Amazon DynamoDB",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html).
+ *
+ * dynalite checks them on GetItem, PutItem, UpdateItem, DeleteItem, BatchGetItem and BatchWriteItem with AWS's
+ * answers (node_modules/dynalite/db/index.js checkKeySize), but
+ * - measures a string key in UTF-16 code units, not bytes: 1,500 "é" (3,000 bytes) passed as a partition key. AWS
+ *   measures UTF-8 bytes (ExtendDB and floci, which reproduce AWS's answers, measure them so: ExtendDB/extenddb#194,
+ *   floci-io/floci#3354);
+ * - does not check a Query's partition key value: it answered 200 with no items where DynamoDB answers 400
+ *   ValidationException "...Size of hashkey has exceeded the maximum size limit of2048 bytes" for the Query
+ *   operation (facebook/ThreatExchange#1324, a boto3 trace).
+ * The messages are AWS's as clients recorded them — "of2048" without a space (amazon-archives/
+ * dynamodb-janusgraph-storage-backend#296, status 400, ValidationException); the sort key's "Aggregated size of all
+ * range keys has exceeded the size limit of 1024 bytes" (formkiq/formkiq-core#271, praetorian-inc/chariot-ui#241)
+ * — the same as dynalite's own;
+ * - does not check a global secondary index's partition key value in a written item (architect/dynalite#35, open):
+ *   DynamoDB answers "One or more parameter values were invalid: Size limit exceeded for Index Key <attribute> Actual
+ *   Size: <n> bytes Max Size: 2048 bytes IndexName: <index>" (wellcomecollection/platform#2285, 400
+ *   ValidationException; the same wording in dynalite#35). Checked here on PutItem and BatchWriteItem's puts.
+ * A Query's sort key condition, an index's sort key and an UpdateItem that gives an index key an oversized value are
+ * left as dynalite has them: what AWS answers for those is not confirmed here.
+ *
+ * dynalite's actions call `validateKey` and `validateItem` on its `dynalite/db` module object, and its request
+ * validation reads `custom` from `dynalite/validations/query` at each request, so wrapping those exports is enough;
+ * once per process. The Query check needs the table's key schema before dynalite reads the table: the store keeps
+ * the last description it saw (./dynalite-store.ts `describedTable`); a table none was seen of yet (never read or
+ * written by this process) is left to dynalite.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
+type AttributeValue = Record<string, unknown>;
+interface KeyElement {
+  AttributeName: string;
+}
+interface IndexDescription {
+  IndexName: string;
+  KeySchema: KeyElement[];
+}
+interface TableDescription {
+  KeySchema: KeyElement[];
+  AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+}
+type Visitor = (attr: string, type: string, isHash: boolean) => Error | undefined;
+const dynaliteDb = require("dynalite/db") as {
+  validateKey(key: Record<string, AttributeValue>, table: TableDescription, keySchema?: KeyElement[]): Error | undefined;
+  validateItem(item: Record<string, AttributeValue>, table: TableDescription): Error | undefined;
+  traverseKey(table: TableDescription, keySchema: KeyElement[] | Visitor, visit?: Visitor): Error | undefined;
+  traverseIndexes(table: TableDescription, visit: (attr: string, type: string, index: IndexDescription, isGlobal: boolean) => Error | undefined): Error | undefined;
+  validationError(message: string): Error;
+  __patchedKeySizes?: true;
+};
+const queryValidation = require("dynalite/validations/query") as {
+  custom(data: QueryData, store: { describedTable?(name: string): unknown }): string | undefined;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface QueryData {
+  TableName: string;
+  IndexName?: string;
+  KeyConditions?: Record<string, { AttributeValueList?: AttributeValue[] }>;
+}
+
+export const HASH_KEY_TOO_LARGE = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes";
+export const RANGE_KEY_TOO_LARGE = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
+
+/** AWS's message when `value` (of key type `type`) is over its key's limit; numbers have none. */
+export function keySizeRefusal(value: unknown, type: string, isHash: boolean): string | undefined {
+  const bytes = keyBytes(value, type);
+  if (bytes === undefined) return undefined;
+  if (isHash) return bytes > 2048 ? HASH_KEY_TOO_LARGE : undefined;
+  return bytes > 1024 ? RANGE_KEY_TOO_LARGE : undefined;
+}
+
+/** A string or binary key value's size as DynamoDB counts it; undefined for a number (no limit) or a value of another type (dynalite refuses it). */
+function keyBytes(value: unknown, type: string): number | undefined {
+  if (typeof value !== "string" || (type !== "S" && type !== "B")) return undefined;
+  return type === "S" ? Buffer.byteLength(value, "utf8") : Buffer.from(value, "base64").length;
+}
+
+/** A written item's global secondary index partition key value over 2,048 bytes, as DynamoDB refuses it. */
+function indexKeyRefusal(item: Record<string, AttributeValue>, table: TableDescription): Error | undefined {
+  return dynaliteDb.traverseIndexes(table, (attr, type, index, isGlobal) => {
+    if (!isGlobal || index.KeySchema[0]?.AttributeName !== attr) return undefined;
+    const bytes = keyBytes(item[attr]?.[type], type);
+    if (bytes === undefined || bytes <= 2048) return undefined;
+    return dynaliteDb.validationError(`One or more parameter values were invalid: Size limit exceeded for Index Key ${attr} Actual Size: ${bytes} bytes Max Size: 2048 bytes IndexName: ${index.IndexName}`);
+  });
+}
+
+function checkKey(item: Record<string, AttributeValue>, table: TableDescription, keySchema: KeyElement[] = table.KeySchema): Error | undefined {
+  return dynaliteDb.traverseKey(table, keySchema, (attr, type, isHash) => {
+    const refusal = keySizeRefusal(item[attr]?.[type], type, isHash);
+    return refusal ? dynaliteDb.validationError(refusal) : undefined;
+  });
+}
+
+export function patchDynaliteKeySizes(): void {
+  if (dynaliteDb.__patchedKeySizes) return;
+  // dynalite's own checks first (missing keys, wrong types, its size check), so their answers and order stay.
+  const validateKey = dynaliteDb.validateKey;
+  dynaliteDb.validateKey = (key, table, keySchema) => validateKey(key, table, keySchema) ?? checkKey(key, table, keySchema);
+  const validateItem = dynaliteDb.validateItem;
+  dynaliteDb.validateItem = (item, table) => validateItem(item, table) ?? checkKey(item, table) ?? indexKeyRefusal(item, table);
+  const custom = queryValidation.custom;
+  queryValidation.custom = (data, store) => custom(data, store) ?? queryKeyRefusal(data, store.describedTable?.(data.TableName) as TableDescription | undefined);
+  dynaliteDb.__patchedKeySizes = true;
+}
+
+/** The table's partition key value in a Query's key conditions (dynalite has turned a KeyConditionExpression into them by now), checked against its limit. */
+function queryKeyRefusal(data: QueryData, table: TableDescription | undefined): string | undefined {
+  if (!table || data.IndexName !== undefined) return undefined;
+  const hash = table.KeySchema[0]?.AttributeName;
+  const type = table.AttributeDefinitions.find((d) => d.AttributeName === hash)?.AttributeType;
+  if (!hash || !type) return undefined;
+  return keySizeRefusal(data.KeyConditions?.[hash]?.AttributeValueList?.[0]?.[type], type, true);
+}
