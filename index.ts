@@ -572,7 +572,7 @@ const albumDeletionRules = (() => {
  * the execution would fail with States.DataLimitExceeded, a terminal error States.ALL does not catch
  * (concepts-error-handling.html), leaving the album unmarked and no notice. No intrinsic cuts a string, so
  * UnquotableFigures names the figures without their values. IsNumeric comes first in the And, so that no numeric
- * comparison is made of a value of another type (as in Bounds).
+ * comparison is made of a value of another type (as in Bounds), if an And stops at its first false rule (not documented).
  */
 const quotableRule = {
   Or: albumDeletionFigures.map((name) => ({
