@@ -546,6 +546,13 @@ const boundsRules = [
     Next: "InvalidSettings",
   },
 ];
+/**
+ * The largest magnitude of a figure InvalidSettings quotes: far above any valid figure (the largest, maxHandoffs, is
+ * 102), so every figure Bounds refused for its range that a person would write is still quoted, and below 2^53, so a
+ * whole number within it is exact as a double and its JSON text at most 16 digits and a sign, whichever number type
+ * AWS holds it in. A fraction within it may still carry many digits if AWS keeps it exact (docs/events.md).
+ */
+const quotableFigure = 1e15;
 /** Whole's rule: a figure that adding 0 (WholeFigures' States.MathAdd, which rounds) changed. */
 const wholeRule = { Or: albumDeletionFigures.map((name) => ({ Not: { Variable: `$.${name}`, NumericEqualsPath: `$.whole.${name}` } })), Next: "InvalidSettings" };
 /** What each must be, as InvalidSettings' causes tell it. */
@@ -557,15 +564,20 @@ const albumDeletionRules = (() => {
   return `each must be a whole number, ${ranges.join(", ")} (the history budget of an execution and the guard against a runaway chain), and continues and requestedAt strings. Delete the album again: DELETE sends none of them, so the defaults apply`;
 })();
 /**
- * InvalidSettings' Choice: the figures are quoted (InvalidFigures) only when each is a number, a boolean or null, whose
- * JSON text is short. A string, an object or an array may be nearly as long as the event (256 KB, PutEvents), and
- * quoted beside the input that holds it the state's data would pass Step Functions' 256 KiB ("Maximum input or output
- * size for a task, state, or execution", service-quotas.html): the execution would fail with States.DataLimitExceeded,
- * a terminal error States.ALL does not catch (concepts-error-handling.html), leaving the album unmarked and no notice. No intrinsic cuts a string, so UnquotableFigures
- * names the figures without their values.
+ * InvalidSettings' Choice: the figures are quoted (InvalidFigures) only when each is a boolean, null or a number from
+ * -quotableFigure to quotableFigure, whose JSON text is short. A string, an object or an array may be nearly as long as
+ * the event (256 KB, PutEvents), and so may a number's digits: Step Functions runs on the JVM, where a JSON integer too
+ * large for a long may keep all its digits (undocumented). Quoted beside the input that holds it the state's data would
+ * pass Step Functions' 256 KiB ("Maximum input or output size for a task, state, or execution", service-quotas.html):
+ * the execution would fail with States.DataLimitExceeded, a terminal error States.ALL does not catch
+ * (concepts-error-handling.html), leaving the album unmarked and no notice. No intrinsic cuts a string, so
+ * UnquotableFigures names the figures without their values. IsNumeric comes first in the And, so that no numeric
+ * comparison is made of a value of another type (as in Bounds), if an And stops at its first false rule (not documented).
  */
 const quotableRule = {
-  Or: albumDeletionFigures.map((name) => ({ Not: { Or: [{ Variable: `$.${name}`, IsNumeric: true }, { Variable: `$.${name}`, IsBoolean: true }, { Variable: `$.${name}`, IsNull: true }] } })),
+  Or: albumDeletionFigures.map((name) => ({
+    Not: { Or: [{ And: [{ Variable: `$.${name}`, IsNumeric: true }, { Variable: `$.${name}`, NumericGreaterThanEquals: -quotableFigure }, { Variable: `$.${name}`, NumericLessThanEquals: quotableFigure }] }, { Variable: `$.${name}`, IsBoolean: true }, { Variable: `$.${name}`, IsNull: true }] },
+  })),
   Next: "UnquotableFigures",
 };
 /** InvalidFigures' cause: the event's figures (as JSON: a figure may be null, say) and what each must be. */
@@ -715,7 +727,7 @@ const albumDeletion = new Workflow("album-deletion", {
         Type: "Pass",
         Parameters: {
           Error: "AlbumDeletion.InvalidSettings",
-          Cause: `${albumDeletionFigures.slice(0, -1).join(", ")} and ${albumDeletionFigures.at(-1)}: one is a string, an object or an array, not quoted here (it may be as long as the event: the execution's input shows it); ${albumDeletionRules}`,
+          Cause: `${albumDeletionFigures.slice(0, -1).join(", ")} and ${albumDeletionFigures.at(-1)}: one is a string, an object, an array or a number past ±${quotableFigure.toExponential()}, not quoted here (it may be as long as the event: the execution's input shows it); ${albumDeletionRules}`,
         },
         ResultPath: "$.error",
         Next: "MarkFailed",

@@ -263,13 +263,16 @@ describe("albums", () => {
     await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
     // The function runs in us-west-2 (RegionalApis' second region); the bus is in us-east-1, as index.ts sets it. The
     // local EventBridge looks a named bus up in the region the call is signed for: us-west-2 has no gallery bus.
+    const previous = { AWS_REGION: process.env.AWS_REGION, EVENT_BUS_REGION: process.env.EVENT_BUS_REGION };
     Object.assign(process.env, { AWS_REGION: "us-west-2", EVENT_BUS_REGION: "us-east-1" });
     try {
       const deleting = await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE });
       expect(deleting).toMatchObject({ status: 202, body: { albumId: album.albumId, deletion: "deleting" } });
     } finally {
-      process.env.AWS_REGION = "us-east-1";
-      delete process.env.EVENT_BUS_REGION;
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
     expect(bus.events.map((e) => [e.region, e.detail])).toEqual([["us-east-1", { sub: ALICE, albumId: album.albumId, requestedAt: expect.any(String) }]]);
   });

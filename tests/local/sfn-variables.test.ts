@@ -235,9 +235,13 @@ describe("local Step Functions, workflow variables", () => {
   it("fails an Assign over the 256 KiB one Assign may hold (documented), recording it as a failing Assign", async () => {
     // "The maximum combined size for all variables in a single Assign field is also 256Kib" (workflow-variables.html).
     const assigning = (Assign: object) => ({ StartAt: "Keep", States: { Keep: { Type: "Pass", Assign, End: true } } });
-    // 262142 characters, 262144 bytes as JSON: at the limit.
+    // Counted as each value's JSON, names left out: the local choice (AWS does not say whether the names count, nor how
+    // it measures; an AWS that counts `{"big":…}` whole would fail the first at 262,152 bytes). 262142 characters,
+    // 262144 bytes as JSON: at the limit. UTF-8 bytes, not characters: "é" is 2 bytes, so 131,071 of them (262,144 bytes
+    // with the quotes) fit and 131,072 (131,074 characters, 262,146 bytes) do not.
     expect(await ran(assigning({ big: "x".repeat(262_142) }))).toMatchObject({ status: "SUCCEEDED" });
-    for (const Assign of [{ big: "x".repeat(262_143) }, { a: "x".repeat(131_071), b: "x".repeat(131_071) }]) {
+    expect(await ran(assigning({ big: "é".repeat(131_071) }))).toMatchObject({ status: "SUCCEEDED" });
+    for (const Assign of [{ big: "x".repeat(262_143) }, { a: "x".repeat(131_071), b: "x".repeat(131_071) }, { big: "é".repeat(131_072) }]) {
       const over = await ran(assigning(Assign));
       expect(over).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Assign of the state 'Keep' assigns 26214[56] bytes of JSON, over the 262144 \(256 KiB\) Step Functions allows one Assign: /), assigned: [] });
       expect(over.events.map((event) => event.type)).toEqual(["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]);

@@ -302,11 +302,18 @@ describe("dev stack: album deletion", () => {
       if (["Task", "Pass", "Map"].includes(Type)) expect([name, ResultPath === null || (typeof ResultPath === "string" && /^\$\.(?!whole\b)/.test(ResultPath))]).toEqual([name, true]);
       expect([name, OutputPath]).toEqual([name, undefined]);
     }
-    // The cause names each figure as the event gave it, where each is quotable: a number, a boolean or null, each short
-    // (a string, an object or an array may be as long as the event, and fails the deletion unquoted).
-    const quotable = (name: string) => ({ Or: ["IsNumeric", "IsBoolean", "IsNull"].map((test) => ({ Variable: `$.${name}`, [test]: true })) });
+    // The cause names each figure as the event gave it, where each is quotable: a boolean, null or a number within
+    // ±1e15, each short (a string, an object, an array or a longer number may be as long as the event, and fails the
+    // deletion unquoted). IsNumeric before the comparisons: none is made of a value of another type.
+    const quotable = (name: string) => ({
+      Or: [
+        { And: [{ Variable: `$.${name}`, IsNumeric: true }, { Variable: `$.${name}`, NumericGreaterThanEquals: -1e15 }, { Variable: `$.${name}`, NumericLessThanEquals: 1e15 }] },
+        { Variable: `$.${name}`, IsBoolean: true },
+        { Variable: `$.${name}`, IsNull: true },
+      ],
+    });
     expect(states.InvalidSettings).toEqual({ Type: "Choice", Choices: [{ Or: ["pageSize", "pagesPerExecution", "maxHandoffs", "handoffs"].map((name) => ({ Not: quotable(name) })), Next: "UnquotableFigures" }], Default: "InvalidFigures" });
-    expect(states.UnquotableFigures).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings", Cause: expect.stringMatching(/^pageSize, pagesPerExecution, maxHandoffs and handoffs: one is a string, an object or an array, not quoted/) }, ResultPath: "$.error", Next: "MarkFailed" });
+    expect(states.UnquotableFigures).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings", Cause: expect.stringMatching(/^pageSize, pagesPerExecution, maxHandoffs and handoffs: one is a string, an object, an array or a number past ±1e\+15, not quoted/) }, ResultPath: "$.error", Next: "MarkFailed" });
     expect(states.InvalidFigures.Parameters["Cause.$"]).toMatch(/^States\.Format\('pageSize \{\}, pagesPerExecution \{\}, maxHandoffs \{\}, handoffs \{\}: .*', States\.JsonToString\(\$\.pageSize\), States\.JsonToString\(\$\.pagesPerExecution\), States\.JsonToString\(\$\.maxHandoffs\), States\.JsonToString\(\$\.handoffs\)\)$/);
     expect(states.InvalidFigures).toMatchObject({ Type: "Pass", Parameters: { Error: "AlbumDeletion.InvalidSettings" }, ResultPath: "$.error", Next: "MarkFailed" });
     // 34 executions of 600 photos delete the largest album supported (20,000 photos); three times that many hand-offs.
