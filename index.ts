@@ -569,8 +569,8 @@ const albumDeletionRules = (() => {
  * the event (256 KB, PutEvents), and so may a number's digits: Step Functions runs on the JVM, where a JSON integer too
  * large for a long may keep all its digits (undocumented). Quoted beside the input that holds it the state's data would
  * pass Step Functions' 256 KiB ("Maximum input or output size for a task, state, or execution", service-quotas.html):
- * the execution would fail with States.DataLimitExceeded, a terminal error States.ALL does not catch
- * (concepts-error-handling.html), leaving the album unmarked and no notice. No intrinsic cuts a string, so
+ * the execution would fail with States.DataLimitExceeded (a Pass state has no Catch to take it), leaving the album
+ * unmarked and no notice. No intrinsic cuts a string, so
  * UnquotableFigures names the figures without their values. IsNumeric comes first in the And, so that no numeric
  * comparison is made of a value of another type (as in Bounds), if an And stops at its first false rule (not documented).
  */

@@ -210,7 +210,8 @@ export const APIGWV2_WEBSOCKET_DEPLOYMENT: DeployRule = {
  * DeploymentId: "Can't be updated if autoDeploy is enabled" (the API Gateway v2 model's UpdateStage text, as the AWS
  * SDK for Kotlin's UpdateStageRequest gives it), answered with BadRequestException
  * (aws-controllers-k8s/apigatewayv2-controller#15, "Avoid BadRequestException when updating stage with autodeploy
- * 'true'"; the exact message is not confirmed here), and the provider sends
+ * 'true'"; AWS's message, as a live run through Cloud Control recorded it: "Deployment ID cannot be set on this stage
+ * <id> because AutoDeploy is enabled.", HTTP 400, go-to-k/cdk-real-drift#667), and the provider sends
  * DeploymentId whenever it changes (terraform-provider-aws internal/service/apigatewayv2/stage.go,
  * resourceStageUpdate). A deployment built by hand is replaced whenever its triggers change, so the first such
  * update fails; and auto-deploy releases each change itself, moving the stage off the named deployment

@@ -129,8 +129,9 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
 
 /**
  * TransitionRestIntegrationRemoved: an integration (`aws.apigateway.Integration`) the update removes while its method
- * stays, on a REST API with a deployment. No refusal of DeleteIntegration for a method that stays is documented or
- * reported, so the API is left with a method without an integration, and CreateDeployment then answers
+ * stays, on a REST API with a deployment. DeleteIntegration on a method that stays answers 204 (LocalStack's
+ * AWS-recorded test_apigateway_lambda snapshot, `test_lambda_aws_integration`), so the API is left with a method
+ * without an integration, and CreateDeployment then answers
  * "BadRequestException: No integration defined for method" (hashicorp/terraform-provider-aws#21210,
  * aws/serverless-application-model#54). The deployment this update takes is made before the delete (deletes run last,
  * pulumi/pulumi#9979), so this update succeeds and the stages keep the snapshot with the integration; the next deployment
