@@ -110,6 +110,32 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(rules([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
   });
 
+  it("finds a QueuePolicy replaced through its replaceWith (create-first, from a saved plan too), and passes it delete-first", () => {
+    const RANDOM = "random:index/randomString:RandomString";
+    const GROUP = "aws:ec2/securityGroup:SecurityGroup";
+    const suffix = (keepers: Record<string, string>) => handBuilt(RANDOM, "suffix", { length: 8, keepers }, { state: { result: "q7x2k9pz" } });
+    // Its inputs unchanged: only the engine's replaceWith cascade replaces it (step_generator.go, ReplaceKeys ["replaceWith"]).
+    const cascaded = (more: Partial<RecordedResource> = {}) => queuePolicy("jobs-policy", { replaceWith: [suffix({}).urn], ...more });
+    const before = [queue(), suffix({ epoch: "1" }), cascaded()];
+    const after = [queue(), suffix({ epoch: "2" }), cascaded()];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    // Its own new copy writes the document, then the old copy's delete empties it.
+    expect(findings[0].problem).toMatch(/^is replaced \(replaceWith: suffix replaced\) and its old copy deleted by this update, which gives the access policy of jobs to jobs-policy:/);
+    expect(findings[0].fix).toMatch(/deleteBeforeReplace: true/);
+    expect(rules(saved(before), after)).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    // Delete-first, or the suffix not replaced: nothing is deleted after the write.
+    expect(transition(before, [queue(), suffix({ epoch: "2" }), cascaded({ deleteBeforeReplace: true })])).toEqual([]);
+    expect(transition(before, [queue(), suffix({ epoch: "1" }), cascaded()])).toEqual([]);
+    // What it names replaced delete-first (a security group named by hand: the bridge's AutoName field) takes it
+    // down first (findDependentCascadeReplacements in the delete-before-replace branch).
+    const group = (name: string) => handBuilt(GROUP, "workers", { name, description: "workers" }, { id: "sg-0123456789abcdef0" });
+    const onGroup = queuePolicy("jobs-policy", { replaceWith: [group("a").urn] });
+    expect(transition([queue(), group("workers-a"), onGroup], [queue(), group("workers-b"), onGroup])).toEqual([]);
+    const autonamed = handBuilt(GROUP, "workers", { namePrefix: "workers-", description: "workers" }, { id: "sg-0123456789abcdef0" });
+    expect(rules([queue(), autonamed, onGroup], [queue(), { ...autonamed, inputs: { namePrefix: "workers-v2-", description: "workers" } }, onGroup])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+  });
+
   it("finds a TopicPolicy removed while the topic takes its own policy: the delete puts the default topic policy back, from a saved plan too", () => {
     const before = [topic(), topicPolicy()];
     const after = [topic({ policy: document })];
