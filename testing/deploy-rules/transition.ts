@@ -2368,8 +2368,11 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * (restApiPolicyWrite "clears") writes no document to lose; a protected policy resource is not deleted (the engine
  * refuses the delete and the update fails there). A policy resource replaced for its replaceWith (replacements.ts:
  * `replacedWith`) is replaced create-first as any other, unless deleteBeforeReplace, or a resource it names there is
- * replaced delete-first (cascadedBy). Not seen: a holder replaced under the same identities (an autonamed one, which
- * the plan's mocked id does not show replaced).
+ * replaced delete-first (cascadedBy). A holder the update replaces, of a type the transition checks judge (the stateful
+ * and named types: a bucket, a table, a secret; holderReplaced): under a new name, the old writers' deletes act on the
+ * old holder, though the mocked plans give both the same id; delete-first under its name, the engine deletes first the
+ * writers that take a ForceNew reference from it, and only the others' deletes reach the new holder. Not seen: a holder
+ * of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
  */
 function policyWriterDeletedFindings(
   deployed: Graph,
@@ -2377,6 +2380,8 @@ function policyWriterDeletedFindings(
   context: TransitionContext,
   stack: string | undefined,
   replacedWith: ReadonlyMap<string, readonly string[]>,
+  diffedOf: ReadonlyMap<string, RecordedResource>,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
 ): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
@@ -2397,6 +2402,17 @@ function policyWriterDeletedFindings(
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
     if (by.length === 0 || by.some((r) => !r || r.deleteBeforeReplace || namedByHand(cascadeTypeOf(r.type) ?? {}, r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
+  };
+  // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types), if
+  // it does: create-first under a new name only when the bridge draws one (its AutoName field not set by hand), else
+  // delete-first (the name set by hand, or deleteBeforeReplace). The mocked plans give an autonamed holder the same id
+  // on both sides, so only this says that its replacement is another resource.
+  const holderReplaced = (holder: RecordedResource | undefined): "new name" | "delete-first" | undefined => {
+    const diffed = holder && diffedOf.get(holder.urn);
+    const holderKind = diffed && (statefulKind.get(diffed.type) ?? TRANSITION_NAMED_TYPES.find((k) => k.type === diffed.type));
+    if (!holder || !diffed || !holderKind || (statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
+    if (diffed.deleteBeforeReplace || namedByHand(holderKind, diffed)) return "delete-first";
+    return holderKind.autonameField !== undefined ? "new name" : undefined;
   };
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
@@ -2426,7 +2442,17 @@ function policyWriterDeletedFindings(
         else nextByKey.set(key, [next]);
       }
     }
-    for (const { old, deleted } of candidates) {
+    for (const { old, deleted: deletes } of candidates) {
+      const replacement = holderReplaced(old.holder);
+      // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
+      if (replacement === "new name") continue;
+      // Replaced delete-first, under its name: the engine first deletes each deployed resource that depends on it and
+      // that the provider's Diff, with the inputs drawn from it unknown, would replace (step_generator.go
+      // calculateDependentReplacements, walking the deployed dependency graph, so a writer the program dropped too): a
+      // writer whose reference is ForceNew and comes from the holder (recorded dependencies stand for the engine's
+      // property dependencies) is deleted before the holder, and so before any new writer writes. One that names it by
+      // a written-out string is deleted at the end, and acts on the new holder of that name.
+      const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !(kind.replacedOnMove && writer.dependencies.includes(old.holder!.urn) && ignoredBy(writer, [field]).length === 0)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
       for (const next of nexts) {
@@ -2779,7 +2805,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
-    ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith),
+    ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
     ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),

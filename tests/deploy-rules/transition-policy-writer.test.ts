@@ -260,6 +260,30 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs"), policyOn("p2", "jobs")]).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} p1`]);
   });
 
+  it("passes a holder replaced under a new name (an autonamed bucket, whose mocked id does not change): the delete acts on the old bucket", () => {
+    const autonamed = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "uploads", { forceDestroy: true, ...inputs }, { id: "uploads-1a2b3c" });
+    const policy = handBuilt(BUCKET_POLICY, "uploads-policy", { bucket: "uploads-1a2b3c", policy: document }, { dependencies: [autonamed().urn] });
+    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
+    // objectLockEnabled (ForceNew once set) replaces it; the bridge draws a new name, create-first.
+    expect(ours(transition([autonamed(), policy], [autonamed({ objectLockEnabled: true, policy: document })]))).toEqual([]);
+    // Not replaced, the same move is a finding.
+    expect(ours(transition([autonamed(), policy], [autonamed({ policy: document })]))).toEqual([`${BUCKET_POLICY} uploads-policy`]);
+  });
+
+  it("finds a holder replaced delete-first under its name only for a writer that does not take its reference from it", () => {
+    // The bucket named by hand: the bridge replaces it delete-first, and the new bucket has the same name.
+    const named = (inputs: Record<string, unknown> = {}) => bucket(inputs);
+    const policy = (more: Partial<RecordedResource> = {}) => handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, more);
+    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
+    const next = [named({ objectLockEnabled: true, policy: document })];
+    // Its bucket from the bucket's output: the engine deletes it before the bucket (calculateDependentReplacements).
+    expect(ours(transition([named(), policy({ dependencies: [named().urn] })], next))).toEqual([]);
+    // The name written out: deleted at the end, its DeleteBucketPolicy hits the new bucket of that name.
+    expect(ours(transition([named(), policy()], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    // bucket ignored: the engine's Diff for the dependents does not replace it, so it too is deleted at the end.
+    expect(ours(transition([named(), policy({ dependencies: [named().urn], ignoreChanges: ["bucket"] })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+  });
+
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
     const deployedBucket = handBuilt(BUCKET, "uploads", { bucket: "uploads-1a2b3c" }, { id: "uploads-1a2b3c" });
     const oldPolicy = handBuilt(BUCKET_POLICY, "p", { bucket: "uploads-1a2b3c", policy: document });
