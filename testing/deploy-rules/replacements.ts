@@ -70,6 +70,11 @@ export interface CascadeType extends InputComparison {
   hashedInputs?: readonly string[];
   /** The values of the resource (outputs) that a replacement draws anew. */
   drawnAnew(resource: RecordedResource): unknown[];
+  /**
+   * pulumi-aws's AutoName field: set by hand, the bridge replaces the resource delete-first (as TransitionNamedType's
+   * `autonameField`), and the engine then deletes what names it in `replaceWith` before it too.
+   */
+  autonameField?: string;
 }
 
 const RANDOM_INPUTS = ["keepers", "length", "lower", "upper", "special", "minLower", "minUpper", "minNumeric", "minSpecial"];
@@ -123,14 +128,21 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
   // on any change: pulumi-aws gives every resource with an Optional or Required `name` input
   // `tfbridge.AutoName("name", 255, "-")` (provider/autonaming.go setAutonaming, read at
   // 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15), so a name set by hand that the program stops setting is a new drawn one.
-  { type: "aws:ec2/securityGroup:SecurityGroup", replaceOn: ["name", "namePrefix", "description"], replaceWhenSet: ["vpcId"], emptyIsUnset: true, drawnAnew: (r) => [r.id, r.state.id, r.state.arn] },
+  {
+    type: "aws:ec2/securityGroup:SecurityGroup",
+    replaceOn: ["name", "namePrefix", "description"],
+    replaceWhenSet: ["vpcId"],
+    emptyIsUnset: true,
+    autonameField: "name",
+    drawnAnew: (r) => [r.id, r.state.id, r.state.arn],
+  },
   // rds/subnet_group.go (SDKv2, read at 01c08000ddb14181b5bd19201d8fca311dc570e4): name and name_prefix are
   // Optional+Computed+ForceNew, and nothing else is ForceNew (description has `Default: "Managed by Terraform"`, not
   // ForceNew; subnet_ids, a TypeSet, changes in place with ModifyDBSubnetGroup). Both stay compared on any change, as
   // a security group's name: pulumi-aws gives the type `AutoName("name")` (autonaming.go setAutonaming, as above), so a
   // name set by hand, or a prefix, that the program stops setting is a new drawn name. A namePrefix draws a new name
   // (prefix and a 26-character id).
-  { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], emptyIsUnset: true, drawnAnew: autonamed("name") },
+  { type: RDS_SUBNET_GROUP, replaceOn: ["name", "namePrefix"], emptyIsUnset: true, autonameField: "name", drawnAnew: autonamed("name") },
   // rds/cluster.go, judged as the cluster's stateful rule judges it (RDS_CLUSTER_REPLACEMENT: its Optional+Computed
   // inputs only when set, availabilityZones a set).
   { type: RDS_CLUSTER, ...RDS_CLUSTER_REPLACEMENT, drawnAnew: autonamed("clusterIdentifier") },
@@ -159,6 +171,7 @@ export const CASCADE_TYPES: readonly CascadeType[] = [
     replaceWhenSet: ["logGroupClass"],
     emptyIsUnset: true,
     defaults: { logGroupClass: "STANDARD" },
+    autonameField: "name",
     drawnAnew: autonamed("name"),
   },
 ];
@@ -196,12 +209,19 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 /**
  * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
  * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges; false
- * where the deployed plan does not hold `old`'s inputs).
+ * where the deployed plan does not hold `old`'s inputs). `replacedWith` maps each resource replaced for its
+ * `replaceWith` to the replaced resources it names there: a replacement its own inputs do not show, which the engine
+ * makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless deleteBeforeReplace).
  */
-export function withCascadedReplacements(deployed: Graph, after: Graph, replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean): { after: Graph } {
+export function withCascadedReplacements(
+  deployed: Graph,
+  after: Graph,
+  replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean,
+): { after: Graph; replacedWith: ReadonlyMap<string, readonly string[]> } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   let graph = after;
   const done = new Set<string>();
+  const replacedWith = new Map<string, string[]>();
   for (;;) {
     const fresh = new Map<string, Drawn>();
     for (const next of graph) {
@@ -209,10 +229,11 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
       const old = deployedByUrn.get(next.urn);
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
-      const byReplaceWith = (next.replaceWith ?? []).some((urn) => done.has(urn));
+      const by = (next.replaceWith ?? []).filter((urn) => done.has(urn));
       const byInputs = kind !== undefined && replaced(kind, old, next);
-      if (!byReplaceWith && !byInputs) continue;
+      if (by.length === 0 && !byInputs) continue;
       done.add(next.urn);
+      if (by.length > 0) replacedWith.set(next.urn, by);
       for (const value of kind?.drawnAnew(next) ?? []) {
         if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, { replacement: `<new ${value}>`, by: next.urn });
       }
@@ -220,7 +241,7 @@ export function withCascadedReplacements(deployed: Graph, after: Graph, replaced
     if (fresh.size === 0) {
       // Nothing new drawn: a replaceWith reached only from this round's replacements needs one more look.
       const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && (r.replaceWith ?? []).some((urn) => done.has(urn)));
-      if (!more) return { after: graph };
+      if (!more) return { after: graph, replacedWith };
       continue;
     }
     // Longest first, so a value inside another (a suffix inside an identifier) is replaced after it.

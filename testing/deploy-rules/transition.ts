@@ -2366,10 +2366,23 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * a holder the update replaces under a new name keeps its URN but not its identities, and the old writer's delete then
  * empties the old resource, which the update deletes anyway. A REST API whose body only clears the policy
  * (restApiPolicyWrite "clears") writes no document to lose; a protected policy resource is not deleted (the engine
- * refuses the delete and the update fails there). Not seen: a holder replaced under the same identities (an autonamed
- * one, which the plan's mocked id does not show replaced), and a policy resource replaced through a replaceWith cascade.
+ * refuses the delete and the update fails there). A policy resource replaced for its replaceWith (replacements.ts:
+ * `replacedWith`) is replaced create-first as any other, unless deleteBeforeReplace, or a resource it names there is
+ * replaced delete-first (cascadedBy). A holder the update replaces, of a type the transition checks judge (the stateful
+ * and named types: a bucket, a table, a secret; holderReplaced): under a new name, the old writers' deletes act on the
+ * old holder, though the mocked plans give both the same id; delete-first under its name, the engine deletes first the
+ * writers that take a ForceNew reference from it, and only the others' deletes reach the new holder. Not seen: a holder
+ * of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
  */
-function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: TransitionContext, stack: string | undefined): TransitionFinding[] {
+function policyWriterDeletedFindings(
+  deployed: Graph,
+  after: Graph,
+  context: TransitionContext,
+  stack: string | undefined,
+  replacedWith: ReadonlyMap<string, readonly string[]>,
+  diffedOf: ReadonlyMap<string, RecordedResource>,
+  statefulChangesOf: ReadonlyMap<string, string[]>,
+): TransitionFinding[] {
   // A kind the deployed plan holds no policy resource of deletes none: its one-writer lookup (several scans of each
   // plan) is skipped, and a plan with none indexes nothing.
   const deployedTypes = new Set(deployed.map((r) => r.type));
@@ -2380,6 +2393,27 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
   const ruleContext: DeployRuleContext = { stack: stack ?? "", production: false, region: context.region };
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
+  // A writer the engine replaces for its replaceWith (replacements.ts), create-first: the replaced resources it names
+  // there that are replaced create-first themselves. One replaced delete-first (deleteBeforeReplace, or its AutoName
+  // field set by hand) has the engine delete, before it, every resource whose replaceWith names it
+  // (step_generator.go findDependentCascadeReplacements, in the delete-before-replace branch): that delete runs before
+  // any new writer writes.
+  const cascadedBy = (copy: RecordedResource): string[] => {
+    const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
+    if (by.length === 0 || by.some((r) => !r || r.deleteBeforeReplace || namedByHand(cascadeTypeOf(r.type) ?? {}, r))) return [];
+    return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
+  };
+  // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types), if
+  // it does: create-first under a new name only when the bridge draws one (its AutoName field not set by hand), else
+  // delete-first (the name set by hand, or deleteBeforeReplace). The mocked plans give an autonamed holder the same id
+  // on both sides, so only this says that its replacement is another resource.
+  const holderReplaced = (holder: RecordedResource | undefined): "new name" | "delete-first" | undefined => {
+    const diffed = holder && diffedOf.get(holder.urn);
+    const holderKind = diffed && (statefulKind.get(diffed.type) ?? TRANSITION_NAMED_TYPES.find((k) => k.type === diffed.type));
+    if (!holder || !diffed || !holderKind || (statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
+    if (diffed.deleteBeforeReplace || namedByHand(holderKind, diffed)) return "delete-first";
+    return holderKind.autonameField !== undefined ? "new name" : undefined;
+  };
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
     const targetsOf = onePolicyTargets(kind.rule);
@@ -2387,7 +2421,7 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
     // Why the update replaces a deployed writer create-first (its old copy deleted at the end): its reference if ForceNew,
     // replaceOnChanges, as the engine diffs it (ignoreChanges reset). A delete-first replacement deletes before it creates.
-    const replacedBy = (w: RecordedResource, copy: RecordedResource) => (copy.deleteBeforeReplace ? [] : replaceReasons(replacing, w, asDiffed(replacing, w, copy)));
+    const replacedBy = (w: RecordedResource, copy: RecordedResource) => (copy.deleteBeforeReplace ? [] : [...replaceReasons(replacing, w, asDiffed(replacing, w, copy)), ...cascadedBy(copy)]);
     // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
     const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
@@ -2408,7 +2442,17 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
         else nextByKey.set(key, [next]);
       }
     }
-    for (const { old, deleted } of candidates) {
+    for (const { old, deleted: deletes } of candidates) {
+      const replacement = holderReplaced(old.holder);
+      // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
+      if (replacement === "new name") continue;
+      // Replaced delete-first, under its name: the engine first deletes each deployed resource that depends on it and
+      // that the provider's Diff, with the inputs drawn from it unknown, would replace (step_generator.go
+      // calculateDependentReplacements, walking the deployed dependency graph, so a writer the program dropped too): a
+      // writer whose reference is ForceNew and comes from the holder (recorded dependencies stand for the engine's
+      // property dependencies) is deleted before the holder, and so before any new writer writes. One that names it by
+      // a written-out string is deleted at the end, and acts on the new holder of that name.
+      const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !(kind.replacedOnMove && writer.dependencies.includes(old.holder!.urn) && ignoredBy(writer, [field]).length === 0)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
       for (const next of nexts) {
@@ -2423,7 +2467,7 @@ function policyWriterDeletedFindings(deployed: Graph, after: Graph, context: Tra
               "TransitionPolicyWriterDeleted",
               writer,
               `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? "" : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created` : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
               stack,
             ),
           );
@@ -2734,7 +2778,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  after = withCascadedReplacements(deployed, after, (kind, old, next) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0).after;
+  const cascade = withCascadedReplacements(deployed, after, (kind, old, next) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0);
+  after = cascade.after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
   const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
@@ -2760,7 +2805,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...edgeLogGroupFindings(deployed, after, context.stack),
     ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
     ...restApiEndpointFindings(deployed, after, context.stack),
-    ...policyWriterDeletedFindings(deployed, after, scope, context.stack),
+    ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
     ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),

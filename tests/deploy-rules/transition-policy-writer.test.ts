@@ -110,6 +110,32 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(rules([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
   });
 
+  it("finds a QueuePolicy replaced through its replaceWith (create-first, from a saved plan too), and passes it delete-first", () => {
+    const RANDOM = "random:index/randomString:RandomString";
+    const GROUP = "aws:ec2/securityGroup:SecurityGroup";
+    const suffix = (keepers: Record<string, string>) => handBuilt(RANDOM, "suffix", { length: 8, keepers }, { state: { result: "q7x2k9pz" } });
+    // Its inputs unchanged: only the engine's replaceWith cascade replaces it (step_generator.go, ReplaceKeys ["replaceWith"]).
+    const cascaded = (more: Partial<RecordedResource> = {}) => queuePolicy("jobs-policy", { replaceWith: [suffix({}).urn], ...more });
+    const before = [queue(), suffix({ epoch: "1" }), cascaded()];
+    const after = [queue(), suffix({ epoch: "2" }), cascaded()];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    // Its own new copy writes the document, then the old copy's delete empties it.
+    expect(findings[0].problem).toMatch(/^is replaced \(replaceWith: suffix replaced\) and its old copy deleted by this update, which gives the access policy of jobs to jobs-policy:/);
+    expect(findings[0].fix).toMatch(/deleteBeforeReplace: true/);
+    expect(rules(saved(before), after)).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    // Delete-first, or the suffix not replaced: nothing is deleted after the write.
+    expect(transition(before, [queue(), suffix({ epoch: "2" }), cascaded({ deleteBeforeReplace: true })])).toEqual([]);
+    expect(transition(before, [queue(), suffix({ epoch: "1" }), cascaded()])).toEqual([]);
+    // What it names replaced delete-first (a security group named by hand: the bridge's AutoName field) takes it
+    // down first (findDependentCascadeReplacements in the delete-before-replace branch).
+    const group = (name: string) => handBuilt(GROUP, "workers", { name, description: "workers" }, { id: "sg-0123456789abcdef0" });
+    const onGroup = queuePolicy("jobs-policy", { replaceWith: [group("a").urn] });
+    expect(transition([queue(), group("workers-a"), onGroup], [queue(), group("workers-b"), onGroup])).toEqual([]);
+    const autonamed = handBuilt(GROUP, "workers", { namePrefix: "workers-", description: "workers" }, { id: "sg-0123456789abcdef0" });
+    expect(rules([queue(), autonamed, onGroup], [queue(), { ...autonamed, inputs: { namePrefix: "workers-v2-", description: "workers" } }, onGroup])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+  });
+
   it("finds a TopicPolicy removed while the topic takes its own policy: the delete puts the default topic policy back, from a saved plan too", () => {
     const before = [topic(), topicPolicy()];
     const after = [topic({ policy: document })];
@@ -232,6 +258,30 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs2", { policy: document })])).toEqual([]);
     // The queue kept: the same move is a finding.
     expect(transition([namedQueue("jobs"), policyOn("p1", "jobs")], [namedQueue("jobs"), policyOn("p2", "jobs")]).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} p1`]);
+  });
+
+  it("passes a holder replaced under a new name (an autonamed bucket, whose mocked id does not change): the delete acts on the old bucket", () => {
+    const autonamed = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "uploads", { forceDestroy: true, ...inputs }, { id: "uploads-1a2b3c" });
+    const policy = handBuilt(BUCKET_POLICY, "uploads-policy", { bucket: "uploads-1a2b3c", policy: document }, { dependencies: [autonamed().urn] });
+    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
+    // objectLockEnabled (ForceNew once set) replaces it; the bridge draws a new name, create-first.
+    expect(ours(transition([autonamed(), policy], [autonamed({ objectLockEnabled: true, policy: document })]))).toEqual([]);
+    // Not replaced, the same move is a finding.
+    expect(ours(transition([autonamed(), policy], [autonamed({ policy: document })]))).toEqual([`${BUCKET_POLICY} uploads-policy`]);
+  });
+
+  it("finds a holder replaced delete-first under its name only for a writer that does not take its reference from it", () => {
+    // The bucket named by hand: the bridge replaces it delete-first, and the new bucket has the same name.
+    const named = (inputs: Record<string, unknown> = {}) => bucket(inputs);
+    const policy = (more: Partial<RecordedResource> = {}) => handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, more);
+    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
+    const next = [named({ objectLockEnabled: true, policy: document })];
+    // Its bucket from the bucket's output: the engine deletes it before the bucket (calculateDependentReplacements).
+    expect(ours(transition([named(), policy({ dependencies: [named().urn] })], next))).toEqual([]);
+    // The name written out: deleted at the end, its DeleteBucketPolicy hits the new bucket of that name.
+    expect(ours(transition([named(), policy()], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    // bucket ignored: the engine's Diff for the dependents does not replace it, so it too is deleted at the end.
+    expect(ours(transition([named(), policy({ dependencies: [named().urn], ignoreChanges: ["bucket"] })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
   });
 
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
