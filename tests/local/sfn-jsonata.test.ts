@@ -1,0 +1,173 @@
+/**
+ * JSONata states (`QueryLanguage: "JSONata"`: https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html)
+ * in the local Step Functions runtime, which aws-local-stepfunctions 3.0.0 does not read: local/sfn-server.ts runs
+ * each JSONata state itself (runJsonataState). Causes and events are those LocalStack's tests recorded against AWS
+ * (tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.snapshot.json).
+ */
+import { describe, expect, it } from "vitest";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+
+function machine(definition: object, functions: Record<string, TaskFunction> = {}): LocalStateMachineDefinition {
+  return {
+    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:jsonata`,
+    name: "jsonata",
+    type: "STANDARD",
+    definition: JSON.stringify(definition),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/jsonata-role`,
+    logLevel: "OFF",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(Object.entries(functions).map(([fn, run]) => [lambdaFunctionArn(REGION, fn), run])),
+  };
+}
+
+async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
+  const local = machine(definition, functions);
+  const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+  const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify(input) }, false);
+  await sfn.drained();
+  const { status, error, cause, output } = sfn.describeExecution({ executionArn });
+  const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+  const assigned = events.flatMap((event) => {
+    const details = event.stateExitedEventDetails as { name: string; assignedVariables?: Record<string, string> } | undefined;
+    return details?.assignedVariables ? [[details.name, details.assignedVariables] as const] : [];
+  });
+  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, events, assigned };
+}
+
+describe("local Step Functions, JSONata states", () => {
+  it("evaluates a Pass state's Output and Assign, and a Choice's Condition, sharing variables with a JSONPath state", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Output: { doubled: "{% $states.input.n * 2 %}", name: "{% $states.context.State.Name %}" }, Assign: { n: "{% $states.input.n %}" }, Next: "Branch" },
+        Branch: { Type: "Choice", Choices: [{ Condition: "{% $n > 2 %}", Next: "Big", Assign: { size: "big" } }], Default: "Small", Assign: { size: "small" } },
+        Big: { QueryLanguage: "JSONPath", Type: "Pass", Parameters: { "n.$": "$n", "size.$": "$size", "doubled.$": "$.doubled" }, Next: "Done" },
+        Small: { Type: "Fail", Error: "{% 'Too' & 'Small' %}", Cause: "{% 'n is ' & $string($n) %}" },
+        Done: { Type: "Succeed", Output: "{% $merge([$states.input, {'execution': $states.context.Execution.Name}]) %}" },
+      },
+    };
+    const big = await ran(definition, { n: 3 });
+    expect(big).toMatchObject({ status: "SUCCEEDED", output: { n: 3, size: "big", doubled: 6, execution: expect.any(String) } });
+    expect(big.assigned).toEqual([["Start", { n: "3" }], ["Branch", { size: '"big"' }]]);
+    const small = await ran(definition, { n: 1 });
+    expect(small).toMatchObject({ status: "FAILED", error: "TooSmall", cause: "n is 1" });
+    expect(small.assigned).toEqual([["Start", { n: "1" }], ["Branch", { size: '"small"' }]]);
+  });
+
+  it("hands a Task its evaluated Arguments, and reads its result as $states.result in Output and Assign", async () => {
+    const seen: unknown[] = [];
+    const fn: TaskFunction = async (event) => (seen.push(event), { sum: (event as { a: number; b: number }).a + (event as { a: number; b: number }).b });
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Add",
+      States: {
+        Add: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: "{% $states.input.x %}", b: 2 } },
+          Output: "{% $states.result.Payload.sum %}",
+          Assign: { status: "{% $states.result.StatusCode %}" },
+          End: true,
+        },
+      },
+    };
+    const result = await ran(definition, { x: 40 }, { add: fn });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: 42 });
+    expect(seen).toEqual([{ a: 40, b: 2 }]);
+    expect(result.assigned).toEqual([["Add", { status: "200" }]]);
+    const scheduled = result.events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails as { parameters: string };
+    expect(JSON.parse(scheduled.parameters)).toEqual({ FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: 40, b: 2 } });
+  });
+
+  it("retries a failed Task, then catches it with an Output and Assign that read $states.errorOutput", async () => {
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      calls++;
+      throw Object.assign(new Error("boom"), { errorType: "Boom" });
+    };
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Call",
+      States: {
+        Call: {
+          Type: "Task",
+          Resource: lambdaFunctionArn(REGION, "fail"),
+          Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 2 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Output: { caught: "{% $states.errorOutput.Error %}", was: "{% $states.input %}" }, Assign: { failure: "{% $states.errorOutput.Error %}" }, Next: "After" }],
+          End: true,
+        },
+        After: { Type: "Pass", Output: { caught: "{% $states.input.caught %}", failure: "{% $failure %}" }, End: true },
+      },
+    };
+    const result = await ran(definition, { x: 1 }, { fail: fn });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { caught: "Boom", failure: "Boom" } });
+    expect(calls).toBe(3);
+    expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
+  });
+
+  it("waits the Seconds an expression gives", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: "{% $states.input.s %}", Output: "{% $states.input.s + 1 %}", End: true } } };
+    expect(await ran(definition, { s: 0 })).toMatchObject({ status: "SUCCEEDED", output: 1 });
+    expect(await ran(definition, { s: -1 })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
+  it("maps the Items an expression gives through its ItemSelector, with $states.context.Map.Item; runs JSONata Parallel branches", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          Items: "{% $states.input.values %}",
+          ItemSelector: { value: "{% $states.context.Map.Item.Value %}", index: "{% $states.context.Map.Item.Index %}" },
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Square", States: { Square: { Type: "Pass", Output: "{% $states.input.value * $states.input.value + $states.input.index %}", End: true } } },
+          Next: "Both",
+        },
+        Both: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "Sum", States: { Sum: { Type: "Pass", Output: "{% $sum($states.input) %}", End: true } } },
+            { StartAt: "Count", States: { Count: { Type: "Pass", Output: "{% $count($states.input) %}", End: true } } },
+          ],
+          Output: { sum: "{% $states.result[0] %}", count: "{% $states.result[1] %}" },
+          End: true,
+        },
+      },
+    };
+    expect(await ran(definition, { values: [1, 2, 3] })).toMatchObject({ status: "SUCCEEDED", output: { sum: 1 + 5 + 11, count: 3 } });
+  });
+
+  it("fails with States.QueryEvaluationError and an EvaluationFailed event where an expression returns nothing", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "State0", States: { State0: { Type: "Pass", Output: "{% $doesNotExist %}", End: true } } };
+    const result = await ran(definition);
+    const cause = "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined).";
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"]);
+    expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Output", state: "State0" });
+  });
+
+  it("names the field within an object where its expression returns nothing; a Catch takes it", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), Arguments: { FunctionName: "{% $doesNotExist %}" }, Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "Caught" }], End: true },
+        Caught: { Type: "Pass", End: true },
+      },
+    };
+    const result = await ran(definition, {}, { f: async () => ({}) });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
+  });
+
+  it("refuses a JSONPath field in a JSONata state, as AWS refuses the definition", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Parameters: { a: 1 }, End: true } } };
+    const result = await ran(definition);
+    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("State machine definition is invalid") });
+  });
+});
