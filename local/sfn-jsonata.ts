@@ -15,6 +15,11 @@ export function isExpression(value: unknown): value is string {
   return typeof value === "string" && value.startsWith("{%") && value.endsWith("%}");
 }
 
+/** An expression's text, as AWS's causes quote it (`{% %}` left out); a literal field's value as it is. */
+export function expressionText(value: unknown): string {
+  return isExpression(value) ? value.slice(2, -2).trim() : String(value);
+}
+
 const compiled = new Map<string, ReturnType<typeof jsonata>>();
 
 /**
@@ -42,7 +47,7 @@ export function jsonType(value: unknown): string {
 
 /** What `{% … %}` in `field` evaluates to with `bindings` (`$states`, the variables), as JSON. */
 async function evaluated(text: string, field: string, bindings: Record<string, unknown>): Promise<unknown> {
-  const expression = text.slice(2, -2).trim();
+  const expression = expressionText(text);
   let result: unknown;
   try {
     let program = compiled.get(expression);

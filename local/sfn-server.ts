@@ -35,7 +35,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, isExpression, jsonType, queryEvaluationError } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, jsonType, queryEvaluationError } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -845,7 +845,7 @@ interface StateOutcome {
   isEndState: boolean;
 }
 interface StateOptions {
-  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> } };
+  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext };
   abortSignal?: AbortSignal;
   eventLogger: LibraryRunLogger;
 }
@@ -889,13 +889,18 @@ function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { type, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
-  // The context object as AWS gives it (no Task token: reading it mints one, which a callback Task's wait must take).
-  const { Task: _token, Map: _item, ...shown } = context;
+  // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
+  // callback Task only (reading it mints one, which the Task's wait takes up: held until its handler is called).
+  const { Task: task, Map: _item, ...shown } = context;
+  const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
+  if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
+  const callback = type === "Task" && callbackTaskResource(state.Resource) !== undefined && task !== undefined;
   const enteredTime = new Date().toISOString();
   const attempts = retry.map(() => 0);
   const next = (stateResult: unknown): StateOutcome => ({ stateResult, nextState: typeof state.Next === "string" ? state.Next : "", isEndState: state.End === true || type === "Succeed" });
   for (let retryCount = 0; ; retryCount++) {
-    const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount } })) };
+    const token = callback ? (task as { Token: string }).Token : undefined;
+    const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
     const bindings = { ...local.v, states };
     const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings) : Promise.resolve(result));
     try {
@@ -909,6 +914,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Task":
         case "Parallel": {
           const input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
           const { stateResult } = await handlers[type](state, rawInput, input, context, stateName, options);
           states.result = stateResult;
           outcome = next(await output(stateResult));
@@ -916,7 +922,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         }
         case "Map": {
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
-          if ("Items" in state && !Array.isArray(items)) throw queryEvaluationError(String(state.Items).slice(2, -2).trim(), "Items", `returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          if ("Items" in state && !Array.isArray(items)) throw queryEvaluationError(expressionText(state.Items), "Items", `returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           let selected = items;
           if ("ItemSelector" in state && Array.isArray(items)) {
             selected = [];
@@ -934,7 +940,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Wait": {
           const field = "Seconds" in state ? "Seconds" : "Timestamp";
           const value = await evaluateField(state[field], field, bindings);
-          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw queryEvaluationError(String(state.Seconds), "Seconds", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw queryEvaluationError(expressionText(state.Seconds), "Seconds", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
           await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
@@ -943,7 +949,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           let rule: Record<string, any> | undefined;
           for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
             const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings);
-            if (typeof holds !== "boolean") throw queryEvaluationError(String(candidate.Condition).slice(2, -2).trim(), `Choices[${i}]/Condition`, `returned an unexpected result type. Expected 'boolean', but was '${jsonType(holds)}' for value: ${JSON.stringify(holds)}`);
+            if (typeof holds !== "boolean") throw queryEvaluationError(expressionText(candidate.Condition), `Choices[${i}]/Condition`, `returned an unexpected result type. Expected 'boolean', but was '${jsonType(holds)}' for value: ${JSON.stringify(holds)}`);
             if (holds) {
               rule = candidate;
               break;
@@ -1334,6 +1340,9 @@ function timerLimits(limits: CallbackLimits): CallbackLimits {
   return Object.fromEntries(Object.entries(limits).map(([field, seconds]) => [field, Math.min(seconds, LONGEST_TIMER_SECONDS)]));
 }
 
+/** The context object's `Task` method (not enumerable: no path or JSON sees it) that holds a token read before an await (ExecutionCallbacks.hold). */
+const HOLD_TOKEN = Symbol("local Step Functions task token held");
+
 /**
  * One execution's callback Tasks. The context object's `Task` is read by the library when it resolves a state's
  * Parameters (`"token.$": "$$.Task.Token"`, in a path or an intrinsic function alike: every ASL rule is the library's
@@ -1352,7 +1361,15 @@ export class ExecutionCallbacks {
     private readonly machineArn: string,
     private readonly timeout: () => Error,
   ) {
-    this.task = Object.defineProperty({}, "Token", { enumerable: true, get: () => this.read() }) as { readonly Token: string };
+    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) } }) as { readonly Token: string };
+  }
+
+  /** `token`, read before an await (a JSONata Task's, runJsonataState), is again the one the next callback Task takes up. */
+  private hold(token: string): void {
+    this.pending = token;
+    queueMicrotask(() => {
+      if (this.pending === token) this.pending = undefined;
+    });
   }
 
   private read(): string {

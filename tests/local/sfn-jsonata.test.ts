@@ -60,6 +60,15 @@ describe("local Step Functions, JSONata states", () => {
     expect(small.assigned).toEqual([["Start", { n: "1" }], ["Branch", { size: '"small"' }]]);
   });
 
+  it("gives $states.context the execution's StartTime and the state's Name, not the library's own start", async () => {
+    const local = machine({ QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 0, Next: "Look" }, Look: { Type: "Pass", Output: { start: "{% $states.context.Execution.StartTime %}", state: "{% $states.context.State.Name %}" }, End: true } } });
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn, startDate } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await sfn.drained();
+    const { output } = sfn.describeExecution({ executionArn });
+    expect(JSON.parse(output as string)).toEqual({ start: new Date(Math.round((startDate as number) * 1000)).toISOString(), state: "Look" });
+  });
+
   it("hands a Task its evaluated Arguments, and reads its result as $states.result in Output and Assign", async () => {
     const seen: unknown[] = [];
     const fn: TaskFunction = async (event) => (seen.push(event), { sum: (event as { a: number; b: number }).a + (event as { a: number; b: number }).b });
@@ -83,6 +92,47 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.assigned).toEqual([["Add", { status: "200" }]]);
     const scheduled = result.events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails as { parameters: string };
     expect(JSON.parse(scheduled.parameters)).toEqual({ FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: 40, b: 2 } });
+  });
+
+  it("hands an optimized integration and an AWS SDK Task their evaluated Arguments", async () => {
+    const calls: Array<[string, unknown]> = [];
+    const local = {
+      ...machine({
+        QueryLanguage: "JSONata",
+        StartAt: "Send",
+        States: {
+          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Arguments: { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q", MessageBody: "{% $string($states.input.order) %}" }, Output: "{% $states.result.MessageId %}", Next: "Get" },
+          Get: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:getItem", Arguments: { TableName: "t", Key: { pk: { S: "{% $states.input %}" } } }, End: true },
+        },
+      }),
+      serviceTasks: async (api: string, parameters: unknown) => (calls.push([api, parameters]), api.includes("sendMessage") ? { MessageId: "m-1" } : { Item: {} }),
+    };
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify({ order: { id: 7 } }) }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify({ Item: {} }) });
+    expect(calls).toEqual([
+      [expect.stringContaining("sendMessage"), { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q", MessageBody: '{"id":7}' }],
+      [expect.stringContaining("getItem"), { TableName: "t", Key: { pk: { S: "m-1" } } }],
+    ]);
+  });
+
+  it("hands a callback Task its token as $states.context.Task.Token, and takes SendTaskSuccess' output as its result", async () => {
+    const tokens: string[] = [];
+    const local = machine(
+      {
+        QueryLanguage: "JSONata",
+        StartAt: "Ask",
+        States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, Output: "{% $states.result.approved %}", End: true } },
+      },
+      { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+    );
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await expect.poll(() => tokens.length).toBe(1);
+    sfn.sendTaskSuccess({ taskToken: tokens[0], output: JSON.stringify({ approved: true }) });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: "true" });
   });
 
   it("retries a failed Task, then catches it with an Output and Assign that read $states.errorOutput", async () => {
