@@ -7,7 +7,9 @@
  * Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose `Output` and `Assign` read
  * `$states.errorOutput`.
  */
+import { createHash, randomUUID } from "node:crypto";
 import jsonata from "jsonata";
+import { mulberry32 } from "./seeded-random.cjs";
 import { ServiceTaskFailure } from "./sfn-integrations";
 
 /** A field's value as AWS reads it in a JSONata state: a string `{% … %}` is an expression, anything else data. */
@@ -45,6 +47,39 @@ export function jsonType(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
+/** States.Hash's algorithms, which $hash takes, by Node's names for them. */
+const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+
+/**
+ * The functions Step Functions adds to JSONata (transforming-data.html, "JSONata functions provided by Step
+ * Functions"), each the JSONata counterpart of an intrinsic function: $partition (States.ArrayPartition), $range
+ * (States.ArrayRange: its end included; a single value is no array, as JSONata's sequences are: LocalStack's
+ * AWS-recorded test_array_range, $range(1, 9, 9) gives 1), $hash (States.Hash, hexadecimal), $random (States.MathRandom;
+ * seeded, the same seed gives the same number, not AWS's), $uuid (States.UUID, version 4) and $parse (JSON text to its
+ * value, in place of JSONata's $eval: LocalStack's AWS-recorded test_parse). Bound beneath the workflow's variables.
+ */
+const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
+  partition: (array: unknown[], size: number) => {
+    if (!Array.isArray(array) || !Number.isSafeInteger(size) || size < 1) throw new Error("$partition takes an array and a chunk size of at least 1");
+    const chunks: unknown[][] = [];
+    for (let at = 0; at < array.length; at += size) chunks.push(array.slice(at, at + size));
+    return chunks;
+  },
+  range: (first: number, last: number, step: number) => {
+    if (![first, last, step].every(Number.isFinite) || step === 0) throw new Error("$range takes a start, an end and a step other than 0");
+    const values: number[] = [];
+    for (let value = first; step > 0 ? value <= last : value >= last; value += step) values.push(value);
+    return values.length === 1 ? values[0] : values;
+  },
+  hash: (value: string, algorithm: string) => {
+    if (typeof value !== "string" || !Object.hasOwn(HASHES, algorithm)) throw new Error(`$hash takes a string and one of ${Object.keys(HASHES).join(", ")}`);
+    return createHash(HASHES[algorithm]).update(value).digest("hex");
+  },
+  random: (seed?: number) => (seed === undefined ? Math.random() : mulberry32(seed)()),
+  uuid: () => randomUUID(),
+  parse: (text: string) => JSON.parse(text),
+};
+
 /** What `{% … %}` in `field` evaluates to with `bindings` (`$states`, the variables), as JSON. */
 async function evaluated(text: string, field: string, bindings: Record<string, unknown>): Promise<unknown> {
   const expression = expressionText(text);
@@ -53,7 +88,7 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
     let program = compiled.get(expression);
     if (!program) compiled.set(expression, (program = jsonata(expression)));
     // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
-    result = await program.evaluate(undefined, bindings);
+    result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
     throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}`);

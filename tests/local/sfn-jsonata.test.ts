@@ -193,6 +193,23 @@ describe("local Step Functions, JSONata states", () => {
     expect(await ran(definition, { values: [1, 2, 3] })).toMatchObject({ status: "SUCCEEDED", output: { sum: 1 + 5 + 11, count: 3 } });
   });
 
+  it("has the functions Step Functions adds to JSONata, with AWS's recorded results", async () => {
+    const output = {
+      partition: "{% $partition([0, 1, 2, 3], 3) %}",
+      range: "{% $range(0, 10, 3) %}",
+      single: "{% $range(1, 9, 9) %}",
+      parsed: "{% $parse('{\"Arg1\": 1, \"Arg2\": []}') %}",
+      zero: "{% $parse('-0') %}",
+      hash: "{% $hash('input data', 'SHA-1') %}",
+      uuid: "{% $uuid() %}",
+      seeded: "{% $random(7) = $random(7) %}",
+    };
+    const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: output, End: true } } });
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    // test_array_jsonata, test_json_manipulation_jsonata; States.Hash's example on the intrinsic functions page.
+    expect(result.output).toEqual({ partition: [[0, 1, 2], [3]], range: [0, 3, 6, 9], single: 1, parsed: { Arg1: 1, Arg2: [] }, zero: 0, hash: "aaff4a450a104cd177d28d18d74485e8cae074b7", uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), seeded: true });
+  });
+
   it("fails with States.QueryEvaluationError and an EvaluationFailed event where an expression returns nothing", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "State0", States: { State0: { Type: "Pass", Output: "{% $doesNotExist %}", End: true } } };
     const result = await ran(definition);
