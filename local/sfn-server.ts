@@ -35,7 +35,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, jsonType, queryEvaluationError } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, isExpression, jsonType, queryEvaluationError } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -802,6 +802,8 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
 /** A JSONata state's own: its type, and its Retry and Catch, which runJsonataState applies (the library sees none). */
 interface JsonataState {
   type: string;
+  /** A Task's TimeoutSeconds expression (localRun then gives the state the longest timer the library waits). */
+  timeoutSeconds?: string;
   retry?: Array<Record<string, any>>;
   catch?: Array<Record<string, any>>;
 }
@@ -824,7 +826,7 @@ let armed: object | undefined;
  */
 function jsonataState(state: Record<string, unknown>): void {
   const type = state.Type as string;
-  jsonataStates.set(state, { type, ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
+  jsonataStates.set(state, { type, ...(isExpression(state.TimeoutSeconds) ? { timeoutSeconds: state.TimeoutSeconds } : {}), ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
   delete state.Retry;
   delete state.Catch;
   Object.defineProperty(state, "Type", {
@@ -845,7 +847,7 @@ interface StateOutcome {
   isEndState: boolean;
 }
 interface StateOptions {
-  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext };
+  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext; [PARENT_RUN]?: LibraryRun };
   abortSignal?: AbortSignal;
   eventLogger: LibraryRunLogger;
 }
@@ -887,7 +889,7 @@ function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * through the run's logger as the library reports them; an uncaught failure is the library's to report.
  */
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
-  const { type, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
+  const { type, timeoutSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
   // callback Task only (reading it mints one, which the Task's wait takes up: held until its handler is called).
@@ -914,8 +916,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Task":
         case "Parallel": {
           const input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          let timed = state;
+          if (timeoutSeconds !== undefined) {
+            const seconds = await evaluateField(timeoutSeconds, "TimeoutSeconds", bindings);
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw queryEvaluationError(expressionText(timeoutSeconds), "TimeoutSeconds", `returned an unexpected result type. Expected a positive integer, but was '${jsonType(seconds)}' for value: ${JSON.stringify(seconds)}`);
+            timed = { ...state, TimeoutSeconds: Math.min(seconds as number, LONGEST_TIMER_SECONDS) };
+          }
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
-          const { stateResult } = await handlers[type](state, rawInput, input, context, stateName, options);
+          const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
           states.result = stateResult;
           outcome = next(await output(stateResult));
           break;
@@ -931,7 +939,17 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }
+          // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
+          // its iterations' events, as AWS records it.
+          if (Array.isArray(items)) {
+            const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+            eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+            options.eventLogger.dispatch(started);
+          }
+          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw queryEvaluationError(expressionText(state.MaxConcurrency), "MaxConcurrency", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(maxConcurrency)}' for value: ${JSON.stringify(maxConcurrency)}`);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
+          map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
           states.result = stateResult;
           outcome = next(await output(stateResult));
@@ -2518,6 +2536,8 @@ type LibraryEvent = {
  * records no MapStateStarted then (LocalStack's StateMap raises before it).
  */
 function mapItemCount(state: Record<string, unknown> | undefined, input: unknown, context: unknown): number | undefined {
+  // A JSONata Map's items are its Items expression's, evaluated after its entry: it reports its count itself (runJsonataState).
+  if (state && jsonataStates.has(state)) return undefined;
   const read = (path: unknown, json: unknown) => {
     if (typeof path !== "string" || !jsonPathPlus) return undefined;
     return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
@@ -2673,6 +2693,9 @@ function historyEvent(
       if (journal.follows(event.state!.name)) return journal.leave(run, event.state!.name, event);
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
     }
+    case "MapStateStarted":
+      // A JSONata Map's, reported once its Items were evaluated (runJsonataState).
+      return record("MapStateStarted", { mapStateStartedEventDetails: { length: facts?.length } });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });

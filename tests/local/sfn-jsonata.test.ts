@@ -161,6 +161,18 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
   });
 
+  it("times a Task out after the TimeoutSeconds an expression gives", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Slow",
+      States: { Slow: { Type: "Task", Resource: lambdaFunctionArn(REGION, "slow"), TimeoutSeconds: "{% $states.input.limit %}", Catch: [{ ErrorEquals: ["States.Timeout"], Output: "{% $states.errorOutput.Error %}", Next: "Done" }], End: true }, Done: { Type: "Succeed" } },
+    };
+    const started = Date.now();
+    expect(await ran(definition, { limit: 1 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "SUCCEEDED", output: "States.Timeout" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await ran(definition, { limit: 0 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
   it("waits the Seconds an expression gives", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: "{% $states.input.s %}", Output: "{% $states.input.s + 1 %}", End: true } } };
     expect(await ran(definition, { s: 0 })).toMatchObject({ status: "SUCCEEDED", output: 1 });
@@ -176,6 +188,7 @@ describe("local Step Functions, JSONata states", () => {
           Type: "Map",
           Items: "{% $states.input.values %}",
           ItemSelector: { value: "{% $states.context.Map.Item.Value %}", index: "{% $states.context.Map.Item.Index %}" },
+          MaxConcurrency: "{% $count($states.input.values) - 1 %}",
           ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Square", States: { Square: { Type: "Pass", Output: "{% $states.input.value * $states.input.value + $states.input.index %}", End: true } } },
           Next: "Both",
         },
@@ -190,7 +203,11 @@ describe("local Step Functions, JSONata states", () => {
         },
       },
     };
-    expect(await ran(definition, { values: [1, 2, 3] })).toMatchObject({ status: "SUCCEEDED", output: { sum: 1 + 5 + 11, count: 3 } });
+    const result = await ran(definition, { values: [1, 2, 3] });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { sum: 1 + 5 + 11, count: 3 } });
+    // Its item count as AWS records it, right after its entry (LocalStack's AWS-recorded test_map_state).
+    expect(result.events.slice(1, 4).map((event) => event.type)).toEqual(["MapStateEntered", "MapStateStarted", "MapIterationStarted"]);
+    expect(result.events[2].mapStateStartedEventDetails).toEqual({ length: 3 });
   });
 
   it("has the functions Step Functions adds to JSONata, with AWS's recorded results", async () => {
