@@ -69,6 +69,27 @@ describe("local Step Functions, JSONata states", () => {
     expect(JSON.parse(output as string)).toEqual({ start: new Date(Math.round((startDate as number) * 1000)).toISOString(), state: "Look" });
   });
 
+  it("gives a Choice's output as AWS recorded it: the matching rule's Output, else the state's on its Default", async () => {
+    // LocalStack's AWS-recorded test_output_in_choice (outputdecl/statemachines/choice_condition_jsonata.json5), but
+    // for the state's Output written as an expression: asl-validator 3.16.0 refuses a Choice state's literal Output.
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "ChoiceState",
+      States: {
+        ChoiceState: { Type: "Choice", Choices: [{ Condition: "{% $states.input.condition %}", Next: "ConditionTrue", Output: "Condition Output block" }], Default: "DefaultState", Output: "{% 'Default Output block' %}" },
+        ConditionTrue: { Type: "Pass", End: true },
+        DefaultState: { Type: "Fail", Cause: "Condition is false" },
+      },
+    };
+    const shape = (events: HistoryEvent[]) => events.map((event) => [event.type, (event.stateExitedEventDetails as { output?: string } | undefined)?.output ?? (event.stateEnteredEventDetails as { input?: string } | undefined)?.input]);
+    const yes = await ran(definition, { condition: true });
+    expect(yes).toMatchObject({ status: "SUCCEEDED", output: "Condition Output block" });
+    expect(shape(yes.events)).toEqual([["ExecutionStarted", undefined], ["ChoiceStateEntered", '{"condition":true}'], ["ChoiceStateExited", '"Condition Output block"'], ["PassStateEntered", '"Condition Output block"'], ["PassStateExited", '"Condition Output block"'], ["ExecutionSucceeded", undefined]]);
+    const no = await ran(definition, { condition: false });
+    expect(no).toMatchObject({ status: "FAILED", error: undefined, cause: "Condition is false" });
+    expect(shape(no.events)).toEqual([["ExecutionStarted", undefined], ["ChoiceStateEntered", '{"condition":false}'], ["ChoiceStateExited", '"Default Output block"'], ["FailStateEntered", '"Default Output block"'], ["ExecutionFailed", undefined]]);
+  });
+
   it("hands a Task its evaluated Arguments, and reads its result as $states.result in Output and Assign", async () => {
     const seen: unknown[] = [];
     const fn: TaskFunction = async (event) => (seen.push(event), { sum: (event as { a: number; b: number }).a + (event as { a: number; b: number }).b });
