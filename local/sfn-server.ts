@@ -2197,6 +2197,11 @@ export class LocalStepFunctions {
         // The definition as written is checked (a Fail state's QueryLanguage, or its Retry or Catch, which the library
         // refuses); the local one, its Fail states Tasks (failStateAsTask), runs.
         const written = JSON.parse(machine.definition) as Definition;
+        const downgraded = written.QueryLanguage === "JSONata" ? [...definitionStates(written)].find(({ state }) => state.QueryLanguage === "JSONPath") : undefined;
+        if (downgraded) {
+          // AWS's refusal (LocalStack's AWS-recorded test_sfn_api_validation INVALID_DOWNGRADE_QUERY_LANGUAGE); asl-validator takes it.
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its state '${downgraded.name}' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"). Leave the top level JSONPath (its default) and set "JSONata" on the states that use it.`);
+        }
         const variables = variablesUnsupported(written);
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);

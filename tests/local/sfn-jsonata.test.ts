@@ -41,15 +41,15 @@ async function ran(definition: object, input: unknown = {}, functions: Record<st
 
 describe("local Step Functions, JSONata states", () => {
   it("evaluates a Pass state's Output and Assign, and a Choice's Condition, sharing variables with a JSONPath state", async () => {
+    // The top level JSONPath (the default), so a state may be either: AWS refuses a JSONPath state under a JSONata top level.
     const definition = {
-      QueryLanguage: "JSONata",
       StartAt: "Start",
       States: {
-        Start: { Type: "Pass", Output: { doubled: "{% $states.input.n * 2 %}", name: "{% $states.context.State.Name %}" }, Assign: { n: "{% $states.input.n %}" }, Next: "Branch" },
-        Branch: { Type: "Choice", Choices: [{ Condition: "{% $n > 2 %}", Next: "Big", Assign: { size: "big" } }], Default: "Small", Assign: { size: "small" } },
-        Big: { QueryLanguage: "JSONPath", Type: "Pass", Parameters: { "n.$": "$n", "size.$": "$size", "doubled.$": "$.doubled" }, Next: "Done" },
-        Small: { Type: "Fail", Error: "{% 'Too' & 'Small' %}", Cause: "{% 'n is ' & $string($n) %}" },
-        Done: { Type: "Succeed", Output: "{% $merge([$states.input, {'execution': $states.context.Execution.Name}]) %}" },
+        Start: { QueryLanguage: "JSONata", Type: "Pass", Output: { doubled: "{% $states.input.n * 2 %}", name: "{% $states.context.State.Name %}" }, Assign: { n: "{% $states.input.n %}" }, Next: "Branch" },
+        Branch: { QueryLanguage: "JSONata", Type: "Choice", Choices: [{ Condition: "{% $n > 2 %}", Next: "Big", Assign: { size: "big" } }], Default: "Small", Assign: { size: "small" } },
+        Big: { Type: "Pass", Parameters: { "n.$": "$n", "size.$": "$size", "doubled.$": "$.doubled" }, Next: "Done" },
+        Small: { QueryLanguage: "JSONata", Type: "Fail", Error: "{% 'Too' & 'Small' %}", Cause: "{% 'n is ' & $string($n) %}" },
+        Done: { QueryLanguage: "JSONata", Type: "Succeed", Output: "{% $merge([$states.input, {'execution': $states.context.Execution.Name}]) %}" },
       },
     };
     const big = await ran(definition, { n: 3 });
@@ -268,6 +268,11 @@ describe("local Step Functions, JSONata states", () => {
     };
     const result = await ran(definition, {}, { f: async () => ({}) });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
+  });
+
+  it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
+    expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
   });
 
   it("refuses a JSONPath field in a JSONata state, as AWS refuses the definition", async () => {
