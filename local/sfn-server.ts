@@ -1003,7 +1003,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
         await retryWait(wait, options.abortSignal);
         if (options.abortSignal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The state '${stateName}' was not run again: its run was aborted.`);
-        options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r] - 1);
+        options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r]);
         continue;
       }
       const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));

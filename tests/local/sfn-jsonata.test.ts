@@ -179,6 +179,9 @@ describe("local Step Functions, JSONata states", () => {
     const result = await ran(definition, { x: 1 }, { fail: fn });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { caught: "Boom", failure: "Boom" } });
     expect(calls).toBe(3);
+    // Each attempt's events under the state's one entry, as a JSONPath Task's retries are recorded.
+    const attempt = ["LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed"];
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", ...attempt, ...attempt, ...attempt, "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
     expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
   });
 
