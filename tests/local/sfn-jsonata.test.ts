@@ -115,6 +115,39 @@ describe("local Step Functions, JSONata states", () => {
     expect(JSON.parse(scheduled.parameters)).toEqual({ FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: 40, b: 2 } });
   });
 
+  it("runs LocalStack's AWS-recorded test_arguments cases: literal Arguments as data, expressions reading a JSONPath state's variables", async () => {
+    const identity: TaskFunction = async (event) => event;
+    const notJsonata = " {% states.input %} ";
+    const constants = [null, 0, 0.1, true, [], { constant: 0 }, notJsonata, "$states.input", "$no.such.var.path"];
+    const literals = {
+      constant_null: null,
+      constant_str: "constant string",
+      constant_not_jsonata: notJsonata,
+      constant_varpath_states: "$states.input",
+      constant_varpath: "$no.such.var.path",
+      constant_lst: constants,
+      constant_obj: { in_obj_constant_not_jsonata: notJsonata, in_obj_constant_lst: constants, in_obj_constant_obj_empty: {} },
+    };
+    const input = { input_value: "string literal", input_values: [1, 2, 3] };
+    const task = (Arguments: object, extra: object = {}) => ({ QueryLanguage: "JSONata", Type: "Task", Resource: lambdaFunctionArn(REGION, "identity"), Arguments, ...extra, End: true });
+    // BASE_LAMBDA_LITERALS: the function gets them as written, and the Task's output is its result.
+    expect(await ran({ StartAt: "State0", States: { State0: task(literals) } }, input, { identity })).toMatchObject({ status: "SUCCEEDED", output: literals });
+    // BASE_LAMBDA_EXPRESSION.
+    const expressions = { ja_states_input: "{% $states.input %}", ja_var_access: "{% $var_input_value %}", ja_expr: "{% $sum($states.input.input_values) + $var_constant_1 %}" };
+    const definition = {
+      StartAt: "Init",
+      States: {
+        Init: { Type: "Pass", Assign: { "var_input_value.$": "$.input_value", var_constant_1: 1 }, Next: "State0" },
+        State0: task(expressions, { Assign: { ja_var_access: "{% $var_input_value %}", ja_expr: "{% $sum($states.input.input_values) + $var_constant_1 %}" } }),
+      },
+    };
+    const result = await ran(definition, input, { identity });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { ja_states_input: input, ja_var_access: "string literal", ja_expr: 7 } });
+    expect(result.assigned).toEqual([["Init", { var_input_value: '"string literal"', var_constant_1: "1" }], ["State0", { ja_var_access: '"string literal"', ja_expr: "7" }]]);
+    const scheduled = result.events.find((event) => event.type === "LambdaFunctionScheduled")?.lambdaFunctionScheduledEventDetails as { input: string };
+    expect(JSON.parse(scheduled.input)).toEqual({ ja_states_input: input, ja_var_access: "string literal", ja_expr: 7 });
+  });
+
   it("hands an optimized integration and an AWS SDK Task their evaluated Arguments", async () => {
     const calls: Array<[string, unknown]> = [];
     const local = {
