@@ -284,6 +284,18 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.output).toEqual({ partition: [[0, 1, 2], [3]], range: [0, 3, 6, 9], single: 1, parsed: { Arg1: 1, Arg2: [] }, zero: 0, hash: "aaff4a450a104cd177d28d18d74485e8cae074b7", uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), seeded: true });
   });
 
+  it("records a JSONata Map's and Parallel's retry and caught failure as it records a JSONPath one's", async () => {
+    const failing = { StartAt: "F", States: { F: { Type: "Fail", Error: "Bad", Cause: "no" } } };
+    const handling = { Retry: [{ ErrorEquals: ["Bad"], MaxAttempts: 1 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "D" }], End: true };
+    const map = (jsonata: boolean) => ({ ...(jsonata ? { QueryLanguage: "JSONata", Items: "{% $states.input.xs %}" } : { ItemsPath: "$.xs" }), Type: "Map", ItemProcessor: failing, ...handling });
+    const parallel = (jsonata: boolean) => ({ ...(jsonata ? { QueryLanguage: "JSONata" } : {}), Type: "Parallel", Branches: [failing], ...handling });
+    for (const state of [map, parallel]) {
+      const [jsonPath, jsonata] = await Promise.all([false, true].map((jsonata) => ran({ StartAt: "S", States: { S: state(jsonata), D: { Type: "Pass", End: true } } }, { xs: [1, 2] })));
+      expect(jsonata).toMatchObject({ status: "SUCCEEDED", output: { Error: "Bad", Cause: "no" } });
+      expect(jsonata.events.map((event) => event.type)).toEqual(jsonPath.events.map((event) => event.type));
+    }
+  });
+
   it("fails with States.QueryEvaluationError and an EvaluationFailed event where an expression returns nothing", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "State0", States: { State0: { Type: "Pass", Output: "{% $doesNotExist %}", End: true } } };
     const result = await ran(definition);
