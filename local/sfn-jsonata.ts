@@ -1,11 +1,11 @@
 /**
  * JSONata states (`QueryLanguage: "JSONata"`, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html)
  * for the local Step Functions runtime. aws-local-stepfunctions 3.0.0 reads JSONPath only, and JSONata (jsonata 2.x)
- * evaluates asynchronously, where the library resolves every JSONPath field synchronously: so a JSONata state is run
- * here, whole, as the state handler the library calls for it (local/sfn-server.ts jsonataStates), which evaluates its
- * fields, runs the library's own handler of its type with what they gave (a Task's integration, a Wait's timer, a
- * Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose `Output` and `Assign` read
- * `$states.errorOutput`.
+ * evaluates asynchronously, where the library resolves every JSONPath field synchronously: so local/sfn-server.ts
+ * runs a JSONata state, whole, as the state handler the library calls for it (jsonataState, runJsonataState), which
+ * evaluates its fields with these, runs the library's own handler of its type with what they gave (a Task's
+ * integration, a Wait's timer, a Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose
+ * `Output` and `Assign` read `$states.errorOutput`.
  */
 import { createHash, randomUUID } from "node:crypto";
 import jsonata from "jsonata";

@@ -11,7 +11,8 @@
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
  * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
  * run against the local emulators, and their `.waitForTaskToken` forms (optimized and SDK alike) then wait for their
- * token; any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
+ * token; any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md). JSONata states,
+ * which the library does not read, run around it (runJsonataState, local/sfn-jsonata.ts).
  *
  * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
  * (localstack/localstack tests/aws/services/stepfunctions/v2/*.snapshot.json: "State Machine Does Not Exist: '…'",
@@ -545,6 +546,11 @@ function instrumentRuns(loaded: Library): void {
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
+      // Still armed: the library did not look the last JSONata state's handler up as 3.0.0 does (jsonataState).
+      if (armed !== undefined) {
+        armed = undefined;
+        throw new Error("aws-local-stepfunctions did not look up a JSONata state's handler after its entry as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version.");
+      }
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
     });
