@@ -305,6 +305,18 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Output", state: "State0" });
   });
 
+  it("fails a Map whose Items are no array as AWS recorded it: EvaluationFailed, MapStateFailed, ExecutionFailed", async () => {
+    // LocalStack's AWS-recorded test_base_scenarios test_map_state_items_eval_jsonata_fail[string], [object].
+    for (const [items, value] of [["'string'", '"string"'], ["{'foo': 'bar'}", '{"foo":"bar"}']]) {
+      const definition = { QueryLanguage: "JSONata", StartAt: "MapIterateState", States: { MapIterateState: { Type: "Map", Items: `{% ${items} %}`, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+      const result = await ran(definition);
+      const cause = `The JSONata expression '${items}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${items.startsWith("{") ? "object" : "string"}' for value: ${value}`;
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+      expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+      expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Items", state: "MapIterateState" });
+    }
+  });
+
   it("names the field within an object where its expression returns nothing; a Catch takes it", async () => {
     const definition = {
       QueryLanguage: "JSONata",
