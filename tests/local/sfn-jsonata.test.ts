@@ -230,6 +230,33 @@ describe("local Step Functions, JSONata states", () => {
     expect(await ran(definition, { limit: 0 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
   });
 
+  it("runs LocalStack's AWS-recorded TASK_CATCH_ERROR_OUTPUT_WITH_RETRY: a retried lambda:invoke caught into $states.errorOutput", async () => {
+    const definition = {
+      StartAt: "Task",
+      States: {
+        Task: {
+          Type: "Task",
+          QueryLanguage: "JSONata",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: lambdaFunctionArn(REGION, "raise"), Payload: { foo: "foobar" } },
+          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Output: { stateInput: "{% $states.input %}", stateError: "{% $states.errorOutput %}" }, Next: "Fallback" }],
+          Output: { stateInput: "{% $states.input %}", stateResult: "{% $states.result %}" },
+          Next: "Finish",
+        },
+        Fallback: { Type: "Pass", QueryLanguage: "JSONata", Output: { error: "{% $states.input %}" }, End: true },
+        Finish: { Type: "Pass", QueryLanguage: "JSONata", Output: { result: "{% $states.input %}" }, End: true },
+      },
+    };
+    const raise: TaskFunction = async () => {
+      throw Object.assign(new Error("Some exception was raised."), { errorType: "Exception" });
+    };
+    const result = await ran(definition, { inputData: "dummy" }, { raise });
+    const attempt = ["TaskScheduled", "TaskStarted", "TaskFailed"];
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", ...attempt, ...attempt, "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { error: { stateInput: { inputData: "dummy" }, stateError: { Error: "Exception", Cause: expect.stringContaining('"errorMessage":"Some exception was raised."') } } } });
+  });
+
   it("waits the Seconds an expression gives", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: "{% $states.input.s %}", Output: "{% $states.input.s + 1 %}", End: true } } };
     expect(await ran(definition, { s: 0 })).toMatchObject({ status: "SUCCEEDED", output: 1 });
