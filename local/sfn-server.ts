@@ -11,7 +11,8 @@
  * `arn:aws:states:::lambda:invoke` naming it) invoke it synchronously in the local Lambda runtime; the optimized
  * service integrations, and the AWS SDK integrations of the services with a local emulator (local/sfn-integrations.ts),
  * run against the local emulators, and their `.waitForTaskToken` forms (optimized and SDK alike) then wait for their
- * token; any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md).
+ * token; any other Task fails the execution with States.Runtime, saying so (docs/local-vs-aws.md). JSONata states,
+ * which the library does not read, run around it (runJsonataState, local/sfn-jsonata.ts).
  *
  * Error codes and messages are AWS's as LocalStack's snapshot tests recorded them against AWS
  * (localstack/localstack tests/aws/services/stepfunctions/v2/*.snapshot.json: "State Machine Does Not Exist: '…'",
@@ -35,6 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
+import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, isExpression, jsonType, queryEvaluationError } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -461,6 +463,7 @@ function instrumentRuns(loaded: Library): void {
   const prototype = loaded.StateMachine.prototype as unknown as { execute: Execute; [LOCAL_EXECUTION]?: true };
   if (prototype[LOCAL_EXECUTION]) return;
   prototype[LOCAL_EXECUTION] = true;
+  installJsonataHandler();
   const execute = prototype.execute;
   let loggerChecked = false;
   prototype.execute = function (input, options, cleanup) {
@@ -540,6 +543,17 @@ function instrumentRuns(loaded: Library): void {
     measureStateData(logger, own, states, within, runContext);
     // Installed after measureStateData: its exit, around that of measureStateData, tells `own` what the state assigned.
     if (variables) trackVariables(logger, states, variables, runContext, (assigning) => (assigned = assigning));
+    // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
+    // library makes next, synchronously, is the state's (jsonataState).
+    hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
+      // Still armed: the library did not look the last JSONata state's handler up as 3.0.0 does (jsonataState).
+      if (armed !== undefined) {
+        armed = undefined;
+        throw new Error("aws-local-stepfunctions did not look up a JSONata state's handler after its entry as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version.");
+      }
+      enter(logger, name, type, input);
+      if (jsonataStates.has(states[name])) armed = states[name];
+    });
     // A Task waiting in its Retry interval when its run (or one it is within) is aborted has its wait ended, and the
     // library runs it again, though nobody reads the outcome: AWS starts no attempt in an aborted iteration, branch or
     // execution, so none is started here either. The failure is States.Runtime, which no Retry or Catch takes: the
@@ -586,6 +600,8 @@ interface RunContext {
 interface LocalContext {
   v: Record<string, unknown>;
   c: object;
+  /** What the JSONata state under way assigns as it exits (runJsonataState evaluated it; trackVariables applies it). */
+  j?: Record<string, unknown>;
 }
 
 /**
@@ -603,6 +619,7 @@ function runVariables(outer: RunContext | undefined) {
   return {
     scope,
     choice,
+    local,
     taskResults: new Map<string, unknown>(),
     context: own,
   };
@@ -709,7 +726,7 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * selects nothing (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH). The 10 MiB of
  * variables an execution may hold in all is not enforced.
  */
-function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
+function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, local, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
   // The Catcher that took the state's failure, whose Assign applies instead of the state's. A failed state exits only
   // when caught (StateExecutor.execute: a retry runs it again, anything else fails its run), so it is what tells a
@@ -732,10 +749,14 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     taskResults.delete(name);
     // A caught state assigns its Catcher's Assign; a Choice state its matching rule's, or its own on its Default.
     const failed = catcher !== undefined;
-    const assign = failed ? catcher!.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
+    // A JSONata state's Assign (its Catcher's, its Choice rule's) was evaluated as it ran (runJsonataState).
+    const jsonata = jsonataStates.has(state);
+    const evaluated = local.j;
+    local.j = undefined;
+    const assign = jsonata ? evaluated : failed ? catcher!.Assign : type === "Choice" && choice.rule !== undefined ? state?.Choices?.[choice.rule]?.Assign : state?.Assign;
     if (logger.isLoggerClosed || typeof assign !== "object" || assign === null) return exit(logger, name, type, input, output);
     const result = failed ? undefined : type === "Task" ? taskResult : type === "Pass" && "Result" in state ? state.Result : type === "Map" || type === "Parallel" || "InputPath" in state || "Parameters" in state ? output : entered;
-    const values = assignedValues(name, assign as Record<string, unknown>, result, context);
+    const values = jsonata ? (assign as Record<string, unknown>) : assignedValues(name, assign as Record<string, unknown>, result, context);
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
     const assignedJson = Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)] as const);
@@ -782,6 +803,227 @@ function assignedValues(stateName: string, template: Record<string, unknown>, re
     return resolved;
   };
   return resolve(template, "Assign") as Record<string, unknown>;
+}
+
+/** A JSONata state's own: its type, and its Retry and Catch, which runJsonataState applies (the library sees none). */
+interface JsonataState {
+  type: string;
+  /** A Task's TimeoutSeconds expression (localRun then gives the state the longest timer the library waits). */
+  timeoutSeconds?: string;
+  retry?: Array<Record<string, any>>;
+  catch?: Array<Record<string, any>>;
+}
+const jsonataStates = new WeakMap<object, JsonataState>();
+
+/** The type a JSONata state gives the library's handler lookup that follows its entry (jsonataState). */
+const JSONATA_STATE = Symbol("local Step Functions JSONata state");
+/** The JSONata state whose entry the run's logger just reported (instrumentRuns), until the library looks its handler up. */
+let armed: object | undefined;
+
+/**
+ * A JSONata state made one the library runs through runJsonataState, in place. The library picks a state's handler
+ * by its Type from a plain object (StateExecutor.stateHandlers), synchronously after it reports the state's entry (a
+ * JSONata state has no InputPath or Parameters, so nothing reads its Type between): the entry arms the state
+ * (instrumentRuns), and its Type then reads JSONATA_STATE once, which the handler table finds on Object.prototype
+ * (installJsonataHandler); every other read is the state's type (the history's, Retry's States.TaskFailed). Its
+ * Retry and Catch are taken out of the library's sight: a Catcher's Output and Assign read `$states.errorOutput`,
+ * which JSONata evaluates asynchronously, where the library's Catch is synchronous. Pinned (package.json;
+ * sfn-server.test.ts fails on another version): on an upgrade, re-check StateExecutor.execute and processInput.
+ */
+function jsonataState(state: Record<string, unknown>): void {
+  const type = state.Type as string;
+  jsonataStates.set(state, { type, ...(isExpression(state.TimeoutSeconds) ? { timeoutSeconds: state.TimeoutSeconds } : {}), ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
+  delete state.Retry;
+  delete state.Catch;
+  Object.defineProperty(state, "Type", {
+    enumerable: true,
+    get() {
+      if (armed !== state) return type;
+      armed = undefined;
+      return JSONATA_STATE;
+    },
+  });
+}
+
+/** The library's state handlers, by type (StateExecutor.stateHandlers), as runJsonataState calls them. */
+type StateHandler = (state: object, rawInput: unknown, input: unknown, context: RunContext, stateName: string, options: StateOptions) => Promise<StateOutcome>;
+interface StateOutcome {
+  stateResult: unknown;
+  nextState: string;
+  isEndState: boolean;
+}
+interface StateOptions {
+  runOptions?: { overrides?: { retryIntervalOverrides?: Record<string, number | number[]> }; context?: RunContext; [PARENT_RUN]?: LibraryRun };
+  abortSignal?: AbortSignal;
+  eventLogger: LibraryRunLogger;
+}
+
+/** The handler every JSONata state's lookup finds (jsonataState): a symbol's, not enumerable, so no object shows it. */
+function installJsonataHandler(): void {
+  if (Object.hasOwn(Object.prototype, JSONATA_STATE)) return;
+  Object.defineProperty(Object.prototype, JSONATA_STATE, {
+    value(this: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, _input: unknown, context: RunContext, stateName: string, options: StateOptions) {
+      return runJsonataState(this, state, rawInput, context, stateName, options);
+    },
+  });
+}
+
+/** Whether a Retrier's or Catcher's ErrorEquals takes `error` in a state of `type`, as the library matches them. */
+function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: string): boolean {
+  return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
+}
+
+/** Waits `ms`, or until the run is aborted. */
+function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+/**
+ * A JSONata state's run (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html): its fields'
+ * `{% … %}` evaluated with `$states` (`input`, `context`, a Task's, Map's or Parallel's `result`, a Catcher's
+ * `errorOutput`) and the run's variables; the library's own handler of its type runs with what they gave (a Task's
+ * `Arguments`, its input without them; a Wait's `Seconds` or `Timestamp`; a Map's `Items` each through its
+ * `ItemSelector`, with `$states.context.Map.Item`; a Parallel's `Arguments`); its `Output` (default: a Task's, Map's
+ * or Parallel's result, a Catcher's error output, else its input) is its output, and its `Assign` (a matching Choice
+ * rule's, a Catcher's) is applied as it exits (trackVariables, local.j). A Choice goes to its first rule whose
+ * `Condition` is true, else its Default; a Fail state fails with its `Error` and `Cause`. Retry and Catch are
+ * applied here as the library applies them (StateExecutor.shouldRetry, catchError: ErrorEquals, MaxAttempts,
+ * IntervalSeconds, BackoffRate, MaxDelaySeconds, JitterStrategy, the runtime's retry interval override), and reported
+ * through the run's logger as the library reports them; an uncaught failure is the library's to report.
+ */
+async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  const { type, timeoutSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
+  const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
+  // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
+  // callback Task only (reading it mints one, which the Task's wait takes up: held until its handler is called).
+  const { Task: task, Map: _item, ...shown } = context;
+  const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
+  if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
+  const callback = type === "Task" && callbackTaskResource(state.Resource) !== undefined && task !== undefined;
+  const enteredTime = new Date().toISOString();
+  const attempts = retry.map(() => 0);
+  const next = (stateResult: unknown): StateOutcome => ({ stateResult, nextState: typeof state.Next === "string" ? state.Next : "", isEndState: state.End === true || type === "Succeed" });
+  for (let retryCount = 0; ; retryCount++) {
+    const token = callback ? (task as { Token: string }).Token : undefined;
+    const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
+    const bindings = { ...local.v, states };
+    const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings) : Promise.resolve(result));
+    try {
+      let outcome: StateOutcome;
+      let assign: unknown = state.Assign;
+      switch (type) {
+        case "Pass":
+        case "Succeed":
+          outcome = next(await output(rawInput));
+          break;
+        case "Task":
+        case "Parallel": {
+          const input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          let timed = state;
+          if (timeoutSeconds !== undefined) {
+            const seconds = await evaluateField(timeoutSeconds, "TimeoutSeconds", bindings);
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw queryEvaluationError(expressionText(timeoutSeconds), "TimeoutSeconds", `returned an unexpected result type. Expected a positive integer, but was '${jsonType(seconds)}' for value: ${JSON.stringify(seconds)}`);
+            timed = { ...state, TimeoutSeconds: Math.min(seconds as number, LONGEST_TIMER_SECONDS) };
+          }
+          if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
+          const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
+          states.result = stateResult;
+          outcome = next(await output(stateResult));
+          break;
+        }
+        case "Map": {
+          const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
+          if ("Items" in state && !Array.isArray(items)) throw queryEvaluationError(expressionText(state.Items), "Items", `returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          let selected = items;
+          if ("ItemSelector" in state && Array.isArray(items)) {
+            selected = [];
+            for (const [index, value] of items.entries()) {
+              const item = { ...bindings, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
+              (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
+            }
+          }
+          // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
+          // its iterations' events, as AWS records it.
+          if (Array.isArray(items)) {
+            const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+            eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+            options.eventLogger.dispatch(started);
+          }
+          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw queryEvaluationError(expressionText(state.MaxConcurrency), "MaxConcurrency", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(maxConcurrency)}' for value: ${JSON.stringify(maxConcurrency)}`);
+          const { Items: _items, ItemSelector: _selector, ...map } = state;
+          map.MaxConcurrency = maxConcurrency;
+          const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
+          states.result = stateResult;
+          outcome = next(await output(stateResult));
+          break;
+        }
+        case "Wait": {
+          const field = "Seconds" in state ? "Seconds" : "Timestamp";
+          const value = await evaluateField(state[field], field, bindings);
+          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw queryEvaluationError(expressionText(state.Seconds), "Seconds", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+          await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
+          outcome = next(await output(rawInput));
+          break;
+        }
+        case "Choice": {
+          let rule: Record<string, any> | undefined;
+          for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
+            const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings);
+            if (typeof holds !== "boolean") throw queryEvaluationError(expressionText(candidate.Condition), `Choices[${i}]/Condition`, `returned an unexpected result type. Expected 'boolean', but was '${jsonType(holds)}' for value: ${JSON.stringify(holds)}`);
+            if (holds) {
+              rule = candidate;
+              break;
+            }
+          }
+          if (!rule && typeof state.Default !== "string") throw new ServiceTaskFailure("States.NoChoiceMatched", "States.NoChoiceMatched", { terminal: false });
+          // A matching rule assigns its own Assign, not the state's (LocalStack's AWS-recorded CONDITION_TRUE).
+          if (rule) assign = rule.Assign;
+          const chosen = rule && "Output" in rule ? await evaluateField(rule.Output, "Output", bindings) : await output(rawInput);
+          outcome = { stateResult: chosen, nextState: rule ? rule.Next : state.Default, isEndState: false };
+          break;
+        }
+        case "Fail": {
+          const error = state.Error === undefined ? undefined : await evaluateField(state.Error, "Error", bindings);
+          const cause = state.Cause === undefined ? undefined : await evaluateField(state.Cause, "Cause", bindings);
+          throw taskFailure(error === undefined ? undefined : String(error), cause === undefined ? undefined : String(cause));
+        }
+        default:
+          throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);
+      }
+      local.j = await jsonataAssigned(assign, bindings);
+      return outcome;
+    } catch (thrown) {
+      const error = thrown as Error & { isRetryable?: boolean; isCatchable?: boolean };
+      const r = error.isRetryable === false ? -1 : retry.findIndex((retrier) => takes(retrier.ErrorEquals, error, type));
+      if (r >= 0 && attempts[r] < (retry[r].MaxAttempts ?? 3)) {
+        const retrier = retry[r];
+        const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
+        const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
+        let wait = overridden ?? Math.min((retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds ?? Infinity) * 1000;
+        if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
+        attempts[r]++;
+        options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
+        await retryWait(wait, options.abortSignal);
+        if (options.abortSignal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The state '${stateName}' was not run again: its run was aborted.`);
+        options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r]);
+        continue;
+      }
+      const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));
+      if (!catcher) throw error;
+      const errorOutput = { Error: error.name, Cause: error.message };
+      const caught = { ...bindings, states: { ...states, errorOutput } };
+      const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
+      const assigned = await jsonataAssigned(catcher.Assign, caught);
+      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
+      options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);
+      local.j = assigned;
+      return { stateResult, nextState: catcher.Next, isEndState: false };
+    }
+  }
 }
 
 /** Text naming a variable as the definition wrote it (`$name`), not as variableReads rewrote it. */
@@ -1122,6 +1364,9 @@ function timerLimits(limits: CallbackLimits): CallbackLimits {
   return Object.fromEntries(Object.entries(limits).map(([field, seconds]) => [field, Math.min(seconds, LONGEST_TIMER_SECONDS)]));
 }
 
+/** The context object's `Task` method (not enumerable: no path or JSON sees it) that holds a token read before an await (ExecutionCallbacks.hold). */
+const HOLD_TOKEN = Symbol("local Step Functions task token held");
+
 /**
  * One execution's callback Tasks. The context object's `Task` is read by the library when it resolves a state's
  * Parameters (`"token.$": "$$.Task.Token"`, in a path or an intrinsic function alike: every ASL rule is the library's
@@ -1140,7 +1385,15 @@ export class ExecutionCallbacks {
     private readonly machineArn: string,
     private readonly timeout: () => Error,
   ) {
-    this.task = Object.defineProperty({}, "Token", { enumerable: true, get: () => this.read() }) as { readonly Token: string };
+    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) } }) as { readonly Token: string };
+  }
+
+  /** `token`, read before an await (a JSONata Task's, runJsonataState), is again the one the next callback Task takes up. */
+  private hold(token: string): void {
+    this.pending = token;
+    queueMicrotask(() => {
+      if (this.pending === token) this.pending = undefined;
+    });
   }
 
   private read(): string {
@@ -1266,6 +1519,8 @@ export interface TaskRecord {
   /** The state's TimeoutSeconds (a callback Task's handler records its own limits). */
   timeoutSeconds?: number;
   callback: boolean;
+  /** A JSONata Task's, whose handler is called after an await (TaskJournal.place). */
+  jsonata?: true;
 }
 
 /**
@@ -1286,17 +1541,21 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
   let usesVariables = false;
   const resultsRead = new Set<string>();
   for (const { name, state } of definitionStates(definition)) {
-    const reads = variableReads(state);
-    if (reads || assigns(state)) usesVariables = true;
-    if (state.Type === "Task" && readsResult(state.Assign)) resultsRead.add(name);
-    typeTestsNegated(state);
-    choiceRulesTold(state);
+    // A JSONata state runs as runJsonataState runs it: none of the JSONPath rewrites below are its. Its variables are
+    // the run's, which JSONPath states of the definition read too.
+    const jsonata = (state.QueryLanguage ?? definition.QueryLanguage) === "JSONata";
+    const reads = !jsonata && variableReads(state);
+    if (jsonata || reads || assigns(state)) usesVariables = true;
+    if (!jsonata && state.Type === "Task" && readsResult(state.Assign)) resultsRead.add(name);
+    if (!jsonata) typeTestsNegated(state);
+    if (!jsonata) choiceRulesTold(state);
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
-    if (state.Type === "Fail") {
+    if (state.Type === "Fail" && !jsonata) {
       failStateAsTask(state);
       failStates.add(name);
     }
+    if (jsonata) jsonataState(state);
     if (state.Type !== "Task") continue;
     const callback = callbackTaskResource(state.Resource);
     // A callback Task keeps its TimeoutSeconds and HeartbeatSeconds, literal or by path, to itself: its wait for the
@@ -1335,7 +1594,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     // A function's Task names its ARN, lambda:invoke `lambda` (LocalStack's AWS-recorded test_states_errors); another
     // integration its resourceType, as LocalStack's service and SDK Tasks do (_verify_size_quota: not AWS-recorded).
     if (!callback) resultNames.set(name, direct ? String(resource) : resourceType);
-    if (direct || runs) tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined });
+    if (direct || runs) tasks.set(name, { ...(direct ? { lambda: resource } : {}), resourceType, resource: action + (callback ? ".waitForTaskToken" : ""), ...(limits.timeoutSeconds !== undefined ? { timeoutSeconds: limits.timeoutSeconds } : {}), callback: callback !== undefined, ...(jsonata ? { jsonata: true as const } : {}) });
     if (callback) {
       handlers[name] = callbackHandler(name, taskHandler(machine, name, callback, log, state.Credentials !== undefined), limits, paths);
       callbacks.add(name);
@@ -1932,9 +2191,10 @@ export class LocalStepFunctions {
 
   /**
    * A machine's definition as the library runs it, made once (at its first execution). A definition the library
-   * cannot run fails each execution with States.Runtime and the reason: JSONata (aws-local-stepfunctions 3.0.0 reads
-   * JSONPath only), a use of workflow variables the local runtime does not run (variablesUnsupported), or one its
-   * validator (asl-validator) refuses. ARNs are not checked: AWS checked them at the deploy.
+   * cannot run fails each execution with States.Runtime and the reason: a use of workflow variables the local runtime
+   * does not run (variablesUnsupported), or one its validator (asl-validator) refuses (a JSONata state with a JSONPath
+   * field, Parameters or ResultPath: AWS refuses it at CreateStateMachine). ARNs are not checked: AWS checked them at
+   * the deploy.
    */
   private prepare(machine: LocalStateMachineDefinition): Promise<LocalRun & { stateMachine: InstanceType<Library["StateMachine"]>; timeout?: new () => Error }> {
     let prepared = this.prepared.get(machine);
@@ -1943,8 +2203,10 @@ export class LocalStepFunctions {
         // The definition as written is checked (a Fail state's QueryLanguage, or its Retry or Catch, which the library
         // refuses); the local one, its Fail states Tasks (failStateAsTask), runs.
         const written = JSON.parse(machine.definition) as Definition;
-        if ([written, ...[...definitionStates(written)].map(({ state }) => state)].some((part) => part.QueryLanguage === "JSONata")) {
-          throw new Error(`The local runtime (npm start) runs JSONPath definitions only; ${machine.name} uses JSONata (QueryLanguage). See docs/local-vs-aws.md.`);
+        const downgraded = written.QueryLanguage === "JSONata" ? [...definitionStates(written)].find(({ state }) => state.QueryLanguage === "JSONPath") : undefined;
+        if (downgraded) {
+          // AWS's refusal (LocalStack's AWS-recorded test_sfn_api_validation INVALID_DOWNGRADE_QUERY_LANGUAGE); asl-validator takes it.
+          throw new Error(`The local runtime (npm start) does not run ${machine.name}: its state '${downgraded.name}' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"). Leave the top level JSONPath (its default) and set "JSONata" on the states that use it.`);
         }
         const variables = variablesUnsupported(written);
         if (variables) {
@@ -2285,6 +2547,8 @@ type LibraryEvent = {
  * records no MapStateStarted then (LocalStack's StateMap raises before it).
  */
 function mapItemCount(state: Record<string, unknown> | undefined, input: unknown, context: unknown): number | undefined {
+  // A JSONata Map's items are its Items expression's, evaluated after its entry: it reports its count itself (runJsonataState).
+  if (state && jsonataStates.has(state)) return undefined;
   const read = (path: unknown, json: unknown) => {
     if (typeof path !== "string" || !jsonPathPlus) return undefined;
     return path.startsWith("$$") ? jsonPathPlus({ path: path.slice(1), json: (context ?? null) as never, wrap: false }) : jsonPathPlus({ path, json: json as never, wrap: false });
@@ -2425,15 +2689,24 @@ function historyEvent(
       const assigned = facts?.assigned ? { assignedVariables: facts.assigned, assignedVariablesDetails: { truncated: false } } : {};
       return record(`${event.state!.type}StateExited`, { stateExitedEventDetails: { ...assigned, name: event.state!.name, output: facts?.json ?? json(event.state!.output), outputDetails: { truncated: false } } });
     }
-    case "StateFailed":
+    case "StateFailed": {
+      // A JSONata expression's failure: AWS records EvaluationFailed (no TaskFailed: the Task it fails was not
+      // scheduled), then the execution's failure (LocalStack's AWS-recorded BASE_UNDEFINED_OUTPUT, BASE_UNDEFINED_ARGUMENTS).
+      const location = event.Error === "States.QueryEvaluationError" ? evaluationLocation(event.Cause) : undefined;
+      if (location !== undefined) record("EvaluationFailed", { evaluationFailedEventDetails: { ...failedWith(event.Error, event.Cause), location, state: event.state!.name } });
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);
+      if (location !== undefined) return;
       if (event.state!.type !== "Task") return;
       // The handler recorded the Task's failure; one the library gave it (its timer) is a timeout; a Task that failed
       // before it was scheduled (its Parameters) has no event of its own, as AWS records none (test_heartbeats' order):
       // the journal tells them apart (TaskJournal.leave).
       if (journal.follows(event.state!.name)) return journal.leave(run, event.state!.name, event);
       return record("TaskFailed", { taskFailedEventDetails: failedWith(event.Error, event.Cause) });
+    }
+    case "MapStateStarted":
+      // A JSONata Map's, reported once its Items were evaluated (runJsonataState).
+      return record("MapStateStarted", { mapStateStartedEventDetails: { length: facts?.length } });
     case "MapIterationStarted":
     case "MapIterationSucceeded":
       return record(event.type, { [`m${event.type.slice(1)}EventDetails`]: { name: event.parentState?.name, index: event.index } });
@@ -2672,8 +2945,13 @@ const OUTCOME_EVENTS = {
  * to the next entry, whose events recorded so far stay one entry early.
  */
 class TaskJournal {
-  /** Each run's attempts: waiting for the history to read their entry, and under way (placed), by state name. */
-  private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt> }>();
+  /**
+   * Each run's attempts: waiting for the history to read their entry, and under way (placed), by state name; and the
+   * JSONata Tasks whose entry (or retry) was read before their attempt was queued (`entered`): one calls its handler
+   * once its Arguments are evaluated, after an await (runJsonataState), so the history may read its entry first; its
+   * attempt is placed as it is queued.
+   */
+  private readonly runs = new WeakMap<LibraryRun, { waiting: Map<string, TaskAttempt[]>; current: Map<string, TaskAttempt>; entered: Set<string> }>();
 
   constructor(
     readonly record: RecordEventAt,
@@ -2692,7 +2970,12 @@ class TaskJournal {
   attempt(run: LibraryRun, state: string, task: TaskRecord): TaskAttempt {
     const attempt = new TaskAttempt(this, task, run);
     let attempts = this.runs.get(run);
-    if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map() }));
+    if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map(), entered: new Set() }));
+    if (attempts.entered.delete(state)) {
+      attempts.current.set(state, attempt);
+      attempt.place();
+      return attempt;
+    }
     let queue = attempts.waiting.get(state);
     if (!queue) attempts.waiting.set(state, (queue = []));
     queue.push(attempt);
@@ -2706,9 +2989,15 @@ class TaskJournal {
 
   /** `run` entered or retried `state`: its next attempt (none: the state is not followed, or failed before its Task ran). */
   place(run: LibraryRun | undefined, state: string): void {
-    const attempts = run && this.runs.get(run);
+    let attempts = run && this.runs.get(run);
     const attempt = attempts?.waiting.get(state)?.shift();
-    if (!attempt) return;
+    if (!attempt) {
+      if (run && this.tasks.get(state)?.jsonata) {
+        if (!attempts) this.runs.set(run, (attempts = { waiting: new Map(), current: new Map(), entered: new Set() }));
+        attempts.entered.add(state);
+      }
+      return;
+    }
     attempts!.current.set(state, attempt);
     attempt.place();
   }
@@ -2720,6 +3009,7 @@ class TaskJournal {
    */
   leave(run: LibraryRun | undefined, state: string, failed?: LibraryEvent): void {
     const attempts = run && this.runs.get(run);
+    attempts?.entered.delete(state);
     const attempt = attempts?.current.get(state);
     if (!attempt) return;
     attempts!.current.delete(state);

@@ -151,7 +151,7 @@ beforeAll(async () => {
         {},
         "EXPRESS",
       ),
-      machine("jsonata", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", Output: "{% $states.input %}", End: true } } }, {}, "EXPRESS"),
+      machine("jsonata", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", Output: { got: "{% $states.input %}" }, End: true } } }, {}, "EXPRESS"),
       // LocalStack's templates recorded against AWS (tests/aws/services/stepfunctions/templates: base/raise_empty_failure,
       // base/raise_failure_path(_intrinsic), scenarios/parallel_state_fail and parallel_state_catch).
       ...Object.entries(failStates).map(([name, definition]) => machine(name, definition)),
@@ -295,9 +295,9 @@ describe("local Step Functions, Task states", () => {
     expect(result.cause).toContain("the .waitForTaskToken forms of lambda:invoke, sqs:sendMessage, sns:publish, events:putEvents;");
   });
 
-  it("fails an execution of a JSONata definition, which the local runtime does not run, saying so", async () => {
-    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: "{}" }));
-    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; jsonata uses JSONata") });
+  it("runs a JSONata definition (tests/local/sfn-jsonata.test.ts tries its states)", async () => {
+    const result = await client().send(new StartSyncExecutionCommand({ stateMachineArn: machineArn("jsonata"), input: '{"a":1}' }));
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: '{"got":{"a":1}}' });
   });
 });
 
@@ -336,9 +336,12 @@ describe("local Step Functions, Fail states", () => {
     expect(await ran("fail-empty-uncaught")).toMatchObject({ status: "FAILED", error: undefined, cause: undefined, failed: {} });
   });
 
-  it("does not run a Fail state with a Catch (not a Fail state's field) or in JSONata: the execution fails saying why", async () => {
+  it("does not run a Fail state with a Catch (not a Fail state's field): the execution fails saying why", async () => {
     expect(await ran("fail-catch")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("State machine definition is invalid") });
-    expect(await ran("fail-jsonata")).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("runs JSONPath definitions only; fail-jsonata uses JSONata") });
+  });
+
+  it("fails a JSONata Fail state with the Error its expression gives, recording its entry and the execution's failure", async () => {
+    expect(await ran("fail-jsonata")).toMatchObject({ status: "FAILED", error: "Bad", cause: undefined, types: ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"], failed: { error: "Bad" } });
   });
 });
 

@@ -1,0 +1,126 @@
+/**
+ * JSONata states (`QueryLanguage: "JSONata"`, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html)
+ * for the local Step Functions runtime. aws-local-stepfunctions 3.0.0 reads JSONPath only, and JSONata (jsonata 2.x)
+ * evaluates asynchronously, where the library resolves every JSONPath field synchronously: so local/sfn-server.ts
+ * runs a JSONata state, whole, as the state handler the library calls for it (jsonataState, runJsonataState), which
+ * evaluates its fields with these, runs the library's own handler of its type with what they gave (a Task's
+ * integration, a Wait's timer, a Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose
+ * `Output` and `Assign` read `$states.errorOutput`.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import jsonata from "jsonata";
+import { mulberry32 } from "./seeded-random.cjs";
+import { ServiceTaskFailure } from "./sfn-integrations";
+
+/** A field's value as AWS reads it in a JSONata state: a string `{% … %}` is an expression, anything else data. */
+export function isExpression(value: unknown): value is string {
+  return typeof value === "string" && value.startsWith("{%") && value.endsWith("%}");
+}
+
+/** An expression's text, as AWS's causes quote it (`{% %}` left out); a literal field's value as it is. */
+export function expressionText(value: unknown): string {
+  return isExpression(value) ? value.slice(2, -2).trim() : String(value);
+}
+
+const compiled = new Map<string, ReturnType<typeof jsonata>>();
+
+/**
+ * AWS's States.QueryEvaluationError for an expression of `field` (`Output`, `Arguments/FunctionName`, `Assign/x`):
+ * the cause as LocalStack's tests recorded it against AWS (test_assign_reference_variables BASE_UNDEFINED_OUTPUT: "The
+ * JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."; test_base_map
+ * "… returned an unexpected result type. Expected 'array', but was 'number' for value: 1"; test_math_random_seeded "…
+ * threw an error during evaluation. T1006: Attempted to invoke a non-function"). AWS's leading "An error occurred
+ * while executing the state '…' (entered at the event id #…)." is left out: the state does not know its event's id.
+ * A Catch and a Retry take it as any state failure.
+ */
+export function queryEvaluationError(expression: string, field: string, what: string): ServiceTaskFailure {
+  return new ServiceTaskFailure("States.QueryEvaluationError", `The JSONata expression '${expression}' specified for the field '${field}' ${what}`, { terminal: false });
+}
+
+/** The field an EvaluationFailed event names as its `location`, read back from a cause queryEvaluationError wrote. */
+export function evaluationLocation(cause: unknown): string | undefined {
+  return typeof cause === "string" ? /^The JSONata expression '.*' specified for the field '([^']*)' /s.exec(cause)?.[1] : undefined;
+}
+
+/** JSON's name for a value's type, as AWS's "Expected 'array', but was '…'" words it. */
+export function jsonType(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** States.Hash's algorithms, which $hash takes, by Node's names for them. */
+const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+
+/**
+ * The functions Step Functions adds to JSONata (transforming-data.html, "JSONata functions provided by Step
+ * Functions"), each the JSONata counterpart of an intrinsic function: $partition (States.ArrayPartition), $range
+ * (States.ArrayRange: its end included; a single value is no array, as JSONata's sequences are: LocalStack's
+ * AWS-recorded test_array_range, $range(1, 9, 9) gives 1), $hash (States.Hash, hexadecimal), $random (States.MathRandom;
+ * seeded, the same seed gives the same number, not AWS's), $uuid (States.UUID, version 4) and $parse (JSON text to its
+ * value, in place of JSONata's $eval: LocalStack's AWS-recorded test_parse). Bound beneath the workflow's variables.
+ */
+const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
+  partition: (array: unknown[], size: number) => {
+    if (!Array.isArray(array) || !Number.isSafeInteger(size) || size < 1) throw new Error("$partition takes an array and a chunk size of at least 1");
+    const chunks: unknown[][] = [];
+    for (let at = 0; at < array.length; at += size) chunks.push(array.slice(at, at + size));
+    return chunks;
+  },
+  range: (first: number, last: number, step: number) => {
+    if (![first, last, step].every(Number.isFinite) || step === 0) throw new Error("$range takes a start, an end and a step other than 0");
+    const values: number[] = [];
+    for (let value = first; step > 0 ? value <= last : value >= last; value += step) values.push(value);
+    return values.length === 1 ? values[0] : values;
+  },
+  hash: (value: string, algorithm: string) => {
+    if (typeof value !== "string" || !Object.hasOwn(HASHES, algorithm)) throw new Error(`$hash takes a string and one of ${Object.keys(HASHES).join(", ")}`);
+    return createHash(HASHES[algorithm]).update(value).digest("hex");
+  },
+  random: (seed?: number) => (seed === undefined ? Math.random() : mulberry32(seed)()),
+  uuid: () => randomUUID(),
+  parse: (text: string) => JSON.parse(text),
+};
+
+/** What `{% … %}` in `field` evaluates to with `bindings` (`$states`, the variables), as JSON. */
+async function evaluated(text: string, field: string, bindings: Record<string, unknown>): Promise<unknown> {
+  const expression = expressionText(text);
+  let result: unknown;
+  try {
+    let program = compiled.get(expression);
+    if (!program) compiled.set(expression, (program = jsonata(expression)));
+    // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
+    result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message?: string };
+    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}`);
+  }
+  if (result === undefined) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
+  if (typeof result === "function") throw queryEvaluationError(expression, field, "returned an unsupported result type.");
+  // A JSONata sequence is an array with flags of its own: its JSON is the data.
+  return JSON.parse(JSON.stringify(result));
+}
+
+/**
+ * A JSONata field's value (`Output`, `Arguments`, an `Assign` entry, …): each string `{% … %}` within, at any depth,
+ * replaced by what it evaluates to ("Any string value, including those inside objects or arrays, will be evaluated as
+ * JSONata if surrounded by {% %} characters", the CDK's JsonataCommonOptions); other values are data. `field` names
+ * where it is, as AWS's causes do (`Output/result`).
+ */
+export async function evaluateField(value: unknown, field: string, bindings: Record<string, unknown>): Promise<unknown> {
+  if (isExpression(value)) return evaluated(value, field, bindings);
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const [i, item] of value.entries()) items.push(await evaluateField(item, `${field}[${i}]`, bindings));
+    return items;
+  }
+  if (typeof value !== "object" || value === null) return value;
+  // Without a prototype, a key `__proto__` is set like any other.
+  const fields: Record<string, unknown> = Object.create(null);
+  for (const [key, item] of Object.entries(value)) fields[key] = await evaluateField(item, `${field}/${key}`, bindings);
+  return fields;
+}
+
+/** An `Assign`'s values, each evaluated (all before any is set: every one reads the variables as they were). */
+export async function assignedValues(assign: unknown, bindings: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  if (typeof assign !== "object" || assign === null || Array.isArray(assign)) return undefined;
+  return (await evaluateField(assign, "Assign", bindings)) as Record<string, unknown>;
+}

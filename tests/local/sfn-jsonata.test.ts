@@ -1,0 +1,370 @@
+/**
+ * JSONata states (`QueryLanguage: "JSONata"`: https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html)
+ * in the local Step Functions runtime, which aws-local-stepfunctions 3.0.0 does not read: local/sfn-server.ts runs
+ * each JSONata state itself (runJsonataState). Causes and events are those LocalStack's tests recorded against AWS
+ * (tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.snapshot.json).
+ */
+import { describe, expect, it } from "vitest";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+
+function machine(definition: object, functions: Record<string, TaskFunction> = {}): LocalStateMachineDefinition {
+  return {
+    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:jsonata`,
+    name: "jsonata",
+    type: "STANDARD",
+    definition: JSON.stringify(definition),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/jsonata-role`,
+    logLevel: "OFF",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(Object.entries(functions).map(([fn, run]) => [lambdaFunctionArn(REGION, fn), run])),
+  };
+}
+
+async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
+  const local = machine(definition, functions);
+  const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+  const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify(input) }, false);
+  await sfn.drained();
+  const { status, error, cause, output } = sfn.describeExecution({ executionArn });
+  const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+  const assigned = events.flatMap((event) => {
+    const details = event.stateExitedEventDetails as { name: string; assignedVariables?: Record<string, string> } | undefined;
+    return details?.assignedVariables ? [[details.name, details.assignedVariables] as const] : [];
+  });
+  return { status, error, cause, output: typeof output === "string" ? JSON.parse(output) : undefined, events, assigned };
+}
+
+describe("local Step Functions, JSONata states", () => {
+  it("evaluates a Pass state's Output and Assign, and a Choice's Condition, sharing variables with a JSONPath state", async () => {
+    // The top level JSONPath (the default), so a state may be either: AWS refuses a JSONPath state under a JSONata top level.
+    const definition = {
+      StartAt: "Start",
+      States: {
+        Start: { QueryLanguage: "JSONata", Type: "Pass", Output: { doubled: "{% $states.input.n * 2 %}", name: "{% $states.context.State.Name %}" }, Assign: { n: "{% $states.input.n %}" }, Next: "Branch" },
+        Branch: { QueryLanguage: "JSONata", Type: "Choice", Choices: [{ Condition: "{% $n > 2 %}", Next: "Big", Assign: { size: "big" } }], Default: "Small", Assign: { size: "small" } },
+        Big: { Type: "Pass", Parameters: { "n.$": "$n", "size.$": "$size", "doubled.$": "$.doubled" }, Next: "Done" },
+        Small: { QueryLanguage: "JSONata", Type: "Fail", Error: "{% 'Too' & 'Small' %}", Cause: "{% 'n is ' & $string($n) %}" },
+        Done: { QueryLanguage: "JSONata", Type: "Succeed", Output: "{% $merge([$states.input, {'execution': $states.context.Execution.Name}]) %}" },
+      },
+    };
+    const big = await ran(definition, { n: 3 });
+    expect(big).toMatchObject({ status: "SUCCEEDED", output: { n: 3, size: "big", doubled: 6, execution: expect.any(String) } });
+    expect(big.assigned).toEqual([["Start", { n: "3" }], ["Branch", { size: '"big"' }]]);
+    const small = await ran(definition, { n: 1 });
+    expect(small).toMatchObject({ status: "FAILED", error: "TooSmall", cause: "n is 1" });
+    expect(small.assigned).toEqual([["Start", { n: "1" }], ["Branch", { size: '"small"' }]]);
+  });
+
+  it("gives $states.context the execution's StartTime and the state's Name, not the library's own start", async () => {
+    const local = machine({ QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: 0, Next: "Look" }, Look: { Type: "Pass", Output: { start: "{% $states.context.Execution.StartTime %}", state: "{% $states.context.State.Name %}" }, End: true } } });
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn, startDate } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await sfn.drained();
+    const { output } = sfn.describeExecution({ executionArn });
+    expect(JSON.parse(output as string)).toEqual({ start: new Date(Math.round((startDate as number) * 1000)).toISOString(), state: "Look" });
+  });
+
+  it("gives a Choice's output as AWS recorded it: the matching rule's Output, else the state's on its Default", async () => {
+    // LocalStack's AWS-recorded test_output_in_choice (outputdecl/statemachines/choice_condition_jsonata.json5), but
+    // for the state's Output written as an expression: asl-validator 3.16.0 refuses a Choice state's literal Output.
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "ChoiceState",
+      States: {
+        ChoiceState: { Type: "Choice", Choices: [{ Condition: "{% $states.input.condition %}", Next: "ConditionTrue", Output: "Condition Output block" }], Default: "DefaultState", Output: "{% 'Default Output block' %}" },
+        ConditionTrue: { Type: "Pass", End: true },
+        DefaultState: { Type: "Fail", Cause: "Condition is false" },
+      },
+    };
+    const shape = (events: HistoryEvent[]) => events.map((event) => [event.type, (event.stateExitedEventDetails as { output?: string } | undefined)?.output ?? (event.stateEnteredEventDetails as { input?: string } | undefined)?.input]);
+    const yes = await ran(definition, { condition: true });
+    expect(yes).toMatchObject({ status: "SUCCEEDED", output: "Condition Output block" });
+    expect(shape(yes.events)).toEqual([["ExecutionStarted", undefined], ["ChoiceStateEntered", '{"condition":true}'], ["ChoiceStateExited", '"Condition Output block"'], ["PassStateEntered", '"Condition Output block"'], ["PassStateExited", '"Condition Output block"'], ["ExecutionSucceeded", undefined]]);
+    const no = await ran(definition, { condition: false });
+    expect(no).toMatchObject({ status: "FAILED", error: undefined, cause: "Condition is false" });
+    expect(shape(no.events)).toEqual([["ExecutionStarted", undefined], ["ChoiceStateEntered", '{"condition":false}'], ["ChoiceStateExited", '"Default Output block"'], ["FailStateEntered", '"Default Output block"'], ["ExecutionFailed", undefined]]);
+  });
+
+  it("hands a Task its evaluated Arguments, and reads its result as $states.result in Output and Assign", async () => {
+    const seen: unknown[] = [];
+    const fn: TaskFunction = async (event) => (seen.push(event), { sum: (event as { a: number; b: number }).a + (event as { a: number; b: number }).b });
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Add",
+      States: {
+        Add: {
+          Type: "Task",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: "{% $states.input.x %}", b: 2 } },
+          Output: "{% $states.result.Payload.sum %}",
+          Assign: { status: "{% $states.result.StatusCode %}" },
+          End: true,
+        },
+      },
+    };
+    const result = await ran(definition, { x: 40 }, { add: fn });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: 42 });
+    expect(seen).toEqual([{ a: 40, b: 2 }]);
+    expect(result.assigned).toEqual([["Add", { status: "200" }]]);
+    const scheduled = result.events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails as { parameters: string };
+    expect(JSON.parse(scheduled.parameters)).toEqual({ FunctionName: lambdaFunctionArn(REGION, "add"), Payload: { a: 40, b: 2 } });
+  });
+
+  it("runs LocalStack's AWS-recorded test_arguments cases: literal Arguments as data, expressions reading a JSONPath state's variables", async () => {
+    const identity: TaskFunction = async (event) => event;
+    const notJsonata = " {% states.input %} ";
+    const constants = [null, 0, 0.1, true, [], { constant: 0 }, notJsonata, "$states.input", "$no.such.var.path"];
+    const literals = {
+      constant_null: null,
+      constant_str: "constant string",
+      constant_not_jsonata: notJsonata,
+      constant_varpath_states: "$states.input",
+      constant_varpath: "$no.such.var.path",
+      constant_lst: constants,
+      constant_obj: { in_obj_constant_not_jsonata: notJsonata, in_obj_constant_lst: constants, in_obj_constant_obj_empty: {} },
+    };
+    const input = { input_value: "string literal", input_values: [1, 2, 3] };
+    const task = (Arguments: object, extra: object = {}) => ({ QueryLanguage: "JSONata", Type: "Task", Resource: lambdaFunctionArn(REGION, "identity"), Arguments, ...extra, End: true });
+    // BASE_LAMBDA_LITERALS: the function gets them as written, and the Task's output is its result.
+    expect(await ran({ StartAt: "State0", States: { State0: task(literals) } }, input, { identity })).toMatchObject({ status: "SUCCEEDED", output: literals });
+    // BASE_LAMBDA_EXPRESSION.
+    const expressions = { ja_states_input: "{% $states.input %}", ja_var_access: "{% $var_input_value %}", ja_expr: "{% $sum($states.input.input_values) + $var_constant_1 %}" };
+    const definition = {
+      StartAt: "Init",
+      States: {
+        Init: { Type: "Pass", Assign: { "var_input_value.$": "$.input_value", var_constant_1: 1 }, Next: "State0" },
+        State0: task(expressions, { Assign: { ja_var_access: "{% $var_input_value %}", ja_expr: "{% $sum($states.input.input_values) + $var_constant_1 %}" } }),
+      },
+    };
+    const result = await ran(definition, input, { identity });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { ja_states_input: input, ja_var_access: "string literal", ja_expr: 7 } });
+    expect(result.assigned).toEqual([["Init", { var_input_value: '"string literal"', var_constant_1: "1" }], ["State0", { ja_var_access: '"string literal"', ja_expr: "7" }]]);
+    const scheduled = result.events.find((event) => event.type === "LambdaFunctionScheduled")?.lambdaFunctionScheduledEventDetails as { input: string };
+    expect(JSON.parse(scheduled.input)).toEqual({ ja_states_input: input, ja_var_access: "string literal", ja_expr: 7 });
+  });
+
+  it("hands an optimized integration and an AWS SDK Task their evaluated Arguments", async () => {
+    const calls: Array<[string, unknown]> = [];
+    const local = {
+      ...machine({
+        QueryLanguage: "JSONata",
+        StartAt: "Send",
+        States: {
+          Send: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", Arguments: { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q", MessageBody: "{% $string($states.input.order) %}" }, Output: "{% $states.result.MessageId %}", Next: "Get" },
+          Get: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:dynamodb:getItem", Arguments: { TableName: "t", Key: { pk: { S: "{% $states.input %}" } } }, End: true },
+        },
+      }),
+      serviceTasks: async (api: string, parameters: unknown) => (calls.push([api, parameters]), api.includes("sendMessage") ? { MessageId: "m-1" } : { Item: {} }),
+    };
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify({ order: { id: 7 } }) }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: JSON.stringify({ Item: {} }) });
+    expect(calls).toEqual([
+      [expect.stringContaining("sendMessage"), { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q", MessageBody: '{"id":7}' }],
+      [expect.stringContaining("getItem"), { TableName: "t", Key: { pk: { S: "m-1" } } }],
+    ]);
+  });
+
+  it("hands a callback Task its token as $states.context.Task.Token, and takes SendTaskSuccess' output as its result", async () => {
+    const tokens: string[] = [];
+    const local = machine(
+      {
+        QueryLanguage: "JSONata",
+        StartAt: "Ask",
+        States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, Output: "{% $states.result.approved %}", End: true } },
+      },
+      { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+    );
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await expect.poll(() => tokens.length).toBe(1);
+    sfn.sendTaskSuccess({ taskToken: tokens[0], output: JSON.stringify({ approved: true }) });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: "true" });
+  });
+
+  it("retries a failed Task, then catches it with an Output and Assign that read $states.errorOutput", async () => {
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      calls++;
+      throw Object.assign(new Error("boom"), { errorType: "Boom" });
+    };
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Call",
+      States: {
+        Call: {
+          Type: "Task",
+          Resource: lambdaFunctionArn(REGION, "fail"),
+          Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 2 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Output: { caught: "{% $states.errorOutput.Error %}", was: "{% $states.input %}" }, Assign: { failure: "{% $states.errorOutput.Error %}" }, Next: "After" }],
+          End: true,
+        },
+        After: { Type: "Pass", Output: { caught: "{% $states.input.caught %}", failure: "{% $failure %}" }, End: true },
+      },
+    };
+    const result = await ran(definition, { x: 1 }, { fail: fn });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { caught: "Boom", failure: "Boom" } });
+    expect(calls).toBe(3);
+    // Each attempt's events under the state's one entry, as a JSONPath Task's retries are recorded.
+    const attempt = ["LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed"];
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", ...attempt, ...attempt, ...attempt, "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
+  });
+
+  it("times a Task out after the TimeoutSeconds an expression gives", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Slow",
+      States: { Slow: { Type: "Task", Resource: lambdaFunctionArn(REGION, "slow"), TimeoutSeconds: "{% $states.input.limit %}", Catch: [{ ErrorEquals: ["States.Timeout"], Output: "{% $states.errorOutput.Error %}", Next: "Done" }], End: true }, Done: { Type: "Succeed" } },
+    };
+    const started = Date.now();
+    expect(await ran(definition, { limit: 1 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "SUCCEEDED", output: "States.Timeout" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await ran(definition, { limit: 0 }, { slow: () => new Promise(() => {}) })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
+  it("runs LocalStack's AWS-recorded TASK_CATCH_ERROR_OUTPUT_WITH_RETRY: a retried lambda:invoke caught into $states.errorOutput", async () => {
+    const definition = {
+      StartAt: "Task",
+      States: {
+        Task: {
+          Type: "Task",
+          QueryLanguage: "JSONata",
+          Resource: "arn:aws:states:::lambda:invoke",
+          Arguments: { FunctionName: lambdaFunctionArn(REGION, "raise"), Payload: { foo: "foobar" } },
+          Retry: [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 1, MaxAttempts: 1 }],
+          Catch: [{ ErrorEquals: ["States.ALL"], Output: { stateInput: "{% $states.input %}", stateError: "{% $states.errorOutput %}" }, Next: "Fallback" }],
+          Output: { stateInput: "{% $states.input %}", stateResult: "{% $states.result %}" },
+          Next: "Finish",
+        },
+        Fallback: { Type: "Pass", QueryLanguage: "JSONata", Output: { error: "{% $states.input %}" }, End: true },
+        Finish: { Type: "Pass", QueryLanguage: "JSONata", Output: { result: "{% $states.input %}" }, End: true },
+      },
+    };
+    const raise: TaskFunction = async () => {
+      throw Object.assign(new Error("Some exception was raised."), { errorType: "Exception" });
+    };
+    const result = await ran(definition, { inputData: "dummy" }, { raise });
+    const attempt = ["TaskScheduled", "TaskStarted", "TaskFailed"];
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", ...attempt, ...attempt, "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { error: { stateInput: { inputData: "dummy" }, stateError: { Error: "Exception", Cause: expect.stringContaining('"errorMessage":"Some exception was raised."') } } } });
+  });
+
+  it("waits the Seconds an expression gives", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Wait", States: { Wait: { Type: "Wait", Seconds: "{% $states.input.s %}", Output: "{% $states.input.s + 1 %}", End: true } } };
+    expect(await ran(definition, { s: 0 })).toMatchObject({ status: "SUCCEEDED", output: 1 });
+    expect(await ran(definition, { s: -1 })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+  });
+
+  it("maps the Items an expression gives through its ItemSelector, with $states.context.Map.Item; runs JSONata Parallel branches", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Each",
+      States: {
+        Each: {
+          Type: "Map",
+          Items: "{% $states.input.values %}",
+          ItemSelector: { value: "{% $states.context.Map.Item.Value %}", index: "{% $states.context.Map.Item.Index %}" },
+          MaxConcurrency: "{% $count($states.input.values) - 1 %}",
+          ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Square", States: { Square: { Type: "Pass", Output: "{% $states.input.value * $states.input.value + $states.input.index %}", End: true } } },
+          Next: "Both",
+        },
+        Both: {
+          Type: "Parallel",
+          Branches: [
+            { StartAt: "Sum", States: { Sum: { Type: "Pass", Output: "{% $sum($states.input) %}", End: true } } },
+            { StartAt: "Count", States: { Count: { Type: "Pass", Output: "{% $count($states.input) %}", End: true } } },
+          ],
+          Output: { sum: "{% $states.result[0] %}", count: "{% $states.result[1] %}" },
+          End: true,
+        },
+      },
+    };
+    const result = await ran(definition, { values: [1, 2, 3] });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { sum: 1 + 5 + 11, count: 3 } });
+    // Its item count as AWS records it, right after its entry (LocalStack's AWS-recorded test_map_state).
+    expect(result.events.slice(1, 4).map((event) => event.type)).toEqual(["MapStateEntered", "MapStateStarted", "MapIterationStarted"]);
+    expect(result.events[2].mapStateStartedEventDetails).toEqual({ length: 3 });
+  });
+
+  it("has the functions Step Functions adds to JSONata, with AWS's recorded results", async () => {
+    const output = {
+      partition: "{% $partition([0, 1, 2, 3], 3) %}",
+      range: "{% $range(0, 10, 3) %}",
+      single: "{% $range(1, 9, 9) %}",
+      parsed: "{% $parse('{\"Arg1\": 1, \"Arg2\": []}') %}",
+      zero: "{% $parse('-0') %}",
+      hash: "{% $hash('input data', 'SHA-1') %}",
+      uuid: "{% $uuid() %}",
+      seeded: "{% $random(7) = $random(7) %}",
+    };
+    const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: output, End: true } } });
+    expect(result).toMatchObject({ status: "SUCCEEDED" });
+    // test_array_jsonata, test_json_manipulation_jsonata; States.Hash's example on the intrinsic functions page.
+    expect(result.output).toEqual({ partition: [[0, 1, 2], [3]], range: [0, 3, 6, 9], single: 1, parsed: { Arg1: 1, Arg2: [] }, zero: 0, hash: "aaff4a450a104cd177d28d18d74485e8cae074b7", uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/), seeded: true });
+  });
+
+  it("records a JSONata Map's and Parallel's retry and caught failure as it records a JSONPath one's", async () => {
+    const failing = { StartAt: "F", States: { F: { Type: "Fail", Error: "Bad", Cause: "no" } } };
+    const handling = { Retry: [{ ErrorEquals: ["Bad"], MaxAttempts: 1 }], Catch: [{ ErrorEquals: ["States.ALL"], Next: "D" }], End: true };
+    const map = (jsonata: boolean) => ({ ...(jsonata ? { QueryLanguage: "JSONata", Items: "{% $states.input.xs %}" } : { ItemsPath: "$.xs" }), Type: "Map", ItemProcessor: failing, ...handling });
+    const parallel = (jsonata: boolean) => ({ ...(jsonata ? { QueryLanguage: "JSONata" } : {}), Type: "Parallel", Branches: [failing], ...handling });
+    for (const state of [map, parallel]) {
+      const [jsonPath, jsonata] = await Promise.all([false, true].map((jsonata) => ran({ StartAt: "S", States: { S: state(jsonata), D: { Type: "Pass", End: true } } }, { xs: [1, 2] })));
+      expect(jsonata).toMatchObject({ status: "SUCCEEDED", output: { Error: "Bad", Cause: "no" } });
+      expect(jsonata.events.map((event) => event.type)).toEqual(jsonPath.events.map((event) => event.type));
+    }
+  });
+
+  it("fails with States.QueryEvaluationError and an EvaluationFailed event where an expression returns nothing", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "State0", States: { State0: { Type: "Pass", Output: "{% $doesNotExist %}", End: true } } };
+    const result = await ran(definition);
+    const cause = "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined).";
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "PassStateEntered", "EvaluationFailed", "ExecutionFailed"]);
+    expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Output", state: "State0" });
+  });
+
+  it("fails a Map whose Items are no array as AWS recorded it: EvaluationFailed, MapStateFailed, ExecutionFailed", async () => {
+    // LocalStack's AWS-recorded test_base_scenarios test_map_state_items_eval_jsonata_fail[string], [object].
+    for (const [items, value] of [["'string'", '"string"'], ["{'foo': 'bar'}", '{"foo":"bar"}']]) {
+      const definition = { QueryLanguage: "JSONata", StartAt: "MapIterateState", States: { MapIterateState: { Type: "Map", Items: `{% ${items} %}`, ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+      const result = await ran(definition);
+      const cause = `The JSONata expression '${items}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '${items.startsWith("{") ? "object" : "string"}' for value: ${value}`;
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+      expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+      expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Items", state: "MapIterateState" });
+    }
+  });
+
+  it("names the field within an object where its expression returns nothing; a Catch takes it", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "State0",
+      States: {
+        State0: { Type: "Task", Resource: lambdaFunctionArn(REGION, "f"), Arguments: { FunctionName: "{% $doesNotExist %}" }, Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Next: "Caught" }], End: true },
+        Caught: { Type: "Pass", End: true },
+      },
+    };
+    const result = await ran(definition, {}, { f: async () => ({}) });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
+  });
+
+  it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
+    expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
+  });
+
+  it("refuses a JSONPath field in a JSONata state, as AWS refuses the definition", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Parameters: { a: 1 }, End: true } } };
+    const result = await ran(definition);
+    expect(result).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining("State machine definition is invalid") });
+  });
+});
