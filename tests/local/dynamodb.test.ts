@@ -8,6 +8,7 @@ import { join } from "node:path";
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
+  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -409,6 +410,10 @@ describe("local DynamoDB key and item size limits", () => {
     const { dynamo: b } = await start({ tables: [{ ...binary, tableName: "bin-local" }], region: "us-east-1" });
     expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2049) }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
     expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2048) }, sk: { S: "1" } } }))).toBe("accepted");
+    // A table made by a direct CreateTable, not one of the program's, is checked from its first Query.
+    const direct = new DynamoDBClient({ endpoint: at, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    await direct.send(new CreateTableCommand({ TableName: "other-local", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
+    expect(await refusal(at, new LowLevelQueryCommand({ TableName: "other-local", KeyConditionExpression: "id = :p", ExpressionAttributeValues: { ":p": { S: wide } } }))).toEqual(HASH_TOO_LARGE);
     const binaryQuery = (bytes: number) => new LowLevelQueryCommand({ TableName: "bin-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { B: new Uint8Array(bytes) } } });
     expect(await refusal(b.endpoint, binaryQuery(2049))).toEqual(HASH_TOO_LARGE);
     expect(await refusal(b.endpoint, binaryQuery(2048))).toBe("accepted");
