@@ -31,22 +31,40 @@ const dynaliteDb = require("dynalite/db") as { validationError(message: string):
 
 const loggers = new Set<(message: string) => void>();
 
-/** The JSON path of the first null in `value` (a request as `checkTypes` returned it), or undefined when it has none. */
-function nullPath(value: unknown, path = ""): string | undefined {
-  if (value === null) return path;
+/**
+ * Where the first null in `value` (a request as `checkTypes` returned it) is, innermost step first; undefined when it
+ * has none. Every request is walked, so the path is built only for a null found.
+ */
+function nullSteps(value: unknown): Array<string | number> | undefined {
+  if (value === null) return [];
   if (typeof value !== "object") return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nullPath(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
+      const steps = nullSteps(value[i]);
+      if (steps) {
+        steps.push(i);
+        return steps;
+      }
     }
     return undefined;
   }
-  for (const [key, member] of Object.entries(value)) {
-    const found = nullPath(member, /^[A-Za-z_][\w-]*$/.test(key) ? `${path}${path ? "." : ""}${key}` : `${path}[${JSON.stringify(key)}]`);
-    if (found !== undefined) return found;
+  for (const key in value) {
+    const steps = nullSteps((value as Record<string, unknown>)[key]);
+    if (steps) {
+      steps.push(key);
+      return steps;
+    }
   }
   return undefined;
+}
+
+function pathOf(steps: Array<string | number>): string {
+  let path = "";
+  for (const step of steps.reverse()) {
+    if (typeof step === "number") path += `[${step}]`;
+    else path += /^[A-Za-z_][\w-]*$/.test(step) ? `${path ? "." : ""}${step}` : `[${JSON.stringify(step)}]`;
+  }
+  return path;
 }
 
 function nullRefusal(path: string): Error {
@@ -83,8 +101,8 @@ export function guardDynaliteValidations(log: (message: string) => void): () => 
   loggers.add(log);
   if (!validations.__guarded) {
     validations.checkTypes = guarded(validations.checkTypes, (data) => {
-      const path = nullPath(data);
-      if (path !== undefined) throw nullRefusal(path);
+      const steps = nullSteps(data);
+      if (steps) throw nullRefusal(pathOf(steps));
     });
     validations.checkValidations = guarded(validations.checkValidations);
     validations.__guarded = true;
