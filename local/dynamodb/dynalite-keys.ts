@@ -18,11 +18,16 @@
  * - does not check a global secondary index's partition key value in a written item (architect/dynalite#35, open):
  *   DynamoDB answers "One or more parameter values were invalid: Size limit exceeded for Index Key <attribute> Actual
  *   Size: <n> bytes Max Size: 2048 bytes IndexName: <index>" (wellcomecollection/platform#2285, 400
- *   ValidationException; the same wording in dynalite#35). Checked here on PutItem and BatchWriteItem's puts.
- * A Query's sort key condition, an index's sort key and an UpdateItem that gives an index key an oversized value are
- * left as dynalite has them: what AWS answers for those is not confirmed here.
+ *   ValidationException; the same wording in dynalite#35; what "Actual Size" counts — the value's bytes, as here, or
+ *   more — is not confirmed).
+ *   Checked on PutItem and BatchWriteItem's puts, and on UpdateItem's result (the item as the update leaves it,
+ *   `if_not_exists` and all): the index cannot hold the value, and AWS checks index keys on UpdateItem's result
+ *   (ExtendDB/extenddb#275), but its wording for UpdateItem is not recorded, so PutItem's is used.
+ * A Query's sort key condition, an index's sort key and a Query on a global index are left as dynalite has them: what
+ * AWS answers for those is not confirmed here. A Query on a local index is checked as one on the table: its partition
+ * key is the table's.
  *
- * dynalite's actions call `validateKey` and `validateItem` on its `dynalite/db` module object, and its request
+ * dynalite's actions call `validateKey`, `validateItem` and `updateIndexes` on its `dynalite/db` module object, and its request
  * validation reads `custom` from `dynalite/validations/query` at each request, so wrapping those exports is enough;
  * once per process. The Query check needs the table's key schema before dynalite reads the table: the store keeps
  * the last description it saw (./dynalite-store.ts `describedTable`); a table none was seen of yet (never read or
@@ -40,13 +45,16 @@ interface IndexDescription {
 interface TableDescription {
   KeySchema: KeyElement[];
   AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+  LocalSecondaryIndexes?: Array<{ IndexName: string }>;
 }
+type Callback = (error?: Error | null) => void;
 type Visitor = (attr: string, type: string, isHash: boolean) => Error | undefined;
 const dynaliteDb = require("dynalite/db") as {
   validateKey(key: Record<string, AttributeValue>, table: TableDescription, keySchema?: KeyElement[]): Error | undefined;
   validateItem(item: Record<string, AttributeValue>, table: TableDescription): Error | undefined;
   traverseKey(table: TableDescription, keySchema: KeyElement[] | Visitor, visit?: Visitor): Error | undefined;
   traverseIndexes(table: TableDescription, visit: (attr: string, type: string, index: IndexDescription, isGlobal: boolean) => Error | undefined): Error | undefined;
+  updateIndexes(store: unknown, table: TableDescription, oldItem: unknown, item: Record<string, AttributeValue> | undefined, cb: Callback): void;
   validationError(message: string): Error;
   __patchedKeySizes?: true;
 };
@@ -61,18 +69,22 @@ interface QueryData {
   KeyConditions?: Record<string, { AttributeValueList?: AttributeValue[] }>;
 }
 
-export const HASH_KEY_TOO_LARGE = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes";
-export const RANGE_KEY_TOO_LARGE = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
+const HASH_KEY_TOO_LARGE = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes";
+const RANGE_KEY_TOO_LARGE = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
 
-/** AWS's message when `value` (of key type `type`) is over its key's limit; numbers have none. */
-export function keySizeRefusal(value: unknown, type: string, isHash: boolean): string | undefined {
+/** AWS's message when `value` (of key type `type`) is over its key's limit. */
+function keySizeRefusal(value: unknown, type: string, isHash: boolean): string | undefined {
   const bytes = keyBytes(value, type);
   if (bytes === undefined) return undefined;
   if (isHash) return bytes > 2048 ? HASH_KEY_TOO_LARGE : undefined;
   return bytes > 1024 ? RANGE_KEY_TOO_LARGE : undefined;
 }
 
-/** A string or binary key value's size as DynamoDB counts it; undefined for a number (no limit) or a value of another type (dynalite refuses it). */
+/**
+ * A string or binary key value's size as DynamoDB counts it; undefined for a value of another type (dynalite refuses
+ * it) and for a number: numbers count toward the limits too, but at most 38 significant digits take about 21 bytes,
+ * which never reach 1,024.
+ */
 function keyBytes(value: unknown, type: string): number | undefined {
   if (typeof value !== "string" || (type !== "S" && type !== "B")) return undefined;
   return type === "S" ? Buffer.byteLength(value, "utf8") : Buffer.from(value, "base64").length;
@@ -102,14 +114,22 @@ export function patchDynaliteKeySizes(): void {
   dynaliteDb.validateKey = (key, table, keySchema) => validateKey(key, table, keySchema) ?? checkKey(key, table, keySchema);
   const validateItem = dynaliteDb.validateItem;
   dynaliteDb.validateItem = (item, table) => validateItem(item, table) ?? checkKey(item, table) ?? indexKeyRefusal(item, table);
+  // Every write calls it inside the item's lock with the item as the write leaves it (null for a delete); for
+  // UpdateItem that is the first point where the result is known. Answering through `cb` releases the lock.
+  const updateIndexes = dynaliteDb.updateIndexes;
+  dynaliteDb.updateIndexes = (store, table, oldItem, item, cb) => {
+    const refusal = item ? indexKeyRefusal(item, table) : undefined;
+    if (refusal) return cb(refusal);
+    updateIndexes(store, table, oldItem, item, cb);
+  };
   const custom = queryValidation.custom;
   queryValidation.custom = (data, store) => custom(data, store) ?? queryKeyRefusal(data, store.describedTable?.(data.TableName) as TableDescription | undefined);
   dynaliteDb.__patchedKeySizes = true;
 }
 
-/** The table's partition key value in a Query's key conditions (dynalite has turned a KeyConditionExpression into them by now), checked against its limit. */
+/** The table's partition key value (a local index's too) in a Query's key conditions (dynalite has turned a KeyConditionExpression into them by now), checked against its limit. */
 function queryKeyRefusal(data: QueryData, table: TableDescription | undefined): string | undefined {
-  if (!table || data.IndexName !== undefined) return undefined;
+  if (!table || (data.IndexName !== undefined && !table.LocalSecondaryIndexes?.some((i) => i.IndexName === data.IndexName))) return undefined;
   const hash = table.KeySchema[0]?.AttributeName;
   const type = table.AttributeDefinitions.find((d) => d.AttributeName === hash)?.AttributeType;
   if (!hash || !type) return undefined;

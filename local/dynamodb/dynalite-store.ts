@@ -105,8 +105,11 @@ function cacheTableDescriptions(store: DynaliteStore): void {
     get(key, (error, value) => {
       if (!error && value && typeof value === "object") {
         const text = JSON.stringify(value);
-        seen.set(key, JSON.parse(text));
-        if (readAt === version) known.set(key, text);
+        // A read that overlapped a put or del may hold the older description: the write has recorded the newer one.
+        if (readAt === version) {
+          seen.set(key, JSON.parse(text));
+          known.set(key, text);
+        }
       }
       callback(error, value);
     });

@@ -48,11 +48,11 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   patchDynaliteStore();
   cacheDynaliteExpressions();
   patchDynaliteKeySizes();
-  guardDynaliteValidations();
+  const unguard = guardDynaliteValidations(log);
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const closeServer = () => new Promise((resolve) => server.close(resolve));
+  const closeServer = () => new Promise((resolve) => server.close(resolve)).finally(unguard);
 
   try {
     const admin = new DynamoDBClient({ endpoint: dynaliteEndpoint, region: options.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });

@@ -26,6 +26,20 @@ type Item = Record<string, AttributeValue>;
 /** A before-image dynalite would not read: the write's key is one it refuses. */
 const unreadable = Symbol("unreadable");
 
+/** dynalite's answer to a read the proxy made, when not 200. */
+class ReadRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** DynamoDB's answer to its own faults (the SDK retries it); an empty 500 reads as "UnknownError" in the SDK. */
+const INTERNAL_ERROR = JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error (the local DynamoDB's stream proxy: see its log)" });
+
+function internalError(res: ServerResponse): void {
+  res.writeHead(500, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": randomUUID() }).end(INTERNAL_ERROR);
+}
+
 export interface StreamRecord {
   eventID: string;
   eventName: "INSERT" | "MODIFY" | "REMOVE";
@@ -152,7 +166,7 @@ export class StreamProxy {
     this.writes = done.catch(() => undefined);
     await done.catch((error) => {
       this.options.log(`local DynamoDB streams: ${(error as Error).message}`);
-      if (!res.headersSent) res.writeHead(500).end();
+      if (!res.headersSent) internalError(res);
     });
   }
 
@@ -163,7 +177,12 @@ export class StreamProxy {
 
   private async recordWrite(operation: string, input: Record<string, any>, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const keys = this.keysOf(operation, input);
-    const before = keys && (await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key).catch(() => unreadable))));
+    // Only dynalite's 400 means the key is one it refuses; any other failure is answered 500 before the write is sent,
+    // so the SDK's retry both writes and records.
+    const before = keys && (await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key).catch((error) => {
+      if (error instanceof ReadRefused && error.status === 400) return unreadable;
+      throw error;
+    }))));
     const answer = await forward(this.options.target, req, body);
     reply(res, answer);
     if (answer.status !== 200) return;
@@ -209,7 +228,7 @@ export class StreamProxy {
   private async getItem(req: IncomingMessage, table: LocalTable, key: Item): Promise<Item | undefined> {
     const body = Buffer.from(JSON.stringify({ TableName: table.tableName, Key: key, ConsistentRead: true }));
     const answer = await forward(this.options.target, req, body, "DynamoDB_20120810.GetItem");
-    if (answer.status !== 200) throw new Error(`GetItem on ${table.tableName} failed: ${answer.body.toString()}`);
+    if (answer.status !== 200) throw new ReadRefused(answer.status, `GetItem on ${table.tableName} failed (${answer.status}): ${answer.body.toString()}`);
     return (JSON.parse(answer.body.toString()) as { Item?: Item }).Item;
   }
 

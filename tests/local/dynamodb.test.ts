@@ -8,6 +8,7 @@ import { join } from "node:path";
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
+  CreateTableCommand,
   DeleteItemCommand,
   DeleteTableCommand,
   DescribeTableCommand,
@@ -27,6 +28,7 @@ import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { rememberedParses } from "../../local/dynamodb/dynalite-expressions";
+import { StreamProxy } from "../../local/dynamodb/streams";
 import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
@@ -408,6 +410,21 @@ describe("local DynamoDB key and item size limits", () => {
     const { dynamo: b } = await start({ tables: [{ ...binary, tableName: "bin-local" }], region: "us-east-1" });
     expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2049) }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
     expect(await refusal(b.endpoint, new GetItemCommand({ TableName: "bin-local", Key: { pk: { B: new Uint8Array(2048) }, sk: { S: "1" } } }))).toBe("accepted");
+    // A table made by a direct CreateTable, not one of the program's, is checked from its first Query.
+    const direct = new DynamoDBClient({ endpoint: at, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    await direct.send(new CreateTableCommand({ TableName: "other-local", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
+    expect(await refusal(at, new LowLevelQueryCommand({ TableName: "other-local", KeyConditionExpression: "id = :p", ExpressionAttributeValues: { ":p": { S: wide } } }))).toEqual(HASH_TOO_LARGE);
+    const binaryQuery = (bytes: number) => new LowLevelQueryCommand({ TableName: "bin-local", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { B: new Uint8Array(bytes) } } });
+    expect(await refusal(b.endpoint, binaryQuery(2049))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(b.endpoint, binaryQuery(2048))).toBe("accepted");
+  });
+
+  it("checks a Query on a local index as one on the table (its partition key is the table's)", async () => {
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", lsk: "S" }, localIndexes: [{ name: "byL", partitionKey: "pk", sortKey: "lsk", projection: "ALL" }] });
+    const { dynamo } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }], region: "us-east-1" });
+    const query = (pk: string) => new LowLevelQueryCommand({ TableName, IndexName: "byL", KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: pk } } });
+    expect(await refusal(dynamo.endpoint, query(big))).toEqual(HASH_TOO_LARGE);
+    expect(await refusal(dynamo.endpoint, query("x".repeat(2048)))).toBe("accepted");
   });
 
   it("refuses a written item whose global index partition key value is over 2,048 bytes, naming the attribute, its size and the index", async () => {
@@ -418,6 +435,23 @@ describe("local DynamoDB key and item size limits", () => {
     expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: item("g".repeat(2175)) }))).toEqual(expected);
     expect(await refusal(dynamo.endpoint, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: item("g".repeat(2175)) } }] } }))).toEqual(expected);
     expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: item("g".repeat(2048)) }))).toBe("accepted");
+    // Multi-byte: 1,100 "é" are 2,200 bytes.
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: item("é".repeat(1100)) }))).toEqual({ ...expected, message: expected.message.replace("2175", "2200") });
+  });
+
+  it("refuses an UpdateItem that leaves a global index partition key value over 2,048 bytes as PutItem does, and releases the item", async () => {
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+    const { dynamo, doc } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }], region: "us-east-1" });
+    const Key = { pk: { S: "a" }, sk: { S: "1" } };
+    const expected = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Size limit exceeded for Index Key gpk Actual Size: 2175 bytes Max Size: 2048 bytes IndexName: byG" };
+    const set = (expression: string, g: string) => new UpdateItemCommand({ TableName, Key, UpdateExpression: expression, ExpressionAttributeValues: { ":g": { S: g } } });
+    // A new item, then an existing one; if_not_exists is judged on the item the update leaves.
+    expect(await refusal(dynamo.endpoint, set("SET gpk = :g", "g".repeat(2175)))).toEqual(expected);
+    expect(await refusal(dynamo.endpoint, set("SET gpk = :g", "g"))).toBe("accepted");
+    expect(await refusal(dynamo.endpoint, set("SET gpk = :g", "g".repeat(2175)))).toEqual(expected);
+    expect(await refusal(dynamo.endpoint, set("SET gpk = if_not_exists(gpk, :g)", "g".repeat(2175)))).toBe("accepted");
+    expect(await refusal(dynamo.endpoint, set("SET gpk = :g", "g".repeat(2048)))).toBe("accepted");
+    expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item?.gpk).toBe("g".repeat(2048));
   });
 
   it("refuses an item over 400 KB as DynamoDB does (dynalite's own check, kept)", async () => {
@@ -429,39 +463,131 @@ describe("local DynamoDB key and item size limits", () => {
 });
 
 describe("local DynamoDB malformed requests", () => {
-  it("answers a null where an attribute value, key or condition belongs 400 ValidationException, and keeps serving (it stopped the process)", async () => {
+  const TableName = "items-local";
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  // Raw requests: the SDK does not serialise a null attribute value, a hand-written event through a Task can.
+  const send = async (endpoint: string, operation: string, body: object | string) => {
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `DynamoDB_20120810.${operation}`,
+        "x-amz-date": "20261206T000000Z",
+        authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    return { status: response.status, body: (await response.json()) as { __type: string; message: string } };
+  };
+
+  it("answers a null in a list or map of the request 400 ValidationException naming where, before dynalite's code reads it, and keeps serving the item (it stopped the process)", async () => {
     const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });
-    // Raw requests: the SDK does not serialise a null attribute value, a hand-written event through a Task can.
-    const send = async (operation: string, body: object) => {
-      const response = await fetch(dynamo.endpoint, {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-amz-json-1.0",
-          "x-amz-target": `DynamoDB_20120810.${operation}`,
-          "x-amz-date": "20261206T000000Z",
-          authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      });
-      return { status: response.status, body: (await response.json()) as { __type: string; message: string } };
-    };
-    const TableName = "items-local";
-    const requests: Array<[string, object]> = [
-      ["PutItem", { TableName, Item: { pk: null, sk: { S: "1" } } }],
-      ["PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" }, l: { L: [null] }, m: { M: { x: null } } } }],
-      ["GetItem", { TableName, Key: { pk: null, sk: { S: "1" } } }],
-      ["UpdateItem", { TableName, Key: { pk: { S: "a" }, sk: { S: "1" } }, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": null } }],
-      ["Query", { TableName, KeyConditions: { pk: null } }],
-      ["BatchWriteItem", { RequestItems: { [TableName]: [null] } }],
-      ["BatchGetItem", { RequestItems: { [TableName]: { Keys: [null] } } }],
+    const requests: Array<[string, object, string]> = [
+      ["PutItem", { TableName, Item: { pk: null, sk: { S: "1" } } }, "Item.pk"],
+      ["PutItem", { TableName, Item: { ...Key, l: { L: [null] }, m: { M: { x: null } } } }, "Item.l.L[0]"],
+      ["PutItem", { TableName, Item: { ...Key, s: { SS: ["a", null] } } }, "Item.s.SS[1]"],
+      ["GetItem", { TableName, Key: { pk: null, sk: { S: "1" } } }, "Key.pk"],
+      ["UpdateItem", { TableName, Key, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": null } }, 'ExpressionAttributeValues[":n"]'],
+      // These passed dynalite's validation and threw in its UpdateItem, inside the item's lock.
+      ["UpdateItem", { TableName, Key, UpdateExpression: "ADD s :v", ExpressionAttributeValues: { ":v": { SS: ["a", null] } } }, 'ExpressionAttributeValues[":v"].SS[1]'],
+      ["UpdateItem", { TableName, Key, AttributeUpdates: { x: { Action: "PUT", Value: { SS: ["a", null] } } } }, "AttributeUpdates.x.Value.SS[1]"],
+      ["UpdateItem", { TableName, Key, AttributeUpdates: { x: { Action: "ADD", Value: { SS: ["a", null] } } } }, "AttributeUpdates.x.Value.SS[1]"],
+      ["Query", { TableName, KeyConditions: { pk: null } }, "KeyConditions.pk"],
+      ["BatchWriteItem", { RequestItems: { [TableName]: [null] } }, `RequestItems.${TableName}[0]`],
+      ["BatchGetItem", { RequestItems: { [TableName]: { Keys: [null] } } }, `RequestItems.${TableName}.Keys[0]`],
     ];
-    for (const [operation, body] of requests) {
-      const answer = await send(operation, body);
-      expect(answer, operation).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException" } });
-      expect(answer.body.message, operation).toMatch(/^The local DynamoDB could not read this request \(.+\): something that must be an object — .+ — is null or not an object/);
+    for (const [operation, body, path] of requests) {
+      for (const endpoint of [dynamo.endpoint, dynamo.dynaliteEndpoint]) {
+        const answer = await send(endpoint, operation, body);
+        expect(answer, operation).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException" } });
+        expect(answer.body.message, operation).toBe(
+          `The local DynamoDB refuses this request: ${path} is null. An attribute value is an object with one type, e.g. {"S": "…"} or {"NULL": true}; a key, condition or list member cannot be null (this message is the local runtime's: DynamoDB's answer to a null is not documented).`,
+        );
+        // The item is free: the next write to it answers (within send's 5 s).
+        expect(await send(endpoint, "UpdateItem", { TableName, Key, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": { N: "1" } } }), operation).toMatchObject({ status: 200 });
+      }
     }
-    expect(await send("PutItem", { TableName, Item: { pk: { S: "a" }, sk: { S: "1" } } })).toMatchObject({ status: 200 });
+    // A null member of a structure is an absent one, as dynalite reads it: not refused.
+    expect(await send(dynamo.endpoint, "PutItem", { TableName, Item: Key, ConditionExpression: null })).toMatchObject({ status: 200 });
+  });
+
+  it("answers a fault of the local runtime's own in request validation 500 InternalServerError, which the SDK retries, and logs it", async () => {
+    const logs: string[] = [];
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1", log: (m) => logs.push(m) });
+    // dynalite reads each action's `custom` validation from its module at each request.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const getItemValidation = require("dynalite/validations/getItem") as { custom: (...args: unknown[]) => unknown };
+    const custom = getItemValidation.custom;
+    let faults = 0;
+    getItemValidation.custom = () => {
+      faults++;
+      throw new TypeError("Cannot read properties of undefined (reading 'find')");
+    };
+    try {
+      expect(await send(dynamo.endpoint, "GetItem", { TableName, Key })).toEqual({
+        status: 500,
+        body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error (the local DynamoDB's: see its log)" },
+      });
+      expect(logs.some((m) => m.includes("internal error answering a request (500 InternalServerError): TypeError: Cannot read properties of undefined (reading 'find')"))).toBe(true);
+      const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 2 });
+      const before = faults;
+      await expect(client.send(new GetItemCommand({ TableName, Key }))).rejects.toMatchObject({ name: "InternalServerError", $metadata: { httpStatusCode: 500, attempts: 2 } });
+      expect(faults - before).toBe(2);
+    } finally {
+      getItemValidation.custom = custom;
+    }
+    expect(await send(dynamo.endpoint, "GetItem", { TableName, Key })).toMatchObject({ status: 200 });
+  });
+});
+
+describe("local DynamoDB stream proxy's read before a write", () => {
+  const TableName = "items-local";
+
+  async function proxied() {
+    const { dynamo, doc } = await start({ tables: [table()], region: "us-east-1" });
+    const logs: string[] = [];
+    const batches: StreamRecord[][] = [];
+    const proxy = new StreamProxy({
+      target: dynamo.dynaliteEndpoint,
+      region: "us-east-1",
+      tables: [table()],
+      subscribers: [{ spec: subscription(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }],
+      log: (m) => logs.push(m),
+    });
+    const endpoint = await proxy.listen();
+    running.push({ stop: () => proxy.close() } as LocalDynamo);
+    type GetItem = (req: unknown, table: LocalTable, key: Record<string, unknown>) => Promise<unknown>;
+    const reads = proxy as unknown as { getItem: GetItem };
+    return { dynamo, doc, proxy, endpoint, logs, batches, reads, getItem: reads.getItem.bind(proxy) };
+  }
+  const put = (sk: string) => new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: sk } } });
+
+  it("takes only dynalite's 400 as a key it refuses: a write it then accepts is relayed and logged, with no record", async () => {
+    const { endpoint, logs, batches, reads, getItem, proxy } = await proxied();
+    // A read dynalite refuses (its key has no sort key), for a write it accepts.
+    reads.getItem = (req, t, key) => getItem(req, t, { pk: key.pk });
+    expect(await refusal(endpoint, put("1"))).toBe("accepted");
+    await proxy.drained();
+    expect(batches).toEqual([]);
+    expect(logs).toContain("local DynamoDB streams: PutItem succeeded but its items could not be read, so it has no stream record");
+  });
+
+  it("answers any other failure of the read 500 InternalServerError without sending the write, so the SDK's retry writes and records it", async () => {
+    const { dynamo, endpoint, logs, batches, reads, getItem, proxy } = await proxied();
+    let failures = 1;
+    reads.getItem = (req, t, key) => (failures-- > 0 ? Promise.reject(new Error("socket hang up")) : getItem(req, t, key));
+    expect(await refusal(endpoint, put("1"))).toEqual({ status: 500, name: "InternalServerError", message: "Internal server error (the local DynamoDB's stream proxy: see its log)" });
+    expect(logs).toContain("local DynamoDB streams: socket hang up");
+    expect(await refusal(dynamo.dynaliteEndpoint, new GetItemCommand({ TableName, Key: { pk: { S: "a" }, sk: { S: "1" } } }))).toBe("accepted");
+    const direct = new DynamoDBClient({ endpoint: dynamo.dynaliteEndpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+    expect((await direct.send(new GetItemCommand({ TableName, Key: { pk: { S: "a" }, sk: { S: "1" } } }))).Item).toBeUndefined();
+    // The SDK's own retry.
+    failures = 1;
+    const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 2 });
+    await client.send(put("2"));
+    await proxy.drained();
+    expect(batches.flat().map((r) => [r.eventName, r.dynamodb.Keys.sk.S])).toEqual([["INSERT", "2"]]);
   });
 });
 
