@@ -122,9 +122,15 @@ const SERVICES: Record<string, Service> = {
     prefix: "DynamoDB",
     serviceName: "AmazonDynamoDBv2",
     base: "AmazonDynamoDBException",
-    modeled: Object.fromEntries(
-      ["ConditionalCheckFailedException", "ResourceNotFoundException", "ProvisionedThroughputExceededException", "ItemCollectionSizeLimitExceededException", "TransactionConflictException", "RequestLimitExceeded", "InternalServerErrorException"].map((code) => [code, code]),
-    ),
+    // Two wire codes lack the class's "Exception" (aws-java-sdk-dynamodb's AmazonDynamoDBClient error metadata:
+    // "RequestLimitExceeded" → RequestLimitExceededException, "InternalServerError" → InternalServerErrorException).
+    modeled: {
+      ...Object.fromEntries(
+        ["ConditionalCheckFailedException", "ResourceNotFoundException", "ProvisionedThroughputExceededException", "ItemCollectionSizeLimitExceededException", "TransactionConflictException"].map((code) => [code, code]),
+      ),
+      RequestLimitExceeded: "RequestLimitExceededException",
+      InternalServerError: "InternalServerErrorException",
+    },
     denied: ACCESS_DENIED.dynamodb,
   },
   sqs: {

@@ -140,6 +140,28 @@ describe("local optimized service integrations", () => {
     expect(await failure(nowhere.run("sqs:sendMessage", { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/q`, MessageBody: "m" }, context()))).toEqual({ error: "States.Runtime", cause: 'The local SQS endpoint "not a url" is not a URL.' });
   });
 
+  it("names DynamoDB's wire codes without Exception by the Java SDK's classes: InternalServerError and RequestLimitExceeded", async () => {
+    // The local DynamoDB answers its own faults 500 InternalServerError (local/dynamodb); AWS's Java SDK, whose class
+    // names Step Functions reports, maps that code and RequestLimitExceeded to …Exception classes.
+    const answers: Array<[number, string]> = [
+      [500, "InternalServerError"],
+      [400, "RequestLimitExceeded"],
+    ];
+    const server = createServer((_, response) => {
+      const [status, code] = answers.shift()!;
+      response.writeHead(status, { "content-type": "application/x-amz-json-1.0" }).end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message: "m" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const dynamodb = localServiceIntegrations({ endpoints: () => ({ dynamodb: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }), credentials: LOCAL_CREDENTIALS });
+      const get = () => failure(dynamodb.run("dynamodb:getItem", { TableName: "t", Key: { pk: { S: "a" } } }, context()));
+      expect((await get()).error).toBe("DynamoDB.InternalServerErrorException");
+      expect((await get()).error).toBe("DynamoDB.RequestLimitExceededException");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("names an aws-sdk:lambda:invoke failure by x-amzn-ErrorType without the `:<url>` AWS may append, and by its request id", async () => {
     // Smithy's REST JSON error code: a `<namespace>#` prefix and a `:<url>` suffix are not the code (smithy-rs
     // aws_smithy_schema::error_envelope sanitize_error_code). The local Invoke API sends neither: a stand-in sends both.
