@@ -6,7 +6,8 @@
  * Workflow's check, the states deploy rule and aws-local-stepfunctions under `npm start`, each time. This is the same
  * check (the same schemas, formats and choice of errors, from asl-validator's own files and dependencies) with one
  * validator per set of options, installed over the export that asl-validator's validator.js calls, so each of them gets it;
- * one correction only: a JSONPath Assign takes the array items AWS takes (ASSIGN_DEFINITIONS).
+ * two corrections only: a JSONPath Assign takes the array items AWS takes (ASSIGN_DEFINITIONS), and a JSONata Output and
+ * Choice Condition take the literals AWS takes (JSONATA_DEFINITIONS).
  * Only over the version it was written from: another asl-validator is left as it is (slower, and without the correction).
  * Compiling even once is ≈0.2–0.45 s of CPU (a warm prod plan: 2.34 s of CPU with it, 2.10 s without): the compiled
  * schema is kept in the cache folder as Ajv's standalone code (loadStateMachineValidator), which a warm process loads
@@ -57,14 +58,43 @@ const ASSIGN_DEFINITIONS = {
 };
 
 /**
+ * What a JSONata state's `Output` and a JSONata Choice rule's `Condition` may hold, where asl-validator 3.16.0 refuses
+ * what Step Functions takes: it takes only a `{% … %}` string or an object as an Output (jsonata.json `output`, the
+ * definition of every state type's Output) and only a `{% … %}` string as a Condition. AWS created, and ran, state
+ * machines whose JSONata Output is `null`, `0`, `0.1`, `true`, `"string literal"`, `[]` and
+ * `[null, 0, 0.1, true, "string", [], "$nosuchvar", "$.no.such.path", "{% $states.input %}", {"key": "{% true %}"}]`
+ * on a Pass state (LocalStack's AWS-recorded test_output.py test_base_output_any_non_dict, 2026-02-19), `"\""` on a
+ * Pass state (test_base_scenarios.py ESCAPE_SEQUENCES_JSONATA_COMPARISON_OUTPUT), `"Default Output block"` on a Choice
+ * state (test_output.py test_output_in_choice, templates/outputdecl/statemachines/choice_condition_jsonata.json5), and
+ * a Choice rule whose Condition is `true` (test_base_scenarios.py test_choice_condition_constant_jsonata). So an Output
+ * is any JSON value whose strings are a JSONata expression or text (what asl-validator takes as an Output object's
+ * field: a string that looks like `{% … %}` must still parse, and `""` stays refused, no recording taking it), and a
+ * Condition is a JSONata expression or a boolean (`false` taken as `true` is, without a recording of its own).
+ * Arguments and Assign keep asl-validator's rule (no recording here shows AWS taking more there).
+ */
+const JSONATA_DEFINITIONS = {
+  output: {
+    oneOf: [{ $ref: "#/definitions/_jsonata_template_object" }, { $ref: "#/definitions/_output_value" }],
+  },
+  _output_value: {
+    oneOf: [{ type: ["number", "boolean", "null"] }, { $ref: "#/definitions/maybe_jsonata" }, { type: "array", items: { $ref: "#/definitions/output" } }],
+  },
+  condition: {
+    oneOf: [{ $ref: "#/definitions/jsonata" }, { type: "boolean" }],
+  },
+};
+
+/**
  * asl-validator's schemas as this check compiles them: copies (asl-validator's own check compiles the very objects
- * `require` returns), paths.json's `assign` replaced by ASSIGN_DEFINITIONS. The cache key covers what this returns, so
+ * `require` returns), paths.json's `assign` replaced by ASSIGN_DEFINITIONS, jsonata.json's `output` and `condition`
+ * by JSONATA_DEFINITIONS. The cache key covers what this returns, so
  * a change here is another cache entry.
  */
 function checkedSchemas(fromCopy: FromCopy): object[] {
   return SCHEMAS.map((name) => {
     const schema = structuredClone(fromCopy(`./schemas/${name}.json`)) as { definitions?: Record<string, unknown> };
     if (name === "paths") Object.assign(schema.definitions!, ASSIGN_DEFINITIONS);
+    if (name === "jsonata") Object.assign(schema.definitions!, JSONATA_DEFINITIONS);
     return schema;
   });
 }

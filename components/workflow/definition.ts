@@ -405,6 +405,26 @@ export function failPathEscapeWarnings(definition: unknown): Array<{ problem: st
   });
 }
 
+/**
+ * The states that set `QueryLanguage: "JSONPath"` in a definition whose own QueryLanguage is "JSONata", in Parallel
+ * branches and Map processors too, which asl-validator 3.16.0 takes: "You cannot revert a top-level JSONata-based state
+ * machine to a mix of JSONata and JSONPath states" (statemachine-structure.html), and AWS answers such a Pass state with
+ * SCHEMA_VALIDATION_FAILED "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine" at
+ * /States/Pass (LocalStack's AWS-recorded test_sfn_api_validation.py INVALID_DOWNGRADE_QUERY_LANGUAGE, 2025-10-19,
+ * ValidateStateMachineDefinition, severity ERROR). A nested state is taken to be refused alike ("for whole state
+ * machine"; not recorded). A state's JSONata under a JSONPath definition is the documented way to convert, and taken.
+ */
+export function queryLanguageDowngrades(definition: unknown): DefinitionState[] {
+  if ((definition as { QueryLanguage?: unknown } | undefined)?.QueryLanguage !== "JSONata") return [];
+  return [...definitionStates(definition)].filter(({ state }) => state.QueryLanguage === "JSONPath");
+}
+
+/** What CreateStateMachine answers for a downgrade of queryLanguageDowngrades, and its fix. */
+export const QUERY_LANGUAGE_DOWNGRADE = {
+  problem: `sets QueryLanguage "JSONPath", but the state machine's QueryLanguage is "JSONata", and a JSONata state machine may not hold JSONPath states (CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`,
+  fix: 'write the state in JSONata (Arguments and Output instead of Parameters, ResultSelector and the paths) and drop its QueryLanguage, or leave the state machine\'s QueryLanguage out (JSONPath) and set QueryLanguage "JSONata" on each JSONata state',
+};
+
 /** What asl-validator returns (asl-validator 3.16.0, dist/src/validator.js). */
 interface AslResult {
   isValid: boolean;
@@ -418,7 +438,10 @@ let aslValidator: AslValidator | undefined;
  * The problems asl-validator finds in a definition (its schema, transitions, terminal states, paths and Resource
  * ARNs), or [] when it is valid Amazon States Language. The validator is what aws-local-stepfunctions validates with;
  * it is loaded on the first call (a program without a Workflow never pays for it), with its schema check compiled
- * once (asl-schema-check.ts, which also takes the JSONPath Assign array items AWS takes and asl-validator refuses), and validates a copy (it writes each state's default QueryLanguage into what it is given).
+ * once (asl-schema-check.ts, which also takes the JSONPath Assign array items and the JSONata Output and Condition
+ * literals AWS takes and asl-validator refuses), and validates a copy (it writes each state's default QueryLanguage into
+ * what it is given). A JSONPath state in a JSONata state machine, which asl-validator takes, is refused here
+ * (queryLanguageDowngrades).
  */
 export function aslProblems(definition: unknown): string[] {
   if (!aslValidator) {
@@ -426,7 +449,10 @@ export function aslProblems(definition: unknown): string[] {
     aslValidator = require("asl-validator") as AslValidator;
   }
   const copy = JSON.parse(JSON.stringify(definition)) as unknown;
-  const escapes = intrinsicEscapeProblems(copy);
+  const escapes = [
+    ...queryLanguageDowngrades(copy).map(({ name, path }) => `state ${JSON.stringify(name)} (${path}) ${QUERY_LANGUAGE_DOWNGRADE.problem}; ${QUERY_LANGUAGE_DOWNGRADE.fix}`),
+    ...intrinsicEscapeProblems(copy),
+  ];
   const result = aslValidator(copy, { checkPaths: true, checkArn: true });
   if (result.isValid) return escapes;
   return [...escapes, ...result.errors.map((error) => error.Message ?? error["Error code"] ?? JSON.stringify(error))];

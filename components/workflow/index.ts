@@ -21,7 +21,7 @@ import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
 import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -532,6 +532,10 @@ function refuseOtherRegion(fail: ArgFailure, path: string, label: string, own: K
 /** The definition (functions and deploy-time values as placeholders) is Amazon States Language within 1 MB. */
 function checkDefinition(fail: ArgFailure, planned: unknown): void {
   checkDefinitionSize(fail, JSON.stringify(planned), "planned");
+  // Before aslProblems, which reports it too: here the fix is said apart, as a sentence of its own.
+  for (const { path } of queryLanguageDowngrades(planned)) {
+    fail("definition", path, QUERY_LANGUAGE_DOWNGRADE.problem, `${QUERY_LANGUAGE_DOWNGRADE.fix[0].toUpperCase()}${QUERY_LANGUAGE_DOWNGRADE.fix.slice(1)}.`);
+  }
   const problems = aslProblems(planned);
   if (problems.length > 0) {
     fail("definition", planned, `is not valid Amazon States Language: ${problems.join("; ")}`, "Fix the definition (https://states-language.net/spec.html; each state needs a Type, and Next or End; StartAt and every Next name a state); LambdaFunctions and Outputs were checked as placeholders.");

@@ -1,6 +1,6 @@
 /**
  * The compiled ASL schema check (components/workflow/asl-schema-check.ts) answers exactly what asl-validator's own
- * check answers but for a JSONPath Assign's array items (where it takes what AWS takes), for valid definitions and for each kind of invalid one, under each set of options its callers pass
+ * check answers but for a JSONPath Assign's array items and a JSONata Output's and Choice Condition's literals (where it takes what AWS takes), for valid definitions and for each kind of invalid one, under each set of options its callers pass
  * (Workflow and the deploy rule check paths and ARNs; the local runtime, paths only) — and it is what asl-validator
  * runs once installed. Kept on disk as Ajv's standalone code, it is compiled once per key, and the module a later
  * process loads answers the same; a damaged entry is compiled again, and another package version is another key.
@@ -143,6 +143,56 @@ describe("the compiled ASL schema check", () => {
     const parameters = machine({ Keep: { Type: "Pass", Parameters: { list: [null] }, End: true } });
     expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(parameters), EVERY_CHECK));
     expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).not.toEqual([]);
+  });
+
+  /**
+   * JSONata Outputs and a Condition as AWS created and ran them (LocalStack's AWS-recorded test_output.py
+   * test_base_output_any_non_dict and test_output_in_choice, test_base_scenarios.py test_choice_condition_constant_jsonata).
+   */
+  const LIST_RICH = [null, 0, 0.1, true, "string", [], "$nosuchvar", "$.no.such.path", "{% $states.input %}", { key: "{% true %}" }];
+  const jsonataLiterals = machine(
+    {
+      Decide: { Type: "Choice", Choices: [{ Condition: "{% $states.input.condition %}", Next: "Rich", Output: "Condition Output block" }], Default: "Constant", Output: "Default Output block" },
+      Constant: { Type: "Choice", Choices: [{ Condition: true, Next: "Rich" }], Default: "Nothing" },
+      Rich: { Type: "Pass", Output: LIST_RICH, Next: "Nothing" },
+      Nothing: { Type: "Pass", Output: null, Next: "Number" },
+      Number: { Type: "Pass", Output: 0.1, Next: "Text" },
+      Text: { Type: "Pass", Output: '"', Next: "Empty" },
+      Empty: { Type: "Pass", Output: [], End: true },
+    },
+    { QueryLanguage: "JSONata" },
+  );
+
+  it("takes the literals AWS takes as a JSONata Output (a Choice state's too) and a Choice rule's Condition, which asl-validator's own check refuses", () => {
+    expect(compiledSchemaErrors(asValidatorPassesIt(jsonataLiterals), EVERY_CHECK)).toEqual([]);
+    // asl-validator's check stops at the first error: each state on its own, with a Succeed to go to.
+    const alone = Object.entries(jsonataLiterals.States).map(([name, state]) => {
+      const { Next, Default, Choices, ...rest } = state as { Next?: string; Default?: string; Choices?: object[] };
+      const ending = Choices ? { Choices: Choices.map((rule) => ({ ...rule, Next: "Z" })), Default: "Z" } : { End: true };
+      return machine({ [name]: { ...rest, ...ending }, Z: { Type: "Succeed" } }, { QueryLanguage: "JSONata" });
+    });
+    // Of a Pass state it also names the Type: the state matched no state type's schema.
+    expect(alone.map((definition) => original(asValidatorPassesIt(definition), EVERY_CHECK)[0]?.Message)).toEqual([
+      "/States/Decide/Output is invalid. must match exactly one schema in oneOf",
+      "/States/Constant/Choices/0/Condition is invalid. must be string",
+      "/States/Rich/Output is invalid. must match exactly one schema in oneOf",
+      "/States/Nothing/Output is invalid. must match exactly one schema in oneOf",
+      "/States/Number/Output is invalid. must match exactly one schema in oneOf",
+      "/States/Text/Output is invalid. must match exactly one schema in oneOf",
+      "/States/Empty/Output is invalid. must match exactly one schema in oneOf",
+    ]);
+    expect(alone.flatMap((definition) => compiledSchemaErrors(asValidatorPassesIt(definition), EVERY_CHECK))).toEqual([]);
+    expect(aslProblems(jsonataLiterals)).toEqual([]);
+  });
+
+  it("still refuses a JSONata Output or Condition that is `{% … %}` but no JSONata, an empty Output, and a Condition of text", () => {
+    const refused = (state: Record<string, unknown>) => aslProblems(machine({ A: state, B: { Type: "Succeed" } }, { QueryLanguage: "JSONata" }));
+    expect(refused({ Type: "Pass", Output: "{% $states.input.( %}", End: true })).not.toEqual([]);
+    expect(refused({ Type: "Pass", Output: [1, { key: "{% ( %}" }], End: true })).not.toEqual([]);
+    expect(refused({ Type: "Pass", Output: "", End: true })).not.toEqual([]);
+    expect(refused({ Type: "Choice", Choices: [{ Condition: "{% ( %}", Next: "B" }], Default: "B" })).not.toEqual([]);
+    expect(refused({ Type: "Choice", Choices: [{ Condition: "$.x", Next: "B" }], Default: "B" })).not.toEqual([]);
+    expect(refused({ Type: "Choice", Choices: [{ Condition: 1, Next: "B" }], Default: "B" })).not.toEqual([]);
   });
 
   it("is what asl-validator runs once installed, and Workflow's check installs it", () => {

@@ -374,6 +374,17 @@ describe("Workflow", () => {
       ["a definition that is not ASL (StartAt names no state)", () => new Workflow("w", { definition: { StartAt: "Nowhere", States: { Done: { Type: "Succeed" } } } }), /^Workflow "w": definition .* is not valid Amazon States Language: .*Missing 'StartAt'\|'Next'\|'Default' target: Nowhere.* Fix the definition \(https:\/\/states-language\.net\/spec\.html/],
       ["a state without Next or End", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass" } } } }), /is not valid Amazon States Language: State machine fsm1 is missing a terminal state; State "A" MUST contain exactly one of "End", "Next"\. Fix the definition/],
       ["a Task whose Resource is not an ARN", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: "resize", End: true } } } }), /is not valid Amazon States Language: \/States\/A\/Resource is invalid/],
+      ["a JSONPath state in a JSONata definition", () => new Workflow("w", { definition: { QueryLanguage: "JSONata", StartAt: "A", States: { A: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } } }), /^Workflow "w": definition "definition\.States\.A" sets QueryLanguage "JSONPath", but the state machine's QueryLanguage is "JSONata", and a JSONata state machine may not hold JSONPath states \(CreateStateMachine answers "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"\)\. Write the state in JSONata .* set QueryLanguage "JSONata" on each JSONata state\.$/],
+      [
+        "a JSONPath state in a Map processor of a JSONata definition",
+        () => new Workflow("w", { definition: { QueryLanguage: "JSONata", StartAt: "Each", States: { Each: { Type: "Map", Items: "{% [1] %}", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "Old", States: { Old: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.Each\.ItemProcessor\.States\.Old" sets QueryLanguage "JSONPath", but the state machine's QueryLanguage is "JSONata"/,
+      ],
+      [
+        "a JSONPath state in a Parallel branch of a JSONata definition",
+        () => new Workflow("w", { definition: { QueryLanguage: "JSONata", StartAt: "Fan", States: { Fan: { Type: "Parallel", Branches: [{ StartAt: "Old", States: { Old: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }], End: true } } } }),
+        /^Workflow "w": definition "definition\.States\.Fan\.Branches\[0\]\.States\.Old" sets QueryLanguage "JSONPath"/,
+      ],
       ["a definition over 1 MB", () => new Workflow("w", { definition: { ...ok, Comment: "x".repeat(1024 * 1024) } }), /^Workflow "w": definition "1048\d+ bytes" is over Step Functions' 1048576-byte \(1 MB\) limit for a state machine definition, measured as its JSON\. Move large constants/],
       ["a LambdaFunction outside a Task's Resource", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Pass", Parameters: { fn: fn("rw1") }, End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Parameters\.fn" holds the LambdaFunction "rw1" where only a Task state's Resource, or the FunctionName of a lambda:invoke \(or aws-sdk:lambda:invoke\) Task's Parameters or Arguments, may name one\. Make it a Task state's Resource/],
       ["a Lambda@Edge function", () => new Workflow("w", { definition: { StartAt: "A", States: { A: { Type: "Task", Resource: fn("rw2", { edge: true, define: undefined } as never), End: true } } } }), /^Workflow "w": definition "definition\.States\.A\.Resource" names the Lambda@Edge function "rw2", which only CloudFront invokes/],
@@ -399,6 +410,13 @@ describe("Workflow", () => {
     ])("%s", (_, build, message) => {
       expect(build).toThrow(message);
     });
+  });
+
+  it("takes a JSONata state in a JSONPath definition (converting one state at a time), and JSONata states that say so in a JSONata one", () => {
+    const pass = (language: string) => ({ Type: "Pass" as const, QueryLanguage: language, End: true });
+    expect(() => new Workflow("convert", { definition: { StartAt: "A", States: { A: pass("JSONata") } } })).not.toThrow();
+    expect(() => new Workflow("convert2", { definition: { QueryLanguage: "JSONPath", StartAt: "A", States: { A: pass("JSONata") } } })).not.toThrow();
+    expect(() => new Workflow("all", { definition: { QueryLanguage: "JSONata", StartAt: "A", States: { A: pass("JSONata") } } })).not.toThrow();
   });
 });
 
