@@ -95,14 +95,14 @@ describe("local Step Functions, workflow variables", () => {
     const definition = {
       StartAt: "State0",
       States: {
-        State0: { Type: "Pass", Assign: { "varname.$": "$.input_value", constant_str_var: "$noSuchVar", constant_lst: [0.1, "$varname", { constant: 0 }], "contextpath.$": "$$.Execution.Name" }, Next: "State1" },
-        State1: { Type: "Pass", Assign: { "copy.$": "$varname", "member.$": "$constant_lst[2].constant", "nested": { "again.$": "$constant_str_var" } }, Parameters: { "name.$": "$contextpath" }, End: true },
+        State0: { Type: "Pass", Assign: { "varname.$": "$.input_value", constant_str_var: "$noSuchVar", constant_lst: [null, 0.1, "$varname", { constant: 0 }], "contextpath.$": "$$.Execution.Name" }, Next: "State1" },
+        State1: { Type: "Pass", Assign: { "copy.$": "$varname", "member.$": "$constant_lst[3].constant", "nested": { "again.$": "$constant_str_var" } }, Parameters: { "name.$": "$contextpath" }, End: true },
       },
     };
     const result = await ran(definition, { input_value: "input_value_literal" });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { name: expect.any(String) } });
     expect(result.assigned).toEqual([
-      ["State0", { varname: '"input_value_literal"', constant_str_var: '"$noSuchVar"', constant_lst: '[0.1,"$varname",{"constant":0}]', contextpath: JSON.stringify(result.output.name) }],
+      ["State0", { varname: '"input_value_literal"', constant_str_var: '"$noSuchVar"', constant_lst: '[null,0.1,"$varname",{"constant":0}]', contextpath: JSON.stringify(result.output.name) }],
       ["State1", { copy: '"input_value_literal"', member: "0", nested: '{"again":"$noSuchVar"}' }],
     ]);
   });
