@@ -2377,12 +2377,15 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * empties the old resource, which the update deletes anyway. A REST API whose body only clears the policy
  * (restApiPolicyWrite "clears") writes no document to lose; a protected policy resource is not deleted (the engine
  * refuses the delete and the update fails there). A policy resource replaced for its replaceWith (replacements.ts:
- * `replacedWith`) is replaced create-first as any other, unless deleteBeforeReplace, or a resource it names there is
- * replaced delete-first (cascadedBy). A holder the update replaces, of a type the transition checks judge (the stateful
- * and named types: a bucket, a table, a secret; holderReplaced): under a new name, the old writers' deletes act on the
- * old holder, though the mocked plans give both the same id; delete-first under its name, the engine deletes first the
- * writers that take a ForceNew reference from it, and only the others' deletes reach the new holder. Not seen: a holder
- * of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
+ * `replacedWith`) is replaced create-first as any other, unless a resource it names there is replaced delete-first
+ * (cascadedBy). deleteBeforeReplace on a replaced writer helps only where its own new copy is the one new writer; with
+ * another, its old copy's delete is still not ordered after that writer's write. A holder the update replaces, of a
+ * type the transition checks judge (the stateful and named types: a bucket, a table, a secret; holderReplaced): under a
+ * new name, the old writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
+ * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
+ * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
+ * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
+ * Not seen: a holder of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
  */
 function policyWriterDeletedFindings(
   deployed: Graph,
@@ -3119,7 +3122,7 @@ export interface SavedResource extends RecordedResource {
 }
 
 /**
- * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
+ * A plan for a file: every resource's identity, options and dependencies (by input too: propertyDependencies), and the inputs the transition checks read:
  * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing secret or
  * personal; of tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs
  * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and
