@@ -2380,7 +2380,8 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * `replacedWith`) is replaced create-first as any other, unless a resource it names there is replaced delete-first
  * (cascadedBy). deleteBeforeReplace on a replaced writer helps only where its own new copy is the one new writer; with
  * another, its old copy's delete is still not ordered after that writer's write. A holder the update replaces, of a
- * type the transition checks judge (the stateful and named types: a bucket, a table, a secret; holderReplaced): under a
+ * type the transition checks judge (the stateful and named types: a bucket, a secret; DynamoDbOneResourcePolicy gives a
+ * table's policies no holder, so a replaced table is not seen and its policies' deletes are reported; holderReplaced): under a
  * new name, the old writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
  * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
  * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
