@@ -73,6 +73,12 @@ export interface RecordedResource {
   /** URN of the resource whose deletion takes this one with it (`deletedWith`): Pulumi then skips this one's delete. */
   deletedWith?: string;
   dependencies: string[];
+  /**
+   * For each input, the URNs its value came from (the registration's `propertyDependencies`; only inputs with some).
+   * The engine decides by these whether replacing a resource it depends on replaces it too
+   * (step_generator.go calculateDependentReplacements). Absent in a plan recorded before it was kept.
+   */
+  propertyDependencies?: Record<string, string[]>;
   /** Properties the engine leaves alone on update (`ignoreChanges`). */
   ignoreChanges?: string[];
   /** Properties whose change replaces the resource, beyond the provider's own (`replaceOnChanges`). */
@@ -112,10 +118,24 @@ interface RegistrationMeta {
   retainOnDelete: boolean;
   deletedWith?: string;
   dependencies: string[];
+  propertyDependencies?: Record<string, string[]>;
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
   deleteBeforeReplace?: boolean;
   replaceWith?: string[];
+}
+
+/**
+ * The registration's property dependencies, by input, the inputs without any left out. Pulumi's Mocks interface gives
+ * `newResource` only the inputs, not these, so they are read off the raw RegisterResourceRequest, as `dependencies` are.
+ */
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+  const recorded: Record<string, string[]> = {};
+  req.getPropertydependenciesMap?.()?.forEach((entry: any, key: string) => {
+    const urns: string[] = entry.getUrnsList();
+    if (urns.length > 0) recorded[key] = urns;
+  });
+  return recorded;
 }
 
 export interface MockOptions {
@@ -197,6 +217,7 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
       retainOnDelete: req.getRetainondelete() ?? false,
       deletedWith: req.getDeletedwith?.() || undefined,
       dependencies: req.getDependenciesList(),
+      propertyDependencies: propertyDependenciesOf(req),
       ignoreChanges: req.getIgnorechangesList?.() ?? [],
       replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
       deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,

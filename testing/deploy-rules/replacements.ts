@@ -209,9 +209,11 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
 /**
  * The next plan as the update makes it (see the module's comment): `replaced(old, next)` says whether the update
  * replaces `next` for its own inputs (the transition checks' judgement, with ignoreChanges and replaceOnChanges; false
- * where the deployed plan does not hold `old`'s inputs). `replacedWith` maps each resource replaced for its
- * `replaceWith` to the replaced resources it names there: a replacement its own inputs do not show, which the engine
- * makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless deleteBeforeReplace).
+ * where the deployed plan does not hold `old`'s inputs). `replacedWith` maps each replaced resource whose `replaceWith`
+ * names replaced resources to those, whichever round replaced them: a replacement its own inputs need not show, which
+ * the engine makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless
+ * deleteBeforeReplace). Only `replaceWith` is followed, not `deletedWith`, which the engine also replaces with its
+ * target (step_generator.go diff): no check reads it, and the old copy's delete of such a resource is skipped (step.go).
  */
 export function withCascadedReplacements(
   deployed: Graph,
@@ -221,7 +223,12 @@ export function withCascadedReplacements(
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   let graph = after;
   const done = new Set<string>();
-  const replacedWith = new Map<string, string[]>();
+  // Each replaced resource's replaced replaceWith targets, read once every replacement is known: a target replaced in a
+  // later round than the resource counts too, and so does one of a resource replaced for its own inputs.
+  const replacedWith = () => new Map(graph.flatMap((r) => {
+    const by = done.has(r.urn) ? (r.replaceWith ?? []).filter((urn) => done.has(urn)) : [];
+    return by.length > 0 ? [[r.urn, by] as const] : [];
+  }));
   for (;;) {
     const fresh = new Map<string, Drawn>();
     for (const next of graph) {
@@ -233,7 +240,6 @@ export function withCascadedReplacements(
       const byInputs = kind !== undefined && replaced(kind, old, next);
       if (by.length === 0 && !byInputs) continue;
       done.add(next.urn);
-      if (by.length > 0) replacedWith.set(next.urn, by);
       for (const value of kind?.drawnAnew(next) ?? []) {
         if (typeof value === "string" && value.length >= SHORTEST_FOLLOWED && !value.startsWith("<new ")) fresh.set(value, { replacement: `<new ${value}>`, by: next.urn });
       }
@@ -241,7 +247,7 @@ export function withCascadedReplacements(
     if (fresh.size === 0) {
       // Nothing new drawn: a replaceWith reached only from this round's replacements needs one more look.
       const more = graph.some((r) => !done.has(r.urn) && deployedByUrn.has(r.urn) && (r.replaceWith ?? []).some((urn) => done.has(urn)));
-      if (!more) return { after: graph, replacedWith };
+      if (!more) return { after: graph, replacedWith: replacedWith() };
       continue;
     }
     // Longest first, so a value inside another (a suffix inside an identifier) is replaced after it.

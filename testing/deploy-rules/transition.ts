@@ -910,7 +910,7 @@ type Action = "create" | "replace" | "replace-delete-first" | "move";
 function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, after: RecordedResource, oldHeldName: boolean): Action | undefined {
   if (!old) return "create";
   if (!holdsInputs(old)) return undefined;
-  if (replaceReasons(kind, old, after).length > 0) return after.deleteBeforeReplace || namedByHand(kind, after) ? "replace-delete-first" : "replace";
+  if (replaceReasons(kind, old, after).length > 0) return replacedDeleteFirst(kind, after) ? "replace-delete-first" : "replace";
   return oldHeldName ? undefined : "move";
 }
 
@@ -927,6 +927,14 @@ function actionOf(kind: TransitionNamedType, old: RecordedResource | undefined, 
  * name its replacement asks for.
  */
 const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource) => kind.autonameField !== undefined && text(diffed.inputs[kind.autonameField]) !== undefined;
+
+/**
+ * Whether a replacement of `diffed` (as diffedByUrn gives it) deletes the old resource before it creates the new one:
+ * deleteBeforeReplace, or the bridge's delete-first for a name set by hand (namedByHand). Delete-first is not "under the
+ * same name": an autonamed resource replaced with deleteBeforeReplace still gets a name drawn anew, as the engine checks
+ * a replacement without its old inputs (step_generator.go, the Check of a replacement with a fresh seed).
+ */
+const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => diffed.deleteBeforeReplace === true || namedByHand(kind, diffed);
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
 type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "hashedInputs">;
@@ -1033,7 +1041,7 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const diffed = new Map<string, RecordedResource>();
   for (const next of after) {
-    const kind = TRANSITION_NAMED_TYPES.find((k) => k.type === next.type) ?? statefulKind.get(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
+    const kind = transitionKindOf(next.type) ?? (next.type === DEPLOYMENT ? DEPLOYMENT_KIND : undefined);
     const old = deployedByUrn.get(next.urn);
     if (!kind || !old || !holdsInputs(old)) continue;
     diffed.set(next.urn, asDiffed(kind, old, next));
@@ -1662,6 +1670,8 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
 ];
 
 const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type, kind]));
+/** The kind a resource of the named or stateful types is judged as, the named one first (diffedByUrn, holderReplaced). */
+const transitionKindOf = (type: string): TransitionNamedType | TransitionStatefulType | undefined => TRANSITION_NAMED_TYPES.find((k) => k.type === type) ?? statefulKind.get(type);
 
 /**
  * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
@@ -1855,7 +1865,7 @@ function statefulFindings(
     if (!kind || !old || old.protect || !holdsInputs(old) || copies.has(next.urn)) continue;
     const [changes, diffed] = [statefulChangesOf.get(next.urn)!, diffedOf.get(next.urn)!];
     if (changes.length === 0 || nameTaken(next, old)) continue;
-    const deleteFirst = next.deleteBeforeReplace === true || namedByHand(kind, diffed);
+    const deleteFirst = replacedDeleteFirst(kind, diffed);
     const skipped = deleteSkipped(old, afterUrns);
     findings.push(
       finding(
@@ -2367,12 +2377,16 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * empties the old resource, which the update deletes anyway. A REST API whose body only clears the policy
  * (restApiPolicyWrite "clears") writes no document to lose; a protected policy resource is not deleted (the engine
  * refuses the delete and the update fails there). A policy resource replaced for its replaceWith (replacements.ts:
- * `replacedWith`) is replaced create-first as any other, unless deleteBeforeReplace, or a resource it names there is
- * replaced delete-first (cascadedBy). A holder the update replaces, of a type the transition checks judge (the stateful
- * and named types: a bucket, a table, a secret; holderReplaced): under a new name, the old writers' deletes act on the
- * old holder, though the mocked plans give both the same id; delete-first under its name, the engine deletes first the
- * writers that take a ForceNew reference from it, and only the others' deletes reach the new holder. Not seen: a holder
- * of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
+ * `replacedWith`) is replaced create-first as any other, unless a resource it names there is replaced delete-first
+ * (cascadedBy). deleteBeforeReplace on a replaced writer helps only where its own new copy is the one new writer; with
+ * another, its old copy's delete is still not ordered after that writer's write. A holder the update replaces, of a
+ * type the transition checks judge (the stateful and named types: a bucket, a secret; DynamoDbOneResourcePolicy gives a
+ * table's policies no holder, so a replaced table is not seen and its policies' deletes are reported; holderReplaced): under a
+ * new name, the old writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
+ * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
+ * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
+ * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
+ * Not seen: a holder of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
  */
 function policyWriterDeletedFindings(
   deployed: Graph,
@@ -2393,35 +2407,44 @@ function policyWriterDeletedFindings(
   const ruleContext: DeployRuleContext = { stack: stack ?? "", production: false, region: context.region };
   const describe = (writer: RecordedResource, holder: RecordedResource | undefined) =>
     writer !== holder ? writer.name : writer.type === REST_API && restApiPolicyWrite(writer) === "body" ? `${writer.name}'s OpenAPI body (x-amazon-apigateway-policy)` : `${writer.name}'s own \`policy\``;
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   // A writer the engine replaces for its replaceWith (replacements.ts), create-first: the replaced resources it names
-  // there that are replaced create-first themselves. One replaced delete-first (deleteBeforeReplace, or its AutoName
-  // field set by hand) has the engine delete, before it, every resource whose replaceWith names it
-  // (step_generator.go findDependentCascadeReplacements, in the delete-before-replace branch): that delete runs before
-  // any new writer writes.
+  // there that are replaced create-first themselves. One replaced delete-first (replacedDeleteFirst) has the engine
+  // delete, before it, every resource whose replaceWith names it (step_generator.go findDependentCascadeReplacements, in
+  // the delete-before-replace branch): that delete runs before any new writer writes. A target is read as the provider
+  // is sent it (ignoreChanges reset), as the rest of the checks read it.
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
-    if (by.length === 0 || by.some((r) => !r || r.deleteBeforeReplace || namedByHand(cascadeTypeOf(r.type) ?? {}, r))) return [];
+    const deleteFirst = (r: RecordedResource) => {
+      const kind = cascadeTypeOf(r.type) ?? {};
+      const old = deployedByUrn.get(r.urn);
+      return replacedDeleteFirst(kind, old ? asDiffed(kind, old, r) : r);
+    };
+    if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
   };
   // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types), if
-  // it does: create-first under a new name only when the bridge draws one (its AutoName field not set by hand), else
-  // delete-first (the name set by hand, or deleteBeforeReplace). The mocked plans give an autonamed holder the same id
-  // on both sides, so only this says that its replacement is another resource.
+  // it does: under a new name whenever the bridge draws one (its AutoName field not set by hand), deleteBeforeReplace
+  // or not; else delete-first under its name (the name set by hand, or deleteBeforeReplace on a type without an
+  // AutoName field). The mocked plans give an autonamed holder the same id on both sides, so only this says that its
+  // replacement is another resource. Not seen: a stack whose `pulumi:autonaming` config draws no random part, which
+  // replaces an autonamed resource delete-first under the same name.
   const holderReplaced = (holder: RecordedResource | undefined): "new name" | "delete-first" | undefined => {
     const diffed = holder && diffedOf.get(holder.urn);
-    const holderKind = diffed && (statefulKind.get(diffed.type) ?? TRANSITION_NAMED_TYPES.find((k) => k.type === diffed.type));
+    const holderKind = diffed && transitionKindOf(diffed.type);
     if (!holder || !diffed || !holderKind || (statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
-    if (diffed.deleteBeforeReplace || namedByHand(holderKind, diffed)) return "delete-first";
-    return holderKind.autonameField !== undefined ? "new name" : undefined;
+    if (holderKind.autonameField !== undefined && !namedByHand(holderKind, diffed)) return "new name";
+    return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
   };
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
     const targetsOf = onePolicyTargets(kind.rule);
     const [field] = kind.kept;
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
-    // Why the update replaces a deployed writer create-first (its old copy deleted at the end): its reference if ForceNew,
-    // replaceOnChanges, as the engine diffs it (ignoreChanges reset). A delete-first replacement deletes before it creates.
-    const replacedBy = (w: RecordedResource, copy: RecordedResource) => (copy.deleteBeforeReplace ? [] : [...replaceReasons(replacing, w, asDiffed(replacing, w, copy)), ...cascadedBy(copy)]);
+    // Why the update replaces a deployed writer (its old copy deleted): its reference if ForceNew, replaceOnChanges, as the
+    // engine diffs it (ignoreChanges reset), or its replaceWith. With deleteBeforeReplace it is still judged: the delete
+    // then comes before its own new copy writes, but not after another writer's write (below).
+    const replacedBy = (w: RecordedResource, copy: RecordedResource) => [...replaceReasons(replacing, w, asDiffed(replacing, w, copy)), ...cascadedBy(copy)];
     // The deployed writers the update deletes after every create and update, by the deployed target they wrote.
     const candidates = targetsOf(deployed, ruleContext).flatMap((old) => {
       const deleted = old.writers.flatMap((w) => {
@@ -2446,28 +2469,37 @@ function policyWriterDeletedFindings(
       const replacement = holderReplaced(old.holder);
       // Replaced under a new name, the holder the old writers' deletes act on is the old one, itself deleted.
       if (replacement === "new name") continue;
-      // Replaced delete-first, under its name: the engine first deletes each deployed resource that depends on it and
-      // that the provider's Diff, with the inputs drawn from it unknown, would replace (step_generator.go
-      // calculateDependentReplacements, walking the deployed dependency graph, so a writer the program dropped too): a
-      // writer whose reference is ForceNew and comes from the holder (recorded dependencies stand for the engine's
-      // property dependencies) is deleted before the holder, and so before any new writer writes. One that names it by
-      // a written-out string is deleted at the end, and acts on the new holder of that name.
-      const deleted = replacement === "delete-first" ? deletes.filter(({ writer }) => !(kind.replacedOnMove && writer.dependencies.includes(old.holder!.urn) && ignoredBy(writer, [field]).length === 0)) : deletes;
+      // Replaced delete-first, under its name: the engine first deletes the deployed resources it replaces with it
+      // (replacedWithHolder), and so before any new writer writes; the other writers' deletes come at the end, and act on
+      // the new holder of that name.
+      const early = replacement === "delete-first" ? replacedWithHolder(deployed, old.holder!) : undefined;
+      const deleted = early ? deletes.filter(({ writer }) => !early.has(writer.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
       for (const next of nexts) {
         const writers = next.writers.filter((w) => w.type !== REST_API || restApiPolicyWrite(w) !== "clears");
         if (writers.length === 0) continue;
         const by = writers.map((w) => describe(w, next.holder)).join(", ");
+        // deleteBeforeReplace orders the old copy's delete before its own new copy's create only: the engine deletes it
+        // when the new copy registers (step_generator.go, the delete-before-replace branch), which nothing orders after
+        // another writer's write (the new copy depends on its new target alone). So it helps, and is offered, only where
+        // the one new writer is the writer's own new copy.
         for (const { writer, reasons } of deleted) {
-          const replaced = afterUrns.has(writer.urn);
+          const copy = afterByUrn.get(writer.urn);
+          const ownOnly = writers.every((w) => w.urn === writer.urn);
+          if (copy?.deleteBeforeReplace && ownOnly) continue;
           const refusal = kind.refused?.(writer);
+          const when = !copy
+            ? `Pulumi deletes removed resources at the end of the update, after ${by} has written the document`
+            : copy.deleteBeforeReplace
+              ? `with deleteBeforeReplace, Pulumi deletes the old copy when ${writer.name}'s new copy registers, which nothing orders after ${by} writes the document`
+              : `Pulumi deletes old copies at the end of the update, after ${by} has written the document`;
           findings.push(
             finding(
               "TransitionPolicyWriterDeleted",
               writer,
-              `${replaced ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: Pulumi deletes ${replaced ? "old copies" : "removed resources"} at the end of the update, after ${by} has written the document, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
-              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${replaced ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created` : `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]`}`,
+              `${copy ? `is replaced (${reasons.join(", ")}) and its old copy deleted` : "is deleted"} by this update, which gives the ${kind.policy} of ${next.target} to ${by}: ${when}, and the delete ${refusal ?? `calls ${kind.deletes}, so ${next.target} is left ${kind.left}. Pulumi does not refresh, so nothing puts the document back`}`,
+              `first deploy ${writer.name} with retainOnDelete: true and nothing else changed (the engine skips the delete of a resource deployed retained), then make this change${!copy ? `; or, if ${by} is ${writer.name} renamed, give it aliases: ["${writer.urn}"]` : ownOnly ? `; or give ${writer.name} deleteBeforeReplace: true, so that its old copy is deleted before its new copy is created (${next.target} is without the document between the two)` : ""}`,
               stack,
             ),
           );
@@ -2476,6 +2508,56 @@ function policyWriterDeletedFindings(
     }
   }
   return findings;
+}
+
+/**
+ * ForceNew references of types that commonly sit between a holder and its policy resource (a policy's `bucket` taken
+ * from a public access block's output), for replacedWithHolder: terraform-provider-aws
+ * s3/bucket_public_access_block.go, `bucket` Required and ForceNew.
+ */
+const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = { "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"] };
+
+/**
+ * The inputs whose unknown value replaces a deployed resource, for the types the transition checks judge: a policy
+ * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful and cascade
+ * types (`replaceWhenSet` too: an unknown value is a set one), and its `replaceOnChanges` (`*`: every input).
+ * Undefined for another type: what replaces it is not known here.
+ */
+function forcingInputs(r: RecordedResource): readonly string[] | undefined {
+  const policy = POLICY_WRITER_DELETES.find((k) => k.type === r.type);
+  const kind = transitionKindOf(r.type) ?? cascadeTypeOf(r.type);
+  const own = policy ? (policy.replacedOnMove ? (policy.replaceOn ?? [policy.kept[0]]) : []) : kind ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])] : DEPENDENT_FORCE_NEW[r.type];
+  const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
+  return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
+}
+
+/**
+ * The deployed resources the engine replaces, and so deletes first, when it replaces `holder` delete-first: `holder`,
+ * and each resource with an input whose property dependencies name one of these and that the provider's Diff, given
+ * that input unknown, would replace (forcingInputs), unless ignoreChanges resets it (step_generator.go
+ * calculateDependentReplacements, over the deployed dependency graph, transitively, so a resource the program dropped
+ * too). Read from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were
+ * kept), or of a type not judged, is not in the set, so its delete is taken to come at the end, the answer that reports.
+ */
+function replacedWithHolder(deployed: Graph, holder: RecordedResource): ReadonlySet<string> {
+  const replaced = new Set([holder.urn]);
+  // Until nothing is added, so a plan whose order is not the registration order (a saved plan edited by hand) reads the same.
+  for (let added = true; added; ) {
+    added = false;
+    for (const r of deployed) {
+      if (replaced.has(r.urn) || !r.propertyDependencies) continue;
+      const forcing = forcingInputs(r);
+      if (!forcing) continue;
+      const hit = Object.entries(r.propertyDependencies).some(
+        ([input, urns]) => (forcing.includes("*") || forcing.includes(input)) && urns.some((urn) => replaced.has(urn)) && ignoredBy(r, [input]).length === 0,
+      );
+      if (hit) {
+        replaced.add(r.urn);
+        added = true;
+      }
+    }
+  }
+  return replaced;
 }
 
 /**
@@ -3041,7 +3123,7 @@ export interface SavedResource extends RecordedResource {
 }
 
 /**
- * A plan for a file: every resource's identity, options and dependencies, and the inputs the transition checks read:
+ * A plan for a file: every resource's identity, options and dependencies (by input too: propertyDependencies), and the inputs the transition checks read:
  * of the named types (TRANSITION_NAMED_TYPES) their `savedInputs`, or all of them where those hold nothing secret or
  * personal; of tables, user pools and buckets (TRANSITION_STATEFUL_TYPES) the replace-forcing and protection inputs
  * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and

@@ -9,6 +9,7 @@ import { formatFinding } from "../../testing/deploy-rules";
 import { handBuilt, rules, saved, transition } from "./fixture";
 
 const RULE = "TransitionPolicyWriterDeleted";
+const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
 const REST_API = "aws:apigateway/restApi:RestApi";
 const REST_API_POLICY = "aws:apigateway/restApiPolicy:RestApiPolicy";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -103,8 +104,15 @@ describe("TransitionPolicyWriterDeleted", () => {
     const findings = transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved()]);
     expect(findings.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
     expect(findings[0].problem).toMatch(/^is replaced \(queueUrl \(changed\)\) and its old copy deleted by this update, which gives the access policy of jobs to jobs's own `policy`/);
-    // Replaced delete-first, its delete runs before the create, not after the queue's update.
-    expect(transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([]);
+    // deleteBeforeReplace is no fix here: the old copy's delete runs when the new copy registers on the other queue,
+    // which nothing orders after the first queue's update, so it is not offered, and set it is still a finding.
+    expect(findings[0].fix).not.toMatch(/deleteBeforeReplace/);
+    const withDbr = transition([queue(), other, queuePolicy("jobs-policy")], [queue({ policy: document }), other, moved({ deleteBeforeReplace: true })]);
+    expect(withDbr.map((f) => [f.rule, f.resource])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    expect(withDbr[0].problem).toMatch(/with deleteBeforeReplace, Pulumi deletes the old copy when jobs-policy's new copy registers, which nothing orders after jobs's own `policy` writes/);
+    // Another policy resource takes the first queue: the same.
+    const taker = handBuilt(QUEUE_POLICY, "taker", { queueUrl, policy: document });
+    expect(ours(transition([queue(), other, queuePolicy("jobs-policy")], [queue(), other, taker, moved({ deleteBeforeReplace: true })]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
     // key_id is not ForceNew: a KeyPolicy given another key is not replaced, so nothing is deleted (its update is TransitionKeyPolicyKeyChanged's).
     const otherKey = handBuilt(KEY, "other-key", {}, { id: "other-key-id" });
     expect(rules([key(), otherKey, keyPolicy()], [key({ policy: document }), otherKey, keyPolicy({ keyId: "other-key-id" })])).toEqual([["TransitionKeyPolicyKeyChanged", `${KEY_POLICY} key-policy`]]);
@@ -127,6 +135,8 @@ describe("TransitionPolicyWriterDeleted", () => {
     // Delete-first, or the suffix not replaced: nothing is deleted after the write.
     expect(transition(before, [queue(), suffix({ epoch: "2" }), cascaded({ deleteBeforeReplace: true })])).toEqual([]);
     expect(transition(before, [queue(), suffix({ epoch: "1" }), cascaded()])).toEqual([]);
+    // The suffix replaced with deleteBeforeReplace: the engine deletes the policy before it (findDependentCascadeReplacements).
+    expect(transition(before, [queue(), { ...suffix({ epoch: "2" }), deleteBeforeReplace: true }, cascaded()])).toEqual([]);
     // What it names replaced delete-first (a security group named by hand: the bridge's AutoName field) takes it
     // down first (findDependentCascadeReplacements in the delete-before-replace branch).
     const group = (name: string) => handBuilt(GROUP, "workers", { name, description: "workers" }, { id: "sg-0123456789abcdef0" });
@@ -134,6 +144,11 @@ describe("TransitionPolicyWriterDeleted", () => {
     expect(transition([queue(), group("workers-a"), onGroup], [queue(), group("workers-b"), onGroup])).toEqual([]);
     const autonamed = handBuilt(GROUP, "workers", { namePrefix: "workers-", description: "workers" }, { id: "sg-0123456789abcdef0" });
     expect(rules([queue(), autonamed, onGroup], [queue(), { ...autonamed, inputs: { namePrefix: "workers-v2-", description: "workers" } }, onGroup])).toEqual([[RULE, `${QUEUE_POLICY} jobs-policy`]]);
+    // Naming both a create-first target (the suffix) and a delete-first one (the hand-named group): the group's
+    // delete-first replacement takes it down first, whatever the order of the plan.
+    const onBoth = queuePolicy("jobs-policy", { replaceWith: [suffix({}).urn, group("a").urn] });
+    expect(ours(transition([queue(), suffix({ epoch: "1" }), onBoth, group("workers-a")], [queue(), suffix({ epoch: "2" }), onBoth, group("workers-b")]))).toEqual([]);
+    expect(ours(transition([queue(), suffix({ epoch: "1" }), group("workers-a"), onBoth], [queue(), suffix({ epoch: "2" }), group("workers-b"), onBoth]))).toEqual([]);
   });
 
   it("finds a TopicPolicy removed while the topic takes its own policy: the delete puts the default topic policy back, from a saved plan too", () => {
@@ -159,7 +174,7 @@ describe("TransitionPolicyWriterDeleted", () => {
     const other = handBuilt("aws:secretsmanager/secret:Secret", "other", { name: "other" }, { id: otherArn, state: { arn: otherArn } });
     const moved = (more: Partial<RecordedResource> = {}) => handBuilt(SECRET_POLICY, "db-policy", { secretArn: otherArn, policy: document }, more);
     expect(rules([secret(), other, secretPolicy()], [secret({ policy: document }), other, moved()])).toEqual([[RULE, `${SECRET_POLICY} db-policy`]]);
-    expect(transition([secret(), other, secretPolicy()], [secret({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([]);
+    expect(rules([secret(), other, secretPolicy()], [secret({ policy: document }), other, moved({ deleteBeforeReplace: true })])).toEqual([[RULE, `${SECRET_POLICY} db-policy`]]);
     // The secret keeps its policy resource: nothing is deleted (the two writers are SecretsManagerOneSecretPolicy's finding).
     expect(transition([secret(), secretPolicy()], [secret({ policy: document }), secretPolicy()])).toEqual([]);
   });
@@ -263,25 +278,48 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
   it("passes a holder replaced under a new name (an autonamed bucket, whose mocked id does not change): the delete acts on the old bucket", () => {
     const autonamed = (inputs: Record<string, unknown> = {}) => handBuilt(BUCKET, "uploads", { forceDestroy: true, ...inputs }, { id: "uploads-1a2b3c" });
     const policy = handBuilt(BUCKET_POLICY, "uploads-policy", { bucket: "uploads-1a2b3c", policy: document }, { dependencies: [autonamed().urn] });
-    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
     // objectLockEnabled (ForceNew once set) replaces it; the bridge draws a new name, create-first.
     expect(ours(transition([autonamed(), policy], [autonamed({ objectLockEnabled: true, policy: document })]))).toEqual([]);
     // Not replaced, the same move is a finding.
     expect(ours(transition([autonamed(), policy], [autonamed({ policy: document })]))).toEqual([`${BUCKET_POLICY} uploads-policy`]);
+    // From a saved plan too.
+    expect(ours(transition(saved([autonamed(), policy]), [autonamed({ objectLockEnabled: true, policy: document })]))).toEqual([]);
+    // deleteBeforeReplace does not keep the name: the replacement still draws one, and the policy naming the old name
+    // by a literal acts on the old bucket.
+    const literal = handBuilt(BUCKET_POLICY, "uploads-policy", { bucket: "uploads-1a2b3c", policy: document });
+    const dbr = (inputs: Record<string, unknown> = {}) => ({ ...autonamed(inputs), deleteBeforeReplace: true });
+    expect(ours(transition([dbr(), literal], [dbr({ objectLockEnabled: true, policy: document })]))).toEqual([]);
   });
 
   it("finds a holder replaced delete-first under its name only for a writer that does not take its reference from it", () => {
     // The bucket named by hand: the bridge replaces it delete-first, and the new bucket has the same name.
     const named = (inputs: Record<string, unknown> = {}) => bucket(inputs);
+    const site = named().urn;
     const policy = (more: Partial<RecordedResource> = {}) => handBuilt(BUCKET_POLICY, "site-policy", { bucket: "site-bucket", policy: document }, more);
-    const ours = (findings: { rule: string; resource: string }[]) => findings.filter((f) => f.rule === RULE).map((f) => f.resource);
+    const fromBucket = policy({ dependencies: [site], propertyDependencies: { bucket: [site] } });
     const next = [named({ objectLockEnabled: true, policy: document })];
     // Its bucket from the bucket's output: the engine deletes it before the bucket (calculateDependentReplacements).
-    expect(ours(transition([named(), policy({ dependencies: [named().urn] })], next))).toEqual([]);
+    expect(ours(transition([named(), fromBucket], next))).toEqual([]);
+    expect(ours(transition(saved([named(), fromBucket]), next))).toEqual([]);
     // The name written out: deleted at the end, its DeleteBucketPolicy hits the new bucket of that name.
     expect(ours(transition([named(), policy()], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    expect(ours(transition(saved([named(), policy()]), next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    // The name written out, the bucket in its document only (or dependsOn): `policy` is no ForceNew input, so the engine
+    // updates it rather than replace it, and it is deleted at the end.
+    expect(ours(transition([named(), policy({ dependencies: [site], propertyDependencies: { policy: [site] } })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    expect(ours(transition([named(), policy({ dependencies: [site], propertyDependencies: {} })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    // ...unless replaceOnChanges names that input: then the engine's Diff replaces it, before the bucket.
+    expect(ours(transition([named(), policy({ dependencies: [site], propertyDependencies: { policy: [site] }, replaceOnChanges: ["policy"] })], next))).toEqual([]);
+    // A plan recorded without property dependencies: which input takes the bucket is unknown, so it is reported.
+    expect(ours(transition([named(), policy({ dependencies: [site] })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
     // bucket ignored: the engine's Diff for the dependents does not replace it, so it too is deleted at the end.
-    expect(ours(transition([named(), policy({ dependencies: [named().urn], ignoreChanges: ["bucket"] })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    expect(ours(transition([named(), policy({ dependencies: [site], propertyDependencies: { bucket: [site] }, ignoreChanges: ["bucket"] })], next))).toEqual([`${BUCKET_POLICY} site-policy`]);
+    // Its bucket from a public access block's output, which is the bucket's: the block (bucket ForceNew) is replaced
+    // with the bucket, and so the policy with it, transitively.
+    const block = handBuilt("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site-pab", { bucket: "site-bucket", blockPublicPolicy: false }, { dependencies: [site], propertyDependencies: { bucket: [site] } });
+    const fromBlock = policy({ dependencies: [block.urn], propertyDependencies: { bucket: [block.urn] } });
+    expect(ours(transition([named(), block, fromBlock], [...next, block]))).toEqual([]);
+    expect(ours(transition([named(), fromBlock, block], [...next, block]))).toEqual([]);
   });
 
   it("passes a bucket removed from the program while a policy names an outside bucket called as its logical name", () => {
