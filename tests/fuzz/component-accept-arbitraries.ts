@@ -342,8 +342,8 @@ export const userAuthArgs: fc.Arbitrary<UserAuthArgs> = fc
     retainOnDelete: optional(fc.boolean()),
     region: optional(region),
   })
-  // Refused on purpose (spec.ts validateArgs): a destroy would delete the identity pool before Cognito refuses the protected pool.
-  .filter((args) => !(args.deletionProtection === true && !args.retainOnDelete && (args.identityPool?.enabled ?? true)))
+  // Refused on purpose (spec.ts validateArgs): a destroy would delete the pool's dependents before Cognito refuses the protected pool.
+  .filter((args) => !(args.deletionProtection === true && !args.retainOnDelete))
   .map((args) => defined(args) as UserAuthArgs);
 
 // ----------------------------------------------------------------------------------------------------- ServerlessApi
