@@ -25,6 +25,15 @@ export function expressionText(value: unknown): string {
 const compiled = new Map<string, ReturnType<typeof jsonata>>();
 
 /**
+ * The local runtime's bounds on one evaluation (jsonata 2.2's `timeout` and `stack` options, checked synchronously at
+ * each step of the evaluation, as jsonata's own test suite timeboxes its tail-recursion cases with 1000 ms and 500):
+ * JSONata runs a tail call in a loop of microtasks that no timer interrupts, and a deep recursion fills the heap, either
+ * of which would stop every emulator sharing the process. A breach is the evaluation's error (D1012, D1011), so its
+ * state fails with States.QueryEvaluationError. AWS's own bounds are not documented.
+ */
+export const EVALUATION_BOUNDS = { timeout: 1000, stack: 500 } as const;
+
+/**
  * AWS's States.QueryEvaluationError for an expression of `field` (`Output`, `Arguments/FunctionName`, `Assign/x`):
  * the cause as LocalStack's tests recorded it against AWS (test_assign_reference_variables BASE_UNDEFINED_OUTPUT: "The
  * JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."; test_base_map
@@ -58,6 +67,12 @@ const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256":
  * seeded, the same seed gives the same number, not AWS's), $uuid (States.UUID, version 4) and $parse (JSON text to its
  * value, in place of JSONata's $eval: LocalStack's AWS-recorded test_parse). Bound beneath the workflow's variables.
  */
+/**
+ * The most items $range gives: States.ArrayRange's, its counterpart ("The newly generated array can't contain more
+ * than 1000 items", intrinsic-functions.html). AWS's page for $range states no limit of its own (not confirmed).
+ */
+const RANGE_ITEMS = 1000;
+
 const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
   partition: (array: unknown[], size: number) => {
     if (!Array.isArray(array) || !Number.isSafeInteger(size) || size < 1) throw new Error("$partition takes an array and a chunk size of at least 1");
@@ -66,7 +81,10 @@ const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
     return chunks;
   },
   range: (first: number, last: number, step: number) => {
-    if (![first, last, step].every(Number.isFinite) || step === 0) throw new Error("$range takes a start, an end and a step other than 0");
+    if (![first, last, step].every(Number.isSafeInteger) || step === 0) throw new Error("$range takes an integer start, end and step, the step other than 0 (as States.ArrayRange)");
+    // Counted before any is made: a range of 1e9 would fill the heap in one step, which no evaluation bound interrupts.
+    const count = Math.max(0, Math.floor((last - first) / step) + 1);
+    if (count > RANGE_ITEMS) throw new Error(`$range gives at most ${RANGE_ITEMS} items (as States.ArrayRange), but ${count} were asked for`);
     const values: number[] = [];
     for (let value = first; step > 0 ? value <= last : value >= last; value += step) values.push(value);
     return values.length === 1 ? values[0] : values;
@@ -86,12 +104,14 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
   let result: unknown;
   try {
     let program = compiled.get(expression);
-    if (!program) compiled.set(expression, (program = jsonata(expression)));
+    // The options are the program's, the clock and the depth each evaluation's own: a cached program is shared safely.
+    if (!program) compiled.set(expression, (program = jsonata(expression, EVALUATION_BOUNDS)));
     // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
     result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}`);
+    const bound = code === "D1011" || code === "D1012" ? ` (a bound of the local runtime: ${EVALUATION_BOUNDS.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps)` : "";
+    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}${bound}`);
   }
   if (result === undefined) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
   if (typeof result === "function") throw queryEvaluationError(expression, field, "returned an unsupported result type.");
