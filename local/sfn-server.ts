@@ -898,7 +898,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
   const { type, timeoutSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
-  // callback Task only (reading it mints one, which the Task's wait takes up: held until its handler is called).
+  // callback Task only (minted for each attempt, which the Task's wait takes up: held as its handler is called).
   const { Task: task, Map: _item, ...shown } = context;
   const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
   if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
@@ -907,7 +907,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
   const attempts = retry.map(() => 0);
   const next = (stateResult: unknown): StateOutcome => ({ stateResult, nextState: typeof state.Next === "string" ? state.Next : "", isEndState: state.End === true || type === "Succeed" });
   for (let retryCount = 0; ; retryCount++) {
-    const token = callback ? (task as { Token: string }).Token : undefined;
+    // Minted, not read: a read token stays pending across the evaluations' awaits, where a concurrent iteration's or
+    // branch's Task would read the same one. HOLD_TOKEN makes it pending only as the handler is called.
+    const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
     const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
     const bindings = { ...local.v, states };
     const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings) : Promise.resolve(result));
@@ -1366,6 +1368,8 @@ function timerLimits(limits: CallbackLimits): CallbackLimits {
 
 /** The context object's `Task` method (not enumerable: no path or JSON sees it) that holds a token read before an await (ExecutionCallbacks.hold). */
 const HOLD_TOKEN = Symbol("local Step Functions task token held");
+/** A fresh token, not left pending: a JSONata Task's, read before its Arguments' await (runJsonataState). */
+const MINT_TOKEN = Symbol("local Step Functions task token minted");
 
 /**
  * One execution's callback Tasks. The context object's `Task` is read by the library when it resolves a state's
@@ -1385,7 +1389,7 @@ export class ExecutionCallbacks {
     private readonly machineArn: string,
     private readonly timeout: () => Error,
   ) {
-    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) } }) as { readonly Token: string };
+    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) }, [MINT_TOKEN]: { value: () => this.tokens.mint(this.machineArn) } }) as { readonly Token: string };
   }
 
   /** `token`, read before an await (a JSONata Task's, runJsonataState), is again the one the next callback Task takes up. */

@@ -379,7 +379,7 @@ describe("local Step Functions, JSONata states", () => {
   it("gives each of concurrent JSONata callback Tasks, in a Map or a Parallel, its own token", async () => {
     const ask = (i: number | string) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { i, token: "{% $states.context.Task.Token %}" } }, End: true });
     const map = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% [0, 1, 2] %}", ItemProcessor: { StartAt: "Ask", States: { Ask: ask("{% $states.input %}") } }, End: true } } };
-    const parallel = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Parallel", Branches: [0, 1, 2].map((i) => ({ StartAt: "Ask", States: { Ask: ask(i) } })), End: true } } };
+    const parallel = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Parallel", Branches: [0, 1, 2].map((i) => ({ StartAt: `Ask${i}`, States: { [`Ask${i}`]: ask(i) } })), End: true } } };
     for (const definition of [map, parallel]) {
       const asked: Array<{ i: number; token: string }> = [];
       const local = machine(definition, { ask: async (event) => (asked.push(event as { i: number; token: string }), null) });
