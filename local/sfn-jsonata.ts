@@ -46,6 +46,24 @@ export function queryEvaluationError(expression: string, field: string, what: st
   return new ServiceTaskFailure("States.QueryEvaluationError", `The JSONata expression '${expression}' specified for the field '${field}' ${what}`, { terminal: false });
 }
 
+/**
+ * The cause for an expression whose value is not of the type its field takes (`expected`: "'array'", "a positive
+ * integer"): AWS's wording as recorded for Items (test_base_map "… returned an unexpected result type. Expected
+ * 'array', but was 'number' for value: 1"); for other fields and types the runtime's own, AWS's unrecorded.
+ */
+export function unexpectedResultType(text: unknown, field: string, expected: string, value: unknown): ServiceTaskFailure {
+  return queryEvaluationError(expressionText(text), field, `returned an unexpected result type. Expected ${expected}, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Whether `value` is a timestamp a Wait's Timestamp takes ("must conform to the RFC3339 profile of ISO 8601",
+ * state-wait.html): the test aws-local-stepfunctions 3.0.0 applies to a JSONPath Wait's TimestampPath
+ * (isRFC3339Timestamp, not exported), so both query languages take the same.
+ */
+export function isWaitTimestamp(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.\d+)?(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9]))$/.test(value);
+}
+
 /** The field an EvaluationFailed event names as its `location`, read back from a cause queryEvaluationError wrote. */
 export function evaluationLocation(cause: unknown): string | undefined {
   return typeof cause === "string" ? /^The JSONata expression '.*' specified for the field '([^']*)' /s.exec(cause)?.[1] : undefined;

@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, isExpression, jsonType, queryEvaluationError } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, isExpression, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -927,7 +927,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           let timed = state;
           if (timeoutSeconds !== undefined) {
             const seconds = await evaluateField(timeoutSeconds, "TimeoutSeconds", bindings);
-            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw queryEvaluationError(expressionText(timeoutSeconds), "TimeoutSeconds", `returned an unexpected result type. Expected a positive integer, but was '${jsonType(seconds)}' for value: ${JSON.stringify(seconds)}`);
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(timeoutSeconds, "TimeoutSeconds", "a positive integer", seconds);
             timed = { ...state, TimeoutSeconds: Math.min(seconds as number, LONGEST_TIMER_SECONDS) };
           }
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
@@ -938,7 +938,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         }
         case "Map": {
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
-          if ("Items" in state && !Array.isArray(items)) throw queryEvaluationError(expressionText(state.Items), "Items", `returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
           let selected = items;
           if ("ItemSelector" in state && Array.isArray(items)) {
             selected = [];
@@ -955,7 +955,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
             options.eventLogger.dispatch(started);
           }
           const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
-          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw queryEvaluationError(expressionText(state.MaxConcurrency), "MaxConcurrency", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(maxConcurrency)}' for value: ${JSON.stringify(maxConcurrency)}`);
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
@@ -966,7 +966,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Wait": {
           const field = "Seconds" in state ? "Seconds" : "Timestamp";
           const value = await evaluateField(state[field], field, bindings);
-          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw queryEvaluationError(expressionText(state.Seconds), "Seconds", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
+          // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
+          if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
           await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
@@ -975,7 +977,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           let rule: Record<string, any> | undefined;
           for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
             const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings);
-            if (typeof holds !== "boolean") throw queryEvaluationError(expressionText(candidate.Condition), `Choices[${i}]/Condition`, `returned an unexpected result type. Expected 'boolean', but was '${jsonType(holds)}' for value: ${JSON.stringify(holds)}`);
+            if (typeof holds !== "boolean") throw unexpectedResultType(candidate.Condition, `Choices[${i}]/Condition`, "'boolean'", holds);
             if (holds) {
               rule = candidate;
               break;
@@ -989,9 +991,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           break;
         }
         case "Fail": {
-          const error = state.Error === undefined ? undefined : await evaluateField(state.Error, "Error", bindings);
-          const cause = state.Cause === undefined ? undefined : await evaluateField(state.Cause, "Cause", bindings);
-          throw taskFailure(error === undefined ? undefined : String(error), cause === undefined ? undefined : String(cause));
+          // AWS takes a string for each (state-fail.html); String() would make an object "[object Object]".
+          const text = async (field: "Error" | "Cause") => {
+            if (state[field] === undefined) return undefined;
+            const value = await evaluateField(state[field], field, bindings);
+            if (typeof value !== "string") throw unexpectedResultType(state[field], field, "'string'", value);
+            return value;
+          };
+          throw taskFailure(await text("Error"), await text("Cause"));
         }
         default:
           throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);

@@ -393,6 +393,22 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
+  it("fails a Wait whose Timestamp expression gives no RFC 3339 timestamp, rather than not waiting", async () => {
+    const result = await ran({ QueryLanguage: "JSONata", StartAt: "W", States: { W: { Type: "Wait", Timestamp: "{% 'abc' %}", End: true } } });
+    const cause = "The JSONata expression ''abc'' specified for the field 'Timestamp' returned an unexpected result type. Expected a timestamp conforming to the RFC3339 profile of ISO 8601, but was 'string' for value: \"abc\"";
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "WaitStateEntered", "EvaluationFailed", "ExecutionFailed"]);
+  });
+
+  it("fails a Fail state whose Error or Cause expression gives no string, rather than stringifying it", async () => {
+    for (const [field, expression, type, value] of [["Error", "{'a': 1}", "object", '{"a":1}'], ["Cause", "5", "number", "5"]]) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "F", States: { F: { Type: "Fail", Error: "Bad", [field]: `{% ${expression} %}` } } });
+      const cause = `The JSONata expression '${expression}' specified for the field '${field}' returned an unexpected result type. Expected 'string', but was '${type}' for value: ${value}`;
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+      expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: field, state: "F" });
+    }
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
