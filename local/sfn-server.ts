@@ -546,11 +546,9 @@ function instrumentRuns(loaded: Library): void {
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
-      // Still armed: the library did not look the last JSONata state's handler up as 3.0.0 does (jsonataState).
-      if (armed !== undefined) {
-        armed = undefined;
-        throw new Error("aws-local-stepfunctions did not look up a JSONata state's handler after its entry as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version.");
-      }
+      // Still armed, the library did not look the last JSONata state's handler up as 3.0.0 does: disarmed, not thrown,
+      // since this entry may be another execution's. jsonataSelfTest refuses JSONata definitions on such a library.
+      armed = undefined;
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
     });
@@ -819,6 +817,8 @@ const jsonataStates = new WeakMap<object, JsonataState>();
 const JSONATA_STATE = Symbol("local Step Functions JSONata state");
 /** The JSONata state whose entry the run's logger just reported (instrumentRuns), until the library looks its handler up. */
 let armed: object | undefined;
+/** The JSONata state whose Type last read JSONATA_STATE: the one the handler that lookup found must be called for. */
+let lookedUp: object | undefined;
 
 /**
  * A JSONata state made one the library runs through runJsonataState, in place. The library picks a state's handler
@@ -828,7 +828,8 @@ let armed: object | undefined;
  * (installJsonataHandler); every other read is the state's type (the history's, Retry's States.TaskFailed). Its
  * Retry and Catch are taken out of the library's sight: a Catcher's Output and Assign read `$states.errorOutput`,
  * which JSONata evaluates asynchronously, where the library's Catch is synchronous. Pinned (package.json;
- * sfn-server.test.ts fails on another version): on an upgrade, re-check StateExecutor.execute and processInput.
+ * sfn-server.test.ts fails on another version), and checked at each runtime's first JSONata definition
+ * (jsonataSelfTest): on an upgrade, re-check StateExecutor.execute and processInput.
  */
 function jsonataState(state: Record<string, unknown>): void {
   const type = state.Type as string;
@@ -840,6 +841,7 @@ function jsonataState(state: Record<string, unknown>): void {
     get() {
       if (armed !== state) return type;
       armed = undefined;
+      lookedUp = state;
       return JSONATA_STATE;
     },
   });
@@ -863,6 +865,11 @@ function installJsonataHandler(): void {
   if (Object.hasOwn(Object.prototype, JSONATA_STATE)) return;
   Object.defineProperty(Object.prototype, JSONATA_STATE, {
     value(this: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, _input: unknown, context: RunContext, stateName: string, options: StateOptions) {
+      // Called as 3.0.0 calls a state's handler: on the handler table, for the state whose Type the lookup read. Any
+      // other call (a library that read Type elsewhere first) fails this state, not another execution's.
+      const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
+      lookedUp = undefined;
+      if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
       return runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
@@ -1430,6 +1437,36 @@ export class ExecutionCallbacks {
   release(): void {
     for (const waiter of [...this.open]) waiter.fail(new ServiceTaskFailure("States.Runtime", "The execution ended while the Task waited for its token."));
   }
+}
+
+/** The start of the cause of a JSONata execution on a library that does not run JSONata states as 3.0.0 does. */
+const LIBRARY_CHANGED = "aws-local-stepfunctions does not run a JSONata state through the local runtime as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version";
+
+/** The machine jsonataSelfTest runs: not itself checked. */
+const SELF_TEST_MACHINE: LocalStateMachineDefinition = {
+  arn: "arn:aws:states:us-east-1:000000000000:stateMachine:jsonata-self-test",
+  name: "jsonata-self-test",
+  type: "STANDARD",
+  definition: JSON.stringify({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.input.n + 1 %}", End: true } } }),
+  roleArn: "arn:aws:iam::000000000000:role/jsonata-self-test",
+  logLevel: "OFF",
+  includeExecutionData: false,
+  tracing: false,
+  functions: new Map(),
+};
+
+/**
+ * Whether the installed library runs a JSONata state through runJsonataState (jsonataState), checked once per runtime,
+ * before its first JSONata definition runs: a one-state JSONata Pass whose Output only runJsonataState evaluates (the
+ * library's own Pass would give its input). Where it does not, JSONata definitions are refused at their executions'
+ * start (prepare), and nothing else is: the version pin (sfn-server.test.ts) is the first protection, this the second.
+ */
+async function jsonataSelfTest(): Promise<void> {
+  const sfn = new LocalStepFunctions([SELF_TEST_MACHINE], { retryIntervalMs: 0 });
+  const { executionArn } = await sfn.start({ stateMachineArn: SELF_TEST_MACHINE.arn, input: '{"n":1}' }, false);
+  await sfn.drained();
+  const { status, output, cause } = sfn.describeExecution({ executionArn });
+  if (status !== "SUCCEEDED" || output !== "2") throw new Error(`${LIBRARY_CHANGED}: its self-test gave ${status} ${output ?? cause ?? ""}.`);
 }
 
 /**
@@ -2105,6 +2142,8 @@ export class LocalStepFunctions {
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
   private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
+  /** jsonataSelfTest's outcome, once this runtime first runs a JSONata definition. */
+  private jsonataChecked?: Promise<void>;
   private readonly tokens: TaskTokens;
 
   constructor(
@@ -2223,6 +2262,7 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });
