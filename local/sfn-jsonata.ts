@@ -111,7 +111,11 @@ const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
     if (typeof value !== "string" || !Object.hasOwn(HASHES, algorithm)) throw new Error(`$hash takes a string and one of ${Object.keys(HASHES).join(", ")}`);
     return createHash(HASHES[algorithm]).update(value).digest("hex");
   },
-  random: (seed?: number) => (seed === undefined ? Math.random() : mulberry32(seed)()),
+  random: (seed?: number) => {
+    // States.MathRandom's seed is an integer (intrinsic-functions.html).
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error("$random takes an integer seed, or none");
+    return seed === undefined ? Math.random() : mulberry32(seed)();
+  },
   uuid: () => randomUUID(),
   parse: (text: string) => JSON.parse(text),
 };
@@ -133,8 +137,12 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
   }
   if (result === undefined) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
   if (typeof result === "function") throw queryEvaluationError(expression, field, "returned an unsupported result type.");
-  // A JSONata sequence is an array with flags of its own: its JSON is the data.
-  return JSON.parse(JSON.stringify(result));
+  // A JSONata sequence is an array with flags of its own: its JSON is the data. JSON has no Infinity or NaN (`1/0`),
+  // which it would write as null: the runtime's own cause, AWS's not recorded.
+  let nonFinite: number | undefined;
+  const json = JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? ((nonFinite ??= value), null) : value));
+  if (nonFinite !== undefined) throw queryEvaluationError(expression, field, `returned a number JSON cannot hold: ${nonFinite}.`);
+  return JSON.parse(json);
 }
 
 /**

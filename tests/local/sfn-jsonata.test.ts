@@ -409,6 +409,16 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
+  it("fails an expression that gives a number JSON cannot hold, and $random with a seed that is no integer", async () => {
+    for (const [expression, cause] of [
+      ["{'a': [1/0]}", "returned a number JSON cannot hold: Infinity."],
+      ["$random('x')", "threw an error during evaluation. $random takes an integer seed, or none"],
+    ]) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } });
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: `The JSONata expression '${expression}' specified for the field 'Output' ${cause}` });
+    }
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
