@@ -129,6 +129,7 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
     // The options are the program's, the clock and the depth each evaluation's own: a cached program is shared safely.
     if (!program) compiled.set(expression, (program = jsonata(expression, EVALUATION_BOUNDS)));
     // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
+    // A workflow variable named as one of them (`range`) shadows it here; whether AWS refuses the name is not recorded.
     result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };

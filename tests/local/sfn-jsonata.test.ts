@@ -409,10 +409,11 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
-  it("fails an expression that gives a number JSON cannot hold, and $random with a seed that is no integer", async () => {
+  it("fails an expression that gives a number JSON cannot hold, and $random or $range given no integers", async () => {
     for (const [expression, cause] of [
       ["{'a': [1/0]}", "returned a number JSON cannot hold: Infinity."],
       ["$random('x')", "threw an error during evaluation. $random takes an integer seed, or none"],
+      ["$range(0, 1.5, 0.5)", "threw an error during evaluation. $range takes an integer start, end and step, the step other than 0 (as States.ArrayRange)"],
     ]) {
       const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } });
       expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: `The JSONata expression '${expression}' specified for the field 'Output' ${cause}` });
