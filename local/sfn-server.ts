@@ -875,7 +875,12 @@ function installJsonataHandler(): void {
   });
 }
 
-/** Whether a Retrier's or Catcher's ErrorEquals takes `error` in a state of `type`, as the library matches them. */
+/**
+ * Whether a Retrier's or Catcher's ErrorEquals takes `error` in a state of `type`, as the library matches them
+ * (StateExecutor.shouldRetry, catchError), but for States.Timeout told by its name, where the library tells it by its
+ * class (StatesTimeoutError): a Lambda raising errorType "States.Timeout" is no States.TaskFailed here, and is one in a
+ * JSONPath state. With the retry loop of runJsonataState, mirrors 3.0.0: re-check both on an upgrade.
+ */
 function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: string): boolean {
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
