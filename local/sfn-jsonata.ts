@@ -25,6 +25,15 @@ export function expressionText(value: unknown): string {
 const compiled = new Map<string, ReturnType<typeof jsonata>>();
 
 /**
+ * The local runtime's bounds on one evaluation (jsonata 2.2's `timeout` and `stack` options, checked synchronously at
+ * each step of the evaluation, as jsonata's own test suite timeboxes its tail-recursion cases with 1000 ms and 500):
+ * JSONata runs a tail call in a loop of microtasks that no timer interrupts, and a deep recursion fills the heap, either
+ * of which would stop every emulator sharing the process. A breach is the evaluation's error (D1012, D1011), so its
+ * state fails with States.QueryEvaluationError. AWS's own bounds are not documented.
+ */
+export const EVALUATION_BOUNDS = { timeout: 1000, stack: 500 } as const;
+
+/**
  * AWS's States.QueryEvaluationError for an expression of `field` (`Output`, `Arguments/FunctionName`, `Assign/x`):
  * the cause as LocalStack's tests recorded it against AWS (test_assign_reference_variables BASE_UNDEFINED_OUTPUT: "The
  * JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."; test_base_map
@@ -35,6 +44,24 @@ const compiled = new Map<string, ReturnType<typeof jsonata>>();
  */
 export function queryEvaluationError(expression: string, field: string, what: string): ServiceTaskFailure {
   return new ServiceTaskFailure("States.QueryEvaluationError", `The JSONata expression '${expression}' specified for the field '${field}' ${what}`, { terminal: false });
+}
+
+/**
+ * The cause for an expression whose value is not of the type its field takes (`expected`: "'array'", "a positive
+ * integer"): AWS's wording as recorded for Items (test_base_map "… returned an unexpected result type. Expected
+ * 'array', but was 'number' for value: 1"); for other fields and types the runtime's own, AWS's unrecorded.
+ */
+export function unexpectedResultType(text: unknown, field: string, expected: string, value: unknown): ServiceTaskFailure {
+  return queryEvaluationError(expressionText(text), field, `returned an unexpected result type. Expected ${expected}, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+}
+
+/**
+ * Whether `value` is a timestamp a Wait's Timestamp takes ("must conform to the RFC3339 profile of ISO 8601",
+ * state-wait.html): the test aws-local-stepfunctions 3.0.0 applies to a JSONPath Wait's TimestampPath
+ * (isRFC3339Timestamp, not exported), so both query languages take the same.
+ */
+export function isWaitTimestamp(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.\d+)?(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9]))$/.test(value);
 }
 
 /** The field an EvaluationFailed event names as its `location`, read back from a cause queryEvaluationError wrote. */
@@ -58,6 +85,12 @@ const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256":
  * seeded, the same seed gives the same number, not AWS's), $uuid (States.UUID, version 4) and $parse (JSON text to its
  * value, in place of JSONata's $eval: LocalStack's AWS-recorded test_parse). Bound beneath the workflow's variables.
  */
+/**
+ * The most items $range gives: States.ArrayRange's, its counterpart ("The newly generated array can't contain more
+ * than 1000 items", intrinsic-functions.html). AWS's page for $range states no limit of its own (not confirmed).
+ */
+const RANGE_ITEMS = 1000;
+
 const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
   partition: (array: unknown[], size: number) => {
     if (!Array.isArray(array) || !Number.isSafeInteger(size) || size < 1) throw new Error("$partition takes an array and a chunk size of at least 1");
@@ -66,7 +99,10 @@ const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
     return chunks;
   },
   range: (first: number, last: number, step: number) => {
-    if (![first, last, step].every(Number.isFinite) || step === 0) throw new Error("$range takes a start, an end and a step other than 0");
+    if (![first, last, step].every(Number.isSafeInteger) || step === 0) throw new Error("$range takes an integer start, end and step, the step other than 0 (as States.ArrayRange)");
+    // Counted before any is made: a range of 1e9 would fill the heap in one step, which no evaluation bound interrupts.
+    const count = Math.max(0, Math.floor((last - first) / step) + 1);
+    if (count > RANGE_ITEMS) throw new Error(`$range gives at most ${RANGE_ITEMS} items (as States.ArrayRange), but ${count} were asked for`);
     const values: number[] = [];
     for (let value = first; step > 0 ? value <= last : value >= last; value += step) values.push(value);
     return values.length === 1 ? values[0] : values;
@@ -75,7 +111,11 @@ const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
     if (typeof value !== "string" || !Object.hasOwn(HASHES, algorithm)) throw new Error(`$hash takes a string and one of ${Object.keys(HASHES).join(", ")}`);
     return createHash(HASHES[algorithm]).update(value).digest("hex");
   },
-  random: (seed?: number) => (seed === undefined ? Math.random() : mulberry32(seed)()),
+  random: (seed?: number) => {
+    // States.MathRandom's seed is an integer (intrinsic-functions.html).
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error("$random takes an integer seed, or none");
+    return seed === undefined ? Math.random() : mulberry32(seed)();
+  },
   uuid: () => randomUUID(),
   parse: (text: string) => JSON.parse(text),
 };
@@ -86,17 +126,24 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
   let result: unknown;
   try {
     let program = compiled.get(expression);
-    if (!program) compiled.set(expression, (program = jsonata(expression)));
+    // The options are the program's, the clock and the depth each evaluation's own: a cached program is shared safely.
+    if (!program) compiled.set(expression, (program = jsonata(expression, EVALUATION_BOUNDS)));
     // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
+    // A workflow variable named as one of them (`range`) shadows it here; whether AWS refuses the name is not recorded.
     result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
   } catch (error) {
     const { code, message } = error as { code?: string; message?: string };
-    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}`);
+    const bound = code === "D1011" || code === "D1012" ? ` (a bound of the local runtime: ${EVALUATION_BOUNDS.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps)` : "";
+    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}${bound}`);
   }
   if (result === undefined) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
   if (typeof result === "function") throw queryEvaluationError(expression, field, "returned an unsupported result type.");
-  // A JSONata sequence is an array with flags of its own: its JSON is the data.
-  return JSON.parse(JSON.stringify(result));
+  // A JSONata sequence is an array with flags of its own: its JSON is the data. JSON has no Infinity or NaN (`1/0`),
+  // which it would write as null: the runtime's own cause, AWS's not recorded.
+  let nonFinite: number | undefined;
+  const json = JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? ((nonFinite ??= value), null) : value));
+  if (nonFinite !== undefined) throw queryEvaluationError(expression, field, `returned a number JSON cannot hold: ${nonFinite}.`);
+  return JSON.parse(json);
 }
 
 /**

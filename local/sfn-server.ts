@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, expressionText, isExpression, jsonType, queryEvaluationError } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, isExpression, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -546,11 +546,9 @@ function instrumentRuns(loaded: Library): void {
     // Placed last (outermost): once every other hook has seen the entry, the JSONata state's handler lookup, which the
     // library makes next, synchronously, is the state's (jsonataState).
     hookLogger(logger, "dispatchStateEnteredEvent", (enter, name, type, input) => {
-      // Still armed: the library did not look the last JSONata state's handler up as 3.0.0 does (jsonataState).
-      if (armed !== undefined) {
-        armed = undefined;
-        throw new Error("aws-local-stepfunctions did not look up a JSONata state's handler after its entry as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version.");
-      }
+      // Still armed, the library did not look the last JSONata state's handler up as 3.0.0 does: disarmed, not thrown,
+      // since this entry may be another execution's. jsonataSelfTest refuses JSONata definitions on such a library.
+      armed = undefined;
       enter(logger, name, type, input);
       if (jsonataStates.has(states[name])) armed = states[name];
     });
@@ -819,6 +817,8 @@ const jsonataStates = new WeakMap<object, JsonataState>();
 const JSONATA_STATE = Symbol("local Step Functions JSONata state");
 /** The JSONata state whose entry the run's logger just reported (instrumentRuns), until the library looks its handler up. */
 let armed: object | undefined;
+/** The JSONata state whose Type last read JSONATA_STATE: the one the handler that lookup found must be called for. */
+let lookedUp: object | undefined;
 
 /**
  * A JSONata state made one the library runs through runJsonataState, in place. The library picks a state's handler
@@ -828,7 +828,8 @@ let armed: object | undefined;
  * (installJsonataHandler); every other read is the state's type (the history's, Retry's States.TaskFailed). Its
  * Retry and Catch are taken out of the library's sight: a Catcher's Output and Assign read `$states.errorOutput`,
  * which JSONata evaluates asynchronously, where the library's Catch is synchronous. Pinned (package.json;
- * sfn-server.test.ts fails on another version): on an upgrade, re-check StateExecutor.execute and processInput.
+ * sfn-server.test.ts fails on another version), and checked at each runtime's first JSONata definition
+ * (jsonataSelfTest): on an upgrade, re-check StateExecutor.execute and processInput.
  */
 function jsonataState(state: Record<string, unknown>): void {
   const type = state.Type as string;
@@ -840,6 +841,7 @@ function jsonataState(state: Record<string, unknown>): void {
     get() {
       if (armed !== state) return type;
       armed = undefined;
+      lookedUp = state;
       return JSONATA_STATE;
     },
   });
@@ -863,12 +865,22 @@ function installJsonataHandler(): void {
   if (Object.hasOwn(Object.prototype, JSONATA_STATE)) return;
   Object.defineProperty(Object.prototype, JSONATA_STATE, {
     value(this: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, _input: unknown, context: RunContext, stateName: string, options: StateOptions) {
+      // Called as 3.0.0 calls a state's handler: on the handler table, for the state whose Type the lookup read. Any
+      // other call (a library that read Type elsewhere first) fails this state, not another execution's.
+      const called = lookedUp === state && typeof this?.Pass === "function" && typeof this?.Task === "function";
+      lookedUp = undefined;
+      if (!called) return Promise.reject(new ServiceTaskFailure("States.Runtime", `${LIBRARY_CHANGED} (the JSONata state '${stateName}' was not looked up as its handler is called).`));
       return runJsonataState(this, state, rawInput, context, stateName, options);
     },
   });
 }
 
-/** Whether a Retrier's or Catcher's ErrorEquals takes `error` in a state of `type`, as the library matches them. */
+/**
+ * Whether a Retrier's or Catcher's ErrorEquals takes `error` in a state of `type`, as the library matches them
+ * (StateExecutor.shouldRetry, catchError), but for States.Timeout told by its name, where the library tells it by its
+ * class (StatesTimeoutError): a Lambda raising errorType "States.Timeout" is no States.TaskFailed here, and is one in a
+ * JSONPath state. With the retry loop of runJsonataState, mirrors 3.0.0: re-check both on an upgrade.
+ */
 function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: string): boolean {
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
@@ -898,7 +910,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
   const { type, timeoutSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
-  // callback Task only (reading it mints one, which the Task's wait takes up: held until its handler is called).
+  // callback Task only (minted for each attempt, which the Task's wait takes up: held as its handler is called).
   const { Task: task, Map: _item, ...shown } = context;
   const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
   if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
@@ -907,7 +919,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
   const attempts = retry.map(() => 0);
   const next = (stateResult: unknown): StateOutcome => ({ stateResult, nextState: typeof state.Next === "string" ? state.Next : "", isEndState: state.End === true || type === "Succeed" });
   for (let retryCount = 0; ; retryCount++) {
-    const token = callback ? (task as { Token: string }).Token : undefined;
+    // Minted, not read: a read token stays pending across the evaluations' awaits, where a concurrent iteration's or
+    // branch's Task would read the same one. HOLD_TOKEN makes it pending only as the handler is called.
+    const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
     const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
     const bindings = { ...local.v, states };
     const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings) : Promise.resolve(result));
@@ -925,7 +939,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           let timed = state;
           if (timeoutSeconds !== undefined) {
             const seconds = await evaluateField(timeoutSeconds, "TimeoutSeconds", bindings);
-            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw queryEvaluationError(expressionText(timeoutSeconds), "TimeoutSeconds", `returned an unexpected result type. Expected a positive integer, but was '${jsonType(seconds)}' for value: ${JSON.stringify(seconds)}`);
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(timeoutSeconds, "TimeoutSeconds", "a positive integer", seconds);
             timed = { ...state, TimeoutSeconds: Math.min(seconds as number, LONGEST_TIMER_SECONDS) };
           }
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
@@ -936,7 +950,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         }
         case "Map": {
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
-          if ("Items" in state && !Array.isArray(items)) throw queryEvaluationError(expressionText(state.Items), "Items", `returned an unexpected result type. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
           let selected = items;
           if ("ItemSelector" in state && Array.isArray(items)) {
             selected = [];
@@ -953,7 +967,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
             options.eventLogger.dispatch(started);
           }
           const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
-          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw queryEvaluationError(expressionText(state.MaxConcurrency), "MaxConcurrency", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(maxConcurrency)}' for value: ${JSON.stringify(maxConcurrency)}`);
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
@@ -964,7 +978,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Wait": {
           const field = "Seconds" in state ? "Seconds" : "Timestamp";
           const value = await evaluateField(state[field], field, bindings);
-          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw queryEvaluationError(expressionText(state.Seconds), "Seconds", `returned an unexpected result type. Expected a non-negative integer, but was '${jsonType(value)}' for value: ${JSON.stringify(value)}`);
+          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
+          // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
+          if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
           await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
           outcome = next(await output(rawInput));
           break;
@@ -973,7 +989,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           let rule: Record<string, any> | undefined;
           for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
             const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings);
-            if (typeof holds !== "boolean") throw queryEvaluationError(expressionText(candidate.Condition), `Choices[${i}]/Condition`, `returned an unexpected result type. Expected 'boolean', but was '${jsonType(holds)}' for value: ${JSON.stringify(holds)}`);
+            if (typeof holds !== "boolean") throw unexpectedResultType(candidate.Condition, `Choices[${i}]/Condition`, "'boolean'", holds);
             if (holds) {
               rule = candidate;
               break;
@@ -987,9 +1003,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           break;
         }
         case "Fail": {
-          const error = state.Error === undefined ? undefined : await evaluateField(state.Error, "Error", bindings);
-          const cause = state.Cause === undefined ? undefined : await evaluateField(state.Cause, "Cause", bindings);
-          throw taskFailure(error === undefined ? undefined : String(error), cause === undefined ? undefined : String(cause));
+          // AWS takes a string for each (state-fail.html); String() would make an object "[object Object]".
+          const text = async (field: "Error" | "Cause") => {
+            if (state[field] === undefined) return undefined;
+            const value = await evaluateField(state[field], field, bindings);
+            if (typeof value !== "string") throw unexpectedResultType(state[field], field, "'string'", value);
+            return value;
+          };
+          throw taskFailure(await text("Error"), await text("Cause"));
         }
         default:
           throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);
@@ -1366,6 +1387,8 @@ function timerLimits(limits: CallbackLimits): CallbackLimits {
 
 /** The context object's `Task` method (not enumerable: no path or JSON sees it) that holds a token read before an await (ExecutionCallbacks.hold). */
 const HOLD_TOKEN = Symbol("local Step Functions task token held");
+/** A fresh token, not left pending: a JSONata Task's, read before its Arguments' await (runJsonataState). */
+const MINT_TOKEN = Symbol("local Step Functions task token minted");
 
 /**
  * One execution's callback Tasks. The context object's `Task` is read by the library when it resolves a state's
@@ -1385,7 +1408,7 @@ export class ExecutionCallbacks {
     private readonly machineArn: string,
     private readonly timeout: () => Error,
   ) {
-    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) } }) as { readonly Token: string };
+    this.task = Object.defineProperties({}, { Token: { enumerable: true, get: () => this.read() }, [HOLD_TOKEN]: { value: (token: string) => this.hold(token) }, [MINT_TOKEN]: { value: () => this.tokens.mint(this.machineArn) } }) as { readonly Token: string };
   }
 
   /** `token`, read before an await (a JSONata Task's, runJsonataState), is again the one the next callback Task takes up. */
@@ -1419,6 +1442,36 @@ export class ExecutionCallbacks {
   release(): void {
     for (const waiter of [...this.open]) waiter.fail(new ServiceTaskFailure("States.Runtime", "The execution ended while the Task waited for its token."));
   }
+}
+
+/** The start of the cause of a JSONata execution on a library that does not run JSONata states as 3.0.0 does. */
+const LIBRARY_CHANGED = "aws-local-stepfunctions does not run a JSONata state through the local runtime as 3.0.0 does: re-check jsonataState (local/sfn-server.ts) against the installed version";
+
+/** The machine jsonataSelfTest runs: not itself checked. */
+const SELF_TEST_MACHINE: LocalStateMachineDefinition = {
+  arn: "arn:aws:states:us-east-1:000000000000:stateMachine:jsonata-self-test",
+  name: "jsonata-self-test",
+  type: "STANDARD",
+  definition: JSON.stringify({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% $states.input.n + 1 %}", End: true } } }),
+  roleArn: "arn:aws:iam::000000000000:role/jsonata-self-test",
+  logLevel: "OFF",
+  includeExecutionData: false,
+  tracing: false,
+  functions: new Map(),
+};
+
+/**
+ * Whether the installed library runs a JSONata state through runJsonataState (jsonataState), checked once per runtime,
+ * before its first JSONata definition runs: a one-state JSONata Pass whose Output only runJsonataState evaluates (the
+ * library's own Pass would give its input). Where it does not, JSONata definitions are refused at their executions'
+ * start (prepare), and nothing else is: the version pin (sfn-server.test.ts) is the first protection, this the second.
+ */
+async function jsonataSelfTest(): Promise<void> {
+  const sfn = new LocalStepFunctions([SELF_TEST_MACHINE], { retryIntervalMs: 0 });
+  const { executionArn } = await sfn.start({ stateMachineArn: SELF_TEST_MACHINE.arn, input: '{"n":1}' }, false);
+  await sfn.drained();
+  const { status, output, cause } = sfn.describeExecution({ executionArn });
+  if (status !== "SUCCEEDED" || output !== "2") throw new Error(`${LIBRARY_CHANGED}: its self-test gave ${status} ${output ?? cause ?? ""}.`);
 }
 
 /**
@@ -2094,6 +2147,8 @@ export class LocalStepFunctions {
   /** EXPRESS executions under way (not kept once closed: AWS keeps no record of them either). */
   private readonly running = new Set<Execution>();
   private readonly prepared = new Map<LocalStateMachineDefinition, ReturnType<LocalStepFunctions["prepare"]>>();
+  /** jsonataSelfTest's outcome, once this runtime first runs a JSONata definition. */
+  private jsonataChecked?: Promise<void>;
   private readonly tokens: TaskTokens;
 
   constructor(
@@ -2212,6 +2267,7 @@ export class LocalStepFunctions {
         if (variables) {
           throw new Error(`The local runtime (npm start) does not run this use of workflow variables: ${machine.name} ${variables}. See docs/local-vs-aws.md.`);
         }
+        if (machine !== SELF_TEST_MACHINE && [...definitionStates(written)].some(({ state }) => (state.QueryLanguage ?? written.QueryLanguage) === "JSONata")) await (this.jsonataChecked ??= jsonataSelfTest());
         const local = localRun(machine, this.options.log ?? (() => {}));
         const library = await loadStepFunctionsLibrary();
         new library.StateMachine(written as never, { validationOptions: { checkArn: false } });

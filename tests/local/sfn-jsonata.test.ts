@@ -357,6 +357,69 @@ describe("local Step Functions, JSONata states", () => {
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
   });
 
+  it("fails an expression that loops, recurses without end or builds a huge range, and the runtime runs the next execution", async () => {
+    // A tail call JSONata runs in a loop of microtasks (no timer can fire), a recursion that would fill the heap, and
+    // an array AWS's own counterpart (States.ArrayRange) refuses past 1000 items; then a plain one.
+    const expressions = ["($f := function(){ $f() }; $f())", "($f := function($n){ $n + $f($n+1) }; $f(0))", "$count($range(0, 1e8, 1))", "$states.input.x"];
+    const machines = expressions.map((expression, i) => ({ ...machine({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } }), arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:bound${i}`, name: `bound${i}` }));
+    const sfn = new LocalStepFunctions(machines, { retryIntervalMs: 0 });
+    const run = async (i: number) => {
+      const { executionArn } = await sfn.start({ stateMachineArn: machines[i].arn, input: JSON.stringify({ x: 7 }) }, false);
+      await sfn.drained();
+      return sfn.describeExecution({ executionArn });
+    };
+    for (const [i, bound] of ["D1012: Evaluation timeout after 1000 milliseconds", "D1011: Stack overflow", "$range gives at most 1000 items (as States.ArrayRange), but 100000001 were asked for"].entries()) {
+      const started = Date.now();
+      expect(await run(i)).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining(bound) });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+    expect(await run(3)).toMatchObject({ status: "SUCCEEDED", output: "7" });
+  }, 60_000);
+
+  it("gives each of concurrent JSONata callback Tasks, in a Map or a Parallel, its own token", async () => {
+    const ask = (i: number | string) => ({ Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { i, token: "{% $states.context.Task.Token %}" } }, End: true });
+    const map = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% [0, 1, 2] %}", ItemProcessor: { StartAt: "Ask", States: { Ask: ask("{% $states.input %}") } }, End: true } } };
+    const parallel = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Parallel", Branches: [0, 1, 2].map((i) => ({ StartAt: `Ask${i}`, States: { [`Ask${i}`]: ask(i) } })), End: true } } };
+    for (const definition of [map, parallel]) {
+      const asked: Array<{ i: number; token: string }> = [];
+      const local = machine(definition, { ask: async (event) => (asked.push(event as { i: number; token: string }), null) });
+      const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+      const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+      await expect.poll(() => asked.length).toBe(3);
+      expect(new Set(asked.map(({ token }) => token)).size).toBe(3);
+      for (const { i, token } of asked) sfn.sendTaskSuccess({ taskToken: token, output: JSON.stringify(i * 10) });
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: "[0,10,20]" });
+    }
+  });
+
+  it("fails a Wait whose Timestamp expression gives no RFC 3339 timestamp, rather than not waiting", async () => {
+    const result = await ran({ QueryLanguage: "JSONata", StartAt: "W", States: { W: { Type: "Wait", Timestamp: "{% 'abc' %}", End: true } } });
+    const cause = "The JSONata expression ''abc'' specified for the field 'Timestamp' returned an unexpected result type. Expected a timestamp conforming to the RFC3339 profile of ISO 8601, but was 'string' for value: \"abc\"";
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "WaitStateEntered", "EvaluationFailed", "ExecutionFailed"]);
+  });
+
+  it("fails a Fail state whose Error or Cause expression gives no string, rather than stringifying it", async () => {
+    for (const [field, expression, type, value] of [["Error", "{'a': 1}", "object", '{"a":1}'], ["Cause", "5", "number", "5"]]) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "F", States: { F: { Type: "Fail", Error: "Bad", [field]: `{% ${expression} %}` } } });
+      const cause = `The JSONata expression '${expression}' specified for the field '${field}' returned an unexpected result type. Expected 'string', but was '${type}' for value: ${value}`;
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+      expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: field, state: "F" });
+    }
+  });
+
+  it("fails an expression that gives a number JSON cannot hold, and $random or $range given no integers", async () => {
+    for (const [expression, cause] of [
+      ["{'a': [1/0]}", "returned a number JSON cannot hold: Infinity."],
+      ["$random('x')", "threw an error during evaluation. $random takes an integer seed, or none"],
+      ["$range(0, 1.5, 0.5)", "threw an error during evaluation. $range takes an integer start, end and step, the step other than 0 (as States.ArrayRange)"],
+    ]) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } });
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: `The JSONata expression '${expression}' specified for the field 'Output' ${cause}` });
+    }
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
