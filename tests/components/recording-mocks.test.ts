@@ -30,6 +30,22 @@ describe("recording mocks under an explicit provider", () => {
   });
 });
 
+describe("recording mocks and property dependencies", () => {
+  it("record, per input, the URNs its value came from (what TransitionPolicyWriterDeleted judges a delete-first replacement by); dependsOn alone gives none", async () => {
+    const graph = await record(() => {
+      const bucket = new aws.s3.Bucket("held");
+      const other = new aws.s3.Bucket("other");
+      new aws.s3.BucketPolicy("by-output", { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: `${arn}/*` }] })) });
+      new aws.s3.BucketPolicy("by-name", { bucket: "held-by-name", policy: "{}" }, { dependsOn: [other] });
+    });
+    const held = resource(graph, "aws:s3/bucket:Bucket", "held").urn;
+    expect(resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "by-output").propertyDependencies).toEqual({ bucket: [held], policy: [held] });
+    const byName = resource(graph, "aws:s3/bucketPolicy:BucketPolicy", "by-name");
+    expect(byName.propertyDependencies ?? {}).toEqual({});
+    expect(byName.dependencies).toContain(resource(graph, "aws:s3/bucket:Bucket", "other").urn);
+  });
+});
+
 describe("recording mocks for random strings", () => {
   it("draw a RandomString from the character classes it allows, of its length, the same in every run", async () => {
     const build = () =>
