@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, isExpression, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, isExpression, QueryEvaluationFailure, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -300,6 +300,8 @@ interface EventFacts {
   length?: number;
   /** A StateExited's workflow variables its state assigned, each as JSON (trackVariables). */
   assigned?: Record<string, string>;
+  /** A StateFailed's JSONata field whose expression failed (QueryEvaluationFailure): its EvaluationFailed's location. */
+  location?: string;
 }
 const eventFacts = new WeakMap<object, EventFacts>();
 
@@ -498,17 +500,22 @@ function instrumentRuns(loaded: Library): void {
     if (parent) runParents.set(run, parent);
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
     let assigned: Record<string, string> | undefined;
-    const own = (event: LibraryEvent, json?: string, length?: number) => {
+    const own = (event: LibraryEvent, json?: string, length?: number, location?: string) => {
       if (logger.isLoggerClosed) return;
-      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}) });
+      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}), ...(location !== undefined ? { location } : {}) });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here. An iteration's
     // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
     const owning = dispatchingThrough(logger, own);
-    for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
+    for (const method of ["dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
       hookLogger(logger, method, (build, ...args) => build(owning, ...args));
     }
+    // The event keeps the error's name and cause only: a JSONata expression's failure is told by the error's class.
+    hookLogger(logger, "dispatchStateFailedEvent", (build, name, type, input, error) => {
+      const location = error instanceof QueryEvaluationFailure ? error.location : undefined;
+      build(location === undefined ? owning : dispatchingThrough(logger, (event) => own(event, undefined, undefined, location)), name, type, input, error);
+    });
     hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
       if (group) failedGroups.add(group);
       build(owning, error);
@@ -1035,11 +1042,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
       }
       const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));
       if (!catcher) throw error;
+      // The failure is reported before the Catcher's Output and Assign are evaluated: where one of them fails, its
+      // EvaluationFailed follows the failure it was catching (a TaskFailed, an EvaluationFailed), which stays in the
+      // history. AWS's record of a Catcher whose expression fails is not known (none in LocalStack's snapshots).
+      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       const errorOutput = { Error: error.name, Cause: error.message };
       const caught = { ...bindings, states: { ...states, errorOutput } };
       const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
       const assigned = await jsonataAssigned(catcher.Assign, caught);
-      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);
       local.j = assigned;
       return { stateResult, nextState: catcher.Next, isEndState: false };
@@ -2748,7 +2758,7 @@ function historyEvent(
     case "StateFailed": {
       // A JSONata expression's failure: AWS records EvaluationFailed (no TaskFailed: the Task it fails was not
       // scheduled), then the execution's failure (LocalStack's AWS-recorded BASE_UNDEFINED_OUTPUT, BASE_UNDEFINED_ARGUMENTS).
-      const location = event.Error === "States.QueryEvaluationError" ? evaluationLocation(event.Cause) : undefined;
+      const location = facts?.location;
       if (location !== undefined) record("EvaluationFailed", { evaluationFailedEventDetails: { ...failedWith(event.Error, event.Cause), location, state: event.state!.name } });
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);

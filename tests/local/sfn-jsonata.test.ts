@@ -420,6 +420,40 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
+  it("keeps the failure a Catcher took in the history when the Catcher's Output or Assign fails: its event, then EvaluationFailed", async () => {
+    const raise: TaskFunction = async () => {
+      throw Object.assign(new Error("boom"), { errorType: "Boom" });
+    };
+    for (const field of ["Output", "Assign"] as const) {
+      const catcher = { ErrorEquals: ["States.ALL"], [field]: field === "Output" ? "{% $nope %}" : { x: "{% $nope %}" }, Next: "After" };
+      const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "raise") }, Catch: [catcher], End: true }, After: { Type: "Succeed" } } };
+      const result = await ran(definition, {}, { raise });
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+      expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "EvaluationFailed", "ExecutionFailed"]);
+      expect(result.events.find((event) => event.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ error: "Boom" });
+      expect(result.events.find((event) => event.type === "EvaluationFailed")?.evaluationFailedEventDetails).toMatchObject({ location: field === "Output" ? "Output" : "Assign/x", state: "Call" });
+    }
+    // A failed expression caught, whose Catcher's Output fails too: both EvaluationFailed events.
+    const caughtTwice = await ran({ QueryLanguage: "JSONata", StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "{% $a %}" }, Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $b %}", Next: "After" }], End: true }, After: { Type: "Succeed" } } });
+    expect(caughtTwice.events.filter((event) => event.type === "EvaluationFailed").map((event) => (event.evaluationFailedEventDetails as { location: string }).location)).toEqual(["Arguments/FunctionName", "Output"]);
+  });
+
+  it("records a Task's failure named States.QueryEvaluationError, whose cause reads as an expression's, as TaskFailed, not EvaluationFailed", async () => {
+    const tokens: string[] = [];
+    const local = machine(
+      { QueryLanguage: "JSONata", StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, End: true } } },
+      { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+    );
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await expect.poll(() => tokens.length).toBe(1);
+    sfn.sendTaskFailure({ taskToken: tokens[0], error: "States.QueryEvaluationError", cause: "The JSONata expression 'x' specified for the field 'Output' returned nothing (undefined)." });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+    expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed", "ExecutionFailed"]);
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
