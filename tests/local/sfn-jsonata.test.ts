@@ -454,6 +454,11 @@ describe("local Step Functions, JSONata states", () => {
     expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed", "ExecutionFailed"]);
   });
 
+  it("ignores a JSONata Pass state's Result, as asl-validator and Workflow take it (AWS documents Result as JSONPath only)", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Result: { ignored: true }, End: true } } };
+    expect(await ran(definition, { kept: 1 })).toMatchObject({ status: "SUCCEEDED", output: { kept: 1 } });
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
