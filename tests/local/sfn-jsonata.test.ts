@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -187,6 +187,43 @@ describe("local Step Functions, JSONata states", () => {
     sfn.sendTaskSuccess({ taskToken: tokens[0], output: JSON.stringify({ approved: true }) });
     await sfn.drained();
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: "true" });
+  });
+
+  it("times a callback Task out on its TimeoutSeconds and HeartbeatSeconds expressions, closing its token", async () => {
+    const timers = new Map<number, { fire: () => void; ms: number }>();
+    let ids = 0;
+    const clock: TaskClock = { setTimeout: (fire, ms) => (timers.set(++ids, { fire, ms }), ids), clearTimeout: (id) => void timers.delete(id as number) };
+    const fire = (ms: number) => {
+      const [id, timer] = [...timers].find(([, timer]) => timer.ms === ms)!;
+      timers.delete(id);
+      timer.fire();
+    };
+    for (const [fired, limit] of [[60_000, "HeartbeatSeconds"], [300_000, "TimeoutSeconds"]] as const) {
+      const tokens: string[] = [];
+      const local = machine(
+        {
+          QueryLanguage: "JSONata",
+          StartAt: "Ask",
+          States: {
+            Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, TimeoutSeconds: "{% $states.input.t %}", HeartbeatSeconds: "{% $states.input.h %}", Catch: [{ ErrorEquals: ["States.Timeout"], Output: "{% $states.errorOutput.Error %}", Next: "Done" }], End: true },
+            Done: { Type: "Succeed" },
+          },
+        },
+        { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+      );
+      const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0, clock });
+      const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify({ t: 300, h: 60 }) }, false);
+      await expect.poll(() => tokens.length).toBe(1);
+      expect([...timers.values()].map((timer) => timer.ms).sort((a, b) => a - b)).toEqual([60_000, 300_000]);
+      fire(fired);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn }), limit).toMatchObject({ status: "SUCCEEDED", output: '"States.Timeout"' });
+      expect(() => sfn.sendTaskSuccess({ taskToken: tokens[0], output: "{}" }), limit).toThrow("Provided task does not exist anymore");
+      expect([...timers.values()]).toEqual([]);
+      const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+      expect(events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 300, heartbeatInSeconds: 60 });
+      expect(events.map((event) => event.type)).toContain("TaskTimedOut");
+    }
   });
 
   it("retries a failed Task, then catches it with an Output and Assign that read $states.errorOutput", async () => {
