@@ -496,6 +496,22 @@ describe("local Step Functions, JSONata states", () => {
     expect(await ran(definition, { kept: 1 })).toMatchObject({ status: "SUCCEEDED", output: { kept: 1 } });
   });
 
+  it("fails $states.result outside a Task's, Map's or Parallel's Output and Assign, and $states.errorOutput outside a Catcher, at run time", async () => {
+    // AWS documents where each is available (workflow-variables.html, "Reserved variable: $states"), not a refusal at
+    // CreateStateMachine: none is recorded, so the definition is taken, and the expression returns nothing.
+    const cases = [
+      [{ Type: "Pass", Output: "{% $states.result %}", End: true }, "Output"],
+      [{ Type: "Pass", Assign: { x: "{% $states.errorOutput %}" }, End: true }, "Assign/x"],
+      [{ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "echo"), Payload: "{% $states.result %}" }, End: true }, "Arguments/Payload"],
+      [{ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "echo") }, Output: "{% $states.errorOutput %}", End: true }, "Output"],
+    ] as const;
+    for (const [state, location] of cases) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "S", States: { S: state } }, {}, { echo: async (event) => event });
+      expect(result, location).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining("returned nothing (undefined)") });
+      expect(result.events.find((event) => event.type === "EvaluationFailed")?.evaluationFailedEventDetails, location).toMatchObject({ location });
+    }
+  });
+
   it("refuses a JSONPath state under a JSONata top level, as AWS refuses the definition", async () => {
     const definition = { QueryLanguage: "JSONata", StartAt: "Pass", States: { Pass: { QueryLanguage: "JSONPath", Type: "Pass", End: true } } };
     expect(await ran(definition)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringContaining(`its state 'Pass' sets QueryLanguage "JSONPath" under the definition's "JSONata", which AWS refuses at CreateStateMachine ("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")`) });
