@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, isExpression, QueryEvaluationFailure, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
