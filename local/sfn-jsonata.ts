@@ -42,8 +42,21 @@ export const EVALUATION_BOUNDS = { timeout: 1000, stack: 500 } as const;
  * while executing the state '…' (entered at the event id #…)." is left out: the state does not know its event's id.
  * A Catch and a Retry take it as any state failure.
  */
-export function queryEvaluationError(expression: string, field: string, what: string): ServiceTaskFailure {
-  return new ServiceTaskFailure("States.QueryEvaluationError", `The JSONata expression '${expression}' specified for the field '${field}' ${what}`, { terminal: false });
+export function queryEvaluationError(expression: string, field: string, what: string): QueryEvaluationFailure {
+  return new QueryEvaluationFailure(field, `The JSONata expression '${expression}' specified for the field '${field}' ${what}`);
+}
+
+/**
+ * An expression's failure, which AWS records as EvaluationFailed with the field as its `location`: told by its class,
+ * not its text, since a Task's integration may fail with any error name and cause (those of its TaskFailed).
+ */
+export class QueryEvaluationFailure extends ServiceTaskFailure {
+  constructor(
+    readonly location: string,
+    cause: string,
+  ) {
+    super("States.QueryEvaluationError", cause, { terminal: false });
+  }
 }
 
 /**
@@ -62,11 +75,6 @@ export function unexpectedResultType(text: unknown, field: string, expected: str
  */
 export function isWaitTimestamp(value: unknown): value is string {
   return typeof value === "string" && /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])(\.\d+)?(Z|(\+|-)([01][0-9]|2[0-3]):([0-5][0-9]))$/.test(value);
-}
-
-/** The field an EvaluationFailed event names as its `location`, read back from a cause queryEvaluationError wrote. */
-export function evaluationLocation(cause: unknown): string | undefined {
-  return typeof cause === "string" ? /^The JSONata expression '.*' specified for the field '([^']*)' /s.exec(cause)?.[1] : undefined;
 }
 
 /** JSON's name for a value's type, as AWS's "Expected 'array', but was '…'" words it. */

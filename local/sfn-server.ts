@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, evaluationLocation, isExpression, isWaitTimestamp, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -300,6 +300,8 @@ interface EventFacts {
   length?: number;
   /** A StateExited's workflow variables its state assigned, each as JSON (trackVariables). */
   assigned?: Record<string, string>;
+  /** A StateFailed's JSONata field whose expression failed (QueryEvaluationFailure): its EvaluationFailed's location. */
+  location?: string;
 }
 const eventFacts = new WeakMap<object, EventFacts>();
 
@@ -498,17 +500,22 @@ function instrumentRuns(loaded: Library): void {
     if (parent) runParents.set(run, parent);
     // The variables this run's states assigned as its next StateExited reports them (trackVariables).
     let assigned: Record<string, string> | undefined;
-    const own = (event: LibraryEvent, json?: string, length?: number) => {
+    const own = (event: LibraryEvent, json?: string, length?: number, location?: string) => {
       if (logger.isLoggerClosed) return;
-      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}) });
+      eventFacts.set(event, { run, json, length, ...(event.type === "StateExited" && assigned ? { assigned } : {}), ...(location !== undefined ? { location } : {}) });
       logger.dispatch(event);
     };
     // The library's own builders, their events dispatched as the run's (own), so none is copied here. An iteration's
     // start and outcome are its own too (the library's MapIteration… events copy them): EventChain.
     const owning = dispatchingThrough(logger, own);
-    for (const method of ["dispatchStateFailedEvent", "dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
+    for (const method of ["dispatchStateRetriedEvent", "dispatchExecutionStartedEvent", "dispatchExecutionSucceededEvent"] as const) {
       hookLogger(logger, method, (build, ...args) => build(owning, ...args));
     }
+    // The event keeps the error's name and cause only: a JSONata expression's failure is told by the error's class.
+    hookLogger(logger, "dispatchStateFailedEvent", (build, name, type, input, error) => {
+      const location = error instanceof QueryEvaluationFailure ? error.location : undefined;
+      build(location === undefined ? owning : dispatchingThrough(logger, (event) => own(event, undefined, undefined, location)), name, type, input, error);
+    });
     hookLogger(logger, "dispatchExecutionFailedEvent", (build, error) => {
       if (group) failedGroups.add(group);
       build(owning, error);
@@ -808,6 +815,8 @@ interface JsonataState {
   type: string;
   /** A Task's TimeoutSeconds expression (localRun then gives the state the longest timer the library waits). */
   timeoutSeconds?: string;
+  /** A callback Task's HeartbeatSeconds expression (its wait's, as a literal one is: the library has no heartbeat). */
+  heartbeatSeconds?: string;
   retry?: Array<Record<string, any>>;
   catch?: Array<Record<string, any>>;
 }
@@ -833,7 +842,7 @@ let lookedUp: object | undefined;
  */
 function jsonataState(state: Record<string, unknown>): void {
   const type = state.Type as string;
-  jsonataStates.set(state, { type, ...(isExpression(state.TimeoutSeconds) ? { timeoutSeconds: state.TimeoutSeconds } : {}), ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
+  jsonataStates.set(state, { type, ...(isExpression(state.TimeoutSeconds) ? { timeoutSeconds: state.TimeoutSeconds } : {}), ...(isExpression(state.HeartbeatSeconds) ? { heartbeatSeconds: state.HeartbeatSeconds } : {}), ...(Array.isArray(state.Retry) ? { retry: state.Retry } : {}), ...(Array.isArray(state.Catch) ? { catch: state.Catch } : {}) });
   delete state.Retry;
   delete state.Catch;
   Object.defineProperty(state, "Type", {
@@ -907,7 +916,7 @@ function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * through the run's logger as the library reports them; an uncaught failure is the library's to report.
  */
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
-  const { type, timeoutSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
+  const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
   // callback Task only (minted for each attempt, which the Task's wait takes up: held as its handler is called).
@@ -935,13 +944,20 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           break;
         case "Task":
         case "Parallel": {
-          const input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          let input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          const limit = async (text: string | undefined, field: "TimeoutSeconds" | "HeartbeatSeconds") => {
+            if (text === undefined) return undefined;
+            const seconds = await evaluateField(text, field, bindings);
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(text, field, "a positive integer", seconds);
+            return seconds as number;
+          };
+          const seconds = await limit(timeoutSeconds, "TimeoutSeconds");
+          const heartbeat = await limit(heartbeatSeconds, "HeartbeatSeconds");
           let timed = state;
-          if (timeoutSeconds !== undefined) {
-            const seconds = await evaluateField(timeoutSeconds, "TimeoutSeconds", bindings);
-            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(timeoutSeconds, "TimeoutSeconds", "a positive integer", seconds);
-            timed = { ...state, TimeoutSeconds: Math.min(seconds as number, LONGEST_TIMER_SECONDS) };
-          }
+          // A callback Task's limits are its token's wait's, which closes the token as it times out: handed to its
+          // handler with its input, as a JSONPath Task's limit paths are (limitPathsAsParameters, jsonataLimits).
+          if (callback && (seconds !== undefined || heartbeat !== undefined)) input = { TimeoutSecondsPath: seconds, HeartbeatSecondsPath: heartbeat, parameters: input };
+          else if (seconds !== undefined) timed = { ...state, TimeoutSeconds: Math.min(seconds, LONGEST_TIMER_SECONDS) };
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
           const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
           states.result = stateResult;
@@ -1035,11 +1051,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
       }
       const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));
       if (!catcher) throw error;
+      // The failure is reported before the Catcher's Output and Assign are evaluated: where one of them fails, its
+      // EvaluationFailed follows the failure it was catching (a TaskFailed, an EvaluationFailed), which stays in the
+      // history. AWS's record of a Catcher whose expression fails is not known (none in LocalStack's snapshots).
+      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       const errorOutput = { Error: error.name, Cause: error.message };
       const caught = { ...bindings, states: { ...states, errorOutput } };
       const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
       const assigned = await jsonataAssigned(catcher.Assign, caught);
-      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);
       local.j = assigned;
       return { stateResult, nextState: catcher.Next, isEndState: false };
@@ -1617,7 +1636,7 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
       ...(typeof state.TimeoutSeconds === "number" ? { timeoutSeconds: state.TimeoutSeconds } : {}),
       ...(typeof state.HeartbeatSeconds === "number" ? { heartbeatSeconds: state.HeartbeatSeconds } : {}),
     };
-    const paths = callback ? limitPathsAsParameters(state) : undefined;
+    const paths = callback ? (jsonata ? jsonataLimits(state) : limitPathsAsParameters(state)) : undefined;
     if (typeof state.TimeoutSeconds === "number" && !callback) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, LONGEST_TIMER_SECONDS);
     else if (state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LONGEST_TIMER_SECONDS;
     const resource = state.Resource;
@@ -1753,6 +1772,18 @@ function limitPathsAsParameters(state: Record<string, unknown>): LimitPaths | un
   // The paths first: the library resolves the keys in order, so a path that selects nothing is the one its error names.
   if (paths.inParameters) state.Parameters = { ...Object.fromEntries(LIMIT_PATHS.filter((field) => paths[field] !== undefined && !paths[field]!.startsWith("$$")).map((field) => [`${field}.$`, paths[field]])), parameters: state.Parameters };
   return paths;
+}
+
+/**
+ * A JSONata callback Task's TimeoutSeconds and HeartbeatSeconds expressions, as limit paths its handler reads from its
+ * input (inParameters): runJsonataState evaluates them and hands their values with the Task's Arguments, as the
+ * library hands a JSONPath Task's limit paths' (limitPathsAsParameters). The expression stands for the path in a cause.
+ */
+function jsonataLimits(state: Record<string, unknown>): LimitPaths | undefined {
+  const paths: LimitPaths = { inParameters: true };
+  if (isExpression(state.TimeoutSeconds)) paths.TimeoutSecondsPath = state.TimeoutSeconds;
+  if (isExpression(state.HeartbeatSeconds)) paths.HeartbeatSecondsPath = state.HeartbeatSeconds;
+  return paths.TimeoutSecondsPath === undefined && paths.HeartbeatSecondsPath === undefined ? undefined : paths;
 }
 
 /**
@@ -2748,7 +2779,7 @@ function historyEvent(
     case "StateFailed": {
       // A JSONata expression's failure: AWS records EvaluationFailed (no TaskFailed: the Task it fails was not
       // scheduled), then the execution's failure (LocalStack's AWS-recorded BASE_UNDEFINED_OUTPUT, BASE_UNDEFINED_ARGUMENTS).
-      const location = event.Error === "States.QueryEvaluationError" ? evaluationLocation(event.Cause) : undefined;
+      const location = facts?.location;
       if (location !== undefined) record("EvaluationFailed", { evaluationFailedEventDetails: { ...failedWith(event.Error, event.Cause), location, state: event.state!.name } });
       // Whether a Retry or Catch takes it, the library tells later (StateRetried, StateExited, its run's failure).
       if (composite) return outcomes.failed(run, event.state!.name, composite);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "123456789012";
@@ -189,6 +189,43 @@ describe("local Step Functions, JSONata states", () => {
     expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED", output: "true" });
   });
 
+  it("times a callback Task out on its TimeoutSeconds and HeartbeatSeconds expressions, closing its token", async () => {
+    const timers = new Map<number, { fire: () => void; ms: number }>();
+    let ids = 0;
+    const clock: TaskClock = { setTimeout: (fire, ms) => (timers.set(++ids, { fire, ms }), ids), clearTimeout: (id) => void timers.delete(id as number) };
+    const fire = (ms: number) => {
+      const [id, timer] = [...timers].find(([, timer]) => timer.ms === ms)!;
+      timers.delete(id);
+      timer.fire();
+    };
+    for (const [fired, limit] of [[60_000, "HeartbeatSeconds"], [300_000, "TimeoutSeconds"]] as const) {
+      const tokens: string[] = [];
+      const local = machine(
+        {
+          QueryLanguage: "JSONata",
+          StartAt: "Ask",
+          States: {
+            Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, TimeoutSeconds: "{% $states.input.t %}", HeartbeatSeconds: "{% $states.input.h %}", Catch: [{ ErrorEquals: ["States.Timeout"], Output: "{% $states.errorOutput.Error %}", Next: "Done" }], End: true },
+            Done: { Type: "Succeed" },
+          },
+        },
+        { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+      );
+      const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0, clock });
+      const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: JSON.stringify({ t: 300, h: 60 }) }, false);
+      await expect.poll(() => tokens.length).toBe(1);
+      expect([...timers.values()].map((timer) => timer.ms).sort((a, b) => a - b)).toEqual([60_000, 300_000]);
+      fire(fired);
+      await sfn.drained();
+      expect(sfn.describeExecution({ executionArn }), limit).toMatchObject({ status: "SUCCEEDED", output: '"States.Timeout"' });
+      expect(() => sfn.sendTaskSuccess({ taskToken: tokens[0], output: "{}" }), limit).toThrow("Provided task does not exist anymore");
+      expect([...timers.values()]).toEqual([]);
+      const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+      expect(events.find((event) => event.type === "TaskScheduled")?.taskScheduledEventDetails).toMatchObject({ timeoutInSeconds: 300, heartbeatInSeconds: 60 });
+      expect(events.map((event) => event.type)).toContain("TaskTimedOut");
+    }
+  });
+
   it("retries a failed Task, then catches it with an Output and Assign that read $states.errorOutput", async () => {
     let calls = 0;
     const fn: TaskFunction = async () => {
@@ -319,7 +356,9 @@ describe("local Step Functions, JSONata states", () => {
     for (const state of [map, parallel]) {
       const [jsonPath, jsonata] = await Promise.all([false, true].map((jsonata) => ran({ StartAt: "S", States: { S: state(jsonata), D: { Type: "Pass", End: true } } }, { xs: [1, 2] })));
       expect(jsonata).toMatchObject({ status: "SUCCEEDED", output: { Error: "Bad", Cause: "no" } });
-      expect(jsonata.events.map((event) => event.type)).toEqual(jsonPath.events.map((event) => event.type));
+      // Each event's details too (the retry's, the caught failure's, each state's data), but its clock and place in the history.
+      const details = (events: HistoryEvent[]) => events.map(({ timestamp: _at, id: _id, previousEventId: _previous, ...event }) => event);
+      expect(details(jsonata.events)).toEqual(details(jsonPath.events));
     }
   });
 
@@ -417,6 +456,61 @@ describe("local Step Functions, JSONata states", () => {
     ]) {
       const result = await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } });
       expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: `The JSONata expression '${expression}' specified for the field 'Output' ${cause}` });
+    }
+  });
+
+  it("keeps the failure a Catcher took in the history when the Catcher's Output or Assign fails: its event, then EvaluationFailed", async () => {
+    const raise: TaskFunction = async () => {
+      throw Object.assign(new Error("boom"), { errorType: "Boom" });
+    };
+    for (const field of ["Output", "Assign"] as const) {
+      const catcher = { ErrorEquals: ["States.ALL"], [field]: field === "Output" ? "{% $nope %}" : { x: "{% $nope %}" }, Next: "After" };
+      const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "raise") }, Catch: [catcher], End: true }, After: { Type: "Succeed" } } };
+      const result = await ran(definition, {}, { raise });
+      expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+      expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "EvaluationFailed", "ExecutionFailed"]);
+      expect(result.events.find((event) => event.type === "TaskFailed")?.taskFailedEventDetails).toMatchObject({ error: "Boom" });
+      expect(result.events.find((event) => event.type === "EvaluationFailed")?.evaluationFailedEventDetails).toMatchObject({ location: field === "Output" ? "Output" : "Assign/x", state: "Call" });
+    }
+    // A failed expression caught, whose Catcher's Output fails too: both EvaluationFailed events.
+    const caughtTwice = await ran({ QueryLanguage: "JSONata", StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: "{% $a %}" }, Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $b %}", Next: "After" }], End: true }, After: { Type: "Succeed" } } });
+    expect(caughtTwice.events.filter((event) => event.type === "EvaluationFailed").map((event) => (event.evaluationFailedEventDetails as { location: string }).location)).toEqual(["Arguments/FunctionName", "Output"]);
+  });
+
+  it("records a Task's failure named States.QueryEvaluationError, whose cause reads as an expression's, as TaskFailed, not EvaluationFailed", async () => {
+    const tokens: string[] = [];
+    const local = machine(
+      { QueryLanguage: "JSONata", StartAt: "Ask", States: { Ask: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", Arguments: { FunctionName: lambdaFunctionArn(REGION, "ask"), Payload: { token: "{% $states.context.Task.Token %}" } }, End: true } } },
+      { ask: async (event) => (tokens.push((event as { token: string }).token), null) },
+    );
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 0 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await expect.poll(() => tokens.length).toBe(1);
+    sfn.sendTaskFailure({ taskToken: tokens[0], error: "States.QueryEvaluationError", cause: "The JSONata expression 'x' specified for the field 'Output' returned nothing (undefined)." });
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+    const { events } = sfn.getExecutionHistory({ executionArn, maxResults: 1000 }) as unknown as { events: HistoryEvent[] };
+    expect(events.map((event) => event.type)).toEqual(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed", "ExecutionFailed"]);
+  });
+
+  it("ignores a JSONata Pass state's Result, as asl-validator and Workflow take it (AWS documents Result as JSONPath only)", async () => {
+    const definition = { QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Result: { ignored: true }, End: true } } };
+    expect(await ran(definition, { kept: 1 })).toMatchObject({ status: "SUCCEEDED", output: { kept: 1 } });
+  });
+
+  it("fails $states.result outside a Task's, Map's or Parallel's Output and Assign, and $states.errorOutput outside a Catcher, at run time", async () => {
+    // AWS documents where each is available (workflow-variables.html, "Reserved variable: $states"), not a refusal at
+    // CreateStateMachine: none is recorded, so the definition is taken, and the expression returns nothing.
+    const cases = [
+      [{ Type: "Pass", Output: "{% $states.result %}", End: true }, "Output"],
+      [{ Type: "Pass", Assign: { x: "{% $states.errorOutput %}" }, End: true }, "Assign/x"],
+      [{ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "echo"), Payload: "{% $states.result %}" }, End: true }, "Arguments/Payload"],
+      [{ Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Arguments: { FunctionName: lambdaFunctionArn(REGION, "echo") }, Output: "{% $states.errorOutput %}", End: true }, "Output"],
+    ] as const;
+    for (const [state, location] of cases) {
+      const result = await ran({ QueryLanguage: "JSONata", StartAt: "S", States: { S: state } }, {}, { echo: async (event) => event });
+      expect(result, location).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining("returned nothing (undefined)") });
+      expect(result.events.find((event) => event.type === "EvaluationFailed")?.evaluationFailedEventDetails, location).toMatchObject({ location });
     }
   });
 
