@@ -38,6 +38,10 @@ export const LAMBDA_LIMITS = {
   asyncEventAgeSeconds: { min: 60, max: 21600 },
 } as const;
 
+/**
+ * Edge functions run it too: Lambda@Edge's "Supported runtimes" list Node.js 22
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-runtime).
+ */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 /** A LambdaFunction's function is `<name>-function`, which Pulumi autonames `<name>-function-<7 hex>`. */
 export const FUNCTION_NAME_SUFFIX = "-function";

@@ -108,7 +108,10 @@ export interface StaticSiteRoute {
 export interface StaticSiteArgs {
   /** Folder with the site's files, relative to the working directory. */
   path: string;
-  /** The file served for `/` (and, with `spa`, for paths without a file extension). @default "index.html" */
+  /**
+   * The file served for `/` (and, with `spa`, for paths without a file extension). It is the distribution's default
+   * root object: at most 255 characters from A-Z a-z 0-9 `_ - . * $ / ~ " ' &`. @default "index.html"
+   */
   indexDocument?: string;
   /** Served with status 404 for paths that have no file. @default "error.html" */
   errorDocument?: string;
@@ -169,7 +172,10 @@ export interface StaticSiteArgs {
   edge?: readonly EdgeAssociation[];
   /** Keep the buckets (and their objects) when the site leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
-  /** Region of the buckets. @default the provider's region */
+  /**
+   * Region of the buckets. Not af-south-1, ap-east-1, eu-south-1 or me-south-1: the log bucket is there too, and
+   * CloudFront's standard logging does not deliver to buckets in those regions. @default the provider's region
+   */
   region?: string;
   /**
    * A second region the site bucket replicates to (S3 replication with its own role, versioning on both sides); the
