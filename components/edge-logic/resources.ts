@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LambdaFunction, type LambdaFunctionSpec } from "../lambda/function";
-import type { EdgeFunctionSpec, EdgeLambdaSpec, EdgeLogicSpec } from "./spec";
+import { edgePackageLimit, type EdgeFunctionSpec, type EdgeLambdaSpec, type EdgeLogicSpec } from "./spec";
 
 export const CLOUDFRONT_FUNCTION_RUNTIME = "cloudfront-js-2.0";
 
@@ -75,6 +75,7 @@ export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: p
       timeout: lambda.timeout,
       description: `Lambda@Edge ${name} ${lambda.key} (${lambda.eventType})`,
       bundle: { define: lambda.define, external: lambda.external },
+      packageLimit: edgePackageLimit(lambda.eventType),
     },
     // LambdaFunction takes no tags; the transformation adds them to its aws.lambda.Function only.
     { parent, transformations: [(resource) => (resource.type === "aws:lambda/function:Function" ? { props: { ...resource.props, tags: { ...resource.props.tags, ...tags } }, opts: resource.opts } : undefined)] },

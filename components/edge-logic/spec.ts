@@ -139,7 +139,8 @@ export interface EdgeLambdaArgs {
    * Build-time constants (esbuild `define`): Lambda@Edge has no environment variables,
    * so configuration is baked into the bundle, e.g. `{ __AUTH_CONFIG__: JSON.stringify({...}) }`.
    * Values may be Outputs (`pulumi.jsonStringify({ issuer: auth.issuerUrl })`): the code is then
-   * built at deploy time, and the size limits are checked at construction with `null` in their place.
+   * built at deploy time: the size limits are checked at construction with `null` in their place, and again on the
+   * deployed bundle once they resolve (a bundle over the limit then fails `pulumi up` before the function is created).
    * @default {}
    */
   define?: Record<string, pulumi.Input<string>>;
@@ -336,10 +337,20 @@ function validateLambda(fail: ArgFailure, name: string, key: string, lambda: Edg
   } catch (error) {
     fail(`${at}.entry`, lambda.entry, `does not bundle: ${(error as Error).message.split("\n")[0]}`, "Fix the handler source (npm run typecheck shows it too).");
   }
-  if (zippedBytes > limits.zippedBytes) {
-    fail(`${at}.entry`, lambda.entry, `bundles to ${zippedBytes} zipped bytes, over Lambda@Edge's ${viewer ? "1 MB" : "50 MB"} limit for ${side} events`,
-      viewer ? "Trim dependencies, or move the work to an origin event (50 MB)." : "Trim dependencies.");
-  }
+  const packageLimit = edgePackageLimit(lambda.eventType);
+  if (zippedBytes > packageLimit.zippedBytes) fail(`${at}.entry`, lambda.entry, `bundles to ${zippedBytes} zipped bytes, over ${packageLimit.what}`, packageLimit.fix);
+}
+
+/**
+ * The compressed-size quota of a Lambda@Edge function on `eventType` (EDGE_LIMITS: 1 MB on viewer events, 50 MB on
+ * origin events), as checked at construction (validateLambda) and again by LambdaFunction once `define` Outputs
+ * resolve and the deployed bundle is built (its `packageLimit`).
+ */
+export function edgePackageLimit(eventType: string): { zippedBytes: number; what: string; fix: string } {
+  const viewer = eventType.startsWith("viewer-");
+  return viewer
+    ? { zippedBytes: EDGE_LIMITS.viewer.zippedBytes, what: "Lambda@Edge's 1 MB limit for viewer events", fix: "Trim dependencies and define values, or move the work to an origin event (50 MB)." }
+    : { zippedBytes: EDGE_LIMITS.origin.zippedBytes, what: "Lambda@Edge's 50 MB limit for origin events", fix: "Trim dependencies and define values." };
 }
 
 /**

@@ -38,6 +38,10 @@ export const LAMBDA_LIMITS = {
   asyncEventAgeSeconds: { min: 60, max: 21600 },
 } as const;
 
+/**
+ * Edge functions run it too: Lambda@Edge's "Supported runtimes" list Node.js 22
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-runtime).
+ */
 export const LAMBDA_RUNTIME = "nodejs22.x";
 /** A LambdaFunction's function is `<name>-function`, which Pulumi autonames `<name>-function-<7 hex>`. */
 export const FUNCTION_NAME_SUFFIX = "-function";
@@ -210,6 +214,12 @@ export interface LambdaFunctionArgs {
    */
   edge?: boolean;
   /**
+   * A compressed-size limit below Lambda's 50 MB, applied to the bundle built at deploy time when `bundle.define` holds
+   * Outputs (the construction-time check cannot see their values). EdgeLogic passes Lambda@Edge's per-event quota.
+   * @default Lambda's 50 MB
+   */
+  packageLimit?: PackageLimit;
+  /**
    * esbuild options: external modules and compile-time constants (which may be Outputs: the code is then built at deploy time).
    * `LAMBDA_BUNDLE_EXTERNALS` (the SDK's credential providers Lambda never loads) are external in every function.
    * @default { external: LAMBDA_BUNDLE_EXTERNALS, define: {} }
@@ -252,6 +262,8 @@ export interface LambdaFunctionSpec {
   publish: boolean;
   tracing: boolean;
   edge: boolean;
+  /** A zipped-size limit below Lambda's (LambdaFunctionArgs.packageLimit); absent: Lambda's 50 MB. */
+  packageLimit?: PackageLimit;
   logRetentionDays: number;
   environment: Record<string, pulumi.Input<string>>;
   permissions: PolicyStatement[];
@@ -447,6 +459,13 @@ function secretVariables(secrets: Record<string, FunctionSecretSpec>): Record<st
   return Object.fromEntries(Object.entries(secrets).map(([variable, secret]) => [variable, secret.id]));
 }
 
+/** A zipped-size limit, what it is (for the message) and the fix. */
+export interface PackageLimit {
+  zippedBytes: number;
+  what: string;
+  fix: string;
+}
+
 function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
   const edge = args.edge ?? false;
   const secrets = edge ? {} : normaliseSecrets(args.secrets);
@@ -463,6 +482,7 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
     publish: edge || (args.publish ?? false),
     tracing: !edge && (args.tracing ?? true),
     edge,
+    ...(args.packageLimit && { packageLimit: args.packageLimit }),
     logRetentionDays: args.logRetentionDays ?? 30,
     // Secrets travel as names (or ARNs); the handler fetches the value.
     environment: edge ? {} : { ...COMPONENT_ENVIRONMENT, ...(args.environment ?? {}), ...secretVariables(secrets) },
@@ -616,8 +636,9 @@ function createFunction(
 function deployTimeArchive(name: string, spec: LambdaFunctionSpec): pulumi.Output<pulumi.asset.AssetArchive> {
   return resolvedOptions(spec.bundle).apply(async (options) => {
     const bundle = await bundleEntryAsync(spec.entry, options);
-    if (bundle.zippedBytes > LAMBDA_LIMITS.zippedBytes) {
-      throw new Error(`LambdaFunction "${name}": the bundle is ${bundle.zippedBytes} zipped bytes once its constants resolved, over Lambda's 50 MB limit.`);
+    const limit = spec.packageLimit ?? { zippedBytes: LAMBDA_LIMITS.zippedBytes, what: "Lambda's 50 MB limit", fix: "Trim the constants' values or the dependencies." };
+    if (bundle.zippedBytes > limit.zippedBytes) {
+      throw new Error(`LambdaFunction "${name}": the bundle is ${bundle.zippedBytes} zipped bytes once its constants resolved, over ${limit.what}. ${limit.fix}`);
     }
     return bundleArchive(bundle);
   });

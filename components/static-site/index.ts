@@ -1,6 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
+import { regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { createBuckets } from "./buckets";
 import { createDistribution } from "./distribution";
@@ -9,7 +10,7 @@ import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { WebAcl } from "../web-acl";
 import { securityHeadersQuotaWarnings } from "./headers";
-import { cacheBehaviourQuotaWarning, certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, withBehaviourPatterns, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
+import { cacheBehaviourQuotaWarning, certificateNameQuotaWarning, ErrorDocumentServer, normalise, validateArgs, validateLogBucketRegion, withBehaviourPatterns, type StaticSiteArgs, type StaticSiteSpec } from "./spec";
 
 export type { StaticSiteArgs, StaticSiteDomain, StaticSiteRoute, StaticSiteSpec, PriceClass } from "./spec";
 export { ErrorDocumentServer } from "./spec";
@@ -58,6 +59,7 @@ export class StaticSite extends pulumi.ComponentResource {
     const fail = argFailer("StaticSite", name);
     const given = withBehaviourPatterns(args);
     validateArgs(fail, name, given);
+    validateLogBucketRegion(fail, regionWhereCreated(args.region, this, "aws:s3/bucket:Bucket"));
     this.spec = normalise(name, given);
     const quotaWarnings = [certificateNameQuotaWarning(name, args.domain), ...securityHeadersQuotaWarnings(name, args.securityHeaders), cacheBehaviourQuotaWarning(name, given)];
     for (const warning of quotaWarnings) if (warning) pulumi.log.warn(warning, this);

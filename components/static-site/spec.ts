@@ -22,7 +22,7 @@ import { normalisePublish, validatePublishArgs, type NormalisedPublish, type Sta
 import { normaliseWebAcl, validateWebAclArgs, WebAclScope, type WebAclArgs, type WebAclSpec } from "../web-acl/spec";
 import { HEALTH_CHECK_LIMITS, HEALTH_CHECK_TYPE, healthCheckProblem } from "../dns-routing/spec";
 import { checkStackTagRoom } from "../tags";
-import { validateRegionArg, validateRegionName } from "../region";
+import { describeRegion, type KnownRegion, validateRegionArg, validateRegionName } from "../region";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
 import { checkPathPattern, patternCovers } from "../cloudfront-path-pattern";
 
@@ -108,7 +108,10 @@ export interface StaticSiteRoute {
 export interface StaticSiteArgs {
   /** Folder with the site's files, relative to the working directory. */
   path: string;
-  /** The file served for `/` (and, with `spa`, for paths without a file extension). @default "index.html" */
+  /**
+   * The file served for `/` (and, with `spa`, for paths without a file extension). It is the distribution's default
+   * root object: at most 255 characters from A-Z a-z 0-9 `_ - . * $ / ~ " ' &`. @default "index.html"
+   */
   indexDocument?: string;
   /** Served with status 404 for paths that have no file. @default "error.html" */
   errorDocument?: string;
@@ -169,7 +172,10 @@ export interface StaticSiteArgs {
   edge?: readonly EdgeAssociation[];
   /** Keep the buckets (and their objects) when the site leaves the program. Prod should. @default false */
   retainOnDelete?: boolean;
-  /** Region of the buckets. @default the provider's region */
+  /**
+   * Region of the buckets. Not af-south-1, ap-east-1, eu-south-1 or me-south-1: the log bucket is there too, and
+   * CloudFront's standard logging does not deliver to buckets in those regions. @default the provider's region
+   */
   region?: string;
   /**
    * A second region the site bucket replicates to (S3 replication with its own role, versioning on both sides); the
@@ -299,6 +305,43 @@ export function certificateNameQuotaWarning(name: string, domain: StaticSiteDoma
  */
 export const CACHE_BEHAVIORS_PER_DISTRIBUTION = 75;
 
+/**
+ * Regions whose S3 buckets CloudFront's standard logging (legacy) does not deliver to: "Don't choose an Amazon S3
+ * bucket in any of the following Regions, because CloudFront doesn't deliver access logs to buckets in these Regions"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#access-logs-choosing-s3-bucket;
+ * the same four in the AWSConfigRemediation-EnableCloudFrontAccessLogs runbook). CreateDistribution is then refused
+ * with an access-denied error on the log bucket.
+ */
+export const CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS: readonly string[] = ["af-south-1", "ap-east-1", "eu-south-1", "me-south-1"];
+
+/**
+ * DistributionConfig.DefaultRootObject: "The maximum length of the name is 255 characters. The name can contain any
+ * of the following characters: A-Z, a-z; 0-9; _ - . * $ / ~ " '; &" (CloudFront Developer Guide, distribution
+ * settings, "Default root object"); anything else is refused with InvalidDefaultRootObject (HTTP 400).
+ */
+export const DEFAULT_ROOT_OBJECT = { maxLength: 255, characters: /^[A-Za-z0-9_\-.*$/~"'&]*$/ };
+
+/** Why CloudFront would refuse `name` as a DefaultRootObject, or undefined. */
+export function defaultRootObjectProblem(name: string): string | undefined {
+  if (name.length > DEFAULT_ROOT_OBJECT.maxLength) return `is ${name.length} characters, over CloudFront's ${DEFAULT_ROOT_OBJECT.maxLength} for a default root object`;
+  if (!DEFAULT_ROOT_OBJECT.characters.test(name)) return `holds characters CloudFront refuses in a default root object (InvalidDefaultRootObject): it takes A-Z a-z 0-9 _ - . * $ / ~ " ' & only`;
+  return undefined;
+}
+
+/**
+ * Refuses a site whose log bucket (in the site's region) CloudFront's standard logging cannot deliver to. Not moved to
+ * us-east-1 instead: the same bucket receives the site bucket's S3 server access logs, whose target bucket must be in
+ * the source bucket's region. `known` is where the buckets are created (regionWhereCreated); under an explicit
+ * provider it is unknown here, and the CloudFrontLogBucketRegion deploy rule sees the plan.
+ */
+export function validateLogBucketRegion(fail: ArgFailure, known: KnownRegion): void {
+  if (!known.region || !CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.includes(known.region)) return;
+  fail("region", describeRegion(known),
+    "is a region CloudFront's standard logging does not deliver to, and the site's log bucket is created there, so CreateDistribution is refused",
+    `Put the site in another region (e.g. "eu-west-1"); CloudFront serves it worldwide either way. Regions refused: ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")}.`);
+}
+
+
 /** The warning for a distribution StaticSite would give more cache behaviours than CloudFront's default quota, or undefined. */
 export function cacheBehaviourQuotaWarning(name: string, args: Pick<StaticSiteArgs, "routes" | "edge">): string | undefined {
   const routes = args.routes ?? [];
@@ -326,6 +369,9 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
     if (document !== undefined && (document === "" || document.startsWith("/") || document.includes(".."))) {
       fail(argument, document, "is not a file name inside the site folder", `Use a key relative to the folder, e.g. "${argument === "indexDocument" ? "index.html" : "error.html"}".`);
     }
+    const rootObjectProblem = argument === "indexDocument" && document !== undefined ? defaultRootObjectProblem(document) : undefined;
+    // The index document is the distribution's DefaultRootObject (distribution.ts).
+    if (rootObjectProblem) fail(argument, document, rootObjectProblem, 'Rename the file, e.g. "index.html".');
     if (args.hosting === "s3-website" && argument === "indexDocument" && document?.includes("/")) {
       fail(argument, document, "contains a slash; S3 website hosting appends the index document to every folder", 'Use a plain file name such as "index.html".');
     }

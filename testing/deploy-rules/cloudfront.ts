@@ -1,13 +1,13 @@
 /** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores, response headers policies' HSTS max-age; warnings for the function and cache behaviour quotas. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
-import { CACHE_BEHAVIORS_PER_DISTRIBUTION } from "../../components/static-site/spec";
+import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem } from "../../components/static-site/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
 import { textLengthFindings } from "./names";
 import { sharedAcrossStacks } from "./record-sets";
-import { arnRegion, finding, referenced, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 export const VIEWER_EVENTS = ["viewer-request", "viewer-response"];
@@ -384,10 +384,7 @@ export const CLOUDFRONT_LOG_BUCKET_ACLS: DeployRule = {
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const d of ofType(graph, DISTRIBUTION)) {
-      const target: string | undefined = d.inputs.loggingConfig?.bucket;
-      if (!target) continue;
-      const bucket = ofType(graph, "aws:s3/bucket:Bucket").find((b) => b.state.bucketDomainName === target || `${b.state.bucket}.s3.amazonaws.com` === target);
-      // A bucket this program does not create is configured elsewhere; nothing to read.
+      const bucket = standardLogBucket(graph, d);
       if (!bucket) continue;
       const ownership = ofType(graph, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").find((o) => [bucket.id, bucket.state.bucket].includes(o.inputs.bucket));
       const setting = ownership?.inputs.rule?.objectOwnership;
@@ -403,6 +400,61 @@ export const CLOUDFRONT_LOG_BUCKET_ACLS: DeployRule = {
       } else if (!dependencyClosure(graph, d).has(ownership.urn)) {
         findings.push(finding("CloudFrontLogBucketAcls", d, `does not depend on ${ownership.name}, so it can be created while ${bucket.name} still has ACLs disabled`, `add ${ownership.name} to the distribution's dependsOn`));
       }
+    }
+    return findings;
+  },
+};
+
+
+/** The bucket of the plan a distribution's standard logging (legacy) writes to; undefined when none, or one this program does not create (configured elsewhere; nothing to read). */
+function standardLogBucket(graph: Graph, distribution: RecordedResource): RecordedResource | undefined {
+  const target: string | undefined = distribution.inputs.loggingConfig?.bucket;
+  if (!target) return undefined;
+  return ofType(graph, "aws:s3/bucket:Bucket").find((b) => b.state.bucketDomainName === target || `${b.state.bucket}.s3.amazonaws.com` === target);
+}
+
+/**
+ * CloudFront's standard logging (legacy) does not deliver to buckets in af-south-1, ap-east-1, eu-south-1 or
+ * me-south-1 (CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS); CreateDistribution is refused with access denied on the
+ * log bucket. StaticSite refuses those regions at construction; this covers any program's distributions.
+ */
+export const CLOUDFRONT_LOG_BUCKET_REGION: DeployRule = {
+  id: "CloudFrontLogBucketRegion",
+  title: "The standard-logging bucket is in a region CloudFront delivers standard logs to",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html#access-logs-choosing-s3-bucket",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const bucket = standardLogBucket(graph, d);
+      if (!bucket) continue;
+      const region = regionOf(graph, bucket, context);
+      if (!CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.includes(region)) continue;
+      findings.push(
+        finding(
+          "CloudFrontLogBucketRegion",
+          d,
+          `logs to bucket ${bucket.name} in ${region}, a region CloudFront's standard logging does not deliver to, so CreateDistribution is refused (access denied on the log bucket)`,
+          `put the log bucket in a region outside ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")} (e.g. us-east-1), or turn standard logging off`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/** DefaultRootObject: at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ " ' & (defaultRootObjectProblem, which StaticSite applies to indexDocument). */
+export const CLOUDFRONT_DEFAULT_ROOT_OBJECT: DeployRule = {
+  id: "CloudFrontDefaultRootObject",
+  title: "A distribution's default root object is at most 255 characters CloudFront allows",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const name: unknown = d.inputs.defaultRootObject;
+      // Unset or "" is no default root object; an unknown value is not judged.
+      if (typeof name !== "string" || name === "") continue;
+      const problem = defaultRootObjectProblem(name);
+      if (problem) findings.push(finding("CloudFrontDefaultRootObject", d, `has defaultRootObject ${JSON.stringify(name)}, which ${problem}, so CreateDistribution or UpdateDistribution fails`, "rename the object to at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ \" ' &"));
     }
     return findings;
   },
@@ -541,6 +593,8 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_ALIAS_CERTIFICATE,
   CLOUDFRONT_ALIAS_UNIQUE,
   CLOUDFRONT_LOG_BUCKET_ACLS,
+  CLOUDFRONT_LOG_BUCKET_REGION,
+  CLOUDFRONT_DEFAULT_ROOT_OBJECT,
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
   CLOUDFRONT_HSTS_MAX_AGE,

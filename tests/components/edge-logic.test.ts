@@ -314,6 +314,17 @@ describe("EdgeLogic rejects bad arguments", () => {
     expect(() => new EdgeLogic("bad", { lambdas: { a: { ...big, eventType: "viewer-request" } } })).toThrow(/lambdas\.a\.entry .* bundles to \d+ zipped bytes, over Lambda@Edge's 1 MB limit for viewer events/);
     expect(() => new EdgeLogic("fine", { lambdas: { a: { ...big, eventType: "origin-request" } } })).not.toThrow();
   });
+
+  it("rejects the deployed bundle of a viewer Lambda@Edge once a define Output resolves past 1 MB zipped, and takes it on an origin event", async () => {
+    // Construction sees null in the Output's place (a few hundred bytes); only the deploy-time build sees the value.
+    const noise = pulumi.output(JSON.stringify(randomBytes(1_500_000).toString("base64")));
+    const late = (eventType: "viewer-request" | "origin-request") => ({ entry: "tests/fixtures/edge/noisy.ts", eventType, define: { __NOISE__: noise } });
+    await expect(record(() => new EdgeLogic("late-viewer", { lambdas: { a: late("viewer-request") } }))).rejects.toThrow(
+      /: LambdaFunction "late-viewer-a": the bundle is \d+ zipped bytes once its constants resolved, over Lambda@Edge's 1 MB limit for viewer events\. Trim dependencies and define values, or move the work to an origin event \(50 MB\)\.$/,
+    );
+    const origin = await record(() => new EdgeLogic("late-origin", { lambdas: { a: late("origin-request") } }));
+    expect(resource(origin, "aws:lambda/function:Function", "late-origin-a-function").inputs.code).toBeDefined();
+  }, 120_000);
 });
 
 describe("StaticSite rejects edge associations CloudFront would refuse", () => {

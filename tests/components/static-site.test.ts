@@ -1,4 +1,5 @@
 import { runInNewContext } from "node:vm";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
@@ -334,6 +335,14 @@ describe("StaticSite rejects bad arguments", () => {
     ["a price class", { priceClass: "PriceClass_1" as never }, /priceClass "PriceClass_1" is not a CloudFront price class/],
     ["a hosting mode", { hosting: "public" as never }, /hosting "public" is not a hosting mode/],
     ["an index document path in website mode", { hosting: "s3-website", indexDocument: "docs/index.html" }, /indexDocument "docs\/index.html" contains a slash/],
+    // The index document is CloudFront's DefaultRootObject: 255 characters from A-Z a-z 0-9 _ - . * $ / ~ " ' & at most.
+    ["an index document with a space", { indexDocument: "my page.html" },
+      /^StaticSite "bad": indexDocument "my page\.html" holds characters CloudFront refuses in a default root object \(InvalidDefaultRootObject\): it takes A-Z a-z 0-9 _ - \. \* \$ \/ ~ " ' & only\. Rename the file, e\.g\. "index\.html"\.$/],
+    ["an index document with a non-ASCII letter", { indexDocument: "seite-ü.html" }, /indexDocument "seite-ü\.html" holds characters CloudFront refuses in a default root object/],
+    ["an index document over 255 characters", { indexDocument: `${"a".repeat(251)}.html` }, /indexDocument "a+\.html" is 256 characters, over CloudFront's 255 for a default root object/],
+    // CloudFront's standard logging does not deliver to buckets there, and the log bucket is in the site's region.
+    ["a region CloudFront's standard logging does not deliver to", { region: "af-south-1" },
+      /^StaticSite "bad": region "af-south-1" is a region CloudFront's standard logging does not deliver to, and the site's log bucket is created there, so CreateDistribution is refused\. Put the site in another region \(e\.g\. "eu-west-1"\); CloudFront serves it worldwide either way\. Regions refused: af-south-1, ap-east-1, eu-south-1, me-south-1\.$/],
     ["a domain with no way to get a certificate", { domain: { name: "a.example.com" } }, /domain "a\.example\.com" has neither certificateArn nor hostedZoneId/],
     ["a certificate outside us-east-1", { domain: { name: "a.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
     ["an invalid host name", { domain: { name: "Not A Host", hostedZoneId: "Z1" } }, /domain\.name "Not A Host" is not a lowercase DNS host name/],
@@ -364,6 +373,25 @@ describe("StaticSite rejects bad arguments", () => {
     ["a custom header value with a line break", { securityHeaders: { customHeaders: { "X-A": "a\r\nSet-Cookie: x=1" } } }, /securityHeaders\.customHeaders\["X-A"\] .* is not a single-line header value/],
   ])("%s", (_, bad, message) => {
     expect(() => new StaticSite("bad", { path, ...bad })).toThrow(message);
+  });
+
+  it("refuses the stack's aws:region when CloudFront's standard logging does not deliver there, and leaves an explicit provider's to the plan", () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "me-south-1";
+    try {
+      expect(() => new StaticSite("bahrain", { path })).toThrow(/^StaticSite "bahrain": region "me-south-1 \(the stack's aws:region\)" is a region CloudFront's standard logging does not deliver to/);
+      const provider = new aws.Provider("site-milan", { region: "eu-south-1" });
+      expect(() => new StaticSite("milan", { path }, { provider })).not.toThrow();
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
+  });
+
+  it("accepts the longest index document CloudFront takes, with every character it allows", () => {
+    const allowed = `A-Za-z0_9.*$~"'&/index`;
+    expect(() => new StaticSite("root-object", { path, indexDocument: allowed })).not.toThrow();
+    expect(() => new StaticSite("root-object-long", { path, indexDocument: `${"a".repeat(250)}.html` })).not.toThrow();
   });
 
   it("accepts what those checks allow: an empty or nested origin path, and 11 names on a certificate it does not request", async () => {
