@@ -437,6 +437,46 @@ export const EVENTBRIDGE_SNS_FIFO_TARGET: DeployRule = {
   },
 };
 
+/**
+ * A bus or archive encrypted with a customer managed key: "the policies on that KMS key must give EventBridge
+ * permission to use it", kms:DescribeKey ("to retrieve the KMS key ARN for the Key Id provided, and to verify that the
+ * key is symmetric"), kms:GenerateDataKey and kms:Decrypt (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html);
+ * an archive also kms:ReEncrypt* (its key policy, https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html).
+ * The bus's key also encrypts each rule's pattern and each target's input (eb-encryption-event-bus-cmkey.html). The
+ * conditions those pages recommend (aws:SourceArn, aws:SourceAccount, kms:EncryptionContext:aws:events:event-bus:arn)
+ * match EventBridge's own use, so a statement with them counts. Keys outside the plan (or named by alias) are not read.
+ */
+const BUS_KEY_ACTIONS = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];
+export const EVENTBRIDGE_BUS_KEY_POLICY: DeployRule = {
+  id: "EventBridgeBusKeyPolicy",
+  title: "A bus's or archive's customer managed key lets EventBridge use it",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const [type, what, actions] of [
+      [BUS, "event bus", BUS_KEY_ACTIONS],
+      [ARCHIVE, "archive", [...BUS_KEY_ACTIONS, "kms:ReEncryptFrom", "kms:ReEncryptTo"]],
+    ] as const) {
+      for (const resource of ofType(graph, type)) {
+        const ref = resource.inputs.kmsKeyIdentifier;
+        const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
+        if (!key) continue;
+        const missing = keyPolicyMissing(graph, key, EVENTS_PRINCIPAL, actions);
+        if (missing.length === 0) continue;
+        findings.push(
+          finding(
+            this.id,
+            resource,
+            `is an ${what} encrypted with ${key.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(", ")}; EventBridge needs them to use a customer managed key (${what === "archive" ? "encryption-archives.html" : "eb-encryption-key-policy.html"}), and without them it cannot encrypt or decrypt the ${what === "archive" ? "archived events" : "bus's events, rule patterns and target inputs"}`,
+            `add a statement to ${key.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} ${actions.join(", ").replace("kms:ReEncryptFrom, kms:ReEncryptTo", "kms:ReEncrypt*")} (a condition on aws:SourceArn or kms:EncryptionContext:aws:events:event-bus:arn naming the bus may narrow it)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /** The condition keys a KMS key policy's statement for EventBridge may not carry for an SNS topic (sns-key-management.html, "compatibility with AWS services"). */
 const SNS_KEY_UNSUPPORTED_CONDITIONS = ["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"];
 
@@ -646,6 +686,7 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
   EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION,
   EVENTBRIDGE_TOPIC_TARGET_POLICY,
+  EVENTBRIDGE_BUS_KEY_POLICY,
   EVENTBRIDGE_SNS_FIFO_TARGET,
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,
