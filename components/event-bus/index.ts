@@ -175,7 +175,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
       const fn = target as LambdaFunction;
       this.checkTargetRegion(`${at} function`, fn.spec.name, fn.spec.region, fn, "aws:lambda/function:Function", "EventBridge invokes a Lambda target in the rule's region only", "the function");
     }
-    if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options?.input);
+    if (kind === "sqs") this.checkQueue(at, target as MessageQueue, options?.messageGroupId, options ?? {});
     if (kind === "sns") this.checkTopic(at, target as Topic);
     if (kind === "sfn") this.checkTargetRegion(`${at} workflow`, (target as Workflow).spec.name, (target as Workflow).spec.region, target as Workflow, "aws:sfn/stateMachine:StateMachine", "EventBridge starts a Step Functions target in the rule's region only", "the workflow");
     // A queue's message group is checked with the queue (checkQueue); no other target takes one.
@@ -346,7 +346,7 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
   }
 
   /** A MessageQueue the rule may send to: of the bus's region, listing this bus, and for a FIFO queue a message group and content-based deduplication. */
-  private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined, input: unknown): void {
+  private checkQueue(at: string, queue: MessageQueue, messageGroupId: string | undefined, options: EventBusSubscribeOptions): void {
     if (!queue?.spec || !Array.isArray(queue.eventBuses)) this.fail(`${at} queue`, queue, "is not a MessageQueue", "Pass the MessageQueue EventBridge should send to.");
     this.checkTargetRegion(`${at} queue`, queue.spec.name, queue.spec.region, queue, "aws:sqs/queue:Queue", "EventBridge sends to an SQS target in the rule's region only", "the queue");
     // A queue has one policy (deploy rule SqsOneQueuePolicy): the bus's grant belongs in the MessageQueue's own.
@@ -377,8 +377,9 @@ export abstract class EventRuleBus extends pulumi.ComponentResource {
     }
     // Content-based deduplication ids a message by its body: a constant body makes every event after the first within
     // SQS's 5-minute deduplication interval a duplicate, which SQS accepts and drops (API_SendMessage MessageDeduplicationId).
-    if (input !== undefined) {
-      this.fail(`${at} input`, input, `is a constant body for the FIFO queue "${queue.spec.name}", whose content-based deduplication would drop every event after the first in each 5 minutes`, "Leave input out (the queue gets the whole event, whose id differs), or use an inputTransformer whose template carries <aws.events.event.json> or the event's id.");
+    const constant = constantBody(options);
+    if (constant) {
+      this.fail(`${at} ${constant.argument}`, constant.value, `${constant.why} for the FIFO queue "${queue.spec.name}", whose content-based deduplication would drop every event after the first in each 5 minutes`, `Leave ${constant.argument.split(".")[0]} out (the queue gets the whole event, whose id differs), or use an inputTransformer whose template carries <aws.events.event.json> or the event's id (inputPaths: { id: "$.id" }).`);
     }
   }
 
@@ -628,6 +629,37 @@ export const EVENT_TARGET_PREDEFINED_VARIABLES: readonly string[] = ["aws.events
 const VARIABLE_NAME = /^[A-Za-z0-9_-]+$/;
 /** A placeholder as a template writes it: `<name>` of a variable's characters or a predefined name's. */
 const TEMPLATE_PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
+
+/**
+ * The event fields that are one value for every event a rule matches, or one of the few its pattern names: `version`
+ * ("set to 0 (zero) in all events"), `source`, `detail-type`, `account` and `region` (the event envelope,
+ * https://docs.aws.amazon.com/eventbridge/latest/ref/events-structure.html). A body made of them alone repeats.
+ */
+const EVENT_CONSTANT_PATHS = ["$.version", "$.source", "$.detail-type", "$.account", "$.region"];
+/** The predefined variables that are the rule's, the same for every event it matches. */
+const RULE_CONSTANT_VARIABLES = ["aws.events.rule-arn", "aws.events.rule-name"];
+
+/**
+ * Why a target's input makes the same body for every event (or for each of the few values of a field the pattern
+ * names), if it does: a constant `input`, an `inputPath` to a constant field, or an `inputTransformer` whose template
+ * reads nothing else (the rule's own variables, or inputPaths to constant fields). A malformed transformer is left to
+ * checkTargetInput.
+ */
+function constantBody(options: EventBusSubscribeOptions): { argument: string; value: unknown; why: string } | undefined {
+  if (options.input !== undefined) return { argument: "input", value: options.input, why: "is a constant body" };
+  if (typeof options.inputPath === "string" && EVENT_CONSTANT_PATHS.includes(options.inputPath)) {
+    return { argument: "inputPath", value: options.inputPath, why: "selects a field that is the same for every event of an event type, so the body repeats" };
+  }
+  const transformer = options.inputTransformer;
+  const paths: unknown = transformer?.inputPaths ?? {};
+  if (typeof transformer?.inputTemplate !== "string" || typeof paths !== "object" || paths === null) return undefined;
+  const constant = (placeholder: string) =>
+    RULE_CONSTANT_VARIABLES.includes(placeholder) || (Object.hasOwn(paths, placeholder) && EVENT_CONSTANT_PATHS.includes((paths as Record<string, string>)[placeholder]));
+  if ([...transformer.inputTemplate.matchAll(TEMPLATE_PLACEHOLDER)].every(([, placeholder]) => constant(placeholder))) {
+    return { argument: "inputTransformer.inputTemplate", value: transformer.inputTemplate, why: "reads nothing that differs between events of an event type (only the rule's name or ARN, or source, detail-type, account, region, version), so the body repeats" };
+  }
+  return undefined;
+}
 
 /** `input`, `inputPath` or `inputTransformer` (at most one) within EventBridge's limits, as the target and the spec take them. */
 function checkTargetInput(fail: ArgFailure, at: string, options: EventBusSubscribeOptions): EventBusTargetInputSpec {

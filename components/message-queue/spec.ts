@@ -29,7 +29,8 @@ export interface MessageQueueConsumer {
 export interface MessageQueueArgs {
   consumer: MessageQueueConsumer;
   /**
-   * A FIFO queue: exactly-once processing and order per message group.
+   * A FIFO queue: exactly-once processing and order per message group. Changing it on a deployed queue replaces the
+   * queue and its dead-letter queue (SQS cannot change a queue's type): their messages are deleted with them.
    * @default false
    */
   fifo?: boolean;

@@ -17,7 +17,7 @@ import { EVENTBRIDGE_RULE_SENDER, queueSendFix, queueSendRefusal, resourceSendRe
 import { busNameOf, customBusNameOf } from "../../components/arn";
 import { BUS_POLICY, topicPolicies } from "../../local/resource-policies";
 import { granting, roleGrants, trustsService } from "./iam";
-import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
+import { keyPolicyMissing, planKey, serviceKeyRefusal } from "./key-policy";
 import { byReference, onePolicyRule } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -361,6 +361,26 @@ export const EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION: DeployRule = {
 };
 
 /**
+ * A target's dead-letter queue encrypted with KMS: EventBridge sends to it as to a queue target, and "to allow these
+ * event sources to work with encrypted queues, you must create a customer managed KMS key and add permissions in the key
+ * policy for the service" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html),
+ * the same kms:GenerateDataKey and kms:Decrypt as EventBridgeQueueTargetEncryption. Otherwise the events the target
+ * could not take are lost with no trace. EventBus's dead-letter queues use SSE-SQS.
+ */
+export const EVENTBRIDGE_DEAD_LETTER_QUEUE_ENCRYPTION: DeployRule = {
+  id: "EventBridgeDeadLetterQueueEncryption",
+  title: "A target's dead-letter queue is not encrypted with a key EventBridge may not use",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+  check(graph) {
+    return targetKeyRefusals(graph, this.id, (target) => referenced(graph, QUEUE, target.inputs.deadLetterConfig?.arn), "sqs", {
+      verb: "keeps the events it cannot deliver in the dead-letter queue",
+      lost: "every event EventBridge moves there is lost",
+      managedFix: (queue) => `encrypt ${queue} with SSE-SQS (sqsManagedSseEnabled: true, as EventBus's dead-letter queues are) or a customer managed key whose policy allows events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`,
+    });
+  },
+};
+
+/**
  * A topic target encrypted with KMS: "the Amazon SNS topic must use a customer managed AWS KMS key" whose key policy
  * lets EventBridge use it (https://repost.aws/knowledge-center/sns-not-getting-eventbridge-notification): the AWS
  * managed key alias/aws/sns has a key policy no one can change, and a customer managed key in the plan must allow
@@ -437,6 +457,46 @@ export const EVENTBRIDGE_SNS_FIFO_TARGET: DeployRule = {
   },
 };
 
+/**
+ * A bus or archive encrypted with a customer managed key: "the policies on that KMS key must give EventBridge
+ * permission to use it", kms:DescribeKey ("to retrieve the KMS key ARN for the Key Id provided, and to verify that the
+ * key is symmetric"), kms:GenerateDataKey and kms:Decrypt (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html);
+ * an archive also kms:ReEncrypt* (its key policy, https://docs.aws.amazon.com/eventbridge/latest/userguide/encryption-archives.html).
+ * The bus's key also encrypts each rule's pattern and each target's input (eb-encryption-event-bus-cmkey.html). The
+ * conditions those pages recommend (aws:SourceArn, aws:SourceAccount, kms:EncryptionContext:aws:events:event-bus:arn)
+ * match EventBridge's own use, so a statement with them counts. Keys outside the plan (or named by alias) are not read.
+ */
+const BUS_KEY_ACTIONS = ["kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt"];
+export const EVENTBRIDGE_BUS_KEY_POLICY: DeployRule = {
+  id: "EventBridgeBusKeyPolicy",
+  title: "A bus's or archive's customer managed key lets EventBridge use it",
+  source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const [type, what, actions] of [
+      [BUS, "event bus", BUS_KEY_ACTIONS],
+      [ARCHIVE, "archive", [...BUS_KEY_ACTIONS, "kms:ReEncryptFrom", "kms:ReEncryptTo"]],
+    ] as const) {
+      for (const resource of ofType(graph, type)) {
+        const ref = resource.inputs.kmsKeyIdentifier;
+        const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
+        if (!key) continue;
+        const missing = keyPolicyMissing(graph, key, EVENTS_PRINCIPAL, actions);
+        if (missing.length === 0) continue;
+        findings.push(
+          finding(
+            this.id,
+            resource,
+            `is an ${what} encrypted with ${key.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(", ")}; EventBridge needs them to use a customer managed key (${what === "archive" ? "encryption-archives.html" : "eb-encryption-key-policy.html"}), and without them it cannot encrypt or decrypt the ${what === "archive" ? "archived events" : "bus's events, rule patterns and target inputs"}`,
+            `add a statement to ${key.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} ${actions.join(", ").replace("kms:ReEncryptFrom, kms:ReEncryptTo", "kms:ReEncrypt*")} (a condition on aws:SourceArn or kms:EncryptionContext:aws:events:event-bus:arn naming the bus may narrow it)`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /** The condition keys a KMS key policy's statement for EventBridge may not carry for an SNS topic (sns-key-management.html, "compatibility with AWS services"). */
 const SNS_KEY_UNSUPPORTED_CONDITIONS = ["aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID"];
 
@@ -451,25 +511,22 @@ function targetKeyRefusals(
   id: string,
   destination: (target: RecordedResource) => RecordedResource | undefined,
   service: "sqs" | "sns",
-  text: { verb: string; managedFix: (name: string) => string },
+  text: { verb: string; managedFix: (name: string) => string; lost?: string },
 ): DeployFinding[] {
   const findings: DeployFinding[] = [];
   for (const target of ofType(graph, TARGET)) {
     const resource = destination(target);
-    const key = resource?.inputs.kmsMasterKeyId;
-    if (!resource || typeof key !== "string" || key === "") continue;
-    if (isAwsManagedKey(key, service)) {
-      findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with the AWS managed key alias/aws/${service}, whose key policy cannot let events.amazonaws.com use it; every delivery fails`, text.managedFix(resource.name)));
-      continue;
-    }
-    const kmsKey = planKey(graph, key);
-    if (!kmsKey) continue;
     // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
     // EventBridge-to-encrypted topics" (sns-key-management.html): such a statement never matches EventBridge's publish.
     const unmatched = service === "sns" ? SNS_KEY_UNSUPPORTED_CONDITIONS : [];
-    const missing = keyPolicyMissing(graph, kmsKey, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
+    const refusal = resource && serviceKeyRefusal(graph, resource, service, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
+    if (!resource || !refusal) continue;
+    if (refusal.managed) {
+      findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with the AWS managed key alias/aws/${service}, whose key policy cannot let events.amazonaws.com use it; ${text.lost ?? "every delivery fails"}`, text.managedFix(resource.name)));
+      continue;
+    }
     const unconditioned = service === "sns" ? ` in a statement without ${SNS_KEY_UNSUPPORTED_CONDITIONS.join(", ")} conditions (not supported for EventBridge-to-encrypted topics)` : "";
-    if (missing.length > 0) findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${kmsKey.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(" and ")}${unconditioned}; every delivery fails`, `add a statement to ${kmsKey.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt${unconditioned}`));
+    findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with ${refusal.key.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${refusal.missing.join(" and ")}${unconditioned}; ${text.lost ?? "every delivery fails"}`, `add a statement to ${refusal.key.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt${unconditioned}`));
   }
   return findings;
 }
@@ -644,8 +701,10 @@ export const EVENTBRIDGE_RULES: DeployRule[] = [
   EVENTBRIDGE_SQS_FIFO_TARGET,
   EVENTBRIDGE_QUEUE_TARGET_POLICY,
   EVENTBRIDGE_QUEUE_TARGET_ENCRYPTION,
+  EVENTBRIDGE_DEAD_LETTER_QUEUE_ENCRYPTION,
   EVENTBRIDGE_TOPIC_TARGET_ENCRYPTION,
   EVENTBRIDGE_TOPIC_TARGET_POLICY,
+  EVENTBRIDGE_BUS_KEY_POLICY,
   EVENTBRIDGE_SNS_FIFO_TARGET,
   EVENTBRIDGE_WORKFLOW_ROLE,
   EVENTBRIDGE_TARGET_INPUT,

@@ -14,6 +14,7 @@ import { finding, referenced, regionOf, type DeployFinding, type DeployRule } fr
 import { isFifo, redriveTarget } from "./queue-shape";
 import { serviceInvokePermissions } from "./invoke-permission";
 import { queueSendFix, queueSendRefusal, SNS_TOPIC_SENDER } from "./queue-policy";
+import { serviceKeyRefusal } from "./key-policy";
 
 const TOPIC = "aws:sns/topic:Topic";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
@@ -187,6 +188,39 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
   },
 };
 
+const SNS_PRINCIPAL = "sns.amazonaws.com";
+/**
+ * An SQS subscription's queue, or a subscription's dead-letter queue, encrypted with a key SNS may not use. "Several
+ * AWS services act as event sources that can send events to Amazon SQS queues. To allow these event sources to work
+ * with encrypted queues, you must create a customer managed KMS key and add permissions in the key policy for the
+ * service", kms:GenerateDataKey and kms:Decrypt; "you cannot modify the key policy of an AWS managed KMS key for Amazon
+ * SQS" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html). Subscribe
+ * succeeds and the deliveries fail. SSE-SQS needs nothing; keys outside the plan are not read.
+ */
+export const SNS_SQS_SUBSCRIPTION_QUEUE_ENCRYPTION: DeployRule = {
+  id: "SnsSqsSubscriptionQueueEncryption",
+  title: "An SQS subscription's queue and a subscription's dead-letter queue are not encrypted with a key SNS may not use",
+  source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const subscription of subscriptions(graph)) {
+      const endpoint = subscription.inputs.protocol === "sqs" ? queueOf(graph, subscription.inputs.endpoint) : undefined;
+      const deadLetter = queueOf(graph, redriveTarget(subscription.inputs.redrivePolicy)?.deadLetterTargetArn);
+      for (const [queue, role] of [[endpoint, "queue"], [deadLetter, "dead-letter queue"]] as const) {
+        const refusal = queue && serviceKeyRefusal(graph, queue, "sqs", SNS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
+        if (!queue || !refusal) continue;
+        const delivered = role === "queue" ? "every delivery fails" : "every message SNS moves there is lost";
+        findings.push(
+          refusal.managed
+            ? finding(this.id, subscription, `sends ${topicName(graph, subscription)}'s messages to the ${role} ${queue.name}, encrypted with the AWS managed key alias/aws/sqs, whose key policy cannot let ${SNS_PRINCIPAL} use it; ${delivered}`, `encrypt ${queue.name} with SSE-SQS (sqsManagedSseEnabled: true, as MessageQueue does) or a customer managed key whose policy allows ${SNS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt`)
+            : finding(this.id, subscription, `sends ${topicName(graph, subscription)}'s messages to the ${role} ${queue.name}, encrypted with ${refusal.key.name}, whose key policy does not allow ${SNS_PRINCIPAL} ${refusal.missing.join(" and ")}; ${delivered}`, `add a statement to ${refusal.key.name}'s policy allowing the service principal ${SNS_PRINCIPAL} kms:GenerateDataKey and kms:Decrypt`),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /**
  * Which endpoints a topic takes (Subscribe answers InvalidParameter otherwise):
  * - a FIFO topic delivers to SQS queues only, FIFO or standard ("To preserve strict message ordering, Amazon SNS
@@ -322,4 +356,4 @@ export const SNS_ONE_SUBSCRIPTION_PER_ENDPOINT: DeployRule = {
   },
 };
 
-export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY, SNS_ONE_SUBSCRIPTION_PER_ENDPOINT];
+export const SNS_RULES: DeployRule[] = [SNS_LAMBDA_SUBSCRIPTION_PERMISSION, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_POLICY, SNS_SUBSCRIPTION_DEAD_LETTER_QUEUE_TARGET, SNS_SQS_SUBSCRIPTION_QUEUE_POLICY, SNS_SQS_SUBSCRIPTION_QUEUE_ENCRYPTION, SNS_SUBSCRIPTION_ENDPOINT_TYPE, SNS_FILTER_POLICY, SNS_ONE_TOPIC_POLICY, SNS_ONE_SUBSCRIPTION_PER_ENDPOINT];

@@ -165,6 +165,7 @@ const TABLE = "aws:dynamodb/table:Table";
 const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const BUCKET = "aws:s3/bucket:Bucket";
+const QUEUE = "aws:sqs/queue:Queue";
 const SECRET = "aws:secretsmanager/secret:Secret";
 const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
 /** An event source mapping's Kafka configs, each with a consumer group (kafkaConsumerGroupChange). */
@@ -681,7 +682,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionRoutingPolicy", title: "Records of one name and type do not switch routing policy one record at a time", source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
   { id: "TransitionRecordSetOrphaned", title: "A removed Route 53 record does not delete the record set a kept record still writes", source: `${PROVIDER}/route53/record.go` },
   { id: "TransitionVaultLockImmutable", title: "A compliance-mode backup vault lock keeps its numbers", source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-backup-backupvault-lockconfigurationtype.html" },
-  { id: "TransitionStatefulReplaced", title: "A table, user pool, bucket or Aurora cluster is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
+  { id: "TransitionStatefulReplaced", title: "A table, user pool, bucket, Aurora cluster or SQS queue is neither replaced nor renamed without aliases", source: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-updating.html" },
   { id: "TransitionReplicaStreamOff", title: "A global table's replicas and its stream are not dropped in one update", source: "https://github.com/hashicorp/terraform-provider-aws/issues/34450" },
   { id: "TransitionProtectedReplicaRemoved", title: "A deletion-protected replica is not removed before its protection is off", source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html" },
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
@@ -1666,6 +1667,33 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
     keep: "databaseName, masterUsername, kmsKeyId (RelationalDatabase's kmsKeyArn), the subnet group (RelationalDatabase's network) and region",
     move: "restore the final or a manual snapshot into the new cluster (RestoreDBClusterFromSnapshot), or pg_dump from the deployed one and pg_restore into the new one",
     source: `${PROVIDER}/rds/cluster.go`,
+  },
+  {
+    type: QUEUE,
+    label: "SQS queue",
+    noun: "queue",
+    data: "its messages",
+    // Every queue, not only dead-letter ones, and in every stack, as for the types above (the rule judges what a type
+    // holds, not the stack): a plan cannot tell a drained queue from one with a backlog behind a failing consumer, and
+    // a dead-letter queue keeps failed messages for redrive up to its messageRetentionSeconds (14 days by default in
+    // the components). DeleteQueue: "When you delete a queue, any messages in the queue are no longer available"
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html).
+    consequence: "Messages still waiting for a consumer, and in a dead-letter queue the failed messages kept for redrive, are gone: nothing moves them to the new queue",
+    // queue.go: name and name_prefix (Optional, Computed, ForceNew: name is the bridge's autoname field) and fifo_queue
+    // (Default false, ForceNew), so MessageQueue's `fifo` replaces the queue and its dead-letter queue.
+    replaceOn: ["name", "namePrefix", "fifoQueue"],
+    replaceWhenSet: [],
+    emptyIsUnset: true,
+    defaults: { fifoQueue: false },
+    autonameField: "name",
+    alsoKept: [],
+    // DeleteQueue has no protection to refuse it; a queue with messages is deleted with them.
+    deleteRefused: () => false,
+    refusal: "none: DeleteQueue refuses no queue",
+    keep: "name, namePrefix, fifoQueue (MessageQueue's fifo, and a Topic.subscribeQueue dead-letter queue's type, which follows it) and region",
+    // StartMessageMoveTask: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+    move: "stop its producers and let its consumer drain it, or for a dead-letter queue StartMessageMoveTask with the new queue as DestinationArn",
+    source: `${PROVIDER}/sqs/queue.go`,
   },
 ];
 

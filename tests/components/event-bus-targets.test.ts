@@ -71,6 +71,17 @@ describe("EventBus targets", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("sends to a FIFO MessageQueue through an input transformer that carries the event's id, and a detail path: bodies that differ per event", async () => {
+    const graph = await record(() => {
+      const bus = new EventBus("ebfx", {});
+      const queue = new MessageQueue("ebfx-work", { fifo: true, contentBasedDeduplication: true, consumer: { function: new LambdaFunction("ebfx-worker", { entry }) }, eventBuses: [bus] });
+      bus.subscribe("jobs", queue, { pattern: PATTERN, messageGroupId: "g", inputTransformer: { inputPaths: { kind: "$.detail-type", id: "$.id" }, inputTemplate: '{"kind":"<kind>","id":"<id>","rule":"<aws.events.rule-name>"}' } });
+      bus.subscribe("details", queue, { pattern: PATTERN, messageGroupId: "g", inputPath: "$.detail" });
+    });
+    expect(resource(graph, TARGET, "ebfx-jobs").inputs.inputTransformer.inputPaths).toEqual({ kind: "$.detail-type", id: "$.id" });
+    expect(deployFindings(graph)).toEqual([]);
+  });
+
   it.each(["STANDARD", "EXPRESS"] as const)("starts a %s Workflow as a role trusted by events.amazonaws.com from the rule, allowed StartExecution on that state machine only", async (type) => {
     const name = `ebw${type[0].toLowerCase()}`;
     const graph = await record(() => {
@@ -140,6 +151,23 @@ describe("EventBus targets", () => {
           bus.subscribe("q", new MessageQueue("r4c-q", { fifo: true, contentBasedDeduplication: true, consumer: { function: worker("r4c-w") }, eventBuses: [bus] }), { ...ok, messageGroupId: "g", input: { kind: "tick" } });
         },
         /^EventBus "r4c": subscribe\("q"\) input .* is a constant body for the FIFO queue "r4c-q", whose content-based deduplication would drop every event after the first in each 5 minutes\. Leave input out/,
+      ],
+      [
+        "an input transformer for a FIFO queue whose template reads only the rule's name, and a detail-type path: the same body for every event",
+        () => {
+          const bus = new EventBus("r4t", {});
+          const inputTransformer = { inputPaths: { kind: "$.detail-type" }, inputTemplate: '{"kind":"<kind>","rule":"<aws.events.rule-name>"}' };
+          bus.subscribe("q", new MessageQueue("r4t-q", { fifo: true, contentBasedDeduplication: true, consumer: { function: worker("r4t-w") }, eventBuses: [bus] }), { ...ok, messageGroupId: "g", inputTransformer });
+        },
+        /^EventBus "r4t": subscribe\("q"\) inputTransformer\.inputTemplate .* reads nothing that differs between events of an event type .* for the FIFO queue "r4t-q", whose content-based deduplication would drop every event after the first in each 5 minutes\. Leave inputTransformer out.*inputPaths: \{ id: "\$\.id" \}/,
+      ],
+      [
+        "an input path to the detail-type for a FIFO queue",
+        () => {
+          const bus = new EventBus("r4p", {});
+          bus.subscribe("q", new MessageQueue("r4p-q", { fifo: true, contentBasedDeduplication: true, consumer: { function: worker("r4p-w") }, eventBuses: [bus] }), { ...ok, messageGroupId: "g", inputPath: "$.detail-type" });
+        },
+        /^EventBus "r4p": subscribe\("q"\) inputPath "\$\.detail-type" selects a field that is the same for every event of an event type, so the body repeats for the FIFO queue "r4p-q".*Leave inputPath out/,
       ],
       [
         "a message group for a function",

@@ -57,6 +57,21 @@ describe("EventBus", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
+  it("passes EventBridgeBusKeyPolicy for a key of the plan whose policy is the encryption-archives page's: DescribeKey alone, and the data actions under the bus's encryption context", async () => {
+    const graph = await record(() => new EventBus("audit", { kmsKeyId: KEY, archiveRetentionDays: 7 }));
+    const busArn = resource(graph, BUS, "audit-bus").state.arn;
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+        { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:DescribeKey"], Resource: "*" },
+        { Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:ReEncrypt*"], Resource: "*", Condition: { StringEquals: { "kms:EncryptionContext:aws:events:event-bus:arn": busArn } } },
+      ],
+    };
+    const key = { type: "aws:kms/key:Key", name: "audit-key", urn: "urn:pulumi:dev::fixture::aws:kms/key:Key::audit-key", id: "1234abcd-12ab-34cd-56ef-1234567890ab", inputs: { policy: JSON.stringify(policy) }, state: { arn: KEY } };
+    expect(deployFindings([...graph, key] as typeof graph)).toEqual([]);
+  });
+
   it("subscribes a function: a rule with the pattern, the permission from that rule before the target, a retry policy and a dead-letter queue EventBridge may write to", async () => {
     const graph = await record(() => {
       const bus = new EventBus("photos", {});

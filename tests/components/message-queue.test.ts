@@ -12,6 +12,7 @@ import { registeredSpecs } from "../../components/spec-registry";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { SECURITY_RULES } from "../../testing/security-rules";
 import { dependencyClosure, ofType, policyDocument, record, resource, useMocks } from "../harness/mocks";
+import { saved, transition } from "../deploy-rules/fixture";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -221,5 +222,33 @@ describe("MessageQueue", () => {
     const graph = await record(() => new MessageQueue("count", { consumer: { function: new LambdaFunction("count-worker", { entry }) } }));
     expect(ofType(graph, QUEUE).map((q) => q.name).sort()).toEqual(["count-dlq", "count-queue"]);
     expect(ofType(graph, MAPPING)).toHaveLength(1);
+  });
+});
+
+describe("MessageQueue on a second deploy (TransitionStatefulReplaced)", () => {
+  const jobs = (args: Partial<MessageQueueArgs>, name = "jobs") => () =>
+    new MessageQueue(name, { ...args, consumer: { function: new LambdaFunction("jobs-worker", { entry, timeout: 30 }) } } as MessageQueueArgs);
+
+  it("reports the queue and its dead-letter queue that fifo: true replaces, from a saved plan: their messages are deleted with them", async () => {
+    const before = await record(jobs({}));
+    const after = await record(jobs({ fifo: true, contentBasedDeduplication: true }));
+    const findings = transition(saved(before), after);
+    expect(findings.map((f) => [f.rule, f.resource]).sort()).toEqual([
+      ["TransitionStatefulReplaced", `${QUEUE} jobs-dlq`],
+      ["TransitionStatefulReplaced", `${QUEUE} jobs-queue`],
+    ]);
+    const dlq = findings.find((f) => f.resource === `${QUEUE} jobs-dlq`)!;
+    expect(dlq.problem).toMatch(/^replaces SQS queue jobs-dlq: fifoQueue \(none \(false\) → true\) forces a new queue .*the deployed one is deleted with its messages\. Messages still waiting for a consumer, and in a dead-letter queue the failed messages kept for redrive, are gone/);
+    expect(dlq.fix).toContain("StartMessageMoveTask");
+  });
+
+  it("reports a queue renamed without aliases, and passes the same rename with aliases and a change that updates in place", async () => {
+    const before = await record(jobs({}));
+    expect(transition(saved(before), await record(jobs({}, "tasks"))).map((f) => [f.rule, f.resource]).sort()).toEqual([
+      ["TransitionStatefulReplaced", `${QUEUE} tasks-dlq`],
+      ["TransitionStatefulReplaced", `${QUEUE} tasks-queue`],
+    ]);
+    expect(transition(saved(before), await record(() => new MessageQueue("tasks", { consumer: { function: new LambdaFunction("jobs-worker", { entry, timeout: 30 }) } }, { aliases: [{ name: "jobs" }] })))).toEqual([]);
+    expect(transition(saved(before), await record(jobs({ retentionDays: 7, deadLetterRetentionDays: 10 })))).toEqual([]);
   });
 });

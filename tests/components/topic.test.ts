@@ -377,3 +377,23 @@ describe("filterPolicyProblem", () => {
     expect(filterPolicyProblem({ photo: { $or: [{ kind: values(10) }, { size: values(10) }], tag: values(2) } }, "MessageBody")).toMatch(/has 160 combinations/);
   });
 });
+
+describe("Topic subscriptions to queues under a customer managed key (SnsSqsSubscriptionQueueEncryption)", () => {
+  it("passes a queue and a dead-letter queue whose key lets sns.amazonaws.com GenerateDataKey* and Decrypt, as the SQS key management page asks", async () => {
+    const graph = await record(() => {
+      const topic = new Topic("tk", {});
+      topic.subscribeQueue("jobs", new MessageQueue("tkq", { consumer: { function: new LambdaFunction("tkq-worker", { entry }) }, topics: [topic] }));
+    });
+    const policy = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+        { Effect: "Allow", Principal: { Service: "sns.amazonaws.com" }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" },
+      ],
+    };
+    const key = { type: "aws:kms/key:Key", name: "tk-key", urn: "urn:pulumi:dev::fixture::aws:kms/key:Key::tk-key", id: "1234abcd-12ab-34cd-56ef-1234567890ab", inputs: { policy: JSON.stringify(policy) }, state: { arn: KEY } };
+    const encrypted = graph.map((r) => (r.type === QUEUE && ["tkq-queue", "tk-jobs-dlq"].includes(r.name) ? { ...r, inputs: { ...r.inputs, sqsManagedSseEnabled: undefined, kmsMasterKeyId: KEY } } : r));
+    expect(encrypted.filter((r) => r.inputs.kmsMasterKeyId === KEY)).toHaveLength(2);
+    expect(deployFindings([...encrypted, key] as typeof graph)).toEqual([]);
+  });
+});
