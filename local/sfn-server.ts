@@ -918,11 +918,13 @@ function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
-  // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
-  // callback Task only (minted for each attempt, which the Task's wait takes up: held as its handler is called).
+  // The context object as AWS gives it: the execution's StartTime and Input (the library's are its run's: a Map
+  // iteration's Input is its item), a token for a callback Task only (minted for each attempt, which the Task's wait
+  // takes up: held as its handler is called).
   const { Task: task, Map: _item, ...shown } = context;
-  const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
-  if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
+  const execution = options.runOptions?.context?.Execution as { StartTime?: string; Input?: unknown } | undefined;
+  if (execution?.StartTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: execution.StartTime };
+  if (execution && "Input" in execution) shown.Execution = { ...shown.Execution, Input: execution.Input };
   const callback = type === "Task" && callbackTaskResource(state.Resource) !== undefined && task !== undefined;
   const enteredTime = new Date().toISOString();
   const attempts = retry.map(() => 0);
@@ -2363,9 +2365,11 @@ export class LocalStepFunctions {
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
         // Assign's (trackVariables) keep the execution's.
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
-        // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths).
+        // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths). Its
+        // run is given it too: the library replaces Input with each run's own (an iteration's item), and the options it
+        // hands every nested run keep the execution's, which a JSONata state reads (runJsonataState).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
-        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
+        const run = stateMachine.run(input as never, { overrides, context: pathContext as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();

@@ -69,6 +69,17 @@ describe("local Step Functions, JSONata states", () => {
     expect(JSON.parse(output as string)).toEqual({ start: new Date(Math.round((startDate as number) * 1000)).toISOString(), state: "Look" });
   });
 
+  it("gives $states.context.Execution.Input as the execution's input in a Map iteration and a Parallel branch", async () => {
+    // "Execution.Input: The input of the execution" (input-output-contextobject.html): a Map iteration's own input is
+    // its item, in $states.input.
+    const look = (name: string) => ({ StartAt: name, States: { [name]: { Type: "Pass", Output: { input: "{% $states.input %}", execution: "{% $states.context.Execution.Input %}" }, End: true } } });
+    const definition = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% [1, 2] %}", ItemProcessor: look("Item"), Next: "P" }, P: { Type: "Parallel", Arguments: { branch: true }, Branches: [look("Branch")], End: true } } };
+    const result = await ran(definition, { top: 1 });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [{ input: { branch: true }, execution: { top: 1 } }] });
+    const iterations = result.events.filter((event) => event.type === "PassStateExited").map((event) => JSON.parse((event.stateExitedEventDetails as { output: string }).output));
+    expect(iterations.slice(0, 2)).toEqual([{ input: 1, execution: { top: 1 } }, { input: 2, execution: { top: 1 } }]);
+  });
+
   it("gives a Choice's output as AWS recorded it: the matching rule's Output, else the state's on its Default", async () => {
     // LocalStack's AWS-recorded test_output_in_choice (outputdecl/statemachines/choice_condition_jsonata.json5), but
     // for the state's Output written as an expression: asl-validator 3.16.0 refuses a Choice state's literal Output.
