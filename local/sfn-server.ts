@@ -894,11 +894,12 @@ function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: 
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
 
-/** Waits `ms`, or until the run is aborted. */
+/** Waits `ms`, or until the run is aborted; its abort listener goes with it, not one left per retry on the run's signal. */
 function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    const aborted = () => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", aborted), resolve()), ms);
+    signal?.addEventListener("abort", aborted, { once: true });
   });
 }
 

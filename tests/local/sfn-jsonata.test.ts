@@ -266,6 +266,29 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
   });
 
+  it("leaves no abort listener behind on the execution for each retry it waited", async () => {
+    // Node warns past 10 listeners on one AbortSignal (MaxListenersExceededWarning): each retry's wait once left one.
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      if (++calls <= 15) throw Object.assign(new Error("boom"), { errorType: "Boom" });
+      return { done: true };
+    };
+    const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: lambdaFunctionArn(REGION, "flaky"), Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 20 }], Output: "{% $states.result %}", End: true } } };
+    const warnings: string[] = [];
+    const warned = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", warned);
+    try {
+      const result = await ran(definition, {}, { flaky: fn });
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result).toMatchObject({ status: "SUCCEEDED", output: { done: true } });
+    } finally {
+      process.off("warning", warned);
+    }
+    expect(calls).toBe(16);
+    expect(warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+  });
+
   it("times a Task out after the TimeoutSeconds an expression gives", async () => {
     const definition = {
       QueryLanguage: "JSONata",
