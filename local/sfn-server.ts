@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -970,8 +970,11 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Map": {
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
           if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
+          // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
+          // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
+          if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           let selected = items;
-          if ("ItemSelector" in state && Array.isArray(items)) {
+          if ("ItemSelector" in state) {
             selected = [];
             for (const [index, value] of items.entries()) {
               const item = { ...bindings, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
@@ -980,11 +983,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it.
-          if (Array.isArray(items)) {
-            const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
-            eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
-            options.eventLogger.dispatch(started);
-          }
+          const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+          options.eventLogger.dispatch(started);
           const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
           if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;

@@ -417,6 +417,18 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
+  it("fails a Map without Items whose input is no array as one whose Items are no array, in JSONata's words", async () => {
+    // Without Items a Map iterates over its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions).
+    // The cause is the runtime's own: AWS's record of this is not known.
+    const definition = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+    const result = await ran(definition, { a: 1 });
+    const cause = `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was 'object' for value: {"a":1}`;
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+    expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Items", state: "M" });
+    expect(await ran(definition, [1, 2])).toMatchObject({ status: "SUCCEEDED", output: [1, 2] });
+  });
+
   it("names the field within an object where its expression returns nothing; a Catch takes it", async () => {
     const definition = {
       QueryLanguage: "JSONata",
