@@ -1044,7 +1044,8 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         const retrier = retry[r];
         const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
         const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
-        let wait = overridden ?? Math.min((retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds ?? Infinity) * 1000;
+        // The override too is held to MaxDelaySeconds, as the library holds it (clamp, which takes a max of 0 as none).
+        let wait = Math.min(overridden !== undefined ? overridden / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds || Infinity) * 1000;
         if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
         attempts[r]++;
         options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);

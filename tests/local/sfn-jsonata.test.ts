@@ -289,6 +289,21 @@ describe("local Step Functions, JSONata states", () => {
     expect(warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"))).toEqual([]);
   });
 
+  it("holds the runtime's retry interval override to a Retrier's MaxDelaySeconds, as the library does for a JSONPath state", async () => {
+    // aws-local-stepfunctions 3.0.0 StateExecutor.shouldRetry: clamp(override or backoff, 0, MaxDelaySeconds).
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      if (++calls === 1) throw Object.assign(new Error("boom"), { errorType: "Boom" });
+      return {};
+    };
+    const local = machine({ QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: lambdaFunctionArn(REGION, "once"), Retry: [{ ErrorEquals: ["Boom"], MaxDelaySeconds: 1 }], End: true } } }, { once: fn });
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 60_000 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    expect(calls).toBe(2);
+  }, 30_000);
+
   it("times a Task out after the TimeoutSeconds an expression gives", async () => {
     const definition = {
       QueryLanguage: "JSONata",
