@@ -65,6 +65,8 @@ class EvaluationWorker {
     const { timeout, stack, sequence, heapMb } = EVALUATION_BOUNDS;
     const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     worker.unref();
+    // One that ends between evaluations is replaced by the next, not handed it to time out.
+    worker.once("exit", () => this.worker === worker && (this.worker = undefined));
     return worker;
   }
 

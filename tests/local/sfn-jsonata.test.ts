@@ -70,8 +70,8 @@ describe("local Step Functions, JSONata states", () => {
   });
 
   it("gives $states.context.Execution.Input as the execution's input in a Map iteration and a Parallel branch", async () => {
-    // "Execution.Input: The input of the execution" (input-output-contextobject.html): a Map iteration's own input is
-    // its item, in $states.input.
+    // The context object's Execution (input-output-contextobject.html) is the execution's, its Input too (not
+    // confirmed word for word): a Map iteration's own input is its item, in $states.input.
     const look = (name: string) => ({ StartAt: name, States: { [name]: { Type: "Pass", Output: { input: "{% $states.input %}", execution: "{% $states.context.Execution.Input %}" }, End: true } } });
     const definition = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% [1, 2] %}", ItemProcessor: look("Item"), Next: "P" }, P: { Type: "Parallel", Arguments: { branch: true }, Branches: [look("Branch")], End: true } } };
     const result = await ran(definition, { top: 1 });
