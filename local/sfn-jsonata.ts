@@ -7,10 +7,10 @@
  * integration, a Wait's timer, a Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose
  * `Output` and `Assign` read `$states.errorOutput`.
  */
-import { createHash, randomUUID } from "node:crypto";
-import jsonata from "jsonata";
-import { mulberry32 } from "./seeded-random.cjs";
+import { Worker } from "node:worker_threads";
 import { ServiceTaskFailure } from "./sfn-integrations";
+import { thrownText } from "./thrown-text.cjs";
+import { workerModuleUrl } from "./worker-module-url";
 
 /** A field's value as AWS reads it in a JSONata state: a string `{% … %}` is an expression, anything else data. */
 export function isExpression(value: unknown): value is string {
@@ -22,16 +22,83 @@ export function expressionText(value: unknown): string {
   return isExpression(value) ? value.slice(2, -2).trim() : String(value);
 }
 
-const compiled = new Map<string, ReturnType<typeof jsonata>>();
+/**
+ * The local runtime's bounds on one evaluation. jsonata 2.2's own (`timeout`, `stack`, `sequence`: jsonata's test suite
+ * timeboxes its tail-recursion cases with 1000 ms and 500) are checked at each expression step: a tail call runs in a
+ * loop of microtasks that no timer interrupts, a deep recursion fills the heap, and both fail with their code (D1012,
+ * D1011). A single built-in call is not interrupted by them (`$sort` of 40,000 numbers, a backtracking regex, `$string`
+ * of a huge sequence), so every evaluation runs in a worker thread (local/sfn-jsonata-worker.mjs) with a heap cap
+ * (`heapMb`) and a wall clock (`deadlineMs`, past jsonata's timeout so a loop keeps its D1012), past either of which
+ * the worker is terminated and replaced. A breach is the evaluation's error, so its state fails with
+ * States.QueryEvaluationError. AWS's own bounds are not documented.
+ */
+export const EVALUATION_BOUNDS = { timeout: 1000, stack: 500, sequence: 1_000_000, deadlineMs: 2000, heapMb: 256 } as const;
+
+/** The worker's answer to one evaluation (local/sfn-jsonata-worker.mjs), or `lost`: why the runtime stopped it. */
+interface EvaluationReply {
+  id: number;
+  json?: string;
+  nothing?: true;
+  unsupported?: true;
+  nonFinite?: string;
+  error?: { code?: string; message: string };
+  lost?: string;
+}
 
 /**
- * The local runtime's bounds on one evaluation (jsonata 2.2's `timeout` and `stack` options, checked synchronously at
- * each step of the evaluation, as jsonata's own test suite timeboxes its tail-recursion cases with 1000 ms and 500):
- * JSONata runs a tail call in a loop of microtasks that no timer interrupts, and a deep recursion fills the heap, either
- * of which would stop every emulator sharing the process. A breach is the evaluation's error (D1012, D1011), so its
- * state fails with States.QueryEvaluationError. AWS's own bounds are not documented.
+ * The process's JSONata worker, long-lived (jsonata loaded and programs compiled once), replaced after a breach. One
+ * evaluation at a time: the one under way when the deadline passes is the one that stalled the worker, and a cached
+ * program's clock ($now) is not shared by two. Unreferenced, so an idle worker keeps no process alive.
  */
-export const EVALUATION_BOUNDS = { timeout: 1000, stack: 500 } as const;
+class EvaluationWorker {
+  private worker?: Worker;
+  private nextId = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  evaluate(expression: string, bindings: Record<string, unknown>): Promise<EvaluationReply> {
+    const turn = this.queue.then(() => this.run(expression, bindings));
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  private spawn(): Worker {
+    const { timeout, stack, sequence, heapMb } = EVALUATION_BOUNDS;
+    const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    worker.unref();
+    // One that ends between evaluations is replaced by the next, not handed it to time out.
+    worker.once("exit", () => this.worker === worker && (this.worker = undefined));
+    return worker;
+  }
+
+  private run(expression: string, bindings: Record<string, unknown>): Promise<EvaluationReply> {
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<EvaluationReply>((resolve) => {
+      const done = (reply: EvaluationReply) => {
+        clearTimeout(timer);
+        worker.off("message", answered).off("error", failed).off("exit", stopped);
+        resolve(reply);
+      };
+      const answered = (reply: EvaluationReply) => reply.id === id && done(reply);
+      const lost = (why: string) => {
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+        done({ id, lost: why });
+      };
+      const failed = (error: unknown) => lost((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" ? `It used more than ${EVALUATION_BOUNDS.heapMb} MB of heap` : `Its worker failed: ${thrownText(error)}`);
+      const stopped = (code: number) => lost(`Its worker stopped (exit code ${code})`);
+      const timer = setTimeout(() => lost(`It ran for more than ${EVALUATION_BOUNDS.deadlineMs} ms`), EVALUATION_BOUNDS.deadlineMs);
+      worker.on("message", answered).on("error", failed).on("exit", stopped);
+      try {
+        worker.postMessage({ id, expression, bindings });
+      } catch (error) {
+        done({ id, error: { message: thrownText(error) } });
+      }
+    });
+  }
+}
+
+const evaluations = new EvaluationWorker();
 
 /**
  * AWS's States.QueryEvaluationError for an expression of `field` (`Output`, `Arguments/FunctionName`, `Assign/x`):
@@ -82,76 +149,21 @@ export function jsonType(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
-/** States.Hash's algorithms, which $hash takes, by Node's names for them. */
-const HASHES: Record<string, string> = { MD5: "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
-
-/**
- * The functions Step Functions adds to JSONata (transforming-data.html, "JSONata functions provided by Step
- * Functions"), each the JSONata counterpart of an intrinsic function: $partition (States.ArrayPartition), $range
- * (States.ArrayRange: its end included; a single value is no array, as JSONata's sequences are: LocalStack's
- * AWS-recorded test_array_range, $range(1, 9, 9) gives 1), $hash (States.Hash, hexadecimal), $random (States.MathRandom;
- * seeded, the same seed gives the same number, not AWS's), $uuid (States.UUID, version 4) and $parse (JSON text to its
- * value, in place of JSONata's $eval: LocalStack's AWS-recorded test_parse). Bound beneath the workflow's variables.
- */
-/**
- * The most items $range gives: States.ArrayRange's, its counterpart ("The newly generated array can't contain more
- * than 1000 items", intrinsic-functions.html). AWS's page for $range states no limit of its own (not confirmed).
- */
-const RANGE_ITEMS = 1000;
-
-const STEP_FUNCTIONS_FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
-  partition: (array: unknown[], size: number) => {
-    if (!Array.isArray(array) || !Number.isSafeInteger(size) || size < 1) throw new Error("$partition takes an array and a chunk size of at least 1");
-    const chunks: unknown[][] = [];
-    for (let at = 0; at < array.length; at += size) chunks.push(array.slice(at, at + size));
-    return chunks;
-  },
-  range: (first: number, last: number, step: number) => {
-    if (![first, last, step].every(Number.isSafeInteger) || step === 0) throw new Error("$range takes an integer start, end and step, the step other than 0 (as States.ArrayRange)");
-    // Counted before any is made: a range of 1e9 would fill the heap in one step, which no evaluation bound interrupts.
-    const count = Math.max(0, Math.floor((last - first) / step) + 1);
-    if (count > RANGE_ITEMS) throw new Error(`$range gives at most ${RANGE_ITEMS} items (as States.ArrayRange), but ${count} were asked for`);
-    const values: number[] = [];
-    for (let value = first; step > 0 ? value <= last : value >= last; value += step) values.push(value);
-    return values.length === 1 ? values[0] : values;
-  },
-  hash: (value: string, algorithm: string) => {
-    if (typeof value !== "string" || !Object.hasOwn(HASHES, algorithm)) throw new Error(`$hash takes a string and one of ${Object.keys(HASHES).join(", ")}`);
-    return createHash(HASHES[algorithm]).update(value).digest("hex");
-  },
-  random: (seed?: number) => {
-    // States.MathRandom's seed is an integer (intrinsic-functions.html).
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error("$random takes an integer seed, or none");
-    return seed === undefined ? Math.random() : mulberry32(seed)();
-  },
-  uuid: () => randomUUID(),
-  parse: (text: string) => JSON.parse(text),
-};
-
 /** What `{% … %}` in `field` evaluates to with `bindings` (`$states`, the variables), as JSON. */
 async function evaluated(text: string, field: string, bindings: Record<string, unknown>): Promise<unknown> {
   const expression = expressionText(text);
-  let result: unknown;
-  try {
-    let program = compiled.get(expression);
-    // The options are the program's, the clock and the depth each evaluation's own: a cached program is shared safely.
-    if (!program) compiled.set(expression, (program = jsonata(expression, EVALUATION_BOUNDS)));
-    // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
-    // A workflow variable named as one of them (`range`) shadows it here; whether AWS refuses the name is not recorded.
-    result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
-  } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    const bound = code === "D1011" || code === "D1012" ? ` (a bound of the local runtime: ${EVALUATION_BOUNDS.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps)` : "";
-    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message ?? String(error)}${bound}`);
+  const reply = await evaluations.evaluate(expression, bindings);
+  if (reply.lost !== undefined) throw queryEvaluationError(expression, field, `threw an error during evaluation. ${reply.lost} (a bound of the local runtime, which stopped its evaluation worker and started another).`);
+  if (reply.error) {
+    const { code, message } = reply.error;
+    const bound = code === "D1011" || code === "D1012" || code === "D2015" ? ` (a bound of the local runtime: ${EVALUATION_BOUNDS.timeout} ms, ${EVALUATION_BOUNDS.stack} nested steps, ${EVALUATION_BOUNDS.sequence} items in a sequence)` : "";
+    throw queryEvaluationError(expression, field, `threw an error during evaluation. ${code ? `${code}: ` : ""}${message}${bound}`);
   }
-  if (result === undefined) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
-  if (typeof result === "function") throw queryEvaluationError(expression, field, "returned an unsupported result type.");
-  // A JSONata sequence is an array with flags of its own: its JSON is the data. JSON has no Infinity or NaN (`1/0`),
-  // which it would write as null: the runtime's own cause, AWS's not recorded.
-  let nonFinite: number | undefined;
-  const json = JSON.stringify(result, (_key, value: unknown) => (typeof value === "number" && !Number.isFinite(value) ? ((nonFinite ??= value), null) : value));
-  if (nonFinite !== undefined) throw queryEvaluationError(expression, field, `returned a number JSON cannot hold: ${nonFinite}.`);
-  return JSON.parse(json);
+  if (reply.nothing) throw queryEvaluationError(expression, field, "returned nothing (undefined).");
+  if (reply.unsupported) throw queryEvaluationError(expression, field, "returned an unsupported result type.");
+  // JSON has no Infinity or NaN (`1/0`), which it would write as null: the runtime's own cause, AWS's not recorded.
+  if (reply.nonFinite !== undefined) throw queryEvaluationError(expression, field, `returned a number JSON cannot hold: ${reply.nonFinite}.`);
+  return JSON.parse(reply.json!);
 }
 
 /**

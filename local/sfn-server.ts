@@ -36,7 +36,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -894,11 +894,12 @@ function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: 
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
 
-/** Waits `ms`, or until the run is aborted. */
+/** Waits `ms`, or until the run is aborted; its abort listener goes with it, not one left per retry on the run's signal. */
 function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    const aborted = () => (clearTimeout(timer), resolve());
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", aborted), resolve()), ms);
+    signal?.addEventListener("abort", aborted, { once: true });
   });
 }
 
@@ -918,11 +919,13 @@ function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
   const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
-  // The context object as AWS gives it: the execution's StartTime (the library's is its run's), a token for a
-  // callback Task only (minted for each attempt, which the Task's wait takes up: held as its handler is called).
+  // The context object as AWS gives it: the execution's StartTime and Input (the library's are its run's: a Map
+  // iteration's Input is its item), a token for a callback Task only (minted for each attempt, which the Task's wait
+  // takes up: held as its handler is called).
   const { Task: task, Map: _item, ...shown } = context;
-  const startTime = (options.runOptions?.context?.Execution as { StartTime?: string } | undefined)?.StartTime;
-  if (startTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: startTime };
+  const execution = options.runOptions?.context?.Execution as { StartTime?: string; Input?: unknown } | undefined;
+  if (execution?.StartTime !== undefined) shown.Execution = { ...shown.Execution, StartTime: execution.StartTime };
+  if (execution && "Input" in execution) shown.Execution = { ...shown.Execution, Input: execution.Input };
   const callback = type === "Task" && callbackTaskResource(state.Resource) !== undefined && task !== undefined;
   const enteredTime = new Date().toISOString();
   const attempts = retry.map(() => 0);
@@ -967,8 +970,11 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Map": {
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
           if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
+          // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
+          // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
+          if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           let selected = items;
-          if ("ItemSelector" in state && Array.isArray(items)) {
+          if ("ItemSelector" in state) {
             selected = [];
             for (const [index, value] of items.entries()) {
               const item = { ...bindings, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
@@ -977,11 +983,9 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           }
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
           // its iterations' events, as AWS records it.
-          if (Array.isArray(items)) {
-            const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
-            eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
-            options.eventLogger.dispatch(started);
-          }
+          const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+          options.eventLogger.dispatch(started);
           const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
           if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
@@ -1040,7 +1044,8 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         const retrier = retry[r];
         const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
         const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
-        let wait = overridden ?? Math.min((retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds ?? Infinity) * 1000;
+        // The override too is held to MaxDelaySeconds, as the library holds it (clamp, which takes a max of 0 as none).
+        let wait = Math.min(overridden !== undefined ? overridden / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds || Infinity) * 1000;
         if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
         attempts[r]++;
         options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
@@ -2363,9 +2368,11 @@ export class LocalStepFunctions {
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
         // Assign's (trackVariables) keep the execution's.
         const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
-        // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths).
+        // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths). Its
+        // run is given it too: the library replaces Input with each run's own (an iteration's item), and the options it
+        // hands every nested run keep the execution's, which a JSONata state reads (runJsonataState).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
-        const run = stateMachine.run(input as never, { overrides, context: context as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
+        const run = stateMachine.run(input as never, { overrides, context: pathContext as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();

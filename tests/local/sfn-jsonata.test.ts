@@ -69,6 +69,17 @@ describe("local Step Functions, JSONata states", () => {
     expect(JSON.parse(output as string)).toEqual({ start: new Date(Math.round((startDate as number) * 1000)).toISOString(), state: "Look" });
   });
 
+  it("gives $states.context.Execution.Input as the execution's input in a Map iteration and a Parallel branch", async () => {
+    // The context object's Execution (input-output-contextobject.html) is the execution's, its Input too (not
+    // confirmed word for word): a Map iteration's own input is its item, in $states.input.
+    const look = (name: string) => ({ StartAt: name, States: { [name]: { Type: "Pass", Output: { input: "{% $states.input %}", execution: "{% $states.context.Execution.Input %}" }, End: true } } });
+    const definition = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", Items: "{% [1, 2] %}", ItemProcessor: look("Item"), Next: "P" }, P: { Type: "Parallel", Arguments: { branch: true }, Branches: [look("Branch")], End: true } } };
+    const result = await ran(definition, { top: 1 });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [{ input: { branch: true }, execution: { top: 1 } }] });
+    const iterations = result.events.filter((event) => event.type === "PassStateExited").map((event) => JSON.parse((event.stateExitedEventDetails as { output: string }).output));
+    expect(iterations.slice(0, 2)).toEqual([{ input: 1, execution: { top: 1 } }, { input: 2, execution: { top: 1 } }]);
+  });
+
   it("gives a Choice's output as AWS recorded it: the matching rule's Output, else the state's on its Default", async () => {
     // LocalStack's AWS-recorded test_output_in_choice (outputdecl/statemachines/choice_condition_jsonata.json5), but
     // for the state's Output written as an expression: asl-validator 3.16.0 refuses a Choice state's literal Output.
@@ -255,6 +266,44 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.assigned).toEqual([["Call", { failure: '"Boom"' }]]);
   });
 
+  it("leaves no abort listener behind on the execution for each retry it waited", async () => {
+    // Node warns past 10 listeners on one AbortSignal (MaxListenersExceededWarning): each retry's wait once left one.
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      if (++calls <= 15) throw Object.assign(new Error("boom"), { errorType: "Boom" });
+      return { done: true };
+    };
+    const definition = { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: lambdaFunctionArn(REGION, "flaky"), Retry: [{ ErrorEquals: ["Boom"], MaxAttempts: 20 }], Output: "{% $states.result %}", End: true } } };
+    const warnings: string[] = [];
+    const warned = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", warned);
+    try {
+      const result = await ran(definition, {}, { flaky: fn });
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(result).toMatchObject({ status: "SUCCEEDED", output: { done: true } });
+    } finally {
+      process.off("warning", warned);
+    }
+    expect(calls).toBe(16);
+    expect(warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+  });
+
+  it("holds the runtime's retry interval override to a Retrier's MaxDelaySeconds, as the library does for a JSONPath state", async () => {
+    // aws-local-stepfunctions 3.0.0 StateExecutor.shouldRetry: clamp(override or backoff, 0, MaxDelaySeconds).
+    let calls = 0;
+    const fn: TaskFunction = async () => {
+      if (++calls === 1) throw Object.assign(new Error("boom"), { errorType: "Boom" });
+      return {};
+    };
+    const local = machine({ QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: lambdaFunctionArn(REGION, "once"), Retry: [{ ErrorEquals: ["Boom"], MaxDelaySeconds: 1 }], End: true } } }, { once: fn });
+    const sfn = new LocalStepFunctions([local], { retryIntervalMs: 60_000 });
+    const { executionArn } = await sfn.start({ stateMachineArn: local.arn, input: "{}" }, false);
+    await sfn.drained();
+    expect(sfn.describeExecution({ executionArn })).toMatchObject({ status: "SUCCEEDED" });
+    expect(calls).toBe(2);
+  }, 30_000);
+
   it("times a Task out after the TimeoutSeconds an expression gives", async () => {
     const definition = {
       QueryLanguage: "JSONata",
@@ -383,6 +432,18 @@ describe("local Step Functions, JSONata states", () => {
     }
   });
 
+  it("fails a Map without Items whose input is no array as one whose Items are no array, in JSONata's words", async () => {
+    // Without Items a Map iterates over its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions).
+    // The cause is the runtime's own: AWS's record of this is not known.
+    const definition = { QueryLanguage: "JSONata", StartAt: "M", States: { M: { Type: "Map", ItemProcessor: { StartAt: "P", States: { P: { Type: "Pass", End: true } } }, End: true } } };
+    const result = await ran(definition, { a: 1 });
+    const cause = `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was 'object' for value: {"a":1}`;
+    expect(result).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause });
+    expect(result.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+    expect(result.events[2].evaluationFailedEventDetails).toEqual({ error: "States.QueryEvaluationError", cause, location: "Items", state: "M" });
+    expect(await ran(definition, [1, 2])).toMatchObject({ status: "SUCCEEDED", output: [1, 2] });
+  });
+
   it("names the field within an object where its expression returns nothing; a Catch takes it", async () => {
     const definition = {
       QueryLanguage: "JSONata",
@@ -396,23 +457,44 @@ describe("local Step Functions, JSONata states", () => {
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
   });
 
-  it("fails an expression that loops, recurses without end or builds a huge range, and the runtime runs the next execution", async () => {
-    // A tail call JSONata runs in a loop of microtasks (no timer can fire), a recursion that would fill the heap, and
-    // an array AWS's own counterpart (States.ArrayRange) refuses past 1000 items; then a plain one.
-    const expressions = ["($f := function(){ $f() }; $f())", "($f := function($n){ $n + $f($n+1) }; $f(0))", "$count($range(0, 1e8, 1))", "$states.input.x"];
+  it("fails an expression that loops, recurses, builds a huge range or runs one heavy built-in call, and the runtime runs on", async () => {
+    // A tail call JSONata runs in a loop of microtasks, a recursion that would fill the heap, an array AWS's own
+    // counterpart (States.ArrayRange) refuses past 1000 items; then single built-in calls jsonata's own bounds do not
+    // interrupt: a quadratic $sort of a legal-size input (40,000 numbers, about 240 KB), one that filled the process's
+    // heap, a backtracking regex, a huge sequence turned to text; then a plain expression.
+    const cases: [expression: string, cause: string][] = [
+      ["($f := function(){ $f() }; $f())", "D1012: Evaluation timeout after 1000 milliseconds"],
+      ["($f := function($n){ $n + $f($n+1) }; $f(0))", "D1011: Stack overflow"],
+      ["$count($range(0, 1e8, 1))", "$range gives at most 1000 items (as States.ArrayRange), but 100000001 were asked for"],
+      ["$count($sort($states.input.numbers))", "(a bound of the local runtime, which stopped its evaluation worker and started another)."],
+      ["$count($sort([1..100000]))", "(a bound of the local runtime, which stopped its evaluation worker and started another)."],
+      ["$contains($states.input.s, /^(a+)+$/)", "It ran for more than 2000 ms (a bound of the local runtime, which stopped its evaluation worker and started another)."],
+      ["$length($string([1..2000000]))", "D2015: The maximum sequence length of 2000000 was exceeded. (a bound of the local runtime"],
+    ];
+    const expressions = [...cases.map(([expression]) => expression), "$states.input.x"];
     const machines = expressions.map((expression, i) => ({ ...machine({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: `{% ${expression} %}`, End: true } } }), arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:bound${i}`, name: `bound${i}` }));
     const sfn = new LocalStepFunctions(machines, { retryIntervalMs: 0 });
+    const input = { x: 7, numbers: Array.from({ length: 40_000 }, (_, i) => 40_000 - i), s: `${"a".repeat(32)}!` };
     const run = async (i: number) => {
-      const { executionArn } = await sfn.start({ stateMachineArn: machines[i].arn, input: JSON.stringify({ x: 7 }) }, false);
+      const { executionArn } = await sfn.start({ stateMachineArn: machines[i].arn, input: JSON.stringify(input) }, false);
       await sfn.drained();
       return sfn.describeExecution({ executionArn });
     };
-    for (const [i, bound] of ["D1012: Evaluation timeout after 1000 milliseconds", "D1011: Stack overflow", "$range gives at most 1000 items (as States.ArrayRange), but 100000001 were asked for"].entries()) {
-      const started = Date.now();
-      expect(await run(i)).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining(bound) });
-      expect(Date.now() - started).toBeLessThan(10_000);
+    // The event loop runs on while an evaluation is under way: the failure of a loop is a starved event loop.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 50);
+    try {
+      for (const [i, [expression, cause]] of cases.entries()) {
+        const before = ticks;
+        expect(await run(i), expression).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError", cause: expect.stringContaining(cause) });
+        // Those that run until a clock or the heap cap stops them (a second or more) leave the event loop free: a timer
+        // of 50 ms fires many times, where a blocked loop let it fire once or twice at most (as I/O around the run).
+        if (!/^D1011|\$range|D2015/.test(cause)) expect(ticks - before, expression).toBeGreaterThanOrEqual(5);
+      }
+    } finally {
+      clearInterval(ticker);
     }
-    expect(await run(3)).toMatchObject({ status: "SUCCEEDED", output: "7" });
+    expect(await run(cases.length)).toMatchObject({ status: "SUCCEEDED", output: "7" });
   }, 60_000);
 
   it("gives each of concurrent JSONata callback Tasks, in a Map or a Parallel, its own token", async () => {
