@@ -1,5 +1,5 @@
 /**
- * The local runtime's worker threads (a function's sandbox, a database's PGlite) find their module in a project
+ * The local runtime's worker threads (a function's sandbox, a database's PGlite, Step Functions' JSONata) find their module in a project
  * folder whose path has `#` or `%` (local/worker-module-url.ts; both workers are started through it).
  */
 import { readFileSync } from "node:fs";
@@ -13,8 +13,8 @@ describe("workerModuleUrl", () => {
     for (const folder of ["/work/a#b/local", "/work/100%25/local", "/work/50% off/local"]) expect(fileURLToPath(workerModuleUrl(folder, "lambda-worker.mjs"))).toBe(join(folder, "lambda-worker.mjs"));
   });
 
-  it("is how both workers are started", () => {
-    for (const [source, worker] of [["lambda-runtime.ts", "lambda-worker.mjs"], ["rds-data-server.ts", "rds-data-worker.mjs"]]) {
+  it("is how every worker is started", () => {
+    for (const [source, worker] of [["lambda-runtime.ts", "lambda-worker.mjs"], ["rds-data-server.ts", "rds-data-worker.mjs"], ["sfn-jsonata.ts", "sfn-jsonata-worker.mjs"]]) {
       expect(readFileSync(join(__dirname, "..", "..", "local", source), "utf8")).toContain(`new Worker(workerModuleUrl(__dirname, "${worker}"), {`);
     }
   });
