@@ -434,7 +434,7 @@ export const CLOUDFRONT_LOG_BUCKET_REGION: DeployRule = {
           "CloudFrontLogBucketRegion",
           d,
           `logs to bucket ${bucket.name} in ${region}, a region CloudFront's standard logging does not deliver to, so CreateDistribution is refused (access denied on the log bucket)`,
-          `put the log bucket in a region outside ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")} (e.g. us-east-1), or turn standard logging off`,
+          `put the log bucket in a region outside ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")} (e.g. us-east-1; a bucket that also takes S3 server access logs must stay in its source bucket's region), or turn standard logging off`,
         ),
       );
     }
