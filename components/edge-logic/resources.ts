@@ -75,7 +75,8 @@ export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: p
       timeout: lambda.timeout,
       description: `Lambda@Edge ${name} ${lambda.key} (${lambda.eventType})`,
       bundle: { define: lambda.define, external: lambda.external },
-      packageLimit: edgePackageLimit(lambda.eventType),
+      // LambdaFunction's deploy-time check names only itself: the limit carries the EdgeLogic argument and event type.
+      packageLimit: ((limit) => ({ ...limit, what: `${limit.what} (${lambda.eventType}; EdgeLogic "${name}" lambdas.${lambda.key}.entry)` }))(edgePackageLimit(lambda.eventType)),
     },
     // LambdaFunction takes no tags; the transformation adds them to its aws.lambda.Function only.
     { parent, transformations: [(resource) => (resource.type === "aws:lambda/function:Function" ? { props: { ...resource.props, tags: { ...resource.props.tags, ...tags } }, opts: resource.opts } : undefined)] },

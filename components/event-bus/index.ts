@@ -648,7 +648,7 @@ const RULE_CONSTANT_VARIABLES = ["aws.events.rule-arn", "aws.events.rule-name"];
 function constantBody(options: EventBusSubscribeOptions): { argument: string; value: unknown; why: string } | undefined {
   if (options.input !== undefined) return { argument: "input", value: options.input, why: "is a constant body" };
   if (typeof options.inputPath === "string" && EVENT_CONSTANT_PATHS.includes(options.inputPath)) {
-    return { argument: "inputPath", value: options.inputPath, why: "selects a field that is the same for every event of an event type, so the body repeats" };
+    return { argument: "inputPath", value: options.inputPath, why: "selects a field that takes one or a few values for the events of an event type, so the body repeats" };
   }
   const transformer = options.inputTransformer;
   const paths: unknown = transformer?.inputPaths ?? {};

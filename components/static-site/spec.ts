@@ -110,7 +110,7 @@ export interface StaticSiteArgs {
   path: string;
   /**
    * The file served for `/` (and, with `spa`, for paths without a file extension). It is the distribution's default
-   * root object: at most 255 characters from A-Z a-z 0-9 `_ - . * $ / ~ " ' &`. @default "index.html"
+   * root object: at most 255 characters from A-Z a-z 0-9 `_ - . * $ / ~ " ' &`, not beginning with `/`. @default "index.html"
    */
   indexDocument?: string;
   /** Served with status 404 for paths that have no file. @default "error.html" */
@@ -315,14 +315,17 @@ export const CACHE_BEHAVIORS_PER_DISTRIBUTION = 75;
 export const CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS: readonly string[] = ["af-south-1", "ap-east-1", "eu-south-1", "me-south-1"];
 
 /**
- * DistributionConfig.DefaultRootObject: "The maximum length of the name is 255 characters. The name can contain any
- * of the following characters: A-Z, a-z; 0-9; _ - . * $ / ~ " '; &" (CloudFront Developer Guide, distribution
- * settings, "Default root object"); anything else is refused with InvalidDefaultRootObject (HTTP 400).
+ * DistributionConfig.DefaultRootObject: "Your string can't begin with a forward slash (/)"
+ * (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html); "The maximum length of the
+ * name is 255 characters. The name can contain any of the following characters: A-Z, a-z; 0-9; _ - . * $ / ~ " '; &"
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesGeneral.html#DownloadDistValuesDefaultRootObject);
+ * a name too long or with an invalid character is refused with InvalidDefaultRootObject (HTTP 400, DefaultRootObject.html).
  */
 export const DEFAULT_ROOT_OBJECT = { maxLength: 255, characters: /^[A-Za-z0-9_\-.*$/~"'&]*$/ };
 
 /** Why CloudFront would refuse `name` as a DefaultRootObject, or undefined. */
 export function defaultRootObjectProblem(name: string): string | undefined {
+  if (name.startsWith("/")) return "begins with /, which CloudFront refuses in a default root object: it is the object's key without a leading slash";
   if (name.length > DEFAULT_ROOT_OBJECT.maxLength) return `is ${name.length} characters, over CloudFront's ${DEFAULT_ROOT_OBJECT.maxLength} for a default root object`;
   if (!DEFAULT_ROOT_OBJECT.characters.test(name)) return `holds characters CloudFront refuses in a default root object (InvalidDefaultRootObject): it takes A-Z a-z 0-9 _ - . * $ / ~ " ' & only`;
   return undefined;

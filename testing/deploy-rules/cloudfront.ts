@@ -434,7 +434,7 @@ export const CLOUDFRONT_LOG_BUCKET_REGION: DeployRule = {
           "CloudFrontLogBucketRegion",
           d,
           `logs to bucket ${bucket.name} in ${region}, a region CloudFront's standard logging does not deliver to, so CreateDistribution is refused (access denied on the log bucket)`,
-          `put the log bucket in a region outside ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")} (e.g. us-east-1), or turn standard logging off`,
+          `put the log bucket in a region outside ${CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS.join(", ")} (e.g. us-east-1; a bucket that also takes S3 server access logs must stay in its source bucket's region), or turn standard logging off`,
         ),
       );
     }
@@ -442,11 +442,14 @@ export const CLOUDFRONT_LOG_BUCKET_REGION: DeployRule = {
   },
 };
 
-/** DefaultRootObject: at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ " ' & (defaultRootObjectProblem, which StaticSite applies to indexDocument). */
+/**
+ * DefaultRootObject: not beginning with /, at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ " ' &
+ * (defaultRootObjectProblem, which StaticSite applies to indexDocument; sources there).
+ */
 export const CLOUDFRONT_DEFAULT_ROOT_OBJECT: DeployRule = {
   id: "CloudFrontDefaultRootObject",
   title: "A distribution's default root object is at most 255 characters CloudFront allows",
-  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html",
+  source: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const d of ofType(graph, DISTRIBUTION)) {
@@ -454,7 +457,7 @@ export const CLOUDFRONT_DEFAULT_ROOT_OBJECT: DeployRule = {
       // Unset or "" is no default root object; an unknown value is not judged.
       if (typeof name !== "string" || name === "") continue;
       const problem = defaultRootObjectProblem(name);
-      if (problem) findings.push(finding("CloudFrontDefaultRootObject", d, `has defaultRootObject ${JSON.stringify(name)}, which ${problem}, so CreateDistribution or UpdateDistribution fails`, "rename the object to at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ \" ' &"));
+      if (problem) findings.push(finding("CloudFrontDefaultRootObject", d, `has defaultRootObject ${JSON.stringify(name)}, which ${problem}, so CreateDistribution or UpdateDistribution fails`, "name the object by its key without a leading /, in at most 255 characters from A-Z a-z 0-9 _ - . * $ / ~ \" ' &"));
     }
     return findings;
   },

@@ -487,7 +487,7 @@ export const EVENTBRIDGE_BUS_KEY_POLICY: DeployRule = {
           finding(
             this.id,
             resource,
-            `is an ${what} encrypted with ${key.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(", ")}; EventBridge needs them to use a customer managed key (${what === "archive" ? "encryption-archives.html" : "eb-encryption-key-policy.html"}), and without them it cannot encrypt or decrypt the ${what === "archive" ? "archived events" : "bus's events, rule patterns and target inputs"}`,
+            `is an ${what} encrypted with ${key.name}, whose key policy does not allow ${EVENTS_PRINCIPAL} ${missing.join(", ")}; EventBridge needs them to use a customer managed key (${what === "archive" ? "encryption-archives.html" : `eb-encryption-key-policy.html${missing.includes("kms:DescribeKey") ? "; its example statement omits kms:DescribeKey, which the list above it names" : ""}`}), and without them it cannot encrypt or decrypt the ${what === "archive" ? "archived events" : "bus's events, rule patterns and target inputs"}`,
             `add a statement to ${key.name}'s policy allowing the service principal ${EVENTS_PRINCIPAL} ${actions.join(", ").replace("kms:ReEncryptFrom, kms:ReEncryptTo", "kms:ReEncrypt*")} (a condition on aws:SourceArn or kms:EncryptionContext:aws:events:event-bus:arn naming the bus may narrow it)`,
           ),
         );

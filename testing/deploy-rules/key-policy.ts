@@ -40,6 +40,27 @@ function conditionReads(statement: Record<string, any>, keys: readonly string[])
   return Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).some((block) => Object.keys(block ?? {}).some((k) => wanted.includes(k.toLowerCase())));
 }
 
+/**
+ * The condition keys every call a service principal makes on a customer's behalf carries with values it meets: the
+ * sender's ARN and account (aws:SourceArn, aws:SourceAccount: set when a service principal makes a service-to-service
+ * request, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) and the
+ * encryption context of its own data keys. Their values are not compared: a statement naming another sender is the
+ * user's mistake, not a shape the service refuses. kms:CallerAccount (the managed key's shape) and kms:ViaService
+ * (whether KMS sees the sending service as coming through SQS is not confirmed) are left out.
+ */
+const SERVICE_MET_KEYS = ["aws:SourceArn", "aws:SourceAccount"];
+const SERVICE_MET_PREFIXES = ["kms:EncryptionContext:"];
+
+/** Whether every condition key a statement reads is one the service's call meets (SERVICE_MET_KEYS), none being in `unmatchedKeys`. */
+function conditionMetByService(statement: Record<string, any>, unmatchedKeys: readonly string[]): boolean {
+  if (conditionReads(statement, unmatchedKeys)) return false;
+  const met = SERVICE_MET_KEYS.map((k) => k.toLowerCase());
+  const prefixes = SERVICE_MET_PREFIXES.map((k) => k.toLowerCase());
+  return Object.values((statement.Condition ?? {}) as Record<string, Record<string, unknown>>).every((block) =>
+    Object.keys(block ?? {}).every((k) => met.includes(k.toLowerCase()) || prefixes.some((p) => k.toLowerCase().startsWith(p))),
+  );
+}
+
 /** A standalone key policy: it and a key's own `policy` write one document (deploy rule KmsOneKeyPolicy). */
 export const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 
@@ -55,14 +76,15 @@ export function keyPolicyDocument(graph: Graph, key: RecordedResource): unknown 
 /**
  * The actions of `actions` that the key's policy (keyPolicyDocument) does not allow the service principal `service`:
  * an Allow naming the service (and none of `unmatchedKeys` in its Condition: keys the service's use of the key never
- * meets), or everyone (`"*"`) with no Condition (a conditioned "*" grant, e.g. on kms:CallerAccount, is not counted). A
+ * meets), or everyone (`"*"`) with no Condition or one the service's call meets (conditionMetByService; a "*" grant on
+ * kms:CallerAccount or kms:ViaService, as the AWS managed key's policy has, is not counted). A
  * key without a policy gets KMS's default one, which names only the account, so it allows the service nothing.
  */
 export function keyPolicyMissing(graph: Graph, key: RecordedResource, service: string, actions: readonly string[], unmatchedKeys: readonly string[] = []): string[] {
   const statements = policyDocument(keyPolicyDocument(graph, key)).Statement.filter(
     (s) =>
       (s.Effect ?? "Allow") === "Allow" &&
-      ((asArray<string>(s.Principal?.Service).includes(service) && !conditionReads(s, unmatchedKeys)) || ((s.Principal === "*" || s.Principal?.AWS === "*") && s.Condition === undefined)),
+      ((asArray<string>(s.Principal?.Service).includes(service) && !conditionReads(s, unmatchedKeys)) || ((s.Principal === "*" || s.Principal?.AWS === "*") && conditionMetByService(s, unmatchedKeys))),
   );
   return actions.filter((action) => !statements.some((s) => asArray<string>(s.Action).some((pattern) => covers(pattern, action))));
 }

@@ -618,7 +618,7 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     },
     // No secret among them: ARNs, positions, Kafka topics, MQ queue names; a self-managed Kafka source's bootstrap
     // servers are kept as a digest.
-    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", ...KAFKA_CONFIGS.map((config) => `${config}.consumerGroupId`)],
+    savedInputs: ["eventSourceArn", "functionName", "region", "startingPosition", "startingPositionTimestamp", "queues", "topics", "selfManagedEventSource", ...KAFKA_CONFIGS.map((config) => `${config}.consumerGroupId`), "destinationConfig.onFailure.destinationArn"],
     hashedInputs: ["selfManagedEventSource"],
     source: `${PROVIDER}/lambda/event_source_mapping.go`,
   },
@@ -1934,7 +1934,8 @@ function statefulFindings(
     // Made alike: the replace-forcing inputs as such, since the new one is created, not updated (no options of its own apply).
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
     const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
-    const candidates = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
+    const paired = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
+    const candidates = old.type === QUEUE ? paired.filter((next) => queueRenameEvidence(old, deployed, next, after)) : paired;
     if (candidates.length === 0) continue;
     const next = candidates[0];
     const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
@@ -1954,6 +1955,44 @@ function statefulFindings(
     findings.push(finding("TransitionStatefulReplaced", candidates.length === 1 ? next : old, problem, fix, stack));
   }
   return findings;
+}
+
+/**
+ * Whether a created queue is more than alike a removed one (TransitionStatefulReplaced's rename pairing). Two standard
+ * queues have the same replace-forcing inputs, and a MessageQueue swapped for an unrelated one pairs by local name
+ * (`-queue`, `-dlq`) under the new component, so a deliberate removal would read as a rename. A queue pairs only where
+ * the same function consumes both (queueConsumers), or where each is consumed from inside its own renamed ancestor (the
+ * highest one the other plan lacks): a component renamed as a whole, its consumer with it. A MessageQueue renamed with
+ * a consumer renamed beside it is not told from a swap, and is not reported.
+ */
+function queueRenameEvidence(old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph): boolean {
+  const [was, is] = [queueConsumers(deployed, old), queueConsumers(after, next)];
+  if ([...was].some((fn) => is.has(fn))) return true;
+  const insideRenamed = (graph: Graph, other: Graph, queue: RecordedResource, consumers: Set<string>) => {
+    const byUrn = new Map(graph.map((r) => [r.urn, r]));
+    const otherUrns = new Set(other.map((r) => r.urn));
+    let root = queue;
+    while (root.parent && !otherUrns.has(root.parent) && byUrn.has(root.parent)) root = byUrn.get(root.parent)!;
+    const under = (urn: string | undefined): boolean => urn !== undefined && (urn === root.urn || under(byUrn.get(urn)?.parent));
+    return root !== queue && [...consumers].some(under);
+  };
+  return insideRenamed(deployed, after, old, was) && insideRenamed(after, deployed, next, is);
+}
+
+/**
+ * The functions (by URN, else by the name the mapping gives) whose event source mapping reads `queue` or sends its
+ * failed records there (destinationConfig.onFailure, saved for this), or reads, under a component, any queue of that component (its dead-letter queue has no consumer of its own, and a saved plan keeps no
+ * redrivePolicy to tie it to its queue). Queues and functions are matched by physical name: a saved plan keeps a
+ * queue's URL and a function's name as their ids, and the mapping's ARNs.
+ */
+function queueConsumers(graph: Graph, queue: RecordedResource): Set<string> {
+  const parent = graph.find((r) => r.urn === queue.parent);
+  const group = parent && parent.type !== "pulumi:pulumi:Stack" ? ofType(graph, QUEUE).filter((q) => q.parent === queue.parent) : [queue];
+  const lastPart = (identity: unknown) => (typeof identity === "string" ? identity.split(/[/:]/).pop() : undefined);
+  const names = new Set(group.flatMap((q) => identitiesOf(q).map(lastPart)).filter(Boolean));
+  const mappings = ofType(graph, EVENT_SOURCE_MAPPING).filter((m) => names.has(lastPart(m.inputs.eventSourceArn)) || names.has(lastPart(m.inputs.destinationConfig?.onFailure?.destinationArn)));
+  const functionOf = (name: unknown) => ofType(graph, LAMBDA_FUNCTION).find((fn) => identitiesOf(fn).some((identity) => lastPart(identity) === lastPart(name)));
+  return new Set(mappings.map((m) => functionOf(m.inputs.functionName)?.urn ?? String(lastPart(m.inputs.functionName))));
 }
 
 /**

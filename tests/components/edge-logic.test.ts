@@ -320,7 +320,7 @@ describe("EdgeLogic rejects bad arguments", () => {
     const noise = pulumi.output(JSON.stringify(randomBytes(1_500_000).toString("base64")));
     const late = (eventType: "viewer-request" | "origin-request") => ({ entry: "tests/fixtures/edge/noisy.ts", eventType, define: { __NOISE__: noise } });
     await expect(record(() => new EdgeLogic("late-viewer", { lambdas: { a: late("viewer-request") } }))).rejects.toThrow(
-      /: LambdaFunction "late-viewer-a": the bundle is \d+ zipped bytes once its constants resolved, over Lambda@Edge's 1 MB limit for viewer events\. Trim dependencies and define values, or move the work to an origin event \(50 MB\)\.$/,
+      /: LambdaFunction "late-viewer-a": the bundle is \d+ zipped bytes once its constants resolved, over Lambda@Edge's 1 MB limit for viewer events \(viewer-request; EdgeLogic "late-viewer" lambdas\.a\.entry\)\. Trim dependencies and define values, or move the work to an origin event \(50 MB\)\.$/,
     );
     const origin = await record(() => new EdgeLogic("late-origin", { lambdas: { a: late("origin-request") } }));
     expect(resource(origin, "aws:lambda/function:Function", "late-origin-a-function").inputs.code).toBeDefined();

@@ -251,4 +251,19 @@ describe("MessageQueue on a second deploy (TransitionStatefulReplaced)", () => {
     expect(transition(saved(before), await record(() => new MessageQueue("tasks", { consumer: { function: new LambdaFunction("jobs-worker", { entry, timeout: 30 }) } }, { aliases: [{ name: "jobs" }] })))).toEqual([]);
     expect(transition(saved(before), await record(jobs({ retentionDays: 7, deadLetterRetentionDays: 10 })))).toEqual([]);
   });
+
+  it("passes a MessageQueue removed while an unrelated one with its own consumer is added: alike queues are no evidence of a rename (review 88 S2)", async () => {
+    const before = await record(jobs({}));
+    const after = await record(() => new MessageQueue("emails", { consumer: { function: new LambdaFunction("emails-worker", { entry, timeout: 30 }) } }));
+    expect(transition(saved(before), after)).toEqual([]);
+  });
+
+  it("reports the queues of a component renamed without aliases whose consumer is renamed with it", async () => {
+    const worker = (component: string) => () => {
+      const parent = new pulumi.ComponentResource("test:index:Worker", component, {});
+      new MessageQueue(`${component}-jobs`, { consumer: { function: new LambdaFunction(`${component}-worker`, { entry, timeout: 30 }, { parent }) } }, { parent });
+    };
+    const findings = transition(saved(await record(worker("billing"))), await record(worker("invoicing")));
+    expect(findings.filter((f) => f.rule === "TransitionStatefulReplaced").map((f) => f.resource).sort()).toEqual([`${QUEUE} invoicing-jobs-dlq`, `${QUEUE} invoicing-jobs-queue`]);
+  });
 });

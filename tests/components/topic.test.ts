@@ -396,4 +396,21 @@ describe("Topic subscriptions to queues under a customer managed key (SnsSqsSubs
     expect(encrypted.filter((r) => r.inputs.kmsMasterKeyId === KEY)).toHaveLength(2);
     expect(deployFindings([...encrypted, key] as typeof graph)).toEqual([]);
   });
+
+  it("counts a \"*\" grant whose conditions SNS's call meets (aws:SourceArn the topic, aws:SourceAccount), not one on kms:CallerAccount", async () => {
+    const graph = await record(() => {
+      const topic = new Topic("tk", {});
+      topic.subscribeQueue("jobs", new MessageQueue("tkq", { consumer: { function: new LambdaFunction("tkq-worker", { entry }) }, topics: [topic] }));
+    });
+    const withKey = (grant: Record<string, unknown>) => {
+      const policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }, { Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*", ...grant }] };
+      const key = { type: "aws:kms/key:Key", name: "tk-key", urn: "urn:pulumi:dev::fixture::aws:kms/key:Key::tk-key", id: "1234abcd-12ab-34cd-56ef-1234567890ab", inputs: { policy: JSON.stringify(policy) }, state: { arn: KEY } };
+      return [...graph.map((r) => (r.type === QUEUE && r.name === "tkq-queue" ? { ...r, inputs: { ...r.inputs, sqsManagedSseEnabled: undefined, kmsMasterKeyId: KEY } } : r)), key] as typeof graph;
+    };
+    const sourced = { Principal: "*", Condition: { ArnEquals: { "aws:SourceArn": `arn:aws:sns:us-east-1:${ACCOUNT}:tk-topic` }, StringEquals: { "aws:SourceAccount": ACCOUNT } } };
+    expect(deployFindings(withKey(sourced))).toEqual([]);
+    expect(deployFindings(withKey({ ...sourced, Principal: { AWS: "*" }, Condition: { StringEquals: { "kms:EncryptionContext:aws:sqs:arn": `arn:aws:sqs:us-east-1:${ACCOUNT}:tkq` } } }))).toEqual([]);
+    const callerAccount = { Principal: { AWS: "*" }, Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT, "kms:ViaService": "sqs.us-east-1.amazonaws.com" } } };
+    expect(deployFindings(withKey(callerAccount)).map((f) => [f.rule, f.problem])).toEqual([["SnsSqsSubscriptionQueueEncryption", expect.stringMatching(/to the queue tkq-queue, encrypted with tk-key, whose key policy does not allow sns\.amazonaws\.com kms:GenerateDataKey and kms:Decrypt/)]]);
+  });
 });

@@ -52,12 +52,13 @@ describe("event source mappings in checkPlanTransition (TransitionNameTaken)", (
     expect(findings[0].problem).toMatch(/^is created by the update as Lambda event source mapping of arn:aws:dynamodb:\S+ to function counters-function-[0-9a-f]+; aws:lambda\/eventSourceMapping:EventSourceMapping data-counters-mapping of the deployed plan holds the name and is removed from the program/);
     expect(findings[0].fix).toContain("keep the subscription's deployed name, or rename it in two updates");
     expect(rules(saved(await tier("counters")), await tier("tallies"))).toEqual([["TransitionNameTaken", `${MAPPING} data-tallies-mapping`], dlq]);
-    // A new pair passes: another function, a MessageQueue renamed with its queue, and an unchanged plan.
+    // A new pair passes: another function (whose dead-letter queue is no rename either: no function in common, review 88
+    // S2), a MessageQueue renamed with its queue, and an unchanged plan.
     const other = await recordProgram(() => {
       const data = new DataTier("data", { tables: { gallery }, region: "us-east-1" });
       data.subscribe("tallies", "gallery", new LambdaFunction("tallies", { entry: "tests/fixtures/handlers/echo.ts" }));
     });
-    expect(transition(await tier("counters"), other).map((f) => [f.rule, f.resource])).toEqual([dlq]);
+    expect(transition(await tier("counters"), other).map((f) => [f.rule, f.resource])).toEqual([]);
     const queue = (name: string) => recordProgram(() => new MessageQueue(name, { consumer: { function: new LambdaFunction("worker", { entry: "tests/fixtures/handlers/echo.ts" }) } }));
     expect(transition(await queue("jobs"), await queue("tasks")).filter((f) => f.resource.startsWith(MAPPING))).toEqual([]);
     expect(transition(await tier(), await tier()).map(formatFinding)).toEqual([]);
@@ -84,8 +85,9 @@ describe("event source mappings in checkPlanTransition (TransitionNameTaken)", (
     // And a plan saved before resources listed their saved inputs at all.
     const older = previous.map(({ savedInputs: _kept, ...r }) => r as RecordedResource);
     expect(mappings(transition(older, renamed))).toEqual([]);
-    // A plan saved now keeps the mapping's pair and replace-forcing inputs, and nothing else of it.
+    // A plan saved now keeps the mapping's pair and replace-forcing inputs, and its failure destination (whose function
+    // is a renamed dead-letter queue's evidence, TransitionStatefulReplaced), nothing else of it.
     const mapping = saved(deployed).find((r) => r.type === MAPPING)!;
-    expect(Object.keys(mapping.inputs).sort()).toEqual(["eventSourceArn", "functionName", "region", "startingPosition"]);
+    expect(Object.keys(mapping.inputs).sort()).toEqual(["destinationConfig", "eventSourceArn", "functionName", "region", "startingPosition"]);
   });
 });
