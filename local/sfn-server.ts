@@ -1624,8 +1624,10 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     const reads = !jsonata && variableReads(state);
     if (jsonata || reads || assigns(state)) usesVariables = true;
     if (!jsonata && state.Type === "Task" && readsResult(state.Assign)) resultsRead.add(name);
-    if (!jsonata) typeTestsNegated(state);
-    if (!jsonata) choiceRulesTold(state);
+    if (!jsonata) {
+      typeTestsNegated(state);
+      choiceRulesTold(state);
+    }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail" && !jsonata) {
