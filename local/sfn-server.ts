@@ -23,6 +23,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { installCompiledAslSchemaCheck } from "../components/workflow/asl-schema-check";
 import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
@@ -894,14 +895,8 @@ function takes(errors: unknown, error: Error & { isRetryable?: boolean }, type: 
   return Array.isArray(errors) && errors.some((name) => name === error.name || name === "States.ALL" || (name === "States.TaskFailed" && type === "Task" && error.name !== "States.Timeout"));
 }
 
-/** Waits `ms`, or until the run is aborted; its abort listener goes with it, not one left per retry on the run's signal. */
-function retryWait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const aborted = () => (clearTimeout(timer), resolve());
-    const timer = setTimeout(() => (signal?.removeEventListener("abort", aborted), resolve()), ms);
-    signal?.addEventListener("abort", aborted, { once: true });
-  });
-}
+/** Waits `ms`, or until the run is aborted: Node's timer drops its abort listener as it ends, not one left per retry on the run's signal. */
+const retryWait = (ms: number, signal: AbortSignal | undefined): Promise<void> => sleep(ms, undefined, { signal }).catch(() => {});
 
 /**
  * A JSONata state's run (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html): its fields'
@@ -1624,8 +1619,10 @@ export function localRun(machine: LocalStateMachineDefinition, log: (message: st
     const reads = !jsonata && variableReads(state);
     if (jsonata || reads || assigns(state)) usesVariables = true;
     if (!jsonata && state.Type === "Task" && readsResult(state.Assign)) resultsRead.add(name);
-    if (!jsonata) typeTestsNegated(state);
-    if (!jsonata) choiceRulesTold(state);
+    if (!jsonata) {
+      typeTestsNegated(state);
+      choiceRulesTold(state);
+    }
     if (Array.isArray(state.Retry)) retried.push(name);
     if (state.Type === "Parallel") ownBranchesPerStart(state);
     if (state.Type === "Fail" && !jsonata) {

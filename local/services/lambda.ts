@@ -22,11 +22,10 @@ export interface LocalLambdaService extends StartedService {
   functions: InvocableFunction[];
 }
 
-/** A graph's functions by resource name and aliases by the functionName they give (functionIndex). */
+/** A graph's functions by resource name, and its aliases in graph order (functionIndex). */
 interface FunctionIndex {
   functions: Map<string, Graph[number][]>;
-  /** Each alias with its place in the graph, so two lists merge in graph order. */
-  aliases: Map<unknown, Array<[number, Graph[number]]>>;
+  aliases: Graph[number][];
 }
 
 const functionIndexes = new WeakMap<Graph, FunctionIndex>();
@@ -38,12 +37,11 @@ const functionIndexes = new WeakMap<Graph, FunctionIndex>();
 function functionIndex(graph: Graph): FunctionIndex {
   let index = functionIndexes.get(graph);
   if (index) return index;
-  index = { functions: new Map(), aliases: new Map() };
-  const add = <K, V>(map: Map<K, V[]>, key: K, value: V) => (map.get(key) ?? map.set(key, []).get(key)!).push(value);
-  graph.forEach((r, at) => {
-    if (r.type === FUNCTION_TYPE) add(index.functions, r.name, r);
-    else if (r.type === ALIAS_TYPE) add(index.aliases, r.inputs.functionName, [at, r] as [number, Graph[number]]);
-  });
+  index = { functions: new Map(), aliases: [] };
+  for (const r of graph) {
+    if (r.type === FUNCTION_TYPE) (index.functions.get(r.name) ?? index.functions.set(r.name, []).get(r.name)!).push(r);
+    else if (r.type === ALIAS_TYPE) index.aliases.push(r);
+  }
   functionIndexes.set(graph, index);
   return index;
 }
@@ -80,10 +78,9 @@ export function recordedVersions(graph: Graph, name: string): (NonNullable<Retur
   const { functionName, arn } = identity;
   // An alias names its function by name or ARN (aws:lambda/alias:Alias functionName); it points at functionVersion.
   const aliases = new Map<string, string>();
-  const { aliases: byFunction } = functionIndex(graph);
-  // In graph order, as one scan of the graph met them (a later alias of one name wins).
-  const named = [...(byFunction.get(functionName) ?? []), ...(functionName === arn ? [] : (byFunction.get(arn) ?? []))].sort(([a], [b]) => a - b);
-  for (const [, alias] of named) {
+  // In graph order: a later alias of one name wins.
+  for (const alias of functionIndex(graph).aliases) {
+    if (![functionName, arn].includes(alias.inputs.functionName)) continue;
     if (typeof alias.inputs.name === "string") aliases.set(alias.inputs.name, String(alias.inputs.functionVersion ?? "$LATEST"));
   }
   return { ...identity, aliases };
