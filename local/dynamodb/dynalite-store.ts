@@ -103,13 +103,11 @@ function cacheTableDescriptions(store: DynaliteStore): void {
     }
     const readAt = version;
     get(key, (error, value) => {
-      if (!error && value && typeof value === "object") {
+      // A read that overlapped a put or del may hold the older description: the write has recorded the newer one.
+      if (!error && value && typeof value === "object" && readAt === version) {
         const text = JSON.stringify(value);
-        // A read that overlapped a put or del may hold the older description: the write has recorded the newer one.
-        if (readAt === version) {
-          seen.set(key, JSON.parse(text));
-          known.set(key, text);
-        }
+        seen.set(key, JSON.parse(text));
+        known.set(key, text);
       }
       callback(error, value);
     });
