@@ -65,6 +65,7 @@ export function edgeStackTagValue(project: string, stack: string): string {
 /** A Lambda@Edge function through the Lambda building block (`edge: true`: us-east-1, published, retained, edgelambda trust, no env). */
 export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: pulumi.Resource): LambdaFunction {
   const tags = { [EDGE_TAGS.stack]: edgeStackTagValue(pulumi.getProject(), pulumi.getStack()), [EDGE_TAGS.edgeLogic]: name };
+  const limit = edgePackageLimit(lambda.eventType);
   return new LambdaFunction(
     `${name}-${lambda.key}`,
     {
@@ -76,7 +77,7 @@ export function createEdgeLambda(name: string, lambda: EdgeLambdaSpec, parent: p
       description: `Lambda@Edge ${name} ${lambda.key} (${lambda.eventType})`,
       bundle: { define: lambda.define, external: lambda.external },
       // LambdaFunction's deploy-time check names only itself: the limit carries the EdgeLogic argument and event type.
-      packageLimit: ((limit) => ({ ...limit, what: `${limit.what} (${lambda.eventType}; EdgeLogic "${name}" lambdas.${lambda.key}.entry)` }))(edgePackageLimit(lambda.eventType)),
+      packageLimit: { ...limit, what: `${limit.what} (${lambda.eventType}; EdgeLogic "${name}" lambdas.${lambda.key}.entry)` },
     },
     // LambdaFunction takes no tags; the transformation adds them to its aws.lambda.Function only.
     { parent, transformations: [(resource) => (resource.type === "aws:lambda/function:Function" ? { props: { ...resource.props, tags: { ...resource.props.tags, ...tags } }, opts: resource.opts } : undefined)] },

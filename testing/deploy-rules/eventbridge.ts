@@ -519,7 +519,7 @@ function targetKeyRefusals(
     // "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
     // EventBridge-to-encrypted topics" (sns-key-management.html): such a statement never matches EventBridge's publish.
     const unmatched = service === "sns" ? SNS_KEY_UNSUPPORTED_CONDITIONS : [];
-    const refusal = resource && serviceKeyRefusal(graph, resource, service, EVENTS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"], unmatched);
+    const refusal = resource && serviceKeyRefusal(graph, resource, service, EVENTS_PRINCIPAL, unmatched);
     if (!resource || !refusal) continue;
     if (refusal.managed) {
       findings.push(finding(id, target, `${text.verb} ${resource.name}, encrypted with the AWS managed key alias/aws/${service}, whose key policy cannot let events.amazonaws.com use it; ${text.lost ?? "every delivery fails"}`, text.managedFix(resource.name)));

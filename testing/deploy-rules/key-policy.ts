@@ -90,23 +90,28 @@ export function keyPolicyMissing(graph: Graph, key: RecordedResource, service: s
 }
 
 /**
+ * What a service principal needs on a queue's or topic's key to send to it: kms:GenerateDataKey and kms:Decrypt
+ * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+ */
+export const SERVICE_SEND_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
+
+/**
  * Why a queue's or topic's own key (`kmsMasterKeyId`) keeps the service principal `principal` from writing to it, if it
  * does: the AWS managed key of `managedService` (alias/aws/sqs, alias/aws/sns), whose key policy no one can change, or a
- * key of the plan whose policy lacks some of `actions` for it (keyPolicyMissing). SSE-SQS, no key and keys outside the
- * plan: undefined.
+ * key of the plan whose policy lacks some of SERVICE_SEND_KEY_ACTIONS for it (keyPolicyMissing). SSE-SQS, no key and
+ * keys outside the plan: undefined.
  */
 export function serviceKeyRefusal(
   graph: Graph,
   resource: RecordedResource,
   managedService: "sqs" | "sns",
   principal: string,
-  actions: readonly string[],
   unmatchedKeys: readonly string[] = [],
 ): { managed: true } | { managed: false; key: RecordedResource; missing: string[] } | undefined {
   const ref = resource.inputs.kmsMasterKeyId;
   if (typeof ref !== "string" || ref === "") return undefined;
   if (isAwsManagedKey(ref, managedService)) return { managed: true };
   const key = planKey(graph, ref);
-  const missing = key ? keyPolicyMissing(graph, key, principal, actions, unmatchedKeys) : [];
+  const missing = key ? keyPolicyMissing(graph, key, principal, SERVICE_SEND_KEY_ACTIONS, unmatchedKeys) : [];
   return key && missing.length > 0 ? { managed: false, key, missing } : undefined;
 }

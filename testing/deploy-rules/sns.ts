@@ -188,7 +188,7 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_POLICY: DeployRule = {
   },
 };
 
-const SNS_PRINCIPAL = "sns.amazonaws.com";
+const SNS_PRINCIPAL = SNS_TOPIC_SENDER.service;
 /**
  * An SQS subscription's queue, or a subscription's dead-letter queue, encrypted with a key SNS may not use. "Several
  * AWS services act as event sources that can send events to Amazon SQS queues. To allow these event sources to work
@@ -207,7 +207,7 @@ export const SNS_SQS_SUBSCRIPTION_QUEUE_ENCRYPTION: DeployRule = {
       const endpoint = subscription.inputs.protocol === "sqs" ? queueOf(graph, subscription.inputs.endpoint) : undefined;
       const deadLetter = queueOf(graph, redriveTarget(subscription.inputs.redrivePolicy)?.deadLetterTargetArn);
       for (const [queue, role] of [[endpoint, "queue"], [deadLetter, "dead-letter queue"]] as const) {
-        const refusal = queue && serviceKeyRefusal(graph, queue, "sqs", SNS_PRINCIPAL, ["kms:GenerateDataKey", "kms:Decrypt"]);
+        const refusal = queue && serviceKeyRefusal(graph, queue, "sqs", SNS_PRINCIPAL);
         if (!queue || !refusal) continue;
         const delivered = role === "queue" ? "every delivery fails" : "every message SNS moves there is lost";
         findings.push(
