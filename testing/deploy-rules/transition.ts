@@ -2503,6 +2503,7 @@ function policyWriterDeletedFindings(
     if (holderKind.autonameField !== undefined && !namedByHand(holderKind, diffed)) return "new name";
     return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
   };
+  const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
     const targetsOf = onePolicyTargets(kind.rule);
@@ -2539,7 +2540,7 @@ function policyWriterDeletedFindings(
       // Replaced delete-first, under its name: the engine first deletes the deployed resources it replaces with it
       // (replacedWithHolder), and so before any new writer writes; the other writers' deletes come at the end, and act on
       // the new holder of that name.
-      const early = replacement === "delete-first" ? replacedWithHolder(deployed, old.holder!) : undefined;
+      const early = replacement === "delete-first" ? replacedWithHolderOf(old.holder!) : undefined;
       const deleted = early ? deletes.filter(({ writer }) => !early.has(writer.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
@@ -2599,32 +2600,39 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
 }
 
 /**
- * The deployed resources the engine replaces, and so deletes first, when it replaces `holder` delete-first: `holder`,
+ * For a holder, the deployed resources the engine replaces, and so deletes first, when it replaces it delete-first: it,
  * and each resource with an input whose property dependencies name one of these and that the provider's Diff, given
  * that input unknown, would replace (forcingInputs), unless ignoreChanges resets it (step_generator.go
  * calculateDependentReplacements, over the deployed dependency graph, transitively, so a resource the program dropped
  * too). Read from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were
  * kept), or of a type not judged, is not in the set, so its delete is taken to come at the end, the answer that reports.
  */
-function replacedWithHolder(deployed: Graph, holder: RecordedResource): ReadonlySet<string> {
-  const replaced = new Set([holder.urn]);
-  // Until nothing is added, so a plan whose order is not the registration order (a saved plan edited by hand) reads the same.
-  for (let added = true; added; ) {
-    added = false;
+function replacedWithHolder(deployed: Graph): (holder: RecordedResource) => ReadonlySet<string> {
+  // Each deployed resource's dependents that the replacement of it replaces, indexed once (on the first delete-first
+  // holder) and walked per holder, so that a plan's order (a saved plan edited by hand) changes nothing.
+  let dependents: Map<string, string[]> | undefined;
+  const index = () => {
+    const edges = new Map<string, string[]>();
     for (const r of deployed) {
-      if (replaced.has(r.urn) || !r.propertyDependencies) continue;
-      const forcing = forcingInputs(r);
+      const forcing = r.propertyDependencies && forcingInputs(r);
       if (!forcing) continue;
-      const hit = Object.entries(r.propertyDependencies).some(
-        ([input, urns]) => (forcing.includes("*") || forcing.includes(input)) && urns.some((urn) => replaced.has(urn)) && ignoredBy(r, [input]).length === 0,
-      );
-      if (hit) {
-        replaced.add(r.urn);
-        added = true;
+      for (const [input, urns] of Object.entries(r.propertyDependencies!)) {
+        if (!(forcing.includes("*") || forcing.includes(input)) || ignoredBy(r, [input]).length > 0) continue;
+        for (const urn of urns) {
+          const of = edges.get(urn);
+          if (of) of.push(r.urn);
+          else edges.set(urn, [r.urn]);
+        }
       }
     }
-  }
-  return replaced;
+    return edges;
+  };
+  return (holder) => {
+    dependents ??= index();
+    const replaced = new Set([holder.urn]);
+    for (const urn of replaced) for (const dependent of dependents.get(urn) ?? []) replaced.add(dependent);
+    return replaced;
+  };
 }
 
 /**
