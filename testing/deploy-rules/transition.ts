@@ -1922,6 +1922,7 @@ function statefulFindings(
     const parentName = nameOf(graph, r.parent);
     return parentName && r.name.startsWith(parentName) ? r.name.slice(parentName.length) : r.name;
   };
+  const queueRenamed = queueRenameEvidence(deployed, after);
   const removed = deployed.filter((r) => statefulKind.has(r.type) && !afterUrns.has(r.urn));
   for (const old of removed) {
     const kind = statefulKind.get(old.type)!;
@@ -1935,7 +1936,7 @@ function statefulFindings(
     const asMade = { ...created[0], ignoreChanges: undefined, replaceOnChanges: undefined };
     const aloneAndAlike = created.length === 1 && removedThere.length === 1 && holdsInputs(old) && !copies.has(created[0].urn) && statefulChanges(kind, old, deployed, asMade, after, context).length === 0;
     const paired = sameLocalName.length > 0 ? sameLocalName : aloneAndAlike ? created : [];
-    const candidates = old.type === QUEUE ? paired.filter((next) => queueRenameEvidence(old, deployed, next, after)) : paired;
+    const candidates = old.type === QUEUE ? paired.filter((next) => queueRenamed(old, next)) : paired;
     if (candidates.length === 0) continue;
     const next = candidates[0];
     const outcome = statefulOutcome(kind, old, deleteSkipped(old, afterUrns), false, keptName(kind, old, deployed, next, after, context));
@@ -1961,22 +1962,32 @@ function statefulFindings(
  * Whether a created queue is more than alike a removed one (TransitionStatefulReplaced's rename pairing). Two standard
  * queues have the same replace-forcing inputs, and a MessageQueue swapped for an unrelated one pairs by local name
  * (`-queue`, `-dlq`) under the new component, so a deliberate removal would read as a rename. A queue pairs only where
- * the same function consumes both (queueConsumers), or where each is consumed from inside its own renamed ancestor (the
+ * the same function consumes both (queuePlan consumers), or where each is consumed from inside its own renamed ancestor (the
  * highest one the other plan lacks): a component renamed as a whole, its consumer with it. A MessageQueue renamed with
  * a consumer renamed beside it is not told from a swap, and is not reported.
  */
-function queueRenameEvidence(old: RecordedResource, deployed: Graph, next: RecordedResource, after: Graph): boolean {
-  const [was, is] = [queueConsumers(deployed, old), queueConsumers(after, next)];
-  if ([...was].some((fn) => is.has(fn))) return true;
-  const insideRenamed = (graph: Graph, other: Graph, queue: RecordedResource, consumers: Set<string>) => {
-    const byUrn = new Map(graph.map((r) => [r.urn, r]));
-    const otherUrns = new Set(other.map((r) => r.urn));
+function queueRenameEvidence(deployed: Graph, after: Graph): (old: RecordedResource, next: RecordedResource) => boolean {
+  // Each plan is indexed once, on the first removed queue with a created one to pair (most updates have none).
+  let plans: [QueuePlan, QueuePlan] | undefined;
+  const insideRenamed = (plan: QueuePlan, other: QueuePlan, queue: RecordedResource, consumers: Set<string>) => {
     let root = queue;
-    while (root.parent && !otherUrns.has(root.parent) && byUrn.has(root.parent)) root = byUrn.get(root.parent)!;
-    const under = (urn: string | undefined): boolean => urn !== undefined && (urn === root.urn || under(byUrn.get(urn)?.parent));
+    while (root.parent && !other.byUrn.has(root.parent) && plan.byUrn.has(root.parent)) root = plan.byUrn.get(root.parent)!;
+    const under = (urn: string | undefined): boolean => urn !== undefined && (urn === root.urn || under(plan.byUrn.get(urn)?.parent));
     return root !== queue && [...consumers].some(under);
   };
-  return insideRenamed(deployed, after, old, was) && insideRenamed(after, deployed, next, is);
+  return (old, next) => {
+    plans ??= [queuePlan(deployed), queuePlan(after)];
+    const [before, now] = plans;
+    const [was, is] = [before.consumers(old), now.consumers(next)];
+    if ([...was].some((fn) => is.has(fn))) return true;
+    return insideRenamed(before, now, old, was) && insideRenamed(now, before, next, is);
+  };
+}
+
+interface QueuePlan {
+  byUrn: ReadonlyMap<string, RecordedResource>;
+  /** A queue's consumers, as below. */
+  consumers(queue: RecordedResource): Set<string>;
 }
 
 /**
@@ -1985,14 +1996,19 @@ function queueRenameEvidence(old: RecordedResource, deployed: Graph, next: Recor
  * redrivePolicy to tie it to its queue). Queues and functions are matched by physical name: a saved plan keeps a
  * queue's URL and a function's name as their ids, and the mapping's ARNs.
  */
-function queueConsumers(graph: Graph, queue: RecordedResource): Set<string> {
-  const parent = graph.find((r) => r.urn === queue.parent);
-  const group = parent && parent.type !== "pulumi:pulumi:Stack" ? ofType(graph, QUEUE).filter((q) => q.parent === queue.parent) : [queue];
+function queuePlan(graph: Graph): QueuePlan {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const [queues, mappings, functions] = [ofType(graph, QUEUE), ofType(graph, EVENT_SOURCE_MAPPING), ofType(graph, LAMBDA_FUNCTION)];
   const lastPart = (identity: unknown) => (typeof identity === "string" ? identity.split(/[/:]/).pop() : undefined);
-  const names = new Set(group.flatMap((q) => identitiesOf(q).map(lastPart)).filter(Boolean));
-  const mappings = ofType(graph, EVENT_SOURCE_MAPPING).filter((m) => names.has(lastPart(m.inputs.eventSourceArn)) || names.has(lastPart(m.inputs.destinationConfig?.onFailure?.destinationArn)));
-  const functionOf = (name: unknown) => ofType(graph, LAMBDA_FUNCTION).find((fn) => identitiesOf(fn).some((identity) => lastPart(identity) === lastPart(name)));
-  return new Set(mappings.map((m) => functionOf(m.inputs.functionName)?.urn ?? String(lastPart(m.inputs.functionName))));
+  const functionOf = (name: unknown) => functions.find((fn) => identitiesOf(fn).some((identity) => lastPart(identity) === lastPart(name)));
+  const consumers = (queue: RecordedResource) => {
+    const parent = queue.parent === undefined ? undefined : byUrn.get(queue.parent);
+    const group = parent && parent.type !== "pulumi:pulumi:Stack" ? queues.filter((q) => q.parent === queue.parent) : [queue];
+    const names = new Set(group.flatMap((q) => identitiesOf(q).map(lastPart)).filter(Boolean));
+    const reading = mappings.filter((m) => names.has(lastPart(m.inputs.eventSourceArn)) || names.has(lastPart(m.inputs.destinationConfig?.onFailure?.destinationArn)));
+    return new Set(reading.map((m) => functionOf(m.inputs.functionName)?.urn ?? String(lastPart(m.inputs.functionName))));
+  };
+  return { byUrn, consumers };
 }
 
 /**
@@ -2503,6 +2519,7 @@ function policyWriterDeletedFindings(
     if (holderKind.autonameField !== undefined && !namedByHand(holderKind, diffed)) return "new name";
     return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
   };
+  const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
     const targetsOf = onePolicyTargets(kind.rule);
@@ -2539,7 +2556,7 @@ function policyWriterDeletedFindings(
       // Replaced delete-first, under its name: the engine first deletes the deployed resources it replaces with it
       // (replacedWithHolder), and so before any new writer writes; the other writers' deletes come at the end, and act on
       // the new holder of that name.
-      const early = replacement === "delete-first" ? replacedWithHolder(deployed, old.holder!) : undefined;
+      const early = replacement === "delete-first" ? replacedWithHolderOf(old.holder!) : undefined;
       const deleted = early ? deletes.filter(({ writer }) => !early.has(writer.urn)) : deletes;
       // The old writers' deletes act on the deployed resource (the provider's state), named by the deployed target's keys.
       const nexts = new Set(policyTargetKeys(deployed, ruleContext, old).flatMap((key) => nextByKey.get(key) ?? []));
@@ -2599,32 +2616,39 @@ function forcingInputs(r: RecordedResource): readonly string[] | undefined {
 }
 
 /**
- * The deployed resources the engine replaces, and so deletes first, when it replaces `holder` delete-first: `holder`,
+ * For a holder, the deployed resources the engine replaces, and so deletes first, when it replaces it delete-first: it,
  * and each resource with an input whose property dependencies name one of these and that the provider's Diff, given
  * that input unknown, would replace (forcingInputs), unless ignoreChanges resets it (step_generator.go
  * calculateDependentReplacements, over the deployed dependency graph, transitively, so a resource the program dropped
  * too). Read from the recorded `propertyDependencies`: a resource recorded without them (a plan saved before they were
  * kept), or of a type not judged, is not in the set, so its delete is taken to come at the end, the answer that reports.
  */
-function replacedWithHolder(deployed: Graph, holder: RecordedResource): ReadonlySet<string> {
-  const replaced = new Set([holder.urn]);
-  // Until nothing is added, so a plan whose order is not the registration order (a saved plan edited by hand) reads the same.
-  for (let added = true; added; ) {
-    added = false;
+function replacedWithHolder(deployed: Graph): (holder: RecordedResource) => ReadonlySet<string> {
+  // Each deployed resource's dependents that the replacement of it replaces, indexed once (on the first delete-first
+  // holder) and walked per holder, so that a plan's order (a saved plan edited by hand) changes nothing.
+  let dependents: Map<string, string[]> | undefined;
+  const index = () => {
+    const edges = new Map<string, string[]>();
     for (const r of deployed) {
-      if (replaced.has(r.urn) || !r.propertyDependencies) continue;
-      const forcing = forcingInputs(r);
+      const forcing = r.propertyDependencies && forcingInputs(r);
       if (!forcing) continue;
-      const hit = Object.entries(r.propertyDependencies).some(
-        ([input, urns]) => (forcing.includes("*") || forcing.includes(input)) && urns.some((urn) => replaced.has(urn)) && ignoredBy(r, [input]).length === 0,
-      );
-      if (hit) {
-        replaced.add(r.urn);
-        added = true;
+      for (const [input, urns] of Object.entries(r.propertyDependencies!)) {
+        if (!(forcing.includes("*") || forcing.includes(input)) || ignoredBy(r, [input]).length > 0) continue;
+        for (const urn of urns) {
+          const of = edges.get(urn);
+          if (of) of.push(r.urn);
+          else edges.set(urn, [r.urn]);
+        }
       }
     }
-  }
-  return replaced;
+    return edges;
+  };
+  return (holder) => {
+    dependents ??= index();
+    const replaced = new Set([holder.urn]);
+    for (const urn of replaced) for (const dependent of dependents.get(urn) ?? []) replaced.add(dependent);
+    return replaced;
+  };
 }
 
 /**
