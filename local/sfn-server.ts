@@ -968,6 +968,14 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
           // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
+          // its iterations' events, as AWS records it, and before its ItemSelector, so that a selector that fails
+          // follows it (AWS: MapStateEntered, MapStateStarted, then the failure), where Items that fail have none
+          // (LocalStack's AWS-recorded test_map_state_items_eval_jsonata_fail). Whether AWS records a
+          // MapIterationStarted/Failed around a failing selector is not recorded: the local runtime records none.
+          const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+          options.eventLogger.dispatch(started);
           let selected = items;
           if ("ItemSelector" in state) {
             selected = [];
@@ -976,11 +984,6 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }
-          // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
-          // its iterations' events, as AWS records it.
-          const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
-          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
-          options.eventLogger.dispatch(started);
           const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
           if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;

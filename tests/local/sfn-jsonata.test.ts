@@ -380,6 +380,19 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.events[2].mapStateStartedEventDetails).toEqual({ length: 3 });
   });
 
+  it("records a Map's MapStateStarted before an ItemSelector that fails, none when its Items fail (AWS: entered, started, then the failure)", async () => {
+    const map = (fields: object) => ({ QueryLanguage: "JSONata", StartAt: "Each", States: { Each: { Type: "Map", ...fields, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } } });
+    const selectorFails = await ran(map({ Items: "{% [1, 2] %}", ItemSelector: { v: "{% $states.context.Map.Item.Value.missing.$x() %}" } }));
+    expect(selectorFails).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+    const types = selectorFails.events.map((event) => event.type);
+    expect(types.slice(0, 4)).toEqual(["ExecutionStarted", "MapStateEntered", "MapStateStarted", "EvaluationFailed"]);
+    expect(selectorFails.events[2].mapStateStartedEventDetails).toEqual({ length: 2 });
+    expect(types.filter((type) => type === "MapStateStarted")).toHaveLength(1);
+    // An Items expression that fails (LocalStack's AWS-recorded test_map_state_items_eval_jsonata_fail): no MapStateStarted.
+    const itemsFail = await ran(map({ Items: "{% 1 %}" }));
+    expect(itemsFail.events.map((event) => event.type).slice(0, 3)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed"]);
+  });
+
   it("has the functions Step Functions adds to JSONata, with AWS's recorded results", async () => {
     const output = {
       partition: "{% $partition([0, 1, 2, 3], 3) %}",
