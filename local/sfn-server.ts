@@ -605,6 +605,8 @@ interface RunContext {
 /** What the local runtime keeps in a run's context object (LOCAL_CONTEXT). */
 interface LocalContext {
   v: Record<string, unknown>;
+  /** The JSON size of each of `v`'s variables (VariableScope.sizes), for the execution's 10 MiB of variables. */
+  s: Map<string, number>;
   c: object;
   /** What the JSONata state under way assigns as it exits (runJsonataState evaluated it; trackVariables applies it). */
   j?: Record<string, unknown>;
@@ -617,10 +619,10 @@ interface LocalContext {
  */
 function runVariables(outer: RunContext | undefined) {
   const within = (outer?.StateMachine as Record<string, LocalContext | undefined> | undefined)?.[LOCAL_CONTEXT];
-  const scope = variableScope(within?.v);
+  const scope = variableScope(within?.v, within?.s);
   const choice: ChoiceMatch = {};
   // A copy of the outer run's StateMachine (its spread leaves the outer LOCAL_CONTEXT out) holding this run's own.
-  const local: LocalContext = { v: scope.values, c: choiceRules(choice) };
+  const local: LocalContext = { v: scope.values, s: scope.sizes, c: choiceRules(choice) };
   const own: RunContext = { ...outer, StateMachine: Object.defineProperty({ ...outer?.StateMachine }, LOCAL_CONTEXT, { value: local, enumerable: false }) };
   return {
     scope,
@@ -696,7 +698,18 @@ function typeTestsNegated(state: Record<string, unknown>): void {
 interface VariableScope {
   values: Record<string, unknown>;
   outer: ReadonlySet<string>;
+  /** Each variable's size as JSON (its value's, as assignedVariables records it), for VARIABLES_QUOTA_BYTES. */
+  sizes: Map<string, number>;
 }
+
+/**
+ * "The maximum size of all variables in a single execution is 10 MiB" (workflow-variables.html, Limits; the page was
+ * not at hand to re-read: the figure is the one docs/local-vs-aws.md already quoted). Measured as the Assign check
+ * measures (each variable's JSON, names left out) over the variables a run can see: its own and its outer scopes'.
+ * Those of Map iterations or Parallel branches under way at once are not added together (how AWS counts them is not
+ * documented). AWS's error for it is not documented either: States.Runtime, as for an Assign over 256 KiB.
+ */
+const VARIABLES_QUOTA_BYTES = 10 * 1024 * 1024;
 
 /**
  * The variables of a run within a Map iteration or Parallel branch: "variables assigned in the outer scope" are
@@ -705,9 +718,9 @@ interface VariableScope {
  * BASE_REFERENCE_IN_ITERATOR_OUTER_SCOPE). A copy: the outer run waits in its Map or Parallel meanwhile, so nothing
  * changes there.
  */
-function variableScope(outer: Record<string, unknown> | undefined): VariableScope {
+function variableScope(outer: Record<string, unknown> | undefined, outerSizes: ReadonlyMap<string, number> | undefined): VariableScope {
   // Without a prototype, a variable named `__proto__` is one like any other.
-  return { values: Object.assign(Object.create(null), outer), outer: new Set(Object.keys(outer ?? {})) };
+  return { values: Object.assign(Object.create(null), outer), outer: new Set(Object.keys(outer ?? {})), sizes: new Map(outerSizes) };
 }
 
 /**
@@ -729,8 +742,8 @@ function variableScope(outer: Record<string, unknown> | undefined): VariableScop
  * IllegalOuterScopeWrite; whether AWS refuses such a definition when it is created instead is not confirmed). So does an
  * Assign over 256 KiB of JSON (its documented limit; AWS's error name not documented), and either failure, as a path
  * that selects nothing, records no event of the state's own (no StateExited): AWS's recording of a JSONPath that
- * selects nothing (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH). The 10 MiB of
- * variables an execution may hold in all is not enforced.
+ * selects nothing (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH). So does an Assign that
+ * takes the variables past the 10 MiB an execution may hold in all (VARIABLES_QUOTA_BYTES).
  */
 function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, local, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
@@ -771,6 +784,11 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     // assignedVariables records, names left out; AWS's error for it is not documented: States.Runtime, as for the rest.
     const size = assignedJson.reduce((sum, [, json]) => sum + Buffer.byteLength(json), 0);
     if (size > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' assigns ${size} bytes of JSON, over the ${SFN_LIMITS.inputBytes} (256 KiB) Step Functions allows one Assign: keep large data out of variables (in S3, say) or split it over the Assigns of several states.`);
+    // A reassigned variable counts with its new value only.
+    let total = 0;
+    for (const [variable, bytes] of scope.sizes) if (!Object.hasOwn(values, variable)) total += bytes;
+    total += size;
+    if (total > VARIABLES_QUOTA_BYTES) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' takes the execution's variables to ${total} bytes of JSON, over the ${VARIABLES_QUOTA_BYTES} (10 MiB) Step Functions allows an execution: keep large data out of variables (in S3, say), or assign null to variables no longer needed.`);
     reported(Object.fromEntries(assignedJson));
     try {
       exit(logger, name, type, input, output);
@@ -778,6 +796,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
       reported(undefined);
     }
     Object.assign(scope.values, values);
+    for (const [variable, json] of assignedJson) scope.sizes.set(variable, Buffer.byteLength(json));
   });
 }
 

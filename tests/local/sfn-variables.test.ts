@@ -248,6 +248,24 @@ describe("local Step Functions, workflow variables", () => {
     }
   });
 
+  it("fails the Assign that takes an execution's variables past the 10 MiB they may hold in all, in JSONPath and JSONata; a reassigned variable counts once", async () => {
+    // "The maximum size of all variables in a single execution is 10 MiB" (workflow-variables.html, Limits; not
+    // confirmed against a stored copy of the page). Counted as the Assign check counts: each variable's JSON, names
+    // left out. 40 variables of 256,000 bytes (10,240,000) fit; a 41st (10,496,000 > 10,485,760) does not.
+    const chain = (count: number, name: (i: number) => string, jsonata = false) => {
+      const states: Record<string, object> = {};
+      for (let i = 0; i < count; i++) states[`S${i}`] = { Type: "Pass", Assign: { [name(i)]: "x".repeat(255_998) }, ...(i + 1 < count ? { Next: `S${i + 1}` } : { End: true }) };
+      return { ...(jsonata ? { QueryLanguage: "JSONata" } : {}), StartAt: "S0", States: states };
+    };
+    expect(await ran(chain(40, (i) => `v${i}`))).toMatchObject({ status: "SUCCEEDED" });
+    expect(await ran(chain(45, () => "same"))).toMatchObject({ status: "SUCCEEDED" });
+    for (const jsonata of [false, true]) {
+      const over = await ran(chain(41, (i) => `v${i}`, jsonata));
+      expect(over).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Assign of the state 'S40' takes the execution's variables to 10496000 bytes of JSON, over the 10485760 \(10 MiB\) Step Functions allows an execution: /) });
+      expect(over.events.map((event) => event.type).slice(-2)).toEqual(["PassStateEntered", "ExecutionFailed"]);
+    }
+  });
+
   it("fails on a variable never assigned, on an Assign into an outer scope, and assigns nothing when its state fails into a Catch", async () => {
     const unknown = { StartAt: "Read", States: { Read: { Type: "Pass", Parameters: { "x.$": "$nope.a" }, End: true } } };
     expect(await ran(unknown)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$nope.a' does not point to a value" });
