@@ -82,6 +82,21 @@ async function evaluate(expression, bindings) {
   }
 }
 
-parentPort.on("message", async ({ id, expression, bindings }) => {
-  parentPort.postMessage({ id, ...(await evaluate(expression, bindings)) });
+/**
+ * The variables and `$states` objects the runtime sent, by id (SentOnce in local/sfn-jsonata.ts): each message names
+ * one of each, carrying it only when this worker does not hold it yet, and the ids to let go.
+ */
+const held = { variables: new Map(), states: new Map() };
+
+function take(kind, { id, value, drop }) {
+  for (const gone of drop ?? []) held[kind].delete(gone);
+  if (value !== undefined) held[kind].set(id, value);
+  return held[kind].get(id);
+}
+
+parentPort.on("message", async ({ id, expression, variables, states }) => {
+  const own = take("variables", variables);
+  const state = take("states", states);
+  if (own === undefined || state === undefined) return parentPort.postMessage({ id, error: { message: "The local runtime's evaluation worker does not hold the bindings it was sent (a fault of the local runtime)." } });
+  parentPort.postMessage({ id, ...(await evaluate(expression, { ...own, states: state })) });
 });

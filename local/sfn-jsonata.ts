@@ -46,6 +46,62 @@ interface EvaluationReply {
 }
 
 /**
+ * What an expression reads: the run's variables (`$name`) and `$states`. Each object is copied to the worker once,
+ * then named by its id (SentOnce), so neither may change once evaluated with: a state's evaluations share one of each
+ * (runJsonataState makes a new `states` for a Task's result, an item, an error output).
+ */
+export interface Bindings {
+  variables: Record<string, unknown>;
+  states: Record<string, unknown>;
+}
+
+/** A part of the bindings as a message carries it: its id, the value itself when the worker holds none, the ids it lets go. */
+interface SentPart {
+  id: number;
+  value?: object;
+  drop?: number[];
+}
+
+/**
+ * The bindings objects the worker holds, by id, at most `capacity` (the least recently used let go): what an
+ * evaluation sends of one (part). Each expression used to carry a copy of every variable and `$states` (a state of
+ * ten expressions, ten copies); now each state's objects are copied once, and the worker (local/sfn-jsonata-worker.mjs)
+ * stores and drops them as each message says, so both sides agree without a reply. Forgotten with its worker.
+ */
+class SentOnce {
+  private readonly ids = new WeakMap<object, number>();
+  /** Ids the worker holds, least recently used first. */
+  private held: number[] = [];
+  private nextId = 0;
+  /** How many objects were copied to a worker, for the tests' count of copies (bindingsCopied). */
+  copies = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  forget(): void {
+    this.held = [];
+  }
+
+  /** `value`'s part of a message, and `sent`, which records what the worker then holds (called once it is posted). */
+  part(value: object): { part: SentPart; sent(): void } {
+    const known = this.ids.get(value);
+    if (known !== undefined && this.held.includes(known)) return { part: { id: known }, sent: () => (this.held = [...this.held.filter((id) => id !== known), known]) };
+    const id = this.nextId++;
+    this.ids.set(value, id);
+    const held = [...this.held, id];
+    const drop = held.length > this.capacity ? held.splice(0, held.length - this.capacity) : [];
+    return { part: { id, value, ...(drop.length ? { drop } : {}) }, sent: () => ((this.held = held), this.copies++) };
+  }
+}
+
+/**
+ * How many of each the worker holds: the variables (up to the execution's 10 MiB as JSON, several times that as
+ * objects in the worker's 256 MB heap) of 2 runs, the `$states` (a state's input and result, 256 KiB each as JSON) of
+ * 8 evaluations. Map iterations under way at once take turns, and one whose objects were let go sends them again.
+ */
+const HELD = { variables: 2, states: 8 } as const;
+
+/**
  * The process's JSONata worker, long-lived (jsonata loaded and programs compiled once), replaced after a breach. One
  * evaluation at a time: the one under way when the deadline passes is the one that stalled the worker, and a cached
  * program's clock ($now) is not shared by two. Unreferenced, so an idle worker keeps no process alive.
@@ -54,8 +110,9 @@ class EvaluationWorker {
   private worker?: Worker;
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  readonly held = { variables: new SentOnce(HELD.variables), states: new SentOnce(HELD.states) };
 
-  evaluate(expression: string, bindings: Record<string, unknown>): Promise<EvaluationReply> {
+  evaluate(expression: string, bindings: Bindings): Promise<EvaluationReply> {
     const turn = this.queue.then(() => this.run(expression, bindings));
     this.queue = turn.catch(() => {});
     return turn;
@@ -65,12 +122,14 @@ class EvaluationWorker {
     const { timeout, stack, sequence, heapMb } = EVALUATION_BOUNDS;
     const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     worker.unref();
+    this.held.variables.forget();
+    this.held.states.forget();
     // One that ends between evaluations is replaced by the next, not handed it to time out.
     worker.once("exit", () => this.worker === worker && (this.worker = undefined));
     return worker;
   }
 
-  private run(expression: string, bindings: Record<string, unknown>): Promise<EvaluationReply> {
+  private run(expression: string, bindings: Bindings): Promise<EvaluationReply> {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise<EvaluationReply>((resolve) => {
@@ -90,7 +149,11 @@ class EvaluationWorker {
       const timer = setTimeout(() => lost(`It ran for more than ${EVALUATION_BOUNDS.deadlineMs} ms`), EVALUATION_BOUNDS.deadlineMs);
       worker.on("message", answered).on("error", failed).on("exit", stopped);
       try {
-        worker.postMessage({ id, expression, bindings });
+        const variables = this.held.variables.part(bindings.variables);
+        const states = this.held.states.part(bindings.states);
+        worker.postMessage({ id, expression, variables: variables.part, states: states.part });
+        variables.sent();
+        states.sent();
       } catch (error) {
         done({ id, error: { message: thrownText(error) } });
       }
@@ -99,6 +162,11 @@ class EvaluationWorker {
 }
 
 const evaluations = new EvaluationWorker();
+
+/** How many variables and `$states` objects the process has copied to its JSONata worker so far (SentOnce). */
+export function bindingsCopied(): { variables: number; states: number } {
+  return { variables: evaluations.held.variables.copies, states: evaluations.held.states.copies };
+}
 
 /**
  * AWS's States.QueryEvaluationError for an expression of `field` (`Output`, `Arguments/FunctionName`, `Assign/x`):
@@ -150,7 +218,7 @@ export function jsonType(value: unknown): string {
 }
 
 /** What `{% … %}` in `field` evaluates to with `bindings` (`$states`, the variables), as JSON. */
-async function evaluated(text: string, field: string, bindings: Record<string, unknown>): Promise<unknown> {
+async function evaluated(text: string, field: string, bindings: Bindings): Promise<unknown> {
   const expression = expressionText(text);
   const reply = await evaluations.evaluate(expression, bindings);
   if (reply.lost !== undefined) throw queryEvaluationError(expression, field, `threw an error during evaluation. ${reply.lost} (a bound of the local runtime, which stopped its evaluation worker and started another).`);
@@ -172,7 +240,7 @@ async function evaluated(text: string, field: string, bindings: Record<string, u
  * JSONata if surrounded by {% %} characters", the CDK's JsonataCommonOptions); other values are data. `field` names
  * where it is, as AWS's causes do (`Output/result`).
  */
-export async function evaluateField(value: unknown, field: string, bindings: Record<string, unknown>): Promise<unknown> {
+export async function evaluateField(value: unknown, field: string, bindings: Bindings): Promise<unknown> {
   if (isExpression(value)) return evaluated(value, field, bindings);
   if (Array.isArray(value)) {
     const items: unknown[] = [];
@@ -187,7 +255,7 @@ export async function evaluateField(value: unknown, field: string, bindings: Rec
 }
 
 /** An `Assign`'s values, each evaluated (all before any is set: every one reads the variables as they were). */
-export async function assignedValues(assign: unknown, bindings: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+export async function assignedValues(assign: unknown, bindings: Bindings): Promise<Record<string, unknown> | undefined> {
   if (typeof assign !== "object" || assign === null || Array.isArray(assign)) return undefined;
   return (await evaluateField(assign, "Assign", bindings)) as Record<string, unknown>;
 }

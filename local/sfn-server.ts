@@ -37,7 +37,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, isExpression, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, type Bindings, isExpression, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -610,6 +610,8 @@ interface LocalContext {
   c: object;
   /** What the JSONata state under way assigns as it exits (runJsonataState evaluated it; trackVariables applies it). */
   j?: Record<string, unknown>;
+  /** `v` as the JSONata states read it, a copy made once for each change (Bindings: the worker holds it by identity). */
+  f?: Record<string, unknown>;
 }
 
 /**
@@ -796,6 +798,7 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
       reported(undefined);
     }
     Object.assign(scope.values, values);
+    local.f = undefined;
     for (const [variable, json] of assignedJson) scope.sizes.set(variable, Buffer.byteLength(json));
   });
 }
@@ -948,9 +951,11 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
     // Minted, not read: a read token stays pending across the evaluations' awaits, where a concurrent iteration's or
     // branch's Task would read the same one. HOLD_TOKEN makes it pending only as the handler is called.
     const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
-    const states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
-    const bindings = { ...local.v, states };
-    const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings) : Promise.resolve(result));
+    let states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
+    // The variables copied once until the next Assign, and `states` replaced, not changed (Bindings).
+    const variables = (local.f ??= { ...local.v });
+    const bindings = (): Bindings => ({ variables, states });
+    const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings()) : Promise.resolve(result));
     try {
       let outcome: StateOutcome;
       let assign: unknown = state.Assign;
@@ -961,10 +966,10 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           break;
         case "Task":
         case "Parallel": {
-          let input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings) : rawInput;
+          let input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings()) : rawInput;
           const limit = async (text: string | undefined, field: "TimeoutSeconds" | "HeartbeatSeconds") => {
             if (text === undefined) return undefined;
-            const seconds = await evaluateField(text, field, bindings);
+            const seconds = await evaluateField(text, field, bindings());
             if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(text, field, "a positive integer", seconds);
             return seconds as number;
           };
@@ -977,12 +982,12 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           else if (seconds !== undefined) timed = { ...state, TimeoutSeconds: Math.min(seconds, LONGEST_TIMER_SECONDS) };
           if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
           const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
-          states.result = stateResult;
+          states = { ...states, result: stateResult };
           outcome = next(await output(stateResult));
           break;
         }
         case "Map": {
-          const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings) : rawInput;
+          const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings()) : rawInput;
           if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
           // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
           // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
@@ -999,22 +1004,22 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           if ("ItemSelector" in state) {
             selected = [];
             for (const [index, value] of items.entries()) {
-              const item = { ...bindings, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
+              const item = { variables, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }
-          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings) : state.MaxConcurrency;
+          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings()) : state.MaxConcurrency;
           if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
-          states.result = stateResult;
+          states = { ...states, result: stateResult };
           outcome = next(await output(stateResult));
           break;
         }
         case "Wait": {
           const field = "Seconds" in state ? "Seconds" : "Timestamp";
-          const value = await evaluateField(state[field], field, bindings);
+          const value = await evaluateField(state[field], field, bindings());
           if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
           // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
           if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
@@ -1025,7 +1030,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         case "Choice": {
           let rule: Record<string, any> | undefined;
           for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
-            const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings);
+            const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings());
             if (typeof holds !== "boolean") throw unexpectedResultType(candidate.Condition, `Choices[${i}]/Condition`, "'boolean'", holds);
             if (holds) {
               rule = candidate;
@@ -1035,7 +1040,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           if (!rule && typeof state.Default !== "string") throw new ServiceTaskFailure("States.NoChoiceMatched", "States.NoChoiceMatched", { terminal: false });
           // A matching rule assigns its own Assign, not the state's (LocalStack's AWS-recorded CONDITION_TRUE).
           if (rule) assign = rule.Assign;
-          const chosen = rule && "Output" in rule ? await evaluateField(rule.Output, "Output", bindings) : await output(rawInput);
+          const chosen = rule && "Output" in rule ? await evaluateField(rule.Output, "Output", bindings()) : await output(rawInput);
           outcome = { stateResult: chosen, nextState: rule ? rule.Next : state.Default, isEndState: false };
           break;
         }
@@ -1043,7 +1048,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           // AWS takes a string for each (state-fail.html); String() would make an object "[object Object]".
           const text = async (field: "Error" | "Cause") => {
             if (state[field] === undefined) return undefined;
-            const value = await evaluateField(state[field], field, bindings);
+            const value = await evaluateField(state[field], field, bindings());
             if (typeof value !== "string") throw unexpectedResultType(state[field], field, "'string'", value);
             return value;
           };
@@ -1052,7 +1057,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
         default:
           throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);
       }
-      local.j = await jsonataAssigned(assign, bindings);
+      local.j = await jsonataAssigned(assign, bindings());
       return outcome;
     } catch (thrown) {
       const error = thrown as Error & { isRetryable?: boolean; isCatchable?: boolean };
@@ -1078,7 +1083,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
       // history. AWS's record of a Catcher whose expression fails is not known (none in LocalStack's snapshots).
       options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       const errorOutput = { Error: error.name, Cause: error.message };
-      const caught = { ...bindings, states: { ...states, errorOutput } };
+      const caught = { variables, states: { ...states, errorOutput } };
       const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
       const assigned = await jsonataAssigned(catcher.Assign, caught);
       options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { bindingsCopied } from "../../local/sfn-jsonata";
 import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 
 const REGION = "eu-west-1";
@@ -391,6 +392,59 @@ describe("local Step Functions, JSONata states", () => {
     // An Items expression that fails (LocalStack's AWS-recorded test_map_state_items_eval_jsonata_fail): no MapStateStarted.
     const itemsFail = await ran(map({ Items: "{% 1 %}" }));
     expect(itemsFail.events.map((event) => event.type).slice(0, 3)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed"]);
+  });
+
+  it("copies a state's variables and $states to the evaluation worker once for all its expressions, not once per expression", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Many",
+      States: {
+        Many: { Type: "Pass", Output: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`f${i}`, `{% $states.input.n + ${i} %}`])), Assign: { n: "{% $states.input.n %}", m: "{% $states.input.n * 2 %}" }, Next: "Read" },
+        Read: { Type: "Pass", Output: { n: "{% $n %}", m: "{% $m %}", sum: "{% $n + $m + $states.input.f9 %}" }, End: true },
+      },
+    };
+    // Counted against a run of one state of one expression, which the runtime's own first evaluation (jsonataSelfTest) precedes too.
+    const copies = async (run: () => Promise<unknown>) => {
+      const before = bindingsCopied();
+      await run();
+      const after = bindingsCopied();
+      return { variables: after.variables - before.variables, states: after.states - before.states };
+    };
+    const one = await copies(() => ran({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } }));
+    let result: Awaited<ReturnType<typeof ran>> | undefined;
+    const two = await copies(async () => (result = await ran(definition, { n: 1 })));
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { n: 1, m: 2, sum: 1 + 2 + 10 } });
+    // One more of each for the second state (15 expressions in all): Read's variables anew, after Many's Assign.
+    expect({ variables: two.variables - one.variables, states: two.states - one.states }).toEqual({ variables: 1, states: 1 });
+  });
+
+  it("reads each run's own variables and $states while more Map iterations are under way than the worker holds, and a variable anew after its Assign", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Outer",
+      States: {
+        Outer: { Type: "Pass", Assign: { outer: 1 }, Next: "Each" },
+        Each: {
+          Type: "Map",
+          Items: "{% $states.input %}",
+          MaxConcurrency: 0,
+          ItemProcessor: {
+            StartAt: "Mine",
+            States: {
+              Mine: { Type: "Pass", Assign: { mine: "{% $states.input %}" }, Next: "Pause" },
+              Pause: { Type: "Wait", Seconds: 0, Next: "Again" },
+              Again: { Type: "Pass", Output: "{% $mine %}", Assign: { mine: "{% $mine + 100 %}" }, Next: "Read" },
+              Read: { Type: "Pass", Output: "{% [$states.input, $mine * 10 + $outer] %}", End: true },
+            },
+          },
+          End: true,
+        },
+      },
+    };
+    const items = Array.from({ length: 12 }, (_, i) => i);
+    const result = await ran(definition, items);
+    // Again's Output reads `mine` as it entered; Read reads Again's Assign.
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: items.map((i) => [i, (i + 100) * 10 + 1]) });
   });
 
   it("has the functions Step Functions adds to JSONata, with AWS's recorded results", async () => {
