@@ -94,9 +94,11 @@ function take(kind, { id, value, drop }) {
   return held[kind].get(id);
 }
 
-parentPort.on("message", async ({ id, expression, variables, states }) => {
+parentPort.on("message", async ({ id, expression, variables, states, item }) => {
   const own = take("variables", variables);
   const state = take("states", states);
   if (own === undefined || state === undefined) return parentPort.postMessage({ id, error: { message: "The local runtime's evaluation worker does not hold the bindings it was sent (a fault of the local runtime)." } });
-  parentPort.postMessage({ id, ...(await evaluate(expression, { ...own, states: state })) });
+  // An ItemSelector's item, as `$states.context.Map.Item` (Bindings.item).
+  const read = item === undefined ? state : { ...state, context: { ...state.context, Map: { Item: item } } };
+  parentPort.postMessage({ id, ...(await evaluate(expression, { ...own, states: read })) });
 });

@@ -53,6 +53,11 @@ interface EvaluationReply {
 export interface Bindings {
   variables: Record<string, unknown>;
   states: Record<string, unknown>;
+  /**
+   * A Map's item, which an ItemSelector reads as `$states.context.Map.Item` (`states` the Map state's own): sent with
+   * each evaluation, so the state's input is not copied again for each item.
+   */
+  item?: { Index: number; Value: unknown };
 }
 
 /** A part of the bindings as a message carries it: its id, the value itself when the worker holds none, the ids it lets go. */
@@ -151,7 +156,7 @@ class EvaluationWorker {
       try {
         const variables = this.held.variables.part(bindings.variables);
         const states = this.held.states.part(bindings.states);
-        worker.postMessage({ id, expression, variables: variables.part, states: states.part });
+        worker.postMessage({ id, expression, variables: variables.part, states: states.part, ...(bindings.item ? { item: bindings.item } : {}) });
         variables.sent();
         states.sent();
       } catch (error) {

@@ -1004,7 +1004,8 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           if ("ItemSelector" in state) {
             selected = [];
             for (const [index, value] of items.entries()) {
-              const item = { variables, states: { ...states, context: { ...(states.context as object), Map: { Item: { Index: index, Value: value } } } } };
+              // The item is sent on its own (Bindings.item): the Map's $states is copied to the worker once.
+              const item = { variables, states, item: { Index: index, Value: value } };
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }

@@ -416,6 +416,17 @@ describe("local Step Functions, JSONata states", () => {
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { n: 1, m: 2, sum: 1 + 2 + 10 } });
     // One more of each for the second state (15 expressions in all): Read's variables anew, after Many's Assign.
     expect({ variables: two.variables - one.variables, states: two.states - one.states }).toEqual({ variables: 1, states: 1 });
+    // A Map's ItemSelector reads its item sent on its own: the Map state's $states is copied once, however many items.
+    const map = (count: number) => ({
+      QueryLanguage: "JSONata",
+      StartAt: "Each",
+      States: { Each: { Type: "Map", Items: `{% [1..${count}] %}`, ItemSelector: { v: "{% $states.context.Map.Item.Value * 10 %}", i: "{% $states.context.Map.Item.Index %}", n: "{% $states.input.n %}" }, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } },
+    });
+    let five: Awaited<ReturnType<typeof ran>> | undefined;
+    const single = await copies(() => ran(map(1), { n: 7 }));
+    const many = await copies(async () => (five = await ran(map(5), { n: 7 })));
+    expect(five).toMatchObject({ status: "SUCCEEDED", output: [1, 2, 3, 4, 5].map((v, i) => ({ v: v * 10, i, n: 7 })) });
+    expect(many).toEqual(single);
   });
 
   it("reads each run's own variables and $states while more Map iterations are under way than the worker holds, and a variable anew after its Assign", async () => {
