@@ -200,8 +200,8 @@ export interface MethodMove {
 
 /**
  * The methods of `after` created under a new URN on the HTTP method and path (as written) of a deployed method the
- * update removes, on a REST API both plans keep, whose resource the update keeps: PutMethod on a method that exists is
- * refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, pulumi/pulumi-aws#1085),
+ * update removes, on a REST API both plans keep, whose resource the update keeps: a method's create is a PutMethod
+ * (apigateway/method.go resourceMethodCreate), and PutMethod on a method that exists is refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, pulumi/pulumi-aws#1085),
  * and the old one's delete runs only at the end of the update (pulumi/pulumi#9979). A method whose resource moved to a
  * new URN as well is left out: the new resource's CreateResource is refused first (TransitionNameTaken, "Another
  * resource with the same parent already has this name"). By `<API URN> <key>`.
@@ -219,8 +219,9 @@ function movedMethods(deployed: Graph, after: Graph): Map<string, MethodMove> {
   const read = integrationsOf(after);
   for (const [key, moved] of keyed(after, METHOD)) {
     const from = before.get(key);
-    // A method of the deployed plan that takes the key (its httpMethod or resource changed) is replaced create-first,
-    // and its PutMethod is refused alike.
+    // A method of the deployed plan that takes the key (its httpMethod or resource changed) is replaced create-first
+    // (rest_api_id, resource_id and http_method are ForceNew: apigateway/method.go, read at
+    // 0657871b7b47a26226bc031abac2e998ead1b088), and its PutMethod is refused alike.
     if (!from || from.urn === moved.urn || afterUrns.has(from.urn)) continue;
     const resource = resources.get(moved.inputs.resourceId);
     if (resource && !deployedUrns.has(resource.urn)) continue;
@@ -271,8 +272,7 @@ function integrationRemovedFindings(deployed: Graph, after: Graph, stack: string
 /**
  * TransitionRestMethodMoved: a method (`aws.apigateway.Method`) the update removes while it creates one of another
  * URN on the same HTTP method of the same resource (a rename without `aliases`; movedMethods), its integration kept or
- * not. The new method's create is a PutMethod ("Add a method to an existing Resource resource", API_PutMethod.html;
- * terraform-provider-aws apigateway/method.go resourceMethodCreate), which API Gateway refuses while the old method
+ * not. The new method's create is a PutMethod (terraform-provider-aws apigateway/method.go resourceMethodCreate), which API Gateway refuses while the old method
  * still holds that HTTP method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, where
  * AWS support reproduced it; pulumi/pulumi-aws#1085), and the old method's DeleteMethod runs only at the end of the
  * update (pulumi/pulumi#9979): the update fails at that create, and every later one too. A move that
