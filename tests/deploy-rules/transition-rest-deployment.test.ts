@@ -178,12 +178,15 @@ describe("TransitionRestIntegrationRemoved", () => {
     expect(transition([restApi, resource, method], [restApi, resource, moved]).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
     // Under an alias it keeps its URN; on another HTTP method it takes no method the old one holds.
     expect(transition(before, [restApi, resource, { ...moved, aliases: [method.urn] }, integration("get-items-integration"), deployment])).toEqual([]);
-    const post = handBuilt(METHOD, "items-post", { ...method.inputs, httpMethod: "POST" }, on);
-    expect(transition([restApi, resource, method], [restApi, resource, post]).map((f) => f.rule)).toEqual([]);
+    expect(transition([restApi, resource, method], [restApi, resource, handBuilt(METHOD, "items-post", { ...method.inputs, httpMethod: "POST" }, on)]).map((f) => f.rule)).toEqual([]);
     // The resource moved too: its CreateResource is refused first (TransitionNameTaken), not the method's PutMethod.
     const movedResource = handBuilt("aws:apigateway/resource:Resource", "items-2", resource.inputs, { id: "items-2-id", ...on });
     const onMoved = handBuilt(METHOD, "items-get", { ...method.inputs, resourceId: "items-2-id" }, on);
     expect(transition([restApi, resource, method], [restApi, movedResource, onMoved]).map((f) => f.rule)).not.toContain("TransitionRestMethodMoved");
+    // A kept method moved onto the key (its httpMethod changed, ForceNew) is replaced create-first: its PutMethod is refused alike.
+    const post = handBuilt(METHOD, "post-items", { ...method.inputs, httpMethod: "POST" }, on);
+    const onto = transition([restApi, resource, method, post], [restApi, resource, { ...post, inputs: method.inputs }]);
+    expect(onto.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestMethodMoved", `${METHOD} get-items`]]);
     // Moved with its integration: TransitionRestIntegrationRemoved names both aliases, and this rule adds nothing.
     expect(transition(before, [restApi, resource, moved, integration("items-get-integration"), deployment]).map((f) => f.rule)).toEqual(["TransitionRestIntegrationRemoved"]);
   });
