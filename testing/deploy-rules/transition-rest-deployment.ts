@@ -46,6 +46,12 @@ export const TRANSITION_REST_INTEGRATION_RULE = {
   source: "https://github.com/hashicorp/terraform-provider-aws/issues/21210",
 } as const;
 
+export const TRANSITION_REST_METHOD_MOVED_RULE = {
+  id: "TransitionRestMethodMoved",
+  title: "A REST API method does not move to a new URN on the same resource and HTTP method",
+  source: "https://github.com/aws/aws-cli/issues/3992",
+} as const;
+
 /** A path part that matches any value (`{id}`, `{proxy+}`): one per parent, whatever its name. */
 export const isVariablePathPart = (pathPart: unknown) => typeof pathPart === "string" && pathPart.startsWith("{");
 
@@ -144,29 +150,91 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
  * why the provider replaces an integration delete-first, #2089, which does not apply to a resource under a new URN).
  * DeleteIntegration on a method that stays succeeds: hashicorp/terraform-provider-aws#21907 shows it, removing the
  * integration a create-before-destroy replacement had just put. When the method moved to a new URN as well, the
- * update fails sooner, at the new method's PutMethod (ConflictException), and the fix names both aliases.
+ * update fails sooner, at the new method's PutMethod (ConflictException: TransitionRestMethodMoved, below), and this
+ * finding says so and names both aliases; TransitionRestMethodMoved then reports nothing more for that method.
+ *
+ * transition.ts calls only this function of the two REST API part checks here, so it returns TransitionRestMethodMoved's
+ * findings too (restMethodMovedFindings).
  */
 export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  // Keyed by the path as written: a renamed path parameter is another resource, so another method and integration.
-  const integrationsOf = (graph: Graph) => {
-    const read = methodsOf(graph);
-    return (r: RecordedResource) => {
-      const { key, name } = read(r);
-      return { key: key === undefined ? undefined : name, name };
-    };
+  const moves = movedMethods(deployed, after);
+  const named = new Set<string>();
+  const integrationFindings = integrationRemovedFindings(deployed, after, stack, moves, named);
+  return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named)];
+}
+
+/**
+ * `GET /albums/{albumId}` (the path as written: a renamed path parameter is another resource, so another method and
+ * integration) as the key of a method or integration, and how a finding names it; the key undefined when the plan
+ * does not tell the method's path.
+ */
+function integrationsOf(graph: Graph) {
+  const read = methodsOf(graph);
+  return (r: RecordedResource) => {
+    const { key, name } = read(r);
+    return { key: key === undefined ? undefined : name, name };
   };
-  /** `<API URN> <key>` of each resource of `type` in `graph`, to the resource. */
-  const keyed = (graph: Graph, type: string) => {
-    const read = integrationsOf(graph);
-    const restApis = new Set(ofType(graph, REST_API).map((api) => api.urn));
-    return new Map(ofType(graph, type).map((r) => [`${r.dependencies.find((urn) => restApis.has(urn))} ${read(r).key}`, r]));
-  };
+}
+
+/** `<API URN> <key>` (integrationsOf) of each resource of `type` in `graph`, to the resource. */
+function keyed(graph: Graph, type: string): Map<string, RecordedResource> {
+  const read = integrationsOf(graph);
+  const restApis = new Set(ofType(graph, REST_API).map((api) => api.urn));
+  const byKey = new Map<string, RecordedResource>();
+  for (const r of ofType(graph, type)) {
+    const api = r.dependencies.find((urn) => restApis.has(urn));
+    const { key } = read(r);
+    if (api !== undefined && key !== undefined) byKey.set(`${api} ${key}`, r);
+  }
+  return byKey;
+}
+
+/** A method the update creates under a new URN on the method a removed one holds: `moved` is the new one, `from` the deployed one. */
+export interface MethodMove {
+  key: string;
+  /** The route as a finding names it (`route GET /items`). */
+  route: string;
+  moved: RecordedResource;
+  from: RecordedResource;
+}
+
+/**
+ * The methods of `after` created under a new URN on the HTTP method and path (as written) of a deployed method the
+ * update removes, on a REST API both plans keep, whose resource the update keeps: a method's create is a PutMethod
+ * (apigateway/method.go resourceMethodCreate), and PutMethod on a method that exists is refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, pulumi/pulumi-aws#1085),
+ * and the old one's delete runs only at the end of the update (pulumi/pulumi#9979). A method whose resource moved to a
+ * new URN as well is left out: the new resource's CreateResource is refused first (TransitionNameTaken, "Another
+ * resource with the same parent already has this name"). By `<API URN> <key>`.
+ */
+function movedMethods(deployed: Graph, after: Graph): Map<string, MethodMove> {
+  const moves = new Map<string, MethodMove>();
+  const deployedMethods = ofType(deployed, METHOD);
+  if (deployedMethods.length === 0) return moves;
+  const afterUrns = new Set(after.map((r) => r.urn));
+  if (deployedMethods.every((m) => afterUrns.has(m.urn))) return moves;
+  const deployedUrns = new Set(deployed.map((r) => r.urn));
+  const before = keyed(deployed, METHOD);
+  // A method on the API's root resource (no Resource of the plan) is on a resource the API keeps.
+  const resources = new Map(ofType(after, RESOURCE).map((r) => [r.id, r]));
+  const read = integrationsOf(after);
+  for (const [key, moved] of keyed(after, METHOD)) {
+    const from = before.get(key);
+    // A method of the deployed plan that takes the key (its httpMethod or resource changed) is replaced create-first
+    // (rest_api_id, resource_id and http_method are ForceNew: apigateway/method.go, read at
+    // 0657871b7b47a26226bc031abac2e998ead1b088), and its PutMethod is refused alike.
+    if (!from || from.urn === moved.urn || afterUrns.has(from.urn)) continue;
+    const resource = resources.get(moved.inputs.resourceId);
+    if (resource && !deployedUrns.has(resource.urn)) continue;
+    moves.set(key, { key, route: read(moved).name, moved, from });
+  }
+  return moves;
+}
+
+/** TransitionRestIntegrationRemoved's findings; `named` gets the key of each method move a finding names. */
+function integrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined, moves: ReadonlyMap<string, MethodMove>, named: Set<string>): TransitionFinding[] {
   // A removed integration whose method went too is TransitionRestRouteStillServed's.
   const methods = keyed(after, METHOD);
   const integrations = keyed(after, INTEGRATION);
-  // A deployed method of the same key that left the plan moved too (a rename of the route's parts).
-  const deployedMethods = keyed(deployed, METHOD);
-  const afterUrns = new Set(after.map((r) => r.urn));
   return removedRouteFindings(
     {
       apiType: REST_API,
@@ -180,10 +248,9 @@ export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, st
         const method = key === undefined ? undefined : methods.get(`${api.urn} ${key}`);
         if (!method) return undefined;
         const successor = integrations.get(`${api.urn} ${key}`)?.name;
-        const movedFrom = deployedMethods.get(`${api.urn} ${key}`);
-        // PutMethod on a method that exists is refused ("ConflictException: Method already exists for this resource",
-        // aws/aws-cli#3992, pulumi/pulumi-aws#1085), so a method moved with its integration fails the update first.
-        const oldMethod = movedFrom && movedFrom.urn !== method.urn && !afterUrns.has(movedFrom.urn) ? movedFrom.name : undefined;
+        const move = moves.get(`${api.urn} ${key}`);
+        if (move) named.add(move.key);
+        const oldMethod = move?.from.name;
         const methodMoved = oldMethod
           ? `; and the method ${oldMethod} moved to ${method.name} as well: ${method.name}'s PutMethod on the method that exists is refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992), so the update fails at that create`
           : "";
@@ -200,4 +267,24 @@ export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, st
     deployed,
     after,
   );
+}
+
+/**
+ * TransitionRestMethodMoved: a method (`aws.apigateway.Method`) the update removes while it creates one of another
+ * URN on the same HTTP method of the same resource (a rename without `aliases`; movedMethods), its integration kept or
+ * not. The new method's create is a PutMethod (terraform-provider-aws apigateway/method.go resourceMethodCreate), which API Gateway refuses while the old method
+ * still holds that HTTP method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, where
+ * AWS support reproduced it; pulumi/pulumi-aws#1085), and the old method's DeleteMethod runs only at the end of the
+ * update (pulumi/pulumi#9979): the update fails at that create, and every later one too. A move that
+ * TransitionRestIntegrationRemoved names (the integration was removed or moved with it) is left to that finding, which
+ * gives both aliases. The finding is on the removed method's URN, as TransitionRestRouteStillServed's.
+ */
+export function restMethodMovedFindings(stack: string | undefined, moves: ReadonlyMap<string, MethodMove>, named: ReadonlySet<string> = new Set()): TransitionFinding[] {
+  return [...moves.values()]
+    .filter((move) => !named.has(move.key))
+    .map(({ route, moved, from }) => {
+      const problem = `removes method ${from.name} of ${route} and creates ${moved.name} on the same method of the same resource: ${moved.name}'s create is a PutMethod, which API Gateway refuses while ${from.name} still holds the method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992), and ${from.name}'s delete runs only at the end of the update (pulumi/pulumi#9979), so the update fails at that create, and so does every later one`;
+      const fix = `keep the method under its deployed URN: give ${moved.name} the option aliases: [{ name: "${from.name}" }] (or its old name back), so the update changes it in place`;
+      return { ...deployFinding(TRANSITION_REST_METHOD_MOVED_RULE.id, from, problem, fix, stack), urn: from.urn };
+    });
 }

@@ -93,10 +93,11 @@ describe("TransitionRestRouteStillServed", () => {
     const ignoring = handBuilt(DEPLOYMENT, "deployment-2", { restApi: "api-id" }, { ...on, ignoreChanges: ["triggers"] });
     const [created] = transition([restApi, resource, method("get-items"), deployment], [restApi, resource, ignoring]);
     expect(created.fix).toBe(`after this \`pulumi up\`, take a fresh deployment: pulumi up --replace "${ignoring.urn}" (docs/api-gateway-deployments.md, "Removing a route: one more step")`);
-    // The method renamed (a new URN) but the same route still served: from the saved file too, which keeps the method's route.
+    // The method renamed (a new URN) but the same route still served: from the saved file too, which keeps the method's
+    // route. Not this rule's; the rename itself fails at the new method's PutMethod (TransitionRestMethodMoved).
     const renamed = [restApi, resource, method("items-get"), deployment];
-    expect(transition([restApi, resource, method("get-items"), deployment], renamed)).toEqual([]);
-    expect(transition(saved([restApi, resource, method("get-items"), deployment]), renamed)).toEqual([]);
+    expect(transition([restApi, resource, method("get-items"), deployment], renamed).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
+    expect(transition(saved([restApi, resource, method("get-items"), deployment]), renamed).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
   });
 
   it("passes adding or keeping routes, a renamed path parameter, a changed route, and the whole API removed", async () => {
@@ -159,6 +160,35 @@ describe("TransitionRestIntegrationRemoved", () => {
     const aliasedMethod = { ...moved, aliases: [method.urn] };
     const aliasedIntegration = { ...integration("items-get-integration"), aliases: [before[3].urn] };
     expect(transition(before, [restApi, resource, aliasedMethod, aliasedIntegration, deployment])).toEqual([]);
+  });
+
+  it("finds a method moved to a new URN on its resource and HTTP method while its integration stays: the new method's PutMethod is refused", () => {
+    const before = [restApi, resource, method, integration("get-items-integration"), deployment];
+    const moved = handBuilt(METHOD, "items-get", method.inputs, on);
+    const after = [restApi, resource, moved, integration("get-items-integration"), deployment];
+    const findings = transition(before, after);
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([["TransitionRestMethodMoved", `${METHOD} get-items`, method.urn]]);
+    expect(findings[0].problem).toBe(
+      'removes method get-items of route GET /items and creates items-get on the same method of the same resource: items-get\'s create is a PutMethod, which API Gateway refuses while get-items still holds the method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992), and get-items\'s delete runs only at the end of the update (pulumi/pulumi#9979), so the update fails at that create, and so does every later one',
+    );
+    expect(findings[0].fix).toBe('keep the method under its deployed URN: give items-get the option aliases: [{ name: "get-items" }] (or its old name back), so the update changes it in place');
+    // From the saved file, which keeps each method's httpMethod and resourceId and each resource's path.
+    expect(transition(saved(before), after).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
+    // Without a deployment too: the create fails whatever the API serves.
+    expect(transition([restApi, resource, method], [restApi, resource, moved]).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
+    // Under an alias it keeps its URN; on another HTTP method it takes no method the old one holds.
+    expect(transition(before, [restApi, resource, { ...moved, aliases: [method.urn] }, integration("get-items-integration"), deployment])).toEqual([]);
+    expect(transition([restApi, resource, method], [restApi, resource, handBuilt(METHOD, "items-post", { ...method.inputs, httpMethod: "POST" }, on)]).map((f) => f.rule)).toEqual([]);
+    // The resource moved too: its CreateResource is refused first (TransitionNameTaken), not the method's PutMethod.
+    const movedResource = handBuilt("aws:apigateway/resource:Resource", "items-2", resource.inputs, { id: "items-2-id", ...on });
+    const onMoved = handBuilt(METHOD, "items-get", { ...method.inputs, resourceId: "items-2-id" }, on);
+    expect(transition([restApi, resource, method], [restApi, movedResource, onMoved]).map((f) => f.rule)).not.toContain("TransitionRestMethodMoved");
+    // A kept method moved onto the key (its httpMethod changed, ForceNew) is replaced create-first: its PutMethod is refused alike.
+    const post = handBuilt(METHOD, "post-items", { ...method.inputs, httpMethod: "POST" }, on);
+    const onto = transition([restApi, resource, method, post], [restApi, resource, { ...post, inputs: method.inputs }]);
+    expect(onto.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestMethodMoved", `${METHOD} get-items`]]);
+    // Moved with its integration: TransitionRestIntegrationRemoved names both aliases, and this rule adds nothing.
+    expect(transition(before, [restApi, resource, moved, integration("items-get-integration"), deployment]).map((f) => f.rule)).toEqual(["TransitionRestIntegrationRemoved"]);
   });
 
   it("passes an integration removed with its method, one changed in place, and a plan saved before integrations kept their method", () => {
