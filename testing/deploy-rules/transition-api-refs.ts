@@ -64,8 +64,14 @@ const PARTS = [
   },
 ] as const;
 
-/** Whether the update skips the delete of `old`, a resource of the deployed plan it removes (retainOnDelete, or deletedWith one it also deletes). */
-const deleteSkipped = (old: RecordedResource, afterUrns: ReadonlySet<string>) => old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
+/**
+ * Whether the update skips the delete of `old`, a resource of the deployed plan it removes: Pulumi skips the delete of
+ * a retained resource, and of one `deletedWith` a resource the update also deletes. Here, the leaf module, so that
+ * transition.ts and this file share it without an import cycle.
+ */
+export function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): boolean {
+  return old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
+}
 
 /** The URNs `route`'s `input` came from in the deployed plan: its property dependencies, else (an older plan) its dependencies. */
 const referencesOf = (route: RecordedResource, input: string) => (route.propertyDependencies ? (route.propertyDependencies[input] ?? []) : route.dependencies);

@@ -34,7 +34,6 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { routeSlug } from "../../components/realtime-api/spec";
-import { apiV2PartInUseFindings } from "./transition-api-refs";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
 
@@ -226,14 +225,9 @@ export function webSocketRouteStillServedFindings(deployed: Graph, after: Graph,
 
 /**
  * A route removed from the program whose key no route of the new plan serves, for each HTTP API both plans keep that
- * has a deployment, unless every stage of it auto-deploys. transition.ts calls this function for the v2 API part checks
- * that are not WebSocket-only, so it returns TransitionApiV2PartInUse's findings too (transition-api-refs.ts).
+ * has a deployment, unless every stage of it auto-deploys.
  */
 export function httpRouteStillServedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  return [...httpRoutesStillServed(deployed, after, stack), ...apiV2PartInUseFindings(deployed, after, stack)];
-}
-
-function httpRoutesStillServed(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
   return removedRouteFindings(
     v2Kind("HTTP",
       // About the first deployment: a stage serves one, and the fix's fresh one is what each stage is then moved to.

@@ -74,7 +74,8 @@ import { SQS_ONE_QUEUE_POLICY } from "./sqs";
 import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
-import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
+import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
+import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -706,6 +707,8 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_HTTP_ROUTE_RULE,
   TRANSITION_REST_ROUTE_RULE,
   TRANSITION_REST_INTEGRATION_RULE,
+  TRANSITION_REST_METHOD_MOVED_RULE,
+  TRANSITION_API_V2_PART_IN_USE_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -1156,11 +1159,6 @@ const heldBy = (kind: TransitionNamedType, key: string, holderKey: string) => ke
 function keysOf(kind: TransitionNamedType, r: RecordedResource, graph: Graph, context: TransitionContext): string[] {
   const key = kind.key(r, graph, context);
   return key === undefined ? [] : typeof key === "string" ? [key] : [...new Set(key)];
-}
-
-/** Pulumi skips the delete of a retained resource, and of one `deletedWith` a resource the update also deletes. */
-function deleteSkipped(old: RecordedResource, afterUrns: ReadonlySet<string>): boolean {
-  return old.retainOnDelete || (old.deletedWith !== undefined && !afterUrns.has(old.deletedWith));
 }
 
 /** A name the update asks for while a deployed resource still holds it: the finding, with both resources. */
@@ -2991,6 +2989,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
     ...webSocketRouteStillServedFindings(deployed, after, context.stack),
     ...httpRouteStillServedFindings(deployed, after, context.stack),
+    ...apiV2PartInUseFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
     ...restIntegrationRemovedFindings(deployed, after, context.stack),
   ];
