@@ -261,3 +261,61 @@ export function withCascadedReplacements(
     });
   }
 }
+
+/**
+ * How a resource that holds a one-writer policy (one-policy.ts) is replaced, for the holder types no other table of the
+ * transition checks judges (those are TRANSITION_NAMED_TYPES and TRANSITION_STATEFUL_TYPES in transition.ts: a bucket,
+ * a secret, a table, a queue): TransitionPolicyWriterDeleted reads it to tell whether an old writer's delete acts on the
+ * old holder (replaced under another identity) or on the live one.
+ */
+export interface PolicyHolderType extends InputComparison {
+  type: string;
+  /** Inputs whose change replaces the resource (terraform-provider-aws ForceNew). */
+  replaceOn: readonly string[];
+  /** Inputs that replace it only when the next program sets them (Optional+Computed+ForceNew, or a block whose removal the provider's diff suppresses). */
+  replaceWhenSet?: readonly string[];
+  /** pulumi-aws's AutoName field: unset, a replacement draws a new name; set by hand, the bridge replaces delete-first under it. */
+  autonameField?: string;
+  /** AWS draws the new resource's identity itself (a KMS key's id): every replacement is another resource, whatever deleteBeforeReplace says. */
+  drawsIdentity?: boolean;
+  /** Of those inputs, secret ones, compared as digests (as TransitionNamedType's): none of the types below has one. */
+  hashedInputs?: readonly string[];
+  source: string;
+}
+
+const TF_AWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
+
+export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
+  // sns/topic.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): name and name_prefix Optional+Computed+ForceNew,
+  // fifo_topic Optional, `Default: false`, ForceNew; the rest (policy, kms_master_key_id, ...) SetTopicAttributes in
+  // place. name and name_prefix are compared on any change: pulumi-aws AutoNames `name` (as a log group's, above).
+  { type: "aws:sns/topic:Topic", replaceOn: ["name", "namePrefix", "fifoTopic"], emptyIsUnset: true, defaults: { fifoTopic: false }, autonameField: "name", source: `${TF_AWS}/sns/topic.go` },
+  // kms/key.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): custom_key_store_id, xks_key_id (Optional,
+  // ForceNew), customer_master_key_spec (`Default: SYMMETRIC_DEFAULT`) and key_usage (`Default: ENCRYPT_DECRYPT`)
+  // ForceNew, multi_region Optional+Computed+ForceNew (only a value set replaces). CreateKey returns the key id
+  // (d.SetId(KeyMetadata.KeyId)): a replacement is always another key, and the old one's deletion is scheduled.
+  {
+    type: "aws:kms/key:Key",
+    replaceOn: ["customKeyStoreId", "xksKeyId", "customerMasterKeySpec", "keyUsage"],
+    replaceWhenSet: ["multiRegion"],
+    emptyIsUnset: true,
+    defaults: { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" },
+    drawsIdentity: true,
+    source: `${TF_AWS}/kms/key.go`,
+  },
+  // ecr/repository.go (SDKv2, read at 0072eea2d6046230a1fb7717741c17fd2122175e): name Required+ForceNew (the id),
+  // encryption_configuration ForceNew with `DiffSuppressFunc: verify.SuppressMissingOptionalConfigurationBlock`, so a
+  // program that stops setting it keeps the repository; image_tag_mutability and image_scanning_configuration change in
+  // place. pulumi-aws makes the Required name optional and AutoNames it (repository.d.ts `name?`).
+  {
+    type: "aws:ecr/repository:Repository",
+    replaceOn: ["name"],
+    replaceWhenSet: ["encryptionConfigurations"],
+    emptyIsUnset: true,
+    autonameField: "name",
+    source: `${TF_AWS}/ecr/repository.go`,
+  },
+];
+
+const policyHolderKind = new Map(POLICY_HOLDER_TYPES.map((kind) => [kind.type, kind]));
+export const policyHolderTypeOf = (type: string): PolicyHolderType | undefined => policyHolderKind.get(type);
