@@ -315,6 +315,14 @@ export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
     autonameField: "name",
     source: `${TF_AWS}/ecr/repository.go`,
   },
+  // kinesis/stream.go (SDKv2, read at 03aadd4385481a5bb0e26d7eec2a2d75ea30c9a0): name Required+ForceNew, nothing else
+  // ForceNew (encryption, retention, shards, mode change in place). pulumi-aws makes name optional and AutoNames it
+  // (stream.d.ts `name?`); the stream's id is its ARN (d.SetId(StreamARN)), which a resource policy names.
+  { type: "aws:kinesis/stream:Stream", replaceOn: ["name"], emptyIsUnset: true, autonameField: "name", source: `${TF_AWS}/kinesis/stream.go` },
+  // backup/vault.go (SDKv2, read at 050ac11163cab8cdae5936a7f40b0e528ff780df): name Required+ForceNew (the id),
+  // kms_key_arn Optional+Computed+ForceNew (only a value set replaces); tags only otherwise. pulumi-aws AutoNames the
+  // name (vault.d.ts `name?`).
+  { type: "aws:backup/vault:Vault", replaceOn: ["name"], replaceWhenSet: ["kmsKeyArn"], emptyIsUnset: true, autonameField: "name", source: `${TF_AWS}/backup/vault.go` },
 ];
 
 const policyHolderKind = new Map(POLICY_HOLDER_TYPES.map((kind) => [kind.type, kind]));

@@ -2483,12 +2483,12 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * hand is). A holder the update replaces, of a
  * type the transition checks judge (the stateful and named types: a bucket, a secret, a table, whose policies are read
  * with the table as holder, DYNAMODB_TABLE_POLICY_TARGETS; and replacements.ts POLICY_HOLDER_TYPES: a topic, a KMS key,
- * an ECR repository; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
+ * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
  * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
  * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
  * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
- * Not seen: a holder of another type (a stream, a backup vault, a replica or external key, an event bus, a function)
+ * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
  * replaced under a new name the mocked id does not show.
  */
 function policyWriterDeletedFindings(

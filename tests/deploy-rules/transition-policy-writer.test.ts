@@ -421,6 +421,29 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition([repository(aes), repositoryPolicy("old-policy")], [repository({}), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
   });
 
+  it("judges a replaced data stream or backup vault as a holder: autonamed, another resource; named by hand, delete-first under its name", () => {
+    const STREAM_POLICY = "aws:kinesis/resourcePolicy:ResourcePolicy";
+    const VAULT = "aws:backup/vault:Vault";
+    const VAULT_POLICY = "aws:backup/vaultPolicy:VaultPolicy";
+    // An autonamed stream replaced for replaceOnChanges (only its name is ForceNew, kinesis/stream.go): the bridge draws
+    // a new name, so a new ARN; the mocked plans give both the ARN the deployed policy names.
+    const stream = (inputs: Record<string, unknown>) => handBuilt("aws:kinesis/stream:Stream", "clicks", inputs, { id: streamArn, state: { arn: streamArn }, replaceOnChanges: ["shardCount"] });
+    const streamPolicy = (name: string) => handBuilt(STREAM_POLICY, name, { resourceArn: streamArn, policy: document });
+    expect(ours(transition([stream({ shardCount: 1 }), streamPolicy("old-policy")], [stream({ shardCount: 2 }), streamPolicy("new-policy")]))).toEqual([]);
+    // Its name set by hand: delete-first under that name, so the old policy's delete reaches the new stream.
+    expect(ours(transition([stream({ name: "clicks", shardCount: 1 }), streamPolicy("old-policy")], [stream({ name: "clicks", shardCount: 2 }), streamPolicy("new-policy")]))).toEqual([`${STREAM_POLICY} old-policy`]);
+    // Kept: the move is a finding.
+    expect(ours(transition([stream({ shardCount: 1 }), streamPolicy("old-policy")], [stream({ shardCount: 1 }), streamPolicy("new-policy")]))).toEqual([`${STREAM_POLICY} old-policy`]);
+    // An autonamed vault given a key (kms_key_arn ForceNew once set, backup/vault.go): a new name, the delete acts on the old vault.
+    const vault = (inputs: Record<string, unknown>) => handBuilt(VAULT, "vault", { forceDestroy: true, ...inputs }, { id: "vault-1a2b3c" });
+    const vaultPolicy = (name: string) => handBuilt(VAULT_POLICY, name, { backupVaultName: "vault-1a2b3c", policy: document });
+    const keyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(ours(transition([vault({}), vaultPolicy("old-policy")], [vault({ kmsKeyArn: keyArn }), vaultPolicy("new-policy")]))).toEqual([]);
+    expect(ours(transition(saved([vault({}), vaultPolicy("old-policy")]), [vault({ kmsKeyArn: keyArn }), vaultPolicy("new-policy")]))).toEqual([]);
+    // A key no longer set keeps it (Optional+Computed): the move is a finding.
+    expect(ours(transition([vault({ kmsKeyArn: keyArn }), vaultPolicy("old-policy")], [vault({}), vaultPolicy("new-policy")]))).toEqual([`${VAULT_POLICY} old-policy`]);
+  });
+
   it("gives a table's resource policies their table as holder: replaced under a new name, the delete acts on the old table", () => {
     const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
     const table = (inputs: Record<string, unknown>) => handBuilt("aws:dynamodb/table:Table", "orders", { hashKey: "pk", ...inputs }, { id: "orders-1a2b3c", state: { arn: tableArn } });
