@@ -214,13 +214,19 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
  * the engine makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless
  * deleteBeforeReplace). Only `replaceWith` is followed, not `deletedWith`, which the engine also replaces with its
  * target (step_generator.go diff): no check reads it, and the old copy's delete of such a resource is skipped (step.go).
+ * `replacedOther(old, next)` says the same of a resource of a type the cascade does not follow (a bucket, a secret, a
+ * topic: the transition checks' other tables) that a `replaceWith` of the next plan names: its replacement draws no
+ * value followed here, but replaces what names it (without it, such a target never counts as replaced).
  */
 export function withCascadedReplacements(
   deployed: Graph,
   after: Graph,
   replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean,
+  replacedOther: (old: RecordedResource, next: RecordedResource) => boolean = () => false,
 ): { after: Graph; replacedWith: ReadonlyMap<string, readonly string[]> } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  // The resources some replaceWith names: only these of the types the cascade does not follow are judged.
+  const named = new Set(after.flatMap((r) => r.replaceWith ?? []));
   let graph = after;
   const done = new Set<string>();
   // Each replaced resource's replaced replaceWith targets, read once every replacement is known: a target replaced in a
@@ -237,7 +243,7 @@ export function withCascadedReplacements(
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
       const by = (next.replaceWith ?? []).filter((urn) => done.has(urn));
-      const byInputs = kind !== undefined && replaced(kind, old, next);
+      const byInputs = kind !== undefined ? replaced(kind, old, next) : named.has(next.urn) && replacedOther(old, next);
       if (by.length === 0 && !byInputs) continue;
       done.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {

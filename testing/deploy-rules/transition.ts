@@ -1715,7 +1715,13 @@ const transitionKindOf = (type: string): TransitionNamedType | TransitionStatefu
  * names cannot exist side by side, https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), whichever
  * table lists the type.
  */
-const replacementKindOf = (type: string) => transitionKindOf(type) ?? cascadeTypeOf(type) ?? policyHolderTypeOf(type);
+const replacementKindOf = (type: string) => replacementKindsOf(type)[0];
+/**
+ * Each table's kind of a type, for a judgement of whether it is replaced at all (the cascade's replaceWith targets): a
+ * bucket's named kind lists its name inputs, its stateful kind objectLockEnabled too, so either replacing it counts.
+ */
+const replacementKindsOf = (type: string) =>
+  [TRANSITION_NAMED_TYPES.find((k) => k.type === type), statefulKind.get(type), cascadeTypeOf(type), policyHolderTypeOf(type)].filter((kind) => kind !== undefined);
 
 /**
  * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
@@ -2975,7 +2981,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  const cascade = withCascadedReplacements(deployed, after, (kind, old, next) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0);
+  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf).
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, (old, next) => replacementKindsOf(next.type).some((kind) => replacedFor(kind, old, next)));
   after = cascade.after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);

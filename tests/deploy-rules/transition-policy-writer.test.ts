@@ -472,6 +472,20 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     const autonamed = { ...site({}), inputs: { forceDestroy: true } };
     expect(ours(transition([queue(), suffix("1"), autonamed, onBucket], [queue(), suffix("2"), autonamed, onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
   });
+
+  it("follows a replaceWith target of a type the cascade does not follow, replaced for its own inputs (a bucket's objectLockEnabled)", () => {
+    const onBucket = queuePolicy("jobs-policy", { replaceWith: [bucket().urn] });
+    const autonamed = (inputs: Record<string, unknown>) => handBuilt(BUCKET, "site", { forceDestroy: true, ...inputs }, { id: "site-1a2b3c" });
+    // Autonamed: the bucket is replaced create-first, and so is the policy; its old copy's delete comes after its new copy wrote.
+    const findings = transition([queue(), autonamed({}), onBucket], [queue(), autonamed({ objectLockEnabled: true }), onBucket]).filter((f) => f.rule === RULE);
+    expect(findings.map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    expect(findings[0].problem).toMatch(/^is replaced \(replaceWith: site replaced\)/);
+    expect(ours(transition(saved([queue(), autonamed({}), onBucket]), [queue(), autonamed({ objectLockEnabled: true }), onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    // Named by hand: delete-first, and the engine deletes the policy before it.
+    expect(ours(transition([queue(), bucket(), onBucket], [queue(), bucket({ objectLockEnabled: true }), onBucket]))).toEqual([]);
+    // Not replaced: nothing cascades.
+    expect(ours(transition([queue(), autonamed({}), onBucket], [queue(), autonamed({ forceDestroy: false }), onBucket]))).toEqual([]);
+  });
 });
 
 describe("TransitionKeyPolicyKeyChanged", () => {
