@@ -3252,7 +3252,9 @@ export interface SavedResource extends RecordedResource {
  * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and
  * attribute definitions, a REST API's endpoint type); of REST API deployments `restApi`, `triggers`
  * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
- * region; of the types the replacement cascade follows (CASCADE_TYPES, replacements.ts) their replace-forcing inputs. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
+ * region; of the types the replacement cascade follows (CASCADE_TYPES, replacements.ts) and of the policy holders
+ * (POLICY_HOLDER_TYPES, replacements.ts: a topic's name and FIFO flag, a KMS key's spec and usage, ...) their
+ * replace-forcing inputs; of outputs, a table's ARN only (its resource policies name it by that). Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
  * imported certificate and its private key, a deployment's variables, a random string's keepers) are kept as `sha256:<hex>` digests. Other inputs
  * are left out: they can hold secrets (resolved config secrets, environment variables, stage variables, a CloudFront
  * origin's secret header) and Lambda code, and no transition check reads them.
