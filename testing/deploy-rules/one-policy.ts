@@ -8,7 +8,7 @@
 import { parse as parseYaml } from "yaml";
 import { attachedIndex, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { BUCKET, BUCKET_POLICY, BUCKET_V2 } from "../../local/resource-policies";
+import { BUCKET, BUCKET_POLICY, BUCKET_V2, TABLE_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, KMS_REPLICA_KEY } from "./key-policy";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { KMS_KEY_ARN } from "../../components/kms";
@@ -306,6 +306,15 @@ export const BACKUP_ONE_VAULT_POLICY = onePolicyRule({
   targets: writersByHolder(["aws:backup/vault:Vault"], "aws:backup/vaultPolicy:VaultPolicy", "backupVaultName", false),
   wording: { on: "writer", of: (vault) => `access policy of the backup vault ${vault}`, removes: "the policy", fix: (vault) => `write every statement for ${vault} into one aws.backup.VaultPolicy` },
 });
+
+/**
+ * A DynamoDB table's resource-based policies, by the table they name: a table of the plan whose ARN a
+ * aws.dynamodb.ResourcePolicy's `resourceArn` gives is their holder (writersByHolder); one naming a table outside the
+ * plan, a stream or a replica's ARN is grouped by that ARN (byReference), as DynamoDbOneResourcePolicy (dynamodb.ts)
+ * groups them. Read by
+ * transition.ts TransitionPolicyWriterDeleted, so that a replaced table is judged as a holder.
+ */
+export const DYNAMODB_TABLE_POLICY_TARGETS = writersByHolder(["aws:dynamodb/table:Table"], TABLE_POLICY, "resourceArn", false);
 
 /** A KMS key's id, from its ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`) or as given: PutKeyPolicy's KeyId takes either. */
 export const kmsKeyId = (reference: unknown) => (typeof reference === "string" && KMS_KEY_ARN.test(reference) ? reference.slice(reference.lastIndexOf("/") + 1) : reference);

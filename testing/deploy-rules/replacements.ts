@@ -214,13 +214,19 @@ function substituted(value: unknown, fresh: ReadonlyMap<string, Drawn>, derives:
  * the engine makes as it makes any (step_generator.go: `ReplaceKeys: ["replaceWith"]`, create-first unless
  * deleteBeforeReplace). Only `replaceWith` is followed, not `deletedWith`, which the engine also replaces with its
  * target (step_generator.go diff): no check reads it, and the old copy's delete of such a resource is skipped (step.go).
+ * `replacedOther(old, next)` says the same of a resource of a type the cascade does not follow (a bucket, a secret, a
+ * topic: the transition checks' other tables) that a `replaceWith` of the next plan names: its replacement draws no
+ * value followed here, but replaces what names it (without it, such a target never counts as replaced).
  */
 export function withCascadedReplacements(
   deployed: Graph,
   after: Graph,
   replaced: (kind: CascadeType, old: RecordedResource, next: RecordedResource) => boolean,
+  replacedOther: (old: RecordedResource, next: RecordedResource) => boolean = () => false,
 ): { after: Graph; replacedWith: ReadonlyMap<string, readonly string[]> } {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  // The resources some replaceWith names: only these of the types the cascade does not follow are judged.
+  const named = new Set(after.flatMap((r) => r.replaceWith ?? []));
   let graph = after;
   const done = new Set<string>();
   // Each replaced resource's replaced replaceWith targets, read once every replacement is known: a target replaced in a
@@ -237,7 +243,7 @@ export function withCascadedReplacements(
       if (!old) continue;
       const kind = cascadeKind.get(next.type);
       const by = (next.replaceWith ?? []).filter((urn) => done.has(urn));
-      const byInputs = kind !== undefined && replaced(kind, old, next);
+      const byInputs = kind !== undefined ? replaced(kind, old, next) : named.has(next.urn) && replacedOther(old, next);
       if (by.length === 0 && !byInputs) continue;
       done.add(next.urn);
       for (const value of kind?.drawnAnew(next) ?? []) {
@@ -261,3 +267,69 @@ export function withCascadedReplacements(
     });
   }
 }
+
+/**
+ * How a resource that holds a one-writer policy (one-policy.ts) is replaced, for the holder types no other table of the
+ * transition checks judges (those are TRANSITION_NAMED_TYPES and TRANSITION_STATEFUL_TYPES in transition.ts: a bucket,
+ * a secret, a table, a queue): TransitionPolicyWriterDeleted reads it to tell whether an old writer's delete acts on the
+ * old holder (replaced under another identity) or on the live one.
+ */
+export interface PolicyHolderType extends InputComparison {
+  type: string;
+  /** Inputs whose change replaces the resource (terraform-provider-aws ForceNew). */
+  replaceOn: readonly string[];
+  /** Inputs that replace it only when the next program sets them (Optional+Computed+ForceNew, or a block whose removal the provider's diff suppresses). */
+  replaceWhenSet?: readonly string[];
+  /** pulumi-aws's AutoName field: unset, a replacement draws a new name; set by hand, the bridge replaces delete-first under it. */
+  autonameField?: string;
+  /** AWS draws the new resource's identity itself (a KMS key's id): every replacement is another resource, whatever deleteBeforeReplace says. */
+  drawsIdentity?: boolean;
+  /** Of those inputs, secret ones, compared as digests (as TransitionNamedType's): none of the types below has one. */
+  hashedInputs?: readonly string[];
+  source: string;
+}
+
+const TF_AWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
+
+export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
+  // sns/topic.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): name and name_prefix Optional+Computed+ForceNew,
+  // fifo_topic Optional, `Default: false`, ForceNew; the rest (policy, kms_master_key_id, ...) SetTopicAttributes in
+  // place. name and name_prefix are compared on any change: pulumi-aws AutoNames `name` (as a log group's, above).
+  { type: "aws:sns/topic:Topic", replaceOn: ["name", "namePrefix", "fifoTopic"], emptyIsUnset: true, defaults: { fifoTopic: false }, autonameField: "name", source: `${TF_AWS}/sns/topic.go` },
+  // kms/key.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): custom_key_store_id, xks_key_id (Optional,
+  // ForceNew), customer_master_key_spec (`Default: SYMMETRIC_DEFAULT`) and key_usage (`Default: ENCRYPT_DECRYPT`)
+  // ForceNew, multi_region Optional+Computed+ForceNew (only a value set replaces). CreateKey returns the key id
+  // (d.SetId(KeyMetadata.KeyId)): a replacement is always another key, and the old one's deletion is scheduled.
+  {
+    type: "aws:kms/key:Key",
+    replaceOn: ["customKeyStoreId", "xksKeyId", "customerMasterKeySpec", "keyUsage"],
+    replaceWhenSet: ["multiRegion"],
+    emptyIsUnset: true,
+    defaults: { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" },
+    drawsIdentity: true,
+    source: `${TF_AWS}/kms/key.go`,
+  },
+  // ecr/repository.go (SDKv2, read at 0072eea2d6046230a1fb7717741c17fd2122175e): name Required+ForceNew (the id),
+  // encryption_configuration ForceNew with `DiffSuppressFunc: verify.SuppressMissingOptionalConfigurationBlock`, so a
+  // program that stops setting it keeps the repository; image_tag_mutability and image_scanning_configuration change in
+  // place. pulumi-aws makes the Required name optional and AutoNames it (repository.d.ts `name?`).
+  {
+    type: "aws:ecr/repository:Repository",
+    replaceOn: ["name"],
+    replaceWhenSet: ["encryptionConfigurations"],
+    emptyIsUnset: true,
+    autonameField: "name",
+    source: `${TF_AWS}/ecr/repository.go`,
+  },
+  // kinesis/stream.go (SDKv2, read at 03aadd4385481a5bb0e26d7eec2a2d75ea30c9a0): name Required+ForceNew, nothing else
+  // ForceNew (encryption, retention, shards, mode change in place). pulumi-aws makes name optional and AutoNames it
+  // (stream.d.ts `name?`); the stream's id is its ARN (d.SetId(StreamARN)), which a resource policy names.
+  { type: "aws:kinesis/stream:Stream", replaceOn: ["name"], emptyIsUnset: true, autonameField: "name", source: `${TF_AWS}/kinesis/stream.go` },
+  // backup/vault.go (SDKv2, read at 050ac11163cab8cdae5936a7f40b0e528ff780df): name Required+ForceNew (the id),
+  // kms_key_arn Optional+Computed+ForceNew (only a value set replaces); tags only otherwise. pulumi-aws AutoNames the
+  // name (vault.d.ts `name?`).
+  { type: "aws:backup/vault:Vault", replaceOn: ["name"], replaceWhenSet: ["kmsKeyArn"], emptyIsUnset: true, autonameField: "name", source: `${TF_AWS}/backup/vault.go` },
+];
+
+const policyHolderKind = new Map(POLICY_HOLDER_TYPES.map((kind) => [kind.type, kind]));
+export const policyHolderTypeOf = (type: string): PolicyHolderType | undefined => policyHolderKind.get(type);

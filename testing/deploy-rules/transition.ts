@@ -51,7 +51,7 @@ import { RDS_CLUSTER, RDS_CLUSTER_REPLACEMENT, rdsEngineVersionFindings } from "
 import { eventSourceMappingPair } from "./lambda";
 import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
-import { cascadeTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
+import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
 import {
   API_GATEWAY_ONE_REST_API_POLICY,
@@ -65,6 +65,7 @@ import {
   S3_ONE_BUCKET_POLICY,
   SECRETS_MANAGER_ONE_SECRET_POLICY,
   onePolicyTargets,
+  DYNAMODB_TABLE_POLICY_TARGETS,
   policyTargetKeys,
   restApiPolicyWrite,
   type PolicyTarget,
@@ -740,6 +741,11 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
   keeps?(writer: RecordedResource): boolean;
   /** How the delete fails instead, for a writer whose delete the provider guards against another write (else undefined). */
   refused?(writer: RecordedResource): string | undefined;
+  /**
+   * The writer lookup, where the rule's own gives the resource no holder in the plan (a table's policies, grouped by ARN
+   * by DynamoDbOneResourcePolicy): the same writers, with the holder, so that its replacement is judged (holderReplaced).
+   */
+  targets?: ReturnType<typeof onePolicyTargets>;
 }> = [
   {
     type: "aws:apigateway/restApiPolicy:RestApiPolicy",
@@ -856,6 +862,7 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
     left: "without a resource-based policy",
     kept: ["resourceArn"],
     replacedOnMove: true,
+    targets: DYNAMODB_TABLE_POLICY_TARGETS,
   },
   {
     type: BUS_POLICY,
@@ -1698,6 +1705,21 @@ export const TRANSITION_STATEFUL_TYPES: readonly TransitionStatefulType[] = [
 const statefulKind = new Map(TRANSITION_STATEFUL_TYPES.map((kind) => [kind.type, kind]));
 /** The kind a resource of the named or stateful types is judged as, the named one first (diffedByUrn, holderReplaced). */
 const transitionKindOf = (type: string): TransitionNamedType | TransitionStatefulType | undefined => TRANSITION_NAMED_TYPES.find((k) => k.type === type) ?? statefulKind.get(type);
+/**
+ * Every table that says how a type is replaced, for a judgement that only needs its AutoName field and replace-forcing
+ * inputs (the bridge's delete-first for a name set by hand: cascadedBy): the named and stateful types, the cascade's,
+ * and the policy holders' (replacements.ts POLICY_HOLDER_TYPES). The bridge replaces a resource whose AutoName field is
+ * set by hand delete-first ("Set delete-before-replace for manually-named resources", pulumi/pulumi-terraform#465; the
+ * names cannot exist side by side, https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/), whichever
+ * table lists the type.
+ */
+const replacementKindOf = (type: string) => replacementKindsOf(type)[0];
+/**
+ * Each table's kind of a type, for a judgement of whether it is replaced at all (the cascade's replaceWith targets): a
+ * bucket's named kind lists its name inputs, its stateful kind objectLockEnabled too, so either replacing it counts.
+ */
+const replacementKindsOf = (type: string) =>
+  [TRANSITION_NAMED_TYPES.find((k) => k.type === type), statefulKind.get(type), cascadeTypeOf(type), policyHolderTypeOf(type)].filter((kind) => kind !== undefined);
 
 /**
  * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
@@ -2460,14 +2482,18 @@ function restApiEndpointFindings(deployed: Graph, after: Graph, stack: string | 
  * refuses the delete and the update fails there). A policy resource replaced for its replaceWith (replacements.ts:
  * `replacedWith`) is replaced create-first as any other, unless a resource it names there is replaced delete-first
  * (cascadedBy). deleteBeforeReplace on a replaced writer helps only where its own new copy is the one new writer; with
- * another, its old copy's delete is still not ordered after that writer's write. A holder the update replaces, of a
- * type the transition checks judge (the stateful and named types: a bucket, a secret; DynamoDbOneResourcePolicy gives a
- * table's policies no holder, so a replaced table is not seen and its policies' deletes are reported; holderReplaced): under a
- * new name, the old writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
+ * another, its old copy's delete is still not ordered after that writer's write. Whether a resource named there is
+ * replaced delete-first is read from every table that knows its type (replacementKindOf: a bucket or secret named by
+ * hand is). A holder the update replaces, of a
+ * type the transition checks judge (the stateful and named types: a bucket, a secret, a table, whose policies are read
+ * with the table as holder, DYNAMODB_TABLE_POLICY_TARGETS; and replacements.ts POLICY_HOLDER_TYPES: a topic, a KMS key,
+ * an ECR repository, a data stream, a backup vault; holderReplaced): under a new name, or as a KMS key under the new id CreateKey gives it, the old
+ * writers' deletes act on the old holder, though the mocked plans give both the same id; delete-first
  * under its name, the engine deletes first the writers it replaces with it (replacedWithHolder, by the recorded property
  * dependencies), and only the others' deletes reach the new holder. Besides the references, a saved plan gives this
  * rule each resource's dependencies, propertyDependencies, replaceWith and deleteBeforeReplace (toSavedPlan keeps them).
- * Not seen: a holder of another type (a queue, topic, key) replaced under a new name the mocked id does not show.
+ * Not seen: a holder of another type (a stream consumer, a replica or external key, an event bus, a function)
+ * replaced under a new name the mocked id does not show.
  */
 function policyWriterDeletedFindings(
   deployed: Graph,
@@ -2497,30 +2523,34 @@ function policyWriterDeletedFindings(
   const cascadedBy = (copy: RecordedResource): string[] => {
     const by = (replacedWith.get(copy.urn) ?? []).map((urn) => afterByUrn.get(urn));
     const deleteFirst = (r: RecordedResource) => {
-      const kind = cascadeTypeOf(r.type) ?? {};
+      const kind = replacementKindOf(r.type) ?? {};
       const old = deployedByUrn.get(r.urn);
       return replacedDeleteFirst(kind, old ? asDiffed(kind, old, r) : r);
     };
     if (by.length === 0 || by.some((r) => !r || deleteFirst(r))) return [];
     return [`replaceWith: ${by.map((r) => r!.name).join(", ")} replaced`];
   };
-  // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types), if
-  // it does: under a new name whenever the bridge draws one (its AutoName field not set by hand), deleteBeforeReplace
-  // or not; else delete-first under its name (the name set by hand, or deleteBeforeReplace on a type without an
-  // AutoName field). The mocked plans give an autonamed holder the same id on both sides, so only this says that its
+  // How the update replaces a deployed holder of a type the transition checks judge (the stateful and named types, and
+  // replacements.ts POLICY_HOLDER_TYPES, read as the engine diffs them: asDiffed), if it does: under a new name whenever
+  // the bridge draws one (its AutoName field not set by hand), deleteBeforeReplace or not, and always for a type whose
+  // identity AWS draws (`drawsIdentity`: a KMS key); else delete-first under its name (the name set by hand, or
+  // deleteBeforeReplace on a type without an AutoName field). A recording without inputs, or a saved plan without them,
+  // is not judged. The mocked plans give an autonamed holder the same id on both sides, so only this says that its
   // replacement is another resource. Not seen: a stack whose `pulumi:autonaming` config draws no random part, which
   // replaces an autonamed resource delete-first under the same name.
   const holderReplaced = (holder: RecordedResource | undefined): "new name" | "delete-first" | undefined => {
-    const diffed = holder && diffedOf.get(holder.urn);
-    const holderKind = diffed && transitionKindOf(diffed.type);
-    if (!holder || !diffed || !holderKind || (statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
-    if (holderKind.autonameField !== undefined && !namedByHand(holderKind, diffed)) return "new name";
+    const next = holder && afterByUrn.get(holder.urn);
+    const holderKind = holder && (transitionKindOf(holder.type) ?? policyHolderTypeOf(holder.type));
+    if (!holder || !next || !holderKind || !holdsInputs(holder)) return undefined;
+    const diffed = diffedOf.get(holder.urn) ?? asDiffed(holderKind, holder, next);
+    if ((statefulChangesOf.get(diffed.urn) ?? replaceReasons(holderKind, holder, diffed)).length === 0) return undefined;
+    if (holderKind.autonameField !== undefined ? !namedByHand(holderKind, diffed) : "drawsIdentity" in holderKind && holderKind.drawsIdentity === true) return "new name";
     return replacedDeleteFirst(holderKind, diffed) ? "delete-first" : undefined;
   };
   const replacedWithHolderOf = replacedWithHolder(deployed);
   const findings: TransitionFinding[] = [];
   for (const kind of kinds) {
-    const targetsOf = onePolicyTargets(kind.rule);
+    const targetsOf = kind.targets ?? onePolicyTargets(kind.rule);
     const [field] = kind.kept;
     const replacing: ReplaceRule = { type: kind.type, replaceOn: kind.replacedOnMove ? [...(kind.replaceOn ?? [field])] : [] };
     // Why the update replaces a deployed writer (its old copy deleted): its reference if ForceNew, replaceOnChanges, as the
@@ -2949,7 +2979,9 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const matched = claims(before, after);
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
-  const cascade = withCascadedReplacements(deployed, after, (kind, old, next) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0);
+  const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf).
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, (old, next) => replacementKindsOf(next.type).some((kind) => replacedFor(kind, old, next)));
   after = cascade.after;
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
@@ -3219,7 +3251,9 @@ export interface SavedResource extends RecordedResource {
  * (not a pool's email or SMS configuration); the inputs TRANSITION_READ_INPUTS lists (a table's stream view type and
  * attribute definitions, a REST API's endpoint type); of REST API deployments `restApi`, `triggers`
  * (a digest of the API's parts in ServerlessApi), `variables` and `region`; of backup vault locks all; of providers the
- * region; of the types the replacement cascade follows (CASCADE_TYPES, replacements.ts) their replace-forcing inputs. Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
+ * region; of the types the replacement cascade follows (CASCADE_TYPES, replacements.ts) and of the policy holders
+ * (POLICY_HOLDER_TYPES, replacements.ts: a topic's name and FIFO flag, a KMS key's spec and usage, ...) their
+ * replace-forcing inputs; of outputs, a table's ARN only (its resource policies name it by that). Inputs read only for equality that are secret or personal (`hashedInputs`: a subscription's endpoint, an
  * imported certificate and its private key, a deployment's variables, a random string's keepers) are kept as `sha256:<hex>` digests. Other inputs
  * are left out: they can hold secrets (resolved config secrets, environment variables, stage variables, a CloudFront
  * origin's secret header) and Lambda code, and no transition check reads them.
@@ -3243,7 +3277,8 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
     const kind = named.get(r.type);
     const stateful = statefulKind.get(r.type);
     const cascade = cascadeTypeOf(r.type);
-    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? []), ...(cascade?.alsoKept ?? [])])];
+    const holder = policyHolderTypeOf(r.type);
+    const fields = [...new Set([...(kind?.savedInputs ?? []), ...(stateful ? statefulFields(stateful) : []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.replaceOn : []), ...(TRANSITION_READ_INPUTS[r.type] ?? []), ...(cascade?.replaceOn ?? []), ...(cascade?.replaceWhenSet ?? []), ...(cascade?.alsoKept ?? []), ...(holder?.replaceOn ?? []), ...(holder?.replaceWhenSet ?? [])])];
     const hashed = [...(kind?.hashedInputs ?? []), ...(r.type === DEPLOYMENT ? DEPLOYMENT_KIND.hashedInputs : []), ...(cascade?.hashedInputs ?? [])];
     if (savesAllInputs(r.type)) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs)), state: {}, savedInputs: ["*"] };
     const provider = r.type.startsWith("pulumi:providers:");
@@ -3256,7 +3291,10 @@ export function toSavedPlan(graph: Graph, context: Pick<DeployRuleContext, "stac
       inputs[path[0]] = mergeShapes(inputs[path[0]], (shapeAlong(r.inputs, path) as Record<string, unknown> | undefined)?.[path[0]]);
       kept.push(entry);
     }
-    return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state: {}, savedInputs: kept };
+    // A table's resource policies name it by ARN, which is state (its id is its name): kept, so that the policies find
+    // their table (DYNAMODB_TABLE_POLICY_TARGETS) in the saved plan too. A plan saved without it reports them as before.
+    const state = r.type === TABLE && typeof r.state.arn === "string" ? { arn: r.state.arn } : {};
+    return { ...r, inputs: JSON.parse(JSON.stringify(inputs)), state, savedInputs: kept };
   });
   return { format: "serverless-fullstack/plan@1", stack: context.stack, region: context.region, resources };
 }

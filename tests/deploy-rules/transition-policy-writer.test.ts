@@ -50,7 +50,7 @@ const policyResourceOnly = [
   { type: "aws:kinesis/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:kinesis/stream:Stream", "clicks", { name: "clicks" }, { id: streamArn, state: { arn: streamArn } }), inputs: { resourceArn: streamArn }, target: undefined, call: /DeleteResourcePolicy \(kinesis\/resource_policy.go/ },
   { type: "aws:backup/vaultPolicy:VaultPolicy", holder: handBuilt("aws:backup/vault:Vault", "vault", { name: "vault" }, { id: "vault" }), inputs: { backupVaultName: "vault" }, target: undefined, call: /DeleteBackupVaultAccessPolicy/ },
   { type: LOG_POLICY, holder: handBuilt("aws:cloudwatch/logGroup:LogGroup", "audit", { name: "audit" }, { id: "audit", state: { arn: logGroupArn } }), inputs: { resourceArn: logGroupArn }, target: logGroupArn, call: /the delete calls DeleteResourcePolicy by the log group's ARN with ExpectedRevisionId, .* CloudWatch Logs refuses it .*, so the update fails there/ },
-  { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:dynamodb/table:Table", "orders", { name: "orders" }, { id: "orders", state: { arn: tableArn } }), inputs: { resourceArn: tableArn }, target: tableArn, call: /DeleteResourcePolicy \(dynamodb\/resource_policy.go/ },
+  { type: "aws:dynamodb/resourcePolicy:ResourcePolicy", holder: handBuilt("aws:dynamodb/table:Table", "orders", { name: "orders" }, { id: "orders", state: { arn: tableArn } }), inputs: { resourceArn: tableArn }, target: undefined, call: /DeleteResourcePolicy \(dynamodb\/resource_policy.go/ },
   { type: "aws:ecr/repositoryPolicy:RepositoryPolicy", holder: handBuilt("aws:ecr/repository:Repository", "images", { name: "images" }, { id: "images" }), inputs: { repository: "images" }, target: undefined, call: /DeleteRepositoryPolicy/ },
 ];
 
@@ -389,6 +389,102 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(transition([queue(), queuePolicy("jobs-policy", { deletedWith: queue().urn })], [queue({ policy: document })]).map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
     // deletedWith a resource the update deletes: skipped.
     expect(transition([queue(), other, queuePolicy("jobs-policy", { deletedWith: other.urn })], [queue({ policy: document })])).toEqual([]);
+  });
+
+  it("judges a replaced topic, key or ECR repository as a holder: replaced under another identity, the delete acts on the old one", () => {
+    // An autonamed topic made FIFO (fifo_topic ForceNew, sns/topic.go): the bridge draws a new name, so a new ARN; the
+    // mocked plans give both the same one.
+    const autonamedTopic = (inputs: Record<string, unknown> = {}) => handBuilt("aws:sns/topic:Topic", "events", { displayName: "Events", ...inputs }, { id: topicArn, state: { arn: topicArn } });
+    expect(ours(transition([autonamedTopic(), topicPolicy()], [autonamedTopic({ fifoTopic: true, policy: document })]))).toEqual([]);
+    expect(ours(transition(saved([autonamedTopic(), topicPolicy()]), [autonamedTopic({ fifoTopic: true, policy: document })]))).toEqual([]);
+    // fifoTopic false is its schema default: no change, so the topic stays and the move is a finding.
+    expect(ours(transition([autonamedTopic(), topicPolicy()], [autonamedTopic({ fifoTopic: false, policy: document })]))).toEqual([`${TOPIC_POLICY} events-policy`]);
+    // A key whose usage changes (key_usage ForceNew, kms/key.go): CreateKey gives a new key id, whatever deleteBeforeReplace says.
+    // (A recording without inputs is not judged: the key has a description.)
+    const appKey = (inputs: Record<string, unknown> = {}) => key({ description: "app", ...inputs });
+    const signing = { keyUsage: "SIGN_VERIFY", customerMasterKeySpec: "RSA_2048", policy: document };
+    expect(ours(transition([appKey(), keyPolicy()], [appKey(signing)]))).toEqual([]);
+    expect(ours(transition([appKey(), keyPolicy()], [{ ...appKey(signing), deleteBeforeReplace: true }]))).toEqual([]);
+    expect(ours(transition(saved([appKey(), keyPolicy()]), [appKey(signing)]))).toEqual([]);
+    // ENCRYPT_DECRYPT and SYMMETRIC_DEFAULT are the defaults: the key stays, and the KeyPolicy's delete resets its policy.
+    expect(ours(transition([appKey(), keyPolicy()], [appKey({ keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT", policy: document })]))).toEqual([`${KEY_POLICY} key-policy`]);
+    // An autonamed ECR repository given another encryption (encryption_configuration ForceNew, ecr/repository.go): a new
+    // name; named by hand, delete-first under the same name, so the old policy's delete hits the new repository.
+    const REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
+    const repository = (inputs: Record<string, unknown>) => handBuilt("aws:ecr/repository:Repository", "images", inputs, { id: "images" });
+    const repositoryPolicy = (name: string) => handBuilt(REPOSITORY_POLICY, name, { repository: "images", policy: document });
+    const aes = { encryptionConfigurations: [{ encryptionType: "AES256" }] };
+    const kms = { encryptionConfigurations: [{ encryptionType: "KMS" }] };
+    expect(ours(transition([repository(aes), repositoryPolicy("old-policy")], [repository(kms), repositoryPolicy("new-policy")]))).toEqual([]);
+    expect(ours(transition([repository({ name: "images", ...aes }), repositoryPolicy("old-policy")], [repository({ name: "images", ...kms }), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
+    // Not replaced: encryption no longer set keeps it (SuppressMissingOptionalConfigurationBlock), so the move is a finding.
+    expect(ours(transition([repository(aes), repositoryPolicy("old-policy")], [repository({}), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
+  });
+
+  it("judges a replaced data stream or backup vault as a holder: autonamed, another resource; named by hand, delete-first under its name", () => {
+    const STREAM_POLICY = "aws:kinesis/resourcePolicy:ResourcePolicy";
+    const VAULT = "aws:backup/vault:Vault";
+    const VAULT_POLICY = "aws:backup/vaultPolicy:VaultPolicy";
+    // An autonamed stream replaced for replaceOnChanges (only its name is ForceNew, kinesis/stream.go): the bridge draws
+    // a new name, so a new ARN; the mocked plans give both the ARN the deployed policy names.
+    const stream = (inputs: Record<string, unknown>) => handBuilt("aws:kinesis/stream:Stream", "clicks", inputs, { id: streamArn, state: { arn: streamArn }, replaceOnChanges: ["shardCount"] });
+    const streamPolicy = (name: string) => handBuilt(STREAM_POLICY, name, { resourceArn: streamArn, policy: document });
+    expect(ours(transition([stream({ shardCount: 1 }), streamPolicy("old-policy")], [stream({ shardCount: 2 }), streamPolicy("new-policy")]))).toEqual([]);
+    // Its name set by hand: delete-first under that name, so the old policy's delete reaches the new stream.
+    expect(ours(transition([stream({ name: "clicks", shardCount: 1 }), streamPolicy("old-policy")], [stream({ name: "clicks", shardCount: 2 }), streamPolicy("new-policy")]))).toEqual([`${STREAM_POLICY} old-policy`]);
+    // Kept: the move is a finding.
+    expect(ours(transition([stream({ shardCount: 1 }), streamPolicy("old-policy")], [stream({ shardCount: 1 }), streamPolicy("new-policy")]))).toEqual([`${STREAM_POLICY} old-policy`]);
+    // An autonamed vault given a key (kms_key_arn ForceNew once set, backup/vault.go): a new name, the delete acts on the old vault.
+    const vault = (inputs: Record<string, unknown>) => handBuilt(VAULT, "vault", { forceDestroy: true, ...inputs }, { id: "vault-1a2b3c" });
+    const vaultPolicy = (name: string) => handBuilt(VAULT_POLICY, name, { backupVaultName: "vault-1a2b3c", policy: document });
+    const keyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    expect(ours(transition([vault({}), vaultPolicy("old-policy")], [vault({ kmsKeyArn: keyArn }), vaultPolicy("new-policy")]))).toEqual([]);
+    expect(ours(transition(saved([vault({}), vaultPolicy("old-policy")]), [vault({ kmsKeyArn: keyArn }), vaultPolicy("new-policy")]))).toEqual([]);
+    // A key no longer set keeps it (Optional+Computed): the move is a finding.
+    expect(ours(transition([vault({ kmsKeyArn: keyArn }), vaultPolicy("old-policy")], [vault({}), vaultPolicy("new-policy")]))).toEqual([`${VAULT_POLICY} old-policy`]);
+  });
+
+  it("gives a table's resource policies their table as holder: replaced under a new name, the delete acts on the old table", () => {
+    const TABLE_POLICY = "aws:dynamodb/resourcePolicy:ResourcePolicy";
+    const table = (inputs: Record<string, unknown>) => handBuilt("aws:dynamodb/table:Table", "orders", { hashKey: "pk", ...inputs }, { id: "orders-1a2b3c", state: { arn: tableArn } });
+    const tablePolicy = (name: string) => handBuilt(TABLE_POLICY, name, { resourceArn: tableArn, policy: document });
+    // rangeKey is ForceNew (dynamodb/table.go): an autonamed table is replaced under a new name and ARN.
+    const autonamed = transition([table({}), tablePolicy("old-policy")], [table({ rangeKey: "sk" }), tablePolicy("new-policy")]);
+    expect(ours(autonamed)).toEqual([]);
+    expect(ours(transition(saved([table({}), tablePolicy("old-policy")]), [table({ rangeKey: "sk" }), tablePolicy("new-policy")]))).toEqual([]);
+    // Named by hand, the bridge replaces it delete-first under that name (and ARN): the delete reaches the new table.
+    expect(ours(transition([table({ name: "orders" }), tablePolicy("old-policy")], [table({ name: "orders", rangeKey: "sk" }), tablePolicy("new-policy")]))).toEqual([`${TABLE_POLICY} old-policy`]);
+    // Kept, the move is a finding, named by the table.
+    const kept = transition([table({}), tablePolicy("old-policy")], [table({}), tablePolicy("new-policy")]).filter((f) => f.rule === RULE);
+    expect(kept.map((f) => f.resource)).toEqual([`${TABLE_POLICY} old-policy`]);
+    expect(kept[0].problem).toContain("resource-based policy of orders to new-policy");
+  });
+
+  it("reads a hand-named resource in replaceWith as replaced delete-first (the bridge's AutoName), whatever table knows its type", () => {
+    const RANDOM = "random:index/randomString:RandomString";
+    const suffix = (epoch: string) => handBuilt(RANDOM, "suffix", { length: 8, keepers: { epoch } }, { state: { result: "q7x2k9pz" } });
+    // The bucket is replaced through its own replaceWith; the policy names the bucket in its replaceWith.
+    const site = (inputs: Record<string, unknown>) => ({ ...bucket(inputs), replaceWith: [suffix("1").urn] });
+    const onBucket = queuePolicy("jobs-policy", { replaceWith: [bucket().urn] });
+    // Named by hand: the bucket is replaced delete-first, and the engine deletes the policy before it.
+    expect(ours(transition([queue(), suffix("1"), site({}), onBucket], [queue(), suffix("2"), site({}), onBucket]))).toEqual([]);
+    // Autonamed: create-first, so the policy's old copy is deleted at the end, after its new copy wrote.
+    const autonamed = { ...site({}), inputs: { forceDestroy: true } };
+    expect(ours(transition([queue(), suffix("1"), autonamed, onBucket], [queue(), suffix("2"), autonamed, onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+  });
+
+  it("follows a replaceWith target of a type the cascade does not follow, replaced for its own inputs (a bucket's objectLockEnabled)", () => {
+    const onBucket = queuePolicy("jobs-policy", { replaceWith: [bucket().urn] });
+    const autonamed = (inputs: Record<string, unknown>) => handBuilt(BUCKET, "site", { forceDestroy: true, ...inputs }, { id: "site-1a2b3c" });
+    // Autonamed: the bucket is replaced create-first, and so is the policy; its old copy's delete comes after its new copy wrote.
+    const findings = transition([queue(), autonamed({}), onBucket], [queue(), autonamed({ objectLockEnabled: true }), onBucket]).filter((f) => f.rule === RULE);
+    expect(findings.map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    expect(findings[0].problem).toMatch(/^is replaced \(replaceWith: site replaced\)/);
+    expect(ours(transition(saved([queue(), autonamed({}), onBucket]), [queue(), autonamed({ objectLockEnabled: true }), onBucket]))).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    // Named by hand: delete-first, and the engine deletes the policy before it.
+    expect(ours(transition([queue(), bucket(), onBucket], [queue(), bucket({ objectLockEnabled: true }), onBucket]))).toEqual([]);
+    // Not replaced: nothing cascades.
+    expect(ours(transition([queue(), autonamed({}), onBucket], [queue(), autonamed({ forceDestroy: false }), onBucket]))).toEqual([]);
   });
 });
 
