@@ -36,6 +36,11 @@ export const CONSUMERS_PER_STREAM = 20;
 export const SUBSCRIPTION_LIFETIME_MS = 5 * 60_000;
 /** A second SubscribeToShard of a consumer and shard within 5 s of a successful one is ResourceInUseException. */
 export const RESUBSCRIBE_AFTER_MS = 5_000;
+/**
+ * An idle subscription's event (no records) at least this often, so a client sees the subscription alive and the
+ * connection outlives the endpoint's idle timeout. AWS's cadence is not documented (not confirmed: 5 s assumed).
+ */
+export const HEARTBEAT_MS = 5_000;
 const CONSUMER_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 
 export interface LocalConsumer {
@@ -99,6 +104,11 @@ export class ConsumerRegistry {
   get(input: Record<string, unknown>, streamArn: string | undefined): LocalConsumer {
     if (typeof input.ConsumerARN !== "string" && !(streamArn && typeof input.ConsumerName === "string")) {
       throw new KinesisError("InvalidArgumentException", "Name the consumer by ConsumerARN, or by StreamARN and ConsumerName.");
+    }
+    // "You may also provide all three parameters, as long as they don't conflict with each other" (API_DescribeStreamConsumer).
+    const parsed = typeof input.ConsumerARN === "string" ? parseConsumerArn(input.ConsumerARN) : undefined;
+    if (parsed && typeof input.ConsumerName === "string" && input.ConsumerName !== parsed.name) {
+      throw new KinesisError("InvalidArgumentException", `ConsumerName ${input.ConsumerName} conflicts with ConsumerARN ${String(input.ConsumerARN)}.`);
     }
     const found = this.find(input, streamArn);
     if (!found) throw new KinesisError("ResourceNotFoundException", `Consumer ${String(input.ConsumerARN ?? input.ConsumerName)} not found.`);
@@ -164,6 +174,8 @@ export interface SubscriptionOptions {
   pollIntervalMs: number;
   /** A subscription's life. @default SUBSCRIPTION_LIFETIME_MS */
   lifetimeMs?: number;
+  /** An idle subscription's empty event at least this often. @default HEARTBEAT_MS */
+  heartbeatMs?: number;
   now?(): number;
   log(message: string): void;
 }
@@ -234,6 +246,9 @@ export class Subscriptions {
         wake = resolve;
         timer = setTimeout(resolve, this.options.pollIntervalMs);
       });
+    const heartbeat = this.options.heartbeatMs ?? HEARTBEAT_MS;
+    // The heartbeat is read on the process's clock (options.now is the endpoint's, which tests may hold still).
+    let lastSent = performance.now();
     try {
       let first = true;
       while (!ended && iterator) {
@@ -243,7 +258,8 @@ export class Subscriptions {
         if (answer.Records.length > 0) continuation = answer.Records[answer.Records.length - 1].SequenceNumber;
         // A closed shard (no next iterator) ends with its children, as AWS's last event of a shard does.
         const children = iterator ? undefined : await this.children(streamName, input.ShardId);
-        if (first || answer.Records.length > 0 || children) {
+        if (ended) break;
+        if (first || answer.Records.length > 0 || children || performance.now() - lastSent >= heartbeat) {
           (response as ServerResponse).write(
             eventMessage("event", "SubscribeToShardEvent", {
               Records: answer.Records.map((r) => ({ SequenceNumber: r.SequenceNumber, ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp, Data: r.Data, PartitionKey: r.PartitionKey })),
@@ -253,10 +269,13 @@ export class Subscriptions {
             }),
           );
           first = false;
+          lastSent = performance.now();
         }
         if (answer.Records.length === 0 && iterator) await pause();
       }
     } catch (error) {
+      // A read failing because the subscription ended (the endpoint stopping) is no news.
+      if (ended) return;
       this.options.log(`local Kinesis: SubscribeToShard ${consumer.ConsumerName} on ${input.ShardId}: ${(error as Error).message}`);
       subscription.end({ code: (error as KinesisError).code ?? "InternalFailure", message: (error as Error).message });
       return;

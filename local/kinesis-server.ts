@@ -102,6 +102,8 @@ export interface LocalKinesisOptions {
   subscriptionLifetimeMs?: number;
   /** How often a SubscribeToShard subscription reads its shard when it had nothing new. @default 200 */
   subscriptionPollIntervalMs?: number;
+  /** An idle SubscribeToShard subscription's empty event at least this often. @default 5000 */
+  subscriptionHeartbeatMs?: number;
 }
 
 export interface LocalKinesis {
@@ -126,7 +128,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
   const consumers = new ConsumerRegistry(options.now);
   for (const stream of options.streams) for (const consumer of stream.consumers ?? []) consumers.define(stream.arn, consumer.name, consumer.arn);
-  const subscriptions = new Subscriptions({ admin, pollIntervalMs: options.subscriptionPollIntervalMs ?? 200, lifetimeMs: options.subscriptionLifetimeMs, now: options.now, log });
+  const subscriptions = new Subscriptions({ admin, pollIntervalMs: options.subscriptionPollIntervalMs ?? 200, lifetimeMs: options.subscriptionLifetimeMs, heartbeatMs: options.subscriptionHeartbeatMs, now: options.now, log });
   const fanOut = { consumers, subscriptions };
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
@@ -350,6 +352,9 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     const consumerStream = typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) ? parseConsumerArn(input.ConsumerARN) : undefined;
     if (typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) && !consumerStream) {
       throw new KinesisError("InvalidArgumentException", `ConsumerARN ${input.ConsumerARN} is not a consumer ARN (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation timestamp>).`);
+    }
+    if (consumerStream && typeof input.StreamARN === "string" && input.StreamARN !== consumerStream.streamArn) {
+      throw new KinesisError("InvalidArgumentException", `StreamARN ${input.StreamARN} conflicts with ConsumerARN ${String(input.ConsumerARN)}: the consumer is registered with ${consumerStream.streamArn}.`);
     }
     const streamArnNamed = consumerStream?.streamArn ?? input.StreamARN;
     if (typeof streamArnNamed === "string") {
