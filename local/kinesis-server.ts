@@ -8,7 +8,10 @@
  * be the served stream's: ResourceNotFoundException otherwise), on the stream of the shard iterator GetRecords reads
  * (remembered from the iterators this endpoint handed out), on the consumer an operation names by ConsumerARN, and on
  * `*` for an operation that names none (ListStreams, DescribeLimits). A stream named by its ARN is handed to
- * kinesalite by name, which is all it takes.
+ * kinesalite by name, which is all it takes. Enhanced fan-out, which kinesalite lacks (RegisterStreamConsumer,
+ * DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard as an event stream over
+ * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
+ * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position and invokes the
  * function with Kinesis's event (Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
