@@ -188,6 +188,8 @@ interface Subscription {
 /** The live SubscribeToShard subscriptions, by consumer ARN and shard. */
 export class Subscriptions {
   private readonly live = new Map<string, Subscription>();
+  /** The newest sequence number put on each shard (`<stream> <shard>`), as the puts through the endpoint answered. */
+  private readonly newest = new Map<string, string>();
 
   constructor(private readonly options: SubscriptionOptions) {}
 
@@ -216,8 +218,9 @@ export class Subscriptions {
     if (position.SequenceNumber !== undefined) iteratorInput.StartingSequenceNumber = position.SequenceNumber;
     if (position.Timestamp !== undefined) iteratorInput.Timestamp = position.Timestamp;
     let iterator: string | undefined = (await admin("GetShardIterator", iteratorInput)).ShardIterator;
-    // The continuation before any record: the position asked for, or the shard's first sequence number.
-    let continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : await this.shardStart(streamName, input.ShardId);
+    // The continuation before any record (where a subscription AFTER_SEQUENCE_NUMBER it goes on from): the number
+    // asked for; else, as no record was read, the shard's newest (nothing after it yet), or its first when it has none.
+    let continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(`${streamName} ${input.ShardId}`) ?? (await this.shardStart(streamName, input.ShardId)));
     previous?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${input.ShardId} took over.` });
 
     let ended = false;
@@ -296,6 +299,14 @@ export class Subscriptions {
     return (await this.shards(streamName))
       .filter((s) => s.ParentShardId === shardId || s.AdjacentParentShardId === shardId)
       .map((s) => ({ ShardId: s.ShardId, ParentShards: [s.ParentShardId, s.AdjacentParentShardId].filter((p): p is string => !!p), HashKeyRange: s.HashKeyRange }));
+  }
+
+  /** Notes a record put (PutRecord, PutRecords' answers): a LATEST subscription's continuation before any record. */
+  notePut(streamName: string, shardId: unknown, sequenceNumber: unknown): void {
+    if (typeof shardId !== "string" || typeof sequenceNumber !== "string" || !/^\d+$/.test(sequenceNumber)) return;
+    const key = `${streamName} ${shardId}`;
+    const known = this.newest.get(key);
+    if (known === undefined || BigInt(sequenceNumber) > BigInt(known)) this.newest.set(key, sequenceNumber);
   }
 
   /** Ends every subscription (the endpoint stops). */

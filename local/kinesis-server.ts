@@ -420,6 +420,11 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       body: JSON.stringify(input),
     });
     const text = await forwarded.text();
+    if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
+      // The newest record of each shard, for SubscribeToShard's continuation before its first record.
+      const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
+      for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
+    }
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {
       // The stream of each iterator handed out, for GetRecords' authorisation.
       const streamArn = operation === "GetRecords" ? iterators.get(String(input.ShardIterator)) : stream?.arn;

@@ -159,13 +159,31 @@ describe("local SubscribeToShard", () => {
     kinesis.destroy();
   });
 
+  it("continues a LATEST subscription that read nothing from the shard's newest record: resubscribing after it reads only what came since", async () => {
+    const kinesis = client();
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "latest" }));
+    const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
+    const shard = Shards![1];
+    const put = (data: string) => kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "q", Data: Buffer.from(data), ExplicitHashKey: shard.HashKeyRange!.StartingHashKey }] }));
+    const old = await put("old");
+    const latest = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "LATEST" } }));
+    const first = (await latest.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
+    expect(first).toMatchObject({ Records: [], ContinuationSequenceNumber: old.Records![0].SequenceNumber });
+    await put("new");
+    clock += 5_000;
+    const resumed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: first.ContinuationSequenceNumber } }));
+    const { events } = await read(resumed.EventStream!, (e) => recordsOf(e).length >= 1);
+    expect(recordsOf(events).map((r) => text(r.Data))).toEqual(["new"]);
+    kinesis.destroy();
+  });
+
   it("lets a subscription 5 s or more later take over, ending the earlier one with ResourceInUseException", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "taker" }));
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
     const shardId = Shards![1].ShardId!;
     const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "p", Data: Buffer.from("p-1"), ExplicitHashKey: Shards![1].HashKeyRange!.StartingHashKey }] }));
-    const earlier = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "TRIM_HORIZON" } }));
+    const earlier = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "AT_SEQUENCE_NUMBER", SequenceNumber: put.Records![0].SequenceNumber } }));
     const iterator = earlier.EventStream![Symbol.asyncIterator]();
     expect(recordsOf([(await iterator.next()).value.SubscribeToShardEvent])).toHaveLength(1);
     clock += 5_000;
