@@ -207,6 +207,11 @@ export class Subscriptions {
     if (typeof input.ShardId !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'shardId' failed to satisfy constraint: Member must not be null");
     const position = input.StartingPosition as Record<string, unknown> | undefined;
     if (!position || typeof position !== "object" || typeof position.Type !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'startingPosition.type' failed to satisfy constraint: Member must not be null");
+    // A client gone while the subscription is being set up (its checks await kinesalite) gets none: the close event
+    // would not come again to end it.
+    let gone = false;
+    const onGone = () => void (gone = true);
+    response.once("close", onGone);
     const key = `${consumer.ConsumerARN} ${input.ShardId}`;
     const previous = this.live.get(key);
     if (previous && this.now() - previous.started < RESUBSCRIBE_AFTER_MS) {
@@ -221,6 +226,8 @@ export class Subscriptions {
     // The continuation before any record (where a subscription AFTER_SEQUENCE_NUMBER it goes on from): the number
     // asked for; else, as no record was read, the shard's newest (nothing after it yet), or its first when it has none.
     let continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(`${streamName} ${input.ShardId}`) ?? (await this.shardStart(streamName, input.ShardId)));
+    response.off("close", onGone);
+    if (gone) return;
     previous?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${input.ShardId} took over.` });
 
     let ended = false;

@@ -18,11 +18,13 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from "@aws-sdk/client-kinesis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import { Subscriptions, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -263,5 +265,30 @@ describe("a SubscribeToShard subscription's lifetime", () => {
       kinesis.destroy();
       await short.stop();
     }
+  });
+});
+
+describe("a SubscribeToShard whose client goes while it is set up", () => {
+  it("opens no event stream and reads nothing (the close event that would end it has passed)", async () => {
+    let handOut!: (answer: unknown) => void;
+    let readCalled!: () => void;
+    const read = new Promise<void>((resolve) => (readCalled = resolve));
+    const admin = vi.fn(async (operation: string) => {
+      if (operation === "GetShardIterator") return new Promise((resolve) => (handOut = resolve));
+      if (operation === "ListShards") return { Shards: [{ ShardId: "shardId-000000000000", HashKeyRange: {}, SequenceNumberRange: { StartingSequenceNumber: "1" } }] };
+      readCalled();
+      return { Records: [], NextShardIterator: "next" };
+    });
+    const subscriptions = new Subscriptions({ admin, pollIntervalMs: 10, log: () => {} });
+    const response = Object.assign(new EventEmitter(), { writeHead: vi.fn(), write: vi.fn(), end: vi.fn(), writableEnded: false, destroyed: false });
+    const consumer: LocalConsumer = { ConsumerName: "c", ConsumerARN: "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1", ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: 1, StreamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/s" };
+    const subscribed = subscriptions.subscribe(consumer, "s", { ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }, response as never);
+    // subscribe() runs to its GetShardIterator synchronously: the client goes while that answer is awaited.
+    response.emit("close");
+    handOut({ ShardIterator: "first" });
+    await Promise.race([subscribed, read]);
+    subscriptions.stopAll();
+    expect(response.writeHead).not.toHaveBeenCalled();
+    expect(admin.mock.calls.map(([operation]) => operation)).not.toContain("GetRecords");
   });
 });
