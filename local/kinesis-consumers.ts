@@ -316,6 +316,16 @@ export class Subscriptions {
     if (known === undefined || BigInt(sequenceNumber) > BigInt(known)) this.newest.set(key, sequenceNumber);
   }
 
+  /**
+   * Ends a deregistered consumer's subscriptions with ResourceNotFoundException (what AWS sends them is not documented:
+   * not confirmed), so none reads on for a consumer that is gone.
+   */
+  endConsumer(consumerArn: string): void {
+    for (const [key, subscription] of [...this.live]) {
+      if (key.startsWith(`${consumerArn} `)) subscription.end({ code: "ResourceNotFoundException", message: `Consumer ${consumerArn} was deregistered.` });
+    }
+  }
+
   /** Ends every subscription (the endpoint stops). */
   stopAll(): void {
     for (const subscription of [...this.live.values()]) subscription.end();

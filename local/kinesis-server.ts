@@ -399,9 +399,12 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
           return reply(200, JSON.stringify(ConsumerRegistry.describe(fanOut.consumers.get(input, consumerStreamArn))));
         case "ListStreamConsumers":
           return reply(200, JSON.stringify(fanOut.consumers.list(needStream(), input)));
-        case "DeregisterStreamConsumer":
-          fanOut.consumers.deregister(fanOut.consumers.get(input, consumerStreamArn));
+        case "DeregisterStreamConsumer": {
+          const consumer = fanOut.consumers.get(input, consumerStreamArn);
+          fanOut.consumers.deregister(consumer);
+          fanOut.subscriptions.endConsumer(consumer.ConsumerARN);
           return reply(200, "{}");
+        }
         default: {
           if (typeof input.ConsumerARN !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'consumerARN' failed to satisfy constraint: Member must not be null");
           const consumer = fanOut.consumers.get(input, undefined);

@@ -197,6 +197,17 @@ describe("local SubscribeToShard", () => {
     kinesis.destroy();
   });
 
+  it("ends a deregistered consumer's subscriptions with ResourceNotFoundException", async () => {
+    const kinesis = client();
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "leaver" }));
+    const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" } }));
+    const iterator = subscribed.EventStream![Symbol.asyncIterator]();
+    await iterator.next();
+    await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+    expect((await read({ [Symbol.asyncIterator]: () => iterator }, () => false)).error).toMatchObject({ name: "ResourceNotFoundException" });
+    kinesis.destroy();
+  });
+
   it("ends a split shard's subscription with its child shards", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "splitter" }));
