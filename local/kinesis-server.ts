@@ -8,7 +8,10 @@
  * be the served stream's: ResourceNotFoundException otherwise), on the stream of the shard iterator GetRecords reads
  * (remembered from the iterators this endpoint handed out), on the consumer an operation names by ConsumerARN, and on
  * `*` for an operation that names none (ListStreams, DescribeLimits). A stream named by its ARN is handed to
- * kinesalite by name, which is all it takes.
+ * kinesalite by name, which is all it takes. Enhanced fan-out, which kinesalite lacks (RegisterStreamConsumer,
+ * DescribeStreamConsumer, ListStreamConsumers, DeregisterStreamConsumer, SubscribeToShard as an event stream over
+ * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
+ * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
  *
  * Lambda's side: each subscription polls each shard of its stream from its starting position and invokes the
  * function with Kinesis's event (Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
@@ -26,6 +29,7 @@ import type { DataStreamSubscriptionSpec } from "../components/data-stream/spec"
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
+import { ConsumerRegistry, KinesisError, parseConsumerArn, Subscriptions } from "./kinesis-consumers";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -47,6 +51,8 @@ export interface LocalStreamDefinition {
   /** kinesalite's shards: a PROVISIONED stream's count, or 4 for an ON_DEMAND one (Kinesis starts one with 4). */
   shardCount: number;
   retentionHours: number;
+  /** The enhanced fan-out consumers the program defines (their recorded names and ARNs): registered at the start. */
+  consumers?: Array<{ name: string; arn?: string }>;
 }
 
 /** One Kinesis event record, as Lambda delivers it. */
@@ -95,6 +101,12 @@ export interface LocalKinesisOptions {
    * SETTINGS, so a client trickling a byte at a time is closed too. @default 60000
    */
   idleTimeoutMs?: number;
+  /** A SubscribeToShard subscription's life (AWS: 5 minutes). @default 300000 */
+  subscriptionLifetimeMs?: number;
+  /** How often a SubscribeToShard subscription reads its shard when it had nothing new. @default 200 */
+  subscriptionPollIntervalMs?: number;
+  /** An idle SubscribeToShard subscription's empty event at least this often. @default 5000 */
+  subscriptionHeartbeatMs?: number;
 }
 
 export interface LocalKinesis {
@@ -104,12 +116,6 @@ export interface LocalKinesis {
   /** Resolves once every record put so far was delivered to each subscription (or given up on). */
   drained(): Promise<void>;
   stop(): Promise<void>;
-}
-
-class KinesisError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
-    super(message);
-  }
 }
 
 export async function startLocalKinesis(options: LocalKinesisOptions): Promise<LocalKinesis> {
@@ -122,10 +128,15 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
   const admin = adminClient(internal);
   const iterators = new Map<string, string>();
+  // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
+  const consumers = new ConsumerRegistry(options.now);
+  for (const stream of options.streams) for (const consumer of stream.consumers ?? []) consumers.define(stream.arn, consumer.name, consumer.arn);
+  const subscriptions = new Subscriptions({ admin, pollIntervalMs: options.subscriptionPollIntervalMs ?? 200, lifetimeMs: options.subscriptionLifetimeMs, heartbeatMs: options.subscriptionHeartbeatMs, now: options.now, log });
+  const fanOut = { consumers, subscriptions };
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
   const front = serveHttp1AndHttp2(options.idleTimeoutMs ?? 60_000, (request, response) => {
-    answer(request, response, internal, options, iterators, regions).catch((error) => {
+    answer(request, response, internal, options, iterators, regions, fanOut).catch((error) => {
       if (!response.headersSent) response.writeHead(500);
       response.end(String((error as Error).message));
     });
@@ -169,6 +180,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     drained: async () => void (await Promise.all(pollers.map((p) => p.pass()))),
     async stop() {
       stopped = true;
+      subscriptions.stopAll();
       for (const timer of timers) clearTimeout(timer);
       for (const poller of pollers) poller.stop();
       await Promise.all(pollers.map((p) => p.idle()));
@@ -304,7 +316,10 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
   if (iterators.size > REMEMBERED_ITERATORS) iterators.delete(iterators.keys().next().value!);
 }
 
-async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>): Promise<void> {
+/** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
+const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
+
+async function answer(request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse, internal: string, options: LocalKinesisOptions, iterators: Map<string, string>, regions: ReadonlySet<string>, fanOut: { consumers: ConsumerRegistry; subscriptions: Subscriptions }): Promise<void> {
   const reply = (status: number, body: string, contentType = "application/x-amz-json-1.1") => {
     response.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID() });
     response.end(body);
@@ -336,12 +351,21 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // served stream's, as in Kinesis, where another account's or region's stream of that name is another stream), or by
     // StreamName in the signer's region.
     let stream: { arn: string; name: string } | undefined;
-    if (typeof input.StreamARN === "string") {
-      const named = parseStreamArn(input.StreamARN);
+    // A consumer's operation names its stream by the ConsumerARN's (as AWS reads it: the ARN's stream part).
+    const consumerStream = typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) ? parseConsumerArn(input.ConsumerARN) : undefined;
+    if (typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) && !consumerStream) {
+      throw new KinesisError("InvalidArgumentException", `ConsumerARN ${input.ConsumerARN} is not a consumer ARN (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation timestamp>).`);
+    }
+    if (consumerStream && typeof input.StreamARN === "string" && input.StreamARN !== consumerStream.streamArn) {
+      throw new KinesisError("InvalidArgumentException", `StreamARN ${input.StreamARN} conflicts with ConsumerARN ${String(input.ConsumerARN)}: the consumer is registered with ${consumerStream.streamArn}.`);
+    }
+    const streamArnNamed = consumerStream?.streamArn ?? input.StreamARN;
+    if (typeof streamArnNamed === "string") {
+      const named = parseStreamArn(streamArnNamed);
       const served = named && options.streams.find((s) => s.name === named.name);
       const servedArn = served && parseStreamArn(served.arn);
       if (!named || !served || !servedArn || servedArn.account !== named.account || servedArn.region !== named.region) {
-        throw new KinesisError("ResourceNotFoundException", `Stream ${named?.name ?? input.StreamARN} under account ${named?.account ?? MOCK_ACCOUNT_ID} not found.`);
+        throw new KinesisError("ResourceNotFoundException", `Stream ${named?.name ?? streamArnNamed} under account ${named?.account ?? MOCK_ACCOUNT_ID} not found.`);
       }
       stream = { arn: served.arn, name: served.name };
     } else if (typeof input.StreamName === "string") {
@@ -355,9 +379,38 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       throw new KinesisError("ExpiredIteratorException", "Iterator expired or not issued by this endpoint. Get a new one with GetShardIterator.");
     }
     if (options.authorise) {
-      const resource = resourceOf(operation, input, stream, iterators);
+      // Describe and Deregister by StreamARN and ConsumerName act on the consumer (its ARN when it is registered).
+      const named = typeof input.ConsumerName === "string" && operation !== "RegisterStreamConsumer" ? fanOut.consumers.find(input, stream?.arn) : undefined;
+      const resource = named?.ConsumerARN ?? resourceOf(operation, input, stream, iterators);
       const refused = options.authorise(verdict.signer.accessKeyId, `kinesis:${operation}`, resource);
       if (refused) throw new KinesisError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: kinesis:${operation} on resource: ${resource} ${refused.reason}`);
+    }
+    if (CONSUMER_OPERATIONS.has(operation)) {
+      // Consumer operations name their stream by ARN (StreamARN, or the ConsumerARN's), never by StreamName.
+      const consumerStreamArn = typeof input.StreamARN === "string" || consumerStream ? stream?.arn : undefined;
+      const needStream = () => {
+        if (!consumerStreamArn) throw new KinesisError("InvalidArgumentException", `${operation} needs the stream's StreamARN.`);
+        return consumerStreamArn;
+      };
+      switch (operation) {
+        case "RegisterStreamConsumer":
+          return reply(200, JSON.stringify({ Consumer: fanOut.consumers.register(needStream(), input.ConsumerName) }));
+        case "DescribeStreamConsumer":
+          return reply(200, JSON.stringify(ConsumerRegistry.describe(fanOut.consumers.get(input, consumerStreamArn))));
+        case "ListStreamConsumers":
+          return reply(200, JSON.stringify(fanOut.consumers.list(needStream(), input)));
+        case "DeregisterStreamConsumer": {
+          const consumer = fanOut.consumers.get(input, consumerStreamArn);
+          fanOut.consumers.deregister(consumer);
+          fanOut.subscriptions.endConsumer(consumer.ConsumerARN);
+          return reply(200, "{}");
+        }
+        default: {
+          if (typeof input.ConsumerARN !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'consumerARN' failed to satisfy constraint: Member must not be null");
+          const consumer = fanOut.consumers.get(input, undefined);
+          return await fanOut.subscriptions.subscribe(consumer, stream!.name, input, response);
+        }
+      }
     }
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
@@ -370,6 +423,11 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       body: JSON.stringify(input),
     });
     const text = await forwarded.text();
+    if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
+      // The newest record of each shard, for SubscribeToShard's continuation before its first record.
+      const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
+      for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
+    }
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {
       // The stream of each iterator handed out, for GetRecords' authorisation.
       const streamArn = operation === "GetRecords" ? iterators.get(String(input.ShardIterator)) : stream?.arn;
@@ -379,6 +437,8 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     reply(forwarded.status, text, forwarded.headers.get("content-type") ?? "application/x-amz-json-1.1");
   } catch (error) {
     const failure = error instanceof KinesisError ? error : new KinesisError("InternalFailure", (error as Error).message, 500);
+    // An error after an event stream opened is the stream's to answer (Subscriptions ends it).
+    if (response.headersSent) return;
     reply(failure.status, JSON.stringify({ __type: failure.code, message: failure.message }));
   }
 }

@@ -22,18 +22,25 @@ const LOCAL_ON_DEMAND_SHARDS = 4;
 /** Each DataStream as the local endpoint defines it: its recorded name and ARN, region and shards. */
 export async function localStreamDefinitions(specs: DataStreamSpec[], defaultRegion: string, graph: Graph): Promise<Array<LocalStreamDefinition & { spec: DataStreamSpec }>> {
   const recorded = ofType(graph, "aws:kinesis/stream:Stream");
+  const recordedConsumers = ofType(graph, "aws:kinesis/streamConsumer:StreamConsumer");
   const definitions = [];
   for (const spec of specs) {
     const name = await resolveValue<string>(spec.streamName);
     const region = spec.region ?? defaultRegion;
     const arn = recorded.find((r) => r.state.name === name)?.state.arn;
+    const streamArn = typeof arn === "string" ? arn : `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${name}`;
+    // Its enhanced fan-out consumers (subscribe(..., { enhancedFanOut: true })), registered as the endpoint starts.
+    const consumers = recordedConsumers
+      .filter((c) => c.inputs.streamArn === streamArn && typeof c.state.name === "string")
+      .map((c) => ({ name: c.state.name as string, ...(typeof c.state.arn === "string" ? { arn: c.state.arn } : {}) }));
     definitions.push({
       spec,
       name,
-      arn: typeof arn === "string" ? arn : `arn:aws:kinesis:${region}:${MOCK_ACCOUNT_ID}:stream/${name}`,
+      arn: streamArn,
       region,
       shardCount: spec.shardCount ?? LOCAL_ON_DEMAND_SHARDS,
       retentionHours: spec.retentionHours,
+      consumers,
     });
   }
   return definitions;

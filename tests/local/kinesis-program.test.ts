@@ -8,15 +8,18 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KinesisClient, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
+import { functionCredentials } from "../../local/function-roles";
 import type { LocalDataStreamsService } from "../../local/services/data-streams";
 import { startLocalApp, type LocalApp } from "../../local/start";
 
 const entry = "tests/fixtures/handlers/kinesis-steps.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-kinesis-program-"));
 const out = join(dir, "received.jsonl");
+const fanOut = join(dir, "fan-received.jsonl");
 let app: LocalApp;
 let outputs: { streamArn: string };
 
@@ -28,6 +31,7 @@ beforeAll(async () => {
     const stream = new DataStream("ksp-clicks");
     stream.subscribe("count", new LambdaFunction("ksp-counter", { entry, timeout: 10, environment: { OUT: out } }), { startingPosition: "TRIM_HORIZON" });
     stream.subscribe("poison", new LambdaFunction("ksp-poison", { entry, timeout: 10, environment: { FAIL: "1" } }), { startingPosition: "TRIM_HORIZON", maximumRetryAttempts: 0, bisectBatchOnFunctionError: false });
+    stream.subscribe("fan", new LambdaFunction("ksp-fan", { entry, timeout: 10, environment: { OUT: fanOut } }), { startingPosition: "TRIM_HORIZON", enhancedFanOut: true });
     new LambdaFunction("ksp-producer", { entry, timeout: 10, permissions: stream.grants.put(), environment: stream.environment() });
     new LambdaFunction("ksp-outsider", { entry, timeout: 10, environment: stream.environment() });
     return { streamArn: stream.streamArn };
@@ -57,6 +61,22 @@ describe("a DataStream under npm start", () => {
       expect(failure.KinesisBatchInfo.streamArn).toBe(outputs.streamArn);
     }
     expect(failures.reduce((sum, f) => sum + f.KinesisBatchInfo.batchSize, 0)).toBe(3);
+  });
+
+  it("has the program's enhanced fan-out consumer registered at the start, for its function's role to subscribe to (SubscribeToShard)", async () => {
+    const consumer = app.context.run.resources.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer" && r.name === "ksp-clicks-fan-consumer")!.state;
+    const fan = app.context.run.specs.find((s) => s.name === "ksp-fan")!.spec as { name: string };
+    const functionName = app.context.run.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${fan.name}-function`)!.state.name as string;
+    const kinesis = new KinesisClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_KINESIS, credentials: functionCredentials(functionName), maxAttempts: 1 });
+    try {
+      const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: consumer.arn as string, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }));
+      for await (const event of subscribed.EventStream!) {
+        expect(event.SubscribeToShardEvent).toMatchObject({ Records: expect.any(Array), ContinuationSequenceNumber: expect.stringMatching(/^\d+$/) });
+        break;
+      }
+    } finally {
+      kinesis.destroy();
+    }
   });
 
   it("refuses a handler whose role was not granted grants.put()", async () => {
