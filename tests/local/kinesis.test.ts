@@ -341,9 +341,11 @@ describe("the local Kinesis endpoint's connections", () => {
     const endpoint = await startLocalKinesis({ streams: [], credentials: [CREDENTIALS], idleTimeoutMs: 20 });
     const { port } = new URL(endpoint.endpoint);
     const closed = (send: string) =>
-      new Promise<void>((resolve, reject) => {
+      new Promise<void>((resolve) => {
         const socket = connect(Number(port), "127.0.0.1", () => socket.write(send));
-        socket.on("error", reject);
+        // On a busy machine the connect callback can run after the endpoint already closed the connection at
+        // idleTimeoutMs, and the write then meets a reset: that is the close this test waits for, not a failure.
+        socket.on("error", () => {});
         socket.on("close", () => resolve());
       });
     // Silent: no bytes say HTTP/1.1 or HTTP/2. Half-sent: a request line and no end of headers. Stalled after "PRI".
