@@ -33,6 +33,8 @@
  * the last description it saw (./dynalite-store.ts `describedTable`); a table none was seen of yet (never read or
  * written by this process) is left to dynalite.
  */
+import { refuseDeepItem } from "./dynalite-validations";
+
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type AttributeValue = Record<string, unknown>;
 interface KeyElement {
@@ -115,10 +117,11 @@ export function patchDynaliteKeySizes(): void {
   const validateItem = dynaliteDb.validateItem;
   dynaliteDb.validateItem = (item, table) => validateItem(item, table) ?? checkKey(item, table) ?? indexKeyRefusal(item, table);
   // Every write calls it inside the item's lock with the item as the write leaves it (null for a delete); for
-  // UpdateItem that is the first point where the result is known. Answering through `cb` releases the lock.
+  // UpdateItem that is the first point where the result is known: its nesting (./dynalite-validations.ts
+  // refuseDeepItem) is checked here. Answering through `cb` releases the lock.
   const updateIndexes = dynaliteDb.updateIndexes;
   dynaliteDb.updateIndexes = (store, table, oldItem, item, cb) => {
-    const refusal = item ? indexKeyRefusal(item, table) : undefined;
+    const refusal = item ? (indexKeyRefusal(item, table) ?? refuseDeepItem(item)) : undefined;
     if (refusal) return cb(refusal);
     updateIndexes(store, table, oldItem, item, cb);
   };
