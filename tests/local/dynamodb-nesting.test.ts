@@ -14,7 +14,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from "@aws-sdk/client-dynamodb";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
 import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
 
@@ -135,5 +135,25 @@ describe("local DynamoDB nesting limit", () => {
       expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
     }
     expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
+  });
+});
+
+describe("local DynamoDB global index key size", () => {
+  it("checks a put item's global index keys once, where dynalite validates the item (an UpdateItem's result where it is known)", async () => {
+    const { dynamo } = await start();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
+    const dynaliteDb = require("dynalite/db") as { traverseIndexes: (...args: unknown[]) => unknown };
+    // The checks' walk over the table's indexes (dynalite's own validateItem calls it inside its module, unseen here;
+    // its UpdateExpression SET calls it through the module, so the update below uses AttributeUpdates).
+    const traverse = vi.spyOn(dynaliteDb, "traverseIndexes");
+    try {
+      expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: { ...Key, gpk: { S: "g" } } }))).toBe("accepted");
+      expect(traverse).toHaveBeenCalledTimes(1);
+      traverse.mockClear();
+      expect(await refusal(dynamo.endpoint, new UpdateItemCommand({ TableName, Key, AttributeUpdates: { gpk: { Action: "PUT", Value: { S: "h" } } } }))).toBe("accepted");
+      expect(traverse).toHaveBeenCalledTimes(1);
+    } finally {
+      traverse.mockRestore();
+    }
   });
 });
