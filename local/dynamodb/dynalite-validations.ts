@@ -64,7 +64,7 @@ const loggers = new Set<(message: string) => void>();
  * Members that hold only scalars are left out: nothing in them to walk.
  */
 type Plan =
-  | { kind: "struct"; members: Array<[string, Plan]> }
+  | { kind: "struct"; names: string[]; members: Plan[] }
   | { kind: "map" | "list"; child: Plan }
   | { kind: "value" }
   | { kind: "scalar" };
@@ -95,17 +95,23 @@ function planOf(spec: TypeSpec): Plan {
 }
 
 function structPlan(types: Record<string, TypeSpec>): Plan {
-  const members: Array<[string, Plan]> = [];
+  const names: string[] = [];
+  const members: Plan[] = [];
   for (const name of Object.keys(types)) {
     const plan = planOf(types[name]);
-    if (plan.kind !== "scalar") members.push([name, plan]);
+    if (plan.kind === "scalar") continue;
+    names.push(name);
+    members.push(plan);
   }
-  return { kind: "struct", members };
+  return { kind: "struct", names, members };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Where a null is, innermost step first. */
+type Steps = Array<string | number>;
 
 /** Thrown from inside the walk: the request holds a value nested deeper than DynamoDB allows. */
 class TooDeep extends Error {}
@@ -116,17 +122,18 @@ class TooDeep extends Error {}
  * (undefined when there is none), having walked the rest for depth. Anything not shaped as described is left to
  * `checkTypes` (it refuses it). The path is built only for a null found.
  */
-function scan(value: unknown, plan: Plan, level: number): Array<string | number> | undefined {
-  let found: Array<string | number> | undefined;
+function scan(value: unknown, plan: Plan, level: number): Steps | undefined {
+  let found: Steps | undefined;
   switch (plan.kind) {
     case "struct": {
       if (!isRecord(value)) return undefined;
-      for (const [name, member] of plan.members) {
-        const child = value[name];
+      const { names, members } = plan;
+      for (let i = 0; i < names.length; i++) {
+        const child = value[names[i]];
         // A null member is dropped by checkTypes, as an absent one.
         if (child == null) continue;
-        const steps = scan(child, member, level);
-        if (steps && !found) found = [...steps, name];
+        const steps = scan(child, members[i], level);
+        if (steps && !found) found = [...steps, names[i]];
       }
       return found;
     }
@@ -155,33 +162,45 @@ function scan(value: unknown, plan: Plan, level: number): Array<string | number>
   }
 }
 
-/** An attribute value at `level`: its sets' members (nulls), then its list's and map's values a level down, as checkTypes orders them. */
-function scanValue(value: unknown, level: number): Array<string | number> | undefined {
+/**
+ * An attribute value at `level`: its sets' members (nulls), its list's and map's values a level down. Its members are
+ * read as they come (one, in a valid value); of nulls in two of them, the one checkTypes returns first is reported.
+ */
+function scanValue(value: unknown, level: number): Steps | undefined {
   if (level > MAX_NESTING_LEVELS) throw new TooDeep();
   if (!isRecord(value)) return undefined;
-  let found: Array<string | number> | undefined;
-  for (const set of SETS) {
-    const members = value[set];
-    if (!Array.isArray(members)) continue;
-    const at = members.indexOf(null);
-    if (at !== -1 && !found) found = [at, set];
-  }
-  const { L: list, M: map } = value;
-  if (Array.isArray(list)) {
-    for (let i = 0; i < list.length; i++) {
-      const steps = list[i] === null ? [] : scanValue(list[i], level + 1);
-      if (steps && !found) found = [...steps, i, "L"];
+  let found: Steps | undefined;
+  let foundRank = Infinity;
+  for (const type in value) {
+    const member = value[type];
+    let steps: Steps | undefined;
+    if (type === "M") {
+      if (isRecord(member)) {
+        for (const key in member) {
+          const inner = member[key] === null ? [] : scanValue(member[key], level + 1);
+          if (inner && !steps) steps = [...inner, key];
+        }
+      }
+    } else if (type === "L") {
+      if (Array.isArray(member)) {
+        for (let i = 0; i < member.length; i++) {
+          const inner = member[i] === null ? [] : scanValue(member[i], level + 1);
+          if (inner && !steps) steps = [...inner, i];
+        }
+      }
+    } else if (type === "SS" || type === "NS" || type === "BS") {
+      const at = Array.isArray(member) ? member.indexOf(null) : -1;
+      if (at !== -1) steps = [at];
     }
-  }
-  if (isRecord(map)) {
-    for (const key in map) {
-      const steps = map[key] === null ? [] : scanValue(map[key], level + 1);
-      if (steps && !found) found = [...steps, key, "M"];
+    if (steps && CHECKED_ORDER[type] < foundRank) {
+      found = [...steps, type];
+      foundRank = CHECKED_ORDER[type];
     }
   }
   return found;
 }
-const SETS = ["BS", "NS", "SS"] as const;
+/** The order checkTypes returns an attribute value's members in (the others hold no null). */
+const CHECKED_ORDER: Record<string, number> = { BS: 0, NS: 1, SS: 2, L: 3, M: 4 };
 
 function pathOf(steps: Array<string | number>): string {
   let path = "";
@@ -211,7 +230,7 @@ function internalError(error: unknown): Error {
  * The request's first null dynalite would keep (innermost step first), or undefined; throws DynamoDB's refusal of a
  * value nested too deep. `types` is the action's type description dynalite hands `checkTypes`.
  */
-function screen(data: unknown, types: Record<string, TypeSpec>): Array<string | number> | undefined {
+function screen(data: unknown, types: Record<string, TypeSpec>): Steps | undefined {
   let entry = plans.get(types);
   if (!entry) {
     entry = { plan: structPlan(types), refusal: ENVELOPED.has(types) ? `1 validation error detected: ${NESTING_REFUSAL}` : NESTING_REFUSAL };
