@@ -26,7 +26,9 @@
  * tests/tier3/validation-ordering/deepRequests.test.ts, us-east-1 and eu-west-2, 2026-10; nubo-db/dynoxide,
  * src/validation.rs, "accepts 31 map-wraps, rejects 32"): "Nesting Levels have exceeded supported limits: Attributes
  * in the item have nested levels beyond supported limit", inside the validation envelope ("1 validation error
- * detected: …") on PutItem, UpdateItem and DeleteItem, bare on BatchWriteItem, GetItem, BatchGetItem, Query and Scan.
+ * detected: …") on PutItem, UpdateItem and DeleteItem, bare on BatchWriteItem, GetItem, BatchGetItem, Query and Scan
+ * (DeleteItem's expression values and a Query's or Scan's are not among the captures: enveloped and bare here as the
+ * rest of their operation). TransactWriteItems does not reach this: dynalite answers it UnknownOperationException.
  * Not reproduced: the other forms DynamoDB answers past about 62 levels (PutItem bare, an expression value "… for key
  * :v"), a Scan's ExclusiveStartKey (its "starting key" prefix), and the regions that do not check an UpdateItem
  * condition's values (those evaluate the condition): locally they are refused, as most regions refuse them.
@@ -53,7 +55,7 @@ const ENVELOPED = new Set<unknown>(["putItem", "updateItem", "deleteItem"].map((
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Levels of nesting DynamoDB allows an attribute value, the top-level value being level 1. */
-export const MAX_NESTING_LEVELS = 32;
+const MAX_NESTING_LEVELS = 32;
 const NESTING_REFUSAL = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
 
 const loggers = new Set<(message: string) => void>();
