@@ -20,8 +20,8 @@
  *   Size: <n> bytes Max Size: 2048 bytes IndexName: <index>" (wellcomecollection/platform#2285, 400
  *   ValidationException; the same wording in dynalite#35; what "Actual Size" counts — the value's bytes, as here, or
  *   more — is not confirmed).
- *   Checked on PutItem and BatchWriteItem's puts, and on UpdateItem's result (the item as the update leaves it,
- *   `if_not_exists` and all): the index cannot hold the value, and AWS checks index keys on UpdateItem's result
+ *   Checked once: on PutItem and BatchWriteItem's puts where dynalite validates the item, and on UpdateItem's result
+ *   (the item as the update leaves it, `if_not_exists` and all): the index cannot hold the value, and AWS checks index keys on UpdateItem's result
  *   (ExtendDB/extenddb#275), but its wording for UpdateItem is not recorded, so PutItem's is used.
  * A Query's sort key condition, an index's sort key and a Query on a global index are left as dynalite has them: what
  * AWS answers for those is not confirmed here. A Query on a local index is checked as one on the table: its partition
@@ -33,6 +33,8 @@
  * the last description it saw (./dynalite-store.ts `describedTable`); a table none was seen of yet (never read or
  * written by this process) is left to dynalite.
  */
+import { refuseDeepItem } from "./dynalite-validations";
+
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type AttributeValue = Record<string, unknown>;
 interface KeyElement {
@@ -112,13 +114,22 @@ export function patchDynaliteKeySizes(): void {
   // dynalite's own checks first (missing keys, wrong types, its size check), so their answers and order stay.
   const validateKey = dynaliteDb.validateKey;
   dynaliteDb.validateKey = (key, table, keySchema) => validateKey(key, table, keySchema) ?? checkKey(key, table, keySchema);
+  // Items validateItem passed (PutItem's, BatchWriteItem's puts): their index keys are checked there, before the
+  // item's lock and its condition, so updateIndexes does not check them again.
+  const validated = new WeakSet<object>();
   const validateItem = dynaliteDb.validateItem;
-  dynaliteDb.validateItem = (item, table) => validateItem(item, table) ?? checkKey(item, table) ?? indexKeyRefusal(item, table);
+  dynaliteDb.validateItem = (item, table) => {
+    const refusal = validateItem(item, table) ?? checkKey(item, table) ?? indexKeyRefusal(item, table);
+    if (!refusal) validated.add(item);
+    return refusal;
+  };
   // Every write calls it inside the item's lock with the item as the write leaves it (null for a delete); for
-  // UpdateItem that is the first point where the result is known. Answering through `cb` releases the lock.
+  // UpdateItem (its result is a new object, never validated) that is the first point where the result is known: its
+  // index keys and its nesting (./dynalite-validations.ts refuseDeepItem) are checked here. Answering through `cb`
+  // releases the lock.
   const updateIndexes = dynaliteDb.updateIndexes;
   dynaliteDb.updateIndexes = (store, table, oldItem, item, cb) => {
-    const refusal = item ? indexKeyRefusal(item, table) : undefined;
+    const refusal = item && !validated.has(item) ? (indexKeyRefusal(item, table) ?? refuseDeepItem(item)) : undefined;
     if (refusal) return cb(refusal);
     updateIndexes(store, table, oldItem, item, cb);
   };

@@ -1,18 +1,41 @@
 /**
- * dynalite throws on a JSON `null` where a list member or a map entry belongs: an item `{"pk": null}`, a key
+ * Two guards on every request, made in one walk of it (`scan`), and a guard on dynalite's request validation.
+ *
+ * Nulls. dynalite throws on a JSON `null` where a list member or a map entry belongs: an item `{"pk": null}`, a key
  * `{"sk": null}`, `{"L": [null]}`, `{"SS": ["a", null]}`, a `null` in ExpressionAttributeValues, KeyConditions,
  * AttributeUpdates or BatchGetItem's Keys. Some of those throw in its validation (`Object.keys(null)` in
  * validateAttributeValue), which its request handler rethrows in an `end` listener: uncaught, it stopped the whole
  * `npm start` process. Others pass validation and throw in the action (UpdateItem's `ADD s :v` with
  * `{"SS": ["a", null]}`: `valSize` in db.itemSize), inside a LevelDB callback and inside the item's lock — the process
- * stopped, and kept alive the next write to that item would have waited for the lock forever.
+ * stopped, and kept alive the next write to that item would have waited for the lock forever. So the first null
+ * where dynalite's `checkTypes` keeps one (it drops a null structure member, as an absent one, and members it does not
+ * know; it keeps a null list member or map entry, where dynalite's code then reads an object) is answered 400
+ * ValidationException naming its path, once `checkTypes` has passed the request (its type errors come first, as
+ * before). DynamoDB's own answer to a null is not documented (to an attribute value with no type it is "Supplied
+ * AttributeValue is empty, must contain exactly one of the supported datatypes", aws/aws-sdk-js#381), so the message
+ * says it is the local runtime's.
  *
- * So no request carrying such a null reaches dynalite's validation or its actions: right after dynalite's
- * `checkTypes` (which returns a null as it finds it and drops a null structure member, as an absent one — so every
- * null left is a list member or map entry, where dynalite's code reads an object), the request is walked and the first
- * null is answered 400 ValidationException naming its path. DynamoDB's own answer to a null is not documented (to an
- * attribute value with no type it is "Supplied AttributeValue is empty, must contain exactly one of the supported
- * datatypes", aws/aws-sdk-js#381), so the message says it is the local runtime's.
+ * Nesting. "DynamoDB supports nested attributes up to 32 levels deep" (developer guide, "Constraints in Amazon
+ * DynamoDB", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html, "Nested attribute
+ * depth"). dynalite has no such limit, and its `checkTypes` recurses through an attribute value's L and M: from about
+ * 1,000 levels it overflowed the stack, answered 500. The levels count the top-level attribute value as 1, and a
+ * value at level 33 — a scalar under 32 maps or lists — is refused, wherever an attribute value is: an item, a key,
+ * ExpressionAttributeValues (whether a condition or a SET uses it), Expected, AttributeUpdates, KeyConditions,
+ * QueryFilter/ScanFilter, ExclusiveStartKey. The boundary and the wording are as a public conformance suite captured
+ * them against DynamoDB (paritysuite/dynamodb-conformance, tests/tier3/limits/nestingDepth.test.ts and
+ * tests/tier3/validation-ordering/deepRequests.test.ts, us-east-1 and eu-west-2, 2026-10; nubo-db/dynoxide,
+ * src/validation.rs, "accepts 31 map-wraps, rejects 32"): "Nesting Levels have exceeded supported limits: Attributes
+ * in the item have nested levels beyond supported limit", inside the validation envelope ("1 validation error
+ * detected: …") on PutItem, UpdateItem and DeleteItem, bare on BatchWriteItem, GetItem, BatchGetItem, Query and Scan
+ * (DeleteItem's expression values and a Query's or Scan's are not among the captures: enveloped and bare here as the
+ * rest of their operation). TransactWriteItems does not reach this: dynalite answers it UnknownOperationException.
+ * Not reproduced: the other forms DynamoDB answers past about 62 levels (PutItem bare, an expression value "… for key
+ * :v"), a Scan's ExclusiveStartKey (its "starting key" prefix), and the regions that do not check an UpdateItem
+ * condition's values (those evaluate the condition): locally they are refused, as most regions refuse them.
+ * This walk runs before `checkTypes`, so its recursion never meets a value deeper than the limit; it follows the
+ * action's own type description (the `types` dynalite hands `checkTypes`), so it knows where attribute values are
+ * and looks at nothing dynalite drops. An UpdateItem whose result nests too deep (`SET a.b = :v`, :v 31 levels) is
+ * refused where the result is known: `refuseDeepItem`, called from ./dynalite-keys.ts.
  *
  * Anything else `checkTypes` or `checkValidations` throws that is not one of dynalite's answers (those carry a
  * status) is a fault of this runtime's — dynalite's validation code, or this project's own checks it runs
@@ -27,36 +50,159 @@
 type Check = (...args: unknown[]) => unknown;
 const validations = require("dynalite/validations") as { checkTypes: Check; checkValidations: Check; __guarded?: true };
 const dynaliteDb = require("dynalite/db") as { validationError(message: string): Error };
+/** The actions whose nesting refusal DynamoDB wraps in its validation envelope. */
+const ENVELOPED = new Set<unknown>(["putItem", "updateItem", "deleteItem"].map((action) => (require(`dynalite/validations/${action}`) as { types: unknown }).types));
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Levels of nesting DynamoDB allows an attribute value, the top-level value being level 1. */
+const MAX_NESTING_LEVELS = 32;
+const NESTING_REFUSAL = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
 
 const loggers = new Set<(message: string) => void>();
 
 /**
- * Where the first null in `value` (a request as `checkTypes` returned it) is, innermost step first; undefined when it
- * has none. Every request is walked, so the path is built only for a null found.
+ * Where a request's values are, from the action's type description as `checkTypes` reads it: a structure's members
+ * (in the description's order, as `checkTypes` returns them), a map's entries, a list's members, or an attribute value.
+ * Members that hold only scalars are left out: nothing in them to walk.
  */
-function nullSteps(value: unknown): Array<string | number> | undefined {
-  if (value === null) return [];
-  if (typeof value !== "object") return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const steps = nullSteps(value[i]);
-      if (steps) {
-        steps.push(i);
-        return steps;
-      }
-    }
-    return undefined;
+type Plan =
+  | { kind: "struct"; names: string[]; members: Plan[] }
+  | { kind: "map" | "list"; child: Plan }
+  | { kind: "value" }
+  | { kind: "scalar" };
+type TypeSpec = string | { type: string; children?: TypeSpec | Record<string, TypeSpec> };
+
+const SCALAR: Plan = { kind: "scalar" };
+const VALUE: Plan = { kind: "value" };
+const plans = new WeakMap<object, { plan: Plan; refusal: string }>();
+
+function planOf(spec: TypeSpec): Plan {
+  let children = typeof spec === "string" ? undefined : spec.children;
+  if (typeof children === "string") children = { type: children };
+  const type = (typeof spec === "string" ? spec : spec.type).replace(/<.+>$/, "");
+  switch (type) {
+    case "AttrStruct":
+      return VALUE;
+    case "List":
+    case "ParameterizedList":
+    case "Map":
+    case "ParameterizedMap":
+      return { kind: type.endsWith("List") ? "list" : "map", child: children ? planOf(children as TypeSpec) : SCALAR };
+    case "ValueStruct":
+    case "FieldStruct":
+      return structPlan((children ?? {}) as Record<string, TypeSpec>);
+    default:
+      return SCALAR;
   }
-  for (const key in value) {
-    const steps = nullSteps((value as Record<string, unknown>)[key]);
-    if (steps) {
-      steps.push(key);
-      return steps;
-    }
-  }
-  return undefined;
 }
+
+function structPlan(types: Record<string, TypeSpec>): Plan {
+  const names: string[] = [];
+  const members: Plan[] = [];
+  for (const name of Object.keys(types)) {
+    const plan = planOf(types[name]);
+    if (plan.kind === "scalar") continue;
+    names.push(name);
+    members.push(plan);
+  }
+  return { kind: "struct", names, members };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Where a null is, innermost step first. */
+type Steps = Array<string | number>;
+
+/** Thrown from inside the walk: the request holds a value nested deeper than DynamoDB allows. */
+class TooDeep extends Error {}
+
+/**
+ * Walks `value` as `plan` describes it, `level` being the attribute value level it is at (0 outside any). Throws
+ * TooDeep at a value past the limit; returns where the first null dynalite would keep is, innermost step first
+ * (undefined when there is none), having walked the rest for depth. Anything not shaped as described is left to
+ * `checkTypes` (it refuses it). The path is built only for a null found.
+ */
+function scan(value: unknown, plan: Plan, level: number): Steps | undefined {
+  let found: Steps | undefined;
+  switch (plan.kind) {
+    case "struct": {
+      if (!isRecord(value)) return undefined;
+      const { names, members } = plan;
+      for (let i = 0; i < names.length; i++) {
+        const child = value[names[i]];
+        // A null member is dropped by checkTypes, as an absent one.
+        if (child == null) continue;
+        const steps = scan(child, members[i], level);
+        if (steps && !found) found = [...steps, names[i]];
+      }
+      return found;
+    }
+    case "map": {
+      if (!isRecord(value)) return undefined;
+      for (const key in value) {
+        const child = value[key];
+        const steps = child === null ? [] : scan(child, plan.child, level);
+        if (steps && !found) found = [...steps, key];
+      }
+      return found;
+    }
+    case "list": {
+      if (!Array.isArray(value)) return undefined;
+      for (let i = 0; i < value.length; i++) {
+        const child = value[i];
+        const steps = child === null ? [] : scan(child, plan.child, level);
+        if (steps && !found) found = [...steps, i];
+      }
+      return found;
+    }
+    case "value":
+      return scanValue(value, level + 1);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An attribute value at `level`: its sets' members (nulls), its list's and map's values a level down. Its members are
+ * read as they come (one, in a valid value); of nulls in two of them, the one checkTypes returns first is reported.
+ */
+function scanValue(value: unknown, level: number): Steps | undefined {
+  if (level > MAX_NESTING_LEVELS) throw new TooDeep();
+  if (!isRecord(value)) return undefined;
+  let found: Steps | undefined;
+  let foundRank = Infinity;
+  for (const type in value) {
+    const member = value[type];
+    let steps: Steps | undefined;
+    if (type === "M") {
+      if (isRecord(member)) {
+        for (const key in member) {
+          const inner = member[key] === null ? [] : scanValue(member[key], level + 1);
+          if (inner && !steps) steps = [...inner, key];
+        }
+      }
+    } else if (type === "L") {
+      if (Array.isArray(member)) {
+        for (let i = 0; i < member.length; i++) {
+          const inner = member[i] === null ? [] : scanValue(member[i], level + 1);
+          if (inner && !steps) steps = [...inner, i];
+        }
+      }
+    } else if (type === "SS" || type === "NS" || type === "BS") {
+      const at = Array.isArray(member) ? member.indexOf(null) : -1;
+      if (at !== -1) steps = [at];
+    }
+    if (steps && CHECKED_ORDER[type] < foundRank) {
+      found = [...steps, type];
+      foundRank = CHECKED_ORDER[type];
+    }
+  }
+  return found;
+}
+/** The order checkTypes returns an attribute value's members in (the others hold no null). */
+const CHECKED_ORDER: Record<string, number> = { BS: 0, NS: 1, SS: 2, L: 3, M: 4 };
 
 function pathOf(steps: Array<string | number>): string {
   let path = "";
@@ -82,13 +228,44 @@ function internalError(error: unknown): Error {
   });
 }
 
+/**
+ * The request's first null dynalite would keep (innermost step first), or undefined; throws DynamoDB's refusal of a
+ * value nested too deep. `types` is the action's type description dynalite hands `checkTypes`.
+ */
+function screen(data: unknown, types: Record<string, TypeSpec>): Steps | undefined {
+  let entry = plans.get(types);
+  if (!entry) {
+    entry = { plan: structPlan(types), refusal: ENVELOPED.has(types) ? `1 validation error detected: ${NESTING_REFUSAL}` : NESTING_REFUSAL };
+    plans.set(types, entry);
+  }
+  try {
+    return scan(data, entry.plan, 0);
+  } catch (error) {
+    if (error instanceof TooDeep) throw dynaliteDb.validationError(entry.refusal);
+    throw error;
+  }
+}
+
+/**
+ * DynamoDB's refusal of an item UpdateItem leaves nested deeper than it allows (`SET a.b = :v`, :v 31 levels: each
+ * value passed, their sum does not), or undefined. The enveloped wording, as UpdateItem's other nesting refusals: what
+ * DynamoDB answers for a result that only its update makes too deep is not recorded.
+ */
+export function refuseDeepItem(item: Record<string, unknown>): Error | undefined {
+  try {
+    for (const name in item) scanValue(item[name], 1);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TooDeep) return dynaliteDb.validationError(`1 validation error detected: ${NESTING_REFUSAL}`);
+    throw error;
+  }
+}
+
 /** dynalite's own answers carry their status and pass; anything else thrown is this runtime's fault. */
-function guarded(check: Check, after?: (result: unknown) => void): Check {
+function guarded(check: Check): Check {
   return (...args) => {
     try {
-      const result = check(...args);
-      after?.(result);
-      return result;
+      return check(...args);
     } catch (error) {
       if ((error as { statusCode?: unknown })?.statusCode !== undefined) throw error;
       throw internalError(error);
@@ -100,9 +277,14 @@ function guarded(check: Check, after?: (result: unknown) => void): Check {
 export function guardDynaliteValidations(log: (message: string) => void): () => void {
   loggers.add(log);
   if (!validations.__guarded) {
-    validations.checkTypes = guarded(validations.checkTypes, (data) => {
-      const steps = nullSteps(data);
-      if (steps) throw nullRefusal(pathOf(steps));
+    const checkTypes = validations.checkTypes;
+    // One walk before checkTypes (its recursion never meets a value too deep); a null it found is refused once
+    // checkTypes has passed the request.
+    validations.checkTypes = guarded((data, types) => {
+      const nullAt = screen(data, types as Record<string, TypeSpec>);
+      const result = checkTypes(data, types);
+      if (nullAt) throw nullRefusal(pathOf(nullAt));
+      return result;
     });
     validations.checkValidations = guarded(validations.checkValidations);
     validations.__guarded = true;

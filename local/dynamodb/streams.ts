@@ -208,9 +208,15 @@ export class StreamProxy {
   }
 
   private keysNamed(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> {
+    // A key's values are scalars: anything else (a map nested 100,000 levels deep, which the read's JSON.stringify
+    // could not even write) names no item, and dynalite refuses the write.
+    const scalar = (value: AttributeValue | undefined) => {
+      if (typeof value !== "object" || value === null || !Object.values(value).every((v) => typeof v === "string")) throw new Error("not a key value");
+      return value;
+    };
     const keyOf = (table: LocalTable, item: Item): Item => {
-      const key: Item = { [table.spec.partitionKey]: item[table.spec.partitionKey] };
-      if (table.spec.sortKey) key[table.spec.sortKey] = item[table.spec.sortKey];
+      const key: Item = { [table.spec.partitionKey]: scalar(item[table.spec.partitionKey]) };
+      if (table.spec.sortKey) key[table.spec.sortKey] = scalar(item[table.spec.sortKey]);
       return key;
     };
     if (operation === "BatchWriteItem") {

@@ -33,7 +33,7 @@ import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { ofType, record } from "../harness/mocks";
-import { tableSpec } from "./dynamodb-helpers";
+import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
 
 const table = (overrides: Partial<TableSpec> = {}): LocalTable => ({ id: "t.items", tableName: "items-local", spec: tableSpec(overrides) });
 const subscription = (overrides: Partial<StreamSubscriptionSpec> = {}): StreamSubscriptionSpec => ({
@@ -351,21 +351,6 @@ describe("local DynamoDB expressions remembered across requests", () => {
   });
 });
 
-/** A request's refusal as a client sees it: status, error name and message (one attempt: a 5xx would be retried). */
-async function refusal(endpoint: string, command: { input: object }) {
-  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
-  try {
-    // Any of the client's commands; send's overloads take no union of them.
-    await client.send(command as never);
-    return "accepted";
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-    return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message };
-  } finally {
-    client.destroy();
-  }
-}
-
 // DynamoDB's answers to a key over its limit (local/dynamodb/dynalite-keys.ts has their sources): "of2048" is AWS's spelling.
 const HASH_TOO_LARGE = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes" };
 const RANGE_TOO_LARGE = { status: 400, name: "ValidationException", message: "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes" };
@@ -466,20 +451,7 @@ describe("local DynamoDB malformed requests", () => {
   const TableName = "items-local";
   const Key = { pk: { S: "a" }, sk: { S: "1" } };
   // Raw requests: the SDK does not serialise a null attribute value, a hand-written event through a Task can.
-  const send = async (endpoint: string, operation: string, body: object | string) => {
-    const response = await fetch(endpoint, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": `DynamoDB_20120810.${operation}`,
-        "x-amz-date": "20261206T000000Z",
-        authorization: "AWS4-HMAC-SHA256 Credential=l/20261206/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
-      },
-      body: typeof body === "string" ? body : JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
-    });
-    return { status: response.status, body: (await response.json()) as { __type: string; message: string } };
-  };
+  const send = sendRaw;
 
   it("answers a null in a list or map of the request 400 ValidationException naming where, before dynalite's code reads it, and keeps serving the item (it stopped the process)", async () => {
     const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });

@@ -1,0 +1,159 @@
+/**
+ * The local DynamoDB's nesting limit (local/dynamodb/dynalite-validations.ts): a value 32 levels deep is stored, one
+ * at level 33 is refused with DynamoDB's ValidationException wherever it enters, and no depth answers 500.
+ */
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from "@aws-sdk/client-dynamodb";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
+
+const TableName = "items-local";
+const Key = { pk: { S: "a" }, sk: { S: "1" } };
+
+// DynamoDB's answers (captured against it: local/dynamodb/dynalite-validations.ts has the sources).
+const NESTED = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+const BARE = { status: 400, name: "ValidationException", message: NESTED };
+const ENVELOPED = { ...BARE, message: `1 validation error detected: ${NESTED}` };
+
+/** A string under `wraps` maps: the string is at level wraps + 1, so 31 wraps are DynamoDB's deepest, 32 one too many. */
+const deepMap = (wraps: number): AttributeValue => {
+  let value: AttributeValue = { S: "leaf" };
+  for (let i = 0; i < wraps; i++) value = { M: { n: value } };
+  return value;
+};
+const deepList = (wraps: number): AttributeValue => {
+  let value: AttributeValue = { S: "leaf" };
+  for (let i = 0; i < wraps; i++) value = { L: [value] };
+  return value;
+};
+/** The same as JSON text: JSON.stringify (and so the SDK) overflows its stack long before dynalite's body limit. */
+const deepText = (wraps: number) => '{"M":{"n":'.repeat(wraps) + '{"S":"leaf"}' + "}}".repeat(wraps);
+
+const running: LocalDynamo[] = [];
+afterEach(async () => {
+  for (const d of running.splice(0)) await d.stop();
+});
+
+async function start(logs: string[] = []) {
+  const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+  // A stream subscriber: requests go through the stream proxy as on `npm start`.
+  const dynamo = await startLocalDynamo({
+    tables: [{ id: "t.items", tableName: TableName, spec }],
+    subscribers: [{ spec: { batchSize: 100, maximumRetryAttempts: 0, bisectBatchOnFunctionError: false, maximumBatchingWindowInSeconds: 0 } as never, tableName: TableName, invoke: async () => ({}) }],
+    region: "us-east-1",
+    log: (m) => logs.push(m),
+  });
+  running.push(dynamo);
+  const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  return { dynamo, client };
+}
+
+describe("local DynamoDB nesting limit", () => {
+  it("stores a value 32 levels deep (maps or lists) and refuses one at level 33 on PutItem and BatchWriteItem, as DynamoDB words each", async () => {
+    const { dynamo, client } = await start();
+    const at = dynamo.endpoint;
+    for (const deep of [deepMap, deepList]) {
+      expect(await refusal(at, new PutItemCommand({ TableName, Item: { ...Key, d: deep(31) } }))).toBe("accepted");
+      expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.d).toEqual(deep(31));
+      expect(await refusal(at, new PutItemCommand({ TableName, Item: { ...Key, d: deep(32) } }))).toEqual(ENVELOPED);
+      expect(await refusal(at, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { ...Key, d: deep(32) } } }] } }))).toEqual(BARE);
+    }
+    // Refused before anything is written: the item is the 31-level one.
+    expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.d).toEqual(deepList(31));
+  });
+
+  it("refuses a value at level 33 wherever a value enters: expression values, AttributeUpdates, Expected, keys, key conditions, filters, starting keys", async () => {
+    const { dynamo } = await start();
+    const at = dynamo.endpoint;
+    const cases = (deep: AttributeValue): Array<[string, { input: object }, typeof BARE]> => [
+      ["UpdateItem SET", new UpdateItemCommand({ TableName, Key, UpdateExpression: "SET d = :v", ExpressionAttributeValues: { ":v": deep } }), ENVELOPED],
+      ["UpdateItem condition", new UpdateItemCommand({ TableName, Key, UpdateExpression: "SET t = :t", ConditionExpression: "d = :v", ExpressionAttributeValues: { ":t": { S: "y" }, ":v": deep } }), ENVELOPED],
+      ["UpdateItem AttributeUpdates", new UpdateItemCommand({ TableName, Key, AttributeUpdates: { d: { Action: "PUT", Value: deep } } }), ENVELOPED],
+      ["PutItem Expected", new PutItemCommand({ TableName, Item: Key, Expected: { d: { Value: deep } } }), ENVELOPED],
+      ["PutItem condition", new PutItemCommand({ TableName, Item: Key, ConditionExpression: "d <> :v", ExpressionAttributeValues: { ":v": deep } }), ENVELOPED],
+      ["DeleteItem Key", new DeleteItemCommand({ TableName, Key: { ...Key, sk: deep } }), ENVELOPED],
+      ["GetItem Key", new GetItemCommand({ TableName, Key: { ...Key, sk: deep } }), BARE],
+      ["BatchGetItem Keys", new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: [{ ...Key, sk: deep }] } } }), BARE],
+      ["BatchWriteItem DeleteRequest", new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ DeleteRequest: { Key: { ...Key, sk: deep } } }] } }), BARE],
+      ["Query expression value", new QueryCommand({ TableName, KeyConditionExpression: "pk = :p", FilterExpression: "d = :v", ExpressionAttributeValues: { ":p": { S: "a" }, ":v": deep } }), BARE],
+      ["Query ExclusiveStartKey", new QueryCommand({ TableName, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": { S: "a" } }, ExclusiveStartKey: { ...Key, sk: deep } }), BARE],
+      ["Scan ScanFilter", new ScanCommand({ TableName, ScanFilter: { d: { ComparisonOperator: "EQ", AttributeValueList: [deep] } } }), BARE],
+    ];
+    for (const [name, command, answer] of cases(deepMap(32))) expect(await refusal(at, command), name).toEqual(answer);
+    // One level less is not refused for its depth (dynalite may refuse it for something else: a map as a key).
+    for (const [name, command] of cases(deepMap(31))) {
+      const answered = await refusal(at, command);
+      expect(answered === "accepted" || !answered.message.includes("Nesting Levels"), name).toBe(true);
+    }
+  });
+
+  it("refuses an UpdateItem whose result nests too deep though each value passed, and leaves the item as it was", async () => {
+    const { dynamo, client } = await start();
+    const at = dynamo.endpoint;
+    await client.send(new PutItemCommand({ TableName, Item: { ...Key, a: { M: {} } } }));
+    // a is level 1, a.b level 2: 30 wraps put the string at level 32, 31 at level 33.
+    const set = (wraps: number) => new UpdateItemCommand({ TableName, Key, UpdateExpression: "SET a.b = :v", ExpressionAttributeValues: { ":v": deepMap(wraps) } });
+    expect(await refusal(at, set(31))).toEqual(ENVELOPED);
+    expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.a).toEqual({ M: {} });
+    // The item's lock was released: the next update answers, and one level less is stored.
+    expect(await refusal(at, set(30))).toBe("accepted");
+    expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.a).toEqual({ M: { b: deepMap(30) } });
+  });
+
+  it("answers a value nested 100,000 levels 400 on every operation, through the stream proxy and direct, and never 500", async () => {
+    const logs: string[] = [];
+    const { dynamo } = await start(logs);
+    const deep = deepText(100_000);
+    const key = `{"pk":{"S":"a"},"sk":${deep}}`;
+    const requests: Array<[string, string, typeof BARE]> = [
+      ["PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}`, ENVELOPED],
+      ["UpdateItem", `{"TableName":"${TableName}","Key":{"pk":{"S":"a"},"sk":{"S":"1"}},"UpdateExpression":"SET d = :v","ExpressionAttributeValues":{":v":${deep}}}`, ENVELOPED],
+      ["DeleteItem", `{"TableName":"${TableName}","Key":${key}}`, ENVELOPED],
+      ["GetItem", `{"TableName":"${TableName}","Key":${key}}`, BARE],
+      ["BatchWriteItem", `{"RequestItems":{"${TableName}":[{"PutRequest":{"Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}}]}}`, BARE],
+      ["BatchGetItem", `{"RequestItems":{"${TableName}":{"Keys":[${key}]}}}`, BARE],
+      ["Query", `{"TableName":"${TableName}","KeyConditionExpression":"pk = :p","ExpressionAttributeValues":{":p":${deep}}}`, BARE],
+      ["Scan", `{"TableName":"${TableName}","ExclusiveStartKey":${key}}`, BARE],
+    ];
+    for (const endpoint of [dynamo.endpoint, dynamo.dynaliteEndpoint]) {
+      for (const [operation, body, answer] of requests) {
+        expect(await sendRaw(endpoint, operation, body), operation).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: answer.message } });
+      }
+      // dynalite has no transactions: its answer, not a fault.
+      const transaction = `{"TransactItems":[{"Put":{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}}]}`;
+      expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
+    }
+    expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
+  });
+});
+
+describe("local DynamoDB global index key size", () => {
+  it("checks a put item's global index keys once, where dynalite validates the item (an UpdateItem's result where it is known)", async () => {
+    const { dynamo } = await start();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
+    const dynaliteDb = require("dynalite/db") as { traverseIndexes: (...args: unknown[]) => unknown };
+    // The checks' walk over the table's indexes (dynalite's own validateItem calls it inside its module, unseen here;
+    // its UpdateExpression SET calls it through the module, so the update below uses AttributeUpdates).
+    const traverse = vi.spyOn(dynaliteDb, "traverseIndexes");
+    try {
+      expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: { ...Key, gpk: { S: "g" } } }))).toBe("accepted");
+      expect(traverse).toHaveBeenCalledTimes(1);
+      traverse.mockClear();
+      expect(await refusal(dynamo.endpoint, new UpdateItemCommand({ TableName, Key, AttributeUpdates: { gpk: { Action: "PUT", Value: { S: "h" } } } }))).toBe("accepted");
+      expect(traverse).toHaveBeenCalledTimes(1);
+    } finally {
+      traverse.mockRestore();
+    }
+  });
+});
