@@ -1,4 +1,4 @@
-/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table. */
+/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table, protected tables the stack deletes. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { byReference, onePolicyRule } from "./one-policy";
@@ -216,4 +216,60 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   wording: { on: "writer", of: (arn) => `resource-based policy of ${arn}`, removes: "the policy", fix: (arn) => `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy` },
 });
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY];
+/**
+ * Table deletion protection: "When this feature is turned on, you must give your explicit delete confirmation before
+ * the table can be deleted" (https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection; the Developer
+ * Guide's "Using deletion protection", WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection). The
+ * provider sends DeleteTable as it is and never turns the protection off first, so a protected table Pulumi deletes
+ * fails `pulumi destroy`, the table's removal from the program, or its replacement, and late: Pulumi deletes in reverse
+ * dependency order, so the table's stream subscriptions (event source mappings), export schedule, autoscaling and
+ * grants' policies are gone first. A protected replica (`replicas[].deletionProtectionEnabled`, each replica is
+ * protected on its own: "You must enable deletion protection on each replica", global tables best practices) is
+ * deleted with the table by the same delete, and judged the same way (its refusal is inferred, as for
+ * TransitionProtectedReplicaRemoved); so is an aws.dynamodb.TableReplica. As CognitoUserPoolDestroyable: a table that
+ * is retainOnDelete is never deleted, and a `protect`ed one makes the engine refuse the destroy before it deletes
+ * anything. DataTier refuses the combination itself (spec.ts); this rule sees every table, a DataTier's given
+ * protection by a transformation included. The exact AWS error text is not confirmed (moto's emulation answers "Table
+ * '<name>' can't be deleted while DeletionProtectionEnabled is set to True", getmoto/moto#7619).
+ */
+export const DYNAMODB_TABLE_DESTROYABLE: DeployRule = {
+  id: "DynamoDbTableDestroyable",
+  title: "A table (or replica) the stack deletes has no deletion protection (or is kept on delete)",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection",
+  check(graph, context) {
+    const protectedParts = (r: RecordedResource): string[] => {
+      if (r.type === TABLE_REPLICA) return r.inputs.deletionProtectionEnabled === true ? ["the replica"] : [];
+      const replicas = ((r.inputs.replicas ?? []) as Array<{ regionName?: string; deletionProtectionEnabled?: boolean }>).filter((replica) => replica.deletionProtectionEnabled === true);
+      return [...(r.inputs.deletionProtectionEnabled === true ? ["the table"] : []), ...replicas.map((replica) => `its ${replica.regionName} replica`)];
+    };
+    return graph
+      .filter((r) => (r.type === TABLE || r.type === TABLE_REPLICA) && !r.retainOnDelete && !r.protect)
+      .flatMap((r) => {
+        const parts = protectedParts(r);
+        if (parts.length === 0) return [];
+        const owner = graph.find((c) => c.urn === r.parent && !c.custom && c.type !== "pulumi:pulumi:Stack");
+        const dataTier = owner?.type.endsWith(":DataTier") ? owner : undefined;
+        const noun = r.type === TABLE_REPLICA ? "the replica" : "the table";
+        const keep = dataTier
+          ? `set retainOnDelete: true on DataTier ${dataTier.name}, or give it the resource option { protect: true }`
+          : `set retainOnDelete: true (or protect: true) on ${owner ? `${noun} (built by ${owner.name})` : noun}`;
+        // DataTier refuses deletionProtection without retainOnDelete or protect, so its table got here through a
+        // transformation: one that set the protection, or dropped retainOnDelete or protect.
+        const unprotect = dataTier
+          ? "remove deletionProtectionEnabled from the transformation that sets it on a table this stack may delete (DataTier protects its tables only with retainOnDelete or protect, so a transformation set the protection or dropped them)"
+          : r.type === TABLE_REPLICA
+            ? "deletionProtectionEnabled: false on a replica this stack may delete"
+            : "deletionProtectionEnabled: false (table and replicas) on a table this stack may delete";
+        return [
+          finding(
+            "DynamoDbTableDestroyable",
+            r,
+            `has deletion protection (${parts.join(", ")}) but is neither retainOnDelete nor protect: DynamoDB refuses to delete a protected table ("you must give your explicit delete confirmation before the table can be deleted") and the AWS provider does not turn the protection off first, so \`pulumi destroy\` (or removing or replacing the table) fails part-way, after its dependents (stream subscriptions, export, autoscaling, policies) are deleted`,
+            context.production ? `${keep}, so the table and its items outlive a destroy` : `${keep}, or ${unprotect}`,
+          ),
+        ];
+      });
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_TABLE_DESTROYABLE];
