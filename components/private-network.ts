@@ -280,6 +280,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   readonly spec: PrivateNetworkSpec;
   readonly vpcId: pulumi.Output<string>;
   readonly subnetIds: pulumi.Output<string[]>;
+  /**
+   * On an existing VPC, the Availability Zone of each `existingVpc.subnetIds` entry, in order, as getSubnet reports it
+   * at preview (what a DB subnet group's two-zone rule is judged on, RelationalDatabase); undefined for a new VPC,
+   * whose zones are `spec.availabilityZones`.
+   */
+  readonly subnetZones?: pulumi.Output<string[]>;
   /** The execute-api interface endpoint's id (`vpce-…`), for ServerlessApi `vpcEndpointIds`. */
   readonly executeApiEndpointId?: pulumi.Output<string>;
   /** Subnets and the functions' security group, for LambdaFunction (or ServerlessApi `functionDefaults`) `vpc`. */
@@ -398,6 +404,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     this.nodes = { vpc: network.vpc, endpointSecurityGroup, functionSecurityGroup, interfaceEndpoints, gatewayEndpoints };
     this.vpcId = network.vpcId;
     this.subnetIds = network.subnetIds;
+    this.subnetZones = network.subnetZones;
     this.executeApiEndpointId = interfaceEndpoints.get("execute-api")?.id;
     this.functionVpc = { subnetIds: network.subnetIds, securityGroupIds: [functionSecurityGroup.id] };
     this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, executeApiEndpointId: this.executeApiEndpointId });
@@ -444,6 +451,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointSubnetIds: vpc.isolatedSubnetIds,
       cidrBlock: pulumi.output(this.spec.cidrBlock),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
+      subnetZones: undefined,
     };
   }
 
@@ -468,6 +476,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpcId,
       subnetIds: pulumi.output(existing.subnetIds),
       endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
+      subnetZones: subnets.apply((found) => found.map((subnet) => subnet.availabilityZone)),
       cidrBlock: found.cidrBlock,
       // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws
       // internal/service/ec2/vpc_endpoint.go: `"route_table_ids": { Type: schema.TypeSet`, and CreateVpcEndpoint gets
