@@ -272,4 +272,55 @@ export const DYNAMODB_TABLE_DESTROYABLE: DeployRule = {
   },
 };
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_TABLE_DESTROYABLE];
+const KMS_KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
+
+/** What a store keeps after `pulumi destroy`, and the keys it names, or undefined when it keeps nothing. */
+function keptData(r: RecordedResource): { kept: string; keys: unknown[] } | undefined {
+  if (r.type === TABLE && r.retainOnDelete) {
+    return { kept: "the table (retainOnDelete)", keys: [r.inputs.serverSideEncryption?.kmsKeyArn, ...((r.inputs.replicas ?? []) as Array<{ kmsKeyArn?: unknown }>).map((replica) => replica.kmsKeyArn)] };
+  }
+  if (r.type === "aws:rds/cluster:Cluster" && (r.retainOnDelete || r.inputs.skipFinalSnapshot !== true)) {
+    // skip_final_snapshot defaults to false (terraform-provider-aws rds/cluster.go): a destroy writes the final snapshot.
+    return { kept: r.retainOnDelete ? "the cluster (retainOnDelete)" : "the cluster's final snapshot (skipFinalSnapshot is not true)", keys: [r.inputs.kmsKeyId] };
+  }
+  if (r.type === "aws:kinesis/stream:Stream" && r.retainOnDelete) return { kept: "the stream (retainOnDelete)", keys: [r.inputs.kmsKeyId] };
+  return undefined;
+}
+
+/**
+ * Data a destroy keeps must stay readable: a kept table (retainOnDelete), Aurora cluster (retainOnDelete, or its final
+ * snapshot, taken unless skipFinalSnapshot) or Kinesis stream encrypted with a KMS key this plan creates needs that key
+ * kept too (retainOnDelete or protect). Deleting an aws.kms.Key schedules its deletion: "the key state of the KMS key
+ * changes to PendingDeletion and the key can't be used in any cryptographic operations. … When a KMS key is deleted, all
+ * data that was encrypted under the KMS key is unrecoverable"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html). So `pulumi destroy` succeeds and
+ * the data it was meant to keep becomes unreadable, for good after the waiting period (7–30 days). What DynamoDB,
+ * Aurora and Kinesis each do with a store whose key is pending deletion is not re-read here. Keys outside the plan (an
+ * ARN the program was given) are not judged; BackupPlan's own vault keys are kept with the vaults and pass.
+ */
+export const KEPT_DATA_KEY_KEPT: DeployRule = {
+  id: "KeptDataKeyKept",
+  title: "A KMS key that encrypts data a destroy keeps is kept too",
+  source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const store of graph) {
+      const kept = keptData(store);
+      if (!kept) continue;
+      const keys = new Set(kept.keys.flatMap((reference) => KMS_KEY_TYPES.map((type) => referenced(graph, type, reference)).filter((key): key is RecordedResource => key !== undefined)));
+      for (const key of [...keys].filter((k) => !k.retainOnDelete && !k.protect)) {
+        findings.push(
+          finding(
+            "KeptDataKeyKept",
+            store,
+            `keeps ${kept.kept} after \`pulumi destroy\`, but its KMS key ${key.name} (${key.type}) is neither retainOnDelete nor protect: the destroy schedules the key's deletion, and once it is PendingDeletion the kept data cannot be read; when it is deleted "all data that was encrypted under the KMS key is unrecoverable"`,
+            `set retainOnDelete: true (or protect: true) on the key ${key.name}, or encrypt with a key that lives outside this stack`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_TABLE_DESTROYABLE, KEPT_DATA_KEY_KEPT];
