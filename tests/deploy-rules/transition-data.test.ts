@@ -1,9 +1,12 @@
 /**
  * TransitionTableKeyRemoved (review 90 #5): a table's customer key dropped from the program does not re-key it (the
  * provider keeps the deployed kms_key_arn); recorded DataTier plans before and after, and what the check leaves alone.
+ * TransitionVpcSubnetLayout (review 90 #7): a PrivateNetwork's zones changed on a deployed network re-lay awsx's subnets
+ * onto CIDRs the old ones still hold.
  */
 import { describe, expect, it } from "vitest";
 import { DataTier, type TableArgs } from "../../components/data-tier";
+import { PrivateNetwork } from "../../components/private-network";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { checkDataTransition, formatFinding, readSavedPlan, toSavedPlan, TRANSITION_DATA_RULES } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
@@ -18,7 +21,7 @@ const transition = (before: RecordedResource[], after: RecordedResource[]) => ch
 
 describe("TransitionTableKeyRemoved", () => {
   it("is listed with its source", () => {
-    expect(TRANSITION_DATA_RULES.map((r) => r.id)).toEqual(["TransitionTableKeyRemoved"]);
+    expect(TRANSITION_DATA_RULES.map((r) => r.id)).toEqual(["TransitionTableKeyRemoved", "TransitionVpcSubnetLayout"]);
   });
 
   it("finds a DataTier table's kmsKeyArn removed: the table stays on the customer key, and the fix re-keys it by hand first", async () => {
@@ -58,5 +61,38 @@ describe("TransitionTableKeyRemoved", () => {
     const saved = readSavedPlan(JSON.stringify(toSavedPlan(await tier({ kmsKeyArn: KEY_A }), { stack: "prod", region: "us-east-1" }))).resources;
     expect(saved.find((r) => r.type === TABLE)?.inputs.serverSideEncryption).toBeUndefined();
     expect(transition(saved, await tier())).toEqual([]);
+  });
+});
+
+describe("TransitionVpcSubnetLayout", () => {
+  const network = (args: ConstructorParameters<typeof PrivateNetwork>[1] = {}) => record(() => new PrivateNetwork("net", args));
+
+  it("is listed with its source", () => {
+    expect(TRANSITION_DATA_RULES.map((r) => r.id)).toContain("TransitionVpcSubnetLayout");
+  });
+
+  it("finds 2 → 3 zones: zone 3's new subnet takes the CIDR zone 2's old subnet still holds", async () => {
+    const findings = transition(await network({ availabilityZones: 2 }), await network({ availabilityZones: 3 }));
+    expect(findings.map(formatFinding)).toEqual([
+      expect.stringMatching(
+        /^prod: \[TransitionVpcSubnetLayout\] awsx:ec2:Vpc net-vpc: PrivateNetwork "net": availabilityZones 2 → 3 re-lays the VPC's isolated subnets \(awsx's Legacy layout, inferred from its code\): net-vpc-private-3 is created \(10\.0\.128\.0\/24\) while net-vpc-private-2 still holds 10\.0\.128\.0\/24\. .*InvalidSubnet\.Conflict.* the update stops part-way\. Fix: keep availabilityZones as deployed; for other zones, create a new PrivateNetwork \(a new name\)/,
+      ),
+    ]);
+    // 3 → 2 is the mirror image: zone 2's subnet moves back onto 10.0.128.0/24, which old zone 3's still holds.
+    expect(transition(await network({ availabilityZones: 3 }), await network({ availabilityZones: 2 })).map((f) => f.problem.split(": ").slice(2).join(": ").split(". ")[0])).toEqual([
+      "net-vpc-private-2 is replaced (10.0.64.0/24 → 10.0.128.0/24) while net-vpc-private-3 still holds 10.0.128.0/24",
+    ]);
+  });
+
+  it("finds a named zone swapped: the subnet is replaced in the new zone with the CIDR its old copy holds", async () => {
+    const findings = transition(await network({ availabilityZones: ["us-east-1a", "us-east-1b"] }), await network({ availabilityZones: ["us-east-1a", "us-east-1c"] }));
+    expect(findings.map((f) => f.problem)).toEqual([expect.stringContaining("net-vpc-private-2 is replaced (10.0.128.0/24 in us-east-1b → 10.0.128.0/24 in us-east-1c) while its old copy still holds 10.0.128.0/24")]);
+  });
+
+  it("passes the zones unchanged, 3 → 4 zones (the layout keeps every block), a count that becomes the names, and a new cidrBlock (a new VPC)", async () => {
+    expect(transition(await network({ availabilityZones: 2 }), await network({ availabilityZones: 2 }))).toEqual([]);
+    expect(transition(await network({ availabilityZones: 3 }), await network({ availabilityZones: 4 }))).toEqual([]);
+    expect(transition(await network({ availabilityZones: 2 }), await network({ availabilityZones: ["us-east-1a", "us-east-1b"] }))).toEqual([]);
+    expect(transition(await network({ availabilityZones: 2 }), await network({ availabilityZones: 3, cidrBlock: "10.1.0.0/16" }))).toEqual([]);
   });
 });
