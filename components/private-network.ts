@@ -40,7 +40,12 @@ export interface ExistingVpc {
 export interface PrivateNetworkArgs {
   /** Use this VPC instead of creating one. @default a new VPC (awsx.ec2.Vpc) */
   existingVpc?: ExistingVpc;
-  /** The new VPC's CIDR block. @default "10.0.0.0/16" */
+  /**
+   * The new VPC's CIDR block: /16 to /28 (EC2's range for a VPC), and big enough that each zone's subnet is a /28 or
+   * larger (awsx splits the block evenly over the next power of two of the zones, and gives each zone a /24 subnet, or
+   * its whole share when that is smaller). Fixed for the life of the network: a change replaces the VPC.
+   * @default "10.0.0.0/16"
+   */
   cidrBlock?: string;
   /**
    * Availability zones of the new VPC's subnets (each interface endpoint is billed per AZ): how many, taken from the
@@ -185,6 +190,67 @@ function validateZoneNames(fail: ArgFailure, names: unknown[], region: string | 
   if (repeated !== undefined) fail("availabilityZones", repeated, "is named twice; each zone gets one subnet", "Name each zone once.");
 }
 
+/**
+ * A VPC's IPv4 block: "The smallest VPC you can create uses a /28 netmask (16 IPv4 addresses), and the largest uses a
+ * /16 netmask (65,536 IPv4 addresses)" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html); and
+ * "The allowed size for an IPv4 subnet is between a /28 netmask (16 IP addresses) and a /16 netmask (65,536 IP
+ * addresses)" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html).
+ */
+export const VPC_CIDR_MASK = { min: 16, max: 28 } as const;
+
+/**
+ * The mask of the isolated subnet awsx's Vpc gives each zone of a `vpcMask` VPC. Its default (Legacy) layout splits the
+ * VPC evenly over the next power of two of the zones, and gives the isolated subnet the larger of that block and a
+ * /24: pulumi/pulumi-awsx awsx/ec2/subnetDistributorLegacy.ts `getSubnetSpecsLegacy`, `newBitsPerAZ =
+ * Math.log2(nextPow2(azNames.length))`, `isolatedCidrMask = Math.max(baseSubnetMask + newBitsPerSubnet, 24)` with one
+ * subnet spec (newBitsPerSubnet 0). awsx throws only past /32 (`cidrSubnetV4`), so a subnet below /28 reaches EC2.
+ */
+export function awsxSubnetMask(vpcMask: number, zones: number): number {
+  return Math.max(vpcMask + Math.ceil(Math.log2(Math.max(zones, 1))), 24);
+}
+
+/**
+ * A new VPC's `cidrBlock`: an IPv4 CIDR block `a.b.c.d/n` with no host bits set, n within VPC_CIDR_MASK, and big
+ * enough that awsx's subnet for each of `zones` zones is a /28 or larger (awsxSubnetMask). Host bits: awsx computes
+ * each zone's subnet from the address as given (`cidrSubnetV4` adds to `ipv4.bigInteger()`), so "10.0.0.1/16" would
+ * give subnets such as 10.0.0.1/24; what EC2 answers to that is not confirmed, and refused here.
+ */
+export function validateCidrBlock(fail: ArgFailure, cidrBlock: unknown, zones: number): void {
+  const match = typeof cidrBlock === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidrBlock) : null;
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  if (!match || octets.some((octet) => octet > 255) || Number(match[5]) > 32) {
+    fail("cidrBlock", cidrBlock, "is not an IPv4 CIDR block (a.b.c.d/n)", 'Use a private range such as "10.0.0.0/16".');
+  }
+  const mask = Number(match![5]);
+  const { min, max } = VPC_CIDR_MASK;
+  // The most a VPC split over `zones` zones may have and still give each a /28 subnet.
+  const maxForZones = max - Math.ceil(Math.log2(Math.max(zones, 1)));
+  if (mask < min || mask > max) {
+    fail(
+      "cidrBlock",
+      cidrBlock,
+      `is a /${mask}; a VPC's IPv4 block is /${min} to /${max} ("The smallest VPC you can create uses a /28 netmask …, and the largest uses a /16 netmask", CreateVpc)`,
+      `Use a /${min} to /${maxForZones} block, e.g. "10.0.0.0/16".`,
+    );
+  }
+  const subnetMask = awsxSubnetMask(mask, zones);
+  if (subnetMask > max) {
+    fail(
+      "cidrBlock",
+      cidrBlock,
+      `(/${mask}) split over ${zones} availability zones gives each zone a /${subnetMask} subnet, smaller than the /${max} a subnet needs, so CreateSubnet would refuse it after the VPC exists`,
+      `Use a /${maxForZones} block or larger, or fewer availabilityZones.`,
+    );
+  }
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const hostBits = address % 2 ** (32 - mask);
+  if (hostBits !== 0) {
+    const network = address - hostBits;
+    const text = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256).join(".");
+    fail("cidrBlock", cidrBlock, `has host bits set: a /${mask} block starts at ${text}, and the subnets are laid out from the address given`, `Use "${text}/${mask}".`);
+  }
+}
+
 /** What PrivateNetwork uses of `@pulumi/awsx`'s `ec2.Vpc`. */
 export interface AwsxVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -214,6 +280,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   readonly spec: PrivateNetworkSpec;
   readonly vpcId: pulumi.Output<string>;
   readonly subnetIds: pulumi.Output<string[]>;
+  /**
+   * On an existing VPC, the Availability Zone of each `existingVpc.subnetIds` entry, in order, as getSubnet reports it
+   * at preview (what a DB subnet group's two-zone rule is judged on, RelationalDatabase); undefined for a new VPC,
+   * whose zones are `spec.availabilityZones`.
+   */
+  readonly subnetZones?: pulumi.Output<string[]>;
   /** The execute-api interface endpoint's id (`vpce-…`), for ServerlessApi `vpcEndpointIds`. */
   readonly executeApiEndpointId?: pulumi.Output<string>;
   /** Subnets and the functions' security group, for LambdaFunction (or ServerlessApi `functionDefaults`) `vpc`. */
@@ -240,6 +312,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       });
     }
     const zones = names?.length ?? (args.availabilityZones as number | undefined) ?? 2;
+    if (args.cidrBlock !== undefined && !args.existingVpc) validateCidrBlock(fail, args.cidrBlock, zones);
     if (args.existingVpc) {
       if (args.existingVpc.subnetIds.length === 0) fail("existingVpc.subnetIds", [], "is empty; endpoints and functions need at least one subnet", "Name at least one private subnet (two or more AZs).");
       if (args.cidrBlock || args.availabilityZones) fail("existingVpc", args.existingVpc.vpcId, "is set with cidrBlock or availabilityZones, which only shape a new VPC", "Drop cidrBlock and availabilityZones.");
@@ -331,6 +404,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     this.nodes = { vpc: network.vpc, endpointSecurityGroup, functionSecurityGroup, interfaceEndpoints, gatewayEndpoints };
     this.vpcId = network.vpcId;
     this.subnetIds = network.subnetIds;
+    this.subnetZones = network.subnetZones;
     this.executeApiEndpointId = interfaceEndpoints.get("execute-api")?.id;
     this.functionVpc = { subnetIds: network.subnetIds, securityGroupIds: [functionSecurityGroup.id] };
     this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, executeApiEndpointId: this.executeApiEndpointId });
@@ -377,6 +451,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointSubnetIds: vpc.isolatedSubnetIds,
       cidrBlock: pulumi.output(this.spec.cidrBlock),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
+      subnetZones: undefined,
     };
   }
 
@@ -401,6 +476,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpcId,
       subnetIds: pulumi.output(existing.subnetIds),
       endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
+      subnetZones: subnets.apply((found) => found.map((subnet) => subnet.availabilityZone)),
       cidrBlock: found.cidrBlock,
       // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws
       // internal/service/ec2/vpc_endpoint.go: `"route_table_ids": { Type: schema.TypeSet`, and CreateVpcEndpoint gets

@@ -91,7 +91,10 @@ export class DataTier extends pulumi.ComponentResource {
     this.idempotencyEnabled = args.idempotency !== undefined;
     // Where the tables live: the region arg, else the stack's aws:region; under an explicit provider its region is
     // unknown here, and the checks against it are left to the deploy rules.
-    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name);
+    // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (@pulumi/pulumi resource.js,
+    // `opts.protect = parent.__protect`; `this.__protect = opts.protect`). It has no public reader.
+    const isProtected = (this as unknown as { __protect?: boolean }).__protect === true;
+    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name, isProtected);
     this.spec = normalise(name, args);
     for (const warning of globalIndexQuotaWarnings(name, args)) pulumi.log.warn(warning, this);
 

@@ -165,7 +165,11 @@ export interface DataTierArgs {
    * @default off
    */
   idempotency?: IdempotencyArgs;
-  /** Deletion protection on every table (and replica). Prod should. @default false */
+  /**
+   * Deletion protection on every table (and replica). Prod should. Needs `retainOnDelete: true`, or the resource option
+   * `protect: true` (its own or its parent's): alone, a destroy would delete the tables' subscriptions, export and
+   * autoscaling and then fail on the protected tables. @default false
+   */
   deletionProtection?: boolean;
   /** Keep tables and the export bucket when they leave the program. Prod should. @default false */
   retainOnDelete?: boolean;
@@ -255,9 +259,29 @@ export const DYNAMODB_LIMITS = {
 } as const;
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an explicit provider). */
-export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string): void {
+/**
+ * `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an
+ * explicit provider). `isProtected`: the component's `protect` resource option, its own or its parent's (the SDK passes
+ * it to every child that sets none, the tables included), which the deletion-protection check needs and `args` does
+ * not carry.
+ */
+export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string, isProtected = false): void {
   validateRegionArg(fail, "region", args.region);
+  // A `protect`ed DataTier is exempt: the engine refuses to delete a protected resource before it deletes anything
+  // (https://www.pulumi.com/docs/iac/concepts/options/protect/). Deploy rule DynamoDbTableDestroyable refuses the same
+  // plan for a hand-built table, or a DataTier table a transformation protected.
+  if (args.deletionProtection === true && args.retainOnDelete !== true && !isProtected) {
+    // DynamoDB refuses to delete a protected table ("When this feature is turned on, you must give your explicit delete
+    // confirmation before the table can be deleted", https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection)
+    // and the provider sends DeleteTable without turning the protection off, so a destroy fails part-way: Pulumi
+    // deletes in reverse dependency order, and the subscriptions, the export and the autoscaling go before the tables.
+    fail(
+      "deletionProtection",
+      true,
+      "is set without retainOnDelete: `pulumi destroy` (or removing a table from tables) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way",
+      "Set retainOnDelete: true as well (the tables then outlive a destroy), or give the DataTier the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything); to delete the tables later, set deletionProtection: false and `pulumi up` first.",
+    );
+  }
   const keys = Object.keys(args.tables ?? {});
   if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
   for (const key of keys) {

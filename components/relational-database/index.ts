@@ -19,7 +19,7 @@ import { registerSpec } from "../spec-registry";
 import type { DataApiTarget, RelationalDatabaseSpec } from "./contract";
 import { readMigrations } from "./migrations";
 import { SchemaMigrations } from "./migrations-resource";
-import { checkedClusterKey, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
+import { checkedClusterKey, checkedSubnetIds, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
 
 export type { DataApiTarget, Migration, RelationalDatabaseSpec } from "./contract";
 export type { RelationalDatabaseArgs } from "./spec";
@@ -112,9 +112,9 @@ export class RelationalDatabase extends pulumi.ComponentResource {
     const masterUsername = given.masterUsername ?? "postgres";
     const minCapacity = given.minCapacity ?? 0.5;
 
-    // Subnets in two Availability Zones at least: checked at construction for a new VPC; an existing VPC's are RDS's
-    // to check (CreateDBSubnetGroup answers DBSubnetGroupDoesNotCoverEnoughAZs, before the cluster is created).
-    const subnetIds = network.subnetIds;
+    // Subnets in two Availability Zones at least: checked at construction for a new VPC, and at preview for an existing
+    // one, once getSubnet has given its subnets' zones (checkedSubnetIds).
+    const subnetIds = checkedSubnetIds(fail, network);
     // A kept cluster keeps using its subnet group and security group: RDS refuses to delete a subnet group a cluster
     // uses (InvalidDBSubnetGroupStateFault), EC2 a security group an interface uses (DependencyViolation), so they are
     // kept with it.

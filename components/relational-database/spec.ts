@@ -4,7 +4,7 @@
  * through the RDS Data API. One spec serves `pulumi up` and `npm start`.
  */
 import { resolve } from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
@@ -226,6 +226,31 @@ export function checkedClusterKey(fail: ArgFailure, key: pulumi.Input<string> | 
     const keyRegion = arnRegion(arn);
     if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", arn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
     return arn;
+  });
+}
+
+/**
+ * The subnets of an existing VPC's network as the DB subnet group takes them, once their zones are known (getSubnet, at
+ * preview): refused when they are all in one Availability Zone, which CreateDBSubnetGroup would answer with
+ * DBSubnetGroupDoesNotCoverEnoughAZs at `pulumi up`, after the network's endpoints and the database's security group
+ * and log group exist ("DB subnet groups must contain at least one subnet in at least two AZs in an AWS Region",
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html). A new
+ * VPC's zones are checked at construction (validateNetwork); its subnets pass as they are.
+ */
+export function checkedSubnetIds(fail: ArgFailure, network: PrivateNetwork): pulumi.Output<string[]> {
+  const zones = network.subnetZones;
+  if (!network.spec.existing || zones === undefined) return network.subnetIds;
+  return pulumi.all([network.subnetIds, zones, network.vpcId]).apply(([ids, found, vpcId]) => {
+    const distinct = [...new Set(found)];
+    if (distinct.length < 2) {
+      fail(
+        "network",
+        network.spec.name,
+        `(existingVpc ${vpcId}) has its subnets (${ids.join(", ")}) in ${distinct.length} Availability Zone${distinct.length === 1 ? "" : "s"} (${distinct.join(", ")}); an RDS DB subnet group needs subnets in at least two (DBSubnetGroupDoesNotCoverEnoughAZs)`,
+        "Add a subnet of another Availability Zone of the VPC to existingVpc.subnetIds.",
+      );
+    }
+    return ids;
   });
 }
 

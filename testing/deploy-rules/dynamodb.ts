@@ -1,4 +1,4 @@
-/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table. */
+/** DynamoDB deploy rules: global table (version 2019.11.21) streams and replica regions, provisioned capacity, retained tables, one resource policy per table, protected tables the stack deletes. */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { byReference, onePolicyRule } from "./one-policy";
@@ -216,4 +216,111 @@ export const DYNAMODB_ONE_RESOURCE_POLICY: DeployRule = onePolicyRule({
   wording: { on: "writer", of: (arn) => `resource-based policy of ${arn}`, removes: "the policy", fix: (arn) => `write every statement for ${arn} into one aws.dynamodb.ResourcePolicy` },
 });
 
-export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY];
+/**
+ * Table deletion protection: "When this feature is turned on, you must give your explicit delete confirmation before
+ * the table can be deleted" (https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection; the Developer
+ * Guide's "Using deletion protection", WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection). The
+ * provider sends DeleteTable as it is and never turns the protection off first, so a protected table Pulumi deletes
+ * fails `pulumi destroy`, the table's removal from the program, or its replacement, and late: Pulumi deletes in reverse
+ * dependency order, so the table's stream subscriptions (event source mappings), export schedule, autoscaling and
+ * grants' policies are gone first. A protected replica (`replicas[].deletionProtectionEnabled`, each replica is
+ * protected on its own: "You must enable deletion protection on each replica", global tables best practices) is
+ * deleted with the table by the same delete, and judged the same way (its refusal is inferred, as for
+ * TransitionProtectedReplicaRemoved); so is an aws.dynamodb.TableReplica. As CognitoUserPoolDestroyable: a table that
+ * is retainOnDelete is never deleted, and a `protect`ed one makes the engine refuse the destroy before it deletes
+ * anything. DataTier refuses the combination itself (spec.ts); this rule sees every table, a DataTier's given
+ * protection by a transformation included. The exact AWS error text is not confirmed (moto's emulation answers "Table
+ * '<name>' can't be deleted while DeletionProtectionEnabled is set to True", getmoto/moto#7619).
+ */
+export const DYNAMODB_TABLE_DESTROYABLE: DeployRule = {
+  id: "DynamoDbTableDestroyable",
+  title: "A table (or replica) the stack deletes has no deletion protection (or is kept on delete)",
+  source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.Basics.html#WorkingWithTables.Basics.DeletionProtection",
+  check(graph, context) {
+    const protectedParts = (r: RecordedResource): string[] => {
+      if (r.type === TABLE_REPLICA) return r.inputs.deletionProtectionEnabled === true ? ["the replica"] : [];
+      const replicas = ((r.inputs.replicas ?? []) as Array<{ regionName?: string; deletionProtectionEnabled?: boolean }>).filter((replica) => replica.deletionProtectionEnabled === true);
+      return [...(r.inputs.deletionProtectionEnabled === true ? ["the table"] : []), ...replicas.map((replica) => `its ${replica.regionName} replica`)];
+    };
+    return graph
+      .filter((r) => (r.type === TABLE || r.type === TABLE_REPLICA) && !r.retainOnDelete && !r.protect)
+      .flatMap((r) => {
+        const parts = protectedParts(r);
+        if (parts.length === 0) return [];
+        const owner = graph.find((c) => c.urn === r.parent && !c.custom && c.type !== "pulumi:pulumi:Stack");
+        const dataTier = owner?.type.endsWith(":DataTier") ? owner : undefined;
+        const noun = r.type === TABLE_REPLICA ? "the replica" : "the table";
+        const keep = dataTier
+          ? `set retainOnDelete: true on DataTier ${dataTier.name}, or give it the resource option { protect: true }`
+          : `set retainOnDelete: true (or protect: true) on ${owner ? `${noun} (built by ${owner.name})` : noun}`;
+        // DataTier refuses deletionProtection without retainOnDelete or protect, so its table got here through a
+        // transformation: one that set the protection, or dropped retainOnDelete or protect.
+        const unprotect = dataTier
+          ? "remove deletionProtectionEnabled from the transformation that sets it on a table this stack may delete (DataTier protects its tables only with retainOnDelete or protect, so a transformation set the protection or dropped them)"
+          : r.type === TABLE_REPLICA
+            ? "deletionProtectionEnabled: false on a replica this stack may delete"
+            : "deletionProtectionEnabled: false (table and replicas) on a table this stack may delete";
+        return [
+          finding(
+            "DynamoDbTableDestroyable",
+            r,
+            `has deletion protection (${parts.join(", ")}) but is neither retainOnDelete nor protect: DynamoDB refuses to delete a protected table ("you must give your explicit delete confirmation before the table can be deleted") and the AWS provider does not turn the protection off first, so \`pulumi destroy\` (or removing or replacing the table) fails part-way, after its dependents (stream subscriptions, export, autoscaling, policies) are deleted`,
+            context.production ? `${keep}, so the table and its items outlive a destroy` : `${keep}, or ${unprotect}`,
+          ),
+        ];
+      });
+  },
+};
+
+const KMS_KEY_TYPES = ["aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"];
+
+/** What a store keeps after `pulumi destroy`, and the keys it names, or undefined when it keeps nothing. */
+function keptData(r: RecordedResource): { kept: string; keys: unknown[] } | undefined {
+  if (r.type === TABLE && r.retainOnDelete) {
+    return { kept: "the table (retainOnDelete)", keys: [r.inputs.serverSideEncryption?.kmsKeyArn, ...((r.inputs.replicas ?? []) as Array<{ kmsKeyArn?: unknown }>).map((replica) => replica.kmsKeyArn)] };
+  }
+  if (r.type === "aws:rds/cluster:Cluster" && (r.retainOnDelete || r.inputs.skipFinalSnapshot !== true)) {
+    // skip_final_snapshot defaults to false (terraform-provider-aws rds/cluster.go): a destroy writes the final snapshot.
+    return { kept: r.retainOnDelete ? "the cluster (retainOnDelete)" : "the cluster's final snapshot (skipFinalSnapshot is not true)", keys: [r.inputs.kmsKeyId] };
+  }
+  if (r.type === "aws:kinesis/stream:Stream" && r.retainOnDelete) return { kept: "the stream (retainOnDelete)", keys: [r.inputs.kmsKeyId] };
+  return undefined;
+}
+
+/**
+ * Data a destroy keeps must stay readable: a kept table (retainOnDelete), Aurora cluster (retainOnDelete, or its final
+ * snapshot, taken unless skipFinalSnapshot) or Kinesis stream encrypted with a KMS key this plan creates needs that key
+ * kept too (retainOnDelete or protect). Deleting an aws.kms.Key schedules its deletion: "the key state of the KMS key
+ * changes to PendingDeletion and the key can't be used in any cryptographic operations. … When a KMS key is deleted, all
+ * data that was encrypted under the KMS key is unrecoverable"
+ * (https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html). So `pulumi destroy` succeeds and
+ * the data it was meant to keep becomes unreadable, for good after the waiting period (7–30 days). What DynamoDB,
+ * Aurora and Kinesis each do with a store whose key is pending deletion is not re-read here. Keys outside the plan (an
+ * ARN the program was given) are not judged; BackupPlan's own vault keys are kept with the vaults and pass.
+ */
+export const KEPT_DATA_KEY_KEPT: DeployRule = {
+  id: "KeptDataKeyKept",
+  title: "A KMS key that encrypts data a destroy keeps is kept too",
+  source: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const store of graph) {
+      const kept = keptData(store);
+      if (!kept) continue;
+      const keys = new Set(kept.keys.flatMap((reference) => KMS_KEY_TYPES.map((type) => referenced(graph, type, reference)).filter((key): key is RecordedResource => key !== undefined)));
+      for (const key of [...keys].filter((k) => !k.retainOnDelete && !k.protect)) {
+        findings.push(
+          finding(
+            "KeptDataKeyKept",
+            store,
+            `keeps ${kept.kept} after \`pulumi destroy\`, but its KMS key ${key.name} (${key.type}) is neither retainOnDelete nor protect: the destroy schedules the key's deletion, and once it is PendingDeletion the kept data cannot be read; when it is deleted "all data that was encrypted under the KMS key is unrecoverable"`,
+            `set retainOnDelete: true (or protect: true) on the key ${key.name}, or encrypt with a key that lives outside this stack`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+export const DYNAMODB_RULES: DeployRule[] = [DYNAMODB_REPLICA_STREAMS, DYNAMODB_REPLICA_REGIONS, DYNAMODB_PROVISIONED_REPLICAS, DYNAMODB_RETAINED_TABLE_NAME, DYNAMODB_RETAINED_TABLE_SCALING, DYNAMODB_ONE_RESOURCE_POLICY, DYNAMODB_TABLE_DESTROYABLE, KEPT_DATA_KEY_KEPT];

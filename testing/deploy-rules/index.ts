@@ -131,5 +131,6 @@ export * from "./sqs";
 export * from "./states";
 export * from "./tags";
 export * from "./transition";
+export * from "./transition-data";
 export * from "./vpc";
 export * from "./waf";

@@ -482,7 +482,32 @@ describe("DataTier rejects bad specs with a clear error", () => {
     expect(construct).toThrow(message);
   });
 
-  // DynamoDB table names are 3–255 of letters, digits, _ . - (fuzz seed 99991 drew a DataTier named "Données"): a
+  // DynamoDB refuses to delete a protected table and the provider does not turn the protection off first, so a destroy
+  // of a DataTier protected but not kept would delete the subscriptions, export and autoscaling and then fail.
+  it("refuses deletionProtection without retainOnDelete or protect, naming the argument, value and fixes", () => {
+    expect(build({ deletionProtection: true })).toThrow(
+      /^DataTier "bad": deletionProtection true is set without retainOnDelete: `pulumi destroy` \(or removing a table from tables\) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way\. Set retainOnDelete: true as well .*resource option \{ protect: true \}.*set deletionProtection: false and `pulumi up` first\.$/,
+    );
+    expect(build({ deletionProtection: true, retainOnDelete: false })).toThrow(/deletionProtection true is set without retainOnDelete/);
+  });
+
+  it("accepts deletionProtection with retainOnDelete, or under protect (its own or a parent's), and retainOnDelete alone", async () => {
+    const graph = await record(() => {
+      new DataTier("kept", { tables: { gallery }, deletionProtection: true, retainOnDelete: true });
+      new DataTier("guarded", { tables: { gallery }, deletionProtection: true }, { protect: true });
+      const parent = new pulumi.ComponentResource("test:index:Parent", "parent", {}, { protect: true });
+      new DataTier("inherited", { tables: { gallery }, deletionProtection: true }, { parent });
+      new DataTier("retained", { tables: { gallery }, retainOnDelete: true });
+    });
+    expect(ofType(graph, "aws:dynamodb/table:Table").map((t) => [t.name, t.inputs.deletionProtectionEnabled, t.retainOnDelete, t.protect])).toEqual([
+      ["kept-gallery", true, true, false],
+      ["guarded-gallery", true, false, true],
+      ["inherited-gallery", true, false, true],
+      ["retained-gallery", false, true, false],
+    ]);
+  });
+
+
   // table Pulumi names from the component is refused at construction, as DataTier's, not at `pulumi up`.
   it.each([
     [() => new DataTier("Données", { tables: { gallery } }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-gallery-<random suffix>" hold "é", which DynamoDB refuses.*Use a component name of letters, digits/],

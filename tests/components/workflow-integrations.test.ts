@@ -45,7 +45,7 @@ describe("Workflow optimized integrations", () => {
   it("takes the program's components as the integrations' targets, deploys the value each field takes, and grants exactly each action on exactly each target", async () => {
     const graph = await record(() => {
       const step = fn("wi-step");
-      const data = new DataTier("wi-data", { tables: { gallery, other: gallery }, deletionProtection: true });
+      const data = new DataTier("wi-data", { tables: { gallery, other: gallery }, deletionProtection: true, retainOnDelete: true });
       const jobs = new MessageQueue("wi-jobs", { consumer: { function: fn("wi-worker") } });
       const news = new Topic("wi-news", {});
       const bus = new EventBus("wi-bus", {});

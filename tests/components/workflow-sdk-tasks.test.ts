@@ -35,7 +35,7 @@ const definitionOf = (graph: Graph, name: string) => JSON.parse(resource(graph, 
 describe("Workflow AWS SDK integration Tasks", () => {
   it("takes a DataTier's table as a Query's TableName: its name deployed, dynamodb:Query on the index the Task names and nothing more", async () => {
     const graph = await record(() => {
-      const data = new DataTier("ws-data", { tables: { gallery }, deletionProtection: true });
+      const data = new DataTier("ws-data", { tables: { gallery }, deletionProtection: true, retainOnDelete: true });
       new Workflow("ws-q", {
         definition: {
           StartAt: "Query",
@@ -59,7 +59,7 @@ describe("Workflow AWS SDK integration Tasks", () => {
 
   it("grants a Query on the table itself when it names no index, and on every index when a path names it (JSONPath IndexName.$)", async () => {
     const graph = await record(() => {
-      const data = new DataTier("ws-d2", { tables: { gallery }, deletionProtection: true });
+      const data = new DataTier("ws-d2", { tables: { gallery }, deletionProtection: true, retainOnDelete: true });
       new Workflow("ws-q2", {
         definition: {
           StartAt: "ByKey",
@@ -82,7 +82,7 @@ describe("Workflow AWS SDK integration Tasks", () => {
 
   it("takes a table as a JSONata Scan's TableName beside an optimized getItem: one statement for the table's actions", async () => {
     const graph = await record(() => {
-      const data = new DataTier("ws-d3", { tables: { gallery }, deletionProtection: true });
+      const data = new DataTier("ws-d3", { tables: { gallery }, deletionProtection: true, retainOnDelete: true });
       new Workflow("ws-scan", {
         definition: {
           QueryLanguage: "JSONata",
@@ -163,7 +163,7 @@ describe("Workflow AWS SDK integration Tasks", () => {
 
   it("grants a Scan with a literal IndexName on that index, and a Query whose IndexName is JSONata on every index", async () => {
     const graph = await record(() => {
-      const data = new DataTier("ws-ix", { tables: { gallery }, deletionProtection: true });
+      const data = new DataTier("ws-ix", { tables: { gallery }, deletionProtection: true, retainOnDelete: true });
       new Workflow("ws-ix", {
         definition: {
           QueryLanguage: "JSONata",

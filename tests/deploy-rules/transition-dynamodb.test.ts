@@ -157,7 +157,7 @@ describe("TransitionReplicaRekeyed: a replica whose KMS key changes is deleted a
   const key = (region: string, id: string) => `arn:aws:kms:${region}:123456789012:key/${id}`;
   const keyed = (id: string) => ({ kmsKeyArn: key("us-east-1", id), replicaKmsKeyArns: { "us-west-2": key("us-west-2", id) } });
   const tier = (table: Record<string, unknown>, deletionProtection: boolean) =>
-    recordProgram(() => new DataTier("data", { tables: { preferences: { ...preferences, ...table } as TableArgs }, region: "us-east-1", deletionProtection }));
+    recordProgram(() => new DataTier("data", { tables: { preferences: { ...preferences, ...table } as TableArgs }, region: "us-east-1", deletionProtection, retainOnDelete: deletionProtection }));
 
   it("finds a customer key set on a deletion-protected global table: the replica's delete is refused (inferred), and the update stops", async () => {
     const findings = transition(await tier({}, true), await tier(keyed("a"), true));

@@ -561,7 +561,12 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     const moved = transition(await dataTier(), await dataTier({}, { ...prod, region: "us-west-2" }));
     expect(moved.map((f) => f.problem.match(/^[^(]+\([^)]+\)/)![0])).toEqual(["replaces DynamoDB table data-gallery: region (us-east-1 → us-west-2)"]);
     // Deletion protection without retainOnDelete: the old copy's DeleteTable is refused after the new one exists.
-    const protectedOnly = transition(await dataTier({}, { deletionProtection: true }), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, { deletionProtection: true }));
+    // DataTier refuses deletionProtection without retainOnDelete (or protect) now; a transformation still sets it.
+    const protectTables = (args: pulumi.ResourceTransformationArgs) => (args.type === TABLE ? { props: { ...args.props, deletionProtectionEnabled: true }, opts: args.opts } : undefined);
+    const protectedOnly = transition(
+      await dataTier({}, {}, "data", { transformations: [protectTables] }),
+      await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, {}, "data", { transformations: [protectTables] }),
+    );
     expect(protectedOnly[0].problem).toMatch(/its delete is refused \(deletion protection[^)]*\): the update stops part-way, with the stack on the new, empty table/);
     // Neither (dev): the items go.
     const dev = transition(await dataTier({}, {}), await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }, {}));
@@ -877,7 +882,7 @@ describe("checkPlanTransition: dropping a global table's replicas", () => {
   const TABLE = "aws:dynamodb/table:Table";
   const preferences = { attributes: { identityId: "S", key: "S" }, partitionKey: "identityId", sortKey: "key" };
   const tier = (table: Record<string, unknown>, deletionProtection = false) =>
-    recordProgram(() => new DataTier("data", { tables: { preferences: { ...preferences, ...table } as TableArgs }, region: "us-east-1", deletionProtection }));
+    recordProgram(() => new DataTier("data", { tables: { preferences: { ...preferences, ...table } as TableArgs }, region: "us-east-1", deletionProtection, retainOnDelete: deletionProtection }));
   const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" });
 
   it("finds every replica dropped while the stream goes off in the same update (TransitionReplicaStreamOff), and passes it with the stream kept", async () => {

@@ -234,7 +234,10 @@ export const dataTierArgs = (home: string): fc.Arbitrary<{ args: DataTierArgs; e
       }
       if (a.idempotency && a.retainOnDelete) delete a.idempotency.tableName;
       if (a.export && a.retainOnDelete) delete a.export.bucketName;
-      const args = defined({ tables: Object.keys(tables).length ? tables : { gallery: { attributes: { pk: "S" as const }, partitionKey: "pk" } }, export: a.export, idempotency: a.idempotency, deletionProtection: a.deletionProtection, retainOnDelete: a.retainOnDelete, region: home === STACK_REGION ? undefined : home }) as DataTierArgs;
+      // Deletion protection without retainOnDelete (or protect) is DataTier's documented refusal: a destroy would delete
+      // the subscriptions, export and autoscaling and then fail on the protected tables.
+      const deletionProtection = a.deletionProtection === true && !a.retainOnDelete ? undefined : a.deletionProtection;
+      const args = defined({ tables: Object.keys(tables).length ? tables : { gallery: { attributes: { pk: "S" as const }, partitionKey: "pk" } }, export: a.export, idempotency: a.idempotency, deletionProtection, retainOnDelete: a.retainOnDelete, region: home === STACK_REGION ? undefined : home }) as DataTierArgs;
       return { args, export: a.export !== undefined };
     });
 
