@@ -18,8 +18,8 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding as deployFinding, type DeployRuleContext } from "./rule";
-import { TRANSITION_STATEFUL_TYPES, type SavedResource, type TransitionFinding } from "./transition";
+import { finding as deployFinding } from "./rule";
+import type { SavedResource, TransitionFinding } from "./transition";
 
 export const TRANSITION_TABLE_KEY_REMOVED_RULE = {
   id: "TransitionTableKeyRemoved",
@@ -37,7 +37,6 @@ export const TRANSITION_VPC_SUBNET_LAYOUT_RULE = {
 export const TRANSITION_DATA_RULES = [TRANSITION_TABLE_KEY_REMOVED_RULE, TRANSITION_VPC_SUBNET_LAYOUT_RULE] as const;
 
 const TABLE = "aws:dynamodb/table:Table";
-const TABLE_KIND = TRANSITION_STATEFUL_TYPES.find((kind) => kind.type === TABLE)!;
 
 const keyOf = (r: RecordedResource): string | undefined => {
   const arn = r.inputs.serverSideEncryption?.kmsKeyArn;
@@ -52,12 +51,6 @@ const holds = (r: RecordedResource, input: string): boolean => {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** Whether the update replaces `table` (a replace-forcing input of the table's stateful kind changes, or its region). */
-function replaced(old: RecordedResource, table: RecordedResource): boolean {
-  if ([...TABLE_KIND.replaceOn, "region"].some((input) => !same(old.inputs[input], table.inputs[input]))) return true;
-  return TABLE_KIND.replaceWhenSet.some((input) => table.inputs[input] !== undefined && !same(old.inputs[input], table.inputs[input]));
-}
-
 /** How a finding names the table: its DataTier and key when a DataTier built it. */
 function tableLabel(graph: Graph, table: RecordedResource): string {
   const owner = graph.find((c) => c.urn === table.parent && !c.custom);
@@ -66,14 +59,14 @@ function tableLabel(graph: Graph, table: RecordedResource): string {
 }
 
 /** TransitionTableKeyRemoved's findings: see the file's comment. */
-export function tableKeyRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
+export function tableKeyRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined, replaced: (table: RecordedResource) => boolean): TransitionFinding[] {
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const findings: TransitionFinding[] = [];
   for (const table of ofType(after, TABLE)) {
     const old = deployedByUrn.get(table.urn);
     if (!old || !holds(old, "serverSideEncryption")) continue;
     const was = keyOf(old);
-    if (was === undefined || keyOf(table) !== undefined || replaced(old, table)) continue;
+    if (was === undefined || keyOf(table) !== undefined || replaced(table)) continue;
     // An ignoreChanges on the encryption keeps the deployed value on purpose.
     if ((table.ignoreChanges ?? []).some((path) => path === "serverSideEncryption" || path.startsWith("serverSideEncryption."))) continue;
     const physical = typeof table.inputs.name === "string" ? table.inputs.name : (old.state?.name ?? "<table name>");
@@ -184,9 +177,4 @@ export function vpcSubnetLayoutFindings(deployed: Graph, after: Graph, stack: st
     });
   }
   return findings;
-}
-
-/** Every finding of this file's transition checks, for a stack deployed with plan `before` updated to plan `after`. */
-export function checkDataTransition(before: Graph, after: Graph, context: Partial<Pick<DeployRuleContext, "stack">> = {}): TransitionFinding[] {
-  return [...tableKeyRemovedFindings(before, after, context.stack), ...vpcSubnetLayoutFindings(before, after, context.stack)];
 }

@@ -76,6 +76,7 @@ import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
+import { TRANSITION_DATA_RULES, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -710,6 +711,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_REST_INTEGRATION_RULE,
   TRANSITION_REST_METHOD_MOVED_RULE,
   TRANSITION_API_V2_PART_IN_USE_RULE,
+  ...TRANSITION_DATA_RULES,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -899,7 +901,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
 const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
   [USER_POOL]: ["lambdaConfig"],
-  [TABLE]: ["streamViewType", "attributes"],
+  // A table's customer key (TransitionTableKeyRemoved, transition-data.ts).
+  [TABLE]: ["streamViewType", "attributes", "serverSideEncryption"],
   [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
   // The route a method or a v2 route serves (TransitionRestRouteStillServed, TransitionWebSocketRouteStillServed,
   // TransitionHttpRouteStillServed), so one kept under a new URN is no removal; the method's resource path is kept with
@@ -908,6 +911,8 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   // The method an integration serves (TransitionRestIntegrationRemoved).
   [INTEGRATION]: ["httpMethod", "resourceId"],
   [V2_ROUTE]: ["routeKey"],
+  // An awsx VPC's subnet layout (TransitionVpcSubnetLayout, transition-data.ts).
+  ["awsx:ec2:Vpc"]: ["cidrBlock", "subnetSpecs", "subnetStrategy", "availabilityZoneNames", "numberOfAvailabilityZones"],
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
 };
 
@@ -3022,6 +3027,8 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...webSocketRouteStillServedFindings(deployed, after, context.stack),
     ...httpRouteStillServedFindings(deployed, after, context.stack),
     ...apiV2PartInUseFindings(deployed, after, context.stack),
+    ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
+    ...vpcSubnetLayoutFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
     ...restIntegrationRemovedFindings(deployed, after, context.stack),
   ];

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DataTier, type TableArgs } from "../../components/data-tier";
 import { PrivateNetwork } from "../../components/private-network";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { checkDataTransition, formatFinding, readSavedPlan, toSavedPlan, TRANSITION_DATA_RULES } from "../../testing/deploy-rules";
+import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan, TRANSITION_DATA_RULES } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 import { handBuilt } from "./fixture";
 
@@ -17,7 +17,7 @@ const KEY_A = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-12
 const KEY_B = "arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456";
 const gallery = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" };
 const tier = (table: Record<string, unknown> = {}) => record(() => new DataTier("data", { tables: { gallery: { ...gallery, ...table } as TableArgs }, region: "us-east-1" }));
-const transition = (before: RecordedResource[], after: RecordedResource[]) => checkDataTransition(before, after, { stack: "prod" });
+const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod" });
 
 describe("TransitionTableKeyRemoved", () => {
   it("is listed with its source", () => {
@@ -47,7 +47,8 @@ describe("TransitionTableKeyRemoved", () => {
 
   it("leaves a replaced table (created on the key the program gives), a removed table, and an ignored encryption alone", async () => {
     const resorted = { attributes: { pk: "S", createdAt: "S" }, sortKey: "createdAt" };
-    expect(transition(await tier({ kmsKeyArn: KEY_A }), await tier(resorted))).toEqual([]);
+    // The replacement itself is TransitionStatefulReplaced's finding.
+    expect(transition(await tier({ kmsKeyArn: KEY_A }), await tier(resorted)).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
     const table = (inputs: Record<string, unknown>, ignoreChanges?: string[]) => handBuilt(TABLE, "orders", { hashKey: "pk", ...inputs }, { ignoreChanges });
     expect(transition([table({ serverSideEncryption: { enabled: true, kmsKeyArn: KEY_A } })], [])).toEqual([]);
     expect(transition([table({ serverSideEncryption: { enabled: true, kmsKeyArn: KEY_A } })], [table({ serverSideEncryption: { enabled: true } }, ["serverSideEncryption"])])).toEqual([]);
@@ -57,10 +58,12 @@ describe("TransitionTableKeyRemoved", () => {
     ]);
   });
 
-  it("does not judge a saved plan that did not keep the table's encryption", async () => {
+  it("judges a saved plan, which keeps the table's encryption, and not one saved before it was kept", async () => {
     const saved = readSavedPlan(JSON.stringify(toSavedPlan(await tier({ kmsKeyArn: KEY_A }), { stack: "prod", region: "us-east-1" }))).resources;
-    expect(saved.find((r) => r.type === TABLE)?.inputs.serverSideEncryption).toBeUndefined();
-    expect(transition(saved, await tier())).toEqual([]);
+    expect(saved.find((r) => r.type === TABLE)?.inputs.serverSideEncryption).toEqual({ enabled: true, kmsKeyArn: KEY_A });
+    expect(transition(saved, await tier()).map((f) => f.rule)).toEqual(["TransitionTableKeyRemoved"]);
+    const older = saved.map((r) => (r.type === TABLE ? { ...r, inputs: { ...r.inputs, serverSideEncryption: undefined }, savedInputs: (r as { savedInputs?: string[] }).savedInputs?.filter((i) => i !== "serverSideEncryption") } : r));
+    expect(transition(older, await tier())).toEqual([]);
   });
 });
 
@@ -69,6 +72,12 @@ describe("TransitionVpcSubnetLayout", () => {
 
   it("is listed with its source", () => {
     expect(TRANSITION_DATA_RULES.map((r) => r.id)).toContain("TransitionVpcSubnetLayout");
+  });
+
+  it("judges a saved plan: it keeps the awsx VPC's layout inputs", async () => {
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan(await network({ availabilityZones: 2 }), { stack: "prod", region: "us-east-1" }))).resources;
+    expect(transition(saved, await network({ availabilityZones: 3 })).map((f) => f.rule)).toEqual(["TransitionVpcSubnetLayout"]);
+    expect(transition(saved, await network({ availabilityZones: 2 }))).toEqual([]);
   });
 
   it("finds 2 → 3 zones: zone 3's new subnet takes the CIDR zone 2's old subnet still holds", async () => {

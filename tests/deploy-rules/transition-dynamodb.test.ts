@@ -177,7 +177,11 @@ describe("TransitionReplicaRekeyed: a replica whose KMS key changes is deleted a
     expect(findings[0].problem).toMatch(/\(arn:aws:kms:us-west-2:123456789012:key\/a → arn:aws:kms:us-west-2:123456789012:key\/b\)/);
     expect(findings[0].problem).toMatch(/us-west-2 has no table until the new replica has copied the whole table/);
     expect(findings[0].problem).not.toMatch(/inferred/);
-    expect(rules(await tier(keyed("a"), false), await tier({}, false))).toEqual([["TransitionReplicaRekeyed", `${TABLE} data-preferences`]]);
+    // The home table keeps its customer key when kmsKeyArn goes (TransitionTableKeyRemoved, transition-data.test.ts).
+    expect(rules(await tier(keyed("a"), false), await tier({}, false))).toEqual([
+      ["TransitionReplicaRekeyed", `${TABLE} data-preferences`],
+      ["TransitionTableKeyRemoved", `${TABLE} data-preferences`],
+    ]);
   });
 
   it("passes the documented re-keying: replicas removed, the table re-keyed alone, the replicas added back with their keys", async () => {

@@ -766,8 +766,9 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     const saved = readSavedPlan(JSON.stringify(toSavedPlan(deployed, { stack: "prod", region: "us-east-1" })));
     const table = saved.resources.find((r) => r.type === TABLE)!;
     // Billing, TTL, indexes and replicas for the in-place checks (tests/deploy-rules/transition-dynamodb.test.ts), the
-    // attributes' names and types (TransitionKeyAttributeRetyped); not encryption or tags: no transition check reads them.
-    expect(Object.keys(table.inputs).sort()).toEqual(["attributes", "billingMode", "deletionProtectionEnabled", "hashKey", "rangeKey", "region", "streamEnabled"]);
+    // attributes' names and types (TransitionKeyAttributeRetyped), the encryption (TransitionTableKeyRemoved); not tags:
+    // no transition check reads them.
+    expect(Object.keys(table.inputs).sort()).toEqual(["attributes", "billingMode", "deletionProtectionEnabled", "hashKey", "rangeKey", "region", "serverSideEncryption", "streamEnabled"]);
     expect(checkPlanTransition(saved.resources, await dataTier({ sortKey: "createdAt", attributes: { pk: "S", createdAt: "S" } }), { stack: "prod", region: "us-east-1" }).map((f) => f.rule)).toEqual(["TransitionStatefulReplaced"]);
     expect(checkPlanTransition(saved.resources, deployed, { stack: "prod", region: "us-east-1" })).toEqual([]);
   });
