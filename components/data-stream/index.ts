@@ -30,10 +30,15 @@ export const KINESIS_MANAGED_KEY = "alias/aws/kinesis";
 
 /**
  * What Lambda reads a stream with, as the function's role, on the stream's ARN: the stream actions Lambda lists for a
- * Kinesis mapping (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html, "Execution role permissions") but
- * SubscribeToShard (an enhanced fan-out consumer's, granted on the consumer). Not kinesis:ListStreams: an account-level
- * action, authorised on `*` only (the Kinesis developer guide's policy examples grant it on "*"), so on a stream's ARN
- * it grants nothing, and IAM5/KinesisLeastPrivilege refuse `*`.
+ * Kinesis mapping, "a standard iterator or enhanced fan-out consumer" alike ("Lambda needs the following permissions
+ * …: kinesis:DescribeStream, kinesis:DescribeStreamSummary, kinesis:GetRecords, kinesis:GetShardIterator,
+ * kinesis:ListShards, kinesis:SubscribeToShard", https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html)
+ * but SubscribeToShard, whose resource type is the consumer (Service Authorization Reference,
+ * list_amazonkinesisdatastreams.html): granted on an enhanced fan-out subscriber's consumer only, and to no polling
+ * subscriber. Not kinesis:ListStreams: an account-level action, authorised on `*` only (the Kinesis developer guide's
+ * policy examples grant it on "*"), so on a stream's ARN it grants nothing, and IAM5/KinesisLeastPrivilege refuse `*`.
+ * Not confirmed: that the reference's current table gives ListShards the stream resource type (copies of it from
+ * 2019–2021 list none for ListShards).
  */
 export const STREAM_READ_ACTIONS: readonly string[] = [
   "kinesis:DescribeStream",
@@ -177,7 +182,9 @@ export class DataStream extends pulumi.ComponentResource {
     const region = this.spec.region;
     const sid = statementSid(name);
     // An enhanced fan-out consumer: the mapping reads it (its ARN is the event source), which Lambda does with
-    // SubscribeToShard on the consumer (AWSLambdaKinesisExecutionRole; https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html).
+    // SubscribeToShard on the consumer and the stream reads on the stream (services-kinesis-create.html, above).
+    // Not kinesis:DescribeStreamConsumer: neither Lambda's list nor AWSLambdaKinesisExecutionRole (v2: the list and
+    // ListStreams, on "*") has it; CDK's StreamConsumer.grantRead and KCL grant it for their own DescribeStreamConsumer calls.
     const consumer = args.enhancedFanOut ? new aws.kinesis.StreamConsumer(`${prefix}-consumer`, { streamArn: this.stream.arn, region }, { parent: this }) : undefined;
     const readGrants: PolicyStatement[] = [
       { sid: `${sid}Read`, actions: [...STREAM_READ_ACTIONS], resources: [this.stream.arn] },

@@ -1,8 +1,9 @@
 /**
  * Deploy rules for Kinesis data streams, their enhanced fan-out consumers and Lambda's event source mappings that read
  * them, hand-built or DataStream's: what CreateStream, StartStreamEncryption, RegisterStreamConsumer and
- * CreateEventSourceMapping refuse. The role's stream reads and the on-failure queue's SendMessage are
- * LambdaFailureDestination's (events.ts); the names' lengths and characters are PhysicalNameLimits' (names.ts).
+ * CreateEventSourceMapping refuse. The role's reads of a polled stream and the on-failure queue's SendMessage are
+ * LambdaFailureDestination's (events.ts), a consumer's stream reads and SubscribeToShard KinesisConsumerAccess's; the
+ * names' lengths and characters are PhysicalNameLimits' (names.ts).
  */
 import { DATA_STREAM_LIMITS } from "../../components/data-stream/spec";
 import { STREAM_MAPPING_LIMITS, startingPositionTimestampProblem } from "../../components/stream-mapping";
@@ -132,15 +133,40 @@ export const KINESIS_MAPPING_SETTINGS: DeployRule = {
 };
 
 /**
- * A mapping that reads an enhanced fan-out consumer subscribes to its shards as the function's role, which Lambda
- * checks when the mapping is created, as for a stream's reads (LambdaFailureDestination): the role allows
- * kinesis:SubscribeToShard on the consumer ("kinesis:SubscribeToShard" in the execution role for "a stream consumer
- * (enhanced fan-out)", https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html), by a policy created first. A
- * role with a managed policy this pack cannot read is not checked.
+ * What the role of a mapping that reads an enhanced fan-out consumer must allow, by a policy created first:
+ * - Lambda's list for a Kinesis mapping, "a standard iterator or enhanced fan-out consumer" alike: "Before you create an
+ *   event source mapping, you need to give your Lambda function permission to read from a Kinesis data stream. Lambda
+ *   needs the following permissions …: kinesis:DescribeStream, kinesis:DescribeStreamSummary, kinesis:GetRecords,
+ *   kinesis:GetShardIterator, kinesis:ListShards, kinesis:SubscribeToShard"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html; AWSLambdaKinesisExecutionRole v2 holds
+ *   these, ListStreams, and no kinesis:DescribeStreamConsumer);
+ * - on which ARN (Service Authorization Reference, list_amazonkinesisdatastreams.html): SubscribeToShard takes the
+ *   consumer resource type only; DescribeStream, GetRecords and GetShardIterator the stream.
+ * Held, as for a polled stream (LambdaFailureDestination, events.ts STREAM_SOURCES), to the stream reads that Lambda's
+ * refusal "Cannot access stream … Please ensure the role can perform the GetRecords, GetShardIterator, DescribeStream,
+ * ListShards, and ListStreams Actions on your stream" and the docs both name, on the consumer's stream (the consumer
+ * ARN's stream part), and to SubscribeToShard on the consumer. Not confirmed: which of these CreateEventSourceMapping
+ * itself checks for a consumer source (AWS documents no refusal wording for one); all are documented as needed before
+ * the mapping is created. kinesis:DescribeStreamConsumer is not required: no Lambda page and not the managed policy
+ * name it (CDK's StreamConsumer.grantRead and KCL grant it, for their own calls).
+ */
+const CONSUMER_STREAM_READS = ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator"];
+
+/** The stream an enhanced fan-out consumer's ARN names: the ARN up to `/consumer/`. */
+export function consumerStreamArn(consumerArn: string): string {
+  return consumerArn.replace(/\/consumer\/[^/]+$/, "");
+}
+
+/**
+ * A mapping that reads an enhanced fan-out consumer reads its stream's shards and subscribes to them as the function's
+ * role (CONSUMER_STREAM_READS above): the role allows the stream reads on the consumer's stream and
+ * kinesis:SubscribeToShard on the consumer, by policies the mapping depends on. A role with a managed policy this pack
+ * cannot read is not checked.
  */
 export const KINESIS_CONSUMER_ACCESS: DeployRule = {
   id: "KinesisConsumerAccess",
-  title: "Mappings of a Kinesis enhanced fan-out consumer come after a grant of kinesis:SubscribeToShard on it",
+  title: "Mappings of a Kinesis enhanced fan-out consumer come after grants of the stream reads on its stream and kinesis:SubscribeToShard on it",
+  // docs/deploy-rules.md cites this page; services-kinesis-create.html now holds the permission list quoted above.
   source: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -152,11 +178,23 @@ export const KINESIS_CONSUMER_ACCESS: DeployRule = {
       if (!role) continue;
       const { grants, complete } = roleGrants(graph, role);
       if (!complete) continue;
-      const allowing = granting(grants, "kinesis:SubscribeToShard", source.arn);
-      if (allowing.length === 0) {
-        findings.push(finding(this.id, mapping, `reads the consumer ${source.name}, but its function's role ${role.name} may not kinesis:SubscribeToShard on it; Lambda refuses the mapping`, `allow kinesis:SubscribeToShard on ${source.arn} in a policy of ${role.name}, and make the mapping depend on it`));
-      } else if (!allowing.some((g) => dependencyClosure(graph, mapping).has(g.carrier.urn))) {
-        findings.push(finding(this.id, mapping, `does not depend on ${allowing[0].carrier.name}, which grants ${role.name} kinesis:SubscribeToShard on the consumer ${source.name}; the engine may create the mapping first, and Lambda refuses it`, `add dependsOn: [${allowing[0].carrier.name}] to the mapping`));
+      const streamArn = consumerStreamArn(source.arn);
+      const needs = [
+        { actions: CONSUMER_STREAM_READS, arn: streamArn, on: `the stream ${streamArn}`, it: "the stream" },
+        { actions: ["kinesis:SubscribeToShard"], arn: source.arn, on: `the consumer ${source.name}`, it: "it" },
+      ];
+      const closure = dependencyClosure(graph, mapping);
+      for (const need of needs) {
+        const allowing = need.actions.map((action) => ({ action, grants: granting(grants, action, need.arn) }));
+        const missing = allowing.filter((a) => a.grants.length === 0).map((a) => a.action);
+        const late = allowing.find((a) => a.grants.length > 0 && !a.grants.some((g) => closure.has(g.carrier.urn)));
+        if (missing.length > 0) {
+          const reads = need.arn === source.arn ? `reads the consumer ${source.name}` : `reads the consumer ${source.name} of ${need.on}`;
+          findings.push(finding(this.id, mapping, `${reads}, but its function's role ${role.name} may not ${missing.join(", ")} on ${need.it}; Lambda needs ${missing.length > 1 ? "them" : "it"} before the mapping is created`, `allow ${missing.join(", ")} on ${need.arn} in a policy of ${role.name}, and make the mapping depend on it`));
+        } else if (late) {
+          const carrier = late.grants[0].carrier;
+          findings.push(finding(this.id, mapping, `does not depend on ${carrier.name}, which grants ${role.name} ${late.action} on ${need.on}; the engine may create the mapping first, and Lambda refuses it`, `add dependsOn: [${carrier.name}] to the mapping`));
+        }
       }
     }
     return findings;

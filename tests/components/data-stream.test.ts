@@ -101,6 +101,8 @@ describe("DataStream", () => {
       { Sid: "eventsSubscribeToShard", Effect: "Allow", Action: ["kinesis:SubscribeToShard"], Resource: [consumer.state.arn] },
       { Sid: "eventsReadKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [KEY] },
     ]);
+    // Only SubscribeToShard on the consumer (no DescribeStreamConsumer: Lambda's list does not name it), and nothing on `*`.
+    expect(statements.filter((s) => (s.Resource as string[]).some((r) => r === consumer.state.arn || r.includes("*")))).toEqual([statements[1]]);
     const producer = policyDocument(resource(graph, ROLE_POLICY, "events-producer-policy").inputs.policy).Statement;
     expect(producer.filter((s: { Sid?: string }) => s.Sid?.startsWith("events"))).toEqual([
       { Sid: "eventsPut", Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: [stream.state.arn] },
