@@ -167,7 +167,7 @@ export const KINESIS_CONSUMER_ACCESS: DeployRule = {
   id: "KinesisConsumerAccess",
   title: "Mappings of a Kinesis enhanced fan-out consumer come after grants of the stream reads on its stream and kinesis:SubscribeToShard on it",
   // docs/deploy-rules.md cites this page; services-kinesis-create.html now holds the permission list quoted above.
-  source: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html",
+  source: "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
