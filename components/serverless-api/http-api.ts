@@ -15,6 +15,7 @@ import { functionIntegrationTimeoutMs, type HttpApiVpcLink } from "./args";
 import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 import { httpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
+import { httpIdentitySource } from "./identity-source";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
 export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -56,10 +57,6 @@ export function cognitoIssuerOf(userPoolArn: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
 }
 
-/** REST's `method.request.header.Authorization` → HTTP's `$request.header.Authorization`. */
-function httpIdentitySource(source: string): string {
-  return source.replace(/^method\.request\./, "$request.");
-}
 
 /** `GET /api/albums/{albumId}` → `GET/api/albums/*` (the tail of the execute-api ARN API Gateway invokes with, any stage). */
 function sourceArnTail(route: RouteSpec): string {

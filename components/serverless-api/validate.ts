@@ -7,6 +7,7 @@ import { validateLogRetention } from "../log-retention";
 import { checkNumberInRange, checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
+import { identitySourceProblem, type IdentitySourceKind } from "./identity-source";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
 import { usagePlanKeyName } from "./usage-plans";
 import {
@@ -142,7 +143,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   if (aliased) validateCanaryAliases(fail, args, aliases);
   const authorizers = args.authorizers ?? {};
-  for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
+  for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer, args.kind ?? ApiKind.Rest);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
   const seen = new Map<string, string>();
   // A Lambda authorizer's function is a LambdaFunction like a route's, under the same parent: one name is one URN.
@@ -1026,19 +1027,35 @@ function validateAuth(fail: ArgFailure, argument: string, auth: ApiRouteAuth, au
   if (auth.scopes?.length && authorizers[auth.authorizer].type !== "cognito") fail(`${argument}.scopes`, auth.scopes, "only apply to Cognito authorizers", "Drop scopes or use a Cognito authorizer.");
 }
 
-function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAuthorizer): void {
+function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAuthorizer, kind: ApiKind): void {
   const where = `authorizers.${name}`;
   if (!NAME.test(name)) fail(where, name, "is not an authorizer name", "Use letters, digits and hyphens.");
   if (authorizer.type === "cognito") {
     if (!authorizer.userPoolArns?.length) fail(`${where}.userPoolArns`, authorizer.userPoolArns, "is empty", "Pass the user pool ARN(s), e.g. [auth.userPoolArn].");
+    validateIdentitySource(fail, where, authorizer.identitySource, kind === ApiKind.Http ? "jwt" : "cognito");
     return;
   }
   if (authorizer.type !== "token" && authorizer.type !== "request") fail(`${where}.type`, (authorizer as { type: string }).type, "is not an authorizer type", 'Use "cognito", "token" or "request".');
+  // The HTTP kind refuses Lambda authorizers (validateHttpKind), so these are REST's.
+  validateIdentitySource(fail, where, authorizer.identitySource, authorizer.type, (authorizer.resultTtlSeconds ?? 300) > 0);
   checkEntry(fail, `${where}.handler`, authorizer.handler);
   if (authorizer.function) validateFunction(fail, `${where}.function`, authorizer.function);
   // AuthorizerResultTtlInSeconds: "If it equals 0, authorization caching is disabled ... The maximum value is 3600, or 1
   // hour." (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html)
   checkWholeNumberInRange(fail, `${where}.resultTtlSeconds`, authorizer.resultTtlSeconds, { min: 0, max: 3600 }, { limit: "API Gateway's range", unit: "seconds" });
+}
+
+/**
+ * An authorizer's `identitySource` in the form its kind of authorizer takes (identity-source.ts has AWS's forms and
+ * words); unset takes the default, `method.request.header.Authorization`. `npm start` reads the same forms, so a value
+ * refused here would otherwise work locally and fail at pulumi up (the console's "Token source" asks for a bare
+ * header name).
+ */
+function validateIdentitySource(fail: ArgFailure, where: string, source: unknown, kind: IdentitySourceKind, cachingOn = true): void {
+  if (source === undefined) return;
+  if (typeof source !== "string") fail(`${where}.identitySource`, source, "is not a string", 'Write a mapping expression, e.g. "method.request.header.Authorization".');
+  const refused = identitySourceProblem(kind, source as string, cachingOn);
+  if (refused) fail(`${where}.identitySource`, source, refused.problem, `${refused.fix[0].toUpperCase()}${refused.fix.slice(1)}.`);
 }
 
 function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, aliases: AliasNames): void {
