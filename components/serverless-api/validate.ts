@@ -232,6 +232,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (plan.throttle) validateThrottle(fail, `usagePlans.${planName}.throttle`, plan.throttle);
   }
   validateUsagePlanKeyNames(fail, name, args);
+  validateUsagePlanKeyStages(fail, args, stageNames);
   const keyRoutes = Object.entries(args.routes ?? {}).filter(([, r]) => r?.apiKeyRequired);
   if (keyRoutes.length > 0 && Object.values(args.usagePlans ?? {}).every((p) => !p.apiKeys?.length)) {
     fail(`routes["${keyRoutes[0][0]}"].apiKeyRequired`, true, "needs an API key, but no usage plan has apiKeys; every call would be refused", "Add a usage plan with apiKeys, or drop apiKeyRequired.");
@@ -581,6 +582,36 @@ function validateUsagePlanKeyNames(fail: ArgFailure, apiName: string, args: Serv
         );
       }
       owners.set(name, { plan, key });
+    }
+  }
+}
+
+/**
+ * "An API key can be associated with more than one usage plan. A usage plan can be associated with more than one stage.
+ * However, a given API key can only be associated with one usage plan for each stage of your API."
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html, Note; the same in
+ * "Usage plans and API keys for REST APIs"). ServerlessApi shares a key between the plans that list it (usage-plans.ts),
+ * and a plan without `stages` covers every stage, so two plans listing one key must cover disjoint stages, or the second
+ * CreateUsagePlanKey is refused at pulumi up (as ConflictException by the API reference's error list; the exact message
+ * is not confirmed). Plans are checked in declaration order, so the error names the later plan and the earlier one.
+ */
+function validateUsagePlanKeyStages(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
+  /** `<key> <stage>` → the plan that holds the key on the stage. */
+  const holders = new Map<string, string>();
+  for (const [plan, { apiKeys, stages }] of Object.entries(args.usagePlans ?? {})) {
+    for (const key of new Set(apiKeys ?? [])) {
+      for (const stage of stages ?? stageNames) {
+        const earlier = holders.get(`${key} ${stage}`);
+        if (earlier !== undefined && earlier !== plan) {
+          fail(
+            `usagePlans.${plan}.apiKeys`,
+            key,
+            `is also in usage plan "${earlier}", and both cover stage "${stage}" (a plan without stages covers every stage); API Gateway associates an API key with one usage plan per stage ("a given API key can only be associated with one usage plan for each stage of your API"), so the second CreateUsagePlanKey is refused at pulumi up`,
+            `Give the plans disjoint stages (usagePlans.${plan}.stages and usagePlans.${earlier}.stages), or list key "${key}" in one plan.`,
+          );
+        }
+        holders.set(`${key} ${stage}`, plan);
+      }
     }
   }
 }
