@@ -75,7 +75,7 @@ describe("RealtimeApi plan", () => {
     const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
       const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
-      await record(() => new RealtimeApi("wsn", args({ functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
+      await record(() => new RealtimeApi("wsn", args({ accountCloudWatchRole: false, functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
       const warnings = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith('RealtimeApi "wsn"'));
       expect(warnings).toEqual([expect.stringMatching(/^RealtimeApi "wsn": routes\["ping"\] posts to connections from a VPC\. PostToConnection reaches this public WebSocket API only through a NAT gateway/)]);
     } finally {
