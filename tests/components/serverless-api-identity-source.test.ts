@@ -4,6 +4,7 @@
  * identity where API Gateway reads it — so a value that works locally is one AWS takes, and a REQUEST authorizer's
  * query string source works locally too.
  */
+import type { Input } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
@@ -146,5 +147,34 @@ describe("npm start reads the identity where API Gateway reads it", () => {
     } finally {
       gateway.close();
     }
+  });
+});
+
+describe("HTTP kind: a userPoolArns entry that is not a pool ARN (review 89, finding 5)", () => {
+  const http = (userPoolArn: Input<string>): ServerlessApiArgs => ({
+    kind: ApiKind.Http,
+    authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn], audience: ["client"] } },
+    routes: { "GET /me": { ...lambda, auth: { authorizer: "cognito" } } },
+  });
+
+  it("refuses a pool id, or a truncated ARN, at construction with the component's error", () => {
+    for (const value of ["us-east-1_AbC123", "arn:aws:cognito-idp:us-east-1:123456789012:userpool/"]) {
+      const error = refusalOf(http(value));
+      expect(error).toMatchObject({ component: "ServerlessApi", argument: "authorizers.cognito.userPoolArns[0]", value });
+      expect(error.problem).toMatch(/is not a Cognito user pool ARN; the HTTP kind derives its JWT authorizer's issuer/);
+      expect(error.fix).toMatch(/^Pass the pool's ARN, e\.g\. auth\.userPoolArn/);
+    }
+  });
+
+  it("refuses a pool id that arrives as an Output once it resolves, naming the argument (was: a TypeError in the apply)", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const resources = await record(() => new ServerlessApi("api", { ...http(pulumi.output("us-east-1_AbC123")) })).catch((error: unknown) => error);
+    expect(resources).toBeInstanceOf(ComponentArgError);
+    expect((resources as ComponentArgError).message).toMatch(/ServerlessApi "api": authorizers\.cognito\.userPoolArns\[0\] "us-east-1_AbC123" is not a Cognito user pool ARN/);
+  });
+
+  it("derives the issuer from a pool ARN", async () => {
+    const resources = await record(() => new ServerlessApi("api", http(pool)));
+    expect(ofType(resources, "aws:apigatewayv2/authorizer:Authorizer")[0].inputs.jwtConfiguration.issuer).toBe("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC123");
   });
 });
