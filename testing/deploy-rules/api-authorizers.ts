@@ -7,10 +7,11 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import { identitySourceProblem } from "../../components/serverless-api/identity-source";
-import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
 const V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
+const V2_API = "aws:apigatewayv2/api:Api";
 
 /**
  * REST TOKEN (the provider's default type) and COGNITO_USER_POOLS authorizers read one `method.request.header.<name>`;
@@ -37,7 +38,8 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
       if (refused) findings.push(finding("ApiAuthorizerIdentitySource", authorizer, `has identitySource "${source}" (type ${type}), which ${refused.problem}`, refused.fix));
     }
     for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
-      if (authorizer.inputs.authorizerType !== "JWT") continue;
+      // A JWT authorizer on a WebSocket API is ApiV2WebSocketAuthorizer's finding (WebSocket APIs take REQUEST only).
+      if (authorizer.inputs.authorizerType !== "JWT" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") continue;
       const sources = authorizer.inputs.identitySources;
       if (!Array.isArray(sources)) continue;
       const refused = sources.length === 1 && typeof sources[0] === "string" ? identitySourceProblem("jwt", sources[0]) : identitySourceProblem("jwt", sources.join(","));
