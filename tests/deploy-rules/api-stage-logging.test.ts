@@ -5,11 +5,14 @@
  * (The lead adds API_STAGE_LOGGING_FIXTURES to tests/deploy-rules/fixtures.test.ts.)
  */
 import { describe, expect, it } from "vitest";
-import { API_STAGE_LOGGING_RULES, checkDeployRules } from "../../testing/deploy-rules";
+import { REALTIME_ACCESS_LOG_FORMAT } from "../../components/realtime-api";
+import { HTTP_ACCESS_LOG_FORMAT } from "../../components/serverless-api/http-api";
+import { ACCESS_LOG_FORMAT } from "../../components/serverless-api/stages";
+import { API_STAGE_LOGGING_RULES, accessLogFormatHasRequestId, checkDeployRules } from "../../testing/deploy-rules";
 import { devContext, handBuilt, matches } from "./fixture";
 import { API_STAGE_LOGGING_FIXTURES, apisBesideAccount } from "./fixtures/api-stage-logging";
 
-describe("ApiStageLoggingAfterAccount", () => {
+describe("ApiStageLoggingAfterAccount and ApiAccessLogFormat", () => {
   it.each(API_STAGE_LOGGING_FIXTURES.map((f) => [f.title, f] as const))("finds %s", async (_, fixture) => {
     expect(matches(fixture.rule, checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context }), fixture.expected)).toEqual([]);
   });
@@ -28,5 +31,14 @@ describe("ApiStageLoggingAfterAccount", () => {
       handBuilt("aws:apigateway/stage:Stage", "rest-west", { restApi: "r1", stageName: "prod", region: "us-west-2", accessLogSettings: { destinationArn: "arn:aws:logs:us-west-2:123456789012:log-group:x", format: "$context.requestId" } }),
     ];
     expect(checkDeployRules(graph, devContext, API_STAGE_LOGGING_RULES)).toEqual([]);
+  });
+});
+
+describe("ApiAccessLogFormat", () => {
+  it("takes the components' three formats (a later edit cannot drop the request id), and either id alone", () => {
+    for (const format of [ACCESS_LOG_FORMAT, HTTP_ACCESS_LOG_FORMAT, REALTIME_ACCESS_LOG_FORMAT, "$context.requestId", "$context.extendedRequestId $context.status"]) {
+      expect(accessLogFormatHasRequestId(format), format).toBe(true);
+    }
+    expect(accessLogFormatHasRequestId("$context.requestTime $context.requestIdentity")).toBe(false);
   });
 });
