@@ -60,4 +60,34 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
   },
 };
 
-export const API_AUTHORIZER_RULES: readonly DeployRule[] = [API_AUTHORIZER_IDENTITY_SOURCE];
+/**
+ * An HTTP API's Lambda (REQUEST) authorizer names its payload format: "If you create a Lambda authorizer by using the AWS
+ * CLI, CloudFormation, or an SDK, you must specify an authorizerPayloadFormatVersion. The supported values are 1.0 and
+ * 2.0." (http-api-lambda-authorizer.html; the provider's docs: "Required for HTTP API Lambda authorizers"). ServerlessApi's
+ * HTTP kind builds JWT authorizers only, so this is for hand-built ones. Not checked, for want of AWS text quoting a
+ * refusal: simple responses with format 1.0. A WebSocket authorizer's HTTP-only settings are ApiV2WebSocketAuthorizer's.
+ */
+export const API_V2_HTTP_LAMBDA_AUTHORIZER: DeployRule = {
+  id: "ApiV2HttpLambdaAuthorizer",
+  title: "An HTTP API Lambda authorizer sets authorizerPayloadFormatVersion to 1.0 or 2.0",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html",
+  check(graph: Graph) {
+    const findings: DeployFinding[] = [];
+    for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
+      if (authorizer.inputs.authorizerType !== "REQUEST" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
+      const version = authorizer.inputs.authorizerPayloadFormatVersion;
+      if (version === "1.0" || version === "2.0") continue;
+      findings.push(
+        finding(
+          "ApiV2HttpLambdaAuthorizer",
+          authorizer,
+          `is a Lambda authorizer of an HTTP API with authorizerPayloadFormatVersion ${version === undefined ? "unset" : JSON.stringify(version)}; API Gateway requires "1.0" or "2.0" of one created outside the console`,
+          'set authorizerPayloadFormatVersion: "2.0" (or "1.0" for a REST-compatible event)',
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const API_AUTHORIZER_RULES: readonly DeployRule[] = [API_AUTHORIZER_IDENTITY_SOURCE, API_V2_HTTP_LAMBDA_AUTHORIZER];

@@ -8,7 +8,7 @@ import { API_AUTHORIZER_RULES, checkDeployRules } from "../../testing/deploy-rul
 import { devContext, handBuilt, matches } from "./fixture";
 import { API_AUTHORIZER_FIXTURES, httpAuthorized, restAuthorized } from "./fixtures/api-authorizers";
 
-describe("ApiAuthorizerIdentitySource", () => {
+describe("ApiAuthorizerIdentitySource and ApiV2HttpLambdaAuthorizer", () => {
   it.each(API_AUTHORIZER_FIXTURES.map((f) => [f.title, f] as const))("finds %s", async (_, fixture) => {
     expect(matches(fixture.rule, checkDeployRules(await fixture.build(), { ...devContext, ...fixture.context }), fixture.expected)).toEqual([]);
   });
@@ -17,7 +17,7 @@ describe("ApiAuthorizerIdentitySource", () => {
     expect(checkDeployRules([...(await restAuthorized()), ...(await httpAuthorized())], devContext, API_AUTHORIZER_RULES)).toEqual([]);
   });
 
-  it("takes every form AWS documents, and an unset source (the provider's default)", () => {
+  it("takes every form AWS documents, an unset source (the provider's default), and an HTTP Lambda authorizer with its payload format", () => {
     const rest = (name: string, inputs: Record<string, unknown>) => handBuilt("aws:apigateway/authorizer:Authorizer", name, { restApi: "api1", ...inputs });
     const graph = [
       rest("unset", {}),
@@ -27,6 +27,8 @@ describe("ApiAuthorizerIdentitySource", () => {
       rest("uncached", { type: "REQUEST", identitySource: "", authorizerResultTtlInSeconds: 0 }),
       handBuilt("aws:apigatewayv2/authorizer:Authorizer", "jwt", { apiId: "h", authorizerType: "JWT", identitySources: ["$request.querystring.access_token"] }),
       handBuilt("aws:apigatewayv2/authorizer:Authorizer", "ws", { apiId: "w", authorizerType: "REQUEST", identitySources: ["route.request.querystring.token"] }),
+      handBuilt("aws:apigatewayv2/api:Api", "http", { protocolType: "HTTP" }, { id: "h1" }),
+      handBuilt("aws:apigatewayv2/authorizer:Authorizer", "lambda", { apiId: "h1", authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"] }),
     ];
     expect(checkDeployRules(graph, devContext, API_AUTHORIZER_RULES)).toEqual([]);
   });
