@@ -70,7 +70,7 @@ export const API_STAGE_LOGGING_AFTER_ACCOUNT: DeployRule = {
 
 /**
  * "The access log format must include at least `$context.requestId` or `$context.extendedRequestId`. As a best
- * practice, include both in your log format." (REST: set-up-access-logging.html; "This is a requirement enforced by API
+ * practice, include both in your log format." (REST: "Access logging for REST APIs", set-up-access-logging.html; "This is a requirement enforced by API
  * Gateway", aws/aws-cdk#9687.) HTTP and WebSocket stages are held to the same here on CDK's word (aws-apigatewayv2
  * `IAccessLogSettings`: "The format must include either AccessLogFormat.contextRequestId() or
  * AccessLogFormat.contextExtendedRequestId()"); an AWS page saying so for v2 was not found. The components' three
@@ -80,7 +80,7 @@ export const API_STAGE_LOGGING_AFTER_ACCOUNT: DeployRule = {
 export const API_ACCESS_LOG_FORMAT: DeployRule = {
   id: "ApiAccessLogFormat",
   title: "An API stage's access log format includes $context.requestId or $context.extendedRequestId",
-  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const stage of [...ofType(graph, REST_STAGE), ...ofType(graph, V2_STAGE)]) {
