@@ -20,6 +20,7 @@ import { corsHeaderValues } from "../components/serverless-api/routes";
 import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
+import { REST_TOKEN_IDENTITY_SOURCE, httpIdentitySource, httpIdentitySourcePart, restIdentitySourceList, restIdentitySourcePart } from "../components/serverless-api/identity-source";
 import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, integrationRoleAuthorise, invokeAwsServiceIntegration, type AwsServiceIntegrationSpec, type IntegrationAuthorise } from "./aws-service-integration";
@@ -213,20 +214,20 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
   }
 
   async function lambdaAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "token" | "request" }>, request: IncomingMessage, event: APIGatewayProxyEvent, methodArn: string): Promise<HttpResult | AuthorizerContext> {
-    const header = headerOf(request, identityHeader(authorizer.identitySource));
-    if (!header) return unauthorized();
+    const identity = identityValues(authorizer, spec.kind, request, event);
+    if (!identity) return unauthorized();
     // "For an authorization-enabled method ARN … the maximum length is 1600 bytes. The path parameter values … can cause
     // the ARN length to exceed the limit. When this happens, the API client will receive a 414 Request URI too long
     // response." https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
     if (Buffer.byteLength(methodArn) > METHOD_ARN_MAX_BYTES) return json(414, { message: "Request URI too long" });
-    const cacheKey = `${authorizer.name}|${header}`;
+    const cacheKey = `${authorizer.name}|${identity.join("\n")}`;
     const cached = authorizerCache.get(cacheKey);
     let decision = cached && cached.expires > Date.now() ? cached : undefined;
     if (!decision) {
       const fn = spec.functions[authorizer.functionName];
       const authEvent =
         authorizer.type === "token"
-          ? { type: "TOKEN", authorizationToken: header, methodArn }
+          ? { type: "TOKEN", authorizationToken: identity[0], methodArn }
           : { type: "REQUEST", methodArn, resource: event.resource, path: event.path, httpMethod: event.httpMethod, headers: event.headers, multiValueHeaders: event.multiValueHeaders, queryStringParameters: event.queryStringParameters, multiValueQueryStringParameters: event.multiValueQueryStringParameters, pathParameters: event.pathParameters, stageVariables: event.stageVariables, requestContext: event.requestContext };
       let output: AuthorizerOutput | { problem: string };
       try {
@@ -271,8 +272,9 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
    * of a client in the audience passes a route without scopes. "API Gateway validates client_id only if aud is not
    * present" (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html).
    */
-  async function jwtAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, scopes: string[], request: IncomingMessage, requestId: string): Promise<HttpResult | AuthorizerContext> {
-    const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
+  async function jwtAuthorizer(authorizer: Extract<AuthorizerSpec, { type: "cognito" }>, scopes: string[], request: IncomingMessage, event: APIGatewayProxyEvent): Promise<HttpResult | AuthorizerContext> {
+    const requestId = event.requestContext.requestId;
+    const token = bearerToken(identityValues(authorizer, spec.kind, request, event)?.[0]);
     if (!token) return jwtRefusal(401, requestId);
     // cognitoClaims checks the signature, issuer and expiry with the client the token names; the audience is checked next.
     const verified = await cognitoClaims(authorizer, token, "any");
@@ -301,8 +303,8 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const authorizer = spec.authorizers.find((a) => a.name === auth.authorizer)!;
     const methodArn = `${executionArn}/${stage.name}/${route.method === "ANY" ? event.httpMethod : route.method}${event.path}`;
     if (authorizer.type !== "cognito") return lambdaAuthorizer(authorizer, request, event, methodArn);
-    if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event.requestContext.requestId);
-    const token = bearerToken(headerOf(request, identityHeader(authorizer.identitySource)));
+    if (spec.kind === ApiKind.Http) return jwtAuthorizer(authorizer, auth.scopes, request, event);
+    const token = bearerToken(identityValues(authorizer, spec.kind, request, event)?.[0]);
     if (!token) return unauthorized();
     const verified = await cognitoClaims(authorizer, token, auth.scopes.length > 0 ? "access" : "id");
     if (!verified) return unauthorized();
@@ -654,8 +656,37 @@ function inRanges(ranges: BlockList, address: string): boolean {
   return ranges.check(address, isIPv4(address) ? "ipv4" : "ipv6");
 }
 
-function identityHeader(identitySource: string): string {
-  return identitySource.replace(/^method\.request\.header\./, "").toLowerCase();
+/**
+ * The values of an authorizer's identity sources in a request, read where API Gateway reads them
+ * (components/serverless-api/identity-source.ts: a REST TOKEN/Cognito authorizer one header, a REQUEST authorizer each
+ * header, query string, stage variable or context variable listed, the HTTP kind's JWT authorizer one header or query
+ * string); undefined when one is missing or empty, which API Gateway answers 401 without calling the authorizer. The
+ * component refuses any other spelling at construction, so none reaches here (a part that does not parse reads as
+ * missing, never as a header of that name).
+ */
+function identityValues(authorizer: AuthorizerSpec, kind: ApiKind, request: IncomingMessage, event: APIGatewayProxyEvent): string[] | undefined {
+  const parts =
+    kind === ApiKind.Http
+      ? [httpIdentitySourcePart(httpIdentitySource(authorizer.identitySource))]
+      : authorizer.type === "request"
+        ? restIdentitySourceList(authorizer.identitySource).map(restIdentitySourcePart)
+        : [REST_TOKEN_IDENTITY_SOURCE.test(authorizer.identitySource) ? restIdentitySourcePart(authorizer.identitySource) : undefined];
+  const values: string[] = [];
+  for (const part of parts) {
+    const value =
+      part === undefined
+        ? undefined
+        : part.location === "header"
+          ? headerOf(request, part.name)
+          : part.location === "querystring"
+            ? event.queryStringParameters?.[part.name]
+            : part.location === "stageVariables"
+              ? event.stageVariables?.[part.name]
+              : part.name.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), event.requestContext);
+    if (value === undefined || value === null || String(value) === "") return undefined;
+    values.push(String(value));
+  }
+  return values;
 }
 
 function headerOf(request: IncomingMessage, name: string): string | undefined {

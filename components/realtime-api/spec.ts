@@ -75,6 +75,14 @@ export interface RealtimeApiArgs {
   /** Execution logging level of the stage's routes. @default "ERROR" */
   executionLogLevel?: string;
   /**
+   * The stage always logs (access logs, and execution logs unless `executionLogLevel` is "OFF"), which API Gateway
+   * refuses until the account's CloudWatch Logs role is set in the region (docs/api-gateway-account.md). RealtimeApi
+   * does not set it: order it after the ServerlessApi that does (`{ dependsOn: [api.nodes.account] }`), or pass
+   * `false` to say another stack or a one-off setup has set it. Unset, and with no `aws.apigateway.Account` in its
+   * `dependsOn`, the component warns at preview. `true` is refused (a ServerlessApi owns the setting).
+   */
+  accountCloudWatchRole?: false;
+  /**
    * Custom domain (`wss://<name>`) with a regional ACM certificate in the API's region; DNS records come from elsewhere.
    * For a certificate this program requests, pass its `aws.acm.CertificateValidation`'s `certificateArn`, not the
    * certificate's `arn`: the validation exists only once ACM has issued the certificate, and API Gateway refuses a domain
@@ -221,6 +229,14 @@ export function validateArgs(fail: ArgFailure, name: string, args: RealtimeApiAr
     fail("throttle", args.throttle, "is not a throttle", "Use { rateLimit: <requests/second > 0>, burstLimit: <whole number ≥ 1> }.");
   }
   validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
+  if (args.accountCloudWatchRole !== undefined && args.accountCloudWatchRole !== false) {
+    fail(
+      "accountCloudWatchRole",
+      args.accountCloudWatchRole,
+      "is not false; RealtimeApi does not set the account's CloudWatch Logs role (a ServerlessApi with accountCloudWatchRole: true does)",
+      "Pass { dependsOn: [api.nodes.account] } to order the stage after the ServerlessApi that sets it, or accountCloudWatchRole: false when it is set elsewhere.",
+    );
+  }
   if (args.executionLogLevel !== undefined && !LOG_LEVELS.includes(args.executionLogLevel)) {
     fail("executionLogLevel", args.executionLogLevel, "is not a WebSocket stage logging level", 'Use "ERROR" (default), "INFO" or "OFF".');
   }

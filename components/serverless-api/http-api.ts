@@ -15,6 +15,8 @@ import { functionIntegrationTimeoutMs, type HttpApiVpcLink } from "./args";
 import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 import { httpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
+import { httpIdentitySource } from "./identity-source";
+import { ComponentArgError } from "../errors";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
 export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -50,16 +52,42 @@ export interface HttpApiResources {
   domainName?: aws.apigatewayv2.DomainName;
 }
 
-/** `arn:aws:cognito-idp:<region>:<account>:userpool/<id>` → the pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<id>`. */
-export function cognitoIssuerOf(userPoolArn: string): string {
-  const [, , , region, , resource] = userPoolArn.split(":");
-  return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
+/**
+ * A Cognito user pool ARN: "arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}" (CreateAuthorizer
+ * `providerARNs`, https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html), the pool id as Cognito's
+ * API patterns a `UserPoolId`, `[\w-]+_[0-9a-zA-Z]+` (e.g. https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html).
+ */
+const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
+
+/**
+ * Why `value` is not a user pool ARN the HTTP kind can derive its JWT issuer from (undefined: it is one). A pool id
+ * (`us-east-1_AbC123`, which UserAuth exposes beside the ARN) would otherwise fail inside the issuer's apply with a
+ * TypeError naming neither the component nor the argument, and a truncated ARN would give a wrong issuer (every token 401).
+ */
+export function userPoolArnProblem(argument: string, value: string): { problem: string; fix: string } | undefined {
+  if (USER_POOL_ARN.test(value)) return undefined;
+  return {
+    problem: "is not a Cognito user pool ARN; the HTTP kind derives its JWT authorizer's issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>) from it",
+    fix: `Pass the pool's ARN, e.g. auth.userPoolArn (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>), in ${argument}.`,
+  };
 }
 
-/** REST's `method.request.header.Authorization` → HTTP's `$request.header.Authorization`. */
-function httpIdentitySource(source: string): string {
-  return source.replace(/^method\.request\./, "$request.");
+/** `arn:aws:cognito-idp:<region>:<account>:userpool/<id>` → the pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<id>`. */
+export function cognitoIssuerOf(userPoolArn: string): string {
+  const [, region, poolId] = USER_POOL_ARN.exec(userPoolArn)!;
+  return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
 }
+
+/** The issuer of an HTTP-kind authorizer's pool, refusing (as construction does for a plain string) an ARN that is not a pool's once it resolves. */
+function issuerOf(name: string, authorizer: string, userPoolArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(userPoolArn).apply((arn) => {
+    const argument = `authorizers.${authorizer}.userPoolArns[0]`;
+    const refused = userPoolArnProblem(argument, arn);
+    if (refused) throw new ComponentArgError("ServerlessApi", name, argument, arn, refused.problem, refused.fix);
+    return cognitoIssuerOf(arn);
+  });
+}
+
 
 /** `GET /api/albums/{albumId}` → `GET/api/albums/*` (the tail of the execute-api ARN API Gateway invokes with, any stage). */
 function sourceArnTail(route: RouteSpec): string {
@@ -100,7 +128,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
         identitySources: [httpIdentitySource(a.identitySource)],
         // The pool's issuer and its app clients: API Gateway checks signature, expiry, iss and aud/client_id.
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
-        jwtConfiguration: { issuer: pulumi.output(a.userPoolArns[0]).apply(cognitoIssuerOf), audiences: a.audience },
+        jwtConfiguration: { issuer: issuerOf(name, a.name, a.userPoolArns[0]), audiences: a.audience },
         region,
       },
       { parent },

@@ -150,7 +150,10 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const authorizers = createAuthorizers(name, this.spec, api, snapshot, this);
     const region = regionOf(this.spec.region, this);
     const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
-    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this);
+    // The component's own dependsOn (e.g. the account setting another API of the stack owns: a stage that logs is
+    // refused before it exists, deploy rule ApiStageLoggingAfterAccount) also orders the stages and their method settings.
+    const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this, after as pulumi.Input<pulumi.Resource>[]);
     warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
     // A route's NLB changed while a canary runs would fail the update at the end: told, not refused (the state is not visible here).
     const linkWarning = canaryVpcLinkWarning(name, this.spec);

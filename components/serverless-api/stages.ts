@@ -96,6 +96,8 @@ export function createStages(
   functions: Map<string, LambdaFunction>,
   snapshot: ApiSnapshot,
   parent: pulumi.Resource,
+  /** The component's own dependsOn (e.g. another API's account setting), which Pulumi does not pass to its children. */
+  after: pulumi.Input<pulumi.Resource>[] = [],
 ): StageResources {
   const region = spec.region;
   const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region }, { parent });
@@ -133,7 +135,7 @@ export function createStages(
         )
       : undefined;
     if (canaryLog) canaryExecutionLogs.set(stageSpec.name, canaryLog);
-    const logging = [...(account ? [account] : []), executionLog, ...(canaryLog ? [canaryLog, canaryAccessLogs!] : [])];
+    const logging = [...after, ...(account ? [account] : []), executionLog, ...(canaryLog ? [canaryLog, canaryAccessLogs!] : [])];
     const stage = new aws.apigateway.Stage(
       `${name}-stage-${stageSpec.name}`,
       {
@@ -290,6 +292,12 @@ function createAccountLogging(name: string, spec: ServerlessApiSpec, parent: pul
 }
 
 /**
+ * API Gateway's refusal of logging before the account's CloudWatch Logs role is set (sst/ion#373 quotes it for a
+ * WebSocket stage; the deploy rule ApiStageLoggingAfterAccount and RealtimeApi's warning quote it too).
+ */
+export const ACCOUNT_ROLE_REFUSAL = "CloudWatch Logs role ARN must be set in account settings to enable logging";
+
+/**
  * Without the account's CloudWatch role, API Gateway refuses stages with access logging and method
  * settings with a logging level ("CloudWatch Logs role ARN must be set in account settings to enable
  * logging"), at deploy time. The program cannot read the account setting (the provider has no data
@@ -301,7 +309,7 @@ export function warnAccountRoleUndecided(name: string, spec: ServerlessApiSpec, 
   void pulumi.log.warn(
     `ServerlessApi "${name}": accountCloudWatchRole is false (the default), so this stack does not set API Gateway's account-wide CloudWatch Logs ` +
       `role in ${spec.region ?? "the provider's region"}. Its stages log (access logs and ${spec.executionLogLevel} execution logs), which API Gateway ` +
-      `refuses with "CloudWatch Logs role ARN must be set in account settings to enable logging" until that role is set. Let exactly one stack per ` +
+      `refuses with "${ACCOUNT_ROLE_REFUSAL}" until that role is set. Let exactly one stack per ` +
       `account and region own it (accountCloudWatchRole: true), or set it once by hand, then pass accountCloudWatchRole: false to say it is owned ` +
       `elsewhere: docs/api-gateway-account.md.`,
     parent,

@@ -7,6 +7,8 @@ import { validateLogRetention } from "../log-retention";
 import { checkNumberInRange, checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
+import { identitySourceProblem, type IdentitySourceKind } from "./identity-source";
+import { userPoolArnProblem } from "./http-api";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
 import { usagePlanKeyName } from "./usage-plans";
 import {
@@ -142,7 +144,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   }
   if (aliased) validateCanaryAliases(fail, args, aliases);
   const authorizers = args.authorizers ?? {};
-  for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer);
+  for (const [authorizerName, authorizer] of Object.entries(authorizers)) validateAuthorizer(fail, authorizerName, authorizer, args.kind ?? ApiKind.Rest);
   if (args.defaultAuth !== undefined) validateAuth(fail, "defaultAuth", args.defaultAuth, authorizers);
   const seen = new Map<string, string>();
   // A Lambda authorizer's function is a LambdaFunction like a route's, under the same parent: one name is one URN.
@@ -231,6 +233,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
     if (plan.throttle) validateThrottle(fail, `usagePlans.${planName}.throttle`, plan.throttle);
   }
   validateUsagePlanKeyNames(fail, name, args);
+  validateUsagePlanKeyStages(fail, args, stageNames);
   const keyRoutes = Object.entries(args.routes ?? {}).filter(([, r]) => r?.apiKeyRequired);
   if (keyRoutes.length > 0 && Object.values(args.usagePlans ?? {}).every((p) => !p.apiKeys?.length)) {
     fail(`routes["${keyRoutes[0][0]}"].apiKeyRequired`, true, "needs an API key, but no usage plan has apiKeys; every call would be refused", "Add a usage plan with apiKeys, or drop apiKeyRequired.");
@@ -385,6 +388,12 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
     const { userPoolArns, audience } = authorizer as { userPoolArns: unknown[]; audience?: unknown[] };
     // A JWT authorizer has one issuer: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
     if (userPoolArns?.length !== 1) fail(`authorizers.${authorizerName}.userPoolArns`, userPoolArns, "must name exactly one user pool on an HTTP API (a JWT authorizer has one issuer)", "Declare one authorizer per pool.");
+    // An Output is checked once it resolves (http-api.ts issuerOf).
+    if (typeof userPoolArns[0] === "string") {
+      const argument = `authorizers.${authorizerName}.userPoolArns[0]`;
+      const refused = userPoolArnProblem(argument, userPoolArns[0]);
+      if (refused) fail(argument, userPoolArns[0], refused.problem, refused.fix);
+    }
     if (!audience?.length) {
       fail(`authorizers.${authorizerName}.audience`, audience, "is empty; a JWT authorizer accepts only tokens for its audience", "Pass the app client ids, e.g. [auth.clientId].");
     }
@@ -580,6 +589,36 @@ function validateUsagePlanKeyNames(fail: ArgFailure, apiName: string, args: Serv
         );
       }
       owners.set(name, { plan, key });
+    }
+  }
+}
+
+/**
+ * "An API key can be associated with more than one usage plan. A usage plan can be associated with more than one stage.
+ * However, a given API key can only be associated with one usage plan for each stage of your API."
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html, Note; the same in
+ * "Usage plans and API keys for REST APIs"). ServerlessApi shares a key between the plans that list it (usage-plans.ts),
+ * and a plan without `stages` covers every stage, so two plans listing one key must cover disjoint stages, or the second
+ * CreateUsagePlanKey is refused at pulumi up (as ConflictException by the API reference's error list; the exact message
+ * is not confirmed). Plans are checked in declaration order, so the error names the later plan and the earlier one.
+ */
+function validateUsagePlanKeyStages(fail: ArgFailure, args: ServerlessApiArgs, stageNames: readonly string[]): void {
+  /** `<key> <stage>` → the plan that holds the key on the stage. */
+  const holders = new Map<string, string>();
+  for (const [plan, { apiKeys, stages }] of Object.entries(args.usagePlans ?? {})) {
+    for (const key of new Set(apiKeys ?? [])) {
+      for (const stage of stages ?? stageNames) {
+        const earlier = holders.get(`${key} ${stage}`);
+        if (earlier !== undefined && earlier !== plan) {
+          fail(
+            `usagePlans.${plan}.apiKeys`,
+            key,
+            `is also in usage plan "${earlier}", and both cover stage "${stage}" (a plan without stages covers every stage); API Gateway associates an API key with one usage plan per stage ("a given API key can only be associated with one usage plan for each stage of your API"), so the second CreateUsagePlanKey is refused at pulumi up`,
+            `Give the plans disjoint stages (usagePlans.${plan}.stages and usagePlans.${earlier}.stages), or list key "${key}" in one plan.`,
+          );
+        }
+        holders.set(`${key} ${stage}`, plan);
+      }
     }
   }
 }
@@ -1026,19 +1065,35 @@ function validateAuth(fail: ArgFailure, argument: string, auth: ApiRouteAuth, au
   if (auth.scopes?.length && authorizers[auth.authorizer].type !== "cognito") fail(`${argument}.scopes`, auth.scopes, "only apply to Cognito authorizers", "Drop scopes or use a Cognito authorizer.");
 }
 
-function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAuthorizer): void {
+function validateAuthorizer(fail: ArgFailure, name: string, authorizer: ApiAuthorizer, kind: ApiKind): void {
   const where = `authorizers.${name}`;
   if (!NAME.test(name)) fail(where, name, "is not an authorizer name", "Use letters, digits and hyphens.");
   if (authorizer.type === "cognito") {
     if (!authorizer.userPoolArns?.length) fail(`${where}.userPoolArns`, authorizer.userPoolArns, "is empty", "Pass the user pool ARN(s), e.g. [auth.userPoolArn].");
+    validateIdentitySource(fail, where, authorizer.identitySource, kind === ApiKind.Http ? "jwt" : "cognito");
     return;
   }
   if (authorizer.type !== "token" && authorizer.type !== "request") fail(`${where}.type`, (authorizer as { type: string }).type, "is not an authorizer type", 'Use "cognito", "token" or "request".');
+  // The HTTP kind refuses Lambda authorizers (validateHttpKind), so these are REST's.
+  validateIdentitySource(fail, where, authorizer.identitySource, authorizer.type, (authorizer.resultTtlSeconds ?? 300) > 0);
   checkEntry(fail, `${where}.handler`, authorizer.handler);
   if (authorizer.function) validateFunction(fail, `${where}.function`, authorizer.function);
   // AuthorizerResultTtlInSeconds: "If it equals 0, authorization caching is disabled ... The maximum value is 3600, or 1
   // hour." (https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html)
   checkWholeNumberInRange(fail, `${where}.resultTtlSeconds`, authorizer.resultTtlSeconds, { min: 0, max: 3600 }, { limit: "API Gateway's range", unit: "seconds" });
+}
+
+/**
+ * An authorizer's `identitySource` in the form its kind of authorizer takes (identity-source.ts has AWS's forms and
+ * words); unset takes the default, `method.request.header.Authorization`. `npm start` reads the same forms, so a value
+ * refused here would otherwise work locally and fail at pulumi up (the console's "Token source" asks for a bare
+ * header name).
+ */
+function validateIdentitySource(fail: ArgFailure, where: string, source: unknown, kind: IdentitySourceKind, cachingOn = true): void {
+  if (source === undefined) return;
+  if (typeof source !== "string") fail(`${where}.identitySource`, source, "is not a string", 'Write a mapping expression, e.g. "method.request.header.Authorization".');
+  const refused = identitySourceProblem(kind, source as string, cachingOn);
+  if (refused) fail(`${where}.identitySource`, source, refused.problem, `${refused.fix[0].toUpperCase()}${refused.fix.slice(1)}.`);
 }
 
 function validateStage(fail: ArgFailure, name: string, stage: ApiStage, aliased: boolean, aliases: AliasNames): void {

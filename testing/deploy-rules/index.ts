@@ -7,6 +7,9 @@ import type { Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
 import { ACCOUNT_QUOTA_PROJECT_RULES, ACCOUNT_QUOTA_PROJECT_WARNING_RULES, ACCOUNT_QUOTA_RULES, ACCOUNT_QUOTA_WARNING_RULES } from "./account-quotas";
 import { ACM_RULES, ACM_WARNING_RULES } from "./acm";
+import { API_AUTHORIZER_RULES } from "./api-authorizers";
+import { API_STAGE_LOGGING_RULES } from "./api-stage-logging";
+import { API_USAGE_PLAN_RULES } from "./api-usage-plans";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
 import { APIGATEWAYV2_RULES } from "./apigatewayv2";
 import { BACKUP_RULES } from "./backup";
@@ -36,7 +39,7 @@ import { VPC_RULES } from "./vpc";
 import { WAF_RULES } from "./waf";
 
 /** Rules over one stack's recorded plan. */
-export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
+export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMBDA_EDGE_RULES, ...APIGATEWAY_RULES, ...APIGATEWAYV2_RULES, ...API_AUTHORIZER_RULES, ...API_USAGE_PLAN_RULES, ...API_STAGE_LOGGING_RULES, ...COGNITO_RULES, ...DYNAMODB_RULES, ...LAMBDA_RULES, ...S3_RULES, ...EVENT_RULES, ...EVENTBRIDGE_RULES, ...SQS_RULES, ...SNS_RULES, ...STATES_RULES, ...IAM_RULES, ...TAG_RULES, ...WAF_RULES, ...CLOUDWATCH_RULES, ...BACKUP_RULES, ...VPC_RULES, ...ROUTE53_RULES, ...SECRET_RULES, ...ACM_RULES, ...NAME_RULES, ...REGION_RULES, ...ACCOUNT_QUOTA_RULES, ...KINESIS_RULES, ...RDS_RULES, ...KMS_RULES, ...ECR_RULES];
 
 /**
  * Rules whose findings are warnings, not failures: what AWS refuses only under a default quota that an account may
@@ -85,6 +88,9 @@ export function checkProjectDeployWarnings(stacks: readonly StackPlan[], rules: 
 
 export * from "./account-quotas";
 export * from "./acm";
+export * from "./api-authorizers";
+export * from "./api-stage-logging";
+export * from "./api-usage-plans";
 export * from "./apigateway";
 export * from "./apigatewayv2";
 export * from "./backup";

@@ -75,7 +75,7 @@ describe("RealtimeApi plan", () => {
     const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
       const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] };
-      await record(() => new RealtimeApi("wsn", args({ functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
+      await record(() => new RealtimeApi("wsn", args({ accountCloudWatchRole: false, functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
       const warnings = warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith('RealtimeApi "wsn"'));
       expect(warnings).toEqual([expect.stringMatching(/^RealtimeApi "wsn": routes\["ping"\] posts to connections from a VPC\. PostToConnection reaches this public WebSocket API only through a NAT gateway/)]);
     } finally {
@@ -87,7 +87,7 @@ describe("RealtimeApi plan", () => {
     const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
       const vpc = { subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"], internetEgress: true };
-      const graph = await record(() => new RealtimeApi("wse", args({ functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
+      const graph = await record(() => new RealtimeApi("wse", args({ accountCloudWatchRole: false, functionDefaults: { vpc }, routes: { $connect: { handler: echo }, ping: { handler: echo, postsToConnections: true }, $default: { handler: echo } } })));
       expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => m.startsWith('RealtimeApi "wse"'))).toEqual([]);
       expect(resource(graph, "aws:lambda/function:Function", "wse-ping-function").inputs.vpcConfig).toEqual({ subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds });
     } finally {

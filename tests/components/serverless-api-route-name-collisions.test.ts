@@ -125,8 +125,8 @@ describe("REST: a usage plan's key is named <api>-plan-<plan>-<key>", () => {
     expect(error.message).toMatch(/is listed twice in usage plan "pro"/);
   });
 
-  // On different stages: one key in two plans of one stage is refused by CreateUsagePlanKey with a ConflictException
-  // by third-party reports (not confirmed in AWS's docs, so not refused here).
+  // On different stages: "a given API key can only be associated with one usage plan for each stage of your API", so
+  // one key in two plans of one stage is refused (serverless-api-usage-plans.test.ts).
   it("takes one key in two plans whose names share a prefix", async () => {
     const stages = { eu: {}, us: {} };
     const keys = await namesOf({ routes: keyed, stages, usagePlans: { "pro-eu": { apiKeys: ["mobile"], stages: ["eu"] }, pro: { apiKeys: ["mobile"], stages: ["us"] } } }, "aws:apigateway/usagePlanKey:UsagePlanKey");

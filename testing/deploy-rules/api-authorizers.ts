@@ -1,0 +1,93 @@
+/**
+ * API Gateway authorizers' identity sources, for any program (ServerlessApi refuses the same values at construction;
+ * a hand-built `aws.apigateway.Authorizer` or `aws.apigatewayv2.Authorizer` is checked only here). Neither provider
+ * validates the value (terraform-provider-aws `apigateway/authorizer.go` `identity_source` and `apigatewayv2/authorizer.go`
+ * `identity_sources` are plain strings), so CreateAuthorizer refuses it at pulumi up, after preview passed.
+ * The forms and AWS's words are in components/serverless-api/identity-source.ts, which this rule shares.
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import { identitySourceProblem } from "../../components/serverless-api/identity-source";
+import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+
+const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
+const V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
+const V2_API = "aws:apigatewayv2/api:Api";
+
+/**
+ * REST TOKEN (the provider's default type) and COGNITO_USER_POOLS authorizers read one `method.request.header.<name>`;
+ * REQUEST authorizers a comma-separated list of header, query string, stage variable and context expressions; an HTTP
+ * API's JWT authorizer one `$request.header.<name>` or `$request.querystring.<name>`. An unset REST source is the
+ * provider's default, `method.request.header.Authorization`; an empty REQUEST source is left alone here (whether the
+ * provider sends it or its default is not confirmed), as are v2 REQUEST authorizers (WebSocket: RealtimeApi checks them).
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
+ * https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html
+ */
+export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
+  id: "ApiAuthorizerIdentitySource",
+  title: "An API Gateway authorizer's identity source is in the form its type takes",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html",
+  check(graph: Graph) {
+    const findings: DeployFinding[] = [];
+    for (const authorizer of ofType(graph, REST_AUTHORIZER)) {
+      const type = String(authorizer.inputs.type ?? "TOKEN");
+      const source = authorizer.inputs.identitySource;
+      if (typeof source !== "string") continue;
+      const kind = type === "COGNITO_USER_POOLS" ? "cognito" : type === "REQUEST" ? "request" : "token";
+      if (kind === "request" && source.trim() === "") continue;
+      const refused = identitySourceProblem(kind, source);
+      if (refused) findings.push(finding("ApiAuthorizerIdentitySource", authorizer, `has identitySource "${source}" (type ${type}), which ${refused.problem}`, refused.fix));
+    }
+    for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
+      // A JWT authorizer on a WebSocket API is ApiV2WebSocketAuthorizer's finding (WebSocket APIs take REQUEST only).
+      if (authorizer.inputs.authorizerType !== "JWT" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") continue;
+      const sources = authorizer.inputs.identitySources;
+      if (!Array.isArray(sources)) continue;
+      const refused = sources.length === 1 && typeof sources[0] === "string" ? identitySourceProblem("jwt", sources[0]) : identitySourceProblem("jwt", sources.join(","));
+      // The HTTP kind's REST spelling is ServerlessApi's to rewrite; the API takes only the $request form.
+      const restSpelling = sources.length === 1 && /^method\.request\./.test(String(sources[0]));
+      if (refused || restSpelling) {
+        findings.push(
+          finding(
+            "ApiAuthorizerIdentitySource",
+            authorizer,
+            `has identitySources ${JSON.stringify(sources)} (type JWT), which ${refused?.problem ?? "is REST's spelling; an HTTP API JWT authorizer reads a single $request.header.<name> or $request.querystring.<name>"}`,
+            refused?.fix ?? `write "${String(sources[0]).replace(/^method\.request\./, "$request.")}"`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * An HTTP API's Lambda (REQUEST) authorizer names its payload format: "If you create a Lambda authorizer by using the AWS
+ * CLI, CloudFormation, or an SDK, you must specify an authorizerPayloadFormatVersion. The supported values are 1.0 and
+ * 2.0." (http-api-lambda-authorizer.html; the provider's docs: "Required for HTTP API Lambda authorizers"). ServerlessApi's
+ * HTTP kind builds JWT authorizers only, so this is for hand-built ones. Not checked, for want of AWS text quoting a
+ * refusal: simple responses with format 1.0. A WebSocket authorizer's HTTP-only settings are ApiV2WebSocketAuthorizer's.
+ */
+export const API_V2_HTTP_LAMBDA_AUTHORIZER: DeployRule = {
+  id: "ApiV2HttpLambdaAuthorizer",
+  title: "An HTTP API Lambda authorizer sets authorizerPayloadFormatVersion to 1.0 or 2.0",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html",
+  check(graph: Graph) {
+    const findings: DeployFinding[] = [];
+    for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
+      if (authorizer.inputs.authorizerType !== "REQUEST" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
+      const version = authorizer.inputs.authorizerPayloadFormatVersion;
+      if (version === "1.0" || version === "2.0") continue;
+      findings.push(
+        finding(
+          "ApiV2HttpLambdaAuthorizer",
+          authorizer,
+          `is a Lambda authorizer of an HTTP API with authorizerPayloadFormatVersion ${version === undefined ? "unset" : JSON.stringify(version)}; API Gateway requires "1.0" or "2.0" of one created outside the console`,
+          'set authorizerPayloadFormatVersion: "2.0" (or "1.0" for a REST-compatible event)',
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const API_AUTHORIZER_RULES: readonly DeployRule[] = [API_AUTHORIZER_IDENTITY_SOURCE, API_V2_HTTP_LAMBDA_AUTHORIZER];

@@ -1,0 +1,123 @@
+/**
+ * API Gateway usage plans, for any program (ServerlessApi refuses the same at construction, validate.ts
+ * `validateUsagePlanKeyStages`): one API key in one usage plan per API stage.
+ */
+import { ofType, type Graph } from "../../local/offline/graph";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+
+const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
+const USAGE_PLAN_KEY = "aws:apigateway/usagePlanKey:UsagePlanKey";
+
+/** A usage plan's API stages as `<api id> <stage name>` (its resolved `apiStages`). */
+export function usagePlanStages(plan: { inputs: Record<string, any> }): string[] {
+  const stages = Array.isArray(plan.inputs.apiStages) ? plan.inputs.apiStages : [];
+  return stages.filter((s: any) => typeof s?.apiId === "string" && typeof s?.stage === "string").map((s: any) => `${s.apiId} ${s.stage}`);
+}
+
+/**
+ * "An API key can be associated with more than one usage plan. A usage plan can be associated with more than one stage.
+ * However, a given API key can only be associated with one usage plan for each stage of your API." Two UsagePlanKeys
+ * of one key (`keyId`) in plans (`usagePlanId`) whose `apiStages` share an API stage: the second CreateUsagePlanKey is
+ * refused (ConflictException by the API reference's error list; the exact message is not confirmed). Keys and plans
+ * are compared by the ids the plan resolved, so a key or plan outside the plan (an id string) counts too.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html
+ */
+export const API_USAGE_PLAN_KEY_STAGE: DeployRule = {
+  id: "ApiUsagePlanKeyStage",
+  title: "An API key is in at most one usage plan per API stage",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html",
+  check(graph: Graph) {
+    const findings: DeployFinding[] = [];
+    const plans = new Map(ofType(graph, USAGE_PLAN).map((plan) => [plan.id, plan]));
+    /** `<key id> <api id> <stage>` → the usage plan key that holds it first. */
+    const holders = new Map<string, { name: string; planName: string }>();
+    for (const planKey of ofType(graph, USAGE_PLAN_KEY)) {
+      const { keyId, usagePlanId } = planKey.inputs;
+      const plan = typeof usagePlanId === "string" ? plans.get(usagePlanId) : undefined;
+      if (typeof keyId !== "string" || !plan) continue;
+      for (const stage of usagePlanStages(plan)) {
+        const earlier = holders.get(`${keyId} ${stage}`);
+        if (earlier && earlier.planName !== plan.name) {
+          const [apiId, stageName] = stage.split(" ");
+          findings.push(
+            finding(
+              "ApiUsagePlanKeyStage",
+              planKey,
+              `puts API key ${keyId} in usage plan ${plan.name}, which covers stage "${stageName}" of REST API ${apiId}, where usage plan key ${earlier.name} already puts it in usage plan ${earlier.planName}; API Gateway associates a key with one usage plan per stage, so CreateUsagePlanKey is refused`,
+              "give the two plans disjoint apiStages, or put the key in one of them",
+            ),
+          );
+          break;
+        }
+        holders.set(`${keyId} ${stage}`, { name: planKey.name, planName: plan.name });
+      }
+    }
+    return findings;
+  },
+};
+
+export const API_USAGE_PLAN_RULES: readonly DeployRule[] = [API_USAGE_PLAN_KEY_STAGE];
+
+/**
+ * TransitionUsagePlanKeyMoved (to be wired into checkPlanTransition and PLAN_TRANSITION_RULES by transition.ts): a
+ * usage plan key the update creates for an API key on a stage where a usage plan key the update deletes still holds
+ * that API key — a plan renamed (ServerlessApi names a plan's keys after it: `<api>-plan-<plan>-<key>`) or a key moved
+ * from one plan to another. The engine deletes what left the program only at the end of the update, after every create
+ * ("pulumi first creates all new resources and schedules the deletion of resources at the very end", pulumi/pulumi#9979),
+ * so the new CreateUsagePlanKey meets the old association ("a given API key can only be associated with one usage plan
+ * for each stage of your API") and is refused. Both plans are each valid; only the pair is not.
+ *
+ * Read from the plans' dependencies, which a saved plan keeps: a usage plan key's `keyId` and `usagePlanId` come from
+ * the API key and the plan (propertyDependencies), a plan's `apiStages` from the stages it covers. A resource recorded
+ * without them (literal ids, or a plan saved before propertyDependencies were kept) is passed over.
+ */
+export const TRANSITION_USAGE_PLAN_KEY_MOVED_RULE = {
+  id: "TransitionUsagePlanKeyMoved",
+  title: "An API key is not added to a usage plan on a stage where the update still has to delete its old association",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-create-usage-plans.html",
+} as const;
+
+const API_KEY = "aws:apigateway/apiKey:ApiKey";
+const REST_STAGE = "aws:apigateway/stage:Stage";
+
+/** Each usage plan key of `graph` as `<api key urn> <stage urn>` pairs it holds, by the key's URN. */
+function usagePlanKeyHolds(graph: Graph): Map<string, { resource: RecordedResourceLike; holds: string[] }> {
+  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const of = (r: RecordedResourceLike, input: string, type: string) => (r.propertyDependencies?.[input] ?? []).filter((urn) => byUrn.get(urn)?.type === type);
+  const held = new Map<string, { resource: RecordedResourceLike; holds: string[] }>();
+  for (const planKey of ofType(graph, USAGE_PLAN_KEY)) {
+    const [key] = of(planKey, "keyId", API_KEY);
+    const [plan] = of(planKey, "usagePlanId", USAGE_PLAN).map((urn) => byUrn.get(urn)!);
+    if (!key || !plan) continue;
+    held.set(planKey.urn, { resource: planKey, holds: of(plan, "apiStages", REST_STAGE).map((stage) => `${key} ${stage}`) });
+  }
+  return held;
+}
+
+type RecordedResourceLike = Graph[number];
+
+export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack?: string): DeployFinding[] {
+  const before = usagePlanKeyHolds(deployed);
+  const next = usagePlanKeyHolds(after);
+  /** `<api key> <stage>` → the deployed usage plan key the update deletes that holds it. */
+  const leaving = new Map<string, RecordedResourceLike>();
+  for (const [urn, { resource, holds }] of before) if (!next.has(urn)) for (const hold of holds) leaving.set(hold, resource);
+  const findings: DeployFinding[] = [];
+  for (const [urn, { resource, holds }] of next) {
+    if (before.has(urn)) continue;
+    const hold = holds.find((h) => leaving.has(h));
+    if (hold === undefined) continue;
+    const old = leaving.get(hold)!;
+    const stage = deployed.find((r) => r.urn === hold.split(" ")[1]);
+    findings.push(
+      finding(
+        TRANSITION_USAGE_PLAN_KEY_MOVED_RULE.id,
+        resource,
+        `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
+        "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
+        stack,
+      ),
+    );
+  }
+  return findings;
+}

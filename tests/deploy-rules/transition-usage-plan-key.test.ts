@@ -1,0 +1,47 @@
+/**
+ * TransitionUsagePlanKeyMoved (review 89, finding 2, second deploy): renaming a usage plan, or moving a key between
+ * plans, creates the new association while the old one is deleted only at the end of the update. The check function
+ * lives in api-usage-plans.ts; wiring it into checkPlanTransition is transition.ts's (the lead's) — so it is tested here
+ * directly, on recorded plans and on a saved one.
+ */
+import { describe, expect, it } from "vitest";
+import { ServerlessApi, type ApiUsagePlan } from "../../components/serverless-api";
+import { toSavedPlan, usagePlanKeyMovedFindings } from "../../testing/deploy-rules";
+import { record } from "../../testing/harness";
+
+const api = (usagePlans: Record<string, ApiUsagePlan>, stages: Record<string, object> = { prod: {} }) =>
+  record(
+    () =>
+      new ServerlessApi("api", {
+        accountCloudWatchRole: false,
+        routes: { "GET /items": { integration: { type: "mock", body: { ok: true } }, auth: "none", apiKeyRequired: true } },
+        stages,
+        usagePlans,
+      }),
+  );
+
+describe("TransitionUsagePlanKeyMoved", () => {
+  it("finds a renamed plan's key, created while the old plan's key still holds the API key on the stage", async () => {
+    const deployed = await api({ basic: { apiKeys: ["acme", "beta"] } });
+    const next = await api({ standard: { apiKeys: ["acme", "beta"] } });
+    const findings = usagePlanKeyMovedFindings(deployed, next, "dev");
+    expect(findings.map((f) => f.resource).sort()).toEqual(["aws:apigateway/usagePlanKey:UsagePlanKey api-plan-standard-acme", "aws:apigateway/usagePlanKey:UsagePlanKey api-plan-standard-beta"]);
+    expect(findings[0]).toMatchObject({ rule: "TransitionUsagePlanKeyMoved", stack: "dev" });
+    expect(findings[0].problem).toMatch(/on stage prod, where the deployed usage plan key api-plan-basic-(acme|beta) holds it in another plan until the update deletes it/);
+    // The same from a saved plan, as npm run plan -- --since reads it.
+    expect(usagePlanKeyMovedFindings(toSavedPlan(deployed, { stack: "dev", region: "us-east-1" }).resources, next, "dev")).toHaveLength(2);
+  });
+
+  it("finds a key moved from one plan to another on the same stage, and only that key", async () => {
+    const deployed = await api({ free: { apiKeys: ["acme", "beta"] }, pro: { apiKeys: ["gamma"] } });
+    const next = await api({ free: { apiKeys: ["beta"] }, pro: { apiKeys: ["gamma", "acme"] } });
+    expect(usagePlanKeyMovedFindings(deployed, next).map((f) => f.resource)).toEqual(["aws:apigateway/usagePlanKey:UsagePlanKey api-plan-pro-acme"]);
+  });
+
+  it("finds nothing for a key added, kept, or moved to a plan of another stage", async () => {
+    const stages = { dev: {}, prod: {} };
+    const deployed = await api({ free: { apiKeys: ["acme"], stages: ["dev"] } }, stages);
+    expect(usagePlanKeyMovedFindings(deployed, await api({ free: { apiKeys: ["acme", "beta"], stages: ["dev"] } }, stages))).toEqual([]);
+    expect(usagePlanKeyMovedFindings(deployed, await api({ pro: { apiKeys: ["acme"], stages: ["prod"] } }, stages))).toEqual([]);
+  });
+});
