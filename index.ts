@@ -1047,6 +1047,9 @@ const live = new RealtimeApi("live", {
   stage: liveStage,
   throttle: liveStageArgs.throttle,
   logRetentionDays,
+  // Its stage logs after the account's CloudWatch role: the api's setting when this stack owns it (dependsOn below),
+  // else the one apiAccountCloudWatchRole: false says another stack or a one-off setup made.
+  accountCloudWatchRole: api.nodes.account ? undefined : false,
   functionDefaults: { environment: { POWERTOOLS_SERVICE_NAME: "gallery-live" } },
   authorizer: {
     handler: "handlers/realtime/authorizer.ts",

@@ -4,6 +4,7 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
+import type { TransitionFinding } from "./transition";
 
 const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
 const USAGE_PLAN_KEY = "aws:apigateway/usagePlanKey:UsagePlanKey";
@@ -96,28 +97,29 @@ function usagePlanKeyHolds(graph: Graph): Map<string, { resource: RecordedResour
 
 type RecordedResourceLike = Graph[number];
 
-export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack?: string): DeployFinding[] {
+export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack?: string): TransitionFinding[] {
   const before = usagePlanKeyHolds(deployed);
   const next = usagePlanKeyHolds(after);
   /** `<api key> <stage>` → the deployed usage plan key the update deletes that holds it. */
   const leaving = new Map<string, RecordedResourceLike>();
   for (const [urn, { resource, holds }] of before) if (!next.has(urn)) for (const hold of holds) leaving.set(hold, resource);
-  const findings: DeployFinding[] = [];
+  const findings: TransitionFinding[] = [];
   for (const [urn, { resource, holds }] of next) {
     if (before.has(urn)) continue;
     const hold = holds.find((h) => leaving.has(h));
     if (hold === undefined) continue;
     const old = leaving.get(hold)!;
     const stage = deployed.find((r) => r.urn === hold.split(" ")[1]);
-    findings.push(
-      finding(
+    findings.push({
+      ...finding(
         TRANSITION_USAGE_PLAN_KEY_MOVED_RULE.id,
         resource,
         `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
         "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
         stack,
       ),
-    );
+      urn: resource.urn,
+    });
   }
   return findings;
 }

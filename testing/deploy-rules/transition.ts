@@ -77,6 +77,7 @@ import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
 import { TRANSITION_DATA_RULES, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
+import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -712,6 +713,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_REST_METHOD_MOVED_RULE,
   TRANSITION_API_V2_PART_IN_USE_RULE,
   ...TRANSITION_DATA_RULES,
+  TRANSITION_USAGE_PLAN_KEY_MOVED_RULE,
 ] as const;
 
 const VAULT_LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration";
@@ -3029,6 +3031,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...apiV2PartInUseFindings(deployed, after, context.stack),
     ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
     ...vpcSubnetLayoutFindings(deployed, after, context.stack),
+    ...usagePlanKeyMovedFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
     ...restIntegrationRemovedFindings(deployed, after, context.stack),
   ];

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ApiUsagePlan } from "../../components/serverless-api";
-import { toSavedPlan, usagePlanKeyMovedFindings } from "../../testing/deploy-rules";
+import { checkPlanTransition, toSavedPlan, usagePlanKeyMovedFindings } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 
 const api = (usagePlans: Record<string, ApiUsagePlan>, stages: Record<string, object> = { prod: {} }) =>
@@ -30,6 +30,10 @@ describe("TransitionUsagePlanKeyMoved", () => {
     expect(findings[0].problem).toMatch(/on stage prod, where the deployed usage plan key api-plan-basic-(acme|beta) holds it in another plan until the update deletes it/);
     // The same from a saved plan, as npm run plan -- --since reads it.
     expect(usagePlanKeyMovedFindings(toSavedPlan(deployed, { stack: "dev", region: "us-east-1" }).resources, next, "dev")).toHaveLength(2);
+    // checkPlanTransition (npm run plan -- --since) runs it, and --accept takes its id.
+    const all = checkPlanTransition(deployed, next, { stack: "dev", region: "us-east-1" });
+    expect(all.filter((f) => f.rule === "TransitionUsagePlanKeyMoved")).toHaveLength(2);
+    expect(checkPlanTransition(deployed, next, { stack: "dev", region: "us-east-1" }, { accept: all.filter((f) => f.rule === "TransitionUsagePlanKeyMoved").map((f) => `TransitionUsagePlanKeyMoved:${f.urn}`) }).filter((f) => f.rule === "TransitionUsagePlanKeyMoved")).toEqual([]);
   });
 
   it("finds a key moved from one plan to another on the same stage, and only that key", async () => {
