@@ -316,8 +316,9 @@ export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
   // ForceNew), customer_master_key_spec (`Default: SYMMETRIC_DEFAULT`) and key_usage (`Default: ENCRYPT_DECRYPT`)
   // ForceNew, multi_region Optional+Computed+ForceNew (only a value set replaces). CreateKey returns the key id
   // (d.SetId(KeyMetadata.KeyId)): a replacement is always another key, and the old one's deletion is scheduled.
-  // resourceKeyRead stores `multi_region` from KeyMetadata.MultiRegion, false for a key created without it
-  // (CreateKey MultiRegion: "the default value is False"), so `multiRegion: false` written after unset is no change.
+  // The read stores `multi_region` from KeyMetadata.MultiRegion, false for a key created without it (CreateKey
+  // MultiRegion: "For a single-Region KMS key, omit this parameter or set it to False. The default value is False."),
+  // so `multiRegion: false` written after unset is no change.
   {
     type: "aws:kms/key:Key",
     replaceOn: ["customKeyStoreId", "xksKeyId", "customerMasterKeySpec", "keyUsage"],
@@ -332,8 +333,9 @@ export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
   // program that stops setting it keeps the repository; image_tag_mutability and image_scanning_configuration change in
   // place. pulumi-aws makes the Required name optional and AutoNames it (repository.d.ts `name?`). The block's
   // encryption_type has `Default: AES256` and kms_key is Optional+Computed, and the read stores what AWS answers for a
-  // repository created without it (`[{encryption_type: AES256, kms_key: ""}]`: flattenRepositoryEncryptionConfiguration
-  // of DescribeRepositories' encryptionConfiguration, "If no encryption configuration is specified, AES256 is used"),
+  // repository created without it (`[{encryption_type: AES256, kms_key: ""}]`, the review-92 reading of the provider's
+  // read; ECR API EncryptionConfiguration: "By default, when no encryption configuration is set or the AES256 encryption
+  // type is used, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys"),
   // so that block written after unset (kmsKey unset or "") is no change: unset compares as it (`defaults`), and each
   // element with its encryptionType defaulted and an empty kmsKey dropped (`canonical`).
   {

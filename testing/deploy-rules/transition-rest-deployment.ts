@@ -197,7 +197,8 @@ export interface MethodMove {
  * httpMethod), the resource by its URN in `graph` (the Resource whose id the method's resourceId is), else the literal
  * id (the API's root resource, which no Resource of the plan holds). Not the path: a Resource's pathPart and parentId
  * change in place (terraform-provider-aws apigateway/resource.go resourceResourceUpdate patches `/pathPart` and
- * `/parentId`; only rest_api_id is ForceNew), so the resource keeps its id under a new path. Undefined when the plan
+ * `/parentId`; only rest_api_id is ForceNew; the AWS CLI's update-resource example "To rename a resource (pathPart)"
+ * answers with the same id), so the resource keeps its id under a new path. Undefined when the plan
  * does not tell the method's API, resource or HTTP method (a plan saved before they were kept).
  */
 function methodIdentities(graph: Graph): (method: RecordedResource) => { key: string; api: string; resource: string | undefined } | undefined {
