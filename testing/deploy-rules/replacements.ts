@@ -47,6 +47,12 @@ export interface InputComparison {
    * the state (a log group's class, STANDARD): set to that value after unset, it equals the state, so no change.
    */
   defaults?: Readonly<Partial<Record<string, unknown>>>;
+  /**
+   * Inputs whose value the provider's state holds in another form than a program may write it (a block with its
+   * fields' defaults and Computed fields filled in): each maps a set value (or its `defaults` value) to the form compared,
+   * so a value written as the state already holds it is no change.
+   */
+  canonical?: Readonly<Partial<Record<string, (value: unknown) => unknown>>>;
 }
 
 /**
@@ -291,6 +297,16 @@ export interface PolicyHolderType extends InputComparison {
 
 const TF_AWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 
+/** An ECR repository's encryptionConfigurations as its state holds them: each block's encryptionType defaulted to AES256, an unset or empty kmsKey left out. */
+function ecrEncryptionCanonical(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((block) => {
+    if (!block || typeof block !== "object") return block;
+    const { encryptionType, kmsKey, ...rest } = block as Record<string, unknown>;
+    return { ...rest, encryptionType: encryptionType ?? "AES256", ...(kmsKey === undefined || kmsKey === null || kmsKey === "" ? {} : { kmsKey }) };
+  });
+}
+
 export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
   // sns/topic.go (SDKv2, read at 00a35305dc1b297a6fcdecdfbba33f1e63c3da39): name and name_prefix Optional+Computed+ForceNew,
   // fifo_topic Optional, `Default: false`, ForceNew; the rest (policy, kms_master_key_id, ...) SetTopicAttributes in
@@ -300,24 +316,35 @@ export const POLICY_HOLDER_TYPES: readonly PolicyHolderType[] = [
   // ForceNew), customer_master_key_spec (`Default: SYMMETRIC_DEFAULT`) and key_usage (`Default: ENCRYPT_DECRYPT`)
   // ForceNew, multi_region Optional+Computed+ForceNew (only a value set replaces). CreateKey returns the key id
   // (d.SetId(KeyMetadata.KeyId)): a replacement is always another key, and the old one's deletion is scheduled.
+  // The read stores `multi_region` from KeyMetadata.MultiRegion, false for a key created without it (CreateKey
+  // MultiRegion: "For a single-Region KMS key, omit this parameter or set it to False. The default value is False."),
+  // so `multiRegion: false` written after unset is no change.
   {
     type: "aws:kms/key:Key",
     replaceOn: ["customKeyStoreId", "xksKeyId", "customerMasterKeySpec", "keyUsage"],
     replaceWhenSet: ["multiRegion"],
     emptyIsUnset: true,
-    defaults: { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" },
+    defaults: { customerMasterKeySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT", multiRegion: false },
     drawsIdentity: true,
     source: `${TF_AWS}/kms/key.go`,
   },
   // ecr/repository.go (SDKv2, read at 0072eea2d6046230a1fb7717741c17fd2122175e): name Required+ForceNew (the id),
   // encryption_configuration ForceNew with `DiffSuppressFunc: verify.SuppressMissingOptionalConfigurationBlock`, so a
   // program that stops setting it keeps the repository; image_tag_mutability and image_scanning_configuration change in
-  // place. pulumi-aws makes the Required name optional and AutoNames it (repository.d.ts `name?`).
+  // place. pulumi-aws makes the Required name optional and AutoNames it (repository.d.ts `name?`). The block's
+  // encryption_type has `Default: AES256` and kms_key is Optional+Computed, and the read stores what AWS answers for a
+  // repository created without it (`[{encryption_type: AES256, kms_key: ""}]`, the review-92 reading of the provider's
+  // read; ECR API EncryptionConfiguration: "By default, when no encryption configuration is set or the AES256 encryption
+  // type is used, Amazon ECR uses server-side encryption with Amazon S3-managed encryption keys"),
+  // so that block written after unset (kmsKey unset or "") is no change: unset compares as it (`defaults`), and each
+  // element with its encryptionType defaulted and an empty kmsKey dropped (`canonical`).
   {
     type: "aws:ecr/repository:Repository",
     replaceOn: ["name"],
     replaceWhenSet: ["encryptionConfigurations"],
     emptyIsUnset: true,
+    defaults: { encryptionConfigurations: [{ encryptionType: "AES256" }] },
+    canonical: { encryptionConfigurations: ecrEncryptionCanonical },
     autonameField: "name",
     source: `${TF_AWS}/ecr/repository.go`,
   },

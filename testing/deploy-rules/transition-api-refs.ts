@@ -45,6 +45,7 @@ export const TRANSITION_API_V2_PART_IN_USE_RULE = {
 } as const;
 
 const V2_ROUTE = "aws:apigatewayv2/route:Route";
+const V2_API = "aws:apigatewayv2/api:Api";
 
 /** The parts a v2 route references, by the route input that holds the reference, and how their delete is refused. */
 const PARTS = [
@@ -86,6 +87,7 @@ export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: str
   const deleted = new Map(deployed.filter((r) => PARTS.some((p) => p.type === r.type) && !afterUrns.has(r.urn) && !deleteSkipped(r, afterUrns)).map((r) => [r.urn, r]));
   if (deleted.size === 0) return [];
   const afterByUrn = new Map(ofType(after, V2_ROUTE).map((r) => [r.urn, r]));
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const holders = new Map<string, Array<{ route: RecordedResource; why: string; fix: string }>>();
   for (const route of routes) {
     const next = afterByUrn.get(route.urn);
@@ -100,9 +102,12 @@ export function apiV2PartInUseFindings(deployed: Graph, after: Graph, stack: str
         const why = next
           ? `its ignoreChanges holds "${ignored[0]}", so the engine keeps the deployed ${part.input}`
           : `it is removed without being deleted (${route.retainOnDelete ? "retainOnDelete" : "deletedWith a resource the update also deletes"}), so it stays in API Gateway as deployed`;
+        // A route deletedWith the API the update deletes: the part can be skipped alike, and the API's delete takes both.
+        const withApi = !next && !route.retainOnDelete && route.deletedWith !== undefined ? deployedByUrn.get(route.deletedWith) : undefined;
+        const alike = withApi?.type === V2_API ? `, or give the ${part.label} deletedWith: ${withApi.name} as well (its delete is then skipped too, and ${withApi.name}'s DeleteApi removes the API with its routes, integrations and authorizers)` : "";
         const fix = next
           ? `take "${ignored[0]}" out of ${route.name}'s ignoreChanges for this update, so the route moves to what the program gives it before the delete`
-          : `delete ${route.name} first (an update without its ${route.retainOnDelete ? "retainOnDelete" : "deletedWith"}, then remove it), or delete it by hand before this update`;
+          : `delete ${route.name} first (an update without its ${route.retainOnDelete ? "retainOnDelete" : "deletedWith"}, then remove it)${alike}, or delete it by hand before this update`;
         const list = holders.get(urn) ?? [];
         holders.set(urn, [...list, { route, why, fix }]);
       }

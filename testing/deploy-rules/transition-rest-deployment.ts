@@ -133,31 +133,20 @@ export function restRouteStillServedFindings(deployed: Graph, after: Graph, stac
   );
 }
 
+/** What the REST API part checks need of the transition checks' judgement (transition.ts), which this leaf module cannot import. */
+export interface RestPartJudgement {
+  /** A resource of the next plan as the engine diffs it against its deployed self: every ignoreChanges path reset (asDiffed); as given when created anew. */
+  diffed(next: RecordedResource): RecordedResource;
+  /** Whether the update replaces the resource of this URN, which both plans hold (its own inputs, replaceOnChanges, or a replaceWith it names). */
+  replaced(urn: string): boolean;
+}
+
 /**
- * TransitionRestIntegrationRemoved: an integration (`aws.apigateway.Integration`) the update removes while its method
- * stays, on a REST API with a deployment. DeleteIntegration on a method that stays answers 204 (LocalStack's
- * AWS-recorded test_apigateway_lambda snapshot, `test_lambda_aws_integration`), so the API is left with a method
- * without an integration, and CreateDeployment then answers
- * "BadRequestException: No integration defined for method" (hashicorp/terraform-provider-aws#21210,
- * aws/serverless-application-model#54). The deployment this update takes is made before the delete (deletes run last,
- * pulumi/pulumi#9979), so this update succeeds and the stages keep the snapshot with the integration; the next deployment
- * of the API fails, the `--replace` TransitionRestRouteStillServed asks for included. The same method added by a fresh
- * stack fails at once; after a deployed stack it fails one deploy later, which is why it is a transition check.
- *
- * An integration of another URN on the same method does not help: a method has one integration, PutIntegration puts
- * it, and the removed resource's DeleteIntegration at the end of the update removes the one the new resource put (the
- * mechanism of pulumi/pulumi-aws#2081, where a create-before-delete replacement left the method without one; that is
- * why the provider replaces an integration delete-first, #2089, which does not apply to a resource under a new URN).
- * DeleteIntegration on a method that stays succeeds: hashicorp/terraform-provider-aws#21907 shows it, removing the
- * integration a create-before-destroy replacement had just put. When the method moved to a new URN as well, the
- * update fails sooner, at the new method's PutMethod (ConflictException: TransitionRestMethodMoved, below), and this
- * finding says so and names both aliases; TransitionRestMethodMoved then reports nothing more for that method.
- *
- * transition.ts calls only this function of the two REST API part checks here, so it returns TransitionRestMethodMoved's
- * findings too (restMethodMovedFindings).
+ * The two REST API part checks that share one reading of the methods the update moves: TransitionRestIntegrationRemoved
+ * and TransitionRestMethodMoved (restMethodMovedFindings), the latter leaving out a move the former names.
  */
-export function restIntegrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined): TransitionFinding[] {
-  const moves = movedMethods(deployed, after);
+export function restApiPartFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
+  const moves = movedMethods(deployed, after, judgement);
   const named = new Set<string>();
   const integrationFindings = integrationRemovedFindings(deployed, after, stack, moves, named);
   return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named)];
@@ -189,52 +178,116 @@ function keyed(graph: Graph, type: string): Map<string, RecordedResource> {
   return byKey;
 }
 
-/** A method the update creates under a new URN on the method a removed one holds: `moved` is the new one, `from` the deployed one. */
+/**
+ * A method the update creates on the resource and HTTP method a deployed method holds until the end of the update:
+ * `moved` is the new one (as diffed), `from` the deployed one, `kept` whether the program keeps `from` (replaced
+ * create-first onto another resource or HTTP method).
+ */
 export interface MethodMove {
   key: string;
   /** The route as a finding names it (`route GET /items`). */
   route: string;
   moved: RecordedResource;
   from: RecordedResource;
+  kept: boolean;
 }
 
 /**
- * The methods of `after` created under a new URN on the HTTP method and path (as written) of a deployed method the
- * update removes, on a REST API both plans keep, whose resource the update keeps: a method's create is a PutMethod
- * (apigateway/method.go resourceMethodCreate), and PutMethod on a method that exists is refused ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, pulumi/pulumi-aws#1085),
- * and the old one's delete runs only at the end of the update (pulumi/pulumi#9979). A method whose resource moved to a
- * new URN as well is left out: the new resource's CreateResource is refused first (TransitionNameTaken, "Another
- * resource with the same parent already has this name"). By `<API URN> <key>`.
+ * `<API URN> <resource> <HTTP method>`: what API Gateway knows a method by (PutMethod's restApiId, resourceId and
+ * httpMethod), the resource by its URN in `graph` (the Resource whose id the method's resourceId is), else the literal
+ * id (the API's root resource, which no Resource of the plan holds). Not the path: a Resource's pathPart and parentId
+ * change in place (terraform-provider-aws apigateway/resource.go resourceResourceUpdate patches `/pathPart` and
+ * `/parentId`; only rest_api_id is ForceNew; the AWS CLI's update-resource example "To rename a resource (pathPart)"
+ * answers with the same id), so the resource keeps its id under a new path. Undefined when the plan
+ * does not tell the method's API, resource or HTTP method (a plan saved before they were kept).
  */
-function movedMethods(deployed: Graph, after: Graph): Map<string, MethodMove> {
+function methodIdentities(graph: Graph): (method: RecordedResource) => { key: string; api: string; resource: string | undefined } | undefined {
+  const restApis = new Set(ofType(graph, REST_API).map((api) => api.urn));
+  const resources = new Map(ofType(graph, RESOURCE).filter((r) => r.id !== undefined).map((r) => [r.id, r.urn]));
+  return (method) => {
+    const api = method.dependencies.find((urn) => restApis.has(urn));
+    const { httpMethod, resourceId } = method.inputs;
+    if (api === undefined || typeof httpMethod !== "string" || typeof resourceId !== "string") return undefined;
+    const resource = resources.get(resourceId);
+    return { key: `${api} ${resource ?? resourceId} ${httpMethod}`, api, resource };
+  };
+}
+
+/**
+ * The methods of `after` the update creates (a new URN, or a kept method replaced onto another key) on the resource and
+ * HTTP method (methodIdentities) that a deployed method still holds then: a method's create is a PutMethod
+ * (apigateway/method.go resourceMethodCreate), and PutMethod on a method that exists is refused ("ConflictException:
+ * Method already exists for this resource", aws/aws-cli#3992, pulumi/pulumi-aws#1085). A deployed method holds its key
+ * until the end of the update when the program removes it (deletes run last, pulumi/pulumi#9979), or keeps it on
+ * another key: rest_api_id, resource_id and http_method are ForceNew (apigateway/method.go, read at
+ * 0657871b7b47a26226bc031abac2e998ead1b088), so it is replaced create-first and its old copy deleted at the end
+ * (deleteBeforeReplace deletes it first, in no order with the other method's create: left out). Both sides are read as
+ * the engine diffs them (`judgement.diffed`: an ignoreChanges on httpMethod or resourceId keeps the deployed value, and
+ * the method stays). Left out: a method on a REST API or Resource the update replaces (`judgement.replaced`), which the
+ * new method is created on, and on a Resource under a new URN (another key: its CreateResource is refused first,
+ * TransitionNameTaken, "Another resource with the same parent already has this name"). By key.
+ */
+function movedMethods(deployed: Graph, after: Graph, judgement: RestPartJudgement): Map<string, MethodMove> {
   const moves = new Map<string, MethodMove>();
   const deployedMethods = ofType(deployed, METHOD);
   if (deployedMethods.length === 0) return moves;
-  const afterUrns = new Set(after.map((r) => r.urn));
-  if (deployedMethods.every((m) => afterUrns.has(m.urn))) return moves;
-  const deployedUrns = new Set(deployed.map((r) => r.urn));
-  const before = keyed(deployed, METHOD);
-  // A method on the API's root resource (no Resource of the plan) is on a resource the API keeps.
-  const resources = new Map(ofType(after, RESOURCE).map((r) => [r.id, r]));
+  const afterMethods = new Map(ofType(after, METHOD).map((m) => [m.urn, judgement.diffed(m)]));
+  const before = methodIdentities(deployed);
+  const next = methodIdentities(after);
+  // The key each deployed method holds until the end of the update.
+  const holders = new Map<string, { from: RecordedResource; kept: boolean }>();
+  for (const from of deployedMethods) {
+    const held = before(from)?.key;
+    if (held === undefined) continue;
+    const kept = afterMethods.get(from.urn);
+    if (kept) {
+      const now = next(kept)?.key;
+      if (now === undefined || now === held || kept.deleteBeforeReplace) continue;
+    }
+    holders.set(held, { from, kept: kept !== undefined });
+  }
+  if (holders.size === 0) return moves;
+  const deployedByUrn = new Map(deployedMethods.map((m) => [m.urn, m]));
   const read = integrationsOf(after);
-  for (const [key, moved] of keyed(after, METHOD)) {
-    const from = before.get(key);
-    // A method of the deployed plan that takes the key (its httpMethod or resource changed) is replaced create-first
-    // (rest_api_id, resource_id and http_method are ForceNew: apigateway/method.go, read at
-    // 0657871b7b47a26226bc031abac2e998ead1b088), and its PutMethod is refused alike.
-    if (!from || from.urn === moved.urn || afterUrns.has(from.urn)) continue;
-    const resource = resources.get(moved.inputs.resourceId);
-    if (resource && !deployedUrns.has(resource.urn)) continue;
-    moves.set(key, { key, route: read(moved).name, moved, from });
+  for (const moved of afterMethods.values()) {
+    const identity = next(moved);
+    const holder = identity && holders.get(identity.key);
+    if (!identity || !holder || holder.from.urn === moved.urn) continue;
+    // A kept method is created only when replaced, onto another key than it held.
+    const was = deployedByUrn.get(moved.urn);
+    if (was && before(was)?.key === identity.key) continue;
+    if (judgement.replaced(identity.api) || (identity.resource !== undefined && judgement.replaced(identity.resource))) continue;
+    moves.set(identity.key, { key: identity.key, route: read(moved).name, moved, ...holder });
   }
   return moves;
 }
 
-/** TransitionRestIntegrationRemoved's findings; `named` gets the key of each method move a finding names. */
+/**
+ * TransitionRestIntegrationRemoved: an integration (`aws.apigateway.Integration`) the update removes while its method
+ * stays, on a REST API with a deployment. DeleteIntegration on a method that stays answers 204 (LocalStack's
+ * AWS-recorded test_apigateway_lambda snapshot, `test_lambda_aws_integration`), so the API is left with a method
+ * without an integration, and CreateDeployment then answers
+ * "BadRequestException: No integration defined for method" (hashicorp/terraform-provider-aws#21210,
+ * aws/serverless-application-model#54). The deployment this update takes is made before the delete (deletes run last,
+ * pulumi/pulumi#9979), so this update succeeds and the stages keep the snapshot with the integration; the next deployment
+ * of the API fails, the `--replace` TransitionRestRouteStillServed asks for included. The same method added by a fresh
+ * stack fails at once; after a deployed stack it fails one deploy later, which is why it is a transition check.
+ *
+ * An integration of another URN on the same method does not help: a method has one integration, PutIntegration puts
+ * it, and the removed resource's DeleteIntegration at the end of the update removes the one the new resource put (the
+ * mechanism of pulumi/pulumi-aws#2081, where a create-before-delete replacement left the method without one; that is
+ * why the provider replaces an integration delete-first, #2089, which does not apply to a resource under a new URN).
+ * DeleteIntegration on a method that stays succeeds: hashicorp/terraform-provider-aws#21907 shows it, removing the
+ * integration a create-before-destroy replacement had just put. When the method moved to a new URN as well, the
+ * update fails sooner, at the new method's PutMethod (ConflictException: TransitionRestMethodMoved, below), and this
+ * finding says so and names both aliases; TransitionRestMethodMoved then reports nothing more for that method.
+ * `named` gets the key of each method move a finding names.
+ */
 function integrationRemovedFindings(deployed: Graph, after: Graph, stack: string | undefined, moves: ReadonlyMap<string, MethodMove>, named: Set<string>): TransitionFinding[] {
   // A removed integration whose method went too is TransitionRestRouteStillServed's.
   const methods = keyed(after, METHOD);
   const integrations = keyed(after, INTEGRATION);
+  const movesByMethod = new Map([...moves.values()].map((move) => [move.moved.urn, move]));
   return removedRouteFindings(
     {
       apiType: REST_API,
@@ -248,7 +301,7 @@ function integrationRemovedFindings(deployed: Graph, after: Graph, stack: string
         const method = key === undefined ? undefined : methods.get(`${api.urn} ${key}`);
         if (!method) return undefined;
         const successor = integrations.get(`${api.urn} ${key}`)?.name;
-        const move = moves.get(`${api.urn} ${key}`);
+        const move = movesByMethod.get(method.urn);
         if (move) named.add(move.key);
         const oldMethod = move?.from.name;
         const methodMoved = oldMethod
@@ -270,21 +323,29 @@ function integrationRemovedFindings(deployed: Graph, after: Graph, stack: string
 }
 
 /**
- * TransitionRestMethodMoved: a method (`aws.apigateway.Method`) the update removes while it creates one of another
- * URN on the same HTTP method of the same resource (a rename without `aliases`; movedMethods), its integration kept or
- * not. The new method's create is a PutMethod (terraform-provider-aws apigateway/method.go resourceMethodCreate), which API Gateway refuses while the old method
+ * TransitionRestMethodMoved: a method (`aws.apigateway.Method`) the update creates on the resource and HTTP method a
+ * deployed method still holds (movedMethods): one removed while the program creates one of another URN there (a rename
+ * without `aliases`, on a resource whose path may change in place), its integration kept or not; or one the program
+ * keeps but moves to another resource or HTTP method (replaced create-first, its old copy deleted at the end) while
+ * another method takes its place (two methods swapping HTTP methods included). The new method's create is a PutMethod
+ * (terraform-provider-aws apigateway/method.go resourceMethodCreate), which API Gateway refuses while the old method
  * still holds that HTTP method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992, where
- * AWS support reproduced it; pulumi/pulumi-aws#1085), and the old method's DeleteMethod runs only at the end of the
+ * AWS support reproduced it; pulumi/pulumi-aws#1085), and the old method's delete runs only at the end of the
  * update (pulumi/pulumi#9979): the update fails at that create, and every later one too. A move that
  * TransitionRestIntegrationRemoved names (the integration was removed or moved with it) is left to that finding, which
- * gives both aliases. The finding is on the removed method's URN, as TransitionRestRouteStillServed's.
+ * gives both aliases. The finding is on the deployed method's URN, as TransitionRestRouteStillServed's.
  */
 export function restMethodMovedFindings(stack: string | undefined, moves: ReadonlyMap<string, MethodMove>, named: ReadonlySet<string> = new Set()): TransitionFinding[] {
   return [...moves.values()]
     .filter((move) => !named.has(move.key))
-    .map(({ route, moved, from }) => {
-      const problem = `removes method ${from.name} of ${route} and creates ${moved.name} on the same method of the same resource: ${moved.name}'s create is a PutMethod, which API Gateway refuses while ${from.name} still holds the method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992), and ${from.name}'s delete runs only at the end of the update (pulumi/pulumi#9979), so the update fails at that create, and so does every later one`;
-      const fix = `keep the method under its deployed URN: give ${moved.name} the option aliases: [{ name: "${from.name}" }] (or its old name back), so the update changes it in place`;
+    .map(({ route, moved, from, kept }) => {
+      const refused = `${moved.name}'s create is a PutMethod, which API Gateway refuses while ${from.name}${kept ? "'s deployed copy" : ""} still holds the method ("ConflictException: Method already exists for this resource", aws/aws-cli#3992)`;
+      const problem = kept
+        ? `moves method ${from.name} off ${route} (its resource or HTTP method changed, which replaces it create-first: apigateway/method.go) and creates ${moved.name} there: ${refused}, and the old copy of ${from.name} is deleted only at the end of the update (pulumi/pulumi#9979), so the update fails at that create, and so does every later one`
+        : `removes method ${from.name} of ${route} and creates ${moved.name} on the same method of the same resource: ${refused}, and ${from.name}'s delete runs only at the end of the update (pulumi/pulumi#9979), so the update fails at that create, and so does every later one`;
+      const fix = kept
+        ? `keep each method of ${route} under the URN that holds it: give ${from.name} the inputs the program gives ${moved.name} and ${moved.name} the ones of ${from.name}'s new place (or swap their names with aliases), so the update changes them in place; or move ${from.name} off in an update of its own first (its old copy is deleted at the end of that update) and create ${moved.name} in the next`
+        : `keep the method under its deployed URN: give ${moved.name} the option aliases: [{ name: "${from.name}" }] (or its old name back), so the update changes it in place`;
       return { ...deployFinding(TRANSITION_REST_METHOD_MOVED_RULE.id, from, problem, fix, stack), urn: from.urn };
     });
 }

@@ -78,7 +78,7 @@ import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, 
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
 import { TRANSITION_DATA_RULES, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
-import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restIntegrationRemovedFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
+import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
 export interface TransitionNamedType extends InputComparison {
@@ -955,7 +955,7 @@ const namedByHand = (kind: { autonameField?: string }, diffed: RecordedResource)
 const replacedDeleteFirst = (kind: { autonameField?: string }, diffed: RecordedResource) => diffed.deleteBeforeReplace === true || namedByHand(kind, diffed);
 
 /** What replaceReasons reads of a type: its replace-forcing inputs, its own rule, and how its inputs are compared. */
-type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "hashedInputs">;
+type ReplaceRule = Pick<TransitionNamedType, "type" | "replaceOn" | "replaceWhen" | "replaceWhenSet" | "emptyIsUnset" | "maps" | "sets" | "defaults" | "canonical" | "hashedInputs">;
 
 /**
  * Why the update replaces `old` with `diffed` (one URN), as `field (old → new)`: a replace-forcing input that changed
@@ -1729,11 +1729,14 @@ const replacementKindsOf = (type: string) =>
   [TRANSITION_NAMED_TYPES.find((k) => k.type === type), statefulKind.get(type), cascadeTypeOf(type), policyHolderTypeOf(type)].filter((kind) => kind !== undefined);
 
 /**
- * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; an
- * input `sets` keys sorted by its elements' keys; object keys in one order.
+ * An input as the provider compares it (InputComparison): unset and null alike, and [] too where `emptyIsUnset`; a
+ * `defaults` value for unset, in the `canonical` form where the kind gives one; an input `sets` keys sorted by its
+ * elements' keys; object keys in one order.
  */
 function providerCanonical(comparison: InputComparison, field: string, given: unknown): string {
-  const value = isUnsetInput(comparison, given, field) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
+  const defaulted = isUnsetInput(comparison, given, field) && comparison.defaults && field in comparison.defaults ? comparison.defaults[field] : given;
+  const canonical = comparison.canonical?.[field];
+  const value = canonical && !isUnsetInput(comparison, defaulted, field) ? canonical(defaulted) : defaulted;
   if (isUnsetInput(comparison, value, field)) return "null";
   const key = comparison.sets?.[field];
   const ordered = key && Array.isArray(value) ? [...value].sort((a, b) => key(a).localeCompare(key(b))) : value;
@@ -2638,13 +2641,14 @@ const DEPENDENT_FORCE_NEW: Readonly<Record<string, readonly string[]>> = { "aws:
 
 /**
  * The inputs whose unknown value replaces a deployed resource, for the types the transition checks judge: a policy
- * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful and cascade
- * types (`replaceWhenSet` too: an unknown value is a set one), and its `replaceOnChanges` (`*`: every input).
+ * resource's ForceNew reference (POLICY_WRITER_DELETES), the replace-forcing inputs of the named, stateful, cascade and
+ * policy holder types (replacementKindOf; `replaceWhenSet` too: an unknown value is a set one), and its
+ * `replaceOnChanges` (`*`: every input).
  * Undefined for another type: what replaces it is not known here.
  */
 function forcingInputs(r: RecordedResource): readonly string[] | undefined {
   const policy = POLICY_WRITER_DELETES.find((k) => k.type === r.type);
-  const kind = transitionKindOf(r.type) ?? cascadeTypeOf(r.type);
+  const kind = replacementKindOf(r.type);
   const own = policy ? (policy.replacedOnMove ? (policy.replaceOn ?? [policy.kept[0]]) : []) : kind ? [...kind.replaceOn, ...(kind.replaceWhenSet ?? [])] : DEPENDENT_FORCE_NEW[r.type];
   const requested = (r.replaceOnChanges ?? []).map((entry) => String(parsePropertyPath(entry)?.[0] ?? entry));
   return own === undefined && requested.length === 0 ? undefined : [...(own ?? []), ...requested];
@@ -2987,9 +2991,15 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   const deployed = renamedByAliases(before, matched.renamed);
   // The next plan as the update makes it: replacements cascaded through replaceWith and through the values they draw anew.
   const replacedFor = (kind: ReplaceRule, old: RecordedResource, next: RecordedResource) => holdsInputs(old) && replaceReasons(kind, old, asDiffed(kind, old, next)).length > 0;
-  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf).
-  const cascade = withCascadedReplacements(deployed, after, replacedFor, (old, next) => replacementKindsOf(next.type).some((kind) => replacedFor(kind, old, next)));
+  // A replaceWith target of another type (a bucket, a secret, a topic) is judged by its own tables (replacementKindsOf);
+  // one of a type no table knows, by its replaceOnChanges (a kind without replace-forcing inputs of its own).
+  const replacedAsAnyKind = (old: RecordedResource, next: RecordedResource) => {
+    const kinds: ReplaceRule[] = replacementKindsOf(next.type);
+    return (kinds.length > 0 ? kinds : [{ type: next.type, replaceOn: [] }]).some((kind) => replacedFor(kind, old, next));
+  };
+  const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   after = cascade.after;
+  const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
   const diffedOf = diffedByUrn(deployed, after);
   const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
   const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
@@ -3033,10 +3043,32 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...vpcSubnetLayoutFindings(deployed, after, context.stack),
     ...usagePlanKeyMovedFindings(deployed, after, context.stack),
     ...restRouteStillServedFindings(deployed, after, context.stack),
-    ...restIntegrationRemovedFindings(deployed, after, context.stack),
+    ...restApiPartFindings(deployed, after, context.stack, restJudgement),
   ];
   const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
   return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
+}
+
+/**
+ * The judgement the REST API part checks read (transition-rest-deployment.ts RestPartJudgement): a resource of the next
+ * plan as the engine diffs it (asDiffed, any type: a method's ignoreChanges on httpMethod or resourceId keeps it where
+ * it is), and whether the update replaces a resource both plans hold: for its own inputs (`replacedAsAnyKind`: the
+ * tables, else its replaceOnChanges; an apigateway RestApi has no ForceNew input but is replaced through
+ * replaceOnChanges) or through a replaceWith that names a replaced resource (`replacedWith`).
+ */
+function restPartJudgement(deployed: Graph, after: Graph, replacedWith: ReadonlyMap<string, readonly string[]>, replacedAsAnyKind: (old: RecordedResource, next: RecordedResource) => boolean): RestPartJudgement {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterByUrn = new Map(after.map((r) => [r.urn, r]));
+  return {
+    diffed: (next) => {
+      const old = deployedByUrn.get(next.urn);
+      return old && holdsInputs(old) ? asDiffed({}, old, next) : next;
+    },
+    replaced: (urn) => {
+      const [old, next] = [deployedByUrn.get(urn), afterByUrn.get(urn)];
+      return replacedWith.has(urn) || (old !== undefined && next !== undefined && replacedAsAnyKind(old, next));
+    },
+  };
 }
 
 /**

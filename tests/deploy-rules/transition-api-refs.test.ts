@@ -71,6 +71,16 @@ describe("TransitionApiV2PartInUse", () => {
     expect(inUse(findings)[0].fix).toMatch(/^delete items-route first \(an update without its retainOnDelete, then remove it\), or delete it by hand before this update; or keep the authorizer/);
   });
 
+  it("offers deletedWith on the parts when the route is deletedWith the API the update removes", () => {
+    const findings = inUse(transition([api, authorizer, items, route(items, authorizer, { deletedWith: api.urn })], []));
+    expect(findings.map((f) => f.resource)).toEqual([`${AUTHORIZER} jwt`, `${INTEGRATION} items-integration`]);
+    expect(findings[0].problem).toMatch(/it is removed without being deleted \(deletedWith a resource the update also deletes\)/);
+    expect(findings[0].fix).toMatch(
+      /^delete items-route first \(an update without its deletedWith, then remove it\), or give the authorizer deletedWith: api as well \(its delete is then skipped too, and api's DeleteApi removes the API with its routes, integrations and authorizers\), or delete it by hand before this update/,
+    );
+    expect(findings[1].fix).toMatch(/or give the integration deletedWith: api as well/);
+  });
+
   it("passes a route moved off the removed part, a route deleted with it, and a removed part that is retained", async () => {
     const before = [api, authorizer, items, route(items, authorizer)];
     // The route's update runs before the delete: it is off the authorizer and on the new integration by then.
@@ -78,9 +88,17 @@ describe("TransitionApiV2PartInUse", () => {
     expect(inUse(transition(before, [api, next, route(next, undefined)]))).toEqual([]);
     // Removed with them: deleted first (reverse dependency order).
     expect(inUse(transition(before, [api]))).toEqual([]);
-    // A retained authorizer is not deleted; an ignoreChanges on another input keeps no reference.
-    expect(inUse(transition(before, [api, { ...authorizer, retainOnDelete: true }, items, route(items, undefined, { ignoreChanges: ["authorizerId"] })]).filter((f) => f.urn === authorizer.urn))).toEqual([]);
-    expect(inUse(transition([api, authorizer, items, route(items, authorizer, { retainOnDelete: true })], [api, { ...authorizer, retainOnDelete: true }, { ...items, retainOnDelete: true }]))).toEqual([]);
+    // An authorizer deployed retained and removed is not deleted (the same without retainOnDelete is the finding); an
+    // ignoreChanges on another input keeps no reference.
+    const ignoring = [api, items, route(items, undefined, { ignoreChanges: ["authorizerId"] })];
+    expect(inUse(transition([api, { ...authorizer, retainOnDelete: true }, items, route(items, authorizer)], ignoring))).toEqual([]);
+    expect(inUse(transition(before, ignoring)).map((f) => f.resource)).toEqual([`${AUTHORIZER} jwt`]);
+    // A retained route with its parts deployed retained: none is deleted.
+    const retained = <T extends RecordedResource>(r: T) => ({ ...r, retainOnDelete: true });
+    expect(inUse(transition([api, retained(authorizer), retained(items), route(items, authorizer, { retainOnDelete: true })], [api]))).toEqual([]);
+    // The whole API removed, the route and its parts deletedWith it: every delete is skipped, and DeleteApi takes them.
+    const withApi = <T extends RecordedResource>(r: T) => ({ ...r, deletedWith: api.urn });
+    expect(inUse(transition([api, withApi(authorizer), withApi(items), route(items, authorizer, { deletedWith: api.urn })], []))).toEqual([]);
     expect(inUse(transition(before, [api, items, route(items, undefined, { ignoreChanges: ["operationName"] })]))).toEqual([]);
     // A RealtimeApi made anonymous: its $connect route leaves the authorizer in the update, before the delete.
     const echo = { handler: "tests/fixtures/handlers/echo.ts" };

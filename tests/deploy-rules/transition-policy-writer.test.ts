@@ -419,6 +419,20 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition([repository({ name: "images", ...aes }), repositoryPolicy("old-policy")], [repository({ name: "images", ...kms }), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
     // Not replaced: encryption no longer set keeps it (SuppressMissingOptionalConfigurationBlock), so the move is a finding.
     expect(ours(transition([repository(aes), repositoryPolicy("old-policy")], [repository({}), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
+    // Nor the default block written after unset: the state holds [{AES256, kms_key ""}] (encryption_type Default AES256,
+    // kms_key Optional+Computed), so no diff; KMS after unset replaces.
+    // (A recording without inputs is not judged: the repository has an image tag mutability.)
+    const mutable = { imageTagMutability: "MUTABLE" };
+    for (const written of [aes, { encryptionConfigurations: [{ encryptionType: "AES256", kmsKey: "" }] }, { encryptionConfigurations: [{}] }]) {
+      expect(ours(transition([repository(mutable), repositoryPolicy("old-policy")], [repository({ ...mutable, ...written }), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
+    }
+    expect(ours(transition(saved([repository(mutable), repositoryPolicy("old-policy")]), [repository({ ...mutable, ...aes }), repositoryPolicy("new-policy")]))).toEqual([`${REPOSITORY_POLICY} old-policy`]);
+    expect(ours(transition([repository(mutable), repositoryPolicy("old-policy")], [repository({ ...mutable, ...kms }), repositoryPolicy("new-policy")]))).toEqual([]);
+    // multi_region is Optional+Computed and the read stores false for an ordinary key: false written after unset is no
+    // change, so the key stays and the KeyPolicy's delete resets its policy; true replaces it (another key id).
+    expect(ours(transition([appKey(), keyPolicy()], [appKey({ multiRegion: false, policy: document })]))).toEqual([`${KEY_POLICY} key-policy`]);
+    expect(ours(transition(saved([appKey(), keyPolicy()]), [appKey({ multiRegion: false, policy: document })]))).toEqual([`${KEY_POLICY} key-policy`]);
+    expect(ours(transition([appKey(), keyPolicy()], [appKey({ multiRegion: true, policy: document })]))).toEqual([]);
   });
 
   it("judges a replaced data stream or backup vault as a holder: autonamed, another resource; named by hand, delete-first under its name", () => {
@@ -485,6 +499,16 @@ describe("TransitionPolicyWriterDeleted: the old writer's delete acts on the res
     expect(ours(transition([queue(), bucket(), onBucket], [queue(), bucket({ objectLockEnabled: true }), onBucket]))).toEqual([]);
     // Not replaced: nothing cascades.
     expect(ours(transition([queue(), autonamed({}), onBucket], [queue(), autonamed({ forceDestroy: false }), onBucket]))).toEqual([]);
+  });
+
+  it("follows a replaceWith target of a type no table knows when its replaceOnChanges replaces it", () => {
+    const worker = (memorySize: number) => handBuilt("aws:lambda/function:Function", "worker", { role: "arn:aws:iam::123456789012:role/worker", memorySize }, { replaceOnChanges: ["memorySize"] });
+    const onWorker = queuePolicy("jobs-policy", { replaceWith: [worker(128).urn] });
+    const findings = transition([queue(), worker(128), onWorker], [queue(), worker(256), onWorker]).filter((f) => f.rule === RULE);
+    expect(findings.map((f) => f.resource)).toEqual([`${QUEUE_POLICY} jobs-policy`]);
+    expect(findings[0].problem).toMatch(/^is replaced \(replaceWith: worker replaced\)/);
+    // Another change, or none: the function is updated in place, so nothing cascades.
+    expect(ours(transition([queue(), worker(128), onWorker], [queue(), { ...worker(128), inputs: { ...worker(128).inputs, timeout: 30 } }, onWorker]))).toEqual([]);
   });
 });
 

@@ -191,6 +191,49 @@ describe("TransitionRestIntegrationRemoved", () => {
     expect(transition(before, [restApi, resource, moved, integration("items-get-integration"), deployment]).map((f) => f.rule)).toEqual(["TransitionRestIntegrationRemoved"]);
   });
 
+  it("finds a method renamed on a resource whose path changes in place: API Gateway knows the method by resource id and HTTP method", () => {
+    // apigateway/resource.go patches /pathPart and /parentId in place, so the resource keeps its id under the new path.
+    const renamed = (pathPart: string) => ({ ...resource, inputs: { ...resource.inputs, pathPart } });
+    const moved = handBuilt(METHOD, "items-get", method.inputs, on);
+    for (const pathPart of ["products", "{itemId}"]) {
+      const before = [restApi, renamed(pathPart === "products" ? "items" : "{id}"), method];
+      const findings = transition(before, [restApi, renamed(pathPart), moved]);
+      expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestMethodMoved", `${METHOD} get-items`]]);
+      expect(findings[0].problem).toMatch(new RegExp(`^removes method get-items of route GET /${escaped(pathPart)} and creates items-get on the same method of the same resource`));
+      expect(transition(saved(before), [restApi, renamed(pathPart), moved]).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
+    }
+  });
+
+  it("finds a kept method that leaves its HTTP method while another takes it, two methods swapping included: the old copy holds it to the end", () => {
+    const post = handBuilt(METHOD, "post-items", { ...method.inputs, httpMethod: "POST" }, on);
+    const as = (m: typeof method, httpMethod: string) => ({ ...m, inputs: { ...m.inputs, httpMethod } });
+    // get-items moves to PATCH (replaced create-first: http_method is ForceNew) and a new method takes GET.
+    const taken = transition([restApi, resource, method], [restApi, resource, as(method, "PATCH"), handBuilt(METHOD, "items-get", method.inputs, on)]);
+    expect(taken.map((f) => [f.rule, f.resource])).toEqual([["TransitionRestMethodMoved", `${METHOD} get-items`]]);
+    expect(taken[0].problem).toMatch(/^moves method get-items off route GET \/items \(its resource or HTTP method changed, which replaces it create-first: apigateway\/method\.go\) and creates items-get there: items-get's create is a PutMethod, which API Gateway refuses while get-items's deployed copy still holds the method/);
+    expect(taken[0].fix).toMatch(/^keep each method of route GET \/items under the URN that holds it/);
+    const swapped = transition([restApi, resource, method, post], [restApi, resource, as(method, "POST"), as(post, "GET")]);
+    expect(swapped.map((f) => f.resource).sort()).toEqual([`${METHOD} get-items`, `${METHOD} post-items`]);
+    // Deleted first (deleteBeforeReplace), in no order with the other create: not judged. Moved where nothing else goes: nothing.
+    expect(transition([restApi, resource, method], [restApi, resource, { ...as(method, "PATCH"), deleteBeforeReplace: true }, handBuilt(METHOD, "items-get", method.inputs, on)])).toEqual([]);
+    expect(transition([restApi, resource, method, post], [restApi, resource, as(method, "PATCH"), post])).toEqual([]);
+  });
+
+  it("passes a method renamed on a REST API the update replaces, and a kept method whose ignoreChanges keeps its HTTP method", () => {
+    const moved = handBuilt(METHOD, "items-get", method.inputs, on);
+    // No RestApi input is ForceNew: replaceOnChanges (or a replaceWith) replaces it, and the new method goes on the new API.
+    const replacedApi = { ...restApi, inputs: { name: "api-2" }, replaceOnChanges: ["name"] };
+    expect(transition([restApi, resource, method], [replacedApi, resource, moved])).toEqual([]);
+    expect(transition([restApi, resource, method], [{ ...restApi, inputs: { name: "api-2" } }, resource, moved]).map((f) => f.rule)).toEqual(["TransitionRestMethodMoved"]);
+    // A Resource the update replaces (replaceOnChanges) is a new resource: no method there yet.
+    expect(transition([restApi, resource, method], [restApi, { ...resource, inputs: { ...resource.inputs, pathPart: "products" }, replaceOnChanges: ["pathPart"] }, moved])).toEqual([]);
+    // The engine diffs get-items with its deployed GET (ignoreChanges): it stays, and post-items leaves POST to no one.
+    const post = handBuilt(METHOD, "post-items", { ...method.inputs, httpMethod: "POST" }, on);
+    const ignoring = { ...method, inputs: { ...method.inputs, httpMethod: "POST" }, ignoreChanges: ["httpMethod"] };
+    expect(transition([restApi, resource, method, post], [restApi, resource, ignoring])).toEqual([]);
+    expect(transition([restApi, resource, method, post], [restApi, resource, { ...ignoring, ignoreChanges: [] }]).map((f) => [f.rule, f.resource])).toEqual([["TransitionRestMethodMoved", `${METHOD} post-items`]]);
+  });
+
   it("passes an integration removed with its method, one changed in place, and a plan saved before integrations kept their method", () => {
     const before = [restApi, resource, method, integration("get-items-integration"), deployment];
     // The method goes too: TransitionRestRouteStillServed's, not this rule's.
