@@ -10,7 +10,8 @@
  *   builds the same code as deployed and shows no diff.
  * - `pulumi up`: `create` (a new pool) or `update` (the pool, hence its URL, changed) fetch
  *   the keys; an unchanged pool is left alone, so repeated deploys neither fetch nor differ.
- * - `pulumi refresh`: `read` fetches again, so a rotated key reaches the next `pulumi up`. Until
+ * - `pulumi refresh`: `read` fetches again, so a rotated key reaches the next `pulumi up`; a pool Cognito says does
+ *   not exist (deleted outside Pulumi) reads as deleted, so the refresh drops this resource instead of failing. Until
  *   then a token signed with a key the baked set lacks makes aws-jwt-verify fetch the pool's
  *   current keys (handlers/shared/jwt.ts), as AWS recommends: cache keys by `kid`, refetch on an
  *   unknown one. https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
@@ -53,6 +54,21 @@ const RETRY_DELAYS_MS = [500, 1500, 5000];
  */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/** What `fetchJwks` answers when Cognito says the pool does not exist. */
+const POOL_GONE = Symbol("pool gone");
+
+/**
+ * Whether an answer says, in so many words, that the user pool does not exist: Cognito's `ResourceNotFoundException`
+ * (the error its API gives for a user pool id it does not know, e.g. DescribeUserPool's "User pool <id> does not
+ * exist."), or that message. What the public JWKS endpoint answers for a deleted pool (status and body) is not
+ * documented and was not confirmed here, so a bare 404 (also a pool created a moment ago, or a wrong URL) or any
+ * other failure is not taken to mean "deleted": only an explicit not-found is.
+ */
+function saysPoolNotFound(answer: { status: number; text: string }): boolean {
+  if (answer.status !== 400 && answer.status !== 404) return false;
+  return /ResourceNotFoundException/.test(answer.text) || /User pool \S+ does not exist/i.test(answer.text);
+}
+
 const platformFetch: FetchText = async (url) => {
   const response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
   return { status: response.status, text: await response.text() };
@@ -87,8 +103,10 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
   const fetchText = options.fetchText ?? platformFetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
 
-  async function readJwks(url: string): Promise<string> {
+  /** The key set, or "gone" when Cognito said in so many words that the pool does not exist; throws otherwise. */
+  async function fetchJwks(url: string): Promise<string | typeof POOL_GONE> {
     let last = "";
+    let gone = false;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
       if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1]);
       let answer: { status: number; text: string };
@@ -96,22 +114,35 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
         answer = await fetchText(url);
       } catch (error) {
         last = `could not be fetched: ${(error as Error).message}`;
+        gone = false;
         continue;
       }
       if (answer.status !== 200) {
         last = `answered HTTP ${answer.status}`;
+        gone = saysPoolNotFound(answer);
         // 404: a pool created a moment ago; 429/5xx: try again. Any other answer will not change.
-        if (answer.status === 404 || answer.status === 429 || answer.status >= 500) continue;
+        // An explicit not-found too: a new pool may not be known everywhere yet; a deleted one answers the same each time.
+        if (gone || answer.status === 404 || answer.status === 429 || answer.status >= 500) continue;
         break;
       }
       try {
         return canonicalJwks(answer.text);
       } catch (error) {
         last = `${(error as Error).message}`;
+        gone = false;
         break;
       }
     }
+    if (gone) return POOL_GONE;
     throw new Error(`UserAuth: the user pool's JWKS at ${url} ${last}. The pool's keys are baked into Lambda authorizers; check that this machine reaches ${new URL(url).host} (the Cognito API the AWS provider uses).`);
+  }
+
+  async function readJwks(url: string): Promise<string> {
+    const jwks = await fetchJwks(url);
+    if (jwks === POOL_GONE) {
+      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~7 s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
+    }
+    return jwks;
   }
 
   return {
@@ -134,8 +165,19 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
     },
     async read(id: string, props?: JwksOutputs) {
       const jwksUrl = props?.jwksUrl ?? id;
-      const outs: JwksOutputs = { jwksUrl, jwks: await readJwks(jwksUrl) };
-      return { id, props: outs };
+      let jwks: string | typeof POOL_GONE;
+      try {
+        jwks = await fetchJwks(jwksUrl);
+      } catch (error) {
+        throw new Error(
+          `${(error as Error).message} \`pulumi refresh\` cannot tell whether the pool still exists: run it where Cognito is reachable; if the pool is gone and Cognito cannot say so, remove this resource with \`pulumi state delete\` (it holds only the pool's public keys).`,
+        );
+      }
+      // A pool deleted outside Pulumi: a blank id tells the engine the resource is gone ("The ID of the resource
+      // ready back (or blank if missing)", @pulumi/pulumi dynamic ReadResult.id), so `pulumi refresh` drops it
+      // instead of failing, and the next `pulumi up` reads the keys of the pool it creates again.
+      if (jwks === POOL_GONE) return { id: undefined, props: undefined };
+      return { id, props: { jwksUrl, jwks } satisfies JwksOutputs };
     },
     async delete() {
       // The keys belong to the pool: there is nothing of ours in AWS to remove.

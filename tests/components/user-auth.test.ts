@@ -625,4 +625,22 @@ describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 1
     await expect(createJwksProvider({ fetchText: answers({ status: 200, text: "<html>" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("is not JSON");
     await expect(createJwksProvider({ fetchText: answers(ok([])), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow('has no "keys"');
   });
+
+  it("reads a pool Cognito says is gone as deleted (pulumi refresh drops it), and fails a refresh it cannot settle with the way out", async () => {
+    const state = { jwksUrl: url, jwks: canonicalJwks(JSON.stringify({ keys: [key("a")] })) };
+    // Cognito's not-found for a user pool id it does not know (its API's ResourceNotFoundException), each attempt.
+    const gone = answers({ status: 404, text: JSON.stringify({ __type: "ResourceNotFoundException", message: "User pool us-east-1_AbCdEfGhI does not exist." }) });
+    expect(await createJwksProvider({ fetchText: gone, sleep: noWait }).read!(url, state)).toEqual({ id: undefined, props: undefined });
+    expect(gone.calls).toHaveLength(4);
+    // A create or update of a pool that is not there still fails (nothing to bake).
+    await expect(createJwksProvider({ fetchText: gone, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("says the pool does not exist");
+    // A bare 404 (also a wrong URL or a pool a moment old) is not taken for a deleted pool; nor is a network failure.
+    for (const reply of [{ status: 404, text: "" }, new Error("getaddrinfo ENOTFOUND")]) {
+      const read = createJwksProvider({ fetchText: answers(reply), sleep: noWait }).read!(url, state);
+      await expect(read).rejects.toThrow(/`pulumi refresh` cannot tell whether the pool still exists: .*`pulumi state delete`/);
+    }
+    // An explicit not-found that then answers (eventual consistency): the keys.
+    const late = answers({ status: 400, text: '{"__type":"ResourceNotFoundException"}' }, ok([key("a")]));
+    expect(await createJwksProvider({ fetchText: late, sleep: noWait }).read!(url, state)).toEqual({ id: url, props: state });
+  });
 });
