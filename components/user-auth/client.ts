@@ -1,15 +1,33 @@
 /**
  * The browser's app client: public (no secret), authorization code with PKCE,
- * refresh token rotation, callback and logout URLs, token lifetimes.
+ * refresh token rotation, callback and logout URLs, token lifetimes; and the OAuth resource servers whose
+ * scopes it may request, created before it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgError } from "../errors";
-import { callbackUrlProblem, redirectUrlCountProblem, redirectUrlFix, type UserAuthSpec } from "./spec";
+import { callbackUrlProblem, redirectUrlCountProblem, redirectUrlFix, resourceServerSuffix, type UserAuthSpec } from "./spec";
 
-export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): aws.cognito.UserPoolClient {
+export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): { client: aws.cognito.UserPoolClient; resourceServers: aws.cognito.ResourceServer[] } {
   const client = spec.client;
-  return new aws.cognito.UserPoolClient(
+  // Cognito takes a custom scope in AllowedOAuthScopes only once its resource server is in the pool
+  // (ScopeDoesNotExistException otherwise), so the client waits for every server (validateScopes allows no other).
+  // Like the groups, a server goes with the pool: kept with a kept pool, deleted when removed from the program alone.
+  const resourceServers = client.resourceServers.map(
+    (server) =>
+      new aws.cognito.ResourceServer(
+        `${name}-resource-server-${resourceServerSuffix(server.identifier)}`,
+        {
+          userPoolId: pool.id,
+          identifier: server.identifier,
+          name: server.name,
+          scopes: server.scopes.map((scope) => ({ scopeName: scope.name, scopeDescription: scope.description })),
+          region: spec.region,
+        },
+        { parent, deletedWith: pool },
+      ),
+  );
+  const appClient = new aws.cognito.UserPoolClient(
     `${name}-client`,
     {
       userPoolId: pool.id,
@@ -33,8 +51,9 @@ export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito
       preventUserExistenceErrors: "ENABLED",
       region: spec.region,
     },
-    { parent },
+    { parent, dependsOn: resourceServers },
   );
+  return { client: appClient, resourceServers };
 }
 
 /** Plain strings were checked at construction; Outputs (e.g. `site.url`) are checked here once known, with the same message. */

@@ -13,8 +13,8 @@ import { LateRedirects } from "./redirects";
 import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec, type UserAuthTrigger } from "./spec";
 import { createUserPool } from "./user-pool";
 
-export type { UserAuthArgs, UserAuthSpec, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection, UserAuthTrigger, UserAuthTriggers, PreTokenGenerationTriggerArgs, PreTokenGenerationEventVersion } from "./spec";
-export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, USER_AUTH_TRIGGERS, passwordProblems } from "./spec";
+export type { UserAuthArgs, UserAuthSpec, UserAuthResourceServer, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection, UserAuthTrigger, UserAuthTriggers, PreTokenGenerationTriggerArgs, PreTokenGenerationEventVersion } from "./spec";
+export { ROW_LEVEL_ACTIONS, IDENTITY_ID_VARIABLE, USER_AUTH_TRIGGERS, COGNITO_STANDARD_SCOPES, passwordProblems } from "./spec";
 export { defaultDomainPrefix } from "./domain";
 export { JWKS_DEFINE, jwksDefine } from "./jwks";
 
@@ -72,6 +72,8 @@ export class UserAuth extends pulumi.ComponentResource {
     readonly userPool: aws.cognito.UserPool;
     readonly client: aws.cognito.UserPoolClient;
     readonly groups: readonly aws.cognito.UserGroup[];
+    /** The `resourceServers`, in their order; the app client depends on each. */
+    readonly resourceServers: readonly aws.cognito.ResourceServer[];
     /** The custom domain when `domain.name` is set, else the prefix one (`hostedUiUrl` stays on a prefix kept beside a custom one). */
     readonly domain?: aws.cognito.UserPoolDomain;
     /** The prefix domain beside a custom one (`domain.prefix` and `domain.name` both set). */
@@ -99,7 +101,7 @@ export class UserAuth extends pulumi.ComponentResource {
 
     const region = regionOf(this.spec.region, this);
     const pool = createUserPool(name, this.spec, args.triggers, region, this);
-    const client = createClient(name, this.spec, pool.pool, this);
+    const { client, resourceServers } = createClient(name, this.spec, pool.pool, this);
     const domain = createDomain(name, this.spec, pool.pool, region, this);
     const identities = createIdentityPool(name, this.spec, pool.pool, client, this);
     this.issuerUrl = pulumi.interpolate`https://${pool.pool.endpoint}`;
@@ -110,6 +112,7 @@ export class UserAuth extends pulumi.ComponentResource {
       userPool: pool.pool,
       client,
       groups: pool.groups,
+      resourceServers,
       domain: domain?.domain,
       prefixDomain: domain?.prefixDomain,
       identityPool: identities?.identityPool,

@@ -112,6 +112,19 @@ export interface UserAuthTriggers {
   preTokenGeneration?: PreTokenGenerationTriggerArgs;
 }
 
+/**
+ * An OAuth resource server of the pool: its custom scopes reach access tokens as `<identifier>/<scope name>`
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html).
+ */
+export interface UserAuthResourceServer {
+  /** Unique in the pool, e.g. `gallery` or `https://api.gallery.example.com`: 1–256 printable ASCII characters, no space, `"` or `\\`. */
+  identifier: string;
+  /** Shown in the Cognito console: 1–256 letters, digits, spaces and `_+=,.@-`. */
+  name: string;
+  /** Its custom scopes (at most 100): a name (no `/`) and a description (1–256 characters) each. */
+  scopes: Array<{ name: string; description: string }>;
+}
+
 /** Arguments of UserAuth. */
 export interface UserAuthArgs {
   /**
@@ -158,8 +171,18 @@ export interface UserAuthArgs {
   callbackUrls?: pulumi.Input<string>[];
   /** Where users may land after signing out; same rules as `callbackUrls`. @default callbackUrls */
   logoutUrls?: pulumi.Input<string>[];
-  /** OAuth scopes the browser client may request. @default ["openid", "email", "profile"] */
+  /**
+   * OAuth scopes the browser client may request: Cognito's own (`openid`, `email`, `phone`, `profile`,
+   * `aws.cognito.signin.user.admin`) and `<identifier>/<scope>` of a server in `resourceServers`.
+   * @default ["openid", "email", "profile"]
+   */
   oauthScopes?: string[];
+  /**
+   * OAuth resource servers (custom scopes, e.g. for your API) to create in the pool, before the app client, so
+   * `oauthScopes` may name their scopes as `<identifier>/<scope name>` on the first deploy.
+   * @default []
+   */
+  resourceServers?: UserAuthResourceServer[];
   /** Token lifetimes. @default { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 } */
   tokenValidity?: {
     /** 5–1440 minutes. @default 60 */
@@ -239,6 +262,8 @@ export interface UserAuthSpec {
     callbackUrls: pulumi.Input<pulumi.Input<string>[]>;
     logoutUrls: pulumi.Input<pulumi.Input<string>[]>;
     oauthScopes: string[];
+    /** Created in the pool before the client (its scopes may name theirs). */
+    resourceServers: UserAuthResourceServer[];
     oauthFlows: ["code"];
     /** Browser sign-in without a hosted UI: SRP only (passwords never leave the browser). */
     explicitAuthFlows: string[];
@@ -498,6 +523,7 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
     fail("oauthScopes", `${scopes.length} scopes`, `is over Cognito's ${APP_CLIENT_QUOTAS.oauthScopes} scopes per app client ("Scopes per app client | ${APP_CLIENT_QUOTAS.oauthScopes} | No", a quota Cognito does not raise)`,
       `Allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action.`);
   }
+  validateScopes(fail, args.resourceServers ?? [], Array.isArray(scopes) ? scopes : []);
   const validity = args.tokenValidity ?? {};
   const limits = TOKEN_VALIDITY_LIMITS;
   const cognito = { limit: "Cognito's range" };
@@ -505,6 +531,81 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
   checkWholeNumberInRange(fail, "tokenValidity.idTokenMinutes", validity.idTokenMinutes, limits.idTokenMinutes, { ...cognito, unit: "minutes" });
   checkWholeNumberInRange(fail, "tokenValidity.refreshTokenDays", validity.refreshTokenDays, limits.refreshTokenDays, { ...cognito, unit: "days" });
   checkWholeNumberInRange(fail, "refreshTokenRotation.retryGracePeriodSeconds", args.refreshTokenRotation?.retryGracePeriodSeconds, limits.retryGracePeriodSeconds, { ...cognito, unit: "seconds" });
+}
+
+/**
+ * The scopes Cognito defines itself: "Scope values include phone, email, openid, and profile. The
+ * aws.cognito.signin.user.admin scope authorizes user self-service operations. Custom scopes with resource servers
+ * authorize access to external APIs." (CreateUserPoolClient AllowedOAuthScopes, as the service model words it:
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html). Any
+ * other scope must be `<identifier>/<scope name>` of a resource server already in the pool, or CreateUserPoolClient /
+ * UpdateUserPoolClient refuses it: "Invalid scope requested: … (Error Code: ScopeDoesNotExistException)"
+ * (awsdocs/aws-cloudformation-user-guide#564).
+ */
+export const COGNITO_STANDARD_SCOPES: readonly string[] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
+
+/**
+ * ResourceServerType (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerType.html):
+ * Identifier "Length Constraints: Minimum length of 1. Maximum length of 256. Pattern: [\x21\x23-\x5B\x5D-\x7E]+",
+ * Name "1 … 256. Pattern: [\w\s+=,.@-]+", Scopes "Maximum number of 100 items"; ResourceServerScopeType
+ * (API_ResourceServerScopeType.html): ScopeName "1 … 256. Pattern: [\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+" (no `/`),
+ * ScopeDescription "1 … 256", required.
+ */
+const RESOURCE_SERVER = {
+  identifier: /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/,
+  name: /^[\w\s+=,.@-]{1,256}$/,
+  scopeName: /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/,
+  scopes: 100,
+} as const;
+
+/** Pulumi resource name suffix of a resource server: its identifier with anything but letters, digits, `.` and `-` as `-`. */
+export const resourceServerSuffix = (identifier: string): string => identifier.replace(/[^A-Za-z0-9.-]+/g, "-");
+
+function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], scopes: string[]): void {
+  const defined = new Set<string>();
+  const suffixes = new Map<string, string>();
+  for (const [index, server] of servers.entries()) {
+    const at = `resourceServers[${index}]`;
+    if (typeof server.identifier !== "string" || !RESOURCE_SERVER.identifier.test(server.identifier)) {
+      fail(`${at}.identifier`, server.identifier, "is not a Cognito resource server identifier (1–256 printable ASCII characters without space, \" or \\)", 'Use an API name or URL, e.g. "gallery" or "https://api.gallery.example.com".');
+      continue;
+    }
+    const suffix = resourceServerSuffix(server.identifier);
+    if (suffixes.has(suffix)) fail(`${at}.identifier`, server.identifier, `is used by another resource server, or gives the same resource name (${suffix}) as "${suffixes.get(suffix)}"`, "Give each resource server its own identifier, differing in letters or digits.");
+    suffixes.set(suffix, server.identifier);
+    if (typeof server.name !== "string" || !RESOURCE_SERVER.name.test(server.name)) {
+      fail(`${at}.name`, server.name, "is not a Cognito resource server name (1–256 letters, digits, spaces and _+=,.@-)", 'Use e.g. "Gallery API".');
+    }
+    const own = Array.isArray(server.scopes) ? server.scopes : [];
+    if (own.length > RESOURCE_SERVER.scopes) fail(`${at}.scopes`, `${own.length} scopes`, `is over Cognito's ${RESOURCE_SERVER.scopes} scopes per resource server`, `Define at most ${RESOURCE_SERVER.scopes}, or split them over two resource servers.`);
+    const names = new Set<string>();
+    for (const [i, scope] of own.entries()) {
+      if (typeof scope.name !== "string" || !RESOURCE_SERVER.scopeName.test(scope.name)) {
+        fail(`${at}.scopes[${i}].name`, scope.name, "is not a Cognito scope name (1–256 printable ASCII characters without space, \", / or \\)", 'Use e.g. "read"; Cognito names it "<identifier>/read".');
+      } else if (names.has(scope.name)) {
+        fail(`${at}.scopes[${i}].name`, scope.name, "is used by another scope of this resource server", "Give each scope its own name.");
+      }
+      names.add(scope.name);
+      if (typeof scope.description !== "string" || scope.description.length < 1 || scope.description.length > 256) {
+        fail(`${at}.scopes[${i}].description`, scope.description, "is not a 1–256 character description, which Cognito requires of every scope", 'Describe what the scope grants, e.g. "Read the gallery".');
+      }
+      defined.add(`${server.identifier}/${scope.name}`);
+    }
+  }
+  for (const scope of scopes) {
+    if (COGNITO_STANDARD_SCOPES.includes(scope) || defined.has(scope)) continue;
+    const custom = typeof scope === "string" && scope.includes("/");
+    fail(
+      "oauthScopes",
+      scope,
+      custom
+        ? `is not a scope of a resource server this UserAuth defines${defined.size > 0 ? ` (${[...defined].join(", ")})` : ""}, so CreateUserPoolClient refuses it (ScopeDoesNotExistException); a resource server created outside UserAuth is not ordered before the app client`
+        : `is not a Cognito scope: the standard ones are ${COGNITO_STANDARD_SCOPES.join(", ")}, and a resource server's are "<identifier>/<scope name>"`,
+      custom
+        ? `Define it in resourceServers (e.g. { identifier: "${scope.slice(0, scope.lastIndexOf("/"))}", name: "…", scopes: [{ name: "${scope.slice(scope.lastIndexOf("/") + 1)}", description: "…" }] }), which UserAuth creates before the app client, or correct the scope.`
+        : "Correct it, or define a resource server in resourceServers and pass its scope as \"<identifier>/<scope name>\".",
+    );
+  }
 }
 
 /**
@@ -623,6 +724,7 @@ export function normalise(name: string, args: UserAuthArgs, redirects: RedirectU
       callbackUrls: redirects.callbackUrls,
       logoutUrls: redirects.logoutUrls,
       oauthScopes: args.oauthScopes ?? ["openid", "email", "profile"],
+      resourceServers: args.resourceServers ?? [],
       oauthFlows: ["code"],
       explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", ...((rotation.enabled ?? true) ? [] : ["ALLOW_REFRESH_TOKEN_AUTH"])],
       accessTokenMinutes: args.tokenValidity?.accessTokenMinutes ?? 60,

@@ -41,7 +41,9 @@ describe("UserAuth: Cognito's counts per app client", () => {
   });
 
   it("creates the client with 100 callback and logout URLs and 50 scopes", async () => {
-    const graph = await record(() => new UserAuth("full", { callbackUrls: urls(100), logoutUrls: urls(100), oauthScopes: scopes(50) }));
+    // Custom scopes name a resource server UserAuth creates (user-auth-scopes.test.ts).
+    const gallery = { identifier: "gallery", name: "Gallery", scopes: scopes(50).map((scope) => ({ name: scope.slice("gallery/".length), description: "One action" })) };
+    const graph = await record(() => new UserAuth("full", { callbackUrls: urls(100), logoutUrls: urls(100), oauthScopes: scopes(50), resourceServers: [gallery] }));
     const client = resource(graph, "aws:cognito/userPoolClient:UserPoolClient", "full-client");
     expect(client.inputs.callbackUrls).toHaveLength(100);
     expect(client.inputs.allowedOauthScopes).toHaveLength(50);

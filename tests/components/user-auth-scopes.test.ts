@@ -1,0 +1,54 @@
+/**
+ * UserAuth's OAuth scopes (review 94, finding 3): CreateUserPoolClient refuses a scope that is neither Cognito's own
+ * nor `<identifier>/<scope>` of a resource server already in the pool ("Invalid scope requested: …",
+ * ScopeDoesNotExistException), so a typo, or a custom scope whose server is created beside the client rather than
+ * before it, passed mocks and preview and failed the first `pulumi up`. UserAuth now refuses those at construction
+ * and creates `resourceServers` in the pool before the app client.
+ */
+import { describe, expect, it } from "vitest";
+import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { record, resource } from "../harness/mocks";
+
+const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"] };
+const gallery = { identifier: "gallery", name: "Gallery API", scopes: [{ name: "read", description: "Read the gallery" }, { name: "write", description: "Upload photos" }] };
+
+describe("UserAuth: oauthScopes are scopes Cognito knows", () => {
+  it.each([
+    [{ oauthScopes: ["opneid"] }, /^UserAuth "bad": oauthScopes "opneid" is not a Cognito scope: the standard ones are openid, email, phone, profile, aws\.cognito\.signin\.user\.admin, and a resource server's are "<identifier>\/<scope name>"\. Correct it, or define a resource server in resourceServers/],
+    // The old doc value the CloudFormation issue quotes ("Invalid scope requested: Cognito").
+    [{ oauthScopes: ["openid", "Cognito"] }, /oauthScopes "Cognito" is not a Cognito scope/],
+    [{ oauthScopes: ["openid", "gallery/read"] }, /^UserAuth "bad": oauthScopes "gallery\/read" is not a scope of a resource server this UserAuth defines, so CreateUserPoolClient refuses it \(ScopeDoesNotExistException\); a resource server created outside UserAuth is not ordered before the app client\. Define it in resourceServers \(e\.g\. \{ identifier: "gallery", name: "…", scopes: \[\{ name: "read", description: "…" \}\] \}\)/],
+    [{ oauthScopes: ["gallery/delete"], resourceServers: [gallery] }, /oauthScopes "gallery\/delete" is not a scope of a resource server this UserAuth defines \(gallery\/read, gallery\/write\)/],
+    [{ resourceServers: [{ ...gallery, identifier: "my gallery" }] }, /resourceServers\[0\]\.identifier "my gallery" is not a Cognito resource server identifier/],
+    [{ resourceServers: [gallery, { ...gallery, name: "Other" }] }, /resourceServers\[1\]\.identifier "gallery" is used by another resource server/],
+    [{ resourceServers: [{ ...gallery, name: "Gallery: API" }] }, /resourceServers\[0\]\.name "Gallery: API" is not a Cognito resource server name/],
+    [{ resourceServers: [{ ...gallery, scopes: [{ name: "photos/read", description: "x" }] }] }, /resourceServers\[0\]\.scopes\[0\]\.name "photos\/read" is not a Cognito scope name/],
+    [{ resourceServers: [{ ...gallery, scopes: [{ name: "read", description: "" }] }] }, /resourceServers\[0\]\.scopes\[0\]\.description "" is not a 1–256 character description/],
+    [{ resourceServers: [{ ...gallery, scopes: [gallery.scopes[0], gallery.scopes[0]] }] }, /resourceServers\[0\]\.scopes\[1\]\.name "read" is used by another scope/],
+    [{ resourceServers: [{ ...gallery, scopes: Array.from({ length: 101 }, (_, i) => ({ name: `s${i}`, description: "x" })) }] }, /resourceServers\[0\]\.scopes "101 scopes" is over Cognito's 100 scopes per resource server/],
+  ] as Array<[Partial<UserAuthArgs>, RegExp]>)("refuses bad scopes and resource servers (case %#)", (bad, message) => {
+    expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+  });
+
+  it("takes every standard scope, and a URL identifier's scopes", () => {
+    expect(() => new UserAuth("std", { ...base, oauthScopes: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"] })).not.toThrow();
+    const api = { identifier: "https://api.gallery.example.com", name: "Gallery API", scopes: [{ name: "read", description: "Read" }] };
+    expect(() => new UserAuth("url", { ...base, oauthScopes: ["openid", "https://api.gallery.example.com/read"], resourceServers: [api] })).not.toThrow();
+  });
+
+  it("creates the resource servers in the pool before the app client, kept with a kept pool", async () => {
+    const graph = await record(() => new UserAuth("auth", { ...base, oauthScopes: ["openid", "gallery/read"], resourceServers: [gallery], retainOnDelete: true }));
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "auth-pool");
+    const server = resource(graph, "aws:cognito/resourceServer:ResourceServer", "auth-resource-server-gallery");
+    expect(server.inputs).toMatchObject({
+      userPoolId: pool.id,
+      identifier: "gallery",
+      name: "Gallery API",
+      scopes: [{ scopeName: "read", scopeDescription: "Read the gallery" }, { scopeName: "write", scopeDescription: "Upload photos" }],
+    });
+    expect(server.deletedWith).toBe(pool.urn);
+    const client = resource(graph, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
+    expect(client.inputs.allowedOauthScopes).toEqual(["openid", "gallery/read"]);
+    expect(client.dependencies).toContain(server.urn);
+  });
+});
