@@ -692,6 +692,7 @@ export const PLAN_TRANSITION_RULES = [
   { id: "TransitionDeploymentStillServed", title: "A REST API deployment is not deleted while a stage still serves it", source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html" },
   { id: "TransitionRetainedTooLate", title: "retainOnDelete is not first set in the update that replaces the resource", source: "https://github.com/pulumi/pulumi/issues/13428" },
   { id: "TransitionPreTokenTriggerKept", title: "A user pool's pre token generation trigger is not removed while other triggers stay", source: "https://github.com/hashicorp/terraform-provider-aws/issues/38617" },
+  { id: "TransitionUserPoolSchemaChanged", title: "A kept user pool's schemas entries are only added to, never changed or removed", source: `${PROVIDER}/cognitoidp/user_pool.go` },
   { id: "TransitionRestApiEndpointType", title: "A REST API does not go from PRIVATE to EDGE in one update", source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-api-migration.html" },
   { id: "TransitionStreamCycled", title: "A table's stream view type does not change under a subscription that starts at LATEST", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
   { id: "TransitionKeyAttributeRetyped", title: "A key attribute of a table keeps its type", source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/dynamodb/table.go" },
@@ -893,7 +894,7 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
 /**
  * More inputs a saved plan keeps of some types, for the checks that read them (`a.b`: field b of object input a): a
  * REST API's endpoint type (TransitionRestApiEndpointType, not its body or policy), a user pool's Lambda triggers
- * (TransitionPreTokenTriggerKept: function ARNs), a table's stream view type
+ * (TransitionPreTokenTriggerKept: function ARNs) and attribute schema (TransitionUserPoolSchemaChanged), a table's stream view type
  * (TransitionStreamCycled) and attribute definitions, each a key attribute's name and type
  * (TransitionKeyAttributeRetyped), a policy resource's reference to its resource (TransitionPolicyWriterDeleted:
  * POLICY_WRITER_DELETES), an Aurora cluster's engine and version (TransitionRdsEngineVersion; its
@@ -902,7 +903,8 @@ const POLICY_WRITER_DELETES: ReadonlyArray<{
  */
 const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   [REST_API]: ["endpointConfiguration.types"],
-  [USER_POOL]: ["lambdaConfig"],
+  // Its triggers (TransitionPreTokenTriggerKept) and attribute schema (TransitionUserPoolSchemaChanged).
+  [USER_POOL]: ["lambdaConfig", "schemas"],
   // A table's customer key (TransitionTableKeyRemoved, transition-data.ts).
   [TABLE]: ["streamViewType", "attributes", "serverSideEncryption"],
   [RDS_CLUSTER]: ["engine", "engineVersion", "allowMajorVersionUpgrade"],
@@ -2445,6 +2447,61 @@ function preTokenTriggerKeptFindings(deployed: Graph, after: Graph, stack: strin
   return findings;
 }
 
+/** Fields of a user pool `schemas` entry as the provider's set compares them (unset = its zero value). */
+const SCHEMA_FLAGS = ["developerOnlyAttribute", "mutable", "required"] as const;
+const SCHEMA_CONSTRAINTS = { numberAttributeConstraints: ["minValue", "maxValue"], stringAttributeConstraints: ["minLength", "maxLength"] } as const;
+
+/** A `schemas` entry as the provider's set element: every field, unset booleans false, unset strings empty. */
+function schemaEntry(entry: any): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = { name: String(entry?.name ?? ""), attributeDataType: String(entry?.attributeDataType ?? "") };
+  for (const flag of SCHEMA_FLAGS) out[flag] = entry?.[flag] === true;
+  for (const [block, fields] of Object.entries(SCHEMA_CONSTRAINTS)) {
+    for (const field of fields) out[`${block}.${field}`] = entry?.[block]?.[field] === undefined || entry?.[block]?.[field] === null ? "" : String(entry[block][field]);
+  }
+  return out;
+}
+
+/**
+ * A user pool kept (updated in place, not replaced) whose deployed `schemas` entries are not all in the next plan:
+ * one removed, or changed in any field (a changed entry is a removal plus an addition in the provider's set).
+ * terraform-provider-aws internal/service/cognitoidp/user_pool.go `resourceUserPoolUpdate`: `if
+ * os.Difference(ns).Len() == 0` it calls AddCustomAttributes with the new entries, else it returns "updating Cognito
+ * User Pool (…): cannot modify or remove schema items" (its acceptance tests TestAccCognitoIDPUserPool_schemaAttributesRemoved
+ * and _schemaAttributesModified expect that error; hashicorp/terraform-provider-aws#21654). `schema` is a set, Optional,
+ * not ForceNew and not Computed, so the plan shows an in-place update that fails at `pulumi up`, after the resources
+ * updated before the pool. Additions pass (AddCustomAttributes). A pool the update replaces (TransitionStatefulReplaced
+ * judges that), one whose deployed plan does not hold `schemas` (saved before it was kept), or one ignoring `schemas`
+ * is not judged.
+ */
+function userPoolSchemaFindings(deployed: Graph, after: Graph, replaced: (pool: RecordedResource) => boolean, stack: string | undefined): TransitionFinding[] {
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const findings: TransitionFinding[] = [];
+  for (const pool of ofType(after, USER_POOL)) {
+    const old = deployedByUrn.get(pool.urn);
+    if (!old || !holdsInputs(old) || !holds(old, "schemas") || replaced(pool) || ignoredBy(pool, ["schemas"]).length > 0) continue;
+    const next = ((pool.inputs.schemas ?? []) as any[]).map(schemaEntry);
+    const key = (entry: Record<string, unknown>) => JSON.stringify(entry);
+    const nextKeys = new Set(next.map(key));
+    for (const was of ((old.inputs.schemas ?? []) as any[]).map(schemaEntry)) {
+      if (nextKeys.has(key(was))) continue;
+      const now = next.find((entry) => entry.name === was.name);
+      const changes = now
+        ? Object.keys(was).filter((field) => was[field] !== now[field]).map((field) => `${field} ${JSON.stringify(was[field])} → ${JSON.stringify(now[field])}`).join(", ")
+        : undefined;
+      findings.push(
+        finding(
+          "TransitionUserPoolSchemaChanged",
+          pool,
+          `${now ? `changes schemas entry "${was.name}" (${changes})` : `removes schemas entry "${was.name}"`} of user pool ${pool.name}, which the update keeps. The provider only adds attributes to an existing pool (AddCustomAttributes) and otherwise fails the update with "cannot modify or remove schema items" (terraform-provider-aws cognitoidp/user_pool.go resourceUserPoolUpdate); Cognito cannot change or remove a pool's attributes`,
+          `keep the deployed entry as it is${now ? "" : " (in the program, even if unused)"}; add a new custom attribute for a new shape instead, or move the users to a new pool (a new resource name, with an export and import of the users)`,
+          stack,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
 /** A REST API's endpoint types as a list: pulumi-aws 7 takes one string (`types: "REGIONAL"`), older programs a list. */
 const endpointTypes = (r: RecordedResource): unknown[] => [r.inputs.endpointConfiguration?.types ?? []].flat();
 
@@ -3028,6 +3085,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
     ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
     ...preTokenTriggerKeptFindings(deployed, after, context.stack),
+    ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
     ...streamCycledFindings(deployed, after, tables, context.stack),
     ...keyAttributeFindings(tables, context.stack),
     ...replicaFindings(tables, context.stack),
