@@ -523,6 +523,9 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
     fail("oauthScopes", `${scopes.length} scopes`, `is over Cognito's ${APP_CLIENT_QUOTAS.oauthScopes} scopes per app client ("Scopes per app client | ${APP_CLIENT_QUOTAS.oauthScopes} | No", a quota Cognito does not raise)`,
       `Allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action.`);
   }
+  if (args.resourceServers !== undefined && !Array.isArray(args.resourceServers)) {
+    fail("resourceServers", args.resourceServers, "is not a list", 'Pass e.g. [{ identifier: "gallery", name: "Gallery API", scopes: [{ name: "read", description: "Read the gallery" }] }].');
+  }
   validateScopes(fail, args.resourceServers ?? [], Array.isArray(scopes) ? scopes : []);
   const validity = args.tokenValidity ?? {};
   const limits = TOKEN_VALIDITY_LIMITS;
@@ -566,6 +569,10 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
   const suffixes = new Map<string, string>();
   for (const [index, server] of servers.entries()) {
     const at = `resourceServers[${index}]`;
+    if (typeof server !== "object" || server === null) {
+      fail(at, server, "is not a resource server", "Pass { identifier, name, scopes: [{ name, description }] }.");
+      continue;
+    }
     if (typeof server.identifier !== "string" || !RESOURCE_SERVER.identifier.test(server.identifier)) {
       fail(`${at}.identifier`, server.identifier, "is not a Cognito resource server identifier (1–256 printable ASCII characters without space, \" or \\)", 'Use an API name or URL, e.g. "gallery" or "https://api.gallery.example.com".');
       continue;
@@ -580,6 +587,10 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
     if (own.length > RESOURCE_SERVER.scopes) fail(`${at}.scopes`, `${own.length} scopes`, `is over Cognito's ${RESOURCE_SERVER.scopes} scopes per resource server`, `Define at most ${RESOURCE_SERVER.scopes}, or split them over two resource servers.`);
     const names = new Set<string>();
     for (const [i, scope] of own.entries()) {
+      if (typeof scope !== "object" || scope === null) {
+        fail(`${at}.scopes[${i}]`, scope, "is not a scope", 'Pass { name: "read", description: "Read the gallery" }.');
+        continue;
+      }
       if (typeof scope.name !== "string" || !RESOURCE_SERVER.scopeName.test(scope.name)) {
         fail(`${at}.scopes[${i}].name`, scope.name, "is not a Cognito scope name (1–256 printable ASCII characters without space, \", / or \\)", 'Use e.g. "read"; Cognito names it "<identifier>/read".');
       } else if (names.has(scope.name)) {

@@ -26,6 +26,9 @@ describe("UserAuth: oauthScopes are scopes Cognito knows", () => {
     [{ resourceServers: [{ ...gallery, scopes: [{ name: "read", description: "" }] }] }, /resourceServers\[0\]\.scopes\[0\]\.description "" is not a 1–256 character description/],
     [{ resourceServers: [{ ...gallery, scopes: [gallery.scopes[0], gallery.scopes[0]] }] }, /resourceServers\[0\]\.scopes\[1\]\.name "read" is used by another scope/],
     [{ resourceServers: [{ ...gallery, scopes: Array.from({ length: 101 }, (_, i) => ({ name: `s${i}`, description: "x" })) }] }, /resourceServers\[0\]\.scopes "101 scopes" is over Cognito's 100 scopes per resource server/],
+    [{ resourceServers: "gallery" as never }, /resourceServers "gallery" is not a list/],
+    [{ resourceServers: [null as never] }, /resourceServers\[0\] null is not a resource server/],
+    [{ resourceServers: [{ ...gallery, scopes: [null as never] }] }, /resourceServers\[0\]\.scopes\[0\] null is not a scope/],
   ] as Array<[Partial<UserAuthArgs>, RegExp]>)("refuses bad scopes and resource servers (case %#)", (bad, message) => {
     expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
   });
