@@ -23,7 +23,8 @@ export { JWKS_DEFINE, jwksDefine } from "./jwks";
  * a COG1-or-stronger password policy, TOTP MFA, email verification and recovery sent
  * through your SES identity, threat protection, groups), a public browser client using
  * the authorization code flow with PKCE and refresh token rotation, an optional hosted
- * UI domain (its prefix derived per stack and account unless given), optional
+ * UI domain (its prefix derived per stack and account unless given), optional OAuth resource servers (custom scopes
+ * the client may request, created before it), optional
  * sign-up and sign-in Lambda triggers (pre sign-up, post confirmation, pre and post
  * authentication, pre token generation), and an identity pool whose authenticated role reaches
  * DynamoDB only on the caller's own items (row-level security).
