@@ -445,7 +445,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
     }
     // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.
-    if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards" || operation === "UpdateShardCount")) fanOut.subscriptions.wake(stream.name);
+    if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards")) fanOut.subscriptions.wake(stream.name);
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {
       // The stream of each iterator handed out, for GetRecords' authorisation.
       const streamArn = operation === "GetRecords" ? iterators.get(String(input.ShardIterator)) : stream?.arn;
