@@ -174,13 +174,28 @@ export function eventMessage(kind: "event" | "exception", type: string, body: un
   });
 }
 
+/** A record's size as Kinesis counts it: its data blob and partition key. */
+const recordBytes = (record: KinesaliteRecord) => Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
+
+/**
+ * The next read's Limit: kinesalite caps GetRecords by count only, so the reads ask for about EVENT_MAX_BYTES' worth —
+ * from 10 records (at most 1 MiB each: 10 MiB), doubling while full reads stay under half of it, shrinking after a read
+ * over it — and a client that stops reading holds about one event's records here, not the shard's backlog.
+ */
+export function nextReadLimit(limit: number, records: KinesaliteRecord[]): number {
+  const bytes = records.reduce((sum, record) => sum + recordBytes(record), 0);
+  if (bytes > EVENT_MAX_BYTES) return Math.max(1, Math.floor((records.length * EVENT_MAX_BYTES) / bytes));
+  return records.length === limit && bytes * 2 <= EVENT_MAX_BYTES ? Math.min(EVENT_MAX_RECORDS, limit * 2) : limit;
+}
+/** The first read's Limit: records are at most 1 MiB, so 10 are at most EVENT_MAX_BYTES. */
+export const FIRST_READ_LIMIT = 10;
+
 /** A read's records as SubscribeToShardEvents' (EVENT_MAX_BYTES, EVENT_MAX_RECORDS each); one empty event for none. */
 export function split(records: KinesaliteRecord[]): KinesaliteRecord[][] {
   const events: KinesaliteRecord[][] = [[]];
   let bytes = 0;
   for (const record of records) {
-    // A record's size as Kinesis counts it: its data blob and partition key.
-    const size = Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
+    const size = recordBytes(record);
     const current = events[events.length - 1];
     if (current.length > 0 && (bytes + size > EVENT_MAX_BYTES || current.length >= EVENT_MAX_RECORDS)) {
       events.push([record]);
@@ -391,10 +406,12 @@ export class Subscriptions {
     let lastSent = performance.now();
     try {
       let first = true;
+      let limit = FIRST_READ_LIMIT;
       while (!ended && iterator) {
         woken = false;
-        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: EVENT_MAX_RECORDS })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
+        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: limit })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
         if (ended) break;
+        limit = nextReadLimit(limit, answer.Records);
         iterator = answer.NextShardIterator;
         // A closed shard (no next iterator) ends with its children, as AWS's last event of a shard does.
         const children = iterator ? undefined : await this.children(streamName, shardId);

@@ -25,7 +25,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { EVENT_MAX_BYTES, KinesisError, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -414,7 +414,8 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
       return reads(admin.mock.calls.filter(([op]) => op === "GetRecords").length);
     });
     const made = new Subscriptions({ admin, pollIntervalMs: 1_000_000_000, heartbeatMs: 1_000_000_000, now: options.now, log: () => {} });
-    return { made, reads: () => admin.mock.calls.filter(([op]) => op === "GetRecords").length };
+    const limits = () => admin.mock.calls.filter(([op]) => op === "GetRecords").map((call) => (call as unknown as [string, { Limit: number }])[1].Limit);
+    return { made, reads: () => limits().length, limits };
   }
   const nothing = { Records: [], NextShardIterator: "next", MillisBehindLatest: 0 };
   let stop: Subscriptions | undefined;
@@ -467,9 +468,9 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     expect([reads(), written.length]).toEqual([2, 3]);
   });
 
-  it("caps one event at 10 MiB of records (GetRecords' most), splitting a larger read; the continuation follows each event", async () => {
+  it("caps one event at 10 MiB of records (GetRecords' most), splitting a larger read, and reads about that much at a time; the continuation follows each event", async () => {
     const big = Buffer.alloc(4 * 1024 * 1024, 1);
-    const { made } = subscriptions((call) => (call === 1 ? { Records: [record(1, big), record(2, big), record(3, big)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    const { made, limits } = subscriptions((call) => (call === 1 ? { Records: [record(1, big), record(2, big), record(3, big)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
     stop = made;
     const { response, events } = standIn();
     void made.subscribe(consumer, "s", input, response as never);
@@ -478,6 +479,12 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
       [2, "2"],
       [1, "3"],
     ]);
+    // kinesalite caps a read by count only: the reads ask for about 10 MiB (10 records of at most 1 MiB first; fewer
+    // after a read over 10 MiB, twice as many after a full read under half of it).
+    expect(limits().slice(0, 2)).toEqual([10, 2]);
+    expect(nextReadLimit(10, Array.from({ length: 10 }, (_, n) => record(n)))).toBe(20);
+    expect(nextReadLimit(10_000, Array.from({ length: 10_000 }, (_, n) => record(n)))).toBe(10_000);
+    expect(nextReadLimit(10, Array.from({ length: 10 }, (_, n) => record(n, Buffer.alloc(1024 * 1024))))).toBeLessThanOrEqual(10);
     expect(split(Array.from({ length: 10_001 }, (_, n) => record(n))).map((event) => event.length)).toEqual([10_000, 1]);
     expect(split([record(1, Buffer.alloc(EVENT_MAX_BYTES - 1))]).map((event) => event.length)).toEqual([1]);
   });
