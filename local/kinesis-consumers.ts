@@ -25,7 +25,11 @@ import type { ServerResponse } from "node:http";
 
 /** A Kinesis error as the JSON protocol answers it (`__type`, `message`). */
 export class KinesisError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 400) {
+  /**
+   * @param message the error as the runtime logs it (kinesalite's, with the operation the runtime asked it)
+   * @param reason the error as a client is answered it; the message when not given
+   */
+  constructor(readonly code: string, message: string, readonly status = 400, readonly reason = message) {
     super(message);
   }
 }
@@ -78,6 +82,7 @@ export class ConsumerRegistry {
   }
 
   register(streamArn: string, name: unknown): LocalConsumer {
+    if (name === undefined || name === null) throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'consumerName' failed to satisfy constraint: Member must not be null");
     if (typeof name !== "string" || !CONSUMER_NAME.test(name)) {
       throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'consumerName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128`);
     }
@@ -117,7 +122,8 @@ export class ConsumerRegistry {
 
   deregister(consumer: LocalConsumer): void {
     const list = this.consumers(consumer.StreamARN);
-    list.splice(list.indexOf(consumer), 1);
+    const index = list.indexOf(consumer);
+    if (index >= 0) list.splice(index, 1);
   }
 
   /** ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset). */
@@ -144,7 +150,7 @@ export class ConsumerRegistry {
 
 type Admin = (operation: string, body: Record<string, unknown>) => Promise<any>;
 
-interface KinesaliteRecord {
+export interface KinesaliteRecord {
   SequenceNumber: string;
   PartitionKey: string;
   Data: string;
@@ -168,9 +174,47 @@ export function eventMessage(kind: "event" | "exception", type: string, body: un
   });
 }
 
+/** A record's size as Kinesis counts it: its data blob and partition key. */
+const recordBytes = (record: KinesaliteRecord) => Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
+
+/**
+ * The next read's Limit: kinesalite caps GetRecords by count only, so the reads ask for about EVENT_MAX_BYTES' worth —
+ * from 10 records (at most 1 MiB each: 10 MiB), doubling while full reads stay under half of it, shrinking after a read
+ * over it — and a client that stops reading holds about one event's records here, not the shard's backlog.
+ */
+export function nextReadLimit(limit: number, records: KinesaliteRecord[]): number {
+  const bytes = records.reduce((sum, record) => sum + recordBytes(record), 0);
+  if (bytes > EVENT_MAX_BYTES) return Math.max(1, Math.floor((records.length * EVENT_MAX_BYTES) / bytes));
+  return records.length === limit && bytes * 2 <= EVENT_MAX_BYTES ? Math.min(EVENT_MAX_RECORDS, limit * 2) : limit;
+}
+/** The first read's Limit: records are at most 1 MiB, so 10 are at most EVENT_MAX_BYTES. */
+export const FIRST_READ_LIMIT = 10;
+
+/** A read's records as SubscribeToShardEvents' (EVENT_MAX_BYTES, EVENT_MAX_RECORDS each); one empty event for none. */
+export function split(records: KinesaliteRecord[]): KinesaliteRecord[][] {
+  const events: KinesaliteRecord[][] = [[]];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    const current = events[events.length - 1];
+    if (current.length > 0 && (bytes + size > EVENT_MAX_BYTES || current.length >= EVENT_MAX_RECORDS)) {
+      events.push([record]);
+      bytes = size;
+    } else {
+      current.push(record);
+      bytes += size;
+    }
+  }
+  return events;
+}
+
 export interface SubscriptionOptions {
   admin: Admin;
-  /** Milliseconds between reads of a shard that had nothing new. */
+  /**
+   * Milliseconds between reads of a shard that had nothing new, when no put wakes it first. Every put through the
+   * endpoint wakes its shard's subscriptions (`notePut`, `wake`); this slower read is the fallback for records that
+   * reach kinesalite another way (none does in the runtime: only the endpoint's clients write).
+   */
   pollIntervalMs: number;
   /** A subscription's life. @default SUBSCRIPTION_LIFETIME_MS */
   lifetimeMs?: number;
@@ -181,13 +225,76 @@ export interface SubscriptionOptions {
 }
 
 interface Subscription {
-  started: number;
+  /** `<stream> <shard>`: what `wake` names. */
+  shard: string;
   end(exception?: { code: string; message: string }): void;
+  /** A put reached its shard: read it now (or as soon as the read under way is done). */
+  wake(): void;
+}
+
+/** A SubscribeToShard being set up (its checks await kinesalite): holds its consumer and shard against another. */
+interface Claim {
+  cancelled?: { code: string; message: string };
+}
+
+/**
+ * One SubscribeToShardEvent carries at most what one GetRecords call may answer: "GetRecords can retrieve up to 10 MiB
+ * of data per call from a single shard, and up to 10,000 records per call"
+ * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html). AWS does not document a
+ * SubscribeToShardEvent's own size (not confirmed); it pushes "up to 2 MB per second per shard" per consumer, so its
+ * events are no larger. kinesalite applies no size cap, so a read is split into events of these sizes.
+ */
+export const EVENT_MAX_BYTES = 10 * 1024 * 1024;
+export const EVENT_MAX_RECORDS = 10_000;
+
+/** The exceptions SubscribeToShardEventStream models (the SDK's union); any other failure is sent as InternalFailureException. */
+const STREAM_EXCEPTIONS = new Set(["ResourceNotFoundException", "ResourceInUseException", "KMSDisabledException", "KMSInvalidStateException", "KMSAccessDeniedException", "KMSNotFoundException", "KMSOptInRequired", "KMSThrottlingException", "InternalFailureException"]);
+
+/** SubscribeToShard's StartingPosition.Type values (API_StartingPosition). */
+const POSITION_TYPES = ["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
+
+/** A value for a validation message: at most 64 characters of it (a 1 MB ShardId is not echoed whole). */
+const shown = (value: unknown) => {
+  const text = String(value);
+  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
+};
+
+/**
+ * SubscribeToShard's members as AWS's model constrains them (API_SubscribeToShard: ShardId 1-128 of [a-zA-Z0-9_.-]+;
+ * API_StartingPosition: Type's enum, SequenceNumber 0|([1-9]\d{0,128}), Timestamp a timestamp), checked before kinesalite
+ * is asked so the errors name SubscribeToShard's members (startingPosition.type, not GetShardIterator's
+ * shardIteratorType). A member of the wrong JSON type is a SerializationException, as in the JSON protocol.
+ */
+function checkSubscribeInput(input: Record<string, unknown>): { shardId: string; position: Record<string, unknown> } {
+  const invalid = (message: string) => new KinesisError("ValidationException", `1 validation error detected: ${message}`);
+  if (input.ShardId === undefined || input.ShardId === null) throw invalid("Value null at 'shardId' failed to satisfy constraint: Member must not be null");
+  if (typeof input.ShardId !== "string") throw new KinesisError("SerializationException", "ShardId must be a string");
+  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(input.ShardId)) throw invalid(`Value '${shown(input.ShardId)}' at 'shardId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128`);
+  const position = input.StartingPosition;
+  if (position === undefined || position === null) throw invalid("Value null at 'startingPosition' failed to satisfy constraint: Member must not be null");
+  if (typeof position !== "object" || Array.isArray(position)) throw new KinesisError("SerializationException", "StartingPosition must be a structure");
+  const { Type, SequenceNumber, Timestamp } = position as Record<string, unknown>;
+  if (Type === undefined || Type === null) throw invalid("Value null at 'startingPosition.type' failed to satisfy constraint: Member must not be null");
+  if (typeof Type !== "string") throw new KinesisError("SerializationException", "StartingPosition.Type must be a string");
+  if (!POSITION_TYPES.includes(Type)) throw invalid(`Value '${shown(Type)}' at 'startingPosition.type' failed to satisfy constraint: Member must satisfy enum value set: [${POSITION_TYPES.join(", ")}]`);
+  if (SequenceNumber !== undefined && SequenceNumber !== null) {
+    if (typeof SequenceNumber !== "string") throw new KinesisError("SerializationException", "StartingPosition.SequenceNumber must be a string");
+    if (!/^(0|[1-9]\d{0,128})$/.test(SequenceNumber)) throw invalid(`Value '${shown(SequenceNumber)}' at 'startingPosition.sequenceNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})`);
+  }
+  if (Timestamp !== undefined && Timestamp !== null && typeof Timestamp !== "number") throw new KinesisError("SerializationException", "StartingPosition.Timestamp must be a timestamp (epoch seconds)");
+  return { shardId: input.ShardId, position: position as Record<string, unknown> };
 }
 
 /** The live SubscribeToShard subscriptions, by consumer ARN and shard. */
 export class Subscriptions {
   private readonly live = new Map<string, Subscription>();
+  /** The subscriptions being set up, by consumer ARN and shard: one at a time (A later one is ResourceInUseException). */
+  private readonly claims = new Map<string, Claim>();
+  /**
+   * When each consumer and shard last subscribed successfully, for the 5-second rule, which holds whether or not that
+   * subscription is still open. Entries older than RESUBSCRIBE_AFTER_MS are dropped as each SubscribeToShard looks.
+   */
+  private readonly lastSuccess = new Map<string, number>();
   /** The newest sequence number put on each shard (`<stream> <shard>`), as the puts through the endpoint answered. */
   private readonly newest = new Map<string, string>();
 
@@ -200,94 +307,144 @@ export class Subscriptions {
   /**
    * Answers SubscribeToShard for a consumer already found (and authorised): errors before the stream opens are thrown
    * as KinesisErrors (the endpoint's JSON error answer), the events then go down `response` until the lifetime ends,
-   * the shard closes, the client goes, a later subscription takes over, or `stopAll`.
+   * the shard closes, the client goes, a later subscription takes over, the consumer is deregistered, or `stopAll`.
    */
   async subscribe(consumer: LocalConsumer, streamName: string, input: Record<string, unknown>, response: ServerResponse | Http2ServerResponse): Promise<void> {
     const { admin } = this.options;
-    if (typeof input.ShardId !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'shardId' failed to satisfy constraint: Member must not be null");
-    const position = input.StartingPosition as Record<string, unknown> | undefined;
-    if (!position || typeof position !== "object" || typeof position.Type !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'startingPosition.type' failed to satisfy constraint: Member must not be null");
+    const { shardId, position } = checkSubscribeInput(input);
+    const key = `${consumer.ConsumerARN} ${shardId}`;
+    // The 5-second rule and the claim are decided in one synchronous step, before any await: of concurrent calls for
+    // one consumer and shard, the first claims it and the others are refused, as AWS refuses a second call "within 5
+    // seconds of a successful call".
+    const now = this.now();
+    for (const [earlier, at] of this.lastSuccess) if (now - at >= RESUBSCRIBE_AFTER_MS) this.lastSuccess.delete(earlier);
+    if (this.claims.has(key) || this.lastSuccess.has(key)) {
+      throw new KinesisError("ResourceInUseException", `Another active subscription exists for consumer ${consumer.ConsumerARN} and shard ${shardId}; subscribe again 5 seconds or more after the last successful SubscribeToShard.`);
+    }
+    const claim: Claim = {};
+    this.claims.set(key, claim);
     // A client gone while the subscription is being set up (its checks await kinesalite) gets none: the close event
     // would not come again to end it.
     let gone = false;
     const onGone = () => void (gone = true);
     response.once("close", onGone);
-    const key = `${consumer.ConsumerARN} ${input.ShardId}`;
-    const previous = this.live.get(key);
-    if (previous && this.now() - previous.started < RESUBSCRIBE_AFTER_MS) {
-      throw new KinesisError("ResourceInUseException", `Another active subscription exists for consumer ${consumer.ConsumerARN} and shard ${input.ShardId}; subscribe again 5 seconds or more after it began.`);
+    let iterator: string | undefined;
+    let continuation: string;
+    try {
+      // GetShardIterator checks the shard and position (ResourceNotFoundException, InvalidArgumentException) before
+      // the stream opens.
+      const iteratorInput: Record<string, unknown> = { StreamName: streamName, ShardId: shardId, ShardIteratorType: position.Type };
+      if (position.SequenceNumber != null) iteratorInput.StartingSequenceNumber = position.SequenceNumber;
+      if (position.Timestamp != null) iteratorInput.Timestamp = position.Timestamp;
+      iterator = (await admin("GetShardIterator", iteratorInput)).ShardIterator;
+      // The continuation before any record (where a subscription AFTER_SEQUENCE_NUMBER it goes on from): the number
+      // asked for; else, as no record was read, the shard's newest (nothing after it yet), or its first when it has none.
+      continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(`${streamName} ${shardId}`) ?? (await this.shardStart(streamName, shardId)));
+    } catch (error) {
+      // kinesalite's answer, without its operation (the client asked SubscribeToShard).
+      if (error instanceof KinesisError) throw new KinesisError(error.code, error.reason, error.status);
+      throw error;
+    } finally {
+      response.off("close", onGone);
+      if (this.claims.get(key) === claim) this.claims.delete(key);
     }
-    // GetShardIterator checks the shard and position (ResourceNotFoundException, InvalidArgumentException) before the
-    // stream opens.
-    const iteratorInput: Record<string, unknown> = { StreamName: streamName, ShardId: input.ShardId, ShardIteratorType: position.Type };
-    if (position.SequenceNumber !== undefined) iteratorInput.StartingSequenceNumber = position.SequenceNumber;
-    if (position.Timestamp !== undefined) iteratorInput.Timestamp = position.Timestamp;
-    let iterator: string | undefined = (await admin("GetShardIterator", iteratorInput)).ShardIterator;
-    // The continuation before any record (where a subscription AFTER_SEQUENCE_NUMBER it goes on from): the number
-    // asked for; else, as no record was read, the shard's newest (nothing after it yet), or its first when it has none.
-    let continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(`${streamName} ${input.ShardId}`) ?? (await this.shardStart(streamName, input.ShardId)));
-    response.off("close", onGone);
+    // The consumer deregistered (or the endpoint stopping) while this was set up: endConsumer cancelled the claim.
+    if (claim.cancelled) throw new KinesisError(claim.cancelled.code, claim.cancelled.message);
     if (gone) return;
-    previous?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${input.ShardId} took over.` });
+    this.lastSuccess.set(key, this.now());
+    this.live.get(key)?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${shardId} took over.` });
 
     let ended = false;
+    let woken = false;
     let timer: NodeJS.Timeout | undefined;
-    let wake: (() => void) | undefined;
+    /** Ends the pause under way (no records: until a put, the fallback read or the heartbeat). */
+    let resume: (() => void) | undefined;
+    /** Ends the wait for 'drain' under way. */
+    let drained: (() => void) | undefined;
     const lifetime = setTimeout(() => subscription.end(), this.options.lifetimeMs ?? SUBSCRIPTION_LIFETIME_MS);
     const subscription: Subscription = {
-      started: this.now(),
+      shard: `${streamName} ${shardId}`,
       end: (exception) => {
         if (ended) return;
         ended = true;
         clearTimeout(lifetime);
         clearTimeout(timer);
-        wake?.();
+        resume?.();
+        drained?.();
         if (this.live.get(key) === subscription) this.live.delete(key);
+        response.off("drain", onDrain);
         if (exception && !response.writableEnded && !response.destroyed) (response as ServerResponse).write(eventMessage("exception", exception.code, { message: exception.message }));
         if (!response.writableEnded) response.end();
       },
+      wake: () => {
+        woken = true;
+        resume?.();
+      },
     };
+    const onDrain = () => drained?.();
+    response.on("drain", onDrain);
     this.live.set(key, subscription);
     response.once("close", () => subscription.end());
-    response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": randomUUID() });
-    (response as ServerResponse).write(eventMessage("event", "initial-response", {}));
-    const pause = () =>
+    const wait = (ms?: number) =>
       new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, this.options.pollIntervalMs);
+        resume = () => {
+          resume = undefined;
+          clearTimeout(timer);
+          resolve();
+        };
+        if (ms !== undefined) timer = setTimeout(resume, ms);
       });
+    // Back-pressure: a client that reads slowly (its HTTP/2 window full) holds the loop, not a growing buffer here.
+    const send = async (message: Uint8Array) => {
+      if (!(response as ServerResponse).write(message) && !ended) await new Promise<void>((resolve) => (drained = resolve));
+      drained = undefined;
+    };
+    response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": randomUUID() });
+    await send(eventMessage("event", "initial-response", {}));
     const heartbeat = this.options.heartbeatMs ?? HEARTBEAT_MS;
     // The heartbeat is read on the process's clock (options.now is the endpoint's, which tests may hold still).
     let lastSent = performance.now();
     try {
       let first = true;
+      let limit = FIRST_READ_LIMIT;
       while (!ended && iterator) {
-        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: 10_000 })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
+        woken = false;
+        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: limit })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
         if (ended) break;
+        limit = nextReadLimit(limit, answer.Records);
         iterator = answer.NextShardIterator;
-        if (answer.Records.length > 0) continuation = answer.Records[answer.Records.length - 1].SequenceNumber;
         // A closed shard (no next iterator) ends with its children, as AWS's last event of a shard does.
-        const children = iterator ? undefined : await this.children(streamName, input.ShardId);
+        const children = iterator ? undefined : await this.children(streamName, shardId);
         if (ended) break;
         if (first || answer.Records.length > 0 || children || performance.now() - lastSent >= heartbeat) {
-          (response as ServerResponse).write(
-            eventMessage("event", "SubscribeToShardEvent", {
-              Records: answer.Records.map((r) => ({ SequenceNumber: r.SequenceNumber, ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp, Data: r.Data, PartitionKey: r.PartitionKey })),
-              ContinuationSequenceNumber: continuation,
-              MillisBehindLatest: answer.MillisBehindLatest ?? 0,
-              ...(children ? { ChildShards: children } : {}),
-            }),
-          );
+          const events = split(answer.Records);
+          for (const [index, records] of events.entries()) {
+            if (records.length > 0) continuation = records[records.length - 1].SequenceNumber;
+            const last = index === events.length - 1;
+            await send(
+              eventMessage("event", "SubscribeToShardEvent", {
+                Records: records.map((r) => ({ SequenceNumber: r.SequenceNumber, ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp, Data: r.Data, PartitionKey: r.PartitionKey })),
+                ContinuationSequenceNumber: continuation,
+                MillisBehindLatest: answer.MillisBehindLatest ?? 0,
+                ...(children && last ? { ChildShards: children } : {}),
+              }),
+            );
+            if (ended) break;
+          }
           first = false;
           lastSent = performance.now();
         }
-        if (answer.Records.length === 0 && iterator) await pause();
+        // Nothing new: wait for a put on the shard (wake), the fallback read, or the next heartbeat, whichever is first.
+        if (answer.Records.length === 0 && iterator && !ended && !woken) await wait(Math.max(0, Math.min(this.options.pollIntervalMs, heartbeat - (performance.now() - lastSent))));
       }
     } catch (error) {
       // A read failing because the subscription ended (the endpoint stopping) is no news.
       if (ended) return;
-      this.options.log(`local Kinesis: SubscribeToShard ${consumer.ConsumerName} on ${input.ShardId}: ${(error as Error).message}`);
-      subscription.end({ code: (error as KinesisError).code ?? "InternalFailure", message: (error as Error).message });
+      const failure = error as KinesisError;
+      this.options.log(`local Kinesis: SubscribeToShard ${consumer.ConsumerName} on ${shardId}: ${failure.message}`);
+      // Only the exceptions the event stream models reach a client as themselves (the SDK makes others a bare Error).
+      const code = STREAM_EXCEPTIONS.has(failure.code) ? failure.code : "InternalFailureException";
+      subscription.end({ code, message: failure.reason ?? failure.message });
       return;
     }
     subscription.end();
@@ -308,26 +465,41 @@ export class Subscriptions {
       .map((s) => ({ ShardId: s.ShardId, ParentShards: [s.ParentShardId, s.AdjacentParentShardId].filter((p): p is string => !!p), HashKeyRange: s.HashKeyRange }));
   }
 
-  /** Notes a record put (PutRecord, PutRecords' answers): a LATEST subscription's continuation before any record. */
+  /**
+   * Notes a record put (PutRecord, PutRecords' answers): a LATEST subscription's continuation before any record; and
+   * wakes the shard's subscriptions, which then read it at once instead of at their next fallback read.
+   */
   notePut(streamName: string, shardId: unknown, sequenceNumber: unknown): void {
     if (typeof shardId !== "string" || typeof sequenceNumber !== "string" || !/^\d+$/.test(sequenceNumber)) return;
     const key = `${streamName} ${shardId}`;
     const known = this.newest.get(key);
     if (known === undefined || BigInt(sequenceNumber) > BigInt(known)) this.newest.set(key, sequenceNumber);
+    this.wake(streamName, shardId);
+  }
+
+  /** Wakes the subscriptions of a stream's shard (or of all its shards: a split or merge closes some). */
+  wake(streamName: string, shardId?: string): void {
+    for (const subscription of this.live.values()) {
+      if (shardId === undefined ? subscription.shard.startsWith(`${streamName} `) : subscription.shard === `${streamName} ${shardId}`) subscription.wake();
+    }
   }
 
   /**
    * Ends a deregistered consumer's subscriptions with ResourceNotFoundException (what AWS sends them is not documented:
-   * not confirmed), so none reads on for a consumer that is gone.
+   * not confirmed), so none reads on for a consumer that is gone; one being set up is refused so once its checks are
+   * done. Its 5-second rule goes with it.
    */
   endConsumer(consumerArn: string): void {
-    for (const [key, subscription] of [...this.live]) {
-      if (key.startsWith(`${consumerArn} `)) subscription.end({ code: "ResourceNotFoundException", message: `Consumer ${consumerArn} was deregistered.` });
-    }
+    const exception = { code: "ResourceNotFoundException", message: `Consumer ${consumerArn} was deregistered.` };
+    const ofConsumer = (key: string) => key.startsWith(`${consumerArn} `);
+    for (const [key, claim] of this.claims) if (ofConsumer(key)) claim.cancelled = exception;
+    for (const [key, subscription] of [...this.live]) if (ofConsumer(key)) subscription.end(exception);
+    for (const key of [...this.lastSuccess.keys()]) if (ofConsumer(key)) this.lastSuccess.delete(key);
   }
 
-  /** Ends every subscription (the endpoint stops). */
+  /** Ends every subscription (the endpoint stops), and refuses those being set up. */
   stopAll(): void {
+    for (const claim of this.claims.values()) claim.cancelled = { code: "ResourceNotFoundException", message: "The local Kinesis endpoint stopped." };
     for (const subscription of [...this.live.values()]) subscription.end();
   }
 }

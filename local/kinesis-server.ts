@@ -103,7 +103,10 @@ export interface LocalKinesisOptions {
   idleTimeoutMs?: number;
   /** A SubscribeToShard subscription's life (AWS: 5 minutes). @default 300000 */
   subscriptionLifetimeMs?: number;
-  /** How often a SubscribeToShard subscription reads its shard when it had nothing new. @default 200 */
+  /**
+   * How often a SubscribeToShard subscription reads its shard when it had nothing new and no put woke it (every put
+   * through this endpoint wakes its shard's subscriptions; this is the fallback for any other write). @default 1000
+   */
   subscriptionPollIntervalMs?: number;
   /** An idle SubscribeToShard subscription's empty event at least this often. @default 5000 */
   subscriptionHeartbeatMs?: number;
@@ -131,7 +134,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   // Enhanced fan-out, which kinesalite lacks (local/kinesis-consumers.ts): the program's consumers exist at the start.
   const consumers = new ConsumerRegistry(options.now);
   for (const stream of options.streams) for (const consumer of stream.consumers ?? []) consumers.define(stream.arn, consumer.name, consumer.arn);
-  const subscriptions = new Subscriptions({ admin, pollIntervalMs: options.subscriptionPollIntervalMs ?? 200, lifetimeMs: options.subscriptionLifetimeMs, heartbeatMs: options.subscriptionHeartbeatMs, now: options.now, log });
+  const subscriptions = new Subscriptions({ admin, pollIntervalMs: options.subscriptionPollIntervalMs ?? 1000, lifetimeMs: options.subscriptionLifetimeMs, heartbeatMs: options.subscriptionHeartbeatMs, now: options.now, log });
   const fanOut = { consumers, subscriptions };
   // The regions a request may be signed for: its streams'.
   const regions = new Set(options.streams.map((s) => s.region));
@@ -208,7 +211,11 @@ function adminClient(endpoint: string): Admin {
     });
     const text = await response.text();
     const parsed = text ? JSON.parse(text) : {};
-    if (!response.ok) throw new KinesisError(String(parsed.__type ?? "InternalFailure"), `${operation}: ${parsed.__type}: ${parsed.message ?? text}`);
+    if (!response.ok) {
+      // kinesalite answers some errors with `Message` (SerializationException), most with `message`.
+      const reason = String(parsed.message ?? parsed.Message ?? text);
+      throw new KinesisError(String(parsed.__type ?? "InternalFailure"), `${operation}: ${parsed.__type}: ${reason}`, response.status, reason);
+    }
     return parsed;
   };
 }
@@ -351,6 +358,13 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // served stream's, as in Kinesis, where another account's or region's stream of that name is another stream), or by
     // StreamName in the signer's region.
     let stream: { arn: string; name: string } | undefined;
+    if (CONSUMER_OPERATIONS.has(operation)) {
+      // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it.
+      for (const member of ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"]) {
+        if (input[member] !== undefined && input[member] !== null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
+      }
+      if (input.MaxResults !== undefined && input.MaxResults !== null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
+    }
     // A consumer's operation names its stream by the ConsumerARN's (as AWS reads it: the ARN's stream part).
     const consumerStream = typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) ? parseConsumerArn(input.ConsumerARN) : undefined;
     if (typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) && !consumerStream) {
@@ -388,9 +402,11 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     if (CONSUMER_OPERATIONS.has(operation)) {
       // Consumer operations name their stream by ARN (StreamARN, or the ConsumerARN's), never by StreamName.
       const consumerStreamArn = typeof input.StreamARN === "string" || consumerStream ? stream?.arn : undefined;
+      // RegisterStreamConsumer and ListStreamConsumers require StreamARN itself (API_RegisterStreamConsumer,
+      // API_ListStreamConsumers: "Required: Yes"); a ConsumerARN does not stand for it.
       const needStream = () => {
-        if (!consumerStreamArn) throw new KinesisError("InvalidArgumentException", `${operation} needs the stream's StreamARN.`);
-        return consumerStreamArn;
+        if (typeof input.StreamARN !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null");
+        return stream!.arn;
       };
       switch (operation) {
         case "RegisterStreamConsumer":
@@ -428,6 +444,8 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
       for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
     }
+    // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.
+    if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards")) fanOut.subscriptions.wake(stream.name);
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {
       // The stream of each iterator handed out, for GetRecords' authorisation.
       const streamArn = operation === "GetRecords" ? iterators.get(String(input.ShardIterator)) : stream?.arn;
@@ -439,7 +457,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     const failure = error instanceof KinesisError ? error : new KinesisError("InternalFailure", (error as Error).message, 500);
     // An error after an event stream opened is the stream's to answer (Subscriptions ends it).
     if (response.headersSent) return;
-    reply(failure.status, JSON.stringify({ __type: failure.code, message: failure.message }));
+    reply(failure.status, JSON.stringify({ __type: failure.code, message: failure.reason }));
   }
 }
 

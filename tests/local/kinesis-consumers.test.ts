@@ -18,13 +18,14 @@ import {
   type SubscribeToShardEvent,
   type SubscribeToShardEventStream,
 } from "@aws-sdk/client-kinesis";
+import { EventStreamCodec } from "@smithy/core/event-streams";
 import { EventEmitter } from "node:events";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { Subscriptions, type LocalConsumer } from "../../local/kinesis-consumers";
+import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -44,6 +45,33 @@ let clock = Date.parse("2026-12-06T12:00:00Z");
 const fnName = (name: string) => graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
 const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1 });
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);
+/**
+ * The subscriptions a test opened, ended after it: the SDK runs an event stream on an HTTP/2 session of its own that
+ * neither client.destroy() nor leaving `for await` closes, so only aborting the request ends it.
+ */
+const opened: AbortController[] = [];
+afterEach(() => {
+  for (const controller of opened.splice(0)) controller.abort();
+});
+const subscribe = (kinesis: KinesisClient, input: ConstructorParameters<typeof SubscribeToShardCommand>[0]) => {
+  const controller = new AbortController();
+  opened.push(controller);
+  return kinesis.send(new SubscribeToShardCommand(input), { abortSignal: controller.signal });
+};
+/** Sends a request with its JSON body changed after the SDK serialised it (and before it is signed): what no SDK sends. */
+const tampered = (patch: (body: Record<string, unknown>) => Record<string, unknown>, credentials = CREDENTIALS) => {
+  const kinesis = client(credentials);
+  kinesis.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { body: string | Uint8Array; headers: Record<string, string> };
+      request.body = JSON.stringify(patch(JSON.parse(typeof request.body === "string" ? request.body : Buffer.from(request.body).toString("utf8"))));
+      request.headers["content-length"] = String(Buffer.byteLength(request.body));
+      return next(args);
+    },
+    { step: "build", priority: "low" },
+  );
+  return kinesis;
+};
 
 /** Reads a subscription's events until `enough` says so (or the stream ends); what ended it, if an error. */
 async function read(stream: AsyncIterable<SubscribeToShardEventStream>, enough: (events: SubscribeToShardEvent[]) => boolean): Promise<{ events: SubscribeToShardEvent[]; error?: Error }> {
@@ -126,13 +154,48 @@ describe("local Kinesis stream consumers", () => {
     expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn as string, ConsumerName: "other" })))).toMatchObject({ name: "InvalidArgumentException" });
     expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn as string, StreamARN: `${streamArn}-other` })))).toMatchObject({ name: "InvalidArgumentException" });
     // SubscribeToShard's own checks, before any event stream: the shard and the starting position.
-    const subscribe = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded.arn as string, ShardId, StartingPosition: StartingPosition as never })));
-    expect(await subscribe("shardId-000000000099", { Type: "LATEST" })).toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
-    expect(await subscribe("shardId-000000000000", { Type: "SOMEWHERE" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
-    expect(await subscribe("shardId-000000000000", { Type: "AT_SEQUENCE_NUMBER" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    const refusedSubscribe = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded.arn as string, ShardId, StartingPosition: StartingPosition as never })));
+    expect(await refusedSubscribe("shardId-000000000099", { Type: "LATEST" })).toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
+    expect(await refusedSubscribe("shardId-000000000000", { Type: "SOMEWHERE" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
+    expect(await refusedSubscribe("shardId-000000000000", { Type: "AT_SEQUENCE_NUMBER" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
     // The endpoint still answers.
     expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers).toHaveLength(1);
     kinesis.destroy();
+  });
+
+  it("answers SubscribeToShard's bad members in its own words (startingPosition.type, not GetShardIterator's), without echoing a huge value", async () => {
+    const kinesis = client();
+    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state.arn as string;
+    const refused = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded, ShardId, StartingPosition: StartingPosition as never }))) as Promise<Error>;
+    const huge = await refused("s".repeat(100_000), { Type: "LATEST" });
+    expect(huge).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'shardId'") });
+    expect(huge.message.length).toBeLessThan(1000);
+    expect(await refused("shardId-000000000000", { Type: "SOMEWHERE" })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'startingPosition.type'") });
+    expect(await refused("shardId-000000000000", { Type: "AT_SEQUENCE_NUMBER", SequenceNumber: "abc" })).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'startingPosition.sequenceNumber'") });
+    // What kinesalite still checks (a sequence number the shard does not have, none given) comes without its operation's name.
+    for (const position of [{ Type: "AT_SEQUENCE_NUMBER" }, { Type: "AT_SEQUENCE_NUMBER", SequenceNumber: "1" }]) {
+      const answer = await refused("shardId-000000000000", position);
+      expect((answer as Error & { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(400);
+      expect(answer.message).not.toMatch(/GetShardIterator|shardIteratorType|startingSequenceNumber/);
+    }
+    kinesis.destroy();
+  });
+
+  it("refuses what AWS refuses: RegisterStreamConsumer without StreamARN (a ConsumerARN does not stand for it) or ConsumerName, members of the wrong JSON type", async () => {
+    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state.arn as string;
+    const byConsumerArn = tampered(() => ({ ConsumerARN: recorded, ConsumerName: "by-consumer-arn" }));
+    expect(await refusal(byConsumerArn.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "by-consumer-arn" })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'streamARN'") });
+    byConsumerArn.destroy();
+    const kinesis = client();
+    expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "by-consumer-arn" })))).toMatchObject({ name: "ResourceNotFoundException" });
+    expect(await refusal(kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn } as never)))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("Value null at 'consumerName'") });
+    kinesis.destroy();
+    const stringMax = tampered((body) => ({ ...body, MaxResults: "5" }));
+    expect(await refusal(stringMax.send(new ListStreamConsumersCommand({ StreamARN: streamArn, MaxResults: 5 })))).toMatchObject({ name: "SerializationException" });
+    stringMax.destroy();
+    const numberArn = tampered((body) => ({ ...body, StreamARN: 5 }));
+    expect(await refusal(numberArn.send(new SubscribeToShardCommand({ ConsumerARN: recorded, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } })))).toMatchObject({ name: "SerializationException" });
+    numberArn.destroy();
   });
 });
 
@@ -142,7 +205,7 @@ describe("local SubscribeToShard", () => {
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "reader" }));
     const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [1, 2, 3].map((n) => ({ PartitionKey: "alpha", Data: Buffer.from(`alpha-${n}`) })) }));
     const shardId = put.Records![0].ShardId!;
-    const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "TRIM_HORIZON" } }));
+    const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "TRIM_HORIZON" } });
     // More records after the subscription began arrive on it too.
     const late = kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "alpha", Data: Buffer.from("alpha-4") }] }));
     const { events, error } = await read(subscribed.EventStream!, (e) => recordsOf(e).length >= 4);
@@ -168,12 +231,12 @@ describe("local SubscribeToShard", () => {
     const shard = Shards![1];
     const put = (data: string) => kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "q", Data: Buffer.from(data), ExplicitHashKey: shard.HashKeyRange!.StartingHashKey }] }));
     const old = await put("old");
-    const latest = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "LATEST" } }));
+    const latest = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "LATEST" } });
     const first = (await latest.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
     expect(first).toMatchObject({ Records: [], ContinuationSequenceNumber: old.Records![0].SequenceNumber });
     await put("new");
     clock += 5_000;
-    const resumed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: first.ContinuationSequenceNumber } }));
+    const resumed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shard.ShardId, StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: first.ContinuationSequenceNumber } });
     const { events } = await read(resumed.EventStream!, (e) => recordsOf(e).length >= 1);
     expect(recordsOf(events).map((r) => text(r.Data))).toEqual(["new"]);
     kinesis.destroy();
@@ -185,11 +248,11 @@ describe("local SubscribeToShard", () => {
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
     const shardId = Shards![1].ShardId!;
     const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "p", Data: Buffer.from("p-1"), ExplicitHashKey: Shards![1].HashKeyRange!.StartingHashKey }] }));
-    const earlier = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "AT_SEQUENCE_NUMBER", SequenceNumber: put.Records![0].SequenceNumber } }));
+    const earlier = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "AT_SEQUENCE_NUMBER", SequenceNumber: put.Records![0].SequenceNumber } });
     const iterator = earlier.EventStream![Symbol.asyncIterator]();
     expect(recordsOf([(await iterator.next()).value.SubscribeToShardEvent])).toHaveLength(1);
     clock += 5_000;
-    const later = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: put.Records![0].SequenceNumber } }));
+    const later = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "AFTER_SEQUENCE_NUMBER", SequenceNumber: put.Records![0].SequenceNumber } });
     const ended = await read({ [Symbol.asyncIterator]: () => iterator }, () => false);
     expect(ended.error).toMatchObject({ name: "ResourceInUseException" });
     const first = await later.EventStream![Symbol.asyncIterator]().next();
@@ -200,7 +263,7 @@ describe("local SubscribeToShard", () => {
   it("ends a deregistered consumer's subscriptions with ResourceNotFoundException", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "leaver" }));
-    const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" } }));
+    const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" } });
     const iterator = subscribed.EventStream![Symbol.asyncIterator]();
     await iterator.next();
     await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
@@ -215,7 +278,7 @@ describe("local SubscribeToShard", () => {
     const parent = Shards![0];
     const middle = ((BigInt(parent.HashKeyRange!.StartingHashKey!) + BigInt(parent.HashKeyRange!.EndingHashKey!)) / 2n).toString();
     await kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: parent.ShardId, NewStartingHashKey: middle }));
-    const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumer!.ConsumerARN, ShardId: parent.ShardId, StartingPosition: { Type: "TRIM_HORIZON" } }));
+    const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: parent.ShardId, StartingPosition: { Type: "TRIM_HORIZON" } });
     const { events, error } = await read(subscribed.EventStream!, () => false);
     expect(error).toBeUndefined();
     const children = events[events.length - 1].ChildShards!;
@@ -238,11 +301,23 @@ describe("local SubscribeToShard", () => {
     stranger.destroy();
     // The subscriber's role (DataStream's grant on its consumer) subscribes.
     const subscriber = client(functionCredentials(fnName("local-kc-fan")));
-    const subscribed = await subscriber.send(new SubscribeToShardCommand({ ConsumerARN: recorded, ShardId: "shardId-000000000001", StartingPosition: { Type: "TRIM_HORIZON" } }));
+    const subscribed = await subscribe(subscriber, { ConsumerARN: recorded, ShardId: "shardId-000000000001", StartingPosition: { Type: "TRIM_HORIZON" } });
     const { events, error } = await read(subscribed.EventStream!, (e) => e.length >= 1);
     expect(error).toBeUndefined();
     expect(events).toHaveLength(1);
     subscriber.destroy();
+  });
+});
+
+describe("concurrent SubscribeToShard calls of one consumer and shard", () => {
+  it("lets exactly one succeed, the others answered ResourceInUseException (the 5-second rule holds across the set-up's awaits)", async () => {
+    const kinesis = client();
+    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "racer" }));
+    const input = { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" as const } };
+    const outcomes = await Promise.allSettled([subscribe(kinesis, input), subscribe(kinesis, input), subscribe(kinesis, input)]);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === "rejected").map((o) => ((o as PromiseRejectedResult).reason as Error).name)).toEqual(["ResourceInUseException", "ResourceInUseException"]);
+    kinesis.destroy();
   });
 });
 
@@ -253,7 +328,7 @@ describe("a SubscribeToShard subscription's lifetime", () => {
     const kinesis = new KinesisClient({ region: REGION, endpoint: idle.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
     try {
       const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
-      const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const { events, error } = await read(subscribed.EventStream!, (e) => e.length >= 3);
       expect(error).toBeUndefined();
       expect(events.map((e) => e.Records)).toEqual([[], [], []]);
@@ -269,7 +344,7 @@ describe("a SubscribeToShard subscription's lifetime", () => {
     const kinesis = new KinesisClient({ region: REGION, endpoint: short.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
     try {
       const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
-      const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } }));
+      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const { error } = await read(subscribed.EventStream!, () => false);
       expect(error).toBeUndefined();
     } finally {
@@ -301,5 +376,147 @@ describe("a SubscribeToShard whose client goes while it is set up", () => {
     subscriptions.stopAll();
     expect(response.writeHead).not.toHaveBeenCalled();
     expect(admin.mock.calls.map(([operation]) => operation)).not.toContain("GetRecords");
+  });
+});
+
+describe("a SubscribeToShard subscription, on its own (kinesalite's answers given, the response a stand-in)", () => {
+  const codec = new EventStreamCodec((bytes) => Buffer.from(bytes).toString("utf8"), (text) => new Uint8Array(Buffer.from(text, "utf8")));
+  const consumer: LocalConsumer = { ConsumerName: "c", ConsumerARN: "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/c:1", ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: 1, StreamARN: "arn:aws:kinesis:us-east-1:123456789012:stream/s" };
+  const SHARD = "shardId-000000000000";
+  const input = { ShardId: SHARD, StartingPosition: { Type: "LATEST" } };
+  /** Runs every callback the stand-ins' promises queue: nothing here waits on a timer or I/O, so a few turns do. */
+  const settle = async () => {
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  };
+  /** A subscribe's outcome once it has done what it can: its error, "ended", or "open" (still streaming). */
+  const outcome = async (subscribed: Promise<void>) => Promise.race([subscribed.then(() => "ended", (error: Error) => error), settle().then(() => "open")]);
+  const record = (n: number, data = Buffer.from(`r-${n}`)): KinesaliteRecord => ({ SequenceNumber: String(n), PartitionKey: "p", Data: data.toString("base64"), ApproximateArrivalTimestamp: 1 });
+  function standIn(writeAnswers = true) {
+    const written: Array<{ type: string; body: { Records?: unknown[]; ContinuationSequenceNumber?: string; message?: string } }> = [];
+    const response = Object.assign(new EventEmitter(), {
+      writeHead: vi.fn(),
+      writableEnded: false,
+      destroyed: false,
+      end: vi.fn(() => void (response.writableEnded = true)),
+      write: vi.fn((bytes: Uint8Array) => {
+        const message = codec.decode(bytes);
+        written.push({ type: String((message.headers[":event-type"] ?? message.headers[":exception-type"]).value), body: JSON.parse(Buffer.from(message.body).toString("utf8")) });
+        return writeAnswers;
+      }),
+    });
+    return { response, written, events: () => written.filter((w) => w.type === "SubscribeToShardEvent") };
+  }
+  /** Subscriptions over a stand-in kinesalite whose GetRecords answers `reads(n)` for its n-th call; no timer fires during a test. */
+  function subscriptions(reads: (call: number) => unknown, options: { now?: () => number; shardIterator?: () => Promise<unknown> } = {}) {
+    const admin = vi.fn(async (operation: string) => {
+      if (operation === "GetShardIterator") return options.shardIterator ? options.shardIterator() : { ShardIterator: "first" };
+      if (operation === "ListShards") return { Shards: [{ ShardId: SHARD, HashKeyRange: {}, SequenceNumberRange: { StartingSequenceNumber: "1" } }] };
+      return reads(admin.mock.calls.filter(([op]) => op === "GetRecords").length);
+    });
+    const made = new Subscriptions({ admin, pollIntervalMs: 1_000_000_000, heartbeatMs: 1_000_000_000, now: options.now, log: () => {} });
+    const limits = () => admin.mock.calls.filter(([op]) => op === "GetRecords").map((call) => (call as unknown as [string, { Limit: number }])[1].Limit);
+    return { made, reads: () => limits().length, limits };
+  }
+  const nothing = { Records: [], NextShardIterator: "next", MillisBehindLatest: 0 };
+  let stop: Subscriptions | undefined;
+  afterEach(() => stop?.stopAll());
+
+  it("holds the 5-second rule from the last successful call, though that subscription has ended (AWS: ResourceInUseException)", async () => {
+    let now = 1_000_000;
+    const { made } = subscriptions(() => nothing, { now: () => now });
+    stop = made;
+    const first = standIn();
+    const running = made.subscribe(consumer, "s", input, first.response as never);
+    expect(await outcome(running)).toBe("open");
+    // The client goes (it aborted): the subscription ends.
+    first.response.emit("close");
+    expect(await outcome(running)).toBe("ended");
+    now += 4_999;
+    expect(await outcome(made.subscribe(consumer, "s", input, standIn().response as never))).toMatchObject({ code: "ResourceInUseException" });
+    now += 1;
+    const later = standIn();
+    expect(await outcome(made.subscribe(consumer, "s", input, later.response as never))).toBe("open");
+    expect(later.response.writeHead).toHaveBeenCalledWith(200, expect.anything());
+  });
+
+  it("refuses a subscription whose consumer was deregistered while it was set up (ResourceNotFoundException), opening no stream", async () => {
+    let handOut!: (answer: unknown) => void;
+    const { made, reads } = subscriptions(() => nothing, { shardIterator: () => new Promise((resolve) => (handOut = resolve)) });
+    stop = made;
+    const { response } = standIn();
+    const subscribed = made.subscribe(consumer, "s", input, response as never);
+    made.endConsumer(consumer.ConsumerARN);
+    handOut({ ShardIterator: "first" });
+    expect(await outcome(subscribed)).toMatchObject({ code: "ResourceNotFoundException" });
+    expect(response.writeHead).not.toHaveBeenCalled();
+    expect(reads()).toBe(0);
+  });
+
+  it("waits for 'drain' when the client reads slowly, reading no more of the shard until then", async () => {
+    const { made, reads } = subscriptions((call) => (call <= 3 ? { Records: [record(call)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    stop = made;
+    const { response, written } = standIn(false);
+    void made.subscribe(consumer, "s", input, response as never);
+    await settle();
+    // The initial response filled the stand-in's window: nothing read yet.
+    expect([reads(), written.length]).toEqual([0, 1]);
+    response.emit("drain");
+    await settle();
+    expect([reads(), written.length]).toEqual([1, 2]);
+    response.emit("drain");
+    await settle();
+    expect([reads(), written.length]).toEqual([2, 3]);
+  });
+
+  it("caps one event at 10 MiB of records (GetRecords' most), splitting a larger read, and reads about that much at a time; the continuation follows each event", async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 1);
+    const { made, limits } = subscriptions((call) => (call === 1 ? { Records: [record(1, big), record(2, big), record(3, big)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    stop = made;
+    const { response, events } = standIn();
+    void made.subscribe(consumer, "s", input, response as never);
+    await settle();
+    expect(events().slice(0, 2).map((e) => [e.body.Records!.length, e.body.ContinuationSequenceNumber])).toEqual([
+      [2, "2"],
+      [1, "3"],
+    ]);
+    // kinesalite caps a read by count only: the reads ask for about 10 MiB (10 records of at most 1 MiB first; fewer
+    // after a read over 10 MiB, twice as many after a full read under half of it).
+    expect(limits().slice(0, 2)).toEqual([10, 2]);
+    expect(nextReadLimit(10, Array.from({ length: 10 }, (_, n) => record(n)))).toBe(20);
+    expect(nextReadLimit(10_000, Array.from({ length: 10_000 }, (_, n) => record(n)))).toBe(10_000);
+    expect(nextReadLimit(10, Array.from({ length: 10 }, (_, n) => record(n, Buffer.alloc(1024 * 1024))))).toBeLessThanOrEqual(10);
+    expect(split(Array.from({ length: 10_001 }, (_, n) => record(n))).map((event) => event.length)).toEqual([10_000, 1]);
+    expect(split([record(1, Buffer.alloc(EVENT_MAX_BYTES - 1))]).map((event) => event.length)).toEqual([1]);
+  });
+
+  it("reads its shard at once when a put through the endpoint reaches it, though the fallback read is far off", async () => {
+    let inFlight!: (answer: unknown) => void;
+    const { made, reads } = subscriptions((call) => (call === 2 ? new Promise((resolve) => (inFlight = resolve)) : call === 3 ? { Records: [record(7)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    stop = made;
+    const { response, events } = standIn();
+    void made.subscribe(consumer, "s", input, response as never);
+    await settle();
+    expect(reads()).toBe(1);
+    // A put on another shard wakes nothing; one on this shard reads it.
+    made.notePut("s", "shardId-000000000001", "5");
+    await settle();
+    expect(reads()).toBe(1);
+    made.notePut("s", SHARD, "6");
+    await settle();
+    expect(reads()).toBe(2);
+    // A put while a read is under way: the loop reads again instead of pausing.
+    made.notePut("s", SHARD, "7");
+    inFlight(nothing);
+    await settle();
+    expect(reads()).toBeGreaterThanOrEqual(3);
+    expect(events().flatMap((e) => e.body.Records)).toHaveLength(1);
+  });
+
+  it("sends a failed read as InternalFailureException, the event stream's modelled exception, with kinesalite's reason", async () => {
+    const { made } = subscriptions(() => Promise.reject(new KinesisError("ExpiredIteratorException", "GetRecords: ExpiredIteratorException: Iterator expired.", 400, "Iterator expired.")));
+    stop = made;
+    const { response, written } = standIn();
+    expect(await outcome(made.subscribe(consumer, "s", input, response as never))).toBe("ended");
+    expect(written[written.length - 1]).toEqual({ type: "InternalFailureException", body: { message: "Iterator expired." } });
   });
 });

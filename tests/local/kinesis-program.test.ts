@@ -68,13 +68,16 @@ describe("a DataStream under npm start", () => {
     const fan = app.context.run.specs.find((s) => s.name === "ksp-fan")!.spec as { name: string };
     const functionName = app.context.run.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${fan.name}-function`)!.state.name as string;
     const kinesis = new KinesisClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_KINESIS, credentials: functionCredentials(functionName), maxAttempts: 1 });
+    // The SDK runs the event stream on an HTTP/2 session of its own, which destroy() leaves open: aborting ends it.
+    const controller = new AbortController();
     try {
-      const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: consumer.arn as string, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }));
+      const subscribed = await kinesis.send(new SubscribeToShardCommand({ ConsumerARN: consumer.arn as string, ShardId: "shardId-000000000000", StartingPosition: { Type: "TRIM_HORIZON" } }), { abortSignal: controller.signal });
       for await (const event of subscribed.EventStream!) {
         expect(event.SubscribeToShardEvent).toMatchObject({ Records: expect.any(Array), ContinuationSequenceNumber: expect.stringMatching(/^\d+$/) });
         break;
       }
     } finally {
+      controller.abort();
       kinesis.destroy();
     }
   });
