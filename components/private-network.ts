@@ -60,6 +60,10 @@ export interface PrivateNetworkArgs {
   /**
    * Further interface endpoints by service (`secretsmanager`, `ssm`, `xray`, `sqs`, …): every AWS service functions
    * in the VPC call besides DynamoDB and S3 (which get gateway endpoints). Without NAT, nothing else is reachable.
+   * Each endpoint (execute-api's too) takes a subnet in each of the network's zones its service is offered in, looked
+   * up at preview (getVpcEndpointService; in the provider's region only): a zone the service is not offered in is
+   * left out with a warning (functions there reach the endpoint in another zone), and a service offered in none of the
+   * zones is refused.
    * @default []
    */
   interfaceEndpoints?: string[];
