@@ -60,6 +60,10 @@ export interface PrivateNetworkArgs {
   /**
    * Further interface endpoints by service (`secretsmanager`, `ssm`, `xray`, `sqs`, …): every AWS service functions
    * in the VPC call besides DynamoDB and S3 (which get gateway endpoints). Without NAT, nothing else is reachable.
+   * Each endpoint (execute-api's too) takes a subnet in each of the network's zones its service is offered in, looked
+   * up at preview (getVpcEndpointService; in the provider's region only): a zone the service is not offered in is
+   * left out with a warning (functions there reach the endpoint in another zone), and a service offered in none of the
+   * zones is refused.
    * @default []
    */
   interfaceEndpoints?: string[];
@@ -117,6 +121,28 @@ export function oneSubnetPerZone(subnets: readonly { id: string; availabilityZon
   const firstInZone = new Map<string, string>();
   for (const subnet of subnets) if (!firstInZone.has(subnet.availabilityZone)) firstInZone.set(subnet.availabilityZone, subnet.id);
   return [...firstInZone.values()];
+}
+
+/**
+ * The subnets an interface endpoint for a service takes: of `subnets` (in order, each with the zone it is in, or
+ * undefined when the zone is not known at preview), those in a zone the service is offered in, one per zone
+ * (oneSubnetPerZone). EC2 refuses a subnet of a zone the endpoint service does not support: CreateVpcEndpoint answers
+ * "The VPC endpoint service com.amazonaws.<region>.<service> does not support the availability zone of the subnet"
+ * (quoted in awslabs/aws-orbit-workbench#320 for lambda and terraform-aws-modules/terraform-aws-vpc#785 for
+ * email-smtp); "the Availability Zones in which the service is supported" are DescribeVpcEndpointServices'
+ * ServiceDetail.AvailabilityZones (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ServiceDetail.html),
+ * what aws.ec2.getVpcEndpointService reports as availabilityZones. `offered` undefined: not known, every subnet kept.
+ * `skipped`: the network's zones the service is not offered in (their subnets reach the endpoint in another zone).
+ */
+export function offeredEndpointSubnets(
+  subnets: readonly { id: string; availabilityZone?: string }[],
+  offered: readonly string[] | undefined,
+): { ids: string[]; skipped: string[] } {
+  if (offered === undefined) return { ids: oneSubnetPerZone(subnets.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped: [] };
+  const known = (subnet: { availabilityZone?: string }) => subnet.availabilityZone === undefined || offered.includes(subnet.availabilityZone);
+  const kept = subnets.filter(known);
+  const skipped = [...new Set(subnets.filter((subnet) => !known(subnet)).map((subnet) => subnet.availabilityZone!))];
+  return { ids: oneSubnetPerZone(kept.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped };
 }
 
 /**
@@ -335,7 +361,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       gatewayEndpoints: GATEWAY_SERVICES.filter((service) => (args.existingVpc?.gatewayEndpoints ?? GATEWAY_SERVICES).includes(service)),
       region: args.region,
     };
-    const region = pulumi.output(args.region ?? aws.getRegionOutput({}, { parent: this }).region);
+    // The provider's region: where data sources without a region argument look (getVpcEndpointService).
+    const providerRegion = aws.getRegionOutput({}, { parent: this }).region;
+    const region = pulumi.output(args.region ?? providerRegion);
 
     const network = args.existingVpc ? this.existing(args.existingVpc) : this.created(name, fail);
     const endpointSecurityGroup = new aws.ec2.SecurityGroup(
@@ -361,7 +389,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             // Private DNS answers the service's public name inside the VPC; it needs enableDnsSupport and
             // enableDnsHostnames on the VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
             privateDnsEnabled: true,
-            subnetIds: network.endpointSubnetIds,
+            subnetIds: this.endpointSubnetIds(service, network, region, providerRegion, fail),
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
           },
@@ -410,24 +438,81 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     this.registerOutputs({ vpcId: this.vpcId, subnetIds: this.subnetIds, executeApiEndpointId: this.executeApiEndpointId });
   }
 
+  /**
+   * The subnets of `network` the interface endpoint for `service` takes: one per zone, in the zones the service is
+   * offered in (offeredEndpointSubnets). The service's zones are looked up once per endpoint (one getVpcEndpointService
+   * per service, the network being in one region), once the network's zones are known: at preview for named zones, the
+   * counted zones' getAvailabilityZones and an existing VPC's getSubnet answers; not at all when they are unknown (a
+   * counted zone lookup without names, which awsx then refuses). Refused at preview when the service is offered in none
+   * of the network's zones; a zone it is not offered in is left out with a warning (an endpoint's subnet of one zone
+   * serves the whole VPC: its private DNS name resolves to the endpoint's interfaces, reached across zones).
+   * Not judged in a region other than the provider's: getVpcEndpointService takes no region (pulumi-aws 7.48), and
+   * reports availabilityZones "Not available for endpoint services in other regions" (its serviceRegions).
+   */
+  private endpointSubnetIds(
+    service: string,
+    network: { endpointZones: pulumi.Output<string[] | undefined>; endpointSubnets: pulumi.Output<{ id: string; availabilityZone?: string }[]> },
+    region: pulumi.Output<string>,
+    providerRegion: pulumi.Output<string>,
+    fail: ArgFailure,
+  ): pulumi.Output<string[]> {
+    const offered = pulumi.all([network.endpointZones, region, providerRegion]).apply(([zones, where, provider]) =>
+      zones === undefined || where !== provider
+        ? undefined
+        : aws.ec2.getVpcEndpointServiceOutput({ service, serviceType: "Interface" }, { parent: this }).apply((found) => ({ zones: found.availabilityZones ?? [], serviceName: found.serviceName })),
+    );
+    const checked = pulumi.all([network.endpointZones, offered]).apply(([zones, found]) => {
+      if (zones === undefined || found === undefined) return undefined;
+      const missing = zones.filter((zone) => !found.zones.includes(zone));
+      const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
+      const value = service === "execute-api" ? true : service;
+      if (missing.length === zones.length) {
+        fail(
+          argument,
+          value,
+          `asks for an interface endpoint of ${found.serviceName}, which is not offered in any of the network's Availability Zones (${zones.join(", ")}; the service lists ${found.zones.length > 0 ? found.zones.join(", ") : "none"}), so CreateVpcEndpoint would refuse every subnet ("does not support the availability zone of the subnet")`,
+          this.spec.existing
+            ? `Add to existingVpc.subnetIds a subnet of a zone the service is offered in${found.zones.length > 0 ? ` (${found.zones.join(", ")})` : ""}, or ${service === "execute-api" ? "set executeApiEndpoint: false" : `drop "${service}"`}.`
+            : `Name zones the service is offered in${found.zones.length > 0 ? `, e.g. availabilityZones: [${found.zones.slice(0, Math.max(2, zones.length)).map((zone) => JSON.stringify(zone)).join(", ")}]` : ""}, or ${service === "execute-api" ? "set executeApiEndpoint: false" : `drop "${service}"`}.`,
+        );
+      }
+      if (missing.length > 0) {
+        pulumi.log.warn(
+          `PrivateNetwork "${this.spec.name}": ${found.serviceName} is not offered in ${missing.join(", ")}; its interface endpoint is placed in ${zones.filter((zone) => !missing.includes(zone)).join(", ")} only, ` +
+            "and functions in the other zones reach it across zones (private DNS resolves to the endpoint's interfaces).",
+          this,
+        );
+      }
+      return found.zones;
+    });
+    return pulumi.all([network.endpointSubnets, checked]).apply(([subnets, zones]) => offeredEndpointSubnets(subnets, zones).ids);
+  }
+
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
   private created(name: string, fail: ArgFailure) {
     const zones = this.spec.availabilityZones;
     const names = this.spec.availabilityZoneNames;
     // Named zones go to awsx as they are: it looks nothing up for them.
-    if (names) return this.createdVpc(name, { availabilityZoneNames: names }, []);
+    if (names) return this.createdVpc(name, { availabilityZoneNames: names }, [], pulumi.output(names));
     // The same lookup as awsx's (no filter), so both count and take the same zones; the VPC waits for it, so that this
     // refusal, not awsx's or a subnet in a Local Zone, is what a region with too few zones, or Local Zones first, gets.
-    const zoneCheck = aws.getAvailabilityZonesOutput({ region: this.spec.region }, { parent: this }).apply((found) => {
+    const found = aws.getAvailabilityZonesOutput({ region: this.spec.region }, { parent: this });
+    const zoneCheck = found.apply((found) => {
       const refusal = countedZonesProblem(zones, found.region ?? this.spec.region, found.names);
       if (refusal) fail("availabilityZones", zones, refusal.problem, refusal.fix);
       return [];
     });
-    return this.createdVpc(name, { numberOfAvailabilityZones: zones }, zoneCheck);
+    // The zones awsx takes (getDefaultAzs: the first `zones` names); undefined when the lookup lists no names.
+    return this.createdVpc(name, { numberOfAvailabilityZones: zones }, zoneCheck, found.names.apply((names) => names?.slice(0, zones)));
   }
 
-  /** The new VPC itself, in the zones `zoneArgs` gives awsx (how many, or which). */
-  private createdVpc(name: string, zoneArgs: { numberOfAvailabilityZones: number } | { availabilityZoneNames: string[] }, dependsOn: pulumi.Input<pulumi.Resource[]>) {
+  /** The new VPC itself, in the zones `zoneArgs` gives awsx (how many, or which), `zoneNames` by name when known. */
+  private createdVpc(
+    name: string,
+    zoneArgs: { numberOfAvailabilityZones: number } | { availabilityZoneNames: string[] },
+    dependsOn: pulumi.Input<pulumi.Resource[]>,
+    zoneNames: pulumi.Output<string[] | undefined>,
+  ) {
     const vpc: AwsxVpc = new (loadAwsx(this.spec.name).ec2.Vpc)(
       `${name}-vpc`,
       {
@@ -447,8 +532,13 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpc,
       vpcId: vpc.vpcId,
       subnetIds: vpc.isolatedSubnetIds,
-      // One isolated subnet per AZ already.
-      endpointSubnetIds: vpc.isolatedSubnetIds,
+      // One isolated subnet per AZ already, in the zones' order: awsx makes the subnets zone by zone (`for (let i = 0;
+      // i < availabilityZones.length; i++)`, pushing each isolated subnet's id to isolatedSubnetIds; pulumi/pulumi-awsx
+      // awsx/ec2/vpc.ts), one isolated subnet spec here.
+      endpointZones: zoneNames,
+      endpointSubnets: pulumi
+        .all([vpc.isolatedSubnetIds, zoneNames])
+        .apply(([ids, zones]) => ids.map((id, index): { id: string; availabilityZone?: string } => ({ id, availabilityZone: zones?.[index] }))),
       cidrBlock: pulumi.output(this.spec.cidrBlock),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
       subnetZones: undefined,
@@ -475,7 +565,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpc: undefined,
       vpcId,
       subnetIds: pulumi.output(existing.subnetIds),
-      endpointSubnetIds: subnets.apply((found) => oneSubnetPerZone(found.map((subnet) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone })))),
+      endpointZones: subnets.apply((found): string[] | undefined => [...new Set(found.map((subnet) => subnet.availabilityZone))]),
+      endpointSubnets: subnets.apply((found) => found.map((subnet): { id: string; availabilityZone?: string } => ({ id: subnet.id, availabilityZone: subnet.availabilityZone }))),
       subnetZones: subnets.apply((found) => found.map((subnet) => subnet.availabilityZone)),
       cidrBlock: found.cidrBlock,
       // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws

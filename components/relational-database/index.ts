@@ -19,7 +19,7 @@ import { registerSpec } from "../spec-registry";
 import type { DataApiTarget, RelationalDatabaseSpec } from "./contract";
 import { readMigrations } from "./migrations";
 import { SchemaMigrations } from "./migrations-resource";
-import { checkedClusterKey, checkedSubnetIds, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
+import { checkedClusterKey, checkedEngineVersion, checkedSubnetIds, DEFAULT_ENGINE_VERSION, normalise, validateArgs, type RelationalDatabaseArgs } from "./spec";
 
 export type { DataApiTarget, Migration, RelationalDatabaseSpec } from "./contract";
 export type { RelationalDatabaseArgs } from "./spec";
@@ -185,7 +185,8 @@ export class RelationalDatabase extends pulumi.ComponentResource {
         engine: "aurora-postgresql",
         // Aurora Serverless v2 is the provisioned engine mode with db.serverless instances and a scaling configuration.
         engineMode: "provisioned",
-        engineVersion: given.engineVersion ?? DEFAULT_ENGINE_VERSION,
+        // Looked up at preview: a version RDS does not have is refused then (checkedEngineVersion).
+        engineVersion: checkedEngineVersion(fail, name, given.engineVersion ?? DEFAULT_ENGINE_VERSION, region, this),
         allowMajorVersionUpgrade: false,
         ...replacing,
         // RDS generates the password and keeps it in a secret it manages (rds!cluster-…), the Data API's secretArn.

@@ -4,6 +4,7 @@
  * through the RDS Data API. One spec serves `pulumi up` and `npm start`.
  */
 import { resolve } from "node:path";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
@@ -77,7 +78,9 @@ export interface RelationalDatabaseArgs {
   network: PrivateNetwork;
   /**
    * The Aurora PostgreSQL version, `<major>.<minor>` (e.g. "16.9"), one the Data API supports (16.1+, 17.4+, …).
-   * Minor upgrades are not applied automatically: raise this to take one (RDS then upgrades in place).
+   * Minor upgrades are not applied automatically: raise this to take one (RDS then upgrades in place). Looked up in
+   * RDS at preview (describe-db-engine-versions): a version RDS does not have in the region is refused then; a
+   * deprecated one, which RDS may no longer create a cluster of, warns (a deployed cluster on it keeps deploying).
    * @default DEFAULT_ENGINE_VERSION ("16.9")
    */
   engineVersion?: string;
@@ -227,6 +230,67 @@ export function checkedClusterKey(fail: ArgFailure, key: pulumi.Input<string> | 
     if (clusterRegion && keyRegion !== clusterRegion) fail("kmsKeyArn", arn, `is a key in ${keyRegion}, but the cluster is in ${clusterRegion}; RDS encrypts with a key of its own region`, `Use a key in ${clusterRegion}.`);
     return arn;
   });
+}
+
+/**
+ * How terraform-provider-aws's aws_rds_engine_version data source says that DescribeDBEngineVersions lists no version
+ * matching the criteria (internal/service/rds/engine_version_data_source.go: "no RDS engine versions found: …", and
+ * "no RDS engine versions match the criteria…"): the invoke fails with it, which is how a version RDS does not have
+ * reads at preview. Any other failure (credentials, throttling) is left as it is.
+ */
+const NO_ENGINE_VERSION = /no RDS engine versions (found|match)/;
+
+/**
+ * The cluster's engine version, once RDS has been asked about it at preview: one lookup per cluster
+ * (aws.rds.getEngineVersion, DescribeDBEngineVersions with the engine and the exact version, IncludeAll so a
+ * deprecated version is listed too, in the cluster's region).
+ * - Not listed at all: refused. RDS has no such version in the region, so CreateDBCluster would answer "Cannot find
+ *   version <v> for aurora-postgresql" (aws-samples/sample-apj-sup-sa#163 for 15.8, langfuse/langfuse-terraform-aws#34
+ *   for 15.5) at `pulumi up`, after the subnet group, security group and log group exist. The fix names the newest
+ *   available version of the same major (a second lookup, on this path only: `latest` in the major's parameter group
+ *   family).
+ * - Listed as "deprecated" (DBEngineVersion.Status "available or deprecated",
+ *   https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html): a warning, not a refusal. A
+ *   deployed cluster on it keeps running, and `pulumi up` of that stack must keep working (the provider sends no
+ *   engine version to RDS while it is unchanged); only a new cluster (a new stack, or a replacement) would be refused,
+ *   which the program cannot tell apart at preview.
+ * The version as given is what the cluster gets: nothing is rewritten.
+ */
+export function checkedEngineVersion(fail: ArgFailure, name: string, version: string, region: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+  const engine = "aurora-postgresql";
+  const where = region ?? "the provider's region";
+  const major = parseEngineVersion(version)?.[0];
+  const found = aws.rds.getEngineVersion({ engine, version, includeAll: true, ...(region ? { region } : {}) }, { parent }).then(
+    (answer) => answer,
+    (error: unknown) => {
+      if (!NO_ENGINE_VERSION.test(error instanceof Error ? error.message : String(error))) throw error;
+      return undefined;
+    },
+  );
+  return pulumi.output(
+    found.then(async (answer) => {
+      if (answer === undefined) {
+        const newest = await aws.rds
+          .getEngineVersion({ engine, parameterGroupFamily: `${engine}${major}`, latest: true, ...(region ? { region } : {}) }, { parent })
+          .then((latest) => latest.version, () => undefined);
+        fail(
+          "engineVersion",
+          version,
+          `is not an Aurora PostgreSQL version RDS has in ${where} (describe-db-engine-versions lists no such version, not even with --include-all), so CreateDBCluster would answer "Cannot find version ${version} for aurora-postgresql" at \`pulumi up\``,
+          `Use a current minor version of ${major}${newest ? `, e.g. "${newest}"` : ""} (aws rds describe-db-engine-versions --engine aurora-postgresql --query "DBEngineVersions[].EngineVersion"), or leave engineVersion out for "${DEFAULT_ENGINE_VERSION}".`,
+        );
+      }
+      if (answer.status !== undefined && answer.status !== "available") {
+        pulumi.log.warn(
+          `RelationalDatabase "${name}": engineVersion "${version}" is ${answer.status} in RDS (${where}): a cluster already on it keeps running and deploying, ` +
+            `but RDS may create no new cluster of it, so a new stack, or a change that replaces the cluster, can fail at \`pulumi up\` ("Cannot find version ${version} for aurora-postgresql"). ` +
+            `Raise engineVersion to a current minor version of ${major} (an in-place upgrade of a deployed cluster).`,
+          parent,
+        );
+      }
+      return version;
+    }),
+  );
 }
 
 /**

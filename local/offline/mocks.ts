@@ -160,6 +160,13 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
   const pendingMeta = new Map<string, RegistrationMeta[]>();
   // Explicit providers' regions by provider id: a resource or invoke under one is in that region, as on AWS.
   const providerRegions = new Map<string, string>();
+  // The account's Availability Zones by region: the lettered ones (a–f) and every zone a getSubnet answer has named.
+  const zonesByRegion = new Map<string, Set<string>>();
+  const accountZones = (zoneRegion: string): Set<string> => {
+    let zones = zonesByRegion.get(zoneRegion);
+    if (!zones) zonesByRegion.set(zoneRegion, (zones = new Set("abcdef".split("").map((letter) => `${zoneRegion}${letter}`))));
+    return zones;
+  };
   const regionFor = (inputs: Record<string, any>, providerReference: string | undefined): string => {
     if (typeof inputs.region === "string" && inputs.region) return inputs.region;
     const providerId = providerReference?.slice(providerReference.lastIndexOf("::") + 2);
@@ -189,7 +196,10 @@ export async function installRecordingMocks(options: MockOptions = {}): Promise<
     },
     call(args) {
       const invokeRegion = regionFor(args.inputs, args.provider);
-      return options.invokes?.[args.token]?.(args.inputs, invokeRegion) ?? answerInvoke(args.token, args.inputs, invokeRegion);
+      const answer = options.invokes?.[args.token]?.(args.inputs, invokeRegion) ?? answerInvoke(args.token, args.inputs, invokeRegion, accountZones(invokeRegion));
+      // A subnet's zone is one of the account's zones from then on: what getVpcEndpointService lists for a service.
+      if (args.token === "aws:ec2/getSubnet:getSubnet" && typeof answer.availabilityZone === "string") accountZones(invokeRegion).add(answer.availabilityZone);
+      return answer;
     },
   };
 
@@ -780,7 +790,7 @@ function remoteComponentOutputs(type: string, name: string, inputs: Record<strin
   return { vpcId: `vpc-${hex("vpc")}`, privateSubnetIds: subnets("Private"), publicSubnetIds: subnets("Public"), isolatedSubnetIds: subnets("Isolated") };
 }
 
-function answerInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+function answerInvoke(token: string, inputs: Record<string, any>, region: string, zones: ReadonlySet<string>): Record<string, any> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`, userId: "AIDAMOCK" };
@@ -795,6 +805,40 @@ function answerInvoke(token: string, inputs: Record<string, any>, region: string
       // A subnet's zone is the account's to know: each subnet answers a zone of its own, so a recording never finds two
       // subnets sharing one unless a test says so (MockOptions.invokes).
       return { id: inputs.id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT_ID}:subnet/${inputs.id}`, availabilityZone: `${region}-zone-of-${inputs.id}` };
+    case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+      // An AWS service's endpoint service, offered in every zone of the account (the common case; a test answers fewer
+      // with MockOptions.invokes): the zones getSubnet has named in the region besides the lettered ones, whichever
+      // order the lookups come in (PrivateNetwork asks once the subnets' zones are known).
+      const serviceName = inputs.serviceName ?? `com.amazonaws.${region}.${inputs.service}`;
+      return {
+        id: serviceName,
+        service: inputs.service,
+        serviceName,
+        serviceType: inputs.serviceType ?? "Interface",
+        serviceId: `vpce-svc-${createHash("sha256").update(serviceName).digest("hex").slice(0, 17)}`,
+        availabilityZones: [...zones].sort(),
+        baseEndpointDnsNames: [serviceName.split(".").reverse().join(".")],
+        acceptanceRequired: false,
+        managesVpcEndpoints: false,
+        owner: "amazon",
+        privateDnsName: `${inputs.service}.${region}.amazonaws.com`,
+        vpcEndpointPolicySupported: true,
+        region,
+      };
+    }
+    case "aws:rds/getEngineVersion:getEngineVersion":
+      // Any version asked for is offered ("available"), so a plan's cluster passes; a test answers "not offered" (an
+      // invoke that throws, as the data source's "no RDS engine versions match the criteria") or "deprecated".
+      return {
+        engine: inputs.engine,
+        version: inputs.version,
+        versionActual: inputs.version,
+        status: "available",
+        supportsParallelQuery: false,
+        supportsGlobalDatabases: true,
+        validUpgradeTargets: [],
+        region,
+      };
     case "aws:ec2/getPrefixList:getPrefixList":
       // The AWS-managed prefix list of a gateway endpoint service, by its name: the id a gateway endpoint for it reports.
       return { id: mockPrefixListId(inputs.name), name: inputs.name, cidrBlocks: [] };
