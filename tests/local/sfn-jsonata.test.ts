@@ -488,6 +488,47 @@ describe("local Step Functions, JSONata states", () => {
     expect(await ran({ StartAt: "S0", States: states }, items)).toMatchObject({ status: "SUCCEEDED", output: 31_250 });
   }, 120_000);
 
+  it("holds at most 4 MiB of bindings in the evaluation worker besides the two an evaluation reads, dropping before it deserializes", async () => {
+    // Two Map iterations of 5 MB of variables each (iterations are not added together against the 10 MiB), whose
+    // JSONata states the worker evaluates in turn: the second one's set lets the first one's go, in the same message.
+    const big = "x".repeat(249_998);
+    const states: Record<string, object> = {};
+    for (let i = 0; i < 20; i++) states[`S${i}`] = { Type: "Pass", Assign: { [`v${i}`]: big }, Next: i + 1 < 20 ? `S${i + 1}` : "J" };
+    states.J = { Type: "Pass", QueryLanguage: "JSONata", Output: "{% $length($v0) + $states.input %}", Assign: { w: "{% $length($v19) %}" }, End: true };
+    const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: { StartAt: "S0", States: states }, End: true } } };
+    // Each message's bindings' sizes, read as it is posted (its buffers are transferred).
+    const posted: Array<{ drop: number[]; parts: Array<{ id: number; bytes?: number }> }> = [];
+    const post = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, message: Sent, transfer?: Parameters<Worker["postMessage"]>[1]) {
+      posted.push({ drop: message.drop ?? [], parts: [message.variables, message.states].flatMap((part) => (part ? [{ id: part.id, bytes: (part.data as Uint8Array | undefined)?.byteLength }] : [])) });
+      return post.call(this, message, transfer);
+    });
+    let result: Awaited<ReturnType<typeof ran>> | undefined;
+    try {
+      result = await ran(definition, [1, 2, 3]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [249_999, 250_000, 250_001] });
+    // The worker's holdings replayed: each message's drops, then what it carries.
+    const held = new Map<number, number>();
+    let most = 0;
+    for (const { drop, parts } of posted) {
+      for (const id of drop) held.delete(id);
+      for (const { id, bytes } of parts) if (bytes !== undefined) held.set(id, bytes);
+      // A message of drops alone only lets go.
+      if (parts.length === 0) continue;
+      const own = new Set(parts.map(({ id }) => id));
+      const others = [...held].filter(([id]) => !own.has(id)).reduce((sum, [, bytes]) => sum + bytes, 0);
+      const all = [...held.values()].reduce((sum, bytes) => sum + bytes, 0);
+      if (all > 4 * 1024 * 1024) expect(others).toBe(0);
+      most = Math.max(most, all);
+    }
+    // Each set of variables is over 5 MB: one held at a time.
+    expect(most).toBeGreaterThan(5_000_000);
+    expect(most).toBeLessThan(2 * 5_000_000);
+  }, 60_000);
+
   it("sends a Catcher the variables again once its state's evaluation stopped the worker and another took its place", async () => {
     // The state's variables went to the worker that was stopped: its Catcher reads the same object, which the new
     // worker has never been sent.
