@@ -402,6 +402,7 @@ describe("local Step Functions, JSONata states", () => {
 
   it("records a Map's MapStateStarted before an ItemSelector that fails (assumed), none when its Items or MaxConcurrency fail (AWS-recorded)", async () => {
     const map = (fields: object) => ({ QueryLanguage: "JSONata", StartAt: "Each", States: { Each: { Type: "Map", ...fields, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } } });
+    // The runtime's own order for a failing ItemSelector: no AWS recording of one is at hand.
     const selectorFails = await ran(map({ Items: "{% [1, 2] %}", ItemSelector: { v: "{% $states.context.Map.Item.Value.missing.$x() %}" } }));
     expect(selectorFails).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
     const types = selectorFails.events.map((event) => event.type);
