@@ -953,6 +953,17 @@ const retryWait = (ms: number, signal: AbortSignal | undefined): Promise<void> =
  * through the run's logger as the library reports them; an uncaught failure is the library's to report.
  */
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  // Every `$states` the state's expressions read, let go in the evaluation worker once the state has run (Bindings).
+  const read = new Set<object>();
+  try {
+    return await attemptJsonataState(handlers, state, rawInput, context, stateName, options, read);
+  } finally {
+    for (const states of read) releaseBindings(states);
+  }
+}
+
+/** runJsonataState's attempts (its Retry), each `$states` its expressions read added to `read`. */
+async function attemptJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions, read: Set<object>): Promise<StateOutcome> {
   const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime and Input (the library's are its run's: a Map
@@ -966,164 +977,155 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
   const enteredTime = new Date().toISOString();
   const attempts = retry.map(() => 0);
   const next = (stateResult: unknown): StateOutcome => ({ stateResult, nextState: typeof state.Next === "string" ? state.Next : "", isEndState: state.End === true || type === "Succeed" });
-  // Every `$states` the state's expressions read, let go in the evaluation worker once the state has run (Bindings).
-  const read = new Set<object>();
-  try {
-    return await attempted();
-  } finally {
-    for (const states of read) releaseBindings(states);
-  }
-  async function attempted(): Promise<StateOutcome> {
-    for (let retryCount = 0; ; retryCount++) {
-      // Minted, not read: a read token stays pending across the evaluations' awaits, where a concurrent iteration's or
-      // branch's Task would read the same one. HOLD_TOKEN makes it pending only as the handler is called.
-      const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
-      let states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
-      // The variables copied once until the next Assign, and `states` replaced, not changed (Bindings).
-      const variables = jsonataVariables(local);
-      const bindings = (): Bindings => (read.add(states), { variables, states });
-      const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings()) : Promise.resolve(result));
-      try {
-        let outcome: StateOutcome;
-        let assign: unknown = state.Assign;
-        switch (type) {
-          case "Pass":
-          case "Succeed":
-            outcome = next(await output(rawInput));
-            break;
-          case "Task":
-          case "Parallel": {
-            let input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings()) : rawInput;
-            const limit = async (text: string | undefined, field: "TimeoutSeconds" | "HeartbeatSeconds") => {
-              if (text === undefined) return undefined;
-              const seconds = await evaluateField(text, field, bindings());
-              if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(text, field, "a positive integer", seconds);
-              return seconds as number;
-            };
-            const seconds = await limit(timeoutSeconds, "TimeoutSeconds");
-            const heartbeat = await limit(heartbeatSeconds, "HeartbeatSeconds");
-            let timed = state;
-            // A callback Task's limits are its token's wait's, which closes the token as it times out: handed to its
-            // handler with its input, as a JSONPath Task's limit paths are (limitPathsAsParameters, jsonataLimits).
-            if (callback && (seconds !== undefined || heartbeat !== undefined)) input = { TimeoutSecondsPath: seconds, HeartbeatSecondsPath: heartbeat, parameters: input };
-            else if (seconds !== undefined) timed = { ...state, TimeoutSeconds: Math.min(seconds, LONGEST_TIMER_SECONDS) };
-            if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
-            const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
-            states = { ...states, result: stateResult };
-            outcome = next(await output(stateResult));
-            break;
-          }
-          case "Map": {
-            // MaxConcurrency first, as AWS evaluates it: a MaxConcurrencyPath that gives no valid number fails the Map
-            // with no MapStateStarted (LocalStack's AWS-recorded test_base_scenarios test_max_concurrency_path, an
-            // invalid value: ExecutionStarted, MapStateEntered, ExecutionFailed; its state_map.py evaluates
-            // MaxConcurrency "as a state level field" before Items). Taken to hold for a JSONata MaxConcurrency too.
-            const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings()) : state.MaxConcurrency;
-            if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
-            const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings()) : rawInput;
-            if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
-            // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
-            // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
-            if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
-            // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
-            // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
-            // test_map_state_items_eval_jsonata_fail). And before its ItemSelector, so that a selector that fails
-            // follows it: assumed, not recorded (no AWS recording of a failing ItemSelector is at hand; LocalStack's own
-            // runtime evaluates the selector within each iteration, after MapStateStarted). Whether AWS records a
-            // MapIterationStarted/Failed around a failing selector is not known either: the local runtime records none.
-            const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
-            eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
-            options.eventLogger.dispatch(started);
-            let selected = items;
-            if ("ItemSelector" in state) {
-              selected = [];
-              for (const [index, value] of items.entries()) {
-                // The item is sent on its own (Bindings.item): the Map's $states is copied to the worker once.
-                const item = { ...bindings(), item: { Index: index, Value: value } };
-                (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
-              }
+  for (let retryCount = 0; ; retryCount++) {
+    // Minted, not read: a read token stays pending across the evaluations' awaits, where a concurrent iteration's or
+    // branch's Task would read the same one. HOLD_TOKEN makes it pending only as the handler is called.
+    const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
+    let states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
+    // The variables copied once until the next Assign, and `states` replaced, not changed (Bindings).
+    const variables = jsonataVariables(local);
+    const bindings = (): Bindings => (read.add(states), { variables, states });
+    const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings()) : Promise.resolve(result));
+    try {
+      let outcome: StateOutcome;
+      let assign: unknown = state.Assign;
+      switch (type) {
+        case "Pass":
+        case "Succeed":
+          outcome = next(await output(rawInput));
+          break;
+        case "Task":
+        case "Parallel": {
+          let input = "Arguments" in state ? await evaluateField(state.Arguments, "Arguments", bindings()) : rawInput;
+          const limit = async (text: string | undefined, field: "TimeoutSeconds" | "HeartbeatSeconds") => {
+            if (text === undefined) return undefined;
+            const seconds = await evaluateField(text, field, bindings());
+            if (!(Number.isSafeInteger(seconds) && (seconds as number) >= 1)) throw unexpectedResultType(text, field, "a positive integer", seconds);
+            return seconds as number;
+          };
+          const seconds = await limit(timeoutSeconds, "TimeoutSeconds");
+          const heartbeat = await limit(heartbeatSeconds, "HeartbeatSeconds");
+          let timed = state;
+          // A callback Task's limits are its token's wait's, which closes the token as it times out: handed to its
+          // handler with its input, as a JSONPath Task's limit paths are (limitPathsAsParameters, jsonataLimits).
+          if (callback && (seconds !== undefined || heartbeat !== undefined)) input = { TimeoutSecondsPath: seconds, HeartbeatSecondsPath: heartbeat, parameters: input };
+          else if (seconds !== undefined) timed = { ...state, TimeoutSeconds: Math.min(seconds, LONGEST_TIMER_SECONDS) };
+          if (token) (task as { [HOLD_TOKEN](token: string): void })[HOLD_TOKEN](token);
+          const { stateResult } = await handlers[type](timed, rawInput, input, context, stateName, options);
+          states = { ...states, result: stateResult };
+          outcome = next(await output(stateResult));
+          break;
+        }
+        case "Map": {
+          // MaxConcurrency first, as AWS evaluates it: a MaxConcurrencyPath that gives no valid number fails the Map
+          // with no MapStateStarted (LocalStack's AWS-recorded test_base_scenarios test_max_concurrency_path, an
+          // invalid value: ExecutionStarted, MapStateEntered, ExecutionFailed; its state_map.py evaluates
+          // MaxConcurrency "as a state level field" before Items). Taken to hold for a JSONata MaxConcurrency too.
+          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings()) : state.MaxConcurrency;
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
+          const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings()) : rawInput;
+          if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
+          // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
+          // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
+          if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
+          // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
+          // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
+          // test_map_state_items_eval_jsonata_fail). And before its ItemSelector, so that a selector that fails
+          // follows it: assumed, not recorded (no AWS recording of a failing ItemSelector is at hand; LocalStack's own
+          // runtime evaluates the selector within each iteration, after MapStateStarted). Whether AWS records a
+          // MapIterationStarted/Failed around a failing selector is not known either: the local runtime records none.
+          const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
+          eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
+          options.eventLogger.dispatch(started);
+          let selected = items;
+          if ("ItemSelector" in state) {
+            selected = [];
+            for (const [index, value] of items.entries()) {
+              // The item is sent on its own (Bindings.item): the Map's $states is copied to the worker once.
+              const item = { ...bindings(), item: { Index: index, Value: value } };
+              (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
-            const { Items: _items, ItemSelector: _selector, ...map } = state;
-            map.MaxConcurrency = maxConcurrency;
-            const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
-            states = { ...states, result: stateResult };
-            outcome = next(await output(stateResult));
-            break;
           }
-          case "Wait": {
-            const field = "Seconds" in state ? "Seconds" : "Timestamp";
+          const { Items: _items, ItemSelector: _selector, ...map } = state;
+          map.MaxConcurrency = maxConcurrency;
+          const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
+          states = { ...states, result: stateResult };
+          outcome = next(await output(stateResult));
+          break;
+        }
+        case "Wait": {
+          const field = "Seconds" in state ? "Seconds" : "Timestamp";
+          const value = await evaluateField(state[field], field, bindings());
+          if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
+          // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
+          if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
+          await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
+          outcome = next(await output(rawInput));
+          break;
+        }
+        case "Choice": {
+          let rule: Record<string, any> | undefined;
+          for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
+            const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings());
+            if (typeof holds !== "boolean") throw unexpectedResultType(candidate.Condition, `Choices[${i}]/Condition`, "'boolean'", holds);
+            if (holds) {
+              rule = candidate;
+              break;
+            }
+          }
+          if (!rule && typeof state.Default !== "string") throw new ServiceTaskFailure("States.NoChoiceMatched", "States.NoChoiceMatched", { terminal: false });
+          // A matching rule assigns its own Assign, not the state's (LocalStack's AWS-recorded CONDITION_TRUE).
+          if (rule) assign = rule.Assign;
+          const chosen = rule && "Output" in rule ? await evaluateField(rule.Output, "Output", bindings()) : await output(rawInput);
+          outcome = { stateResult: chosen, nextState: rule ? rule.Next : state.Default, isEndState: false };
+          break;
+        }
+        case "Fail": {
+          // AWS takes a string for each (state-fail.html); String() would make an object "[object Object]".
+          const text = async (field: "Error" | "Cause") => {
+            if (state[field] === undefined) return undefined;
             const value = await evaluateField(state[field], field, bindings());
-            if (field === "Seconds" && !(Number.isSafeInteger(value) && (value as number) >= 0)) throw unexpectedResultType(state.Seconds, "Seconds", "a non-negative integer", value);
-            // The library's Wait takes a date it cannot read as one already past: it would not wait at all.
-            if (field === "Timestamp" && !isWaitTimestamp(value)) throw unexpectedResultType(state.Timestamp, "Timestamp", "a timestamp conforming to the RFC3339 profile of ISO 8601", value);
-            await handlers.Wait({ Type: "Wait", [field]: value, ...(state.Next ? { Next: state.Next } : { End: true }) }, rawInput, rawInput, context, stateName, options);
-            outcome = next(await output(rawInput));
-            break;
-          }
-          case "Choice": {
-            let rule: Record<string, any> | undefined;
-            for (const [i, candidate] of ((state.Choices ?? []) as Array<Record<string, any>>).entries()) {
-              const holds = await evaluateField(candidate.Condition, `Choices[${i}]/Condition`, bindings());
-              if (typeof holds !== "boolean") throw unexpectedResultType(candidate.Condition, `Choices[${i}]/Condition`, "'boolean'", holds);
-              if (holds) {
-                rule = candidate;
-                break;
-              }
-            }
-            if (!rule && typeof state.Default !== "string") throw new ServiceTaskFailure("States.NoChoiceMatched", "States.NoChoiceMatched", { terminal: false });
-            // A matching rule assigns its own Assign, not the state's (LocalStack's AWS-recorded CONDITION_TRUE).
-            if (rule) assign = rule.Assign;
-            const chosen = rule && "Output" in rule ? await evaluateField(rule.Output, "Output", bindings()) : await output(rawInput);
-            outcome = { stateResult: chosen, nextState: rule ? rule.Next : state.Default, isEndState: false };
-            break;
-          }
-          case "Fail": {
-            // AWS takes a string for each (state-fail.html); String() would make an object "[object Object]".
-            const text = async (field: "Error" | "Cause") => {
-              if (state[field] === undefined) return undefined;
-              const value = await evaluateField(state[field], field, bindings());
-              if (typeof value !== "string") throw unexpectedResultType(state[field], field, "'string'", value);
-              return value;
-            };
-            throw taskFailure(await text("Error"), await text("Cause"));
-          }
-          default:
-            throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);
+            if (typeof value !== "string") throw unexpectedResultType(state[field], field, "'string'", value);
+            return value;
+          };
+          throw taskFailure(await text("Error"), await text("Cause"));
         }
-        local.j = await jsonataAssigned(assign, bindings());
-        return outcome;
-      } catch (thrown) {
-        const error = thrown as Error & { isRetryable?: boolean; isCatchable?: boolean };
-        const r = error.isRetryable === false ? -1 : retry.findIndex((retrier) => takes(retrier.ErrorEquals, error, type));
-        if (r >= 0 && attempts[r] < (retry[r].MaxAttempts ?? 3)) {
-          const retrier = retry[r];
-          const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
-          const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
-          // The override too is held to MaxDelaySeconds, as the library holds it (clamp, which takes a max of 0 as none).
-          let wait = Math.min(overridden !== undefined ? overridden / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds || Infinity) * 1000;
-          if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
-          attempts[r]++;
-          options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
-          await retryWait(wait, options.abortSignal);
-          if (options.abortSignal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The state '${stateName}' was not run again: its run was aborted.`);
-          options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r]);
-          continue;
-        }
-        const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));
-        if (!catcher) throw error;
-        // The failure is reported before the Catcher's Output and Assign are evaluated: where one of them fails, its
-        // EvaluationFailed follows the failure it was catching (a TaskFailed, an EvaluationFailed), which stays in the
-        // history. AWS's record of a Catcher whose expression fails is not known (none in LocalStack's snapshots).
-        options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
-        const errorOutput = { Error: error.name, Cause: error.message };
-        const caught = { variables, states: { ...states, errorOutput } };
-        read.add(caught.states);
-        const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
-        const assigned = await jsonataAssigned(catcher.Assign, caught);
-        options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);
-        local.j = assigned;
-        return { stateResult, nextState: catcher.Next, isEndState: false };
+        default:
+          throw new ServiceTaskFailure("States.Runtime", `The local runtime does not run JSONata ${type} states.`);
       }
+      local.j = await jsonataAssigned(assign, bindings());
+      return outcome;
+    } catch (thrown) {
+      const error = thrown as Error & { isRetryable?: boolean; isCatchable?: boolean };
+      const r = error.isRetryable === false ? -1 : retry.findIndex((retrier) => takes(retrier.ErrorEquals, error, type));
+      if (r >= 0 && attempts[r] < (retry[r].MaxAttempts ?? 3)) {
+        const retrier = retry[r];
+        const override = options.runOptions?.overrides?.retryIntervalOverrides?.[stateName];
+        const overridden = typeof override === "number" ? override : Array.isArray(override) && override[r] !== undefined && override[r] >= 0 ? override[r] : undefined;
+        // The override too is held to MaxDelaySeconds, as the library holds it (clamp, which takes a max of 0 as none).
+        let wait = Math.min(overridden !== undefined ? overridden / 1000 : (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, attempts[r]), retrier.MaxDelaySeconds || Infinity) * 1000;
+        if (retrier.JitterStrategy === "FULL" && overridden === undefined) wait = Math.random() * wait;
+        attempts[r]++;
+        options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
+        await retryWait(wait, options.abortSignal);
+        if (options.abortSignal?.aborted) throw new ServiceTaskFailure("States.Runtime", `The state '${stateName}' was not run again: its run was aborted.`);
+        options.eventLogger.dispatchStateRetriedEvent(stateName, type, rawInput, retrier, attempts[r]);
+        continue;
+      }
+      const catcher = error.isCatchable === false ? undefined : catchers.find((candidate) => takes(candidate.ErrorEquals, error, type));
+      if (!catcher) throw error;
+      // The failure is reported before the Catcher's Output and Assign are evaluated: where one of them fails, its
+      // EvaluationFailed follows the failure it was catching (a TaskFailed, an EvaluationFailed), which stays in the
+      // history. AWS's record of a Catcher whose expression fails is not known (none in LocalStack's snapshots).
+      options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
+      const errorOutput = { Error: error.name, Cause: error.message };
+      const caught = { variables, states: { ...states, errorOutput } };
+      read.add(caught.states);
+      const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
+      const assigned = await jsonataAssigned(catcher.Assign, caught);
+      options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);
+      local.j = assigned;
+      return { stateResult, nextState: catcher.Next, isEndState: false };
     }
   }
 }
