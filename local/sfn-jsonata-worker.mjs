@@ -4,6 +4,7 @@
 // backtracking regex in `$contains` ran for minutes. Here such a call can only stall or exhaust this worker
 // (resourceLimits), which the runtime terminates and replaces. Plain JavaScript so the worker needs no TypeScript loader.
 import { createHash, randomUUID } from "node:crypto";
+import { deserialize } from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
 import jsonata from "jsonata";
 import { mulberry32 } from "./seeded-random.cjs";
@@ -57,18 +58,57 @@ const STEP_FUNCTIONS_FUNCTIONS = {
   parse: (text) => JSON.parse(text),
 };
 
+/** Each expression's program, and the names of the variables it reads (readNames). */
 const compiled = new Map();
+
+/**
+ * The names `ast` reads as variables (`$name`, `$states`, a function's `$string`, `$eval`). A lambda's parameters
+ * are among them: a variable of that name is copied needlessly, none is missed.
+ */
+function readNames(ast) {
+  const names = new Set();
+  const seen = new Set();
+  const walk = (node) => {
+    if (typeof node !== "object" || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (node.type === "variable" && typeof node.value === "string") names.add(node.value);
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(ast);
+  return names;
+}
+
+/**
+ * What an evaluation binds: a copy of each held object it reads. jsonata writes into the objects it is given, which
+ * the runtime holds for later evaluations (`held`): a group-by over an empty list pushes `undefined` into it
+ * (evaluateGroupExpression: `$items{…}` over `[]` leaves `$items` `[null]`), and calling an object as a function
+ * adds `token` and `position` keys to it (evaluateFunction, T1006). So only copies reach jsonata, of the variables
+ * the expression names only (a state reading `$states.input.x` copies none of 10 MiB of variables); a call of
+ * `$eval`, which names them in its text, copies them all.
+ */
+function bound(names, variables, states) {
+  const all = names.has("eval") && !Object.hasOwn(variables, "eval");
+  const bindings = {};
+  for (const name of all ? Object.keys(variables) : names) if (Object.hasOwn(variables, name)) bindings[name] = structuredClone(variables[name]);
+  if (all || names.has("states")) bindings.states = structuredClone(states);
+  return bindings;
+}
 
 /**
  * One evaluation's reply: its value as JSON text, or what kept it from one. The runtime sends one evaluation at a time,
  * so a cached program's clock ($now, $millis: jsonata keeps it in the program, set by each evaluate) is this one's.
  */
-async function evaluate(expression, bindings) {
+async function evaluate(expression, variables, states) {
   try {
-    let program = compiled.get(expression);
-    if (!program) compiled.set(expression, (program = jsonata(expression, bounds)));
+    let entry = compiled.get(expression);
+    if (!entry) {
+      const program = jsonata(expression, bounds);
+      compiled.set(expression, (entry = { program, names: readNames(program.ast()) }));
+    }
+    const { program, names } = entry;
     // No `$` of its own: AWS's expressions read the state's data through $states (transforming-data.html).
     // A workflow variable named as one of them (`range`) shadows it here; whether AWS refuses the name is not recorded.
+    const bindings = bound(names, variables, states);
     const result = await program.evaluate(undefined, { ...STEP_FUNCTIONS_FUNCTIONS, ...bindings });
     if (result === undefined) return { nothing: true };
     if (typeof result === "function") return { unsupported: true };
@@ -83,22 +123,27 @@ async function evaluate(expression, bindings) {
 }
 
 /**
- * The variables and `$states` objects the runtime sent, by id (SentOnce in local/sfn-jsonata.ts): each message names
- * one of each, carrying it only when this worker does not hold it yet, and the ids to let go.
+ * The variables and `$states` objects the runtime sent, by id (HeldBindings in local/sfn-jsonata.ts): each message
+ * names one of each, carrying it (serialized) only when this worker does not hold it yet, and the ids to let go,
+ * which are dropped before it is deserialized, so that the heap need not hold both. A message of drops alone lets go
+ * what the runtime released.
  */
-const held = { variables: new Map(), states: new Map() };
+const held = new Map();
 
-function take(kind, { id, value, drop }) {
-  for (const gone of drop ?? []) held[kind].delete(gone);
-  if (value !== undefined) held[kind].set(id, value);
-  return held[kind].get(id);
+function take({ id, data }) {
+  if (data !== undefined) held.set(id, deserialize(data));
+  return held.get(id);
 }
 
-parentPort.on("message", async ({ id, expression, variables, states, item }) => {
-  const own = take("variables", variables);
-  const state = take("states", states);
+parentPort.on("message", async ({ id, expression, drop, variables, states, item }) => {
+  for (const gone of drop ?? []) held.delete(gone);
+  if (expression === undefined) return;
+  const own = take(variables);
+  const state = take(states);
+  // The runtime's deadline starts once what it sent is deserialized (EvaluationWorker.run).
+  if (variables.data !== undefined || states.data !== undefined) parentPort.postMessage({ id, taken: true });
   if (own === undefined || state === undefined) return parentPort.postMessage({ id, error: { message: "The local runtime's evaluation worker does not hold the bindings it was sent (a fault of the local runtime)." } });
   // An ItemSelector's item, as `$states.context.Map.Item` (Bindings.item).
   const read = item === undefined ? state : { ...state, context: { ...state.context, Map: { Item: item } } };
-  parentPort.postMessage({ id, ...(await evaluate(expression, { ...own, states: read })) });
+  parentPort.postMessage({ id, ...(await evaluate(expression, own, read)) });
 });

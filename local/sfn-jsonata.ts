@@ -7,6 +7,7 @@
  * integration, a Wait's timer, a Map's iterations, a Parallel's branches), and applies its Retry and Catch, whose
  * `Output` and `Assign` read `$states.errorOutput`.
  */
+import * as v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import { ServiceTaskFailure } from "./sfn-integrations";
 import { thrownText } from "./thrown-text.cjs";
@@ -43,12 +44,15 @@ interface EvaluationReply {
   nonFinite?: string;
   error?: { code?: string; message: string };
   lost?: string;
+  /** Not the answer: the worker has deserialized the bindings the message carried, and evaluates now. */
+  taken?: true;
 }
 
 /**
  * What an expression reads: the run's variables (`$name`) and `$states`. Each object is copied to the worker once,
- * then named by its id (SentOnce), so neither may change once evaluated with: a state's evaluations share one of each
- * (runJsonataState makes a new `states` for a Task's result, an item, an error output).
+ * then named by its id (HeldBindings), so neither may change once evaluated with: a state's evaluations share one of
+ * each (runJsonataState makes a new `states` for a Task's result, an item, an error output), and a Map iteration or
+ * Parallel branch that has assigned nothing shares its outer run's variables. Let go with releaseBindings.
  */
 export interface Bindings {
   variables: Record<string, unknown>;
@@ -60,51 +64,80 @@ export interface Bindings {
   item?: { Index: number; Value: unknown };
 }
 
-/** A part of the bindings as a message carries it: its id, the value itself when the worker holds none, the ids it lets go. */
+/** A part of the bindings as a message carries it: its id, and the value serialized (v8.serialize) when the worker holds none. */
 interface SentPart {
   id: number;
-  value?: object;
-  drop?: number[];
+  data?: Uint8Array;
 }
 
 /**
- * The bindings objects the worker holds, by id, at most `capacity` (the least recently used let go): what an
- * evaluation sends of one (part). Each expression used to carry a copy of every variable and `$states` (a state of
- * ten expressions, ten copies); now each state's objects are copied once, and the worker (local/sfn-jsonata-worker.mjs)
- * stores and drops them as each message says, so both sides agree without a reply. Forgotten with its worker.
+ * What the worker holds of the bindings (local/sfn-jsonata-worker.mjs), in bytes of their serialized form: at most
+ * `bytes` in all (the least recently used let go first), but always the two an evaluation reads, however large. A
+ * set of variables is up to 10 MiB as JSON (the execution's quota, SFN_LIMITS.variablesBytes), several times that
+ * as objects in the worker's 256 MB heap (10 MB of `[{},…]` takes about 166 MB), and before the worker held any
+ * (each message carried its own copy) an evaluation needed its own bindings only: so the rest held is kept small, and
+ * a message lets go what it makes room for before the worker deserializes what it carries. `count` bounds tiny ones.
  */
-class SentOnce {
-  private readonly ids = new WeakMap<object, number>();
-  /** Ids the worker holds, least recently used first. */
-  private held: number[] = [];
-  private nextId = 0;
-  /** How many objects were copied to a worker, for the tests' count of copies (bindingsCopied). */
-  copies = 0;
+const HELD = { bytes: 4 * 1024 * 1024, count: 32 } as const;
 
-  constructor(private readonly capacity: number) {}
+/**
+ * The bindings objects the worker holds, by id (HELD): what an evaluation sends of each (parts). Each expression used
+ * to carry a copy of every variable and `$states` (a state of ten expressions, ten copies); now each object is
+ * copied once while the worker holds it, and the worker stores and drops objects as each message says, so both sides
+ * agree without a reply. Forgotten with its worker; an object let go (release) is dropped at once.
+ */
+class HeldBindings {
+  private readonly ids = new WeakMap<object, number>();
+  /** The ids the worker holds and their serialized sizes, least recently used first. */
+  private held = new Map<number, number>();
+  private nextId = 0;
 
   forget(): void {
-    this.held = [];
+    this.held.clear();
   }
 
-  /** `value`'s part of a message, and `sent`, which records what the worker then holds (called once it is posted). */
-  part(value: object): { part: SentPart; sent(): void } {
-    const known = this.ids.get(value);
-    if (known !== undefined && this.held.includes(known)) return { part: { id: known }, sent: () => (this.held = [...this.held.filter((id) => id !== known), known]) };
-    const id = this.nextId++;
-    this.ids.set(value, id);
-    const held = [...this.held, id];
-    const drop = held.length > this.capacity ? held.splice(0, held.length - this.capacity) : [];
-    return { part: { id, value, ...(drop.length ? { drop } : {}) }, sent: () => ((this.held = held), this.copies++) };
+  /** `value`'s id if the worker holds it, which it may now let go. */
+  release(value: object): number | undefined {
+    const id = this.ids.get(value);
+    return id !== undefined && this.held.delete(id) ? id : undefined;
+  }
+
+  /**
+   * The parts of a message for `values`, the ids the worker lets go first, and `sent`, which records what the worker
+   * then holds (called once the message is posted).
+   */
+  parts(values: object[]): { parts: SentPart[]; drop: number[]; sent(): void } {
+    const sizes = new Map<number, number>();
+    const parts = values.map((value): SentPart => {
+      const known = this.ids.get(value);
+      if (known !== undefined && this.held.has(known)) return sizes.set(known, this.held.get(known)!), { id: known };
+      const id = this.nextId++;
+      this.ids.set(value, id);
+      const data = serialize(value);
+      sizes.set(id, data.byteLength);
+      return { id, data };
+    });
+    let bytes = [...sizes.values()].reduce((sum, size) => sum + size, 0);
+    let count = sizes.size;
+    const kept = [...this.held].filter(([id]) => !sizes.has(id));
+    for (const [, size] of kept) (bytes += size), count++;
+    const drop: number[] = [];
+    for (const [id, size] of kept) {
+      if (bytes <= HELD.bytes && count <= HELD.count) break;
+      drop.push(id);
+      bytes -= size;
+      count--;
+    }
+    return {
+      parts,
+      drop,
+      sent: () => {
+        for (const id of [...drop, ...sizes.keys()]) this.held.delete(id);
+        for (const [id, size] of sizes) this.held.set(id, size);
+      },
+    };
   }
 }
-
-/**
- * How many of each the worker holds: the variables (up to the execution's 10 MiB as JSON, several times that as
- * objects in the worker's 256 MB heap) of 2 runs, the `$states` (a state's input and result, 256 KiB each as JSON) of
- * 8 evaluations. Map iterations under way at once take turns, and one whose objects were let go sends them again.
- */
-const HELD = { variables: 2, states: 8 } as const;
 
 /**
  * The process's JSONata worker, long-lived (jsonata loaded and programs compiled once), replaced after a breach. One
@@ -115,7 +148,7 @@ class EvaluationWorker {
   private worker?: Worker;
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  readonly held = { variables: new SentOnce(HELD.variables), states: new SentOnce(HELD.states) };
+  readonly held = new HeldBindings();
 
   evaluate(expression: string, bindings: Bindings): Promise<EvaluationReply> {
     const turn = this.queue.then(() => this.run(expression, bindings));
@@ -123,12 +156,17 @@ class EvaluationWorker {
     return turn;
   }
 
+  /** Lets `value` go: the worker drops it at once (a message of its own, which an evaluation under way is not affected by). */
+  release(value: object): void {
+    const id = this.held.release(value);
+    if (id !== undefined) this.worker?.postMessage({ drop: [id] });
+  }
+
   private spawn(): Worker {
     const { timeout, stack, sequence, heapMb } = EVALUATION_BOUNDS;
     const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     worker.unref();
-    this.held.variables.forget();
-    this.held.states.forget();
+    this.held.forget();
     // One that ends between evaluations is replaced by the next, not handed it to time out.
     worker.once("exit", () => this.worker === worker && (this.worker = undefined));
     return worker;
@@ -138,12 +176,16 @@ class EvaluationWorker {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise<EvaluationReply>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
       const done = (reply: EvaluationReply) => {
         clearTimeout(timer);
         worker.off("message", answered).off("error", failed).off("exit", stopped);
         resolve(reply);
       };
-      const answered = (reply: EvaluationReply) => reply.id === id && done(reply);
+      // The deadline runs from when the worker holds what the expression reads: deserializing 10 MiB of variables
+      // takes seconds on a busy machine, and is bounded by their size (and the heap cap), not stalled by the expression.
+      const clock = () => (timer = setTimeout(() => lost(`It ran for more than ${EVALUATION_BOUNDS.deadlineMs} ms`), EVALUATION_BOUNDS.deadlineMs));
+      const answered = (reply: EvaluationReply) => reply.id === id && (reply.taken ? clock() : done(reply));
       const lost = (why: string) => {
         if (this.worker === worker) this.worker = undefined;
         void worker.terminate();
@@ -151,14 +193,18 @@ class EvaluationWorker {
       };
       const failed = (error: unknown) => lost((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" ? `It used more than ${EVALUATION_BOUNDS.heapMb} MB of heap` : `Its worker failed: ${thrownText(error)}`);
       const stopped = (code: number) => lost(`Its worker stopped (exit code ${code})`);
-      const timer = setTimeout(() => lost(`It ran for more than ${EVALUATION_BOUNDS.deadlineMs} ms`), EVALUATION_BOUNDS.deadlineMs);
       worker.on("message", answered).on("error", failed).on("exit", stopped);
       try {
-        const variables = this.held.variables.part(bindings.variables);
-        const states = this.held.states.part(bindings.states);
-        worker.postMessage({ id, expression, variables: variables.part, states: states.part, ...(bindings.item ? { item: bindings.item } : {}) });
-        variables.sent();
-        states.sent();
+        const {
+          parts: [variables, states],
+          drop,
+          sent,
+        } = this.held.parts([bindings.variables, bindings.states]);
+        // The serialized values' memory handed over, not copied again.
+        const transfer = [variables, states].flatMap(({ data }) => (data ? [data.buffer as ArrayBuffer] : []));
+        worker.postMessage({ id, expression, drop, variables, states, ...(bindings.item ? { item: bindings.item } : {}) }, transfer);
+        sent();
+        if (transfer.length === 0) clock();
       } catch (error) {
         done({ id, error: { message: thrownText(error) } });
       }
@@ -166,11 +212,21 @@ class EvaluationWorker {
   }
 }
 
+/** `value` as the worker deserializes it (v8's structured clone), in a buffer of its own, which a message can transfer. */
+function serialize(value: object): Uint8Array {
+  const data = v8.serialize(value);
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
+}
+
 const evaluations = new EvaluationWorker();
 
-/** How many variables and `$states` objects the process has copied to its JSONata worker so far (SentOnce). */
-export function bindingsCopied(): { variables: number; states: number } {
-  return { variables: evaluations.held.variables.copies, states: evaluations.held.states.copies };
+/**
+ * Lets a bindings object go (Bindings: a run's variables once an Assign replaced them or the run ended, a state's
+ * `$states` once it ran): the worker drops it now, not when it needs the room, so an idle worker holds no finished
+ * execution's. One sent again later is copied anew.
+ */
+export function releaseBindings(value: object | undefined): void {
+  if (value) evaluations.release(value);
 }
 
 /**

@@ -12,9 +12,12 @@
  * ListExecutions' maxResults 0–1000, default 100; an execution's history of at most 25,000 events (the same quotas
  * page); an Express execution of at most 5 minutes; StopExecution's error of at most 256 characters and its cause of
  * at most 32768 (API_StopExecution, "Length Constraints"), as are SendTaskFailure's; a task token of 1–2048 characters
- * and SendTaskSuccess' output of at most 262144 bytes (API_SendTaskSuccess, "Length Constraints").
+ * and SendTaskSuccess' output of at most 262144 bytes (API_SendTaskSuccess, "Length Constraints"); an execution's
+ * workflow variables of at most 10 MiB in all ("The maximum size of all variables in a single execution is 10 MiB",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html, Limits; the page was not at hand to
+ * re-read: the figure is the one docs/local-vs-aws.md already quoted).
  */
-export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
+export const SFN_LIMITS = { nameLength: 80, inputBytes: 262_144, variablesBytes: 10 * 1024 * 1024, maxResults: 1000, defaultResults: 100, historyEvents: 25_000, expressSeconds: 300, stopErrorLength: 256, stopCauseLength: 32_768, taskTokenLength: 2048 } as const;
 
 /**
  * What each operation is authorised on: the ARN in its request, or for SendTask* the state machine whose execution

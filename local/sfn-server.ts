@@ -37,7 +37,7 @@ import { installPromiseWithResolvers, withResolvers } from "./promise-with-resol
 import { jsonProtocolFailure, LOCAL_CREDENTIALS, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 import { parseJsonPath } from "../components/serverless-api/jsonpath";
 import { jsonPath } from "./vtl";
-import { assignedValues as jsonataAssigned, evaluateField, type Bindings, isExpression, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
+import { assignedValues as jsonataAssigned, evaluateField, type Bindings, isExpression, releaseBindings, isWaitTimestamp, jsonType, QueryEvaluationFailure, unexpectedResultType } from "./sfn-jsonata";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Definition = { StartAt: string; States: Record<string, Record<string, unknown>>; TimeoutSeconds?: number; [key: string]: unknown };
@@ -575,6 +575,11 @@ function instrumentRuns(loaded: Library): void {
     }
     const overrides = { ...(options.runOptions?.overrides as object | undefined), taskResourceLocalHandlers: handlers };
     const settled = execute.call(this, input, { ...options, runOptions: { ...options.runOptions, ...(variables ? { context } : {}), overrides, [WITHIN_RUN]: true, [PARENT_RUN]: run } }, cleanup);
+    // The run's variables as its JSONata states read them, let go in the evaluation worker as it ends.
+    if (variables) {
+      const release = () => releaseVariables(variables.local);
+      settled.then(release, release);
+    }
     return within ? settledOnceForwarded(logger, settled) : settled;
   };
 }
@@ -612,6 +617,23 @@ interface LocalContext {
   j?: Record<string, unknown>;
   /** `v` as the JSONata states read it, a copy made once for each change (Bindings: the worker holds it by identity). */
   f?: Record<string, unknown>;
+  /**
+   * The run this one is within (a Map iteration's, a Parallel branch's), until this one assigns: till then its `v`
+   * equals that run's, so its JSONata states read that run's `f` (jsonataVariables), which the worker holds once for
+   * all its iterations.
+   */
+  o?: LocalContext;
+}
+
+/** A run's variables as its JSONata states read them (LocalContext.f): its own copy, or its outer run's while it has assigned nothing. */
+function jsonataVariables(local: LocalContext): Record<string, unknown> {
+  return (local.f ??= local.o ? jsonataVariables(local.o) : { ...local.v });
+}
+
+/** Lets a run's `f` go in the evaluation worker (releaseBindings) once it is replaced or the run ends: unless it is its outer run's. */
+function releaseVariables(local: LocalContext): void {
+  if (local.f !== undefined && local.f !== local.o?.f) releaseBindings(local.f);
+  local.f = undefined;
 }
 
 /**
@@ -624,7 +646,7 @@ function runVariables(outer: RunContext | undefined) {
   const scope = variableScope(within?.v, within?.s);
   const choice: ChoiceMatch = {};
   // A copy of the outer run's StateMachine (its spread leaves the outer LOCAL_CONTEXT out) holding this run's own.
-  const local: LocalContext = { v: scope.values, s: scope.sizes, c: choiceRules(choice) };
+  const local: LocalContext = { v: scope.values, s: scope.sizes, c: choiceRules(choice), ...(within ? { o: within } : {}) };
   const own: RunContext = { ...outer, StateMachine: Object.defineProperty({ ...outer?.StateMachine }, LOCAL_CONTEXT, { value: local, enumerable: false }) };
   return {
     scope,
@@ -700,18 +722,9 @@ function typeTestsNegated(state: Record<string, unknown>): void {
 interface VariableScope {
   values: Record<string, unknown>;
   outer: ReadonlySet<string>;
-  /** Each variable's size as JSON (its value's, as assignedVariables records it), for VARIABLES_QUOTA_BYTES. */
+  /** Each variable's size as JSON (its value's, as assignedVariables records it), for SFN_LIMITS.variablesBytes. */
   sizes: Map<string, number>;
 }
-
-/**
- * "The maximum size of all variables in a single execution is 10 MiB" (workflow-variables.html, Limits; the page was
- * not at hand to re-read: the figure is the one docs/local-vs-aws.md already quoted). Measured as the Assign check
- * measures (each variable's JSON, names left out) over the variables a run can see: its own and its outer scopes'.
- * Those of Map iterations or Parallel branches under way at once are not added together (how AWS counts them is not
- * documented). AWS's error for it is not documented either: States.Runtime, as for an Assign over 256 KiB.
- */
-const VARIABLES_QUOTA_BYTES = 10 * 1024 * 1024;
 
 /**
  * The variables of a run within a Map iteration or Parallel branch: "variables assigned in the outer scope" are
@@ -745,7 +758,10 @@ function variableScope(outer: Record<string, unknown> | undefined, outerSizes: R
  * Assign over 256 KiB of JSON (its documented limit; AWS's error name not documented), and either failure, as a path
  * that selects nothing, records no event of the state's own (no StateExited): AWS's recording of a JSONPath that
  * selects nothing (LocalStack's test_base_scenarios INVALID_JSONPATH_IN_STRING_EXPR_JSONPATH). So does an Assign that
- * takes the variables past the 10 MiB an execution may hold in all (VARIABLES_QUOTA_BYTES).
+ * takes the variables past the 10 MiB an execution may hold in all (SFN_LIMITS.variablesBytes): measured as the
+ * Assign check measures (each variable's JSON, names left out) over the variables a run can see, its own and its
+ * outer scopes'. Those of Map iterations or Parallel branches under way at once are not added together (how AWS counts
+ * them is not documented). AWS's error for it is not documented either: States.Runtime, as for an Assign over 256 KiB.
  */
 function trackVariables(logger: LibraryRunLogger, states: Definition["States"], { scope, choice, local, taskResults }: ReturnType<typeof runVariables>, context: RunContext, reported: (assigned: Record<string, string> | undefined) => void): void {
   let entered: unknown;
@@ -781,16 +797,17 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
     const written = Object.keys(values).find((variable) => scope.outer.has(variable));
     if (written) throw new ServiceTaskFailure("States.Runtime", `The state '${name}' assigns the variable '${written}', which belongs to an outer scope: a Map iteration or Parallel branch may read it, not assign it.`);
     const assignedJson = Object.entries(values).map(([variable, value]) => [variable, JSON.stringify(value)] as const);
+    const sizes = assignedJson.map(([variable, json]) => [variable, Buffer.byteLength(json)] as const);
     // "The maximum combined size for all variables in a single Assign field is also 256Kib" (workflow-variables.html,
     // Limits), which bounds each variable too (its single-variable limit is the same). Measured as the JSON
     // assignedVariables records, names left out; AWS's error for it is not documented: States.Runtime, as for the rest.
-    const size = assignedJson.reduce((sum, [, json]) => sum + Buffer.byteLength(json), 0);
+    const size = sizes.reduce((sum, [, bytes]) => sum + bytes, 0);
     if (size > SFN_LIMITS.inputBytes) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' assigns ${size} bytes of JSON, over the ${SFN_LIMITS.inputBytes} (256 KiB) Step Functions allows one Assign: keep large data out of variables (in S3, say) or split it over the Assigns of several states.`);
     // A reassigned variable counts with its new value only.
     let total = 0;
     for (const [variable, bytes] of scope.sizes) if (!Object.hasOwn(values, variable)) total += bytes;
     total += size;
-    if (total > VARIABLES_QUOTA_BYTES) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' takes the execution's variables to ${total} bytes of JSON, over the ${VARIABLES_QUOTA_BYTES} (10 MiB) Step Functions allows an execution: keep large data out of variables (in S3, say), or assign null to variables no longer needed.`);
+    if (total > SFN_LIMITS.variablesBytes) throw new ServiceTaskFailure("States.Runtime", `The Assign of the state '${name}' takes the execution's variables to ${total} bytes of JSON, over the ${SFN_LIMITS.variablesBytes} (10 MiB) Step Functions allows an execution: keep large data out of variables (in S3, say), or assign null to variables no longer needed.`);
     reported(Object.fromEntries(assignedJson));
     try {
       exit(logger, name, type, input, output);
@@ -798,8 +815,10 @@ function trackVariables(logger: LibraryRunLogger, states: Definition["States"], 
       reported(undefined);
     }
     Object.assign(scope.values, values);
-    local.f = undefined;
-    for (const [variable, json] of assignedJson) scope.sizes.set(variable, Buffer.byteLength(json));
+    // The copy the JSONata states read is made anew, and the run no longer reads its outer run's.
+    releaseVariables(local);
+    local.o = undefined;
+    for (const [variable, bytes] of sizes) scope.sizes.set(variable, bytes);
   });
 }
 
@@ -934,6 +953,17 @@ const retryWait = (ms: number, signal: AbortSignal | undefined): Promise<void> =
  * through the run's logger as the library reports them; an uncaught failure is the library's to report.
  */
 async function runJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions): Promise<StateOutcome> {
+  // Every `$states` the state's expressions read, let go in the evaluation worker once the state has run (Bindings).
+  const read = new Set<object>();
+  try {
+    return await attemptJsonataState(handlers, state, rawInput, context, stateName, options, read);
+  } finally {
+    for (const states of read) releaseBindings(states);
+  }
+}
+
+/** runJsonataState's attempts (its Retry), each `$states` its expressions read added to `read`. */
+async function attemptJsonataState(handlers: Record<string, StateHandler>, state: Record<string, any>, rawInput: unknown, context: RunContext, stateName: string, options: StateOptions, read: Set<object>): Promise<StateOutcome> {
   const { type, timeoutSeconds, heartbeatSeconds, retry = [], catch: catchers = [] } = jsonataStates.get(state)!;
   const local = (context.StateMachine as Record<string, LocalContext>)[LOCAL_CONTEXT];
   // The context object as AWS gives it: the execution's StartTime and Input (the library's are its run's: a Map
@@ -953,8 +983,8 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
     const token = callback ? (task as { [MINT_TOKEN](): string })[MINT_TOKEN]() : undefined;
     let states: Record<string, unknown> = { input: rawInput, context: JSON.parse(JSON.stringify({ ...shown, State: { EnteredTime: enteredTime, Name: stateName, RetryCount: retryCount }, ...(token ? { Task: { Token: token } } : {}) })) };
     // The variables copied once until the next Assign, and `states` replaced, not changed (Bindings).
-    const variables = (local.f ??= { ...local.v });
-    const bindings = (): Bindings => ({ variables, states });
+    const variables = jsonataVariables(local);
+    const bindings = (): Bindings => (read.add(states), { variables, states });
     const output = (result: unknown) => ("Output" in state ? evaluateField(state.Output, "Output", bindings()) : Promise.resolve(result));
     try {
       let outcome: StateOutcome;
@@ -987,16 +1017,23 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
           break;
         }
         case "Map": {
+          // MaxConcurrency first, as AWS evaluates it: a MaxConcurrencyPath that gives no valid number fails the Map
+          // with no MapStateStarted (LocalStack's AWS-recorded test_base_scenarios test_max_concurrency_path, an
+          // invalid value: ExecutionStarted, MapStateEntered, ExecutionFailed; its state_map.py evaluates
+          // MaxConcurrency "as a state level field" before Items). Taken to hold for a JSONata MaxConcurrency too.
+          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings()) : state.MaxConcurrency;
+          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const items = "Items" in state ? await evaluateField(state.Items, "Items", bindings()) : rawInput;
           if ("Items" in state && !Array.isArray(items)) throw unexpectedResultType(state.Items, "Items", "'array'", items);
           // Without Items, its input ("Default: The state input as is", the CDK's MapBaseJsonataOptions): failed as
           // Items are, not with the library's cause, which names ItemsPath. The wording is the runtime's, AWS's unknown.
           if (!Array.isArray(items)) throw new QueryEvaluationFailure("Items", `The Map state has no field 'Items', so it iterates over its input, which is no array. Expected 'array', but was '${jsonType(items)}' for value: ${JSON.stringify(items)}`);
           // Its MapStateStarted, which a JSONPath Map's entry carries (mapItemCount), once its items are known: before
-          // its iterations' events, as AWS records it, and before its ItemSelector, so that a selector that fails
-          // follows it (AWS: MapStateEntered, MapStateStarted, then the failure), where Items that fail have none
-          // (LocalStack's AWS-recorded test_map_state_items_eval_jsonata_fail). Whether AWS records a
-          // MapIterationStarted/Failed around a failing selector is not recorded: the local runtime records none.
+          // its iterations' events, as AWS records it, where Items that fail have none (LocalStack's AWS-recorded
+          // test_map_state_items_eval_jsonata_fail). And before its ItemSelector, so that a selector that fails
+          // follows it: assumed, not recorded (no AWS recording of a failing ItemSelector is at hand; LocalStack's own
+          // runtime evaluates the selector within each iteration, after MapStateStarted). Whether AWS records a
+          // MapIterationStarted/Failed around a failing selector is not known either: the local runtime records none.
           const started: LibraryEvent = { type: "MapStateStarted", timestamp: Date.now(), state: { name: stateName, type: "Map", input: rawInput } };
           eventFacts.set(started, { run: options.runOptions?.[PARENT_RUN] as LibraryRun, length: items.length });
           options.eventLogger.dispatch(started);
@@ -1005,12 +1042,10 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
             selected = [];
             for (const [index, value] of items.entries()) {
               // The item is sent on its own (Bindings.item): the Map's $states is copied to the worker once.
-              const item = { variables, states, item: { Index: index, Value: value } };
+              const item = { ...bindings(), item: { Index: index, Value: value } };
               (selected as unknown[]).push(await evaluateField(state.ItemSelector, "ItemSelector", item));
             }
           }
-          const maxConcurrency = isExpression(state.MaxConcurrency) ? await evaluateField(state.MaxConcurrency, "MaxConcurrency", bindings()) : state.MaxConcurrency;
-          if (!(maxConcurrency === undefined || (Number.isSafeInteger(maxConcurrency) && (maxConcurrency as number) >= 0))) throw unexpectedResultType(state.MaxConcurrency, "MaxConcurrency", "a non-negative integer", maxConcurrency);
           const { Items: _items, ItemSelector: _selector, ...map } = state;
           map.MaxConcurrency = maxConcurrency;
           const { stateResult } = await handlers.Map({ ...map, Type: "Map" }, rawInput, selected, context, stateName, options);
@@ -1085,6 +1120,7 @@ async function runJsonataState(handlers: Record<string, StateHandler>, state: Re
       options.eventLogger.dispatchStateFailedEvent(stateName, type, rawInput, error);
       const errorOutput = { Error: error.name, Cause: error.message };
       const caught = { variables, states: { ...states, errorOutput } };
+      read.add(caught.states);
       const stateResult = "Output" in catcher ? await evaluateField(catcher.Output, "Output", caught) : errorOutput;
       const assigned = await jsonataAssigned(catcher.Assign, caught);
       options.eventLogger.dispatchStateCaughtEvent(stateName, type, rawInput, catcher);

@@ -4,9 +4,9 @@
  * each JSONata state itself (runJsonataState). Causes and events are those LocalStack's tests recorded against AWS
  * (tests/aws/services/stepfunctions/v2/assign/test_assign_reference_variables.snapshot.json).
  */
-import { describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
+import { describe, expect, it, vi } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { bindingsCopied } from "../../local/sfn-jsonata";
 import { LocalStepFunctions, type HistoryEvent, type LocalStateMachineDefinition, type TaskClock, type TaskFunction } from "../../local/sfn-server";
 
 const REGION = "eu-west-1";
@@ -24,6 +24,25 @@ function machine(definition: object, functions: Record<string, TaskFunction> = {
     tracing: false,
     functions: new Map(Object.entries(functions).map(([fn, run]) => [lambdaFunctionArn(REGION, fn), run])),
   };
+}
+
+type Sent = { variables?: { id: number; data?: unknown }; states?: { id: number; data?: unknown }; drop?: number[] };
+
+/** The messages posted to the evaluation worker while `run` ran (local/sfn-jsonata.ts), seen through a spy. */
+async function postedToWorker(run: () => Promise<unknown>): Promise<Sent[]> {
+  const spy = vi.spyOn(Worker.prototype, "postMessage");
+  try {
+    await run();
+    return spy.mock.calls.map(([message]) => message as Sent);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** How many variables and `$states` objects were copied (serialized) to the evaluation worker while `run` ran. */
+async function copiedToWorker(run: () => Promise<unknown>): Promise<{ variables: number; states: number }> {
+  const messages = await postedToWorker(run);
+  return { variables: messages.filter((message) => message.variables?.data).length, states: messages.filter((message) => message.states?.data).length };
 }
 
 async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
@@ -381,8 +400,9 @@ describe("local Step Functions, JSONata states", () => {
     expect(result.events[2].mapStateStartedEventDetails).toEqual({ length: 3 });
   });
 
-  it("records a Map's MapStateStarted before an ItemSelector that fails, none when its Items fail (AWS: entered, started, then the failure)", async () => {
+  it("records a Map's MapStateStarted before an ItemSelector that fails (assumed), none when its Items or MaxConcurrency fail (AWS-recorded)", async () => {
     const map = (fields: object) => ({ QueryLanguage: "JSONata", StartAt: "Each", States: { Each: { Type: "Map", ...fields, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } } });
+    // The runtime's own order for a failing ItemSelector: no AWS recording of one is at hand.
     const selectorFails = await ran(map({ Items: "{% [1, 2] %}", ItemSelector: { v: "{% $states.context.Map.Item.Value.missing.$x() %}" } }));
     expect(selectorFails).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
     const types = selectorFails.events.map((event) => event.type);
@@ -392,6 +412,12 @@ describe("local Step Functions, JSONata states", () => {
     // An Items expression that fails (LocalStack's AWS-recorded test_map_state_items_eval_jsonata_fail): no MapStateStarted.
     const itemsFail = await ran(map({ Items: "{% 1 %}" }));
     expect(itemsFail.events.map((event) => event.type).slice(0, 3)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed"]);
+    // A MaxConcurrency that fails, evaluated before Items (LocalStack's AWS-recorded test_max_concurrency_path with an
+    // invalid value: no MapStateStarted).
+    const concurrencyFails = await ran(map({ Items: "{% [1, 2] %}", MaxConcurrency: "{% 'x' %}" }));
+    expect(concurrencyFails).toMatchObject({ status: "FAILED", error: "States.QueryEvaluationError" });
+    expect(concurrencyFails.events.map((event) => event.type)).toEqual(["ExecutionStarted", "MapStateEntered", "EvaluationFailed", "MapStateFailed", "ExecutionFailed"]);
+    expect(concurrencyFails.events[2].evaluationFailedEventDetails).toMatchObject({ location: "MaxConcurrency" });
   });
 
   it("copies a state's variables and $states to the evaluation worker once for all its expressions, not once per expression", async () => {
@@ -404,12 +430,7 @@ describe("local Step Functions, JSONata states", () => {
       },
     };
     // Counted against a run of one state of one expression, which the runtime's own first evaluation (jsonataSelfTest) precedes too.
-    const copies = async (run: () => Promise<unknown>) => {
-      const before = bindingsCopied();
-      await run();
-      const after = bindingsCopied();
-      return { variables: after.variables - before.variables, states: after.states - before.states };
-    };
+    const copies = (run: () => Promise<unknown>) => copiedToWorker(run);
     const one = await copies(() => ran({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } }));
     let result: Awaited<ReturnType<typeof ran>> | undefined;
     const two = await copies(async () => (result = await ran(definition, { n: 1 })));
@@ -427,6 +448,154 @@ describe("local Step Functions, JSONata states", () => {
     const many = await copies(async () => (five = await ran(map(5), { n: 7 })));
     expect(five).toMatchObject({ status: "SUCCEEDED", output: [1, 2, 3, 4, 5].map((v, i) => ({ v: v * 10, i, n: 7 })) });
     expect(many).toEqual(single);
+  });
+
+  it("gives every expression the variables and $states as they were set, though jsonata writes into what it is given", async () => {
+    // A group-by over an empty list pushes `undefined` into the list it was given (jsonata 2.2 evaluateGroupExpression),
+    // which made `$items` `[null]` for the rest of the execution, and `$states.input.orders` for the rest of the state.
+    const group = {
+      QueryLanguage: "JSONata",
+      StartAt: "Set",
+      States: {
+        Set: { Type: "Pass", Assign: { items: [] }, Next: "Index" },
+        Index: { Type: "Pass", Output: { count: "{% $count($items{ $string(id): name }) %}", items: "{% $count($items) %}", input: "{% $count($states.input.orders{ $string(id): name }) %}", orders: "{% $states.input.orders %}" }, Next: "Later" },
+        Later: { Type: "Pass", Output: { items: "{% $items %}", count: "{% $count($items) %}" }, End: true },
+      },
+    };
+    const grouped = await ran(group, { orders: [] });
+    expect(grouped).toMatchObject({ status: "SUCCEEDED", output: { items: [], count: 0 } });
+    const index = grouped.events.find((event) => event.type === "PassStateExited" && (event.stateExitedEventDetails as { name: string }).name === "Index");
+    expect(JSON.parse((index?.stateExitedEventDetails as { output: string }).output)).toEqual({ count: 1, items: 0, input: 1, orders: [] });
+    // Calling an object as a function (T1006) adds `token` and `position` keys to it (evaluateFunction).
+    const called = {
+      QueryLanguage: "JSONata",
+      StartAt: "Set",
+      States: {
+        Set: { Type: "Pass", Assign: { obj: { a: 1 } }, Next: "Call" },
+        Call: { Type: "Parallel", Arguments: "{% $obj() %}", Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], Output: { caught: "{% $obj %}" }, Next: "Read" }], End: true },
+        Read: { Type: "Pass", Output: { caught: "{% $states.input.caught %}", obj: "{% $obj %}" }, End: true },
+      },
+    };
+    expect(await ran(called)).toMatchObject({ status: "SUCCEEDED", output: { caught: { a: 1 }, obj: { a: 1 } } });
+  });
+
+  it("runs states that read 10 MiB of variables one after another within the evaluation worker's heap", async () => {
+    // 40 variables of 250,000 bytes of `[{"a":1},…]` (about 94 MB as objects): the worker held 2 such sets, and
+    // deserialized a third beside them, past its 256 MB. Each JSONata state's Assign replaces the set.
+    const items = Array.from({ length: 31_250 }, () => ({ a: 1 }));
+    const states: Record<string, object> = {};
+    for (let i = 0; i < 40; i++) states[`S${i}`] = { Type: "Pass", Assign: { [`v${i}.$`]: "$" }, Next: i + 1 < 40 ? `S${i + 1}` : "J0" };
+    for (let j = 0; j < 3; j++) states[`J${j}`] = { Type: "Pass", QueryLanguage: "JSONata", Output: "{% $count($v0) %}", Assign: { [`x${j}`]: j }, ...(j < 2 ? { Next: `J${j + 1}` } : { End: true }) };
+    expect(await ran({ StartAt: "S0", States: states }, items)).toMatchObject({ status: "SUCCEEDED", output: 31_250 });
+  }, 120_000);
+
+  it("holds at most 4 MiB of bindings in the evaluation worker besides the two an evaluation reads, dropping before it deserializes", async () => {
+    // Two Map iterations of 5 MB of variables each (iterations are not added together against the 10 MiB), whose
+    // JSONata states the worker evaluates in turn: the second one's set lets the first one's go, in the same message.
+    const big = "x".repeat(249_998);
+    const states: Record<string, object> = {};
+    for (let i = 0; i < 20; i++) states[`S${i}`] = { Type: "Pass", Assign: { [`v${i}`]: big }, Next: i + 1 < 20 ? `S${i + 1}` : "J" };
+    states.J = { Type: "Pass", QueryLanguage: "JSONata", Output: "{% $length($v0) + $states.input %}", Assign: { w: "{% $length($v19) %}" }, End: true };
+    const definition = { StartAt: "Each", States: { Each: { Type: "Map", ItemProcessor: { StartAt: "S0", States: states }, End: true } } };
+    // Each message's bindings' sizes, read as it is posted (its buffers are transferred).
+    const posted: Array<{ drop: number[]; parts: Array<{ id: number; bytes?: number }> }> = [];
+    const post = Worker.prototype.postMessage;
+    const spy = vi.spyOn(Worker.prototype, "postMessage").mockImplementation(function (this: Worker, message: Sent, transfer?: Parameters<Worker["postMessage"]>[1]) {
+      posted.push({ drop: message.drop ?? [], parts: [message.variables, message.states].flatMap((part) => (part ? [{ id: part.id, bytes: (part.data as Uint8Array | undefined)?.byteLength }] : [])) });
+      return post.call(this, message, transfer);
+    });
+    let result: Awaited<ReturnType<typeof ran>> | undefined;
+    try {
+      result = await ran(definition, [1, 2, 3]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [249_999, 250_000, 250_001] });
+    // The worker's holdings replayed: each message's drops, then what it carries.
+    const held = new Map<number, number>();
+    let most = 0;
+    for (const { drop, parts } of posted) {
+      for (const id of drop) held.delete(id);
+      for (const { id, bytes } of parts) if (bytes !== undefined) held.set(id, bytes);
+      // A message of drops alone only lets go.
+      if (parts.length === 0) continue;
+      const own = new Set(parts.map(({ id }) => id));
+      const others = [...held].filter(([id]) => !own.has(id)).reduce((sum, [, bytes]) => sum + bytes, 0);
+      const all = [...held.values()].reduce((sum, bytes) => sum + bytes, 0);
+      if (all > 4 * 1024 * 1024) expect(others).toBe(0);
+      most = Math.max(most, all);
+    }
+    // Each set of variables is over 5 MB: one held at a time.
+    expect(most).toBeGreaterThan(5_000_000);
+    expect(most).toBeLessThan(2 * 5_000_000);
+  }, 60_000);
+
+  it("sends a Catcher the variables again once its state's evaluation stopped the worker and another took its place", async () => {
+    // The state's variables went to the worker that was stopped: its Catcher reads the same object, which the new
+    // worker has never been sent.
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Set",
+      States: {
+        Set: { Type: "Pass", Assign: { v: 42 }, Next: "Stall" },
+        Stall: {
+          Type: "Parallel",
+          Arguments: "{% $contains($states.input.s, /^(a+)+$/) and $v > 0 %}",
+          Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }],
+          Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Output: { v: "{% $v %}", e: "{% $states.errorOutput.Error %}" }, Assign: { w: "{% $v + 40 %}" }, Next: "Read" }],
+          End: true,
+        },
+        Read: { Type: "Pass", Output: { w: "{% $w %}", v: "{% $v %}", caught: "{% $states.input %}" }, End: true },
+      },
+    };
+    const result = await ran(definition, { s: `${"a".repeat(32)}!` });
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: { w: 82, v: 42, caught: { v: 42, e: "States.QueryEvaluationError" } } });
+  }, 30_000);
+
+  it("lets the evaluation worker drop every variables and $states object it was sent once its state ran or its Assign replaced it, and the execution's by its end", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Set",
+      States: {
+        Set: { Type: "Pass", Assign: { n: "{% $states.input.n %}" }, Next: "Each" },
+        Each: {
+          Type: "Map",
+          Items: "{% [1, 2, 3] %}",
+          ItemProcessor: { StartAt: "Own", States: { Own: { Type: "Pass", Assign: { m: "{% $states.input * $n %}" }, Next: "Use" }, Use: { Type: "Pass", Output: "{% $m %}", End: true } } },
+          Assign: { total: "{% $sum($states.result) %}" },
+          Next: "Call",
+        },
+        Call: { Type: "Parallel", Arguments: "{% $total() %}", Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $total %}", Next: "Done" }], End: true },
+        Done: { Type: "Pass", Output: "{% $states.input + $total %}", End: true },
+      },
+    };
+    let result: Awaited<ReturnType<typeof ran>> | undefined;
+    const messages = await postedToWorker(async () => (result = await ran(definition, { n: 2 })));
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: 24 });
+    const sent = messages.flatMap((message) => [message.variables, message.states].flatMap((part) => (part?.data ? [part.id] : [])));
+    const dropped = new Set(messages.flatMap((message) => message.drop ?? []));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((id) => !dropped.has(id))).toEqual([]);
+  });
+
+  it("sends a Map's outer variables to the worker once for all its iterations that have assigned none", async () => {
+    const definition = {
+      QueryLanguage: "JSONata",
+      StartAt: "Set",
+      States: {
+        Set: { Type: "Pass", Assign: { outer: 5 }, Next: "Each" },
+        Each: { Type: "Map", Items: "{% [1, 2, 3, 4, 5, 6] %}", ItemProcessor: { StartAt: "Read", States: { Read: { Type: "Pass", Output: "{% $outer + $states.input %}", End: true } } }, End: true },
+      },
+    };
+    let result: Awaited<ReturnType<typeof ran>> | undefined;
+    const messages = (await postedToWorker(async () => (result = await ran(definition)))) as Array<Sent & { expression?: string }>;
+    expect(result).toMatchObject({ status: "SUCCEEDED", output: [6, 7, 8, 9, 10, 11] });
+    // The Map's Items read the Map's run's variables, sent then; each iteration names them, and sends none of its own.
+    const items = messages.find((message) => message.expression === "[1, 2, 3, 4, 5, 6]")!;
+    const reads = messages.filter((message) => message.expression === "$outer + $states.input");
+    expect(items.variables?.data).toBeDefined();
+    expect(reads).toHaveLength(6);
+    expect(reads.map((message) => message.variables)).toEqual(reads.map(() => ({ id: items.variables!.id })));
   });
 
   it("reads each run's own variables and $states while more Map iterations are under way than the worker holds, and a variable anew after its Assign", async () => {

@@ -266,6 +266,22 @@ describe("local Step Functions, workflow variables", () => {
     }
   });
 
+  it("counts a Map iteration's variables with its outer scope's against the 10 MiB, not those of other iterations, and none once the Map is done", async () => {
+    // 39 outer variables of 256,000 bytes (9,984,000): one more in an iteration fits (10,240,000), two do not
+    // (10,496,000 > 10,485,760); one in each of two iterations is not added together, and both are gone after the Map.
+    const big = "x".repeat(255_998);
+    const outer: Record<string, object> = {};
+    for (let i = 0; i < 39; i++) outer[`S${i}`] = { Type: "Pass", Assign: { [`v${i}`]: big }, Next: i + 1 < 39 ? `S${i + 1}` : "Each" };
+    const definition = (iteration: Record<string, object>, after?: object) => ({
+      StartAt: "S0",
+      States: { ...outer, Each: { Type: "Map", ItemProcessor: { StartAt: "I0", States: iteration }, ResultPath: null, ...(after ? { Next: "After" } : { End: true }) }, ...(after ? { After: after } : {}) },
+    });
+    const two = await ran(definition({ I0: { Type: "Pass", Assign: { a: big }, Next: "I1" }, I1: { Type: "Pass", Assign: { b: big }, End: true } }), [1]);
+    expect(two).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: expect.stringMatching(/^The Assign of the state 'I1' takes the execution's variables to 10496000 bytes of JSON, over the 10485760 \(10 MiB\)/) });
+    const eachOne = await ran(definition({ I0: { Type: "Pass", Assign: { a: big }, End: true } }, { Type: "Pass", Assign: { last: big }, End: true }), [1, 2]);
+    expect(eachOne).toMatchObject({ status: "SUCCEEDED" });
+  });
+
   it("fails on a variable never assigned, on an Assign into an outer scope, and assigns nothing when its state fails into a Catch", async () => {
     const unknown = { StartAt: "Read", States: { Read: { Type: "Pass", Parameters: { "x.$": "$nope.a" }, End: true } } };
     expect(await ran(unknown)).toMatchObject({ status: "FAILED", error: "States.Runtime", cause: "Path expression '$nope.a' does not point to a value" });
