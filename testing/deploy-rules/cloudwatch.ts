@@ -5,7 +5,7 @@
  * alarms whose dimensions no metric is published under.
  */
 import { customBusNameOf } from "../../components/arn";
-import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
+import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_MAX_WIDGETS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, planKey, serviceKeyRefusal } from "./key-policy";
@@ -221,7 +221,6 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
 
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html";
-const MAX_WIDGETS = 500;
 
 /** The widgets of a dashboard body, or undefined when the body is not JSON with a `widgets` array. */
 function widgetsOf(body: unknown): unknown[] | undefined {
@@ -258,7 +257,7 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
       }
       const widgets = widgetsOf(dashboard.inputs.dashboardBody);
       if (!widgets) findings.push(finding("CloudWatchDashboard", dashboard, "has a body that is not JSON with a widgets array; PutDashboard refuses it", 'build the body with JSON.stringify / pulumi.jsonStringify, as { "widgets": [...] }'));
-      else if (widgets.length > MAX_WIDGETS) findings.push(finding("CloudWatchDashboard", dashboard, `has ${widgets.length} widgets; a dashboard body holds 0–${MAX_WIDGETS}`, `split it into dashboards of at most ${MAX_WIDGETS} widgets`));
+      else if (widgets.length > DASHBOARD_MAX_WIDGETS) findings.push(finding("CloudWatchDashboard", dashboard, `has ${widgets.length} widgets; a dashboard body holds 0–${DASHBOARD_MAX_WIDGETS}`, `split it into dashboards of at most ${DASHBOARD_MAX_WIDGETS} widgets`));
     }
     return findings;
   },
