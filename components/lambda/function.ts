@@ -566,7 +566,7 @@ export function checkPackageSize(fail: ArgFailure, spec: LambdaFunctionSpec, bun
  * string, once known for an Output. The key policy is the deploy rule LogGroupKeyPolicy's (the plan shows it).
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  */
-export function checkedLogKey(fail: ArgFailure, key: pulumi.Input<string> | undefined, logRegion: string | undefined): pulumi.Input<string> | undefined {
+function checkedLogKey(fail: ArgFailure, key: pulumi.Input<string> | undefined, logRegion: string | undefined): pulumi.Input<string> | undefined {
   return checkedKmsKey(key, (given) => {
     const arn = checkKmsKeyArn(fail, given, {
       argument: "logKmsKeyArn",
