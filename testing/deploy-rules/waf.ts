@@ -213,6 +213,19 @@ const WAF_ASSOCIABLE: ReadonlyArray<readonly [string, RegExp]> = [
   ["App Runner service", /^arn:[^:]+:apprunner:[^:]+:\d{12}:service\/[^/]+\/[^/]+$/],
   ["Verified Access instance", /^arn:[^:]+:ec2:[^:]+:\d{12}:verified-access-instance\/[^/]+$/],
 ];
+/**
+ * The plan's resources of those kinds, by type: a target that is one of them is judged by what it is, not by its ARN's
+ * form (a recording's mocks give some of them placeholder ARNs).
+ */
+const WAF_ASSOCIABLE_TYPES = new Set([
+  "aws:apigateway/stage:Stage",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:alb/loadBalancer:LoadBalancer",
+  "aws:appsync/graphQLApi:GraphQLApi",
+  "aws:cognito/userPool:UserPool",
+  "aws:apprunner/service:Service",
+  "aws:verifiedaccess/instance:Instance",
+]);
 /** An HTTP or WebSocket API's stage (API Gateway v2): not among WAF_ASSOCIABLE. */
 const V2_STAGE = /^arn:[^:]+:apigateway:[^:]+::\/apis\/[^/]+\/stages\/[^/]+$/;
 
@@ -237,14 +250,20 @@ export const WAF_ASSOCIATION_TARGET: DeployRule = {
       if (typeof target !== "string" || target === "") continue;
       const region = regionOf(graph, association, context);
       const acl = webAclOf(graph, association.inputs.webAclArn);
-      if (V2_STAGE.test(target)) {
+      const planTarget = graph.find((r) => r.custom && r.state.arn === target);
+      const targetRegion = planTarget ? regionOf(graph, planTarget, context) : arnRegion(target);
+      const loadBalancer = planTarget?.type.endsWith("/loadBalancer:LoadBalancer");
+      if (V2_STAGE.test(target) || planTarget?.type === "aws:apigatewayv2/stage:Stage") {
         findings.push(finding(this.id, association, `names ${target}, an HTTP or WebSocket API stage; AWS WAF protects REST API stages, not HTTP or WebSocket APIs (API Gateway v2)`, "put the API behind CloudFront (StaticSite routes) and protect the distribution with a CLOUDFRONT web ACL, or make the API a REST API (kind: ApiKind.Rest)"));
       } else if (/^arn:[^:]+:cloudfront::/.test(target)) {
         findings.push(finding(this.id, association, `names the distribution ${target}; AssociateWebACL does not take CloudFront distributions`, "set the distribution's webAclId to a CLOUDFRONT web ACL's ARN (StaticSite's waf does) and drop the association"));
-      } else if (!WAF_ASSOCIABLE.some(([, form]) => form.test(target))) {
+      } else if (
+        !(planTarget && WAF_ASSOCIABLE_TYPES.has(planTarget.type) && (!loadBalancer || (planTarget.inputs.loadBalancerType ?? "application") === "application")) &&
+        !WAF_ASSOCIABLE.some(([, form]) => form.test(target))
+      ) {
         findings.push(finding(this.id, association, `names ${target}, which is none of the resources AWS WAF protects (${WAF_ASSOCIABLE.map(([kind]) => kind).join(", ")})`, "associate the web ACL with one of those resources' ARNs (a REST API's stage ARN, not the API's)"));
-      } else if (arnRegion(target) !== region) {
-        findings.push(finding(this.id, association, `is in ${region} but names ${target}, in ${arnRegion(target)}; a web ACL protects resources of its own region only`, `create the web ACL and the association in ${arnRegion(target)}`));
+      } else if (targetRegion !== region) {
+        findings.push(finding(this.id, association, `is in ${region} but names ${target}, in ${targetRegion}; a web ACL protects resources of its own region only`, `create the web ACL and the association in ${targetRegion}`));
       }
       if (acl) {
         if (acl.inputs.scope === "CLOUDFRONT") {
