@@ -13,7 +13,8 @@ import { resolveNativeModules, withNativeModules, type NativeModules } from "./n
 import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
 import { createSchedule, normaliseSchedule, SCHEDULE_ROLE_SUFFIX, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
 import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
-import { validateRegionArg } from "../region";
+import { checkedKmsKey, checkKmsKeyArn } from "../kms";
+import { arnRegion, regionWhereCreated, validateRegionArg } from "../region";
 
 /** A function's timeout when its arguments give none (an edge function's is 5 s: viewer events allow 5). */
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
@@ -36,6 +37,12 @@ export const LAMBDA_LIMITS = {
   unzippedBytes: 250 * 1024 * 1024,
   asyncRetries: { min: 0, max: 2 },
   asyncEventAgeSeconds: { min: 60, max: 21600 },
+  /**
+   * VpcConfig: SubnetIds "Maximum number of 16 items", SecurityGroupIds "Maximum number of 5 items" (Lambda API
+   * reference, https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html; the same counts in Inspector's
+   * LambdaVpcConfig, which mirrors it).
+   */
+  vpcIds: { subnetIds: 16, securityGroupIds: 5 },
 } as const;
 
 /**
@@ -138,7 +145,12 @@ export interface LambdaFunctionArgs {
    * @default 30
    */
   logRetentionDays?: number;
-  /** KMS key ARN to encrypt the log group with. @default CloudWatch Logs' own encryption */
+  /**
+   * ARN of a symmetric KMS key, in the function's region, to encrypt the log group with. Its key policy must let
+   * `logs.<region>.amazonaws.com` use it (deploy rule LogGroupKeyPolicy; CloudWatch Logs guide, "Encrypt log data in
+   * CloudWatch Logs using AWS KMS"): KMS's default key policy does not, and the log group is then never created.
+   * @default CloudWatch Logs' own encryption
+   */
   logKmsKeyArn?: pulumi.Input<string>;
   /**
    * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast.
@@ -318,7 +330,8 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const native = this.spec.nativeModules?.length ? resolveNativeModules(fail, this.spec.nativeModules, this.spec.architecture) : undefined;
     checkPackageSize(fail, this.spec, this.bundle, native);
 
-    const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, args.logKmsKeyArn, this);
+    const logKey = this.spec.edge ? undefined : checkedLogKey(fail, args.logKmsKeyArn, regionWhereCreated(this.spec.region, this, "aws:cloudwatch/logGroup:LogGroup").region);
+    const logGroup = this.spec.edge ? undefined : createLogGroup(name, this.spec, logKey, this);
     const failures = this.spec.asyncInvoke?.failureQueueRetentionDays ? createFailureQueue(name, this.spec.asyncInvoke.failureQueueRetentionDays, this.spec.region, this) : undefined;
     const role = createRole(name, this.spec, logGroup, this, [...(failures ? [failures.grant] : []), ...secretStatements(this.spec.secrets, this.spec.region, this)]);
     const fn = createFunction(name, this.spec, this.bundle, native, role, logGroup, this);
@@ -415,10 +428,14 @@ export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeL
  * Lists that are Outputs are checked on the recorded plan (deploy rule LambdaVpcConfig).
  */
 function validateVpc(fail: ArgFailure, vpc: FunctionVpc): void {
-  for (const [argument, ids, prefix] of [["vpc.subnetIds", vpc.subnetIds, "subnet-"], ["vpc.securityGroupIds", vpc.securityGroupIds, "sg-"]] as const) {
+  const lists = [
+    ["vpc.subnetIds", vpc.subnetIds, "subnet-", LAMBDA_LIMITS.vpcIds.subnetIds, "Use at most 16 subnets (one or two per Availability Zone is enough)."],
+    ["vpc.securityGroupIds", vpc.securityGroupIds, "sg-", LAMBDA_LIMITS.vpcIds.securityGroupIds, "Merge the groups' rules into at most 5 security groups."],
+  ] as const;
+  for (const [argument, ids, prefix, limit, fewer] of lists) {
     if (!Array.isArray(ids)) continue;
     if (ids.length === 0) fail(argument, ids, "is empty; a function in a VPC needs at least one", `Name the ${prefix}… ids, or drop vpc.`);
-    if (ids.length > 16) fail(argument, `${ids.length} ids`, "is more than the 16 Lambda accepts", "Use at most 16.");
+    if (ids.length > limit) fail(argument, `${ids.length} ids`, `is more than the ${limit} Lambda accepts`, fewer);
     for (const id of ids) if (typeof id === "string" && !id.startsWith(prefix)) fail(argument, id, `is not a ${prefix}… id`, `Use the ${prefix}… id.`);
   }
   if (vpc.internetEgress !== undefined && typeof vpc.internetEgress !== "boolean") fail("vpc.internetEgress", vpc.internetEgress, "is not true or false", "Use true when the subnets route to a NAT gateway, or leave it out.");
@@ -540,6 +557,28 @@ export function checkPackageSize(fail: ArgFailure, spec: LambdaFunctionSpec, bun
   if (unzipped > LAMBDA_LIMITS.unzippedBytes) {
     fail("entry", spec.entry, `unpacks to ${unzipped} bytes, over Lambda's 250 MB limit`, "Ship fewer native packages (nativeModules), or mark large dependencies external and ship them in a layer of your own (layers); layers count towards the 250 MB too.");
   }
+}
+
+/**
+ * The log group's key as CloudWatch Logs takes it: a KMS key's ARN (AssociateKmsKey/CreateLogGroup kmsKeyId: "The
+ * Amazon Resource Name (ARN) of the KMS key to use when encrypting log data"; an alias is not taken) of the log
+ * group's own region (KMS keys are regional; the log group is the function's region). Checked at construction for a
+ * string, once known for an Output. The key policy is the deploy rule LogGroupKeyPolicy's (the plan shows it).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+function checkedLogKey(fail: ArgFailure, key: pulumi.Input<string> | undefined, logRegion: string | undefined): pulumi.Input<string> | undefined {
+  return checkedKmsKey(key, (given) => {
+    const arn = checkKmsKeyArn(fail, given, {
+      argument: "logKmsKeyArn",
+      problem: "is not a KMS key's ARN; CloudWatch Logs takes the key's ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias or key id",
+      fix: "Pass the key's ARN, e.g. key.arn of an aws.kms.Key whose policy lets logs.<region>.amazonaws.com use it; leave it out for CloudWatch Logs' own encryption.",
+    });
+    const keyRegion = arnRegion(arn);
+    if (logRegion && keyRegion !== logRegion) {
+      fail("logKmsKeyArn", arn, `is a key in ${keyRegion}, but the function's log group is in ${logRegion}; CloudWatch Logs encrypts with a key of the log group's own region`, `Use a key in ${logRegion}.`);
+    }
+    return arn;
+  });
 }
 
 function createLogGroup(name: string, spec: LambdaFunctionSpec, kmsKeyArn: pulumi.Input<string> | undefined, parent: pulumi.Resource) {

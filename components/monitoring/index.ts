@@ -12,7 +12,7 @@ import { checkWholeNumberInRange } from "../ranges";
 import { regionWhereCreated } from "../region";
 import { type AlarmOverrides, type AlarmSpec, type MonitoringTargets } from "./alarms";
 import { graphSpecs, type GraphSpec } from "./graphs";
-import { alarmEmailKey, dashboardNameOf, validateMonitoringArgs } from "./validate";
+import { alarmEmailKey, checkDashboardWidgets, dashboardNameOf, validateMonitoringArgs } from "./validate";
 
 export { ALARM_DEFAULTS, AlarmKind, alarmSpecs, QUERY_ALARM_KINDS } from "./alarms";
 export type { AlarmOverride, AlarmOverrides, AlarmSpec, MonitoredApiStage, MonitoredDistribution, MonitoredFunction, MonitoredQueue, MonitoredRule, MonitoredTable, MonitoredTarget, MonitoredUserPool, MonitoredWorkflow, MonitoringTargets } from "./alarms";
@@ -153,10 +153,12 @@ export class Monitoring extends pulumi.ComponentResource {
       keyDeletionWindowDays: window,
     };
 
+    const graphs = graphSpecs(targets, alarms);
+    if (this.spec.dashboardName) checkDashboardWidgets(fail, alarms.length, graphs.length);
     const topics = new Map(this.spec.topicRegions.map((region) => [region, this.createTopic(name, region)]));
     const created = new Map(alarms.map((alarm) => [alarm.name, this.createAlarm(name, alarm, topicArnFor(alarm, topics.get(topicOf(alarm))!.topic))]));
     const dashboard = this.spec.dashboardName
-      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, graphSpecs(targets, alarms), aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
+      ? new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName: this.spec.dashboardName, dashboardBody: dashboardBody(alarms, graphs, aws.getRegionOutput({}, { parent: this }).region) }, { parent: this })
       : undefined;
 
     this.nodes = { topics, alarms: created, dashboard };

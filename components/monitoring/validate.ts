@@ -261,3 +261,22 @@ export function validateMonitoringArgs(fail: ArgFailure, targets: MonitoringTarg
   }
   return alarms;
 }
+
+/**
+ * A dashboard body "can include an array of between 0 and 500 widget objects"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html); PutDashboard
+ * refuses more. Shared with the deploy rule `CloudWatchDashboard`.
+ */
+export const DASHBOARD_MAX_WIDGETS = 500;
+
+/** Refuses a dashboard of more widgets than CloudWatch takes: one per alarm plus the graphs (graphs.ts). */
+export function checkDashboardWidgets(fail: ArgFailure, alarms: number, graphs: number): void {
+  if (alarms + graphs <= DASHBOARD_MAX_WIDGETS) return;
+  fail(
+    "dashboard",
+    true,
+    `would hold ${alarms + graphs} widgets (${alarms} alarms, ${graphs} graphs); CloudWatch takes at most ${DASHBOARD_MAX_WIDGETS} per dashboard`,
+    "Set dashboard: false, or split the targets over two Monitoring components, each with its own dashboardName.",
+  );
+}
+

@@ -355,11 +355,108 @@ export const API_V2_VPC_LINK_COUNT_ACROSS_STACKS = projectCountRule({
   quotas: [HTTP_VPC_LINK_QUOTA],
 });
 
+const LAMBDA_FUNCTION = "aws:lambda/function:Function";
+const LAMBDA_CONCURRENCY_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html";
+
+/**
+ * Lambda's reserved concurrency, summed over an account's functions in a region. "You can reserve up to the Unreserved
+ * account concurrency value that is shown, minus 100 for functions that don't have reserved concurrency"
+ * (LAMBDA_CONCURRENCY_PAGE); Lambda quotas, "Concurrent executions | 1,000 | Tens of thousands" per Region, and "New AWS
+ * accounts have reduced concurrency and memory quotas" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ * So a default account takes at most 900 reserved together; PutFunctionConcurrency for the function that crosses it
+ * fails with "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below
+ * its minimum value of [100]" (the bracketed minimum is the account's: [50] is seen on a new account, docs.gruntwork.io
+ * knowledge base #215). Adjustable, so a warning; an account with a lower quota refuses less, one with a raised quota more.
+ * ServerlessApi's `functionDefaults.reservedConcurrency` reserves it for every route's function.
+ */
+export const LAMBDA_RESERVED_CONCURRENCY = { quota: 1000, unreserved: 100 } as const;
+const reservable = LAMBDA_RESERVED_CONCURRENCY.quota - LAMBDA_RESERVED_CONCURRENCY.unreserved;
+
+/** The functions of `graph` that reserve concurrency (`reservedConcurrentExecutions` > 0), with their reservations. */
+function reservations(graph: Graph): Array<{ resource: RecordedResource; reserved: number }> {
+  return ofType(graph, LAMBDA_FUNCTION)
+    .map((resource) => ({ resource, reserved: Number(resource.inputs.reservedConcurrentExecutions) }))
+    .filter(({ reserved }) => Number.isFinite(reserved) && reserved > 0);
+}
+
+const reservationFix = (have: string) =>
+  `lower or drop the reservations (reserve only the functions that need a floor; ServerlessApi's functionDefaults.reservedConcurrency reserves for every route), or raise the account's quota first (Service Quotas: AWS Lambda "Concurrent executions"): ${have}`;
+
+/** One warning per account and region whose functions reserve more than a default account can (900), on the function that crosses it. */
+export const LAMBDA_RESERVED_CONCURRENCY_SUM: DeployRule = {
+  id: "LambdaReservedConcurrencySum",
+  title: "A plan's functions reserve at most 900 concurrent executions in a region: Lambda's default 1,000 per account and region, less the 100 it keeps unreserved",
+  source: LAMBDA_CONCURRENCY_PAGE,
+  check(graph, context) {
+    const groups = new Map<string, Array<{ resource: RecordedResource; reserved: number }>>();
+    for (const r of reservations(graph)) {
+      const region = regionOf(graph, r.resource, context);
+      if (!groups.has(region)) groups.set(region, []);
+      groups.get(region)!.push(r);
+    }
+    const findings: DeployFinding[] = [];
+    for (const [region, list] of groups) {
+      let sum = 0;
+      const crossing = list.find((r) => (sum += r.reserved) > reservable);
+      if (!crossing) continue;
+      const total = list.reduce((n, r) => n + r.reserved, 0);
+      findings.push(
+        finding(
+          this.id,
+          crossing.resource,
+          `reserves ${crossing.reserved} concurrent executions, taking the plan's functions in ${region} to ${sum} reserved (${total} in all, ${list.length} functions); Lambda keeps ${LAMBDA_RESERVED_CONCURRENCY.unreserved} of the account's concurrency unreserved and the default quota is ${LAMBDA_RESERVED_CONCURRENCY.quota} per account and region, with the account's other functions' reservations: unless the account's quota was raised, PutFunctionConcurrency fails ("decreases account's UnreservedConcurrentExecution below its minimum value")`,
+          reservationFix(`the plan reserves ${total} in ${region}`),
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+/** The stacks of one account (known or not, as `where` takes them) together in a region, when no one stack passes 900 alone. */
+export const LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS: ProjectDeployRule = {
+  id: "LambdaReservedConcurrencySumAcrossStacks",
+  title: "The project's stacks in one account reserve at most 900 concurrent executions together in each region",
+  source: LAMBDA_CONCURRENCY_PAGE,
+  check(stacks) {
+    const groups = new Map<string, Array<{ stack: string; resource: RecordedResource; reserved: number }>>();
+    for (const { graph, context } of stacks) {
+      for (const r of reservations(graph)) {
+        const account = context.account ? `account ${context.account}` : "the same account";
+        const key = `${account} in ${regionOf(graph, r.resource, context)}`;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key)!.push({ stack: context.stack, ...r });
+      }
+    }
+    const findings: DeployFinding[] = [];
+    for (const [place, list] of groups) {
+      const perStack = new Map<string, number>();
+      for (const { stack, reserved } of list) perStack.set(stack, (perStack.get(stack) ?? 0) + reserved);
+      if (perStack.size < 2 || [...perStack.values()].some((n) => n > reservable)) continue;
+      let sum = 0;
+      const crossing = list.find((r) => (sum += r.reserved) > reservable);
+      if (!crossing) continue;
+      const total = list.reduce((n, r) => n + r.reserved, 0);
+      const counts = [...perStack].map(([stack, n]) => `${stack}: ${n}`).join(", ");
+      findings.push(
+        finding(
+          this.id,
+          crossing.resource,
+          `takes the concurrency the project's stacks reserve in ${place} to ${sum} (${counts}); Lambda keeps ${LAMBDA_RESERVED_CONCURRENCY.unreserved} unreserved of the default ${LAMBDA_RESERVED_CONCURRENCY.quota} per account and region: unless the account's quota was raised, PutFunctionConcurrency fails in the stack that deploys last`,
+          reservationFix(`the stacks reserve ${total} together`),
+          crossing.stack,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 /** Stack rules on a quota AWS does not raise: part of DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_RULES: DeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT];
 /** Stack rules on adjustable quotas: part of DEPLOY_WARNING_RULES. */
-export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT];
+export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, LAMBDA_RESERVED_CONCURRENCY_SUM];
 /** Project rules on a quota AWS does not raise: part of PROJECT_DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS];
 /** Project rules on adjustable quotas: part of PROJECT_DEPLOY_WARNING_RULES. */
-export const ACCOUNT_QUOTA_PROJECT_WARNING_RULES: ProjectDeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS];
+export const ACCOUNT_QUOTA_PROJECT_WARNING_RULES: ProjectDeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS, LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS];

@@ -5,10 +5,10 @@
  * alarms whose dimensions no metric is published under.
  */
 import { customBusNameOf } from "../../components/arn";
-import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
+import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_MAX_WIDGETS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { isAwsManagedKey, keyPolicyMissing, planKey } from "./key-policy";
+import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, planKey, serviceKeyRefusal } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -169,9 +169,58 @@ export const ALARM_ACTION_REGION: DeployRule = {
   },
 };
 
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html";
+
+/**
+ * A log group encrypted with a KMS key of the plan (`kmsKeyId`: LambdaFunction's `logKmsKeyArn`, or a hand-built
+ * group) can use it: CloudWatch Logs "must have permissions for the KMS key", granted in the key policy to the
+ * principal `logs.<region>.amazonaws.com` of the group's region (LOGS_KEY_ACTIONS; a condition on
+ * kms:EncryptionContext:aws:logs:arn, which the page offers to narrow it to a log group, is met); "CloudWatch Logs supports only
+ * symmetric customer managed keys"; and KMS keys are regional, so the key is in the group's region
+ * (ENCRYPT_LOGS). KMS's default key policy names only the account, so an `aws.kms.Key` without a policy always fails:
+ * CreateLogGroup (or AssociateKmsKey) is refused, and a LambdaFunction's function, which needs its log group first, is
+ * never created. Keys outside the plan are not judged.
+ */
+export const LOG_GROUP_KEY_POLICY: DeployRule = {
+  id: "LogGroupKeyPolicy",
+  title: "A log group's KMS key of the plan is symmetric, in the group's region, and lets logs.<region>.amazonaws.com use it",
+  source: ENCRYPT_LOGS,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const group of ofType(graph, LOG_GROUP)) {
+      const ref = group.inputs.kmsKeyId;
+      const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
+      if (!key) continue;
+      const region = regionOf(graph, group, context);
+      const keyRegion = regionOf(graph, key, context);
+      if (keyRegion !== region) {
+        findings.push(finding(this.id, group, `is in ${region} but encrypted with ${key.name}, a key in ${keyRegion}; CloudWatch Logs uses a key of the log group's own region (KMS keys are regional)`, `use a key created in ${region} (a provider or region of ${region} for the key)`));
+        continue;
+      }
+      const spec = key.inputs.keySpec ?? key.inputs.customerMasterKeySpec;
+      if (typeof spec === "string" && spec !== "SYMMETRIC_DEFAULT") {
+        findings.push(finding(this.id, group, `is encrypted with ${key.name}, a ${spec} key; CloudWatch Logs supports only symmetric keys`, `use a key of keySpec SYMMETRIC_DEFAULT (the default)`));
+        continue;
+      }
+      const principal = logsPrincipal(region);
+      const refusal = serviceKeyRefusal(graph, group, undefined, principal, [], { keyField: "kmsKeyId", actions: LOGS_KEY_ACTIONS });
+      if (!refusal || refusal.managed) continue;
+      findings.push(
+        finding(
+          this.id,
+          group,
+          `is encrypted with ${key.name}, whose key policy does not allow ${principal} ${refusal.missing.join(", ")}${keyPolicyDocument(graph, key) === undefined ? " (it has KMS's default key policy, which names only the account)" : ""}; CloudWatch Logs refuses to create or encrypt the log group with a key it may not use${group.parent?.includes("serverless-fullstack:index:LambdaFunction") ? ", so the function that logs to it is never created" : ""}`,
+          `add to ${key.name}'s policy the statement AWS gives (encrypt-log-data-kms.html): Allow { Service: "${principal}" } kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* on "*", optionally with ArnLike kms:EncryptionContext:aws:logs:arn on the group's ARN`,
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html";
-const MAX_WIDGETS = 500;
 
 /** The widgets of a dashboard body, or undefined when the body is not JSON with a `widgets` array. */
 function widgetsOf(body: unknown): unknown[] | undefined {
@@ -208,7 +257,7 @@ export const CLOUDWATCH_DASHBOARD: DeployRule = {
       }
       const widgets = widgetsOf(dashboard.inputs.dashboardBody);
       if (!widgets) findings.push(finding("CloudWatchDashboard", dashboard, "has a body that is not JSON with a widgets array; PutDashboard refuses it", 'build the body with JSON.stringify / pulumi.jsonStringify, as { "widgets": [...] }'));
-      else if (widgets.length > MAX_WIDGETS) findings.push(finding("CloudWatchDashboard", dashboard, `has ${widgets.length} widgets; a dashboard body holds 0–${MAX_WIDGETS}`, `split it into dashboards of at most ${MAX_WIDGETS} widgets`));
+      else if (widgets.length > DASHBOARD_MAX_WIDGETS) findings.push(finding("CloudWatchDashboard", dashboard, `has ${widgets.length} widgets; a dashboard body holds 0–${DASHBOARD_MAX_WIDGETS}`, `split it into dashboards of at most ${DASHBOARD_MAX_WIDGETS} widgets`));
     }
     return findings;
   },
@@ -392,7 +441,7 @@ export const ALARM_DIMENSION_LIMITS: DeployRule = {
   },
 };
 
-export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY];
+export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY, LOG_GROUP_KEY_POLICY];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS, ALARM_STATES_DIMENSIONS, ALARM_SNS_DIMENSIONS];

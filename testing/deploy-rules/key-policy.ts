@@ -95,23 +95,47 @@ export function keyPolicyMissing(graph: Graph, key: RecordedResource, service: s
  */
 export const SERVICE_SEND_KEY_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"] as const;
 
+/** Where a resource names its key and what the service needs on it, for serviceKeyRefusal; a queue's or topic's by default. */
+export interface ServiceKeyUse {
+  /** The input naming the key: "kmsMasterKeyId" (SQS, SNS), "kmsKeyId" (a CloudWatch Logs log group). */
+  keyField?: string;
+  /** What the service principal needs on the key. @default SERVICE_SEND_KEY_ACTIONS */
+  actions?: readonly string[];
+}
+
 /**
- * Why a queue's or topic's own key (`kmsMasterKeyId`) keeps the service principal `principal` from writing to it, if it
- * does: the AWS managed key of `managedService` (alias/aws/sqs, alias/aws/sns), whose key policy no one can change, or a
- * key of the plan whose policy lacks some of SERVICE_SEND_KEY_ACTIONS for it (keyPolicyMissing). SSE-SQS, no key and
- * keys outside the plan: undefined.
+ * Why a resource's own key (`kmsMasterKeyId` of a queue or topic, or `use.keyField`) keeps the service principal
+ * `principal` from using it, if it does: the AWS managed key of `managedService` (alias/aws/sqs, alias/aws/sns), whose
+ * key policy no one can change, or a key of the plan whose policy lacks some of `use.actions` (SERVICE_SEND_KEY_ACTIONS
+ * unless given) for it (keyPolicyMissing). SSE-SQS, no key and keys outside the plan: undefined. `managedService`
+ * undefined: the service has no AWS managed key to refuse (CloudWatch Logs).
  */
 export function serviceKeyRefusal(
   graph: Graph,
   resource: RecordedResource,
-  managedService: "sqs" | "sns",
+  managedService: "sqs" | "sns" | undefined,
   principal: string,
   unmatchedKeys: readonly string[] = [],
+  use: ServiceKeyUse = {},
 ): { managed: true } | { managed: false; key: RecordedResource; missing: string[] } | undefined {
-  const ref = resource.inputs.kmsMasterKeyId;
+  const ref = resource.inputs[use.keyField ?? "kmsMasterKeyId"];
   if (typeof ref !== "string" || ref === "") return undefined;
-  if (isAwsManagedKey(ref, managedService)) return { managed: true };
+  if (managedService && isAwsManagedKey(ref, managedService)) return { managed: true };
   const key = planKey(graph, ref);
-  const missing = key ? keyPolicyMissing(graph, key, principal, SERVICE_SEND_KEY_ACTIONS, unmatchedKeys) : [];
+  const missing = key ? keyPolicyMissing(graph, key, principal, use.actions ?? SERVICE_SEND_KEY_ACTIONS, unmatchedKeys) : [];
   return key && missing.length > 0 ? { managed: false, key, missing } : undefined;
 }
+
+/**
+ * What CloudWatch Logs needs on a log group's key. AWS's statement (CloudWatch Logs guide, "Encrypt log data in
+ * CloudWatch Logs using AWS KMS", step "Set permissions on the key",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html) allows the principal
+ * `logs.<region>.amazonaws.com` kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe*
+ * ("CloudWatch Logs must have permissions for the KMS key whenever encrypted data is requested"); a policy is judged on
+ * the three every copy of that statement grants, so a policy narrowed to them is not refused here. Which of them
+ * CreateLogGroup/AssociateKmsKey itself tries is not confirmed.
+ */
+export const LOGS_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"] as const;
+
+/** The CloudWatch Logs service principal of `region`, which a log group's key policy names (not logs.amazonaws.com). */
+export const logsPrincipal = (region: string) => `logs.${region}.amazonaws.com`;

@@ -1,4 +1,4 @@
-/** AWS WAF deploy rules: where web ACLs live, how a distribution names one, rate limits, logging destinations, body inspection, rule names, priorities and metric names. */
+/** AWS WAF deploy rules: where web ACLs live, how a distribution names one, what a regional web ACL may be associated with, rate limits, logging destinations, body inspection, rule names, priorities and metric names. */
 import { isWafName, wafMetricNameProblem } from "../../components/web-acl/spec";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -194,4 +194,90 @@ export const WAF_RULE_NAMES: DeployRule = {
   },
 };
 
-export const WAF_RULES: DeployRule[] = [WAF_CLOUDFRONT_REGION, WAF_DISTRIBUTION_ACL, WAF_RATE_LIMIT, WAF_LOG_DESTINATION, WAF_BODY_INSPECTION, WAF_RULE_NAMES];
+const ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+const ASSOCIATE_WEB_ACL = "https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html";
+
+/**
+ * The regional resources AssociateWebACL takes, by their ARN's form: "A regional application can be an Application
+ * Load Balancer (ALB), an Amazon API Gateway REST API, an AppSync GraphQL API, an Amazon Cognito user pool, an App
+ * Runner service, or an Amazon Web Services Verified Access instance" (ASSOCIATE_WEB_ACL; the same list in the
+ * developer guide's "Associating or disassociating protection with an AWS resource",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html). The ARN forms are
+ * AssociateWebACL's ResourceArn list (a REST API stage: `arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`).
+ */
+const WAF_ASSOCIABLE: ReadonlyArray<readonly [string, RegExp]> = [
+  ["REST API stage", /^arn:[^:]+:apigateway:[^:]+::\/restapis\/[^/]+\/stages\/[^/]+$/],
+  ["Application Load Balancer", /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:loadbalancer\/app\/[^/]+\/[^/]+$/],
+  ["AppSync GraphQL API", /^arn:[^:]+:appsync:[^:]+:\d{12}:apis\/[^/]+$/],
+  ["Cognito user pool", /^arn:[^:]+:cognito-idp:[^:]+:\d{12}:userpool\/[^/]+$/],
+  ["App Runner service", /^arn:[^:]+:apprunner:[^:]+:\d{12}:service\/[^/]+\/[^/]+$/],
+  ["Verified Access instance", /^arn:[^:]+:ec2:[^:]+:\d{12}:verified-access-instance\/[^/]+$/],
+];
+/**
+ * The plan's resources of those kinds, by type: a target that is one of them is judged by what it is, not by its ARN's
+ * form (a recording's mocks give some of them placeholder ARNs).
+ */
+const WAF_ASSOCIABLE_TYPES = new Set([
+  "aws:apigateway/stage:Stage",
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:alb/loadBalancer:LoadBalancer",
+  "aws:appsync/graphQLApi:GraphQLApi",
+  "aws:cognito/userPool:UserPool",
+  "aws:apprunner/service:Service",
+  "aws:verifiedaccess/instance:Instance",
+]);
+/** An HTTP or WebSocket API's stage (API Gateway v2): not among WAF_ASSOCIABLE. */
+const V2_STAGE = /^arn:[^:]+:apigateway:[^:]+::\/apis\/[^/]+\/stages\/[^/]+$/;
+
+/**
+ * A WebAclAssociation (AssociateWebACL) names a resource AWS WAF protects (WAF_ASSOCIABLE: not an HTTP or WebSocket
+ * API's stage, not a distribution), in the association's and the web ACL's region ("the web ACL must be in the same
+ * region as your resource"), with a REGIONAL web ACL ("For Amazon CloudFront, don't use this call"; "You cannot
+ * associate a web ACL that you have associated with a CloudFront distribution with any other AWS resource type",
+ * web-acl-associating-aws-resource.html), and one association per resource (a resource has one web ACL). No component
+ * creates an association; WebAcl's REGIONAL scope invites a hand-written one. The exact refusals were not confirmed
+ * (WAFInvalidParameterException, WAFUnavailableEntityException).
+ */
+export const WAF_ASSOCIATION_TARGET: DeployRule = {
+  id: "WafAssociationTarget",
+  title: "A web ACL association names a resource AWS WAF protects, in its region, with a REGIONAL web ACL, once",
+  source: ASSOCIATE_WEB_ACL,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const seen = new Map<string, RecordedResource>();
+    for (const association of ofType(graph, ASSOCIATION)) {
+      const target = association.inputs.resourceArn;
+      if (typeof target !== "string" || target === "") continue;
+      const region = regionOf(graph, association, context);
+      const acl = webAclOf(graph, association.inputs.webAclArn);
+      const planTarget = graph.find((r) => r.custom && r.state.arn === target);
+      const targetRegion = planTarget ? regionOf(graph, planTarget, context) : arnRegion(target);
+      const loadBalancer = planTarget?.type.endsWith("/loadBalancer:LoadBalancer");
+      if (V2_STAGE.test(target) || planTarget?.type === "aws:apigatewayv2/stage:Stage") {
+        findings.push(finding(this.id, association, `names ${target}, an HTTP or WebSocket API stage; AWS WAF protects REST API stages, not HTTP or WebSocket APIs (API Gateway v2)`, "put the API behind CloudFront (StaticSite routes) and protect the distribution with a CLOUDFRONT web ACL, or make the API a REST API (kind: ApiKind.Rest)"));
+      } else if (/^arn:[^:]+:cloudfront::/.test(target)) {
+        findings.push(finding(this.id, association, `names the distribution ${target}; AssociateWebACL does not take CloudFront distributions`, "set the distribution's webAclId to a CLOUDFRONT web ACL's ARN (StaticSite's waf does) and drop the association"));
+      } else if (
+        !(planTarget && WAF_ASSOCIABLE_TYPES.has(planTarget.type) && (!loadBalancer || (planTarget.inputs.loadBalancerType ?? "application") === "application")) &&
+        !WAF_ASSOCIABLE.some(([, form]) => form.test(target))
+      ) {
+        findings.push(finding(this.id, association, `names ${target}, which is none of the resources AWS WAF protects (${WAF_ASSOCIABLE.map(([kind]) => kind).join(", ")})`, "associate the web ACL with one of those resources' ARNs (a REST API's stage ARN, not the API's)"));
+      } else if (targetRegion !== region) {
+        findings.push(finding(this.id, association, `is in ${region} but names ${target}, in ${targetRegion}; a web ACL protects resources of its own region only`, `create the web ACL and the association in ${targetRegion}`));
+      }
+      if (acl) {
+        if (acl.inputs.scope === "CLOUDFRONT") {
+          findings.push(finding(this.id, association, `associates ${acl.name}, a CLOUDFRONT web ACL; only REGIONAL web ACLs are associated with regional resources, a CLOUDFRONT one only with distributions (through their webAclId)`, "use a web ACL of scope REGIONAL (WebAclScope.Regional) in the resource's region"));
+        } else if (regionOf(graph, acl, context) !== region) {
+          findings.push(finding(this.id, association, `is in ${region} but its web ACL ${acl.name} is in ${regionOf(graph, acl, context)}; the web ACL must be in the resource's region`, `create ${acl.name} in ${region}`));
+        }
+      }
+      const first = seen.get(target);
+      if (first) findings.push(finding(this.id, association, `names ${target}, which ${first.name} already associates; a resource takes one web ACL, so the two associations contend for it`, "keep one association per resource"));
+      else seen.set(target, association);
+    }
+    return findings;
+  },
+};
+
+export const WAF_RULES: DeployRule[] = [WAF_CLOUDFRONT_REGION, WAF_DISTRIBUTION_ACL, WAF_RATE_LIMIT, WAF_LOG_DESTINATION, WAF_BODY_INSPECTION, WAF_RULE_NAMES, WAF_ASSOCIATION_TARGET];

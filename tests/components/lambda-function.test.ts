@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { checkPackageSize, LambdaFunction, OWN_STATEMENT_IDS, type LambdaFunctionSpec } from "../../components/lambda/function";
 import { argFailer } from "../../components/errors";
@@ -151,6 +152,34 @@ describe("LambdaFunction", () => {
     ]);
     const added = ofType(graph, "aws:iam/rolePolicy:RolePolicy").flatMap((p) => JSON.parse(p.inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid));
     expect(new Set(added)).toEqual(new Set(OWN_STATEMENT_IDS));
+  });
+
+  // VpcConfig: SecurityGroupIds "Maximum number of 5 items", SubnetIds "Maximum number of 16 items"
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html).
+  it("takes at most 5 security groups and 16 subnets in vpc, as Lambda's VpcConfig does", async () => {
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const graph = await record(() => new LambdaFunction("five", { entry, vpc: { subnetIds: ids("subnet-", 16), securityGroupIds: ids("sg-", 5) } }));
+    expect(resource(graph, "aws:lambda/function:Function", "five-function").inputs.vpcConfig.securityGroupIds).toHaveLength(5);
+    expect(() => new LambdaFunction("six", { entry, vpc: { subnetIds: ids("subnet-", 2), securityGroupIds: ids("sg-", 6) } })).toThrow(
+      /^LambdaFunction "six": vpc\.securityGroupIds "6 ids" is more than the 5 Lambda accepts\. Merge the groups' rules into at most 5 security groups\.$/,
+    );
+    expect(() => new LambdaFunction("many", { entry, vpc: { subnetIds: ids("subnet-", 17), securityGroupIds: ids("sg-", 1) } })).toThrow(/vpc\.subnetIds "17 ids" is more than the 16 Lambda accepts/);
+  });
+
+  // CloudWatch Logs takes a symmetric KMS key's ARN of the log group's region
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+  it("encrypts the log group with logKmsKeyArn when it is a key's ARN in the function's region, and refuses an alias or a key of another region", async () => {
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const graph = await record(() => new LambdaFunction("sealed", { entry, region: "eu-west-1", logKmsKeyArn: key }));
+    expect(resource(graph, "aws:cloudwatch/logGroup:LogGroup", "sealed-logs").inputs.kmsKeyId).toBe(key);
+    expect(() => new LambdaFunction("alias", { entry, logKmsKeyArn: "alias/aws/logs" })).toThrow(
+      /^LambdaFunction "alias": logKmsKeyArn "alias\/aws\/logs" is not a KMS key's ARN; CloudWatch Logs takes the key's ARN \(arn:aws:kms:<region>:<account>:key\/<id>\), not an alias or key id\. Pass the key's ARN, e\.g\. key\.arn of an aws\.kms\.Key whose policy lets logs\.<region>\.amazonaws\.com use it/,
+    );
+    expect(() => new LambdaFunction("far", { entry, region: "us-east-1", logKmsKeyArn: key })).toThrow(
+      /^LambdaFunction "far": logKmsKeyArn "arn:aws:kms:eu-west-1:123456789012:key\/1234abcd-12ab-34cd-56ef-1234567890ab" is a key in eu-west-1, but the function's log group is in us-east-1; CloudWatch Logs encrypts with a key of the log group's own region\. Use a key in us-east-1\.$/,
+    );
+    // An Output is checked once known, with the same refusal.
+    await expect(record(() => new LambdaFunction("later", { entry, region: "us-east-1", logKmsKeyArn: pulumi.output("alias/logs") }))).rejects.toThrow(/logKmsKeyArn "alias\/logs" is not a KMS key's ARN/);
   });
 
   it("refuses a scheduled function's name that makes its schedule role's autoname over IAM's 64 characters (42 fits)", () => {

@@ -332,6 +332,19 @@ describe("Monitoring overrides and validation", () => {
     );
   });
 
+  // "It can include an array of between 0 and 500 widget objects"
+  // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
+  it("refuses a dashboard of more than 500 widgets (one per alarm, plus graphs); 500 are taken, and dashboard: false takes any number", async () => {
+    const functions = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, { functionName: `f${i}` }]));
+    // Two alarms per function (errors, throttles), no graphs: 250 functions fill the dashboard exactly.
+    const full = await record(() => new Monitoring("full", { functions: functions(250) }));
+    expect(JSON.parse(resource(full, "aws:cloudwatch/dashboard:Dashboard", "full-dashboard").inputs.dashboardBody).widgets).toHaveLength(500);
+    expect(() => new Monitoring("over", { functions: functions(251) })).toThrow(
+      /^Monitoring "over": dashboard true would hold 502 widgets \(502 alarms, 0 graphs\); CloudWatch takes at most 500 per dashboard\. Set dashboard: false, or split the targets over two Monitoring components, each with its own dashboardName\.$/,
+    );
+    expect(() => new Monitoring("quiet", { functions: functions(251), dashboard: false })).not.toThrow();
+  });
+
   it("does not check a dashboardName it does not use: with dashboard: false there is no dashboard to name", async () => {
     const off = await record(() => new Monitoring("off", { functions: { fn: { functionName: "fn" } }, dashboard: false, dashboardName: "ops.prod" }));
     expect(ofType(off, "aws:cloudwatch/dashboard:Dashboard")).toEqual([]);
