@@ -324,7 +324,7 @@ function keyValue(value: unknown): AttributeValue {
   if (typeof value === "object" && value !== null) {
     for (const type of ["S", "N", "B"] as const) {
       const member = (value as Record<string, unknown>)[type];
-      if (typeof member === "string") return { [type]: member } as AttributeValue;
+      if (typeof member === "string") return { [type]: member } as unknown as AttributeValue;
     }
   }
   throw new Error("not a key value");

@@ -138,6 +138,32 @@ describe("local DynamoDB nesting limit", () => {
   });
 });
 
+describe("local DynamoDB nesting limit: what DynamoDB reports first", () => {
+  // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts: with an Expected value 33 or 40
+  // levels deep, PutItem and UpdateItem report ConditionalOperator "XOR" (an enum error) instead of the depth; past
+  // about 62 levels in dynalite's wording, "[OR, AND]".
+  const XOR = "1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]";
+
+  it("reports a member's enum error and a type error ahead of a value nested too deep, at any depth, and never 500", async () => {
+    const logs: string[] = [];
+    const { dynamo } = await start(logs);
+    const key = '{"pk":{"S":"a"},"sk":{"S":"1"}}';
+    for (const wraps of [32, 39, 100_000]) {
+      const put = `{"TableName":"${TableName}","Item":${key},"Expected":{"a":{"Value":${deepText(wraps)}},"b":{"Exists":false}},"ConditionalOperator":"XOR"}`;
+      expect(await sendRaw(dynamo.endpoint, "PutItem", put), `${wraps}`).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: XOR } });
+      const update = `{"TableName":"${TableName}","Key":${key},"AttributeUpdates":{"x":{"Action":"PUT","Value":{"S":"1"}}},"Expected":{"a":{"Value":${deepText(wraps)}},"b":{"Exists":false}},"ConditionalOperator":"XOR"}`;
+      expect((await sendRaw(dynamo.endpoint, "UpdateItem", update)).body.message, `${wraps}`).toBe(XOR);
+      // A body that is not the operation's shape (a number for an enum) is refused as it was before any depth check.
+      const typed = await sendRaw(dynamo.endpoint, "PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deepText(wraps)}},"ReturnValues":5}`);
+      expect(typed, `${wraps}`).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#SerializationException" } });
+      // With nothing else wrong, the depth.
+      const deep = await sendRaw(dynamo.endpoint, "PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deepText(wraps)}},"ReturnValues":"NONE"}`);
+      expect(deep.body.message, `${wraps}`).toBe(ENVELOPED.message);
+    }
+    expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
+  });
+});
+
 describe("local DynamoDB global index key size", () => {
   it("checks a put item's global index keys once, where dynalite validates the item (an UpdateItem's result where it is known)", async () => {
     const { dynamo } = await start();
