@@ -16,6 +16,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand as LowLevelQueryCommand,
+  ScanCommand as LowLevelScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -335,6 +336,34 @@ describe("local DynamoDB expressions", () => {
         expect(flipped.Items?.map((item) => item.sk)).toEqual(["2", "x3"]);
       }
     }
+  });
+});
+
+describe("local DynamoDB expression length limit", () => {
+  it("accepts an expression of 4,096 bytes and refuses one of 4,097 on every expression parameter, in DynamoDB's words", async () => {
+    const { dynamo, doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const TableName = "items-local";
+    const at = dynamo.endpoint;
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1" } }));
+    const Key = { pk: { S: "a" }, sk: { S: "1" } };
+    // `<prefix>aaa…<suffix>` of exactly `bytes` bytes: one long attribute name.
+    const sized = (bytes: number, prefix: string, suffix: string) => prefix + "a".repeat(bytes - prefix.length - suffix.length) + suffix;
+    const surfaces: Array<[string, (bytes: number) => { input: object }]> = [
+      ["UpdateExpression", (n) => new UpdateItemCommand({ TableName, Key, UpdateExpression: sized(n, "SET ", " = :v"), ExpressionAttributeValues: { ":v": { S: "x" } } })],
+      ["ConditionExpression", (n) => new PutItemCommand({ TableName, Item: Key, ConditionExpression: sized(n, "attribute_not_exists(", ")") })],
+      // Whitespace counts: the string as sent.
+      ["KeyConditionExpression", (n) => new LowLevelQueryCommand({ TableName, KeyConditionExpression: "pk = :p".padEnd(n), ExpressionAttributeValues: { ":p": { S: "a" } } })],
+      ["FilterExpression", (n) => new LowLevelQueryCommand({ TableName, KeyConditionExpression: "pk = :p", FilterExpression: sized(n, "attribute_not_exists(", ")"), ExpressionAttributeValues: { ":p": { S: "a" } } })],
+      ["ProjectionExpression", (n) => new GetItemCommand({ TableName, Key, ProjectionExpression: sized(n, "", "") })],
+    ];
+    for (const [parameter, command] of surfaces) {
+      expect(await refusal(at, command(4096)), parameter).toBe("accepted");
+      const size = parameter === "UpdateExpression" || parameter === "ProjectionExpression" ? "" : " expression size: 4097";
+      expect(await refusal(at, command(4097)), parameter).toEqual({ status: 400, name: "ValidationException", message: `Invalid ${parameter}: Expression size has exceeded the maximum allowed size;${size}` });
+    }
+    // Deep nesting that overflowed dynalite's parser is over the limit long before.
+    const deep = `${"(".repeat(20_000)}attribute_exists(a)${")".repeat(20_000)}`;
+    expect(await refusal(at, new LowLevelScanCommand({ TableName, FilterExpression: deep }))).toMatchObject({ status: 400, message: "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 40019" });
   });
 });
 
