@@ -275,14 +275,35 @@ function depthRefusal(data: unknown, types: Record<string, TypeSpec>, checkTypes
   return dynaliteDb.validationError(planFor(types).refusal);
 }
 
+/** An UpdateItem request as dynalite has validated it: its parsed UpdateExpression, or its AttributeUpdates. */
+export interface ValidatedUpdate {
+  _updates?: { sections: Array<{ type: string; path: Array<string | number> }> };
+}
+
+/**
+ * The top-level attributes an update can leave nested deeper than its values were: those a SET or ADD writes below
+ * (`SET a.b = :v`, `SET a[3] = :v`, `ADD a.b :n`). Everything else it writes is a value screened as a top-level one, a
+ * path's value moved up, or a list_append/if_not_exists of those, as deep as they were at most; the rest of the item
+ * was screened when it was written. (An item stored before this runtime checked depth is not walked again.)
+ */
+export function deepenedAttributes(update: ValidatedUpdate): string[] {
+  const names: string[] = [];
+  for (const { type, path } of update._updates?.sections ?? []) {
+    if ((type === "set" || type === "add") && path.length > 1 && !names.includes(String(path[0]))) names.push(String(path[0]));
+  }
+  return names;
+}
+
 /**
  * DynamoDB's refusal of an item UpdateItem leaves nested deeper than it allows (`SET a.b = :v`, :v 31 levels: each
- * value passed, their sum does not), or undefined. The enveloped wording, as UpdateItem's other nesting refusals: what
+ * value passed, their sum does not), or undefined; `names` are the attributes to walk (./dynalite-keys.ts passes
+ * `deepenedAttributes`), all when not given. The enveloped wording, as UpdateItem's other nesting refusals: what
  * DynamoDB answers for a result that only its update makes too deep is not recorded.
  */
-export function refuseDeepItem(item: Record<string, unknown>): Error | undefined {
+export function refuseDeepItem(item: Record<string, unknown>, names?: string[]): Error | undefined {
   tooDeep.length = 0;
-  for (const name in item) scanValue(item[name], 1);
+  if (names) for (const name of names) scanValue(item[name], 1);
+  else for (const name in item) scanValue(item[name], 1);
   if (tooDeep.length === 0) return undefined;
   tooDeep.length = 0;
   return dynaliteDb.validationError(`1 validation error detected: ${NESTING_REFUSAL}`);

@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { deepenedAttributes } from "../../local/dynamodb/dynalite-validations";
 import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -135,6 +136,31 @@ describe("local DynamoDB nesting limit", () => {
       expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
     }
     expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
+  });
+});
+
+describe("local DynamoDB nesting limit: an UpdateItem's result", () => {
+  it("walks only the attributes a SET or ADD writes below the top level (the rest is as deep as values already screened)", () => {
+    // As dynalite parses "SET a.b = :v, c[0] = :v, d = list_append(d, :v) ADD e.f :n, g :n REMOVE h.i DELETE s :s, a.x = :v".
+    const path = (type: string, ...steps: Array<string | number>) => ({ type, path: steps });
+    const sections = [path("set", "a", "b"), path("set", "c", 0), path("set", "d"), path("add", "e", "f"), path("add", "g"), path("remove", "h", "i"), path("delete", "s"), path("set", "a", "x")];
+    expect(deepenedAttributes({ _updates: { sections } })).toEqual(["a", "c", "e"]);
+    expect(deepenedAttributes({ _updates: { sections: [path("set", "x"), path("remove", "y", "z")] } })).toEqual([]);
+    // AttributeUpdates write top-level attributes only.
+    expect(deepenedAttributes({})).toEqual([]);
+  });
+
+  it("still refuses a value a SET puts past the limit through a list index (appended) or a list_append under a map, and stores what stays within it", async () => {
+    const { dynamo, client } = await start();
+    const at = dynamo.endpoint;
+    await client.send(new PutItemCommand({ TableName, Item: { ...Key, l: { L: [] }, m: { M: { l: { L: [] } } }, big: { M: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, deepMap(30)])) } } }));
+    const update = (UpdateExpression: string, v: AttributeValue) => new UpdateItemCommand({ TableName, Key, UpdateExpression, ExpressionAttributeValues: { ":v": v } });
+    // l[9] is appended at l[0], level 2: 31 wraps put its string at level 33.
+    expect(await refusal(at, update("SET l[9] = :v", deepMap(31)))).toEqual(ENVELOPED);
+    expect(await refusal(at, update("SET m.l = list_append(m.l, :v)", { L: [deepMap(30)] }))).toEqual(ENVELOPED);
+    expect(await refusal(at, update("SET l[9] = :v", deepMap(30)))).toBe("accepted");
+    expect(await refusal(at, update("SET t = list_append(if_not_exists(t, :v), :v)", { L: [deepMap(30)] }))).toBe("accepted");
+    expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.t).toEqual({ L: [deepMap(30), deepMap(30)] });
   });
 });
 
