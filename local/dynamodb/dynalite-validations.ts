@@ -32,9 +32,17 @@
  * Not reproduced: the other forms DynamoDB answers past about 62 levels (PutItem bare, an expression value "… for key
  * :v"), a Scan's ExclusiveStartKey (its "starting key" prefix), and the regions that do not check an UpdateItem
  * condition's values (those evaluate the condition): locally they are refused, as most regions refuse them.
- * This walk runs before `checkTypes`, so its recursion never meets a value deeper than the limit; it follows the
- * action's own type description (the `types` dynalite hands `checkTypes`), so it knows where attribute values are
- * and looks at nothing dynalite drops. An UpdateItem whose result nests too deep (`SET a.b = :v`, :v 31 levels) is
+ * This walk runs before `checkTypes`, and neither `checkTypes` nor dynalite's other checks meet a value deeper than the
+ * limit (from about 1,000 levels their recursion overflowed); it follows the action's own type description (the
+ * `types` dynalite hands `checkTypes`), so it knows where attribute values are and looks at nothing dynalite drops.
+ * What is reported first: the same suite's captures (deepRequests.test.ts) have PutItem and UpdateItem report an
+ * unknown ConditionalOperator ahead of an Expected value 33 or 40 levels deep (and past about 62 levels, where DynamoDB
+ * words it as dynalite does, "[OR, AND]"), and an unknown DeleteItem ReturnValues ahead of the depth; so dynalite's
+ * type errors (SerializationException: a body not of the operation's shape cannot be read further; not among the
+ * captures) and its checks of the request's members (required, enum, length) come first, then the depth, then the rest
+ * of its checks (the item's contents, expressions, keys). Not reproduced: the newer enum wording DynamoDB uses at 33 and
+ * 40 levels (not given in the suite), and past 62 levels the other errors it reports ahead of the depth (DeleteItem's
+ * "ReturnValues can only be ALL_OLD or NONE" ahead of a condition value 100 levels deep): locally the depth. An UpdateItem whose result nests too deep (`SET a.b = :v`, :v 31 levels) is
  * refused where the result is known: `refuseDeepItem`, called from ./dynalite-keys.ts.
  *
  * Anything else `checkTypes` or `checkValidations` throws that is not one of dynalite's answers (those carry a
@@ -115,14 +123,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Where a null is, innermost step first. */
 type Steps = Array<string | number>;
 
-/** Thrown from inside the walk: the request holds a value nested deeper than DynamoDB allows. */
-class TooDeep extends Error {}
+/**
+ * Where the walk met values past the limit: each a map or list and the key or index of its member at level 33. The walk
+ * goes no deeper there. Filled by one `screen` (synchronous), emptied by the next.
+ */
+const tooDeep: Array<[Record<string | number, unknown>, string | number]> = [];
 
 /**
- * Walks `value` as `plan` describes it, `level` being the attribute value level it is at (0 outside any). Throws
- * TooDeep at a value past the limit; returns where the first null dynalite would keep is, innermost step first
- * (undefined when there is none), having walked the rest for depth. Anything not shaped as described is left to
- * `checkTypes` (it refuses it). The path is built only for a null found.
+ * Walks `value` as `plan` describes it, `level` being the attribute value level it is at (0 outside any). Notes each
+ * value past the limit in `tooDeep` (not descending into it); returns where the first null dynalite would keep is,
+ * innermost step first (undefined when there is none). Anything not shaped as described is left to `checkTypes` (it
+ * refuses it). The path is built only for a null found.
  */
 function scan(value: unknown, plan: Plan, level: number): Steps | undefined {
   let found: Steps | undefined;
@@ -169,7 +180,6 @@ function scan(value: unknown, plan: Plan, level: number): Steps | undefined {
  * read as they come (one, in a valid value); of nulls in two of them, the one checkTypes returns first is reported.
  */
 function scanValue(value: unknown, level: number): Steps | undefined {
-  if (level > MAX_NESTING_LEVELS) throw new TooDeep();
   if (!isRecord(value)) return undefined;
   let found: Steps | undefined;
   let foundRank = Infinity;
@@ -179,14 +189,14 @@ function scanValue(value: unknown, level: number): Steps | undefined {
     if (type === "M") {
       if (isRecord(member)) {
         for (const key in member) {
-          const inner = member[key] === null ? [] : scanValue(member[key], level + 1);
+          const inner = member[key] === null ? [] : level < MAX_NESTING_LEVELS ? scanValue(member[key], level + 1) : void tooDeep.push([member, key]);
           if (inner && !steps) steps = [...inner, key];
         }
       }
     } else if (type === "L") {
       if (Array.isArray(member)) {
         for (let i = 0; i < member.length; i++) {
-          const inner = member[i] === null ? [] : scanValue(member[i], level + 1);
+          const inner = member[i] === null ? [] : level < MAX_NESTING_LEVELS ? scanValue(member[i], level + 1) : void tooDeep.push([member as unknown as Record<number, unknown>, i]);
           if (inner && !steps) steps = [...inner, i];
         }
       }
@@ -228,37 +238,75 @@ function internalError(error: unknown): Error {
   });
 }
 
-/**
- * The request's first null dynalite would keep (innermost step first), or undefined; throws DynamoDB's refusal of a
- * value nested too deep. `types` is the action's type description dynalite hands `checkTypes`.
- */
-function screen(data: unknown, types: Record<string, TypeSpec>): Steps | undefined {
+function planFor(types: Record<string, TypeSpec>): { plan: Plan; refusal: string } {
   let entry = plans.get(types);
   if (!entry) {
     entry = { plan: structPlan(types), refusal: ENVELOPED.has(types) ? `1 validation error detected: ${NESTING_REFUSAL}` : NESTING_REFUSAL };
     plans.set(types, entry);
   }
+  return entry;
+}
+
+/**
+ * The request's first null dynalite would keep (innermost step first), or undefined; the values nested too deep are in
+ * `tooDeep` after it. `types` is the action's type description dynalite hands `checkTypes`.
+ */
+function screen(data: unknown, types: Record<string, TypeSpec>): Steps | undefined {
+  tooDeep.length = 0;
+  return scan(data, planFor(types).plan, 0);
+}
+
+/**
+ * The refusal of a request `screen` found values too deep in, once the errors DynamoDB reports ahead of it are thrown:
+ * dynalite's type errors (SerializationException), then its checks of the request's members (required, enum, length:
+ * "1 validation error detected: Value 'XOR' at 'conditionalOperator' …"). Those are run on the request with each value
+ * past the limit stood in for by `{}`, so neither recursion meets one; what they would find inside those values is not
+ * reported (DynamoDB's order there is not recorded).
+ */
+function depthRefusal(data: unknown, types: Record<string, TypeSpec>, checkTypes: Check, checkValidations: Check): Error {
+  const cut = tooDeep.splice(0);
+  const values = cut.map(([parent, key]) => parent[key]);
   try {
-    return scan(data, entry.plan, 0);
-  } catch (error) {
-    if (error instanceof TooDeep) throw dynaliteDb.validationError(entry.refusal);
-    throw error;
+    for (const [parent, key] of cut) parent[key] = {};
+    checkValidations(checkTypes(data, types), types);
+  } finally {
+    cut.forEach(([parent, key], i) => (parent[key] = values[i]));
   }
+  return dynaliteDb.validationError(planFor(types).refusal);
+}
+
+/** An UpdateItem request as dynalite has validated it: its parsed UpdateExpression, or its AttributeUpdates. */
+export interface ValidatedUpdate {
+  _updates?: { sections: Array<{ type: string; path: Array<string | number> }> };
+}
+
+/**
+ * The top-level attributes an update can leave nested deeper than its values were: those a SET or ADD writes below
+ * (`SET a.b = :v`, `SET a[3] = :v`, `ADD a.b :n`). Everything else it writes is a value screened as a top-level one, a
+ * path's value moved up, or a list_append/if_not_exists of those, as deep as they were at most; the rest of the item
+ * was screened when it was written. (An item stored before this runtime checked depth is not walked again.)
+ */
+export function deepenedAttributes(update: ValidatedUpdate): string[] {
+  const names: string[] = [];
+  for (const { type, path } of update._updates?.sections ?? []) {
+    if ((type === "set" || type === "add") && path.length > 1 && !names.includes(String(path[0]))) names.push(String(path[0]));
+  }
+  return names;
 }
 
 /**
  * DynamoDB's refusal of an item UpdateItem leaves nested deeper than it allows (`SET a.b = :v`, :v 31 levels: each
- * value passed, their sum does not), or undefined. The enveloped wording, as UpdateItem's other nesting refusals: what
+ * value passed, their sum does not), or undefined; `names` are the attributes to walk (./dynalite-keys.ts passes
+ * `deepenedAttributes`), all when not given. The enveloped wording, as UpdateItem's other nesting refusals: what
  * DynamoDB answers for a result that only its update makes too deep is not recorded.
  */
-export function refuseDeepItem(item: Record<string, unknown>): Error | undefined {
-  try {
-    for (const name in item) scanValue(item[name], 1);
-    return undefined;
-  } catch (error) {
-    if (error instanceof TooDeep) return dynaliteDb.validationError(`1 validation error detected: ${NESTING_REFUSAL}`);
-    throw error;
-  }
+export function refuseDeepItem(item: Record<string, unknown>, names?: string[]): Error | undefined {
+  tooDeep.length = 0;
+  if (names) for (const name of names) scanValue(item[name], 1);
+  else for (const name in item) scanValue(item[name], 1);
+  if (tooDeep.length === 0) return undefined;
+  tooDeep.length = 0;
+  return dynaliteDb.validationError(`1 validation error detected: ${NESTING_REFUSAL}`);
 }
 
 /** dynalite's own answers carry their status and pass; anything else thrown is this runtime's fault. */
@@ -277,11 +325,12 @@ function guarded(check: Check): Check {
 export function guardDynaliteValidations(log: (message: string) => void): () => void {
   loggers.add(log);
   if (!validations.__guarded) {
-    const checkTypes = validations.checkTypes;
+    const { checkTypes, checkValidations } = validations;
     // One walk before checkTypes (its recursion never meets a value too deep); a null it found is refused once
     // checkTypes has passed the request.
     validations.checkTypes = guarded((data, types) => {
       const nullAt = screen(data, types as Record<string, TypeSpec>);
+      if (tooDeep.length > 0) throw depthRefusal(data, types as Record<string, TypeSpec>, checkTypes, checkValidations);
       const result = checkTypes(data, types);
       if (nullAt) throw nullRefusal(pathOf(nullAt));
       return result;

@@ -195,7 +195,7 @@ export class StreamProxy {
     }
     const after = await Promise.all(keys.map(({ table, key }) => this.getItem(req, table, key)));
     const byTtl = req.headers[TTL_DELETE_HEADER] === "1";
-    keys.forEach(({ table, key }, i) => this.append(table, key, before[i] as Item | undefined, after[i], byTtl));
+    keys.forEach(({ table }, i) => this.append(table, before[i] as Item | undefined, after[i], byTtl));
   }
 
   /** The keys the write names, or undefined when its shape names none (dynalite then answers its ValidationException). */
@@ -208,15 +208,9 @@ export class StreamProxy {
   }
 
   private keysNamed(operation: string, input: Record<string, any>): Array<{ table: LocalTable; key: Item }> {
-    // A key's values are scalars: anything else (a map nested 100,000 levels deep, which the read's JSON.stringify
-    // could not even write) names no item, and dynalite refuses the write.
-    const scalar = (value: AttributeValue | undefined) => {
-      if (typeof value !== "object" || value === null || !Object.values(value).every((v) => typeof v === "string")) throw new Error("not a key value");
-      return value;
-    };
     const keyOf = (table: LocalTable, item: Item): Item => {
-      const key: Item = { [table.spec.partitionKey]: scalar(item[table.spec.partitionKey]) };
-      if (table.spec.sortKey) key[table.spec.sortKey] = scalar(item[table.spec.sortKey]);
+      const key: Item = { [table.spec.partitionKey]: keyValue(item[table.spec.partitionKey]) };
+      if (table.spec.sortKey) key[table.spec.sortKey] = keyValue(item[table.spec.sortKey]);
       return key;
     };
     if (operation === "BatchWriteItem") {
@@ -238,10 +232,14 @@ export class StreamProxy {
     return (JSON.parse(answer.body.toString()) as { Item?: Item }).Item;
   }
 
-  private append(table: LocalTable, key: Item, oldImage: Item | undefined, newImage: Item | undefined, byTtl: boolean): void {
-    if (!oldImage && !newImage) return;
+  private append(table: LocalTable, oldImage: Item | undefined, newImage: Item | undefined, byTtl: boolean): void {
+    const image = newImage ?? oldImage;
+    if (!image) return;
     if (oldImage && newImage && isDeepStrictEqual(oldImage, newImage)) return; // DynamoDB writes no record for a no-op.
     const view = table.spec.stream!;
+    // The key as the table stores it (an N as dynalite normalised it, no member but the key's type), not as requested.
+    const keys: Item = { [table.spec.partitionKey]: image[table.spec.partitionKey] };
+    if (table.spec.sortKey) keys[table.spec.sortKey] = image[table.spec.sortKey];
     this.sequence += 1n;
     const record: StreamRecord = {
       eventID: randomUUID().replace(/-/g, ""),
@@ -251,11 +249,11 @@ export class StreamProxy {
       awsRegion: this.options.region,
       dynamodb: {
         ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-        Keys: key,
+        Keys: keys,
         ...(newImage && (view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { NewImage: newImage } : {}),
         ...(oldImage && (view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES") ? { OldImage: oldImage } : {}),
         SequenceNumber: this.sequence.toString().padStart(21, "0"),
-        SizeBytes: Buffer.byteLength(JSON.stringify(key)) + Buffer.byteLength(JSON.stringify(newImage ?? oldImage ?? {})),
+        SizeBytes: Buffer.byteLength(JSON.stringify(keys)) + Buffer.byteLength(JSON.stringify(image)),
         StreamViewType: view,
       },
       // The stream's ARN, the one the program's `streamArn` resolved to (what a handler given it compares with).
@@ -314,6 +312,22 @@ class SubscriptionPump {
 function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
   const replay = Readable.from(body.length > 0 ? [body] : []) as unknown as IncomingMessage;
   return Object.assign(replay, { headers: req.headers, method: req.method, url: req.url });
+}
+
+/**
+ * A key attribute's value as dynalite reads it, for the proxy's own reads: its `S`, `N` or `B` member. dynalite's type
+ * check drops members it does not know and null ones (`{"S": "a", "x": 1}` is the key "a"), and a value with two types
+ * it refuses, as it refuses the write; anything with no string S, N or B names no item (a map nested 100,000 levels
+ * deep, which JSON.stringify could not even write), and dynalite refuses the write.
+ */
+function keyValue(value: unknown): AttributeValue {
+  if (typeof value === "object" && value !== null) {
+    for (const type of ["S", "N", "B"] as const) {
+      const member = (value as Record<string, unknown>)[type];
+      if (typeof member === "string") return { [type]: member } as unknown as AttributeValue;
+    }
+  }
+  throw new Error("not a key value");
 }
 
 function safeJson(body: Buffer): Record<string, any> | undefined {

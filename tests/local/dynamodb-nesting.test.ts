@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startLocalDynamo, type LocalDynamo } from "../../local/dynamodb";
+import { deepenedAttributes } from "../../local/dynamodb/dynalite-validations";
 import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -133,6 +134,57 @@ describe("local DynamoDB nesting limit", () => {
       // dynalite has no transactions: its answer, not a fault.
       const transaction = `{"TransactItems":[{"Put":{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}}]}`;
       expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
+    }
+    expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
+  });
+});
+
+describe("local DynamoDB nesting limit: an UpdateItem's result", () => {
+  it("walks only the attributes a SET or ADD writes below the top level (the rest is as deep as values already screened)", () => {
+    // As dynalite parses "SET a.b = :v, c[0] = :v, d = list_append(d, :v) ADD e.f :n, g :n REMOVE h.i DELETE s :s, a.x = :v".
+    const path = (type: string, ...steps: Array<string | number>) => ({ type, path: steps });
+    const sections = [path("set", "a", "b"), path("set", "c", 0), path("set", "d"), path("add", "e", "f"), path("add", "g"), path("remove", "h", "i"), path("delete", "s"), path("set", "a", "x")];
+    expect(deepenedAttributes({ _updates: { sections } })).toEqual(["a", "c", "e"]);
+    expect(deepenedAttributes({ _updates: { sections: [path("set", "x"), path("remove", "y", "z")] } })).toEqual([]);
+    // AttributeUpdates write top-level attributes only.
+    expect(deepenedAttributes({})).toEqual([]);
+  });
+
+  it("still refuses a value a SET puts past the limit through a list index (appended) or a list_append under a map, and stores what stays within it", async () => {
+    const { dynamo, client } = await start();
+    const at = dynamo.endpoint;
+    await client.send(new PutItemCommand({ TableName, Item: { ...Key, l: { L: [] }, m: { M: { l: { L: [] } } }, big: { M: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, deepMap(30)])) } } }));
+    const update = (UpdateExpression: string, v: AttributeValue) => new UpdateItemCommand({ TableName, Key, UpdateExpression, ExpressionAttributeValues: { ":v": v } });
+    // l[9] is appended at l[0], level 2: 31 wraps put its string at level 33.
+    expect(await refusal(at, update("SET l[9] = :v", deepMap(31)))).toEqual(ENVELOPED);
+    expect(await refusal(at, update("SET m.l = list_append(m.l, :v)", { L: [deepMap(30)] }))).toEqual(ENVELOPED);
+    expect(await refusal(at, update("SET l[9] = :v", deepMap(30)))).toBe("accepted");
+    expect(await refusal(at, update("SET t = list_append(if_not_exists(t, :v), :v)", { L: [deepMap(30)] }))).toBe("accepted");
+    expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.t).toEqual({ L: [deepMap(30), deepMap(30)] });
+  });
+});
+
+describe("local DynamoDB nesting limit: what DynamoDB reports first", () => {
+  // paritysuite/dynamodb-conformance tests/tier3/validation-ordering/deepRequests.test.ts: with an Expected value 33 or 40
+  // levels deep, PutItem and UpdateItem report ConditionalOperator "XOR" (an enum error) instead of the depth; past
+  // about 62 levels in dynalite's wording, "[OR, AND]".
+  const XOR = "1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]";
+
+  it("reports a member's enum error and a type error ahead of a value nested too deep, at any depth, and never 500", async () => {
+    const logs: string[] = [];
+    const { dynamo } = await start(logs);
+    const key = '{"pk":{"S":"a"},"sk":{"S":"1"}}';
+    for (const wraps of [32, 39, 100_000]) {
+      const put = `{"TableName":"${TableName}","Item":${key},"Expected":{"a":{"Value":${deepText(wraps)}},"b":{"Exists":false}},"ConditionalOperator":"XOR"}`;
+      expect(await sendRaw(dynamo.endpoint, "PutItem", put), `${wraps}`).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: XOR } });
+      const update = `{"TableName":"${TableName}","Key":${key},"AttributeUpdates":{"x":{"Action":"PUT","Value":{"S":"1"}}},"Expected":{"a":{"Value":${deepText(wraps)}},"b":{"Exists":false}},"ConditionalOperator":"XOR"}`;
+      expect((await sendRaw(dynamo.endpoint, "UpdateItem", update)).body.message, `${wraps}`).toBe(XOR);
+      // A body that is not the operation's shape (a number for an enum) is refused as it was before any depth check.
+      const typed = await sendRaw(dynamo.endpoint, "PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deepText(wraps)}},"ReturnValues":5}`);
+      expect(typed, `${wraps}`).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#SerializationException" } });
+      // With nothing else wrong, the depth.
+      const deep = await sendRaw(dynamo.endpoint, "PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deepText(wraps)}},"ReturnValues":"NONE"}`);
+      expect(deep.body.message, `${wraps}`).toBe(ENVELOPED.message);
     }
     expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
   });

@@ -16,6 +16,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand as LowLevelQueryCommand,
+  ScanCommand as LowLevelScanCommand,
   UpdateItemCommand,
   UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
@@ -338,6 +339,34 @@ describe("local DynamoDB expressions", () => {
   });
 });
 
+describe("local DynamoDB expression length limit", () => {
+  it("accepts an expression of 4,096 bytes and refuses one of 4,097 on every expression parameter, in DynamoDB's words", async () => {
+    const { dynamo, doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
+    const TableName = "items-local";
+    const at = dynamo.endpoint;
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1" } }));
+    const Key = { pk: { S: "a" }, sk: { S: "1" } };
+    // `<prefix>aaa…<suffix>` of exactly `bytes` bytes: one long attribute name.
+    const sized = (bytes: number, prefix: string, suffix: string) => prefix + "a".repeat(bytes - prefix.length - suffix.length) + suffix;
+    const surfaces: Array<[string, (bytes: number) => { input: object }]> = [
+      ["UpdateExpression", (n) => new UpdateItemCommand({ TableName, Key, UpdateExpression: sized(n, "SET ", " = :v"), ExpressionAttributeValues: { ":v": { S: "x" } } })],
+      ["ConditionExpression", (n) => new PutItemCommand({ TableName, Item: Key, ConditionExpression: sized(n, "attribute_not_exists(", ")") })],
+      // Whitespace counts: the string as sent.
+      ["KeyConditionExpression", (n) => new LowLevelQueryCommand({ TableName, KeyConditionExpression: "pk = :p".padEnd(n), ExpressionAttributeValues: { ":p": { S: "a" } } })],
+      ["FilterExpression", (n) => new LowLevelQueryCommand({ TableName, KeyConditionExpression: "pk = :p", FilterExpression: sized(n, "attribute_not_exists(", ")"), ExpressionAttributeValues: { ":p": { S: "a" } } })],
+      ["ProjectionExpression", (n) => new GetItemCommand({ TableName, Key, ProjectionExpression: sized(n, "", "") })],
+    ];
+    for (const [parameter, command] of surfaces) {
+      expect(await refusal(at, command(4096)), parameter).toBe("accepted");
+      const size = parameter === "UpdateExpression" || parameter === "ProjectionExpression" ? "" : " expression size: 4097";
+      expect(await refusal(at, command(4097)), parameter).toEqual({ status: 400, name: "ValidationException", message: `Invalid ${parameter}: Expression size has exceeded the maximum allowed size;${size}` });
+    }
+    // Deep nesting that overflowed dynalite's parser is over the limit long before.
+    const deep = `${"(".repeat(20_000)}attribute_exists(a)${")".repeat(20_000)}`;
+    expect(await refusal(at, new LowLevelScanCommand({ TableName, FilterExpression: deep }))).toMatchObject({ status: 400, message: "Invalid FilterExpression: Expression size has exceeded the maximum allowed size; expression size: 40019" });
+  });
+});
+
 describe("local DynamoDB expressions remembered across requests", () => {
   it("counts a name as used by a remembered condition though the request's UpdateExpression used it first", async () => {
     const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
@@ -560,6 +589,31 @@ describe("local DynamoDB stream proxy's read before a write", () => {
     await client.send(put("2"));
     await proxy.drained();
     expect(batches.flat().map((r) => [r.eventName, r.dynamodb.Keys.sk.S])).toEqual([["INSERT", "2"]]);
+  });
+
+  it("records every write dynalite takes whose key value carries members it drops (a hand-written request), with the key as stored", async () => {
+    const batches: StreamRecord[][] = [];
+    const logs: string[] = [];
+    const numeric = table({ attributes: { pk: "S", sk: "N" } });
+    const { dynamo } = await start({ tables: [numeric], subscribers: [{ spec: subscription(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }], region: "us-east-1", log: (m) => logs.push(m) });
+    const at = dynamo.endpoint;
+    const ok = (answer: { status: number }) => expect(answer.status).toBe(200);
+    ok(await sendRaw(at, "PutItem", { TableName, Item: { pk: { S: "ok" }, sk: { N: "1" } } }));
+    ok(await sendRaw(at, "PutItem", { TableName, Item: { pk: { S: "x1", x: 1 }, sk: { N: "1" } } }));
+    ok(await sendRaw(at, "PutItem", { TableName, Item: { pk: { S: "x2", B: null }, sk: { N: "1" } } }));
+    // One such key in a batch cost the records of the whole batch; a number is stored as dynalite normalises it.
+    ok(await sendRaw(at, "BatchWriteItem", { RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: { S: "b1" }, sk: { N: "01.50" } } } }, { PutRequest: { Item: { pk: { S: "b2", junk: true }, sk: { N: "1" } } } }] } }));
+    ok(await sendRaw(at, "DeleteItem", { TableName, Key: { pk: { S: "x1", x: { M: {} } }, sk: { N: "1" } } }));
+    await dynamo.drained();
+    expect(logs.filter((m) => m.includes("no stream record"))).toEqual([]);
+    expect(batches.flat().map((r) => [r.eventName, r.dynamodb.Keys])).toEqual([
+      ["INSERT", { pk: { S: "ok" }, sk: { N: "1" } }],
+      ["INSERT", { pk: { S: "x1" }, sk: { N: "1" } }],
+      ["INSERT", { pk: { S: "x2" }, sk: { N: "1" } }],
+      ["INSERT", { pk: { S: "b1" }, sk: { N: "1.5" } }],
+      ["INSERT", { pk: { S: "b2" }, sk: { N: "1" } }],
+      ["REMOVE", { pk: { S: "x1" }, sk: { N: "1" } }],
+    ]);
   });
 });
 
