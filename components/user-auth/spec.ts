@@ -173,7 +173,14 @@ export interface UserAuthArgs {
   logoutUrls?: pulumi.Input<string>[];
   /**
    * OAuth scopes the browser client may request: Cognito's own (`openid`, `email`, `phone`, `profile`,
-   * `aws.cognito.signin.user.admin`) and `<identifier>/<scope>` of a server in `resourceServers`.
+   * `aws.cognito.signin.user.admin`) and `<identifier>/<scope>` of a resource server. A server in `resourceServers`
+   * is created before the app client. A server created outside this UserAuth (another stack, the console, an
+   * `aws.cognito.ResourceServer` beside it) is accepted too, but must exist in the pool before the app client is
+   * created or updated, or Cognito refuses the scope (ScopeDoesNotExistException): deploy it first. To move such a
+   * server into `resourceServers`, give the new child the old resource's name as an alias (ResourceServerArgs are
+   * the same; the child is `<name>-resource-server-<identifier>`), e.g. with a stack transformation adding
+   * `aliases: [{ name: "<old name>", parent: pulumi.rootStackResource }]`, or Pulumi creates a second server with
+   * the same identifier, which Cognito refuses, before deleting the old one.
    * @default ["openid", "email", "profile"]
    */
   oauthScopes?: string[];
@@ -541,9 +548,10 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
  * aws.cognito.signin.user.admin scope authorizes user self-service operations. Custom scopes with resource servers
  * authorize access to external APIs." (CreateUserPoolClient AllowedOAuthScopes, as the service model words it:
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html). Any
- * other scope must be `<identifier>/<scope name>` of a resource server already in the pool, or CreateUserPoolClient /
- * UpdateUserPoolClient refuses it: "Invalid scope requested: … (Error Code: ScopeDoesNotExistException)"
- * (awsdocs/aws-cloudformation-user-guide#564).
+ * other scope must be `<identifier>/<scope name>` of a resource server already in the pool when the client is created
+ * or updated, or CreateUserPoolClient / UpdateUserPoolClient refuses it: "Invalid scope requested: … (Error Code:
+ * ScopeDoesNotExistException)" (awsdocs/aws-cloudformation-user-guide#564). AllowedOAuthScopes items: "Pattern:
+ * [\x21\x23-\x5B\x5D-\x7E]+" (same page), which the identifier and scope-name patterns below together cover.
  */
 export const COGNITO_STANDARD_SCOPES: readonly string[] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
 
@@ -603,19 +611,27 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
       defined.add(`${server.identifier}/${scope.name}`);
     }
   }
+  // A custom scope of a server this UserAuth creates must be one of that server's scopes (no other server in the pool
+  // can have its identifier). A scope of a server created elsewhere (another stack, by hand, beside UserAuth) is
+  // accepted: on a deployed stack it exists and UpdateUserPoolClient takes it; only its form is checked here.
+  const ownIdentifiers = new Set(servers.map((server) => server?.identifier));
   for (const scope of scopes) {
     if (COGNITO_STANDARD_SCOPES.includes(scope) || defined.has(scope)) continue;
-    const custom = typeof scope === "string" && scope.includes("/");
-    fail(
-      "oauthScopes",
-      scope,
-      custom
-        ? `is not a scope of a resource server this UserAuth defines${defined.size > 0 ? ` (${[...defined].join(", ")})` : ""}, so CreateUserPoolClient refuses it (ScopeDoesNotExistException); a resource server created outside UserAuth is not ordered before the app client`
-        : `is not a Cognito scope: the standard ones are ${COGNITO_STANDARD_SCOPES.join(", ")}, and a resource server's are "<identifier>/<scope name>"`,
-      custom
-        ? `Define it in resourceServers (e.g. { identifier: "${scope.slice(0, scope.lastIndexOf("/"))}", name: "…", scopes: [{ name: "${scope.slice(scope.lastIndexOf("/") + 1)}", description: "…" }] }), which UserAuth creates before the app client, or correct the scope.`
-        : "Correct it, or define a resource server in resourceServers and pass its scope as \"<identifier>/<scope name>\".",
-    );
+    const slash = typeof scope === "string" ? scope.lastIndexOf("/") : -1;
+    if (slash === -1) {
+      fail("oauthScopes", scope, `is not a Cognito scope: the standard ones are ${COGNITO_STANDARD_SCOPES.join(", ")}, and a resource server's are "<identifier>/<scope name>"`,
+        "Correct it, or define a resource server in resourceServers and pass its scope as \"<identifier>/<scope name>\".");
+    }
+    const identifier = scope.slice(0, slash);
+    const scopeName = scope.slice(slash + 1);
+    if (!RESOURCE_SERVER.identifier.test(identifier) || !RESOURCE_SERVER.scopeName.test(scopeName)) {
+      fail("oauthScopes", scope, "is not \"<identifier>/<scope name>\" of a Cognito resource server (printable ASCII without space, \" or \\; the scope name without /)",
+        "Correct it, e.g. \"gallery/read\".");
+    }
+    if (ownIdentifiers.has(identifier)) {
+      fail("oauthScopes", scope, `is not a scope of resource server "${identifier}", which this UserAuth defines (${[...defined].filter((own) => own.startsWith(`${identifier}/`)).join(", ")})`,
+        `Add { name: "${scopeName}", description: "…" } to that server's scopes, or correct the scope.`);
+    }
   }
 }
 
