@@ -459,7 +459,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const offered = pulumi.all([network.endpointZones, region, providerRegion]).apply(([zones, where, provider]) =>
       zones === undefined || where !== provider
         ? undefined
-        : aws.ec2.getVpcEndpointServiceOutput({ service, serviceType: "Interface" }, { parent: this }).apply((found) => ({ zones: found.availabilityZones ?? [], serviceName: found.serviceName })),
+        : aws.ec2.getVpcEndpointService({ service, serviceType: "Interface" }, { parent: this }).then(
+            (found) => ({ zones: found.availabilityZones ?? [], serviceName: found.serviceName }),
+            (error: unknown) => this.endpointServiceLookupFailed(service, where, error, fail),
+          ),
     );
     const checked = pulumi.all([network.endpointZones, offered]).apply(([zones, found]) => {
       if (zones === undefined || found === undefined) return undefined;
@@ -486,6 +489,27 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       return found.zones;
     });
     return pulumi.all([network.endpointSubnets, checked]).apply(([subnets, zones]) => offeredEndpointSubnets(subnets, zones).ids);
+  }
+
+  /**
+   * The component's own message for a failed getVpcEndpointService (review 95, F7), rather than the provider's text.
+   * The data source fails for a name EC2 does not list as an interface endpoint service in the region (a typo, or a
+   * service the region lacks): "reading EC2 VPC Endpoint Services: couldn't find resource"
+   * (terraform-aws-modules/terraform-aws-vpc#946, provider 5.x), "no matching VPC Endpoint Service found" (#642),
+   * or EC2's InvalidServiceName "The Vpc Endpoint Service '…' does not exist" (hashicorp/terraform-provider-aws#24216).
+   * The exact wording of pulumi-aws 7.48's provider is not confirmed here; anything else is a failed lookup (credentials,
+   * throttling), named as such.
+   */
+  private endpointServiceLookupFailed(service: string, region: string, error: unknown, fail: ArgFailure): never {
+    const message = error instanceof Error ? error.message : String(error);
+    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
+    const value = service === "execute-api" ? true : service;
+    if (/couldn't find resource|no matching|InvalidServiceName|does not exist/i.test(message)) {
+      fail(argument, value, `is not an interface endpoint service in ${region} (DescribeVpcEndpointServices lists no com.amazonaws.${region}.${service}), so CreateVpcEndpoint would refuse it`,
+        `Check the name: aws ec2 describe-vpc-endpoint-services --region ${region} --filters Name=service-type,Values=Interface --query "ServiceNames" (e.g. "secretsmanager", "sqs"), or drop "${service}".`);
+    }
+    fail(argument, value, `could not be looked up in ${region} at preview (getVpcEndpointService: ${message})`,
+      "Give the role that runs preview ec2:DescribeVpcEndpointServices (PrivateNetwork checks each endpoint service's zones with it), or run it again if EC2 throttled the call.");
   }
 
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
