@@ -2,6 +2,7 @@
  * UserAuth's arguments, their validation, and the normalised spec the rest of the
  * component (and `npm start`'s cognito-local service) works from.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
@@ -569,12 +570,28 @@ const RESOURCE_SERVER = {
   scopes: 100,
 } as const;
 
-/** Pulumi resource name suffix of a resource server: its identifier with anything but letters, digits, `.` and `-` as `-`. */
-export const resourceServerSuffix = (identifier: string): string => identifier.replace(/[^A-Za-z0-9.-]+/g, "-");
+/**
+ * Pulumi resource name suffixes of resource servers, by identifier: the identifier with anything but letters, digits,
+ * `.` and `-` as `-`. Identifiers that differ only there ("api:v1", "api;v1": distinct to Cognito, whose Identifier
+ * pattern takes both) would share a name; the first in the list keeps it, a later one gets `-<8 hex digits of the
+ * identifier's SHA-256>` (review 95, F8), so adding such a server after an existing one leaves the existing one's name.
+ */
+export function resourceServerSuffixes(identifiers: readonly string[]): Map<string, string> {
+  const suffixes = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const identifier of identifiers) {
+    if (suffixes.has(identifier)) continue;
+    const plain = identifier.replace(/[^A-Za-z0-9.-]+/g, "-");
+    const suffix = taken.has(plain) ? `${plain}-${createHash("sha256").update(identifier).digest("hex").slice(0, 8)}` : plain;
+    suffixes.set(identifier, suffix);
+    taken.add(suffix);
+  }
+  return suffixes;
+}
 
 function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], scopes: string[]): void {
   const defined = new Set<string>();
-  const suffixes = new Map<string, string>();
+  const identifiers = new Set<string>();
   for (const [index, server] of servers.entries()) {
     const at = `resourceServers[${index}]`;
     if (typeof server !== "object" || server === null) {
@@ -585,9 +602,9 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
       fail(`${at}.identifier`, server.identifier, "is not a Cognito resource server identifier (1–256 printable ASCII characters without space, \" or \\)", 'Use an API name or URL, e.g. "gallery" or "https://api.gallery.example.com".');
       continue;
     }
-    const suffix = resourceServerSuffix(server.identifier);
-    if (suffixes.has(suffix)) fail(`${at}.identifier`, server.identifier, `is used by another resource server, or gives the same resource name (${suffix}) as "${suffixes.get(suffix)}"`, "Give each resource server its own identifier, differing in letters or digits.");
-    suffixes.set(suffix, server.identifier);
+    // CreateResourceServer in a pool that has the identifier already is refused; two servers here would be that.
+    if (identifiers.has(server.identifier)) fail(`${at}.identifier`, server.identifier, "is used by another resource server of this UserAuth, and a pool takes each identifier once", "Give each resource server its own identifier, or merge their scopes into one.");
+    identifiers.add(server.identifier);
     if (typeof server.name !== "string" || !RESOURCE_SERVER.name.test(server.name)) {
       fail(`${at}.name`, server.name, "is not a Cognito resource server name (1–256 letters, digits, spaces and _+=,.@-)", 'Use e.g. "Gallery API".');
     }

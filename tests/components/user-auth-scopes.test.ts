@@ -24,7 +24,7 @@ describe("UserAuth: oauthScopes are scopes Cognito knows", () => {
     [{ oauthScopes: ["/read"] }, /oauthScopes "\/read" is not "<identifier>\/<scope name>"/],
     [{ oauthScopes: ["gallery/"] }, /oauthScopes "gallery\/" is not "<identifier>\/<scope name>"/],
     [{ resourceServers: [{ ...gallery, identifier: "my gallery" }] }, /resourceServers\[0\]\.identifier "my gallery" is not a Cognito resource server identifier/],
-    [{ resourceServers: [gallery, { ...gallery, name: "Other" }] }, /resourceServers\[1\]\.identifier "gallery" is used by another resource server/],
+    [{ resourceServers: [gallery, { ...gallery, name: "Other" }] }, /^UserAuth "bad": resourceServers\[1\]\.identifier "gallery" is used by another resource server of this UserAuth/],
     [{ resourceServers: [{ ...gallery, name: "Gallery: API" }] }, /resourceServers\[0\]\.name "Gallery: API" is not a Cognito resource server name/],
     [{ resourceServers: [{ ...gallery, scopes: [{ name: "photos/read", description: "x" }] }] }, /resourceServers\[0\]\.scopes\[0\]\.name "photos\/read" is not a Cognito scope name/],
     [{ resourceServers: [{ ...gallery, scopes: [{ name: "read", description: "" }] }] }, /resourceServers\[0\]\.scopes\[0\]\.description "" is not a 1–256 character description/],
@@ -49,6 +49,16 @@ describe("UserAuth: oauthScopes are scopes Cognito knows", () => {
     const graph = await record(() => new UserAuth("auth", { ...base, oauthScopes: ["openid", "gallery/read", "https://api.example.com/photos.write"], resourceServers: [{ ...gallery, identifier: "other" }] }));
     const client = resource(graph, "aws:cognito/userPoolClient:UserPoolClient", "auth-client");
     expect(client.inputs.allowedOauthScopes).toEqual(["openid", "gallery/read", "https://api.example.com/photos.write"]);
+  });
+
+  it("takes identifiers that differ only in punctuation, naming the later one's resource with a hash (review 95, F8)", async () => {
+    const server = (identifier: string) => ({ identifier, name: "API", scopes: [{ name: "read", description: "Read" }] });
+    const graph = await record(() => new UserAuth("punct", { ...base, oauthScopes: ["api:v1/read", "api;v1/read"], resourceServers: [server("api:v1"), server("api;v1")] }));
+    const servers = graph.filter((r) => r.type === "aws:cognito/resourceServer:ResourceServer").map((r) => [r.name, r.inputs.identifier]);
+    expect(servers).toEqual([
+      ["punct-resource-server-api-v1", "api:v1"],
+      [expect.stringMatching(/^punct-resource-server-api-v1-[0-9a-f]{8}$/), "api;v1"],
+    ]);
   });
 
   it("creates the resource servers in the pool before the app client, kept with a kept pool", async () => {
