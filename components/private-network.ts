@@ -371,7 +371,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       {
         vpcId: network.vpcId,
         description: `${name}: HTTPS from the VPC to its interface endpoints`,
-        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] }],
+        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks }],
         region: args.region,
       },
       { parent: this },
@@ -421,7 +421,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         description: `${name}: functions in the VPC, HTTPS to the VPC endpoints only`,
         egress: [
-          { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] },
+          { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks },
           { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds },
         ],
         region: args.region,
@@ -563,14 +563,14 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointSubnets: pulumi
         .all([vpc.isolatedSubnetIds, zoneNames])
         .apply(([ids, zones]) => ids.map((id, index): { id: string; availabilityZone?: string } => ({ id, availabilityZone: zones?.[index] }))),
-      cidrBlock: pulumi.output(this.spec.cidrBlock),
+      cidrBlocks: pulumi.output([this.spec.cidrBlock]),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
       subnetZones: undefined,
     };
   }
 
   /**
-   * An existing VPC: its CIDR for the security groups, its DNS attributes checked before any endpoint is created, and
+   * An existing VPC: its CIDR blocks for the security groups, its DNS attributes checked before any endpoint is created, and
    * its subnets' AZs (getSubnet), so the interface endpoints get one subnet per AZ while the functions get them all.
    * Every lookup is in `region`, where the endpoints are: under the provider's region a VPC of another region is not
    * found, and getRouteTables, a plural data source, would find no route tables rather than fail.
@@ -592,7 +592,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointZones: subnets.apply((found): string[] | undefined => [...new Set(found.map((subnet) => subnet.availabilityZone))]),
       endpointSubnets: subnets.apply((found) => found.map((subnet): { id: string; availabilityZone?: string } => ({ id: subnet.id, availabilityZone: subnet.availabilityZone }))),
       subnetZones: subnets.apply((found) => found.map((subnet) => subnet.availabilityZone)),
-      cidrBlock: found.cidrBlock,
+      // Every IPv4 block of the VPC, not only the primary one (review 95, F9): a subnet carved from a secondary block
+      // (AssociateVpcCidrBlock) must reach the endpoints too. DescribeVpcs lists the primary block among
+      // CidrBlockAssociationSet; a block being removed, removed or failed (VpcCidrBlockState "associating | associated |
+      // disassociating | disassociated | failing | failed",
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcCidrBlockState.html) is left out.
+      cidrBlocks: found.apply((vpc) => [
+        ...new Set([
+          vpc.cidrBlock,
+          ...(vpc.cidrBlockAssociations ?? []).filter((block) => !["disassociating", "disassociated", "failing", "failed"].includes(block.state)).map((block) => block.cidrBlock),
+        ]),
+      ]),
       // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws
       // internal/service/ec2/vpc_endpoint.go: `"route_table_ids": { Type: schema.TypeSet`, and CreateVpcEndpoint gets
       // `flex.ExpandStringValueSet(v.(*schema.Set))`), so a table listed twice gets one route; the plan shows the same.
