@@ -130,7 +130,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
         identitySources: [httpIdentitySource(a.identitySource)],
         // The pool's issuer and its app clients: API Gateway checks signature, expiry, iss and aud/client_id.
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
-        jwtConfiguration: { issuer: issuerOf(name, a.name, a.userPoolArns[0]), audiences: a.audience },
+        jwtConfiguration: { issuer: a.issuer ?? issuerOf(name, a.name, a.userPoolArns[0]), audiences: a.audience },
         region,
       },
       { parent },

@@ -346,6 +346,9 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
       if ((authorizer as { audience?: unknown[] }).audience !== undefined) {
         fail(`authorizers.${authorizerName}.audience`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer accepts any app client of the pool", "Drop audience, or set kind: ApiKind.Http.");
       }
+      if ((authorizer as { issuer?: unknown }).issuer !== undefined) {
+        fail(`authorizers.${authorizerName}.issuer`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself", "Drop issuer, or set kind: ApiKind.Http.");
+      }
     }
     return;
   }
