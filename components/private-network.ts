@@ -138,11 +138,12 @@ export function offeredEndpointSubnets(
   subnets: readonly { id: string; availabilityZone?: string }[],
   offered: readonly string[] | undefined,
 ): { ids: string[]; skipped: string[] } {
-  if (offered === undefined) return { ids: oneSubnetPerZone(subnets.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped: [] };
+  // A subnet whose zone is not known stands for a zone of its own (kept, never merged with another).
+  const onePerZone = (list: readonly { id: string; availabilityZone?: string }[]) => oneSubnetPerZone(list.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` })));
+  if (offered === undefined) return { ids: onePerZone(subnets), skipped: [] };
   const known = (subnet: { availabilityZone?: string }) => subnet.availabilityZone === undefined || offered.includes(subnet.availabilityZone);
-  const kept = subnets.filter(known);
   const skipped = [...new Set(subnets.filter((subnet) => !known(subnet)).map((subnet) => subnet.availabilityZone!))];
-  return { ids: oneSubnetPerZone(kept.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped };
+  return { ids: onePerZone(subnets.filter(known)), skipped };
 }
 
 /**
