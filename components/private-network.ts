@@ -138,11 +138,12 @@ export function offeredEndpointSubnets(
   subnets: readonly { id: string; availabilityZone?: string }[],
   offered: readonly string[] | undefined,
 ): { ids: string[]; skipped: string[] } {
-  if (offered === undefined) return { ids: oneSubnetPerZone(subnets.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped: [] };
+  // A subnet whose zone is not known stands for a zone of its own (kept, never merged with another).
+  const onePerZone = (list: readonly { id: string; availabilityZone?: string }[]) => oneSubnetPerZone(list.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` })));
+  if (offered === undefined) return { ids: onePerZone(subnets), skipped: [] };
   const known = (subnet: { availabilityZone?: string }) => subnet.availabilityZone === undefined || offered.includes(subnet.availabilityZone);
-  const kept = subnets.filter(known);
   const skipped = [...new Set(subnets.filter((subnet) => !known(subnet)).map((subnet) => subnet.availabilityZone!))];
-  return { ids: oneSubnetPerZone(kept.map((subnet, index) => ({ id: subnet.id, availabilityZone: subnet.availabilityZone ?? `#${index}` }))), skipped };
+  return { ids: onePerZone(subnets.filter(known)), skipped };
 }
 
 /**
@@ -371,7 +372,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       {
         vpcId: network.vpcId,
         description: `${name}: HTTPS from the VPC to its interface endpoints`,
-        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] }],
+        ingress: [{ description: "HTTPS from the VPC", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks }],
         region: args.region,
       },
       { parent: this },
@@ -421,7 +422,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         description: `${name}: functions in the VPC, HTTPS to the VPC endpoints only`,
         egress: [
-          { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [network.cidrBlock] },
+          { description: "HTTPS to the interface endpoints", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: network.cidrBlocks },
           { description: "HTTPS to DynamoDB and S3 (gateway endpoints)", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds },
         ],
         region: args.region,
@@ -459,7 +460,10 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const offered = pulumi.all([network.endpointZones, region, providerRegion]).apply(([zones, where, provider]) =>
       zones === undefined || where !== provider
         ? undefined
-        : aws.ec2.getVpcEndpointServiceOutput({ service, serviceType: "Interface" }, { parent: this }).apply((found) => ({ zones: found.availabilityZones ?? [], serviceName: found.serviceName })),
+        : aws.ec2.getVpcEndpointService({ service, serviceType: "Interface" }, { parent: this }).then(
+            (found) => ({ zones: found.availabilityZones ?? [], serviceName: found.serviceName }),
+            (error: unknown) => this.endpointServiceLookupFailed(service, where, error, fail),
+          ),
     );
     const checked = pulumi.all([network.endpointZones, offered]).apply(([zones, found]) => {
       if (zones === undefined || found === undefined) return undefined;
@@ -486,6 +490,27 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       return found.zones;
     });
     return pulumi.all([network.endpointSubnets, checked]).apply(([subnets, zones]) => offeredEndpointSubnets(subnets, zones).ids);
+  }
+
+  /**
+   * The component's own message for a failed getVpcEndpointService (review 95, F7), rather than the provider's text.
+   * The data source fails for a name EC2 does not list as an interface endpoint service in the region (a typo, or a
+   * service the region lacks): "reading EC2 VPC Endpoint Services: couldn't find resource"
+   * (terraform-aws-modules/terraform-aws-vpc#946, provider 5.x), "no matching VPC Endpoint Service found" (#642),
+   * or EC2's InvalidServiceName "The Vpc Endpoint Service '…' does not exist" (hashicorp/terraform-provider-aws#24216).
+   * The exact wording of pulumi-aws 7.48's provider is not confirmed here; anything else is a failed lookup (credentials,
+   * throttling), named as such.
+   */
+  private endpointServiceLookupFailed(service: string, region: string, error: unknown, fail: ArgFailure): never {
+    const message = error instanceof Error ? error.message : String(error);
+    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
+    const value = service === "execute-api" ? true : service;
+    if (/couldn't find resource|no matching|InvalidServiceName|does not exist/i.test(message)) {
+      fail(argument, value, `is not an interface endpoint service in ${region} (DescribeVpcEndpointServices lists no com.amazonaws.${region}.${service}), so CreateVpcEndpoint would refuse it`,
+        `Check the name: aws ec2 describe-vpc-endpoint-services --region ${region} --filters Name=service-type,Values=Interface --query "ServiceNames" (e.g. "secretsmanager", "sqs"), or drop "${service}".`);
+    }
+    fail(argument, value, `could not be looked up in ${region} at preview (getVpcEndpointService: ${message})`,
+      "Give the role that runs preview ec2:DescribeVpcEndpointServices (PrivateNetwork checks each endpoint service's zones with it), or run it again if EC2 throttled the call.");
   }
 
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
@@ -539,14 +564,14 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointSubnets: pulumi
         .all([vpc.isolatedSubnetIds, zoneNames])
         .apply(([ids, zones]) => ids.map((id, index): { id: string; availabilityZone?: string } => ({ id, availabilityZone: zones?.[index] }))),
-      cidrBlock: pulumi.output(this.spec.cidrBlock),
+      cidrBlocks: pulumi.output([this.spec.cidrBlock]),
       routeTableIds: aws.ec2.getRouteTablesOutput({ vpcId: vpc.vpcId, region: this.spec.region }, { parent: this }).ids,
       subnetZones: undefined,
     };
   }
 
   /**
-   * An existing VPC: its CIDR for the security groups, its DNS attributes checked before any endpoint is created, and
+   * An existing VPC: its CIDR blocks for the security groups, its DNS attributes checked before any endpoint is created, and
    * its subnets' AZs (getSubnet), so the interface endpoints get one subnet per AZ while the functions get them all.
    * Every lookup is in `region`, where the endpoints are: under the provider's region a VPC of another region is not
    * found, and getRouteTables, a plural data source, would find no route tables rather than fail.
@@ -568,7 +593,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       endpointZones: subnets.apply((found): string[] | undefined => [...new Set(found.map((subnet) => subnet.availabilityZone))]),
       endpointSubnets: subnets.apply((found) => found.map((subnet): { id: string; availabilityZone?: string } => ({ id: subnet.id, availabilityZone: subnet.availabilityZone }))),
       subnetZones: subnets.apply((found) => found.map((subnet) => subnet.availabilityZone)),
-      cidrBlock: found.cidrBlock,
+      // Every IPv4 block of the VPC, not only the primary one (review 95, F9): a subnet carved from a secondary block
+      // (AssociateVpcCidrBlock) must reach the endpoints too. DescribeVpcs lists the primary block among
+      // CidrBlockAssociationSet; a block being removed, removed or failed (VpcCidrBlockState "associating | associated |
+      // disassociating | disassociated | failing | failed",
+      // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcCidrBlockState.html) is left out.
+      cidrBlocks: found.apply((vpc) => [
+        ...new Set([
+          vpc.cidrBlock,
+          ...(vpc.cidrBlockAssociations ?? []).filter((block) => !["disassociating", "disassociated", "failing", "failed"].includes(block.state)).map((block) => block.cidrBlock),
+        ]),
+      ]),
       // Each route table once: the provider sends route_table_ids as a set (terraform-provider-aws
       // internal/service/ec2/vpc_endpoint.go: `"route_table_ids": { Type: schema.TypeSet`, and CreateVpcEndpoint gets
       // `flex.ExpandStringValueSet(v.(*schema.Set))`), so a table listed twice gets one route; the plan shows the same.

@@ -6,7 +6,7 @@ import { regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { createExport, type CreatedExport } from "./export";
 import { tableGrants, type TableGrants } from "./grants";
-import { globalIndexQuotaWarnings, normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
+import { checkDeletionProtectionKept, globalIndexQuotaWarnings, normalise, validateArgs, type DataTierArgs, type DataTierSpec } from "./spec";
 import { createSubscription, normaliseSubscription, validateSubscription, type StreamSubscription, type StreamSubscriptionArgs } from "./stream";
 import { IDEMPOTENCY_TABLE } from "./spec";
 import { createTable } from "./table";
@@ -91,15 +91,15 @@ export class DataTier extends pulumi.ComponentResource {
     this.idempotencyEnabled = args.idempotency !== undefined;
     // Where the tables live: the region arg, else the stack's aws:region; under an explicit provider its region is
     // unknown here, and the checks against it are left to the deploy rules.
-    // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (@pulumi/pulumi resource.js,
-    // `opts.protect = parent.__protect`; `this.__protect = opts.protect`). It has no public reader.
-    const isProtected = (this as unknown as { __protect?: boolean }).__protect === true;
-    validateArgs(argFailer("DataTier", name), args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name, isProtected);
+    const fail = argFailer("DataTier", name);
+    validateArgs(fail, args, regionWhereCreated(args.region, this, "aws:dynamodb/table:Table").region, name);
     this.spec = normalise(name, args);
     for (const warning of globalIndexQuotaWarnings(name, args)) pulumi.log.warn(warning, this);
 
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
     const tables = Object.fromEntries(Object.entries(created).map(([key, c]) => [key, c.table]));
+    // Judged on the tables as constructed: their `protect` is resolved only then, after every transformation ran.
+    checkDeletionProtectionKept(fail, name, args, { tablesProtected: Object.values(tables).every(isProtected), transformed: transformedChildren(this, opts) }, (message) => pulumi.log.warn(message, this));
     const exported = this.spec.export ? createExport(name, this.spec, tables, this) : undefined;
 
     this.tables = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, dataTable(key, table)]));
@@ -177,4 +177,23 @@ function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
     grants: tableGrants(key.charAt(0).toUpperCase() + key.slice(1), table.arn),
     table,
   };
+}
+
+/**
+ * Whether the SDK resolved `protect: true` for `resource`: its own option, else its parent's, after its
+ * transformations ran (@pulumi/pulumi resource.js: `opts.protect = parent.__protect`; `this.__protect = opts.protect`,
+ * 3.248.0). The SDK has no public reader; tests/components/data-tier.test.ts pins this field.
+ */
+export function isProtected(resource: pulumi.Resource): boolean {
+  return (resource as unknown as { __protect?: boolean }).__protect === true;
+}
+
+/**
+ * Whether this component's children go through transformations (its own, inherited or the stack's: the SDK keeps them
+ * as `__transformations`) or engine-side `transforms` given to it; an ancestor's or the stack's engine-side transforms
+ * are not visible to the program.
+ */
+function transformedChildren(component: pulumi.Resource, opts: pulumi.ComponentResourceOptions | undefined): boolean {
+  const inherited = (component as unknown as { __transformations?: unknown[] }).__transformations ?? [];
+  return inherited.length > 0 || (opts?.transforms?.length ?? 0) > 0;
 }

@@ -167,8 +167,10 @@ export interface DataTierArgs {
   idempotency?: IdempotencyArgs;
   /**
    * Deletion protection on every table (and replica). Prod should. Needs `retainOnDelete: true`, or the resource option
-   * `protect: true` (its own or its parent's): alone, a destroy would delete the tables' subscriptions, export and
-   * autoscaling and then fail on the protected tables. @default false
+   * `protect: true` (its own, its parent's, or set on the tables by a transformation): alone, a destroy would delete
+   * the tables' subscriptions, export and autoscaling and then fail on the protected tables. Under transformations or
+   * transforms that may keep the tables some other way, only a warning; deploy rule DynamoDbTableDestroyable decides.
+   * @default false
    */
   deletionProtection?: boolean;
   /** Keep tables and the export bucket when they leave the program. Prod should. @default false */
@@ -260,28 +262,54 @@ export const DYNAMODB_LIMITS = {
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /**
- * `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an
- * explicit provider). `isProtected`: the component's `protect` resource option, its own or its parent's (the SDK passes
- * it to every child that sets none, the tables included), which the deletion-protection check needs and `args` does
- * not carry.
+ * deletionProtection without retainOnDelete, judged on the tables as created: DynamoDB refuses to delete a protected
+ * table ("When this feature is turned on, you must give your explicit delete confirmation before the table can be
+ * deleted", https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection) and the provider sends
+ * DeleteTable without turning the protection off, so a destroy fails part-way: Pulumi deletes in reverse dependency
+ * order, and the subscriptions, the export and the autoscaling go before the tables.
+ * - Every table `protect`ed: accepted. The engine refuses to delete a protected resource before it deletes anything
+ *   (https://www.pulumi.com/docs/iac/concepts/options/protect/). `tablesProtected` is read from each table once
+ *   constructed, so it takes in the DataTier's own `protect`, a parent's, and a transformation's (the SDK runs
+ *   `transformations`, own, inherited and the stack's, before it resolves `protect`: @pulumi/pulumi resource.js).
+ * - Else, when transformations or engine-side transforms are in play (`transformed`): only a warning. A transformation
+ *   may keep the tables in a way the component cannot read (retainOnDelete on the table), and a transform runs in the
+ *   engine, after the program; deploy rule DynamoDbTableDestroyable judges the tables as they are registered and still
+ *   reports an unkept protected one. Not visible here at all: an engine-side transform registered for the whole stack
+ *   (pulumi.runtime.registerResourceTransform) or on an ancestor; such a stack gets the refusal, whose fix (protect on
+ *   the DataTier) then applies.
+ * - Else: refused.
  */
-export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string, isProtected = false): void {
-  validateRegionArg(fail, "region", args.region);
-  // A `protect`ed DataTier is exempt: the engine refuses to delete a protected resource before it deletes anything
-  // (https://www.pulumi.com/docs/iac/concepts/options/protect/). Deploy rule DynamoDbTableDestroyable refuses the same
-  // plan for a hand-built table, or a DataTier table a transformation protected.
-  if (args.deletionProtection === true && args.retainOnDelete !== true && !isProtected) {
-    // DynamoDB refuses to delete a protected table ("When this feature is turned on, you must give your explicit delete
-    // confirmation before the table can be deleted", https://repost.aws/knowledge-center/dynamodb-accidental-delete-protection)
-    // and the provider sends DeleteTable without turning the protection off, so a destroy fails part-way: Pulumi
-    // deletes in reverse dependency order, and the subscriptions, the export and the autoscaling go before the tables.
-    fail(
-      "deletionProtection",
-      true,
-      "is set without retainOnDelete: `pulumi destroy` (or removing a table from tables) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way",
-      "Set retainOnDelete: true as well (the tables then outlive a destroy), or give the DataTier the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything); to delete the tables later, set deletionProtection: false and `pulumi up` first.",
+export function checkDeletionProtectionKept(
+  fail: ArgFailure,
+  name: string,
+  args: DataTierArgs,
+  tables: { tablesProtected: boolean; transformed: boolean },
+  warn: (message: string) => void,
+): void {
+  if (args.deletionProtection !== true || args.retainOnDelete === true || tables.tablesProtected) return;
+  const problem =
+    "is set without retainOnDelete: `pulumi destroy` (or removing a table from tables) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way";
+  if (tables.transformed) {
+    warn(
+      `DataTier "${name}": deletionProtection true ${problem}, unless a transformation or transform keeps the tables (retainOnDelete or protect). ` +
+        "Deploy rule DynamoDbTableDestroyable judges the tables as registered; set retainOnDelete: true or the resource option { protect: true } on the DataTier to settle it here.",
     );
+    return;
   }
+  fail(
+    "deletionProtection",
+    true,
+    problem,
+    "Set retainOnDelete: true as well (the tables then outlive a destroy), or give the DataTier the resource option { protect: true }, or protect the tables with a transformation (`pulumi destroy` then refuses before deleting anything); to delete the tables later, set deletionProtection: false and `pulumi up` first.",
+  );
+}
+
+/**
+ * `homeRegion` is the region the tables live in when known (args.region, else the stack's aws:region; unknown under an
+ * explicit provider). deletionProtection without retainOnDelete is judged once the tables exist (checkDeletionProtectionKept).
+ */
+export function validateArgs(fail: ArgFailure, args: DataTierArgs, homeRegion: string | undefined, name: string): void {
+  validateRegionArg(fail, "region", args.region);
   const keys = Object.keys(args.tables ?? {});
   if (keys.length === 0) fail("tables", args.tables, "declares no table", 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.');
   for (const key of keys) {

@@ -10,7 +10,7 @@ import { inputsDigest } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
 import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./schema";
 import { normalise, routeSlug, validateArgs, type RealtimeApiArgs, type RealtimeApiSpec, type RealtimeRouteSpec } from "./spec";
-import { ACCOUNT_ROLE_REFUSAL } from "../serverless-api/stages";
+import { dependsOnList, warnAccountRoleUndecided } from "../serverless-api/stages";
 
 export type { RealtimeApiArgs, RealtimeApiSpec, RealtimeAuthorizer, RealtimeRoute, RealtimeRouteSpec } from "./spec";
 export { PREDEFINED_ROUTE_KEYS } from "./spec";
@@ -115,18 +115,10 @@ export class RealtimeApi extends pulumi.ComponentResource {
 
     // The component's own dependsOn (e.g. the account's CloudWatch role setting: a stage that logs is refused
     // before it exists) also orders the stage: Pulumi does not pass a component's dependsOn to its children.
-    const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
-    if (args.accountCloudWatchRole === undefined && !after.some((r) => aws.apigateway.Account.isInstance(r))) {
-      // The program cannot read the account setting (no data source); ServerlessApi warns alike (stages.ts warnAccountRoleUndecided).
-      void pulumi.log.warn(
-        `RealtimeApi "${name}": its stage logs (access logs${spec.executionLogLevel === "OFF" ? "" : ` and ${spec.executionLogLevel} execution logs`}), which API Gateway refuses with ` +
-          `"${ACCOUNT_ROLE_REFUSAL}" until API Gateway's account-wide CloudWatch Logs role is set in ${spec.region ?? "the provider's region"}, and this stack ` +
-          `orders it after no such setting. Pass the setting of the ServerlessApi that owns it ({ dependsOn: [api.nodes.account] }), or, when another stack ` +
-          `or a one-off setup has set it, pass accountCloudWatchRole: false to say so: docs/api-gateway-account.md.`,
-        this,
-      );
-    }
-    const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])], after as pulumi.Input<pulumi.Resource>[]);
+    const after = dependsOnList(opts);
+    // The program cannot read the account setting (no data source); the same warning as ServerlessApi's.
+    warnAccountRoleUndecided("RealtimeApi", name, spec.region, `its stage logs (access logs${spec.executionLogLevel === "OFF" ? "" : ` and ${spec.executionLogLevel} execution logs`})`, args.accountCloudWatchRole, after, this);
+    const { deployment, stage, accessLogs } = this.createStage(name, api, [...routes.values(), ...integrations.values(), ...(authorizer ? [authorizer.authorizer] : [])], after);
     const domain = spec.domain && this.createDomain(name, api, stage, region);
     this.url = domain ? pulumi.output(`wss://${spec.domain!.name}`) : pulumi.interpolate`${api.apiEndpoint}/${spec.stage}`;
     this.customDomain = domain && {

@@ -236,15 +236,18 @@ export function checkedClusterKey(fail: ArgFailure, key: pulumi.Input<string> | 
  * How terraform-provider-aws's aws_rds_engine_version data source says that DescribeDBEngineVersions lists no version
  * matching the criteria (internal/service/rds/engine_version_data_source.go: "no RDS engine versions found: …", and
  * "no RDS engine versions match the criteria…"): the invoke fails with it, which is how a version RDS does not have
- * reads at preview. Any other failure (credentials, throttling) is left as it is.
+ * reads at preview. "multiple RDS engine versions (…) match the criteria" cannot come back with `preferredVersions`
+ * set (the data source then takes the exact match), but reads the same way if it does. Any other failure
+ * (credentials, throttling) becomes the component's own message, naming the permission.
  */
-const NO_ENGINE_VERSION = /no RDS engine versions (found|match)/;
+const NO_ENGINE_VERSION = /no RDS engine versions (found|match)|multiple RDS engine versions/;
 
 /**
  * The cluster's engine version, once RDS has been asked about it at preview: one lookup per cluster
- * (aws.rds.getEngineVersion, DescribeDBEngineVersions with the engine and the exact version, IncludeAll so a
+ * (aws.rds.getEngineVersion, DescribeDBEngineVersions with the engine and the version, kept only on an exact match, IncludeAll so a
  * deprecated version is listed too, in the cluster's region).
- * - Not listed at all: refused. RDS has no such version in the region, so CreateDBCluster would answer "Cannot find
+ * - Not listed at all: refused, also for a deployed cluster RDS has already upgraded off a removed version (its state
+ *   still names the old one). RDS has no such version in the region, so CreateDBCluster would answer "Cannot find
  *   version <v> for aurora-postgresql" (aws-samples/sample-apj-sup-sa#163 for 15.8, langfuse/langfuse-terraform-aws#34
  *   for 15.5) at `pulumi up`, after the subnet group, security group and log group exist. The fix names the newest
  *   available version of the same major (a second lookup, on this path only: `latest` in the major's parameter group
@@ -260,10 +263,20 @@ export function checkedEngineVersion(fail: ArgFailure, name: string, version: st
   const engine = "aurora-postgresql";
   const where = region ?? "the provider's region";
   const major = parseEngineVersion(version)?.[0];
-  const found = aws.rds.getEngineVersion({ engine, version, includeAll: true, ...(region ? { region } : {}) }, { parent }).then(
+  // `version` goes to DescribeDBEngineVersions' EngineVersion, which RDS matches as a prefix (the data source is used
+  // with a bare major, `version = "16"`), so "16.1" could also list 16.10 and 16.11 and the data source would fail with
+  // "multiple RDS engine versions". `preferredVersions: [version]` keeps only the exact string
+  // (terraform-provider-aws internal/service/rds/engine_version_data_source.go: `preferredVersion ==
+  // aws.StringValue(engineVersion.EngineVersion)`, else "no RDS engine versions match the criteria and preferred
+  // versions"). Not confirmed: whether RDS's EngineVersion filter is a prefix match (the data source's docs suggest so).
+  const found = aws.rds.getEngineVersion({ engine, version, preferredVersions: [version], includeAll: true, ...(region ? { region } : {}) }, { parent }).then(
     (answer) => answer,
     (error: unknown) => {
-      if (!NO_ENGINE_VERSION.test(error instanceof Error ? error.message : String(error))) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!NO_ENGINE_VERSION.test(message)) {
+        fail("engineVersion", version, `could not be looked up in RDS (${where}) at preview: ${message}`,
+          "Give the role that runs preview rds:DescribeDBEngineVersions (RelationalDatabase checks the version with it), or run it again if RDS throttled the call.");
+      }
       return undefined;
     },
   );

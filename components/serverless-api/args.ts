@@ -254,6 +254,15 @@ export type ApiAuthorizer =
        * `aud` (id tokens) or `client_id` (access tokens) against them. Required with, and only with, `kind: ApiKind.Http`.
        */
       audience?: pulumi.Input<string>[];
+      /**
+       * HTTP kind only: the JWT authorizer's issuer, when it is not the one derived from `userPoolArns[0]`
+       * (`https://cognito-idp.<region>.amazonaws.com/<pool id>`). A pool whose IssuerConfiguration Type is UPDATED
+       * issues tokens with `iss` `https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>`
+       * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html),
+       * and every token is refused (iss mismatch) unless the authorizer names it: pass UserAuth's `issuerUrl`.
+       * @default derived from userPoolArns[0]
+       */
+      issuer?: pulumi.Input<string>;
       /** Where the token is read from. @default "method.request.header.Authorization" */
       identitySource?: string;
     }

@@ -16,7 +16,7 @@ import { routeFunction, routeSlug } from "./routes";
 import type { RouteSpec, ServerlessApiSpec } from "./spec";
 import { httpApiVpcLinks, overwritePath, serverNameToVerify } from "./vpc-link";
 import { httpIdentitySource } from "./identity-source";
-import { ComponentArgError } from "../errors";
+import { argFailer, type ArgFailure } from "../errors";
 
 /** Access log fields of an HTTP API stage. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html */
 export const HTTP_ACCESS_LOG_FORMAT = JSON.stringify({
@@ -60,16 +60,20 @@ export interface HttpApiResources {
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):\d{12}:userpool\/([\w-]+_[0-9a-zA-Z]+)$/;
 
 /**
- * Why `value` is not a user pool ARN the HTTP kind can derive its JWT issuer from (undefined: it is one). A pool id
+ * Refuses `value` when it is not a user pool ARN the HTTP kind can derive its JWT issuer from. A pool id
  * (`us-east-1_AbC123`, which UserAuth exposes beside the ARN) would otherwise fail inside the issuer's apply with a
- * TypeError naming neither the component nor the argument, and a truncated ARN would give a wrong issuer (every token 401).
+ * TypeError naming neither the component nor the argument, and a truncated ARN would give a wrong issuer (every token
+ * 401). One check for both places: a plain string at construction (validate.ts), an Output once it resolves (issuerOf).
  */
-export function userPoolArnProblem(argument: string, value: string): { problem: string; fix: string } | undefined {
-  if (USER_POOL_ARN.test(value)) return undefined;
-  return {
-    problem: "is not a Cognito user pool ARN; the HTTP kind derives its JWT authorizer's issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>) from it",
-    fix: `Pass the pool's ARN, e.g. auth.userPoolArn (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>), in ${argument}.`,
-  };
+export function checkUserPoolArn(fail: ArgFailure, authorizer: string, value: string): void {
+  if (USER_POOL_ARN.test(value)) return;
+  const argument = `authorizers.${authorizer}.userPoolArns[0]`;
+  fail(
+    argument,
+    value,
+    "is not a Cognito user pool ARN; the HTTP kind derives its JWT authorizer's issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>) from it",
+    `Pass the pool's ARN, e.g. auth.userPoolArn (arn:aws:cognito-idp:<region>:<account>:userpool/<pool id>), in ${argument}.`,
+  );
 }
 
 /** `arn:aws:cognito-idp:<region>:<account>:userpool/<id>` → the pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<id>`. */
@@ -81,9 +85,7 @@ export function cognitoIssuerOf(userPoolArn: string): string {
 /** The issuer of an HTTP-kind authorizer's pool, refusing (as construction does for a plain string) an ARN that is not a pool's once it resolves. */
 function issuerOf(name: string, authorizer: string, userPoolArn: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.output(userPoolArn).apply((arn) => {
-    const argument = `authorizers.${authorizer}.userPoolArns[0]`;
-    const refused = userPoolArnProblem(argument, arn);
-    if (refused) throw new ComponentArgError("ServerlessApi", name, argument, arn, refused.problem, refused.fix);
+    checkUserPoolArn(argFailer("ServerlessApi", name), authorizer, arn);
     return cognitoIssuerOf(arn);
   });
 }
@@ -128,7 +130,7 @@ export function createHttpApi(name: string, spec: ServerlessApiSpec, parent: pul
         identitySources: [httpIdentitySource(a.identitySource)],
         // The pool's issuer and its app clients: API Gateway checks signature, expiry, iss and aud/client_id.
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
-        jwtConfiguration: { issuer: issuerOf(name, a.name, a.userPoolArns[0]), audiences: a.audience },
+        jwtConfiguration: { issuer: a.issuer ?? issuerOf(name, a.name, a.userPoolArns[0]), audiences: a.audience },
         region,
       },
       { parent },

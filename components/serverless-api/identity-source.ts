@@ -60,6 +60,19 @@ export function httpIdentitySource(source: string): string {
   return source.replace(/^method\.request\./, "$request.");
 }
 
+/**
+ * The REST mapping expression a user meant by `part` of a REQUEST authorizer's list: a bare name is a header (the
+ * console's wording); HTTP API spellings (`$request.header.X`, `$request.querystring.X`, `$stageVariables.X`,
+ * `$context.X`) lose their `$` form. Undefined when nothing can be read from it.
+ */
+function restSpellingOf(part: string): string | undefined {
+  if (/^[A-Za-z0-9_-]+$/.test(part)) return `method.request.header.${part}`;
+  const http = /^\$request\.(header|querystring)\.([^\s,]+)$/.exec(part);
+  if (http) return `method.request.${http[1]}.${http[2]}`;
+  const variable = /^\$(stageVariables|context)\.([^\s,]+)$/.exec(part);
+  return variable ? `${variable[1]}.${variable[2]}` : undefined;
+}
+
 /** The kinds of authorizer whose identity source is checked, as ServerlessApi and the deploy rule name them. */
 export type IdentitySourceKind = "token" | "cognito" | "request" | "jwt";
 
@@ -88,9 +101,13 @@ export function identitySourceProblem(kind: IdentitySourceKind, source: string, 
     }
     const bad = parts.find((p) => !restIdentitySourcePart(p));
     if (bad === undefined) return undefined;
+    // Rewrite only the bad element: the others stay in the cache key and in the "present and non-empty" rule.
+    const meant = restSpellingOf(bad);
     return {
       problem: `has "${bad}", which is not a REST mapping expression; a REQUEST authorizer takes a comma-separated list of method.request.header.<name>, method.request.querystring.<name>, stageVariables.<name> or context.<name>`,
-      fix: `write "${/^[A-Za-z0-9_-]+$/.test(bad) ? `method.request.header.${bad}` : "method.request.header.Authorization"}"`,
+      fix: meant === undefined
+        ? `replace "${bad}" with one of those forms, keeping the other sources`
+        : `replace "${bad}" with "${meant}", giving "${parts.map((p) => (p === bad ? meant : p)).join(", ")}"`,
     };
   }
   if (httpIdentitySourcePart(httpIdentitySource(source))) return undefined;

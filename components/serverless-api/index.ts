@@ -12,7 +12,7 @@ import { apiQuotaWarnings } from "./quotas";
 import { createRestApi, createRoutes } from "./routes";
 import { ApiSnapshot } from "./snapshot";
 import { ApiKind, normalise, validateArgs, type ServerlessApiArgs, type ServerlessApiSpec } from "./spec";
-import { createStages, warnAccountRoleUndecided } from "./stages";
+import { createStages, dependsOnList, warnAccountRoleUndecided } from "./stages";
 import { createUsagePlans } from "./usage-plans";
 import { integrationTimeoutQuotaWarnings } from "./validate";
 import { canaryVpcLinkWarning } from "./vpc-link";
@@ -152,9 +152,9 @@ export class ServerlessApi extends pulumi.ComponentResource {
     const routes = createRoutes(name, this.spec, api, snapshot, authorizers.ids, region, this);
     // The component's own dependsOn (e.g. the account setting another API of the stack owns: a stage that logs is
     // refused before it exists, deploy rule ApiStageLoggingAfterAccount) also orders the stages and their method settings.
-    const after = opts?.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
-    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this, after as pulumi.Input<pulumi.Resource>[]);
-    warnAccountRoleUndecided(name, this.spec, args.accountCloudWatchRole, this);
+    const after = dependsOnList(opts);
+    const stages = createStages(name, this.spec, api, routes.functions, snapshot, this, after);
+    warnAccountRoleUndecided("ServerlessApi", name, this.spec.region, `its stages log (access logs and ${this.spec.executionLogLevel} execution logs)`, args.accountCloudWatchRole, after, this);
     // A route's NLB changed while a canary runs would fail the update at the end: told, not refused (the state is not visible here).
     const linkWarning = canaryVpcLinkWarning(name, this.spec);
     if (linkWarning) pulumi.log.warn(linkWarning, this);

@@ -58,7 +58,7 @@ export interface RouteSpec {
 }
 
 export type AuthorizerSpec =
-  | { name: string; type: "cognito"; userPoolArns: pulumi.Input<string>[]; identitySource: string; /** App client ids (the HTTP kind's JWT audience); empty on REST. */ audience: pulumi.Input<string>[] }
+  | { name: string; type: "cognito"; userPoolArns: pulumi.Input<string>[]; identitySource: string; /** App client ids (the HTTP kind's JWT audience); empty on REST. */ audience: pulumi.Input<string>[]; /** The HTTP kind's JWT issuer when given; else derived from userPoolArns[0]. */ issuer?: pulumi.Input<string> }
   | { name: string; type: "token" | "request"; functionName: string; entry: string; function: ApiFunctionArgs & { logRetentionDays: number }; identitySource: string; resultTtlSeconds: number };
 
 export interface StageSpec {
@@ -128,7 +128,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
   });
   const authorizers: AuthorizerSpec[] = Object.entries(args.authorizers ?? {}).map(([authorizerName, a]) =>
     a.type === "cognito"
-      ? { name: authorizerName, type: "cognito", userPoolArns: a.userPoolArns, identitySource: a.identitySource ?? "method.request.header.Authorization", audience: a.audience ?? [] }
+      ? { name: authorizerName, type: "cognito", userPoolArns: a.userPoolArns, identitySource: a.identitySource ?? "method.request.header.Authorization", audience: a.audience ?? [], ...(a.issuer !== undefined ? { issuer: a.issuer } : {}) }
       : {
           name: authorizerName,
           type: a.type,

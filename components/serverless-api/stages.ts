@@ -297,21 +297,51 @@ function createAccountLogging(name: string, spec: ServerlessApiSpec, parent: pul
  */
 export const ACCOUNT_ROLE_REFUSAL = "CloudWatch Logs role ARN must be set in account settings to enable logging";
 
+/** A component's `dependsOn` option as a list (one resource, a list, or nothing); an Output stays one element. */
+export function dependsOnList(opts: pulumi.ResourceOptions | undefined): pulumi.Input<pulumi.Resource>[] {
+  const dependsOn = opts?.dependsOn;
+  if (dependsOn === undefined) return [];
+  return Array.isArray(dependsOn) ? dependsOn : [dependsOn as pulumi.Input<pulumi.Resource>];
+}
+
+/**
+ * Whether `after` may order a stage after the account's CloudWatch Logs role setting: an aws.apigateway.Account; a
+ * component that owns one (a ServerlessApi with accountCloudWatchRole: true, its `nodes.account` set: Pulumi waits for
+ * a component's children when a resource depends on the component); or an Output, which cannot be read here.
+ */
+function mayOrderAfterAccount(after: pulumi.Input<pulumi.Resource>[]): boolean {
+  return after.some((r) => {
+    if (pulumi.Output.isInstance(r) || r instanceof Promise) return true;
+    if (aws.apigateway.Account.isInstance(r)) return true;
+    const account = (r as { nodes?: { account?: unknown } }).nodes?.account;
+    return account !== undefined && aws.apigateway.Account.isInstance(account);
+  });
+}
+
 /**
  * Without the account's CloudWatch role, API Gateway refuses stages with access logging and method
  * settings with a logging level ("CloudWatch Logs role ARN must be set in account settings to enable
  * logging"), at deploy time. The program cannot read the account setting (the provider has no data
- * source for it), so when the user has not said who owns it (`accountCloudWatchRole` unset), the
- * component says what must be true before `pulumi up`. An explicit `false` means "owned elsewhere".
+ * source for it), so when the user has not said who owns it (`accountCloudWatchRole` unset) and the
+ * component's dependsOn orders it after no such setting (mayOrderAfterAccount), the component says what must
+ * be true before `pulumi up`. An explicit `false` means "owned elsewhere". One warning for ServerlessApi and
+ * RealtimeApi; `logs` names what the stages log.
  */
-export function warnAccountRoleUndecided(name: string, spec: ServerlessApiSpec, accountCloudWatchRole: boolean | undefined, parent: pulumi.Resource): void {
-  if (accountCloudWatchRole !== undefined) return;
+export function warnAccountRoleUndecided(
+  component: "ServerlessApi" | "RealtimeApi",
+  name: string,
+  region: string | undefined,
+  logs: string,
+  accountCloudWatchRole: boolean | undefined,
+  after: pulumi.Input<pulumi.Resource>[],
+  parent: pulumi.Resource,
+): void {
+  if (accountCloudWatchRole !== undefined || mayOrderAfterAccount(after)) return;
   void pulumi.log.warn(
-    `ServerlessApi "${name}": accountCloudWatchRole is false (the default), so this stack does not set API Gateway's account-wide CloudWatch Logs ` +
-      `role in ${spec.region ?? "the provider's region"}. Its stages log (access logs and ${spec.executionLogLevel} execution logs), which API Gateway ` +
-      `refuses with "${ACCOUNT_ROLE_REFUSAL}" until that role is set. Let exactly one stack per ` +
-      `account and region own it (accountCloudWatchRole: true), or set it once by hand, then pass accountCloudWatchRole: false to say it is owned ` +
-      `elsewhere: docs/api-gateway-account.md.`,
+    `${component} "${name}": ${logs}, which API Gateway refuses with "${ACCOUNT_ROLE_REFUSAL}" until API Gateway's account-wide CloudWatch Logs ` +
+      `role is set in ${region ?? "the provider's region"}; accountCloudWatchRole is unset and this ${component} is ordered after no such setting. ` +
+      `Let exactly one stack per account and region own it (a ServerlessApi with accountCloudWatchRole: true) and order the others after that API ` +
+      `({ dependsOn: [api] } or { dependsOn: [api.nodes.account] }); when another stack or a one-off setup has set it, pass accountCloudWatchRole: false to say so: docs/api-gateway-account.md.`,
     parent,
   );
 }

@@ -8,7 +8,7 @@ import { checkNumberInRange, checkWholeNumberInRange } from "../ranges";
 import { validateRegionalDomain } from "../regional-domain";
 import { AWS_SERVICE_STATUS_CODES, awsServiceResponseSlug, corsPreflightPaths, integrationRoleName, modelResourceName, operationName, resourceSlug, responseNames, routeSlug } from "./routes";
 import { identitySourceProblem, type IdentitySourceKind } from "./identity-source";
-import { userPoolArnProblem } from "./http-api";
+import { checkUserPoolArn } from "./http-api";
 import { accountCloudWatchRoleName, stageResourceNames } from "./stages";
 import { usagePlanKeyName } from "./usage-plans";
 import {
@@ -346,6 +346,9 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
       if ((authorizer as { audience?: unknown[] }).audience !== undefined) {
         fail(`authorizers.${authorizerName}.audience`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer accepts any app client of the pool", "Drop audience, or set kind: ApiKind.Http.");
       }
+      if ((authorizer as { issuer?: unknown }).issuer !== undefined) {
+        fail(`authorizers.${authorizerName}.issuer`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself", "Drop issuer, or set kind: ApiKind.Http.");
+      }
     }
     return;
   }
@@ -389,11 +392,7 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
     // A JWT authorizer has one issuer: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
     if (userPoolArns?.length !== 1) fail(`authorizers.${authorizerName}.userPoolArns`, userPoolArns, "must name exactly one user pool on an HTTP API (a JWT authorizer has one issuer)", "Declare one authorizer per pool.");
     // An Output is checked once it resolves (http-api.ts issuerOf).
-    if (typeof userPoolArns[0] === "string") {
-      const argument = `authorizers.${authorizerName}.userPoolArns[0]`;
-      const refused = userPoolArnProblem(argument, userPoolArns[0]);
-      if (refused) fail(argument, userPoolArns[0], refused.problem, refused.fix);
-    }
+    if (typeof userPoolArns[0] === "string") checkUserPoolArn(fail, authorizerName, userPoolArns[0]);
     if (!audience?.length) {
       fail(`authorizers.${authorizerName}.audience`, audience, "is empty; a JWT authorizer accepts only tokens for its audience", "Pass the app client ids, e.g. [auth.clientId].");
     }

@@ -6,17 +6,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgError } from "../errors";
-import { callbackUrlProblem, redirectUrlCountProblem, redirectUrlFix, resourceServerSuffix, type UserAuthSpec } from "./spec";
+import { callbackUrlProblem, redirectUrlCountProblem, redirectUrlFix, resourceServerSuffixes, type UserAuthSpec } from "./spec";
 
 export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito.UserPool, parent: pulumi.Resource): { client: aws.cognito.UserPoolClient; resourceServers: aws.cognito.ResourceServer[] } {
   const client = spec.client;
   // Cognito takes a custom scope in AllowedOAuthScopes only once its resource server is in the pool
   // (ScopeDoesNotExistException otherwise), so the client waits for every server (validateScopes allows no other).
   // Like the groups, a server goes with the pool: kept with a kept pool, deleted when removed from the program alone.
+  const suffixes = resourceServerSuffixes(client.resourceServers.map((server) => server.identifier));
   const resourceServers = client.resourceServers.map(
     (server) =>
       new aws.cognito.ResourceServer(
-        `${name}-resource-server-${resourceServerSuffix(server.identifier)}`,
+        `${name}-resource-server-${suffixes.get(server.identifier)}`,
         {
           userPoolId: pool.id,
           identifier: server.identifier,

@@ -2,6 +2,7 @@
  * UserAuth's arguments, their validation, and the normalised spec the rest of the
  * component (and `npm start`'s cognito-local service) works from.
  */
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
 import type { ArgFailure } from "../errors";
@@ -173,7 +174,14 @@ export interface UserAuthArgs {
   logoutUrls?: pulumi.Input<string>[];
   /**
    * OAuth scopes the browser client may request: Cognito's own (`openid`, `email`, `phone`, `profile`,
-   * `aws.cognito.signin.user.admin`) and `<identifier>/<scope>` of a server in `resourceServers`.
+   * `aws.cognito.signin.user.admin`) and `<identifier>/<scope>` of a resource server. A server in `resourceServers`
+   * is created before the app client. A server created outside this UserAuth (another stack, the console, an
+   * `aws.cognito.ResourceServer` beside it) is accepted too, but must exist in the pool before the app client is
+   * created or updated, or Cognito refuses the scope (ScopeDoesNotExistException): deploy it first. To move such a
+   * server into `resourceServers`, give the new child the old resource's name as an alias (ResourceServerArgs are
+   * the same; the child is `<name>-resource-server-<identifier>`), e.g. with a stack transformation adding
+   * `aliases: [{ name: "<old name>", parent: pulumi.rootStackResource }]`, or Pulumi creates a second server with
+   * the same identifier, which Cognito refuses, before deleting the old one.
    * @default ["openid", "email", "profile"]
    */
   oauthScopes?: string[];
@@ -541,9 +549,10 @@ function validateClient(fail: ArgFailure, args: UserAuthArgs): void {
  * aws.cognito.signin.user.admin scope authorizes user self-service operations. Custom scopes with resource servers
  * authorize access to external APIs." (CreateUserPoolClient AllowedOAuthScopes, as the service model words it:
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html). Any
- * other scope must be `<identifier>/<scope name>` of a resource server already in the pool, or CreateUserPoolClient /
- * UpdateUserPoolClient refuses it: "Invalid scope requested: … (Error Code: ScopeDoesNotExistException)"
- * (awsdocs/aws-cloudformation-user-guide#564).
+ * other scope must be `<identifier>/<scope name>` of a resource server already in the pool when the client is created
+ * or updated, or CreateUserPoolClient / UpdateUserPoolClient refuses it: "Invalid scope requested: … (Error Code:
+ * ScopeDoesNotExistException)" (awsdocs/aws-cloudformation-user-guide#564). AllowedOAuthScopes items: "Pattern:
+ * [\x21\x23-\x5B\x5D-\x7E]+" (same page), which the identifier and scope-name patterns below together cover.
  */
 export const COGNITO_STANDARD_SCOPES: readonly string[] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
 
@@ -561,12 +570,28 @@ const RESOURCE_SERVER = {
   scopes: 100,
 } as const;
 
-/** Pulumi resource name suffix of a resource server: its identifier with anything but letters, digits, `.` and `-` as `-`. */
-export const resourceServerSuffix = (identifier: string): string => identifier.replace(/[^A-Za-z0-9.-]+/g, "-");
+/**
+ * Pulumi resource name suffixes of resource servers, by identifier: the identifier with anything but letters, digits,
+ * `.` and `-` as `-`. Identifiers that differ only there ("api:v1", "api;v1": distinct to Cognito, whose Identifier
+ * pattern takes both) would share a name; the first in the list keeps it, a later one gets `-<8 hex digits of the
+ * identifier's SHA-256>` (review 95, F8), so adding such a server after an existing one leaves the existing one's name.
+ */
+export function resourceServerSuffixes(identifiers: readonly string[]): Map<string, string> {
+  const suffixes = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const identifier of identifiers) {
+    if (suffixes.has(identifier)) continue;
+    const plain = identifier.replace(/[^A-Za-z0-9.-]+/g, "-");
+    const suffix = taken.has(plain) ? `${plain}-${createHash("sha256").update(identifier).digest("hex").slice(0, 8)}` : plain;
+    suffixes.set(identifier, suffix);
+    taken.add(suffix);
+  }
+  return suffixes;
+}
 
 function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], scopes: string[]): void {
   const defined = new Set<string>();
-  const suffixes = new Map<string, string>();
+  const identifiers = new Set<string>();
   for (const [index, server] of servers.entries()) {
     const at = `resourceServers[${index}]`;
     if (typeof server !== "object" || server === null) {
@@ -577,9 +602,9 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
       fail(`${at}.identifier`, server.identifier, "is not a Cognito resource server identifier (1–256 printable ASCII characters without space, \" or \\)", 'Use an API name or URL, e.g. "gallery" or "https://api.gallery.example.com".');
       continue;
     }
-    const suffix = resourceServerSuffix(server.identifier);
-    if (suffixes.has(suffix)) fail(`${at}.identifier`, server.identifier, `is used by another resource server, or gives the same resource name (${suffix}) as "${suffixes.get(suffix)}"`, "Give each resource server its own identifier, differing in letters or digits.");
-    suffixes.set(suffix, server.identifier);
+    // CreateResourceServer in a pool that has the identifier already is refused; two servers here would be that.
+    if (identifiers.has(server.identifier)) fail(`${at}.identifier`, server.identifier, "is used by another resource server of this UserAuth, and a pool takes each identifier once", "Give each resource server its own identifier, or merge their scopes into one.");
+    identifiers.add(server.identifier);
     if (typeof server.name !== "string" || !RESOURCE_SERVER.name.test(server.name)) {
       fail(`${at}.name`, server.name, "is not a Cognito resource server name (1–256 letters, digits, spaces and _+=,.@-)", 'Use e.g. "Gallery API".');
     }
@@ -603,19 +628,27 @@ function validateScopes(fail: ArgFailure, servers: UserAuthResourceServer[], sco
       defined.add(`${server.identifier}/${scope.name}`);
     }
   }
+  // A custom scope of a server this UserAuth creates must be one of that server's scopes (no other server in the pool
+  // can have its identifier). A scope of a server created elsewhere (another stack, by hand, beside UserAuth) is
+  // accepted: on a deployed stack it exists and UpdateUserPoolClient takes it; only its form is checked here.
+  const ownIdentifiers = new Set(servers.map((server) => server?.identifier));
   for (const scope of scopes) {
     if (COGNITO_STANDARD_SCOPES.includes(scope) || defined.has(scope)) continue;
-    const custom = typeof scope === "string" && scope.includes("/");
-    fail(
-      "oauthScopes",
-      scope,
-      custom
-        ? `is not a scope of a resource server this UserAuth defines${defined.size > 0 ? ` (${[...defined].join(", ")})` : ""}, so CreateUserPoolClient refuses it (ScopeDoesNotExistException); a resource server created outside UserAuth is not ordered before the app client`
-        : `is not a Cognito scope: the standard ones are ${COGNITO_STANDARD_SCOPES.join(", ")}, and a resource server's are "<identifier>/<scope name>"`,
-      custom
-        ? `Define it in resourceServers (e.g. { identifier: "${scope.slice(0, scope.lastIndexOf("/"))}", name: "…", scopes: [{ name: "${scope.slice(scope.lastIndexOf("/") + 1)}", description: "…" }] }), which UserAuth creates before the app client, or correct the scope.`
-        : "Correct it, or define a resource server in resourceServers and pass its scope as \"<identifier>/<scope name>\".",
-    );
+    const slash = typeof scope === "string" ? scope.lastIndexOf("/") : -1;
+    if (slash === -1) {
+      fail("oauthScopes", scope, `is not a Cognito scope: the standard ones are ${COGNITO_STANDARD_SCOPES.join(", ")}, and a resource server's are "<identifier>/<scope name>"`,
+        "Correct it, or define a resource server in resourceServers and pass its scope as \"<identifier>/<scope name>\".");
+    }
+    const identifier = scope.slice(0, slash);
+    const scopeName = scope.slice(slash + 1);
+    if (!RESOURCE_SERVER.identifier.test(identifier) || !RESOURCE_SERVER.scopeName.test(scopeName)) {
+      fail("oauthScopes", scope, "is not \"<identifier>/<scope name>\" of a Cognito resource server (printable ASCII without space, \" or \\; the scope name without /)",
+        "Correct it, e.g. \"gallery/read\".");
+    }
+    if (ownIdentifiers.has(identifier)) {
+      fail("oauthScopes", scope, `is not a scope of resource server "${identifier}", which this UserAuth defines (${[...defined].filter((own) => own.startsWith(`${identifier}/`)).join(", ")})`,
+        `Add { name: "${scopeName}", description: "…" } to that server's scopes, or correct the scope.`);
+    }
   }
 }
 

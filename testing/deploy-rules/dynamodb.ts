@@ -253,10 +253,12 @@ export const DYNAMODB_TABLE_DESTROYABLE: DeployRule = {
         const keep = dataTier
           ? `set retainOnDelete: true on DataTier ${dataTier.name}, or give it the resource option { protect: true }`
           : `set retainOnDelete: true (or protect: true) on ${owner ? `${noun} (built by ${owner.name})` : noun}`;
-        // DataTier refuses deletionProtection without retainOnDelete or protect, so its table got here through a
-        // transformation: one that set the protection, or dropped retainOnDelete or protect.
+        // DataTier refuses deletionProtection without retainOnDelete or protect unless transformations (or transforms)
+        // are in play, and then only warns and leaves the verdict here (components/data-tier/spec.ts
+        // checkDeletionProtectionKept): so its table got here through one that set the protection, or one the
+        // component could not see through, which neither kept nor protected the table.
         const unprotect = dataTier
-          ? "remove deletionProtectionEnabled from the transformation that sets it on a table this stack may delete (DataTier protects its tables only with retainOnDelete or protect, so a transformation set the protection or dropped them)"
+          ? "set deletionProtection: false on the DataTier, or remove deletionProtectionEnabled from the transformation that sets it, on a table this stack may delete (DataTier's deletionProtection with transformations is left to this rule)"
           : r.type === TABLE_REPLICA
             ? "deletionProtectionEnabled: false on a replica this stack may delete"
             : "deletionProtectionEnabled: false (table and replicas) on a table this stack may delete";

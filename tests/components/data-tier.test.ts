@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { DataTier, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
+import { DataTier, isProtected, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
+import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 
@@ -505,6 +506,42 @@ describe("DataTier rejects bad specs with a clear error", () => {
       ["inherited-gallery", true, false, true],
       ["retained-gallery", false, true, false],
     ]);
+  });
+
+  // Review 95 (F2): the verdict is taken on the tables as constructed, after transformations ran.
+  it("accepts deletionProtection on tables a transformation protects, without a warning", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    const protectTables: pulumi.ResourceTransformation = (a) => (a.type === "aws:dynamodb/table:Table" ? { props: a.props, opts: { ...a.opts, protect: true } } : undefined);
+    const graph = await record(() => new DataTier("transformed", { tables: { gallery }, deletionProtection: true }, { transformations: [protectTables] }));
+    expect(ofType(graph, "aws:dynamodb/table:Table").map((t) => [t.name, t.inputs.deletionProtectionEnabled, t.protect])).toEqual([["transformed-gallery", true, true]]);
+    expect(warn.mock.calls.filter(([message]) => /deletionProtection/.test(String(message)))).toEqual([]);
+    warn.mockRestore();
+  });
+
+  it("only warns when transformations or transforms might keep the tables, leaving the verdict to DynamoDbTableDestroyable", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    const tagTables: pulumi.ResourceTransformation = (a) => ({ props: { ...a.props, tags: { team: "gallery" } }, opts: a.opts });
+    await record(() => new DataTier("tagged", { tables: { gallery }, deletionProtection: true }, { transformations: [tagTables] }));
+    expect(warn.mock.calls.map(([message]) => String(message)).filter((message) => /deletionProtection/.test(message))).toEqual([
+      expect.stringMatching(/^DataTier "tagged": deletionProtection true is set without retainOnDelete: .* unless a transformation or transform keeps the tables \(retainOnDelete or protect\)\. Deploy rule DynamoDbTableDestroyable judges the tables as registered/),
+    ]);
+    warn.mockRestore();
+    // Engine-side `transforms` (the mocks' engine runs none, so the judgement is called as DataTier calls it).
+    const warned: string[] = [];
+    const refuse = (() => {
+      throw new Error("refused");
+    }) as never;
+    checkDeletionProtectionKept(refuse, "engine", { tables: { gallery }, deletionProtection: true }, { tablesProtected: false, transformed: true }, (message) => warned.push(message));
+    expect(warned).toEqual([expect.stringMatching(/^DataTier "engine": deletionProtection true is set without retainOnDelete/)]);
+    expect(() => checkDeletionProtectionKept(refuse, "plain", { tables: { gallery }, deletionProtection: true }, { tablesProtected: false, transformed: false }, () => undefined)).toThrow("refused");
+  });
+
+  it("reads protect from the SDK's private __protect, resolved after transformations (pins @pulumi/pulumi's field)", () => {
+    const parent = new pulumi.ComponentResource("test:index:Parent", "pinned", {}, { protect: true });
+    const inherited = new aws.dynamodb.Table("pinned-inherited", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { parent });
+    const plain = new aws.dynamodb.Table("pinned-plain", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
+    const transformed = new aws.dynamodb.Table("pinned-transformed", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { transformations: [(a) => ({ props: a.props, opts: { ...a.opts, protect: true } })] });
+    expect([inherited, plain, transformed].map(isProtected)).toEqual([true, false, true]);
   });
 
 

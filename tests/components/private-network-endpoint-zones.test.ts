@@ -26,6 +26,9 @@ beforeAll(() =>
     invokes: {
       "aws:ec2/getVpcEndpointService:getVpcEndpointService": ({ service }, region) => {
         looked.push(service);
+        // The data source's failure for a name the region does not list (review 95, F7), as the engine reports it.
+        if (service === "secretmanager") throw Object.assign(new Error("invoke failed"), { details: "reading EC2 VPC Endpoint Services: couldn't find resource" });
+        if (service === "kms") throw Object.assign(new Error("invoke failed"), { details: "reading EC2 VPC Endpoint Services: operation error EC2: DescribeVpcEndpointServices, UnauthorizedOperation" });
         return OFFERED[service] ? { service, serviceName: `com.amazonaws.${region}.${service}`, availabilityZones: OFFERED[service] } : undefined;
       },
       "aws:ec2/getSubnet:getSubnet": ({ id }) => (SUBNET_ZONES[id] ? { id, availabilityZone: SUBNET_ZONES[id] } : undefined),
@@ -83,6 +86,15 @@ describe("PrivateNetwork interface endpoints and their services' zones", () => {
   it("refuses at preview a service offered in none of a new VPC's zones, naming the argument, the zones and the fix", async () => {
     await expect(record(() => new PrivateNetwork("smtp", { availabilityZones: ["us-east-1a", "us-east-1b"], interfaceEndpoints: ["email-smtp"] }))).rejects.toThrow(
       /^error serializing property "subnetIds": PrivateNetwork "smtp": interfaceEndpoints "email-smtp" asks for an interface endpoint of com\.amazonaws\.us-east-1\.email-smtp, which is not offered in any of the network's Availability Zones \(us-east-1a, us-east-1b; the service lists us-east-1c\), so CreateVpcEndpoint would refuse every subnet \("does not support the availability zone of the subnet"\)\. Name zones the service is offered in, e\.g\. availabilityZones: \["us-east-1c"\], or drop "email-smtp"\.$/,
+    );
+  });
+
+  it("refuses an unknown service with the component's message, not the provider's (review 95, F7)", async () => {
+    await expect(record(() => new PrivateNetwork("typo", { availabilityZones: ["us-east-1a", "us-east-1b"], interfaceEndpoints: ["secretmanager"] }))).rejects.toThrow(
+      /PrivateNetwork "typo": interfaceEndpoints "secretmanager" is not an interface endpoint service in us-east-1 \(DescribeVpcEndpointServices lists no com\.amazonaws\.us-east-1\.secretmanager\), so CreateVpcEndpoint would refuse it\. Check the name: aws ec2 describe-vpc-endpoint-services --region us-east-1 /,
+    );
+    await expect(record(() => new PrivateNetwork("denied", { availabilityZones: ["us-east-1a", "us-east-1b"], interfaceEndpoints: ["kms"] }))).rejects.toThrow(
+      /PrivateNetwork "denied": interfaceEndpoints "kms" could not be looked up in us-east-1 at preview \(getVpcEndpointService: reading EC2 VPC Endpoint Services: operation error .*UnauthorizedOperation\)\. Give the role that runs preview ec2:DescribeVpcEndpointServices/,
     );
   });
 

@@ -47,6 +47,22 @@ describe("RealtimeApi and the account's CloudWatch Logs role", () => {
     expect(await warningsOf(() => new RealtimeApi("live", args({ accountCloudWatchRole: false })))).toEqual([]);
   });
 
+  // Review 95 (F4): the owning ServerlessApi orders the stage after its Account (Pulumi waits for a component's
+  // children), and an Output cannot be read: neither warns. A ServerlessApi that owns no setting still does.
+  it("does not warn when its dependsOn is the ServerlessApi that owns the setting, or an Output; warns for an API owning none", async () => {
+    const route = { routes: { "GET /a": { handler: echo, auth: "none" as const } } };
+    expect(await warningsOf(() => new RealtimeApi("live", args(), { dependsOn: [new ServerlessApi("owner", { accountCloudWatchRole: true, ...route })] }))).toEqual([]);
+    expect(
+      await warningsOf(() => {
+        const owner = new ServerlessApi("owner2", { accountCloudWatchRole: true, ...route });
+        return new RealtimeApi("live", args(), { dependsOn: pulumi.output([owner.nodes.account!]) as never });
+      }),
+    ).toEqual([]);
+    expect(await warningsOf(() => new RealtimeApi("live", args(), { dependsOn: [new ServerlessApi("other", { accountCloudWatchRole: false, ...route })] }))).toEqual([
+      expect.stringMatching(/^RealtimeApi "live": its stage logs .* \(\{ dependsOn: \[api\] \} or \{ dependsOn: \[api\.nodes\.account\] \}\)/),
+    ]);
+  });
+
   it("refuses accountCloudWatchRole: true (a ServerlessApi owns the setting)", () => {
     expect(() => new RealtimeApi("live", args({ accountCloudWatchRole: true as never }))).toThrow(ComponentArgError);
     expect(() => new RealtimeApi("live", args({ accountCloudWatchRole: true as never }))).toThrow(/^RealtimeApi "live": accountCloudWatchRole true is not false; .* Pass \{ dependsOn: \[api\.nodes\.account\] \}/);
@@ -62,5 +78,21 @@ describe("ServerlessApi passes its own dependsOn to its stages and method settin
     const account = graph.find((r) => r.type === "aws:apigateway/account:Account")!;
     expect(dependencyClosure(graph, resource(graph, "aws:apigateway/stage:Stage", "other-stage-prod"))).toContain(account.urn);
     expect(dependencyClosure(graph, resource(graph, "aws:apigateway/methodSettings:MethodSettings", "other-settings-prod"))).toContain(account.urn);
+  });
+
+  it("does not warn about the account role when its dependsOn holds the setting, as RealtimeApi does (review 95, D1)", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      await record(() => {
+        const owner = new ServerlessApi("owner", { accountCloudWatchRole: true, routes: { "GET /a": { handler: echo, auth: "none" } } });
+        new ServerlessApi("ordered", { routes: { "GET /b": { handler: echo, auth: "none" } } }, { dependsOn: [owner.nodes.account!] });
+        new ServerlessApi("unordered", { routes: { "GET /c": { handler: echo, auth: "none" } } });
+      });
+      expect(warn.mock.calls.map(([message]) => String(message)).filter((m) => /account-wide CloudWatch Logs role/.test(m))).toEqual([
+        expect.stringMatching(/^ServerlessApi "unordered": its stages log \(access logs and \w+ execution logs\), which API Gateway refuses with .* accountCloudWatchRole is unset and this ServerlessApi is ordered after no such setting\. .*\{ dependsOn: \[api\] \}/),
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -12,7 +12,7 @@ import { RelationalDatabase } from "../../components/relational-database";
 import { record, resource, useMocks } from "../harness/mocks";
 
 /** Aurora PostgreSQL versions by region and their status (IncludeAll), and the newest available per family. */
-const VERSIONS: Record<string, string> = { "16.9": "available", "16.4": "deprecated", "15.13": "available" };
+const VERSIONS: Record<string, string> = { "16.9": "available", "16.4": "deprecated", "15.13": "available", "16.1": "available", "16.11": "available", "16.21": "available" };
 const NEWEST: Record<string, string> = { "aurora-postgresql15": "15.13", "aurora-postgresql16": "16.9" };
 /**
  * The data source's failure as the engine reports it: a gRPC error whose `details` the SDK makes the invoke's message
@@ -32,9 +32,16 @@ beforeAll(() =>
           return { engine: inputs.engine, version: NEWEST[inputs.parameterGroupFamily], status: "available" };
         }
         if (inputs.version === "16.8") throw Object.assign(new Error("invoke failed"), { details: "reading RDS engine versions: ThrottlingException: Rate exceeded" });
-        const status = VERSIONS[inputs.version];
-        if (!status) throw notFound(`EngineVersion: "${inputs.version}", IncludeAll: true`);
-        return { engine: inputs.engine, version: inputs.version, status };
+        // EngineVersion as a prefix, then the data source's preferred_versions (exact) and "multiple" rules.
+        let listed = Object.keys(VERSIONS).filter((v) => v === inputs.version || v.startsWith(`${inputs.version}`));
+        if (listed.length === 0) throw notFound(`EngineVersion: "${inputs.version}", IncludeAll: true`);
+        if (inputs.preferredVersions) {
+          listed = listed.filter((v) => inputs.preferredVersions.includes(v));
+          if (listed.length === 0) throw Object.assign(new Error("invoke failed"), { details: `no RDS engine versions match the criteria and preferred versions: { EngineVersion: "${inputs.version}" }` });
+        } else if (listed.length > 1) {
+          throw Object.assign(new Error("invoke failed"), { details: `multiple RDS engine versions (${listed.join(", ")}) match the criteria: { EngineVersion: "${inputs.version}" }` });
+        }
+        return { engine: inputs.engine, version: listed[0], status: VERSIONS[listed[0]] };
       },
     },
   }),
@@ -50,7 +57,7 @@ describe("RelationalDatabase engineVersion, looked up at preview", () => {
     asked.length = 0;
     const graph = await record(() => database("current", "15.13", "eu-west-1"));
     expect(resource(graph, "aws:rds/cluster:Cluster", "current-cluster").inputs.engineVersion).toBe("15.13");
-    expect(asked).toEqual([{ engine: "aurora-postgresql", version: "15.13", includeAll: true, region: "eu-west-1" }]);
+    expect(asked).toEqual([{ engine: "aurora-postgresql", version: "15.13", preferredVersions: ["15.13"], includeAll: true, region: "eu-west-1" }]);
   });
 
   it("refuses a version RDS does not have, naming the value, the region and the newest version of its major", async () => {
@@ -70,7 +77,15 @@ describe("RelationalDatabase engineVersion, looked up at preview", () => {
     expect(warn.mock.calls.map(([message]) => message)).toEqual([expect.stringMatching(/^RelationalDatabase "deprecated": engineVersion "16\.4" is deprecated in RDS .* Raise engineVersion to a current minor version of 16 /)]);
   });
 
-  it("leaves other lookup failures as they are (not a refusal of the version)", async () => {
-    await expect(record(() => database("throttled", "16.8"))).rejects.toThrow(/^error serializing property "engineVersion": reading RDS engine versions: ThrottlingException: Rate exceeded$/);
+  it("turns other lookup failures into the component's message, naming the permission (review 95, F3)", async () => {
+    await expect(record(() => database("throttled", "16.8"))).rejects.toThrow(
+      /^error serializing property "engineVersion": RelationalDatabase "throttled": engineVersion "16\.8" could not be looked up in RDS \(the provider's region\) at preview: reading RDS engine versions: ThrottlingException: Rate exceeded\. Give the role that runs preview rds:DescribeDBEngineVersions/,
+    );
+  });
+
+  it("matches the version exactly: 16.1 passes though 16.11 is listed too, 16.2 is refused though 16.21 is (review 95, F3)", async () => {
+    const graph = await record(() => database("exact", "16.1"));
+    expect(resource(graph, "aws:rds/cluster:Cluster", "exact-cluster").inputs.engineVersion).toBe("16.1");
+    await expect(record(() => database("prefix", "16.2"))).rejects.toThrow(/RelationalDatabase "prefix": engineVersion "16\.2" is not an Aurora PostgreSQL version RDS has/);
   });
 });

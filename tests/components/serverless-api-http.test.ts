@@ -127,6 +127,16 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
     expect(routes["GET /api/health"]).toMatchObject({ authorizationType: "NONE" });
   });
 
+  // Review 95 (F6): a pool with IssuerConfiguration UPDATED issues https://issuer-cognito-idp.<region>.amazonaws.com/<id>.
+  it("takes an issuer for pools whose tokens carry another one (UPDATED issuers), and refuses it on REST", async () => {
+    const updated = "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST";
+    const graph = await record(() => new ServerlessApi("h2u", args({ authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn], audience: ["client1"], issuer: updated } } })));
+    expect(resource(graph, `${V2}/authorizer:Authorizer`, "h2u-authorizer-cognito").inputs.jwtConfiguration).toEqual({ issuer: updated, audiences: ["client1"] });
+    expect(() => new ServerlessApi("bad", args({ kind: undefined, authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn], issuer: updated } } }))).toThrow(
+      /^ServerlessApi "bad": authorizers\.cognito\.issuer "\(set\)" is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself\. Drop issuer, or set kind: ApiKind\.Http\.$/,
+    );
+  });
+
   it("gives every stage auto-deploy, JSON access logs and its throttle; and passes the deploy rules", async () => {
     const graph = await record(() => new ServerlessApi("h3", args()));
     const logs = resource(graph, "aws:cloudwatch/logGroup:LogGroup", "h3-access-logs");

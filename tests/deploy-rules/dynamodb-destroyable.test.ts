@@ -4,6 +4,7 @@
  * separate aws.dynamodb.TableReplica; and the production fix.
  */
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -44,10 +45,26 @@ describe("DynamoDbTableDestroyable", () => {
     const graph = await record(() => new DataTier("data", { tables: { gallery } }, { transformations: [protectTable] }));
     expect(destroyable(graph).map(formatFinding)).toEqual([
       expect.stringMatching(
-        /^dev: \[DynamoDbTableDestroyable\] aws:dynamodb\/table:Table data-gallery: has deletion protection \(the table\) .* fails part-way, after its dependents \(stream subscriptions, export, autoscaling, policies\) are deleted\. Fix: set retainOnDelete: true on DataTier data, or give it the resource option \{ protect: true \}, or remove deletionProtectionEnabled from the transformation/,
+        /^dev: \[DynamoDbTableDestroyable\] aws:dynamodb\/table:Table data-gallery: has deletion protection \(the table\) .* fails part-way, after its dependents \(stream subscriptions, export, autoscaling, policies\) are deleted\. Fix: set retainOnDelete: true on DataTier data, or give it the resource option \{ protect: true \}, or set deletionProtection: false on the DataTier, or remove deletionProtectionEnabled from the transformation/,
       ),
     ]);
     expect(destroyable(graph, prod).map((f) => f.fix)).toEqual(["set retainOnDelete: true on DataTier data, or give it the resource option { protect: true }, so the table and its items outlive a destroy"]);
+  });
+
+  // Review 95 (F2): DataTier only warns about deletionProtection without retainOnDelete when transformations are in play,
+  // so the rule is the verdict then: a transformation that keeps or protects the tables passes, one that does not is reported.
+  it("judges a DataTier's deletionProtection under transformations: reports the tables left unkept, passes kept or protected ones", async () => {
+    const tagTables = (a: { props: Record<string, unknown>; opts: pulumi.CustomResourceOptions }) => ({ props: { ...a.props, tags: { team: "gallery" } }, opts: a.opts });
+    const keepTables = (a: { type: string; props: Record<string, unknown>; opts: pulumi.CustomResourceOptions }) => (a.type === TABLE ? { props: a.props, opts: { ...a.opts, retainOnDelete: true } } : undefined);
+    const protectTables = (a: { type: string; props: Record<string, unknown>; opts: pulumi.CustomResourceOptions }) => (a.type === TABLE ? { props: a.props, opts: { ...a.opts, protect: true } } : undefined);
+    const graph = await record(() => {
+      new DataTier("tagged", { tables: { gallery }, deletionProtection: true }, { transformations: [tagTables] });
+      new DataTier("keptby", { tables: { gallery }, deletionProtection: true }, { transformations: [keepTables] });
+      new DataTier("protectedby", { tables: { gallery }, deletionProtection: true }, { transformations: [protectTables] });
+    });
+    expect(destroyable(graph).map((f) => `${f.resource} | ${f.fix}`)).toEqual([
+      "aws:dynamodb/table:Table tagged-gallery | set retainOnDelete: true on DataTier tagged, or give it the resource option { protect: true }, or set deletionProtection: false on the DataTier, or remove deletionProtectionEnabled from the transformation that sets it, on a table this stack may delete (DataTier's deletionProtection with transformations is left to this rule)",
+    ]);
   });
 
   it("reports a protected aws.dynamodb.TableReplica the stack deletes, not an unprotected or kept one", async () => {
