@@ -68,39 +68,56 @@ export const API_STAGE_LOGGING_AFTER_ACCOUNT: DeployRule = {
 
 
 
+/** API Gateway v2's reference for a stage's AccessLogSettings (HTTP and WebSocket APIs). */
+const V2_ACCESS_LOG_SETTINGS = "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html";
+
 /**
- * "The access log format must include at least `$context.requestId` or `$context.extendedRequestId`. As a best
- * practice, include both in your log format." (REST: "Access logging for REST APIs", set-up-access-logging.html; "This is a requirement enforced by API
- * Gateway", aws/aws-cdk#9687.) HTTP and WebSocket stages are held to the same here on CDK's word (aws-apigatewayv2
- * `IAccessLogSettings`: "The format must include either AccessLogFormat.contextRequestId() or
- * AccessLogFormat.contextExtendedRequestId()"); an AWS page saying so for v2 was not found. The components' three
- * formats comply (tests/deploy-rules/api-stage-logging.test.ts pins them); this is for hand-built stages. A format the
- * plan does not know (unset, or not a string) is passed over.
+ * REST: "The access log format must include at least `$context.requestId` or `$context.extendedRequestId`. As a best
+ * practice, include both in your log format." ("Access logging for REST APIs", set-up-access-logging.html; "This is a
+ * requirement enforced by API Gateway", aws/aws-cdk#9687). HTTP and WebSocket (v2): AWS's API Gateway V2 API reference,
+ * AccessLogSettings.Format: "A single line format of the access logs of data, as specified by selected $context
+ * variables. The format must include at least $context.requestId." (V2_ACCESS_LOG_SETTINGS; review 96 F7), so a v2
+ * format needs `$context.requestId` itself. **Not confirmed:** that the v2 control plane refuses a format with only
+ * `$context.extendedRequestId` (CDK's aws-apigatewayv2 `IAccessLogSettings` accepts either, and the REST API reference's
+ * AccessLogSettings carries the same "at least $context.requestId" sentence while the REST guide accepts either). The
+ * components' three formats comply (tests/deploy-rules/api-stage-logging.test.ts pins them); this is for hand-built
+ * stages. A format the plan does not know (unset, or not a string) is passed over.
  */
 export const API_ACCESS_LOG_FORMAT: DeployRule = {
   id: "ApiAccessLogFormat",
-  title: "An API stage's access log format includes $context.requestId or $context.extendedRequestId",
+  title: "An API stage's access log format includes $context.requestId (REST: or $context.extendedRequestId)",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    for (const stage of [...ofType(graph, REST_STAGE), ...ofType(graph, V2_STAGE)]) {
+    for (const [stage, kind] of [...ofType(graph, REST_STAGE).map((s) => [s, "rest"] as const), ...ofType(graph, V2_STAGE).map((s) => [s, "v2"] as const)]) {
       const format = stage.inputs.accessLogSettings?.format;
-      if (typeof format !== "string" || accessLogFormatHasRequestId(format)) continue;
+      if (typeof format !== "string" || accessLogFormatHasRequestId(format, kind)) continue;
+      const shown = JSON.stringify(format.length > 120 ? `${format.slice(0, 120)}…` : format);
       findings.push(
-        finding(
-          "ApiAccessLogFormat",
-          stage,
-          `has access log format ${JSON.stringify(format.length > 120 ? `${format.slice(0, 120)}…` : format)}, without $context.requestId or $context.extendedRequestId, which API Gateway requires of an access log format`,
-          'add "requestId": "$context.requestId" (and "extendedRequestId": "$context.extendedRequestId", as AWS advises) to the format',
-        ),
+        kind === "rest"
+          ? finding(
+              "ApiAccessLogFormat",
+              stage,
+              `has access log format ${shown}, without $context.requestId or $context.extendedRequestId, which API Gateway requires of an access log format`,
+              'add "requestId": "$context.requestId" (and "extendedRequestId": "$context.extendedRequestId", as AWS advises) to the format',
+            )
+          : finding(
+              "ApiAccessLogFormat",
+              stage,
+              `has access log format ${shown}, without $context.requestId, which API Gateway v2 requires of an HTTP or WebSocket stage's format ("The format must include at least $context.requestId", AccessLogSettings, ${V2_ACCESS_LOG_SETTINGS})`,
+              'add "requestId": "$context.requestId" to the format ($context.extendedRequestId alone is not what the v2 reference names)',
+            ),
       );
     }
     return findings;
   },
 };
 
-/** Whether an access log format names the request id API Gateway requires (`$context.requestId`, or the extended one). */
-export function accessLogFormatHasRequestId(format: string): boolean {
-  return /\$context\.(requestId|extendedRequestId)\b/.test(format);
+/**
+ * Whether an access log format names the request id API Gateway requires: `$context.requestId`, or for a REST stage
+ * the extended one (API_ACCESS_LOG_FORMAT).
+ */
+export function accessLogFormatHasRequestId(format: string, kind: "rest" | "v2" = "rest"): boolean {
+  return (kind === "rest" ? /\$context\.(requestId|extendedRequestId)\b/ : /\$context\.requestId\b/).test(format);
 }
 export const API_STAGE_LOGGING_RULES: readonly DeployRule[] = [API_STAGE_LOGGING_AFTER_ACCOUNT, API_ACCESS_LOG_FORMAT];

@@ -8,7 +8,7 @@ import { customBusNameOf } from "../../components/arn";
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_MAX_WIDGETS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, planKey, serviceKeyRefusal } from "./key-policy";
+import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, logsPrincipals, planKey, serviceKeyRefusal } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -178,9 +178,19 @@ const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/e
  * principal `logs.<region>.amazonaws.com` of the group's region (LOGS_KEY_ACTIONS; a condition on
  * kms:EncryptionContext:aws:logs:arn, which the page offers to narrow it to a log group, is met); "CloudWatch Logs supports only
  * symmetric customer managed keys"; and KMS keys are regional, so the key is in the group's region
- * (ENCRYPT_LOGS). KMS's default key policy names only the account, so an `aws.kms.Key` without a policy always fails:
+ * (ENCRYPT_LOGS). KMS's default key policy names only the account, so an `aws.kms.Key` without a policy fails:
  * CreateLogGroup (or AssociateKmsKey) is refused, and a LambdaFunction's function, which needs its log group first, is
  * never created. Keys outside the plan are not judged.
+ *
+ * Also counted (review 96 F1, F2): the global principal `logs.amazonaws.com` (logsPrincipals: not AWS's statement, but
+ * no AWS text refuses it), service principals compared without case, and a grant to AWS principals on
+ * `kms:ViaService` = `logs.<region>.amazonaws.com` (or a StringLike pattern matching it, with kms:CallerAccount
+ * allowed): the page now says "CloudWatch Logs now supports kms:ViaService which allows logs to make AWS KMS calls on
+ * your behalf. You should add this to your roles which call CloudWatch Logs in either your Key Policy or in IAM", and
+ * AWS's managed policy CloudWatchLogsAPIKeyAccess grants kms:GenerateDataKey/Decrypt on `kms:ViaService`
+ * `logs.*.amazonaws.com`. **Not confirmed:** whether that route replaces the service-principal grant (then KMS's
+ * default key policy plus an IAM grant to the deployer would also work, and the default-policy case below would be a
+ * false positive) or is needed beside it; the page's key-policy step still shows only the regional principal.
  */
 export const LOG_GROUP_KEY_POLICY: DeployRule = {
   id: "LogGroupKeyPolicy",
@@ -204,14 +214,14 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
         continue;
       }
       const principal = logsPrincipal(region);
-      const refusal = serviceKeyRefusal(graph, group, undefined, principal, [], { keyField: "kmsKeyId", actions: LOGS_KEY_ACTIONS });
+      const refusal = serviceKeyRefusal(graph, group, undefined, logsPrincipals(region), [], { keyField: "kmsKeyId", actions: LOGS_KEY_ACTIONS, routes: { viaService: principal } });
       if (!refusal || refusal.managed) continue;
       findings.push(
         finding(
           this.id,
           group,
           `is encrypted with ${key.name}, whose key policy does not allow ${principal} ${refusal.missing.join(", ")}${keyPolicyDocument(graph, key) === undefined ? " (it has KMS's default key policy, which names only the account)" : ""}; CloudWatch Logs refuses to create or encrypt the log group with a key it may not use${group.parent?.includes("serverless-fullstack:index:LambdaFunction") ? ", so the function that logs to it is never created" : ""}`,
-          `add to ${key.name}'s policy the statement AWS gives (encrypt-log-data-kms.html): Allow { Service: "${principal}" } kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* on "*", optionally with ArnLike kms:EncryptionContext:aws:logs:arn on the group's ARN`,
+          `add to ${key.name}'s policy the statement AWS gives (encrypt-log-data-kms.html): Allow { Service: "${principal}" } kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* on "*", optionally with ArnLike kms:EncryptionContext:aws:logs:arn on the group's ARN (or allow the roles that call CloudWatch Logs on the condition kms:ViaService "${principal}")`,
         ),
       );
     }

@@ -97,9 +97,25 @@ export const PUSH_TO_CLOUDWATCH_ACTIONS: readonly string[] = ["logs:CreateLogGro
  * account's CloudWatch one) or by the Lambda docs (the DynamoDB one), as AWS publishes them:
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaVPCAccessExecutionRole.html,
  * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaDynamoDBExecutionRole.html,
- * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html.
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html; and the
+ * Lambda execution roles hand-built roles most often carry (review 96 F9: an unread one made roleGrants incomplete and
+ * KinesisConsumerAccess silent):
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaKinesisExecutionRole.html.
  */
 const AWS_MANAGED_POLICIES: Record<string, Record<string, any>> = {
+  "service-role/AWSLambdaBasicExecutionRole": {
+    Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" }],
+  },
+  "service-role/AWSLambdaKinesisExecutionRole": {
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams", "kinesis:SubscribeToShard", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: "*",
+      },
+    ],
+  },
   "service-role/AWSLambdaVPCAccessExecutionRole": {
     Statement: [{ Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: "*" }],
   },

@@ -161,7 +161,8 @@ export function consumerStreamArn(consumerArn: string): string {
  * A mapping that reads an enhanced fan-out consumer reads its stream's shards and subscribes to them as the function's
  * role (CONSUMER_STREAM_READS above): the role allows the stream reads on the consumer's stream and
  * kinesis:SubscribeToShard on the consumer, by policies the mapping depends on. A role with a managed policy this pack
- * cannot read is not checked.
+ * cannot read is not checked (iam.ts's roleGrants reads the program's policies and the AWS managed ones it lists,
+ * AWSLambdaBasicExecutionRole and AWSLambdaKinesisExecutionRole among them).
  */
 export const KINESIS_CONSUMER_ACCESS: DeployRule = {
   id: "KinesisConsumerAccess",

@@ -13,6 +13,9 @@
  * re-read in pulumi-aws). A key changed to another ARN re-keys in place (UpdateTable SSESpecification) and is not this
  * check's; a replaced table (TransitionStatefulReplaced's) is created on the key the program gives.
  *
+ * A plan that turns the encryption off (`enabled: false`) is not judged: the provider sends that change (UpdateTable
+ * to the AWS owned key; encryptionTurnedOff).
+ *
  * A deployed plan that does not hold the table's `serverSideEncryption` (a saved plan keeps only the inputs the
  * transition checks listed when it was saved) is not judged.
  */
@@ -43,10 +46,26 @@ const keyOf = (r: RecordedResource): string | undefined => {
   return typeof arn === "string" && arn !== "" ? arn : undefined;
 };
 
-/** Whether the deployed plan holds `input` of `r` (a recording holds all; a saved plan the inputs it lists). */
-const holds = (r: RecordedResource, input: string): boolean => {
+/**
+ * Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it
+ * lists (`SavedResource.savedInputs`). The one copy: transition.ts imports it from here (this module is a leaf that
+ * transition.ts imports, so it cannot import transition.ts's).
+ */
+export function holds(r: RecordedResource, spec: string): boolean {
   const saved = (r as SavedResource).savedInputs;
-  return saved === undefined || saved.includes("*") || saved.includes(input);
+  return saved === undefined || saved.includes("*") || saved.includes(spec);
+}
+
+/**
+ * Whether the plan turns the table's encryption off (`serverSideEncryption.enabled` false). Then the block differs
+ * from the deployed one, so the provider's `d.HasChange("server_side_encryption")` holds and resourceTableUpdate sends
+ * UpdateTable with `expandEncryptAtRestOptions`' `SSESpecification{Enabled: false}` (the KMS ARN is sent only when
+ * enabled): the table moves to the AWS owned key, and the removed ARN is not kept (terraform-provider-aws
+ * internal/service/dynamodb/table.go; review 96 F5). #29811 and terraform#35540 are `enabled` staying true.
+ */
+const encryptionTurnedOff = (r: RecordedResource): boolean => {
+  const enabled = r.inputs.serverSideEncryption?.enabled;
+  return enabled === false || enabled === "false";
 };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -66,7 +85,7 @@ export function tableKeyRemovedFindings(deployed: Graph, after: Graph, stack: st
     const old = deployedByUrn.get(table.urn);
     if (!old || !holds(old, "serverSideEncryption")) continue;
     const was = keyOf(old);
-    if (was === undefined || keyOf(table) !== undefined || replaced(table)) continue;
+    if (was === undefined || keyOf(table) !== undefined || encryptionTurnedOff(table) || replaced(table)) continue;
     // An ignoreChanges on the encryption keeps the deployed value on purpose.
     if ((table.ignoreChanges ?? []).some((path) => path === "serverSideEncryption" || path.startsWith("serverSideEncryption."))) continue;
     const physical = typeof table.inputs.name === "string" ? table.inputs.name : (old.state?.name ?? "<table name>");

@@ -76,7 +76,7 @@ import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
-import { TRANSITION_DATA_RULES, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
+import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
@@ -2229,11 +2229,6 @@ function holdsInputs(r: RecordedResource): boolean {
   return saved !== undefined ? saved.length > 0 : hasInputs(r);
 }
 
-/** Whether the deployed plan holds input `spec` of `r` (set or unset): a recording holds all; a saved plan those it lists (`SavedResource.savedInputs`). */
-function holds(r: RecordedResource, spec: string): boolean {
-  const saved = (r as SavedResource).savedInputs;
-  return saved === undefined || saved.includes("*") || saved.includes(spec);
-}
 
 const IGNORE_RESET_SOURCE = "pulumi sdk/go/common/resource/properties_path.go reset";
 const CAPACITY_DOC = "docs/components/data-tier.md#capacity-of-a-provisioned-table-with-global-indexes";

@@ -204,7 +204,13 @@ const ASSOCIATE_WEB_ACL = "https://docs.aws.amazon.com/waf/latest/APIReference/A
  * developer guide's "Associating or disassociating protection with an AWS resource",
  * https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html). The ARN forms are
  * AssociateWebACL's ResourceArn list (a REST API stage: `arn:aws:apigateway:<region>::/restapis/<id>/stages/<stage>`).
+ * AWS Amplify is on the current lists too: the developer guide's "Resources that you can protect with AWS WAF"
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html) names "AWS Amplify" among
+ * the regional resource types, and CloudFormation's WebACLAssociation ResourceArn list ends "For an AWS Amplify
+ * instance: arn:partition:amplify:region:account-id:apps/app-id" (review 96 F3). It differs from the others in its web
+ * ACL: AMPLIFY_WAF below.
  */
+const AMPLIFY_APP = /^arn:[^:]+:amplify:[^:]+:\d{12}:apps\/[^/]+$/;
 const WAF_ASSOCIABLE: ReadonlyArray<readonly [string, RegExp]> = [
   ["REST API stage", /^arn:[^:]+:apigateway:[^:]+::\/restapis\/[^/]+\/stages\/[^/]+$/],
   ["Application Load Balancer", /^arn:[^:]+:elasticloadbalancing:[^:]+:\d{12}:loadbalancer\/app\/[^/]+\/[^/]+$/],
@@ -212,6 +218,7 @@ const WAF_ASSOCIABLE: ReadonlyArray<readonly [string, RegExp]> = [
   ["Cognito user pool", /^arn:[^:]+:cognito-idp:[^:]+:\d{12}:userpool\/[^/]+$/],
   ["App Runner service", /^arn:[^:]+:apprunner:[^:]+:\d{12}:service\/[^/]+\/[^/]+$/],
   ["Verified Access instance", /^arn:[^:]+:ec2:[^:]+:\d{12}:verified-access-instance\/[^/]+$/],
+  ["Amplify app", AMPLIFY_APP],
 ];
 /**
  * The plan's resources of those kinds, by type: a target that is one of them is judged by what it is, not by its ARN's
@@ -225,7 +232,19 @@ const WAF_ASSOCIABLE_TYPES = new Set([
   "aws:cognito/userPool:UserPool",
   "aws:apprunner/service:Service",
   "aws:verifiedaccess/instance:Instance",
+  "aws:amplify/app:App",
 ]);
+/**
+ * An Amplify app takes a CLOUDFRONT web ACL, not a REGIONAL one, whatever the app's region: "You must create web ACLs
+ * that you want to associate with an Amplify app in the Global (CloudFront) Region. Regional web ACLs might already
+ * exist in your AWS account, but they are not compatible with Amplify." (Amplify Hosting user guide, "How Amplify
+ * integrates with AWS WAF", https://docs.aws.amazon.com/amplify/latest/userguide/amplify-waf-configuration.html). So
+ * the same-region checks are not made for it (the web ACL is in us-east-1, WafCloudFrontRegion's). Not confirmed:
+ * which region's WAF endpoint the association itself must be made in (the association's region is not judged).
+ */
+const AMPLIFY_WAF = "https://docs.aws.amazon.com/amplify/latest/userguide/amplify-waf-configuration.html";
+/** Whether an association names an Amplify app (by the plan's resource or the ARN's form). */
+const amplifyTarget = (target: string, planTarget: RecordedResource | undefined) => planTarget?.type === "aws:amplify/app:App" || AMPLIFY_APP.test(target);
 /** An HTTP or WebSocket API's stage (API Gateway v2): not among WAF_ASSOCIABLE. */
 const V2_STAGE = /^arn:[^:]+:apigateway:[^:]+::\/apis\/[^/]+\/stages\/[^/]+$/;
 
@@ -234,13 +253,15 @@ const V2_STAGE = /^arn:[^:]+:apigateway:[^:]+::\/apis\/[^/]+\/stages\/[^/]+$/;
  * API's stage, not a distribution), in the association's and the web ACL's region ("the web ACL must be in the same
  * region as your resource"), with a REGIONAL web ACL ("For Amazon CloudFront, don't use this call"; "You cannot
  * associate a web ACL that you have associated with a CloudFront distribution with any other AWS resource type",
- * web-acl-associating-aws-resource.html), and one association per resource (a resource has one web ACL). No component
+ * web-acl-associating-aws-resource.html), and one association per resource (a resource has one web ACL). An Amplify app
+ * is the exception: it takes a CLOUDFRONT web ACL (in us-east-1) whatever its region, and a REGIONAL one is refused
+ * (AMPLIFY_WAF). No component
  * creates an association; WebAcl's REGIONAL scope invites a hand-written one. The exact refusals were not confirmed
  * (WAFInvalidParameterException, WAFUnavailableEntityException).
  */
 export const WAF_ASSOCIATION_TARGET: DeployRule = {
   id: "WafAssociationTarget",
-  title: "A web ACL association names a resource AWS WAF protects, in its region, with a REGIONAL web ACL, once",
+  title: "A web ACL association names a resource AWS WAF protects, in its region, with a REGIONAL web ACL (an Amplify app: a CLOUDFRONT one), once",
   source: ASSOCIATE_WEB_ACL,
   check(graph, context) {
     const findings: DeployFinding[] = [];
@@ -253,7 +274,12 @@ export const WAF_ASSOCIATION_TARGET: DeployRule = {
       const planTarget = graph.find((r) => r.custom && r.state.arn === target);
       const targetRegion = planTarget ? regionOf(graph, planTarget, context) : arnRegion(target);
       const loadBalancer = planTarget?.type.endsWith("/loadBalancer:LoadBalancer");
-      if (V2_STAGE.test(target) || planTarget?.type === "aws:apigatewayv2/stage:Stage") {
+      const amplify = amplifyTarget(target, planTarget);
+      if (amplify) {
+        if (acl && acl.inputs.scope !== "CLOUDFRONT") {
+          findings.push(finding(this.id, association, `associates ${acl.name}, a ${acl.inputs.scope} web ACL, with the Amplify app ${target}; Amplify takes only web ACLs of the Global (CloudFront) Region ("Regional web ACLs ... are not compatible with Amplify", ${AMPLIFY_WAF})`, "use a web ACL of scope CLOUDFRONT (WebAclScope.CloudFront, created in us-east-1) whatever the app's region"));
+        }
+      } else if (V2_STAGE.test(target) || planTarget?.type === "aws:apigatewayv2/stage:Stage") {
         findings.push(finding(this.id, association, `names ${target}, an HTTP or WebSocket API stage; AWS WAF protects REST API stages, not HTTP or WebSocket APIs (API Gateway v2)`, "put the API behind CloudFront (StaticSite routes) and protect the distribution with a CLOUDFRONT web ACL, or make the API a REST API (kind: ApiKind.Rest)"));
       } else if (/^arn:[^:]+:cloudfront::/.test(target)) {
         findings.push(finding(this.id, association, `names the distribution ${target}; AssociateWebACL does not take CloudFront distributions`, "set the distribution's webAclId to a CLOUDFRONT web ACL's ARN (StaticSite's waf does) and drop the association"));
@@ -265,9 +291,9 @@ export const WAF_ASSOCIATION_TARGET: DeployRule = {
       } else if (targetRegion !== region) {
         findings.push(finding(this.id, association, `is in ${region} but names ${target}, in ${targetRegion}; a web ACL protects resources of its own region only`, `create the web ACL and the association in ${targetRegion}`));
       }
-      if (acl) {
+      if (acl && !amplify) {
         if (acl.inputs.scope === "CLOUDFRONT") {
-          findings.push(finding(this.id, association, `associates ${acl.name}, a CLOUDFRONT web ACL; only REGIONAL web ACLs are associated with regional resources, a CLOUDFRONT one only with distributions (through their webAclId)`, "use a web ACL of scope REGIONAL (WebAclScope.Regional) in the resource's region"));
+          findings.push(finding(this.id, association, `associates ${acl.name}, a CLOUDFRONT web ACL; only REGIONAL web ACLs are associated with regional resources, a CLOUDFRONT one only with distributions (through their webAclId) and Amplify apps`, "use a web ACL of scope REGIONAL (WebAclScope.Regional) in the resource's region"));
         } else if (regionOf(graph, acl, context) !== region) {
           findings.push(finding(this.id, association, `is in ${region} but its web ACL ${acl.name} is in ${regionOf(graph, acl, context)}; the web ACL must be in the resource's region`, `create ${acl.name} in ${region}`));
         }

@@ -58,6 +58,13 @@ describe("TransitionTableKeyRemoved", () => {
     ]);
   });
 
+  it("passes a hand-built table whose encryption is turned off (enabled: false): the provider sends UpdateTable to the AWS owned key", () => {
+    const table = (sse: Record<string, unknown>) => handBuilt(TABLE, "orders", { hashKey: "pk", serverSideEncryption: sse });
+    expect(transition([table({ enabled: true, kmsKeyArn: KEY_A })], [table({ enabled: false })])).toEqual([]);
+    // Still enabled with the ARN dropped is the case the provider keeps (review 90 #5).
+    expect(transition([table({ enabled: true, kmsKeyArn: KEY_A })], [table({ enabled: true })]).map((f) => f.rule)).toEqual(["TransitionTableKeyRemoved"]);
+  });
+
   it("judges a saved plan, which keeps the table's encryption, and not one saved before it was kept", async () => {
     const saved = readSavedPlan(JSON.stringify(toSavedPlan(await tier({ kmsKeyArn: KEY_A }), { stack: "prod", region: "us-east-1" }))).resources;
     expect(saved.find((r) => r.type === TABLE)?.inputs.serverSideEncryption).toEqual({ enabled: true, kmsKeyArn: KEY_A });
