@@ -796,7 +796,7 @@ describe("checkPlanTransition: a table, user pool or bucket that the update repl
     const deployed = await userAuth();
     expect(transition(deployed, await userAuth({ mfa: "OPTIONAL", passwordPolicy: { minimumLength: 14 } }))).toEqual([]);
     const pool = toSavedPlan(deployed, { stack: "prod", region: "us-east-1" }).resources.find((r) => r.type === POOL)!;
-    expect(Object.keys(pool.inputs).sort()).toEqual(["deletionProtection", "usernameAttributes", "usernameConfiguration"]);
+    expect(Object.keys(pool.inputs).sort()).toEqual(["deletionProtection", "schemas", "usernameAttributes", "usernameConfiguration"]);
   });
 
   it("finds a bucket whose name changes, and reports an unprotected one's objects going with it", () => {
