@@ -62,12 +62,12 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
   return () => (result ??= build());
 }
 
-/** once for each argument `build` is given (told apart by their JSON), so a file records each arrangement once. */
-export function onceEach<A, T>(build: (args: A) => Promise<T>): (args: A) => Promise<T> {
+/** once for each list of arguments `build` is given (told apart by their JSON), so a file records each arrangement once. */
+export function onceEach<A extends unknown[], T>(build: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
   const made = new Map<string, () => Promise<T>>();
-  return (args) => {
-    const key = JSON.stringify(args) ?? "";
-    if (!made.has(key)) made.set(key, once(() => build(args)));
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!made.has(key)) made.set(key, once(() => build(...args)));
     return made.get(key)!();
   };
 }

@@ -19,11 +19,10 @@ const PLAN = { name: "plan", attributeDataType: "String", mutable: true, stringA
  * A UserAuth whose pool carries `schemas` (as a later UserAuth release, or a transformation, would), or its own.
  * Each arrangement recorded once for the file (issue 15): the rules never change a recording.
  */
-const recorded = onceEach(([schemas, usernameAttributes]: [unknown[]?, Array<"email" | "phone_number">?]) => {
+const auth = onceEach((schemas?: unknown[], usernameAttributes?: Array<"email" | "phone_number">) => {
   const swap: pulumi.ResourceTransformation = ({ type, props, opts }) => (type === USER_POOL && schemas ? { props: { ...props, schemas }, opts } : undefined);
   return recordProgram(() => new UserAuth("auth", { callbackUrls: ["https://gallery.example.com/"], usernameAttributes }, { transformations: [swap] }));
 });
-const auth = (schemas?: unknown[], usernameAttributes?: Array<"email" | "phone_number">) => recorded([schemas, usernameAttributes]);
 const schemaFindings = (before: Parameters<typeof transition>[0], after: Parameters<typeof transition>[1]) =>
   transition(before, after).filter((f) => f.rule === "TransitionUserPoolSchemaChanged");
 
