@@ -483,9 +483,10 @@ describe("local Step Functions, JSONata states", () => {
   it("runs states that read 10 MiB of variables one after another within the evaluation worker's heap (shown at a quarter of both)", async () => {
     // 40 variables of 250,000 bytes of `[{"a":1},…]` (about 94 MB as objects): the worker held 2 such sets, and
     // deserialized a third beside them, past its 256 MB. Each JSONata state's Assign replaces the set. Shown at a
-    // quarter of the variables in a smaller heap, for a quarter of the time (issue 15): this run needs 33–40 MB with
-    // the worker letting go as it does, and 65–80 MB when it holds every set (HELD's bytes unbounded, nothing
-    // released), which failed the full-size run at 256 MB too; 48 MB sits between them.
+    // quarter of the variables in a smaller heap, for about a quarter of the time (issue 15): measured, this run fails
+    // at 32 MB and passes at 40 with the worker letting go as it does, and fails at 64 MB and passes at 80 when it holds
+    // every set (HELD's bytes unbounded, nothing released), which failed the full-size run at 256 MB too; 48 MB sits
+    // between them.
     expect(EVALUATION_BOUNDS.heapMb).toBe(256);
     const count = 7_812; // a quarter of 31,250
     const items = Array.from({ length: count }, () => ({ a: 1 }));
