@@ -87,6 +87,7 @@ const SHARED = [
   "tests/components",
   "tests/stacks",
   "tests/offline-config.test.ts",
+  "tests/offline-mock-lookups.test.ts",
   "tests/ci-workflow.test.ts",
   "tests/docs-exports.test.ts",
   "tests/fuzz",

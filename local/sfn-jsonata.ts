@@ -147,6 +147,8 @@ class HeldBindings {
 class EvaluationWorker {
   private worker?: Worker;
   private nextId = 0;
+  /** The heap cap of the workers spawned from now on, and the deadline of evaluations (withEvaluationLimitsForTests). */
+  limits: EvaluationLimits = { heapMb: EVALUATION_BOUNDS.heapMb, deadlineMs: EVALUATION_BOUNDS.deadlineMs };
   private queue: Promise<unknown> = Promise.resolve();
   readonly held = new HeldBindings();
 
@@ -162,9 +164,20 @@ class EvaluationWorker {
     if (id !== undefined) this.worker?.postMessage({ drop: [id] });
   }
 
+  /** Stops the current worker between evaluations: the next evaluation spawns one anew. */
+  retire(): Promise<void> {
+    const turn = this.queue.then(async () => {
+      const worker = this.worker;
+      this.worker = undefined;
+      await worker?.terminate();
+    });
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
   private spawn(): Worker {
-    const { timeout, stack, sequence, heapMb } = EVALUATION_BOUNDS;
-    const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+    const { timeout, stack, sequence } = EVALUATION_BOUNDS;
+    const worker = new Worker(workerModuleUrl(__dirname, "sfn-jsonata-worker.mjs"), { workerData: { bounds: { timeout, stack, sequence } }, resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb } });
     worker.unref();
     this.held.forget();
     // One that ends between evaluations is replaced by the next, not handed it to time out.
@@ -184,14 +197,15 @@ class EvaluationWorker {
       };
       // The deadline runs from when the worker holds what the expression reads: deserializing 10 MiB of variables
       // takes seconds on a busy machine, and is bounded by their size (and the heap cap), not stalled by the expression.
-      const clock = () => (timer = setTimeout(() => lost(`It ran for more than ${EVALUATION_BOUNDS.deadlineMs} ms`), EVALUATION_BOUNDS.deadlineMs));
+      const { deadlineMs } = this.limits;
+      const clock = () => (timer = setTimeout(() => lost(`It ran for more than ${deadlineMs} ms`), deadlineMs));
       const answered = (reply: EvaluationReply) => reply.id === id && (reply.taken ? clock() : done(reply));
       const lost = (why: string) => {
         if (this.worker === worker) this.worker = undefined;
         void worker.terminate();
         done({ id, lost: why });
       };
-      const failed = (error: unknown) => lost((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" ? `It used more than ${EVALUATION_BOUNDS.heapMb} MB of heap` : `Its worker failed: ${thrownText(error)}`);
+      const failed = (error: unknown) => lost((error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY" ? `It used more than ${this.limits.heapMb} MB of heap` : `Its worker failed: ${thrownText(error)}`);
       const stopped = (code: number) => lost(`Its worker stopped (exit code ${code})`);
       worker.on("message", answered).on("error", failed).on("exit", stopped);
       try {
@@ -219,6 +233,27 @@ function serialize(value: object): Uint8Array {
 }
 
 const evaluations = new EvaluationWorker();
+
+/** The resource bounds of EVALUATION_BOUNDS that a test may lower (withEvaluationLimitsForTests). */
+type EvaluationLimits = { heapMb: number; deadlineMs: number };
+
+/**
+ * Tests only: runs `run` with evaluations bound by `limits` in place of EVALUATION_BOUNDS' (the worker replaced before
+ * and after, so its heap cap is the one given), so a test shows a bound's effect at a fraction of its cost: the heap's
+ * with a fraction of the 10 MiB of variables that fill 256 MB (deserializing them is most of such a test's time), a
+ * stalled worker's replacement without waiting out the whole deadline.
+ */
+export async function withEvaluationLimitsForTests<T>(limits: Partial<EvaluationLimits>, run: () => Promise<T>): Promise<T> {
+  await evaluations.retire();
+  const before = evaluations.limits;
+  evaluations.limits = { ...before, ...limits };
+  try {
+    return await run();
+  } finally {
+    evaluations.limits = before;
+    await evaluations.retire();
+  }
+}
 
 /**
  * Lets a bindings object go (Bindings: a run's variables once an Assign replaced them or the run ended, a state's

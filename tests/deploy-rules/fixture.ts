@@ -62,6 +62,16 @@ export function once<T>(build: () => Promise<T>): () => Promise<T> {
   return () => (result ??= build());
 }
 
+/** once for each list of arguments `build` is given (told apart by their JSON), so a file records each arrangement once. */
+export function onceEach<A extends unknown[], T>(build: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  const made = new Map<string, () => Promise<T>>();
+  return (...args) => {
+    const key = JSON.stringify(args);
+    if (!made.has(key)) made.set(key, once(() => build(...args)));
+    return made.get(key)!();
+  };
+}
+
 export const of = (type: string) => (r: RecordedResource) => r.type === type;
 
 /**

@@ -8,18 +8,21 @@ import { describe, expect, it } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { record as recordProgram } from "../../testing/harness";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
-import { handBuilt, saved, transition } from "./fixture";
+import { handBuilt, onceEach, saved, transition } from "./fixture";
 
 const USER_POOL = "aws:cognito/userPool:UserPool";
 /** UserAuth's own entry, as user-pool.ts writes it. */
 const EMAIL = { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "0", maxLength: "2048" } };
 const PLAN = { name: "plan", attributeDataType: "String", mutable: true, stringAttributeConstraints: { maxLength: "32" } };
 
-/** A UserAuth whose pool carries `schemas` (as a later UserAuth release, or a transformation, would), or its own. */
-const auth = (schemas?: unknown[], usernameAttributes?: Array<"email" | "phone_number">) => {
+/**
+ * A UserAuth whose pool carries `schemas` (as a later UserAuth release, or a transformation, would), or its own.
+ * Each arrangement recorded once for the file (issue 15): the rules never change a recording.
+ */
+const auth = onceEach((schemas?: unknown[], usernameAttributes?: Array<"email" | "phone_number">) => {
   const swap: pulumi.ResourceTransformation = ({ type, props, opts }) => (type === USER_POOL && schemas ? { props: { ...props, schemas }, opts } : undefined);
   return recordProgram(() => new UserAuth("auth", { callbackUrls: ["https://gallery.example.com/"], usernameAttributes }, { transformations: [swap] }));
-};
+});
 const schemaFindings = (before: Parameters<typeof transition>[0], after: Parameters<typeof transition>[1]) =>
   transition(before, after).filter((f) => f.rule === "TransitionUserPoolSchemaChanged");
 

@@ -10,13 +10,14 @@ import { PrivateNetwork } from "../../components/private-network";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan, TRANSITION_DATA_RULES } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
-import { handBuilt } from "./fixture";
+import { handBuilt, onceEach } from "./fixture";
 
 const TABLE = "aws:dynamodb/table:Table";
 const KEY_A = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const KEY_B = "arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456";
 const gallery = { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" };
-const tier = (table: Record<string, unknown> = {}) => record(() => new DataTier("data", { tables: { gallery: { ...gallery, ...table } as TableArgs }, region: "us-east-1" }));
+// Each arrangement recorded once for the file (issue 15): the rules never change a recording.
+const tier = onceEach((table: Record<string, unknown> = {}) => record(() => new DataTier("data", { tables: { gallery: { ...gallery, ...table } as TableArgs }, region: "us-east-1" })));
 const transition = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod" });
 
 describe("TransitionTableKeyRemoved", () => {
@@ -75,7 +76,7 @@ describe("TransitionTableKeyRemoved", () => {
 });
 
 describe("TransitionVpcSubnetLayout", () => {
-  const network = (args: ConstructorParameters<typeof PrivateNetwork>[1] = {}) => record(() => new PrivateNetwork("net", args));
+  const network = onceEach((args: ConstructorParameters<typeof PrivateNetwork>[1] = {}) => record(() => new PrivateNetwork("net", args)));
 
   it("is listed with its source", () => {
     expect(TRANSITION_DATA_RULES.map((r) => r.id)).toContain("TransitionVpcSubnetLayout");

@@ -112,10 +112,14 @@ describe("local DynamoDB nesting limit", () => {
     expect((await client.send(new GetItemCommand({ TableName, Key }))).Item?.a).toEqual({ M: { b: deepMap(30) } });
   });
 
-  it("answers a value nested 100,000 levels 400 on every operation, through the stream proxy and direct, and never 500", async () => {
+  it("answers a value nested 20,000 levels 400 on every operation, through the stream proxy and direct, and never 500", async () => {
     const logs: string[] = [];
     const { dynamo } = await start(logs);
-    const deep = deepText(100_000);
+    // Deep enough for both overflows the walk forestalls (dynalite's checkTypes from about 1,000 levels, the stream
+    // proxy's JSON.stringify of a key from about 5,000), a fifth of the 100,000 this ran with (issue 15): at 20,000,
+    // PutItem answered 500 with MAX_NESTING_LEVELS unbounded, and DeleteItem through the proxy with its scalar check
+    // (streams.ts keysNamed) removed, as at 100,000.
+    const deep = deepText(20_000);
     const key = `{"pk":{"S":"a"},"sk":${deep}}`;
     const requests: Array<[string, string, typeof BARE]> = [
       ["PutItem", `{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}`, ENVELOPED],
