@@ -182,6 +182,11 @@ class EvaluationWorker {
     this.held.forget();
     // One that ends between evaluations is replaced by the next, not handed it to time out.
     worker.once("exit", () => this.worker === worker && (this.worker = undefined));
+    // An evaluation's own listener turns an error into its state's failure. An error with none listening comes from a
+    // worker already given up on (its deadline passed, so terminate() is under way, and it runs out of heap first) or
+    // from an idle one: either way the worker ends and the exit above lets it go. Unheard, the 'error' event would be
+    // thrown as an uncaught exception and stop the local runtime (seen once in the suite under load).
+    worker.on("error", () => {});
     return worker;
   }
 

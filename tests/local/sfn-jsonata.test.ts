@@ -714,6 +714,22 @@ describe("local Step Functions, JSONata states", () => {
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { Error: "States.QueryEvaluationError", Cause: "The JSONata expression '$doesNotExist' specified for the field 'Arguments/FunctionName' returned nothing (undefined)." } });
   });
 
+  it("hears an error of a worker no evaluation listens to (one given up on at its deadline that then runs out of heap), so it cannot stop the runtime", async () => {
+    const spy = vi.spyOn(Worker.prototype, "postMessage");
+    try {
+      expect((await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% 1 + 1 %}", End: true } } })).output).toBe(2);
+      const workers = new Set(spy.mock.contexts as Worker[]);
+      expect(workers.size).toBeGreaterThan(0);
+      // Between evaluations no evaluation listens: an unheard 'error' event is thrown (an uncaught exception in the runtime).
+      const outOfHeap = Object.assign(new Error("Worker terminated due to reaching memory limit: JS heap out of memory"), { code: "ERR_WORKER_OUT_OF_MEMORY" });
+      for (const worker of workers) expect(() => worker.emit("error", outOfHeap)).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    // And the next evaluation still runs.
+    expect((await ran({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", Output: "{% 2 + 2 %}", End: true } } })).output).toBe(4);
+  });
+
   it("fails an expression that loops, recurses, builds a huge range or runs one heavy built-in call, and the runtime runs on", async () => {
     // A tail call JSONata runs in a loop of microtasks, a recursion that would fill the heap, an array AWS's own
     // counterpart (States.ArrayRange) refuses past 1000 items; then single built-in calls jsonata's own bounds do not
