@@ -39,6 +39,8 @@
  * dynalite's validations call `parser.parse` on the parser module objects at each request, so
  * wrapping that export is enough; once per process.
  */
+import { useDynalitePackratParsers } from "./dynalite-packrat";
+
 // dynalite ships no typings.
 /* eslint-disable @typescript-eslint/no-require-imports */
 type Parser = { parse(input: string, options: { context: ParseContext }): unknown; __cached?: true };
@@ -160,6 +162,8 @@ export function rememberedParses(): number {
 }
 
 export function cacheDynaliteExpressions(): void {
+  // The parsers with PEG.js's packrat cache first: the results remembered here are those parsers' (see dynalite-packrat.ts).
+  useDynalitePackratParsers();
   for (const [name, parser] of PARSERS) {
     if (parser.__cached) continue;
     parser.parse = cached(name, parser.parse.bind(parser));
