@@ -66,8 +66,6 @@ export const API_STAGE_LOGGING_AFTER_ACCOUNT: DeployRule = {
   },
 };
 
-
-
 /** API Gateway v2's reference for a stage's AccessLogSettings (HTTP and WebSocket APIs). */
 const V2_ACCESS_LOG_SETTINGS = "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html";
 
