@@ -659,8 +659,10 @@ function inRanges(ranges: BlockList, address: string): boolean {
 /**
  * The values of an authorizer's identity sources in a request, read where API Gateway reads them
  * (components/serverless-api/identity-source.ts: a REST TOKEN/Cognito authorizer one header, a REQUEST authorizer each
- * header, query string, stage variable or context variable listed, the HTTP kind's JWT authorizer one header or query
- * string); undefined when one is missing or empty, which API Gateway answers 401 without calling the authorizer. The
+ * header, query string, multi-value header or query string, path parameter, stage variable or context variable listed,
+ * the HTTP kind's JWT authorizer one header or query string); undefined when one is missing or empty, which API Gateway
+ * answers 401 without calling the authorizer. A multi-value source reads as all its values joined by commas (what AWS
+ * puts in its cache key is not documented; only presence is, and that is what decides 401 here). The
  * component refuses any other spelling at construction, so none reaches here (a part that does not parse reads as
  * missing, never as a header of that name).
  */
@@ -680,9 +682,15 @@ function identityValues(authorizer: AuthorizerSpec, kind: ApiKind, request: Inco
           ? headerOf(request, part.name)
           : part.location === "querystring"
             ? event.queryStringParameters?.[part.name]
-            : part.location === "stageVariables"
-              ? event.stageVariables?.[part.name]
-              : part.name.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), event.requestContext);
+            : part.location === "multivalueheader"
+              ? request.headersDistinct[part.name.toLowerCase()]?.join(",")
+              : part.location === "multivaluequerystring"
+                ? event.multiValueQueryStringParameters?.[part.name]?.join(",")
+                : part.location === "path"
+                  ? event.pathParameters?.[part.name]
+                  : part.location === "stageVariables"
+                    ? event.stageVariables?.[part.name]
+                    : part.name.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), event.requestContext);
     if (value === undefined || value === null || String(value) === "") return undefined;
     values.push(String(value));
   }

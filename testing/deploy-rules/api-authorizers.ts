@@ -6,7 +6,7 @@
  * The forms and AWS's words are in components/serverless-api/identity-source.ts, which this rule shares.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
-import { identitySourceProblem } from "../../components/serverless-api/identity-source";
+import { httpIdentitySource, identitySourceProblem } from "../../components/serverless-api/identity-source";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
@@ -15,7 +15,8 @@ const V2_API = "aws:apigatewayv2/api:Api";
 
 /**
  * REST TOKEN (the provider's default type) and COGNITO_USER_POOLS authorizers read one `method.request.header.<name>`;
- * REQUEST authorizers a comma-separated list of header, query string, stage variable and context expressions; an HTTP
+ * REQUEST authorizers a comma-separated list of method request parameter (header, query string, their multi-value forms,
+ * path), stage variable and context expressions; an HTTP
  * API's JWT authorizer one `$request.header.<name>` or `$request.querystring.<name>`. An unset REST source is the
  * provider's default, `method.request.header.Authorization`; an empty REQUEST source is left alone here (whether the
  * provider sends it or its default is not confirmed), as are v2 REQUEST authorizers (WebSocket: RealtimeApi checks them).
@@ -51,7 +52,7 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
             "ApiAuthorizerIdentitySource",
             authorizer,
             `has identitySources ${JSON.stringify(sources)} (type JWT), which ${refused?.problem ?? "is REST's spelling; an HTTP API JWT authorizer reads a single $request.header.<name> or $request.querystring.<name>"}`,
-            refused?.fix ?? `write "${String(sources[0]).replace(/^method\.request\./, "$request.")}"`,
+            refused?.fix ?? `write "${httpIdentitySource(String(sources[0]))}"`,
           ),
         );
       }

@@ -46,7 +46,7 @@ describe("ServerlessApi refuses an identity source API Gateway refuses", () => {
     ["a REQUEST authorizer with a bare name in its list", { type: "request", handler: authorizerHandler, identitySource: "method.request.header.X-Tenant, Authorization" }, /has "Authorization", which is not a REST mapping expression/, "Replace \"Authorization\" with \"method.request.header.Authorization\", giving \"method.request.header.X-Tenant, method.request.header.Authorization\"."],
     // Review 95 (F5): the fix rewrites only the bad element, keeping the others (the cache key and the presence rule).
     ["a REQUEST authorizer with an HTTP API spelling in its list", { type: "request", handler: authorizerHandler, identitySource: "method.request.header.A, $request.querystring.B" }, /has "\$request\.querystring\.B"/, "Replace \"$request.querystring.B\" with \"method.request.querystring.B\", giving \"method.request.header.A, method.request.querystring.B\"."],
-    ["a REQUEST authorizer with an unreadable element", { type: "request", handler: authorizerHandler, identitySource: "method.request.header.A, method.request.path.id" }, /has "method\.request\.path\.id"/, "Replace \"method.request.path.id\" with one of those forms, keeping the other sources."],
+    ["a REQUEST authorizer with an unreadable element", { type: "request", handler: authorizerHandler, identitySource: "method.request.header.A, method.request.headers.B" }, /has "method\.request\.headers\.B"/, "Replace \"method.request.headers.B\" with one of those forms, keeping the other sources."],
     ["a caching REQUEST authorizer without a source", { type: "request", handler: authorizerHandler, identitySource: "" }, /needs at least one identity source/, /set the result TTL to 0/],
   ] as const)("%s", (_, authorizer, problem, fix) => {
     const error = refusalOf(restWith(authorizer as never));
@@ -77,12 +77,23 @@ describe("ServerlessApi refuses an identity source API Gateway refuses", () => {
       ["cognito", "method.request.header.Authorization"],
       ["request", "method.request.header.Auth, method.request.querystring.Name"],
       ["request", "stageVariables.tenant,context.identity.sourceIp"],
+      // Reviews 95/96 (F6): the other method request parameter mapping expressions; no AWS refusal of them was found.
+      ["request", "method.request.multivalueheader.X-Tenant, method.request.multivaluequerystring.tag, method.request.path.id"],
       ["jwt", "$request.querystring.access_token"],
       ["jwt", "method.request.header.Authorization"],
     ] as const) {
       expect(identitySourceProblem(kind, source), `${kind} ${source}`).toBeUndefined();
     }
     expect(identitySourceProblem("request", "", false), "a REQUEST authorizer that does not cache needs no source").toBeUndefined();
+    // ServerlessApi itself builds such an authorizer (it was refused at construction before reviews 95/96).
+    const built = await record(() =>
+      new ServerlessApi("api", {
+        accountCloudWatchRole: false,
+        authorizers: { gate: { type: "request", handler: authorizerHandler, identitySource: "method.request.multivalueheader.X-Tenant, method.request.path.id" } },
+        routes: { "GET /items/{id}": { ...mock, auth: { authorizer: "gate" } } },
+      }),
+    );
+    expect(ofType(built, "aws:apigateway/authorizer:Authorizer")[0].inputs).toMatchObject({ type: "REQUEST", identitySource: "method.request.multivalueheader.X-Tenant, method.request.path.id" });
     const resources = await record(() =>
       new ServerlessApi("api", {
         kind: ApiKind.Http,
@@ -96,10 +107,10 @@ describe("ServerlessApi refuses an identity source API Gateway refuses", () => {
 
 describe("npm start reads the identity where API Gateway reads it", () => {
   /** A local gateway whose Lambda authorizer allows every call it gets, and the events it got. */
-  async function gatewayWith(authorizer: { type: "token" | "request"; identitySource: string; resultTtlSeconds?: number }) {
+  async function gatewayWith(authorizer: { type: "token" | "request"; identitySource: string; resultTtlSeconds?: number }, route = "GET /me") {
     const api = normalise("api", {
       authorizers: { gate: { handler: authorizerHandler, ...authorizer } },
-      routes: { "GET /me": { ...mock, auth: { authorizer: "gate" } } },
+      routes: { [route]: { ...mock, auth: { authorizer: "gate" } } },
     });
     const calls: unknown[] = [];
     const allow = { principalId: "caller", policyDocument: { Statement: [{ Effect: "Allow", Resource: "*" }] } };
@@ -126,6 +137,21 @@ describe("npm start reads the identity where API Gateway reads it", () => {
       expect((await fetch(`${gateway.url}/me?token=abc`)).status).toBe(401);
       expect((await fetch(`${gateway.url}/me?token=`, { headers: { "x-tenant": "t1" } })).status).toBe(401);
       expect((await fetch(`${gateway.url}/me?token=abc`, { headers: { "x-tenant": "t1" } })).status).toBe(200);
+      expect(gateway.calls).toHaveLength(1);
+    } finally {
+      gateway.close();
+    }
+  });
+
+  it("reads a REQUEST authorizer's multi-value header, multi-value query string and path parameter sources (reviews 95/96 F6)", async () => {
+    const gateway = await gatewayWith({ type: "request", identitySource: "method.request.multivalueheader.X-Tenant, method.request.multivaluequerystring.tag, method.request.path.id", resultTtlSeconds: 0 }, "GET /items/{id}");
+    try {
+      expect((await fetch(`${gateway.url}/items/7?tag=a&tag=b`, { headers: { "x-tenant": "t1" } })).status).toBe(200);
+      expect(gateway.calls).toEqual([expect.objectContaining({ type: "REQUEST", pathParameters: { id: "7" }, multiValueQueryStringParameters: { tag: ["a", "b"] } })]);
+      // Each source missing in turn: 401 without calling the authorizer.
+      expect((await fetch(`${gateway.url}/items/7?tag=a`)).status).toBe(401);
+      expect((await fetch(`${gateway.url}/items/7`, { headers: { "x-tenant": "t1" } })).status).toBe(401);
+      expect((await fetch(`${gateway.url}/items/7?tag=`, { headers: { "x-tenant": "t1" } })).status).toBe(401);
       expect(gateway.calls).toHaveLength(1);
     } finally {
       gateway.close();

@@ -17,6 +17,11 @@ describe("ApiAuthorizerIdentitySource and ApiV2HttpLambdaAuthorizer", () => {
     expect(checkDeployRules([...(await restAuthorized()), ...(await httpAuthorized())], devContext, API_AUTHORIZER_RULES)).toEqual([]);
   });
 
+  it("names the $request spelling as the fix for a JWT source in REST's spelling (the component's httpIdentitySource)", () => {
+    const jwt = handBuilt("aws:apigatewayv2/authorizer:Authorizer", "jwt", { apiId: "h", authorizerType: "JWT", identitySources: ["method.request.querystring.access_token"] });
+    expect(checkDeployRules([jwt], devContext, API_AUTHORIZER_RULES).map((f) => f.fix)).toEqual(['write "$request.querystring.access_token"']);
+  });
+
   it("takes every form AWS documents, an unset source (the provider's default), and an HTTP Lambda authorizer with its payload format", () => {
     const rest = (name: string, inputs: Record<string, unknown>) => handBuilt("aws:apigateway/authorizer:Authorizer", name, { restApi: "api1", ...inputs });
     const graph = [
@@ -25,6 +30,8 @@ describe("ApiAuthorizerIdentitySource and ApiV2HttpLambdaAuthorizer", () => {
       rest("cognito", { type: "COGNITO_USER_POOLS", identitySource: "method.request.header.Authorization" }),
       rest("request", { type: "REQUEST", identitySource: "method.request.header.Auth, method.request.querystring.Name,stageVariables.tenant,context.identity.sourceIp" }),
       rest("uncached", { type: "REQUEST", identitySource: "", authorizerResultTtlInSeconds: 0 }),
+      // Reviews 95/96 (F6): the other method request parameter mapping expressions; no AWS refusal of them was found.
+      rest("multi", { type: "REQUEST", identitySource: "method.request.multivalueheader.X-Tenant, method.request.multivaluequerystring.tag, method.request.path.id" }),
       handBuilt("aws:apigatewayv2/authorizer:Authorizer", "jwt", { apiId: "h", authorizerType: "JWT", identitySources: ["$request.querystring.access_token"] }),
       handBuilt("aws:apigatewayv2/authorizer:Authorizer", "ws", { apiId: "w", authorizerType: "REQUEST", identitySources: ["route.request.querystring.token"] }),
       handBuilt("aws:apigatewayv2/api:Api", "http", { protocolType: "HTTP" }, { id: "h1" }),
