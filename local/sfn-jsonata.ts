@@ -184,9 +184,14 @@ class EvaluationWorker {
     worker.once("exit", () => this.worker === worker && (this.worker = undefined));
     // An evaluation's own listener turns an error into its state's failure. An error with none listening comes from a
     // worker already given up on (its deadline passed, so terminate() is under way, and it runs out of heap first) or
-    // from an idle one: either way the worker ends and the exit above lets it go. Unheard, the 'error' event would be
+    // from an idle one: either way it is ended and let go. Unheard, the 'error' event would be
     // thrown as an uncaught exception and stop the local runtime (seen once in the suite under load).
-    worker.on("error", () => {});
+    worker.on("error", () => {
+      if (this.worker !== worker) return;
+      // An idle worker that failed (an uncaught exception in it) is let go now, not handed the next evaluation.
+      this.worker = undefined;
+      void worker.terminate();
+    });
     return worker;
   }
 

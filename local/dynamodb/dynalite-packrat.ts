@@ -78,6 +78,10 @@ export function packratSource(source: string, uncached: readonly string[] = [], 
   const starts = [...source.matchAll(RULE_START)];
   const names = starts.map((match) => match[1]);
   if (names.length === 0) throw fail("no rule functions found");
+  // A rule function written otherwise (another indentation, arguments) would be left uncached without a word: every
+  // `function peg$parse<Rule>(` must be one RULE_START matched.
+  const declared = [...source.matchAll(/function peg\$parse\w+\s*\(/g)].length;
+  if (declared !== names.length) throw fail(`${declared} rule functions are declared, ${names.length} of them in the shape expected`);
   for (const name of uncached) if (!names.includes(name)) throw fail(`no rule ${name}`);
   const ruleCount = names.length;
   let out = "";

@@ -201,6 +201,10 @@ describe("the packrat rewrite", () => {
     expect(() => packratSource(packratSource(source), [])).toThrow(/has a result cache already/);
     expect(() => packratSource(source.replace("\n    return s0;\n  }\n", "\n    return s0 || null;\n  }\n"))).toThrow(/does not end in its one `return s0;`/);
     expect(() => packratSource(source, ["NoSuchRule"])).toThrow(/no rule NoSuchRule/);
+    // A rule function in another indentation would be skipped, uncached, by the rewrite: refused instead.
+    const reindented = source.replace(/^ {2}function peg\$parse(\w+)\(\) \{$/m, "    function peg$parse$1() {");
+    expect(reindented).not.toBe(source);
+    expect(() => packratSource(reindented)).toThrow(/rule functions are declared, \d+ of them in the shape expected/);
   });
 });
 
