@@ -174,6 +174,16 @@ export function eventMessage(kind: "event" | "exception", type: string, body: un
   });
 }
 
+/**
+ * Whether a response's client is gone (or the response ended), whether or not its 'close' was heard: an
+ * Http2ServerResponse has no `destroyed`, its stream does (`destroyed`, `closed`); a ServerResponse's socket goes.
+ */
+function responseGone(response: ServerResponse | Http2ServerResponse): boolean {
+  if (response.writableEnded) return true;
+  if ("stream" in response) return response.stream?.destroyed === true || response.stream?.closed === true;
+  return response.destroyed === true || response.socket?.destroyed === true;
+}
+
 /** A record's size as Kinesis counts it: its data blob and partition key. */
 const recordBytes = (record: KinesaliteRecord) => Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
 
@@ -313,6 +323,9 @@ export class Subscriptions {
     const { admin } = this.options;
     const { shardId, position } = checkSubscribeInput(input);
     const key = `${consumer.ConsumerARN} ${shardId}`;
+    // A client gone before this was called (the endpoint awaits the signature check after reading the body) emitted
+    // its 'close' already: it gets nothing, and claims nothing.
+    if (responseGone(response)) return;
     // The 5-second rule and the claim are decided in one synchronous step, before any await: of concurrent calls for
     // one consumer and shard, the first claims it and the others are refused, as AWS refuses a second call "within 5
     // seconds of a successful call".
@@ -350,7 +363,7 @@ export class Subscriptions {
     }
     // The consumer deregistered (or the endpoint stopping) while this was set up: endConsumer cancelled the claim.
     if (claim.cancelled) throw new KinesisError(claim.cancelled.code, claim.cancelled.message);
-    if (gone) return;
+    if (gone || responseGone(response)) return;
     this.lastSuccess.set(key, this.now());
     this.live.get(key)?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${shardId} took over.` });
 
@@ -373,7 +386,7 @@ export class Subscriptions {
         drained?.();
         if (this.live.get(key) === subscription) this.live.delete(key);
         response.off("drain", onDrain);
-        if (exception && !response.writableEnded && !response.destroyed) (response as ServerResponse).write(eventMessage("exception", exception.code, { message: exception.message }));
+        if (exception && !responseGone(response)) (response as ServerResponse).write(eventMessage("exception", exception.code, { message: exception.message }));
         if (!response.writableEnded) response.end();
       },
       wake: () => {
@@ -396,7 +409,10 @@ export class Subscriptions {
       });
     // Back-pressure: a client that reads slowly (its HTTP/2 window full) holds the loop, not a growing buffer here.
     const send = async (message: Uint8Array) => {
-      if (!(response as ServerResponse).write(message) && !ended) await new Promise<void>((resolve) => (drained = resolve));
+      if ((response as ServerResponse).write(message) || ended) return;
+      // A client gone without a 'close' this heard (one before the listener) sends no 'drain' either: end at once.
+      if (responseGone(response)) return subscription.end();
+      await new Promise<void>((resolve) => (drained = resolve));
       drained = undefined;
     };
     response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": randomUUID() });

@@ -439,6 +439,25 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     expect(later.response.writeHead).toHaveBeenCalledWith(200, expect.anything());
   });
 
+  it("ends at once for an HTTP/2 client gone before subscribe() ran or while a write waits, though no 'close' or 'drain' comes (the endpoint awaits the signature check after reading the body)", async () => {
+    const { made, reads } = subscriptions(() => nothing);
+    stop = made;
+    // An Http2ServerResponse has no `destroyed`: its stream has. Gone before the call: nothing claimed or written.
+    const before = Object.assign(standIn(false).response, { destroyed: undefined, stream: { destroyed: true, closed: true } });
+    expect(await outcome(made.subscribe(consumer, "s", input, before as never))).toBe("ended");
+    expect(before.writeHead).not.toHaveBeenCalled();
+    // Its 5-second rule was not started: the next call is served; its client goes while the initial response waits.
+    const stream = { destroyed: false, closed: false };
+    const during = Object.assign(standIn(false).response, { destroyed: undefined, stream });
+    during.write.mockImplementation(() => {
+      stream.closed = stream.destroyed = true;
+      return false;
+    });
+    expect(await outcome(made.subscribe(consumer, "s", input, during as never))).toBe("ended");
+    expect(during.writeHead).toHaveBeenCalledWith(200, expect.anything());
+    expect(reads()).toBe(0);
+  });
+
   it("refuses a subscription whose consumer was deregistered while it was set up (ResourceNotFoundException), opening no stream", async () => {
     let handOut!: (answer: unknown) => void;
     const { made, reads } = subscriptions(() => nothing, { shardIterator: () => new Promise((resolve) => (handOut = resolve)) });
