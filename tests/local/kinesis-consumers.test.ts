@@ -443,12 +443,17 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     const { made, reads } = subscriptions(() => nothing);
     stop = made;
     // An Http2ServerResponse has no `destroyed`: its stream has. Gone before the call: nothing claimed or written.
-    const before = Object.assign(standIn(false).response, { destroyed: undefined, stream: { destroyed: true, closed: true } });
+    const http2 = (stream: { destroyed: boolean; closed: boolean }) => {
+      const { response } = standIn(false);
+      Reflect.deleteProperty(response, "destroyed");
+      return Object.assign(response, { stream });
+    };
+    const before = http2({ destroyed: true, closed: true });
     expect(await outcome(made.subscribe(consumer, "s", input, before as never))).toBe("ended");
     expect(before.writeHead).not.toHaveBeenCalled();
     // Its 5-second rule was not started: the next call is served; its client goes while the initial response waits.
     const stream = { destroyed: false, closed: false };
-    const during = Object.assign(standIn(false).response, { destroyed: undefined, stream });
+    const during = http2(stream);
     during.write.mockImplementation(() => {
       stream.closed = stream.destroyed = true;
       return false;
