@@ -493,6 +493,14 @@ export class Subscriptions {
     this.wake(streamName, shardId);
   }
 
+  /**
+   * Forgets a stream's newest sequence numbers (DeleteStream, CreateStream through the endpoint): a stream created again
+   * under the name starts its sequence numbers anew, and a continuation from the old one is refused by its GetShardIterator.
+   */
+  forgetStream(streamName: string): void {
+    for (const key of [...this.newest.keys()]) if (key.startsWith(`${streamName} `)) this.newest.delete(key);
+  }
+
   /** Wakes the subscriptions of a stream's shard (or of all its shards: a split or merge closes some). */
   wake(streamName: string, shardId?: string): void {
     for (const subscription of this.live.values()) {

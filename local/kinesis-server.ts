@@ -444,6 +444,8 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
       for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
     }
+    // A stream deleted or created (again) under its name: the old stream's newest records are no continuation of it.
+    if (forwarded.ok && stream && (operation === "DeleteStream" || operation === "CreateStream")) fanOut.subscriptions.forgetStream(stream.name);
     // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.
     if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards")) fanOut.subscriptions.wake(stream.name);
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {

@@ -6,7 +6,10 @@
  * shard), its 5-second rule and take-over, its lifetime; IAM on the stream or the consumer; bad requests answered 4xx.
  */
 import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
   DeregisterStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
   DescribeStreamConsumerCommand,
   KinesisClient,
   ListShardsCommand,
@@ -354,6 +357,30 @@ describe("a SubscribeToShard subscription's lifetime", () => {
   });
 });
 
+describe("a stream deleted and created again through the endpoint", () => {
+  it("continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
+    const streams = [{ name: "again", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/again`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "anew" }] }];
+    const again = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
+    const kinesis = new KinesisClient({ region: REGION, endpoint: again.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      const old = await kinesis.send(new PutRecordsCommand({ StreamARN: streams[0].arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
+      await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn }));
+      await kinesis.send(new CreateStreamCommand({ StreamName: "again", ShardCount: 1 }));
+      // kinesalite (createStreamMs 0) makes it ACTIVE on its next turn.
+      while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus !== "ACTIVE");
+      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
+      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
+      const first = (await subscribed.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: "again" }));
+      expect(first.ContinuationSequenceNumber).not.toBe(old.Records![0].SequenceNumber);
+      expect(first.ContinuationSequenceNumber).toBe(Shards![0].SequenceNumberRange!.StartingSequenceNumber);
+    } finally {
+      kinesis.destroy();
+      await again.stop();
+    }
+  });
+});
+
 describe("a SubscribeToShard whose client goes while it is set up", () => {
   it("opens no event stream and reads nothing (the close event that would end it has passed)", async () => {
     let handOut!: (answer: unknown) => void;
@@ -534,6 +561,22 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     await settle();
     expect(reads()).toBeGreaterThanOrEqual(3);
     expect(events().flatMap((e) => e.body.Records)).toHaveLength(1);
+  });
+
+  it("forgets a stream's newest record once it is deleted or created again: a LATEST subscription then continues from the new stream's start", async () => {
+    const { made } = subscriptions(() => nothing);
+    stop = made;
+    made.notePut("s", SHARD, "99");
+    made.notePut("other", SHARD, "98");
+    made.forgetStream("s");
+    const { response, events } = standIn();
+    void made.subscribe(consumer, "s", input, response as never);
+    await settle();
+    expect(events()[0].body.ContinuationSequenceNumber).toBe("1");
+    const elsewhere = standIn();
+    void made.subscribe({ ...consumer, ConsumerARN: `${consumer.ConsumerARN}0` }, "other", input, elsewhere.response as never);
+    await settle();
+    expect(elsewhere.events()[0].body.ContinuationSequenceNumber).toBe("98");
   });
 
   it("sends a failed read as InternalFailureException, the event stream's modelled exception, with kinesalite's reason", async () => {
