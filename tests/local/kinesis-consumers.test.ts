@@ -28,7 +28,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -538,6 +538,22 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     expect(nextReadLimit(10, Array.from({ length: 10 }, (_, n) => record(n, Buffer.alloc(1024 * 1024))))).toBeLessThanOrEqual(10);
     expect(split(Array.from({ length: 10_001 }, (_, n) => record(n))).map((event) => event.length)).toEqual([10_000, 1]);
     expect(split([record(1, Buffer.alloc(EVENT_MAX_BYTES - 1))]).map((event) => event.length)).toEqual([1]);
+  });
+
+  it("asks a read for no more than 10 MiB of the largest record seen: a limit grown over small records drops when a 1 MiB record is put, before it is read", async () => {
+    let asked: () => number[] = () => [];
+    const { made, limits } = subscriptions((call) => (call <= 4 ? { Records: Array.from({ length: asked()[call - 1] }, (_, n) => record(n)), NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    asked = limits;
+    stop = made;
+    void made.subscribe(consumer, "s", input, standIn().response as never);
+    await settle();
+    expect(limits()).toEqual([10, 20, 40, 80, 160]);
+    // kinesalite would answer the next read with up to 160 records of 1 MiB: it asks for 10 MiB of them.
+    made.notePut("s", SHARD, "9", 1024 * 1024 + 1);
+    await settle();
+    expect(limits()).toEqual([10, 20, 40, 80, 160, 9]);
+    expect(readBudget(1024 * 1024 + 256)).toBe(9);
+    expect(readBudget(0)).toBeGreaterThanOrEqual(10_000);
   });
 
   it("reads its shard at once when a put through the endpoint reaches it, though the fallback read is far off", async () => {
