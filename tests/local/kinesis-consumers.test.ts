@@ -245,6 +245,18 @@ describe("local SubscribeToShard", () => {
     kinesis.destroy();
   });
 
+  it("notes each record put through the endpoint with its size (data and partition key), its shard's read budget", async () => {
+    const noted = vi.spyOn(Subscriptions.prototype, "notePut");
+    const kinesis = client();
+    try {
+      const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "pk", Data: Buffer.alloc(1000) }, { PartitionKey: "p", Data: Buffer.alloc(3) }] }));
+      expect(noted.mock.calls).toEqual(put.Records!.map((r, index) => [streamName, r.ShardId, r.SequenceNumber, index === 0 ? 1002 : 4]));
+    } finally {
+      noted.mockRestore();
+      kinesis.destroy();
+    }
+  });
+
   it("lets a subscription 5 s or more later take over, ending the earlier one with ResourceInUseException", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "taker" }));
