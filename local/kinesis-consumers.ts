@@ -174,18 +174,38 @@ export function eventMessage(kind: "event" | "exception", type: string, body: un
   });
 }
 
+/**
+ * Whether a response's client is gone (or the response ended), whether or not its 'close' was heard: an
+ * Http2ServerResponse has no `destroyed`, its stream does (`destroyed`, `closed`); a ServerResponse's socket goes.
+ */
+function responseGone(response: ServerResponse | Http2ServerResponse): boolean {
+  if (response.writableEnded) return true;
+  if ("stream" in response) return response.stream?.destroyed === true || response.stream?.closed === true;
+  return response.destroyed === true || response.socket?.destroyed === true;
+}
+
 /** A record's size as Kinesis counts it: its data blob and partition key. */
-const recordBytes = (record: KinesaliteRecord) => Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
+export const recordBytes = (record: Pick<KinesaliteRecord, "Data" | "PartitionKey">) => Buffer.byteLength(record.Data, "base64") + Buffer.byteLength(record.PartitionKey, "utf8");
 
 /**
  * The next read's Limit: kinesalite caps GetRecords by count only, so the reads ask for about EVENT_MAX_BYTES' worth —
  * from 10 records (at most 1 MiB each: 10 MiB), doubling while full reads stay under half of it, shrinking after a read
- * over it — and a client that stops reading holds about one event's records here, not the shard's backlog.
+ * over it; each read asks for no more than `readBudget` allows.
  */
 export function nextReadLimit(limit: number, records: KinesaliteRecord[]): number {
   const bytes = records.reduce((sum, record) => sum + recordBytes(record), 0);
   if (bytes > EVENT_MAX_BYTES) return Math.max(1, Math.floor((records.length * EVENT_MAX_BYTES) / bytes));
   return records.length === limit && bytes * 2 <= EVENT_MAX_BYTES ? Math.min(EVENT_MAX_RECORDS, limit * 2) : limit;
+}
+/**
+ * The most records a read asks for, given the largest record seen on the shard (put through the endpoint, or read):
+ * EVENT_MAX_BYTES' worth of it. Without it, a limit grown to 10,000 over small records would read a later burst of
+ * 1 MiB records 10,000 at once (10,000 MiB held while a slow client drains it). A read is at most Limit × 1 MiB: about
+ * EVENT_MAX_BYTES whenever every record was put through the endpoint (as in `npm start`); a record put otherwise is
+ * seen only once read, and shrinks the reads after it.
+ */
+export function readBudget(largest: number): number {
+  return Math.max(1, Math.floor(EVENT_MAX_BYTES / Math.max(1, largest)));
 }
 /** The first read's Limit: records are at most 1 MiB, so 10 are at most EVENT_MAX_BYTES. */
 export const FIRST_READ_LIMIT = 10;
@@ -297,6 +317,8 @@ export class Subscriptions {
   private readonly lastSuccess = new Map<string, number>();
   /** The newest sequence number put on each shard (`<stream> <shard>`), as the puts through the endpoint answered. */
   private readonly newest = new Map<string, string>();
+  /** The largest record put on each shard through the endpoint or read from it (`<stream> <shard>`, bytes): its reads' budget (readBudget). */
+  private readonly largest = new Map<string, number>();
 
   constructor(private readonly options: SubscriptionOptions) {}
 
@@ -313,6 +335,9 @@ export class Subscriptions {
     const { admin } = this.options;
     const { shardId, position } = checkSubscribeInput(input);
     const key = `${consumer.ConsumerARN} ${shardId}`;
+    // A client gone before this was called (the endpoint awaits the signature check after reading the body) emitted
+    // its 'close' already: it gets nothing, and claims nothing.
+    if (responseGone(response)) return;
     // The 5-second rule and the claim are decided in one synchronous step, before any await: of concurrent calls for
     // one consumer and shard, the first claims it and the others are refused, as AWS refuses a second call "within 5
     // seconds of a successful call".
@@ -350,7 +375,7 @@ export class Subscriptions {
     }
     // The consumer deregistered (or the endpoint stopping) while this was set up: endConsumer cancelled the claim.
     if (claim.cancelled) throw new KinesisError(claim.cancelled.code, claim.cancelled.message);
-    if (gone) return;
+    if (gone || responseGone(response)) return;
     this.lastSuccess.set(key, this.now());
     this.live.get(key)?.end({ code: "ResourceInUseException", message: `A newer subscription of consumer ${consumer.ConsumerARN} to shard ${shardId} took over.` });
 
@@ -373,7 +398,7 @@ export class Subscriptions {
         drained?.();
         if (this.live.get(key) === subscription) this.live.delete(key);
         response.off("drain", onDrain);
-        if (exception && !response.writableEnded && !response.destroyed) (response as ServerResponse).write(eventMessage("exception", exception.code, { message: exception.message }));
+        if (exception && !responseGone(response)) (response as ServerResponse).write(eventMessage("exception", exception.code, { message: exception.message }));
         if (!response.writableEnded) response.end();
       },
       wake: () => {
@@ -396,7 +421,10 @@ export class Subscriptions {
       });
     // Back-pressure: a client that reads slowly (its HTTP/2 window full) holds the loop, not a growing buffer here.
     const send = async (message: Uint8Array) => {
-      if (!(response as ServerResponse).write(message) && !ended) await new Promise<void>((resolve) => (drained = resolve));
+      if ((response as ServerResponse).write(message) || ended) return;
+      // A client gone without a 'close' this heard (one before the listener) sends no 'drain' either: end at once.
+      if (responseGone(response)) return subscription.end();
+      await new Promise<void>((resolve) => (drained = resolve));
       drained = undefined;
     };
     response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": randomUUID() });
@@ -409,9 +437,10 @@ export class Subscriptions {
       let limit = FIRST_READ_LIMIT;
       while (!ended && iterator) {
         woken = false;
-        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: limit })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
+        const answer = (await admin("GetRecords", { ShardIterator: iterator, Limit: Math.min(limit, readBudget(this.largest.get(subscription.shard) ?? 0)) })) as { Records: KinesaliteRecord[]; NextShardIterator?: string; MillisBehindLatest?: number };
         if (ended) break;
         limit = nextReadLimit(limit, answer.Records);
+        for (const record of answer.Records) this.noteSize(subscription.shard, recordBytes(record));
         iterator = answer.NextShardIterator;
         // A closed shard (no next iterator) ends with its children, as AWS's last event of a shard does.
         const children = iterator ? undefined : await this.children(streamName, shardId);
@@ -466,15 +495,30 @@ export class Subscriptions {
   }
 
   /**
-   * Notes a record put (PutRecord, PutRecords' answers): a LATEST subscription's continuation before any record; and
-   * wakes the shard's subscriptions, which then read it at once instead of at their next fallback read.
+   * Notes a record put (PutRecord, PutRecords' answers; `bytes` its size as Kinesis counts it): a LATEST subscription's
+   * continuation before any record; the shard's largest record (its reads' budget); and wakes the shard's subscriptions, which then read it at once instead of at their next fallback read.
    */
-  notePut(streamName: string, shardId: unknown, sequenceNumber: unknown): void {
+  notePut(streamName: string, shardId: unknown, sequenceNumber: unknown, bytes = 0): void {
     if (typeof shardId !== "string" || typeof sequenceNumber !== "string" || !/^\d+$/.test(sequenceNumber)) return;
     const key = `${streamName} ${shardId}`;
+    this.noteSize(key, bytes);
     const known = this.newest.get(key);
     if (known === undefined || BigInt(sequenceNumber) > BigInt(known)) this.newest.set(key, sequenceNumber);
     this.wake(streamName, shardId);
+  }
+
+  /**
+   * Forgets a stream's newest sequence numbers (DeleteStream, CreateStream through the endpoint): a stream created again
+   * under the name starts its sequence numbers anew, and a continuation from the old one is refused by its GetShardIterator.
+   */
+  forgetStream(streamName: string): void {
+    for (const key of [...this.newest.keys()]) if (key.startsWith(`${streamName} `)) this.newest.delete(key);
+    for (const key of [...this.largest.keys()]) if (key.startsWith(`${streamName} `)) this.largest.delete(key);
+  }
+
+  /** Notes a record's size on a shard (`<stream> <shard>`) if the largest yet. */
+  private noteSize(shard: string, bytes: number): void {
+    if (bytes > (this.largest.get(shard) ?? 0)) this.largest.set(shard, bytes);
   }
 
   /** Wakes the subscriptions of a stream's shard (or of all its shards: a split or merge closes some). */

@@ -29,7 +29,7 @@ import type { DataStreamSubscriptionSpec } from "../components/data-stream/spec"
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
-import { ConsumerRegistry, KinesisError, parseConsumerArn, Subscriptions } from "./kinesis-consumers";
+import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
@@ -442,8 +442,13 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     if (forwarded.ok && stream && (operation === "PutRecord" || operation === "PutRecords")) {
       // The newest record of each shard, for SubscribeToShard's continuation before its first record.
       const put = JSON.parse(text) as { ShardId?: string; SequenceNumber?: string; Records?: Array<{ ShardId?: string; SequenceNumber?: string }> };
-      for (const r of put.Records ?? [put]) fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber);
+      // Each record's size (the records asked for, in the answer's order), for the subscriptions' read budget.
+      const asked = (operation === "PutRecords" ? input.Records : [input]) as Array<{ Data?: unknown; PartitionKey?: unknown }> | undefined;
+      const size = (r: { Data?: unknown; PartitionKey?: unknown } | undefined) => (typeof r?.Data === "string" && typeof r.PartitionKey === "string" ? recordBytes({ Data: r.Data, PartitionKey: r.PartitionKey }) : 0);
+      (put.Records ?? [put]).forEach((r, index) => fanOut.subscriptions.notePut(stream.name, r.ShardId, r.SequenceNumber, size(Array.isArray(asked) ? asked[index] : undefined)));
     }
+    // A stream deleted or created (again) under its name: the old stream's newest records are no continuation of it.
+    if (forwarded.ok && stream && (operation === "DeleteStream" || operation === "CreateStream")) fanOut.subscriptions.forgetStream(stream.name);
     // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.
     if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards")) fanOut.subscriptions.wake(stream.name);
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {

@@ -6,7 +6,10 @@
  * shard), its 5-second rule and take-over, its lifetime; IAM on the stream or the consumer; bad requests answered 4xx.
  */
 import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
   DeregisterStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
   DescribeStreamConsumerCommand,
   KinesisClient,
   ListShardsCommand,
@@ -25,7 +28,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -242,6 +245,18 @@ describe("local SubscribeToShard", () => {
     kinesis.destroy();
   });
 
+  it("notes each record put through the endpoint with its size (data and partition key), its shard's read budget", async () => {
+    const noted = vi.spyOn(Subscriptions.prototype, "notePut");
+    const kinesis = client();
+    try {
+      const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "pk", Data: Buffer.alloc(1000) }, { PartitionKey: "p", Data: Buffer.alloc(3) }] }));
+      expect(noted.mock.calls).toEqual(put.Records!.map((r, index) => [streamName, r.ShardId, r.SequenceNumber, index === 0 ? 1002 : 4]));
+    } finally {
+      noted.mockRestore();
+      kinesis.destroy();
+    }
+  });
+
   it("lets a subscription 5 s or more later take over, ending the earlier one with ResourceInUseException", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "taker" }));
@@ -354,6 +369,30 @@ describe("a SubscribeToShard subscription's lifetime", () => {
   });
 });
 
+describe("a stream deleted and created again through the endpoint", () => {
+  it("continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
+    const streams = [{ name: "again", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/again`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "anew" }] }];
+    const again = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
+    const kinesis = new KinesisClient({ region: REGION, endpoint: again.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    try {
+      const old = await kinesis.send(new PutRecordsCommand({ StreamARN: streams[0].arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
+      await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn }));
+      await kinesis.send(new CreateStreamCommand({ StreamName: "again", ShardCount: 1 }));
+      // kinesalite (createStreamMs 0) makes it ACTIVE on its next turn.
+      while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus !== "ACTIVE");
+      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
+      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
+      const first = (await subscribed.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: "again" }));
+      expect(first.ContinuationSequenceNumber).not.toBe(old.Records![0].SequenceNumber);
+      expect(first.ContinuationSequenceNumber).toBe(Shards![0].SequenceNumberRange!.StartingSequenceNumber);
+    } finally {
+      kinesis.destroy();
+      await again.stop();
+    }
+  });
+});
+
 describe("a SubscribeToShard whose client goes while it is set up", () => {
   it("opens no event stream and reads nothing (the close event that would end it has passed)", async () => {
     let handOut!: (answer: unknown) => void;
@@ -439,6 +478,30 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     expect(later.response.writeHead).toHaveBeenCalledWith(200, expect.anything());
   });
 
+  it("ends at once for an HTTP/2 client gone before subscribe() ran or while a write waits, though no 'close' or 'drain' comes (the endpoint awaits the signature check after reading the body)", async () => {
+    const { made, reads } = subscriptions(() => nothing);
+    stop = made;
+    // An Http2ServerResponse has no `destroyed`: its stream has. Gone before the call: nothing claimed or written.
+    const http2 = (stream: { destroyed: boolean; closed: boolean }) => {
+      const { response } = standIn(false);
+      Reflect.deleteProperty(response, "destroyed");
+      return Object.assign(response, { stream });
+    };
+    const before = http2({ destroyed: true, closed: true });
+    expect(await outcome(made.subscribe(consumer, "s", input, before as never))).toBe("ended");
+    expect(before.writeHead).not.toHaveBeenCalled();
+    // Its 5-second rule was not started: the next call is served; its client goes while the initial response waits.
+    const stream = { destroyed: false, closed: false };
+    const during = http2(stream);
+    during.write.mockImplementation(() => {
+      stream.closed = stream.destroyed = true;
+      return false;
+    });
+    expect(await outcome(made.subscribe(consumer, "s", input, during as never))).toBe("ended");
+    expect(during.writeHead).toHaveBeenCalledWith(200, expect.anything());
+    expect(reads()).toBe(0);
+  });
+
   it("refuses a subscription whose consumer was deregistered while it was set up (ResourceNotFoundException), opening no stream", async () => {
     let handOut!: (answer: unknown) => void;
     const { made, reads } = subscriptions(() => nothing, { shardIterator: () => new Promise((resolve) => (handOut = resolve)) });
@@ -489,6 +552,22 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     expect(split([record(1, Buffer.alloc(EVENT_MAX_BYTES - 1))]).map((event) => event.length)).toEqual([1]);
   });
 
+  it("asks a read for no more than 10 MiB of the largest record seen: a limit grown over small records drops when a 1 MiB record is put, before it is read", async () => {
+    let asked: () => number[] = () => [];
+    const { made, limits } = subscriptions((call) => (call <= 4 ? { Records: Array.from({ length: asked()[call - 1] }, (_, n) => record(n)), NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
+    asked = limits;
+    stop = made;
+    void made.subscribe(consumer, "s", input, standIn().response as never);
+    await settle();
+    expect(limits()).toEqual([10, 20, 40, 80, 160]);
+    // kinesalite would answer the next read with up to 160 records of 1 MiB: it asks for 10 MiB of them.
+    made.notePut("s", SHARD, "9", 1024 * 1024 + 1);
+    await settle();
+    expect(limits()).toEqual([10, 20, 40, 80, 160, 9]);
+    expect(readBudget(1024 * 1024 + 256)).toBe(9);
+    expect(readBudget(0)).toBeGreaterThanOrEqual(10_000);
+  });
+
   it("reads its shard at once when a put through the endpoint reaches it, though the fallback read is far off", async () => {
     let inFlight!: (answer: unknown) => void;
     const { made, reads } = subscriptions((call) => (call === 2 ? new Promise((resolve) => (inFlight = resolve)) : call === 3 ? { Records: [record(7)], NextShardIterator: "next", MillisBehindLatest: 0 } : nothing));
@@ -510,6 +589,22 @@ describe("a SubscribeToShard subscription, on its own (kinesalite's answers give
     await settle();
     expect(reads()).toBeGreaterThanOrEqual(3);
     expect(events().flatMap((e) => e.body.Records)).toHaveLength(1);
+  });
+
+  it("forgets a stream's newest record once it is deleted or created again: a LATEST subscription then continues from the new stream's start", async () => {
+    const { made } = subscriptions(() => nothing);
+    stop = made;
+    made.notePut("s", SHARD, "99");
+    made.notePut("other", SHARD, "98");
+    made.forgetStream("s");
+    const { response, events } = standIn();
+    void made.subscribe(consumer, "s", input, response as never);
+    await settle();
+    expect(events()[0].body.ContinuationSequenceNumber).toBe("1");
+    const elsewhere = standIn();
+    void made.subscribe({ ...consumer, ConsumerARN: `${consumer.ConsumerARN}0` }, "other", input, elsewhere.response as never);
+    await settle();
+    expect(elsewhere.events()[0].body.ContinuationSequenceNumber).toBe("98");
   });
 
   it("sends a failed read as InternalFailureException, the event stream's modelled exception, with kinesalite's reason", async () => {
