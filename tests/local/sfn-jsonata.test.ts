@@ -43,10 +43,10 @@ async function postedToWorker(run: () => Promise<unknown>): Promise<Sent[]> {
   }
 }
 
-/** How many variables and `$states` objects were copied (serialized) to the evaluation worker while `run` ran. */
-async function copiedToWorker(run: () => Promise<unknown>): Promise<{ variables: number; states: number }> {
-  const messages = await postedToWorker(run);
-  return { variables: messages.filter((message) => message.variables?.data).length, states: messages.filter((message) => message.states?.data).length };
+/** An execution's result, and how many variables and `$states` objects were copied (serialized) to the evaluation worker while it ran. */
+async function copiedToWorker(definition: object, input: unknown = {}) {
+  const { result, messages } = await ranPosted(definition, input);
+  return { result, copied: { variables: messages.filter((message) => message.variables?.data).length, states: messages.filter((message) => message.states?.data).length } };
 }
 
 /** An execution's result, and the messages posted to the evaluation worker while it ran. */
@@ -441,10 +441,8 @@ describe("local Step Functions, JSONata states", () => {
       },
     };
     // Counted against a run of one state of one expression, which the runtime's own first evaluation (jsonataSelfTest) precedes too.
-    const copies = (run: () => Promise<unknown>) => copiedToWorker(run);
-    const one = await copies(() => ran({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } }));
-    let result: Awaited<ReturnType<typeof ran>> | undefined;
-    const two = await copies(async () => (result = await ran(definition, { n: 1 })));
+    const { copied: one } = await copiedToWorker({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } });
+    const { result, copied: two } = await copiedToWorker(definition, { n: 1 });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { n: 1, m: 2, sum: 1 + 2 + 10 } });
     // One more of each for the second state (15 expressions in all): Read's variables anew, after Many's Assign.
     expect({ variables: two.variables - one.variables, states: two.states - one.states }).toEqual({ variables: 1, states: 1 });
@@ -454,9 +452,8 @@ describe("local Step Functions, JSONata states", () => {
       StartAt: "Each",
       States: { Each: { Type: "Map", Items: `{% [1..${count}] %}`, ItemSelector: { v: "{% $states.context.Map.Item.Value * 10 %}", i: "{% $states.context.Map.Item.Index %}", n: "{% $states.input.n %}" }, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } },
     });
-    let five: Awaited<ReturnType<typeof ran>> | undefined;
-    const single = await copies(() => ran(map(1), { n: 7 }));
-    const many = await copies(async () => (five = await ran(map(5), { n: 7 })));
+    const { copied: single } = await copiedToWorker(map(1), { n: 7 });
+    const { result: five, copied: many } = await copiedToWorker(map(5), { n: 7 });
     expect(five).toMatchObject({ status: "SUCCEEDED", output: [1, 2, 3, 4, 5].map((v, i) => ({ v: v * 10, i, n: 7 })) });
     expect(many).toEqual(single);
   });
