@@ -27,7 +27,10 @@ function machine(definition: object, functions: Record<string, TaskFunction> = {
   };
 }
 
-type Sent = { variables?: { id: number; data?: unknown }; states?: { id: number; data?: unknown }; drop?: number[] };
+/** A Parallel state's one branch of one Pass state, for a Parallel whose `Arguments` is what a test evaluates. */
+const PASS_BRANCH = [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }];
+
+type Sent = { variables?: { id: number; data?: unknown }; states?: { id: number; data?: unknown }; drop?: number[]; expression?: string };
 
 /** The messages posted to the evaluation worker while `run` ran (local/sfn-jsonata.ts), seen through a spy. */
 async function postedToWorker(run: () => Promise<unknown>): Promise<Sent[]> {
@@ -40,10 +43,17 @@ async function postedToWorker(run: () => Promise<unknown>): Promise<Sent[]> {
   }
 }
 
-/** How many variables and `$states` objects were copied (serialized) to the evaluation worker while `run` ran. */
-async function copiedToWorker(run: () => Promise<unknown>): Promise<{ variables: number; states: number }> {
-  const messages = await postedToWorker(run);
-  return { variables: messages.filter((message) => message.variables?.data).length, states: messages.filter((message) => message.states?.data).length };
+/** An execution's result, and how many variables and `$states` objects were copied (serialized) to the evaluation worker while it ran. */
+async function copiedToWorker(definition: object, input: unknown = {}) {
+  const { result, messages } = await ranPosted(definition, input);
+  return { result, copied: { variables: messages.filter((message) => message.variables?.data).length, states: messages.filter((message) => message.states?.data).length } };
+}
+
+/** An execution's result, and the messages posted to the evaluation worker while it ran. */
+async function ranPosted(definition: object, input: unknown = {}) {
+  let result: Awaited<ReturnType<typeof ran>> | undefined;
+  const messages = await postedToWorker(async () => (result = await ran(definition, input)));
+  return { result, messages };
 }
 
 async function ran(definition: object, input: unknown = {}, functions: Record<string, TaskFunction> = {}) {
@@ -431,10 +441,8 @@ describe("local Step Functions, JSONata states", () => {
       },
     };
     // Counted against a run of one state of one expression, which the runtime's own first evaluation (jsonataSelfTest) precedes too.
-    const copies = (run: () => Promise<unknown>) => copiedToWorker(run);
-    const one = await copies(() => ran({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } }));
-    let result: Awaited<ReturnType<typeof ran>> | undefined;
-    const two = await copies(async () => (result = await ran(definition, { n: 1 })));
+    const { copied: one } = await copiedToWorker({ QueryLanguage: "JSONata", StartAt: "One", States: { One: { Type: "Pass", Output: "{% 1 %}", End: true } } });
+    const { result, copied: two } = await copiedToWorker(definition, { n: 1 });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: { n: 1, m: 2, sum: 1 + 2 + 10 } });
     // One more of each for the second state (15 expressions in all): Read's variables anew, after Many's Assign.
     expect({ variables: two.variables - one.variables, states: two.states - one.states }).toEqual({ variables: 1, states: 1 });
@@ -444,9 +452,8 @@ describe("local Step Functions, JSONata states", () => {
       StartAt: "Each",
       States: { Each: { Type: "Map", Items: `{% [1..${count}] %}`, ItemSelector: { v: "{% $states.context.Map.Item.Value * 10 %}", i: "{% $states.context.Map.Item.Index %}", n: "{% $states.input.n %}" }, ItemProcessor: { StartAt: "Item", States: { Item: { Type: "Pass", End: true } } }, End: true } },
     });
-    let five: Awaited<ReturnType<typeof ran>> | undefined;
-    const single = await copies(() => ran(map(1), { n: 7 }));
-    const many = await copies(async () => (five = await ran(map(5), { n: 7 })));
+    const { copied: single } = await copiedToWorker(map(1), { n: 7 });
+    const { result: five, copied: many } = await copiedToWorker(map(5), { n: 7 });
     expect(five).toMatchObject({ status: "SUCCEEDED", output: [1, 2, 3, 4, 5].map((v, i) => ({ v: v * 10, i, n: 7 })) });
     expect(many).toEqual(single);
   });
@@ -473,7 +480,7 @@ describe("local Step Functions, JSONata states", () => {
       StartAt: "Set",
       States: {
         Set: { Type: "Pass", Assign: { obj: { a: 1 } }, Next: "Call" },
-        Call: { Type: "Parallel", Arguments: "{% $obj() %}", Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], Output: { caught: "{% $obj %}" }, Next: "Read" }], End: true },
+        Call: { Type: "Parallel", Arguments: "{% $obj() %}", Branches: PASS_BRANCH, Catch: [{ ErrorEquals: ["States.ALL"], Output: { caught: "{% $obj %}" }, Next: "Read" }], End: true },
         Read: { Type: "Pass", Output: { caught: "{% $states.input.caught %}", obj: "{% $obj %}" }, End: true },
       },
     };
@@ -549,7 +556,7 @@ describe("local Step Functions, JSONata states", () => {
         Stall: {
           Type: "Parallel",
           Arguments: "{% $contains($states.input.s, /^(a+)+$/) and $v > 0 %}",
-          Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }],
+          Branches: PASS_BRANCH,
           Catch: [{ ErrorEquals: ["States.QueryEvaluationError"], Output: { v: "{% $v %}", e: "{% $states.errorOutput.Error %}" }, Assign: { w: "{% $v + 40 %}" }, Next: "Read" }],
           End: true,
         },
@@ -575,12 +582,11 @@ describe("local Step Functions, JSONata states", () => {
           Assign: { total: "{% $sum($states.result) %}" },
           Next: "Call",
         },
-        Call: { Type: "Parallel", Arguments: "{% $total() %}", Branches: [{ StartAt: "B", States: { B: { Type: "Pass", End: true } } }], Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $total %}", Next: "Done" }], End: true },
+        Call: { Type: "Parallel", Arguments: "{% $total() %}", Branches: PASS_BRANCH, Catch: [{ ErrorEquals: ["States.ALL"], Output: "{% $total %}", Next: "Done" }], End: true },
         Done: { Type: "Pass", Output: "{% $states.input + $total %}", End: true },
       },
     };
-    let result: Awaited<ReturnType<typeof ran>> | undefined;
-    const messages = await postedToWorker(async () => (result = await ran(definition, { n: 2 })));
+    const { result, messages } = await ranPosted(definition, { n: 2 });
     expect(result).toMatchObject({ status: "SUCCEEDED", output: 24 });
     const sent = messages.flatMap((message) => [message.variables, message.states].flatMap((part) => (part?.data ? [part.id] : [])));
     const dropped = new Set(messages.flatMap((message) => message.drop ?? []));
@@ -597,8 +603,7 @@ describe("local Step Functions, JSONata states", () => {
         Each: { Type: "Map", Items: "{% [1, 2, 3, 4, 5, 6] %}", ItemProcessor: { StartAt: "Read", States: { Read: { Type: "Pass", Output: "{% $outer + $states.input %}", End: true } } }, End: true },
       },
     };
-    let result: Awaited<ReturnType<typeof ran>> | undefined;
-    const messages = (await postedToWorker(async () => (result = await ran(definition)))) as Array<Sent & { expression?: string }>;
+    const { result, messages } = await ranPosted(definition);
     expect(result).toMatchObject({ status: "SUCCEEDED", output: [6, 7, 8, 9, 10, 11] });
     // The Map's Items read the Map's run's variables, sent then; each iteration names them, and sends none of its own.
     const items = messages.find((message) => message.expression === "[1, 2, 3, 4, 5, 6]")!;
