@@ -62,6 +62,9 @@ export function parseConsumerArn(arn: string): { streamArn: string; name: string
   return match ? { streamArn: match[1], name: match[2], created: Number(match[3]) } : undefined;
 }
 
+/** A consumer's ARN, as parseConsumerArn reads it. */
+const consumerArn = (streamArn: string, name: string, created: number) => `${streamArn}/consumer/${name}:${created}`;
+
 /** The consumers of the served streams, by stream ARN. */
 export class ConsumerRegistry {
   private readonly byStream = new Map<string, LocalConsumer[]>();
@@ -72,7 +75,7 @@ export class ConsumerRegistry {
   define(streamArn: string, name: string, arn?: string): void {
     const parsed = arn ? parseConsumerArn(arn) : undefined;
     const created = parsed?.created ?? Math.floor(this.now() / 1000);
-    this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? `${streamArn}/consumer/${name}:${created}`, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
+    this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
   }
 
   private consumers(streamArn: string): LocalConsumer[] {
@@ -90,7 +93,7 @@ export class ConsumerRegistry {
     if (list.some((c) => c.ConsumerName === name)) throw new KinesisError("ResourceInUseException", `Consumer ${name} under stream ${streamArn} already exists.`);
     if (list.length >= CONSUMERS_PER_STREAM) throw new KinesisError("LimitExceededException", `Consumer limit of ${CONSUMERS_PER_STREAM} per stream reached for stream ${streamArn}.`);
     const created = Math.floor(this.now() / 1000);
-    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: `${streamArn}/consumer/${name}:${created}`, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
+    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
     list.push(consumer);
     // AWS answers CREATING (the registration is asynchronous); the local one is ACTIVE already.
     return { ...consumer, ConsumerStatus: "CREATING" };
