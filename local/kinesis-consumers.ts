@@ -62,6 +62,9 @@ export function parseConsumerArn(arn: string): { streamArn: string; name: string
   return match ? { streamArn: match[1], name: match[2], created: Number(match[3]) } : undefined;
 }
 
+/** A consumer's ARN, as parseConsumerArn reads it. */
+const consumerArn = (streamArn: string, name: string, created: number) => `${streamArn}/consumer/${name}:${created}`;
+
 /** The consumers of the served streams, by stream ARN. */
 export class ConsumerRegistry {
   private readonly byStream = new Map<string, LocalConsumer[]>();
@@ -72,7 +75,7 @@ export class ConsumerRegistry {
   define(streamArn: string, name: string, arn?: string): void {
     const parsed = arn ? parseConsumerArn(arn) : undefined;
     const created = parsed?.created ?? Math.floor(this.now() / 1000);
-    this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? `${streamArn}/consumer/${name}:${created}`, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
+    this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
   }
 
   private consumers(streamArn: string): LocalConsumer[] {
@@ -90,7 +93,7 @@ export class ConsumerRegistry {
     if (list.some((c) => c.ConsumerName === name)) throw new KinesisError("ResourceInUseException", `Consumer ${name} under stream ${streamArn} already exists.`);
     if (list.length >= CONSUMERS_PER_STREAM) throw new KinesisError("LimitExceededException", `Consumer limit of ${CONSUMERS_PER_STREAM} per stream reached for stream ${streamArn}.`);
     const created = Math.floor(this.now() / 1000);
-    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: `${streamArn}/consumer/${name}:${created}`, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
+    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
     list.push(consumer);
     // AWS answers CREATING (the registration is asynchronous); the local one is ACTIVE already.
     return { ...consumer, ConsumerStatus: "CREATING" };
@@ -305,6 +308,9 @@ function checkSubscribeInput(input: Record<string, unknown>): { shardId: string;
   return { shardId: input.ShardId, position: position as Record<string, unknown> };
 }
 
+/** A shard's key in the subscriptions' maps (`<stream> <shard>`); with an empty shard, the prefix of its stream's keys. */
+const shardKey = (streamName: string, shardId: string) => `${streamName} ${shardId}`;
+
 /** The live SubscribeToShard subscriptions, by consumer ARN and shard. */
 export class Subscriptions {
   private readonly live = new Map<string, Subscription>();
@@ -364,7 +370,7 @@ export class Subscriptions {
       iterator = (await admin("GetShardIterator", iteratorInput)).ShardIterator;
       // The continuation before any record (where a subscription AFTER_SEQUENCE_NUMBER it goes on from): the number
       // asked for; else, as no record was read, the shard's newest (nothing after it yet), or its first when it has none.
-      continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(`${streamName} ${shardId}`) ?? (await this.shardStart(streamName, shardId)));
+      continuation = typeof position.SequenceNumber === "string" ? position.SequenceNumber : (this.newest.get(shardKey(streamName, shardId)) ?? (await this.shardStart(streamName, shardId)));
     } catch (error) {
       // kinesalite's answer, without its operation (the client asked SubscribeToShard).
       if (error instanceof KinesisError) throw new KinesisError(error.code, error.reason, error.status);
@@ -388,7 +394,7 @@ export class Subscriptions {
     let drained: (() => void) | undefined;
     const lifetime = setTimeout(() => subscription.end(), this.options.lifetimeMs ?? SUBSCRIPTION_LIFETIME_MS);
     const subscription: Subscription = {
-      shard: `${streamName} ${shardId}`,
+      shard: shardKey(streamName, shardId),
       end: (exception) => {
         if (ended) return;
         ended = true;
@@ -500,7 +506,7 @@ export class Subscriptions {
    */
   notePut(streamName: string, shardId: unknown, sequenceNumber: unknown, bytes = 0): void {
     if (typeof shardId !== "string" || typeof sequenceNumber !== "string" || !/^\d+$/.test(sequenceNumber)) return;
-    const key = `${streamName} ${shardId}`;
+    const key = shardKey(streamName, shardId);
     this.noteSize(key, bytes);
     const known = this.newest.get(key);
     if (known === undefined || BigInt(sequenceNumber) > BigInt(known)) this.newest.set(key, sequenceNumber);
@@ -512,8 +518,8 @@ export class Subscriptions {
    * under the name starts its sequence numbers anew, and a continuation from the old one is refused by its GetShardIterator.
    */
   forgetStream(streamName: string): void {
-    for (const key of [...this.newest.keys()]) if (key.startsWith(`${streamName} `)) this.newest.delete(key);
-    for (const key of [...this.largest.keys()]) if (key.startsWith(`${streamName} `)) this.largest.delete(key);
+    for (const key of [...this.newest.keys()]) if (key.startsWith(shardKey(streamName, ""))) this.newest.delete(key);
+    for (const key of [...this.largest.keys()]) if (key.startsWith(shardKey(streamName, ""))) this.largest.delete(key);
   }
 
   /** Notes a record's size on a shard (`<stream> <shard>`) if the largest yet. */
@@ -524,7 +530,7 @@ export class Subscriptions {
   /** Wakes the subscriptions of a stream's shard (or of all its shards: a split or merge closes some). */
   wake(streamName: string, shardId?: string): void {
     for (const subscription of this.live.values()) {
-      if (shardId === undefined ? subscription.shard.startsWith(`${streamName} `) : subscription.shard === `${streamName} ${shardId}`) subscription.wake();
+      if (shardId === undefined ? subscription.shard.startsWith(shardKey(streamName, "")) : subscription.shard === shardKey(streamName, shardId)) subscription.wake();
     }
   }
 

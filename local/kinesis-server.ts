@@ -358,17 +358,19 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     // served stream's, as in Kinesis, where another account's or region's stream of that name is another stream), or by
     // StreamName in the signer's region.
     let stream: { arn: string; name: string } | undefined;
-    if (CONSUMER_OPERATIONS.has(operation)) {
+    const fanOutOperation = CONSUMER_OPERATIONS.has(operation);
+    if (fanOutOperation) {
       // A member of the wrong JSON type is the JSON protocol's SerializationException, as AWS answers it.
       for (const member of ["StreamARN", "ConsumerARN", "ConsumerName", "NextToken"]) {
-        if (input[member] !== undefined && input[member] !== null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
+        if (input[member] != null && typeof input[member] !== "string") throw new KinesisError("SerializationException", `${member} must be a string`);
       }
-      if (input.MaxResults !== undefined && input.MaxResults !== null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
+      if (input.MaxResults != null && typeof input.MaxResults !== "number") throw new KinesisError("SerializationException", "MaxResults must be a number");
     }
     // A consumer's operation names its stream by the ConsumerARN's (as AWS reads it: the ARN's stream part).
-    const consumerStream = typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) ? parseConsumerArn(input.ConsumerARN) : undefined;
-    if (typeof input.ConsumerARN === "string" && CONSUMER_OPERATIONS.has(operation) && !consumerStream) {
-      throw new KinesisError("InvalidArgumentException", `ConsumerARN ${input.ConsumerARN} is not a consumer ARN (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation timestamp>).`);
+    const consumerArn = fanOutOperation && typeof input.ConsumerARN === "string" ? input.ConsumerARN : undefined;
+    const consumerStream = consumerArn === undefined ? undefined : parseConsumerArn(consumerArn);
+    if (consumerArn !== undefined && !consumerStream) {
+      throw new KinesisError("InvalidArgumentException", `ConsumerARN ${consumerArn} is not a consumer ARN (arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation timestamp>).`);
     }
     if (consumerStream && typeof input.StreamARN === "string" && input.StreamARN !== consumerStream.streamArn) {
       throw new KinesisError("InvalidArgumentException", `StreamARN ${input.StreamARN} conflicts with ConsumerARN ${String(input.ConsumerARN)}: the consumer is registered with ${consumerStream.streamArn}.`);
@@ -399,7 +401,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       const refused = options.authorise(verdict.signer.accessKeyId, `kinesis:${operation}`, resource);
       if (refused) throw new KinesisError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: kinesis:${operation} on resource: ${resource} ${refused.reason}`);
     }
-    if (CONSUMER_OPERATIONS.has(operation)) {
+    if (fanOutOperation) {
       // Consumer operations name their stream by ARN (StreamARN, or the ConsumerARN's), never by StreamName.
       const consumerStreamArn = typeof input.StreamARN === "string" || consumerStream ? stream?.arn : undefined;
       // RegisterStreamConsumer and ListStreamConsumers require StreamARN itself (API_RegisterStreamConsumer,

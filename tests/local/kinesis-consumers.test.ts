@@ -33,10 +33,8 @@ import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
+import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION } from "./kinesis-helpers";
 
-const REGION = "us-east-1";
-const entry = "tests/fixtures/handlers/echo.ts";
-const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 let graph: RecordedResource[];
 let server: LocalKinesis;
@@ -45,8 +43,8 @@ let streamArn: string;
 /** The endpoint's clock (its consumers' creation times and the 5-second rule), moved by the tests. */
 let clock = Date.parse("2026-12-06T12:00:00Z");
 
-const fnName = (name: string) => graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
-const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1 });
+const fnName = (name: string) => functionName(graph, name);
+const client = (credentials = CREDENTIALS) => kinesisClient(server.endpoint, credentials);
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);
 /**
  * The subscriptions a test opened, ended after it: the SDK runs an event stream on an HTTP/2 session of its own that
@@ -101,8 +99,8 @@ const text = (data: Uint8Array | undefined) => Buffer.from(data!).toString("utf8
 beforeAll(async () => {
   graph = await record(() => {
     const stream = new DataStream("local-kc", { mode: "PROVISIONED", shardCount: 2 });
-    stream.subscribe("fan", new LambdaFunction("local-kc-fan", { entry }), { enhancedFanOut: true, startingPosition: "TRIM_HORIZON" });
-    new LambdaFunction("local-kc-stranger", { entry });
+    stream.subscribe("fan", new LambdaFunction("local-kc-fan", { entry: ECHO_ENTRY }), { enhancedFanOut: true, startingPosition: "TRIM_HORIZON" });
+    new LambdaFunction("local-kc-stranger", { entry: ECHO_ENTRY });
   });
   const streams = await localStreamDefinitions(registeredSpecs<DataStreamSpec>("DataStream").filter((s) => s.name === "local-kc").map((s) => s.spec), REGION, graph);
   const roles = FunctionRoles.fromGraph(graph);
@@ -352,7 +350,7 @@ describe("a SubscribeToShard subscription's lifetime", () => {
   it("sends an idle subscription's empty events, so the client sees it alive and the connection is not idle", async () => {
     const streams = [{ name: "idle", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/idle`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "quiet" }] }];
     const idle = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionHeartbeatMs: 0, subscriptionPollIntervalMs: 10 });
-    const kinesis = new KinesisClient({ region: REGION, endpoint: idle.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    const kinesis = kinesisClient(idle.endpoint);
     try {
       const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
       const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
@@ -368,7 +366,7 @@ describe("a SubscribeToShard subscription's lifetime", () => {
   it("ends the event stream once its lifetime is over (AWS: 5 minutes), the client's iteration finishing", async () => {
     const streams = [{ name: "lifetime", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/lifetime`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "short" }] }];
     const short = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionLifetimeMs: 50, subscriptionPollIntervalMs: 10 });
-    const kinesis = new KinesisClient({ region: REGION, endpoint: short.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    const kinesis = kinesisClient(short.endpoint);
     try {
       const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
       const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
@@ -385,7 +383,7 @@ describe("a stream deleted and created again through the endpoint", () => {
   it("continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
     const streams = [{ name: "again", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/again`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "anew" }] }];
     const again = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
-    const kinesis = new KinesisClient({ region: REGION, endpoint: again.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    const kinesis = kinesisClient(again.endpoint);
     try {
       const old = await kinesis.send(new PutRecordsCommand({ StreamARN: streams[0].arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
       await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn }));

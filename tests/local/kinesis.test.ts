@@ -8,7 +8,7 @@
  * bisection, record age before each try, AT_TIMESTAMP, -1 retries until stop, a batch read again when its on-failure
  * record could not be sent. Functions are fakes; the queues an in-memory LocalQueues.
  */
-import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
+import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,10 +21,8 @@ import { LocalQueues } from "../../local/queues";
 import { localStreamDefinitions, localStreamSubscriptions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
+import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION } from "./kinesis-helpers";
 
-const REGION = "us-east-1";
-const entry = "tests/fixtures/handlers/echo.ts";
-const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 let graph: RecordedResource[];
 let server: LocalKinesis;
@@ -35,23 +33,23 @@ const received: Record<string, KinesisEventRecord[][]> = {};
 /** What each fake function answers, by function name: a response, or a thrown error. */
 const behaviour: Record<string, (records: KinesisEventRecord[]) => unknown> = {};
 
-const fnName = (name: string) => graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
+const fnName = (name: string) => functionName(graph, name);
 /** The client's default handler (HTTP/2, with prior knowledge on http://), as a production handler makes it. */
-const client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1 });
+const client = (credentials = CREDENTIALS) => kinesisClient(server.endpoint, credentials);
 /** Over HTTP/1.1, as other SDKs and tools call the endpoint. */
-const http1Client = (credentials = CREDENTIALS) => new KinesisClient({ region: REGION, endpoint: server.endpoint, credentials, maxAttempts: 1, requestHandler: new NodeHttpHandler() });
+const http1Client = (credentials = CREDENTIALS) => kinesisClient(server.endpoint, credentials, { requestHandler: new NodeHttpHandler() });
 const decode = (records: KinesisEventRecord[]) => records.map((r) => Buffer.from(r.kinesis.data, "base64").toString("utf8"));
 const take = (fn: string) => (received[fn] ?? []).splice(0);
 
 beforeAll(async () => {
   graph = await record(() => {
     const stream = new DataStream("local-ks", { mode: "PROVISIONED", shardCount: 2 });
-    stream.subscribe("ordered", new LambdaFunction("local-ks-ordered", { entry }), { startingPosition: "TRIM_HORIZON" });
-    stream.subscribe("partial", new LambdaFunction("local-ks-partial", { entry }), { maximumRetryAttempts: 1, bisectBatchOnFunctionError: false });
-    new LambdaFunction("local-ks-producer", { entry, permissions: stream.grants.put() });
-    new LambdaFunction("local-ks-stranger", { entry });
+    stream.subscribe("ordered", new LambdaFunction("local-ks-ordered", { entry: ECHO_ENTRY }), { startingPosition: "TRIM_HORIZON" });
+    stream.subscribe("partial", new LambdaFunction("local-ks-partial", { entry: ECHO_ENTRY }), { maximumRetryAttempts: 1, bisectBatchOnFunctionError: false });
+    new LambdaFunction("local-ks-producer", { entry: ECHO_ENTRY, permissions: stream.grants.put() });
+    new LambdaFunction("local-ks-stranger", { entry: ECHO_ENTRY });
     // May get an iterator but not read with it.
-    new LambdaFunction("local-ks-iterator-only", { entry, permissions: [{ sid: "Iterator", actions: ["kinesis:GetShardIterator", "kinesis:ListShards"], resources: [stream.streamArn] }] });
+    new LambdaFunction("local-ks-iterator-only", { entry: ECHO_ENTRY, permissions: [{ sid: "Iterator", actions: ["kinesis:GetShardIterator", "kinesis:ListShards"], resources: [stream.streamArn] }] });
   });
   const streams = await localStreamDefinitions(registeredSpecs<DataStreamSpec>("DataStream").filter((s) => s.name === "local-ks").map((s) => s.spec), REGION, graph);
   const subscriptions = await localStreamSubscriptions(
@@ -240,7 +238,7 @@ async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behavi
   };
   const solo = await startLocalKinesis({ streams: [stream], subscriptions: [subscription], credentials: [CREDENTIALS], retryDelayMs: 0, log: (m) => logs.push(m), ...(options.now ? { now: options.now } : {}) });
   const put = async (...data: string[]) => {
-    const kinesis = new KinesisClient({ region: REGION, endpoint: solo.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+    const kinesis = kinesisClient(solo.endpoint);
     await kinesis.send(new PutRecordsCommand({ StreamName: "solo", Records: data.map((d) => ({ PartitionKey: "k", Data: Buffer.from(d) })) }));
     kinesis.destroy();
   };

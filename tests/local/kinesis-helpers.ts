@@ -1,0 +1,19 @@
+/**
+ * Helpers for tests of the local Kinesis endpoint (local/kinesis-server.ts): the region, the echo handler and the
+ * static credentials its tests sign with; a function's deployed name in a recorded graph; an SDK client on the
+ * endpoint over the SDK's default handler (HTTP/2), one attempt so a refusal reaches the test.
+ */
+import { KinesisClient, type KinesisClientConfig } from "@aws-sdk/client-kinesis";
+import type { RecordedResource } from "../../local/offline/mocks";
+
+export const REGION = "us-east-1";
+export const ECHO_ENTRY = "tests/fixtures/handlers/echo.ts";
+export const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+
+/** The deployed name of the LambdaFunction `name` in a recorded graph. */
+export const functionName = (graph: RecordedResource[], name: string) =>
+  graph.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${name}-function`)!.state.name as string;
+
+/** A client of the endpoint, one attempt, the SDK's default handler unless `config` says another. */
+export const kinesisClient = (endpoint: string, credentials = CREDENTIALS, config: Partial<KinesisClientConfig> = {}) =>
+  new KinesisClient({ region: REGION, endpoint, credentials, maxAttempts: 1, ...config });
