@@ -39,6 +39,11 @@ describe("ApiAccessLogFormat", () => {
     for (const format of [ACCESS_LOG_FORMAT, HTTP_ACCESS_LOG_FORMAT, REALTIME_ACCESS_LOG_FORMAT, "$context.requestId", "$context.extendedRequestId $context.status"]) {
       expect(accessLogFormatHasRequestId(format), format).toBe(true);
     }
+    // The HTTP and WebSocket stages are v2: their formats must hold $context.requestId itself.
+    for (const format of [HTTP_ACCESS_LOG_FORMAT, REALTIME_ACCESS_LOG_FORMAT, "$context.requestId"]) {
+      expect(accessLogFormatHasRequestId(format, "v2"), format).toBe(true);
+    }
+    expect(accessLogFormatHasRequestId("$context.extendedRequestId $context.status", "v2")).toBe(false);
     expect(accessLogFormatHasRequestId("$context.requestTime $context.requestIdentity")).toBe(false);
   });
 });
