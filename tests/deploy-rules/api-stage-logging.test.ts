@@ -2,7 +2,6 @@
  * ApiStageLoggingAfterAccount (review 89, finding 3) on its fixtures, and silent on what deploys in order: the same APIs
  * with the owner's account setting in their dependsOn, an HTTP API's stage (no role needed), stages that do not log, a
  * stage in a region where the plan sets no account.
- * (The lead adds API_STAGE_LOGGING_FIXTURES to tests/deploy-rules/fixtures.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { REALTIME_ACCESS_LOG_FORMAT } from "../../components/realtime-api";
