@@ -379,6 +379,13 @@ function reservations(graph: Graph): Array<{ resource: RecordedResource; reserve
     .filter(({ reserved }) => Number.isFinite(reserved) && reserved > 0);
 }
 
+/** The reservation that takes `list`'s running sum past what a default account can reserve, that sum, and the whole sum; undefined when none does. */
+function crossingReservation<T extends { reserved: number }>(list: readonly T[]): { crossing: T; sum: number; total: number } | undefined {
+  let sum = 0;
+  const crossing = list.find((r) => (sum += r.reserved) > reservable);
+  return crossing && { crossing, sum, total: list.reduce((n, r) => n + r.reserved, 0) };
+}
+
 const reservationFix = (have: string) =>
   `lower or drop the reservations (reserve only the functions that need a floor; ServerlessApi's functionDefaults.reservedConcurrency reserves for every route), or raise the account's quota first (Service Quotas: AWS Lambda "Concurrent executions"): ${have}`;
 
@@ -396,10 +403,9 @@ export const LAMBDA_RESERVED_CONCURRENCY_SUM: DeployRule = {
     }
     const findings: DeployFinding[] = [];
     for (const [region, list] of groups) {
-      let sum = 0;
-      const crossing = list.find((r) => (sum += r.reserved) > reservable);
-      if (!crossing) continue;
-      const total = list.reduce((n, r) => n + r.reserved, 0);
+      const over = crossingReservation(list);
+      if (!over) continue;
+      const { crossing, sum, total } = over;
       findings.push(
         finding(
           this.id,
@@ -433,10 +439,9 @@ export const LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS: ProjectDeployRule = 
       const perStack = new Map<string, number>();
       for (const { stack, reserved } of list) perStack.set(stack, (perStack.get(stack) ?? 0) + reserved);
       if (perStack.size < 2 || [...perStack.values()].some((n) => n > reservable)) continue;
-      let sum = 0;
-      const crossing = list.find((r) => (sum += r.reserved) > reservable);
-      if (!crossing) continue;
-      const total = list.reduce((n, r) => n + r.reserved, 0);
+      const over = crossingReservation(list);
+      if (!over) continue;
+      const { crossing, sum, total } = over;
       const counts = [...perStack].map(([stack, n]) => `${stack}: ${n}`).join(", ");
       findings.push(
         finding(

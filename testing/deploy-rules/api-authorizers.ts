@@ -43,7 +43,7 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
       if (authorizer.inputs.authorizerType !== "JWT" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") continue;
       const sources = authorizer.inputs.identitySources;
       if (!Array.isArray(sources)) continue;
-      const refused = sources.length === 1 && typeof sources[0] === "string" ? identitySourceProblem("jwt", sources[0]) : identitySourceProblem("jwt", sources.join(","));
+      const refused = identitySourceProblem("jwt", sources.join(",")); // one source: itself; several: refused as a list
       // The HTTP kind's REST spelling is ServerlessApi's to rewrite; the API takes only the $request form.
       const restSpelling = sources.length === 1 && /^method\.request\./.test(String(sources[0]));
       if (refused || restSpelling) {

@@ -60,7 +60,7 @@ export const API_USAGE_PLAN_KEY_STAGE: DeployRule = {
 export const API_USAGE_PLAN_RULES: readonly DeployRule[] = [API_USAGE_PLAN_KEY_STAGE];
 
 /**
- * TransitionUsagePlanKeyMoved (to be wired into checkPlanTransition and PLAN_TRANSITION_RULES by transition.ts): a
+ * TransitionUsagePlanKeyMoved (run by checkPlanTransition, listed in PLAN_TRANSITION_RULES in transition.ts): a
  * usage plan key the update creates for an API key on a stage where a usage plan key the update deletes still holds
  * that API key — a plan renamed (ServerlessApi names a plan's keys after it: `<api>-plan-<plan>-<key>`) or a key moved
  * from one plan to another. The engine deletes what left the program only at the end of the update, after every create

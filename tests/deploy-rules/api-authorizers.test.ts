@@ -1,7 +1,7 @@
 /**
  * ApiAuthorizerIdentitySource (review 89, finding 1) on its fixtures, and silent on what AWS takes: ServerlessApi's own
  * authorizers at their defaults, and every form each type of authorizer takes.
- * (The lead adds API_AUTHORIZER_FIXTURES to tests/deploy-rules/fixtures.test.ts, which proves every rule of the pack.)
+ * (tests/deploy-rules/fixtures.test.ts runs API_AUTHORIZER_FIXTURES too, with every rule of the pack.)
  */
 import { describe, expect, it } from "vitest";
 import { API_AUTHORIZER_RULES, checkDeployRules } from "../../testing/deploy-rules";

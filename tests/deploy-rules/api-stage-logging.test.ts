@@ -2,7 +2,6 @@
  * ApiStageLoggingAfterAccount (review 89, finding 3) on its fixtures, and silent on what deploys in order: the same APIs
  * with the owner's account setting in their dependsOn, an HTTP API's stage (no role needed), stages that do not log, a
  * stage in a region where the plan sets no account.
- * (The lead adds API_STAGE_LOGGING_FIXTURES to tests/deploy-rules/fixtures.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { REALTIME_ACCESS_LOG_FORMAT } from "../../components/realtime-api";
@@ -39,6 +38,11 @@ describe("ApiAccessLogFormat", () => {
     for (const format of [ACCESS_LOG_FORMAT, HTTP_ACCESS_LOG_FORMAT, REALTIME_ACCESS_LOG_FORMAT, "$context.requestId", "$context.extendedRequestId $context.status"]) {
       expect(accessLogFormatHasRequestId(format), format).toBe(true);
     }
+    // The HTTP and WebSocket stages are v2: their formats must hold $context.requestId itself.
+    for (const format of [HTTP_ACCESS_LOG_FORMAT, REALTIME_ACCESS_LOG_FORMAT, "$context.requestId"]) {
+      expect(accessLogFormatHasRequestId(format, "v2"), format).toBe(true);
+    }
+    expect(accessLogFormatHasRequestId("$context.extendedRequestId $context.status", "v2")).toBe(false);
     expect(accessLogFormatHasRequestId("$context.requestTime $context.requestIdentity")).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
 /**
  * ApiUsagePlanKeyStage (review 89, finding 2) on its fixtures, and silent on what AWS takes: one key in plans of
  * disjoint stages (ServerlessApi's tiers), two keys in one plan, one key in plans of different APIs' same-named stages.
- * (The lead adds API_USAGE_PLAN_FIXTURES to tests/deploy-rules/fixtures.test.ts.)
  */
 import { describe, expect, it } from "vitest";
 import { API_USAGE_PLAN_RULES, checkDeployRules } from "../../testing/deploy-rules";
