@@ -20,7 +20,7 @@ import { corsHeaderValues } from "../components/serverless-api/routes";
 import { ApiKind, functionIntegrationTimeoutMs, substituteUriStageVariables } from "../components/serverless-api/args";
 import { fromHttpApiResult, httpApiClaims, toHttpApiEvent } from "./http-api-event";
 import { bearerToken, createTokenVerifier, type CognitoClaims } from "../handlers/shared/jwt";
-import { REST_TOKEN_IDENTITY_SOURCE, httpIdentitySource, httpIdentitySourcePart, restIdentitySourceList, restIdentitySourcePart } from "../components/serverless-api/identity-source";
+import { REST_TOKEN_IDENTITY_SOURCE, httpIdentitySource, type IdentitySourcePart, httpIdentitySourcePart, restIdentitySourceList, restIdentitySourcePart } from "../components/serverless-api/identity-source";
 import { LAMBDA_REFUSAL_STATUS, LambdaInvokeError } from "./lambda-runtime";
 import { resolveValue } from "./offline/program";
 import { awsServiceNotEmulated, integrationRoleAuthorise, invokeAwsServiceIntegration, type AwsServiceIntegrationSpec, type IntegrationAuthorise } from "./aws-service-integration";
@@ -675,26 +675,31 @@ function identityValues(authorizer: AuthorizerSpec, kind: ApiKind, request: Inco
         : [REST_TOKEN_IDENTITY_SOURCE.test(authorizer.identitySource) ? restIdentitySourcePart(authorizer.identitySource) : undefined];
   const values: string[] = [];
   for (const part of parts) {
-    const value =
-      part === undefined
-        ? undefined
-        : part.location === "header"
-          ? headerOf(request, part.name)
-          : part.location === "querystring"
-            ? event.queryStringParameters?.[part.name]
-            : part.location === "multivalueheader"
-              ? request.headersDistinct[part.name.toLowerCase()]?.join(",")
-              : part.location === "multivaluequerystring"
-                ? event.multiValueQueryStringParameters?.[part.name]?.join(",")
-                : part.location === "path"
-                  ? event.pathParameters?.[part.name]
-                  : part.location === "stageVariables"
-                    ? event.stageVariables?.[part.name]
-                    : part.name.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), event.requestContext);
+    const value = part === undefined ? undefined : identityValue(part, request, event);
     if (value === undefined || value === null || String(value) === "") return undefined;
     values.push(String(value));
   }
   return values;
+}
+
+/** The value of one identity source part in a request (undefined when absent). */
+function identityValue(part: IdentitySourcePart, request: IncomingMessage, event: APIGatewayProxyEvent): unknown {
+  switch (part.location) {
+    case "header":
+      return headerOf(request, part.name);
+    case "querystring":
+      return event.queryStringParameters?.[part.name];
+    case "multivalueheader":
+      return request.headersDistinct[part.name.toLowerCase()]?.join(",");
+    case "multivaluequerystring":
+      return event.multiValueQueryStringParameters?.[part.name]?.join(",");
+    case "path":
+      return event.pathParameters?.[part.name];
+    case "stageVariables":
+      return event.stageVariables?.[part.name];
+    case "context":
+      return part.name.split(".").reduce<unknown>((at, key) => (at && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), event.requestContext);
+  }
 }
 
 function headerOf(request: IncomingMessage, name: string): string | undefined {

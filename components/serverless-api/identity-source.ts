@@ -78,8 +78,8 @@ export function httpIdentitySource(source: string): string {
  */
 function restSpellingOf(part: string): string | undefined {
   if (/^[A-Za-z0-9_-]+$/.test(part)) return `method.request.header.${part}`;
-  const http = /^\$request\.(header|querystring)\.([^\s,]+)$/.exec(part);
-  if (http) return `method.request.${http[1]}.${http[2]}`;
+  const http = httpIdentitySourcePart(part);
+  if (http) return `method.request.${http.location}.${http.name}`;
   const variable = /^\$(stageVariables|context)\.([^\s,]+)$/.exec(part);
   return variable ? `${variable[1]}.${variable[2]}` : undefined;
 }

@@ -8,9 +8,9 @@
  * 3, 4 and 5.
  */
 import { describe, expect, it } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { ApiKind, ServerlessApi, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
+import { refusalOf as componentRefusal } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const handler: ApiRoute = { handler: echo, auth: "none" };
@@ -21,17 +21,8 @@ const s3Get: ApiRoute = {
 };
 const schema = { type: "object" };
 
-/** The ComponentArgError constructing `args` throws, or a failed test. */
-function refusalOf(args: ServerlessApiArgs): ComponentArgError {
-  let thrown: unknown;
-  try {
-    new ServerlessApi("api", { accountCloudWatchRole: false, ...args });
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "ServerlessApi took arguments that give two resources one name").toBeInstanceOf(ComponentArgError);
-  return thrown as ComponentArgError;
-}
+/** The ComponentArgError constructing `args` throws, or a failed test (harness/refusals). */
+const refusalOf = (args: ServerlessApiArgs) => componentRefusal(() => new ServerlessApi("api", { accountCloudWatchRole: false, ...args }), "ServerlessApi took arguments that give two resources one name");
 
 const recorded = (args: ServerlessApiArgs) => record(() => new ServerlessApi("api", { accountCloudWatchRole: false, ...args }));
 const namesOf = async (args: ServerlessApiArgs, type: string) => ofType(await recorded(args), type).map((r) => r.name);

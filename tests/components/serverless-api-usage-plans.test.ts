@@ -4,22 +4,13 @@
  * refuses plans that overlap on a stage at construction, and takes plans on disjoint stages.
  */
 import { describe, expect, it } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
+import { refusalOf as componentRefusal } from "../harness/refusals";
 
 const routes: ServerlessApiArgs["routes"] = { "GET /items": { integration: { type: "mock", body: { ok: true } }, auth: "none", apiKeyRequired: true } };
 
-function refusalOf(args: Omit<ServerlessApiArgs, "routes">): ComponentArgError {
-  let thrown: unknown;
-  try {
-    new ServerlessApi("api", { accountCloudWatchRole: false, routes, ...args });
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "ServerlessApi took one key in two plans of one stage").toBeInstanceOf(ComponentArgError);
-  return thrown as ComponentArgError;
-}
+const refusalOf = (args: Omit<ServerlessApiArgs, "routes">) => componentRefusal(() => new ServerlessApi("api", { accountCloudWatchRole: false, routes, ...args }), "ServerlessApi took one key in two plans of one stage");
 
 describe("ServerlessApi: an API key in one usage plan per stage", () => {
   it("refuses a key in two plans that both cover every stage (plans without stages)", () => {

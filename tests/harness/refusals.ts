@@ -1,0 +1,17 @@
+import { expect } from "vitest";
+import { ComponentArgError } from "../../components/errors";
+
+/**
+ * The ComponentArgError `build` throws at construction; the test fails, saying `tookWhat`, when `build` throws nothing
+ * or something else. The one helper for "this component refuses these arguments" tests.
+ */
+export function refusalOf(build: () => unknown, tookWhat: string): ComponentArgError {
+  let thrown: unknown;
+  try {
+    build();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown, tookWhat).toBeInstanceOf(ComponentArgError);
+  return thrown as ComponentArgError;
+}
