@@ -2,9 +2,9 @@
  * Cognito user pool deploy rules: MFA, threat protection tier, redirect URLs, domain prefixes, a custom domain's parent
  * record, the email sender (and that it is stated), what a retained pool keeps, that a deleted pool can be deleted.
  */
-import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { callbackUrlProblem, redirectUrlCountProblem } from "../../components/user-auth/spec";
+import { callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem } from "../../components/user-auth/spec";
 import { certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
@@ -120,6 +120,123 @@ export const COGNITO_REDIRECT_URLS: DeployRule = {
       const defaultUri = client.inputs.defaultRedirectUri;
       if (defaultUri && !(client.inputs.callbackUrls ?? []).includes(defaultUri)) {
         findings.push(finding("CognitoRedirectUrls", client, `defaultRedirectUri ${defaultUri} is not one of its callbackUrls`, "add it to callbackUrls"));
+      }
+    }
+    return findings;
+  },
+};
+
+const CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+const RESOURCE_SERVER = "aws:cognito/resourceServer:ResourceServer";
+
+/** The URNs `r` waits for: its dependencies (dependsOn and inputs' Outputs) and theirs, and its inputs' property dependencies. */
+function orderedAfter(graph: Graph, r: RecordedResource): Set<string> {
+  const before = dependencyClosure(graph, r);
+  for (const urns of Object.values(r.propertyDependencies ?? {})) for (const urn of urns) before.add(urn);
+  return before;
+}
+
+/**
+ * An app client's AllowedOAuthScopes: "Scope values include phone, email, openid, and profile. The
+ * aws.cognito.signin.user.admin scope authorizes user self-service operations. Custom scopes with resource servers
+ * authorize access to external APIs" (CreateUserPoolClient, COGNITO_STANDARD_SCOPES); a custom scope is
+ * `<resource server identifier>/<scope name>` ("Amazon Cognito represents scopes in the access token in the format
+ * $resource-server-identifier/$scope", API_ResourceServerType.html). Any other scope, or a custom one whose resource
+ * server is not yet in the pool, is refused: "Invalid scope requested: … (Error Code: ScopeDoesNotExistException)"
+ * (awsdocs/aws-cloudformation-user-guide#564). So a client naming a scope of an aws.cognito.ResourceServer of the plan
+ * must wait for it (dependsOn, or an input taken from it): in parallel, CreateUserPoolClient can run first. UserAuth
+ * refuses the same scopes at construction (spec.ts validateScopes) and creates its resourceServers before its client;
+ * this rule is for hand-built clients and servers. A scope whose identifier no server of the plan has on the client's
+ * pool is not judged: a server outside the plan (another stack, the console) may hold it, as UserAuth accepts.
+ */
+export const COGNITO_CLIENT_SCOPES: DeployRule = {
+  id: "CognitoClientScopes",
+  title: "An app client's OAuth scopes are Cognito's own or a scope of a resource server of its pool that it is created after",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const servers = ofType(graph, RESOURCE_SERVER);
+    for (const client of ofType(graph, CLIENT)) {
+      const scopes = asArray<unknown>(client.inputs.allowedOauthScopes).filter((s): s is string => typeof s === "string");
+      const report = (problem: string, fix: string) => findings.push(finding("CognitoClientScopes", client, problem, fix));
+      let before: Set<string> | undefined;
+      for (const scope of scopes) {
+        if (COGNITO_STANDARD_SCOPES.includes(scope)) continue;
+        // A scope name has no "/" (ResourceServerScopeType ScopeName pattern); an identifier may (a URL).
+        const slash = scope.lastIndexOf("/");
+        if (slash <= 0 || slash === scope.length - 1) {
+          report(
+            `allows OAuth scope "${scope}", which is neither one of Cognito's (${COGNITO_STANDARD_SCOPES.join(", ")}) nor "<resource server identifier>/<scope name>"; CreateUserPoolClient refuses it (ScopeDoesNotExistException)`,
+            'correct the scope, or create an aws.cognito.ResourceServer on the pool and allow its scope as "<identifier>/<scope name>"',
+          );
+          continue;
+        }
+        const identifier = scope.slice(0, slash);
+        const name = scope.slice(slash + 1);
+        const owners = servers.filter((s) => s.inputs.userPoolId === client.inputs.userPoolId && s.inputs.identifier === identifier);
+        if (owners.length === 0) continue;
+        const holders = owners.filter((s) => asArray<Record<string, unknown>>(s.inputs.scopes).some((defined) => defined?.scopeName === name));
+        if (holders.length === 0) {
+          const defined = owners.flatMap((s) => asArray<Record<string, unknown>>(s.inputs.scopes).map((d) => `${identifier}/${String(d?.scopeName)}`));
+          report(
+            `allows OAuth scope "${scope}", but resource server ${owners[0].name} (identifier "${identifier}" on the same pool) defines no scope "${name}"${defined.length ? ` (it has ${defined.join(", ")})` : ""}; CreateUserPoolClient refuses it (ScopeDoesNotExistException)`,
+            `add { scopeName: "${name}", scopeDescription: "…" } to ${owners[0].name}'s scopes, or correct the scope`,
+          );
+          continue;
+        }
+        before ??= orderedAfter(graph, client);
+        if (!holders.some((s) => before!.has(s.urn))) {
+          report(
+            `allows OAuth scope "${scope}" of resource server ${holders[0].name} but does not depend on it, so Pulumi may create the client first and CreateUserPoolClient refuses the scope (ScopeDoesNotExistException) on the first deploy`,
+            `give the client dependsOn: [${holders[0].name}] (or take userPoolId from the server), or define the server in UserAuth's resourceServers, which creates it before the client`,
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * The client credentials grant (machine-to-machine): "You can't enable client credentials grants in the same app client
+ * as either implicit or authorization code grants" (https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html;
+ * AWS::Cognito::UserPoolClient AllowedOAuthFlows: "To create an app client that generates client credentials grants, you
+ * must add client_credentials as the only allowed OAuth flow"), and it authenticates with the client secret: "in order
+ * to use the client credentials grant, the corresponding user pool app client must have an associated app client
+ * secret" (the token endpoint guide as AWS support quotes it); Cognito refuses such a client without one: "client_credentials
+ * flow can not be selected if client does not have a client secret" (the error as observed, third-party write-up
+ * https://jobairkhan.com/2019/02/10/aws-cognito-user-pools-client-credentials). UserAuth's client allows `code` only.
+ * Not judged (not confirmed to be refused): standard scopes (openid, …) on a client_credentials client.
+ */
+export const COGNITO_CLIENT_CREDENTIALS_FLOW: DeployRule = {
+  id: "CognitoClientCredentialsFlow",
+  title: "An app client with the client_credentials grant has no code or implicit grant, and has a client secret",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints-oauth-grants.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const client of ofType(graph, CLIENT)) {
+      const flows = asArray<unknown>(client.inputs.allowedOauthFlows);
+      if (!flows.includes("client_credentials")) continue;
+      const others = flows.filter((f) => f !== "client_credentials");
+      if (others.length > 0) {
+        findings.push(
+          finding(
+            "CognitoClientCredentialsFlow",
+            client,
+            `allows the client_credentials grant together with ${others.join(", ")}; Cognito takes client_credentials only as an app client's sole OAuth flow, so CreateUserPoolClient refuses it`,
+            "split it into two app clients: one with client_credentials only (machine-to-machine, with a secret), one with code for users",
+          ),
+        );
+      }
+      if (client.inputs.generateSecret !== true) {
+        findings.push(
+          finding(
+            "CognitoClientCredentialsFlow",
+            client,
+            "allows the client_credentials grant without a client secret (generateSecret is not true); Cognito refuses it (\"client_credentials flow can not be selected if client does not have a client secret\")",
+            "set generateSecret: true on the machine-to-machine client, and keep its secret server-side",
+          ),
+        );
       }
     }
     return findings;
@@ -471,6 +588,8 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_MFA_METHOD,
   COGNITO_THREAT_PROTECTION_TIER,
   COGNITO_REDIRECT_URLS,
+  COGNITO_CLIENT_SCOPES,
+  COGNITO_CLIENT_CREDENTIALS_FLOW,
   COGNITO_DOMAIN_PREFIX,
   COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,
   COGNITO_CUSTOM_DOMAIN_CERTIFICATE,
