@@ -2,6 +2,7 @@
 import { ofType, policyDocument, asArray, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { actionMatches } from "../../components/iam-match";
+import { LAMBDA_LIMITS as FUNCTION_LIMITS } from "../../components/lambda/function";
 import { roleGrants } from "./iam";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { groupLabel, httpsVerdict, planSecurityGroups, type Peer, type PeerContext, type PlanSecurityGroup } from "./security-groups";
@@ -113,11 +114,15 @@ const ENI_MANAGED_POLICIES = /:iam::aws:policy\/service-role\/(AWSLambdaVPCAcces
 /**
  * VpcConfig takes subnets and security groups together (an empty list of either is no VPC), and "Lambda uses your
  * function's permissions to create and manage network interfaces": without ec2:CreateNetworkInterface,
- * DescribeNetworkInterfaces and DeleteNetworkInterface on the execution role, CreateFunction fails.
+ * DescribeNetworkInterfaces and DeleteNetworkInterface on the execution role, CreateFunction fails. And at most 16 subnets
+ * and 5 security groups: VpcConfig SubnetIds "Array Members: Maximum number of 16 items", SecurityGroupIds "Array
+ * Members: Maximum number of 5 items" (https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html; LambdaFunction
+ * refuses the same counts from LAMBDA_LIMITS.vpcIds), past which CreateFunction / UpdateFunctionConfiguration fail the
+ * request's validation.
  */
 export const LAMBDA_VPC_CONFIG: DeployRule = {
   id: "LambdaVpcConfig",
-  title: "Lambda functions in a VPC have subnets, security groups and the ENI permissions",
+  title: "Lambda functions in a VPC have 1–16 subnets, 1–5 security groups and the ENI permissions",
   source: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -130,6 +135,13 @@ export const LAMBDA_VPC_CONFIG: DeployRule = {
       const report = (problem: string, fix: string) => findings.push(finding("LambdaVpcConfig", fn, problem, fix));
       if (subnets.length === 0) report("is in a VPC with no subnets", "name at least one subnet (one per AZ for availability)");
       if (groups.length === 0) report("is in a VPC with no security groups", "name at least one security group");
+      const limits = FUNCTION_LIMITS.vpcIds;
+      if (subnets.length > limits.subnetIds) {
+        report(`is in ${subnets.length} subnets; Lambda's VpcConfig takes at most ${limits.subnetIds} subnet ids, so CreateFunction refuses it`, `use at most ${limits.subnetIds} subnets (one or two per Availability Zone is enough)`);
+      }
+      if (groups.length > limits.securityGroupIds) {
+        report(`is in ${groups.length} security groups; Lambda's VpcConfig takes at most ${limits.securityGroupIds} security group ids, so CreateFunction refuses it`, `merge the groups' rules into at most ${limits.securityGroupIds} security groups`);
+      }
       const role = graph.find((r) => r.type === "aws:iam/role:Role" && r.state.arn === fn.inputs.role);
       // A Lambda@Edge function cannot be in a VPC at all: LambdaEdgeFeatures reports that, not its permissions.
       if (!role || JSON.stringify(role.inputs.assumeRolePolicy ?? "").includes("edgelambda.amazonaws.com")) continue;
