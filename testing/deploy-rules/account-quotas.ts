@@ -11,7 +11,7 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule, type StackPlan } from "./rule";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule, type StackPlan } from "./rule";
 
 /** One quota on a number of resources of one kind in an account (or an account and region). */
 export interface CountQuota {
@@ -22,8 +22,11 @@ export interface CountQuota {
   /** Resources of `types` that count (e.g. custom domains only, not prefix domains); all of them when unset. */
   counts?: (resource: RecordedResource) => boolean;
   quota: number;
-  /** Whether the quota is per account (global services, and the strict reading of Cognito's) or per account and region. */
-  scope: "account" | "region";
+  /**
+   * Whether the quota is per account (global services, and the strict reading of Cognito's), per account and region, or
+   * per Cognito user pool (the resources' `userPoolId`; a pool is in one account and region).
+   */
+  scope: "account" | "region" | "userPool";
   /** What AWS does with the create past the quota: "CreateCachePolicy fails (TooManyCachePolicies)". */
   refusal: string;
   /** The fix, after "ask for a quota increase (…)": how to need fewer of them. */
@@ -126,6 +129,25 @@ export const COGNITO_CUSTOM_DOMAIN_QUOTA: CountQuota = {
 };
 
 /**
+ * Amazon Cognito user pools resource quotas (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html#resource-quotas):
+ * "Resource servers per user pool | 25 | Yes | 300" (quota, adjustable, maximum): a warning. Counted per pool over the
+ * plan's aws.cognito.ResourceServers (UserAuth's resourceServers and hand-built ones alike; UserAuth does not refuse
+ * more than 25, as the quota may have been raised). Past it CreateResourceServer is refused (LimitExceededException,
+ * which CreateResourceServer lists; the exact message was not confirmed), and an app client allowing the missing
+ * server's scopes is not created either.
+ */
+export const COGNITO_RESOURCE_SERVER_QUOTA: CountQuota = {
+  kind: "Cognito resource servers",
+  one: "Cognito resource server",
+  types: ["aws:cognito/resourceServer:ResourceServer"],
+  quota: 25,
+  scope: "userPool",
+  refusal: "CreateResourceServer is refused (LimitExceededException)",
+  fewer: "merge resource servers: one server can hold up to 100 scopes",
+  increase: 'Service Quotas: Amazon Cognito User Pools "Resource servers per user pool", up to 300',
+};
+
+/**
  * IAM and AWS STS quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): "The following
  * quotas are adjustable", default quotas for IAM entities: "Roles in an AWS account | 1000 | 5000" (default, maximum).
  * IAM is global, so every role of the account counts. Past it CreateRole fails with LimitExceeded ("The request was
@@ -191,11 +213,18 @@ function counted(graph: Graph, quota: CountQuota): RecordedResource[] {
 /** Where a counted resource uses the quota: the plan's account, and its region for a regional quota. */
 function where(quota: CountQuota, graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
   // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
+  if (quota.scope === "userPool") {
+    const id = String(resource.inputs.userPoolId);
+    const pool = referenced(graph, "aws:cognito/userPool:UserPool", id);
+    return `user pool ${pool ? `${pool.name} (${id})` : id}`;
+  }
   const account = context.account ? `account ${context.account}` : "the same account";
   return quota.scope === "region" ? `${account} in ${regionOf(graph, resource, context)}` : account;
 }
 
-const scopeWords = (quota: CountQuota) => (quota.scope === "region" ? "per account and region" : "per AWS account");
+const scopeWords = (quota: CountQuota) => ({ region: "per account and region", account: "per AWS account", userPool: "per user pool" })[quota.scope];
+/** Who else uses the quota, beyond the plan's resources. */
+const othersWords = (quota: CountQuota) => (quota.scope === "userPool" ? "with the pool's others made outside the plan" : "with those of the account's other stacks");
 /** "the default quota is 20 per AWS account, … : unless the account's quota was raised, X fails" or, for a quota AWS does not raise, "the quota is 4 …: X". */
 const quotaSentence = (quota: CountQuota, counting: string) =>
   quota.increase
@@ -221,12 +250,12 @@ function planCountRule(rule: { id: string; title: string; source: string; quotas
         for (const list of groups.values()) {
           const firstOver = list[quota.quota];
           if (!firstOver) continue;
-          const region = quota.scope === "region" ? ` in ${regionOf(graph, firstOver, context)}` : "";
+          const region = quota.scope === "region" ? ` in ${regionOf(graph, firstOver, context)}` : quota.scope === "userPool" ? ` on ${where(quota, graph, firstOver, context)}` : "";
           findings.push(
             finding(
               rule.id,
               firstOver,
-              `is the plan's ${ordinal(quota.quota + 1)} ${quota.one}${region}; ${quotaSentence(quota, "with those of the account's other stacks")}`,
+              `is the plan's ${ordinal(quota.quota + 1)} ${quota.one}${region}; ${quotaSentence(quota, othersWords(quota))}`,
               countFix(quota, `the plan has ${list.length}${region}`),
             ),
           );
@@ -297,6 +326,13 @@ export const COGNITO_CUSTOM_DOMAIN_COUNT = planCountRule({
   title: "A plan has at most 4 Cognito custom domains in a region, a quota per account and region AWS does not raise",
   source: COGNITO_QUOTAS_PAGE,
   quotas: [COGNITO_CUSTOM_DOMAIN_QUOTA],
+});
+
+export const COGNITO_RESOURCE_SERVER_COUNT = planCountRule({
+  id: "CognitoResourceServerCount",
+  title: "A plan gives a Cognito user pool at most 25 resource servers, Cognito's default (adjustable) quota per user pool",
+  source: COGNITO_QUOTAS_PAGE,
+  quotas: [COGNITO_RESOURCE_SERVER_QUOTA],
 });
 
 export const IAM_ROLE_COUNT = planCountRule({
@@ -460,7 +496,7 @@ export const LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS: ProjectDeployRule = 
 /** Stack rules on a quota AWS does not raise: part of DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_RULES: DeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT];
 /** Stack rules on adjustable quotas: part of DEPLOY_WARNING_RULES. */
-export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, LAMBDA_RESERVED_CONCURRENCY_SUM];
+export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, COGNITO_RESOURCE_SERVER_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, LAMBDA_RESERVED_CONCURRENCY_SUM];
 /** Project rules on a quota AWS does not raise: part of PROJECT_DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS];
 /** Project rules on adjustable quotas: part of PROJECT_DEPLOY_WARNING_RULES. */
