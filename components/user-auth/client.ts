@@ -41,9 +41,12 @@ export function createClient(name: string, spec: UserAuthSpec, pool: aws.cognito
       callbackUrls: checkedUrls(name, "callbackUrls", client.callbackUrls),
       logoutUrls: checkedUrls(name, "logoutUrls", client.logoutUrls),
       explicitAuthFlows: client.explicitAuthFlows,
+      // DISABLED states its grace period too: Cognito answers 0 for an omitted one, and the provider, which does not
+      // mark the field Computed, then fails the update that turns rotation off ("retry_grace_period_seconds was null,
+      // but now 0", hashicorp/terraform-provider-aws#45646 and #50027).
       refreshTokenRotation: client.refreshTokenRotation.enabled
         ? { feature: "ENABLED", retryGracePeriodSeconds: client.refreshTokenRotation.retryGracePeriodSeconds }
-        : { feature: "DISABLED" },
+        : { feature: "DISABLED", retryGracePeriodSeconds: 0 },
       accessTokenValidity: client.accessTokenMinutes,
       idTokenValidity: client.idTokenMinutes,
       refreshTokenValidity: client.refreshTokenDays,
