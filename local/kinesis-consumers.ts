@@ -22,6 +22,8 @@ import { EventStreamCodec } from "@smithy/core/event-streams";
 import { randomUUID } from "node:crypto";
 import type { Http2ServerResponse } from "node:http2";
 import type { ServerResponse } from "node:http";
+// The component's limits from the module that imports nothing (the component's own modules load @pulumi/aws).
+import { DATA_STREAM_LIMITS } from "../components/data-stream/limits";
 
 /** A Kinesis error as the JSON protocol answers it (`__type`, `message`). */
 export class KinesisError extends Error {
@@ -34,8 +36,6 @@ export class KinesisError extends Error {
   }
 }
 
-/** "You can register up to 20 consumers per stream" (API_RegisterStreamConsumer). */
-export const CONSUMERS_PER_STREAM = 20;
 /** A subscription's life: "for up to 5 minutes" (API_SubscribeToShard). */
 export const SUBSCRIPTION_LIFETIME_MS = 5 * 60_000;
 /** A second SubscribeToShard of a consumer and shard within 5 s of a successful one is ResourceInUseException. */
@@ -91,7 +91,8 @@ export class ConsumerRegistry {
     }
     const list = this.consumers(streamArn);
     if (list.some((c) => c.ConsumerName === name)) throw new KinesisError("ResourceInUseException", `Consumer ${name} under stream ${streamArn} already exists.`);
-    if (list.length >= CONSUMERS_PER_STREAM) throw new KinesisError("LimitExceededException", `Consumer limit of ${CONSUMERS_PER_STREAM} per stream reached for stream ${streamArn}.`);
+    const limit = DATA_STREAM_LIMITS.consumersPerStream;
+    if (list.length >= limit) throw new KinesisError("LimitExceededException", `Consumer limit of ${limit} per stream reached for stream ${streamArn}.`);
     const created = Math.floor(this.now() / 1000);
     const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
     list.push(consumer);
