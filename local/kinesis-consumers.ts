@@ -36,6 +36,13 @@ export class KinesisError extends Error {
   }
 }
 
+/**
+ * A ListStreamConsumers NextToken's life: "Tokens expire after 300 seconds. When you obtain a value for NextToken in the
+ * response to a call to ListStreamConsumers, you have 300 seconds to use that value. If you specify an expired token in
+ * a call to ListStreamConsumers, you get ExpiredNextTokenException." (API_ListStreamConsumers, NextToken;
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreamConsumers.html)
+ */
+export const NEXT_TOKEN_LIFETIME_MS = 300_000;
 /** A subscription's life: "for up to 5 minutes" (API_SubscribeToShard). */
 export const SUBSCRIPTION_LIFETIME_MS = 5 * 60_000;
 /** A second SubscribeToShard of a consumer and shard within 5 s of a successful one is ResourceInUseException. */
@@ -130,19 +137,24 @@ export class ConsumerRegistry {
     if (index >= 0) list.splice(index, 1);
   }
 
-  /** ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset). */
+  /**
+   * ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset, the stream, and when it was
+   * given). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the registry's clock: ExpiredNextTokenException after.
+   */
   list(streamArn: string, input: Record<string, unknown>): { Consumers: Array<Omit<LocalConsumer, "StreamARN">>; NextToken?: string } {
     const max = input.MaxResults === undefined ? 100 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000`);
     let start = 0;
+    const now = this.now();
     if (input.NextToken !== undefined) {
-      const decoded = /^(\d+)\|(.+)$/.exec(Buffer.from(String(input.NextToken), "base64url").toString("utf8"));
-      if (!decoded || decoded[2] !== streamArn) throw new KinesisError("InvalidArgumentException", "The NextToken is not one ListStreamConsumers gave for this stream.");
+      const decoded = /^(\d+)\|(\d+)\|(.+)$/.exec(Buffer.from(String(input.NextToken), "base64url").toString("utf8"));
+      if (!decoded || decoded[3] !== streamArn) throw new KinesisError("InvalidArgumentException", "The NextToken is not one ListStreamConsumers gave for this stream.");
+      if (now - Number(decoded[2]) >= NEXT_TOKEN_LIFETIME_MS) throw new KinesisError("ExpiredNextTokenException", `The NextToken expired: it is good for ${NEXT_TOKEN_LIFETIME_MS / 1000} seconds. List from the start again.`);
       start = Number(decoded[1]);
     }
     const all = this.byStream.get(streamArn) ?? [];
     const page = all.slice(start, start + max).map(({ StreamARN: _, ...consumer }) => consumer);
-    const next = start + max < all.length ? Buffer.from(`${start + max}|${streamArn}`).toString("base64url") : undefined;
+    const next = start + max < all.length ? Buffer.from(`${start + max}|${now}|${streamArn}`).toString("base64url") : undefined;
     return { Consumers: page, ...(next ? { NextToken: next } : {}) };
   }
 

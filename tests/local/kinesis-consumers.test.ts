@@ -28,7 +28,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { EVENT_MAX_BYTES, KinesisError, NEXT_TOKEN_LIFETIME_MS, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -124,7 +124,7 @@ describe("local Kinesis stream consumers", () => {
     expect(Consumers).toEqual([{ ConsumerName: recorded.state.name, ConsumerARN: recorded.state.arn, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: expect.any(Date) }]);
   });
 
-  it("registers (CREATING, then ACTIVE), describes, lists by pages, refuses a taken name and a 21st consumer, deregisters", async () => {
+  it("registers (CREATING, then ACTIVE), describes, lists by pages (a NextToken expiring after 300 s), refuses a taken name and a 21st consumer, deregisters", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "app-1" }));
     const seconds = Math.floor(clock / 1000);
@@ -144,6 +144,11 @@ describe("local Kinesis stream consumers", () => {
     const second = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 }));
     expect(second.NextToken).toBeUndefined();
     expect([...first.Consumers!, ...second.Consumers!].map((c) => c.ConsumerName)).toHaveLength(20);
+    // A NextToken is good for 300 seconds (API_ListStreamConsumers), on the endpoint's clock: then ExpiredNextTokenException.
+    clock += NEXT_TOKEN_LIFETIME_MS - 1;
+    expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 }))).Consumers).toEqual(second.Consumers);
+    clock += 1;
+    expect(await refusal(kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 })))).toMatchObject({ name: "ExpiredNextTokenException", $metadata: { httpStatusCode: 400 } });
 
     for (let n = 2; n <= 19; n += 1) await kinesis.send(new DeregisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: `app-${n}` }));
     await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
