@@ -9,9 +9,16 @@
  * - "You can register up to 20 consumers per stream" (LimitExceededException); "For a given Kinesis data stream, each
  *   consumer must have a unique name", ConsumerName pattern [a-zA-Z0-9_.-]+ of 1-128 characters; a taken name is
  *   ResourceInUseException. A consumer's ARN is its stream's, `/consumer/<name>:<creation epoch seconds>`.
- * - RegisterStreamConsumer answers the consumer CREATING, as AWS does (it registers asynchronously); locally it is
- *   ACTIVE at once (DescribeStreamConsumer and ListStreamConsumers say ACTIVE right after), where AWS takes seconds.
- *   DeregisterStreamConsumer removes it at once (AWS shows it DELETING for a while).
+ * - A consumer's life (API_ConsumerDescription: "A consumer can't read data while in the CREATING or DELETING states"):
+ *   RegisterStreamConsumer answers it CREATING (AWS registers asynchronously), DeregisterStreamConsumer leaves it
+ *   DELETING; SubscribeToShard on a consumer in either is ResourceInUseException ("For successful operation, the
+ *   resource must be in the ACTIVE state"). AWS takes seconds (not documented: not confirmed); locally the states are
+ *   held deterministically — see CONSUMER_SETTLE_MS — so a client that waits as AWS asks (DescribeStreamConsumer or
+ *   ListStreamConsumers until ACTIVE, DescribeStreamConsumer until ResourceNotFoundException, as terraform-provider-aws
+ *   waitStreamConsumerCreated/Deleted do) works at once, and one that subscribes without waiting is refused, as on AWS.
+ * - "If you delete a consumer and then create a new one with the same name, it won't have the same ARN. That's because
+ *   consumer ARNs contain the creation timestamp" (API_Consumer): a consumer registered again within the second its
+ *   predecessor was created is created a second after it (its ARN and ConsumerCreationTimestamp).
  * - "your consumer starts receiving events of type SubscribeToShardEvent over the HTTP/2 connection for up to 5
  *   minutes"; "If you call SubscribeToShard again with the same ConsumerARN and ShardId within 5 seconds of a
  *   successful call, you'll get a ResourceInUseException. If you call SubscribeToShard 5 seconds or more after a
@@ -22,6 +29,8 @@ import { EventStreamCodec } from "@smithy/core/event-streams";
 import { randomUUID } from "node:crypto";
 import type { Http2ServerResponse } from "node:http2";
 import type { ServerResponse } from "node:http";
+// The component's limits from the module that imports nothing (the component's own modules load @pulumi/aws).
+import { DATA_STREAM_LIMITS } from "../components/data-stream/limits";
 
 /** A Kinesis error as the JSON protocol answers it (`__type`, `message`). */
 export class KinesisError extends Error {
@@ -34,8 +43,21 @@ export class KinesisError extends Error {
   }
 }
 
-/** "You can register up to 20 consumers per stream" (API_RegisterStreamConsumer). */
-export const CONSUMERS_PER_STREAM = 20;
+/**
+ * A ListStreamConsumers NextToken's life: "Tokens expire after 300 seconds. When you obtain a value for NextToken in the
+ * response to a call to ListStreamConsumers, you have 300 seconds to use that value. If you specify an expired token in
+ * a call to ListStreamConsumers, you get ExpiredNextTokenException." (API_ListStreamConsumers, NextToken;
+ * https://docs.aws.amazon.com/kinesis/latest/APIReference/API_ListStreamConsumers.html)
+ */
+export const NEXT_TOKEN_LIFETIME_MS = 300_000;
+/**
+ * How long a consumer stays CREATING or DELETING on the registry's clock unless a look settles it first: a CREATING
+ * consumer is ACTIVE at the first DescribeStreamConsumer or ListStreamConsumers that shows it (which shows it ACTIVE),
+ * a DELETING one is gone after the first DescribeStreamConsumer that shows it DELETING (ListStreamConsumers shows it
+ * DELETING without removing it, so its pages' offsets hold). AWS's durations are not documented (not confirmed: "a few
+ * seconds" assumed); only a client that neither looks nor waits this long sees the difference.
+ */
+export const CONSUMER_SETTLE_MS = 5_000;
 /** A subscription's life: "for up to 5 minutes" (API_SubscribeToShard). */
 export const SUBSCRIPTION_LIFETIME_MS = 5 * 60_000;
 /** A second SubscribeToShard of a consumer and shard within 5 s of a successful one is ResourceInUseException. */
@@ -62,12 +84,17 @@ export function parseConsumerArn(arn: string): { streamArn: string; name: string
   return match ? { streamArn: match[1], name: match[2], created: Number(match[3]) } : undefined;
 }
 
-/** A consumer's ARN, as parseConsumerArn reads it. */
+/** A consumer's ARN, as parseConsumerArn reads it; `nameKey` its stream and name, the consumers of that name's key. */
 const consumerArn = (streamArn: string, name: string, created: number) => `${streamArn}/consumer/${name}:${created}`;
+const nameKey = (streamArn: string, name: string) => `${streamArn}/consumer/${name}`;
 
 /** The consumers of the served streams, by stream ARN. */
 export class ConsumerRegistry {
   private readonly byStream = new Map<string, LocalConsumer[]>();
+  /** When each CREATING or DELETING consumer settles (ACTIVE, or gone) on the clock, unless a look settles it first. */
+  private readonly settles = new Map<LocalConsumer, number>();
+  /** The newest creation second of each stream's consumer names (`<stream ARN>/consumer/<name>`), that a consumer registered again gets a later one. */
+  private readonly lastCreated = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -75,13 +102,35 @@ export class ConsumerRegistry {
   define(streamArn: string, name: string, arn?: string): void {
     const parsed = arn ? parseConsumerArn(arn) : undefined;
     const created = parsed?.created ?? Math.floor(this.now() / 1000);
+    this.lastCreated.set(nameKey(streamArn, name), created);
     this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
   }
 
   private consumers(streamArn: string): LocalConsumer[] {
     let list = this.byStream.get(streamArn);
     if (!list) this.byStream.set(streamArn, (list = []));
+    this.settleDue(list);
     return list;
+  }
+
+  /** Settles the consumers whose CONSUMER_SETTLE_MS passed: CREATING ones ACTIVE, DELETING ones gone. */
+  private settleDue(list: LocalConsumer[]): void {
+    const now = this.now();
+    for (const consumer of [...list]) {
+      const at = this.settles.get(consumer);
+      if (at !== undefined && now >= at) this.settle(consumer);
+    }
+  }
+
+  /** A CREATING consumer ACTIVE, a DELETING one gone. */
+  private settle(consumer: LocalConsumer): void {
+    this.settles.delete(consumer);
+    if (consumer.ConsumerStatus === "CREATING") consumer.ConsumerStatus = "ACTIVE";
+    else if (consumer.ConsumerStatus === "DELETING") {
+      const list = this.byStream.get(consumer.StreamARN) ?? [];
+      const index = list.indexOf(consumer);
+      if (index >= 0) list.splice(index, 1);
+    }
   }
 
   register(streamArn: string, name: unknown): LocalConsumer {
@@ -90,22 +139,27 @@ export class ConsumerRegistry {
       throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(name)}' at 'consumerName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have length between 1 and 128`);
     }
     const list = this.consumers(streamArn);
+    // A DELETING consumer still holds its name and its place under the limit (not confirmed: AWS does not say).
     if (list.some((c) => c.ConsumerName === name)) throw new KinesisError("ResourceInUseException", `Consumer ${name} under stream ${streamArn} already exists.`);
-    if (list.length >= CONSUMERS_PER_STREAM) throw new KinesisError("LimitExceededException", `Consumer limit of ${CONSUMERS_PER_STREAM} per stream reached for stream ${streamArn}.`);
-    const created = Math.floor(this.now() / 1000);
-    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn };
+    const limit = DATA_STREAM_LIMITS.consumersPerStream;
+    if (list.length >= limit) throw new KinesisError("LimitExceededException", `Consumer limit of ${limit} per stream reached for stream ${streamArn}.`);
+    // A later second than the name's previous consumer's, so their ARNs differ (API_Consumer).
+    const named = nameKey(streamArn, name);
+    const created = Math.max(Math.floor(this.now() / 1000), (this.lastCreated.get(named) ?? -1) + 1);
+    this.lastCreated.set(named, created);
+    const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "CREATING", ConsumerCreationTimestamp: created, StreamARN: streamArn };
     list.push(consumer);
-    // AWS answers CREATING (the registration is asynchronous); the local one is ACTIVE already.
-    return { ...consumer, ConsumerStatus: "CREATING" };
+    this.settles.set(consumer, this.now() + CONSUMER_SETTLE_MS);
+    return { ...consumer };
   }
 
   /** The consumer an operation names: by ConsumerARN, or by StreamARN and ConsumerName; undefined when none is. */
   find(input: Record<string, unknown>, streamArn: string | undefined): LocalConsumer | undefined {
     if (typeof input.ConsumerARN === "string") {
       const parsed = parseConsumerArn(input.ConsumerARN);
-      return parsed ? this.byStream.get(parsed.streamArn)?.find((c) => c.ConsumerARN === input.ConsumerARN) : undefined;
+      return parsed && this.byStream.has(parsed.streamArn) ? this.consumers(parsed.streamArn).find((c) => c.ConsumerARN === input.ConsumerARN) : undefined;
     }
-    return streamArn && typeof input.ConsumerName === "string" ? this.byStream.get(streamArn)?.find((c) => c.ConsumerName === input.ConsumerName) : undefined;
+    return streamArn && typeof input.ConsumerName === "string" && this.byStream.has(streamArn) ? this.consumers(streamArn).find((c) => c.ConsumerName === input.ConsumerName) : undefined;
   }
 
   /** As find, or ResourceNotFoundException; InvalidArgumentException when the request names no consumer. */
@@ -123,31 +177,56 @@ export class ConsumerRegistry {
     return found;
   }
 
-  deregister(consumer: LocalConsumer): void {
-    const list = this.consumers(consumer.StreamARN);
-    const index = list.indexOf(consumer);
-    if (index >= 0) list.splice(index, 1);
+  /** As get, for SubscribeToShard: ResourceInUseException unless the consumer is ACTIVE (API_ConsumerDescription, API_SubscribeToShard). */
+  getActive(input: Record<string, unknown>): LocalConsumer {
+    const consumer = this.get(input, undefined);
+    if (consumer.ConsumerStatus !== "ACTIVE") {
+      throw new KinesisError("ResourceInUseException", `Consumer ${consumer.ConsumerARN} is ${consumer.ConsumerStatus}, not ACTIVE: a consumer can't read data while CREATING or DELETING. Wait for DescribeStreamConsumer to say ACTIVE.`);
+    }
+    return consumer;
   }
 
-  /** ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset). */
+  /** DeregisterStreamConsumer: the consumer DELETING (ResourceInUseException if it is already: not confirmed). */
+  deregister(consumer: LocalConsumer): void {
+    if (consumer.ConsumerStatus === "DELETING") throw new KinesisError("ResourceInUseException", `Consumer ${consumer.ConsumerARN} is being deleted already.`);
+    consumer.ConsumerStatus = "DELETING";
+    this.settles.set(consumer, this.now() + CONSUMER_SETTLE_MS);
+  }
+
+  /**
+   * ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset, the stream, and when it was
+   * given). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the registry's clock: ExpiredNextTokenException
+   * after. A CREATING consumer it shows is ACTIVE from then on (and shown so); a DELETING one is shown DELETING.
+   */
   list(streamArn: string, input: Record<string, unknown>): { Consumers: Array<Omit<LocalConsumer, "StreamARN">>; NextToken?: string } {
     const max = input.MaxResults === undefined ? 100 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000`);
     let start = 0;
+    const now = this.now();
     if (input.NextToken !== undefined) {
-      const decoded = /^(\d+)\|(.+)$/.exec(Buffer.from(String(input.NextToken), "base64url").toString("utf8"));
-      if (!decoded || decoded[2] !== streamArn) throw new KinesisError("InvalidArgumentException", "The NextToken is not one ListStreamConsumers gave for this stream.");
+      const decoded = /^(\d+)\|(\d+)\|(.+)$/.exec(Buffer.from(String(input.NextToken), "base64url").toString("utf8"));
+      if (!decoded || decoded[3] !== streamArn) throw new KinesisError("InvalidArgumentException", "The NextToken is not one ListStreamConsumers gave for this stream.");
+      if (now - Number(decoded[2]) >= NEXT_TOKEN_LIFETIME_MS) throw new KinesisError("ExpiredNextTokenException", `The NextToken expired: it is good for ${NEXT_TOKEN_LIFETIME_MS / 1000} seconds. List from the start again.`);
       start = Number(decoded[1]);
     }
-    const all = this.byStream.get(streamArn) ?? [];
-    const page = all.slice(start, start + max).map(({ StreamARN: _, ...consumer }) => consumer);
-    const next = start + max < all.length ? Buffer.from(`${start + max}|${streamArn}`).toString("base64url") : undefined;
+    const all = this.consumers(streamArn);
+    const shown = all.slice(start, start + max);
+    for (const consumer of shown) if (consumer.ConsumerStatus === "CREATING") this.settle(consumer);
+    const page = shown.map(({ StreamARN: _, ...consumer }) => consumer);
+    const next = start + max < all.length ? Buffer.from(`${start + max}|${now}|${streamArn}`).toString("base64url") : undefined;
     return { Consumers: page, ...(next ? { NextToken: next } : {}) };
   }
 
-  /** DescribeStreamConsumer's ConsumerDescription. */
-  static describe(consumer: LocalConsumer): { ConsumerDescription: LocalConsumer } {
-    return { ConsumerDescription: { ...consumer } };
+  /**
+   * DescribeStreamConsumer's ConsumerDescription of the consumer the request names: a CREATING one is ACTIVE from then
+   * on (and described so); a DELETING one is described DELETING, and is gone after.
+   */
+  describe(input: Record<string, unknown>, streamArn: string | undefined): { ConsumerDescription: LocalConsumer } {
+    const consumer = this.get(input, streamArn);
+    if (consumer.ConsumerStatus === "CREATING") this.settle(consumer);
+    const description = { ...consumer };
+    if (consumer.ConsumerStatus === "DELETING") this.settle(consumer);
+    return { ConsumerDescription: description };
   }
 }
 

@@ -414,7 +414,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
         case "RegisterStreamConsumer":
           return reply(200, JSON.stringify({ Consumer: fanOut.consumers.register(needStream(), input.ConsumerName) }));
         case "DescribeStreamConsumer":
-          return reply(200, JSON.stringify(ConsumerRegistry.describe(fanOut.consumers.get(input, consumerStreamArn))));
+          return reply(200, JSON.stringify(fanOut.consumers.describe(input, consumerStreamArn)));
         case "ListStreamConsumers":
           return reply(200, JSON.stringify(fanOut.consumers.list(needStream(), input)));
         case "DeregisterStreamConsumer": {
@@ -425,7 +425,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
         }
         default: {
           if (typeof input.ConsumerARN !== "string") throw new KinesisError("ValidationException", "1 validation error detected: Value null at 'consumerARN' failed to satisfy constraint: Member must not be null");
-          const consumer = fanOut.consumers.get(input, undefined);
+          const consumer = fanOut.consumers.getActive(input);
           return await fanOut.subscriptions.subscribe(consumer, stream!.name, input, response);
         }
       }

@@ -9,6 +9,7 @@ import type { ArgFailure } from "../errors";
 import { KMS_KEY_ARN } from "../kms";
 import type { LambdaFunction, LambdaFunctionSpec } from "../lambda/function";
 import { checkWholeNumberInRange } from "../ranges";
+import { DATA_STREAM_LIMITS } from "./limits";
 import { arnRegion, validateRegionArg } from "../region";
 import { startingPositionTimestampProblem, streamMappingDefaults, validateStreamMappingArgs, type StreamMappingArgs } from "../stream-mapping";
 import { checkSubscribedFunction } from "../subscriptions";
@@ -16,24 +17,8 @@ import { checkSubscribedFunction } from "../subscriptions";
 export type DataStreamMode = "ON_DEMAND" | "PROVISIONED";
 export type DataStreamStartingPosition = "LATEST" | "TRIM_HORIZON" | "AT_TIMESTAMP";
 
-/**
- * The ranges AWS takes for the stream, each checked at construction and by the deploy rules
- * (testing/deploy-rules/kinesis.ts); a subscription's mapping takes STREAM_MAPPING_LIMITS (components/stream-mapping.ts):
- * - retention: "The minimum value of a stream's retention period is 24 hours", "The maximum value … is 8760 hours"
- *   (API_IncreaseStreamRetentionPeriod; terraform-provider-aws internal/service/kinesis/stream.go retention_period
- *   IntBetween(24, 8760));
- * - shards: a PROVISIONED stream has at least one shard, an ON_DEMAND one takes none ("shard_count must not be set when
- *   stream_mode is ON_DEMAND", "shard_count must be at least 1 when stream_mode is PROVISIONED", stream.go CustomizeDiff);
- *   an ON_DEMAND stream is created with 4 shards ("4 MB/s of write capacity" at creation, how-do-i-size-a-stream), which
- *   a switch to PROVISIONED scales from (testing/deploy-rules/kinesis.ts kinesisShardScalingFindings);
- * - enhanced fan-out: "You can register up to 20 consumers per data stream" (API_RegisterStreamConsumer).
- */
-export const DATA_STREAM_LIMITS = {
-  retentionHours: { min: 24, max: 8760 },
-  shardCount: { min: 1 },
-  onDemandInitialShards: 4,
-  consumersPerStream: 20,
-} as const;
+/** The ranges AWS takes for the stream (components/data-stream/limits.ts, which imports nothing: the local Kinesis endpoint reads it too). */
+export { DATA_STREAM_LIMITS } from "./limits";
 
 export interface DataStreamArgs {
   /**

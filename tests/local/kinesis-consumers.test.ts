@@ -28,7 +28,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { EVENT_MAX_BYTES, KinesisError, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { CONSUMER_SETTLE_MS, EVENT_MAX_BYTES, KinesisError, NEXT_TOKEN_LIFETIME_MS, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -57,9 +57,24 @@ afterEach(async () => {
   for (const controller of opened.splice(0)) controller.abort();
   const kinesis = client();
   const { Consumers = [] } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }));
-  for (const consumer of Consumers) if (!programConsumers.has(consumer.ConsumerName!)) await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumer.ConsumerARN }));
+  for (const consumer of Consumers) {
+    if (programConsumers.has(consumer.ConsumerName!)) continue;
+    if (consumer.ConsumerStatus !== "DELETING") await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumer.ConsumerARN }));
+    // Waited for as AWS asks (DescribeStreamConsumer until ResourceNotFoundException): a DELETING consumer still holds its name and place.
+    while (!(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: consumer.ConsumerARN }))))) continue;
+  }
   kinesis.destroy();
 });
+/**
+ * Registers a consumer and waits for it as AWS asks (DescribeStreamConsumer until ACTIVE; locally the first look), as a
+ * client must before SubscribeToShard, which refuses a CREATING consumer.
+ */
+const registerActive = async (kinesis: KinesisClient, ConsumerName: string) => {
+  const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName }));
+  const { ConsumerDescription } = await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+  expect(ConsumerDescription!.ConsumerStatus).toBe("ACTIVE");
+  return { Consumer: ConsumerDescription! };
+};
 const subscribe = (kinesis: KinesisClient, input: ConstructorParameters<typeof SubscribeToShardCommand>[0]) => {
   const controller = new AbortController();
   opened.push(controller);
@@ -124,7 +139,7 @@ describe("local Kinesis stream consumers", () => {
     expect(Consumers).toEqual([{ ConsumerName: recorded.state.name, ConsumerARN: recorded.state.arn, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: expect.any(Date) }]);
   });
 
-  it("registers (CREATING, then ACTIVE), describes, lists by pages, refuses a taken name and a 21st consumer, deregisters", async () => {
+  it("registers (CREATING, then ACTIVE), describes, lists by pages (a NextToken expiring after 300 s), refuses a taken name and a 21st consumer, deregisters", async () => {
     const kinesis = client();
     const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "app-1" }));
     const seconds = Math.floor(clock / 1000);
@@ -144,11 +159,56 @@ describe("local Kinesis stream consumers", () => {
     const second = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 }));
     expect(second.NextToken).toBeUndefined();
     expect([...first.Consumers!, ...second.Consumers!].map((c) => c.ConsumerName)).toHaveLength(20);
+    // A NextToken is good for 300 seconds (API_ListStreamConsumers), on the endpoint's clock: then ExpiredNextTokenException.
+    clock += NEXT_TOKEN_LIFETIME_MS - 1;
+    expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 }))).Consumers).toEqual(second.Consumers);
+    clock += 1;
+    expect(await refusal(kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: first.NextToken, MaxResults: 15 })))).toMatchObject({ name: "ExpiredNextTokenException", $metadata: { httpStatusCode: 400 } });
 
     for (let n = 2; n <= 19; n += 1) await kinesis.send(new DeregisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: `app-${n}` }));
     await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+    // DELETING, as AWS leaves them for a while (listed so), until DescribeStreamConsumer has shown it so: then gone.
+    expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.filter((c) => c.ConsumerStatus === "DELETING")).toHaveLength(19);
+    expect((await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }))).ConsumerDescription).toMatchObject({ ConsumerStatus: "DELETING" });
     expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN })))).toMatchObject({ name: "ResourceNotFoundException" });
+    expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers).toHaveLength(19);
+    // The others, not described, are gone once CONSUMER_SETTLE_MS passed on the endpoint's clock.
+    clock += CONSUMER_SETTLE_MS;
     expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers).toHaveLength(1);
+    kinesis.destroy();
+  });
+
+  it("holds a consumer CREATING and DELETING as AWS does: SubscribeToShard refused (ResourceInUseException) until a look or CONSUMER_SETTLE_MS makes it ACTIVE, and once it is DELETING", async () => {
+    const kinesis = client();
+    const shard = (ConsumerARN: string, ShardId: string) => ({ ConsumerARN, ShardId, StartingPosition: { Type: "LATEST" as const } });
+    const refusedSubscribe = (ConsumerARN: string, ShardId: string) => refusal(kinesis.send(new SubscribeToShardCommand(shard(ConsumerARN, ShardId))));
+    // Subscribing right after registering, without waiting for ACTIVE: refused, as AWS refuses it while CREATING.
+    const { Consumer: early } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "early" }));
+    expect(early!.ConsumerStatus).toBe("CREATING");
+    expect(await refusedSubscribe(early!.ConsumerARN!, "shardId-000000000000")).toMatchObject({ name: "ResourceInUseException", $metadata: { httpStatusCode: 400 } });
+    // A client that waits as AWS asks (ListStreamConsumers or DescribeStreamConsumer until ACTIVE) waits one look.
+    expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.find((c) => c.ConsumerName === "early")).toMatchObject({ ConsumerStatus: "ACTIVE" });
+    await subscribe(kinesis, shard(early!.ConsumerARN!, "shardId-000000000000"));
+
+    // Deregistered: DELETING, refused a subscription; its name held until it is gone.
+    await kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: early!.ConsumerARN }));
+    expect(await refusedSubscribe(early!.ConsumerARN!, "shardId-000000000001")).toMatchObject({ name: "ResourceInUseException", message: expect.stringContaining("DELETING") });
+    expect(await refusal(kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "early" })))).toMatchObject({ name: "ResourceInUseException" });
+    expect(await refusal(kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: early!.ConsumerARN })))).toMatchObject({ name: "ResourceInUseException" });
+    expect((await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: early!.ConsumerARN }))).ConsumerDescription).toMatchObject({ ConsumerStatus: "DELETING" });
+    expect(await refusedSubscribe(early!.ConsumerARN!, "shardId-000000000001")).toMatchObject({ name: "ResourceNotFoundException" });
+    // Registered again within the second the first was created in: another ARN ("consumer ARNs contain the creation timestamp", API_Consumer).
+    expect(Math.floor(clock / 1000)).toBe(early!.ConsumerCreationTimestamp!.getTime() / 1000);
+    const { Consumer: again } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "early" }));
+    const seconds = early!.ConsumerCreationTimestamp!.getTime() / 1000 + 1;
+    expect(again).toMatchObject({ ConsumerARN: `${streamArn}/consumer/early:${seconds}`, ConsumerCreationTimestamp: new Date(seconds * 1000), ConsumerStatus: "CREATING" });
+
+    // One that never looks: ACTIVE once CONSUMER_SETTLE_MS passed on the endpoint's clock.
+    const { Consumer: patient } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "patient" }));
+    clock += CONSUMER_SETTLE_MS - 1;
+    expect(await refusedSubscribe(patient!.ConsumerARN!, "shardId-000000000000")).toMatchObject({ name: "ResourceInUseException" });
+    clock += 1;
+    await subscribe(kinesis, shard(patient!.ConsumerARN!, "shardId-000000000000"));
     kinesis.destroy();
   });
 
@@ -212,7 +272,7 @@ describe("local Kinesis stream consumers", () => {
 describe("local SubscribeToShard", () => {
   it("pushes a shard's records as AWS's event stream: records, continuation sequence number, millis behind latest", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "reader" }));
+    const { Consumer } = await registerActive(kinesis, "reader");
     const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [1, 2, 3].map((n) => ({ PartitionKey: "alpha", Data: Buffer.from(`alpha-${n}`) })) }));
     const shardId = put.Records![0].ShardId!;
     const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: shardId, StartingPosition: { Type: "TRIM_HORIZON" } });
@@ -239,7 +299,7 @@ describe("local SubscribeToShard", () => {
 
   it("continues a LATEST subscription that read nothing from the shard's newest record: resubscribing after it reads only what came since", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "latest" }));
+    const { Consumer } = await registerActive(kinesis, "latest");
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
     const shard = Shards![1];
     const put = (data: string) => kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "q", Data: Buffer.from(data), ExplicitHashKey: shard.HashKeyRange!.StartingHashKey }] }));
@@ -269,7 +329,7 @@ describe("local SubscribeToShard", () => {
 
   it("lets a subscription 5 s or more later take over, ending the earlier one with ResourceInUseException", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "taker" }));
+    const { Consumer } = await registerActive(kinesis, "taker");
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
     const shardId = Shards![1].ShardId!;
     const put = await kinesis.send(new PutRecordsCommand({ StreamARN: streamArn, Records: [{ PartitionKey: "p", Data: Buffer.from("p-1"), ExplicitHashKey: Shards![1].HashKeyRange!.StartingHashKey }] }));
@@ -287,7 +347,7 @@ describe("local SubscribeToShard", () => {
 
   it("ends a deregistered consumer's subscriptions with ResourceNotFoundException", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "leaver" }));
+    const { Consumer } = await registerActive(kinesis, "leaver");
     const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" } });
     const iterator = subscribed.EventStream![Symbol.asyncIterator]();
     await iterator.next();
@@ -298,7 +358,7 @@ describe("local SubscribeToShard", () => {
 
   it("ends a split shard's subscription with its child shards", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "splitter" }));
+    const { Consumer } = await registerActive(kinesis, "splitter");
     const { Shards } = await kinesis.send(new ListShardsCommand({ StreamARN: streamArn }));
     const parent = Shards![0];
     const middle = ((BigInt(parent.HashKeyRange!.StartingHashKey!) + BigInt(parent.HashKeyRange!.EndingHashKey!)) / 2n).toString();
@@ -337,7 +397,7 @@ describe("local SubscribeToShard", () => {
 describe("concurrent SubscribeToShard calls of one consumer and shard", () => {
   it("lets exactly one succeed, the others answered ResourceInUseException (the 5-second rule holds across the set-up's awaits)", async () => {
     const kinesis = client();
-    const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "racer" }));
+    const { Consumer } = await registerActive(kinesis, "racer");
     const input = { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" as const } };
     const outcomes = await Promise.allSettled([subscribe(kinesis, input), subscribe(kinesis, input), subscribe(kinesis, input)]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);

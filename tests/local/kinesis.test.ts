@@ -380,3 +380,13 @@ describe("the local Kinesis endpoint's connections", () => {
     await endpoint.stop();
   });
 });
+
+describe("the local Kinesis endpoint's modules", () => {
+  it("load DataStream's limits from the module that imports nothing, not the component's modules (nor @pulumi/aws they load)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { join } = await import("node:path");
+    const script = `require("./local/kinesis-server.ts"); const files = Object.keys(require.cache); console.log(JSON.stringify({ dataStream: files.filter((f) => /[\\\\/]components[\\\\/]data-stream[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]components[\\\\/]/, "")), pulumiAws: files.filter((f) => /[\\\\/]@pulumi[\\\\/]aws[\\\\/]/.test(f)).length }));`;
+    const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60_000 });
+    expect(JSON.parse(result.stdout.trim())).toEqual({ dataStream: ["data-stream/limits.ts"], pulumiAws: 0 });
+  });
+});
