@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import {
   API_AUTHORIZER_IDENTITY_SOURCE,
+  API_METHOD_HTTP_METHOD,
   APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT,
   APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS,
   APIGWV2_WEBSOCKET_AUTHORIZER,
@@ -17,6 +18,7 @@ import {
 } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { devContext, handBuilt } from "./fixture";
+import { api } from "./fixtures/apigateway";
 
 const V1 = "aws:apigateway/domainName:DomainName";
 const V2 = "aws:apigatewayv2/domainName:DomainName";
@@ -85,5 +87,18 @@ describe("ApiV2WebSocketAuthorizer and ApiAuthorizerIdentitySource on WebSocket 
   it("names the route.request spelling as the fix for a WebSocket source in the HTTP API's", () => {
     const graph = [ws, authorizer("query", { apiId: "ws1", identitySources: ["$request.querystring.token"] })];
     expect(checkDeployRules(graph, devContext, rules).map((f) => f.fix)).toEqual(['write "route.request.querystring.token" (the $request. form is an HTTP API\'s)']);
+  });
+});
+
+describe("ApiMethodHttpMethod", () => {
+  it("passes every method the provider takes, as written, and the fix for a lower-case one is its upper case", () => {
+    const method = (name: string, httpMethod: string) => handBuilt("aws:apigateway/method:Method", name, { restApi: "r1", resourceId: "res1", httpMethod, authorization: "NONE" });
+    const graph = ["ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"].map((m) => method(m, m));
+    expect(checkDeployRules(graph, devContext, [API_METHOD_HTTP_METHOD])).toEqual([]);
+    expect(checkDeployRules([method("lower", "get"), method("verb", "FETCH")], devContext, [API_METHOD_HTTP_METHOD]).map((f) => f.fix)).toEqual(['write "GET"', "use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY"]);
+  });
+
+  it("passes ServerlessApi's own methods and integrations", async () => {
+    expect(checkDeployRules(await api(), devContext, [API_METHOD_HTTP_METHOD])).toEqual([]);
   });
 });
