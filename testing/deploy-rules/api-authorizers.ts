@@ -12,6 +12,8 @@ import { finding, referenced, type DeployFinding, type DeployRule } from "./rule
 const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
 const V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
 const V2_API = "aws:apigatewayv2/api:Api";
+/** One identity source of a WebSocket API's REQUEST authorizer, the patterns CreateAuthorizer's refusal quotes (API_AUTHORIZER_IDENTITY_SOURCE). */
+const WEBSOCKET_IDENTITY_SOURCE = /^(?:route\.request\.(?:querystring|header)|stageVariables|context)\.[a-zA-Z0-9._-]+$/;
 
 /**
  * REST TOKEN (the provider's default type) and COGNITO_USER_POOLS authorizers read one `method.request.header.<name>`;
@@ -19,7 +21,15 @@ const V2_API = "aws:apigatewayv2/api:Api";
  * path), stage variable and context expressions; an HTTP
  * API's JWT authorizer one `$request.header.<name>` or `$request.querystring.<name>`. An unset REST source is the
  * provider's default, `method.request.header.Authorization`; an empty REQUEST source is left alone here (whether the
- * provider sends it or its default is not confirmed), as are v2 REQUEST authorizers (WebSocket: RealtimeApi checks them).
+ * provider sends it or its default is not confirmed), as are HTTP API REQUEST authorizers.
+ * A WebSocket API's REQUEST authorizer names each source as `route.request.header.<name>`, `route.request.querystring.<name>`,
+ * `stageVariables.<name>` or `context.<name>` ("this value is route.request.header.Auth, route.request.querystring.Name for
+ * WebSocket APIs. For HTTP APIs, use selection expressions prefixed with $", IdentitySource, API Gateway v2 reference);
+ * anything else is refused: "Invalid request identity source expression: $request.header.Authorization. The sources must
+ * be separated by comma, and each source must be either a request parameter, matching 'route.request.querystring|header.[a-zA-Z0-9._-]+',
+ * or a stage variable, matching 'stageVariables.[a-zA-Z0-9._-]+', or a context parameter, matching 'context.[a-zA-Z0-9._-]+'"
+ * (aws/aws-cdk#18307, CDK's own default once). RealtimeApi refuses the same at construction, more narrowly (header and
+ * query string only, components/realtime-api/spec.ts).
  * https://docs.aws.amazon.com/apigateway/latest/api/API_CreateAuthorizer.html
  * https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html
  */
@@ -39,8 +49,23 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
       if (refused) findings.push(finding("ApiAuthorizerIdentitySource", authorizer, `has identitySource "${source}" (type ${type}), which ${refused.problem}`, refused.fix));
     }
     for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
+      const protocol = referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType;
+      if (protocol === "WEBSOCKET" && authorizer.inputs.authorizerType === "REQUEST" && Array.isArray(authorizer.inputs.identitySources)) {
+        const bad = authorizer.inputs.identitySources.filter((source: unknown) => typeof source === "string" && !WEBSOCKET_IDENTITY_SOURCE.test(source));
+        if (bad.length > 0) {
+          const http = bad.find((source: string) => /^\$request\.(header|querystring)\./.test(source));
+          findings.push(
+            finding(
+              "ApiAuthorizerIdentitySource",
+              authorizer,
+              `has identitySources ${JSON.stringify(authorizer.inputs.identitySources)} on a WebSocket API, and ${bad.map((b: string) => JSON.stringify(b)).join(", ")} is not route.request.header.<name>, route.request.querystring.<name>, stageVariables.<name> or context.<name>; CreateAuthorizer refuses it ("Invalid request identity source expression")`,
+              http ? `write "${http.replace(/^\$request\./, "route.request.")}" (the $request. form is an HTTP API's)` : 'name where the token is, e.g. "route.request.querystring.token" or "route.request.header.Authorization"',
+            ),
+          );
+        }
+      }
       // A JWT authorizer on a WebSocket API is ApiV2WebSocketAuthorizer's finding (WebSocket APIs take REQUEST only).
-      if (authorizer.inputs.authorizerType !== "JWT" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") continue;
+      if (authorizer.inputs.authorizerType !== "JWT" || protocol === "WEBSOCKET") continue;
       const sources = authorizer.inputs.identitySources;
       if (!Array.isArray(sources)) continue;
       const refused = identitySourceProblem("jwt", sources.join(",")); // one source: itself; several: refused as a list

@@ -1,7 +1,7 @@
 /**
  * A stage that logs, ordered after the plan's account-wide CloudWatch Logs role setting (`aws.apigateway.Account`).
  * API Gateway refuses logging — REST stage access logs, REST method settings with a logging level, a WebSocket stage's
- * access logs or execution logging — until the account's role is set in the region: "CloudWatch Logs role ARN must be
+ * access logs or execution logging, by default or on one route (`routeSettings`) — until the account's role is set in the region: "CloudWatch Logs role ARN must be
  * set in account settings to enable logging" (BadRequestException; sst/ion#373 on an aws:apigatewayv2:Stage of a
  * WebSocket API). WebSocket APIs use the same account setting as REST ("Configure logging for WebSocket APIs" sends
  * users to REST's CloudWatch setup: https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-logging.html);
@@ -32,6 +32,12 @@ function logging(graph: Graph, resource: RecordedResource): string | undefined {
   if (resource.type === V2_STAGE && referenced(graph, V2_API, resource.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") {
     if (hasAccessLogs(resource.inputs.accessLogSettings)) what.push("access logs");
     if (logsAtLevel(resource.inputs.defaultRouteSettings?.loggingLevel)) what.push(`execution logs at ${resource.inputs.defaultRouteSettings.loggingLevel}`);
+    // Per-route settings take the same execution logging as the default ones (RouteSettings: LoggingLevel, "Supported only
+    // for WebSocket APIs"), so a stage that logs one route only needs the role as much.
+    const routes: unknown[] = Array.isArray(resource.inputs.routeSettings) ? resource.inputs.routeSettings : [];
+    for (const route of routes as Array<{ routeKey?: unknown; loggingLevel?: unknown }>) {
+      if (logsAtLevel(route?.loggingLevel)) what.push(`execution logs at ${route.loggingLevel} on route ${route.routeKey}`);
+    }
   }
   return what.length > 0 ? what.join(" and ") : undefined;
 }

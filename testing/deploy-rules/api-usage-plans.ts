@@ -63,7 +63,8 @@ export const API_USAGE_PLAN_RULES: readonly DeployRule[] = [API_USAGE_PLAN_KEY_S
  * TransitionUsagePlanKeyMoved (run by checkPlanTransition, listed in PLAN_TRANSITION_RULES in transition.ts): a
  * usage plan key the update creates for an API key on a stage where a usage plan key the update deletes still holds
  * that API key — a plan renamed (ServerlessApi names a plan's keys after it: `<api>-plan-<plan>-<key>`) or a key moved
- * from one plan to another. The engine deletes what left the program only at the end of the update, after every create
+ * from one plan to another; or a usage plan key kept under its name but pointed at another plan (a hand-built key whose
+ * plan was renamed), which is replaced create-first while its own deployed copy holds the association. The engine deletes what left the program only at the end of the update, after every create
  * ("pulumi first creates all new resources and schedules the deletion of resources at the very end", pulumi/pulumi#9979),
  * so the new CreateUsagePlanKey meets the old association ("a given API key can only be associated with one usage plan
  * for each stage of your API") and is refused. Both plans are each valid; only the pair is not.
@@ -81,16 +82,23 @@ export const TRANSITION_USAGE_PLAN_KEY_MOVED_RULE = {
 const API_KEY = "aws:apigateway/apiKey:ApiKey";
 const REST_STAGE = "aws:apigateway/stage:Stage";
 
+/** A usage plan key as the check reads it: the `<api key urn> <stage urn>` pairs it holds, and `<api key urn> <plan urn>`, what it associates. */
+interface UsagePlanKeyHold {
+  resource: RecordedResourceLike;
+  holds: string[];
+  association: string;
+}
+
 /** Each usage plan key of `graph` as `<api key urn> <stage urn>` pairs it holds, by the key's URN. */
-function usagePlanKeyHolds(graph: Graph): Map<string, { resource: RecordedResourceLike; holds: string[] }> {
+function usagePlanKeyHolds(graph: Graph): Map<string, UsagePlanKeyHold> {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
   const of = (r: RecordedResourceLike, input: string, type: string) => (r.propertyDependencies?.[input] ?? []).filter((urn) => byUrn.get(urn)?.type === type);
-  const held = new Map<string, { resource: RecordedResourceLike; holds: string[] }>();
+  const held = new Map<string, UsagePlanKeyHold>();
   for (const planKey of ofType(graph, USAGE_PLAN_KEY)) {
     const [key] = of(planKey, "keyId", API_KEY);
     const [plan] = of(planKey, "usagePlanId", USAGE_PLAN).map((urn) => byUrn.get(urn)!);
     if (!key || !plan) continue;
-    held.set(planKey.urn, { resource: planKey, holds: of(plan, "apiStages", REST_STAGE).map((stage) => `${key} ${stage}`) });
+    held.set(planKey.urn, { resource: planKey, holds: of(plan, "apiStages", REST_STAGE).map((stage) => `${key} ${stage}`), association: `${key} ${plan.urn}` });
   }
   return held;
 }
@@ -100,22 +108,35 @@ type RecordedResourceLike = Graph[number];
 export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack?: string): TransitionFinding[] {
   const before = usagePlanKeyHolds(deployed);
   const next = usagePlanKeyHolds(after);
+  /**
+   * A usage plan key of both plans whose API key or plan is another resource: every input of aws.apigateway.UsagePlanKey
+   * is ForceNew (terraform-provider-aws internal/service/apigateway/usage_plan_key.go: key_id, key_type, usage_plan_id;
+   * no update), so it is replaced create-first — unless deleteBeforeReplace — and its deployed copy keeps its
+   * association until the end of the update, like a removed key's.
+   */
+  const replaced = (urn: string) => {
+    const [was, is] = [before.get(urn), next.get(urn)];
+    return was !== undefined && is !== undefined && was.association !== is.association && !is.resource.deleteBeforeReplace;
+  };
   /** `<api key> <stage>` → the deployed usage plan key the update deletes that holds it. */
   const leaving = new Map<string, RecordedResourceLike>();
-  for (const [urn, { resource, holds }] of before) if (!next.has(urn)) for (const hold of holds) leaving.set(hold, resource);
+  for (const [urn, { resource, holds }] of before) if (!next.has(urn) || replaced(urn)) for (const hold of holds) leaving.set(hold, resource);
   const findings: TransitionFinding[] = [];
   for (const [urn, { resource, holds }] of next) {
-    if (before.has(urn)) continue;
+    if (before.has(urn) && !replaced(urn)) continue;
     const hold = holds.find((h) => leaving.has(h));
     if (hold === undefined) continue;
     const old = leaving.get(hold)!;
+    const self = old.urn === resource.urn;
     const stage = deployed.find((r) => r.urn === hold.split(" ")[1]);
     findings.push({
       ...finding(
         TRANSITION_USAGE_PLAN_KEY_MOVED_RULE.id,
         resource,
-        `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
-        "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
+        self
+          ? `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where its own deployed copy holds it in the old plan until the update deletes it at its end (a replacement creates first); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`
+          : `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
+        self ? `set deleteBeforeReplace: true on ${resource.name}, so the old association is deleted before the new one is made; or deploy in two updates` : "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
         stack,
       ),
       urn: resource.urn,

@@ -4,6 +4,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS, CANARY_PERCENT_TRAFFIC } from "../../components/serverless-api/validate";
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants, trustsService } from "./iam";
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
+import { HTTP_METHODS } from "../../components/serverless-api/args";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
@@ -435,5 +436,46 @@ export const API_CANARY_ACCESS_LOG_GROUP_MANAGED: DeployRule = {
   },
 };
 
-export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY];
+/**
+ * A REST method's `httpMethod` (and an integration's `httpMethod` and `integrationHttpMethod`) is one of ANY, DELETE, GET,
+ * HEAD, OPTIONS, PATCH, POST, PUT, in upper case: the provider validates it case-sensitively
+ * (terraform-provider-aws internal/service/apigateway `validHTTPMethod`, `validation.StringInSlice(..., false)` on
+ * `aws_api_gateway_method.http_method` and `aws_api_gateway_integration.http_method`/`integration_http_method`), so
+ * `"get"` stops `pulumi preview` before PutMethod is called. This finds it at plan time, with the fix. Whether PutMethod
+ * itself would take `"get"` is not confirmed (the API reference names the value "the method's HTTP verb"); since the
+ * provider never sends it, the rules that compare methods (transition-rest-deployment.ts) compare them as written.
+ * ServerlessApi's route keys take the same list (components/serverless-api/args.ts HTTP_METHODS).
+ */
+export const API_METHOD_HTTP_METHOD: DeployRule = {
+  id: "ApiMethodHttpMethod",
+  title: "A REST method or integration names its HTTP method in upper case, one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    const fields: Array<[string, string[]]> = [
+      ["aws:apigateway/method:Method", ["httpMethod"]],
+      ["aws:apigateway/integration:Integration", ["httpMethod", "integrationHttpMethod"]],
+    ];
+    for (const [type, inputs] of fields) {
+      for (const resource of ofType(graph, type)) {
+        for (const input of inputs) {
+          const method = resource.inputs[input];
+          if (typeof method !== "string" || (HTTP_METHODS as readonly string[]).includes(method)) continue;
+          const upper = method.toUpperCase();
+          findings.push(
+            finding(
+              "ApiMethodHttpMethod",
+              resource,
+              `has ${input} ${JSON.stringify(method)}; the provider takes only ${HTTP_METHODS.join(", ")}, case-sensitively, so \`pulumi preview\` fails on it`,
+              (HTTP_METHODS as readonly string[]).includes(upper) ? `write "${upper}"` : `use one of ${HTTP_METHODS.join(", ")}`,
+            ),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const APIGATEWAY_RULES: DeployRule[] = [API_DEPLOYMENT_DEPENDS_ON_API, API_STAGE_CANARY, API_STAGE_VARIABLES, API_INTEGRATION_TIMEOUT, API_VPC_LINK_TARGET, API_RESOURCE_VARIABLE_SIBLINGS, API_GATEWAY_ACCOUNT_RETAINED, API_GATEWAY_ACCOUNT_ROLE, API_EXECUTION_LOG_GROUP_MANAGED, API_CANARY_ACCESS_LOG_GROUP_MANAGED, API_GATEWAY_ONE_REST_API_POLICY, API_METHOD_HTTP_METHOD];
 export const APIGATEWAY_PROJECT_RULES: ProjectDeployRule[] = [API_GATEWAY_ACCOUNT_SINGLE_OWNER];

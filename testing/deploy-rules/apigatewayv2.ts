@@ -10,7 +10,8 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { HTTP_API_QUOTAS } from "../../components/serverless-api/quotas";
 import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/validate";
 import { certificateIssuedFindings } from "./acm";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { sharedAcrossStacks } from "./record-sets";
+import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const API = "aws:apigatewayv2/api:Api";
 const ROUTE = "aws:apigatewayv2/route:Route";
@@ -151,10 +152,22 @@ export const APIGWV2_HTTP_COUNTS: DeployRule = {
  * A WebSocket API's Lambda authorizer runs on `$connect` only ("You can only use a Lambda authorizer
  * function for the $connect route"), and is a REQUEST authorizer: JWT authorizers are HTTP APIs'.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
+ *
+ * It also sets none of the settings the API Gateway v2 reference gives to HTTP API Lambda authorizers only
+ * (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-authorizers.html, CreateAuthorizer):
+ * - AuthorizerResultTtlInSeconds, "Supported only for HTTP API Lambda authorizers". Refused: "BadRequestException:
+ *   AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol Apis." (the provider's author quoting CreateAuthorizer,
+ *   hashicorp/terraform-provider-aws#15232; also sst/sst#905). The provider sends any value that is set, 0 included
+ *   (internal/service/apigatewayv2/authorizer.go `GetOkExists`), so 0 is refused too.
+ * - EnableSimpleResponses, "Supported only for HTTP APIs". The provider sends it only when true (`GetOk`), so only true is
+ *   reported. **Not confirmed:** AWS's words for this refusal; it is inferred from the same "supported only" wording that
+ *   is refused for the TTL.
+ * AuthorizerPayloadFormatVersion is "the format of the payload sent to an HTTP API Lambda authorizer" without a
+ * "supported only" — whether a WebSocket CreateAuthorizer refuses it is not confirmed, so it is left alone.
  */
 export const APIGWV2_WEBSOCKET_AUTHORIZER: DeployRule = {
   id: "ApiV2WebSocketAuthorizer",
-  title: "A WebSocket API's authorizer is a REQUEST authorizer on $connect only",
+  title: "A WebSocket API's authorizer is a REQUEST authorizer on $connect only, without the settings only HTTP API authorizers take",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html",
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -166,8 +179,30 @@ export const APIGWV2_WEBSOCKET_AUTHORIZER: DeployRule = {
       }
     }
     for (const authorizer of ofType(graph, AUTHORIZER)) {
-      if (protocolOf(graph, authorizer) === "WEBSOCKET" && authorizer.inputs.authorizerType !== "REQUEST") {
+      if (protocolOf(graph, authorizer) !== "WEBSOCKET") continue;
+      if (authorizer.inputs.authorizerType !== "REQUEST") {
         findings.push(finding("ApiV2WebSocketAuthorizer", authorizer, `is a ${authorizer.inputs.authorizerType} authorizer on a WebSocket API, which takes REQUEST (Lambda) authorizers only`, "verify the token in a Lambda REQUEST authorizer (e.g. with aws-jwt-verify)"));
+      }
+      const ttl = authorizer.inputs.authorizerResultTtlInSeconds;
+      if (ttl !== undefined && ttl !== null) {
+        findings.push(
+          finding(
+            "ApiV2WebSocketAuthorizer",
+            authorizer,
+            `sets authorizerResultTtlInSeconds ${JSON.stringify(ttl)} on a WebSocket API's authorizer; result caching is for HTTP API Lambda authorizers only, and CreateAuthorizer refuses it ("AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol Apis")`,
+            "drop authorizerResultTtlInSeconds (a WebSocket authorizer runs once per connection, on $connect)",
+          ),
+        );
+      }
+      if (authorizer.inputs.enableSimpleResponses === true) {
+        findings.push(
+          finding(
+            "ApiV2WebSocketAuthorizer",
+            authorizer,
+            "sets enableSimpleResponses on a WebSocket API's authorizer; simple (boolean) responses are supported only for HTTP APIs, and a WebSocket authorizer must return an IAM policy",
+            "drop enableSimpleResponses and return an IAM policy allowing execute-api:Invoke on the $connect route",
+          ),
+        );
       }
     }
     return findings;
@@ -250,6 +285,19 @@ function servesWebSocket(graph: Graph, domain: RecordedResource): boolean {
 }
 
 /**
+ * The plan's REST (v1) and v2 custom domains whose names must be unique in their region (every one but a private REST
+ * API's), each with its region and a key of region and lower-case name (DNS names are case-insensitive).
+ */
+function publicDomainNames(graph: Graph, context: DeployRuleContext): Array<{ domain: RecordedResource; name: string; region: string; key: string }> {
+  return [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)].flatMap((domain) => {
+    const name = domain.inputs.domainName;
+    if (typeof name !== "string" || !name || isPrivateDomain(domain)) return [];
+    const region = regionOf(graph, domain, context);
+    return [{ domain, name, region, key: JSON.stringify([region, name.toLowerCase()]) }];
+  });
+}
+
+/**
  * "A custom domain name must be unique within a Region across all AWS accounts", and REST and HTTP APIs share the
  * regional ones ("You can use the API Gateway Version 2 APIs to create and manage Regional custom domain names for
  * REST APIs"): a v1 and a v2 DomainName of one name in one region are one name created twice, and the second
@@ -265,11 +313,7 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     const first = new Map<string, RecordedResource>();
-    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
-      const name = domain.inputs.domainName;
-      if (typeof name !== "string" || !name || isPrivateDomain(domain)) continue;
-      const region = regionOf(graph, domain, context);
-      const key = JSON.stringify([region, name.toLowerCase()]);
+    for (const { domain, name, region, key } of publicDomainNames(graph, context)) {
       const holder = first.get(key);
       if (!holder) {
         first.set(key, domain);
@@ -323,4 +367,79 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED];
+/** The account field of an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>), or undefined. */
+function certificateAccount(arn: string): string | undefined {
+  return /^arn:[^:]+:acm:[^:]*:(\d{12}):certificate\//.exec(arn)?.[1];
+}
+
+/**
+ * A custom domain's ACM certificate is one of the deploying account's: CreateDomainName refuses another account's with
+ * "Invalid request provided: The certificate provided must be owned by the account creating the domain." (BadRequestException,
+ * HTTP 400; recorded on a regional REST domain in aws/aws-cdk#10529 and aws/aws-cdk#13512). ACM certificates are resources
+ * of the account that requested or imported them ("A resource owner is the AWS account that created a resource",
+ * https://docs.aws.amazon.com/acm/latest/userguide/authen-overview.html). **Not confirmed:** an AWS page stating the
+ * refusal, or that ACM cannot share a certificate with another account; the quoted error is the evidence. Checked
+ * for REST regional and edge certificates and v2 domain configurations (HTTP, WebSocket, and REST through v2), when the
+ * plan knows its account (`context.account`); components cannot know it at construction (review 89 #4).
+ */
+export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
+  id: "ApiGatewayDomainCertificateAccount",
+  title: "An API Gateway custom domain uses an ACM certificate of the account that creates it",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    if (!context.account) return findings;
+    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+      for (const arn of domainCertificateArns(domain)) {
+        const owner = certificateAccount(arn);
+        if (owner === undefined || owner === context.account) continue;
+        findings.push(
+          finding(
+            "ApiGatewayDomainCertificateAccount",
+            domain,
+            `is a custom domain of account ${context.account} with certificate ${arn} from account ${owner}; API Gateway refuses it ("The certificate provided must be owned by the account creating the domain")`,
+            `request (or import) a certificate for ${domain.inputs.domainName} in account ${context.account} and the domain's region, and pass its ARN`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** One stack's custom domain name in one region. */
+interface DomainClaim {
+  stack: string;
+  domain: RecordedResource;
+  name: string;
+  region: string;
+  key: string;
+}
+
+/**
+ * ApiGatewayDomainNameUnique across the stacks of a project: "A custom domain name must be unique within a Region across
+ * all AWS accounts" (how-to-custom-domains.html), so two stacks — in one account or two — whose REST or v2 domains have one
+ * name in one region cannot both deploy: the second stack's CreateDomainName is refused (hashicorp/terraform-provider-aws#27358).
+ * Private REST domains are left out ("Custom domain names for private APIs don't need to be unique across multiple
+ * accounts", apigateway-private-custom-domains.html); one stack's own duplicates are ApiGatewayDomainNameUnique's (review 94 #5).
+ */
+export const APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
+  id: "ApiGatewayDomainNameUniqueAcrossStacks",
+  title: "No two stacks of the project create an API Gateway custom domain of one name in one region",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html",
+  check(stacks) {
+    const claims: DomainClaim[] = stacks.flatMap(({ graph, context }) => publicDomainNames(graph, context).map((claim) => ({ stack: context.stack, ...claim })));
+    return sharedAcrossStacks(claims, (c) => c.key).map(({ claim, others }) =>
+      finding(
+        "ApiGatewayDomainNameUniqueAcrossStacks",
+        claim.domain,
+        `is custom domain ${claim.name.toLowerCase()} in ${claim.region}, as is ${others.map((o) => `${o.stack}: ${o.domain.name}`).join(", ")}; API Gateway custom domain names are unique within a region across all AWS accounts, so whichever stack deploys second fails CreateDomainName`,
+        `give each stack its own host name from its config (e.g. ${claim.stack}.${claim.name.toLowerCase()}), or leave the domain unset in all but one`,
+        claim.stack,
+      ),
+    );
+  },
+};
+
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT];
+export const APIGATEWAYV2_PROJECT_RULES: ProjectDeployRule[] = [APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS];

@@ -35,7 +35,7 @@ import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { routeSlug } from "../../components/realtime-api/spec";
 import { finding as deployFinding } from "./rule";
-import type { TransitionFinding } from "./transition";
+import type { TransitionFinding, TransitionNamedType } from "./transition";
 
 export const TRANSITION_WEBSOCKET_ROUTE_RULE = {
   id: "TransitionWebSocketRouteStillServed",
@@ -53,6 +53,28 @@ const API = "aws:apigatewayv2/api:Api";
 export const V2_ROUTE = "aws:apigatewayv2/route:Route";
 const DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 const STAGE = "aws:apigatewayv2/stage:Stage";
+
+/**
+ * An API Gateway v2 route (WebSocket or HTTP) as TransitionNameTaken reads it (TRANSITION_NAMED_TYPES): its route key is
+ * held once per API, so a route the update creates under a new URN (renamed without `aliases`, or its component renamed)
+ * on a key a deployed route of the same API still holds is refused — CreateRoute answers "ConflictException: Route with
+ * key ANY /{proxy+} already exists for this API" (HTTP 409, through this provider: anomalyco/sst#5031, an HTTP API's
+ * route; that a WebSocket API's CreateRoute answers alike is inferred, it is the same call) — while the removed route's
+ * delete runs only at the end of the update (pulumi/pulumi#9979). terraform-provider-aws
+ * internal/service/apigatewayv2/route.go: `api_id` is the only ForceNew input; `route_key` is changed in place
+ * (UpdateRoute). TransitionWebSocketRouteStillServed and TransitionHttpRouteStillServed treat the same pair as a route
+ * kept (same key), so only this finding names it.
+ */
+export const V2_ROUTE_NAMED_TYPE: TransitionNamedType = {
+  type: V2_ROUTE,
+  label: "API Gateway v2 route",
+  key: (r) => (typeof r.inputs.apiId === "string" && r.inputs.apiId && routeKey(r) ? JSON.stringify([r.inputs.apiId, routeKey(r)]) : undefined),
+  describe: (r) => `${JSON.stringify(r.inputs.routeKey)} of API ${r.inputs.apiId}`,
+  replaceOn: ["apiId"],
+  refusal: 'CreateRoute is refused: an API holds each route key once ("ConflictException: Route with key … already exists for this API", anomalyco/sst#5031)',
+  savedInputs: ["apiId", "routeKey", "region"],
+  source: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/apigatewayv2/route.go",
+};
 
 const routeKey = (r: RecordedResource): string | undefined => (typeof r.inputs.routeKey === "string" && r.inputs.routeKey ? r.inputs.routeKey : undefined);
 

@@ -26,7 +26,7 @@ describe("ApiStageLoggingAfterAccount and ApiAccessLogFormat", () => {
       handBuilt("aws:apigatewayv2/api:Api", "http", { protocolType: "HTTP" }, { id: "h1" }),
       handBuilt("aws:apigatewayv2/stage:Stage", "http-stage", { apiId: "h1", name: "$default", accessLogSettings: { destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:x", format: "$context.requestId" } }),
       handBuilt("aws:apigatewayv2/api:Api", "ws", { protocolType: "WEBSOCKET" }, { id: "ws1" }),
-      handBuilt("aws:apigatewayv2/stage:Stage", "ws-quiet", { apiId: "ws1", name: "prod", defaultRouteSettings: { loggingLevel: "OFF" } }),
+      handBuilt("aws:apigatewayv2/stage:Stage", "ws-quiet", { apiId: "ws1", name: "prod", defaultRouteSettings: { loggingLevel: "OFF" }, routeSettings: [{ routeKey: "$connect", loggingLevel: "OFF" }, { routeKey: "ping" }] }),
       handBuilt("aws:apigateway/stage:Stage", "rest-west", { restApi: "r1", stageName: "prod", region: "us-west-2", accessLogSettings: { destinationArn: "arn:aws:logs:us-west-2:123456789012:log-group:x", format: "$context.requestId" } }),
     ];
     expect(checkDeployRules(graph, devContext, API_STAGE_LOGGING_RULES)).toEqual([]);

@@ -50,16 +50,25 @@ describe("TransitionWebSocketRouteStillServed", () => {
     expect(older[0].problem).toMatch(/^removes route live-route-connect .*EVERY connection attempt to the API fails/);
   });
 
-  it("passes a route kept under a new URN (the same routeKey), from the saved file too", () => {
+  it("takes a route kept under a new URN (the same routeKey) as no removal, from the saved file too; its create is TransitionNameTaken's", () => {
     const api = handBuilt("aws:apigatewayv2/api:Api", "chat", { protocolType: "WEBSOCKET", routeSelectionExpression: "$request.body.action" }, { id: "chat-id" });
     const on = { dependencies: [api.urn] };
-    const route = (name: string) => handBuilt(ROUTE, name, { apiId: "chat-id", routeKey: "ping" }, on);
+    const route = (name: string, routeKey = "ping") => handBuilt(ROUTE, name, { apiId: "chat-id", routeKey }, on);
     const deployment = handBuilt(DEPLOYMENT, "chat-deployment", { apiId: "chat-id", triggers: { routes: "1" } }, on);
     const before = [api, route("ping-route"), deployment];
     const after = [api, route("ping"), deployment];
-    expect(transition(before, after)).toEqual([]);
-    expect(transition(saved(before), after)).toEqual([]);
+    // CreateRoute of "ping" while ping-route still holds the key: ConflictException (anomalyco/sst#5031).
+    const taken = [["TransitionNameTaken", `${ROUTE} ping`]];
+    expect(transition(before, after).map((f) => [f.rule, f.resource])).toEqual(taken);
+    expect(transition(before, after)[0].problem).toMatch(/^is created by the update as API Gateway v2 route "ping" of API chat-id; aws:apigatewayv2\/route:Route ping-route of the deployed plan holds the name and is removed from the program, .*CreateRoute is refused: an API holds each route key once/);
+    expect(transition(before, after)[0].fix).toMatch(/add aliases: \[\{ name: "ping-route" \}\] to ping/);
+    expect(transition(saved(before), after).map((f) => [f.rule, f.resource])).toEqual(taken);
     expect(transition(before, [api, deployment]).map((f) => f.resource)).toEqual([`${ROUTE} ping-route`]);
+    // The same route under its deployed URN (an alias), with its key changed in place (route_key is not ForceNew), and a new key beside it: no conflict.
+    expect(transition(before, [api, route("ping-route"), route("pong", "pong"), deployment])).toEqual([]);
+    expect(transition(before, [api, route("ping-route", "ping2"), deployment]).map((f) => f.rule)).not.toContain("TransitionNameTaken");
+    // On another API (a new apiId: the API replaced) the key is free.
+    expect(transition(before, [api, handBuilt(ROUTE, "ping", { apiId: "chat2-id", routeKey: "ping" }, on), deployment]).map((f) => f.rule)).not.toContain("TransitionNameTaken");
   });
 
   it("passes adding or keeping routes, and changing a route's function", async () => {
