@@ -394,9 +394,17 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // one: "If I try to create 2 subscriptions between a topic and an endpoint, Amazon will create only a single one and
     // on the 2nd call will return the ARN of the 1st one" (https://github.com/getmoto/moto/pull/1418; LocalStack matches
     // it in a test validated against AWS, https://github.com/localstack/localstack/pull/8976). Delete is
-    // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds.
+    // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds. With other attributes the
+    // Subscribe is refused instead: "Subscription already exists with different attributes" (InvalidParameter, as quoted
+    // from AWS in localstack/localstack#8816; the SnsOneSubscriptionPerEndpoint row). Topic gives every subscription a
+    // dead-letter queue of its own (<topic>-<name>-dlq, components/topic/index.ts), so a renamed Topic subscription's
+    // RedrivePolicy differs: that create is refused. Which of the two happens is not judged (a saved plan keeps no
+    // attributes); the fix is the same.
     upserts: () => true,
     refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    upsertOutcome:
+      'Subscribe for an endpoint already subscribed to the topic is refused when the new subscription\'s attributes differ ("Subscription already exists with different attributes", as quoted from AWS in localstack/localstack#8816; a Topic subscription has a dead-letter queue of its own, <topic>-<name>-dlq, so a renamed one\'s RedrivePolicy differs and the update stops there, part-way), and with the same attributes returns the existing subscription\'s ARN',
+    fixNote: "Topic.subscribe and subscribeQueue take no aliases: keep the subscription's deployed name, or rename it in two updates, removing it in the first and adding it under the new name in the second (messages published in between do not reach it)",
     savedInputs: ["topic", "protocol", "endpoint", "region"],
     hashedInputs: ["endpoint"],
     source: `${PROVIDER}/sns/topic_subscription.go`,
