@@ -76,6 +76,7 @@ import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
+import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
@@ -721,6 +722,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_REST_INTEGRATION_RULE,
   TRANSITION_REST_METHOD_MOVED_RULE,
   TRANSITION_API_V2_PART_IN_USE_RULE,
+  TRANSITION_ROUTING_SLOT_TAKEN_RULE,
   ...TRANSITION_DATA_RULES,
   TRANSITION_USAGE_PLAN_KEY_MOVED_RULE,
 ] as const;
@@ -3076,6 +3078,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
     ...routingFindings(deployed, after, context.stack),
+    ...routingSlotFindings(deployed, after, context.stack, restJudgement),
     ...recordSetOrphanedFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
     ...kinesisShardScalingFindings(deployed, after, context.stack),
