@@ -213,6 +213,15 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
   if ((route.auth ?? args.api.defaultAuth ?? "iam") !== "none") {
     fail("routing.healthRoute", healthRoute, "needs authorisation; Route 53's checkers send no credentials and would see 401/403", 'Make the health route public (auth: "none").');
   }
+  // A method that requires an API key answers a request without one with 403 (gateway response INVALID_API_KEY, "for an
+  // invalid API key submitted for a method requiring an API key",
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html), and a Route 53
+  // health check sends no headers of our choosing (HealthCheckConfig has none to set:
+  // https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html); only a 2xx or 3xx passes
+  // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+  if (route.apiKeyRequired) {
+    fail("routing.healthRoute", healthRoute, "needs an API key (apiKeyRequired); Route 53's checkers send no x-api-key header and would see 403 in every region", "Make the health route keyless: drop apiKeyRequired on it (other routes can keep theirs).");
+  }
 }
 
 export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpec {

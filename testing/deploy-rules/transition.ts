@@ -76,6 +76,7 @@ import { DYNAMODB_ONE_RESOURCE_POLICY } from "./dynamodb";
 import { EVENTBRIDGE_ONE_BUS_POLICY } from "./eventbridge";
 import { TRANSITION_HTTP_ROUTE_RULE, TRANSITION_WEBSOCKET_ROUTE_RULE, V2_ROUTE, V2_ROUTE_NAMED_TYPE, httpRouteStillServedFindings, webSocketRouteStillServedFindings } from "./transition-websocket";
 import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipped } from "./transition-api-refs";
+import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
@@ -394,9 +395,17 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // one: "If I try to create 2 subscriptions between a topic and an endpoint, Amazon will create only a single one and
     // on the 2nd call will return the ARN of the 1st one" (https://github.com/getmoto/moto/pull/1418; LocalStack matches
     // it in a test validated against AWS, https://github.com/localstack/localstack/pull/8976). Delete is
-    // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds.
+    // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds. With other attributes the
+    // Subscribe is refused instead: "Subscription already exists with different attributes" (InvalidParameter, as quoted
+    // from AWS in localstack/localstack#8816; the SnsOneSubscriptionPerEndpoint row). Topic gives every subscription a
+    // dead-letter queue of its own (<topic>-<name>-dlq, components/topic/index.ts), so a renamed Topic subscription's
+    // RedrivePolicy differs: that create is refused. Which of the two happens is not judged (a saved plan keeps no
+    // attributes); the fix is the same.
     upserts: () => true,
     refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    upsertOutcome:
+      'Subscribe for an endpoint already subscribed to the topic is refused when the new subscription\'s attributes differ ("Subscription already exists with different attributes", as quoted from AWS in localstack/localstack#8816; a Topic subscription has a dead-letter queue of its own, <topic>-<name>-dlq, so a renamed one\'s RedrivePolicy differs and the update stops there, part-way), and with the same attributes returns the existing subscription\'s ARN',
+    fixNote: "Topic.subscribe and subscribeQueue take no aliases: keep the subscription's deployed name, or rename it in two updates, removing it in the first and adding it under the new name in the second (messages published in between do not reach it)",
     savedInputs: ["topic", "protocol", "endpoint", "region"],
     hashedInputs: ["endpoint"],
     source: `${PROVIDER}/sns/topic_subscription.go`,
@@ -714,6 +723,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_REST_INTEGRATION_RULE,
   TRANSITION_REST_METHOD_MOVED_RULE,
   TRANSITION_API_V2_PART_IN_USE_RULE,
+  TRANSITION_ROUTING_SLOT_TAKEN_RULE,
   ...TRANSITION_DATA_RULES,
   TRANSITION_USAGE_PLAN_KEY_MOVED_RULE,
 ] as const;
@@ -3069,6 +3079,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...aliasFindings(matched.duplicates, context.stack),
     ...collisions.map((c) => c.finding),
     ...routingFindings(deployed, after, context.stack),
+    ...routingSlotFindings(deployed, after, context.stack, restJudgement),
     ...recordSetOrphanedFindings(deployed, after, context.stack),
     ...vaultLockFindings(deployed, after, context.stack),
     ...kinesisShardScalingFindings(deployed, after, context.stack),

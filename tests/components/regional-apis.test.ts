@@ -115,6 +115,25 @@ describe("RegionalApis", () => {
   it.each(cases)("refuses %s, naming the argument and the fix", (_, args, message) => {
     expect(() => new RegionalApis("bad", { ...multi, ...args })).toThrow(message);
   });
+
+  it("refuses a health route that needs an API key (review 100 #2: Route 53's checkers send no x-api-key, so every region would answer 403), and takes keys on the other routes", async () => {
+    const keyed = (healthKey: boolean): RegionalApisArgs => ({
+      ...multi,
+      routing: { policy: RoutingPolicy.Failover },
+      api: {
+        ...api,
+        routes: { "GET /health": { ...api.routes!["GET /health"], apiKeyRequired: healthKey }, "GET /albums": { ...api.routes!["GET /albums"], apiKeyRequired: true } },
+        usagePlans: { partners: { apiKeys: ["partner-a"], stages: ["prod"] } },
+      },
+    });
+    expect(() => new RegionalApis("bad", keyed(true))).toThrow(
+      /^RegionalApis "bad": routing\.healthRoute "GET \/health" needs an API key \(apiKeyRequired\); Route 53's checkers send no x-api-key header and would see 403 in every region\. Make the health route keyless: drop apiKeyRequired on it \(other routes can keep theirs\)\.$/,
+    );
+    const graph = await record(() => new RegionalApis("api", keyed(false)));
+    const methods = ofType(graph, "aws:apigateway/method:Method").map((m) => m.inputs.apiKeyRequired);
+    expect(methods.filter((k) => k === true)).toHaveLength(2);
+    expect(ofType(graph, "aws:route53/healthCheck:HealthCheck")).toHaveLength(2);
+  });
 });
 
 describe("RegionalApis in one region with a hosted zone and no routing", () => {

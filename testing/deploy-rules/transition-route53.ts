@@ -1,0 +1,187 @@
+/**
+ * TransitionRoutingSlotTaken: a Route 53 routing slot of a record set (zone, name and type) — a latency record's
+ * region, a failover record's role, a geolocation record's location — that the update hands from one record to
+ * another while the first still holds it. Route 53 keeps one record per slot
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html):
+ *
+ * - Region (latency): "You can only create one latency resource record set for each Amazon EC2 Region"; the refusal,
+ *   as AWS printed it: "InvalidChangeBatch: [RRSet with DNS name xyz.com., type A, SetIdentifier xyz.com, and Region
+ *   Name=eu-west-1 cannot be created because a latency RRSet with the same name, type and region already exists.]"
+ *   (hashicorp/terraform-provider-aws#1668).
+ * - GeoLocation: "You can't create two geolocation resource record sets that specify the same geographic location"
+ *   (the refusal's wording is not confirmed).
+ * - Failover: "To configure failover, you add the Failover element to two resource record sets. For one resource record
+ *   set, you specify PRIMARY as the value for Failover; for the other resource record set, you specify SECONDARY" (and
+ *   the Developer Guide's active-passive setups put several resources behind "the primary record", one record). The
+ *   page says no more than this about a second record of one role, and the refusal's wording is not confirmed: the
+ *   console says "RRset for same type with Primary (or Sec) exists" (boto/boto3#1347, a user swapping PRIMARY and
+ *   SECONDARY).
+ *
+ * Weighted, multivalue, geoproximity and CIDR records have no such slot here (weighted and multivalue records share
+ * one name and type freely; the last two are not written by the components and not checked).
+ *
+ * Why the update passes through two records of one slot: Pulumi creates new resources (and the new copies of those it
+ * replaces create-before-delete) before it deletes removed resources and old copies, at the end of the update
+ * (pulumi/pulumi#9979), and the provider writes one record per ChangeResourceRecordSets call — a create is one CREATE,
+ * an in-place update "Delete the old and create the new records in a single batch" of that record alone
+ * (terraform-provider-aws internal/service/route53/record.go resourceRecordUpdate) — while a batch is all or nothing
+ * for its own changes only (API_ChangeResourceRecordSets). So a record created into a slot a removed record holds is
+ * refused, and two records trading slots in place are two calls, the first of which leaves two records in one slot.
+ * Two updates run in no set order unless one depends on the other.
+ *
+ * Not reported here: a record that takes a deployed record's whole key (zone, name, type and set identifier), which is
+ * TransitionNameTaken's (or TransitionNameOverwritten's with allowOverwrite); records switching routing policy, which
+ * is TransitionRoutingPolicy's; two records of one slot in the new plan alone (Route53RoutingRecords,
+ * Route53FailoverPair, DnsRouting's own checks). Passed: a slot nobody held (a region added), a record that keeps its
+ * slot under another set identifier (one in-place batch), a record renamed with aliases to its deployed name (the same
+ * resource), a replacement with deleteBeforeReplace (its old copy goes first), a record that waits (dependsOn) for the
+ * holder's own update or delete-first replacement.
+ */
+import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { dnsName } from "./names";
+import { ownedRecordSetKey, policyOf, RECORD } from "./record-sets";
+import { finding as deployFinding } from "./rule";
+import { deleteSkipped } from "./transition-api-refs";
+import type { RestPartJudgement } from "./transition-rest-deployment";
+import type { TransitionFinding } from "./transition";
+
+export const TRANSITION_ROUTING_SLOT_TAKEN_RULE = {
+  id: "TransitionRoutingSlotTaken",
+  title: "A Route 53 routing slot (latency region, failover role, geolocation location) is not written to one record while another still holds it",
+  source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html",
+} as const;
+
+/** Why Route 53 refuses a second record of a slot, per policy (the sources in the file's comment). */
+const REFUSAL: Record<"latency" | "failover" | "geolocation", string> = {
+  latency:
+    'Route 53 keeps one latency record per region of a name and type ("You can only create one latency resource record set for each Amazon EC2 Region", ResourceRecordSet) and refuses the change ("InvalidChangeBatch: … cannot be created because a latency RRSet with the same name, type and region already exists", hashicorp/terraform-provider-aws#1668)',
+  failover:
+    'Route 53 keeps one PRIMARY and one SECONDARY record per name and type (ResourceRecordSet, Failover: "you add the Failover element to two resource record sets", one PRIMARY, the other SECONDARY) and refuses the change (its wording is not confirmed; the console says "RRset for same type with Primary (or Sec) exists", boto/boto3#1347)',
+  geolocation:
+    'Route 53 keeps one geolocation record per location of a name and type ("You can\'t create two geolocation resource record sets that specify the same geographic location", ResourceRecordSet) and refuses the change (its wording is not confirmed)',
+};
+
+interface Slot {
+  /** The record set (zone, full name, type) and the slot in it: what Route 53 holds once. */
+  key: string;
+  policy: keyof typeof REFUSAL;
+  /** "the SECONDARY failover slot", "the latency slot of us-east-1". */
+  label: string;
+}
+
+const text = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+/** The routing slot a record holds in `graph`, or undefined: no slot (weighted, simple, …) or a value the plan does not know. */
+function slotOf(graph: Graph, r: RecordedResource): Slot | undefined {
+  const set = ownedRecordSetKey(graph, r, { setIdentifier: false });
+  if (set === undefined) return undefined;
+  const policy = policyOf(r);
+  if (policy === "latency") {
+    const region = r.inputs.latencyRoutingPolicies[0]?.region;
+    return text(region) ? { key: `${set} latency ${region}`, policy, label: `the latency slot of ${region}` } : undefined;
+  }
+  if (policy === "failover") {
+    const role = r.inputs.failoverRoutingPolicies[0]?.type;
+    return text(role) ? { key: `${set} failover ${role}`, policy, label: `the ${role} failover slot` } : undefined;
+  }
+  if (policy === "geolocation") {
+    const g = r.inputs.geolocationRoutingPolicies[0] ?? {};
+    const parts = [g.continent, g.country, g.subdivision];
+    if (parts.some((p) => p !== undefined && p !== null && typeof p !== "string")) return undefined;
+    const [continent, country, subdivision] = parts.map((p) => (p ? String(p) : ""));
+    const where = country === "*" ? 'the default location (country "*")' : [continent && `continent ${continent}`, country && `country ${country}`, subdivision && `subdivision ${subdivision}`].filter(Boolean).join(", ");
+    return { key: `${set} geolocation ${JSON.stringify([continent, country, subdivision])}`, policy, label: `the geolocation slot of ${where}` };
+  }
+  return undefined;
+}
+
+/** "api.gallery.example.com A, set us-east-1". */
+const recordOf = (r: RecordedResource) => `${dnsName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? `, set ${r.inputs.setIdentifier}` : ""}`;
+const described = (r: RecordedResource) => `${r.name} (${recordOf(r)})`;
+
+/**
+ * One finding per record of the next plan written into a slot (created, replaced, or moved in place) that a deployed
+ * record still holds when the write runs. `judgement` is checkPlanTransition's reading of the next plan (as diffed:
+ * ignoreChanges reset; and whether a resource is replaced).
+ */
+export function routingSlotFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
+  const holders = new Map<string, RecordedResource[]>();
+  for (const old of ofType(deployed, RECORD)) {
+    const slot = slotOf(deployed, old);
+    if (slot) holders.set(slot.key, [...(holders.get(slot.key) ?? []), old]);
+  }
+  if (holders.size === 0) return [];
+  const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
+  const afterUrns = new Set(after.map((r) => r.urn));
+  const nextByUrn = new Map(ofType(after, RECORD).map((r) => [r.urn, judgement.diffed(r)]));
+  const fullKey = (graph: Graph, r: RecordedResource) => ownedRecordSetKey(graph, r);
+  const findings: TransitionFinding[] = [];
+  for (const next of nextByUrn.values()) {
+    const claim = slotOf(after, next);
+    if (!claim) continue;
+    const old = deployedByUrn.get(next.urn);
+    const replaced = old !== undefined && judgement.replaced(next.urn);
+    const deleteFirst = replaced && next.deleteBeforeReplace === true;
+    let how: string;
+    if (!old) how = `is created by the update in ${claim.label}`;
+    else if (replaced) how = `is replaced ${deleteFirst ? "(deleteBeforeReplace: its old copy goes first)" : "create-before-delete"}, its new copy created in ${claim.label}`;
+    else {
+      const was = slotOf(deployed, old);
+      // Kept in its slot (or a deployed slot the saved plan does not tell): nothing moves into one.
+      if (!was || was.key === claim.key) continue;
+      how = `moves in place from ${was.label} to ${claim.label}`;
+    }
+    for (const holder of holders.get(claim.key) ?? []) {
+      const self = holder.urn === next.urn;
+      if (self && !replaced) continue;
+      if (self && deleteFirst && !holder.retainOnDelete) continue;
+      // The whole key (set identifier too): TransitionNameTaken's, or TransitionNameOverwritten's.
+      const heldKey = fullKey(deployed, holder);
+      if (heldKey !== undefined && heldKey === fullKey(after, next)) continue;
+      const holderNext = self ? undefined : nextByUrn.get(holder.urn);
+      let holds: string;
+      let fix: string;
+      if (self) {
+        holds = holder.retainOnDelete
+          ? `its deployed copy ${described(holder)} keeps it: it is retained (retainOnDelete), so the replacement never deletes it`
+          : `its deployed copy ${described(holder)} holds it until the end of the update (a create-before-delete replacement deletes the old copy last)`;
+        fix = holder.retainOnDelete
+          ? `delete the deployed record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it), or give the record another slot`
+          : `set deleteBeforeReplace: true on ${next.name}, so its deployed copy is deleted before the new one is created (the slot does not answer in between), or keep the inputs that replace it`;
+      } else if (!afterUrns.has(holder.urn)) {
+        if (deleteSkipped(holder, afterUrns)) {
+          holds = `${described(holder)} of the deployed plan holds it and keeps it: it is removed from the program without being deleted (retainOnDelete, or deletedWith a resource the update also deletes), so it stays in Route 53`;
+          fix = `delete ${holder.name}'s record from Route 53 first (aws route53 change-resource-record-sets with a DELETE of it, then pulumi refresh), or leave the slot to it`;
+        } else {
+          holds = `${described(holder)} of the deployed plan holds it until the end of the update: it is removed from the program, and Pulumi deletes removed resources only after every create and update`;
+          fix = `if ${next.name} takes ${holder.name}'s place, keep it on the deployed resource: the same logical name (DnsRouting: keep the record's id) or aliases: [{ name: ${JSON.stringify(holder.name)} }], so one in-place update moves it (one DELETE + CREATE batch). Otherwise take it in two updates: remove ${holder.name} first (pulumi destroy --target '${holder.urn}', or a pulumi up without it), then pulumi up adds ${next.name}; ${claim.label} does not answer in between`;
+        }
+      } else if (!holderNext) {
+        continue;
+      } else if (judgement.replaced(holder.urn) && (holderNext.deleteBeforeReplace !== true || holder.retainOnDelete)) {
+        holds = `${described(holder)} holds it in the deployed plan and is replaced, but its old copy keeps it ${holder.retainOnDelete ? "for good (retainOnDelete: the replacement never deletes it)" : "until the end of the update (a create-before-delete replacement deletes the old copy last)"}`;
+        fix = `set deleteBeforeReplace: true on ${holder.name} and make ${next.name} dependOn it, or take it in two updates: remove or move ${holder.name} first, then pulumi up adds ${next.name}`;
+      } else {
+        const holderSlot = slotOf(after, holderNext);
+        // Both in the slot in the new plan: that plan's own duplicate (Route53RoutingRecords, Route53FailoverPair), not a transition.
+        if (holderSlot?.key === claim.key) continue;
+        // The holder's update (or delete-first replacement) runs first: the slot is free by then.
+        if (dependencyClosure(after, next).has(holder.urn)) continue;
+        holds = `${described(holder)} holds it in the deployed plan and leaves it (${holderSlot ? `for ${holderSlot.label}` : "for no slot of this policy"}) in its own ${judgement.replaced(holder.urn) ? "replacement" : "update"}, which ${next.name} does not wait for (no dependency), so Route 53 may see ${next.name}'s call first`;
+        fix = `make ${next.name} dependOn ${holder.name}, so the slot is free before it is written. Where records trade slots (a swap) no order works: keep each record in its slot and swap what the records point to instead (targets and health checks; DnsRouting: swap the records' target and healthCheck between the ids), or delete the records that change slots first (pulumi destroy --target per URN) and let pulumi up create them anew (the name answers without them in between)`;
+      }
+      findings.push({
+        ...deployFinding(
+          TRANSITION_ROUTING_SLOT_TAKEN_RULE.id,
+          next,
+          `${how} (${recordOf(next)}); ${holds}. ${REFUSAL[claim.policy]}, and the update stops part-way`,
+          fix,
+          stack,
+        ),
+        urn: next.urn,
+      });
+    }
+  }
+  return findings;
+}
