@@ -298,7 +298,7 @@ export class Workflow extends pulumi.ComponentResource {
       // the policy comes first. terraform-provider-aws retries CreateStateMachine's AccessDeniedException for its
       // 5-minute create timeout (IAM's propagation), but calls UpdateStateMachine once (internal/service/sfn/state_machine.go),
       // hence the log-delivery grant that does not wait for logLevel.
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy], customTimeouts: stateMachineTimeouts(opts?.customTimeouts) },
     );
 
     this.spec = {
@@ -406,6 +406,32 @@ export class Workflow extends pulumi.ComponentResource {
     this.taskResponders.set(fn, policy);
     return policy;
   }
+}
+
+/**
+ * How long the provider waits for the state machine to be deleted (a `pulumi destroy`, or the update that replaces it
+ * on a `type` change) unless the caller says otherwise. DeleteStateMachine "is an asynchronous operation. It sets the
+ * state machine's status to DELETING and begins the deletion process. A state machine is deleted only when all its
+ * executions are completed. On the next state transition, the state machine's executions are terminated"
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html; the same text in
+ * @aws-sdk/client-sfn DeleteStateMachineCommand), and terraform-provider-aws waits while the status is ACTIVE or
+ * DELETING for its delete timeout, 5 minutes by default (internal/service/sfn/state_machine.go: `Delete:
+ * schema.DefaultTimeout(5 * time.Minute)`, waitStateMachineDeleted), after which the step fails with the machine
+ * still DELETING ("Sometimes the deletion can take an extended period of time and this causes a timeout error when
+ * running `terraform destroy`", hashicorp/terraform-provider-aws#29206; #27673). 30 minutes (a choice, not an AWS
+ * figure: AWS gives none for the deletion itself); an execution waiting longer (a Wait state, a Task waiting for
+ * its token or a job) still outlasts it: stop it first (StopExecution).
+ */
+export const STATES_DELETE_TIMEOUT = "30m";
+
+/**
+ * The state machine's customTimeouts: STATES_DELETE_TIMEOUT for its delete, and what the caller gave the Workflow in
+ * `opts.customTimeouts` (which Pulumi does not pass from a component to its children) field by field over it. A
+ * `transformations`/`transforms` entry the caller gives still sees and may change them, as for any child.
+ */
+export function stateMachineTimeouts(given: pulumi.CustomTimeouts | undefined): pulumi.CustomTimeouts {
+  const own = Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined && value !== ""));
+  return { delete: STATES_DELETE_TIMEOUT, ...own };
 }
 
 /**
