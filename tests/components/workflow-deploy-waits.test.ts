@@ -9,7 +9,7 @@ import { STATES_DELETE_TIMEOUT, stateMachineTimeouts, Workflow } from "../../com
 import { record, useMocks } from "../harness/mocks";
 
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
-const definition = { StartAt: "Done", States: { Done: { Type: "Succeed" } } };
+const definition = { StartAt: "Done", States: { Done: { Type: "Succeed" as const } } };
 
 beforeAll(() => useMocks());
 
