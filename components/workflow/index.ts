@@ -469,8 +469,8 @@ const KMS_REFUSAL: KmsKeyRefusal = {
  * Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN.
  * The key's region is not compared with the state machine's (as LambdaFunction's logKmsKeyArn is): no AWS text found
  * says CreateStateMachine refuses a key of another region (EncryptionConfiguration kmsKeyId names only "a symmetric
- * encryption KMS key" and, for another account, its ARN; KMS takes a cross-Region call by key ARN), so refusing one
- * would rest on a guess (review-98 #3). Its spec, state and policy are not known at plan time either.
+ * encryption KMS key" and, for another account, its ARN; whether Step Functions calls KMS in the key's own region is
+ * not documented), so refusing one would rest on a guess (review-98 #3). Its spec, state and policy are not known at plan time either.
  */
 export function assertWorkflowKmsKeyId(name: string, key: string): string {
   return checkKmsKeyArn(argFailer("Workflow", name), key, KMS_REFUSAL);
