@@ -220,6 +220,7 @@ describe("Workflow optimized integrations", () => {
       DELIVER_LOGS,
       { Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam::111122223333:role/target", target] },
     ]);
+    expect(securityFindings(graph)).toEqual([]);
     expect(warned).toEqual([
       'Workflow "wi-roles": definition "definition.States.ByPath.Credentials.RoleArn, definition.States.ByExpression.Credentials.RoleArn" holds Tasks "ByPath", "ByExpression" whose Credentials.RoleArn is given by the execution (a path or expression) or is no IAM role ARN, so the workflow\'s role is granted no sts:AssumeRole for them; Step Functions must assume that role before the Task\'s call, and the Task fails at every execution if it may not. Grant it with permissions on the roles the executions may name, e.g. permissions: [{ actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/target"] }]; if a policy attached to the workflow\'s role grants it, this warning does not apply.',
     ]);
