@@ -161,7 +161,7 @@ export function walkDefinition(fail: ArgFailure, definition: WorkflowDefinition,
       const integration = isTask ? grantedIntegration(object.Resource) : undefined;
       // "Credentials: … a target role the state machine's execution role must assume before invoking the specified
       // Resource" (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the Task acts as that role, and
-      // the workflow's role needs only sts:AssumeRole on it (the caller's to grant through permissions).
+      // the workflow's role needs only sts:AssumeRole on it (the component's AssumeTaskRoles, taskCredentialRoles).
       const assumed = isTask && object.Credentials !== undefined;
       const record: DefinitionIntegration | undefined = integration ? { path, integration: integration.integration, targets: [], assumed } : undefined;
       const deployed: Record<string, unknown> = {};
@@ -266,6 +266,33 @@ export function* definitionStates(definition: unknown, path = "definition"): Gen
     }
   };
   yield* visit((definition as { States?: unknown } | undefined)?.States, `${path}.States`, []);
+}
+
+/** An IAM role's ARN (IAM identifiers: `arn:<partition>:iam::<account>:role/<path><name>`). */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/** A Task that assumes a role: the role's ARN when the definition names it (a string or a deploy-time value), else undefined. */
+export interface TaskCredentialRole {
+  name: string;
+  path: string;
+  /** `Credentials.RoleArn` as the definition holds it: an IAM role ARN string, an Output or Promise (e.g. `role.arn`); undefined when the execution gives it (`RoleArn.$` JSONPath, a `{% … %}` JSONata expression) or it is no role ARN. */
+  roleArn: unknown;
+}
+
+/**
+ * Each Task state with `Credentials` ("Credentials: … a target role the state machine's execution role must assume
+ * before invoking the specified Resource", https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html),
+ * Parallel branches and Map processors included, with the role it names. `RoleArn` is a literal or, per query
+ * language, `"RoleArn.$": "<path>"` (JSONPath) or `"RoleArn": "{% … %}"` (JSONata): those two are known only in an
+ * execution and yield no roleArn.
+ */
+export function* taskCredentialRoles(definition: unknown): Generator<TaskCredentialRole> {
+  for (const { name, path, state } of definitionStates(definition)) {
+    if (state.Type !== "Task" || typeof state.Credentials !== "object" || state.Credentials === null) continue;
+    const given = (state.Credentials as Record<string, unknown>).RoleArn;
+    const known = pulumi.Output.isInstance(given) || given instanceof Promise || (typeof given === "string" && IAM_ROLE_ARN.test(given));
+    yield { name, path: `${path}.Credentials.RoleArn`, roleArn: known ? given : undefined };
+  }
 }
 
 /** Every Task state of a definition (Parallel branches and Map processors included), with its name. */

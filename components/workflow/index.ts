@@ -21,7 +21,7 @@ import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskStates, walkDefinition, type DefinitionFunction } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
 import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -41,6 +41,9 @@ export const WORKFLOW_LOG_LEVELS: readonly WorkflowLogLevel[] = ["ALL", "ERROR",
  * the Step Functions console names its groups `/aws/vendedlogs/states/<state machine>-Logs`.
  */
 export const STATES_LOG_GROUP_PREFIX = "/aws/vendedlogs/states/";
+
+/** What the role needs of each role a Task's `Credentials.RoleArn` names: it assumes it before the Task's call. */
+export const STATES_ASSUME_TASK_ROLE_ACTIONS: readonly string[] = ["sts:AssumeRole"];
 
 /** What the role needs of a customer managed key for the definition and execution data (AWS's example and the CDK's StateMachine grant). */
 export const STATES_KMS_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"];
@@ -150,7 +153,7 @@ export class Workflow extends pulumi.ComponentResource {
   readonly stateMachineName: pulumi.Output<string>;
   /** The role the state machine runs as (trusted by states.amazonaws.com from this account's state machines in the workflow's region). */
   readonly role: aws.iam.Role;
-  /** The role's one inline policy: log delivery (always), invoke the functions, the Distributed Map's child executions, the integrations' targets, tracing, the key, and `permissions`. */
+  /** The role's one inline policy: log delivery (always), invoke the functions, the Distributed Map's child executions, the integrations' targets, assume the roles Tasks' `Credentials` name, tracing, the key, and `permissions`. */
   readonly rolePolicy: aws.iam.RolePolicy;
   /** The log group executions log to; absent when `logLevel` is "OFF". */
   readonly logGroup?: aws.cloudwatch.LogGroup;
@@ -252,6 +255,17 @@ export class Workflow extends pulumi.ComponentResource {
     // Each optimized integration whose target is one of the program's components: exactly its action on exactly that
     // target (integrations.ts, after Step Functions' own generated policies).
     statements.push(...integrationStatements(walked.integrations));
+    // A Task with Credentials runs as the role it names, which the workflow's role assumes first ("update the source
+    // account's execution role to specify the required permission to assume the target role",
+    // https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-access-cross-acct-resources.html): sts:AssumeRole on
+    // exactly the roles the definition names, as the CDK's TaskRole.fromRole grants it on the role's ARN
+    // (aws-stepfunctions/lib/task-credentials.ts). A role the execution gives (`RoleArn.$`, JSONata) is not known here:
+    // nothing is granted for it (the CDK grants sts:AssumeRole on "*" then, which assertLeastPrivilege refuses), and
+    // the caller names those roles in permissions (warnDynamicTaskRoles).
+    const credentialRoles = [...taskCredentialRoles(args.definition)];
+    const taskRoles = [...new Set(credentialRoles.flatMap(({ roleArn }) => (roleArn === undefined ? [] : [roleArn as pulumi.Input<string>])))];
+    if (taskRoles.length > 0) statements.push({ sid: "AssumeTaskRoles", actions: [...STATES_ASSUME_TASK_ROLE_ACTIONS], resources: taskRoles });
+    warnDynamicTaskRoles(name, credentialRoles, args.permissions ?? [], this);
     if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
     if (kmsKey !== undefined) {
       // The key encrypts this state machine's definition and execution data under the encryption context
@@ -298,7 +312,7 @@ export class Workflow extends pulumi.ComponentResource {
       // the policy comes first. terraform-provider-aws retries CreateStateMachine's AccessDeniedException for its
       // 5-minute create timeout (IAM's propagation), but calls UpdateStateMachine once (internal/service/sfn/state_machine.go),
       // hence the log-delivery grant that does not wait for logLevel.
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy], customTimeouts: stateMachineTimeouts(opts?.customTimeouts) },
     );
 
     this.spec = {
@@ -409,6 +423,32 @@ export class Workflow extends pulumi.ComponentResource {
 }
 
 /**
+ * How long the provider waits for the state machine to be deleted (a `pulumi destroy`, or the update that replaces it
+ * on a `type` change) unless the caller says otherwise. DeleteStateMachine "is an asynchronous operation. It sets the
+ * state machine's status to DELETING and begins the deletion process. A state machine is deleted only when all its
+ * executions are completed. On the next state transition, the state machine's executions are terminated"
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html; the same text in
+ * @aws-sdk/client-sfn DeleteStateMachineCommand), and terraform-provider-aws waits while the status is ACTIVE or
+ * DELETING for its delete timeout, 5 minutes by default (internal/service/sfn/state_machine.go: `Delete:
+ * schema.DefaultTimeout(5 * time.Minute)`, waitStateMachineDeleted), after which the step fails with the machine
+ * still DELETING ("Sometimes the deletion can take an extended period of time and this causes a timeout error when
+ * running `terraform destroy`", hashicorp/terraform-provider-aws#29206; #27673). 30 minutes (a choice, not an AWS
+ * figure: AWS gives none for the deletion itself); an execution waiting longer (a Wait state, a Task waiting for
+ * its token or a job) still outlasts it: stop it first (StopExecution).
+ */
+export const STATES_DELETE_TIMEOUT = "30m";
+
+/**
+ * The state machine's customTimeouts: STATES_DELETE_TIMEOUT for its delete, and what the caller gave the Workflow in
+ * `opts.customTimeouts` (which Pulumi does not pass from a component to its children) field by field over it. A
+ * `transformations`/`transforms` entry the caller gives still sees and may change them, as for any child.
+ */
+export function stateMachineTimeouts(given: pulumi.CustomTimeouts | undefined): pulumi.CustomTimeouts {
+  const own = Object.fromEntries(Object.entries(given ?? {}).filter(([, value]) => value !== undefined && value !== ""));
+  return { delete: STATES_DELETE_TIMEOUT, ...own };
+}
+
+/**
  * `/aws/vendedlogs/states/<project>-<stack>-<name>`: the prefix AWS recommends for vended logs, unique per stack in an
  * account and region; cut (with a hash, names.ts fitName) to STATES_LOG_GROUP_NAME_LENGTH, so that the state
  * machine's log destination `<log group ARN>:*` is within the 256 characters Step Functions takes in any region.
@@ -425,7 +465,13 @@ const KMS_REFUSAL: KmsKeyRefusal = {
   fix: "Pass a customer managed key's ARN (aws.kms.Key's arn), or leave kmsKeyId out for an AWS owned key.",
 };
 
-/** Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN. */
+/**
+ * Throws the construction-time ComponentArgError for a `kmsKeyId` only known at deploy time (an Output) that is not a key's ARN.
+ * The key's region is not compared with the state machine's (as LambdaFunction's logKmsKeyArn is): no AWS text found
+ * says CreateStateMachine refuses a key of another region (EncryptionConfiguration kmsKeyId names only "a symmetric
+ * encryption KMS key" and, for another account, its ARN; whether Step Functions calls KMS in the key's own region is
+ * not documented), so refusing one would rest on a guess (review-98 #3). Its spec, state and policy are not known at plan time either.
+ */
 export function assertWorkflowKmsKeyId(name: string, key: string): string {
   return checkKmsKeyArn(argFailer("Workflow", name), key, KMS_REFUSAL);
 }
@@ -471,7 +517,7 @@ function validate(fail: ArgFailure, name: string, args: WorkflowArgs, type: Work
   if (args.permissions !== undefined) {
     if (!Array.isArray(args.permissions)) fail("permissions", args.permissions, "is not a list of statements", 'List statements, e.g. [{ actions: ["dynamodb:PutItem"], resources: [table.arn] }].');
     assertLeastPrivilege(fail, "permissions", args.permissions);
-    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs", "RunMapChildren", "SuperviseMapChildren"].includes(statement.sid));
+    const reserved = args.permissions.find((statement) => statement.sid && ["InvokeFunctions", "DeliverLogs", "WriteTraces", "UseKey", "EncryptLogs", "RunMapChildren", "SuperviseMapChildren", "AssumeTaskRoles"].includes(statement.sid));
     if (reserved) fail("permissions", reserved.sid, "is a statement id the workflow's own statements use, so the policy would not say which statement is whose (policyJson would number the second)", "Give the statement another sid, or leave sid out.");
   }
   if (args.definition === undefined) fail("definition", undefined, "is required", 'Give the state machine in Amazon States Language, e.g. { StartAt: "Resize", States: { Resize: { Type: "Task", Resource: resize, End: true } } }.');
@@ -619,6 +665,28 @@ function warnUngrantedTargets(name: string, definition: WorkflowArgs["definition
         }
       });
   }
+}
+
+/**
+ * Warns of the Tasks whose `Credentials.RoleArn` the execution gives (`RoleArn.$`, a JSONata expression, or a string
+ * that is no role ARN) when no statement of `permissions` allows sts:AssumeRole: the component grants none for them,
+ * and such a Task fails at every execution when Step Functions cannot assume the role. A warning: a policy attached to
+ * the role outside the component may grant it.
+ */
+function warnDynamicTaskRoles(name: string, roles: readonly TaskCredentialRole[], permissions: readonly PolicyStatement[], parent: pulumi.Resource): void {
+  const dynamic = roles.filter(({ roleArn }) => roleArn === undefined);
+  if (dynamic.length === 0 || permissions.some((statement) => statement.actions.some((pattern) => actionMatches(pattern, "sts:AssumeRole")))) return;
+  void pulumi.log.warn(
+    new ComponentArgError(
+      "Workflow",
+      name,
+      "definition",
+      dynamic.map(({ path }) => path).join(", "),
+      `holds Task${dynamic.length === 1 ? "" : "s"} ${dynamic.map(({ name: state }) => `"${state}"`).join(", ")} whose Credentials.RoleArn is given by the execution (a path or expression) or is no IAM role ARN, so the workflow's role is granted no sts:AssumeRole for ${dynamic.length === 1 ? "it" : "them"}; Step Functions must assume that role before the Task's call, and the Task fails at every execution if it may not`,
+      'Grant it with permissions on the roles the executions may name, e.g. permissions: [{ actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/target"] }]; if a policy attached to the workflow\'s role grants it, this warning does not apply.',
+    ).message,
+    parent,
+  );
 }
 
 /** Each function once, in the order the definition names them. */

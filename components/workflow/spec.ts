@@ -73,7 +73,10 @@ export interface WorkflowArgs {
    * names. A Task with any other target is granted only by what you give: a statement here, a policy you attach to
    * `role`, or the target's resource policy (the deploy rules StatesServiceTasks and StatesLambdaTasks check a literal
    * target against the role's policies, StatesServiceTasks also against a queue's, topic's, table's or event bus's
-   * resource policy in the plan; the component warns of a literal service target no statement here grants).
+   * resource policy in the plan; the component warns of a literal service target no statement here grants). A Task
+   * with `Credentials` runs as the role it names: the component grants sts:AssumeRole on a `RoleArn` the definition
+   * gives (an IAM role ARN or `role.arn`); one the execution gives (`RoleArn.$`, a JSONata expression) is yours to
+   * grant here, on the roles it may name (the component warns when no statement here allows sts:AssumeRole).
    * @default none
    */
   permissions?: PolicyStatement[];

@@ -4,11 +4,11 @@
  * destination that is not a log group ARN ending ":*", a role Step Functions may not assume or that may not set up the
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
-import { arnComponents } from "../../components/iam-match";
-import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskStates } from "../../components/workflow/definition";
+import { actionMatches, arnComponents } from "../../components/iam-match";
+import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
-import { asArray, dependencyClosure, ofType, readablePolicyDocument, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
@@ -400,7 +400,75 @@ export const STATES_SERVICE_TASKS: DeployRule = {
   },
 };
 
+/**
+ * A Task with `Credentials` runs as the role `Credentials.RoleArn` names, which Step Functions assumes as the state
+ * machine's role first: "update the source account's execution role to specify the required permission to assume the
+ * target role" (https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-access-cross-acct-resources.html), and
+ * the target role's trust policy must let it (the same page; "IAM role trust policies and KMS key policies are
+ * exceptions … they must explicitly allow access for principals", reference_policies_evaluation-logic_policy-eval-denyallow.html).
+ * CreateStateMachine does not check it; the Task fails at every execution (its error is not recorded here). Warned of
+ * (STATES_WARNING_RULES), not refused: within one account, whether a trust policy naming the role's ARN is enough
+ * without the role's own grant is not confirmed here, and a target role outside the plan is not seen. A role ARN that
+ * a path or JSONata gives (`RoleArn.$`, `{% … %}`), and roles with policies the plan cannot read, are not judged. A
+ * target role of the plan whose trust policy names the state machine's role is not reported; one whose trust policy
+ * does not name it (nor its account) is. Workflow grants it (AssumeTaskRoles) for each role its definition names.
+ */
+export const STATES_TASK_CREDENTIALS: DeployRule = {
+  id: "StatesTaskCredentials",
+  title: "A state machine's role may assume each role its Tasks' Credentials name",
+  source: "https://docs.aws.amazon.com/step-functions/latest/dg/tutorial-access-cross-acct-resources.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    for (const [stateMachine, definition] of parsedDefinitions(graph)) {
+      const role = roleOf(graph, stateMachine);
+      const roleArn = role?.state.arn;
+      if (!role || typeof roleArn !== "string") continue;
+      const policies = roleGrants(graph, role);
+      if (!policies.complete) continue;
+      const { account } = targetContextOf(graph, stateMachine, context, role);
+      const reported = new Set<string>();
+      for (const { name, roleArn: target } of taskCredentialRoles(definition)) {
+        if (typeof target !== "string" || reported.has(target)) continue;
+        const targetAccount = arnComponents(target)?.[4] ?? "";
+        // The plan's account is mocked: a grant naming the target's role in the account of the target's ARN counts.
+        const granted = allowing(policies.grants, "sts:AssumeRole", target) ?? allowing(inAccount(policies.grants, targetAccount), "sts:AssumeRole", target);
+        const planned = referenced(graph, ROLE, target) ?? ofType(graph, ROLE).find((r) => typeof r.state.arn === "string" && arnInAccount(r.state.arn, targetAccount) === target);
+        const trusts = planned ? trustsRole(planned, roleArn, account) : undefined;
+        if ((granted && trusts !== false) || (trusts === "named" && targetAccount === account)) continue;
+        reported.add(target);
+        const problem = !granted
+          ? `its role ${role.name} may not sts:AssumeRole on it`
+          : `${planned!.name}'s trust policy does not let ${role.name} assume it`;
+        findings.push(
+          finding(
+            this.id,
+            stateMachine,
+            `has a Task ${name} whose Credentials name ${target}, but ${problem}; Step Functions assumes that role before the Task's call, so the Task would fail at every execution`,
+            !granted
+              ? `grant sts:AssumeRole on ${target} in ${role.name}'s policy (Workflow grants it when its definition names the role), and let ${target}'s trust policy allow ${role.name}`
+              : `allow sts:AssumeRole for ${role.name}'s ARN in ${planned!.name}'s assumeRolePolicy`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * How a target role's trust policy takes `roleArn` (StatesTaskCredentials): "named" when an Allow of sts:AssumeRole
+ * names the role (or everyone: namesRole, its account field aside), "account" when one names the role's account
+ * (`<account>`, `arn:…:iam::<account>:root`: the role's own policies then decide), else false. Conditions are not read.
+ */
+function trustsRole(target: RecordedResource, roleArn: string, account: string): "named" | "account" | false {
+  const allows = policyDocument(target.inputs.assumeRolePolicy).Statement.filter((s) => (s.Effect ?? "Allow") === "Allow" && asArray<unknown>(s.Action).some((a) => actionMatches(String(a), "sts:AssumeRole")));
+  if (allows.some((s) => namesRole(s, roleArn))) return "named";
+  const roleAccount = arnComponents(roleArn)?.[4];
+  const names = (p: unknown) => typeof p === "string" && [account, roleAccount].some((a) => a && (p === a || /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p) && p.split(":")[4] === a));
+  return allows.some((s) => asArray<unknown>(s.Principal?.AWS).some(names)) ? "account" : false;
+}
+
 export const STATES_RULES: DeployRule[] = [STATES_DEFINITION, STATES_STATE_MACHINE_NAME, STATES_LOGGING_DESTINATION, STATES_ROLE_TRUST, STATES_LOG_DELIVERY_PERMISSION, STATES_LAMBDA_TASKS, STATES_SERVICE_TASKS];
 
 /** Step Functions' warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE];
+export const STATES_WARNING_RULES: DeployRule[] = [STATES_FAIL_PATH_ESCAPE, STATES_TASK_CREDENTIALS];

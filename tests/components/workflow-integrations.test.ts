@@ -5,6 +5,7 @@
  * field takes, and granted exactly the integration's action on exactly that target — and the refusals: a component
  * where it cannot stand, and an integration whose target the component cannot grant when `permissions` grant nothing for it.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { DataTier } from "../../components/data-tier";
@@ -173,13 +174,11 @@ describe("Workflow optimized integrations", () => {
     expect(deployFindings(graph)).toEqual([]);
   });
 
-  it("grants the workflow's role nothing for a Task with Credentials, and does not ask permissions for its action: it acts as the role it assumes", async () => {
-    const assume = { actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::987654321098:role/writer"] };
+  it("grants the workflow's role only sts:AssumeRole on the role a Task's Credentials names, nothing for its action: it acts as the role it assumes", async () => {
     const credentials = { RoleArn: "arn:aws:iam::987654321098:role/writer" };
     const graph = await record(() => {
       const data = new DataTier("wi-cred-data", { tables: { gallery } });
       new Workflow("wi-cred", {
-        permissions: [assume],
         definition: {
           StartAt: "Audit",
           States: {
@@ -190,8 +189,57 @@ describe("Workflow optimized integrations", () => {
         },
       });
     });
-    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-cred-policy").inputs.policy).Statement).toEqual([DELIVER_LOGS, { Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [credentials.RoleArn] }]);
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-cred-policy").inputs.policy).Statement).toEqual([DELIVER_LOGS, { Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [credentials.RoleArn] }]);
     expect(deployFindings(graph)).toEqual([]);
+  });
+
+  it("grants sts:AssumeRole on exactly each role the Tasks' Credentials name (a role ARN, a role's arn Output; in Parallel branches too), and on none the execution gives, of which it warns unless permissions allows sts:AssumeRole", async () => {
+    const { graph, warned } = await recordWarnings("wi-roles", () => {
+      const own = new aws.iam.Role("wi-roles-target", { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }) });
+      new Workflow("wi-roles", {
+        definition: {
+          StartAt: "Fan",
+          States: {
+            Fan: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "Far", States: { Far: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: "arn:aws:iam::111122223333:role/target" }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, End: true } } },
+                { StartAt: "Again", States: { Again: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: "arn:aws:iam::111122223333:role/target" }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, End: true } } },
+                { StartAt: "Own", States: { Own: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: own.arn }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: "m" }, End: true } } },
+              ],
+              Next: "ByPath",
+            },
+            ByPath: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { "RoleArn.$": "$.role" }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, Next: "ByExpression" },
+            ByExpression: { Type: "Task", QueryLanguage: "JSONata", Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: "{% $states.input.role %}" }, Arguments: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, End: true },
+          },
+        },
+      });
+    });
+    const target = resource(graph, "aws:iam/role:Role", "wi-roles-target").state.arn;
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-roles-policy").inputs.policy).Statement).toEqual([
+      DELIVER_LOGS,
+      { Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam::111122223333:role/target", target] },
+    ]);
+    expect(securityFindings(graph)).toEqual([]);
+    expect(warned).toEqual([
+      'Workflow "wi-roles": definition "definition.States.ByPath.Credentials.RoleArn, definition.States.ByExpression.Credentials.RoleArn" holds Tasks "ByPath", "ByExpression" whose Credentials.RoleArn is given by the execution (a path or expression) or is no IAM role ARN, so the workflow\'s role is granted no sts:AssumeRole for them; Step Functions must assume that role before the Task\'s call, and the Task fails at every execution if it may not. Grant it with permissions on the roles the executions may name, e.g. permissions: [{ actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/target"] }]; if a policy attached to the workflow\'s role grants it, this warning does not apply.',
+    ]);
+    expect(deployFindings(graph)).toEqual([]);
+
+    const granted = await recordWarnings("wi-roles-granted", () => {
+      new Workflow("wi-roles-granted", {
+        permissions: [{ actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/tenant-*"] }],
+        definition: { StartAt: "ByPath", States: { ByPath: { Type: "Task", Resource: "arn:aws:states:::sns:publish", Credentials: { "RoleArn.$": "$.role" }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, End: true } } },
+      });
+    });
+    expect(granted.warned).toEqual([]);
+    expect(policyDocument(resource(granted.graph, ROLE_POLICY, "wi-roles-granted-policy").inputs.policy).Statement.map((s) => s.Sid)).toEqual(["DeliverLogs", undefined]);
+  });
+
+  it("refuses AssumeTaskRoles as a sid of permissions: the component's own statement has it", () => {
+    expect(() => new Workflow("wi-roles-sid", { permissions: [{ sid: "AssumeTaskRoles", actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/x"] }], definition: { StartAt: "D", States: { D: { Type: "Succeed" } } } })).toThrow(
+      /Workflow "wi-roles-sid": permissions "AssumeTaskRoles" is a statement id the workflow's own statements use/,
+    );
   });
 
   it("accepts a Task whose target is a plain value no statement of permissions grants (a policy attached to workflow.role, or the target's resource policy, may), and warns of it as StatesServiceTasks reports it", async () => {
