@@ -7,8 +7,9 @@ import { bucketSettingOptions, tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
 import { customHeadersConfig, securityHeadersConfig } from "./headers";
 import {
-  ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, directoryIndexFunctionResource, edgeSiteBehaviours, type StaticSiteSpec,
+  ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, checkRouteDomainName, directoryIndexFunctionResource, edgeSiteBehaviours, type StaticSiteSpec,
 } from "./spec";
+import { argFailer, type ArgFailure } from "../errors";
 
 // The site's own origin ids live with their validation (spec.ts, SITE_OWN_ORIGIN_IDS).
 export { SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID };
@@ -106,6 +107,7 @@ export function createDistribution(
   parent: pulumi.Resource,
 ): SiteDistribution {
   const website = spec.hosting === "s3-website";
+  const fail = argFailer("StaticSite", name);
 
   // Honour each object's Cache-Control (the TTL set by object metadata); a day when an object has none.
   const cachePolicy = new aws.cloudfront.CachePolicy(
@@ -166,7 +168,7 @@ export function createDistribution(
       priceClass: spec.priceClass,
       defaultRootObject: spec.indexDocument,
       aliases: spec.domain?.names,
-      origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map(routeOrigin)],
+      origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map((route, index) => routeOrigin(fail, route, index))],
       originGroups: siteOrigin.group ? [siteOrigin.group] : undefined,
       defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, siteFunction) },
       orderedCacheBehaviors: [
@@ -372,10 +374,11 @@ function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<
   );
 }
 
-function routeOrigin(route: StaticSiteSpec["routes"][number]): aws.types.input.cloudfront.DistributionOrigin {
+function routeOrigin(fail: ArgFailure, route: StaticSiteSpec["routes"][number], index: number): aws.types.input.cloudfront.DistributionOrigin {
   return {
     originId: route.originId,
-    domainName: route.domainName,
+    // A string passed validateArgs; an Output (a function URL's host, an API's) is checked when it resolves.
+    domainName: typeof route.domainName === "string" ? route.domainName : pulumi.output(route.domainName).apply((value) => checkRouteDomainName(fail, index, route, value)),
     originPath: route.originPath,
     customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
   };
