@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidationOption } from "../certificate-validation";
+import { fitName } from "../names";
 import type { StaticSiteSpec } from "./spec";
 
 export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
@@ -68,6 +69,9 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
   if (!domain?.hostedZoneId) return [];
   const zoneId = domain.hostedZoneId;
   const failover = domain.failover;
+  // Route 53's SetIdentifier is 1–128 characters (ResourceRecordSet; deploy rule Route53RoutingRecords), and nothing
+  // else bounds the component name with hosting "s3-website" and both bucket names given: fitName leaves one that fits.
+  const setName = fitName(name, 128 - "-secondary".length);
 
   const healthCheck = failover
     ? new aws.route53.HealthCheck(
@@ -99,7 +103,7 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
       const primary = new aws.route53.Record(
         key,
         failover
-          ? { zoneId, name: host, type, setIdentifier: `${name}-primary`, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: healthCheck!.id, aliases: [site] }
+          ? { zoneId, name: host, type, setIdentifier: `${setName}-primary`, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: healthCheck!.id, aliases: [site] }
           : { zoneId, name: host, type, aliases: [site] },
         { parent, aliases: [{ name: earlier }, { name: `${earlier}-primary` }] },
       );
@@ -112,7 +116,7 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
             zoneId,
             name: host,
             type,
-            setIdentifier: `${name}-secondary`,
+            setIdentifier: `${setName}-secondary`,
             failoverRoutingPolicies: [{ type: "SECONDARY" }],
             aliases: [{ name: failover.domainName, zoneId: failover.hostedZoneId, evaluateTargetHealth: false }],
           },
