@@ -16,6 +16,8 @@ export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
 export function siteZoneId(fail: ArgFailure, name: string, spec: StaticSiteSpec, parent: pulumi.Resource): pulumi.Output<string> | undefined {
   const domain = spec.domain;
   if (!domain?.hostedZoneId) return undefined;
+  // Typed a string; a zone id from a program's own zone (an Output, from JavaScript) is left to the records.
+  if (typeof domain.hostedZoneId !== "string") return pulumi.output(domain.hostedZoneId);
   const hosts = domain.names.map((host, index) => ({ argument: index === 0 ? "domain.name" : `domain.aliases[${index - 1}]`, host }));
   return zoneHoldingHosts(fail, `StaticSite "${name}"`, "domain.hostedZoneId", domain.hostedZoneId, hosts, !domain.certificateArn, parent);
 }
