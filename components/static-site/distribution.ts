@@ -7,8 +7,10 @@ import { bucketSettingOptions, tlsOnlyStatement } from "../s3-hardening";
 import type { SiteBuckets } from "./buckets";
 import { customHeadersConfig, securityHeadersConfig } from "./headers";
 import {
-  ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, directoryIndexFunctionResource, edgeSiteBehaviours, type StaticSiteSpec,
+  ErrorDocumentServer, SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID, checkRouteDomainName, directoryIndexFunctionResource, edgeSiteBehaviours, type StaticSiteSpec,
 } from "./spec";
+import { argFailer, type ArgFailure } from "../errors";
+import { fitName } from "../names";
 
 // The site's own origin ids live with their validation (spec.ts, SITE_OWN_ORIGIN_IDS).
 export { SITE_ORIGIN_GROUP_ID, SITE_ORIGIN_ID, SITE_REPLICA_ORIGIN_ID };
@@ -26,6 +28,25 @@ export const VIEWER_MIN_TLS = "TLSv1.2_2021";
 const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
 const CACHED_METHODS = ["GET", "HEAD"];
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+
+/**
+ * The longest comment CloudFront takes on each thing StaticSite comments: "The comment cannot be longer than 128
+ * characters" (CachePolicyConfig and ResponseHeadersPolicyConfig Comment,
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html and the SDKs'
+ * CachePolicyConfig text); a function's comment, EDGE_LIMITS.functionCommentLength (API_FunctionConfig); a
+ * distribution's, 128 as terraform-provider-aws checks it (cloudfront/distribution.go `StringLenBetween(0, 128)`).
+ */
+export const CLOUDFRONT_COMMENT_LENGTH = 128;
+
+/**
+ * `${name}${text}` as a CloudFront comment: the component name cut (fitName: a cut name ends in "-" and 8 hex digits
+ * of its hash) so that the whole is at most CLOUDFRONT_COMMENT_LENGTH. Nothing else bounds the component name with
+ * hosting "s3-website" and both bucket names given, and the cache policy's comment adds 35 characters to it; a comment
+ * that fits is unchanged, so no deployed policy changes.
+ */
+export function siteComment(name: string, text: string): string {
+  return `${fitName(name, CLOUDFRONT_COMMENT_LENGTH - text.length)}${text}`;
+}
 
 /**
  * Single-page apps: a path without a file extension is a client-side route, so serve
@@ -75,13 +96,12 @@ export interface SiteRequestFunction {
 
 export function siteRequestFunction(spec: StaticSiteSpec): SiteRequestFunction | undefined {
   if (spec.spa) {
-    return { resourceName: `${spec.name}-spa`, comment: `${spec.name}: single-page app fallback`, code: spaRewriteCode(spec.indexDocument), behaviours: [DEFAULT_BEHAVIOUR] };
+    return { resourceName: `${spec.name}-spa`, comment: siteComment(spec.name, ": single-page app fallback"), code: spaRewriteCode(spec.indexDocument), behaviours: [DEFAULT_BEHAVIOUR] };
   }
   if (spec.directoryIndexBehaviours.length > 0) {
     return {
       resourceName: directoryIndexFunctionResource(spec.name),
-      // At most 52 + 24 characters (the origin access control's name bounds the component name): within CloudFront's 128.
-      comment: `${spec.name}: folder index documents`,
+      comment: siteComment(spec.name, ": folder index documents"),
       code: directoryIndexCode(spec.indexDocument),
       behaviours: spec.directoryIndexBehaviours,
     };
@@ -106,12 +126,13 @@ export function createDistribution(
   parent: pulumi.Resource,
 ): SiteDistribution {
   const website = spec.hosting === "s3-website";
+  const fail = argFailer("StaticSite", name);
 
   // Honour each object's Cache-Control (the TTL set by object metadata); a day when an object has none.
   const cachePolicy = new aws.cloudfront.CachePolicy(
     `${name}-cache`,
     {
-      comment: `${name}: TTL from each object's Cache-Control`,
+      comment: siteComment(name, ": TTL from each object's Cache-Control"),
       minTtl: 0,
       defaultTtl: 86400,
       maxTtl: 31536000,
@@ -128,7 +149,7 @@ export function createDistribution(
   const headersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
     `${name}-headers`,
     {
-      comment: `${name}: security headers`,
+      comment: siteComment(name, ": security headers"),
       securityHeadersConfig: securityHeadersConfig(spec.securityHeaders),
       customHeadersConfig: customHeadersConfig(spec.securityHeaders),
     },
@@ -160,13 +181,13 @@ export function createDistribution(
     `${name}-cdn`,
     {
       enabled: true,
-      comment: `${name} static site`,
+      comment: siteComment(name, " static site"),
       isIpv6Enabled: true,
       httpVersion: "http2and3",
       priceClass: spec.priceClass,
       defaultRootObject: spec.indexDocument,
       aliases: spec.domain?.names,
-      origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map(routeOrigin)],
+      origins: [siteOrigin.origin, ...(siteOrigin.secondary ? [siteOrigin.secondary] : []), ...spec.routes.map((route, index) => routeOrigin(fail, route, index))],
       originGroups: siteOrigin.group ? [siteOrigin.group] : undefined,
       defaultCacheBehavior: { ...siteBehaviour, ...edgeAssociations(spec, DEFAULT_BEHAVIOUR, siteFunction) },
       orderedCacheBehaviors: [
@@ -372,10 +393,11 @@ function siteBucketPolicy(name: string, buckets: SiteBuckets, statements: Array<
   );
 }
 
-function routeOrigin(route: StaticSiteSpec["routes"][number]): aws.types.input.cloudfront.DistributionOrigin {
+function routeOrigin(fail: ArgFailure, route: StaticSiteSpec["routes"][number], index: number): aws.types.input.cloudfront.DistributionOrigin {
   return {
     originId: route.originId,
-    domainName: route.domainName,
+    // A string passed validateArgs; an Output (a function URL's host, an API's) is checked when it resolves.
+    domainName: typeof route.domainName === "string" ? route.domainName : pulumi.output(route.domainName).apply((value) => checkRouteDomainName(fail, index, route, value)),
     originPath: route.originPath,
     customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
   };

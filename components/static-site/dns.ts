@@ -2,12 +2,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsValidationOption } from "../certificate-validation";
+import type { ArgFailure } from "../errors";
+import { zoneHoldingHosts } from "../hosted-zone";
+import { fitName } from "../names";
 import type { StaticSiteSpec } from "./spec";
 
 export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
 
-/** The certificate CloudFront presents: the one given, or one created and validated through DNS. */
-export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulumi.Resource): pulumi.Input<string> | undefined {
+/**
+ * `domain.hostedZoneId`, once the zone is known to hold every site name (components/hosted-zone.ts, at preview), for
+ * the certificate's validation records and the site's records; undefined without a zone.
+ */
+export function siteZoneId(fail: ArgFailure, name: string, spec: StaticSiteSpec, parent: pulumi.Resource): pulumi.Output<string> | undefined {
+  const domain = spec.domain;
+  if (!domain?.hostedZoneId) return undefined;
+  // Typed a string; a zone id from a program's own zone (an Output, from JavaScript) is left to the records.
+  if (typeof domain.hostedZoneId !== "string") return pulumi.output(domain.hostedZoneId);
+  const hosts = domain.names.map((host, index) => ({ argument: index === 0 ? "domain.name" : `domain.aliases[${index - 1}]`, host }));
+  return zoneHoldingHosts(fail, `StaticSite "${name}"`, "domain.hostedZoneId", domain.hostedZoneId, hosts, !domain.certificateArn, parent);
+}
+
+/** The certificate CloudFront presents: the one given, or one created and validated through DNS in `zoneId` (siteZoneId). */
+export function siteCertificate(name: string, spec: StaticSiteSpec, zoneId: pulumi.Input<string> | undefined, parent: pulumi.Resource): pulumi.Input<string> | undefined {
   const domain = spec.domain;
   if (!domain) return undefined;
   if (domain.certificateArn) return domain.certificateArn;
@@ -43,7 +59,7 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
     return new aws.route53.Record(
       `${name}-cert-validation-${hostKey(base)}`,
       {
-        zoneId: domain.hostedZoneId!,
+        zoneId: zoneId!,
         name: option.resourceRecordName,
         type: option.resourceRecordType,
         records: [option.resourceRecordValue],
@@ -63,11 +79,13 @@ export function siteCertificate(name: string, spec: StaticSiteSpec, parent: pulu
 }
 
 /** A and AAAA alias records for every name; with failover, PRIMARY (health-checked) and SECONDARY sets. */
-export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aws.cloudfront.Distribution, parent: pulumi.Resource): aws.route53.Record[] {
+export function siteRecords(name: string, spec: StaticSiteSpec, zoneId: pulumi.Input<string> | undefined, distribution: aws.cloudfront.Distribution, parent: pulumi.Resource): aws.route53.Record[] {
   const domain = spec.domain;
-  if (!domain?.hostedZoneId) return [];
-  const zoneId = domain.hostedZoneId;
+  if (!domain || zoneId === undefined) return [];
   const failover = domain.failover;
+  // Route 53's SetIdentifier is 1–128 characters (ResourceRecordSet; deploy rule Route53RoutingRecords), and nothing
+  // else bounds the component name with hosting "s3-website" and both bucket names given: fitName leaves one that fits.
+  const setName = fitName(name, 128 - "-secondary".length);
 
   const healthCheck = failover
     ? new aws.route53.HealthCheck(
@@ -99,7 +117,7 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
       const primary = new aws.route53.Record(
         key,
         failover
-          ? { zoneId, name: host, type, setIdentifier: `${name}-primary`, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: healthCheck!.id, aliases: [site] }
+          ? { zoneId, name: host, type, setIdentifier: `${setName}-primary`, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: healthCheck!.id, aliases: [site] }
           : { zoneId, name: host, type, aliases: [site] },
         { parent, aliases: [{ name: earlier }, { name: `${earlier}-primary` }] },
       );
@@ -112,7 +130,7 @@ export function siteRecords(name: string, spec: StaticSiteSpec, distribution: aw
             zoneId,
             name: host,
             type,
-            setIdentifier: `${name}-secondary`,
+            setIdentifier: `${setName}-secondary`,
             failoverRoutingPolicies: [{ type: "SECONDARY" }],
             aliases: [{ name: failover.domainName, zoneId: failover.hostedZoneId, evaluateTargetHealth: false }],
           },

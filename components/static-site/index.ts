@@ -5,7 +5,7 @@ import { regionWhereCreated } from "../region";
 import { registerSpec } from "../spec-registry";
 import { createBuckets } from "./buckets";
 import { createDistribution } from "./distribution";
-import { siteCertificate, siteRecords } from "./dns";
+import { siteCertificate, siteRecords, siteZoneId } from "./dns";
 import { prepareSite, publishSite } from "./publish";
 import type { SitePublisher } from "./publisher/resource";
 import { WebAcl } from "../web-acl";
@@ -75,11 +75,12 @@ export class StaticSite extends pulumi.ComponentResource {
     const site = prepareSite(name, this.spec, args.build?.environment, fail);
 
     const buckets = createBuckets(name, this.spec, this);
-    const certificateArn = siteCertificate(name, this.spec, this);
+    const zoneId = siteZoneId(fail, name, this.spec, this);
+    const certificateArn = siteCertificate(name, this.spec, zoneId, this);
     // The WebAcl's spec is the one normalised here (name `${name}-waf`, scope CLOUDFRONT), so local and deployed limits agree.
     const waf = this.spec.waf ? new WebAcl(this.spec.waf.name, { ...args.waf, scope: this.spec.waf.scope }, { parent: this }) : undefined;
     const cdn = createDistribution(name, this.spec, buckets, certificateArn, waf?.arn, this);
-    const records = siteRecords(name, this.spec, cdn.distribution, this);
+    const records = siteRecords(name, this.spec, zoneId, cdn.distribution, this);
     const publisher = publishSite(name, this.spec, site, buckets, cdn, this);
 
     this.nodes = { bucket: buckets.site, logBucket: buckets.logs, distribution: cdn.distribution, records, publisher, waf };

@@ -270,6 +270,66 @@ export const SITE_OWN_ORIGIN_IDS: readonly string[] = [SITE_ORIGIN_ID, SITE_REPL
 const ORIGIN_PATH = /^(\/[^/]+)*$/;
 
 /**
+ * A custom origin's DomainName is its host name only: "Custom Origins: The DNS domain name for the HTTP server from
+ * which you want CloudFront to get objects for this origin, for example, www.example.com. Constraints for custom
+ * origins: DomainName must be a valid DNS name that contains only a-z, A-Z, 0-9, dot (.), hyphen (-), or underscore (_)
+ * characters" (Origin.DomainName in CloudFront's API model, as the AWS SDKs carry it, e.g. aws_cloudfront_api's and
+ * rusoto's Origin.domainName; the current API_Origin page says only "The domain name for the origin"). CloudFront
+ * refuses a URL with "InvalidArgument: The parameter origin name must be a domain name" (anomalyco/ion#868 for a
+ * Lambda function URL, laurilehmijoki/s3_website#83) and a port with "The parameter origin name cannot contain a
+ * colon" (aws/aws-cdk#25110). Only the characters are checked, so every host CloudFront takes passes: S3 REST and
+ * website endpoints (`b.s3-website-us-east-1.amazonaws.com`, `b.s3-website.eu-central-1.amazonaws.com`), API Gateway
+ * (`abc123.execute-api.us-east-1.amazonaws.com`), Lambda function URL hosts (`abc.lambda-url.us-east-1.on.aws`),
+ * load balancers and custom hosts, in any case; the same text's "The name cannot exceed 128 characters" is not
+ * checked (not on the current page; not confirmed). The port is the origin's `customOriginConfig`, not its name.
+ */
+const ORIGIN_DOMAIN_NAME = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Why CloudFront would refuse `value` as an origin's domain name, and the host name and origin path it holds when it
+ * is a URL or `host/path` (for the fix); undefined when CloudFront takes it (ORIGIN_DOMAIN_NAME).
+ */
+export function originDomainNameProblem(value: string): { problem: string; host?: string; path?: string } | undefined {
+  if (ORIGIN_DOMAIN_NAME.test(value)) return undefined;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(scheme ? value : `https://${value}`);
+  } catch {
+    parsed = undefined;
+  }
+  const host = parsed && ORIGIN_DOMAIN_NAME.test(parsed.hostname) ? parsed.hostname : undefined;
+  const rawPath = parsed?.pathname.replace(/\/+$/, "") ?? "";
+  const path = rawPath !== "" && ORIGIN_PATH.test(rawPath) ? rawPath : undefined;
+  const refusal = 'CloudFront takes the origin\'s host name only (CreateDistribution: "The parameter origin name must be a domain name")';
+  if (value === "") return { problem: "is empty, but CloudFront needs the origin's host name" };
+  if (scheme) return { problem: `is a URL, but ${refusal}`, host, path };
+  if (value.includes("/")) return { problem: `holds a path, but ${refusal}`, host, path };
+  if (value.includes(":")) return { problem: 'holds a port, but CloudFront takes the origin\'s host name only ("The parameter origin name cannot contain a colon"), and StaticSite\'s routes reach their origin over HTTPS on port 443', host };
+  return { problem: "holds characters CloudFront refuses in an origin's domain name: it takes A-Z a-z 0-9 . - _ only" };
+}
+
+/** The fix for a route's domainName that originDomainNameProblem refuses. */
+function originDomainNameFix(found: { host?: string; path?: string }, originPath: unknown): string {
+  if (!found.host) return 'Give the origin\'s host name, e.g. "abc123.execute-api.us-east-1.amazonaws.com" (ServerlessApi.siteRoute() and RegionalApis.siteRoute() give a route\'s domainName and originPath).';
+  const given = typeof originPath === "string" ? originPath : "";
+  const path = found.path === undefined ? undefined : `${found.path}${given}`;
+  return `Use domainName "${found.host}"${path ? ` and put the path in originPath: "${path}"` : ""} (ServerlessApi.siteRoute() and RegionalApis.siteRoute() give both).`;
+}
+
+/**
+ * `value`, the domainName of `routes[index]`, if CloudFront takes it as the origin's domain name; otherwise the refusal,
+ * naming the host name (and origin path) it holds. A string is checked at construction (validateArgs); an Output when
+ * it resolves (distribution.ts routeOrigin: at preview when it is known then, else at `pulumi up` before
+ * CreateDistribution), with the same message.
+ */
+export function checkRouteDomainName(fail: ArgFailure, index: number, route: Pick<StaticSiteRoute, "originPath">, value: string): string {
+  const found = originDomainNameProblem(value);
+  if (found) fail(`routes[${index}].domainName`, value, found.problem, originDomainNameFix(found, route.originPath));
+  return value;
+}
+
+/**
  * ACM's quota on the names of a certificate it issues: "The default quota is 10 domain names for each ACM
  * certificate" (https://docs.aws.amazon.com/acm/latest/userguide/acm-limits.html). Adjustable ("Your quota may be
  * greater", same page; increases through Service Quotas), so more names on the certificate StaticSite requests are a
@@ -437,6 +497,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: StaticSiteArg
       fail(`routes[${index}].originId`, route.originId, `is the origin id of routes[${earlier}] too; CloudFront origin ids are unique within a distribution, and each route gets its own origin`,
         `Give each route its own originId, e.g. "${route.originId}-${index}".`);
     } else originIds.set(route.originId, index);
+    if (typeof route.domainName === "string") checkRouteDomainName(fail, index, route, route.domainName);
     // An Output is checked by CloudFront itself; ServerlessApi.siteRoute ("/<stage>") and RegionalApis.siteRoute ("") comply.
     if (typeof route.originPath === "string" && !ORIGIN_PATH.test(route.originPath)) {
       fail(`routes[${index}].originPath`, route.originPath, "is not a directory path CloudFront takes: it must begin with / and not end with /", 'Use e.g. "/prod", or "" for none.');

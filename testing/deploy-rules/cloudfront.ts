@@ -1,7 +1,7 @@
-/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin groups, key value stores, response headers policies' HSTS max-age; warnings for the function and cache behaviour quotas. */
+/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin domain names, origin groups, key value stores, response headers policies' HSTS max-age; warnings for the function and cache behaviour quotas. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
-import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem } from "../../components/static-site/spec";
+import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem, originDomainNameProblem } from "../../components/static-site/spec";
 import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
@@ -464,6 +464,42 @@ export const CLOUDFRONT_DEFAULT_ROOT_OBJECT: DeployRule = {
 };
 
 
+/**
+ * An origin's domainName is a host name of A-Z a-z 0-9 . - _ (originDomainNameProblem, which StaticSite applies to
+ * routes[].domainName; sources there): a URL, a path or a port is refused by CreateDistribution or UpdateDistribution
+ * ("The parameter origin name must be a domain name", "… cannot contain a colon"). For hand-built distributions, e.g.
+ * a function URL's `functionUrl` passed as it is. A value the plan does not know is not judged.
+ */
+export const CLOUDFRONT_ORIGIN_DOMAIN_NAME: DeployRule = {
+  id: "CloudFrontOriginDomainName",
+  title: "A distribution's origins are named by host name: no scheme, path or port",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesDomainName",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const d of ofType(graph, DISTRIBUTION)) {
+      const origins: any[] = Array.isArray(d.inputs.origins) ? d.inputs.origins : [];
+      for (const origin of origins) {
+        const domainName: unknown = origin?.domainName;
+        if (typeof domainName !== "string") continue;
+        const found = originDomainNameProblem(domainName);
+        if (!found) continue;
+        findings.push(
+          finding(
+            "CloudFrontOriginDomainName",
+            d,
+            `has origin ${origin.originId} with domainName ${JSON.stringify(domainName)}, which ${found.problem}, so CreateDistribution or UpdateDistribution fails`,
+            found.host
+              ? `set domainName to the host name "${found.host}"${found.path ? ` and originPath to "${found.path}"` : ""}; a port goes in customOriginConfig (httpPort, httpsPort)`
+              : "set domainName to the origin's host name, e.g. \"abc123.execute-api.us-east-1.amazonaws.com\"",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+
 /** Status codes an origin group may fail over on (API_StatusCodes / FailoverCriteria). */
 export const ORIGIN_GROUP_STATUS_CODES = [400, 403, 404, 416, 500, 502, 503, 504];
 
@@ -598,6 +634,7 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_LOG_BUCKET_ACLS,
   CLOUDFRONT_LOG_BUCKET_REGION,
   CLOUDFRONT_DEFAULT_ROOT_OBJECT,
+  CLOUDFRONT_ORIGIN_DOMAIN_NAME,
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
   CLOUDFRONT_HSTS_MAX_AGE,
