@@ -43,10 +43,18 @@ export interface JwksProviderOptions {
 }
 
 /**
- * Attempts at reading the key set. A pool's JWKS may answer 404 for a moment after CreateUserPool
- * (eventual consistency), and a network hiccup should not fail a deploy: retry a few times, ~7 s in all.
+ * Waits between attempts at reading the key set of a pool `pulumi up` has just created or switched to: its JWKS may
+ * answer 404 (or Cognito's not-found) for a moment after CreateUserPool, for how long AWS does not document, and a
+ * deploy that gives up fails part-way with the pool made and its authorizers not: ~62 s in all (review 103 #3: ~7 s
+ * was the whole budget).
  */
-const RETRY_DELAYS_MS = [500, 1500, 5000];
+const CREATE_RETRY_DELAYS_MS = [500, 1500, 5000, 10_000, 15_000, 30_000];
+
+/**
+ * Waits between attempts at a refresh (`read`), of a pool that has existed since its deploy: a network hiccup should
+ * not fail it, and a pool deleted outside Pulumi answers not-found each time, so ~7 s settles it.
+ */
+const READ_RETRY_DELAYS_MS = [500, 1500, 5000];
 
 /**
  * How Pulumi's dynamic-provider host passes a value unknown at preview (`rpc.unknownValue` in
@@ -104,11 +112,11 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((done) => setTimeout(done, ms)));
 
   /** The key set, or "gone" when Cognito said in so many words that the pool does not exist; throws otherwise. */
-  async function fetchJwks(url: string): Promise<string | typeof POOL_GONE> {
+  async function fetchJwks(url: string, delays: readonly number[]): Promise<string | typeof POOL_GONE> {
     let last = "";
     let gone = false;
-    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
-      if (attempt > 0) await sleep(RETRY_DELAYS_MS[attempt - 1]);
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      if (attempt > 0) await sleep(delays[attempt - 1]);
       let answer: { status: number; text: string };
       try {
         answer = await fetchText(url);
@@ -137,10 +145,11 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
     throw new Error(`UserAuth: the user pool's JWKS at ${url} ${last}. The pool's keys are baked into Lambda authorizers; check that this machine reaches ${new URL(url).host} (the Cognito API the AWS provider uses).`);
   }
 
-  async function readJwks(url: string): Promise<string> {
-    const jwks = await fetchJwks(url);
+  /** The keys of a pool `pulumi up` creates or switches to. */
+  async function newPoolJwks(url: string): Promise<string> {
+    const jwks = await fetchJwks(url, CREATE_RETRY_DELAYS_MS);
     if (jwks === POOL_GONE) {
-      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~7 s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
+      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~62 s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
     }
     return jwks;
   }
@@ -156,18 +165,18 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
       return { changes: olds.jwksUrl !== news.jwksUrl };
     },
     async create(inputs: JwksInputs) {
-      const outs: JwksOutputs = { jwksUrl: inputs.jwksUrl, jwks: await readJwks(inputs.jwksUrl) };
+      const outs: JwksOutputs = { jwksUrl: inputs.jwksUrl, jwks: await newPoolJwks(inputs.jwksUrl) };
       return { id: inputs.jwksUrl, outs };
     },
     async update(_id: string, _olds: JwksOutputs, news: JwksInputs) {
-      const outs: JwksOutputs = { jwksUrl: news.jwksUrl, jwks: await readJwks(news.jwksUrl) };
+      const outs: JwksOutputs = { jwksUrl: news.jwksUrl, jwks: await newPoolJwks(news.jwksUrl) };
       return { outs };
     },
     async read(id: string, props?: JwksOutputs) {
       const jwksUrl = props?.jwksUrl ?? id;
       let jwks: string | typeof POOL_GONE;
       try {
-        jwks = await fetchJwks(jwksUrl);
+        jwks = await fetchJwks(jwksUrl, READ_RETRY_DELAYS_MS);
       } catch (error) {
         throw new Error(
           `${(error as Error).message} \`pulumi refresh\` cannot tell whether the pool still exists: run it where Cognito is reachable; if the pool is gone and Cognito cannot say so, remove this resource with \`pulumi state delete\` (it holds only the pool's public keys).`,

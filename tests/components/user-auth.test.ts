@@ -622,9 +622,24 @@ describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 1
     expect(forbidden.calls).toHaveLength(1);
     const down = answers(new Error("getaddrinfo ENOTFOUND"));
     await expect(createJwksProvider({ fetchText: down, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("could not be fetched: getaddrinfo ENOTFOUND");
-    expect(down.calls).toHaveLength(4);
+    expect(down.calls).toHaveLength(7);
     await expect(createJwksProvider({ fetchText: answers({ status: 200, text: "<html>" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("is not JSON");
     await expect(createJwksProvider({ fetchText: answers(ok([])), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow('has no "keys"');
+  });
+
+  it("waits about a minute for a pool just created to serve its keys, and a refresh about 7 seconds", async () => {
+    // How long a new pool's JWKS answers 404 is not documented: a deploy that gave up after ~7 s failed part-way.
+    const waits: number[] = [];
+    const sleep = async (ms: number) => void waits.push(ms);
+    const notYet = { status: 404, text: "" };
+    const slow = answers(notYet, notYet, notYet, notYet, notYet, notYet, ok([key("a")]));
+    expect(JSON.parse((await createJwksProvider({ fetchText: slow, sleep }).create({ jwksUrl: url })).outs.jwks).keys[0].kid).toBe("a");
+    expect(slow.calls).toHaveLength(7);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBe(62_000);
+    waits.length = 0;
+    const state = { jwksUrl: url, jwks: canonicalJwks(JSON.stringify({ keys: [key("a")] })) };
+    await expect(createJwksProvider({ fetchText: answers(notYet), sleep }).read!(url, state)).rejects.toThrow("answered HTTP 404");
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBe(7_000);
   });
 
   it("reads a pool Cognito says is gone as deleted (pulumi refresh drops it), and fails a refresh it cannot settle with the way out", async () => {
