@@ -144,16 +144,31 @@ const photosLeft = async (owner: string, albumId: string) =>
   (await doc.send(new QueryCommand({ TableName: outputs().galleryTableName, KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)", ExpressionAttributeValues: { ":pk": userPk(owner), ":prefix": albumPhotosPrefix(albumId) }, ConsistentRead: true }))).Items ?? [];
 const historyOf = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];
 
+/**
+ * The descriptions of executions that have ended, which never change: a poll describes again only the executions still
+ * running. Every poll described every execution of the state machine, the earlier tests' too (issue 15: the file's
+ * polls sent hundreds of DescribeExecution calls, each signed, verified and answered over HTTP, most for executions
+ * long ended).
+ */
+const endedDescriptions = new Map<string, DescribeExecutionOutput>();
+async function describedExecution(executionArn: string): Promise<DescribeExecutionOutput> {
+  const ended = endedDescriptions.get(executionArn);
+  if (ended) return ended;
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (described.status !== "RUNNING") endedDescriptions.set(executionArn, described);
+  return described;
+}
+
+/** The workflow's executions whose input names `albumId`, described (ListExecutions does not give the input). */
+async function executionsFor(albumId: string): Promise<DescribeExecutionOutput[]> {
+  const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
+  const described = await Promise.all(listed.map((execution) => describedExecution(execution.executionArn!)));
+  return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === albumId);
+}
+
 /** The execution started for an album, once its history shows ClaimAgain's first attempt refused (Claim's, then ClaimAgain's), or it ended. */
 async function refusedByClaimAgain(albumId: string): Promise<{ executionArn: string; history: HistoryEvent[] }> {
-  const [running] = await until(
-    async () => {
-      const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
-      const described = await Promise.all(listed.map((execution) => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))));
-      return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === albumId);
-    },
-    (found) => found.length > 0,
-  );
+  const [running] = await until(() => executionsFor(albumId), (found) => found.length > 0);
   const refused = (events: HistoryEvent[]) => events.filter((event) => event.taskFailedEventDetails?.error === "DynamoDB.ConditionalCheckFailedException").length;
   const entered = (events: HistoryEvent[]) => events.some((event) => event.stateEnteredEventDetails?.name === "ClaimAgain");
   // Or ended before that: the caller's assertions then say how, rather than the test timing out.
@@ -165,11 +180,7 @@ async function refusedByClaimAgain(albumId: string): Promise<{ executionArn: str
 /** The workflow's executions whose input names `albumId`, once `count` of them have ended. */
 async function endedExecutions(albumId: string, count: number): Promise<Array<Omit<DescribeExecutionOutput, "input"> & { input: Record<string, unknown> }>> {
   return until(
-    async () => {
-      const listed = (await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs().albumDeletionStateMachineArn }))).executions ?? [];
-      const described = await Promise.all(listed.map((execution) => sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }))));
-      return described.filter((execution) => JSON.parse(execution.input ?? "{}").albumId === albumId).map((execution) => ({ ...execution, input: JSON.parse(execution.input!) as Record<string, unknown> }));
-    },
+    async () => (await executionsFor(albumId)).map((execution) => ({ ...execution, input: JSON.parse(execution.input!) as Record<string, unknown> })),
     (executions) => executions.length >= count && executions.every((execution) => execution.status !== "RUNNING"),
   );
 }
