@@ -286,12 +286,15 @@ const ORIGIN_PATH = /^(\/[^/]+)*$/;
 const ORIGIN_DOMAIN_NAME = /^[A-Za-z0-9._-]+$/;
 
 /**
- * Why CloudFront would refuse `value` as an origin's domain name, and the host name and origin path it holds when it
- * is a URL or `host/path` (for the fix); undefined when CloudFront takes it (ORIGIN_DOMAIN_NAME).
+ * Why CloudFront would refuse `value` as an origin's domain name, and the host name, origin path and port it holds
+ * when it is a URL or `host/path` (for the fix); undefined when CloudFront takes it (ORIGIN_DOMAIN_NAME). An `s3://`
+ * URL names a bucket, not a host: its host is the bucket's S3 REST endpoint, "https://bucket-name.s3.region-code.amazonaws.com"
+ * (virtual-hosted-style requests, https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html), with the
+ * region left for the user to fill in. Another scheme than http(s) has no host CloudFront would reach over HTTPS.
  */
-export function originDomainNameProblem(value: string): { problem: string; host?: string; path?: string } | undefined {
+export function originDomainNameProblem(value: string): { problem: string; host?: string; path?: string; port?: string; bucket?: true } | undefined {
   if (ORIGIN_DOMAIN_NAME.test(value)) return undefined;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)?.[1]?.toLowerCase();
   let parsed: URL | undefined;
   try {
     parsed = new URL(scheme ? value : `https://${value}`);
@@ -301,20 +304,34 @@ export function originDomainNameProblem(value: string): { problem: string; host?
   const host = parsed && ORIGIN_DOMAIN_NAME.test(parsed.hostname) ? parsed.hostname : undefined;
   const rawPath = parsed?.pathname.replace(/\/+$/, "") ?? "";
   const path = rawPath !== "" && ORIGIN_PATH.test(rawPath) ? rawPath : undefined;
+  const port = parsed?.port || undefined;
   const refusal = 'CloudFront takes the origin\'s host name only (CreateDistribution: "The parameter origin name must be a domain name")';
+  const colon = '"The parameter origin name cannot contain a colon"';
   if (value === "") return { problem: "is empty, but CloudFront needs the origin's host name" };
-  if (scheme) return { problem: `is a URL, but ${refusal}`, host, path };
-  if (value.includes("/")) return { problem: `holds a path, but ${refusal}`, host, path };
-  if (value.includes(":")) return { problem: 'holds a port, but CloudFront takes the origin\'s host name only ("The parameter origin name cannot contain a colon"), and StaticSite\'s routes reach their origin over HTTPS on port 443', host };
+  if (scheme === "s3") return { problem: `is an s3:// URL, not an http(s) host: ${refusal}, and reaches a bucket at its S3 REST host name`, host: host && `${host}.s3.<region>.amazonaws.com`, path, bucket: true };
+  if (scheme && scheme !== "http" && scheme !== "https") return { problem: `is a URL with scheme "${scheme}:", not an http(s) host: ${refusal}, and reaches a custom origin over HTTP(S)` };
+  if (scheme) return { problem: `is a URL, but ${refusal}`, host, path, port };
+  if (value.includes("/")) return { problem: `holds a path, but ${refusal}`, host, path, port };
+  if (/^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(value) || (/^[0-9A-Fa-f:.]+$/.test(value) && value.split(":").length > 2)) return { problem: `is an IPv6 address, but CloudFront takes the origin's host name only (${colon})` };
+  if (value.includes(":")) return { problem: `holds a port, but CloudFront takes the origin's host name only (${colon})`, host, port };
   return { problem: "holds characters CloudFront refuses in an origin's domain name: it takes A-Z a-z 0-9 . - _ only" };
 }
 
-/** The fix for a route's domainName that originDomainNameProblem refuses. */
-function originDomainNameFix(found: { host?: string; path?: string }, originPath: unknown): string {
+/**
+ * The fix for a route's domainName that originDomainNameProblem refuses. A port is not dropped silently: StaticSite's
+ * routes reach their origin over HTTPS on port 443 (routeOrigin's customOriginConfig, distribution.ts), so the fix says
+ * the origin must answer there.
+ */
+function originDomainNameFix(found: { host?: string; path?: string; port?: string; bucket?: true }, originPath: unknown): string {
   if (!found.host) return 'Give the origin\'s host name, e.g. "abc123.execute-api.us-east-1.amazonaws.com" (ServerlessApi.siteRoute() and RegionalApis.siteRoute() give a route\'s domainName and originPath).';
   const given = typeof originPath === "string" ? originPath : "";
   const path = found.path === undefined ? undefined : `${found.path}${given}`;
-  return `Use domainName "${found.host}"${path ? ` and put the path in originPath: "${path}"` : ""} (ServerlessApi.siteRoute() and RegionalApis.siteRoute() give both).`;
+  const port =
+    found.port && found.port !== "443"
+      ? ` Port ${found.port} is not part of the name, and StaticSite's routes reach their origin over HTTPS on port 443 (customOriginConfig httpsPort 443): serve the origin on 443, or build the distribution by hand with customOriginConfig httpsPort ${found.port}.`
+      : "";
+  const source = found.bucket ? "the bucket's regional domain name: aws.s3.Bucket's bucketRegionalDomainName" : "ServerlessApi.siteRoute() and RegionalApis.siteRoute() give both";
+  return `Use domainName "${found.host}"${path ? ` and put the path in originPath: "${path}"` : ""} (${source}).${port}`;
 }
 
 /**

@@ -37,10 +37,30 @@ describe("StaticSite routes[].domainName: the origin's host name only", () => {
     );
   });
 
-  it("refuses a port, saying routes reach their origin on 443", () => {
+  it("refuses a port, keeping it in the fix: routes reach their origin on 443", () => {
+    const port = / Port 8443 is not part of the name, and StaticSite's routes reach their origin over HTTPS on port 443 \(customOriginConfig httpsPort 443\): serve the origin on 443, or build the distribution by hand with customOriginConfig httpsPort 8443\.$/;
     expect(() => site("port", { domainName: "api.example.com:8443" })).toThrow(
-      /routes\[0\]\.domainName "api\.example\.com:8443" holds a port, but CloudFront takes the origin's host name only \("The parameter origin name cannot contain a colon"\), and StaticSite's routes reach their origin over HTTPS on port 443\. Use domainName "api\.example\.com" \(/,
+      /routes\[0\]\.domainName "api\.example\.com:8443" holds a port, but CloudFront takes the origin's host name only \("The parameter origin name cannot contain a colon"\)\. Use domainName "api\.example\.com" \(/,
     );
+    expect(() => site("port", { domainName: "api.example.com:8443" })).toThrow(port);
+    expect(() => site("urlport", { domainName: "https://api.example.com:8443/v1" })).toThrow(/is a URL, .* Use domainName "api\.example\.com" and put the path in originPath: "\/v1" \(ServerlessApi/);
+    expect(() => site("urlport", { domainName: "https://api.example.com:8443/v1" })).toThrow(port);
+    // 443 is the port routes use: nothing to say about it.
+    expect(() => site("port443", { domainName: "https://api.example.com:443/v1" })).toThrow(/originPath: "\/v1" \(ServerlessApi\.siteRoute\(\) and RegionalApis\.siteRoute\(\) give both\)\.$/);
+  });
+
+  it("refuses an s3:// URL with the bucket's S3 REST host, another scheme and an IPv6 address without calling them a host or a port", () => {
+    expect(() => site("s3url", { domainName: "s3://my-bucket/assets" })).toThrow(
+      /routes\[0\]\.domainName "s3:\/\/my-bucket\/assets" is an s3:\/\/ URL, not an http\(s\) host: CloudFront takes the origin's host name only .*, and reaches a bucket at its S3 REST host name\. Use domainName "my-bucket\.s3\.<region>\.amazonaws\.com" and put the path in originPath: "\/assets" \(the bucket's regional domain name: aws\.s3\.Bucket's bucketRegionalDomainName\)\.$/,
+    );
+    expect(() => site("ftp", { domainName: "ftp://files.example.com/x" })).toThrow(
+      /routes\[0\]\.domainName "ftp:\/\/files\.example\.com\/x" is a URL with scheme "ftp:", not an http\(s\) host: .* Give the origin's host name, e\.g\./,
+    );
+    for (const address of ["[2001:db8::1]", "2001:db8::1", "[2001:db8::1]:8443"]) {
+      expect(() => site("ipv6", { domainName: address }), address).toThrow(
+        /domainName "[^"]+" is an IPv6 address, but CloudFront takes the origin's host name only \("The parameter origin name cannot contain a colon"\)\. Give the origin's host name/,
+      );
+    }
   });
 
   it("refuses an empty name and characters outside A-Z a-z 0-9 . - _", () => {
