@@ -1086,7 +1086,7 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * values back, and those values as findings print them (`name "app/key"`). What a fix names when ignoreChanges, not the
  * program, keeps a name; undefined where the program's own values are sent.
  */
-function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
+export function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
   const heads = (entry: string) => parsePropertyPath(entry)?.[0];
   const ignored = program.ignoreChanges ?? [];
   const everything = ignored.some((entry) => heads(entry) === "*");
