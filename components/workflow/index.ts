@@ -21,7 +21,7 @@ import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, partitionOfRegion, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
 import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 
@@ -179,6 +179,8 @@ export class Workflow extends pulumi.ComponentResource {
     const walked = walkDefinition(fail, args.definition, known.region);
     checkFunctions(fail, walked.functions, known);
     checkTargetRegions(fail, walked.integrations, known);
+    const credentialRoles = [...taskCredentialRoles(args.definition)];
+    checkTaskRolePartitions(fail, credentialRoles, known);
     checkDefinition(fail, walked.planned);
     checkExpressPatterns(fail, walked.planned, type);
     const functions = uniqueFunctions(walked.functions);
@@ -262,7 +264,6 @@ export class Workflow extends pulumi.ComponentResource {
     // (aws-stepfunctions/lib/task-credentials.ts). A role the execution gives (`RoleArn.$`, JSONata) is not known here:
     // nothing is granted for it (the CDK grants sts:AssumeRole on "*" then, which assertLeastPrivilege refuses), and
     // the caller names those roles in permissions (warnDynamicTaskRoles).
-    const credentialRoles = [...taskCredentialRoles(args.definition)];
     const taskRoles = [...new Set(credentialRoles.flatMap(({ roleArn }) => (roleArn === undefined ? [] : [roleArn as pulumi.Input<string>])))];
     if (taskRoles.length > 0) statements.push({ sid: "AssumeTaskRoles", actions: [...STATES_ASSUME_TASK_ROLE_ACTIONS], resources: taskRoles });
     warnDynamicTaskRoles(name, credentialRoles, args.permissions ?? [], this);
@@ -291,7 +292,7 @@ export class Workflow extends pulumi.ComponentResource {
     }
     statements.push(...(args.permissions ?? []));
     warnUngrantedTargets(name, args.definition, statements, { partition, region: workflowRegion, account: identity.accountId }, this);
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements) }, { parent: this });
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements).apply(uniqueResources) }, { parent: this });
 
     const definition = pulumi.jsonStringify(walked.deployed).apply((json) => assertDefinitionSize(name, json));
     const stateMachine = new aws.sfn.StateMachine(
@@ -562,6 +563,39 @@ function checkTargetRegions(fail: ArgFailure, integrations: readonly DefinitionI
       refuseOtherRegion(fail, path, placement.label, regionWhereCreated(placement.own, placement.resource, placement.type), workflow, "a state machine's service integrations call the services of its own region only", `the ${kind === "DataTable" ? "DataTier" : kind}`);
     }
   }
+}
+
+/**
+ * A Task's Credentials naming a role of another partition than the workflow's region's: "a credential issued in one
+ * partition isn't valid in another. As a result, direct role assumption with the AssumeRole API doesn't work across
+ * partition boundaries" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html),
+ * so the Task fails at every execution. Literal ARNs only, and only where the workflow's region is known here
+ * (StatesTaskCredentials judges the plan otherwise).
+ */
+function checkTaskRolePartitions(fail: ArgFailure, roles: readonly TaskCredentialRole[], workflow: KnownRegion): void {
+  if (!workflow.region) return;
+  const partition = partitionOfRegion(workflow.region);
+  for (const { name, path, roleArn } of roles) {
+    if (typeof roleArn !== "string") continue;
+    const rolePartition = roleArn.split(":")[1];
+    if (rolePartition === partition) continue;
+    fail(
+      "definition",
+      path,
+      `names role ${roleArn} (Task "${name}"), of partition ${rolePartition}, but the workflow is in ${describeRegion(workflow)}, partition ${partition}; Step Functions cannot assume a role across partitions ("direct role assumption with the AssumeRole API doesn't work across partition boundaries", IAM), so the Task would fail at every execution`,
+      `Name a role of partition ${partition} (arn:${partition}:iam::<account>:role/<name>), or create the workflow in a region of partition ${rolePartition}.`,
+    );
+  }
+}
+
+/**
+ * A policy document with each statement's resources listed once: an Output and a literal (a Task's Credentials naming
+ * `role.arn` in one Task and its ARN in another) resolve to one ARN, which the statement need not list twice.
+ */
+function uniqueResources(json: string): string {
+  const document = JSON.parse(json);
+  for (const statement of document.Statement) if (Array.isArray(statement.Resource)) statement.Resource = [...new Set(statement.Resource)];
+  return JSON.stringify(document);
 }
 
 /** Refuses a Task's target of a known region other than the workflow's known one. */

@@ -11,6 +11,51 @@ const RECORD_SET = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_
 // Defined beside the record-set keys, for the transition rules too; exported from here as before.
 export { policyOf } from "./record-sets";
 
+export interface RoutingSlot {
+  /** The record set (zone, full name, type) and the slot in it: what Route 53 holds once. */
+  key: string;
+  policy: "latency" | "failover" | "geolocation";
+  /** "the SECONDARY failover slot", "the latency slot of us-east-1". */
+  label: string;
+}
+
+const text = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+/**
+ * The routing slot a record holds in `graph` (Route53RoutingRecords, and TransitionRoutingSlotTaken across an update), or undefined: no slot (weighted, simple, …) or a value the plan does not know. */
+export function slotOf(graph: Graph, r: RecordedResource): RoutingSlot | undefined {
+  const set = ownedRecordSetKey(graph, r, { setIdentifier: false });
+  if (set === undefined) return undefined;
+  const policy = policyOf(r);
+  if (policy === "latency") {
+    const region = r.inputs.latencyRoutingPolicies[0]?.region;
+    return text(region) ? { key: `${set} latency ${region}`, policy, label: `the latency slot of ${region}` } : undefined;
+  }
+  if (policy === "failover") {
+    const role = r.inputs.failoverRoutingPolicies[0]?.type;
+    return text(role) ? { key: `${set} failover ${role}`, policy, label: `the ${role} failover slot` } : undefined;
+  }
+  if (policy === "geolocation") {
+    const g = r.inputs.geolocationRoutingPolicies[0] ?? {};
+    const parts = [g.continent, g.country, g.subdivision];
+    if (parts.some((p) => p !== undefined && p !== null && typeof p !== "string")) return undefined;
+    const [continent, country, subdivision] = parts.map((p) => (p ? String(p) : ""));
+    const where = country === "*" ? 'the default location (country "*")' : [continent && `continent ${continent}`, country && `country ${country}`, subdivision && `subdivision ${subdivision}`].filter(Boolean).join(", ");
+    return { key: `${set} geolocation ${JSON.stringify([continent, country, subdivision])}`, policy, label: `the geolocation slot of ${where}` };
+  }
+  return undefined;
+}
+
+/** Why Route 53 refuses a second record of a slot, per policy (sources: transition-route53.ts's file comment). */
+export const ROUTING_SLOT_REFUSAL: Record<RoutingSlot["policy"], string> = {
+  latency:
+    'Route 53 keeps one latency record per region of a name and type ("You can only create one latency resource record set for each Amazon EC2 Region", ResourceRecordSet) and refuses the change ("InvalidChangeBatch: … cannot be created because a latency RRSet with the same name, type and region already exists", hashicorp/terraform-provider-aws#1668)',
+  failover:
+    'Route 53 keeps one PRIMARY and one SECONDARY record per name and type (ResourceRecordSet, Failover: "you add the Failover element to two resource record sets", one PRIMARY, the other SECONDARY) and refuses the change (its wording is not confirmed; the console says "RRset for same type with Primary (or Sec) exists", boto/boto3#1347)',
+  geolocation:
+    'Route 53 keeps one geolocation record per location of a name and type ("You can\'t create two geolocation resource record sets that specify the same geographic location", ResourceRecordSet) and refuses the change (its wording is not confirmed)',
+};
+
 /** Records by zone, name and type: the record set Route 53 routes among. */
 function recordSets(graph: Graph): RecordedResource[][] {
   const sets = new Map<string, RecordedResource[]>();
@@ -23,12 +68,16 @@ function recordSets(graph: Graph): RecordedResource[][] {
 
 /**
  * ResourceRecordSet: a record with a routing policy needs a SetIdentifier (1–128 characters, unique among the
- * records of its name and type), all records of one name and type use the same policy, and a latency record
- * names an AWS region ("Region ... Latency-based resource record sets only").
+ * records of its name and type), all records of one name and type use the same policy, a latency record
+ * names an AWS region ("Region ... Latency-based resource record sets only"), and no two records of a name and type
+ * share a latency region ("You can only create one latency resource record set for each Amazon EC2 Region") or a
+ * geolocation location ("You can't create two geolocation resource record sets that specify the same geographic
+ * location"); Route 53 refuses the second's CREATE (hashicorp/terraform-provider-aws#1668). DnsRouting refuses a
+ * repeated region or location itself; this is for hand-built records. A repeated failover role is Route53FailoverPair's.
  */
 export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   id: "Route53RoutingRecords",
-  title: "Routing records have a unique setIdentifier, one policy per name and type, and latency records a region",
+  title: "Routing records have a unique setIdentifier, one policy per name and type, latency records a region, and one record per latency region or geolocation location",
   source: RECORD_SET,
   check(graph) {
     const findings: DeployFinding[] = [];
@@ -40,14 +89,24 @@ export const ROUTE53_ROUTING_RECORDS: DeployRule = {
         findings.push(finding("Route53RoutingRecords", routed[0], `records of ${routed[0].inputs.name} ${routed[0].inputs.type} mix routing policies (${policies.join(", ")})`, "give every record of one name and type the same routing policy"));
       }
       const ids = new Set<string>();
+      const slots = new Map<string, RecordedResource>();
       for (const r of routed) {
         const id = r.inputs.setIdentifier;
+        const reused = typeof id === "string" && ids.has(id);
         if (typeof id !== "string" || id.length < 1 || id.length > 128) {
           findings.push(finding("Route53RoutingRecords", r, `has a ${policyOf(r)} routing policy but setIdentifier ${JSON.stringify(id)}`, "set setIdentifier (1–128 characters) on every routing record"));
-        } else if (ids.has(id)) {
+        } else if (reused) {
           findings.push(finding("Route53RoutingRecords", r, `reuses setIdentifier "${id}" of another ${r.inputs.name} ${r.inputs.type} record`, "give each record of a name and type its own setIdentifier"));
         }
         if (typeof id === "string") ids.add(id);
+        // One record per latency region or geolocation location of a name and type (a repeated failover role is
+        // Route53FailoverPair's); a repeated setIdentifier is one record set, reported above.
+        const slot = slotOf(graph, r);
+        if (slot && slot.policy !== "failover" && !reused) {
+          const holder = slots.get(slot.key);
+          if (holder) findings.push(finding("Route53RoutingRecords", r, `is a second record in ${slot.label} of ${r.inputs.name} ${r.inputs.type}, beside ${holder.name}: ${ROUTING_SLOT_REFUSAL[slot.policy]}`, slot.policy === "latency" ? "give each region one latency record of a name and type (drop one, or set it to the region of its own target)" : "give each location one geolocation record of a name and type (drop one, or give it another location)"));
+          else slots.set(slot.key, r);
+        }
         for (const policy of r.inputs.latencyRoutingPolicies ?? []) {
           if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(String(policy?.region ?? ""))) {
             findings.push(finding("Route53RoutingRecords", r, `is a latency record with region ${JSON.stringify(policy?.region)}`, "set latencyRoutingPolicies[0].region to the AWS region of the record's target"));

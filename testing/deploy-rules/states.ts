@@ -5,7 +5,7 @@
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
 import { actionMatches, arnComponents } from "../../components/iam-match";
-import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
+import { aslProblems, definitionBytes, failPathEscapeWarnings, partitionOfRegion, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
@@ -412,6 +412,10 @@ export const STATES_SERVICE_TASKS: DeployRule = {
  * a path or JSONata gives (`RoleArn.$`, `{% … %}`), and roles with policies the plan cannot read, are not judged. A
  * target role of the plan whose trust policy names the state machine's role is not reported; one whose trust policy
  * does not name it (nor its account) is. Workflow grants it (AssumeTaskRoles) for each role its definition names.
+ * A role of another partition than the state machine's region's is reported whatever the policies say: "a credential
+ * issued in one partition isn't valid in another. As a result, direct role assumption with the AssumeRole API doesn't
+ * work across partition boundaries" (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_outbound_cross_partition.html);
+ * Workflow refuses it where it knows its region.
  */
 export const STATES_TASK_CREDENTIALS: DeployRule = {
   id: "StatesTaskCredentials",
@@ -424,12 +428,26 @@ export const STATES_TASK_CREDENTIALS: DeployRule = {
       const roleArn = role?.state.arn;
       if (!role || typeof roleArn !== "string") continue;
       const policies = roleGrants(graph, role);
-      if (!policies.complete) continue;
-      const { account } = targetContextOf(graph, stateMachine, context, role);
+      const { account, region } = targetContextOf(graph, stateMachine, context, role);
+      // The partition of the state machine's region (a mocked ARN says aws in every region).
+      const partition = partitionOfRegion(region);
       const reported = new Set<string>();
       for (const { name, roleArn: target } of taskCredentialRoles(definition)) {
         if (typeof target !== "string" || reported.has(target)) continue;
-        const targetAccount = arnComponents(target)?.[4] ?? "";
+        const [, targetPartition, , , targetAccount = ""] = arnComponents(target) ?? [];
+        if (targetPartition !== partition) {
+          reported.add(target);
+          findings.push(
+            finding(
+              this.id,
+              stateMachine,
+              `has a Task ${name} whose Credentials name ${target}, a role of partition ${targetPartition}, but the state machine is in ${region}, partition ${partition}; "direct role assumption with the AssumeRole API doesn't work across partition boundaries" (IAM, id_roles_providers_outbound_cross_partition), so the Task would fail at every execution`,
+              `name a role of partition ${partition} (arn:${partition}:iam::<account>:role/<name>), or run the state machine in a region of partition ${targetPartition} (Workflow refuses this at construction)`,
+            ),
+          );
+          continue;
+        }
+        if (!policies.complete) continue;
         // The plan's account is mocked: a grant naming the target's role in the account of the target's ARN counts.
         const granted = allowing(policies.grants, "sts:AssumeRole", target) ?? allowing(inAccount(policies.grants, targetAccount), "sts:AssumeRole", target);
         const planned = referenced(graph, ROLE, target) ?? ofType(graph, ROLE).find((r) => typeof r.state.arn === "string" && arnInAccount(r.state.arn, targetAccount) === target);

@@ -32,7 +32,8 @@
  * Not reported here: a record that takes a deployed record's whole key (zone, name, type and set identifier), which is
  * TransitionNameTaken's (or TransitionNameOverwritten's with allowOverwrite); records switching routing policy, which
  * is TransitionRoutingPolicy's; two records of one slot in the new plan alone (Route53RoutingRecords,
- * Route53FailoverPair, DnsRouting's own checks). Passed: a slot nobody held (a region added), a record that keeps its
+ * Route53FailoverPair, DnsRouting's own checks; a holder that only ignoreChanges keeps in the slot, the program moving it,
+ * is reported here, since the engine sends its deployed slot and no rule of the new plan sees two records). Passed: a slot nobody held (a region added), a record that keeps its
  * slot under another set identifier (one in-place batch), a record renamed with aliases to its deployed name (the same
  * resource), a replacement with deleteBeforeReplace (its old copy goes first), a record that waits (dependsOn) for the
  * holder's own update or delete-first replacement.
@@ -40,61 +41,18 @@
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { dnsName } from "./names";
-import { ownedRecordSetKey, policyOf, RECORD } from "./record-sets";
+import { ownedRecordSetKey, RECORD } from "./record-sets";
+import { ROUTING_SLOT_REFUSAL, slotOf, type RoutingSlot } from "./route53";
 import { finding as deployFinding } from "./rule";
 import { deleteSkipped } from "./transition-api-refs";
 import type { RestPartJudgement } from "./transition-rest-deployment";
-import type { TransitionFinding } from "./transition";
+import { keptByIgnoreChanges, type TransitionFinding } from "./transition";
 
 export const TRANSITION_ROUTING_SLOT_TAKEN_RULE = {
   id: "TransitionRoutingSlotTaken",
   title: "A Route 53 routing slot (latency region, failover role, geolocation location) is not written to one record while another still holds it",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html",
 } as const;
-
-/** Why Route 53 refuses a second record of a slot, per policy (the sources in the file's comment). */
-const REFUSAL: Record<"latency" | "failover" | "geolocation", string> = {
-  latency:
-    'Route 53 keeps one latency record per region of a name and type ("You can only create one latency resource record set for each Amazon EC2 Region", ResourceRecordSet) and refuses the change ("InvalidChangeBatch: … cannot be created because a latency RRSet with the same name, type and region already exists", hashicorp/terraform-provider-aws#1668)',
-  failover:
-    'Route 53 keeps one PRIMARY and one SECONDARY record per name and type (ResourceRecordSet, Failover: "you add the Failover element to two resource record sets", one PRIMARY, the other SECONDARY) and refuses the change (its wording is not confirmed; the console says "RRset for same type with Primary (or Sec) exists", boto/boto3#1347)',
-  geolocation:
-    'Route 53 keeps one geolocation record per location of a name and type ("You can\'t create two geolocation resource record sets that specify the same geographic location", ResourceRecordSet) and refuses the change (its wording is not confirmed)',
-};
-
-interface Slot {
-  /** The record set (zone, full name, type) and the slot in it: what Route 53 holds once. */
-  key: string;
-  policy: keyof typeof REFUSAL;
-  /** "the SECONDARY failover slot", "the latency slot of us-east-1". */
-  label: string;
-}
-
-const text = (value: unknown): value is string => typeof value === "string" && value !== "";
-
-/** The routing slot a record holds in `graph`, or undefined: no slot (weighted, simple, …) or a value the plan does not know. */
-function slotOf(graph: Graph, r: RecordedResource): Slot | undefined {
-  const set = ownedRecordSetKey(graph, r, { setIdentifier: false });
-  if (set === undefined) return undefined;
-  const policy = policyOf(r);
-  if (policy === "latency") {
-    const region = r.inputs.latencyRoutingPolicies[0]?.region;
-    return text(region) ? { key: `${set} latency ${region}`, policy, label: `the latency slot of ${region}` } : undefined;
-  }
-  if (policy === "failover") {
-    const role = r.inputs.failoverRoutingPolicies[0]?.type;
-    return text(role) ? { key: `${set} failover ${role}`, policy, label: `the ${role} failover slot` } : undefined;
-  }
-  if (policy === "geolocation") {
-    const g = r.inputs.geolocationRoutingPolicies[0] ?? {};
-    const parts = [g.continent, g.country, g.subdivision];
-    if (parts.some((p) => p !== undefined && p !== null && typeof p !== "string")) return undefined;
-    const [continent, country, subdivision] = parts.map((p) => (p ? String(p) : ""));
-    const where = country === "*" ? 'the default location (country "*")' : [continent && `continent ${continent}`, country && `country ${country}`, subdivision && `subdivision ${subdivision}`].filter(Boolean).join(", ");
-    return { key: `${set} geolocation ${JSON.stringify([continent, country, subdivision])}`, policy, label: `the geolocation slot of ${where}` };
-  }
-  return undefined;
-}
 
 /** "api.gallery.example.com A, set us-east-1". */
 const recordOf = (r: RecordedResource) => `${dnsName(r.inputs.name)} ${r.inputs.type}${r.inputs.setIdentifier ? `, set ${r.inputs.setIdentifier}` : ""}`;
@@ -116,6 +74,15 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
   const afterUrns = new Set(after.map((r) => r.urn));
   const nextByUrn = new Map(ofType(after, RECORD).map((r) => [r.urn, judgement.diffed(r)]));
   const fullKey = (graph: Graph, r: RecordedResource) => ownedRecordSetKey(graph, r);
+  const programByUrn = new Map(after.map((r) => [r.urn, r]));
+  // A holder kept in the slot by its ignoreChanges only: the engine sends the deployed slot, while the program (all the
+  // single-plan rules see) gives another, so no rule of the new plan shows two records in it (as TransitionNameTaken).
+  const keptByIgnore = (urn: string, claim: RoutingSlot) => {
+    const program = programByUrn.get(urn);
+    const diffed = nextByUrn.get(urn);
+    if (!program || !diffed || slotOf(after, diffed)?.key !== claim.key || slotOf(after, program)?.key === claim.key) return undefined;
+    return keptByIgnoreChanges(program, diffed);
+  };
   const findings: TransitionFinding[] = [];
   for (const next of nextByUrn.values()) {
     const claim = slotOf(after, next);
@@ -162,6 +129,10 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       } else if (judgement.replaced(holder.urn) && (holderNext.deleteBeforeReplace !== true || holder.retainOnDelete)) {
         holds = `${described(holder)} holds it in the deployed plan and is replaced, but its old copy keeps it ${holder.retainOnDelete ? "for good (retainOnDelete: the replacement never deletes it)" : "until the end of the update (a create-before-delete replacement deletes the old copy last)"}`;
         fix = `set deleteBeforeReplace: true on ${holder.name} and make ${next.name} dependOn it, or take it in two updates: remove or move ${holder.name} first, then pulumi up adds ${next.name}`;
+      } else if (keptByIgnore(holder.urn, claim)) {
+        const kept = keptByIgnore(holder.urn, claim)!;
+        holds = `${described(holder)} holds it in the deployed plan and keeps it: its ignoreChanges ${kept.entries} puts the deployed ${kept.values} back whatever the program gives it, so the update never moves it out`;
+        fix = `drop ${kept.entries} from the ignoreChanges of ${holder.name}, so that the update moves it out of the slot (and make ${next.name} dependOn ${holder.name}), or give ${next.name} another slot`;
       } else {
         const holderSlot = slotOf(after, holderNext);
         // Both in the slot in the new plan: that plan's own duplicate (Route53RoutingRecords, Route53FailoverPair), not a transition.
@@ -175,7 +146,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
         ...deployFinding(
           TRANSITION_ROUTING_SLOT_TAKEN_RULE.id,
           next,
-          `${how} (${recordOf(next)}); ${holds}. ${REFUSAL[claim.policy]}, and the update stops part-way`,
+          `${how} (${recordOf(next)}); ${holds}. ${ROUTING_SLOT_REFUSAL[claim.policy]}, and the update stops part-way`,
           fix,
           stack,
         ),

@@ -130,6 +130,8 @@ export interface TransitionNamedType extends InputComparison {
   refusal: string;
   /** Said after the fix of a resource created beside a removed holder, where the usual aliases are not the whole answer. */
   fixNote?: string;
+  /** The whole fix of a resource created beside a removed holder where aliases do not apply (a Topic's subscription), else undefined. */
+  ownFix?(resource: RecordedResource, holder: RecordedResource): string | undefined;
   /**
    * For a type whose "name" is a key AWS holds once but no name field (an event source mapping's source and function):
    * why its own deployed copy still holds the key during a create-first replacement, and the fix, in place of the
@@ -163,6 +165,8 @@ function finding(rule: string, resource: RecordedResource, problem: string, fix:
 
 const PROVIDER = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+/** A subscription a `Topic` component made (subscribe, subscribeQueue): its URN's type chain ends Topic$TopicSubscription. */
+const ownedByTopic = (r: RecordedResource) => r.urn.split("::")[2]?.endsWith(`serverless-fullstack:index:Topic$${SUBSCRIPTION}`) === true;
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const STAGE = "aws:apigateway/stage:Stage";
@@ -397,15 +401,20 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     // it in a test validated against AWS, https://github.com/localstack/localstack/pull/8976). Delete is
     // Unsubscribe(d.Id()), so the old copy's delete ends the subscription the new one holds. With other attributes the
     // Subscribe is refused instead: "Subscription already exists with different attributes" (InvalidParameter, as quoted
-    // from AWS in localstack/localstack#8816; the SnsOneSubscriptionPerEndpoint row). Topic gives every subscription a
-    // dead-letter queue of its own (<topic>-<name>-dlq, components/topic/index.ts), so a renamed Topic subscription's
-    // RedrivePolicy differs: that create is refused. Which of the two happens is not judged (a saved plan keeps no
-    // attributes); the fix is the same.
-    upserts: () => true,
-    refusal: "Subscribe for an endpoint already subscribed to the topic returns the existing subscription's ARN",
+    // from AWS in localstack/localstack#8816; the SnsOneSubscriptionPerEndpoint row). A `Topic` component gives each of
+    // its subscriptions a dead-letter queue of its own (<topic>-<name>-dlq, components/topic/index.ts), so a Topic
+    // subscription created under another logical name than the holder's carries another RedrivePolicy: that create is
+    // refused (TransitionNameTaken). Other subscriptions (Monitoring's email ones, hand-built ones) are judged as the
+    // upsert: whether their attributes differ is not judged (a saved plan keeps none), and the outcome says both.
+    upserts: (r) => !ownedByTopic(r),
+    refusal:
+      'Subscribe for an endpoint already subscribed to the topic is refused when the new subscription\'s attributes differ ("Subscription already exists with different attributes", as quoted from AWS in localstack/localstack#8816), and a Topic component gives each subscription a dead-letter queue of its own (<topic>-<name>-dlq), so this one\'s RedrivePolicy differs from the deployed one\'s',
     upsertOutcome:
-      'Subscribe for an endpoint already subscribed to the topic is refused when the new subscription\'s attributes differ ("Subscription already exists with different attributes", as quoted from AWS in localstack/localstack#8816; a Topic subscription has a dead-letter queue of its own, <topic>-<name>-dlq, so a renamed one\'s RedrivePolicy differs and the update stops there, part-way), and with the same attributes returns the existing subscription\'s ARN',
-    fixNote: "Topic.subscribe and subscribeQueue take no aliases: keep the subscription's deployed name, or rename it in two updates, removing it in the first and adding it under the new name in the second (messages published in between do not reach it)",
+      'Subscribe for an endpoint already subscribed to the topic returns the existing subscription\'s ARN (with the same attributes; with others it is refused instead, "Subscription already exists with different attributes", as quoted from AWS in localstack/localstack#8816, and the update stops there)',
+    ownFix: (resource, holder) =>
+      ownedByTopic(resource)
+        ? `keep the subscription on its deployed name (${JSON.stringify(holder.name)}; Topic.subscribe and subscribeQueue take no aliases), or rename it in two updates, removing it in the first and adding it under the new name in the second (messages published in between do not reach it)`
+        : undefined,
     savedInputs: ["topic", "protocol", "endpoint", "region"],
     hashedInputs: ["endpoint"],
     source: `${PROVIDER}/sns/topic_subscription.go`,
@@ -1086,7 +1095,7 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
  * values back, and those values as findings print them (`name "app/key"`). What a fix names when ignoreChanges, not the
  * program, keeps a name; undefined where the program's own values are sent.
  */
-function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
+export function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
   const heads = (entry: string) => parsePropertyPath(entry)?.[0];
   const ignored = program.ignoreChanges ?? [];
   const everything = ignored.some((entry) => heads(entry) === "*");
@@ -1281,7 +1290,7 @@ function nameCollisions(before: Graph, after: Graph, diffedOf: ReadonlyMap<strin
                 ? kind.replacedCreateFirst.fix(resource)
                 : `set deleteBeforeReplace: true on ${resource.name} (the name is briefly absent while it is re-created), or give the replacement another name`
             : !holderAfter && action === "create"
-              ? `${renamedParentFix(holder, resource)}keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`
+              ? `${renamedParentFix(holder, resource)}${kind.ownFix?.(resource, holder) ?? `keep the resource on its deployed logical name ${JSON.stringify(holder.name)}, or add aliases: [{ name: ${JSON.stringify(holder.name)} }] to ${resource.name}, so the update changes the deployed one in place instead of creating a second one${kind.fixNote ? `. ${kind.fixNote}` : ""}`}`
               : keptByIgnore
                 ? `drop ${keptByIgnore.entries} from the ignoreChanges of ${holder.name}, so that the update gives the name up (and make ${resource.name} dependOn ${holder.name}), or give ${resource.name} another name`
                 : `key these resources by their physical name rather than by position, so that one never takes the other's deployed name`;

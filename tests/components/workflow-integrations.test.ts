@@ -236,6 +236,27 @@ describe("Workflow optimized integrations", () => {
     expect(policyDocument(resource(granted.graph, ROLE_POLICY, "wi-roles-granted-policy").inputs.policy).Statement.map((s) => s.Sid)).toEqual(["DeliverLogs", undefined]);
   });
 
+  it("refuses a Task's Credentials role of another partition than the workflow's region's (review 102 F4)", async () => {
+    const task = (roleArn: string) => ({ StartAt: "Far", States: { Far: { Type: "Task" as const, Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: roleArn }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:111122223333:t", Message: "m" }, End: true } } });
+    expect(() => new Workflow("wi-cn-role", { region: "us-east-1", definition: task("arn:aws-cn:iam::111122223333:role/cn") })).toThrow(
+      'Workflow "wi-cn-role": definition "definition.States.Far.Credentials.RoleArn" names role arn:aws-cn:iam::111122223333:role/cn (Task "Far"), of partition aws-cn, but the workflow is in us-east-1, partition aws; Step Functions cannot assume a role across partitions ("direct role assumption with the AssumeRole API doesn\'t work across partition boundaries", IAM), so the Task would fail at every execution. Name a role of partition aws (arn:aws:iam::<account>:role/<name>), or create the workflow in a region of partition aws-cn.',
+    );
+    expect(() => new Workflow("wi-gov-role", { region: "us-east-1", definition: task("arn:aws-us-gov:iam::111122223333:role/gov") })).toThrow(/names role arn:aws-us-gov:iam::111122223333:role\/gov \(Task "Far"\), of partition aws-us-gov, but the workflow is in us-east-1/);
+    expect(() => new Workflow("wi-gov-here", { region: "us-gov-west-1", definition: task("arn:aws:iam::111122223333:role/commercial") })).toThrow(/of partition aws, but the workflow is in us-gov-west-1, partition aws-us-gov/);
+    const graph = await record(() => new Workflow("wi-gov-ok", { region: "us-gov-west-1", definition: task("arn:aws-us-gov:iam::111122223333:role/gov") }));
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-gov-ok-policy").inputs.policy).Statement.at(-1)).toEqual({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws-us-gov:iam::111122223333:role/gov"] });
+  });
+
+  it("lists a role once that one Task names by its arn Output and another by its ARN (review 102 F5)", async () => {
+    const graph = await record(() => {
+      const role = new aws.iam.Role("wi-same-target", { name: "tr", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }) });
+      const step = (roleArn: pulumi.Input<string>, next?: string) => ({ Type: "Task" as const, Resource: "arn:aws:states:::sns:publish", Credentials: { RoleArn: roleArn }, Parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: "m" }, ...(next ? { Next: next } : { End: true }) });
+      new Workflow("wi-same", { definition: { StartAt: "A", States: { A: step(role.arn, "B"), B: step("arn:aws:iam::123456789012:role/tr") } } });
+    });
+    expect(resource(graph, "aws:iam/role:Role", "wi-same-target").state.arn).toBe("arn:aws:iam::123456789012:role/tr");
+    expect(policyDocument(resource(graph, ROLE_POLICY, "wi-same-policy").inputs.policy).Statement.at(-1)).toEqual({ Sid: "AssumeTaskRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: ["arn:aws:iam::123456789012:role/tr"] });
+  });
+
   it("refuses AssumeTaskRoles as a sid of permissions: the component's own statement has it", () => {
     expect(() => new Workflow("wi-roles-sid", { permissions: [{ sid: "AssumeTaskRoles", actions: ["sts:AssumeRole"], resources: ["arn:aws:iam::111122223333:role/x"] }], definition: { StartAt: "D", States: { D: { Type: "Succeed" } } } })).toThrow(
       /Workflow "wi-roles-sid": permissions "AssumeTaskRoles" is a statement id the workflow's own statements use/,

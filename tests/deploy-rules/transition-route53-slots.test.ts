@@ -103,12 +103,14 @@ describe("TransitionRoutingSlotTaken on hand-built records", () => {
   });
 
   it("finds a record replaced create-before-delete into its own slot under another set identifier, and passes it with deleteBeforeReplace", () => {
-    const deployed = latencyRecord("east", "east", "us-east-1", {}, { zoneId: `/hostedzone/${zoneId}` });
-    const findings = slotFindings([deployed], [latencyRecord("east", "us-east-1", "us-east-1")]);
+    // A set identifier changes in place unless the program asks otherwise (review 102 F7: replaceOnChanges, as a real program would).
+    const deployed = latencyRecord("east", "east", "us-east-1");
+    expect(transition([deployed], [latencyRecord("east", "us-east-1", "us-east-1")])).toEqual([]);
+    const findings = slotFindings([deployed], [latencyRecord("east", "us-east-1", "us-east-1", { replaceOnChanges: ["setIdentifier"] })]);
     expect(findings.map(([r]) => r)).toEqual([`${RECORD} east`]);
     expect(findings[0][1]).toMatch(/^is replaced create-before-delete, its new copy created in the latency slot of us-east-1 \(api\.gallery\.example\.com A, set us-east-1\); its deployed copy east \(api\.gallery\.example\.com A, set east\) holds it until the end of the update/);
     expect(findings[0][2]).toMatch(/^set deleteBeforeReplace: true on east/);
-    expect(transition([deployed], [latencyRecord("east", "us-east-1", "us-east-1", { deleteBeforeReplace: true })])).toEqual([]);
+    expect(transition([deployed], [latencyRecord("east", "us-east-1", "us-east-1", { replaceOnChanges: ["setIdentifier"], deleteBeforeReplace: true })])).toEqual([]);
   });
 
   it("passes a record that waits (dependsOn) for the holder's own move, and finds one whose holder is retained", () => {
@@ -118,5 +120,19 @@ describe("TransitionRoutingSlotTaken on hand-built records", () => {
     expect(slotFindings(before, [moved, latencyRecord("new-east", "new-east", "us-east-1")]).map(([r]) => r)).toEqual([`${RECORD} new-east`]);
     const retained = slotFindings([latencyRecord("east", "east", "us-east-1", { retainOnDelete: true })], [latencyRecord("new-east", "new-east", "us-east-1")]);
     expect(retained.map(([, problem]) => problem)).toEqual([expect.stringMatching(/east \(api\.gallery\.example\.com A, set east\) of the deployed plan holds it and keeps it: it is removed from the program without being deleted/)]);
+  });
+
+  it("finds a record created into a slot whose holder ignoreChanges keeps there, though the program moves it (review 102 F3)", () => {
+    const before = [latencyRecord("east", "east", "us-east-1")];
+    const findings = slotFindings(before, [latencyRecord("east", "east", "eu-west-1", { ignoreChanges: ["latencyRoutingPolicies"] }), latencyRecord("new", "new", "us-east-1")]);
+    expect(findings).toEqual([
+      [
+        `${RECORD} new`,
+        expect.stringMatching(/^is created by the update in the latency slot of us-east-1 \(api\.gallery\.example\.com A, set new\); east \(api\.gallery\.example\.com A, set east\) holds it in the deployed plan and keeps it: its ignoreChanges "latencyRoutingPolicies" puts the deployed latencyRoutingPolicies \[\{"region":"us-east-1"\}\] back whatever the program gives it/),
+        'drop "latencyRoutingPolicies" from the ignoreChanges of east, so that the update moves it out of the slot (and make new dependOn east), or give new another slot',
+      ],
+    ]);
+    // The program keeping the holder in the slot is that plan's own duplicate (Route53RoutingRecords), not this rule's.
+    expect(transition(before, [latencyRecord("east", "east", "us-east-1"), latencyRecord("new", "new", "us-east-1")]).map((f) => f.rule)).toEqual([]);
   });
 });
