@@ -22,6 +22,7 @@ const STAGE = "aws:apigatewayv2/stage:Stage";
 const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
 
 /** The API a route, integration, authorizer, deployment or stage belongs to (by its `apiId`). */
 function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
@@ -380,7 +381,10 @@ function certificateAccount(arn: string): string | undefined {
  * https://docs.aws.amazon.com/acm/latest/userguide/authen-overview.html). **Not confirmed:** an AWS page stating the
  * refusal, or that ACM cannot share a certificate with another account; the quoted error is the evidence. Checked
  * for REST regional and edge certificates and v2 domain configurations (HTTP, WebSocket, and REST through v2), when the
- * plan knows its account (`context.account`); components cannot know it at construction (review 89 #4).
+ * plan knows its account (`context.account`); components cannot know it at construction (review 89 #4). Only ARNs from
+ * outside the plan are judged (as SnsSubscriptionDeadLetterQueueTarget judges only queues outside it): a certificate the
+ * plan requests or imports (an aws.acm.Certificate, whose `arn` a CertificateValidation's `certificateArn` passes on) is
+ * created by its provider's account, which the plan's mocked ARN (account 123456789012) does not tell (review 101 #1, #6).
  */
 export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
   id: "ApiGatewayDomainCertificateAccount",
@@ -392,7 +396,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
     for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
       for (const arn of domainCertificateArns(domain)) {
         const owner = certificateAccount(arn);
-        if (owner === undefined || owner === context.account) continue;
+        if (owner === undefined || owner === context.account || referenced(graph, CERTIFICATE, arn)) continue;
         findings.push(
           finding(
             "ApiGatewayDomainCertificateAccount",
