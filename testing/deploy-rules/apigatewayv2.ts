@@ -286,9 +286,10 @@ function servesWebSocket(graph: Graph, domain: RecordedResource): boolean {
 }
 
 /**
- * Whether a REST (v1) domain is edge-optimized: its endpointConfiguration.types names EDGE, or it names none and has an
- * edge certificate (`certificateArn`) without a regional one (CreateDomainName's endpoint type defaults to EDGE; not
- * confirmed on an AWS page). v2 domains are REGIONAL only.
+ * Whether a REST (v1) domain is edge-optimized: its endpointConfiguration.types names EDGE, or it names none and has
+ * only the certificate "used by edge-optimized endpoint for this domain name" (CreateDomainName `certificateArn`; the
+ * regional one is `regionalCertificateArn`). That an unset endpoint type is EDGE is not confirmed on an AWS page. v2
+ * domains are REGIONAL only.
  */
 function isEdgeDomain(domain: RecordedResource): boolean {
   if (domain.type !== REST_DOMAIN) return false;
