@@ -54,7 +54,8 @@ export const NEXT_TOKEN_LIFETIME_MS = 300_000;
  * How long a consumer stays CREATING or DELETING on the registry's clock unless a look settles it first: a CREATING
  * consumer is ACTIVE at the first DescribeStreamConsumer or ListStreamConsumers that shows it (which shows it ACTIVE),
  * a DELETING one is gone after the first DescribeStreamConsumer that shows it DELETING (ListStreamConsumers shows it
- * DELETING without removing it, so its pages' offsets hold). AWS's durations are not documented (not confirmed: "a few
+ * DELETING without removing it; a NextToken names the last consumer shown, not a position, so one removed between pages
+ * shifts nothing). AWS's durations are not documented (not confirmed: "a few
  * seconds" assumed); only a client that neither looks nor waits this long sees the difference.
  */
 export const CONSUMER_SETTLE_MS = 5_000;
@@ -93,8 +94,14 @@ export class ConsumerRegistry {
   private readonly byStream = new Map<string, LocalConsumer[]>();
   /** When each CREATING or DELETING consumer settles (ACTIVE, or gone) on the clock, unless a look settles it first. */
   private readonly settles = new Map<LocalConsumer, number>();
-  /** The newest creation second of each stream's consumer names (`<stream ARN>/consumer/<name>`), that a consumer registered again gets a later one. */
+  /**
+   * The newest creation second of each stream's consumer names (`<stream ARN>/consumer/<name>`), that a consumer
+   * registered again gets a later one; only seconds not yet past are kept (an earlier one cannot be chosen again).
+   */
   private readonly lastCreated = new Map<string, number>();
+  /** Each consumer's place in the order of registration (ListStreamConsumers' NextToken names the last one shown). */
+  private readonly sequence = new WeakMap<LocalConsumer, number>();
+  private registered = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -102,8 +109,38 @@ export class ConsumerRegistry {
   define(streamArn: string, name: string, arn?: string): void {
     const parsed = arn ? parseConsumerArn(arn) : undefined;
     const created = parsed?.created ?? Math.floor(this.now() / 1000);
-    this.lastCreated.set(nameKey(streamArn, name), created);
-    this.consumers(streamArn).push({ ConsumerName: name, ConsumerARN: arn ?? consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
+    this.noteCreated(nameKey(streamArn, name), created);
+    this.add({ ConsumerName: name, ConsumerARN: arn ?? consumerArn(streamArn, name, created), ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: created, StreamARN: streamArn });
+  }
+
+  /** A consumer into its stream's list, last in the order of registration. */
+  private add(consumer: LocalConsumer): void {
+    this.sequence.set(consumer, ++this.registered);
+    this.consumers(consumer.StreamARN).push(consumer);
+  }
+
+  /** Notes a name's creation second, and forgets the names' seconds now past (a later registration takes the current one). */
+  private noteCreated(named: string, created: number): void {
+    const second = Math.floor(this.now() / 1000);
+    for (const [key, at] of this.lastCreated) if (at < second) this.lastCreated.delete(key);
+    if (created >= second) this.lastCreated.set(named, created);
+  }
+
+  /** Whether the stream has consumers (any state: a DELETING one is still registered until it is gone; not confirmed). */
+  hasConsumers(streamArn: string): boolean {
+    return this.byStream.has(streamArn) && this.consumers(streamArn).length > 0;
+  }
+
+  /**
+   * DeleteStream with EnforceConsumerDeletion: the stream's consumers are gone with it (API_DeleteStream), so a stream
+   * created again under the name has none. The deleted consumers, for their subscriptions to be ended.
+   */
+
+  forgetStream(streamArn: string): LocalConsumer[] {
+    const gone = this.byStream.get(streamArn) ?? [];
+    for (const consumer of gone) this.settles.delete(consumer);
+    this.byStream.delete(streamArn);
+    return gone;
   }
 
   private consumers(streamArn: string): LocalConsumer[] {
@@ -146,9 +183,9 @@ export class ConsumerRegistry {
     // A later second than the name's previous consumer's, so their ARNs differ (API_Consumer).
     const named = nameKey(streamArn, name);
     const created = Math.max(Math.floor(this.now() / 1000), (this.lastCreated.get(named) ?? -1) + 1);
-    this.lastCreated.set(named, created);
+    this.noteCreated(named, created);
     const consumer: LocalConsumer = { ConsumerName: name, ConsumerARN: consumerArn(streamArn, name, created), ConsumerStatus: "CREATING", ConsumerCreationTimestamp: created, StreamARN: streamArn };
-    list.push(consumer);
+    this.add(consumer);
     this.settles.set(consumer, this.now() + CONSUMER_SETTLE_MS);
     return { ...consumer };
   }
@@ -194,26 +231,30 @@ export class ConsumerRegistry {
   }
 
   /**
-   * ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (an offset, the stream, and when it was
-   * given). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the registry's clock: ExpiredNextTokenException
+   * ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (the last consumer shown, by its place in
+   * the order of registration, so a consumer removed between pages shifts nothing; the stream; and when it was given,
+   * in whole milliseconds whatever the clock gives). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the registry's clock: ExpiredNextTokenException
    * after. A CREATING consumer it shows is ACTIVE from then on (and shown so); a DELETING one is shown DELETING.
    */
   list(streamArn: string, input: Record<string, unknown>): { Consumers: Array<Omit<LocalConsumer, "StreamARN">>; NextToken?: string } {
     const max = input.MaxResults === undefined ? 100 : Number(input.MaxResults);
     if (!Number.isInteger(max) || max < 1 || max > 10_000) throw new KinesisError("ValidationException", `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000`);
-    let start = 0;
+    let after = 0;
     const now = this.now();
     if (input.NextToken !== undefined) {
       const decoded = /^(\d+)\|(\d+)\|(.+)$/.exec(Buffer.from(String(input.NextToken), "base64url").toString("utf8"));
       if (!decoded || decoded[3] !== streamArn) throw new KinesisError("InvalidArgumentException", "The NextToken is not one ListStreamConsumers gave for this stream.");
       if (now - Number(decoded[2]) >= NEXT_TOKEN_LIFETIME_MS) throw new KinesisError("ExpiredNextTokenException", `The NextToken expired: it is good for ${NEXT_TOKEN_LIFETIME_MS / 1000} seconds. List from the start again.`);
-      start = Number(decoded[1]);
+      after = Number(decoded[1]);
     }
     const all = this.consumers(streamArn);
+    const from = all.findIndex((consumer) => this.sequence.get(consumer)! > after);
+    const start = from < 0 ? all.length : from;
     const shown = all.slice(start, start + max);
     for (const consumer of shown) if (consumer.ConsumerStatus === "CREATING") this.settle(consumer);
     const page = shown.map(({ StreamARN: _, ...consumer }) => consumer);
-    const next = start + max < all.length ? Buffer.from(`${start + max}|${now}|${streamArn}`).toString("base64url") : undefined;
+    const last = shown.length > 0 ? this.sequence.get(shown[shown.length - 1])! : after;
+    const next = start + max < all.length ? Buffer.from(`${last}|${Math.floor(now)}|${streamArn}`).toString("base64url") : undefined;
     return { Consumers: page, ...(next ? { NextToken: next } : {}) };
   }
 

@@ -430,6 +430,15 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
         }
       }
     }
+    // "If this parameter is unset (null) or if you set it to false, and the stream has registered consumers, the call to
+    // DeleteStream fails with a ResourceInUseException" (API_DeleteStream, EnforceConsumerDeletion); kinesalite knows no
+    // consumers, so the endpoint answers it, and forgets the consumers once kinesalite has deleted the stream.
+    let deletedConsumers = false;
+    if (operation === "DeleteStream" && stream && fanOut.consumers.hasConsumers(stream.arn)) {
+      if (input.EnforceConsumerDeletion !== true) throw new KinesisError("ResourceInUseException", `Stream ${stream.arn} has registered consumers: deregister them first, or set EnforceConsumerDeletion to delete them with it.`);
+      deletedConsumers = true;
+    }
+    if (operation === "DeleteStream") delete input.EnforceConsumerDeletion;
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
@@ -451,6 +460,8 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     }
     // A stream deleted or created (again) under its name: the old stream's newest records are no continuation of it.
     if (forwarded.ok && stream && (operation === "DeleteStream" || operation === "CreateStream")) fanOut.subscriptions.forgetStream(stream.name);
+    // Its consumers are deleted with it (their subscriptions ended), so a stream created again under the name has none.
+    if (forwarded.ok && stream && deletedConsumers) for (const consumer of fanOut.consumers.forgetStream(stream.arn)) fanOut.subscriptions.endConsumer(consumer.ConsumerARN);
     // A split or merge closes shards: their subscriptions read their last event (ChildShards) at once.
     if (forwarded.ok && stream && (operation === "SplitShard" || operation === "MergeShards")) fanOut.subscriptions.wake(stream.name);
     if (forwarded.ok && (operation === "GetShardIterator" || operation === "GetRecords")) {

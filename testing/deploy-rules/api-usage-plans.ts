@@ -5,6 +5,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import type { TransitionFinding } from "./transition";
+import type { RestPartJudgement } from "./transition-rest-deployment";
 
 const USAGE_PLAN = "aws:apigateway/usagePlan:UsagePlan";
 const USAGE_PLAN_KEY = "aws:apigateway/usagePlanKey:UsagePlanKey";
@@ -71,7 +72,9 @@ export const API_USAGE_PLAN_RULES: readonly DeployRule[] = [API_USAGE_PLAN_KEY_S
  *
  * Read from the plans' dependencies, which a saved plan keeps: a usage plan key's `keyId` and `usagePlanId` come from
  * the API key and the plan (propertyDependencies), a plan's `apiStages` from the stages it covers. A resource recorded
- * without them (literal ids, or a plan saved before propertyDependencies were kept) is passed over.
+ * without them (literal ids, or a plan saved before propertyDependencies were kept) is passed over. A key kept under its
+ * URN is judged as the engine diffs it: an `ignoreChanges` on `usagePlanId` or `keyId` keeps it (and its association),
+ * which the saved plan's `keyId` and `usagePlanId` (transition.ts TRANSITION_READ_INPUTS) let a saved plan tell too.
  */
 export const TRANSITION_USAGE_PLAN_KEY_MOVED_RULE = {
   id: "TransitionUsagePlanKeyMoved",
@@ -82,11 +85,12 @@ export const TRANSITION_USAGE_PLAN_KEY_MOVED_RULE = {
 const API_KEY = "aws:apigateway/apiKey:ApiKey";
 const REST_STAGE = "aws:apigateway/stage:Stage";
 
-/** A usage plan key as the check reads it: the `<api key urn> <stage urn>` pairs it holds, and `<api key urn> <plan urn>`, what it associates. */
+/** A usage plan key as the check reads it: the `<api key urn> <stage urn>` pairs it holds, and the API key's and plan's URNs it associates. */
 interface UsagePlanKeyHold {
   resource: RecordedResourceLike;
   holds: string[];
-  association: string;
+  key: string;
+  plan: string;
 }
 
 /** Each usage plan key of `graph` as `<api key urn> <stage urn>` pairs it holds, by the key's URN. */
@@ -98,45 +102,67 @@ function usagePlanKeyHolds(graph: Graph): Map<string, UsagePlanKeyHold> {
     const [key] = of(planKey, "keyId", API_KEY);
     const [plan] = of(planKey, "usagePlanId", USAGE_PLAN).map((urn) => byUrn.get(urn)!);
     if (!key || !plan) continue;
-    held.set(planKey.urn, { resource: planKey, holds: of(plan, "apiStages", REST_STAGE).map((stage) => `${key} ${stage}`), association: `${key} ${plan.urn}` });
+    held.set(planKey.urn, { resource: planKey, holds: of(plan, "apiStages", REST_STAGE).map((stage) => `${key} ${stage}`), key, plan: plan.urn });
   }
   return held;
 }
 
 type RecordedResourceLike = Graph[number];
 
-export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack?: string): TransitionFinding[] {
+/**
+ * `judgement` (checkPlanTransition's restPartJudgement): a key of the next plan as the engine diffs it, every
+ * `ignoreChanges` path reset to its deployed value (transition.ts asDiffed), so an ignored `usagePlanId` or `keyId` is
+ * not what replaces it.
+ */
+export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: Pick<RestPartJudgement, "diffed">): TransitionFinding[] {
   const before = usagePlanKeyHolds(deployed);
   const next = usagePlanKeyHolds(after);
   /**
    * A usage plan key of both plans whose API key or plan is another resource: every input of aws.apigateway.UsagePlanKey
    * is ForceNew (terraform-provider-aws internal/service/apigateway/usage_plan_key.go: key_id, key_type, usage_plan_id;
    * no update), so it is replaced create-first — unless deleteBeforeReplace — and its deployed copy keeps its
-   * association until the end of the update, like a removed key's.
+   * association until the end of the update, like a removed key's. Not replaced where the input naming the other
+   * resource is one its `ignoreChanges` holds: the engine diffs the deployed value back in (`judgement.diffed`), so the
+   * key stays as it is. A deployed key whose inputs the deployed plan lacks (a plan saved before they were kept) is
+   * judged by its dependencies alone.
    */
   const replaced = (urn: string) => {
     const [was, is] = [before.get(urn), next.get(urn)];
-    return was !== undefined && is !== undefined && was.association !== is.association && !is.resource.deleteBeforeReplace;
+    if (was === undefined || is === undefined) return false;
+    const moved = [...(was.key !== is.key ? ["keyId"] : []), ...(was.plan !== is.plan ? ["usagePlanId"] : [])];
+    const diffed = judgement.diffed(is.resource);
+    return moved.some((input) => was.resource.inputs?.[input] === undefined || diffed.inputs[input] !== was.resource.inputs[input]);
   };
-  /** `<api key> <stage>` → the deployed usage plan key the update deletes that holds it. */
+  /**
+   * A replaced key whose deployed copy keeps the old association after the new one is created: replaced create-first
+   * (no deleteBeforeReplace), or delete-first but retained (the deployed copy's `retainOnDelete`: the replacement never
+   * deletes it; transition.ts, TransitionRetainedTooLate: a retainOnDelete the update sets applies to the new copy only).
+   */
+  const oldKept = (urn: string) => replaced(urn) && (!next.get(urn)!.resource.deleteBeforeReplace || before.get(urn)!.resource.retainOnDelete === true);
+  /** `<api key> <stage>` → the deployed usage plan key the update deletes (or leaves) that holds it. */
   const leaving = new Map<string, RecordedResourceLike>();
-  for (const [urn, { resource, holds }] of before) if (!next.has(urn) || replaced(urn)) for (const hold of holds) leaving.set(hold, resource);
+  for (const [urn, { resource, holds }] of before) if (!next.has(urn) || oldKept(urn)) for (const hold of holds) leaving.set(hold, resource);
   const findings: TransitionFinding[] = [];
   for (const [urn, { resource, holds }] of next) {
-    if (before.has(urn) && !replaced(urn)) continue;
+    if (before.has(urn) && !oldKept(urn)) continue;
     const hold = holds.find((h) => leaving.has(h));
     if (hold === undefined) continue;
     const old = leaving.get(hold)!;
     const self = old.urn === resource.urn;
+    const retained = self && old.retainOnDelete === true;
     const stage = deployed.find((r) => r.urn === hold.split(" ")[1]);
     findings.push({
       ...finding(
         TRANSITION_USAGE_PLAN_KEY_MOVED_RULE.id,
         resource,
-        self
+        retained
+          ? `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where its own deployed copy holds it in the old plan and is never deleted (retainOnDelete), even delete-first; API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`
+          : self
           ? `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where its own deployed copy holds it in the old plan until the update deletes it at its end (a replacement creates first); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`
           : `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
-        self ? `set deleteBeforeReplace: true on ${resource.name}, so the old association is deleted before the new one is made; or deploy in two updates` : "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
+        retained
+          ? `deploy retainOnDelete: false on ${resource.name} in an update of its own first (it then applies to the deployed copy), then this one with deleteBeforeReplace: true; or remove the old association by hand`
+          : self ? `set deleteBeforeReplace: true on ${resource.name}, so the old association is deleted before the new one is made; or deploy in two updates` : "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",
         stack,
       ),
       urn: resource.urn,

@@ -22,6 +22,7 @@ const STAGE = "aws:apigatewayv2/stage:Stage";
 const REST_DOMAIN = "aws:apigateway/domainName:DomainName";
 const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
 
 /** The API a route, integration, authorizer, deployment or stage belongs to (by its `apiId`). */
 function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
@@ -285,17 +286,56 @@ function servesWebSocket(graph: Graph, domain: RecordedResource): boolean {
 }
 
 /**
- * The plan's REST (v1) and v2 custom domains whose names must be unique in their region (every one but a private REST
- * API's), each with its region and a key of region and lower-case name (DNS names are case-insensitive).
+ * Whether a REST (v1) domain is edge-optimized: its endpointConfiguration.types names EDGE, or it names none and has
+ * only the certificate "used by edge-optimized endpoint for this domain name" (CreateDomainName `certificateArn`; the
+ * regional one is `regionalCertificateArn`). That an unset endpoint type is EDGE is not confirmed on an AWS page. v2
+ * domains are REGIONAL only.
  */
-function publicDomainNames(graph: Graph, context: DeployRuleContext): Array<{ domain: RecordedResource; name: string; region: string; key: string }> {
+function isEdgeDomain(domain: RecordedResource): boolean {
+  if (domain.type !== REST_DOMAIN) return false;
+  const types = [domain.inputs.endpointConfiguration?.types ?? []].flat();
+  return types.includes("EDGE") || (types.length === 0 && Boolean(domain.inputs.certificateArn) && !domain.inputs.regionalCertificateArn);
+}
+
+/** One public custom domain name as the uniqueness rules compare it. */
+interface DomainNameClaim {
+  domain: RecordedResource;
+  name: string;
+  region: string;
+  /** Region and lower-case name (DNS names are case-insensitive): unique within a region. */
+  key: string;
+  /** An edge-optimized domain's lower-case name alone: unique in every region (edgeKey). */
+  edgeKey?: string;
+}
+
+/**
+ * The plan's REST (v1) and v2 custom domains whose names must be unique in their region (every one but a private REST
+ * API's), each with its region and a key of region and lower-case name; and an edge-optimized one's name, unique in every
+ * region as well: "When you create a custom domain name for an edge-optimized API, API Gateway sets up a CloudFront
+ * distribution" (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-edge-optimized-custom-domain-name.html),
+ * whose alternate domain names are unique across every distribution of every account (cloudfront.ts
+ * CloudFrontAliasUnique, CNAMEs.html#alternate-domain-names-restrictions); CreateDomainName of an edge name another
+ * distribution holds is refused with CloudFront's "CNAMEAlreadyExists" (recorded in amplify-education/serverless-domain-manager#184;
+ * "The domain name you provided is already associated with an existing CloudFront distribution", #58). No AWS page says
+ * in so many words that edge domain names are global (inferred from the two pages and the recorded refusals).
+ */
+function publicDomainNames(graph: Graph, context: DeployRuleContext): DomainNameClaim[] {
   return [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)].flatMap((domain) => {
     const name = domain.inputs.domainName;
     if (typeof name !== "string" || !name || isPrivateDomain(domain)) return [];
     const region = regionOf(graph, domain, context);
-    return [{ domain, name, region, key: JSON.stringify([region, name.toLowerCase()]) }];
+    return [{ domain, name, region, key: JSON.stringify([region, name.toLowerCase()]), ...(isEdgeDomain(domain) ? { edgeKey: JSON.stringify(["edge", name.toLowerCase()]) } : {}) }];
   });
 }
+
+/** The keys a claim is compared by: its region's, and an edge-optimized domain's global one. */
+const claimKeys = (claim: DomainNameClaim) => [claim.key, ...(claim.edgeKey ? [claim.edgeKey] : [])];
+
+/** Where two claims of one name meet and why they cannot, as a finding says it: in one region, or edge-optimized in two. */
+const meeting = (claim: DomainNameClaim, other: DomainNameClaim) =>
+  claim.key === other.key
+    ? { place: `in ${claim.region},`, why: "a custom domain name is unique within a region (REST, HTTP and WebSocket APIs share one set of names)" }
+    : { place: `in ${claim.region}, edge-optimized,`, why: `an edge-optimized domain name is a CloudFront alternate domain name, unique in every region (the other's is in ${other.region})` };
 
 /**
  * "A custom domain name must be unique within a Region across all AWS accounts", and REST and HTTP APIs share the
@@ -312,22 +352,26 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE: DeployRule = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    const first = new Map<string, RecordedResource>();
-    for (const { domain, name, region, key } of publicDomainNames(graph, context)) {
-      const holder = first.get(key);
-      if (!holder) {
-        first.set(key, domain);
-        continue;
-      }
+    const first = new Map<string, DomainNameClaim>();
+    for (const claim of publicDomainNames(graph, context)) {
+      const { domain, name } = claim;
+      const keys = claimKeys(claim);
+      const held = keys.map((key) => first.get(key)).find((holder) => holder !== undefined);
+      for (const key of keys) if (!first.has(key)) first.set(key, claim);
+      if (!held) continue;
+      const holder = held.domain;
       const webSocket = servesWebSocket(graph, domain) || servesWebSocket(graph, holder);
+      const { place, why } = meeting(claim, held);
       findings.push(
         finding(
           "ApiGatewayDomainNameUnique",
           domain,
-          `is custom domain ${name} in ${region}, which ${holder.type} ${holder.name} of this plan also creates: a custom domain name is unique within a region (REST, HTTP and WebSocket APIs share one set of names), so CreateDomainName is refused for the second${webSocket ? "; and a WebSocket API cannot share a custom domain with a REST or HTTP API" : ""}`,
+          `is custom domain ${name} ${place} which ${holder.type} ${holder.name} of this plan also creates: ${why}, so CreateDomainName is refused for the second${webSocket ? "; and a WebSocket API cannot share a custom domain with a REST or HTTP API" : ""}`,
           webSocket
             ? `give the WebSocket API a host name of its own (e.g. live.${name.split(".").slice(1).join(".")}), with a certificate that covers it`
-            : `create the domain once and map both APIs to it under different base paths (aws.apigateway.BasePathMapping, aws.apigatewayv2.ApiMapping), or give one of them another host name`,
+            : claim.key === held.key
+              ? `create the domain once and map both APIs to it under different base paths (aws.apigateway.BasePathMapping, aws.apigatewayv2.ApiMapping), or give one of them another host name`
+              : `give one of them another host name, or make both regional (endpointConfiguration.types "REGIONAL", with a regionalCertificateArn): regional names are unique within their region only`,
         ),
       );
     }
@@ -380,7 +424,10 @@ function certificateAccount(arn: string): string | undefined {
  * https://docs.aws.amazon.com/acm/latest/userguide/authen-overview.html). **Not confirmed:** an AWS page stating the
  * refusal, or that ACM cannot share a certificate with another account; the quoted error is the evidence. Checked
  * for REST regional and edge certificates and v2 domain configurations (HTTP, WebSocket, and REST through v2), when the
- * plan knows its account (`context.account`); components cannot know it at construction (review 89 #4).
+ * plan knows its account (`context.account`); components cannot know it at construction (review 89 #4). Only ARNs from
+ * outside the plan are judged (as SnsSubscriptionDeadLetterQueueTarget judges only queues outside it): a certificate the
+ * plan requests or imports (an aws.acm.Certificate, whose `arn` a CertificateValidation's `certificateArn` passes on) is
+ * created by its provider's account, which the plan's mocked ARN (account 123456789012) does not tell (review 101 #1, #6).
  */
 export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
   id: "ApiGatewayDomainCertificateAccount",
@@ -392,7 +439,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
     for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
       for (const arn of domainCertificateArns(domain)) {
         const owner = certificateAccount(arn);
-        if (owner === undefined || owner === context.account) continue;
+        if (owner === undefined || owner === context.account || referenced(graph, CERTIFICATE, arn)) continue;
         findings.push(
           finding(
             "ApiGatewayDomainCertificateAccount",
@@ -408,12 +455,8 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
 };
 
 /** One stack's custom domain name in one region. */
-interface DomainClaim {
+interface DomainClaim extends DomainNameClaim {
   stack: string;
-  domain: RecordedResource;
-  name: string;
-  region: string;
-  key: string;
 }
 
 /**
@@ -429,11 +472,17 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains.html",
   check(stacks) {
     const claims: DomainClaim[] = stacks.flatMap(({ graph, context }) => publicDomainNames(graph, context).map((claim) => ({ stack: context.stack, ...claim })));
-    return sharedAcrossStacks(claims, (c) => c.key).map(({ claim, others }) =>
+    // By region, then edge-optimized names in every region: each domain once, with the others the first key gives.
+    const byRegion = sharedAcrossStacks(claims, (c) => c.key);
+    const found = new Set(byRegion.map(({ claim }) => claim));
+    const edge = sharedAcrossStacks(claims, (c) => c.edgeKey).filter(({ claim }) => !found.has(claim));
+    return [...byRegion, ...edge].map(({ claim, others }) =>
       finding(
         "ApiGatewayDomainNameUniqueAcrossStacks",
         claim.domain,
-        `is custom domain ${claim.name.toLowerCase()} in ${claim.region}, as is ${others.map((o) => `${o.stack}: ${o.domain.name}`).join(", ")}; API Gateway custom domain names are unique within a region across all AWS accounts, so whichever stack deploys second fails CreateDomainName`,
+        claim.key === others[0].key
+          ? `is custom domain ${claim.name.toLowerCase()} in ${claim.region}, as is ${others.map((o) => `${o.stack}: ${o.domain.name}`).join(", ")}; API Gateway custom domain names are unique within a region across all AWS accounts, so whichever stack deploys second fails CreateDomainName`
+          : `is edge-optimized custom domain ${claim.name.toLowerCase()} in ${claim.region}, as is ${others.map((o) => `${o.stack}: ${o.domain.name} (${o.region})`).join(", ")}; an edge-optimized domain name is a CloudFront alternate domain name, unique in every region and account, so whichever stack deploys second fails CreateDomainName (CNAMEAlreadyExists)`,
         `give each stack its own host name from its config (e.g. ${claim.stack}.${claim.name.toLowerCase()}), or leave the domain unset in all but one`,
         claim.stack,
       ),

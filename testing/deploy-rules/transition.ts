@@ -935,6 +935,8 @@ const TRANSITION_READ_INPUTS: Readonly<Record<string, readonly string[]>> = {
   // The method an integration serves (TransitionRestIntegrationRemoved).
   [INTEGRATION]: ["httpMethod", "resourceId"],
   [V2_ROUTE]: ["routeKey"],
+  // The ids a usage plan key associates (TransitionUsagePlanKeyMoved: an ignoreChanges on them keeps the key).
+  ["aws:apigateway/usagePlanKey:UsagePlanKey"]: ["keyId", "usagePlanId"],
   // An awsx VPC's subnet layout (TransitionVpcSubnetLayout, transition-data.ts).
   ["awsx:ec2:Vpc"]: ["cidrBlock", "subnetSpecs", "subnetStrategy", "availabilityZoneNames", "numberOfAvailabilityZones"],
   ...Object.fromEntries(POLICY_WRITER_DELETES.map((kind) => [kind.type, kind.kept])),
@@ -3115,7 +3117,7 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
     ...apiV2PartInUseFindings(deployed, after, context.stack),
     ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
     ...vpcSubnetLayoutFindings(deployed, after, context.stack),
-    ...usagePlanKeyMovedFindings(deployed, after, context.stack),
+    ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
     ...restRouteStillServedFindings(deployed, after, context.stack),
     ...restApiPartFindings(deployed, after, context.stack, restJudgement),
   ];

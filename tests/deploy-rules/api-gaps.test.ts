@@ -10,6 +10,7 @@ import {
   API_AUTHORIZER_IDENTITY_SOURCE,
   API_METHOD_HTTP_METHOD,
   APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT,
+  APIGATEWAY_DOMAIN_NAME_UNIQUE,
   APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS,
   APIGWV2_WEBSOCKET_AUTHORIZER,
   checkDeployRules,
@@ -61,6 +62,39 @@ describe("ApiGatewayDomainNameUniqueAcrossStacks", () => {
       expect.stringMatching(/^prod: \[ApiGatewayDomainNameUniqueAcrossStacks\] aws:apigateway\/domainName:DomainName api: is custom domain api\.example\.com in us-east-1, as is staging: live;/),
       expect.stringMatching(/^staging: \[ApiGatewayDomainNameUniqueAcrossStacks\] aws:apigatewayv2\/domainName:DomainName live: is custom domain api\.example\.com in us-east-1, as is prod: api;/),
     ]);
+  });
+});
+
+describe("edge-optimized REST domains: one name in every region (review 101 #5)", () => {
+  const edge = (logical: string, region?: string, inputs: Record<string, any> = {}) =>
+    v1Domain(logical, { regionalCertificateArn: undefined, certificateArn: arnOf("123456789012"), endpointConfiguration: { types: "EDGE" }, ...(region ? { region } : {}), ...inputs });
+  const stack = (name: string, graph: RecordedResource[], region = "us-east-1") => ({ graph, context: { ...devContext, stack: name, region } });
+  const across = (...stacks: ReturnType<typeof stack>[]) => checkProjectDeployRules(stacks, [APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS]).map(formatFinding);
+  const inPlan = (graph: RecordedResource[]) => checkDeployRules(graph, devContext, [APIGATEWAY_DOMAIN_NAME_UNIQUE]).map(formatFinding);
+
+  it("finds two stacks in two regions on one edge-optimized name (also with endpointConfiguration unset: EDGE by default), each once", () => {
+    expect(across(stack("prod", [edge("api")]), stack("eu", [edge("api")], "eu-west-1"))).toEqual([
+      expect.stringMatching(/^prod: \[ApiGatewayDomainNameUniqueAcrossStacks\] aws:apigateway\/domainName:DomainName api: is edge-optimized custom domain api\.example\.com in us-east-1, as is eu: api \(eu-west-1\); an edge-optimized domain name is a CloudFront alternate domain name, unique in every region and account, so whichever stack deploys second fails CreateDomainName \(CNAMEAlreadyExists\)\. Fix: give each stack its own host name/),
+      expect.stringMatching(/^eu: \[ApiGatewayDomainNameUniqueAcrossStacks\] aws:apigateway\/domainName:DomainName api: is edge-optimized custom domain api\.example\.com in eu-west-1, as is prod: api \(us-east-1\);/),
+    ]);
+    expect(across(stack("prod", [edge("api", undefined, { endpointConfiguration: undefined })]), stack("eu", [edge("api")], "eu-west-1"))).toHaveLength(2);
+    // In one region, once, as any two domains of one name there are.
+    expect(across(stack("prod", [edge("api")]), stack("staging", [edge("api")]))).toEqual([
+      expect.stringMatching(/^prod: .* api: is custom domain api\.example\.com in us-east-1, as is staging: api;/),
+      expect.stringMatching(/^staging: .* api: is custom domain api\.example\.com in us-east-1, as is prod: api;/),
+    ]);
+  });
+
+  it("finds one plan's two edge-optimized domains of one name in two regions", () => {
+    expect(inPlan([edge("api"), edge("west", "us-west-2")])).toEqual([
+      expect.stringMatching(/^dev: \[ApiGatewayDomainNameUnique\] aws:apigateway\/domainName:DomainName west: is custom domain api\.example\.com in us-west-2, edge-optimized, which aws:apigateway\/domainName:DomainName api of this plan also creates: an edge-optimized domain name is a CloudFront alternate domain name, unique in every region \(the other's is in us-east-1\), so CreateDomainName is refused for the second\. Fix: give one of them another host name, or make both regional/),
+    ]);
+  });
+
+  it("passes an edge-optimized domain and a regional one of the name in another region, and regional ones in two regions", () => {
+    expect(across(stack("prod", [edge("api")]), stack("eu", [v1Domain("api")], "eu-west-1"))).toEqual([]);
+    expect(inPlan([edge("api"), v2Domain("west", { region: "us-west-2" })])).toEqual([]);
+    expect(across(stack("prod", [v1Domain("api")]), stack("eu", [v1Domain("api")], "eu-west-1"))).toEqual([]);
   });
 });
 

@@ -28,7 +28,7 @@ import { DataStream, type DataStreamSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import { CONSUMER_SETTLE_MS, EVENT_MAX_BYTES, KinesisError, NEXT_TOKEN_LIFETIME_MS, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
+import { CONSUMER_SETTLE_MS, ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, NEXT_TOKEN_LIFETIME_MS, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
 import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -439,19 +439,93 @@ describe("a SubscribeToShard subscription's lifetime", () => {
   });
 });
 
+describe("ListStreamConsumers' pages and the registry's memory (ConsumerRegistry on its own; review 101)", () => {
+  const stream = `arn:aws:kinesis:${REGION}:123456789012:stream/pages`;
+  const names = (page: { Consumers: Array<{ ConsumerName: string }> }) => page.Consumers.map((c) => c.ConsumerName);
+  /** Every page from `first` on, one consumer a page. */
+  const rest = (registry: ConsumerRegistry, token: string | undefined) => {
+    const shown: string[] = [];
+    while (token) {
+      const page = registry.list(stream, { MaxResults: 1, NextToken: token });
+      shown.push(...names(page));
+      token = page.NextToken;
+    }
+    return shown;
+  };
+
+  it("resumes after the last consumer shown: one removed between pages (its DELETING time over, or described) makes no live one skipped", () => {
+    let now = Date.parse("2026-12-06T12:00:00Z");
+    const registry = new ConsumerRegistry(() => now);
+    for (const name of ["a", "b", "c"]) registry.register(stream, name);
+    const first = registry.list(stream, { MaxResults: 1 });
+    expect(names(first)).toEqual(["a"]);
+    registry.deregister(registry.find({ ConsumerName: "a" }, stream)!);
+    now += CONSUMER_SETTLE_MS;
+    expect(rest(registry, first.NextToken)).toEqual(["b", "c"]);
+
+    // The same when a DescribeStreamConsumer removes the DELETING one, and when the consumer last shown leaves.
+    const described = new ConsumerRegistry(() => now);
+    for (const name of ["a", "b", "c", "d"]) described.register(stream, name);
+    const page = described.list(stream, { MaxResults: 2 });
+    expect(names(page)).toEqual(["a", "b"]);
+    for (const name of ["a", "b"]) {
+      described.deregister(described.find({ ConsumerName: name }, stream)!);
+      described.describe({ ConsumerName: name }, stream);
+    }
+    expect(rest(described, page.NextToken)).toEqual(["c", "d"]);
+  });
+
+  it("pages on a fractional clock (the token's time is written in whole milliseconds)", () => {
+    const registry = new ConsumerRegistry(() => 1_700_000_000_000.5);
+    for (const name of ["a", "b"]) registry.register(stream, name);
+    expect(rest(registry, registry.list(stream, { MaxResults: 1 }).NextToken)).toEqual(["b"]);
+  });
+
+  it("keeps a name's creation second only while a registration could still need it, and still gives a name registered again within its second a later one", () => {
+    let now = Date.parse("2026-12-06T12:00:00Z");
+    const registry = new ConsumerRegistry(() => now);
+    const remembered = () => (registry as unknown as { lastCreated: Map<string, number> }).lastCreated.size;
+    for (let i = 0; i < 100; i++) {
+      const consumer = registry.register(stream, `run-${i}`);
+      registry.deregister(registry.find({ ConsumerARN: consumer.ConsumerARN }, undefined)!);
+      now += CONSUMER_SETTLE_MS;
+    }
+    expect(remembered()).toBe(1);
+    // Within one second: deregistered, described away, registered again, each time a second later.
+    const created: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const consumer = registry.register(stream, "again");
+      created.push(consumer.ConsumerCreationTimestamp);
+      registry.deregister(registry.find({ ConsumerARN: consumer.ConsumerARN }, undefined)!);
+      registry.describe({ ConsumerARN: consumer.ConsumerARN }, undefined);
+    }
+    const second = Math.floor(now / 1000);
+    expect(created).toEqual([second, second + 1, second + 2]);
+  });
+});
+
 describe("a stream deleted and created again through the endpoint", () => {
-  it("continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
+  it("refuses DeleteStream while consumers are registered unless EnforceConsumerDeletion, which deletes them; continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
     const streams = [{ name: "again", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/again`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "anew" }] }];
     const again = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
     const kinesis = kinesisClient(again.endpoint);
     try {
       const old = await kinesis.send(new PutRecordsCommand({ StreamARN: streams[0].arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
-      await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn }));
+      const [defined] = (await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }))).Consumers!;
+      // A stream with registered consumers is deleted only with EnforceConsumerDeletion (API_DeleteStream), and they with it.
+      expect(await refusal(kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn })))).toMatchObject({ name: "ResourceInUseException", $metadata: { httpStatusCode: 400 } });
+      expect((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus).toBe("ACTIVE");
+      await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn, EnforceConsumerDeletion: true }));
       await kinesis.send(new CreateStreamCommand({ StreamName: "again", ShardCount: 1 }));
       // kinesalite (createStreamMs 0) makes it ACTIVE on its next turn.
       while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus !== "ACTIVE");
-      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
-      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
+      // The new stream has no consumers: the old one's went with it.
+      expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }))).Consumers).toEqual([]);
+      expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: defined.ConsumerARN })))).toMatchObject({ name: "ResourceNotFoundException" });
+      const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streams[0].arn, ConsumerName: "anew" }));
+      expect(Consumer!.ConsumerARN).not.toBe(defined.ConsumerARN);
+      await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
+      const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const first = (await subscribed.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
       const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: "again" }));
       expect(first.ContinuationSequenceNumber).not.toBe(old.Records![0].SequenceNumber);
