@@ -53,8 +53,9 @@ export interface RegionalApisRouting {
   /** Latency (active-active) or failover (active-passive: the first region PRIMARY, the second SECONDARY). */
   policy: RoutingPolicy;
   /**
-   * The route every region's health check requests, a public GET route of the API (`"GET /health"`),
-   * through the stage's execute-api host. @default "GET /health"
+   * The route every region's health check requests, a public GET route of the API (`"GET /health"`) without `auth`
+   * or `apiKeyRequired` (Route 53's checkers send neither a token nor an `x-api-key`: every region would answer 403
+   * and look down), through the stage's execute-api host. @default "GET /health"
    */
   healthRoute?: string;
   /** Text the health route's body must contain. @default '"status":"ok"' */
