@@ -780,9 +780,13 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(proxy.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If the
+  // same key-value pair is specified in both, only the values from multiValueHeaders will appear in the merged list."
+  // (the output format section of the page above): one list per name, each value once.
   for (const [name, values] of Object.entries(proxy.multiValueHeaders ?? {})) {
     if (!Array.isArray(values)) return { problem: `multiValueHeaders ${JSON.stringify(name.slice(0, 60))} is not a list` };
-    headers[name.toLowerCase()] = values.map(String);
+    const key = name.toLowerCase();
+    headers[key] = [...new Set([...[headers[key] ?? []].flat(), ...values.map(String)])];
   }
   const body = proxy.body ?? "";
   return { status: Number(proxy.statusCode), headers, body: proxy.isBase64Encoded ? Buffer.from(body, "base64") : body };

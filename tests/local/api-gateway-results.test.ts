@@ -328,3 +328,21 @@ describe("gateway error details (review 13, finding 9)", () => {
     });
   });
 });
+
+describe("what API Gateway does to a function's headers (review 105)", () => {
+  const routes = { "GET /x": { handler: echo, auth: "none" as const } };
+  const probe = normalise("api", { basePath: "api", routes });
+
+  it("REST: a name in both headers and multiValueHeaders is one merged list, a value in both appearing once", async () => {
+    // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If
+    // the same key-value pair is specified in both, only the values from multiValueHeaders will appear in the merged list."
+    const api = await gateway({ routes }, {
+      [functionOf(probe, "GET /x")]: () => ({
+        result: { statusCode: 200, headers: { "Set-Cookie": "a=1", "X-Same": "v" }, multiValueHeaders: { "set-cookie": ["b=2", "a=1"], "X-Same": ["v"] }, body: "" },
+      }),
+    });
+    const answer = await api.call("/x");
+    expect(answer.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(answer.headers.get("x-same")).toBe("v");
+  });
+});
