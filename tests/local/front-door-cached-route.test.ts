@@ -62,7 +62,7 @@ const viewer = { authorization: "Bearer token", cookie: "ab=b; session=s", "x-cu
 async function sent(path: string, init: RequestInit = {}): Promise<{ url: string; headers: Record<string, string>; rawHeaders: string[]; body: string }> {
   const response = await fetch(`${base}${path}`, { headers: viewer, ...init });
   expect(response.status).toBe(200);
-  return response.json();
+  return (await response.json()) as { url: string; headers: Record<string, string>; rawHeaders: string[]; body: string };
 }
 
 describe("a cached route's origin request", () => {
