@@ -792,7 +792,19 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   const proxy = result as Partial<Record<keyof APIGatewayProxyResult, unknown>>;
   if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(proxy.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  // API Gateway gives a result without Content-Type `application/json`; a function stops that with a null Content-Type
+  // (AWS's own Amazon.Lambda.AspNetCoreServer does, for a 204: aws/aws-sam-cli#1218, "If a lambda function does not set
+  // the Content-Type response header, then the API Gateway will default it to application/json ... This works fine
+  // when the function is deployed to AWS"; an empty 200 gets it too: aws/aws-lambda-dotnet#283; LocalStack's
+  // AWS_PROXY integration starts from `{"Content-Type": APPLICATION_JSON}`, localstack/localstack#6170). AWS's pages
+  // do not say it. Any status gets it: the 204 above is the case that library guards against.
+  let contentTypeSet = false;
+  for (const [name, value] of Object.entries(proxy.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (key === "content-type") contentTypeSet = true;
+    if (key === "content-type" && value === null) continue;
+    headers[key] = String(value);
+  }
   // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If the
   // same key-value pair is specified in both, only the values from multiValueHeaders will appear in the merged list."
   // (the output format section of the page above): one list per name, each value once.
@@ -800,7 +812,9 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
     if (!Array.isArray(values)) return { problem: `multiValueHeaders ${JSON.stringify(name.slice(0, 60))} is not a list` };
     const key = name.toLowerCase();
     headers[key] = [...new Set([...[headers[key] ?? []].flat(), ...values.map(String)])];
+    if (key === "content-type") contentTypeSet = true;
   }
+  if (!contentTypeSet) headers["content-type"] = "application/json";
   const body = proxy.body ?? "";
   return { status: Number(proxy.statusCode), headers, body: proxy.isBase64Encoded ? Buffer.from(body, "base64") : body };
 }

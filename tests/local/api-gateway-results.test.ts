@@ -346,6 +346,25 @@ describe("what API Gateway does to a function's headers (review 105)", () => {
     expect(answer.headers.get("x-same")).toBe("v");
   });
 
+  it("REST: a result without Content-Type gets application/json, whatever its status; a null Content-Type stops that; the HTTP kind adds none (unconfirmed)", async () => {
+    let current: unknown;
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: () => ({ result: current }) });
+    current = { statusCode: 200, body: '{"ok":true}' };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("application/json");
+    current = { statusCode: 204 };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("application/json");
+    current = { statusCode: 200, headers: { "Content-Type": "text/html" }, body: "<p>" };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("text/html");
+    current = { statusCode: 200, multiValueHeaders: { "Content-Type": ["text/csv"] }, body: "a,b" };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("text/csv");
+    current = { statusCode: 204, headers: { "Content-Type": null } };
+    expect((await api.call("/x")).headers.get("content-type")).toBeNull();
+
+    const httpProbe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const http = await gateway({ kind: ApiKind.Http, routes }, { [functionOf(httpProbe, "GET /x")]: () => ({ result: { statusCode: 200, body: "hi" } }) });
+    expect((await http.call("/x")).headers.get("content-type")).toBeNull();
+  });
+
   describe("every answer carries the request id the function's event has (one per request)", () => {
     const uuid = /^[0-9a-f-]{36}$/;
     it("REST: the gateway's own 403s (missing route, missing API key) carry x-amzn-requestid", async () => {
