@@ -458,14 +458,16 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     response.once("close", () => {
       if (!response.writableFinished) gone.abort(new ClientGone());
     });
-    handle(request, gone.signal)
+    // One id per request: the function's event has it (requestContext.requestId) and every answer carries it.
+    const requestId = randomUUID();
+    handle(request, gone.signal, requestId)
       .catch((error: unknown) => {
         if (error instanceof ClientGone) return undefined;
         context.log(`  local API error: ${(error as Error).stack ?? error}`);
         return internalError(500);
       })
       .then((result) => {
-        if (result && !gone.signal.aborted) send(response, request, result);
+        if (result && !gone.signal.aborted) send(response, request, withRequestId(result, requestId));
       })
       .catch((error: unknown) => fail(response, request, error));
   };
@@ -485,8 +487,19 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     }
   }
 
-  async function handle(request: IncomingMessage, gone: AbortSignal): Promise<HttpResult> {
-    return withCors(request, await answer(request, gone));
+  async function handle(request: IncomingMessage, gone: AbortSignal, requestId: string): Promise<HttpResult> {
+    return withCors(request, await answer(request, gone, requestId));
+  }
+
+  /**
+   * The request id on every answer, the gateway's own errors included, under the header each kind sends. REST:
+   * `x-amzn-requestid`, seen on a REST API's MissingAuthenticationTokenException answer ("x-amzn-requestid:
+   * 68c4fad4-…", "x-amzn-errortype: MissingAuthenticationTokenException": awsdocs/amazon-api-gateway-developer-guide#71).
+   * HTTP kind: `apigw-requestid`, on AWS's JWT 401 example (http-api-troubleshooting-jwt.html) and a deployed HTTP
+   * API's 503 (cortexlabs/cortex#1225). The gateway's value replaces one a function set under the same name.
+   */
+  function withRequestId(result: HttpResult, requestId: string): HttpResult {
+    return { ...result, headers: { ...result.headers, [spec.kind === ApiKind.Http ? "apigw-requestid" : "x-amzn-requestid"]: requestId } };
   }
 
   /**
@@ -550,7 +563,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     return { status: 204, headers, body: "", gateway: true };
   }
 
-  async function answer(request: IncomingMessage, gone: AbortSignal): Promise<HttpResult> {
+  async function answer(request: IncomingMessage, gone: AbortSignal, requestId: string): Promise<HttpResult> {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = request.method ?? "GET";
     const deniedByPolicy = sourceIpDenial(request, method, url.pathname);
@@ -573,7 +586,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     if (route.apiKeyRequired && !headerOf(request, "x-api-key")) return json(403, { message: "Forbidden" }, { "x-amzn-errortype": "ForbiddenException" });
 
     const canary = stage.canary && Math.random() * 100 < stage.canary.percentTraffic;
-    const event = proxyEvent(request, url, route, pathParameters, body, canary ? { ...stage.variables, ...stage.canary!.stageVariableOverrides } : stage.variables);
+    const event = proxyEvent(request, url, route, pathParameters, body, canary ? { ...stage.variables, ...stage.canary!.stageVariableOverrides } : stage.variables, requestId);
     const authorised = await authorise(route, request, event);
     if (authorised && "status" in authorised && "body" in authorised) return authorised as HttpResult;
     event.requestContext.authorizer = authorised as APIGatewayProxyEvent["requestContext"]["authorizer"];
@@ -582,10 +595,10 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
     const invalid = route.requestSchema && requestModelProblem(route.requestSchema, headerOf(request, "content-type"), body);
     if (invalid) return json(400, { message: "Request body is invalid", errors: { "(body)": [invalid] } }, { "x-amzn-errortype": "BadRequestException" });
     const result = await integrate(route, event, { search: url.search, body, gone }, spec.kind === ApiKind.Http ? toHttpApiEvent(event, route, url.search.slice(1)) : event);
-    return { ...result, headers: { ...result.headers, "x-amzn-requestid": event.requestContext.requestId, ...(canary ? { "x-local-canary": "true" } : {}) } };
+    return canary ? { ...result, headers: { ...result.headers, "x-local-canary": "true" } } : result;
   }
 
-  function proxyEvent(request: IncomingMessage, url: URL, route: RouteSpec, pathParameters: Record<string, string>, body: Buffer, stageVariables: Record<string, string>): APIGatewayProxyEvent {
+  function proxyEvent(request: IncomingMessage, url: URL, route: RouteSpec, pathParameters: Record<string, string>, body: Buffer, stageVariables: Record<string, string>, requestId: string): APIGatewayProxyEvent {
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
     for (let i = 0; i < request.rawHeaders.length; i += 2) {
@@ -624,7 +637,7 @@ export function createLocalGateway(options: LocalGatewayOptions): RequestListene
         identity: { sourceIp: request.socket.remoteAddress ?? "127.0.0.1", userAgent: headerOf(request, "user-agent") ?? null, apiKey: headerOf(request, "x-api-key") ?? null } as APIGatewayProxyEvent["requestContext"]["identity"],
         path: `/${stage.name}${url.pathname}`,
         protocol: `HTTP/${request.httpVersion}`,
-        requestId: randomUUID(),
+        requestId,
         requestTimeEpoch: Date.now(),
         resourceId: "local",
         resourcePath: route.fullPath,
@@ -779,11 +792,29 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   const proxy = result as Partial<Record<keyof APIGatewayProxyResult, unknown>>;
   if (proxy.body !== undefined && proxy.body !== null && typeof proxy.body !== "string") return { problem: "its body is not a string" };
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(proxy.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  // API Gateway gives a result without Content-Type `application/json`; a function stops that with a null Content-Type
+  // (AWS's own Amazon.Lambda.AspNetCoreServer does, for a 204: aws/aws-sam-cli#1218, "If a lambda function does not set
+  // the Content-Type response header, then the API Gateway will default it to application/json ... This works fine
+  // when the function is deployed to AWS"; an empty 200 gets it too: aws/aws-lambda-dotnet#283; LocalStack's
+  // AWS_PROXY integration starts from `{"Content-Type": APPLICATION_JSON}`, localstack/localstack#6170). AWS's pages
+  // do not say it. Any status gets it: the 204 above is the case that library guards against.
+  let contentTypeSet = false;
+  for (const [name, value] of Object.entries(proxy.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (key === "content-type") contentTypeSet = true;
+    if (key === "content-type" && value === null) continue;
+    headers[key] = String(value);
+  }
+  // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If the
+  // same key-value pair is specified in both, only the values from multiValueHeaders will appear in the merged list."
+  // (the output format section of the page above): one list per name, each value once.
   for (const [name, values] of Object.entries(proxy.multiValueHeaders ?? {})) {
     if (!Array.isArray(values)) return { problem: `multiValueHeaders ${JSON.stringify(name.slice(0, 60))} is not a list` };
-    headers[name.toLowerCase()] = values.map(String);
+    const key = name.toLowerCase();
+    headers[key] = [...new Set([...[headers[key] ?? []].flat(), ...values.map(String)])];
+    if (key === "content-type") contentTypeSet = true;
   }
+  if (!contentTypeSet) headers["content-type"] = "application/json";
   const body = proxy.body ?? "";
   return { status: Number(proxy.statusCode), headers, body: proxy.isBase64Encoded ? Buffer.from(body, "base64") : body };
 }

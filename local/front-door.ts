@@ -185,10 +185,11 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
       if (Object.keys(runners).length === 0) {
         // Set before the origin writes: its own value of a custom header wins (override: false).
         for (const [name, value] of directPolicyHeaders) response.setHeader(name, value);
+        if (route.cached) narrowViewerRequest(request, cachedRouteOriginRequest(edgeRequest(request, target)));
         origin(request, response);
         return undefined;
       }
-      return viewerBody(request).then((body) => serveRoute(runners, origin, { ...edgeRequest(request, target), body }, hostOf(request)));
+      return viewerBody(request).then((body) => serveRoute(runners, origin, { ...edgeRequest(request, target), body }, hostOf(request), route.cached === true));
     }
 
     const method = request.method ?? "GET";
@@ -230,9 +231,11 @@ export function createFrontDoor(spec: StaticSiteSpec, origins: ReadonlyMap<strin
   }
 
   /** A route's behaviour with edge functions: the same order, with the local origin reached over a loopback hop so its response can be handed to the response-side functions. */
-  async function serveRoute(runners: BehaviourRunners, origin: RequestListener, viewerRequest: EdgeRequest, host: string): Promise<EdgeResponse> {
+  async function serveRoute(runners: BehaviourRunners, origin: RequestListener, viewerRequest: EdgeRequest, host: string, cached: boolean): Promise<EdgeResponse> {
     let current = viewerRequest;
     for (const eventType of ["viewer-request", "origin-request"] as const) {
+      // The viewer-request function sees the viewer's request; what goes on towards the origin is what the cache policy forwards.
+      if (eventType === "origin-request" && cached) current = cachedRouteOriginRequest(current);
       const runner = runners[eventType];
       if (!runner) continue;
       const outcome = await runner.onRequest(current, host);
@@ -293,6 +296,42 @@ function edgeRequest(request: IncomingMessage, target: { path: string; querystri
   const headers: Record<string, string[]> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) (headers[request.rawHeaders[i].toLowerCase()] ??= []).push(request.rawHeaders[i + 1]);
   return { method: request.method ?? "GET", uri: target.path, querystring: target.querystring, headers, clientIp: request.socket.remoteAddress ?? "127.0.0.1" };
+}
+
+/**
+ * Headers a cached route still passes on: the body's framing and type, which any request with a body needs, the
+ * viewer's address (CloudFront adds or appends X-Forwarded-For on every origin request: "Client IP addresses",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html),
+ * Accept-Encoding (the site's cache policy sets EnableAcceptEncodingGzip and EnableAcceptEncodingBrotli, which put it
+ * in the cache key and the origin request), and Host (the local gateway reads no Host; CloudFront sends the origin's).
+ */
+const CACHED_ROUTE_HEADERS: ReadonlySet<string> = new Set(["host", "content-length", "content-type", "content-encoding", "transfer-encoding", "accept-encoding", "x-forwarded-for"]);
+
+/**
+ * What CloudFront sends the origin of a `cached: true` route: that behaviour has the site's cache policy, whose
+ * query strings, cookies and headers are all `none`, and no origin request policy (components/static-site/distribution.ts).
+ * "none – No query strings in viewer requests are included in the cache key or in requests that CloudFront sends to
+ * the origin" (CachePolicyQueryStringsConfig; CachePolicyCookiesConfig and CachePolicyHeadersConfig say the same of
+ * cookies and headers: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyHeadersConfig.html).
+ * Authorization included: CloudFront forwards it only when a cache policy names it
+ * (https://repost.aws/knowledge-center/cloudfront-authorization-header), and "For GET and HEAD requests ... CloudFront
+ * removes the Authorization header before forwarding requests to your origin" (RequestAndResponseBehaviorCustomOrigin).
+ * The body and method are kept. Caching itself is not emulated: every request still reaches the origin.
+ */
+export function cachedRouteOriginRequest(request: EdgeRequest): EdgeRequest {
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => CACHED_ROUTE_HEADERS.has(name)));
+  return { ...request, querystring: "", headers };
+}
+
+/** Narrows a viewer request in place to `forwarded` (its URL and headers), for an origin handed the request itself. */
+function narrowViewerRequest(request: IncomingMessage, forwarded: EdgeRequest): void {
+  request.url = forwarded.uri + (forwarded.querystring ? `?${forwarded.querystring}` : "");
+  const rawHeaders: string[] = [];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    if (forwarded.headers[request.rawHeaders[i].toLowerCase()]) rawHeaders.push(request.rawHeaders[i], request.rawHeaders[i + 1]);
+  }
+  request.rawHeaders = rawHeaders;
+  for (const name of Object.keys(request.headers)) if (!forwarded.headers[name]) delete request.headers[name];
 }
 
 /**

@@ -328,3 +328,72 @@ describe("gateway error details (review 13, finding 9)", () => {
     });
   });
 });
+
+describe("what API Gateway does to a function's headers (review 105)", () => {
+  const routes = { "GET /x": { handler: echo, auth: "none" as const } };
+  const probe = normalise("api", { basePath: "api", routes });
+
+  it("REST: a name in both headers and multiValueHeaders is one merged list, a value in both appearing once", async () => {
+    // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If
+    // the same key-value pair is specified in both, only the values from multiValueHeaders will appear in the merged list."
+    const api = await gateway({ routes }, {
+      [functionOf(probe, "GET /x")]: () => ({
+        result: { statusCode: 200, headers: { "Set-Cookie": "a=1", "X-Same": "v" }, multiValueHeaders: { "set-cookie": ["b=2", "a=1"], "X-Same": ["v"] }, body: "" },
+      }),
+    });
+    const answer = await api.call("/x");
+    expect(answer.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(answer.headers.get("x-same")).toBe("v");
+  });
+
+  it("REST: a result without Content-Type gets application/json, whatever its status; a null Content-Type stops that; the HTTP kind adds none (unconfirmed)", async () => {
+    let current: unknown;
+    const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: () => ({ result: current }) });
+    current = { statusCode: 200, body: '{"ok":true}' };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("application/json");
+    current = { statusCode: 204 };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("application/json");
+    current = { statusCode: 200, headers: { "Content-Type": "text/html" }, body: "<p>" };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("text/html");
+    current = { statusCode: 200, multiValueHeaders: { "Content-Type": ["text/csv"] }, body: "a,b" };
+    expect((await api.call("/x")).headers.get("content-type")).toBe("text/csv");
+    current = { statusCode: 204, headers: { "Content-Type": null } };
+    expect((await api.call("/x")).headers.get("content-type")).toBeNull();
+
+    const httpProbe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+    const http = await gateway({ kind: ApiKind.Http, routes }, { [functionOf(httpProbe, "GET /x")]: () => ({ result: { statusCode: 200, body: "hi" } }) });
+    expect((await http.call("/x")).headers.get("content-type")).toBeNull();
+  });
+
+  describe("every answer carries the request id the function's event has (one per request)", () => {
+    const uuid = /^[0-9a-f-]{36}$/;
+    it("REST: the gateway's own 403s (missing route, missing API key) carry x-amzn-requestid", async () => {
+      const api = await gateway({ routes: { ...routes, "GET /keyed": { integration: { type: "mock", body: { ok: true } }, auth: "none", apiKeyRequired: true } } }, {});
+      const missing = await api.call("/nope");
+      const keyless = await api.call("/keyed");
+      expect([missing.status, keyless.status]).toEqual([403, 403]);
+      expect(missing.headers.get("x-amzn-requestid")).toMatch(uuid);
+      expect(keyless.headers.get("x-amzn-requestid")).toMatch(uuid);
+      expect(missing.headers.get("x-amzn-requestid")).not.toBe(keyless.headers.get("x-amzn-requestid"));
+    });
+
+    it("REST: a function's answer carries the id its event was given, replacing one the function set", async () => {
+      const events: any[] = [];
+      const api = await gateway({ routes }, { [functionOf(probe, "GET /x")]: (event) => (events.push(event), { result: { statusCode: 200, headers: { "X-Amzn-RequestId": "mine" }, body: "" } }) });
+      const answer = await api.call("/x");
+      expect(answer.headers.get("x-amzn-requestid")).toBe(events[0].requestContext.requestId);
+    });
+
+    it("HTTP kind: the gateway's 404 and a function's answer carry apigw-requestid (not REST's header), the function's the id its event has", async () => {
+      const httpProbe = normalise("api", { basePath: "api", kind: ApiKind.Http, routes });
+      const events: any[] = [];
+      const api = await gateway({ kind: ApiKind.Http, routes }, { [functionOf(httpProbe, "GET /x")]: (event) => (events.push(event), { result: { statusCode: 200, body: "" } }) });
+      const missing = await api.call("/nope");
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get("apigw-requestid")).toMatch(uuid);
+      const answer = await api.call("/x");
+      expect(answer.headers.get("apigw-requestid")).toBe(events[0].requestContext.requestId);
+      expect(answer.headers.get("x-amzn-requestid")).toBeNull();
+    });
+  });
+});

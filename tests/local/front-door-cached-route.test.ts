@@ -1,0 +1,98 @@
+/**
+ * A `cached: true` route has the site's cache policy (query strings, cookies and headers all `none`) and no origin
+ * request policy (components/static-site/distribution.ts), so CloudFront sends its origin no query string, no cookies
+ * and no Authorization (review 105, finding 1). The front door sends the local origin the same, with or without edge
+ * functions; a viewer-request function still sees the viewer's whole request, and an uncached route gets everything.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalise } from "../../components/static-site/spec";
+import type { EdgeRequest } from "../../local/edge-runtime";
+import { createFrontDoor } from "../../local/front-door";
+
+let server: Server;
+let base = "";
+let door: ReturnType<typeof createFrontDoor>;
+const seenByViewerFunction: EdgeRequest[] = [];
+
+beforeAll(async () => {
+  const spec = normalise("cached", {
+    path: "site/dist",
+    routes: [
+      { pathPattern: "/cached/*", originId: "api", domainName: "api.example.com", cached: true },
+      { pathPattern: "/edge-cached/*", originId: "api", domainName: "api.example.com", cached: true },
+      { pathPattern: "/api/*", originId: "api", domainName: "api.example.com" },
+    ],
+  });
+  // The API origin says what it was sent.
+  const api = (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ url: request.url, headers: request.headers, rawHeaders: request.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+  };
+  const viewerFunction = {
+    name: "look",
+    kind: "lambda" as const,
+    eventType: "viewer-request" as const,
+    onRequest: async (request: EdgeRequest) => {
+      seenByViewerFunction.push(request);
+      return { request };
+    },
+    onResponse: async () => {
+      throw new Error("not used");
+    },
+  };
+  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "/edge-cached/*" ? { "viewer-request": viewerFunction } : {}) }, log: () => undefined });
+  server = createServer(door);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await door.close?.();
+});
+
+const viewer = { authorization: "Bearer token", cookie: "ab=b; session=s", "x-custom": "1", accept: "application/json", "content-type": "application/json" };
+
+async function sent(path: string, init: RequestInit = {}): Promise<{ url: string; headers: Record<string, string>; rawHeaders: string[]; body: string }> {
+  const response = await fetch(`${base}${path}`, { headers: viewer, ...init });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { url: string; headers: Record<string, string>; rawHeaders: string[]; body: string };
+}
+
+describe("a cached route's origin request", () => {
+  it("carries no query string, cookies, Authorization or other viewer headers (origin answers the viewer directly)", async () => {
+    const got = await sent("/cached/items?limit=5");
+    expect(got.url).toBe("/cached/items");
+    for (const name of ["authorization", "cookie", "x-custom", "accept"]) expect(got.headers[name]).toBeUndefined();
+    expect(got.rawHeaders.map((h) => h.toLowerCase())).not.toContain("authorization");
+  });
+
+  it("keeps the method, body and its content type", async () => {
+    const got = await sent("/cached/items?x=1", { method: "POST", body: '{"a":1}' });
+    expect(got).toMatchObject({ url: "/cached/items", body: '{"a":1}' });
+    expect(got.headers["content-type"]).toBe("application/json");
+    expect(got.headers.authorization).toBeUndefined();
+  });
+
+  it("is stripped the same way behind an edge function, which still sees the viewer's whole request", async () => {
+    const got = await sent("/edge-cached/items?limit=5");
+    expect(got.url).toBe("/edge-cached/items");
+    for (const name of ["authorization", "cookie", "x-custom"]) expect(got.headers[name]).toBeUndefined();
+    const seen = seenByViewerFunction.at(-1)!;
+    expect(seen.querystring).toBe("limit=5");
+    expect(seen.headers.authorization).toEqual(["Bearer token"]);
+    expect(seen.headers.cookie).toEqual(["ab=b; session=s"]);
+  });
+
+  it("an uncached route (all viewer headers but Host) still gets the whole request", async () => {
+    const got = await sent("/api/items?limit=5");
+    expect(got.url).toBe("/api/items?limit=5");
+    expect(got.headers).toMatchObject({ authorization: "Bearer token", cookie: "ab=b; session=s", "x-custom": "1" });
+  });
+});
