@@ -9,7 +9,8 @@ import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph
 import type { RecordedResource } from "../../local/offline/mocks";
 import { HTTP_API_QUOTAS } from "../../components/serverless-api/quotas";
 import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/validate";
-import { certificateIssuedFindings } from "./acm";
+import { certificateIssuedFindings, certificateNames } from "./acm";
+import { certificateCovers } from "./cloudfront";
 import { sharedAcrossStacks } from "./record-sets";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
@@ -411,6 +412,59 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   },
 };
 
+/**
+ * A custom domain's certificate covers its name. API Gateway: "For an API Gateway Regional custom domain name, you must
+ * request or import the certificate in the same Region as your API. The certificate must be signed by a publicly
+ * trusted Certificate Authority and cover the custom domain name" (Getting certificates ready in AWS Certificate
+ * Manager, https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains-prerequisites.html).
+ * Edge-optimized REST domains: CreateDomainName answers "BadRequestException: Unable to associate certificate … with
+ * CloudFront. … Please ensure the certificate domain name matches the requested domain name"
+ * (amplify-education/serverless-domain-manager#161). Regional domains (REST `regionalCertificateArn`, and every v2
+ * domain, HTTP and WebSocket: "Only Regional custom domain names are supported" for WebSocket APIs): **not confirmed**
+ * that CreateDomainName refuses a certificate that does not cover the name; if it is accepted, API Gateway serves that
+ * certificate for the name and every HTTPS client fails the host-name check ("SSL: no alternative certificate subject
+ * name matches target hostname", https://repost.aws/knowledge-center/api-gateway-domain-certificate), so the domain
+ * is unusable either way and a finding is never a false refusal. The usual way in: a second `pulumi up` that renames
+ * the domain (domainName is ForceNew, so a new DomainName is created) on the certificate requested for the old name.
+ * Judged only when the ARN is that of an aws.acm.Certificate the plan requests (directly, or passed on by a
+ * CertificateValidation's `certificateArn`) and its names are in its inputs (certificateNames: not an imported one);
+ * the names are an Output of another resource, so components cannot check this at construction (review 106 #1).
+ * The same helpers as CloudFrontAliasCertificate and CognitoCustomDomainCertificate (certificateCovers: a wildcard
+ * covers exactly one label; names compared case-insensitively).
+ */
+export const APIGATEWAY_DOMAIN_CERTIFICATE_COVERS: DeployRule = {
+  id: "ApiGatewayDomainCertificateCovers",
+  title: "An API Gateway custom domain's ACM certificate, when the plan requests it, covers the domain name",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains-prerequisites.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+      const host = domain.inputs.domainName;
+      if (typeof host !== "string" || !host) continue;
+      for (const arn of domainCertificateArns(domain)) {
+        const certificate = referenced(graph, CERTIFICATE, arn);
+        const names = certificate && certificateNames(certificate);
+        if (!certificate || !names || names.some((n) => certificateCovers(n, host))) continue;
+        // A REST domain's `certificateArn` is its edge-optimized certificate (`regionalCertificateArn` the regional one).
+        const edge = domain.type === REST_DOMAIN && arn === domain.inputs.certificateArn;
+        findings.push(
+          finding(
+            "ApiGatewayDomainCertificateCovers",
+            domain,
+            `is custom domain ${host}, which certificate ${certificate.name} (${names.join(", ")}) does not cover: ${
+              edge
+                ? 'CreateDomainName refuses it ("Please ensure the certificate domain name matches the requested domain name")'
+                : "API Gateway requires a certificate that covers the custom domain name, and HTTPS clients refuse the one it would serve (whether regional CreateDomainName refuses it first is not confirmed)"
+            }`,
+            `add ${host} to ${certificate.name}'s domainName or subjectAlternativeNames (a wildcard covers one label), or pass a certificate that covers it`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /** The account field of an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>), or undefined. */
 function certificateAccount(arn: string): string | undefined {
   return /^arn:[^:]+:acm:[^:]*:(\d{12}):certificate\//.exec(arn)?.[1];
@@ -490,5 +544,5 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
   },
 };
 
-export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT];
+export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT, APIGATEWAY_DOMAIN_CERTIFICATE_COVERS];
 export const APIGATEWAYV2_PROJECT_RULES: ProjectDeployRule[] = [APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS];
