@@ -416,11 +416,13 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
  * A custom domain's certificate covers its name. API Gateway: "For an API Gateway Regional custom domain name, you must
  * request or import the certificate in the same Region as your API. The certificate must be signed by a publicly
  * trusted Certificate Authority and cover the custom domain name" (Getting certificates ready in AWS Certificate
- * Manager, https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains-prerequisites.html).
+ * Manager, English text read on the stored older page how-to-custom-domains-prerequisites.html; its current page, the
+ * rule's source, says "The certificate must cover the custom domain name" in its Chinese, Japanese and Portuguese
+ * versions, where its current English wording was not read).
  * Edge-optimized REST domains: CreateDomainName answers "BadRequestException: Unable to associate certificate … with
  * CloudFront. … Please ensure the certificate domain name matches the requested domain name"
  * (amplify-education/serverless-domain-manager#161). Regional domains (REST `regionalCertificateArn`, and every v2
- * domain, HTTP and WebSocket: "Only Regional custom domain names are supported" for WebSocket APIs): **not confirmed**
+ * domain, HTTP and WebSocket: "Only Regional custom domain names are supported", websocket-api-custom-domain-names.html): **not confirmed**
  * that CreateDomainName refuses a certificate that does not cover the name; if it is accepted, API Gateway serves that
  * certificate for the name and every HTTPS client fails the host-name check ("SSL: no alternative certificate subject
  * name matches target hostname", https://repost.aws/knowledge-center/api-gateway-domain-certificate), so the domain
@@ -435,7 +437,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
 export const APIGATEWAY_DOMAIN_CERTIFICATE_COVERS: DeployRule = {
   id: "ApiGatewayDomainCertificateCovers",
   title: "An API Gateway custom domain's ACM certificate, when the plan requests it, covers the domain name",
-  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-custom-domains-prerequisites.html",
+  source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
