@@ -56,6 +56,9 @@ const CREATE_RETRY_DELAYS_MS = [500, 1500, 5000, 10_000, 15_000, 30_000];
  */
 const READ_RETRY_DELAYS_MS = [500, 1500, 5000];
 
+/** How long `delays` wait in all, in whole seconds, as the errors say it. */
+const totalSeconds = (delays: readonly number[]): number => Math.round(delays.reduce((sum, ms) => sum + ms, 0) / 1000);
+
 /**
  * How Pulumi's dynamic-provider host passes a value unknown at preview (`rpc.unknownValue` in
  * @pulumi/pulumi's runtime/rpc): the pool's URL before the pool exists.
@@ -149,7 +152,7 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
   async function newPoolJwks(url: string): Promise<string> {
     const jwks = await fetchJwks(url, CREATE_RETRY_DELAYS_MS);
     if (jwks === POOL_GONE) {
-      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~62 s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
+      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~${totalSeconds(CREATE_RETRY_DELAYS_MS)} s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
     }
     return jwks;
   }

@@ -649,7 +649,7 @@ describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 1
     expect(await createJwksProvider({ fetchText: gone, sleep: noWait }).read!(url, state)).toEqual({ id: undefined, props: undefined });
     expect(gone.calls).toHaveLength(4);
     // A create or update of a pool that is not there still fails (nothing to bake).
-    await expect(createJwksProvider({ fetchText: gone, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("says the pool does not exist");
+    await expect(createJwksProvider({ fetchText: gone, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("says the pool does not exist (after ~62 s of retries)");
     // A bare 404 (also a wrong URL or a pool a moment old) is not taken for a deleted pool; nor is a network failure.
     for (const reply of [{ status: 404, text: "" }, new Error("getaddrinfo ENOTFOUND")]) {
       const read = createJwksProvider({ fetchText: answers(reply), sleep: noWait }).read!(url, state);
