@@ -68,6 +68,7 @@ export function zoneHoldingHosts(
   validates: boolean,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
+  const names = hosts.map((h) => h.host).join(", ");
   const looked = aws.route53.getZone({ zoneId }, { parent }).then(
     (zone) => ({ name: zone.name as string | undefined, privateZone: zone.privateZone === true }),
     (error: unknown) => {
@@ -77,7 +78,7 @@ export function zoneHoldingHosts(
           "Give the id of the public hosted zone that holds these names: aws route53 list-hosted-zones-by-name --dns-name <name>.");
       }
       pulumi.log.warn(
-        `${label}: ${argument} "${zoneId}" could not be looked up at preview (getZone: ${message}), so whether the zone holds ${hosts.map((h) => h.host).join(", ")} was not checked. ` +
+        `${label}: ${argument} "${zoneId}" could not be looked up at preview (getZone: ${message}), so whether the zone holds ${names} was not checked. ` +
           "The lookup by id needs route53:GetHostedZone and route53:ListTagsForResource (and route53:ListResourceRecordSets for a private zone); " +
           "the records themselves need only GetHostedZone. Without those permissions, or with an id Route 53 does not take as one (InvalidInput), this warning is given on every preview.",
         parent,
@@ -95,7 +96,7 @@ export function zoneHoldingHosts(
           fail(argument, zoneId, `${problem}, and ACM validates a certificate through public DNS ("ACM cannot validate resources in an Amazon VPC private hosted zone"): \`pulumi up\` would wait 75 minutes for the certificate and fail`,
             `Give the id of the public hosted zone that holds these names (aws route53 list-hosted-zones-by-name --dns-name ${hosts[0].host}), or a validated certificate as certificateArn.`);
         }
-        pulumi.log.warn(`${label}: ${argument} "${zoneId}" ${problem}: ${hosts.map((h) => h.host).join(", ")} will not resolve on the internet. Give the public zone's id unless that is what you want.`, parent);
+        pulumi.log.warn(`${label}: ${argument} "${zoneId}" ${problem}: ${names} will not resolve on the internet. Give the public zone's id unless that is what you want.`, parent);
       }
       const outside = hosts.filter(({ host }) => !zoneHolds(zoneName, host));
       if (outside.length === 0) return zoneId;
