@@ -18,7 +18,8 @@ const GATEWAY_SERVICES: readonly GatewayEndpointService[] = ["dynamodb", "s3"];
 export interface ExistingVpc {
   /**
    * `vpc-…`; it must have DNS support and DNS hostnames on (private DNS for the endpoints needs both), and no interface
-   * endpoint with private DNS of its own for the services this network creates one for (docs/private-network.md).
+   * endpoint with private DNS of its own for the services this network creates one for (docs/private-network.md):
+   * both refused at preview (an endpoint lookup that fails, or finds several, only warns).
    */
   vpcId: pulumi.Input<string>;
   /**
