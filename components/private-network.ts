@@ -18,7 +18,8 @@ const GATEWAY_SERVICES: readonly GatewayEndpointService[] = ["dynamodb", "s3"];
 export interface ExistingVpc {
   /**
    * `vpc-…`; it must have DNS support and DNS hostnames on (private DNS for the endpoints needs both), and no interface
-   * endpoint with private DNS of its own for the services this network creates one for (docs/private-network.md).
+   * endpoint with private DNS of its own for the services this network creates one for (docs/private-network.md):
+   * both refused at preview (an endpoint lookup that fails, or finds several, only warns).
    */
   vpcId: pulumi.Input<string>;
   /**
@@ -197,6 +198,30 @@ export function countedZonesProblem(zones: number, region: string | undefined, n
  */
 function isRegionZone(region: string, name: string): boolean {
   return name.length === region.length + 1 && name.startsWith(region) && /[a-z]$/.test(name);
+}
+
+/**
+ * The id of `found`, an existing VPC's interface endpoint for a service (as aws.ec2.getVpcEndpoint reports it), when it
+ * has private DNS and is not the network's own, which is told by the network's endpoint security group: every endpoint
+ * PrivateNetwork creates carries it, and its id is known at the preview of an update (the group exists), not at that of
+ * the first deploy (`ownGroupId` undefined), when the network has no endpoint yet. Its id rather than a tag: endpoints
+ * made before this check carry no tag of the network's, and the group's id is stable while the endpoints are (both are
+ * replaced with the VPC). Undefined: no conflict.
+ */
+export function conflictingPrivateDnsEndpoint(found: { id?: string; privateDnsEnabled?: boolean; securityGroupIds?: string[] }, ownGroupId: string | undefined): string | undefined {
+  if (found.privateDnsEnabled !== true || found.id === undefined) return undefined;
+  if (ownGroupId !== undefined && (found.securityGroupIds ?? []).includes(ownGroupId)) return undefined;
+  return found.id;
+}
+
+/**
+ * `output`'s value, or undefined while it is unknown (a resource's id at the preview that creates it), so a check can go
+ * on at preview without it. Read through the Output's `isKnown` and `promise(withUnknowns)`, which @pulumi/pulumi's
+ * OutputImpl has (output.js) but does not declare in its types.
+ */
+export function knownOrUndefined(output: pulumi.Output<string>): pulumi.Output<string | undefined> {
+  const inner = output as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<string> };
+  return pulumi.output(Promise.all([inner.isKnown, inner.promise(true)]).then(([known, value]) => (known ? value : undefined)));
 }
 
 /** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
@@ -390,7 +415,11 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             // Private DNS answers the service's public name inside the VPC; it needs enableDnsSupport and
             // enableDnsHostnames on the VPC (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns).
             privateDnsEnabled: true,
-            subnetIds: this.endpointSubnetIds(service, network, region, providerRegion, fail),
+            subnetIds: args.existingVpc
+              ? pulumi
+                  .all([this.endpointSubnetIds(service, network, region, providerRegion, fail), this.checkNoPrivateDnsEndpoint(service, network.vpcId, region, endpointSecurityGroup.id, fail)])
+                  .apply(([ids]) => ids)
+              : this.endpointSubnetIds(service, network, region, providerRegion, fail),
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
           },
@@ -511,6 +540,56 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     }
     fail(argument, value, `could not be looked up in ${region} at preview (getVpcEndpointService: ${message})`,
       "Give the role that runs preview ec2:DescribeVpcEndpointServices (PrivateNetwork checks each endpoint service's zones with it), or run it again if EC2 throttled the call.");
+  }
+
+  /**
+   * An existing VPC: refused at preview, before any resource is created, when it already has an interface endpoint with
+   * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint). EC2 allows one private DNS
+   * name per service in a VPC: CreateVpcEndpoint with private DNS refuses a second ("private-dns-enabled cannot be set
+   * because there is already a conflicting DNS domain for <service> in the VPC", hashicorp/terraform-provider-aws#17269,
+   * #17535), after the security groups and the other endpoints exist. Looked up with getVpcEndpoint (DescribeVpcEndpoints
+   * by vpc-id, service-name, vpc-endpoint-type and vpc-endpoint-state, filters its API reference lists), in `region`.
+   * The data source fails unless exactly one endpoint matches (terraform-provider-aws
+   * internal/service/ec2/vpc_endpoint_data_source.go, tfresource.SingularDataSourceFindError): "no matching EC2 VPC
+   * Endpoint found" passes; "multiple EC2 VPC Endpoints matched" cannot be told apart (DescribeVpcEndpoints has no filter
+   * on private DNS), and neither can a lookup that fails otherwise (no ec2:DescribeVpcEndpoints): both warn, and leave it
+   * to CreateVpcEndpoint.
+   */
+  private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, fail: ArgFailure): pulumi.Output<void> {
+    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
+    const value = service === "execute-api" ? true : service;
+    const warn = (text: string) => pulumi.log.warn(`PrivateNetwork "${this.spec.name}": ${argument} ${JSON.stringify(value)}: ${text}`, this);
+    return pulumi.all([vpcId, region, knownOrUndefined(ownGroupId)]).apply(([vpc, where, ownGroup]) => {
+      const serviceName = `com.amazonaws.${where}.${service}`;
+      return aws.ec2
+        .getVpcEndpoint(
+          { vpcId: vpc, serviceName, vpcEndpointType: "Interface", filters: [{ name: "vpc-endpoint-state", values: ["available", "pending", "pendingAcceptance"] }], region: this.spec.region },
+          { parent: this },
+        )
+        .then(
+          (found) => {
+            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup);
+            if (conflict === undefined) return;
+            fail(
+              argument,
+              value,
+              `asks for an interface endpoint with private DNS for ${serviceName}, but existingVpc ${vpc} already has one (${conflict}), so CreateVpcEndpoint would refuse a second ("private-dns-enabled cannot be set because there is already a conflicting DNS domain"), after the security groups and other endpoints exist`,
+              service === "execute-api"
+                ? `Use the existing endpoint: set executeApiEndpoint: false and pass "${conflict}" in the PRIVATE ServerlessApi's vpcEndpointIds (its security group must allow HTTPS from existingVpc.subnetIds).`
+                : `Drop "${service}" from interfaceEndpoints: ${conflict}'s private DNS already answers ${service}'s name in the VPC, and the functions' security group allows HTTPS to the VPC's CIDR blocks (its own security group must allow HTTPS from existingVpc.subnetIds).`,
+            );
+          },
+          (error: unknown) => {
+            const message = error instanceof Error ? error.message : String(error);
+            if (/no matching/i.test(message)) return;
+            if (/multiple .* matched/i.test(message)) {
+              warn(`existingVpc ${vpc} has several interface endpoints for ${serviceName}; if one of them (not this network's) has private DNS, CreateVpcEndpoint will refuse this one ("conflicting DNS domain"). Check with aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=${vpc} Name=service-name,Values=${serviceName}.`);
+              return;
+            }
+            warn(`could not look up existingVpc ${vpc}'s endpoints for ${serviceName} at preview (getVpcEndpoint: ${message}); an endpoint with private DNS there would make CreateVpcEndpoint refuse this one. Give the role that runs preview ec2:DescribeVpcEndpoints to have it checked.`);
+          },
+        );
+    });
   }
 
   /** A new VPC: isolated subnets only (no internet gateway, no NAT gateway and its hourly charge), DNS on for private DNS. */
