@@ -139,27 +139,31 @@ export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack: 
    * deletes it; transition.ts, TransitionRetainedTooLate: a retainOnDelete the update sets applies to the new copy only).
    */
   const oldKept = (urn: string) => replaced(urn) && (!next.get(urn)!.resource.deleteBeforeReplace || before.get(urn)!.resource.retainOnDelete === true);
+  const kept = new Set([...before.keys()].filter(oldKept));
   /** `<api key> <stage>` → the deployed usage plan key the update deletes (or leaves) that holds it. */
   const leaving = new Map<string, RecordedResourceLike>();
-  for (const [urn, { resource, holds }] of before) if (!next.has(urn) || oldKept(urn)) for (const hold of holds) leaving.set(hold, resource);
+  for (const [urn, { resource, holds }] of before) if (!next.has(urn) || kept.has(urn)) for (const hold of holds) leaving.set(hold, resource);
   const findings: TransitionFinding[] = [];
   for (const [urn, { resource, holds }] of next) {
-    if (before.has(urn) && !oldKept(urn)) continue;
+    if (before.has(urn) && !kept.has(urn)) continue;
     const hold = holds.find((h) => leaving.has(h));
     if (hold === undefined) continue;
     const old = leaving.get(hold)!;
     const self = old.urn === resource.urn;
     const retained = self && old.retainOnDelete === true;
     const stage = deployed.find((r) => r.urn === hold.split(" ")[1]);
+    const onStage = `a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}`;
+    const ownCopy = `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to ${onStage}, where its own deployed copy holds it in the old plan`;
+    const refused = "API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused";
     findings.push({
       ...finding(
         TRANSITION_USAGE_PLAN_KEY_MOVED_RULE.id,
         resource,
         retained
-          ? `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where its own deployed copy holds it in the old plan and is never deleted (retainOnDelete), even delete-first; API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`
+          ? `${ownCopy} and is never deleted (retainOnDelete), even delete-first; ${refused}`
           : self
-          ? `is replaced (its usage plan or API key is another resource, and every input of a usage plan key replaces it) and adds the API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where its own deployed copy holds it in the old plan until the update deletes it at its end (a replacement creates first); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`
-          : `adds an API key to a usage plan on stage ${stage?.inputs.stageName ?? stage?.name ?? "(unknown)"}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); API Gateway associates a key with one usage plan per stage, so this CreateUsagePlanKey is refused`,
+          ? `${ownCopy} until the update deletes it at its end (a replacement creates first); ${refused}`
+          : `adds an API key to ${onStage}, where the deployed usage plan key ${old.name} holds it in another plan until the update deletes it at its end (pulumi/pulumi#9979); ${refused}`,
         retained
           ? `deploy retainOnDelete: false on ${resource.name} in an update of its own first (it then applies to the deployed copy), then this one with deleteBeforeReplace: true; or remove the old association by hand`
           : self ? `set deleteBeforeReplace: true on ${resource.name}, so the old association is deleted before the new one is made; or deploy in two updates` : "deploy in two updates: first remove the key from the old plan (or the old plan), then add it to the new one",

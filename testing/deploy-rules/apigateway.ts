@@ -452,6 +452,7 @@ export const API_METHOD_HTTP_METHOD: DeployRule = {
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethod.html",
   check(graph) {
     const findings: DeployFinding[] = [];
+    const methods: readonly string[] = HTTP_METHODS;
     const fields: Array<[string, string[]]> = [
       ["aws:apigateway/method:Method", ["httpMethod"]],
       ["aws:apigateway/integration:Integration", ["httpMethod", "integrationHttpMethod"]],
@@ -460,14 +461,14 @@ export const API_METHOD_HTTP_METHOD: DeployRule = {
       for (const resource of ofType(graph, type)) {
         for (const input of inputs) {
           const method = resource.inputs[input];
-          if (typeof method !== "string" || (HTTP_METHODS as readonly string[]).includes(method)) continue;
+          if (typeof method !== "string" || methods.includes(method)) continue;
           const upper = method.toUpperCase();
           findings.push(
             finding(
               "ApiMethodHttpMethod",
               resource,
-              `has ${input} ${JSON.stringify(method)}; the provider takes only ${HTTP_METHODS.join(", ")}, case-sensitively, so \`pulumi preview\` fails on it`,
-              (HTTP_METHODS as readonly string[]).includes(upper) ? `write "${upper}"` : `use one of ${HTTP_METHODS.join(", ")}`,
+              `has ${input} ${JSON.stringify(method)}; the provider takes only ${methods.join(", ")}, case-sensitively, so \`pulumi preview\` fails on it`,
+              methods.includes(upper) ? `write "${upper}"` : `use one of ${methods.join(", ")}`,
             ),
           );
         }

@@ -273,12 +273,18 @@ export const APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT: DeployRule = {
   },
 };
 
+/** The plan's API Gateway custom domains: REST (v1) and v2 (HTTP and WebSocket) alike. */
+const customDomains = (graph: Graph): RecordedResource[] => [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)];
+
+/** A REST (v1) domain's endpointConfiguration.types as a list (recorded as one string or a list). */
+const endpointTypes = (domain: RecordedResource): unknown[] => [domain.inputs.endpointConfiguration?.types ?? []].flat();
+
 /**
  * A REST (v1) domain of a private API: "Custom domain names for private APIs don't need to be unique"
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-private-custom-domains.html).
  */
 function isPrivateDomain(domain: RecordedResource): boolean {
-  return domain.type === REST_DOMAIN && [domain.inputs.endpointConfiguration?.types ?? []].flat().includes("PRIVATE");
+  return domain.type === REST_DOMAIN && endpointTypes(domain).includes("PRIVATE");
 }
 
 /** Whether a v2 ApiMapping maps a WebSocket API to `domain` (the mapping names the domain by its name, which is its id). */
@@ -294,7 +300,7 @@ function servesWebSocket(graph: Graph, domain: RecordedResource): boolean {
  */
 function isEdgeDomain(domain: RecordedResource): boolean {
   if (domain.type !== REST_DOMAIN) return false;
-  const types = [domain.inputs.endpointConfiguration?.types ?? []].flat();
+  const types = endpointTypes(domain);
   return types.includes("EDGE") || (types.length === 0 && Boolean(domain.inputs.certificateArn) && !domain.inputs.regionalCertificateArn);
 }
 
@@ -321,7 +327,7 @@ interface DomainNameClaim {
  * in so many words that edge domain names are global (inferred from the two pages and the recorded refusals).
  */
 function publicDomainNames(graph: Graph, context: DeployRuleContext): DomainNameClaim[] {
-  return [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)].flatMap((domain) => {
+  return customDomains(graph).flatMap((domain) => {
     const name = domain.inputs.domainName;
     if (typeof name !== "string" || !name || isPrivateDomain(domain)) return [];
     const region = regionOf(graph, domain, context);
@@ -400,7 +406,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED: DeployRule = {
   title: "An API Gateway custom domain on a certificate the plan requests waits for that certificate's CertificateValidation",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
   check(graph) {
-    return [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)].flatMap((domain) =>
+    return customDomains(graph).flatMap((domain) =>
       certificateIssuedFindings(graph, "ApiGatewayDomainCertificateIssued", {
         consumer: domain,
         arns: domainCertificateArns(domain),
@@ -440,7 +446,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_COVERS: DeployRule = {
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-specify-certificate-for-custom-domain-name.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+    for (const domain of customDomains(graph)) {
       const host = domain.inputs.domainName;
       if (typeof host !== "string" || !host) continue;
       for (const arn of domainCertificateArns(domain)) {
@@ -492,7 +498,7 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     if (!context.account) return findings;
-    for (const domain of [...ofType(graph, REST_DOMAIN), ...ofType(graph, DOMAIN)]) {
+    for (const domain of customDomains(graph)) {
       for (const arn of domainCertificateArns(domain)) {
         const owner = certificateAccount(arn);
         if (owner === undefined || owner === context.account || referenced(graph, CERTIFICATE, arn)) continue;

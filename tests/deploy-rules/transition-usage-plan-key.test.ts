@@ -54,23 +54,6 @@ describe("TransitionUsagePlanKeyMoved", () => {
     expect(usagePlanKeyMovedFindings(deployed, await api({ pro: { apiKeys: ["acme"], stages: ["prod"] } }, stages))).toEqual([]);
   });
 
-  it("finds a hand-built usage plan key kept under its name but given a renamed plan (replaced create-first), unless it deletes before replacing", () => {
-    const stage = handBuilt("aws:apigateway/stage:Stage", "stage", { restApi: "r1", stageName: "prod" });
-    const apiKey = handBuilt("aws:apigateway/apiKey:ApiKey", "acme", { name: "acme" });
-    const plan = (name: string) => handBuilt("aws:apigateway/usagePlan:UsagePlan", name, { name, apiStages: [{ apiId: "r1", stage: "prod" }] }, { propertyDependencies: { apiStages: [stage.urn] }, dependencies: [stage.urn] });
-    const planKey = (usagePlan: ReturnType<typeof plan>, more: object = {}) =>
-      handBuilt("aws:apigateway/usagePlanKey:UsagePlanKey", "acme-key", { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, { propertyDependencies: { keyId: [apiKey.urn], usagePlanId: [usagePlan.urn] }, dependencies: [apiKey.urn, usagePlan.urn], ...more });
-    const [basic, standard] = [plan("basic"), plan("standard")];
-    const deployed = [stage, apiKey, basic, planKey(basic)];
-    const findings = usagePlanKeyMovedFindings(deployed, [stage, apiKey, standard, planKey(standard)], "dev");
-    expect(findings.map((f) => f.resource)).toEqual(["aws:apigateway/usagePlanKey:UsagePlanKey acme-key"]);
-    expect(findings[0].problem).toMatch(/^is replaced \(its usage plan or API key is another resource.*\) and adds the API key to a usage plan on stage prod, where its own deployed copy holds it in the old plan/);
-    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on acme-key/);
-    expect(usagePlanKeyMovedFindings(deployed, [stage, apiKey, standard, planKey(standard, { deleteBeforeReplace: true })])).toEqual([]);
-    // Kept as it was: no replacement.
-    expect(usagePlanKeyMovedFindings(deployed, deployed)).toEqual([]);
-  });
-
   describe("a hand-built key whose plan changes (review 101)", () => {
     const stage = handBuilt("aws:apigateway/stage:Stage", "stage", { restApi: "r1", stageName: "prod" });
     const apiKey = handBuilt("aws:apigateway/apiKey:ApiKey", "acme", { name: "acme" });
@@ -80,6 +63,16 @@ describe("TransitionUsagePlanKeyMoved", () => {
     const [basic, standard] = [plan("basic"), plan("standard")];
     const deployed = [stage, apiKey, basic, planKey(basic)];
     const saved = toSavedPlan(deployed, { stack: "dev", region: "us-east-1" }).resources;
+
+    it("finds a hand-built usage plan key kept under its name but given a renamed plan (replaced create-first), unless it deletes before replacing", () => {
+      const findings = usagePlanKeyMovedFindings(deployed, [stage, apiKey, standard, planKey(standard)], "dev");
+      expect(findings.map((f) => f.resource)).toEqual(["aws:apigateway/usagePlanKey:UsagePlanKey acme-key"]);
+      expect(findings[0].problem).toMatch(/^is replaced \(its usage plan or API key is another resource.*\) and adds the API key to a usage plan on stage prod, where its own deployed copy holds it in the old plan/);
+      expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on acme-key/);
+      expect(usagePlanKeyMovedFindings(deployed, [stage, apiKey, standard, planKey(standard, { deleteBeforeReplace: true })])).toEqual([]);
+      // Kept as it was: no replacement.
+      expect(usagePlanKeyMovedFindings(deployed, deployed)).toEqual([]);
+    });
 
     it("passes a key whose ignoreChanges holds usagePlanId (or everything): the engine diffs the deployed plan id back in, so nothing is replaced", () => {
       for (const ignoreChanges of [["usagePlanId"], ["*"]]) {
