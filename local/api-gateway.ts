@@ -801,8 +801,10 @@ function proxyResult(result: unknown): HttpResult | { problem: string } {
   let contentTypeSet = false;
   for (const [name, value] of Object.entries(proxy.headers ?? {})) {
     const key = name.toLowerCase();
-    if (key === "content-type") contentTypeSet = true;
-    if (key === "content-type" && value === null) continue;
+    if (key === "content-type") {
+      contentTypeSet = true;
+      if (value === null) continue;
+    }
     headers[key] = String(value);
   }
   // "If you specify values for both headers and multiValueHeaders, API Gateway merges them into a single list. If the

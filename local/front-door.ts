@@ -318,7 +318,7 @@ const CACHED_ROUTE_HEADERS: ReadonlySet<string> = new Set(["host", "content-leng
  * removes the Authorization header before forwarding requests to your origin" (RequestAndResponseBehaviorCustomOrigin).
  * The body and method are kept. Caching itself is not emulated: every request still reaches the origin.
  */
-export function cachedRouteOriginRequest(request: EdgeRequest): EdgeRequest {
+function cachedRouteOriginRequest(request: EdgeRequest): EdgeRequest {
   const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => CACHED_ROUTE_HEADERS.has(name)));
   return { ...request, querystring: "", headers };
 }

@@ -55,8 +55,8 @@ export const NEXT_TOKEN_LIFETIME_MS = 300_000;
  * consumer is ACTIVE at the first DescribeStreamConsumer or ListStreamConsumers that shows it (which shows it ACTIVE),
  * a DELETING one is gone after the first DescribeStreamConsumer that shows it DELETING (ListStreamConsumers shows it
  * DELETING without removing it; a NextToken names the last consumer shown, not a position, so one removed between pages
- * shifts nothing). AWS's durations are not documented (not confirmed: "a few
- * seconds" assumed); only a client that neither looks nor waits this long sees the difference.
+ * shifts nothing). AWS's durations are not documented (not confirmed: "a few seconds" assumed); only a
+ * client that neither looks nor waits this long sees the difference.
  */
 export const CONSUMER_SETTLE_MS = 5_000;
 /** A subscription's life: "for up to 5 minutes" (API_SubscribeToShard). */
@@ -128,14 +128,13 @@ export class ConsumerRegistry {
 
   /** Whether the stream has consumers (any state: a DELETING one is still registered until it is gone; not confirmed). */
   hasConsumers(streamArn: string): boolean {
-    return this.byStream.has(streamArn) && this.consumers(streamArn).length > 0;
+    return this.existing(streamArn).length > 0;
   }
 
   /**
    * DeleteStream with EnforceConsumerDeletion: the stream's consumers are gone with it (API_DeleteStream), so a stream
    * created again under the name has none. The deleted consumers, for their subscriptions to be ended.
    */
-
   forgetStream(streamArn: string): LocalConsumer[] {
     const gone = this.byStream.get(streamArn) ?? [];
     for (const consumer of gone) this.settles.delete(consumer);
@@ -148,6 +147,11 @@ export class ConsumerRegistry {
     if (!list) this.byStream.set(streamArn, (list = []));
     this.settleDue(list);
     return list;
+  }
+
+  /** As consumers, for a look that adds no stream: a stream never registered to has none. */
+  private existing(streamArn: string): LocalConsumer[] {
+    return this.byStream.has(streamArn) ? this.consumers(streamArn) : [];
   }
 
   /** Settles the consumers whose CONSUMER_SETTLE_MS passed: CREATING ones ACTIVE, DELETING ones gone. */
@@ -194,9 +198,9 @@ export class ConsumerRegistry {
   find(input: Record<string, unknown>, streamArn: string | undefined): LocalConsumer | undefined {
     if (typeof input.ConsumerARN === "string") {
       const parsed = parseConsumerArn(input.ConsumerARN);
-      return parsed && this.byStream.has(parsed.streamArn) ? this.consumers(parsed.streamArn).find((c) => c.ConsumerARN === input.ConsumerARN) : undefined;
+      return parsed ? this.existing(parsed.streamArn).find((c) => c.ConsumerARN === input.ConsumerARN) : undefined;
     }
-    return streamArn && typeof input.ConsumerName === "string" && this.byStream.has(streamArn) ? this.consumers(streamArn).find((c) => c.ConsumerName === input.ConsumerName) : undefined;
+    return streamArn && typeof input.ConsumerName === "string" ? this.existing(streamArn).find((c) => c.ConsumerName === input.ConsumerName) : undefined;
   }
 
   /** As find, or ResourceNotFoundException; InvalidArgumentException when the request names no consumer. */
@@ -233,8 +237,8 @@ export class ConsumerRegistry {
   /**
    * ListStreamConsumers' page: MaxResults (1-10000, default 100) from NextToken (the last consumer shown, by its place in
    * the order of registration, so a consumer removed between pages shifts nothing; the stream; and when it was given,
-   * in whole milliseconds whatever the clock gives). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the registry's clock: ExpiredNextTokenException
-   * after. A CREATING consumer it shows is ACTIVE from then on (and shown so); a DELETING one is shown DELETING.
+   * in whole milliseconds whatever the clock gives). As AWS's, a NextToken is good for NEXT_TOKEN_LIFETIME_MS on the
+   * registry's clock: ExpiredNextTokenException after. A CREATING consumer it shows is ACTIVE from then on (and shown so); a DELETING one is shown DELETING.
    */
   list(streamArn: string, input: Record<string, unknown>): { Consumers: Array<Omit<LocalConsumer, "StreamARN">>; NextToken?: string } {
     const max = input.MaxResults === undefined ? 100 : Number(input.MaxResults);

@@ -432,13 +432,13 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
     }
     // "If this parameter is unset (null) or if you set it to false, and the stream has registered consumers, the call to
     // DeleteStream fails with a ResourceInUseException" (API_DeleteStream, EnforceConsumerDeletion); kinesalite knows no
-    // consumers, so the endpoint answers it, and forgets the consumers once kinesalite has deleted the stream.
+    // consumers, so the endpoint answers it, and forgets the consumers once kinesalite has deleted the stream
+    // (kinesalite drops parameters it does not know, EnforceConsumerDeletion among them: validations/index.js).
     let deletedConsumers = false;
     if (operation === "DeleteStream" && stream && fanOut.consumers.hasConsumers(stream.arn)) {
       if (input.EnforceConsumerDeletion !== true) throw new KinesisError("ResourceInUseException", `Stream ${stream.arn} has registered consumers: deregister them first, or set EnforceConsumerDeletion to delete them with it.`);
       deletedConsumers = true;
     }
-    if (operation === "DeleteStream") delete input.EnforceConsumerDeletion;
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
