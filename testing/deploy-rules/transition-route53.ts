@@ -107,6 +107,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       const heldKey = fullKey(deployed, holder);
       if (heldKey !== undefined && heldKey === fullKey(after, next)) continue;
       const holderNext = self ? undefined : nextByUrn.get(holder.urn);
+      const kept = holderNext && keptByIgnore(holder.urn, claim);
       let holds: string;
       let fix: string;
       if (self) {
@@ -129,8 +130,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       } else if (judgement.replaced(holder.urn) && (holderNext.deleteBeforeReplace !== true || holder.retainOnDelete)) {
         holds = `${described(holder)} holds it in the deployed plan and is replaced, but its old copy keeps it ${holder.retainOnDelete ? "for good (retainOnDelete: the replacement never deletes it)" : "until the end of the update (a create-before-delete replacement deletes the old copy last)"}`;
         fix = `set deleteBeforeReplace: true on ${holder.name} and make ${next.name} dependOn it, or take it in two updates: remove or move ${holder.name} first, then pulumi up adds ${next.name}`;
-      } else if (keptByIgnore(holder.urn, claim)) {
-        const kept = keptByIgnore(holder.urn, claim)!;
+      } else if (kept) {
         holds = `${described(holder)} holds it in the deployed plan and keeps it: its ignoreChanges ${kept.entries} puts the deployed ${kept.values} back whatever the program gives it, so the update never moves it out`;
         fix = `drop ${kept.entries} from the ignoreChanges of ${holder.name}, so that the update moves it out of the slot (and make ${next.name} dependOn ${holder.name}), or give ${next.name} another slot`;
       } else {
