@@ -212,12 +212,12 @@ function counted(graph: Graph, quota: CountQuota): RecordedResource[] {
 
 /** Where a counted resource uses the quota: the plan's account, and its region for a regional quota. */
 function where(quota: CountQuota, graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
-  // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
   if (quota.scope === "userPool") {
     const id = String(resource.inputs.userPoolId);
     const pool = referenced(graph, "aws:cognito/userPool:UserPool", id);
     return `user pool ${pool ? `${pool.name} (${id})` : id}`;
   }
+  // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
   const account = context.account ? `account ${context.account}` : "the same account";
   return quota.scope === "region" ? `${account} in ${regionOf(graph, resource, context)}` : account;
 }
