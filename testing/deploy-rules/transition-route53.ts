@@ -40,13 +40,14 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { keptByIgnoreChanges } from "./kept-by-ignore";
 import { dnsName } from "./names";
 import { ownedRecordSetKey, RECORD } from "./record-sets";
 import { ROUTING_SLOT_REFUSAL, slotOf, type RoutingSlot } from "./route53";
 import { finding as deployFinding } from "./rule";
 import { deleteSkipped } from "./transition-api-refs";
 import type { RestPartJudgement } from "./transition-rest-deployment";
-import { keptByIgnoreChanges, type TransitionFinding } from "./transition";
+import type { TransitionFinding } from "./transition";
 
 export const TRANSITION_ROUTING_SLOT_TAKEN_RULE = {
   id: "TransitionRoutingSlotTaken",
