@@ -210,14 +210,14 @@ function counted(graph: Graph, quota: CountQuota): RecordedResource[] {
   return quota.types.flatMap((type) => ofType(graph, type)).filter((r) => quota.counts?.(r) ?? true);
 }
 
-/** Where a counted resource uses the quota: the plan's account, and its region for a regional quota. */
+/** Where a counted resource uses the quota: the plan's account, and its region for a regional quota; its user pool for a per-pool one. */
 function where(quota: CountQuota, graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
-  // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
   if (quota.scope === "userPool") {
     const id = String(resource.inputs.userPoolId);
     const pool = referenced(graph, "aws:cognito/userPool:UserPool", id);
     return `user pool ${pool ? `${pool.name} (${id})` : id}`;
   }
+  // The project convention (ApiGatewayAccountSingleOwner): stacks without a known account are taken as the same one.
   const account = context.account ? `account ${context.account}` : "the same account";
   return quota.scope === "region" ? `${account} in ${regionOf(graph, resource, context)}` : account;
 }
@@ -232,7 +232,7 @@ const quotaSentence = (quota: CountQuota, counting: string) =>
     : `the quota is ${quota.quota} ${scopeWords(quota)}, ${counting}, and AWS does not raise it: ${quota.refusal}`;
 const countFix = (quota: CountQuota, have: string) => (quota.increase ? `ask for a quota increase (${quota.increase}), or ${quota.fewer}: ${have}` : `${quota.fewer}: ${have}`);
 
-/** A stack rule: one finding per group (the account, or each region) whose count passes the quota, on the first resource over it. */
+/** A stack rule: one finding per group (the account, each region, or each user pool) whose count passes the quota, on the first resource over it. */
 function planCountRule(rule: { id: string; title: string; source: string; quotas: readonly CountQuota[] }): DeployRule {
   return {
     id: rule.id,
@@ -247,10 +247,10 @@ function planCountRule(rule: { id: string; title: string; source: string; quotas
           if (!groups.has(key)) groups.set(key, []);
           groups.get(key)!.push(r);
         }
-        for (const list of groups.values()) {
+        for (const [key, list] of groups) {
           const firstOver = list[quota.quota];
           if (!firstOver) continue;
-          const region = quota.scope === "region" ? ` in ${regionOf(graph, firstOver, context)}` : quota.scope === "userPool" ? ` on ${where(quota, graph, firstOver, context)}` : "";
+          const region = quota.scope === "region" ? ` in ${regionOf(graph, firstOver, context)}` : quota.scope === "userPool" ? ` on ${key}` : "";
           findings.push(
             finding(
               rule.id,

@@ -40,13 +40,14 @@
  */
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { keptByIgnoreChanges } from "./kept-by-ignore";
 import { dnsName } from "./names";
 import { ownedRecordSetKey, RECORD } from "./record-sets";
 import { ROUTING_SLOT_REFUSAL, slotOf, type RoutingSlot } from "./route53";
 import { finding as deployFinding } from "./rule";
 import { deleteSkipped } from "./transition-api-refs";
 import type { RestPartJudgement } from "./transition-rest-deployment";
-import { keptByIgnoreChanges, type TransitionFinding } from "./transition";
+import type { TransitionFinding } from "./transition";
 
 export const TRANSITION_ROUTING_SLOT_TAKEN_RULE = {
   id: "TransitionRoutingSlotTaken",
@@ -107,6 +108,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       const heldKey = fullKey(deployed, holder);
       if (heldKey !== undefined && heldKey === fullKey(after, next)) continue;
       const holderNext = self ? undefined : nextByUrn.get(holder.urn);
+      const kept = holderNext && keptByIgnore(holder.urn, claim);
       let holds: string;
       let fix: string;
       if (self) {
@@ -129,8 +131,7 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       } else if (judgement.replaced(holder.urn) && (holderNext.deleteBeforeReplace !== true || holder.retainOnDelete)) {
         holds = `${described(holder)} holds it in the deployed plan and is replaced, but its old copy keeps it ${holder.retainOnDelete ? "for good (retainOnDelete: the replacement never deletes it)" : "until the end of the update (a create-before-delete replacement deletes the old copy last)"}`;
         fix = `set deleteBeforeReplace: true on ${holder.name} and make ${next.name} dependOn it, or take it in two updates: remove or move ${holder.name} first, then pulumi up adds ${next.name}`;
-      } else if (keptByIgnore(holder.urn, claim)) {
-        const kept = keptByIgnore(holder.urn, claim)!;
+      } else if (kept) {
         holds = `${described(holder)} holds it in the deployed plan and keeps it: its ignoreChanges ${kept.entries} puts the deployed ${kept.values} back whatever the program gives it, so the update never moves it out`;
         fix = `drop ${kept.entries} from the ignoreChanges of ${holder.name}, so that the update moves it out of the slot (and make ${next.name} dependOn ${holder.name}), or give ${next.name} another slot`;
       } else {

@@ -53,6 +53,7 @@ import { dnsName } from "./names";
 import { RECORD, recordSetKey, routingPolicies } from "./record-sets";
 import { cascadeTypeOf, policyHolderTypeOf, withCascadedReplacements, type InputComparison } from "./replacements";
 import { ignoredBy, parsePropertyPath, type PropertyPath } from "./property-paths";
+import { canonicalJson, keptByIgnoreChanges } from "./kept-by-ignore";
 import {
   API_GATEWAY_ONE_REST_API_POLICY,
   BACKUP_ONE_VAULT_POLICY,
@@ -195,9 +196,6 @@ const TABLE_REPLACEMENT = {
   sets: { localSecondaryIndexes: (index: any) => String(index?.name) },
 } as const;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** JSON with object keys in one order, so that equal values give one string and one digest: the file's one key-sorting serialiser. */
-const canonicalJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 /**
  * How a saved plan keeps a secret or personal input (`hashedInputs`): `sha256:<hex>` of the string (of canonical JSON
  * for another value); a digest already is one. Undefined for unset.
@@ -1089,23 +1087,6 @@ function diffedByUrn(deployed: Graph, after: Graph): ReadonlyMap<string, Recorde
     diffed.set(next.urn, asDiffed(kind, old, next));
   }
   return diffed;
-}
-
-/**
- * Where `diffed` (a resource as diffedByUrn gives it) holds other values than the program gives (`program`, same URN),
- * of `fields` (unset: every input an ignoreChanges entry starts at, or all for `*`): the ignoreChanges entries that put the deployed
- * values back, and those values as findings print them (`name "app/key"`). What a fix names when ignoreChanges, not the
- * program, keeps a name; undefined where the program's own values are sent.
- */
-export function keptByIgnoreChanges(program: RecordedResource, diffed: RecordedResource, fields?: readonly string[]): { entries: string; values: string } | undefined {
-  const heads = (entry: string) => parsePropertyPath(entry)?.[0];
-  const ignored = program.ignoreChanges ?? [];
-  const everything = ignored.some((entry) => heads(entry) === "*");
-  const candidates = fields ?? [...new Set(everything ? [...Object.keys(program.inputs), ...Object.keys(diffed.inputs)] : ignored.map(heads).filter((head): head is string => typeof head === "string"))];
-  const kept = candidates.filter((field) => canonicalJson(program.inputs[field] ?? null) !== canonicalJson(diffed.inputs[field] ?? null));
-  if (kept.length === 0) return undefined;
-  const entries = ignored.filter((entry) => kept.includes(String(heads(entry))) || heads(entry) === "*");
-  return { entries: entries.map((entry) => `"${entry}"`).join(", "), values: kept.map((field) => `${field} ${JSON.stringify(diffed.inputs[field])}`).join(", ") };
 }
 
 /**

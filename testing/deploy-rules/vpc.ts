@@ -2,7 +2,7 @@
 import { ofType, policyDocument, asArray, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { actionMatches } from "../../components/iam-match";
-import { LAMBDA_LIMITS as FUNCTION_LIMITS } from "../../components/lambda/function";
+import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { roleGrants } from "./iam";
 import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
 import { groupLabel, httpsVerdict, planSecurityGroups, type Peer, type PeerContext, type PlanSecurityGroup } from "./security-groups";
@@ -135,7 +135,7 @@ export const LAMBDA_VPC_CONFIG: DeployRule = {
       const report = (problem: string, fix: string) => findings.push(finding("LambdaVpcConfig", fn, problem, fix));
       if (subnets.length === 0) report("is in a VPC with no subnets", "name at least one subnet (one per AZ for availability)");
       if (groups.length === 0) report("is in a VPC with no security groups", "name at least one security group");
-      const limits = FUNCTION_LIMITS.vpcIds;
+      const limits = LAMBDA_LIMITS.vpcIds;
       if (subnets.length > limits.subnetIds) {
         report(`is in ${subnets.length} subnets; Lambda's VpcConfig takes at most ${limits.subnetIds} subnet ids, so CreateFunction refuses it`, `use at most ${limits.subnetIds} subnets (one or two per Availability Zone is enough)`);
       }
