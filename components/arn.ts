@@ -49,3 +49,17 @@ export function customBusNameOf(reference: unknown): string | undefined {
  * US East (N. Virginia) Amazon Web Services Region"). StaticSite and UserAuth check their certificates by it.
  */
 export const US_EAST_1_ACM_CERTIFICATE = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/.+/;
+
+/** An IAM role's ARN (IAM identifiers: `arn:<partition>:iam::<account>:role/<path><name>`). */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+
+/**
+ * The partition of a region, by the prefixes of the AWS SDKs' partition table (aws-sdk-js-v3
+ * packages/util-endpoints/src/lib/aws/partitions.json, each partition's regionRegex): cn-* aws-cn, us-gov-* aws-us-gov,
+ * us-iso-* aws-iso, us-isob-* aws-iso-b, us-isof-* aws-iso-f, eu-isoe-* aws-iso-e, eusc-* aws-eusc, else aws (the SDKs'
+ * own fallback for a region they do not list).
+ */
+export function partitionOfRegion(region: string): string {
+  const prefixes: Array<[string, string]> = [["cn-", "aws-cn"], ["us-gov-", "aws-us-gov"], ["us-isob-", "aws-iso-b"], ["us-isof-", "aws-iso-f"], ["us-iso-", "aws-iso"], ["eu-isoe-", "aws-iso-e"], ["eusc-", "aws-eusc"]];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}

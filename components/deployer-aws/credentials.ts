@@ -10,6 +10,7 @@
  * Bundled into the providers that use it (SitePublisher, SchemaMigrations): references only its arguments and npm packages.
  */
 import { fromIni, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { IAM_ROLE_ARN } from "../arn";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { DeployerAssumeRole, DeployerAws } from "./types";
 
@@ -91,7 +92,7 @@ export function checkAws(aws: DeployerAws): Array<{ property: string; reason: st
   (aws.assumeRoles ?? []).forEach((role, i) => {
     const at = `aws.assumeRoles[${i}]`;
     // arn:<partition>:iam::<account>:role/<path><name>: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role.roleArn ?? "")) {
+    if (!IAM_ROLE_ARN.test(role.roleArn ?? "")) {
       failures.push({ property: `${at}.roleArn`, reason: `${JSON.stringify(role.roleArn)} is not an IAM role ARN (arn:aws:iam::123456789012:role/name)` });
     }
     // RoleSessionName: 2-64 of [\w+=,.@-]; ExternalId: 2-1224 of [\w+=,.@:/-]: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html

@@ -4,6 +4,7 @@
  * Amazon States Language at plan time, with each function and each deploy-time value replaced by a placeholder.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { IAM_ROLE_ARN } from "../arn";
 import type { ArgFailure } from "../errors";
 import { installCompiledAslSchemaCheck } from "./asl-schema-check";
 import type { LambdaFunction } from "../lambda/function";
@@ -266,20 +267,6 @@ export function* definitionStates(definition: unknown, path = "definition"): Gen
     }
   };
   yield* visit((definition as { States?: unknown } | undefined)?.States, `${path}.States`, []);
-}
-
-/** An IAM role's ARN (IAM identifiers: `arn:<partition>:iam::<account>:role/<path><name>`). */
-export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-/**
- * The partition of a region, by the prefixes of the AWS SDKs' partition table (aws-sdk-js-v3
- * packages/util-endpoints/src/lib/aws/partitions.json, each partition's regionRegex): cn-* aws-cn, us-gov-* aws-us-gov,
- * us-iso-* aws-iso, us-isob-* aws-iso-b, us-isof-* aws-iso-f, eu-isoe-* aws-iso-e, eusc-* aws-eusc, else aws (the SDKs'
- * own fallback for a region they do not list).
- */
-export function partitionOfRegion(region: string): string {
-  const prefixes: Array<[string, string]> = [["cn-", "aws-cn"], ["us-gov-", "aws-us-gov"], ["us-isob-", "aws-iso-b"], ["us-isof-", "aws-iso-f"], ["us-iso-", "aws-iso"], ["eu-isoe-", "aws-iso-e"], ["eusc-", "aws-eusc"]];
-  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
 }
 
 /** A Task that assumes a role: the role's ARN when the definition names it (a string or a deploy-time value), else undefined. */

@@ -21,7 +21,8 @@ import { fitName } from "../names";
 import { describeRegion, regionOf, regionWhereCreated, validateRegionArg, type KnownRegion } from "../region";
 import { registerSpec } from "../spec-registry";
 import { STATES_LOG_DELIVERY_ACTIONS, STATES_TRACING_ACTIONS } from "./actions";
-import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, partitionOfRegion, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
+import { partitionOfRegion } from "../arn";
+import { aslProblems, definitionBytes, definitionStates, isLambdaFunction, QUERY_LANGUAGE_DOWNGRADE, queryLanguageDowngrades, STATES_LIMITS, taskCredentialRoles, taskStates, walkDefinition, type DefinitionFunction, type TaskCredentialRole } from "./definition";
 import { arnInAccount, grantedIntegration, integrationStatements, literalTargetArn, literalTargets, statementsAllow, targetPlacement, type DefinitionIntegration, type TargetContext } from "./integrations";
 import type { WorkflowArgs, WorkflowLogLevel, WorkflowSpec, WorkflowType } from "./spec";
 

@@ -5,7 +5,8 @@
  * log delivery) and what it takes but then cannot run (a Lambda Task the role may not invoke, or of another region).
  */
 import { actionMatches, arnComponents } from "../../components/iam-match";
-import { aslProblems, definitionBytes, failPathEscapeWarnings, partitionOfRegion, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
+import { partitionOfRegion } from "../../components/arn";
+import { aslProblems, definitionBytes, failPathEscapeWarnings, STATES_LIMITS, taskCredentialRoles, taskStates } from "../../components/workflow/definition";
 import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
