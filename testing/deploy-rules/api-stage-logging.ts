@@ -21,7 +21,8 @@ const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
 const V2_STAGE = "aws:apigatewayv2/stage:Stage";
 const V2_API = "aws:apigatewayv2/api:Api";
 
-const logsAtLevel = (level: unknown) => typeof level === "string" && level.toUpperCase() !== "OFF";
+/** A `loggingLevel` that writes execution logs: ERROR or INFO (any case), not OFF or unset. */
+export const logsAtLevel = (level: unknown) => typeof level === "string" && level.toUpperCase() !== "OFF";
 const hasAccessLogs = (settings: unknown) => !!settings && typeof settings === "object" && !!(settings as { destinationArn?: unknown }).destinationArn;
 
 /** What of `resource` logs through the account's role ("access logs", "execution logs at ERROR"), or undefined. */

@@ -12,6 +12,7 @@ import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/vali
 import { certificateIssuedFindings, certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { sharedAcrossStacks } from "./record-sets";
+import { logsAtLevel } from "./api-stage-logging";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const API = "aws:apigatewayv2/api:Api";
@@ -270,6 +271,50 @@ export const APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT: DeployRule = {
           "drop deploymentId (and the Deployment resource) to let the stage auto-deploy, or drop autoDeploy to serve the deployment you build",
         ),
       );
+  },
+};
+
+/**
+ * Execution logging (`loggingLevel`, `dataTraceEnabled`) in an HTTP API stage's `defaultRouteSettings` or
+ * `routeSettings[]`. The API reference's RouteSettings says of both: "Supported only for WebSocket APIs"
+ * (https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html#apis-apiid-stages-model-routesettings),
+ * and CreateStage/UpdateStage refuse them on an HTTP API: "BadRequestException: Execution logs are not supported on
+ * protocolType HTTP" (terraform-provider-aws#13801, #14010). But the provider @pulumi/aws bridges
+ * (terraform-provider-aws internal/service/apigatewayv2/stage.go, expandDefaultRouteSettings and expandRouteSettings,
+ * since #12904) sends `DataTraceEnabled` and `LoggingLevel` only when the API's protocolType is WEBSOCKET, so
+ * `pulumi up` succeeds and the stage simply never writes the execution logs the program asked for. A warning
+ * (APIGATEWAYV2_WARNING_RULES), not a refusal: nothing fails, the setting is dropped. `loggingLevel: "OFF"` is what an
+ * HTTP stage does anyway, so it is not reported. HTTP APIs log through access logs (`accessLogSettings`) only:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html
+ */
+export const APIGWV2_HTTP_STAGE_EXECUTION_LOGS: DeployRule = {
+  id: "ApiV2HttpStageExecutionLogs",
+  title: "An HTTP API stage sets no execution logging (loggingLevel, dataTraceEnabled), which only WebSocket APIs have",
+  source: "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const stage of ofType(graph, STAGE)) {
+      if (protocolOf(graph, stage) !== "HTTP") continue;
+      const routes: unknown[] = Array.isArray(stage.inputs.routeSettings) ? stage.inputs.routeSettings : [];
+      const settings = [
+        { where: "defaultRouteSettings", value: stage.inputs.defaultRouteSettings },
+        ...routes.map((route, i) => ({ where: `routeSettings[${i}] (route ${String((route as { routeKey?: unknown })?.routeKey)})`, value: route })),
+      ];
+      for (const { where, value } of settings) {
+        const { loggingLevel, dataTraceEnabled } = (value ?? {}) as { loggingLevel?: unknown; dataTraceEnabled?: unknown };
+        const set = [...(logsAtLevel(loggingLevel) ? [`loggingLevel ${String(loggingLevel)}`] : []), ...(dataTraceEnabled === true ? ["dataTraceEnabled: true"] : [])];
+        if (set.length === 0) continue;
+        findings.push(
+          finding(
+            "ApiV2HttpStageExecutionLogs",
+            stage,
+            `sets ${set.join(" and ")} in ${where} of an HTTP API's stage; execution logging is "Supported only for WebSocket APIs" (API Gateway answers "Execution logs are not supported on protocolType HTTP"), and the AWS provider leaves both out for an HTTP API, so the deploy succeeds and no execution logs are ever written`,
+            "remove loggingLevel and dataTraceEnabled from the HTTP stage's route settings and log requests through the stage's accessLogSettings instead",
+          ),
+        );
+      }
+    }
+    return findings;
   },
 };
 
@@ -553,4 +598,6 @@ export const APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS: ProjectDeployRule = {
 };
 
 export const APIGATEWAYV2_RULES: DeployRule[] = [APIGWV2_ROUTE_KEY, APIGWV2_INTEGRATION_TYPE, APIGWV2_INTEGRATION_TIMEOUT, APIGWV2_HTTP_COUNTS, APIGWV2_WEBSOCKET_AUTHORIZER, APIGWV2_WEBSOCKET_DEPLOYMENT, APIGWV2_STAGE_AUTO_DEPLOY_DEPLOYMENT, APIGATEWAY_DOMAIN_NAME_UNIQUE, APIGATEWAY_DOMAIN_CERTIFICATE_ISSUED, APIGATEWAY_DOMAIN_CERTIFICATE_ACCOUNT, APIGATEWAY_DOMAIN_CERTIFICATE_COVERS];
+/** API Gateway v2's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
+export const APIGATEWAYV2_WARNING_RULES: DeployRule[] = [APIGWV2_HTTP_STAGE_EXECUTION_LOGS];
 export const APIGATEWAYV2_PROJECT_RULES: ProjectDeployRule[] = [APIGATEWAY_DOMAIN_NAME_UNIQUE_ACROSS_STACKS];

@@ -11,7 +11,7 @@ import { API_AUTHORIZER_RULES } from "./api-authorizers";
 import { API_STAGE_LOGGING_RULES } from "./api-stage-logging";
 import { API_USAGE_PLAN_RULES } from "./api-usage-plans";
 import { APIGATEWAY_PROJECT_RULES, APIGATEWAY_RULES } from "./apigateway";
-import { APIGATEWAYV2_PROJECT_RULES, APIGATEWAYV2_RULES } from "./apigatewayv2";
+import { APIGATEWAYV2_PROJECT_RULES, APIGATEWAYV2_RULES, APIGATEWAYV2_WARNING_RULES } from "./apigatewayv2";
 import { BACKUP_RULES } from "./backup";
 import { CLOUDFRONT_PROJECT_RULES, CLOUDFRONT_RULES, CLOUDFRONT_WARNING_RULES } from "./cloudfront";
 import { CLOUDWATCH_RULES, CLOUDWATCH_WARNING_RULES } from "./cloudwatch";
@@ -47,7 +47,7 @@ export const DEPLOY_RULES: readonly DeployRule[] = [...CLOUDFRONT_RULES, ...LAMB
  * raised one must not fail on them: print them, and fail on DEPLOY_RULES' findings only. Also what AWS accepts but can
  * never work, where a resource outside the plan could make it right (an alarm on a metric never published).
  */
-export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...STATES_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
+export const DEPLOY_WARNING_RULES: readonly DeployRule[] = [...ACM_WARNING_RULES, ...APIGATEWAYV2_WARNING_RULES, ...CLOUDFRONT_WARNING_RULES, ...CLOUDWATCH_WARNING_RULES, ...IAM_WARNING_RULES, ...STATES_WARNING_RULES, ...ACCOUNT_QUOTA_WARNING_RULES];
 
 /** Rules over the plans of all the stacks of a project (account-wide and globally unique settings). */
 export const PROJECT_DEPLOY_RULES: readonly ProjectDeployRule[] = [...APIGATEWAY_PROJECT_RULES, ...APIGATEWAYV2_PROJECT_RULES, ...COGNITO_PROJECT_RULES, ...CLOUDFRONT_PROJECT_RULES, ...ROUTE53_PROJECT_RULES, ...ACCOUNT_QUOTA_PROJECT_RULES];

@@ -11,7 +11,7 @@ import { checkDeployRules, checkDeployWarnings, checkProjectDeployRules, checkPr
 import type { DeployFinding } from "../../testing/deploy-rules";
 import { devContext, matches, type ProjectFixture, type RuleFixture } from "./fixture";
 import { APIGATEWAY_FIXTURES, APIGATEWAY_PROJECT_FIXTURES } from "./fixtures/apigateway";
-import { APIGATEWAYV2_FIXTURES, APIGATEWAYV2_PROJECT_FIXTURES } from "./fixtures/apigatewayv2";
+import { APIGATEWAYV2_FIXTURES, APIGATEWAYV2_PROJECT_FIXTURES, APIGATEWAYV2_WARNING_FIXTURES } from "./fixtures/apigatewayv2";
 import { CLOUDFRONT_FIXTURES, CLOUDFRONT_PROJECT_FIXTURES, CLOUDFRONT_WARNING_FIXTURES, HSTS_MAX_AGE_FIXTURES, KEY_VALUE_STORE_FIXTURES, LAMBDA_EDGE_FIXTURES } from "./fixtures/cloudfront";
 import { COGNITO_FIXTURES, COGNITO_PROJECT_FIXTURES } from "./fixtures/cognito";
 import { DYNAMODB_FIXTURES } from "./fixtures/dynamodb";
@@ -50,7 +50,7 @@ const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...A
 /** Fixtures of the project warning rules: each warns by its rule only, and fails no rule of PROJECT_DEPLOY_RULES. */
 const PROJECT_WARNING_FIXTURES: ProjectFixture[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...APIGATEWAYV2_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
 /** Every rule of the pack: stack and project, failing and warning. */
 const ALL_RULES = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES, ...PROJECT_DEPLOY_WARNING_RULES];
 
