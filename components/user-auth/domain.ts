@@ -31,7 +31,11 @@ export interface UserAuthDomain {
   name?: string;
   /** With `name`: an ACM certificate in us-east-1 covering it (Cognito serves custom domains through CloudFront). @default none */
   certificateArn?: pulumi.Input<string>;
-  /** With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
+  /**
+   * With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. Looked up at preview
+   * (route53:GetHostedZone) and refused when the zone does not hold `name` or the account has no such zone; a private
+   * zone is a warning. @default no record
+   */
   hostedZoneId?: string;
   /**
    * With `name`: resources the domain is created after. Cognito creates a custom domain only once the parent domain
