@@ -57,7 +57,8 @@ const NO_SUCH_ZONE = /couldn't find resource|no matching Route 53 Hosted Zone fo
 /**
  * `zoneId`, once the zone is known to hold every one of `hosts`; otherwise the refusal (`fail`, naming `argument`).
  * `label` names the component in a warning (`StaticSite "site"`); `validates` says the component writes certificate
- * validation records there too (the 75-minute wait).
+ * validation records there too (the 75-minute wait); `reached` names what is not reachable at a name the zone does not hold
+ * (StaticSite's "the site"; an API's "the API").
  */
 export function zoneHoldingHosts(
   fail: ArgFailure,
@@ -67,6 +68,7 @@ export function zoneHoldingHosts(
   hosts: readonly ZoneHost[],
   validates: boolean,
   parent: pulumi.Resource,
+  reached = "the site",
 ): pulumi.Output<string> {
   const names = hosts.map((h) => h.host).join(", ");
   const looked = aws.route53.getZone({ zoneId }, { parent }).then(
@@ -106,7 +108,7 @@ export function zoneHoldingHosts(
       // `expandRecordName`); one that does end with it is sent as it is, and Route 53 refuses a name outside the zone.
       const appended = !dnsName(first.host).endsWith(zoneName);
       const consequence = appended
-        ? `the provider writes a name that does not end in the zone's name as a name under the zone (${dnsName(first.host)}.${zoneName}), so the site is not reachable at its name` +
+        ? `the provider writes a name that does not end in the zone's name as a name under the zone (${dnsName(first.host)}.${zoneName}), so ${reached} is not reachable at its name` +
           (validates ? `, and the certificate's validation record would be written under the zone too, where ACM never finds it: \`pulumi up\` would wait 75 minutes for the certificate and fail` : "")
         : `Route 53 refuses a record for a name outside the zone, so \`pulumi up\` fails writing the records (ChangeResourceRecordSets)`;
       fail(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argFailer, ComponentArgError } from "../errors";
+import { zoneHoldingHosts } from "../hosted-zone";
 import { registerSpec } from "../spec-registry";
 import {
   CLOUDFRONT_ALIAS_ZONE_ID,
@@ -59,12 +60,18 @@ export class DnsRouting extends pulumi.ComponentResource {
     validateArgs(argFailer("DnsRouting", name), args);
     this.spec = normalise(args);
 
+    // `zoneId`, once the zone is known to hold `name` (components/hosted-zone.ts, at preview); no certificate is
+    // validated here, so a private zone is only a warning. An Output (RegionalApis passes its own checked id; a zone
+    // this program creates) is left to the records.
+    const zoneId = typeof args.zoneId === "string"
+      ? zoneHoldingHosts(argFailer("DnsRouting", name), `DnsRouting "${name}"`, "zoneId", args.zoneId, [{ argument: "name", host: args.name }], false, this, "the routed service")
+      : args.zoneId;
     const healthChecks = new Map(
       this.spec.records.filter((r) => r.healthCheck).map((record) => [record.id, createHealthCheck(name, this.spec, record, this)] as const),
     );
     const records = this.spec.records.flatMap((record, index) => {
       const evaluate = aliasEvaluatesTarget(name, record.target.zoneId, this.spec.evaluateTargetHealth, args.evaluateTargetHealth === true, index, this);
-      return this.spec.recordTypes.map((type) => createRecord(name, args.zoneId, this.spec, record, type, evaluate, healthChecks.get(record.id), this));
+      return this.spec.recordTypes.map((type) => createRecord(name, zoneId, this.spec, record, type, evaluate, healthChecks.get(record.id), this));
     });
 
     this.nodes = { records, healthChecks };

@@ -80,7 +80,10 @@ export interface DnsRoutingRecord {
 }
 
 export interface DnsRoutingArgs {
-  /** The hosted zone the records go in. */
+  /**
+   * The hosted zone the records go in. A string is looked up at preview (route53:GetHostedZone) and refused when the
+   * zone does not hold `name` or the account has no such zone; a private zone is a warning.
+   */
   zoneId: pulumi.Input<string>;
   /** The name every record answers, e.g. `api.gallery.example.com`. */
   name: string;

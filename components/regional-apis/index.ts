@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { dnsValidationOption } from "../certificate-validation";
 import { DnsRouting, RoutingPolicy, type DnsRoutingRecord } from "../dns-routing";
 import { routingRecordName } from "../dns-routing/spec";
-import { argFailer } from "../errors";
+import { argFailer, type ArgFailure } from "../errors";
+import { zoneHoldingHosts } from "../hosted-zone";
 import { ServerlessApi } from "../serverless-api";
 import { joinPath } from "../serverless-api/args";
 import { registerSpec } from "../spec-registry";
@@ -57,14 +58,19 @@ export class RegionalApis extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionalApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:RegionalApis", name, {}, opts);
-    validateArgs(argFailer("RegionalApis", name), name, args);
+    const fail = argFailer("RegionalApis", name);
+    validateArgs(fail, name, args);
     this.spec = normalise(name, args);
+    // domain.hostedZoneId, once the zone is known to hold domain.name (components/hosted-zone.ts, at preview): the one
+    // id the certificates' validation record, the routing's records and the simple alias records are written with.
+    // DnsRouting is given this Output, so it does not look the zone up a second time.
+    const zoneId = this.regionalZoneId(fail, name);
 
     const certificates: aws.acm.Certificate[] = [];
     const validationRecords: aws.route53.Record[] = [];
     const stackRegion = new pulumi.Config("aws").get("region");
     this.apis = this.spec.regions.map(({ region, apiName }, index) => {
-      const certificateArn = this.spec.domain && (this.spec.domain.certificateArn ?? this.createCertificate(name, region, certificates, validationRecords));
+      const certificateArn = this.spec.domain && (this.spec.domain.certificateArn ?? this.createCertificate(name, region, zoneId!, certificates, validationRecords));
       const api = region ? apiArgsIn(args.api, region, args.regionalEnvironment?.[region]) : args.api;
       try {
         return new ServerlessApi(
@@ -84,8 +90,7 @@ export class RegionalApis extends pulumi.ComponentResource {
       }
     });
     this.home = this.apis[0];
-    this.routing = this.spec.routing && this.createRouting(name, this.spec.domain!.hostedZoneId!);
-    const zoneId = this.spec.domain?.hostedZoneId;
+    this.routing = this.spec.routing && this.createRouting(name, zoneId!);
     const domainRecords = !this.routing && zoneId !== undefined && this.apis.length === 1 ? this.createDomainRecords(name, zoneId, this.spec.regions[0].region ?? stackRegion) : [];
     this.nodes = { certificates, validationRecords, domainRecords };
     this.urls = pulumi.all(Object.fromEntries(this.apis.map((api, index) => [this.spec.regions[index].region ?? "home", api.urls])));
@@ -93,8 +98,21 @@ export class RegionalApis extends pulumi.ComponentResource {
     this.registerOutputs({ urls: this.urls });
   }
 
-  /** A regional certificate for the domain in `region`, validated through a DNS record in the hosted zone. */
-  private createCertificate(name: string, region: string | undefined, certificates: aws.acm.Certificate[], records: aws.route53.Record[]): pulumi.Output<string> {
+  /**
+   * `domain.hostedZoneId` checked to hold `domain.name` (refused outside it, when the account has no such zone, or when
+   * private and the certificates are validated there); undefined without one. An Output (e.g. `zone.id` of a zone this
+   * program creates) is left to the records, as StaticSite leaves it.
+   */
+  private regionalZoneId(fail: ArgFailure, name: string): pulumi.Input<string> | undefined {
+    const domain = this.spec.domain;
+    if (domain?.hostedZoneId === undefined) return undefined;
+    if (typeof domain.hostedZoneId !== "string") return domain.hostedZoneId;
+    const hosts = [{ argument: "domain.name", host: domain.name }];
+    return zoneHoldingHosts(fail, `RegionalApis "${name}"`, "domain.hostedZoneId", domain.hostedZoneId, hosts, domain.certificateArn === undefined, this, "the API");
+  }
+
+  /** A regional certificate for the domain in `region`, validated through a DNS record in the hosted zone `zoneId` (regionalZoneId). */
+  private createCertificate(name: string, region: string | undefined, zoneId: pulumi.Input<string>, certificates: aws.acm.Certificate[], records: aws.route53.Record[]): pulumi.Output<string> {
     const domain = this.spec.domain!;
     const suffix = region ? regionCode(region) : "home";
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
@@ -108,7 +126,7 @@ export class RegionalApis extends pulumi.ComponentResource {
       const option = dnsValidationOption(`RegionalApis "${name}"`, certificate, domain.name);
       record = new aws.route53.Record(
         `${name}-cert-validation`,
-        { zoneId: domain.hostedZoneId!, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+        { zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
         { parent: this },
       );
       records.push(record);

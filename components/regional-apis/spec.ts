@@ -25,8 +25,10 @@ export interface RegionalApisDomain {
   /**
    * Route 53 hosted zone of `name`: each region's ACM certificate is validated through it (DNS), and the
    * routing records go in it; with one region and no routing, a simple alias record of `name` (A, and AAAA when
-   * dualstack) to the custom domain. Required with more than one region. @default none (one region: no record
-   * of `name`, which is then yours to create)
+   * dualstack) to the custom domain. Required with more than one region. A string is looked up at preview
+   * (route53:GetHostedZone) and refused when the zone does not hold `name`, the account has no such zone, or it is
+   * private while the certificates are validated in it. @default none (one region: no record of `name`, which is
+   * then yours to create)
    */
   hostedZoneId?: pulumi.Input<string>;
   /**

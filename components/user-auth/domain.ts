@@ -7,7 +7,8 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { US_EAST_1_ACM_CERTIFICATE } from "../arn";
-import { ComponentArgError, type ArgFailure } from "../errors";
+import { argFailer, ComponentArgError, type ArgFailure } from "../errors";
+import { zoneHoldingHosts } from "../hosted-zone";
 import type { UserAuthSpec } from "./spec";
 
 /**
@@ -30,7 +31,11 @@ export interface UserAuthDomain {
   name?: string;
   /** With `name`: an ACM certificate in us-east-1 covering it (Cognito serves custom domains through CloudFront). @default none */
   certificateArn?: pulumi.Input<string>;
-  /** With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. @default no record */
+  /**
+   * With `name`: the Route 53 zone for an alias record to the domain's CloudFront distribution. Looked up at preview
+   * (route53:GetHostedZone) and refused when the zone does not hold `name` or the account has no such zone; a private
+   * zone is a warning. @default no record
+   */
   hostedZoneId?: string;
   /**
    * With `name`: resources the domain is created after. Cognito creates a custom domain only once the parent domain
@@ -181,7 +186,12 @@ export function createDomain(name: string, spec: UserAuthSpec, pool: aws.cognito
     ? new aws.route53.Record(
         `${name}-domain-record`,
         {
-          zoneId: config.hostedZoneId,
+          // Checked to hold domain.name at preview (components/hosted-zone.ts); the certificate is given, so a private
+          // zone is only a warning. Typed a string; an Output (from JavaScript) is left to the record, as StaticSite's.
+          zoneId:
+            typeof config.hostedZoneId === "string"
+              ? zoneHoldingHosts(argFailer("UserAuth", name), `UserAuth "${name}"`, "domain.hostedZoneId", config.hostedZoneId, [{ argument: "domain.name", host: config.name }], false, parent, "the hosted UI")
+              : config.hostedZoneId,
           name: config.name,
           type: "A",
           aliases: [{ name: domain.cloudfrontDistribution, zoneId: domain.cloudfrontDistributionZoneId, evaluateTargetHealth: false }],
