@@ -11,24 +11,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DnsRouting, RoutingPolicy, type DnsRoutingArgs } from "../../components/dns-routing";
 import { RegionalApis, type RegionalApisArgs } from "../../components/regional-apis";
 import { UserAuth } from "../../components/user-auth";
+import { hostedZoneLookups } from "../harness/hosted-zones";
 import { ofType, record, useMocks } from "../harness/mocks";
 
 const ZONES: Record<string, string> = { ZCOM: "example.com.", ZORG: "example.org", ZPRIV: "example.com" };
-const providerError = (error: string) => Object.assign(new Error("invoke failed"), { details: `invoking aws:route53/getZone:getZone: 1 error occurred:\n\t* ${error}\n\n` });
 const asked: Record<string, unknown>[] = [];
 
-beforeAll(() =>
-  useMocks({
-    invokes: {
-      "aws:route53/getZone:getZone": (inputs) => {
-        asked.push(inputs);
-        if (inputs.zoneId === "ZMISSING") throw providerError("couldn't find resource");
-        const name = ZONES[inputs.zoneId];
-        return name ? { zoneId: inputs.zoneId, name, privateZone: inputs.zoneId === "ZPRIV" } : undefined;
-      },
-    },
-  }),
-);
+beforeAll(() => useMocks({ invokes: hostedZoneLookups(ZONES, asked) }));
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -12,33 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { StaticSite, type StaticSiteDomain } from "../../components/static-site";
 import { zoneHolds } from "../../components/hosted-zone";
+import { hostedZoneLookups } from "../harness/hosted-zones";
 import { record, useMocks } from "../harness/mocks";
 
 const ZONES: Record<string, string> = { ZCOM: "example.com.", ZSUB: "Gallery.Example.com", ZPRIV: "example.com" };
-/** How the engine's rejection reads for a provider error (runtime/invoke.js: `new Error(err.details)`). */
-const providerError = (error: string) => Object.assign(new Error("invoke failed"), { details: `invoking aws:route53/getZone:getZone: 1 error occurred:\n\t* ${error}\n\n` });
 const asked: Record<string, unknown>[] = [];
 
-beforeAll(() =>
-  useMocks({
-    invokes: {
-      "aws:route53/getZone:getZone": (inputs) => {
-        asked.push(inputs);
-        if (inputs.zoneId === "ZMISSING") throw providerError("couldn't find resource");
-        if (inputs.zoneId === "ZDENIED")
-          throw providerError(
-            "operation error Route 53: GetHostedZone, https response error StatusCode: 403, RequestID: 0d1e2f3a-0000-4000-8000-000000000000, api error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/deploy/session is not authorized to perform: route53:GetHostedZone on resource: arn:aws:route53:::hostedzone/ZDENIED because no identity-based policy allows the route53:GetHostedZone action",
-          );
-        if (inputs.zoneId === "ZNOTAGS")
-          throw providerError(
-            "listing Route 53 Hosted Zone (ZNOTAGS) tags: operation error Route 53: ListTagsForResource, https response error StatusCode: 403, RequestID: 0d1e2f3a-0000-4000-8000-000000000001, api error AccessDenied: User: arn:aws:sts::123456789012:assumed-role/deploy/session is not authorized to perform: route53:ListTagsForResource on resource: arn:aws:route53:::hostedzone/ZNOTAGS because no identity-based policy allows the route53:ListTagsForResource action",
-          );
-        const name = ZONES[inputs.zoneId];
-        return name ? { zoneId: inputs.zoneId, name, privateZone: inputs.zoneId === "ZPRIV" } : undefined;
-      },
-    },
-  }),
-);
+beforeAll(() => useMocks({ invokes: hostedZoneLookups(ZONES, asked) }));
 
 afterEach(() => vi.restoreAllMocks());
 
