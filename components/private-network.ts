@@ -4,6 +4,7 @@
  * endpoint with private DNS for the API, interface endpoints for the other AWS services the functions call, and
  * DynamoDB and S3 gateway endpoints (free) so data traffic stays on AWS's network.
  */
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type ArgFailure, argFailer } from "./errors";
@@ -201,16 +202,32 @@ function isRegionZone(region: string, name: string): boolean {
 }
 
 /**
- * The id of `found`, an existing VPC's interface endpoint for a service (as aws.ec2.getVpcEndpoint reports it), when it
- * has private DNS and is not the network's own, which is told by the network's endpoint security group: every endpoint
- * PrivateNetwork creates carries it, and its id is known at the preview of an update (the group exists), not at that of
- * the first deploy (`ownGroupId` undefined), when the network has no endpoint yet. Its id rather than a tag: endpoints
- * made before this check carry no tag of the network's, and the group's id is stable while the endpoints are (both are
- * replaced with the VPC). Undefined: no conflict.
+ * The tag every interface endpoint of a network carries, whose value names the network (ownerMark): how the network
+ * tells its own endpoint from another's in the VPC when its endpoint security group's id is unknown at preview (the
+ * group replaced by the update; review 108).
  */
-export function conflictingPrivateDnsEndpoint(found: { id?: string; privateDnsEnabled?: boolean; securityGroupIds?: string[] }, ownGroupId: string | undefined): string | undefined {
+export const ENDPOINT_OWNER_TAG = "serverless-fullstack:private-network";
+
+/** The value of ENDPOINT_OWNER_TAG for network `name` of this project and stack: a digest, within a tag value's 256 characters. */
+export function ownerMark(project: string, stack: string, name: string): string {
+  return createHash("sha256").update(`${project}/${stack}/${name}`).digest("hex").slice(0, 32);
+}
+
+/**
+ * The id of `found`, an existing VPC's interface endpoint for a service (as aws.ec2.getVpcEndpoint reports it), when it
+ * has private DNS and is not the network's own. Its own carries the network's endpoint security group, whose id is known
+ * at the preview of an update (the group exists) but not at that of the first deploy (`ownGroupId` undefined, when the
+ * network has no endpoint yet) nor of an update that replaces the group; and, once deployed by this version, the
+ * network's ENDPOINT_OWNER_TAG (endpoints made before carry no tag, so the group is still read). Undefined: no conflict.
+ */
+export function conflictingPrivateDnsEndpoint(
+  found: { id?: string; privateDnsEnabled?: boolean; securityGroupIds?: string[]; tags?: Record<string, string> },
+  ownGroupId: string | undefined,
+  ownMark?: string,
+): string | undefined {
   if (found.privateDnsEnabled !== true || found.id === undefined) return undefined;
   if (ownGroupId !== undefined && (found.securityGroupIds ?? []).includes(ownGroupId)) return undefined;
+  if (ownMark !== undefined && found.tags?.[ENDPOINT_OWNER_TAG] === ownMark) return undefined;
   return found.id;
 }
 
@@ -220,7 +237,9 @@ export function conflictingPrivateDnsEndpoint(found: { id?: string; privateDnsEn
  * OutputImpl has (output.js) but does not declare in its types.
  */
 export function knownOrUndefined(output: pulumi.Output<string>): pulumi.Output<string | undefined> {
-  const inner = output as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<string> };
+  const inner = output as unknown as { isKnown?: Promise<boolean>; promise?(withUnknowns?: boolean): Promise<string> };
+  // An SDK without these (they are internal) reads as unknown: the check then relies on the owner tag.
+  if (!(inner.isKnown instanceof Promise) || typeof inner.promise !== "function") return pulumi.output(undefined);
   return pulumi.output(Promise.all([inner.isKnown, inner.promise(true)]).then(([known, value]) => (known ? value : undefined)));
 }
 
@@ -422,6 +441,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
               : this.endpointSubnetIds(service, network, region, providerRegion, fail),
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
+            tags: { [ENDPOINT_OWNER_TAG]: ownerMark(pulumi.getProject(), pulumi.getStack(), name) },
           },
           { parent: this },
         ),
@@ -543,7 +563,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   }
 
   /**
-   * An existing VPC: refused at preview, before any resource is created, when it already has an interface endpoint with
+   * An existing VPC: refused at preview (under `pulumi up` without one, once the endpoint security group exists, before
+   * any endpoint is created) when it already has an interface endpoint with
    * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint). EC2 allows one private DNS
    * name per service in a VPC: CreateVpcEndpoint with private DNS refuses a second ("private-dns-enabled cannot be set
    * because there is already a conflicting DNS domain for <service> in the VPC", hashicorp/terraform-provider-aws#17269,
@@ -568,7 +589,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         )
         .then(
           (found) => {
-            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup);
+            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup, ownerMark(pulumi.getProject(), pulumi.getStack(), this.spec.name));
             if (conflict === undefined) return;
             fail(
               argument,

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { unknown } from "@pulumi/pulumi/output";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { conflictingPrivateDnsEndpoint, knownOrUndefined, PrivateNetwork } from "../../components/private-network";
+import { conflictingPrivateDnsEndpoint, ENDPOINT_OWNER_TAG, knownOrUndefined, ownerMark, PrivateNetwork } from "../../components/private-network";
 import { record, resource, useMocks } from "../harness/mocks";
 
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
@@ -57,6 +57,11 @@ describe("conflictingPrivateDnsEndpoint", () => {
     expect(conflictingPrivateDnsEndpoint({ id: "vpce-1", privateDnsEnabled: true, securityGroupIds: ["sg-x", "sg-own"] }, "sg-own")).toBeUndefined();
     expect(conflictingPrivateDnsEndpoint({ id: "vpce-1", privateDnsEnabled: false }, undefined)).toBeUndefined();
     expect(conflictingPrivateDnsEndpoint({}, undefined)).toBeUndefined();
+    // The group's id unknown at preview (an update that replaces the group): the owner tag tells the network's own.
+    const mine = ownerMark("gallery", "prod", "network");
+    expect(conflictingPrivateDnsEndpoint({ id: "vpce-1", privateDnsEnabled: true, securityGroupIds: ["sg-old"], tags: { [ENDPOINT_OWNER_TAG]: mine } }, undefined, mine)).toBeUndefined();
+    // Another stack's network of the same name on the same VPC is not this one.
+    expect(conflictingPrivateDnsEndpoint({ id: "vpce-1", privateDnsEnabled: true, tags: { [ENDPOINT_OWNER_TAG]: ownerMark("gallery", "dev", "network") } }, undefined, mine)).toBe("vpce-1");
   });
 });
 
@@ -68,6 +73,8 @@ describe("knownOrUndefined", () => {
     const OutputImpl = pulumi.Output as unknown as new (...args: unknown[]) => pulumi.Output<string>;
     const unknownId = new OutputImpl(new Set(), Promise.resolve(unknown), Promise.resolve(false), Promise.resolve(false), Promise.resolve(new Set()));
     expect(await value(knownOrUndefined(unknownId))).toBeUndefined();
+    // An SDK whose Output lacks these internals: read as unknown, never a TypeError at preview.
+    expect(await value(knownOrUndefined({} as unknown as pulumi.Output<string>))).toBeUndefined();
   });
 });
 
@@ -94,6 +101,11 @@ describe("PrivateNetwork on an existing VPC with interface endpoints of its own"
     expect(resource(graph, VPC_ENDPOINT, "fine-secretsmanager").inputs.privateDnsEnabled).toBe(true);
     const update = await record(() => new PrivateNetwork("mine", { existingVpc: { vpcId: "vpc-mine", subnetIds: ["subnet-a"] }, executeApiEndpoint: false, interfaceEndpoints: ["sqs"] }));
     expect(resource(update, VPC_ENDPOINT, "mine-sqs").inputs.subnetIds).toEqual(["subnet-a"]);
+  });
+
+  it("tags each interface endpoint with its network, so its own endpoint is told apart while its group is replaced", async () => {
+    const graph = await record(() => shared("tagged", { executeApiEndpoint: false, interfaceEndpoints: ["xray"] }));
+    expect(resource(graph, VPC_ENDPOINT, "tagged-xray").inputs.tags).toMatchObject({ [ENDPOINT_OWNER_TAG]: ownerMark(pulumi.getProject(), pulumi.getStack(), "tagged") });
   });
 
   it("only warns when it cannot tell: several endpoints match, or the lookup is not allowed", async () => {

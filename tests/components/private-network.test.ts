@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { LambdaFunction } from "../../components/lambda/function";
-import { PrivateNetwork, vpcDnsProblem } from "../../components/private-network";
+import * as pulumi from "@pulumi/pulumi";
+import { ENDPOINT_OWNER_TAG, ownerMark, PrivateNetwork, vpcDnsProblem } from "../../components/private-network";
 import { ServerlessApi } from "../../components/serverless-api";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
@@ -43,6 +44,8 @@ describe("PrivateNetwork", () => {
         privateDnsEnabled: true,
         subnetIds: vpc.state.isolatedSubnetIds,
         securityGroupIds: [endpointsSg.id],
+        // Which network it is, for the existing-VPC check of a later update (private-network-existing-endpoints.test.ts).
+        tags: { [ENDPOINT_OWNER_TAG]: ownerMark(pulumi.getProject(), pulumi.getStack(), "net2") },
       });
     }
     expect(vpc.state.isolatedSubnetIds).toHaveLength(2);
