@@ -205,9 +205,15 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
-/** The resources of `graph` that count against `quota`, in plan order. */
+/**
+ * The resources of `graph` that count against `quota`, in plan order. A per-pool quota counts only resources whose pool
+ * id the plan knows: unknown ones cannot be told apart, and would all land in one group of their own.
+ */
 function counted(graph: Graph, quota: CountQuota): RecordedResource[] {
-  return quota.types.flatMap((type) => ofType(graph, type)).filter((r) => quota.counts?.(r) ?? true);
+  return quota.types
+    .flatMap((type) => ofType(graph, type))
+    .filter((r) => quota.scope !== "userPool" || typeof r.inputs.userPoolId === "string")
+    .filter((r) => quota.counts?.(r) ?? true);
 }
 
 /** Where a counted resource uses the quota: the plan's account, and its region for a regional quota; its user pool for a per-pool one. */
