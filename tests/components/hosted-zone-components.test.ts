@@ -110,4 +110,20 @@ describe("UserAuth domain.hostedZoneId holds domain.name, checked at preview", (
     expect(asked).toEqual([{ zoneId: "ZCOM" }]);
     expect(ofType(graph, RECORD).map((r) => [r.name, r.inputs.zoneId])).toEqual([["custom-domain-record", "ZCOM"]]);
   });
+
+  it("only warns of a private zone (its certificate is given, not validated there)", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    const graph = await auth("inside", "ZPRIV");
+    expect(ofType(graph, RECORD).map((r) => [r.name, r.inputs.zoneId])).toEqual([["inside-domain-record", "ZPRIV"]]);
+    expect(warn.mock.calls.map(([message]) => message).filter((m) => m.includes("hostedZoneId"))).toEqual([expect.stringMatching(/^UserAuth "inside": domain\.hostedZoneId "ZPRIV" is the private hosted zone example\.com/)]);
+  });
+});
+
+describe("a hosted zone id given as an Output", () => {
+  it("is not looked up: RegionalApis writes its records with it as given", async () => {
+    asked.length = 0;
+    const graph = await record(() => new RegionalApis("later", regional(pulumi.output("ZLATER") as unknown as string)));
+    expect(asked).toEqual([]);
+    expect(new Set(ofType(graph, RECORD).map((r) => r.inputs.zoneId))).toEqual(new Set(["ZLATER"]));
+  });
 });
