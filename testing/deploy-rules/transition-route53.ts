@@ -74,7 +74,6 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
   const deployedByUrn = new Map(deployed.map((r) => [r.urn, r]));
   const afterUrns = new Set(after.map((r) => r.urn));
   const nextByUrn = new Map(ofType(after, RECORD).map((r) => [r.urn, judgement.diffed(r)]));
-  const fullKey = (graph: Graph, r: RecordedResource) => ownedRecordSetKey(graph, r);
   const programByUrn = new Map(after.map((r) => [r.urn, r]));
   // A holder kept in the slot by its ignoreChanges only: the engine sends the deployed slot, while the program (all the
   // single-plan rules see) gives another, so no rule of the new plan shows two records in it (as TransitionNameTaken).
@@ -105,8 +104,8 @@ export function routingSlotFindings(deployed: Graph, after: Graph, stack: string
       if (self && !replaced) continue;
       if (self && deleteFirst && !holder.retainOnDelete) continue;
       // The whole key (set identifier too): TransitionNameTaken's, or TransitionNameOverwritten's.
-      const heldKey = fullKey(deployed, holder);
-      if (heldKey !== undefined && heldKey === fullKey(after, next)) continue;
+      const heldKey = ownedRecordSetKey(deployed, holder);
+      if (heldKey !== undefined && heldKey === ownedRecordSetKey(after, next)) continue;
       const holderNext = self ? undefined : nextByUrn.get(holder.urn);
       const kept = holderNext && keptByIgnore(holder.urn, claim);
       let holds: string;
