@@ -31,7 +31,8 @@ function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefin
   return referenced(graph, API, part.inputs.apiId);
 }
 
-const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
+/** The protocolType (HTTP or WEBSOCKET) of the API a v2 part belongs to, when the plan holds that API. */
+export const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
 
 /**
  * WebSocket route keys: `$connect`, `$disconnect`, `$default`, or a custom key (the value the route
