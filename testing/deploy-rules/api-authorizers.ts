@@ -7,11 +7,11 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import { httpIdentitySource, identitySourceProblem } from "../../components/serverless-api/identity-source";
-import { finding, referenced, type DeployFinding, type DeployRule } from "./rule";
+import { protocolOf } from "./apigatewayv2";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
 
 const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
 const V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
-const V2_API = "aws:apigatewayv2/api:Api";
 /** One identity source of a WebSocket API's REQUEST authorizer, the patterns CreateAuthorizer's refusal quotes (API_AUTHORIZER_IDENTITY_SOURCE). */
 const WEBSOCKET_IDENTITY_SOURCE = /^(?:route\.request\.(?:querystring|header)|stageVariables|context)\.[a-zA-Z0-9._-]+$/;
 
@@ -49,7 +49,7 @@ export const API_AUTHORIZER_IDENTITY_SOURCE: DeployRule = {
       if (refused) findings.push(finding("ApiAuthorizerIdentitySource", authorizer, `has identitySource "${source}" (type ${type}), which ${refused.problem}`, refused.fix));
     }
     for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
-      const protocol = referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType;
+      const protocol = protocolOf(graph, authorizer);
       if (protocol === "WEBSOCKET" && authorizer.inputs.authorizerType === "REQUEST" && Array.isArray(authorizer.inputs.identitySources)) {
         const bad = authorizer.inputs.identitySources.filter((source: unknown) => typeof source === "string" && !WEBSOCKET_IDENTITY_SOURCE.test(source));
         if (bad.length > 0) {
@@ -100,7 +100,7 @@ export const API_V2_HTTP_LAMBDA_AUTHORIZER: DeployRule = {
   check(graph: Graph) {
     const findings: DeployFinding[] = [];
     for (const authorizer of ofType(graph, V2_AUTHORIZER)) {
-      if (authorizer.inputs.authorizerType !== "REQUEST" || referenced(graph, V2_API, authorizer.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
+      if (authorizer.inputs.authorizerType !== "REQUEST" || protocolOf(graph, authorizer) !== "HTTP") continue;
       const version = authorizer.inputs.authorizerPayloadFormatVersion;
       if (version === "1.0" || version === "2.0") continue;
       findings.push(

@@ -23,6 +23,9 @@ const V2_API = "aws:apigatewayv2/api:Api";
 
 /** A `loggingLevel` that writes execution logs: ERROR or INFO (any case), not OFF or unset. */
 export const logsAtLevel = (level: unknown) => typeof level === "string" && level.toUpperCase() !== "OFF";
+/** A v2 stage's per-route settings (`routeSettings`), as a list whatever the plan recorded. */
+export const routeSettingsOf = (stage: RecordedResource): Array<{ routeKey?: unknown; loggingLevel?: unknown; dataTraceEnabled?: unknown }> =>
+  Array.isArray(stage.inputs.routeSettings) ? stage.inputs.routeSettings : [];
 const hasAccessLogs = (settings: unknown) => !!settings && typeof settings === "object" && !!(settings as { destinationArn?: unknown }).destinationArn;
 
 /** What of `resource` logs through the account's role ("access logs", "execution logs at ERROR"), or undefined. */
@@ -35,8 +38,7 @@ function logging(graph: Graph, resource: RecordedResource): string | undefined {
     if (logsAtLevel(resource.inputs.defaultRouteSettings?.loggingLevel)) what.push(`execution logs at ${resource.inputs.defaultRouteSettings.loggingLevel}`);
     // Per-route settings take the same execution logging as the default ones (RouteSettings: LoggingLevel, "Supported only
     // for WebSocket APIs"), so a stage that logs one route only needs the role as much.
-    const routes: unknown[] = Array.isArray(resource.inputs.routeSettings) ? resource.inputs.routeSettings : [];
-    for (const route of routes as Array<{ routeKey?: unknown; loggingLevel?: unknown }>) {
+    for (const route of routeSettingsOf(resource)) {
       if (logsAtLevel(route?.loggingLevel)) what.push(`execution logs at ${route.loggingLevel} on route ${route.routeKey}`);
     }
   }

@@ -3,6 +3,7 @@
  * `validateUsagePlanKeyStages`): one API key in one usage plan per API stage.
  */
 import { ofType, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import type { TransitionFinding } from "./transition";
 import type { RestPartJudgement } from "./transition-rest-deployment";
@@ -87,7 +88,7 @@ const REST_STAGE = "aws:apigateway/stage:Stage";
 
 /** A usage plan key as the check reads it: the `<api key urn> <stage urn>` pairs it holds, and the API key's and plan's URNs it associates. */
 interface UsagePlanKeyHold {
-  resource: RecordedResourceLike;
+  resource: RecordedResource;
   holds: string[];
   key: string;
   plan: string;
@@ -96,7 +97,7 @@ interface UsagePlanKeyHold {
 /** Each usage plan key of `graph` as `<api key urn> <stage urn>` pairs it holds, by the key's URN. */
 function usagePlanKeyHolds(graph: Graph): Map<string, UsagePlanKeyHold> {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
-  const of = (r: RecordedResourceLike, input: string, type: string) => (r.propertyDependencies?.[input] ?? []).filter((urn) => byUrn.get(urn)?.type === type);
+  const of = (r: RecordedResource, input: string, type: string) => (r.propertyDependencies?.[input] ?? []).filter((urn) => byUrn.get(urn)?.type === type);
   const held = new Map<string, UsagePlanKeyHold>();
   for (const planKey of ofType(graph, USAGE_PLAN_KEY)) {
     const [key] = of(planKey, "keyId", API_KEY);
@@ -106,8 +107,6 @@ function usagePlanKeyHolds(graph: Graph): Map<string, UsagePlanKeyHold> {
   }
   return held;
 }
-
-type RecordedResourceLike = Graph[number];
 
 /**
  * `judgement` (checkPlanTransition's restPartJudgement): a key of the next plan as the engine diffs it, every
@@ -141,7 +140,7 @@ export function usagePlanKeyMovedFindings(deployed: Graph, after: Graph, stack: 
   const oldKept = (urn: string) => replaced(urn) && (!next.get(urn)!.resource.deleteBeforeReplace || before.get(urn)!.resource.retainOnDelete === true);
   const kept = new Set([...before.keys()].filter(oldKept));
   /** `<api key> <stage>` → the deployed usage plan key the update deletes (or leaves) that holds it. */
-  const leaving = new Map<string, RecordedResourceLike>();
+  const leaving = new Map<string, RecordedResource>();
   for (const [urn, { resource, holds }] of before) if (!next.has(urn) || kept.has(urn)) for (const hold of holds) leaving.set(hold, resource);
   const findings: TransitionFinding[] = [];
   for (const [urn, { resource, holds }] of next) {

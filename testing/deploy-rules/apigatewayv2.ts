@@ -12,7 +12,7 @@ import { API_INTEGRATION_TIMEOUT_MS } from "../../components/serverless-api/vali
 import { certificateIssuedFindings, certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { sharedAcrossStacks } from "./record-sets";
-import { logsAtLevel } from "./api-stage-logging";
+import { logsAtLevel, routeSettingsOf } from "./api-stage-logging";
 import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const API = "aws:apigatewayv2/api:Api";
@@ -31,7 +31,8 @@ function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefin
   return referenced(graph, API, part.inputs.apiId);
 }
 
-const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
+/** The protocolType (HTTP or WEBSOCKET) of the API a v2 part belongs to, when the plan holds that API. */
+export const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
 
 /**
  * WebSocket route keys: `$connect`, `$disconnect`, `$default`, or a custom key (the value the route
@@ -295,10 +296,9 @@ export const APIGWV2_HTTP_STAGE_EXECUTION_LOGS: DeployRule = {
     const findings: DeployFinding[] = [];
     for (const stage of ofType(graph, STAGE)) {
       if (protocolOf(graph, stage) !== "HTTP") continue;
-      const routes: unknown[] = Array.isArray(stage.inputs.routeSettings) ? stage.inputs.routeSettings : [];
       const settings = [
         { where: "defaultRouteSettings", value: stage.inputs.defaultRouteSettings },
-        ...routes.map((route, i) => ({ where: `routeSettings[${i}] (route ${String((route as { routeKey?: unknown })?.routeKey)})`, value: route })),
+        ...routeSettingsOf(stage).map((route, i) => ({ where: `routeSettings[${i}] (route ${String(route?.routeKey)})`, value: route })),
       ];
       for (const { where, value } of settings) {
         const { loggingLevel, dataTraceEnabled } = (value ?? {}) as { loggingLevel?: unknown; dataTraceEnabled?: unknown };
