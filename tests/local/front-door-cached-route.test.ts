@@ -4,16 +4,15 @@
  * and no Authorization (review 105, finding 1). The front door sends the local origin the same, with or without edge
  * functions; a viewer-request function still sees the viewer's whole request, and an uncached route gets everything.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
 import type { EdgeRequest } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
+import { openDoor, type OpenDoor } from "../harness/front-door";
 
-let server: Server;
 let base = "";
-let door: ReturnType<typeof createFrontDoor>;
+let door: OpenDoor;
 const seenByViewerFunction: EdgeRequest[] = [];
 
 beforeAll(async () => {
@@ -46,16 +45,11 @@ beforeAll(async () => {
       throw new Error("not used");
     },
   };
-  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "/edge-cached/*" ? { "viewer-request": viewerFunction } : {}) }, log: () => undefined });
-  server = createServer(door);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "/edge-cached/*" ? { "viewer-request": viewerFunction } : {}) }, log: () => undefined }));
+  base = door.base;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await door.close?.();
-});
+afterAll(() => door.close());
 
 const viewer = { authorization: "Bearer token", cookie: "ab=b; session=s", "x-custom": "1", accept: "application/json", "content-type": "application/json", "accept-encoding": "gzip", "x-forwarded-for": "203.0.113.9" };
 

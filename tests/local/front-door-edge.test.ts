@@ -1,6 +1,4 @@
 /** The front door runs a behaviour's functions in CloudFront's order, with CloudFront's short-circuits. */
-import type { AddressInfo } from "node:net";
-import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeEventType } from "../../components/edge-logic/associations";
 import { normalise } from "../../components/static-site/spec";
@@ -8,6 +6,7 @@ import { createOriginResponseHandler } from "../../handlers/edge/origin-response
 import { lambdaEvent, responseFromLambda } from "../../local/edge-events";
 import { EdgeFunctionError, type BehaviourRunners, type EdgeRequest, type EdgeResponse, type EdgeRunner } from "../../local/edge-runtime";
 import { createFrontDoor } from "../../local/front-door";
+import { openDoor, type OpenDoor } from "../harness/front-door";
 
 const trace: string[] = [];
 const logged: string[] = [];
@@ -30,11 +29,10 @@ function runner(eventType: EdgeEventType, behaviour: { generate?: EdgeResponse; 
   };
 }
 
-let server: Server;
 let base = "";
 let runners: BehaviourRunners = {};
 let routeRunners: BehaviourRunners = {};
-let door: ReturnType<typeof createFrontDoor>;
+let door: OpenDoor;
 
 beforeAll(async () => {
   const spec = { ...normalise("order", { path: "site/dist", routes: [{ pathPattern: "/api/*", originId: "api", domainName: "api.example.com" }] }), edge: [] };
@@ -46,15 +44,10 @@ beforeAll(async () => {
       response.end(JSON.stringify({ method: request.method, url: request.url, body, tagged: request.headers["x-viewer-request"] ?? null }));
     });
   };
-  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : pattern === "/api/*" ? routeRunners : {}) }, log: (line) => void logged.push(line) });
-  server = createServer(door);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "default" ? runners : pattern === "/api/*" ? routeRunners : {}) }, log: (line) => void logged.push(line) }));
+  base = door.base;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await door.close?.();
-});
+afterAll(() => door.close());
 
 async function run(path: string, next: BehaviourRunners) {
   trace.length = 0;
@@ -160,19 +153,6 @@ describe("front door edge order", () => {
     expect((await run("/about.html", {})).status).toBe(200);
   });
 });
-
-/** The request listener of a front door on a loopback port, for tests that need a door of their own. */
-async function openDoor(door: ReturnType<typeof createFrontDoor>): Promise<{ base: string; close(): Promise<void> }> {
-  const own = createServer(door);
-  await new Promise<void>((resolve) => own.listen(0, "127.0.0.1", resolve));
-  return {
-    base: `http://127.0.0.1:${(own.address() as AddressInfo).port}`,
-    close: async () => {
-      await new Promise((resolve) => own.close(resolve));
-      await door.close?.();
-    },
-  };
-}
 
 /** An origin-response runner over the reference app's real handler, with Lambda@Edge's event shapes. */
 function realOriginResponse(errorDocument?: string): EdgeRunner {

@@ -3,16 +3,15 @@
  * "CloudFront normalizes URI paths consistent with RFC 3986 and then matches the path with the correct cache
  * behavior. Once the cache behavior is matched, CloudFront sends the raw URI path to the origin."
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
 import type { EdgeRequest } from "../../local/edge-runtime";
 import { behaviourPath, createFrontDoor } from "../../local/front-door";
+import { openDoor, type OpenDoor } from "../harness/front-door";
 
-let server: Server;
 let port = 0;
-let door: ReturnType<typeof createFrontDoor>;
+let door: OpenDoor;
 
 beforeAll(async () => {
   const spec = {
@@ -34,16 +33,11 @@ beforeAll(async () => {
       throw new Error("not used");
     },
   };
-  door = createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "/account/*" ? { "viewer-request": guard } : {}) }, log: () => undefined });
-  server = createServer(door);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.address() as AddressInfo).port;
+  door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { edge: { behaviour: (pattern) => (pattern === "/account/*" ? { "viewer-request": guard } : {}) }, log: () => undefined }));
+  port = door.port;
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await door.close?.();
-});
+afterAll(() => door.close());
 
 /** A request with the path exactly as given (fetch would resolve dot segments itself). */
 function raw(path: string): Promise<{ status: number; body: string }> {

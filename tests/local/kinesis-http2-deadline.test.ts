@@ -11,8 +11,7 @@ import { connect, type Socket } from "node:net";
 import { connect as connectHttp2, type ClientHttp2Session } from "node:http2";
 import { describe, expect, it, vi } from "vitest";
 import { startLocalKinesis } from "../../local/kinesis-server";
-
-const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+import { CREDENTIALS } from "./kinesis-helpers";
 
 describe("the local Kinesis endpoint's HTTP/2 deadline", () => {
   it("lifts the deadline once an HTTP/2 client's SETTINGS arrive: its session outlives idleTimeoutMs from the accept", async () => {

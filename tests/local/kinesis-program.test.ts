@@ -8,13 +8,14 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KinesisClient, SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
+import { SubscribeToShardCommand } from "@aws-sdk/client-kinesis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
 import { functionCredentials } from "../../local/function-roles";
 import type { LocalDataStreamsService } from "../../local/services/data-streams";
 import { startLocalApp, type LocalApp } from "../../local/start";
+import { functionName, kinesisClient } from "./kinesis-helpers";
 
 const entry = "tests/fixtures/handlers/kinesis-steps.ts";
 const dir = mkdtempSync(join(tmpdir(), "sf-kinesis-program-"));
@@ -66,8 +67,7 @@ describe("a DataStream under npm start", () => {
   it("has the program's enhanced fan-out consumer registered at the start, for its function's role to subscribe to (SubscribeToShard)", async () => {
     const consumer = app.context.run.resources.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer" && r.name === "ksp-clicks-fan-consumer")!.state;
     const fan = app.context.run.specs.find((s) => s.name === "ksp-fan")!.spec as { name: string };
-    const functionName = app.context.run.resources.find((r) => r.type === "aws:lambda/function:Function" && r.name === `${fan.name}-function`)!.state.name as string;
-    const kinesis = new KinesisClient({ region: "us-east-1", endpoint: app.context.environment.AWS_ENDPOINT_URL_KINESIS, credentials: functionCredentials(functionName), maxAttempts: 1 });
+    const kinesis = kinesisClient(app.context.environment.AWS_ENDPOINT_URL_KINESIS!, functionCredentials(functionName(app.context.run.resources, fan.name)));
     // The SDK runs the event stream on an HTTP/2 session of its own, which destroy() leaves open: aborting ends it.
     const controller = new AbortController();
     try {

@@ -10,7 +10,9 @@
  */
 import { DescribeStreamConsumerCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { spawnSync } from "node:child_process";
 import { connect } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataStream, type DataStreamSpec, type DataStreamSubscriptionSpec } from "../../components/data-stream";
 import { LambdaFunction } from "../../components/lambda/function";
@@ -22,7 +24,6 @@ import { localStreamDefinitions, localStreamSubscriptions } from "../../local/se
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
 import { CREDENTIALS, ECHO_ENTRY, functionName, kinesisClient, REGION } from "./kinesis-helpers";
-
 
 let graph: RecordedResource[];
 let server: LocalKinesis;
@@ -383,8 +384,6 @@ describe("the local Kinesis endpoint's connections", () => {
 
 describe("the local Kinesis endpoint's modules", () => {
   it("load DataStream's limits from the module that imports nothing, not the component's modules (nor @pulumi/aws they load)", async () => {
-    const { spawnSync } = await import("node:child_process");
-    const { join } = await import("node:path");
     const script = `require("./local/kinesis-server.ts"); const files = Object.keys(require.cache); console.log(JSON.stringify({ dataStream: files.filter((f) => /[\\\\/]components[\\\\/]data-stream[\\\\/]/.test(f)).map((f) => f.replace(/^.*[\\\\/]components[\\\\/]/, "")), pulumiAws: files.filter((f) => /[\\\\/]@pulumi[\\\\/]aws[\\\\/]/.test(f)).length }));`;
     const result = spawnSync(process.execPath, ["-r", "./local/offline/register.cjs", "-e", script], { cwd: join(__dirname, "..", ".."), encoding: "utf8", timeout: 60_000 });
     expect(JSON.parse(result.stdout.trim())).toEqual({ dataStream: ["data-stream/limits.ts"], pulumiAws: 0 });

@@ -2,13 +2,13 @@
  * The local web ACL (local/waf.ts): the front door applies StaticSite `waf`'s rate limit per client IP and body size
  * limit before any behaviour runs. Time is a fake clock: no test waits for a window to pass.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalise } from "../../components/static-site/spec";
 import { normaliseWebAcl } from "../../components/web-acl/spec";
 import { createFrontDoor } from "../../local/front-door";
 import { createLocalWaf } from "../../local/waf";
+import { openDoor } from "../harness/front-door";
 
 function fakeRequest(ip: string, contentLength?: number): IncomingMessage {
   return { socket: { remoteAddress: ip }, headers: contentLength === undefined ? {} : { "content-length": String(contentLength) }, method: "POST", url: "/api/albums" } as unknown as IncomingMessage;
@@ -77,14 +77,9 @@ describe("the front door with a web ACL", () => {
       request.resume();
       request.on("end", () => response.end("{}"));
     };
-    const door = createFrontDoor(spec, new Map([["api", api]]), { log: () => {} });
-    const server = createServer(door);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = async () => {
-      await new Promise((resolve) => server.close(resolve));
-      await door.close?.();
-    };
+    const door = await openDoor(createFrontDoor(spec, new Map([["api", api]]), { log: () => {} }));
+    base = door.base;
+    close = door.close;
   });
   afterAll(() => close?.());
 
