@@ -243,6 +243,11 @@ export function knownOrUndefined(output: pulumi.Output<string>): pulumi.Output<s
   return pulumi.output(Promise.all([inner.isKnown, inner.promise(true)]).then(([known, value]) => (known ? value : undefined)));
 }
 
+/** The argument that asks for the interface endpoint of `service`, and its value there (refusals and warnings name them). */
+function endpointArgument(service: string): { argument: string; value: string | boolean } {
+  return service === "execute-api" ? { argument: "executeApiEndpoint", value: true } : { argument: "interfaceEndpoints", value: service };
+}
+
 /** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
 const ZONE_NAME = /^[a-z]{2}(?:-[a-z0-9]+)+[a-z]$/;
 
@@ -517,8 +522,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const checked = pulumi.all([network.endpointZones, offered]).apply(([zones, found]) => {
       if (zones === undefined || found === undefined) return undefined;
       const missing = zones.filter((zone) => !found.zones.includes(zone));
-      const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-      const value = service === "execute-api" ? true : service;
+      const { argument, value } = endpointArgument(service);
       if (missing.length === zones.length) {
         fail(
           argument,
@@ -552,8 +556,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
    */
   private endpointServiceLookupFailed(service: string, region: string, error: unknown, fail: ArgFailure): never {
     const message = error instanceof Error ? error.message : String(error);
-    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-    const value = service === "execute-api" ? true : service;
+    const { argument, value } = endpointArgument(service);
     if (/couldn't find resource|no matching|InvalidServiceName|does not exist/i.test(message)) {
       fail(argument, value, `is not an interface endpoint service in ${region} (DescribeVpcEndpointServices lists no com.amazonaws.${region}.${service}), so CreateVpcEndpoint would refuse it`,
         `Check the name: aws ec2 describe-vpc-endpoint-services --region ${region} --filters Name=service-type,Values=Interface --query "ServiceNames" (e.g. "secretsmanager", "sqs"), or drop "${service}".`);
@@ -577,8 +580,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
    * to CreateVpcEndpoint.
    */
   private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, fail: ArgFailure): pulumi.Output<void> {
-    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-    const value = service === "execute-api" ? true : service;
+    const { argument, value } = endpointArgument(service);
     const warn = (text: string) => pulumi.log.warn(`PrivateNetwork "${this.spec.name}": ${argument} ${JSON.stringify(value)}: ${text}`, this);
     return pulumi.all([vpcId, region, knownOrUndefined(ownGroupId)]).apply(([vpc, where, ownGroup]) => {
       const serviceName = `com.amazonaws.${where}.${service}`;
