@@ -426,6 +426,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The network's mark on its endpoints, and what checkNoPrivateDnsEndpoint tells its own endpoints by.
+    const mark = ownerMark(pulumi.getProject(), pulumi.getStack(), name);
     const interfaceEndpoints = new Map<string, aws.ec2.VpcEndpoint>();
     for (const service of [...(this.spec.executeApiEndpoint ? ["execute-api"] : []), ...this.spec.interfaceEndpoints]) {
       interfaceEndpoints.set(
@@ -441,12 +443,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             privateDnsEnabled: true,
             subnetIds: args.existingVpc
               ? pulumi
-                  .all([this.endpointSubnetIds(service, network, region, providerRegion, fail), this.checkNoPrivateDnsEndpoint(service, network.vpcId, region, endpointSecurityGroup.id, fail)])
+                  .all([this.endpointSubnetIds(service, network, region, providerRegion, fail), this.checkNoPrivateDnsEndpoint(service, network.vpcId, region, endpointSecurityGroup.id, mark, fail)])
                   .apply(([ids]) => ids)
               : this.endpointSubnetIds(service, network, region, providerRegion, fail),
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
-            tags: { [ENDPOINT_OWNER_TAG]: ownerMark(pulumi.getProject(), pulumi.getStack(), name) },
+            tags: { [ENDPOINT_OWNER_TAG]: mark },
           },
           { parent: this },
         ),
@@ -568,7 +570,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /**
    * An existing VPC: refused at preview (under `pulumi up` without one, once the endpoint security group exists, before
    * any endpoint is created) when it already has an interface endpoint with
-   * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint). EC2 allows one private DNS
+   * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint, by `ownGroupId` or `ownMark`, the
+   * network's ENDPOINT_OWNER_TAG value). EC2 allows one private DNS
    * name per service in a VPC: CreateVpcEndpoint with private DNS refuses a second ("private-dns-enabled cannot be set
    * because there is already a conflicting DNS domain for <service> in the VPC", hashicorp/terraform-provider-aws#17269,
    * #17535), after the security groups and the other endpoints exist. Looked up with getVpcEndpoint (DescribeVpcEndpoints
@@ -579,7 +582,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
    * on private DNS), and neither can a lookup that fails otherwise (no ec2:DescribeVpcEndpoints): both warn, and leave it
    * to CreateVpcEndpoint.
    */
-  private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, fail: ArgFailure): pulumi.Output<void> {
+  private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, ownMark: string, fail: ArgFailure): pulumi.Output<void> {
     const { argument, value } = endpointArgument(service);
     const warn = (text: string) => pulumi.log.warn(`PrivateNetwork "${this.spec.name}": ${argument} ${JSON.stringify(value)}: ${text}`, this);
     return pulumi.all([vpcId, region, knownOrUndefined(ownGroupId)]).apply(([vpc, where, ownGroup]) => {
@@ -591,7 +594,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         )
         .then(
           (found) => {
-            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup, ownerMark(pulumi.getProject(), pulumi.getStack(), this.spec.name));
+            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup, ownMark);
             if (conflict === undefined) return;
             fail(
               argument,
