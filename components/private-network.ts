@@ -243,6 +243,11 @@ export function knownOrUndefined(output: pulumi.Output<string>): pulumi.Output<s
   return pulumi.output(Promise.all([inner.isKnown, inner.promise(true)]).then(([known, value]) => (known ? value : undefined)));
 }
 
+/** The argument that asks for the interface endpoint of `service`, and its value there (refusals and warnings name them). */
+function endpointArgument(service: string): { argument: string; value: string | boolean } {
+  return service === "execute-api" ? { argument: "executeApiEndpoint", value: true } : { argument: "interfaceEndpoints", value: service };
+}
+
 /** An availability zone's name as EC2 gives it: its region's name and a letter, or a Local Zone's ("us-west-2-lax-1a"). */
 const ZONE_NAME = /^[a-z]{2}(?:-[a-z0-9]+)+[a-z]$/;
 
@@ -421,6 +426,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The network's mark on its endpoints, and what checkNoPrivateDnsEndpoint tells its own endpoints by.
+    const mark = ownerMark(pulumi.getProject(), pulumi.getStack(), name);
     const interfaceEndpoints = new Map<string, aws.ec2.VpcEndpoint>();
     for (const service of [...(this.spec.executeApiEndpoint ? ["execute-api"] : []), ...this.spec.interfaceEndpoints]) {
       interfaceEndpoints.set(
@@ -436,12 +443,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             privateDnsEnabled: true,
             subnetIds: args.existingVpc
               ? pulumi
-                  .all([this.endpointSubnetIds(service, network, region, providerRegion, fail), this.checkNoPrivateDnsEndpoint(service, network.vpcId, region, endpointSecurityGroup.id, fail)])
+                  .all([this.endpointSubnetIds(service, network, region, providerRegion, fail), this.checkNoPrivateDnsEndpoint(service, network.vpcId, region, endpointSecurityGroup.id, mark, fail)])
                   .apply(([ids]) => ids)
               : this.endpointSubnetIds(service, network, region, providerRegion, fail),
             securityGroupIds: [endpointSecurityGroup.id],
             region: args.region,
-            tags: { [ENDPOINT_OWNER_TAG]: ownerMark(pulumi.getProject(), pulumi.getStack(), name) },
+            tags: { [ENDPOINT_OWNER_TAG]: mark },
           },
           { parent: this },
         ),
@@ -517,8 +524,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     const checked = pulumi.all([network.endpointZones, offered]).apply(([zones, found]) => {
       if (zones === undefined || found === undefined) return undefined;
       const missing = zones.filter((zone) => !found.zones.includes(zone));
-      const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-      const value = service === "execute-api" ? true : service;
+      const { argument, value } = endpointArgument(service);
       if (missing.length === zones.length) {
         fail(
           argument,
@@ -552,8 +558,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
    */
   private endpointServiceLookupFailed(service: string, region: string, error: unknown, fail: ArgFailure): never {
     const message = error instanceof Error ? error.message : String(error);
-    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-    const value = service === "execute-api" ? true : service;
+    const { argument, value } = endpointArgument(service);
     if (/couldn't find resource|no matching|InvalidServiceName|does not exist/i.test(message)) {
       fail(argument, value, `is not an interface endpoint service in ${region} (DescribeVpcEndpointServices lists no com.amazonaws.${region}.${service}), so CreateVpcEndpoint would refuse it`,
         `Check the name: aws ec2 describe-vpc-endpoint-services --region ${region} --filters Name=service-type,Values=Interface --query "ServiceNames" (e.g. "secretsmanager", "sqs"), or drop "${service}".`);
@@ -565,7 +570,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   /**
    * An existing VPC: refused at preview (under `pulumi up` without one, once the endpoint security group exists, before
    * any endpoint is created) when it already has an interface endpoint with
-   * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint). EC2 allows one private DNS
+   * private DNS for `service` that is not this network's own (conflictingPrivateDnsEndpoint, by `ownGroupId` or `ownMark`, the
+   * network's ENDPOINT_OWNER_TAG value). EC2 allows one private DNS
    * name per service in a VPC: CreateVpcEndpoint with private DNS refuses a second ("private-dns-enabled cannot be set
    * because there is already a conflicting DNS domain for <service> in the VPC", hashicorp/terraform-provider-aws#17269,
    * #17535), after the security groups and the other endpoints exist. Looked up with getVpcEndpoint (DescribeVpcEndpoints
@@ -576,9 +582,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
    * on private DNS), and neither can a lookup that fails otherwise (no ec2:DescribeVpcEndpoints): both warn, and leave it
    * to CreateVpcEndpoint.
    */
-  private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, fail: ArgFailure): pulumi.Output<void> {
-    const argument = service === "execute-api" ? "executeApiEndpoint" : "interfaceEndpoints";
-    const value = service === "execute-api" ? true : service;
+  private checkNoPrivateDnsEndpoint(service: string, vpcId: pulumi.Output<string>, region: pulumi.Output<string>, ownGroupId: pulumi.Output<string>, ownMark: string, fail: ArgFailure): pulumi.Output<void> {
+    const { argument, value } = endpointArgument(service);
     const warn = (text: string) => pulumi.log.warn(`PrivateNetwork "${this.spec.name}": ${argument} ${JSON.stringify(value)}: ${text}`, this);
     return pulumi.all([vpcId, region, knownOrUndefined(ownGroupId)]).apply(([vpc, where, ownGroup]) => {
       const serviceName = `com.amazonaws.${where}.${service}`;
@@ -589,7 +594,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         )
         .then(
           (found) => {
-            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup, ownerMark(pulumi.getProject(), pulumi.getStack(), this.spec.name));
+            const conflict = conflictingPrivateDnsEndpoint(found, ownGroup, ownMark);
             if (conflict === undefined) return;
             fail(
               argument,
