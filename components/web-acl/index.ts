@@ -67,7 +67,16 @@ export class WebAcl extends pulumi.ComponentResource {
         redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
         region: this.spec.region,
       },
-      { parent: this },
+      {
+        parent: this,
+        // A web ACL has one logging configuration, and PutLoggingConfiguration "completely replaces" it
+        // (https://docs.aws.amazon.com/waf/latest/APIReference/API_PutLoggingConfiguration.html). terraform-provider-aws
+        // replaces this resource on a new log_destination_configs (ForceNew) and deletes by its id, the web ACL's ARN
+        // (internal/service/wafv2/web_acl_logging_configuration.go): created first, the new copy's configuration would be
+        // deleted by the old copy's delete, leaving the web ACL logging nothing. The log group's ARN changes under the same
+        // web ACL when the stack is renamed (its name holds the stack's), so the old copy goes first.
+        deleteBeforeReplace: true,
+      },
     );
 
     this.nodes = { webAcl, logGroup, logging };

@@ -52,6 +52,14 @@ describe("WebAcl", () => {
     });
   });
 
+  it("replaces its logging configuration delete-first: the configuration is the web ACL's one, and the old copy's delete would end the new one's logging", async () => {
+    // PutLoggingConfiguration replaces a web ACL's one configuration; terraform-provider-aws deletes by the web ACL's
+    // ARN (the resource's id) and replaces on a new log_destination_configs, which a renamed stack's log group gives.
+    const graph = await record(() => new WebAcl("renamed-waf"));
+    const logging = resource(graph, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "renamed-waf-logging");
+    expect(logging.deleteBeforeReplace).toBe(true);
+  });
+
   it("switches the common rule set's own 8 KB body rule to count when the size rule allows more", async () => {
     const graph = await record(() => new WebAcl("big-waf", { maxBodyBytes: 16384 }));
     const common = resource(graph, ACL, "big-waf-acl").inputs.rules.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet");
