@@ -58,6 +58,14 @@ export class WebAcl extends pulumi.ComponentResource {
       { name: wafLogGroupName(name), retentionInDays: this.spec.logRetentionDays, region: this.spec.region },
       { parent: this },
     );
+    // No log resource policy of our own: "For an Amazon CloudWatch Logs log group, WAF creates a resource policy on the
+    // log group" (API_PutLoggingConfiguration.html), and "For newly created subscriptions, resource policies are configured
+    // at the log group level and have a maximum size of 51,200 bytes"
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html), so a new configuration
+    // no longer adds the group to the account's 5,120-character AWSWAF-LOGS policy (review 94 #2, closed by review 109 #2).
+    // A log group takes one policy ("one per LogGroup resourceARN", API_PutResourcePolicy.html): one written here would
+    // contend with WAF's. The deployer needs logs:CreateLogDelivery, logs:PutResourcePolicy, logs:DescribeResourcePolicies
+    // and logs:DescribeLogGroups on log-group:* for WAF to write it (the same CloudWatch Logs page).
     const logging = new aws.wafv2.WebAclLoggingConfiguration(
       `${name}-logging`,
       {
