@@ -714,8 +714,31 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
   return cachingOff && withOriginRequestPolicy;
 }
 
-/** The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than NONE). */
-function authorisedRoutes(graph: Graph, api: RecordedResource): string[] {
+/**
+ * Whether an HTTP API route key (`GET /chat/{id}`, `$default`) may take requests under the path pattern `pattern` sent
+ * with the origin path `originPath`. API Gateway reads the path after the stage, and the origin path may or may not
+ * begin with a stage (`$default` has none), so the API sees `originPath` (or it without its first segment) followed by
+ * the viewer's path. A route whose literal part (before its first `{`) and that path's literal part (the pattern
+ * before its first `*` or `?`) are not one a prefix of the other can take none of those requests; every other route,
+ * `$default` and keys that are not `METHOD /path` (WebSocket route keys) may.
+ */
+function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown): boolean {
+  const path = typeof routeKey === "string" ? /^\S+ (\/\S*)$/.exec(routeKey)?.[1] : undefined;
+  if (path === undefined) return true;
+  const literal = path.split("{")[0];
+  const viewer = (pattern.startsWith("/") ? pattern : `/${pattern}`).split(/[*?]/)[0];
+  const origin = typeof originPath === "string" ? originPath.replace(/\/$/, "") : "";
+  const prefixes = [origin, origin.replace(/^\/[^/]*/, "")].map((p) => p + viewer);
+  return prefixes.some((p) => p.startsWith(literal) || literal.startsWith(p));
+}
+
+/**
+ * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
+ * NONE) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are matched
+ * to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent resources
+ * and is not worked out here, so every authorised REST method counts.
+ */
+function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown): string[] {
   if (api.type === REST_API) {
     return ofType(graph, REST_METHOD)
       .filter((m) => referenced(graph, REST_API, m.inputs.restApi) === api && typeof m.inputs.authorization === "string" && m.inputs.authorization.toUpperCase() !== "NONE")
@@ -723,6 +746,7 @@ function authorisedRoutes(graph: Graph, api: RecordedResource): string[] {
   }
   return ofType(graph, V2_ROUTE)
     .filter((r) => referenced(graph, V2_API, r.inputs.apiId) === api && typeof r.inputs.authorizationType === "string" && r.inputs.authorizationType.toUpperCase() !== "NONE")
+    .filter((r) => pattern === "default" || routeMayServe(r.inputs.routeKey, pattern, originPath))
     .map((r) => `${r.inputs.routeKey} (${r.inputs.authorizationType})`);
 }
 
@@ -732,11 +756,11 @@ function authorisedRoutes(graph: Graph, api: RecordedResource): string[] {
  * CachingOptimized or StaticSite's own for `cached: true` routes), while the API has routes that an authorizer guards
  * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE): CloudFront sends
  * those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
- * configuration, so nothing fails at deploy. A warning, not a failure: which routes sit under the behaviour's path
- * pattern is not worked out (the origin path, the stage in it, and API Gateway's `{param}`/`{proxy+}` path templates
- * would have to be matched against the pattern), so the behaviour may serve only the API's public routes. Also left
- * out: authorizers that read other headers or query strings (also stripped by a policy without them), custom domain
- * names in front of an API, and APIs outside the plan.
+ * configuration, so nothing fails at deploy. A warning, not a failure: an HTTP API's routes are matched to the path
+ * pattern only as far as is sound (routeMayServe drops a route no request under the pattern can reach), and a REST
+ * API's not at all, so the behaviour may still serve only public routes. Also left out: authorizers that read other
+ * headers or query strings (also stripped by a policy without them), custom domain names in front of an API, and APIs
+ * outside the plan.
  */
 export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
   id: "CloudFrontCachedAuthorisedApi",
@@ -747,10 +771,11 @@ export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
     for (const distribution of ofType(graph, DISTRIBUTION)) {
       const origins: Array<Record<string, any>> = Array.isArray(distribution.inputs.origins) ? distribution.inputs.origins : [];
       for (const { path, behaviour } of cacheBehaviours(distribution)) {
-        const apiId = executeApiId(origins.find((o) => o.originId === behaviour.targetOriginId)?.domainName);
+        const origin = origins.find((o) => o.originId === behaviour.targetOriginId);
+        const apiId = executeApiId(origin?.domainName);
         const api = apiId === undefined ? undefined : (referenced(graph, REST_API, apiId) ?? referenced(graph, V2_API, apiId));
         if (!api || forwardsAuthorization(graph, behaviour) !== false) continue;
-        const routes = authorisedRoutes(graph, api);
+        const routes = authorisedRoutes(graph, api, path, origin?.originPath);
         if (routes.length === 0) continue;
         findings.push(
           finding(
