@@ -13,13 +13,12 @@
 import { dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { ACCOUNT_ROLE_REFUSAL } from "../../components/serverless-api/stages";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { finding, protocolOf, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
 const REST_STAGE = "aws:apigateway/stage:Stage";
 const METHOD_SETTINGS = "aws:apigateway/methodSettings:MethodSettings";
 const V2_STAGE = "aws:apigatewayv2/stage:Stage";
-const V2_API = "aws:apigatewayv2/api:Api";
 
 /** A `loggingLevel` that writes execution logs: ERROR or INFO (any case), not OFF or unset. */
 export const logsAtLevel = (level: unknown) => typeof level === "string" && level.toUpperCase() !== "OFF";
@@ -33,7 +32,7 @@ function logging(graph: Graph, resource: RecordedResource): string | undefined {
   const what: string[] = [];
   if (resource.type === REST_STAGE && hasAccessLogs(resource.inputs.accessLogSettings)) what.push("access logs");
   if (resource.type === METHOD_SETTINGS && logsAtLevel(resource.inputs.settings?.loggingLevel)) what.push(`execution logs at ${resource.inputs.settings.loggingLevel}`);
-  if (resource.type === V2_STAGE && referenced(graph, V2_API, resource.inputs.apiId)?.inputs.protocolType === "WEBSOCKET") {
+  if (resource.type === V2_STAGE && protocolOf(graph, resource) === "WEBSOCKET") {
     if (hasAccessLogs(resource.inputs.accessLogSettings)) what.push("access logs");
     if (logsAtLevel(resource.inputs.defaultRouteSettings?.loggingLevel)) what.push(`execution logs at ${resource.inputs.defaultRouteSettings.loggingLevel}`);
     // Per-route settings take the same execution logging as the default ones (RouteSettings: LoggingLevel, "Supported only

@@ -6,7 +6,7 @@ import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants, trustsService } from 
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
 import { HTTP_METHODS } from "../../components/serverless-api/args";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
+import { arnRegion, finding, protocolOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
 const ACCOUNT = "aws:apigateway/account:Account";
 
@@ -117,7 +117,7 @@ export const API_STAGE_VARIABLES: DeployRule = {
       check(stage, "canarySettings.stageVariableOverrides", stage.inputs.canarySettings?.stageVariableOverrides, false);
     }
     for (const stage of ofType(graph, "aws:apigatewayv2/stage:Stage")) {
-      if (referenced(graph, "aws:apigatewayv2/api:Api", stage.inputs.apiId)?.inputs.protocolType !== "HTTP") continue;
+      if (protocolOf(graph, stage) !== "HTTP") continue;
       check(stage, "stageVariables", stage.inputs.stageVariables, true);
     }
     return findings;

@@ -13,9 +13,8 @@ import { certificateIssuedFindings, certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { sharedAcrossStacks } from "./record-sets";
 import { logsAtLevel, routeSettingsOf } from "./api-stage-logging";
-import { finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
+import { finding, protocolOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
-const API = "aws:apigatewayv2/api:Api";
 const ROUTE = "aws:apigatewayv2/route:Route";
 const INTEGRATION = "aws:apigatewayv2/integration:Integration";
 const AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";
@@ -26,13 +25,8 @@ const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
 const CERTIFICATE = "aws:acm/certificate:Certificate";
 
-/** The API a route, integration, authorizer, deployment or stage belongs to (by its `apiId`). */
-function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
-  return referenced(graph, API, part.inputs.apiId);
-}
-
-/** The protocolType (HTTP or WEBSOCKET) of the API a v2 part belongs to, when the plan holds that API. */
-export const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
+/** protocolOf lives in rule.ts (api-stage-logging.ts, which this file imports, reads it too); re-exported for api-authorizers.ts. */
+export { protocolOf } from "./rule";
 
 /**
  * WebSocket route keys: `$connect`, `$disconnect`, `$default`, or a custom key (the value the route

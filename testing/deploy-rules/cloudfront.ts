@@ -2,7 +2,8 @@
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem, originDomainNameProblem } from "../../components/static-site/spec";
-import { cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
 import { textLengthFindings } from "./names";
@@ -670,8 +671,128 @@ export const CLOUDFRONT_CACHE_BEHAVIOR_COUNT: DeployRule = {
   },
 };
 
+const CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy";
+const REST_API = "aws:apigateway/restApi:RestApi";
+const REST_METHOD = "aws:apigateway/method:Method";
+const V2_API = "aws:apigatewayv2/api:Api";
+const V2_ROUTE = "aws:apigatewayv2/route:Route";
+/** AWS-managed cache policies whose headers are "none" (managed-cache-policies.html), by their ids (the same in every account). */
+const MANAGED_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+const AUTHORIZATION_HEADER = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html";
+
+/** The API Gateway id of an origin on an execute-api host (`<id>.execute-api.<region>.amazonaws.com`), else undefined. */
+function executeApiId(domainName: unknown): string | undefined {
+  return typeof domainName === "string" ? /^([^.]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i.exec(domainName)?.[1] : undefined;
+}
+
+/**
+ * Whether a cache behaviour passes the viewer's Authorization header to its origin, or undefined when the plan cannot
+ * tell (a cache policy neither of the plan nor known here). A cache policy forwards the headers of its cache key; an
+ * origin request policy cannot name Authorization (CloudFront answers 400), except that with caching off the managed
+ * AllViewer and AllViewerExceptHostHeader policies forward it (AUTHORIZATION_HEADER; "How can I configure CloudFront to
+ * forward the Authorization header to the origin?", AWS re:Post knowledge center cloudfront-authorization-header:
+ * "If caching is turned off, then you can use AllViewer and AllViewerExceptHostHeader origin request policies"), so any
+ * origin request policy beside a cache policy with caching off counts as forwarding (not confirmed for a policy of
+ * one's own on allViewer; a warning must not guess). Legacy settings (`forwardedValues`) forward the headers they list,
+ * `*` all.
+ */
+function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): boolean | undefined {
+  const isAuthorization = (h: unknown) => typeof h === "string" && (h === "*" || h.toLowerCase() === "authorization");
+  const policyId = behaviour.cachePolicyId;
+  if (typeof policyId !== "string" || policyId === "") {
+    const headers = behaviour.forwardedValues?.headers;
+    return Array.isArray(headers) && headers.some(isAuthorization);
+  }
+  const withOriginRequestPolicy = typeof behaviour.originRequestPolicyId === "string" && behaviour.originRequestPolicyId !== "";
+  if (policyId === MANAGED_CACHING_DISABLED) return withOriginRequestPolicy;
+  if (policyId === MANAGED_CACHING_OPTIMIZED) return false;
+  const policy = referenced(graph, CACHE_POLICY, policyId);
+  if (!policy) return undefined;
+  const headers = policy.inputs.parametersInCacheKeyAndForwardedToOrigin?.headersConfig;
+  if (headers?.headerBehavior === "whitelist" && asArray<string>(headers.headers?.items).some(isAuthorization)) return true;
+  const cachingOff = [policy.inputs.minTtl, policy.inputs.defaultTtl, policy.inputs.maxTtl].every((ttl) => ttl === 0);
+  return cachingOff && withOriginRequestPolicy;
+}
+
+/**
+ * Whether an HTTP API route key (`GET /chat/{id}`, `$default`) may take requests under the path pattern `pattern` sent
+ * with the origin path `originPath`. API Gateway reads the path after the stage, and the origin path may or may not
+ * begin with a stage (`$default` has none), so the API sees `originPath` (or it without its first segment) followed by
+ * the viewer's path. A route whose literal part (before its first `{`) and that path's literal part (the pattern
+ * before its first `*` or `?`) are not one a prefix of the other can take none of those requests; every other route,
+ * `$default` and keys that are not `METHOD /path` (WebSocket route keys) may.
+ */
+function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown): boolean {
+  const path = typeof routeKey === "string" ? /^\S+ (\/\S*)$/.exec(routeKey)?.[1] : undefined;
+  if (path === undefined) return true;
+  const literal = path.split("{")[0];
+  const viewer = (pattern.startsWith("/") ? pattern : `/${pattern}`).split(/[*?]/)[0];
+  const origin = typeof originPath === "string" ? originPath.replace(/\/$/, "") : "";
+  const prefixes = [origin, origin.replace(/^\/[^/]*/, "")].map((p) => p + viewer);
+  return prefixes.some((p) => p.startsWith(literal) || literal.startsWith(p));
+}
+
+/**
+ * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
+ * NONE) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are matched
+ * to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent resources
+ * and is not worked out here, so every authorised REST method counts.
+ */
+function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown): string[] {
+  if (api.type === REST_API) {
+    return ofType(graph, REST_METHOD)
+      .filter((m) => referenced(graph, REST_API, m.inputs.restApi) === api && typeof m.inputs.authorization === "string" && m.inputs.authorization.toUpperCase() !== "NONE")
+      .map((m) => `${m.name} (${m.inputs.httpMethod}, ${m.inputs.authorization})`);
+  }
+  return ofType(graph, V2_ROUTE)
+    .filter((r) => referenced(graph, V2_API, r.inputs.apiId) === api && typeof r.inputs.authorizationType === "string" && r.inputs.authorizationType.toUpperCase() !== "NONE")
+    .filter((r) => pattern === "default" || routeMayServe(r.inputs.routeKey, pattern, originPath))
+    .map((r) => `${r.inputs.routeKey} (${r.inputs.authorizationType})`);
+}
+
+/**
+ * A cache behaviour in front of an API Gateway API of the plan (an origin on its execute-api host) that does not pass
+ * the viewer's Authorization header on (forwardsAuthorization: a cache policy without it in its cache key, such as
+ * CachingOptimized or StaticSite's own for `cached: true` routes), while the API has routes that an authorizer guards
+ * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE): CloudFront sends
+ * those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
+ * configuration, so nothing fails at deploy. A warning, not a failure: an HTTP API's routes are matched to the path
+ * pattern only as far as is sound (routeMayServe drops a route no request under the pattern can reach), and a REST
+ * API's not at all, so the behaviour may still serve only public routes. Also left out: authorizers that read other
+ * headers or query strings (also stripped by a policy without them), custom domain names in front of an API, and APIs
+ * outside the plan.
+ */
+export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
+  id: "CloudFrontCachedAuthorisedApi",
+  title: "A cache behaviour in front of an API with authorised routes forwards the Authorization header (in its cache policy)",
+  source: AUTHORIZATION_HEADER,
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const distribution of ofType(graph, DISTRIBUTION)) {
+      const origins: Array<Record<string, any>> = Array.isArray(distribution.inputs.origins) ? distribution.inputs.origins : [];
+      for (const { path, behaviour } of cacheBehaviours(distribution)) {
+        const origin = origins.find((o) => o.originId === behaviour.targetOriginId);
+        const apiId = executeApiId(origin?.domainName);
+        const api = apiId === undefined ? undefined : (referenced(graph, REST_API, apiId) ?? referenced(graph, V2_API, apiId));
+        if (!api || forwardsAuthorization(graph, behaviour) !== false) continue;
+        const routes = authorisedRoutes(graph, api, path, origin?.originPath);
+        if (routes.length === 0) continue;
+        findings.push(
+          finding(
+            "CloudFrontCachedAuthorisedApi",
+            distribution,
+            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"}) does not forward the Authorization header; CloudFront sends those requests without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
+            "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot forward Authorization",
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
 /** CloudFront's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT, CLOUDFRONT_CACHE_BEHAVIOR_COUNT];
+export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT, CLOUDFRONT_CACHE_BEHAVIOR_COUNT, CLOUDFRONT_CACHED_AUTHORISED_API];
 
 /** CloudFront rules over the plans of all the stacks of a project. */
 export const CLOUDFRONT_PROJECT_RULES: ProjectDeployRule[] = [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS];

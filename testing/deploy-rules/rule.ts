@@ -78,6 +78,19 @@ export function referenced(graph: Graph, type: string, reference: unknown): Reco
   return graph.find((r) => r.type === type && identitiesOf(r).includes(reference));
 }
 
+const V2_API = "aws:apigatewayv2/api:Api";
+
+/**
+ * The API a v2 route, integration, authorizer, deployment, stage or API mapping belongs to (by its `apiId`). Here, not
+ * in apigatewayv2.ts, so that api-stage-logging.ts (which apigatewayv2.ts imports) reads it without an import loop.
+ */
+function apiOf(graph: Graph, part: RecordedResource): RecordedResource | undefined {
+  return referenced(graph, V2_API, part.inputs.apiId);
+}
+
+/** The protocolType (HTTP or WEBSOCKET) of the API a v2 part belongs to, when the plan holds that API. */
+export const protocolOf = (graph: Graph, part: RecordedResource) => apiOf(graph, part)?.inputs.protocolType as string | undefined;
+
 /**
  * referenced for many references: the `type` resources are read once; a name two of them give is the first's, as in the
  * plan. The look-up reflects `graph` as it was when referencedIndex was called: build it once per rule run.
