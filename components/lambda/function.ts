@@ -71,7 +71,13 @@ export function environmentVariable(fail: ArgFailure, key: string, value: pulumi
   return { [key]: value };
 }
 
-const RESERVED_ENVIRONMENT_KEYS = new Set([
+/**
+ * The runtime's variables, which "are reserved and cannot be set in your function configuration" (Lambda guide, "Defined
+ * runtime environment variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html):
+ * CreateFunction refuses them ("contains reserved keys that are currently not supported for modification"). Read by
+ * LambdaFunction and by deploy rule LambdaLimits (hand-built functions).
+ */
+export const RESERVED_ENVIRONMENT_KEYS: ReadonlySet<string> = new Set([
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
   "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
