@@ -159,8 +159,9 @@ export interface LambdaFunctionArgs {
    */
   logKmsKeyArn?: pulumi.Input<string>;
   /**
-   * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast.
-   * @default "arm64"
+   * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast. Lambda@Edge runs x86_64 only, so
+   * `edge` refuses "arm64".
+   * @default "arm64" ("x86_64" when `edge`)
    */
   architecture?: "arm64" | "x86_64";
   /** AWS region for the function and everything it owns. @default the provider's region */
@@ -411,6 +412,11 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       fail("secrets", Object.keys(args.secrets), "is set on a Lambda@Edge function, which cannot have environment variables to name them", "Read the secret in an origin function, or bake non-secret configuration in with bundle.define.");
     }
     if (args.region && args.region !== "us-east-1") fail("region", args.region, "is not us-east-1; Lambda@Edge functions must be created there", "Remove region or set it to \"us-east-1\".");
+    // Lambda@Edge restrictions, "The following Lambda features are not supported by Lambda@Edge": the arm64 architecture
+    // among them (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html,
+    // as deploy rule LambdaEdgeFeatures reads it). Lambda creates such a function; CloudFront refuses to associate it, and
+    // the rule sees only functions a distribution of this program associates.
+    if (args.architecture === "arm64") fail("architecture", args.architecture, "is set on a Lambda@Edge function, which runs on x86_64 only", "Remove architecture (edge functions default to x86_64).");
   }
   if (args.vpc) validateVpc(fail, args.vpc);
   validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});

@@ -135,6 +135,8 @@ describe("LambdaFunction", () => {
     [{ permissions: [{ sid: "read-photos", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[0\]\.sid "read-photos" is not letters and digits only, which IAM requires of a statement id\. Use e\.g\. "readPhotos", or leave sid out\.$/],
     [{ permissions: [{ sid: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }, { sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[1\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/],
     [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],
+    // Lambda@Edge restrictions: the arm64 architecture is not supported (CloudFront refuses the association; review 110 F3).
+    [{ edge: true, architecture: "arm64" as const }, /^LambdaFunction "bad": architecture "arm64" is set on a Lambda@Edge function, which runs on x86_64 only\. Remove architecture \(edge functions default to x86_64\)\.$/],
     [{ entry: "handlers/missing.ts" }, /entry "handlers\/missing.ts" is not a file/],
     [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],
   ])("rejects bad args with a clear error: %#", (bad, message) => {
