@@ -426,13 +426,13 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
   (args.permissions ?? []).forEach((statement, index) => {
     if (statement.sid !== undefined && OWN_STATEMENT_IDS.includes(statement.sid)) {
-      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets), so the policy would not say which statement is whose (policyJson would number the second)", "Use another sid.");
+      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, async destinations or secrets), so the policy would not say which statement is whose (policyJson would number the second)", "Use another sid.");
     }
   });
 }
 
 /** The statement ids of what the component adds to a function's policy (createRole, async.ts, secrets.ts): a caller's permissions may not use them. */
-export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeLogs", "WriteTraces", "SendFailedEvents", "ReadSecrets", "ReadParameters", "DecryptSecrets", "DecryptParameters"];
+export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeLogs", "WriteTraces", "SendFailedEvents", "SendSucceededEvents", "ReadSecrets", "ReadParameters", "DecryptSecrets", "DecryptParameters"];
 
 /**
  * CreateFunction's VpcConfig: subnets and security groups, both needed for a VPC function (an empty list of either

@@ -147,9 +147,13 @@ describe("LambdaFunction", () => {
     expect(() => new LambdaFunction("clash", { entry, permissions: [{ sid: "WriteOwnLogs", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] })).toThrow(
       /^LambdaFunction "clash": permissions\[0\]\.sid "WriteOwnLogs" is a statement id the function's own policy uses/,
     );
+    // asyncInvoke.onSuccess's statement (review 110 F4).
+    expect(() => new LambdaFunction("clash", { entry, permissions: [{ sid: "SendSucceededEvents", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] })).toThrow(
+      /^LambdaFunction "clash": permissions\[0\]\.sid "SendSucceededEvents" is a statement id the function's own policy uses/,
+    );
     const kmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const graph = await record(() => [
-      new LambdaFunction("every", { entry, tracing: true, asyncInvoke: { maxRetryAttempts: 1, failureQueue: {} }, secrets: { SECRET_A: { secretsManager: "gallery/a", kmsKeyArn }, PARAM_B: { ssmParameter: "/gallery/b", kmsKeyArn } } }),
+      new LambdaFunction("every", { entry, tracing: true, asyncInvoke: { maxRetryAttempts: 1, failureQueue: {}, onSuccess: { type: "sqs", arn: "arn:aws:sqs:us-east-1:123456789012:done" } }, secrets: { SECRET_A: { secretsManager: "gallery/a", kmsKeyArn }, PARAM_B: { ssmParameter: "/gallery/b", kmsKeyArn } } }),
       new LambdaFunction("edgy", { entry, edge: true }),
     ]);
     const added = ofType(graph, "aws:iam/rolePolicy:RolePolicy").flatMap((p) => JSON.parse(p.inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid));
