@@ -72,6 +72,15 @@ export function environmentVariable(fail: ArgFailure, key: string, value: pulumi
 }
 
 /**
+ * A layer as CreateFunction takes it: a layer *version* ARN. API_Layer Arn "Pattern:
+ * arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Layer.html); the service's ValidationException for `layers` quotes
+ * "(arn:(aws[a-zA-Z-]*)?:lambda:…:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)".
+ * ListLayers' LayerArn (no version) is the usual mistake. Read by LambdaFunction and deploy rule LambdaLimits.
+ */
+export const LAMBDA_LAYER_VERSION_ARN = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+:\d+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9_-]+)$/;
+
+/**
  * The runtime's variables, which "are reserved and cannot be set in your function configuration" (Lambda guide, "Defined
  * runtime environment variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html):
  * CreateFunction refuses them ("contains reserved keys that are currently not supported for modification"). Read by
@@ -178,7 +187,7 @@ export interface LambdaFunctionArgs {
    * @default not in a VPC
    */
   vpc?: FunctionVpc;
-  /** Layer ARNs, at most 5. */
+  /** Layer version ARNs (`arn:aws:lambda:<region>:<account>:layer:<name>:<version>`), at most 5. */
   layers?: pulumi.Input<string>[];
   /**
    * Reserved concurrent executions: a whole number, 0 or more (0 throttles every invocation). Lambda refuses a
@@ -387,6 +396,11 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
     fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
   }
+  (args.layers ?? []).forEach((layer, index) => {
+    if (typeof layer === "string" && !LAMBDA_LAYER_VERSION_ARN.test(layer)) {
+      fail(`layers[${index}]`, layer, "is not a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), which CreateFunction requires", `Add the version number, e.g. "${/:layer:[a-zA-Z0-9_-]+$/.test(layer) ? `${layer}:1` : "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"}" (the layer's LayerVersionArn).`);
+    }
+  });
   validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.asyncInvoke) {
     checkWholeNumberInRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, { limit: "Lambda's range", unit: "retries" });

@@ -116,6 +116,8 @@ describe("LambdaFunction", () => {
     [{ timeout: 901 }, /timeout 901 is outside Lambda's range of 1–900 seconds/],
     [{ ephemeralStorageSize: 256 }, /ephemeralStorageSize 256 is outside/],
     [{ layers: ["a", "b", "c", "d", "e", "f"] }, /layers "6 layers" exceeds Lambda's limit of 5/],
+    // A layer's ARN without its version (ListLayers' LayerArn) fails CreateFunction's pattern (review 110 F5).
+    [{ layers: ["arn:aws:lambda:us-east-1:123456789012:layer:shared"] }, /^LambdaFunction "bad": layers\[0\] "arn:aws:lambda:us-east-1:123456789012:layer:shared" is not a layer version ARN \(arn:aws:lambda:<region>:<account>:layer:<name>:<version>\), which CreateFunction requires\. Add the version number, e\.g\. "arn:aws:lambda:us-east-1:123456789012:layer:shared:1" \(the layer's LayerVersionArn\)\.$/],
     [{ environment: { BIG: "x".repeat(5000) } }, /environment "5048 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/],
     // 4,095 bytes of keys and values, 4,108 as the JSON Lambda measures (deploy rule LambdaLimits).
     [{ environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4040) } }, /environment "4108 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON/],
