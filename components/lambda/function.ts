@@ -71,7 +71,22 @@ export function environmentVariable(fail: ArgFailure, key: string, value: pulumi
   return { [key]: value };
 }
 
-const RESERVED_ENVIRONMENT_KEYS = new Set([
+/**
+ * A layer as CreateFunction takes it: a layer *version* ARN. API_Layer Arn "Pattern:
+ * arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+"
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_Layer.html); the service's ValidationException for `layers` quotes
+ * "(arn:(aws[a-zA-Z-]*)?:lambda:…:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)".
+ * ListLayers' LayerArn (no version) is the usual mistake. Read by LambdaFunction and deploy rule LambdaLimits.
+ */
+export const LAMBDA_LAYER_VERSION_ARN = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+:\d+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9_-]+)$/;
+
+/**
+ * The runtime's variables, which "are reserved and cannot be set in your function configuration" (Lambda guide, "Defined
+ * runtime environment variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html):
+ * CreateFunction refuses them ("contains reserved keys that are currently not supported for modification"). Read by
+ * LambdaFunction and by deploy rule LambdaLimits (hand-built functions).
+ */
+export const RESERVED_ENVIRONMENT_KEYS: ReadonlySet<string> = new Set([
   "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
   "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
@@ -153,8 +168,9 @@ export interface LambdaFunctionArgs {
    */
   logKmsKeyArn?: pulumi.Input<string>;
   /**
-   * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast.
-   * @default "arm64"
+   * Instruction set. Graviton (arm64) is cheaper per GB-second and starts as fast. Lambda@Edge runs x86_64 only, so
+   * `edge` refuses "arm64".
+   * @default "arm64" ("x86_64" when `edge`)
    */
   architecture?: "arm64" | "x86_64";
   /** AWS region for the function and everything it owns. @default the provider's region */
@@ -171,7 +187,7 @@ export interface LambdaFunctionArgs {
    * @default not in a VPC
    */
   vpc?: FunctionVpc;
-  /** Layer ARNs, at most 5. */
+  /** Layer version ARNs (`arn:aws:lambda:<region>:<account>:layer:<name>:<version>`), at most 5. */
   layers?: pulumi.Input<string>[];
   /**
    * Reserved concurrent executions: a whole number, 0 or more (0 throttles every invocation). Lambda refuses a
@@ -380,6 +396,11 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   if ((args.layers?.length ?? 0) > LAMBDA_LIMITS.layers) {
     fail("layers", `${args.layers!.length} layers`, `exceeds Lambda's limit of ${LAMBDA_LIMITS.layers}`, "Merge layers or bundle the code into the function.");
   }
+  (args.layers ?? []).forEach((layer, index) => {
+    if (typeof layer === "string" && !LAMBDA_LAYER_VERSION_ARN.test(layer)) {
+      fail(`layers[${index}]`, layer, "is not a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>), which CreateFunction requires", `Add the version number, e.g. "${/:layer:[a-zA-Z0-9_-]+$/.test(layer) ? `${layer}:1` : "arn:aws:lambda:us-east-1:123456789012:layer:shared:1"}" (the layer's LayerVersionArn).`);
+    }
+  });
   validateLogRetention(fail, "logRetentionDays", args.logRetentionDays);
   if (args.asyncInvoke) {
     checkWholeNumberInRange(fail, "asyncInvoke.maxRetryAttempts", args.asyncInvoke.maxRetryAttempts, LAMBDA_LIMITS.asyncRetries, { limit: "Lambda's range", unit: "retries" });
@@ -405,6 +426,11 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
       fail("secrets", Object.keys(args.secrets), "is set on a Lambda@Edge function, which cannot have environment variables to name them", "Read the secret in an origin function, or bake non-secret configuration in with bundle.define.");
     }
     if (args.region && args.region !== "us-east-1") fail("region", args.region, "is not us-east-1; Lambda@Edge functions must be created there", "Remove region or set it to \"us-east-1\".");
+    // Lambda@Edge restrictions, "The following Lambda features are not supported by Lambda@Edge": the arm64 architecture
+    // among them (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html,
+    // as deploy rule LambdaEdgeFeatures reads it). Lambda creates such a function; CloudFront refuses to associate it, and
+    // the rule sees only functions a distribution of this program associates.
+    if (args.architecture === "arm64") fail("architecture", args.architecture, "is set on a Lambda@Edge function, which runs on x86_64 only", "Remove architecture (edge functions default to x86_64).");
   }
   if (args.vpc) validateVpc(fail, args.vpc);
   validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
@@ -414,13 +440,13 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
   assertLeastPrivilege(fail, "permissions", args.permissions ?? []);
   (args.permissions ?? []).forEach((statement, index) => {
     if (statement.sid !== undefined && OWN_STATEMENT_IDS.includes(statement.sid)) {
-      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, failure destination or secrets), so the policy would not say which statement is whose (policyJson would number the second)", "Use another sid.");
+      fail(`permissions[${index}].sid`, statement.sid, "is a statement id the function's own policy uses (for its logs, traces, async destinations or secrets), so the policy would not say which statement is whose (policyJson would number the second)", "Use another sid.");
     }
   });
 }
 
 /** The statement ids of what the component adds to a function's policy (createRole, async.ts, secrets.ts): a caller's permissions may not use them. */
-export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeLogs", "WriteTraces", "SendFailedEvents", "ReadSecrets", "ReadParameters", "DecryptSecrets", "DecryptParameters"];
+export const OWN_STATEMENT_IDS: readonly string[] = ["WriteOwnLogs", "WriteEdgeLogs", "WriteTraces", "SendFailedEvents", "SendSucceededEvents", "ReadSecrets", "ReadParameters", "DecryptSecrets", "DecryptParameters"];
 
 /**
  * CreateFunction's VpcConfig: subnets and security groups, both needed for a VPC function (an empty list of either

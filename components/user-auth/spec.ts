@@ -377,6 +377,15 @@ function validateTriggers(fail: ArgFailure, args: UserAuthArgs): void {
   const triggers = args.triggers!;
   for (const [trigger, value] of Object.entries(triggers)) {
     if (!(USER_AUTH_TRIGGERS as readonly string[]).includes(trigger)) fail(`triggers.${trigger}`, value, "is not a trigger UserAuth offers", `Use one of ${USER_AUTH_TRIGGERS.join(", ")}.`);
+    // The pool's invoke permission (user-pool.ts allowCognitoToInvoke) is made in the pool's region and names the
+    // function by name; AddPermission finds a function by name only in the region it is sent to
+    // (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html), so a trigger elsewhere fails the first
+    // deploy with "Function not found". `edge` would put it in us-east-1, trust edgelambda and keep it on delete (review 110, finding 1).
+    if (value?.region !== undefined && value.region !== args.region) {
+      fail(`triggers.${trigger}.region`, value.region, `is not the user pool's region (${args.region === undefined ? "the provider's" : JSON.stringify(args.region)}): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function`,
+        "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.");
+    }
+    if (value?.edge) fail(`triggers.${trigger}.edge`, value.edge, "makes the trigger a Lambda@Edge function (forced into us-east-1, trusted by edgelambda, kept on delete), which is CloudFront's kind of function, not a user pool's", "Remove edge.");
   }
   const version = triggers.preTokenGeneration?.eventVersion;
   if (version === undefined) return;

@@ -2,7 +2,7 @@
 import { asArray, ofType, policyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { AUTONAME_RANDOM_LENGTH } from "../../components/autoname";
-import { LAMBDA_ENVIRONMENT_KEY } from "../../components/lambda/function";
+import { LAMBDA_ENVIRONMENT_KEY, LAMBDA_LAYER_VERSION_ARN, RESERVED_ENVIRONMENT_KEYS } from "../../components/lambda/function";
 import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/validate";
 import { functionNameParts } from "../../local/lambda-function-name";
 import { functionIndex, functionOf, permissionFunction } from "./lambda-ref";
@@ -14,8 +14,11 @@ import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRule
  * 1-MB increments, timeout 900 seconds, /tmp storage 512 MB–10,240 MB, environment variables
  * 4 KB "for all environment variables associated with the function, in aggregate", 5 layers.
  * Lambda measures the variables as their JSON serialisation (its error quotes the "String measured"). Variable names
- * match `[a-zA-Z]([a-zA-Z0-9_])+` (API_Environment), so at least two characters.
+ * match `[a-zA-Z]([a-zA-Z0-9_])+` (API_Environment), so at least two characters, and are not the runtime's reserved ones. Layers are layer version ARNs.
  */
+/** A layer's ARN without a version: `arn:aws:lambda:<region>:<account>:layer:<name>`. */
+const UNVERSIONED_LAYER_ARN = /^arn:[^:]+:lambda:[^:]*:\d{12}:layer:[^:]+$/;
+
 export const LAMBDA_LIMITS: DeployRule = {
   id: "LambdaLimits",
   title: "Lambda memory, timeout, /tmp, environment and layers are within Lambda's quotas",
@@ -41,9 +44,17 @@ export const LAMBDA_LIMITS: DeployRule = {
         if (bytes > 4096) report(`has ${bytes} bytes of environment variables; Lambda allows 4 KB in total`, "move large values to SSM Parameter Store or Secrets Manager, or into the bundle");
         const badKeys = Object.keys(variables).filter((key) => !LAMBDA_ENVIRONMENT_KEY.test(key));
         if (badKeys.length > 0) report(`has environment variable names Lambda refuses (${badKeys.join(", ")}): a name is at least two letters, digits and underscores, starting with a letter`, "rename them (e.g. A → A_VALUE)");
+        // "The keys for these environment variables are reserved and cannot be set in your function configuration"
+        // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html); LambdaFunction refuses them too.
+        const reserved = Object.keys(variables).filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+        if (reserved.length > 0) report(`sets environment variables the Lambda runtime reserves (${reserved.join(", ")}), which CreateFunction refuses`, "remove them (the runtime sets them) or rename them");
       }
       const layers: unknown[] = i.layers ?? [];
       if (layers.length > 5) report(`has ${layers.length} layers; Lambda allows 5`, "merge layers or bundle their code");
+      // Layers are version ARNs (LAMBDA_LAYER_VERSION_ARN). Judged: a layer's ARN without its version (ListLayers'
+      // LayerArn, the usual mistake); other strings may be a mocked LayerVersion's synthesised arn, not the program's.
+      const unversioned = layers.filter((layer): layer is string => typeof layer === "string" && UNVERSIONED_LAYER_ARN.test(layer) && !LAMBDA_LAYER_VERSION_ARN.test(layer));
+      if (unversioned.length > 0) report(`has layers that are not layer version ARNs (${unversioned.join(", ")}), which CreateFunction refuses`, "name each layer by its LayerVersionArn, ending in :<version>");
     }
     return findings;
   },

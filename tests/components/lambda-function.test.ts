@@ -116,6 +116,8 @@ describe("LambdaFunction", () => {
     [{ timeout: 901 }, /timeout 901 is outside Lambda's range of 1–900 seconds/],
     [{ ephemeralStorageSize: 256 }, /ephemeralStorageSize 256 is outside/],
     [{ layers: ["a", "b", "c", "d", "e", "f"] }, /layers "6 layers" exceeds Lambda's limit of 5/],
+    // A layer's ARN without its version (ListLayers' LayerArn) fails CreateFunction's pattern (review 110 F5).
+    [{ layers: ["arn:aws:lambda:us-east-1:123456789012:layer:shared"] }, /^LambdaFunction "bad": layers\[0\] "arn:aws:lambda:us-east-1:123456789012:layer:shared" is not a layer version ARN \(arn:aws:lambda:<region>:<account>:layer:<name>:<version>\), which CreateFunction requires\. Add the version number, e\.g\. "arn:aws:lambda:us-east-1:123456789012:layer:shared:1" \(the layer's LayerVersionArn\)\.$/],
     [{ environment: { BIG: "x".repeat(5000) } }, /environment "5048 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON \(with NODE_OPTIONS="--enable-source-maps", which the component adds\)/],
     // 4,095 bytes of keys and values, 4,108 as the JSON Lambda measures (deploy rule LambdaLimits).
     [{ environment: { POWERTOOLS_SERVICE_NAME: "v".repeat(4040) } }, /environment "4108 bytes" exceeds Lambda's 4096-byte limit for all variables together, measured as their JSON/],
@@ -135,6 +137,8 @@ describe("LambdaFunction", () => {
     [{ permissions: [{ sid: "read-photos", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[0\]\.sid "read-photos" is not letters and digits only, which IAM requires of a statement id\. Use e\.g\. "readPhotos", or leave sid out\.$/],
     [{ permissions: [{ sid: "Read", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }, { sid: "Read", actions: ["s3:PutObject"], resources: ["arn:aws:s3:::b/*"] }] }, /^LambdaFunction "bad": permissions\[1\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/],
     [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],
+    // Lambda@Edge restrictions: the arm64 architecture is not supported (CloudFront refuses the association; review 110 F3).
+    [{ edge: true, architecture: "arm64" as const }, /^LambdaFunction "bad": architecture "arm64" is set on a Lambda@Edge function, which runs on x86_64 only\. Remove architecture \(edge functions default to x86_64\)\.$/],
     [{ entry: "handlers/missing.ts" }, /entry "handlers\/missing.ts" is not a file/],
     [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],
   ])("rejects bad args with a clear error: %#", (bad, message) => {
@@ -145,9 +149,13 @@ describe("LambdaFunction", () => {
     expect(() => new LambdaFunction("clash", { entry, permissions: [{ sid: "WriteOwnLogs", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] })).toThrow(
       /^LambdaFunction "clash": permissions\[0\]\.sid "WriteOwnLogs" is a statement id the function's own policy uses/,
     );
+    // asyncInvoke.onSuccess's statement (review 110 F4).
+    expect(() => new LambdaFunction("clash", { entry, permissions: [{ sid: "SendSucceededEvents", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }] })).toThrow(
+      /^LambdaFunction "clash": permissions\[0\]\.sid "SendSucceededEvents" is a statement id the function's own policy uses/,
+    );
     const kmsKeyArn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const graph = await record(() => [
-      new LambdaFunction("every", { entry, tracing: true, asyncInvoke: { maxRetryAttempts: 1, failureQueue: {} }, secrets: { SECRET_A: { secretsManager: "gallery/a", kmsKeyArn }, PARAM_B: { ssmParameter: "/gallery/b", kmsKeyArn } } }),
+      new LambdaFunction("every", { entry, tracing: true, asyncInvoke: { maxRetryAttempts: 1, failureQueue: {}, onSuccess: { type: "sqs", arn: "arn:aws:sqs:us-east-1:123456789012:done" } }, secrets: { SECRET_A: { secretsManager: "gallery/a", kmsKeyArn }, PARAM_B: { ssmParameter: "/gallery/b", kmsKeyArn } } }),
       new LambdaFunction("edgy", { entry, edge: true }),
     ]);
     const added = ofType(graph, "aws:iam/rolePolicy:RolePolicy").flatMap((p) => JSON.parse(p.inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid));

@@ -118,3 +118,21 @@ describe("UserAuth checks its trigger functions' names as its own", () => {
     expect(() => new UserAuth("a".repeat(26), { ...base, triggers: { preTokenGeneration: { entry } } })).not.toThrow();
   });
 });
+
+// A trigger's invoke permission is created in the pool's region and names the function by name, which Lambda looks up
+// in that region: a trigger in another region (its own `region`, or `edge`, which puts it in us-east-1) would fail
+// AddPermission with "Function not found" on the first deploy (review 110, finding 1).
+describe("UserAuth keeps its triggers in the pool's region", () => {
+  it("refuses a trigger region other than the UserAuth's, and an edge trigger", () => {
+    expect(() => new UserAuth("away", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "us-west-2" } } })).toThrow(
+      /^UserAuth "away": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("eu-west-1"\): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function\. Leave the trigger's region out \(it follows the UserAuth's\), or set region on the UserAuth\.$/,
+    );
+    expect(() => new UserAuth("unset", { ...base, triggers: { postConfirmation: { entry, region: "us-west-2" } } })).toThrow(
+      /^UserAuth "unset": triggers\.postConfirmation\.region "us-west-2" is not the user pool's region \(the provider's\)/,
+    );
+    expect(() => new UserAuth("edgy", { ...base, triggers: { preAuthentication: { entry, edge: true } } })).toThrow(
+      /^UserAuth "edgy": triggers\.preAuthentication\.edge true makes the trigger a Lambda@Edge function \(forced into us-east-1, trusted by edgelambda, kept on delete\), which is CloudFront's kind of function, not a user pool's\. Remove edge\.$/,
+    );
+    expect(() => new UserAuth("same", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "eu-west-1" } } })).not.toThrow();
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * LambdaLimits on hand-built functions' environment keys: Lambda refuses a function configuration that sets one of the
+ * runtime's reserved variables (AWS_REGION, AWS_ACCESS_KEY_ID, LAMBDA_TASK_ROOT, ...), which LambdaFunction refuses at
+ * construction but an `aws.lambda.Function` built elsewhere did not (review 110, finding 2); and their layers, which
+ * CreateFunction takes as layer version ARNs only (finding 5).
+ */
+import { describe, expect, it } from "vitest";
+import { checkDeployRules, LAMBDA_LIMITS } from "../../testing/deploy-rules";
+import { devContext, handBuilt } from "./fixture";
+
+const fn = (variables: Record<string, string>) => handBuilt("aws:lambda/function:Function", "fn", { runtime: "nodejs22.x", handler: "index.handler", role: "arn:aws:iam::123456789012:role/r", environment: { variables } });
+const problems = (variables: Record<string, string>) => checkDeployRules([fn(variables)], devContext, [LAMBDA_LIMITS]).map((f) => f.problem);
+
+describe("LambdaLimits reserved environment keys", () => {
+  it("refuses the runtime's reserved keys and accepts the unreserved ones (NODE_OPTIONS, AWS_LAMBDA_EXEC_WRAPPER, TABLE_NAME)", () => {
+    expect(problems({ AWS_REGION: "eu-west-1", LAMBDA_TASK_ROOT: "/x", TABLE_NAME: "t" })).toEqual([
+      "sets environment variables the Lambda runtime reserves (AWS_REGION, LAMBDA_TASK_ROOT), which CreateFunction refuses",
+    ]);
+    expect(problems({ NODE_OPTIONS: "--enable-source-maps", AWS_LAMBDA_EXEC_WRAPPER: "/opt/wrapper", TABLE_NAME: "t" })).toEqual([]);
+  });
+});
+
+// CreateFunction's Layers: "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:…:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|…"
+// (review 110 F5): a layer named without its version is refused.
+describe("LambdaLimits layer version ARNs", () => {
+  const withLayers = (layers: string[]) => checkDeployRules([handBuilt("aws:lambda/function:Function", "fn", { runtime: "nodejs22.x", handler: "index.handler", role: "arn:aws:iam::123456789012:role/r", layers })], devContext, [LAMBDA_LIMITS]).map((f) => f.problem);
+  it("refuses a layer ARN without its version, accepts a versioned one", () => {
+    expect(withLayers(["arn:aws:lambda:us-east-1:123456789012:layer:shared", "arn:aws:lambda:us-east-1:123456789012:layer:shared:3"])).toEqual([
+      "has layers that are not layer version ARNs (arn:aws:lambda:us-east-1:123456789012:layer:shared), which CreateFunction refuses",
+    ]);
+  });
+});
