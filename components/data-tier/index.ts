@@ -99,7 +99,7 @@ export class DataTier extends pulumi.ComponentResource {
     const created = Object.fromEntries(Object.values(this.spec.tables).map((table) => [table.key, createTable(name, this.spec, table, this)]));
     const tables = Object.fromEntries(Object.entries(created).map(([key, c]) => [key, c.table]));
     // Judged on the tables as constructed: their `protect` is resolved only then, after every transformation ran.
-    checkDeletionProtectionKept(fail, name, args, { tablesProtected: Object.values(tables).every(isProtected), transformed: transformedChildren(this, opts) }, (message) => pulumi.log.warn(message, this));
+    checkDeletionProtectionKept(fail, name, args, keptBy(this, Object.values(tables), opts), (message) => pulumi.log.warn(message, this));
     const exported = this.spec.export ? createExport(name, this.spec, tables, this) : undefined;
 
     this.tables = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, dataTable(key, table)]));
@@ -179,21 +179,39 @@ function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
   };
 }
 
-/**
- * Whether the SDK resolved `protect: true` for `resource`: its own option, else its parent's, after its
- * transformations ran (@pulumi/pulumi resource.js: `opts.protect = parent.__protect`; `this.__protect = opts.protect`,
- * 3.248.0). The SDK has no public reader; tests/components/data-tier.test.ts pins this field.
- */
-export function isProtected(resource: pulumi.Resource): boolean {
-  return (resource as unknown as { __protect?: boolean }).__protect === true;
+/** What @pulumi/pulumi resolved for a resource's options, where the program cannot see it otherwise. */
+export interface SdkResolvedOptions {
+  /** `protect`: the resource's own option, else its parent's, after its transformations ran. */
+  protect: boolean;
+  /** How many transformations it and its children go through: its own, inherited and the stack's. */
+  transformations: number;
 }
 
 /**
- * Whether this component's children go through transformations (its own, inherited or the stack's: the SDK keeps them
- * as `__transformations`) or engine-side `transforms` given to it; an ancestor's or the stack's engine-side transforms
- * are not visible to the program.
+ * The one place DataTier reads the SDK's private fields. @pulumi/pulumi offers no public reader of a resource's
+ * resolved `protect` or of the transformations it applies (resource.js, 3.248.0: `this.__transformations =
+ * [...opts.transformations, ...parent.__transformations]`, `opts.protect = parent.__protect`, `this.__protect =
+ * opts.protect`, set after the transformations ran). undefined when the resource does not hold them under these names
+ * (another SDK version): the caller then takes the cautious way (keptBy). tests/components/data-tier.test.ts pins the
+ * fields.
  */
-function transformedChildren(component: pulumi.Resource, opts: pulumi.ComponentResourceOptions | undefined): boolean {
-  const inherited = (component as unknown as { __transformations?: unknown[] }).__transformations ?? [];
-  return inherited.length > 0 || (opts?.transforms?.length ?? 0) > 0;
+export function sdkResolvedOptions(resource: pulumi.Resource): SdkResolvedOptions | undefined {
+  const fields = resource as unknown as { __protect?: unknown; __transformations?: unknown };
+  if (!("__protect" in fields) || !Array.isArray(fields.__transformations)) return undefined;
+  return { protect: fields.__protect === true, transformations: fields.__transformations.length };
+}
+
+/**
+ * What may keep the tables for checkDeletionProtectionKept: whether every table is protected, and whether this
+ * component's children go through transformations (its own, inherited or the stack's) or engine-side `transforms`
+ * given to it (an ancestor's or the stack's engine-side transforms are not visible to the program). Where the SDK's
+ * fields cannot be read (sdkResolvedOptions), the tables are counted as possibly transformed: the judgement then only
+ * warns and leaves the verdict to the deploy rule DynamoDbTableDestroyable, rather than refusing a program that
+ * protect may keep.
+ */
+export function keptBy(component: pulumi.Resource, tables: readonly pulumi.Resource[], opts: pulumi.ComponentResourceOptions | undefined): { tablesProtected: boolean; transformed: boolean } {
+  const own = sdkResolvedOptions(component);
+  const protects = tables.map((table) => sdkResolvedOptions(table)?.protect);
+  if (own === undefined || protects.includes(undefined)) return { tablesProtected: false, transformed: true };
+  return { tablesProtected: protects.every(Boolean), transformed: own.transformations > 0 || (opts?.transforms?.length ?? 0) > 0 };
 }

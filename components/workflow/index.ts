@@ -265,7 +265,9 @@ export class Workflow extends pulumi.ComponentResource {
     // (aws-stepfunctions/lib/task-credentials.ts). A role the execution gives (`RoleArn.$`, JSONata) is not known here:
     // nothing is granted for it (the CDK grants sts:AssumeRole on "*" then, which assertLeastPrivilege refuses), and
     // the caller names those roles in permissions (warnDynamicTaskRoles).
-    const taskRoles = [...new Set(credentialRoles.flatMap(({ roleArn }) => (roleArn === undefined ? [] : [roleArn as pulumi.Input<string>])))];
+    // A role named twice (a literal ARN and an Output resolving to it, or one value in two Tasks) is listed once by
+    // rolePolicyJson, after the Outputs resolve.
+    const taskRoles = credentialRoles.flatMap(({ roleArn }) => (roleArn === undefined ? [] : [roleArn as pulumi.Input<string>]));
     if (taskRoles.length > 0) statements.push({ sid: "AssumeTaskRoles", actions: [...STATES_ASSUME_TASK_ROLE_ACTIONS], resources: taskRoles });
     warnDynamicTaskRoles(name, credentialRoles, args.permissions ?? [], this);
     if (args.tracing) statements.push({ sid: "WriteTraces", actions: [...STATES_TRACING_ACTIONS], resources: ["*"] });
@@ -293,7 +295,7 @@ export class Workflow extends pulumi.ComponentResource {
     }
     statements.push(...(args.permissions ?? []));
     warnUngrantedTargets(name, args.definition, statements, { partition, region: workflowRegion, account: identity.accountId }, this);
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyJson(statements).apply(uniqueResources) }, { parent: this });
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: rolePolicyJson(statements) }, { parent: this });
 
     const definition = pulumi.jsonStringify(walked.deployed).apply((json) => assertDefinitionSize(name, json));
     const stateMachine = new aws.sfn.StateMachine(
@@ -590,13 +592,15 @@ function checkTaskRolePartitions(fail: ArgFailure, roles: readonly TaskCredentia
 }
 
 /**
- * A policy document with each statement's resources listed once: an Output and a literal (a Task's Credentials naming
- * `role.arn` in one Task and its ARN in another) resolve to one ARN, which the statement need not list twice.
+ * The role policy's document: policyJson's, of the statements with each one's resources listed once. The one place a
+ * statement's resources are made unique: only the resolved values can be compared (an Output and a literal, such as a
+ * Task's Credentials naming `role.arn` in one Task and its ARN in another, resolve to one ARN), so the statements'
+ * resources resolve first and policyJson writes the document from the unique ones.
  */
-function uniqueResources(json: string): string {
-  const document = JSON.parse(json);
-  for (const statement of document.Statement) if (Array.isArray(statement.Resource)) statement.Resource = [...new Set(statement.Resource)];
-  return JSON.stringify(document);
+function rolePolicyJson(statements: PolicyStatement[]): pulumi.Output<string> {
+  return pulumi
+    .all(statements.map(({ resources }) => pulumi.output(resources)))
+    .apply((resolved) => policyJson(statements.map((statement, i) => ({ ...statement, resources: [...new Set(resolved[i])] }))));
 }
 
 /** Refuses a Task's target of a known region other than the workflow's known one. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { DataTier, isProtected, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
+import { DataTier, keptBy, sdkResolvedOptions, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
 import { registeredSpecs } from "../../components/spec-registry";
@@ -536,12 +536,18 @@ describe("DataTier rejects bad specs with a clear error", () => {
     expect(() => checkDeletionProtectionKept(refuse, "plain", { tables: { gallery }, deletionProtection: true }, { tablesProtected: false, transformed: false }, () => undefined)).toThrow("refused");
   });
 
-  it("reads protect from the SDK's private __protect, resolved after transformations (pins @pulumi/pulumi's field)", () => {
+  it("reads protect and the transformations from the SDK's private __protect and __transformations, resolved after transformations (pins @pulumi/pulumi's fields), and reads nothing where they are not", () => {
     const parent = new pulumi.ComponentResource("test:index:Parent", "pinned", {}, { protect: true });
     const inherited = new aws.dynamodb.Table("pinned-inherited", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { parent });
     const plain = new aws.dynamodb.Table("pinned-plain", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] });
     const transformed = new aws.dynamodb.Table("pinned-transformed", { hashKey: "pk", attributes: [{ name: "pk", type: "S" }] }, { transformations: [(a) => ({ props: a.props, opts: { ...a.opts, protect: true } })] });
-    expect([inherited, plain, transformed].map(isProtected)).toEqual([true, false, true]);
+    expect([inherited, plain, transformed].map((resource) => sdkResolvedOptions(resource)?.protect)).toEqual([true, false, true]);
+    expect([inherited, plain, transformed].map((resource) => sdkResolvedOptions(resource)?.transformations)).toEqual([0, 0, 1]);
+    // Another SDK's resource, without these fields: nothing is read (DataTier then only warns, keptBy).
+    expect(sdkResolvedOptions({} as pulumi.Resource)).toBeUndefined();
+    expect(keptBy(parent, [inherited, transformed], undefined)).toEqual({ tablesProtected: true, transformed: false });
+    expect(keptBy(parent, [inherited, plain], { transforms: [(a) => a] })).toEqual({ tablesProtected: false, transformed: true });
+    expect(keptBy(parent, [inherited, {} as pulumi.Resource], undefined)).toEqual({ tablesProtected: false, transformed: true });
   });
 
 

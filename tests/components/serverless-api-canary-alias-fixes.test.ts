@@ -9,9 +9,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { argFailer, ComponentArgError } from "../../components/errors";
-import { ServerlessApi, type ApiStage, type ServerlessApiArgs } from "../../components/serverless-api";
+import type { ApiStage, ServerlessApiArgs } from "../../components/serverless-api";
 import { validateArgs } from "../../components/serverless-api/spec";
 import { record } from "../harness/mocks";
+import { apiRefusal, buildApi, refusalIfAny } from "../harness/serverless-api-refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const health = { "GET /health": { handler: echo, auth: "none" as const } };
@@ -20,19 +21,8 @@ const status = { "GET /status": { integration: { type: "mock" as const, body: { 
 const overriding = (alias: string): ApiStage => ({ canary: { percentTraffic: 10, stageVariableOverrides: { alias } } });
 const long = "s".repeat(125);
 
-/** The ComponentArgError `run` throws, or undefined; any other error fails the test. */
-function refusalBy(run: () => unknown): ComponentArgError | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ComponentArgError) return error;
-    throw error;
-  }
-  return undefined;
-}
-
 /** The refusal of constructing `args` (validation runs first, before any resource), or undefined. */
-const refusalOf = (args: ServerlessApiArgs) => refusalBy(() => new ServerlessApi("ca", { accountCloudWatchRole: false, ...args }));
+const refusalOf = (args: ServerlessApiArgs) => refusalIfAny(buildApi("ca", args));
 
 /**
  * The refusal of `args` by validateArgs alone, ServerlessApi's first step, without creating the API an accepted `args`
@@ -40,11 +30,9 @@ const refusalOf = (args: ServerlessApiArgs) => refusalBy(() => new ServerlessApi
  * (whose LambdaFunction may refuse) and no domain or VPC link (the region's only readers), validateArgs is the only code
  * that refuses.
  */
-const validationRefusalOf = (args: ServerlessApiArgs) => refusalBy(() => validateArgs(argFailer("ServerlessApi", "ca"), "ca", { accountCloudWatchRole: false, ...args }));
+const validationRefusalOf = (args: ServerlessApiArgs) => refusalIfAny(() => validateArgs(argFailer("ServerlessApi", "ca"), "ca", { accountCloudWatchRole: false, ...args }));
 
-function refusal(args: ServerlessApiArgs): ComponentArgError {
-  return refusalOf(args) ?? expect.fail("ServerlessApi accepted the arguments");
-}
+const refusal = (args: ServerlessApiArgs) => apiRefusal("ca", args, "ServerlessApi accepted the arguments");
 
 /** The alias a refusal's fix offers: its `e.g. "<alias>"`. */
 function suggested(error: ComponentArgError): string {
@@ -75,7 +63,7 @@ describe("ServerlessApi: the canary alias a refusal suggests is one it accepts",
     const error = refusal(args);
     expect(error.argument).toMatch(/stageVariableOverrides\.alias$/);
     const alias = suggested(error);
-    await expect(record(() => new ServerlessApi("ca", { accountCloudWatchRole: false, ...withOverride(args, error.argument, alias) }))).resolves.toBeDefined();
+    await expect(record(buildApi("ca", withOverride(args, error.argument, alias)))).resolves.toBeDefined();
   });
 
   // A stage S with a canary and a stage named S-canary both make the log group `<api>-execution-logs-S-canary`
@@ -88,7 +76,7 @@ describe("ServerlessApi: the canary alias a refusal suggests is one it accepts",
     const [, from, to] = /Rename stage (\S+), e\.g\. to "([^"]+)"/.exec(error.fix) ?? expect.fail(`the fix names no stage rename: ${error.fix}`);
     expect(from).toBe("prod-canary");
     const { [from]: renamed, ...others } = args.stages!;
-    await expect(record(() => new ServerlessApi("ca", { accountCloudWatchRole: false, ...args, stages: { ...others, [to]: renamed } }))).resolves.toBeDefined();
+    await expect(record(buildApi("ca", { ...args, stages: { ...others, [to]: renamed } }))).resolves.toBeDefined();
   });
 
   // Any stages and canaries drawn from names that meet each other's defaults: whenever a canary's override is refused,

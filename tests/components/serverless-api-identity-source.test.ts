@@ -14,7 +14,7 @@ import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
 import { ofType, record } from "../harness/mocks";
-import { refusalOf as componentRefusal } from "../harness/refusals";
+import { apiRefusal } from "../harness/serverless-api-refusals";
 
 const authorizerHandler = "tests/fixtures/handlers/echo.ts";
 const pool = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbC123";
@@ -22,7 +22,7 @@ const mock = { integration: { type: "mock" as const, body: { ok: true } } };
 /** The HTTP kind has no mock integrations. */
 const lambda = { handler: authorizerHandler };
 
-const refusalOf = (args: ServerlessApiArgs) => componentRefusal(() => new ServerlessApi("api", { accountCloudWatchRole: false, ...args }), "ServerlessApi took an identity source API Gateway refuses");
+const refusalOf = (args: ServerlessApiArgs) => apiRefusal("api", args, "ServerlessApi took an identity source API Gateway refuses");
 
 const restWith = (authorizer: NonNullable<ServerlessApiArgs["authorizers"]>[string]): ServerlessApiArgs => ({
   authorizers: { jwt: authorizer },

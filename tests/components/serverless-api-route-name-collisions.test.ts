@@ -8,9 +8,9 @@
  * 3, 4 and 5.
  */
 import { describe, expect, it } from "vitest";
-import { ApiKind, ServerlessApi, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
+import { ApiKind, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
-import { refusalOf as componentRefusal } from "../harness/refusals";
+import { apiRefusal, buildApi } from "../harness/serverless-api-refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const handler: ApiRoute = { handler: echo, auth: "none" };
@@ -22,9 +22,9 @@ const s3Get: ApiRoute = {
 const schema = { type: "object" };
 
 /** The ComponentArgError constructing `args` throws, or a failed test (harness/refusals). */
-const refusalOf = (args: ServerlessApiArgs) => componentRefusal(() => new ServerlessApi("api", { accountCloudWatchRole: false, ...args }), "ServerlessApi took arguments that give two resources one name");
+const refusalOf = (args: ServerlessApiArgs) => apiRefusal("api", args, "ServerlessApi took arguments that give two resources one name");
 
-const recorded = (args: ServerlessApiArgs) => record(() => new ServerlessApi("api", { accountCloudWatchRole: false, ...args }));
+const recorded = (args: ServerlessApiArgs) => record(buildApi("api", args));
 const namesOf = async (args: ServerlessApiArgs, type: string) => ofType(await recorded(args), type).map((r) => r.name);
 
 describe("HTTP kind: routes are named by method and path slug, so only one method on paths of one slug meets", () => {

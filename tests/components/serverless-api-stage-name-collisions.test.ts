@@ -10,24 +10,16 @@
  */
 import { describe, expect, it } from "vitest";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
-import { ComponentArgError } from "../../components/errors";
 import { record } from "../harness/mocks";
+import { buildApi, recordedApiRefusal } from "../harness/serverless-api-refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const health = { "GET /health": { handler: echo, auth: "none" as const } };
 const healthAndX = { ...health, "GET /health/x": { handler: echo, auth: "none" as const } };
 const canaryNext = { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "next" } } };
 
-/** The refusal of constructing `args`, or a failed test when there is none. */
-async function refusal(args: ServerlessApiArgs): Promise<ComponentArgError> {
-  try {
-    await record(() => new ServerlessApi("cm", { accountCloudWatchRole: false, ...args }));
-  } catch (error) {
-    if (error instanceof ComponentArgError) return error;
-    throw error;
-  }
-  return expect.fail("ServerlessApi accepted arguments that give two resources one name");
-}
+/** The refusal of constructing `args` (under record), or a failed test when there is none. */
+const refusal = (args: ServerlessApiArgs) => recordedApiRefusal("cm", args, "ServerlessApi accepted arguments that give two resources one name");
 
 describe("ServerlessApi refuses stage names that give two per-stage resources one logical name", () => {
   it("refuses a stage <stage>-canary beside a stage <stage> whose canary has an overridden alias (execution log groups and aliases)", async () => {
@@ -72,7 +64,7 @@ describe("ServerlessApi refuses stage names that give two per-stage resources on
 });
 
 describe("ServerlessApi accepts stage names whose per-stage resources keep distinct names", () => {
-  const accepted = (args: ServerlessApiArgs) => record(() => new ServerlessApi("cm", { accountCloudWatchRole: false, ...args }));
+  const accepted = (args: ServerlessApiArgs) => record(buildApi("cm", args));
 
   for (const kind of [ApiKind.Rest, ApiKind.Http]) {
     it(`takes the stage name my-stage (${kind})`, async () => {

@@ -5,24 +5,16 @@
  * at construction, as the stage's, with the statement id's length, and accepts one that fits exactly.
  */
 import { describe, expect, it } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { ofType, record } from "../harness/mocks";
+import { apiRefusal } from "../harness/serverless-api-refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 /** The function `gallery-api-get-albums-albumid-photos` (37 characters). */
 const photos = { "GET /albums/{albumId}/photos": { handler: echo, auth: "none" as const } };
 
-function refusal(args: ServerlessApiArgs): ComponentArgError {
-  try {
-    new ServerlessApi("gallery-api", { accountCloudWatchRole: false, ...args });
-  } catch (error) {
-    if (error instanceof ComponentArgError) return error;
-    throw error;
-  }
-  return expect.fail("ServerlessApi accepted a stage whose alias permission's statement id is over 100 characters");
-}
+const refusal = (args: ServerlessApiArgs) => apiRefusal("gallery-api", args, "ServerlessApi accepted a stage whose alias permission's statement id is over 100 characters");
 
 describe("ServerlessApi refuses a stage whose alias permissions' statement ids pulumi-aws cannot autoname within 100", () => {
   it("refuses a stage too long for a route's alias permission, as the stage's, with the statement id's length", () => {

@@ -6,11 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
-import { refusalOf as componentRefusal } from "../harness/refusals";
+import { apiRefusal } from "../harness/serverless-api-refusals";
 
 const routes: ServerlessApiArgs["routes"] = { "GET /items": { integration: { type: "mock", body: { ok: true } }, auth: "none", apiKeyRequired: true } };
 
-const refusalOf = (args: Omit<ServerlessApiArgs, "routes">) => componentRefusal(() => new ServerlessApi("api", { accountCloudWatchRole: false, routes, ...args }), "ServerlessApi took one key in two plans of one stage");
+const refusalOf = (args: Omit<ServerlessApiArgs, "routes">) => apiRefusal("api", { routes, ...args }, "ServerlessApi took one key in two plans of one stage");
 
 describe("ServerlessApi: an API key in one usage plan per stage", () => {
   it("refuses a key in two plans that both cover every stage (plans without stages)", () => {

@@ -29,7 +29,7 @@ import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { CONSUMER_SETTLE_MS, ConsumerRegistry, EVENT_MAX_BYTES, KinesisError, NEXT_TOKEN_LIFETIME_MS, nextReadLimit, readBudget, split, Subscriptions, type KinesaliteRecord, type LocalConsumer } from "../../local/kinesis-consumers";
-import { startLocalKinesis, type LocalKinesis } from "../../local/kinesis-server";
+import { startLocalKinesis, type LocalKinesis, type LocalKinesisOptions, type LocalStreamDefinition } from "../../local/kinesis-server";
 import { localStreamDefinitions } from "../../local/services/data-streams";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { record } from "../harness/mocks";
@@ -44,6 +44,8 @@ let streamArn: string;
 let clock = Date.parse("2026-12-06T12:00:00Z");
 
 const fnName = (name: string) => functionName(graph, name);
+/** The program's enhanced fan-out consumer (DataStream's `fan` subscription) as recorded: its ARN and name. */
+const programConsumer = () => graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state as { arn: string; name: string };
 const client = (credentials = CREDENTIALS) => kinesisClient(server.endpoint, credentials);
 const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: Error) => error);
 /**
@@ -108,6 +110,22 @@ async function read(stream: AsyncIterable<SubscribeToShardEventStream>, enough: 
   }
   return { events };
 }
+/**
+ * Runs `use` on a Kinesis endpoint of its own (not the program's): one stream `name` of one shard, whose program
+ * defines the consumer `consumer`, polled every 10 ms unless `options` say otherwise; the client and the endpoint are
+ * ended after, whatever `use` did.
+ */
+async function onOwnStream(name: string, consumer: string, options: Omit<LocalKinesisOptions, "streams" | "credentials">, use: (kinesis: KinesisClient, stream: LocalStreamDefinition) => Promise<void>): Promise<void> {
+  const stream = { name, arn: `arn:aws:kinesis:${REGION}:123456789012:stream/${name}`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: consumer }] };
+  const own = await startLocalKinesis({ streams: [stream], credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10, ...options });
+  const kinesis = kinesisClient(own.endpoint);
+  try {
+    await use(kinesis, stream);
+  } finally {
+    kinesis.destroy();
+    await own.stop();
+  }
+}
 const recordsOf = (events: SubscribeToShardEvent[]) => events.flatMap((e) => e.Records ?? []);
 const text = (data: Uint8Array | undefined) => Buffer.from(data!).toString("utf8");
 
@@ -132,11 +150,11 @@ afterAll(async () => {
 
 describe("local Kinesis stream consumers", () => {
   it("has the program's enhanced fan-out consumer at the start, ACTIVE, under its recorded ARN", async () => {
-    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!;
+    const recorded = programConsumer();
     const kinesis = client();
     const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn }));
     kinesis.destroy();
-    expect(Consumers).toEqual([{ ConsumerName: recorded.state.name, ConsumerARN: recorded.state.arn, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: expect.any(Date) }]);
+    expect(Consumers).toEqual([{ ConsumerName: recorded.name, ConsumerARN: recorded.arn, ConsumerStatus: "ACTIVE", ConsumerCreationTimestamp: expect.any(Date) }]);
   });
 
   it("registers (CREATING, then ACTIVE), describes, lists by pages (a NextToken expiring after 300 s), refuses a taken name and a 21st consumer, deregisters", async () => {
@@ -219,12 +237,12 @@ describe("local Kinesis stream consumers", () => {
     expect(await refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: `${streamArn}/consumer/nobody:1`, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } })))).toMatchObject({ name: "ResourceNotFoundException" });
     expect(await refusal(kinesis.send(new ListStreamConsumersCommand({ StreamARN: streamArn, NextToken: "bogus" })))).toMatchObject({ name: "InvalidArgumentException" });
     // All three parameters may be given, "as long as they don't conflict with each other".
-    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state;
-    expect(await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn as string, StreamARN: streamArn, ConsumerName: recorded.name as string }))).toMatchObject({ ConsumerDescription: { ConsumerARN: recorded.arn } });
-    expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn as string, ConsumerName: "other" })))).toMatchObject({ name: "InvalidArgumentException" });
-    expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn as string, StreamARN: `${streamArn}-other` })))).toMatchObject({ name: "InvalidArgumentException" });
+    const recorded = programConsumer();
+    expect(await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn, StreamARN: streamArn, ConsumerName: recorded.name }))).toMatchObject({ ConsumerDescription: { ConsumerARN: recorded.arn } });
+    expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn, ConsumerName: "other" })))).toMatchObject({ name: "InvalidArgumentException" });
+    expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: recorded.arn, StreamARN: `${streamArn}-other` })))).toMatchObject({ name: "InvalidArgumentException" });
     // SubscribeToShard's own checks, before any event stream: the shard and the starting position.
-    const refusedSubscribe = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded.arn as string, ShardId, StartingPosition: StartingPosition as never })));
+    const refusedSubscribe = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded.arn, ShardId, StartingPosition: StartingPosition as never })));
     expect(await refusedSubscribe("shardId-000000000099", { Type: "LATEST" })).toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
     expect(await refusedSubscribe("shardId-000000000000", { Type: "SOMEWHERE" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
     expect(await refusedSubscribe("shardId-000000000000", { Type: "AT_SEQUENCE_NUMBER" })).toMatchObject({ $metadata: { httpStatusCode: 400 } });
@@ -235,7 +253,7 @@ describe("local Kinesis stream consumers", () => {
 
   it("answers SubscribeToShard's bad members in its own words (startingPosition.type, not GetShardIterator's), without echoing a huge value", async () => {
     const kinesis = client();
-    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state.arn as string;
+    const recorded = programConsumer().arn;
     const refused = (ShardId: string, StartingPosition: Record<string, unknown>) => refusal(kinesis.send(new SubscribeToShardCommand({ ConsumerARN: recorded, ShardId, StartingPosition: StartingPosition as never }))) as Promise<Error>;
     const huge = await refused("s".repeat(100_000), { Type: "LATEST" });
     expect(huge).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'shardId'") });
@@ -252,7 +270,7 @@ describe("local Kinesis stream consumers", () => {
   });
 
   it("refuses what AWS refuses: RegisterStreamConsumer without StreamARN (a ConsumerARN does not stand for it) or ConsumerName, members of the wrong JSON type", async () => {
-    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state.arn as string;
+    const recorded = programConsumer().arn;
     const byConsumerArn = tampered(() => ({ ConsumerARN: recorded, ConsumerName: "by-consumer-arn" }));
     expect(await refusal(byConsumerArn.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: "by-consumer-arn" })))).toMatchObject({ name: "ValidationException", message: expect.stringContaining("at 'streamARN'") });
     byConsumerArn.destroy();
@@ -373,7 +391,7 @@ describe("local SubscribeToShard", () => {
   });
 
   it("authorises kinesis:SubscribeToShard on the consumer and kinesis:RegisterStreamConsumer on the stream", async () => {
-    const recorded = graph.find((r) => r.type === "aws:kinesis/streamConsumer:StreamConsumer")!.state.arn as string;
+    const recorded = programConsumer().arn;
     const stranger = client(functionCredentials(fnName("local-kc-stranger")));
     expect(await refusal(stranger.send(new SubscribeToShardCommand({ ConsumerARN: recorded, ShardId: "shardId-000000000001", StartingPosition: { Type: "LATEST" } })))).toMatchObject({
       name: "AccessDeniedException",
@@ -408,34 +426,22 @@ describe("concurrent SubscribeToShard calls of one consumer and shard", () => {
 
 describe("a SubscribeToShard subscription's lifetime", () => {
   it("sends an idle subscription's empty events, so the client sees it alive and the connection is not idle", async () => {
-    const streams = [{ name: "idle", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/idle`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "quiet" }] }];
-    const idle = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionHeartbeatMs: 0, subscriptionPollIntervalMs: 10 });
-    const kinesis = kinesisClient(idle.endpoint);
-    try {
-      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
+    await onOwnStream("idle", "quiet", { subscriptionHeartbeatMs: 0 }, async (kinesis, stream) => {
+      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: stream.arn }));
       const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const { events, error } = await read(subscribed.EventStream!, (e) => e.length >= 3);
       expect(error).toBeUndefined();
       expect(events.map((e) => e.Records)).toEqual([[], [], []]);
-    } finally {
-      kinesis.destroy();
-      await idle.stop();
-    }
+    });
   });
 
   it("ends the event stream once its lifetime is over (AWS: 5 minutes), the client's iteration finishing", async () => {
-    const streams = [{ name: "lifetime", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/lifetime`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "short" }] }];
-    const short = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionLifetimeMs: 50, subscriptionPollIntervalMs: 10 });
-    const kinesis = kinesisClient(short.endpoint);
-    try {
-      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }));
+    await onOwnStream("lifetime", "short", { subscriptionLifetimeMs: 50 }, async (kinesis, stream) => {
+      const { Consumers } = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: stream.arn }));
       const subscribed = await subscribe(kinesis, { ConsumerARN: Consumers![0].ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const { error } = await read(subscribed.EventStream!, () => false);
       expect(error).toBeUndefined();
-    } finally {
-      kinesis.destroy();
-      await short.stop();
-    }
+    });
   });
 });
 
@@ -506,34 +512,28 @@ describe("ListStreamConsumers' pages and the registry's memory (ConsumerRegistry
 
 describe("a stream deleted and created again through the endpoint", () => {
   it("refuses DeleteStream while consumers are registered unless EnforceConsumerDeletion, which deletes them; continues a LATEST subscription before the new stream's first put from the new stream, not the old one's newest record", async () => {
-    const streams = [{ name: "again", arn: `arn:aws:kinesis:${REGION}:123456789012:stream/again`, region: REGION, shardCount: 1, retentionHours: 24, consumers: [{ name: "anew" }] }];
-    const again = await startLocalKinesis({ streams, credentials: [CREDENTIALS], subscriptionPollIntervalMs: 10 });
-    const kinesis = kinesisClient(again.endpoint);
-    try {
-      const old = await kinesis.send(new PutRecordsCommand({ StreamARN: streams[0].arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
-      const [defined] = (await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }))).Consumers!;
+    await onOwnStream("again", "anew", {}, async (kinesis, stream) => {
+      const old = await kinesis.send(new PutRecordsCommand({ StreamARN: stream.arn, Records: [{ PartitionKey: "p", Data: Buffer.from("old") }] }));
+      const [defined] = (await kinesis.send(new ListStreamConsumersCommand({ StreamARN: stream.arn }))).Consumers!;
       // A stream with registered consumers is deleted only with EnforceConsumerDeletion (API_DeleteStream), and they with it.
-      expect(await refusal(kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn })))).toMatchObject({ name: "ResourceInUseException", $metadata: { httpStatusCode: 400 } });
-      expect((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus).toBe("ACTIVE");
-      await kinesis.send(new DeleteStreamCommand({ StreamARN: streams[0].arn, EnforceConsumerDeletion: true }));
-      await kinesis.send(new CreateStreamCommand({ StreamName: "again", ShardCount: 1 }));
+      expect(await refusal(kinesis.send(new DeleteStreamCommand({ StreamARN: stream.arn })))).toMatchObject({ name: "ResourceInUseException", $metadata: { httpStatusCode: 400 } });
+      expect((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.name }))).StreamDescriptionSummary!.StreamStatus).toBe("ACTIVE");
+      await kinesis.send(new DeleteStreamCommand({ StreamARN: stream.arn, EnforceConsumerDeletion: true }));
+      await kinesis.send(new CreateStreamCommand({ StreamName: stream.name, ShardCount: 1 }));
       // kinesalite (createStreamMs 0) makes it ACTIVE on its next turn.
-      while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: "again" }))).StreamDescriptionSummary!.StreamStatus !== "ACTIVE");
+      while ((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.name }))).StreamDescriptionSummary!.StreamStatus !== "ACTIVE");
       // The new stream has no consumers: the old one's went with it.
-      expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: streams[0].arn }))).Consumers).toEqual([]);
+      expect((await kinesis.send(new ListStreamConsumersCommand({ StreamARN: stream.arn }))).Consumers).toEqual([]);
       expect(await refusal(kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: defined.ConsumerARN })))).toMatchObject({ name: "ResourceNotFoundException" });
-      const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: streams[0].arn, ConsumerName: "anew" }));
+      const { Consumer } = await kinesis.send(new RegisterStreamConsumerCommand({ StreamARN: stream.arn, ConsumerName: "anew" }));
       expect(Consumer!.ConsumerARN).not.toBe(defined.ConsumerARN);
       await kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: Consumer!.ConsumerARN }));
       const subscribed = await subscribe(kinesis, { ConsumerARN: Consumer!.ConsumerARN, ShardId: "shardId-000000000000", StartingPosition: { Type: "LATEST" } });
       const first = (await subscribed.EventStream![Symbol.asyncIterator]().next()).value.SubscribeToShardEvent as SubscribeToShardEvent;
-      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: "again" }));
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: stream.name }));
       expect(first.ContinuationSequenceNumber).not.toBe(old.Records![0].SequenceNumber);
       expect(first.ContinuationSequenceNumber).toBe(Shards![0].SequenceNumberRange!.StartingSequenceNumber);
-    } finally {
-      kinesis.destroy();
-      await again.stop();
-    }
+    });
   });
 });
 
