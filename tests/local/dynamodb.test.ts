@@ -468,6 +468,30 @@ describe("local DynamoDB key and item size limits", () => {
     expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item?.gpk).toBe("g".repeat(2048));
   });
 
+  it("refuses an empty string as a secondary index key value (global or local, partition or sort) on PutItem, BatchWriteItem and UpdateItem, as DynamoDB does", async () => {
+    const spec = tableSpec({
+      attributes: { pk: "S", sk: "S", gpk: "S", gsk: "S", lsk: "S" },
+      globalIndexes: [{ name: "byG", partitionKey: "gpk", sortKey: "gsk", projection: "ALL" }],
+      localIndexes: [{ name: "byL", partitionKey: "pk", sortKey: "lsk", projection: "ALL" }],
+    });
+    const { dynamo, doc } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    const empty = (index: string, attr: string) => ({
+      status: 400,
+      name: "ValidationException",
+      message: `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index}, IndexKey: ${attr}`,
+    });
+    const item = (extra: Record<string, { S: string }>) => ({ pk: { S: "a" }, sk: { S: "1" }, ...extra });
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ gpk: { S: "" } }) }))).toEqual(empty("byG", "gpk"));
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ gpk: { S: "g" }, gsk: { S: "" } }) }))).toEqual(empty("byG", "gsk"));
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ lsk: { S: "" } }) }))).toEqual(empty("byL", "lsk"));
+    expect(await refusal(at, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: item({ gpk: { S: "" } }) } }] } }))).toEqual(empty("byG", "gpk"));
+    // An empty string in any other attribute is fine (DynamoDB takes them since 2020), and the update's result is judged.
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ note: { S: "" } }) }))).toBe("accepted");
+    expect(await refusal(at, new UpdateItemCommand({ TableName, Key: item({}), UpdateExpression: "SET lsk = :e", ExpressionAttributeValues: { ":e": { S: "" } } }))).toEqual(empty("byL", "lsk"));
+    expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item).toEqual({ pk: "a", sk: "1", note: "" });
+  });
+
   it("refuses an item over 400 KB as DynamoDB does (dynalite's own check, kept)", async () => {
     const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
     const huge = { S: "z".repeat(400 * 1024) };
