@@ -6,6 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { AddressInfo } from "node:net";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { patchDynaliteStore } from "./dynalite-store";
@@ -48,6 +49,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   patchDynaliteStore();
   cacheDynaliteExpressions();
   patchDynaliteKeySizes();
+  patchDynaliteConditionFailures();
   const unguard = guardDynaliteValidations(log);
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

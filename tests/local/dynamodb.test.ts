@@ -658,3 +658,49 @@ describe("dynamodbService", () => {
     }
   });
 });
+
+describe("local DynamoDB ReturnValuesOnConditionCheckFailure", () => {
+  const TableName = "items-local";
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const stored = { ...Key, n: { N: "1" }, tags: { SS: ["x"] } };
+
+  /** The ConditionalCheckFailedException a write gets, with the Item it carries (the SDK reads it off the error body). */
+  async function conditionFailure(endpoint: string, command: object) {
+    const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
+    try {
+      await client.send(command as never);
+      return "accepted";
+    } catch (error) {
+      const e = error as { name: string; message: string; Item?: unknown; $metadata: { httpStatusCode?: number } };
+      return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message, Item: e.Item };
+    } finally {
+      client.destroy();
+    }
+  }
+  const failed = (Item?: object) => ({ status: 400, name: "ConditionalCheckFailedException", message: "The conditional request failed", Item });
+
+  it("gives the item as it was with ALL_OLD on PutItem, UpdateItem and DeleteItem, none with NONE, without the member or when there is no item", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: stored }))).toBe("accepted");
+    const put = (ReturnValuesOnConditionCheckFailure?: "ALL_OLD" | "NONE") => new PutItemCommand({ TableName, Item: { ...Key, n: { N: "2" } }, ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure });
+    expect(await conditionFailure(at, put("ALL_OLD"))).toEqual(failed(stored));
+    expect(await conditionFailure(at, put("NONE"))).toEqual(failed());
+    expect(await conditionFailure(at, put())).toEqual(failed());
+    const update = new UpdateItemCommand({ TableName, Key, UpdateExpression: "SET n = :two", ConditionExpression: "n = :nine", ExpressionAttributeValues: { ":two": { N: "2" }, ":nine": { N: "9" } }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    expect(await conditionFailure(at, update)).toEqual(failed(stored));
+    const remove = new DeleteItemCommand({ TableName, Key, ConditionExpression: "attribute_not_exists(n)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    expect(await conditionFailure(at, remove)).toEqual(failed(stored));
+    // No item: nothing to return.
+    expect(await conditionFailure(at, new DeleteItemCommand({ TableName, Key: { ...Key, sk: { S: "none" } }, ConditionExpression: "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }))).toEqual(failed());
+  });
+
+  it("refuses a value other than ALL_OLD or NONE as DynamoDB's model does", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: stored, ReturnValuesOnConditionCheckFailure: "UPDATED_NEW" as never }))).toEqual({
+      status: 400,
+      name: "ValidationException",
+      message: "1 validation error detected: Value 'UPDATED_NEW' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+    });
+  });
+});
