@@ -2464,8 +2464,10 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** DescribeExecution: StartSyncExecution's fields (describe) and the redrive ones, which only this answer has. */
   describeExecution(input: Record<string, unknown>): Record<string, Json> {
-    return describe(this.execution(input.executionArn));
+    const execution = this.execution(input.executionArn);
+    return { ...describe(execution), ...redriveFields(execution) };
   }
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
@@ -2640,6 +2642,23 @@ function describe(execution: Execution): Record<string, Json> {
     ...(execution.error !== undefined ? { error: execution.error } : {}),
     ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
   };
+}
+
+/**
+ * DescribeExecution's redrive fields as AWS gives them for a STANDARD execution never redriven: `redriveCount` 0;
+ * `redriveStatus` NOT_REDRIVABLE with `redriveStatusReason` "Execution is RUNNING and cannot be redriven" (or
+ * SUCCEEDED) for a running or succeeded one, REDRIVABLE and no reason for a failed, aborted or timed out one ("When
+ * redriveStatus is NOT_REDRIVABLE, redriveStatusReason specifies the reason", API_DescribeExecution; the reasons
+ * without the reference's closing period, as AWS CLI describe-execution outputs quote them; a FAILED execution's
+ * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). The local runtime serves no
+ * RedriveExecution (UnknownOperationException), so REDRIVABLE says what AWS would allow, not what it does here. Not
+ * reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ */
+function redriveFields(execution: Execution): Record<string, Json> {
+  if (execution.status === "RUNNING" || execution.status === "SUCCEEDED") {
+    return { redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${execution.status} and cannot be redriven` };
+  }
+  return { redriveCount: 0, redriveStatus: "REDRIVABLE" };
 }
 
 /**

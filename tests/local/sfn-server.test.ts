@@ -240,11 +240,16 @@ describe("local Step Functions, the API", () => {
     expect(await start('{"n":1}')).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
     expect(await failure(start('{"n":2}'))).toEqual({ name: "ExecutionAlreadyExists", message: `Execution Already Exists: '${first.executionArn}'`, status: 400 });
     const other = await start("{}", "held-2");
-    expect((await client().send(new DescribeExecutionCommand({ executionArn: other.executionArn }))).status).toBe("RUNNING");
+    // DescribeExecution's redrive fields as AWS gives them: a running or succeeded execution is not redrivable, saying
+    // why; a failed, aborted or timed out one is (no reason given).
+    const notRedrivable = (status: string) => ({ status, redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${status} and cannot be redriven` });
+    expect(await client().send(new DescribeExecutionCommand({ executionArn: other.executionArn }))).toMatchObject(notRedrivable("RUNNING"));
     await client().send(new StopExecutionCommand({ executionArn: other.executionArn, error: "Operator", cause: "no longer needed" }));
     release();
-    expect(await finished(first.executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"held":true}' });
-    expect(await finished(other.executionArn!)).toMatchObject({ status: "ABORTED", error: "Operator", cause: "no longer needed" });
+    expect(await finished(first.executionArn!)).toMatchObject({ ...notRedrivable("SUCCEEDED"), output: '{"held":true}' });
+    const aborted = await finished(other.executionArn!);
+    expect(aborted).toMatchObject({ status: "ABORTED", error: "Operator", cause: "no longer needed", redriveCount: 0, redriveStatus: "REDRIVABLE" });
+    expect(aborted.redriveStatusReason).toBeUndefined();
     expect(await failure(start('{"n":1}'))).toMatchObject({ name: "ExecutionAlreadyExists" });
     released = new Promise<void>((resolve) => (release = resolve));
   });
