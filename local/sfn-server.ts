@@ -1244,7 +1244,7 @@ const INTRINSIC_PROBE = "States.LocalRuntimeProbe";
  * returned. The library exports none of this: its function table is the plain object its evaluator indexes by the
  * name in the invocation, which a getter on Object.prototype, there for one synchronous probe run only, reads (the
  * library evaluates a first Pass state's Parameters before it first awaits). States.MathAdd rounds its arguments first,
- * as AWS does. Pinned (package.json; sfn-server.test.ts
+ * as AWS does; States.StringToJson reads an empty or blank string as null, as AWS does. Pinned (package.json; sfn-server.test.ts
  * fails on another version): on an upgrade, re-check BaseIntrinsicFunction.call, parseArguments, StatesFormat and
  * evaluateIntrinsicFunction.
  */
@@ -1309,6 +1309,12 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
   // -1.5 + -1.51 is -3); the library adds them as they are, so a check that adding 0 leaves a figure whole passes 2.5.
   const mathAdd = table!["States.MathAdd"];
   if (typeof mathAdd?.execute !== "function") throw new Error("aws-local-stepfunctions' States.MathAdd is not where 3.0.0 has it: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  // States.StringToJson of an empty or blank string is null (LocalStack's AWS-recorded test_string_to_json,
+  // test_json_manipulation.snapshot.json: "" and " " give null; other JSON white space is taken as blank too, not
+  // confirmed); the library's JSON.parse threw, failing the state with a JavaScript "SyntaxError".
+  const stringToJson = table!["States.StringToJson"];
+  if (typeof stringToJson?.execute !== "function") throw new Error("aws-local-stepfunctions' States.StringToJson is not where 3.0.0 has it: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  const blank = (value: unknown) => typeof value === "string" && /^[ \t\n\r]*$/.test(value);
   const libraryCall = base.call;
   base.call = function (this: IntrinsicFunction, input, context, ...args) {
     // The library's own call (its parsing and checks of the arguments), its execute handed the literals unescaped.
@@ -1317,7 +1323,10 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
     const execute = (...parsed: unknown[]) => {
       if (this === format) result = formatted(parsed, literal[0]);
       else if (this === mathAdd) result = this.execute(...parsed.map((value) => Math.round(value as number)));
-      else result = this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
+      else {
+        const values = parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value));
+        result = this === stringToJson && blank(values[0]) ? null : this.execute(...values);
+      }
     };
     libraryCall.call(Object.create(this, { execute: { value: execute } }) as IntrinsicFunction, input, context, ...args);
     return result;

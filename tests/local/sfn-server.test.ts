@@ -435,6 +435,12 @@ describe("local Step Functions, intrinsic functions' literals and results as AWS
     expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
   });
 
+  it("States.StringToJson of an empty or blank string is null, as AWS answers it (the library's JSON.parse failed the execution with SyntaxError)", async () => {
+    // LocalStack's AWS-recorded test_string_to_json (test_json_manipulation.snapshot.json): "" and " " give FunctionResult null.
+    const { output } = await passed({ "empty.$": "States.StringToJson($.empty)", "blank.$": "States.StringToJson($.blank)", "literal.$": "States.StringToJson('')", "json.$": "States.StringToJson($.json)" }, { empty: "", blank: " ", json: ' {"a": [1]} ' });
+    expect(output).toEqual({ empty: null, blank: null, literal: null, json: { a: [1] } });
+  });
+
   it("States.MathAdd rounds each argument to the nearest integer before adding: a half up, below 0 a half toward 0", async () => {
     // All 21 sums AWS returned (LocalStack's AWS-recorded test_math_add, test_math_operations.snapshot.json): 1.49 + 1.5 = 1 + 2, -1.49 + -1.5 = -1 + -1, -1.5 + -1.51 = -1 + -2, -0.5 + 0.5 = 0 + 1.
     const recorded = [[[-9, 3], -6], [[1.49, 1.5], 3], [[1.5, 1.51], 4], [[-1.49, -1.5], -2], [[-1.5, -1.51], -3], [[1.49, 0], 1], [[1.49, -1.49], 0], [[1.5, 0], 2], [[1.51, 0], 2], [[-1.49, 0], -1], [[-1.5, 0], -1], [[-1.51, 0], -2], [[0.5, 0], 1], [[1.5, 0], 2], [[2.5, 0], 3], [[3.5, 0], 4], [[-0.5, 0.5], 1], [[-0.5, 0], 0], [[-1.5, 0], -1], [[-2.5, 0], -2], [[-3.5, 0], -3]] as const;
