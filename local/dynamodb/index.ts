@@ -10,6 +10,7 @@ import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { patchDynaliteStore } from "./dynalite-store";
+import { patchDynaliteTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
@@ -50,6 +51,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   cacheDynaliteExpressions();
   patchDynaliteKeySizes();
   patchDynaliteConditionFailures();
+  patchDynaliteTableArns();
   const unguard = guardDynaliteValidations(log);
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

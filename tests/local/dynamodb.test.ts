@@ -704,3 +704,21 @@ describe("local DynamoDB ReturnValuesOnConditionCheckFailure", () => {
     });
   });
 });
+
+describe("local DynamoDB tables named by their ARN", () => {
+  it("takes a table's ARN as TableName, as DynamoDB does, and records a streamed table's write made so", async () => {
+    const batches: StreamRecord[][] = [];
+    const { dynamo, doc } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
+    const TableName = `arn:aws:dynamodb:us-east-1:${MOCK_ACCOUNT_ID}:table/items-local`;
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
+    await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = :two", ExpressionAttributeValues: { ":two": 2 } }));
+    expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item).toEqual({ pk: "a", sk: "1", n: 2 });
+    expect((await doc.send(new QueryCommand({ TableName, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "a" } }))).Count).toBe(1);
+    expect((await doc.send(new ScanCommand({ TableName }))).Count).toBe(1);
+    await doc.send(new DeleteCommand({ TableName, Key: { pk: "a", sk: "1" } }));
+    await dynamo.drained();
+    expect(batches.flat().map((r) => r.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE"]);
+    // An ARN of anything but a table is no table name.
+    expect(await refusal(dynamo.endpoint, new GetItemCommand({ TableName: `${TableName}/index/byG`, Key: { pk: { S: "a" }, sk: { S: "1" } } }))).toMatchObject({ status: 400, name: "ValidationException" });
+  });
+});
