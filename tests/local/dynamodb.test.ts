@@ -296,6 +296,14 @@ describe("local DynamoDB memory", () => {
 });
 
 describe("local DynamoDB table descriptions", () => {
+  it("gives the table's and its indexes' ARNs in the program's region and account, as the program's own ARNs name them", async () => {
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+    const { doc } = await start({ tables: [{ id: "t.items", tableName: "items-local", spec }], region: "eu-west-1" });
+    const { Table } = await doc.send(new DescribeTableCommand({ TableName: "items-local" }));
+    const arn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items-local`;
+    expect([Table?.TableArn, Table?.GlobalSecondaryIndexes?.[0]?.IndexArn]).toEqual([arn, `${arn}/index/byG`]);
+  });
+
   it("reads them from memory yet never serves a stale one: updates, status changes and deletes show at once", async () => {
     const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
     const describe = async () => (await doc.send(new DescribeTableCommand({ TableName: "items-local" }))).Table!;
