@@ -1244,7 +1244,7 @@ const INTRINSIC_PROBE = "States.LocalRuntimeProbe";
  * returned. The library exports none of this: its function table is the plain object its evaluator indexes by the
  * name in the invocation, which a getter on Object.prototype, there for one synchronous probe run only, reads (the
  * library evaluates a first Pass state's Parameters before it first awaits). States.MathAdd rounds its arguments first,
- * as AWS does. Pinned (package.json; sfn-server.test.ts
+ * as AWS does; States.StringToJson reads an empty or blank string as null, as AWS does. Pinned (package.json; sfn-server.test.ts
  * fails on another version): on an upgrade, re-check BaseIntrinsicFunction.call, parseArguments, StatesFormat and
  * evaluateIntrinsicFunction.
  */
@@ -1309,6 +1309,12 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
   // -1.5 + -1.51 is -3); the library adds them as they are, so a check that adding 0 leaves a figure whole passes 2.5.
   const mathAdd = table!["States.MathAdd"];
   if (typeof mathAdd?.execute !== "function") throw new Error("aws-local-stepfunctions' States.MathAdd is not where 3.0.0 has it: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  // States.StringToJson of an empty or blank string is null (LocalStack's AWS-recorded test_string_to_json,
+  // test_json_manipulation.snapshot.json: "" and " " give null; other JSON white space is taken as blank too, not
+  // confirmed); the library's JSON.parse threw, failing the state with a JavaScript "SyntaxError".
+  const stringToJson = table!["States.StringToJson"];
+  if (typeof stringToJson?.execute !== "function") throw new Error("aws-local-stepfunctions' States.StringToJson is not where 3.0.0 has it: re-check readIntrinsicLiteralsAsAws (local/sfn-server.ts).");
+  const blank = (value: unknown) => typeof value === "string" && /^[ \t\n\r]*$/.test(value);
   const libraryCall = base.call;
   base.call = function (this: IntrinsicFunction, input, context, ...args) {
     // The library's own call (its parsing and checks of the arguments), its execute handed the literals unescaped.
@@ -1317,7 +1323,10 @@ function readIntrinsicLiteralsAsAws(loaded: Library): void {
     const execute = (...parsed: unknown[]) => {
       if (this === format) result = formatted(parsed, literal[0]);
       else if (this === mathAdd) result = this.execute(...parsed.map((value) => Math.round(value as number)));
-      else result = this.execute(...parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value)));
+      else {
+        const values = parsed.map((value, i) => (literal[i] ? unescaped(value as string, this) : value));
+        result = this === stringToJson && blank(values[0]) ? null : this.execute(...values);
+      }
     };
     libraryCall.call(Object.create(this, { execute: { value: execute } }) as IntrinsicFunction, input, context, ...args);
     return result;
@@ -2464,8 +2473,10 @@ export class LocalStepFunctions {
     return execution;
   }
 
+  /** DescribeExecution: StartSyncExecution's fields (describe) and the redrive ones, which only this answer has. */
   describeExecution(input: Record<string, unknown>): Record<string, Json> {
-    return describe(this.execution(input.executionArn));
+    const execution = this.execution(input.executionArn);
+    return { ...describe(execution), ...redriveFields(execution) };
   }
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
@@ -2640,6 +2651,23 @@ function describe(execution: Execution): Record<string, Json> {
     ...(execution.error !== undefined ? { error: execution.error } : {}),
     ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
   };
+}
+
+/**
+ * DescribeExecution's redrive fields as AWS gives them for a STANDARD execution never redriven: `redriveCount` 0;
+ * `redriveStatus` NOT_REDRIVABLE with `redriveStatusReason` "Execution is RUNNING and cannot be redriven" (or
+ * SUCCEEDED) for a running or succeeded one, REDRIVABLE and no reason for a failed, aborted or timed out one ("When
+ * redriveStatus is NOT_REDRIVABLE, redriveStatusReason specifies the reason", API_DescribeExecution; the reasons
+ * without the reference's closing period, as AWS CLI describe-execution outputs quote them; a FAILED execution's
+ * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). The local runtime serves no
+ * RedriveExecution (UnknownOperationException), so REDRIVABLE says what AWS would allow, not what it does here. Not
+ * reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ */
+function redriveFields(execution: Execution): Record<string, Json> {
+  if (execution.status === "RUNNING" || execution.status === "SUCCEEDED") {
+    return { redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${execution.status} and cannot be redriven` };
+  }
+  return { redriveCount: 0, redriveStatus: "REDRIVABLE" };
 }
 
 /**

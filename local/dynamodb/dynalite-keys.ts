@@ -15,6 +15,8 @@
  * dynamodb-janusgraph-storage-backend#296, status 400, ValidationException); the sort key's "Aggregated size of all
  * range keys has exceeded the size limit of 1024 bytes" (formkiq/formkiq-core#271, praetorian-inc/chariot-ui#241)
  * — the same as dynalite's own;
+ * - takes an empty string (or binary) as a secondary index key value, which DynamoDB refuses (architect/dynalite#164,
+ *   #184, open; emptyIndexKey), checked where the index size below is;
  * - does not check a global secondary index's partition key value in a written item (architect/dynalite#35, open):
  *   DynamoDB answers "One or more parameter values were invalid: Size limit exceeded for Index Key <attribute> Actual
  *   Size: <n> bytes Max Size: 2048 bytes IndexName: <index>" (wellcomecollection/platform#2285, 400
@@ -93,14 +95,30 @@ function keyBytes(value: unknown, type: string): number | undefined {
   return type === "S" ? Buffer.byteLength(value, "utf8") : Buffer.from(value, "base64").length;
 }
 
-/** A written item's global secondary index partition key value over 2,048 bytes, as DynamoDB refuses it. */
+/**
+ * A written item's secondary index key value DynamoDB refuses: an empty string (or binary) in any index key attribute,
+ * global or local, partition or sort; a global index partition key value over 2,048 bytes.
+ */
 function indexKeyRefusal(item: Record<string, AttributeValue>, table: TableDescription): Error | undefined {
   return dynaliteDb.traverseIndexes(table, (attr, type, index, isGlobal) => {
+    if (item[attr]?.[type] === "" && (type === "S" || type === "B")) return dynaliteDb.validationError(emptyIndexKey(attr, type, index.IndexName));
     if (!isGlobal || index.KeySchema[0]?.AttributeName !== attr) return undefined;
     const bytes = keyBytes(item[attr]?.[type], type);
     if (bytes === undefined || bytes <= 2048) return undefined;
     return dynaliteDb.validationError(`One or more parameter values were invalid: Size limit exceeded for Index Key ${attr} Actual Size: ${bytes} bytes Max Size: 2048 bytes IndexName: ${index.IndexName}`);
   });
+}
+
+/**
+ * DynamoDB's refusal of an empty index key value. Empty strings and binaries are allowed in non-key attributes only
+ * ("Amazon DynamoDB now supports empty values for non-key String and Binary attributes", AWS What's New, 2020-05-18);
+ * an index key's is refused 400 ValidationException with this wording, as clients recorded it from DynamoDB for a
+ * global index on PutItem (architect/dynalite#184) and BatchWriteItem (danishi/dynamodb-csv#41), and as a conformance
+ * suite captured it for global and local index keys (paritysuite/dynamodb-conformance#44). Not confirmed: the wording
+ * for an empty binary ("binary" here, as DynamoDB words a table key's), and for UpdateItem (PutItem's here).
+ */
+function emptyIndexKey(attr: string, type: string, indexName: string): string {
+  return `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${type === "S" ? "string" : "binary"} value. IndexName: ${indexName}, IndexKey: ${attr}`;
 }
 
 function checkKey(item: Record<string, AttributeValue>, table: TableDescription, keySchema: KeyElement[] = table.KeySchema): Error | undefined {

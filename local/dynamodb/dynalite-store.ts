@@ -1,7 +1,7 @@
 /**
- * Three changes to the store each dynalite server creates, made from our side (node_modules is
- * not ours to edit): iterators are closed and read in batches, and table descriptions are read
- * from memory.
+ * Changes to the store each dynalite server creates, made from our side (node_modules is
+ * not ours to edit): iterators are closed and read in batches, table descriptions are read
+ * from memory, and new tables' ARNs name the program's region and account.
  *
  * Closing the LevelDB iterators dynalite opens for every Query and Scan:
  * dynalite 4 turns `db.values()`/`db.keys()` iterators into Readable streams whose destroy
@@ -15,6 +15,10 @@
  * dynalite reads `db.create` from its `dynalite/db` module object at each server's creation,
  * so wrapping that export gives every store's iterators a `return()` that closes them. Once
  * per process; a dynalite that ships `return()` itself is left alone.
+ *
+ * Table ARNs: dynalite names a new table's ARN (and its indexes') with the process's AWS_REGION and AWS_ACCOUNT_ID,
+ * else us-east-1 and 000000000000, which are not the program's: a server created with `awsRegion` and `awsAccountId`
+ * names them so (a table persisted before keeps the ARN it was created with).
  *
  * Table descriptions: every request reads its table's description from LevelDB (`getTable`,
  * a native round trip and a JSON decode) — ≈20 % of the main thread's time per local API
@@ -45,7 +49,8 @@ interface TableStore {
 
 interface DynaliteStore {
   db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
-  tableDb: TableStore;
+  /** awsRegion and awsAccountId: what CreateTable writes into a table's and its indexes' ARNs. */
+  tableDb: TableStore & { awsRegion?: string; awsAccountId?: string };
   /** The table's description as last read or written, synchronously (a table's keys never change while it exists); undefined before either or after its deletion. */
   describedTable?(name: string): unknown;
 }
@@ -154,6 +159,10 @@ export function patchDynaliteStore(): void {
     db.values = (iteratorOptions) => closable(values(iteratorOptions));
     db.keys = (iteratorOptions) => closable(keys(iteratorOptions));
     cacheTableDescriptions(store);
+    // The region and account new tables' ARNs name (TableArn, IndexArn), when the server is given them: dynalite takes
+    // them from the process's AWS_REGION and AWS_ACCOUNT_ID (else us-east-1 and 000000000000).
+    if (typeof options.awsRegion === "string") store.tableDb.awsRegion = options.awsRegion;
+    if (typeof options.awsAccountId === "string") store.tableDb.awsAccountId = options.awsAccountId;
     return store;
   };
   dynaliteDb.__patchedStore = true;

@@ -19,6 +19,7 @@ import { readBody } from "../http";
 import { tableStreamArn } from "../offline/mocks";
 import type { Authorise } from "../function-roles";
 import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
+import { tableNamed } from "./dynalite-table-arns";
 import { deliverStreamBatch } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
@@ -171,7 +172,7 @@ export class StreamProxy {
   }
 
   private touchedTables(operation: string, input: Record<string, any>): string[] {
-    const names = operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : [input.TableName];
+    const names = operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : [tableNamed(input.TableName)];
     return names.filter((n) => this.streamed.has(n));
   }
 
@@ -221,7 +222,7 @@ export class StreamProxy {
           return requests.map((r) => ({ table, key: keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest!.Key) }));
         });
     }
-    const table = this.streamed.get(input.TableName)!;
+    const table = this.streamed.get(tableNamed(input.TableName))!;
     return [{ table, key: keyOf(table, operation === "PutItem" ? input.Item : input.Key) }];
   }
 

@@ -296,6 +296,14 @@ describe("local DynamoDB memory", () => {
 });
 
 describe("local DynamoDB table descriptions", () => {
+  it("gives the table's and its indexes' ARNs in the program's region and account, as the program's own ARNs name them", async () => {
+    const spec = tableSpec({ attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+    const { doc } = await start({ tables: [{ id: "t.items", tableName: "items-local", spec }], region: "eu-west-1" });
+    const { Table } = await doc.send(new DescribeTableCommand({ TableName: "items-local" }));
+    const arn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/items-local`;
+    expect([Table?.TableArn, Table?.GlobalSecondaryIndexes?.[0]?.IndexArn]).toEqual([arn, `${arn}/index/byG`]);
+  });
+
   it("reads them from memory yet never serves a stale one: updates, status changes and deletes show at once", async () => {
     const { doc } = await start({ tables: [table({ stream: undefined })], region: "us-east-1" });
     const describe = async () => (await doc.send(new DescribeTableCommand({ TableName: "items-local" }))).Table!;
@@ -468,6 +476,30 @@ describe("local DynamoDB key and item size limits", () => {
     expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item?.gpk).toBe("g".repeat(2048));
   });
 
+  it("refuses an empty string as a secondary index key value (global or local, partition or sort) on PutItem, BatchWriteItem and UpdateItem, as DynamoDB does", async () => {
+    const spec = tableSpec({
+      attributes: { pk: "S", sk: "S", gpk: "S", gsk: "S", lsk: "S" },
+      globalIndexes: [{ name: "byG", partitionKey: "gpk", sortKey: "gsk", projection: "ALL" }],
+      localIndexes: [{ name: "byL", partitionKey: "pk", sortKey: "lsk", projection: "ALL" }],
+    });
+    const { dynamo, doc } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    const empty = (index: string, attr: string) => ({
+      status: 400,
+      name: "ValidationException",
+      message: `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index}, IndexKey: ${attr}`,
+    });
+    const item = (extra: Record<string, { S: string }>) => ({ pk: { S: "a" }, sk: { S: "1" }, ...extra });
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ gpk: { S: "" } }) }))).toEqual(empty("byG", "gpk"));
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ gpk: { S: "g" }, gsk: { S: "" } }) }))).toEqual(empty("byG", "gsk"));
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ lsk: { S: "" } }) }))).toEqual(empty("byL", "lsk"));
+    expect(await refusal(at, new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: item({ gpk: { S: "" } }) } }] } }))).toEqual(empty("byG", "gpk"));
+    // An empty string in any other attribute is fine (DynamoDB takes them since 2020), and the update's result is judged.
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: item({ note: { S: "" } }) }))).toBe("accepted");
+    expect(await refusal(at, new UpdateItemCommand({ TableName, Key: item({}), UpdateExpression: "SET lsk = :e", ExpressionAttributeValues: { ":e": { S: "" } } }))).toEqual(empty("byL", "lsk"));
+    expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item).toEqual({ pk: "a", sk: "1", note: "" });
+  });
+
   it("refuses an item over 400 KB as DynamoDB does (dynalite's own check, kept)", async () => {
     const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
     const huge = { S: "z".repeat(400 * 1024) };
@@ -632,5 +664,69 @@ describe("dynamodbService", () => {
     } finally {
       await started.stop();
     }
+  });
+});
+
+describe("local DynamoDB ReturnValuesOnConditionCheckFailure", () => {
+  const TableName = "items-local";
+  const Key = { pk: { S: "a" }, sk: { S: "1" } };
+  const stored = { ...Key, n: { N: "1" }, tags: { SS: ["x"] } };
+
+  /** The ConditionalCheckFailedException a write gets, with the Item it carries (the SDK reads it off the error body). */
+  async function conditionFailure(endpoint: string, command: object) {
+    const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
+    try {
+      await client.send(command as never);
+      return "accepted";
+    } catch (error) {
+      const e = error as { name: string; message: string; Item?: unknown; $metadata: { httpStatusCode?: number } };
+      return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message, Item: e.Item };
+    } finally {
+      client.destroy();
+    }
+  }
+  const failed = (Item?: object) => ({ status: 400, name: "ConditionalCheckFailedException", message: "The conditional request failed", Item });
+
+  it("gives the item as it was with ALL_OLD on PutItem, UpdateItem and DeleteItem, none with NONE, without the member or when there is no item", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    const at = dynamo.endpoint;
+    expect(await refusal(at, new PutItemCommand({ TableName, Item: stored }))).toBe("accepted");
+    const put = (ReturnValuesOnConditionCheckFailure?: "ALL_OLD" | "NONE") => new PutItemCommand({ TableName, Item: { ...Key, n: { N: "2" } }, ConditionExpression: "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure });
+    expect(await conditionFailure(at, put("ALL_OLD"))).toEqual(failed(stored));
+    expect(await conditionFailure(at, put("NONE"))).toEqual(failed());
+    expect(await conditionFailure(at, put())).toEqual(failed());
+    const update = new UpdateItemCommand({ TableName, Key, UpdateExpression: "SET n = :two", ConditionExpression: "n = :nine", ExpressionAttributeValues: { ":two": { N: "2" }, ":nine": { N: "9" } }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    expect(await conditionFailure(at, update)).toEqual(failed(stored));
+    const remove = new DeleteItemCommand({ TableName, Key, ConditionExpression: "attribute_not_exists(n)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" });
+    expect(await conditionFailure(at, remove)).toEqual(failed(stored));
+    // No item: nothing to return.
+    expect(await conditionFailure(at, new DeleteItemCommand({ TableName, Key: { ...Key, sk: { S: "none" } }, ConditionExpression: "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }))).toEqual(failed());
+  });
+
+  it("refuses a value other than ALL_OLD or NONE as DynamoDB's model does", async () => {
+    const { dynamo } = await start({ tables: [table()], region: "us-east-1" });
+    expect(await refusal(dynamo.endpoint, new PutItemCommand({ TableName, Item: stored, ReturnValuesOnConditionCheckFailure: "UPDATED_NEW" as never }))).toEqual({
+      status: 400,
+      name: "ValidationException",
+      message: "1 validation error detected: Value 'UPDATED_NEW' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+    });
+  });
+});
+
+describe("local DynamoDB tables named by their ARN", () => {
+  it("takes a table's ARN as TableName, as DynamoDB does, and records a streamed table's write made so", async () => {
+    const batches: StreamRecord[][] = [];
+    const { dynamo, doc } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
+    const TableName = `arn:aws:dynamodb:us-east-1:${MOCK_ACCOUNT_ID}:table/items-local`;
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
+    await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = :two", ExpressionAttributeValues: { ":two": 2 } }));
+    expect((await doc.send(new GetCommand({ TableName, Key: { pk: "a", sk: "1" } }))).Item).toEqual({ pk: "a", sk: "1", n: 2 });
+    expect((await doc.send(new QueryCommand({ TableName, KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "a" } }))).Count).toBe(1);
+    expect((await doc.send(new ScanCommand({ TableName }))).Count).toBe(1);
+    await doc.send(new DeleteCommand({ TableName, Key: { pk: "a", sk: "1" } }));
+    await dynamo.drained();
+    expect(batches.flat().map((r) => r.eventName)).toEqual(["INSERT", "MODIFY", "REMOVE"]);
+    // An ARN of anything but a table is no table name.
+    expect(await refusal(dynamo.endpoint, new GetItemCommand({ TableName: `${TableName}/index/byG`, Key: { pk: { S: "a" }, sk: { S: "1" } } }))).toMatchObject({ status: 400, name: "ValidationException" });
   });
 });

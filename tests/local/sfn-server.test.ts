@@ -240,11 +240,16 @@ describe("local Step Functions, the API", () => {
     expect(await start('{"n":1}')).toMatchObject({ executionArn: first.executionArn, startDate: first.startDate });
     expect(await failure(start('{"n":2}'))).toEqual({ name: "ExecutionAlreadyExists", message: `Execution Already Exists: '${first.executionArn}'`, status: 400 });
     const other = await start("{}", "held-2");
-    expect((await client().send(new DescribeExecutionCommand({ executionArn: other.executionArn }))).status).toBe("RUNNING");
+    // DescribeExecution's redrive fields as AWS gives them: a running or succeeded execution is not redrivable, saying
+    // why; a failed, aborted or timed out one is (no reason given).
+    const notRedrivable = (status: string) => ({ status, redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${status} and cannot be redriven` });
+    expect(await client().send(new DescribeExecutionCommand({ executionArn: other.executionArn }))).toMatchObject(notRedrivable("RUNNING"));
     await client().send(new StopExecutionCommand({ executionArn: other.executionArn, error: "Operator", cause: "no longer needed" }));
     release();
-    expect(await finished(first.executionArn!)).toMatchObject({ status: "SUCCEEDED", output: '{"held":true}' });
-    expect(await finished(other.executionArn!)).toMatchObject({ status: "ABORTED", error: "Operator", cause: "no longer needed" });
+    expect(await finished(first.executionArn!)).toMatchObject({ ...notRedrivable("SUCCEEDED"), output: '{"held":true}' });
+    const aborted = await finished(other.executionArn!);
+    expect(aborted).toMatchObject({ status: "ABORTED", error: "Operator", cause: "no longer needed", redriveCount: 0, redriveStatus: "REDRIVABLE" });
+    expect(aborted.redriveStatusReason).toBeUndefined();
     expect(await failure(start('{"n":1}'))).toMatchObject({ name: "ExecutionAlreadyExists" });
     released = new Promise<void>((resolve) => (release = resolve));
   });
@@ -428,6 +433,12 @@ describe("local Step Functions, intrinsic functions' literals and results as AWS
     // `\"` is no escape of an intrinsic function (LocalStack's AWS-recorded test_illegal_escapes: AWS refuses the definition).
     expect(await passed({ "parsed.$": "States.Format('He said, \\\"Hello, {}!\\\"', 'Test')" }, {})).toMatchObject({ error: "States.Runtime", cause: expect.stringContaining("with an escape of '\"'") });
     expect(await passed({ "wrong.$": "States.Format('{} and {}', $.name)" }, { name: "a" })).toEqual({ error: "States.Runtime", cause: "Number of arguments in States.Format do not match the occurrences of {}" });
+  });
+
+  it("States.StringToJson of an empty or blank string is null, as AWS answers it (the library's JSON.parse failed the execution with SyntaxError)", async () => {
+    // LocalStack's AWS-recorded test_string_to_json (test_json_manipulation.snapshot.json): "" and " " give FunctionResult null.
+    const { output } = await passed({ "empty.$": "States.StringToJson($.empty)", "blank.$": "States.StringToJson($.blank)", "literal.$": "States.StringToJson('')", "json.$": "States.StringToJson($.json)" }, { empty: "", blank: " ", json: ' {"a": [1]} ' });
+    expect(output).toEqual({ empty: null, blank: null, literal: null, json: { a: [1] } });
   });
 
   it("States.MathAdd rounds each argument to the nearest integer before adding: a half up, below 0 a half toward 0", async () => {
