@@ -199,6 +199,36 @@ export const HTTP_VPC_LINK_QUOTA: CountQuota = {
   increase: 'Service Quotas: API Gateway "VPC links per account per Region" (HTTP APIs)',
 };
 
+/**
+ * CloudWatch alarms on Metrics Insights queries: "A default of 200 alarms using the Metrics Insights query per account per
+ * Region" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html); the quotas page
+ * (CLOUDWATCH_QUOTAS_PAGE) and the Metrics Insights quotas page say "200 Metrics Insights alarms per Region". Whether AWS
+ * raises it is not confirmed: the English page says an increase can be asked for, a translated quota table says not
+ * adjustable; taken as adjustable (a warning), so a raised account is not refused. Such an alarm is a MetricAlarm whose
+ * `metricQueries` has an `expression` that is a Metrics Insights query: one starting with SELECT (case-insensitive; the
+ * query language's first keyword, https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html);
+ * metric math (`SUM(METRICS())`) does not count. Monitoring makes two per table (throttles, system errors) and two per
+ * user pool with threat protection. Past the quota PutMetricAlarm is refused (its error code was not confirmed), part-way
+ * through `pulumi up`.
+ */
+export const METRICS_INSIGHTS_ALARM_QUOTA: CountQuota = {
+  kind: "Metrics Insights alarms (alarms on a SELECT query)",
+  one: "Metrics Insights alarm (an alarm on a SELECT query)",
+  types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+  counts: (alarm) => isMetricsInsightsAlarm(alarm),
+  quota: 200,
+  scope: "region",
+  refusal: "PutMetricAlarm is refused",
+  fewer: "watch fewer tables or user pools with Monitoring, or alarm on plain metrics (metricName and dimensions) instead of a query",
+  increase: 'Service Quotas: CloudWatch "Metrics Insights alarms" (whether AWS raises it is not confirmed)',
+};
+
+/** Whether `alarm` (a MetricAlarm) has a Metrics Insights query: a `metricQueries` expression starting with SELECT. */
+export function isMetricsInsightsAlarm(alarm: RecordedResource): boolean {
+  const queries: unknown = alarm.inputs.metricQueries;
+  return Array.isArray(queries) && queries.some((q) => typeof q?.expression === "string" && /^\s*select\b/i.test(q.expression));
+}
+
 /** 101 → "101st". */
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";
@@ -319,6 +349,7 @@ const COGNITO_QUOTAS_PAGE = "https://docs.aws.amazon.com/cognito/latest/develope
 const IAM_QUOTAS_PAGE = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 const REST_QUOTAS_PAGE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html";
 const HTTP_QUOTAS_PAGE = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html";
+const CLOUDWATCH_QUOTAS_PAGE = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html";
 
 export const CLOUDFRONT_ACCOUNT_QUOTA_COUNT = planCountRule({
   id: "CloudFrontAccountQuotas",
@@ -362,6 +393,13 @@ export const API_V2_VPC_LINK_COUNT = planCountRule({
   quotas: [HTTP_VPC_LINK_QUOTA],
 });
 
+export const METRICS_INSIGHTS_ALARM_COUNT = planCountRule({
+  id: "MetricsInsightsAlarmCount",
+  title: "A plan has at most 200 Metrics Insights alarms in a region, CloudWatch's default quota per account and region",
+  source: CLOUDWATCH_QUOTAS_PAGE,
+  quotas: [METRICS_INSIGHTS_ALARM_QUOTA],
+});
+
 export const CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS = projectCountRule({
   id: "CloudFrontAccountQuotasAcrossStacks",
   title: "The project's stacks in one account have at most 20 custom cache, origin request and response headers policies each, 100 origin access controls and 50 key value stores together",
@@ -395,6 +433,13 @@ export const API_V2_VPC_LINK_COUNT_ACROSS_STACKS = projectCountRule({
   title: "The project's stacks in one account and region have at most 10 HTTP API VPC links together",
   source: HTTP_QUOTAS_PAGE,
   quotas: [HTTP_VPC_LINK_QUOTA],
+});
+
+export const METRICS_INSIGHTS_ALARM_COUNT_ACROSS_STACKS = projectCountRule({
+  id: "MetricsInsightsAlarmCountAcrossStacks",
+  title: "The project's stacks in one account and region have at most 200 Metrics Insights alarms together",
+  source: CLOUDWATCH_QUOTAS_PAGE,
+  quotas: [METRICS_INSIGHTS_ALARM_QUOTA],
 });
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
@@ -502,8 +547,8 @@ export const LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS: ProjectDeployRule = 
 /** Stack rules on a quota AWS does not raise: part of DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_RULES: DeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT];
 /** Stack rules on adjustable quotas: part of DEPLOY_WARNING_RULES. */
-export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, COGNITO_RESOURCE_SERVER_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, LAMBDA_RESERVED_CONCURRENCY_SUM];
+export const ACCOUNT_QUOTA_WARNING_RULES: DeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, COGNITO_RESOURCE_SERVER_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, METRICS_INSIGHTS_ALARM_COUNT, LAMBDA_RESERVED_CONCURRENCY_SUM];
 /** Project rules on a quota AWS does not raise: part of PROJECT_DEPLOY_RULES. */
 export const ACCOUNT_QUOTA_PROJECT_RULES: ProjectDeployRule[] = [COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS];
 /** Project rules on adjustable quotas: part of PROJECT_DEPLOY_WARNING_RULES. */
-export const ACCOUNT_QUOTA_PROJECT_WARNING_RULES: ProjectDeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS, LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS];
+export const ACCOUNT_QUOTA_PROJECT_WARNING_RULES: ProjectDeployRule[] = [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS, METRICS_INSIGHTS_ALARM_COUNT_ACROSS_STACKS, LAMBDA_RESERVED_CONCURRENCY_SUM_ACROSS_STACKS];

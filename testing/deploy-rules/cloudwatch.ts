@@ -229,6 +229,51 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
   },
 };
 
+const CREATE_LOG_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html";
+
+/**
+ * CreateLogGroup: "Log group names must be unique within a Region for an AWS account", and it is refused with
+ * ResourceAlreadyExistsException ("The specified resource already exists") for a name taken (CREATE_LOG_GROUP). So two
+ * log groups of the plan with one `name` in one region: the second create fails, part-way through `pulumi up`, and the
+ * stack never deploys. Review 109 #3: WebAcls whose names differ only in characters a log group refuses ("a b", "a-b")
+ * get one `aws-waf-logs-<project>-<stack>-a-b` (wafLogGroupName turns them into "-" without a hash; giving it one would
+ * rename every such group already deployed). Autonamed groups (no `name`) get a random suffix and are not compared; a
+ * name still unknown at preview is skipped. Names are compared as written: whether CloudWatch Logs also refuses names
+ * that differ only in letter case was not confirmed. Groups of the account's other stacks are outside the plan.
+ */
+export const LOG_GROUP_NAME_UNIQUE: DeployRule = {
+  id: "LogGroupNameUnique",
+  title: "No two log groups of the stack have one name in one region (CreateLogGroup refuses the second)",
+  source: CREATE_LOG_GROUP,
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const seen = new Map<string, RecordedResource>();
+    for (const group of ofType(graph, LOG_GROUP)) {
+      const name = group.inputs.name;
+      if (typeof name !== "string" || name === "") continue;
+      const region = regionOf(graph, group, context);
+      const key = `${region} ${name}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, group);
+        continue;
+      }
+      const webAcls = [first, group].every((g) => g.parent?.includes("serverless-fullstack:index:WebAcl"));
+      findings.push(
+        finding(
+          this.id,
+          group,
+          `is the log group ${JSON.stringify(name)} in ${region}, like ${first.name}; log group names are unique in an account's region, so CreateLogGroup refuses the second (ResourceAlreadyExistsException)`,
+          webAcls
+            ? "give the WebAcls names that differ in letters, digits, '.', '_', '/', '#' or '-': their log groups are named aws-waf-logs-<project>-<stack>-<name> with every other character made '-'"
+            : "give each log group its own name",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html";
 
@@ -451,7 +496,7 @@ export const ALARM_DIMENSION_LIMITS: DeployRule = {
   },
 };
 
-export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY, LOG_GROUP_KEY_POLICY];
+export const CLOUDWATCH_RULES: DeployRule[] = [ALARM_TIMING, ALARM_STATISTIC, ALARM_CLOUDFRONT_REGION, ALARM_TOPIC_KEY, ALARM_ACTION_REGION, CLOUDWATCH_DASHBOARD, ALARM_DIMENSION_LIMITS, CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY, LOG_GROUP_KEY_POLICY, LOG_GROUP_NAME_UNIQUE];
 
 /** CloudWatch's warning rules (alarms AWS accepts that can never fire): part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
 export const CLOUDWATCH_WARNING_RULES: DeployRule[] = [ALARM_EVENT_RULE_DIMENSIONS, ALARM_SQS_DIMENSIONS, ALARM_STATES_DIMENSIONS, ALARM_SNS_DIMENSIONS];

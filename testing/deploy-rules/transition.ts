@@ -454,6 +454,28 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/s3/bucket_notification.go`,
   },
   {
+    type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+    label: "WAF logging configuration",
+    // Not a name but what a web ACL holds once: "You can define one logging destination per web ACL", and
+    // PutLoggingConfiguration "completely replaces any mutable specifications that you already have for a logging
+    // configuration" (https://docs.aws.amazon.com/waf/latest/APIReference/API_PutLoggingConfiguration.html). Keyed by the
+    // web ACL's ARN (which names its region and account), as the bucket configurations by their bucket.
+    key: (r, graph, context) => (text(r.inputs.resourceArn) ? JSON.stringify([where(graph, r, context), r.inputs.resourceArn]) : undefined),
+    describe: (r) => `of web ACL ${r.inputs.resourceArn}`,
+    // web_acl_logging_configuration.go (SDKv2, read at 012f18cf44eca0a93072002dafc5e45823fc281e): resource_arn and
+    // log_destination_configs (a TypeSet) are `ForceNew: true`; logging_filter and redacted_fields are put in place.
+    replaceOn: ["resourceArn", "logDestinationConfigs"],
+    emptyIsUnset: true,
+    sets: { logDestinationConfigs: String },
+    // Create and update are one PutLoggingConfiguration (resourceWebACLLoggingConfigurationPut); the id is the web
+    // ACL's ARN, and the delete is DeleteLoggingConfiguration(ResourceArn: d.Id()), which removes whatever configuration
+    // the web ACL has, the new resource's included. WebAcl replaces its own delete-first (review 109 #1).
+    upserts: () => true,
+    refusal: "PutLoggingConfiguration replaces the web ACL's one logging configuration",
+    savedInputs: ["resourceArn", "logDestinationConfigs", "region"],
+    source: `${PROVIDER}/wafv2/web_acl_logging_configuration.go`,
+  },
+  {
     type: RECORD,
     label: "Route 53 record",
     // Route 53 tells records apart by zone, name, type and set identifier (record.go findResourceRecordSetByFourPartKey).

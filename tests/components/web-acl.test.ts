@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { AUTONAME_SUFFIX_LENGTH } from "../../components/autoname";
 import { StaticSite } from "../../components/static-site";
 import { WebAcl, WebAclScope, type WebAclArgs } from "../../components/web-acl";
-import { checkDeployRules, PHYSICAL_NAME_LIMITS, WAF_RULES } from "../../testing/deploy-rules";
+import { checkDeployRules, LOG_GROUP_NAME_UNIQUE, PHYSICAL_NAME_LIMITS, WAF_RULES, type DeployRuleContext } from "../../testing/deploy-rules";
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 
 const ACL = "aws:wafv2/webAcl:WebAcl";
+const CONTEXT: DeployRuleContext = { stack: "test", production: false, region: "us-east-1" };
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
 describe("WebAcl", () => {
@@ -50,6 +51,19 @@ describe("WebAcl", () => {
       redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
       region: "us-east-1",
     });
+  });
+
+  // Review 109 #3: wafLogGroupName makes every character a log group refuses "-" (no hash, which would rename deployed
+  // groups), so "a b" and "a-b" share a group name; the plan is refused by LogGroupNameUnique, with the WebAcls' fix.
+  it("two WebAcls whose names differ only in characters a log group refuses fail the plan (LogGroupNameUnique), with a fix for WebAcl names", async () => {
+    const graph = await record(() => {
+      new WebAcl("a b");
+      new WebAcl("a-b");
+    });
+    expect(LOG_GROUP_NAME_UNIQUE.check(graph, CONTEXT).map(({ resource, fix }) => ({ resource, fix }))).toEqual([
+      { resource: "aws:cloudwatch/logGroup:LogGroup a-b-logs", fix: expect.stringMatching(/^give the WebAcls names that differ in letters, digits, /) },
+    ]);
+    expect(checkDeployRules(await record(() => [new WebAcl("a b"), new WebAcl("a_b")]), CONTEXT).filter((f) => f.rule === "LogGroupNameUnique")).toEqual([]);
   });
 
   it("replaces its logging configuration delete-first: the configuration is the web ACL's one, and the old copy's delete would end the new one's logging", async () => {

@@ -21,14 +21,17 @@ import {
   DEPLOY_WARNING_RULES,
   IAM_ROLE_COUNT,
   IAM_ROLE_COUNT_ACROSS_STACKS,
+  METRICS_INSIGHTS_ALARM_COUNT,
+  METRICS_INSIGHTS_ALARM_COUNT_ACROSS_STACKS,
   PROJECT_DEPLOY_RULES,
   PROJECT_DEPLOY_WARNING_RULES,
   type StackPlan,
 } from "../../testing/deploy-rules";
+import { Monitoring } from "../../components/monitoring";
 import { StaticSite } from "../../components/static-site";
 import { record } from "../../testing/harness";
 import { devContext } from "./fixture";
-import { cloudFrontKinds, cognitoDomains, httpVpcLinks, prodContext, resourceServers, restVpcLinks, roles } from "./fixtures/account-quotas";
+import { cloudFrontKinds, cognitoDomains, httpVpcLinks, insightsAlarms, prodContext, resourceServers, restVpcLinks, roles } from "./fixtures/account-quotas";
 
 const rulesOf = (findings: Array<{ rule: string }>) => findings.map((f) => f.rule);
 const allStackFindings = (graph: StackPlan["graph"], context = devContext) => [...checkDeployRules(graph, context), ...checkDeployWarnings(graph, context)];
@@ -38,11 +41,11 @@ describe("account quotas: where each rule runs", () => {
   it("fails on the quota AWS does not raise (Cognito custom domains) and warns on the adjustable ones", () => {
     expect(DEPLOY_RULES).toContain(COGNITO_CUSTOM_DOMAIN_COUNT);
     expect(PROJECT_DEPLOY_RULES).toContain(COGNITO_CUSTOM_DOMAIN_COUNT_ACROSS_STACKS);
-    for (const rule of [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT]) {
+    for (const rule of [CLOUDFRONT_ACCOUNT_QUOTA_COUNT, IAM_ROLE_COUNT, API_VPC_LINK_COUNT, API_V2_VPC_LINK_COUNT, METRICS_INSIGHTS_ALARM_COUNT]) {
       expect(DEPLOY_WARNING_RULES, rule.id).toContain(rule);
       expect(DEPLOY_RULES, rule.id).not.toContain(rule);
     }
-    for (const rule of [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS]) {
+    for (const rule of [CLOUDFRONT_ACCOUNT_QUOTAS_ACROSS_STACKS, IAM_ROLE_COUNT_ACROSS_STACKS, API_VPC_LINK_COUNT_ACROSS_STACKS, API_V2_VPC_LINK_COUNT_ACROSS_STACKS, METRICS_INSIGHTS_ALARM_COUNT_ACROSS_STACKS]) {
       expect(PROJECT_DEPLOY_WARNING_RULES, rule.id).toContain(rule);
       expect(PROJECT_DEPLOY_RULES, rule.id).not.toContain(rule);
     }
@@ -82,6 +85,22 @@ describe("account quotas: a plan at the quota exactly passes", () => {
     const graph = [...restVpcLinks(20, "eu-west-1"), ...restVpcLinks(1, "eu-west-1", "more")];
     expect(rulesOf(checkDeployWarnings(graph, { ...devContext, region: "eu-west-1" }))).toEqual(["ApiVpcLinkCount"]);
     expect(rulesOf(checkDeployWarnings([...restVpcLinks(20, "eu-west-1"), ...restVpcLinks(1, "us-east-1", "more")], devContext))).toEqual([]);
+  });
+});
+
+// Review 109 #5: 200 Metrics Insights alarms per account and region (alarm-limits.html).
+describe("account quotas: Metrics Insights alarms", () => {
+  const insightsWarnings = (graph: StackPlan["graph"], context = devContext) => rulesOf(checkDeployWarnings(graph, context)).filter((id) => id === "MetricsInsightsAlarmCount");
+
+  it("passes 200 in each of two regions, and counts a query in any case (select …) past 200", () => {
+    expect(insightsWarnings([...insightsAlarms(200), ...insightsAlarms(200, "eu-west-1", "eu")])).toEqual([]);
+    expect(insightsWarnings([...insightsAlarms(200), ...insightsAlarms(1, "us-east-1", "lower", "select")])).toEqual(["MetricsInsightsAlarmCount"]);
+  });
+
+  it("counts Monitoring's table alarms: 101 tables make 202 Metrics Insights alarms", async () => {
+    const tables = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`t${i + 1}`, { tableName: `table-${i + 1}` }]));
+    const graph = await record(() => new Monitoring("ops", { tables, dashboard: false }));
+    expect(insightsWarnings(graph)).toEqual(["MetricsInsightsAlarmCount"]);
   });
 });
 

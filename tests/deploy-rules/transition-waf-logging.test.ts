@@ -1,0 +1,54 @@
+/**
+ * A web ACL's logging configuration is one per web ACL (review 109 #1 and its suggestion): PutLoggingConfiguration
+ * replaces it (an upsert) and terraform-provider-aws deletes it by the web ACL's ARN, its id
+ * (internal/service/wafv2/web_acl_logging_configuration.go), so a second resource on the same web ACL, or a create-first
+ * replacement of one, ends the web ACL's logging when the old copy is deleted (TransitionNameOverwritten).
+ */
+import { describe, expect, it } from "vitest";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { WebAcl } from "../../components/web-acl";
+import { checkPlanTransition, formatFinding, readSavedPlan, toSavedPlan } from "../../testing/deploy-rules";
+import { byName, mutate, record } from "../../testing/harness";
+import { handBuilt } from "./fixture";
+
+const LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
+const ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0123abcd";
+const groupArn = (name: string) => `arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-${name}`;
+const logging = (logical: string, destination: string, more: Partial<RecordedResource> = {}) =>
+  handBuilt(LOGGING, logical, { resourceArn: ACL_ARN, logDestinationConfigs: [groupArn(destination)], region: "us-east-1" }, more);
+const rules = (before: RecordedResource[], after: RecordedResource[]) => checkPlanTransition(before, after, { stack: "prod", region: "us-east-1" }).map((f) => [f.rule, f.resource]);
+
+describe("checkPlanTransition: a web ACL's one logging configuration", () => {
+  it("finds one replaced create-first on a new log destination: the old copy's DeleteLoggingConfiguration on the web ACL ends its logging", () => {
+    const findings = checkPlanTransition([logging("acl-logging", "a")], [logging("acl-logging", "b")], { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+    expect(findings[0].problem).toMatch(/^is replaced create-before-delete \(a replace-forcing input changed\) as WAF logging configuration of web ACL arn:aws:wafv2:.*PutLoggingConfiguration replaces the web ACL's one logging configuration, so the create succeeds; then the delete of the old copy removes the only WAF logging configuration of that name/);
+    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on acl-logging/);
+  });
+
+  it("finds one moved to a new logical name on the same web ACL: the removed one's delete at the end of the update ends the logging", () => {
+    expect(rules([logging("acl-logging", "a")], [logging("acl-log", "a")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-log`]]);
+  });
+
+  it("passes a delete-first replacement, one kept on its logical name, a new web ACL's, and a destination listed in another order", () => {
+    expect(rules([logging("acl-logging", "a")], [logging("acl-logging", "b", { deleteBeforeReplace: true })])).toEqual([]);
+    expect(rules([logging("acl-logging", "a")], [logging("acl-logging", "a")])).toEqual([]);
+    expect(rules([logging("acl-logging", "a")], [logging("acl-logging", "a"), handBuilt(LOGGING, "other", { resourceArn: `${ACL_ARN}-2`, logDestinationConfigs: [groupArn("c")], region: "us-east-1" })])).toEqual([]);
+    const two = (first: string, second: string) => handBuilt(LOGGING, "acl-logging", { resourceArn: ACL_ARN, logDestinationConfigs: [groupArn(first), groupArn(second)], region: "us-east-1" });
+    expect(rules([two("a", "b")], [two("b", "a")])).toEqual([]);
+  });
+
+  it("passes WebAcl's own configuration on a new log group (it replaces delete-first), and finds it were it create-first", async () => {
+    const before = await record(() => new WebAcl("edge"));
+    const renamedGroup = (graph: RecordedResource[]) => mutate(graph, byName("edge-logs"), (r) => ({ ...r, inputs: { ...r.inputs, name: "aws-waf-logs-renamed" }, state: { ...r.state, arn: groupArn("renamed") } }));
+    const withDestination = (graph: RecordedResource[], more: Partial<RecordedResource>) =>
+      mutate(renamedGroup(graph), byName("edge-logging"), (r) => ({ ...r, ...more, inputs: { ...r.inputs, logDestinationConfigs: [groupArn("renamed")] } }));
+    expect(checkPlanTransition(before, withDestination(before, {})).map(formatFinding)).toEqual([]);
+    expect(checkPlanTransition(before, withDestination(before, { deleteBeforeReplace: false })).map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${LOGGING} edge-logging`]]);
+  });
+
+  it("keeps what the check reads in a saved plan", () => {
+    const saved = readSavedPlan(JSON.stringify(toSavedPlan([logging("acl-logging", "a")], { stack: "prod", region: "us-east-1" }))).resources;
+    expect(rules(saved, [logging("acl-logging", "b")])).toEqual([["TransitionNameOverwritten", `${LOGGING} acl-logging`]]);
+  });
+});
