@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argFailer } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { regionWhereCreated } from "../region";
+import { sdkResolvedOptions } from "../resource-options";
 import { registerSpec } from "../spec-registry";
 import { createExport, type CreatedExport } from "./export";
 import { tableGrants, type TableGrants } from "./grants";
@@ -17,6 +18,7 @@ export type {
   StreamViewType, TableArgs, TableSpec, IdempotencyArgs,
 } from "./spec";
 export { IDEMPOTENCY_TABLE } from "./spec";
+export { sdkResolvedOptions, type SdkResolvedOptions } from "../resource-options";
 export type { ReadAction, TableGrants, WriteAction } from "./grants";
 export type { StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec } from "./stream";
 export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";
@@ -177,28 +179,6 @@ function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
     grants: tableGrants(key.charAt(0).toUpperCase() + key.slice(1), table.arn),
     table,
   };
-}
-
-/** What @pulumi/pulumi resolved for a resource's options, where the program cannot see it otherwise. */
-export interface SdkResolvedOptions {
-  /** `protect`: the resource's own option, else its parent's, after its transformations ran. */
-  protect: boolean;
-  /** How many transformations it and its children go through: its own, inherited and the stack's. */
-  transformations: number;
-}
-
-/**
- * The one place DataTier reads the SDK's private fields. @pulumi/pulumi offers no public reader of a resource's
- * resolved `protect` or of the transformations it applies (resource.js, 3.248.0: `this.__transformations =
- * [...opts.transformations, ...parent.__transformations]`, `opts.protect = parent.__protect`, `this.__protect =
- * opts.protect`, set after the transformations ran). undefined when the resource does not hold them under these names
- * (another SDK version): the caller then takes the cautious way (keptBy). tests/components/data-tier.test.ts pins the
- * fields.
- */
-export function sdkResolvedOptions(resource: pulumi.Resource): SdkResolvedOptions | undefined {
-  const fields = resource as unknown as { __protect?: unknown; __transformations?: unknown };
-  if (!("__protect" in fields) || !Array.isArray(fields.__transformations)) return undefined;
-  return { protect: fields.__protect === true, transformations: fields.__transformations.length };
 }
 
 /**

@@ -43,6 +43,11 @@ export const LAMBDA_LIMITS = {
    * LambdaVpcConfig, which mirrors it).
    */
   vpcIds: { subnetIds: 16, securityGroupIds: 5 },
+  /**
+   * Lambda@Edge: "Lambda functions with more than 512 MB of ephemeral storage" are not supported (Restrictions on
+   * Lambda@Edge, "Lambda features", https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html#lambda-at-edge-restrictions-features).
+   */
+  edgeEphemeralStorageMb: 512,
 } as const;
 
 /**
@@ -139,7 +144,7 @@ export interface LambdaFunctionArgs {
    */
   timeout?: number;
   /**
-   * Size of /tmp in MB, 512–10240.
+   * Size of /tmp in MB, 512–10240 (512 at most with `edge`: Lambda@Edge allows no more).
    * @default 512
    */
   ephemeralStorageSize?: number;
@@ -156,7 +161,7 @@ export interface LambdaFunctionArgs {
    */
   secrets?: Record<string, FunctionSecret>;
   /**
-   * Days to keep the function's logs.
+   * Days to keep the function's logs. Not allowed with `edge` (its logs go to a group in each region that runs it; EdgeLogic's `logs.retentionDays`).
    * @default 30
    */
   logRetentionDays?: number;
@@ -164,6 +169,7 @@ export interface LambdaFunctionArgs {
    * ARN of a symmetric KMS key, in the function's region, to encrypt the log group with. Its key policy must let
    * `logs.<region>.amazonaws.com` use it (deploy rule LogGroupKeyPolicy; CloudWatch Logs guide, "Encrypt log data in
    * CloudWatch Logs using AWS KMS"): KMS's default key policy does not, and the log group is then never created.
+   * Not allowed with `edge` (its logs go to a group in each region that runs it, which one regional key cannot encrypt).
    * @default CloudWatch Logs' own encryption
    */
   logKmsKeyArn?: pulumi.Input<string>;
@@ -201,8 +207,8 @@ export interface LambdaFunctionArgs {
    */
   reservedConcurrency?: number;
   /**
-   * Active X-Ray tracing.
-   * @default true (not available for Lambda@Edge)
+   * Active X-Ray tracing. `true` is refused with `edge`: Lambda@Edge does not support X-Ray.
+   * @default true (false when `edge`)
    */
   tracing?: boolean;
   /** Asynchronous invocation: retries (0–2), event age, and where failed events go. */
@@ -431,6 +437,35 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
     // as deploy rule LambdaEdgeFeatures reads it). Lambda creates such a function; CloudFront refuses to associate it, and
     // the rule sees only functions a distribution of this program associates.
     if (args.architecture === "arm64") fail("architecture", args.architecture, "is set on a Lambda@Edge function, which runs on x86_64 only", "Remove architecture (edge functions default to x86_64).");
+    // The same list has "Using AWS X-Ray" and "Lambda functions with more than 512 MB of ephemeral storage": Lambda
+    // creates either, and CloudFront refuses the association (deploy rule LambdaEdgeFeatures, for any program's functions).
+    // tracing: false and 512 MB are what an edge function runs with anyway, so they are taken.
+    if (args.tracing === true) fail("tracing", args.tracing, "is set on a Lambda@Edge function, which does not support X-Ray tracing", "Remove tracing (edge functions run without X-Ray).");
+    if (args.ephemeralStorageSize !== undefined && args.ephemeralStorageSize > LAMBDA_LIMITS.edgeEphemeralStorageMb) {
+      fail("ephemeralStorageSize", args.ephemeralStorageSize, `is over the ${LAMBDA_LIMITS.edgeEphemeralStorageMb} MB of /tmp Lambda@Edge allows`, `Remove ephemeralStorageSize (edge functions get ${LAMBDA_LIMITS.edgeEphemeralStorageMb} MB).`);
+    }
+    // Lambda@Edge writes its logs to /aws/lambda/us-east-1.<function name> in each region where a replica runs, creating
+    // the group there on first use (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html);
+    // the function's own log group would get nothing, so an edge function has none (createRole's WriteEdgeLogs). A KMS
+    // key is regional and CloudWatch Logs encrypts a group only with a key of its own region (checkedLogKey), so one key
+    // cannot cover them, and the retention would apply to no group: both are refused rather than dropped. EdgeLogic
+    // creates the regional groups with its logs.retentionDays.
+    if (args.logKmsKeyArn !== undefined) {
+      fail(
+        "logKmsKeyArn",
+        typeof args.logKmsKeyArn === "string" ? args.logKmsKeyArn : "(an Output)",
+        "is set on a Lambda@Edge function, whose logs go to a /aws/lambda/us-east-1.<function> group in every region that runs it, not to a log group of the function's; a KMS key encrypts log groups of its own region only",
+        "Remove logKmsKeyArn; to encrypt edge logs, create each region's /aws/lambda/us-east-1.<function> group yourself with a key of that region.",
+      );
+    }
+    if (args.logRetentionDays !== undefined) {
+      fail(
+        "logRetentionDays",
+        args.logRetentionDays,
+        "is set on a Lambda@Edge function, whose logs go to a /aws/lambda/us-east-1.<function> group in every region that runs it, not to a log group of the function's",
+        "Remove logRetentionDays; EdgeLogic's logs.retentionDays sets the retention of the regional groups it creates (logs.regions).",
+      );
+    }
   }
   if (args.vpc) validateVpc(fail, args.vpc);
   validateSecrets(fail, args.secrets ?? {}, args.environment ?? {});
@@ -677,7 +712,8 @@ function createFunction(
       architectures: [spec.architecture],
       memorySize: spec.memorySize,
       timeout: spec.timeout,
-      ephemeralStorage: spec.edge ? undefined : { size: spec.ephemeralStorageSize },
+      // An edge function's is 512 MB, the most Lambda@Edge takes (validateArgs).
+      ephemeralStorage: { size: spec.ephemeralStorageSize },
       environment,
       layers: spec.layers.length > 0 ? spec.layers : undefined,
       publish: spec.publish,

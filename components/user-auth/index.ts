@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionOf } from "../region";
+import { sdkResolvedOptions } from "../resource-options";
 import { argFailer, type ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import type { ApiFunctionArgs } from "../serverless-api/args";
@@ -93,9 +94,9 @@ export class UserAuth extends pulumi.ComponentResource {
 
   constructor(name: string, args: UserAuthArgs, opts?: pulumi.ComponentResourceOptions) {
     super("serverless-fullstack:index:UserAuth", name, {}, opts);
-    // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (@pulumi/pulumi resource.js,
-    // `opts.protect = parent.__protect`; `this.__protect = opts.protect`). It has no public reader.
-    validateArgs(argFailer("UserAuth", name), args, name, (this as unknown as { __protect?: boolean }).__protect === true);
+    // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (sdkResolvedOptions). Where it cannot be
+    // read, the component counts as unprotected: deletionProtection without retainOnDelete is then refused, never let through.
+    validateArgs(argFailer("UserAuth", name), args, name, sdkResolvedOptions(this)?.protect === true);
     this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
     const callbackUrls = args.callbackUrls ?? [];
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });

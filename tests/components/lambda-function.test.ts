@@ -91,6 +91,16 @@ describe("LambdaFunction", () => {
     expect(trust.Statement[0].Principal.Service).toEqual(["lambda.amazonaws.com", "edgelambda.amazonaws.com"]);
   });
 
+  // Restrictions on Lambda@Edge, "Lambda features": no X-Ray, at most 512 MB of ephemeral storage; both values that fit are taken.
+  it("takes tracing: false and 512 MB of /tmp on a Lambda@Edge function, and sends the 512 MB; no X-Ray statement, no tracing mode", async () => {
+    const graph = await record(() => new LambdaFunction("edge", { entry, edge: true, tracing: false, ephemeralStorageSize: 512 }));
+    const fn = resource(graph, "aws:lambda/function:Function", "edge-function");
+    expect(fn.inputs.ephemeralStorage).toEqual({ size: 512 });
+    expect(fn.inputs.tracingConfig).toBeUndefined();
+    const sids = JSON.parse(resource(graph, "aws:iam/rolePolicy:RolePolicy", "edge-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
+    expect(sids).not.toContain("WriteTraces");
+  });
+
   it("keeps a Lambda@Edge function's role and its policy with the function on delete (CloudFront's replicas still run as that role); a regional function's go with the stack", async () => {
     const graph = await record(() => [new LambdaFunction("edge", { entry, edge: true }), new LambdaFunction("plain", { entry })]);
     const role = resource(graph, "aws:iam/role:Role", "edge-role");
@@ -139,6 +149,13 @@ describe("LambdaFunction", () => {
     [{ edge: true, environment: { A: "b" } }, /cannot have environment variables\. Bake configuration in at build time/],
     // Lambda@Edge restrictions: the arm64 architecture is not supported (CloudFront refuses the association; review 110 F3).
     [{ edge: true, architecture: "arm64" as const }, /^LambdaFunction "bad": architecture "arm64" is set on a Lambda@Edge function, which runs on x86_64 only\. Remove architecture \(edge functions default to x86_64\)\.$/],
+    // Lambda@Edge restrictions, "Lambda features": "Using AWS X-Ray" and "more than 512 MB of ephemeral storage" are not supported.
+    [{ edge: true, tracing: true }, /^LambdaFunction "bad": tracing true is set on a Lambda@Edge function, which does not support X-Ray tracing\. Remove tracing \(edge functions run without X-Ray\)\.$/],
+    [{ edge: true, ephemeralStorageSize: 513 }, /^LambdaFunction "bad": ephemeralStorageSize 513 is over the 512 MB of \/tmp Lambda@Edge allows\. Remove ephemeralStorageSize \(edge functions get 512 MB\)\.$/],
+    // Lambda@Edge logs to /aws/lambda/us-east-1.<function> in each region that runs it (CloudFront guide, edge-functions-logs).
+    [{ edge: true, logKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, /^LambdaFunction "bad": logKmsKeyArn "arn:aws:kms:us-east-1:123456789012:key\/1234abcd-12ab-34cd-56ef-1234567890ab" is set on a Lambda@Edge function, whose logs go to a \/aws\/lambda\/us-east-1\.<function> group in every region that runs it, not to a log group of the function's; a KMS key encrypts log groups of its own region only\. Remove logKmsKeyArn; to encrypt edge logs, create each region's/],
+    [{ edge: true, logKmsKeyArn: pulumi.output("arn:aws:kms:us-east-1:123456789012:key/k") }, /^LambdaFunction "bad": logKmsKeyArn "\(an Output\)" is set on a Lambda@Edge function/],
+    [{ edge: true, logRetentionDays: 7 }, /^LambdaFunction "bad": logRetentionDays 7 is set on a Lambda@Edge function, whose logs go to a \/aws\/lambda\/us-east-1\.<function> group in every region that runs it, not to a log group of the function's\. Remove logRetentionDays; EdgeLogic's logs\.retentionDays sets the retention/],
     [{ entry: "handlers/missing.ts" }, /entry "handlers\/missing.ts" is not a file/],
     [{ entry: "tests/fixtures/handlers/no-handler.ts" }, /handler "handler" is not exported by/],
   ])("rejects bad args with a clear error: %#", (bad, message) => {

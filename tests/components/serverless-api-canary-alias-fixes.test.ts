@@ -81,19 +81,31 @@ describe("ServerlessApi: the canary alias a refusal suggests is one it accepts",
 
   // Any stages and canaries drawn from names that meet each other's defaults: whenever a canary's override is refused,
   // the alias its fix offers is refused neither for that canary nor as another's. The drawn arguments are only validated
-  // (most are accepted: building each API cost ≈2 of this test's 3 CPU-seconds); the fixed ones are built.
+  // (most are accepted: building each API cost ≈2 of this test's 3 CPU-seconds); the fixed ones are built. A run only
+  // checks a fix when the override was refused, so the refusals are counted. The three examples are overrides
+  // ServerlessApi refuses (all digits, a character the pattern lacks, another stage's name), run first (of the 300):
+  // fewer fixes checked than that means a refusal was lost on the way and read as "accepted", and nothing was checked.
   it("holds for stages and canaries drawn from names that meet", () => {
     const stageName = fc.constantFrom("a", "b", "a-canary", "b-next", "x", "s".repeat(124));
     const override = fc.option(fc.constantFrom("x", "a-canary", "b-canary", "a-next", "b", "2", "b.v2"), { nil: undefined });
     const stage = fc.record({ canary: fc.option(override.map((alias) => ({ percentTraffic: 5, ...(alias === undefined ? {} : { stageVariableOverrides: { alias } }) })), { nil: undefined }) });
     const stages = fc.dictionary(stageName, stage, { minKeys: 1, maxKeys: 4 });
+    const drawnOverride = (alias: string) => ({ canary: { percentTraffic: 5, stageVariableOverrides: { alias } } });
+    const refusedOverrides: Array<[Record<string, { canary?: { percentTraffic: number; stageVariableOverrides?: { alias: string } } }>]> = [
+      [{ a: drawnOverride("2") }],
+      [{ x: drawnOverride("b.v2") }],
+      [{ a: drawnOverride("b"), b: {} }],
+    ];
+    let fixesChecked = 0;
     fc.assert(fc.property(stages, (drawn) => {
       const args: ServerlessApiArgs = { routes: status, stages: Object.fromEntries(Object.entries(drawn).map(([name, s]) => [name, s.canary ? { canary: s.canary } : {}])) };
       const error = validationRefusalOf(args);
       if (!error || !/stageVariableOverrides\.alias$/.test(error.argument)) return;
+      fixesChecked += 1;
       const alias = suggested(error);
       const after = refusalOf(withOverride(args, error.argument, alias));
       expect(after === undefined || (after.argument !== error.argument && after.value !== alias), `${error.message} → ${after?.message}`).toBe(true);
-    }), { numRuns: 300 });
+    }), { numRuns: 300, examples: refusedOverrides });
+    expect(fixesChecked, "runs whose canary override was refused, so that the fix was checked").toBeGreaterThanOrEqual(refusedOverrides.length);
   });
 });
