@@ -1,7 +1,7 @@
 /** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, one CORS configuration per bucket, and buckets a destroy can delete. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { bucketNameProblem } from "../../components/autoname";
+import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
 
@@ -30,6 +30,14 @@ export const S3_BUCKET_NAME: DeployRule = {
       const prefix = bucket.inputs.bucketPrefix;
       if (typeof prefix === "string" && (prefix.length > 37 || !/^[a-z0-9][a-z0-9.-]*$/.test(prefix))) {
         findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" is not up to 37 lowercase letters, digits, periods and hyphens starting with a letter or digit`, "shorten or lowercase the prefix"));
+      } else if (typeof prefix === "string") {
+        // The name is the prefix and the provider's suffix of digits (internal/create Name, id.PrefixedUniqueId), so a
+        // prefix breaks every rule on the name's start: a reserved prefix (xn--, sthree-, amzn-s3-demo-) or two adjacent
+        // periods. Judged on the prefix with a stand-in suffix of digits, as bucketNameProblem judges a name.
+        const breach = bucketNameBreach(`${prefix}${"0".repeat(26)}`);
+        if (breach?.rule === "reserved-prefix" || breach?.rule === "adjacent-periods") {
+          findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" makes every bucket name it generates one that ${breach.problem}, which S3 refuses`, "choose a prefix without S3's reserved prefixes (xn--, sthree-, amzn-s3-demo-) or adjacent periods"));
+        }
       }
     }
     return findings;
