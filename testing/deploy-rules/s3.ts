@@ -1,9 +1,11 @@
 /** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, one CORS configuration per bucket, and buckets a destroy can delete. */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { policyWriters, QUEUE, QUEUE_POLICY, TOPIC, TOPIC_POLICY } from "../../local/resource-policies";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
-import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
+import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
@@ -273,4 +275,75 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_ONE_BUCKET_POLICY];
+/** S3 delivering a bucket's event notifications to a queue or a topic, for resourceSendRefusal. */
+const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
+
+/** The queue and topic destinations of a notification configuration: the field, the ARN field, the type, its policy resource and the action S3 needs. */
+const NOTIFICATION_DESTINATIONS = [
+  { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
+  { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
+] as const;
+
+/**
+ * A bucket's event notifications to SQS queues and SNS topics. PutBucketNotificationConfiguration validates every
+ * destination when the configuration is put, and refuses one S3 cannot send to ("Unable to validate the following
+ * destination configurations"): a queue or topic needs a resource policy that lets s3.amazonaws.com sqs:SendMessage /
+ * sns:Publish for this bucket ("attach an IAM policy to the destination SNS topic or SQS queue",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html), in place before the
+ * put: the notification depends on that policy (the queue's or topic's own `policy`, or a QueuePolicy/TopicPolicy it
+ * waits for). FIFO destinations are refused: "FIFO queues are not allowed when enabling an SQS queue as the event
+ * notification destination" (AWS::S3::Bucket QueueConfiguration,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-queueconfiguration.html), and
+ * "Standard SNS is only allowed as an S3 event notification destination, whereas SNS FIFO is not allowed"
+ * (https://repost.aws/questions/QU4Djq4-FdStqR673M0dm3iQ). The Lambda destinations are S3NotificationLambdaPermission's
+ * (events.ts). A policy is read as the SNS and EventBridge rules read theirs (queue-policy.ts resourceSendRefusal, with
+ * aws:SourceArn the bucket); queues and topics outside the plan are judged only by a FIFO ARN.
+ */
+export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
+  id: "S3NotificationDestinationPolicy",
+  title: "S3 notifications to queues and topics go to standard ones whose policy lets the bucket send, in place first",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const notification of ofType(graph, "aws:s3/bucketNotification:BucketNotification")) {
+      const bucket = BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+      const bucketArn = bucket?.state.arn;
+      const before = dependencyClosure(graph, notification);
+      for (const destination of NOTIFICATION_DESTINATIONS) {
+        for (const config of asArray<Record<string, any>>(notification.inputs[destination.field])) {
+          const arn = config[destination.arnField];
+          const target = referenced(graph, destination.type, arn);
+          const at = `sends ${config.id ?? "events"} to the ${destination.kind} ${target?.name ?? arn}`;
+          if (target ? target.inputs[destination.fifo] === true : typeof arn === "string" && arn.endsWith(".fifo")) {
+            findings.push(finding(this.id, notification, `${at}, a FIFO ${destination.kind}; S3 sends event notifications to standard ${destination.kind}s only and refuses the configuration`, `send them to a standard ${destination.kind} (or to EventBridge: eventbridge: true, and a rule that targets the FIFO ${destination.kind})`));
+            continue;
+          }
+          if (!target) continue;
+          const writers = policyWriters(graph, target, destination.policyType, destination.policyField);
+          const refusal = resourceSendRefusal([...writers.attached.map((p) => p.inputs.policy), writers.own?.inputs.policy].filter(Boolean), destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn);
+          if (refusal) {
+            findings.push(
+              finding(
+                this.id,
+                notification,
+                `${at}, whose policy ${refusal.replace("that bucket", bucket?.name ?? "the bucket")}; S3 validates the destination when the configuration is put and refuses it ("Unable to validate the following destination configurations")`,
+                queueSendFix(S3_BUCKET_SENDER, refusal, `allow ${S3_BUCKET_SENDER.service} ${destination.action} on the ${destination.kind}, with aws:SourceArn the bucket's ARN and aws:SourceAccount your account, in ${destination.policyFix} (or the ${destination.kind}'s own policy), and make the notification depend on it`),
+              ),
+            );
+            continue;
+          }
+          // The queue's or topic's own policy comes with it (the notification names its ARN); an attached one only if waited for.
+          const ownGrants = writers.own !== undefined && resourceSendRefusal([writers.own.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined;
+          const granting = writers.attached.filter((p) => resourceSendRefusal([p.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined);
+          if (ownGrants || granting.length === 0 || granting.some((p) => before.has(p.urn))) continue;
+          findings.push(
+            finding(this.id, notification, `${at}, whose ${granting[0].name} lets the bucket send, but the notification does not depend on it; the engine may put the configuration first, and S3 refuses a destination it cannot validate`, `add dependsOn: [${granting[0].name}] to the notification`),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_ONE_BUCKET_POLICY];
