@@ -297,7 +297,7 @@ const NOTIFICATION_DESTINATIONS = [
  * "Standard SNS is only allowed as an S3 event notification destination, whereas SNS FIFO is not allowed"
  * (https://repost.aws/questions/QU4Djq4-FdStqR673M0dm3iQ). The Lambda destinations are S3NotificationLambdaPermission's
  * (events.ts). A policy is read as the SNS and EventBridge rules read theirs (queue-policy.ts resourceSendRefusal, with
- * aws:SourceArn the bucket); queues and topics outside the plan are judged only by a FIFO ARN.
+ * aws:SourceArn the bucket); queues and topics outside the plan, and the policies of a bucket outside it, are judged only by a FIFO ARN.
  */
 export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
   id: "S3NotificationDestinationPolicy",
@@ -318,7 +318,8 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
             findings.push(finding(this.id, notification, `${at}, a FIFO ${destination.kind}; S3 sends event notifications to standard ${destination.kind}s only and refuses the configuration`, `send them to a standard ${destination.kind} (or to EventBridge: eventbridge: true, and a rule that targets the FIFO ${destination.kind})`));
             continue;
           }
-          if (!target) continue;
+          // A bucket outside the plan has no ARN to match the policy's aws:SourceArn against: not judged.
+          if (!target || !bucketArn) continue;
           const writers = policyWriters(graph, target, destination.policyType, destination.policyField);
           const refusal = resourceSendRefusal([...writers.attached.map((p) => p.inputs.policy), writers.own?.inputs.policy].filter(Boolean), destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn);
           if (refusal) {
