@@ -41,6 +41,18 @@ export interface BucketReplicationArgs {
   noncurrentVersionDays?: number;
   /** Days the replica's server access logs are kept (in a log bucket beside it: logging stays within a region). @default 90 */
   logRetentionDays?: number;
+  /**
+   * Pulumi name of the source's replication configuration, when `name` changes with the replica's region (UploadBucket's
+   * `<name>-<region>`): S3 keeps one configuration per bucket, so it must keep its name across a region change. Under
+   * a new name the engine creates the new configuration (PutBucketReplication replaces the bucket's) and then deletes the
+   * old one, whose delete is DeleteBucketReplication on the same bucket (terraform-provider-aws
+   * internal/service/s3/bucket_replication_configuration.go, resourceBucketReplicationConfigurationDelete;
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketReplication.html "Deletes the replication
+   * configuration from the bucket"), which leaves the bucket replicating nowhere. `${name}-replication`, its earlier
+   * name, is kept as its alias, so a deployed configuration is renamed in place.
+   * @default `${name}-replication`
+   */
+  configurationResource?: string;
 }
 
 export interface BucketReplica {
@@ -97,8 +109,9 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
   const roleOpts = { parent, ...(args.retainOnDelete ? { deletedWith: args.source } : {}) };
   const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, roleOpts);
   const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, roleOpts);
+  const configurationResource = args.configurationResource ?? `${name}-replication`;
   const configuration = new aws.s3.BucketReplicationConfig(
-    `${name}-replication`,
+    configurationResource,
     {
       bucket: args.source.id,
       role: role.arn,
@@ -114,7 +127,10 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
       ],
       region: args.sourceRegion,
     },
-    bucketSettingOptions(args.source, parent, [args.sourceVersioning, versioning, rolePolicy]),
+    {
+      ...bucketSettingOptions(args.source, parent, [args.sourceVersioning, versioning, rolePolicy]),
+      ...(configurationResource !== `${name}-replication` ? { aliases: [{ name: `${name}-replication` }] } : {}),
+    },
   );
   return { bucket, versioning, role, configuration, writePolicy };
 }

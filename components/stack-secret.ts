@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "./autoname";
-import { argFailer } from "./errors";
+import { argFailer, type ArgFailure } from "./errors";
 import type { FunctionSecret } from "./lambda/secrets";
 import { checkWholeNumberInRange } from "./ranges";
 import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName } from "./region";
@@ -18,6 +18,29 @@ import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName
  * botocore/data/secretsmanager/2017-10-17/service-2.json). A longer one passes `pulumi preview` and fails at `pulumi up`.
  */
 export const SECRET_DESCRIPTION_LENGTH = 2048;
+
+/**
+ * The most characters a secret's value may have: PutSecretValue's (and CreateSecret's) SecretString, "Length
+ * Constraints: Maximum length of 65536" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
+ */
+export const SECRET_VALUE_LENGTH = 65536;
+
+/**
+ * The value as StackSecret stores it, or its refusal. The SecretVersion sends SecretString only when it is not empty
+ * (terraform-provider-aws internal/service/secretsmanager/secret_version.go, resourceSecretVersionCreate:
+ * `if v, ok := d.GetOk("secret_string"); ok`), so an empty value puts neither SecretString nor SecretBinary, which
+ * PutSecretValue refuses ("You must include SecretBinary or SecretString, but not both", API_PutSecretValue.html;
+ * reported as hashicorp/terraform-provider-aws#19731 "Cannot create Secrets Manager secret with an empty string as
+ * value"), after the secret itself was created. The refusal never shows the value: it is a secret.
+ */
+function checkSecretValue(fail: ArgFailure, value: unknown): string {
+  if (value === undefined || value === null) fail("value", value, "is not set; Secrets Manager refuses a secret version with no value (PutSecretValue needs a SecretString)", "Pass the value, a string or an Output of one (JSON.stringify an object).");
+  const text = value as string;
+  if (typeof text !== "string") return text;
+  if (text === "") fail("value", "", "is empty; Secrets Manager refuses a secret version with no value (PutSecretValue needs a SecretString)", "Pass the value (a config value that is unset gives an empty one: require it, e.g. config.requireSecret), or leave the StackSecret out.");
+  if (text.length > SECRET_VALUE_LENGTH) fail("value", `<${text.length} characters, not shown>`, `is longer than the ${SECRET_VALUE_LENGTH} characters Secrets Manager takes in a secret's value`, "Store a smaller value (e.g. a key to a larger object in S3).");
+  return text;
+}
 
 /** The recovery windows Secrets Manager takes besides 0 (StackSecret's recoveryWindowDays check cites them). */
 const SECRET_RECOVERY_WINDOW_DAYS = { min: 7, max: 30 } as const;
@@ -96,6 +119,9 @@ export class StackSecret extends pulumi.ComponentResource {
       allowed: [0],
       fix: "Use 0 to delete at once, or 7 to 30 days.",
     });
+    // A value known now is checked here; an Output once known (a failing Output stops `pulumi up` at the SecretVersion,
+    // before PutSecretValue), kept secret.
+    const value = pulumi.Output.isInstance(args.value) || args.value instanceof Promise ? pulumi.secret(pulumi.output(args.value).apply((v) => checkSecretValue(fail, v))) : pulumi.secret(checkSecretValue(fail, args.value));
     const window = args.recoveryWindowDays ?? 30;
     // The secret is autonamed "<name>-secret-<random suffix>": CreateSecret's characters, pulumi-aws's 255 (autoname.ts "secret").
     validateAutonames(fail, name, [{ resource: `${name}-secret`, kind: "secret" }]);
@@ -160,7 +186,7 @@ export class StackSecret extends pulumi.ComponentResource {
       // reader of `arn` follow it.
       { parent: this, replaceOnChanges: ["kmsKeyId"] },
     );
-    const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value), region: args.region }, { parent: this });
+    const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: value, region: args.region }, { parent: this });
 
     this.nodes = { secret, version, key, replicaKeys };
     this.arn = secret.arn;

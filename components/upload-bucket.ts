@@ -136,7 +136,19 @@ export class UploadBucket extends pulumi.ComponentResource {
     validateAutonames(fail, this.name, replicationAutonames(`${this.name}-${region}`));
     const replica = replicateBucket(
       `${this.name}-${region}`,
-      { source: this.nodes.bucket, sourceVersioning: this.nodes.versioning, sourceRegion: this.spec.region, region, prefix, retainOnDelete: this.spec.retainOnDelete, noncurrentVersionDays: this.spec.noncurrentVersionDays, logRetentionDays: this.spec.logRetentionDays },
+      {
+        source: this.nodes.bucket,
+        sourceVersioning: this.nodes.versioning,
+        sourceRegion: this.spec.region,
+        region,
+        prefix,
+        retainOnDelete: this.spec.retainOnDelete,
+        noncurrentVersionDays: this.spec.noncurrentVersionDays,
+        logRetentionDays: this.spec.logRetentionDays,
+        // Named per bucket, not per region (the replica, its role and logs are per region): a region change then updates
+        // the one configuration in place, where a new name's create-then-delete would end in DeleteBucketReplication.
+        configurationResource: `${this.name}-replication`,
+      },
       this,
     );
     replica.writePolicy([]);

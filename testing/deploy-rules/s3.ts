@@ -1,9 +1,11 @@
 /** S3 deploy rules: bucket names, bucket names behind HTTPS origins, replication, the settings and names of retained buckets, one CORS configuration per bucket, and buckets a destroy can delete. */
-import { ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
+import { policyWriters, QUEUE, QUEUE_POLICY, TOPIC, TOPIC_POLICY } from "../../local/resource-policies";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { bucketNameProblem } from "../../components/autoname";
+import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
-import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, type DeployFinding, type DeployRule } from "./rule";
+import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
+import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const NAMING_RULES = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
@@ -30,6 +32,14 @@ export const S3_BUCKET_NAME: DeployRule = {
       const prefix = bucket.inputs.bucketPrefix;
       if (typeof prefix === "string" && (prefix.length > 37 || !/^[a-z0-9][a-z0-9.-]*$/.test(prefix))) {
         findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" is not up to 37 lowercase letters, digits, periods and hyphens starting with a letter or digit`, "shorten or lowercase the prefix"));
+      } else if (typeof prefix === "string") {
+        // The name is the prefix and the provider's suffix of digits (internal/create Name, id.PrefixedUniqueId), so a
+        // prefix breaks every rule on the name's start: a reserved prefix (xn--, sthree-, amzn-s3-demo-) or two adjacent
+        // periods. Judged on the prefix with a stand-in suffix of digits, as bucketNameProblem judges a name.
+        const breach = bucketNameBreach(`${prefix}${"0".repeat(26)}`);
+        if (breach?.rule === "reserved-prefix" || breach?.rule === "adjacent-periods") {
+          findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" makes every bucket name it generates one that ${breach.problem}, which S3 refuses`, "choose a prefix without S3's reserved prefixes (xn--, sthree-, amzn-s3-demo-) or adjacent periods"));
+        }
       }
     }
     return findings;
@@ -265,4 +275,115 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_ONE_BUCKET_POLICY];
+/** S3 delivering a bucket's event notifications to a queue or a topic, for resourceSendRefusal. */
+const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
+
+/** The queue and topic destinations of a notification configuration: the field, the ARN field, the type, its policy resource and the action S3 needs. */
+const NOTIFICATION_DESTINATIONS = [
+  { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
+  { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
+] as const;
+
+/**
+ * A bucket's event notifications to SQS queues and SNS topics. PutBucketNotificationConfiguration validates every
+ * destination when the configuration is put, and refuses one S3 cannot send to ("Unable to validate the following
+ * destination configurations"): a queue or topic needs a resource policy that lets s3.amazonaws.com sqs:SendMessage /
+ * sns:Publish for this bucket ("attach an IAM policy to the destination SNS topic or SQS queue",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html), in place before the
+ * put: the notification depends on that policy (the queue's or topic's own `policy`, or a QueuePolicy/TopicPolicy it
+ * waits for). FIFO destinations are refused: "FIFO queues are not allowed when enabling an SQS queue as the event
+ * notification destination" (AWS::S3::Bucket QueueConfiguration,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-queueconfiguration.html), and
+ * "Standard SNS is only allowed as an S3 event notification destination, whereas SNS FIFO is not allowed"
+ * (https://repost.aws/questions/QU4Djq4-FdStqR673M0dm3iQ). The Lambda destinations are S3NotificationLambdaPermission's
+ * (events.ts). A policy is read as the SNS and EventBridge rules read theirs (queue-policy.ts resourceSendRefusal, with
+ * aws:SourceArn the bucket); queues and topics outside the plan, and the policies of a bucket outside it, are judged only by a FIFO ARN.
+ */
+export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
+  id: "S3NotificationDestinationPolicy",
+  title: "S3 notifications to queues and topics go to standard ones whose policy lets the bucket send, in place first",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/grant-destinations-permissions-to-s3.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const notification of ofType(graph, "aws:s3/bucketNotification:BucketNotification")) {
+      const bucket = BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+      const bucketArn = bucket?.state.arn;
+      const before = dependencyClosure(graph, notification);
+      for (const destination of NOTIFICATION_DESTINATIONS) {
+        for (const config of asArray<Record<string, any>>(notification.inputs[destination.field])) {
+          const arn = config[destination.arnField];
+          const target = referenced(graph, destination.type, arn);
+          const at = `sends ${config.id ?? "events"} to the ${destination.kind} ${target?.name ?? arn}`;
+          if (target ? target.inputs[destination.fifo] === true : typeof arn === "string" && arn.endsWith(".fifo")) {
+            findings.push(finding(this.id, notification, `${at}, a FIFO ${destination.kind}; S3 sends event notifications to standard ${destination.kind}s only and refuses the configuration`, `send them to a standard ${destination.kind} (or to EventBridge: eventbridge: true, and a rule that targets the FIFO ${destination.kind})`));
+            continue;
+          }
+          // A bucket outside the plan has no ARN to match the policy's aws:SourceArn against: not judged.
+          if (!target || !bucketArn) continue;
+          const writers = policyWriters(graph, target, destination.policyType, destination.policyField);
+          const refusal = resourceSendRefusal([...writers.attached.map((p) => p.inputs.policy), writers.own?.inputs.policy].filter(Boolean), destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn);
+          if (refusal) {
+            findings.push(
+              finding(
+                this.id,
+                notification,
+                `${at}, whose policy ${refusal.replace("that bucket", bucket?.name ?? "the bucket")}; S3 validates the destination when the configuration is put and refuses it ("Unable to validate the following destination configurations")`,
+                queueSendFix(S3_BUCKET_SENDER, refusal, `allow ${S3_BUCKET_SENDER.service} ${destination.action} on the ${destination.kind}, with aws:SourceArn the bucket's ARN and aws:SourceAccount your account, in ${destination.policyFix} (or the ${destination.kind}'s own policy), and make the notification depend on it`),
+              ),
+            );
+            continue;
+          }
+          // The queue's or topic's own policy comes with it (the notification names its ARN); an attached one only if waited for.
+          const ownGrants = writers.own !== undefined && resourceSendRefusal([writers.own.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined;
+          const granting = writers.attached.filter((p) => resourceSendRefusal([p.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined);
+          if (ownGrants || granting.length === 0 || granting.some((p) => before.has(p.urn))) continue;
+          findings.push(
+            finding(this.id, notification, `${at}, whose ${granting[0].name} lets the bucket send, but the notification does not depend on it; the engine may put the configuration first, and S3 refuses a destination it cannot validate`, `add dependsOn: [${granting[0].name}] to the notification`),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** The infrequent-access storage classes a lifecycle rule moves objects to only once they are 30 days old. */
+const INFREQUENT_ACCESS_CLASSES = ["STANDARD_IA", "ONEZONE_IA"];
+const INFREQUENT_ACCESS_MIN_DAYS = 30;
+
+/**
+ * A lifecycle Transition to STANDARD_IA or ONEZONE_IA after fewer than 30 days. Transition Days: "If the specified
+ * storage class is STANDARD_IA or ONEZONE_IA, valid values are positive integers greater than 30"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html; the User Guide's "Constraints and
+ * considerations for transitions" says at least 30 days, "you can't create a Lifecycle rule that transitions objects to
+ * S3 Standard-IA one day after creation"; hashicorp/terraform-provider-aws#6201: "`days = 15` isn't valid, AWS requires
+ * at least 30"). The provider does not check it, so PutBucketLifecycleConfiguration refuses the whole configuration at
+ * `pulumi up`. 30 itself is left alone (the two pages differ on it). Noncurrent-version transitions are not judged:
+ * whether the same floor holds for NoncurrentDays is not confirmed.
+ */
+export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
+  id: "S3LifecycleInfrequentAccessDays",
+  title: "Lifecycle transitions to Standard-IA or One Zone-IA wait at least 30 days",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const lifecycle of ofType(graph, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")) {
+      for (const [i, rule] of asArray<Record<string, any>>(lifecycle.inputs.rules).entries()) {
+        for (const transition of asArray<Record<string, any>>(rule?.transitions)) {
+          if (!INFREQUENT_ACCESS_CLASSES.includes(transition?.storageClass) || typeof transition.days !== "number" || transition.days >= INFREQUENT_ACCESS_MIN_DAYS) continue;
+          findings.push(
+            finding(
+              this.id,
+              lifecycle,
+              `rule ${rule.id ?? i} moves objects to ${transition.storageClass} after ${transition.days} days; S3 moves objects there only once they are ${INFREQUENT_ACCESS_MIN_DAYS} days old and refuses the lifecycle configuration`,
+              `set days to ${INFREQUENT_ACCESS_MIN_DAYS} or more, or transition earlier to INTELLIGENT_TIERING or GLACIER_IR (0 days allowed)`,
+            ),
+          );
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS, S3_ONE_BUCKET_POLICY];

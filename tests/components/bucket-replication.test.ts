@@ -48,7 +48,7 @@ describe("UploadBucket.replicate", () => {
   it("replicates a prefix into an SSE-S3 replica, as the SSE-S3 originals are: no replica KMS key, which would encrypt nothing", async () => {
     const graph = await record(() => new UploadBucket("up").replicate("us-west-2", "originals/"));
     expect(ofType(graph, "aws:kms/key:Key")).toEqual([]);
-    const config = resource(graph, CONFIG, "up-us-west-2-replication");
+    const config = resource(graph, CONFIG, "up-replication");
     expect(config.inputs.rules[0]).toMatchObject({ filter: { prefix: "originals/" }, destination: { bucket: resource(graph, "aws:s3/bucket:Bucket", "up-us-west-2-replica").state.arn } });
     expect(config.inputs.rules[0].destination.encryptionConfiguration).toBeUndefined();
     expect(config.dependencies).toContain(resource(graph, "aws:s3/bucketVersioning:BucketVersioning", "up-bucket-versioning").urn);
@@ -71,7 +71,7 @@ describe("UploadBucket.replicate", () => {
     const graph = await record(() => new UploadBucket("kept", { retainOnDelete: true }).replicate("us-west-2", "originals/"));
     const source = resource(graph, "aws:s3/bucket:Bucket", "kept-bucket");
     const replica = resource(graph, "aws:s3/bucket:Bucket", "kept-us-west-2-replica");
-    const config = resource(graph, CONFIG, "kept-us-west-2-replication");
+    const config = resource(graph, CONFIG, "kept-replication");
     expect([config.deletedWith, config.retainOnDelete]).toEqual([source.urn, false]);
     for (const name of ["access", "ownership", "versioning", "encryption", "lifecycle", "policy", "logging"]) {
       const setting = graph.find((r) => r.name === `kept-us-west-2-replica-${name}`)!;
@@ -82,6 +82,19 @@ describe("UploadBucket.replicate", () => {
     for (const iam of [resource(graph, "aws:iam/role:Role", "kept-us-west-2-replication-role"), resource(graph, "aws:iam/rolePolicy:RolePolicy", "kept-us-west-2-replication-policy")]) {
       expect([iam.name, iam.deletedWith, iam.retainOnDelete]).toEqual([iam.name, source.urn, false]);
     }
+  });
+
+  it("names the source's one replication configuration per bucket, not per region, with its earlier per-region name as alias: a region change updates it in place instead of creating a new one whose old one's delete (DeleteBucketReplication) removes it", async () => {
+    const west = await record(() => new UploadBucket("moved").replicate("us-west-2"));
+    const east = await record(() => new UploadBucket("moved").replicate("eu-west-1"));
+    const westConfig = resource(west, CONFIG, "moved-replication");
+    const eastConfig = resource(east, CONFIG, "moved-replication");
+    // One logical resource across the two programs: the engine diffs it (a new destination and role) and updates it.
+    expect(westConfig.urn).toBe(eastConfig.urn);
+    expect(eastConfig.inputs.rules[0].destination.bucket).toBe(resource(east, "aws:s3/bucket:Bucket", "moved-eu-west-1-replica").state.arn);
+    // A stack deployed under the per-region name renames it in place.
+    expect(westConfig.aliases).toContain(westConfig.urn.replace(/::moved-replication$/, "::moved-us-west-2-replication"));
+    expect(ofType(west, CONFIG).map((c) => c.name)).toEqual(["moved-replication"]);
   });
 
   it("keeps to one replication configuration per bucket", async () => {
