@@ -87,7 +87,7 @@ describe("prod in us-east-1 and us-west-2", () => {
   it("replicates the site and the originals to us-west-2, and the tables", () => {
     const { resources } = runs.get("prod")!;
     const configs = ofType(resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
-    expect(configs.map((c) => [c.name, c.inputs.rules[0].filter.prefix]).sort()).toEqual([["site-bucket-replication", ""], ["uploads-us-west-2-replication", "originals/"]]);
+    expect(configs.map((c) => [c.name, c.inputs.rules[0].filter.prefix]).sort()).toEqual([["site-bucket-replication", ""], ["uploads-replication", "originals/"]]);
     for (const table of ["data-gallery", "data-preferences"]) {
       expect(resource(resources, "aws:dynamodb/table:Table", table).inputs.replicas.map((r: { regionName: string }) => r.regionName)).toEqual(["us-west-2"]);
     }
