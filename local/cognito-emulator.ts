@@ -128,7 +128,11 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
-  const router = enforcePasswordPolicy(runPreAuthentication(Router(services), cognito, options, (name) => triggers.enabled(name as never)), cognito, ctx);
+  const router = enforcePasswordPolicy(
+    runPreAuthentication(userExistenceErrors(Router(services), cognito), cognito, options, (name) => triggers.enabled(name as never)),
+    cognito,
+    ctx,
+  );
   const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
@@ -250,6 +254,82 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
       return route(requestCtx, req);
     };
   };
+}
+
+/** The sign-in flows that check a user's password in one call (InitiateAuth / AdminInitiateAuth). */
+const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"]);
+
+/** Cognito's answer to a wrong password, and to an unknown user under PreventUserExistenceErrors ENABLED. */
+const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+
+/**
+ * Cognito's answers where cognito-local's differ, for the errors a sign-in screen shows and for user existence
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html):
+ *  - a wrong password: "Amazon Cognito returns a generic NotAuthorizedException error indicating either the user name
+ *    or password is incorrect" — NotAuthorizedException "Incorrect username or password." as the service words it
+ *    (e.g. ellaisys/aws-cognito#94); cognito-local answers InvalidPasswordException "Invalid password"
+ *    (jagregory/cognito-local#314), which a client shows as a password-policy error;
+ *  - an unknown user signing in: the same NotAuthorizedException with the app client's PreventUserExistenceErrors
+ *    ENABLED (what UserAuth sets), UserNotFoundException with LEGACY (the API's default);
+ *  - ForgotPassword for an unknown user with ENABLED: "Amazon Cognito returns CodeDeliveryDetails with a simulated
+ *    delivery medium"; ConfirmForgotPassword: "CodeMismatchException error for users that don't exist";
+ *  - a wrong code: CodeMismatchException "Invalid verification code provided, please try again." (the service's wording,
+ *    e.g. aws-amplify/amplify-js#11738; cognito-local: "Incorrect confirmation code");
+ *  - an unknown refresh token: NotAuthorizedException "Invalid Refresh Token" (cognito-local: "User not authorized").
+ */
+function userExistenceErrors(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (requestCtx, req) => {
+      const hidesUsers = async () => (await appClientOf(cognito, requestCtx, req?.ClientId))?.PreventUserExistenceErrors === "ENABLED";
+      const unknownUser = async (username: unknown) => {
+        const pool = await poolOf(cognito, requestCtx, req ?? {});
+        return Boolean(pool) && typeof username === "string" && !(await pool!.getUserByUsername(requestCtx, username));
+      };
+      if (target === "ForgotPassword" && (await unknownUser(req?.Username)) && (await hidesUsers())) {
+        return { CodeDeliveryDetails: simulatedDelivery(String(req.Username)) };
+      }
+      if (target === "ConfirmForgotPassword" && (await unknownUser(req?.Username)) && (await hidesUsers())) {
+        throw new CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.");
+      }
+      try {
+        return await route(requestCtx, req);
+      } catch (error) {
+        if (!(error instanceof CognitoError)) throw error;
+        const code = (error as CognitoError & { code: string }).code;
+        if (code === "CodeMismatchException") throw new CognitoError(code, "Invalid verification code provided, please try again.");
+        if (!SIGN_IN_OPERATIONS.has(target)) throw error;
+        const flow = String(req?.AuthFlow ?? "");
+        if (flow.startsWith("REFRESH_TOKEN") && code === "NotAuthorizedException") throw new CognitoError(code, "Invalid Refresh Token");
+        if (!PASSWORD_FLOWS.has(flow)) throw error;
+        if (code === "InvalidPasswordException") throw incorrectUsernameOrPassword();
+        if (code === "NotAuthorizedException" && (await unknownUser(req?.AuthParameters?.USERNAME))) {
+          if (await hidesUsers()) throw incorrectUsernameOrPassword();
+          throw new CognitoError("UserNotFoundException", "User does not exist.");
+        }
+        throw error;
+      }
+    };
+  };
+}
+
+/**
+ * A delivery as ForgotPassword reports it for a user who does not exist: by email (the pool's account recovery is
+ * verified_email), to a masked address. The masking (first character, then `***`) is how Cognito shows a destination;
+ * the exact mask of a simulated one is not documented.
+ */
+function simulatedDelivery(username: string) {
+  const [local, domain = ""] = username.split("@");
+  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: `${local.slice(0, 1)}***@${domain.slice(0, 1)}***` };
+}
+
+async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown) {
+  if (typeof clientId !== "string") return undefined;
+  try {
+    return (await cognito.getAppClient(ctx, clientId)) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where each operation carries a new password, and how to find its pool. */

@@ -1,0 +1,95 @@
+/**
+ * The embedded Cognito emulator answers as Cognito does where a client notices: sign-in errors and user existence
+ * (PreventUserExistenceErrors), error wording, and sign-out. cognito-local alone answers differently; each case
+ * names where.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  AdminConfirmSignUpCommand,
+  CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  UpdateUserPoolClientCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+
+const userPoolId = "us-east-1_Fidelity1";
+const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
+const legacy = "fidelitylegacyclient0000a"; // the API's default, LEGACY
+const password = "Correct-horse-9";
+let emulator: CognitoEmulator;
+let sdk: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-fidelity-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
+  sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity" });
+  await emulator.ensureClient(userPoolId, hiding, "hiding");
+  await emulator.ensureClient(userPoolId, legacy, "legacy");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true }));
+  await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
+  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
+});
+afterAll(async () => {
+  sdk?.destroy();
+  await emulator?.stop();
+});
+
+const signIn = (clientId: string, username: string, secret: string) =>
+  sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: secret } }));
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }),
+  );
+
+describe("sign-in errors and user existence", () => {
+  it("answers a wrong password with NotAuthorizedException 'Incorrect username or password.' (cognito-local: InvalidPasswordException)", async () => {
+    expect(await failure(signIn(hiding, "ann@example.com", "Wrong-horse-9"))).toEqual({ name: "NotAuthorizedException", message: "Incorrect username or password.", status: 400 });
+  });
+
+  it("answers an unknown user the same way with PreventUserExistenceErrors ENABLED, and UserNotFoundException with LEGACY", async () => {
+    expect(await failure(signIn(hiding, "nobody@example.com", password))).toEqual({ name: "NotAuthorizedException", message: "Incorrect username or password.", status: 400 });
+    expect(await failure(signIn(legacy, "nobody@example.com", password))).toEqual({ name: "UserNotFoundException", message: "User does not exist.", status: 400 });
+  });
+
+  it("answers ForgotPassword for an unknown user with a simulated delivery when ENABLED, and ConfirmForgotPassword with CodeMismatchException", async () => {
+    const forgot = await sdk.send(new ForgotPasswordCommand({ ClientId: hiding, Username: "nobody@example.com" }));
+    expect(forgot.CodeDeliveryDetails).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "n***@e***" });
+    expect(await failure(sdk.send(new ForgotPasswordCommand({ ClientId: legacy, Username: "nobody@example.com" })))).toMatchObject({ name: "UserNotFoundException" });
+    expect(await failure(sdk.send(new ConfirmForgotPasswordCommand({ ClientId: hiding, Username: "nobody@example.com", ConfirmationCode: "123456", Password: password })))).toEqual({
+      name: "CodeMismatchException",
+      message: "Invalid verification code provided, please try again.",
+      status: 400,
+    });
+  });
+
+  it("words a wrong confirmation code as Cognito does", async () => {
+    await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "bob@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "bob@example.com" }] }));
+    const wrong = emulator.lastCode("bob@example.com") === "000000" ? "111111" : "000000";
+    expect(await failure(sdk.send(new ConfirmSignUpCommand({ ClientId: hiding, Username: "bob@example.com", ConfirmationCode: wrong })))).toEqual({
+      name: "CodeMismatchException",
+      message: "Invalid verification code provided, please try again.",
+      status: 400,
+    });
+  });
+
+  it("answers an unknown refresh token with NotAuthorizedException 'Invalid Refresh Token'", async () => {
+    const refresh = sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: "not-a-token" } }));
+    expect(await failure(refresh)).toEqual({ name: "NotAuthorizedException", message: "Invalid Refresh Token", status: 400 });
+  });
+
+  it("still signs the user in with the right password, and refreshes without a new refresh token", async () => {
+    const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
+    expect(tokens.IdToken).toBeTruthy();
+    const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
+    expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+  });
+});
