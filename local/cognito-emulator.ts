@@ -13,11 +13,12 @@
  *    ignores a failed post-authentication one (made to refuse the tokens here).
  */
 import "./quiet-aws-sdk-v2";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { CognitoError, UserLambdaValidationError } from "cognito-local/lib/errors";
+import { CognitoError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -33,8 +34,12 @@ import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-// pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
-const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
+// pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
+// it signs tokens, and the key it signs them with (the JWKS it serves).
+const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
+const pino = fromCognitoLocal("pino") as (options: { level: string }) => any;
+const jwt = fromCognitoLocal("jsonwebtoken") as { verify(token: string, key: KeyObject, options: { algorithms: string[] }): unknown };
+const signingKey = createPublicKey({ key: (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: any }).jwk, format: "jwk" });
 
 /**
  * cognito-local's CryptoService loads `@aws-crypto/client-node` and, through its KMS keyring,
@@ -119,17 +124,18 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       options.log(`  cognito-local: code ${message.__code} sent to ${destination}`);
     },
   };
+  const revocation = new TokenRevocation();
   const services = {
     clock,
     cognito,
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
+    tokenGenerator: revocation.recording(new JwtTokenGenerator(clock, triggers, tokenConfig)),
     triggers,
   };
   const router = enforcePasswordPolicy(
-    runPreAuthentication(userExistenceErrors(Router(services), cognito), cognito, options, (name) => triggers.enabled(name as never)),
+    runPreAuthentication(userExistenceErrors(revokeTokens(Router(services), cognito, revocation), cognito), cognito, options, (name) => triggers.enabled(name as never)),
     cognito,
     ctx,
   );
@@ -332,6 +338,117 @@ async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown)
   }
 }
 
+/** A token's claims, unverified (what cognito-local reads of a token, too). */
+function claimsOf(token: unknown): Record<string, any> {
+  try {
+    return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, any>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Which access tokens were issued to whom, and from which refresh token, and which are revoked: cognito-local revokes
+ * refresh tokens only (RevokeToken) and has no GlobalSignOut. Kept in memory: a restart forgets revocations.
+ */
+class TokenRevocation {
+  /** Access-token jti by user (`<pool>/<sub>`). */
+  private readonly byUser = new Map<string, Set<string>>();
+  /** Access-token jti by the refresh token they were issued with or from. */
+  private readonly byRefreshToken = new Map<string, Set<string>>();
+  private readonly revoked = new Set<string>();
+
+  /** Records every access token the generator issues (sign-in, refresh, hosted UI) under its user. */
+  recording(generator: JwtTokenGenerator): JwtTokenGenerator {
+    const generate = generator.generate.bind(generator);
+    generator.generate = async (...args: Parameters<JwtTokenGenerator["generate"]>) => {
+      const tokens = await generate(...args);
+      const { jti, sub } = claimsOf(tokens.AccessToken);
+      add(this.byUser, `${args[3].UserPoolId}/${sub}`, jti);
+      if (tokens.RefreshToken) add(this.byRefreshToken, tokens.RefreshToken, jti);
+      return tokens;
+    };
+    return generator;
+  }
+
+  /** An access token issued from `refreshToken` (REFRESH_TOKEN_AUTH), revoked with it. */
+  issuedFrom(refreshToken: string, accessToken: string): void {
+    add(this.byRefreshToken, refreshToken, claimsOf(accessToken).jti);
+  }
+
+  revokeUser(userPoolId: string, sub: string): void {
+    for (const jti of this.byUser.get(`${userPoolId}/${sub}`) ?? []) this.revoked.add(jti);
+  }
+
+  revokeRefreshToken(refreshToken: string): void {
+    for (const jti of this.byRefreshToken.get(refreshToken) ?? []) this.revoked.add(jti);
+  }
+
+  isRevoked(jti: unknown): boolean {
+    return typeof jti === "string" && this.revoked.has(jti);
+  }
+}
+
+function add(map: Map<string, Set<string>>, key: string, value: unknown): void {
+  if (typeof value !== "string") return;
+  const set = map.get(key) ?? new Set<string>();
+  map.set(key, set.add(value));
+}
+
+/**
+ * The operations a signed-in user calls with an access token check it as Cognito does — cognito-local only decodes
+ * it, so an expired or forged one is taken — and sign-out revokes tokens as Cognito's does:
+ *  - GlobalSignOut "invalidates the identity, access and refresh tokens that Amazon Cognito has issued to a user"
+ *    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html), as does
+ *    AdminUserGlobalSignOut for a user named by an administrator; cognito-local has neither (HTTP 500 Unsupported);
+ *  - RevokeToken "revokes all of the access tokens generated by, and at the same time as, the specified refresh token"
+ *    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html); cognito-local
+ *    revokes the refresh token only;
+ *  - a revoked access token: NotAuthorizedException "Access Token has been revoked", an expired one "Access Token has
+ *    expired", one Cognito did not sign "Invalid Access Token" (the service's wording, e.g. aws-amplify/amplify-js#3540).
+ */
+function revokeTokens(router: (target: string) => Route, cognito: CognitoService, revocation: TokenRevocation) {
+  const verified = (accessToken: unknown): Record<string, any> => {
+    let claims: Record<string, any>;
+    try {
+      claims = jwt.verify(String(accessToken), signingKey, { algorithms: ["RS256"] }) as Record<string, any>;
+    } catch (error) {
+      if ((error as Error).name === "TokenExpiredError") throw new NotAuthorizedError("Access Token has expired");
+      throw new NotAuthorizedError("Invalid Access Token");
+    }
+    if (claims.token_use !== "access") throw new NotAuthorizedError("Invalid Access Token");
+    if (revocation.isRevoked(claims.jti)) throw new NotAuthorizedError("Access Token has been revoked");
+    return claims;
+  };
+  const signOut = async (ctx: any, pool: Awaited<ReturnType<CognitoService["getUserPool"]>>, username: string) => {
+    const user = await pool.getUserByUsername(ctx, username);
+    if (!user) throw new UserNotFoundError("User does not exist.");
+    await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    revocation.revokeUser(pool.options.Id, String(attributesToRecord(user.Attributes).sub ?? user.Username));
+    return {};
+  };
+  return (target: string): Route => {
+    if (target === "GlobalSignOut") {
+      return async (ctx, req) => {
+        const claims = verified(req?.AccessToken);
+        return signOut(ctx, await cognito.getUserPoolForClientId(ctx, claims.client_id), claims.sub);
+      };
+    }
+    if (target === "AdminUserGlobalSignOut") return async (ctx, req) => signOut(ctx, await cognito.getUserPool(ctx, req?.UserPoolId), String(req?.Username ?? ""));
+    const route = router(target);
+    return async (ctx, req) => {
+      if (req?.AccessToken !== undefined) verified(req.AccessToken);
+      const result = await route(ctx, req);
+      const refreshToken = req?.AuthParameters?.REFRESH_TOKEN;
+      if (SIGN_IN_OPERATIONS.has(target) && typeof refreshToken === "string" && result?.AuthenticationResult?.AccessToken) {
+        revocation.issuedFrom(refreshToken, result.AuthenticationResult.AccessToken);
+      }
+      if (target === "RevokeToken") revocation.revokeRefreshToken(String(req?.Token));
+      return result;
+    };
+  };
+}
+
 /** Where each operation carries a new password, and how to find its pool. */
 const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {
   SignUp: (req) => req.Password,
@@ -378,7 +495,7 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
     if (req.UserPoolId) return await cognito.getUserPool(ctx, req.UserPoolId);
     if (req.ClientId) return await cognito.getUserPoolForClientId(ctx, req.ClientId);
     if (req.AccessToken) {
-      const claims = JSON.parse(Buffer.from(String(req.AccessToken).split(".")[1] ?? "", "base64url").toString("utf8")) as { client_id?: string };
+      const claims = claimsOf(req.AccessToken);
       if (claims.client_id) return await cognito.getUserPoolForClientId(ctx, claims.client_id);
     }
   } catch {

@@ -4,20 +4,30 @@
  * names where.
  */
 import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AdminConfirmSignUpCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
+  GetUserCommand,
+  GlobalSignOutCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   SignUpCommand,
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+
+// cognito-local's signer and key, to make a token that has expired without waiting for one to.
+const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
+const jwt = fromCognitoLocal("jsonwebtoken") as { sign(payload: object, key: string, options: object): string };
+const privateKey = fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.private.json") as { pem: string };
 
 const userPoolId = "us-east-1_Fidelity1";
 const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
@@ -91,5 +101,56 @@ describe("sign-in errors and user existence", () => {
     const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+  });
+});
+
+describe("sign-out and access tokens", () => {
+  const tokensOf = async (username: string) => (await signIn(hiding, username, password)).AuthenticationResult!;
+  const getUser = (accessToken: string) => sdk.send(new GetUserCommand({ AccessToken: accessToken }));
+  const revoked = { name: "NotAuthorizedException", message: "Access Token has been revoked", status: 400 };
+
+  it("GlobalSignOut revokes the user's access tokens and refresh tokens; a new sign-in works (cognito-local: HTTP 500 Unsupported)", async () => {
+    const first = await tokensOf("ann@example.com");
+    const second = await tokensOf("ann@example.com");
+    expect((await getUser(first.AccessToken!)).Username).toBeTruthy();
+    await sdk.send(new GlobalSignOutCommand({ AccessToken: first.AccessToken! }));
+    expect(await failure(getUser(first.AccessToken!))).toEqual(revoked);
+    expect(await failure(getUser(second.AccessToken!))).toEqual(revoked);
+    expect(await failure(sdk.send(new GlobalSignOutCommand({ AccessToken: second.AccessToken! })))).toEqual(revoked);
+    const refresh = sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: second.RefreshToken! } }));
+    expect(await failure(refresh)).toMatchObject({ name: "NotAuthorizedException" });
+    const again = await tokensOf("ann@example.com");
+    expect((await getUser(again.AccessToken!)).Username).toBeTruthy();
+  });
+
+  it("AdminUserGlobalSignOut revokes the named user's tokens", async () => {
+    const tokens = await tokensOf("ann@example.com");
+    await sdk.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
+    expect(await failure(getUser(tokens.AccessToken!))).toEqual(revoked);
+  });
+
+  it("RevokeToken revokes the access tokens issued with and from the refresh token, not others", async () => {
+    const tokens = await tokensOf("ann@example.com");
+    const other = await tokensOf("ann@example.com");
+    const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    await sdk.send(new RevokeTokenCommand({ ClientId: hiding, Token: tokens.RefreshToken! }));
+    expect(await failure(getUser(tokens.AccessToken!))).toEqual(revoked);
+    expect(await failure(getUser(refreshed.AuthenticationResult!.AccessToken!))).toEqual(revoked);
+    expect((await getUser(other.AccessToken!)).Username).toBeTruthy();
+  });
+
+  it("refuses an access token it did not sign, and an ID token, as 'Invalid Access Token' (cognito-local only decodes it)", async () => {
+    const tokens = await tokensOf("ann@example.com");
+    const [header, payload] = tokens.AccessToken!.split(".");
+    const forged = `${header}.${payload}.${Buffer.from("not the signature").toString("base64url")}`;
+    const invalid = { name: "NotAuthorizedException", message: "Invalid Access Token", status: 400 };
+    expect(await failure(getUser(forged))).toEqual(invalid);
+    expect(await failure(getUser(tokens.IdToken!))).toEqual(invalid);
+  });
+
+  it("refuses an expired access token as 'Access Token has expired'", async () => {
+    const claims = JSON.parse(Buffer.from((await tokensOf("ann@example.com")).AccessToken!.split(".")[1], "base64url").toString("utf8"));
+    const expired = jwt.sign({ ...claims, iat: 1_000_000_000, exp: 1_000_003_600 }, privateKey.pem, { algorithm: "RS256", keyid: "CognitoLocal" });
+    expect(await failure(getUser(expired))).toEqual({ name: "NotAuthorizedException", message: "Access Token has expired", status: 400 });
   });
 });
