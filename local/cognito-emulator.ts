@@ -67,9 +67,10 @@ export interface CognitoEmulator {
   issuer(userPoolId: string): string;
   /**
    * Creates the pool under `id` unless it exists (kept from an earlier run). `Arn` is the pool's ARN as the program
-   * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account
+   * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account.
+   * `UsernameConfiguration` @default `{ CaseSensitive: false }`, what UserAuth sets (components/user-auth/user-pool.ts).
    */
-  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[] }): Promise<void>;
+  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
   /** Creates the app client under `clientId` unless it exists. */
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
@@ -102,6 +103,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
+  matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
   // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
@@ -148,14 +150,18 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     issuer: (userPoolId) => `${url}/${userPoolId}`,
     async ensureUserPool(pool) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
+      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: false };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
       if (existing) {
-        // A pool kept from an earlier run answers with the ARN the program records now.
-        if (existing.Arn !== arn) await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, Arn: arn });
+        // A pool kept from an earlier run answers with the ARN the program records now (and, from before the
+        // emulator kept it, with the username configuration).
+        if (existing.Arn !== arn || existing.UsernameConfiguration === undefined) {
+          await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, Arn: arn, UsernameConfiguration: existing.UsernameConfiguration ?? usernameConfiguration });
+        }
         return;
       }
       const now = clock.get();
-      await cognito.createUserPool(ctx, { ...pool, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+      await cognito.createUserPool(ctx, { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
     },
     async ensureClient(userPoolId, clientId, clientName) {
       if (await cognito.getAppClient(ctx, clientId)) return;
@@ -166,6 +172,38 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     lastCode: (destination) => codes.get(destination),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Usernames (and the email or phone number signed in with) match in any case in a pool whose UsernameConfiguration
+ * has CaseSensitive false: "users can sign in with any combination of capital and lowercase letters", and a sign-up
+ * of "USER@example.com" is the existing "user@example.com" (UsernameExistsException)
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+ * cognito-local keeps the setting but matches exactly. Its targets find users through their pool's `getUserByUsername`,
+ * so that is where the match is widened: the exact match first, then one in any case.
+ */
+function matchUsernamesInAnyCase(cognito: CognitoService): void {
+  const widened = new WeakSet<object>();
+  const widen = <T extends Awaited<ReturnType<CognitoService["getUserPool"]>>>(pool: T): T => {
+    if (widened.has(pool)) return pool;
+    widened.add(pool);
+    const exact = pool.getUserByUsername.bind(pool);
+    pool.getUserByUsername = async (ctx, username) => {
+      const found = await exact(ctx, username);
+      if (found || pool.options.UsernameConfiguration?.CaseSensitive !== false || typeof username !== "string") return found;
+      const wanted = username.toLowerCase();
+      const aliases = new Set(["sub", ...(pool.options.UsernameAttributes ?? [])]);
+      const match = (await pool.listUsers(ctx)).find(
+        (user) => user.Username.toLowerCase() === wanted || (user.Attributes ?? []).some((a) => aliases.has(a.Name) && a.Value?.toLowerCase() === wanted),
+      );
+      return match ?? null;
+    };
+    return pool;
+  };
+  const getUserPool = cognito.getUserPool.bind(cognito);
+  const getUserPoolForClientId = cognito.getUserPoolForClientId.bind(cognito);
+  cognito.getUserPool = async (ctx, id) => widen(await getUserPool(ctx, id));
+  cognito.getUserPoolForClientId = async (ctx, id) => widen(await getUserPoolForClientId(ctx, id));
 }
 
 /**

@@ -95,6 +95,12 @@ describe("sign-in errors and user existence", () => {
     expect(await failure(refresh)).toEqual({ name: "NotAuthorizedException", message: "Invalid Refresh Token", status: 400 });
   });
 
+  it("matches usernames in any case, as a pool with CaseSensitive false does (UserAuth's): sign-in, and sign-up of the same address", async () => {
+    expect((await signIn(hiding, "Ann@Example.COM", password)).AuthenticationResult?.AccessToken).toBeTruthy();
+    const again = sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ANN@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ANN@example.com" }] }));
+    expect(await failure(again)).toEqual({ name: "UsernameExistsException", message: "User already exists", status: 400 });
+  });
+
   it("still signs the user in with the right password, and refreshes without a new refresh token", async () => {
     const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
     expect(tokens.IdToken).toBeTruthy();
