@@ -29,7 +29,7 @@ import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/st
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -137,7 +137,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     triggers,
   };
   const router = enforcePasswordPolicy(
-    runPreAuthentication(userExistenceErrors(revokeTokens(Router(services), cognito, revocation), cognito), cognito, options, (name) => triggers.enabled(name as never)),
+    runPreAuthentication(
+      userExistenceErrors(revokeTokens(verifyOnConfirmation(Router(services), cognito), cognito, revocation), cognito),
+      cognito,
+      options,
+      (name) => triggers.enabled(name as never),
+    ),
     cognito,
     ctx,
   );
@@ -483,6 +488,31 @@ function revokeTokens(router: (target: string) => Route, cognito: CognitoService
       }
       if (target === "RevokeToken") revocation.revokeRefreshToken(String(req?.Token));
       return result;
+    };
+  };
+}
+
+/**
+ * ConfirmSignUp verifies the attribute the code went to: "After the user provides the code, Amazon Cognito ... Sets the
+ * user status to CONFIRMED [and] Updates the user attributes to indicate that the email address or phone number is
+ * verified" (https://repost.aws/knowledge-center/cognito-confirm-account). The code goes to a pool's
+ * AutoVerifiedAttributes, the phone number when both are ("If both email and phone is set, Cognito only verifies the
+ * phone number", the CDK's AutoVerifiedAttrs). cognito-local confirms the user only, so `email_verified` stayed
+ * unset (false in the ID token). Marked before cognito-local confirms, so the post-confirmation trigger sees it.
+ */
+function verifyOnConfirmation(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "ConfirmSignUp") return route;
+    return async (ctx, req) => {
+      const pool = await poolOf(cognito, ctx, req ?? {});
+      const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      if (pool && user?.ConfirmationCode && user.ConfirmationCode === req.ConfirmationCode) {
+        const auto = pool.options.AutoVerifiedAttributes ?? [];
+        const verified = ["phone_number", "email"].find((name) => auto.includes(name) && attributesInclude(name, user.Attributes));
+        if (verified) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, attribute(`${verified}_verified`, "true")) });
+      }
+      return route(ctx, req);
     };
   };
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AdminConfirmSignUpCommand,
+  AdminGetUserCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -20,6 +21,7 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
   UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
@@ -42,6 +44,7 @@ beforeAll(async () => {
   await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity" });
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
+  await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true }));
   await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
@@ -88,6 +91,15 @@ describe("sign-in errors and user existence", () => {
       message: "Invalid verification code provided, please try again.",
       status: 400,
     });
+  });
+
+  it("verifies the email the code went to on ConfirmSignUp: email_verified 'true', and true in the ID token (cognito-local leaves it unset)", async () => {
+    await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "cat@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "cat@example.com" }] }));
+    await sdk.send(new ConfirmSignUpCommand({ ClientId: hiding, Username: "cat@example.com", ConfirmationCode: emulator.lastCode("cat@example.com")! }));
+    const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: "cat@example.com" }));
+    expect(user.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
+    const idToken = (await signIn(hiding, "cat@example.com", password)).AuthenticationResult!.IdToken!;
+    expect(JSON.parse(Buffer.from(idToken.split(".")[1], "base64url").toString("utf8"))).toMatchObject({ email: "cat@example.com", email_verified: true });
   });
 
   it("answers an unknown refresh token with NotAuthorizedException 'Invalid Refresh Token'", async () => {
