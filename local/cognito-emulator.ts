@@ -133,7 +133,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: revocation.recording(new JwtTokenGenerator(clock, triggers, tokenConfig)),
+    tokenGenerator: revocation.recording(verifiedClaimsAsBooleans(new JwtTokenGenerator(clock, triggers, tokenConfig))),
     triggers,
   };
   const router = enforcePasswordPolicy(
@@ -379,6 +379,19 @@ async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `email_verified` in the ID token is the attribute as a boolean (e.g. `"email_verified": true` in
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html).
+ * cognito-local writes `Boolean("false")`, true, for a user whose address is unverified (UpdateUserAttributes with a
+ * new email sets "false"); the generator is given the user without an attribute that says "false".
+ */
+function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerator {
+  const generate = generator.generate.bind(generator);
+  generator.generate = (ctx, user, ...rest) =>
+    generate(ctx, { ...user, Attributes: (user.Attributes ?? []).filter((a) => !(a.Name === "email_verified" && a.Value === "false")) }, ...rest);
+  return generator;
 }
 
 /** A token's claims, unverified (what cognito-local reads of a token, too). */

@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
@@ -100,6 +102,14 @@ describe("sign-in errors and user existence", () => {
     expect(user.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
     const idToken = (await signIn(hiding, "cat@example.com", password)).AuthenticationResult!.IdToken!;
     expect(JSON.parse(Buffer.from(idToken.split(".")[1], "base64url").toString("utf8"))).toMatchObject({ email: "cat@example.com", email_verified: true });
+  });
+
+  it("puts email_verified false in the ID token for an unverified address (cognito-local: Boolean(\"false\"), true)", async () => {
+    const attributes = [{ Name: "email", Value: "dan@example.com" }, { Name: "email_verified", Value: "false" }];
+    await sdk.send(new AdminCreateUserCommand({ UserPoolId: userPoolId, Username: "dan@example.com", UserAttributes: attributes, MessageAction: "SUPPRESS" }));
+    await sdk.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: "dan@example.com", Password: password, Permanent: true }));
+    const idToken = (await signIn(hiding, "dan@example.com", password)).AuthenticationResult!.IdToken!;
+    expect(JSON.parse(Buffer.from(idToken.split(".")[1], "base64url").toString("utf8"))).toMatchObject({ email: "dan@example.com", email_verified: false });
   });
 
   it("answers an unknown refresh token with NotAuthorizedException 'Invalid Refresh Token'", async () => {
