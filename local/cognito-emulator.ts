@@ -15,7 +15,7 @@
 import "./quiet-aws-sdk-v2";
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { CognitoError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
@@ -149,6 +149,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
+  serveOpenIdConfiguration(server, url);
 
   return {
     url,
@@ -209,6 +210,39 @@ function matchUsernamesInAnyCase(cognito: CognitoService): void {
   const getUserPoolForClientId = cognito.getUserPoolForClientId.bind(cognito);
   cognito.getUserPool = async (ctx, id) => widen(await getUserPool(ctx, id));
   cognito.getUserPoolForClientId = async (ctx, id) => widen(await getUserPoolForClientId(ctx, id));
+}
+
+/**
+ * The pool's OIDC discovery document, `<issuer>/.well-known/openid-configuration` ("A directory of the OIDC
+ * architecture of your user pool", https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints.html).
+ * cognito-local answers it with `http://localhost:9229/...` whatever its address, so a client that discovers the JWKS
+ * from the issuer (an OIDC library, a JWT authorizer) looked on the wrong port, and OIDC Discovery 1.0 §4.3 has the
+ * `issuer` equal the tokens' `iss`. Answered here, before cognito-local's express app, with this server's address;
+ * the OAuth 2.0 endpoints are cognito-local's (on the pool's domain in AWS).
+ */
+function serveOpenIdConfiguration(server: Server, url: string): void {
+  const app = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    const poolId = req.method === "GET" ? /^\/([\w-]+_[0-9a-zA-Z]+)\/\.well-known\/openid-configuration$/.exec((req.url ?? "").split("?")[0])?.[1] : undefined;
+    if (!poolId) {
+      for (const listener of app) listener(req, res);
+      return;
+    }
+    const issuer = `${url}/${poolId}`;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        authorization_endpoint: `${url}/oauth2/authorize`,
+        token_endpoint: `${url}/oauth2/token`,
+        response_types_supported: ["code", "token"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+      }),
+    );
+  });
 }
 
 /**

@@ -182,3 +182,15 @@ describe("sign-out and access tokens", () => {
     expect(await failure(getUser(expired))).toEqual({ name: "NotAuthorizedException", message: "Access Token has expired", status: 400 });
   });
 });
+
+describe("discovery", () => {
+  it("serves the pool's openid-configuration with the tokens' issuer and a JWKS that has the tokens' kid (cognito-local: localhost:9229)", async () => {
+    const idToken = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!.IdToken!;
+    const [header, payload] = idToken.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")));
+    const discovery = (await (await fetch(`${emulator.issuer(userPoolId)}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    expect(discovery.issuer).toBe(payload.iss);
+    expect(discovery.issuer).toBe(emulator.issuer(userPoolId));
+    const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid: string }> };
+    expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
+  });
+});
