@@ -138,7 +138,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   const router = enforcePasswordPolicy(
     runPreAuthentication(
-      userExistenceErrors(revokeTokens(verifyOnConfirmation(Router(services), cognito), cognito, revocation), cognito),
+      userExistenceErrors(revokeTokens(rotateRefreshTokens(verifyOnConfirmation(Router(services), cognito), services), cognito, revocation), cognito),
       cognito,
       options,
       (name) => triggers.enabled(name as never),
@@ -560,6 +560,38 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
         if (verified) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, attribute(`${verified}_verified`, "true")) });
       }
       return route(ctx, req);
+    };
+  };
+}
+
+/**
+ * GetTokensFromRefreshToken, which cognito-local lacks (HTTP 500 Unsupported): "Given a refresh token, issues new ID,
+ * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
+ * an optional grace period when refresh token rotation is enabled"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
+ * UserAuth's clients rotate by default, and with rotation this is the only refresh Cognito takes. Locally it always
+ * rotates, and the original refresh token stops working at once (the client's retry grace period is not emulated):
+ * used again it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh
+ * token that has been invalidated by refresh-token rotation"
+ * (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html;
+ * its message is not documented). Retired tokens are kept in memory.
+ */
+function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }) {
+  const retired = new Set<string>();
+  return (target: string): Route => {
+    if (target !== "GetTokensFromRefreshToken") return router(target);
+    return async (ctx, req) => {
+      const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
+      const client = await services.cognito.getAppClient(ctx, req.ClientId);
+      if (retired.has(req.RefreshToken)) throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
+      const user = typeof req.RefreshToken === "string" ? await pool.getUserByRefreshToken(ctx, req.RefreshToken) : null;
+      if (!client || !user) throw new NotAuthorizedError("Invalid Refresh Token");
+      retired.add(req.RefreshToken);
+      const groups = await pool.listUserGroupMembership(ctx, user);
+      const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
+      await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
+      const { exp, iat } = claimsOf(tokens.AccessToken);
+      return { AuthenticationResult: { ...tokens, ExpiresIn: exp - iat, TokenType: "Bearer" } };
     };
   };
 }

@@ -17,6 +17,7 @@ import {
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
+  GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
@@ -180,6 +181,22 @@ describe("sign-out and access tokens", () => {
     const claims = JSON.parse(Buffer.from((await tokensOf("ann@example.com")).AccessToken!.split(".")[1], "base64url").toString("utf8"));
     const expired = jwt.sign({ ...claims, iat: 1_000_000_000, exp: 1_000_003_600 }, privateKey.pem, { algorithm: "RS256", keyid: "CognitoLocal" });
     expect(await failure(getUser(expired))).toEqual({ name: "NotAuthorizedException", message: "Access Token has expired", status: 400 });
+  });
+});
+
+describe("refresh token rotation", () => {
+  it("GetTokensFromRefreshToken issues new tokens and a new refresh token, and retires the old one: RefreshTokenReuseException (cognito-local: HTTP 500 Unsupported)", async () => {
+    const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
+    const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;
+    expect(rotated).toMatchObject({ TokenType: "Bearer", ExpiresIn: expect.any(Number) });
+    expect(rotated.RefreshToken).toBeTruthy();
+    expect(rotated.RefreshToken).not.toBe(tokens.RefreshToken);
+    expect((await sdk.send(new GetUserCommand({ AccessToken: rotated.AccessToken! }))).Username).toBeTruthy();
+    const reuse = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }));
+    expect(await failure(reuse)).toMatchObject({ name: "RefreshTokenReuseException", status: 400 });
+    const unknown = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: "not-a-token" }));
+    expect(await failure(unknown)).toEqual({ name: "NotAuthorizedException", message: "Invalid Refresh Token", status: 400 });
+    expect((await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: rotated.RefreshToken! }))).AuthenticationResult?.IdToken).toBeTruthy();
   });
 });
 
