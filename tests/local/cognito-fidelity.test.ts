@@ -37,6 +37,7 @@ const privateKey = fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.private
 const userPoolId = "us-east-1_Fidelity1";
 const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
 const legacy = "fidelitylegacyclient0000a"; // the API's default, LEGACY
+const srpOnly = "fidelitysrponlyclient000a"; // ExplicitAuthFlows without USER_PASSWORD_AUTH
 const password = "Correct-horse-9";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -47,6 +48,8 @@ beforeAll(async () => {
   await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity" });
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
+  await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true }));
   await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
@@ -73,6 +76,10 @@ describe("sign-in errors and user existence", () => {
   it("answers an unknown user the same way with PreventUserExistenceErrors ENABLED, and UserNotFoundException with LEGACY", async () => {
     expect(await failure(signIn(hiding, "nobody@example.com", password))).toEqual({ name: "NotAuthorizedException", message: "Incorrect username or password.", status: 400 });
     expect(await failure(signIn(legacy, "nobody@example.com", password))).toEqual({ name: "UserNotFoundException", message: "User does not exist.", status: 400 });
+  });
+
+  it("refuses USER_PASSWORD_AUTH on a client whose ExplicitAuthFlows do not enable it (cognito-local signs in)", async () => {
+    expect(await failure(signIn(srpOnly, "ann@example.com", password))).toEqual({ name: "InvalidParameterException", message: "USER_PASSWORD_AUTH flow not enabled for this client", status: 400 });
   });
 
   it("answers ForgotPassword for an unknown user with a simulated delivery when ENABLED, and ConfirmForgotPassword with CodeMismatchException", async () => {
