@@ -138,7 +138,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
   const router = enforcePasswordPolicy(
     enforceAuthFlows(runPreAuthentication(
-      userExistenceErrors(revokeTokens(rotateRefreshTokens(verifyOnConfirmation(Router(services), cognito), services), cognito, revocation), cognito),
+      userExistenceErrors(revokeTokens(authenticationResultFields(rotateRefreshTokens(verifyOnConfirmation(Router(services), cognito), services)), cognito, revocation), cognito),
       cognito,
       options,
       (name) => triggers.enabled(name as never),
@@ -590,8 +590,7 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       const groups = await pool.listUserGroupMembership(ctx, user);
       const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
       await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
-      const { exp, iat } = claimsOf(tokens.AccessToken);
-      return { AuthenticationResult: { ...tokens, ExpiresIn: exp - iat, TokenType: "Bearer" } };
+      return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
   };
 }
@@ -622,6 +621,31 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
         throw new InvalidParameterError(`${flow} flow not enabled for this client`);
       }
       return route(ctx, req);
+    };
+  };
+}
+
+/** The operations that answer with an AuthenticationResult. */
+const TOKEN_OPERATIONS = new Set([...SIGN_IN_OPERATIONS, "RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
+
+/**
+ * An AuthenticationResult as Cognito gives it: with `ExpiresIn`, "The expiration period of the authentication result in
+ * seconds", and `TokenType`, "The intended use of the token, for example Bearer"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthenticationResultType.html).
+ * cognito-local leaves both out. The period is the access token's.
+ */
+function completeAuthenticationResult<T extends { AccessToken?: string }>(result: T): T & { ExpiresIn?: number; TokenType?: string } {
+  const { exp, iat } = claimsOf(result.AccessToken);
+  return typeof exp === "number" && typeof iat === "number" ? { ...result, ExpiresIn: exp - iat, TokenType: "Bearer" } : result;
+}
+
+function authenticationResultFields(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!TOKEN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const result = await route(ctx, req);
+      return result?.AuthenticationResult ? { ...result, AuthenticationResult: completeAuthenticationResult(result.AuthenticationResult) } : result;
     };
   };
 }

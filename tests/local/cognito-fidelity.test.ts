@@ -51,7 +51,7 @@ beforeAll(async () => {
   await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
-  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true }));
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" } }));
   await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
 });
@@ -131,10 +131,13 @@ describe("sign-in errors and user existence", () => {
     expect(await failure(again)).toEqual({ name: "UsernameExistsException", message: "User already exists", status: 400 });
   });
 
-  it("still signs the user in with the right password, and refreshes without a new refresh token", async () => {
+  it("still signs the user in with the right password, with ExpiresIn and TokenType, and refreshes without a new refresh token", async () => {
     const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
     expect(tokens.IdToken).toBeTruthy();
+    // cognito-local leaves out ExpiresIn and TokenType; the client's access tokens last 60 minutes.
+    expect(tokens).toMatchObject({ ExpiresIn: 3600, TokenType: "Bearer" });
     const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    expect(refreshed.AuthenticationResult).toMatchObject({ ExpiresIn: 3600, TokenType: "Bearer" });
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
     expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
   });
