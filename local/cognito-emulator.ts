@@ -10,7 +10,10 @@
  *  - the pool's password policy is enforced (cognito-local stores it but never checks it);
  *  - confirmation codes are captured so a test or a developer can read them;
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
- *    ignores a failed post-authentication one (made to refuse the tokens here).
+ *    ignores a failed post-authentication one (made to refuse the tokens here);
+ *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
+ *    revocation (GlobalSignOut, RevokeToken), refresh token rotation (GetTokensFromRefreshToken), explicit auth flows,
+ *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
 import { createPublicKey, type KeyObject } from "node:crypto";
@@ -136,16 +139,18 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokenGenerator: revocation.recording(verifiedClaimsAsBooleans(new JwtTokenGenerator(clock, triggers, tokenConfig))),
     triggers,
   };
-  const router = enforcePasswordPolicy(
-    enforceAuthFlows(runPreAuthentication(
-      userExistenceErrors(revokeTokens(authenticationResultFields(rotateRefreshTokens(verifyOnConfirmation(Router(services), cognito), services)), cognito, revocation), cognito),
-      cognito,
-      options,
-      (name) => triggers.enabled(name as never),
-    ), cognito),
-    cognito,
-    ctx,
-  );
+  // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
+  const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => verifyOnConfirmation(r, cognito),
+    (r) => rotateRefreshTokens(r, services),
+    (r) => authenticationResultFields(r),
+    (r) => revokeTokens(r, cognito, revocation),
+    (r) => userExistenceErrors(r, cognito),
+    (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
+    (r) => enforceAuthFlows(r, cognito),
+    (r) => enforcePasswordPolicy(r, cognito, ctx),
+  ];
+  const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
