@@ -10,14 +10,18 @@
  *  - the pool's password policy is enforced (cognito-local stores it but never checks it);
  *  - confirmation codes are captured so a test or a developer can read them;
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
- *    ignores a failed post-authentication one (made to refuse the tokens here).
+ *    ignores a failed post-authentication one (made to refuse the tokens here);
+ *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
+ *    revocation (GlobalSignOut, RevokeToken), refresh token rotation (GetTokensFromRefreshToken), explicit auth flows,
+ *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import type { Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { CognitoError, UserLambdaValidationError } from "cognito-local/lib/errors";
+import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaValidationError, UserNotFoundError } from "cognito-local/lib/errors";
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
@@ -28,13 +32,17 @@ import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/st
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
-// pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there.
-const pino = createRequire(require.resolve("cognito-local"))("pino") as (options: { level: string }) => any;
+// pino is cognito-local's logger (its HTTP layer needs a real one); resolve it from there, as jsonwebtoken, with which
+// it signs tokens, and the key it signs them with (the JWKS it serves).
+const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
+const pino = fromCognitoLocal("pino") as (options: { level: string }) => any;
+const jwt = fromCognitoLocal("jsonwebtoken") as { verify(token: string, key: KeyObject, options: { algorithms: string[] }): unknown };
+const signingKey = createPublicKey({ key: (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: any }).jwk, format: "jwk" });
 
 /**
  * cognito-local's CryptoService loads `@aws-crypto/client-node` and, through its KMS keyring,
@@ -62,9 +70,10 @@ export interface CognitoEmulator {
   issuer(userPoolId: string): string;
   /**
    * Creates the pool under `id` unless it exists (kept from an earlier run). `Arn` is the pool's ARN as the program
-   * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account
+   * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account.
+   * `UsernameConfiguration` @default `{ CaseSensitive: false }`, what UserAuth sets (components/user-auth/user-pool.ts).
    */
-  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[] }): Promise<void>;
+  ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
   /** Creates the app client under `clientId` unless it exists. */
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
@@ -97,6 +106,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
   const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
+  matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
   // cognito-local logs and ignores a failed post-authentication trigger ("PostAuthentication error, ignored"); Cognito
@@ -119,33 +129,50 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       options.log(`  cognito-local: code ${message.__code} sent to ${destination}`);
     },
   };
+  const revocation = new TokenRevocation();
   const services = {
     clock,
     cognito,
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
+    tokenGenerator: revocation.recording(verifiedClaimsAsBooleans(new JwtTokenGenerator(clock, triggers, tokenConfig))),
     triggers,
   };
-  const router = enforcePasswordPolicy(runPreAuthentication(Router(services), cognito, options, (name) => triggers.enabled(name as never)), cognito, ctx);
+  // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
+  const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
+    (r) => verifyOnConfirmation(r, cognito),
+    (r) => rotateRefreshTokens(r, services),
+    (r) => authenticationResultFields(r),
+    (r) => revokeTokens(r, cognito, revocation),
+    (r) => userExistenceErrors(r, cognito),
+    (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
+    (r) => enforceAuthFlows(r, cognito),
+    (r) => enforcePasswordPolicy(r, cognito, ctx),
+  ];
+  const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
   const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
+  serveOpenIdConfiguration(server, url);
 
   return {
     url,
     issuer: (userPoolId) => `${url}/${userPoolId}`,
     async ensureUserPool(pool) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
+      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: false };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
       if (existing) {
-        // A pool kept from an earlier run answers with the ARN the program records now.
-        if (existing.Arn !== arn) await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, Arn: arn });
+        // A pool kept from an earlier run answers with the ARN the program records now (and, from before the
+        // emulator kept it, with the username configuration).
+        if (existing.Arn !== arn || existing.UsernameConfiguration === undefined) {
+          await (await cognito.getUserPool(ctx, pool.Id)).updateOptions(ctx, { ...existing, Arn: arn, UsernameConfiguration: existing.UsernameConfiguration ?? usernameConfiguration });
+        }
         return;
       }
       const now = clock.get();
-      await cognito.createUserPool(ctx, { ...pool, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
+      await cognito.createUserPool(ctx, { ...pool, UsernameConfiguration: usernameConfiguration, Arn: arn, CreationDate: now, LastModifiedDate: now } as UserPool);
     },
     async ensureClient(userPoolId, clientId, clientName) {
       if (await cognito.getAppClient(ctx, clientId)) return;
@@ -156,6 +183,71 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     lastCode: (destination) => codes.get(destination),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Usernames (and the email or phone number signed in with) match in any case in a pool whose UsernameConfiguration
+ * has CaseSensitive false: "users can sign in with any combination of capital and lowercase letters", and a sign-up
+ * of "USER@example.com" is the existing "user@example.com" (UsernameExistsException)
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+ * cognito-local keeps the setting but matches exactly. Its targets find users through their pool's `getUserByUsername`,
+ * so that is where the match is widened: the exact match first, then one in any case.
+ */
+function matchUsernamesInAnyCase(cognito: CognitoService): void {
+  const widened = new WeakSet<object>();
+  const widen = <T extends Awaited<ReturnType<CognitoService["getUserPool"]>>>(pool: T): T => {
+    if (widened.has(pool)) return pool;
+    widened.add(pool);
+    const exact = pool.getUserByUsername.bind(pool);
+    pool.getUserByUsername = async (ctx, username) => {
+      const found = await exact(ctx, username);
+      if (found || pool.options.UsernameConfiguration?.CaseSensitive !== false || typeof username !== "string") return found;
+      const wanted = username.toLowerCase();
+      const aliases = new Set(["sub", ...(pool.options.UsernameAttributes ?? [])]);
+      const match = (await pool.listUsers(ctx)).find(
+        (user) => user.Username.toLowerCase() === wanted || (user.Attributes ?? []).some((a) => aliases.has(a.Name) && a.Value?.toLowerCase() === wanted),
+      );
+      return match ?? null;
+    };
+    return pool;
+  };
+  const getUserPool = cognito.getUserPool.bind(cognito);
+  const getUserPoolForClientId = cognito.getUserPoolForClientId.bind(cognito);
+  cognito.getUserPool = async (ctx, id) => widen(await getUserPool(ctx, id));
+  cognito.getUserPoolForClientId = async (ctx, id) => widen(await getUserPoolForClientId(ctx, id));
+}
+
+/**
+ * The pool's OIDC discovery document, `<issuer>/.well-known/openid-configuration` ("A directory of the OIDC
+ * architecture of your user pool", https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints.html).
+ * cognito-local answers it with `http://localhost:9229/...` whatever its address, so a client that discovers the JWKS
+ * from the issuer (an OIDC library, a JWT authorizer) looked on the wrong port, and OIDC Discovery 1.0 §4.3 has the
+ * `issuer` equal the tokens' `iss`. Answered here, before cognito-local's express app, with this server's address;
+ * the OAuth 2.0 endpoints are cognito-local's (on the pool's domain in AWS).
+ */
+function serveOpenIdConfiguration(server: Server, url: string): void {
+  const app = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (req, res) => {
+    const poolId = req.method === "GET" ? /^\/([\w-]+_[0-9a-zA-Z]+)\/\.well-known\/openid-configuration$/.exec((req.url ?? "").split("?")[0])?.[1] : undefined;
+    if (!poolId) {
+      for (const listener of app) listener(req, res);
+      return;
+    }
+    const issuer = `${url}/${poolId}`;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        authorization_endpoint: `${url}/oauth2/authorize`,
+        token_endpoint: `${url}/oauth2/token`,
+        response_types_supported: ["code", "token"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+      }),
+    );
+  });
 }
 
 /**
@@ -252,6 +344,317 @@ function runPreAuthentication(router: (target: string) => Route, cognito: Cognit
   };
 }
 
+/** The sign-in flows that check a user's password in one call (InitiateAuth / AdminInitiateAuth). */
+const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"]);
+
+/** Cognito's answer to a wrong password, and to an unknown user under PreventUserExistenceErrors ENABLED. */
+const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+
+/**
+ * Cognito's answers where cognito-local's differ, for the errors a sign-in screen shows and for user existence
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html):
+ *  - a wrong password: "Amazon Cognito returns a generic NotAuthorizedException error indicating either the user name
+ *    or password is incorrect" — NotAuthorizedException "Incorrect username or password." as the service words it
+ *    (e.g. ellaisys/aws-cognito#94); cognito-local answers InvalidPasswordException "Invalid password"
+ *    (jagregory/cognito-local#314), which a client shows as a password-policy error;
+ *  - an unknown user signing in: the same NotAuthorizedException with the app client's PreventUserExistenceErrors
+ *    ENABLED (what UserAuth sets), UserNotFoundException with LEGACY (the API's default);
+ *  - ForgotPassword for an unknown user with ENABLED: "Amazon Cognito returns CodeDeliveryDetails with a simulated
+ *    delivery medium"; ConfirmForgotPassword: "CodeMismatchException error for users that don't exist";
+ *  - a wrong code: CodeMismatchException "Invalid verification code provided, please try again." (the service's wording,
+ *    e.g. aws-amplify/amplify-js#11738; cognito-local: "Incorrect confirmation code");
+ *  - an unknown refresh token: NotAuthorizedException "Invalid Refresh Token" (cognito-local: "User not authorized").
+ */
+function userExistenceErrors(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    return async (requestCtx, req) => {
+      const hidesUsers = async () => (await appClientOf(cognito, requestCtx, req?.ClientId))?.PreventUserExistenceErrors === "ENABLED";
+      const unknownUser = async (username: unknown) => {
+        const pool = await poolOf(cognito, requestCtx, req ?? {});
+        return Boolean(pool) && typeof username === "string" && !(await pool!.getUserByUsername(requestCtx, username));
+      };
+      if (target === "ForgotPassword" && (await unknownUser(req?.Username)) && (await hidesUsers())) {
+        return { CodeDeliveryDetails: simulatedDelivery(String(req.Username)) };
+      }
+      if (target === "ConfirmForgotPassword" && (await unknownUser(req?.Username)) && (await hidesUsers())) {
+        throw new CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.");
+      }
+      try {
+        return await route(requestCtx, req);
+      } catch (error) {
+        if (!(error instanceof CognitoError)) throw error;
+        const code = (error as CognitoError & { code: string }).code;
+        if (code === "CodeMismatchException") throw new CognitoError(code, "Invalid verification code provided, please try again.");
+        if (!SIGN_IN_OPERATIONS.has(target)) throw error;
+        const flow = String(req?.AuthFlow ?? "");
+        if (flow.startsWith("REFRESH_TOKEN") && code === "NotAuthorizedException") throw new CognitoError(code, "Invalid Refresh Token");
+        if (!PASSWORD_FLOWS.has(flow)) throw error;
+        if (code === "InvalidPasswordException") throw incorrectUsernameOrPassword();
+        if (code === "NotAuthorizedException" && (await unknownUser(req?.AuthParameters?.USERNAME))) {
+          if (await hidesUsers()) throw incorrectUsernameOrPassword();
+          throw new CognitoError("UserNotFoundException", "User does not exist.");
+        }
+        throw error;
+      }
+    };
+  };
+}
+
+/**
+ * A delivery as ForgotPassword reports it for a user who does not exist: by email (the pool's account recovery is
+ * verified_email), to a masked address. The masking (first character, then `***`) is how Cognito shows a destination;
+ * the exact mask of a simulated one is not documented.
+ */
+function simulatedDelivery(username: string) {
+  const [local, domain = ""] = username.split("@");
+  return { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: `${local.slice(0, 1)}***@${domain.slice(0, 1)}***` };
+}
+
+async function appClientOf(cognito: CognitoService, ctx: any, clientId: unknown) {
+  if (typeof clientId !== "string") return undefined;
+  try {
+    return (await cognito.getAppClient(ctx, clientId)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `email_verified` in the ID token is the attribute as a boolean (e.g. `"email_verified": true` in
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html).
+ * cognito-local writes `Boolean("false")`, true, for a user whose address is unverified (UpdateUserAttributes with a
+ * new email sets "false"); the generator is given the user without an attribute that says "false".
+ */
+function verifiedClaimsAsBooleans(generator: JwtTokenGenerator): JwtTokenGenerator {
+  const generate = generator.generate.bind(generator);
+  generator.generate = (ctx, user, ...rest) =>
+    generate(ctx, { ...user, Attributes: (user.Attributes ?? []).filter((a) => !(a.Name === "email_verified" && a.Value === "false")) }, ...rest);
+  return generator;
+}
+
+/** A token's claims, unverified (what cognito-local reads of a token, too). */
+function claimsOf(token: unknown): Record<string, any> {
+  try {
+    return JSON.parse(Buffer.from(String(token).split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, any>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Which access tokens were issued to whom, and from which refresh token, and which are revoked: cognito-local revokes
+ * refresh tokens only (RevokeToken) and has no GlobalSignOut. Kept in memory: a restart forgets revocations.
+ */
+class TokenRevocation {
+  /** Access-token jti by user (`<pool>/<sub>`). */
+  private readonly byUser = new Map<string, Set<string>>();
+  /** Access-token jti by the refresh token they were issued with or from. */
+  private readonly byRefreshToken = new Map<string, Set<string>>();
+  private readonly revoked = new Set<string>();
+
+  /** Records every access token the generator issues (sign-in, refresh, hosted UI) under its user. */
+  recording(generator: JwtTokenGenerator): JwtTokenGenerator {
+    const generate = generator.generate.bind(generator);
+    generator.generate = async (...args: Parameters<JwtTokenGenerator["generate"]>) => {
+      const tokens = await generate(...args);
+      const { jti, sub } = claimsOf(tokens.AccessToken);
+      add(this.byUser, `${args[3].UserPoolId}/${sub}`, jti);
+      if (tokens.RefreshToken) add(this.byRefreshToken, tokens.RefreshToken, jti);
+      return tokens;
+    };
+    return generator;
+  }
+
+  /** An access token issued from `refreshToken` (REFRESH_TOKEN_AUTH), revoked with it. */
+  issuedFrom(refreshToken: string, accessToken: string): void {
+    add(this.byRefreshToken, refreshToken, claimsOf(accessToken).jti);
+  }
+
+  revokeUser(userPoolId: string, sub: string): void {
+    for (const jti of this.byUser.get(`${userPoolId}/${sub}`) ?? []) this.revoked.add(jti);
+  }
+
+  revokeRefreshToken(refreshToken: string): void {
+    for (const jti of this.byRefreshToken.get(refreshToken) ?? []) this.revoked.add(jti);
+  }
+
+  isRevoked(jti: unknown): boolean {
+    return typeof jti === "string" && this.revoked.has(jti);
+  }
+}
+
+function add(map: Map<string, Set<string>>, key: string, value: unknown): void {
+  if (typeof value !== "string") return;
+  const set = map.get(key) ?? new Set<string>();
+  map.set(key, set.add(value));
+}
+
+/**
+ * The operations a signed-in user calls with an access token check it as Cognito does — cognito-local only decodes
+ * it, so an expired or forged one is taken — and sign-out revokes tokens as Cognito's does:
+ *  - GlobalSignOut "invalidates the identity, access and refresh tokens that Amazon Cognito has issued to a user"
+ *    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html), as does
+ *    AdminUserGlobalSignOut for a user named by an administrator; cognito-local has neither (HTTP 500 Unsupported);
+ *  - RevokeToken "revokes all of the access tokens generated by, and at the same time as, the specified refresh token"
+ *    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html); cognito-local
+ *    revokes the refresh token only;
+ *  - a revoked access token: NotAuthorizedException "Access Token has been revoked", an expired one "Access Token has
+ *    expired", one Cognito did not sign "Invalid Access Token" (the service's wording, e.g. aws-amplify/amplify-js#3540).
+ */
+function revokeTokens(router: (target: string) => Route, cognito: CognitoService, revocation: TokenRevocation) {
+  const verified = (accessToken: unknown): Record<string, any> => {
+    let claims: Record<string, any>;
+    try {
+      claims = jwt.verify(String(accessToken), signingKey, { algorithms: ["RS256"] }) as Record<string, any>;
+    } catch (error) {
+      if ((error as Error).name === "TokenExpiredError") throw new NotAuthorizedError("Access Token has expired");
+      throw new NotAuthorizedError("Invalid Access Token");
+    }
+    if (claims.token_use !== "access") throw new NotAuthorizedError("Invalid Access Token");
+    if (revocation.isRevoked(claims.jti)) throw new NotAuthorizedError("Access Token has been revoked");
+    return claims;
+  };
+  const signOut = async (ctx: any, pool: Awaited<ReturnType<CognitoService["getUserPool"]>>, username: string) => {
+    const user = await pool.getUserByUsername(ctx, username);
+    if (!user) throw new UserNotFoundError("User does not exist.");
+    await pool.saveUser(ctx, { ...user, RefreshTokens: [] });
+    revocation.revokeUser(pool.options.Id, String(attributesToRecord(user.Attributes).sub ?? user.Username));
+    return {};
+  };
+  return (target: string): Route => {
+    if (target === "GlobalSignOut") {
+      return async (ctx, req) => {
+        const claims = verified(req?.AccessToken);
+        return signOut(ctx, await cognito.getUserPoolForClientId(ctx, claims.client_id), claims.sub);
+      };
+    }
+    if (target === "AdminUserGlobalSignOut") return async (ctx, req) => signOut(ctx, await cognito.getUserPool(ctx, req?.UserPoolId), String(req?.Username ?? ""));
+    const route = router(target);
+    return async (ctx, req) => {
+      if (req?.AccessToken !== undefined) verified(req.AccessToken);
+      const result = await route(ctx, req);
+      const refreshToken = req?.AuthParameters?.REFRESH_TOKEN;
+      if (SIGN_IN_OPERATIONS.has(target) && typeof refreshToken === "string" && result?.AuthenticationResult?.AccessToken) {
+        revocation.issuedFrom(refreshToken, result.AuthenticationResult.AccessToken);
+      }
+      if (target === "RevokeToken") revocation.revokeRefreshToken(String(req?.Token));
+      return result;
+    };
+  };
+}
+
+/**
+ * ConfirmSignUp verifies the attribute the code went to: "After the user provides the code, Amazon Cognito ... Sets the
+ * user status to CONFIRMED [and] Updates the user attributes to indicate that the email address or phone number is
+ * verified" (https://repost.aws/knowledge-center/cognito-confirm-account). The code goes to a pool's
+ * AutoVerifiedAttributes, the phone number when both are ("If both email and phone is set, Cognito only verifies the
+ * phone number", the CDK's AutoVerifiedAttrs). cognito-local confirms the user only, so `email_verified` stayed
+ * unset (false in the ID token). Marked before cognito-local confirms, so the post-confirmation trigger sees it.
+ */
+function verifyOnConfirmation(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (target !== "ConfirmSignUp") return route;
+    return async (ctx, req) => {
+      const pool = await poolOf(cognito, ctx, req ?? {});
+      const user = pool && typeof req?.Username === "string" ? await pool.getUserByUsername(ctx, req.Username) : null;
+      if (pool && user?.ConfirmationCode && user.ConfirmationCode === req.ConfirmationCode) {
+        const auto = pool.options.AutoVerifiedAttributes ?? [];
+        const verified = ["phone_number", "email"].find((name) => auto.includes(name) && attributesInclude(name, user.Attributes));
+        if (verified) await pool.saveUser(ctx, { ...user, Attributes: attributesAppend(user.Attributes, attribute(`${verified}_verified`, "true")) });
+      }
+      return route(ctx, req);
+    };
+  };
+}
+
+/**
+ * GetTokensFromRefreshToken, which cognito-local lacks (HTTP 500 Unsupported): "Given a refresh token, issues new ID,
+ * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
+ * an optional grace period when refresh token rotation is enabled"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
+ * UserAuth's clients rotate by default, and with rotation this is the only refresh Cognito takes. Locally it always
+ * rotates, and the original refresh token stops working at once (the client's retry grace period is not emulated):
+ * used again it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh
+ * token that has been invalidated by refresh-token rotation"
+ * (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html;
+ * its message is not documented). Retired tokens are kept in memory.
+ */
+function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }) {
+  const retired = new Set<string>();
+  return (target: string): Route => {
+    if (target !== "GetTokensFromRefreshToken") return router(target);
+    return async (ctx, req) => {
+      const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
+      const client = await services.cognito.getAppClient(ctx, req.ClientId);
+      if (retired.has(req.RefreshToken)) throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
+      const user = typeof req.RefreshToken === "string" ? await pool.getUserByRefreshToken(ctx, req.RefreshToken) : null;
+      if (!client || !user) throw new NotAuthorizedError("Invalid Refresh Token");
+      retired.add(req.RefreshToken);
+      const groups = await pool.listUserGroupMembership(ctx, user);
+      const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
+      await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
+      return { AuthenticationResult: completeAuthenticationResult(tokens) };
+    };
+  };
+}
+
+/** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one. */
+const PASSWORD_FLOW_SETTINGS: Record<string, string[]> = {
+  USER_PASSWORD_AUTH: ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
+  ADMIN_USER_PASSWORD_AUTH: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"],
+};
+
+/**
+ * A password sign-in on a client whose ExplicitAuthFlows do not enable it is refused, as Cognito refuses it:
+ * InvalidParameterException "USER_PASSWORD_AUTH flow not enabled for this client" (ExplicitAuthFlows,
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html; the
+ * wording as the service answers it). cognito-local never checks. Checked before the pre-authentication trigger, and
+ * only for clients that list flows: AWS gives a client without a list SRP, custom and refresh auth, but UserAuth's
+ * local client lists them (with ALLOW_USER_PASSWORD_AUTH, local/services/cognito.ts). Refresh flows are not gated.
+ */
+function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoService) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!SIGN_IN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const flow = String(req?.AuthFlow ?? "");
+      const settings = PASSWORD_FLOW_SETTINGS[flow];
+      const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
+      if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {
+        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+      }
+      return route(ctx, req);
+    };
+  };
+}
+
+/** The operations that answer with an AuthenticationResult. */
+const TOKEN_OPERATIONS = new Set([...SIGN_IN_OPERATIONS, "RespondToAuthChallenge", "AdminRespondToAuthChallenge"]);
+
+/**
+ * An AuthenticationResult as Cognito gives it: with `ExpiresIn`, "The expiration period of the authentication result in
+ * seconds", and `TokenType`, "The intended use of the token, for example Bearer"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthenticationResultType.html).
+ * cognito-local leaves both out. The period is the access token's.
+ */
+function completeAuthenticationResult<T extends { AccessToken?: string }>(result: T): T & { ExpiresIn?: number; TokenType?: string } {
+  const { exp, iat } = claimsOf(result.AccessToken);
+  return typeof exp === "number" && typeof iat === "number" ? { ...result, ExpiresIn: exp - iat, TokenType: "Bearer" } : result;
+}
+
+function authenticationResultFields(router: (target: string) => Route) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!TOKEN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const result = await route(ctx, req);
+      return result?.AuthenticationResult ? { ...result, AuthenticationResult: completeAuthenticationResult(result.AuthenticationResult) } : result;
+    };
+  };
+}
+
 /** Where each operation carries a new password, and how to find its pool. */
 const PASSWORD_FIELDS: Record<string, (req: any) => string | undefined> = {
   SignUp: (req) => req.Password,
@@ -298,7 +701,7 @@ async function poolOf(cognito: CognitoService, ctx: any, req: any) {
     if (req.UserPoolId) return await cognito.getUserPool(ctx, req.UserPoolId);
     if (req.ClientId) return await cognito.getUserPoolForClientId(ctx, req.ClientId);
     if (req.AccessToken) {
-      const claims = JSON.parse(Buffer.from(String(req.AccessToken).split(".")[1] ?? "", "base64url").toString("utf8")) as { client_id?: string };
+      const claims = claimsOf(req.AccessToken);
       if (claims.client_id) return await cognito.getUserPoolForClientId(ctx, claims.client_id);
     }
   } catch {

@@ -15,6 +15,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError } from "aws-jwt-verify/error";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
@@ -140,7 +141,7 @@ export async function startIdentityPoolEmulator(options: { pools: LocalIdentityP
     try {
       sub = await pool.verifyIdToken(token);
     } catch (error) {
-      throw new ServiceError("NotAuthorizedException", `Invalid login token. ${(error as Error).message}`);
+      throw new ServiceError("NotAuthorizedException", invalidLoginToken(error));
     }
     return identityId(pool, sub);
   }
@@ -150,6 +151,23 @@ export async function startIdentityPoolEmulator(options: { pools: LocalIdentityP
     server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
   return { url: `http://127.0.0.1:${port}`, stop: () => closeServer(server) };
+}
+
+/**
+ * Why Cognito refuses a Logins token, in its words (no API reference states them; these are the service's answers as
+ * clients quote them): another pool's token, "Invalid login token. Issuer doesn't match providerName"
+ * (aws/aws-sdk-net#1251); another app client's, "Token is not from a supported provider of this identity pool."
+ * (amazon-archives/amazon-cognito-identity-js#7); an access token (no `aud`), "Invalid login token. Missing a required
+ * claim: aud" (the same thread); an expired one, "Invalid login token. Token expired: <exp> >= <now>". Other
+ * refusals keep the verifier's reason after "Invalid login token.".
+ */
+function invalidLoginToken(error: unknown): string {
+  if (error instanceof JwtInvalidIssuerError) return "Invalid login token. Issuer doesn't match providerName";
+  if (error instanceof JwtInvalidAudienceError) {
+    return error.failedAssertion.actual === undefined ? "Invalid login token. Missing a required claim: aud" : "Token is not from a supported provider of this identity pool.";
+  }
+  if (error instanceof JwtExpiredError) return `Invalid login token. Token expired: ${String(error.failedAssertion.actual)} >= ${Math.floor(Date.now() / 1000)}`;
+  return `Invalid login token. ${(error as Error).message}`;
 }
 
 /** Same user, same pool → same identity id, across restarts (as Cognito keeps it). */
