@@ -733,19 +733,49 @@ function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown):
 }
 
 /**
- * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
- * NONE) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are matched
- * to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent resources
- * and is not worked out here, so every authorised REST method counts.
+ * The HTTP methods whose requests a behaviour that does not forward Authorization (forwardsAuthorization false) sends
+ * to its origin without the header. CloudFront's request-header table for custom origins, `Authorization` row
+ * (RequestAndResponseBehaviorCustomOrigin.html, "HTTP request headers and CloudFront behavior"; the same table in the
+ * Lightsail guide, awsdocs/amazon-lightsail-developer-guide doc_source/amazon-lightsail-distribution-request-and-response.md,
+ * as Lightsail distributions are CloudFront's): GET and HEAD requests, CloudFront removes the header; OPTIONS requests,
+ * removes it when the behaviour caches OPTIONS responses, forwards it otherwise; DELETE, PATCH, POST and PUT requests,
+ * does not remove it. Of those, only the methods the behaviour's allowedMethods lets through (CloudFront takes no other
+ * method to the origin; all three when the plan does not say).
  */
-function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown): string[] {
+function methodsWithoutToken(behaviour: Record<string, any>): string[] {
+  const methods = (value: unknown) => asArray<unknown>(value as unknown[]).filter((m): m is string => typeof m === "string").map((m) => m.toUpperCase());
+  const allowed = methods(behaviour.allowedMethods);
+  const stripped = ["GET", "HEAD", ...(methods(behaviour.cachedMethods).includes("OPTIONS") ? ["OPTIONS"] : [])];
+  return allowed.length === 0 ? stripped : stripped.filter((m) => allowed.includes(m));
+}
+
+/**
+ * Whether a request of HTTP method `method` (a REST method's httpMethod, a route key's method; undefined when the plan
+ * does not say, or for `$default` and WebSocket keys, which take any method) may reach the origin without the token.
+ */
+function losesToken(method: unknown, stripped: string[]): boolean {
+  if (typeof method !== "string") return stripped.length > 0;
+  const m = method.toUpperCase();
+  return m === "ANY" ? stripped.length > 0 : stripped.includes(m);
+}
+
+/**
+ * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
+ * NONE), whose HTTP method loses the token through the behaviour (`stripped`, methodsWithoutToken; ANY counts, as it
+ * takes GET) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are
+ * matched to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent
+ * resources and is not worked out here, so every authorised REST method of such an HTTP method counts.
+ */
+function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown, stripped: string[]): string[] {
   if (api.type === REST_API) {
     return ofType(graph, REST_METHOD)
       .filter((m) => referenced(graph, REST_API, m.inputs.restApi) === api && typeof m.inputs.authorization === "string" && m.inputs.authorization.toUpperCase() !== "NONE")
+      .filter((m) => losesToken(m.inputs.httpMethod, stripped))
       .map((m) => `${m.name} (${m.inputs.httpMethod}, ${m.inputs.authorization})`);
   }
   return ofType(graph, V2_ROUTE)
     .filter((r) => referenced(graph, V2_API, r.inputs.apiId) === api && typeof r.inputs.authorizationType === "string" && r.inputs.authorizationType.toUpperCase() !== "NONE")
+    .filter((r) => losesToken(typeof r.inputs.routeKey === "string" ? /^(\S+) \/\S*$/.exec(r.inputs.routeKey)?.[1] : undefined, stripped))
     .filter((r) => pattern === "default" || routeMayServe(r.inputs.routeKey, pattern, originPath))
     .map((r) => `${r.inputs.routeKey} (${r.inputs.authorizationType})`);
 }
@@ -754,8 +784,9 @@ function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, 
  * A cache behaviour in front of an API Gateway API of the plan (an origin on its execute-api host) that does not pass
  * the viewer's Authorization header on (forwardsAuthorization: a cache policy without it in its cache key, such as
  * CachingOptimized or StaticSite's own for `cached: true` routes), while the API has routes that an authorizer guards
- * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE): CloudFront sends
- * those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
+ * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE) of a method that
+ * loses the token (methodsWithoutToken: GET and HEAD, OPTIONS when cached; not POST, PUT, PATCH or DELETE, which keep
+ * it): CloudFront sends those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
  * configuration, so nothing fails at deploy. A warning, not a failure: an HTTP API's routes are matched to the path
  * pattern only as far as is sound (routeMayServe drops a route no request under the pattern can reach), and a REST
  * API's not at all, so the behaviour may still serve only public routes. Also left out: authorizers that read other
@@ -775,13 +806,14 @@ export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
         const apiId = executeApiId(origin?.domainName);
         const api = apiId === undefined ? undefined : (referenced(graph, REST_API, apiId) ?? referenced(graph, V2_API, apiId));
         if (!api || forwardsAuthorization(graph, behaviour) !== false) continue;
-        const routes = authorisedRoutes(graph, api, path, origin?.originPath);
+        const stripped = methodsWithoutToken(behaviour);
+        const routes = authorisedRoutes(graph, api, path, origin?.originPath, stripped);
         if (routes.length === 0) continue;
         findings.push(
           finding(
             "CloudFrontCachedAuthorisedApi",
             distribution,
-            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"}) does not forward the Authorization header; CloudFront sends those requests without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
+            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"}) does not forward the Authorization header; CloudFront sends those requests (${stripped.join(", ")}) without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
             "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot forward Authorization",
           ),
         );
