@@ -718,17 +718,21 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
  * Whether an HTTP API route key (`GET /chat/{id}`, `$default`) may take requests under the path pattern `pattern` sent
  * with the origin path `originPath`. API Gateway reads the path after the stage, and the origin path may or may not
  * begin with a stage (`$default` has none), so the API sees `originPath` (or it without its first segment) followed by
- * the viewer's path. A route whose literal part (before its first `{`) and that path's literal part (the pattern
- * before its first `*` or `?`) are not one a prefix of the other can take none of those requests; every other route,
- * `$default` and keys that are not `METHOD /path` (WebSocket route keys) may.
+ * the viewer's path, which begins with the pattern's literal part (before its first `*` or `?`: CloudFront's `*` matches
+ * zero or more characters, `?` exactly one, so `/me/*` takes `/me/` and `/me/x` but never `/me`: "Path pattern",
+ * distribution-web-values-specify.html#DownloadDistValuesPathPattern). An exact route (no `{`) is reached only when
+ * it begins with that prefix. A templated route's path is unknown past its literal part (before its first `{`; a
+ * greedy `{proxy+}` or a `{param}` may take the rest of the prefix), so it may serve when either of the two is a
+ * prefix of the other. `$default` and keys that are not `METHOD /path` (WebSocket route keys) may serve any path.
  */
 function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown): boolean {
   const path = typeof routeKey === "string" ? /^\S+ (\/\S*)$/.exec(routeKey)?.[1] : undefined;
   if (path === undefined) return true;
-  const literal = path.split("{")[0];
   const viewer = (pattern.startsWith("/") ? pattern : `/${pattern}`).split(/[*?]/)[0];
   const origin = typeof originPath === "string" ? originPath.replace(/\/$/, "") : "";
   const prefixes = [origin, origin.replace(/^\/[^/]*/, "")].map((p) => p + viewer);
+  if (!path.includes("{")) return prefixes.some((p) => path.startsWith(p));
+  const literal = path.split("{")[0];
   return prefixes.some((p) => p.startsWith(literal) || literal.startsWith(p));
 }
 
