@@ -3,7 +3,7 @@ import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec"
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem, originDomainNameProblem } from "../../components/static-site/spec";
 import { asArray, cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
-import { MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
+import { MANAGED_ALL_VIEWER_EXCEPT_HOST, MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
 import { textLengthFindings } from "./names";
@@ -685,16 +685,54 @@ function executeApiId(domainName: unknown): string | undefined {
   return typeof domainName === "string" ? /^([^.]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i.exec(domainName)?.[1] : undefined;
 }
 
+const ORIGIN_REQUEST_POLICY = "aws:cloudfront/originRequestPolicy:OriginRequestPolicy";
+/**
+ * AWS-managed origin request policies, by their ids (the same in every account; using-managed-origin-request-policies.html,
+ * also awsdocs/amazon-cloudfront-developer-guide doc_source/using-managed-origin-request-policies.md): whether each
+ * includes all the viewer's headers. AllViewer, AllViewerAndCloudFrontHeaders-2022-06 (all viewer headers and CloudFront
+ * headers) and AllViewerExceptHostHeader do; CORS-CustomOrigin (Origin), CORS-S3Origin (Origin and the two
+ * Access-Control-Request headers), Elemental-MediaTailor-PersonalizedManifests (those, User-Agent, X-Forwarded-For) and
+ * UserAgentRefererHeaders (User-Agent, Referer) do not. Others (HostHeaderOnly, later ones) are not judged.
+ */
+const MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER: Record<string, boolean> = {
+  "216adef6-5c7f-47e4-b989-5492eafa07d3": true,
+  "33f36d7e-f396-46d9-90e0-52428a34d9dc": true,
+  [MANAGED_ALL_VIEWER_EXCEPT_HOST]: true,
+  "59781a5b-3903-41f3-afcb-af62929ccde1": false,
+  "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf": false,
+  "775133bc-15f2-49f9-abea-afb2e0bf67d2": false,
+  "acba4595-bd28-49b8-b9fe-13317c0390fa": false,
+};
+
+/**
+ * Whether the behaviour's origin request policy includes all the viewer's headers (undefined: a policy neither managed
+ * and known here nor of the plan). A plan policy does on headerBehavior allViewer or allViewerAndWhitelistCloudFront
+ * ("All HTTP headers in viewer requests", API_OriginRequestPolicyHeadersConfig), and on allExcept unless Authorization
+ * is among the headers it leaves out; not on none or whitelist (a whitelist cannot name Authorization: CloudFront
+ * answers 400). No origin request policy: false.
+ */
+function originRequestForwardsAllHeaders(graph: Graph, behaviour: Record<string, any>): boolean | undefined {
+  const id = behaviour.originRequestPolicyId;
+  if (typeof id !== "string" || id === "") return false;
+  if (id in MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER) return MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER[id];
+  const headers = referenced(graph, ORIGIN_REQUEST_POLICY, id)?.inputs.headersConfig;
+  if (!headers) return undefined;
+  if (headers.headerBehavior === "allViewer" || headers.headerBehavior === "allViewerAndWhitelistCloudFront") return true;
+  if (headers.headerBehavior === "allExcept") return !asArray<string>(headers.headers?.items).some((h) => typeof h === "string" && h.toLowerCase() === "authorization");
+  return typeof headers.headerBehavior === "string" ? false : undefined;
+}
+
 /**
  * Whether a cache behaviour passes the viewer's Authorization header to its origin, or undefined when the plan cannot
- * tell (a cache policy neither of the plan nor known here). A cache policy forwards the headers of its cache key; an
- * origin request policy cannot name Authorization (CloudFront answers 400), except that with caching off the managed
- * AllViewer and AllViewerExceptHostHeader policies forward it (AUTHORIZATION_HEADER; "How can I configure CloudFront to
- * forward the Authorization header to the origin?", AWS re:Post knowledge center cloudfront-authorization-header:
- * "If caching is turned off, then you can use AllViewer and AllViewerExceptHostHeader origin request policies"), so any
- * origin request policy beside a cache policy with caching off counts as forwarding (not confirmed for a policy of
- * one's own on allViewer; a warning must not guess). Legacy settings (`forwardedValues`) forward the headers they list,
- * `*` all.
+ * tell (a cache policy or, with caching off, an origin request policy neither of the plan nor known here). A cache
+ * policy forwards the headers of its cache key; an origin request policy cannot name Authorization (CloudFront answers
+ * 400), but with caching off one that includes all viewer headers forwards it (AUTHORIZATION_HEADER; "How can I
+ * configure CloudFront to forward the Authorization header to the origin?", AWS re:Post knowledge center
+ * cloudfront-authorization-header: "If caching is turned off, then you can use AllViewer and AllViewerExceptHostHeader
+ * origin request policies to forward an authorization header", and "If the caching option is turned off, then use an
+ * origin request policy ... to forward all viewer headers"): originRequestForwardsAllHeaders. That a policy of one's own
+ * on allViewer does as the managed ones do is read from that article, not confirmed by a test against AWS. Legacy
+ * settings (`forwardedValues`) forward the headers they list, `*` all.
  */
 function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): boolean | undefined {
   const isAuthorization = (h: unknown) => typeof h === "string" && (h === "*" || h.toLowerCase() === "authorization");
@@ -703,15 +741,14 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
     const headers = behaviour.forwardedValues?.headers;
     return Array.isArray(headers) && headers.some(isAuthorization);
   }
-  const withOriginRequestPolicy = typeof behaviour.originRequestPolicyId === "string" && behaviour.originRequestPolicyId !== "";
-  if (policyId === MANAGED_CACHING_DISABLED) return withOriginRequestPolicy;
+  if (policyId === MANAGED_CACHING_DISABLED) return originRequestForwardsAllHeaders(graph, behaviour);
   if (policyId === MANAGED_CACHING_OPTIMIZED) return false;
   const policy = referenced(graph, CACHE_POLICY, policyId);
   if (!policy) return undefined;
   const headers = policy.inputs.parametersInCacheKeyAndForwardedToOrigin?.headersConfig;
   if (headers?.headerBehavior === "whitelist" && asArray<string>(headers.headers?.items).some(isAuthorization)) return true;
   const cachingOff = [policy.inputs.minTtl, policy.inputs.defaultTtl, policy.inputs.maxTtl].every((ttl) => ttl === 0);
-  return cachingOff && withOriginRequestPolicy;
+  return cachingOff ? originRequestForwardsAllHeaders(graph, behaviour) : false;
 }
 
 /**
@@ -817,8 +854,8 @@ export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
           finding(
             "CloudFrontCachedAuthorisedApi",
             distribution,
-            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"}) does not forward the Authorization header; CloudFront sends those requests (${stripped.join(", ")}) without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
-            "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot forward Authorization",
+            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"})${behaviour.originRequestPolicyId ? ` with origin request policy ${behaviour.originRequestPolicyId}` : ""} does not forward the Authorization header; CloudFront sends those requests (${stripped.join(", ")}) without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
+            "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot name Authorization, and with caching off only one that includes all viewer headers (AllViewer, AllViewerExceptHostHeader, headerBehavior allViewer) passes it on",
           ),
         );
       }
