@@ -3,7 +3,7 @@ import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec"
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem, originDomainNameProblem } from "../../components/static-site/spec";
 import { asArray, cacheBehaviours, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
-import { MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
+import { MANAGED_ALL_VIEWER_EXCEPT_HOST, MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
 import { textLengthFindings } from "./names";
@@ -685,16 +685,54 @@ function executeApiId(domainName: unknown): string | undefined {
   return typeof domainName === "string" ? /^([^.]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/i.exec(domainName)?.[1] : undefined;
 }
 
+const ORIGIN_REQUEST_POLICY = "aws:cloudfront/originRequestPolicy:OriginRequestPolicy";
+/**
+ * AWS-managed origin request policies, by their ids (the same in every account; using-managed-origin-request-policies.html,
+ * also awsdocs/amazon-cloudfront-developer-guide doc_source/using-managed-origin-request-policies.md): whether each
+ * includes all the viewer's headers. AllViewer, AllViewerAndCloudFrontHeaders-2022-06 (all viewer headers and CloudFront
+ * headers) and AllViewerExceptHostHeader do; CORS-CustomOrigin (Origin), CORS-S3Origin (Origin and the two
+ * Access-Control-Request headers), Elemental-MediaTailor-PersonalizedManifests (those, User-Agent, X-Forwarded-For) and
+ * UserAgentRefererHeaders (User-Agent, Referer) do not. Others (HostHeaderOnly, later ones) are not judged.
+ */
+const MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER: Record<string, boolean> = {
+  "216adef6-5c7f-47e4-b989-5492eafa07d3": true,
+  "33f36d7e-f396-46d9-90e0-52428a34d9dc": true,
+  [MANAGED_ALL_VIEWER_EXCEPT_HOST]: true,
+  "59781a5b-3903-41f3-afcb-af62929ccde1": false,
+  "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf": false,
+  "775133bc-15f2-49f9-abea-afb2e0bf67d2": false,
+  "acba4595-bd28-49b8-b9fe-13317c0390fa": false,
+};
+
+/**
+ * Whether the behaviour's origin request policy includes all the viewer's headers (undefined: a policy neither managed
+ * and known here nor of the plan). A plan policy does on headerBehavior allViewer or allViewerAndWhitelistCloudFront
+ * ("All HTTP headers in viewer requests", API_OriginRequestPolicyHeadersConfig), and on allExcept unless Authorization
+ * is among the headers it leaves out; not on none or whitelist (a whitelist cannot name Authorization: CloudFront
+ * answers 400). No origin request policy: false.
+ */
+function originRequestForwardsAllHeaders(graph: Graph, behaviour: Record<string, any>): boolean | undefined {
+  const id = behaviour.originRequestPolicyId;
+  if (typeof id !== "string" || id === "") return false;
+  if (id in MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER) return MANAGED_ORIGIN_REQUEST_POLICIES_ALL_VIEWER[id];
+  const headers = referenced(graph, ORIGIN_REQUEST_POLICY, id)?.inputs.headersConfig;
+  if (!headers) return undefined;
+  if (headers.headerBehavior === "allViewer" || headers.headerBehavior === "allViewerAndWhitelistCloudFront") return true;
+  if (headers.headerBehavior === "allExcept") return !asArray<string>(headers.headers?.items).some((h) => typeof h === "string" && h.toLowerCase() === "authorization");
+  return typeof headers.headerBehavior === "string" ? false : undefined;
+}
+
 /**
  * Whether a cache behaviour passes the viewer's Authorization header to its origin, or undefined when the plan cannot
- * tell (a cache policy neither of the plan nor known here). A cache policy forwards the headers of its cache key; an
- * origin request policy cannot name Authorization (CloudFront answers 400), except that with caching off the managed
- * AllViewer and AllViewerExceptHostHeader policies forward it (AUTHORIZATION_HEADER; "How can I configure CloudFront to
- * forward the Authorization header to the origin?", AWS re:Post knowledge center cloudfront-authorization-header:
- * "If caching is turned off, then you can use AllViewer and AllViewerExceptHostHeader origin request policies"), so any
- * origin request policy beside a cache policy with caching off counts as forwarding (not confirmed for a policy of
- * one's own on allViewer; a warning must not guess). Legacy settings (`forwardedValues`) forward the headers they list,
- * `*` all.
+ * tell (a cache policy or, with caching off, an origin request policy neither of the plan nor known here). A cache
+ * policy forwards the headers of its cache key; an origin request policy cannot name Authorization (CloudFront answers
+ * 400), but with caching off one that includes all viewer headers forwards it (AUTHORIZATION_HEADER; "How can I
+ * configure CloudFront to forward the Authorization header to the origin?", AWS re:Post knowledge center
+ * cloudfront-authorization-header: "If caching is turned off, then you can use AllViewer and AllViewerExceptHostHeader
+ * origin request policies to forward an authorization header", and "If the caching option is turned off, then use an
+ * origin request policy ... to forward all viewer headers"): originRequestForwardsAllHeaders. That a policy of one's own
+ * on allViewer does as the managed ones do is read from that article, not confirmed by a test against AWS. Legacy
+ * settings (`forwardedValues`) forward the headers they list, `*` all.
  */
 function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): boolean | undefined {
   const isAuthorization = (h: unknown) => typeof h === "string" && (h === "*" || h.toLowerCase() === "authorization");
@@ -703,49 +741,82 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
     const headers = behaviour.forwardedValues?.headers;
     return Array.isArray(headers) && headers.some(isAuthorization);
   }
-  const withOriginRequestPolicy = typeof behaviour.originRequestPolicyId === "string" && behaviour.originRequestPolicyId !== "";
-  if (policyId === MANAGED_CACHING_DISABLED) return withOriginRequestPolicy;
+  if (policyId === MANAGED_CACHING_DISABLED) return originRequestForwardsAllHeaders(graph, behaviour);
   if (policyId === MANAGED_CACHING_OPTIMIZED) return false;
   const policy = referenced(graph, CACHE_POLICY, policyId);
   if (!policy) return undefined;
   const headers = policy.inputs.parametersInCacheKeyAndForwardedToOrigin?.headersConfig;
   if (headers?.headerBehavior === "whitelist" && asArray<string>(headers.headers?.items).some(isAuthorization)) return true;
   const cachingOff = [policy.inputs.minTtl, policy.inputs.defaultTtl, policy.inputs.maxTtl].every((ttl) => ttl === 0);
-  return cachingOff && withOriginRequestPolicy;
+  return cachingOff ? originRequestForwardsAllHeaders(graph, behaviour) : false;
 }
 
 /**
  * Whether an HTTP API route key (`GET /chat/{id}`, `$default`) may take requests under the path pattern `pattern` sent
  * with the origin path `originPath`. API Gateway reads the path after the stage, and the origin path may or may not
  * begin with a stage (`$default` has none), so the API sees `originPath` (or it without its first segment) followed by
- * the viewer's path. A route whose literal part (before its first `{`) and that path's literal part (the pattern
- * before its first `*` or `?`) are not one a prefix of the other can take none of those requests; every other route,
- * `$default` and keys that are not `METHOD /path` (WebSocket route keys) may.
+ * the viewer's path, which begins with the pattern's literal part (before its first `*` or `?`: CloudFront's `*` matches
+ * zero or more characters, `?` exactly one, so `/me/*` takes `/me/` and `/me/x` but never `/me`: "Path pattern",
+ * distribution-web-values-specify.html#DownloadDistValuesPathPattern). An exact route (no `{`) is reached only when
+ * it begins with that prefix. A templated route's path is unknown past its literal part (before its first `{`; a
+ * greedy `{proxy+}` or a `{param}` may take the rest of the prefix), so it may serve when either of the two is a
+ * prefix of the other. `$default` and keys that are not `METHOD /path` (WebSocket route keys) may serve any path.
  */
 function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown): boolean {
   const path = typeof routeKey === "string" ? /^\S+ (\/\S*)$/.exec(routeKey)?.[1] : undefined;
   if (path === undefined) return true;
-  const literal = path.split("{")[0];
   const viewer = (pattern.startsWith("/") ? pattern : `/${pattern}`).split(/[*?]/)[0];
   const origin = typeof originPath === "string" ? originPath.replace(/\/$/, "") : "";
   const prefixes = [origin, origin.replace(/^\/[^/]*/, "")].map((p) => p + viewer);
+  if (!path.includes("{")) return prefixes.some((p) => path.startsWith(p));
+  const literal = path.split("{")[0];
   return prefixes.some((p) => p.startsWith(literal) || literal.startsWith(p));
 }
 
 /**
- * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
- * NONE) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are matched
- * to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent resources
- * and is not worked out here, so every authorised REST method counts.
+ * The HTTP methods whose requests a behaviour that does not forward Authorization (forwardsAuthorization false) sends
+ * to its origin without the header. CloudFront's request-header table for custom origins, `Authorization` row
+ * (RequestAndResponseBehaviorCustomOrigin.html, "HTTP request headers and CloudFront behavior"; the same table in the
+ * Lightsail guide, awsdocs/amazon-lightsail-developer-guide doc_source/amazon-lightsail-distribution-request-and-response.md,
+ * as Lightsail distributions are CloudFront's): GET and HEAD requests, CloudFront removes the header; OPTIONS requests,
+ * removes it when the behaviour caches OPTIONS responses, forwards it otherwise; DELETE, PATCH, POST and PUT requests,
+ * does not remove it. Of those, only the methods the behaviour's allowedMethods lets through (CloudFront takes no other
+ * method to the origin; all three when the plan does not say).
  */
-function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown): string[] {
+function methodsWithoutToken(behaviour: Record<string, any>): string[] {
+  const methods = (value: unknown) => asArray<unknown>(value as unknown[]).filter((m): m is string => typeof m === "string").map((m) => m.toUpperCase());
+  const allowed = methods(behaviour.allowedMethods);
+  const stripped = ["GET", "HEAD", ...(methods(behaviour.cachedMethods).includes("OPTIONS") ? ["OPTIONS"] : [])];
+  return allowed.length === 0 ? stripped : stripped.filter((m) => allowed.includes(m));
+}
+
+/**
+ * Whether a request of HTTP method `method` (a REST method's httpMethod, a route key's method; undefined when the plan
+ * does not say, or for `$default` and WebSocket keys, which take any method) may reach the origin without the token.
+ */
+function losesToken(method: unknown, stripped: string[]): boolean {
+  if (typeof method !== "string") return stripped.length > 0;
+  const m = method.toUpperCase();
+  return m === "ANY" ? stripped.length > 0 : stripped.includes(m);
+}
+
+/**
+ * The routes (v2 `routeKey`s) or methods (REST, by name) of `api` that an authorizer guards (authorization other than
+ * NONE), whose HTTP method loses the token through the behaviour (`stripped`, methodsWithoutToken; ANY counts, as it
+ * takes GET) and that may sit under the behaviour's path `pattern` ("default": all). Only an HTTP API's route keys are
+ * matched to the pattern (routeMayServe); a REST method's path is its resource's, which the plan builds from parent
+ * resources and is not worked out here, so every authorised REST method of such an HTTP method counts.
+ */
+function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, originPath: unknown, stripped: string[]): string[] {
   if (api.type === REST_API) {
     return ofType(graph, REST_METHOD)
       .filter((m) => referenced(graph, REST_API, m.inputs.restApi) === api && typeof m.inputs.authorization === "string" && m.inputs.authorization.toUpperCase() !== "NONE")
+      .filter((m) => losesToken(m.inputs.httpMethod, stripped))
       .map((m) => `${m.name} (${m.inputs.httpMethod}, ${m.inputs.authorization})`);
   }
   return ofType(graph, V2_ROUTE)
     .filter((r) => referenced(graph, V2_API, r.inputs.apiId) === api && typeof r.inputs.authorizationType === "string" && r.inputs.authorizationType.toUpperCase() !== "NONE")
+    .filter((r) => losesToken(typeof r.inputs.routeKey === "string" ? /^(\S+) \/\S*$/.exec(r.inputs.routeKey)?.[1] : undefined, stripped))
     .filter((r) => pattern === "default" || routeMayServe(r.inputs.routeKey, pattern, originPath))
     .map((r) => `${r.inputs.routeKey} (${r.inputs.authorizationType})`);
 }
@@ -754,8 +825,9 @@ function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, 
  * A cache behaviour in front of an API Gateway API of the plan (an origin on its execute-api host) that does not pass
  * the viewer's Authorization header on (forwardsAuthorization: a cache policy without it in its cache key, such as
  * CachingOptimized or StaticSite's own for `cached: true` routes), while the API has routes that an authorizer guards
- * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE): CloudFront sends
- * those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
+ * (REST methods whose `authorization` is not NONE, v2 routes whose `authorizationType` is not NONE) of a method that
+ * loses the token (methodsWithoutToken: GET and HEAD, OPTIONS when cached; not POST, PUT, PATCH or DELETE, which keep
+ * it): CloudFront sends those requests without the token, and API Gateway answers every one 401 or 403. CloudFront accepts the
  * configuration, so nothing fails at deploy. A warning, not a failure: an HTTP API's routes are matched to the path
  * pattern only as far as is sound (routeMayServe drops a route no request under the pattern can reach), and a REST
  * API's not at all, so the behaviour may still serve only public routes. Also left out: authorizers that read other
@@ -775,14 +847,15 @@ export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
         const apiId = executeApiId(origin?.domainName);
         const api = apiId === undefined ? undefined : (referenced(graph, REST_API, apiId) ?? referenced(graph, V2_API, apiId));
         if (!api || forwardsAuthorization(graph, behaviour) !== false) continue;
-        const routes = authorisedRoutes(graph, api, path, origin?.originPath);
+        const stripped = methodsWithoutToken(behaviour);
+        const routes = authorisedRoutes(graph, api, path, origin?.originPath, stripped);
         if (routes.length === 0) continue;
         findings.push(
           finding(
             "CloudFrontCachedAuthorisedApi",
             distribution,
-            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"}) does not forward the Authorization header; CloudFront sends those requests without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
-            "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot forward Authorization",
+            `sends ${path === "default" ? "its default behaviour" : `the behaviour ${path}`} to ${api.name}, whose ${routes.slice(0, 3).join(", ")}${routes.length > 3 ? ` and ${routes.length - 3} more` : ""} ${routes.length === 1 ? "needs" : "need"} an authorizer, but its cache policy (${behaviour.cachePolicyId ?? "legacy forwardedValues"})${behaviour.originRequestPolicyId ? ` with origin request policy ${behaviour.originRequestPolicyId}` : ""} does not forward the Authorization header; CloudFront sends those requests (${stripped.join(", ")}) without the token and API Gateway answers 401/403 to every one (if the path serves only public routes, ignore this)`,
+            "add Authorization to the cache policy's headers (headersConfig whitelist: it then joins the cache key, so each caller gets its own copy), or leave the route uncached (StaticSite: cached: false, which uses CachingDisabled with the AllViewerExceptHostHeader origin request policy); an origin request policy cannot name Authorization, and with caching off only one that includes all viewer headers (AllViewer, AllViewerExceptHostHeader, headerBehavior allViewer) passes it on",
           ),
         );
       }
