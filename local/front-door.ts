@@ -313,15 +313,22 @@ const CACHED_ROUTE_HEADERS: ReadonlySet<string> = new Set(["host", "content-leng
  * "none – No query strings in viewer requests are included in the cache key or in requests that CloudFront sends to
  * the origin" (CachePolicyQueryStringsConfig; CachePolicyCookiesConfig and CachePolicyHeadersConfig say the same of
  * cookies and headers: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CachePolicyHeadersConfig.html).
- * Authorization included: CloudFront forwards it only when a cache policy names it
- * (https://repost.aws/knowledge-center/cloudfront-authorization-header), and "For GET and HEAD requests ... CloudFront
- * removes the Authorization header before forwarding requests to your origin" (RequestAndResponseBehaviorCustomOrigin).
- * The body and method are kept. Caching itself is not emulated: every request still reaches the origin.
+ * Authorization on reads included: CloudFront forwards it only when a cache policy names it
+ * (https://repost.aws/knowledge-center/cloudfront-authorization-header): its request-header table
+ * (RequestAndResponseBehaviorCustomOrigin.html, the same table in the Lightsail guide's
+ * amazon-lightsail-distribution-request-and-response) removes Authorization from GET and HEAD requests, and from
+ * OPTIONS only when OPTIONS responses are cached (the site caches GET and HEAD), and keeps it on DELETE, PATCH, POST
+ * and PUT (the same judgement as the CloudFrontCachedAuthorisedApi warning). The body and method are kept. Caching
+ * itself is not emulated: every request still reaches the origin.
  */
 function cachedRouteOriginRequest(request: EdgeRequest): EdgeRequest {
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => CACHED_ROUTE_HEADERS.has(name)));
+  const keepsAuthorization = !AUTHORIZATION_STRIPPED_METHODS.has(request.method.toUpperCase());
+  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => CACHED_ROUTE_HEADERS.has(name) || (keepsAuthorization && name === "authorization")));
   return { ...request, querystring: "", headers };
 }
+
+/** The methods whose Authorization CloudFront removes on a `cached: true` route (its cached methods: GET and HEAD). */
+const AUTHORIZATION_STRIPPED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
 
 /** Narrows a viewer request in place to `forwarded` (its URL and headers), for an origin handed the request itself. */
 function narrowViewerRequest(request: IncomingMessage, forwarded: EdgeRequest): void {

@@ -1,7 +1,7 @@
 /**
  * A `cached: true` route has the site's cache policy (query strings, cookies and headers all `none`) and no origin
  * request policy (components/static-site/distribution.ts), so CloudFront sends its origin no query string, no cookies
- * and no Authorization (review 105, finding 1). The front door sends the local origin the same, with or without edge
+ * and no Authorization on GET and HEAD (review 105, finding 1; review 115). The front door sends the local origin the same, with or without edge
  * functions; a viewer-request function still sees the viewer's whole request, and an uncached route gets everything.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -73,7 +73,14 @@ describe("a cached route's origin request", () => {
     const got = await sent("/cached/items?x=1", { method: "POST", body: '{"a":1}' });
     expect(got).toMatchObject({ method: "POST", url: "/cached/items", body: '{"a":1}' });
     expect(got.headers["content-type"]).toBe("application/json");
-    expect(got.headers.authorization).toBeUndefined();
+    expect(got.headers.cookie).toBeUndefined();
+  });
+
+  it("keeps Authorization on the writes and OPTIONS (CloudFront removes it from GET and HEAD, and OPTIONS only when cached)", async () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const got = await sent("/cached/items", { method, ...(method === "OPTIONS" ? {} : { body: "{}" }) });
+      expect([method, got.headers.authorization]).toEqual([method, "Bearer token"]);
+    }
   });
 
   it("is stripped the same way behind an edge function, which still sees the viewer's whole request", async () => {
