@@ -24,7 +24,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
-import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
+import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
@@ -330,11 +330,19 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           "content-length": String(object.body.length),
           etag: object.etag,
           "last-modified": object.lastModified.toUTCString(),
+          "accept-ranges": "bytes",
           ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
         };
         if (object.cacheControl) headers["cache-control"] = object.cacheControl;
-        res.writeHead(200, headers);
-        res.end(operation === "GetObject" ? object.body : undefined);
+        const range = byteRange(header(req.headers, "range"), object.body.length);
+        if (range === "unsatisfiable") {
+          res.setHeader("content-range", `bytes */${object.body.length}`);
+          throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.body.length) });
+        }
+        const body = range ? object.body.subarray(range.start, range.end + 1) : object.body;
+        if (range) Object.assign(headers, { "content-range": `bytes ${range.start}-${range.end}/${object.body.length}`, "content-length": String(body.length) });
+        res.writeHead(range ? 206 : 200, headers);
+        res.end(operation === "GetObject" ? body : undefined);
         return;
       }
       case "DeleteObject":
@@ -514,6 +522,28 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/**
+ * The one byte range of a `Range: bytes=first-last | first- | -suffix` header over an object of `size` bytes, as S3
+ * serves it: "Amazon S3 doesn't support retrieving multiple ranges of data per GET request"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Range, which points to RFC 9110 section 14.2).
+ * A header that is not one such range is ignored (the whole object, 200), as RFC 9110 says; a range that starts past
+ * the end is unsatisfiable (S3's 416 InvalidRange); a last position past the end is clipped.
+ */
+export function byteRange(value: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(value?.trim() ?? "");
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === "" ? size - 1 : Number(match[2]);
+  if (end < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(end, size - 1) };
 }
 
 function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObject {
