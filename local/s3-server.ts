@@ -314,6 +314,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "HeadBucket":
         return send(res, 200, "");
       case "PutObject": {
+        checkWritePreconditions(req, store.get(request.bucket, key));
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
         send(res, 200, "", { etag: object.etag });
@@ -388,6 +389,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
+        checkWritePreconditions(req, store.get(upload.bucket, upload.key));
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
         const completed: StoredObject = {
           key: upload.key,
@@ -522,6 +524,23 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/**
+ * Conditional writes (PutObject, CompleteMultipartUpload): `If-None-Match: *` writes only a key that does not exist,
+ * `If-Match: <etag>` only over the object with that ETag; otherwise 412 PreconditionFailed, and If-Match on a missing
+ * key 404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch).
+ */
+function checkWritePreconditions(req: IncomingMessage, existing: StoredObject | undefined): void {
+  const failed = (condition: string) => new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", { Condition: condition });
+  const ifNoneMatch = header(req.headers, "if-none-match");
+  if (ifNoneMatch?.trim() === "*" && existing) throw failed("If-None-Match");
+  const ifMatch = header(req.headers, "if-match");
+  if (ifMatch === undefined) return;
+  if (!existing) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
+  const unquoted = (etag: string) => etag.trim().replace(/^"|"$/g, "");
+  if (ifMatch.trim() !== "*" && unquoted(ifMatch) !== unquoted(existing.etag)) throw failed("If-Match");
 }
 
 /**

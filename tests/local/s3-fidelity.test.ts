@@ -38,6 +38,22 @@ describe("ranged GetObject", () => {
   });
 });
 
+describe("conditional PutObject", () => {
+  it("If-None-Match: * writes a new key and refuses an existing one with 412 PreconditionFailed", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "first", IfNoneMatch: "*" }));
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "second", IfNoneMatch: "*" })))).toEqual({ name: "PreconditionFailed", status: 412 });
+    const kept = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "once.txt" }));
+    expect(await kept.Body!.transformToString()).toBe("first");
+  });
+
+  it("If-Match writes only over the object with that ETag", async () => {
+    const { ETag } = await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v1" }));
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: '"00000000000000000000000000000000"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toMatchObject({ status: 404 });
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: ETag }));
+  });
+});
+
 describe("SDK v3 uploads with its default checksums", () => {
   it("a multipart Upload (lib-storage) with CRC32 parts completes and reads back", async () => {
     const body = Buffer.alloc(6 * 1024 * 1024, 7);
