@@ -6,7 +6,7 @@
  * failure part-way through a publish.
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
- * DeleteObjects, ListObjectsV2, ListObjects (v1; neither with a delimiter), CreateMultipartUpload, UploadPart,
+ * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded.
  *
@@ -411,37 +411,70 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
   }
 
-  /** One page of a bucket's objects after `after` (exclusive), as both list calls page them, and its Contents XML. */
-  function listPage(bucket: string, prefix: string, after: string, maxKeys: number) {
-    const all = store.list(bucket, prefix).filter((o) => o.key > after);
-    const page = all.slice(0, maxKeys);
-    const contents = page
+  /**
+   * One page of a bucket's listing after `after` (exclusive), as both list calls page them, and its XML. With a
+   * delimiter, keys that hold it after the prefix are "rolled up into a single result element in the CommonPrefixes
+   * collection … Each rolled-up result counts as only one return against the MaxKeys value"
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html, API_ListObjects.html). A page ends on its
+   * last key or common prefix; listing after a common prefix skips every key under it.
+   */
+  function listPage(bucket: string, query: Query, after: string) {
+    const prefix = param(query, "prefix") ?? "";
+    const delimiter = param(query, "delimiter") || undefined;
+    const maxKeysText = param(query, "max-keys");
+    // S3: 400 InvalidArgument for a max-keys that is not a non-negative integer (it caps larger values at 1000).
+    if (maxKeysText !== undefined && !/^\d+$/.test(maxKeysText)) {
+      throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
+    }
+    const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
+    const skipUnder = delimiter && after.startsWith(prefix) && after.endsWith(delimiter) ? after : undefined;
+    const keys = store.list(bucket, prefix).filter((o) => o.key > after && !(skipUnder && o.key.startsWith(skipUnder)));
+    const objects: StoredObject[] = [];
+    const prefixes: string[] = [];
+    let last = "";
+    let i = 0;
+    while (i < keys.length && objects.length + prefixes.length < maxKeys) {
+      const key = keys[i].key;
+      const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (at < 0) {
+        objects.push(keys[i++]);
+        last = key;
+        continue;
+      }
+      const common = key.slice(0, at + delimiter!.length);
+      prefixes.push(common);
+      last = common;
+      while (i < keys.length && keys[i].key.startsWith(common)) i++;
+    }
+    const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
-    return { page, truncated: all.length > page.length, contents };
+    const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
+    const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
+    // With max-keys 0 nothing is returned and there is nothing to continue after.
+    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated: i < keys.length && last !== "", xml: contents + common };
   }
 
   function listXml(bucket: string, query: Query): string {
-    const prefix = param(query, "prefix") ?? "";
-    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
     const token = param(query, "continuation-token");
-    const after = token ? Buffer.from(token, "base64").toString("utf8") : param(query, "start-after") ?? "";
-    const { page, truncated, contents } = listPage(bucket, prefix, after, maxKeys);
-    const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1].key).toString("base64")}</NextContinuationToken>` : "";
-    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`;
+    const startAfter = param(query, "start-after");
+    const after = token ? Buffer.from(token, "base64").toString("utf8") : startAfter ?? "";
+    const page = listPage(bucket, query, after);
+    const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
+    const echoed = (token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(startAfter)}</StartAfter>` : "");
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<KeyCount>${page.count}</KeyCount><MaxKeys>${page.maxKeys}</MaxKeys>${echoed}<IsTruncated>${page.truncated}</IsTruncated>${page.xml}${next}</ListBucketResult>`;
   }
 
   /**
-   * ListObjects (v1): paged by `marker`, the key to list after. "This element is returned only if you have the delimiter
-   * request parameter specified" (NextMarker, https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html), and
-   * delimiters are not served here, so a client continues after the last key of the page, as the SDKs do.
+   * ListObjects (v1): paged by `marker`, the key to list after. NextMarker "is returned only if you have the delimiter
+   * request parameter specified" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html); without one a
+   * client continues after the last key of the page, as the SDKs do.
    */
   function listV1Xml(bucket: string, query: Query): string {
-    const prefix = param(query, "prefix") ?? "";
-    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
     const marker = param(query, "marker") ?? "";
-    const { truncated, contents } = listPage(bucket, prefix, marker, maxKeys);
-    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><Marker>${escapeXml(marker)}</Marker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}</ListBucketResult>`;
+    const page = listPage(bucket, query, marker);
+    const next = page.truncated && param(query, "delimiter") ? `<NextMarker>${escapeXml(page.last)}</NextMarker>` : "";
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<Marker>${escapeXml(marker)}</Marker>${next}<MaxKeys>${page.maxKeys}</MaxKeys><IsTruncated>${page.truncated}</IsTruncated>${page.xml}</ListBucketResult>`;
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -471,8 +504,8 @@ function param(query: Query, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** ListObjects' query parameters served here (API_ListObjects.html): not `delimiter` (common prefixes) or `encoding-type`. */
-const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys"]);
+/** ListObjects' query parameters served here (API_ListObjects.html): not `encoding-type`. */
+const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]);
 
 /**
  * The IAM action and resource an operation is authorised as

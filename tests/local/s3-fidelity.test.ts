@@ -3,7 +3,7 @@
  * (review-116): ranged reads, conditional writes, delimiter listings, key and batch limits, and
  * malformed parameters answered as S3's 4xx, never a crash.
  */
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
@@ -54,6 +54,34 @@ describe("conditional PutObject", () => {
   });
 });
 
+describe("ListObjectsV2 with a delimiter", () => {
+  it("rolls keys up into CommonPrefixes, each counting once against MaxKeys and KeyCount", async () => {
+    for (const key of ["tree/a/1", "tree/a/2", "tree/b/1", "tree/c.txt", "tree/d/1"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: "x" }));
+    const all = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/" }));
+    expect(all.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["tree/a/", "tree/b/", "tree/d/"]);
+    expect(all.Contents?.map((o) => o.Key)).toEqual(["tree/c.txt"]);
+    expect([all.KeyCount, all.Delimiter, all.IsTruncated]).toEqual([4, "/", false]);
+    const first = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 2 }));
+    expect([first.CommonPrefixes?.map((p) => p.Prefix), first.Contents, first.KeyCount, first.IsTruncated]).toEqual([["tree/a/", "tree/b/"], undefined, 2, true]);
+    const second = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 2, ContinuationToken: first.NextContinuationToken }));
+    expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key), second.IsTruncated]).toEqual([["tree/d/"], ["tree/c.txt"], false]);
+  });
+
+  it("rolls up for ListObjects (v1) too, paging by NextMarker", async () => {
+    const first = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 1 }));
+    expect([first.CommonPrefixes?.map((p) => p.Prefix), first.NextMarker, first.IsTruncated]).toEqual([["tree/a/"], "tree/a/", true]);
+    const second = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", Marker: first.NextMarker }));
+    expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key)]).toEqual([["tree/b/", "tree/d/"], ["tree/c.txt"]]);
+  });
+
+  it("answers a max-keys that is not a number with 400 InvalidArgument (was a 500), and max-keys=0 with an empty page", async () => {
+    const response = await signedGet(`/photos?list-type=2&max-keys=abc`);
+    expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code>")]);
+    const empty = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 0 }));
+    expect([empty.KeyCount, empty.Contents, empty.$metadata.httpStatusCode]).toEqual([0, undefined, 200]);
+  });
+});
+
 describe("SDK v3 uploads with its default checksums", () => {
   it("a multipart Upload (lib-storage) with CRC32 parts completes and reads back", async () => {
     const body = Buffer.alloc(6 * 1024 * 1024, 7);
@@ -63,7 +91,7 @@ describe("SDK v3 uploads with its default checksums", () => {
   });
 });
 
-async function signedUrl(path: string): Promise<Response> {
+async function signedGet(path: string): Promise<Response> {
   const { SignatureV4 } = await import("@smithy/signature-v4");
   const { Sha256 } = await import("@aws-sdk/checksums/sha");
   const url = new URL(path, s3.endpoint);
