@@ -281,11 +281,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
+    const operation = operationOf(method, query, key);
+    checkLimits(operation, key, req);
     const received = await readS3Body(req);
     await verifyBody(signable, auth, received);
 
     const body = received.body;
-    const operation = operationOf(method, query, key);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html).
     const declaredLength = received.chunked ? req.headers["x-amz-decoded-content-length"] : req.headers["content-length"];
@@ -293,7 +294,11 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
     const request: S3Request = { operation, bucket, key };
-    if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
+    if (operation === "DeleteObjects") {
+      request.keys = xmlValues(body.toString("utf8"), "Key");
+      // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+      if (request.keys.length > 1000) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+    }
     // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
     const refusal = (action: string, resource: string) => {
       const refused = options.authorise?.(auth.accessKeyId, action, resource);
@@ -557,6 +562,25 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/** S3's largest object in one PUT, and largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html, qfacts.html). */
+const MAX_SINGLE_UPLOAD = 5 * 1024 ** 3;
+
+/**
+ * What S3 refuses before it reads an upload's body: a key over 1,024 bytes of UTF-8, 400 KeyTooLongError ("The key
+ * name … is up to 1,024 bytes long", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html;
+ * ErrorResponses.html), and a PutObject or UploadPart over 5 GiB by its declared length, 400 EntityTooLarge.
+ */
+function checkLimits(operation: S3Operation, key: string, req: IncomingMessage): void {
+  if (operation !== "PutObject" && operation !== "UploadPart" && operation !== "CreateMultipartUpload") return;
+  const keyBytes = Buffer.byteLength(key, "utf8");
+  if (keyBytes > 1024) throw new S3Error(400, "KeyTooLongError", "Your key is too long", { Size: String(keyBytes), MaxSizeAllowed: "1024" });
+  if (operation === "CreateMultipartUpload") return;
+  const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
+  if (declared > MAX_SINGLE_UPLOAD) {
+    throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
+  }
 }
 
 /**

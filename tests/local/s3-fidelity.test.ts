@@ -5,6 +5,9 @@
  */
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 
@@ -82,6 +85,35 @@ describe("ListObjectsV2 with a delimiter", () => {
   });
 });
 
+describe("limits", () => {
+  it("refuses a key longer than 1024 bytes with 400 KeyTooLongError", async () => {
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1025), Body: "x" })))).toEqual({ name: "KeyTooLongError", status: 400 });
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1024), Body: "x" }));
+  });
+
+  it("refuses a PutObject declaring more than 5 GiB with 400 EntityTooLarge, before reading its body", async () => {
+    const size = 5 * 1024 ** 3 + 1;
+    const url = new URL("/photos/huge.bin", s3.endpoint);
+    const signed = await sign("PUT", url, { "content-length": String(size) });
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "PUT", headers: signed }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      });
+      req.on("error", reject);
+      req.write("only a few bytes");
+      req.end();
+    });
+    expect([answer.status, answer.body]).toEqual([400, expect.stringContaining("<Code>EntityTooLarge</Code>")]);
+  });
+
+  it("refuses DeleteObjects of more than 1000 keys with 400 MalformedXML", async () => {
+    const objects = Array.from({ length: 1001 }, (_, i) => ({ Key: `many/${i}` }));
+    expect(await failure(client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: objects } })))).toEqual({ name: "MalformedXML", status: 400 });
+  });
+});
+
 describe("SDK v3 uploads with its default checksums", () => {
   it("a multipart Upload (lib-storage) with CRC32 parts completes and reads back", async () => {
     const body = Buffer.alloc(6 * 1024 * 1024, 7);
@@ -91,19 +123,21 @@ describe("SDK v3 uploads with its default checksums", () => {
   });
 });
 
-async function signedGet(path: string): Promise<Response> {
-  const { SignatureV4 } = await import("@smithy/signature-v4");
-  const { Sha256 } = await import("@aws-sdk/checksums/sha");
-  const url = new URL(path, s3.endpoint);
+async function sign(method: string, url: URL, headers: Record<string, string> = {}): Promise<Record<string, string>> {
   const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
   const signed = await signer.sign({
-    method: "GET",
+    method,
     protocol: "http:",
     hostname: url.hostname,
     port: Number(url.port),
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+    headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers },
   });
-  return fetch(url, { headers: signed.headers as Record<string, string> });
+  return signed.headers as Record<string, string>;
+}
+
+async function signedGet(path: string): Promise<Response> {
+  const url = new URL(path, s3.endpoint);
+  return fetch(url, { headers: await sign("GET", url) });
 }
