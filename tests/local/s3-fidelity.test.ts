@@ -35,6 +35,7 @@ describe("ranged GetObject", () => {
     const open = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=8-100" }));
     expect([open.ContentRange, await open.Body!.transformToString()]).toEqual(["bytes 8-9/10", "89"]);
     expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=10-12" })))).toEqual({ name: "InvalidRange", status: 416 });
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=99999999999999999999-" })))).toEqual({ name: "InvalidRange", status: 416 });
     // A Range S3 cannot read is ignored: the whole object, 200.
     const ignored = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "pages=1-2" }));
     expect([ignored.$metadata.httpStatusCode, await ignored.Body!.transformToString()]).toEqual([200, "0123456789"]);
@@ -106,6 +107,14 @@ describe("limits", () => {
       req.end();
     });
     expect([answer.status, answer.body]).toEqual([400, expect.stringContaining("<Code>EntityTooLarge</Code>")]);
+  });
+
+  it("refuses DeleteObjects of no keys or an empty key with 400 MalformedXML (an empty key was a 500 on the file store)", async () => {
+    for (const body of ["<Delete></Delete>", "<Delete><Object><Key></Key></Object></Delete>"]) {
+      const url = new URL("/photos?delete", s3.endpoint);
+      const response = await fetch(url, { method: "POST", body, headers: await sign("POST", url, { "content-length": String(body.length) }) });
+      expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>MalformedXML</Code>")]);
+    }
   });
 
   it("refuses DeleteObjects of more than 1000 keys with 400 MalformedXML", async () => {
