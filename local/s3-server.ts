@@ -255,7 +255,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
   const server = createServer((req, res) => {
+    // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
+    res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
     handle(req, res).catch((error: unknown) => {
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
@@ -690,11 +692,16 @@ function sendXml(res: ServerResponse, xml: string): void {
   send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>${xml}`, { "content-type": "application/xml" });
 }
 
-/** S3's error document (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); HEAD answers carry no body. */
+/**
+ * S3's error document (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html: Code, Message, Resource,
+ * RequestId; S3 adds HostId, the x-amz-id-2), the resource being the path asked for; HEAD answers carry no body.
+ */
 function sendError(res: ServerResponse, status: number, code: string, message: string, headOnly = false, details: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
   const requestId = String(res.getHeader("x-amz-request-id") ?? "");
+  const hostId = String(res.getHeader("x-amz-id-2") ?? "");
+  const resource = (res.req?.url ?? "/").split("?")[0];
   const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
   res.writeHead(status, { "content-type": "application/xml", "x-amz-error-code": code });
-  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`);
+  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`);
 }

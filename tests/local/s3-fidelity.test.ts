@@ -123,6 +123,18 @@ describe("limits", () => {
   });
 });
 
+describe("error documents", () => {
+  it("carry Code, Message, Resource, RequestId and HostId, and every answer x-amz-request-id and x-amz-id-2", async () => {
+    const missing = await signedGet("/photos/no/such.jpg");
+    const body = await missing.text();
+    expect(missing.status).toBe(404);
+    expect(body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Resource>\/photos\/no\/such.jpg<\/Resource><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[A-Za-z0-9+/=]{64}<\/HostId><\/Error>$/);
+    expect(body).toContain(`<RequestId>${missing.headers.get("x-amz-request-id")}</RequestId><HostId>${missing.headers.get("x-amz-id-2")}</HostId>`);
+    const listed = await signedGet("/photos?list-type=2");
+    expect([listed.headers.get("x-amz-request-id")?.length, listed.headers.get("x-amz-id-2")?.length]).toEqual([16, 64]);
+  });
+});
+
 describe("SDK v3 uploads with its default checksums", () => {
   it("a multipart Upload (lib-storage) with CRC32 parts completes and reads back", async () => {
     const body = Buffer.alloc(6 * 1024 * 1024, 7);
