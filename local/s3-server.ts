@@ -6,7 +6,7 @@
  * failure part-way through a publish.
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
- * DeleteObjects, ListObjectsV2, ListObjects (v1; neither with a delimiter), CreateMultipartUpload, UploadPart,
+ * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
  * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded.
  *
@@ -24,7 +24,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
-import { authenticate, decodeUriPart, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
+import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
@@ -255,7 +255,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const credentials = options.credentials ?? [LOCAL_CREDENTIALS];
 
   const server = createServer((req, res) => {
+    // "Response headers returned by all operations: x-amz-request-id … x-amz-id-2" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingRESTError.html).
     res.setHeader("x-amz-request-id", randomBytes(8).toString("hex").toUpperCase());
+    res.setHeader("x-amz-id-2", randomBytes(48).toString("base64"));
     handle(req, res).catch((error: unknown) => {
       const headOnly = req.method === "HEAD";
       if (error instanceof S3Error) return sendError(res, error.status, error.code, error.message, headOnly, error.details);
@@ -281,11 +283,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
     const auth = await authenticate(signable, { credentials, region: options.bucketRegion?.(bucket) });
+    const operation = operationOf(method, query, key);
+    checkLimits(operation, key, req);
     const received = await readS3Body(req);
     await verifyBody(signable, auth, received);
 
     const body = received.body;
-    const operation = operationOf(method, query, key);
     // An upload states its length: Content-Length, or x-amz-decoded-content-length for aws-chunked
     // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html, .../sigv4-streaming.html).
     const declaredLength = received.chunked ? req.headers["x-amz-decoded-content-length"] : req.headers["content-length"];
@@ -293,7 +296,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
     }
     const request: S3Request = { operation, bucket, key };
-    if (operation === "DeleteObjects") request.keys = xmlValues(body.toString("utf8"), "Key");
+    if (operation === "DeleteObjects") {
+      request.keys = xmlValues(body.toString("utf8"), "Key");
+      // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
+      // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
+      if (request.keys.length === 0 || request.keys.includes("")) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+      if (request.keys.length > 1000) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+    }
     // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
     const refusal = (action: string, resource: string) => {
       const refused = options.authorise?.(auth.accessKeyId, action, resource);
@@ -314,6 +323,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "HeadBucket":
         return send(res, 200, "");
       case "PutObject": {
+        checkWritePreconditions(req, store.get(request.bucket, key));
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
         send(res, 200, "", { etag: object.etag });
@@ -330,11 +340,19 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
           "content-length": String(object.body.length),
           etag: object.etag,
           "last-modified": object.lastModified.toUTCString(),
+          "accept-ranges": "bytes",
           ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
         };
         if (object.cacheControl) headers["cache-control"] = object.cacheControl;
-        res.writeHead(200, headers);
-        res.end(operation === "GetObject" ? object.body : undefined);
+        const range = byteRange(header(req.headers, "range"), object.body.length);
+        if (range === "unsatisfiable") {
+          res.setHeader("content-range", `bytes */${object.body.length}`);
+          throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.body.length) });
+        }
+        const body = range ? object.body.subarray(range.start, range.end + 1) : object.body;
+        if (range) Object.assign(headers, { "content-range": `bytes ${range.start}-${range.end}/${object.body.length}`, "content-length": String(body.length) });
+        res.writeHead(range ? 206 : 200, headers);
+        res.end(operation === "GetObject" ? body : undefined);
         return;
       }
       case "DeleteObject":
@@ -380,6 +398,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
+        checkWritePreconditions(req, store.get(upload.bucket, upload.key));
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
         const completed: StoredObject = {
           key: upload.key,
@@ -401,37 +420,70 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
   }
 
-  /** One page of a bucket's objects after `after` (exclusive), as both list calls page them, and its Contents XML. */
-  function listPage(bucket: string, prefix: string, after: string, maxKeys: number) {
-    const all = store.list(bucket, prefix).filter((o) => o.key > after);
-    const page = all.slice(0, maxKeys);
-    const contents = page
+  /**
+   * One page of a bucket's listing after `after` (exclusive), as both list calls page them, and its XML. With a
+   * delimiter, keys that hold it after the prefix are "rolled up into a single result element in the CommonPrefixes
+   * collection … Each rolled-up result counts as only one return against the MaxKeys value"
+   * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html, API_ListObjects.html). A page ends on its
+   * last key or common prefix; listing after a common prefix skips every key under it.
+   */
+  function listPage(bucket: string, query: Query, after: string) {
+    const prefix = param(query, "prefix") ?? "";
+    const delimiter = param(query, "delimiter") || undefined;
+    const maxKeysText = param(query, "max-keys");
+    // S3: 400 InvalidArgument for a max-keys that is not a non-negative integer (it caps larger values at 1000).
+    if (maxKeysText !== undefined && !/^\d+$/.test(maxKeysText)) {
+      throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
+    }
+    const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
+    const skipUnder = delimiter && after.startsWith(prefix) && after.endsWith(delimiter) ? after : undefined;
+    const keys = store.list(bucket, prefix).filter((o) => o.key > after && !(skipUnder && o.key.startsWith(skipUnder)));
+    const objects: StoredObject[] = [];
+    const prefixes: string[] = [];
+    let last = "";
+    let i = 0;
+    while (i < keys.length && objects.length + prefixes.length < maxKeys) {
+      const key = keys[i].key;
+      const at = delimiter ? key.indexOf(delimiter, prefix.length) : -1;
+      if (at < 0) {
+        objects.push(keys[i++]);
+        last = key;
+        continue;
+      }
+      const common = key.slice(0, at + delimiter!.length);
+      prefixes.push(common);
+      last = common;
+      while (i < keys.length && keys[i].key.startsWith(common)) i++;
+    }
+    const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
-    return { page, truncated: all.length > page.length, contents };
+    const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
+    const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;
+    // With max-keys 0 nothing is returned and there is nothing to continue after.
+    return { head, maxKeys, count: objects.length + prefixes.length, last, truncated: i < keys.length && last !== "", xml: contents + common };
   }
 
   function listXml(bucket: string, query: Query): string {
-    const prefix = param(query, "prefix") ?? "";
-    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
     const token = param(query, "continuation-token");
-    const after = token ? Buffer.from(token, "base64").toString("utf8") : param(query, "start-after") ?? "";
-    const { page, truncated, contents } = listPage(bucket, prefix, after, maxKeys);
-    const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1].key).toString("base64")}</NextContinuationToken>` : "";
-    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${next}</ListBucketResult>`;
+    const startAfter = param(query, "start-after");
+    const after = token ? Buffer.from(token, "base64").toString("utf8") : startAfter ?? "";
+    const page = listPage(bucket, query, after);
+    const next = page.truncated ? `<NextContinuationToken>${Buffer.from(page.last).toString("base64")}</NextContinuationToken>` : "";
+    const echoed = (token ? `<ContinuationToken>${escapeXml(token)}</ContinuationToken>` : "") + (startAfter ? `<StartAfter>${escapeXml(startAfter)}</StartAfter>` : "");
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<KeyCount>${page.count}</KeyCount><MaxKeys>${page.maxKeys}</MaxKeys>${echoed}<IsTruncated>${page.truncated}</IsTruncated>${page.xml}${next}</ListBucketResult>`;
   }
 
   /**
-   * ListObjects (v1): paged by `marker`, the key to list after. "This element is returned only if you have the delimiter
-   * request parameter specified" (NextMarker, https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html), and
-   * delimiters are not served here, so a client continues after the last key of the page, as the SDKs do.
+   * ListObjects (v1): paged by `marker`, the key to list after. NextMarker "is returned only if you have the delimiter
+   * request parameter specified" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html); without one a
+   * client continues after the last key of the page, as the SDKs do.
    */
   function listV1Xml(bucket: string, query: Query): string {
-    const prefix = param(query, "prefix") ?? "";
-    const maxKeys = Math.min(Number(param(query, "max-keys") ?? 1000), 1000);
     const marker = param(query, "marker") ?? "";
-    const { truncated, contents } = listPage(bucket, prefix, marker, maxKeys);
-    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><Marker>${escapeXml(marker)}</Marker><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}</ListBucketResult>`;
+    const page = listPage(bucket, query, marker);
+    const next = page.truncated && param(query, "delimiter") ? `<NextMarker>${escapeXml(page.last)}</NextMarker>` : "";
+    return `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${page.head}<Marker>${escapeXml(marker)}</Marker>${next}<MaxKeys>${page.maxKeys}</MaxKeys><IsTruncated>${page.truncated}</IsTruncated>${page.xml}</ListBucketResult>`;
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
@@ -461,8 +513,8 @@ function param(query: Query, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** ListObjects' query parameters served here (API_ListObjects.html): not `delimiter` (common prefixes) or `encoding-type`. */
-const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys"]);
+/** ListObjects' query parameters served here (API_ListObjects.html): not `encoding-type`. */
+const LIST_V1_PARAMETERS = new Set(["prefix", "marker", "max-keys", "delimiter"]);
 
 /**
  * The IAM action and resource an operation is authorised as
@@ -514,6 +566,64 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
   if (method === "GET") return "GetObject";
   if (method === "HEAD") return "HeadObject";
   return "Unsupported";
+}
+
+/** S3's largest object in one PUT, and largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html, qfacts.html). */
+const MAX_SINGLE_UPLOAD = 5 * 1024 ** 3;
+
+/**
+ * What S3 refuses before it reads an upload's body: a key over 1,024 bytes of UTF-8, 400 KeyTooLongError ("The key
+ * name … is up to 1,024 bytes long", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html;
+ * ErrorResponses.html), and a PutObject or UploadPart over 5 GiB by its declared length, 400 EntityTooLarge.
+ */
+function checkLimits(operation: S3Operation, key: string, req: IncomingMessage): void {
+  if (operation !== "PutObject" && operation !== "UploadPart" && operation !== "CreateMultipartUpload") return;
+  const keyBytes = Buffer.byteLength(key, "utf8");
+  if (keyBytes > 1024) throw new S3Error(400, "KeyTooLongError", "Your key is too long", { Size: String(keyBytes), MaxSizeAllowed: "1024" });
+  if (operation === "CreateMultipartUpload") return;
+  const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
+  if (declared > MAX_SINGLE_UPLOAD) {
+    throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
+  }
+}
+
+/**
+ * Conditional writes (PutObject, CompleteMultipartUpload): `If-None-Match: *` writes only a key that does not exist,
+ * `If-Match: <etag>` only over the object with that ETag; otherwise 412 PreconditionFailed, and If-Match on a missing
+ * key 404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch).
+ */
+function checkWritePreconditions(req: IncomingMessage, existing: StoredObject | undefined): void {
+  const failed = (condition: string) => new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", { Condition: condition });
+  const ifNoneMatch = header(req.headers, "if-none-match");
+  if (ifNoneMatch?.trim() === "*" && existing) throw failed("If-None-Match");
+  const ifMatch = header(req.headers, "if-match");
+  if (ifMatch === undefined) return;
+  if (!existing) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
+  const unquoted = (etag: string) => etag.trim().replace(/^"|"$/g, "");
+  if (ifMatch.trim() !== "*" && unquoted(ifMatch) !== unquoted(existing.etag)) throw failed("If-Match");
+}
+
+/**
+ * The one byte range of a `Range: bytes=first-last | first- | -suffix` header over an object of `size` bytes, as S3
+ * serves it: "Amazon S3 doesn't support retrieving multiple ranges of data per GET request"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Range, which points to RFC 9110 section 14.2).
+ * A header that is not one such range is ignored (the whole object, 200), as RFC 9110 says; a range that starts past
+ * the end is unsatisfiable (S3's 416 InvalidRange); a last position past the end is clipped.
+ */
+export function byteRange(value: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(value?.trim() ?? "");
+  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  if (match[2] !== "" && Number(match[2]) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  const end = match[2] === "" ? size - 1 : Number(match[2]);
+  return { start, end: Math.min(end, size - 1) };
 }
 
 function newObject(key: string, body: Buffer, req: IncomingMessage): StoredObject {
@@ -582,11 +692,16 @@ function sendXml(res: ServerResponse, xml: string): void {
   send(res, 200, `<?xml version="1.0" encoding="UTF-8"?>${xml}`, { "content-type": "application/xml" });
 }
 
-/** S3's error document (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html); HEAD answers carry no body. */
+/**
+ * S3's error document (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html: Code, Message, Resource,
+ * RequestId; S3 adds HostId, the x-amz-id-2), the resource being the path asked for; HEAD answers carry no body.
+ */
 function sendError(res: ServerResponse, status: number, code: string, message: string, headOnly = false, details: Record<string, string> = {}): void {
   if (res.headersSent) return void res.end();
   const requestId = String(res.getHeader("x-amz-request-id") ?? "");
+  const hostId = String(res.getHeader("x-amz-id-2") ?? "");
+  const resource = (res.req?.url ?? "/").split("?")[0];
   const extra = Object.entries(details).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join("");
   res.writeHead(status, { "content-type": "application/xml", "x-amz-error-code": code });
-  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>local</HostId></Error>`);
+  res.end(headOnly ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${escapeXml(hostId)}</HostId></Error>`);
 }

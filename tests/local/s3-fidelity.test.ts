@@ -1,0 +1,164 @@
+/**
+ * The local S3 server against what S3 answers for the reads and writes a client can tell apart
+ * (review-116): ranged reads, conditional writes, delimiter listings, key and batch limits, and
+ * malformed parameters answered as S3's 4xx, never a crash.
+ */
+import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { Sha256 } from "@aws-sdk/checksums/sha";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+
+let s3: LocalS3;
+let client: S3Client;
+beforeAll(async () => {
+  s3 = await startLocalS3({ buckets: ["photos"] });
+  client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+});
+afterAll(() => s3.close());
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ name: "none", status: 0 }),
+    (e: { name: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode }),
+  );
+
+describe("ranged GetObject", () => {
+  it("serves a byte range as 206 with Content-Range, and 416 InvalidRange past the end", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "range.txt", Body: "0123456789" }));
+    const part = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=2-4" }));
+    expect([part.$metadata.httpStatusCode, part.ContentRange, part.ContentLength, await part.Body!.transformToString()]).toEqual([206, "bytes 2-4/10", 3, "234"]);
+    const suffix = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=-3" }));
+    expect([suffix.ContentRange, await suffix.Body!.transformToString()]).toEqual(["bytes 7-9/10", "789"]);
+    const open = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=8-100" }));
+    expect([open.ContentRange, await open.Body!.transformToString()]).toEqual(["bytes 8-9/10", "89"]);
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=10-12" })))).toEqual({ name: "InvalidRange", status: 416 });
+    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=99999999999999999999-" })))).toEqual({ name: "InvalidRange", status: 416 });
+    // A Range S3 cannot read is ignored: the whole object, 200.
+    const ignored = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "pages=1-2" }));
+    expect([ignored.$metadata.httpStatusCode, await ignored.Body!.transformToString()]).toEqual([200, "0123456789"]);
+  });
+});
+
+describe("conditional PutObject", () => {
+  it("If-None-Match: * writes a new key and refuses an existing one with 412 PreconditionFailed", async () => {
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "first", IfNoneMatch: "*" }));
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "second", IfNoneMatch: "*" })))).toEqual({ name: "PreconditionFailed", status: 412 });
+    const kept = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "once.txt" }));
+    expect(await kept.Body!.transformToString()).toBe("first");
+  });
+
+  it("If-Match writes only over the object with that ETag", async () => {
+    const { ETag } = await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v1" }));
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: '"00000000000000000000000000000000"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toMatchObject({ status: 404 });
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: ETag }));
+  });
+});
+
+describe("ListObjectsV2 with a delimiter", () => {
+  it("rolls keys up into CommonPrefixes, each counting once against MaxKeys and KeyCount", async () => {
+    for (const key of ["tree/a/1", "tree/a/2", "tree/b/1", "tree/c.txt", "tree/d/1"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: "x" }));
+    const all = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/" }));
+    expect(all.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["tree/a/", "tree/b/", "tree/d/"]);
+    expect(all.Contents?.map((o) => o.Key)).toEqual(["tree/c.txt"]);
+    expect([all.KeyCount, all.Delimiter, all.IsTruncated]).toEqual([4, "/", false]);
+    const first = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 2 }));
+    expect([first.CommonPrefixes?.map((p) => p.Prefix), first.Contents, first.KeyCount, first.IsTruncated]).toEqual([["tree/a/", "tree/b/"], undefined, 2, true]);
+    const second = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 2, ContinuationToken: first.NextContinuationToken }));
+    expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key), second.IsTruncated]).toEqual([["tree/d/"], ["tree/c.txt"], false]);
+  });
+
+  it("rolls up for ListObjects (v1) too, paging by NextMarker", async () => {
+    const first = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", MaxKeys: 1 }));
+    expect([first.CommonPrefixes?.map((p) => p.Prefix), first.NextMarker, first.IsTruncated]).toEqual([["tree/a/"], "tree/a/", true]);
+    const second = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", Marker: first.NextMarker }));
+    expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key)]).toEqual([["tree/b/", "tree/d/"], ["tree/c.txt"]]);
+  });
+
+  it("answers a max-keys that is not a number with 400 InvalidArgument (was a 500), and max-keys=0 with an empty page", async () => {
+    const response = await signedGet(`/photos?list-type=2&max-keys=abc`);
+    expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code>")]);
+    const empty = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "tree/", MaxKeys: 0 }));
+    expect([empty.KeyCount, empty.Contents, empty.$metadata.httpStatusCode]).toEqual([0, undefined, 200]);
+  });
+});
+
+describe("limits", () => {
+  it("refuses a key longer than 1024 bytes with 400 KeyTooLongError", async () => {
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1025), Body: "x" })))).toEqual({ name: "KeyTooLongError", status: 400 });
+    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "k".repeat(1024), Body: "x" }));
+  });
+
+  it("refuses a PutObject declaring more than 5 GiB with 400 EntityTooLarge, before reading its body", async () => {
+    const size = 5 * 1024 ** 3 + 1;
+    const url = new URL("/photos/huge.bin", s3.endpoint);
+    const signed = await sign("PUT", url, { "content-length": String(size) });
+    const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "PUT", headers: signed }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      });
+      req.on("error", reject);
+      req.write("only a few bytes");
+      req.end();
+    });
+    expect([answer.status, answer.body]).toEqual([400, expect.stringContaining("<Code>EntityTooLarge</Code>")]);
+  });
+
+  it("refuses DeleteObjects of no keys or an empty key with 400 MalformedXML (an empty key was a 500 on the file store)", async () => {
+    for (const body of ["<Delete></Delete>", "<Delete><Object><Key></Key></Object></Delete>"]) {
+      const url = new URL("/photos?delete", s3.endpoint);
+      const response = await fetch(url, { method: "POST", body, headers: await sign("POST", url, { "content-length": String(body.length) }) });
+      expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>MalformedXML</Code>")]);
+    }
+  });
+
+  it("refuses DeleteObjects of more than 1000 keys with 400 MalformedXML", async () => {
+    const objects = Array.from({ length: 1001 }, (_, i) => ({ Key: `many/${i}` }));
+    expect(await failure(client.send(new DeleteObjectsCommand({ Bucket: "photos", Delete: { Objects: objects } })))).toEqual({ name: "MalformedXML", status: 400 });
+  });
+});
+
+describe("error documents", () => {
+  it("carry Code, Message, Resource, RequestId and HostId, and every answer x-amz-request-id and x-amz-id-2", async () => {
+    const missing = await signedGet("/photos/no/such.jpg");
+    const body = await missing.text();
+    expect(missing.status).toBe(404);
+    expect(body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>NoSuchKey<\/Code><Message>The specified key does not exist.<\/Message><Resource>\/photos\/no\/such.jpg<\/Resource><RequestId>[0-9A-F]{16}<\/RequestId><HostId>[A-Za-z0-9+/=]{64}<\/HostId><\/Error>$/);
+    expect(body).toContain(`<RequestId>${missing.headers.get("x-amz-request-id")}</RequestId><HostId>${missing.headers.get("x-amz-id-2")}</HostId>`);
+    const listed = await signedGet("/photos?list-type=2");
+    expect([listed.headers.get("x-amz-request-id")?.length, listed.headers.get("x-amz-id-2")?.length]).toEqual([16, 64]);
+  });
+});
+
+describe("SDK v3 uploads with its default checksums", () => {
+  it("a multipart Upload (lib-storage) with CRC32 parts completes and reads back", async () => {
+    const body = Buffer.alloc(6 * 1024 * 1024, 7);
+    await new Upload({ client, params: { Bucket: "photos", Key: "big.bin", Body: body } }).done();
+    const head = await client.send(new HeadObjectCommand({ Bucket: "photos", Key: "big.bin" }));
+    expect(head.ContentLength).toBe(body.length);
+  });
+});
+
+async function sign(method: string, url: URL, headers: Record<string, string> = {}): Promise<Record<string, string>> {
+  const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
+  const signed = await signer.sign({
+    method,
+    protocol: "http:",
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers },
+  });
+  return signed.headers as Record<string, string>;
+}
+
+async function signedGet(path: string): Promise<Response> {
+  const url = new URL(path, s3.endpoint);
+  return fetch(url, { headers: await sign("GET", url) });
+}
