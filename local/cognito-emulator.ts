@@ -71,7 +71,10 @@ export interface CognitoEmulator {
   /**
    * Creates the pool under `id` unless it exists (kept from an earlier run). `Arn` is the pool's ARN as the program
    * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account.
-   * `UsernameConfiguration` @default `{ CaseSensitive: false }`, what UserAuth sets (components/user-auth/user-pool.ts).
+   * `UsernameConfiguration` is the pool's case sensitivity, fixed at creation as in AWS; @default `{ CaseSensitive: true }`,
+   * Cognito's ("true ... This is the default value",
+   * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false).
    */
   ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
   /** Creates the app client under `clientId` unless it exists. */
@@ -161,7 +164,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     issuer: (userPoolId) => `${url}/${userPoolId}`,
     async ensureUserPool(pool) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
-      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: false };
+      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
       if (existing) {
         // A pool kept from an earlier run answers with the ARN the program records now (and, from before the

@@ -129,8 +129,16 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
   const userPoolId = pool.id!;
   const clientId = client.id!;
 
-  // UsernameAttributes is fixed at creation, as in AWS; everything else goes through UpdateUserPool.
-  await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), Arn: String(pool.state.arn), UsernameAttributes: spec.usernameAttributes });
+  // UsernameAttributes and the username case sensitivity are fixed at creation, as in AWS; everything else goes through
+  // UpdateUserPool. The case sensitivity is the one the program gives the pool (components/user-auth/user-pool.ts).
+  const caseSensitive = pool.inputs.usernameConfiguration?.caseSensitive;
+  await emulator.ensureUserPool({
+    Id: userPoolId,
+    Name: String(pool.state.name),
+    Arn: String(pool.state.arn),
+    UsernameAttributes: spec.usernameAttributes,
+    ...(typeof caseSensitive === "boolean" ? { UsernameConfiguration: { CaseSensitive: caseSensitive } } : {}),
+  });
   if (spec.email) {
     context.log(`  ${name}: deployed, Cognito emails users through SES as ${spec.email.from}; locally nothing is sent, cognito-local prints each code here.`);
   }

@@ -45,7 +45,7 @@ let sdk: CognitoIdentityProviderClient;
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-fidelity-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
   sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity" });
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity", UsernameConfiguration: { CaseSensitive: false } });
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
   await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
@@ -129,6 +129,20 @@ describe("sign-in errors and user existence", () => {
     expect((await signIn(hiding, "Ann@Example.COM", password)).AuthenticationResult?.AccessToken).toBeTruthy();
     const again = sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ANN@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ANN@example.com" }] }));
     expect(await failure(again)).toEqual({ name: "UsernameExistsException", message: "User already exists", status: 400 });
+  });
+
+  it("keeps usernames apart by case in a pool created without UsernameConfiguration, Cognito's default (CaseSensitive true)", async () => {
+    const sensitivePoolId = "us-east-1_CaseSens1";
+    const sensitive = "fidelitycasesensitive000a";
+    await emulator.ensureUserPool({ Id: sensitivePoolId, Name: "case-sensitive" });
+    await emulator.ensureClient(sensitivePoolId, sensitive, "case-sensitive");
+    for (const username of ["Ann", "ann"]) {
+      await sdk.send(new SignUpCommand({ ClientId: sensitive, Username: username, Password: password, UserAttributes: [{ Name: "email", Value: `${username}@example.com` }] }));
+      await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: sensitivePoolId, Username: username }));
+    }
+    const subOf = async (username: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: sensitivePoolId, Username: username }))).UserAttributes?.find((a) => a.Name === "sub")?.Value;
+    expect(await subOf("Ann")).not.toBe(await subOf("ann"));
+    expect(await failure(sdk.send(new AdminGetUserCommand({ UserPoolId: sensitivePoolId, Username: "ANN" })))).toMatchObject({ name: "UserNotFoundException" });
   });
 
   it("still signs the user in with the right password, with ExpiresIn and TokenType, and refreshes without a new refresh token", async () => {

@@ -103,6 +103,13 @@ describe("npm start provisions the stack's user pool in cognito-local", { shuffl
     expect(id).toMatchObject({ sub: signUp.UserSub, email, token_use: "id" });
   });
 
+  it("creates the pool with the case sensitivity the program gives it (UserAuth: CaseSensitive false): any case signs in", async () => {
+    const pool = app.context.run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool" && r.name === "auth-pool")!;
+    expect(pool.inputs.usernameConfiguration).toEqual({ caseSensitive: false });
+    expect((await sdk.send(new DescribeUserPoolCommand({ UserPoolId: env.USER_POOL_ID }))).UserPool?.UsernameConfiguration).toEqual({ CaseSensitive: false });
+    expect((await signIn("Alice@Example.COM", password)).AccessToken).toBeTruthy();
+  });
+
   it("refuses the same tokens for another client id, another issuer, or the other token use", async () => {
     const tokens = await signIn("alice@example.com", password);
     await expect(createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: "someotherclient", tokenUse: "access" }).verify(tokens.AccessToken!)).rejects.toThrow(/client_id not allowed/);
