@@ -16,6 +16,7 @@ import {
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  DescribeUserPoolClientCommand,
   ForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
@@ -38,6 +39,7 @@ const userPoolId = "us-east-1_Fidelity1";
 const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
 const legacy = "fidelitylegacyclient0000a"; // the API's default, LEGACY
 const srpOnly = "fidelitysrponlyclient000a"; // ExplicitAuthFlows without USER_PASSWORD_AUTH
+const rotating = "fidelityrotatingclient00a"; // refresh token rotation ENABLED, as UserAuth's default
 const password = "Correct-horse-9";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -49,6 +51,8 @@ beforeAll(async () => {
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
   await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
+  await emulator.ensureClient(userPoolId, rotating, "rotating");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" } }));
@@ -209,6 +213,22 @@ describe("sign-out and access tokens", () => {
 });
 
 describe("refresh token rotation", () => {
+  it("refuses REFRESH_TOKEN_AUTH on a client with rotation ENABLED (cognito-local drops the setting); GetTokensFromRefreshToken refreshes", async () => {
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating }))).UserPoolClient?.RefreshTokenRotation).toEqual({ Feature: "ENABLED", RetryGracePeriodSeconds: 0 });
+    const tokens = (await signIn(rotating, "ann@example.com", password)).AuthenticationResult!;
+    for (const flow of ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] as const) {
+      const refresh = sdk.send(new InitiateAuthCommand({ ClientId: rotating, AuthFlow: flow, AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+      expect(await failure(refresh)).toEqual({ name: "InvalidParameterException", message: `${flow} flow not enabled for this client`, status: 400 });
+    }
+    expect((await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult?.RefreshToken).toBeTruthy();
+    // An update without RefreshTokenRotation sets Cognito's default, DISABLED: REFRESH_TOKEN_AUTH works again.
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating }))).UserPoolClient?.RefreshTokenRotation).toBeUndefined();
+    const fresh = (await signIn(rotating, "ann@example.com", password)).AuthenticationResult!;
+    const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: rotating, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: fresh.RefreshToken! } }));
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
   it("GetTokensFromRefreshToken issues new tokens and a new refresh token, and retires the old one: RefreshTokenReuseException (cognito-local: HTTP 500 Unsupported)", async () => {
     const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
     const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;
