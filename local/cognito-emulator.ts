@@ -71,7 +71,10 @@ export interface CognitoEmulator {
   /**
    * Creates the pool under `id` unless it exists (kept from an earlier run). `Arn` is the pool's ARN as the program
    * recorded it (the UserPool's `arn`), what DescribeUserPool answers; @default in the id's region and the mocks' account.
-   * `UsernameConfiguration` @default `{ CaseSensitive: false }`, what UserAuth sets (components/user-auth/user-pool.ts).
+   * `UsernameConfiguration` is the pool's case sensitivity, fixed at creation as in AWS; @default `{ CaseSensitive: true }`,
+   * Cognito's ("true ... This is the default value",
+   * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UsernameConfigurationType.html).
+   * local/services/cognito.ts passes the one the program gives the pool (UserAuth: false).
    */
   ensureUserPool(pool: { Id: string; Name: string; Arn?: string; UsernameAttributes?: string[]; UsernameConfiguration?: { CaseSensitive: boolean } }): Promise<void>;
   /** Creates the app client under `clientId` unless it exists. */
@@ -142,6 +145,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   // Each layer wraps cognito-local's router (innermost first); see each function for what it changes and why.
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => verifyOnConfirmation(r, cognito),
+    (r) => keepRefreshTokenRotation(r, cognito),
     (r) => rotateRefreshTokens(r, services),
     (r) => authenticationResultFields(r),
     (r) => revokeTokens(r, cognito, revocation),
@@ -161,7 +165,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     issuer: (userPoolId) => `${url}/${userPoolId}`,
     async ensureUserPool(pool) {
       const arn = pool.Arn ?? `arn:aws:cognito-idp:${userPoolRegion(pool.Id)}:${MOCK_ACCOUNT_ID}:userpool/${pool.Id}`;
-      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: false };
+      const usernameConfiguration = pool.UsernameConfiguration ?? { CaseSensitive: true };
       const existing = (await cognito.listUserPools(ctx)).find((p) => p.Id === pool.Id);
       if (existing) {
         // A pool kept from an earlier run answers with the ARN the program records now (and, from before the
@@ -600,6 +604,37 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
   };
 }
 
+/** An app client with its refresh token rotation (kept by keepRefreshTokenRotation; cognito-local's record has none). */
+type RotatingAppClient = NonNullable<Awaited<ReturnType<CognitoService["getAppClient"]>>> & { RefreshTokenRotation?: { Feature?: string; RetryGracePeriodSeconds?: number } };
+
+/**
+ * An app client's RefreshTokenRotation, which cognito-local's CreateUserPoolClient and UpdateUserPoolClient drop: kept
+ * on the client as given (UpdateUserPoolClient sets what it is given, as Cognito does: "If you don't provide a value
+ * for an attribute, Amazon Cognito sets it to its default value",
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserPoolClient.html), and
+ * answered by DescribeUserPoolClient. enforceAuthFlows reads it.
+ */
+function keepRefreshTokenRotation(router: (target: string) => Route, cognito: CognitoService) {
+  const withRotation = (answer: any, client: RotatingAppClient | undefined) =>
+    client?.RefreshTokenRotation && answer?.UserPoolClient ? { ...answer, UserPoolClient: { ...answer.UserPoolClient, RefreshTokenRotation: client.RefreshTokenRotation } } : answer;
+  return (target: string): Route => {
+    const route = router(target);
+    if (target === "DescribeUserPoolClient") {
+      return async (ctx, req) => withRotation(await route(ctx, req), await appClientOf(cognito, ctx, req?.ClientId));
+    }
+    if (target !== "CreateUserPoolClient" && target !== "UpdateUserPoolClient") return route;
+    return async (ctx, req) => {
+      const answer = await route(ctx, req);
+      const client = (await appClientOf(cognito, ctx, answer?.UserPoolClient?.ClientId)) as RotatingAppClient | undefined;
+      if (!client || (target === "CreateUserPoolClient" && req?.RefreshTokenRotation === undefined)) return answer;
+      const { RefreshTokenRotation: _, ...rest } = client;
+      const updated: RotatingAppClient = req?.RefreshTokenRotation === undefined ? rest : { ...rest, RefreshTokenRotation: req.RefreshTokenRotation };
+      await (await cognito.getUserPool(ctx, client.UserPoolId)).saveAppClient(ctx, updated);
+      return withRotation(answer, updated);
+    };
+  };
+}
+
 /** The ExplicitAuthFlows values that enable a password flow: the ALLOW_ value and the legacy one. */
 const PASSWORD_FLOW_SETTINGS: Record<string, string[]> = {
   USER_PASSWORD_AUTH: ["ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH"],
@@ -612,7 +647,15 @@ const PASSWORD_FLOW_SETTINGS: Record<string, string[]> = {
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html; the
  * wording as the service answers it). cognito-local never checks. Checked before the pre-authentication trigger, and
  * only for clients that list flows: AWS gives a client without a list SRP, custom and refresh auth, but UserAuth's
- * local client lists them (with ALLOW_USER_PASSWORD_AUTH, local/services/cognito.ts). Refresh flows are not gated.
+ * local client lists them (with ALLOW_USER_PASSWORD_AUTH, local/services/cognito.ts).
+ *
+ * Refresh flows are refused on a client with refresh token rotation ENABLED (UserAuth's default), the rest not gated:
+ * "You can't authenticate with REFRESH_TOKEN_AUTH in app clients with refresh token rotation enabled"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html);
+ * "Refresh token rotation must be completed with GetTokensFromRefreshToken"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+ * Such a client cannot list ALLOW_REFRESH_TOKEN_AUTH, so the refusal is the one for a flow the client does not enable;
+ * the exception and wording Cognito answers it with are not documented (not confirmed).
  */
 function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoService) {
   return (target: string): Route => {
@@ -620,6 +663,9 @@ function enforceAuthFlows(router: (target: string) => Route, cognito: CognitoSer
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const flow = String(req?.AuthFlow ?? "");
+      if (flow.startsWith("REFRESH_TOKEN") && ((await appClientOf(cognito, ctx, req?.ClientId)) as RotatingAppClient | undefined)?.RefreshTokenRotation?.Feature === "ENABLED") {
+        throw new InvalidParameterError(`${flow} flow not enabled for this client`);
+      }
       const settings = PASSWORD_FLOW_SETTINGS[flow];
       const enabled = settings ? (await appClientOf(cognito, ctx, req?.ClientId))?.ExplicitAuthFlows : undefined;
       if (settings && enabled && enabled.length > 0 && !enabled.some((f) => settings.includes(f))) {

@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { JwtExpiredError, JwtInvalidAudienceError, JwtInvalidIssuerError } from "aws-jwt-verify/error";
+import { tableNamed } from "./dynamodb/dynalite-table-arns";
 import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
@@ -220,13 +221,19 @@ interface Access {
   keys: string[];
 }
 
-/** The tables and partition keys a request touches, or undefined for actions that carry none (Scan, DescribeTable, ...). */
+/**
+ * The tables and partition keys a request touches, or undefined for actions that carry none (Scan, DescribeTable, ...).
+ * A table named by its ARN is the table in it, as the local DynamoDB reads it (./dynamodb/dynalite-table-arns.ts) and
+ * as DynamoDB does ("You can also provide the Amazon Resource Name (ARN) of the table in this parameter", TableName in
+ * the API reference), so the role's grant on that table applies to it.
+ */
 async function leadingKeys(action: string, input: Record<string, any>, hashKeyOf: HashKeyOf): Promise<Access[] | undefined> {
   const valueOf = (item: Record<string, any> | undefined, key: string) => {
     const v = item?.[key];
     return v ? String(v.S ?? v.N ?? v.B ?? "") : undefined;
   };
-  const keysOf = async (table: string, items: Array<Record<string, any> | undefined>): Promise<Access> => {
+  const keysOf = async (tableName: string, items: Array<Record<string, any> | undefined>): Promise<Access> => {
+    const table = tableNamed(tableName);
     const hashKey = await hashKeyOf(table);
     return { table, keys: items.map((i) => valueOf(i, hashKey) ?? "") };
   };
@@ -244,8 +251,9 @@ async function leadingKeys(action: string, input: Record<string, any>, hashKeyOf
         Object.entries<any[]>(input.RequestItems ?? {}).map(([table, writes]) => keysOf(table, writes.map((w) => w.PutRequest?.Item ?? w.DeleteRequest?.Key))),
       );
     case "dynamodb:Query": {
-      const hashKey = await hashKeyOf(input.TableName);
-      return [{ table: input.TableName, indexName: input.IndexName, keys: queryPartitionKeys(input, hashKey) }];
+      const table = tableNamed(input.TableName);
+      const hashKey = await hashKeyOf(table);
+      return [{ table, indexName: input.IndexName, keys: queryPartitionKeys(input, hashKey) }];
     }
     default:
       return undefined;

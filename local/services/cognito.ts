@@ -18,6 +18,7 @@ import {
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
   ListGroupsCommand,
+  type RefreshTokenRotationType,
   SignUpCommand,
   UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
@@ -129,8 +130,16 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
   const userPoolId = pool.id!;
   const clientId = client.id!;
 
-  // UsernameAttributes is fixed at creation, as in AWS; everything else goes through UpdateUserPool.
-  await emulator.ensureUserPool({ Id: userPoolId, Name: String(pool.state.name), Arn: String(pool.state.arn), UsernameAttributes: spec.usernameAttributes });
+  // UsernameAttributes and the username case sensitivity are fixed at creation, as in AWS; everything else goes through
+  // UpdateUserPool. The case sensitivity is the one the program gives the pool (components/user-auth/user-pool.ts).
+  const caseSensitive = pool.inputs.usernameConfiguration?.caseSensitive;
+  await emulator.ensureUserPool({
+    Id: userPoolId,
+    Name: String(pool.state.name),
+    Arn: String(pool.state.arn),
+    UsernameAttributes: spec.usernameAttributes,
+    ...(typeof caseSensitive === "boolean" ? { UsernameConfiguration: { CaseSensitive: caseSensitive } } : {}),
+  });
   if (spec.email) {
     context.log(`  ${name}: deployed, Cognito emails users through SES as ${spec.email.from}; locally nothing is sent, cognito-local prints each code here.`);
   }
@@ -178,6 +187,9 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
       TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
       PreventUserExistenceErrors: "ENABLED",
       EnableTokenRevocation: true,
+      // The rotation the program gives the client (components/user-auth/client.ts): the emulator refuses
+      // REFRESH_TOKEN_AUTH on a rotating client, as Cognito does.
+      RefreshTokenRotation: refreshTokenRotation(client.inputs.refreshTokenRotation),
     }),
   );
 
@@ -193,6 +205,11 @@ async function provision(context: LocalContext, emulator: CognitoEmulator, sdk: 
 
 /** The trigger's name in cognito-local and the LambdaConfig API: preSignUp → PreSignUp. */
 const cognitoTriggerName = (trigger: UserAuthTrigger): string => trigger[0].toUpperCase() + trigger.slice(1);
+
+/** The deployed client's refreshTokenRotation in the API's shape (none recorded: Cognito's default, DISABLED). */
+function refreshTokenRotation(deployed: { feature?: string; retryGracePeriodSeconds?: number } | undefined): RefreshTokenRotationType {
+  return { Feature: deployed?.feature === "ENABLED" ? "ENABLED" : "DISABLED", RetryGracePeriodSeconds: deployed?.retryGracePeriodSeconds };
+}
 
 /** The deployed pool's lambdaConfig in the API's shape (cognito-local keeps it for DescribeUserPool; TriggerFunctions runs them). */
 function lambdaConfig(deployed: Record<string, any> | undefined): LambdaConfigType | undefined {

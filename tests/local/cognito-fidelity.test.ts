@@ -16,6 +16,7 @@ import {
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  DescribeUserPoolClientCommand,
   ForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
@@ -38,6 +39,7 @@ const userPoolId = "us-east-1_Fidelity1";
 const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
 const legacy = "fidelitylegacyclient0000a"; // the API's default, LEGACY
 const srpOnly = "fidelitysrponlyclient000a"; // ExplicitAuthFlows without USER_PASSWORD_AUTH
+const rotating = "fidelityrotatingclient00a"; // refresh token rotation ENABLED, as UserAuth's default
 const password = "Correct-horse-9";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -45,10 +47,12 @@ let sdk: CognitoIdentityProviderClient;
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-fidelity-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
   sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
-  await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity" });
+  await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity", UsernameConfiguration: { CaseSensitive: false } });
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
   await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
+  await emulator.ensureClient(userPoolId, rotating, "rotating");
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" } }));
@@ -131,6 +135,20 @@ describe("sign-in errors and user existence", () => {
     expect(await failure(again)).toEqual({ name: "UsernameExistsException", message: "User already exists", status: 400 });
   });
 
+  it("keeps usernames apart by case in a pool created without UsernameConfiguration, Cognito's default (CaseSensitive true)", async () => {
+    const sensitivePoolId = "us-east-1_CaseSens1";
+    const sensitive = "fidelitycasesensitive000a";
+    await emulator.ensureUserPool({ Id: sensitivePoolId, Name: "case-sensitive" });
+    await emulator.ensureClient(sensitivePoolId, sensitive, "case-sensitive");
+    for (const username of ["Ann", "ann"]) {
+      await sdk.send(new SignUpCommand({ ClientId: sensitive, Username: username, Password: password, UserAttributes: [{ Name: "email", Value: `${username}@example.com` }] }));
+      await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: sensitivePoolId, Username: username }));
+    }
+    const subOf = async (username: string) => (await sdk.send(new AdminGetUserCommand({ UserPoolId: sensitivePoolId, Username: username }))).UserAttributes?.find((a) => a.Name === "sub")?.Value;
+    expect(await subOf("Ann")).not.toBe(await subOf("ann"));
+    expect(await failure(sdk.send(new AdminGetUserCommand({ UserPoolId: sensitivePoolId, Username: "ANN" })))).toMatchObject({ name: "UserNotFoundException" });
+  });
+
   it("still signs the user in with the right password, with ExpiresIn and TokenType, and refreshes without a new refresh token", async () => {
     const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
     expect(tokens.IdToken).toBeTruthy();
@@ -195,6 +213,22 @@ describe("sign-out and access tokens", () => {
 });
 
 describe("refresh token rotation", () => {
+  it("refuses REFRESH_TOKEN_AUTH on a client with rotation ENABLED (cognito-local drops the setting); GetTokensFromRefreshToken refreshes", async () => {
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating }))).UserPoolClient?.RefreshTokenRotation).toEqual({ Feature: "ENABLED", RetryGracePeriodSeconds: 0 });
+    const tokens = (await signIn(rotating, "ann@example.com", password)).AuthenticationResult!;
+    for (const flow of ["REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"] as const) {
+      const refresh = sdk.send(new InitiateAuthCommand({ ClientId: rotating, AuthFlow: flow, AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+      expect(await failure(refresh)).toEqual({ name: "InvalidParameterException", message: `${flow} flow not enabled for this client`, status: 400 });
+    }
+    expect((await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotating, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult?.RefreshToken).toBeTruthy();
+    // An update without RefreshTokenRotation sets Cognito's default, DISABLED: REFRESH_TOKEN_AUTH works again.
+    await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating }))).UserPoolClient?.RefreshTokenRotation).toBeUndefined();
+    const fresh = (await signIn(rotating, "ann@example.com", password)).AuthenticationResult!;
+    const refreshed = await sdk.send(new InitiateAuthCommand({ ClientId: rotating, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: fresh.RefreshToken! } }));
+    expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
   it("GetTokensFromRefreshToken issues new tokens and a new refresh token, and retires the old one: RefreshTokenReuseException (cognito-local: HTTP 500 Unsupported)", async () => {
     const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
     const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;

@@ -7,7 +7,9 @@ import { join } from "node:path";
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
   InvalidPasswordException,
   SignUpCommand,
@@ -101,6 +103,25 @@ describe("npm start provisions the stack's user pool in cognito-local", { shuffl
     expect(access.client_id).toBe(env.USER_POOL_CLIENT_ID);
     const id = await createTokenVerifier({ issuer: env.COGNITO_ISSUER, clientId: env.USER_POOL_CLIENT_ID, tokenUse: "id" }).verify(tokens.IdToken!);
     expect(id).toMatchObject({ sub: signUp.UserSub, email, token_use: "id" });
+  });
+
+  it("creates the pool with the case sensitivity the program gives it (UserAuth: CaseSensitive false): any case signs in", async () => {
+    const pool = app.context.run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool" && r.name === "auth-pool")!;
+    expect(pool.inputs.usernameConfiguration).toEqual({ caseSensitive: false });
+    expect((await sdk.send(new DescribeUserPoolCommand({ UserPoolId: env.USER_POOL_ID }))).UserPool?.UsernameConfiguration).toEqual({ CaseSensitive: false });
+    expect((await signIn("Alice@Example.COM", password)).AccessToken).toBeTruthy();
+  });
+
+  it("gives the app client the program's refresh token rotation (UserAuth's default, ENABLED): REFRESH_TOKEN_AUTH is refused, GetTokensFromRefreshToken refreshes", async () => {
+    const client = app.context.run.resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "auth-client")!;
+    expect(client.inputs.refreshTokenRotation).toMatchObject({ feature: "ENABLED" });
+    const described = await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: env.USER_POOL_ID, ClientId: env.USER_POOL_CLIENT_ID }));
+    expect(described.UserPoolClient?.RefreshTokenRotation).toEqual({ Feature: "ENABLED", RetryGracePeriodSeconds: client.inputs.refreshTokenRotation.retryGracePeriodSeconds });
+    const tokens = await signIn("alice@example.com", password);
+    const refresh = sdk.send(new InitiateAuthCommand({ ClientId: env.USER_POOL_CLIENT_ID, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    await expect(refresh).rejects.toMatchObject({ name: "InvalidParameterException", message: "REFRESH_TOKEN_AUTH flow not enabled for this client" });
+    const rotated = await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: env.USER_POOL_CLIENT_ID, RefreshToken: tokens.RefreshToken! }));
+    expect(rotated.AuthenticationResult?.RefreshToken).toBeTruthy();
   });
 
   it("refuses the same tokens for another client id, another issuer, or the other token use", async () => {

@@ -39,6 +39,17 @@ describe("local row-level security decision", () => {
     await expect(check(action, input)).rejects.toThrow(message);
   });
 
+  it("reads a table named by its ARN as the table in it, as DynamoDB and the local DynamoDB endpoint do", async () => {
+    const arnOf = (table: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}`;
+    const asked: string[] = [];
+    const byArn = (action: string, input: Record<string, unknown>) => authorise(session, action, input, async (table) => (asked.push(table), "identityId"));
+    await expect(byArn("dynamodb:GetItem", { TableName: arnOf("prefs"), Key: key(me) })).resolves.toBeUndefined();
+    await expect(byArn("dynamodb:Query", { TableName: arnOf("prefs"), KeyConditionExpression: "identityId = :me", ExpressionAttributeValues: { ":me": { S: me } } })).resolves.toBeUndefined();
+    expect(asked).toEqual(["prefs", "prefs"]);
+    await expect(byArn("dynamodb:GetItem", { TableName: arnOf("prefs"), Key: key(other) })).rejects.toThrow(/on resource: arn:aws:dynamodb:us-east-1:123456789012:table\/prefs \(dynamodb:LeadingKeys/);
+    await expect(byArn("dynamodb:GetItem", { TableName: arnOf("gallery"), Key: key(me) })).rejects.toThrow(/on resource: table\/gallery \(no identity-based policy/);
+  });
+
   it("gives guests nothing", async () => {
     await expect(check("dynamodb:GetItem", { TableName: "prefs", Key: key(me) }, { ...session, authenticated: false })).rejects.toThrow(/assumed-role\/unauthenticated/);
   });
