@@ -45,7 +45,10 @@ const configured = Number(process.execArgv.find((flag) => flag.startsWith("--max
 describe("the test workers' young generation", () => {
   it("is the larger one vitest.config.mts gives them, in the test worker itself", () => {
     expect(configured).toBeGreaterThan(16);
-    const size = newSpaceHere();
+    // V8 may shrink a new space when the allocation rate it measures (in time) looks low, as on a loaded machine: a few
+    // rounds of the same allocations, not a wait, give it every chance to grow again.
+    let size = newSpaceHere();
+    for (let round = 1; round < 5 && size <= 32; round++) size = newSpaceHere();
     // V8's default semi-spaces (16 MB each on 64-bit) make at most a 32 MB new space.
     expect(size).toBeGreaterThan(32);
     expect(size).toBeLessThanOrEqual(2 * configured);
