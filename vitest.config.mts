@@ -155,12 +155,19 @@ const EXCLUDE = ["tests/package/**", "**/node_modules/**"];
  */
 const transformCache = transformCacheWanted(process.argv, process.env) ? transformCacheFolder(ROOT, join(ROOT, "node_modules", ".cache", "vitest-transforms")) : undefined;
 
+/**
+ * The test workers' semi-space size in MB (V8's default: 16), see execArgv below. tests/fuzz and tests/stacks in one
+ * shared worker, user+sys CPU on the loaded 2-core machine: 46–48 s with 16, 48 s with 32, 42–45 s with 64, 42 s with 128.
+ */
+const SEMI_SPACE_MB = 64;
+
 /** What every file gets, shared or not. */
 const perFile = {
   pool: "forks",
   // Handler logs are buffered and printed only with a failing test's report.
-  // lazy-modules first: it must run before anything loads the Pulumi SDK.
-  setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
+  // worker-young-generation first: before any test code can start a worker thread (see execArgv);
+  // then lazy-modules: it must run before anything loads the Pulumi SDK.
+  setupFiles: ["tests/setup/worker-young-generation.ts", "tests/setup/lazy-modules.ts", "tests/setup/handler-logs.ts"],
   // The SDK's notice that its 2027 releases need Node 22 concerns this machine's Node 20, not the code under test
   // (Lambda runs nodejs22.x; npm start sets the same switch for its sandboxes): it stays out of the test output.
   env: { STATIC_SITE_SKIP_BUILD: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
@@ -169,11 +176,13 @@ const perFile = {
   hookTimeout: 120_000,
   // V8 collects garbage on the worker's own thread only: its parallel helper threads found no idle core while both
   // workers run (the suite keeps this 2-core machine busy) and cost the shared workers 4–8 % more CPU, measured.
-  // Not --max-semi-space-size, though garbage collection is a fifth of the workers' CPU and 128 MB semi-spaces made the
-  // shared project 61–65 s instead of 67–71 s: V8's flags reach every worker thread the code under test starts and
-  // override their resourceLimits (a Lambda sandbox's 8 MB young generation became 384 MB), so the suite would no
-  // longer run npm start's Lambda and database workers with the limits npm start gives them.
-  execArgv: ["--single-threaded-gc"],
+  // Larger semi-spaces: the programs and fuzz runs keep most of what they allocate, so with V8's 16 MB each the
+  // scavenges (copying what survives, ≈16 ms each) and the old-generation collections after them were about a third of
+  // a shared worker's CPU (issue 15, measured with --trace-gc). V8's flag reaches every worker thread and overrides
+  // its resourceLimits (a Lambda sandbox's 8 MB young generation became 384 MB at 128 MB semi-spaces): the first setup
+  // file sets it back for the threads the tests start, and leaves the test worker's own heap as it started
+  // (tests/setup/worker-young-generation.ts), so npm start's Lambda and database workers keep npm start's limits.
+  execArgv: ["--single-threaded-gc", `--max-semi-space-size=${SEMI_SPACE_MB}`],
 } satisfies TestProjectInlineConfiguration["test"];
 
 export default defineConfig({
@@ -191,7 +200,7 @@ export default defineConfig({
           // first call, and a cache of values) in module state: evaluated per file like this repository's modules.
           server: { deps: { inline: [/@aws-lambda-powertools\/parameters/] } },
           // shared-process before handler-logs: it re-evaluates the modules handler-logs installs its sink in.
-          setupFiles: ["tests/setup/lazy-modules.ts", "tests/setup/shared-process.ts", "tests/setup/handler-logs.ts"],
+          setupFiles: ["tests/setup/worker-young-generation.ts", "tests/setup/lazy-modules.ts", "tests/setup/shared-process.ts", "tests/setup/handler-logs.ts"],
         },
       },
     ],
