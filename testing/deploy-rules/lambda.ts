@@ -9,6 +9,9 @@ import { functionIndex, functionOf, permissionFunction } from "./lambda-ref";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
+/** A layer's ARN without a version: `arn:aws:lambda:<region>:<account>:layer:<name>`. */
+const UNVERSIONED_LAYER_ARN = /^arn:[^:]+:lambda:[^:]*:\d{12}:layer:[^:]+$/;
+
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
  * 1-MB increments, timeout 900 seconds, /tmp storage 512 MB–10,240 MB, environment variables
@@ -16,9 +19,6 @@ import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRule
  * Lambda measures the variables as their JSON serialisation (its error quotes the "String measured"). Variable names
  * match `[a-zA-Z]([a-zA-Z0-9_])+` (API_Environment), so at least two characters, and are not the runtime's reserved ones. Layers are layer version ARNs.
  */
-/** A layer's ARN without a version: `arn:aws:lambda:<region>:<account>:layer:<name>`. */
-const UNVERSIONED_LAYER_ARN = /^arn:[^:]+:lambda:[^:]*:\d{12}:layer:[^:]+$/;
-
 export const LAMBDA_LIMITS: DeployRule = {
   id: "LambdaLimits",
   title: "Lambda memory, timeout, /tmp, environment and layers are within Lambda's quotas",
