@@ -42,6 +42,18 @@ describe("LambdaLimits layer version ARNs", () => {
     ]);
   });
 
+  // Review 115, finding 7: CreateFunction's pattern takes any `aws…` partition and any account (API_Layer; a public
+  // layer is another account's), so a pattern narrowed to `arn:aws:` or to the caller's account would fail these.
+  const OTHER_PARTITIONS_AND_ACCOUNTS = [
+    "arn:aws-cn:lambda:cn-north-1:123456789012:layer:shared:1",
+    "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:layer:shared:2",
+    "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:78",
+  ];
+  it("accepts layer version ARNs of other partitions (aws-cn, aws-us-gov) and of another account, in LambdaFunction and LambdaLimits", () => {
+    expect(withLayers(OTHER_PARTITIONS_AND_ACCOUNTS)).toEqual([]);
+    expect(() => new LambdaFunction("partitions", { entry: "tests/fixtures/handlers/echo.ts", layers: OTHER_PARTITIONS_AND_ACCOUNTS })).not.toThrow();
+  });
+
   it("passes a LambdaFunction whose layer is a recorded aws.lambda.LayerVersion's arn", async () => {
     const graph = await record(() => {
       const layer = new aws.lambda.LayerVersion("shared", { layerName: "shared", code: "layer.zip", compatibleRuntimes: ["nodejs22.x"] });
