@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionOf } from "../region";
+import { regionOf, regionWhereCreated } from "../region";
 import { sdkResolvedOptions } from "../resource-options";
 import { argFailer, type ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
@@ -96,7 +96,7 @@ export class UserAuth extends pulumi.ComponentResource {
     super("serverless-fullstack:index:UserAuth", name, {}, opts);
     // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (sdkResolvedOptions). Where it cannot be
     // read, the component counts as unprotected: deletionProtection without retainOnDelete is then refused, never let through.
-    validateArgs(argFailer("UserAuth", name), args, name, sdkResolvedOptions(this)?.protect === true);
+    validateArgs(argFailer("UserAuth", name), args, name, regionWhereCreated(args.region, this, "aws:cognito/userPool:UserPool"), sdkResolvedOptions(this)?.protect === true);
     this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
     const callbackUrls = args.callbackUrls ?? [];
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });

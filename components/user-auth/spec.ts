@@ -11,7 +11,7 @@ import { validateDomain, type UserAuthDomain } from "./domain";
 import { validateEmail, type UserAuthEmail } from "./email";
 import { MIN_PASSWORD_LENGTH, normalisePasswordPolicy, passwordProblems } from "./password";
 import { checkWholeNumberInRange } from "../ranges";
-import { validateRegionArg } from "../region";
+import { type KnownRegion, validateRegionArg } from "../region";
 
 export { MIN_PASSWORD_LENGTH, passwordProblems } from "./password";
 export type { UserAuthDomain } from "./domain";
@@ -313,10 +313,12 @@ const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
 /**
+ * `poolRegion`: where the user pool is created (regionWhereCreated: `region`, else the stack's `aws:region`, unknown
+ * under an explicit provider), which a trigger's `region` must equal.
  * `isProtected`: the component's `protect` resource option, its own or its parent's (the SDK passes it to every child
  * that sets none, the pool included), which the deletion-protection check needs and `args` does not carry.
  */
-export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string, isProtected = false): void {
+export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string, poolRegion: KnownRegion, isProtected = false): void {
   validateRegionArg(fail, "region", args.region);
   // Names Pulumi makes from the component's name: the app client's always, the identity pool's roles when it is on.
   // IAM role names are 1–64 of `[\w+=,.@-]` (API_CreateRole), and what fails them fails `pulumi up` (deploy rule PhysicalNameLimits).
@@ -367,13 +369,13 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string,
     );
   }
   if (args.localDemoUser) validateDemoUser(fail, args);
-  if (args.triggers) validateTriggers(fail, args);
+  if (args.triggers) validateTriggers(fail, args, poolRegion);
 }
 
 /** Trigger names in kebab case: the LambdaFunction's resource name is `<name>-<this>`. */
 export const triggerResourceSuffix = (trigger: UserAuthTrigger): string => trigger.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function validateTriggers(fail: ArgFailure, args: UserAuthArgs): void {
+function validateTriggers(fail: ArgFailure, args: UserAuthArgs, poolRegion: KnownRegion): void {
   const triggers = args.triggers!;
   for (const [trigger, value] of Object.entries(triggers)) {
     if (!(USER_AUTH_TRIGGERS as readonly string[]).includes(trigger)) fail(`triggers.${trigger}`, value, "is not a trigger UserAuth offers", `Use one of ${USER_AUTH_TRIGGERS.join(", ")}.`);
@@ -381,8 +383,12 @@ function validateTriggers(fail: ArgFailure, args: UserAuthArgs): void {
     // function by name; AddPermission finds a function by name only in the region it is sent to
     // (https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html), so a trigger elsewhere fails the first
     // deploy with "Function not found". `edge` would put it in us-east-1, trust edgelambda and keep it on delete (review 110, finding 1).
-    if (value?.region !== undefined && value.region !== args.region) {
-      fail(`triggers.${trigger}.region`, value.region, `is not the user pool's region (${args.region === undefined ? "the provider's" : JSON.stringify(args.region)}): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function`,
+    // The pool's region is the UserAuth's `region`, else the stack's aws:region (default provider), so a trigger naming
+    // that region is where the pool is; under an explicit provider the pool's region is unknown here, and a trigger
+    // that names one is refused, as it may differ (review 115, finding 5).
+    if (value?.region !== undefined && value.region !== poolRegion.region) {
+      const where = poolRegion.region === undefined ? "the provider's" : poolRegion.from === "stack" ? `${JSON.stringify(poolRegion.region)}, the stack's aws:region` : JSON.stringify(poolRegion.region);
+      fail(`triggers.${trigger}.region`, value.region, `is not the user pool's region (${where}): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function`,
         "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.");
     }
     if (value?.edge) fail(`triggers.${trigger}.edge`, value.edge, "makes the trigger a Lambda@Edge function (forced into us-east-1, trusted by edgelambda, kept on delete), which is CloudFront's kind of function, not a user pool's", "Remove edge.");

@@ -139,18 +139,35 @@ export function cacheBehaviours(distribution: RecordedResource): Array<{ path: s
 }
 
 /**
- * URNs of everything `resource` waits for before the engine creates it: its recorded
- * dependencies and theirs, transitively (the engine orders by that closure).
+ * URNs of everything `resource` waits for before the engine creates it: its recorded dependencies and its ancestors'
+ * (parent, parent's parent, ...), and theirs, transitively (the engine orders by that closure). An ancestor's
+ * dependencies count because the SDK registers a child only after its parent: in @pulumi/pulumi 3.248.0
+ * runtime/resource.js, prepareResource awaits `parent.urn.promise()` (l.647) before the child's RegisterResource, the
+ * parent's own registration first awaits the URNs of its dependsOn
+ * (`getAllTransitivelyReferencedResourceURNs(explicitDirectDependencies, exclude)`, l.704), and a custom resource's
+ * URN resolves only when its RegisterResource answers (`resop.resolveURN(resp.getUrn(), err)`, l.516), i.e. after the
+ * engine created it. So `new LambdaFunction(..., { dependsOn: [x] })` holds back every resource of the component until
+ * x exists. (The ancestors themselves are not added: a component is not created.)
  */
 export function dependencyClosure(graph: Graph, resource: RecordedResource): Set<string> {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  /** A resource's own dependencies and its ancestors'. */
+  const waitsFor = (r: RecordedResource | undefined): string[] => {
+    const urns: string[] = [];
+    const ancestors = new Set<string>();
+    for (let at = r; at && !ancestors.has(at.urn); at = at.parent === undefined ? undefined : byUrn.get(at.parent)) {
+      ancestors.add(at.urn);
+      urns.push(...at.dependencies);
+    }
+    return urns;
+  };
   const seen = new Set<string>();
-  const pending = [...resource.dependencies];
+  const pending = waitsFor(resource);
   while (pending.length > 0) {
     const urn = pending.pop()!;
     if (seen.has(urn)) continue;
     seen.add(urn);
-    pending.push(...(byUrn.get(urn)?.dependencies ?? []));
+    pending.push(...waitsFor(byUrn.get(urn)));
   }
   return seen;
 }

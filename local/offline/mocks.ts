@@ -752,6 +752,13 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
       return { name: physicalName, value: `mock-api-key-${fakeId(name)}` };
     case "aws:apigateway/domainName:DomainName":
       return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "Z1UJRXOUMOOFQ8" };
+    case "aws:lambda/layerVersion:LayerVersion": {
+      // PublishLayerVersion answers LayerArn `arn:aws:lambda:<region>:<account>:layer:<name>` and LayerVersionArn, the
+      // same with `:<version>`, versions counting from 1 (https://docs.aws.amazon.com/lambda/latest/api/API_PublishLayerVersion.html);
+      // pulumi-aws LayerVersion: `arn` "ARN of the Lambda Layer with version", `layerArn` "ARN of the Lambda Layer without version".
+      const layerArn = `${arnBase}:layer:${inputs.layerName ?? fakeId(name)}`;
+      return { arn: `${layerArn}:1`, layerArn, version: "1" };
+    }
     case "aws:lambda/alias:Alias": {
       const arn = lambdaFunctionArn(region, inputs.functionName, inputs.name);
       return { arn, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations` };

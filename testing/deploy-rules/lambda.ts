@@ -16,9 +16,6 @@ import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRule
  * Lambda measures the variables as their JSON serialisation (its error quotes the "String measured"). Variable names
  * match `[a-zA-Z]([a-zA-Z0-9_])+` (API_Environment), so at least two characters, and are not the runtime's reserved ones. Layers are layer version ARNs.
  */
-/** A layer's ARN without a version: `arn:aws:lambda:<region>:<account>:layer:<name>`. */
-const UNVERSIONED_LAYER_ARN = /^arn:[^:]+:lambda:[^:]*:\d{12}:layer:[^:]+$/;
-
 export const LAMBDA_LIMITS: DeployRule = {
   id: "LambdaLimits",
   title: "Lambda memory, timeout, /tmp, environment and layers are within Lambda's quotas",
@@ -51,9 +48,9 @@ export const LAMBDA_LIMITS: DeployRule = {
       }
       const layers: unknown[] = i.layers ?? [];
       if (layers.length > 5) report(`has ${layers.length} layers; Lambda allows 5`, "merge layers or bundle their code");
-      // Layers are version ARNs (LAMBDA_LAYER_VERSION_ARN). Judged: a layer's ARN without its version (ListLayers'
-      // LayerArn, the usual mistake); other strings may be a mocked LayerVersion's synthesised arn, not the program's.
-      const unversioned = layers.filter((layer): layer is string => typeof layer === "string" && UNVERSIONED_LAYER_ARN.test(layer) && !LAMBDA_LAYER_VERSION_ARN.test(layer));
+      // Layers are version ARNs: the pattern LambdaFunction checks (LAMBDA_LAYER_VERSION_ARN). The mocks give an
+      // aws.lambda.LayerVersion's `arn` that shape, so a string failing it is the program's (review 115, finding 6).
+      const unversioned = layers.filter((layer): layer is string => typeof layer === "string" && !LAMBDA_LAYER_VERSION_ARN.test(layer));
       if (unversioned.length > 0) report(`has layers that are not layer version ARNs (${unversioned.join(", ")}), which CreateFunction refuses`, "name each layer by its LayerVersionArn, ending in :<version>");
     }
     return findings;

@@ -21,8 +21,8 @@ const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/e
  * force, and is refused. LogGroupKeyPolicy (cloudwatch.ts) judges the policy's content (the KeyPolicy's when the key has
  * none of its own, keyPolicyDocument); this rule judges the order, for a key whose own policy is absent and whose
  * KeyPolicy grants CloudWatch Logs (a policy that does not is LogGroupKeyPolicy's finding). The group passes when the
- * KeyPolicy is among its recorded dependencies or theirs (dependsOn, or an input taken from an Output of the
- * KeyPolicy). **Not confirmed:** how long KMS takes to make a new key policy effective everywhere (KMS calls key-policy
+ * KeyPolicy is among its recorded dependencies or theirs, or its ancestors' (dependsOn on the group or on the
+ * component that makes it, or an input taken from an Output of the KeyPolicy; dependencyClosure). **Not confirmed:** how long KMS takes to make a new key policy effective everywhere (KMS calls key-policy
  * changes eventually consistent); ordering is what the plan can require, and the provider retries the refusal briefly.
  */
 export const LOG_GROUP_KEY_POLICY_ORDER: DeployRule = {
@@ -48,7 +48,7 @@ export const LOG_GROUP_KEY_POLICY_ORDER: DeployRule = {
           this.id,
           group,
           `is encrypted with ${key.name}, whose policy granting ${logsPrincipal(region)} is set by ${policy.name} (an aws.kms.KeyPolicy), but the group does not depend on ${policy.name}; the engine may create the group while the key still has KMS's default policy, and CreateLogGroup is refused ("The specified KMS key does not exist or is not allowed to be used with Arn …")`,
-          `add dependsOn: [${policy.name}] to the log group (for a LambdaFunction's logKmsKeyArn, pass an Output that waits for it: pulumi.all([key.arn, ${policy.name}.id]).apply(([arn]) => arn)), or give ${key.name} the policy itself (its \`policy\` input)`,
+          `add dependsOn: [${policy.name}] to the LambdaFunction (or other component) that makes the log group, or to the log group itself; or pass the key ARN as an Output that waits for it (pulumi.all([key.arn, ${policy.name}.id]).apply(([arn]) => arn)); or give ${key.name} the policy itself (its \`policy\` input)`,
         ),
       );
     }

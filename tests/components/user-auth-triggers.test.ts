@@ -4,6 +4,7 @@
  * lambdaConfig with an invoke permission scoped to the pool, kept with a kept pool as postConfirmation is.
  * Pre token generation V2_0 events (access token customization) need the Essentials or Plus feature plan.
  */
+import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { childrenOf, record, resource, type RecordedResource } from "../harness/mocks";
@@ -134,5 +135,29 @@ describe("UserAuth keeps its triggers in the pool's region", () => {
       /^UserAuth "edgy": triggers\.preAuthentication\.edge true makes the trigger a Lambda@Edge function \(forced into us-east-1, trusted by edgelambda, kept on delete\), which is CloudFront's kind of function, not a user pool's\. Remove edge\.$/,
     );
     expect(() => new UserAuth("same", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "eu-west-1" } } })).not.toThrow();
+  });
+
+  // Review 115, finding 5: with no region on the UserAuth the pool is made in the stack's aws:region (default
+  // provider), so a trigger naming that region is beside it; under an explicit provider the pool's region is unknown
+  // at construction, and a trigger naming a region is still refused.
+  // (aws.config.region reads the stack's aws:region, else AWS_REGION, as the provider does: set here for this test only.)
+  it("accepts a trigger region equal to the stack's when the UserAuth sets none; refuses another, and any under an explicit provider", async () => {
+    const previous = process.env.AWS_REGION;
+    process.env.AWS_REGION = "us-east-1";
+    try {
+      expect(aws.config.region).toBe("us-east-1");
+      const recorded = await record(() => new UserAuth("stacked", { ...base, triggers: { preSignUp: { entry, region: "us-east-1" } } }));
+      expect(resource(recorded, "aws:lambda/function:Function", "stacked-pre-sign-up-function").inputs.region).toBe("us-east-1");
+      expect(() => new UserAuth("elsewhere", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } })).toThrow(
+        /^UserAuth "elsewhere": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("us-east-1", the stack's aws:region\): /,
+      );
+      const west = new aws.Provider("auth-west", { region: "us-west-2" });
+      expect(() => new UserAuth("provided", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } }, { provider: west })).toThrow(
+        /^UserAuth "provided": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \(the provider's\)/,
+      );
+    } finally {
+      if (previous === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = previous;
+    }
   });
 });
