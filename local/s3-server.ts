@@ -425,7 +425,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * delimiter, keys that hold it after the prefix are "rolled up into a single result element in the CommonPrefixes
    * collection … Each rolled-up result counts as only one return against the MaxKeys value"
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html, API_ListObjects.html). A page ends on its
-   * last key or common prefix; listing after a common prefix skips every key under it.
+   * last key or common prefix; listing after a common prefix skips every key under it. Only a position that is itself a
+   * common prefix of this listing (its first delimiter after the prefix ends it) is one: a "folder marker" key equal to
+   * the prefix (`a/` under prefix `a/`, what the console's "Create folder" writes) is an ordinary key, and the keys after
+   * it are listed (review-118). The position is exclusive: S3 "starts listing after this specified key" (StartAfter) and
+   * lists keys "in lexicographical order" (API_ListObjectsV2.html). A key never equals a common prefix of the same
+   * listing (it would have been rolled up), so the page's last entry alone says which it was.
    */
   function listPage(bucket: string, query: Query, after: string) {
     const prefix = param(query, "prefix") ?? "";
@@ -436,7 +441,8 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
     }
     const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
-    const skipUnder = delimiter && after.startsWith(prefix) && after.endsWith(delimiter) ? after : undefined;
+    const firstDelimiter = delimiter && after.startsWith(prefix) ? after.indexOf(delimiter, prefix.length) : -1;
+    const skipUnder = firstDelimiter >= 0 && firstDelimiter + delimiter!.length === after.length ? after : undefined;
     const keys = store.list(bucket, prefix).filter((o) => o.key > after && !(skipUnder && o.key.startsWith(skipUnder)));
     const objects: StoredObject[] = [];
     const prefixes: string[] = [];

@@ -78,6 +78,41 @@ describe("ListObjectsV2 with a delimiter", () => {
     expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key)]).toEqual([["tree/b/", "tree/d/"], ["tree/c.txt"]]);
   });
 
+  it("lists a folder-marker key equal to the prefix like any key, and the keys after it (review-118: paging lost them)", async () => {
+    // `marker/` is the zero-byte object the S3 console's "Create folder" writes.
+    for (const key of ["marker/", "marker/1", "marker/2", "marker/x/3"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: key.endsWith("/") ? new Uint8Array(0) : "x" }));
+    const whole = ["marker/", "marker/1", "marker/2", "CP marker/x/"];
+    const entries = (page: { Contents?: Array<{ Key?: string }>; CommonPrefixes?: Array<{ Prefix?: string }> }) => [
+      ...(page.Contents ?? []).map((o) => o.Key!),
+      ...(page.CommonPrefixes ?? []).map((p) => `CP ${p.Prefix}`),
+    ];
+    const one = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/" }));
+    expect(entries(one)).toEqual(whole);
+    const v2: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", MaxKeys: 1, ContinuationToken: token }));
+      expect(page.KeyCount).toBe(1);
+      v2.push(...entries(page));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && v2.length < 10);
+    expect(v2).toEqual(whole);
+    const v1: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", MaxKeys: 1, Marker: marker }));
+      v1.push(...entries(page));
+      marker = page.IsTruncated ? page.NextMarker : undefined;
+    } while (marker && v1.length < 10);
+    expect(v1).toEqual(whole);
+    // StartAfter is exclusive: after the marker key come the other keys and the common prefix.
+    const after = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", StartAfter: "marker/" }));
+    expect(entries(after)).toEqual(["marker/1", "marker/2", "CP marker/x/"]);
+    // A position that is a common prefix of the listing still skips every key under it.
+    const pastCommon = await client.send(new ListObjectsV2Command({ Bucket: "photos", Delimiter: "/", StartAfter: "marker/" }));
+    expect(entries(pastCommon).some((e) => e.startsWith("marker/") || e === "CP marker/")).toBe(false);
+  });
+
   it("answers a max-keys that is not a number with 400 InvalidArgument (was a 500), and max-keys=0 with an empty page", async () => {
     const response = await signedGet(`/photos?list-type=2&max-keys=abc`);
     expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>InvalidArgument</Code>")]);
