@@ -425,12 +425,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * delimiter, keys that hold it after the prefix are "rolled up into a single result element in the CommonPrefixes
    * collection … Each rolled-up result counts as only one return against the MaxKeys value"
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html, API_ListObjects.html). A page ends on its
-   * last key or common prefix; listing after a common prefix skips every key under it. Only a position that is itself a
-   * common prefix of this listing (its first delimiter after the prefix ends it) is one: a "folder marker" key equal to
-   * the prefix (`a/` under prefix `a/`, what the console's "Create folder" writes) is an ordinary key, and the keys after
-   * it are listed (review-118). The position is exclusive: S3 "starts listing after this specified key" (StartAfter) and
-   * lists keys "in lexicographical order" (API_ListObjectsV2.html). A key never equals a common prefix of the same
-   * listing (it would have been rolled up), so the page's last entry alone says which it was.
+   * last key or common prefix. The position is exclusive: S3 "starts listing after this specified key" (StartAfter), in
+   * lexicographical key order, and a common prefix "is filtered out from results if it is not lexicographically greater
+   * than the StartAfter value" (API_ListObjectsV2.html, Delimiter). So listing after a common prefix (the V2 token, the
+   * V1 NextMarker) skips every key under it, while a "folder marker" key equal to the prefix (`a/` under prefix `a/`,
+   * what the console's "Create folder" writes) is an ordinary key whose followers are listed (review-118: they were
+   * skipped). A key never equals a common prefix of the same listing (it would have been rolled up), so the page's last
+   * entry alone says where the next page starts.
    */
   function listPage(bucket: string, query: Query, after: string) {
     const prefix = param(query, "prefix") ?? "";
@@ -441,9 +442,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
     }
     const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
-    const firstDelimiter = delimiter && after.startsWith(prefix) ? after.indexOf(delimiter, prefix.length) : -1;
-    const skipUnder = firstDelimiter >= 0 && firstDelimiter + delimiter!.length === after.length ? after : undefined;
-    const keys = store.list(bucket, prefix).filter((o) => o.key > after && !(skipUnder && o.key.startsWith(skipUnder)));
+    const keys = store.list(bucket, prefix).filter((o) => o.key > after);
     const objects: StoredObject[] = [];
     const prefixes: string[] = [];
     let last = "";
@@ -457,9 +456,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         continue;
       }
       const common = key.slice(0, at + delimiter!.length);
+      while (i < keys.length && keys[i].key.startsWith(common)) i++;
+      if (common <= after) continue;
       prefixes.push(common);
       last = common;
-      while (i < keys.length && keys[i].key.startsWith(common)) i++;
     }
     const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
