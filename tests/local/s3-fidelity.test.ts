@@ -7,9 +7,12 @@ import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsC
 import { Upload } from "@aws-sdk/lib-storage";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { FileObjectStore, LOCAL_CREDENTIALS, MemoryObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -114,6 +117,34 @@ describe("ListObjectsV2 with a delimiter", () => {
     expect(entries(pastCommon).filter((e) => e.includes("marker/"))).toEqual([]);
     const inside = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", StartAfter: "marker/x/0" }));
     expect([inside.KeyCount, entries(inside)]).toEqual([0, []]);
+  });
+
+  it("orders keys by their UTF-8 bytes, as S3 does, not by JavaScript's UTF-16 code units", async () => {
+    // U+FF01 is EF BC 81 in UTF-8 and U+1F600 F0 9F 98 80: S3 lists the first first. In UTF-16 U+1F600 is the
+    // surrogate pair D83D DE00, which sorts before FF01.
+    const keys = ["utf8/~", "utf8/\u{FF01}", "utf8/\u{1F600}"];
+    for (const key of [...keys].reverse()) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: "x" }));
+    const all = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/" }));
+    expect(all.Contents?.map((o) => o.Key)).toEqual(keys);
+    const after = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/", StartAfter: "utf8/\u{FF01}" }));
+    expect(after.Contents?.map((o) => o.Key)).toEqual(["utf8/\u{1F600}"]);
+    const paged: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/", MaxKeys: 1, ContinuationToken: token }));
+      paged.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && paged.length < 10);
+    expect(paged).toEqual(keys);
+  });
+
+  it("keeps that order in both stores (memory, and the files npm start uses)", () => {
+    const keys = ["o/~", "o/\u{FF01}", "o/\u{1F600}"];
+    for (const store of [new MemoryObjectStore(), new FileObjectStore(mkdtempSync(join(tmpdir(), "sf-s3-order-")))]) {
+      store.createBucket("b");
+      for (const key of [...keys].reverse()) store.put("b", { key, body: Buffer.from("x"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+      expect(store.list("b", "o/").map((o) => o.key)).toEqual(keys);
+    }
   });
 
   it("answers a max-keys that is not a number with 400 InvalidArgument (was a 500), and max-keys=0 with an empty page", async () => {
