@@ -48,8 +48,28 @@ export interface ObjectStore {
   put(bucket: string, object: StoredObject): void;
   get(bucket: string, key: string): StoredObject | undefined;
   delete(bucket: string, key: string): void;
-  /** Objects whose key starts with `prefix`, sorted by key. */
+  /** Objects whose key starts with `prefix`, in S3's key order (compareKeys). */
   list(bucket: string, prefix: string): StoredObject[];
+}
+
+/**
+ * S3's key order: "List results are always returned in UTF-8 binary order"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ListingKeysUsingAPIs.html). UTF-8 bytes sort as code points;
+ * JavaScript's `<` compares UTF-16 code units, which differs past U+FFFF (a surrogate, D800-DFFF, sorts before
+ * E000-FFFF). Mapping each unit as ICU's code-point-order comparison does fixes that without encoding the keys.
+ */
+export function compareKeys(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointOrder(x) - codePointOrder(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointOrder(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
 export class MemoryObjectStore implements ObjectStore {
@@ -70,7 +90,7 @@ export class MemoryObjectStore implements ObjectStore {
     this.buckets.get(bucket)?.delete(key);
   }
   list(bucket: string, prefix: string): StoredObject[] {
-    return [...(this.buckets.get(bucket)?.values() ?? [])].filter((o) => o.key.startsWith(prefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...(this.buckets.get(bucket)?.values() ?? [])].filter((o) => o.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
   }
 }
 
@@ -129,7 +149,7 @@ export class FileObjectStore implements ObjectStore {
       }
     };
     walk(dir);
-    return keys.filter((k) => k.startsWith(prefix)).sort().flatMap((k) => this.get(bucket, k) ?? []);
+    return keys.filter((k) => k.startsWith(prefix)).sort(compareKeys).flatMap((k) => this.get(bucket, k) ?? []);
   }
   /** The file of a key, refusing keys that would leave the store's folder. */
   private path(bucket: string, key: string): string {
@@ -425,7 +445,13 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * delimiter, keys that hold it after the prefix are "rolled up into a single result element in the CommonPrefixes
    * collection … Each rolled-up result counts as only one return against the MaxKeys value"
    * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html, API_ListObjects.html). A page ends on its
-   * last key or common prefix; listing after a common prefix skips every key under it.
+   * last key or common prefix. The position is exclusive: S3 "starts listing after this specified key" (StartAfter), in
+   * lexicographical key order, and a common prefix "is filtered out from results if it is not lexicographically greater
+   * than the StartAfter value" (API_ListObjectsV2.html, Delimiter). So listing after a common prefix (the V2 token, the
+   * V1 NextMarker) skips every key under it, while a "folder marker" key equal to the prefix (`a/` under prefix `a/`,
+   * what the console's "Create folder" writes) is an ordinary key whose followers are listed (review-118: they were
+   * skipped). A key never equals a common prefix of the same listing (it would have been rolled up), so the page's last
+   * entry alone says where the next page starts.
    */
   function listPage(bucket: string, query: Query, after: string) {
     const prefix = param(query, "prefix") ?? "";
@@ -436,8 +462,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       throw new S3Error(400, "InvalidArgument", "Provided max-keys not an integer or within integer range", { ArgumentName: "max-keys", ArgumentValue: maxKeysText });
     }
     const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
-    const skipUnder = delimiter && after.startsWith(prefix) && after.endsWith(delimiter) ? after : undefined;
-    const keys = store.list(bucket, prefix).filter((o) => o.key > after && !(skipUnder && o.key.startsWith(skipUnder)));
+    const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
     const objects: StoredObject[] = [];
     const prefixes: string[] = [];
     let last = "";
@@ -451,9 +476,10 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         continue;
       }
       const common = key.slice(0, at + delimiter!.length);
+      while (i < keys.length && keys[i].key.startsWith(common)) i++;
+      if (compareKeys(common, after) <= 0) continue;
       prefixes.push(common);
       last = common;
-      while (i < keys.length && keys[i].key.startsWith(common)) i++;
     }
     const contents = objects
       .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)

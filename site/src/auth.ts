@@ -5,7 +5,7 @@
 // Tokens live in memory and sessionStorage (gone when the tab closes); the refresh token is not kept.
 // The id token also goes into the cookie the edge auth check reads (config `auth.cookie`: its name and
 // the paths it guards, e.g. /account/), scoped to those paths, Secure, SameSite=Lax, and expiring with
-// the token, so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
+// the id token (its own `exp`, see idTokenExpiresAt), so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
 // http://localhost too (a secure context), so `npm start` works the same way.
 
 import type { AuthConfig, GalleryConfig } from "./types";
@@ -30,11 +30,13 @@ interface Tokens {
   expiresAt: number;
 }
 
-/** The claims the page shows; others are ignored. */
+/** The claims the page reads; others are ignored. */
 interface Claims {
   email?: string;
   "cognito:username"?: string;
   sub?: string;
+  /** Expiry, seconds since the epoch (RFC 7519 §4.1.4). */
+  exp?: number;
 }
 
 function base64url(bytes: ArrayBuffer | Uint8Array): string {
@@ -59,6 +61,19 @@ export function claimsOf(token: string): Claims {
   } catch {
     return {};
   }
+}
+
+/**
+ * When the session (and the edge cookie carrying the id token) ends, in epoch milliseconds: the id token's own `exp`.
+ * Cognito's ExpiresIn / expires_in is the access token's lifetime, and an app client sets the id and access token
+ * validities apart ("You can set the ID token expiration to any value between 5 minutes and 1 day. You can set this
+ * value per app client", https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html;
+ * UserAuth's tokenValidity.idTokenMinutes / accessTokenMinutes). The page only ever sends the id token, so the session
+ * lasts as long as it does. `expiresInSeconds` counts only for a token without a numeric `exp`.
+ */
+export function idTokenExpiresAt(idToken: string, expiresInSeconds: number, now: number): number {
+  const { exp } = claimsOf(idToken);
+  return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : now + expiresInSeconds * 1000;
 }
 
 /**
@@ -111,7 +126,7 @@ export function createAuth(config: GalleryConfig) {
   }
 
   function store(idToken: string, accessToken: string, expiresInSeconds: number): void {
-    tokens = { idToken, accessToken, expiresAt: Date.now() + expiresInSeconds * 1000 };
+    tokens = { idToken, accessToken, expiresAt: idTokenExpiresAt(idToken, expiresInSeconds, Date.now()) };
     sessionStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
     setEdgeCookie(tokens);
   }

@@ -7,9 +7,12 @@ import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsC
 import { Upload } from "@aws-sdk/lib-storage";
 import { Sha256 } from "@aws-sdk/checksums/sha";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { FileObjectStore, LOCAL_CREDENTIALS, MemoryObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
 
 let s3: LocalS3;
 let client: S3Client;
@@ -76,6 +79,72 @@ describe("ListObjectsV2 with a delimiter", () => {
     expect([first.CommonPrefixes?.map((p) => p.Prefix), first.NextMarker, first.IsTruncated]).toEqual([["tree/a/"], "tree/a/", true]);
     const second = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "tree/", Delimiter: "/", Marker: first.NextMarker }));
     expect([second.CommonPrefixes?.map((p) => p.Prefix), second.Contents?.map((o) => o.Key)]).toEqual([["tree/b/", "tree/d/"], ["tree/c.txt"]]);
+  });
+
+  it("lists a folder-marker key equal to the prefix like any key, and the keys after it (review-118: paging lost them)", async () => {
+    // `marker/` is the zero-byte object the S3 console's "Create folder" writes.
+    for (const key of ["marker/", "marker/1", "marker/2", "marker/x/3"]) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: key.endsWith("/") ? new Uint8Array(0) : "x" }));
+    const whole = ["marker/", "marker/1", "marker/2", "CP marker/x/"];
+    const entries = (page: { Contents?: Array<{ Key?: string }>; CommonPrefixes?: Array<{ Prefix?: string }> }) => [
+      ...(page.Contents ?? []).map((o) => o.Key!),
+      ...(page.CommonPrefixes ?? []).map((p) => `CP ${p.Prefix}`),
+    ];
+    const one = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/" }));
+    expect(entries(one)).toEqual(whole);
+    const v2: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", MaxKeys: 1, ContinuationToken: token }));
+      expect(page.KeyCount).toBe(1);
+      v2.push(...entries(page));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && v2.length < 10);
+    expect(v2).toEqual(whole);
+    const v1: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsCommand({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", MaxKeys: 1, Marker: marker }));
+      v1.push(...entries(page));
+      marker = page.IsTruncated ? page.NextMarker : undefined;
+    } while (marker && v1.length < 10);
+    expect(v1).toEqual(whole);
+    // StartAfter is exclusive: after the marker key come the other keys and the common prefix.
+    const after = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", StartAfter: "marker/" }));
+    expect(entries(after)).toEqual(["marker/1", "marker/2", "CP marker/x/"]);
+    // A common prefix not after StartAfter is left out, with the keys under it: StartAfter equal to it (as a page
+    // that ended on it continues), or inside it.
+    const pastCommon = await client.send(new ListObjectsV2Command({ Bucket: "photos", Delimiter: "/", StartAfter: "marker/" }));
+    expect(entries(pastCommon).filter((e) => e.includes("marker/"))).toEqual([]);
+    const inside = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "marker/", Delimiter: "/", StartAfter: "marker/x/0" }));
+    expect([inside.KeyCount, entries(inside)]).toEqual([0, []]);
+  });
+
+  it("orders keys by their UTF-8 bytes, as S3 does, not by JavaScript's UTF-16 code units", async () => {
+    // U+FF01 is EF BC 81 in UTF-8 and U+1F600 F0 9F 98 80: S3 lists the first first. In UTF-16 U+1F600 is the
+    // surrogate pair D83D DE00, which sorts before FF01.
+    const keys = ["utf8/~", "utf8/\u{FF01}", "utf8/\u{1F600}"];
+    for (const key of [...keys].reverse()) await client.send(new PutObjectCommand({ Bucket: "photos", Key: key, Body: "x" }));
+    const all = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/" }));
+    expect(all.Contents?.map((o) => o.Key)).toEqual(keys);
+    const after = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/", StartAfter: "utf8/\u{FF01}" }));
+    expect(after.Contents?.map((o) => o.Key)).toEqual(["utf8/\u{1F600}"]);
+    const paged: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: "photos", Prefix: "utf8/", MaxKeys: 1, ContinuationToken: token }));
+      paged.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && paged.length < 10);
+    expect(paged).toEqual(keys);
+  });
+
+  it("keeps that order in both stores (memory, and the files npm start uses)", () => {
+    const keys = ["o/~", "o/\u{FF01}", "o/\u{1F600}"];
+    for (const store of [new MemoryObjectStore(), new FileObjectStore(mkdtempSync(join(tmpdir(), "sf-s3-order-")))]) {
+      store.createBucket("b");
+      for (const key of [...keys].reverse()) store.put("b", { key, body: Buffer.from("x"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+      expect(store.list("b", "o/").map((o) => o.key)).toEqual(keys);
+    }
   });
 
   it("answers a max-keys that is not a number with 400 InvalidArgument (was a 500), and max-keys=0 with an empty page", async () => {
