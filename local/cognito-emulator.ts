@@ -578,10 +578,14 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
  * an optional grace period when refresh token rotation is enabled"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
- * UserAuth's clients rotate by default, and with rotation this is the only refresh Cognito takes. Locally it always
- * rotates, and the original refresh token stops working at once (the client's retry grace period is not emulated):
- * used again it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh
- * token that has been invalidated by refresh-token rotation"
+ * Whether it rotates is the client's RefreshTokenRotation (kept by keepRefreshTokenRotation; UserAuth's clients rotate
+ * by default): "When enabled, your app client issues new ID, access, and refresh tokens when users renew their
+ * sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html), so
+ * without rotation the answer has no RefreshToken and the original one keeps working. With rotation the original
+ * refresh token stops working at once (the client's retry grace period is not emulated): used again it is
+ * RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh token that has been
+ * invalidated by refresh-token rotation"
  * (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html;
  * its message is not documented). Retired tokens are kept in memory.
  */
@@ -591,13 +595,17 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
     if (target !== "GetTokensFromRefreshToken") return router(target);
     return async (ctx, req) => {
       const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
-      const client = await services.cognito.getAppClient(ctx, req.ClientId);
+      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as RotatingAppClient | null;
       if (retired.has(req.RefreshToken)) throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
       const user = typeof req.RefreshToken === "string" ? await pool.getUserByRefreshToken(ctx, req.RefreshToken) : null;
       if (!client || !user) throw new NotAuthorizedError("Invalid Refresh Token");
-      retired.add(req.RefreshToken);
       const groups = await pool.listUserGroupMembership(ctx, user);
       const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
+      if (client.RefreshTokenRotation?.Feature !== "ENABLED") {
+        const { RefreshToken: _, ...issued } = tokens;
+        return { AuthenticationResult: completeAuthenticationResult(issued) };
+      }
+      retired.add(req.RefreshToken);
       await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
       return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
