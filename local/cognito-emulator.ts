@@ -25,14 +25,14 @@ import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaVali
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
-import { DateClock, LambdaService, MessagesService, TriggersService, type CognitoService } from "cognito-local/lib/services";
+import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -90,13 +90,15 @@ export interface CognitoEmulatorOptions {
   triggers: string[];
   invokeTrigger: TriggerInvoker;
   log(message: string): void;
+  /** The time tokens are issued, checked and expire by (a test's clock, to pass time without waiting); @default the system's. */
+  clock?: Clock;
 }
 
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? "silent" });
   const ctx = { logger };
-  const clock = new DateClock();
+  const clock = options.clock ?? new DateClock();
   const codes = new Map<string, string>();
   // TokenConfig is read at every token issue, so the issuer can be set once the port is known.
   const tokenConfig = { IssuerDomain: "http://127.0.0.1" };
@@ -146,7 +148,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
-    (r) => rotateRefreshTokens(r, services),
+    (r) => rotateRefreshTokens(r, services, clock),
     (r) => authenticationResultFields(r),
     (r) => revokeTokens(r, cognito, revocation),
     (r) => userExistenceErrors(r, cognito),
@@ -582,31 +584,71 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * by default): "When enabled, your app client issues new ID, access, and refresh tokens when users renew their
  * sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html), so
- * without rotation the answer has no RefreshToken and the original one keeps working. With rotation the original
- * refresh token stops working at once (the client's retry grace period is not emulated): used again it is
- * RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh token that has been
- * invalidated by refresh-token rotation"
+ * without rotation the answer has no RefreshToken and the original one keeps working.
+ *
+ * With rotation the original refresh token is retired: "When you request a token refresh with
+ * GetTokensFromRefreshToken, the original refresh token that you're rotating out can remain valid for a period of time
+ * of up to 60 seconds. This allows for client-side retries. When RetryGracePeriodSeconds is 0, the grace period is
+ * disabled and a successful request immediately invalidates the submitted refresh token" (RefreshTokenRotationType).
+ * Within the client's grace period it refreshes as a valid token does (new ID, access and refresh tokens; what Cognito
+ * answers a retry with is not documented further: not confirmed whether it is the first answer's refresh token or
+ * another). After it, or with no grace period (a client without RetryGracePeriodSeconds: not documented, taken as 0),
+ * it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh token that has
+ * been invalidated by refresh-token rotation"
  * (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html;
- * its message is not documented). Retired tokens are kept in memory.
+ * its message is not documented). The check and the retiring are one synchronous step, so of two refreshes that race
+ * with the same token only one gets new tokens (without a grace period); the user's stored refresh tokens are updated
+ * one refresh at a time, so racing refreshes within the grace period keep each other's new token. Retired tokens are
+ * kept in memory: after a restart a retired token is unknown (NotAuthorizedException) rather than reused.
  */
-function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }) {
-  const retired = new Set<string>();
+function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }, clock: Clock) {
+  /**
+   * Rotated-out refresh tokens: when each was retired, its user (looked up once, by the first refresh), and the refresh
+   * tokens issued from it (a retry within the grace period needs one of them still valid: a sign-out ends the grace).
+   */
+  const retired = new Map<string, { at: number; user: Promise<User | null>; successors: Set<string> }>();
+  let saving: Promise<unknown> = Promise.resolve();
   return (target: string): Route => {
     if (target !== "GetTokensFromRefreshToken") return router(target);
     return async (ctx, req) => {
       const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
       const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as RotatingAppClient | null;
-      if (retired.has(req.RefreshToken)) throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
-      const user = typeof req.RefreshToken === "string" ? await pool.getUserByRefreshToken(ctx, req.RefreshToken) : null;
-      if (!client || !user) throw new NotAuthorizedError("Invalid Refresh Token");
+      const token: unknown = req.RefreshToken;
+      if (!client || typeof token !== "string") throw new NotAuthorizedError("Invalid Refresh Token");
+      const rotation = client.RefreshTokenRotation?.Feature === "ENABLED" ? client.RefreshTokenRotation : undefined;
+      // Check and retire in one synchronous step (no await between them): of two racing refreshes, one retires.
+      const now = clock.get().getTime();
+      const earlier = retired.get(token);
+      if (earlier && now - earlier.at >= (rotation?.RetryGracePeriodSeconds ?? 0) * 1000) {
+        throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
+      }
+      const entry = earlier ?? { at: now, user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      if (rotation && !earlier) retired.set(token, entry);
+      let user = await entry.user;
+      if (user && earlier) {
+        // A retry within the grace period: the user as stored now, still holding a token issued from this one.
+        user = await pool.getUserByUsername(ctx, user.Username);
+        if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
+      }
+      if (!user) {
+        if (retired.get(token) === entry && !earlier) retired.delete(token);
+        throw new NotAuthorizedError("Invalid Refresh Token");
+      }
       const groups = await pool.listUserGroupMembership(ctx, user);
       const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
-      if (client.RefreshTokenRotation?.Feature !== "ENABLED") {
+      if (!rotation) {
         const { RefreshToken: _, ...issued } = tokens;
         return { AuthenticationResult: completeAuthenticationResult(issued) };
       }
-      retired.add(req.RefreshToken);
-      await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
+      entry.successors.add(tokens.RefreshToken);
+      // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
+      const username = user.Username;
+      const save = saving.then(async () => {
+        const current = await pool.getUserByUsername(ctx, username);
+        if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
+      });
+      saving = save.catch(() => undefined);
+      await save;
       return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
   };
