@@ -12,6 +12,7 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  RevokeTokenCommand,
   SignUpCommand,
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -22,6 +23,7 @@ import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-
 const userPoolId = "us-east-1_Refresh1";
 const noGrace = "refreshnograceclient0000a"; // rotation ENABLED, RetryGracePeriodSeconds 0
 const grace = "refreshgraceclient000000a"; // rotation ENABLED, RetryGracePeriodSeconds 10 (UserAuth's default)
+const plain = "refreshplainclient000000a"; // rotation DISABLED; tokens for 5 minutes, refresh tokens for 60 (Cognito's least)
 const password = "Correct-horse-9";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
 let emulator: CognitoEmulator;
@@ -35,6 +37,19 @@ beforeAll(async () => {
     await emulator.ensureClient(userPoolId, clientId, clientId);
     await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], EnableTokenRevocation: true, RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: seconds } }));
   }
+  await emulator.ensureClient(userPoolId, plain, plain);
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: plain,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      EnableTokenRevocation: true,
+      AccessTokenValidity: 5,
+      IdTokenValidity: 5,
+      RefreshTokenValidity: 60,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "minutes" },
+    }),
+  );
   await sdk.send(new SignUpCommand({ ClientId: noGrace, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
   await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
 });
@@ -100,5 +115,46 @@ describe("GetTokensFromRefreshToken with rotation", () => {
     const rotated = (await refresh(grace, tokens.RefreshToken!)).AuthenticationResult!;
     await sdk.send(new GlobalSignOutCommand({ AccessToken: rotated.AccessToken! }));
     expect(await failure(refresh(grace, tokens.RefreshToken!))).toBe("NotAuthorizedException");
+  });
+});
+
+describe("memory (issue 15)", () => {
+  const refreshAuth = (refreshToken: string) => sdk.send(new InitiateAuthCommand({ ClientId: plain, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+
+  it("records a refresh token only when one is handed out: REFRESH_TOKEN_AUTH adds no record of the token it does not return", async () => {
+    const tokens = await signIn(plain);
+    const before = emulator.tokensInMemory();
+    for (let i = 0; i < 10; i++) await refreshAuth(tokens.RefreshToken!);
+    for (let i = 0; i < 10; i++) await refresh(plain, tokens.RefreshToken!);
+    expect(emulator.tokensInMemory()).toEqual({ ...before, accessTokens: before.accessTokens + 20 });
+    // Those access tokens still go with the refresh token they came from.
+    const last = (await refreshAuth(tokens.RefreshToken!)).AuthenticationResult!.AccessToken!;
+    await sdk.send(new RevokeTokenCommand({ ClientId: plain, Token: tokens.RefreshToken! }));
+    expect(await failure(sdk.send(new GetUserCommand({ AccessToken: last })))).toBe("NotAuthorizedException");
+  });
+
+  it("forgets every token record once its token has expired: sign-ins, refreshes, rotations and revocations leave nothing behind", async () => {
+    for (let i = 0; i < 20; i++) {
+      const tokens = await signIn(plain);
+      for (let j = 0; j < 3; j++) await refreshAuth(tokens.RefreshToken!);
+      await refresh(plain, tokens.RefreshToken!);
+      if (i % 2 === 0) await sdk.send(new RevokeTokenCommand({ ClientId: plain, Token: tokens.RefreshToken! }));
+      else if (i % 4 === 1) await sdk.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken! }));
+      const rotating = await signIn(noGrace);
+      await refresh(noGrace, rotating.RefreshToken!);
+    }
+    const busy = emulator.tokensInMemory();
+    expect(busy.accessTokens).toBeGreaterThan(0);
+    expect(busy.revoked).toBeGreaterThan(0);
+    expect(busy.retired).toBeGreaterThanOrEqual(20);
+    const revoked = (await signIn(plain)).AccessToken!;
+    await sdk.send(new GlobalSignOutCommand({ AccessToken: revoked }));
+
+    // Past every token's expiry (cognito-local's default refresh token validity, 7 days, for the rotating clients).
+    clock.now += 8 * 24 * 3600 * 1000;
+    await signIn(plain);
+    expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0 });
+    // A revoked token forgotten this way is refused all the same, as expired.
+    expect(await failure(sdk.send(new GetUserCommand({ AccessToken: revoked })))).toBe("NotAuthorizedException");
   });
 });
