@@ -25,14 +25,14 @@ import { CognitoError, InvalidParameterError, NotAuthorizedError, UserLambdaVali
 import { DefaultConfig, type Config } from "cognito-local/lib/server/config";
 import { Router } from "cognito-local/lib/server/Router";
 import { createServer } from "cognito-local/lib/server/server";
-import { DateClock, LambdaService, MessagesService, TriggersService, type CognitoService } from "cognito-local/lib/services";
+import { DateClock, LambdaService, MessagesService, TriggersService, type Clock, type CognitoService } from "cognito-local/lib/services";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService";
 import type { CryptoService } from "cognito-local/lib/services/crypto";
 import { StormDBDataStoreFactory } from "cognito-local/lib/services/dataStore/stormDb";
 import { MessageDeliveryService } from "cognito-local/lib/services/messageDelivery/messageDelivery";
 import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
-import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type UserPool } from "cognito-local/lib/services/userPoolService";
+import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
@@ -41,7 +41,7 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 // it signs tokens, and the key it signs them with (the JWKS it serves).
 const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
 const pino = fromCognitoLocal("pino") as (options: { level: string }) => any;
-const jwt = fromCognitoLocal("jsonwebtoken") as { verify(token: string, key: KeyObject, options: { algorithms: string[] }): unknown };
+const jwt = fromCognitoLocal("jsonwebtoken") as { verify(token: string, key: KeyObject, options: { algorithms: string[]; clockTimestamp?: number }): unknown };
 const signingKey = createPublicKey({ key: (fromCognitoLocal("cognito-local/lib/keys/cognitoLocal.public.json") as { jwk: any }).jwk, format: "jwk" });
 
 /**
@@ -81,6 +81,8 @@ export interface CognitoEmulator {
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
+  /** How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15). */
+  tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number };
   stop(): Promise<void>;
 }
 
@@ -90,13 +92,15 @@ export interface CognitoEmulatorOptions {
   triggers: string[];
   invokeTrigger: TriggerInvoker;
   log(message: string): void;
+  /** The time tokens are issued, checked and expire by (a test's clock, to pass time without waiting); @default the system's. */
+  clock?: Clock;
 }
 
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = pino({ level: process.env.COGNITO_LOCAL_LOG ?? "silent" });
   const ctx = { logger };
-  const clock = new DateClock();
+  const clock = options.clock ?? new DateClock();
   const codes = new Map<string, string>();
   // TokenConfig is read at every token issue, so the issuer can be set once the port is known.
   const tokenConfig = { IssuerDomain: "http://127.0.0.1" };
@@ -132,7 +136,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       options.log(`  cognito-local: code ${message.__code} sent to ${destination}`);
     },
   };
-  const revocation = new TokenRevocation();
+  const revocation = new TokenRevocation(clock);
   const services = {
     clock,
     cognito,
@@ -146,9 +150,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const layers: Array<(router: (target: string) => Route) => (target: string) => Route> = [
     (r) => verifyOnConfirmation(r, cognito),
     (r) => keepRefreshTokenRotation(r, cognito),
-    (r) => rotateRefreshTokens(r, services),
+    (r) => rotateRefreshTokens(r, services, clock, revocation),
     (r) => authenticationResultFields(r),
-    (r) => revokeTokens(r, cognito, revocation),
+    (r) => revokeTokens(r, cognito, revocation, clock),
     (r) => userExistenceErrors(r, cognito),
     (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
     (r) => enforceAuthFlows(r, cognito),
@@ -185,6 +189,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       await pool.saveAppClient(ctx, { ClientId: clientId, ClientName: clientName, UserPoolId: userPoolId, CreationDate: now, LastModifiedDate: now });
     },
     lastCode: (destination) => codes.get(destination),
+    tokensInMemory: () => revocation.sizes(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -446,52 +451,131 @@ function claimsOf(token: unknown): Record<string, any> {
   }
 }
 
+/** A refresh token rotated out by GetTokensFromRefreshToken (rotateRefreshTokens). */
+interface RetiredRefreshToken {
+  /** When it was retired (ms, the emulator's clock): the client's grace period runs from here. */
+  at: number;
+  /** Its user, looked up once by the refresh that retired it. */
+  user: Promise<User | null>;
+  /** The refresh tokens issued from it: a retry within the grace period needs one still valid (a sign-out ends it). */
+  successors: Set<string>;
+}
+
+/** How often, at most, the records are swept of expired entries (seconds of the emulator's clock). */
+const SWEEP_EVERY_SECONDS = 60;
+
 /**
- * Which access tokens were issued to whom, and from which refresh token, and which are revoked: cognito-local revokes
- * refresh tokens only (RevokeToken) and has no GlobalSignOut. Kept in memory: a restart forgets revocations.
+ * Which access tokens were issued to whom, and with or from which refresh token, which are revoked, and which refresh
+ * tokens were rotated out: cognito-local revokes refresh tokens only (RevokeToken) and has no GlobalSignOut or rotation.
+ * Kept in memory: a restart forgets revocations.
+ *
+ * `npm start` runs for days and signs users in again and again (the app, drill, fuzz, bench), so memory stays flat
+ * (issue 15): every entry keeps the expiry of its token (an access token's `exp`; a refresh token's `exp`, the app
+ * client's RefreshTokenValidity) and is dropped once that has passed, when it no longer matters: an expired access
+ * token is refused as expired before its revocation is looked at, and a rotated-out refresh token was taken from its
+ * user when it was retired, so past its expiry its reuse is NotAuthorizedException "Invalid Refresh Token" instead of
+ * RefreshTokenReuseException (Cognito: "Refresh Token has expired", not confirmed). Records are swept when one is added, at most once every SWEEP_EVERY_SECONDS, never on a
+ * timer (which would keep the process alive); a user's or a refresh token's record goes as soon as it is revoked.
  */
 class TokenRevocation {
-  /** Access-token jti by user (`<pool>/<sub>`). */
-  private readonly byUser = new Map<string, Set<string>>();
-  /** Access-token jti by the refresh token they were issued with or from. */
-  private readonly byRefreshToken = new Map<string, Set<string>>();
-  private readonly revoked = new Set<string>();
+  /** Access-token jti → exp, by user (`<pool>/<sub>`). */
+  private readonly byUser = new Map<string, Map<string, number>>();
+  /** Access-token jti → exp, by the refresh token they were issued with or from; with that refresh token's exp. */
+  private readonly byRefreshToken = new Map<string, { exp: number; issued: Map<string, number> }>();
+  /** Revoked access-token jti → exp. */
+  private readonly revoked = new Map<string, number>();
+  /** Rotated-out refresh tokens, with their exp. */
+  private readonly retired = new Map<string, RetiredRefreshToken & { exp: number }>();
+  private nextSweep = 0;
 
-  /** Records every access token the generator issues (sign-in, refresh, hosted UI) under its user. */
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Records every access token the generator issues (sign-in, refresh, hosted UI) under its user, and under its refresh
+   * token when that is handed out with it: a refresh's (source "RefreshTokens") is not (cognito-local's
+   * REFRESH_TOKEN_AUTH drops it), and revokeTokens records its access token from the answer instead (`issuedWith`).
+   */
   recording(generator: JwtTokenGenerator): JwtTokenGenerator {
     const generate = generator.generate.bind(generator);
     generator.generate = async (...args: Parameters<JwtTokenGenerator["generate"]>) => {
       const tokens = await generate(...args);
-      const { jti, sub } = claimsOf(tokens.AccessToken);
-      add(this.byUser, `${args[3].UserPoolId}/${sub}`, jti);
-      if (tokens.RefreshToken) add(this.byRefreshToken, tokens.RefreshToken, jti);
+      const { jti, sub, exp } = claimsOf(tokens.AccessToken);
+      if (typeof jti === "string") {
+        const key = `${args[3].UserPoolId}/${sub}`;
+        this.byUser.set(key, (this.byUser.get(key) ?? new Map<string, number>()).set(jti, expiry(exp)));
+      }
+      if (args[5] !== "RefreshTokens" && tokens.RefreshToken) this.issuedWith(tokens.RefreshToken, tokens.AccessToken);
+      this.sweep();
       return tokens;
     };
     return generator;
   }
 
-  /** An access token issued from `refreshToken` (REFRESH_TOKEN_AUTH), revoked with it. */
-  issuedFrom(refreshToken: string, accessToken: string): void {
-    add(this.byRefreshToken, refreshToken, claimsOf(accessToken).jti);
+  /** An access token issued with or from `refreshToken`, revoked with it. */
+  issuedWith(refreshToken: string, accessToken: string): void {
+    const { jti, exp } = claimsOf(accessToken);
+    if (typeof jti !== "string") return;
+    const entry = this.byRefreshToken.get(refreshToken) ?? { exp: expiry(claimsOf(refreshToken).exp), issued: new Map<string, number>() };
+    this.byRefreshToken.set(refreshToken, entry);
+    entry.issued.set(jti, expiry(exp));
+    this.sweep();
   }
 
   revokeUser(userPoolId: string, sub: string): void {
-    for (const jti of this.byUser.get(`${userPoolId}/${sub}`) ?? []) this.revoked.add(jti);
+    const key = `${userPoolId}/${sub}`;
+    for (const [jti, exp] of this.byUser.get(key) ?? []) this.revoked.set(jti, exp);
+    this.byUser.delete(key);
   }
 
   revokeRefreshToken(refreshToken: string): void {
-    for (const jti of this.byRefreshToken.get(refreshToken) ?? []) this.revoked.add(jti);
+    for (const [jti, exp] of this.byRefreshToken.get(refreshToken)?.issued ?? []) this.revoked.set(jti, exp);
+    this.byRefreshToken.delete(refreshToken);
   }
 
   isRevoked(jti: unknown): boolean {
     return typeof jti === "string" && this.revoked.has(jti);
   }
+
+  retiredToken(refreshToken: string): RetiredRefreshToken | undefined {
+    return this.retired.get(refreshToken);
+  }
+
+  retire(refreshToken: string, retired: RetiredRefreshToken): void {
+    this.retired.set(refreshToken, Object.assign(retired, { exp: expiry(claimsOf(refreshToken).exp) }));
+    this.sweep();
+  }
+
+  /** Takes back `retired` (a token that turned out not to be anyone's), unless another refresh replaced it. */
+  unretire(refreshToken: string, retired: RetiredRefreshToken): void {
+    if (this.retired.get(refreshToken) === retired) this.retired.delete(refreshToken);
+  }
+
+  sizes() {
+    let accessTokens = 0;
+    for (const issued of this.byUser.values()) accessTokens += issued.size;
+    return { accessTokens, refreshTokens: this.byRefreshToken.size, revoked: this.revoked.size, retired: this.retired.size };
+  }
+
+  private sweep(): void {
+    const now = Math.floor(this.clock.get().getTime() / 1000);
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_EVERY_SECONDS;
+    const live = (exp: number) => exp > now;
+    dropExpired(this.revoked, live);
+    for (const [key, issued] of this.byUser) if (dropExpired(issued, live).size === 0) this.byUser.delete(key);
+    for (const [token, entry] of this.byRefreshToken) if (dropExpired(entry.issued, live).size === 0 && !live(entry.exp)) this.byRefreshToken.delete(token);
+    for (const [token, entry] of this.retired) if (!live(entry.exp)) this.retired.delete(token);
+  }
 }
 
-function add(map: Map<string, Set<string>>, key: string, value: unknown): void {
-  if (typeof value !== "string") return;
-  const set = map.get(key) ?? new Set<string>();
-  map.set(key, set.add(value));
+/** A token's `exp` claim (seconds), or never for a token without one. */
+function expiry(exp: unknown): number {
+  return typeof exp === "number" ? exp : Number.POSITIVE_INFINITY;
+}
+
+function dropExpired<K>(map: Map<K, number>, live: (exp: number) => boolean): Map<K, number> {
+  for (const [key, exp] of map) if (!live(exp)) map.delete(key);
+  return map;
 }
 
 /**
@@ -506,11 +590,11 @@ function add(map: Map<string, Set<string>>, key: string, value: unknown): void {
  *  - a revoked access token: NotAuthorizedException "Access Token has been revoked", an expired one "Access Token has
  *    expired", one Cognito did not sign "Invalid Access Token" (the service's wording, e.g. aws-amplify/amplify-js#3540).
  */
-function revokeTokens(router: (target: string) => Route, cognito: CognitoService, revocation: TokenRevocation) {
+function revokeTokens(router: (target: string) => Route, cognito: CognitoService, revocation: TokenRevocation, clock: Clock) {
   const verified = (accessToken: unknown): Record<string, any> => {
     let claims: Record<string, any>;
     try {
-      claims = jwt.verify(String(accessToken), signingKey, { algorithms: ["RS256"] }) as Record<string, any>;
+      claims = jwt.verify(String(accessToken), signingKey, { algorithms: ["RS256"], clockTimestamp: Math.floor(clock.get().getTime() / 1000) }) as Record<string, any>;
     } catch (error) {
       if ((error as Error).name === "TokenExpiredError") throw new NotAuthorizedError("Access Token has expired");
       throw new NotAuthorizedError("Invalid Access Token");
@@ -538,10 +622,10 @@ function revokeTokens(router: (target: string) => Route, cognito: CognitoService
     return async (ctx, req) => {
       if (req?.AccessToken !== undefined) verified(req.AccessToken);
       const result = await route(ctx, req);
-      const refreshToken = req?.AuthParameters?.REFRESH_TOKEN;
-      if (SIGN_IN_OPERATIONS.has(target) && typeof refreshToken === "string" && result?.AuthenticationResult?.AccessToken) {
-        revocation.issuedFrom(refreshToken, result.AuthenticationResult.AccessToken);
-      }
+      // A refresh's access token goes with the refresh token it answers with (rotation), else the one it was given.
+      const given = target === "GetTokensFromRefreshToken" ? req?.RefreshToken : SIGN_IN_OPERATIONS.has(target) ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
+      const answer = result?.AuthenticationResult;
+      if (typeof given === "string" && typeof answer?.AccessToken === "string") revocation.issuedWith(answer.RefreshToken ?? given, answer.AccessToken);
       if (target === "RevokeToken") revocation.revokeRefreshToken(String(req?.Token));
       return result;
     };
@@ -578,27 +662,70 @@ function verifyOnConfirmation(router: (target: string) => Route, cognito: Cognit
  * access, and optionally refresh tokens ... issues a new refresh token and invalidates the original refresh token after
  * an optional grace period when refresh token rotation is enabled"
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html).
- * UserAuth's clients rotate by default, and with rotation this is the only refresh Cognito takes. Locally it always
- * rotates, and the original refresh token stops working at once (the client's retry grace period is not emulated):
- * used again it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh
- * token that has been invalidated by refresh-token rotation"
+ * Whether it rotates is the client's RefreshTokenRotation (kept by keepRefreshTokenRotation; UserAuth's clients rotate
+ * by default): "When enabled, your app client issues new ID, access, and refresh tokens when users renew their
+ * sessions with refresh tokens. When disabled, token refresh issues only ID and access tokens"
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html), so
+ * without rotation the answer has no RefreshToken and the original one keeps working.
+ *
+ * With rotation the original refresh token is retired: "When you request a token refresh with
+ * GetTokensFromRefreshToken, the original refresh token that you're rotating out can remain valid for a period of time
+ * of up to 60 seconds. This allows for client-side retries. When RetryGracePeriodSeconds is 0, the grace period is
+ * disabled and a successful request immediately invalidates the submitted refresh token" (RefreshTokenRotationType).
+ * Within the client's grace period it refreshes as a valid token does (new ID, access and refresh tokens; what Cognito
+ * answers a retry with is not documented further: not confirmed whether it is the first answer's refresh token or
+ * another). After it, or with no grace period (a client without RetryGracePeriodSeconds: not documented, taken as 0),
+ * it is RefreshTokenReuseException, "thrown when your application requests token refresh with a refresh token that has
+ * been invalidated by refresh-token rotation"
  * (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/RefreshTokenReuseException.html;
- * its message is not documented). Retired tokens are kept in memory.
+ * its message is not documented). The check and the retiring are one synchronous step, so of two refreshes that race
+ * with the same token only one gets new tokens (without a grace period); the user's stored refresh tokens are updated
+ * one refresh at a time, so racing refreshes within the grace period keep each other's new token. Retired tokens are
+ * kept in memory: after a restart a retired token is unknown (NotAuthorizedException) rather than reused.
  */
-function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }) {
-  const retired = new Set<string>();
+function rotateRefreshTokens(router: (target: string) => Route, services: { cognito: CognitoService; tokenGenerator: JwtTokenGenerator }, clock: Clock, retired: TokenRevocation) {
+  let saving: Promise<unknown> = Promise.resolve();
   return (target: string): Route => {
     if (target !== "GetTokensFromRefreshToken") return router(target);
     return async (ctx, req) => {
       const pool = await services.cognito.getUserPoolForClientId(ctx, req?.ClientId);
-      const client = await services.cognito.getAppClient(ctx, req.ClientId);
-      if (retired.has(req.RefreshToken)) throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
-      const user = typeof req.RefreshToken === "string" ? await pool.getUserByRefreshToken(ctx, req.RefreshToken) : null;
-      if (!client || !user) throw new NotAuthorizedError("Invalid Refresh Token");
-      retired.add(req.RefreshToken);
+      const client = (await services.cognito.getAppClient(ctx, req.ClientId)) as RotatingAppClient | null;
+      const token: unknown = req.RefreshToken;
+      if (!client || typeof token !== "string") throw new NotAuthorizedError("Invalid Refresh Token");
+      const rotation = client.RefreshTokenRotation?.Feature === "ENABLED" ? client.RefreshTokenRotation : undefined;
+      // Check and retire in one synchronous step (no await between them): of two racing refreshes, one retires.
+      const now = clock.get().getTime();
+      const earlier = retired.retiredToken(token);
+      if (earlier && now - earlier.at >= (rotation?.RetryGracePeriodSeconds ?? 0) * 1000) {
+        throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
+      }
+      const entry: RetiredRefreshToken = earlier ?? { at: now, user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      if (rotation && !earlier) retired.retire(token, entry);
+      let user = await entry.user;
+      if (user && earlier) {
+        // A retry within the grace period: the user as stored now, still holding a token issued from this one.
+        user = await pool.getUserByUsername(ctx, user.Username);
+        if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
+      }
+      if (!user) {
+        if (!earlier) retired.unretire(token, entry);
+        throw new NotAuthorizedError("Invalid Refresh Token");
+      }
       const groups = await pool.listUserGroupMembership(ctx, user);
       const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
-      await pool.saveUser(ctx, { ...user, RefreshTokens: [...(user.RefreshTokens ?? []).filter((t) => t !== req.RefreshToken), tokens.RefreshToken] });
+      if (!rotation) {
+        const { RefreshToken: _, ...issued } = tokens;
+        return { AuthenticationResult: completeAuthenticationResult(issued) };
+      }
+      entry.successors.add(tokens.RefreshToken);
+      // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
+      const username = user.Username;
+      const save = saving.then(async () => {
+        const current = await pool.getUserByUsername(ctx, username);
+        if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
+      });
+      saving = save.catch(() => undefined);
+      await save;
       return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
   };

@@ -40,6 +40,7 @@ const hiding = "fidelityhidingclient0000a"; // PreventUserExistenceErrors ENABLE
 const legacy = "fidelitylegacyclient0000a"; // the API's default, LEGACY
 const srpOnly = "fidelitysrponlyclient000a"; // ExplicitAuthFlows without USER_PASSWORD_AUTH
 const rotating = "fidelityrotatingclient00a"; // refresh token rotation ENABLED, as UserAuth's default
+const rotatingToo = "fidelityrotatingclient00b"; // the same, kept ENABLED throughout
 const password = "Correct-horse-9";
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -52,7 +53,9 @@ beforeAll(async () => {
   await emulator.ensureClient(userPoolId, legacy, "legacy");
   await emulator.ensureClient(userPoolId, srpOnly, "srp-only");
   await emulator.ensureClient(userPoolId, rotating, "rotating");
+  await emulator.ensureClient(userPoolId, rotatingToo, "rotating-too");
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
+  await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotatingToo, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 } }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" } }));
@@ -229,18 +232,31 @@ describe("refresh token rotation", () => {
     expect(refreshed.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 
-  it("GetTokensFromRefreshToken issues new tokens and a new refresh token, and retires the old one: RefreshTokenReuseException (cognito-local: HTTP 500 Unsupported)", async () => {
-    const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
-    const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;
+  it("GetTokensFromRefreshToken on a rotating client issues new tokens and a new refresh token, and retires the old one: RefreshTokenReuseException (cognito-local: HTTP 500 Unsupported)", async () => {
+    const tokens = (await signIn(rotatingToo, "ann@example.com", password)).AuthenticationResult!;
+    const rotated = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingToo, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;
     expect(rotated).toMatchObject({ TokenType: "Bearer", ExpiresIn: expect.any(Number) });
     expect(rotated.RefreshToken).toBeTruthy();
     expect(rotated.RefreshToken).not.toBe(tokens.RefreshToken);
     expect((await sdk.send(new GetUserCommand({ AccessToken: rotated.AccessToken! }))).Username).toBeTruthy();
-    const reuse = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }));
+    const reuse = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingToo, RefreshToken: tokens.RefreshToken! }));
     expect(await failure(reuse)).toMatchObject({ name: "RefreshTokenReuseException", status: 400 });
-    const unknown = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: "not-a-token" }));
+    const unknown = sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingToo, RefreshToken: "not-a-token" }));
     expect(await failure(unknown)).toEqual({ name: "NotAuthorizedException", message: "Invalid Refresh Token", status: 400 });
-    expect((await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: rotated.RefreshToken! }))).AuthenticationResult?.IdToken).toBeTruthy();
+    expect((await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: rotatingToo, RefreshToken: rotated.RefreshToken! }))).AuthenticationResult?.IdToken).toBeTruthy();
+  });
+
+  it("GetTokensFromRefreshToken on a client with rotation off issues ID and access tokens only, and the refresh token keeps working", async () => {
+    expect((await sdk.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding }))).UserPoolClient?.RefreshTokenRotation).toBeUndefined();
+    const tokens = (await signIn(hiding, "ann@example.com", password)).AuthenticationResult!;
+    for (let i = 0; i < 2; i++) {
+      const refreshed = (await sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: hiding, RefreshToken: tokens.RefreshToken! }))).AuthenticationResult!;
+      expect(refreshed).toMatchObject({ IdToken: expect.any(String), AccessToken: expect.any(String), TokenType: "Bearer" });
+      expect(refreshed.RefreshToken).toBeUndefined();
+      expect((await sdk.send(new GetUserCommand({ AccessToken: refreshed.AccessToken! }))).Username).toBeTruthy();
+    }
+    const viaAuthFlow = await sdk.send(new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }));
+    expect(viaAuthFlow.AuthenticationResult?.AccessToken).toBeTruthy();
   });
 });
 
