@@ -279,7 +279,8 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
 const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
 
 /** The queue and topic destinations of a notification configuration: the field, the ARN field, the type, its policy resource and the action S3 needs. */
-const NOTIFICATION_DESTINATIONS = [
+/** A bucket notification's queue and topic destinations (its Lambda ones are read by functionOf): also S3NotificationFunctionRegion's (events.ts). */
+export const NOTIFICATION_DESTINATIONS = [
   { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
   { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
 ] as const;
