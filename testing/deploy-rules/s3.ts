@@ -348,6 +348,9 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
   },
 };
 
+/** pulumi-aws 7's lifecycle configuration resources (the V2 one still ships, deprecated), each with `rules[].transitions`. */
+const LIFECYCLE_TYPES = ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"];
+
 /** The infrequent-access storage classes a lifecycle rule moves objects to only once they are 30 days old. */
 const INFREQUENT_ACCESS_CLASSES = ["STANDARD_IA", "ONEZONE_IA"];
 const INFREQUENT_ACCESS_MIN_DAYS = 30;
@@ -368,8 +371,14 @@ export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
   source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    for (const lifecycle of ofType(graph, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")) {
-      for (const [i, rule] of asArray<Record<string, any>>(lifecycle.inputs.rules).entries()) {
+    // The lifecycle configurations (`rules`) and the buckets' inline lifecycle (`lifecycleRules`, pulumi-aws's Bucket and
+    // BucketV2): all go to PutBucketLifecycleConfiguration with the same Transition (review 117 F5).
+    const lifecycles = [
+      ...LIFECYCLE_TYPES.flatMap((type) => ofType(graph, type)).map((resource) => ({ resource, rules: resource.inputs.rules })),
+      ...BUCKET_TYPES.flatMap((type) => ofType(graph, type)).map((resource) => ({ resource, rules: resource.inputs.lifecycleRules })),
+    ];
+    for (const { resource: lifecycle, rules } of lifecycles) {
+      for (const [i, rule] of asArray<Record<string, any>>(rules).entries()) {
         for (const transition of asArray<Record<string, any>>(rule?.transitions)) {
           if (!INFREQUENT_ACCESS_CLASSES.includes(transition?.storageClass) || typeof transition.days !== "number" || transition.days >= INFREQUENT_ACCESS_MIN_DAYS) continue;
           findings.push(
