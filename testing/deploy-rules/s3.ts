@@ -5,6 +5,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
+import { PROVIDER_UNIQUE_ID_SUFFIX_LENGTH } from "./names";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -36,7 +37,7 @@ export const S3_BUCKET_NAME: DeployRule = {
         // The name is the prefix and the provider's suffix of digits (internal/create Name, id.PrefixedUniqueId), so a
         // prefix breaks every rule on the name's start: a reserved prefix (xn--, sthree-, amzn-s3-demo-) or two adjacent
         // periods. Judged on the prefix with a stand-in suffix of digits, as bucketNameProblem judges a name.
-        const breach = bucketNameBreach(`${prefix}${"0".repeat(26)}`);
+        const breach = bucketNameBreach(`${prefix}${"0".repeat(PROVIDER_UNIQUE_ID_SUFFIX_LENGTH)}`);
         if (breach?.rule === "reserved-prefix" || breach?.rule === "adjacent-periods") {
           findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" makes every bucket name it generates one that ${breach.problem}, which S3 refuses`, "choose a prefix without S3's reserved prefixes (xn--, sthree-, amzn-s3-demo-) or adjacent periods"));
         }
