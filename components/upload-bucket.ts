@@ -145,8 +145,11 @@ export class UploadBucket extends pulumi.ComponentResource {
         retainOnDelete: this.spec.retainOnDelete,
         noncurrentVersionDays: this.spec.noncurrentVersionDays,
         logRetentionDays: this.spec.logRetentionDays,
-        // Named per bucket, not per region (the replica, its role and logs are per region): a region change then updates
-        // the one configuration in place, where a new name's create-then-delete would end in DeleteBucketReplication.
+        // Named per bucket, not per region (the replica, its role and logs are per region): once deployed under this
+        // name, a region change updates the one configuration in place, where a new name's create-then-delete would end
+        // in DeleteBucketReplication. The alias (the earlier `<name>-<region>-replication`) names the region given now,
+        // so a stack deployed before the rename must upgrade with its region unchanged and move it in a later deploy;
+        // an upgrade that also moves it is flagged by TransitionNameOverwritten (review 117 F1).
         configurationResource: `${this.name}-replication`,
       },
       this,

@@ -231,6 +231,29 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
 
 const CREATE_LOG_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html";
 
+/** Provider inputs that choose other credentials than the stack's (pulumi-aws ProviderArgs), so possibly another account. */
+const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles", "assumeRoleWithWebIdentity"];
+
+/**
+ * The account a resource is created in, as far as the plan tells: "stack" for the default provider and explicit
+ * providers that set no credentials of their own (they use the stack's, so its account); for one that does, "account
+ * <id>" where it names the account (the account of the role when `assumeRoles` holds one; a chain of several is not read,
+ * its order unconfirmed here; or `allowedAccountIds` with one entry, as the provider refuses to run in any other), else
+ * the provider itself: another provider with credentials of its own may be in any account. Resources of one scope are in one account;
+ * resources of two scopes may still share one (an account known on one side only), which the rules then do not judge.
+ */
+function accountScope(graph: Graph, resource: RecordedResource): string {
+  if (!resource.provider) return "stack";
+  const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
+  if (!provider || !PROVIDER_CREDENTIAL_INPUTS.some((input) => provider.inputs[input] !== undefined)) return "stack";
+  const roles = asArray<Record<string, unknown>>(provider.inputs.assumeRoles);
+  const roleAccount = roles.length === 1 && typeof roles[0]?.roleArn === "string" ? String(roles[0].roleArn).split(":")[4] : undefined;
+  if (roleAccount && /^\d{12}$/.test(roleAccount)) return `account ${roleAccount}`;
+  const allowed = asArray<unknown>(provider.inputs.allowedAccountIds);
+  if (allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return `account ${allowed[0]}`;
+  return `provider ${provider.urn}`;
+}
+
 /**
  * CreateLogGroup: "Log group names must be unique within a Region for an AWS account", and it is refused with
  * ResourceAlreadyExistsException ("The specified resource already exists") for a name taken (CREATE_LOG_GROUP). So two
@@ -240,6 +263,7 @@ const CREATE_LOG_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/lates
  * rename every such group already deployed). Autonamed groups (no `name`) get a random suffix and are not compared; a
  * name still unknown at preview is skipped. Names are compared as written: whether CloudWatch Logs also refuses names
  * that differ only in letter case was not confirmed. Groups of the account's other stacks are outside the plan.
+ * Compared per account too (review 117 F3): two groups conflict only in one region of one account (accountScope).
  */
 export const LOG_GROUP_NAME_UNIQUE: DeployRule = {
   id: "LogGroupNameUnique",
@@ -252,7 +276,7 @@ export const LOG_GROUP_NAME_UNIQUE: DeployRule = {
       const name = group.inputs.name;
       if (typeof name !== "string" || name === "") continue;
       const region = regionOf(graph, group, context);
-      const key = `${region} ${name}`;
+      const key = JSON.stringify([accountScope(graph, group), region, name]);
       const first = seen.get(key);
       if (!first) {
         seen.set(key, group);

@@ -11,6 +11,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { granting, roleGrants, trustsService } from "./iam";
 import { functionOf } from "./lambda-ref";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { NOTIFICATION_DESTINATIONS } from "./s3";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const PERMISSION = "aws:lambda/permission:Permission";
@@ -104,34 +105,53 @@ export const S3_NOTIFICATION_ONE_PER_BUCKET: DeployRule = {
 };
 
 /**
- * "The Lambda function must be in the same region as your S3 bucket" (Amazon S3 User Guide, "How Do I Set Up a
- * Destination to Receive Event Notifications?", awsdocs/amazon-s3-user-guide doc_source/
- * setup-event-notification-destination.md); AWS Prescriptive Guidance: "the Lambda function can't directly subscribe
- * to notifications from S3 buckets that are hosted in different AWS Regions". The bucket's region is where the plan
- * creates it (its own region, its provider's, else the stack's), or the notification's when the bucket is not in the
- * plan; a function's, where the plan creates it, or its ARN's. BucketEvents refuses what it can see at construction;
- * this also sees explicit providers' regions. The exact error S3 answers is not documented.
+ * Every notification destination in the bucket's region: "The Lambda function must be in the same region as your S3
+ * bucket", "The Amazon SQS queue must be in the same region as your Amazon S3 bucket" and "The Amazon SNS topic must
+ * be in the same region as your Amazon S3 bucket" (Amazon S3 User Guide, "How Do I Set Up a Destination to Receive Event
+ * Notifications?", awsdocs/amazon-s3-user-guide doc_source/setup-event-notification-destination.md); AWS Prescriptive
+ * Guidance: "the Lambda function can't directly subscribe to notifications from S3 buckets that are hosted in different
+ * AWS Regions". For a destination elsewhere PutBucketNotificationConfiguration answers InvalidArgument "The
+ * notification destination service region is not valid for the bucket location constraint" (quoted in
+ * cloud-custodian/cloud-custodian#1720, where a function's region had been taken wrongly; not in AWS's own
+ * documentation, and not seen here for a queue or topic). The bucket's region is where the plan creates
+ * it (its own region, its provider's, else the stack's), or the notification's when the bucket is not in the plan; a
+ * destination's, where the plan creates it, or its ARN's. BucketEvents refuses what it can see at construction; this
+ * also sees explicit providers' regions. The queues' and topics' policies and FIFO are S3NotificationDestinationPolicy's (s3.ts).
  */
 export const S3_NOTIFICATION_FUNCTION_REGION: DeployRule = {
   id: "S3NotificationFunctionRegion",
-  title: "S3 notifications invoke Lambda functions in the bucket's region",
+  title: "S3 notifications go to Lambda functions, SQS queues and SNS topics in the bucket's region",
   source: "https://docs.aws.amazon.com/prescriptive-guidance/latest/patterns/subscribe-a-lambda-function-to-event-notifications-from-s3-buckets-in-different-aws-regions.html",
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const notification of ofType(graph, NOTIFICATION)) {
       const bucket = bucketOf(graph, notification);
       const bucketRegion = regionOf(graph, bucket ?? notification, context);
-      for (const config of asArray<Record<string, any>>(notification.inputs.lambdaFunctions)) {
-        const fn = functionOf(graph, config.lambdaFunctionArn);
-        const fnRegion = fn ? regionOf(graph, fn, context) : typeof config.lambdaFunctionArn === "string" ? arnRegion(config.lambdaFunctionArn) : undefined;
-        if (!fnRegion || fnRegion === bucketRegion) continue;
+      const bucketName = bucket ? `bucket ${bucket.name}` : `its bucket ${notification.inputs.bucket}`;
+      const destinations = [
+        ...asArray<Record<string, any>>(notification.inputs.lambdaFunctions).map((config) => ({ config, arn: config.lambdaFunctionArn, target: functionOf(graph, config.lambdaFunctionArn), kind: "function" as const })),
+        ...NOTIFICATION_DESTINATIONS.flatMap((destination) =>
+          asArray<Record<string, any>>(notification.inputs[destination.field]).map((config) => ({ config, arn: config[destination.arnField], target: referenced(graph, destination.type, config[destination.arnField]), kind: destination.kind })),
+        ),
+      ];
+      for (const { config, arn, target, kind } of destinations) {
+        const destinationRegion = target ? regionOf(graph, target, context) : typeof arn === "string" ? arnRegion(arn) : undefined;
+        if (!destinationRegion || destinationRegion === bucketRegion) continue;
+        const name = target?.name ?? arn;
         findings.push(
-          finding(
-            this.id,
-            notification,
-            `sends ${config.id ?? "events"} to ${fn?.name ?? config.lambdaFunctionArn}, in ${fnRegion}, but ${bucket ? `bucket ${bucket.name}` : `its bucket ${notification.inputs.bucket}`} is in ${bucketRegion}; S3 invokes only Lambda functions in the bucket's region, so it refuses the configuration`,
-            `create the function in ${bucketRegion} (its region, or its provider's), or the bucket in ${fnRegion}; to process one bucket's events in another region, send them to an SNS topic in the bucket's region and subscribe from there`,
-          ),
+          kind === "function"
+            ? finding(
+                this.id,
+                notification,
+                `sends ${config.id ?? "events"} to ${name}, in ${destinationRegion}, but ${bucketName} is in ${bucketRegion}; S3 invokes only Lambda functions in the bucket's region, so it refuses the configuration`,
+                `create the function in ${bucketRegion} (its region, or its provider's), or the bucket in ${destinationRegion}; to process one bucket's events in another region, send them to an SNS topic in the bucket's region and subscribe from there`,
+              )
+            : finding(
+                this.id,
+                notification,
+                `sends ${config.id ?? "events"} to the ${kind} ${name}, in ${destinationRegion}, but ${bucketName} is in ${bucketRegion}; S3 sends notifications only to ${kind}s in the bucket's region, so it refuses the configuration ("The notification destination service region is not valid for the bucket location constraint")`,
+                `create the ${kind} in ${bucketRegion} (its region, or its provider's), or the bucket in ${destinationRegion}; to consume one bucket's events in another region, send them to an SNS topic in the bucket's region and subscribe the other region's queue or function to it`,
+              ),
         );
       }
     }

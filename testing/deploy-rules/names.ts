@@ -33,13 +33,20 @@
  * ACLs and key value stores are already checked by S3BucketName, BackupNames, WafRuleNames and
  * CloudFrontKeyValueStore; for those types this rule checks only the autoname, so a finding is reported once.
  */
-import { AUTONAME_RANDOM_LENGTH, autonameLength, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
+// bucketNameProblem from autoname.ts itself (s3.ts re-exports it), so that s3.ts reads PROVIDER_UNIQUE_ID_SUFFIX_LENGTH without an import loop.
+import { AUTONAME_RANDOM_LENGTH, autonameLength, bucketNameProblem, CLOUDFRONT_NAME_LENGTH, CLOUDFRONT_NAME_SYMBOLS, IAM_NAME_SYMBOLS, IAM_ROLE_NAME_LENGTH, LAMBDA_STATEMENT_ID_LENGTH, nameCharacters, rdsIdentifierProblem, S3_BUCKET_NAME_LENGTH } from "../../components/autoname";
 import { LAMBDA_LIMITS } from "../../components/lambda/function";
 import { ALARM_LIMITS } from "../../components/monitoring/validate";
 import type { Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
-import { bucketNameProblem } from "./s3";
+
+/**
+ * What terraform-provider-aws adds to a `namePrefix` / `bucketPrefix`: id.PrefixedUniqueId's suffix,
+ * id.UniqueIDSuffixLength = 26 characters (terraform-plugin-sdk helper/id; a timestamp and a counter, all digits).
+ * The mocks' stand-in is local/offline/mocks.ts providerUniqueId. Read by S3BucketName (s3.ts) and StatesStateMachineName (states.ts).
+ */
+export const PROVIDER_UNIQUE_ID_SUFFIX_LENGTH = 26;
 
 /**
  * A DNS name as the rules compare it: without its trailing dot (Route 53 takes a name with or without it) and in lower

@@ -5,6 +5,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { bucketNameBreach, bucketNameProblem } from "../../components/autoname";
 import { S3_ONE_BUCKET_POLICY } from "./one-policy";
 import { queueSendFix, resourceSendRefusal, type QueueSender } from "./queue-policy";
+import { PROVIDER_UNIQUE_ID_SUFFIX_LENGTH } from "./names";
 import { finding, MIN_RANDOM_CHARACTERS, nameHasRandomPart, referenced, type DeployFinding, type DeployRule } from "./rule";
 
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
@@ -36,7 +37,7 @@ export const S3_BUCKET_NAME: DeployRule = {
         // The name is the prefix and the provider's suffix of digits (internal/create Name, id.PrefixedUniqueId), so a
         // prefix breaks every rule on the name's start: a reserved prefix (xn--, sthree-, amzn-s3-demo-) or two adjacent
         // periods. Judged on the prefix with a stand-in suffix of digits, as bucketNameProblem judges a name.
-        const breach = bucketNameBreach(`${prefix}${"0".repeat(26)}`);
+        const breach = bucketNameBreach(`${prefix}${"0".repeat(PROVIDER_UNIQUE_ID_SUFFIX_LENGTH)}`);
         if (breach?.rule === "reserved-prefix" || breach?.rule === "adjacent-periods") {
           findings.push(finding("S3BucketName", bucket, `bucketPrefix "${prefix}" makes every bucket name it generates one that ${breach.problem}, which S3 refuses`, "choose a prefix without S3's reserved prefixes (xn--, sthree-, amzn-s3-demo-) or adjacent periods"));
         }
@@ -279,7 +280,8 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
 const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
 
 /** The queue and topic destinations of a notification configuration: the field, the ARN field, the type, its policy resource and the action S3 needs. */
-const NOTIFICATION_DESTINATIONS = [
+/** A bucket notification's queue and topic destinations (its Lambda ones are read by functionOf): also S3NotificationFunctionRegion's (events.ts). */
+export const NOTIFICATION_DESTINATIONS = [
   { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
   { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
 ] as const;
@@ -347,6 +349,9 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
   },
 };
 
+/** pulumi-aws 7's lifecycle configuration resources (the V2 one still ships, deprecated), each with `rules[].transitions`. */
+const LIFECYCLE_TYPES = ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"];
+
 /** The infrequent-access storage classes a lifecycle rule moves objects to only once they are 30 days old. */
 const INFREQUENT_ACCESS_CLASSES = ["STANDARD_IA", "ONEZONE_IA"];
 const INFREQUENT_ACCESS_MIN_DAYS = 30;
@@ -367,8 +372,14 @@ export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
   source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_Transition.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    for (const lifecycle of ofType(graph, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")) {
-      for (const [i, rule] of asArray<Record<string, any>>(lifecycle.inputs.rules).entries()) {
+    // The lifecycle configurations (`rules`) and the buckets' inline lifecycle (`lifecycleRules`, pulumi-aws's Bucket and
+    // BucketV2): all go to PutBucketLifecycleConfiguration with the same Transition (review 117 F5).
+    const lifecycles = [
+      ...LIFECYCLE_TYPES.flatMap((type) => ofType(graph, type)).map((resource) => ({ resource, rules: resource.inputs.rules })),
+      ...BUCKET_TYPES.flatMap((type) => ofType(graph, type)).map((resource) => ({ resource, rules: resource.inputs.lifecycleRules })),
+    ];
+    for (const { resource: lifecycle, rules } of lifecycles) {
+      for (const [i, rule] of asArray<Record<string, any>>(rules).entries()) {
         for (const transition of asArray<Record<string, any>>(rule?.transitions)) {
           if (!INFREQUENT_ACCESS_CLASSES.includes(transition?.storageClass) || typeof transition.days !== "number" || transition.days >= INFREQUENT_ACCESS_MIN_DAYS) continue;
           findings.push(

@@ -11,6 +11,7 @@ import { STATES_LOG_DELIVERY_ACTIONS } from "../../components/workflow/actions";
 import { arnInAccount, grantedIntegration, literalTargetArn, literalTargets, type TargetContext } from "../../components/workflow/integrations";
 import { asArray, dependencyClosure, ofType, policyDocument, readablePolicyDocument, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { PROVIDER_UNIQUE_ID_SUFFIX_LENGTH } from "./names";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { granting, roleGrants, trustsService, type RoleGrant } from "./iam";
 import { namesRole, resourcePolicies } from "../../local/resource-policies";
@@ -85,8 +86,6 @@ export const STATES_FAIL_PATH_ESCAPE: DeployRule = {
 
 /** The characters a state machine's name may hold (terraform-provider-aws state_machine.go: `^[0-9A-Za-z_-]+$`). */
 const STATE_MACHINE_NAME = /^[0-9A-Za-z_-]+$/;
-/** What the provider adds to a `namePrefix`: id.UniqueIDSuffixLength, 26 characters (terraform-plugin-sdk helper/id). */
-const UNIQUE_ID_SUFFIX_LENGTH = 26;
 /** What Pulumi adds to a logical name when it autonames: `-` and 7 random characters. */
 const AUTONAME_SUFFIX = 8;
 
@@ -110,7 +109,7 @@ export const STATES_STATE_MACHINE_NAME: DeployRule = {
         typeof name === "string"
           ? [name, name.length, `the name "${name}"`]
           : typeof namePrefix === "string"
-            ? [namePrefix, namePrefix.length + UNIQUE_ID_SUFFIX_LENGTH, `the namePrefix "${namePrefix}" (with the provider's 26-character suffix)`]
+            ? [namePrefix, namePrefix.length + PROVIDER_UNIQUE_ID_SUFFIX_LENGTH, `the namePrefix "${namePrefix}" (with the provider's ${PROVIDER_UNIQUE_ID_SUFFIX_LENGTH}-character suffix)`]
             : [stateMachine.name, stateMachine.name.length + AUTONAME_SUFFIX, `the autoname "${stateMachine.name}-<random suffix>"`];
       if (!STATE_MACHINE_NAME.test(whole)) findings.push(finding(this.id, stateMachine, `has ${shown}, with characters other than letters, digits, - and _`, "name it with letters, digits, - and _ only"));
       else if (length > STATES_LIMITS.nameLength) findings.push(finding(this.id, stateMachine, `has ${shown}, ${length} characters, over Step Functions' ${STATES_LIMITS.nameLength}`, `shorten it to at most ${STATES_LIMITS.nameLength} characters in all`));

@@ -454,6 +454,27 @@ export const TRANSITION_NAMED_TYPES: readonly TransitionNamedType[] = [
     source: `${PROVIDER}/s3/bucket_notification.go`,
   },
   {
+    type: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    label: "S3 replication configuration",
+    key: bucketConfigurationKey,
+    describe: (r) => `of bucket ${r.inputs.bucket}`,
+    // bucket_replication_configuration.go (SDKv2; read in terraform-provider-aws's internal/service/s3): bucket
+    // (Required) is the only `ForceNew: true` input; role, rule and token are put in place. The id is the bucket.
+    replaceOn: ["bucket"],
+    emptyIsUnset: true,
+    // Create and update are one PutBucketReplication: "Creates a replication configuration or replaces an existing one"
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html). The delete is
+    // DeleteBucketReplication(Bucket: d.Id()), which removes whatever configuration the bucket has, the new resource's
+    // included, so a rename without an alias or a create-first replacement leaves the
+    // bucket replicating nothing (review 117 F1: UploadBucket.replicate's configuration, once `<name>-<region>-replication`,
+    // aliased only under the new region's old name).
+    upserts: () => true,
+    refusal: "PutBucketReplication replaces the bucket's one replication configuration",
+    fixNote: "For UploadBucket.replicate, whose alias is the old name under the new region only: deploy the upgrade with the replica's region unchanged first, then change the region in a later deploy",
+    savedInputs: ["bucket", "region"],
+    source: `${PROVIDER}/s3/bucket_replication_configuration.go`,
+  },
+  {
     type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     label: "WAF logging configuration",
     // Not a name but what a web ACL holds once: "You can define one logging destination per web ACL", and

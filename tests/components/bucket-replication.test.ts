@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { StaticSite } from "../../components/static-site";
 import { UploadBucket } from "../../components/upload-bucket";
+import { checkPlanTransition } from "../../testing/deploy-rules";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";
 
 const CONFIG = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
@@ -95,6 +96,20 @@ describe("UploadBucket.replicate", () => {
     // A stack deployed under the per-region name renames it in place.
     expect(westConfig.aliases).toContain(westConfig.urn.replace(/::moved-replication$/, "::moved-us-west-2-replication"));
     expect(ofType(west, CONFIG).map((c) => c.name)).toEqual(["moved-replication"]);
+  });
+
+  it("has the transition rules flag an upgrade from the per-region name that also moves the replica: its alias names the new region, so the old configuration's delete would end the replication (review 117 F1)", async () => {
+    const west = await record(() => new UploadBucket("moved").replicate("us-west-2"));
+    // The deployed plan as a release before the rename recorded it: the configuration under its per-region name, no alias.
+    const old = west.map((r) => (r.type === CONFIG ? { ...r, name: "moved-us-west-2-replication", urn: r.urn.replace(/::moved-replication$/, "::moved-us-west-2-replication"), aliases: undefined } : r));
+    const east = await record(() => new UploadBucket("moved").replicate("eu-west-1"));
+    const findings = checkPlanTransition(old, east, { stack: "prod", region: "us-east-1" });
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([["TransitionNameOverwritten", `${CONFIG} moved-replication`]]);
+    expect(findings[0].problem).toMatch(/PutBucketReplication replaces the bucket's one replication configuration/);
+    expect(findings[0].fix).toMatch(/deploy the upgrade with the replica's region unchanged first, then change the region in a later deploy/);
+    // The upgrade with the region kept renames it in place (its alias), and a region change after it updates it in place.
+    expect(checkPlanTransition(old, west, { stack: "prod", region: "us-east-1" })).toEqual([]);
+    expect(checkPlanTransition(west, east, { stack: "prod", region: "us-east-1" })).toEqual([]);
   });
 
   it("keeps to one replication configuration per bucket", async () => {
