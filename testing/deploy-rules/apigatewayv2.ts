@@ -390,7 +390,9 @@ const meeting = (claim: DomainNameClaim, other: DomainNameClaim) =>
  * CreateDomainName is refused (hashicorp/terraform-provider-aws#27358). Two APIs share a domain by mapping both to one
  * DomainName, except a WebSocket API: "You can't map WebSocket APIs to the same custom domain name as an HTTP API or
  * REST API" (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-mappings.html). DNS names are
- * case-insensitive, so the names are compared in lower case.
+ * case-insensitive, so the names are compared in lower case. Not per account (no accountScope, unlike LogGroupNameUnique):
+ * the name is unique across all accounts, so two domains under providers of two accounts still conflict; private REST
+ * domains, which need not be unique across accounts, are left out by publicDomainNames.
  */
 export const APIGATEWAY_DOMAIN_NAME_UNIQUE: DeployRule = {
   id: "ApiGatewayDomainNameUnique",

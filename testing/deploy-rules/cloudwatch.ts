@@ -10,7 +10,7 @@ import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, logsPrincipals, planKey, serviceKeyRefusal } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { accountScope, arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const PUT_METRIC_ALARM = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
@@ -230,29 +230,6 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
 };
 
 const CREATE_LOG_GROUP = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html";
-
-/** Provider inputs that choose other credentials than the stack's (pulumi-aws ProviderArgs), so possibly another account. */
-const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles", "assumeRoleWithWebIdentity"];
-
-/**
- * The account a resource is created in, as far as the plan tells: "stack" for the default provider and explicit
- * providers that set no credentials of their own (they use the stack's, so its account); for one that does, "account
- * <id>" where it names the account (the account of the role when `assumeRoles` holds one; a chain of several is not read,
- * its order unconfirmed here; or `allowedAccountIds` with one entry, as the provider refuses to run in any other), else
- * the provider itself: another provider with credentials of its own may be in any account. Resources of one scope are in one account;
- * resources of two scopes may still share one (an account known on one side only), which the rules then do not judge.
- */
-function accountScope(graph: Graph, resource: RecordedResource): string {
-  if (!resource.provider) return "stack";
-  const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
-  if (!provider || !PROVIDER_CREDENTIAL_INPUTS.some((input) => provider.inputs[input] !== undefined)) return "stack";
-  const roles = asArray<Record<string, unknown>>(provider.inputs.assumeRoles);
-  const roleAccount = roles.length === 1 && typeof roles[0]?.roleArn === "string" ? String(roles[0].roleArn).split(":")[4] : undefined;
-  if (roleAccount && /^\d{12}$/.test(roleAccount)) return `account ${roleAccount}`;
-  const allowed = asArray<unknown>(provider.inputs.allowedAccountIds);
-  if (allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return `account ${allowed[0]}`;
-  return `provider ${provider.urn}`;
-}
 
 /**
  * CreateLogGroup: "Log group names must be unique within a Region for an AWS account", and it is refused with

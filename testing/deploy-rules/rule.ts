@@ -8,7 +8,7 @@
  * on an update-mode recording (`runProgramOffline` or `record`, both resolve every Output);
  * a value that is absent is treated as unset, never as unknown.
  */
-import { identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
+import { asArray, identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 
 export interface DeployFinding {
@@ -69,6 +69,32 @@ export function formatFinding(f: DeployFinding): string {
  */
 export function regionOf(graph: Graph, resource: RecordedResource, context: DeployRuleContext): string {
   return resourceRegion(graph, resource, context.region);
+}
+
+/** Provider inputs that choose other credentials than the stack's (pulumi-aws ProviderArgs), so possibly another account. */
+const PROVIDER_CREDENTIAL_INPUTS = ["accessKey", "secretKey", "token", "profile", "sharedConfigFiles", "sharedCredentialsFiles", "assumeRoles", "assumeRoleWithWebIdentity"];
+
+/**
+ * The account a resource is created in, as far as the plan tells: "stack" for the default provider and explicit
+ * providers that set no credentials of their own (they use the stack's, so its account); for one that does, "account
+ * <id>" where it names the account (the account of the role when `assumeRoles` holds one; a chain of several is not read,
+ * its order unconfirmed here; or `allowedAccountIds` with one entry, as the provider refuses to run in any other), else
+ * the provider itself: another provider with credentials of its own may be in any account. Resources of one scope are in one account;
+ * resources of two scopes may still share one (an account known on one side only), which the rules then do not judge.
+ * For the uniqueness rules of names AWS scopes per account and region (LogGroupNameUnique); not for names unique across
+ * accounts (ApiGatewayDomainNameUnique, CloudFrontAliasUnique, CognitoDomainPrefixUnique) nor for resources keyed by an
+ * id that already names one account's resource (VpcEndpointUnique's VPC id).
+ */
+export function accountScope(graph: Graph, resource: RecordedResource): string {
+  if (!resource.provider) return "stack";
+  const provider = graph.find((p) => p.type.startsWith("pulumi:providers:") && resource.provider!.startsWith(`${p.urn}::`));
+  if (!provider || !PROVIDER_CREDENTIAL_INPUTS.some((input) => provider.inputs[input] !== undefined)) return "stack";
+  const roles = asArray<Record<string, unknown>>(provider.inputs.assumeRoles);
+  const roleAccount = roles.length === 1 && typeof roles[0]?.roleArn === "string" ? String(roles[0].roleArn).split(":")[4] : undefined;
+  if (roleAccount && /^\d{12}$/.test(roleAccount)) return `account ${roleAccount}`;
+  const allowed = asArray<unknown>(provider.inputs.allowedAccountIds);
+  if (allowed.length === 1 && typeof allowed[0] === "string" && /^\d{12}$/.test(allowed[0])) return `account ${allowed[0]}`;
+  return `provider ${provider.urn}`;
 }
 
 /** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */

@@ -40,6 +40,7 @@ export const VPC_ENDPOINT_PRIVATE_DNS: DeployRule = {
  * a second endpoint of the service cannot also associate: CreateVpcEndpoint answers "private-dns-enabled cannot be set
  * because there is already a conflicting DNS domain for <service name> in the VPC" (hashicorp/terraform-provider-aws#17535;
  * no AWS page states the one-per-VPC rule outright). Endpoints the VPC already has outside the plan are not seen here.
+ * Keyed by VPC (and route table) id, which already names one account's VPC in one region: no region or accountScope key.
  */
 export const VPC_ENDPOINT_UNIQUE: DeployRule = {
   id: "VpcEndpointUnique",
