@@ -211,7 +211,7 @@ export interface LambdaFunctionArgs {
    * @default true (false when `edge`)
    */
   tracing?: boolean;
-  /** Asynchronous invocation: retries (0–2), event age, and where failed events go. */
+  /** Asynchronous invocation: retries (0–2), event age, and where failed events go. Not allowed with `edge` (CloudFront invokes synchronously). */
   asyncInvoke?: {
     /** Retries after a failed asynchronous invocation, 0–2. @default 2 */
     maxRetryAttempts?: number;
@@ -443,6 +443,19 @@ function validateArgs(fail: ArgFailure, name: string, args: LambdaFunctionArgs):
     if (args.tracing === true) fail("tracing", args.tracing, "is set on a Lambda@Edge function, which does not support X-Ray tracing", "Remove tracing (edge functions run without X-Ray).");
     if (args.ephemeralStorageSize !== undefined && args.ephemeralStorageSize > LAMBDA_LIMITS.edgeEphemeralStorageMb) {
       fail("ephemeralStorageSize", args.ephemeralStorageSize, `is over the ${LAMBDA_LIMITS.edgeEphemeralStorageMb} MB of /tmp Lambda@Edge allows`, `Remove ephemeralStorageSize (edge functions get ${LAMBDA_LIMITS.edgeEphemeralStorageMb} MB).`);
+    }
+    // CloudFront invokes an edge function synchronously, waiting for its answer ("Amazon CloudFront via Lambda@Edge" under
+    // synchronous invocation, https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html). Retries,
+    // event age and destinations configure asynchronous invocation only, so none of them would ever act. Lambda would
+    // take the configuration; it is refused because it cannot take effect. Provisioned concurrency, which the same
+    // "Lambda features" list does not support, is no argument of LambdaFunction; reserved concurrency is not on the list.
+    if (args.asyncInvoke !== undefined) {
+      fail(
+        "asyncInvoke",
+        args.asyncInvoke,
+        "is set on a Lambda@Edge function, which CloudFront invokes synchronously; retries, event age and on-failure or on-success destinations apply to asynchronous invocations only, so they would never act",
+        "Remove asyncInvoke; an edge function's errors go back to CloudFront with the request, so handle them in the function and watch its logs and metrics.",
+      );
     }
     // Lambda@Edge writes its logs to /aws/lambda/us-east-1.<function name> in each region where a replica runs, creating
     // the group there on first use (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html);
