@@ -20,8 +20,15 @@ import { regionSource, regionWhereCreated, validateRegionArg, validateRegionName
 export const SECRET_DESCRIPTION_LENGTH = 2048;
 
 /**
- * The most characters a secret's value may have: PutSecretValue's (and CreateSecret's) SecretString, "Length
- * Constraints: Maximum length of 65536" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html).
+ * The most bytes a secret's value may have, counted in UTF-8 (review 117 F7): PutSecretValue's (and CreateSecret's)
+ * SecretString, "Length Constraints: Maximum length of 65536"
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html), and the quota "Secret value
+ * size", 64 KB (https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html): a length in the API
+ * reference, a size in the quotas; nitrictech/nitric#119 reads the limit as "65,536 bytes". Counted in
+ * characters, a value of multi-byte characters (40,000 "é": 80,000 bytes) would pass the plan and fail PutSecretValue at
+ * `pulumi up`; counted in bytes, ASCII values are judged as before. Not confirmed here: the quota row's wording (the
+ * page was found, its table row was not read); if Secrets Manager counted characters, a value of 65,537–262,144 UTF-8 bytes but at most
+ * 65,536 characters would be refused here although AWS takes it.
  */
 export const SECRET_VALUE_LENGTH = 65536;
 
@@ -38,7 +45,8 @@ function checkSecretValue(fail: ArgFailure, value: unknown): string {
   const text = value as string;
   if (typeof text !== "string") return text;
   if (text === "") fail("value", "", "is empty; Secrets Manager refuses a secret version with no value (PutSecretValue needs a SecretString)", "Pass the value (a config value that is unset gives an empty one: require it, e.g. config.requireSecret), or leave the StackSecret out.");
-  if (text.length > SECRET_VALUE_LENGTH) fail("value", `<${text.length} characters, not shown>`, `is longer than the ${SECRET_VALUE_LENGTH} characters Secrets Manager takes in a secret's value`, "Store a smaller value (e.g. a key to a larger object in S3).");
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > SECRET_VALUE_LENGTH) fail("value", `<${bytes} bytes, not shown>`, `is over the ${SECRET_VALUE_LENGTH} bytes Secrets Manager takes in a secret's value (counted in UTF-8)`, "Store a smaller value (e.g. a key to a larger object in S3).");
   return text;
 }
 
