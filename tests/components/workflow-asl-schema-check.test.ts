@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { aslValidatorSchemaErrors, compiledSchemaErrors, loadStateMachineValidator, schemaCheckStats, schemaErrorsOf } from "../../components/workflow/asl-schema-check";
 import { aslProblems } from "../../components/workflow/definition";
+import { onceCompiled, onceCompiledStats } from "../harness/asl-validator-once";
 
 const FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:resize";
 const task = (extra: Record<string, unknown> = {}) => ({ Type: "Task", Resource: FUNCTION, End: true, ...extra });
@@ -78,16 +79,52 @@ const OTHER_OPTIONS = [
 const VALID = ["one task", "a task with paths, parameters, retry and catch", "choice, wait, pass, succeed", "map with an item processor", "JSONata"];
 
 /**
- * asl-validator's own answer for a definition of DEFINITIONS under a set of options, asked once per pair: its check
- * builds and compiles a new Ajv on every call (≈80 ms; issue 15: 49 calls here, 21 pairs), and its answer depends on
- * nothing but the definition and the options.
+ * asl-validator's own check, as it runs, but compiling its schema once per set of options: it builds and compiles a new
+ * Ajv on every call (≈0.2–0.45 s of CPU; issue 15), and the Ajv it built first for these options is handed back to it
+ * (tests/harness/asl-validator-once.ts, which throws if a call sets its Ajv up otherwise).
+ */
+const ownCheck = onceCompiled(aslValidatorSchemaErrors());
+
+/**
+ * asl-validator's own answer for a definition of DEFINITIONS under a set of options, asked once per pair: its answer
+ * depends on nothing but the definition and the options.
  */
 const ownAnswers = new Map<string, ReturnType<typeof compiledSchemaErrors>>();
 function ownAnswer(name: string, options: typeof EVERY_CHECK): ReturnType<typeof compiledSchemaErrors> {
   const key = JSON.stringify([name, options]);
-  if (!ownAnswers.has(key)) ownAnswers.set(key, aslValidatorSchemaErrors()(asValidatorPassesIt(DEFINITIONS[name]), options));
+  if (!ownAnswers.has(key)) ownAnswers.set(key, ownCheck(asValidatorPassesIt(DEFINITIONS[name]), options));
   return ownAnswers.get(key)!;
 }
+
+describe("asl-validator's own check compiled once per set of options (tests/harness/asl-validator-once.ts)", () => {
+  it("answers as it does compiling its schema on each call, and builds one Ajv for many calls", () => {
+    const { builds, reuses } = onceCompiledStats;
+    const fresh = aslValidatorSchemaErrors();
+    // Once (a compile of its own): an invalid definition, so the errors its choice makes are compared too.
+    const invalid = asValidatorPassesIt(DEFINITIONS["a path that is not a path"]);
+    expect(ownCheck(invalid, EVERY_CHECK)).toEqual(fresh(invalid, EVERY_CHECK));
+    expect(ownCheck(invalid, EVERY_CHECK)).not.toEqual([]);
+    expect(ownCheck(asValidatorPassesIt(DEFINITIONS["one task"]), EVERY_CHECK)).toEqual([]);
+    expect(onceCompiledStats.builds - builds).toBeLessThanOrEqual(1);
+    expect(onceCompiledStats.reuses - reuses).toBeGreaterThanOrEqual(2);
+  });
+
+  it("throws when a call sets its Ajv up otherwise than the first call with those options", () => {
+    // Like asl-validator's check: `ajv.default` looked up at each call, and a schema given to the constructor.
+    const ajvModule = createRequire(require.resolve("asl-validator"))("ajv") as { default: new (options: object) => { addFormat(name: string, format: (value: string) => boolean): unknown; validate(schema: string, data: unknown): boolean } };
+    const schemas = [{ $id: "some-string", type: "string", format: "some_format" }];
+    let format = (value: string) => value.length > 0;
+    const check = onceCompiled((definition: unknown) => {
+      const ajv = new ajvModule.default({ schemas });
+      ajv.addFormat("some_format", format);
+      return ajv.validate("some-string", definition) ? [] : ["invalid"];
+    });
+    expect(check("", {})).toEqual(["invalid"]);
+    expect(check("x", {})).toEqual([]);
+    format = () => true;
+    expect(() => check("", {})).toThrow(/otherwise than on its first call/);
+  });
+});
 
 describe("the compiled ASL schema check", () => {
   const original = aslValidatorSchemaErrors();
@@ -132,16 +169,16 @@ describe("the compiled ASL schema check", () => {
       Done: { Type: "Succeed" },
     });
     expect(compiledSchemaErrors(asValidatorPassesIt(assigning), EVERY_CHECK)).toEqual([]);
-    expect(original(asValidatorPassesIt(assigning), EVERY_CHECK).map((error) => error.Message)).toEqual(["/States/Keep/Assign/constant_lst/0 is invalid. must match exactly one schema in oneOf"]);
+    expect(ownCheck(asValidatorPassesIt(assigning), EVERY_CHECK).map((error) => error.Message)).toEqual(["/States/Keep/Assign/constant_lst/0 is invalid. must match exactly one schema in oneOf"]);
     expect(aslProblems(assigning)).toEqual([]);
   });
 
   it("still checks a JSONPath Assign as asl-validator does elsewhere: a `.$` field in an array's object is a path, and Parameters' arrays keep asl-validator's rule", () => {
     const notAPath = machine({ Keep: { Type: "Pass", Assign: { list: [{ "key.$": "key" }] }, End: true } });
-    expect(compiledSchemaErrors(asValidatorPassesIt(notAPath), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(notAPath), EVERY_CHECK));
+    expect(compiledSchemaErrors(asValidatorPassesIt(notAPath), EVERY_CHECK)).toEqual(ownCheck(asValidatorPassesIt(notAPath), EVERY_CHECK));
     expect(aslProblems(notAPath)).toEqual(['/States/Keep/Assign/list/0/key.$ is invalid. must match format "asl_payload_template"']);
     const parameters = machine({ Keep: { Type: "Pass", Parameters: { list: [null] }, End: true } });
-    expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).toEqual(original(asValidatorPassesIt(parameters), EVERY_CHECK));
+    expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).toEqual(ownCheck(asValidatorPassesIt(parameters), EVERY_CHECK));
     expect(compiledSchemaErrors(asValidatorPassesIt(parameters), EVERY_CHECK)).not.toEqual([]);
   });
 
@@ -172,7 +209,7 @@ describe("the compiled ASL schema check", () => {
       return machine({ [name]: { ...rest, ...ending }, Z: { Type: "Succeed" } }, { QueryLanguage: "JSONata" });
     });
     // Of a Pass state it also names the Type: the state matched no state type's schema.
-    expect(alone.map((definition) => original(asValidatorPassesIt(definition), EVERY_CHECK)[0]?.Message)).toEqual([
+    expect(alone.map((definition) => ownCheck(asValidatorPassesIt(definition), EVERY_CHECK)[0]?.Message)).toEqual([
       "/States/Decide/Output is invalid. must match exactly one schema in oneOf",
       "/States/Constant/Choices/0/Condition is invalid. must be string",
       "/States/Rich/Output is invalid. must match exactly one schema in oneOf",
