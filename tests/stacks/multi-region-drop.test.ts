@@ -103,7 +103,7 @@ describe("prod with one region (regions: [us-east-1], replicaRegions: [])", () =
       if (r.name.startsWith("api-usw2-") || r.name.endsWith("-usw2")) return "us-west-2 API and its certificate";
       if (r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && r.name.includes("-api-usw2-")) return "us-west-2 API's alarms";
       if (r.name.startsWith("api-routing")) return "routing: us-west-2's latency records, both health checks";
-      if (/^(site-bucket-replica|uploads-us-west-2-replica)/.test(r.name)) return "site and originals replication";
+      if (/^(site-bucket-replica|uploads-us-west-2-replica|uploads-replication$)/.test(r.name)) return "site and originals replication";
       if (r.name.endsWith("-us-west-2") || r.name.startsWith("ops-alarms-us-west-2")) return `${r.type.split(":").pop()} in us-west-2`;
       return `unexpected: ${r.type} ${r.name}`;
     };
