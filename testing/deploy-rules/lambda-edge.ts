@@ -4,13 +4,16 @@
  * function is kept on delete (Lambda refuses to delete it while CloudFront still holds its replicas).
  */
 import { EDGE_LIMITS } from "../../components/edge-logic/spec";
-import type { Graph } from "../../local/offline/graph";
+import { functionNameParts } from "../../local/lambda-function-name";
+import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
 import { trustsService } from "./iam";
+import { functionOf } from "./lambda-ref";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
+const PROVISIONED_CONCURRENCY = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
 const LAMBDA_EDGE_RESTRICTIONS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html";
 
 /** `arn:aws:lambda:us-east-1:123456789012:function:name:7` → the function's unqualified ARN and its qualifier. */
@@ -57,7 +60,10 @@ export const LAMBDA_EDGE_NUMBERED_VERSION: DeployRule = {
 /**
  * The "Lambda features" Lambda@Edge does not support: VPC access, dead-letter queues, environment
  * variables, layers, X-Ray, container images, the arm64 architecture, more than 512 MB of ephemeral
- * storage, and a customer managed key for the .zip package. Plus "Lambda Region": us-east-1 only.
+ * storage, a customer managed key for the .zip package, and "Lambda provisioned concurrency" (an
+ * aws.lambda.ProvisionedConcurrencyConfig whose functionName names the function, as name, partial ARN or ARN, in its
+ * region: any qualifier, as the page refuses the feature for the function, not for one version). Plus "Lambda Region":
+ * us-east-1 only.
  */
 export const LAMBDA_EDGE_FEATURES: DeployRule = {
   id: "LambdaEdgeFeatures",
@@ -65,6 +71,14 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
   source: LAMBDA_EDGE_RESTRICTIONS,
   check(graph, context) {
     const findings: DeployFinding[] = [];
+    // The provisioned concurrency configurations of each function (a name or partial ARN names the config's region's function).
+    const provisioned = new Map<RecordedResource, RecordedResource[]>();
+    for (const config of ofType(graph, PROVISIONED_CONCURRENCY)) {
+      const reference = config.inputs.functionName;
+      const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
+      if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
+      provisioned.set(fn, [...(provisioned.get(fn) ?? []), config]);
+    }
     for (const { fn } of edgeFunctions(graph)) {
       const i = fn.inputs;
       const report = (problem: string, fix: string) => findings.push(finding("LambdaEdgeFeatures", fn, `is a Lambda@Edge function ${problem}`, fix));
@@ -81,6 +95,16 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
       if (i.tracingConfig?.mode === "Active") report("with active X-Ray tracing, which Lambda@Edge does not support", "remove tracingConfig (or set mode PassThrough)");
       if (Number(i.ephemeralStorage?.size ?? 512) > 512) report(`with ${i.ephemeralStorage.size} MB of ephemeral storage; Lambda@Edge allows at most 512 MB`, "remove ephemeralStorage (512 MB)");
       if (i.sourceKmsKeyArn) report("with its .zip package encrypted by a customer managed key, which Lambda@Edge does not support", "remove sourceKmsKeyArn");
+      provisioned.get(fn)?.forEach((config) =>
+        findings.push(
+          finding(
+            "LambdaEdgeFeatures",
+            config,
+            `puts provisioned concurrency on Lambda@Edge function ${fn.name} (qualifier ${config.inputs.qualifier}), which Lambda@Edge does not support`,
+            "remove the ProvisionedConcurrencyConfig (Lambda@Edge functions share the Region's concurrency), or move the work to a regional function",
+          ),
+        ),
+      );
     }
     return findings;
   },
