@@ -7,7 +7,7 @@ import { LAMBDA_ALIAS_NAME_LENGTH } from "../../components/serverless-api/valida
 import { functionNameParts } from "../../local/lambda-function-name";
 import { functionIndex, functionOf, permissionFunction } from "./lambda-ref";
 import { LAMBDA_ONE_RESOURCE_POLICY } from "./one-policy";
-import { finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
+import { accountScope, finding, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 /**
  * Lambda quotas, "Function configuration, deployment, and execution": memory 128 MB–10,240 MB in
@@ -329,21 +329,25 @@ export function eventSourceMappingPair(graph: Graph, mapping: RecordedResource, 
  * arn (…) and function (…) provided mapping already exists. Please update or delete the existing mapping with UUID …"
  * (hashicorp/terraform-provider-aws#33352 for a DynamoDB stream, aws/serverless-application-model#1320; LocalStack
  * raises it for SQS, Kinesis and DynamoDB streams after checking AWS, localstack/localstack#9996). Two mappings of one
- * plan on one pair: the first deploy stops at the second.
+ * plan on one pair: the first deploy stops at the second. Compared per account too (accountScope, as LogGroupNameUnique):
+ * a mapping is created in its provider's account, and same-named functions of two accounts are two functions, so
+ * mappings made through providers into two accounts do not collide. The mapping's account is the key, not the source
+ * ARN's (one source may feed functions of several accounts).
  */
 export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
   id: "LambdaEventSourceMappingUnique",
   title: "No two event source mappings of a plan map one event source to one function",
   source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html",
   check(graph, context) {
-    // The mappings of each pair, in plan order: every one after the first is refused.
+    // The mappings of each pair in each account, in plan order: every one after the first is refused.
     const byPair = new Map<string, RecordedResource[]>();
     for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
       const pair = eventSourceMappingPair(graph, mapping, regionOf(graph, mapping, context));
-      if (pair !== undefined) byPair.set(pair, [...(byPair.get(pair) ?? []), mapping]);
+      const key = pair === undefined ? undefined : JSON.stringify([accountScope(graph, mapping), pair]);
+      if (key !== undefined) byPair.set(key, [...(byPair.get(key) ?? []), mapping]);
     }
-    return [...byPair].flatMap(([pair, [earlier, ...later]]) => {
-      const [source, fnName] = JSON.parse(pair) as string[];
+    return [...byPair].flatMap(([key, [earlier, ...later]]) => {
+      const [source, fnName] = JSON.parse((JSON.parse(key) as string[])[1]) as string[];
       return later.map((mapping) =>
         finding(
           this.id,
