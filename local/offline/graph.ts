@@ -148,14 +148,19 @@ export function cacheBehaviours(distribution: RecordedResource): Array<{ path: s
  * URN resolves only when its RegisterResource answers (`resop.resolveURN(resp.getUrn(), err)`, l.516), i.e. after the
  * engine created it. So `new LambdaFunction(..., { dependsOn: [x] })` holds back every resource of the component until
  * x exists. (The ancestors themselves are not added: a component is not created.)
+ *
+ * `{ ancestors: false }` follows only the resources' own recorded dependencies, for "derives a value from" rather than
+ * "is created after": a dependsOn orders creation and hands over no value, so a parent's dependsOn does not make its
+ * children's inputs come from that resource (the replacement cascade, replacements.ts, reads it so).
  */
-export function dependencyClosure(graph: Graph, resource: RecordedResource): Set<string> {
+export function dependencyClosure(graph: Graph, resource: RecordedResource, options: { ancestors?: boolean } = {}): Set<string> {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
-  /** A resource's own dependencies and its ancestors'. */
+  const followAncestors = options.ancestors ?? true;
+  /** A resource's own dependencies and (unless left out) its ancestors'. */
   const waitsFor = (r: RecordedResource | undefined): string[] => {
     const urns: string[] = [];
     const ancestors = new Set<string>();
-    for (let at = r; at && !ancestors.has(at.urn); at = at.parent === undefined ? undefined : byUrn.get(at.parent)) {
+    for (let at = r; at && !ancestors.has(at.urn); at = !followAncestors || at.parent === undefined ? undefined : byUrn.get(at.parent)) {
       ancestors.add(at.urn);
       urns.push(...at.dependencies);
     }
