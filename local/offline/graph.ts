@@ -147,15 +147,33 @@ export function cacheBehaviours(distribution: RecordedResource): Array<{ path: s
  * (`getAllTransitivelyReferencedResourceURNs(explicitDirectDependencies, exclude)`, l.704), and a custom resource's
  * URN resolves only when its RegisterResource answers (`resop.resolveURN(resp.getUrn(), err)`, l.516), i.e. after the
  * engine created it. So `new LambdaFunction(..., { dependsOn: [x] })` holds back every resource of the component until
- * x exists. (The ancestors themselves are not added: a component is not created.)
+ * x exists. (The ancestors themselves are not added: a component is not created. A custom resource given as `parent` is
+ * waited for too, yet left out: the closure can only be smaller than the engine's order, so a rule reads it as "maybe not
+ * after" and at worst over-reports.)
+ *
+ * What a component's recorded dependencies hold, all of which its registration awaits and so its children wait for:
+ * its dependsOn (expanded to custom descendants), its replaceWith targets, and the resources behind Outputs in the props
+ * it sends. In @pulumi/pulumi 3.248.0 a ComponentResource sends its `args` unless PULUMI_NODEJS_SKIP_COMPONENT_INPUTS is
+ * set (resource.js l.599-605; added by pulumi/pulumi PR #20842, https://github.com/pulumi/pulumi/pull/20842), and
+ * prepareResource serialises the props, awaiting those Outputs, before it waits for the parent and registers (runtime/
+ * resource.js l.635 before l.647). Providers are not dependencies (they go in providerRefs). This project's components
+ * all send `{}`, so theirs are their dependsOn and replaceWith only; a user's component that sends Output-holding args
+ * has them recorded too, matching the SDK the recording ran with. Upstream pulumi/pulumi PR #23961 (open,
+ * https://github.com/pulumi/pulumi/pull/23961) would stop sending a local component's args by default (opt-in
+ * `sendComponentInputs`): a recording and a deploy on SDK versions either side of it would then disagree about such props.
+ *
+ * `{ ancestors: false }` follows only the resources' own recorded dependencies, for "derives a value from" rather than
+ * "is created after": a dependsOn orders creation and hands over no value, so a parent's dependsOn does not make its
+ * children's inputs come from that resource (the replacement cascade, replacements.ts, reads it so).
  */
-export function dependencyClosure(graph: Graph, resource: RecordedResource): Set<string> {
+export function dependencyClosure(graph: Graph, resource: RecordedResource, options: { ancestors?: boolean } = {}): Set<string> {
   const byUrn = new Map(graph.map((r) => [r.urn, r]));
-  /** A resource's own dependencies and its ancestors'. */
+  const followAncestors = options.ancestors ?? true;
+  /** A resource's own dependencies and (unless left out) its ancestors'. */
   const waitsFor = (r: RecordedResource | undefined): string[] => {
     const urns: string[] = [];
     const ancestors = new Set<string>();
-    for (let at = r; at && !ancestors.has(at.urn); at = at.parent === undefined ? undefined : byUrn.get(at.parent)) {
+    for (let at = r; at && !ancestors.has(at.urn); at = !followAncestors || at.parent === undefined ? undefined : byUrn.get(at.parent)) {
       ancestors.add(at.urn);
       urns.push(...at.dependencies);
     }

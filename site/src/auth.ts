@@ -5,7 +5,7 @@
 // Tokens live in memory and sessionStorage (gone when the tab closes); the refresh token is not kept.
 // The id token also goes into the cookie the edge auth check reads (config `auth.cookie`: its name and
 // the paths it guards, e.g. /account/), scoped to those paths, Secure, SameSite=Lax, and expiring with
-// the id token (its own `exp`, see idTokenExpiresAt), so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
+// the id token (its own lifetime, `exp - iat`, see idTokenExpiresAt), so signed-in pages load; signing out clears it. Browsers accept Secure cookies from
 // http://localhost too (a secure context), so `npm start` works the same way.
 
 import type { AuthConfig, GalleryConfig } from "./types";
@@ -37,6 +37,8 @@ interface Claims {
   sub?: string;
   /** Expiry, seconds since the epoch (RFC 7519 §4.1.4). */
   exp?: number;
+  /** Issued at, seconds since the epoch on the issuer's clock (RFC 7519 §4.1.6). */
+  iat?: number;
 }
 
 function base64url(bytes: ArrayBuffer | Uint8Array): string {
@@ -64,16 +66,23 @@ export function claimsOf(token: string): Claims {
 }
 
 /**
- * When the session (and the edge cookie carrying the id token) ends, in epoch milliseconds: the id token's own `exp`.
- * Cognito's ExpiresIn / expires_in is the access token's lifetime, and an app client sets the id and access token
- * validities apart ("You can set the ID token expiration to any value between 5 minutes and 1 day. You can set this
- * value per app client", https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html;
+ * When the session (and the edge cookie carrying the id token) ends, in epoch milliseconds on this browser's clock: the id
+ * token's own lifetime (`exp - iat`) counted from `now`. Cognito's ExpiresIn / expires_in is the access token's lifetime,
+ * and an app client sets the id and access token validities apart ("You can set the ID token expiration to any value
+ * between 5 minutes and 1 day. You can set this value per app client",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html;
  * UserAuth's tokenValidity.idTokenMinutes / accessTokenMinutes). The page only ever sends the id token, so the session
- * lasts as long as it does. `expiresInSeconds` counts only for a token without a numeric `exp`.
+ * lasts as long as it does. `exp` and `iat` are on Cognito's clock: `exp` alone, compared with Date.now(), would end the
+ * session an hour early (or at once) on a browser clock an hour fast and keep an expired token on a slow one (the failure
+ * reported in okta/okta-auth-js PR #472, https://github.com/okta/okta-auth-js/pull/472); their difference is immune to the
+ * skew. An ID token always carries both ("iat REQUIRED", OpenID Connect Core 1.0 §2,
+ * https://openid.net/specs/openid-connect-core-1_0.html#IDToken); `expiresInSeconds`, relative too, counts only for a
+ * token without a numeric `exp` or `iat`.
  */
 export function idTokenExpiresAt(idToken: string, expiresInSeconds: number, now: number): number {
-  const { exp } = claimsOf(idToken);
-  return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : now + expiresInSeconds * 1000;
+  const { exp, iat } = claimsOf(idToken);
+  const numeric = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+  return now + (numeric(exp) && numeric(iat) ? exp - iat : expiresInSeconds) * 1000;
 }
 
 /**

@@ -268,7 +268,7 @@ export function withCascadedReplacements(
     graph = current.map((r) => {
       // The resources `r` depends on, itself included (its own outputs derive from its inputs), found only when a value of r contains a drawn one.
       let upstream: Set<string> | undefined;
-      const derives = (by: string) => (upstream ??= new Set([r.urn, ...dependencyClosure(current, r)])).has(by);
+      const derives = (by: string) => (upstream ??= new Set([r.urn, ...dependencyClosure(current, r, { ancestors: false })])).has(by);
       return { ...r, id: r.id === undefined ? undefined : (substituted(r.id, ordered, derives) as string), inputs: substituted(r.inputs, ordered, derives) as Record<string, any>, state: substituted(r.state, ordered, derives) as Record<string, any> };
     });
   }

@@ -1,6 +1,8 @@
 /**
- * Review-118 #7: the page's session and the edge cookie carrying the id token last as long as the id token (its `exp`),
- * not Cognito's ExpiresIn, which is the access token's lifetime: UserAuth's tokenValidity sets the two apart. Runs the
+ * Review-118 #7: the page's session and the edge cookie carrying the id token last as long as the id token (`exp - iat`),
+ * not Cognito's ExpiresIn, which is the access token's lifetime: UserAuth's tokenValidity sets the two apart. Review-119
+ * #4: counted from the browser's own clock, so a clock skewed from Cognito's neither ends the session at once nor keeps
+ * an expired token. Runs the
  * page's own sign-in (site/src/auth.ts, password mode as under `npm start`) against a stubbed Cognito, sessionStorage
  * and document.cookie.
  */
@@ -30,12 +32,14 @@ function jwt(claims: Record<string, unknown>): string {
 }
 
 let cookies: string[];
+/** The stubbed sessionStorage's entries. */
+let storage: Map<string, string>;
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(NOW);
   cookies = [];
-  const storage = new Map<string, string>();
+  storage = new Map<string, string>();
   vi.stubGlobal("sessionStorage", {
     getItem: (key: string) => storage.get(key) ?? null,
     setItem: (key: string, value: string) => void storage.set(key, value),
@@ -62,8 +66,8 @@ async function signIn(idToken: string, expiresIn: number) {
 }
 
 describe("the id token's cookie and session", () => {
-  it("last until the id token's exp when it is shorter than ExpiresIn (the access token's lifetime)", async () => {
-    const idToken = jwt({ email: "ann@example.com", exp: NOW / 1000 + 5 * 60 });
+  it("last the id token's lifetime (exp - iat) when it is shorter than ExpiresIn (the access token's lifetime)", async () => {
+    const idToken = jwt({ email: "ann@example.com", iat: NOW / 1000, exp: NOW / 1000 + 5 * 60 });
     const auth = await signIn(idToken, 60 * 60);
     expect(cookies).toEqual([`gallery-id=${idToken}; Path=/account/; Max-Age=300; Secure; SameSite=Lax`]);
     expect(auth.idToken()).toBe(idToken);
@@ -71,15 +75,34 @@ describe("the id token's cookie and session", () => {
     expect(auth.idToken()).toBeUndefined();
   });
 
-  it("last until the id token's exp when it is longer than ExpiresIn", async () => {
-    const idToken = jwt({ email: "ann@example.com", exp: NOW / 1000 + 2 * 60 * 60 });
+  it("last the id token's lifetime (exp - iat) when it is longer than ExpiresIn", async () => {
+    const idToken = jwt({ email: "ann@example.com", iat: NOW / 1000, exp: NOW / 1000 + 2 * 60 * 60 });
     await signIn(idToken, 60 * 60);
     expect(cookies).toEqual([`gallery-id=${idToken}; Path=/account/; Max-Age=7200; Secure; SameSite=Lax`]);
   });
 
-  it("fall back to ExpiresIn for an id token without exp", async () => {
-    const idToken = jwt({ email: "ann@example.com" });
-    await signIn(idToken, 600);
-    expect(cookies).toEqual([`gallery-id=${idToken}; Path=/account/; Max-Age=600; Secure; SameSite=Lax`]);
+  it("fall back to ExpiresIn for an id token without exp or without iat", async () => {
+    for (const idToken of [jwt({ email: "ann@example.com", iat: NOW / 1000 }), jwt({ email: "ann@example.com", exp: NOW / 1000 + 5 * 60 })]) {
+      storage.clear();
+      cookies = [];
+      await signIn(idToken, 600);
+      expect(cookies).toEqual([`gallery-id=${idToken}; Path=/account/; Max-Age=600; Secure; SameSite=Lax`]);
+    }
+  });
+
+  it("last the id token's lifetime on a browser clock an hour fast or an hour slow (iat and exp are on Cognito's clock)", async () => {
+    // Issued at NOW by Cognito, valid 5 minutes.
+    const idToken = jwt({ email: "ann@example.com", iat: NOW / 1000, exp: NOW / 1000 + 5 * 60 });
+    for (const skew of [60 * 60 * 1000, -60 * 60 * 1000]) {
+      storage.clear();
+      cookies = [];
+      vi.setSystemTime(NOW + skew);
+      const auth = await signIn(idToken, 60 * 60);
+      expect(cookies).toEqual([`gallery-id=${idToken}; Path=/account/; Max-Age=300; Secure; SameSite=Lax`]);
+      vi.setSystemTime(NOW + skew + 5 * 60 * 1000 - 1000);
+      expect(auth.idToken()).toBe(idToken);
+      vi.setSystemTime(NOW + skew + 5 * 60 * 1000);
+      expect(auth.idToken()).toBeUndefined();
+    }
   });
 });
