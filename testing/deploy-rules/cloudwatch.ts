@@ -8,7 +8,7 @@ import { customBusNameOf } from "../../components/arn";
 import { alarmTimingProblem, ALARM_LIMITS, DASHBOARD_MAX_WIDGETS, DASHBOARD_NAME, DIMENSION_LIMITS, dimensionNameProblem, dimensionValueProblem, STATE_MACHINE_ARN } from "../../components/monitoring/validate";
 import { asArray, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, logsPrincipals, planKey, serviceKeyRefusal } from "./key-policy";
+import { ENCRYPT_LOGS, isAwsManagedKey, keyPolicyDocument, keyPolicyMissing, LOG_GROUP, logGroupsOnPlanKeys, logsKeyMissing, logsPrincipal, planKey } from "./key-policy";
 import { CLOUDWATCH_LOGS_ONE_RESOURCE_POLICY } from "./one-policy";
 import { accountScope, arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
 
@@ -169,9 +169,6 @@ export const ALARM_ACTION_REGION: DeployRule = {
   },
 };
 
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html";
-
 /**
  * A log group encrypted with a KMS key of the plan (`kmsKeyId`: LambdaFunction's `logKmsKeyArn`, or a hand-built
  * group) can use it: CloudWatch Logs "must have permissions for the KMS key", granted in the key policy to the
@@ -198,10 +195,7 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
   source: ENCRYPT_LOGS,
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const group of ofType(graph, LOG_GROUP)) {
-      const ref = group.inputs.kmsKeyId;
-      const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
-      if (!key) continue;
+    for (const { group, key } of logGroupsOnPlanKeys(graph)) {
       const region = regionOf(graph, group, context);
       const keyRegion = regionOf(graph, key, context);
       if (keyRegion !== region) {
@@ -214,13 +208,13 @@ export const LOG_GROUP_KEY_POLICY: DeployRule = {
         continue;
       }
       const principal = logsPrincipal(region);
-      const refusal = serviceKeyRefusal(graph, group, undefined, logsPrincipals(region), [], { keyField: "kmsKeyId", actions: LOGS_KEY_ACTIONS, routes: { viaService: principal } });
-      if (!refusal || refusal.managed) continue;
+      const missing = logsKeyMissing(graph, key, region);
+      if (missing.length === 0) continue;
       findings.push(
         finding(
           this.id,
           group,
-          `is encrypted with ${key.name}, whose key policy does not allow ${principal} ${refusal.missing.join(", ")}${keyPolicyDocument(graph, key) === undefined ? " (it has KMS's default key policy, which names only the account)" : ""}; CloudWatch Logs refuses to create or encrypt the log group with a key it may not use${group.parent?.includes("serverless-fullstack:index:LambdaFunction") ? ", so the function that logs to it is never created" : ""}`,
+          `is encrypted with ${key.name}, whose key policy does not allow ${principal} ${missing.join(", ")}${keyPolicyDocument(graph, key) === undefined ? " (it has KMS's default key policy, which names only the account)" : ""}; CloudWatch Logs refuses to create or encrypt the log group with a key it may not use${group.parent?.includes("serverless-fullstack:index:LambdaFunction") ? ", so the function that logs to it is never created" : ""}`,
           `add to ${key.name}'s policy the statement AWS gives (encrypt-log-data-kms.html): Allow { Service: "${principal}" } kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe* on "*", optionally with ArnLike kms:EncryptionContext:aws:logs:arn on the group's ARN (or allow the roles that call CloudWatch Logs on the condition kms:ViaService "${principal}")`,
         ),
       );

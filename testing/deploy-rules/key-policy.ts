@@ -197,3 +197,23 @@ export const logsPrincipal = (region: string) => `logs.${region}.amazonaws.com`;
  * F1: not confirmed either way; a false positive is worse than a miss, so it is accepted).
  */
 export const logsPrincipals = (region: string) => [logsPrincipal(region), "logs.amazonaws.com"];
+
+export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+/** CloudWatch Logs guide, "Encrypt log data in CloudWatch Logs using AWS KMS": the key policy a log group's key needs. */
+export const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html";
+
+/** Each log group of the plan whose `kmsKeyId` names a key of the plan (planKey), with that key; other groups are passed over. */
+export function* logGroupsOnPlanKeys(graph: Graph): Generator<{ group: RecordedResource; key: RecordedResource }> {
+  for (const group of ofType(graph, LOG_GROUP)) {
+    const ref = group.inputs.kmsKeyId;
+    const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
+    if (key) yield { group, key };
+  }
+}
+
+/**
+ * What `key`'s policy lacks for CloudWatch Logs in `region` (LOGS_KEY_ACTIONS for logsPrincipals, or for AWS principals
+ * on kms:ViaService = logsPrincipal; keyPolicyMissing): empty when the key policy lets CloudWatch Logs use the key.
+ */
+export const logsKeyMissing = (graph: Graph, key: RecordedResource, region: string): string[] =>
+  keyPolicyMissing(graph, key, logsPrincipals(region), LOGS_KEY_ACTIONS, [], { viaService: logsPrincipal(region) });

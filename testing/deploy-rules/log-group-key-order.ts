@@ -2,13 +2,10 @@
  * A CloudWatch Logs log group encrypted with a KMS key of the plan whose policy is written by a separate
  * aws.kms.KeyPolicy, not by the key itself: the group must be created after that KeyPolicy.
  */
-import { dependencyClosure, ofType } from "../../local/offline/graph";
+import { dependencyClosure } from "../../local/offline/graph";
 import { policyWriters } from "../../local/resource-policies";
-import { KEY_POLICY, keyPolicyMissing, LOGS_KEY_ACTIONS, logsPrincipal, logsPrincipals, planKey } from "./key-policy";
+import { ENCRYPT_LOGS, KEY_POLICY, logGroupsOnPlanKeys, logsKeyMissing, logsPrincipal } from "./key-policy";
 import { finding, regionOf, type DeployFinding, type DeployRule } from "./rule";
-
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const ENCRYPT_LOGS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html";
 
 /**
  * CloudWatch Logs "must have permissions for the KMS key" of a log group, granted in the key policy to
@@ -31,15 +28,12 @@ export const LOG_GROUP_KEY_POLICY_ORDER: DeployRule = {
   source: ENCRYPT_LOGS,
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    for (const group of ofType(graph, LOG_GROUP)) {
-      const ref = group.inputs.kmsKeyId;
-      const key = typeof ref === "string" && ref !== "" ? planKey(graph, ref) : undefined;
-      if (!key) continue;
+    for (const { group, key } of logGroupsOnPlanKeys(graph)) {
       const { own, attached } = policyWriters(graph, key, KEY_POLICY, "keyId");
       // The key's own policy is set by CreateKey, before the group (which takes the key's ARN) exists.
       if (own || attached.length === 0) continue;
       const region = regionOf(graph, group, context);
-      if (keyPolicyMissing(graph, key, logsPrincipals(region), LOGS_KEY_ACTIONS, [], { viaService: logsPrincipal(region) }).length > 0) continue;
+      if (logsKeyMissing(graph, key, region).length > 0) continue;
       // keyPolicyDocument judges the first KeyPolicy (two of them: KmsOneKeyPolicy's finding), so the group waits for that one.
       const policy = attached[0];
       if (dependencyClosure(graph, group).has(policy.urn)) continue;

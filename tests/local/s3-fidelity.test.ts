@@ -5,20 +5,18 @@
  */
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { Sha256 } from "@aws-sdk/checksums/sha";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { mkdtempSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileObjectStore, LOCAL_CREDENTIALS, MemoryObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { FileObjectStore, MemoryObjectStore, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { signS3, startLocalS3WithClient } from "../harness/s3-local";
 
 let s3: LocalS3;
 let client: S3Client;
 beforeAll(async () => {
-  s3 = await startLocalS3({ buckets: ["photos"] });
-  client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  ({ server: s3, client } = await startLocalS3WithClient({ buckets: ["photos"] }));
 });
 afterAll(() => s3.close());
 
@@ -213,19 +211,7 @@ describe("SDK v3 uploads with its default checksums", () => {
   });
 });
 
-async function sign(method: string, url: URL, headers: Record<string, string> = {}): Promise<Record<string, string>> {
-  const signer = new SignatureV4({ credentials: LOCAL_CREDENTIALS, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
-  const signed = await signer.sign({
-    method,
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers },
-  });
-  return signed.headers as Record<string, string>;
-}
+const sign = (method: string, url: URL, headers: Record<string, string> = {}) => signS3(method, url, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...headers });
 
 async function signedGet(path: string): Promise<Response> {
   const url = new URL(path, s3.endpoint);

@@ -4,9 +4,7 @@
  * bodies that are not what was signed or checksummed, and browsers its CORS rules do not name.
  */
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Sha256 } from "@aws-sdk/checksums/sha";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -17,12 +15,12 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
 import { FileObjectStore, LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
+import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
 let s3: LocalS3;
 let client: S3Client;
 beforeAll(async () => {
-  s3 = await startLocalS3({ buckets: ["photos"] });
-  client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  ({ server: s3, client } = await startLocalS3WithClient({ buckets: ["photos"] }));
 });
 afterAll(() => s3.close());
 
@@ -77,16 +75,14 @@ describe("local S3 server", () => {
 
 describe("local S3 server for npm start (files, browsers, presigned URLs)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "sf-s3-files-"));
-  const clientFor = (endpoint: string) =>
-    new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 
   it("keeps objects on disk across restarts, listable with their metadata", async () => {
     const first = await startLocalS3({ store: new FileObjectStore(dataDir) });
-    await clientFor(first.endpoint).send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png", Body: "png", ContentType: "image/png" }));
+    await localS3Client(first.endpoint).send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png", Body: "png", ContentType: "image/png" }));
     await first.close();
     const second = await startLocalS3({ store: new FileObjectStore(dataDir) });
     try {
-      const client = clientFor(second.endpoint);
+      const client = localS3Client(second.endpoint);
       const head = await client.send(new HeadObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png" }));
       expect(head).toMatchObject({ ContentType: "image/png", ContentLength: 3 });
       const listed = await client.send(new ListObjectsV2Command({ Bucket: "uploads", Prefix: "originals/" }));
@@ -108,18 +104,8 @@ async function signedFetch(
   { body = "", headers = {}, credentials = LOCAL_CREDENTIALS, contentSha256 }: { body?: string; headers?: Record<string, string>; credentials?: { accessKeyId: string; secretAccessKey: string }; contentSha256?: string } = {},
 ): Promise<Response> {
   const url = new URL(path, endpoint);
-  const signer = new SignatureV4({ credentials, region: "us-east-1", service: "s3", sha256: Sha256, uriEscapePath: false });
-  const request = {
-    method,
-    protocol: "http:",
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, "x-amz-content-sha256": contentSha256 ?? createHash("sha256").update(body).digest("hex"), ...headers },
-  };
-  const signed = await signer.sign(request);
-  const { host: _host, ...sent } = signed.headers; // fetch sets Host itself, to the same value
+  const signed = await signS3(method, url, { "x-amz-content-sha256": contentSha256 ?? createHash("sha256").update(body).digest("hex"), ...headers }, credentials);
+  const { host: _host, ...sent } = signed; // fetch sets Host itself, to the same value
   return fetch(url, { method, headers: sent, body: method === "GET" || method === "HEAD" ? undefined : body });
 }
 
@@ -137,7 +123,7 @@ describe("local S3 server: authentication as S3 does it (issue 11)", () => {
   beforeAll(async () => {
     server = await startLocalS3({ buckets: ["uploads"], cors: (bucket) => (bucket === "uploads" ? RULES : undefined) });
     // Presigns as the photos handler does (no flexible checksums; the next describe shows why).
-    client = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS, requestChecksumCalculation: "WHEN_REQUIRED" });
+    client = localS3Client(server.endpoint, { requestChecksumCalculation: "WHEN_REQUIRED" });
     await client.send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/alice/1.png", Body: "alice's photo", ContentType: "image/png" }));
   });
   afterAll(() => server.close());
@@ -226,8 +212,7 @@ describe("local S3 server: the body must be what was signed and checksummed (iss
   let server: LocalS3;
   let client: S3Client;
   beforeAll(async () => {
-    server = await startLocalS3({ buckets: ["uploads"] });
-    client = new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+    ({ server, client } = await startLocalS3WithClient({ buckets: ["uploads"] }));
   });
   afterAll(() => server.close());
 
@@ -328,8 +313,8 @@ describe("local S3 server: CORS as the bucket's rules say (issue 11)", () => {
   });
 
   it("adds CORS headers to a request only for an origin in the rules", async () => {
-    await new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }).send(new PutObjectCommand({ Bucket: "uploads", Key: "a.png", Body: "png" }));
-    const url = await getSignedUrl(new S3Client({ region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }), new GetObjectCommand({ Bucket: "uploads", Key: "a.png" }), { expiresIn: 60 });
+    await localS3Client(server.endpoint).send(new PutObjectCommand({ Bucket: "uploads", Key: "a.png", Body: "png" }));
+    const url = await getSignedUrl(localS3Client(server.endpoint), new GetObjectCommand({ Bucket: "uploads", Key: "a.png" }), { expiresIn: 60 });
     const allowed = await fetch(url, { headers: { origin: SITE } });
     expect([allowed.status, allowed.headers.get("access-control-allow-origin")]).toEqual([200, SITE]);
     const other = await fetch(url, { headers: { origin: "https://evil.example" } });
