@@ -701,32 +701,36 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       }
       const entry: RetiredRefreshToken = earlier ?? { at: now, user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
       if (rotation && !earlier) retired.retire(token, entry);
-      let user = await entry.user;
-      if (user && earlier) {
-        // A retry within the grace period: the user as stored now, still holding a token issued from this one.
-        user = await pool.getUserByUsername(ctx, user.Username);
-        if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
-      }
-      if (!user) {
+      try {
+        let user = await entry.user;
+        if (user && earlier) {
+          // A retry within the grace period: the user as stored now, still holding a token issued from this one.
+          user = await pool.getUserByUsername(ctx, user.Username);
+          if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
+        }
+        if (!user) throw new NotAuthorizedError("Invalid Refresh Token");
+        const groups = await pool.listUserGroupMembership(ctx, user);
+        const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
+        if (!rotation) {
+          const { RefreshToken: _, ...issued } = tokens;
+          return { AuthenticationResult: completeAuthenticationResult(issued) };
+        }
+        entry.successors.add(tokens.RefreshToken);
+        // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
+        const username = user.Username;
+        const save = saving.then(async () => {
+          const current = await pool.getUserByUsername(ctx, username);
+          if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
+        });
+        saving = save.catch(() => undefined);
+        await save;
+        return { AuthenticationResult: completeAuthenticationResult(tokens) };
+      } catch (error) {
+        // Only a successful request invalidates the token (RefreshTokenRotationType, above): a failed one (an unknown
+        // token, a PreTokenGeneration trigger's error, a failed save) takes its retiring back.
         if (!earlier) retired.unretire(token, entry);
-        throw new NotAuthorizedError("Invalid Refresh Token");
+        throw error;
       }
-      const groups = await pool.listUserGroupMembership(ctx, user);
-      const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
-      if (!rotation) {
-        const { RefreshToken: _, ...issued } = tokens;
-        return { AuthenticationResult: completeAuthenticationResult(issued) };
-      }
-      entry.successors.add(tokens.RefreshToken);
-      // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
-      const username = user.Username;
-      const save = saving.then(async () => {
-        const current = await pool.getUserByUsername(ctx, username);
-        if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
-      });
-      saving = save.catch(() => undefined);
-      await save;
-      return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
   };
 }

@@ -26,11 +26,23 @@ const grace = "refreshgraceclient000000a"; // rotation ENABLED, RetryGracePeriod
 const plain = "refreshplainclient000000a"; // rotation DISABLED; tokens for 5 minutes, refresh tokens for 60 (Cognito's least)
 const password = "Correct-horse-9";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
+/** Set to make the next PreTokenGeneration trigger fail (once). */
+let failTokenGeneration = false;
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-refresh-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startCognitoEmulator({
+    dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-refresh-")),
+    triggers: ["PreTokenGeneration"],
+    invokeTrigger: async () => {
+      if (!failTokenGeneration) return undefined;
+      failTokenGeneration = false;
+      throw new Error("token generation failed once");
+    },
+    log: () => {},
+    clock,
+  });
   sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   await emulator.ensureUserPool({ Id: userPoolId, Name: "refresh" });
   for (const [clientId, seconds] of [[noGrace, 0], [grace, 10]] as const) {
@@ -108,6 +120,15 @@ describe("GetTokensFromRefreshToken with rotation", () => {
     const tokens = await signIn(grace);
     const [a, b] = await Promise.all([refresh(grace, tokens.RefreshToken!), refresh(grace, tokens.RefreshToken!)]);
     for (const answer of [a, b]) expect((await refresh(grace, answer.AuthenticationResult!.RefreshToken!)).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("keeps the token after a refresh that failed (a PreTokenGeneration trigger's error): only a successful one invalidates it", async () => {
+    const tokens = await signIn(noGrace);
+    failTokenGeneration = true;
+    expect(await failure(refresh(noGrace, tokens.RefreshToken!))).toBe("UserLambdaValidationException");
+    const rotated = (await refresh(noGrace, tokens.RefreshToken!)).AuthenticationResult!;
+    expect(rotated.RefreshToken).toBeTruthy();
+    expect(await failure(refresh(noGrace, tokens.RefreshToken!))).toBe("RefreshTokenReuseException");
   });
 
   it("ends the grace period at sign-out: the original token is then refused", async () => {
