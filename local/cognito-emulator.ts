@@ -112,7 +112,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
-  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
+  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
@@ -192,6 +192,31 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokensInMemory: () => revocation.sizes(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * cognito-local keeps every refresh token it hands out (sign-in, AdminInitiateAuth, the hosted UI's token endpoint) in
+ * its user's stored `RefreshTokens` and never drops one, so a user signed in again and again (`npm start` for days: the
+ * app, drill, fuzz, bench) grows the pool file, which StormDB holds in memory and rewrites at every save (issue 15).
+ * Each pool's `storeRefreshToken` drops the user's expired ones (on the emulator's clock) as it adds the new one; the
+ * rotation's save does the same (rotateRefreshTokens). An expired refresh token is no longer any use: Cognito refuses
+ * it (NotAuthorizedException; the wording is not confirmed), and once dropped here so does the emulator.
+ */
+function forgetExpiredRefreshTokens(factory: UserPoolServiceFactoryImpl, clock: Clock): UserPoolServiceFactoryImpl {
+  const create = factory.create.bind(factory);
+  factory.create = async (...args) => {
+    const pool = await create(...args);
+    const store = pool.storeRefreshToken.bind(pool);
+    pool.storeRefreshToken = (ctx, refreshToken, user) => store(ctx, refreshToken, { ...user, RefreshTokens: unexpiredRefreshTokens(user.RefreshTokens, clock) });
+    return pool;
+  };
+  return factory;
+}
+
+/** `tokens` (a user's stored refresh tokens) less those whose `exp` has passed on `clock`. */
+function unexpiredRefreshTokens(tokens: string[] | undefined, clock: Clock): string[] {
+  const now = Math.floor(clock.get().getTime() / 1000);
+  return (tokens ?? []).filter((token) => expiry(claimsOf(token).exp) > now);
 }
 
 /**
@@ -720,7 +745,7 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
         const username = user.Username;
         const save = saving.then(async () => {
           const current = await pool.getUserByUsername(ctx, username);
-          if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
+          if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...unexpiredRefreshTokens(current.RefreshTokens, clock).filter((t) => t !== token), tokens.RefreshToken] });
         });
         saving = save.catch(() => undefined);
         await save;

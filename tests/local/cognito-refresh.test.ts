@@ -2,7 +2,7 @@
  * Refresh token rotation in the embedded Cognito emulator, on a clock the test moves (no waiting): racing refreshes,
  * the client's retry grace period.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -25,6 +25,7 @@ const noGrace = "refreshnograceclient0000a"; // rotation ENABLED, RetryGracePeri
 const grace = "refreshgraceclient000000a"; // rotation ENABLED, RetryGracePeriodSeconds 10 (UserAuth's default)
 const plain = "refreshplainclient000000a"; // rotation DISABLED; tokens for 5 minutes, refresh tokens for 60 (Cognito's least)
 const password = "Correct-horse-9";
+const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-refresh-"));
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
 /** Set to make the next PreTokenGeneration trigger fail (once). */
 let failTokenGeneration = false;
@@ -33,7 +34,7 @@ let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   emulator = await startCognitoEmulator({
-    dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-refresh-")),
+    dataDir,
     triggers: ["PreTokenGeneration"],
     invokeTrigger: async () => {
       if (!failTokenGeneration) return undefined;
@@ -177,5 +178,13 @@ describe("memory (issue 15)", () => {
     expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0 });
     // A revoked token forgotten this way is refused all the same, as expired.
     expect(await failure(sdk.send(new GetUserCommand({ AccessToken: revoked })))).toBe("NotAuthorizedException");
+
+    // The stored user, too, keeps only its refresh tokens still valid: cognito-local appends one at every sign-in.
+    for (let i = 0; i < 5; i++) await signIn(i % 2 === 0 ? plain : noGrace);
+    await refresh(noGrace, (await signIn(noGrace)).RefreshToken!);
+    clock.now += 8 * 24 * 3600 * 1000;
+    const kept = [(await signIn(plain)).RefreshToken, (await signIn(noGrace)).RefreshToken];
+    const stored = JSON.parse(readFileSync(join(dataDir, `${userPoolId}.json`), "utf8")) as { Users: Record<string, { RefreshTokens?: string[] }> };
+    expect(Object.values(stored.Users).map((user) => user.RefreshTokens)).toEqual([kept]);
   });
 });
