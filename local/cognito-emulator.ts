@@ -729,9 +729,12 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       try {
         let user = await entry.user;
         if (user && earlier) {
-          // A retry within the grace period: the user as stored now, still holding a token issued from this one.
+          // A retry within the grace period: the user as stored now, still holding a token issued from this one. A
+          // token is issued and its save queued in one step, so those issued so far are stored once `saving` settles.
+          const issued = [...earlier.successors];
+          await saving;
           user = await pool.getUserByUsername(ctx, user.Username);
-          if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
+          if (issued.length > 0 && !(user?.RefreshTokens ?? []).some((t) => issued.includes(t))) user = null;
         }
         if (!user) throw new NotAuthorizedError("Invalid Refresh Token");
         const groups = await pool.listUserGroupMembership(ctx, user);
