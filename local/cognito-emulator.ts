@@ -81,8 +81,11 @@ export interface CognitoEmulator {
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
-  /** How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15). */
-  tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number };
+  /**
+   * How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15):
+   * `retrying` counts the retired refresh tokens still holding what a retry within the grace period needs (their user).
+   */
+  tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number; retrying: number };
   stop(): Promise<void>;
 }
 
@@ -480,11 +483,23 @@ function claimsOf(token: unknown): Record<string, any> {
 interface RetiredRefreshToken {
   /** When it was retired (ms, the emulator's clock): the client's grace period runs from here. */
   at: number;
-  /** Its user, looked up once by the refresh that retired it. */
-  user: Promise<User | null>;
-  /** The refresh tokens issued from it: a retry within the grace period needs one still valid (a sign-out ends it). */
-  successors: Set<string>;
+  /**
+   * What a retry within the grace period needs; dropped once no grace period can still run (MAX_RETRY_GRACE_PERIOD_SECONDS,
+   * by the sweep), when the record only answers reuse with RefreshTokenReuseException.
+   */
+  retry?: {
+    /** Its user, looked up once by the refresh that retired it. */
+    user: Promise<User | null>;
+    /** The refresh tokens issued from it: a retry within the grace period needs one still valid (a sign-out ends it). */
+    successors: Set<string>;
+  };
 }
+
+/**
+ * The longest RetryGracePeriodSeconds an app client can have: "Valid Range: Minimum value of 0. Maximum value of 60."
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+ */
+const MAX_RETRY_GRACE_PERIOD_SECONDS = 60;
 
 /** How often, at most, the records are swept of expired entries (seconds of the emulator's clock). */
 const SWEEP_EVERY_SECONDS = 60;
@@ -578,7 +593,9 @@ class TokenRevocation {
   sizes() {
     let accessTokens = 0;
     for (const issued of this.byUser.values()) accessTokens += issued.size;
-    return { accessTokens, refreshTokens: this.byRefreshToken.size, revoked: this.revoked.size, retired: this.retired.size };
+    let retrying = 0;
+    for (const entry of this.retired.values()) if (entry.retry) retrying++;
+    return { accessTokens, refreshTokens: this.byRefreshToken.size, revoked: this.revoked.size, retired: this.retired.size, retrying };
   }
 
   private sweep(): void {
@@ -589,7 +606,11 @@ class TokenRevocation {
     dropExpired(this.revoked, live);
     for (const [key, issued] of this.byUser) if (dropExpired(issued, live).size === 0) this.byUser.delete(key);
     for (const [token, entry] of this.byRefreshToken) if (dropExpired(entry.issued, live).size === 0 && !live(entry.exp)) this.byRefreshToken.delete(token);
-    for (const [token, entry] of this.retired) if (!live(entry.exp)) this.retired.delete(token);
+    for (const [token, entry] of this.retired) {
+      if (!live(entry.exp)) this.retired.delete(token);
+      // Past any grace period the record needs no user (a User, with its stored refresh tokens, for days otherwise).
+      else if (now * 1000 - entry.at > MAX_RETRY_GRACE_PERIOD_SECONDS * 1000) delete entry.retry;
+    }
   }
 }
 
@@ -721,17 +742,19 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       // Check and retire in one synchronous step (no await between them): of two racing refreshes, one retires.
       const now = clock.get().getTime();
       const earlier = retired.retiredToken(token);
-      if (earlier && now - earlier.at >= (rotation?.RetryGracePeriodSeconds ?? 0) * 1000) {
+      const grace = Math.min(rotation?.RetryGracePeriodSeconds ?? 0, MAX_RETRY_GRACE_PERIOD_SECONDS);
+      if (earlier && (!earlier.retry || now - earlier.at >= grace * 1000)) {
         throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
       }
-      const entry: RetiredRefreshToken = earlier ?? { at: now, user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      const retry = earlier?.retry ?? { user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      const entry: RetiredRefreshToken = earlier ?? { at: now, retry };
       if (rotation && !earlier) retired.retire(token, entry);
       try {
-        let user = await entry.user;
+        let user = await retry.user;
         if (user && earlier) {
           // A retry within the grace period: the user as stored now, still holding a token issued from this one. A
           // token is issued and its save queued in one step, so those issued so far are stored once `saving` settles.
-          const issued = [...earlier.successors];
+          const issued = [...retry.successors];
           await saving;
           user = await pool.getUserByUsername(ctx, user.Username);
           if (issued.length > 0 && !(user?.RefreshTokens ?? []).some((t) => issued.includes(t))) user = null;
@@ -743,7 +766,7 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
           const { RefreshToken: _, ...issued } = tokens;
           return { AuthenticationResult: completeAuthenticationResult(issued) };
         }
-        entry.successors.add(tokens.RefreshToken);
+        retry.successors.add(tokens.RefreshToken);
         // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
         const username = user.Username;
         const save = saving.then(async () => {

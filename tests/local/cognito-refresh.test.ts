@@ -164,6 +164,17 @@ describe("memory (issue 15)", () => {
     expect(await failure(sdk.send(new GetUserCommand({ AccessToken: last })))).toBe("NotAuthorizedException");
   });
 
+  it("keeps a rotated-out token's user only while a grace period can run (60 seconds at most): its reuse is refused after as before", async () => {
+    const tokens = await signIn(grace);
+    await refresh(grace, tokens.RefreshToken!);
+    const retiring = emulator.tokensInMemory();
+    expect(retiring.retrying).toBeGreaterThan(0);
+    clock.now += 61_000;
+    await signIn(plain);
+    expect(emulator.tokensInMemory()).toMatchObject({ retired: retiring.retired, retrying: 0 });
+    expect(await failure(refresh(grace, tokens.RefreshToken!))).toBe("RefreshTokenReuseException");
+  });
+
   it("forgets every token record once its token has expired: sign-ins, refreshes, rotations and revocations leave nothing behind", async () => {
     for (let i = 0; i < 20; i++) {
       const tokens = await signIn(plain);
@@ -184,7 +195,7 @@ describe("memory (issue 15)", () => {
     // Past every token's expiry (cognito-local's default refresh token validity, 7 days, for the rotating clients).
     clock.now += 8 * 24 * 3600 * 1000;
     await signIn(plain);
-    expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0 });
+    expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0, retrying: 0 });
     // A revoked token forgotten this way is refused all the same, as expired.
     expect(await failure(sdk.send(new GetUserCommand({ AccessToken: revoked })))).toBe("NotAuthorizedException");
 
