@@ -81,8 +81,11 @@ export interface CognitoEmulator {
   ensureClient(userPoolId: string, clientId: string, clientName: string): Promise<void>;
   /** The last code sent to `destination` (an email address), e.g. to confirm a sign-up. */
   lastCode(destination: string): string | undefined;
-  /** How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15). */
-  tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number };
+  /**
+   * How many token records the emulator keeps in memory (TokenRevocation), for the flat-memory tests (issue 15):
+   * `retrying` counts the retired refresh tokens still holding what a retry within the grace period needs (their user).
+   */
+  tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number; retrying: number };
   stop(): Promise<void>;
 }
 
@@ -112,7 +115,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 
   const dataStores = new StormDBDataStoreFactory(options.dataDir);
-  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, new UserPoolServiceFactoryImpl(clock, dataStores)).create(ctx, config.UserPoolDefaults);
+  const cognito = await new CognitoServiceFactoryImpl(options.dataDir, dataStores, forgetExpiredRefreshTokens(new UserPoolServiceFactoryImpl(clock, dataStores), clock)).create(ctx, config.UserPoolDefaults);
   matchUsernamesInAnyCase(cognito);
   const lambda = new LambdaService(config.TriggerFunctions, lambdaShim(options.invokeTrigger, options.log) as any);
   const triggers = new TriggersService(clock, cognito, lambda, lazyCryptoService(config.KMSConfig));
@@ -192,6 +195,31 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     tokensInMemory: () => revocation.sizes(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * cognito-local keeps every refresh token it hands out (sign-in, AdminInitiateAuth, the hosted UI's token endpoint) in
+ * its user's stored `RefreshTokens` and never drops one, so a user signed in again and again (`npm start` for days: the
+ * app, drill, fuzz, bench) grows the pool file, which StormDB holds in memory and rewrites at every save (issue 15).
+ * Each pool's `storeRefreshToken` drops the user's expired ones (on the emulator's clock) as it adds the new one; the
+ * rotation's save does the same (rotateRefreshTokens). An expired refresh token is no longer any use: Cognito refuses
+ * it (NotAuthorizedException; the wording is not confirmed), and once dropped here so does the emulator.
+ */
+function forgetExpiredRefreshTokens(factory: UserPoolServiceFactoryImpl, clock: Clock): UserPoolServiceFactoryImpl {
+  const create = factory.create.bind(factory);
+  factory.create = async (...args) => {
+    const pool = await create(...args);
+    const store = pool.storeRefreshToken.bind(pool);
+    pool.storeRefreshToken = (ctx, refreshToken, user) => store(ctx, refreshToken, { ...user, RefreshTokens: unexpiredRefreshTokens(user.RefreshTokens, clock) });
+    return pool;
+  };
+  return factory;
+}
+
+/** `tokens` (a user's stored refresh tokens) less those whose `exp` has passed on `clock`. */
+function unexpiredRefreshTokens(tokens: string[] | undefined, clock: Clock): string[] {
+  const now = Math.floor(clock.get().getTime() / 1000);
+  return (tokens ?? []).filter((token) => expiry(claimsOf(token).exp) > now);
 }
 
 /**
@@ -455,11 +483,23 @@ function claimsOf(token: unknown): Record<string, any> {
 interface RetiredRefreshToken {
   /** When it was retired (ms, the emulator's clock): the client's grace period runs from here. */
   at: number;
-  /** Its user, looked up once by the refresh that retired it. */
-  user: Promise<User | null>;
-  /** The refresh tokens issued from it: a retry within the grace period needs one still valid (a sign-out ends it). */
-  successors: Set<string>;
+  /**
+   * What a retry within the grace period needs; dropped once no grace period can still run (MAX_RETRY_GRACE_PERIOD_SECONDS,
+   * by the sweep), when the record only answers reuse with RefreshTokenReuseException.
+   */
+  retry?: {
+    /** Its user, looked up once by the refresh that retired it. */
+    user: Promise<User | null>;
+    /** The refresh tokens issued from it: a retry within the grace period needs one still valid (a sign-out ends it). */
+    successors: Set<string>;
+  };
 }
+
+/**
+ * The longest RetryGracePeriodSeconds an app client can have: "Valid Range: Minimum value of 0. Maximum value of 60."
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+ */
+const MAX_RETRY_GRACE_PERIOD_SECONDS = 60;
 
 /** How often, at most, the records are swept of expired entries (seconds of the emulator's clock). */
 const SWEEP_EVERY_SECONDS = 60;
@@ -553,7 +593,9 @@ class TokenRevocation {
   sizes() {
     let accessTokens = 0;
     for (const issued of this.byUser.values()) accessTokens += issued.size;
-    return { accessTokens, refreshTokens: this.byRefreshToken.size, revoked: this.revoked.size, retired: this.retired.size };
+    let retrying = 0;
+    for (const entry of this.retired.values()) if (entry.retry) retrying++;
+    return { accessTokens, refreshTokens: this.byRefreshToken.size, revoked: this.revoked.size, retired: this.retired.size, retrying };
   }
 
   private sweep(): void {
@@ -564,7 +606,11 @@ class TokenRevocation {
     dropExpired(this.revoked, live);
     for (const [key, issued] of this.byUser) if (dropExpired(issued, live).size === 0) this.byUser.delete(key);
     for (const [token, entry] of this.byRefreshToken) if (dropExpired(entry.issued, live).size === 0 && !live(entry.exp)) this.byRefreshToken.delete(token);
-    for (const [token, entry] of this.retired) if (!live(entry.exp)) this.retired.delete(token);
+    for (const [token, entry] of this.retired) {
+      if (!live(entry.exp)) this.retired.delete(token);
+      // Past any grace period the record needs no user (a User, with its stored refresh tokens, for days otherwise).
+      else if (now * 1000 - entry.at > MAX_RETRY_GRACE_PERIOD_SECONDS * 1000) delete entry.retry;
+    }
   }
 }
 
@@ -696,37 +742,46 @@ function rotateRefreshTokens(router: (target: string) => Route, services: { cogn
       // Check and retire in one synchronous step (no await between them): of two racing refreshes, one retires.
       const now = clock.get().getTime();
       const earlier = retired.retiredToken(token);
-      if (earlier && now - earlier.at >= (rotation?.RetryGracePeriodSeconds ?? 0) * 1000) {
+      const grace = Math.min(rotation?.RetryGracePeriodSeconds ?? 0, MAX_RETRY_GRACE_PERIOD_SECONDS);
+      if (earlier && (!earlier.retry || now - earlier.at >= grace * 1000)) {
         throw new CognitoError("RefreshTokenReuseException", "Refresh token has been invalidated by refresh token rotation.");
       }
-      const entry: RetiredRefreshToken = earlier ?? { at: now, user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      const retry = earlier?.retry ?? { user: pool.getUserByRefreshToken(ctx, token), successors: new Set<string>() };
+      const entry: RetiredRefreshToken = earlier ?? { at: now, retry };
       if (rotation && !earlier) retired.retire(token, entry);
-      let user = await entry.user;
-      if (user && earlier) {
-        // A retry within the grace period: the user as stored now, still holding a token issued from this one.
-        user = await pool.getUserByUsername(ctx, user.Username);
-        if (earlier.successors.size > 0 && !(user?.RefreshTokens ?? []).some((t) => earlier.successors.has(t))) user = null;
-      }
-      if (!user) {
+      try {
+        let user = await retry.user;
+        if (user && earlier) {
+          // A retry within the grace period: the user as stored now, still holding a token issued from this one. A
+          // token is issued and its save queued in one step, so those issued so far are stored once `saving` settles.
+          const issued = [...retry.successors];
+          await saving;
+          user = await pool.getUserByUsername(ctx, user.Username);
+          if (issued.length > 0 && !(user?.RefreshTokens ?? []).some((t) => issued.includes(t))) user = null;
+        }
+        if (!user) throw new NotAuthorizedError("Invalid Refresh Token");
+        const groups = await pool.listUserGroupMembership(ctx, user);
+        const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
+        if (!rotation) {
+          const { RefreshToken: _, ...issued } = tokens;
+          return { AuthenticationResult: completeAuthenticationResult(issued) };
+        }
+        retry.successors.add(tokens.RefreshToken);
+        // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
+        const username = user.Username;
+        const save = saving.then(async () => {
+          const current = await pool.getUserByUsername(ctx, username);
+          if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...unexpiredRefreshTokens(current.RefreshTokens, clock).filter((t) => t !== token), tokens.RefreshToken] });
+        });
+        saving = save.catch(() => undefined);
+        await save;
+        return { AuthenticationResult: completeAuthenticationResult(tokens) };
+      } catch (error) {
+        // Only a successful request invalidates the token (RefreshTokenRotationType, above): a failed one (an unknown
+        // token, a PreTokenGeneration trigger's error, a failed save) takes its retiring back.
         if (!earlier) retired.unretire(token, entry);
-        throw new NotAuthorizedError("Invalid Refresh Token");
+        throw error;
       }
-      const groups = await pool.listUserGroupMembership(ctx, user);
-      const tokens = await services.tokenGenerator.generate(ctx, user, groups, client, req.ClientMetadata, "RefreshTokens");
-      if (!rotation) {
-        const { RefreshToken: _, ...issued } = tokens;
-        return { AuthenticationResult: completeAuthenticationResult(issued) };
-      }
-      entry.successors.add(tokens.RefreshToken);
-      // The user's refresh tokens are read, changed and saved one refresh at a time, so racing refreshes keep each other's.
-      const username = user.Username;
-      const save = saving.then(async () => {
-        const current = await pool.getUserByUsername(ctx, username);
-        if (current) await pool.saveUser(ctx, { ...current, RefreshTokens: [...(current.RefreshTokens ?? []).filter((t) => t !== token), tokens.RefreshToken] });
-      });
-      saving = save.catch(() => undefined);
-      await save;
-      return { AuthenticationResult: completeAuthenticationResult(tokens) };
     };
   };
 }

@@ -2,7 +2,7 @@
  * Refresh token rotation in the embedded Cognito emulator, on a clock the test moves (no waiting): racing refreshes,
  * the client's retry grace period.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -25,12 +25,25 @@ const noGrace = "refreshnograceclient0000a"; // rotation ENABLED, RetryGracePeri
 const grace = "refreshgraceclient000000a"; // rotation ENABLED, RetryGracePeriodSeconds 10 (UserAuth's default)
 const plain = "refreshplainclient000000a"; // rotation DISABLED; tokens for 5 minutes, refresh tokens for 60 (Cognito's least)
 const password = "Correct-horse-9";
+const dataDir = mkdtempSync(join(tmpdir(), "sf-cognito-refresh-"));
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
+/** Set to make the next PreTokenGeneration trigger fail (once). */
+let failTokenGeneration = false;
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
-  emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-refresh-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
+  emulator = await startCognitoEmulator({
+    dataDir,
+    triggers: ["PreTokenGeneration"],
+    invokeTrigger: async () => {
+      if (!failTokenGeneration) return undefined;
+      failTokenGeneration = false;
+      throw new Error("token generation failed once");
+    },
+    log: () => {},
+    clock,
+  });
   sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   await emulator.ensureUserPool({ Id: userPoolId, Name: "refresh" });
   for (const [clientId, seconds] of [[noGrace, 0], [grace, 10]] as const) {
@@ -61,6 +74,25 @@ afterAll(async () => {
 const signIn = async (clientId: string) =>
   (await sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann@example.com", PASSWORD: password } }))).AuthenticationResult!;
 const refresh = (clientId: string, refreshToken: string) => sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }));
+/**
+ * Runs `race` with every read and write of cognito-local's store letting other events in first, as a store on real I/O
+ * would: that store reads and changes its data without leaving the event loop's turn, so two requests could not
+ * otherwise interleave, and here both are in flight at once.
+ */
+async function interleaving<T>(race: () => Promise<T>): Promise<T> {
+  const { get, getRoot, set } = StormDBDataStore.prototype;
+  const yielding = <F extends (...args: any[]) => Promise<unknown>>(read: F) =>
+    async function (this: unknown, ...args: unknown[]) {
+      await new Promise((resolve) => setImmediate(resolve));
+      return read.apply(this, args);
+    } as F;
+  Object.assign(StormDBDataStore.prototype, { get: yielding(get), getRoot: yielding(getRoot), set: yielding(set) });
+  try {
+    return await race();
+  } finally {
+    Object.assign(StormDBDataStore.prototype, { get, getRoot, set });
+  }
+}
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -70,18 +102,7 @@ const failure = (promise: Promise<unknown>) =>
 describe("GetTokensFromRefreshToken with rotation", () => {
   it("gives new tokens to one of two racing refreshes with the same token, RefreshTokenReuseException to the other (no grace period)", async () => {
     const tokens = await signIn(noGrace);
-    // cognito-local's store answers reads without leaving the event loop's turn, so two requests could not interleave;
-    // here each read lets other events in first, as a store on real I/O would, so both refreshes are in flight at once.
-    const { get, getRoot } = StormDBDataStore.prototype;
-    const yielding = <T extends (...args: any[]) => Promise<unknown>>(read: T) =>
-      async function (this: unknown, ...args: unknown[]) {
-        await new Promise((resolve) => setImmediate(resolve));
-        return read.apply(this, args);
-      } as T;
-    Object.assign(StormDBDataStore.prototype, { get: yielding(get), getRoot: yielding(getRoot) });
-    const outcomes = await Promise.allSettled([refresh(noGrace, tokens.RefreshToken!), refresh(noGrace, tokens.RefreshToken!)]).finally(() =>
-      Object.assign(StormDBDataStore.prototype, { get, getRoot }),
-    );
+    const outcomes = await interleaving(() => Promise.allSettled([refresh(noGrace, tokens.RefreshToken!), refresh(noGrace, tokens.RefreshToken!)]));
     const fulfilled = outcomes.filter((o) => o.status === "fulfilled");
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(fulfilled).toHaveLength(1);
@@ -104,10 +125,20 @@ describe("GetTokensFromRefreshToken with rotation", () => {
     expect(await failure(refresh(grace, tokens.RefreshToken!))).toBe("RefreshTokenReuseException");
   });
 
-  it("gives both racing refreshes new tokens within the grace period, and keeps both new refresh tokens", async () => {
+  it("gives every racing refresh new tokens within the grace period, and keeps every new refresh token", async () => {
     const tokens = await signIn(grace);
-    const [a, b] = await Promise.all([refresh(grace, tokens.RefreshToken!), refresh(grace, tokens.RefreshToken!)]);
-    for (const answer of [a, b]) expect((await refresh(grace, answer.AuthenticationResult!.RefreshToken!)).AuthenticationResult?.AccessToken).toBeTruthy();
+    // Three: the first retires the token, and the two retries behind it store their new tokens at the same time.
+    const answers = await interleaving(() => Promise.all([0, 1, 2].map(() => refresh(grace, tokens.RefreshToken!))));
+    for (const answer of answers) expect((await refresh(grace, answer.AuthenticationResult!.RefreshToken!)).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("keeps the token after a refresh that failed (a PreTokenGeneration trigger's error): only a successful one invalidates it", async () => {
+    const tokens = await signIn(noGrace);
+    failTokenGeneration = true;
+    expect(await failure(refresh(noGrace, tokens.RefreshToken!))).toBe("UserLambdaValidationException");
+    const rotated = (await refresh(noGrace, tokens.RefreshToken!)).AuthenticationResult!;
+    expect(rotated.RefreshToken).toBeTruthy();
+    expect(await failure(refresh(noGrace, tokens.RefreshToken!))).toBe("RefreshTokenReuseException");
   });
 
   it("ends the grace period at sign-out: the original token is then refused", async () => {
@@ -133,6 +164,17 @@ describe("memory (issue 15)", () => {
     expect(await failure(sdk.send(new GetUserCommand({ AccessToken: last })))).toBe("NotAuthorizedException");
   });
 
+  it("keeps a rotated-out token's user only while a grace period can run (60 seconds at most): its reuse is refused after as before", async () => {
+    const tokens = await signIn(grace);
+    await refresh(grace, tokens.RefreshToken!);
+    const retiring = emulator.tokensInMemory();
+    expect(retiring.retrying).toBeGreaterThan(0);
+    clock.now += 61_000;
+    await signIn(plain);
+    expect(emulator.tokensInMemory()).toMatchObject({ retired: retiring.retired, retrying: 0 });
+    expect(await failure(refresh(grace, tokens.RefreshToken!))).toBe("RefreshTokenReuseException");
+  });
+
   it("forgets every token record once its token has expired: sign-ins, refreshes, rotations and revocations leave nothing behind", async () => {
     for (let i = 0; i < 20; i++) {
       const tokens = await signIn(plain);
@@ -153,8 +195,16 @@ describe("memory (issue 15)", () => {
     // Past every token's expiry (cognito-local's default refresh token validity, 7 days, for the rotating clients).
     clock.now += 8 * 24 * 3600 * 1000;
     await signIn(plain);
-    expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0 });
+    expect(emulator.tokensInMemory()).toEqual({ accessTokens: 1, refreshTokens: 1, revoked: 0, retired: 0, retrying: 0 });
     // A revoked token forgotten this way is refused all the same, as expired.
     expect(await failure(sdk.send(new GetUserCommand({ AccessToken: revoked })))).toBe("NotAuthorizedException");
+
+    // The stored user, too, keeps only its refresh tokens still valid: cognito-local appends one at every sign-in.
+    for (let i = 0; i < 5; i++) await signIn(i % 2 === 0 ? plain : noGrace);
+    await refresh(noGrace, (await signIn(noGrace)).RefreshToken!);
+    clock.now += 8 * 24 * 3600 * 1000;
+    const kept = [(await signIn(plain)).RefreshToken, (await signIn(noGrace)).RefreshToken];
+    const stored = JSON.parse(readFileSync(join(dataDir, `${userPoolId}.json`), "utf8")) as { Users: Record<string, { RefreshTokens?: string[] }> };
+    expect(Object.values(stored.Users).map((user) => user.RefreshTokens)).toEqual([kept]);
   });
 });
