@@ -109,7 +109,8 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
   const roleOpts = { parent, ...(args.retainOnDelete ? { deletedWith: args.source } : {}) };
   const role = new aws.iam.Role(`${name}-replication-role`, { assumeRolePolicy: assumeRolePolicy(["s3.amazonaws.com"]), description: `${name}: S3 replication to ${region}` }, roleOpts);
   const rolePolicy = new aws.iam.RolePolicy(`${name}-replication-policy`, { role: role.id, policy: policyJson(statements) }, roleOpts);
-  const configurationResource = args.configurationResource ?? `${name}-replication`;
+  const perRegionName = `${name}-replication`;
+  const configurationResource = args.configurationResource ?? perRegionName;
   const configuration = new aws.s3.BucketReplicationConfig(
     configurationResource,
     {
@@ -129,7 +130,7 @@ export function replicateBucket(name: string, args: BucketReplicationArgs, paren
     },
     {
       ...bucketSettingOptions(args.source, parent, [args.sourceVersioning, versioning, rolePolicy]),
-      ...(configurationResource !== `${name}-replication` ? { aliases: [{ name: `${name}-replication` }] } : {}),
+      ...(configurationResource !== perRegionName ? { aliases: [{ name: perRegionName }] } : {}),
     },
   );
   return { bucket, versioning, role, configuration, writePolicy };

@@ -18,7 +18,6 @@ export type {
   StreamViewType, TableArgs, TableSpec, IdempotencyArgs,
 } from "./spec";
 export { IDEMPOTENCY_TABLE } from "./spec";
-export { sdkResolvedOptions, type SdkResolvedOptions } from "../resource-options";
 export type { ReadAction, TableGrants, WriteAction } from "./grants";
 export type { StreamSubscription, StreamSubscriptionArgs, StreamSubscriptionSpec } from "./stream";
 export { READ_ACTIONS, STREAM_ACTIONS, WRITE_ACTIONS } from "./grants";

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
-import { DataTier, keptBy, sdkResolvedOptions, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
+import { DataTier, keptBy, type DataTierArgs, type RegisteredDataTier, type TableArgs } from "../../components/data-tier";
 import { LambdaFunction } from "../../components/lambda/function";
 import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
+import { sdkResolvedOptions } from "../../components/resource-options";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
 

@@ -12,7 +12,8 @@ import { argFailer, ComponentArgError } from "../../components/errors";
 import type { ApiStage, ServerlessApiArgs } from "../../components/serverless-api";
 import { validateArgs } from "../../components/serverless-api/spec";
 import { record } from "../harness/mocks";
-import { apiRefusal, buildApi, refusalIfAny } from "../harness/serverless-api-refusals";
+import { refusalIfAny } from "../harness/refusals";
+import { apiRefusal, buildApi } from "../harness/serverless-api-refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const health = { "GET /health": { handler: echo, auth: "none" as const } };

@@ -15,3 +15,14 @@ export function refusalOf(build: () => unknown, tookWhat: string): ComponentArgE
   expect(thrown, tookWhat).toBeInstanceOf(ComponentArgError);
   return thrown as ComponentArgError;
 }
+
+/** The ComponentArgError `run` throws, or undefined when it throws nothing; any other error is thrown on (fails the test). */
+export function refusalIfAny(run: () => unknown): ComponentArgError | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ComponentArgError) return error;
+    throw error;
+  }
+  return undefined;
+}

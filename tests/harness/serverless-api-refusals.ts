@@ -1,29 +1,18 @@
 /**
  * A ServerlessApi's refusal of its arguments, for the ServerlessApi tests: the component built as they build it (the
  * account-wide CloudWatch role off, so no account resource joins the graph) and its ComponentArgError caught. The
- * must-refuse form is refusals.ts's refusalOf; this file adds the forms it lacks (accepted arguments as undefined, and
- * a build under `record`).
+ * must-refuse form is refusals.ts's refusalOf, the may-refuse form its refusalIfAny; this file adds a build under
+ * `record`.
  */
 import { expect } from "vitest";
 import { ComponentArgError } from "../../components/errors";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { record } from "./mocks";
-import { refusalOf } from "./refusals";
+import { refusalIfAny, refusalOf } from "./refusals";
 
 /** Builds ServerlessApi `name` of `args`, with `accountCloudWatchRole: false` unless `args` say otherwise. */
 export function buildApi(name: string, args: ServerlessApiArgs): () => ServerlessApi {
   return () => new ServerlessApi(name, { accountCloudWatchRole: false, ...args });
-}
-
-/** The ComponentArgError `run` throws, or undefined when it throws nothing; any other error is thrown on (fails the test). */
-export function refusalIfAny(run: () => unknown): ComponentArgError | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ComponentArgError) return error;
-    throw error;
-  }
-  return undefined;
 }
 
 /** The refusal of ServerlessApi `name` of `args`; the test fails, saying `tookWhat`, when it is accepted. */
