@@ -320,8 +320,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       request.keys = xmlValues(body.toString("utf8"), "Key");
       // "You can specify up to 1,000 keys" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html).
       // Object and its Key are required (API_DeleteObjects.html): none, or an empty Key, does not validate. An empty key was a 500 on the file store.
-      if (request.keys.length === 0 || request.keys.includes("")) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
-      if (request.keys.length > 1000) throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+      if (request.keys.length === 0 || request.keys.length > 1000 || request.keys.includes("")) {
+        throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
+      }
     }
     // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
     const refusal = (action: string, resource: string) => {

@@ -24,8 +24,11 @@ export const tableSpec = (overrides: Partial<TableSpec> = {}): TableSpec => ({
   ...overrides,
 });
 
-/** A request's refusal as a client sees it: status, error name and message (one attempt: a 5xx would be retried). */
-export async function refusal(endpoint: string, command: { input: object }) {
+/**
+ * A request's refusal as a client sees it: status, error name and message (one attempt: a 5xx would be retried), and
+ * whatever `more` reads off the error (e.g. the Item a ConditionalCheckFailedException carries).
+ */
+export async function refusal<More extends object = object>(endpoint: string, command: { input: object }, more: (error: Record<string, unknown>) => More = () => ({}) as More) {
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
   try {
     // Any of the client's commands; send's overloads take no union of them.
@@ -33,7 +36,7 @@ export async function refusal(endpoint: string, command: { input: object }) {
     return "accepted";
   } catch (error) {
     const e = error as { name: string; message: string; $metadata: { httpStatusCode?: number } };
-    return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message };
+    return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message, ...more(error as Record<string, unknown>) };
   } finally {
     client.destroy();
   }

@@ -688,18 +688,7 @@ describe("local DynamoDB ReturnValuesOnConditionCheckFailure", () => {
   const stored = { ...Key, n: { N: "1" }, tags: { SS: ["x"] } };
 
   /** The ConditionalCheckFailedException a write gets, with the Item it carries (the SDK reads it off the error body). */
-  async function conditionFailure(endpoint: string, command: object) {
-    const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "l", secretAccessKey: "l" }, maxAttempts: 1 });
-    try {
-      await client.send(command as never);
-      return "accepted";
-    } catch (error) {
-      const e = error as { name: string; message: string; Item?: unknown; $metadata: { httpStatusCode?: number } };
-      return { status: e.$metadata.httpStatusCode, name: e.name, message: e.message, Item: e.Item };
-    } finally {
-      client.destroy();
-    }
-  }
+  const conditionFailure = (endpoint: string, command: { input: object }) => refusal(endpoint, command, (error) => ({ Item: error.Item }));
   const failed = (Item?: object) => ({ status: 400, name: "ConditionalCheckFailedException", message: "The conditional request failed", Item });
 
   it("gives the item as it was with ALL_OLD on PutItem, UpdateItem and DeleteItem, none with NONE, without the member or when there is no item", async () => {

@@ -54,8 +54,11 @@ describe("conditional PutObject", () => {
   it("If-Match writes only over the object with that ETag", async () => {
     const { ETag } = await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v1" }));
     expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: '"00000000000000000000000000000000"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
-    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toMatchObject({ status: 404 });
+    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toEqual({ name: "NoSuchKey", status: 404 });
+    const read = async () => (await client.send(new GetObjectCommand({ Bucket: "photos", Key: "cas.txt" }))).Body!.transformToString();
+    expect(await read()).toBe("v1");
     await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: ETag }));
+    expect(await read()).toBe("v2");
   });
 });
 
