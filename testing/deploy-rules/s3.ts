@@ -315,7 +315,8 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
     for (const notification of ofType(graph, "aws:s3/bucketNotification:BucketNotification")) {
       const bucket = notificationBucket(graph, notification);
       const bucketArn = bucket?.state.arn;
-      const before = dependencyClosure(graph, notification);
+      // What the notification waits for: worked out only for a destination whose ordering is judged.
+      let before: Set<string> | undefined;
       for (const destination of NOTIFICATION_DESTINATIONS) {
         for (const config of asArray<Record<string, any>>(notification.inputs[destination.field])) {
           const arn = config[destination.arnField];
@@ -343,7 +344,7 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
           // The queue's or topic's own policy comes with it (the notification names its ARN); an attached one only if waited for.
           const ownGrants = writers.own !== undefined && resourceSendRefusal([writers.own.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined;
           const granting = writers.attached.filter((p) => resourceSendRefusal([p.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined);
-          if (ownGrants || granting.length === 0 || granting.some((p) => before.has(p.urn))) continue;
+          if (ownGrants || granting.length === 0 || granting.some((p) => (before ??= dependencyClosure(graph, notification)).has(p.urn))) continue;
           findings.push(
             finding(this.id, notification, `${at}, whose ${granting[0].name} lets the bucket send, but the notification does not depend on it; the engine may put the configuration first, and S3 refuses a destination it cannot validate`, `add dependsOn: [${granting[0].name}] to the notification`),
           );
