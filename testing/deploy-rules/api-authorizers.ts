@@ -7,8 +7,7 @@
  */
 import { ofType, type Graph } from "../../local/offline/graph";
 import { httpIdentitySource, identitySourceProblem } from "../../components/serverless-api/identity-source";
-import { protocolOf } from "./apigatewayv2";
-import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { finding, protocolOf, type DeployFinding, type DeployRule } from "./rule";
 
 const REST_AUTHORIZER = "aws:apigateway/authorizer:Authorizer";
 const V2_AUTHORIZER = "aws:apigatewayv2/authorizer:Authorizer";

@@ -5,6 +5,7 @@ import { API_INTEGRATION_TIMEOUT_MS, API_STAGE_VARIABLE_LIMITS, CANARY_PERCENT_T
 import { granting, PUSH_TO_CLOUDWATCH_ACTIONS, roleGrants, trustsService } from "./iam";
 import { NLB_ARN } from "../../components/serverless-api/vpc-link";
 import { HTTP_METHODS } from "../../components/serverless-api/args";
+import { LOG_GROUP } from "./key-policy";
 import { API_GATEWAY_ONE_REST_API_POLICY } from "./one-policy";
 import { arnRegion, finding, protocolOf, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext, type ProjectDeployRule } from "./rule";
 
@@ -341,8 +342,6 @@ export const API_GATEWAY_ACCOUNT_SINGLE_OWNER: ProjectDeployRule = {
     return findings;
   },
 };
-
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 /**
  * A log group API Gateway would create itself, unmanaged, when `writer` (a stage or its method settings) first writes:

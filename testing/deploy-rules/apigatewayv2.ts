@@ -25,9 +25,6 @@ const DOMAIN = "aws:apigatewayv2/domainName:DomainName";
 const API_MAPPING = "aws:apigatewayv2/apiMapping:ApiMapping";
 const CERTIFICATE = "aws:acm/certificate:Certificate";
 
-/** protocolOf lives in rule.ts (api-stage-logging.ts, which this file imports, reads it too); re-exported for api-authorizers.ts. */
-export { protocolOf } from "./rule";
-
 /**
  * WebSocket route keys: `$connect`, `$disconnect`, `$default`, or a custom key (the value the route
  * selection expression yields); HTTP route keys: `$default` or `METHOD /path` ("ANY" for any method,

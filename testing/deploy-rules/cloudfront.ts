@@ -751,6 +751,12 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
   return cachingOff ? originRequestForwardsAllHeaders(graph, behaviour) : false;
 }
 
+/** An HTTP API route key `METHOD /path` (`GET /chat/{id}`) in its parts; undefined for `$default` and WebSocket keys. */
+function httpRouteKey(routeKey: unknown): { method: string; path: string } | undefined {
+  const parts = typeof routeKey === "string" ? /^(\S+) (\/\S*)$/.exec(routeKey) : null;
+  return parts ? { method: parts[1], path: parts[2] } : undefined;
+}
+
 /**
  * Whether an HTTP API route key (`GET /chat/{id}`, `$default`) may take requests under the path pattern `pattern` sent
  * with the origin path `originPath`. API Gateway reads the path after the stage, and the origin path may or may not
@@ -763,7 +769,7 @@ function forwardsAuthorization(graph: Graph, behaviour: Record<string, any>): bo
  * prefix of the other. `$default` and keys that are not `METHOD /path` (WebSocket route keys) may serve any path.
  */
 function routeMayServe(routeKey: unknown, pattern: string, originPath: unknown): boolean {
-  const path = typeof routeKey === "string" ? /^\S+ (\/\S*)$/.exec(routeKey)?.[1] : undefined;
+  const path = httpRouteKey(routeKey)?.path;
   if (path === undefined) return true;
   const viewer = (pattern.startsWith("/") ? pattern : `/${pattern}`).split(/[*?]/)[0];
   const origin = typeof originPath === "string" ? originPath.replace(/\/$/, "") : "";
@@ -816,7 +822,7 @@ function authorisedRoutes(graph: Graph, api: RecordedResource, pattern: string, 
   }
   return ofType(graph, V2_ROUTE)
     .filter((r) => referenced(graph, V2_API, r.inputs.apiId) === api && typeof r.inputs.authorizationType === "string" && r.inputs.authorizationType.toUpperCase() !== "NONE")
-    .filter((r) => losesToken(typeof r.inputs.routeKey === "string" ? /^(\S+) \/\S*$/.exec(r.inputs.routeKey)?.[1] : undefined, stripped))
+    .filter((r) => losesToken(httpRouteKey(r.inputs.routeKey)?.method, stripped))
     .filter((r) => pattern === "default" || routeMayServe(r.inputs.routeKey, pattern, originPath))
     .map((r) => `${r.inputs.routeKey} (${r.inputs.authorizationType})`);
 }

@@ -11,7 +11,7 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { granting, roleGrants, trustsService } from "./iam";
 import { functionOf } from "./lambda-ref";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
-import { NOTIFICATION_DESTINATIONS } from "./s3";
+import { notificationBucket, NOTIFICATION_DESTINATIONS } from "./s3";
 
 const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const PERMISSION = "aws:lambda/permission:Permission";
@@ -19,9 +19,6 @@ const SCHEDULE = "aws:scheduler/schedule:Schedule";
 const ROLE = "aws:iam/role:Role";
 const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
 const EVENT_SOURCE_MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
-const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-
-const bucketOf = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
 
 /** An SQS queue's ARN: `arn:<partition>:sqs:<region>:<account>:<name>`. */
 export const SQS_ARN = /^arn:[^:]+:sqs:[^:]*:\d*:[^:/]+$/;
@@ -39,7 +36,7 @@ export const S3_NOTIFICATION_LAMBDA_PERMISSION: DeployRule = {
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const notification of ofType(graph, NOTIFICATION)) {
-      const bucket = bucketOf(graph, notification);
+      const bucket = notificationBucket(graph, notification);
       const before = dependencyClosure(graph, notification);
       for (const config of asArray<Record<string, any>>(notification.inputs.lambdaFunctions)) {
         const fn = functionOf(graph, config.lambdaFunctionArn);
@@ -125,7 +122,7 @@ export const S3_NOTIFICATION_FUNCTION_REGION: DeployRule = {
   check(graph, context) {
     const findings: DeployFinding[] = [];
     for (const notification of ofType(graph, NOTIFICATION)) {
-      const bucket = bucketOf(graph, notification);
+      const bucket = notificationBucket(graph, notification);
       const bucketRegion = regionOf(graph, bucket ?? notification, context);
       const bucketName = bucket ? `bucket ${bucket.name}` : `its bucket ${notification.inputs.bucket}`;
       const destinations = [

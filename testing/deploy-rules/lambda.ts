@@ -343,11 +343,12 @@ export const LAMBDA_EVENT_SOURCE_MAPPING_UNIQUE: DeployRule = {
     const byPair = new Map<string, RecordedResource[]>();
     for (const mapping of ofType(graph, EVENT_SOURCE_MAPPING)) {
       const pair = eventSourceMappingPair(graph, mapping, regionOf(graph, mapping, context));
-      const key = pair === undefined ? undefined : JSON.stringify([accountScope(graph, mapping), pair]);
+      // The pair ([source, function, region]) with the mapping's account after it.
+      const key = pair === undefined ? undefined : JSON.stringify([...(JSON.parse(pair) as string[]), accountScope(graph, mapping)]);
       if (key !== undefined) byPair.set(key, [...(byPair.get(key) ?? []), mapping]);
     }
     return [...byPair].flatMap(([key, [earlier, ...later]]) => {
-      const [source, fnName] = JSON.parse((JSON.parse(key) as string[])[1]) as string[];
+      const [source, fnName] = JSON.parse(key) as string[];
       return later.map((mapping) =>
         finding(
           this.id,

@@ -279,8 +279,13 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
 /** S3 delivering a bucket's event notifications to a queue or a topic, for resourceSendRefusal. */
 const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
 
-/** The queue and topic destinations of a notification configuration: the field, the ARN field, the type, its policy resource and the action S3 needs. */
-/** A bucket notification's queue and topic destinations (its Lambda ones are read by functionOf): also S3NotificationFunctionRegion's (events.ts). */
+/**
+ * A bucket notification's queue and topic destinations (its Lambda ones are read by functionOf): the field, the ARN
+ * field, the type, its policy resource and the action S3 needs. Also S3NotificationFunctionRegion's (events.ts).
+ */
+/** The bucket of the plan a BucketNotification configures (by its `bucket`), else undefined. Also events.ts's. */
+export const notificationBucket = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+
 export const NOTIFICATION_DESTINATIONS = [
   { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
   { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
@@ -308,9 +313,10 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const notification of ofType(graph, "aws:s3/bucketNotification:BucketNotification")) {
-      const bucket = BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+      const bucket = notificationBucket(graph, notification);
       const bucketArn = bucket?.state.arn;
-      const before = dependencyClosure(graph, notification);
+      // What the notification waits for: worked out only for a destination whose ordering is judged.
+      let before: Set<string> | undefined;
       for (const destination of NOTIFICATION_DESTINATIONS) {
         for (const config of asArray<Record<string, any>>(notification.inputs[destination.field])) {
           const arn = config[destination.arnField];
@@ -338,7 +344,7 @@ export const S3_NOTIFICATION_DESTINATION_POLICY: DeployRule = {
           // The queue's or topic's own policy comes with it (the notification names its ARN); an attached one only if waited for.
           const ownGrants = writers.own !== undefined && resourceSendRefusal([writers.own.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined;
           const granting = writers.attached.filter((p) => resourceSendRefusal([p.inputs.policy], destination.action, target.state.arn, S3_BUCKET_SENDER, bucketArn) === undefined);
-          if (ownGrants || granting.length === 0 || granting.some((p) => before.has(p.urn))) continue;
+          if (ownGrants || granting.length === 0 || granting.some((p) => (before ??= dependencyClosure(graph, notification)).has(p.urn))) continue;
           findings.push(
             finding(this.id, notification, `${at}, whose ${granting[0].name} lets the bucket send, but the notification does not depend on it; the engine may put the configuration first, and S3 refuses a destination it cannot validate`, `add dependsOn: [${granting[0].name}] to the notification`),
           );

@@ -42,7 +42,7 @@
 import { createHash } from "node:crypto";
 import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
-import { KEY_POLICY, KMS_KEY } from "./key-policy";
+import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding as deployFinding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 import { distributionAliases } from "./cloudfront";
@@ -1535,7 +1535,6 @@ function hostedUiDomainFindings(deployed: Graph, after: Graph, diffedOf: Readonl
   return findings;
 }
 
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const EDGE_LOGIC = "serverless-fullstack:index:EdgeLogic";
 /** The type of the resource a URN names (the last of its type chain), and its name. */
