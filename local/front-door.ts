@@ -20,7 +20,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import { DEFAULT_BEHAVIOUR } from "../components/edge-logic/associations";
-import { siteRequestFunction } from "../components/static-site/distribution";
+import { CACHED_METHODS, siteRequestFunction } from "../components/static-site/distribution";
 import { customHeaderValues, securityHeaderValues } from "../components/static-site/headers";
 import { ErrorDocumentServer, edgeSiteBehaviours, type StaticSiteSpec } from "../components/static-site/spec";
 import {
@@ -327,8 +327,11 @@ function cachedRouteOriginRequest(request: EdgeRequest): EdgeRequest {
   return { ...request, querystring: "", headers };
 }
 
-/** The methods whose Authorization CloudFront removes on a `cached: true` route (its cached methods: GET and HEAD). */
-const AUTHORIZATION_STRIPPED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD"]);
+/**
+ * The methods whose Authorization CloudFront removes on a `cached: true` route: GET and HEAD always, OPTIONS only when
+ * cached; the site caches exactly CACHED_METHODS (GET and HEAD).
+ */
+const AUTHORIZATION_STRIPPED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", ...CACHED_METHODS]);
 
 /** Narrows a viewer request in place to `forwarded` (its URL and headers), for an origin handed the request itself. */
 function narrowViewerRequest(request: IncomingMessage, forwarded: EdgeRequest): void {

@@ -26,7 +26,8 @@ export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e296
 export const VIEWER_MIN_TLS = "TLSv1.2_2021";
 
 const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
-const CACHED_METHODS = ["GET", "HEAD"];
+/** The methods every behaviour of the site caches (and, on a `cached: true` route, removes Authorization from: local/front-door.ts). */
+export const CACHED_METHODS = ["GET", "HEAD"];
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 
 /**
