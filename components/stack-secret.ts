@@ -32,6 +32,11 @@ export const SECRET_DESCRIPTION_LENGTH = 2048;
  */
 export const SECRET_VALUE_LENGTH = 65536;
 
+/** A secret value's size as SECRET_VALUE_LENGTH counts it: its UTF-8 bytes. */
+export function secretValueBytes(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}
+
 /**
  * The value as StackSecret stores it, or its refusal. The SecretVersion sends SecretString only when it is not empty
  * (terraform-provider-aws internal/service/secretsmanager/secret_version.go, resourceSecretVersionCreate:
@@ -45,7 +50,7 @@ function checkSecretValue(fail: ArgFailure, value: unknown): string {
   const text = value as string;
   if (typeof text !== "string") return text;
   if (text === "") fail("value", "", "is empty; Secrets Manager refuses a secret version with no value (PutSecretValue needs a SecretString)", "Pass the value (a config value that is unset gives an empty one: require it, e.g. config.requireSecret), or leave the StackSecret out.");
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = secretValueBytes(text);
   if (bytes > SECRET_VALUE_LENGTH) fail("value", `<${bytes} bytes, not shown>`, `is over the ${SECRET_VALUE_LENGTH} bytes Secrets Manager takes in a secret's value (counted in UTF-8)`, "Store a smaller value (e.g. a key to a larger object in S3).");
   return text;
 }

@@ -1,5 +1,5 @@
-/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length; fixed names a deleted secret keeps through its recovery window. */
-import { SECRET_DESCRIPTION_LENGTH } from "../../components/stack-secret";
+/** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length; fixed names a deleted secret keeps through its recovery window; a secret version's value, present and at most 64 KB. */
+import { SECRET_DESCRIPTION_LENGTH, SECRET_VALUE_LENGTH, secretValueBytes } from "../../components/stack-secret";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
@@ -117,4 +117,73 @@ export const SECRET_NAMED_WITH_RECOVERY: DeployRule = {
   },
 };
 
-export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION, SECRET_NAMED_WITH_RECOVERY, SECRETS_MANAGER_ONE_SECRET_POLICY];
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+
+/** Pulumi's wire form of a secret value (`{ <sig key>: <secret sig>, value }`), as the mocks record secret inputs (`pulumi.secret`, config.requireSecret). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A recorded input as the provider gets it: a secret one unwrapped. */
+function plainInput(value: unknown): unknown {
+  const wrapped = value as Record<string, unknown> | undefined | null;
+  return wrapped !== null && typeof wrapped === "object" && wrapped[SECRET_SIG_KEY] === SECRET_SIG ? wrapped.value : value;
+}
+
+/** A string input the provider sends: SDKv2's `d.GetOk` takes "" for unset, so only a non-empty string is sent. */
+function sentString(value: unknown): string | undefined {
+  const plain = plainInput(value);
+  return typeof plain === "string" && plain !== "" ? plain : undefined;
+}
+
+/**
+ * A SecretVersion puts one value, SecretString or SecretBinary: PutSecretValue "You must include SecretBinary or
+ * SecretString, but not both", and each has "Length Constraints: ... Maximum length of 65536"
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html; the quota "Secret value size",
+ * 64 KB). The provider sends each only when it is not empty (terraform-provider-aws
+ * internal/service/secretsmanager/secret_version.go, resourceSecretVersionCreate: `if v, ok := d.GetOk("secret_string")`,
+ * likewise secret_binary, and `if secretStringWO != ""` for secret_string_wo) and its schema has no ExactlyOneOf or
+ * AtLeastOneOf (only ConflictsWith among the three), so a version whose value is "" or unset passes `pulumi preview`
+ * and PutSecretValue refuses it at `pulumi up`, after the secret itself was created
+ * (hashicorp/terraform-provider-aws#19731 "Cannot create Secrets Manager secret with an empty string as value").
+ * StackSecret refuses an empty, unset or over-long value at construction (checkSecretValue); this rule covers a program's
+ * own SecretVersion. The value is secret: a finding gives its size, never the value. SecretString is counted in UTF-8
+ * bytes as StackSecret counts it (SECRET_VALUE_LENGTH); SecretBinary (base64 in the program, ValidBase64String at plan)
+ * in its decoded bytes.
+ */
+export const SECRET_VERSION_VALUE: DeployRule = {
+  id: "SecretVersionValue",
+  title: "Secrets Manager secret versions put a value, of at most 65536 bytes",
+  source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html",
+  check(graph) {
+    const findings: DeployFinding[] = [];
+    for (const version of ofType(graph, SECRET_VERSION)) {
+      const text = sentString(version.inputs.secretString) ?? sentString(version.inputs.secretStringWo);
+      const binary = sentString(version.inputs.secretBinary);
+      if (text === undefined && binary === undefined) {
+        const given = plainInput(version.inputs.secretString) === "" ? 'secretString is ""' : "secretString is unset";
+        findings.push(
+          finding(
+            "SecretVersionValue",
+            version,
+            `puts no value (${given}, and no secretBinary or secretStringWo): the provider sends SecretString only when it is not empty, so PutSecretValue gets neither SecretString nor SecretBinary and refuses the version ("You must include SecretBinary or SecretString, but not both"), after the secret was created`,
+            "set secretString to the value (a config value that is unset gives an empty one: require it, e.g. config.requireSecret), or leave the SecretVersion out; StackSecret refuses an empty value at construction",
+          ),
+        );
+        continue;
+      }
+      const [what, bytes] = text !== undefined ? ["secretString", secretValueBytes(text)] : ["secretBinary", Buffer.from(binary!, "base64").length];
+      if (bytes <= SECRET_VALUE_LENGTH) continue;
+      findings.push(
+        finding(
+          "SecretVersionValue",
+          version,
+          `has a ${what} of ${bytes} bytes (${text !== undefined ? "UTF-8" : "decoded from base64"}; the value is not shown): Secrets Manager takes at most ${SECRET_VALUE_LENGTH} bytes in a secret's value, so PutSecretValue refuses it at \`pulumi up\``,
+          "store a smaller value (e.g. a key to a larger object in S3)",
+        ),
+      );
+    }
+    return findings;
+  },
+};
+
+export const SECRET_RULES: DeployRule[] = [SECRET_REPLICA_REGION, SECRET_DESCRIPTION, SECRET_NAMED_WITH_RECOVERY, SECRET_VERSION_VALUE, SECRETS_MANAGER_ONE_SECRET_POLICY];
