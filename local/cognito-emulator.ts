@@ -12,7 +12,7 @@
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
- *    revocation (GlobalSignOut, RevokeToken), refresh token rotation (GetTokensFromRefreshToken), explicit auth flows,
+ *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
  */
 import "./quiet-aws-sdk-v2";
@@ -160,9 +160,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
     (r) => enforceAuthFlows(r, cognito),
     (r) => enforcePasswordPolicy(r, cognito, ctx),
+    (r) => refuseExpiredRefreshTokens(r, clock),
   ];
   const router = layers.reduce((inner, layer) => layer(inner), Router(services) as (target: string) => Route);
-  const server = (await createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services).start()) as Server;
+  const http = createServer(router, logger, { port: 0, hostname: "127.0.0.1", https: false }, services);
+  hostedUiRefreshGrant(http.application, clock, revocation);
+  const server = (await http.start()) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
   serveOpenIdConfiguration(server, url);
@@ -202,8 +205,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
  * its user's stored `RefreshTokens` and never drops one, so a user signed in again and again (`npm start` for days: the
  * app, drill, fuzz, bench) grows the pool file, which StormDB holds in memory and rewrites at every save (issue 15).
  * Each pool's `storeRefreshToken` drops the user's expired ones (on the emulator's clock) as it adds the new one; the
- * rotation's save does the same (rotateRefreshTokens). An expired refresh token is no longer any use: Cognito refuses
- * it (NotAuthorizedException; the wording is not confirmed), and once dropped here so does the emulator.
+ * rotation's save does the same (rotateRefreshTokens). An expired refresh token is no longer any use: it is refused
+ * before it is looked for (refuseExpiredRefreshTokens, hostedUiRefreshGrant), whether or not it is still stored.
  */
 function forgetExpiredRefreshTokens(factory: UserPoolServiceFactoryImpl, clock: Clock): UserPoolServiceFactoryImpl {
   const create = factory.create.bind(factory);
@@ -218,8 +221,71 @@ function forgetExpiredRefreshTokens(factory: UserPoolServiceFactoryImpl, clock: 
 
 /** `tokens` (a user's stored refresh tokens) less those whose `exp` has passed on `clock`. */
 function unexpiredRefreshTokens(tokens: string[] | undefined, clock: Clock): string[] {
-  const now = Math.floor(clock.get().getTime() / 1000);
-  return (tokens ?? []).filter((token) => expiry(claimsOf(token).exp) > now);
+  return (tokens ?? []).filter((token) => !refreshTokenExpired(token, clock));
+}
+
+/** Whether `token`'s `exp` has passed on `clock` (a token without one never expires). */
+function refreshTokenExpired(token: unknown, clock: Clock): boolean {
+  return expiry(claimsOf(token).exp) <= Math.floor(clock.get().getTime() / 1000);
+}
+
+/** Cognito's answer to an expired refresh token (the service's wording, see refuseExpiredRefreshTokens). */
+const REFRESH_TOKEN_EXPIRED = "Refresh Token has expired";
+
+/**
+ * A refresh with an expired refresh token is refused, as Cognito refuses it: NotAuthorizedException "Refresh Token has
+ * expired", HTTP 400 — the service's answer to InitiateAuth's REFRESH_TOKEN_AUTH as clients log it (the response headers
+ * `x-amzn-ErrorType: NotAuthorizedException`, `x-amzn-ErrorMessage: Refresh Token has expired`, status 400, in
+ * aws-amplify/amplify-swift#3496; the same code and message in aws-amplify/amplify-js#4542); the API reference lists
+ * NotAuthorizedException for InitiateAuth but not this message. GetTokensFromRefreshToken's answer is not
+ * confirmed (taken as the same). cognito-local never looks at a refresh token's `exp`: it refreshes any token still
+ * stored with its user, and the emulator drops expired ones only when the user's tokens are next saved
+ * (forgetExpiredRefreshTokens). Checked first, before anything else looks at the request (so before the flow, the
+ * rotation's reuse or the token's user), on the emulator's clock. The hosted UI's token endpoint: hostedUiRefreshGrant.
+ */
+function refuseExpiredRefreshTokens(router: (target: string) => Route, clock: Clock) {
+  return (target: string): Route => {
+    const route = router(target);
+    const refreshTokenOf = (req: any): unknown =>
+      target === "GetTokensFromRefreshToken" ? req?.RefreshToken : SIGN_IN_OPERATIONS.has(target) && String(req?.AuthFlow ?? "").startsWith("REFRESH_TOKEN") ? req?.AuthParameters?.REFRESH_TOKEN : undefined;
+    return async (ctx, req) => {
+      const token = refreshTokenOf(req);
+      if (typeof token === "string" && refreshTokenExpired(token, clock)) throw new NotAuthorizedError(REFRESH_TOKEN_EXPIRED);
+      return route(ctx, req);
+    };
+  };
+}
+
+/**
+ * The hosted UI's token endpoint (POST /oauth2/token, cognito-local's route) with `grant_type=refresh_token`:
+ *  - an expired refresh token is refused before anything else is looked at. The endpoint answers OAuth 2.0 errors, not
+ *    the API's exceptions: HTTP 400 `invalid_grant`, "The provided authorization grant ... or refresh token is invalid,
+ *    expired, revoked" (RFC 6749 §5.2, https://www.rfc-editor.org/rfc/rfc6749#section-5.2, which Cognito's endpoint
+ *    follows, https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html). Not confirmed: that
+ *    Cognito's endpoint answers an expired one with invalid_grant, and its `error_description` (the API's wording here);
+ *  - the access token it answers with goes with the refresh token it was given, as the other refresh paths' do
+ *    (revokeTokens), so RevokeToken revokes it: "revokes all of the access tokens generated by ... the specified refresh
+ *    token" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html).
+ * cognito-local's routes are registered inside createServer, so this one is moved in front of its token route (after
+ * the body parsers, which it reads from).
+ */
+function hostedUiRefreshGrant(app: any, clock: Clock, revocation: TokenRevocation): void {
+  app.post("/oauth2/token", (req: any, res: any, next: () => void) => {
+    const token: unknown = req.body?.refresh_token;
+    if (req.body?.grant_type !== "refresh_token" || typeof token !== "string") return next();
+    if (refreshTokenExpired(token, clock)) return res.status(400).json({ error: "invalid_grant", error_description: REFRESH_TOKEN_EXPIRED });
+    const json = res.json.bind(res);
+    res.json = (body: any) => {
+      if (res.statusCode === 200 && typeof body?.access_token === "string") revocation.issuedWith(token, body.access_token);
+      return json(body);
+    };
+    next();
+  });
+  const stack: Array<{ route?: { path?: string } }> = app.router.stack;
+  const ours = stack.pop()!;
+  const theirs = stack.findIndex((layer) => layer.route?.path === "/oauth2/token");
+  if (theirs < 0) throw new Error("cognito-local's /oauth2/token route was not found: hostedUiRefreshGrant cannot go in front of it");
+  stack.splice(theirs, 0, ours);
 }
 
 /**
@@ -513,8 +579,8 @@ const SWEEP_EVERY_SECONDS = 60;
  * (issue 15): every entry keeps the expiry of its token (an access token's `exp`; a refresh token's `exp`, the app
  * client's RefreshTokenValidity) and is dropped once that has passed, when it no longer matters: an expired access
  * token is refused as expired before its revocation is looked at, and a rotated-out refresh token was taken from its
- * user when it was retired, so past its expiry its reuse is NotAuthorizedException "Invalid Refresh Token" instead of
- * RefreshTokenReuseException (Cognito: "Refresh Token has expired", not confirmed). Records are swept when one is added, at most once every SWEEP_EVERY_SECONDS, never on a
+ * user when it was retired, so past its expiry its reuse is NotAuthorizedException "Refresh Token has expired"
+ * (refuseExpiredRefreshTokens) instead of RefreshTokenReuseException. Records are swept when one is added, at most once every SWEEP_EVERY_SECONDS, never on a
  * timer (which would keep the process alive); a user's or a refresh token's record goes as soon as it is revoked.
  */
 class TokenRevocation {
