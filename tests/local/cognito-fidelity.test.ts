@@ -29,6 +29,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
 // cognito-local's signer and key, to make a token that has expired without waiting for one to.
 const fromCognitoLocal = createRequire(require.resolve("cognito-local"));
@@ -47,7 +48,7 @@ let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-fidelity-")), triggers: [], invokeTrigger: async () => undefined, log: () => {} });
-  sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "fidelity", UsernameConfiguration: { CaseSensitive: false } });
   await emulator.ensureClient(userPoolId, hiding, "hiding");
   await emulator.ensureClient(userPoolId, legacy, "legacy");
@@ -59,16 +60,14 @@ beforeAll(async () => {
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: srpOnly, ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }));
   await sdk.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, AutoVerifiedAttributes: ["email"] }));
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: hiding, PreventUserExistenceErrors: "ENABLED", EnableTokenRevocation: true, AccessTokenValidity: 60, IdTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes" } }));
-  await sdk.send(new SignUpCommand({ ClientId: hiding, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
-  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
+  await confirmedUser(sdk, userPoolId, hiding, "ann@example.com", password);
 });
 afterAll(async () => {
   sdk?.destroy();
   await emulator?.stop();
 });
 
-const signIn = (clientId: string, username: string, secret: string) =>
-  sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: secret } }));
+const signIn = (clientId: string, username: string, secret: string) => passwordSignIn(sdk, clientId, username, secret);
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,

@@ -8,17 +8,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  AdminConfirmSignUpCommand,
   CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   InitiateAuthCommand,
   RevokeTokenCommand,
-  SignUpCommand,
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Expiry1";
 const plain = "expiryplainclient0000000a"; // rotation DISABLED, hosted UI; refresh tokens for 60 minutes (Cognito's least)
@@ -32,7 +31,7 @@ let sdk: CognitoIdentityProviderClient;
 
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ dataDir: mkdtempSync(join(tmpdir(), "sf-cognito-expiry-")), triggers: [], invokeTrigger: async () => undefined, log: () => {}, clock });
-  sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "expiry" });
   const shortLived = { RefreshTokenValidity: 60, TokenValidityUnits: { AccessToken: "hours", IdToken: "hours", RefreshToken: "minutes" }, EnableTokenRevocation: true } as const;
   await emulator.ensureClient(userPoolId, plain, plain);
@@ -50,8 +49,7 @@ beforeAll(async () => {
   );
   await emulator.ensureClient(userPoolId, rotating, rotating);
   await sdk.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: rotating, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"], RefreshTokenRotation: { Feature: "ENABLED", RetryGracePeriodSeconds: 0 }, ...shortLived }));
-  await sdk.send(new SignUpCommand({ ClientId: plain, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
-  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
+  await confirmedUser(sdk, userPoolId, plain, "ann@example.com", password);
 });
 afterAll(async () => {
   sdk?.destroy();
@@ -59,7 +57,7 @@ afterAll(async () => {
 });
 
 const signIn = async (clientId: string) =>
-  (await sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann@example.com", PASSWORD: password } }))).AuthenticationResult!;
+  (await passwordSignIn(sdk, clientId, "ann@example.com", password)).AuthenticationResult!;
 const refreshAuth = (refreshToken: string) => sdk.send(new InitiateAuthCommand({ ClientId: plain, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: refreshToken } }));
 const refresh = (clientId: string, refreshToken: string) => sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }));
 const failure = (promise: Promise<unknown>) =>

@@ -6,19 +6,18 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  AdminConfirmSignUpCommand,
   CognitoIdentityProviderClient,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
-  GlobalSignOutCommand,
   InitiateAuthCommand,
+  GlobalSignOutCommand,
   RevokeTokenCommand,
-  SignUpCommand,
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StormDBDataStore } from "cognito-local/lib/services/dataStore/stormDb";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
+import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Refresh1";
 const noGrace = "refreshnograceclient0000a"; // rotation ENABLED, RetryGracePeriodSeconds 0
@@ -44,7 +43,7 @@ beforeAll(async () => {
     log: () => {},
     clock,
   });
-  sdk = new CognitoIdentityProviderClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  sdk = localCognitoClient(emulator.url);
   await emulator.ensureUserPool({ Id: userPoolId, Name: "refresh" });
   for (const [clientId, seconds] of [[noGrace, 0], [grace, 10]] as const) {
     await emulator.ensureClient(userPoolId, clientId, clientId);
@@ -63,8 +62,7 @@ beforeAll(async () => {
       TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "minutes" },
     }),
   );
-  await sdk.send(new SignUpCommand({ ClientId: noGrace, Username: "ann@example.com", Password: password, UserAttributes: [{ Name: "email", Value: "ann@example.com" }] }));
-  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: "ann@example.com" }));
+  await confirmedUser(sdk, userPoolId, noGrace, "ann@example.com", password);
 });
 afterAll(async () => {
   sdk?.destroy();
@@ -72,7 +70,7 @@ afterAll(async () => {
 });
 
 const signIn = async (clientId: string) =>
-  (await sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: "ann@example.com", PASSWORD: password } }))).AuthenticationResult!;
+  (await passwordSignIn(sdk, clientId, "ann@example.com", password)).AuthenticationResult!;
 const refresh = (clientId: string, refreshToken: string) => sdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: refreshToken }));
 /**
  * Runs `race` with every read and write of cognito-local's store letting other events in first, as a store on real I/O

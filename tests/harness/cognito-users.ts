@@ -1,0 +1,19 @@
+/**
+ * What the embedded Cognito emulator's tests each did by hand: an SDK client on the emulator, a user signed up and
+ * confirmed by the admin (email as its username and its `email` attribute), a USER_PASSWORD_AUTH sign-in.
+ */
+import { AdminConfirmSignUpCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+
+/** An SDK client on a local Cognito endpoint (the emulator takes any credentials). */
+export const localCognitoClient = (endpoint: string) =>
+  new CognitoIdentityProviderClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+
+/** Signs `email` up through `clientId` and confirms it (AdminConfirmSignUp), so it can sign in at once. */
+export async function confirmedUser(sdk: CognitoIdentityProviderClient, userPoolId: string, clientId: string, email: string, password: string): Promise<void> {
+  await sdk.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }] }));
+  await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
+}
+
+/** InitiateAuth with USER_PASSWORD_AUTH (the SDK's answer, or its error). */
+export const passwordSignIn = (sdk: CognitoIdentityProviderClient, clientId: string, username: string, password: string) =>
+  sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME: username, PASSWORD: password } }));
