@@ -9,6 +9,7 @@ import { connectionsTableArgs } from "../../components/realtime-api/connections"
 import { DataTier } from "../../components/data-tier";
 import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { childrenOf, dependencyClosure, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const table = { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" };
@@ -258,33 +259,18 @@ describe("RealtimeApi validation", () => {
     ["an export the authorizer's file lacks", { authorizer: { handler: echo, export: "verify" } },
       "authorizer.export", /^RealtimeApi "bad": authorizer\.export "verify" is not exported by .*echo\.ts\. Export a function named verify, or set authorizer\.export to the exported name\.$/],
   ])("reports %s as its own argument", (_, overrides, argument, message) => {
-    let refusal: unknown;
-    try {
-      new RealtimeApi("bad", args(overrides));
-    } catch (error) {
-      refusal = error;
-    }
-    expect(refusal).toBeInstanceOf(ComponentArgError);
+    const refusal = refusalOf(() => new RealtimeApi("bad", args(overrides)), `took ${argument}`);
     expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "bad", argument });
-    expect((refusal as Error).message).toMatch(message);
+    expect(refusal.message).toMatch(message);
   });
 
   // Each route's function is a LambdaFunction `<name>-<route slug>`, autonamed `<name>-<slug>-function-<7 hex>` (Lambda:
   // 64 of letters, digits, "-" and "_"); RealtimeApi checks those names itself, so the refusal is its own and names
   // the argument the user wrote: the component name, or a custom route key when shortening it alone fits.
-  const refusalOf = (build: () => unknown): ComponentArgError => {
-    try {
-      build();
-    } catch (error) {
-      if (error instanceof ComponentArgError) return error;
-      throw error;
-    }
-    throw new Error("not refused");
-  };
   const anonymous = (routes: RealtimeApiArgs["routes"]) => args({ authorizer: undefined, anonymous: true, routes });
 
   it('refuses a name with a character Lambda refuses ("my.chat") as name, with an example name it takes', async () => {
-    const refusal = refusalOf(() => new RealtimeApi("my.chat", anonymous({ $connect: { handler: echo }, ping: { handler: echo } })));
+    const refusal = refusalOf(() => new RealtimeApi("my.chat", anonymous({ $connect: { handler: echo }, ping: { handler: echo } })), "took name \"my.chat\"");
     expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "my.chat", argument: "name", value: "my.chat" });
     expect(refusal.message).toBe(
       'RealtimeApi "my.chat": name "my.chat" makes the Lambda function name "my.chat-connect-function-<random suffix>" hold ".", which Lambda refuses (it takes letters, digits, "-" and "_"). Use a component name of letters, digits, "-" and "_", e.g. "my-chat".',
@@ -296,7 +282,7 @@ describe("RealtimeApi validation", () => {
 
   it("refuses a custom route key that makes its function name too long as that route's, with how long the key may be", async () => {
     const key = `send.${"m".repeat(45)}`; // slug "send-mmm…", 50 characters: "gallery-<slug>-function-<7 hex>" is 75
-    const refusal = refusalOf(() => new RealtimeApi("gallery", anonymous({ $connect: { handler: echo }, [key]: { handler: echo } })));
+    const refusal = refusalOf(() => new RealtimeApi("gallery", anonymous({ $connect: { handler: echo }, [key]: { handler: echo } })), "took the long route key");
     expect(refusal).toMatchObject({ component: "RealtimeApi", resourceName: "gallery", argument: `routes["${key}"]`, value: key });
     expect(refusal.message).toBe(
       `RealtimeApi "gallery": routes["${key}"] "${key}" makes the Lambda function name "gallery-send-${"m".repeat(45)}-function-<random suffix>" 75 characters, over Lambda's 64. Use a route key of at most 39 characters.`,
@@ -308,13 +294,13 @@ describe("RealtimeApi validation", () => {
 
   it("refuses a name that makes a predefined route's or the authorizer's function name too long as name, with the longest that fits", async () => {
     const name = "gallery-live-notifications-eu-west-12"; // 37: "<name>-disconnect-function-<7 hex>" is 65
-    const refusal = refusalOf(() => new RealtimeApi(name, anonymous({ $connect: { handler: echo }, $disconnect: { handler: echo } })));
+    const refusal = refusalOf(() => new RealtimeApi(name, anonymous({ $connect: { handler: echo }, $disconnect: { handler: echo } })), "took the name");
     expect(refusal).toMatchObject({ component: "RealtimeApi", argument: "name", value: name });
     expect(refusal.message).toBe(
       `RealtimeApi "${name}": name "${name}" makes the Lambda function name "${name}-disconnect-function-<random suffix>" 65 characters, over Lambda's 64. Use a component name of at most 36 characters.`,
     );
     // "-authorizer" is as long as "-disconnect": the authorizer's function is refused the same way.
-    expect(refusalOf(() => new RealtimeApi(name, args({ routes: { $connect: { handler: echo } } }))).message).toBe(
+    expect(refusalOf(() => new RealtimeApi(name, args({ routes: { $connect: { handler: echo } } })), "took the name").message).toBe(
       `RealtimeApi "${name}": name "${name}" makes the Lambda function name "${name}-authorizer-function-<random suffix>" 65 characters, over Lambda's 64. Use a component name of at most 36 characters.`,
     );
     await record(() => new RealtimeApi(name.slice(0, 36), args({ routes: { $connect: { handler: echo }, $disconnect: { handler: echo } } })));
