@@ -279,13 +279,13 @@ export const S3_BUCKET_DESTROYABLE: DeployRule = {
 /** S3 delivering a bucket's event notifications to a queue or a topic, for resourceSendRefusal. */
 const S3_BUCKET_SENDER: QueueSender = { service: "s3.amazonaws.com", label: "S3", source: "bucket" };
 
+/** The bucket of the plan a BucketNotification configures (by its `bucket`), else undefined. Also events.ts's. */
+export const notificationBucket = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
+
 /**
  * A bucket notification's queue and topic destinations (its Lambda ones are read by functionOf): the field, the ARN
  * field, the type, its policy resource and the action S3 needs. Also S3NotificationFunctionRegion's (events.ts).
  */
-/** The bucket of the plan a BucketNotification configures (by its `bucket`), else undefined. Also events.ts's. */
-export const notificationBucket = (graph: Graph, notification: RecordedResource) => BUCKET_TYPES.map((t) => referenced(graph, t, notification.inputs.bucket)).find(Boolean);
-
 export const NOTIFICATION_DESTINATIONS = [
   { field: "queues", arnField: "queueArn", type: QUEUE, policyType: QUEUE_POLICY, policyField: "queueUrl", action: "sqs:SendMessage", kind: "queue", fifo: "fifoQueue", policyFix: "an aws.sqs.QueuePolicy" },
   { field: "topics", arnField: "topicArn", type: TOPIC, policyType: TOPIC_POLICY, policyField: "arn", action: "sns:Publish", kind: "topic", fifo: "fifoTopic", policyFix: "an aws.sns.TopicPolicy" },
