@@ -245,6 +245,30 @@ export const S3_CORS_ONE_PER_BUCKET: DeployRule = {
   },
 };
 
+/**
+ * PutBucketReplication: "Creates a replication configuration or replaces an existing one." A bucket has one replication
+ * configuration (its rules are a list inside it), and the provider deletes a BucketReplicationConfig with
+ * DeleteBucketReplication of the bucket (terraform-provider-aws bucket_replication_configuration.go), so two such
+ * resources on one bucket replace each other's rules on every deploy, and the delete of either ends the bucket's
+ * replication. UploadBucket keeps one per bucket (`replicate` refuses a second region; bucket-replication.ts).
+ */
+export const S3_REPLICATION_ONE_PER_BUCKET: DeployRule = {
+  id: "S3ReplicationOnePerBucket",
+  title: "Each bucket has at most one replication configuration resource",
+  source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html",
+  check(graph) {
+    return [...configurationsSharingBucket(graph, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")].flatMap(([bucket, configurations]) =>
+      configurations.map((replication) =>
+        finding(
+          this.id,
+          replication,
+          `is one of ${configurations.length} replication configurations of bucket ${bucket} (with ${configurations.filter((other) => other !== replication).map((other) => other.name).join(", ")}); PutBucketReplication replaces the bucket's whole configuration, so they overwrite each other on every deploy, and deleting one (DeleteBucketReplication) ends the bucket's replication`,
+          "put every rule in one BucketReplicationConfig (rules is a list, each with its own destination and priority)",
+        ),
+      ),
+    );
+  },
+};
 
 /**
  * A bucket that is not kept goes with the stack, and DeleteBucket: "All objects (including all object versions and
@@ -403,4 +427,4 @@ export const S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS: DeployRule = {
   },
 };
 
-export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS, S3_ONE_BUCKET_POLICY];
+export const S3_RULES: DeployRule[] = [S3_BUCKET_NAME, S3_ORIGIN_BUCKET_NO_PERIODS, S3_REPLICATION_VERSIONING, S3_REPLICATION_ENCRYPTION, S3_RETAINED_BUCKET_SETTINGS, S3_RETAINED_BUCKET_NAME, S3_CORS_ONE_PER_BUCKET, S3_REPLICATION_ONE_PER_BUCKET, S3_BUCKET_DESTROYABLE, S3_NOTIFICATION_DESTINATION_POLICY, S3_LIFECYCLE_INFREQUENT_ACCESS_DAYS, S3_ONE_BUCKET_POLICY];
