@@ -13,6 +13,7 @@ import { readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { cacheControlFor, contentTypeFor } from "../components/static-site/content";
 import type { StaticSiteSpec } from "../components/static-site/spec";
+import { byteRange } from "./s3-server";
 
 export interface OriginResponse {
   status: number;
@@ -117,7 +118,7 @@ function decodedKey(uri: string): string | undefined {
 
 /** A found object as S3 answers this request: 304 when the viewer's copy is current, else the object or the asked-for byte range. */
 function answer(found: OriginResponse, request: OriginRequestHeaders): OriginResponse {
-  return notModified(found, request) ?? byteRange(found, request.range) ?? found;
+  return notModified(found, request) ?? rangeOf(found, request.range) ?? found;
 }
 
 /**
@@ -139,29 +140,18 @@ function notModified(found: OriginResponse, request: OriginRequestHeaders): Orig
 }
 
 /**
- * S3's single byte range (`bytes=a-b`, `bytes=a-`, `bytes=-n`): 206 with Content-Range, 416 when it starts past the
- * end; a header that is not one valid range is ignored and the whole object served (RFC 9110 §14.2).
+ * S3's single byte range (s3-server's byteRange, the one parser of a Range header): 206 with Content-Range, 416 when
+ * it starts past the end; a header that is not one valid range is ignored and the whole object served (RFC 9110 §14.2).
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (Range)
  */
-function byteRange(found: OriginResponse, range: string | undefined): OriginResponse | undefined {
-  const match = range === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-  if (!match || (match[1] === "" && match[2] === "")) return undefined;
+function rangeOf(found: OriginResponse, header: string | undefined): OriginResponse | undefined {
   const size = found.body.length;
-  let start: number;
-  let end: number;
-  if (match[1] === "") {
-    start = Math.max(0, size - Number(match[2]));
-    end = size - 1;
-    if (Number(match[2]) === 0) start = size;
-  } else {
-    start = Number(match[1]);
-    if (match[2] !== "" && Number(match[2]) < start) return undefined;
-    end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  }
-  if (start >= size) return s3Error(416, "InvalidRange", "The requested range is not satisfiable", { "content-range": `bytes */${size}` });
+  const range = byteRange(header, size);
+  if (range === undefined) return undefined;
+  if (range === "unsatisfiable") return s3Error(416, "InvalidRange", "The requested range is not satisfiable", { "content-range": `bytes */${size}` });
   return {
     status: 206,
-    headers: { ...found.headers, "content-range": `bytes ${start}-${end}/${size}` },
-    body: found.body.subarray(start, end + 1),
+    headers: { ...found.headers, "content-range": `bytes ${range.start}-${range.end}/${size}` },
+    body: found.body.subarray(range.start, range.end + 1),
   };
 }

@@ -17,6 +17,7 @@ import { PROJECT_DIR, resolveValue } from "../offline/program";
 import { startLocalSecrets } from "../secrets-server";
 import type { LocalService } from "./types";
 import { acceptedCredentials } from "./credentials";
+import { unwrapSecretInput } from "../secret-wire";
 
 /** The file `npm start` reads secrets from: `{ "secretsManager": { "<name or ARN>": "<value>" }, "ssm": { ... } }`. */
 export function localSecretsFile(stack: string, projectDir = PROJECT_DIR): string {
@@ -42,14 +43,10 @@ function readSecretsFile(file: string): Record<SecretStore, Map<string, string>>
   return empty;
 }
 
-/** Pulumi's wire form of a secret value (`{ <sig key>: <secret sig>, value }`), as the mocks record secret inputs. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
+/** A recorded string input, a secret one unwrapped. */
 function plainString(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  const wrapped = value as Record<string, unknown> | undefined;
-  return wrapped?.[SECRET_SIG_KEY] === SECRET_SIG && typeof wrapped.value === "string" ? wrapped.value : undefined;
+  const plain = unwrapSecretInput(value);
+  return typeof plain === "string" ? plain : undefined;
 }
 
 /**
