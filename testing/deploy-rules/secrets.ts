@@ -1,5 +1,6 @@
 /** Secrets Manager deploy rules: replicas (and the KMS replica keys that encrypt them) in other regions than their primary; description length; fixed names a deleted secret keeps through its recovery window; a secret version's value, present and at most 64 KB. */
 import { SECRET_DESCRIPTION_LENGTH, SECRET_VALUE_LENGTH, secretValueBytes } from "../../components/stack-secret";
+import { unwrapSecretInput } from "../../local/secret-wire";
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { textLengthFindings } from "./names";
@@ -119,19 +120,9 @@ export const SECRET_NAMED_WITH_RECOVERY: DeployRule = {
 
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
-/** Pulumi's wire form of a secret value (`{ <sig key>: <secret sig>, value }`), as the mocks record secret inputs (`pulumi.secret`, config.requireSecret). */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** A recorded input as the provider gets it: a secret one unwrapped. */
-function plainInput(value: unknown): unknown {
-  const wrapped = value as Record<string, unknown> | undefined | null;
-  return wrapped !== null && typeof wrapped === "object" && wrapped[SECRET_SIG_KEY] === SECRET_SIG ? wrapped.value : value;
-}
-
 /** A string input the provider sends: SDKv2's `d.GetOk` takes "" for unset, so only a non-empty string is sent. */
 function sentString(value: unknown): string | undefined {
-  const plain = plainInput(value);
+  const plain = unwrapSecretInput(value);
   return typeof plain === "string" && plain !== "" ? plain : undefined;
 }
 
@@ -160,7 +151,7 @@ export const SECRET_VERSION_VALUE: DeployRule = {
       const text = sentString(version.inputs.secretString) ?? sentString(version.inputs.secretStringWo);
       const binary = sentString(version.inputs.secretBinary);
       if (text === undefined && binary === undefined) {
-        const given = plainInput(version.inputs.secretString) === "" ? 'secretString is ""' : "secretString is unset";
+        const given = unwrapSecretInput(version.inputs.secretString) === "" ? 'secretString is ""' : "secretString is unset";
         findings.push(
           finding(
             "SecretVersionValue",
