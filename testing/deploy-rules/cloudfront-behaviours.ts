@@ -97,11 +97,12 @@ export const CLOUDFRONT_BEHAVIOUR_METHODS: DeployRule = {
 
 /**
  * Hard ranges of an origin's connection settings, which no quota increase changes:
- * - ConnectionAttempts "The number of times that CloudFront attempts to connect to the origin. The minimum number is
- *   1, the maximum is 3, and the default (if you don't specify otherwise) is 3"; ConnectionTimeout "The minimum timeout
- *   is 1 second, the maximum is 10 seconds" (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html;
- *   the quotas page's "Connection attempts per origin 1-3" and "Connection timeout per origin 1-10 seconds" carry no
- *   "Request a higher quota"; terraform-provider-aws internal/service/cloudfront/distribution.go validates
+ * - Origin's ConnectionTimeout: "The minimum timeout is 1 second, the maximum is 10 seconds, and the default (if you
+ *   don't specify otherwise) is 10 seconds" (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html,
+ *   as the AWS SDK for Kotlin's Origin.connectionTimeout carries it); ConnectionAttempts 1–3, default 3 (the quotas page,
+ *   awsdocs amazon-cloudfront-developer-guide doc_source/cloudfront-limits.md: "Connection attempts per origin 1-3" and
+ *   "Connection timeout per origin 1-10 seconds", neither with "Request a higher quota"; aws-cdk's HttpOriginProps:
+ *   "valid values are 1, 2, or 3 attempts"; terraform-provider-aws internal/service/cloudfront/distribution.go validates
  *   connection_attempts IntBetween(1, 3) and connection_timeout IntBetween(1, 10)).
  * - CustomOriginConfig's OriginReadTimeout and OriginKeepaliveTimeout: "The minimum timeout is 1 second"
  *   (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CustomOriginConfig.html; terraform-provider-aws
@@ -302,8 +303,7 @@ export const CLOUDFRONT_ORIGIN_CUSTOM_HEADER_COUNT: DeployRule = {
 
 /**
  * Origin path: "enter the directory path, beginning with a slash (/). ... Do not add a slash (/) at the end of the
- * path" (DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath; API_Origin's OriginPath: "The value must start
- * with a slash (/)"). "" is no origin path. The same pattern as StaticSite's routes[].originPath check
+ * path" (DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath, the text StaticSite's check quotes). "" is no origin path. The same pattern as StaticSite's routes[].originPath check
  * (components/static-site/spec.ts ORIGIN_PATH, not exported): segments of one or more characters other than /.
  */
 const ORIGIN_PATH = /^(\/[^/]+)*$/;

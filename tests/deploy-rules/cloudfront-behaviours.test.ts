@@ -96,7 +96,8 @@ describe("CloudFrontOriginCustomHeaders", () => {
   });
 
   it("lets CloudFront add others, such as Referer (StaticSite's website origin), Origin and X-Origin-Verify", () => {
-    for (const name of ["Referer", "Origin", "X-Origin-Verify", "Authorization", "X-Amzn-Trace-Id", "X-Edge"]) expect(originCustomHeaderRefusal(name), name).toBeUndefined();
+    // Only names the guide itself uses (Origin, in its CORS use case) or that deploy today (StaticSite's Referer); whether CloudFront takes Authorization or X-Amzn-* is not confirmed, so not asserted.
+    for (const name of ["Referer", "Origin", "X-Origin-Verify"]) expect(originCustomHeaderRefusal(name), name).toBeUndefined();
     expect(problems(ALL, cdn({ customHeaders: Array.from({ length: 10 }, (_, i) => ({ name: `X-H${i}`, value: "v".repeat(1_000) })) }))).toEqual([]);
   });
 });
