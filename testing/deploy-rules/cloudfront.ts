@@ -1,4 +1,4 @@
-/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin domain names, origin groups, key value stores, response headers policies' HSTS max-age; warnings for the function and cache behaviour quotas. */
+/** CloudFront deploy rules: edge function associations, comments, size and count, alternate domain names (certificate, uniqueness), standard logging, origin domain names, origin groups, key value stores, response headers policies' HSTS max-age, and (cloudfront-behaviours.ts) cache behaviours' methods, origins' connection settings, protocols, custom headers and path, the viewer certificate; warnings for the function, cache behaviour, origin timeout and origin custom header quotas. */
 import { EDGE_LIMITS, isCloudFrontName } from "../../components/edge-logic/spec";
 import { HSTS_MAX_AGE_SECONDS } from "../../components/static-site/headers";
 import { CACHE_BEHAVIORS_PER_DISTRIBUTION, CLOUDFRONT_LEGACY_LOG_UNSUPPORTED_REGIONS, defaultRootObjectProblem, originDomainNameProblem } from "../../components/static-site/spec";
@@ -6,6 +6,16 @@ import { asArray, cacheBehaviours, dependencyClosure, ofType, type Graph } from 
 import { MANAGED_ALL_VIEWER_EXCEPT_HOST, MANAGED_CACHING_DISABLED } from "../../components/static-site/distribution";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { certificateNames } from "./acm";
+import {
+  CLOUDFRONT_BEHAVIOUR_METHODS,
+  CLOUDFRONT_ORIGIN_CONNECTION,
+  CLOUDFRONT_ORIGIN_CUSTOM_HEADER_COUNT,
+  CLOUDFRONT_ORIGIN_CUSTOM_HEADERS,
+  CLOUDFRONT_ORIGIN_PATH,
+  CLOUDFRONT_ORIGIN_PROTOCOLS,
+  CLOUDFRONT_ORIGIN_TIMEOUT_QUOTA,
+  CLOUDFRONT_VIEWER_CERTIFICATE,
+} from "./cloudfront-behaviours";
 import { textLengthFindings } from "./names";
 import { sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule } from "./rule";
@@ -639,6 +649,12 @@ export const CLOUDFRONT_RULES: DeployRule[] = [
   CLOUDFRONT_ORIGIN_GROUP,
   CLOUDFRONT_KEY_VALUE_STORE,
   CLOUDFRONT_HSTS_MAX_AGE,
+  CLOUDFRONT_BEHAVIOUR_METHODS,
+  CLOUDFRONT_ORIGIN_CONNECTION,
+  CLOUDFRONT_ORIGIN_PROTOCOLS,
+  CLOUDFRONT_ORIGIN_CUSTOM_HEADERS,
+  CLOUDFRONT_ORIGIN_PATH,
+  CLOUDFRONT_VIEWER_CERTIFICATE,
 ];
 
 /**
@@ -871,7 +887,10 @@ export const CLOUDFRONT_CACHED_AUTHORISED_API: DeployRule = {
 };
 
 /** CloudFront's warning rules: part of DEPLOY_WARNING_RULES, not of DEPLOY_RULES. */
-export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT, CLOUDFRONT_CACHE_BEHAVIOR_COUNT, CLOUDFRONT_CACHED_AUTHORISED_API];
+export const CLOUDFRONT_WARNING_RULES: DeployRule[] = [CLOUDFRONT_FUNCTION_COUNT, CLOUDFRONT_CACHE_BEHAVIOR_COUNT, CLOUDFRONT_CACHED_AUTHORISED_API, CLOUDFRONT_ORIGIN_TIMEOUT_QUOTA, CLOUDFRONT_ORIGIN_CUSTOM_HEADER_COUNT];
+
+/** The behaviour, origin and viewer-certificate rules, part of the package's CloudFront rules (CLOUDFRONT_RULES, CLOUDFRONT_WARNING_RULES). */
+export * from "./cloudfront-behaviours";
 
 /** CloudFront rules over the plans of all the stacks of a project. */
 export const CLOUDFRONT_PROJECT_RULES: ProjectDeployRule[] = [CLOUDFRONT_ALIAS_UNIQUE_ACROSS_STACKS];
