@@ -267,7 +267,7 @@ export const SITE_OWN_ORIGIN_IDS: readonly string[] = [SITE_ORIGIN_ID, SITE_REPL
  * of the path" (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath);
  * "" means none.
  */
-const ORIGIN_PATH = /^(\/[^/]+)*$/;
+export const ORIGIN_PATH = /^(\/[^/]+)*$/;
 
 /**
  * A custom origin's DomainName is its host name only: "Custom Origins: The DNS domain name for the HTTP server from

@@ -9,6 +9,7 @@
  * says CloudFront "automatically sets the security policy to TLSv1 regardless of the value that you set here": accepted,
  * not refused); alternate domain names without a custom certificate (CloudFrontAliasCertificate).
  */
+import { ORIGIN_PATH } from "../../components/static-site/spec";
 import { asArray, cacheBehaviours, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
@@ -304,9 +305,8 @@ export const CLOUDFRONT_ORIGIN_CUSTOM_HEADER_COUNT: DeployRule = {
 /**
  * Origin path: "enter the directory path, beginning with a slash (/). ... Do not add a slash (/) at the end of the
  * path" (DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath, the text StaticSite's check quotes). "" is no origin path. The same pattern as StaticSite's routes[].originPath check
- * (components/static-site/spec.ts ORIGIN_PATH, not exported): segments of one or more characters other than /.
+ * (components/static-site/spec.ts ORIGIN_PATH): segments of one or more characters other than /.
  */
-const ORIGIN_PATH = /^(\/[^/]+)*$/;
 
 export const CLOUDFRONT_ORIGIN_PATH: DeployRule = {
   id: "CloudFrontOriginPath",
