@@ -10,10 +10,11 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
 import { trustsService } from "./iam";
 import { functionOf } from "./lambda-ref";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
 const PROVISIONED_CONCURRENCY = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+const RUNTIME_MANAGEMENT = "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig";
 const LAMBDA_EDGE_RESTRICTIONS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html";
 
 /** `arn:aws:lambda:us-east-1:123456789012:function:name:7` → the function's unqualified ARN and its qualifier. */
@@ -30,6 +31,22 @@ function edgeFunctions(graph: Graph): Array<{ fn: RecordedResource; associations
     if (fn) byFunction.set(fn, [...(byFunction.get(fn) ?? []), a]);
   }
   return [...byFunction].map(([fn, associations]) => ({ fn, associations }));
+}
+
+/**
+ * The resources of `type` (a function's configuration: provisioned concurrency, runtime management) by the function of
+ * the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN names the function in the
+ * configuration's region, any qualifier.
+ */
+function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
+  const byFunction = new Map<RecordedResource, RecordedResource[]>();
+  for (const config of ofType(graph, type)) {
+    const reference = config.inputs.functionName;
+    const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
+    if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
+  }
+  return byFunction;
 }
 
 /**
@@ -60,10 +77,14 @@ export const LAMBDA_EDGE_NUMBERED_VERSION: DeployRule = {
 /**
  * The "Lambda features" Lambda@Edge does not support: VPC access, dead-letter queues, environment
  * variables, layers, X-Ray, container images, the arm64 architecture, more than 512 MB of ephemeral
- * storage, a customer managed key for the .zip package, and "Lambda provisioned concurrency" (an
+ * storage, a customer managed key for the .zip package, "Lambda provisioned concurrency" (an
  * aws.lambda.ProvisionedConcurrencyConfig whose functionName names the function, as name, partial ARN or ARN, in its
- * region: any qualifier, as the page refuses the feature for the function, not for one version). Plus "Lambda Region":
- * us-east-1 only.
+ * region: any qualifier, as the page refuses the feature for the function, not for one version), and "Lambda runtime
+ * management configurations other than Auto (default)" (an aws.lambda.RuntimeManagementConfig naming the function alike
+ * whose updateRuntimeOn is set to another mode, FunctionUpdate or Manual; unset is not judged). Plus "Lambda Region":
+ * us-east-1 only. The two configurations are resources of their own, which Lambda takes (PutProvisionedConcurrencyConfig,
+ * PutRuntimeManagementConfig); whether CloudFront then refuses the association or Lambda@Edge misbehaves is not
+ * confirmed, only that the page lists the features as not supported.
  */
 export const LAMBDA_EDGE_FEATURES: DeployRule = {
   id: "LambdaEdgeFeatures",
@@ -71,14 +92,8 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
   source: LAMBDA_EDGE_RESTRICTIONS,
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    // The provisioned concurrency configurations of each function (a name or partial ARN names the config's region's function).
-    const provisioned = new Map<RecordedResource, RecordedResource[]>();
-    for (const config of ofType(graph, PROVISIONED_CONCURRENCY)) {
-      const reference = config.inputs.functionName;
-      const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
-      if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
-      provisioned.set(fn, [...(provisioned.get(fn) ?? []), config]);
-    }
+    const provisioned = configsByFunction(graph, PROVISIONED_CONCURRENCY, context);
+    const runtimeManagement = configsByFunction(graph, RUNTIME_MANAGEMENT, context);
     for (const { fn } of edgeFunctions(graph)) {
       const i = fn.inputs;
       const report = (problem: string, fix: string) => findings.push(finding("LambdaEdgeFeatures", fn, `is a Lambda@Edge function ${problem}`, fix));
@@ -105,6 +120,19 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
           ),
         ),
       );
+      runtimeManagement
+        .get(fn)
+        ?.filter((config) => typeof config.inputs.updateRuntimeOn === "string" && config.inputs.updateRuntimeOn !== "Auto")
+        .forEach((config) =>
+          findings.push(
+            finding(
+              "LambdaEdgeFeatures",
+              config,
+              `sets the runtime update mode of Lambda@Edge function ${fn.name} to ${config.inputs.updateRuntimeOn}; Lambda@Edge supports only Auto (the default) among Lambda's runtime management configurations`,
+              'set updateRuntimeOn: "Auto" (or remove the RuntimeManagementConfig: Auto is the default)',
+            ),
+          ),
+        );
     }
     return findings;
   },
