@@ -225,4 +225,64 @@ export const LAMBDA_EDGE_RETAINED: DeployRule = {
   },
 };
 
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+/**
+ * Settings of an associated Lambda@Edge function that Lambda takes and that never act, so what the program asks for
+ * (retries, destinations, a retention, a key) does not happen. A warning: nothing is refused.
+ *
+ * - An aws.lambda.FunctionEventInvokeConfig naming the function (configsByFunction): it configures asynchronous
+ *   invocation only, and CloudFront invokes a Lambda@Edge function synchronously ("Amazon CloudFront via Lambda@Edge"
+ *   under synchronous invocation, https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html), so its
+ *   retries, event age and destinations never act. `LambdaFunction` refuses `asyncInvoke` with `edge: true`.
+ * - An aws.cloudwatch.LogGroup named `/aws/lambda/<function name>` with a retention or a KMS key, while the function sets
+ *   no custom log group (`loggingConfig.logGroup`): "When sending logs to CloudWatch, Lambda@Edge automatically adds the
+ *   us-east-1 prefix to the function name, so the log group name is /aws/lambda/us-east-1.<FunctionName>", in every
+ *   Region where the function runs, and "If you create a custom log group and specify the same name as the default
+ *   /aws/lambda/<FunctionName>, Lambda@Edge adds the us-east-1 prefix" (Edge function logs). So the group gets no edge
+ *   log, and its settings cover none. `LambdaFunction` refuses `logRetentionDays` and `logKmsKeyArn` with `edge: true`;
+ *   EdgeLogic creates the prefixed groups in the regions it is given (`logs.regions`).
+ */
+export const LAMBDA_EDGE_SETTINGS_IGNORED: DeployRule = {
+  id: "LambdaEdgeSettingsIgnored",
+  title: "Lambda@Edge functions get no asynchronous invocation settings, and no log group settings under the name Lambda@Edge never writes to",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const invokeConfigs = configsByFunction(graph, INVOKE_CONFIG, context);
+    const logGroups = ofType(graph, LOG_GROUP);
+    for (const { fn } of edgeFunctions(graph)) {
+      invokeConfigs.get(fn)?.forEach((config) =>
+        findings.push(
+          finding(
+            "LambdaEdgeSettingsIgnored",
+            config,
+            `configures asynchronous invocation (retries, event age, destinations) of Lambda@Edge function ${fn.name}, which CloudFront invokes synchronously: none of it ever acts`,
+            "remove the FunctionEventInvokeConfig; an edge function's errors go back to CloudFront with the request, so handle them in the function and watch its logs and metrics",
+          ),
+        ),
+      );
+      const name = typeof fn.state.name === "string" ? fn.state.name : fn.inputs.name;
+      if (typeof name !== "string" || typeof fn.inputs.loggingConfig?.logGroup === "string") continue;
+      for (const group of logGroups.filter((g) => g.inputs.name === `/aws/lambda/${name}`)) {
+        const settings = [group.inputs.retentionInDays !== undefined && "retentionInDays", group.inputs.kmsKeyId !== undefined && "kmsKeyId"].filter((s): s is string => s !== false);
+        if (settings.length === 0) continue;
+        findings.push(
+          finding(
+            "LambdaEdgeSettingsIgnored",
+            group,
+            `sets ${settings.join(" and ")} on /aws/lambda/${name}, but Lambda@Edge function ${fn.name} writes its logs to /aws/lambda/us-east-1.${name} in each Region where it runs, never to this group, so the settings cover none of its logs`,
+            `create /aws/lambda/us-east-1.${name} with these settings in each Region that runs the function (EdgeLogic's logs.regions and logs.retentionDays do), with a KMS key of that Region, and remove this group`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** Lambda@Edge warnings: settings Lambda takes that never act on an edge function. */
+export const LAMBDA_EDGE_WARNING_RULES: DeployRule[] = [LAMBDA_EDGE_SETTINGS_IGNORED];
+
 export const LAMBDA_EDGE_RULES: DeployRule[] = [LAMBDA_EDGE_NUMBERED_VERSION, LAMBDA_EDGE_FEATURES, LAMBDA_EDGE_LIMITS, LAMBDA_EDGE_ROLE_TRUST, LAMBDA_EDGE_RETAINED];
