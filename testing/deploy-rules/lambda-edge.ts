@@ -10,10 +10,11 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { describeAssociation, edgeAssociations, VIEWER_EVENTS, type EdgeAssociation } from "./cloudfront";
 import { trustsService } from "./iam";
 import { functionOf } from "./lambda-ref";
-import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule } from "./rule";
+import { arnRegion, finding, referenced, regionOf, type DeployFinding, type DeployRule, type DeployRuleContext } from "./rule";
 
 const FUNCTION = "aws:lambda/function:Function";
 const PROVISIONED_CONCURRENCY = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
+const RUNTIME_MANAGEMENT = "aws:lambda/runtimeManagementConfig:RuntimeManagementConfig";
 const LAMBDA_EDGE_RESTRICTIONS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-at-edge-function-restrictions.html";
 
 /** `arn:aws:lambda:us-east-1:123456789012:function:name:7` → the function's unqualified ARN and its qualifier. */
@@ -30,6 +31,22 @@ function edgeFunctions(graph: Graph): Array<{ fn: RecordedResource; associations
     if (fn) byFunction.set(fn, [...(byFunction.get(fn) ?? []), a]);
   }
   return [...byFunction].map(([fn, associations]) => ({ fn, associations }));
+}
+
+/**
+ * The resources of `type` (a function's configuration: provisioned concurrency, runtime management) by the function of
+ * the plan their `functionName` names, as name, partial ARN or ARN: a name or partial ARN names the function in the
+ * configuration's region, any qualifier.
+ */
+function configsByFunction(graph: Graph, type: string, context: DeployRuleContext): Map<RecordedResource, RecordedResource[]> {
+  const byFunction = new Map<RecordedResource, RecordedResource[]>();
+  for (const config of ofType(graph, type)) {
+    const reference = config.inputs.functionName;
+    const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
+    if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
+    byFunction.set(fn, [...(byFunction.get(fn) ?? []), config]);
+  }
+  return byFunction;
 }
 
 /**
@@ -60,10 +77,14 @@ export const LAMBDA_EDGE_NUMBERED_VERSION: DeployRule = {
 /**
  * The "Lambda features" Lambda@Edge does not support: VPC access, dead-letter queues, environment
  * variables, layers, X-Ray, container images, the arm64 architecture, more than 512 MB of ephemeral
- * storage, a customer managed key for the .zip package, and "Lambda provisioned concurrency" (an
+ * storage, a customer managed key for the .zip package, "Lambda provisioned concurrency" (an
  * aws.lambda.ProvisionedConcurrencyConfig whose functionName names the function, as name, partial ARN or ARN, in its
- * region: any qualifier, as the page refuses the feature for the function, not for one version). Plus "Lambda Region":
- * us-east-1 only.
+ * region: any qualifier, as the page refuses the feature for the function, not for one version), and "Lambda runtime
+ * management configurations other than Auto (default)" (an aws.lambda.RuntimeManagementConfig naming the function alike
+ * whose updateRuntimeOn is set to another mode, FunctionUpdate or Manual; unset is not judged). Plus "Lambda Region":
+ * us-east-1 only. The two configurations are resources of their own, which Lambda takes (PutProvisionedConcurrencyConfig,
+ * PutRuntimeManagementConfig); whether CloudFront then refuses the association or Lambda@Edge misbehaves is not
+ * confirmed, only that the page lists the features as not supported.
  */
 export const LAMBDA_EDGE_FEATURES: DeployRule = {
   id: "LambdaEdgeFeatures",
@@ -71,14 +92,8 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
   source: LAMBDA_EDGE_RESTRICTIONS,
   check(graph, context) {
     const findings: DeployFinding[] = [];
-    // The provisioned concurrency configurations of each function (a name or partial ARN names the config's region's function).
-    const provisioned = new Map<RecordedResource, RecordedResource[]>();
-    for (const config of ofType(graph, PROVISIONED_CONCURRENCY)) {
-      const reference = config.inputs.functionName;
-      const fn = typeof reference === "string" ? functionOf(graph, reference) : undefined;
-      if (!fn || regionOf(graph, fn, context) !== (functionNameParts(reference)?.region ?? regionOf(graph, config, context))) continue;
-      provisioned.set(fn, [...(provisioned.get(fn) ?? []), config]);
-    }
+    const provisioned = configsByFunction(graph, PROVISIONED_CONCURRENCY, context);
+    const runtimeManagement = configsByFunction(graph, RUNTIME_MANAGEMENT, context);
     for (const { fn } of edgeFunctions(graph)) {
       const i = fn.inputs;
       const report = (problem: string, fix: string) => findings.push(finding("LambdaEdgeFeatures", fn, `is a Lambda@Edge function ${problem}`, fix));
@@ -105,6 +120,19 @@ export const LAMBDA_EDGE_FEATURES: DeployRule = {
           ),
         ),
       );
+      runtimeManagement
+        .get(fn)
+        ?.filter((config) => typeof config.inputs.updateRuntimeOn === "string" && config.inputs.updateRuntimeOn !== "Auto")
+        .forEach((config) =>
+          findings.push(
+            finding(
+              "LambdaEdgeFeatures",
+              config,
+              `sets the runtime update mode of Lambda@Edge function ${fn.name} to ${config.inputs.updateRuntimeOn}; Lambda@Edge supports only Auto (the default) among Lambda's runtime management configurations`,
+              'set updateRuntimeOn: "Auto" (or remove the RuntimeManagementConfig: Auto is the default)',
+            ),
+          ),
+        );
     }
     return findings;
   },
@@ -196,5 +224,65 @@ export const LAMBDA_EDGE_RETAINED: DeployRule = {
       );
   },
 };
+
+const INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+
+/**
+ * Settings of an associated Lambda@Edge function that Lambda takes and that never act, so what the program asks for
+ * (retries, destinations, a retention, a key) does not happen. A warning: nothing is refused.
+ *
+ * - An aws.lambda.FunctionEventInvokeConfig naming the function (configsByFunction): it configures asynchronous
+ *   invocation only, and CloudFront invokes a Lambda@Edge function synchronously ("Amazon CloudFront via Lambda@Edge"
+ *   under synchronous invocation, https://docs.aws.amazon.com/lambda/latest/operatorguide/invocation-modes.html), so its
+ *   retries, event age and destinations never act. `LambdaFunction` refuses `asyncInvoke` with `edge: true`.
+ * - An aws.cloudwatch.LogGroup named `/aws/lambda/<function name>` with a retention or a KMS key, while the function sets
+ *   no custom log group (`loggingConfig.logGroup`): "When sending logs to CloudWatch, Lambda@Edge automatically adds the
+ *   us-east-1 prefix to the function name, so the log group name is /aws/lambda/us-east-1.<FunctionName>", in every
+ *   Region where the function runs, and "If you create a custom log group and specify the same name as the default
+ *   /aws/lambda/<FunctionName>, Lambda@Edge adds the us-east-1 prefix" (Edge function logs). So the group gets no edge
+ *   log, and its settings cover none. `LambdaFunction` refuses `logRetentionDays` and `logKmsKeyArn` with `edge: true`;
+ *   EdgeLogic creates the prefixed groups in the regions it is given (`logs.regions`).
+ */
+export const LAMBDA_EDGE_SETTINGS_IGNORED: DeployRule = {
+  id: "LambdaEdgeSettingsIgnored",
+  title: "Lambda@Edge functions get no asynchronous invocation settings, and no log group settings under the name Lambda@Edge never writes to",
+  source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html",
+  check(graph, context) {
+    const findings: DeployFinding[] = [];
+    const invokeConfigs = configsByFunction(graph, INVOKE_CONFIG, context);
+    const logGroups = ofType(graph, LOG_GROUP);
+    for (const { fn } of edgeFunctions(graph)) {
+      invokeConfigs.get(fn)?.forEach((config) =>
+        findings.push(
+          finding(
+            "LambdaEdgeSettingsIgnored",
+            config,
+            `configures asynchronous invocation (retries, event age, destinations) of Lambda@Edge function ${fn.name}, which CloudFront invokes synchronously: none of it ever acts`,
+            "remove the FunctionEventInvokeConfig; an edge function's errors go back to CloudFront with the request, so handle them in the function and watch its logs and metrics",
+          ),
+        ),
+      );
+      const name = typeof fn.state.name === "string" ? fn.state.name : fn.inputs.name;
+      if (typeof name !== "string" || typeof fn.inputs.loggingConfig?.logGroup === "string") continue;
+      for (const group of logGroups.filter((g) => g.inputs.name === `/aws/lambda/${name}`)) {
+        const settings = [group.inputs.retentionInDays !== undefined && "retentionInDays", group.inputs.kmsKeyId !== undefined && "kmsKeyId"].filter((s): s is string => s !== false);
+        if (settings.length === 0) continue;
+        findings.push(
+          finding(
+            "LambdaEdgeSettingsIgnored",
+            group,
+            `sets ${settings.join(" and ")} on /aws/lambda/${name}, but Lambda@Edge function ${fn.name} writes its logs to /aws/lambda/us-east-1.${name} in each Region where it runs, never to this group, so the settings cover none of its logs`,
+            `create /aws/lambda/us-east-1.${name} with these settings in each Region that runs the function (EdgeLogic's logs.regions and logs.retentionDays do), with a KMS key of that Region, and remove this group`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};
+
+/** Lambda@Edge warnings: settings Lambda takes that never act on an edge function. */
+export const LAMBDA_EDGE_WARNING_RULES: DeployRule[] = [LAMBDA_EDGE_SETTINGS_IGNORED];
 
 export const LAMBDA_EDGE_RULES: DeployRule[] = [LAMBDA_EDGE_NUMBERED_VERSION, LAMBDA_EDGE_FEATURES, LAMBDA_EDGE_LIMITS, LAMBDA_EDGE_ROLE_TRUST, LAMBDA_EDGE_RETAINED];

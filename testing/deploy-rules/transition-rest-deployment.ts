@@ -27,6 +27,7 @@ import { ignoredBy } from "./property-paths";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
 import { removedRouteFindings, snapshotClause, staysNote } from "./transition-websocket";
+import { restMethodReplacedFindings } from "./transition-rest-method";
 
 export const TRANSITION_REST_ROUTE_RULE = {
   id: "TransitionRestRouteStillServed",
@@ -142,14 +143,15 @@ export interface RestPartJudgement {
 }
 
 /**
- * The two REST API part checks that share one reading of the methods the update moves: TransitionRestIntegrationRemoved
- * and TransitionRestMethodMoved (restMethodMovedFindings), the latter leaving out a move the former names.
+ * The REST API part checks: the two that share one reading of the methods the update moves, TransitionRestIntegrationRemoved
+ * and TransitionRestMethodMoved (restMethodMovedFindings), the latter leaving out a move the former names; and
+ * TransitionRestMethodReplacedCreateFirst (transition-rest-method.ts), a method replaced create-first on its own key.
  */
 export function restApiPartFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
   const moves = movedMethods(deployed, after, judgement);
   const named = new Set<string>();
   const integrationFindings = integrationRemovedFindings(deployed, after, stack, moves, named);
-  return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named)];
+  return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named), ...restMethodReplacedFindings(deployed, after, stack, judgement)];
 }
 
 /**
@@ -201,7 +203,7 @@ export interface MethodMove {
  * answers with the same id), so the resource keeps its id under a new path. Undefined when the plan
  * does not tell the method's API, resource or HTTP method (a plan saved before they were kept).
  */
-function methodIdentities(graph: Graph): (method: RecordedResource) => { key: string; api: string; resource: string | undefined } | undefined {
+export function methodIdentities(graph: Graph): (method: RecordedResource) => { key: string; api: string; resource: string | undefined } | undefined {
   const restApis = new Set(ofType(graph, REST_API).map((api) => api.urn));
   const resources = new Map(ofType(graph, RESOURCE).filter((r) => r.id !== undefined).map((r) => [r.id, r.urn]));
   return (method) => {

@@ -80,6 +80,7 @@ import { TRANSITION_API_V2_PART_IN_USE_RULE, apiV2PartInUseFindings, deleteSkipp
 import { TRANSITION_ROUTING_SLOT_TAKEN_RULE, routingSlotFindings } from "./transition-route53";
 import { TRANSITION_DATA_RULES, holds, tableKeyRemovedFindings, vpcSubnetLayoutFindings } from "./transition-data";
 import { TRANSITION_USAGE_PLAN_KEY_MOVED_RULE, usagePlanKeyMovedFindings } from "./api-usage-plans";
+import { TRANSITION_REST_METHOD_REPLACED_RULE } from "./transition-rest-method";
 import { DEPLOYMENT, INTEGRATION, METHOD, RESOURCE, REST_API, type RestPartJudgement, TRANSITION_REST_INTEGRATION_RULE, TRANSITION_REST_METHOD_MOVED_RULE, TRANSITION_REST_ROUTE_RULE, isVariablePathPart, restApiPartFindings, restRouteStillServedFindings } from "./transition-rest-deployment";
 
 /** What the transition checks need to know about one resource type that has a physical name. */
@@ -772,6 +773,7 @@ export const PLAN_TRANSITION_RULES = [
   TRANSITION_REST_ROUTE_RULE,
   TRANSITION_REST_INTEGRATION_RULE,
   TRANSITION_REST_METHOD_MOVED_RULE,
+  TRANSITION_REST_METHOD_REPLACED_RULE,
   TRANSITION_API_V2_PART_IN_USE_RULE,
   TRANSITION_ROUTING_SLOT_TAKEN_RULE,
   ...TRANSITION_DATA_RULES,

@@ -1,0 +1,61 @@
+/**
+ * TransitionRestMethodReplacedCreateFirst: a REST API method replaced on the same API, resource and HTTP method without
+ * deleteBeforeReplace. Its new copy's PutMethod is refused while the deployed copy holds the method ("ConflictException:
+ * Method already exists for this resource"), and pulumi-aws asks delete-first for integrations only.
+ */
+import { describe, expect, it } from "vitest";
+import { ServerlessApi } from "../../components/serverless-api";
+import { record as recordProgram } from "../../testing/harness";
+import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
+import { handBuilt, saved, transition } from "./fixture";
+
+const RULE = "TransitionRestMethodReplacedCreateFirst";
+const METHOD = "aws:apigateway/method:Method";
+const restApi = handBuilt("aws:apigateway/restApi:RestApi", "api", { name: "api" }, { id: "api-id" });
+const on = { dependencies: [restApi.urn] };
+const resource = handBuilt("aws:apigateway/resource:Resource", "items", { restApi: "api-id", parentId: "root-id", pathPart: "items" }, { id: "items-id", ...on });
+const method = handBuilt(METHOD, "get-items", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", authorization: "NONE" }, on);
+/** The method given another authorisation, which replaceOnChanges turns into a replacement on the same key. */
+const replaced = { ...method, inputs: { ...method.inputs, authorization: "AWS_IAM" }, replaceOnChanges: ["authorization"] };
+
+describe(RULE, () => {
+  it("finds a method replaced create-first on its own resource and HTTP method", () => {
+    const findings = transition([restApi, resource, method], [restApi, resource, replaced]);
+    expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([[RULE, `${METHOD} get-items`, method.urn]]);
+    expect(findings[0].problem).toMatch(/^is replaced .* on the same REST API, resource and HTTP method \(GET on resource items-id\), create-first: .*"ConflictException: Method already exists for this resource", aws\/aws-cli#3992\), so the update fails at that create/);
+    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on get-items, .* replaceWith: \[get-items\]/);
+    // The file `npm run plan -- --save` writes keeps a method's httpMethod and resourceId only: a replaceOnChanges on
+    // another input compares an input it does not hold, which is unknown, not changed.
+    expect(transition(saved([restApi, resource, method]), [restApi, resource, replaced]).map((f) => f.rule)).not.toContain(RULE);
+    expect(PLAN_TRANSITION_RULES.find((r) => r.id === RULE)?.source).toBe("https://github.com/aws/aws-cli/issues/3992");
+  });
+
+  it("finds one replaced through replaceWith naming a replaced resource", () => {
+    const fn = handBuilt("aws:lambda/function:Function", "handler", { name: "handler", runtime: "nodejs22.x" }, { replaceOnChanges: ["name"] });
+    const withFn = { ...method, replaceWith: [fn.urn] };
+    const before = [restApi, resource, fn, withFn];
+    const after = [restApi, resource, { ...fn, inputs: { ...fn.inputs, name: "handler-2" } }, withFn];
+    expect(transition(before, after).filter((f) => f.rule === RULE).map((f) => f.resource)).toEqual([`${METHOD} get-items`]);
+  });
+
+  it("passes deleteBeforeReplace, a method updated in place, one moved to another key, and one on a replaced API or resource", () => {
+    expect(transition([restApi, resource, method], [restApi, resource, { ...replaced, deleteBeforeReplace: true }])).toEqual([]);
+    // Without replaceOnChanges authorization is an UpdateMethod patch (method.go): no replacement.
+    expect(transition([restApi, resource, method], [restApi, resource, { ...replaced, replaceOnChanges: [] }])).toEqual([]);
+    // Another HTTP method is another key: TransitionRestMethodMoved's business, only when something else takes GET.
+    expect(transition([restApi, resource, method], [restApi, resource, { ...replaced, inputs: { ...replaced.inputs, httpMethod: "POST" } }]).map((f) => f.rule)).not.toContain(RULE);
+    // The REST API or the Resource replaced: the new copy goes on a new API or resource, which holds no method yet.
+    expect(transition([restApi, resource, method], [{ ...restApi, inputs: { name: "api-2" }, replaceOnChanges: ["name"] }, resource, replaced]).map((f) => f.rule)).not.toContain(RULE);
+    expect(transition([restApi, resource, method], [restApi, { ...resource, inputs: { ...resource.inputs, pathPart: "products" }, replaceOnChanges: ["pathPart"] }, replaced]).map((f) => f.rule)).not.toContain(RULE);
+    // A plan saved before methods kept their identity: not judged.
+    const older = saved([restApi, resource, method]).map((r) => (r.type === METHOD ? { ...r, inputs: {}, savedInputs: [] } : r));
+    expect(transition(older, [restApi, resource, replaced]).map((f) => f.rule)).not.toContain(RULE);
+  });
+
+  it("passes ServerlessApi's routes unchanged and changed in place (its methods have no replaceOnChanges)", async () => {
+    const api = (authorization: "none" | "iam") => recordProgram(() => new ServerlessApi("api", { accountCloudWatchRole: false, stages: { prod: {} }, routes: { "GET /health": { handler: "tests/fixtures/handlers/echo.ts", auth: authorization } } }));
+    const deployed = await api("none");
+    expect(transition(deployed, deployed).map((f) => f.rule)).not.toContain(RULE);
+    expect(transition(deployed, await api("iam")).map((f) => f.rule)).not.toContain(RULE);
+  });
+});
