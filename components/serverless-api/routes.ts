@@ -125,7 +125,7 @@ export function createRoutes(
       requestModels: modelName ? { "application/json": modelName } : undefined,
       requestParameters: methodRequestParameters(route),
       operationName: operation,
-    });
+    }, METHOD_OPTIONS);
 
     if (route.auth.type === "none" && route.method !== "OPTIONS") {
       // Public on purpose: say so where API Gateway documents the method (and security rule APIG4 looks).
@@ -148,6 +148,15 @@ export function createRoutes(
   createGatewayResponses(name, spec, snapshot);
   return { functions };
 }
+
+/**
+ * A method is replaced delete-first: its identity is its API, resource and HTTP method, and a second PutMethod on that
+ * identity (Pulumi's default create-first replacement, e.g. `pulumi up --replace`) is refused with ConflictException
+ * "Method already exists for this resource" (aws/aws-cli#3992, pulumi/pulumi-aws#1085; deploy rule
+ * TransitionRestMethodReplacedCreateFirst). Its integration and responses name its `httpMethod` output, so the
+ * replacement replaces them as well rather than leaving them in the state after DeleteMethod took them.
+ */
+const METHOD_OPTIONS = { deleteBeforeReplace: true };
 
 function createValidators(name: string, snapshot: ApiSnapshot) {
   const body = snapshot.requestValidator(`${name}-validate-body`, { name: "body-and-parameters", validateRequestBody: true, validateRequestParameters: true });
@@ -446,8 +455,10 @@ export function corsPreflightPaths<R extends { fullPath: string; method: string 
 function createCorsPreflights(name: string, spec: ServerlessApiSpec, snapshot: ApiSnapshot, ids: Map<string, pulumi.Input<string>>): void {
   for (const [path, { methods: methodsOnPath }] of corsPreflightPaths(spec.routes)) {
     const slug = routeSlug("OPTIONS", path);
-    const target = { resourceId: ids.get(path)!, httpMethod: "OPTIONS" };
-    const method = snapshot.method(`${name}-method-${slug}`, { ...target, authorization: "NONE" });
+    const method = snapshot.method(`${name}-method-${slug}`, { resourceId: ids.get(path)!, httpMethod: "OPTIONS", authorization: "NONE" }, METHOD_OPTIONS);
+    // Its parts name the method's httpMethod output, not "OPTIONS": a replaced method (delete-first, METHOD_OPTIONS)
+    // then replaces them too, as a route's do (createIntegration's target).
+    const target = { resourceId: ids.get(path)!, httpMethod: method.httpMethod };
     const integration = snapshot.integration(`${name}-integration-${slug}`, { ...target, type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 204}' } }, { dependsOn: [method] });
     const headers = Object.fromEntries(Object.entries(corsHeaderValues(spec, methodsOnPath)).map(([header, value]) => [header, `'${value}'`]));
     createResponse(snapshot, responseNames(name, slug), target, integration, { statusCode: "204", headers });

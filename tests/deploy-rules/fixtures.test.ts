@@ -20,6 +20,7 @@ import { EVENTBRIDGE_FIXTURES } from "./fixtures/eventbridge";
 import { IAM_FIXTURES, IAM_WARNING_FIXTURES } from "./fixtures/iam";
 import { LAMBDA_FIXTURES, S3_FIXTURES } from "./fixtures/lambda-s3";
 import { LAMBDA_EDGE_PROVISIONED_FIXTURES } from "./fixtures/lambda-edge-provisioned";
+import { LAMBDA_EDGE_SETTINGS_WARNING_FIXTURES } from "./fixtures/lambda-edge-settings";
 import { TAG_FIXTURES } from "./fixtures/tags";
 import { WAF_FIXTURES } from "./fixtures/waf";
 import { CLOUDWATCH_FIXTURES } from "./fixtures/cloudwatch";
@@ -56,7 +57,7 @@ const PROJECT_FIXTURES: ProjectFixture[] = [...APIGATEWAY_PROJECT_FIXTURES, ...A
 /** Fixtures of the project warning rules: each warns by its rule only, and fails no rule of PROJECT_DEPLOY_RULES. */
 const PROJECT_WARNING_FIXTURES: ProjectFixture[] = [...ACCOUNT_QUOTA_PROJECT_WARNING_FIXTURES];
 /** Fixtures of the warning rules: each warns by its rule only, and fails no rule of DEPLOY_RULES. */
-const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...APIGATEWAYV2_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...CLOUDFRONT_CACHED_API_WARNING_FIXTURES, ...CLOUDFRONT_BEHAVIOUR_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
+const WARNING_FIXTURES: RuleFixture[] = [...ACM_WARNING_FIXTURES, ...APIGATEWAYV2_WARNING_FIXTURES, ...CLOUDFRONT_WARNING_FIXTURES, ...CLOUDFRONT_CACHED_API_WARNING_FIXTURES, ...CLOUDFRONT_BEHAVIOUR_WARNING_FIXTURES, ...LAMBDA_EDGE_SETTINGS_WARNING_FIXTURES, ...ALARM_DIMENSION_WARNING_FIXTURES, ...IAM_WARNING_FIXTURES, ...STATES_WARNING_FIXTURES, ...ACCOUNT_QUOTA_WARNING_FIXTURES];
 /** Every rule of the pack: stack and project, failing and warning. */
 const ALL_RULES = [...DEPLOY_RULES, ...PROJECT_DEPLOY_RULES, ...DEPLOY_WARNING_RULES, ...PROJECT_DEPLOY_WARNING_RULES];
 
