@@ -26,6 +26,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
+import { readPreconditions, writePreconditions } from "./s3-conditions";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -344,7 +345,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "HeadBucket":
         return send(res, 200, "");
       case "PutObject": {
-        checkWritePreconditions(req, store.get(request.bucket, key));
+        writePreconditions(req.headers, store.get(request.bucket, key));
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
         send(res, 200, "", { etag: object.etag });
@@ -356,6 +357,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
         if (unlisted) return sendError(res, 403, "AccessDenied", unlisted, operation === "HeadObject");
         if (!object) return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", operation === "HeadObject");
+        // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
+        if (readPreconditions(req.headers, object) === "not-modified") {
+          // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
+          // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control,
+          // which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
+          const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
+          if (object.cacheControl) kept["cache-control"] = object.cacheControl;
+          res.writeHead(304, kept);
+          res.end();
+          return;
+        }
         const headers: Record<string, string> = {
           "content-type": object.contentType,
           "content-length": String(object.body.length),
@@ -419,7 +431,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
-        checkWritePreconditions(req, store.get(upload.bucket, upload.key));
+        writePreconditions(req.headers, store.get(upload.bucket, upload.key));
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
         const completed: StoredObject = {
           key: upload.key,
@@ -612,23 +624,6 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage):
   if (declared > MAX_SINGLE_UPLOAD) {
     throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
   }
-}
-
-/**
- * Conditional writes (PutObject, CompleteMultipartUpload): `If-None-Match: *` writes only a key that does not exist,
- * `If-Match: <etag>` only over the object with that ETag; otherwise 412 PreconditionFailed, and If-Match on a missing
- * key 404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch).
- */
-function checkWritePreconditions(req: IncomingMessage, existing: StoredObject | undefined): void {
-  const failed = (condition: string) => new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", { Condition: condition });
-  const ifNoneMatch = header(req.headers, "if-none-match");
-  if (ifNoneMatch?.trim() === "*" && existing) throw failed("If-None-Match");
-  const ifMatch = header(req.headers, "if-match");
-  if (ifMatch === undefined) return;
-  if (!existing) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
-  const unquoted = (etag: string) => etag.trim().replace(/^"|"$/g, "");
-  if (ifMatch.trim() !== "*" && unquoted(ifMatch) !== unquoted(existing.etag)) throw failed("If-Match");
 }
 
 /**
