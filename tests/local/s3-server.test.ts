@@ -109,6 +109,12 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
     } finally {
       await first.close();
     }
+    // A bucket name is no path either (the SDK would refuse these; a raw request need not).
+    const store = new FileObjectStore(root);
+    for (const bucket of ["..", "../..", "a/../.."]) {
+      store.put(bucket, { key: "../x", body: Buffer.from(bucket), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+      expect(store.get(bucket, "../x")?.body.toString()).toBe(bucket);
+    }
     expect(readdirSync(parent)).toEqual(["store"]); // nothing written beside the store
     const second = await startLocalS3({ store: new FileObjectStore(root) });
     try {
