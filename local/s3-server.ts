@@ -19,13 +19,14 @@
  * lists what still differs.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
+import { readPreconditions, writePreconditions } from "./s3-conditions";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -95,68 +96,163 @@ export class MemoryObjectStore implements ObjectStore {
 }
 
 /**
- * Objects as files under `root/<bucket>/<key>` (metadata beside each in `<key>.__meta.json`), so the
- * local runtime's uploads survive restarts like its data does. Every bucket exists: a bucket is
- * just a folder, made on first write.
+ * Objects as files, so the local runtime's uploads survive restarts like its data does. Every bucket exists: a bucket
+ * is a folder, made on first write.
+ *
+ * S3 keys are flat: "The object key name is a sequence of Unicode characters with UTF-8 encoding of up to 1,024
+ * bytes long. Object key names are case sensitive"; "The Amazon S3 data model is a flat structure … There is no
+ * hierarchy of subbuckets or subfolders" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html),
+ * so `a` and `a/b`, `dir` and `dir/`,
+ * `a//b`, `../x` and `./x` are different objects, and a segment can be longer than a file name may be (255 bytes).
+ * A key is therefore never a path here: each object is one file, `root/.objects/<bucket>/<name>.obj`, named by the
+ * SHA-256 of its key (after a readable, shortened copy of the key's safe characters), holding a line of JSON metadata
+ * (the key among it) and then the body. No key reaches the file system as a path, so none can leave `root`, and two
+ * keys that differ only in case stay two files on a case-insensitive disk. A bucket's folder is its name when that
+ * is made of a bucket name's characters (lower-case letters, digits, dots, hyphens; starting with a letter or digit),
+ * else `~` and the name's hash. Each write goes to a temporary file renamed over the object, so a
+ * reader never sees half an object.
+ *
+ * The first layout kept `root/<bucket>/<key>` with `<key>.__meta.json` beside it. Its objects are moved into this
+ * one when the store opens (the key from the metadata, which is what was written); a file without readable metadata
+ * is left where it is and not served. `.objects` is no valid bucket name, so no old bucket folder is mistaken for it.
  */
 export class FileObjectStore implements ObjectStore {
-  private static readonly META = ".__meta.json";
+  private static readonly OBJECTS = ".objects";
+  private static readonly SUFFIX = ".obj";
+  private readonly objects: string;
   constructor(private readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    this.objects = join(root, FileObjectStore.OBJECTS);
+    mkdirSync(this.objects, { recursive: true });
+    this.moveFirstLayout();
   }
   createBucket(bucket: string): void {
-    mkdirSync(this.path(bucket, ""), { recursive: true });
+    mkdirSync(this.folder(bucket), { recursive: true });
   }
   hasBucket(): boolean {
     return true;
   }
   put(bucket: string, object: StoredObject): void {
-    const file = this.path(bucket, object.key);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, object.body);
-    const { body: _body, ...meta } = object;
-    writeFileSync(`${file}${FileObjectStore.META}`, JSON.stringify(meta));
+    const folder = this.folder(bucket);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, fileNameOf(object.key));
+    const { body, ...meta } = object;
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), body]));
+    renameSync(temporary, file);
   }
   get(bucket: string, key: string): StoredObject | undefined {
-    if (key.endsWith(FileObjectStore.META)) return undefined;
-    const file = this.path(bucket, key);
-    try {
-      const meta = JSON.parse(readFileSync(`${file}${FileObjectStore.META}`, "utf8")) as Omit<StoredObject, "body">;
-      return { ...meta, lastModified: new Date(meta.lastModified), body: readFileSync(file) };
-    } catch {
-      return undefined;
-    }
+    const object = readObjectFile(join(this.folder(bucket), fileNameOf(key)));
+    return object?.key === key ? object : undefined;
   }
   delete(bucket: string, key: string): void {
-    const file = this.path(bucket, key);
-    rmSync(file, { force: true });
-    rmSync(`${file}${FileObjectStore.META}`, { force: true });
+    rmSync(join(this.folder(bucket), fileNameOf(key)), { force: true });
   }
   list(bucket: string, prefix: string): StoredObject[] {
-    const dir = this.path(bucket, "");
-    const keys: string[] = [];
-    const walk = (folder: string) => {
-      let entries;
-      try {
-        entries = readdirSync(folder, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        const full = join(folder, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (!entry.name.endsWith(FileObjectStore.META)) keys.push(relative(dir, full).split(sep).join("/"));
-      }
-    };
-    walk(dir);
-    return keys.filter((k) => k.startsWith(prefix)).sort(compareKeys).flatMap((k) => this.get(bucket, k) ?? []);
+    const folder = this.folder(bucket);
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter((name) => name.endsWith(FileObjectStore.SUFFIX));
+    } catch {
+      return [];
+    }
+    // Each file's metadata line first; only the objects under the prefix are read whole.
+    const keys = names.flatMap((name) => {
+      const key = readObjectFile(join(folder, name), true)?.key;
+      return key !== undefined && key.startsWith(prefix) ? [key] : [];
+    });
+    return keys.sort(compareKeys).flatMap((key) => this.get(bucket, key) ?? []);
   }
-  /** The file of a key, refusing keys that would leave the store's folder. */
-  private path(bucket: string, key: string): string {
-    const file = resolve(this.root, bucket, key);
-    if (!file.startsWith(resolve(this.root) + sep)) throw new Error(`key ${bucket}/${key} leaves the store`);
-    return file;
+  /** A bucket's folder: its name when made of a bucket name's characters (so never `.` or `..`), else its hash. */
+  private folder(bucket: string): string {
+    return join(this.objects, /^[a-z0-9][a-z0-9.-]{0,254}$/.test(bucket) ? bucket : `~${sha256(bucket)}`);
   }
+  /** The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. */
+  private moveFirstLayout(): void {
+    const META = ".__meta.json";
+    for (const entry of readdirSync(this.root, { withFileTypes: true })) {
+      if (!entry.isDirectory() || entry.name === FileObjectStore.OBJECTS) continue;
+      const top = join(this.root, entry.name);
+      const walk = (folder: string): void => {
+        for (const inner of readdirSync(folder, { withFileTypes: true })) {
+          const full = join(folder, inner.name);
+          if (inner.isDirectory()) {
+            walk(full);
+            removeIfEmpty(full);
+            continue;
+          }
+          if (!inner.name.endsWith(META)) continue;
+          const bodyFile = full.slice(0, -META.length);
+          let moved: StoredObject;
+          try {
+            const meta = JSON.parse(readFileSync(full, "utf8")) as Omit<StoredObject, "body">;
+            const key = typeof meta.key === "string" && meta.key !== "" ? meta.key : relative(top, bodyFile).split(sep).join("/");
+            moved = { ...meta, key, lastModified: new Date(meta.lastModified), body: readFileSync(bodyFile) };
+          } catch {
+            continue; // unreadable: left where it is
+          }
+          this.put(entry.name, moved);
+          rmSync(bodyFile, { force: true });
+          rmSync(full, { force: true });
+        }
+      };
+      walk(top);
+      removeIfEmpty(top);
+    }
+  }
+}
+
+/** Removes a folder the first layout left empty; one that still holds a file stays. */
+function removeIfEmpty(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch {
+    // not empty
+  }
+}
+
+/** An object's file name: up to 64 of the key's characters a file name may hold, then the key's SHA-256 (unique). */
+function fileNameOf(key: string): string {
+  return `${key.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 64)}~${sha256(key)}.obj`;
+}
+
+/** An object file's metadata line and body (metadata alone with `metaOnly`), or undefined when there is none. */
+function readObjectFile(file: string, metaOnly = false): StoredObject | undefined {
+  let content: Buffer;
+  try {
+    content = metaOnly ? firstLine(file) : readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const end = content.indexOf(0x0a);
+  if (end < 0) return undefined;
+  try {
+    const meta = JSON.parse(content.subarray(0, end).toString("utf8")) as Omit<StoredObject, "body">;
+    return { ...meta, lastModified: new Date(meta.lastModified), body: content.subarray(end + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bytes of a file up to and including its first newline (read in 4 KiB steps, not the whole body). */
+function firstLine(file: string): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const chunks: Buffer[] = [];
+    for (let position = 0; ; ) {
+      const chunk = Buffer.alloc(4096);
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      const newline = chunk.subarray(0, read).indexOf(0x0a);
+      chunks.push(chunk.subarray(0, newline < 0 ? read : newline + 1));
+      if (newline >= 0 || read === 0) return Buffer.concat(chunks);
+      position += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 export type S3Operation =
@@ -344,7 +440,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "HeadBucket":
         return send(res, 200, "");
       case "PutObject": {
-        checkWritePreconditions(req, store.get(request.bucket, key));
+        writePreconditions(req.headers, store.get(request.bucket, key));
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
         send(res, 200, "", { etag: object.etag });
@@ -356,6 +452,17 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
         if (unlisted) return sendError(res, 403, "AccessDenied", unlisted, operation === "HeadObject");
         if (!object) return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", operation === "HeadObject");
+        // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
+        if (readPreconditions(req.headers, object) === "not-modified") {
+          // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
+          // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control,
+          // which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
+          const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
+          if (object.cacheControl) kept["cache-control"] = object.cacheControl;
+          res.writeHead(304, kept);
+          res.end();
+          return;
+        }
         const headers: Record<string, string> = {
           "content-type": object.contentType,
           "content-length": String(object.body.length),
@@ -419,7 +526,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
-        checkWritePreconditions(req, store.get(upload.bucket, upload.key));
+        writePreconditions(req.headers, store.get(upload.bucket, upload.key));
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
         const completed: StoredObject = {
           key: upload.key,
@@ -612,23 +719,6 @@ function checkLimits(operation: S3Operation, key: string, req: IncomingMessage):
   if (declared > MAX_SINGLE_UPLOAD) {
     throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
   }
-}
-
-/**
- * Conditional writes (PutObject, CompleteMultipartUpload): `If-None-Match: *` writes only a key that does not exist,
- * `If-Match: <etag>` only over the object with that ETag; otherwise 412 PreconditionFailed, and If-Match on a missing
- * key 404 NoSuchKey (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html,
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html IfNoneMatch, IfMatch).
- */
-function checkWritePreconditions(req: IncomingMessage, existing: StoredObject | undefined): void {
-  const failed = (condition: string) => new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", { Condition: condition });
-  const ifNoneMatch = header(req.headers, "if-none-match");
-  if (ifNoneMatch?.trim() === "*" && existing) throw failed("If-None-Match");
-  const ifMatch = header(req.headers, "if-match");
-  if (ifMatch === undefined) return;
-  if (!existing) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
-  const unquoted = (etag: string) => etag.trim().replace(/^"|"$/g, "");
-  if (ifMatch.trim() !== "*" && unquoted(ifMatch) !== unquoted(existing.etag)) throw failed("If-Match");
 }
 
 /**

@@ -7,13 +7,13 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCo
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { registerSpec } from "../../components/spec-registry";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { corsRulesFromProgram, type CorsRule } from "../../local/s3-cors";
-import { FileObjectStore, LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
+import { compareKeys, FileObjectStore, LOCAL_CREDENTIALS, startLocalS3, type LocalS3 } from "../../local/s3-server";
 import type { LocalContext } from "../../local/services/types";
 import { localS3Client, signS3, startLocalS3WithClient } from "../harness/s3-local";
 
@@ -89,6 +89,68 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
       expect(listed.Contents?.map((o) => o.Key)).toEqual(["originals/a/1.png"]);
     } finally {
       await second.close();
+    }
+  });
+
+  it("stores, lists and keeps every key shape S3 accepts, none of them a path out of the store (were 500s or escapes)", async () => {
+    const parent = mkdtempSync(join(tmpdir(), "sf-s3-keys-"));
+    const root = join(parent, "store");
+    // S3 keys are flat strings of up to 1,024 UTF-8 bytes: a file and a "folder" of one name, empty and dot segments,
+    // a segment longer than a file name may be, and names that differ only in case are all different objects.
+    const keys = ["a", "a/b", "a/b/c", "dir", "dir/", "a//b", "./dot", "a/./b", "..", "../escape", "x/../../../outside", "k".repeat(300), `seg/${"é".repeat(510)}`, "Case", "case", "x.__meta.json"];
+    expect(Buffer.byteLength(keys[12])).toBe(1024); // 1,024 bytes: the longest key S3 takes
+    const first = await startLocalS3({ store: new FileObjectStore(root) });
+    try {
+      const client = localS3Client(first.endpoint);
+      for (const key of keys) await client.send(new PutObjectCommand({ Bucket: "uploads", Key: key, Body: `body of ${key}` }));
+      for (const key of keys) expect([key, await (await client.send(new GetObjectCommand({ Bucket: "uploads", Key: key }))).Body!.transformToString()]).toEqual([key, `body of ${key}`]);
+      await client.send(new DeleteObjectCommand({ Bucket: "uploads", Key: "a" }));
+      expect(await (await client.send(new GetObjectCommand({ Bucket: "uploads", Key: "a/b" }))).Body!.transformToString()).toBe("body of a/b");
+    } finally {
+      await first.close();
+    }
+    // A bucket name is no path either (the SDK would refuse these; a raw request need not).
+    const store = new FileObjectStore(root);
+    for (const bucket of ["..", "../..", "a/../.."]) {
+      store.put(bucket, { key: "../x", body: Buffer.from(bucket), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+      expect(store.get(bucket, "../x")?.body.toString()).toBe(bucket);
+    }
+    expect(readdirSync(parent)).toEqual(["store"]); // nothing written beside the store
+    const second = await startLocalS3({ store: new FileObjectStore(root) });
+    try {
+      const listed = await localS3Client(second.endpoint).send(new ListObjectsV2Command({ Bucket: "uploads" }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual(keys.filter((k) => k !== "a").sort(compareKeys));
+      const folders = await localS3Client(second.endpoint).send(new ListObjectsV2Command({ Bucket: "uploads", Prefix: "a/", Delimiter: "/" }));
+      expect([folders.Contents?.map((o) => o.Key), folders.CommonPrefixes?.map((p) => p.Prefix)]).toEqual([["a/b"], ["a/./", "a//", "a/b/"]]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("moves objects the first file layout wrote (root/<bucket>/<key> and <key>.__meta.json) into the new one, and serves them", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-old-"));
+    const old = (key: string, file: string, body: string) => {
+      mkdirSync(dirname(join(root, "uploads", file)), { recursive: true });
+      writeFileSync(join(root, "uploads", file), body);
+      const meta = { key, etag: `"${createHash("md5").update(body).digest("hex")}"`, contentType: "image/png", metadata: { owner: "alice" }, lastModified: "2024-05-01T10:00:00.000Z" };
+      writeFileSync(join(root, "uploads", `${file}.__meta.json`), JSON.stringify(meta));
+    };
+    old("originals/a/1.png", "originals/a/1.png", "png");
+    old("folder/", "folder", ""); // the first layout kept `folder/` at the path of `folder`, its key in the metadata
+    writeFileSync(join(root, "uploads", "stray.txt"), "no metadata");
+    const server = await startLocalS3({ store: new FileObjectStore(root) });
+    try {
+      const client = localS3Client(server.endpoint);
+      const head = await client.send(new HeadObjectCommand({ Bucket: "uploads", Key: "originals/a/1.png" }));
+      expect([head.ContentType, head.ContentLength, head.Metadata, head.LastModified?.toISOString()]).toEqual(["image/png", 3, { owner: "alice" }, "2024-05-01T10:00:00.000Z"]);
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "uploads" }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual(["folder/", "originals/a/1.png"]);
+      // Moved: the old files are gone (a file without metadata stays, unserved), so `originals/a` can now be an object too.
+      expect(readdirSync(join(root, "uploads"))).toEqual(["stray.txt"]);
+      await client.send(new PutObjectCommand({ Bucket: "uploads", Key: "originals/a", Body: "a" }));
+      expect((await client.send(new ListObjectsV2Command({ Bucket: "uploads", Prefix: "originals/" }))).Contents?.map((o) => o.Key)).toEqual(["originals/a", "originals/a/1.png"]);
+    } finally {
+      await server.close();
     }
   });
 });
