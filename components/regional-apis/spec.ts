@@ -225,6 +225,24 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
   if (route.apiKeyRequired) {
     fail("routing.healthRoute", healthRoute, "needs an API key (apiKeyRequired); Route 53's checkers send no x-api-key header and would see 403 in every region", "Make the health route keyless: drop apiKeyRequired on it (other routes can keep theirs).");
   }
+  // allowSourceIps makes the resource policy deny every other address on every route, the health route included
+  // (serverless-api/policy.ts, DenyOtherSourceIps). Route 53's checkers call from Route 53's own ranges, which a
+  // restriction by source address must let in ("service": "ROUTE53_HEALTHCHECKS" in ip-ranges.json: "Add these ranges
+  // to the list of allowed IP address ranges if you're using Route 53 health checks",
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html). Those ranges are published,
+  // not fixed, and a list here would go stale; denied, every region answers 403 and looks down, and Route 53, with no
+  // healthy record, answers as if all were healthy ("If no record is healthy, all records are healthy",
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html), so a
+  // failed region is never routed around.
+  const allowSourceIps = args.api.resourcePolicy?.allowSourceIps;
+  if (allowSourceIps?.length) {
+    fail(
+      "api.resourcePolicy.allowSourceIps",
+      allowSourceIps,
+      `restricts every route to these ranges, the health route ${healthRoute} too; Route 53's health checkers call from Route 53's own address ranges (ROUTE53_HEALTHCHECKS in ip-ranges.json), so every region would answer them 403 and look down, and failover would never happen`,
+      "Restrict callers with an authorizer (auth) instead of allowSourceIps, or drop routing (one region); denySourceIps is kept, as long as it does not cover Route 53's health checkers.",
+    );
+  }
 }
 
 export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpec {
