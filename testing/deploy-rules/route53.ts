@@ -74,16 +74,50 @@ function recordSets(graph: Graph): RecordedResource[][] {
  * geolocation location ("You can't create two geolocation resource record sets that specify the same geographic
  * location"); Route 53 refuses the second's CREATE (hashicorp/terraform-provider-aws#1668). DnsRouting refuses a
  * repeated region or location itself; this is for hand-built records. A repeated failover role is Route53FailoverPair's.
+ *
+ * And the other way round, and the weights (hand-built records only: no component writes weighted records):
+ * - a SetIdentifier without a routing policy: Route 53 refuses the change, "InvalidInput: Invalid request: Expected
+ *   exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found none in Change with
+ *   [Action=…, Name=…, Type=A, SetIdentifier=…]" (as AWS printed it, hashicorp/terraform-provider-aws#1668). The
+ *   provider lets it through to the apply: its set_identifier has no RequiredWith, only the routing policies require
+ *   set_identifier (internal/service/route53/record.go).
+ * - a weight outside 0–255 ("Weight … Valid Range: Minimum value of 0. Maximum value of 255", ResourceRecordSet; that
+ *   line was not in the stored copy read for this rule) or not a whole number: the provider's weight is a TypeInt
+ *   without ValidateFunc (record.go), so Route 53 is the first to refuse it, at the apply.
+ * - more than 100 weighted records of a name and type ("You can create a maximum of 100 weighted resource record sets
+ *   that have the same values for the Name and Type elements", ResourceRecordSet, Weight).
  */
+/** ResourceRecordSet, Weight: 0–255, and at most 100 weighted records of a name and type. */
+const WEIGHT_RANGE = { min: 0, max: 255 } as const;
+const WEIGHTED_RECORDS_MAX = 100;
+/** "api.example.com A". */
+const nameAndType = (r: RecordedResource) => `${r.inputs.name} ${r.inputs.type}`;
+
 export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   id: "Route53RoutingRecords",
-  title: "Routing records have a unique setIdentifier, one policy per name and type, latency records a region, and one record per latency region or geolocation location",
+  title: "Routing records have a unique setIdentifier (simple ones none), one policy per name and type, latency records a region, weighted ones a weight of 0–255 (at most 100 per name and type), and one record per latency region or geolocation location",
   source: RECORD_SET,
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const set of recordSets(graph)) {
+      for (const r of set) {
+        const id = r.inputs.setIdentifier;
+        if (!policyOf(r) && id !== undefined && id !== null && id !== "") {
+          findings.push(finding("Route53RoutingRecords", r, `has setIdentifier ${JSON.stringify(id)} but no routing policy; Route 53 refuses the change ("Expected exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found none")`, "drop setIdentifier from a simple record, or give the record the routing policy of the other records of its name and type"));
+        }
+      }
       const routed = set.filter((r) => policyOf(r));
       if (routed.length === 0) continue;
+      const weighted = routed.filter((r) => policyOf(r) === "weighted");
+      if (weighted.length > WEIGHTED_RECORDS_MAX) {
+        findings.push(finding("Route53RoutingRecords", weighted[WEIGHTED_RECORDS_MAX], `is weighted record ${WEIGHTED_RECORDS_MAX + 1} of ${weighted.length} of ${nameAndType(weighted[0])}; Route 53 takes at most ${WEIGHTED_RECORDS_MAX} weighted records of a name and type`, `keep at most ${WEIGHTED_RECORDS_MAX} weighted records of the name and type`));
+      }
+      for (const r of weighted) {
+        const weight = r.inputs.weightedRoutingPolicies[0]?.weight;
+        if (typeof weight === "number" && !(Number.isInteger(weight) && weight >= WEIGHT_RANGE.min && weight <= WEIGHT_RANGE.max)) {
+          findings.push(finding("Route53RoutingRecords", r, `is a weighted record with weight ${JSON.stringify(weight)}, outside Route 53's whole numbers ${WEIGHT_RANGE.min}–${WEIGHT_RANGE.max}`, `set weightedRoutingPolicies[0].weight to a whole number from ${WEIGHT_RANGE.min} to ${WEIGHT_RANGE.max} (the weights are relative: 1 and 3 send a quarter and three quarters; 0 on every record shares equally)`));
+        }
+      }
       const policies = routingPolicies(set);
       if (policies.length > 1) {
         findings.push(finding("Route53RoutingRecords", routed[0], `records of ${routed[0].inputs.name} ${routed[0].inputs.type} mix routing policies (${policies.join(", ")})`, "give every record of one name and type the same routing policy"));
