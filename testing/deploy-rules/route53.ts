@@ -284,17 +284,54 @@ const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZON
 /**
  * AliasTarget.EvaluateTargetHealth: "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront
  * distribution" (hosted zone Z2FDTNDATAQYW2, the same for every distribution).
+ *
+ * And AliasTarget.HostedZoneId, for targets of the plan: an alias to an API Gateway custom domain names API Gateway's
+ * hosted zone of the domain's region, the domain's `regionalZoneId` (v2: `domainNameConfiguration.hostedZoneId`) —
+ * AliasTarget, HostedZoneId: for "API Gateway custom regional APIs ... specify the value of regionalHostedZoneId" —
+ * and an alias to a CloudFront distribution Z2FDTNDATAQYW2. Another zone (the record's own zone, as in
+ * aws/aws-cdk#19643, or another region's API Gateway zone copied from a sibling domain) is refused: "Tried to create an
+ * alias that targets d-….execute-api.us-west-2.amazonaws.com., type A in zone Z…, but the alias target name does not
+ * lie within the target zone" (as AWS printed it, aws/aws-cdk#19643 and GSA-TTS/dns#588). API Gateway's zones differ
+ * by region, so only the target domain's own value is right. Targets outside the plan and zone ids the plan does not
+ * know are left alone.
  */
 export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
   id: "Route53AliasTargetHealth",
-  title: "Aliases to a CloudFront distribution do not evaluate target health",
+  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to the plan's API Gateway domains and distributions name the target's own hosted zone",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
   check(graph) {
     const findings: DeployFinding[] = [];
+    const apiTargets = apiDomainTargets(graph);
+    const distributions = distributionTargets(graph);
     for (const r of ofType(graph, RECORD)) {
       for (const alias of r.inputs.aliases ?? []) {
         if (aliasesCloudFront(alias) && alias.evaluateTargetHealth === true) {
           findings.push(finding("Route53AliasTargetHealth", r, `aliases CloudFront distribution ${alias.name} (zone ${CLOUDFRONT_ALIAS_ZONE_ID}) with evaluateTargetHealth true, which Route 53 refuses`, "set evaluateTargetHealth to false, and give the record a healthCheckId on the distribution if it needs a health signal"));
+        }
+        const zoneId = typeof alias?.zoneId === "string" ? alias.zoneId.replace(/^\/hostedzone\//, "") : undefined;
+        if (zoneId === undefined) continue;
+        const api = apiTargets.get(dnsName(alias.name));
+        if (api && typeof api.zoneId === "string" && zoneId !== api.zoneId) {
+          const v1 = api.domain.type === "aws:apigateway/domainName:DomainName";
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, the target of API Gateway domain ${api.domain.inputs.domainName} (${api.domain.name}), under hosted zone ${alias.zoneId}, but that domain's zone is ${api.zoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to ${api.domain.name}'s ${v1 ? "regionalZoneId" : "domainNameConfiguration.hostedZoneId"} (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's`,
+            ),
+          );
+        }
+        const distribution = distributions.get(dnsName(alias.name));
+        if (distribution && zoneId !== CLOUDFRONT_ALIAS_ZONE_ID) {
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, the domain name of CloudFront distribution ${distribution.name}, under hosted zone ${alias.zoneId}, but every distribution's alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID})`,
+            ),
+          );
         }
       }
     }
@@ -390,20 +427,28 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
+/** An API Gateway custom domain as an alias target: the domain, its IP address type and the hosted zone id an alias to it names. */
+interface ApiDomainTarget {
+  domain: RecordedResource;
+  ipAddressType: string;
+  /** `regionalZoneId` of a REST (v1) domain, `domainNameConfiguration.hostedZoneId` of a v2 one: API Gateway's zone in the domain's region. */
+  zoneId: unknown;
+}
+
 /**
  * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
  * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
- * IP address type (unset is API Gateway's default, IPv4).
+ * IP address type (unset is API Gateway's default, IPv4) and its hosted zone id.
  */
-function apiDomainTargets(graph: Graph): Map<string, { domain: RecordedResource; ipAddressType: string }> {
-  const targets = new Map<string, { domain: RecordedResource; ipAddressType: string }>();
+function apiDomainTargets(graph: Graph): Map<string, ApiDomainTarget> {
+  const targets = new Map<string, ApiDomainTarget>();
   for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
     const target = dnsName(domain.state.regionalDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4") });
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.regionalZoneId });
   }
   for (const domain of ofType(graph, "aws:apigatewayv2/domainName:DomainName")) {
     const target = dnsName(domain.state.domainNameConfiguration?.targetDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4") });
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.domainNameConfiguration?.hostedZoneId });
   }
   return targets;
 }
