@@ -135,6 +135,16 @@ describe("RegionalApis", () => {
     expect(ofType(graph, "aws:route53/healthCheck:HealthCheck")).toHaveLength(2);
   });
 
+  it("refuses a health check path over Route 53's 255 characters under its own argument, not as the inner DnsRouting's", () => {
+    const basePath = Array.from({ length: 5 }, (_, i) => `${"segment".repeat(7)}${i}`).join("/");
+    const path = `/prod/${basePath}/health`;
+    expect(path.length).toBeGreaterThan(255);
+    expect(() => new RegionalApis("bad", { ...multi, api: { ...api, basePath } })).toThrow(
+      new RegExp(`^RegionalApis "bad": routing\\.healthRoute "GET /health" makes the health checks request ${path} \\(stage, basePath and route: ${path.length} characters\\), over Route 53's 255\\. Use a health route with a shorter path`),
+    );
+    expect(() => new RegionalApis("ok", { ...multi, api: { ...api, basePath: basePath.split("/").slice(0, 2).join("/") } })).not.toThrow();
+  });
+
   it("refuses routing over an API whose resource policy lets only some source addresses in (Route 53's checkers call from their own ranges and would see 403 everywhere), and takes denySourceIps or no routing", async () => {
     const restricted = (resourcePolicy: NonNullable<RegionalApisArgs["api"]["resourcePolicy"]>, routing = multi.routing): RegionalApisArgs => ({ ...multi, routing, api: { ...api, resourcePolicy } });
     expect(() => new RegionalApis("bad", restricted({ allowSourceIps: ["203.0.113.0/24"] }))).toThrow(
