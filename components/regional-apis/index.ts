@@ -6,9 +6,8 @@ import { routingRecordName } from "../dns-routing/spec";
 import { argFailer, type ArgFailure } from "../errors";
 import { zoneHoldingHosts } from "../hosted-zone";
 import { ServerlessApi } from "../serverless-api";
-import { joinPath } from "../serverless-api/args";
 import { registerSpec } from "../spec-registry";
-import { apiArgsIn, asRegionalApisError, failoverRole, normalise, regionCode, validateArgs, type RegionalApisArgs, type RegionalApisSpec } from "./spec";
+import { apiArgsIn, asRegionalApisError, failoverRole, healthCheckPath, normalise, regionCode, validateArgs, type RegionalApisArgs, type RegionalApisSpec } from "./spec";
 
 export { regionCode, replicaArn } from "./spec";
 export type { RegionalApisArgs, RegionalApisDomain, RegionalApisRouting, RegionalApisSpec } from "./spec";
@@ -142,7 +141,6 @@ export class RegionalApis extends pulumi.ComponentResource {
    */
   private createRouting(name: string, zoneId: pulumi.Input<string>): DnsRouting {
     const routing = this.spec.routing!;
-    const healthPath = routing.healthRoute.slice("GET ".length);
     const records: DnsRoutingRecord[] = this.apis.map((api, index) => {
       const region = this.spec.regions[index].region!;
       const stage = this.spec.domain!.stage ?? api.spec.stages[0].name;
@@ -154,7 +152,7 @@ export class RegionalApis extends pulumi.ComponentResource {
         // The execute-api host with the stage in the path: it presents Amazon's certificate for the host checked.
         healthCheck: {
           fqdn: api.domainName,
-          path: `/${stage}${joinPath(api.spec.basePath, healthPath)}`,
+          path: healthCheckPath(stage, api.spec.basePath, routing.healthRoute),
           searchString: routing.searchString,
           failureThreshold: routing.failureThreshold,
           requestInterval: routing.requestInterval,

@@ -8,8 +8,8 @@ import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
 import { validateApiAutonames, validateDomainIpAddressType } from "../serverless-api/validate";
 import { ComponentArgError } from "../errors";
-import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE } from "../serverless-api/args";
-import { checkFailureThreshold, FailoverRole, healthCheckSettingsProblem, RoutingPolicy } from "../dns-routing/spec";
+import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, joinPath } from "../serverless-api/args";
+import { checkFailureThreshold, FailoverRole, HEALTH_CHECK_LIMITS, healthCheckSettingsProblem, RoutingPolicy } from "../dns-routing/spec";
 import { validateRegionName } from "../region";
 import { validateRegionalDomain } from "../regional-domain";
 import { ACM_COMMON_NAME_MAX_LENGTH, validateCommonNameLength } from "../certificate-validation";
@@ -213,6 +213,13 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
     fail("routing.healthRoute", healthRoute, "is not a GET route of the API", `Use one of ${Object.keys(args.api.routes ?? {}).filter((k) => k.startsWith("GET ")).join(", ") || "the API's GET routes"}.`);
   }
   if (/[{}]/.test(healthRoute)) fail("routing.healthRoute", healthRoute, "has path parameters; Route 53 requests one fixed path", "Use a route without {parameters}, e.g. GET /health.");
+  // The path the checkers request through the stage (createRouting): Route 53 takes a ResourcePath of at most 255
+  // characters (API_HealthCheckConfig), refused here under RegionalApis' argument rather than by the DnsRouting inside.
+  const stage = args.domain?.stage ?? Object.keys(args.api.stages ?? { prod: {} })[0];
+  const checkedPath = healthCheckPath(stage, args.api.basePath ?? "", healthRoute);
+  if (checkedPath.length > HEALTH_CHECK_LIMITS.pathMax) {
+    fail("routing.healthRoute", healthRoute, `makes the health checks request ${checkedPath} (stage, basePath and route: ${checkedPath.length} characters), over Route 53's ${HEALTH_CHECK_LIMITS.pathMax}`, "Use a health route with a shorter path (e.g. GET /health), or a shorter basePath or stage name.");
+  }
   if ((route.auth ?? args.api.defaultAuth ?? "iam") !== "none") {
     fail("routing.healthRoute", healthRoute, "needs authorisation; Route 53's checkers send no credentials and would see 401/403", 'Make the health route public (auth: "none").');
   }
@@ -224,6 +231,24 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
   // (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
   if (route.apiKeyRequired) {
     fail("routing.healthRoute", healthRoute, "needs an API key (apiKeyRequired); Route 53's checkers send no x-api-key header and would see 403 in every region", "Make the health route keyless: drop apiKeyRequired on it (other routes can keep theirs).");
+  }
+  // allowSourceIps makes the resource policy deny every other address on every route, the health route included
+  // (serverless-api/policy.ts, DenyOtherSourceIps). Route 53's checkers call from Route 53's own ranges, which a
+  // restriction by source address must let in ("service": "ROUTE53_HEALTHCHECKS" in ip-ranges.json: "Add these ranges
+  // to the list of allowed IP address ranges if you're using Route 53 health checks",
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/route-53-ip-addresses.html). Those ranges are published,
+  // not fixed, and a list here would go stale; denied, every region answers 403 and looks down, and Route 53, with no
+  // healthy record, answers as if all were healthy ("If no record is healthy, all records are healthy",
+  // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html), so a
+  // failed region is never routed around.
+  const allowSourceIps = args.api.resourcePolicy?.allowSourceIps;
+  if (allowSourceIps?.length) {
+    fail(
+      "api.resourcePolicy.allowSourceIps",
+      allowSourceIps,
+      `restricts every route to these ranges, the health route ${healthRoute} too; Route 53's health checkers call from Route 53's own address ranges (ROUTE53_HEALTHCHECKS in ip-ranges.json), so every region would answer them 403 and look down, and failover would never happen`,
+      "Restrict callers with an authorizer (auth) instead of allowSourceIps, or drop routing (one region); denySourceIps is kept, as long as it does not cover Route 53's health checkers.",
+    );
   }
 }
 
@@ -247,6 +272,14 @@ export function normalise(name: string, args: RegionalApisArgs): RegionalApisSpe
       requestInterval: args.routing.requestInterval ?? 30,
     },
   };
+}
+
+/**
+ * The path every region's health check requests through its stage's execute-api host: `/<stage>/<basePath>/<path of
+ * the health route>`, e.g. `/prod/api/health` (the execute-api host takes the stage as the first path segment).
+ */
+export function healthCheckPath(stage: string, basePath: string, healthRoute: string): string {
+  return `/${stage}${joinPath(basePath, healthRoute.slice("GET ".length))}`;
 }
 
 /** The failover role of the i-th region: the first is PRIMARY. */

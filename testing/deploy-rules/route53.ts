@@ -74,16 +74,50 @@ function recordSets(graph: Graph): RecordedResource[][] {
  * geolocation location ("You can't create two geolocation resource record sets that specify the same geographic
  * location"); Route 53 refuses the second's CREATE (hashicorp/terraform-provider-aws#1668). DnsRouting refuses a
  * repeated region or location itself; this is for hand-built records. A repeated failover role is Route53FailoverPair's.
+ *
+ * And the other way round, and the weights (hand-built records only: no component writes weighted records):
+ * - a SetIdentifier without a routing policy: Route 53 refuses the change, "InvalidInput: Invalid request: Expected
+ *   exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found none in Change with
+ *   [Action=…, Name=…, Type=A, SetIdentifier=…]" (as AWS printed it, hashicorp/terraform-provider-aws#1668). The
+ *   provider lets it through to the apply: its set_identifier has no RequiredWith, only the routing policies require
+ *   set_identifier (internal/service/route53/record.go).
+ * - a weight outside 0–255 ("Weight … Valid Range: Minimum value of 0. Maximum value of 255", ResourceRecordSet; that
+ *   line was not in the stored copy read for this rule) or not a whole number: the provider's weight is a TypeInt
+ *   without ValidateFunc (record.go), so Route 53 is the first to refuse it, at the apply.
+ * - more than 100 weighted records of a name and type ("You can create a maximum of 100 weighted resource record sets
+ *   that have the same values for the Name and Type elements", ResourceRecordSet, Weight).
  */
+/** ResourceRecordSet, Weight: 0–255, and at most 100 weighted records of a name and type. */
+const WEIGHT_RANGE = { min: 0, max: 255 } as const;
+const WEIGHTED_RECORDS_MAX = 100;
+/** "api.example.com A". */
+const nameAndType = (r: RecordedResource) => `${r.inputs.name} ${r.inputs.type}`;
+
 export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   id: "Route53RoutingRecords",
-  title: "Routing records have a unique setIdentifier, one policy per name and type, latency records a region, and one record per latency region or geolocation location",
+  title: "Routing records have a unique setIdentifier (simple ones none), one policy per name and type, latency records a region, weighted ones a weight of 0–255 (at most 100 per name and type), and one record per latency region or geolocation location",
   source: RECORD_SET,
   check(graph) {
     const findings: DeployFinding[] = [];
     for (const set of recordSets(graph)) {
+      for (const r of set) {
+        const id = r.inputs.setIdentifier;
+        if (!policyOf(r) && id !== undefined && id !== null && id !== "") {
+          findings.push(finding("Route53RoutingRecords", r, `has setIdentifier ${JSON.stringify(id)} but no routing policy; Route 53 refuses the change ("Expected exactly one of [Weight, Region, Failover, GeoLocation, or MultiValueAnswer], but found none")`, "drop setIdentifier from a simple record, or give the record the routing policy of the other records of its name and type"));
+        }
+      }
       const routed = set.filter((r) => policyOf(r));
       if (routed.length === 0) continue;
+      const weighted = routed.filter((r) => policyOf(r) === "weighted");
+      if (weighted.length > WEIGHTED_RECORDS_MAX) {
+        findings.push(finding("Route53RoutingRecords", weighted[WEIGHTED_RECORDS_MAX], `is weighted record ${WEIGHTED_RECORDS_MAX + 1} of ${weighted.length} of ${nameAndType(weighted[0])}; Route 53 takes at most ${WEIGHTED_RECORDS_MAX} weighted records of a name and type`, `keep at most ${WEIGHTED_RECORDS_MAX} weighted records of the name and type`));
+      }
+      for (const r of weighted) {
+        const weight = r.inputs.weightedRoutingPolicies[0]?.weight;
+        if (typeof weight === "number" && !(Number.isInteger(weight) && weight >= WEIGHT_RANGE.min && weight <= WEIGHT_RANGE.max)) {
+          findings.push(finding("Route53RoutingRecords", r, `is a weighted record with weight ${JSON.stringify(weight)}, outside Route 53's whole numbers ${WEIGHT_RANGE.min}–${WEIGHT_RANGE.max}`, `set weightedRoutingPolicies[0].weight to a whole number from ${WEIGHT_RANGE.min} to ${WEIGHT_RANGE.max} (the weights are relative: 1 and 3 send a quarter and three quarters; 0 on every record shares equally)`));
+        }
+      }
       const policies = routingPolicies(set);
       if (policies.length > 1) {
         findings.push(finding("Route53RoutingRecords", routed[0], `records of ${routed[0].inputs.name} ${routed[0].inputs.type} mix routing policies (${policies.join(", ")})`, "give every record of one name and type the same routing policy"));
@@ -250,17 +284,54 @@ const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZON
 /**
  * AliasTarget.EvaluateTargetHealth: "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront
  * distribution" (hosted zone Z2FDTNDATAQYW2, the same for every distribution).
+ *
+ * And AliasTarget.HostedZoneId, for targets of the plan: an alias to an API Gateway custom domain names API Gateway's
+ * hosted zone of the domain's region, the domain's `regionalZoneId` (v2: `domainNameConfiguration.hostedZoneId`) —
+ * AliasTarget, HostedZoneId: for "API Gateway custom regional APIs ... specify the value of regionalHostedZoneId" —
+ * and an alias to a CloudFront distribution Z2FDTNDATAQYW2. Another zone (the record's own zone, as in
+ * aws/aws-cdk#19643, or another region's API Gateway zone copied from a sibling domain) is refused: "Tried to create an
+ * alias that targets d-….execute-api.us-west-2.amazonaws.com., type A in zone Z…, but the alias target name does not
+ * lie within the target zone" (as AWS printed it, aws/aws-cdk#19643 and GSA-TTS/dns#588). API Gateway's zones differ
+ * by region, so only the target domain's own value is right. Targets outside the plan and zone ids the plan does not
+ * know are left alone.
  */
 export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
   id: "Route53AliasTargetHealth",
-  title: "Aliases to a CloudFront distribution do not evaluate target health",
+  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to the plan's API Gateway domains and distributions name the target's own hosted zone",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
   check(graph) {
     const findings: DeployFinding[] = [];
+    const apiTargets = apiDomainTargets(graph);
+    const distributions = distributionTargets(graph);
     for (const r of ofType(graph, RECORD)) {
       for (const alias of r.inputs.aliases ?? []) {
         if (aliasesCloudFront(alias) && alias.evaluateTargetHealth === true) {
           findings.push(finding("Route53AliasTargetHealth", r, `aliases CloudFront distribution ${alias.name} (zone ${CLOUDFRONT_ALIAS_ZONE_ID}) with evaluateTargetHealth true, which Route 53 refuses`, "set evaluateTargetHealth to false, and give the record a healthCheckId on the distribution if it needs a health signal"));
+        }
+        const zoneId = typeof alias?.zoneId === "string" ? alias.zoneId.replace(/^\/hostedzone\//, "") : undefined;
+        if (zoneId === undefined) continue;
+        const api = apiTargets.get(dnsName(alias.name));
+        if (api && typeof api.zoneId === "string" && zoneId !== api.zoneId) {
+          const v1 = api.domain.type === "aws:apigateway/domainName:DomainName";
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, the target of API Gateway domain ${api.domain.inputs.domainName} (${api.domain.name}), under hosted zone ${alias.zoneId}, but that domain's zone is ${api.zoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to ${api.domain.name}'s ${v1 ? "regionalZoneId" : "domainNameConfiguration.hostedZoneId"} (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's`,
+            ),
+          );
+        }
+        const distribution = distributions.get(dnsName(alias.name));
+        if (distribution && zoneId !== CLOUDFRONT_ALIAS_ZONE_ID) {
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, the domain name of CloudFront distribution ${distribution.name}, under hosted zone ${alias.zoneId}, but every distribution's alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID})`,
+            ),
+          );
         }
       }
     }
@@ -356,20 +427,28 @@ export const APIGATEWAY_DOMAIN_CERTIFICATE_REGION: DeployRule = {
   },
 };
 
+/** An API Gateway custom domain as an alias target: the domain, its IP address type and the hosted zone id an alias to it names. */
+interface ApiDomainTarget {
+  domain: RecordedResource;
+  ipAddressType: string;
+  /** `regionalZoneId` of a REST (v1) domain, `domainNameConfiguration.hostedZoneId` of a v2 one: API Gateway's zone in the domain's region. */
+  zoneId: unknown;
+}
+
 /**
  * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
  * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
- * IP address type (unset is API Gateway's default, IPv4).
+ * IP address type (unset is API Gateway's default, IPv4) and its hosted zone id.
  */
-function apiDomainTargets(graph: Graph): Map<string, { domain: RecordedResource; ipAddressType: string }> {
-  const targets = new Map<string, { domain: RecordedResource; ipAddressType: string }>();
+function apiDomainTargets(graph: Graph): Map<string, ApiDomainTarget> {
+  const targets = new Map<string, ApiDomainTarget>();
   for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
     const target = dnsName(domain.state.regionalDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4") });
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.regionalZoneId });
   }
   for (const domain of ofType(graph, "aws:apigatewayv2/domainName:DomainName")) {
     const target = dnsName(domain.state.domainNameConfiguration?.targetDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4") });
+    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.domainNameConfiguration?.hostedZoneId });
   }
   return targets;
 }

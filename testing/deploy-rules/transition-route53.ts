@@ -22,9 +22,11 @@
  *
  * Why the update passes through two records of one slot: Pulumi creates new resources (and the new copies of those it
  * replaces create-before-delete) before it deletes removed resources and old copies, at the end of the update
- * (pulumi/pulumi#9979), and the provider writes one record per ChangeResourceRecordSets call — a create is one CREATE,
- * an in-place update "Delete the old and create the new records in a single batch" of that record alone
- * (terraform-provider-aws internal/service/route53/record.go resourceRecordUpdate) — while a batch is all or nothing
+ * (pulumi/pulumi#9979), and the provider writes one record per ChangeResourceRecordSets call — a create is one CREATE;
+ * an in-place update that changes the type or set identifier is "Delete the old and create the new records in a single
+ * batch" of that record alone, and any other in-place update (a latency region, a failover role, a location moved
+ * under the same set identifier) one UPSERT of it (terraform-provider-aws internal/service/route53/record.go
+ * resourceRecordUpdate: "If neither type nor set_identifier changed we use UPSERT") — while a batch is all or nothing
  * for its own changes only (API_ChangeResourceRecordSets). So a record created into a slot a removed record holds is
  * refused, and two records trading slots in place are two calls, the first of which leaves two records in one slot.
  * Two updates run in no set order unless one depends on the other.

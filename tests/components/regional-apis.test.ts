@@ -134,6 +134,28 @@ describe("RegionalApis", () => {
     expect(methods.filter((k) => k === true)).toHaveLength(2);
     expect(ofType(graph, "aws:route53/healthCheck:HealthCheck")).toHaveLength(2);
   });
+
+  it("refuses a health check path over Route 53's 255 characters under its own argument, not as the inner DnsRouting's", () => {
+    const basePath = Array.from({ length: 5 }, (_, i) => `${"segment".repeat(7)}${i}`).join("/");
+    const path = `/prod/${basePath}/health`;
+    expect(path.length).toBeGreaterThan(255);
+    expect(() => new RegionalApis("bad", { ...multi, api: { ...api, basePath } })).toThrow(
+      new RegExp(`^RegionalApis "bad": routing\\.healthRoute "GET /health" makes the health checks request ${path} \\(stage, basePath and route: ${path.length} characters\\), over Route 53's 255\\. Use a health route with a shorter path`),
+    );
+    expect(() => new RegionalApis("ok", { ...multi, api: { ...api, basePath: basePath.split("/").slice(0, 2).join("/") } })).not.toThrow();
+  });
+
+  it("refuses routing over an API whose resource policy lets only some source addresses in (Route 53's checkers call from their own ranges and would see 403 everywhere), and takes denySourceIps or no routing", async () => {
+    const restricted = (resourcePolicy: NonNullable<RegionalApisArgs["api"]["resourcePolicy"]>, routing = multi.routing): RegionalApisArgs => ({ ...multi, routing, api: { ...api, resourcePolicy } });
+    expect(() => new RegionalApis("bad", restricted({ allowSourceIps: ["203.0.113.0/24"] }))).toThrow(
+      /^RegionalApis "bad": api\.resourcePolicy\.allowSourceIps \["203\.0\.113\.0\/24"\] restricts every route to these ranges, the health route GET \/health too; Route 53's health checkers call from Route 53's own address ranges \(ROUTE53_HEALTHCHECKS in ip-ranges\.json\), so every region would answer them 403 and look down, and failover would never happen\. Restrict callers with an authorizer \(auth\) instead of allowSourceIps, or drop routing \(one region\); denySourceIps is kept, as long as it does not cover Route 53's health checkers\.$/,
+    );
+    const denied = await record(() => new RegionalApis("api", restricted({ denySourceIps: ["203.0.113.0/24"] })));
+    expect(ofType(denied, "aws:route53/healthCheck:HealthCheck")).toHaveLength(2);
+    // One region without routing has no health checks: the restriction is the API's own business.
+    const solo = await record(() => new RegionalApis("solo", { regions: ["us-east-1"], api: { ...api, resourcePolicy: { allowSourceIps: ["203.0.113.0/24"] } } }));
+    expect(ofType(solo, "aws:apigateway/restApiPolicy:RestApiPolicy")).toHaveLength(1);
+  });
 });
 
 describe("RegionalApis in one region with a hosted zone and no routing", () => {
