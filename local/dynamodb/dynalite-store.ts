@@ -47,8 +47,8 @@ interface TableStore {
   batch?(operations: unknown[], callback?: Callback): void;
 }
 
-interface DynaliteStore {
-  db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
+export interface DynaliteStore {
+  db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator; batch(operations: unknown[], callback: Callback): void };
   /** awsRegion and awsAccountId: what CreateTable writes into a table's and its indexes' ARNs. */
   tableDb: TableStore & { awsRegion?: string; awsAccountId?: string };
   /** The table's description as last read or written, synchronously (a table's keys never change while it exists); undefined before either or after its deletion. */
@@ -148,6 +148,14 @@ function cacheTableDescriptions(store: DynaliteStore): void {
   }
 }
 
+/** Each server's store, by the options object the server was created with (dynalite hands it to `db.create` as is). */
+const stores = new WeakMap<object, DynaliteStore>();
+
+/** The store of the dynalite server created with `options` (./transactions.ts works on it), once patchDynaliteStore ran. */
+export function dynaliteStoreOf(options: object): DynaliteStore | undefined {
+  return stores.get(options);
+}
+
 export function patchDynaliteStore(): void {
   if (dynaliteDb.__patchedStore) return;
   const create = dynaliteDb.create;
@@ -163,6 +171,7 @@ export function patchDynaliteStore(): void {
     // them from the process's AWS_REGION and AWS_ACCOUNT_ID (else us-east-1 and 000000000000).
     if (typeof options.awsRegion === "string") store.tableDb.awsRegion = options.awsRegion;
     if (typeof options.awsAccountId === "string") store.tableDb.awsAccountId = options.awsAccountId;
+    stores.set(options, store);
     return store;
   };
   dynaliteDb.__patchedStore = true;
