@@ -1,7 +1,7 @@
 /**
  * DynamoDB Streams for dynalite, which has none: a small HTTP proxy in front of
  * dynalite sees every write to a table with a stream, reads the item before and
- * after it (writes to those tables are serialised so the images are exact), and
+ * after it (writes to those tables, TransactWriteItems among them, are serialised so the images are exact), and
  * appends a record in DynamoDB's stream record shape. A pump per subscription
  * delivers records in order, in batches, honouring partial batch responses and
  * retries as Lambda's event source mapping does.

@@ -38,9 +38,10 @@
  *
  * TransactGetItems (API reference, TransactGetItemsOutput.Responses: "An ordered array of up to 100 ItemResponse
  * objects, each of which corresponds to the TransactGetItem object in the same position in the TransactItems
- * array"): each Get validated as dynalite validates GetItem (ProjectionExpression and all), the items' locks taken
- * (so no write lands between two of its reads), each read consistently, and `{}` for an item not there (the
- * reference says "Null"; an ItemResponse without Item, which the SDK reads as `Item: undefined`).
+ * array"): each Get validated as dynalite validates GetItem (ProjectionExpression and all), two Gets of one item
+ * refused as TransactWriteItems refuses two actions on one item, the items' locks taken (so no write lands between
+ * two of its reads), each read consistently, and `{}` for an item not there (the reference says "Null"; an
+ * ItemResponse without Item, which the SDK reads as `Item: undefined`).
  *
  * Not reproduced: conflicts (a concurrent write to an item of a running transaction waits here; DynamoDB cancels one
  * of them, TransactionConflict), ConsumedCapacity and ItemCollectionMetrics in the answer, the 4 MB aggregate size
@@ -164,6 +165,8 @@ interface Remembered {
 
 class Transactions {
   private readonly tokens = new Map<string, Remembered>();
+  /** Transactions with a ClientRequestToken under way, by token. */
+  private readonly running = new Map<string, Promise<object>>();
 
   constructor(
     private readonly store: TransactionStore,
@@ -201,12 +204,23 @@ class Transactions {
       throw dynaliteDb.validationError(`1 validation error detected: Value '${String(token)}' at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36`);
     }
     const request = JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined });
-    if (typeof token === "string") {
-      this.forgetExpiredTokens();
-      const remembered = this.tokens.get(token);
-      if (remembered && remembered.request === request) return {};
-      if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
-    }
+    if (typeof token !== "string") return this.transact(items);
+    // One request with a token at a time: a retry sent while the first is still running waits for its outcome.
+    for (let running = this.running.get(token); running; running = this.running.get(token)) await running.catch(() => undefined);
+    this.forgetExpiredTokens();
+    const remembered = this.tokens.get(token);
+    if (remembered && remembered.request === request) return {};
+    if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
+    const done = this.transact(items).finally(() => this.running.delete(token));
+    this.running.set(token, done);
+    await done;
+    // Remembered once completed, from then on for the window ("valid for 10 minutes after the first request that uses it is completed").
+    this.tokens.set(token, { request, completedAt: this.now() });
+    return {};
+  }
+
+  /** The transaction itself: validated, checked and written, or refused or cancelled with nothing written. */
+  private async transact(items: Item[]): Promise<object> {
 
     const actions = items.map((item, i) => {
       const kinds = Object.keys(item).filter((k) => item[k] != null);
@@ -238,7 +252,6 @@ class Transactions {
       }
       if (staged.length > 0) await new Promise<void>((resolve, reject) => this.store.db.batch(staged, (error) => (error ? reject(error) : resolve())));
     });
-    if (typeof token === "string") this.tokens.set(token, { request, completedAt: this.now() });
     return {};
   }
 
@@ -271,9 +284,10 @@ class Transactions {
       if (refusal) throw refusal;
       gets.push({ data, target: { table, key: dynaliteDb.createKey(data.Key, table), itemDb: this.store.getItemDb(table.TableName) } });
     }
-    // Each item's lock once (a lock is not re-entrant), so no write lands between two of the reads.
-    const distinct = [...new Map(gets.map(({ target }) => [identity(target), target])).values()];
-    const Responses = await this.holding(distinct, () =>
+    // As TransactWriteItems refuses it; DynamoDB's answer for gets is as truora/minidyn#127's review reports it (not confirmed by a capture here).
+    if (new Set(gets.map(({ target }) => identity(target))).size !== gets.length) throw dynaliteDb.validationError("Transaction request cannot include multiple operations on one item");
+    // The items' locks held, so no write lands between two of the reads.
+    const Responses = await this.holding(gets.map(({ target }) => target), () =>
       Promise.all(
         gets.map(
           ({ data, target }) =>

@@ -4,6 +4,8 @@
  * request order, one action per item, at most 100, isolated from other writes, recorded on streams, authorised item by
  * item, idempotent by ClientRequestToken.
  */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
@@ -12,6 +14,9 @@ import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import type { RecordedResource } from "../../local/offline/mocks";
+import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
+import { ensureTables } from "../../local/dynamodb/tables";
+import { IDEMPOTENCY_WINDOW_MS, serveTransactions, type TransactionStore } from "../../local/dynamodb/transactions";
 import { tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -181,6 +186,37 @@ describe("local DynamoDB TransactWriteItems", () => {
     expect((await get(doc, "a"))?.n).toBe(3);
   });
 
+  it("remembers a ClientRequestToken for 10 minutes after its transaction completed, and waits for one still running", async () => {
+    // A dynalite server of its own, with a clock the test moves.
+    patchDynaliteStore();
+    const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
+    const server = (require("dynalite") as (o: object) => Server)(options);
+    let clock = 1_000_000;
+    serveTransactions(server, dynaliteStoreOf(options) as unknown as TransactionStore, () => clock);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const doc = client(endpoint);
+      const admin = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+      await ensureTables(admin, [table()]).finally(() => admin.destroy());
+      await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 0 } }));
+      const increment = new TransactWriteCommand({ ClientRequestToken: "t", TransactItems: [{ Update: { TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } }] });
+      // Sent twice at once (a retry while the first runs): applied once.
+      await Promise.all([doc.send(increment), doc.send(increment)]);
+      expect((await get(doc, "a"))?.n).toBe(1);
+      clock += IDEMPOTENCY_WINDOW_MS;
+      await doc.send(increment);
+      expect((await get(doc, "a"))?.n).toBe(1);
+      // Past the window the token is a new one.
+      clock += 1;
+      await doc.send(increment);
+      expect((await get(doc, "a"))?.n).toBe(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("records a stream record for each write of a committed transaction, in its order, and none for a cancelled one or a ConditionCheck", async () => {
     const records: StreamRecord[] = [];
     const subscription = {
@@ -240,6 +276,10 @@ describe("local DynamoDB TransactGetItems", () => {
       }),
     );
     expect(Responses).toEqual([{ Item: { pk: "b", sk: "1", n: 2 } }, {}, { Item: { n: 1, tags: ["x"] } }]);
+    expect(await failure(doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: { pk: "a", sk: "1" } } }, { Get: { TableName, Key: { pk: "a", sk: "1" } } }] })))).toMatchObject({
+      name: "ValidationException",
+      message: "Transaction request cannot include multiple operations on one item",
+    });
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ Get: { TableName, Key: { pk: `p${i}`, sk: "1" } } }));
     expect(await failure(doc.send(new TransactGetCommand({ TransactItems: tooMany })))).toMatchObject({ name: "ValidationException", status: 400 });
     expect(await failure(doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: "missing-table", Key: { pk: "a", sk: "1" } } }] })))).toMatchObject({ name: "ResourceNotFoundException", status: 400 });
