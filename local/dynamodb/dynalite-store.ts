@@ -1,7 +1,9 @@
 /**
  * Changes to the store each dynalite server creates, made from our side (node_modules is
  * not ours to edit): iterators are closed and read in batches, table descriptions are read
- * from memory, and new tables' ARNs name the program's region and account.
+ * from memory, and new tables' ARNs name the program's region and account. Each server's store
+ * is also kept, by the options object it was created with (`dynaliteStoreOf`): transactions are
+ * served on it (./transactions.ts).
  *
  * Closing the LevelDB iterators dynalite opens for every Query and Scan:
  * dynalite 4 turns `db.values()`/`db.keys()` iterators into Readable streams whose destroy
@@ -47,8 +49,8 @@ interface TableStore {
   batch?(operations: unknown[], callback?: Callback): void;
 }
 
-export interface DynaliteStore {
-  db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator; batch(operations: unknown[], callback: Callback): void };
+interface DynaliteStore {
+  db: { values(options?: unknown): LevelIterator; keys(options?: unknown): LevelIterator };
   /** awsRegion and awsAccountId: what CreateTable writes into a table's and its indexes' ARNs. */
   tableDb: TableStore & { awsRegion?: string; awsAccountId?: string };
   /** The table's description as last read or written, synchronously (a table's keys never change while it exists); undefined before either or after its deletion. */
@@ -151,8 +153,11 @@ function cacheTableDescriptions(store: DynaliteStore): void {
 /** Each server's store, by the options object the server was created with (dynalite hands it to `db.create` as is). */
 const stores = new WeakMap<object, DynaliteStore>();
 
-/** The store of the dynalite server created with `options` (./transactions.ts works on it), once patchDynaliteStore ran. */
-export function dynaliteStoreOf(options: object): DynaliteStore | undefined {
+/**
+ * The store of the dynalite server created with `options` (./transactions.ts works on it, and says what of it it
+ * reads), once patchDynaliteStore ran.
+ */
+export function dynaliteStoreOf(options: object): object | undefined {
   return stores.get(options);
 }
 

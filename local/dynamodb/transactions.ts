@@ -71,7 +71,7 @@ interface SubDb {
   lock(key: string, exec: (release: (done: Callback) => Callback) => void): void;
 }
 /** What of dynalite's store (node_modules/dynalite/db/index.js `create`) is used here. */
-export interface TransactionStore {
+interface TransactionStore {
   options: { maxItemSize: number };
   db: { batch(operations: unknown[], callback: (error?: Error | null) => void): void };
   getTable(name: string, callback: Callback<TableDescription>): void;
@@ -123,8 +123,10 @@ function dynamoError(type: string, message: string, extra: object = {}): Dynalit
  * Serves TransactWriteItems and TransactGetItems on `server` (a dynalite server) from `store` (its store); every other
  * request goes to dynalite's own listener as before. `now` is the clock the ClientRequestToken window reads.
  */
-export function serveTransactions(server: Server, store: TransactionStore, now: () => number = Date.now): void {
-  const transactions = new Transactions(store, now);
+export function serveTransactions(server: Server, store: object | undefined, now: () => number = Date.now): void {
+  // dynaliteStoreOf (./dynalite-store.ts) has it once patchDynaliteStore ran before the server was created.
+  if (!store) throw new Error("local DynamoDB: dynalite's store was not kept (patchDynaliteStore must run before the server is created)");
+  const transactions = new Transactions(store as TransactionStore, now);
   const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {

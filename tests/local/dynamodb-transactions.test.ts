@@ -13,10 +13,10 @@ import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
-import type { RecordedResource } from "../../local/offline/mocks";
+import { MOCK_ACCOUNT_ID, type RecordedResource } from "../../local/offline/mocks";
 import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import { ensureTables } from "../../local/dynamodb/tables";
-import { IDEMPOTENCY_WINDOW_MS, serveTransactions, type TransactionStore } from "../../local/dynamodb/transactions";
+import { IDEMPOTENCY_WINDOW_MS, serveTransactions } from "../../local/dynamodb/transactions";
 import { tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -55,7 +55,8 @@ describe("local DynamoDB TransactWriteItems", () => {
         TransactItems: [
           { Put: { TableName, Item: { pk: "new", sk: "1", v: "x" }, ConditionExpression: "attribute_not_exists(pk)" } },
           { Update: { TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = n + :one", ExpressionAttributeValues: { ":one": 1 } } },
-          { Delete: { TableName, Key: { pk: "b", sk: "1" } } },
+          // A table may be named by its ARN, as in any request.
+          { Delete: { TableName: `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/${TableName}`, Key: { pk: "b", sk: "1" } } },
           { ConditionCheck: { TableName, Key: { pk: "c", sk: "1" }, ConditionExpression: "#o = :t", ExpressionAttributeNames: { "#o": "open" }, ExpressionAttributeValues: { ":t": true } } },
         ],
       }),
@@ -193,7 +194,7 @@ describe("local DynamoDB TransactWriteItems", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
     const server = (require("dynalite") as (o: object) => Server)(options);
     let clock = 1_000_000;
-    serveTransactions(server, dynaliteStoreOf(options) as unknown as TransactionStore, () => clock);
+    serveTransactions(server, dynaliteStoreOf(options), () => clock);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
