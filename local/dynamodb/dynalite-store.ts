@@ -31,7 +31,7 @@
  */
 // dynalite ships no typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true };
+const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true; __stores?: WeakMap<object, DynaliteStore> };
 
 interface LevelIterator {
   next(): Promise<unknown>;
@@ -150,8 +150,11 @@ function cacheTableDescriptions(store: DynaliteStore): void {
   }
 }
 
-/** Each server's store, by the options object the server was created with (dynalite hands it to `db.create` as is). */
-const stores = new WeakMap<object, DynaliteStore>();
+/**
+ * Each server's store, by the options object the server was created with (dynalite hands it to `db.create` as is);
+ * kept on dynalite's module object, as the patch is made once per process (this module may be loaded again).
+ */
+const stores = (dynaliteDb.__stores ??= new WeakMap<object, DynaliteStore>());
 
 /**
  * The store of the dynalite server created with `options` (./transactions.ts works on it, and says what of it it

@@ -205,25 +205,6 @@ class Transactions {
     if (token !== undefined && (typeof token !== "string" || token.length < 1 || token.length > 36)) {
       throw dynaliteDb.validationError(`1 validation error detected: Value '${String(token)}' at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36`);
     }
-    const request = JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined });
-    if (typeof token !== "string") return this.transact(items);
-    // One request with a token at a time: a retry sent while the first is still running waits for its outcome.
-    for (let running = this.running.get(token); running; running = this.running.get(token)) await running.catch(() => undefined);
-    this.forgetExpiredTokens();
-    const remembered = this.tokens.get(token);
-    if (remembered && remembered.request === request) return {};
-    if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
-    const done = this.transact(items).finally(() => this.running.delete(token));
-    this.running.set(token, done);
-    await done;
-    // Remembered once completed, from then on for the window ("valid for 10 minutes after the first request that uses it is completed").
-    this.tokens.set(token, { request, completedAt: this.now() });
-    return {};
-  }
-
-  /** The transaction itself: validated, checked and written, or refused or cancelled with nothing written. */
-  private async transact(items: Item[]): Promise<object> {
-
     const actions = items.map((item, i) => {
       const kinds = Object.keys(item).filter((k) => item[k] != null);
       if (kinds.length !== 1 || !(kinds[0] in WRITES)) throw dynaliteDb.validationError("TransactItems can only contain one of Check, Put, Update or Delete");
@@ -234,6 +215,25 @@ class Transactions {
       }
       return { kind, data };
     });
+    if (typeof token !== "string") return this.transact(actions);
+    // The request as validated (no value nested past DynamoDB's limit is left to overflow JSON.stringify).
+    const request = JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined });
+    // One request with a token at a time: a retry sent while the first is still running waits for its outcome.
+    for (let running = this.running.get(token); running; running = this.running.get(token)) await running.catch(() => undefined);
+    this.forgetExpiredTokens();
+    const remembered = this.tokens.get(token);
+    if (remembered && remembered.request === request) return {};
+    if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
+    const done = this.transact(actions).finally(() => this.running.delete(token));
+    this.running.set(token, done);
+    await done;
+    // Remembered once completed, from then on for the window ("valid for 10 minutes after the first request that uses it is completed").
+    this.tokens.set(token, { request, completedAt: this.now() });
+    return {};
+  }
+
+  /** The transaction itself, its actions validated: its items read and checked, and written, or refused or cancelled with nothing written. */
+  private async transact(actions: Array<{ kind: string; data: Item }>): Promise<object> {
     const targets: Target[] = [];
     for (const { kind, data } of actions) {
       const table = await this.table(String(data.TableName));
@@ -355,7 +355,7 @@ function transactItems(input: Item, member: string): Item[] {
 /** `data` as dynalite's request validation leaves it for the action (expressions parsed into `_condition`, `_updates`, `_projection`), or its refusal thrown. */
 function validated(data: unknown, validation: ActionValidation, store: TransactionStore): Item {
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw Object.assign(new Error("SerializationException"), { statusCode: 400, body: { __type: "com.amazon.coral.service#SerializationException" } });
-  const checked = validations.checkTypes(structuredClone(data), validation.types);
+  const checked = validations.checkTypes(data, validation.types);
   validations.checkValidations(checked, validation.types, validation.custom, store);
   return checked;
 }
