@@ -7,7 +7,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
 import type { LambdaFunctionSpec } from "../../components/lambda/function";
@@ -66,6 +66,37 @@ describe("local DynamoDB TransactWriteItems", () => {
     expect(await get(doc, "a")).toEqual({ pk: "a", sk: "1", n: 2 });
     expect(await get(doc, "b")).toBeUndefined();
     expect(await get(doc, "c")).toEqual({ pk: "c", sk: "1", open: true });
+  });
+
+  it("keeps the table's indexes with its items: a committed transaction's writes show in a global index, a cancelled one's do not", async () => {
+    const spec = tableSpec({ stream: undefined, attributes: { pk: "S", sk: "S", gpk: "S" }, globalIndexes: [{ name: "byG", partitionKey: "gpk", projection: "ALL" }] });
+    const { doc } = await start({ tables: [{ id: "t.items", tableName: TableName, spec }] });
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", gpk: "old" } }));
+    await doc.send(new PutCommand({ TableName, Item: { pk: "b", sk: "1", gpk: "old" } }));
+    const byG = async (gpk: string) =>
+      ((await doc.send(new QueryCommand({ TableName, IndexName: "byG", KeyConditionExpression: "gpk = :g", ExpressionAttributeValues: { ":g": gpk } }))).Items ?? []).map((i) => i.pk).sort();
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName, Item: { pk: "c", sk: "1", gpk: "new" } } },
+          { Update: { TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET gpk = :g", ExpressionAttributeValues: { ":g": "new" } } },
+          { Delete: { TableName, Key: { pk: "b", sk: "1" } } },
+        ],
+      }),
+    );
+    expect(await byG("new")).toEqual(["a", "c"]);
+    expect(await byG("old")).toEqual([]);
+    await failure(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName, Item: { pk: "d", sk: "1", gpk: "other" } } },
+            { ConditionCheck: { TableName, Key: { pk: "b", sk: "1" }, ConditionExpression: "attribute_exists(pk)" } },
+          ],
+        }),
+      ),
+    );
+    expect(await byG("other")).toEqual([]);
   });
 
   it("cancels the whole transaction when a condition fails: reasons in request order, the item with ALL_OLD, nothing written", async () => {
