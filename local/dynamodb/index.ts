@@ -59,7 +59,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   const serverOptions = { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, awsRegion: options.region, awsAccountId: MOCK_ACCOUNT_ID };
   const server = dynalite(serverOptions);
   // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
-  serveTransactions(server, dynaliteStoreOf(serverOptions));
+  serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const closeServer = () => new Promise((resolve) => server.close(resolve)).finally(unguard);

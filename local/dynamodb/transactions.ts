@@ -11,7 +11,10 @@
  * TransactWriteItems (API reference, https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html,
  * as the SDKs' docs repeat it, e.g. paws.database dynamodb_transact_write_items): "a synchronous write operation that groups up to
  * 100 action requests … no two actions can target the same item"; each item one of ConditionCheck, Put, Update or
- * Delete. Here:
+ * Delete; "a single all-or-nothing operation … You can't target the same item with multiple operations within the
+ * same transaction", with serializable isolation between transactions and between a transaction and single-item
+ * operations (developer guide, "Amazon DynamoDB Transactions: How it works",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html). Here:
  * - the request is validated first (1–100 TransactItems, one action each, each action as dynalite validates that
  *   write; ConditionCheck needs a ConditionExpression), then every item's table is read and its key checked, and two
  *   actions on one item are refused 400 ValidationException "Transaction request cannot include multiple operations
@@ -121,9 +124,10 @@ function dynamoError(type: string, message: string, extra: object = {}): Dynalit
 
 /**
  * Serves TransactWriteItems and TransactGetItems on `server` (a dynalite server) from `store` (its store); every other
- * request goes to dynalite's own listener as before. `now` is the clock the ClientRequestToken window reads.
+ * request goes to dynalite's own listener as before. `log` gets this runtime's own faults (answered 500); `now` is the
+ * clock the ClientRequestToken window reads.
  */
-export function serveTransactions(server: Server, store: object | undefined, now: () => number = Date.now): void {
+export function serveTransactions(server: Server, store: object | undefined, { log = () => {}, now = Date.now }: { log?: (message: string) => void; now?: () => number } = {}): void {
   // dynaliteStoreOf (./dynalite-store.ts) has it once patchDynaliteStore ran before the server was created.
   if (!store) throw new Error("local DynamoDB: dynalite's store was not kept (patchDynaliteStore must run before the server is created)");
   const transactions = new Transactions(store as TransactionStore, now);
@@ -135,7 +139,8 @@ export function serveTransactions(server: Server, store: object | undefined, now
     transactions.answer(operation, req).then(
       (answer) => send(res, answer),
       (error: unknown) => {
-        // Not a request's fault: DynamoDB's answer to its own (the SDK retries it).
+        // Not a request's fault: DynamoDB's answer to its own (the SDK retries it), and the stack in the log.
+        log(`local DynamoDB: internal error answering ${operation} (500 InternalServerError): ${(error as Error)?.stack ?? String(error)}`);
         send(res, { status: 500, body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: `Internal server error (the local DynamoDB's transactions: ${(error as Error)?.message})` } });
       },
     );

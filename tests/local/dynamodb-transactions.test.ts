@@ -36,6 +36,22 @@ async function start(options: Partial<Parameters<typeof startLocalDynamo>[0]> = 
   return { dynamo, doc: client(dynamo.endpoint) };
 }
 
+/** A dynalite server of its own with transactions served on it as startLocalDynamo serves them, with a clock or log the test holds. */
+async function ownServer(options: Parameters<typeof serveTransactions>[2]) {
+  patchDynaliteStore();
+  const serverOptions = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
+  const server = (require("dynalite") as (o: object) => Server)(serverOptions);
+  const store = dynaliteStoreOf(serverOptions) as { db: { batch(operations: unknown[], callback: (error?: Error | null) => void): void } };
+  serveTransactions(server, store, options);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  running.push({ stop: () => new Promise<void>((resolve) => server.close(() => resolve())) } as LocalDynamo);
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const admin = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
+  await ensureTables(admin, [table()]).finally(() => admin.destroy());
+  return { doc: client(endpoint), store };
+}
+
 type Doc = ReturnType<typeof client>;
 const get = async (doc: Doc, pk: string) => (await doc.send(new GetCommand({ TableName, Key: { pk, sk: "1" }, ConsistentRead: true }))).Item;
 const failure = (promise: Promise<unknown>) =>
@@ -219,34 +235,35 @@ describe("local DynamoDB TransactWriteItems", () => {
   });
 
   it("remembers a ClientRequestToken for 10 minutes after its transaction completed, and waits for one still running", async () => {
-    // A dynalite server of its own, with a clock the test moves.
-    patchDynaliteStore();
-    const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no typings.
-    const server = (require("dynalite") as (o: object) => Server)(options);
     let clock = 1_000_000;
-    serveTransactions(server, dynaliteStoreOf(options), () => clock);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    try {
-      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const doc = client(endpoint);
-      const admin = new DynamoDBClient({ endpoint, region: "eu-west-1", credentials: { accessKeyId: "l", secretAccessKey: "l" } });
-      await ensureTables(admin, [table()]).finally(() => admin.destroy());
-      await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 0 } }));
-      const increment = new TransactWriteCommand({ ClientRequestToken: "t", TransactItems: [{ Update: { TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } }] });
-      // Sent twice at once (a retry while the first runs): applied once.
-      await Promise.all([doc.send(increment), doc.send(increment)]);
-      expect((await get(doc, "a"))?.n).toBe(1);
-      clock += IDEMPOTENCY_WINDOW_MS;
-      await doc.send(increment);
-      expect((await get(doc, "a"))?.n).toBe(1);
-      // Past the window the token is a new one.
-      clock += 1;
-      await doc.send(increment);
-      expect((await get(doc, "a"))?.n).toBe(2);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const { doc } = await ownServer({ now: () => clock });
+    await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 0 } }));
+    const increment = new TransactWriteCommand({ ClientRequestToken: "t", TransactItems: [{ Update: { TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } }] });
+    // Sent twice at once (a retry while the first runs): applied once.
+    await Promise.all([doc.send(increment), doc.send(increment)]);
+    expect((await get(doc, "a"))?.n).toBe(1);
+    clock += IDEMPOTENCY_WINDOW_MS;
+    await doc.send(increment);
+    expect((await get(doc, "a"))?.n).toBe(1);
+    // Past the window the token is a new one.
+    clock += 1;
+    await doc.send(increment);
+    expect((await get(doc, "a"))?.n).toBe(2);
+  });
+
+  it("answers a fault of its own 500 InternalServerError (which the SDK retries), logged, with nothing written and the items released", async () => {
+    const logs: string[] = [];
+    const { doc, store } = await ownServer({ log: (m) => logs.push(m) });
+    const batch = store.db.batch;
+    store.db.batch = (_operations, callback) => callback(new Error("disk full"));
+    const put = new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: "a", sk: "1" } } }, { Put: { TableName, Item: { pk: "b", sk: "1" } } }] });
+    expect(await failure(doc.send(put))).toMatchObject({ name: "InternalServerError", status: 500 });
+    expect(logs).toEqual([expect.stringContaining("local DynamoDB: internal error answering TransactWriteItems (500 InternalServerError): Error: disk full")]);
+    expect(await get(doc, "a")).toBeUndefined();
+    store.db.batch = batch;
+    // The items' locks were released: the retry goes through.
+    await doc.send(put);
+    expect(await get(doc, "b")).toEqual({ pk: "b", sk: "1" });
   });
 
   it("records a stream record for each write of a committed transaction, in its order, and none for a cancelled one or a ConditionCheck", async () => {
