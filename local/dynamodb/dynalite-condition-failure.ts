@@ -11,7 +11,9 @@
  * any value was taken. So the member is added to those actions' type descriptions (an enum, refused in dynalite's
  * validation wording: "Member must satisfy enum value set: [ALL_OLD, NONE]"; AWS's order of the two is not
  * confirmed), and the failure `checkConditional` returns carries the item as it was, when there was one (with no
- * item there is nothing to return). BatchWriteItem takes no condition; transactions are not served locally.
+ * item there is nothing to return). BatchWriteItem takes no condition. A transaction's actions are validated with these
+ * type descriptions and checked with `checkConditional` too (./transactions.ts): the item goes into the action's
+ * CancellationReason.
  *
  * dynalite's actions call `checkConditional` on its `dynalite/db` module object, and its request handler reads each
  * action's `types` object at each request, so changing those is enough; once per process.

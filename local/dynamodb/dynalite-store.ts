@@ -1,7 +1,9 @@
 /**
  * Changes to the store each dynalite server creates, made from our side (node_modules is
  * not ours to edit): iterators are closed and read in batches, table descriptions are read
- * from memory, and new tables' ARNs name the program's region and account.
+ * from memory, and new tables' ARNs name the program's region and account. Each server's store
+ * is also kept, by the options object it was created with (`dynaliteStoreOf`): transactions are
+ * served on it (./transactions.ts).
  *
  * Closing the LevelDB iterators dynalite opens for every Query and Scan:
  * dynalite 4 turns `db.values()`/`db.keys()` iterators into Readable streams whose destroy
@@ -29,7 +31,7 @@
  */
 // dynalite ships no typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true };
+const dynaliteDb = require("dynalite/db") as { create: (options: Record<string, unknown>) => DynaliteStore; __patchedStore?: true; __stores?: WeakMap<object, DynaliteStore> };
 
 interface LevelIterator {
   next(): Promise<unknown>;
@@ -148,6 +150,20 @@ function cacheTableDescriptions(store: DynaliteStore): void {
   }
 }
 
+/**
+ * Each server's store, by the options object the server was created with (dynalite hands it to `db.create` as is);
+ * kept on dynalite's module object, as the patch is made once per process (this module may be loaded again).
+ */
+const stores = (dynaliteDb.__stores ??= new WeakMap<object, DynaliteStore>());
+
+/**
+ * The store of the dynalite server created with `options` (./transactions.ts works on it, and says what of it it
+ * reads), once patchDynaliteStore ran.
+ */
+export function dynaliteStoreOf(options: object): object | undefined {
+  return stores.get(options);
+}
+
 export function patchDynaliteStore(): void {
   if (dynaliteDb.__patchedStore) return;
   const create = dynaliteDb.create;
@@ -163,6 +179,7 @@ export function patchDynaliteStore(): void {
     // them from the process's AWS_REGION and AWS_ACCOUNT_ID (else us-east-1 and 000000000000).
     if (typeof options.awsRegion === "string") store.tableDb.awsRegion = options.awsRegion;
     if (typeof options.awsAccountId === "string") store.tableDb.awsAccountId = options.awsAccountId;
+    stores.set(options, store);
     return store;
   };
   dynaliteDb.__patchedStore = true;

@@ -28,7 +28,9 @@
  * in the item have nested levels beyond supported limit", inside the validation envelope ("1 validation error
  * detected: …") on PutItem, UpdateItem and DeleteItem, bare on BatchWriteItem, GetItem, BatchGetItem, Query and Scan
  * (DeleteItem's expression values and a Query's or Scan's are not among the captures: enveloped and bare here as the
- * rest of their operation). TransactWriteItems does not reach this: dynalite answers it UnknownOperationException.
+ * rest of their operation). A TransactWriteItems action is checked as the PutItem, UpdateItem or DeleteItem it is
+ * (./transactions.ts validates it with their type descriptions), a TransactGetItems Get as GetItem: their wording in a
+ * transaction is not among the captures.
  * Not reproduced: the other forms DynamoDB answers past about 62 levels (PutItem bare, an expression value "… for key
  * :v"), a Scan's ExclusiveStartKey (its "starting key" prefix), and the regions that do not check an UpdateItem
  * condition's values (those evaluate the condition): locally they are refused, as most regions refuse them.

@@ -9,12 +9,13 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
-import { patchDynaliteStore } from "./dynalite-store";
+import { dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
 import { patchDynaliteTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
 import { ensureTables, type LocalTable } from "./tables";
+import { serveTransactions } from "./transactions";
 import { startTtlSweeper, type TtlSweeper } from "./ttl";
 
 // dynalite ships no typings.
@@ -55,7 +56,10 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   patchDynaliteTableArns();
   const unguard = guardDynaliteValidations(log);
   // Tables' ARNs (DescribeTable's TableArn, IndexArn) as the program's: its region, and the account every local ARN names.
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, awsRegion: options.region, awsAccountId: MOCK_ACCOUNT_ID });
+  const serverOptions = { path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, awsRegion: options.region, awsAccountId: MOCK_ACCOUNT_ID };
+  const server = dynalite(serverOptions);
+  // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
+  serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const closeServer = () => new Promise((resolve) => server.close(resolve)).finally(unguard);

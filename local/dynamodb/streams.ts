@@ -1,7 +1,7 @@
 /**
  * DynamoDB Streams for dynalite, which has none: a small HTTP proxy in front of
  * dynalite sees every write to a table with a stream, reads the item before and
- * after it (writes to those tables are serialised so the images are exact), and
+ * after it (writes to those tables, TransactWriteItems among them, are serialised so the images are exact), and
  * appends a record in DynamoDB's stream record shape. A pump per subscription
  * delivers records in order, in batches, honouring partial batch responses and
  * retries as Lambda's event source mapping does.
@@ -93,7 +93,18 @@ export interface StreamProxyOptions {
   roles?: { governs(accessKeyId: string): boolean; authorise: Authorise };
 }
 
-const WRITE_TARGETS = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"]);
+const WRITE_TARGETS = new Set(["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"]);
+
+/** A TransactWriteItems request's writes (its Put, Update and Delete; a ConditionCheck writes nothing): table and key. */
+function transactionWrites(input: Record<string, any>): Array<{ tableName: string; item: Item }> {
+  const items: unknown = input.TransactItems;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((action) => {
+    if (action?.Put) return [{ tableName: tableNamed(action.Put.TableName), item: action.Put.Item }];
+    const write = action?.Update ?? action?.Delete;
+    return write ? [{ tableName: tableNamed(write.TableName), item: write.Key }] : [];
+  });
+}
 
 export class StreamProxy {
   private server?: Server;
@@ -172,7 +183,8 @@ export class StreamProxy {
   }
 
   private touchedTables(operation: string, input: Record<string, any>): string[] {
-    const names = operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : [tableNamed(input.TableName)];
+    const names =
+      operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : operation === "TransactWriteItems" ? transactionWrites(input).map((w) => w.tableName) : [tableNamed(input.TableName)];
     return names.filter((n) => this.streamed.has(n));
   }
 
@@ -221,6 +233,12 @@ export class StreamProxy {
           const table = this.streamed.get(name)!;
           return requests.map((r) => ({ table, key: keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest!.Key) }));
         });
+    }
+    if (operation === "TransactWriteItems") {
+      // Its writes are made together (./transactions.ts) or not at all: a cancelled one is not 200 and records nothing.
+      return transactionWrites(input)
+        .filter(({ tableName }) => this.streamed.has(tableName))
+        .map(({ tableName, item }) => ({ table: this.streamed.get(tableName)!, key: keyOf(this.streamed.get(tableName)!, item) }));
     }
     const table = this.streamed.get(tableNamed(input.TableName))!;
     return [{ table, key: keyOf(table, operation === "PutItem" ? input.Item : input.Key) }];

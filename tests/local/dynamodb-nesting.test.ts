@@ -135,9 +135,13 @@ describe("local DynamoDB nesting limit", () => {
       for (const [operation, body, answer] of requests) {
         expect(await sendRaw(endpoint, operation, body), operation).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: answer.message } });
       }
-      // dynalite has no transactions: its answer, not a fault.
-      const transaction = `{"TransactItems":[{"Put":{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}}]}`;
-      expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toMatchObject({ status: 400, body: { __type: "com.amazon.coral.service#UnknownOperationException" } });
+      // A transaction's actions are checked as the writes and reads they are (local/dynamodb/transactions.ts), with a token too.
+      const put = `{"Put":{"TableName":"${TableName}","Item":{"pk":{"S":"a"},"sk":{"S":"1"},"d":${deep}}}}`;
+      for (const transaction of [`{"TransactItems":[${put}]}`, `{"ClientRequestToken":"t","TransactItems":[${put}]}`]) {
+        expect(await sendRaw(endpoint, "TransactWriteItems", transaction)).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: ENVELOPED.message } });
+      }
+      const gets = `{"TransactItems":[{"Get":{"TableName":"${TableName}","Key":${key}}}]}`;
+      expect(await sendRaw(endpoint, "TransactGetItems", gets)).toEqual({ status: 400, body: { __type: "com.amazon.coral.validate#ValidationException", message: BARE.message } });
     }
     expect(logs.filter((m) => m.includes("internal error"))).toEqual([]);
   });
