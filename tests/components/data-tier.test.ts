@@ -7,6 +7,7 @@ import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
 import { sdkResolvedOptions } from "../../components/resource-options";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const gallery: TableArgs = {
   attributes: { pk: "S", sk: "S", gsi1pk: "S", gsi1sk: "S" },
@@ -270,16 +271,16 @@ describe("DataTier stream subscriptions", () => {
     await record(() => {
       const tier = new DataTier("subsbad", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } });
       const fn = new LambdaFunction("subsbad-fn", { entry: "tests/fixtures/handlers/echo.ts" });
-      expect(() => tier.subscribe("x", "plain", fn)).toThrow(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/);
-      expect(() => tier.subscribe("x", "nope", fn)).toThrow(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/);
-      expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside Lambda's range of 1–10000 records per batch/);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside Lambda's range of 60–604800 seconds/);
+      expect(refusalOf(() => tier.subscribe("x", "plain", fn), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "tables.plain.stream", value: undefined, fix: "Set stream: \"NEW_AND_OLD_IMAGES\" (or another view type) on the table.", message: expect.stringMatching(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/) });
+      expect(refusalOf(() => tier.subscribe("x", "nope", fn), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe(\"x\").table", value: "nope", fix: "Use one of gallery, plain.", message: expect.stringMatching(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/) });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe(\"x\").batchSize", value: 0, fix: "Use a whole number from 1 to 10000 records per batch.", message: expect.stringMatching(/subscribe\("x"\)\.batchSize 0 is outside Lambda's range of 1–10000 records per batch/) });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe(\"x\").maximumRecordAgeInSeconds", value: 10, fix: "Use a whole number from 60 to 604800 seconds (or -1).", message: expect.stringMatching(/maximumRecordAgeInSeconds 10 is outside Lambda's range of 60–604800 seconds/) });
       // The ranges DataStream's subscriptions take (STREAM_MAPPING_LIMITS): Lambda and terraform-provider-aws take
       // maximumRetryAttempts -1 (until the records expire) to 10000 for a DynamoDB stream too.
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 })).toThrow(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries\. Use a whole number from -1 to 10000 retries\./);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 })).toThrow(/maximumRetryAttempts 10001 is outside Lambda's range of -1–10000 retries/);
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe(\"x\").maximumRetryAttempts", value: -2, fix: "Use a whole number from -1 to 10000 retries.", message: expect.stringMatching(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries\. Use a whole number from -1 to 10000 retries\./) });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe(\"x\").maximumRetryAttempts", value: 10001, fix: "Use a whole number from -1 to 10000 retries.", message: expect.stringMatching(/maximumRetryAttempts 10001 is outside Lambda's range of -1–10000 retries/) });
       tier.subscribe("x", "gallery", fn);
-      expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "subsbad", argument: "subscribe name", value: "x", fix: "Give each subscription its own name.", message: expect.stringMatching(/subscribe name "x" is already used/) });
     });
   });
 
@@ -289,9 +290,7 @@ describe("DataTier stream subscriptions", () => {
       const tier = new DataTier("substwice", { tables: { gallery, other } });
       const fn = new LambdaFunction("substwice-fn", { entry: "tests/fixtures/handlers/echo.ts" });
       tier.subscribe("counters", "gallery", fn);
-      expect(() => tier.subscribe("tallies", "gallery", fn, { startingPosition: "TRIM_HORIZON" })).toThrow(
-        'DataTier "substwice": subscribe("tallies").fn "substwice-fn" is already subscribed to table gallery by subscription "counters", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists"). Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.',
-      );
+      expect(refusalOf(() => tier.subscribe("tallies", "gallery", fn, { startingPosition: "TRIM_HORIZON" }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "substwice", argument: "subscribe(\"tallies\").fn", value: "substwice-fn", fix: "Handle both in the one subscription \"counters\" (one handler can do both jobs), or subscribe another LambdaFunction.", message: expect.stringContaining('DataTier "substwice": subscribe("tallies").fn "substwice-fn" is already subscribed to table gallery by subscription "counters", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists"). Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.') });
       tier.subscribe("audit", "other", fn);
     });
     expect(graph.filter((r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping").map((r) => r.name).sort()).toEqual(["substwice-audit-mapping", "substwice-counters-mapping"]);
@@ -392,7 +391,7 @@ describe("DataTier secondary index quotas: LSIs are a hard limit, GSIs an adjust
 
   it("still refuses a sixth local index (a limit no account can raise)", () => {
     const localIndexes = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lsi${i + 1}`, { sortKey: "gsi1sk" }]));
-    expect(() => new DataTier("bad", { tables: { gallery: { ...gallery, localIndexes } } })).toThrow(/^DataTier "bad": tables\.gallery\.localIndexes "6 indexes" exceeds DynamoDB's 5\. Use global indexes instead\.$/);
+    expect(refusalOf(() => new DataTier("bad", { tables: { gallery: { ...gallery, localIndexes } } }), "DataTier accepted the arguments")).toMatchObject({ component: "DataTier", resourceName: "bad", argument: "tables.gallery.localIndexes", value: "6 indexes", fix: "Use global indexes instead.", message: expect.stringMatching(/^DataTier "bad": tables\.gallery\.localIndexes "6 indexes" exceeds DynamoDB's 5\. Use global indexes instead\.$/) });
   });
 });
 

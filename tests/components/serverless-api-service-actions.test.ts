@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiKind, ServerlessApi, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/events";
 const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/items";
@@ -177,8 +178,6 @@ describe("ServerlessApi refuses action-style integrations it cannot deploy", () 
   });
 
   it("refuses an action on the HTTP kind, saying what it offers instead", () => {
-    expect(() => new ServerlessApi("bad", { kind: ApiKind.Http, routes: { "POST /events": putRecord() } })).toThrow(
-      /routes\["POST \/events"\]\.integration "aws" is set on an HTTP API.*Kinesis-PutRecord.*kind: ApiKind\.Rest/s,
-    );
+    expect(refusalOf(() => new ServerlessApi("bad", { kind: ApiKind.Http, routes: { "POST /events": putRecord() } }), "ServerlessApi accepted the arguments")).toMatchObject({ component: "ServerlessApi", resourceName: "bad", argument: "routes[\"POST /events\"].integration", value: "aws", fix: "Call the service from a Lambda handler, or use kind: ApiKind.Rest.", message: expect.stringMatching(/routes\["POST \/events"\]\.integration "aws" is set on an HTTP API.*Kinesis-PutRecord.*kind: ApiKind\.Rest/s) });
   });
 });
