@@ -1,6 +1,5 @@
 /** ServerlessApi's HTTP kind: the same route table as an API Gateway v2 HTTP API, and what it refuses. */
 import { describe, expect, it } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { ofType, policyDocument, record, resource } from "../harness/mocks";

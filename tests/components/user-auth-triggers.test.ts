@@ -108,7 +108,7 @@ describe("UserAuth sign-up and sign-in triggers", () => {
 describe("UserAuth checks its trigger functions' names as its own", () => {
   it("refuses a name that makes the pre token generation function's name over 64 characters, naming UserAuth's longest", () => {
     const name = "a".repeat(30);
-    expect(refusalOf(() => new UserAuth(name, { ...base, triggers: { preTokenGeneration: { entry } } }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", argument: "name", value: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", fix: "Use a component name of at most 26 characters.", message: expect.stringMatching(new RegExp(`^UserAuth "${name}": name "${name}" makes the Lambda function name "${name}-pre-token-generation-function-<random suffix>" \\d+ characters, over Lambda's 64\\. Use a component name of at most 26 characters\\.`)) });
+    expect(refusalOf(() => new UserAuth(name, { ...base, triggers: { preTokenGeneration: { entry } } }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "a".repeat(30), argument: "name", value: "a".repeat(30), fix: "Use a component name of at most 26 characters.", message: expect.stringMatching(new RegExp(`^UserAuth "${name}": name "${name}" makes the Lambda function name "${name}-pre-token-generation-function-<random suffix>" \\d+ characters, over Lambda's 64\\. Use a component name of at most 26 characters\\.`)) });
     expect(() => new UserAuth("a".repeat(26), { ...base, triggers: { preTokenGeneration: { entry } } })).not.toThrow();
   });
 });

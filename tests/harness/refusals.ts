@@ -23,6 +23,19 @@ export function refusalOf(build: () => unknown, tookWhat: string): ComponentArgE
   return thrown as ComponentArgError;
 }
 
+/**
+ * The ComponentArgError `pending` rejects with: a refusal made when an Output resolves, which `record` (a program's
+ * run) rejects with as `pulumi up` fails. The test fails, saying `tookWhat`, when it resolves or rejects otherwise.
+ */
+export async function rejectionOf(pending: Promise<unknown>, tookWhat: string): Promise<ComponentArgError> {
+  const thrown = await pending.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(thrown, tookWhat).toBeInstanceOf(ComponentArgError);
+  return thrown as ComponentArgError;
+}
+
 /** The ComponentArgError `run` throws, or undefined when it throws nothing; any other error is thrown on (fails the test). */
 export function refusalIfAny(run: () => unknown): ComponentArgError | undefined {
   try {
