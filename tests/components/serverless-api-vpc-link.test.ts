@@ -138,7 +138,7 @@ describe("ServerlessApi REST private integrations (VPC link to a Network Load Ba
       "both an existing link and a target",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: "gim7c3", targetArn: NLB } as never } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink .* needs exactly one of id \(an existing VPC link\) and targetArn \(a Network Load Balancer ServerlessApi links to\)\. /,
-      { component: "ServerlessApi", resourceName: "bad", argument: "routes[\"GET /orders\"].integration.vpcLink", value: {"id": "gim7c3", "targetArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188"}, fix: "Pass { targetArn: \"arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>\" }, or { id } of a link that exists (share one between APIs)." }],
+      { component: "ServerlessApi", resourceName: "bad", argument: "routes[\"GET /orders\"].integration.vpcLink", value: { id: "gim7c3", targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188" }, fix: "Pass { targetArn: \"arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>\" }, or { id } of a link that exists (share one between APIs)." }],
     [
       "neither an existing link nor a target",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: {} as never } } }),
