@@ -99,6 +99,8 @@ describe("a cached route's origin request", () => {
     expect(head.url).toBe(path.split("?")[0]);
     for (const name of ["authorization", "cookie", "x-custom", "accept"]) expect([name, head.headers[name]]).toEqual([name, undefined]);
     expect(head.headers).toMatchObject({ "accept-encoding": "gzip", "x-forwarded-for": "203.0.113.9" });
+    // The same headers as the GET, no more: the cache policy forwards nothing else on either.
+    expect(Object.keys(head.headers).sort()).toEqual(Object.keys(get.headers).sort());
   });
 
   it("is stripped the same way behind an edge function, which still sees the viewer's whole request", async () => {
