@@ -86,8 +86,10 @@ describe("a cached route's origin request", () => {
   });
 
   // CloudFront caches GET and HEAD on a cached route (CACHED_METHODS) and removes Authorization from both
-  // (RequestAndResponseBehaviorCustomOrigin.html, "HTTP request headers and CloudFront behavior": Authorization), so a
-  // HEAD is narrowed as its GET is: the method kept, no query string, cookies, Authorization or other viewer headers.
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html,
+  // "HTTP request headers and CloudFront behavior": Authorization; "For GET and HEAD requests ... CloudFront removes
+  // the Authorization header" in its older edition), so a HEAD is narrowed as its GET is: the method kept (the front
+  // door forwards the viewer's method), no query string, cookies, Authorization or other viewer headers.
   it.each(["/cached/items?limit=5", "/edge-cached/items?limit=5"])("narrows a HEAD as its GET, Authorization included (%s)", async (path) => {
     const response = await fetch(`${base}${path}`, { method: "HEAD", headers: viewer });
     expect(response.status).toBe(200);
