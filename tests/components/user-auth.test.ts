@@ -206,12 +206,22 @@ describe("UserAuth app client and hosted UI", () => {
     [2 ** 31, /^UserAuth "bad": groups\[0\]\.precedence 2147483648 is outside UserAuth's range of 1–2147483647; Cognito's largest precedence is 2\^31-1\./, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: 2147483648, fix: "Use a whole number from 1 to 2147483647; lower wins." }],
     ["1", /^UserAuth "bad": groups\[0\]\.precedence "1" is not a number\. Use a whole number from 1 to 2147483647; lower wins\.$/, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: "1", fix: "Use a whole number from 1 to 2147483647; lower wins." }],
   ])("refuses a group precedence of %s", (precedence, message, contract) => {
-    expect(refusalOf(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence: precedence as number }] }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
+    expect(refusalOf(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence: precedence as number }] }), "UserAuth accepted the arguments")).toMatchObject({
+      ...contract,
+      message: expect.stringMatching(message),
+    });
   });
 
   it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {
     const apex = {} as aws.route53.Record; // never registered: the args are refused first
-    expect(refusalOf(() => new UserAuth("bad", { ...base, domain: { prefix: "gallery-auth", dependsOn: [apex] } }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "bad", argument: "domain.dependsOn", value: "1 resource", fix: "Set domain.name to your host name, or drop dependsOn.", message: expect.stringMatching(/UserAuth "bad": domain\.dependsOn "1 resource" is only used with domain\.name/) });
+    expect(refusalOf(() => new UserAuth("bad", { ...base, domain: { prefix: "gallery-auth", dependsOn: [apex] } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "bad",
+      argument: "domain.dependsOn",
+      value: "1 resource",
+      fix: "Set domain.name to your host name, or drop dependsOn.",
+      message: expect.stringMatching(/UserAuth "bad": domain\.dependsOn "1 resource" is only used with domain\.name/),
+    });
   });
 });
 
@@ -259,12 +269,47 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
 
   it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
     const auth = new UserAuth("late-bad", {});
-    expect(refusalOf(() => auth.setCallbackUrls(["http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late-bad", argument: "callbackUrls", value: "http://gallery.example.com/", fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".", message: expect.stringMatching(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/) });
-    expect(refusalOf(() => auth.setCallbackUrls([]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late-bad", argument: "callbackUrls", value: [], fix: "Pass the site's URL, e.g. [site.url] or [\"https://gallery.example.com/\"].", message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \[\] is empty/) });
+    expect(refusalOf(() => auth.setCallbackUrls(["http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: "http://gallery.example.com/",
+      fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/),
+    });
+    expect(refusalOf(() => auth.setCallbackUrls([]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: [],
+      fix: "Pass the site's URL, e.g. [site.url] or [\"https://gallery.example.com/\"].",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \[\] is empty/),
+    });
     auth.setCallbackUrls(["https://gallery.example.com/"]);
-    expect(refusalOf(() => auth.setCallbackUrls(["https://other.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late-bad", argument: "callbackUrls", value: ["https://other.example.com/"], fix: "Call setCallbackUrls once, with every URL.", message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/) });
-    expect(refusalOf(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "eager", argument: "callbackUrls", value: ["https://gallery.example.com/"], fix: "Omit callbackUrls from the args to set them later, or pass every URL there.", message: expect.stringMatching(/UserAuth "eager": callbackUrls .* were already given to the constructor/) });
-    expect(refusalOf(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "half", argument: "logoutUrls", value: ["https://gallery.example.com/"], fix: "Pass both to setCallbackUrls(callbackUrls, logoutUrls) once the site exists, or both here.", message: expect.stringMatching(/UserAuth "half": logoutUrls .* is set without callbackUrls/) });
+    expect(refusalOf(() => auth.setCallbackUrls(["https://other.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: ["https://other.example.com/"],
+      fix: "Call setCallbackUrls once, with every URL.",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/),
+    });
+    expect(refusalOf(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "eager",
+      argument: "callbackUrls",
+      value: ["https://gallery.example.com/"],
+      fix: "Omit callbackUrls from the args to set them later, or pass every URL there.",
+      message: expect.stringMatching(/UserAuth "eager": callbackUrls .* were already given to the constructor/),
+    });
+    expect(refusalOf(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "half",
+      argument: "logoutUrls",
+      value: ["https://gallery.example.com/"],
+      fix: "Pass both to setCallbackUrls(callbackUrls, logoutUrls) once the site exists, or both here.",
+      message: expect.stringMatching(/UserAuth "half": logoutUrls .* is set without callbackUrls/),
+    });
   });
 });
 
@@ -298,11 +343,11 @@ describe("UserAuth hosted UI prefix (globally unique per region)", () => {
   });
 
   it.each([
-    [{ domain: { prefix: "Gallery-Auth" } }, /domain\.prefix "Gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "Gallery-Auth", fix: "Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. \"gallery-dev-auth\"; or leave it out for a derived one." }],
-    [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "-gallery", fix: "Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. \"gallery-dev-auth\"; or leave it out for a derived one." }],
-    [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "x".repeat(64), fix: "Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. \"gallery-dev-auth\"; or leave it out for a derived one." }],
+    [{ domain: { prefix: "Gallery-Auth" } }, /domain\.prefix "Gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "Gallery-Auth", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "-gallery", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "x".repeat(64), fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
     [{ domain: { prefix: "my-aws-login" } }, /domain\.prefix "my-aws-login" contains "aws", "amazon" or "cognito", which Cognito reserves/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "my-aws-login", fix: "Pick a prefix without them, or leave it out for a derived one." }],
-    [{ domain: { prefix: "gallery-Auth", name: "auth.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.prefix "gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "gallery-Auth", fix: "Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. \"gallery-dev-auth\"; or leave it out for a derived one." }],
+    [{ domain: { prefix: "gallery-Auth", name: "auth.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.prefix "gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "gallery-Auth", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
     [{ domain: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.certificateArn .* is only used with domain\.name/, { component: "UserAuth", resourceName: "bad", argument: "domain.certificateArn", value: "arn:aws:acm:us-east-1:123456789012:certificate/abc", fix: "Set domain.name to your host name, or drop certificateArn." }],
   ] as Array<[Partial<UserAuthArgs>, RegExp, RefusalContract]>)("refuses an explicit prefix Cognito would reject, at construction: %#", (bad, message, contract) => {
     expect(refusalOf(() => new UserAuth("bad", { ...base, ...bad }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
@@ -342,22 +387,36 @@ describe("UserAuth email sender (SES instead of Cognito's 50 emails a day)", () 
   it.each([
     [{ sesIdentityArn: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "arn:aws:sns:.*" is not an SES identity ARN/, { component: "UserAuth", resourceName: "bad", argument: "email.sesIdentityArn", value: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", fix: "Pass the ARN of a verified SES email address or domain, arn:aws:ses:<region>:<account>:identity/<email or domain> (SES console, Identities)." }],
     [{ sesIdentityArn: "gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "gallery\.example\.com" is not an SES identity ARN/, { component: "UserAuth", resourceName: "bad", argument: "email.sesIdentityArn", value: "gallery.example.com", fix: "Pass the ARN of a verified SES email address or domain, arn:aws:ses:<region>:<account>:identity/<email or domain> (SES console, Identities)." }],
-    [{ sesIdentityArn: sesDomain, from: "no-reply@other.example.com" }, /email\.from "no-reply@other\.example\.com" is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@other.example.com", fix: "Use an address @gallery.example.com, e.g. \"no-reply@gallery.example.com\"." }],
-    [{ sesIdentityArn: sesDomain, from: "no-reply@evilgallery.example.com" }, /is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@evilgallery.example.com", fix: "Use an address @gallery.example.com, e.g. \"no-reply@gallery.example.com\"." }],
-    [{ sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/no-reply@gallery.example.com", from: "help@gallery.example.com" }, /email\.from "help@gallery\.example\.com" is not an address of the SES identity no-reply@gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "help@gallery.example.com", fix: "Use \"no-reply@gallery.example.com\" (optionally with a display name)." }],
-    [{ sesIdentityArn: sesDomain, from: "Gallery" }, /email\.from "Gallery" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "Gallery", fix: "Use an address of the SES identity, e.g. \"no-reply@gallery.example.com\" or \"Gallery <no-reply@gallery.example.com>\"." }],
-    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", replyTo: "support" }, /email\.replyTo "support" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.replyTo", value: "support", fix: "Use e.g. \"support@gallery.example.com\", or leave it out to reply to the FROM address." }],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@other.example.com" }, /email\.from "no-reply@other\.example\.com" is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@other.example.com", fix: 'Use an address @gallery.example.com, e.g. "no-reply@gallery.example.com".' }],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@evilgallery.example.com" }, /is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@evilgallery.example.com", fix: 'Use an address @gallery.example.com, e.g. "no-reply@gallery.example.com".' }],
+    [{ sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/no-reply@gallery.example.com", from: "help@gallery.example.com" }, /email\.from "help@gallery\.example\.com" is not an address of the SES identity no-reply@gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "help@gallery.example.com", fix: 'Use "no-reply@gallery.example.com" (optionally with a display name).' }],
+    [{ sesIdentityArn: sesDomain, from: "Gallery" }, /email\.from "Gallery" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "Gallery", fix: 'Use an address of the SES identity, e.g. "no-reply@gallery.example.com" or "Gallery <no-reply@gallery.example.com>".' }],
+    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", replyTo: "support" }, /email\.replyTo "support" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.replyTo", value: "support", fix: 'Use e.g. "support@gallery.example.com", or leave it out to reply to the FROM address.' }],
     [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", configurationSet: "auth mail" }, /email\.configurationSet "auth mail" is not an SES configuration set name/, { component: "UserAuth", resourceName: "bad", argument: "email.configurationSet", value: "auth mail", fix: "Use 1–64 letters, digits, hyphens and underscores, the name of a set in the identity's region." }],
   ] as Array<[UserAuthArgs["email"], RegExp, RefusalContract]>)("refuses a sender Cognito or SES would reject, at construction: %#", (email, message, contract) => {
     expect(refusalOf(() => new UserAuth("bad", { ...base, email }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   it("refuses an identity in a region Cognito cannot send from for the pool", () => {
-    expect(refusalOf(() => new UserAuth("bad", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" } }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "bad", argument: "email.sesIdentityArn", value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.", message: expect.stringMatching(/UserAuth "bad": email\.sesIdentityArn "arn:aws:ses:ap-south-1:.*" is in ap-south-1, but a user pool in eu-central-1 can send only through SES in eu-central-1, us-east-1, us-west-2 or eu-west-1\. Verify the identity in eu-central-1/) });
+    expect(refusalOf(() => new UserAuth("bad", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "bad",
+      argument: "email.sesIdentityArn",
+      value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com",
+      fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.",
+      message: expect.stringMatching(/UserAuth "bad": email\.sesIdentityArn "arn:aws:ses:ap-south-1:.*" is in ap-south-1, but a user pool in eu-central-1 can send only through SES in eu-central-1, us-east-1, us-west-2 or eu-west-1\. Verify the identity in eu-central-1/),
+    });
   });
 
   it("checks the region once known when the pool takes the provider's region (same message)", () => {
-    expect(refusalOf(() => assertSesSender("late", sesDomain.replace("us-east-1", "ap-south-1"), "a@gallery.example.com", "eu-central-1"), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late", argument: "email.sesIdentityArn", value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.", message: expect.stringMatching(/UserAuth "late": email\.sesIdentityArn .* is in ap-south-1/) });
+    expect(refusalOf(() => assertSesSender("late", sesDomain.replace("us-east-1", "ap-south-1"), "a@gallery.example.com", "eu-central-1"), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "email.sesIdentityArn",
+      value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com",
+      fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.",
+      message: expect.stringMatching(/UserAuth "late": email\.sesIdentityArn .* is in ap-south-1/),
+    });
     expect(assertSesSender("late", sesDomain, "a@gallery.example.com", "eu-central-1")).toBe(sesDomain);
   });
 });
@@ -454,7 +513,7 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ passwordPolicy: { minimumLength: 100 } }, /passwordPolicy\.minimumLength 100 is outside Cognito's range of 6–99 characters\. Use a whole number from 8 to 99, e\.g\. 12/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.minimumLength", value: 100, fix: "Use a whole number from 8 to 99, e.g. 12 (the default); pass phrases beat complexity rules." }],
     [{ passwordPolicy: { minimumLength: 12.5 } }, /passwordPolicy\.minimumLength 12\.5 is not a whole number\. Use a whole number from 8 to 99/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.minimumLength", value: 12.5, fix: "Use a whole number from 8 to 99, e.g. 12 (the default); pass phrases beat complexity rules." }],
     [{ passwordPolicy: { requireSymbols: false } }, /passwordPolicy\.requireSymbols false weakens the password policy below cdk-nag COG1/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.requireSymbols", value: false, fix: "Remove requireSymbols or set it to true." }],
-    [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/, { component: "UserAuth", resourceName: "bad", argument: "mfaFactors", value: [], fix: "Set mfaFactors to [\"TOTP\"], or set mfa to \"OFF\"." }],
+    [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/, { component: "UserAuth", resourceName: "bad", argument: "mfaFactors", value: [], fix: 'Set mfaFactors to ["TOTP"], or set mfa to "OFF".' }],
     [{ callbackUrls: ["http://gallery.example.com/"] }, /callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost\. Use the site's https URL, e\.g\. "https:\/\/gallery.example.com\/"/, { component: "UserAuth", resourceName: "bad", argument: "callbackUrls", value: "http://gallery.example.com/", fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\"." }],
     [{ logoutUrls: ["ftp://x.example.com/"] }, /logoutUrls "ftp:\/\/x.example.com\/" is not https/, { component: "UserAuth", resourceName: "bad", argument: "logoutUrls", value: "ftp://x.example.com/", fix: "Use the site's https URL, e.g. \"https://x.example.com/\"." }],
     [{ callbackUrls: [] }, /callbackUrls \[\] is empty/, { component: "UserAuth", resourceName: "bad", argument: "callbackUrls", value: [], fix: "Pass the site's URL, e.g. [site.url] or [\"https://gallery.example.com/\"]." }],
@@ -500,7 +559,14 @@ describe("UserAuth rejects bad args with a clear error", () => {
     });
     expect(resource(inherited, "aws:cognito/userPool:UserPool", "inner-pool")).toMatchObject({ protect: true, inputs: { deletionProtection: "ACTIVE" } });
     // protect: false is no protection: the refusal stands.
-    expect(refusalOf(() => new UserAuth("open", { ...base, deletionProtection: true }, { protect: false }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "open", argument: "deletionProtection", value: true, fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete).", message: expect.stringMatching(/deletionProtection true is set without retainOnDelete/) });
+    expect(refusalOf(() => new UserAuth("open", { ...base, deletionProtection: true }, { protect: false }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "open",
+      argument: "deletionProtection",
+      value: true,
+      fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete).",
+      message: expect.stringMatching(/deletionProtection true is set without retainOnDelete/),
+    });
   });
 
   it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {
@@ -509,7 +575,14 @@ describe("UserAuth rejects bad args with a clear error", () => {
         const cert = new aws.acm.Certificate("late-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "eu-west-1" });
         const validation = new aws.acm.CertificateValidation("late-cert-cert-validation", { certificateArn: cert.arn, region: "eu-west-1" });
         new UserAuth("late-cert", { ...base, domain: { name: "auth.example.com", certificateArn: validation.certificateArn } });
-      }), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late-cert", argument: "domain.certificateArn", value: expect.stringMatching(/^arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+$/), fix: "Request or import the certificate in us-east-1.", message: expect.stringMatching(/UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\./) });
+      }), "UserAuth accepted the arguments")).toMatchObject({
+        component: "UserAuth",
+        resourceName: "late-cert",
+        argument: "domain.certificateArn",
+        value: expect.stringMatching(/^arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+$/),
+        fix: "Request or import the certificate in us-east-1.",
+        message: expect.stringMatching(/UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\./),
+      });
     const g = await record(() => {
       const cert = new aws.acm.Certificate("east-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "us-east-1" });
       const validation = new aws.acm.CertificateValidation("east-cert-cert-validation", { certificateArn: cert.arn, region: "us-east-1" });
@@ -520,9 +593,23 @@ describe("UserAuth rejects bad args with a clear error", () => {
   });
 
   it("checks callback URLs that are Outputs (e.g. site.url) with the same message once they are known", () => {
-    expect(refusalOf(() => assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late", argument: "callbackUrls", value: "http://gallery.example.com/", fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".", message: expect.stringMatching(/UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/) });
+    expect(refusalOf(() => assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "callbackUrls",
+      value: "http://gallery.example.com/",
+      fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".",
+      message: expect.stringMatching(/UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/),
+    });
     expect(assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://localhost:3000/"])).toHaveLength(2);
-    expect(refusalOf(() => assertRedirectUrls("late", "logoutUrls", ["http://127.0.0.1:5173/"]), "UserAuth accepted the arguments")).toMatchObject({ component: "UserAuth", resourceName: "late", argument: "logoutUrls", value: "http://127.0.0.1:5173/", fix: "Use \"http://localhost:5173/\" (http://localhost:<port>/).", message: expect.stringMatching(/UserAuth "late": logoutUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/"/) });
+    expect(refusalOf(() => assertRedirectUrls("late", "logoutUrls", ["http://127.0.0.1:5173/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "logoutUrls",
+      value: "http://127.0.0.1:5173/",
+      fix: 'Use "http://localhost:5173/" (http://localhost:<port>/).',
+      message: expect.stringMatching(/UserAuth "late": logoutUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/"/),
+    });
   });
 });
 
