@@ -7,6 +7,7 @@ import { checkDeletionProtectionKept } from "../../components/data-tier/spec";
 import { sdkResolvedOptions } from "../../components/resource-options";
 import { registeredSpecs } from "../../components/spec-registry";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const gallery: TableArgs = {
   attributes: { pk: "S", sk: "S", gsi1pk: "S", gsi1sk: "S" },
@@ -270,16 +271,65 @@ describe("DataTier stream subscriptions", () => {
     await record(() => {
       const tier = new DataTier("subsbad", { tables: { gallery, plain: { attributes: { id: "S" }, partitionKey: "id" } } });
       const fn = new LambdaFunction("subsbad-fn", { entry: "tests/fixtures/handlers/echo.ts" });
-      expect(() => tier.subscribe("x", "plain", fn)).toThrow(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/);
-      expect(() => tier.subscribe("x", "nope", fn)).toThrow(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/);
-      expect(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 })).toThrow(/subscribe\("x"\)\.batchSize 0 is outside Lambda's range of 1–10000 records per batch/);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 })).toThrow(/maximumRecordAgeInSeconds 10 is outside Lambda's range of 60–604800 seconds/);
+      expect(refusalOf(() => tier.subscribe("x", "plain", fn), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: "tables.plain.stream",
+        value: undefined,
+        fix: 'Set stream: "NEW_AND_OLD_IMAGES" (or another view type) on the table.',
+        message: expect.stringMatching(/DataTier "subsbad": tables.plain.stream \(not set\) is off, but subscription "x" reads it\. Set stream:/),
+      });
+      expect(refusalOf(() => tier.subscribe("x", "nope", fn), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: 'subscribe("x").table',
+        value: "nope",
+        fix: "Use one of gallery, plain.",
+        message: expect.stringMatching(/subscribe\("x"\)\.table "nope" is not a table of this DataTier\. Use one of gallery, plain/),
+      });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { batchSize: 0 }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: 'subscribe("x").batchSize',
+        value: 0,
+        fix: "Use a whole number from 1 to 10000 records per batch.",
+        message: expect.stringMatching(/subscribe\("x"\)\.batchSize 0 is outside Lambda's range of 1–10000 records per batch/),
+      });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRecordAgeInSeconds: 10 }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: 'subscribe("x").maximumRecordAgeInSeconds',
+        value: 10,
+        fix: "Use a whole number from 60 to 604800 seconds (or -1).",
+        message: expect.stringMatching(/maximumRecordAgeInSeconds 10 is outside Lambda's range of 60–604800 seconds/),
+      });
       // The ranges DataStream's subscriptions take (STREAM_MAPPING_LIMITS): Lambda and terraform-provider-aws take
       // maximumRetryAttempts -1 (until the records expire) to 10000 for a DynamoDB stream too.
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 })).toThrow(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries\. Use a whole number from -1 to 10000 retries\./);
-      expect(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 })).toThrow(/maximumRetryAttempts 10001 is outside Lambda's range of -1–10000 retries/);
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: -2 }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: 'subscribe("x").maximumRetryAttempts',
+        value: -2,
+        fix: "Use a whole number from -1 to 10000 retries.",
+        message: expect.stringMatching(/subscribe\("x"\)\.maximumRetryAttempts -2 is outside Lambda's range of -1–10000 retries\. Use a whole number from -1 to 10000 retries\./),
+      });
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn, { maximumRetryAttempts: 10_001 }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: 'subscribe("x").maximumRetryAttempts',
+        value: 10001,
+        fix: "Use a whole number from -1 to 10000 retries.",
+        message: expect.stringMatching(/maximumRetryAttempts 10001 is outside Lambda's range of -1–10000 retries/),
+      });
       tier.subscribe("x", "gallery", fn);
-      expect(() => tier.subscribe("x", "gallery", fn)).toThrow(/subscribe name "x" is already used/);
+      expect(refusalOf(() => tier.subscribe("x", "gallery", fn), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "subsbad",
+        argument: "subscribe name",
+        value: "x",
+        fix: "Give each subscription its own name.",
+        message: expect.stringMatching(/subscribe name "x" is already used/),
+      });
     });
   });
 
@@ -289,9 +339,14 @@ describe("DataTier stream subscriptions", () => {
       const tier = new DataTier("substwice", { tables: { gallery, other } });
       const fn = new LambdaFunction("substwice-fn", { entry: "tests/fixtures/handlers/echo.ts" });
       tier.subscribe("counters", "gallery", fn);
-      expect(() => tier.subscribe("tallies", "gallery", fn, { startingPosition: "TRIM_HORIZON" })).toThrow(
-        'DataTier "substwice": subscribe("tallies").fn "substwice-fn" is already subscribed to table gallery by subscription "counters", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists"). Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.',
-      );
+      expect(refusalOf(() => tier.subscribe("tallies", "gallery", fn, { startingPosition: "TRIM_HORIZON" }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "substwice",
+        argument: 'subscribe("tallies").fn',
+        value: "substwice-fn",
+        fix: 'Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.',
+        message: expect.stringContaining('DataTier "substwice": subscribe("tallies").fn "substwice-fn" is already subscribed to table gallery by subscription "counters", and Lambda refuses a second event source mapping of one stream and one function (ResourceConflictException "provided mapping already exists"). Handle both in the one subscription "counters" (one handler can do both jobs), or subscribe another LambdaFunction.'),
+      });
       tier.subscribe("audit", "other", fn);
     });
     expect(graph.filter((r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping").map((r) => r.name).sort()).toEqual(["substwice-audit-mapping", "substwice-counters-mapping"]);
@@ -332,7 +387,12 @@ describe("DataTier export to S3", () => {
     const t = table(graph, "exp2-gallery");
     const bucket = resource(graph, "aws:s3/bucket:Bucket", "exp2-export");
     const fn = resource(graph, "aws:lambda/function:Function", "exp2-export-function");
-    expect(fn.inputs.environment.variables).toMatchObject({ EXPORT_BUCKET_NAME: bucket.state.bucket, EXPORT_PREFIX: "exports/", EXPORT_FORMAT: "DYNAMODB_JSON", TABLE_ARNS: JSON.stringify([t.state.arn]) });
+    expect(fn.inputs.environment.variables).toMatchObject({
+      EXPORT_BUCKET_NAME: bucket.state.bucket,
+      EXPORT_PREFIX: "exports/",
+      EXPORT_FORMAT: "DYNAMODB_JSON",
+      TABLE_ARNS: JSON.stringify([t.state.arn]),
+    });
     // The function's own schedule (EventBridge Scheduler), as any LambdaFunction's.
     const schedule = resource(graph, "aws:scheduler/schedule:Schedule", "exp2-export-schedule");
     expect(schedule.inputs).toMatchObject({ scheduleExpression: "rate(1 day)", target: { arn: fn.state.arn } });
@@ -392,7 +452,14 @@ describe("DataTier secondary index quotas: LSIs are a hard limit, GSIs an adjust
 
   it("still refuses a sixth local index (a limit no account can raise)", () => {
     const localIndexes = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`lsi${i + 1}`, { sortKey: "gsi1sk" }]));
-    expect(() => new DataTier("bad", { tables: { gallery: { ...gallery, localIndexes } } })).toThrow(/^DataTier "bad": tables\.gallery\.localIndexes "6 indexes" exceeds DynamoDB's 5\. Use global indexes instead\.$/);
+    expect(refusalOf(() => new DataTier("bad", { tables: { gallery: { ...gallery, localIndexes } } }), "DataTier accepted the arguments")).toMatchObject({
+      component: "DataTier",
+      resourceName: "bad",
+      argument: "tables.gallery.localIndexes",
+      value: "6 indexes",
+      fix: "Use global indexes instead.",
+      message: expect.stringMatching(/^DataTier "bad": tables\.gallery\.localIndexes "6 indexes" exceeds DynamoDB's 5\. Use global indexes instead\.$/),
+    });
   });
 });
 
@@ -401,96 +468,109 @@ describe("DataTier rejects bad specs with a clear error", () => {
   const withTable = (changes: Partial<TableArgs>) => build({ tables: { gallery: { ...gallery, ...changes } } });
 
   it.each([
-    [withTable({ partitionKey: "id" }), /DataTier "bad": tables\.gallery\.partitionKey "id" is not among the attributes \(pk, sk, gsi1pk, gsi1sk\)\. Declare it, e\.g\. attributes: \{ id: "S" \}/],
-    [withTable({ sortKey: "when" }), /tables\.gallery\.sortKey "when" is not among the attributes/],
-    [withTable({ globalIndexes: { gsi1: { partitionKey: "owner" } } }), /tables\.gallery\.globalIndexes\.gsi1\.partitionKey "owner" is not among the attributes/],
-    [withTable({ attributes: { ...gallery.attributes, title: "S" } }), /tables\.gallery\.attributes\.title "S" is not a table or index key.*Remove title from attributes/],
-    [withTable({ ttlAttribute: "sk" }), /tables\.gallery\.ttlAttribute "sk" is a key attribute.*Use a separate attribute, e\.g\. "expiresAt"/],
-    [withTable({ ttlAttribute: "gsi1sk" }), /ttlAttribute "gsi1sk" is a key attribute/],
-    [withTable({ billing: "provisioned" }), /tables\.gallery\.capacity \(not set\) is required with billing "provisioned"\. Set capacity:/],
-    [withTable({ capacity: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } }), /tables\.gallery\.capacity .* is set on an on-demand table/],
-    [withTable({ billing: "provisioned", capacity: { read: { min: 10, max: 5 }, write: { min: 1, max: 5 } } }), /capacity\.read\.max 5 is below min \(10\)/],
+    [withTable({ partitionKey: "id" }), /DataTier "bad": tables\.gallery\.partitionKey "id" is not among the attributes \(pk, sk, gsi1pk, gsi1sk\)\. Declare it, e\.g\. attributes: \{ id: "S" \}/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.partitionKey", value: "id", fix: 'Declare it, e.g. attributes: { id: "S" }.' }],
+    [withTable({ sortKey: "when" }), /tables\.gallery\.sortKey "when" is not among the attributes/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.sortKey", value: "when", fix: 'Declare it, e.g. attributes: { when: "S" }.' }],
+    [withTable({ globalIndexes: { gsi1: { partitionKey: "owner" } } }), /tables\.gallery\.globalIndexes\.gsi1\.partitionKey "owner" is not among the attributes/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.globalIndexes.gsi1.partitionKey", value: "owner", fix: 'Declare it, e.g. attributes: { owner: "S" }.' }],
+    [withTable({ attributes: { ...gallery.attributes, title: "S" } }), /tables\.gallery\.attributes\.title "S" is not a table or index key.*Remove title from attributes/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.attributes.title", value: "S", fix: "Remove title from attributes (items can still carry it), or key an index on it." }],
+    [withTable({ ttlAttribute: "sk" }), /tables\.gallery\.ttlAttribute "sk" is a key attribute.*Use a separate attribute, e\.g\. "expiresAt"/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.ttlAttribute", value: "sk", fix: 'Use a separate attribute, e.g. "expiresAt".' }],
+    [withTable({ ttlAttribute: "gsi1sk" }), /ttlAttribute "gsi1sk" is a key attribute/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.ttlAttribute", value: "gsi1sk", fix: 'Use a separate attribute, e.g. "expiresAt".' }],
+    [withTable({ billing: "provisioned" }), /tables\.gallery\.capacity \(not set\) is required with billing "provisioned"\. Set capacity:/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity", value: undefined, fix: "Set capacity: { read: { min: 5, max: 100 }, write: { min: 5, max: 100 } }, or use on-demand billing." }],
+    [withTable({ capacity: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } } }), /tables\.gallery\.capacity .* is set on an on-demand table/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity", value: { read: { min: 1, max: 5 }, write: { min: 1, max: 5 } }, fix: 'Remove capacity, or set billing: "provisioned".' }],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 10, max: 5 }, write: { min: 1, max: 5 } } }), /capacity\.read\.max 5 is below min \(10\)/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity.read.max", value: 5, fix: "Use a whole number of at least 10." }],
     [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: 95 }, write: { min: 1, max: 5 } } }),
-      /^DataTier "bad": tables\.gallery\.capacity\.read\.targetUtilization 95 is outside DynamoDB auto scaling's range of 20–90 percent\. Use a percentage from 20 to 90, e\.g\. 70\.$/],
-    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5 }, write: { min: 1, max: 5, targetUtilization: 19.5 } } }), /capacity\.write\.targetUtilization 19\.5 is outside DynamoDB auto scaling's range of 20–90 percent/],
-    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: "70" as unknown as number }, write: { min: 1, max: 5 } } }), /capacity\.read\.targetUtilization "70" is not a number\. Use a percentage/],
-    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: Number.NaN }, write: { min: 1, max: 5 } } }), /capacity\.read\.targetUtilization NaN is not a number/],
-    [build({ region: "us-east-1", tables: { gallery: { ...gallery, replicaRegions: ["us-east-1"] } } }), /replicaRegions "us-east-1" is the table's home region; a global table's replicas live in other regions\. Remove it/],
-    [withTable({ replicaRegions: ["us-west-2", "us-west-2"] }), /replicaRegions "us-west-2" is listed twice/],
-    [withTable({ replicaRegions: ["mars-1"] }), /replicaRegions "mars-1" is not an AWS region/],
-    [withTable({ replicaRegions: ["us-west-2"], billing: "provisioned", capacity: { read: { min: 5, max: 10 }, write: { min: 5, max: 10 } } }), /tables\.gallery\.billing "provisioned" cannot carry replicaRegions.*Use billing: "on-demand" for a global table/],
-    [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/],
-    [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/],
-    [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/],
-    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on, e\.g\. "expiresAt"\.$/],
-    [withTable({ ttlAttribute: undefined, ttlEnabled: true }), /^DataTier "bad": tables\.gallery\.ttlEnabled true needs ttlAttribute, the attribute TTL expires items by\. Set ttlAttribute, e\.g\. "expiresAt", or remove ttlEnabled\.$/],
-    [withTable({ ttlEnabled: "no" as never }), /tables\.gallery\.ttlEnabled "no" is not true or false/],
+      /^DataTier "bad": tables\.gallery\.capacity\.read\.targetUtilization 95 is outside DynamoDB auto scaling's range of 20–90 percent\. Use a percentage from 20 to 90, e\.g\. 70\.$/,
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity.read.targetUtilization", value: 95, fix: "Use a percentage from 20 to 90, e.g. 70." }],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5 }, write: { min: 1, max: 5, targetUtilization: 19.5 } } }), /capacity\.write\.targetUtilization 19\.5 is outside DynamoDB auto scaling's range of 20–90 percent/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity.write.targetUtilization", value: 19.5, fix: "Use a percentage from 20 to 90, e.g. 70." }],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: "70" as unknown as number }, write: { min: 1, max: 5 } } }), /capacity\.read\.targetUtilization "70" is not a number\. Use a percentage/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity.read.targetUtilization", value: "70", fix: "Use a percentage from 20 to 90, e.g. 70." }],
+    [withTable({ billing: "provisioned", capacity: { read: { min: 1, max: 5, targetUtilization: Number.NaN }, write: { min: 1, max: 5 } } }), /capacity\.read\.targetUtilization NaN is not a number/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.capacity.read.targetUtilization", value: Number.NaN, fix: "Use a percentage from 20 to 90, e.g. 70." }],
+    [build({ region: "us-east-1", tables: { gallery: { ...gallery, replicaRegions: ["us-east-1"] } } }), /replicaRegions "us-east-1" is the table's home region; a global table's replicas live in other regions\. Remove it/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.replicaRegions", value: "us-east-1", fix: "Remove it; the table itself is the home-region replica." }],
+    [withTable({ replicaRegions: ["us-west-2", "us-west-2"] }), /replicaRegions "us-west-2" is listed twice/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.replicaRegions", value: "us-west-2", fix: "List each replica region once." }],
+    [withTable({ replicaRegions: ["mars-1"] }), /replicaRegions "mars-1" is not an AWS region/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.replicaRegions", value: "mars-1", fix: "Use the region's code, in lower case, e.g. \"us-west-2\"." }],
+    [withTable({ replicaRegions: ["us-west-2"], billing: "provisioned", capacity: { read: { min: 5, max: 10 }, write: { min: 5, max: 10 } } }), /tables\.gallery\.billing "provisioned" cannot carry replicaRegions.*Use billing: "on-demand" for a global table/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.billing", value: "provisioned", fix: 'Use billing: "on-demand" for a global table.' }],
+    [withTable({ replicaRegions: ["us-west-2"], stream: "KEYS_ONLY" }), /tables\.gallery\.stream "KEYS_ONLY" is not NEW_AND_OLD_IMAGES, which global tables replicate through/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.stream", value: "KEYS_ONLY", fix: 'Use stream: "NEW_AND_OLD_IMAGES" (or leave it unset) on a table with replicaRegions.' }],
+    [withTable({ replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" }), /replicaKmsKeyArns "us-west-2" has no KMS key; a customer managed key is regional/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.replicaKmsKeyArns", value: "us-west-2", fix: 'Set replicaKmsKeyArns: { "us-west-2": "<key ARN in us-west-2>" }.' }],
+    [withTable({ stream: "ALL" as never }), /stream "ALL" is not a stream view type/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.stream", value: "ALL", fix: "Use one of NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY." }],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: false }), /^DataTier "bad": tables\.gallery\.ttlEnabled false needs ttlAttribute: DynamoDB turns TTL off on the attribute it is on\. Set ttlAttribute to the attribute TTL is on, e\.g\. "expiresAt"\.$/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.ttlEnabled", value: false, fix: 'Set ttlAttribute to the attribute TTL is on, e.g. "expiresAt".' }],
+    [withTable({ ttlAttribute: undefined, ttlEnabled: true }), /^DataTier "bad": tables\.gallery\.ttlEnabled true needs ttlAttribute, the attribute TTL expires items by\. Set ttlAttribute, e\.g\. "expiresAt", or remove ttlEnabled\.$/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.ttlEnabled", value: true, fix: 'Set ttlAttribute, e.g. "expiresAt", or remove ttlEnabled.' }],
+    [withTable({ ttlEnabled: "no" as never }), /tables\.gallery\.ttlEnabled "no" is not true or false/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.ttlEnabled", value: "no", fix: "Use false to turn TTL off, or leave it unset." }],
     [
       build({ region: "us-east-1", tables: { gallery: { ...gallery, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/k" } } }),
       /^DataTier "bad": tables\.gallery\.kmsKeyArn "arn:aws:kms:us-west-2:123456789012:key\/k" is a key in us-west-2, but the table is in us-east-1; KMS keys are regional.*Use a key of us-east-1/,
-    ],
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.kmsKeyArn", value: "arn:aws:kms:us-west-2:123456789012:key/k", fix: "Use a key of us-east-1 (for a multi-Region key, the ARN of its replica key in us-east-1)." }],
     [
       build({
         region: "us-east-1",
         tables: { gallery: { ...gallery, replicaRegions: ["us-west-2"], kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/home", replicaKmsKeyArns: { "us-west-2": "arn:aws:kms:us-east-1:123456789012:key/home" } } },
       }),
       /^DataTier "bad": tables\.gallery\.replicaKmsKeyArns\["us-west-2"\] "arn:aws:kms:us-east-1:123456789012:key\/home" is a key in us-east-1, but the replica is in us-west-2.*The key must be created in the same region as the replica.*Use a key of us-west-2/,
-    ],
-    [withTable({ kmsKeyArn: "alias/gallery" }), /tables\.gallery\.kmsKeyArn "alias\/gallery" is not a KMS key ARN \(arn:<partition>:kms:<region>:<account>:key\/<id>\)/],
-    [withTable({ kmsKeyArn: "arn:aws:s3:::gallery-keys" }), /tables\.gallery\.kmsKeyArn "arn:aws:s3:::gallery-keys" is not a KMS key ARN/],
+      { component: "DataTier", resourceName: "bad", argument: 'tables.gallery.replicaKmsKeyArns["us-west-2"]', value: "arn:aws:kms:us-east-1:123456789012:key/home", fix: "Use a key of us-west-2 (for a multi-Region key, the ARN of its replica key in us-west-2)." }],
+    [withTable({ kmsKeyArn: "alias/gallery" }), /tables\.gallery\.kmsKeyArn "alias\/gallery" is not a KMS key ARN \(arn:<partition>:kms:<region>:<account>:key\/<id>\)/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.kmsKeyArn", value: "alias/gallery", fix: "Give the ARN of a customer managed key in the table's region, e.g. the arn output of an aws.kms.Key." }],
+    [withTable({ kmsKeyArn: "arn:aws:s3:::gallery-keys" }), /tables\.gallery\.kmsKeyArn "arn:aws:s3:::gallery-keys" is not a KMS key ARN/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.kmsKeyArn", value: "arn:aws:s3:::gallery-keys", fix: "Give the ARN of a customer managed key in the table's region, e.g. the arn output of an aws.kms.Key." }],
 
-    [withTable({ localIndexes: { lsi1: { sortKey: "sk" } } }), /localIndexes\.lsi1\.sortKey "sk" is the table's own sort key/],
+    [withTable({ localIndexes: { lsi1: { sortKey: "sk" } } }), /localIndexes\.lsi1\.sortKey "sk" is the table's own sort key/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.localIndexes.lsi1.sortKey", value: "sk", fix: "Pick another attribute as the index's sort key." }],
     // DynamoDB's Projection: NonKeyAttributes holds 1–20 names of 1–255 characters, and at most 100 summed over a table's indexes.
     [
       withTable({ globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: Array.from({ length: 21 }, (_, i) => `a${i}`) } } }),
       /^DataTier "bad": tables\.gallery\.globalIndexes\.gsi1\.projection "21 attributes" is over DynamoDB's 20 non-key attributes per index\. Project at most 20, or use "ALL"/,
-    ],
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.globalIndexes.gsi1.projection", value: "21 attributes", fix: 'Project at most 20, or use "ALL" (every attribute, no limit).' }],
     [
       withTable({ globalIndexes: { gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk", projection: ["title", "x".repeat(256)] } } }),
       /^DataTier "bad": tables\.gallery\.globalIndexes\.gsi1\.projection\[1\] "x{256}" is longer than DynamoDB's 255 characters for an attribute name\. Use the attribute's name/,
-    ],
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.globalIndexes.gsi1.projection[1]", value: "x".repeat(256), fix: "Use the attribute's name as items store it." }],
     [
       withTable({ localIndexes: { lsi1: { sortKey: "gsi1sk", projection: ["title", "size", "title"] } } }),
       /^DataTier "bad": tables\.gallery\.localIndexes\.lsi1\.projection\[2\] "title" is listed twice\. List each attribute once/,
-    ],
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.localIndexes.lsi1.projection[2]", value: "title", fix: "List each attribute once." }],
     [
       withTable({
         globalIndexes: Object.fromEntries(["gsi1", "gsi2", "gsi3", "gsi4", "gsi5"].map((index) => [index, { partitionKey: "gsi1pk", projection: Array.from({ length: 20 }, (_, i) => `${index}a${i}`) }])),
         localIndexes: { lsi1: { sortKey: "gsi1sk", projection: ["title"] } },
       }),
       /^DataTier "bad": tables\.gallery "101 non-key attributes" is over DynamoDB's 100 per table, summed over its indexes' projection lists \(globalIndexes\.gsi1 20, globalIndexes\.gsi2 20, globalIndexes\.gsi3 20, globalIndexes\.gsi4 20, globalIndexes\.gsi5 20, localIndexes\.lsi1 1\).*Project fewer/,
-    ],
-    [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/],
-    [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/],
-    [build({ tables: {} }), /tables \{\} declares no table/],
-    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is neither rate\(value unit\) nor cron\(.*\)\. Use e\.g\. "rate\(5 minutes\)", "rate\(1 day\)"/],
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery", value: "101 non-key attributes", fix: 'Project fewer: "ALL" projects every attribute and does not count toward the limit, "KEYS_ONLY" projects none.' }],
+    [build({ tables: { plain: { attributes: { id: "S", n: "N" }, partitionKey: "id", localIndexes: { byN: { sortKey: "n" } } } } }), /tables\.plain\.localIndexes \["byN"\] needs a table with a sort key/, { component: "DataTier", resourceName: "bad", argument: "tables.plain.localIndexes", value: ["byN"], fix: "Add sortKey to the table, or use a global index." }],
+    [withTable({ tableName: "a b" }), /tableName "a b" is not a DynamoDB table name/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.tableName", value: "a b", fix: "Fix the name or leave it unset to have one generated." }],
+    [build({ tables: {} }), /tables \{\} declares no table/, { component: "DataTier", resourceName: "bad", argument: "tables", value: {}, fix: 'Declare at least one, e.g. { gallery: { attributes: { pk: "S" }, partitionKey: "pk" } }.' }],
+    [build({ export: { schedule: "every day" } }), /export\.schedule "every day" is neither rate\(value unit\) nor cron\(.*\)\. Use e\.g\. "rate\(5 minutes\)", "rate\(1 day\)"/, { component: "DataTier", resourceName: "bad", argument: "export.schedule", value: "every day", fix: 'Use e.g. "rate(5 minutes)", "rate(1 day)" or "cron(0 3 * * ? *)" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).' }],
     // EventBridge refuses these; the old pattern let them through to the deploy.
-    [build({ export: { schedule: "rate(1 days)" } }), /export\.schedule "rate\(1 days\)" uses the plural "days" with 1; a value of 1 takes the singular unit/],
-    [build({ export: { schedule: "cron(0 3 * * * *)" } }), /export\.schedule "cron\(0 3 \* \* \* \*\)" must have \? in exactly one of day-of-month and day-of-week/],
-    [build({ export: { schedule: "cron(61 3 * * ? *)" } }), /export\.schedule "cron\(61 3 \* \* \? \*\)" has minutes "61", outside 0–59/],
-    [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/],
+    [build({ export: { schedule: "rate(1 days)" } }), /export\.schedule "rate\(1 days\)" uses the plural "days" with 1; a value of 1 takes the singular unit/, { component: "DataTier", resourceName: "bad", argument: "export.schedule", value: "rate(1 days)", fix: 'Use e.g. "rate(5 minutes)", "rate(1 day)" or "cron(0 3 * * ? *)" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).' }],
+    [build({ export: { schedule: "cron(0 3 * * * *)" } }), /export\.schedule "cron\(0 3 \* \* \* \*\)" must have \? in exactly one of day-of-month and day-of-week/, { component: "DataTier", resourceName: "bad", argument: "export.schedule", value: "cron(0 3 * * * *)", fix: 'Use e.g. "rate(5 minutes)", "rate(1 day)" or "cron(0 3 * * ? *)" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).' }],
+    [build({ export: { schedule: "cron(61 3 * * ? *)" } }), /export\.schedule "cron\(61 3 \* \* \? \*\)" has minutes "61", outside 0–59/, { component: "DataTier", resourceName: "bad", argument: "export.schedule", value: "cron(61 3 * * ? *)", fix: 'Use e.g. "rate(5 minutes)", "rate(1 day)" or "cron(0 3 * * ? *)" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html).' }],
+    [build({ export: { schedule: "rate(1 day)", bucketName: "My.Exports" } }), /export\.bucketName "My\.Exports" contains a period/, { component: "DataTier", resourceName: "bad", argument: "export.bucketName", value: "My.Exports", fix: 'Use "My-Exports".' }],
     [
       build({ export: { schedule: "rate(1 day)", bucketName: "gallery-exports" }, retainOnDelete: true }),
       /^DataTier "bad": export\.bucketName "gallery-exports" is a fixed name on a bucket kept on delete \(retainOnDelete: true\).*Leave export\.bucketName unset \(Pulumi names the bucket "<DataTier name>-export-<random suffix>".*\{ protect: true \} on the DataTier, which its resources inherit.*retainOnDelete: false also stops keeping the tables: protect guards them/,
-    ],
+      { component: "DataTier", resourceName: "bad", argument: "export.bucketName", value: "gallery-exports", fix: 'Leave export.bucketName unset (Pulumi names the bucket "<DataTier name>-export-<random suffix>", and a kept bucket never blocks the next deployment), or keep the name with retainOnDelete: false and the resource option { protect: true } on the DataTier, which its resources inherit: `pulumi destroy` then refuses until you unprotect them (after that it deletes the bucket with its objects), so the name is never created twice; until then protect also refuses an update that would replace or remove one of them. retainOnDelete: false also stops keeping the tables: protect guards them while it is set, and deletionProtection: true makes DynamoDB refuse their deletion after.' }],
     [
       build({ tables: { gallery: { ...gallery, tableName: "gallery" } }, retainOnDelete: true }),
       /^DataTier "bad": tables\.gallery\.tableName "gallery" is a fixed name on a table kept on delete \(retainOnDelete: true\).*ResourceInUseException.*Leave tables\.gallery\.tableName unset.*deletionProtection: true.*\{ protect: true \} on the DataTier/,
-    ],
-    [build({ idempotency: { tableName: "gallery-idempotency" }, retainOnDelete: true }), /^DataTier "bad": idempotency\.tableName "gallery-idempotency" is a fixed name on a table kept on delete/],
-    [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/],
-    [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/],
-  ])("%#", (construct, message) => {
-    expect(construct).toThrow(message);
+      { component: "DataTier", resourceName: "bad", argument: "tables.gallery.tableName", value: "gallery", fix: 'Leave tables.gallery.tableName unset (Pulumi names the table "<DataTier name>-<table key>-<random suffix>", and a kept table never blocks the next deployment), or keep the name with retainOnDelete: false, deletionProtection: true (DynamoDB then refuses to delete the table) and the resource option { protect: true } on the DataTier, which its resources inherit: `pulumi destroy` then refuses until you unprotect them, so the name is never created twice.' }],
+    [build({ idempotency: { tableName: "gallery-idempotency" }, retainOnDelete: true }), /^DataTier "bad": idempotency\.tableName "gallery-idempotency" is a fixed name on a table kept on delete/, { component: "DataTier", resourceName: "bad", argument: "idempotency.tableName", value: "gallery-idempotency", fix: 'Leave idempotency.tableName unset (Pulumi names the table "<DataTier name>-<table key>-<random suffix>", and a kept table never blocks the next deployment), or keep the name with retainOnDelete: false, deletionProtection: true (DynamoDB then refuses to delete the table) and the resource option { protect: true } on the DataTier, which its resources inherit: `pulumi destroy` then refuses until you unprotect them, so the name is never created twice.' }],
+    [build({ export: { schedule: "rate(1 day)", tables: ["nope"] } }), /export\.tables "nope" is not a table of this DataTier/, { component: "DataTier", resourceName: "bad", argument: "export.tables", value: "nope", fix: "Use one of gallery." }],
+    [build({ tables: { gallery: { ...gallery, pointInTimeRecovery: false } }, export: { schedule: "rate(1 day)" } }), /tables\.gallery\.pointInTimeRecovery false is off, but the table is exported/, { component: "DataTier", resourceName: "bad", argument: "tables.gallery.pointInTimeRecovery", value: false, fix: "Turn pointInTimeRecovery on, or leave the table out of export.tables." }],
+  ])("%#", (construct, message, contract) => {
+    expect(refusalOf(construct, "DataTier accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   // DynamoDB refuses to delete a protected table and the provider does not turn the protection off first, so a destroy
   // of a DataTier protected but not kept would delete the subscriptions, export and autoscaling and then fail.
   it("refuses deletionProtection without retainOnDelete or protect, naming the argument, value and fixes", () => {
-    expect(build({ deletionProtection: true })).toThrow(
-      /^DataTier "bad": deletionProtection true is set without retainOnDelete: `pulumi destroy` \(or removing a table from tables\) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way\. Set retainOnDelete: true as well .*resource option \{ protect: true \}.*set deletionProtection: false and `pulumi up` first\.$/,
-    );
-    expect(build({ deletionProtection: true, retainOnDelete: false })).toThrow(/deletionProtection true is set without retainOnDelete/);
+    expect(refusalOf(build({ deletionProtection: true }), "DataTier accepted the arguments")).toMatchObject({
+      component: "DataTier",
+      resourceName: "bad",
+      argument: "deletionProtection",
+      value: true,
+      fix: "Set retainOnDelete: true as well (the tables then outlive a destroy), or give the DataTier the resource option { protect: true }, or protect the tables with a transformation (`pulumi destroy` then refuses before deleting anything); to delete the tables later, set deletionProtection: false and `pulumi up` first.",
+      message: expect.stringMatching(/^DataTier "bad": deletionProtection true is set without retainOnDelete: `pulumi destroy` \(or removing a table from tables\) deletes the table's stream subscriptions, export and autoscaling and only then reaches the table, which DynamoDB refuses to delete while its deletion protection is on, so the destroy fails part-way\. Set retainOnDelete: true as well .*resource option \{ protect: true \}.*set deletionProtection: false and `pulumi up` first\.$/),
+    });
+    expect(refusalOf(build({ deletionProtection: true, retainOnDelete: false }), "DataTier accepted the arguments")).toMatchObject({
+      component: "DataTier",
+      resourceName: "bad",
+      argument: "deletionProtection",
+      value: true,
+      fix: "Set retainOnDelete: true as well (the tables then outlive a destroy), or give the DataTier the resource option { protect: true }, or protect the tables with a transformation (`pulumi destroy` then refuses before deleting anything); to delete the tables later, set deletionProtection: false and `pulumi up` first.",
+      message: expect.stringMatching(/deletionProtection true is set without retainOnDelete/),
+    });
   });
 
   it("accepts deletionProtection with retainOnDelete, or under protect (its own or a parent's), and retainOnDelete alone", async () => {
@@ -554,14 +634,14 @@ describe("DataTier rejects bad specs with a clear error", () => {
 
   // table Pulumi names from the component is refused at construction, as DataTier's, not at `pulumi up`.
   it.each([
-    [() => new DataTier("Données", { tables: { gallery } }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-gallery-<random suffix>" hold "é", which DynamoDB refuses.*Use a component name of letters, digits/],
-    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } } }), undefined],
-    [() => new DataTier("d".repeat(240), { tables: { gallery } }), /^DataTier "d{240}": tables "gallery" makes the DynamoDB table name "d{240}-gallery-<random suffix>" 256 characters, over DynamoDB's 255\. Use a table key of at most 6 characters, or a component name of at most 239/],
-    [() => new DataTier("tier", { tables: { ["g".repeat(250)]: gallery } }), /^DataTier "tier": tables "g{250}" makes the DynamoDB table name "tier-g{250}-<random suffix>" 263 characters, over DynamoDB's 255\. Use a table key of at most 242/],
-    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } }, idempotency: {} }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-idempotency-<random suffix>" hold "é"/],
-  ])("refuses a component name or table key that makes an autonamed table name DynamoDB refuses (%#)", (construct, message) => {
+    [() => new DataTier("Données", { tables: { gallery } }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-gallery-<random suffix>" hold "é", which DynamoDB refuses.*Use a component name of letters, digits/, { component: "DataTier", resourceName: "Données", argument: "name", value: "Données", fix: 'Use a component name of letters, digits, "-", "." and "_", e.g. "Donn-es".' }],
+    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } } }), undefined, undefined],
+    [() => new DataTier("d".repeat(240), { tables: { gallery } }), /^DataTier "d{240}": tables "gallery" makes the DynamoDB table name "d{240}-gallery-<random suffix>" 256 characters, over DynamoDB's 255\. Use a table key of at most 6 characters, or a component name of at most 239/, { component: "DataTier", resourceName: "d".repeat(240), argument: "tables", value: "gallery", fix: "Use a table key of at most 6 characters, or a component name of at most 239 characters." }],
+    [() => new DataTier("tier", { tables: { ["g".repeat(250)]: gallery } }), /^DataTier "tier": tables "g{250}" makes the DynamoDB table name "tier-g{250}-<random suffix>" 263 characters, over DynamoDB's 255\. Use a table key of at most 242/, { component: "DataTier", resourceName: "tier", argument: "tables", value: "g".repeat(250), fix: "Use a table key of at most 242 characters." }],
+    [() => new DataTier("Données", { tables: { gallery: { ...gallery, tableName: "donnees-gallery" } }, idempotency: {} }), /^DataTier "Données": name "Données" makes the DynamoDB table name "Données-idempotency-<random suffix>" hold "é"/, { component: "DataTier", resourceName: "Données", argument: "name", value: "Données", fix: 'Use a component name of letters, digits, "-", "." and "_", e.g. "Donn-es".' }],
+  ])("refuses a component name or table key that makes an autonamed table name DynamoDB refuses (%#)", (construct, message, contract) => {
     if (message === undefined) expect(construct).not.toThrow();
-    else expect(construct).toThrow(message);
+    else expect(refusalOf(construct, "DataTier accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   it("leaves the home region of a DataTier under an explicit provider (its region, unknown at construction) to the plan: a key and a replica in the stack's aws:region are not refused", () => {
@@ -573,9 +653,14 @@ describe("DataTier rejects bad specs with a clear error", () => {
       const table = { ...gallery, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eu", replicaRegions: ["us-east-1"], replicaKmsKeyArns: { "us-east-1": "arn:aws:kms:us-east-1:123456789012:key/home" } };
       expect(() => new DataTier("provided", { tables: { gallery: table } }, { provider: eu })).not.toThrow();
       // A replica key is still checked against its replica's region, which the program states.
-      expect(() => new DataTier("provided-bad", { tables: { gallery: { ...table, replicaKmsKeyArns: { "us-east-1": "arn:aws:kms:eu-west-1:123456789012:key/eu" } } } }, { provider: eu })).toThrow(
-        /replicaKmsKeyArns\["us-east-1"\] "arn:aws:kms:eu-west-1:123456789012:key\/eu" is a key in eu-west-1, but the replica is in us-east-1/,
-      );
+      expect(refusalOf(() => new DataTier("provided-bad", { tables: { gallery: { ...table, replicaKmsKeyArns: { "us-east-1": "arn:aws:kms:eu-west-1:123456789012:key/eu" } } } }, { provider: eu }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "provided-bad",
+        argument: 'tables.gallery.replicaKmsKeyArns["us-east-1"]',
+        value: "arn:aws:kms:eu-west-1:123456789012:key/eu",
+        fix: "Use a key of us-east-1 (for a multi-Region key, the ARN of its replica key in us-east-1).",
+        message: expect.stringMatching(/replicaKmsKeyArns\["us-east-1"\] "arn:aws:kms:eu-west-1:123456789012:key\/eu" is a key in eu-west-1, but the replica is in us-east-1/),
+      });
     } finally {
       if (previous === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = previous;
@@ -586,7 +671,14 @@ describe("DataTier rejects bad specs with a clear error", () => {
     const previous = process.env.AWS_REGION;
     process.env.AWS_REGION = "eu-central-1";
     try {
-      expect(withTable({ replicaRegions: ["eu-central-1"] })).toThrow(/replicaRegions "eu-central-1" is the table's home region/);
+      expect(refusalOf(withTable({ replicaRegions: ["eu-central-1"] }), "DataTier accepted the arguments")).toMatchObject({
+        component: "DataTier",
+        resourceName: "bad",
+        argument: "tables.gallery.replicaRegions",
+        value: "eu-central-1",
+        fix: "Remove it; the table itself is the home-region replica.",
+        message: expect.stringMatching(/replicaRegions "eu-central-1" is the table's home region/),
+      });
     } finally {
       if (previous === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = previous;

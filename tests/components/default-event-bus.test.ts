@@ -21,6 +21,7 @@ import { asArray } from "../../local/offline/graph";
 import { EVENTBRIDGE_RULE_SENDER, queueSendRefusal } from "../../testing/deploy-rules/queue-policy";
 import { ruleDeadLettersStatement } from "../harness/event-bus";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
+import { refusalOf, rejectionOf } from "../harness/refusals";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const RULE = "aws:cloudwatch/eventRule:EventRule";
@@ -168,18 +169,28 @@ describe("DefaultEventBus", () => {
     const graph = await record(() => new DefaultEventBus(name, {}).subscribe("s".repeat(64 - 9 - 20), new LambdaFunction("long-fn", { entry }), { pattern: { source: ["a"] } }));
     expect(String(graph.find((r) => r.type === RULE)!.inputs.name)).toHaveLength(64);
     expect(deployFindings(graph)).toEqual([]);
-    await expect(record(() => new DefaultEventBus(name, {}).subscribe("s".repeat(64 - 9 - 20 + 1), new LambdaFunction("long-fn", { entry }), { pattern: { source: ["a"] } }))).rejects.toThrow(
-      /DefaultEventBus "n{20}": subscribe name "s{36}" makes the rule's name "n{20}-<token>-s{36}" 65 characters, over the 64 EventBridge takes/,
-    );
+    expect(await rejectionOf(record(() => new DefaultEventBus(name, {}).subscribe("s".repeat(64 - 9 - 20 + 1), new LambdaFunction("long-fn", { entry }), { pattern: { source: ["a"] } })), "DefaultEventBus accepted the arguments")).toMatchObject({
+      component: "DefaultEventBus",
+      resourceName: "n".repeat(20),
+      argument: "subscribe name",
+      value: "s".repeat(36),
+      fix: "Use a subscription name of at most 35 characters, or a shorter DefaultEventBus name.",
+      message: expect.stringMatching(/DefaultEventBus "n{20}": subscribe name "s{36}" makes the rule's name "n{20}-<token>-s{36}" 65 characters, over the 64 EventBridge takes/),
+    });
   });
 
   it("keeps the origin of an objectCreated pattern spread into a new one (its detail), so the custom-bus refusal still applies", async () => {
-    await expect(
-      record(() => {
+    expect(await rejectionOf(record(() => {
         const events = new UploadBucket("evsp-up", {}).notify({}, { eventBridge: true });
         new EventBus("evsp", {}).subscribe("s3", new LambdaFunction("evsp-fn", { entry }), { pattern: { ...events.objectCreated(), account: [ACCOUNT] } });
-      }),
-    ).rejects.toThrow(/EventBus "evsp": subscribe\("s3"\) pattern "evsp-up-events S3 events" is a pattern of S3 events on a custom bus/);
+      }), "EventBus accepted the arguments")).toMatchObject({
+        component: "EventBus",
+        resourceName: "evsp",
+        argument: 'subscribe("s3") pattern',
+        value: "evsp-up-events S3 events",
+        fix: "Subscribe on a DefaultEventBus in the bucket's region.",
+        message: expect.stringMatching(/EventBus "evsp": subscribe\("s3"\) pattern "evsp-up-events S3 events" is a pattern of S3 events on a custom bus/),
+      });
   });
 
   describe("patterns holding Outputs", () => {
@@ -191,19 +202,29 @@ describe("DefaultEventBus", () => {
     });
 
     it("refuses at construction what is wrong whatever the Outputs hold, showing the user's pattern with its Outputs marked", async () => {
-      await expect(
-        record(() => {
+      expect(await rejectionOf(record(() => {
           new DefaultEventBus("evo2", {}).subscribe("a", new LambdaFunction("evo2-fn", { entry }), { pattern: { source: pulumi.output(["a.b"]), "detail-type": "Created" } });
-        }),
-      ).rejects.toThrow('DefaultEventBus "evo2": subscribe("a") pattern {"source":"(Output)","detail-type":"Created"} has "detail-type" whose value is not a non-empty array');
+        }), "DefaultEventBus accepted the arguments")).toMatchObject({
+          component: "DefaultEventBus",
+          resourceName: "evo2",
+          argument: 'subscribe("a") pattern',
+          value: { source: "(Output)", "detail-type": "Created" },
+          fix: 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.',
+          message: expect.stringContaining('DefaultEventBus "evo2": subscribe("a") pattern {"source":"(Output)","detail-type":"Created"} has "detail-type" whose value is not a non-empty array'),
+        });
     });
 
     it("fails `pulumi up` at the rule once a pattern of Outputs is known to be wrong, with the known pattern", async () => {
       // What the rule's eventPattern Output runs once known: a failing Output fails `pulumi up` at the rule.
       const fail = argFailer("DefaultEventBus", "evo3");
-      expect(() => knownPatternJson(fail, 'subscribe("a") pattern', { source: ["a.b"], detail: { n: [{ numeric: [">", "x"] }] } })).toThrow(
-        'DefaultEventBus "evo3": subscribe("a") pattern {"source":["a.b"],"detail":{"n":[{"numeric":[">","x"]}]}} has "detail.n" with numeric of [">","x"], not [comparison, number]',
-      );
+      expect(refusalOf(() => knownPatternJson(fail, 'subscribe("a") pattern', { source: ["a.b"], detail: { n: [{ numeric: [">", "x"] }] } }), "DefaultEventBus accepted the arguments")).toMatchObject({
+        component: "DefaultEventBus",
+        resourceName: "evo3",
+        argument: 'subscribe("a") pattern',
+        value: { source: ["a.b"], detail: { n: [{ numeric: [">", "x"] }] } },
+        fix: 'Fix the pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html), e.g. { source: ["gallery.photos"], "detail-type": ["PhotoUploaded"] }.',
+        message: expect.stringContaining('DefaultEventBus "evo3": subscribe("a") pattern {"source":["a.b"],"detail":{"n":[{"numeric":[">","x"]}]}} has "detail.n" with numeric of [">","x"], not [comparison, number]'),
+      });
       // An Output where a stand-in would be wrong (a number, a value array) is left to that check, not refused now.
       const good = checkedPatternJson(fail, 'subscribe("a") pattern', { source: pulumi.output(["a.b"]), detail: { n: [{ numeric: [">", pulumi.output(1)] }], m: [{ exists: pulumi.output(true) }] } });
       expect(await known(good as pulumi.Output<string>)).toBe('{"source":["a.b"],"detail":{"n":[{"numeric":[">",1]}],"m":[{"exists":true}]}}');
@@ -219,7 +240,7 @@ describe("DefaultEventBus", () => {
           uploads.notify({ t: { function: new LambdaFunction("evr1-fn", { entry }), events: ["s3:ObjectCreated:*"] } }).objectCreated();
         },
         /BucketEvents "evr1-up-events": objectCreated .*does not send its events to EventBridge.*eventBridge: true/,
-      ],
+      { component: "BucketEvents", resourceName: "evr1-up-events", argument: "objectCreated", value: "Object Created", fix: "Set eventBridge: true (UploadBucket: notify(subscriptions, { eventBridge: true }))." }],
       [
         "an S3 pattern on a custom bus",
         () => {
@@ -227,7 +248,7 @@ describe("DefaultEventBus", () => {
           new EventBus("evr2", {}).subscribe("s3", new LambdaFunction("evr2-fn", { entry }), { pattern: events.objectCreated() });
         },
         /EventBus "evr2": subscribe\("s3"\) pattern .*S3 sends its events to the default event bus only.*DefaultEventBus/,
-      ],
+      { component: "EventBus", resourceName: "evr2", argument: 'subscribe("s3") pattern', value: "evr2-up-events S3 events", fix: "Subscribe on a DefaultEventBus in the bucket's region." }],
       [
         "a default bus in another region than the bucket",
         () => {
@@ -235,16 +256,16 @@ describe("DefaultEventBus", () => {
           new DefaultEventBus("evr3", { region: "us-east-1" }).subscribe("s3", new LambdaFunction("evr3-fn", { entry }), { pattern: events.objectCreated() });
         },
         /DefaultEventBus "evr3": subscribe\("s3"\) pattern .*default bus of eu-west-1.*region: "eu-west-1"/,
-      ],
+      { component: "DefaultEventBus", resourceName: "evr3", argument: 'subscribe("s3") pattern', value: "evr3-up-events S3 events", fix: 'Create the DefaultEventBus in eu-west-1 (region: "eu-west-1").' }],
       [
         "an empty prefix",
         () => {
           new UploadBucket("evr4-up", {}).notify({}, { eventBridge: true }).objectDeleted({ prefix: "" });
         },
         /objectDeleted\(prefix\) .*is not 1–1024 characters/,
-      ],
-      ["a name EventBridge rules refuse", () => new DefaultEventBus("bad name", {}), /DefaultEventBus "bad name": name .*Use letters, digits/],
-      ["a region that is no region", () => new DefaultEventBus("evr6", { region: "mars-1" }), /DefaultEventBus "evr6": region .*not an AWS region name/],
+      { component: "BucketEvents", resourceName: "evr4-up-events", argument: "objectDeleted(prefix)", value: "", fix: "Leave prefix out to match every key, or shorten it." }],
+      ["a name EventBridge rules refuse", () => new DefaultEventBus("bad name", {}), /DefaultEventBus "bad name": name .*Use letters, digits/, { component: "DefaultEventBus", resourceName: "bad name", argument: "name", value: "bad name", fix: "Use letters, digits, - and _ only." }],
+      ["a region that is no region", () => new DefaultEventBus("evr6", { region: "mars-1" }), /DefaultEventBus "evr6": region .*not an AWS region name/, { component: "DefaultEventBus", resourceName: "evr6", argument: "region", value: "mars-1", fix: "Use the region's code, in lower case, e.g. \"us-west-2\"." }],
       [
         "a BucketEvents with neither subscriptions nor EventBridge",
         () => {
@@ -252,9 +273,9 @@ describe("DefaultEventBus", () => {
           new BucketEvents("evr7", { bucket: uploads.nodes.bucket, subscriptions: {} });
         },
         /BucketEvents "evr7": subscriptions .*is empty.*or set eventBridge: true/,
-      ],
-    ])("%s", async (_, program, message) => {
-      await expect(record(program)).rejects.toThrow(message);
+      { component: "BucketEvents", resourceName: "evr7", argument: "subscriptions", value: {}, fix: 'Subscribe at least one function, e.g. { thumbnails: { function, events: ["s3:ObjectCreated:*"] } }, or set eventBridge: true.' }],
+    ])("%s", async (_, program, message, contract) => {
+      expect(await rejectionOf(record(program), "the program ran without a refusal")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
     });
   });
 });

@@ -14,6 +14,7 @@ import { RelationalDatabase } from "../../components/relational-database";
 import { UploadBucket } from "../../components/upload-bucket";
 import { IAM_UNIQUE_SID } from "../../testing/deploy-rules";
 import { policyDocument, record, resource, useMocks } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const entry = "tests/fixtures/handlers/echo.ts";
 const statement = (sid?: string): PolicyStatement => ({ ...(sid === undefined ? {} : { sid }), actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] });
@@ -80,9 +81,14 @@ describe("statement ids", () => {
   it("a sid the user wrote that repeats is refused, beside grants whose repeats are numbered (a copied grant stays a grant)", async () => {
     const read = tableGrants("sid-own-db", "arn:aws:dynamodb:us-east-1:123456789012:table/a").read();
     const own = (sid: string, action: string): PolicyStatement => ({ ...statement(sid), actions: [action] });
-    expect(() => new LambdaFunction("sid-own", { entry, permissions: [own("Read", "s3:GetObject"), ...read, own("Read", "s3:PutObject")] })).toThrow(
-      /^LambdaFunction "sid-own": permissions\[2\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/,
-    );
+    expect(refusalOf(() => new LambdaFunction("sid-own", { entry, permissions: [own("Read", "s3:GetObject"), ...read, own("Read", "s3:PutObject")] }), "LambdaFunction accepted the arguments")).toMatchObject({
+      component: "LambdaFunction",
+      resourceName: "sid-own",
+      argument: "permissions[2].sid",
+      value: "Read",
+      fix: "Give every statement its own sid, or merge the two statements.",
+      message: expect.stringMatching(/^LambdaFunction "sid-own": permissions\[2\]\.sid "Read" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\. Give every statement its own sid, or merge the two statements\.$/),
+    });
     const graph = await record(() => new LambdaFunction("sid-grants", { entry, permissions: [own("Read", "s3:GetObject"), ...read, { ...read[0], actions: ["dynamodb:GetItem"] }] }));
     const sids = policyDocument(resource(graph, "aws:iam/rolePolicy:RolePolicy", "sid-grants-policy").inputs.policy).Statement.map((s: { Sid?: string }) => s.Sid);
     expect(sids).toEqual(["Read", "sidowndbRead", "sidowndbRead2", "WriteOwnLogs", "WriteTraces"]);
@@ -93,10 +99,31 @@ describe("statement ids", () => {
     const own = (sid: string, action: string): PolicyStatement => ({ ...statement(sid), actions: [action] });
     const refused = (index: number, sid: string) => new RegExp(`^LambdaFunction "sid-shape": permissions\\[${index}\\]\\.sid "${sid}" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\\. Give every statement its own sid, or merge the two statements\\.$`);
     // `sidshapedbAdmin` begins with the table's Sid stem, as a grant's does; the user wrote it, twice.
-    expect(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbAdmin", "s3:GetObject"), own("sidshapedbAdmin", "s3:PutObject")] })).toThrow(refused(2, "sidshapedbAdmin"));
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbAdmin", "s3:GetObject"), own("sidshapedbAdmin", "s3:PutObject")] }), "LambdaFunction accepted the arguments")).toMatchObject({
+      component: "LambdaFunction",
+      resourceName: "sid-shape",
+      argument: "permissions[2].sid",
+      value: "sidshapedbAdmin",
+      fix: "Give every statement its own sid, or merge the two statements.",
+      message: expect.stringMatching(refused(2, "sidshapedbAdmin")),
+    });
     // The grant's own Sid written by the user after the grant, and a copied grant whose sid the user changed.
-    expect(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbRead", "s3:GetObject")] })).toThrow(refused(1, "sidshapedbRead"));
-    expect(() => new LambdaFunction("sid-shape", { entry, permissions: [own("Mine", "s3:GetObject"), { ...read[0], sid: "Mine" }] })).toThrow(refused(1, "Mine"));
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbRead", "s3:GetObject")] }), "LambdaFunction accepted the arguments")).toMatchObject({
+      component: "LambdaFunction",
+      resourceName: "sid-shape",
+      argument: "permissions[1].sid",
+      value: "sidshapedbRead",
+      fix: "Give every statement its own sid, or merge the two statements.",
+      message: expect.stringMatching(refused(1, "sidshapedbRead")),
+    });
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [own("Mine", "s3:GetObject"), { ...read[0], sid: "Mine" }] }), "LambdaFunction accepted the arguments")).toMatchObject({
+      component: "LambdaFunction",
+      resourceName: "sid-shape",
+      argument: "permissions[1].sid",
+      value: "Mine",
+      fix: "Give every statement its own sid, or merge the two statements.",
+      message: expect.stringMatching(refused(1, "Mine")),
+    });
     // The mark is no part of the policy: a grant renders as the statement it always was.
     expect(JSON.stringify(read[0])).toBe(JSON.stringify({ sid: "sidshapedbRead", actions: read[0].actions, resources: read[0].resources }));
   });

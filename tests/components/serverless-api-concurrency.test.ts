@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { record, resource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const FUNCTION = "aws:lambda/function:Function";
@@ -25,8 +26,13 @@ describe("ServerlessApi route functions' reservedConcurrency", () => {
   });
 
   it("refuses a route's reservedConcurrency LambdaFunction refuses, under the route's argument", () => {
-    expect(() => new ServerlessApi("rcbad", { routes: { "GET /a": { handler: echo, auth: "none", function: { reservedConcurrency: -1 } } } })).toThrow(
-      /^ServerlessApi "rcbad": routes\["GET \/a"\]\.function\.reservedConcurrency -1 is not a whole number of at least 0/,
-    );
+    expect(refusalOf(() => new ServerlessApi("rcbad", { routes: { "GET /a": { handler: echo, auth: "none", function: { reservedConcurrency: -1 } } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "rcbad",
+      argument: 'routes["GET /a"].function.reservedConcurrency',
+      value: -1,
+      fix: "Use e.g. 10 (0 stops the function from running); any reservation needs account concurrency above 100 plus the sum of every function's reservation in the account and region (Service Quotas, Lambda concurrent executions).",
+      message: expect.stringMatching(/^ServerlessApi "rcbad": routes\["GET \/a"\]\.function\.reservedConcurrency -1 is not a whole number of at least 0/),
+    });
   });
 });

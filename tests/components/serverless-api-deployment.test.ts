@@ -8,6 +8,7 @@ import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverle
 import { ofType, record, resource, type RecordedResource } from "../harness/mocks";
 import { SNAPSHOT_TYPES } from "../../testing/deploy-rules/apigateway";
 import { expectDeploymentAfterEveryPart } from "../stacks/api-checks";
+import { refusalOf, type RefusalContract } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
@@ -168,20 +169,23 @@ describe("ServerlessApi AWS-service integrations answer like the service", () =>
     });
   });
 
-  it.each<[string, Record<string, string>, RegExp]>([
-    ["an unknown target", { "integration.request.body.key": "method.request.path.key" }, /requestParameters "integration\.request\.body\.key" is not an integration request parameter/],
-    ["a path parameter the route lacks", { "integration.request.path.key": "method.request.path.name" }, /requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have/],
-    ["an unknown source", { "integration.request.header.x": "request.header.x" }, /is not a method request parameter, a 'static value', context\. or stageVariables\. variable/],
+  it.each<[string, Record<string, string>, RegExp, RefusalContract]>([
+    ["an unknown target", { "integration.request.body.key": "method.request.path.key" }, /requestParameters "integration\.request\.body\.key" is not an integration request parameter/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters', value: "integration.request.body.key", fix: "Use integration.request.<path|querystring|header|multivaluequerystring|multivalueheader>.<name>." }],
+    ["a path parameter the route lacks", { "integration.request.path.key": "method.request.path.name" }, /requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.path.key"]', value: "method.request.path.name", fix: "Use one of method.request.path.key." }],
+    ["an unknown source", { "integration.request.header.x": "request.header.x" }, /is not a method request parameter, a 'static value', context\. or stageVariables\. variable/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "request.header.x", fix: "Use e.g. method.request.path.key, method.request.header.Content-Type, 'application/json' or context.requestId." }],
     // The body's JSONPath is read by the one reader npm start evaluates it with (components/serverless-api/jsonpath.ts).
-    ["a body JSONPath ending in .", { "integration.request.header.x": "method.request.body.owner." }, /"method\.request\.body\.owner\." is a JSONPath into the body that Jayway .*cannot parse: JSONPath "\$\.owner\.": expected a name after \./],
-    ["a body JSONPath with a blank in a name", { "integration.request.header.x": "method.request.body.owner name" }, /cannot parse: JSONPath "\$\.owner name": not JSONPath API Gateway reads: a name with a space is written in brackets, \['a name'\]/],
-    ["a body JSONPath with an unclosed bracket", { "integration.request.header.x": "method.request.body.tags[0" }, /cannot parse: JSONPath "\$\.tags\[0": expected \]/],
-    ["a body JSONPath with an unknown filter operator", { "integration.request.header.x": "method.request.body.tags[?(@.k like 'a')]" }, /cannot parse: .*like is not a filter operator/],
-    ["a body JSONPath with in not followed by a space", { "integration.request.header.x": "method.request.body.tags[?(@.k in['a'])]" }, /cannot parse: .*the filter operator in is followed by "\[", not a space/],
-  ])("refuses request parameters with %s", (_, requestParameters, message) => {
+    ["a body JSONPath ending in .", { "integration.request.header.x": "method.request.body.owner." }, /"method\.request\.body\.owner\." is a JSONPath into the body that Jayway .*cannot parse: JSONPath "\$\.owner\.": expected a name after \./, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "method.request.body.owner.", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
+    ["a body JSONPath with a blank in a name", { "integration.request.header.x": "method.request.body.owner name" }, /cannot parse: JSONPath "\$\.owner name": not JSONPath API Gateway reads: a name with a space is written in brackets, \['a name'\]/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "method.request.body.owner name", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
+    ["a body JSONPath with an unclosed bracket", { "integration.request.header.x": "method.request.body.tags[0" }, /cannot parse: JSONPath "\$\.tags\[0": expected \]/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "method.request.body.tags[0", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
+    ["a body JSONPath with an unknown filter operator", { "integration.request.header.x": "method.request.body.tags[?(@.k like 'a')]" }, /cannot parse: .*like is not a filter operator/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "method.request.body.tags[?(@.k like 'a')]", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
+    ["a body JSONPath with in not followed by a space", { "integration.request.header.x": "method.request.body.tags[?(@.k in['a'])]" }, /cannot parse: .*the filter operator in is followed by "\[", not a space/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /uploads/{key}"].integration.requestParameters["integration.request.header.x"]', value: "method.request.body.tags[?(@.k in['a'])]", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
+  ])("refuses request parameters with %s", (_, requestParameters, message, contract) => {
     const routes = everyKind().routes;
     const aws = routes["PUT /uploads/{key}"].integration as Extract<NonNullable<(typeof routes)[string]["integration"]>, { type: "aws" }>;
-    expect(() => new ServerlessApi("bad", { ...everyKind(), routes: { ...routes, "PUT /uploads/{key}": { integration: { ...aws, requestParameters }, auth: "iam" } } })).toThrow(message);
+    expect(refusalOf(() => new ServerlessApi("bad", { ...everyKind(), routes: { ...routes, "PUT /uploads/{key}": { integration: { ...aws, requestParameters }, auth: "iam" } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      ...contract,
+      message: expect.stringMatching(message),
+    });
   });
 
   // Only what Jayway cannot parse is refused: a path only the local reader does not take (a function, several names,

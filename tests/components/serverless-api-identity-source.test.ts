@@ -6,7 +6,6 @@
  */
 import type { Input } from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { ComponentArgError } from "../../components/errors";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { identitySourceProblem } from "../../components/serverless-api/identity-source";
 import { normalise } from "../../components/serverless-api/spec";
@@ -14,6 +13,7 @@ import { createLocalGateway } from "../../local/api-gateway";
 import { listen } from "../../local/front-door";
 import type { LocalContext } from "../../local/services/types";
 import { ofType, record } from "../harness/mocks";
+import { rejectionOf } from "../harness/refusals";
 import { apiRefusal } from "../harness/serverless-api-refusals";
 
 const authorizerHandler = "tests/fixtures/handlers/echo.ts";
@@ -189,9 +189,15 @@ describe("HTTP kind: a userPoolArns entry that is not a pool ARN (review 89, fin
 
   it("refuses a pool id that arrives as an Output once it resolves, naming the argument (was: a TypeError in the apply)", async () => {
     const pulumi = await import("@pulumi/pulumi");
-    const resources = await record(() => new ServerlessApi("api", { ...http(pulumi.output("us-east-1_AbC123")) })).catch((error: unknown) => error);
-    expect(resources).toBeInstanceOf(ComponentArgError);
-    expect((resources as ComponentArgError).message).toMatch(/ServerlessApi "api": authorizers\.cognito\.userPoolArns\[0\] "us-east-1_AbC123" is not a Cognito user pool ARN/);
+    const error = await rejectionOf(record(() => new ServerlessApi("api", { ...http(pulumi.output("us-east-1_AbC123")) })), "ServerlessApi took a pool id from an Output");
+    expect(error).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "api",
+      argument: "authorizers.cognito.userPoolArns[0]",
+      value: "us-east-1_AbC123",
+      fix: expect.stringMatching(/^Pass the pool's ARN, e\.g\. auth\.userPoolArn/),
+      message: expect.stringMatching(/ServerlessApi "api": authorizers\.cognito\.userPoolArns\[0\] "us-east-1_AbC123" is not a Cognito user pool ARN/),
+    });
   });
 
   it("derives the issuer from a pool ARN", async () => {

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import { ApiKind, ServerlessApi, type ApiAuthorizer, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, record } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
 const proxy = (i: number): ApiRoute => ({ integration: { type: "http", uri: `https://legacy.example.com/items/${i}` }, auth: "none" });
@@ -35,9 +36,14 @@ const warnings = async (about: string, run: () => unknown) => (await recordWarni
 
 describe("ServerlessApi kind: ApiKind.Http — API Gateway's per-API limits it does not raise", () => {
   it("refuses more than 300 routes: each route gets its own integration, and an HTTP API takes at most 300 integrations", () => {
-    expect(() => new ServerlessApi("wide", http({ routes: routesOf(301, proxy) }))).toThrow(
-      /^ServerlessApi "wide": routes "301 routes" make 301 integrations: the HTTP kind gives every route its own integration, and an HTTP API takes at most 300 \("Integrations per API \| 300 \| No", a quota API Gateway does not raise, even when its routes quota is raised\)\. Split the routes over two APIs \(e\.g\. by path prefix\), or use kind: ApiKind\.Rest, whose quota counts distinct path prefixes \(300 resources per API, raised on request\)\.$/,
-    );
+    expect(refusalOf(() => new ServerlessApi("wide", http({ routes: routesOf(301, proxy) })), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "wide",
+      argument: "routes",
+      value: "301 routes",
+      fix: "Split the routes over two APIs (e.g. by path prefix), or use kind: ApiKind.Rest, whose quota counts distinct path prefixes (300 resources per API, raised on request).",
+      message: expect.stringMatching(/^ServerlessApi "wide": routes "301 routes" make 301 integrations: the HTTP kind gives every route its own integration, and an HTTP API takes at most 300 \("Integrations per API \| 300 \| No", a quota API Gateway does not raise, even when its routes quota is raised\)\. Split the routes over two APIs \(e\.g\. by path prefix\), or use kind: ApiKind\.Rest, whose quota counts distinct path prefixes \(300 resources per API, raised on request\)\.$/),
+    });
   });
 
   it("creates 300 routes and 300 integrations", async () => {
@@ -47,20 +53,35 @@ describe("ServerlessApi kind: ApiKind.Http — API Gateway's per-API limits it d
 
   it("refuses more than 10 scopes on a route or on defaultAuth (authorizationScopes)", () => {
     const authorizers = { cognito: cognito(["client1"]) };
-    expect(() => new ServerlessApi("scoped", http({ authorizers, routes: { "GET /albums": { ...proxy(0), auth: { authorizer: "cognito", scopes: scopes(11) } } } }))).toThrow(
-      /^ServerlessApi "scoped": routes\["GET \/albums"\]\.auth\.scopes \[.* has 11 scopes; an HTTP API route takes at most 10 \("Scopes per route \| 10 \| No", a quota API Gateway does not raise\)\. Keep at most 10 scopes on a route: grant broader scopes in the resource server \(e\.g\. one "gallery\/admin" scope\) and check finer ones in the handler\.$/,
-    );
-    expect(() => new ServerlessApi("scoped", http({ authorizers, defaultAuth: { authorizer: "cognito", scopes: scopes(11) }, routes: { "GET /albums": { integration: proxy(0).integration } } }))).toThrow(
-      /^ServerlessApi "scoped": defaultAuth\.scopes \[.* has 11 scopes; an HTTP API route takes at most 10/,
-    );
+    expect(refusalOf(() => new ServerlessApi("scoped", http({ authorizers, routes: { "GET /albums": { ...proxy(0), auth: { authorizer: "cognito", scopes: scopes(11) } } } })), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "scoped",
+      argument: 'routes["GET /albums"].auth.scopes',
+      value: ["gallery/scope0", "gallery/scope1", "gallery/scope2", "gallery/scope3", "gallery/scope4", "gallery/scope5", "gallery/scope6", "gallery/scope7", "gallery/scope8", "gallery/scope9", "gallery/scope10"],
+      fix: 'Keep at most 10 scopes on a route: grant broader scopes in the resource server (e.g. one "gallery/admin" scope) and check finer ones in the handler.',
+      message: expect.stringMatching(/^ServerlessApi "scoped": routes\["GET \/albums"\]\.auth\.scopes \[.* has 11 scopes; an HTTP API route takes at most 10 \("Scopes per route \| 10 \| No", a quota API Gateway does not raise\)\. Keep at most 10 scopes on a route: grant broader scopes in the resource server \(e\.g\. one "gallery\/admin" scope\) and check finer ones in the handler\.$/),
+    });
+    expect(refusalOf(() => new ServerlessApi("scoped", http({ authorizers, defaultAuth: { authorizer: "cognito", scopes: scopes(11) }, routes: { "GET /albums": { integration: proxy(0).integration } } })), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "scoped",
+      argument: "defaultAuth.scopes",
+      value: ["gallery/scope0", "gallery/scope1", "gallery/scope2", "gallery/scope3", "gallery/scope4", "gallery/scope5", "gallery/scope6", "gallery/scope7", "gallery/scope8", "gallery/scope9", "gallery/scope10"],
+      fix: 'Keep at most 10 scopes on a route: grant broader scopes in the resource server (e.g. one "gallery/admin" scope) and check finer ones in the handler.',
+      message: expect.stringMatching(/^ServerlessApi "scoped": defaultAuth\.scopes \[.* has 11 scopes; an HTTP API route takes at most 10/),
+    });
     expect(() => new ServerlessApi("scoped10", http({ authorizers, routes: { "GET /albums": { ...proxy(0), auth: { authorizer: "cognito", scopes: scopes(10) } } } }))).not.toThrow();
   });
 
   it("refuses more than 50 audiences on a JWT authorizer (its app client ids)", () => {
     const audience = Array.from({ length: 51 }, (_, i) => `client${i}`);
-    expect(() => new ServerlessApi("aud", http({ authorizers: { cognito: cognito(audience) } }))).toThrow(
-      /^ServerlessApi "aud": authorizers\.cognito\.audience "51 app client ids" is over an HTTP API JWT authorizer's 50 audiences \("Audiences per authorizer \| 50 \| No", a quota API Gateway does not raise\)\. Use at most 50 app clients per authorizer: declare a second authorizer for the others and name it on their routes\.$/,
-    );
+    expect(refusalOf(() => new ServerlessApi("aud", http({ authorizers: { cognito: cognito(audience) } })), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "aud",
+      argument: "authorizers.cognito.audience",
+      value: "51 app client ids",
+      fix: "Use at most 50 app clients per authorizer: declare a second authorizer for the others and name it on their routes.",
+      message: expect.stringMatching(/^ServerlessApi "aud": authorizers\.cognito\.audience "51 app client ids" is over an HTTP API JWT authorizer's 50 audiences \("Audiences per authorizer \| 50 \| No", a quota API Gateway does not raise\)\. Use at most 50 app clients per authorizer: declare a second authorizer for the others and name it on their routes\.$/),
+    });
     expect(() => new ServerlessApi("aud50", http({ authorizers: { cognito: cognito(audience.slice(0, 50)) } }))).not.toThrow();
   });
 

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { policyDocument, record, resource } from "../harness/mocks";
+import { refusalOf, type RefusalContract } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const iamRoutes: ServerlessApiArgs["routes"] = { "GET /reports": { handler: echo, auth: "iam" }, "POST /reports": { handler: echo } };
@@ -33,16 +34,22 @@ describe("ServerlessApi resource policy documents", () => {
 
 describe("ServerlessApi refuses allowAccounts where a method would answer every caller 403", () => {
   const allowAccounts = { allowAccounts: ["111122223333"] };
-  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp, RefusalContract]>([
     ["a public route", { routes: { ...iamRoutes, "GET /health": { handler: echo, auth: "none" } } },
-      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so route "GET \/health" \(auth "none"\), which the policy must explicitly allow, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" \(apigateway-authorization-flow\.html: "An implicit denial or any explicit denial results in denying the caller"\)\. Give the route auth: "iam" \(or a Lambda authorizer, which decides by itself\), or drop allowAccounts and restrict callers with allowSourceIps\.$/],
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so route "GET \/health" \(auth "none"\), which the policy must explicitly allow, would answer every caller 403 "User: anonymous is not authorized to perform: execute-api:Invoke" \(apigateway-authorization-flow\.html: "An implicit denial or any explicit denial results in denying the caller"\)\. Give the route auth: "iam" \(or a Lambda authorizer, which decides by itself\), or drop allowAccounts and restrict callers with allowSourceIps\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "resourcePolicy.allowAccounts", value: ["111122223333"], fix: 'Give the route auth: "iam" (or a Lambda authorizer, which decides by itself), or drop allowAccounts and restrict callers with allowSourceIps.' }],
     ["a Cognito route", { authorizers: { users: { type: "cognito", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST"] } }, routes: { ...iamRoutes, "GET /me": { handler: echo, auth: { authorizer: "users" } } } },
-      /route "GET \/me" \(Cognito authorizer "users"\), which the policy must explicitly allow, would answer every caller 403/],
-    ["a default auth that is not IAM", { defaultAuth: "none" }, /route "POST \/reports" \(auth "none"\), which the policy must explicitly allow/],
+      /route "GET \/me" \(Cognito authorizer "users"\), which the policy must explicitly allow, would answer every caller 403/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "resourcePolicy.allowAccounts", value: ["111122223333"], fix: 'Give the route auth: "iam" (or a Lambda authorizer, which decides by itself), or drop allowAccounts and restrict callers with allowSourceIps.' }],
+    ["a default auth that is not IAM", { defaultAuth: "none" }, /route "POST \/reports" \(auth "none"\), which the policy must explicitly allow/, { component: "ServerlessApi", resourceName: "bad", argument: "resourcePolicy.allowAccounts", value: ["111122223333"], fix: 'Give the route auth: "iam" (or a Lambda authorizer, which decides by itself), or drop allowAccounts and restrict callers with allowSourceIps.' }],
     ["CORS preflights", { cors: { allowOrigins: ["https://app.example.com"] } },
-      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so the CORS preflight \(OPTIONS\) of \/reports, which API Gateway answers without authorization, would answer every browser 403\. Drop cors \(serve the API behind the site's CloudFront, same origin\), or drop allowAccounts\.$/],
-  ])("%s", (_, bad, message) => {
-    expect(() => new ServerlessApi("bad", { routes: iamRoutes, resourcePolicy: allowAccounts, ...bad })).toThrow(message);
+      /^ServerlessApi "bad": resourcePolicy\.allowAccounts \["111122223333"\] is the resource policy's only Allow \(account principals\), so the CORS preflight \(OPTIONS\) of \/reports, which API Gateway answers without authorization, would answer every browser 403\. Drop cors \(serve the API behind the site's CloudFront, same origin\), or drop allowAccounts\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "resourcePolicy.allowAccounts", value: ["111122223333"], fix: "Drop cors (serve the API behind the site's CloudFront, same origin), or drop allowAccounts." }],
+  ])("%s", (_, bad, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("bad", { routes: iamRoutes, resourcePolicy: allowAccounts, ...bad }), "ServerlessApi accepted the arguments")).toMatchObject({
+      ...contract,
+      message: expect.stringMatching(message),
+    });
   });
 
   // apigateway-authorization-flow.html: with a Lambda authorizer, API Gateway checks the policy for an explicit deny,
@@ -57,12 +64,15 @@ describe("ServerlessApi refuses allowAccounts where a method would answer every 
 // net.BlockList, which throws on anything else (review 29 F4): both refused at construction, named.
 describe("ServerlessApi checks resourcePolicy source IPs as addresses or CIDR ranges", () => {
   it.each([
-    ["10.0.0.0/33", "allowSourceIps", /resourcePolicy\.allowSourceIps "10\.0\.0\.0\/33" has the prefix \/33; an IPv4 range takes \/0 to \/32/],
-    ["999.1.1.1/8", "denySourceIps", /resourcePolicy\.denySourceIps "999\.1\.1\.1\/8" is not an IP address or CIDR range/],
-    ["abc", "allowSourceIps", /resourcePolicy\.allowSourceIps "abc" is not an IP address or CIDR range/],
-    ["2001:db8::/129", "denySourceIps", /has the prefix \/129; an IPv6 range takes \/0 to \/128/],
-  ] as const)("refuses %s", (cidr, list, message) => {
-    expect(() => new ServerlessApi("ips", { routes: iamRoutes, resourcePolicy: { [list]: [cidr] } })).toThrow(message);
+    ["10.0.0.0/33", "allowSourceIps", /resourcePolicy\.allowSourceIps "10\.0\.0\.0\/33" has the prefix \/33; an IPv4 range takes \/0 to \/32/, { component: "ServerlessApi", resourceName: "ips", argument: "resourcePolicy.allowSourceIps", value: "10.0.0.0/33", fix: 'Use an IPv4 or IPv6 address, or a CIDR range such as "203.0.113.0/24" or "2001:db8::/32".' }],
+    ["999.1.1.1/8", "denySourceIps", /resourcePolicy\.denySourceIps "999\.1\.1\.1\/8" is not an IP address or CIDR range/, { component: "ServerlessApi", resourceName: "ips", argument: "resourcePolicy.denySourceIps", value: "999.1.1.1/8", fix: 'Use an IPv4 or IPv6 address, or a CIDR range such as "203.0.113.0/24" or "2001:db8::/32".' }],
+    ["abc", "allowSourceIps", /resourcePolicy\.allowSourceIps "abc" is not an IP address or CIDR range/, { component: "ServerlessApi", resourceName: "ips", argument: "resourcePolicy.allowSourceIps", value: "abc", fix: 'Use an IPv4 or IPv6 address, or a CIDR range such as "203.0.113.0/24" or "2001:db8::/32".' }],
+    ["2001:db8::/129", "denySourceIps", /has the prefix \/129; an IPv6 range takes \/0 to \/128/, { component: "ServerlessApi", resourceName: "ips", argument: "resourcePolicy.denySourceIps", value: "2001:db8::/129", fix: 'Use an IPv4 or IPv6 address, or a CIDR range such as "203.0.113.0/24" or "2001:db8::/32".' }],
+  ] as const)("refuses %s", (cidr, list, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("ips", { routes: iamRoutes, resourcePolicy: { [list]: [cidr] } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      ...contract,
+      message: expect.stringMatching(message),
+    });
   });
 
   it("takes addresses and ranges of both families", () => {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiKind, ServerlessApi, type ApiRoute, type ServerlessApiArgs } from "../../components/serverless-api";
 import { ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf, type RefusalContract } from "../harness/refusals";
 
 const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/events";
 const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/items";
@@ -148,37 +149,63 @@ describe("ServerlessApi redeploys when a mapping template changes", () => {
 describe("ServerlessApi refuses action-style integrations it cannot deploy", () => {
   const refused = (routes: Record<string, ApiRoute>, overrides: Partial<ServerlessApiArgs> = {}) => () => new ServerlessApi("bad", args(routes, overrides));
 
-  it.each<[string, Record<string, unknown>, RegExp]>([
-    ["both path and action", { path: "events" }, /routes\["POST \/events"\]\.integration .*sets both path and action.*Keep action/s],
-    ["neither path nor action", { action: undefined }, /routes\["POST \/events"\]\.integration .*sets neither path nor action/s],
-    ["the URI's action/ prefix", { action: "action/PutRecord" }, /integration\.action "action\/PutRecord" is not an action name.*Use "PutRecord"/s],
-    ["the IAM form", { action: "kinesis:PutRecord" }, /integration\.action "kinesis:PutRecord" is not an action name.*Use "PutRecord"/s],
-    ["a lower-case action", { action: "putRecord" }, /integration\.action "putRecord" is not an action name.*Use "PutRecord"/s],
-    ["a GET call to a JSON-protocol service", { method: "GET" }, /integration\.method "GET" is not POST.*kinesis/s],
-    ["permissions without the action", { permissions: [{ actions: ["kinesis:PutRecords"], resources: [streamArn] }] }, /integration\.permissions .*grants no kinesis:PutRecord.*actions: \["kinesis:PutRecord"\]/s],
-    ["a request template key that is no content type", { requestTemplates: { json: putRecordTemplate } }, /integration\.requestTemplates "json" is not a content type.*application\/json/s],
-    ["a request template that is no string", { requestTemplates: { "application/json": { StreamName: "events" } } }, /integration\.requestTemplates\["application\/json"\] .*is not a string/s],
-    ["a request template over 300 KB", { requestTemplates: { "application/json": `{"StreamName":"events","Data":"${"x".repeat(300 * 1024)}"}` } }, /integration\.requestTemplates\["application\/json"\] .*over API Gateway's 300 KB mapping template size/s],
-    ["a response template key that is no content type", { responseTemplates: { "": "{}" } }, /integration\.responseTemplates "" is not a content type/s],
-    ["a passthroughBehavior API Gateway does not know", { passthroughBehavior: "never" }, /integration\.passthroughBehavior "never" is not one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER.*"NEVER"/s],
-    ["NEVER with no request templates (every request 415)", { passthroughBehavior: "NEVER", requestTemplates: undefined }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates.*415.*Add requestTemplates/s],
-    ["NEVER with an empty request template map", { passthroughBehavior: "NEVER", requestTemplates: {} }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates/s],
-  ])("refuses %s", (_, overrides, message) => {
-    expect(refused({ "POST /events": putRecord(overrides) })).toThrow(message);
+  it.each<[string, Record<string, unknown>, RegExp, RefusalContract]>([
+    ["both path and action", { path: "events" }, /routes\["POST \/events"\]\.integration .*sets both path and action.*Keep action/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration', value: { path: "events", action: "PutRecord" }, fix: "Keep action (\"PutRecord\") for an API action such as Kinesis PutRecord, or path for a path-style call such as S3's bucket/{key}." }],
+    ["neither path nor action", { action: undefined }, /routes\["POST \/events"\]\.integration .*sets neither path nor action/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration', value: ["type", "service", "action", "requestTemplates", "permissions"], fix: 'Set action (e.g. "PutRecord", with a request template) or path (e.g. "my-bucket/{key}").' }],
+    ["the URI's action/ prefix", { action: "action/PutRecord" }, /integration\.action "action\/PutRecord" is not an action name.*Use "PutRecord"/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.action', value: "action/PutRecord", fix: 'Use "PutRecord"; ServerlessApi writes action/<action> into the URI.' }],
+    ["the IAM form", { action: "kinesis:PutRecord" }, /integration\.action "kinesis:PutRecord" is not an action name.*Use "PutRecord"/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.action', value: "kinesis:PutRecord", fix: 'Use "PutRecord"; ServerlessApi writes action/<action> into the URI.' }],
+    ["a lower-case action", { action: "putRecord" }, /integration\.action "putRecord" is not an action name.*Use "PutRecord"/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.action', value: "putRecord", fix: 'Use "PutRecord"; ServerlessApi writes action/<action> into the URI.' }],
+    ["a GET call to a JSON-protocol service", { method: "GET" }, /integration\.method "GET" is not POST.*kinesis/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.method', value: "GET", fix: "Drop method (action-style calls default to \"POST\"); the route's own method (e.g. GET) can differ." }],
+    ["permissions without the action", { permissions: [{ actions: ["kinesis:PutRecords"], resources: [streamArn] }] }, /integration\.permissions .*grants no kinesis:PutRecord.*actions: \["kinesis:PutRecord"\]/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.permissions', value: ["kinesis:PutRecords"], fix: "Add { actions: [\"kinesis:PutRecord\"], resources: [<the stream's ARN>] }." }],
+    ["a request template key that is no content type", { requestTemplates: { json: putRecordTemplate } }, /integration\.requestTemplates "json" is not a content type.*application\/json/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.requestTemplates', value: "json", fix: 'Use e.g. "application/json".' }],
+    ["a request template that is no string", { requestTemplates: { "application/json": { StreamName: "events" } } }, /integration\.requestTemplates\["application\/json"\] .*is not a string/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.requestTemplates["application/json"]', value: { StreamName: "events" }, fix: "Pass the template's text, e.g. JSON.stringify({...}) with $input and $context references in it." }],
+    ["a request template over 300 KB", { requestTemplates: { "application/json": `{"StreamName":"events","Data":"${"x".repeat(300 * 1024)}"}` } }, /integration\.requestTemplates\["application\/json"\] .*over API Gateway's 300 KB mapping template size/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.requestTemplates["application/json"]', value: "307233 bytes", fix: "Shorten the template (build repeated parts with #foreach), or shape the request in a Lambda handler." }],
+    ["a response template key that is no content type", { responseTemplates: { "": "{}" } }, /integration\.responseTemplates "" is not a content type/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.responseTemplates', value: "", fix: 'Use e.g. "application/json".' }],
+    ["a passthroughBehavior API Gateway does not know", { passthroughBehavior: "never" }, /integration\.passthroughBehavior "never" is not one of WHEN_NO_MATCH, WHEN_NO_TEMPLATES, NEVER.*"NEVER"/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.passthroughBehavior', value: "never", fix: 'Use "NEVER" to answer 415 to any Content-Type without a template, or leave it out.' }],
+    ["NEVER with no request templates (every request 415)", { passthroughBehavior: "NEVER", requestTemplates: undefined }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates.*415.*Add requestTemplates/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.passthroughBehavior', value: "NEVER", fix: 'Add requestTemplates (e.g. { "application/json": ... }) for the content types the route takes, or leave passthroughBehavior out.' }],
+    ["NEVER with an empty request template map", { passthroughBehavior: "NEVER", requestTemplates: {} }, /integration\.passthroughBehavior "NEVER" is set with no requestTemplates/s, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /events"].integration.passthroughBehavior', value: "NEVER", fix: 'Add requestTemplates (e.g. { "application/json": ... }) for the content types the route takes, or leave passthroughBehavior out.' }],
+  ])("refuses %s", (_, overrides, message, contract) => {
+    expect(refusalOf(refused({ "POST /events": putRecord(overrides) }), "ServerlessApi accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   it("refuses mapping templates on mock and HTTP integrations, which ServerlessApi shapes itself", () => {
     const http = { integration: { type: "http", uri: "https://backend.example.com/x", requestTemplates: { "application/json": "{}" } } } as unknown as ApiRoute;
-    expect(refused({ "GET /x": http })).toThrow(/routes\["GET \/x"\]\.integration\.requestTemplates .*only AWS-service integrations/s);
+    expect(refusalOf(refused({ "GET /x": http }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "bad",
+      argument: 'routes["GET /x"].integration.requestTemplates',
+      value: "(set)",
+      fix: "Drop it: an HTTP integration passes the request through (shape it in the backend).",
+      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.requestTemplates .*only AWS-service integrations/s),
+    });
     const mock = { integration: { type: "mock", statusCode: 200, passthroughBehavior: "NEVER" } } as unknown as ApiRoute;
-    expect(refused({ "GET /m": mock })).toThrow(/routes\["GET \/m"\]\.integration\.passthroughBehavior .*not taken by a mock integration/s);
+    expect(refusalOf(refused({ "GET /m": mock }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "bad",
+      argument: 'routes["GET /m"].integration.passthroughBehavior',
+      value: "(set)",
+      fix: "Put the answer in body (and statusCode).",
+      message: expect.stringMatching(/routes\["GET \/m"\]\.integration\.passthroughBehavior .*not taken by a mock integration/s),
+    });
     const proxy = { integration: { type: "http", uri: "https://backend.example.com/x", passthroughBehavior: "WHEN_NO_MATCH" } } as unknown as ApiRoute;
-    expect(refused({ "GET /x": proxy })).toThrow(/routes\["GET \/x"\]\.integration\.passthroughBehavior .*not taken by a http integration/s);
+    expect(refusalOf(refused({ "GET /x": proxy }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "bad",
+      argument: 'routes["GET /x"].integration.passthroughBehavior',
+      value: "(set)",
+      fix: "Drop it: an HTTP integration passes the request through (shape it in the backend).",
+      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.passthroughBehavior .*not taken by a http integration/s),
+    });
   });
 
   it("refuses an action on the HTTP kind, saying what it offers instead", () => {
-    expect(() => new ServerlessApi("bad", { kind: ApiKind.Http, routes: { "POST /events": putRecord() } })).toThrow(
-      /routes\["POST \/events"\]\.integration "aws" is set on an HTTP API.*Kinesis-PutRecord.*kind: ApiKind\.Rest/s,
-    );
+    expect(refusalOf(() => new ServerlessApi("bad", { kind: ApiKind.Http, routes: { "POST /events": putRecord() } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "bad",
+      argument: 'routes["POST /events"].integration',
+      value: "aws",
+      fix: "Call the service from a Lambda handler, or use kind: ApiKind.Rest.",
+      message: expect.stringMatching(/routes\["POST \/events"\]\.integration "aws" is set on an HTTP API.*Kinesis-PutRecord.*kind: ApiKind\.Rest/s),
+    });
   });
 });

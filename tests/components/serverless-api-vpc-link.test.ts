@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
 import { ofType, record, resource } from "../harness/mocks";
+import { refusalOf, type RefusalContract } from "../harness/refusals";
 
 const NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188";
 const OTHER_NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/billing-nlb/0123456789abcdef";
@@ -117,49 +118,49 @@ describe("ServerlessApi REST private integrations (VPC link to a Network Load Ba
     });
   });
 
-  it.each<[string, ServerlessApiArgs, RegExp]>([
+  it.each<[string, ServerlessApiArgs, RegExp, RefusalContract]>([
     [
       "an Application Load Balancer's ARN",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { targetArn: ALB } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.targetArn "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/orders-alb\/50dc6c495c0c9188" is not a Network Load Balancer's ARN \(arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer\/net\/<name>\/<id>\), the only target a REST API's VPC link takes \(CreateVpcLink fails "NLB ARN is malformed" for an Application Load Balancer\)\. .*kind: ApiKind\.Http.*\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.targetArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orders-alb/50dc6c495c0c9188", fix: "Pass the NLB's ARN as a string (a link to an NLB known only at deploy time: create the aws.apigateway.VpcLink and pass { id }); for an Application Load Balancer, put an NLB in front of it, or use kind: ApiKind.Http with { listenerArn, subnetIds, securityGroupIds }." }],
     [
       "something that is not an ARN",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { targetArn: "orders-nlb" } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.targetArn "orders-nlb" is not a Network Load Balancer's ARN/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.targetArn', value: "orders-nlb", fix: "Pass the NLB's ARN as a string (a link to an NLB known only at deploy time: create the aws.apigateway.VpcLink and pass { id }); for an Application Load Balancer, put an NLB in front of it, or use kind: ApiKind.Http with { listenerArn, subnetIds, securityGroupIds }." }],
     [
       "an NLB in another region than the API's",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { targetArn: NLB } } } }, { region: "eu-west-1" }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.targetArn ".*loadbalancer\/net\/orders-nlb\/50dc6c495c0c9188" is in us-east-1, but a VPC link reaches a load balancer in its API's region, eu-west-1\. Use a Network Load Balancer in eu-west-1, or create the API in us-east-1\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.targetArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188", fix: "Use a Network Load Balancer in eu-west-1, or create the API in us-east-1." }],
     [
       "both an existing link and a target",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: "gim7c3", targetArn: NLB } as never } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink .* needs exactly one of id \(an existing VPC link\) and targetArn \(a Network Load Balancer ServerlessApi links to\)\. /,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink', value: { id: "gim7c3", targetArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188" }, fix: 'Pass { targetArn: "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>" }, or { id } of a link that exists (share one between APIs).' }],
     [
       "neither an existing link nor a target",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: {} as never } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink \{\} needs exactly one of id \(an existing VPC link\) and targetArn/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink', value: {}, fix: 'Pass { targetArn: "arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>" }, or { id } of a link that exists (share one between APIs).' }],
     [
       "the HTTP kind's listener on a REST API",
       rest({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { listenerArn: LISTENER, subnetIds: SUBNETS, securityGroupIds: GROUPS } as never } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn ".*" is the HTTP kind's \(a VPC link v2 to a listener\); a REST API's VPC link targets a Network Load Balancer\. Use \{ targetArn: "<NLB ARN>" \} or \{ id \}, or kind: ApiKind\.Http\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.listenerArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders-alb/50dc6c495c0c9188/f2f7dc8efc522ab2", fix: 'Use { targetArn: "<NLB ARN>" } or { id }, or kind: ApiKind.Http.' }],
     [
       "a greedy {proxy+} in the uri (npm start would send an empty segment)",
       rest({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { targetArn: NLB } } } }),
       /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "http:\/\/files\.internal\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /files/{proxy+}"].integration.uri', value: "http://files.internal.example.com/{proxy+}", fix: "Write {proxy}: it is given the route's {proxy+} value, slashes included." }],
     [
       "a uri that is not http(s)",
       rest({ "GET /orders": { integration: { type: "http", uri: "orders.internal.example.com", vpcLink: { targetArn: NLB } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "orders\.internal\.example\.com" is not an http\(s\) URL\. /,
-    ],
-  ])("refuses %s, naming the argument, the value and the fix", (_, args, message) => {
-    expect(() => new ServerlessApi("bad", args)).toThrow(message);
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.uri', value: "orders.internal.example.com", fix: 'Use e.g. "https://backend.example.com/items/{id}".' }],
+  ])("refuses %s, naming the argument, the value and the fix", (_, args, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("bad", args), "ServerlessApi accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 });
 
@@ -227,49 +228,49 @@ describe("ServerlessApi HTTP-kind private integrations (VPC link v2 to a listene
     expect(resource(graph, V2_INTEGRATION, "ph3-integration-get-orders").inputs).toMatchObject({ connectionType: "VPC_LINK", connectionId: "l4er5c", integrationUri: LISTENER });
   });
 
-  it.each<[string, ServerlessApiArgs, RegExp]>([
+  it.each<[string, ServerlessApiArgs, RegExp, RefusalContract]>([
     [
       "a load balancer's ARN for a listener's",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { listenerArn: NLB, subnetIds: SUBNETS, securityGroupIds: GROUPS } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn ".*loadbalancer\/net\/orders-nlb\/50dc6c495c0c9188" is not a load balancer listener's ARN \(arn:aws:elasticloadbalancing:<region>:<account>:listener\/<app\|net>\/<name>\/<id>\/<id>\), which an HTTP API's private integration targets\. Use the listener's ARN, e\.g\. aws\.lb\.Listener's arn\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.listenerArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188", fix: "Use the listener's ARN, e.g. aws.lb.Listener's arn." }],
     [
       "a listener in another region than the API's",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }, { region: "eu-west-1" }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn ".*" is in us-east-1, but a VPC link reaches a load balancer in its API's region, eu-west-1\. /,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.listenerArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/orders-alb/50dc6c495c0c9188/f2f7dc8efc522ab2", fix: "Use a listener in eu-west-1, or create the API in us-east-1." }],
     [
       "a REST link's NLB target on the HTTP kind",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { targetArn: NLB } as never } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.targetArn ".*" is a REST API's \(a VPC link v1 to a Network Load Balancer\); an HTTP API's private integration targets a listener through a VPC link v2\. Use \{ listenerArn, subnetIds, securityGroupIds \} or \{ id, listenerArn \}\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.targetArn', value: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/50dc6c495c0c9188", fix: "Use { listenerArn, subnetIds, securityGroupIds } or { id, listenerArn }." }],
     [
       "a uri path parameter the route lacks (its overwrite:path would read it)",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/orders/{id}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\/\{id\}" names \{id\}, which the backend's path \(overwrite:path\) reads from \$\{request\.path\.id\}, a path parameter the route does not have\. Use one of the route's path parameters: \(the route has none\)\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.uri', value: "http://orders.internal.example.com/orders/{id}", fix: "Use one of the route's path parameters: (the route has none)." }],
     [
       "a greedy {proxy+} in the uri (overwrite:path and npm start would disagree)",
       http({ "GET /files/{proxy+}": { integration: { type: "http", uri: "http://files.internal.example.com/{proxy+}", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
       /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri ".*\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /files/{proxy+}"].integration.uri', value: "http://files.internal.example.com/{proxy+}", fix: "Write {proxy}: it is given the route's {proxy+} value, slashes included." }],
     [
       "a query string in the uri (overwrite:path sends only the path)",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/orders?v=2", vpcLink: { id: "l4er5c", listenerArn: LISTENER } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.uri "http:\/\/orders\.internal\.example\.com\/orders\?v=2" has a query string, which an HTTP API's private integration does not send: the backend gets only the uri's path \(overwrite:path\), while npm start would send the query\. Remove "\?v=2"; the client's own query string is passed through\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.uri', value: "http://orders.internal.example.com/orders?v=2", fix: "Remove \"?v=2\"; the client's own query string is passed through." }],
     [
       "a Cloud Map service's ARN for a listener's",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { id: "l4er5c", listenerArn: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-e4anhexample0004" } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.listenerArn "arn:aws:servicediscovery:.*" is not a load balancer listener's ARN .* Cloud Map services are not supported by ServerlessApi: create the aws\.apigatewayv2\.Integration yourself\.$/,
-    ],
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.listenerArn', value: "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-e4anhexample0004", fix: "Use the listener's ARN, e.g. aws.lb.Listener's arn. Cloud Map services are not supported by ServerlessApi: create the aws.apigatewayv2.Integration yourself." }],
     [
       "a new link without subnets",
       http({ "GET /orders": { integration: { type: "http", uri: "http://orders.internal.example.com/", vpcLink: { listenerArn: LISTENER, subnetIds: [], securityGroupIds: GROUPS } } } }),
       /^ServerlessApi "bad": routes\["GET \/orders"\]\.integration\.vpcLink\.subnetIds \[\] is empty; a VPC link v2 makes its network interfaces in these subnets\. /,
-    ],
-  ])("refuses %s, naming the argument, the value and the fix", (_, args, message) => {
-    expect(() => new ServerlessApi("bad", args)).toThrow(message);
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /orders"].integration.vpcLink.subnetIds', value: [], fix: "List the subnets the load balancer is reachable from as strings, or pass { id, listenerArn } of an existing link." }],
+  ])("refuses %s, naming the argument, the value and the fix", (_, args, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("bad", args), "ServerlessApi accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 });
 

@@ -5,6 +5,7 @@ import { normalise } from "../../components/serverless-api/spec";
 import { RegionalApis } from "../../components/regional-apis";
 import { checkDeployRules, PHYSICAL_NAME_LIMITS } from "../../testing/deploy-rules";
 import { aliasNames, childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf, type RefusalContract } from "../harness/refusals";
 
 const echo = "tests/fixtures/handlers/echo.ts";
 const userPoolArn = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_TEST";
@@ -80,9 +81,14 @@ describe("ServerlessApi routes and integrations", () => {
     expect(resource(graph, "aws:lambda/function:Function", "ly-get-a-function").inputs.layers).toEqual([layer("shared"), layer("image-tools")]);
     expect(resource(graph, "aws:lambda/function:Function", "ly-get-b-function").inputs.layers).toEqual([layer("shared")]);
     const six = ["a", "b", "c", "d", "e"].map(layer);
-    expect(() => new ServerlessApi("ly6", { routes: { "GET /a": { handler: echo, function: { layers: [layer("f")] } } }, functionDefaults: { layers: six } })).toThrow(
-      /^ServerlessApi "ly6": routes\["GET \/a"\]\.function\.layers "6 layers" exceeds Lambda's limit of 5/,
-    );
+    expect(refusalOf(() => new ServerlessApi("ly6", { routes: { "GET /a": { handler: echo, function: { layers: [layer("f")] } } }, functionDefaults: { layers: six } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "ly6",
+      argument: 'routes["GET /a"].function.layers',
+      value: "6 layers",
+      fix: "Merge layers or bundle the code into the function.",
+      message: expect.stringMatching(/^ServerlessApi "ly6": routes\["GET \/a"\]\.function\.layers "6 layers" exceeds Lambda's limit of 5/),
+    });
   });
 
   it("leaves the SDK's never-used credential providers out of every function's bundle", async () => {
@@ -261,7 +267,11 @@ describe("ServerlessApi stages, aliases and deployments", () => {
     expect(Object.keys(JSON.parse(ACCESS_LOG_FORMAT))).toEqual(expect.arrayContaining(["requestId", "ip", "status", "latencyMs", "canary", "sub"]));
     expect(resource(graph, "aws:apigateway/stage:Stage", "s1-stage-prod").inputs.variables).toEqual({ alias: "prod" });
     const devSettings = resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-dev").inputs;
-    expect(devSettings).toMatchObject({ methodPath: "*/*", stageName: "dev", settings: { loggingLevel: "ERROR", metricsEnabled: true, dataTraceEnabled: false, throttlingRateLimit: 100, throttlingBurstLimit: 200 } });
+    expect(devSettings).toMatchObject({
+      methodPath: "*/*",
+      stageName: "dev",
+      settings: { loggingLevel: "ERROR", metricsEnabled: true, dataTraceEnabled: false, throttlingRateLimit: 100, throttlingBurstLimit: 200 },
+    });
     expect(resource(graph, "aws:apigateway/methodSettings:MethodSettings", "s1-settings-prod").inputs.settings).toMatchObject({ throttlingRateLimit: 500, throttlingBurstLimit: 1000 });
   });
 
@@ -338,10 +348,22 @@ describe("ServerlessApi stages, aliases and deployments", () => {
 
   it("refuses a name too long for the account-wide CloudWatch role's name only when it owns the role, with the longest that fits (RegionalApis too)", async () => {
     const status = { "GET /": { integration: { type: "mock" as const, body: { ok: true } }, auth: "none" as const } };
-    expect(() => new ServerlessApi("n".repeat(41), { routes: status, accountCloudWatchRole: true })).toThrow(
-      /^ServerlessApi "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 40 characters\.$/,
-    );
-    expect(() => new RegionalApis("n".repeat(41), { api: { routes: status, accountCloudWatchRole: true } })).toThrow(/^RegionalApis "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters/);
+    expect(refusalOf(() => new ServerlessApi("n".repeat(41), { routes: status, accountCloudWatchRole: true }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "n".repeat(41),
+      argument: "name",
+      value: "n".repeat(41),
+      fix: "Use a component name of at most 40 characters.",
+      message: expect.stringMatching(/^ServerlessApi "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters, over IAM's 64\. Use a component name of at most 40 characters\.$/),
+    });
+    expect(refusalOf(() => new RegionalApis("n".repeat(41), { api: { routes: status, accountCloudWatchRole: true } }), "RegionalApis accepted the arguments")).toMatchObject({
+      component: "RegionalApis",
+      resourceName: "n".repeat(41),
+      argument: "name",
+      value: "n".repeat(41),
+      fix: "Use a component name of at most 40 characters.",
+      message: expect.stringMatching(/^RegionalApis "n{41}": name "n{41}" makes the IAM role name "n{41}-cloudwatch-role-<random suffix>" 65 characters/),
+    });
     const fits = await record(() => new ServerlessApi("n".repeat(40), { routes: status, accountCloudWatchRole: true }));
     expect(checkDeployRules(fits, { stack: "test", production: false, region: "us-east-1" }, [PHYSICAL_NAME_LIMITS])).toEqual([]);
     expect(ofType(await record(() => new ServerlessApi("m".repeat(41), { routes: status, accountCloudWatchRole: false })), "aws:iam/role:Role")).toEqual([]);
@@ -496,15 +518,27 @@ describe("ServerlessApi endpoint, policy, CORS and domain", () => {
     expect(api.spec.routes.find((r) => r.key === "GET /albums/{albumId}")).toMatchObject({ fullPath: "/api/albums/{albumId}", auth: { type: "authorizer", authorizer: "cognito" } });
     expect(Object.keys(api.spec.functions)).toEqual(expect.arrayContaining(["l1-get-health", "l1-auth-jwt"]));
     expect(api.spec.functions["l1-get-health"].publish).toBe(true);
-    expect(() => api.siteRoute("qa")).toThrow(/siteRoute\(stage\) "qa" is not a stage of this API\. Use one of dev, prod\./);
+    expect(refusalOf(() => api.siteRoute("qa"), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "l1",
+      argument: "siteRoute(stage)",
+      value: "qa",
+      fix: "Use one of dev, prod.",
+      message: expect.stringMatching(/siteRoute\(stage\) "qa" is not a stage of this API\. Use one of dev, prod\./),
+    });
   });
 
   it("refuses a site route to a PRIVATE API, which CloudFront cannot reach", async () => {
     let api!: ServerlessApi;
     await record(() => (api = new ServerlessApi("l2", { ...args(), endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] })));
-    expect(() => api.siteRoute()).toThrow(
-      /ServerlessApi "l2": endpointType "PRIVATE" cannot back a StaticSite route \(siteRoute\(\)\): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet\. Use "REGIONAL"/,
-    );
+    expect(refusalOf(() => api.siteRoute(), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "l2",
+      argument: "endpointType",
+      value: "PRIVATE",
+      fix: "Use \"REGIONAL\" for the API the site serves under its path, or leave this API out of the site's routes and call it from inside the VPC.",
+      message: expect.stringMatching(/ServerlessApi "l2": endpointType "PRIVATE" cannot back a StaticSite route \(siteRoute\(\)\): a private API answers only through its VPC endpoints, and CloudFront reaches origins over the internet\. Use "REGIONAL"/),
+    });
   });
 });
 
@@ -535,151 +569,187 @@ describe("ServerlessApi HTTP integration timeouts above API Gateway's default 29
 });
 
 describe("ServerlessApi rejects bad route specs with clear errors", () => {
-  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
-    ["duplicate route", { routes: { "GET /albums/{albumId}": { handler: echo }, "GET /albums/{id}": { handler: echo } } }, /ServerlessApi "bad": routes\["GET \/albums\/\{id\}"\] "GET \/albums\/\{id\}" duplicates route "GET \/albums\/\{albumId\}" \(same method and path\)\. Declare each method and path once/],
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp, RefusalContract]>([
+    ["duplicate route", { routes: { "GET /albums/{albumId}": { handler: echo }, "GET /albums/{id}": { handler: echo } } }, /ServerlessApi "bad": routes\["GET \/albums\/\{id\}"\] "GET \/albums\/\{id\}" duplicates route "GET \/albums\/\{albumId\}" \(same method and path\)\. Declare each method and path once/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /albums/{id}"]', value: "GET /albums/{id}", fix: "Declare each method and path once; path parameters at the same place are the same route." }],
     // API Gateway: "A sibling ({albumId}) of this resource already has a variable path part -- only one is allowed" (BadRequestException).
     ["two variable path parts under one parent", { routes: { "GET /albums/{albumId}": { handler: echo }, "DELETE /albums/{id}": { handler: echo } } },
-      /^ServerlessApi "bad": routes\["DELETE \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]; a REST API allows one variable path part per level \(CreateResource is refused: "A sibling \(\{albumId\}\) of this resource already has a variable path part -- only one is allowed"\)\. Name the parameter \{albumId\} in both routes \(the handler reads event\.pathParameters\.albumId\), or put one route under a literal segment, e\.g\. \/albums\/by-id\/\{id\}\.$/],
+      /^ServerlessApi "bad": routes\["DELETE \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]; a REST API allows one variable path part per level \(CreateResource is refused: "A sibling \(\{albumId\}\) of this resource already has a variable path part -- only one is allowed"\)\. Name the parameter \{albumId\} in both routes \(the handler reads event\.pathParameters\.albumId\), or put one route under a literal segment, e\.g\. \/albums\/by-id\/\{id\}\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["DELETE /albums/{id}"]', value: "{id}", fix: "Name the parameter {albumId} in both routes (the handler reads event.pathParameters.albumId), or put one route under a literal segment, e.g. /albums/by-id/{id}." }],
     ["a greedy path part beside a variable one", { routes: { "GET /albums/{albumId}": { handler: echo }, "ANY /albums/{proxy+}": { handler: echo } } },
-      /routes\["ANY \/albums\/\{proxy\+\}"\] "\{proxy\+\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]/],
+      /routes\["ANY \/albums\/\{proxy\+\}"\] "\{proxy\+\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}"\]/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["ANY /albums/{proxy+}"]', value: "{proxy+}", fix: "Name the parameter {albumId} in both routes (the handler reads event.pathParameters.albumId), or put one route under a literal segment, e.g. /albums/by-id/{proxy+}." }],
     ["variable path parts that differ above a deeper route", { routes: { "GET /albums/{albumId}/photos": { handler: echo }, "GET /albums/{id}": { handler: echo } } },
-      /routes\["GET \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}\/photos"\]/],
+      /routes\["GET \/albums\/\{id\}"\] "\{id\}" is a second variable path part under \/albums, beside \{albumId\} of routes\["GET \/albums\/\{albumId\}\/photos"\]/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /albums/{id}"]', value: "{id}", fix: "Name the parameter {albumId} in both routes (the handler reads event.pathParameters.albumId), or put one route under a literal segment, e.g. /albums/by-id/{id}." }],
     ["variable path parts under the root", { routes: { "GET /{tenant}": { handler: echo }, "GET /{id}/albums": { handler: echo } } },
-      /^ServerlessApi "bad": routes\["GET \/\{id\}\/albums"\] "\{id\}" is a second variable path part under \/, beside \{tenant\} of routes\["GET \/\{tenant\}"\];.* Name the parameter \{tenant\} in both routes \(the handler reads event\.pathParameters\.tenant\), or put one route under a literal segment, e\.g\. \/by-id\/\{id\}\.$/],
+      /^ServerlessApi "bad": routes\["GET \/\{id\}\/albums"\] "\{id\}" is a second variable path part under \/, beside \{tenant\} of routes\["GET \/\{tenant\}"\];.* Name the parameter \{tenant\} in both routes \(the handler reads event\.pathParameters\.tenant\), or put one route under a literal segment, e\.g\. \/by-id\/\{id\}\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /{id}/albums"]', value: "{id}", fix: "Name the parameter {tenant} in both routes (the handler reads event.pathParameters.tenant), or put one route under a literal segment, e.g. /by-id/{id}." }],
     ["a greedy path part beside a variable one, deeper down", { routes: { "ANY /files/{proxy+}": { handler: echo }, "GET /files/{fileId}/meta": { handler: echo } } },
-      /^ServerlessApi "bad": routes\["GET \/files\/\{fileId\}\/meta"\] "\{fileId\}" is a second variable path part under \/files, beside \{proxy\+\} of routes\["ANY \/files\/\{proxy\+\}"\];.* Name the parameter \{proxy\+\} in both routes \(the handler reads event\.pathParameters\.proxy\), or put one route under a literal segment, e\.g\. \/files\/by-id\/\{fileId\}\.$/],
+      /^ServerlessApi "bad": routes\["GET \/files\/\{fileId\}\/meta"\] "\{fileId\}" is a second variable path part under \/files, beside \{proxy\+\} of routes\["ANY \/files\/\{proxy\+\}"\];.* Name the parameter \{proxy\+\} in both routes \(the handler reads event\.pathParameters\.proxy\), or put one route under a literal segment, e\.g\. \/files\/by-id\/\{fileId\}\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /files/{fileId}/meta"]', value: "{fileId}", fix: "Name the parameter {proxy+} in both routes (the handler reads event.pathParameters.proxy), or put one route under a literal segment, e.g. /files/by-id/{fileId}." }],
     // Each route's function is a resource named after the API and the route (or the route's own name).
-    ["route name that is not a resource name", { routes: { "GET /x": { handler: echo, name: "get.x" } } }, /^ServerlessApi "bad": routes\["GET \/x"\]\.name "get.x" is not a resource name\. Use letters, digits, "-" and "_" \(Lambda's function name characters\)\.$/],
+    ["route name that is not a resource name", { routes: { "GET /x": { handler: echo, name: "get.x" } } }, /^ServerlessApi "bad": routes\["GET \/x"\]\.name "get.x" is not a resource name\. Use letters, digits, "-" and "_" \(Lambda's function name characters\)\.$/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].name', value: "get.x", fix: "Use letters, digits, \"-\" and \"_\" (Lambda's function name characters)." }],
     ["route whose function name is over 47 characters", { routes: { "GET /albums/{albumId}/photos/{photoId}/thumbnails": { handler: echo } } },
-      /^ServerlessApi "bad": routes\["GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/thumbnails"\] "GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/thumbnails" makes the Lambda function name "bad-get-albums-albumid-photos-photoid-thumbnails-function-<random suffix>" 65 characters, over Lambda's 64\. Use a route name \(its function is named from the method and path without one\) of at most 43 characters, or a component name of at most 2 characters\.$/],
+      /^ServerlessApi "bad": routes\["GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/thumbnails"\] "GET \/albums\/\{albumId\}\/photos\/\{photoId\}\/thumbnails" makes the Lambda function name "bad-get-albums-albumid-photos-photoid-thumbnails-function-<random suffix>" 65 characters, over Lambda's 64\. Use a route name \(its function is named from the method and path without one\) of at most 43 characters, or a component name of at most 2 characters\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /albums/{albumId}/photos/{photoId}/thumbnails"]', value: "GET /albums/{albumId}/photos/{photoId}/thumbnails", fix: "Use a route name (its function is named from the method and path without one) of at most 43 characters, or a component name of at most 2 characters." }],
     ["two routes naming one function", { routes: { "GET /albums": { handler: echo, name: "albums" }, "POST /albums": { handler: echo, name: "albums" } } },
-      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-albums" is the function name of another route\. Give the route a distinct name\.$/],
+      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-albums" is the function name of another route\. Give the route a distinct name\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /albums"].name', value: "bad-albums", fix: "Give the route a distinct name." }],
     ["a route name taken by another route's derived name", { routes: { "GET /albums": { handler: echo }, "POST /albums": { handler: echo, name: "get-albums" } } },
-      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-get-albums" is the function name of another route/],
-    ["a space in a path", { routes: { "GET /my albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET \/my albums"\] "my albums" is not a valid path segment\. Use letters, digits/],
-    ["two spaces after the method", { routes: { "GET  /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET  \/albums"\] "GET  \/albums" is not "METHOD \/path"\. Write the key as e\.g\. "GET \/albums\/\{albumId\}"\.$/],
-    ["an HTTP API's $default route key", { routes: { $default: { handler: echo } } }, /^ServerlessApi "bad": routes\["\$default"\] "\$default" is not "METHOD \/path"\./],
-    ["a lower-case method", { routes: { "get /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["get \/albums"\] "get \/albums" is not "METHOD \/path"\./],
+      /^ServerlessApi "bad": routes\["POST \/albums"\]\.name "bad-get-albums" is the function name of another route/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /albums"].name', value: "bad-get-albums", fix: "Give the route a distinct name." }],
+    ["a space in a path", { routes: { "GET /my albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET \/my albums"\] "my albums" is not a valid path segment\. Use letters, digits/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /my albums"]', value: "my albums", fix: 'Use letters, digits, ._~- or a parameter such as "{albumId}" (no trailing slash).' }],
+    ["two spaces after the method", { routes: { "GET  /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["GET  \/albums"\] "GET  \/albums" is not "METHOD \/path"\. Write the key as e\.g\. "GET \/albums\/\{albumId\}"\.$/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET  /albums"]', value: "GET  /albums", fix: 'Write the key as e.g. "GET /albums/{albumId}".' }],
+    ["an HTTP API's $default route key", { routes: { $default: { handler: echo } } }, /^ServerlessApi "bad": routes\["\$default"\] "\$default" is not "METHOD \/path"\./, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["$default"]', value: "$default", fix: 'Write the key as e.g. "GET /albums/{albumId}".' }],
+    ["a lower-case method", { routes: { "get /albums": { handler: echo } } }, /^ServerlessApi "bad": routes\["get \/albums"\] "get \/albums" is not "METHOD \/path"\./, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["get /albums"]', value: "get /albums", fix: 'Write the key as e.g. "GET /albums/{albumId}".' }],
     // The path an AWS-service integration maps from is the route's own, whatever its method.
     ["AWS integration mapping a path parameter of another route", { routes: {
       "ANY /buckets/{bucket}/objects/{key}": { integration: { type: "aws", service: "s3", method: "PUT", path: "{bucket}/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }], requestParameters: { "integration.request.path.bucket": "method.request.path.bucket", "integration.request.path.key": "method.request.path.name" } } } } },
-      /^ServerlessApi "bad": routes\["ANY \/buckets\/\{bucket\}\/objects\/\{key\}"\]\.integration\.requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have\. Use one of method\.request\.path\.bucket, method\.request\.path\.key\.$/],
+      /^ServerlessApi "bad": routes\["ANY \/buckets\/\{bucket\}\/objects\/\{key\}"\]\.integration\.requestParameters\["integration\.request\.path\.key"\] "method\.request\.path\.name" names a path parameter the route does not have\. Use one of method\.request\.path\.bucket, method\.request\.path\.key\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["ANY /buckets/{bucket}/objects/{key}"].integration.requestParameters["integration.request.path.key"]', value: "method.request.path.name", fix: "Use one of method.request.path.bucket, method.request.path.key." }],
     ["AWS integration mapping a body JSONPath Jayway cannot parse", { routes: {
       "PUT /objects/{key}": { integration: { type: "aws", service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }], requestParameters: { "integration.request.path.key": "method.request.path.key", "integration.request.header.x-amz-meta-owner": "method.request.body.owner..name." } } } } },
-      /^ServerlessApi "bad": routes\["PUT \/objects\/\{key\}"\]\.integration\.requestParameters\["integration\.request\.header\.x-amz-meta-owner"\] "method\.request\.body\.owner\.\.name\." is a JSONPath into the body that Jayway JsonPath \(which API Gateway reads JSONPath with\) cannot parse: JSONPath "\$\.owner\.\.name\.": expected a name after \. \(at ""\); npm start would answer every request of the route 500\. Write the part after method\.request\.body\. as Jayway reads it, e\.g\. method\.request\.body\.owner\.name, method\.request\.body\.items\[0\]\.id or method\.request\.body\.items\[\?\(@\.kind == 'photo'\)\]\.id\.$/],
+      /^ServerlessApi "bad": routes\["PUT \/objects\/\{key\}"\]\.integration\.requestParameters\["integration\.request\.header\.x-amz-meta-owner"\] "method\.request\.body\.owner\.\.name\." is a JSONPath into the body that Jayway JsonPath \(which API Gateway reads JSONPath with\) cannot parse: JSONPath "\$\.owner\.\.name\.": expected a name after \. \(at ""\); npm start would answer every request of the route 500\. Write the part after method\.request\.body\. as Jayway reads it, e\.g\. method\.request\.body\.owner\.name, method\.request\.body\.items\[0\]\.id or method\.request\.body\.items\[\?\(@\.kind == 'photo'\)\]\.id\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["PUT /objects/{key}"].integration.requestParameters["integration.request.header.x-amz-meta-owner"]', value: "method.request.body.owner..name.", fix: "Write the part after method.request.body. as Jayway reads it, e.g. method.request.body.owner.name, method.request.body.items[0].id or method.request.body.items[?(@.kind == 'photo')].id." }],
     // PutIntegration: "Invalid mapping expression parameter specified: method.request.path.id" (aws/aws-cdk#17318).
     ["HTTP integration URI with a path parameter the route lacks", { routes: { "GET /legacy/{itemId}": { integration: { type: "http", uri: "https://legacy.example.com/items/{id}" } } } },
-      /^ServerlessApi "bad": routes\["GET \/legacy\/\{itemId\}"\]\.integration\.uri "https:\/\/legacy\.example\.com\/items\/\{id\}" maps \{id\} from method\.request\.path\.id, a path parameter the route does not have, which PutIntegration refuses \("Invalid mapping expression parameter specified: method\.request\.path\.id"\)\. Use one of the route's path parameters: \{itemId\}\.$/],
+      /^ServerlessApi "bad": routes\["GET \/legacy\/\{itemId\}"\]\.integration\.uri "https:\/\/legacy\.example\.com\/items\/\{id\}" maps \{id\} from method\.request\.path\.id, a path parameter the route does not have, which PutIntegration refuses \("Invalid mapping expression parameter specified: method\.request\.path\.id"\)\. Use one of the route's path parameters: \{itemId\}\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /legacy/{itemId}"].integration.uri', value: "https://legacy.example.com/items/{id}", fix: "Use one of the route's path parameters: {itemId}." }],
     // The REST mapping reads `{x}` (routes.ts): a `{proxy+}` in the URI is sent as literal text, and npm start sent an empty segment.
     ["HTTP integration URI with a greedy parameter", { routes: { "GET /files/{proxy+}": { integration: { type: "http", uri: "https://files.example.com/{proxy+}" } } } },
-      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "https:\/\/files\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/],
+      /^ServerlessApi "bad": routes\["GET \/files\/\{proxy\+\}"\]\.integration\.uri "https:\/\/files\.example\.com\/\{proxy\+\}" names the greedy \{proxy\+\}, which an HTTP integration's uri does not take: its mapping reads \{proxy\}\. Write \{proxy\}: it is given the route's \{proxy\+\} value, slashes included\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /files/{proxy+}"].integration.uri', value: "https://files.example.com/{proxy+}", fix: "Write {proxy}: it is given the route's {proxy+} value, slashes included." }],
     ["HTTP integration URI with a path parameter on a route without any", { routes: { "GET /health": { integration: { type: "http", uri: "https://b.example.com/{tenant}/health" } } } },
-      /integration\.uri "https:\/\/b\.example\.com\/\{tenant\}\/health" maps \{tenant\} from method\.request\.path\.tenant, a path parameter the route does not have.*Use one of the route's path parameters: \(the route has none\)\.$/],
+      /integration\.uri "https:\/\/b\.example\.com\/\{tenant\}\/health" maps \{tenant\} from method\.request\.path\.tenant, a path parameter the route does not have.*Use one of the route's path parameters: \(the route has none\)\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /health"].integration.uri', value: "https://b.example.com/{tenant}/health", fix: "Use one of the route's path parameters: (the route has none)." }],
     ["HTTP integration timeout under 50 ms", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 10 } } } },
-      /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/],
+      /routes\["GET \/legacy"\]\.integration\.timeoutMs 10 is not a whole number of milliseconds of at least 50/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /legacy"].integration.timeoutMs', value: 10, fix: "Use e.g. 5000, or drop it for the 29000 default." }],
     // "You can increase the default value to longer than 29 seconds for Regional or private APIs only"
     // (https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html), and never past 300,000 BUFFERED
     // (pulumi-aws 7.48 apigateway/integration.d.ts timeoutMilliseconds) — review 22, F2.
     ["HTTP integration timeout over 29 s on an EDGE API", { endpointType: "EDGE", routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 60000 } } } },
-      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 29000 ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs\. Use at most 29000, or endpointType "REGIONAL" with the account's integration timeout quota raised\.$/],
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 60000 is over 29000 ms, the longest an EDGE API's integration waits: API Gateway raises it only for REGIONAL and PRIVATE REST APIs\. Use at most 29000, or endpointType "REGIONAL" with the account's integration timeout quota raised\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /legacy"].integration.timeoutMs', value: 60000, fix: "Use at most 29000, or endpointType \"REGIONAL\" with the account's integration timeout quota raised." }],
     ["HTTP integration timeout over 300 s on a REGIONAL API", { routes: { "GET /legacy": { integration: { type: "http", uri: "https://legacy.example.com/", timeoutMs: 400000 } } } },
-      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 400000 is over 300000 ms, the longest API Gateway waits for a REST integration, whatever the quota\. Use at most 300000 \(above 29000 only with the account's quota raised\), or hand long work to a queue and answer at once\.$/],
+      /^ServerlessApi "bad": routes\["GET \/legacy"\]\.integration\.timeoutMs 400000 is over 300000 ms, the longest API Gateway waits for a REST integration, whatever the quota\. Use at most 300000 \(above 29000 only with the account's quota raised\), or hand long work to a queue and answer at once\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /legacy"].integration.timeoutMs', value: 400000, fix: "Use at most 300000 (above 29000 only with the account's quota raised), or hand long work to a queue and answer at once." }],
     // PutMethodResponse statusCode "Pattern: [1-5]\d\d" (https://docs.aws.amazon.com/apigateway/latest/api/API_PutMethodResponse.html) — review 22, S2.
     ["mock status code under 100", { routes: { "GET /config": { integration: { type: "mock", statusCode: 99, body: {} }, auth: "none" } } },
-      /^ServerlessApi "bad": routes\["GET \/config"\]\.integration\.statusCode 99 is not an HTTP status a method response takes \(API Gateway's pattern \[1-5\]\\d\\d: a whole number from 100 to 599\)\. Use e\.g\. 200, 204 or 503\.$/],
-    ["mock status code 600", { routes: { "GET /config": { integration: { type: "mock", statusCode: 600, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 600 is not an HTTP status a method response takes/],
-    ["mock status code that is not a whole number", { routes: { "GET /config": { integration: { type: "mock", statusCode: 200.5, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 200\.5 is not an HTTP status a method response takes/],
-    ["mock status code given as a string", { routes: { "GET /config": { integration: { type: "mock", statusCode: "200" as unknown as number, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode "200" is not an HTTP status a method response takes/],
+      /^ServerlessApi "bad": routes\["GET \/config"\]\.integration\.statusCode 99 is not an HTTP status a method response takes \(API Gateway's pattern \[1-5\]\\d\\d: a whole number from 100 to 599\)\. Use e\.g\. 200, 204 or 503\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /config"].integration.statusCode', value: 99, fix: "Use e.g. 200, 204 or 503." }],
+    ["mock status code 600", { routes: { "GET /config": { integration: { type: "mock", statusCode: 600, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 600 is not an HTTP status a method response takes/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /config"].integration.statusCode', value: 600, fix: "Use e.g. 200, 204 or 503." }],
+    ["mock status code that is not a whole number", { routes: { "GET /config": { integration: { type: "mock", statusCode: 200.5, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode 200\.5 is not an HTTP status a method response takes/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /config"].integration.statusCode', value: 200.5, fix: "Use e.g. 200, 204 or 503." }],
+    ["mock status code given as a string", { routes: { "GET /config": { integration: { type: "mock", statusCode: "200" as unknown as number, body: {} }, auth: "none" } } }, /routes\["GET \/config"\]\.integration\.statusCode "200" is not an HTTP status a method response takes/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /config"].integration.statusCode', value: "200", fix: "Use e.g. 200, 204 or 503." }],
     ["an authorizer cache over an hour", { authorizers: { jwt: { type: "token", handler: "handlers/api/authorizer.ts", resultTtlSeconds: 3601 } } },
-      /authorizers\.jwt\.resultTtlSeconds 3601 is outside API Gateway's range of 0–3600 seconds\. Use a whole number from 0 to 3600 seconds\./],
-    ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/],
-    ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./],
+      /authorizers\.jwt\.resultTtlSeconds 3601 is outside API Gateway's range of 0–3600 seconds\. Use a whole number from 0 to 3600 seconds\./,
+      { component: "ServerlessApi", resourceName: "bad", argument: "authorizers.jwt.resultTtlSeconds", value: 3601, fix: "Use a whole number from 0 to 3600 seconds." }],
+    ["missing handler file", { routes: { "GET /x": { handler: "handlers/api/missing.ts" } } }, /routes\["GET \/x"\]\.handler "handlers\/api\/missing\.ts" is not a file\. Point it at the handler's source file/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].handler', value: "handlers/api/missing.ts", fix: "Point it at the handler's source file, relative to /work/wt/tst." }],
+    ["canary on an unknown stage", { canary: { stage: "qa", percentTraffic: 10 } }, /ServerlessApi "bad": canary\.stage "qa" is not a stage of this API, so there is nothing to run a canary on\. Use one of dev, prod, or add the stage\./, { component: "ServerlessApi", resourceName: "bad", argument: "canary.stage", value: "qa", fix: "Use one of dev, prod, or add the stage." }],
     // The top-level canary is refused under the argument the user wrote, not the stage's (fuzz 16, finding 6).
     ["canary percent from config outside 0–100", { canary: { stage: "prod", percentTraffic: 101 } },
-      /^ServerlessApi "bad": canary\.percentTraffic 101 is outside API Gateway's range of 0–100 percent\. Use a percentage such as 10 \(5–10 % is a common start\)\.$/],
-    ["canary percent from config written as a string", { canary: { stage: "prod", percentTraffic: "10" as unknown as number } }, /^ServerlessApi "bad": canary\.percentTraffic "10" is not a number\. Use a percentage such as 10/],
-    ["canary percent that is not set", { canary: { stage: "prod" } as ServerlessApiArgs["canary"] }, /^ServerlessApi "bad": canary\.percentTraffic \(not set\) is required on a canary\. Use a percentage such as 10/],
-    ["canary alias from config that is a stage's name", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "dev" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "dev" is also a stage's name/],
-    ["percent above 100", { stages: { prod: { canary: { percentTraffic: 120 } } } }, /stages\.prod\.canary\.percentTraffic 120 is outside API Gateway's range of 0–100 percent\. Use a percentage such as 10/],
-    ["percent below 0", { stages: { prod: { canary: { percentTraffic: -0.5 } } } }, /percentTraffic -0\.5 is outside API Gateway's range of 0–100 percent/],
-    ["percent NaN", { stages: { prod: { canary: { percentTraffic: Number.NaN } } } }, /stages\.prod\.canary\.percentTraffic NaN is not a number\./],
-    ["bad route key", { routes: { "FETCH /x": { handler: echo } } }, /routes\["FETCH \/x"\] "FETCH" is not an HTTP method API Gateway supports/],
-    ["trailing slash", { routes: { "GET /x/": { handler: echo } } }, /"" is not a valid path segment/],
-    ["handler and integration", { routes: { "GET /x": { handler: echo, integration: { type: "mock", body: {} } } } }, /needs exactly one of handler and integration/],
-    ["unknown authorizer", { routes: { "GET /x": { handler: echo, auth: { authorizer: "okta" } } } }, /routes\["GET \/x"\]\.auth "okta" is not one of the API's authorizers\. Declare it under authorizers, or use one of: cognito, jwt\./],
-    ["schema on GET", { routes: { "GET /x": { handler: echo, requestSchema: { type: "object" } } } }, /requestSchema "GET" is set on a method without a body/],
-    ["timeout over 29 s", { routes: { "GET /x": { handler: echo, function: { timeout: 60 } } } }, /function\.timeout 60 is more than API Gateway waits \(29 s\)/],
-    ["wildcard permission", { routes: { "GET /x": { handler: echo, function: { permissions: [{ actions: ["dynamodb:*"], resources: [tableArn] }] } } } }, /function\.permissions\[0\]\.actions "dynamodb:\*" is a wildcard/],
-    ["API key without plan", { routes: { "GET /x": { handler: echo, apiKeyRequired: true } } }, /apiKeyRequired true needs an API key, but no usage plan has apiKeys/],
-    ["usage plan on unknown stage", { usagePlans: { p: { apiKeys: ["k"], stages: ["qa"] } } }, /usagePlans\.p\.stages "qa" is not a stage of this API\. Use one of dev, prod\./],
-    ["private without endpoints", { endpointType: "PRIVATE" }, /ServerlessApi "bad": vpcEndpointIds \(not set\) is empty for a PRIVATE API, which only answers through VPC endpoints\. Pass the ids of the execute-api interface VPC endpoints/],
-    ["private with an empty endpoint list", { endpointType: "PRIVATE", vpcEndpointIds: [] }, /vpcEndpointIds \[\] is empty for a PRIVATE API/],
-    ["endpoints on a regional API", { vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /vpcEndpointIds \["vpce-0123456789abcdef0"\] is set on a REGIONAL API; only PRIVATE APIs are reached through VPC endpoints\. Set endpointType "PRIVATE", or drop vpcEndpointIds\./],
-    ["a VPC id for an endpoint id", { endpointType: "PRIVATE", vpcEndpointIds: ["vpc-0123456789abcdef0"] }, /vpcEndpointIds\[0\] "vpc-0123456789abcdef0" is not a VPC endpoint id/],
+      /^ServerlessApi "bad": canary\.percentTraffic 101 is outside API Gateway's range of 0–100 percent\. Use a percentage such as 10 \(5–10 % is a common start\)\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "canary.percentTraffic", value: 101, fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["canary percent from config written as a string", { canary: { stage: "prod", percentTraffic: "10" as unknown as number } }, /^ServerlessApi "bad": canary\.percentTraffic "10" is not a number\. Use a percentage such as 10/, { component: "ServerlessApi", resourceName: "bad", argument: "canary.percentTraffic", value: "10", fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["canary percent that is not set", { canary: { stage: "prod" } as ServerlessApiArgs["canary"] }, /^ServerlessApi "bad": canary\.percentTraffic \(not set\) is required on a canary\. Use a percentage such as 10/, { component: "ServerlessApi", resourceName: "bad", argument: "canary.percentTraffic", value: undefined, fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["canary alias from config that is a stage's name", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "dev" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "dev" is also a stage's name/, { component: "ServerlessApi", resourceName: "bad", argument: "canary.stageVariableOverrides.alias", value: "dev", fix: 'Use a name no stage has, e.g. "prod-canary" (or drop it: that is the default, "<stage>-canary").' }],
+    ["percent above 100", { stages: { prod: { canary: { percentTraffic: 120 } } } }, /stages\.prod\.canary\.percentTraffic 120 is outside API Gateway's range of 0–100 percent\. Use a percentage such as 10/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.percentTraffic", value: 120, fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["percent below 0", { stages: { prod: { canary: { percentTraffic: -0.5 } } } }, /percentTraffic -0\.5 is outside API Gateway's range of 0–100 percent/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.percentTraffic", value: -0.5, fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["percent NaN", { stages: { prod: { canary: { percentTraffic: Number.NaN } } } }, /stages\.prod\.canary\.percentTraffic NaN is not a number\./, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.percentTraffic", value: Number.NaN, fix: "Use a percentage such as 10 (5–10 % is a common start)." }],
+    ["bad route key", { routes: { "FETCH /x": { handler: echo } } }, /routes\["FETCH \/x"\] "FETCH" is not an HTTP method API Gateway supports/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["FETCH /x"]', value: "FETCH", fix: "Use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY." }],
+    ["trailing slash", { routes: { "GET /x/": { handler: echo } } }, /"" is not a valid path segment/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x/"]', value: "", fix: 'Use letters, digits, ._~- or a parameter such as "{albumId}" (no trailing slash).' }],
+    ["handler and integration", { routes: { "GET /x": { handler: echo, integration: { type: "mock", body: {} } } } }, /needs exactly one of handler and integration/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"]', value: ["handler", "integration"], fix: 'Set handler: "handlers/api/<name>.ts" for a Lambda route, or an integration (mock, http, aws).' }],
+    ["unknown authorizer", { routes: { "GET /x": { handler: echo, auth: { authorizer: "okta" } } } }, /routes\["GET \/x"\]\.auth "okta" is not one of the API's authorizers\. Declare it under authorizers, or use one of: cognito, jwt\./, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].auth', value: "okta", fix: "Declare it under authorizers, or use one of: cognito, jwt." }],
+    ["schema on GET", { routes: { "GET /x": { handler: echo, requestSchema: { type: "object" } } } }, /requestSchema "GET" is set on a method without a body/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].requestSchema', value: "GET", fix: "Only POST, PUT, PATCH (and ANY) routes take a request schema." }],
+    ["timeout over 29 s", { routes: { "GET /x": { handler: echo, function: { timeout: 60 } } } }, /function\.timeout 60 is more than API Gateway waits \(29 s\)/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].function.timeout', value: 60, fix: "Use 1–29 seconds, or hand long work to a queue." }],
+    ["wildcard permission", { routes: { "GET /x": { handler: echo, function: { permissions: [{ actions: ["dynamodb:*"], resources: [tableArn] }] } } } }, /function\.permissions\[0\]\.actions "dynamodb:\*" is a wildcard/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].function.permissions[0].actions', value: "dynamodb:*", fix: 'Name each action exactly (least privilege), e.g. "s3:GetObject"; use a grant helper from the component that owns the resource.' }],
+    ["API key without plan", { routes: { "GET /x": { handler: echo, apiKeyRequired: true } } }, /apiKeyRequired true needs an API key, but no usage plan has apiKeys/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].apiKeyRequired', value: true, fix: "Add a usage plan with apiKeys, or drop apiKeyRequired." }],
+    ["usage plan on unknown stage", { usagePlans: { p: { apiKeys: ["k"], stages: ["qa"] } } }, /usagePlans\.p\.stages "qa" is not a stage of this API\. Use one of dev, prod\./, { component: "ServerlessApi", resourceName: "bad", argument: "usagePlans.p.stages", value: "qa", fix: "Use one of dev, prod." }],
+    ["private without endpoints", { endpointType: "PRIVATE" }, /ServerlessApi "bad": vpcEndpointIds \(not set\) is empty for a PRIVATE API, which only answers through VPC endpoints\. Pass the ids of the execute-api interface VPC endpoints/, { component: "ServerlessApi", resourceName: "bad", argument: "vpcEndpointIds", value: undefined, fix: 'Pass the ids of the execute-api interface VPC endpoints its callers use, e.g. ["vpce-0123456789abcdef0"] (config apiVpcEndpointIds); the resource policy allows only them.' }],
+    ["private with an empty endpoint list", { endpointType: "PRIVATE", vpcEndpointIds: [] }, /vpcEndpointIds \[\] is empty for a PRIVATE API/, { component: "ServerlessApi", resourceName: "bad", argument: "vpcEndpointIds", value: [], fix: 'Pass the ids of the execute-api interface VPC endpoints its callers use, e.g. ["vpce-0123456789abcdef0"] (config apiVpcEndpointIds); the resource policy allows only them.' }],
+    ["endpoints on a regional API", { vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /vpcEndpointIds \["vpce-0123456789abcdef0"\] is set on a REGIONAL API; only PRIVATE APIs are reached through VPC endpoints\. Set endpointType "PRIVATE", or drop vpcEndpointIds\./, { component: "ServerlessApi", resourceName: "bad", argument: "vpcEndpointIds", value: ["vpce-0123456789abcdef0"], fix: 'Set endpointType "PRIVATE", or drop vpcEndpointIds.' }],
+    ["a VPC id for an endpoint id", { endpointType: "PRIVATE", vpcEndpointIds: ["vpc-0123456789abcdef0"] }, /vpcEndpointIds\[0\] "vpc-0123456789abcdef0" is not a VPC endpoint id/, { component: "ServerlessApi", resourceName: "bad", argument: "vpcEndpointIds[0]", value: "vpc-0123456789abcdef0", fix: "Use the interface endpoint's id for com.amazonaws.<region>.execute-api, e.g. \"vpce-0123456789abcdef0\"." }],
     // Stage names (and canary aliases) become Lambda alias names: https://docs.aws.amazon.com/lambda/latest/api/API_CreateAlias.html
-    ["all-digit stage, an alias Lambda refuses", { stages: { "2024": {} } }, /ServerlessApi "bad": stages "2024" is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names\. Start the stage name with a letter/],
-    ["stage too long for its canary alias", { stages: { ["s".repeat(122)]: { canary: { percentTraffic: 10 } } } }, /stages "s{122}" gives the canary alias "s{122}-canary" \(129 characters\), longer than Lambda's 128 for an alias name\. Shorten the stage name/],
-    ["canary alias with a dot", { stages: { prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "prod.v2" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "prod\.v2" names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores/],
+    ["all-digit stage, an alias Lambda refuses", { stages: { "2024": {} } }, /ServerlessApi "bad": stages "2024" is all digits, and each stage names a Lambda alias of every route function, which Lambda refuses for all-digit names\. Start the stage name with a letter/, { component: "ServerlessApi", resourceName: "bad", argument: "stages", value: "2024", fix: "Start the stage name with a letter, e.g. v2024." }],
+    ["stage too long for its canary alias", { stages: { ["s".repeat(122)]: { canary: { percentTraffic: 10 } } } }, /stages "s{122}" gives the canary alias "s{122}-canary" \(129 characters\), longer than Lambda's 128 for an alias name\. Shorten the stage name/, { component: "ServerlessApi", resourceName: "bad", argument: "stages", value: "s".repeat(122), fix: "Shorten the stage name to at most 121 characters, or set stages.ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss.canary.stageVariableOverrides.alias to a shorter name." }],
+    ["canary alias with a dot", { stages: { prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "prod.v2" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "prod\.v2" names the canary's Lambda alias, and Lambda alias names are 1–128 letters, digits, hyphens and underscores/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.stageVariableOverrides.alias", value: "prod.v2", fix: 'Use e.g. "prod-canary" (or drop it: that is the default, "<stage>-canary").' }],
     // Stage names take "-" (API_Stage), so a stage may be named like another stage's default canary alias.
     ["canary's default alias that is a stage's name", { stages: { "prod-canary": {}, prod: { canary: { percentTraffic: 10 } } } },
-      /^ServerlessApi "bad": stages "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*; its canary's resources are also named like that stage's \(the execution log group "<api>-execution-logs-prod-canary"\), so no alias override makes the two fit\. Rename stage prod-canary, e\.g\. to "prod_canary", or stage prod\.$/],
-    ["canary alias that is a stage's own alias", { stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "dev" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "dev" is also a stage's name, and each stage already names a Lambda alias of every route function\. Use a name no stage has/],
+      /^ServerlessApi "bad": stages "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*; its canary's resources are also named like that stage's \(the execution log group "<api>-execution-logs-prod-canary"\), so no alias override makes the two fit\. Rename stage prod-canary, e\.g\. to "prod_canary", or stage prod\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages", value: "prod", fix: 'Rename stage prod-canary, e.g. to "prod_canary", or stage prod.' }],
+    ["canary alias that is a stage's own alias", { stages: { dev: {}, prod: { canary: { percentTraffic: 10, stageVariableOverrides: { alias: "dev" } } } } }, /stages\.prod\.canary\.stageVariableOverrides\.alias "dev" is also a stage's name, and each stage already names a Lambda alias of every route function\. Use a name no stage has/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.stageVariableOverrides.alias", value: "dev", fix: 'Use a name no stage has, e.g. "prod-canary" (or drop it: that is the default, "<stage>-canary").' }],
     ["top-level canary whose default alias is a stage's name", { stages: { "prod-canary": {}, prod: {} }, canary: { stage: "prod", percentTraffic: 5 } },
-      /^ServerlessApi "bad": canary\.stage "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Rename stage prod-canary, e\.g\. to "prod_canary", or stage prod\.$/],
-    ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/],
+      /^ServerlessApi "bad": canary\.stage "prod" gives its canary the Lambda alias "prod-canary", which stage prod-canary already names .*Rename stage prod-canary, e\.g\. to "prod_canary", or stage prod\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "canary.stage", value: "prod", fix: 'Rename stage prod-canary, e.g. to "prod_canary", or stage prod.' }],
+    ["all-digit canary alias from config", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { alias: "2" } } }, /^ServerlessApi "bad": canary\.stageVariableOverrides\.alias "2" names the canary's Lambda alias/, { component: "ServerlessApi", resourceName: "bad", argument: "canary.stageVariableOverrides.alias", value: "2", fix: 'Use e.g. "prod-canary" (or drop it: that is the default, "<stage>-canary").' }],
     ["a stage variable alias ServerlessApi would replace", { stages: { prod: { variables: { alias: "live" } } } },
-      /^ServerlessApi "bad": stages\.prod\.variables\.alias "live" is set by ServerlessApi to the stage's name \("prod"\): it names the Lambda alias the stage's routes call, so another value would be replaced\. Remove it/],
-    ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/],
+      /^ServerlessApi "bad": stages\.prod\.variables\.alias "live" is set by ServerlessApi to the stage's name \("prod"\): it names the Lambda alias the stage's routes call, so another value would be replaced\. Remove it/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables.alias", value: "live", fix: "Remove it, or give your variable another name; a canary calls another alias with canary.stageVariableOverrides.alias." }],
+    ["bad stage variable", { stages: { prod: { variables: { "log-level": "x" } } } }, /stages\.prod\.variables "log-level" is not a stage variable name/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables", value: "log-level", fix: "Use letters, digits and underscores." }],
     // Fuzz seed 271828: @pulumi/pulumi could not register the stage ("Cannot convert object to primitive value").
     ["a stage variable named __proto__ (from JSON, an own key)", { stages: { prod: { variables: JSON.parse('{"__proto__":"x"}') } } },
-      /^ServerlessApi "bad": stages\.prod\.variables "__proto__" is a key a JavaScript object does not keep when it is copied \(it sets the copy's prototype\), so the entry would be dropped silently, though AWS takes it\. Use another name/],
+      /^ServerlessApi "bad": stages\.prod\.variables "__proto__" is a key a JavaScript object does not keep when it is copied \(it sets the copy's prototype\), so the entry would be dropped silently, though AWS takes it\. Use another name/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables", value: "__proto__", fix: 'Use another name, e.g. "to_string".' }],
     ["a stage variable named toString", { stages: { prod: { variables: { toString: "x" } } } },
-      /^ServerlessApi "bad": stages\.prod\.variables "toString" is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" \(@pulumi\/pulumi runtime\/rpc\.js safeToString\), though AWS takes it\. Use another name, e\.g\. "to_string"\.$/],
+      /^ServerlessApi "bad": stages\.prod\.variables "toString" is a key Pulumi's SDK cannot send in an input map: registering the resource fails with "TypeError: Cannot convert object to primitive value" \(@pulumi\/pulumi runtime\/rpc\.js safeToString\), though AWS takes it\. Use another name, e\.g\. "to_string"\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables", value: "toString", fix: 'Use another name, e.g. "to_string".' }],
     // A canary's overrides are refused as the overrides, not as the stage's variables.
-    ["bad canary override value", { stages: { prod: { canary: { percentTraffic: 5, stageVariableOverrides: { backend: "with space" } } } } }, /^ServerlessApi "bad": stages\.prod\.canary\.stageVariableOverrides\.backend "with space" has characters stage variables do not allow/],
+    ["bad canary override value", { stages: { prod: { canary: { percentTraffic: 5, stageVariableOverrides: { backend: "with space" } } } } }, /^ServerlessApi "bad": stages\.prod\.canary\.stageVariableOverrides\.backend "with space" has characters stage variables do not allow/, { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.canary.stageVariableOverrides.backend", value: "with space", fix: "Use 1–512 of A-Z a-z 0-9 - . _ ~ : / ? # & = ," }],
     // "Stage variables per stage | 100 | No", "Length, in characters, of the key in a stage variable | 64 | No":
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html (fuzz 16, finding 9).
     ["stage variable name over 64 characters", { stages: { prod: { variables: { ["k".repeat(65)]: "v" } } } },
-      /^ServerlessApi "bad": stages\.prod\.variables "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name .*\. Shorten it to at most 64 characters\.$/],
+      /^ServerlessApi "bad": stages\.prod\.variables "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name .*\. Shorten it to at most 64 characters\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables", value: "k".repeat(65), fix: "Shorten it to at most 64 characters." }],
     ["100 stage variables, 101 with the alias ServerlessApi adds", { stages: { prod: { variables: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, "v"])) } } },
-      /^ServerlessApi "bad": stages\.prod\.variables 100 variables, with the "alias" variable ServerlessApi adds to every stage, make 101, over API Gateway's 100 stage variables per stage .*\. Declare at most 99/],
+      /^ServerlessApi "bad": stages\.prod\.variables 100 variables, with the "alias" variable ServerlessApi adds to every stage, make 101, over API Gateway's 100 stage variables per stage .*\. Declare at most 99/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "stages.prod.variables", value: 100, fix: "Declare at most 99 (alias is set for you), e.g. by moving settings into the functions' environment (functionDefaults.environment)." }],
     ["canary override name over 64 characters", { canary: { stage: "prod", percentTraffic: 5, stageVariableOverrides: { ["k".repeat(65)]: "v" } } },
-      /^ServerlessApi "bad": canary\.stageVariableOverrides "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name/],
+      /^ServerlessApi "bad": canary\.stageVariableOverrides "k{65}" is 65 characters long, over API Gateway's 64 for a stage variable name/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "canary.stageVariableOverrides", value: "k".repeat(65), fix: "Shorten it to at most 64 characters." }],
     ["domain IP address type API Gateway does not know", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", ipAddressType: "ipv6" as "ipv4" } },
-      /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/],
+      /^ServerlessApi "bad": domain\.ipAddressType "ipv6" is not an IP address type of an API Gateway custom domain\. Use "dualstack" \(IPv4 and IPv6, the default\) or "ipv4"\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.ipAddressType", value: "ipv6", fix: 'Use "dualstack" (IPv4 and IPv6, the default) or "ipv4".' }],
     // API mappings: "must contain only letters, numbers, and the following characters: $-_.+!*'()/" and "The maximum length
     // for the path in an API mapping is 300 characters" (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html);
     // a REST API's v1 base path mapping takes one level (CreateBasePathMapping: "API Gateway V1 doesn't support the slash
     // character (/) in base path mappings", hashicorp/terraform-provider-aws#21986) — review 22, S3.
     ["domain base path with a leading slash", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "/v1" } },
-      /^ServerlessApi "bad": domain\.basePath "\/v1" starts or ends with "\/", or has an empty level between two "\/"; API Gateway maps a path of levels without them\. Write it without leading, trailing or doubled slashes: "v1"\.$/],
+      /^ServerlessApi "bad": domain\.basePath "\/v1" starts or ends with "\/", or has an empty level between two "\/"; API Gateway maps a path of levels without them\. Write it without leading, trailing or doubled slashes: "v1"\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.basePath", value: "/v1", fix: 'Write it without leading, trailing or doubled slashes: "v1".' }],
     ["domain base path with a space", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "a b" } },
-      /^ServerlessApi "bad": domain\.basePath "a b" has characters an API mapping does not take \(" "\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) \(rest-api-mappings\.html\)\. Use e\.g\. "v1"\.$/],
+      /^ServerlessApi "bad": domain\.basePath "a b" has characters an API mapping does not take \(" "\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) \(rest-api-mappings\.html\)\. Use e\.g\. "v1"\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.basePath", value: "a b", fix: 'Use e.g. "v1".' }],
     ["multi-level domain base path on a REST API", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "api/v1" } },
-      /^ServerlessApi "bad": domain\.basePath "api\/v1" has several levels, and a REST API's domain is mapped by a base path mapping \(API Gateway v1\), which refuses them: "API Gateway V1 doesn't support the slash character \(\/\) in base path mappings\. To create a multi-level base path mapping, use API Gateway V2\."\. Map one level, e\.g\. "api-v1", or "api" with the rest in the API's own basePath \(routes then answer under \/api\/v1\/…\), or use kind: ApiKind\.Http, whose API mapping takes several levels\.$/],
+      /^ServerlessApi "bad": domain\.basePath "api\/v1" has several levels, and a REST API's domain is mapped by a base path mapping \(API Gateway v1\), which refuses them: "API Gateway V1 doesn't support the slash character \(\/\) in base path mappings\. To create a multi-level base path mapping, use API Gateway V2\."\. Map one level, e\.g\. "api-v1", or "api" with the rest in the API's own basePath \(routes then answer under \/api\/v1\/…\), or use kind: ApiKind\.Http, whose API mapping takes several levels\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.basePath", value: "api/v1", fix: "Map one level, e.g. \"api-v1\", or \"api\" with the rest in the API's own basePath (routes then answer under /api/v1/…), or use kind: ApiKind.Http, whose API mapping takes several levels." }],
     ["domain base path over 300 characters", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", basePath: "v".repeat(301) } },
-      /^ServerlessApi "bad": domain\.basePath "v{301}" is 301 characters long, over the 300 API Gateway takes for an API mapping's path\. Shorten it to at most 300 characters\.$/],
-    ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/],
+      /^ServerlessApi "bad": domain\.basePath "v{301}" is 301 characters long, over the 300 API Gateway takes for an API mapping's path\. Shorten it to at most 300 characters\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.basePath", value: "v".repeat(301), fix: "Shorten it to at most 300 characters." }],
+    ["domain stage unknown", { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "qa" } }, /domain\.stage "qa" is not a stage of this API/, { component: "ServerlessApi", resourceName: "bad", argument: "domain.stage", value: "qa", fix: "Use one of dev, prod." }],
     // "The certificate must be in the same Region as your API": https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
     ["domain certificate from another region", { region: "eu-west-1", domain: { name: "api.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", stage: "prod" } },
-      /^ServerlessApi "bad": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/x" is in us-east-1, but a regional custom domain takes a certificate from its API's region, eu-west-1\. Request or import a certificate for api\.example\.com in eu-west-1\.$/],
-  ])("%s", (_, bad, message) => {
-    expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
+      /^ServerlessApi "bad": domain\.certificateArn "arn:aws:acm:us-east-1:123456789012:certificate\/x" is in us-east-1, but a regional custom domain takes a certificate from its API's region, eu-west-1\. Request or import a certificate for api\.example\.com in eu-west-1\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "domain.certificateArn", value: "arn:aws:acm:us-east-1:123456789012:certificate/x", fix: "Request or import a certificate for api.example.com in eu-west-1." }],
+  ])("%s", (_, bad, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("bad", { ...args(), ...bad }), "ServerlessApi accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 });
 
 describe("ServerlessApi names its own arguments when a route's or authorizer's function is refused", () => {
-  it.each<[string, Partial<ServerlessApiArgs>, RegExp]>([
+  it.each<[string, Partial<ServerlessApiArgs>, RegExp, RefusalContract]>([
     // The fix names the route's `export`, not LambdaFunction's `handler`, which the user never wrote.
     ["an export the route's handler file lacks", { routes: { "GET /x": { handler: echo, export: "list_all" } } },
-      /^ServerlessApi "bad": routes\["GET \/x"\]\.export "list_all" is not exported by .*echo\.ts\. Export a function named list_all, or set routes\["GET \/x"\]\.export to the exported name\.$/],
+      /^ServerlessApi "bad": routes\["GET \/x"\]\.export "list_all" is not exported by .*echo\.ts\. Export a function named list_all, or set routes\["GET \/x"\]\.export to the exported name\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].export', value: "list_all", fix: 'Export a function named list_all, or set routes["GET /x"].export to the exported name.' }],
     // A Lambda authorizer has no `export`: its file must export `handler`.
     ["an authorizer file without a handler export", { authorizers: { jwt: { type: "token", handler: "tests/fixtures/handlers/no-handler.ts" } }, defaultAuth: "iam", routes: { "GET /x": { handler: echo, auth: { authorizer: "jwt" } } } },
-      /^ServerlessApi "bad": authorizers\.jwt\.handler "handler" is not exported by .*no-handler\.ts\. Export a function named handler from it\.$/],
+      /^ServerlessApi "bad": authorizers\.jwt\.handler "handler" is not exported by .*no-handler\.ts\. Export a function named handler from it\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: "authorizers.jwt.handler", value: "handler", fix: "Export a function named handler from it." }],
     ["a reserved environment variable on a route", { routes: { "GET /x": { handler: echo, function: { environment: { AWS_REGION: "us-west-2" } } } } },
-      /^ServerlessApi "bad": routes\["GET \/x"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/],
-  ])("%s", (_, bad, message) => {
-    expect(() => new ServerlessApi("bad", { ...args(), ...bad })).toThrow(message);
+      /^ServerlessApi "bad": routes\["GET \/x"\]\.function\.environment "AWS_REGION" is reserved by the Lambda runtime\. Pick another name\.$/,
+      { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /x"].function.environment', value: "AWS_REGION", fix: "Pick another name." }],
+  ])("%s", (_, bad, message, contract) => {
+    expect(refusalOf(() => new ServerlessApi("bad", { ...args(), ...bad }), "ServerlessApi accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 });
 
@@ -687,31 +757,65 @@ describe("ServerlessApi refuses an AWS-service route whose integration role IAM 
   const s3Put = { type: "aws" as const, service: "s3", method: "PUT", path: "uploads-bucket/{key}", permissions: [{ actions: ["s3:PutObject"], resources: ["arn:aws:s3:::uploads-bucket/*"] }] };
 
   it("refuses a component name too long for the role as its name, with the longest that fits", () => {
-    expect(() => new ServerlessApi("n".repeat(40), { routes: { "GET /": { integration: s3Put } } })).toThrow(
-      /^ServerlessApi "n{40}": name "n{40}" makes the IAM role name "n{40}-integration-role-get-root-<random suffix>" 74 characters, over IAM's 64\. Use a component name of at most 30 characters\.$/,
-    );
+    expect(refusalOf(() => new ServerlessApi("n".repeat(40), { routes: { "GET /": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "n".repeat(40),
+      argument: "name",
+      value: "n".repeat(40),
+      fix: "Use a component name of at most 30 characters.",
+      message: expect.stringMatching(/^ServerlessApi "n{40}": name "n{40}" makes the IAM role name "n{40}-integration-role-get-root-<random suffix>" 74 characters, over IAM's 64\. Use a component name of at most 30 characters\.$/),
+    });
   });
 
   it("refuses a path too long for the role as the route's, with the longest part and component name that fit", () => {
-    expect(() => new ServerlessApi("gallery-api", { routes: { "PUT /uploads/by-album/{albumId}": { integration: s3Put } } })).toThrow(
-      /^ServerlessApi "gallery-api": routes\["PUT \/uploads\/by-album\/\{albumId\}"\] "PUT \/uploads\/by-album\/\{albumId\}" makes the IAM role name "gallery-api-integration-role-put-uploads-by-album-albumId-<random suffix>" 65 characters, over IAM's 64\. Use a role name part \(now "put-uploads-by-album-albumId": from the method, base path and path, "\/" read as "-"\) of at most 27 characters, or a component name of at most 10 characters\.$/,
-    );
+    expect(refusalOf(() => new ServerlessApi("gallery-api", { routes: { "PUT /uploads/by-album/{albumId}": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "gallery-api",
+      argument: 'routes["PUT /uploads/by-album/{albumId}"]',
+      value: "PUT /uploads/by-album/{albumId}",
+      fix: 'Use a role name part (now "put-uploads-by-album-albumId": from the method, base path and path, "/" read as "-") of at most 27 characters, or a component name of at most 10 characters.',
+      message: expect.stringMatching(/^ServerlessApi "gallery-api": routes\["PUT \/uploads\/by-album\/\{albumId\}"\] "PUT \/uploads\/by-album\/\{albumId\}" makes the IAM role name "gallery-api-integration-role-put-uploads-by-album-albumId-<random suffix>" 65 characters, over IAM's 64\. Use a role name part \(now "put-uploads-by-album-albumId": from the method, base path and path, "\/" read as "-"\) of at most 27 characters, or a component name of at most 10 characters\.$/),
+    });
   });
 
   it("refuses a component name with a character IAM refuses in a role name (the access log group takes it) as its name, with an example", () => {
-    expect(() => new ServerlessApi("uploads/v2", { routes: { "PUT /u/{key}": { integration: s3Put } } })).toThrow(
-      /^ServerlessApi "uploads\/v2": name "uploads\/v2" makes the IAM role name "uploads\/v2-integration-role-put-u-key-<random suffix>" hold "\/", which IAM refuses \(it takes letters, digits, "-", "_", "\.", "\+", "=", "," and "@"\)\. Use a component name of letters, digits, "-", "\." and "_", e\.g\. "uploads-v2"\.$/,
-    );
+    expect(refusalOf(() => new ServerlessApi("uploads/v2", { routes: { "PUT /u/{key}": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "uploads/v2",
+      argument: "name",
+      value: "uploads/v2",
+      fix: 'Use a component name of letters, digits, "-", "." and "_", e.g. "uploads-v2".',
+      message: expect.stringMatching(/^ServerlessApi "uploads\/v2": name "uploads\/v2" makes the IAM role name "uploads\/v2-integration-role-put-u-key-<random suffix>" hold "\/", which IAM refuses \(it takes letters, digits, "-", "_", "\.", "\+", "=", "," and "@"\)\. Use a component name of letters, digits, "-", "\." and "_", e\.g\. "uploads-v2"\.$/),
+    });
   });
 
   it('refuses a "~" the base path puts in the role name as the base path\'s, and one the path puts as the route\'s', () => {
-    expect(() => new ServerlessApi("data", { basePath: "~v1", routes: { "PUT /u": { integration: s3Put } } })).toThrow(
-      /^ServerlessApi "data": basePath "~v1" makes the IAM role name "data-integration-role-put-~v1-u-<random suffix>" hold "~", which IAM refuses \(letters, digits and _\+=,\.@- only\) for route "PUT \/u"\. Use a base path without "~"/,
-    );
-    expect(() => new ServerlessApi("data", { basePath: "v1", routes: { "PUT /~u": { integration: s3Put } } })).toThrow(/^ServerlessApi "data": routes\["PUT \/~u"\]\.integration "aws" makes the IAM role name "data-integration-role-put-v1-~u-<random suffix>" hold "~".* use a path without "~"/);
+    expect(refusalOf(() => new ServerlessApi("data", { basePath: "~v1", routes: { "PUT /u": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "data",
+      argument: "basePath",
+      value: "~v1",
+      fix: 'Use a base path without "~" (it names the role of every AWS-service route), or call the service from a Lambda handler.',
+      message: expect.stringMatching(/^ServerlessApi "data": basePath "~v1" makes the IAM role name "data-integration-role-put-~v1-u-<random suffix>" hold "~", which IAM refuses \(letters, digits and _\+=,\.@- only\) for route "PUT \/u"\. Use a base path without "~"/),
+    });
+    expect(refusalOf(() => new ServerlessApi("data", { basePath: "v1", routes: { "PUT /~u": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "data",
+      argument: 'routes["PUT /~u"].integration',
+      value: "aws",
+      fix: "The route's path names the role: use a path without \"~\" for an AWS-service route, or call the service from a Lambda handler.",
+      message: expect.stringMatching(/^ServerlessApi "data": routes\["PUT \/~u"\]\.integration "aws" makes the IAM role name "data-integration-role-put-v1-~u-<random suffix>" hold "~".* use a path without "~"/),
+    });
   });
 
   it("refuses an AWS-service route on the HTTP kind for its kind, not for a role it never creates", () => {
-    expect(() => new ServerlessApi("n".repeat(40), { kind: ApiKind.Http, routes: { "GET /": { integration: s3Put } } })).toThrow(/routes\["GET \/"\]\.integration "aws" is set on an HTTP API/);
+    expect(refusalOf(() => new ServerlessApi("n".repeat(40), { kind: ApiKind.Http, routes: { "GET /": { integration: s3Put } } }), "ServerlessApi accepted the arguments")).toMatchObject({
+      component: "ServerlessApi",
+      resourceName: "n".repeat(40),
+      argument: 'routes["GET /"].integration',
+      value: "aws",
+      fix: "Call the service from a Lambda handler, or use kind: ApiKind.Rest.",
+      message: expect.stringMatching(/routes\["GET \/"\]\.integration "aws" is set on an HTTP API/),
+    });
   });
 });

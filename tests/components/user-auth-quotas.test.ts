@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { UserAuth } from "../../components/user-auth";
 import { assertRedirectUrls } from "../../components/user-auth/client";
 import { record, resource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const urls = (count: number) => Array.from({ length: count }, (_, i) => `https://pr-${i}.preview.gallery.example.com/`);
 const scopes = (count: number) => Array.from({ length: count }, (_, i) => `gallery/scope${i}`);
@@ -15,29 +16,67 @@ const scopes = (count: number) => Array.from({ length: count }, (_, i) => `galle
 describe("UserAuth: Cognito's counts per app client", () => {
   it("refuses more than 100 callback URLs, in the constructor and in setCallbackUrls, Outputs counted too", () => {
     const message = /^UserAuth "many": callbackUrls "101 URLs" is over Cognito's 100 callback URLs per app client \("Callback URLs per app client \| 100 \| No", a quota Cognito does not raise\)\. List at most 100: give preview or tenant sites their own UserAuth \(an app client each\) rather than one list on a shared pool\.$/;
-    expect(() => new UserAuth("many", { callbackUrls: urls(101) })).toThrow(message);
-    expect(() => new UserAuth("many", { callbackUrls: [...urls(100), pulumi.output("https://site.example.com/")] })).toThrow(message);
+    expect(refusalOf(() => new UserAuth("many", { callbackUrls: urls(101) }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "many",
+      argument: "callbackUrls",
+      value: "101 URLs",
+      fix: "List at most 100: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.",
+      message: expect.stringMatching(message),
+    });
+    expect(refusalOf(() => new UserAuth("many", { callbackUrls: [...urls(100), pulumi.output("https://site.example.com/")] }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "many",
+      argument: "callbackUrls",
+      value: "101 URLs",
+      fix: "List at most 100: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.",
+      message: expect.stringMatching(message),
+    });
     const late = new UserAuth("many", {});
-    expect(() => late.setCallbackUrls(urls(101))).toThrow(message);
+    expect(refusalOf(() => late.setCallbackUrls(urls(101)), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "many",
+      argument: "callbackUrls",
+      value: "101 URLs",
+      fix: "List at most 100: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.",
+      message: expect.stringMatching(message),
+    });
     // Released, so the app client does not wait for the URLs (and the next recording with it).
     late.setCallbackUrls(urls(100));
   });
 
   it("refuses more than 100 logout URLs", () => {
-    expect(() => new UserAuth("many", { callbackUrls: urls(1), logoutUrls: urls(101) })).toThrow(
-      /^UserAuth "many": logoutUrls "101 URLs" is over Cognito's 100 logout URLs per app client \("Logout URLs per app client \| 100 \| No", a quota Cognito does not raise\)\. List at most 100: give preview or tenant sites their own UserAuth \(an app client each\) rather than one list on a shared pool\.$/,
-    );
+    expect(refusalOf(() => new UserAuth("many", { callbackUrls: urls(1), logoutUrls: urls(101) }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "many",
+      argument: "logoutUrls",
+      value: "101 URLs",
+      fix: "List at most 100: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.",
+      message: expect.stringMatching(/^UserAuth "many": logoutUrls "101 URLs" is over Cognito's 100 logout URLs per app client \("Logout URLs per app client \| 100 \| No", a quota Cognito does not raise\)\. List at most 100: give preview or tenant sites their own UserAuth \(an app client each\) rather than one list on a shared pool\.$/),
+    });
   });
 
   it("checks the count of URLs known only at deploy time with the same message", () => {
-    expect(() => assertRedirectUrls("late", "logoutUrls", urls(101))).toThrow(/^UserAuth "late": logoutUrls "101 URLs" is over Cognito's 100 logout URLs per app client/);
+    expect(refusalOf(() => assertRedirectUrls("late", "logoutUrls", urls(101)), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "logoutUrls",
+      value: "101 URLs",
+      fix: "List at most 100: give preview or tenant sites their own UserAuth (an app client each) rather than one list on a shared pool.",
+      message: expect.stringMatching(/^UserAuth "late": logoutUrls "101 URLs" is over Cognito's 100 logout URLs per app client/),
+    });
     expect(assertRedirectUrls("late", "callbackUrls", urls(100))).toHaveLength(100);
   });
 
   it("refuses more than 50 OAuth scopes", () => {
-    expect(() => new UserAuth("many", { callbackUrls: urls(1), oauthScopes: scopes(51) })).toThrow(
-      /^UserAuth "many": oauthScopes "51 scopes" is over Cognito's 50 scopes per app client \("Scopes per app client \| 50 \| No", a quota Cognito does not raise\)\. Allow at most 50: grant broader resource-server scopes rather than one per action\.$/,
-    );
+    expect(refusalOf(() => new UserAuth("many", { callbackUrls: urls(1), oauthScopes: scopes(51) }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "many",
+      argument: "oauthScopes",
+      value: "51 scopes",
+      fix: "Allow at most 50: grant broader resource-server scopes rather than one per action.",
+      message: expect.stringMatching(/^UserAuth "many": oauthScopes "51 scopes" is over Cognito's 50 scopes per app client \("Scopes per app client \| 50 \| No", a quota Cognito does not raise\)\. Allow at most 50: grant broader resource-server scopes rather than one per action\.$/),
+    });
   });
 
   it("creates the client with 100 callback and logout URLs and 50 scopes", async () => {

@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
 import { childrenOf, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"] };
 const entry = "tests/fixtures/handlers/record-trigger.ts";
@@ -93,18 +94,33 @@ describe("UserAuth sign-up and sign-in triggers", () => {
   });
 
   it("refuses the V2_0 event on a LITE pool, which only sends V1_0", () => {
-    expect(() => new UserAuth("lite", { ...base, threatProtection: "OFF", refreshTokenRotation: { enabled: false }, triggers: { preTokenGeneration: { entry, eventVersion: "V2_0" } } })).toThrow(
-      /^UserAuth "lite": triggers\.preTokenGeneration\.eventVersion "V2_0" needs the Essentials or Plus feature plan \(access token customization\), and this pool is on LITE \(threatProtection "OFF", refreshTokenRotation off\)\. Use eventVersion "V1_0" \(ID token claims only\), or turn refreshTokenRotation on \(ESSENTIALS\) or threatProtection on \(PLUS\)\.$/,
-    );
+    expect(refusalOf(() => new UserAuth("lite", { ...base, threatProtection: "OFF", refreshTokenRotation: { enabled: false }, triggers: { preTokenGeneration: { entry, eventVersion: "V2_0" } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "lite",
+      argument: "triggers.preTokenGeneration.eventVersion",
+      value: "V2_0",
+      fix: 'Use eventVersion "V1_0" (ID token claims only), or turn refreshTokenRotation on (ESSENTIALS) or threatProtection on (PLUS).',
+      message: expect.stringMatching(/^UserAuth "lite": triggers\.preTokenGeneration\.eventVersion "V2_0" needs the Essentials or Plus feature plan \(access token customization\), and this pool is on LITE \(threatProtection "OFF", refreshTokenRotation off\)\. Use eventVersion "V1_0" \(ID token claims only\), or turn refreshTokenRotation on \(ESSENTIALS\) or threatProtection on \(PLUS\)\.$/),
+    });
   });
 
   it("refuses an event version UserAuth does not send, and a trigger it does not offer", () => {
-    expect(() => new UserAuth("v3", { ...base, triggers: { preTokenGeneration: { entry, eventVersion: "V3_0" as never } } })).toThrow(
-      /^UserAuth "v3": triggers\.preTokenGeneration\.eventVersion "V3_0" is not an event version UserAuth sends\. Use "V1_0" \(ID token claims\) or "V2_0" \(ID and access token claims\); V3_0 adds machine-to-machine client-credentials grants, which UserAuth's app client does not use\.$/,
-    );
-    expect(() => new UserAuth("typo", { ...base, triggers: { preSignup: { entry } } as never })).toThrow(
-      /^UserAuth "typo": triggers\.preSignup \{"entry":".*"\} is not a trigger UserAuth offers\. Use one of preSignUp, postConfirmation, preAuthentication, postAuthentication, preTokenGeneration\.$/,
-    );
+    expect(refusalOf(() => new UserAuth("v3", { ...base, triggers: { preTokenGeneration: { entry, eventVersion: "V3_0" as never } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "v3",
+      argument: "triggers.preTokenGeneration.eventVersion",
+      value: "V3_0",
+      fix: "Use \"V1_0\" (ID token claims) or \"V2_0\" (ID and access token claims); V3_0 adds machine-to-machine client-credentials grants, which UserAuth's app client does not use.",
+      message: expect.stringMatching(/^UserAuth "v3": triggers\.preTokenGeneration\.eventVersion "V3_0" is not an event version UserAuth sends\. Use "V1_0" \(ID token claims\) or "V2_0" \(ID and access token claims\); V3_0 adds machine-to-machine client-credentials grants, which UserAuth's app client does not use\.$/),
+    });
+    expect(refusalOf(() => new UserAuth("typo", { ...base, triggers: { preSignup: { entry } } as never }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "typo",
+      argument: "triggers.preSignup",
+      value: { entry: "tests/fixtures/handlers/record-trigger.ts" },
+      fix: "Use one of preSignUp, postConfirmation, preAuthentication, postAuthentication, preTokenGeneration.",
+      message: expect.stringMatching(/^UserAuth "typo": triggers\.preSignup \{"entry":".*"\} is not a trigger UserAuth offers\. Use one of preSignUp, postConfirmation, preAuthentication, postAuthentication, preTokenGeneration\.$/),
+    });
   });
 });
 
@@ -113,9 +129,14 @@ describe("UserAuth sign-up and sign-in triggers", () => {
 describe("UserAuth checks its trigger functions' names as its own", () => {
   it("refuses a name that makes the pre token generation function's name over 64 characters, naming UserAuth's longest", () => {
     const name = "a".repeat(30);
-    expect(() => new UserAuth(name, { ...base, triggers: { preTokenGeneration: { entry } } })).toThrow(
-      new RegExp(`^UserAuth "${name}": name "${name}" makes the Lambda function name "${name}-pre-token-generation-function-<random suffix>" \\d+ characters, over Lambda's 64\\. Use a component name of at most 26 characters\\.`),
-    );
+    expect(refusalOf(() => new UserAuth(name, { ...base, triggers: { preTokenGeneration: { entry } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "a".repeat(30),
+      argument: "name",
+      value: "a".repeat(30),
+      fix: "Use a component name of at most 26 characters.",
+      message: expect.stringMatching(new RegExp(`^UserAuth "${name}": name "${name}" makes the Lambda function name "${name}-pre-token-generation-function-<random suffix>" \\d+ characters, over Lambda's 64\\. Use a component name of at most 26 characters\\.`)),
+    });
     expect(() => new UserAuth("a".repeat(26), { ...base, triggers: { preTokenGeneration: { entry } } })).not.toThrow();
   });
 });
@@ -125,15 +146,30 @@ describe("UserAuth checks its trigger functions' names as its own", () => {
 // AddPermission with "Function not found" on the first deploy (review 110, finding 1).
 describe("UserAuth keeps its triggers in the pool's region", () => {
   it("refuses a trigger region other than the UserAuth's, and an edge trigger", () => {
-    expect(() => new UserAuth("away", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "us-west-2" } } })).toThrow(
-      /^UserAuth "away": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("eu-west-1"\): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function\. Leave the trigger's region out \(it follows the UserAuth's\), or set region on the UserAuth\.$/,
-    );
-    expect(() => new UserAuth("unset", { ...base, triggers: { postConfirmation: { entry, region: "us-west-2" } } })).toThrow(
-      /^UserAuth "unset": triggers\.postConfirmation\.region "us-west-2" is not the user pool's region \(the provider's\)/,
-    );
-    expect(() => new UserAuth("edgy", { ...base, triggers: { preAuthentication: { entry, edge: true } } })).toThrow(
-      /^UserAuth "edgy": triggers\.preAuthentication\.edge true makes the trigger a Lambda@Edge function \(forced into us-east-1, trusted by edgelambda, kept on delete\), which is CloudFront's kind of function, not a user pool's\. Remove edge\.$/,
-    );
+    expect(refusalOf(() => new UserAuth("away", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "us-west-2" } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "away",
+      argument: "triggers.preSignUp.region",
+      value: "us-west-2",
+      fix: "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.",
+      message: expect.stringMatching(/^UserAuth "away": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("eu-west-1"\): the pool's permission to invoke the trigger is made in the pool's region, where Lambda would not find the function\. Leave the trigger's region out \(it follows the UserAuth's\), or set region on the UserAuth\.$/),
+    });
+    expect(refusalOf(() => new UserAuth("unset", { ...base, triggers: { postConfirmation: { entry, region: "us-west-2" } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "unset",
+      argument: "triggers.postConfirmation.region",
+      value: "us-west-2",
+      fix: "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.",
+      message: expect.stringMatching(/^UserAuth "unset": triggers\.postConfirmation\.region "us-west-2" is not the user pool's region \(the provider's\)/),
+    });
+    expect(refusalOf(() => new UserAuth("edgy", { ...base, triggers: { preAuthentication: { entry, edge: true } } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "edgy",
+      argument: "triggers.preAuthentication.edge",
+      value: true,
+      fix: "Remove edge.",
+      message: expect.stringMatching(/^UserAuth "edgy": triggers\.preAuthentication\.edge true makes the trigger a Lambda@Edge function \(forced into us-east-1, trusted by edgelambda, kept on delete\), which is CloudFront's kind of function, not a user pool's\. Remove edge\.$/),
+    });
     expect(() => new UserAuth("same", { ...base, region: "eu-west-1", triggers: { preSignUp: { entry, region: "eu-west-1" } } })).not.toThrow();
   });
 
@@ -148,13 +184,23 @@ describe("UserAuth keeps its triggers in the pool's region", () => {
       expect(aws.config.region).toBe("us-east-1");
       const recorded = await record(() => new UserAuth("stacked", { ...base, triggers: { preSignUp: { entry, region: "us-east-1" } } }));
       expect(resource(recorded, "aws:lambda/function:Function", "stacked-pre-sign-up-function").inputs.region).toBe("us-east-1");
-      expect(() => new UserAuth("elsewhere", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } })).toThrow(
-        /^UserAuth "elsewhere": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("us-east-1", the stack's aws:region\): /,
-      );
+      expect(refusalOf(() => new UserAuth("elsewhere", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } }), "UserAuth accepted the arguments")).toMatchObject({
+        component: "UserAuth",
+        resourceName: "elsewhere",
+        argument: "triggers.preSignUp.region",
+        value: "us-west-2",
+        fix: "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.",
+        message: expect.stringMatching(/^UserAuth "elsewhere": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \("us-east-1", the stack's aws:region\): /),
+      });
       const west = new aws.Provider("auth-west", { region: "us-west-2" });
-      expect(() => new UserAuth("provided", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } }, { provider: west })).toThrow(
-        /^UserAuth "provided": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \(the provider's\)/,
-      );
+      expect(refusalOf(() => new UserAuth("provided", { ...base, triggers: { preSignUp: { entry, region: "us-west-2" } } }, { provider: west }), "UserAuth accepted the arguments")).toMatchObject({
+        component: "UserAuth",
+        resourceName: "provided",
+        argument: "triggers.preSignUp.region",
+        value: "us-west-2",
+        fix: "Leave the trigger's region out (it follows the UserAuth's), or set region on the UserAuth.",
+        message: expect.stringMatching(/^UserAuth "provided": triggers\.preSignUp\.region "us-west-2" is not the user pool's region \(the provider's\)/),
+      });
     } finally {
       if (previous === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = previous;

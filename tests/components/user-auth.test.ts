@@ -10,6 +10,7 @@ import { assertRedirectUrls } from "../../components/user-auth/client";
 import { assertSesSender } from "../../components/user-auth/email";
 import { passwordProblems } from "../../components/user-auth/password";
 import { childrenOf, ofType, policyDocument, record, resource, type RecordedResource } from "../harness/mocks";
+import { refusalOf, type RefusalContract, rejectionOf } from "../harness/refusals";
 
 const tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/preferences";
 const galleryArn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
@@ -199,18 +200,28 @@ describe("UserAuth app client and hosted UI", () => {
   });
 
   it.each([
-    [0, /^UserAuth "bad": groups\[0\]\.precedence 0 is outside UserAuth's range of 1–2147483647; pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one\. Use a whole number from 1 to 2147483647; lower wins\.$/],
-    [-1, /^UserAuth "bad": groups\[0\]\.precedence -1 is outside UserAuth's range of 1–2147483647\. Use a whole number from 1 to 2147483647; lower wins\.$/],
-    [1.5, /^UserAuth "bad": groups\[0\]\.precedence 1\.5 is not a whole number\. Use a whole number from 1 to 2147483647; lower wins\.$/],
-    [2 ** 31, /^UserAuth "bad": groups\[0\]\.precedence 2147483648 is outside UserAuth's range of 1–2147483647; Cognito's largest precedence is 2\^31-1\./],
-    ["1", /^UserAuth "bad": groups\[0\]\.precedence "1" is not a number\. Use a whole number from 1 to 2147483647; lower wins\.$/],
-  ])("refuses a group precedence of %s", (precedence, message) => {
-    expect(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence: precedence as number }] })).toThrow(message);
+    [0, /^UserAuth "bad": groups\[0\]\.precedence 0 is outside UserAuth's range of 1–2147483647; pulumi-aws leaves a precedence of 0 out of CreateGroup, so the group would be created with none, which ranks below every group that has one\. Use a whole number from 1 to 2147483647; lower wins\.$/, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: 0, fix: "Use a whole number from 1 to 2147483647; lower wins." }],
+    [-1, /^UserAuth "bad": groups\[0\]\.precedence -1 is outside UserAuth's range of 1–2147483647\. Use a whole number from 1 to 2147483647; lower wins\.$/, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: -1, fix: "Use a whole number from 1 to 2147483647; lower wins." }],
+    [1.5, /^UserAuth "bad": groups\[0\]\.precedence 1\.5 is not a whole number\. Use a whole number from 1 to 2147483647; lower wins\.$/, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: 1.5, fix: "Use a whole number from 1 to 2147483647; lower wins." }],
+    [2 ** 31, /^UserAuth "bad": groups\[0\]\.precedence 2147483648 is outside UserAuth's range of 1–2147483647; Cognito's largest precedence is 2\^31-1\./, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: 2147483648, fix: "Use a whole number from 1 to 2147483647; lower wins." }],
+    ["1", /^UserAuth "bad": groups\[0\]\.precedence "1" is not a number\. Use a whole number from 1 to 2147483647; lower wins\.$/, { component: "UserAuth", resourceName: "bad", argument: "groups[0].precedence", value: "1", fix: "Use a whole number from 1 to 2147483647; lower wins." }],
+  ])("refuses a group precedence of %s", (precedence, message, contract) => {
+    expect(refusalOf(() => new UserAuth("bad", { ...base, groups: [{ name: "admin", precedence: precedence as number }] }), "UserAuth accepted the arguments")).toMatchObject({
+      ...contract,
+      message: expect.stringMatching(message),
+    });
   });
 
   it("refuses domain.dependsOn on a prefix domain, which Cognito creates under amazoncognito.com without resolving anything of yours", () => {
     const apex = {} as aws.route53.Record; // never registered: the args are refused first
-    expect(() => new UserAuth("bad", { ...base, domain: { prefix: "gallery-auth", dependsOn: [apex] } })).toThrow(/UserAuth "bad": domain\.dependsOn "1 resource" is only used with domain\.name/);
+    expect(refusalOf(() => new UserAuth("bad", { ...base, domain: { prefix: "gallery-auth", dependsOn: [apex] } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "bad",
+      argument: "domain.dependsOn",
+      value: "1 resource",
+      fix: "Set domain.name to your host name, or drop dependsOn.",
+      message: expect.stringMatching(/UserAuth "bad": domain\.dependsOn "1 resource" is only used with domain\.name/),
+    });
   });
 });
 
@@ -258,12 +269,47 @@ describe("UserAuth callback URLs set after construction (site ↔ auth without d
 
   it("validates late URLs as it validates the args, and takes them once, only when the args had none", () => {
     const auth = new UserAuth("late-bad", {});
-    expect(() => auth.setCallbackUrls(["http://gallery.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/);
-    expect(() => auth.setCallbackUrls([])).toThrow(/UserAuth "late-bad": callbackUrls \[\] is empty/);
+    expect(refusalOf(() => auth.setCallbackUrls(["http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: "http://gallery.example.com/",
+      fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls "http:\/\/gallery.example.com\/" is not https/),
+    });
+    expect(refusalOf(() => auth.setCallbackUrls([]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: [],
+      fix: "Pass the site's URL, e.g. [site.url] or [\"https://gallery.example.com/\"].",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \[\] is empty/),
+    });
     auth.setCallbackUrls(["https://gallery.example.com/"]);
-    expect(() => auth.setCallbackUrls(["https://other.example.com/"])).toThrow(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/);
-    expect(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"])).toThrow(/UserAuth "eager": callbackUrls .* were already given to the constructor/);
-    expect(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] })).toThrow(/UserAuth "half": logoutUrls .* is set without callbackUrls/);
+    expect(refusalOf(() => auth.setCallbackUrls(["https://other.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late-bad",
+      argument: "callbackUrls",
+      value: ["https://other.example.com/"],
+      fix: "Call setCallbackUrls once, with every URL.",
+      message: expect.stringMatching(/UserAuth "late-bad": callbackUrls \["https:\/\/other.example.com\/"\] were already set\. Call setCallbackUrls once/),
+    });
+    expect(refusalOf(() => new UserAuth("eager", base).setCallbackUrls(["https://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "eager",
+      argument: "callbackUrls",
+      value: ["https://gallery.example.com/"],
+      fix: "Omit callbackUrls from the args to set them later, or pass every URL there.",
+      message: expect.stringMatching(/UserAuth "eager": callbackUrls .* were already given to the constructor/),
+    });
+    expect(refusalOf(() => new UserAuth("half", { logoutUrls: ["https://gallery.example.com/"] }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "half",
+      argument: "logoutUrls",
+      value: ["https://gallery.example.com/"],
+      fix: "Pass both to setCallbackUrls(callbackUrls, logoutUrls) once the site exists, or both here.",
+      message: expect.stringMatching(/UserAuth "half": logoutUrls .* is set without callbackUrls/),
+    });
   });
 });
 
@@ -297,14 +343,14 @@ describe("UserAuth hosted UI prefix (globally unique per region)", () => {
   });
 
   it.each([
-    [{ domain: { prefix: "Gallery-Auth" } }, /domain\.prefix "Gallery-Auth" is not a valid hosted UI prefix/],
-    [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/],
-    [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/],
-    [{ domain: { prefix: "my-aws-login" } }, /domain\.prefix "my-aws-login" contains "aws", "amazon" or "cognito", which Cognito reserves/],
-    [{ domain: { prefix: "gallery-Auth", name: "auth.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.prefix "gallery-Auth" is not a valid hosted UI prefix/],
-    [{ domain: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.certificateArn .* is only used with domain\.name/],
-  ] as Array<[Partial<UserAuthArgs>, RegExp]>)("refuses an explicit prefix Cognito would reject, at construction: %#", (bad, message) => {
-    expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+    [{ domain: { prefix: "Gallery-Auth" } }, /domain\.prefix "Gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "Gallery-Auth", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { prefix: "-gallery" } }, /domain\.prefix "-gallery" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "-gallery", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { prefix: "x".repeat(64) } }, /is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "x".repeat(64), fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { prefix: "my-aws-login" } }, /domain\.prefix "my-aws-login" contains "aws", "amazon" or "cognito", which Cognito reserves/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "my-aws-login", fix: "Pick a prefix without them, or leave it out for a derived one." }],
+    [{ domain: { prefix: "gallery-Auth", name: "auth.gallery.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.prefix "gallery-Auth" is not a valid hosted UI prefix/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "gallery-Auth", fix: 'Use 1–63 lowercase letters, digits and hyphens, not starting or ending with a hyphen, e.g. "gallery-dev-auth"; or leave it out for a derived one.' }],
+    [{ domain: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" } }, /domain\.certificateArn .* is only used with domain\.name/, { component: "UserAuth", resourceName: "bad", argument: "domain.certificateArn", value: "arn:aws:acm:us-east-1:123456789012:certificate/abc", fix: "Set domain.name to your host name, or drop certificateArn." }],
+  ] as Array<[Partial<UserAuthArgs>, RegExp, RefusalContract]>)("refuses an explicit prefix Cognito would reject, at construction: %#", (bad, message, contract) => {
+    expect(refusalOf(() => new UserAuth("bad", { ...base, ...bad }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 });
 
@@ -339,26 +385,38 @@ describe("UserAuth email sender (SES instead of Cognito's 50 emails a day)", () 
   });
 
   it.each([
-    [{ sesIdentityArn: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "arn:aws:sns:.*" is not an SES identity ARN/],
-    [{ sesIdentityArn: "gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "gallery\.example\.com" is not an SES identity ARN/],
-    [{ sesIdentityArn: sesDomain, from: "no-reply@other.example.com" }, /email\.from "no-reply@other\.example\.com" is not an address of the SES identity gallery\.example\.com/],
-    [{ sesIdentityArn: sesDomain, from: "no-reply@evilgallery.example.com" }, /is not an address of the SES identity gallery\.example\.com/],
-    [{ sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/no-reply@gallery.example.com", from: "help@gallery.example.com" }, /email\.from "help@gallery\.example\.com" is not an address of the SES identity no-reply@gallery\.example\.com/],
-    [{ sesIdentityArn: sesDomain, from: "Gallery" }, /email\.from "Gallery" is not an email address/],
-    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", replyTo: "support" }, /email\.replyTo "support" is not an email address/],
-    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", configurationSet: "auth mail" }, /email\.configurationSet "auth mail" is not an SES configuration set name/],
-  ] as Array<[UserAuthArgs["email"], RegExp]>)("refuses a sender Cognito or SES would reject, at construction: %#", (email, message) => {
-    expect(() => new UserAuth("bad", { ...base, email })).toThrow(message);
+    [{ sesIdentityArn: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "arn:aws:sns:.*" is not an SES identity ARN/, { component: "UserAuth", resourceName: "bad", argument: "email.sesIdentityArn", value: "arn:aws:sns:us-east-1:123456789012:identity/gallery.example.com", fix: "Pass the ARN of a verified SES email address or domain, arn:aws:ses:<region>:<account>:identity/<email or domain> (SES console, Identities)." }],
+    [{ sesIdentityArn: "gallery.example.com", from: "a@gallery.example.com" }, /email\.sesIdentityArn "gallery\.example\.com" is not an SES identity ARN/, { component: "UserAuth", resourceName: "bad", argument: "email.sesIdentityArn", value: "gallery.example.com", fix: "Pass the ARN of a verified SES email address or domain, arn:aws:ses:<region>:<account>:identity/<email or domain> (SES console, Identities)." }],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@other.example.com" }, /email\.from "no-reply@other\.example\.com" is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@other.example.com", fix: 'Use an address @gallery.example.com, e.g. "no-reply@gallery.example.com".' }],
+    [{ sesIdentityArn: sesDomain, from: "no-reply@evilgallery.example.com" }, /is not an address of the SES identity gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "no-reply@evilgallery.example.com", fix: 'Use an address @gallery.example.com, e.g. "no-reply@gallery.example.com".' }],
+    [{ sesIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/no-reply@gallery.example.com", from: "help@gallery.example.com" }, /email\.from "help@gallery\.example\.com" is not an address of the SES identity no-reply@gallery\.example\.com/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "help@gallery.example.com", fix: 'Use "no-reply@gallery.example.com" (optionally with a display name).' }],
+    [{ sesIdentityArn: sesDomain, from: "Gallery" }, /email\.from "Gallery" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.from", value: "Gallery", fix: 'Use an address of the SES identity, e.g. "no-reply@gallery.example.com" or "Gallery <no-reply@gallery.example.com>".' }],
+    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", replyTo: "support" }, /email\.replyTo "support" is not an email address/, { component: "UserAuth", resourceName: "bad", argument: "email.replyTo", value: "support", fix: 'Use e.g. "support@gallery.example.com", or leave it out to reply to the FROM address.' }],
+    [{ sesIdentityArn: sesDomain, from: "a@gallery.example.com", configurationSet: "auth mail" }, /email\.configurationSet "auth mail" is not an SES configuration set name/, { component: "UserAuth", resourceName: "bad", argument: "email.configurationSet", value: "auth mail", fix: "Use 1–64 letters, digits, hyphens and underscores, the name of a set in the identity's region." }],
+  ] as Array<[UserAuthArgs["email"], RegExp, RefusalContract]>)("refuses a sender Cognito or SES would reject, at construction: %#", (email, message, contract) => {
+    expect(refusalOf(() => new UserAuth("bad", { ...base, email }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   it("refuses an identity in a region Cognito cannot send from for the pool", () => {
-    expect(() => new UserAuth("bad", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" } })).toThrow(
-      /UserAuth "bad": email\.sesIdentityArn "arn:aws:ses:ap-south-1:.*" is in ap-south-1, but a user pool in eu-central-1 can send only through SES in eu-central-1, us-east-1, us-west-2 or eu-west-1\. Verify the identity in eu-central-1/,
-    );
+    expect(refusalOf(() => new UserAuth("bad", { ...base, region: "eu-central-1", email: { sesIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com", from: "a@gallery.example.com" } }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "bad",
+      argument: "email.sesIdentityArn",
+      value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com",
+      fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.",
+      message: expect.stringMatching(/UserAuth "bad": email\.sesIdentityArn "arn:aws:ses:ap-south-1:.*" is in ap-south-1, but a user pool in eu-central-1 can send only through SES in eu-central-1, us-east-1, us-west-2 or eu-west-1\. Verify the identity in eu-central-1/),
+    });
   });
 
   it("checks the region once known when the pool takes the provider's region (same message)", () => {
-    expect(() => assertSesSender("late", sesDomain.replace("us-east-1", "ap-south-1"), "a@gallery.example.com", "eu-central-1")).toThrow(/UserAuth "late": email\.sesIdentityArn .* is in ap-south-1/);
+    expect(refusalOf(() => assertSesSender("late", sesDomain.replace("us-east-1", "ap-south-1"), "a@gallery.example.com", "eu-central-1"), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "email.sesIdentityArn",
+      value: "arn:aws:ses:ap-south-1:123456789012:identity/gallery.example.com",
+      fix: "Verify the identity in eu-central-1 (or one of the others) and pass that ARN.",
+      message: expect.stringMatching(/UserAuth "late": email\.sesIdentityArn .* is in ap-south-1/),
+    });
     expect(assertSesSender("late", sesDomain, "a@gallery.example.com", "eu-central-1")).toBe(sesDomain);
   });
 });
@@ -451,37 +509,37 @@ describe("UserAuth defaults for development", () => {
 
 describe("UserAuth rejects bad args with a clear error", () => {
   it.each([
-    [{ passwordPolicy: { minimumLength: 6 } }, /UserAuth "bad": passwordPolicy\.minimumLength 6 is below 8, the least cdk-nag COG1 accepts\. Use 12 or more/],
-    [{ passwordPolicy: { minimumLength: 100 } }, /passwordPolicy\.minimumLength 100 is outside Cognito's range of 6–99 characters\. Use a whole number from 8 to 99, e\.g\. 12/],
-    [{ passwordPolicy: { minimumLength: 12.5 } }, /passwordPolicy\.minimumLength 12\.5 is not a whole number\. Use a whole number from 8 to 99/],
-    [{ passwordPolicy: { requireSymbols: false } }, /passwordPolicy\.requireSymbols false weakens the password policy below cdk-nag COG1/],
-    [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/],
-    [{ callbackUrls: ["http://gallery.example.com/"] }, /callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost\. Use the site's https URL, e\.g\. "https:\/\/gallery.example.com\/"/],
-    [{ logoutUrls: ["ftp://x.example.com/"] }, /logoutUrls "ftp:\/\/x.example.com\/" is not https/],
-    [{ callbackUrls: [] }, /callbackUrls \[\] is empty/],
-    [{ tokenValidity: { accessTokenMinutes: 2 } }, /tokenValidity\.accessTokenMinutes 2 is outside Cognito's range of 5–1440 minutes/],
-    [{ refreshTokenRotation: { retryGracePeriodSeconds: 90 } }, /retryGracePeriodSeconds 90 is outside Cognito's range of 0–60 seconds/],
-    [{ tokenValidity: { refreshTokenDays: 7.5 } }, /tokenValidity\.refreshTokenDays 7\.5 is not a whole number\. Use a whole number from 1 to 3650 days\./],
-    [{ passwordPolicy: { temporaryPasswordValidityDays: 0 } }, /passwordPolicy\.temporaryPasswordValidityDays 0 is outside Cognito's range of 1–365 days\. Use a whole number from 1 to 365 days\./],
-    [{ domain: { prefix: "my-cognito-login" } }, /domain\.prefix "my-cognito-login" contains "aws", "amazon" or "cognito"/],
-    [{ domain: { name: "auth.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/],
-    [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/],
-    [{ identityPool: { rowLevelSecurity: [{ tableArn: `${tableArn}/index/gsi1` }] } }, /tableArn ".*\/index\/gsi1" is not a DynamoDB table ARN/],
-    [{ groups: [{ name: "admin" }, { name: "admin" }] }, /groups\[1\]\.name "admin" is used by another group/],
-    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/],
-    [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/],
-    [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/],
+    [{ passwordPolicy: { minimumLength: 6 } }, /UserAuth "bad": passwordPolicy\.minimumLength 6 is below 8, the least cdk-nag COG1 accepts\. Use 12 or more/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.minimumLength", value: 6, fix: "Use 12 or more (the default); pass phrases beat complexity rules." }],
+    [{ passwordPolicy: { minimumLength: 100 } }, /passwordPolicy\.minimumLength 100 is outside Cognito's range of 6–99 characters\. Use a whole number from 8 to 99, e\.g\. 12/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.minimumLength", value: 100, fix: "Use a whole number from 8 to 99, e.g. 12 (the default); pass phrases beat complexity rules." }],
+    [{ passwordPolicy: { minimumLength: 12.5 } }, /passwordPolicy\.minimumLength 12\.5 is not a whole number\. Use a whole number from 8 to 99/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.minimumLength", value: 12.5, fix: "Use a whole number from 8 to 99, e.g. 12 (the default); pass phrases beat complexity rules." }],
+    [{ passwordPolicy: { requireSymbols: false } }, /passwordPolicy\.requireSymbols false weakens the password policy below cdk-nag COG1/, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.requireSymbols", value: false, fix: "Remove requireSymbols or set it to true." }],
+    [{ mfa: "ON", mfaFactors: [] }, /mfaFactors \[\] is empty while mfa is "ON", so users would have no second factor to use\. Set mfaFactors to \["TOTP"\], or set mfa to "OFF"/, { component: "UserAuth", resourceName: "bad", argument: "mfaFactors", value: [], fix: 'Set mfaFactors to ["TOTP"], or set mfa to "OFF".' }],
+    [{ callbackUrls: ["http://gallery.example.com/"] }, /callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost\. Use the site's https URL, e\.g\. "https:\/\/gallery.example.com\/"/, { component: "UserAuth", resourceName: "bad", argument: "callbackUrls", value: "http://gallery.example.com/", fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\"." }],
+    [{ logoutUrls: ["ftp://x.example.com/"] }, /logoutUrls "ftp:\/\/x.example.com\/" is not https/, { component: "UserAuth", resourceName: "bad", argument: "logoutUrls", value: "ftp://x.example.com/", fix: "Use the site's https URL, e.g. \"https://x.example.com/\"." }],
+    [{ callbackUrls: [] }, /callbackUrls \[\] is empty/, { component: "UserAuth", resourceName: "bad", argument: "callbackUrls", value: [], fix: "Pass the site's URL, e.g. [site.url] or [\"https://gallery.example.com/\"]." }],
+    [{ tokenValidity: { accessTokenMinutes: 2 } }, /tokenValidity\.accessTokenMinutes 2 is outside Cognito's range of 5–1440 minutes/, { component: "UserAuth", resourceName: "bad", argument: "tokenValidity.accessTokenMinutes", value: 2, fix: "Use a whole number from 5 to 1440 minutes." }],
+    [{ refreshTokenRotation: { retryGracePeriodSeconds: 90 } }, /retryGracePeriodSeconds 90 is outside Cognito's range of 0–60 seconds/, { component: "UserAuth", resourceName: "bad", argument: "refreshTokenRotation.retryGracePeriodSeconds", value: 90, fix: "Use a whole number from 0 to 60 seconds." }],
+    [{ tokenValidity: { refreshTokenDays: 7.5 } }, /tokenValidity\.refreshTokenDays 7\.5 is not a whole number\. Use a whole number from 1 to 3650 days\./, { component: "UserAuth", resourceName: "bad", argument: "tokenValidity.refreshTokenDays", value: 7.5, fix: "Use a whole number from 1 to 3650 days." }],
+    [{ passwordPolicy: { temporaryPasswordValidityDays: 0 } }, /passwordPolicy\.temporaryPasswordValidityDays 0 is outside Cognito's range of 1–365 days\. Use a whole number from 1 to 365 days\./, { component: "UserAuth", resourceName: "bad", argument: "passwordPolicy.temporaryPasswordValidityDays", value: 0, fix: "Use a whole number from 1 to 365 days." }],
+    [{ domain: { prefix: "my-cognito-login" } }, /domain\.prefix "my-cognito-login" contains "aws", "amazon" or "cognito"/, { component: "UserAuth", resourceName: "bad", argument: "domain.prefix", value: "my-cognito-login", fix: "Pick a prefix without them, or leave it out for a derived one." }],
+    [{ domain: { name: "auth.example.com", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" } }, /is not an ACM certificate ARN in us-east-1/, { component: "UserAuth", resourceName: "bad", argument: "domain.certificateArn", value: "arn:aws:acm:eu-west-1:123456789012:certificate/x", fix: "Request or import the certificate in us-east-1." }],
+    [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity[0].actions", value: "dynamodb:Scan", fix: "Use only dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:Query, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem, dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem." }],
+    [{ identityPool: { rowLevelSecurity: [{ tableArn: `${tableArn}/index/gsi1` }] } }, /tableArn ".*\/index\/gsi1" is not a DynamoDB table ARN/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity[0].tableArn", value: "arn:aws:dynamodb:us-east-1:123456789012:table/preferences/index/gsi1", fix: "Pass the table's ARN (arn:aws:dynamodb:<region>:<account>:table/<name>), not an index or stream ARN." }],
+    [{ groups: [{ name: "admin" }, { name: "admin" }] }, /groups\[1\]\.name "admin" is used by another group/, { component: "UserAuth", resourceName: "bad", argument: "groups[1].name", value: "admin", fix: "Give each group its own name." }],
+    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity", value: "1 grants", fix: "Enable the identity pool or remove the grants." }],
+    [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/, { component: "UserAuth", resourceName: "bad", argument: "mfa", value: "SOMETIMES", fix: "Use one of OFF, OPTIONAL, ON." }],
+    [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/, { component: "UserAuth", resourceName: "bad", argument: "localDemoUser.password", value: "(hidden)", fix: "Choose a password that does (npm start would be refused the user otherwise)." }],
     [
       { deletionProtection: true, identityPool: { rowLevelSecurity: [{ tableArn }] } },
       /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the identity pool, whose identity ids key every row-level-security item and are never minted again, .* and only then reaches the protected user pool, which Cognito refuses to delete\. Set retainOnDelete: true as well .*, or leave deletionProtection unset \(it follows retainOnDelete\)\.$/,
-    ],
-    [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete: .* deletes the identity pool/],
+      { component: "UserAuth", resourceName: "bad", argument: "deletionProtection", value: true, fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete)." }],
+    [{ deletionProtection: true, retainOnDelete: false }, /deletionProtection true is set without retainOnDelete: .* deletes the identity pool/, { component: "UserAuth", resourceName: "bad", argument: "deletionProtection", value: true, fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete)." }],
     [
       { deletionProtection: true, identityPool: { enabled: false } },
       /^UserAuth "bad": deletionProtection true is set without retainOnDelete: a pulumi destroy \(or removing this UserAuth\) deletes the app client and the hosted UI domain and only then reaches the protected user pool, which Cognito refuses to delete, so the destroy fails part-way\. Set retainOnDelete: true as well \(.*\), give the UserAuth the resource option \{ protect: true \} \(`pulumi destroy` then refuses before deleting anything\), or leave/,
-    ],
-  ] as Array<[Partial<UserAuthArgs>, RegExp]>)("%#: %o", (bad, message) => {
-    expect(() => new UserAuth("bad", { ...base, ...bad })).toThrow(message);
+      { component: "UserAuth", resourceName: "bad", argument: "deletionProtection", value: true, fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete)." }],
+  ] as Array<[Partial<UserAuthArgs>, RegExp, RefusalContract]>)("%#: %o", (bad, message, contract) => {
+    expect(refusalOf(() => new UserAuth("bad", { ...base, ...bad }), "UserAuth accepted the arguments")).toMatchObject({ ...contract, message: expect.stringMatching(message) });
   });
 
   it("takes deletionProtection with retainOnDelete, with or without an identity pool", async () => {
@@ -501,18 +559,30 @@ describe("UserAuth rejects bad args with a clear error", () => {
     });
     expect(resource(inherited, "aws:cognito/userPool:UserPool", "inner-pool")).toMatchObject({ protect: true, inputs: { deletionProtection: "ACTIVE" } });
     // protect: false is no protection: the refusal stands.
-    expect(() => new UserAuth("open", { ...base, deletionProtection: true }, { protect: false })).toThrow(/deletionProtection true is set without retainOnDelete/);
+    expect(refusalOf(() => new UserAuth("open", { ...base, deletionProtection: true }, { protect: false }), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "open",
+      argument: "deletionProtection",
+      value: true,
+      fix: "Set retainOnDelete: true as well (the pool then outlives a destroy), give the UserAuth the resource option { protect: true } (`pulumi destroy` then refuses before deleting anything), or leave deletionProtection unset (it follows retainOnDelete).",
+      message: expect.stringMatching(/deletionProtection true is set without retainOnDelete/),
+    });
   });
 
   it("checks a custom domain's certificateArn that is an Output (a CertificateValidation's) once known, with the construction-time message", async () => {
     // A certificate requested in eu-west-1, known only through its validation: the recording rejects as `pulumi up` fails.
-    await expect(
-      record(() => {
+    expect(await rejectionOf(record(() => {
         const cert = new aws.acm.Certificate("late-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "eu-west-1" });
         const validation = new aws.acm.CertificateValidation("late-cert-cert-validation", { certificateArn: cert.arn, region: "eu-west-1" });
         new UserAuth("late-cert", { ...base, domain: { name: "auth.example.com", certificateArn: validation.certificateArn } });
-      }),
-    ).rejects.toThrow(/UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\./);
+      }), "UserAuth accepted the arguments")).toMatchObject({
+        component: "UserAuth",
+        resourceName: "late-cert",
+        argument: "domain.certificateArn",
+        value: expect.stringMatching(/^arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+$/),
+        fix: "Request or import the certificate in us-east-1.",
+        message: expect.stringMatching(/UserAuth "late-cert": domain\.certificateArn "arn:aws:acm:eu-west-1:\d{12}:certificate\/[^"]+" is not an ACM certificate ARN in us-east-1, where Cognito requires it\. Request or import the certificate in us-east-1\./),
+      });
     const g = await record(() => {
       const cert = new aws.acm.Certificate("east-cert-cert", { domainName: "auth.example.com", validationMethod: "DNS", region: "us-east-1" });
       const validation = new aws.acm.CertificateValidation("east-cert-cert-validation", { certificateArn: cert.arn, region: "us-east-1" });
@@ -523,13 +593,23 @@ describe("UserAuth rejects bad args with a clear error", () => {
   });
 
   it("checks callback URLs that are Outputs (e.g. site.url) with the same message once they are known", () => {
-    expect(() => assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://gallery.example.com/"])).toThrow(
-      /UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/,
-    );
+    expect(refusalOf(() => assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://gallery.example.com/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "callbackUrls",
+      value: "http://gallery.example.com/",
+      fix: "Use the site's https URL, e.g. \"https://gallery.example.com/\".",
+      message: expect.stringMatching(/UserAuth "late": callbackUrls "http:\/\/gallery.example.com\/" is not https; Cognito allows plain http only for localhost/),
+    });
     expect(assertRedirectUrls("late", "callbackUrls", ["https://d123.cloudfront.net", "http://localhost:3000/"])).toHaveLength(2);
-    expect(() => assertRedirectUrls("late", "logoutUrls", ["http://127.0.0.1:5173/"])).toThrow(
-      /UserAuth "late": logoutUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/"/,
-    );
+    expect(refusalOf(() => assertRedirectUrls("late", "logoutUrls", ["http://127.0.0.1:5173/"]), "UserAuth accepted the arguments")).toMatchObject({
+      component: "UserAuth",
+      resourceName: "late",
+      argument: "logoutUrls",
+      value: "http://127.0.0.1:5173/",
+      fix: 'Use "http://localhost:5173/" (http://localhost:<port>/).',
+      message: expect.stringMatching(/UserAuth "late": logoutUrls "http:\/\/127\.0\.0\.1:5173\/" is http to a loopback address; Cognito allows plain http only for http:\/\/localhost\. Use "http:\/\/localhost:5173\/"/),
+    });
   });
 });
 

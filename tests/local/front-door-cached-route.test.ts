@@ -30,6 +30,8 @@ beforeAll(async () => {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       response.setHeader("content-type", "application/json");
+      // A HEAD response has no body, so what the origin was sent rides in a header too.
+      response.setHeader("x-origin-saw", encodeURIComponent(JSON.stringify({ method: request.method, url: request.url, headers: request.headers })));
       response.end(JSON.stringify({ method: request.method, url: request.url, headers: request.headers, rawHeaders: request.rawHeaders, body: Buffer.concat(chunks).toString("utf8") }));
     });
   };
@@ -81,6 +83,26 @@ describe("a cached route's origin request", () => {
       const got = await sent("/cached/items", { method, ...(method === "OPTIONS" ? {} : { body: "{}" }) });
       expect([method, got.headers.authorization]).toEqual([method, "Bearer token"]);
     }
+  });
+
+  // CloudFront caches GET and HEAD on a cached route (CACHED_METHODS) and removes Authorization from both
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RequestAndResponseBehaviorCustomOrigin.html,
+  // "HTTP request headers and CloudFront behavior": Authorization; "For GET and HEAD requests ... CloudFront removes
+  // the Authorization header" in its older edition), so a HEAD is narrowed as its GET is: the method kept (the front
+  // door forwards the viewer's method), no query string, cookies, Authorization or other viewer headers.
+  it.each(["/cached/items?limit=5", "/edge-cached/items?limit=5"])("narrows a HEAD as its GET, Authorization included (%s)", async (path) => {
+    const response = await fetch(`${base}${path}`, { method: "HEAD", headers: viewer });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+    const head = JSON.parse(decodeURIComponent(response.headers.get("x-origin-saw") ?? "null")) as { method: string; url: string; headers: Record<string, string> };
+    const get = await sent(path);
+    expect(head.method).toBe("HEAD");
+    expect(head.url).toBe(get.url);
+    expect(head.url).toBe(path.split("?")[0]);
+    for (const name of ["authorization", "cookie", "x-custom", "accept"]) expect([name, head.headers[name]]).toEqual([name, undefined]);
+    expect(head.headers).toMatchObject({ "accept-encoding": "gzip", "x-forwarded-for": "203.0.113.9" });
+    // The same headers as the GET, no more: the cache policy forwards nothing else on either.
+    expect(Object.keys(head.headers).sort()).toEqual(Object.keys(get.headers).sort());
   });
 
   it("is stripped the same way behind an edge function, which still sees the viewer's whole request", async () => {
