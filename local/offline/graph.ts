@@ -167,7 +167,7 @@ export function cacheBehaviours(distribution: RecordedResource): Array<{ path: s
  * children's inputs come from that resource (the replacement cascade, replacements.ts, reads it so).
  */
 export function dependencyClosure(graph: Graph, resource: RecordedResource, options: { ancestors?: boolean } = {}): Set<string> {
-  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const byUrn = resourcesByUrn(graph);
   const followAncestors = options.ancestors ?? true;
   /** A resource's own dependencies and (unless left out) its ancestors'. */
   const waitsFor = (r: RecordedResource | undefined): string[] => {
@@ -188,4 +188,30 @@ export function dependencyClosure(graph: Graph, resource: RecordedResource, opti
     pending.push(...waitsFor(byUrn.get(urn)));
   }
   return seen;
+}
+
+/** resourcesByUrn's look-up of one graph, and the graph's resources and their URNs as they were when it was built. */
+interface UrnIndex {
+  resources: RecordedResource[];
+  urns: string[];
+  byUrn: Map<string, RecordedResource>;
+}
+
+const urnIndexes = new WeakMap<Graph, UrnIndex>();
+
+/**
+ * A graph's resources by URN (the last of a URN, as `new Map(graph.map(...))` keeps it), built on the first question
+ * about that graph and kept with it (a WeakMap, dropped with the graph): dependencyClosure is asked by many rules per
+ * plan, each time about the same graph. The graph is read as it is at each call, as when the map was built afresh: the
+ * look-up is rebuilt when a resource has been added, removed or replaced since, or its URN has changed (the recording
+ * mocks push a resource with an empty URN and fill it in when the engine answers). Checking that is one comparison per
+ * resource, without the allocations of building the map. A resource's parent and dependencies are not kept: they are
+ * read from the resource at each call.
+ */
+function resourcesByUrn(graph: Graph): Map<string, RecordedResource> {
+  const known = urnIndexes.get(graph);
+  if (known && known.resources.length === graph.length && graph.every((r, i) => r === known.resources[i] && r.urn === known.urns[i])) return known.byUrn;
+  const index: UrnIndex = { resources: [...graph], urns: graph.map((r) => r.urn), byUrn: new Map(graph.map((r) => [r.urn, r])) };
+  urnIndexes.set(graph, index);
+  return index.byUrn;
 }
