@@ -1,10 +1,12 @@
 /**
- * dependencyClosure keeps a look-up per graph (resources by URN) instead of building it at every call: the answers are
- * pinned against the unindexed algorithm on both stacks' plans, for every resource, with and without ancestors, and the
- * look-up follows a graph that changes between calls as a fresh build would.
+ * dependencyClosure keeps a look-up per graph (resources by URN) instead of building it at every call, and ofType answers
+ * from one made per rule run while the deploy-rule runners hold the graph (holdingGraphs): the answers are pinned
+ * against the unindexed algorithms on both stacks' plans (every resource, with and without ancestors; every type), and
+ * the look-ups follow a graph that changes between calls, or between rule runs, as a fresh pass would.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { dependencyClosure, type Graph } from "../../local/offline/graph";
+import { dependencyClosure, holdingGraphs, ofType, type Graph } from "../../local/offline/graph";
+import { checkDeployRules, type DeployRule } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { OfflineRun } from "../../local/offline/program";
 import { runStacks } from "../stacks/run-stack";
@@ -57,6 +59,61 @@ describe("dependencyClosure on the project's plans (the per-graph look-up answer
     }
     // The plans do order resources (not a comparison of empty sets).
     expect(followed).toBeGreaterThan(graph.length);
+  });
+});
+
+describe("ofType while a rule run holds the graph (holdingGraphs)", () => {
+  it.each(["dev", "prod"])("%s: every type's resources, in the plan's order, each answer a new array", (stack) => {
+    const graph = runs.get(stack)!.resources;
+    const types = [...new Set(graph.map((r) => r.type)), "aws:none/absent:Absent"];
+    const unheld = types.map((type) => graph.filter((r) => r.type === type));
+    holdingGraphs([graph], () => {
+      expect(types.map((type) => ofType(graph, type))).toEqual(unheld);
+      const first = ofType(graph, types[0]);
+      first.push(first[0]);
+      expect(ofType(graph, types[0])).toEqual(unheld[0]);
+      expect(graph.every((r) => listed(dependencyClosure(graph, r)).join() === listed(unindexedClosure(graph, r)).join())).toBe(true);
+    });
+  });
+
+  it("a graph changed before the hold is read as changed; after the hold (even one a rule ended by throwing), changes are read again", () => {
+    const bucket = handBuilt("aws:s3/bucket:Bucket", "first", {}, { urn: "urn:first" });
+    const graph: RecordedResource[] = [bucket];
+    expect(dependencyClosure(graph, bucket)).toEqual(new Set());
+    const second = handBuilt("aws:s3/bucket:Bucket", "second", {}, { urn: "urn:second", dependencies: ["urn:first"] });
+    const user = handBuilt("aws:s3/bucketPolicy:BucketPolicy", "user", {}, { urn: "urn:user", dependencies: ["urn:second"] });
+    graph.push(second, user);
+    holdingGraphs([graph], () => {
+      expect(ofType(graph, "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["first", "second"]);
+      expect(listed(dependencyClosure(graph, user))).toEqual(["urn:second", "urn:first"]);
+    });
+    const throwing: DeployRule = {
+      id: "Throws",
+      title: "reads the plan, then throws",
+      source: "https://example.com",
+      check(held) {
+        expect(ofType(held, "aws:s3/bucket:Bucket")).toHaveLength(2);
+        throw new Error("rule failed");
+      },
+    };
+    expect(() => checkDeployRules(graph, { stack: "dev", production: false, region: "us-east-1" }, [throwing])).toThrow("rule failed");
+    const third = handBuilt("aws:s3/bucket:Bucket", "third", {}, { urn: "urn:third", dependencies: ["urn:first"] });
+    graph.push(third);
+    expect(ofType(graph, "aws:s3/bucket:Bucket").map((r) => r.name)).toEqual(["first", "second", "third"]);
+    const child = handBuilt("aws:s3/bucketPolicy:BucketPolicy", "child", {}, { urn: "urn:child", dependencies: ["urn:third"] });
+    graph.push(child);
+    expect(listed(dependencyClosure(graph, child))).toEqual(["urn:third", "urn:first"]);
+  });
+
+  it("a hold inside a hold ends with the outer one", () => {
+    const graph = [handBuilt("aws:s3/bucket:Bucket", "first", {})];
+    holdingGraphs([graph], () => {
+      holdingGraphs([graph, graph], () => ofType(graph, "aws:s3/bucket:Bucket"));
+      // Still held: the outer run's look-up answers (nothing changed, so the same as a pass).
+      expect(ofType(graph, "aws:s3/bucket:Bucket")).toEqual([graph[0]]);
+    });
+    graph.push(handBuilt("aws:s3/bucket:Bucket", "second", {}));
+    expect(ofType(graph, "aws:s3/bucket:Bucket")).toHaveLength(2);
   });
 });
 
