@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { dependencyClosure, holdingGraphs, ofType, type Graph } from "../../local/offline/graph";
-import { checkDeployRules, type DeployRule } from "../../testing/deploy-rules";
+import { checkDeployRules, referenced, type DeployRule } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import type { OfflineRun } from "../../local/offline/program";
 import { runStacks } from "../stacks/run-stack";
@@ -103,6 +103,15 @@ describe("ofType while a rule run holds the graph (holdingGraphs)", () => {
     const child = handBuilt("aws:s3/bucketPolicy:BucketPolicy", "child", {}, { urn: "urn:child", dependencies: ["urn:third"] });
     graph.push(child);
     expect(listed(dependencyClosure(graph, child))).toEqual(["urn:third", "urn:first"]);
+  });
+
+  it("referenced answers the first resource of the type the reference names, in the plan's order, held or not", () => {
+    const other = handBuilt("aws:sqs/queue:Queue", "other", {}, { id: "shared" });
+    const first = handBuilt("aws:s3/bucket:Bucket", "first", {}, { id: "shared" });
+    const second = handBuilt("aws:s3/bucket:Bucket", "second", {}, { id: "shared" });
+    const graph = [other, first, second];
+    expect(referenced(graph, "aws:s3/bucket:Bucket", "shared")).toBe(first);
+    expect(holdingGraphs([graph], () => [referenced(graph, "aws:s3/bucket:Bucket", "shared"), referenced(graph, "aws:s3/bucket:Bucket", "absent")])).toEqual([first, undefined]);
   });
 
   it("a hold inside a hold ends with the outer one", () => {
