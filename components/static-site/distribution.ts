@@ -25,10 +25,15 @@ export const MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 export const VIEWER_MIN_TLS = "TLSv1.2_2021";
 
-const READ_METHODS = ["GET", "HEAD", "OPTIONS"];
+/**
+ * The method lists the site's behaviours give CloudFront. Frozen (and typed readonly): CACHED_METHODS is exported, and
+ * one list is shared by every behaviour of every site, so a change through one holder would reach all of them; each
+ * behaviour gets a copy of its own.
+ */
+const READ_METHODS: readonly string[] = Object.freeze(["GET", "HEAD", "OPTIONS"]);
 /** The methods every behaviour of the site caches (and, on a `cached: true` route, removes Authorization from: local/front-door.ts). */
-export const CACHED_METHODS = ["GET", "HEAD"];
-const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
+export const CACHED_METHODS: readonly string[] = Object.freeze(["GET", "HEAD"]);
+const ALL_METHODS: readonly string[] = Object.freeze(["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]);
 
 /**
  * The longest comment CloudFront takes on each thing StaticSite comments: "The comment cannot be longer than 128
@@ -172,8 +177,8 @@ export function createDistribution(
   const siteBehaviour = {
     targetOriginId: siteOrigin.group ? SITE_ORIGIN_GROUP_ID : SITE_ORIGIN_ID,
     viewerProtocolPolicy: "redirect-to-https",
-    allowedMethods: READ_METHODS,
-    cachedMethods: CACHED_METHODS,
+    allowedMethods: [...READ_METHODS],
+    cachedMethods: [...CACHED_METHODS],
     compress: true,
     cachePolicyId: cachePolicy.id,
     responseHeadersPolicyId: headersPolicy.id,
@@ -197,8 +202,8 @@ export function createDistribution(
           targetOriginId: route.originId,
           // APIs take POSTs, which a redirect would turn into GETs: refuse plain HTTP instead.
           viewerProtocolPolicy: "https-only",
-          allowedMethods: ALL_METHODS,
-          cachedMethods: CACHED_METHODS,
+          allowedMethods: [...ALL_METHODS],
+          cachedMethods: [...CACHED_METHODS],
           compress: true,
           cachePolicyId: route.cached ? cachePolicy.id : MANAGED_CACHING_DISABLED,
           originRequestPolicyId: route.cached ? undefined : MANAGED_ALL_VIEWER_EXCEPT_HOST,

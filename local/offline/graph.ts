@@ -4,7 +4,20 @@ import type { RecordedResource } from "./mocks";
 export type Graph = readonly RecordedResource[];
 
 export function ofType(graph: Graph, type: string): RecordedResource[] {
-  return graph.filter((r) => r.type === type);
+  const held = heldIndex(graph);
+  if (!held) return graph.filter((r) => r.type === type);
+  held.byType ??= groupByType(graph);
+  return [...(held.byType.get(type) ?? [])];
+}
+
+function groupByType(graph: Graph): Map<string, RecordedResource[]> {
+  const byType = new Map<string, RecordedResource[]>();
+  for (const r of graph) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
+  return byType;
 }
 
 /** The single resource of a type and name; throws with the names that do exist, to make failing tests readable. */
@@ -167,7 +180,7 @@ export function cacheBehaviours(distribution: RecordedResource): Array<{ path: s
  * children's inputs come from that resource (the replacement cascade, replacements.ts, reads it so).
  */
 export function dependencyClosure(graph: Graph, resource: RecordedResource, options: { ancestors?: boolean } = {}): Set<string> {
-  const byUrn = new Map(graph.map((r) => [r.urn, r]));
+  const byUrn = resourcesByUrn(graph);
   const followAncestors = options.ancestors ?? true;
   /** A resource's own dependencies and (unless left out) its ancestors'. */
   const waitsFor = (r: RecordedResource | undefined): string[] => {
@@ -188,4 +201,73 @@ export function dependencyClosure(graph: Graph, resource: RecordedResource, opti
     pending.push(...waitsFor(byUrn.get(urn)));
   }
   return seen;
+}
+
+/** The look-ups of one graph, and the graph's resources and their URNs as they were when they were made. */
+interface GraphIndex {
+  resources: RecordedResource[];
+  urns: string[];
+  byUrn: Map<string, RecordedResource>;
+  /** ofType's answers, made while the graph is held (holdingGraphs) and kept only as long as it is. */
+  byType?: Map<string, RecordedResource[]>;
+}
+
+const indexes = new WeakMap<Graph, GraphIndex>();
+/** The graphs holdingGraphs holds, each with how many holds are open on it (a rule run may start another). */
+const holds = new Map<Graph, number>();
+
+/**
+ * A graph's look-up (its resources by URN, the last of a URN, as `new Map(graph.map(...))` keeps it), built on the first
+ * question about that graph and kept with it (a WeakMap, dropped with the graph): dependencyClosure is asked by many
+ * rules per plan, each time about the same graph. The graph is read as it is at each call, as when the map was built
+ * afresh: the look-up is rebuilt when a resource has been added, removed or replaced since, or its URN has changed (the
+ * recording mocks push a resource with an empty URN and fill it in when the engine answers). Checking that is one
+ * comparison per resource, without the allocations of building the map; while the graph is held (holdingGraphs) it
+ * was checked when the hold began. A resource's parent and dependencies are not kept: they are read at each call.
+ */
+function graphIndex(graph: Graph): GraphIndex {
+  const known = indexes.get(graph);
+  if (known && (holds.has(graph) || (known.resources.length === graph.length && graph.every((r, i) => r === known.resources[i] && r.urn === known.urns[i])))) return known;
+  const index: GraphIndex = { resources: [...graph], urns: graph.map((r) => r.urn), byUrn: new Map(graph.map((r) => [r.urn, r])) };
+  indexes.set(graph, index);
+  return index;
+}
+
+function resourcesByUrn(graph: Graph): Map<string, RecordedResource> {
+  return graphIndex(graph).byUrn;
+}
+
+/** The graph's look-up while it is held (holdingGraphs), for the queries that keep more of it then (ofType). */
+function heldIndex(graph: Graph): GraphIndex | undefined {
+  return holds.has(graph) ? graphIndex(graph) : undefined;
+}
+
+/**
+ * Runs `run` (synchronous) with `graphs` held still: the caller promises nothing adds, removes or replaces their
+ * resources or changes a URN or type until it returns. Meanwhile the queries here answer from look-ups made once per
+ * graph instead of a pass over it per question (ofType, asked by most deploy rules; dependencyClosure's check that the
+ * graph is unchanged). The answers are the ones the passes give, in the same order, each a new array. For the deploy-rule
+ * runners (testing/deploy-rules/index.ts): the rules read the plan, none writes it.
+ * @internal
+ */
+export function holdingGraphs<T>(graphs: readonly Graph[], run: () => T): T {
+  const held = [...new Set(graphs)];
+  for (const graph of held) {
+    // Checked (or made) as the hold begins: the graph may have changed since its look-up was made.
+    if (!holds.has(graph)) graphIndex(graph);
+    holds.set(graph, (holds.get(graph) ?? 0) + 1);
+  }
+  try {
+    return run();
+  } finally {
+    for (const graph of held) {
+      const open = holds.get(graph)! - 1;
+      if (open > 0) {
+        holds.set(graph, open);
+      } else {
+        holds.delete(graph);
+        delete indexes.get(graph)?.byType;
+      }
+    }
+  }
 }

@@ -3,7 +3,7 @@
  * (`checkDeployRules`, and the warnings of `checkDeployWarnings`) or over all the stacks of a project
  * (`checkProjectDeployRules`).
  */
-import type { Graph } from "../../local/offline/graph";
+import { holdingGraphs, type Graph } from "../../local/offline/graph";
 import type { OfflineRun } from "../../local/offline/program";
 import { ACCOUNT_QUOTA_PROJECT_RULES, ACCOUNT_QUOTA_PROJECT_WARNING_RULES, ACCOUNT_QUOTA_RULES, ACCOUNT_QUOTA_WARNING_RULES } from "./account-quotas";
 import { ACM_RULES, ACM_WARNING_RULES } from "./acm";
@@ -69,7 +69,8 @@ export function planOf(run: OfflineRun, production: boolean): StackPlan {
 
 /** Every finding of every deploy rule (or of `rules`) on one stack's plan; an empty list means nothing AWS is known to reject. */
 export function checkDeployRules(graph: Graph, context: DeployRuleContext, rules: readonly DeployRule[] = DEPLOY_RULES): DeployFinding[] {
-  return rules.flatMap((rule) => rule.check(graph, context).map((f) => ({ stack: context.stack, ...f })));
+  // The rules read the plan and none writes it: held, its queries (ofType, dependencyClosure) answer from look-ups made once per run.
+  return holdingGraphs([graph], () => rules.flatMap((rule) => rule.check(graph, context).map((f) => ({ stack: context.stack, ...f }))));
 }
 
 /** Every warning of the warning rules (or of `rules`) on one stack's plan: print them, do not fail on them. */
@@ -79,7 +80,10 @@ export function checkDeployWarnings(graph: Graph, context: DeployRuleContext, ru
 
 /** Every finding of the project rules (or of `rules`) over several stacks' plans. */
 export function checkProjectDeployRules(stacks: readonly StackPlan[], rules: readonly ProjectDeployRule[] = PROJECT_DEPLOY_RULES): DeployFinding[] {
-  return rules.flatMap((rule) => rule.check(stacks));
+  return holdingGraphs(
+    stacks.map((stack) => stack.graph),
+    () => rules.flatMap((rule) => rule.check(stacks)),
+  );
 }
 
 /** Every warning of the project warning rules (or of `rules`) over several stacks' plans: print them, do not fail on them. */

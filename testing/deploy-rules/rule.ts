@@ -100,8 +100,10 @@ export function accountScope(graph: Graph, resource: RecordedResource): string {
 /** The resource of `type` that `reference` (an id, name, bucket or ARN taken from another resource's input) points at. */
 export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
   if (typeof reference !== "string" || !reference) return undefined;
-  // Stops at the first match and builds nothing: rules ask this once per target inside loops (referencedIndex is for those that ask for every resource).
-  return graph.find((r) => r.type === type && identitiesOf(r).includes(reference));
+  // Builds no look-up of its own: rules ask this once per target inside loops (referencedIndex is for those that ask for
+  // every resource). Within a rule run ofType answers from the run's by-type look-up (holdingGraphs), so only the
+  // resources of `type` are read; the first of them in the plan's order that the reference names is the answer.
+  return ofType(graph, type).find((r) => identitiesOf(r).includes(reference));
 }
 
 const V2_API = "aws:apigatewayv2/api:Api";
