@@ -1,4 +1,5 @@
 /** ServerlessApi's HTTP kind: the same route table as an API Gateway v2 HTTP API, and what it refuses. */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ApiKind, ServerlessApi, type ServerlessApiArgs } from "../../components/serverless-api";
 import { checkDeployRules, formatFinding } from "../../testing/deploy-rules";
@@ -128,8 +129,14 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
       resourceName: "bad",
       argument: "domain.basePath",
       value: "gallery/v2?x",
-      fix: 'Use e.g. "v1".',
-      message: expect.stringMatching(/^ServerlessApi "bad": domain\.basePath "gallery\/v2\?x" has characters an API mapping does not take \("\?"\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) with "\/" between levels/),
+      fix: 'Remove them: "gallery/v2x".',
+      message: expect.stringMatching(/^ServerlessApi "bad": domain\.basePath "gallery\/v2\?x" has characters an API mapping does not take \("\?"\): API Gateway takes letters, digits and \$-_\.\+!\*'\(\) with "\/" between levels .*\. Remove them: "gallery\/v2x"\.$/),
+    });
+    // Nothing left once the refused characters go: no path to suggest from the value.
+    expect(refusalOf(() => new ServerlessApi("bad", args({ domain: { name: "api.gallery.example.com", certificateArn, basePath: "??/%" } })), "ServerlessApi accepted the arguments")).toMatchObject({
+      argument: "domain.basePath",
+      value: "??/%",
+      fix: 'Use e.g. "v1", or "" to map the API at the root.',
     });
   });
 
@@ -173,9 +180,9 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
       component: "ServerlessApi",
       resourceName: "bad",
       argument: "authorizers.cognito.issuer",
-      value: "(set)",
+      value: updated,
       fix: "Drop issuer, or set kind: ApiKind.Http.",
-      message: expect.stringMatching(/^ServerlessApi "bad": authorizers\.cognito\.issuer "\(set\)" is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself\. Drop issuer, or set kind: ApiKind\.Http\.$/),
+      message: expect.stringMatching(/^ServerlessApi "bad": authorizers\.cognito\.issuer "https:\/\/issuer-cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_TEST" is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself\. Drop issuer, or set kind: ApiKind\.Http\.$/),
     });
   });
 
@@ -198,7 +205,7 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
   const refusals: Array<[string, Partial<ServerlessApiArgs>, RegExp, RefusalContract]> = [
     ["usage plans", { usagePlans: { basic: { apiKeys: ["k"] } } }, /usagePlans \["basic"\] is set on an HTTP API, which has no usage plans or API keys/, { component: "ServerlessApi", resourceName: "bad", argument: "usagePlans", value: ["basic"], fix: "Drop usagePlans, or use kind: ApiKind.Rest for per-client quotas." }],
     ["a canary", { canary: { stage: "prod", percentTraffic: 10 } }, /canary .* is set on an HTTP API, which has no canary deployments/, { component: "ServerlessApi", resourceName: "bad", argument: "canary", value: { stage: "prod", percentTraffic: 10 }, fix: "Drop the canary, or use kind: ApiKind.Rest." }],
-    ["request validation", { routes: { "POST /albums": { handler: echo, requestSchema: { type: "object" } } } }, /routes\["POST \/albums"\].requestSchema .* which has no request validation/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /albums"].requestSchema', value: "(schema)", fix: "Validate the body in the handler (e.g. with zod), or use kind: ApiKind.Rest." }],
+    ["request validation", { routes: { "POST /albums": { handler: echo, requestSchema: { type: "object" } } } }, /routes\["POST \/albums"\]\.requestSchema \{"type":"object"\} is set on an HTTP API, which has no request validation/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["POST /albums"].requestSchema', value: { type: "object" }, fix: "Validate the body in the handler (e.g. with zod), or use kind: ApiKind.Rest." }],
     ["a mock integration", { routes: { "GET /config": { integration: { type: "mock", body: {} }, auth: "none" } } }, /routes\["GET \/config"\].integration "mock" is set on an HTTP API, which has no mock integrations/, { component: "ServerlessApi", resourceName: "bad", argument: 'routes["GET /config"].integration', value: "mock", fix: "Answer from a small Lambda handler, or use kind: ApiKind.Rest." }],
     ["a resource policy", { resourcePolicy: { allowSourceIps: ["203.0.113.0/24"] } }, /resourcePolicy .* which has no resource policies/, { component: "ServerlessApi", resourceName: "bad", argument: "resourcePolicy", value: { allowSourceIps: ["203.0.113.0/24"] }, fix: "Restrict callers with an authorizer, or use kind: ApiKind.Rest." }],
     ["a private endpoint", { endpointType: "PRIVATE", vpcEndpointIds: ["vpce-0123456789abcdef0"] }, /endpointType "PRIVATE" is set on an HTTP API, which has no edge-optimized or private endpoints/, { component: "ServerlessApi", resourceName: "bad", argument: "endpointType", value: "PRIVATE", fix: 'Use "REGIONAL" (put CloudFront in front, as siteRoute() does), or kind: ApiKind.Rest.' }],
@@ -215,9 +222,16 @@ describe("ServerlessApi kind: ApiKind.Http", () => {
       component: "ServerlessApi",
       resourceName: "bad",
       argument: "authorizers.cognito.audience",
-      value: "(set)",
+      value: ["client1"],
       fix: "Drop audience, or set kind: ApiKind.Http.",
-      message: expect.stringMatching(/authorizers.cognito.audience "\(set\)" is for the HTTP kind's JWT authorizer/),
+      message: expect.stringMatching(/^ServerlessApi "bad": authorizers\.cognito\.audience \["client1"\] is for the HTTP kind's JWT authorizer/),
+    });
+    // An app client id known only at deploy (auth.clientId) reads as an Output, not as the text of Output's toJSON.
+    const clientId = pulumi.output("client1");
+    expect(refusalOf(() => new ServerlessApi("bad", args({ kind: undefined, authorizers: { cognito: { type: "cognito", userPoolArns: [userPoolArn], audience: [clientId] } } })), "ServerlessApi accepted the arguments")).toMatchObject({
+      argument: "authorizers.cognito.audience",
+      value: [clientId],
+      message: expect.stringMatching(/^ServerlessApi "bad": authorizers\.cognito\.audience \["\(Output\)"\] is for the HTTP kind's JWT authorizer/),
     });
   });
 });

@@ -174,27 +174,27 @@ describe("ServerlessApi refuses action-style integrations it cannot deploy", () 
       component: "ServerlessApi",
       resourceName: "bad",
       argument: 'routes["GET /x"].integration.requestTemplates',
-      value: "(set)",
+      value: { "application/json": "{}" },
       fix: "Drop it: an HTTP integration passes the request through (shape it in the backend).",
-      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.requestTemplates .*only AWS-service integrations/s),
+      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.requestTemplates \{"application\/json":"\{\}"\} is not taken by a http integration; only AWS-service integrations/s),
     });
     const mock = { integration: { type: "mock", statusCode: 200, passthroughBehavior: "NEVER" } } as unknown as ApiRoute;
     expect(refusalOf(refused({ "GET /m": mock }), "ServerlessApi accepted the arguments")).toMatchObject({
       component: "ServerlessApi",
       resourceName: "bad",
       argument: 'routes["GET /m"].integration.passthroughBehavior',
-      value: "(set)",
+      value: "NEVER",
       fix: "Put the answer in body (and statusCode).",
-      message: expect.stringMatching(/routes\["GET \/m"\]\.integration\.passthroughBehavior .*not taken by a mock integration/s),
+      message: expect.stringMatching(/routes\["GET \/m"\]\.integration\.passthroughBehavior "NEVER" is not taken by a mock integration/s),
     });
     const proxy = { integration: { type: "http", uri: "https://backend.example.com/x", passthroughBehavior: "WHEN_NO_MATCH" } } as unknown as ApiRoute;
     expect(refusalOf(refused({ "GET /x": proxy }), "ServerlessApi accepted the arguments")).toMatchObject({
       component: "ServerlessApi",
       resourceName: "bad",
       argument: 'routes["GET /x"].integration.passthroughBehavior',
-      value: "(set)",
+      value: "WHEN_NO_MATCH",
       fix: "Drop it: an HTTP integration passes the request through (shape it in the backend).",
-      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.passthroughBehavior .*not taken by a http integration/s),
+      message: expect.stringMatching(/routes\["GET \/x"\]\.integration\.passthroughBehavior "WHEN_NO_MATCH" is not taken by a http integration/s),
     });
   });
 

@@ -526,7 +526,8 @@ describe("UserAuth rejects bad args with a clear error", () => {
     [{ identityPool: { rowLevelSecurity: [{ tableArn, actions: ["dynamodb:Scan"] }] } }, /actions "dynamodb:Scan" is not an item action that carries dynamodb:LeadingKeys/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity[0].actions", value: "dynamodb:Scan", fix: "Use only dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:Query, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem, dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem." }],
     [{ identityPool: { rowLevelSecurity: [{ tableArn: `${tableArn}/index/gsi1` }] } }, /tableArn ".*\/index\/gsi1" is not a DynamoDB table ARN/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity[0].tableArn", value: "arn:aws:dynamodb:us-east-1:123456789012:table/preferences/index/gsi1", fix: "Pass the table's ARN (arn:aws:dynamodb:<region>:<account>:table/<name>), not an index or stream ARN." }],
     [{ groups: [{ name: "admin" }, { name: "admin" }] }, /groups\[1\]\.name "admin" is used by another group/, { component: "UserAuth", resourceName: "bad", argument: "groups[1].name", value: "admin", fix: "Give each group its own name." }],
-    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /identityPool\.rowLevelSecurity "1 grants" is set while identityPool\.enabled is false/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity", value: "1 grants", fix: "Enable the identity pool or remove the grants." }],
+    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }] } }, /^UserAuth "bad": identityPool\.rowLevelSecurity "1 grant" is set while identityPool\.enabled is false, so no role would carry it\. Enable the identity pool or remove the grant\.$/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity", value: "1 grant", fix: "Enable the identity pool or remove the grant." }],
+    [{ identityPool: { enabled: false, rowLevelSecurity: [{ tableArn }, { tableArn: `${tableArn}-2` }] } }, /^UserAuth "bad": identityPool\.rowLevelSecurity "2 grants" is set while identityPool\.enabled is false, so no role would carry them\. Enable the identity pool or remove the grants\.$/, { component: "UserAuth", resourceName: "bad", argument: "identityPool.rowLevelSecurity", value: "2 grants", fix: "Enable the identity pool or remove the grants." }],
     [{ mfa: "SOMETIMES" as never }, /mfa "SOMETIMES" is not an MFA mode\. Use one of OFF, OPTIONAL, ON/, { component: "UserAuth", resourceName: "bad", argument: "mfa", value: "SOMETIMES", fix: "Use one of OFF, OPTIONAL, ON." }],
     [{ localDemoUser: { email: "demo@example.com", password: "short" } }, /localDemoUser\.password "\(hidden\)" does not satisfy the pool's password policy: Password not long enough/, { component: "UserAuth", resourceName: "bad", argument: "localDemoUser.password", value: "(hidden)", fix: "Choose a password that does (npm start would be refused the user otherwise)." }],
     [
@@ -698,13 +699,23 @@ describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 1
     expect(JSON.parse((await createJwksProvider({ fetchText: late, sleep: noWait }).create({ jwksUrl: url })).outs.jwks).keys[0].kid).toBe("a");
     expect(late.calls).toHaveLength(3);
     const forbidden = answers({ status: 403, text: "" });
-    await expect(createJwksProvider({ fetchText: forbidden, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(`the user pool's JWKS at ${url} answered HTTP 403`);
+    // A deploy-time failure names the component and the pool, says what failed and what to do.
+    const failing = `UserAuth (user pool us-east-1_AbCdEfGhI): reading the pool's signing keys (JWKS) from ${url} failed: `;
+    const deployAgain = ", then run `pulumi up` again: the keys are baked into the pool's Lambda authorizers, which are not deployed without them.";
+    const noProxy = "Check that nothing between this machine and cognito-idp.us-east-1.amazonaws.com (a proxy) answers in Cognito's place";
+    await expect(createJwksProvider({ fetchText: forbidden, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(new Error(`${failing}Cognito answered HTTP 403. ${noProxy}${deployAgain}`));
     expect(forbidden.calls).toHaveLength(1);
     const down = answers(new Error("getaddrinfo ENOTFOUND"));
-    await expect(createJwksProvider({ fetchText: down, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("could not be fetched: getaddrinfo ENOTFOUND");
+    await expect(createJwksProvider({ fetchText: down, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(
+      new Error(`${failing}it could not be fetched (getaddrinfo ENOTFOUND). Check that this machine reaches cognito-idp.us-east-1.amazonaws.com (the Cognito endpoint the AWS provider uses; a firewall or proxy may block it)${deployAgain}`),
+    );
     expect(down.calls).toHaveLength(7);
-    await expect(createJwksProvider({ fetchText: answers({ status: 200, text: "<html>" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("is not JSON");
-    await expect(createJwksProvider({ fetchText: answers(ok([])), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow('has no "keys"');
+    await expect(createJwksProvider({ fetchText: answers({ status: 200, text: "<html>" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(new Error(`${failing}its answer is not JSON. ${noProxy}${deployAgain}`));
+    await expect(createJwksProvider({ fetchText: answers(ok([])), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(new Error(`${failing}its answer has no "keys". ${noProxy}${deployAgain}`));
+    // Still not there after the retries: whether the pool exists is what to check.
+    await expect(createJwksProvider({ fetchText: answers({ status: 404, text: "" }), sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(
+      new Error(`${failing}Cognito answered HTTP 404. Check that the pool exists (aws cognito-idp describe-user-pool --region us-east-1 --user-pool-id us-east-1_AbCdEfGhI)${deployAgain}`),
+    );
   });
 
   it("waits about a minute for a pool just created to serve its keys, and a refresh about 7 seconds", async () => {
@@ -729,11 +740,16 @@ describe("UserAuth JWKS (the pool's keys, baked into Lambda authorizers; issue 1
     expect(await createJwksProvider({ fetchText: gone, sleep: noWait }).read!(url, state)).toEqual({ id: undefined, props: undefined });
     expect(gone.calls).toHaveLength(4);
     // A create or update of a pool that is not there still fails (nothing to bake).
-    await expect(createJwksProvider({ fetchText: gone, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow("says the pool does not exist (after ~62 s of retries)");
+    await expect(createJwksProvider({ fetchText: gone, sleep: noWait }).create({ jwksUrl: url })).rejects.toThrow(
+      new Error(
+        "UserAuth (user pool us-east-1_AbCdEfGhI): reading the pool's signing keys (JWKS) from " + url + " failed: Cognito says the pool does not exist (after ~62 s of retries). " +
+          "If the pool was deleted outside Pulumi, run `pulumi refresh` (this resource then reads as deleted), then run `pulumi up` again: the keys are baked into the pool's Lambda authorizers, which are not deployed without them.",
+      ),
+    );
     // A bare 404 (also a wrong URL or a pool a moment old) is not taken for a deleted pool; nor is a network failure.
     for (const reply of [{ status: 404, text: "" }, new Error("getaddrinfo ENOTFOUND")]) {
       const read = createJwksProvider({ fetchText: answers(reply), sleep: noWait }).read!(url, state);
-      await expect(read).rejects.toThrow(/`pulumi refresh` cannot tell whether the pool still exists: .*`pulumi state delete`/);
+      await expect(read).rejects.toThrow(/^UserAuth \(user pool us-east-1_AbCdEfGhI\): reading the pool's signing keys \(JWKS\) from .* failed: .*\. Check .*\. `pulumi refresh` cannot tell whether the pool still exists: .*`pulumi state delete`/);
     }
     // An explicit not-found that then answers (eventual consistency): the keys.
     const late = answers({ status: 400, text: '{"__type":"ResourceNotFoundException"}' }, ok([key("a")]));
