@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { isOutputLike } from "./outputs";
 
 /**
  * Errors for bad component arguments. Every message names the component, the
@@ -49,11 +50,14 @@ export function argFailer(component: string, resourceName: string): ArgFailure {
 /**
  * A bad value as a message shows it: JSON (a string quoted, an object or array cut at 120 characters), except that a
  * number JSON cannot write (NaN, Infinity, -Infinity, which JSON.stringify writes as `null`) reads as itself, alone or
- * inside an object or array; `(not set)` for undefined, and String(value) for what JSON cannot hold (a bigint).
+ * inside an object or array, and a value known only at deploy (an Output or a promise, such as `[auth.clientId]`'s
+ * element) reads as "(Output)", as EventBus shows one in a pattern, instead of the text of Output's toJSON;
+ * `(not set)` for undefined, and String(value) for what JSON cannot hold (a bigint).
  */
 export function formatArgValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "(not set)";
+  if (isOutputLike(value)) return JSON.stringify(OUTPUT_SHOWN);
   try {
     const text = jsonWithNonFiniteNumbers(value);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
@@ -68,12 +72,26 @@ export function formatArgValue(value: unknown): string {
  * then unquoted. Without a `null` in the plain JSON there is no non-finite number to mark.
  */
 function jsonWithNonFiniteNumbers(value: unknown): string {
-  const plain = JSON.stringify(value);
+  const plain = JSON.stringify(value, outputsShown);
   if (!plain.includes("null")) return plain;
   let tag = "~non-finite~";
   while (plain.includes(tag)) tag += "~";
-  const marked = JSON.stringify(value, (_key, item: unknown) => (typeof item === "number" && !Number.isFinite(item) ? `${tag}${item}` : item));
+  const marked = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
+    const shown = outputsShown.call(this, key, item);
+    return typeof shown === "number" && !Number.isFinite(shown) ? `${tag}${shown}` : shown;
+  });
   return marked.replaceAll(new RegExp(`"${tag}(NaN|-?Infinity)"`, "g"), "$1");
+}
+
+/** How formatArgValue shows a value known only at deploy. */
+const OUTPUT_SHOWN = "(Output)";
+
+/**
+ * A JSON.stringify replacer showing each Output or promise as OUTPUT_SHOWN. It reads the holder's own entry (`this`):
+ * `item` is what an Output's toJSON made of it already.
+ */
+function outputsShown(this: unknown, key: string, item: unknown): unknown {
+  return isOutputLike((this as Record<string, unknown>)[key]) ? OUTPUT_SHOWN : item;
 }
 
 /** Fails unless `path` (relative to the working directory, the Pulumi project) names a file. `fix` says what to point it at. */

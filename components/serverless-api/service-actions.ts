@@ -130,7 +130,7 @@ export function validateTemplatesOnlyOnAws(fail: ArgFailure, where: string, inte
   if (integration.type === "aws") return;
   for (const key of ["requestTemplates", "responseTemplates", "passthroughBehavior"]) {
     if (integration[key] !== undefined) {
-      fail(`${where}.integration.${key}`, "(set)", `is not taken by a ${integration.type} integration; only AWS-service integrations (type "aws") take mapping templates and a passthroughBehavior`,
+      fail(`${where}.integration.${key}`, integration[key], `is not taken by a ${integration.type} integration; only AWS-service integrations (type "aws") take mapping templates and a passthroughBehavior`,
         integration.type === "mock" ? "Put the answer in body (and statusCode)." : "Drop it: an HTTP integration passes the request through (shape it in the backend).");
     }
   }

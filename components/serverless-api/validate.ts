@@ -75,7 +75,10 @@ const METHOD_RESPONSE_STATUS = { min: 100, max: 599 } as const;
  * A custom domain's API mapping path (`domain.basePath`): "API mappings must contain only letters, numbers, and the
  * following characters: $-_.+!*'()/." and "The maximum length for the path in an API mapping is 300 characters."
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html and http-api-mappings.html,
- * "Restrictions"). The characters of one level; levels are joined with "/".
+ * "Restrictions"). The characters of one level; levels are joined with "/". aws-cdk's BasePathMapping checks the same set
+ * (`/^[a-zA-Z0-9$_.+!*'()-]+$/`, "A base path may only contain letters, numbers, and one of "$-_.+!*'()"",
+ * @aws-cdk/aws-apigateway lib/base-path-mapping.js); CreateBasePathMapping's and CreateApiMapping's API references
+ * document no pattern of their own.
  */
 const API_MAPPING_CHARACTERS = /[A-Za-z0-9$\-_.+!*'()]/g;
 const API_MAPPING_PATH_LENGTH = 300;
@@ -343,11 +346,12 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
   const cognito = Object.entries(args.authorizers ?? {}).filter(([, a]) => a.type === "cognito");
   if (args.kind !== ApiKind.Http) {
     for (const [authorizerName, authorizer] of cognito) {
-      if ((authorizer as { audience?: unknown[] }).audience !== undefined) {
-        fail(`authorizers.${authorizerName}.audience`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer accepts any app client of the pool", "Drop audience, or set kind: ApiKind.Http.");
+      const { audience, issuer } = authorizer as { audience?: unknown[]; issuer?: unknown };
+      if (audience !== undefined) {
+        fail(`authorizers.${authorizerName}.audience`, audience, "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer accepts any app client of the pool", "Drop audience, or set kind: ApiKind.Http.");
       }
-      if ((authorizer as { issuer?: unknown }).issuer !== undefined) {
-        fail(`authorizers.${authorizerName}.issuer`, "(set)", "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself", "Drop issuer, or set kind: ApiKind.Http.");
+      if (issuer !== undefined) {
+        fail(`authorizers.${authorizerName}.issuer`, issuer, "is for the HTTP kind's JWT authorizer; a REST Cognito authorizer takes the pool from userPoolArns and checks its tokens itself", "Drop issuer, or set kind: ApiKind.Http.");
       }
     }
     return;
@@ -366,7 +370,7 @@ function validateHttpKind(fail: ArgFailure, args: ServerlessApiArgs): void {
   if (args.tracing === true) refuse("tracing", true, "X-Ray tracing", "Drop tracing (trace in the functions), or use kind: ApiKind.Rest.");
   for (const [key, route] of Object.entries(args.routes ?? {})) {
     const where = `routes["${key}"]`;
-    if (route?.requestSchema) refuse(`${where}.requestSchema`, "(schema)", "request validation", "Validate the body in the handler (e.g. with zod), or use kind: ApiKind.Rest.");
+    if (route?.requestSchema) refuse(`${where}.requestSchema`, route.requestSchema, "request validation", "Validate the body in the handler (e.g. with zod), or use kind: ApiKind.Rest.");
     if (route?.apiKeyRequired) refuse(`${where}.apiKeyRequired`, true, "usage plans or API keys", "Drop apiKeyRequired, or use kind: ApiKind.Rest.");
     if (route?.integration?.type === "mock") refuse(`${where}.integration`, "mock", "mock integrations", "Answer from a small Lambda handler, or use kind: ApiKind.Rest.");
     if (route?.integration?.type === "aws") {
@@ -759,7 +763,7 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
   const refused = [...new Set(levels.join("").replace(API_MAPPING_CHARACTERS, ""))];
   if (refused.length > 0) {
     const between = kind === ApiKind.Http ? ' with "/" between levels' : "";
-    fail(argument, basePath, `has characters an API mapping does not take (${refused.map((c) => JSON.stringify(c)).join(", ")}): API Gateway takes letters, digits and $-_.+!*'()${between} (rest-api-mappings.html)`, 'Use e.g. "v1".');
+    fail(argument, basePath, `has characters an API mapping does not take (${refused.map((c) => JSON.stringify(c)).join(", ")}): API Gateway takes letters, digits and $-_.+!*'()${between} (rest-api-mappings.html)`, basePathWithoutRefused(levels, kind));
   }
   if (basePath.length > API_MAPPING_PATH_LENGTH) {
     fail(argument, basePath, `is ${basePath.length} characters long, over the ${API_MAPPING_PATH_LENGTH} API Gateway takes for an API mapping's path`, `Shorten it to at most ${API_MAPPING_PATH_LENGTH} characters.`);
@@ -773,6 +777,18 @@ function validateDomainBasePath(fail: ArgFailure, basePath: string, kind: ApiKin
       `Map one level, e.g. ${JSON.stringify(levels.join("-"))}, or ${JSON.stringify(first)} with the rest in the API's own basePath (routes then answer under /${first}/${rest.join("/")}/…), or use kind: ApiKind.Http, whose API mapping takes several levels.`,
     );
   }
+}
+
+/**
+ * The fix for a base path with characters an API mapping refuses: the path with them removed, when that is a path this
+ * kind maps (levels left non-empty, at most API_MAPPING_PATH_LENGTH; a REST API's levels joined with "-", as the
+ * several-levels refusal suggests, its base path mapping taking one level); else an example.
+ */
+function basePathWithoutRefused(levels: string[], kind: ApiKind): string {
+  const kept = levels.map((level) => (level.match(API_MAPPING_CHARACTERS) ?? []).join("")).filter(Boolean);
+  const path = kept.join(kind === ApiKind.Http ? "/" : "-");
+  if (path === "" || path.length > API_MAPPING_PATH_LENGTH) return 'Use e.g. "v1", or "" to map the API at the root.';
+  return `Remove them: ${JSON.stringify(path)}.`;
 }
 
 /**

@@ -104,6 +104,31 @@ export function canonicalJwks(text: string): string {
   return JSON.stringify({ keys: sorted });
 }
 
+/**
+ * What a failure to read a pool's keys says: the component and the pool (`UserAuth (user pool <id>)`, the id from the
+ * URL's path, `https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json`), what failed, and what to
+ * check. The engine prints the resource (UserPoolJwks, `<UserAuth name>-jwks`) beside it; the provider is not told it.
+ */
+function failureText(url: string, problem: string, check: string): string {
+  const poolId = new URL(url).pathname.split("/")[1] ?? url;
+  return `UserAuth (user pool ${poolId}): reading the pool's signing keys (JWKS) from ${url} failed: ${problem}. ${check}`;
+}
+
+/** What to check when the pool's keys could not be read, by how the last attempt failed. */
+function checkFor(url: string, failure: "network" | "answer" | number): string {
+  const { host, pathname } = new URL(url);
+  if (failure === "network") return `Check that this machine reaches ${host} (the Cognito endpoint the AWS provider uses; a firewall or proxy may block it)`;
+  if (failure === 404) {
+    const region = /^cognito-idp\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)?.[1];
+    return `Check that the pool exists (aws cognito-idp describe-user-pool${region ? ` --region ${region}` : ""} --user-pool-id ${pathname.split("/")[1]})`;
+  }
+  if (failure === 429 || (typeof failure === "number" && failure >= 500)) return "Cognito is throttling or failing: wait a few minutes";
+  return `Check that nothing between this machine and ${host} (a proxy) answers in Cognito's place`;
+}
+
+/** What a create or update adds to a failure: why it fails the deploy, and to deploy again. */
+const DEPLOY_AGAIN = ", then run `pulumi up` again: the keys are baked into the pool's Lambda authorizers, which are not deployed without them.";
+
 /** A Cognito (or any issuer's) JWKS URL must be https: the keys decide who signs in. */
 function urlProblem(url: unknown): string | undefined {
   if (typeof url !== "string" || !/^https:\/\/[^/]+\/.+/.test(url)) return `jwksUrl ${JSON.stringify(url)} is not an https URL`;
@@ -117,6 +142,7 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
   /** The key set, or "gone" when Cognito said in so many words that the pool does not exist; throws otherwise. */
   async function fetchJwks(url: string, delays: readonly number[]): Promise<string | typeof POOL_GONE> {
     let last = "";
+    let failure: Parameters<typeof checkFor>[1] = "network";
     let gone = false;
     for (let attempt = 0; attempt <= delays.length; attempt++) {
       if (attempt > 0) await sleep(delays[attempt - 1]);
@@ -124,12 +150,14 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
       try {
         answer = await fetchText(url);
       } catch (error) {
-        last = `could not be fetched: ${(error as Error).message}`;
+        last = `it could not be fetched (${(error as Error).message})`;
+        failure = "network";
         gone = false;
         continue;
       }
       if (answer.status !== 200) {
-        last = `answered HTTP ${answer.status}`;
+        last = `Cognito answered HTTP ${answer.status}`;
+        failure = answer.status;
         gone = saysPoolNotFound(answer);
         // 404: a pool created a moment ago; 429/5xx: try again. Any other answer will not change.
         // An explicit not-found too: a new pool may not be known everywhere yet; a deleted one answers the same each time.
@@ -139,20 +167,28 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
       try {
         return canonicalJwks(answer.text);
       } catch (error) {
-        last = `${(error as Error).message}`;
+        last = `its answer ${(error as Error).message}`;
+        failure = "answer";
         gone = false;
         break;
       }
     }
     if (gone) return POOL_GONE;
-    throw new Error(`UserAuth: the user pool's JWKS at ${url} ${last}. The pool's keys are baked into Lambda authorizers; check that this machine reaches ${new URL(url).host} (the Cognito API the AWS provider uses).`);
+    // Without the way on (a create's or a refresh's): each caller adds its own.
+    throw new Error(failureText(url, last, checkFor(url, failure)));
   }
 
   /** The keys of a pool `pulumi up` creates or switches to. */
   async function newPoolJwks(url: string): Promise<string> {
-    const jwks = await fetchJwks(url, CREATE_RETRY_DELAYS_MS);
+    let jwks: string | typeof POOL_GONE;
+    try {
+      jwks = await fetchJwks(url, CREATE_RETRY_DELAYS_MS);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}${DEPLOY_AGAIN}`);
+    }
     if (jwks === POOL_GONE) {
-      throw new Error(`UserAuth: the user pool's JWKS at ${url} says the pool does not exist (after ~${totalSeconds(CREATE_RETRY_DELAYS_MS)} s of retries). The pool's keys are baked into Lambda authorizers; if the pool was deleted outside Pulumi, run \`pulumi refresh\` (this resource then reads as deleted) and deploy again.`);
+      const problem = `Cognito says the pool does not exist (after ~${totalSeconds(CREATE_RETRY_DELAYS_MS)} s of retries)`;
+      throw new Error(`${failureText(url, problem, "If the pool was deleted outside Pulumi, run `pulumi refresh` (this resource then reads as deleted)")}${DEPLOY_AGAIN}`);
     }
     return jwks;
   }
@@ -182,7 +218,7 @@ export function createJwksProvider(options: JwksProviderOptions = {}): pulumi.dy
         jwks = await fetchJwks(jwksUrl, READ_RETRY_DELAYS_MS);
       } catch (error) {
         throw new Error(
-          `${(error as Error).message} \`pulumi refresh\` cannot tell whether the pool still exists: run it where Cognito is reachable; if the pool is gone and Cognito cannot say so, remove this resource with \`pulumi state delete\` (it holds only the pool's public keys).`,
+          `${(error as Error).message}. \`pulumi refresh\` cannot tell whether the pool still exists: run it where Cognito is reachable; if the pool is gone and Cognito cannot say so, remove this resource with \`pulumi state delete\` (it holds only the pool's public keys).`,
         );
       }
       // A pool deleted outside Pulumi: a blank id tells the engine the resource is gone ("The ID of the resource

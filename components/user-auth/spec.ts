@@ -346,8 +346,11 @@ export function validateArgs(fail: ArgFailure, args: UserAuthArgs, name: string,
   if (args.email) validateEmail(fail, args.email, args.region);
   if (args.domain) validateDomain(fail, args.domain);
   validateRowLevelSecurity(fail, args.identityPool?.rowLevelSecurity ?? []);
-  if (args.identityPool?.enabled === false && (args.identityPool.rowLevelSecurity?.length ?? 0) > 0) {
-    fail("identityPool.rowLevelSecurity", `${args.identityPool.rowLevelSecurity!.length} grants`, "is set while identityPool.enabled is false, so no role would carry them", "Enable the identity pool or remove the grants.");
+  const grants = args.identityPool?.rowLevelSecurity?.length ?? 0;
+  if (args.identityPool?.enabled === false && grants > 0) {
+    // The count, not the grants: a grant's tableArn is mostly an Output (a DataTier table's arn).
+    const [grantWord, them] = grants === 1 ? ["grant", "it"] : ["grants", "them"];
+    fail("identityPool.rowLevelSecurity", `${grants} ${grantWord}`, `is set while identityPool.enabled is false, so no role would carry ${them}`, `Enable the identity pool or remove the ${grantWord}.`);
   }
   // A `protect`ed UserAuth is exempt: the engine refuses to delete a protected resource before it deletes anything
   // (https://www.pulumi.com/docs/iac/concepts/options/protect/), so a destroy stops before the app client goes; dropping
