@@ -3,6 +3,7 @@
  * cannot write, which JSON.stringify turns into `null` — a message saying "retentionDays null is not a whole number"
  * for NaN sends the user looking for a null they never wrote.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ComponentArgError, formatArgValue } from "../../components/errors";
 
@@ -17,6 +18,9 @@ describe("formatArgValue", () => {
     ["null", null, "null"],
     ["undefined", undefined, "(not set)"],
     ["a bigint, which JSON cannot hold", 10n, "10"],
+    // Known only at deploy (an app client id, a table's ARN): not the text of Output's toJSON ("Calling [toJSON] on an [Output<T>] ...").
+    ["an Output", pulumi.output("client"), '"(Output)"'],
+    ["Outputs and a promise inside an array and an object, beside a non-finite number", { audience: [pulumi.output("client"), "web"], later: Promise.resolve(1), n: Number.NaN }, '{"audience":["(Output)","web"],"later":"(Output)","n":NaN}'],
   ])("shows %s", (_, value, shown) => {
     expect(formatArgValue(value)).toBe(shown);
   });
