@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { crc32 } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { customBusNameOf } from "../../components/arn";
+import { API_GATEWAY_REGIONAL_ZONE_IDS, API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED } from "../../components/dns-routing/api-gateway-zones";
 
 // `waitForRPCs` is marked @internal and stripped from the published typings.
 const { getMonitor, waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as {
@@ -555,6 +556,17 @@ function service(type: string): string {
   return type.split(":")[1]?.split("/")[0] ?? "unknown";
 }
 
+/**
+ * API Gateway's hosted zone of a region, as a regional custom domain's `regionalZoneId` (v2:
+ * `domainNameConfiguration.hostedZoneId`) answers it: each region's own (AWS General Reference, Amazon API Gateway
+ * endpoints and quotas, components/dns-routing/api-gateway-zones.ts), so an alias copied from a sibling region's domain
+ * differs in the plan as it does in AWS. A region in neither table gets a made-up zone of its own,
+ * `ZUNLISTEDAPIGW<hash of the region>`: not a real id, but distinct per region.
+ */
+export function apiGatewayRegionalZoneId(region: string): string {
+  return API_GATEWAY_REGIONAL_ZONE_IDS[region] ?? API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED[region] ?? `ZUNLISTEDAPIGW${createHash("sha256").update(region).digest("hex").slice(0, 8).toUpperCase()}`;
+}
+
 function synthesiseState(type: string, name: string, inputs: Record<string, any>, region: string, preview: boolean): Record<string, any> {
   const physicalName = inputs.name ?? fakeId(name);
   const arnBase = `arn:aws:${service(type)}:${region}:${MOCK_ACCOUNT_ID}`;
@@ -746,12 +758,17 @@ function synthesiseState(type: string, name: string, inputs: Record<string, any>
     case "aws:apigatewayv2/domainName:DomainName":
       return {
         id: inputs.domainName,
-        domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, hostedZoneId: "Z1UJRXOUMOOFQ8" },
+        domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, hostedZoneId: apiGatewayRegionalZoneId(region) },
       };
     case "aws:apigateway/apiKey:ApiKey":
       return { name: physicalName, value: `mock-api-key-${fakeId(name)}` };
     case "aws:apigateway/domainName:DomainName":
-      return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: "Z1UJRXOUMOOFQ8" };
+      // An edge-optimized domain answers a CloudFront name under CloudFront's zone and no regional target; a regional
+      // one its region's target and zone (apiGatewayRegionalZoneId). pulumi-aws 7 takes `types` as one string.
+      if ([inputs.endpointConfiguration?.types].flat().includes("EDGE")) {
+        return { cloudfrontDomainName: `d${fakeId(name).slice(-8)}.cloudfront.net`, cloudfrontZoneId: "Z2FDTNDATAQYW2" };
+      }
+      return { regionalDomainName: `d-${fakeId(name).slice(-10)}.execute-api.${region}.amazonaws.com`, regionalZoneId: apiGatewayRegionalZoneId(region) };
     case "aws:lambda/layerVersion:LayerVersion": {
       // PublishLayerVersion answers LayerArn `arn:aws:lambda:<region>:<account>:layer:<name>` and LayerVersionArn, the
       // same with `:<version>`, versions counting from 1 (https://docs.aws.amazon.com/lambda/latest/api/API_PublishLayerVersion.html);

@@ -2,6 +2,7 @@
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
+import { API_GATEWAY_REGIONAL_ZONE_IDS, executeApiRegion } from "../../components/dns-routing/api-gateway-zones";
 import { dnsName } from "./names";
 import { ownedRecordSetKey, plannedZone, policyName, policyOf, RECORD, recordName, recordSetKey, routingPolicies, sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule, type StackPlan } from "./rule";
@@ -292,16 +293,27 @@ const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZON
  * aws/aws-cdk#19643, or another region's API Gateway zone copied from a sibling domain) is refused: "Tried to create an
  * alias that targets d-….execute-api.us-west-2.amazonaws.com., type A in zone Z…, but the alias target name does not
  * lie within the target zone" (as AWS printed it, aws/aws-cdk#19643 and GSA-TTS/dns#588). API Gateway's zones differ
- * by region, so only the target domain's own value is right. Targets outside the plan and zone ids the plan does not
- * know are left alone.
+ * by region, so only the target domain's own value is right. Zone ids the plan does not know are left alone.
+ *
+ * An edge-optimized REST domain of the plan is aliased by its `cloudfrontDomainName` under its `cloudfrontZoneId`
+ * (Z2FDTNDATAQYW2: AliasTarget, HostedZoneId: "For edge-optimized APIs, specify the value of
+ * distributionHostedZoneId"; "For edge-optimized endpoints, the Route 53 Hosted Zone ID is Z2FDTNDATAQYW2 for all
+ * Regions", https://docs.aws.amazon.com/general/latest/gr/apigateway.html), never a regional zone.
+ *
+ * A target outside the plan is checked only when its name shows its region, `d-….execute-api.<region>.amazonaws.com`
+ * (a regional custom domain's target, e.g. one another stack created): its zone is API Gateway's zone of that region,
+ * from the General Reference's table (API_GATEWAY_REGIONAL_ZONE_IDS: the regions two copies of the table agree on;
+ * other regions are left alone). S3 website endpoints, load balancers, other records of the zone and CloudFront names
+ * outside the plan are left alone.
  */
 export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
   id: "Route53AliasTargetHealth",
-  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to the plan's API Gateway domains and distributions name the target's own hosted zone",
+  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to API Gateway domains (of the plan, or execute-api targets of a known region) and the plan's distributions name the target's own hosted zone",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
   check(graph) {
     const findings: DeployFinding[] = [];
     const apiTargets = apiDomainTargets(graph);
+    const edgeApiTargets = edgeApiDomainTargets(graph);
     const distributions = distributionTargets(graph);
     for (const r of ofType(graph, RECORD)) {
       for (const alias of r.inputs.aliases ?? []) {
@@ -319,6 +331,29 @@ export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
               r,
               `aliases ${alias.name}, the target of API Gateway domain ${api.domain.inputs.domainName} (${api.domain.name}), under hosted zone ${alias.zoneId}, but that domain's zone is ${api.zoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
               `set the alias zoneId to ${api.domain.name}'s ${v1 ? "regionalZoneId" : "domainNameConfiguration.hostedZoneId"} (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's`,
+            ),
+          );
+        }
+        const edge = edgeApiTargets.get(dnsName(alias.name));
+        if (edge && typeof edge.state.cloudfrontZoneId === "string" && zoneId !== edge.state.cloudfrontZoneId) {
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, the target of edge-optimized API Gateway domain ${edge.inputs.domainName} (${edge.name}), under hosted zone ${alias.zoneId}, but an edge-optimized domain's zone is its cloudfrontZoneId ${edge.state.cloudfrontZoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to ${edge.name}'s cloudfrontZoneId (${edge.state.cloudfrontZoneId}), not a regional API Gateway zone or the record's own zone`,
+            ),
+          );
+        }
+        const region = api || edge ? undefined : executeApiRegion(dnsName(alias.name));
+        const regionZone = region === undefined ? undefined : API_GATEWAY_REGIONAL_ZONE_IDS[region];
+        if (regionZone !== undefined && zoneId !== regionZone) {
+          findings.push(
+            finding(
+              "Route53AliasTargetHealth",
+              r,
+              `aliases ${alias.name}, an API Gateway regional target in ${region}, under hosted zone ${alias.zoneId}, but API Gateway's zone in ${region} is ${regionZone} (AWS General Reference, Amazon API Gateway endpoints and quotas): Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+              `set the alias zoneId to ${regionZone}, the regionalZoneId of the domain whose target this is (not a sibling region's domain's, nor the record's own zone)`,
             ),
           );
         }
@@ -449,6 +484,19 @@ function apiDomainTargets(graph: Graph): Map<string, ApiDomainTarget> {
   for (const domain of ofType(graph, "aws:apigatewayv2/domainName:DomainName")) {
     const target = dnsName(domain.state.domainNameConfiguration?.targetDomainName);
     if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.domainNameConfiguration?.hostedZoneId });
+  }
+  return targets;
+}
+
+/**
+ * The plan's edge-optimized REST (v1) custom domains by the name an alias to them targets, their
+ * `cloudfrontDomainName` (a regional domain has none: API Gateway answers distributionDomainName only for EDGE).
+ */
+function edgeApiDomainTargets(graph: Graph): Map<string, RecordedResource> {
+  const targets = new Map<string, RecordedResource>();
+  for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
+    const target = dnsName(domain.state.cloudfrontDomainName);
+    if (target) targets.set(target, domain);
   }
   return targets;
 }

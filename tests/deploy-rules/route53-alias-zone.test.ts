@@ -4,6 +4,7 @@
  * an alias to a distribution of the plan Z2FDTNDATAQYW2. Route 53 refuses any other zone ("the alias target name does
  * not lie within the target zone").
  */
+import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { RoutingPolicy } from "../../components/dns-routing";
 import { RegionalApis } from "../../components/regional-apis";
@@ -38,17 +39,81 @@ describe("Route53AliasTargetHealth on alias hosted zone ids", () => {
   it("fails an alias to a regional API domain under the record's own zone, or under another zone (us-west-2's API Gateway zone), naming the domain's", async () => {
     const graph = await regional();
     const target = graph.find((r) => r.name === "az-usw2-domain")!;
+    // The mocks answer each region's own API Gateway zone (AWS General Reference): us-west-2's is Z2OJLYMUO9EFXC.
+    expect(target.state.regionalZoneId).toBe("Z2OJLYMUO9EFXC");
     const broken = rezoned(rezoned(graph, "az-routing-a-uswest2", ZONE), "az-routing-aaaa-useast1", "/hostedzone/Z2OJLYMUO9EFXC");
     expect(findings(broken)).toEqual([
       ["aws:route53/record:Record az-routing-aaaa-useast1", expect.stringMatching(/under hosted zone \/hostedzone\/Z2OJLYMUO9EFXC, but that domain's zone is Z1UJRXOUMOOFQ8/), expect.any(String)],
       [
         "aws:route53/record:Record az-routing-a-uswest2",
-        `aliases ${target.state.regionalDomainName}, the target of API Gateway domain api.example.com (az-usw2-domain), under hosted zone ${ZONE}, but that domain's zone is Z1UJRXOUMOOFQ8: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+        `aliases ${target.state.regionalDomainName}, the target of API Gateway domain api.example.com (az-usw2-domain), under hosted zone ${ZONE}, but that domain's zone is Z2OJLYMUO9EFXC: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
         "set the alias zoneId to az-usw2-domain's regionalZoneId (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's",
       ],
     ]);
     // The same zone written with the /hostedzone/ prefix the API returns is the same zone.
-    expect(findings(rezoned(graph, "az-routing-a-uswest2", "/hostedzone/Z1UJRXOUMOOFQ8"))).toEqual([]);
+    expect(findings(rezoned(graph, "az-routing-a-uswest2", "/hostedzone/Z2OJLYMUO9EFXC"))).toEqual([]);
+  });
+
+  it("fails a us-west-2 alias copied from the us-east-1 record: the sibling domain's regionalZoneId is another region's zone", async () => {
+    const graph = await regional();
+    const east = graph.find((r) => r.name === "az-domain")!;
+    const west = graph.find((r) => r.name === "az-usw2-domain")!;
+    expect(east.state.regionalZoneId).not.toBe(west.state.regionalZoneId);
+    expect(findings(rezoned(graph, "az-routing-a-uswest2", east.state.regionalZoneId))).toEqual([
+      [
+        "aws:route53/record:Record az-routing-a-uswest2",
+        `aliases ${west.state.regionalDomainName}, the target of API Gateway domain api.example.com (az-usw2-domain), under hosted zone Z1UJRXOUMOOFQ8, but that domain's zone is Z2OJLYMUO9EFXC: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+        expect.any(String),
+      ],
+    ]);
+  });
+
+  it("fails an alias to an execute-api target outside the plan under another zone than its region's, and leaves other targets alone", () => {
+    const alias = (logical: string, name: unknown, zoneId: unknown) =>
+      handBuilt("aws:route53/record:Record", logical, { zoneId: ZONE, name: `${logical}.example.com`, type: "A", aliases: [{ name, zoneId, evaluateTargetHealth: false }] });
+    const west = "d-abc123defg.execute-api.us-west-2.amazonaws.com";
+    expect(
+      findings([
+        alias("copied", west, "Z1UJRXOUMOOFQ8"),
+        alias("own-zone", `${west.toUpperCase()}.`, ZONE),
+        alias("right", west, "Z2OJLYMUO9EFXC"),
+        alias("prefixed", west, "/hostedzone/Z2OJLYMUO9EFXC"),
+        // ap-northeast-3: the copies of AWS's table disagree, so it is not checked.
+        alias("unlisted", "d-abc123defg.execute-api.ap-northeast-3.amazonaws.com", "Z0000000000000000000"),
+        alias("unknown-zone", west, undefined),
+        alias("unknown-name", undefined, "Z1UJRXOUMOOFQ8"),
+        alias("s3-website", "s3-website-us-west-2.amazonaws.com", "Z3BJ6K6RIION7M"),
+        alias("elb", "my-lb-1234567890.us-west-2.elb.amazonaws.com", "Z1H1FL5HABSF5"),
+        alias("in-zone", "www.example.com", ZONE),
+        alias("cloudfront", "d111111abcdef8.cloudfront.net", "Z2FDTNDATAQYW2"),
+        alias("private-api", "vpce-0123456789abcdef0-abcdefgh.execute-api.us-west-2.vpce.amazonaws.com", "Z1YPZ5EXAMPLE"),
+      ]).map(([resource, problem]) => [resource, problem]),
+    ).toEqual([
+      [
+        "aws:route53/record:Record copied",
+        `aliases ${west}, an API Gateway regional target in us-west-2, under hosted zone Z1UJRXOUMOOFQ8, but API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC (AWS General Reference, Amazon API Gateway endpoints and quotas): Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+      ],
+      ["aws:route53/record:Record own-zone", expect.stringMatching(/under hosted zone Z0123456789EXAMPLE0000, but API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC/)],
+    ]);
+  });
+
+  it("passes an alias to an edge-optimized REST domain under its cloudfrontZoneId, and fails it under a regional zone", async () => {
+    const graph = await record(
+      () =>
+        new aws.apigateway.DomainName("edge", { domainName: "edge.example.com", certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/edge", endpointConfiguration: { types: "EDGE" } }),
+    );
+    const domain = graph.find(of("aws:apigateway/domainName:DomainName"))!;
+    expect(domain.state.cloudfrontZoneId).toBe("Z2FDTNDATAQYW2");
+    expect(domain.state.regionalZoneId).toBeUndefined();
+    const alias = (zoneId: string) => handBuilt("aws:route53/record:Record", "edge-a", { zoneId: ZONE, name: "edge.example.com", type: "A", aliases: [{ name: domain.state.cloudfrontDomainName, zoneId, evaluateTargetHealth: false }] });
+    expect(findings([...graph, alias("Z2FDTNDATAQYW2")])).toEqual([]);
+    expect(findings([...graph, alias("Z1UJRXOUMOOFQ8")])).toEqual([
+      [
+        "aws:route53/record:Record edge-a",
+        `aliases ${domain.state.cloudfrontDomainName}, the target of edge-optimized API Gateway domain edge.example.com (edge), under hosted zone Z1UJRXOUMOOFQ8, but an edge-optimized domain's zone is its cloudfrontZoneId Z2FDTNDATAQYW2: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+        "set the alias zoneId to edge's cloudfrontZoneId (Z2FDTNDATAQYW2), not a regional API Gateway zone or the record's own zone",
+      ],
+    ]);
   });
 
   it("fails an alias to an HTTP or WebSocket (v2) domain under another zone than its domainNameConfiguration.hostedZoneId", async () => {

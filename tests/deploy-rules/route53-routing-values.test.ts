@@ -26,6 +26,18 @@ describe("Route53RoutingRecords on setIdentifiers and weights", () => {
     expect(findings([record("plain", {}), record("empty", { name: "v.example.com", setIdentifier: "" })])).toEqual([]);
   });
 
+  it("passes a setIdentifier on multivalue answer, geoproximity and CIDR records, and a weight the plan does not know", () => {
+    expect(
+      findings([
+        record("mv", { name: "mv.example.com", setIdentifier: "mv-1", multivalueAnswerRoutingPolicy: true }),
+        record("gp", { name: "gp.example.com", setIdentifier: "gp-1", geoproximityRoutingPolicy: { awsRegion: "us-east-1", bias: 10 } }),
+        record("cidr", { name: "cidr.example.com", setIdentifier: "cidr-1", cidrRoutingPolicy: { collectionId: "c-1", locationName: "office" } }),
+        // A weight computed from an output the preview does not know is undefined in the recording.
+        weighted("later", undefined),
+      ]),
+    ).toEqual([]);
+  });
+
   it("fails a weight outside 0–255 or not whole, and passes 0 and 255", () => {
     const graph = [weighted("zero", 0), weighted("full", 255), weighted("over", 256), weighted("negative", -1), weighted("half", 1.5)];
     expect(findings(graph).map(([resource, problem]) => [resource, problem])).toEqual([
