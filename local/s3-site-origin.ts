@@ -23,14 +23,14 @@ export interface OriginResponse {
   body: Buffer;
 }
 
-/** The viewer's headers S3 acts on (lower-case names). */
-export interface OriginRequestHeaders {
+/** The viewer's headers S3 acts on (lower-case names); a type, so it reads as Node's IncomingHttpHeaders. */
+export type OriginRequestHeaders = {
   range?: string;
   "if-none-match"?: string;
   "if-modified-since"?: string;
   "if-match"?: string;
   "if-unmodified-since"?: string;
-}
+};
 
 /** S3's longest key, in UTF-8 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
 const MAX_KEY_BYTES = 1024;
