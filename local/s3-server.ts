@@ -129,6 +129,7 @@ export class FileObjectStore implements ObjectStore {
   constructor(private readonly root: string) {
     this.objects = join(root, FileObjectStore.OBJECTS);
     mkdirSync(this.objects, { recursive: true });
+    this.removeAbandonedWrites();
     this.moveFirstLayout();
   }
   createBucket(bucket: string): void {
@@ -175,6 +176,25 @@ export class FileObjectStore implements ObjectStore {
   private folder(bucket: string): string {
     return join(this.objects, /^[a-z0-9][a-z0-9.-]{0,254}$/.test(bucket) ? bucket : `~${sha256(bucket)}`);
   }
+  /**
+   * Temporary files (`<object>.<pid>.<random>.tmp`) of a process that stopped between writing one and renaming it (a
+   * crash, a kill): removed, as no rename will ever come. One of a process still running (another runtime on the same
+   * folder) is left to it.
+   */
+  private removeAbandonedWrites(): void {
+    for (const bucket of readdirSync(this.objects)) {
+      let names: string[];
+      try {
+        names = readdirSync(join(this.objects, bucket));
+      } catch {
+        continue; // not a folder, or gone
+      }
+      for (const name of names) {
+        const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
+        if (pid !== undefined && !processRuns(Number(pid))) rmSync(join(this.objects, bucket, name), { force: true });
+      }
+    }
+  }
   /** The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. */
   private moveFirstLayout(): void {
     const META = ".__meta.json";
@@ -207,6 +227,16 @@ export class FileObjectStore implements ObjectStore {
       walk(top);
       removeIfEmpty(top);
     }
+  }
+}
+
+/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

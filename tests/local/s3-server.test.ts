@@ -147,6 +147,19 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
     }
   });
 
+  it("removes a write a stopped process left half done (its temporary file), not one of a running process", () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-tmp-"));
+    new FileObjectStore(root).put("uploads", { key: "k", body: Buffer.from("b"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+    const folder = join(root, ".objects", "uploads");
+    const [object] = readdirSync(folder);
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
+    const abandoned = `${object}.2147483646.0a1b2c3d.tmp`;
+    const running = `${object}.${process.pid}.0a1b2c3d.tmp`;
+    for (const name of [abandoned, running]) writeFileSync(join(folder, name), "half");
+    new FileObjectStore(root);
+    expect(readdirSync(folder).sort()).toEqual([object, running].sort());
+  });
+
   it("moves objects the first file layout wrote (root/<bucket>/<key> and <key>.__meta.json) into the new one, and serves them", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-old-"));
     const old = (key: string, file: string, body: string) => {
