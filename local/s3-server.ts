@@ -76,6 +76,11 @@ function codePointOrder(unit: number): number {
   return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
+/** A stored object as a listing names it (written out member by member: a rest copy is several times slower). */
+function listedOf(o: StoredObject): ListedObject {
+  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, size: o.body.length };
+}
+
 export class MemoryObjectStore implements ObjectStore {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
   createBucket(bucket: string): void {
@@ -97,7 +102,7 @@ export class MemoryObjectStore implements ObjectStore {
     return [...(this.buckets.get(bucket)?.values() ?? [])]
       .filter((o) => o.key.startsWith(prefix))
       .sort((a, b) => compareKeys(a.key, b.key))
-      .map(({ body, ...meta }) => ({ ...meta, size: body.length }));
+      .map(listedOf);
   }
 }
 
