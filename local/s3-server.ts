@@ -19,7 +19,7 @@
  * lists what still differs.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
@@ -49,9 +49,12 @@ export interface ObjectStore {
   put(bucket: string, object: StoredObject): void;
   get(bucket: string, key: string): StoredObject | undefined;
   delete(bucket: string, key: string): void;
-  /** Objects whose key starts with `prefix`, in S3's key order (compareKeys). */
-  list(bucket: string, prefix: string): StoredObject[];
+  /** Objects whose key starts with `prefix`, in S3's key order (compareKeys): their metadata and size, not their bodies. */
+  list(bucket: string, prefix: string): ListedObject[];
 }
+
+/** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
+export type ListedObject = Omit<StoredObject, "body"> & { size: number };
 
 /**
  * S3's key order: "List results are always returned in UTF-8 binary order"
@@ -73,6 +76,11 @@ function codePointOrder(unit: number): number {
   return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 }
 
+/** A stored object as a listing names it (written out member by member: a rest copy is several times slower). */
+function listedOf(o: StoredObject): ListedObject {
+  return { key: o.key, etag: o.etag, contentType: o.contentType, cacheControl: o.cacheControl, metadata: o.metadata, lastModified: o.lastModified, size: o.body.length };
+}
+
 export class MemoryObjectStore implements ObjectStore {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
   createBucket(bucket: string): void {
@@ -90,8 +98,11 @@ export class MemoryObjectStore implements ObjectStore {
   delete(bucket: string, key: string): void {
     this.buckets.get(bucket)?.delete(key);
   }
-  list(bucket: string, prefix: string): StoredObject[] {
-    return [...(this.buckets.get(bucket)?.values() ?? [])].filter((o) => o.key.startsWith(prefix)).sort((a, b) => compareKeys(a.key, b.key));
+  list(bucket: string, prefix: string): ListedObject[] {
+    return [...(this.buckets.get(bucket)?.values() ?? [])]
+      .filter((o) => o.key.startsWith(prefix))
+      .sort((a, b) => compareKeys(a.key, b.key))
+      .map(listedOf);
   }
 }
 
@@ -123,6 +134,7 @@ export class FileObjectStore implements ObjectStore {
   constructor(private readonly root: string) {
     this.objects = join(root, FileObjectStore.OBJECTS);
     mkdirSync(this.objects, { recursive: true });
+    this.removeAbandonedWrites();
     this.moveFirstLayout();
   }
   createBucket(bucket: string): void {
@@ -147,24 +159,46 @@ export class FileObjectStore implements ObjectStore {
   delete(bucket: string, key: string): void {
     rmSync(join(this.folder(bucket), fileNameOf(key)), { force: true });
   }
-  list(bucket: string, prefix: string): StoredObject[] {
+  list(bucket: string, prefix: string): ListedObject[] {
     const folder = this.folder(bucket);
+    // A file's name starts with its key's readable part, made character by character, so a key under `prefix` is in a
+    // file whose name starts with the prefix's readable part: only those files are opened.
+    const readablePrefix = readablePartOf(prefix);
     let names: string[];
     try {
-      names = readdirSync(folder).filter((name) => name.endsWith(FileObjectStore.SUFFIX));
+      names = readdirSync(folder).filter((name) => name.endsWith(FileObjectStore.SUFFIX) && name.startsWith(readablePrefix));
     } catch {
       return [];
     }
-    // Each file's metadata line first; only the objects under the prefix are read whole.
-    const keys = names.flatMap((name) => {
-      const key = readObjectFile(join(folder, name), true)?.key;
-      return key !== undefined && key.startsWith(prefix) ? [key] : [];
+    // Each file's metadata line and size, never its body: a listing of large objects reads a few KiB of each.
+    const listed = names.flatMap((name) => {
+      const object = listedObjectFile(join(folder, name));
+      return object !== undefined && object.key.startsWith(prefix) ? [object] : [];
     });
-    return keys.sort(compareKeys).flatMap((key) => this.get(bucket, key) ?? []);
+    return listed.sort((a, b) => compareKeys(a.key, b.key));
   }
   /** A bucket's folder: its name when made of a bucket name's characters (so never `.` or `..`), else its hash. */
   private folder(bucket: string): string {
     return join(this.objects, /^[a-z0-9][a-z0-9.-]{0,254}$/.test(bucket) ? bucket : `~${sha256(bucket)}`);
+  }
+  /**
+   * Temporary files (`<object>.<pid>.<random>.tmp`) of a process that stopped between writing one and renaming it (a
+   * crash, a kill): removed, as no rename will ever come. One of a process still running (another runtime on the same
+   * folder) is left to it.
+   */
+  private removeAbandonedWrites(): void {
+    for (const bucket of readdirSync(this.objects)) {
+      let names: string[];
+      try {
+        names = readdirSync(join(this.objects, bucket));
+      } catch {
+        continue; // not a folder, or gone
+      }
+      for (const name of names) {
+        const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
+        if (pid !== undefined && !processRuns(Number(pid))) rmSync(join(this.objects, bucket, name), { force: true });
+      }
+    }
   }
   /** The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. */
   private moveFirstLayout(): void {
@@ -201,6 +235,16 @@ export class FileObjectStore implements ObjectStore {
   }
 }
 
+/** Whether a process with this id runs (signal 0 tests without signalling; EPERM: it runs as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** Removes a folder the first layout left empty; one that still holds a file stays. */
 function removeIfEmpty(folder: string): void {
   try {
@@ -212,42 +256,66 @@ function removeIfEmpty(folder: string): void {
 
 /** An object's file name: up to 64 of the key's characters a file name may hold, then the key's SHA-256 (unique). */
 function fileNameOf(key: string): string {
-  return `${key.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 64)}~${sha256(key)}.obj`;
+  return `${readablePartOf(key)}~${sha256(key)}.obj`;
 }
 
-/** An object file's metadata line and body (metadata alone with `metaOnly`), or undefined when there is none. */
-function readObjectFile(file: string, metaOnly = false): StoredObject | undefined {
+/** A key's readable part: each UTF-16 unit a file name may hold kept, any other `_`, the first 64 of them. */
+function readablePartOf(key: string): string {
+  return key.slice(0, 64).replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/** An object file's metadata line and body, or undefined when there is none. */
+function readObjectFile(file: string): StoredObject | undefined {
   let content: Buffer;
   try {
-    content = metaOnly ? firstLine(file) : readFileSync(file);
+    content = readFileSync(file);
   } catch {
     return undefined;
   }
   const end = content.indexOf(0x0a);
-  if (end < 0) return undefined;
+  const meta = end < 0 ? undefined : parseMeta(content.subarray(0, end));
+  return meta && { ...meta, body: content.subarray(end + 1) };
+}
+
+/** An object file's metadata line and the size of the body after it (the file's size less the line), its body unread. */
+function listedObjectFile(file: string): ListedObject | undefined {
+  let line: Buffer;
+  let fileSize: number;
   try {
-    const meta = JSON.parse(content.subarray(0, end).toString("utf8")) as Omit<StoredObject, "body">;
-    return { ...meta, lastModified: new Date(meta.lastModified), body: content.subarray(end + 1) };
+    const fd = openSync(file, "r");
+    try {
+      fileSize = fstatSync(fd).size;
+      line = firstLine(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (line.at(-1) !== 0x0a) return undefined;
+  const meta = parseMeta(line.subarray(0, -1));
+  return meta && { ...meta, size: fileSize - line.length };
+}
+
+function parseMeta(line: Buffer): Omit<StoredObject, "body"> | undefined {
+  try {
+    const meta = JSON.parse(line.toString("utf8")) as Omit<StoredObject, "body">;
+    return typeof meta?.key === "string" ? { ...meta, lastModified: new Date(meta.lastModified) } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The bytes of a file up to and including its first newline (read in 4 KiB steps, not the whole body). */
-function firstLine(file: string): Buffer {
-  const fd = openSync(file, "r");
-  try {
-    const chunks: Buffer[] = [];
-    for (let position = 0; ; ) {
-      const chunk = Buffer.alloc(4096);
-      const read = readSync(fd, chunk, 0, chunk.length, position);
-      const newline = chunk.subarray(0, read).indexOf(0x0a);
-      chunks.push(chunk.subarray(0, newline < 0 ? read : newline + 1));
-      if (newline >= 0 || read === 0) return Buffer.concat(chunks);
-      position += read;
-    }
-  } finally {
-    closeSync(fd);
+/** The bytes of an open file up to and including its first newline (read in 4 KiB steps, not the whole body). */
+function firstLine(fd: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let position = 0; ; ) {
+    const chunk = Buffer.alloc(4096);
+    const read = readSync(fd, chunk, 0, chunk.length, position);
+    const newline = chunk.subarray(0, read).indexOf(0x0a);
+    chunks.push(chunk.subarray(0, newline < 0 ? read : newline + 1));
+    if (newline >= 0 || read === 0) return Buffer.concat(chunks);
+    position += read;
   }
 }
 
@@ -571,7 +639,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     }
     const maxKeys = Math.min(Number(maxKeysText ?? 1000), 1000);
     const keys = store.list(bucket, prefix).filter((o) => compareKeys(o.key, after) > 0);
-    const objects: StoredObject[] = [];
+    const objects: ListedObject[] = [];
     const prefixes: string[] = [];
     let last = "";
     let i = 0;
@@ -590,7 +658,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       last = common;
     }
     const contents = objects
-      .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
+      .map((o) => `<Contents><Key>${escapeXml(o.key)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${escapeXml(o.etag)}</ETag><Size>${o.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`)
       .join("");
     const common = prefixes.map((p) => `<CommonPrefixes><Prefix>${escapeXml(p)}</Prefix></CommonPrefixes>`).join("");
     const head = `<Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix>${delimiter ? `<Delimiter>${escapeXml(delimiter)}</Delimiter>` : ""}`;

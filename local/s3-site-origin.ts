@@ -13,6 +13,8 @@ import { readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { cacheControlFor, contentTypeFor } from "../components/static-site/content";
 import type { StaticSiteSpec } from "../components/static-site/spec";
+import { S3Error } from "./s3-auth";
+import { readPreconditions } from "./s3-conditions";
 import { byteRange } from "./s3-server";
 
 export interface OriginResponse {
@@ -21,12 +23,14 @@ export interface OriginResponse {
   body: Buffer;
 }
 
-/** The viewer's headers S3 acts on (lower-case names). */
-export interface OriginRequestHeaders {
+/** The viewer's headers S3 acts on (lower-case names); a type, so it reads as Node's IncomingHttpHeaders. */
+export type OriginRequestHeaders = {
   range?: string;
   "if-none-match"?: string;
   "if-modified-since"?: string;
-}
+  "if-match"?: string;
+  "if-unmodified-since"?: string;
+};
 
 /** S3's longest key, in UTF-8 bytes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html */
 const MAX_KEY_BYTES = 1024;
@@ -122,21 +126,20 @@ function answer(found: OriginResponse, request: OriginRequestHeaders): OriginRes
 }
 
 /**
- * S3's conditional GET: If-None-Match (any listed ETag, or `*`) wins over If-Modified-Since, which counts only as
- * a valid date (RFC 9110 §13.1.3, §13.2.2). https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+ * S3's conditional GET, answered by the local S3 server's own reader of preconditions (local/s3-conditions.ts
+ * readPreconditions: HTTP-dates only, a future If-Modified-Since ignored, an ETag with or without its quotes, 412 for a
+ * failed If-Match or If-Unmodified-Since). https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
  * The 304 keeps the validators and Cache-Control and drops the body's own headers.
  */
 function notModified(found: OriginResponse, request: OriginRequestHeaders): OriginResponse | undefined {
   const { etag, "last-modified": lastModified, "cache-control": cacheControl } = found.headers;
-  const tags = request["if-none-match"];
-  let current: boolean;
-  if (tags !== undefined) {
-    current = tags.split(",").map((tag) => tag.trim().replace(/^W\//, "")).some((tag) => tag === "*" || tag === etag);
-  } else {
-    const since = request["if-modified-since"] === undefined ? NaN : Date.parse(request["if-modified-since"]);
-    current = !Number.isNaN(since) && Date.parse(lastModified) <= since;
+  try {
+    if (readPreconditions(request, { etag, lastModified: new Date(lastModified) }) !== "not-modified") return undefined;
+  } catch (error) {
+    if (error instanceof S3Error) return s3Error(error.status, error.code, error.message);
+    throw error;
   }
-  return current ? { status: 304, headers: { etag, "last-modified": lastModified, "cache-control": cacheControl }, body: Buffer.alloc(0) } : undefined;
+  return { status: 304, headers: { etag, "last-modified": lastModified, "cache-control": cacheControl }, body: Buffer.alloc(0) };
 }
 
 /**

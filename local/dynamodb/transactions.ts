@@ -51,7 +51,7 @@
  * limit, and the wording of DynamoDB's validation messages for a member inside TransactItems (dynalite's, naming the
  * member without its `transactItems.N.member.put.` path).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
 import { readBody } from "../http";
@@ -166,6 +166,7 @@ interface Target {
 }
 
 interface Remembered {
+  /** The request's SHA-256 (base64), without its ClientRequestToken and ReturnConsumedCapacity. */
   request: string;
   completedAt: number;
 }
@@ -222,17 +223,20 @@ class Transactions {
     });
     if (typeof token !== "string") return this.transact(actions);
     // The request as validated (no value nested past DynamoDB's limit is left to overflow JSON.stringify).
-    const request = JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined });
+    // Kept as its SHA-256, not its text: a window's tokens would otherwise hold every request (up to 100 items of 400 KB).
+    const request = createHash("sha256").update(JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined })).digest("base64");
     // One request with a token at a time: a retry sent while the first is still running waits for its outcome.
     for (let running = this.running.get(token); running; running = this.running.get(token)) await running.catch(() => undefined);
     this.forgetExpiredTokens();
-    const remembered = this.tokens.get(token);
+    const found = this.tokens.get(token);
+    const remembered = found && this.now() - found.completedAt <= IDEMPOTENCY_WINDOW_MS ? found : undefined;
     if (remembered && remembered.request === request) return {};
     if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
     const done = this.transact(actions).finally(() => this.running.delete(token));
     this.running.set(token, done);
     await done;
     // Remembered once completed, from then on for the window ("valid for 10 minutes after the first request that uses it is completed").
+    this.tokens.delete(token); // an expired entry of this token: the new one goes last, in completion order
     this.tokens.set(token, { request, completedAt: this.now() });
     return {};
   }
@@ -330,9 +334,13 @@ class Transactions {
     }
   }
 
+  /** Tokens are remembered in the order their transactions completed, so the expired ones are the first few. */
   private forgetExpiredTokens(): void {
     const now = this.now();
-    for (const [token, { completedAt }] of this.tokens) if (now - completedAt > IDEMPOTENCY_WINDOW_MS) this.tokens.delete(token);
+    for (const [token, { completedAt }] of this.tokens) {
+      if (now - completedAt <= IDEMPOTENCY_WINDOW_MS) return;
+      this.tokens.delete(token);
+    }
   }
 }
 

@@ -127,6 +127,39 @@ describe("local S3 server for npm start (files, browsers, presigned URLs)", () =
     }
   });
 
+  it("lists objects by their metadata line and size, without reading their bodies, under any prefix", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-list-"));
+    const store = new FileObjectStore(root);
+    const put = (key: string, body: Buffer) => store.put("uploads", { key, body, etag: '"x"', contentType: "image/png", metadata: { n: "1" }, lastModified: new Date("2024-05-01T10:00:00Z") });
+    // Bodies with newlines, none, and a megabyte; keys under prefixes of non-file-name characters and past 64 characters.
+    const keys = { "a/lines": Buffer.from("1\n2\n"), "a/empty": Buffer.alloc(0), "é/big": Buffer.alloc(1 << 20, 1), [`${"k".repeat(100)}/x`]: Buffer.from("k"), "b/1": Buffer.from("b") };
+    for (const [key, body] of Object.entries(keys)) put(key, body);
+    const listed = store.list("uploads", "");
+    expect(listed.map((o) => [o.key, o.size, "body" in o])).toEqual(Object.entries(keys).map(([key, body]) => [key, body.length, false]).sort((x, y) => compareKeys(String(x[0]), String(y[0]))));
+    expect(listed[0]).toMatchObject({ contentType: "image/png", metadata: { n: "1" }, lastModified: new Date("2024-05-01T10:00:00Z") });
+    expect(["a/", "é", "k".repeat(90), "b/1", "c"].map((prefix) => store.list("uploads", prefix).map((o) => o.key))).toEqual([["a/empty", "a/lines"], ["é/big"], [`${"k".repeat(100)}/x`], ["b/1"], []]);
+    const server = await startLocalS3({ store });
+    try {
+      const page = await localS3Client(server.endpoint).send(new ListObjectsV2Command({ Bucket: "uploads", Prefix: "é/" }));
+      expect(page.Contents?.map((o) => [o.Key, o.Size])).toEqual([["é/big", 1 << 20]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("removes a write a stopped process left half done (its temporary file), not one of a running process", () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-tmp-"));
+    new FileObjectStore(root).put("uploads", { key: "k", body: Buffer.from("b"), etag: '"x"', contentType: "text/plain", metadata: {}, lastModified: new Date() });
+    const folder = join(root, ".objects", "uploads");
+    const [object] = readdirSync(folder);
+    // 2147483646 is no process id Linux or macOS hands out (pid_max is at most 2^22).
+    const abandoned = `${object}.2147483646.0a1b2c3d.tmp`;
+    const running = `${object}.${process.pid}.0a1b2c3d.tmp`;
+    for (const name of [abandoned, running]) writeFileSync(join(folder, name), "half");
+    new FileObjectStore(root);
+    expect(readdirSync(folder).sort()).toEqual([object, running].sort());
+  });
+
   it("moves objects the first file layout wrote (root/<bucket>/<key> and <key>.__meta.json) into the new one, and serves them", async () => {
     const root = mkdtempSync(join(tmpdir(), "sf-s3-old-"));
     const old = (key: string, file: string, body: string) => {
