@@ -133,6 +133,12 @@ export const SQS_LIMITS = {
   deduplicationMs: 5 * 60 * 1000,
   /** One PurgeQueue per 60 seconds (PurgeQueueInProgress). */
   purgeIntervalMs: 60 * 1000,
+  /**
+   * A SendMessageBatch's messages together: 1 MiB whatever the queue's MaximumMessageSize ("The maximum allowed
+   * individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched
+   * messages) are both 1 MiB 1,048,576 bytes", API_SendMessageBatch): a queue of a smaller maximum limits each entry.
+   */
+  batchBytes: 1_048_576,
   /** MessageGroupId / MessageDeduplicationId length, 1–128. */
   idLength: 128,
 } as const;
@@ -1404,11 +1410,10 @@ const ACTIONS: Record<string, Action> = {
   SendMessageBatch(sqs, input, { senderId }) {
     const name = queueName(sqs, input);
     const entries = batchEntries(input);
-    // "The maximum allowed individual message size and the maximum total payload size (the sum of the individual
-    // lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch).
+    // The batch's total against SQS_LIMITS.batchBytes (1 MiB), not the queue's MaximumMessageSize, which each entry meets on its own.
     // Only well-formed entries count: a malformed one fails on its own, in Failed, as it would alone (400, not a 500).
     const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
-    const largest = sqs.definition(name).maximumMessageBytes;
+    const largest = SQS_LIMITS.batchBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
     return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
   },

@@ -204,6 +204,18 @@ describe("local SQS server", () => {
     expect(tooMany.Code).toBe("InvalidParameterValue");
   });
 
+  it("limits a batch to 1 MiB in all whatever the queue's MaximumMessageSize, which limits each entry (API_SendMessageBatch)", async () => {
+    // A topic subscription's dead-letter queue recorded at the provider's default, 256 KiB.
+    const { sqs, url } = await start([queue("small", { maximumMessageBytes: 262_144 })]);
+    const QueueUrl = url("small");
+    const body = "x".repeat(200 * 1024);
+    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "a", MessageBody: body }, { Id: "b", MessageBody: body }, { Id: "big", MessageBody: body + body }] }));
+    expect(sent.Successful?.map((e) => e.Id)).toEqual(["a", "b"]);
+    expect(sent.Failed).toEqual([expect.objectContaining({ Id: "big", Code: "InvalidParameterValue", Message: expect.stringContaining("Message must be shorter than 262144 bytes.") })]);
+    const tooLong = await errorOf(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 6 }, (_, i) => ({ Id: `m${i}`, MessageBody: body })) })));
+    expect([tooLong.Code, tooLong.$metadata.httpStatusCode]).toEqual(["AWS.SimpleQueueService.BatchRequestTooLong", 400]);
+  });
+
   it("fails a batch entry with malformed attributes on its own (InvalidParameterValue, a sender fault, not a 500), and sends the rest", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
