@@ -164,6 +164,13 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
   }
   for (const [name, attribute] of Object.entries(attributes)) {
     if (!/^(String|Number|Binary)(\..+)?$/.test(attribute.DataType)) throw invalid(`Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`);
+    // "Name, type, and value must not be empty or null" (API_MessageAttributeValue). SNS answers InvalidParameterValueException,
+    // whose query code is ParameterValueInvalid (@aws-sdk/client-sns), worded as LocalStack's AWS-validated tests word it
+    // (localstack/localstack#6938, #11857). An empty StringValue of a Number attribute is not 0.
+    const binary = attribute.DataType.startsWith("Binary");
+    if (!(binary ? attribute.BinaryValue : attribute.StringValue)) {
+      throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${attribute.DataType.split(".")[0]}'.`);
+    }
     if (attribute.DataType.startsWith("Number") && !Number.isFinite(Number(attribute.StringValue))) throw invalid(`Invalid parameter: MessageAttributes: ${name} is not a number`);
   }
   if (topic.fifo) {

@@ -352,6 +352,27 @@ describe("local SNS, Publish's limits", () => {
     expect(() => sns.publish(topicArn, { message: "m", messageGroupId: "" })).toThrow(/MessageGroupId/);
   });
 
+  it("refuses an attribute without a value, as SNS does (ParameterValueInvalid: \"Name, type, and value must not be empty\")", async () => {
+    const sns = quiet();
+    const refused = (attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>) => () => sns.publish(topicArn, { message: "m", attributes });
+    expect(refused({ kind: { DataType: "String", StringValue: "" } })).toThrow("The message attribute 'kind' must contain non-empty message attribute value for message attribute type 'String'.");
+    expect(refused({ kind: { DataType: "String.custom" } })).toThrow(/type 'String'\.$/);
+    // Not 0: an empty Number is no number.
+    expect(refused({ size: { DataType: "Number", StringValue: "" } })).toThrow(/attribute 'size' must contain non-empty .* type 'Number'\.$/);
+    expect(refused({ blob: { DataType: "Binary", StringValue: "AQID" } })).toThrow(/attribute 'blob' must contain non-empty .* type 'Binary'\.$/);
+    expect(sns.publish(topicArn, { message: "m", attributes: { kind: { DataType: "String", StringValue: " " }, blob: { DataType: "Binary", BinaryValue: "AQID" } } }).messageId).toMatch(/^[0-9a-f-]{36}$/);
+    const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
+    try {
+      const response = await send(
+        { Action: "Publish", TopicArn: topicArn, Message: "m", "MessageAttributes.entry.1.Name": "kind", "MessageAttributes.entry.1.Value.DataType": "String", "MessageAttributes.entry.1.Value.StringValue": "" },
+        { to: quietServer },
+      );
+      expect(response).toMatchObject({ status: 400, text: expect.stringContaining("<Type>Sender</Type><Code>ParameterValueInvalid</Code>") });
+    } finally {
+      await quietServer.stop();
+    }
+  });
+
   it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
     try {
