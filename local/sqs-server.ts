@@ -590,8 +590,10 @@ export class LocalSqs {
     }
     if (input.delaySeconds !== undefined) {
       checkInteger("DelaySeconds", input.delaySeconds, 0, SQS_LIMITS.delaySeconds);
-      // "FIFO queues don't support per-message delays, only per-queue delays" (SendMessage DelaySeconds).
-      if (definition.fifo) throw invalidParameter(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+      // "FIFO queues don't support per-message delays, only per-queue delays" (SendMessage DelaySeconds); SQS takes 0
+      // and ignores it, the queue's delay applying (localstack/localstack#6612, confirmed against AWS, and #12941;
+      // softwaremill/elasticmq#273, #1009), so a client that always sends DelaySeconds works with a FIFO queue.
+      if (definition.fifo && input.delaySeconds !== 0) throw invalidParameter(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
     }
     let deduplicationId: string | undefined;
     if (definition.fifo) {
@@ -626,7 +628,7 @@ export class LocalSqs {
       senderId: input.senderId ?? this.accountId,
       sentTimestamp: now,
       enqueuedAt: now,
-      delayUntil: now + (input.delaySeconds ?? definition.delaySeconds) * 1000,
+      delayUntil: now + (definition.fifo ? definition.delaySeconds : (input.delaySeconds ?? definition.delaySeconds)) * 1000,
       invisibleUntil: 0,
       receiveCount: 0,
       ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),

@@ -279,6 +279,17 @@ describe("local SQS server", () => {
     expect(perMessageDelay.name).toBe("InvalidParameterValue");
   });
 
+  it("takes DelaySeconds 0 on a FIFO queue and ignores it, the queue's delay applying, as SQS does; any other per-message delay is refused", async () => {
+    const { sqs, url } = await start([queue("slow.fifo", { contentBasedDeduplication: true, delaySeconds: 5 })]);
+    const QueueUrl = url("slow.fifo");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "zero", MessageGroupId: "g", DelaySeconds: 0 }));
+    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "b", MessageBody: "batched", MessageGroupId: "g", DelaySeconds: 0 }, { Id: "late", MessageBody: "late", MessageGroupId: "g", DelaySeconds: 3 }] }));
+    expect([batch.Successful?.map((e) => e.Id), batch.Failed?.map((e) => [e.Id, e.Code])]).toEqual([["b"], [["late", "InvalidParameterValue"]]]);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages).toBeUndefined();
+    now += 5_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["zero", "batched"]);
+  });
+
   it("refuses a FIFO delete with a receipt handle whose visibility timeout has passed, as SQS does; a standard queue takes it", async () => {
     const { sqs, url } = await start([queue("jobs.fifo", { contentBasedDeduplication: true, visibilityTimeoutSeconds: 30 }), queue("jobs", { visibilityTimeoutSeconds: 30 })]);
     await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs.fifo"), MessageBody: "fifo", MessageGroupId: "g" }));
