@@ -88,6 +88,8 @@ export interface StoredMessage {
   invisibleUntil: number;
   receiveCount: number;
   firstReceiveTimestamp?: number;
+  /** When the latest receive took it, ms: its visibility may not be extended past 12 hours from then. */
+  receivedAt?: number;
   /** The receipt handle of the latest receive. */
   receiptHandle?: string;
   messageGroupId?: string;
@@ -685,6 +687,7 @@ export class LocalSqs {
         }
         message.receiveCount += 1;
         message.firstReceiveTimestamp ??= now;
+        message.receivedAt = now;
         message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
         message.receiptHandle = encodeReceiptHandle(definition.name, message.messageId);
         messages.hide(slot, message.invisibleUntil, now);
@@ -710,6 +713,7 @@ export class LocalSqs {
         invisibleUntil: 0,
         delayUntil: 0,
         receiptHandle: undefined,
+        receivedAt: undefined,
         enqueuedAt: queue.definition.fifo ? now : message.enqueuedAt,
         deadLetterQueueSourceArn: queue.arn,
         ...(target.definition.fifo ? { sequenceNumber: sequenceNumber(this.sequence) } : {}),
@@ -763,6 +767,13 @@ export class LocalSqs {
     const now = this.now();
     if (!message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
       throw new SqsError("MessageNotInflight", "The message referred to isn't in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight");
+    }
+    // "The maximum visibility timeout is 12 hours from the time that Amazon SQS receives the ReceiveMessage request.
+    // Extending the visibility timeout does not reset the 12-hour maximum" (sqs-visibility-timeout.html); SQS's answer
+    // as a client reported it (localstack/localstack#3956; aws/aws-sdk-net#794). A message restored from a snapshot
+    // of before receivedAt was recorded is not checked.
+    if (message.receivedAt !== undefined && now + visibilityTimeoutSeconds * 1000 > message.receivedAt + SQS_LIMITS.visibilitySeconds * 1000) {
+      throw invalidParameter(`Value ${visibilityTimeoutSeconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${SQS_LIMITS.visibilitySeconds} seconds]`);
     }
     message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
     queue.messages.hide(slot, message.invisibleUntil, now);

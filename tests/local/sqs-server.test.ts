@@ -279,6 +279,34 @@ describe("local SQS server", () => {
     expect(perMessageDelay.name).toBe("InvalidParameterValue");
   });
 
+  it("refuses to extend a message's visibility past 12 hours from the receive, as SQS does; a new receive starts a new 12 hours", async () => {
+    const { sqs, url } = await start([queue("jobs", { visibilityTimeoutSeconds: 60 })]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "long job" }));
+    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages![0].ReceiptHandle!;
+    const handle = await receive();
+    // A heartbeat: every hour, two more hours; 11 hours after the receive, that is beyond its 12.
+    for (let hour = 0; hour < 11; hour++) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 7200 }));
+      now += 3600_000;
+    }
+    const beyond = await errorOf(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 7200 })));
+    expect([beyond.Code, beyond.$metadata.httpStatusCode, (beyond as unknown as Error).message]).toEqual([
+      "InvalidParameterValue",
+      400,
+      "Value 7200 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
+    ]);
+    // Up to exactly 12 hours is taken.
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 3600 }));
+    const batch = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: [{ Id: "a", ReceiptHandle: handle, VisibilityTimeout: 3601 }] }));
+    expect(batch.Failed).toEqual([expect.objectContaining({ Id: "a", Code: "InvalidParameterValue", SenderFault: true })]);
+    // Still in flight until the 12 hours pass; then received again, with 12 hours of its own.
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    now += 3600_000;
+    const again = await receive();
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: again, VisibilityTimeout: 43_200 }));
+  });
+
   it("takes DelaySeconds 0 on a FIFO queue and ignores it, the queue's delay applying, as SQS does; any other per-message delay is refused", async () => {
     const { sqs, url } = await start([queue("slow.fifo", { contentBasedDeduplication: true, delaySeconds: 5 })]);
     const QueueUrl = url("slow.fifo");
