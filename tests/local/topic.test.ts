@@ -409,7 +409,7 @@ describe("filter policies, evaluated locally", () => {
     expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 5 })).toBe(true);
     expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 6 })).toBe(false);
     expect(attrs({ a: [{ numeric: ["=", 5] }] }, { a: "5" })).toBe(false);
-    expect(attrs({ a: [{ exists: false }] }, {})).toBe(true);
+    expect(attrs({ a: [{ exists: false }] }, { b: "x" })).toBe(true);
     expect(attrs({ a: [{ exists: true }] }, {})).toBe(false);
     expect(attrs({ a: [{ "equals-ignore-case": "CAT" }] }, { a: "cat" })).toBe(true);
     expect(attrs({ a: [{ cidr: "10.0.0.0/24" }] }, { a: "10.0.0.7" })).toBe(true);
@@ -420,10 +420,30 @@ describe("filter policies, evaluated locally", () => {
 
   it("reads only a message's own keys: an attribute or body key named like an object's member is absent unless sent", () => {
     expect(attrs({ constructor: [{ exists: true }] }, {})).toBe(false);
-    expect(attrs({ toString: [{ exists: false }] }, {})).toBe(true);
+    expect(attrs({ toString: [{ exists: false }] }, { b: "x" })).toBe(true);
     expect(matchesFilterPolicy({ constructor: [{ exists: true }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
     expect(matchesFilterPolicy({ hasOwnProperty: [{ "anything-but": "x" }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
     expect(matchesFilterPolicy({ constructor: ["x"] }, "MessageBody", { attributes: {}, body: JSON.stringify({ constructor: "x" }) })).toBe(true);
+  });
+
+  it("applies exists as SNS documents it: not on an empty set of attributes, only on leaf nodes, non-null and non-empty values", () => {
+    // "\"exists\": false only matches if at least one attribute is present. An empty set of attributes results in the filter not matching."
+    expect(attrs({ a: [{ exists: false }] }, {})).toBe(false);
+    expect(attrs({ $or: [{ a: [{ exists: false }] }, { b: ["x"] }] }, {})).toBe(false);
+    expect(attrs({ a: [{ exists: false }] }, { b: "x" })).toBe(true);
+    expect(attrs({ a: [{ exists: true }] }, { a: [] })).toBe(false);
+    const body = (policy: Record<string, unknown>, value: unknown) => matchesFilterPolicy(policy, "MessageBody", { attributes: {}, body: JSON.stringify({ store: value, other: 1 }) });
+    // "exists matching only works on leaf nodes. It does not work on intermediate nodes."
+    expect(body({ store: [{ exists: true }] }, { name: "fans" })).toBe(false);
+    expect(body({ store: [{ exists: false }] }, { name: "fans" })).toBe(false);
+    expect(body({ store: { name: [{ exists: true }] } }, { name: "fans" })).toBe(true);
+    // "The key must have a non-null and non-empty value."
+    for (const empty of [null, "", []]) {
+      expect(body({ store: [{ exists: true }] }, empty)).toBe(false);
+      expect(body({ store: [{ exists: false }] }, empty)).toBe(true);
+    }
+    expect(body({ store: [{ exists: true }] }, "fans")).toBe(true);
+    expect(body({ store: [{ exists: true }] }, ["fans"])).toBe(true);
   });
 
   it("treats a Binary attribute as absent, as SNS ignores Binary attributes in filtering", () => {
