@@ -352,14 +352,23 @@ describe("local SNS, Publish's limits", () => {
     expect(() => sns.publish(topicArn, { message: "m", messageGroupId: "" })).toThrow(/MessageGroupId/);
   });
 
-  it("refuses an attribute without a value, as SNS does (ParameterValueInvalid: \"Name, type, and value must not be empty\")", async () => {
+  it("refuses an attribute without a value or of an invalid name, as SNS does (ParameterValueInvalid: \"Name, type, and value must not be empty\")", async () => {
     const sns = quiet();
     const refused = (attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>) => () => sns.publish(topicArn, { message: "m", attributes });
     expect(refused({ kind: { DataType: "String", StringValue: "" } })).toThrow("The message attribute 'kind' must contain non-empty message attribute value for message attribute type 'String'.");
-    expect(refused({ kind: { DataType: "String.custom" } })).toThrow(/type 'String'\.$/);
+    expect(refused({ kind: { DataType: "String.custom" } })).toThrow(/type 'String\.custom'\.$/);
     // Not 0: an empty Number is no number.
     expect(refused({ size: { DataType: "Number", StringValue: "" } })).toThrow(/attribute 'size' must contain non-empty .* type 'Number'\.$/);
-    expect(refused({ blob: { DataType: "Binary", StringValue: "AQID" } })).toThrow(/attribute 'blob' must contain non-empty .* type 'Binary'\.$/);
+    expect(refused({ blob: { DataType: "Binary", StringValue: "AQID" } })).toThrow("The message attribute 'blob' with type 'Binary' must use field 'Binary'.");
+    expect(refused({ blob: { DataType: "Binary", BinaryValue: "" } })).toThrow(/attribute 'blob' must contain non-empty .* type 'Binary'\.$/);
+    // Names: A-Z, a-z, 0-9, _, - and ., no period first, last or twice in a row (sns-message-attributes.html).
+    expect(refused({ ".kind": { DataType: "String", StringValue: "x" } })).toThrow("Invalid message attribute name starting with character '.' was found.");
+    expect(refused({ "kind.": { DataType: "String", StringValue: "x" } })).toThrow("Invalid message attribute name ending with character '.' was found.");
+    expect(refused({ "a..b": { DataType: "String", StringValue: "x" } })).toThrow("Message attribute name can not have successive '.' character.");
+    expect(refused({ "a b": { DataType: "String", StringValue: "x" } })).toThrow("Invalid non-alphanumeric character '#x20' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.");
+    expect(refused({ "": { DataType: "String", StringValue: "x" } })).toThrow(/non-empty message attribute name/);
+    expect(refused({ ["a".repeat(257)]: { DataType: "String", StringValue: "x" } })).toThrow(/longer than 256/);
+    expect(sns.publish(topicArn, { message: "m", attributes: { "AWS.SNS.MOBILE.APNS.TTL": { DataType: "String", StringValue: "60" }, ["a".repeat(256)]: { DataType: "String", StringValue: "x" } } }).messageId).toBeDefined();
     expect(sns.publish(topicArn, { message: "m", attributes: { kind: { DataType: "String", StringValue: " " }, blob: { DataType: "Binary", BinaryValue: "AQID" } } }).messageId).toMatch(/^[0-9a-f-]{36}$/);
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
     try {
