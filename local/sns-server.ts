@@ -164,7 +164,10 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
   }
   for (const [name, attribute] of Object.entries(attributes)) {
     checkAttributeName(name);
-    if (!/^(String|Number|Binary)(\..+)?$/.test(attribute.DataType)) throw invalid(`Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`);
+    // Any custom type after the period but a line feed (LocalStack's ATTR_TYPE_REGEX, `.` of Python).
+    if (!/^(String|Number|Binary)(\.[^\n]+)?$/.test(attribute.DataType)) {
+      throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    }
     // "Name, type, and value must not be empty or null" (API_MessageAttributeValue). SNS answers InvalidParameterValueException,
     // whose query code is ParameterValueInvalid (@aws-sdk/client-sns), worded as LocalStack's tests, recorded against
     // AWS, word it (localstack/localstack#6938, #11857, services/sns/provider.py). An empty Number is not 0.
@@ -194,6 +197,7 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
 function checkAttributeName(name: string): void {
   const refuse = (message: string) => new SnsError("ParameterValueInvalid", message);
   if (name === "") throw refuse("The request must contain non-empty message attribute name.");
+  if (name.length > 256) throw refuse("Length of message attribute name must be less than 256 bytes.");
   if (name.startsWith(".")) throw refuse("Invalid message attribute name starting with character '.' was found.");
   if (name.endsWith(".")) throw refuse("Invalid message attribute name ending with character '.' was found.");
   const invalid = /[^A-Za-z0-9_.-]/u.exec(name);
@@ -201,7 +205,6 @@ function checkAttributeName(name: string): void {
     throw refuse(`Invalid non-alphanumeric character '#x${invalid[0].codePointAt(0)!.toString(16).toUpperCase()}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.`);
   }
   if (name.includes("..")) throw refuse("Message attribute name can not have successive '.' character.");
-  if (name.length > 256) throw refuse(`Message attribute name ${name.slice(0, 40)}… is longer than 256 characters.`);
 }
 
 /** MessageStructure "json": a JSON object whose "default" string is the message, and whose "lambda" / "sqs" strings override it per protocol. */

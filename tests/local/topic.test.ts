@@ -367,7 +367,8 @@ describe("local SNS, Publish's limits", () => {
     expect(refused({ "a..b": { DataType: "String", StringValue: "x" } })).toThrow("Message attribute name can not have successive '.' character.");
     expect(refused({ "a b": { DataType: "String", StringValue: "x" } })).toThrow("Invalid non-alphanumeric character '#x20' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.");
     expect(refused({ "": { DataType: "String", StringValue: "x" } })).toThrow(/non-empty message attribute name/);
-    expect(refused({ ["a".repeat(257)]: { DataType: "String", StringValue: "x" } })).toThrow(/longer than 256/);
+    expect(refused({ ["a".repeat(257)]: { DataType: "String", StringValue: "x" } })).toThrow("Length of message attribute name must be less than 256 bytes.");
+    expect(refused({ kind: { DataType: "Text", StringValue: "x" } })).toThrow("The message attribute 'kind' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
     expect(sns.publish(topicArn, { message: "m", attributes: { "AWS.SNS.MOBILE.APNS.TTL": { DataType: "String", StringValue: "60" }, ["a".repeat(256)]: { DataType: "String", StringValue: "x" } } }).messageId).toBeDefined();
     expect(sns.publish(topicArn, { message: "m", attributes: { kind: { DataType: "String", StringValue: " " }, blob: { DataType: "Binary", BinaryValue: "AQID" } } }).messageId).toMatch(/^[0-9a-f-]{36}$/);
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
