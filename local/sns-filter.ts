@@ -46,8 +46,13 @@ function parsedBody(message: FilterableMessage): unknown {
  */
 export function matchesFilterPolicy(policy: Record<string, unknown> | undefined, scope: FilterPolicyScope, message: FilterableMessage): boolean {
   if (!policy) return true;
-  // Own keys only: an attribute or body key named "constructor" or "toString" is absent unless the message has it.
-  if (scope === "MessageAttributes") return matchesObject(policy, (key) => attributeValues(Object.hasOwn(message.attributes, key) ? message.attributes[key] : undefined));
+  if (scope === "MessageAttributes") {
+    // "\"exists\": false only matches if at least one attribute is present. An empty set of attributes results in the
+    // filter not matching" (attribute-key-matching.html). A Binary attribute counts as present here (unconfirmed).
+    const absentMatches = Object.keys(message.attributes).length > 0;
+    // Own keys only: an attribute or body key named "constructor" or "toString" is absent unless the message has it.
+    return matchesObject(policy, (key) => attributeValues(Object.hasOwn(message.attributes, key) ? message.attributes[key] : undefined), absentMatches);
+  }
   const body = parsedBody(message);
   return isObject(body) && matchesBody(policy, body);
 }
@@ -55,6 +60,12 @@ export function matchesFilterPolicy(policy: Record<string, unknown> | undefined,
 type Candidate = string | number | boolean | null;
 /** The values a key has in the message (several for an array), or undefined when it is absent. */
 type Lookup = (key: string) => Candidate[] | undefined;
+
+/**
+ * Whether a key's values make it exist for `exists`: "The key must have a non-null and non-empty value"
+ * (attribute-key-matching.html), so a body's null, "" or [] is absent to it.
+ */
+const exists = (values: Candidate[] | undefined) => values !== undefined && values.some((value) => value !== null && value !== "");
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -78,10 +89,11 @@ function attributeValues(attribute: SnsMessageAttribute | undefined): Candidate[
   return undefined;
 }
 
-function matchesObject(policy: Record<string, unknown>, lookup: Lookup): boolean {
+function matchesObject(policy: Record<string, unknown>, lookup: Lookup, absentMatches: boolean): boolean {
   return Object.entries(policy).every(([key, conditions]) => {
-    if (key === "$or") return (conditions as Array<Record<string, unknown>>).some((branch) => matchesObject(branch, lookup));
-    return matchesKey(conditions as unknown[], lookup(key));
+    if (key === "$or") return (conditions as Array<Record<string, unknown>>).some((branch) => matchesObject(branch, lookup, absentMatches));
+    const values = lookup(key);
+    return matchesKey(conditions as unknown[], values, exists(values) || (absentMatches ? false : undefined));
   });
 }
 
@@ -94,13 +106,16 @@ function matchesBody(policy: Record<string, unknown>, body: Record<string, unkno
       return nested.some((inner) => matchesBody(conditions, inner));
     }
     const values = value === undefined ? undefined : (Array.isArray(value) ? value : [value]).filter((v): v is Candidate => !isObject(v) && !Array.isArray(v));
-    return matchesKey(conditions as unknown[], values);
+    // "exists matching only works on leaf nodes. It does not work on intermediate nodes" (attribute-key-matching.html):
+    // neither exists: true nor exists: false matches a key whose value is an object.
+    return matchesKey(conditions as unknown[], values, isObject(value) ? undefined : exists(values));
   });
 }
 
-function matchesKey(conditions: unknown[], values: Candidate[] | undefined): boolean {
+/** `present`: whether the key exists for `exists` conditions; undefined: neither `exists` condition matches. */
+function matchesKey(conditions: unknown[], values: Candidate[] | undefined, present: boolean | undefined): boolean {
   return conditions.some((condition) => {
-    if (isObject(condition) && "exists" in condition) return condition.exists === (values !== undefined);
+    if (isObject(condition) && "exists" in condition) return present !== undefined && condition.exists === present;
     if (values === undefined) return false;
     return values.some((value) => matchesValue(condition, value));
   });

@@ -88,6 +88,8 @@ export interface StoredMessage {
   invisibleUntil: number;
   receiveCount: number;
   firstReceiveTimestamp?: number;
+  /** When the latest receive took it, ms: its visibility may not be extended past 12 hours from then. */
+  receivedAt?: number;
   /** The receipt handle of the latest receive. */
   receiptHandle?: string;
   messageGroupId?: string;
@@ -133,6 +135,12 @@ export const SQS_LIMITS = {
   deduplicationMs: 5 * 60 * 1000,
   /** One PurgeQueue per 60 seconds (PurgeQueueInProgress). */
   purgeIntervalMs: 60 * 1000,
+  /**
+   * A SendMessageBatch's messages together: 1 MiB whatever the queue's MaximumMessageSize ("The maximum allowed
+   * individual message size and the maximum total payload size (the sum of the individual lengths of all of the batched
+   * messages) are both 1 MiB 1,048,576 bytes", API_SendMessageBatch): a queue of a smaller maximum limits each entry.
+   */
+  batchBytes: 1_048_576,
   /** MessageGroupId / MessageDeduplicationId length, 1–128. */
   idLength: 128,
 } as const;
@@ -584,8 +592,10 @@ export class LocalSqs {
     }
     if (input.delaySeconds !== undefined) {
       checkInteger("DelaySeconds", input.delaySeconds, 0, SQS_LIMITS.delaySeconds);
-      // "FIFO queues don't support per-message delays, only per-queue delays" (SendMessage DelaySeconds).
-      if (definition.fifo) throw invalidParameter(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+      // "FIFO queues don't support per-message delays, only per-queue delays" (SendMessage DelaySeconds); SQS takes 0
+      // and ignores it, the queue's delay applying (localstack/localstack#6612, confirmed against AWS, and #12941;
+      // softwaremill/elasticmq#273, #1009), so a client that always sends DelaySeconds works with a FIFO queue.
+      if (definition.fifo && input.delaySeconds !== 0) throw invalidParameter(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
     }
     let deduplicationId: string | undefined;
     if (definition.fifo) {
@@ -620,7 +630,7 @@ export class LocalSqs {
       senderId: input.senderId ?? this.accountId,
       sentTimestamp: now,
       enqueuedAt: now,
-      delayUntil: now + (input.delaySeconds ?? definition.delaySeconds) * 1000,
+      delayUntil: now + (definition.fifo ? definition.delaySeconds : (input.delaySeconds ?? definition.delaySeconds)) * 1000,
       invisibleUntil: 0,
       receiveCount: 0,
       ...(definition.fifo ? { messageGroupId: input.messageGroupId, messageDeduplicationId: deduplicationId, sequenceNumber: sequenceNumber(this.sequence) } : {}),
@@ -677,6 +687,7 @@ export class LocalSqs {
         }
         message.receiveCount += 1;
         message.firstReceiveTimestamp ??= now;
+        message.receivedAt = now;
         message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
         message.receiptHandle = encodeReceiptHandle(definition.name, message.messageId);
         messages.hide(slot, message.invisibleUntil, now);
@@ -702,6 +713,7 @@ export class LocalSqs {
         invisibleUntil: 0,
         delayUntil: 0,
         receiptHandle: undefined,
+        receivedAt: undefined,
         enqueuedAt: queue.definition.fifo ? now : message.enqueuedAt,
         deadLetterQueueSourceArn: queue.arn,
         ...(target.definition.fifo ? { sequenceNumber: sequenceNumber(this.sequence) } : {}),
@@ -755,6 +767,13 @@ export class LocalSqs {
     const now = this.now();
     if (!message || message.receiptHandle !== receiptHandle || message.invisibleUntil <= now) {
       throw new SqsError("MessageNotInflight", "The message referred to isn't in flight.", 400, "AWS.SimpleQueueService.MessageNotInflight");
+    }
+    // "The maximum visibility timeout is 12 hours from the time that Amazon SQS receives the ReceiveMessage request.
+    // Extending the visibility timeout does not reset the 12-hour maximum" (sqs-visibility-timeout.html); SQS's answer
+    // as a client reported it (localstack/localstack#3956; aws/aws-sdk-net#794). A message restored from a snapshot
+    // of before receivedAt was recorded is not checked.
+    if (message.receivedAt !== undefined && now + visibilityTimeoutSeconds * 1000 > message.receivedAt + SQS_LIMITS.visibilitySeconds * 1000) {
+      throw invalidParameter(`Value ${visibilityTimeoutSeconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${SQS_LIMITS.visibilitySeconds} seconds]`);
     }
     message.invisibleUntil = now + visibilityTimeoutSeconds * 1000;
     queue.messages.hide(slot, message.invisibleUntil, now);
@@ -1404,11 +1423,10 @@ const ACTIONS: Record<string, Action> = {
   SendMessageBatch(sqs, input, { senderId }) {
     const name = queueName(sqs, input);
     const entries = batchEntries(input);
-    // "The maximum allowed individual message size and the maximum total payload size (the sum of the individual
-    // lengths of all of the batched messages) are both 1 MiB" (SendMessageBatch).
+    // The batch's total against SQS_LIMITS.batchBytes (1 MiB), not the queue's MaximumMessageSize, which each entry meets on its own.
     // Only well-formed entries count: a malformed one fails on its own, in Failed, as it would alone (400, not a 500).
     const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
-    const largest = sqs.definition(name).maximumMessageBytes;
+    const largest = SQS_LIMITS.batchBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
     return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
   },

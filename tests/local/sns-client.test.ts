@@ -9,6 +9,7 @@ import {
   BatchEntryIdsNotDistinctException,
   InvalidBatchEntryIdException,
   InvalidParameterException,
+  InvalidParameterValueException,
   NotFoundException,
   PublishBatchCommand,
   PublishCommand,
@@ -99,17 +100,17 @@ describe("local SNS with @aws-sdk/client-sns", () => {
   });
 
   it("answers what the client sent as it was sent, XML's special characters and a carriage return included", async () => {
-    // The server's messages name what was sent (here an attribute's name, which the local server does not check as SNS
-    // would): the client's parser must read it back as sent, in an error answer and in a batch's Failed entry alike.
-    // `&amp;` as text: read back as itself, not as `&`.
-    const name = `it's "quoted" <b> & &amp; c\r\nd`;
-    const MessageAttributes = { [name]: { DataType: "Text", StringValue: "v" } };
-    const message = `Invalid parameter: MessageAttributes: the data type of ${name} is not String, String.Array, Number or Binary`;
+    // The server's messages name what was sent (here an attribute's custom data type, which SNS takes, in an answer
+    // that it must use field String): the client's parser must read it back as sent, in an error answer and in a
+    // batch's Failed entry alike. `&amp;` as text: read back as itself, not as `&`.
+    const dataType = `String.it's "quoted" <b> & &amp; c\rd`;
+    const MessageAttributes = { kind: { DataType: dataType, BinaryValue: new Uint8Array([1]) } };
+    const message = `The message attribute 'kind' with type '${dataType}' must use field 'String'.`;
     const refused = client.send(new PublishCommand({ TopicArn: topicArn, Message: "x", MessageAttributes }));
-    await expect(refused).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(refused).rejects.toBeInstanceOf(InvalidParameterValueException);
     await expect(refused).rejects.toMatchObject({ message });
     const batch = await client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [{ Id: "refused", Message: "x", MessageAttributes }] }));
-    expect(batch.Failed).toEqual([{ Id: "refused", Code: "InvalidParameter", Message: message, SenderFault: true }]);
+    expect(batch.Failed).toEqual([{ Id: "refused", Code: "ParameterValueInvalid", Message: message, SenderFault: true }]);
     expect(events).toEqual([]);
   });
 

@@ -204,6 +204,18 @@ describe("local SQS server", () => {
     expect(tooMany.Code).toBe("InvalidParameterValue");
   });
 
+  it("limits a batch to 1 MiB in all whatever the queue's MaximumMessageSize, which limits each entry (API_SendMessageBatch)", async () => {
+    // A topic subscription's dead-letter queue recorded at the provider's default, 256 KiB.
+    const { sqs, url } = await start([queue("small", { maximumMessageBytes: 262_144 })]);
+    const QueueUrl = url("small");
+    const body = "x".repeat(200 * 1024);
+    const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "a", MessageBody: body }, { Id: "b", MessageBody: body }, { Id: "big", MessageBody: body + body }] }));
+    expect(sent.Successful?.map((e) => e.Id)).toEqual(["a", "b"]);
+    expect(sent.Failed).toEqual([expect.objectContaining({ Id: "big", Code: "InvalidParameterValue", Message: expect.stringContaining("Message must be shorter than 262144 bytes.") })]);
+    const tooLong = await errorOf(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 6 }, (_, i) => ({ Id: `m${i}`, MessageBody: body })) })));
+    expect([tooLong.Code, tooLong.$metadata.httpStatusCode]).toEqual(["AWS.SimpleQueueService.BatchRequestTooLong", 400]);
+  });
+
   it("fails a batch entry with malformed attributes on its own (InvalidParameterValue, a sender fault, not a 500), and sends the rest", async () => {
     const { sqs, url, server } = await start([queue("jobs")]);
     const QueueUrl = url("jobs");
@@ -265,6 +277,45 @@ describe("local SQS server", () => {
     expect([noGroup.name, noGroup.Code]).toEqual(["MissingParameter", "MissingParameter"]);
     const perMessageDelay = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", MessageGroupId: "g", DelaySeconds: 1 })));
     expect(perMessageDelay.name).toBe("InvalidParameterValue");
+  });
+
+  it("refuses to extend a message's visibility past 12 hours from the receive, as SQS does; a new receive starts a new 12 hours", async () => {
+    const { sqs, url } = await start([queue("jobs", { visibilityTimeoutSeconds: 60 })]);
+    const QueueUrl = url("jobs");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "long job" }));
+    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages![0].ReceiptHandle!;
+    const handle = await receive();
+    // A heartbeat: every hour, two more hours; 11 hours after the receive, that is beyond its 12.
+    for (let hour = 0; hour < 11; hour++) {
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 7200 }));
+      now += 3600_000;
+    }
+    const beyond = await errorOf(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 7200 })));
+    expect([beyond.Code, beyond.$metadata.httpStatusCode, (beyond as unknown as Error).message]).toEqual([
+      "InvalidParameterValue",
+      400,
+      "Value 7200 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
+    ]);
+    // Up to exactly 12 hours is taken.
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: handle, VisibilityTimeout: 3600 }));
+    const batch = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: [{ Id: "a", ReceiptHandle: handle, VisibilityTimeout: 3601 }] }));
+    expect(batch.Failed).toEqual([expect.objectContaining({ Id: "a", Code: "InvalidParameterValue", SenderFault: true })]);
+    // Still in flight until the 12 hours pass; then received again, with 12 hours of its own.
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    now += 3600_000;
+    const again = await receive();
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: again, VisibilityTimeout: 43_200 }));
+  });
+
+  it("takes DelaySeconds 0 on a FIFO queue and ignores it, the queue's delay applying, as SQS does; any other per-message delay is refused", async () => {
+    const { sqs, url } = await start([queue("slow.fifo", { contentBasedDeduplication: true, delaySeconds: 5 })]);
+    const QueueUrl = url("slow.fifo");
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "zero", MessageGroupId: "g", DelaySeconds: 0 }));
+    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "b", MessageBody: "batched", MessageGroupId: "g", DelaySeconds: 0 }, { Id: "late", MessageBody: "late", MessageGroupId: "g", DelaySeconds: 3 }] }));
+    expect([batch.Successful?.map((e) => e.Id), batch.Failed?.map((e) => [e.Id, e.Code])]).toEqual([["b"], [["late", "InvalidParameterValue"]]]);
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages).toBeUndefined();
+    now += 5_000;
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages?.map((m) => m.Body)).toEqual(["zero", "batched"]);
   });
 
   it("refuses a FIFO delete with a receipt handle whose visibility timeout has passed, as SQS does; a standard queue takes it", async () => {

@@ -352,6 +352,37 @@ describe("local SNS, Publish's limits", () => {
     expect(() => sns.publish(topicArn, { message: "m", messageGroupId: "" })).toThrow(/MessageGroupId/);
   });
 
+  it("refuses an attribute without a value or of an invalid name, as SNS does (ParameterValueInvalid: \"Name, type, and value must not be empty\")", async () => {
+    const sns = quiet();
+    const refused = (attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>) => () => sns.publish(topicArn, { message: "m", attributes });
+    expect(refused({ kind: { DataType: "String", StringValue: "" } })).toThrow("The message attribute 'kind' must contain non-empty message attribute value for message attribute type 'String'.");
+    expect(refused({ kind: { DataType: "String.custom" } })).toThrow(/type 'String\.custom'\.$/);
+    // Not 0: an empty Number is no number.
+    expect(refused({ size: { DataType: "Number", StringValue: "" } })).toThrow(/attribute 'size' must contain non-empty .* type 'Number'\.$/);
+    expect(refused({ blob: { DataType: "Binary", StringValue: "AQID" } })).toThrow("The message attribute 'blob' with type 'Binary' must use field 'Binary'.");
+    expect(refused({ blob: { DataType: "Binary", BinaryValue: "" } })).toThrow(/attribute 'blob' must contain non-empty .* type 'Binary'\.$/);
+    // Names: A-Z, a-z, 0-9, _, - and ., no period first, last or twice in a row (sns-message-attributes.html).
+    expect(refused({ ".kind": { DataType: "String", StringValue: "x" } })).toThrow("Invalid message attribute name starting with character '.' was found.");
+    expect(refused({ "kind.": { DataType: "String", StringValue: "x" } })).toThrow("Invalid message attribute name ending with character '.' was found.");
+    expect(refused({ "a..b": { DataType: "String", StringValue: "x" } })).toThrow("Message attribute name can not have successive '.' character.");
+    expect(refused({ "a b": { DataType: "String", StringValue: "x" } })).toThrow("Invalid non-alphanumeric character '#x20' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.");
+    expect(refused({ "": { DataType: "String", StringValue: "x" } })).toThrow(/non-empty message attribute name/);
+    expect(refused({ ["a".repeat(257)]: { DataType: "String", StringValue: "x" } })).toThrow("Length of message attribute name must be less than 256 bytes.");
+    expect(refused({ kind: { DataType: "Text", StringValue: "x" } })).toThrow("The message attribute 'kind' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.");
+    expect(sns.publish(topicArn, { message: "m", attributes: { "AWS.SNS.MOBILE.APNS.TTL": { DataType: "String", StringValue: "60" }, ["a".repeat(256)]: { DataType: "String", StringValue: "x" } } }).messageId).toBeDefined();
+    expect(sns.publish(topicArn, { message: "m", attributes: { kind: { DataType: "String", StringValue: " " }, blob: { DataType: "Binary", BinaryValue: "AQID" } } }).messageId).toMatch(/^[0-9a-f-]{36}$/);
+    const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
+    try {
+      const response = await send(
+        { Action: "Publish", TopicArn: topicArn, Message: "m", "MessageAttributes.entry.1.Name": "kind", "MessageAttributes.entry.1.Value.DataType": "String", "MessageAttributes.entry.1.Value.StringValue": "" },
+        { to: quietServer },
+      );
+      expect(response).toMatchObject({ status: 400, text: expect.stringContaining("<Type>Sender</Type><Code>ParameterValueInvalid</Code>") });
+    } finally {
+      await quietServer.stop();
+    }
+  });
+
   it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
     try {
@@ -388,7 +419,7 @@ describe("filter policies, evaluated locally", () => {
     expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 5 })).toBe(true);
     expect(attrs({ a: [{ numeric: [">", 0, "<=", 5] }] }, { a: 6 })).toBe(false);
     expect(attrs({ a: [{ numeric: ["=", 5] }] }, { a: "5" })).toBe(false);
-    expect(attrs({ a: [{ exists: false }] }, {})).toBe(true);
+    expect(attrs({ a: [{ exists: false }] }, { b: "x" })).toBe(true);
     expect(attrs({ a: [{ exists: true }] }, {})).toBe(false);
     expect(attrs({ a: [{ "equals-ignore-case": "CAT" }] }, { a: "cat" })).toBe(true);
     expect(attrs({ a: [{ cidr: "10.0.0.0/24" }] }, { a: "10.0.0.7" })).toBe(true);
@@ -399,10 +430,30 @@ describe("filter policies, evaluated locally", () => {
 
   it("reads only a message's own keys: an attribute or body key named like an object's member is absent unless sent", () => {
     expect(attrs({ constructor: [{ exists: true }] }, {})).toBe(false);
-    expect(attrs({ toString: [{ exists: false }] }, {})).toBe(true);
+    expect(attrs({ toString: [{ exists: false }] }, { b: "x" })).toBe(true);
     expect(matchesFilterPolicy({ constructor: [{ exists: true }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
     expect(matchesFilterPolicy({ hasOwnProperty: [{ "anything-but": "x" }] }, "MessageBody", { attributes: {}, body: "{}" })).toBe(false);
     expect(matchesFilterPolicy({ constructor: ["x"] }, "MessageBody", { attributes: {}, body: JSON.stringify({ constructor: "x" }) })).toBe(true);
+  });
+
+  it("applies exists as SNS documents it: not on an empty set of attributes, only on leaf nodes, non-null and non-empty values", () => {
+    // "\"exists\": false only matches if at least one attribute is present. An empty set of attributes results in the filter not matching."
+    expect(attrs({ a: [{ exists: false }] }, {})).toBe(false);
+    expect(attrs({ $or: [{ a: [{ exists: false }] }, { b: ["x"] }] }, {})).toBe(false);
+    expect(attrs({ a: [{ exists: false }] }, { b: "x" })).toBe(true);
+    expect(attrs({ a: [{ exists: true }] }, { a: [] })).toBe(false);
+    const body = (policy: Record<string, unknown>, value: unknown) => matchesFilterPolicy(policy, "MessageBody", { attributes: {}, body: JSON.stringify({ store: value, other: 1 }) });
+    // "exists matching only works on leaf nodes. It does not work on intermediate nodes."
+    expect(body({ store: [{ exists: true }] }, { name: "fans" })).toBe(false);
+    expect(body({ store: [{ exists: false }] }, { name: "fans" })).toBe(false);
+    expect(body({ store: { name: [{ exists: true }] } }, { name: "fans" })).toBe(true);
+    // "The key must have a non-null and non-empty value."
+    for (const empty of [null, "", []]) {
+      expect(body({ store: [{ exists: true }] }, empty)).toBe(false);
+      expect(body({ store: [{ exists: false }] }, empty)).toBe(true);
+    }
+    expect(body({ store: [{ exists: true }] }, "fans")).toBe(true);
+    expect(body({ store: [{ exists: true }] }, ["fans"])).toBe(true);
   });
 
   it("treats a Binary attribute as absent, as SNS ignores Binary attributes in filtering", () => {
