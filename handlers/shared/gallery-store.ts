@@ -27,10 +27,37 @@ import { traceClient } from "./xray";
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(traceClient(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(retryTransactionConflicts(traceClient(new DynamoDBClient({}))), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
+}
+
+/**
+ * Has the SDK retry a TransactionConflictException, with the backoff it gives throttling: "A PutItem, UpdateItem, or
+ * DeleteItem request for an item conflicts with an ongoing TransactWriteItems request that includes the same item" and
+ * "the request fails with a TransactionConflictException" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling):
+ * a photo's POST checks its album in a transaction (createPhoto), so DELETE's mark or a PATCH of that album may be
+ * refused while it runs, and nothing was written. The SDK v3 does not retry it itself (it is neither modelled
+ * retryable nor a throttling or transient error). Marked where the retry middleware (finalizeRequest, high priority)
+ * sees the error: a finalizeRequest middleware of low priority runs inside it.
+ */
+const RETRY_CONFLICTS = "galleryRetryTransactionConflicts";
+
+export function retryTransactionConflicts<C extends DynamoDBClient>(client: C): C {
+  client.middlewareStack.remove(RETRY_CONFLICTS);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if ((error as { name?: string })?.name === "TransactionConflictException") Object.assign(error as object, { $retryable: { throttling: true } });
+        throw error;
+      }
+    },
+    { step: "finalizeRequest", priority: "low", name: RETRY_CONFLICTS },
+  );
+  return client;
 }
 
 function tableName(): string {
