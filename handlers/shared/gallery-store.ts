@@ -421,7 +421,8 @@ export const PHOTO_PUT_ATTEMPTS = 3;
  * the photo's, a photo id already taken. TransactionConflict (another transaction on the album, e.g. a second POST
  * to it, was under way; "If that request fails, AWS SDKs do not retry the request", transaction-apis.html) is
  * "conflict", for the caller to try again. The other way round, a PutItem, UpdateItem or DeleteItem of the album while
- * the transaction runs fails TransactionConflictException (same page), which the SDK does not retry either.
+ * the transaction runs fails TransactionConflictException (same page), which this module's client retries
+ * (retryTransactionConflicts); the album-deletion workflow's states retry every error, the counters' stream batch too.
  *
  * Within one region only: "Transactional operations provide ACID guarantees only within the region where the write is
  * made originally. Transactions are not supported across regions in global tables" (transaction-apis.html). In another
