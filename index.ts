@@ -757,9 +757,10 @@ const albumDeletion = new Workflow("album-deletion", {
       // Before each page: is the album still this execution's? A DELETE may have started the deletion over (it judged
       // this execution ended, on a replica that had not yet seen a newer claim, and last-writer-wins replication erased
       // that claim), and the new owner runs beside this one. A condition holds only on the item written, so the photos'
-      // deletes cannot check the album themselves (that takes TransactWriteItems, which the local DynamoDB cannot run):
-      // this bounds what two executions both do to the page in flight, whose removals are sent twice (the consumer
-      // finds the objects gone) and whose items are deleted once (conditional). A write that changes nothing.
+      // deletes do not check the album themselves (that would take a TransactWriteItems per photo with a ConditionCheck
+      // of the album, on which the page's concurrent deletes would conflict, TransactionConflict): this bounds what two
+      // executions both do to the page in flight, whose removals are sent twice (the consumer finds the objects gone)
+      // and whose items are deleted once (conditional). A write that changes nothing.
       StillMine: {
         Type: "Task",
         Resource: "arn:aws:states:::dynamodb:updateItem",
@@ -1010,8 +1011,9 @@ const apis = new RegionalApis("api", {
         export: "create",
         requestSchema: requestModel(CreatePhoto),
         // A presigned PUT carries the function's credentials: its role must be allowed the PUT itself.
-        // No DeleteItem: a photo put while its album was being marked deleting is refused, not taken back (gallery-store createPhoto).
-        function: { permissions: [...gallery.read(["dynamodb:GetItem"]), ...gallery.write(["dynamodb:PutItem"]), ...originals("s3:PutObject")] },
+        // One TransactWriteItems: a ConditionCheck of the album (there, not being deleted) and the photo's Put, each
+        // authorised as its own action (gallery-store createPhoto). No GetItem, no DeleteItem: nothing is read first or taken back.
+        function: { permissions: [...gallery.write(["dynamodb:ConditionCheckItem", "dynamodb:PutItem"]), ...originals("s3:PutObject")] },
       },
       "GET /albums/{albumId}/photos/{photoId}": {
         handler: photosHandler,

@@ -3,6 +3,7 @@
  * ARN and its indexes (`${arn}/index/*`), or on its stream. Never `dynamodb:*`, never `*`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { argFailer, type ArgFailure } from "../errors";
 import { grantStatement, statementSid, type PolicyStatement } from "../iam";
 
 export const READ_ACTIONS = [
@@ -40,12 +41,21 @@ export interface TableGrants {
   stream(): PolicyStatement[];
 }
 
-/** `sidPrefix` names the statements, e.g. `GalleryRead`; a role may hold grants for several tables. */
-export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>): TableGrants {
+/** Whom a refused `only` is reported as: the DataTier's failer and the grants' argument path (`tables.gallery.grants`). */
+export interface GrantsOwner {
+  fail: ArgFailure;
+  argument: string;
+}
+
+/**
+ * `sidPrefix` names the statements, e.g. `GalleryRead`; a role may hold grants for several tables. `owner` names the
+ * DataTier and the table a refusal is about (DataTier passes its own); by default the DataTier `sidPrefix`'s `grants`.
+ */
+export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>, owner: GrantsOwner = { fail: argFailer("DataTier", sidPrefix), argument: "grants" }): TableGrants {
   const sid = statementSid(sidPrefix);
   const tableAndIndexes = [arn, pulumi.interpolate`${arn}/index/*`];
-  const read = (only?: ReadAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Read`, actions: narrow(READ_ACTIONS, only), resources: tableAndIndexes })];
-  const write = (only?: WriteAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Write`, actions: narrow(WRITE_ACTIONS, only), resources: [arn] })];
+  const read = (only?: ReadAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Read`, actions: narrow(owner, "read", READ_ACTIONS, only), resources: tableAndIndexes })];
+  const write = (only?: WriteAction[]): PolicyStatement[] => [grantStatement({ sid: `${sid}Write`, actions: narrow(owner, "write", WRITE_ACTIONS, only), resources: [arn] })];
   return {
     read,
     write,
@@ -61,11 +71,14 @@ export function tableGrants(sidPrefix: string, arn: pulumi.Input<string>): Table
   };
 }
 
-function narrow<T extends string>(all: readonly T[], only: T[] | undefined): string[] {
+/** `all`, or the actions of it `only` names (in `all`'s order); refused when `only` is empty or names another action. */
+function narrow<T extends string>({ fail, argument }: GrantsOwner, grant: "read" | "write", all: readonly T[], only: T[] | undefined): string[] {
   if (only === undefined) return [...all];
-  const unknown = only.filter((action) => !all.includes(action));
-  if (unknown.length > 0 || only.length === 0) {
-    throw new Error(`DataTier grants: ${JSON.stringify(only)} must be a non-empty subset of ${all.join(", ")}. Name only actions of this grant.`);
+  const others = only.filter((action) => !all.includes(action));
+  if (others.length > 0 || only.length === 0) {
+    const problem = only.length === 0 ? "names no action" : `names ${others.join(", ")}, not an action of ${grant}()`;
+    const other = grant === "read" ? "write" : "read";
+    fail(`${argument}.${grant}(only)`, only, problem, `Name one or more of ${all.join(", ")} (or leave only out for all of them); grant ${other} actions with ${other}(only).`);
   }
   return all.filter((action) => only.includes(action));
 }

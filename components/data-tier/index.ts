@@ -1,6 +1,6 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argFailer } from "../errors";
+import { argFailer, type ArgFailure } from "../errors";
 import type { LambdaFunction } from "../lambda/function";
 import { regionWhereCreated } from "../region";
 import { sdkResolvedOptions } from "../resource-options";
@@ -103,7 +103,7 @@ export class DataTier extends pulumi.ComponentResource {
     checkDeletionProtectionKept(fail, name, args, keptBy(this, Object.values(tables), opts), (message) => pulumi.log.warn(message, this));
     const exported = this.spec.export ? createExport(name, this.spec, tables, this) : undefined;
 
-    this.tables = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, dataTable(key, table)]));
+    this.tables = Object.fromEntries(Object.entries(tables).map(([key, table]) => [key, dataTable(key, table, fail)]));
     this.exportBucketName = exported?.bucket.bucket;
     this.nodes = {
       tables,
@@ -170,12 +170,12 @@ export class DataTier extends pulumi.ComponentResource {
   }
 }
 
-function dataTable(key: string, table: aws.dynamodb.Table): DataTable {
+function dataTable(key: string, table: aws.dynamodb.Table, fail: ArgFailure): DataTable {
   return {
     name: table.name,
     arn: table.arn,
     streamArn: table.streamArn.apply((s) => (s ? s : undefined)),
-    grants: tableGrants(key.charAt(0).toUpperCase() + key.slice(1), table.arn),
+    grants: tableGrants(key.charAt(0).toUpperCase() + key.slice(1), table.arn, { fail, argument: `tables.${key}.grants` }),
     table,
   };
 }

@@ -3,8 +3,8 @@
  * Every call takes the owner's `sub` and builds keys under `USER#<sub>`, so one user's
  * request can never address another user's items. Conflicts are conditional writes.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient, type TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
   albumItem,
   albumKey,
@@ -20,17 +20,44 @@ import {
   type AlbumItem,
   type PhotoItem,
 } from "./gallery-keys";
-import { conflict, isConditionFailure, logger, notFound } from "./api-http";
+import { conflict, isConditionFailure, logger, notFound, type HttpError } from "./api-http";
 import { openCursor, sealCursor, type CursorShape } from "./cursor";
 import { traceClient } from "./xray";
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function db(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(traceClient(new DynamoDBClient({})), {
+  documentClient ??= DynamoDBDocumentClient.from(retryTransactionConflicts(traceClient(new DynamoDBClient({}))), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
+}
+
+/**
+ * Has the SDK retry a TransactionConflictException, with the backoff it gives throttling: "A PutItem, UpdateItem, or
+ * DeleteItem request for an item conflicts with an ongoing TransactWriteItems request that includes the same item" and
+ * "the request fails with a TransactionConflictException" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling):
+ * a photo's POST checks its album in a transaction (createPhoto), so DELETE's mark or a PATCH of that album may be
+ * refused while it runs, and nothing was written. The SDK v3 does not retry it itself (it is neither modelled
+ * retryable nor a throttling or transient error). Marked where the retry middleware (finalizeRequest, high priority)
+ * sees the error: a finalizeRequest middleware of low priority runs inside it.
+ */
+const RETRY_CONFLICTS = "galleryRetryTransactionConflicts";
+
+export function retryTransactionConflicts<C extends DynamoDBClient>(client: C): C {
+  client.middlewareStack.remove(RETRY_CONFLICTS);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if ((error as { name?: string })?.name === "TransactionConflictException") Object.assign(error as object, { $retryable: { throttling: true } });
+        throw error;
+      }
+    },
+    { step: "finalizeRequest", priority: "low", name: RETRY_CONFLICTS },
+  );
+  return client;
 }
 
 function tableName(): string {
@@ -186,10 +213,10 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  * Deletes an empty album at once. One with photos is marked `deletion: { state: "deleting" }` (the album-deletion
  * workflow then removes its photos, then the album), unless it is already: a deletion that failed is started again.
  *
- * Marked first, empty or not, and only then asked for photos: a photo's POST reads the album again after its put
- * (createPhoto), so a put this Query does not see is followed by a read that sees the mark, and the POST refuses its
- * photo. Asked first and deleted after, a photo put in between would outlive the album. Both reads are strongly
- * consistent, which reflects "the updates from all prior write operations that were successful"
+ * Marked first, empty or not, and only then asked for photos: a photo's POST puts its photo only in a transaction that
+ * checks the album is not marked (createPhoto), so a photo this Query does not see was refused. Asked first and
+ * deleted after, a photo put in between would outlive the album. The Query is strongly consistent, which reflects
+ * "the updates from all prior write operations that were successful"
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html), within the
  * region only: another region's replica gets the mark later (docs/events.md).
  *
@@ -199,11 +226,7 @@ export type AlbumRemoval = { outcome: "deleted" } | { outcome: "deleting"; delet
  * that succeeded but whose answer was lost costs an execution that finds the album gone (NotMine).
  */
 export async function deleteAlbum(sub: string, albumId: string): Promise<AlbumRemoval> {
-  const started = await markDeleting(sub, albumId, {
-    condition: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
-    names: { "#state": "state" },
-    values: { ":deleting": "deleting" },
-  });
+  const started = await markDeleting(sub, albumId, ALBUM_LIVE);
   if (!started) {
     // Consistent: the mark to judge is the one the condition just saw. A read of its own, not the refused write's
     // ReturnValuesOnConditionCheckFailure ALL_OLD (the exception's `Item`), which would save this call: the local
@@ -244,6 +267,13 @@ const deleting = (deletion: AlbumDeletion): AlbumRemoval => ({ outcome: "deletin
 
 /** A condition expression with its own attribute names and values (DynamoDB refuses a name or value it does not use). */
 type Condition = { condition: string; names: Record<string, string>; values: Record<string, string> };
+
+/** The album is there and not being deleted (a deletion that failed is not under way): what DELETE marks, and what a photo's put checks. */
+const ALBUM_LIVE: Condition = {
+  condition: "attribute_exists(pk) AND (attribute_not_exists(deletion) OR deletion.#state <> :deleting)",
+  names: { "#state": "state" },
+  values: { ":deleting": "deleting" },
+};
 
 /**
  * The condition that the album's deletion is still `deletion`, the very mark a caller read or wrote: deleting, and
@@ -352,40 +382,85 @@ export const toPublicPhoto = publicPhoto;
 
 /** A pending photo in an album the owner has; `objectKey` is where the original is uploaded. */
 export async function createPhoto(sub: string, albumId: string, input: { title?: string; contentType: string; size: number }): Promise<PhotoItem> {
-  // Consistent: an eventually consistent read just after DELETE's 202 may miss the mark. This read refuses early; the
-  // one after the put decides (below).
-  const album = await getAlbum(sub, albumId, true);
-  if (album.deletion?.state === "deleting") throw conflict("The album is being deleted");
   const draft = photoItem({ sub, albumId, objectKey: "", ...input });
   const item: PhotoItem = { ...draft, objectKey: originalKey(sub, albumId, draft.photoId, input.contentType) };
-  try {
-    await db().send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
-  } catch (error) {
-    if (isConditionFailure(error)) throw conflict("A photo with this id already exists");
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const refusal = await putPhotoInLiveAlbum(sub, item);
+    if (!refusal) return item;
+    if (refusal !== "conflict") throw refusal;
+    if (attempt >= PHOTO_PUT_ATTEMPTS) throw conflict("The album was being changed; try again");
+    // Jittered, so two POSTs that cancelled each other do not meet again.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
   }
-  await refuseUnlessAlbumLive(sub, item);
-  return item;
 }
 
+/** How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict). */
+export const PHOTO_PUT_ATTEMPTS = 3;
+
 /**
- * The album read again, strongly consistent, after the photo's put: a mark it does not show was made after the put,
- * and the deletion's every page (a Query, strongly consistent, run after the mark) then reads the photo, so the
- * workflow removes it. A mark it shows, or an album gone, may have come after the workflow's last page: the request is
- * refused, as the read before the put would have. The photo is left pending, not taken back (which would grant this
- * function DeleteItem on the whole table for that alone): no upload URL was handed out, so it never becomes ready and
- * has no objects. A deletion page after the put removes it; one missed by the last page (or by DELETE's look for
- * photos) is under an album about to be deleted, out of sight, until the scheduled clean-up or its `expiresAt` TTL
- * removes it. Only a deletion that then fails shows it, pending, among the photos left, and the next DELETE removes it.
- * Closing the gap with one write would take TransactWriteItems (a ConditionCheck on the album with the Put), which the
- * local DynamoDB (dynalite) has no support for. Within one region only: in another, both reads are of that region's
- * replica, which the home region's mark reaches later (docs/events.md).
+ * The photo's put and a check of its album, in one TransactWriteItems: the photo is written only if, at that moment,
+ * the album exists and is not being deleted. "The actions are completed atomically so that either all of them succeed,
+ * or all of them fail"; a ConditionCheck and a Put on two items of one table is what it is for ("These actions can
+ * target items in different tables ... no two actions can target the same item",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), and a transaction is
+ * serializable with every PutItem, UpdateItem, DeleteItem and GetItem
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation). So a
+ * photo is put before the album's deletion mark, and the deletion's Query (strongly consistent, run after the mark:
+ * DELETE's look for photos, then every page of the workflow) reads it; or after, and it is refused with nothing
+ * written. A refused POST leaves no photo item behind, and the route needs no GetItem and no DeleteItem.
+ *
+ * IAM: each action is authorised as its own ("Permissions for Put ... are governed by the permissions used for the
+ * underlying PutItem ... For the ConditionCheck action, you can use the dynamodb:ConditionCheckItem permission",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html): the route holds
+ * dynamodb:ConditionCheckItem and dynamodb:PutItem on the table (index.ts).
+ *
+ * A cancellation (TransactionCanceledException) carries one CancellationReason per action, in request order
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CancellationReason.html); the SDK v3 exposes
+ * them as the error's `CancellationReasons`. The album's ConditionalCheckFailed with its `Item` (its
+ * ReturnValuesOnConditionCheckFailure is ALL_OLD) is an album being deleted, without one an album that is not there;
+ * the photo's, a photo id already taken. TransactionConflict (another transaction on the album, e.g. a second POST
+ * to it, was under way; "If that request fails, AWS SDKs do not retry the request", transaction-apis.html) is
+ * "conflict", for the caller to try again. The other way round, a PutItem, UpdateItem or DeleteItem of the album while
+ * the transaction runs fails TransactionConflictException (same page), which this module's client retries
+ * (retryTransactionConflicts); the album-deletion workflow's states retry every error, the counters' stream batch too.
+ *
+ * Within one region only: "Transactional operations provide ACID guarantees only within the region where the write is
+ * made originally. Transactions are not supported across regions in global tables" (transaction-apis.html). In another
+ * region the ConditionCheck reads that region's replica, which the home region's mark reaches later: a photo put there
+ * meanwhile may reach the home region after the deletion's last page (docs/events.md).
  */
-async function refuseUnlessAlbumLive(sub: string, item: PhotoItem): Promise<void> {
-  const album = await findAlbumItem(sub, item.albumId, true);
-  if (album && album.deletion?.state !== "deleting") return;
-  throw album ? conflict("The album is being deleted") : notFound("album");
+async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpError | "conflict" | undefined> {
+  try {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: albumKey(sub, item.albumId),
+              ConditionExpression: ALBUM_LIVE.condition,
+              ExpressionAttributeNames: ALBUM_LIVE.names,
+              ExpressionAttributeValues: ALBUM_LIVE.values,
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            },
+          },
+          { Put: { TableName: tableName(), Item: item, ConditionExpression: "attribute_not_exists(pk)" } },
+        ],
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if ((error as { name?: string })?.name !== "TransactionCanceledException") throw error;
+    const [album, photo] = (error as TransactionCanceledException).CancellationReasons ?? [];
+    if (album?.Code === CONDITION_FAILED) return album.Item ? conflict("The album is being deleted") : notFound("album");
+    if (photo?.Code === CONDITION_FAILED) return conflict("A photo with this id already exists");
+    if (album?.Code === "TransactionConflict" || photo?.Code === "TransactionConflict") return "conflict";
+    throw error;
+  }
 }
+
+/** A CancellationReason's Code for an action whose condition did not hold. */
+const CONDITION_FAILED = "ConditionalCheckFailed";
 
 /** Retitles a photo; its status is the thumbnail function's to set (handlers/thumbnail). */
 export async function updatePhoto(sub: string, albumId: string, photoId: string, input: { title: string }): Promise<PhotoItem> {

@@ -5,7 +5,9 @@ import { assertLeastPrivilege, policyJson, type PolicyStatement } from "../../co
 import { LambdaFunction } from "../../components/lambda/function";
 import { resolveValue } from "../../local/offline/program";
 import { IAM5 } from "../../testing/security-rules/iam";
+import { DataTier } from "../../components/data-tier";
 import { policyDocument, record, resource } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
 
 const arn = "arn:aws:dynamodb:us-east-1:123456789012:table/gallery";
 const grants = tableGrants("gallery", arn);
@@ -44,8 +46,36 @@ describe("DataTier grant helpers", () => {
   it("narrows to the actions a function uses, and only to actions of that grant", async () => {
     expect(await render(grants.write(["dynamodb:UpdateItem"]))).toEqual([{ Sid: "galleryWrite", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: [arn] }]);
     expect((await render(grants.read(["dynamodb:Query", "dynamodb:GetItem"])))[0].Action).toEqual(["dynamodb:GetItem", "dynamodb:Query"]);
-    expect(() => grants.write(["dynamodb:GetItem" as never])).toThrow(/must be a non-empty subset of dynamodb:BatchWriteItem/);
-    expect(() => grants.read([])).toThrow(/non-empty subset/);
+  });
+
+  it("refuses an `only` that names another grant's action, or none: the DataTier, the table's grants call, the value and the fix", async () => {
+    const writes = WRITE_ACTIONS.join(", ");
+    await record(() => {
+      const tier = new DataTier("grantsbad", { tables: { gallery: { attributes: { pk: "S", sk: "S" }, partitionKey: "pk", sortKey: "sk" } } });
+      expect(refusalOf(() => tier.tables.gallery.grants.write(["dynamodb:GetItem" as never]), "write(only) took a read action")).toMatchObject({
+        component: "DataTier",
+        resourceName: "grantsbad",
+        argument: "tables.gallery.grants.write(only)",
+        value: ["dynamodb:GetItem"],
+        fix: `Name one or more of ${writes} (or leave only out for all of them); grant read actions with read(only).`,
+        message: `DataTier "grantsbad": tables.gallery.grants.write(only) ["dynamodb:GetItem"] names dynamodb:GetItem, not an action of write(). Name one or more of ${writes} (or leave only out for all of them); grant read actions with read(only).`,
+      });
+      expect(refusalOf(() => tier.tables.gallery.grants.read([]), "read(only) took no action")).toMatchObject({
+        component: "DataTier",
+        resourceName: "grantsbad",
+        argument: "tables.gallery.grants.read(only)",
+        value: [],
+        fix: `Name one or more of ${READ_ACTIONS.join(", ")} (or leave only out for all of them); grant write actions with write(only).`,
+        message: expect.stringMatching(/^DataTier "grantsbad": tables\.gallery\.grants\.read\(only\) \[\] names no action\. Name one or more of dynamodb:BatchGetItem/),
+      });
+    });
+    // Built on their own (no DataTier), the grants are named by their statements' prefix.
+    expect(refusalOf(() => grants.write(["dynamodb:Query" as never, "dynamodb:PutItem"]), "write(only) took a read action")).toMatchObject({
+      component: "DataTier",
+      resourceName: "gallery",
+      argument: "grants.write(only)",
+      value: ["dynamodb:Query", "dynamodb:PutItem"],
+    });
   });
 
   it("never grants a wildcard action, a wildcard resource, administrative or control-plane actions", async () => {

@@ -3,9 +3,9 @@
  * (a local S3 server, and a local SQS server for the photo-removals queue): each route's success and failure codes,
  * and that one user never sees or changes another user's items.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { albumKey, albumPhotosPrefix, photoKey, userPk, type AlbumItem } from "../../handlers/shared/gallery-keys";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
@@ -128,6 +128,11 @@ async function photosLeft(albumId: string, sub = ALICE): Promise<Record<string, 
   } finally {
     doc.destroy();
   }
+}
+
+/** The command that writes a photo's item as POST makes it: its transaction (or, before it had one, its put). */
+function writesPhoto(command: unknown): boolean {
+  return command instanceof TransactWriteCommand ? command.input.TransactItems?.some((item) => item.Put?.Item?.type === "photo") === true : command instanceof PutCommand && command.input.Item?.type === "photo";
 }
 
 /**
@@ -484,44 +489,102 @@ describe("photos", () => {
     expect(created.headers.location).toBe(`/api/albums/${album.albumId}/photos/${photo.photoId}`);
   });
 
-  it("refuses a photo whose album was marked deleting, or deleted, between its read and its put: 409 or 404, no upload URL, the photo left pending", async () => {
+  it("refuses a photo whose album is marked deleting, or is gone, when its put would land: 409 or 404, no upload URL, no photo item left behind", async () => {
     const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
     onTestFinished(() => doc.destroy());
     const races = [
       { answer: { status: 409, body: { message: "The album is being deleted" } }, race: (albumId: string) => new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "deleting", requestedAt: new Date().toISOString() } } }) },
       // DELETE of the album while it was still empty.
-      { answer: { status: 404 }, race: (albumId: string) => new DeleteCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId) }) },
+      { answer: { status: 404, body: { message: "album not found" } }, race: (albumId: string) => new DeleteCommand({ TableName: "gallery", Key: albumKey(ALICE, albumId) }) },
     ];
     for (const { answer, race } of races) {
       const album = await newAlbum(ALICE);
-      // The DELETE lands just before the photo's put, after the read that found the album as it was.
-      const racing = beforeCommand((command) => command instanceof PutCommand && command.input.Item?.type === "photo", () => send.call(doc, race(album.albumId)));
+      // The DELETE lands just before the photo's write (whatever the POST read of the album before it).
+      const racing = beforeCommand(writesPhoto, () => send.call(doc, race(album.albumId)));
       const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
       vi.restoreAllMocks();
       expect(racing.happened()).toBe(true);
       expect(created).toMatchObject(answer);
       expect(created.body.upload).toBeUndefined();
-      // Never uploaded, so never ready: a deletion page, the clean-up or its TTL removes it (no DeleteItem for this route).
-      expect(await photosLeft(album.albumId)).toEqual([expect.objectContaining({ status: "pending", expiresAt: expect.any(Number) })]);
+      // Checked with the put, in one transaction: nothing for a deletion page, the clean-up or a TTL to remove.
+      expect(await photosLeft(album.albumId)).toEqual([]);
     }
   });
 
-  it("reads strongly consistently where the race between a photo's POST and its album's DELETE is decided (the local table cannot show an eventually consistent read)", async () => {
+  it("creates a photo in a live album, or one whose deletion failed; refuses a missing album or another user's (404) with no photo item left", async () => {
     const album = await newAlbum(ALICE);
-    const reads: Array<{ read: string; consistent: unknown }> = [];
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    await send.call(doc, new UpdateCommand({ TableName: "gallery", Key: albumKey(ALICE, album.albumId), UpdateExpression: "SET deletion = :d", ExpressionAttributeValues: { ":d": { state: "failed", requestedAt: new Date().toISOString(), error: "x" } } }));
+    const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    expect(created.status).toBe(201);
+    expect(await photosLeft(album.albumId)).toEqual([expect.objectContaining({ photoId: created.body.photo.photoId, status: "pending" })]);
+    const missing = "01HZZZZZZZZZZZZZZZZZZZZZZZ";
+    expect(await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: missing }, body: { contentType: "image/png", size: 10 }, sub: ALICE })).toMatchObject({ status: 404, body: { message: "album not found" } });
+    expect(await photosLeft(missing)).toEqual([]);
+    expect((await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: BOB })).status).toBe(404);
+    expect(await photosLeft(album.albumId, BOB)).toEqual([]);
+  });
+
+  it("answers 409 for a photo id already taken (the put's own condition), the item there left as it was", async () => {
+    const album = await newAlbum(ALICE);
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: table.endpoint }));
+    onTestFinished(() => doc.destroy());
+    const taken = { title: "first" };
+    // An item at the very key the POST writes, put just before it.
+    let racing = false;
     vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
-      if (command instanceof GetCommand || command instanceof QueryCommand) reads.push({ read: command.constructor.name, consistent: command.input.ConsistentRead });
+      if (!racing && writesPhoto(command)) {
+        racing = true;
+        const item = (command as TransactWriteCommand).input.TransactItems!.find((action) => action.Put)!.Put!.Item;
+        await send.call(doc, new PutCommand({ TableName: "gallery", Item: { ...item, ...taken } }));
+      }
       return send.call(this, command);
     } as never);
-    // The POST's read before its put and its read after; the DELETE's look for photos, after its mark.
+    const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+    vi.restoreAllMocks();
+    expect(racing).toBe(true);
+    expect(created).toMatchObject({ status: 409, body: { message: "A photo with this id already exists" } });
+    expect(await photosLeft(album.albumId)).toEqual([expect.objectContaining(taken)]);
+  });
+
+  it("tries the transaction again when another request on the album cancelled it (TransactionConflict), at most PHOTO_PUT_ATTEMPTS times, then 409", async () => {
+    const { PHOTO_PUT_ATTEMPTS } = await import("../../handlers/shared/gallery-store.js");
+    const conflicted = () => new TransactionCanceledException({ message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]", $metadata: {}, CancellationReasons: [{ Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }, { Code: "None" }] });
+    for (const conflicts of [1, PHOTO_PUT_ATTEMPTS]) {
+      const album = await newAlbum(ALICE);
+      let sent = 0;
+      vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+        if (writesPhoto(command) && ++sent <= conflicts) throw conflicted();
+        return send.call(this, command);
+      } as never);
+      const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      vi.restoreAllMocks();
+      if (conflicts < PHOTO_PUT_ATTEMPTS) {
+        expect(sent).toBe(conflicts + 1);
+        expect(created.status).toBe(201);
+        expect(await photosLeft(album.albumId)).toEqual([expect.objectContaining({ photoId: created.body.photo.photoId })]);
+      } else {
+        expect(sent).toBe(PHOTO_PUT_ATTEMPTS);
+        expect(created).toMatchObject({ status: 409, body: { message: "The album was being changed; try again" } });
+        expect(await photosLeft(album.albumId)).toEqual([]);
+      }
+    }
+  });
+
+  it("decides the race between a photo's POST and its album's DELETE with one transaction and one strongly consistent read (the local table cannot show an eventually consistent read)", async () => {
+    const album = await newAlbum(ALICE);
+    const sent: Array<{ command: string; consistent?: unknown }> = [];
+    vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+      if (command instanceof GetCommand || command instanceof QueryCommand) sent.push({ command: command.constructor.name, consistent: command.input.ConsistentRead });
+      if (command instanceof TransactWriteCommand || command instanceof PutCommand) sent.push({ command: command.constructor.name });
+      return send.call(this, command);
+    } as never);
+    // The POST's transaction (no read of the album before or after it); the DELETE's look for photos, after its mark.
     expect((await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE })).status).toBe(201);
     expect((await call(albums.remove, { method: "DELETE", resource: ALBUM, pathParameters: { albumId: album.albumId }, sub: ALICE })).status).toBe(202);
     vi.restoreAllMocks();
-    expect(reads).toEqual([
-      { read: "GetCommand", consistent: true },
-      { read: "GetCommand", consistent: true },
-      { read: "QueryCommand", consistent: true },
-    ]);
+    expect(sent).toEqual([{ command: "TransactWriteCommand" }, { command: "QueryCommand", consistent: true }]);
   });
 
   it("DELETE of an album it finds empty leaves no photo made meanwhile: one POSTed between its look for photos and its delete is refused", async () => {
@@ -536,7 +599,7 @@ describe("photos", () => {
     vi.restoreAllMocks();
     expect(deleted.status).toBe(204);
     expect(created).toMatchObject({ status: 409, body: { message: "The album is being deleted" } });
-    // Refused by its first read, which sees the mark: nothing was put.
+    // Refused by its transaction's check of the album, which sees the mark: nothing was put.
     expect(await photosLeft(album.albumId)).toEqual([]);
     expect(bus.events).toEqual([]);
   });

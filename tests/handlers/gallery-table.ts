@@ -4,7 +4,9 @@
  */
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
+import { patchDynaliteConditionFailures } from "../../local/dynamodb/dynalite-condition-failure";
+import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
+import { serveTransactions } from "../../local/dynamodb/transactions";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { startLocalSecrets } from "../../local/secrets-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
@@ -27,9 +29,13 @@ export interface GalleryTable {
 export async function startGalleryTable(tableName = "gallery"): Promise<GalleryTable> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require("dynalite") as (options: Record<string, unknown>) => import("node:http").Server;
-  // As the local runtime does: dynalite leaves every Query's iterator open otherwise.
+  // As the local runtime does (local/dynamodb/index.ts): dynalite leaves every Query's iterator open otherwise; a failed
+  // condition returns the item (ReturnValuesOnConditionCheckFailure); TransactWriteItems is served on its store.
   patchDynaliteStore();
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  patchDynaliteConditionFailures();
+  const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  const server = dynalite(options);
+  serveTransactions(server, dynaliteStoreOf(options));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });

@@ -25,9 +25,9 @@ describe("the gallery API in the dev stack (index.ts with Pulumi.dev.yaml)", () 
     const actions = (fn: string) => policyDocument(resource(dev.resources, "aws:iam/rolePolicy:RolePolicy", `${fn}-policy`).inputs.policy).Statement.flatMap((s) => s.Action);
     // The list routes read the cursor key from Secrets Manager (tests/stacks/secrets.test.ts pins the resource).
     expect(actions("api-get-albums")).toEqual(["dynamodb:Query", "secretsmanager:GetSecretValue", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
-    // Exactly: a grant added or dropped fails here (the handler tests run without IAM). No DeleteItem: a photo put while
-    // its album was being marked deleting is refused and left pending, not taken back (gallery-store createPhoto).
-    expect(actions("api-post-albums-albumid-photos")).toEqual(["dynamodb:GetItem", "dynamodb:PutItem", "s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
+    // Exactly: a grant added or dropped fails here (the handler tests run without IAM). One TransactWriteItems, each
+    // action authorised as its own: the album's ConditionCheck and the photo's Put; no GetItem, no DeleteItem (gallery-store createPhoto).
+    expect(actions("api-post-albums-albumid-photos")).toEqual(["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "s3:PutObject", "logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords"]);
     expect(actions("api-get-health")).not.toContain("dynamodb:Query");
   });
 
