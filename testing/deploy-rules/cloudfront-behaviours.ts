@@ -136,18 +136,22 @@ export const CLOUDFRONT_ORIGIN_CONNECTION: DeployRule = {
         if (!integerProblem(value, min, max)) continue;
         findings.push(finding("CloudFrontOriginConnection", distribution, `${label} has ${property} ${show(value)}; CloudFront takes a whole number from ${min} to ${max}${unit}, a range no quota increase changes, so CreateDistribution or UpdateDistribution fails`, `set origins[${index}].${property} to ${min}–${max}, or leave it unset (default ${max}${unit})`));
       }
-      const custom = origin.customOriginConfig;
-      for (const property of ["originReadTimeout", "originKeepaliveTimeout"] as const) {
-        const value = custom?.[property];
-        if (!integerProblem(value, ORIGIN_TIMEOUT_QUOTA_SECONDS.min, Number.POSITIVE_INFINITY)) continue;
-        findings.push(
-          finding(
-            "CloudFrontOriginConnection",
-            distribution,
-            `${label} has customOriginConfig.${property} ${show(value)}; CloudFront takes a whole number of seconds, at least ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}, so CreateDistribution or UpdateDistribution fails`,
-            `set origins[${index}].customOriginConfig.${property} to ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}–${ORIGIN_TIMEOUT_QUOTA_SECONDS.max} seconds, or leave it unset (default ${property === "originReadTimeout" ? 30 : 5})`,
-          ),
-        );
+      // A VPC origin's two timeouts have the same floor: "The minimum timeout is 1 second" (API_VpcOriginConfig.html, whose
+      // maximum is 120 s; the quota warning below reads custom origins only).
+      for (const config of ["customOriginConfig", "vpcOriginConfig"] as const) {
+        for (const property of ["originReadTimeout", "originKeepaliveTimeout"] as const) {
+          const value = origin[config]?.[property];
+          if (!integerProblem(value, ORIGIN_TIMEOUT_QUOTA_SECONDS.min, Number.POSITIVE_INFINITY)) continue;
+          const max = config === "vpcOriginConfig" ? 120 : ORIGIN_TIMEOUT_QUOTA_SECONDS.max;
+          findings.push(
+            finding(
+              "CloudFrontOriginConnection",
+              distribution,
+              `${label} has ${config}.${property} ${show(value)}; CloudFront takes a whole number of seconds, at least ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}, so CreateDistribution or UpdateDistribution fails`,
+              `set origins[${index}].${config}.${property} to ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}–${max} seconds, or leave it unset (default ${property === "originReadTimeout" ? 30 : 5})`,
+            ),
+          );
+        }
       }
     }
     return findings;

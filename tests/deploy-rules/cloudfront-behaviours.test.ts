@@ -82,6 +82,15 @@ describe("CloudFrontOriginConnection and CloudFrontOriginTimeoutQuota", () => {
     expect(problems(ALL, cdn({ customOriginConfig: undefined, s3OriginConfig: { originAccessIdentity: "" } }))).toEqual([]);
   });
 
+  it("refuses a VPC origin's read or keep-alive timeout under 1 s or fractional, and takes 1 and 120 (API_VpcOriginConfig)", () => {
+    const vpc = (config: Record<string, unknown>) => cdn({ customOriginConfig: undefined, vpcOriginConfig: { vpcOriginId: "vo_0", ...config } });
+    expect(problems(ALL, vpc({ originReadTimeout: 0, originKeepaliveTimeout: 1.5 }))).toEqual([
+      expect.stringMatching(/^CloudFrontOriginConnection: origin o \(origins\[0\]\) has vpcOriginConfig\.originReadTimeout 0;/),
+      expect.stringMatching(/^CloudFrontOriginConnection: origin o \(origins\[0\]\) has vpcOriginConfig\.originKeepaliveTimeout 1\.5;/),
+    ]);
+    expect(problems(ALL, vpc({ originReadTimeout: 1, originKeepaliveTimeout: 120 }))).toEqual([]);
+  });
+
   it("warns over 60 s, and only the quota rule does (a raised quota makes it deployable)", () => {
     const graph = [cdn({ customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], originReadTimeout: 61 } })];
     expect(checkDeployRules(graph, devContext)).toEqual([]);
