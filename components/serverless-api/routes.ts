@@ -154,7 +154,9 @@ export function createRoutes(
  * identity (Pulumi's default create-first replacement, e.g. `pulumi up --replace`) is refused with ConflictException
  * "Method already exists for this resource" (aws/aws-cli#3992, pulumi/pulumi-aws#1085; deploy rule
  * TransitionRestMethodReplacedCreateFirst). Its integration and responses name its `httpMethod` output, so the
- * replacement replaces them as well rather than leaving them in the state after DeleteMethod took them.
+ * replacement replaces them as well rather than leaving them in the state after DeleteMethod took them. The engine
+ * deletes those first; the deployment is not among them (its trigger names no part, snapshot.ts), so the stage keeps
+ * serving it and a new one is made only when the digest's value changes.
  */
 const METHOD_OPTIONS = { deleteBeforeReplace: true };
 

@@ -44,6 +44,33 @@ export function inputsDigest(inputs: pulumi.Input<unknown>[]): pulumi.Output<str
   return pulumi.all(inputs).apply((values) => createHash("sha256").update(JSON.stringify(values)).digest("hex"));
 }
 
+/**
+ * `value` as it is (known or not, secret or not) but naming no resource as its source, so an input set from it has no
+ * property dependencies; the deployment still comes after every part through `dependsOn` (stages.ts). Why: when the
+ * engine replaces a resource delete-first (a method, METHOD_OPTIONS in routes.ts; an integration, which pulumi-aws
+ * replaces delete-first; a default response whose status changed), it first deletes every resource with an input whose
+ * property dependencies name it and that the provider's Diff, given that input unknown, would replace
+ * (pulumi pkg/resource/deploy/step_generator.go calculateDependentReplacements, `hasDependencyInReplaceSet`; `dependsOn`
+ * alone does not count). A deployment's `triggers` are ForceNew (terraform-provider-aws apigateway/deployment.go), so a
+ * digest naming the parts put the deployment in that set: deleted before the stage had moved, which API Gateway refuses
+ * ("Active stages pointing to this deployment must be moved or deleted"), failing the update. Without them the parts
+ * are deleted and put again, and the deployment is replaced (create-first, the stage moving before the old copy is
+ * deleted at the end) exactly when the digest's value changes; a part put again with the same inputs changes nothing a
+ * deployment snapshots. `pulumi.secret`/`unsecret` build their Outputs with this same constructor (@pulumi/pulumi
+ * output.js); the SDK's typings leave it out.
+ */
+function withoutPropertyDependencies<T>(value: pulumi.Output<T>): pulumi.Output<T> {
+  const OutputOf = pulumi.Output as unknown as new (
+    resources: Set<pulumi.Resource>,
+    promise: Promise<T>,
+    isKnown: Promise<boolean>,
+    isSecret: Promise<boolean>,
+    allResources: Promise<Set<pulumi.Resource>>,
+  ) => pulumi.Output<T>;
+  const held = value as unknown as { promise(withUnknowns: boolean): Promise<T>; isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+  return new OutputOf(new Set(), held.promise(true), held.isKnown, held.isSecret, Promise.resolve(new Set()));
+}
+
 type PartArgs<A> = Omit<A, "restApi" | "restApiId" | "region">;
 
 export class ApiSnapshot {
@@ -115,7 +142,7 @@ export class ApiSnapshot {
     // digest and are not redeployed by the upgrade; another type adds an entry no part can be mistaken for (parts are
     // { name, args }), so every change of type, to or from REGIONAL included, changes the digest.
     const endpoint = this.endpointType === "REGIONAL" ? [] : [pulumi.output({ endpointType: this.endpointType })];
-    return { parts: [...this.parts], digest: inputsDigest([...this.inputs, ...endpoint]) };
+    return { parts: [...this.parts], digest: withoutPropertyDependencies(inputsDigest([...this.inputs, ...endpoint])) };
   }
 
   private add<A extends object, R extends pulumi.CustomResource>(

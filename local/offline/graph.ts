@@ -10,6 +10,19 @@ export function ofType(graph: Graph, type: string): RecordedResource[] {
   return [...(held.byType.get(type) ?? [])];
 }
 
+/**
+ * The first resource of `type` in the graph's order for which `test` holds. While the graph is held (holdingGraphs) it
+ * reads only the resources of `type`, from the run's look-up, and copies nothing; otherwise it is one pass that stops at
+ * the first match (the transition checks, which hold no graph, ask it in loops: a filter and a copy per call there
+ * would read the whole plan each time).
+ */
+export function findOfType(graph: Graph, type: string, test: (r: RecordedResource) => boolean): RecordedResource | undefined {
+  const held = heldIndex(graph);
+  if (!held) return graph.find((r) => r.type === type && test(r));
+  held.byType ??= groupByType(graph);
+  return held.byType.get(type)?.find(test);
+}
+
 function groupByType(graph: Graph): Map<string, RecordedResource[]> {
   const byType = new Map<string, RecordedResource[]>();
   for (const r of graph) {

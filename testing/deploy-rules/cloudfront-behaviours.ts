@@ -36,6 +36,11 @@ function behaviourPaths(distribution: RecordedResource): Array<{ at: string; beh
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((m) => a.includes(m));
+/**
+ * A list every item of which the plan holds: at `pulumi preview` an item from a resource not yet created is Pulumi's
+ * unknown value (an object in the recorded inputs), and a list with one is not judged.
+ */
+const knownStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
 const show = (value: unknown) => JSON.stringify(value);
 
 /**
@@ -69,7 +74,7 @@ export const CLOUDFRONT_BEHAVIOUR_METHODS: DeployRule = {
       for (const { at, behaviour } of behaviourPaths(distribution)) {
         const allowed = behaviour.allowedMethods;
         // An unset list is Pulumi's to refuse (a required input); a value the plan does not hold is not judged.
-        if (Array.isArray(allowed) && !CLOUDFRONT_ALLOWED_METHOD_SETS.some((set) => sameSet(allowed, set))) {
+        if (knownStrings(allowed) && !CLOUDFRONT_ALLOWED_METHOD_SETS.some((set) => sameSet(allowed, set))) {
           findings.push(
             finding(
               "CloudFrontBehaviourMethods",
@@ -80,7 +85,7 @@ export const CLOUDFRONT_BEHAVIOUR_METHODS: DeployRule = {
           );
         }
         const cached = behaviour.cachedMethods;
-        if (Array.isArray(cached) && !CLOUDFRONT_CACHED_METHOD_SETS.some((set) => sameSet(cached, set))) {
+        if (knownStrings(cached) && !CLOUDFRONT_CACHED_METHOD_SETS.some((set) => sameSet(cached, set))) {
           findings.push(
             finding(
               "CloudFrontBehaviourMethods",
@@ -131,18 +136,22 @@ export const CLOUDFRONT_ORIGIN_CONNECTION: DeployRule = {
         if (!integerProblem(value, min, max)) continue;
         findings.push(finding("CloudFrontOriginConnection", distribution, `${label} has ${property} ${show(value)}; CloudFront takes a whole number from ${min} to ${max}${unit}, a range no quota increase changes, so CreateDistribution or UpdateDistribution fails`, `set origins[${index}].${property} to ${min}–${max}, or leave it unset (default ${max}${unit})`));
       }
-      const custom = origin.customOriginConfig;
-      for (const property of ["originReadTimeout", "originKeepaliveTimeout"] as const) {
-        const value = custom?.[property];
-        if (!integerProblem(value, ORIGIN_TIMEOUT_QUOTA_SECONDS.min, Number.POSITIVE_INFINITY)) continue;
-        findings.push(
-          finding(
-            "CloudFrontOriginConnection",
-            distribution,
-            `${label} has customOriginConfig.${property} ${show(value)}; CloudFront takes a whole number of seconds, at least ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}, so CreateDistribution or UpdateDistribution fails`,
-            `set origins[${index}].customOriginConfig.${property} to ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}–${ORIGIN_TIMEOUT_QUOTA_SECONDS.max} seconds, or leave it unset (default ${property === "originReadTimeout" ? 30 : 5})`,
-          ),
-        );
+      // A VPC origin's two timeouts have the same floor: "The minimum timeout is 1 second" (API_VpcOriginConfig.html, whose
+      // maximum is 120 s; the quota warning below reads custom origins only).
+      for (const config of ["customOriginConfig", "vpcOriginConfig"] as const) {
+        for (const property of ["originReadTimeout", "originKeepaliveTimeout"] as const) {
+          const value = origin[config]?.[property];
+          if (!integerProblem(value, ORIGIN_TIMEOUT_QUOTA_SECONDS.min, Number.POSITIVE_INFINITY)) continue;
+          const max = config === "vpcOriginConfig" ? 120 : ORIGIN_TIMEOUT_QUOTA_SECONDS.max;
+          findings.push(
+            finding(
+              "CloudFrontOriginConnection",
+              distribution,
+              `${label} has ${config}.${property} ${show(value)}; CloudFront takes a whole number of seconds, at least ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}, so CreateDistribution or UpdateDistribution fails`,
+              `set origins[${index}].${config}.${property} to ${ORIGIN_TIMEOUT_QUOTA_SECONDS.min}–${max} seconds, or leave it unset (default ${property === "originReadTimeout" ? 30 : 5})`,
+            ),
+          );
+        }
       }
     }
     return findings;
@@ -355,6 +364,9 @@ export const CLOUDFRONT_VIEWER_CERTIFICATE: DeployRule = {
       const certificate = d.inputs.viewerCertificate;
       if (!certificate || typeof certificate !== "object") continue;
       const given = (value: unknown) => typeof value === "string" && value !== "";
+      // Unset, or set to nothing. Anything else the plan does not hold as a string is unknown at preview (a certificate
+      // issued in the same program): it may be given, so it is not taken as missing.
+      const unset = (value: unknown) => value === undefined || value === null || value === "";
       const sources = [
         ...(certificate.cloudfrontDefaultCertificate === true ? ["cloudfrontDefaultCertificate: true"] : []),
         ...(given(certificate.acmCertificateArn) ? ["acmCertificateArn"] : []),
@@ -362,12 +374,14 @@ export const CLOUDFRONT_VIEWER_CERTIFICATE: DeployRule = {
       ];
       if (sources.length > 1) {
         findings.push(finding("CloudFrontViewerCertificate", d, `viewerCertificate sets ${sources.join(" and ")}; CloudFront takes exactly one certificate source, so CreateDistribution or UpdateDistribution fails`, "keep acmCertificateArn (with sslSupportMethod \"sni-only\") for alternate domain names, or only cloudfrontDefaultCertificate: true for the *.cloudfront.net name"));
-      } else if (sources.length === 0 && certificate.cloudfrontDefaultCertificate === false) {
+      } else if (sources.length === 0 && certificate.cloudfrontDefaultCertificate === false && unset(certificate.acmCertificateArn) && unset(certificate.iamCertificateId)) {
         findings.push(finding("CloudFrontViewerCertificate", d, "viewerCertificate sets cloudfrontDefaultCertificate false without acmCertificateArn or iamCertificateId, so the distribution has no certificate and CreateDistribution or UpdateDistribution fails", "set acmCertificateArn (a us-east-1 ACM certificate) with sslSupportMethod \"sni-only\", or cloudfrontDefaultCertificate: true"));
       }
       const custom = given(certificate.acmCertificateArn) || given(certificate.iamCertificateId);
+      // Aliases the plan does not hold (unknown at preview) may be there: CloudFrontAliasCertificate's then.
+      const aliasesKnown = d.inputs.aliases === undefined || knownStrings(d.inputs.aliases);
       const aliases = asArray<unknown>(d.inputs.aliases).filter(given);
-      if (custom && aliases.length === 0 && !given(certificate.sslSupportMethod)) {
+      if (custom && aliasesKnown && aliases.length === 0 && unset(certificate.sslSupportMethod)) {
         findings.push(finding("CloudFrontViewerCertificate", d, "viewerCertificate names a custom certificate without sslSupportMethod; CloudFront requires it with acmCertificateArn or iamCertificateId", "set viewerCertificate.sslSupportMethod to \"sni-only\""));
       }
       if (certificate.sslSupportMethod === "sni-only" && certificate.minimumProtocolVersion === "SSLv3") {

@@ -264,7 +264,11 @@ export const LAMBDA_EDGE_SETTINGS_IGNORED: DeployRule = {
         ),
       );
       const name = typeof fn.state.name === "string" ? fn.state.name : fn.inputs.name;
-      if (typeof name !== "string" || typeof fn.inputs.loggingConfig?.logGroup === "string") continue;
+      // A custom log group of another name gets the edge logs unprefixed; one named /aws/lambda/<name> does not: "If you
+      // create a custom log group and specify the same name as the default /aws/lambda/<FunctionName>, Lambda@Edge adds
+      // the us-east-1 prefix" (edge-functions-logs.html).
+      const customGroup: unknown = fn.inputs.loggingConfig?.logGroup;
+      if (typeof name !== "string" || (typeof customGroup === "string" && customGroup !== `/aws/lambda/${name}`)) continue;
       for (const group of logGroups.filter((g) => g.inputs.name === `/aws/lambda/${name}`)) {
         const settings = [group.inputs.retentionInDays !== undefined && "retentionInDays", group.inputs.kmsKeyId !== undefined && "kmsKeyId"].filter((s): s is string => s !== false);
         if (settings.length === 0) continue;

@@ -8,7 +8,7 @@
  * on an update-mode recording (`runProgramOffline` or `record`, both resolve every Output);
  * a value that is absent is treated as unset, never as unknown.
  */
-import { asArray, identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
+import { asArray, findOfType, identitiesOf, ofType, resourceRegion, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 
 export interface DeployFinding {
@@ -101,9 +101,9 @@ export function accountScope(graph: Graph, resource: RecordedResource): string {
 export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
   if (typeof reference !== "string" || !reference) return undefined;
   // Builds no look-up of its own: rules ask this once per target inside loops (referencedIndex is for those that ask for
-  // every resource). Within a rule run ofType answers from the run's by-type look-up (holdingGraphs), so only the
-  // resources of `type` are read; the first of them in the plan's order that the reference names is the answer.
-  return ofType(graph, type).find((r) => identitiesOf(r).includes(reference));
+  // every resource). Within a rule run findOfType reads the run's by-type look-up (holdingGraphs), so only the resources
+  // of `type`; outside one (the transition checks) it stops at the first match. The first in the plan's order is the answer.
+  return findOfType(graph, type, (r) => identitiesOf(r).includes(reference));
 }
 
 const V2_API = "aws:apigatewayv2/api:Api";

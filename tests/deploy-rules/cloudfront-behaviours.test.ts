@@ -3,6 +3,7 @@
  * and nothing else does, and each passes what CloudFront accepts: StaticSite's own distributions, the method sets in any
  * order, the edges of each range, headers CloudFront may add, an empty origin path.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import {
   checkDeployRules,
@@ -81,6 +82,15 @@ describe("CloudFrontOriginConnection and CloudFrontOriginTimeoutQuota", () => {
     expect(problems(ALL, cdn({ customOriginConfig: undefined, s3OriginConfig: { originAccessIdentity: "" } }))).toEqual([]);
   });
 
+  it("refuses a VPC origin's read or keep-alive timeout under 1 s or fractional, and takes 1 and 120 (API_VpcOriginConfig)", () => {
+    const vpc = (config: Record<string, unknown>) => cdn({ customOriginConfig: undefined, vpcOriginConfig: { vpcOriginId: "vo_0", ...config } });
+    expect(problems(ALL, vpc({ originReadTimeout: 0, originKeepaliveTimeout: 1.5 }))).toEqual([
+      expect.stringMatching(/^CloudFrontOriginConnection: origin o \(origins\[0\]\) has vpcOriginConfig\.originReadTimeout 0;/),
+      expect.stringMatching(/^CloudFrontOriginConnection: origin o \(origins\[0\]\) has vpcOriginConfig\.originKeepaliveTimeout 1\.5;/),
+    ]);
+    expect(problems(ALL, vpc({ originReadTimeout: 1, originKeepaliveTimeout: 120 }))).toEqual([]);
+  });
+
   it("warns over 60 s, and only the quota rule does (a raised quota makes it deployable)", () => {
     const graph = [cdn({ customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], originReadTimeout: 61 } })];
     expect(checkDeployRules(graph, devContext)).toEqual([]);
@@ -124,5 +134,38 @@ describe("CloudFrontViewerCertificate", () => {
   it("takes an IAM certificate with SNI and a TLS policy, and the default certificate with any minimumProtocolVersion (CloudFront sets TLSv1 itself)", () => {
     expect(problems([CLOUDFRONT_VIEWER_CERTIFICATE], cdn({}, {}, { viewerCertificate: { iamCertificateId: "ASCA0000", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" } }))).toEqual([]);
     expect(problems([CLOUDFRONT_VIEWER_CERTIFICATE], cdn({}, {}, { viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1.2_2021" } }))).toEqual([]);
+  });
+});
+
+/**
+ * At `pulumi preview` an input from a resource not yet created is unknown (the mocks record Pulumi's unknown value, as
+ * the engine sends it): a certificate issued in the same program, an origin's timeout or header from another stack's
+ * output. No rule judges a value it does not hold, whole or inside a list.
+ */
+describe("values unknown at preview", () => {
+  const unknown = pulumi.unknown;
+
+  it("a custom certificate's ARN (cloudfrontDefaultCertificate: false, as StaticSite sets it with a domain)", () => {
+    expect(problems(ALL, cdn({}, {}, { aliases: ["www.example.com"], viewerCertificate: { cloudfrontDefaultCertificate: false, acmCertificateArn: unknown, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" } }))).toEqual([]);
+    expect(problems(ALL, cdn({}, {}, { viewerCertificate: { cloudfrontDefaultCertificate: false, iamCertificateId: unknown, sslSupportMethod: "sni-only" } }))).toEqual([]);
+    const arn = "arn:aws:acm:us-east-1:123456789012:certificate/0000";
+    expect(problems(ALL, cdn({}, {}, { viewerCertificate: { acmCertificateArn: arn, sslSupportMethod: unknown } }))).toEqual([]);
+    expect(problems(ALL, cdn({}, {}, { aliases: unknown, viewerCertificate: { acmCertificateArn: arn } }))).toEqual([]);
+    expect(problems(ALL, cdn({}, {}, { aliases: [unknown], viewerCertificate: { acmCertificateArn: arn } }))).toEqual([]);
+  });
+
+  it("a method in a behaviour's method lists", () => {
+    expect(problems(ALL, cdn({}, { allowedMethods: ["GET", "HEAD", unknown], cachedMethods: ["GET", "HEAD", unknown] }))).toEqual([]);
+  });
+
+  it("an origin's connection settings, timeouts, protocols, headers and path", () => {
+    const origin = {
+      connectionAttempts: unknown,
+      connectionTimeout: unknown,
+      originPath: unknown,
+      customHeaders: [{ name: unknown, value: unknown }, unknown],
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: unknown, originSslProtocols: [unknown], originReadTimeout: unknown, originKeepaliveTimeout: unknown },
+    };
+    expect(problems(ALL, cdn(origin))).toEqual([]);
   });
 });

@@ -114,6 +114,14 @@ describe("ofType while a rule run holds the graph (holdingGraphs)", () => {
     expect(holdingGraphs([graph], () => [referenced(graph, "aws:s3/bucket:Bucket", "shared"), referenced(graph, "aws:s3/bucket:Bucket", "absent")])).toEqual([first, undefined]);
   });
 
+  it("referenced outside a rule run (the transition checks hold no graph) stops at the first match: it reads no resource after it", () => {
+    const first = handBuilt("aws:s3/bucket:Bucket", "first", {}, { id: "shared" });
+    const graph: RecordedResource[] = [first, handBuilt("aws:s3/bucket:Bucket", "second", {}, { id: "other" })];
+    // A resource read after the match throws: a filter over the whole plan (and a copy) per call reads it.
+    Object.defineProperty(graph, 1, { get: () => { throw new Error("read past the first match"); } });
+    expect(referenced(graph, "aws:s3/bucket:Bucket", "shared")).toBe(first);
+  });
+
   it("a hold inside a hold ends with the outer one", () => {
     const graph = [handBuilt("aws:s3/bucket:Bucket", "first", {})];
     holdingGraphs([graph], () => {

@@ -40,6 +40,14 @@ describe(RULE, () => {
     expect(LAMBDA_EDGE_SETTINGS_IGNORED.source).toBe("https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html");
   });
 
+  it("warns when the function's custom log group is /aws/lambda/<name> itself (Lambda@Edge still adds the us-east-1 prefix)", async () => {
+    const graph = await edgeSite();
+    const fn = graph.find(byName("e-ors-function"))!;
+    const name = fn.state.name as string;
+    const same = graph.map((r) => (r === fn ? { ...r, inputs: { ...r.inputs, loggingConfig: { logFormat: "Text", logGroup: `/aws/lambda/${name}` } } } : r));
+    expect(matches(RULE, warnings([...same, handBuilt(LOG_GROUP, "ors-logs", { name: `/aws/lambda/${name}`, retentionInDays: 14 })]), [{ resource: `${LOG_GROUP} ors-logs`, problem: /^sets retentionInDays on / }])).toEqual([]);
+  });
+
   it("passes a function with a custom log group, and a regional function's invoke config and log group", async () => {
     const graph = await edgeSite();
     const fn = graph.find(byName("e-ors-function"))!;
