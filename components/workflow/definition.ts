@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IAM_ROLE_ARN } from "../arn";
 import type { ArgFailure } from "../errors";
 import { installCompiledAslSchemaCheck } from "./asl-schema-check";
+import { digest } from "../lambda/bundle-cache";
 import type { LambdaFunction } from "../lambda/function";
 import { deployedTarget, grantedIntegration, indexNamed, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
@@ -460,10 +461,11 @@ type AslValidator = (definition: unknown, options?: { checkPaths: boolean; check
 let aslValidator: AslValidator | undefined;
 
 /**
- * How many definitions' answers aslProblems keeps, by their JSON text: a Workflow checks its definition when it is
- * constructed and the StatesDefinition deploy rule checks the recorded one again; a test file checks the same ones over
- * and over. The least recently asked is dropped first. Each answer is a function of the JSON text alone (the validator
- * is given a copy parsed from it), so a kept one is the answer a new check gives.
+ * How many definitions' answers aslProblems keeps, by their JSON text (its SHA-256: a definition may be up to 1 MB): a
+ * Workflow checks its definition when it is constructed and the StatesDefinition deploy rule checks the recorded one
+ * again; a test file checks the same ones over and over. The least recently asked is dropped first. Each answer is a
+ * function of the JSON text alone (the validator is given a copy parsed from it), so a kept one is the answer a new
+ * check gives.
  */
 export const ASL_PROBLEMS_CACHE_ENTRIES = 64;
 const aslAnswers = new Map<string, readonly string[]>();
@@ -488,15 +490,17 @@ export function aslProblemsCached(): number {
  */
 export function aslProblems(definition: unknown): string[] {
   const text = JSON.stringify(definition);
-  const known = aslAnswers.get(text);
+  // JSON.parse(undefined) throws below, as it did before answers were kept.
+  const key = text === undefined ? undefined : digest(text);
+  const known = key === undefined ? undefined : aslAnswers.get(key);
   if (known) {
     // Most recently asked last: the first key is the one to drop.
-    aslAnswers.delete(text);
-    aslAnswers.set(text, known);
+    aslAnswers.delete(key!);
+    aslAnswers.set(key!, known);
     return [...known];
   }
   const problems = validateAsl(JSON.parse(text) as unknown);
-  aslAnswers.set(text, problems);
+  aslAnswers.set(key!, problems);
   if (aslAnswers.size > ASL_PROBLEMS_CACHE_ENTRIES) aslAnswers.delete(aslAnswers.keys().next().value!);
   return [...problems];
 }

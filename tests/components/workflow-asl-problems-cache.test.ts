@@ -50,6 +50,12 @@ describe("aslProblems keeps its answers by the definition's JSON text", () => {
     expect(aslProblems(escape)[0]).toMatch(/escapes '"' with a backslash/);
   });
 
+  it("throws for a definition that is no JSON value at all, as before, and keeps nothing for it", () => {
+    const before = aslProblemsCached();
+    expect(() => aslProblems(undefined)).toThrow(SyntaxError);
+    expect(aslProblemsCached()).toBe(before);
+  });
+
   it("keeps at most ASL_PROBLEMS_CACHE_ENTRIES answers, and still answers each definition it dropped", () => {
     const nth = (i: number) => machine({ [`S${i}`]: { Type: "Succeed" } });
     for (let i = 0; i < ASL_PROBLEMS_CACHE_ENTRIES + 5; i++) expect(aslProblems(nth(i))).toEqual([]);
