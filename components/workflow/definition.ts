@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IAM_ROLE_ARN } from "../arn";
 import type { ArgFailure } from "../errors";
 import { installCompiledAslSchemaCheck } from "./asl-schema-check";
+import { digest } from "../lambda/bundle-cache";
 import type { LambdaFunction } from "../lambda/function";
 import { deployedTarget, grantedIntegration, indexNamed, plannedTarget, targetKind, type DefinitionIntegration, type IntegrationTargetKind } from "./integrations";
 import type { WorkflowDefinition } from "./spec";
@@ -460,20 +461,56 @@ type AslValidator = (definition: unknown, options?: { checkPaths: boolean; check
 let aslValidator: AslValidator | undefined;
 
 /**
+ * How many definitions' answers aslProblems keeps, by their JSON text (its SHA-256: a definition may be up to 1 MB): a
+ * Workflow checks its definition when it is constructed and the StatesDefinition deploy rule checks the recorded one
+ * again; a test file checks the same ones over and over. The least recently asked is dropped first. Each answer is a
+ * function of the JSON text alone (the validator is given a copy parsed from it), so a kept one is the answer a new
+ * check gives.
+ */
+export const ASL_PROBLEMS_CACHE_ENTRIES = 64;
+const aslAnswers = new Map<string, readonly string[]>();
+
+/**
+ * How many answers aslProblems keeps now (at most ASL_PROBLEMS_CACHE_ENTRIES), for its tests.
+ * @internal
+ */
+export function aslProblemsCached(): number {
+  return aslAnswers.size;
+}
+
+/**
  * The problems asl-validator finds in a definition (its schema, transitions, terminal states, paths and Resource
  * ARNs), or [] when it is valid Amazon States Language. The validator is what aws-local-stepfunctions validates with;
  * it is loaded on the first call (a program without a Workflow never pays for it), with its schema check compiled
  * once (asl-schema-check.ts, which also takes the JSONPath Assign array items and the JSONata Output and Condition
  * literals AWS takes and asl-validator refuses), and validates a copy (it writes each state's default QueryLanguage into
  * what it is given). A JSONPath state in a JSONata state machine, which asl-validator takes, is refused here
- * (queryLanguageDowngrades).
+ * (queryLanguageDowngrades). Answers are kept by the definition's JSON text (ASL_PROBLEMS_CACHE_ENTRIES of them), and
+ * each call returns an array of its own.
  */
 export function aslProblems(definition: unknown): string[] {
+  const text = JSON.stringify(definition);
+  // JSON.parse(undefined) throws below, as it did before answers were kept.
+  const key = text === undefined ? undefined : digest(text);
+  const known = key === undefined ? undefined : aslAnswers.get(key);
+  if (known) {
+    // Most recently asked last: the first key is the one to drop.
+    aslAnswers.delete(key!);
+    aslAnswers.set(key!, known);
+    return [...known];
+  }
+  const problems = validateAsl(JSON.parse(text) as unknown);
+  aslAnswers.set(key!, problems);
+  if (aslAnswers.size > ASL_PROBLEMS_CACHE_ENTRIES) aslAnswers.delete(aslAnswers.keys().next().value!);
+  return [...problems];
+}
+
+/** aslProblems' check of `copy`, a definition of its own (asl-validator and intrinsicEscapeProblems write into it). */
+function validateAsl(copy: unknown): string[] {
   if (!aslValidator) {
     installCompiledAslSchemaCheck();
     aslValidator = require("asl-validator") as AslValidator;
   }
-  const copy = JSON.parse(JSON.stringify(definition)) as unknown;
   const escapes = [
     ...queryLanguageDowngrades(copy).map(({ name, path }) => `state ${JSON.stringify(name)} (${path}) ${QUERY_LANGUAGE_DOWNGRADE.problem}; ${QUERY_LANGUAGE_DOWNGRADE.fix}`),
     ...intrinsicEscapeProblems(copy),

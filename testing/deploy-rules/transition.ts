@@ -40,7 +40,7 @@
  * only for what needs none (a removal).
  */
 import { createHash } from "node:crypto";
-import { asArray, dependencyClosure, hasInputs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
+import { asArray, dependencyClosure, hasInputs, holdingGraphs, identitiesOf, ofType, type Graph } from "../../local/offline/graph";
 import { BUCKET_POLICY, BUS_POLICY, QUEUE_POLICY, TABLE_POLICY, TOPIC_POLICY } from "../../local/resource-policies";
 import { KEY_POLICY, KMS_KEY, LOG_GROUP } from "./key-policy";
 import type { RecordedResource } from "../../local/offline/mocks";
@@ -3098,56 +3098,62 @@ export function checkPlanTransition(before: Graph, after: Graph, context: Partia
   };
   const cascade = withCascadedReplacements(deployed, after, replacedFor, replacedAsAnyKind);
   after = cascade.after;
-  const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
-  const diffedOf = diffedByUrn(deployed, after);
-  const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
-  const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
-  // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
-  // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
-  // TransitionStatefulReplaced's "a new, empty one takes over".
-  const taken = new Set([
-    ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
-    ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
-  ]);
-  const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
-  const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
-  const found = [
-    ...aliasFindings(matched.duplicates, context.stack),
-    ...collisions.map((c) => c.finding),
-    ...routingFindings(deployed, after, context.stack),
-    ...routingSlotFindings(deployed, after, context.stack, restJudgement),
-    ...recordSetOrphanedFindings(deployed, after, context.stack),
-    ...vaultLockFindings(deployed, after, context.stack),
-    ...kinesisShardScalingFindings(deployed, after, context.stack),
-    ...rdsEngineVersionFindings(deployed, after, context.stack),
-    ...rds.findings,
-    ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
-    ...edgeLogGroupFindings(deployed, after, context.stack),
-    ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
-    ...restApiEndpointFindings(deployed, after, context.stack),
-    ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
-    ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
-    ...preTokenTriggerKeptFindings(deployed, after, context.stack),
-    ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
-    ...streamCycledFindings(deployed, after, tables, context.stack),
-    ...keyAttributeFindings(tables, context.stack),
-    ...replicaFindings(tables, context.stack),
-    ...tableUpdateFindings(tables, context.stack),
-    ...ignoredArrayFindings(deployed, after, context.stack),
-    ...deploymentFindings(deployed, after, diffedOf, context.stack),
-    ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
-    ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
-    ...webSocketRouteStillServedFindings(deployed, after, context.stack),
-    ...httpRouteStillServedFindings(deployed, after, context.stack),
-    ...apiV2PartInUseFindings(deployed, after, context.stack),
-    ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
-    ...vpcSubnetLayoutFindings(deployed, after, context.stack),
-    ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
-    ...restRouteStillServedFindings(deployed, after, context.stack),
-    ...restApiPartFindings(deployed, after, context.stack, restJudgement),
-  ];
-  const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
-  return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
+  // Held still while the findings are read (nothing below writes a plan): ofType and dependencyClosure, asked per
+  // record, answer from one look-up per graph (local/offline/graph.ts holdingGraphs).
+  const cascaded = after;
+  return holdingGraphs([before, deployed, cascaded], () => {
+    const after = cascaded;
+    const restJudgement = restPartJudgement(deployed, after, cascade.replacedWith, replacedAsAnyKind);
+    const diffedOf = diffedByUrn(deployed, after);
+    const collisions = nameCollisions(deployed, after, diffedOf, scope, context.stack);
+    const rds = clusterNameFindings(deployed, after, diffedOf, context.stack);
+    // A create refused for a name its deployed counterpart holds stops the update before anything moves to it: that is
+    // the finding for the pair (TransitionNameTaken, or TransitionRdsClusterNameReused for a cluster's own identifier), not
+    // TransitionStatefulReplaced's "a new, empty one takes over".
+    const taken = new Set([
+      ...collisions.filter((c) => c.finding.rule === "TransitionNameTaken").map((c) => `${c.resource.urn} ${c.holder.urn}`),
+      ...[...rds.identifierTaken].map((urn) => `${urn} ${urn}`),
+    ]);
+    const statefulChangesOf = statefulChangesByUrn(deployed, after, diffedOf, scope);
+    const tables = tablesUpdatedInPlace(deployed, after, statefulChangesOf, diffedOf);
+    const found = [
+      ...aliasFindings(matched.duplicates, context.stack),
+      ...collisions.map((c) => c.finding),
+      ...routingFindings(deployed, after, context.stack),
+      ...routingSlotFindings(deployed, after, context.stack, restJudgement),
+      ...recordSetOrphanedFindings(deployed, after, context.stack),
+      ...vaultLockFindings(deployed, after, context.stack),
+      ...kinesisShardScalingFindings(deployed, after, context.stack),
+      ...rdsEngineVersionFindings(deployed, after, context.stack),
+      ...rds.findings,
+      ...hostedUiDomainFindings(deployed, after, diffedOf, context.stack),
+      ...edgeLogGroupFindings(deployed, after, context.stack),
+      ...statefulFindings(deployed, after, scope, context.stack, (next, old) => taken.has(`${next.urn} ${old.urn}`), statefulChangesOf, diffedOf),
+      ...restApiEndpointFindings(deployed, after, context.stack),
+      ...policyWriterDeletedFindings(deployed, after, scope, context.stack, cascade.replacedWith, diffedOf, statefulChangesOf),
+      ...keyPolicyKeyChangedFindings(deployed, after, context.stack),
+      ...preTokenTriggerKeptFindings(deployed, after, context.stack),
+      ...userPoolSchemaFindings(deployed, after, (pool) => (statefulChangesOf.get(pool.urn)?.length ?? 0) > 0, context.stack),
+      ...streamCycledFindings(deployed, after, tables, context.stack),
+      ...keyAttributeFindings(tables, context.stack),
+      ...replicaFindings(tables, context.stack),
+      ...tableUpdateFindings(tables, context.stack),
+      ...ignoredArrayFindings(deployed, after, context.stack),
+      ...deploymentFindings(deployed, after, diffedOf, context.stack),
+      ...cloudFrontDeletedWhileDeployingFindings(deployed, after, context.stack),
+      ...websiteOriginClosedWhileDeployingFindings(deployed, after, context.stack),
+      ...webSocketRouteStillServedFindings(deployed, after, context.stack),
+      ...httpRouteStillServedFindings(deployed, after, context.stack),
+      ...apiV2PartInUseFindings(deployed, after, context.stack),
+      ...tableKeyRemovedFindings(deployed, after, context.stack, (table) => (statefulChangesOf.get(table.urn)?.length ?? 0) > 0),
+      ...vpcSubnetLayoutFindings(deployed, after, context.stack),
+      ...usagePlanKeyMovedFindings(deployed, after, context.stack, restJudgement),
+      ...restRouteStillServedFindings(deployed, after, context.stack),
+      ...restApiPartFindings(deployed, after, context.stack, restJudgement),
+    ];
+    const all = [...found, ...retainedTooLateFindings(deployed, after, statefulChangesOf, diffedOf, context.stack, new Set(found.map((f) => f.resource)))];
+    return options.accept ? acceptTransitionFindings(all, options.accept).findings : all;
+  });
 }
 
 /**
