@@ -19,7 +19,7 @@
  * by hand), the API itself (`restApi`/`apiId`: its replacement replaces the stages too), and dependencies through
  * another resource (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { attachedTo, ofType, referencedResource, type Graph } from "../../local/offline/graph";
+import { identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -46,7 +46,7 @@ function deleteFirst(r: RecordedResource): string | undefined {
 /** Whether `stage`'s deployment input names `deployment` (by id, as a resource reference, or as its property dependency). */
 function serves(graph: Graph, stage: RecordedResource, field: string, deployment: RecordedResource): boolean {
   return (
-    attachedTo([stage], stage.type, field, deployment).length > 0 ||
+    identitiesOf(deployment).includes(stage.inputs[field]) ||
     referencedResource(graph, stage.inputs[field]) === deployment ||
     (stage.propertyDependencies?.[field] ?? []).includes(deployment.urn)
   );
