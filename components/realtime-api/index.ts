@@ -6,7 +6,7 @@ import type { LambdaFunction } from "../lambda/function";
 import { regionOf, regionWhereCreated } from "../region";
 import { regionalCertificate } from "../regional-domain";
 import { apiFunction, apiFunctionArguments } from "../serverless-api/api-function";
-import { inputsDigest } from "../serverless-api/snapshot";
+import { inputsDigest, withoutPropertyDependencies } from "../serverless-api/snapshot";
 import { registerSpec } from "../spec-registry";
 import { CONNECTIONS_TABLE, REALTIME_ENVIRONMENT } from "./schema";
 import { normalise, routeSlug, validateArgs, type RealtimeApiArgs, type RealtimeApiSpec, type RealtimeRouteSpec } from "./spec";
@@ -251,7 +251,15 @@ export class RealtimeApi extends pulumi.ComponentResource {
   private createStage(name: string, api: aws.apigatewayv2.Api, parts: pulumi.Resource[], after: pulumi.Input<pulumi.Resource>[]) {
     const spec = this.spec;
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: spec.logRetentionDays, region: spec.region }, { parent: this });
-    const snapshot = inputsDigest([pulumi.output({ selection: spec.routeSelectionExpression }), ...this.deployedInputs]);
+    // The trigger names no part as its source; `dependsOn: parts` alone orders the deployment after them. A part the
+    // engine replaces delete-first would otherwise take the deployment with it, deleted first while the stage still
+    // serves it, which API Gateway refuses (snapshot.ts withoutPropertyDependencies, pulumi step_generator.go
+    // calculateDependentReplacements). The authorizer is such a part: `name` is its pulumi-aws autoname field, set here,
+    // so the bridge replaces it delete-first (pulumi-terraform-bridge pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace;
+    // api_id is its ForceNew input, terraform-provider-aws apigatewayv2/authorizer.go), on an API replacement or a
+    // `--replace`; and a v2 deployment's `triggers` is ForceNew (apigatewayv2/deployment.go). pulumi-aws's own overrides
+    // replace no apigatewayv2 part delete-first (provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3).
+    const snapshot = withoutPropertyDependencies(inputsDigest([pulumi.output({ selection: spec.routeSelectionExpression }), ...this.deployedInputs]));
     const deployment = new aws.apigatewayv2.Deployment(
       `${name}-deployment`,
       { apiId: api.id, description: `${name} routes`, triggers: { snapshot }, region: spec.region },

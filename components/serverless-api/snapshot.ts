@@ -57,9 +57,10 @@ export function inputsDigest(inputs: pulumi.Input<unknown>[]): pulumi.Output<str
  * are deleted and put again, and the deployment is replaced (create-first, the stage moving before the old copy is
  * deleted at the end) exactly when the digest's value changes; a part put again with the same inputs changes nothing a
  * deployment snapshots. `pulumi.secret`/`unsecret` build their Outputs with this same constructor (@pulumi/pulumi
- * output.js); the SDK's typings leave it out.
+ * output.js); the SDK's typings leave it out. RealtimeApi's deployment takes its trigger through it too (its authorizer
+ * has a name of ours, so the bridge replaces it delete-first: realtime-api/index.ts createStage).
  */
-function withoutPropertyDependencies<T>(value: pulumi.Output<T>): pulumi.Output<T> {
+export function withoutPropertyDependencies<T>(value: pulumi.Output<T>): pulumi.Output<T> {
   const OutputOf = pulumi.Output as unknown as new (
     resources: Set<pulumi.Resource>,
     promise: Promise<T>,

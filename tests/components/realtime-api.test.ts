@@ -145,6 +145,18 @@ describe("RealtimeApi plan", () => {
     expect(stage.inputs.autoDeploy).toBeUndefined();
   });
 
+  it("names no route, integration, authorizer or function as a property dependency of the deployment's trigger, and still deploys after them", async () => {
+    // The authorizer has a name of ours, so pulumi-aws replaces it delete-first; a trigger naming it would have the
+    // engine delete the deployment first, while the stage still serves it (snapshot.ts withoutPropertyDependencies).
+    const graph = await record(() => new RealtimeApi("ws8", args()));
+    const deployment = resource(graph, `${V2}/deployment:Deployment`, "ws8-deployment");
+    expect(typeof deployment.inputs.triggers.snapshot).toBe("string");
+    expect(deployment.propertyDependencies?.triggers ?? []).toEqual([]);
+    const authorizer = resource(graph, `${V2}/authorizer:Authorizer`, "ws8-authorizer");
+    expect(deployment.dependencies).toContain(authorizer.urn);
+    for (const part of ofType(graph, `${V2}/route:Route`)) expect(deployment.dependencies).toContain(part.urn);
+  });
+
   it("orders the stage after the component's dependsOn (e.g. the account's CloudWatch role setting), which Pulumi does not pass to children", async () => {
     const graph = await record(() => {
       const setting = new aws.cloudwatch.LogGroup("ws7-before", {});

@@ -1,0 +1,89 @@
+/**
+ * ApiDeploymentTriggerReplacedFirst: a deployment (REST `aws.apigateway.Deployment`, WebSocket/HTTP
+ * `aws.apigatewayv2.Deployment`) that a stage serves, with a ForceNew input whose property dependencies name a part the
+ * engine replaces delete-first. When the engine replaces a resource delete-first, it first deletes every resource with
+ * an input whose property dependencies name it and that the provider's Diff, given that input unknown, would replace
+ * (pulumi pkg/resource/deploy/step_generator.go calculateDependentReplacements; `dependsOn` alone does not count). A
+ * deployment's `triggers` are ForceNew, and a REST deployment's `variables` too (terraform-provider-aws
+ * internal/service/apigateway/deployment.go and apigatewayv2/deployment.go), so the deployment is deleted before the
+ * stage has moved off it: "Deleting a deployment will only succeed if there are no Stage resources associated with it"
+ * (DeleteDeployment; BadRequestException "Active stages pointing to this deployment must be moved or deleted",
+ * pulumi/pulumi-aws#5711), and the update fails. ServerlessApi and RealtimeApi keep their parts out of the trigger's
+ * property dependencies (components/serverless-api/snapshot.ts withoutPropertyDependencies); this is for hand-built APIs.
+ *
+ * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or of a type pulumi-aws always
+ * replaces delete-first: `aws.apigateway.Integration` ("aws_api_gateway_integration": DeleteBeforeReplace: true,
+ * pulumi/pulumi-aws provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3; pulumi/pulumi-aws#2089),
+ * the only API Gateway type there that does. Left out: a part replaced delete-first because it has a name of the
+ * program's own (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: the plan does not say which names were given
+ * by hand), the API itself (`restApi`/`apiId`: its replacement replaces the stages too), and dependencies through
+ * another resource (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
+ */
+import { identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { finding, type DeployFinding, type DeployRule } from "./rule";
+import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
+
+const V2_DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
+
+/** Each deployment type: its ForceNew inputs a part's output could feed, its stage type and the stage's deployment input. */
+const DEPLOYMENTS = [
+  { type: REST_DEPLOYMENT, forceNew: ["triggers", "variables"], stage: "aws:apigateway/stage:Stage", field: "deployment" },
+  { type: V2_DEPLOYMENT, forceNew: ["triggers"], stage: "aws:apigatewayv2/stage:Stage", field: "deploymentId" },
+] as const;
+
+/** Types pulumi-aws replaces delete-first whatever the program says (provider/resource_overrides.go DeleteBeforeReplace). */
+const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
+  [REST_INTEGRATION]: "aws.apigateway.Integration, which pulumi-aws always replaces delete-first (provider/resource_overrides.go: DeleteBeforeReplace)",
+};
+
+/** Why `r` is replaced delete-first, or undefined when it is not known to be. */
+function deleteFirst(r: RecordedResource): string | undefined {
+  if (r.deleteBeforeReplace) return "its deleteBeforeReplace option";
+  return ALWAYS_DELETE_FIRST[r.type];
+}
+
+/** Whether `stage`'s deployment input names `deployment` (by id, as a resource reference, or as its property dependency). */
+function serves(graph: Graph, stage: RecordedResource, field: string, deployment: RecordedResource): boolean {
+  return (
+    identitiesOf(deployment).includes(stage.inputs[field]) ||
+    referencedResource(graph, stage.inputs[field]) === deployment ||
+    (stage.propertyDependencies?.[field] ?? []).includes(deployment.urn)
+  );
+}
+
+export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
+  id: "ApiDeploymentTriggerReplacedFirst",
+  title: "A deployment a stage serves has no ForceNew input depending on a part replaced delete-first",
+  source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html",
+  check(graph) {
+    const byUrn = new Map(graph.map((r) => [r.urn, r]));
+    const findings: DeployFinding[] = [];
+    for (const { type, forceNew, stage: stageType, field } of DEPLOYMENTS) {
+      const stages = ofType(graph, stageType);
+      for (const deployment of ofType(graph, type)) {
+        const servedBy = stages.filter((stage) => serves(graph, stage, field, deployment));
+        if (servedBy.length === 0) continue;
+        const parts: string[] = [];
+        for (const input of forceNew) {
+          for (const urn of new Set(deployment.propertyDependencies?.[input] ?? [])) {
+            const part = byUrn.get(urn);
+            const why = part && deleteFirst(part);
+            if (why) parts.push(`${part.name} (in ${input}; ${why})`);
+          }
+        }
+        if (parts.length === 0) continue;
+        const stageNames = servedBy.map((s) => s.name).join(", ");
+        findings.push(
+          finding(
+            API_DEPLOYMENT_TRIGGER_REPLACED_FIRST.id,
+            deployment,
+            `has ForceNew inputs whose property dependencies name parts replaced delete-first: ${parts.join(", ")}; and ${stageNames} serves it. When such a part is replaced, the engine first deletes every resource a ForceNew input of which depends on it (pulumi step_generator.go calculateDependentReplacements), this deployment among them (triggers${type === REST_DEPLOYMENT ? " and variables are" : " is"} ForceNew: terraform-provider-aws deployment.go), while ${stageNames} still points at it: DeleteDeployment is refused ("Active stages pointing to this deployment must be moved or deleted"), failing the update`,
+            `order the deployment with dependsOn and keep the parts' outputs out of triggers: put a digest of the parts' inputs there that names no resource (ServerlessApi's snapshot.ts withoutPropertyDependencies), so the deployment is replaced create-first, after the stage has moved, only when the digest changes`,
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * ApiDeploymentTriggerReplacedFirst beyond its failing fixtures (fixtures/deployment-triggers.ts): what it leaves alone,
+ * and the components' own deployments, whose triggers name no part (snapshot.ts withoutPropertyDependencies).
+ */
+import { describe, expect, it } from "vitest";
+import { RealtimeApi } from "../../components/realtime-api";
+import { ServerlessApi } from "../../components/serverless-api";
+import { record } from "../../testing/harness";
+import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST } from "../../testing/deploy-rules/deployment-triggers";
+import { checkDeployRules } from "../../testing/deploy-rules";
+import type { RecordedResource } from "../../local/offline/mocks";
+import { devContext } from "./fixture";
+import { handBuiltRest, handBuiltWebSocket } from "./fixtures/deployment-triggers";
+
+const check = (graph: RecordedResource[]) => checkDeployRules(graph, devContext, [API_DEPLOYMENT_TRIGGER_REPLACED_FIRST]);
+const echo = "tests/fixtures/handlers/echo.ts";
+
+describe("ApiDeploymentTriggerReplacedFirst", () => {
+  it("names only the parts replaced delete-first: an integration always, a method only with deleteBeforeReplace", () => {
+    const [found] = check(handBuiltRest({ methodDeleteFirst: false }));
+    expect(found.problem).toMatch(/delete-first: get-integration \(in triggers; aws\.apigateway\.Integration/);
+    expect(found.problem).not.toMatch(/\bget \(in/);
+    expect(found.fix).toMatch(/^order the deployment with dependsOn and keep the parts' outputs out of triggers/);
+  });
+
+  it("reads a REST deployment's variables too (ForceNew)", () => {
+    const graph = handBuiltRest({ detached: true }).map((r) =>
+      r.name === "deployment" ? { ...r, propertyDependencies: { ...r.propertyDependencies, variables: ["urn:pulumi:dev::fixture::aws:apigateway/integration:Integration::get-integration"] } } : r,
+    );
+    expect(check(graph).map((f) => f.problem)).toEqual([expect.stringMatching(/get-integration \(in variables;/)]);
+  });
+
+  it("leaves a deployment ordered by dependsOn alone, one no stage serves, and a v2 route replaced create-first", () => {
+    expect(check(handBuiltRest({ methodDeleteFirst: true, detached: true }))).toEqual([]);
+    expect(check(handBuiltRest({ methodDeleteFirst: true, stage: false }))).toEqual([]);
+    expect(check(handBuiltWebSocket(false))).toEqual([]);
+  });
+
+  it("finds nothing on ServerlessApi's and RealtimeApi's deployments, whose methods and integrations are replaced delete-first", async () => {
+    const graph = await record(() => {
+      new ServerlessApi("rest", { routes: { "GET /a": { handler: echo, auth: "none" }, "POST /b": { integration: { type: "mock", body: { ok: true } }, auth: "none" } } });
+      new RealtimeApi("live", { connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" }, authorizer: { handler: echo }, routes: { $connect: { handler: echo } } });
+    });
+    expect(graph.some((r) => r.type === "aws:apigateway/integration:Integration")).toBe(true);
+    expect(check(graph)).toEqual([]);
+  });
+});
