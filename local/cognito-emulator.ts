@@ -11,6 +11,7 @@
  *  - confirmation codes are captured so a test or a developer can read them;
  *  - sign-in triggers fail as Cognito's do: cognito-local has no pre-authentication trigger (added here) and
  *    ignores a failed post-authentication one (made to refuse the tokens here);
+ *  - failed password sign-ins lock the user out for a while, as Cognito does (./cognito-lockout);
  *  - what a client notices answers as Cognito does: sign-in and user-existence errors, access-token checks and
  *    revocation (GlobalSignOut, RevokeToken), refresh token expiry and rotation (GetTokensFromRefreshToken), explicit auth flows,
  *    usernames in any case, email_verified, AuthenticationResult's ExpiresIn/TokenType, the OIDC discovery document.
@@ -34,6 +35,7 @@ import { otp } from "cognito-local/lib/services/otp";
 import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator";
 import { attribute, attributesAppend, attributesInclude, attributesToRecord, UserPoolServiceFactoryImpl, type User, type UserPool } from "cognito-local/lib/services/userPoolService";
 import { passwordProblems } from "../components/user-auth/spec";
+import { SignInLockout } from "./cognito-lockout";
 import { LambdaInvokeError } from "./lambda-runtime";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 
@@ -86,6 +88,8 @@ export interface CognitoEmulator {
    * `retrying` counts the retired refresh tokens still holding what a retry within the grace period needs (their user).
    */
   tokensInMemory(): { accessTokens: number; refreshTokens: number; revoked: number; retired: number; retrying: number };
+  /** How many users' failed sign-ins the emulator keeps in memory (SignInLockout), for the flat-memory tests. */
+  signInFailuresInMemory(): number;
   stop(): Promise<void>;
 }
 
@@ -140,6 +144,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
   const revocation = new TokenRevocation(clock);
+  const lockout = new SignInLockout(clock);
   const services = {
     clock,
     cognito,
@@ -158,6 +163,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     (r) => revokeTokens(r, cognito, revocation, clock),
     (r) => userExistenceErrors(r, cognito),
     (r) => runPreAuthentication(r, cognito, options, (name) => triggers.enabled(name as never)),
+    (r) => lockOutFailedSignIns(r, cognito, lockout),
     (r) => enforceAuthFlows(r, cognito),
     (r) => enforcePasswordPolicy(r, cognito, ctx),
     (r) => refuseExpiredRefreshTokens(r, clock),
@@ -196,6 +202,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
     lastCode: (destination) => codes.get(destination),
     tokensInMemory: () => revocation.sizes(),
+    signInFailuresInMemory: () => lockout.size(),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -452,6 +459,41 @@ const PASSWORD_FLOWS = new Set(["USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"
 
 /** Cognito's answer to a wrong password, and to an unknown user under PreventUserExistenceErrors ENABLED. */
 const incorrectUsernameOrPassword = () => new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+
+/**
+ * Password sign-ins (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH: "unauthenticated or IAM-authorized sign-in attempts
+ * with a password") of a user during a lockout are refused before anything else is looked at but the flow (so before
+ * the pre-authentication trigger and the password), and a wrong password ("Incorrect username or password.", as
+ * userExistenceErrors words it) counts towards the next lockout; tokens handed out end the user's failures. The user is
+ * the pool's (any letter case or alias typed finds the same one). A name that is no user's is never locked and leaves
+ * no record: the guide says "locks out your user", and what Cognito does for an unknown name under
+ * PreventUserExistenceErrors ENABLED is not documented (not confirmed). The rules: SignInLockout.
+ */
+function lockOutFailedSignIns(router: (target: string) => Route, cognito: CognitoService, lockout: SignInLockout) {
+  return (target: string): Route => {
+    const route = router(target);
+    if (!SIGN_IN_OPERATIONS.has(target)) return route;
+    return async (ctx, req) => {
+      const username = req?.AuthParameters?.USERNAME;
+      const pool = PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string" ? await poolOf(cognito, ctx, req) : undefined;
+      const user = pool ? await pool.getUserByUsername(ctx, username) : null;
+      if (!pool || !user) return route(ctx, req);
+      const key = `${pool.options.Id}/${user.Username}`;
+      lockout.check(key);
+      let result: any;
+      try {
+        result = await route(ctx, req);
+      } catch (error) {
+        if (error instanceof CognitoError && (error as CognitoError & { code: string }).code === "NotAuthorizedException" && error.message === incorrectUsernameOrPassword().message) {
+          lockout.failed(key);
+        }
+        throw error;
+      }
+      if (result?.AuthenticationResult) lockout.succeeded(key);
+      return result;
+    };
+  };
+}
 
 /**
  * Cognito's answers where cognito-local's differ, for the errors a sign-in screen shows and for user existence
