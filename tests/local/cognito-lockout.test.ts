@@ -4,6 +4,7 @@
  * NotAuthorizedException "Password attempts exceeded" (the right password too) and do not count; a sign-in after the
  * lockout, or 15 quiet minutes, starts again from nothing. On a clock the test moves: no waiting.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/co
 const userPoolId = "us-east-1_Lockout1";
 const clientId = "lockoutclient00000000000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
 const password = "Correct-horse-9";
+const callback = "http://localhost:5173/";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
 let emulator: CognitoEmulator;
 let sdk: CognitoIdentityProviderClient;
@@ -29,7 +31,16 @@ beforeAll(async () => {
   await emulator.ensureUserPool({ Id: userPoolId, Name: "lockout", UsernameConfiguration: { CaseSensitive: false } });
   await emulator.ensureClient(userPoolId, clientId, "lockout");
   await sdk.send(
-    new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId, ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"], PreventUserExistenceErrors: "ENABLED" }),
+    new UpdateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientId: clientId,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+      PreventUserExistenceErrors: "ENABLED",
+      CallbackURLs: [callback],
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthScopes: ["openid", "email"],
+      AllowedOAuthFlowsUserPoolClient: true,
+    }),
   );
 });
 afterAll(async () => {
@@ -48,6 +59,15 @@ const adminSignIn = (username: string, pass: string) =>
     (answer) => (answer.AuthenticationResult?.AccessToken ? SIGNED_IN : "no tokens"),
     (error: Error) => `${error.name}: ${error.message}`,
   );
+/** The hosted UI's sign-in form posted: "signed in" (a redirect with a code) or the error line of the form it answers with. */
+async function hostedUiSignIn(username: string, pass: string): Promise<string> {
+  const challenge = createHash("sha256").update(randomBytes(32).toString("base64url")).digest("base64url");
+  const form = { client_id: clientId, redirect_uri: callback, response_type: "code", code_challenge: challenge, code_challenge_method: "S256", scope: "openid email", state: "s", username, password: pass };
+  const answer = await fetch(`${emulator.url}/oauth2/authorize`, { method: "POST", body: new URLSearchParams(form), redirect: "manual" });
+  if (answer.status === 302 && new URL(answer.headers.get("location") ?? "", callback).searchParams.get("code")) return SIGNED_IN;
+  const page = await answer.text();
+  return /<p style="color:red">([^<]*)<\/p>/.exec(page)?.[1] ?? `HTTP ${answer.status}`;
+}
 const pass = (seconds: number) => {
   clock.now += seconds * 1000;
 };
@@ -150,6 +170,19 @@ describe("sign-in lockout", () => {
     expect(await signIn(ann, password)).toBe(EXCEEDED);
     expect(await adminSignIn(ann, password)).toBe(EXCEEDED);
     expect(await signIn(ann.toUpperCase(), password)).toBe(EXCEEDED);
+  });
+
+  it("counts the hosted UI's sign-in form with the API, and refuses it during a lockout", async () => {
+    const ann = await newUser();
+    await failures(ann, 3);
+    expect(await hostedUiSignIn(ann, "Wrong-horse-9")).toBe("Incorrect username or password.");
+    expect(await hostedUiSignIn(ann.toUpperCase(), "Wrong-horse-9")).toBe("Incorrect username or password."); // the 5th: 1 s
+    expect(await signIn(ann, password)).toBe(EXCEEDED);
+    expect(await hostedUiSignIn(ann, password)).toBe("Password attempts exceeded");
+    pass(1);
+    expect(await hostedUiSignIn(ann, password)).toBe(SIGNED_IN);
+    await failures(ann, 4); // counted from 0 after the form's sign-in
+    expect(await signIn(ann, password)).toBe(SIGNED_IN);
   });
 
   it("leaves other users alone", async () => {
