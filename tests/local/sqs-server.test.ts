@@ -612,3 +612,63 @@ describe("local SQS server", () => {
     expect((await second.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.url("jobs") }))).Messages?.map((m) => m.Body)).toEqual(["kept"]);
   });
 });
+
+/** SQS's attribute digest, written out byte by byte here (length-prefixed name, type, transport 1, value) to check the server's encoder. */
+function stringAttributeDigest(name: string, dataType: string, value: string): string {
+  const field = (text: string) => {
+    const bytes = Buffer.from(text, "utf8");
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return [length, bytes];
+  };
+  return createHash("md5").update(Buffer.concat([...field(name), ...field(dataType), Buffer.from([1]), ...field(value)])).digest("hex");
+}
+
+describe("local SQS message system attributes (AWSTraceHeader)", () => {
+  const TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+  it("keeps AWSTraceHeader, answers its MD5 and returns it when asked by name or All", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }));
+    expect(sent.MD5OfMessageSystemAttributes).toBe(stringAttributeDigest("AWSTraceHeader", "String", TRACE));
+    expect(sent.MD5OfMessageAttributes).toBeUndefined();
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "b", MessageBody: "b", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }, { Id: "c", MessageBody: "c" }] }),
+    );
+    expect(batch.Successful?.map((e) => [e.Id, e.MD5OfMessageSystemAttributes])).toEqual([["b", sent.MD5OfMessageSystemAttributes], ["c", undefined]]);
+
+    const byName = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ["AWSTraceHeader"] }))).Messages!;
+    expect(byName.map((m) => [m.Body, m.Attributes])).toEqual([["a", { AWSTraceHeader: TRACE }]]);
+    // The deprecated AttributeNames asks for it too; a message sent without one has none.
+    const rest = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, AttributeNames: ["All"] }))).Messages!;
+    expect(rest.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([["b", TRACE], ["c", undefined]]);
+    now += 31_000;
+    const unasked = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["SenderId"] }))).Messages!;
+    expect(unasked.map((m) => m.Attributes)).toEqual([{ SenderId: "AKIDLOCAL" }, { SenderId: "AKIDLOCAL" }, { SenderId: "AKIDLOCAL" }]);
+  });
+
+  it("refuses a system attribute other than AWSTraceHeader, or one not of type String, with InvalidParameterValue", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const unknown = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { SenderId: { DataType: "String", StringValue: "x" } } as never })));
+    expect([unknown.name, unknown.$metadata.httpStatusCode, (unknown as unknown as Error).message]).toEqual(["InvalidParameterValue", 400, "Message system attribute name 'SenderId' is invalid."]);
+    const binary = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { AWSTraceHeader: { DataType: "Binary", BinaryValue: new Uint8Array([1]) } } })));
+    expect([binary.name, binary.$metadata.httpStatusCode]).toEqual(["InvalidParameterValue", 400]);
+    const response = await signedSqsFetch(
+      server.endpoint,
+      "AmazonSQS.SendMessageBatch",
+      JSON.stringify({ QueueUrl, Entries: [{ Id: "bad", MessageBody: "a", MessageSystemAttributes: { Colour: { DataType: "String", StringValue: "x" } } }, { Id: "fine", MessageBody: "b" }] }),
+      { credentials: CREDENTIALS },
+    );
+    const { Successful, Failed } = (await response.json()) as { Successful: Array<{ Id: string }>; Failed: Array<{ Id: string; Code: string }> };
+    expect([Successful.map((e) => e.Id), Failed.map((e) => [e.Id, e.Code])]).toEqual([["fine"], [["bad", "InvalidParameterValue"]]]);
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1" });
+  });
+
+  it("does not count AWSTraceHeader against the message size", async () => {
+    const { sqs, url } = await start([queue("jobs", { maximumMessageBytes: 1024 })]);
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "x".repeat(1024), MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }));
+    expect(sent.MessageId).toBeDefined();
+  });
+});
