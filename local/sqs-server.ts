@@ -935,10 +935,31 @@ function validateAttributes(attributes: Record<string, MessageAttributeValue>): 
     const present = binary ? typeof value.BinaryValue === "string" && value.BinaryValue.length > 0 : typeof value.StringValue === "string" && value.StringValue.length > 0;
     if (!present) throw invalidParameter(`The message attribute '${name}' with type '${binary ? "Binary" : value.DataType.split(".")[0]}' must use field '${binary ? "Binary" : "String"}'.`);
     if (!binary && INVALID_CHARACTER.test(value.StringValue!)) throw new SqsError("InvalidMessageContents", `Message attribute '${name}' contains invalid characters.`);
-    if (value.DataType.startsWith("Number") && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.StringValue!)) {
+    if (value.DataType.startsWith("Number") && !isSqsNumber(value.StringValue!)) {
       throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
     }
   }
+}
+
+/**
+ * A Number attribute's value: "A number can have up to 38 digits of precision, and it can be between 10^-128 and
+ * 10^+126. Leading and trailing zeroes are trimmed." (sqs-message-metadata.html, "Message attribute data types"): a
+ * decimal, its significant digits (leading and trailing zeroes not counted) at most 38, its magnitude, unless 0, from
+ * 10^-128 to 10^126. The value is delivered as sent (the guide does not say the trimming changes what is delivered).
+ * Outside that, SQS's error for a value it cannot take as a number (its wording for these values is unconfirmed).
+ */
+export function isSqsNumber(text: string): boolean {
+  const match = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match || (match[1] + (match[2] ?? "")).length === 0) return false;
+  const fraction = match[2] ?? "";
+  const digits = (match[1] + fraction).replace(/^0+/, "");
+  if (digits.length === 0) return true; // zero
+  const significant = digits.replace(/0+$/, "");
+  if (significant.length > 38) return false;
+  // value = significant × 10^power; its magnitude is in [10^top, 10^(top+1)).
+  const power = Number(match[3] ?? 0) - fraction.length + (digits.length - significant.length);
+  const top = power + significant.length - 1;
+  return top >= -128 && (top < 126 || (top === 126 && significant === "1"));
 }
 
 /**

@@ -672,3 +672,21 @@ describe("local SQS message system attributes (AWSTraceHeader)", () => {
     expect(sent.MessageId).toBeDefined();
   });
 });
+
+describe("local SQS message attribute rules", () => {
+  const send = (sqs: SQSClient, QueueUrl: string, MessageAttributes: Record<string, { DataType: string; StringValue?: string }>) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageAttributes }));
+
+  it("takes a Number of up to 38 significant digits from 10^-128 to 10^126 and delivers it as sent, refusing others with InvalidParameterValue", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const accepted = ["1e126", "-1E+126", "1e-128", "-0.1e-127", "0", "-0.000e999", "007.50", "12345678901234567890123456789012345678", "000123456789012345678901234567890123456780000e-5"];
+    for (const value of accepted) await send(sqs, QueueUrl, { n: { DataType: "Number", StringValue: value } });
+    const refused = ["1.1e126", "1e127", "9e-129", "1e-129", "123456789012345678901234567890123456789", "1.23456789012345678901234567890123456789"];
+    for (const value of refused) {
+      const error = await errorOf(send(sqs, QueueUrl, { n: { DataType: "Number.float", StringValue: value } }));
+      expect([value, error.name, error.$metadata.httpStatusCode]).toEqual([value, "InvalidParameterValue", 400]);
+    }
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
+    expect(Messages?.map((m) => m.MessageAttributes?.n.StringValue)).toEqual(accepted);
+  });
+});
