@@ -133,6 +133,10 @@ export const SQS_LIMITS = {
   delaySeconds: 900,
   /** Message attributes per message. */
   messageAttributes: 10,
+  /** A message attribute's name: up to 256 characters (sqs-message-metadata.html). */
+  attributeNameLength: 256,
+  /** A message attribute's data type: up to 256 characters (sqs-message-metadata.html). */
+  attributeTypeLength: 256,
   /** FIFO deduplication interval: 5 minutes. */
   deduplicationMs: 5 * 60 * 1000,
   /** One PurgeQueue per 60 seconds (PurgeQueueInProgress). */
@@ -923,14 +927,19 @@ function validateAttributes(attributes: Record<string, MessageAttributeValue>): 
   const names = Object.keys(attributes);
   if (names.length > SQS_LIMITS.messageAttributes) throw invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${SQS_LIMITS.messageAttributes}].`);
   for (const name of names) {
-    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || /^(aws\.|amazon\.)/i.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.length > SQS_LIMITS.attributeNameLength || /^(aws\.|amazon\.)/i.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
       throw new SqsError("InvalidParameterValue", `Message attribute name '${name.slice(0, 260)}' is invalid.`);
     }
     const value = attributes[name] as MessageAttributeValue | undefined;
     if (typeof value !== "object" || value === null) throw invalidParameter(`The message attribute '${name}' must contain a non-empty attribute value.`);
-    if (typeof value.DataType !== "string" || !/^(String|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/.test(value.DataType)) {
+    // "Type – … Supported types include String, Number, and Binary. You can also add custom information for any data
+    // type. The data type has the same restrictions as the message body … Can be up to 256 characters long" (sqs-message-metadata.html):
+    // a custom label after the type and a period, of the characters a body may have. The wording for a type too long is unconfirmed.
+    if (typeof value.DataType !== "string" || !/^(String|Number|Binary)(\..+)?$/s.test(value.DataType)) {
       throw invalidParameter(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     }
+    if ([...value.DataType].length > SQS_LIMITS.attributeTypeLength) throw invalidParameter(`The message attribute '${name}' has a type longer than ${SQS_LIMITS.attributeTypeLength} characters.`);
+    if (INVALID_CHARACTER.test(value.DataType)) throw new SqsError("InvalidMessageContents", `Message attribute '${name}' type contains invalid characters.`);
     const binary = value.DataType.startsWith("Binary");
     const present = binary ? typeof value.BinaryValue === "string" && value.BinaryValue.length > 0 : typeof value.StringValue === "string" && value.StringValue.length > 0;
     if (!present) throw invalidParameter(`The message attribute '${name}' with type '${binary ? "Binary" : value.DataType.split(".")[0]}' must use field '${binary ? "Binary" : "String"}'.`);

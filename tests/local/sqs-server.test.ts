@@ -690,3 +690,36 @@ describe("local SQS message attribute rules", () => {
     expect(Messages?.map((m) => m.MessageAttributes?.n.StringValue)).toEqual(accepted);
   });
 });
+
+describe("local SQS message attribute names and types", () => {
+  const send = (sqs: SQSClient, QueueUrl: string, MessageAttributes: Record<string, { DataType: string; StringValue?: string }>) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageAttributes }));
+  const refusal = async (promise: Promise<unknown>) => {
+    const error = await errorOf(promise);
+    return [error.name, error.$metadata.httpStatusCode];
+  };
+
+  it("takes a data type of up to 256 characters with a custom label of body characters, and refuses a longer or invalid one", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const longest = `Number.${"x".repeat(256 - 7)}`;
+    const labelled = "String.my label/v1 (é)";
+    await send(sqs, QueueUrl, { n: { DataType: longest, StringValue: "1" }, s: { DataType: labelled, StringValue: "x" } });
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ["All"] }));
+    expect([Messages?.[0].MessageAttributes?.n.DataType, Messages?.[0].MessageAttributes?.s.DataType]).toEqual([longest, labelled]);
+    expect(await refusal(send(sqs, QueueUrl, { n: { DataType: `${longest}x`, StringValue: "1" } }))).toEqual(["InvalidParameterValue", 400]);
+    expect(await refusal(send(sqs, QueueUrl, { s: { DataType: "String.\u0001", StringValue: "x" } }))).toEqual(["InvalidMessageContents", 400]);
+    expect(await refusal(send(sqs, QueueUrl, { s: { DataType: "Text", StringValue: "x" } }))).toEqual(["InvalidParameterValue", 400]);
+  });
+
+  it("takes names of up to 256 letters, digits, _, - and ., and up to 10 attributes; refuses other names and an 11th", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const value = { DataType: "String", StringValue: "x" };
+    await send(sqs, QueueUrl, { ["n".repeat(256)]: value, "a.b-c_D9": value, "AWSx": value, "amazonian.x": value });
+    await send(sqs, QueueUrl, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, value])));
+    for (const name of ["n".repeat(257), "AWS.x", "aws.x", "Amazon.x", "AMAZON.x", ".a", "a.", "a..b", "a b", "é"]) {
+      expect([name.slice(0, 10), ...(await refusal(send(sqs, QueueUrl, { [name]: value })))]).toEqual([name.slice(0, 10), "InvalidParameterValue", 400]);
+    }
+    expect(await refusal(send(sqs, QueueUrl, Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, value]))))).toEqual(["InvalidParameterValue", 400]);
+  });
+});
