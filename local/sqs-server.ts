@@ -504,6 +504,8 @@ export interface SendInput {
   messageAttributes?: Record<string, MessageAttributeValue>;
   /** MessageSystemAttributes: only AWSTraceHeader, of type String. */
   messageSystemAttributes?: Record<string, MessageAttributeValue>;
+  /** The request's X-Amzn-Trace-Id header: the message's AWSTraceHeader when it has no such system attribute. */
+  traceHeader?: string;
   messageGroupId?: string;
   messageDeduplicationId?: string;
   senderId?: string;
@@ -627,6 +629,7 @@ export class LocalSqs {
     // encoded as message attributes are (SQS's developer guide gives no other algorithm; what AWS answers is unconfirmed).
     const md5OfSystemAttributes = md5OfMessageAttributes(sentSystemAttributes);
     const digests = { md5OfMessageAttributes: md5OfAttributes, md5OfMessageSystemAttributes: md5OfSystemAttributes };
+    const awsTraceHeader = sentSystemAttributes.AWSTraceHeader?.StringValue ?? input.traceHeader;
     if (deduplicationId !== undefined) {
       // "If a message with a particular message deduplication ID is sent successfully, any messages sent with the same
       // message deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
@@ -642,7 +645,11 @@ export class LocalSqs {
       md5OfBody: md5(input.body),
       messageAttributes: attributes,
       md5OfMessageAttributes: md5OfAttributes,
-      ...(sentSystemAttributes.AWSTraceHeader ? { awsTraceHeader: sentSystemAttributes.AWSTraceHeader.StringValue } : {}),
+      // "Default HTTP Header – … carried by X-Amzn-Trace-Id and corresponds to all messages included in a SendMessage or
+      // SendMessageBatch request … If both headers are set, the message system attribute overrides the HTTP trace header"
+      // (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html). The header adds no MD5OfMessageSystemAttributes here
+      // (whether SQS answers one for it is unconfirmed).
+      ...(awsTraceHeader !== undefined ? { awsTraceHeader } : {}),
       senderId: input.senderId ?? this.accountId,
       sentTimestamp: now,
       enqueuedAt: now,
@@ -975,8 +982,9 @@ export function isSqsNumber(text: string): boolean {
  * MessageSystemAttributes: "Currently, the only supported message system attribute is AWSTraceHeader. Its type must be
  * String and its value must be a correctly formatted X-Ray trace header string. The size of a message system attribute
  * doesn't count towards the total size of a message." (API_SendMessage). Another name is InvalidParameterValue
- * "Message system attribute name '<name>' is invalid." (the wording the emulators give; AWS's is unconfirmed); the
- * trace header's format is not checked (whether SQS checks it is unconfirmed).
+ * "Message system attribute name '<name>' is invalid." (the wording the emulators give; AWS's is unconfirmed). The
+ * trace header's format is not checked: SQS took and returned "Root=1-abc-def", no well-formed trace id
+ * (floci-io/floci#909, checked against AWS); which values it refuses is unconfirmed.
  */
 function validateSystemAttributes(attributes: Record<string, MessageAttributeValue>): void {
   if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw invalidParameter("MessageSystemAttributes must be a map of name to value.");
@@ -1103,7 +1111,7 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
 }
 
 type Input = Record<string, unknown>;
-type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; signal: AbortSignal }) => unknown;
+type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; traceHeader?: string; signal: AbortSignal }) => unknown;
 
 async function handle(
   sqs: LocalSqs,
@@ -1153,7 +1161,8 @@ async function handle(
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, signal: aborted.signal });
+    const trace = request.headers["x-amzn-trace-id"];
+    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, traceHeader: typeof trace === "string" && trace.length > 0 ? trace : undefined, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -1349,7 +1358,7 @@ function changeVisibility(sqs: LocalSqs, name: string, input: Input): void {
   sqs.changeVisibility(name, receiptHandle, timeout);
 }
 
-function sendInput(input: Input, sender: string): SendInput {
+function sendInput(input: Input, sender: string, traceHeader?: string): SendInput {
   const body = input.MessageBody;
   if (body === undefined || body === null) throw missingParameter("MessageBody");
   if (typeof body !== "string") throw invalidParameter("Value for parameter MessageBody is invalid. Reason: must be a string.");
@@ -1361,6 +1370,7 @@ function sendInput(input: Input, sender: string): SendInput {
     messageGroupId: string(input, "MessageGroupId"),
     messageDeduplicationId: string(input, "MessageDeduplicationId"),
     senderId: sender,
+    traceHeader,
   };
 }
 
@@ -1482,12 +1492,12 @@ const ACTIONS: Record<string, Action> = {
     return attributes ? { Attributes: attributes } : {};
   },
 
-  SendMessage(sqs, input, { senderId }) {
+  SendMessage(sqs, input, { senderId, traceHeader }) {
     const name = queueName(sqs, input);
-    return sendOutput(sqs.send(name, sendInput(input, senderId)));
+    return sendOutput(sqs.send(name, sendInput(input, senderId, traceHeader)));
   },
 
-  SendMessageBatch(sqs, input, { senderId }) {
+  SendMessageBatch(sqs, input, { senderId, traceHeader }) {
     const name = queueName(sqs, input);
     const entries = batchEntries(input);
     // The batch's total against SQS_LIMITS.batchBytes (1 MiB), not the queue's MaximumMessageSize, which each entry meets on its own.
@@ -1495,7 +1505,7 @@ const ACTIONS: Record<string, Action> = {
     const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
     const largest = SQS_LIMITS.batchBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
-    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
+    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId, traceHeader))));
   },
 
   async ReceiveMessage(sqs, input, { signal }) {

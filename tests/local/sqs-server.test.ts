@@ -666,6 +666,17 @@ describe("local SQS message system attributes (AWSTraceHeader)", () => {
     expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1" });
   });
 
+  it("takes a request's X-Amzn-Trace-Id header as the AWSTraceHeader of each message it sends, unless the message has its own", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const own = "Root=1-00000000-000000000000000000000001;Parent=0000000000000001;Sampled=0";
+    const body = JSON.stringify({ QueueUrl, Entries: [{ Id: "a", MessageBody: "a" }, { Id: "b", MessageBody: "b", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: own } } }] });
+    const response = await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessageBatch", body, { credentials: CREDENTIALS, headers: { "x-amzn-trace-id": TRACE } });
+    expect(response.status).toBe(200);
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["AWSTraceHeader"] }));
+    expect(Messages?.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([["a", TRACE], ["b", own]]);
+  });
+
   it("does not count AWSTraceHeader against the message size", async () => {
     const { sqs, url } = await start([queue("jobs", { maximumMessageBytes: 1024 })]);
     const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "x".repeat(1024), MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }));
