@@ -964,7 +964,7 @@ function validateAttributes(attributes: Record<string, MessageAttributeValue>): 
  * 10^-128 to 10^126. The value is delivered as sent (the guide does not say the trimming changes what is delivered).
  * Outside that, SQS's error for a value it cannot take as a number (its wording for these values is unconfirmed).
  */
-export function isSqsNumber(text: string): boolean {
+function isSqsNumber(text: string): boolean {
   const match = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match || (match[1] + (match[2] ?? "")).length === 0) return false;
   const fraction = match[2] ?? "";
