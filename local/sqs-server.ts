@@ -97,6 +97,8 @@ export interface StoredMessage {
   sequenceNumber?: string;
   /** The queue a dead-lettered message came from. */
   deadLetterQueueSourceArn?: string;
+  /** The message system attribute AWSTraceHeader it was sent with (the X-Ray trace header), returned as a system attribute. */
+  awsTraceHeader?: string;
 }
 
 /** What ReceiveMessage hands out: the message as it is at that receive (a copy). */
@@ -131,6 +133,10 @@ export const SQS_LIMITS = {
   delaySeconds: 900,
   /** Message attributes per message. */
   messageAttributes: 10,
+  /** A message attribute's name: up to 256 characters (sqs-message-metadata.html). */
+  attributeNameLength: 256,
+  /** A message attribute's data type: up to 256 characters (sqs-message-metadata.html). */
+  attributeTypeLength: 256,
   /** FIFO deduplication interval: 5 minutes. */
   deduplicationMs: 5 * 60 * 1000,
   /** One PurgeQueue per 60 seconds (PurgeQueueInProgress). */
@@ -496,6 +502,10 @@ export interface SendInput {
   body: string;
   delaySeconds?: number;
   messageAttributes?: Record<string, MessageAttributeValue>;
+  /** MessageSystemAttributes: only AWSTraceHeader, of type String. */
+  messageSystemAttributes?: Record<string, MessageAttributeValue>;
+  /** The request's X-Amzn-Trace-Id header: the message's AWSTraceHeader when it has no such system attribute. */
+  traceHeader?: string;
   messageGroupId?: string;
   messageDeduplicationId?: string;
   senderId?: string;
@@ -505,6 +515,7 @@ export interface SendResult {
   messageId: string;
   md5OfMessageBody: string;
   md5OfMessageAttributes?: string;
+  md5OfMessageSystemAttributes?: string;
   sequenceNumber?: string;
 }
 
@@ -578,6 +589,8 @@ export class LocalSqs {
     const { definition } = queue;
     const attributes = input.messageAttributes ?? {};
     validateAttributes(attributes);
+    const sentSystemAttributes = input.messageSystemAttributes ?? {};
+    validateSystemAttributes(sentSystemAttributes);
     if (input.body.length === 0) throw missingParameter("MessageBody");
     if (INVALID_CHARACTER.test(input.body)) {
       throw new SqsError("InvalidMessageContents", "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
@@ -612,12 +625,17 @@ export class LocalSqs {
 
     const now = this.now();
     const md5OfAttributes = md5OfMessageAttributes(attributes);
+    // MD5OfMessageSystemAttributes: "An MD5 digest of the non-URL-encoded message system attribute string" (API_SendMessage),
+    // encoded as message attributes are (SQS's developer guide gives no other algorithm; what AWS answers is unconfirmed).
+    const md5OfSystemAttributes = md5OfMessageAttributes(sentSystemAttributes);
+    const digests = { md5OfMessageAttributes: md5OfAttributes, md5OfMessageSystemAttributes: md5OfSystemAttributes };
+    const awsTraceHeader = sentSystemAttributes.AWSTraceHeader?.StringValue ?? input.traceHeader;
     if (deduplicationId !== undefined) {
       // "If a message with a particular message deduplication ID is sent successfully, any messages sent with the same
       // message deduplication ID are accepted successfully but aren't delivered during the 5-minute deduplication interval."
       const seen = queue.deduplication.get(deduplicationId);
       if (seen && now - seen.at < SQS_LIMITS.deduplicationMs) {
-        return { messageId: seen.messageId, md5OfMessageBody: md5(input.body), md5OfMessageAttributes: md5OfAttributes, sequenceNumber: seen.sequenceNumber };
+        return { messageId: seen.messageId, md5OfMessageBody: md5(input.body), ...digests, sequenceNumber: seen.sequenceNumber };
       }
     }
     this.sequence += 1n;
@@ -627,6 +645,11 @@ export class LocalSqs {
       md5OfBody: md5(input.body),
       messageAttributes: attributes,
       md5OfMessageAttributes: md5OfAttributes,
+      // "Default HTTP Header – … carried by X-Amzn-Trace-Id and corresponds to all messages included in a SendMessage or
+      // SendMessageBatch request … If both headers are set, the message system attribute overrides the HTTP trace header"
+      // (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html). The header adds no MD5OfMessageSystemAttributes here
+      // (whether SQS answers one for it is unconfirmed).
+      ...(awsTraceHeader !== undefined ? { awsTraceHeader } : {}),
       senderId: input.senderId ?? this.accountId,
       sentTimestamp: now,
       enqueuedAt: now,
@@ -642,7 +665,7 @@ export class LocalSqs {
       queue.deduplication.set(deduplicationId, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
     }
     this.wake(queue);
-    return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, md5OfMessageAttributes: md5OfAttributes, sequenceNumber: message.sequenceNumber };
+    return { messageId: message.messageId, md5OfMessageBody: message.md5OfBody, ...digests, sequenceNumber: message.sequenceNumber };
   }
 
   /**
@@ -911,21 +934,66 @@ function validateAttributes(attributes: Record<string, MessageAttributeValue>): 
   const names = Object.keys(attributes);
   if (names.length > SQS_LIMITS.messageAttributes) throw invalidParameter(`Number of message attributes [${names.length}] exceeds the allowed maximum [${SQS_LIMITS.messageAttributes}].`);
   for (const name of names) {
-    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || /^(aws\.|amazon\.)/i.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.length > SQS_LIMITS.attributeNameLength || /^(aws\.|amazon\.)/i.test(name) || name.startsWith(".") || name.endsWith(".") || name.includes("..")) {
       throw new SqsError("InvalidParameterValue", `Message attribute name '${name.slice(0, 260)}' is invalid.`);
     }
     const value = attributes[name] as MessageAttributeValue | undefined;
     if (typeof value !== "object" || value === null) throw invalidParameter(`The message attribute '${name}' must contain a non-empty attribute value.`);
-    if (typeof value.DataType !== "string" || !/^(String|Number|Binary)(\.[A-Za-z0-9_.-]+)?$/.test(value.DataType)) {
+    // "Type – … Supported types include String, Number, and Binary. You can also add custom information for any data
+    // type. The data type has the same restrictions as the message body … Can be up to 256 characters long" (sqs-message-metadata.html):
+    // a custom label after the type and a period, of the characters a body may have. The wording for a type too long is unconfirmed.
+    if (typeof value.DataType !== "string" || !/^(String|Number|Binary)(\..+)?$/s.test(value.DataType)) {
       throw invalidParameter(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     }
+    if ([...value.DataType].length > SQS_LIMITS.attributeTypeLength) throw invalidParameter(`The message attribute '${name}' has a type longer than ${SQS_LIMITS.attributeTypeLength} characters.`);
+    if (INVALID_CHARACTER.test(value.DataType)) throw new SqsError("InvalidMessageContents", `Message attribute '${name}' type contains invalid characters.`);
     const binary = value.DataType.startsWith("Binary");
     const present = binary ? typeof value.BinaryValue === "string" && value.BinaryValue.length > 0 : typeof value.StringValue === "string" && value.StringValue.length > 0;
     if (!present) throw invalidParameter(`The message attribute '${name}' with type '${binary ? "Binary" : value.DataType.split(".")[0]}' must use field '${binary ? "Binary" : "String"}'.`);
     if (!binary && INVALID_CHARACTER.test(value.StringValue!)) throw new SqsError("InvalidMessageContents", `Message attribute '${name}' contains invalid characters.`);
-    if (value.DataType.startsWith("Number") && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.StringValue!)) {
+    if (value.DataType.startsWith("Number") && !isSqsNumber(value.StringValue!)) {
       throw invalidParameter(`Can't cast the value of message (user) attribute '${name}' to a number.`);
     }
+  }
+}
+
+/**
+ * A Number attribute's value: "A number can have up to 38 digits of precision, and it can be between 10^-128 and
+ * 10^+126. Leading and trailing zeroes are trimmed." (sqs-message-metadata.html, "Message attribute data types"): a
+ * decimal, its significant digits (leading and trailing zeroes not counted) at most 38, its magnitude, unless 0, from
+ * 10^-128 to 10^126. The value is delivered as sent (the guide does not say the trimming changes what is delivered).
+ * Outside that, SQS's error for a value it cannot take as a number (its wording for these values is unconfirmed).
+ */
+function isSqsNumber(text: string): boolean {
+  const match = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!match || (match[1] + (match[2] ?? "")).length === 0) return false;
+  const fraction = match[2] ?? "";
+  const digits = (match[1] + fraction).replace(/^0+/, "");
+  if (digits.length === 0) return true; // zero
+  const significant = digits.replace(/0+$/, "");
+  if (significant.length > 38) return false;
+  // value = significant × 10^power; its magnitude is in [10^top, 10^(top+1)).
+  const power = Number(match[3] ?? 0) - fraction.length + (digits.length - significant.length);
+  const top = power + significant.length - 1;
+  return top >= -128 && (top < 126 || (top === 126 && significant === "1"));
+}
+
+/**
+ * MessageSystemAttributes: "Currently, the only supported message system attribute is AWSTraceHeader. Its type must be
+ * String and its value must be a correctly formatted X-Ray trace header string. The size of a message system attribute
+ * doesn't count towards the total size of a message." (API_SendMessage). Another name is InvalidParameterValue
+ * "Message system attribute name '<name>' is invalid." (the wording the emulators give; AWS's is unconfirmed). The
+ * trace header's format is not checked: SQS took and returned "Root=1-abc-def", no well-formed trace id
+ * (floci-io/floci#909, checked against AWS); which values it refuses is unconfirmed.
+ */
+function validateSystemAttributes(attributes: Record<string, MessageAttributeValue>): void {
+  if (typeof attributes !== "object" || attributes === null || Array.isArray(attributes)) throw invalidParameter("MessageSystemAttributes must be a map of name to value.");
+  for (const [name, value] of Object.entries(attributes) as Array<[string, MessageAttributeValue | null]>) {
+    if (name !== "AWSTraceHeader") throw invalidParameter(`Message system attribute name '${name.slice(0, 260)}' is invalid.`);
+    if (typeof value !== "object" || value === null) throw invalidParameter(`The message system attribute '${name}' must contain a non-empty attribute value.`);
+    if (value.DataType !== "String") throw invalidParameter(`The message system attribute '${name}' must be of type String.`);
+    if (typeof value.StringValue !== "string" || value.StringValue.length === 0) throw invalidParameter(`The message system attribute '${name}' with type 'String' must use field 'String'.`);
+    if (INVALID_CHARACTER.test(value.StringValue)) throw new SqsError("InvalidMessageContents", `Message system attribute '${name}' contains invalid characters.`);
   }
 }
 
@@ -1043,7 +1111,7 @@ export async function startLocalSqs(options: LocalSqsServerOptions): Promise<Loc
 }
 
 type Input = Record<string, unknown>;
-type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; signal: AbortSignal }) => unknown;
+type Action = (sqs: LocalSqs, input: Input, context: { queueUrl(name: string): string; senderId: string; traceHeader?: string; signal: AbortSignal }) => unknown;
 
 async function handle(
   sqs: LocalSqs,
@@ -1093,7 +1161,8 @@ async function handle(
   const aborted = new AbortController();
   response.on("close", () => aborted.abort());
   try {
-    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, signal: aborted.signal });
+    const trace = request.headers["x-amzn-trace-id"];
+    const output = await action(sqs, input, { queueUrl, senderId: signer.accessKeyId, traceHeader: typeof trace === "string" && trace.length > 0 ? trace : undefined, signal: aborted.signal });
     if (response.destroyed) return;
     response.writeHead(200, { "content-type": JSON_10, "x-amzn-requestid": randomUUID() });
     response.end(JSON.stringify(output ?? {}));
@@ -1289,7 +1358,7 @@ function changeVisibility(sqs: LocalSqs, name: string, input: Input): void {
   sqs.changeVisibility(name, receiptHandle, timeout);
 }
 
-function sendInput(input: Input, sender: string): SendInput {
+function sendInput(input: Input, sender: string, traceHeader?: string): SendInput {
   const body = input.MessageBody;
   if (body === undefined || body === null) throw missingParameter("MessageBody");
   if (typeof body !== "string") throw invalidParameter("Value for parameter MessageBody is invalid. Reason: must be a string.");
@@ -1297,9 +1366,11 @@ function sendInput(input: Input, sender: string): SendInput {
     body,
     delaySeconds: integer(input, "DelaySeconds"),
     messageAttributes: (input.MessageAttributes ?? undefined) as Record<string, MessageAttributeValue> | undefined,
+    messageSystemAttributes: (input.MessageSystemAttributes ?? undefined) as Record<string, MessageAttributeValue> | undefined,
     messageGroupId: string(input, "MessageGroupId"),
     messageDeduplicationId: string(input, "MessageDeduplicationId"),
     senderId: sender,
+    traceHeader,
   };
 }
 
@@ -1321,11 +1392,16 @@ function sendOutput(result: SendResult) {
     MessageId: result.messageId,
     MD5OfMessageBody: result.md5OfMessageBody,
     ...(result.md5OfMessageAttributes ? { MD5OfMessageAttributes: result.md5OfMessageAttributes } : {}),
+    ...(result.md5OfMessageSystemAttributes ? { MD5OfMessageSystemAttributes: result.md5OfMessageSystemAttributes } : {}),
     ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}),
   };
 }
 
-/** A received message's system attributes, as SQS reports them (strings; FIFO ones only on FIFO queues). */
+/**
+ * A received message's system attributes, as SQS reports them (strings; FIFO ones only on FIFO queues; AWSTraceHeader
+ * when it was sent with one, as ReceiveMessage's "AWSTraceHeader – Returns the AWS X-Ray trace header string" and
+ * Lambda's SQS records carry it, https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sqs.html).
+ */
 export function systemAttributes(message: ReceivedMessage): Record<string, string> {
   return {
     ApproximateReceiveCount: String(message.receiveCount),
@@ -1336,6 +1412,7 @@ export function systemAttributes(message: ReceivedMessage): Record<string, strin
     ...(message.messageGroupId !== undefined ? { MessageGroupId: message.messageGroupId } : {}),
     ...(message.messageDeduplicationId !== undefined ? { MessageDeduplicationId: message.messageDeduplicationId } : {}),
     ...(message.deadLetterQueueSourceArn !== undefined ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
+    ...(message.awsTraceHeader !== undefined ? { AWSTraceHeader: message.awsTraceHeader } : {}),
   };
 }
 
@@ -1415,12 +1492,12 @@ const ACTIONS: Record<string, Action> = {
     return attributes ? { Attributes: attributes } : {};
   },
 
-  SendMessage(sqs, input, { senderId }) {
+  SendMessage(sqs, input, { senderId, traceHeader }) {
     const name = queueName(sqs, input);
-    return sendOutput(sqs.send(name, sendInput(input, senderId)));
+    return sendOutput(sqs.send(name, sendInput(input, senderId, traceHeader)));
   },
 
-  SendMessageBatch(sqs, input, { senderId }) {
+  SendMessageBatch(sqs, input, { senderId, traceHeader }) {
     const name = queueName(sqs, input);
     const entries = batchEntries(input);
     // The batch's total against SQS_LIMITS.batchBytes (1 MiB), not the queue's MaximumMessageSize, which each entry meets on its own.
@@ -1428,7 +1505,7 @@ const ACTIONS: Record<string, Action> = {
     const total = entries.reduce((sum, entry) => sum + entryBytes(entry), 0);
     const largest = SQS_LIMITS.batchBytes;
     if (total > largest) throw batchError("BatchRequestTooLong", `Batch requests cannot be longer than ${largest} bytes. You have sent ${total} bytes.`);
-    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId))));
+    return eachEntry(entries, (entry) => sendOutput(sqs.send(name, sendInput(entry, senderId, traceHeader))));
   },
 
   async ReceiveMessage(sqs, input, { signal }) {

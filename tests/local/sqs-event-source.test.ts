@@ -109,6 +109,15 @@ describe("local SQS event source", () => {
     expect(events[0].Records[0].attributes).toMatchObject({ MessageGroupId: "g1", MessageDeduplicationId: expect.stringMatching(/^[0-9a-f]{64}$/), SequenceNumber: sequenceNumber });
   });
 
+  it("passes a message's AWSTraceHeader on in its record's attributes, as Lambda's SQS records carry it", async () => {
+    const { sqs, source, events, name } = setup(async () => undefined);
+    const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+    sqs.send(name, { body: "traced", messageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: trace } } });
+    sqs.send(name, { body: "plain" });
+    await source.pollOnce();
+    expect(events[0].Records.map((r) => [r.body, r.attributes.AWSTraceHeader])).toEqual([["traced", trace], ["plain", undefined]]);
+  });
+
   it("with a partial batch response keeps only the failed messages, which return after the visibility timeout", async () => {
     const failing = new Set(["b"]);
     const { sqs, source, events, name } = setup(async (event) => ({ batchItemFailures: event.Records.filter((r) => failing.has(r.body)).map((r) => ({ itemIdentifier: r.messageId })) }));

@@ -612,3 +612,125 @@ describe("local SQS server", () => {
     expect((await second.sqs.send(new ReceiveMessageCommand({ QueueUrl: second.url("jobs") }))).Messages?.map((m) => m.Body)).toEqual(["kept"]);
   });
 });
+
+/** SQS's attribute digest, written out byte by byte here (length-prefixed name, type, transport 1, value) to check the server's encoder. */
+function stringAttributeDigest(name: string, dataType: string, value: string): string {
+  const field = (text: string) => {
+    const bytes = Buffer.from(text, "utf8");
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return [length, bytes];
+  };
+  return createHash("md5").update(Buffer.concat([...field(name), ...field(dataType), Buffer.from([1]), ...field(value)])).digest("hex");
+}
+
+describe("local SQS message system attributes (AWSTraceHeader)", () => {
+  const TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+  it("keeps AWSTraceHeader, answers its MD5 and returns it when asked by name or All", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }));
+    expect(sent.MD5OfMessageSystemAttributes).toBe(stringAttributeDigest("AWSTraceHeader", "String", TRACE));
+    expect(sent.MD5OfMessageAttributes).toBeUndefined();
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "b", MessageBody: "b", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }, { Id: "c", MessageBody: "c" }] }),
+    );
+    expect(batch.Successful?.map((e) => [e.Id, e.MD5OfMessageSystemAttributes])).toEqual([["b", sent.MD5OfMessageSystemAttributes], ["c", undefined]]);
+
+    const byName = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ["AWSTraceHeader"] }))).Messages!;
+    expect(byName.map((m) => [m.Body, m.Attributes])).toEqual([["a", { AWSTraceHeader: TRACE }]]);
+    // The deprecated AttributeNames asks for it too; a message sent without one has none.
+    const rest = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, AttributeNames: ["All"] }))).Messages!;
+    expect(rest.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([["b", TRACE], ["c", undefined]]);
+    now += 31_000;
+    const unasked = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["SenderId"] }))).Messages!;
+    expect(unasked.map((m) => m.Attributes)).toEqual([{ SenderId: "AKIDLOCAL" }, { SenderId: "AKIDLOCAL" }, { SenderId: "AKIDLOCAL" }]);
+  });
+
+  it("refuses a system attribute other than AWSTraceHeader, or one not of type String, with InvalidParameterValue", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const unknown = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { SenderId: { DataType: "String", StringValue: "x" } } as never })));
+    expect([unknown.name, unknown.$metadata.httpStatusCode, (unknown as unknown as Error).message]).toEqual(["InvalidParameterValue", 400, "Message system attribute name 'SenderId' is invalid."]);
+    const binary = await errorOf(sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageSystemAttributes: { AWSTraceHeader: { DataType: "Binary", BinaryValue: new Uint8Array([1]) } } })));
+    expect([binary.name, binary.$metadata.httpStatusCode]).toEqual(["InvalidParameterValue", 400]);
+    const response = await signedSqsFetch(
+      server.endpoint,
+      "AmazonSQS.SendMessageBatch",
+      JSON.stringify({ QueueUrl, Entries: [{ Id: "bad", MessageBody: "a", MessageSystemAttributes: { Colour: { DataType: "String", StringValue: "x" } } }, { Id: "fine", MessageBody: "b" }] }),
+      { credentials: CREDENTIALS },
+    );
+    const { Successful, Failed } = (await response.json()) as { Successful: Array<{ Id: string }>; Failed: Array<{ Id: string; Code: string }> };
+    expect([Successful.map((e) => e.Id), Failed.map((e) => [e.Id, e.Code])]).toEqual([["fine"], [["bad", "InvalidParameterValue"]]]);
+    expect(server.sqs.attributes("jobs")).toMatchObject({ ApproximateNumberOfMessages: "1" });
+  });
+
+  it("takes a request's X-Amzn-Trace-Id header as the AWSTraceHeader of each message it sends, unless the message has its own", async () => {
+    const { sqs, url, server } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const own = "Root=1-00000000-000000000000000000000001;Parent=0000000000000001;Sampled=0";
+    const body = JSON.stringify({ QueueUrl, Entries: [{ Id: "a", MessageBody: "a" }, { Id: "b", MessageBody: "b", MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: own } } }] });
+    const response = await signedSqsFetch(server.endpoint, "AmazonSQS.SendMessageBatch", body, { credentials: CREDENTIALS, headers: { "x-amzn-trace-id": TRACE } });
+    expect(response.status).toBe(200);
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["AWSTraceHeader"] }));
+    expect(Messages?.map((m) => [m.Body, m.Attributes?.AWSTraceHeader])).toEqual([["a", TRACE], ["b", own]]);
+  });
+
+  it("does not count AWSTraceHeader against the message size", async () => {
+    const { sqs, url } = await start([queue("jobs", { maximumMessageBytes: 1024 })]);
+    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url("jobs"), MessageBody: "x".repeat(1024), MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: TRACE } } }));
+    expect(sent.MessageId).toBeDefined();
+  });
+});
+
+describe("local SQS message attribute rules", () => {
+  const send = (sqs: SQSClient, QueueUrl: string, MessageAttributes: Record<string, { DataType: string; StringValue?: string }>) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageAttributes }));
+
+  it("takes a Number of up to 38 significant digits from 10^-128 to 10^126 and delivers it as sent, refusing others with InvalidParameterValue", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const accepted = ["1e126", "-1E+126", "1e-128", "-0.1e-127", "0", "-0.000e999", "007.50", "12345678901234567890123456789012345678", "000123456789012345678901234567890123456780000e-5"];
+    for (const value of accepted) await send(sqs, QueueUrl, { n: { DataType: "Number", StringValue: value } });
+    const refused = ["1.1e126", "1e127", "9e-129", "1e-129", "123456789012345678901234567890123456789", "1.23456789012345678901234567890123456789"];
+    for (const value of refused) {
+      const error = await errorOf(send(sqs, QueueUrl, { n: { DataType: "Number.float", StringValue: value } }));
+      expect([value, error.name, error.$metadata.httpStatusCode]).toEqual([value, "InvalidParameterValue", 400]);
+    }
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"] }));
+    expect(Messages?.map((m) => m.MessageAttributes?.n.StringValue)).toEqual(accepted);
+  });
+});
+
+describe("local SQS message attribute names and types", () => {
+  const send = (sqs: SQSClient, QueueUrl: string, MessageAttributes: Record<string, { DataType: string; StringValue?: string }>) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "a", MessageAttributes }));
+  const refusal = async (promise: Promise<unknown>) => {
+    const error = await errorOf(promise);
+    return [error.name, error.$metadata.httpStatusCode];
+  };
+
+  it("takes a data type of up to 256 characters with a custom label of body characters, and refuses a longer or invalid one", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const longest = `Number.${"x".repeat(256 - 7)}`;
+    const labelled = "String.my label/v1 (é)";
+    await send(sqs, QueueUrl, { n: { DataType: longest, StringValue: "1" }, s: { DataType: labelled, StringValue: "x" } });
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ["All"] }));
+    expect([Messages?.[0].MessageAttributes?.n.DataType, Messages?.[0].MessageAttributes?.s.DataType]).toEqual([longest, labelled]);
+    expect(await refusal(send(sqs, QueueUrl, { n: { DataType: `${longest}x`, StringValue: "1" } }))).toEqual(["InvalidParameterValue", 400]);
+    expect(await refusal(send(sqs, QueueUrl, { s: { DataType: "String.\u0001", StringValue: "x" } }))).toEqual(["InvalidMessageContents", 400]);
+    expect(await refusal(send(sqs, QueueUrl, { s: { DataType: "Text", StringValue: "x" } }))).toEqual(["InvalidParameterValue", 400]);
+  });
+
+  it("takes names of up to 256 letters, digits, _, - and ., and up to 10 attributes; refuses other names and an 11th", async () => {
+    const { sqs, url } = await start([queue("jobs")]);
+    const QueueUrl = url("jobs");
+    const value = { DataType: "String", StringValue: "x" };
+    await send(sqs, QueueUrl, { ["n".repeat(256)]: value, "a.b-c_D9": value, "AWSx": value, "amazonian.x": value });
+    await send(sqs, QueueUrl, Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, value])));
+    for (const name of ["n".repeat(257), "AWS.x", "aws.x", "Amazon.x", "AMAZON.x", ".a", "a.", "a..b", "a b", "é"]) {
+      expect([name.slice(0, 10), ...(await refusal(send(sqs, QueueUrl, { [name]: value })))]).toEqual([name.slice(0, 10), "InvalidParameterValue", 400]);
+    }
+    expect(await refusal(send(sqs, QueueUrl, Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, value]))))).toEqual(["InvalidParameterValue", 400]);
+  });
+});
