@@ -118,6 +118,17 @@ function redirectUri(): string {
   return `${location.origin}/`;
 }
 
+/**
+ * Cognito's message as the page shows it. Cognito locks a user out for a while after five failed password sign-ins
+ * (up to about 15 minutes, refusing even the right password) and says only "Password attempts exceeded"
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior):
+ * the page says what to do.
+ */
+export function readableCognitoMessage(code: string | undefined, message: string | undefined): string | undefined {
+  if (code === "NotAuthorizedException" && message === "Password attempts exceeded") return "Too many failed sign-ins: wait a few minutes, then try again.";
+  return message;
+}
+
 export type Auth = ReturnType<typeof createAuth>;
 
 export function createAuth(config: GalleryConfig) {
@@ -161,7 +172,7 @@ export function createAuth(config: GalleryConfig) {
     const result = (await response.json().catch(() => ({}))) as InitiateAuthResult & { __type?: string; message?: string };
     if (!response.ok) {
       const code = String(result.__type ?? "Error").split("#").pop();
-      throw new AuthError(result.message ?? `${operation} failed (${response.status})`, code);
+      throw new AuthError(readableCognitoMessage(code, result.message) ?? `${operation} failed (${response.status})`, code);
     }
     return result;
   }
