@@ -9,14 +9,13 @@ import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
-import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID, type RecordedResource } from "../../local/offline/mocks";
 import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import { ensureTables } from "../../local/dynamodb/tables";
 import { IDEMPOTENCY_WINDOW_MS, serveTransactions } from "../../local/dynamodb/transactions";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -268,20 +267,7 @@ describe("local DynamoDB TransactWriteItems", () => {
 
   it("records a stream record for each write of a committed transaction, in its order, and none for a cancelled one or a ConditionCheck", async () => {
     const records: StreamRecord[] = [];
-    const subscription = {
-      name: "capture",
-      dataTier: "t",
-      table: "items",
-      function: {} as LambdaFunctionSpec,
-      batchSize: 100,
-      maximumBatchingWindowInSeconds: 0,
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: 2,
-      maximumRecordAgeInSeconds: 86400,
-      startingPosition: "LATEST",
-      deadLetterRetentionDays: 14,
-      reportBatchItemFailures: true,
-    } as StreamSubscriptionSpec;
+    const subscription = streamSubscriptionSpec();
     const { dynamo, doc } = await start({ tables: [table(true)], subscribers: [{ spec: subscription, tableName: TableName, invoke: async (e) => void records.push(...e.Records) }] });
     await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
     await doc.send(new PutCommand({ TableName, Item: { pk: "b", sk: "1" } }));
