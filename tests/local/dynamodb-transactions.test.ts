@@ -321,6 +321,55 @@ describe("local DynamoDB TransactGetItems", () => {
   });
 });
 
+describe("local DynamoDB transactions' ConsumedCapacity", () => {
+  const other: LocalTable = { id: "t.other", tableName: "other-local", spec: tableSpec({ key: "other", stream: undefined }) };
+  const otherArn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/other-local`;
+  // 5,012 bytes as DynamoDB sizes items (names and values): 5 write units (1 KB each), 2 read units (4 KB each).
+  const big = { pk: "big", sk: "1", data: "x".repeat(5000) };
+
+  it("answers twice each action's single-item units, one entry per table in the order the request names them, TableName as given", async () => {
+    const { doc } = await start({ tables: [table(), other] });
+    await doc.send(new PutCommand({ TableName, Item: big }));
+    const TransactItems: TransactWriteCommandInput["TransactItems"] = [
+      { Put: { TableName: otherArn, Item: { pk: "a", sk: "1" } } },
+      { Put: { TableName, Item: { pk: "new", sk: "1" } } },
+      // A ConditionCheck as a write on the item it reads; a Delete of no item as 1 unit.
+      { ConditionCheck: { TableName, Key: { pk: "big", sk: "1" }, ConditionExpression: "attribute_exists(pk)" } },
+      { Delete: { TableName, Key: { pk: "gone", sk: "1" } } },
+    ];
+    const total = await doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
+    expect(total.ConsumedCapacity).toEqual([
+      { TableName: otherArn, CapacityUnits: 2, WriteCapacityUnits: 2 },
+      { TableName, CapacityUnits: 2 + 10 + 2, WriteCapacityUnits: 14 },
+    ]);
+    const indexes = await doc.send(new TransactWriteCommand({ TransactItems: [{ Update: { TableName, Key: { pk: "big", sk: "1" }, UpdateExpression: "REMOVE #d", ExpressionAttributeNames: { "#d": "data" } } }], ReturnConsumedCapacity: "INDEXES" }));
+    // An update costs the larger of the item before and after it.
+    expect(indexes.ConsumedCapacity).toEqual([{ TableName, CapacityUnits: 10, WriteCapacityUnits: 10, Table: { CapacityUnits: 10, WriteCapacityUnits: 10 } }]);
+    expect((await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: "c", sk: "1" } } }], ReturnConsumedCapacity: "NONE" }))).ConsumedCapacity).toBeUndefined();
+    expect((await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: "d", sk: "1" } } }] }))).ConsumedCapacity).toBeUndefined();
+  });
+
+  it("answers TransactGetItems' reads the same way: twice a consistent read of each whole item, 1 unit for one not there", async () => {
+    const { doc } = await start({ tables: [table(), other] });
+    await doc.send(new PutCommand({ TableName, Item: big }));
+    await doc.send(new PutCommand({ TableName: "other-local", Item: { pk: "a", sk: "1" } }));
+    const TransactItems = [
+      { Get: { TableName, Key: { pk: "big", sk: "1" }, ProjectionExpression: "pk" } },
+      { Get: { TableName: otherArn, Key: { pk: "a", sk: "1" } } },
+      { Get: { TableName, Key: { pk: "missing", sk: "1" } } },
+    ];
+    const total = await doc.send(new TransactGetCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
+    expect(total.Responses).toEqual([{ Item: { pk: "big" } }, { Item: { pk: "a", sk: "1" } }, {}]);
+    expect(total.ConsumedCapacity).toEqual([
+      { TableName, CapacityUnits: 4 + 2, ReadCapacityUnits: 6 },
+      { TableName: otherArn, CapacityUnits: 2, ReadCapacityUnits: 2 },
+    ]);
+    const indexes = await doc.send(new TransactGetCommand({ TransactItems: TransactItems.slice(1, 2), ReturnConsumedCapacity: "INDEXES" }));
+    expect(indexes.ConsumedCapacity).toEqual([{ TableName: otherArn, CapacityUnits: 2, ReadCapacityUnits: 2, Table: { CapacityUnits: 2, ReadCapacityUnits: 2 } }]);
+    expect((await doc.send(new TransactGetCommand({ TransactItems }))).ConsumedCapacity).toBeUndefined();
+  });
+});
+
 describe("local DynamoDB transactions, authorised for the functions' roles", () => {
   it("authorises each action as its own item action on its table (dynamodb:PutItem, UpdateItem, ConditionCheckItem, GetItem) before anything runs", async () => {
     const roleArn = "arn:aws:iam::123456789012:role/fn-role-1a2b";
