@@ -9,10 +9,31 @@
  * index's or a stream's) is read as the name in it, before dynalite's checks: dynalite's request handler calls
  * `checkTypes` on its `dynalite/validations` module object at each request, so wrapping it is enough (once per
  * process). The stream proxy reads the same name (./streams.ts), so a streamed table's write made so is recorded.
+ *
+ * BatchGetItem and BatchWriteItem take a table's ARN as a RequestItems key too ("A map of one or more table names or
+ * table ARNs", BatchGetItem's and BatchWriteItem's RequestItems in the API reference, e.g.
+ * https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/dynamodbv2/model/BatchGetItemRequest.html).
+ * dynalite's key pattern refuses them as it refused TableName, and its answer is keyed by the keys it was given, so
+ * those two operations are served through `serveBatchTableArns`: a request keyed by an ARN reaches dynalite keyed by
+ * the names in them, and its answer goes back keyed as the caller keyed it — Responses ("A map of table name or table
+ * ARN to a list of items"), UnprocessedKeys and UnprocessedItems ("in the same form as RequestItems, so the value can
+ * be provided directly to a subsequent" call), and ConsumedCapacity's TableName ("If you had specified the Amazon
+ * Resource Name (ARN) of a table in the input, you'll see the table ARN in the response",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ConsumedCapacity.html). That Responses and the
+ * Unprocessed maps repeat the ARN rather than the name is read from those descriptions, not confirmed by a capture.
+ * A batch that names one table twice (by its name and its ARN, or by two ARNs) is refused 400 ValidationException
+ * (DynamoDB's answer is not documented: "Each table name or ARN can be used only once per BatchGetItem request").
+ *
  * Not reproduced: the region and account in the ARN are not checked against the request's (one local endpoint serves
- * one region's tables; the role check, ./authorise.ts, reads the ARN as given); a batch's RequestItems keyed by ARN
- * (how DynamoDB keys its Responses and UnprocessedItems then is not confirmed) are still refused as dynalite refuses them.
+ * one region's tables; the role check, ./authorise.ts, authorises the ARN as given, so a function's request naming
+ * another account's or region's table is refused AccessDeniedException unless its role names that ARN); a
+ * single-item operation's ConsumedCapacity names the table, not the ARN the request gave.
  */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { crc32 } from "node:zlib";
+import { readBody } from "../http";
+import { replayed } from "./replayed-request";
+
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type Check = (data: unknown, ...rest: unknown[]) => unknown;
 const validations = require("dynalite/validations") as { checkTypes: Check; __tableArns?: true };
@@ -38,4 +59,94 @@ export function patchDynaliteTableArns(): void {
     return checkTypes(data, ...rest);
   };
   validations.__tableArns = true;
+}
+
+const BATCH_OPERATIONS: ReadonlySet<string> = new Set(["BatchGetItem", "BatchWriteItem"]);
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Serves BatchGetItem and BatchWriteItem keyed by tables' ARNs on `server` (a dynalite server): such a request is
+ * given to dynalite's listeners keyed by the tables' names, and their answer is keyed back as the caller keyed it.
+ * Every other request goes to those listeners as before.
+ */
+export function serveBatchTableArns(server: Server): void {
+  const listeners = server.listeners("request") as Listener[];
+  server.removeAllListeners("request");
+  const pass: Listener = (req, res) => listeners.forEach((listener) => listener(req, res));
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
+    if (req.method !== "POST" || !BATCH_OPERATIONS.has(operation)) return pass(req, res);
+    readBody(req).then(
+      (body) => {
+        const named = byNames(body);
+        if (!named) return pass(replayed(req, body), res);
+        if ("refusal" in named) return refuse(res, named.refusal);
+        answerWithCallerKeys(res, named.callerKeys);
+        pass(replayed(req, named.body), res);
+      },
+      (error: Error) => res.destroy(error),
+    );
+  });
+}
+
+/**
+ * `body` keyed by tables' names, and each name's key as the caller sent it; undefined when no RequestItems key is a
+ * table's ARN (or the body is not one dynalite would read: its own answer to it stands).
+ */
+function byNames(body: Buffer): { body: Buffer; callerKeys: Map<string, string> } | { refusal: string } | undefined {
+  if (!body.includes("arn:")) return undefined;
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(body.toString()) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const requestItems = input?.RequestItems;
+  if (typeof requestItems !== "object" || requestItems === null || Array.isArray(requestItems)) return undefined;
+  const callerKeys = new Map<string, string>();
+  const renamed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(requestItems)) {
+    const name = tableNamed(key);
+    const earlier = callerKeys.get(name);
+    if (earlier !== undefined) return { refusal: `The local DynamoDB serves one table named ${name}: RequestItems names it twice, as ${earlier} and as ${key}. Each table name or ARN can be used only once per request` };
+    callerKeys.set(name, key);
+    renamed[name] = value;
+  }
+  if ([...callerKeys].every(([name, key]) => name === key)) return undefined;
+  try {
+    return { body: Buffer.from(JSON.stringify({ ...input, RequestItems: renamed })), callerKeys };
+  } catch {
+    // Nested too deep for JSON.stringify: dynalite's own answer (the nesting limit, ./dynalite-validations.ts) stands.
+    return undefined;
+  }
+}
+
+/** dynalite's successful answer to a batch, its tables keyed as the caller keyed them (`callerKeys`: name to key). */
+export function withCallerKeys(text: string, callerKeys: ReadonlyMap<string, string>): string {
+  const answer = JSON.parse(text) as Record<string, unknown>;
+  const keyed = (map: unknown) => (map && typeof map === "object" ? Object.fromEntries(Object.entries(map).map(([name, value]) => [callerKeys.get(name) ?? name, value])) : map);
+  for (const member of ["Responses", "UnprocessedKeys", "UnprocessedItems"]) if (member in answer) answer[member] = keyed(answer[member]);
+  if (Array.isArray(answer.ConsumedCapacity)) {
+    for (const consumed of answer.ConsumedCapacity as Array<{ TableName?: string }>) if (consumed?.TableName) consumed.TableName = callerKeys.get(consumed.TableName) ?? consumed.TableName;
+  }
+  return JSON.stringify(answer);
+}
+
+/** Rewrites the answer dynalite ends `res` with (its sendData: headers set, then `res.end(body)`) when it is a 200. */
+function answerWithCallerKeys(res: ServerResponse, callerKeys: ReadonlyMap<string, string>): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (res.statusCode !== 200 || typeof chunk !== "string") return end(chunk, ...rest);
+    const text = withCallerKeys(chunk, callerKeys);
+    // The SDK checks the body against x-amz-crc32.
+    res.setHeader("Content-Length", Buffer.byteLength(text));
+    res.setHeader("x-amz-crc32", String(crc32(text)));
+    return end(text, ...rest);
+  }) as ServerResponse["end"];
+}
+
+function refuse(res: ServerResponse, message: string): void {
+  const text = JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ValidationException", message });
+  res.writeHead(400, { "content-type": "application/x-amz-json-1.0", "content-length": String(Buffer.byteLength(text)), "x-amz-crc32": String(crc32(text)) });
+  res.end(text);
 }

@@ -9,7 +9,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { isDeepStrictEqual } from "node:util";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { StreamViewType } from "../../components/data-tier/spec";
@@ -20,6 +19,7 @@ import { tableStreamArn } from "../offline/mocks";
 import type { Authorise } from "../function-roles";
 import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
 import { tableNamed } from "./dynalite-table-arns";
+import { replayed } from "./replayed-request";
 import { deliverStreamBatch } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
@@ -184,7 +184,7 @@ export class StreamProxy {
 
   private touchedTables(operation: string, input: Record<string, any>): string[] {
     const names =
-      operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}) : operation === "TransactWriteItems" ? transactionWrites(input).map((w) => w.tableName) : [tableNamed(input.TableName)];
+      operation === "BatchWriteItem" ? Object.keys(input.RequestItems ?? {}).map(tableNamed) : operation === "TransactWriteItems" ? transactionWrites(input).map((w) => w.tableName) : [tableNamed(input.TableName)];
     return names.filter((n) => this.streamed.has(n));
   }
 
@@ -228,9 +228,9 @@ export class StreamProxy {
     };
     if (operation === "BatchWriteItem") {
       return Object.entries(input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>>)
-        .filter(([name]) => this.streamed.has(name))
-        .flatMap(([name, requests]) => {
-          const table = this.streamed.get(name)!;
+        .filter(([key]) => this.streamed.has(tableNamed(key)))
+        .flatMap(([key, requests]) => {
+          const table = this.streamed.get(tableNamed(key))!;
           return requests.map((r) => ({ table, key: keyOf(table, r.PutRequest?.Item ?? r.DeleteRequest!.Key) }));
         });
     }
@@ -326,12 +326,6 @@ class SubscriptionPump {
   }
 }
 
-
-/** `req` again with its body already read: what dynalite's listener reads (`data`/`end`, headers, method, url). */
-function replayed(req: IncomingMessage, body: Buffer): IncomingMessage {
-  const replay = Readable.from(body.length > 0 ? [body] : []) as unknown as IncomingMessage;
-  return Object.assign(replay, { headers: req.headers, method: req.method, url: req.url });
-}
 
 /**
  * A key attribute's value as dynalite reads it, for the proxy's own reads: its `S`, `N` or `B` member. dynalite's type

@@ -46,10 +46,27 @@
  * two of its reads), each read consistently, and `{}` for an item not there (the reference says "Null"; an
  * ItemResponse without Item, which the SDK reads as `Item: undefined`).
  *
+ * ReturnConsumedCapacity TOTAL or INDEXES: "DynamoDB performs two underlying reads or writes of every item in the
+ * transaction: one to prepare the transaction and one to commit the transaction" (developer guide, transaction-apis.html,
+ * "Capacity management for transactions"), so each action costs twice what dynalite counts for the single-item
+ * operation it is (db.capacityUnits: a write 1 unit per KB of the larger of the item before and after, a read 1 unit
+ * per 4 KB of the whole item read consistently, 1 for an item not there), a ConditionCheck as a write on the item it
+ * reads. The answer's ConsumedCapacity has one entry per table, in the order the request first names it ("The values
+ * of the list are ordered according to the ordering of the TransactItems request parameter", TransactWriteItemsOutput
+ * and TransactGetItemsOutput), its TableName as the request gave it (a table's ARN if it gave one, API_ConsumedCapacity:
+ * "If you had specified the Amazon Resource Name (ARN) of a table in the input, you'll see the table ARN in the
+ * response"): `{TableName, CapacityUnits, WriteCapacityUnits}` for TransactWriteItems, `{…, ReadCapacityUnits}` for
+ * TransactGetItems, and under INDEXES a `Table` with the same two. That shape — one entry per table, the Read/Write
+ * member beside CapacityUnits, a ConditionCheck sized on the item it reads — is as a third-party emulator records it
+ * from captures against DynamoDB (nubo-db/dynoxide, src/types.rs transactional_write_capacity and
+ * transactional_read_capacity, src/actions/index_capacity.rs); the API reference does not spell it out.
+ *
  * Not reproduced: conflicts (a concurrent write to an item of a running transaction waits here; DynamoDB cancels one
- * of them, TransactionConflict), ConsumedCapacity and ItemCollectionMetrics in the answer, the 4 MB aggregate size
- * limit, and the wording of DynamoDB's validation messages for a member inside TransactItems (dynalite's, naming the
- * member without its `transactItems.N.member.put.` path).
+ * of them, TransactionConflict), ConsumedCapacity's index entries (GlobalSecondaryIndexes, LocalSecondaryIndexes: as
+ * dynalite's single-item operations, only the table's units are counted) and a repeated ClientRequestToken's
+ * ConsumedCapacity (answered without one), ItemCollectionMetrics, the 4 MB aggregate size limit, and the wording of
+ * DynamoDB's validation messages for a member inside TransactItems (dynalite's, naming the member without its
+ * `transactItems.N.member.put.` path).
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -93,6 +110,7 @@ const dynaliteDb = require("dynalite/db") as {
   validateKeyPaths(paths: unknown, table: TableDescription): DynaliteError | undefined;
   createKey(item: unknown, table: TableDescription): string;
   checkConditional(data: Item, existing: Item | undefined): DynaliteError | null | undefined;
+  capacityUnits(item: Item | undefined, isRead: boolean, isConsistent?: boolean): number;
   mapPaths(paths: unknown, item: Item): Item;
   validationError(message: string): DynaliteError;
 };
@@ -112,6 +130,36 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 
 export const TRANSACTION_OPERATIONS: ReadonlySet<string> = new Set(["TransactWriteItems", "TransactGetItems"]);
+
+/** "two underlying reads or writes of every item in the transaction". */
+const TRANSACTIONAL_FACTOR = 2;
+
+/** What one action consumed: its table (by name, and as the request named it) and its single-item units. */
+interface Consumption {
+  tableName: string;
+  asked: unknown;
+  units: number;
+}
+
+/**
+ * A transaction's ConsumedCapacity when `mode` asks for it (TOTAL, INDEXES): one entry per table in the order the
+ * request first names it, twice its actions' units, `axis` (WriteCapacityUnits, ReadCapacityUnits) beside CapacityUnits.
+ */
+function consumedCapacity(mode: unknown, consumed: readonly Consumption[], axis: "WriteCapacityUnits" | "ReadCapacityUnits"): object[] | undefined {
+  if (mode !== "TOTAL" && mode !== "INDEXES") return undefined;
+  const tables = new Map<string, { TableName: unknown; units: number }>();
+  for (const { tableName, asked, units } of consumed) {
+    const table = tables.get(tableName) ?? { TableName: asked, units: 0 };
+    table.units += TRANSACTIONAL_FACTOR * units;
+    tables.set(tableName, table);
+  }
+  return [...tables.values()].map(({ TableName, units }) => ({
+    TableName,
+    CapacityUnits: units,
+    [axis]: units,
+    ...(mode === "INDEXES" ? { Table: { CapacityUnits: units, [axis]: units } } : {}),
+  }));
+}
 
 interface Answer {
   status: number;
@@ -215,13 +263,15 @@ class Transactions {
       const kinds = Object.keys(item).filter((k) => item[k] != null);
       if (kinds.length !== 1 || !(kinds[0] in WRITES)) throw dynaliteDb.validationError("TransactItems can only contain one of Check, Put, Update or Delete");
       const kind = kinds[0];
+      // The table as the request named it (validation reads a table's ARN as its name).
+      const asked = (item[kind] as Item | undefined)?.TableName;
       const data = validated(item[kind], WRITES[kind].validation, this.store);
       if (kind === "ConditionCheck" && typeof data.ConditionExpression !== "string") {
         throw dynaliteDb.validationError(`1 validation error detected: Value null at 'transactItems.${i + 1}.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null`);
       }
-      return { kind, data };
+      return { kind, data, asked };
     });
-    if (typeof token !== "string") return this.transact(actions);
+    if (typeof token !== "string") return this.transact(actions, input.ReturnConsumedCapacity);
     // The request as validated (no value nested past DynamoDB's limit is left to overflow JSON.stringify).
     // Kept as its SHA-256, not its text: a window's tokens would otherwise hold every request (up to 100 items of 400 KB).
     const request = createHash("sha256").update(JSON.stringify({ ...input, ClientRequestToken: undefined, ReturnConsumedCapacity: undefined })).digest("base64");
@@ -232,17 +282,17 @@ class Transactions {
     const remembered = found && this.now() - found.completedAt <= IDEMPOTENCY_WINDOW_MS ? found : undefined;
     if (remembered && remembered.request === request) return {};
     if (remembered) throw dynamoError("IdempotentParameterMismatchException", "The request uses the same client token as a previous, but non-identical request.");
-    const done = this.transact(actions).finally(() => this.running.delete(token));
+    const done = this.transact(actions, input.ReturnConsumedCapacity).finally(() => this.running.delete(token));
     this.running.set(token, done);
-    await done;
+    const answer = await done;
     // Remembered once completed, from then on for the window ("valid for 10 minutes after the first request that uses it is completed").
     this.tokens.delete(token); // an expired entry of this token: the new one goes last, in completion order
     this.tokens.set(token, { request, completedAt: this.now() });
-    return {};
+    return answer;
   }
 
   /** The transaction itself, its actions validated: its items read and checked, and written, or refused or cancelled with nothing written. */
-  private async transact(actions: Array<{ kind: string; data: Item }>): Promise<object> {
+  private async transact(actions: Array<{ kind: string; data: Item; asked: unknown }>, returnConsumedCapacity: unknown): Promise<object> {
     const targets: Target[] = [];
     for (const { kind, data } of actions) {
       const table = await this.table(String(data.TableName));
@@ -253,30 +303,53 @@ class Transactions {
     const named = new Set(targets.map(identity));
     if (named.size !== targets.length) throw dynaliteDb.validationError("Transaction request cannot include multiple operations on one item");
 
-    await this.holding(targets, async () => {
+    return this.holding(targets, async () => {
       const staged: unknown[] = [];
       const reasons = [];
-      for (const [i, { kind, data }] of actions.entries()) reasons.push(await this.evaluate(kind, data, targets[i], staged));
+      const consumed: Consumption[] = [];
+      for (const [i, { kind, data, asked }] of actions.entries()) {
+        const { reason, units } = await this.evaluate(kind, data, targets[i], staged);
+        reasons.push(reason);
+        consumed.push({ tableName: targets[i].table.TableName, asked, units });
+      }
       if (reasons.some((r) => r.Code !== "None")) {
         const message = `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(", ")}]`;
         throw dynamoError("TransactionCanceledException", message, { message: undefined, Message: message, CancellationReasons: reasons });
       }
       if (staged.length > 0) await new Promise<void>((resolve, reject) => this.store.db.batch(staged, (error) => (error ? reject(error) : resolve())));
+      const ConsumedCapacity = consumedCapacity(returnConsumedCapacity, consumed, "WriteCapacityUnits");
+      return ConsumedCapacity ? { ConsumedCapacity } : {};
     });
-    return {};
   }
 
-  /** One action's cancellation reason, its writes added to `staged` (LevelDB batch operations) when it has none. */
-  private async evaluate(kind: string, data: Item, target: Target, staged: unknown[]): Promise<{ Code: string; Message?: string; Item?: unknown }> {
+  /**
+   * One action's cancellation reason, its writes added to `staged` (LevelDB batch operations) when it has none, and the
+   * write units it consumed as the single-item operation it is (a ConditionCheck: a write on the item it reads).
+   */
+  private async evaluate(kind: string, data: Item, target: Target, staged: unknown[]): Promise<{ reason: { Code: string; Message?: string; Item?: unknown }; units: number }> {
     let failure: DynaliteError | null | undefined;
+    let units = 0;
     if (kind === "ConditionCheck") {
       const existing = await new Promise<Item | undefined>((resolve, reject) => target.itemDb.get(target.key, (error, item) => (error && error.name !== "NotFoundError" ? reject(error) : resolve(item ?? undefined))));
       failure = dynaliteDb.checkConditional(data, existing);
+      units = dynaliteDb.capacityUnits(existing, false);
     } else {
       const writes: unknown[] = [];
-      failure = await new Promise<DynaliteError | null | undefined>((resolve) => WRITES[kind].action!(staging(this.store, writes), data, (error) => resolve(error)));
+      // dynalite's action counts its units (db.addConsumedCapacity) when asked to.
+      const asking = { ...data, ReturnConsumedCapacity: "TOTAL" };
+      failure = await new Promise<DynaliteError | null | undefined>((resolve) =>
+        WRITES[kind].action!(staging(this.store, writes), asking, (error, answer) => {
+          units = (answer as { ConsumedCapacity?: { CapacityUnits: number } } | undefined)?.ConsumedCapacity?.CapacityUnits ?? 0;
+          resolve(error);
+        }),
+      );
       if (!failure) staged.push(...writes);
     }
+    return { reason: this.reason(failure), units };
+  }
+
+  /** An action's cancellation reason: `failure`, dynalite's answer to it, or none. */
+  private reason(failure: DynaliteError | null | undefined): { Code: string; Message?: string; Item?: unknown } {
     if (!failure) return { Code: "None" };
     if (!failure.statusCode || !failure.body) throw failure;
     const { __type, message, Item: item } = failure.body as { __type: string; message: string; Item?: unknown };
@@ -286,34 +359,39 @@ class Transactions {
 
   private async get(input: Item): Promise<object> {
     const items = transactItems(input, "TransactGetItem");
-    const gets: Array<{ data: Item; target: Target }> = [];
+    const gets: Array<{ data: Item; asked: unknown; target: Target }> = [];
     for (const item of items) {
       if (Object.keys(item).some((k) => k !== "Get" && item[k] != null) || item.Get == null) throw dynaliteDb.validationError("TransactItems can only contain Get");
+      const asked = (item.Get as Item).TableName;
       const data = validated(item.Get, GET, this.store);
       const table = await this.table(String(data.TableName));
       const refusal = dynaliteDb.validateKey(data.Key, table) ?? dynaliteDb.validateKeyPaths((data._projection as { nestedPaths?: unknown } | undefined)?.nestedPaths, table);
       if (refusal) throw refusal;
-      gets.push({ data, target: { table, key: dynaliteDb.createKey(data.Key, table), itemDb: this.store.getItemDb(table.TableName) } });
+      gets.push({ data, asked, target: { table, key: dynaliteDb.createKey(data.Key, table), itemDb: this.store.getItemDb(table.TableName) } });
     }
     // As TransactWriteItems refuses it; DynamoDB's answer for gets is as truora/minidyn#127's review reports it (not confirmed by a capture here).
     if (new Set(gets.map(({ target }) => identity(target))).size !== gets.length) throw dynaliteDb.validationError("Transaction request cannot include multiple operations on one item");
     // The items' locks held, so no write lands between two of the reads.
-    const Responses = await this.holding(gets.map(({ target }) => target), () =>
+    const read = await this.holding(gets.map(({ target }) => target), () =>
       Promise.all(
         gets.map(
           ({ data, target }) =>
-            new Promise<object>((resolve, reject) =>
+            new Promise<{ response: object; units: number }>((resolve, reject) =>
               target.itemDb.get(target.key, (error, item) => {
                 if (error && error.name !== "NotFoundError") return reject(error);
-                if (!item) return resolve({});
+                // A consistent read of the whole item (or of none: 1 unit), as dynalite counts GetItem's.
+                const units = dynaliteDb.capacityUnits(item ?? undefined, true, true);
+                if (!item) return resolve({ response: {}, units });
                 const paths = (data._projection as { paths?: unknown } | undefined)?.paths;
-                resolve({ Item: paths ? dynaliteDb.mapPaths(paths, item) : item });
+                resolve({ response: { Item: paths ? dynaliteDb.mapPaths(paths, item) : item }, units });
               }),
             ),
         ),
       ),
     );
-    return { Responses };
+    const consumed = read.map(({ units }, i) => ({ tableName: gets[i].target.table.TableName, asked: gets[i].asked, units }));
+    const ConsumedCapacity = consumedCapacity(input.ReturnConsumedCapacity, consumed, "ReadCapacityUnits");
+    return { Responses: read.map(({ response }) => response), ...(ConsumedCapacity ? { ConsumedCapacity } : {}) };
   }
 
   private table(name: string): Promise<TableDescription> {

@@ -9,14 +9,13 @@ import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactGetCommand, TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
-import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { MOCK_ACCOUNT_ID, type RecordedResource } from "../../local/offline/mocks";
 import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
 import { ensureTables } from "../../local/dynamodb/tables";
 import { IDEMPOTENCY_WINDOW_MS, serveTransactions } from "../../local/dynamodb/transactions";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
 const TableName = "items-local";
@@ -268,20 +267,7 @@ describe("local DynamoDB TransactWriteItems", () => {
 
   it("records a stream record for each write of a committed transaction, in its order, and none for a cancelled one or a ConditionCheck", async () => {
     const records: StreamRecord[] = [];
-    const subscription = {
-      name: "capture",
-      dataTier: "t",
-      table: "items",
-      function: {} as LambdaFunctionSpec,
-      batchSize: 100,
-      maximumBatchingWindowInSeconds: 0,
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: 2,
-      maximumRecordAgeInSeconds: 86400,
-      startingPosition: "LATEST",
-      deadLetterRetentionDays: 14,
-      reportBatchItemFailures: true,
-    } as StreamSubscriptionSpec;
+    const subscription = streamSubscriptionSpec();
     const { dynamo, doc } = await start({ tables: [table(true)], subscribers: [{ spec: subscription, tableName: TableName, invoke: async (e) => void records.push(...e.Records) }] });
     await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
     await doc.send(new PutCommand({ TableName, Item: { pk: "b", sk: "1" } }));
@@ -332,6 +318,55 @@ describe("local DynamoDB TransactGetItems", () => {
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ Get: { TableName, Key: { pk: `p${i}`, sk: "1" } } }));
     expect(await failure(doc.send(new TransactGetCommand({ TransactItems: tooMany })))).toMatchObject({ name: "ValidationException", status: 400 });
     expect(await failure(doc.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: "missing-table", Key: { pk: "a", sk: "1" } } }] })))).toMatchObject({ name: "ResourceNotFoundException", status: 400 });
+  });
+});
+
+describe("local DynamoDB transactions' ConsumedCapacity", () => {
+  const other: LocalTable = { id: "t.other", tableName: "other-local", spec: tableSpec({ key: "other", stream: undefined }) };
+  const otherArn = `arn:aws:dynamodb:eu-west-1:${MOCK_ACCOUNT_ID}:table/other-local`;
+  // 5,012 bytes as DynamoDB sizes items (names and values): 5 write units (1 KB each), 2 read units (4 KB each).
+  const big = { pk: "big", sk: "1", data: "x".repeat(5000) };
+
+  it("answers twice each action's single-item units, one entry per table in the order the request names them, TableName as given", async () => {
+    const { doc } = await start({ tables: [table(), other] });
+    await doc.send(new PutCommand({ TableName, Item: big }));
+    const TransactItems: TransactWriteCommandInput["TransactItems"] = [
+      { Put: { TableName: otherArn, Item: { pk: "a", sk: "1" } } },
+      { Put: { TableName, Item: { pk: "new", sk: "1" } } },
+      // A ConditionCheck as a write on the item it reads; a Delete of no item as 1 unit.
+      { ConditionCheck: { TableName, Key: { pk: "big", sk: "1" }, ConditionExpression: "attribute_exists(pk)" } },
+      { Delete: { TableName, Key: { pk: "gone", sk: "1" } } },
+    ];
+    const total = await doc.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
+    expect(total.ConsumedCapacity).toEqual([
+      { TableName: otherArn, CapacityUnits: 2, WriteCapacityUnits: 2 },
+      { TableName, CapacityUnits: 2 + 10 + 2, WriteCapacityUnits: 14 },
+    ]);
+    const indexes = await doc.send(new TransactWriteCommand({ TransactItems: [{ Update: { TableName, Key: { pk: "big", sk: "1" }, UpdateExpression: "REMOVE #d", ExpressionAttributeNames: { "#d": "data" } } }], ReturnConsumedCapacity: "INDEXES" }));
+    // An update costs the larger of the item before and after it.
+    expect(indexes.ConsumedCapacity).toEqual([{ TableName, CapacityUnits: 10, WriteCapacityUnits: 10, Table: { CapacityUnits: 10, WriteCapacityUnits: 10 } }]);
+    expect((await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: "c", sk: "1" } } }], ReturnConsumedCapacity: "NONE" }))).ConsumedCapacity).toBeUndefined();
+    expect((await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName, Item: { pk: "d", sk: "1" } } }] }))).ConsumedCapacity).toBeUndefined();
+  });
+
+  it("answers TransactGetItems' reads the same way: twice a consistent read of each whole item, 1 unit for one not there", async () => {
+    const { doc } = await start({ tables: [table(), other] });
+    await doc.send(new PutCommand({ TableName, Item: big }));
+    await doc.send(new PutCommand({ TableName: "other-local", Item: { pk: "a", sk: "1" } }));
+    const TransactItems = [
+      { Get: { TableName, Key: { pk: "big", sk: "1" }, ProjectionExpression: "pk" } },
+      { Get: { TableName: otherArn, Key: { pk: "a", sk: "1" } } },
+      { Get: { TableName, Key: { pk: "missing", sk: "1" } } },
+    ];
+    const total = await doc.send(new TransactGetCommand({ TransactItems, ReturnConsumedCapacity: "TOTAL" }));
+    expect(total.Responses).toEqual([{ Item: { pk: "big" } }, { Item: { pk: "a", sk: "1" } }, {}]);
+    expect(total.ConsumedCapacity).toEqual([
+      { TableName, CapacityUnits: 4 + 2, ReadCapacityUnits: 6 },
+      { TableName: otherArn, CapacityUnits: 2, ReadCapacityUnits: 2 },
+    ]);
+    const indexes = await doc.send(new TransactGetCommand({ TransactItems: TransactItems.slice(1, 2), ReturnConsumedCapacity: "INDEXES" }));
+    expect(indexes.ConsumedCapacity).toEqual([{ TableName: otherArn, CapacityUnits: 2, ReadCapacityUnits: 2, Table: { CapacityUnits: 2, ReadCapacityUnits: 2 } }]);
+    expect((await doc.send(new TransactGetCommand({ TransactItems }))).ConsumedCapacity).toBeUndefined();
   });
 });
 

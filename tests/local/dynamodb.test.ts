@@ -25,8 +25,6 @@ import { AbstractLevel } from "abstract-level";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DataTier } from "../../components/data-tier";
 import type { TableSpec } from "../../components/data-tier/spec";
-import type { StreamSubscriptionSpec } from "../../components/data-tier/stream";
-import type { LambdaFunctionSpec } from "../../components/lambda/function";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { rememberedParses } from "../../local/dynamodb/dynalite-expressions";
 import { StreamProxy } from "../../local/dynamodb/streams";
@@ -34,24 +32,10 @@ import { dynamodbService, localTables } from "../../local/services/dynamodb";
 import type { LocalContext } from "../../local/services/types";
 import { MOCK_ACCOUNT_ID } from "../../local/offline/mocks";
 import { ofType, record } from "../harness/mocks";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { refusal, sendRaw, tableSpec } from "./dynamodb-helpers";
 
 const table = (overrides: Partial<TableSpec> = {}): LocalTable => ({ id: "t.items", tableName: "items-local", spec: tableSpec(overrides) });
-const subscription = (overrides: Partial<StreamSubscriptionSpec> = {}): StreamSubscriptionSpec => ({
-  name: "capture",
-  dataTier: "t",
-  table: "items",
-  function: {} as LambdaFunctionSpec,
-  batchSize: 100,
-  maximumBatchingWindowInSeconds: 0,
-  bisectBatchOnFunctionError: true,
-  maximumRetryAttempts: 2,
-  maximumRecordAgeInSeconds: 86400,
-  startingPosition: "LATEST",
-  deadLetterRetentionDays: 14,
-  reportBatchItemFailures: true,
-  ...overrides,
-});
 
 const running: LocalDynamo[] = [];
 afterEach(async () => {
@@ -70,7 +54,7 @@ describe("local DynamoDB streams", () => {
     const batches: StreamRecord[][] = [];
     const { dynamo, doc } = await start({
       tables: [table()],
-      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }],
+      subscribers: [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }],
       region: "eu-west-1",
     });
     const TableName = "items-local";
@@ -109,7 +93,7 @@ describe("local DynamoDB streams", () => {
     const records: StreamRecord[] = [];
     const { dynamo, doc } = await start({
       tables: [table({ stream: "KEYS_ONLY" })],
-      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
+      subscribers: [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
       region: "us-east-1",
     });
     await doc.send(new PutCommand({ TableName: "items-local", Item: { pk: "a", sk: "1", n: 1 } }));
@@ -125,7 +109,7 @@ describe("local DynamoDB streams", () => {
       tables: [table()],
       subscribers: [
         {
-          spec: subscription({ batchSize: 3, maximumRetryAttempts: 1 }),
+          spec: streamSubscriptionSpec({ batchSize: 3, maximumRetryAttempts: 1 }),
           tableName: "items-local",
           invoke: async ({ Records }) => {
             calls.push(Records.map((r) => String(r.dynamodb.Keys.pk.S)));
@@ -159,7 +143,7 @@ describe("local DynamoDB streams", () => {
       tables: [table()],
       subscribers: [
         {
-          spec: subscription({ batchSize: 4, maximumRetryAttempts: 2 }),
+          spec: streamSubscriptionSpec({ batchSize: 4, maximumRetryAttempts: 2 }),
           tableName: "items-local",
           invoke: async ({ Records }) => {
             const keys = Records.map((r) => String(r.dynamodb.Keys.pk.S));
@@ -183,7 +167,7 @@ describe("local DynamoDB streams", () => {
     const records: StreamRecord[] = [];
     const { dynamo, doc } = await start({
       tables: [table()],
-      subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
+      subscribers: [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async (e) => void records.push(...e.Records) }],
       region: "us-east-1",
       ttlIntervalMs: 3_600_000,
     });
@@ -229,7 +213,7 @@ describe("local DynamoDB TTL", () => {
     const records: StreamRecord[] = [];
     const { dynamo, doc } = await start({
       tables: [local],
-      subscribers: [{ spec: subscription({ dataTier: "streamed" }), tableName: local.tableName, invoke: async (e) => void records.push(...e.Records) }],
+      subscribers: [{ spec: streamSubscriptionSpec({ dataTier: "streamed" }), tableName: local.tableName, invoke: async (e) => void records.push(...e.Records) }],
       region: "us-east-1",
     });
     await doc.send(new PutCommand({ TableName: local.tableName, Item: { pk: "a" } }));
@@ -399,7 +383,7 @@ describe("local DynamoDB key and item size limits", () => {
 
   it("answers every write to a streamed table whose key is over its limit DynamoDB's 400 ValidationException, not a 500, and records nothing", async () => {
     const batches: StreamRecord[][] = [];
-    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: TableName, invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
+    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: streamSubscriptionSpec(), tableName: TableName, invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
     const at = dynamo.endpoint;
     expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: big }, sk: { S: "1" } } }))).toEqual(HASH_TOO_LARGE);
     expect(await refusal(at, new PutItemCommand({ TableName, Item: { pk: { S: "a" }, sk: { S: bigSort } } }))).toEqual(RANGE_TOO_LARGE);
@@ -530,7 +514,7 @@ describe("local DynamoDB malformed requests", () => {
   const send = sendRaw;
 
   it("answers a null in a list or map of the request 400 ValidationException naming where, before dynalite's code reads it, and keeps serving the item (it stopped the process)", async () => {
-    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });
+    const { dynamo } = await start({ tables: [table()], subscribers: [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async () => ({}) }], region: "us-east-1" });
     const requests: Array<[string, object, string]> = [
       ["PutItem", { TableName, Item: { pk: null, sk: { S: "1" } } }, "Item.pk"],
       ["PutItem", { TableName, Item: { ...Key, l: { L: [null] }, m: { M: { x: null } } } }, "Item.l.L[0]"],
@@ -600,7 +584,7 @@ describe("local DynamoDB stream proxy's read before a write", () => {
       target: dynamo.dynaliteEndpoint,
       region: "us-east-1",
       tables: [table()],
-      subscribers: [{ spec: subscription(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }],
+      subscribers: [{ spec: streamSubscriptionSpec(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }],
       log: (m) => logs.push(m),
     });
     const endpoint = await proxy.listen();
@@ -642,7 +626,7 @@ describe("local DynamoDB stream proxy's read before a write", () => {
     const batches: StreamRecord[][] = [];
     const logs: string[] = [];
     const numeric = table({ attributes: { pk: "S", sk: "N" } });
-    const { dynamo } = await start({ tables: [numeric], subscribers: [{ spec: subscription(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }], region: "us-east-1", log: (m) => logs.push(m) });
+    const { dynamo } = await start({ tables: [numeric], subscribers: [{ spec: streamSubscriptionSpec(), tableName: TableName, invoke: async ({ Records }) => void batches.push(Records) }], region: "us-east-1", log: (m) => logs.push(m) });
     const at = dynamo.endpoint;
     const ok = (answer: { status: number }) => expect(answer.status).toBe(200);
     ok(await sendRaw(at, "PutItem", { TableName, Item: { pk: { S: "ok" }, sk: { N: "1" } } }));
@@ -720,7 +704,7 @@ describe("local DynamoDB ReturnValuesOnConditionCheckFailure", () => {
 describe("local DynamoDB tables named by their ARN", () => {
   it("takes a table's ARN as TableName, as DynamoDB does, and records a streamed table's write made so", async () => {
     const batches: StreamRecord[][] = [];
-    const { dynamo, doc } = await start({ tables: [table()], subscribers: [{ spec: subscription(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
+    const { dynamo, doc } = await start({ tables: [table()], subscribers: [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async (e) => void batches.push(e.Records) }], region: "us-east-1" });
     const TableName = `arn:aws:dynamodb:us-east-1:${MOCK_ACCOUNT_ID}:table/items-local`;
     await doc.send(new PutCommand({ TableName, Item: { pk: "a", sk: "1", n: 1 } }));
     await doc.send(new UpdateCommand({ TableName, Key: { pk: "a", sk: "1" }, UpdateExpression: "SET n = :two", ExpressionAttributeValues: { ":two": 2 } }));
