@@ -77,8 +77,12 @@ describe("reads of the file store: the metadata line, then only the bytes sent",
       const empty = await call(server.endpoint, "GET", "/b/empty");
       expect([empty.status, empty.body.length, empty.headers.get("content-length")]).toEqual([200, 0, "0"]);
       expect((await call(server.endpoint, "GET", "/b/empty", { range: "bytes=0-" })).code).toBe("InvalidRange");
-      // A read after the object was replaced still answers (each GET opens the file as it is then).
+      // An object opened and then replaced is read as it was opened (its file stays open), the next read the new one.
+      const opened = store.open("b", "lines")!;
       store.put("b", object("lines", "new"));
+      const chunks: Buffer[] = [];
+      for await (const chunk of opened.read(2, opened.size - 1)) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString()).toBe("b\nc\n");
       expect((await call(server.endpoint, "GET", "/b/lines", { range: "bytes=1-" })).body.toString()).toBe("ew");
     } finally {
       await server.close();
