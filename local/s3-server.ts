@@ -19,10 +19,12 @@
  * lists what still differs.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, rmSync, writeFileSync, type Dirent } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, relative, sep } from "node:path";
+import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
@@ -47,7 +49,15 @@ export interface ObjectStore {
   createBucket(bucket: string): void;
   hasBucket(bucket: string): boolean;
   put(bucket: string, object: StoredObject): void;
+  /** An object with its whole body (tests, tools); the server reads objects through `head` and `open`. */
   get(bucket: string, key: string): StoredObject | undefined;
+  /** An object's metadata and size, its body unread (a conditional write's validators). */
+  head(bucket: string, key: string): ListedObject | undefined;
+  /**
+   * An object's metadata and size, its body unread until `read` asks for part of it (GetObject, HeadObject): a HEAD, a
+   * 304 or 412, and a ranged GET read none of the body, or only the range.
+   */
+  open(bucket: string, key: string): OpenedObject | undefined;
   delete(bucket: string, key: string): void;
   /** Objects whose key starts with `prefix`, in S3's key order (compareKeys): their metadata and size, not their bodies. */
   list(bucket: string, prefix: string): ListedObject[];
@@ -55,6 +65,14 @@ export interface ObjectStore {
 
 /** An object as a listing names it (ListObjectsV2's Contents: Key, LastModified, ETag, Size): no body is read for it. */
 export type ListedObject = Omit<StoredObject, "body"> & { size: number };
+
+/** An object opened for reading (ObjectStore.open): exactly one of `read` and `close` is called, once. */
+export interface OpenedObject extends ListedObject {
+  /** Bytes `start` to `end` (inclusive; `end` < `start` for none) of the body as it was when opened, as a stream that lets the object go when it ends. */
+  read(start: number, end: number): Readable;
+  /** Lets the object go without reading its body. */
+  close(): void;
+}
 
 /**
  * S3's key order: "List results are always returned in UTF-8 binary order"
@@ -95,6 +113,14 @@ export class MemoryObjectStore implements ObjectStore {
   get(bucket: string, key: string): StoredObject | undefined {
     return this.buckets.get(bucket)?.get(key);
   }
+  head(bucket: string, key: string): ListedObject | undefined {
+    const object = this.get(bucket, key);
+    return object && listedOf(object);
+  }
+  open(bucket: string, key: string): OpenedObject | undefined {
+    const object = this.get(bucket, key);
+    return object && { ...listedOf(object), read: (start, end) => streamOf(object.body.subarray(start, end + 1)), close: () => {} };
+  }
   delete(bucket: string, key: string): void {
     this.buckets.get(bucket)?.delete(key);
   }
@@ -117,22 +143,43 @@ export class MemoryObjectStore implements ObjectStore {
  * `a//b`, `../x` and `./x` are different objects, and a segment can be longer than a file name may be (255 bytes).
  * A key is therefore never a path here: each object is one file, `root/.objects/<bucket>/<name>.obj`, named by the
  * SHA-256 of its key (after a readable, shortened copy of the key's safe characters), holding a line of JSON metadata
- * (the key among it) and then the body. No key reaches the file system as a path, so none can leave `root`, and two
- * keys that differ only in case stay two files on a case-insensitive disk. A bucket's folder is its name when that
- * is made of a bucket name's characters (lower-case letters, digits, dots, hyphens; starting with a letter or digit),
- * else `~` and the name's hash. Each write goes to a temporary file renamed over the object, so a
- * reader never sees half an object.
+ * (the key and the body's size among it) and then the body. No key reaches the file system as a path, so none can
+ * leave `root`, and two keys that differ only in case stay two files on a case-insensitive disk. A bucket's folder is
+ * its name when that is made of a bucket name's characters (lower-case letters, digits, dots, hyphens; starting with a
+ * letter or digit), else `~` and the name's hash. Each write goes to a temporary file renamed over the object, so a
+ * reader never sees half an object. A reader opens the file once: HEAD, a 304 or 412 read its metadata line alone, a
+ * GET streams its body (or the range asked for) from that open file, so an object replaced meanwhile is served whole
+ * as it was.
+ *
+ * Durability: the temporary file is not fsync'd before the rename. After a power cut (not a crash or kill of the
+ * process: the kernel still writes what it was given) a file written shortly before may come back empty or cut short:
+ * "writes to the file system are not guaranteed to be on-disk unless the program issues an fsync() call afterwards"
+ * (Red Hat's ext4 chapter; ext4's auto_da_alloc protects only a rename over an existing file, commit afd4672d). An
+ * fsync cost 0.3–1.5 ms a PUT on the machine this was written on (200 PUTs of 2 KiB: 15–80 ms without, 73–600 ms with;
+ * its directory's fsync, needed for the rename to last, as much again), and on macOS Node's fsync is a full flush of
+ * the drive's cache (F_FULLFSYNC, libuv/libuv#1124), slower still; the store's neighbours make the same choice (the
+ * local database runs with fsync off, the queues' state is written and renamed). Instead a file that did not survive
+ * is told from a whole one — no metadata line, or a body of another size than its line records — and is then not
+ * served (404, left out of listings, a new write of its key replaces it) and reported once through `log`.
  *
  * The first layout kept `root/<bucket>/<key>` with `<key>.__meta.json` beside it. Its objects are moved into this
  * one when the store opens (the key from the metadata, which is what was written); a file without readable metadata
  * is left where it is and not served. `.objects` is no valid bucket name, so no old bucket folder is mistaken for it.
+ * Two runtimes opening the same folder at once both move: a file or folder the other one moved first is passed over.
  */
 export class FileObjectStore implements ObjectStore {
   private static readonly OBJECTS = ".objects";
   private static readonly SUFFIX = ".obj";
   private readonly objects: string;
-  constructor(private readonly root: string) {
+  private readonly log: (message: string) => void;
+  /** Object files reported as not served (each once, until its key is written again). */
+  private readonly reported = new Set<string>();
+  constructor(
+    private readonly root: string,
+    options: { log?: (message: string) => void } = {},
+  ) {
     this.objects = join(root, FileObjectStore.OBJECTS);
+    this.log = options.log ?? ((message) => console.warn(message));
     mkdirSync(this.objects, { recursive: true });
     this.removeAbandonedWrites();
     this.moveFirstLayout();
@@ -148,16 +195,47 @@ export class FileObjectStore implements ObjectStore {
     mkdirSync(folder, { recursive: true });
     const file = join(folder, fileNameOf(object.key));
     const { body, ...meta } = object;
+    const line: ObjectLine = { ...meta, size: body.length };
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(meta)}\n`), body]));
+    // Not fsync'd: see the class's comment (a file a power cut tore is detected when read).
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(line)}\n`), body]));
     renameSync(temporary, file);
+    this.reported.delete(file);
   }
   get(bucket: string, key: string): StoredObject | undefined {
-    const object = readObjectFile(join(this.folder(bucket), fileNameOf(key)));
-    return object?.key === key ? object : undefined;
+    const opened = this.openFile(bucket, key);
+    if (!opened) return undefined;
+    const { fd, offset, object } = opened;
+    try {
+      const { size, ...meta } = object;
+      return { ...meta, body: readAt(fd, offset, size) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  head(bucket: string, key: string): ListedObject | undefined {
+    const opened = this.openFile(bucket, key);
+    if (opened) closeSync(opened.fd);
+    return opened?.object;
+  }
+  open(bucket: string, key: string): OpenedObject | undefined {
+    const opened = this.openFile(bucket, key);
+    if (!opened) return undefined;
+    const { fd, offset, object } = opened;
+    const read = (start: number, end: number): Readable => {
+      if (end < start) {
+        closeSync(fd);
+        return streamOf(Buffer.alloc(0));
+      }
+      // From the file already open (the object as it was when opened); the stream closes it when done or destroyed.
+      return createReadStream("", { fd, start: offset + start, end: offset + end });
+    };
+    return { ...object, read, close: () => closeSync(fd) };
   }
   delete(bucket: string, key: string): void {
-    rmSync(join(this.folder(bucket), fileNameOf(key)), { force: true });
+    const file = join(this.folder(bucket), fileNameOf(key));
+    rmSync(file, { force: true });
+    this.reported.delete(file);
   }
   list(bucket: string, prefix: string): ListedObject[] {
     const folder = this.folder(bucket);
@@ -172,14 +250,52 @@ export class FileObjectStore implements ObjectStore {
     }
     // Each file's metadata line and size, never its body: a listing of large objects reads a few KiB of each.
     const listed = names.flatMap((name) => {
-      const object = listedObjectFile(join(folder, name));
-      return object !== undefined && object.key.startsWith(prefix) ? [object] : [];
+      const opened = this.openPath(join(folder, name));
+      if (opened) closeSync(opened.fd);
+      return opened !== undefined && opened.object.key.startsWith(prefix) ? [opened.object] : [];
     });
     return listed.sort((a, b) => compareKeys(a.key, b.key));
   }
   /** A bucket's folder: its name when made of a bucket name's characters (so never `.` or `..`), else its hash. */
   private folder(bucket: string): string {
     return join(this.objects, /^[a-z0-9][a-z0-9.-]{0,254}$/.test(bucket) ? bucket : `~${sha256(bucket)}`);
+  }
+  /** The open file of `key`'s object, its metadata and where its body starts; undefined when there is none to serve. */
+  private openFile(bucket: string, key: string): OpenFile | undefined {
+    const opened = this.openPath(join(this.folder(bucket), fileNameOf(key)));
+    if (opened?.object.key === key) return opened;
+    if (opened) closeSync(opened.fd); // another key's file of the same name: a SHA-256 collision, never seen
+    return undefined;
+  }
+  /**
+   * An object file opened, its metadata line read (never its body) and its body's size checked against the one the
+   * line records; undefined, and reported once, for a file that is not whole (see the class's comment), and undefined
+   * for a missing one.
+   */
+  private openPath(file: string): OpenFile | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, "r");
+    } catch {
+      return undefined; // none (or unreadable: as none)
+    }
+    let fault: string;
+    try {
+      const fileSize = fstatSync(fd).size;
+      const line = firstLine(fd);
+      const meta = line.at(-1) === 0x0a ? parseObjectLine(line.subarray(0, -1).toString("utf8")) : undefined;
+      const size = fileSize - line.length;
+      if (meta && (meta.size === undefined || meta.size === size)) return { fd, offset: line.length, object: { ...meta, size } };
+      fault = fileSize === 0 ? "is empty" : !meta ? "has no readable metadata line" : `holds ${size} of its ${meta.size} bytes (key ${JSON.stringify(meta.key)})`;
+    } catch (error) {
+      fault = `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    }
+    closeSync(fd);
+    if (!this.reported.has(file)) {
+      this.reported.add(file);
+      this.log(`local S3: ${relative(this.root, file)} ${fault}, so it is not served (404, not listed) until its key is written again; a power cut soon after a write leaves a file so (the store does not fsync)`);
+    }
+    return undefined;
   }
   /**
    * Temporary files (`<object>.<pid>.<random>.tmp`) of a process that stopped between writing one and renaming it (a
@@ -188,50 +304,89 @@ export class FileObjectStore implements ObjectStore {
    */
   private removeAbandonedWrites(): void {
     for (const bucket of readdirSync(this.objects)) {
-      let names: string[];
-      try {
-        names = readdirSync(join(this.objects, bucket));
-      } catch {
-        continue; // not a folder, or gone
-      }
-      for (const name of names) {
-        const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1];
-        if (pid !== undefined && !processRuns(Number(pid))) rmSync(join(this.objects, bucket, name), { force: true });
+      for (const name of entriesOf(join(this.objects, bucket))) {
+        const pid = /\.obj\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name.name)?.[1];
+        if (pid !== undefined && !processRuns(Number(pid))) rmSync(join(this.objects, bucket, name.name), { force: true });
       }
     }
   }
-  /** The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. */
+  /**
+   * The first layout's objects, `root/<bucket>/<key>` and `<key>.__meta.json`, put into this one and removed. Another
+   * runtime opening the same folder at the same time moves them too: a folder it emptied and removed, or a file it
+   * moved, between this one's listing and its reading, is passed over (they threw ENOENT and stopped the runtime).
+   */
   private moveFirstLayout(): void {
-    const META = ".__meta.json";
     for (const entry of readdirSync(this.root, { withFileTypes: true })) {
       if (!entry.isDirectory() || entry.name === FileObjectStore.OBJECTS) continue;
       const top = join(this.root, entry.name);
       const walk = (folder: string): void => {
-        for (const inner of readdirSync(folder, { withFileTypes: true })) {
+        for (const inner of entriesOf(folder)) {
           const full = join(folder, inner.name);
           if (inner.isDirectory()) {
             walk(full);
             removeIfEmpty(full);
-            continue;
+          } else if (inner.name.endsWith(FIRST_LAYOUT_META)) {
+            this.moveFirstLayoutObject(entry.name, top, full);
           }
-          if (!inner.name.endsWith(META)) continue;
-          const bodyFile = full.slice(0, -META.length);
-          let moved: StoredObject;
-          try {
-            const meta = JSON.parse(readFileSync(full, "utf8")) as Omit<StoredObject, "body">;
-            const key = typeof meta.key === "string" && meta.key !== "" ? meta.key : relative(top, bodyFile).split(sep).join("/");
-            moved = { ...meta, key, lastModified: new Date(meta.lastModified), body: readFileSync(bodyFile) };
-          } catch {
-            continue; // unreadable: left where it is
-          }
-          this.put(entry.name, moved);
-          rmSync(bodyFile, { force: true });
-          rmSync(full, { force: true });
         }
       };
       walk(top);
       removeIfEmpty(top);
     }
+  }
+  /** One object of the first layout, by its metadata file: put into this layout, then its two files removed. */
+  private moveFirstLayoutObject(bucket: string, top: string, metaFile: string): void {
+    const bodyFile = metaFile.slice(0, -FIRST_LAYOUT_META.length);
+    let meta: ObjectLine | undefined;
+    try {
+      const written = JSON.parse(readFileSync(metaFile, "utf8")) as Partial<ObjectLine> | null;
+      const key = typeof written?.key === "string" && written.key !== "" ? written.key : relative(top, bodyFile).split(sep).join("/");
+      meta = objectLineOf({ ...written, key, size: undefined });
+    } catch {
+      // unreadable, or gone (moved by another runtime): nothing to move
+    }
+    if (!meta) return; // left where it is
+    let body: Buffer;
+    try {
+      body = readFileSync(bodyFile);
+    } catch (error) {
+      // Gone: another runtime moved it and is about to remove this metadata file, or an earlier start was stopped
+      // between the two removals. Once the key is in this layout the metadata file is left over; otherwise it stays.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && this.head(bucket, meta.key)) rmSync(metaFile, { force: true });
+      return;
+    }
+    this.put(bucket, { ...meta, body });
+    rmSync(bodyFile, { force: true });
+    rmSync(metaFile, { force: true });
+  }
+}
+
+/** What the first layout kept beside each body: `<key>.__meta.json`. */
+const FIRST_LAYOUT_META = ".__meta.json";
+
+/** An object file's first line: the object's metadata and its body's size (absent in files written before it was recorded). */
+type ObjectLine = Omit<StoredObject, "body"> & { size?: number };
+
+/** An object file opened for reading: its descriptor, the offset of its body, its metadata and body size. */
+interface OpenFile {
+  fd: number;
+  offset: number;
+  object: ListedObject;
+}
+
+/** A stream of one buffer. */
+function streamOf(bytes: Buffer): Readable {
+  const stream = new PassThrough();
+  stream.end(bytes);
+  return stream;
+}
+
+/** A folder's entries; none when it is gone (or is no folder). */
+function entriesOf(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
   }
 }
 
@@ -245,12 +400,12 @@ function processRuns(pid: number): boolean {
   }
 }
 
-/** Removes a folder the first layout left empty; one that still holds a file stays. */
+/** Removes a folder the first layout left empty; one that still holds a file (or is gone already) stays as it is. */
 function removeIfEmpty(folder: string): void {
   try {
     rmdirSync(folder);
   } catch {
-    // not empty
+    // not empty, or gone
   }
 }
 
@@ -264,59 +419,56 @@ function readablePartOf(key: string): string {
   return key.slice(0, 64).replace(/[^A-Za-z0-9._-]/g, "_");
 }
 
-/** An object file's metadata line and body, or undefined when there is none. */
-function readObjectFile(file: string): StoredObject | undefined {
-  let content: Buffer;
+/** An object file's metadata line, if it is one: JSON of the fields the server reads, each of its type. */
+function parseObjectLine(line: string): ObjectLine | undefined {
   try {
-    content = readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const end = content.indexOf(0x0a);
-  const meta = end < 0 ? undefined : parseMeta(content.subarray(0, end));
-  return meta && { ...meta, body: content.subarray(end + 1) };
-}
-
-/** An object file's metadata line and the size of the body after it (the file's size less the line), its body unread. */
-function listedObjectFile(file: string): ListedObject | undefined {
-  let line: Buffer;
-  let fileSize: number;
-  try {
-    const fd = openSync(file, "r");
-    try {
-      fileSize = fstatSync(fd).size;
-      line = firstLine(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  if (line.at(-1) !== 0x0a) return undefined;
-  const meta = parseMeta(line.subarray(0, -1));
-  return meta && { ...meta, size: fileSize - line.length };
-}
-
-function parseMeta(line: Buffer): Omit<StoredObject, "body"> | undefined {
-  try {
-    const meta = JSON.parse(line.toString("utf8")) as Omit<StoredObject, "body">;
-    return typeof meta?.key === "string" ? { ...meta, lastModified: new Date(meta.lastModified) } : undefined;
+    return objectLineOf(JSON.parse(line));
   } catch {
     return undefined;
   }
 }
 
-/** The bytes of an open file up to and including its first newline (read in 4 KiB steps, not the whole body). */
+/** Metadata as written (JSON), checked field by field so that no answer or listing fails on a damaged one. */
+function objectLineOf(value: unknown): ObjectLine | undefined {
+  const meta = value as Partial<Record<keyof ObjectLine, unknown>> | null;
+  const lastModified = new Date(meta?.lastModified as string);
+  const metadata = meta?.metadata;
+  const fine =
+    typeof meta?.key === "string" &&
+    typeof meta.etag === "string" &&
+    typeof meta.contentType === "string" &&
+    (meta.cacheControl === undefined || typeof meta.cacheControl === "string") &&
+    (meta.size === undefined || Number.isSafeInteger(meta.size)) &&
+    !Number.isNaN(lastModified.getTime()) &&
+    typeof metadata === "object" &&
+    metadata !== null &&
+    Object.values(metadata).every((v) => typeof v === "string");
+  return fine ? ({ ...(meta as ObjectLine), lastModified } satisfies ObjectLine) : undefined;
+}
+
+/** The longest metadata line read: a key of 1,024 bytes and S3's 2 KB of user metadata, escaped, fit many times over. */
+const MAX_LINE = 64 * 1024;
+
+/** The bytes of an open file up to and including its first newline (read in 4 KiB steps, not the whole body; at most MAX_LINE). */
 function firstLine(fd: number): Buffer {
   const chunks: Buffer[] = [];
-  for (let position = 0; ; ) {
+  for (let position = 0; position < MAX_LINE; ) {
     const chunk = Buffer.alloc(4096);
     const read = readSync(fd, chunk, 0, chunk.length, position);
     const newline = chunk.subarray(0, read).indexOf(0x0a);
     chunks.push(chunk.subarray(0, newline < 0 ? read : newline + 1));
-    if (newline >= 0 || read === 0) return Buffer.concat(chunks);
+    if (newline >= 0 || read === 0) break;
     position += read;
   }
+  return Buffer.concat(chunks);
+}
+
+/** `size` bytes of an open file from `offset` (fewer if it ends first). */
+function readAt(fd: number, offset: number, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let done = 0;
+  for (let read = -1; done < size && read !== 0; done += read) read = readSync(fd, bytes, done, size - done, offset + done);
+  return bytes.subarray(0, done);
 }
 
 function sha256(text: string): string {
@@ -508,7 +660,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       case "HeadBucket":
         return send(res, 200, "");
       case "PutObject": {
-        writePreconditions(req.headers, store.get(request.bucket, key));
+        writePreconditions(req.headers, store.head(request.bucket, key));
         const object = newObject(key, body, req);
         store.put(request.bucket, object);
         send(res, 200, "", { etag: object.etag });
@@ -516,39 +668,48 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       }
       case "GetObject":
       case "HeadObject": {
-        const object = store.get(request.bucket, key);
+        // Opened, not read: its metadata and size now, its body (or the range asked for) only once it is sent.
+        const object = store.open(request.bucket, key);
         const unlisted = !object && refusal("s3:ListBucket", `arn:aws:s3:::${bucket}`);
         if (unlisted) return sendError(res, 403, "AccessDenied", unlisted, operation === "HeadObject");
         if (!object) return sendError(res, 404, "NoSuchKey", "The specified key does not exist.", operation === "HeadObject");
-        // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
-        if (readPreconditions(req.headers, object) === "not-modified") {
-          // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
-          // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control,
-          // which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
-          const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
-          if (object.cacheControl) kept["cache-control"] = object.cacheControl;
-          res.writeHead(304, kept);
-          res.end();
-          return;
+        let reading = false;
+        try {
+          // Preconditions before the range (local/s3-conditions.ts); a failed one is thrown as 412 PreconditionFailed.
+          if (readPreconditions(req.headers, object) === "not-modified") {
+            // 304 without a body. It keeps the validators, ETag and Last-Modified, as S3 sends them (jamhall/s3rver#61:
+            // "the production AWS behavior which is to return these headers with the 304 response"), and Cache-Control,
+            // which RFC 9110 §15.4.5 has a 304 repeat; not the headers of a body it does not send.
+            const kept: Record<string, string> = { etag: object.etag, "last-modified": object.lastModified.toUTCString() };
+            if (object.cacheControl) kept["cache-control"] = object.cacheControl;
+            res.writeHead(304, kept);
+            res.end();
+            return;
+          }
+          const headers: Record<string, string> = {
+            "content-type": object.contentType,
+            "content-length": String(object.size),
+            etag: object.etag,
+            "last-modified": object.lastModified.toUTCString(),
+            "accept-ranges": "bytes",
+            ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
+          };
+          if (object.cacheControl) headers["cache-control"] = object.cacheControl;
+          const range = byteRange(header(req.headers, "range"), object.size);
+          if (range === "unsatisfiable") {
+            res.setHeader("content-range", `bytes */${object.size}`);
+            throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.size) });
+          }
+          const { start, end } = range ?? { start: 0, end: object.size - 1 };
+          if (range) Object.assign(headers, { "content-range": `bytes ${start}-${end}/${object.size}`, "content-length": String(end - start + 1) });
+          res.writeHead(range ? 206 : 200, headers);
+          if (operation === "HeadObject") return void res.end();
+          reading = true;
+          // A failure part-way (the client gone, the file unreadable) ends the answer short: its length says so.
+          await pipeline(object.read(start, end), res);
+        } finally {
+          if (!reading) object.close();
         }
-        const headers: Record<string, string> = {
-          "content-type": object.contentType,
-          "content-length": String(object.body.length),
-          etag: object.etag,
-          "last-modified": object.lastModified.toUTCString(),
-          "accept-ranges": "bytes",
-          ...Object.fromEntries(Object.entries(object.metadata).map(([k, v]) => [`x-amz-meta-${k}`, v])),
-        };
-        if (object.cacheControl) headers["cache-control"] = object.cacheControl;
-        const range = byteRange(header(req.headers, "range"), object.body.length);
-        if (range === "unsatisfiable") {
-          res.setHeader("content-range", `bytes */${object.body.length}`);
-          throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable", { RangeRequested: String(req.headers.range), ActualObjectSize: String(object.body.length) });
-        }
-        const body = range ? object.body.subarray(range.start, range.end + 1) : object.body;
-        if (range) Object.assign(headers, { "content-range": `bytes ${range.start}-${range.end}/${object.body.length}`, "content-length": String(body.length) });
-        res.writeHead(range ? 206 : 200, headers);
-        res.end(operation === "GetObject" ? body : undefined);
         return;
       }
       case "DeleteObject":
@@ -594,7 +755,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         const numbers = xmlValues(body.toString("utf8"), "PartNumber").map(Number);
         const parts = numbers.map((n) => upload.parts.get(n));
         if (parts.some((p) => !p)) return sendError(res, 400, "InvalidPart", "One or more of the specified parts could not be found.");
-        writePreconditions(req.headers, store.get(upload.bucket, upload.key));
+        writePreconditions(req.headers, store.head(upload.bucket, upload.key));
         const etag = `"${md5(Buffer.concat(parts.map((p) => Buffer.from(p!.etag.slice(1, -1), "hex"))))}-${parts.length}"`;
         const completed: StoredObject = {
           key: upload.key,

@@ -28,129 +28,145 @@ const failure = (promise: Promise<unknown>) =>
     (e: { name: string; $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata?.httpStatusCode }),
   );
 
-describe("ranged GetObject", () => {
-  it("serves a byte range as 206 with Content-Range, and 416 InvalidRange past the end", async () => {
-    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "range.txt", Body: "0123456789" }));
-    const part = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=2-4" }));
-    expect([part.$metadata.httpStatusCode, part.ContentRange, part.ContentLength, await part.Body!.transformToString()]).toEqual([206, "bytes 2-4/10", 3, "234"]);
-    const suffix = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=-3" }));
-    expect([suffix.ContentRange, await suffix.Body!.transformToString()]).toEqual(["bytes 7-9/10", "789"]);
-    const open = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=8-100" }));
-    expect([open.ContentRange, await open.Body!.transformToString()]).toEqual(["bytes 8-9/10", "89"]);
-    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=10-12" })))).toEqual({ name: "InvalidRange", status: 416 });
-    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=99999999999999999999-" })))).toEqual({ name: "InvalidRange", status: 416 });
-    // A Range S3 cannot read is ignored: the whole object, 200.
-    const ignored = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "pages=1-2" }));
-    expect([ignored.$metadata.httpStatusCode, await ignored.Body!.transformToString()]).toEqual([200, "0123456789"]);
+/**
+ * The reads and conditional writes on both stores: the memory store, and the files npm start uses, whose GetObject and
+ * HeadObject read an object's metadata line and then only the part of its body they send (none for HEAD, 304 or 412).
+ */
+describe.each([
+  ["memory store", () => new MemoryObjectStore()],
+  ["file store", () => new FileObjectStore(mkdtempSync(join(tmpdir(), "sf-s3-reads-")))],
+])("reads on the %s", (_store, makeStore) => {
+  let s3: LocalS3;
+  let client: S3Client;
+  beforeAll(async () => {
+    ({ server: s3, client } = await startLocalS3WithClient({ store: makeStore(), buckets: ["photos"] }));
   });
-});
+  afterAll(() => s3.close());
 
-describe("conditional PutObject", () => {
-  it("If-None-Match: * writes a new key and refuses an existing one with 412 PreconditionFailed", async () => {
-    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "first", IfNoneMatch: "*" }));
-    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "second", IfNoneMatch: "*" })))).toEqual({ name: "PreconditionFailed", status: 412 });
-    const kept = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "once.txt" }));
-    expect(await kept.Body!.transformToString()).toBe("first");
-  });
-
-  it("If-Match writes only over the object with that ETag", async () => {
-    const { ETag } = await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v1" }));
-    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: '"00000000000000000000000000000000"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
-    expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toEqual({ name: "NoSuchKey", status: 404 });
-    const read = async () => (await client.send(new GetObjectCommand({ Bucket: "photos", Key: "cas.txt" }))).Body!.transformToString();
-    expect(await read()).toBe("v1");
-    await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: ETag }));
-    expect(await read()).toBe("v2");
-  });
-});
-
-describe("conditional GetObject and HeadObject (local/s3-conditions.ts)", () => {
-  // An object whose Last-Modified is known to the millisecond, so no assertion depends on the clock.
-  const body = "conditional";
-  const etag = `"${createHash("md5").update(body).digest("hex")}"`;
-  const written = new Date("2024-05-01T10:00:00.700Z");
-  const lastModified = "Wed, 01 May 2024 10:00:00 GMT"; // what S3 sends: to the second
-  const before = "Wed, 01 May 2024 09:59:59 GMT";
-  const after = "Wed, 01 May 2024 10:00:01 GMT";
-  beforeAll(() => {
-    s3.store.put("photos", { key: "cond.txt", body: Buffer.from(body), etag, contentType: "text/plain", cacheControl: "max-age=60", metadata: { m: "1" }, lastModified: written });
-  });
-  const read = async (headers: Record<string, string>, method = "GET", key = "cond.txt") => {
-    const url = new URL(`/photos/${key}`, s3.endpoint);
-    const response = await fetch(url, { method, headers: { ...(await sign(method, url)), ...headers } });
-    const text = await response.text();
-    return { status: response.status, text, condition: /<Condition>([^<]*)<\/Condition>/.exec(text)?.[1], code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], headers: response.headers };
-  };
-  const status = async (headers: Record<string, string>, method = "GET") => (await read(headers, method)).status;
-
-  it("answers a current If-None-Match with 304 and no body, keeping ETag, Last-Modified and Cache-Control", async () => {
-    const answer = await read({ "if-none-match": etag });
-    expect([answer.status, answer.text, answer.headers.get("etag"), answer.headers.get("last-modified"), answer.headers.get("cache-control")]).toEqual([304, "", etag, lastModified, "max-age=60"]);
-    expect([answer.headers.get("content-type"), answer.headers.get("x-amz-meta-m"), answer.headers.get("x-amz-request-id")?.length]).toEqual([null, null, 16]);
-    const head = await read({ "if-none-match": etag }, "HEAD");
-    expect([head.status, head.text, head.headers.get("etag")]).toEqual([304, "", etag]);
-    // Unquoted (recorded of AWS), in a list, `*`, or weak: each names the current ETag.
-    for (const value of [etag.slice(1, -1), `"0", ${etag}`, "*", `W/${etag}`]) expect([value, await status({ "if-none-match": value })]).toEqual([value, 304]);
-    expect(await status({ "if-none-match": '"0", "1"' })).toBe(200);
+  describe("ranged GetObject", () => {
+    it("serves a byte range as 206 with Content-Range, and 416 InvalidRange past the end", async () => {
+      await client.send(new PutObjectCommand({ Bucket: "photos", Key: "range.txt", Body: "0123456789" }));
+      const part = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=2-4" }));
+      expect([part.$metadata.httpStatusCode, part.ContentRange, part.ContentLength, await part.Body!.transformToString()]).toEqual([206, "bytes 2-4/10", 3, "234"]);
+      const suffix = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=-3" }));
+      expect([suffix.ContentRange, await suffix.Body!.transformToString()]).toEqual(["bytes 7-9/10", "789"]);
+      const open = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=8-100" }));
+      expect([open.ContentRange, await open.Body!.transformToString()]).toEqual(["bytes 8-9/10", "89"]);
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=10-12" })))).toEqual({ name: "InvalidRange", status: 416 });
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "bytes=99999999999999999999-" })))).toEqual({ name: "InvalidRange", status: 416 });
+      // A Range S3 cannot read is ignored: the whole object, 200.
+      const ignored = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "range.txt", Range: "pages=1-2" }));
+      expect([ignored.$metadata.httpStatusCode, await ignored.Body!.transformToString()]).toEqual([200, "0123456789"]);
+    });
   });
 
-  it("answers a failing If-Match or If-Unmodified-Since with 412 PreconditionFailed naming the condition (no body for HEAD)", async () => {
-    expect(await read({ "if-match": '"00000000000000000000000000000000"' })).toMatchObject({ status: 412, code: "PreconditionFailed", condition: "If-Match" });
-    expect(await read({ "if-unmodified-since": before })).toMatchObject({ status: 412, code: "PreconditionFailed", condition: "If-Unmodified-Since" });
-    const head = await read({ "if-match": '"0"' }, "HEAD");
-    expect([head.status, head.text, head.headers.get("x-amz-error-code")]).toEqual([412, "", "PreconditionFailed"]);
-    // The SDK sees them as S3 answers them.
-    expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfMatch: '"0"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
-    expect((await failure(client.send(new HeadObjectCommand({ Bucket: "photos", Key: "cond.txt", IfNoneMatch: etag })))).status).toBe(304);
-    // A current If-Match (quoted or not, in a list, `*`) and an If-Unmodified-Since at or after Last-Modified serve the object.
-    for (const value of [etag, etag.slice(1, -1), `"0", ${etag}`, "*"]) expect([value, await status({ "if-match": value })]).toEqual([value, 200]);
-    expect(await status({ "if-match": `W/${etag}` })).toBe(412); // If-Match compares strongly
-    expect([await status({ "if-unmodified-since": lastModified }), await status({ "if-unmodified-since": after })]).toEqual([200, 200]);
-    // A missing key stays 404, whatever the conditions.
-    expect((await read({ "if-match": etag }, "GET", "absent.txt")).code).toBe("NoSuchKey");
+  describe("conditional PutObject", () => {
+    it("If-None-Match: * writes a new key and refuses an existing one with 412 PreconditionFailed", async () => {
+      await client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "first", IfNoneMatch: "*" }));
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "once.txt", Body: "second", IfNoneMatch: "*" })))).toEqual({ name: "PreconditionFailed", status: 412 });
+      const kept = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "once.txt" }));
+      expect(await kept.Body!.transformToString()).toBe("first");
+    });
+
+    it("If-Match writes only over the object with that ETag", async () => {
+      const { ETag } = await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v1" }));
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: '"00000000000000000000000000000000"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: "photos", Key: "absent.txt", Body: "v2", IfMatch: ETag })))).toEqual({ name: "NoSuchKey", status: 404 });
+      const read = async () => (await client.send(new GetObjectCommand({ Bucket: "photos", Key: "cas.txt" }))).Body!.transformToString();
+      expect(await read()).toBe("v1");
+      await client.send(new PutObjectCommand({ Bucket: "photos", Key: "cas.txt", Body: "v2", IfMatch: ETag }));
+      expect(await read()).toBe("v2");
+    });
   });
 
-  it("compares If-Modified-Since to the second: at Last-Modified 304, a second before 200; a future date is ignored", async () => {
-    expect([await status({ "if-modified-since": lastModified }), await status({ "if-modified-since": after }), await status({ "if-modified-since": before })]).toEqual([304, 304, 200]);
-    expect(await status({ "if-modified-since": new Date(Date.now() + 864e5).toUTCString() })).toBe(200);
-    const sdk = await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfModifiedSince: new Date("2024-06-01T00:00:00Z") })));
-    expect(sdk.status).toBe(304);
-  });
+  describe("conditional GetObject and HeadObject (local/s3-conditions.ts)", () => {
+    // An object whose Last-Modified is known to the millisecond, so no assertion depends on the clock.
+    const body = "conditional";
+    const etag = `"${createHash("md5").update(body).digest("hex")}"`;
+    const written = new Date("2024-05-01T10:00:00.700Z");
+    const lastModified = "Wed, 01 May 2024 10:00:00 GMT"; // what S3 sends: to the second
+    const before = "Wed, 01 May 2024 09:59:59 GMT";
+    const after = "Wed, 01 May 2024 10:00:01 GMT";
+    beforeAll(() => {
+      s3.store.put("photos", { key: "cond.txt", body: Buffer.from(body), etag, contentType: "text/plain", cacheControl: "max-age=60", metadata: { m: "1" }, lastModified: written });
+    });
+    const read = async (headers: Record<string, string>, method = "GET", key = "cond.txt") => {
+      const url = new URL(`/photos/${key}`, s3.endpoint);
+      const response = await fetch(url, { method, headers: { ...(await sign(method, url)), ...headers } });
+      const text = await response.text();
+      return { status: response.status, text, condition: /<Condition>([^<]*)<\/Condition>/.exec(text)?.[1], code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], headers: response.headers };
+    };
+    const status = async (headers: Record<string, string>, method = "GET") => (await read(headers, method)).status;
 
-  it("reads only HTTP-dates (RFC 9110's three forms) and ignores any other date", async () => {
-    expect(await status({ "if-modified-since": "Wednesday, 01-May-24 10:00:01 GMT" })).toBe(304);
-    expect(await status({ "if-modified-since": "Wed May  1 10:00:01 2024" })).toBe(304);
-    for (const ignored of ["garbage", "2024-06-01T00:00:00Z", "1717200000", "Fri, 31 May 2024 25:00:00 GMT", "Sat, 31 Feb 2024 10:00:00 GMT", ""]) {
-      expect([ignored, await status({ "if-modified-since": ignored }), await status({ "if-unmodified-since": ignored.replace("2024-06", "2024-01") })]).toEqual([ignored, 200, 200]);
-    }
-  });
+    it("answers a current If-None-Match with 304 and no body, keeping ETag, Last-Modified and Cache-Control", async () => {
+      const answer = await read({ "if-none-match": etag });
+      expect([answer.status, answer.text, answer.headers.get("etag"), answer.headers.get("last-modified"), answer.headers.get("cache-control")]).toEqual([304, "", etag, lastModified, "max-age=60"]);
+      expect([answer.headers.get("content-type"), answer.headers.get("x-amz-meta-m"), answer.headers.get("x-amz-request-id")?.length]).toEqual([null, null, 16]);
+      const head = await read({ "if-none-match": etag }, "HEAD");
+      expect([head.status, head.text, head.headers.get("etag")]).toEqual([304, "", etag]);
+      // Unquoted (recorded of AWS), in a list, `*`, or weak: each names the current ETag.
+      for (const value of [etag.slice(1, -1), `"0", ${etag}`, "*", `W/${etag}`]) expect([value, await status({ "if-none-match": value })]).toEqual([value, 304]);
+      expect(await status({ "if-none-match": '"0", "1"' })).toBe(200);
+    });
 
-  it("takes the conditions in S3's order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since", async () => {
-    // API_GetObject.html: If-Match true and If-Unmodified-Since false is 200; If-None-Match false and If-Modified-Since true is 304.
-    expect(await status({ "if-match": etag, "if-unmodified-since": before })).toBe(200);
-    expect(await status({ "if-none-match": etag, "if-modified-since": before })).toBe(304);
-    // Recorded of AWS: with every condition failing If-Match answers; without it If-Unmodified-Since; 412 before 304.
-    const all = { "if-match": '"0"', "if-unmodified-since": before, "if-none-match": etag, "if-modified-since": after };
-    expect(await read(all)).toMatchObject({ status: 412, condition: "If-Match" });
-    const { "if-match": _ifMatch, ...noIfMatch } = all;
-    expect(await read(noIfMatch)).toMatchObject({ status: 412, condition: "If-Unmodified-Since" });
-    expect(await status({ "if-match": etag, "if-none-match": '"0"', "if-modified-since": before, "if-unmodified-since": after })).toBe(200);
-    // An If-None-Match naming another ETag leaves If-Modified-Since unread (RFC 9110 §13.1.3; S3 not confirmed).
-    expect(await status({ "if-none-match": '"0"', "if-modified-since": after })).toBe(200);
-  });
+    it("answers a failing If-Match or If-Unmodified-Since with 412 PreconditionFailed naming the condition (no body for HEAD)", async () => {
+      expect(await read({ "if-match": '"00000000000000000000000000000000"' })).toMatchObject({ status: 412, code: "PreconditionFailed", condition: "If-Match" });
+      expect(await read({ "if-unmodified-since": before })).toMatchObject({ status: 412, code: "PreconditionFailed", condition: "If-Unmodified-Since" });
+      const head = await read({ "if-match": '"0"' }, "HEAD");
+      expect([head.status, head.text, head.headers.get("x-amz-error-code")]).toEqual([412, "", "PreconditionFailed"]);
+      // The SDK sees them as S3 answers them.
+      expect(await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfMatch: '"0"' })))).toEqual({ name: "PreconditionFailed", status: 412 });
+      expect((await failure(client.send(new HeadObjectCommand({ Bucket: "photos", Key: "cond.txt", IfNoneMatch: etag })))).status).toBe(304);
+      // A current If-Match (quoted or not, in a list, `*`) and an If-Unmodified-Since at or after Last-Modified serve the object.
+      for (const value of [etag, etag.slice(1, -1), `"0", ${etag}`, "*"]) expect([value, await status({ "if-match": value })]).toEqual([value, 200]);
+      expect(await status({ "if-match": `W/${etag}` })).toBe(412); // If-Match compares strongly
+      expect([await status({ "if-unmodified-since": lastModified }), await status({ "if-unmodified-since": after })]).toEqual([200, 200]);
+      // A missing key stays 404, whatever the conditions.
+      expect((await read({ "if-match": etag }, "GET", "absent.txt")).code).toBe("NoSuchKey");
+    });
 
-  it("checks the conditions before a Range: 304 or 412 rather than 206 or 416", async () => {
-    expect(await status({ "if-none-match": etag, range: "bytes=0-3" })).toBe(304);
-    expect(await status({ "if-match": '"0"', range: "bytes=100-" })).toBe(412);
-    const part = await read({ "if-match": etag, "if-none-match": '"0"', range: "bytes=0-3" });
-    expect([part.status, part.text, part.headers.get("content-range")]).toEqual([206, "cond", "bytes 0-3/11"]);
-  });
+    it("compares If-Modified-Since to the second: at Last-Modified 304, a second before 200; a future date is ignored", async () => {
+      expect([await status({ "if-modified-since": lastModified }), await status({ "if-modified-since": after }), await status({ "if-modified-since": before })]).toEqual([304, 304, 200]);
+      expect(await status({ "if-modified-since": new Date(Date.now() + 864e5).toUTCString() })).toBe(200);
+      const sdk = await failure(client.send(new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfModifiedSince: new Date("2024-06-01T00:00:00Z") })));
+      expect(sdk.status).toBe(304);
+    });
 
-  it("answers a presigned GET's conditions: a browser's If-None-Match, or one the URL signed", async () => {
-    const plain = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "cond.txt" }), { expiresIn: 60 });
-    expect([(await fetch(plain, { headers: { "if-none-match": etag } })).status, (await fetch(plain, { headers: { "if-none-match": '"0"' } })).status]).toEqual([304, 200]);
-    const signed = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfNoneMatch: etag }), { expiresIn: 60 });
-    expect((await fetch(signed, { headers: { "if-none-match": etag } })).status).toBe(304);
+    it("reads only HTTP-dates (RFC 9110's three forms) and ignores any other date", async () => {
+      expect(await status({ "if-modified-since": "Wednesday, 01-May-24 10:00:01 GMT" })).toBe(304);
+      expect(await status({ "if-modified-since": "Wed May  1 10:00:01 2024" })).toBe(304);
+      for (const ignored of ["garbage", "2024-06-01T00:00:00Z", "1717200000", "Fri, 31 May 2024 25:00:00 GMT", "Sat, 31 Feb 2024 10:00:00 GMT", ""]) {
+        expect([ignored, await status({ "if-modified-since": ignored }), await status({ "if-unmodified-since": ignored.replace("2024-06", "2024-01") })]).toEqual([ignored, 200, 200]);
+      }
+    });
+
+    it("takes the conditions in S3's order: If-Match, If-Unmodified-Since, If-None-Match, If-Modified-Since", async () => {
+      // API_GetObject.html: If-Match true and If-Unmodified-Since false is 200; If-None-Match false and If-Modified-Since true is 304.
+      expect(await status({ "if-match": etag, "if-unmodified-since": before })).toBe(200);
+      expect(await status({ "if-none-match": etag, "if-modified-since": before })).toBe(304);
+      // Recorded of AWS: with every condition failing If-Match answers; without it If-Unmodified-Since; 412 before 304.
+      const all = { "if-match": '"0"', "if-unmodified-since": before, "if-none-match": etag, "if-modified-since": after };
+      expect(await read(all)).toMatchObject({ status: 412, condition: "If-Match" });
+      const { "if-match": _ifMatch, ...noIfMatch } = all;
+      expect(await read(noIfMatch)).toMatchObject({ status: 412, condition: "If-Unmodified-Since" });
+      expect(await status({ "if-match": etag, "if-none-match": '"0"', "if-modified-since": before, "if-unmodified-since": after })).toBe(200);
+      // An If-None-Match naming another ETag leaves If-Modified-Since unread (RFC 9110 §13.1.3; S3 not confirmed).
+      expect(await status({ "if-none-match": '"0"', "if-modified-since": after })).toBe(200);
+    });
+
+    it("checks the conditions before a Range: 304 or 412 rather than 206 or 416", async () => {
+      expect(await status({ "if-none-match": etag, range: "bytes=0-3" })).toBe(304);
+      expect(await status({ "if-match": '"0"', range: "bytes=100-" })).toBe(412);
+      const part = await read({ "if-match": etag, "if-none-match": '"0"', range: "bytes=0-3" });
+      expect([part.status, part.text, part.headers.get("content-range")]).toEqual([206, "cond", "bytes 0-3/11"]);
+    });
+
+    it("answers a presigned GET's conditions: a browser's If-None-Match, or one the URL signed", async () => {
+      const plain = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "cond.txt" }), { expiresIn: 60 });
+      expect([(await fetch(plain, { headers: { "if-none-match": etag } })).status, (await fetch(plain, { headers: { "if-none-match": '"0"' } })).status]).toEqual([304, 200]);
+      const signed = await getSignedUrl(client, new GetObjectCommand({ Bucket: "photos", Key: "cond.txt", IfNoneMatch: etag }), { expiresIn: 60 });
+      expect((await fetch(signed, { headers: { "if-none-match": etag } })).status).toBe(304);
+    });
   });
 });
 
