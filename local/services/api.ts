@@ -97,7 +97,7 @@ export const apiService: LocalService = {
     if (!context.environment.AWS_ENDPOINT_URL_S3) {
       // Uploads persist under the stack's state, like its data; the page PUTs to presigned URLs directly.
       s3 = await startLocalS3({
-        store: new FileObjectStore(join(context.stateDir, "s3")),
+        store: new FileObjectStore(join(context.stateDir, "s3"), { log: (message) => context.log(message) }),
         credentials: acceptedCredentials(context),
         // Each function is allowed what its role's policies allow (a presigned URL carries its signer's rights).
         authorise: context.functionRoles.authorise,
