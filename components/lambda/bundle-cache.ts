@@ -66,8 +66,11 @@ export interface BuildOutput {
   inputs: string[];
 }
 
-/** Per file: content hash (null: the file must not exist) and the stat fingerprint it was hashed at (null: racy). */
-type InputRecord = [hash: string | null, fingerprint: string | null];
+/**
+ * Per file: its path, content hash (null: the file must not exist) and the stat fingerprint it was hashed at (null:
+ * racy). A list, not an object by path: a lookup parses ~2,000 of them per entry, and walks them in order.
+ */
+type InputRecord = [path: string, hash: string | null, fingerprint: string | null];
 
 /** A bundle's facts without its code and map: what validity checks and the checks at construction read. */
 type BundleFacts = Omit<Bundle, "code" | "sourceMap">;
@@ -77,7 +80,7 @@ interface Entry {
   format: number;
   key: string;
   options: BundleRequest["options"];
-  inputs: Record<string, InputRecord>;
+  inputs: InputRecord[];
   bundle: BundleFacts;
 }
 
@@ -117,7 +120,7 @@ export class BundleCache {
   /** This process's view of each file: the fingerprint last seen and its content hash. */
   private readonly seen = new FileHashes();
   /** Entries whose dependency inputs all checked out in this process, with their inputs outside node_modules. */
-  private readonly projectInputs = new WeakMap<Entry, Array<[string, InputRecord]>>();
+  private readonly projectInputs = new WeakMap<Entry, InputRecord[]>();
   private readonly esbuildVersion: string;
 
   /** `dir` undefined: memory only. */
@@ -197,7 +200,7 @@ export class BundleCache {
     const file = this.entryFile(key);
     const read = readMetadata(file);
     // Absent, torn or foreign: build anew.
-    if (!read || read.entry.format !== FORMAT || read.entry.key !== key || !this.valid(read.entry)) return undefined;
+    if (!read || read.entry.format !== FORMAT || read.entry.key !== key || !Array.isArray(read.entry.inputs) || !this.valid(read.entry)) return undefined;
     const held = this.hold(key, read.entry, { firstLine: read.firstLine });
     this.stats.diskHits++;
     markUsed(file);
@@ -239,14 +242,14 @@ export class BundleCache {
   private valid(entry: Entry): boolean {
     // Dependencies do not change under a running process: once an entry's have all checked out, only the project's
     // own files are checked again (a plan asks for the same ~10 bundles ~20 times, each with ~2,000 dependency inputs).
-    const inputs = this.projectInputs.get(entry) ?? Object.entries(entry.inputs);
-    for (const [path, record] of inputs) if (!this.unchanged(path, record)) return false;
+    const inputs = this.projectInputs.get(entry) ?? entry.inputs;
+    for (const record of inputs) if (!this.unchanged(record)) return false;
     if (!this.projectInputs.has(entry)) this.projectInputs.set(entry, inputs.filter(([path]) => !isDependency(path)));
     return true;
   }
 
   /** Whether the file still hashes to `hash` (null: still absent), re-hashing only when its fingerprint moved. */
-  private unchanged(path: string, [hash, fingerprint]: InputRecord): boolean {
+  private unchanged([path, hash, fingerprint]: InputRecord): boolean {
     const known = this.seen.peek(path);
     // Dependencies do not change under a running process; the project's own files may.
     if (known && isDependency(path)) return known.hash === hash;
@@ -277,7 +280,7 @@ export class BundleCache {
   }
 
   /** Every file the build read, and the folder config files around them, with hashes taken now. */
-  private inputRecords(request: BundleRequest, inputs: string[]): Record<string, InputRecord> {
+  private inputRecords(request: BundleRequest, inputs: string[]): InputRecord[] {
     const workingDir = request.options.absWorkingDir ?? process.cwd();
     const files = new Set<string>();
     const folders = new Set<string>();
@@ -292,12 +295,10 @@ export class BundleCache {
       }
     }
     for (const folder of folders) for (const name of FOLDER_CONFIG_FILES) files.add(join(folder, name));
-    const records: Record<string, InputRecord> = {};
-    for (const file of [...files].sort()) {
+    return [...files].sort().map((file) => {
       const { hash, fingerprint } = this.seen.current(file);
-      records[file] = [hash, fingerprint];
-    }
-    return records;
+      return [file, hash, fingerprint];
+    });
   }
 
   private entryFile(key: string): string {
