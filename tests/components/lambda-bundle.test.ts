@@ -115,6 +115,17 @@ describe("bundle cache", () => {
     expect(third.stats).toMatchObject({ builds: 0, diskHits: 1 });
   });
 
+  it("notices an edit in a long-lived process that read the entry from disk (npm start)", () => {
+    const p = project();
+    const dir = cacheDir();
+    bundleEntry(p.entry, {}, new BundleCache(dir));
+    const running = new BundleCache(dir);
+    expect(bundleEntry(p.entry, {}, running).code).toContain('"one"');
+    p.write("message.ts", 'export const message = "two";\n');
+    expect(bundleEntry(p.entry, {}, running).code).toContain('"two"');
+    expect(running.stats).toMatchObject({ builds: 1, diskHits: 1 });
+  });
+
   it("does not serve code another process's build put in the entry after the lookup", () => {
     const p = project();
     const dir = cacheDir();
