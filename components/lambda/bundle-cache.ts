@@ -15,13 +15,23 @@
  * re-hashed (components/file-hashes.ts, which StaticSite's manifest uses too). Within one
  * process the project's own files are re-checked on every call and `node_modules` once.
  *
+ * On disk an entry is one file, `bundles/<key>.bundle`: a first line (ENTRY_MAGIC, the format and the byte lengths
+ * of the three parts, and the sha256 of code and map together), the entry's metadata as JSON (options, inputs,
+ * exports, sizes, hash), then the code and the source map as they are. A lookup reads only the first line and the
+ * metadata: whether an entry is still valid, and what the checks at construction need (exports, sizes), cost no
+ * reading or parsing of the code (a plan's 17 entries are ≈10 MB, 8 of it code and maps). The code and the map are
+ * read when first used, from the same file, and only when its first line still names the same body (another
+ * process may have replaced or pruned the entry meanwhile); when it does not, or the read fails, the bundle is
+ * built again, as on a miss.
+ *
  * Where: SERVERLESS_FULLSTACK_CACHE_DIR (`off` disables the disk), else
  * `node_modules/.cache/serverless-fullstack` in the working directory (the Pulumi
- * project), else the OS temp folder. Writes are atomic and best effort; at most
- * MAX_ENTRIES bundles are kept, least recently used first out.
+ * project), else the OS temp folder. Writes are atomic (temporary file, then rename) and best effort; at most
+ * MAX_ENTRIES bundles are kept, least recently used first out. Entries of format 1 (`bundles/<key>.json`, the
+ * code inside the JSON) are never read: another format's key is another file.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BuildOptions } from "esbuild";
@@ -31,7 +41,12 @@ import type { Bundle } from "./bundle";
 export { writeAtomically };
 
 /** Bumped when the entry layout or what a key covers changes. */
-const FORMAT = 1;
+const FORMAT = 2;
+/** The start of every entry file's first line. */
+const ENTRY_MAGIC = "serverless-fullstack-bundle";
+/** The first line is shorter than this (magic, format, three lengths, a sha256). */
+const FIRST_LINE_MAX = 256;
+const ENTRY_EXTENSION = ".bundle";
 const MAX_ENTRIES = 128;
 /** Folder files that change how esbuild resolves or compiles the files below them. */
 const FOLDER_CONFIG_FILES = ["package.json", "tsconfig.json"];
@@ -51,14 +66,43 @@ export interface BuildOutput {
   inputs: string[];
 }
 
-/** Per file: content hash (null: the file must not exist) and the stat fingerprint it was hashed at (null: racy). */
-type InputRecord = [hash: string | null, fingerprint: string | null];
+/**
+ * Per file: its path, content hash (null: the file must not exist) and the stat fingerprint it was hashed at (null:
+ * racy). A list, not an object by path: a lookup parses ~2,000 of them per entry, and walks them in order.
+ */
+type InputRecord = [path: string, hash: string | null, fingerprint: string | null];
 
+/** A bundle's facts without its code and map: what validity checks and the checks at construction read. */
+type BundleFacts = Omit<Bundle, "code" | "sourceMap">;
+
+/** The metadata part of an entry file. */
 interface Entry {
   format: number;
   key: string;
   options: BundleRequest["options"];
-  inputs: Record<string, InputRecord>;
+  inputs: InputRecord[];
+  bundle: BundleFacts;
+}
+
+/** An entry file's first line: where its parts are, and which body (code and map) it holds. */
+interface FirstLine {
+  bytes: number;
+  metadataBytes: number;
+  codeBytes: number;
+  mapBytes: number;
+  /** sha256 of the code and then the map. */
+  body: string;
+}
+
+/** An entry in memory: its metadata, and its code and map once read (or built). */
+interface Held {
+  entry: Entry;
+  /** The file's first line when read from disk, for reading the body later. */
+  firstLine?: FirstLine;
+  body?: { code: string; sourceMap: string };
+  /** Builds the entry again (synchronously) when its body cannot be read: the builder of the last `get`. */
+  rebuild?: () => BuildOutput;
+  /** The bundle handed out: its code and map are read on first use. */
   bundle: Bundle;
 }
 
@@ -70,13 +114,13 @@ export interface BundleCacheStats {
 
 export class BundleCache {
   readonly stats: BundleCacheStats = { builds: 0, diskHits: 0, memoryHits: 0 };
-  private readonly memory = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<Bundle>>();
+  private readonly memory = new Map<string, Held>();
+  private readonly inFlight = new Map<string, Promise<Held>>();
   private readonly requested = new Map<string, BundleRequest>();
   /** This process's view of each file: the fingerprint last seen and its content hash. */
   private readonly seen = new FileHashes();
   /** Entries whose dependency inputs all checked out in this process, with their inputs outside node_modules. */
-  private readonly projectInputs = new WeakMap<Entry, Array<[string, InputRecord]>>();
+  private readonly projectInputs = new WeakMap<Entry, InputRecord[]>();
   private readonly esbuildVersion: string;
 
   /** `dir` undefined: memory only. */
@@ -84,30 +128,25 @@ export class BundleCache {
     this.esbuildVersion = (require("esbuild/package.json") as { version: string }).version;
   }
 
-  /** The bundle for `request`, from memory, disk, or `build` (synchronous). */
+  /** The bundle for `request`, from memory, disk, or `build` (synchronous). Its code and map are read from disk on first use. */
   get(request: BundleRequest, build: (options: BundleRequest["options"]) => BuildOutput): Bundle {
     const key = this.key(request);
     this.requested.set(key, request);
     const hit = this.lookup(key);
-    if (hit) return hit;
+    if (hit) {
+      hit.rebuild = () => build(request.options);
+      return hit.bundle;
+    }
     this.stats.builds++;
-    return this.store(key, request, build(request.options));
+    return this.store(key, request, build(request.options)).bundle;
   }
 
-  /** As `get`, building with `build` asynchronously; concurrent requests for one key share a build. */
+  /**
+   * As `get`, building with `build` asynchronously; concurrent requests for one key share a build. A bundle from
+   * disk comes with its code and map read (there is no synchronous builder to fall back on later).
+   */
   getAsync(request: BundleRequest, build: (options: BundleRequest["options"]) => Promise<BuildOutput>): Promise<Bundle> {
-    const key = this.key(request);
-    this.requested.set(key, request);
-    const pending = this.inFlight.get(key);
-    if (pending) return pending;
-    const hit = this.lookup(key);
-    if (hit) return Promise.resolve(hit);
-    this.stats.builds++;
-    const promise = build(request.options)
-      .then((built) => this.store(key, request, built))
-      .finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
-    return promise;
+    return this.getAsyncHeld(request, build, true).then((held) => held.bundle);
   }
 
   /** Records the distinct builds this process asked for under `label`, for `prewarm` in a later run. */
@@ -119,7 +158,7 @@ export class BundleCache {
   /**
    * Checks every build the last run labelled `label` asked for, and rebuilds the stale ones
    * in parallel with `build`, so the run that follows finds them all cached. Failures are
-   * left for that run to report (with the component's own error).
+   * left for that run to report (with the component's own error). Reads no code.
    */
   async prewarm(label: string, build: (options: BundleRequest["options"]) => Promise<BuildOutput>): Promise<void> {
     if (!this.dir) return;
@@ -129,45 +168,88 @@ export class BundleCache {
     } catch {
       return; // first run under this label
     }
-    await Promise.allSettled(requests.map((request) => this.getAsync(request, build)));
+    await Promise.allSettled(requests.map((request) => this.getAsyncHeld(request, build, false)));
+  }
+
+  private getAsyncHeld(request: BundleRequest, build: (options: BundleRequest["options"]) => Promise<BuildOutput>, withBody: boolean): Promise<Held> {
+    const key = this.key(request);
+    this.requested.set(key, request);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const hit = this.lookup(key);
+    if (hit && (!withBody || this.readBody(hit))) return Promise.resolve(hit);
+    this.stats.builds++;
+    const promise = build(request.options)
+      .then((built) => this.store(key, request, built))
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
   }
 
   private key(request: BundleRequest): string {
     return digest(JSON.stringify([FORMAT, this.esbuildVersion, request.options]));
   }
 
-  private lookup(key: string): Bundle | undefined {
+  private lookup(key: string): Held | undefined {
     const inMemory = this.memory.get(key);
-    if (inMemory && this.valid(inMemory)) {
+    if (inMemory && this.valid(inMemory.entry)) {
       this.stats.memoryHits++;
-      return inMemory.bundle;
+      return inMemory;
     }
     if (!this.dir) return undefined;
     const file = this.entryFile(key);
-    let entry: Entry;
-    try {
-      entry = JSON.parse(readFileSync(file, "utf8")) as Entry;
-    } catch {
-      return undefined; // absent, or a torn or foreign file: build anew
-    }
-    if (entry.format !== FORMAT || entry.key !== key || !this.valid(entry)) return undefined;
-    this.memory.set(key, entry);
+    const read = readMetadata(file);
+    // Absent, torn or foreign: build anew.
+    if (!read || read.entry.format !== FORMAT || read.entry.key !== key || !Array.isArray(read.entry.inputs) || !this.valid(read.entry)) return undefined;
+    const held = this.hold(key, read.entry, { firstLine: read.firstLine });
     this.stats.diskHits++;
     markUsed(file);
-    return entry.bundle;
+    return held;
+  }
+
+  /** Keeps `entry` in memory, with a bundle whose code and map come from `body` or, on first use, from disk. */
+  private hold(key: string, entry: Entry, state: Pick<Held, "firstLine" | "body">): Held {
+    const held: Held = { entry, ...state, bundle: undefined as unknown as Bundle };
+    const body = () => (held.body ?? this.loadBody(key, held)) as { code: string; sourceMap: string };
+    held.bundle = Object.defineProperties({ ...entry.bundle } as Bundle, {
+      code: { enumerable: true, get: () => body().code },
+      sourceMap: { enumerable: true, get: () => body().sourceMap },
+    });
+    this.memory.set(key, held);
+    return held;
+  }
+
+  /** Whether `held`'s code and map are in memory, reading them from its file if need be. */
+  private readBody(held: Held): boolean {
+    if (held.body) return true;
+    if (held.firstLine) held.body = readBody(this.entryFile(held.entry.key), held.firstLine);
+    return held.body !== undefined;
+  }
+
+  /** The code and map of `held`: read from its file, else built again (the file was replaced, pruned or damaged). */
+  private loadBody(key: string, held: Held): { code: string; sourceMap: string } {
+    if (this.readBody(held)) return held.body!;
+    if (!held.rebuild) throw new Error(`The bundle of ${held.entry.bundle.entry} was read from the cache (${this.entryFile(key)}) without a builder to rebuild it: use BundleCache.get.`);
+    this.stats.builds++;
+    const rebuilt = this.store(key, { options: held.entry.options }, held.rebuild());
+    // Later readers of this bundle see the new build whole: its facts with its code.
+    Object.assign(held.bundle, rebuilt.entry.bundle);
+    held.entry = rebuilt.entry;
+    held.body = rebuilt.body;
+    return held.body!;
   }
 
   private valid(entry: Entry): boolean {
     // Dependencies do not change under a running process: once an entry's have all checked out, only the project's
     // own files are checked again (a plan asks for the same ~10 bundles ~20 times, each with ~2,000 dependency inputs).
-    const inputs = this.projectInputs.get(entry) ?? Object.entries(entry.inputs);
-    for (const [path, record] of inputs) if (!this.unchanged(path, record)) return false;
+    const inputs = this.projectInputs.get(entry) ?? entry.inputs;
+    for (const record of inputs) if (!this.unchanged(record)) return false;
     if (!this.projectInputs.has(entry)) this.projectInputs.set(entry, inputs.filter(([path]) => !isDependency(path)));
     return true;
   }
 
   /** Whether the file still hashes to `hash` (null: still absent), re-hashing only when its fingerprint moved. */
-  private unchanged(path: string, [hash, fingerprint]: InputRecord): boolean {
+  private unchanged([path, hash, fingerprint]: InputRecord): boolean {
     const known = this.seen.peek(path);
     // Dependencies do not change under a running process; the project's own files may.
     if (known && isDependency(path)) return known.hash === hash;
@@ -175,7 +257,7 @@ export class BundleCache {
     return this.seen.current(path, { hash, fingerprint }).hash === hash;
   }
 
-  private store(key: string, request: BundleRequest, built: BuildOutput): Bundle {
+  private store(key: string, request: BundleRequest, built: BuildOutput): Held {
     const entry: Entry = {
       format: FORMAT,
       key,
@@ -183,24 +265,22 @@ export class BundleCache {
       inputs: this.inputRecords(request, built.inputs),
       bundle: {
         entry: request.options.entryPoints[0],
-        code: built.code,
-        sourceMap: built.sourceMap,
         exports: built.exports,
         zippedBytes: built.zippedBytes,
         unzippedBytes: Buffer.byteLength(built.code) + Buffer.byteLength(built.sourceMap),
         hash: createHash("sha256").update(built.code).digest("hex"),
       },
     };
-    this.memory.set(key, entry);
+    const held = this.hold(key, entry, { body: { code: built.code, sourceMap: built.sourceMap } });
     if (this.dir) {
-      writeAtomically(this.entryFile(key), JSON.stringify(entry));
+      writeAtomically(this.entryFile(key), entryFileText(entry, built.code, built.sourceMap));
       this.prune();
     }
-    return entry.bundle;
+    return held;
   }
 
   /** Every file the build read, and the folder config files around them, with hashes taken now. */
-  private inputRecords(request: BundleRequest, inputs: string[]): Record<string, InputRecord> {
+  private inputRecords(request: BundleRequest, inputs: string[]): InputRecord[] {
     const workingDir = request.options.absWorkingDir ?? process.cwd();
     const files = new Set<string>();
     const folders = new Set<string>();
@@ -215,20 +295,18 @@ export class BundleCache {
       }
     }
     for (const folder of folders) for (const name of FOLDER_CONFIG_FILES) files.add(join(folder, name));
-    const records: Record<string, InputRecord> = {};
-    for (const file of [...files].sort()) {
+    return [...files].sort().map((file) => {
       const { hash, fingerprint } = this.seen.current(file);
-      records[file] = [hash, fingerprint];
-    }
-    return records;
+      return [file, hash, fingerprint];
+    });
   }
 
   private entryFile(key: string): string {
-    return join(this.dir!, "bundles", `${key}.json`);
+    return join(this.dir!, "bundles", `${key}${ENTRY_EXTENSION}`);
   }
 
   private prune(): void {
-    pruneOldest(join(this.dir!, "bundles"), ".json", MAX_ENTRIES);
+    pruneOldest(join(this.dir!, "bundles"), ENTRY_EXTENSION, MAX_ENTRIES);
   }
 }
 
@@ -246,4 +324,76 @@ function isDependency(path: string): boolean {
 
 export function digest(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+/** An entry file's text: the first line, the metadata, the code, the map. */
+function entryFileText(entry: Entry, code: string, sourceMap: string): string {
+  const metadata = JSON.stringify(entry);
+  const body = createHash("sha256").update(code).update(sourceMap).digest("hex");
+  const firstLine = `${ENTRY_MAGIC} ${FORMAT} ${Buffer.byteLength(metadata)} ${Buffer.byteLength(code)} ${Buffer.byteLength(sourceMap)} ${body}\n`;
+  return firstLine + metadata + code + sourceMap;
+}
+
+/** The first line and the metadata of an entry file, without reading its code and map; undefined when absent, torn or foreign. */
+function readMetadata(file: string): { firstLine: FirstLine; entry: Entry } | undefined {
+  try {
+    return withFile(file, (fd) => {
+      const firstLine = readFirstLine(fd);
+      if (!firstLine) return undefined;
+      const metadata = readExactly(fd, firstLine.bytes, firstLine.metadataBytes);
+      return metadata === undefined ? undefined : { firstLine, entry: JSON.parse(metadata) as Entry };
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The code and map of an entry file, when its first line still names the body `expected` does; else undefined. */
+function readBody(file: string, expected: FirstLine): { code: string; sourceMap: string } | undefined {
+  try {
+    return withFile(file, (fd) => {
+      const firstLine = readFirstLine(fd);
+      // Replaced by another process since (another build, another body), or not an entry any more.
+      if (!firstLine || firstLine.body !== expected.body || firstLine.codeBytes !== expected.codeBytes || firstLine.mapBytes !== expected.mapBytes) return undefined;
+      const at = firstLine.bytes + firstLine.metadataBytes;
+      const code = readExactly(fd, at, firstLine.codeBytes);
+      const sourceMap = readExactly(fd, at + firstLine.codeBytes, firstLine.mapBytes);
+      return code === undefined || sourceMap === undefined ? undefined : { code, sourceMap };
+    });
+  } catch {
+    return undefined; // pruned meanwhile, or unreadable
+  }
+}
+
+function withFile<T>(file: string, read: (fd: number) => T): T {
+  const fd = openSync(file, "r");
+  try {
+    return read(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFirstLine(fd: number): FirstLine | undefined {
+  const start = readExactly(fd, 0, FIRST_LINE_MAX, true);
+  const end = start?.indexOf("\n") ?? -1;
+  if (end < 0) return undefined;
+  const [magic, format, ...rest] = start!.slice(0, end).split(" ");
+  const [metadataBytes, codeBytes, mapBytes] = rest.slice(0, 3).map(Number);
+  const body = rest[3];
+  if (magic !== ENTRY_MAGIC || format !== String(FORMAT) || rest.length !== 4 || ![metadataBytes, codeBytes, mapBytes].every((n) => Number.isSafeInteger(n) && n >= 0) || !/^[0-9a-f]{64}$/.test(body)) return undefined;
+  return { bytes: end + 1, metadataBytes, codeBytes, mapBytes, body };
+}
+
+/** `length` bytes at `position` as UTF-8 text; undefined when the file ends before (`upTo`: as many as there are). */
+function readExactly(fd: number, position: number, length: number, upTo = false): string | undefined {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const read = readSync(fd, buffer, filled, length - filled, position + filled);
+    if (read === 0) break;
+    filled += read;
+  }
+  if (filled < length && !upTo) return undefined;
+  return buffer.toString("utf8", 0, filled);
 }

@@ -3,12 +3,13 @@
  * memory and across processes, and a hit is served only while every file the build read
  * hashes the same.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildAsync, bundleEntry, bundleEntryAsync } from "../../components/lambda/bundle";
-import { BundleCache } from "../../components/lambda/bundle-cache";
+import { BundleCache, type BuildOutput } from "../../components/lambda/bundle-cache";
 import { buildOptions } from "../../components/lambda/bundle";
 
 /** A tiny project: entry.ts imports ./message.ts and the package "dep" from its own node_modules. */
@@ -80,6 +81,96 @@ describe("bundle cache", () => {
     const later = new BundleCache(dir);
     expect(bundleEntry(p.entry, {}, later).code).toContain('"one"');
     expect(later.stats.builds).toBe(1);
+  });
+
+  /** The one entry file of a cache folder. */
+  const entryFile = (dir: string) => {
+    const files = readdirSync(join(dir, "bundles"));
+    expect(files).toHaveLength(1);
+    return join(dir, "bundles", files[0]);
+  };
+
+  it("decides a hit from the entry's metadata alone, and rebuilds when the code then cannot be read", () => {
+    const p = project();
+    const dir = cacheDir();
+    const built = bundleEntry(p.entry, {}, new BundleCache(dir));
+    const file = entryFile(dir);
+    // Keep the first line and the metadata; drop the code and the map after them.
+    const [firstLine] = readFileSync(file, "utf8").split("\n", 1);
+    const metadataBytes = Number(firstLine.split(" ")[2]);
+    truncateSync(file, Buffer.byteLength(firstLine) + 1 + metadataBytes);
+
+    const later = new BundleCache(dir);
+    const cached = bundleEntry(p.entry, {}, later);
+    expect(later.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    expect(cached.exports).toEqual(["handler"]);
+    expect(cached.zippedBytes).toBe(built.zippedBytes);
+    expect(cached.hash).toBe(built.hash);
+    // The code is read on first use: gone, so built again, byte for byte, and written back whole.
+    expect(cached.code).toBe(built.code);
+    expect(cached.sourceMap).toBe(built.sourceMap);
+    expect(later.stats.builds).toBe(1);
+    const third = new BundleCache(dir);
+    expect(bundleEntry(p.entry, {}, third).code).toBe(built.code);
+    expect(third.stats).toMatchObject({ builds: 0, diskHits: 1 });
+  });
+
+  it("notices an edit in a long-lived process that read the entry from disk (npm start)", () => {
+    const p = project();
+    const dir = cacheDir();
+    bundleEntry(p.entry, {}, new BundleCache(dir));
+    const running = new BundleCache(dir);
+    expect(bundleEntry(p.entry, {}, running).code).toContain('"one"');
+    p.write("message.ts", 'export const message = "two";\n');
+    expect(bundleEntry(p.entry, {}, running).code).toContain('"two"');
+    expect(running.stats).toMatchObject({ builds: 1, diskHits: 1 });
+  });
+
+  it("does not serve code another process's build put in the entry after the lookup", () => {
+    const p = project();
+    const dir = cacheDir();
+    bundleEntry(p.entry, {}, new BundleCache(dir));
+    const reader = new BundleCache(dir);
+    const looked = bundleEntry(p.entry, {}, reader);
+    p.write("message.ts", 'export const message = "two";\n');
+    bundleEntry(p.entry, {}, new BundleCache(dir)); // replaces the entry file
+    // The file no longer holds the body the lookup saw: the reader builds, and its facts follow its code.
+    expect(looked.code).toContain('"two"');
+    expect(looked.hash).toBe(createHash("sha256").update(looked.code).digest("hex"));
+    expect(reader.stats.builds).toBe(1);
+  });
+
+  it("reads the code of an asynchronous hit at once, and builds when it cannot", async () => {
+    const p = project();
+    const dir = cacheDir();
+    const built = bundleEntry(p.entry, {}, new BundleCache(dir));
+    const whole = new BundleCache(dir);
+    expect((await bundleEntryAsync(p.entry, {}, whole)).code).toBe(built.code);
+    expect(whole.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    truncateSync(entryFile(dir), readFileSync(entryFile(dir)).length - 10);
+    const damaged = new BundleCache(dir);
+    expect((await bundleEntryAsync(p.entry, {}, damaged)).sourceMap).toBe(built.sourceMap);
+    expect(damaged.stats).toMatchObject({ builds: 1, diskHits: 1 });
+  });
+
+  it("ignores entries of another format, and keeps at most 128 entries", () => {
+    const dir = cacheDir();
+    const first = new BundleCache(dir);
+    const output: BuildOutput = { code: "export const x = 1;", sourceMap: "{}", exports: ["x"], zippedBytes: 20, inputs: [] };
+    const request = (n: number) => ({ options: { entryPoints: [join(dir, "entry.ts")], absWorkingDir: dir, define: { N: String(n) } } });
+    first.get(request(0), () => output);
+    const file = entryFile(dir);
+    // The same entry as format 1 wrote it (the code inside the JSON), and a format-1 entry file beside it.
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^serverless-fullstack-bundle 2 /, "serverless-fullstack-bundle 1 "));
+    writeFileSync(join(dir, "bundles", "0".repeat(64) + ".json"), JSON.stringify({ format: 1 }));
+    const later = new BundleCache(dir);
+    later.get(request(0), () => output);
+    expect(later.stats).toMatchObject({ builds: 1, diskHits: 0 });
+
+    for (let n = 1; n <= 130; n++) later.get(request(n), () => output);
+    const files = readdirSync(join(dir, "bundles"));
+    expect(files.filter((name) => name.endsWith(".bundle"))).toHaveLength(128);
+    expect(files).toContain("0".repeat(64) + ".json"); // format 1's own pruning keeps its files
   });
 
   it("keys builds by their options, in any order", () => {
