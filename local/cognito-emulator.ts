@@ -320,7 +320,9 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
         return next();
       }
       res.send = (body: unknown) => {
-        if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect)) lockout.failed(key);
+        // cognito-local's form says "Incorrect username or password." to an unconfirmed user's right password too: only
+        // a wrong one counts, as through the API (its right password there is UserNotConfirmedException, not counted).
+        if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect) && password !== user.Password) lockout.failed(key);
         return send(body);
       };
       const redirect = res.redirect.bind(res);

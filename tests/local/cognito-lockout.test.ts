@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminDeleteUserCommand, AdminInitiateAuthCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminConfirmSignUpCommand, AdminDeleteUserCommand, AdminInitiateAuthCommand, SignUpCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
@@ -225,6 +225,15 @@ describe("sign-in lockout", () => {
     expect(await emailSignIn(email, password)).toBe(EXCEEDED);
     pass(1);
     expect(await emailSignIn(email, password)).toBe(SIGNED_IN);
+  });
+
+  it("does not count the hosted UI form's refusal of an unconfirmed user's right password (the API answers UserNotConfirmedException, no failure)", async () => {
+    const dan = `user${++users}@example.com`;
+    await sdk.send(new SignUpCommand({ ClientId: clientId, Username: dan, Password: password, UserAttributes: [{ Name: "email", Value: dan }] }));
+    for (let i = 0; i < 5; i++) expect(await hostedUiSignIn(dan, password)).toBe("Incorrect username or password."); // cognito-local's form words it so
+    expect(await signIn(dan, password)).toBe("UserNotConfirmedException: User is not confirmed.");
+    await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: dan }));
+    expect(await signIn(dan, password)).toBe(SIGNED_IN);
   });
 
   it("leaves other users alone", async () => {
