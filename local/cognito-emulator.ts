@@ -309,7 +309,7 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
       const pool = await poolOf(cognito, ctx, { ClientId: clientId });
       const user = pool ? await pool.getUserByUsername(ctx, username) : null;
       if (!pool || !user) return next();
-      const key = `${pool.options.Id}/${user.Username}`;
+      const key = lockoutKey(pool, user);
       const send = res.send.bind(res);
       const incorrect = incorrectUsernameOrPassword().message;
       try {
@@ -320,7 +320,9 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
         return next();
       }
       res.send = (body: unknown) => {
-        if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect)) lockout.failed(key);
+        // cognito-local's form says "Incorrect username or password." to an unconfirmed user's right password too: only
+        // a wrong one counts, as through the API (its right password there is UserNotConfirmedException, not counted).
+        if (res.statusCode === 200 && typeof body === "string" && body.includes(incorrect) && password !== user.Password) lockout.failed(key);
         return send(body);
       };
       const redirect = res.redirect.bind(res);
@@ -334,6 +336,15 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
     }
   });
   inFrontOf(app, "/oauth2/authorize", "hostedUiLockout", "POST");
+}
+
+/**
+ * The user a lockout belongs to: the pool's id and the user's sub, which a user deleted and created again under the same
+ * name does not keep (cognito-local gives each new user a new one, as Cognito does), so a new user starts with no
+ * failures; the user name stands in for a user without one. The guide: "locks out your user".
+ */
+function lockoutKey(pool: { options: { Id: string } }, user: User): string {
+  return `${pool.options.Id}/${user.Attributes?.find((a) => a.Name === "sub")?.Value ?? user.Username}`;
 }
 
 /**
@@ -531,7 +542,7 @@ function lockOutFailedSignIns(router: (target: string) => Route, cognito: Cognit
       const pool = PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string" ? await poolOf(cognito, ctx, req) : undefined;
       const user = pool ? await pool.getUserByUsername(ctx, username) : null;
       if (!pool || !user) return route(ctx, req);
-      const key = `${pool.options.Id}/${user.Username}`;
+      const key = lockoutKey(pool, user);
       lockout.check(key);
       let result: any;
       try {

@@ -15,7 +15,7 @@ import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
-import { BATCH_ENTRY_ID, FIFO_ID, messageBytes } from "./sqs-server";
+import { BATCH_ENTRY_ID, FIFO_ID, isSqsNumber, messageBytes } from "./sqs-server";
 import { escapeXml } from "./xml";
 
 /** A notification as SNS hands it to a subscription: what the Lambda event's `Sns` and the SQS envelope are made of. */
@@ -177,7 +177,11 @@ function validatePublish(topic: LocalTopicDefinition, input: PublishInput, attri
       throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${attribute.DataType}'.`);
     }
     if (value === undefined) throw new SnsError("ParameterValueInvalid", `The message attribute '${name}' with type '${attribute.DataType}' must use field '${field}'.`);
-    if (attribute.DataType.startsWith("Number") && !Number.isFinite(Number(attribute.StringValue))) throw invalid(`Invalid parameter: MessageAttributes: ${name} is not a number`);
+    // SNS's Number is SQS's: "A number can have up to 38 digits of precision, and it can be between 10^-128 and 10^+126"
+    // (sns-message-attributes.html, "Message attribute data types"; the same sentence as SQS's guide). JavaScript's
+    // Number() took "0x10", " " and 1e200, which SQS refuses: a raw subscription's queue then refused the message
+    // SNS had accepted. Which of these values SNS itself refuses, and how it words it, is unconfirmed.
+    if (attribute.DataType.startsWith("Number") && !isSqsNumber(attribute.StringValue!)) throw invalid(`Invalid parameter: MessageAttributes: ${name} is not a number`);
   }
   if (topic.fifo) {
     if (!input.messageGroupId) throw invalid("Invalid parameter: The MessageGroupId parameter is required for FIFO topics");

@@ -963,8 +963,9 @@ function validateAttributes(attributes: Record<string, MessageAttributeValue>): 
  * decimal, its significant digits (leading and trailing zeroes not counted) at most 38, its magnitude, unless 0, from
  * 10^-128 to 10^126. The value is delivered as sent (the guide does not say the trimming changes what is delivered).
  * Outside that, SQS's error for a value it cannot take as a number (its wording for these values is unconfirmed).
+ * Local SNS checks its Number attributes with it too (sns-server.ts validatePublish), as its raw delivery sends them here.
  */
-function isSqsNumber(text: string): boolean {
+export function isSqsNumber(text: string): boolean {
   const match = /^[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!match || (match[1] + (match[2] ?? "")).length === 0) return false;
   const fraction = match[2] ?? "";

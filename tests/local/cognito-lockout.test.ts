@@ -8,13 +8,16 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdminInitiateAuthCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { AdminConfirmSignUpCommand, AdminDeleteUserCommand, AdminInitiateAuthCommand, SignUpCommand, type CognitoIdentityProviderClient, UpdateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCognitoEmulator, type CognitoEmulator } from "../../local/cognito-emulator";
 import { confirmedUser, localCognitoClient, passwordSignIn } from "../harness/cognito-users";
 
 const userPoolId = "us-east-1_Lockout1";
 const clientId = "lockoutclient00000000000a"; // PreventUserExistenceErrors ENABLED, as UserAuth sets it
+/** A pool that signs in with email (UserAuth's default usernameAttributes): a user's Username is its sub. */
+const emailPoolId = "us-east-1_Lockout2";
+const emailClientId = "lockoutclient00000000000b";
 const password = "Correct-horse-9";
 const callback = "http://localhost:5173/";
 const clock = { now: Date.now(), get: () => new Date(clock.now) };
@@ -40,6 +43,18 @@ beforeAll(async () => {
       AllowedOAuthFlows: ["code"],
       AllowedOAuthScopes: ["openid", "email"],
       AllowedOAuthFlowsUserPoolClient: true,
+    }),
+  );
+});
+beforeAll(async () => {
+  await emulator.ensureUserPool({ Id: emailPoolId, Name: "lockout-email", UsernameAttributes: ["email"], UsernameConfiguration: { CaseSensitive: false } });
+  await emulator.ensureClient(emailPoolId, emailClientId, "lockout-email");
+  await sdk.send(
+    new UpdateUserPoolClientCommand({
+      UserPoolId: emailPoolId,
+      ClientId: emailClientId,
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"],
+      PreventUserExistenceErrors: "ENABLED",
     }),
   );
 });
@@ -183,6 +198,42 @@ describe("sign-in lockout", () => {
     expect(await hostedUiSignIn(ann, password)).toBe(SIGNED_IN);
     await failures(ann, 4); // counted from 0 after the form's sign-in
     expect(await signIn(ann, password)).toBe(SIGNED_IN);
+  });
+
+  it("locks the user, not the name: a user deleted and signed up again under the same name starts from nothing", async () => {
+    const ann = await newUser();
+    await failures(ann, 5);
+    expect(await signIn(ann, password)).toBe(EXCEEDED);
+    await sdk.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: ann }));
+    await confirmedUser(sdk, userPoolId, clientId, ann, password);
+    expect(await signIn(ann, password)).toBe(SIGNED_IN);
+  });
+
+  it("counts a user's email and user name (the sub) as one, in a pool that signs in with email", async () => {
+    const email = "carol@example.com";
+    await confirmedUser(sdk, emailPoolId, emailClientId, email, password);
+    const sub = (await passwordSignIn(sdk, emailClientId, email, password)).AuthenticationResult?.IdToken?.split(".")[1];
+    const username = JSON.parse(Buffer.from(sub!, "base64url").toString())["cognito:username"] as string;
+    expect(username).not.toBe(email);
+    const emailSignIn = (name: string, pass: string) =>
+      passwordSignIn(sdk, emailClientId, name, pass).then(
+        () => SIGNED_IN,
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+    for (const name of [email, username, email.toUpperCase(), username, email]) expect(await emailSignIn(name, "Wrong-horse-9")).toBe(INCORRECT);
+    expect(await emailSignIn(username, password)).toBe(EXCEEDED);
+    expect(await emailSignIn(email, password)).toBe(EXCEEDED);
+    pass(1);
+    expect(await emailSignIn(email, password)).toBe(SIGNED_IN);
+  });
+
+  it("does not count the hosted UI form's refusal of an unconfirmed user's right password (the API answers UserNotConfirmedException, no failure)", async () => {
+    const dan = `user${++users}@example.com`;
+    await sdk.send(new SignUpCommand({ ClientId: clientId, Username: dan, Password: password, UserAttributes: [{ Name: "email", Value: dan }] }));
+    for (let i = 0; i < 5; i++) expect(await hostedUiSignIn(dan, password)).toBe("Incorrect username or password."); // cognito-local's form words it so
+    expect(await signIn(dan, password)).toBe("UserNotConfirmedException: User is not confirmed.");
+    await sdk.send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: dan }));
+    expect(await signIn(dan, password)).toBe(SIGNED_IN);
   });
 
   it("leaves other users alone", async () => {

@@ -383,6 +383,15 @@ describe("local SNS, Publish's limits", () => {
     }
   });
 
+  it("refuses a Number that is no decimal number of 38 digits between 10^-128 and 10^126, which a raw SQS subscription would otherwise drop", () => {
+    const sns = quiet();
+    const publish = (value: string) => () => sns.publish(topicArn, { message: "m", attributes: { size: { DataType: "Number", StringValue: value } } });
+    // JavaScript's Number() reads these as 16, 0, 1e200 and a 39-digit integer; SQS refuses each (isSqsNumber), so
+    // SNS's raw delivery to a queue would fail after Publish had said yes.
+    for (const value of ["0x10", " ", "1e200", "1".repeat(39), "Infinity", "1_000"]) expect(publish(value), value).toThrow("Invalid parameter: MessageAttributes: size is not a number");
+    for (const value of ["250", "-0.25", "1.5e3", ".5", "1".repeat(38), "1e126", "1e-128"]) expect(publish(value)().messageId, value).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("counts the entries' attributes in PublishBatch's 256 KiB", async () => {
     const quietServer = await startLocalSns({ topics: definitions.map((topic) => ({ ...topic, subscriptions: [] })) });
     try {
