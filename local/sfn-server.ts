@@ -2401,7 +2401,8 @@ export class LocalStepFunctions {
   private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
     const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
     const from = redriven?.entered;
-    const chain = new EventChain();
+    // A redrive's first state follows its ExecutionRedriven (recorded next).
+    const chain = new EventChain(redriven ? execution.history.length + 1 : 0);
     const record = (type: string, details: Record<string, unknown> = {}, at = Date.now(), run?: LibraryRun) => {
       // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
       if (execution.history.length >= SFN_LIMITS.historyEvents) return;
@@ -2866,6 +2867,9 @@ class EventChain {
   /** Each run's own latest event (a Parallel's start): what its branches start after. */
   private readonly own = new WeakMap<LibraryRun, number>();
 
+  /** `start`: the event the run's first event follows (a redrive's ExecutionRedriven; none, 0, for a start). */
+  constructor(private readonly start = 0) {}
+
   /** The previousEventId of event `id`, of `type`, of `run`, and the chain past it. */
   previous(id: number, type: string, run: LibraryRun | undefined): number {
     if (type === "ExecutionStarted" || type === "ExecutionAborted") return 0;
@@ -2874,7 +2878,7 @@ class EventChain {
     const succeeded = type === "MapStateSucceeded" || type === "ParallelStateSucceeded";
     const outcome = type === "MapIterationSucceeded" || type === "MapIterationFailed";
     const first = parent && (type === "MapIterationStarted" ? this.latest : this.own).get(parent);
-    const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? 0;
+    const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? this.start;
     for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) {
       this.latestOfAll.set(at, id);
       if (at !== run && outcome) continue;

@@ -3,7 +3,7 @@
  * STANDARD execution restarts from its failed state with that state's input, its successful states not run again
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
@@ -34,6 +34,10 @@ function machine(name: string, definition: object, functions: Record<string, Tas
 const calls = { prepare: 0, flaky: 0 };
 let broken = true;
 const seen: unknown[] = [];
+/** The held Task's first attempt never ends (the test stops the execution once it has begun); its second returns. */
+let reached!: () => void;
+const heldReached = new Promise<void>((resolve) => (reached = resolve));
+let holds = 0;
 
 let server: LocalSfnServer;
 let client: SFNClient;
@@ -60,6 +64,21 @@ beforeAll(async () => {
           },
         },
       ),
+      machine(
+        "held",
+        { StartAt: "Start", States: { Start: { Type: "Pass", Result: { step: 1 }, Next: "Hold" }, Hold: { Type: "Task", Resource: fnArn("hold"), End: true } } },
+        {
+          hold: async (event) => {
+            holds += 1;
+            if (holds === 1) {
+              reached();
+              return new Promise(() => {});
+            }
+            return { resumed: event };
+          },
+        },
+      ),
+      machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
         { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Fail", States: { Fail: { Type: "Fail", Error: "Nope" } } }, End: true } } },
@@ -109,6 +128,8 @@ describe("RedriveExecution", () => {
     expect(types.slice(at + 1)).toContain("ExecutionSucceeded");
     expect(types.slice(at + 1)).not.toContain("ExecutionStarted");
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    // The failed Task runs again after ExecutionRedriven, with the input it had.
+    expect(events[at + 1]).toMatchObject({ type: "TaskStateEntered", previousEventId: at + 1, stateEnteredEventDetails: { name: "Charge", input: JSON.stringify({ id: 7, prepared: 1 }) } });
   });
 
   it("refuses a succeeded execution (ExecutionNotRedrivable) and one that does not exist", async () => {
@@ -121,6 +142,31 @@ describe("RedriveExecution", () => {
     await server.sfn.drained();
     await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Map") });
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 0 });
+  });
+
+  it("redrives an aborted execution from the Task it was stopped in", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:held`, name: "h1" }));
+    await heldReached;
+    await client.send(new StopExecutionCommand({ executionArn, error: "Operator" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "ABORTED", redriveStatus: "REDRIVABLE" });
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, output: JSON.stringify({ resumed: { step: 1 } }) });
+    expect(done.error).toBeUndefined();
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const types = events.map((e) => e.type);
+    expect(types.indexOf("ExecutionAborted")).toBeLessThan(types.indexOf("ExecutionRedriven"));
+    expect(types.filter((t) => t === "PassStateEntered")).toHaveLength(1);
+    expect(holds).toBe(2);
+  });
+
+  it("refuses an execution whose definition assigns variables, which the local runtime does not keep for a redrive", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned`, name: "a1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Stopped" });
+    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("variables") });
   });
 
   it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
