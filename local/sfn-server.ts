@@ -2620,11 +2620,29 @@ export class LocalStepFunctions {
     if (filter !== undefined && !statuses.includes(filter)) {
       throw new SfnError("ValidationException", `1 validation error detected: Value '${filter.slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
     }
+    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
+    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
+    const redrives = ["REDRIVEN", "NOT_REDRIVEN"];
+    const redrive = input.redriveFilter ?? undefined;
+    if (redrive !== undefined && !redrives.includes(redrive as string)) {
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(redrive).slice(0, 40)}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [${redrives.join(", ")}]`);
+    }
     // Newest first.
-    const matching = [...this.executions.values()].filter((e) => e.machine === machine && (filter === undefined || e.status === filter)).reverse();
+    const matching = [...this.executions.values()]
+      .filter((e) => e.machine === machine && (filter === undefined || e.status === filter) && (redrive === undefined || (e.redriveCount > 0) === (redrive === "REDRIVEN")))
+      .reverse();
     const { items, nextToken } = page(input, matching);
     return {
-      executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: epoch(e.startDate), ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}) })),
+      executions: items.map((e) => ({
+        executionArn: e.arn,
+        stateMachineArn: machine.arn,
+        name: e.name,
+        status: e.status,
+        startDate: epoch(e.startDate),
+        ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}),
+        redriveCount: e.redriveCount,
+        ...(e.redriveDate ? { redriveDate: epoch(e.redriveDate) } : {}),
+      })),
       ...nextToken,
     };
   }

@@ -3,7 +3,7 @@
  * STANDARD execution restarts from its failed state with that state's input, its successful states not run again
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
@@ -115,6 +115,10 @@ describe("RedriveExecution", () => {
     const done = await client.send(new DescribeExecutionCommand({ executionArn }));
     expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: "Execution is SUCCEEDED and cannot be redriven" });
     expect(done.redriveDate).toEqual(redriven.redriveDate);
+    const machineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:order`;
+    const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, redriveFilter: "REDRIVEN" }));
+    expect(listed.executions).toEqual([expect.objectContaining({ executionArn, status: "SUCCEEDED", redriveCount: 1, redriveDate: redriven.redriveDate })]);
+    expect((await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, redriveFilter: "NOT_REDRIVEN" }))).executions).toEqual([]);
     expect(JSON.parse(done.output!)).toEqual({ id: 7, prepared: 1, charged: { ok: true } });
     expect(calls).toEqual({ prepare: 1, flaky: 2 });
     expect(seen[1]).toEqual(seen[0]);
