@@ -2761,7 +2761,9 @@ function describe(execution: Execution): Record<string, Json> {
  * without the reference's closing period, as AWS CLI describe-execution outputs quote them; a FAILED execution's
  * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). REDRIVABLE says what AWS
  * would allow: RedriveExecution refuses some of those locally (localRedriveRefusal). `redriveCount` and `redriveDate`
- * (the last redrive's) as RedriveExecution set them. Not reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ * (the last redrive's) as RedriveExecution set them. AWS's reasons (API_DescribeExecution redriveStatusReason) also
+ * include "Execution history event limit exceeded", "Execution has exceeded the max execution time" and "Execution
+ * redrivable period exceeded". Not reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
  */
 function redriveFields(execution: Execution): Record<string, Json> {
   const count = { redriveCount: execution.redriveCount, ...(execution.redriveDate ? { redriveDate: epoch(execution.redriveDate) } : {}) };

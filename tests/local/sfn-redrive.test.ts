@@ -139,6 +139,8 @@ describe("RedriveExecution", () => {
   it("refuses a succeeded execution (ExecutionNotRedrivable) and one that does not exist", async () => {
     await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1") }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("SUCCEEDED") });
     await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "none") }))).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
+    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
+    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1"), clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
   });
 
   it("refuses an execution that failed in a Map state, which the local runtime does not redrive", async () => {
