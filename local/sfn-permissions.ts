@@ -33,6 +33,8 @@ export const OPERATION_PERMISSIONS = {
   StartSyncExecution: { action: "states:StartSyncExecution", resource: "stateMachineArn" },
   DescribeExecution: { action: "states:DescribeExecution", resource: "executionArn" },
   StopExecution: { action: "states:StopExecution", resource: "executionArn" },
+  // "states:RedriveExecution" on the execution (Service Authorization Reference, AWS Step Functions: resource type execution*).
+  RedriveExecution: { action: "states:RedriveExecution", resource: "executionArn" },
   ListExecutions: { action: "states:ListExecutions", resource: "stateMachineArn" },
   GetExecutionHistory: { action: "states:GetExecutionHistory", resource: "executionArn" },
   DescribeStateMachine: { action: "states:DescribeStateMachine", resource: "stateMachineArn" },

@@ -165,6 +165,7 @@ const MEMBER_TYPES: Record<string, Record<string, MemberType>> = {
   StartSyncExecution: { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string", includedData: "string" },
   DescribeExecution: { executionArn: "string", includedData: "string" },
   StopExecution: { executionArn: "string", error: "string", cause: "string" },
+  RedriveExecution: { executionArn: "string", clientToken: "string" },
   ListExecutions: { stateMachineArn: "string", statusFilter: "string", maxResults: "integer", nextToken: "string", mapRunArn: "string", redriveFilter: "string" },
   GetExecutionHistory: { executionArn: "string", maxResults: "integer", reverseOrder: "boolean", nextToken: "string", includeExecutionData: "boolean" },
   DescribeStateMachine: { stateMachineArn: "string", includedData: "string" },
@@ -234,6 +235,13 @@ interface Execution {
   history: HistoryEvent[];
   abort?(): void;
   done: Promise<void>;
+  /** Times redriven (RedriveExecution), and when last (DescribeExecution's redriveCount and redriveDate). */
+  redriveCount: number;
+  redriveDate?: Date;
+  /** The client tokens of the last redrives (at most REDRIVE_TOKENS_KEPT), each with the redrive's date: a repeat answers the same. */
+  redriveTokens: { token: string; date: Date }[];
+  /** The top-level state last entered, with its input and its type as the definition wrote it: where a redrive restarts. */
+  entered?: { name: string; type: string; input: unknown };
 }
 
 /** What a run needs of aws-local-stepfunctions (loaded on first use: only a program with a Workflow loads it). */
@@ -2385,22 +2393,33 @@ export class LocalStepFunctions {
     return prepared;
   }
 
-  private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json): Execution {
-    const execution: Execution = { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve() };
-    const chain = new EventChain();
+  /**
+   * Runs an execution: a new one from its definition's StartAt with its input, or (`redriven`, RedriveExecution) a closed
+   * one again from the top-level state it stopped in, with that state's input, its history going on after an
+   * ExecutionRedriven event in place of ExecutionStarted.
+   */
+  private run(machine: LocalStateMachineDefinition, arn: string, name: string, text: string, input: Json, redriven?: Execution): Execution {
+    const execution: Execution = redriven ?? { arn, name, machine, input: text, status: "RUNNING", startDate: new Date(), history: [], done: Promise.resolve(), redriveCount: 0, redriveTokens: [] };
+    const from = redriven?.entered;
+    // A redrive's first state follows its ExecutionRedriven (recorded next).
+    const chain = new EventChain(redriven ? execution.history.length + 1 : 0);
     const record = (type: string, details: Record<string, unknown> = {}, at = Date.now(), run?: LibraryRun) => {
       // At most the quota's events are kept (the execution goes on; see docs/local-vs-aws.md).
       if (execution.history.length >= SFN_LIMITS.historyEvents) return;
       const id = execution.history.length + 1;
       execution.history.push({ id, previousEventId: chain.previous(id, type, run), timestamp: new Date(at), type, ...details });
     };
+    // API_ExecutionRedrivenEventDetails: "redriveCount: The number of times you've redriven an execution."
+    if (redriven) record("ExecutionRedriven", { executionRedrivenEventDetails: { redriveCount: execution.redriveCount } }, execution.redriveDate?.getTime());
     const close = (status: ExecutionStatus, fields: { output?: string; error?: string; cause?: string }) => {
       if (execution.status !== "RUNNING") return;
       Object.assign(execution, { status, stopDate: new Date(), ...fields });
     };
     execution.done = (async () => {
       try {
-        const { stateMachine, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
+        const { stateMachine: fromStart, definition, handlers, retried, callbacks: callbackStates, failStates, tasks, resultNames, variables, timeout } = await this.prepare(machine);
+        // A redrive runs the same (local) definition from the state it stopped in.
+        const stateMachine = from ? new (await loadStepFunctionsLibrary()).StateMachine({ ...(definition as object), StartAt: from.name } as never, { validationOptions: { noValidate: true } }) : fromStart;
         const callbacks = timeout ? new ExecutionCallbacks(this.tokens, machine.arn, () => new timeout()) : undefined;
         const journal = new TaskJournal(record, () => execution.status === "RUNNING", machine.arn.split(":")[3], tasks, (error) =>
           this.options.log?.(`local Step Functions: ${arn}: a Task's history event left out (${error instanceof Error ? error.message : String(error)})`),
@@ -2434,22 +2453,32 @@ export class LocalStepFunctions {
         );
         const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
         const hooks: RunHooks = { handlers: bound, aborted: (libraryRun) => journal.abort(libraryRun), log: (message) => this.options.log?.(`local Step Functions: ${arn}: ${message}`), ...(variables ? { variables } : {}) };
-        // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; no redrive is run locally). The library replaces
+        // AWS's context object (LocalStack's AWS-recorded BASE_PATHS; RedriveCount and, once redriven, RedriveTime). The library replaces
         // StartTime for its own `$$` paths with the time its run started; the handlers' (readLimitPaths) and an
         // Assign's (trackVariables) keep the execution's.
-        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: 0 }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
+        const context = { Execution: { Id: arn, Name: name, RoleArn: machine.roleArn, StartTime: execution.startDate.toISOString(), RedriveCount: execution.redriveCount, ...(execution.redriveDate ? { RedriveTime: execution.redriveDate.toISOString() } : {}) }, StateMachine: { Id: machine.arn, Name: machine.name }, ...(callbacks ? { Task: callbacks.task } : {}) };
         // As the library completes it for its own `$$` paths (Execution.Input), for the handlers' (readLimitPaths). Its
         // run is given it too: the library replaces Input with each run's own (an iteration's item), and the options it
         // hands every nested run keep the execution's, which a JSONata state reads (runJsonataState).
         const pathContext = { ...context, Execution: { ...context.Execution, Input: input } };
-        const run = stateMachine.run(input as never, { overrides, context: pathContext as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
+        const run = stateMachine.run((from ? from.input : input) as never, { overrides, context: pathContext as never, noThrowOnAbort: true, [LOCAL_EXECUTION]: hooks } as never);
         execution.abort = run.abort;
         // Stopped while the library loaded: the run ends at once.
         if (execution.status !== "RUNNING") run.abort();
         // Read as the run goes; a failure here leaves the history short, never an unhandled rejection (the runtime goes on).
         const history = (async () => {
           const outcomes = new CompositeOutcomes();
-          for await (const event of run.eventLogs) historyEvent(event as LibraryEvent, execution, failStates, record, journal, outcomes);
+          for await (const logged of run.eventLogs) {
+            const event = logged as LibraryEvent;
+            // A redrive's ExecutionRedriven stands for its start.
+            if (from && event.type === "ExecutionStarted") continue;
+            const eventRun = eventFacts.get(event)?.run;
+            // The top level's (a Map iteration's or Parallel branch's run has a parent run).
+            if (event.type === "StateEntered" && event.state && eventRun && !runParents.get(eventRun)) {
+              execution.entered = { name: event.state.name, type: failStates.has(event.state.name) ? "Fail" : event.state.type, input: event.state.input };
+            }
+            historyEvent(event, execution, failStates, record, journal, outcomes);
+          }
         })().catch((error: unknown) => this.options.log?.(`local Step Functions: ${arn}: history incomplete (${(error as Error).message})`));
         try {
           const output = await run.result;
@@ -2477,6 +2506,59 @@ export class LocalStepFunctions {
   describeExecution(input: Record<string, unknown>): Record<string, Json> {
     const execution = this.execution(input.executionArn);
     return { ...describe(execution), ...redriveFields(execution) };
+  }
+
+  /**
+   * RedriveExecution (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html): a
+   * FAILED, TIMED_OUT or ABORTED STANDARD execution runs again "from the unsuccessful step and uses the same input",
+   * the steps before it not run again, under the same ARN (its status RUNNING, redriveCount one more, redriveDate now);
+   * the answer is `redriveDate`. "The API will return idempotent responses for the last 10 client tokens used to
+   * successfully redrive the execution" (clientToken): the same token again answers the same redriveDate and runs
+   * nothing. Not redriven locally (ExecutionNotRedrivable, 400, saying why): an execution that stopped in a Map or
+   * Parallel state (AWS redrives only its failed iterations or branches; the local runtime keeps no per-iteration
+   * state), or whose definition assigns workflow variables (the values the states before had assigned are not kept).
+   * Not reproduced: the 15 minutes a client token is valid, the 14 days an execution stays redrivable, the history
+   * quota and the execution's maximum time (AWS's other NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
+   */
+  async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
+    const execution = this.execution(input.executionArn);
+    const token = input.clientToken ?? undefined;
+    if (token !== undefined && typeof token !== "string") throw wrongType("clientToken", token, "string");
+    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
+    if (token !== undefined && (token.length < 1 || token.length > 64)) {
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${token.slice(0, 100)}' at 'clientToken' failed to satisfy constraint: Member must have length ${token.length < 1 ? "greater than or equal to 1" : "less than or equal to 64"}`);
+    }
+    const repeated = token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token);
+    if (repeated) return { redriveDate: epoch(repeated.date) };
+    const closed = redriveRefusal(execution);
+    if (closed) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${closed}`);
+    // Closed, its history read to the end (done), before it goes on.
+    await execution.done;
+    const refusal = redriveRefusal(execution) ?? (await this.localRedriveRefusal(execution));
+    if (refusal) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${refusal}`);
+    // Checked again: the execution may have been redriven while the definition loaded.
+    const again = redriveRefusal(execution);
+    if (again) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${again}`);
+    const date = new Date();
+    Object.assign(execution, { status: "RUNNING", redriveCount: execution.redriveCount + 1, redriveDate: date, stopDate: undefined, output: undefined, error: undefined, cause: undefined, abort: undefined });
+    if (token !== undefined) execution.redriveTokens = [...execution.redriveTokens, { token, date }].slice(-REDRIVE_TOKENS_KEPT);
+    // Running again: not among the closed executions forgetOldest may drop; it joins them again when it closes.
+    this.closed.get(execution.machine)?.delete(execution.arn);
+    this.run(execution.machine, execution.arn, execution.name, execution.input, JSON.parse(execution.input) as Json, execution);
+    void execution.done.then(() => this.forgetOldest(execution));
+    return { redriveDate: epoch(date) };
+  }
+
+  /** Why the local runtime does not redrive this closed execution (AWS would), if it does not. */
+  private async localRedriveRefusal(execution: Execution): Promise<string | undefined> {
+    const from = execution.entered;
+    if (from && (from.type === "Map" || from.type === "Parallel")) {
+      return `it stopped in the ${from.type} state '${from.name}', and the local runtime (npm start) does not redrive a ${from.type} state's failed ${from.type === "Map" ? "iterations" : "branches"} (AWS does). See docs/local-vs-aws.md.`;
+    }
+    if (!from) return "it stopped before its first state, and the local runtime (npm start) redrives an execution from the state it stopped in.";
+    const prepared = await this.prepare(execution.machine).catch(() => undefined);
+    if (prepared?.variables) return "its definition assigns workflow variables, and the local runtime (npm start) does not keep their values for a redrive (AWS does). See docs/local-vs-aws.md.";
+    return undefined;
   }
 
   /** StopExecution: a running STANDARD execution is ABORTED with the error and cause given; a closed one is left as it is. */
@@ -2538,11 +2620,29 @@ export class LocalStepFunctions {
     if (filter !== undefined && !statuses.includes(filter)) {
       throw new SfnError("ValidationException", `1 validation error detected: Value '${filter.slice(0, 40)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${statuses.join(", ")}]`);
     }
+    // "redriveFilter: Sets a filter to list executions based on whether or not they have been redriven … Valid Values:
+    // REDRIVEN | NOT_REDRIVEN" (API_ListExecutions); each item's redriveCount and redriveDate (API_ExecutionListItem).
+    const redrives = ["REDRIVEN", "NOT_REDRIVEN"];
+    const redrive = input.redriveFilter ?? undefined;
+    if (redrive !== undefined && !redrives.includes(redrive as string)) {
+      throw new SfnError("ValidationException", `1 validation error detected: Value '${String(redrive).slice(0, 40)}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [${redrives.join(", ")}]`);
+    }
     // Newest first.
-    const matching = [...this.executions.values()].filter((e) => e.machine === machine && (filter === undefined || e.status === filter)).reverse();
+    const matching = [...this.executions.values()]
+      .filter((e) => e.machine === machine && (filter === undefined || e.status === filter) && (redrive === undefined || (e.redriveCount > 0) === (redrive === "REDRIVEN")))
+      .reverse();
     const { items, nextToken } = page(input, matching);
     return {
-      executions: items.map((e) => ({ executionArn: e.arn, stateMachineArn: machine.arn, name: e.name, status: e.status, startDate: epoch(e.startDate), ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}) })),
+      executions: items.map((e) => ({
+        executionArn: e.arn,
+        stateMachineArn: machine.arn,
+        name: e.name,
+        status: e.status,
+        startDate: epoch(e.startDate),
+        ...(e.stopDate ? { stopDate: epoch(e.stopDate) } : {}),
+        redriveCount: e.redriveCount,
+        ...(e.redriveDate ? { redriveDate: epoch(e.redriveDate) } : {}),
+      })),
       ...nextToken,
     };
   }
@@ -2659,16 +2759,25 @@ function describe(execution: Execution): Record<string, Json> {
  * SUCCEEDED) for a running or succeeded one, REDRIVABLE and no reason for a failed, aborted or timed out one ("When
  * redriveStatus is NOT_REDRIVABLE, redriveStatusReason specifies the reason", API_DescribeExecution; the reasons
  * without the reference's closing period, as AWS CLI describe-execution outputs quote them; a FAILED execution's
- * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). The local runtime serves no
- * RedriveExecution (UnknownOperationException), so REDRIVABLE says what AWS would allow, not what it does here. Not
- * reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). REDRIVABLE says what AWS
+ * would allow: RedriveExecution refuses some of those locally (localRedriveRefusal). `redriveCount` and `redriveDate`
+ * (the last redrive's) as RedriveExecution set them. AWS's reasons (API_DescribeExecution redriveStatusReason) also
+ * include "Execution history event limit exceeded", "Execution has exceeded the max execution time" and "Execution
+ * redrivable period exceeded". Not reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
  */
 function redriveFields(execution: Execution): Record<string, Json> {
-  if (execution.status === "RUNNING" || execution.status === "SUCCEEDED") {
-    return { redriveCount: 0, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${execution.status} and cannot be redriven` };
-  }
-  return { redriveCount: 0, redriveStatus: "REDRIVABLE" };
+  const count = { redriveCount: execution.redriveCount, ...(execution.redriveDate ? { redriveDate: epoch(execution.redriveDate) } : {}) };
+  const reason = redriveRefusal(execution);
+  return reason ? { ...count, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: reason } : { ...count, redriveStatus: "REDRIVABLE" };
 }
+
+/** Why AWS would not redrive this execution (DescribeExecution's redriveStatusReason), if it would not: it is running or succeeded. */
+function redriveRefusal(execution: Execution): string | undefined {
+  return execution.status === "RUNNING" || execution.status === "SUCCEEDED" ? `Execution is ${execution.status} and cannot be redriven` : undefined;
+}
+
+/** "The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution" (API_RedriveExecution, clientToken). */
+const REDRIVE_TOKENS_KEPT = 10;
 
 /**
  * A Task's failure with the error and cause given (SendTaskFailure's, a Fail state's), retried and caught as any
@@ -2778,6 +2887,9 @@ class EventChain {
   /** Each run's own latest event (a Parallel's start): what its branches start after. */
   private readonly own = new WeakMap<LibraryRun, number>();
 
+  /** `start`: the event the run's first event follows (a redrive's ExecutionRedriven; none, 0, for a start). */
+  constructor(private readonly start = 0) {}
+
   /** The previousEventId of event `id`, of `type`, of `run`, and the chain past it. */
   previous(id: number, type: string, run: LibraryRun | undefined): number {
     if (type === "ExecutionStarted" || type === "ExecutionAborted") return 0;
@@ -2786,7 +2898,7 @@ class EventChain {
     const succeeded = type === "MapStateSucceeded" || type === "ParallelStateSucceeded";
     const outcome = type === "MapIterationSucceeded" || type === "MapIterationFailed";
     const first = parent && (type === "MapIterationStarted" ? this.latest : this.own).get(parent);
-    const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? 0;
+    const previous = (succeeded ? this.latestOfAll.get(run) : this.latest.get(run)) ?? first ?? this.start;
     for (let at: LibraryRun | undefined = run; at; at = runParents.get(at)) {
       this.latestOfAll.set(at, id);
       if (at !== run && outcome) continue;
@@ -3259,6 +3371,7 @@ const RUNS: Record<keyof typeof OPERATION_PERMISSIONS, Operation> = {
   StartSyncExecution: (sfn, input) => sfn.start(input, true),
   DescribeExecution: (sfn, input) => sfn.describeExecution(input),
   StopExecution: (sfn, input) => sfn.stopExecution(input),
+  RedriveExecution: (sfn, input) => sfn.redriveExecution(input),
   ListExecutions: (sfn, input) => sfn.listExecutions(input),
   GetExecutionHistory: (sfn, input) => sfn.getExecutionHistory(input),
   DescribeStateMachine: (sfn, input) => sfn.describeStateMachine(input),

@@ -1,0 +1,186 @@
+/**
+ * RedriveExecution on the local Step Functions server (local/sfn-server.ts), through @aws-sdk/client-sfn: a failed
+ * STANDARD execution restarts from its failed state with that state's input, its successful states not run again
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
+ */
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LambdaInvokeError } from "../../local/lambda-runtime";
+import { lambdaFunctionArn } from "../../local/offline/mocks";
+import { startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const REGION = "eu-west-1";
+const ACCOUNT = "123456789012";
+const fnArn = (name: string) => lambdaFunctionArn(REGION, name);
+
+function machine(name: string, definition: object, functions: Record<string, TaskFunction>): LocalStateMachineDefinition {
+  return {
+    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
+    name,
+    type: "STANDARD",
+    definition: JSON.stringify(definition),
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
+    logLevel: "ERROR",
+    includeExecutionData: false,
+    tracing: false,
+    functions: new Map(Object.entries(functions).map(([fn, run]) => [fnArn(fn), run])),
+  };
+}
+
+/** How often each function ran, and whether `flaky` fails (the test fixes it between attempts). */
+const calls = { prepare: 0, flaky: 0 };
+let broken = true;
+const seen: unknown[] = [];
+/** The held Task's first attempt never ends (the test stops the execution once it has begun); its second returns. */
+let reached!: () => void;
+const heldReached = new Promise<void>((resolve) => (reached = resolve));
+let holds = 0;
+
+let server: LocalSfnServer;
+let client: SFNClient;
+beforeAll(async () => {
+  server = await startLocalSfn({
+    stateMachines: [
+      machine(
+        "order",
+        {
+          StartAt: "Prepare",
+          States: {
+            Prepare: { Type: "Task", Resource: fnArn("prepare"), ResultPath: "$.prepared", Next: "Charge" },
+            Charge: { Type: "Task", Resource: fnArn("flaky"), ResultPath: "$.charged", Next: "Done" },
+            Done: { Type: "Pass", End: true },
+          },
+        },
+        {
+          prepare: async () => ++calls.prepare,
+          flaky: async (event) => {
+            calls.flaky += 1;
+            seen.push(event);
+            if (broken) throw new LambdaInvokeError("flaky", "PaymentDown", "the payment service is down", "PaymentDown: down");
+            return { ok: true };
+          },
+        },
+      ),
+      machine(
+        "held",
+        { StartAt: "Start", States: { Start: { Type: "Pass", Result: { step: 1 }, Next: "Hold" }, Hold: { Type: "Task", Resource: fnArn("hold"), End: true } } },
+        {
+          hold: async (event) => {
+            holds += 1;
+            if (holds === 1) {
+              reached();
+              return new Promise(() => {});
+            }
+            return { resumed: event };
+          },
+        },
+      ),
+      machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
+      machine(
+        "mapped",
+        { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Fail", States: { Fail: { Type: "Fail", Error: "Nope" } } }, End: true } } },
+        {},
+      ),
+    ],
+    credentials: [LOCAL_CREDENTIALS, { accessKeyId: "AKIADENIED", secretAccessKey: "denied" }],
+    authorise: (accessKeyId, action) => (accessKeyId === "AKIADENIED" && action === "states:RedriveExecution" ? { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/s`, reason: "because no identity-based policy allows the states:RedriveExecution action" } : undefined),
+  });
+  client = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey } });
+});
+afterAll(async () => {
+  client.destroy();
+  await server.stop();
+});
+
+const arnOf = (name: string, execution: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:${name}:${execution}`;
+
+describe("RedriveExecution", () => {
+  it("restarts a failed execution from its failed Task with that Task's input; the states before it are not run again", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:order`, name: "o1", input: JSON.stringify({ id: 7 }) }));
+    await server.sfn.drained();
+    const failed = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(failed).toMatchObject({ status: "FAILED", error: "PaymentDown", redriveCount: 0, redriveStatus: "REDRIVABLE" });
+
+    broken = false;
+    const redriven = await client.send(new RedriveExecutionCommand({ executionArn, clientToken: "token-1" }));
+    expect(redriven.redriveDate).toBeInstanceOf(Date);
+    // The same client token again: the same answer, and no second redrive.
+    const again = await client.send(new RedriveExecutionCommand({ executionArn, clientToken: "token-1" }));
+    expect(again.redriveDate).toEqual(redriven.redriveDate);
+    await server.sfn.drained();
+
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: "Execution is SUCCEEDED and cannot be redriven" });
+    expect(done.redriveDate).toEqual(redriven.redriveDate);
+    const machineArn = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:order`;
+    const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, redriveFilter: "REDRIVEN" }));
+    expect(listed.executions).toEqual([expect.objectContaining({ executionArn, status: "SUCCEEDED", redriveCount: 1, redriveDate: redriven.redriveDate })]);
+    expect((await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, redriveFilter: "NOT_REDRIVEN" }))).executions).toEqual([]);
+    expect(JSON.parse(done.output!)).toEqual({ id: 7, prepared: 1, charged: { ok: true } });
+    expect(calls).toEqual({ prepare: 1, flaky: 2 });
+    expect(seen[1]).toEqual(seen[0]);
+
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === "ExecutionStarted")).toHaveLength(1);
+    const at = types.indexOf("ExecutionRedriven");
+    expect(types.slice(0, at)).toContain("ExecutionFailed");
+    expect(events[at]).toMatchObject({ id: at + 1, previousEventId: at, executionRedrivenEventDetails: { redriveCount: 1 } });
+    expect(types.slice(at + 1)).toContain("ExecutionSucceeded");
+    expect(types.slice(at + 1)).not.toContain("ExecutionStarted");
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    // The failed Task runs again after ExecutionRedriven, with the input it had.
+    expect(events[at + 1]).toMatchObject({ type: "TaskStateEntered", previousEventId: at + 1, stateEnteredEventDetails: { name: "Charge", input: JSON.stringify({ id: 7, prepared: 1 }) } });
+  });
+
+  it("refuses a succeeded execution (ExecutionNotRedrivable) and one that does not exist", async () => {
+    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1") }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("SUCCEEDED") });
+    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "none") }))).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
+    // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
+    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1"), clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
+  });
+
+  it("refuses an execution that failed in a Map state, which the local runtime does not redrive", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1] }) }));
+    await server.sfn.drained();
+    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Map") });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 0 });
+  });
+
+  it("redrives an aborted execution from the Task it was stopped in", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:held`, name: "h1" }));
+    await heldReached;
+    await client.send(new StopExecutionCommand({ executionArn, error: "Operator" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "ABORTED", redriveStatus: "REDRIVABLE" });
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1, output: JSON.stringify({ resumed: { step: 1 } }) });
+    expect(done.error).toBeUndefined();
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const types = events.map((e) => e.type);
+    expect(types.indexOf("ExecutionAborted")).toBeLessThan(types.indexOf("ExecutionRedriven"));
+    expect(types.filter((t) => t === "PassStateEntered")).toHaveLength(1);
+    expect(holds).toBe(2);
+  });
+
+  it("refuses an execution whose definition assigns variables, which the local runtime does not keep for a redrive", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned`, name: "a1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Stopped" });
+    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("variables") });
+  });
+
+  it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
+    const denied = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: { accessKeyId: "AKIADENIED", secretAccessKey: "denied" } });
+    await expect(denied.send(new RedriveExecutionCommand({ executionArn: arnOf("mapped", "m1") }))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      message: expect.stringContaining(`not authorized to perform: states:RedriveExecution on resource: ${arnOf("mapped", "m1")}`),
+    });
+    denied.destroy();
+  });
+});
