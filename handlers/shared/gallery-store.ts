@@ -389,13 +389,21 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
     if (!refusal) return item;
     if (refusal !== "conflict") throw refusal;
     if (attempt >= PHOTO_PUT_ATTEMPTS) throw conflict("The album was being changed; try again");
-    // Jittered, so two POSTs that cancelled each other do not meet again.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
+    await photoPutRetry.pause(attempt);
   }
 }
 
 /** How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict). */
 export const PHOTO_PUT_ATTEMPTS = 3;
+
+/**
+ * The pause before createPhoto's next attempt, after its `attempt`th was cancelled: jittered (0–50 ms times the
+ * attempt), so two POSTs that cancelled each other do not meet again. Held in an object so a test replaces it
+ * (vi.spyOn) instead of sleeping.
+ */
+export const photoPutRetry = {
+  pause: (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt)),
+};
 
 /**
  * The photo's put and a check of its album, in one TransactWriteItems: the photo is written only if, at that moment,
@@ -423,6 +431,12 @@ export const PHOTO_PUT_ATTEMPTS = 3;
  * "conflict", for the caller to try again. The other way round, a PutItem, UpdateItem or DeleteItem of the album while
  * the transaction runs fails TransactionConflictException (same page), which this module's client retries
  * (retryTransactionConflicts); the album-deletion workflow's states retry every error, the counters' stream batch too.
+ *
+ * Idempotent across the SDK's own retries (a 500, a timeout): the SDK fills the request's ClientRequestToken once, before
+ * retrying, so an attempt that committed but whose answer was lost is answered as a success, not cancelled on the
+ * photo's attribute_not_exists as a taken id ("multiple identical calls have the same effect as one single call", for 10
+ * minutes, API_TransactWriteItems.html; tests/handlers/gallery-store-conflicts.test.ts). createPhoto's own attempts
+ * follow only a cancellation, which wrote nothing, so each may take a token of its own.
  *
  * Within one region only: "Transactional operations provide ACID guarantees only within the region where the write is
  * made originally. Transactions are not supported across regions in global tables" (transaction-apis.html). In another

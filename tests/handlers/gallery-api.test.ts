@@ -549,7 +549,7 @@ describe("photos", () => {
   });
 
   it("tries the transaction again when another request on the album cancelled it (TransactionConflict), at most PHOTO_PUT_ATTEMPTS times, then 409", async () => {
-    const { PHOTO_PUT_ATTEMPTS } = await import("../../handlers/shared/gallery-store.js");
+    const { PHOTO_PUT_ATTEMPTS, photoPutRetry } = await import("../../handlers/shared/gallery-store.js");
     const conflicted = () => new TransactionCanceledException({ message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]", $metadata: {}, CancellationReasons: [{ Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }, { Code: "None" }] });
     for (const conflicts of [1, PHOTO_PUT_ATTEMPTS]) {
       const album = await newAlbum(ALICE);
@@ -558,7 +558,10 @@ describe("photos", () => {
         if (writesPhoto(command) && ++sent <= conflicts) throw conflicted();
         return send.call(this, command);
       } as never);
+      // The jittered pause between attempts, taken without sleeping: once after each cancelled attempt but the last.
+      const pause = vi.spyOn(photoPutRetry, "pause").mockResolvedValue();
       const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      expect(pause.mock.calls).toEqual(Array.from({ length: Math.min(conflicts, PHOTO_PUT_ATTEMPTS - 1) }, (_, i) => [i + 1]));
       vi.restoreAllMocks();
       if (conflicts < PHOTO_PUT_ATTEMPTS) {
         expect(sent).toBe(conflicts + 1);
