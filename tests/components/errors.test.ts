@@ -4,7 +4,6 @@
  * for NaN sends the user looking for a null they never wrote.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createRequire } from "node:module";
 import { afterEach, describe, expect, it } from "vitest";
 import { ComponentArgError, formatArgValue } from "../../components/errors";
 
@@ -30,7 +29,7 @@ describe("formatArgValue", () => {
   // toString throw. JSON.stringify calls toJSON before a replacer sees the entry, so an Output inside an array or object
   // must be shown before JSON.stringify reaches it, or the ComponentArgError gives way to Pulumi's toJSON error.
   describe("with Pulumi's PULUMI_ERROR_OUTPUT_STRING", () => {
-    const utils = createRequire(import.meta.url)("@pulumi/pulumi/utils") as { errorOutputString: boolean };
+    const utils = require("@pulumi/pulumi/utils") as { errorOutputString: boolean };
     const before = utils.errorOutputString;
     afterEach(() => {
       utils.errorOutputString = before;
