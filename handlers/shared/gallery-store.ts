@@ -387,13 +387,16 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
   for (let attempt = 1; ; attempt++) {
     const refusal = await putPhotoInLiveAlbum(sub, item);
     if (!refusal) return item;
-    if (refusal !== "conflict") throw refusal;
-    if (attempt >= PHOTO_PUT_ATTEMPTS) throw conflict("The album was being changed; try again");
+    if (!("retry" in refusal)) throw refusal;
+    if (attempt >= PHOTO_PUT_ATTEMPTS) throw refusal.retry === "conflict" ? conflict("The album was being changed; try again") : refusal.error;
     await photoPutRetry.pause(attempt);
   }
 }
 
-/** How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict). */
+/**
+ * How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict),
+ * or capacity did (ThrottlingError, ProvisionedThroughputExceeded: the SDK retries no TransactionCanceledException).
+ */
 export const PHOTO_PUT_ATTEMPTS = 3;
 
 /**
@@ -443,7 +446,7 @@ export const photoPutRetry = {
  * region the ConditionCheck reads that region's replica, which the home region's mark reaches later: a photo put there
  * meanwhile may reach the home region after the deletion's last page (docs/events.md).
  */
-async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpError | "conflict" | undefined> {
+async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpError | PhotoPutRetry | undefined> {
   try {
     await db().send(
       new TransactWriteCommand({
@@ -468,10 +471,24 @@ async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpEr
     const [album, photo] = (error as TransactionCanceledException).CancellationReasons ?? [];
     if (album?.Code === CONDITION_FAILED) return album.Item ? conflict("The album is being deleted") : notFound("album");
     if (photo?.Code === CONDITION_FAILED) return conflict("A photo with this id already exists");
-    if (album?.Code === "TransactionConflict" || photo?.Code === "TransactionConflict") return "conflict";
+    const codes = [album?.Code, photo?.Code];
+    if (codes.includes("TransactionConflict")) return { retry: "conflict" };
+    if (codes.some((code) => code !== undefined && CAPACITY_CODES.has(code))) return { retry: "throttled", error };
     throw error;
   }
 }
+
+/** A cancelled transaction createPhoto tries again: another request's (a 409 if the last), or capacity's (its error, a 500, if the last). */
+type PhotoPutRetry = { retry: "conflict" } | { retry: "throttled"; error: unknown };
+
+/**
+ * CancellationReason codes for capacity ("There is insufficient provisioned capacity for the transaction to be
+ * completed", TransactionCanceledException; codes ThrottlingError and ProvisionedThroughputExceeded, as the SDK's
+ * TransactionCanceledException documents them, @aws-sdk/client-dynamodb models/errors.d.ts, and
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html): worth another attempt.
+ * "None" (an action that did not fail) and any other code are not: the latter is thrown, a 500.
+ */
+const CAPACITY_CODES = new Set(["ThrottlingError", "ProvisionedThroughputExceeded"]);
 
 /** A CancellationReason's Code for an action whose condition did not hold. */
 const CONDITION_FAILED = "ConditionalCheckFailed";
