@@ -72,14 +72,12 @@ export function formatArgValue(value: unknown): string {
  * then unquoted. Without a `null` in the plain JSON there is no non-finite number to mark.
  */
 function jsonWithNonFiniteNumbers(value: unknown): string {
-  const plain = JSON.stringify(value, outputsShown);
+  const shown = outputsShown(value, new Set());
+  const plain = JSON.stringify(shown);
   if (!plain.includes("null")) return plain;
   let tag = "~non-finite~";
   while (plain.includes(tag)) tag += "~";
-  const marked = JSON.stringify(value, function (this: unknown, key: string, item: unknown) {
-    const shown = outputsShown.call(this, key, item);
-    return typeof shown === "number" && !Number.isFinite(shown) ? `${tag}${shown}` : shown;
-  });
+  const marked = JSON.stringify(shown, (_key, item: unknown) => (typeof item === "number" && !Number.isFinite(item) ? `${tag}${item}` : item));
   return marked.replaceAll(new RegExp(`"${tag}(NaN|-?Infinity)"`, "g"), "$1");
 }
 
@@ -87,11 +85,22 @@ function jsonWithNonFiniteNumbers(value: unknown): string {
 const OUTPUT_SHOWN = "(Output)";
 
 /**
- * A JSON.stringify replacer showing each Output or promise as OUTPUT_SHOWN. It reads the holder's own entry (`this`):
- * `item` is what an Output's toJSON made of it already.
+ * `value` with each Output or promise in it, in arrays and plain objects at any depth, replaced by OUTPUT_SHOWN (a copy
+ * where one is; `value` itself when none is). Done before JSON.stringify, not in a replacer: JSON.stringify calls an
+ * entry's toJSON before the replacer sees it, and an Output's toJSON throws under Pulumi's PULUMI_ERROR_OUTPUT_STRING
+ * (@pulumi/pulumi output.js). A value holding itself is left for JSON.stringify to refuse (`within`: the holders above).
  */
-function outputsShown(this: unknown, key: string, item: unknown): unknown {
-  return isOutputLike((this as Record<string, unknown>)[key]) ? OUTPUT_SHOWN : item;
+function outputsShown(value: unknown, within: Set<unknown>): unknown {
+  if (isOutputLike(value)) return OUTPUT_SHOWN;
+  if (typeof value !== "object" || value === null || within.has(value)) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return value;
+  within.add(value);
+  const entries: [string, unknown][] = Array.isArray(value) ? Array.from(value, (item, i) => [String(i), item]) : Object.entries(value);
+  const shown = entries.map(([key, item]) => [key, outputsShown(item, within)] as const);
+  within.delete(value);
+  if (shown.every(([, item], i) => item === entries[i][1])) return value;
+  return Array.isArray(value) ? shown.map(([, item]) => item) : Object.fromEntries(shown);
 }
 
 /** Fails unless `path` (relative to the working directory, the Pulumi project) names a file. `fix` says what to point it at. */

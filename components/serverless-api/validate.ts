@@ -788,7 +788,9 @@ function basePathWithoutRefused(levels: string[], kind: ApiKind): string {
   const kept = levels.map((level) => (level.match(API_MAPPING_CHARACTERS) ?? []).join("")).filter(Boolean);
   const path = kept.join(kind === ApiKind.Http ? "/" : "-");
   if (path === "" || path.length > API_MAPPING_PATH_LENGTH) return 'Use e.g. "v1", or "" to map the API at the root.';
-  return `Remove them: ${JSON.stringify(path)}.`;
+  // The path shown joins a REST API's levels with "-": say so, or "Remove them" misdescribes the change.
+  const joined = kind !== ApiKind.Http && kept.length > 1 ? ' and join the levels with "-" (a REST base path mapping takes one level)' : "";
+  return `Remove them${joined}: ${JSON.stringify(path)}.`;
 }
 
 /**

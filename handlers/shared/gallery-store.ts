@@ -387,15 +387,26 @@ export async function createPhoto(sub: string, albumId: string, input: { title?:
   for (let attempt = 1; ; attempt++) {
     const refusal = await putPhotoInLiveAlbum(sub, item);
     if (!refusal) return item;
-    if (refusal !== "conflict") throw refusal;
-    if (attempt >= PHOTO_PUT_ATTEMPTS) throw conflict("The album was being changed; try again");
-    // Jittered, so two POSTs that cancelled each other do not meet again.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt));
+    if (!("retry" in refusal)) throw refusal;
+    if (attempt >= PHOTO_PUT_ATTEMPTS) throw refusal.retry === "conflict" ? conflict("The album was being changed; try again") : refusal.error;
+    await photoPutRetry.pause(attempt);
   }
 }
 
-/** How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict). */
+/**
+ * How many times createPhoto tries its transaction when another request on the album cancelled it (TransactionConflict),
+ * or capacity did (ThrottlingError, ProvisionedThroughputExceeded: the SDK retries no TransactionCanceledException).
+ */
 export const PHOTO_PUT_ATTEMPTS = 3;
+
+/**
+ * The pause before createPhoto's next attempt, after its `attempt`th was cancelled: jittered (0–50 ms times the
+ * attempt), so two POSTs that cancelled each other do not meet again. Held in an object so a test replaces it
+ * (vi.spyOn) instead of sleeping.
+ */
+export const photoPutRetry = {
+  pause: (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * attempt)),
+};
 
 /**
  * The photo's put and a check of its album, in one TransactWriteItems: the photo is written only if, at that moment,
@@ -424,12 +435,18 @@ export const PHOTO_PUT_ATTEMPTS = 3;
  * the transaction runs fails TransactionConflictException (same page), which this module's client retries
  * (retryTransactionConflicts); the album-deletion workflow's states retry every error, the counters' stream batch too.
  *
+ * Idempotent across the SDK's own retries (a 500, a timeout): the SDK fills the request's ClientRequestToken once, before
+ * retrying, so an attempt that committed but whose answer was lost is answered as a success, not cancelled on the
+ * photo's attribute_not_exists as a taken id ("multiple identical calls have the same effect as one single call", for 10
+ * minutes, API_TransactWriteItems.html; tests/handlers/gallery-store-conflicts.test.ts). createPhoto's own attempts
+ * follow only a cancellation, which wrote nothing, so each may take a token of its own.
+ *
  * Within one region only: "Transactional operations provide ACID guarantees only within the region where the write is
  * made originally. Transactions are not supported across regions in global tables" (transaction-apis.html). In another
  * region the ConditionCheck reads that region's replica, which the home region's mark reaches later: a photo put there
  * meanwhile may reach the home region after the deletion's last page (docs/events.md).
  */
-async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpError | "conflict" | undefined> {
+async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpError | PhotoPutRetry | undefined> {
   try {
     await db().send(
       new TransactWriteCommand({
@@ -454,10 +471,24 @@ async function putPhotoInLiveAlbum(sub: string, item: PhotoItem): Promise<HttpEr
     const [album, photo] = (error as TransactionCanceledException).CancellationReasons ?? [];
     if (album?.Code === CONDITION_FAILED) return album.Item ? conflict("The album is being deleted") : notFound("album");
     if (photo?.Code === CONDITION_FAILED) return conflict("A photo with this id already exists");
-    if (album?.Code === "TransactionConflict" || photo?.Code === "TransactionConflict") return "conflict";
+    const codes = [album?.Code, photo?.Code];
+    if (codes.includes("TransactionConflict")) return { retry: "conflict" };
+    if (codes.some((code) => code !== undefined && CAPACITY_CODES.has(code))) return { retry: "throttled", error };
     throw error;
   }
 }
+
+/** A cancelled transaction createPhoto tries again: another request's (a 409 if the last), or capacity's (its error, a 500, if the last). */
+type PhotoPutRetry = { retry: "conflict" } | { retry: "throttled"; error: unknown };
+
+/**
+ * CancellationReason codes for capacity ("There is insufficient provisioned capacity for the transaction to be
+ * completed", TransactionCanceledException; codes ThrottlingError and ProvisionedThroughputExceeded, as the SDK's
+ * TransactionCanceledException documents them, @aws-sdk/client-dynamodb models/errors.d.ts, and
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html): worth another attempt.
+ * "None" (an action that did not fail) and any other code are not: the latter is thrown, a 500.
+ */
+const CAPACITY_CODES = new Set(["ThrottlingError", "ProvisionedThroughputExceeded"]);
 
 /** A CancellationReason's Code for an action whose condition did not hold. */
 const CONDITION_FAILED = "ConditionalCheckFailed";

@@ -26,10 +26,15 @@ import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "
 
 const V2_DEPLOYMENT = "aws:apigatewayv2/deployment:Deployment";
 
-/** Each deployment type: its ForceNew inputs a part's output could feed, its stage type and the stage's deployment input. */
+/**
+ * Each deployment type: its ForceNew inputs a part's output could feed, its stage type and the stage's deployment
+ * input, and for REST the input of the deployment a stage's canary serves (`canarySettings.deploymentId`): a canary
+ * holds its deployment as the stage does (stages.ts createDeployments moves a canary off a deployment before that
+ * deployment is replaced), so a deployment only a canary serves is deleted first alike.
+ */
 const DEPLOYMENTS = [
-  { type: REST_DEPLOYMENT, forceNew: ["triggers", "variables"], stage: "aws:apigateway/stage:Stage", field: "deployment" },
-  { type: V2_DEPLOYMENT, forceNew: ["triggers"], stage: "aws:apigatewayv2/stage:Stage", field: "deploymentId" },
+  { type: REST_DEPLOYMENT, forceNew: ["triggers", "variables"], stage: "aws:apigateway/stage:Stage", field: "deployment", canary: "canarySettings" },
+  { type: V2_DEPLOYMENT, forceNew: ["triggers"], stage: "aws:apigatewayv2/stage:Stage", field: "deploymentId", canary: undefined },
 ] as const;
 
 /** Types pulumi-aws replaces delete-first whatever the program says (provider/resource_overrides.go DeleteBeforeReplace). */
@@ -43,12 +48,17 @@ function deleteFirst(r: RecordedResource): string | undefined {
   return ALWAYS_DELETE_FIRST[r.type];
 }
 
-/** Whether `stage`'s deployment input names `deployment` (by id, as a resource reference, or as its property dependency). */
-function serves(graph: Graph, stage: RecordedResource, field: string, deployment: RecordedResource): boolean {
+/**
+ * Whether `stage`'s deployment input (`field`), or its canary's deploymentId (in input `canary`), names `deployment`: by
+ * id, as a resource reference, or as its property dependency (the only sign while the id is unknown, at preview).
+ */
+function serves(graph: Graph, stage: RecordedResource, field: string, canary: string | undefined, deployment: RecordedResource): boolean {
+  const names = (value: unknown) => identitiesOf(deployment).includes(value) || referencedResource(graph, value) === deployment;
+  const canaryDeployment = canary ? (stage.inputs[canary] as { deploymentId?: unknown } | undefined)?.deploymentId : undefined;
   return (
-    identitiesOf(deployment).includes(stage.inputs[field]) ||
-    referencedResource(graph, stage.inputs[field]) === deployment ||
-    (stage.propertyDependencies?.[field] ?? []).includes(deployment.urn)
+    names(stage.inputs[field]) ||
+    (canaryDeployment !== undefined && names(canaryDeployment)) ||
+    [field, ...(canary ? [canary] : [])].some((input) => (stage.propertyDependencies?.[input] ?? []).includes(deployment.urn))
   );
 }
 
@@ -59,10 +69,10 @@ export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
   check(graph) {
     const byUrn = new Map(graph.map((r) => [r.urn, r]));
     const findings: DeployFinding[] = [];
-    for (const { type, forceNew, stage: stageType, field } of DEPLOYMENTS) {
+    for (const { type, forceNew, stage: stageType, field, canary } of DEPLOYMENTS) {
       const stages = ofType(graph, stageType);
       for (const deployment of ofType(graph, type)) {
-        const servedBy = stages.filter((stage) => serves(graph, stage, field, deployment));
+        const servedBy = stages.filter((stage) => serves(graph, stage, field, canary, deployment));
         if (servedBy.length === 0) continue;
         const parts: string[] = [];
         for (const input of forceNew) {

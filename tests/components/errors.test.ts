@@ -4,7 +4,7 @@
  * for NaN sends the user looking for a null they never wrote.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ComponentArgError, formatArgValue } from "../../components/errors";
 
 describe("formatArgValue", () => {
@@ -23,6 +23,28 @@ describe("formatArgValue", () => {
     ["Outputs and a promise inside an array and an object, beside a non-finite number", { audience: [pulumi.output("client"), "web"], later: Promise.resolve(1), n: Number.NaN }, '{"audience":["(Output)","web"],"later":"(Output)","n":NaN}'],
   ])("shows %s", (_, value, shown) => {
     expect(formatArgValue(value)).toBe(shown);
+  });
+
+  // PULUMI_ERROR_OUTPUT_STRING=1 (read once into @pulumi/pulumi's utils.errorOutputString) makes an Output's toJSON and
+  // toString throw. JSON.stringify calls toJSON before a replacer sees the entry, so an Output inside an array or object
+  // must be shown before JSON.stringify reaches it, or the ComponentArgError gives way to Pulumi's toJSON error.
+  describe("with Pulumi's PULUMI_ERROR_OUTPUT_STRING", () => {
+    const utils = require("@pulumi/pulumi/utils") as { errorOutputString: boolean };
+    const before = utils.errorOutputString;
+    afterEach(() => {
+      utils.errorOutputString = before;
+    });
+    it("still shows an Output inside an array or object as (Output)", () => {
+      utils.errorOutputString = true;
+      expect(formatArgValue([pulumi.output("client"), Number.NaN])).toBe('["(Output)",NaN]');
+      expect(formatArgValue({ audience: [pulumi.output("client")] })).toBe('{"audience":["(Output)"]}');
+    });
+  });
+
+  it("shows a value that holds itself as String(value), as JSON cannot write it", () => {
+    const loop: Record<string, unknown> = { out: pulumi.output("x") };
+    loop.self = loop;
+    expect(formatArgValue(loop)).toBe("[object Object]");
   });
 
   it("cuts a long value at 120 characters after writing its non-finite numbers", () => {

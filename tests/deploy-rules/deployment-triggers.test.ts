@@ -30,6 +30,36 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
     expect(check(graph).map((f) => f.problem)).toEqual([expect.stringMatching(/get-integration \(in variables;/)]);
   });
 
+  it("finds a deployment a stage names only through property dependencies (its id unknown at preview), and names every stage serving it", () => {
+    const DEPLOYMENT = "urn:pulumi:dev::fixture::aws:apigateway/deployment:Deployment::deployment";
+    const unknownId = { __pulumiUnknown: true };
+    const graph = handBuiltRest({ methodDeleteFirst: true }).flatMap((r) =>
+      r.type === "aws:apigateway/stage:Stage"
+        ? ["prod", "beta"].map((stageName) => ({ ...r, name: stageName, urn: `${r.urn}-${stageName}`, inputs: { ...r.inputs, stageName, deployment: unknownId }, propertyDependencies: { deployment: [DEPLOYMENT] } }))
+        : [r],
+    );
+    expect(check(graph).map((f) => f.problem)).toEqual([expect.stringMatching(/; and prod, beta serves it\./)]);
+  });
+
+  it("finds a REST deployment only a stage's canary serves (canarySettings.deploymentId), by id or by property dependency", () => {
+    const canaryOnly = (byDependency: boolean) =>
+      handBuiltRest({ methodDeleteFirst: true }).map((r) =>
+        r.type === "aws:apigateway/stage:Stage"
+          ? {
+              ...r,
+              inputs: { ...r.inputs, deployment: "d0", canarySettings: { deploymentId: byDependency ? { __pulumiUnknown: true } : "d1", percentTraffic: 10 } },
+              propertyDependencies: byDependency ? { canarySettings: ["urn:pulumi:dev::fixture::aws:apigateway/deployment:Deployment::deployment"] } : {},
+            }
+          : r,
+      );
+    for (const byDependency of [false, true]) expect(check(canaryOnly(byDependency)).map((f) => f.resource)).toEqual(["aws:apigateway/deployment:Deployment deployment"]);
+  });
+
+  it("leaves alone a v2 autoDeploy stage, which names no deployment", () => {
+    const graph = handBuiltWebSocket().map((r) => (r.type === "aws:apigatewayv2/stage:Stage" ? { ...r, inputs: { apiId: "ws1", name: "prod", autoDeploy: true }, propertyDependencies: {} } : r));
+    expect(check(graph)).toEqual([]);
+  });
+
   it("leaves a deployment ordered by dependsOn alone, one no stage serves, and a v2 route replaced create-first", () => {
     expect(check(handBuiltRest({ methodDeleteFirst: true, detached: true }))).toEqual([]);
     expect(check(handBuiltRest({ methodDeleteFirst: true, stage: false }))).toEqual([]);

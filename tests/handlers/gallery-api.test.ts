@@ -549,7 +549,7 @@ describe("photos", () => {
   });
 
   it("tries the transaction again when another request on the album cancelled it (TransactionConflict), at most PHOTO_PUT_ATTEMPTS times, then 409", async () => {
-    const { PHOTO_PUT_ATTEMPTS } = await import("../../handlers/shared/gallery-store.js");
+    const { PHOTO_PUT_ATTEMPTS, photoPutRetry } = await import("../../handlers/shared/gallery-store.js");
     const conflicted = () => new TransactionCanceledException({ message: "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]", $metadata: {}, CancellationReasons: [{ Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }, { Code: "None" }] });
     for (const conflicts of [1, PHOTO_PUT_ATTEMPTS]) {
       const album = await newAlbum(ALICE);
@@ -558,7 +558,10 @@ describe("photos", () => {
         if (writesPhoto(command) && ++sent <= conflicts) throw conflicted();
         return send.call(this, command);
       } as never);
+      // The jittered pause between attempts, taken without sleeping: once after each cancelled attempt but the last.
+      const pause = vi.spyOn(photoPutRetry, "pause").mockResolvedValue();
       const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      expect(pause.mock.calls).toEqual(Array.from({ length: Math.min(conflicts, PHOTO_PUT_ATTEMPTS - 1) }, (_, i) => [i + 1]));
       vi.restoreAllMocks();
       if (conflicts < PHOTO_PUT_ATTEMPTS) {
         expect(sent).toBe(conflicts + 1);
@@ -569,6 +572,42 @@ describe("photos", () => {
         expect(created).toMatchObject({ status: 409, body: { message: "The album was being changed; try again" } });
         expect(await photosLeft(album.albumId)).toEqual([]);
       }
+    }
+  });
+
+  it("tries the transaction again when capacity cancelled it (ThrottlingError, ProvisionedThroughputExceeded), which the SDK does not; the last refusal is a 500, not a 409", async () => {
+    const { PHOTO_PUT_ATTEMPTS, photoPutRetry } = await import("../../handlers/shared/gallery-store.js");
+    for (const code of ["ThrottlingError", "ProvisionedThroughputExceeded"]) {
+      const throttled = () => new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [None, ${code}]`, $metadata: {}, CancellationReasons: [{ Code: "None" }, { Code: code, Message: "Throughput exceeds the current capacity of your table or index." }] });
+      for (const refusals of [1, PHOTO_PUT_ATTEMPTS]) {
+        const album = await newAlbum(ALICE);
+        let sent = 0;
+        vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+          if (writesPhoto(command) && ++sent <= refusals) throw throttled();
+          return send.call(this, command);
+        } as never);
+        vi.spyOn(photoPutRetry, "pause").mockResolvedValue();
+        const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+        vi.restoreAllMocks();
+        expect({ code, refusals, sent, status: created.status }).toEqual({ code, refusals, sent: Math.min(refusals + 1, PHOTO_PUT_ATTEMPTS), status: refusals < PHOTO_PUT_ATTEMPTS ? 201 : 500 });
+        expect((await photosLeft(album.albumId)).length).toBe(refusals < PHOTO_PUT_ATTEMPTS ? 1 : 0);
+      }
+    }
+  });
+
+  it("answers a cancellation whose reasons are all None or of a code it does not know with a 500, at once", async () => {
+    const { photoPutRetry } = await import("../../handlers/shared/gallery-store.js");
+    for (const reasons of [[{ Code: "None" }, { Code: "None" }], [{ Code: "None" }, { Code: "ValidationError" }], [{ Code: "SomethingNew" }, { Code: "None" }]]) {
+      const album = await newAlbum(ALICE);
+      let sent = 0;
+      vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(async function (this: DynamoDBDocumentClient, command: unknown) {
+        if (writesPhoto(command) && ++sent === 1) throw new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: reasons });
+        return send.call(this, command);
+      } as never);
+      const pause = vi.spyOn(photoPutRetry, "pause").mockResolvedValue();
+      const created = await call(photos.create, { method: "POST", resource: PHOTOS, pathParameters: { albumId: album.albumId }, body: { contentType: "image/png", size: 10 }, sub: ALICE });
+      expect({ reasons, sent, pauses: pause.mock.calls.length, status: created.status }).toEqual({ reasons, sent: 1, pauses: 0, status: 500 });
+      vi.restoreAllMocks();
     }
   });
 

@@ -5,19 +5,24 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { retryTransactionConflicts } from "../../handlers/shared/gallery-store";
 
 /** Answers each request with the next of `answers` (the last one again once they run out), and counts them. */
 let answers: Array<{ status: number; body: object }> = [];
 let requests = 0;
+/** Each request's body, as sent. */
+let bodies: string[] = [];
 let server: Server;
 let endpoint: string;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      bodies.push(Buffer.concat(chunks).toString("utf8"));
       const { status, body } = answers[Math.min(requests, answers.length - 1)];
       requests++;
       res.writeHead(status, { "content-type": "application/x-amz-json-1.0" });
@@ -36,6 +41,7 @@ const update = new UpdateItemCommand({ TableName: "gallery", Key: { pk: { S: "US
 async function sent(retrying: boolean, given: typeof answers): Promise<{ requests: number; error?: string }> {
   answers = given;
   requests = 0;
+  bodies = [];
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 3 });
   if (retrying) retryTransactionConflicts(client);
   try {
@@ -59,4 +65,30 @@ it("retries nothing else: a failed condition, or a cancelled transaction, is ans
   expect(await sent(true, [dynamoError("ConditionalCheckFailedException"), { status: 200, body: {} }])).toEqual({ requests: 1, error: "ConditionalCheckFailedException" });
   const cancelled = dynamoError("TransactionCanceledException", { CancellationReasons: [{ Code: "TransactionConflict" }, { Code: "None" }] });
   expect(await sent(true, [cancelled, { status: 200, body: {} }])).toEqual({ requests: 1, error: "TransactionCanceledException" });
+});
+
+/**
+ * createPhoto's transaction put again by the SDK after an answer it did not get (a 500 here; a timeout alike) carries
+ * the first attempt's ClientRequestToken: the SDK fills the idempotency token once, before its retries. So when the
+ * first attempt had committed, DynamoDB answers the retry as a success without writing ("multiple identical calls have
+ * the same effect as one single call", TransactWriteItems ClientRequestToken,
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html), instead of cancelling it
+ * on the photo's own attribute_not_exists: the client sees 201, not a false "A photo with this id already exists".
+ */
+it("retries a transaction with the same ClientRequestToken, so a committed attempt whose answer was lost is not put again", async () => {
+  answers = [{ status: 500, body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "lost" } }, { status: 200, body: {} }];
+  requests = 0;
+  bodies = [];
+  const client = retryTransactionConflicts(new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 3 }));
+  try {
+    await DynamoDBDocumentClient.from(client).send(
+      new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "gallery", Item: { pk: "USER#a", sk: "PHOTO#1" }, ConditionExpression: "attribute_not_exists(pk)" } }] }),
+    );
+  } finally {
+    client.destroy();
+  }
+  const tokens = bodies.map((body) => (JSON.parse(body) as { ClientRequestToken?: string }).ClientRequestToken);
+  expect(tokens).toHaveLength(2);
+  expect(tokens[0]).toMatch(/^[\w-]{1,36}$/);
+  expect(tokens[1]).toBe(tokens[0]);
 });
