@@ -1,9 +1,11 @@
 /**
  * Local EventBridge against AWS's documentation (audit evb): a Detail nested deeper than PutEvents processes is refused
  * on its own entry instead of overflowing the matcher mid-request; no entry is delivered when the request fails; and an
- * input transformer's <aws.events.event.ingestion-time> is when the event was received, not the entry's own Time.
+ * input transformer's <aws.events.event.ingestion-time> is when the event was received, not the entry's own Time; a
+ * pattern walks into objects inside nested arrays.
  */
 import { describe, expect, it } from "vitest";
+import { matchesEventPattern } from "../../local/event-pattern";
 import { targetInputText } from "../../local/eventbridge-input";
 import { jsonDepth, LocalEventBridge, PUT_EVENTS_LIMITS, type EventBridgeEvent, type LocalRule } from "../../local/eventbridge-server";
 
@@ -66,5 +68,14 @@ describe("input transformer: <aws.events.event.ingestion-time> (eb-transform-tar
     expect(event.time).toBe("2020-01-02T03:04:05Z");
     const shaped = targetInputText({ inputTransformer: { inputPaths: { t: "$.time" }, inputTemplate: '{"received": <aws.events.event.ingestion-time>, "time": <t>}' } }, event, { arn: "arn:rule", name: "r" });
     expect(JSON.parse(shaped)).toEqual({ received: "2026-12-07T03:30:00Z", time: "2020-01-02T03:04:05Z" });
+  });
+});
+
+describe("event patterns: arrays of arrays (aws/event-ruler flattens an event's arrays to their leaves)", () => {
+  it("walks into objects inside nested arrays as it reads values inside them", () => {
+    const event = { source: "app", detail: { values: [["a"], ["b"]], items: [[{ id: "x" }], [{ id: "y" }]] } };
+    expect(matchesEventPattern({ detail: { values: ["b"] } }, event)).toBe(true);
+    expect(matchesEventPattern({ detail: { items: { id: ["y"] } } }, event)).toBe(true);
+    expect(matchesEventPattern({ detail: { items: { id: ["z"] } } }, event)).toBe(false);
   });
 });
