@@ -4,10 +4,14 @@
  * input transformer's <aws.events.event.ingestion-time> is when the event was received, not the entry's own Time; a
  * pattern walks into objects inside nested arrays.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import type { EventBusSpec, EventBusSubscriptionSpec } from "../../components/event-bus/spec";
 import { matchesEventPattern } from "../../local/event-pattern";
 import { targetInputText } from "../../local/eventbridge-input";
 import { jsonDepth, LocalEventBridge, PUT_EVENTS_LIMITS, type EventBridgeEvent, type LocalRule } from "../../local/eventbridge-server";
+import { deliverToTarget } from "../../local/services/event-buses";
+import { LocalSqs } from "../../local/sqs-server";
+import { queueDefinition } from "./sqs-helpers";
 
 const REGION = "us-east-1";
 const NOW = Date.parse("2026-12-07T03:30:00Z");
@@ -77,5 +81,40 @@ describe("event patterns: arrays of arrays (aws/event-ruler flattens an event's 
     expect(matchesEventPattern({ detail: { values: ["b"] } }, event)).toBe(true);
     expect(matchesEventPattern({ detail: { items: { id: ["y"] } } }, event)).toBe(true);
     expect(matchesEventPattern({ detail: { items: { id: ["z"] } } }, event)).toBe(false);
+  });
+});
+
+describe("dead-letter queue attributes: the retry limit that ended the delivery (eb-rule-dlq.html: \"the Exhausted Retry Condition … Retry Attempts\")", () => {
+  it("names MaximumEventAgeInSeconds when the event grew too old before its next retry", async () => {
+    const sqs = new LocalSqs([queueDefinition("age-dlq", REGION)]);
+    const bus = { name: "b", busName: "b", encryption: "aws-owned", subscriptions: [] } as EventBusSpec;
+    const subscription = { name: "s", ruleName: "r", retryAttempts: 5, maximumEventAgeSeconds: 60, deadLetterQueueName: "age-dlq", function: { name: "fn" } } as unknown as EventBusSubscriptionSpec;
+    const event = { version: "0", id: "e", "detail-type": "t", source: "app", account: "123456789012", time: "2026-12-07T00:00:00Z", region: REGION, resources: [], detail: {} } satisfies EventBridgeEvent;
+    // The clock: the first attempt now, the retry's check 61 s later (no waiting: the delays are 0, the clock is stubbed).
+    let clock = Date.now();
+    const now = vi.spyOn(Date, "now").mockImplementation(() => clock);
+    let attempts = 0;
+    try {
+      const outcome = await deliverToTarget(bus, subscription, "arn:aws:events:us-east-1:123456789012:rule/b/r", event, {
+        invoke: () => async () => null,
+        sqs: () => sqs,
+        async: { queues: undefined as never, region: REGION },
+        log: () => undefined,
+        track: () => undefined,
+        retryDelaysMs: [0],
+        accept: () => {
+          attempts += 1;
+          clock += 61_000;
+          throw Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+        },
+      });
+      expect(outcome).toBe("dead-lettered");
+    } finally {
+      now.mockRestore();
+    }
+    expect(attempts).toBe(1);
+    const [message] = await sqs.receive("age-dlq", { max: 10 });
+    expect(message.messageAttributes?.EXHAUSTED_RETRY_CONDITION).toEqual({ DataType: "String", StringValue: "MaximumEventAgeInSeconds" });
+    expect(message.messageAttributes?.RETRY_ATTEMPTS).toEqual({ DataType: "String", StringValue: "0" });
   });
 });
