@@ -75,13 +75,14 @@ export class EventBridgeError extends Error {
  * entries together under 256 KB as EventBridge measures them (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
  * Time 14 bytes when given, Source, DetailType, Detail and each Resources entry their UTF-8 bytes).
  */
-export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024, nesting: 1100 } as const;
+export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024, nesting: 1000 } as const;
 
 /**
  * How deeply a JSON text nests (`{}` is 1, `{"a":[1]}` 2), read in one pass without recursion. PutEvents "will only
- * process nested JSON up to 1100 levels deep" (API_PutEvents; some SDKs' copies say 1000): a Detail nested deeper is
- * refused as MalformedDetail here (AWS's exact answer is not documented), which also keeps the recursive matching and
- * serialising of a hostile Detail (tens of thousands of levels) from overflowing the stack.
+ * process nested JSON up to 1000 levels deep" (API_PutEvents as AWS serves it now, and the current SDKs' copies; older
+ * copies, boto3 1.33 and docs.amazonaws.cn, say 1100): a Detail nested deeper is refused as MalformedDetail here
+ * (AWS's answer, and whether its count starts at the Detail or the request, are not documented), which also keeps the
+ * recursive matching and serialising of a hostile Detail (tens of thousands of levels) from overflowing the stack.
  */
 export function jsonDepth(text: string): number {
   let depth = 0;

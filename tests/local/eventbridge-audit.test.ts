@@ -23,14 +23,14 @@ function bridge(rules: Array<Omit<LocalRule, "deliver">>, delivered: Array<{ rul
 
 const nested = (levels: number) => `{"x":${"[".repeat(levels - 1)}1${"]".repeat(levels - 1)}}`;
 
-describe("PutEvents: a Detail's nesting (API_PutEvents: \"PutEvents will only process nested JSON up to 1100 levels deep\")", () => {
+describe("PutEvents: a Detail's nesting (API_PutEvents: \"PutEvents will only process nested JSON up to 1000 levels deep\")", () => {
   it("measures nesting in one pass, strings' brackets not counted", () => {
     expect(jsonDepth("{}")).toBe(1);
     expect(jsonDepth('{"a":[{"b":"[[[{{{\\"]]"}]}')).toBe(3);
     expect(jsonDepth(nested(20_000))).toBe(20_000);
   });
 
-  it("accepts 1100 levels and refuses a deeper Detail as that entry's MalformedDetail; the other entries are delivered, nothing throws", () => {
+  it("accepts 1000 levels and refuses a deeper Detail as that entry's MalformedDetail; the other entries are delivered, nothing throws", () => {
     const delivered: Array<{ rule: string; event: EventBridgeEvent }> = [];
     const eventBridge = bridge([{ arn: "any", pattern: { source: ["app"] } }, { arn: "x", pattern: { detail: { x: [{ exists: true }] } } }], delivered);
     const result = eventBridge.putEvents(
@@ -38,11 +38,14 @@ describe("PutEvents: a Detail's nesting (API_PutEvents: \"PutEvents will only pr
         { Source: "app", DetailType: "t", Detail: "{}" },
         { Source: "app", DetailType: "t", Detail: nested(20_000) },
         { Source: "app", DetailType: "t", Detail: nested(PUT_EVENTS_LIMITS.nesting) },
+        { Source: "app", DetailType: "t", Detail: nested(PUT_EVENTS_LIMITS.nesting + 1) },
       ],
       REGION,
     );
-    expect(result.FailedEntryCount).toBe(1);
+    expect(PUT_EVENTS_LIMITS.nesting).toBe(1000);
+    expect(result.FailedEntryCount).toBe(2);
     expect(result.Entries[1]).toEqual({ ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." });
+    expect(result.Entries[3]).toEqual({ ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." });
     expect(delivered.map(({ rule }) => rule)).toEqual(["any", "any", "x"]);
   });
 
