@@ -34,7 +34,8 @@ function matchesObject(pattern: Pattern, event: Record<string, unknown>): boolea
     if (isObject(expected)) {
       // With no object at the field, the nested fields are absent: only what matches absence (exists: false) holds,
       // as AWS's matcher reads an event by its leaf paths (aws/event-ruler), not by its objects.
-      const objects = (Array.isArray(actual) ? actual : [actual]).filter(isObject);
+      // Objects inside nested arrays count too, as nested arrays of values do (event-ruler flattens arrays).
+      const objects = (Array.isArray(actual) ? actual.flat(Infinity) : [actual]).filter(isObject);
       return (objects.length > 0 ? objects : [{}]).some((inner) => matchesObject(expected, inner));
     }
     return (expected as unknown[]).some((matcher) => matchesField(matcher, actual));

@@ -11,10 +11,10 @@
  * `"example triggered"`, quoted (a function then gets a JSON string, a queue the quoted text). A path that matches nothing
  * makes no variable (the page's common issues): its placeholder is left empty in a string, null outside one (AWS's
  * exact output there is not documented). <aws.events.event> is the event without `detail`, <aws.events.event.json>
- * the whole event, <aws.events.event.ingestion-time> the event's time.
+ * the whole event, <aws.events.event.ingestion-time> when the local EventBridge received it (not the entry's own Time).
  */
 import type { EventBusTargetInputSpec } from "../components/event-bus/spec";
-import type { EventBridgeEvent } from "./eventbridge-server";
+import { ingestionTime, type EventBridgeEvent } from "./eventbridge-server";
 
 /** The rule a delivery is made for: the predefined variables name it. */
 export interface TargetRule {
@@ -49,7 +49,7 @@ function variables(paths: Record<string, string>, event: EventBridgeEvent, rule:
   const { detail: _detail, ...withoutDetail } = event as unknown as Record<string, unknown>;
   values.set("aws.events.rule-arn", rule.arn);
   values.set("aws.events.rule-name", rule.name);
-  values.set("aws.events.event.ingestion-time", event.time);
+  values.set("aws.events.event.ingestion-time", ingestionTime(event));
   values.set("aws.events.event", withoutDetail);
   values.set("aws.events.event.json", event);
   return values;

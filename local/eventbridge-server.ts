@@ -47,6 +47,18 @@ export interface LocalBusDefinition {
   rules: LocalRule[];
 }
 
+/**
+ * When EventBridge received each event, for an input transformer's <aws.events.event.ingestion-time> ("The time at
+ * which the event was received by EventBridge", eb-transform-target-input.html): not the event's `time`, which is the
+ * entry's own Time when it gives one. Kept beside the event, whose envelope has no such field.
+ */
+const ingestionTimes = new WeakMap<EventBridgeEvent, string>();
+
+/** The ISO 8601 time EventBridge received `event` (its `time` for an event this module did not make). */
+export function ingestionTime(event: EventBridgeEvent): string {
+  return ingestionTimes.get(event) ?? event.time;
+}
+
 /** The account's own bus in each region: the component's name for it. */
 const DEFAULT_BUS = DEFAULT_EVENT_BUS_NAME;
 
@@ -63,7 +75,30 @@ export class EventBridgeError extends Error {
  * entries together under 256 KB as EventBridge measures them (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
  * Time 14 bytes when given, Source, DetailType, Detail and each Resources entry their UTF-8 bytes).
  */
-export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024 } as const;
+export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024, nesting: 1000 } as const;
+
+/**
+ * How deeply a JSON text nests (`{}` is 1, `{"a":[1]}` 2), read in one pass without recursion. PutEvents "will only
+ * process nested JSON up to 1000 levels deep" (API_PutEvents as AWS serves it now, and the current SDKs' copies; older
+ * copies, boto3 1.33 and docs.amazonaws.cn, say 1100): a Detail nested deeper is refused as MalformedDetail here
+ * (AWS's answer, and whether its count starts at the Detail or the request, are not documented), which also keeps the
+ * recursive matching and serialising of a hostile Detail (tens of thousands of levels) from overflowing the stack.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
 
 /** A body larger than every request PutEvents takes is refused before it is parsed. */
 const LARGEST_REQUEST_BYTES = 1024 * 1024;
@@ -139,6 +174,7 @@ export class LocalEventBridge {
    * pattern it matches (none where the program has no DefaultEventBus rules in that region), as in AWS.
    */
   putServiceEvent(event: EventBridgeEvent): number {
+    if (!ingestionTimes.has(event)) ingestionTimes.set(event, eventTime(undefined, this.now()));
     const bus = this.bus(DEFAULT_BUS, event.region);
     const rules = bus?.rules.filter((rule) => matchesEventPattern(rule.pattern, event)) ?? [];
     for (const rule of rules) rule.deliver(event);
@@ -159,7 +195,10 @@ export class LocalEventBridge {
     const total = entries.reduce((sum: number, entry) => sum + entrySize(entry ?? {}), 0);
     if (total > PUT_EVENTS_LIMITS.bytes) throw new EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.");
     const accepted = entries.map((entry) => this.entryEvent(entry ?? {}, region));
-    for (const { event, bus } of accepted) if (event && bus) for (const rule of bus.rules) if (matchesEventPattern(rule.pattern, event)) rule.deliver(event);
+    // Every entry's rules are matched before the first delivery: a matcher that throws answers the request as an
+    // error with nothing delivered, never after some entries went out (the SDK would retry and deliver them twice).
+    const matched = accepted.flatMap(({ event, bus }) => (event && bus ? bus.rules.filter((rule) => matchesEventPattern(rule.pattern, event)).map((rule) => ({ rule, event })) : []));
+    for (const { rule, event } of matched) rule.deliver(event);
     const results = accepted.map(({ result }) => result);
     return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
   }
@@ -177,7 +216,9 @@ export class LocalEventBridge {
     } catch {
       detail = undefined;
     }
-    if (typeof detail !== "object" || detail === null || Array.isArray(detail)) return { result: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
+    if (typeof detail !== "object" || detail === null || Array.isArray(detail) || jsonDepth(entry.Detail as string) > PUT_EVENTS_LIMITS.nesting) {
+      return { result: { ErrorCode: "MalformedDetail", ErrorMessage: "Detail is malformed." } };
+    }
     // AWS services' sources are theirs: "NotAuthorizedForSourceException: You do not have permissions to publish
     // events with this source onto this event bus" (API_PutEventsResultEntry ErrorCode), for a Source starting with
     // "aws." (the message here is moto's and LocalStack's; AWS's wording is not confirmed).
@@ -196,6 +237,7 @@ export class LocalEventBridge {
       resources: Array.isArray(entry.Resources) ? (entry.Resources as string[]) : [],
       detail: detail as Record<string, unknown>,
     };
+    ingestionTimes.set(event, eventTime(undefined, this.now()));
     return { result: { EventId: event.id }, event, bus };
   }
 }

@@ -5,7 +5,7 @@
  * it matches, as EventBridge invokes a Lambda target: asynchronously (Lambda's retries, then the function's on-failure
  * destination: local/async-invoke.ts) with the EventBridge event. When Lambda does not take the event at all, the
  * target's retry policy applies, then its dead-letter queue on the local SQS server, with the attributes EventBridge
- * sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ * sets (RULE_ARN, TARGET_ARN, ERROR_CODE, ERROR_MESSAGE, RETRY_ATTEMPTS, EXHAUSTED_RETRY_CONDITION: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
  * Started after the queues and the topics (it sends to their servers) and before anything that invokes functions.
  */
 import type { EventBusSpec, EventBusSubscriptionSpec, EventBusWorkflowSubscriptionSpec } from "../../components/event-bus/spec";
@@ -122,17 +122,27 @@ export async function deliverToTarget(
   const delays = delivery.retryDelaysMs ?? [1000, 2000, 4000];
   const started = Date.now();
   let lastError: Error | undefined;
+  let attempts = 0;
+  // Which retry limit ended the delivery (the retry policy's own names); none for a refusal that is not retried.
+  let exhausted: "MaximumRetryAttempts" | "MaximumEventAgeInSeconds" | undefined = "MaximumRetryAttempts";
   for (let attempt = 0; attempt <= subscription.retryAttempts; attempt++) {
     if (attempt > 0) {
       await new Promise((resolve) => setTimeout(resolve, delays[Math.min(attempt - 1, delays.length - 1)] ?? 0));
-      if (Date.now() - started > subscription.maximumEventAgeSeconds * 1000) break;
+      if (Date.now() - started > subscription.maximumEventAgeSeconds * 1000) {
+        exhausted = "MaximumEventAgeInSeconds";
+        break;
+      }
     }
+    attempts += 1;
     try {
       await target.deliver(rule);
       return "delivered";
     } catch (error) {
       lastError = error as Error;
-      if (error instanceof TargetRefusal) break;
+      if (error instanceof TargetRefusal) {
+        exhausted = undefined;
+        break;
+      }
     }
   }
   const queueName = await resolveValue<string>(subscription.deadLetterQueueName);
@@ -150,6 +160,12 @@ export async function deliverToTarget(
         TARGET_ARN: text(target.arn),
         ERROR_CODE: text(lastError?.name ?? "Error"),
         ERROR_MESSAGE: text(lastError?.message || "The target refused the event"),
+        // "EventBridge includes … the Error Code, Error Message, the Exhausted Retry Condition, Rule ARN, Retry
+        // Attempts, and the Target ARN" (eb-rule-dlq.html): the retries made after the first attempt, and the limit
+        // that ended them. The attribute names and their String type are not confirmed on an AWS page (other
+        // emulators and guides write them so).
+        RETRY_ATTEMPTS: text(String(Math.max(attempts - 1, 0))),
+        ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: text(exhausted) } : {}),
       },
     });
   } catch (error) {

@@ -356,5 +356,8 @@ describe("a Topic target under npm start", () => {
     expect(JSON.parse(message.body)).toEqual(event);
     expect(message.messageAttributes?.ERROR_CODE).toEqual({ DataType: "String", StringValue: "NotFound" });
     expect(message.messageAttributes?.TARGET_ARN?.StringValue).toMatch(/^arn:aws:sns:us-east-1:\d{12}:ebl-alerts-topic-/);
+    // Not retried: no retries made, and no retry limit ended it (eb-rule-dlq.html's "Retry Attempts", "Exhausted Retry Condition").
+    expect(message.messageAttributes?.RETRY_ATTEMPTS).toEqual({ DataType: "String", StringValue: "0" });
+    expect(message.messageAttributes).not.toHaveProperty("EXHAUSTED_RETRY_CONDITION");
   });
 });

@@ -201,6 +201,9 @@ describe("a rule target's retry policy and dead-letter queue", () => {
       TARGET_ARN: { DataType: "String", StringValue: `arn:aws:lambda:us-east-1:123456789012:function:${(spec.subscriptions[0] as EventBusLambdaSubscriptionSpec).function.name}` },
       ERROR_CODE: { DataType: "String", StringValue: "TooManyRequestsException" },
       ERROR_MESSAGE: { DataType: "String", StringValue: "Rate exceeded" },
+      // eb-rule-dlq.html: "the Exhausted Retry Condition … Retry Attempts": 2 retries after the first attempt.
+      RETRY_ATTEMPTS: { DataType: "String", StringValue: "2" },
+      EXHAUSTED_RETRY_CONDITION: { DataType: "String", StringValue: "MaximumRetryAttempts" },
     });
   });
 });
