@@ -1,8 +1,9 @@
 /**
  * The local S3's file store keeps no object file open after an answer: every path of GetObject/HeadObject (a client
  * gone mid-body, HEAD, 304, 412, 416, an empty object) closes the file it opened. Counted in /proc/self/fd (Linux).
+ * And a write that fails leaves no temporary file behind.
  */
-import { mkdtempSync, readdirSync, readlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,5 +69,34 @@ describe.runIf(process.platform === "linux")("open files of the file store", () 
     for (let i = 0; i < 100 && objectFds(root) > 0; i++) await new Promise((r) => setImmediate(r));
     expect(new Set(statuses)).toEqual(new Set([200, 206, 304, 412, 416]));
     expect(objectFds(root)).toBe(0);
+  });
+});
+
+describe("a write of the file store that fails", () => {
+  it("leaves no temporary file (one of the running process stayed until the next start) and is answered 500", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sf-s3-tmp-"));
+    const store = new FileObjectStore(root);
+    const body = Buffer.from("x");
+    const put = () => store.put("b", { key: "k", body, etag: `"${createHash("md5").update(body).digest("hex")}"`, contentType: "text/plain", metadata: {}, lastModified: new Date("2024-05-01T10:00:00Z") });
+    put();
+    const folder = join(root, ".objects", "b");
+    const [name] = readdirSync(folder);
+    // A folder, not empty, where the object's file goes: the rename over it fails (EISDIR on Linux, EPERM elsewhere).
+    const file = join(folder, name);
+    rmSync(file);
+    mkdirSync(file);
+    writeFileSync(join(file, "inside"), "");
+    expect(put).toThrow();
+    expect(readdirSync(folder)).toEqual([name]);
+    const server = await startLocalS3({ store });
+    try {
+      const url = new URL("/b/k", server.endpoint);
+      const { host: _h, ...signed } = await signS3("PUT", url, { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" });
+      const response = await fetch(url, { method: "PUT", headers: signed, body: "y" });
+      expect(response.status).toBe(500);
+      expect(readdirSync(folder)).toEqual([name]);
+    } finally {
+      await server.close();
+    }
   });
 });
