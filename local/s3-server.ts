@@ -198,8 +198,15 @@ export class FileObjectStore implements ObjectStore {
     const line: ObjectLine = { ...meta, size: body.length };
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     // Not fsync'd: see the class's comment (a file a power cut tore is detected when read).
-    writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(line)}\n`), body]));
-    renameSync(temporary, file);
+    try {
+      writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(line)}\n`), body]));
+      renameSync(temporary, file);
+    } catch (error) {
+      // A write or rename that failed (a full disk, a folder where the file goes) leaves no temporary file behind:
+      // removeAbandonedWrites passes over this running process's files, so it would stay until the next start.
+      rmSync(temporary, { force: true });
+      throw error;
+    }
     this.reported.delete(file);
   }
   get(bucket: string, key: string): StoredObject | undefined {

@@ -62,6 +62,12 @@ export function patchDynaliteTableArns(): void {
 }
 
 const BATCH_OPERATIONS: ReadonlySet<string> = new Set(["BatchGetItem", "BatchWriteItem"]);
+
+/**
+ * The most of a request's body dynalite reads (its index.js MAX_REQUEST_BYTES): past it, it answers 413 without
+ * reading on. A body read here first keeps one byte more than this, so dynalite still answers 413, and no more is held.
+ */
+export const DYNALITE_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -76,7 +82,7 @@ export function serveBatchTableArns(server: Server): void {
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
     if (req.method !== "POST" || !BATCH_OPERATIONS.has(operation)) return pass(req, res);
-    readBody(req).then(
+    readBody(req, DYNALITE_MAX_REQUEST_BYTES).then(
       (body) => {
         const named = byNames(body);
         if (!named) return pass(replayed(req, body), res);

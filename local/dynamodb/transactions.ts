@@ -72,6 +72,8 @@ import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
 import { readBody } from "../http";
+import { DYNALITE_MAX_REQUEST_BYTES } from "./dynalite-table-arns";
+import { replayed } from "./replayed-request";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type Callback<T = unknown> = (error: DynaliteError | null | undefined, value?: T) => void;
@@ -184,13 +186,20 @@ export function serveTransactions(server: Server, store: object | undefined, { l
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
     if (req.method !== "POST" || !TRANSACTION_OPERATIONS.has(operation)) return listeners.forEach((listener) => listener(req, res));
-    transactions.answer(operation, req).then(
-      (answer) => send(res, answer),
-      (error: unknown) => {
-        // Not a request's fault: DynamoDB's answer to its own (the SDK retries it), and the stack in the log.
-        log(`local DynamoDB: internal error answering ${operation} (500 InternalServerError): ${(error as Error)?.stack ?? String(error)}`);
-        send(res, { status: 500, body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: `Internal server error (the local DynamoDB's transactions: ${(error as Error)?.message})` } });
+    // Read as dynalite reads a body, up to its limit: past it, dynalite's own 413 answers (given the part read).
+    readBody(req, DYNALITE_MAX_REQUEST_BYTES).then(
+      (body) => {
+        if (body.length > DYNALITE_MAX_REQUEST_BYTES) return listeners.forEach((listener) => listener(replayed(req, body), res));
+        transactions.answer(operation, req, body).then(
+          (answer) => send(res, answer),
+          (error: unknown) => {
+            // Not a request's fault: DynamoDB's answer to its own (the SDK retries it), and the stack in the log.
+            log(`local DynamoDB: internal error answering ${operation} (500 InternalServerError): ${(error as Error)?.stack ?? String(error)}`);
+            send(res, { status: 500, body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: `Internal server error (the local DynamoDB's transactions: ${(error as Error)?.message})` } });
+          },
+        );
       },
+      (error: Error) => res.destroy(error),
     );
   });
 }
@@ -229,14 +238,13 @@ class Transactions {
     private readonly now: () => number,
   ) {}
 
-  async answer(operation: string, req: IncomingMessage): Promise<Answer> {
+  /** The answer to `req`, whose `body` was read already. */
+  async answer(operation: string, req: IncomingMessage, body: Buffer): Promise<Answer> {
     // dynalite's own checks of a request, in its order: a signature of the right shape, then a body that is JSON.
     const authorization = req.headers.authorization;
     if (!authorization || authorization.trim().slice(0, 5) !== "AWS4-") {
-      req.resume();
       return { status: 400, body: { __type: "com.amazon.coral.service#MissingAuthenticationTokenException", message: "Request is missing Authentication Token" } };
     }
-    const body = await readBody(req);
     let input: unknown;
     try {
       input = JSON.parse(body.toString());
