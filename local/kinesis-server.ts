@@ -31,6 +31,8 @@ import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
+import { payloadBatches } from "./sqs-event-source";
+import type { SQSRecord } from "aws-lambda";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -588,9 +590,22 @@ class ShardPoller {
         return;
       }
       const records = at === undefined ? answer.Records : answer.Records.filter((r) => r.ApproximateArrivalTimestamp >= at);
-      // The iterator and checkpoint pass the batch only once it was handled (delivered, or given up on to the
-      // on-failure destination): a pass that fails or stops before reads it again.
-      if (!(await this.deliver(records))) return;
+      // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
+      // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
+      // come in the next, in order (the local function refuses a larger event, as Lambda does).
+      const events = payloadBatches(records.map((r) => this.event(r)) as unknown as SQSRecord[]);
+      let from = 0;
+      for (const chunk of events) {
+        const batch = records.slice(from, from + chunk.length);
+        // The iterator and checkpoint pass a batch only once it was handled (delivered, or given up on to the
+        // on-failure destination): a pass that fails or stops before reads it again, from the last handled batch on.
+        if (!(await this.deliver(batch))) {
+          if (from > 0) this.iterator = undefined;
+          return;
+        }
+        from += batch.length;
+        this.checkpoint = batch[batch.length - 1].SequenceNumber;
+      }
       this.iterator = answer.NextShardIterator;
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }
