@@ -300,6 +300,18 @@ describe("local Kinesis retries, as Lambda's event source mapping", () => {
     expect(future.logs).toEqual([]);
   });
 
+  it("retries the whole batch, unsplit and as no function error, for a partial batch response it cannot read", async () => {
+    for (const response of [{ batchItemFailures: [null] }, { batchItemFailures: "all" }, { batchItemFailures: { itemIdentifier: "1" } }]) {
+      const { solo, calls, failures, logs, put } = await soloStream({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }, (_data, call) => (call === 1 ? response : {}));
+      await put("a", "b");
+      await solo.drained();
+      await solo.stop();
+      expect(calls).toEqual([["a", "b"], ["a", "b"]]);
+      expect(failures).toEqual([]);
+      expect(logs).toEqual([]);
+    }
+  });
+
   it("splits a batch whose event would pass Lambda's 6 MB payload limit into events under it, in order", async () => {
     const sizes: number[] = [];
     const { solo, calls, failures } = await soloStream({ batchSize: 100 }, () => ({}), {
