@@ -90,7 +90,8 @@ async function deliverOnce<R>(batch: R[], delivery: StreamBatchDelivery<R>): Pro
     // "Lambda treats a batch as a complete success if … empty batchItemFailures list, null batchItemFailures list"; a
     // response it cannot read as one (not a list, an entry that is no object, an empty, null or unknown identifier) is
     // "a complete failure" of the batch: retried whole, as the function's answer, not its error (no bisection)
-    // (https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis-batchfailurereporting.html).
+    // (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html; bisection is for a failed
+    // invocation, "If the invocation fails and BisectBatchOnFunctionError is turned on").
     if (failures === null || failures === undefined || (Array.isArray(failures) && failures.length === 0)) return {};
     if (!Array.isArray(failures)) return { retryFrom: 0 };
     const indexes = failures.map((f: unknown) => (f !== null && typeof f === "object" ? batch.findIndex((r) => delivery.sequenceOf(r) === (f as { itemIdentifier?: unknown }).itemIdentifier) : -1));
