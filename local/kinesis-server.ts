@@ -31,6 +31,8 @@ import { readBody } from "./http";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
+import { payloadBatches } from "./sqs-event-source";
+import type { SQSRecord } from "aws-lambda";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -323,6 +325,32 @@ function remember(iterators: Map<string, string>, iterator: unknown, streamArn: 
   if (iterators.size > REMEMBERED_ITERATORS) iterators.delete(iterators.keys().next().value!);
 }
 
+/**
+ * Requests kinesalite would throw on inside its own callbacks — an uncaught exception that ends the whole runtime (and
+ * leaves the stream's lock held) — answered here instead, as Kinesis answers them:
+ * - PutRecords with a `null` entry in Records (kinesalite's validation passes it, putRecords.js reads
+ *   `record.ExplicitHashKey` of it): the JSON protocol's "Member must not be null" ValidationException, as kinesalite
+ *   answers an entry's null PartitionKey or Data (AWS's wording for a null entry is not confirmed).
+ * - ListShards by NextToken alone (listShards.js looks the stream up by an undefined name). kinesalite never pages
+ *   ListShards (it answers every shard and no NextToken), so no token is one this endpoint handed out: Kinesis's answer
+ *   to a token it cannot read is InvalidArgumentException (API_ListShards; the message is not confirmed).
+ * - AddTagsToStream with a `null` tag value (kinesalite's validation reads its length): "Member must not be null", as
+ *   the JSON protocol answers a null member (AWS's wording for a null map value is not confirmed).
+ */
+function refuseWhatCrashesKinesalite(operation: string, input: Record<string, unknown>, namesStream: boolean): void {
+  if (operation === "PutRecords" && Array.isArray(input.Records)) {
+    const index = input.Records.findIndex((entry) => entry === null);
+    if (index >= 0) throw new KinesisError("ValidationException", `1 validation error detected: Value null at 'records.${index + 1}.member' failed to satisfy constraint: Member must not be null`);
+  }
+  if (operation === "ListShards" && input.NextToken != null && !namesStream) {
+    throw new KinesisError("InvalidArgumentException", "Invalid NextToken: ListShards' NextToken is one a ListShards answered (this endpoint answers every shard at once and hands out none); name the stream instead.");
+  }
+  if (operation === "AddTagsToStream" && input.Tags !== null && typeof input.Tags === "object") {
+    const key = Object.keys(input.Tags).find((k) => (input.Tags as Record<string, unknown>)[k] === null);
+    if (key !== undefined) throw new KinesisError("ValidationException", `1 validation error detected: Value null at 'tags.${key}' failed to satisfy constraint: Member must not be null`);
+  }
+}
+
 /** The operations the endpoint answers itself (kinesalite lacks them): enhanced fan-out's. */
 const CONSUMER_OPERATIONS = new Set(["RegisterStreamConsumer", "DescribeStreamConsumer", "ListStreamConsumers", "DeregisterStreamConsumer", "SubscribeToShard"]);
 
@@ -439,6 +467,7 @@ async function answer(request: IncomingMessage | Http2ServerRequest, response: S
       if (input.EnforceConsumerDeletion !== true) throw new KinesisError("ResourceInUseException", `Stream ${stream.arn} has registered consumers: deregister them first, or set EnforceConsumerDeletion to delete them with it.`);
       deletedConsumers = true;
     }
+    refuseWhatCrashesKinesalite(operation, input, stream !== undefined);
     // kinesalite takes streams by name only.
     if (stream && input.StreamARN !== undefined) {
       delete input.StreamARN;
@@ -561,9 +590,22 @@ class ShardPoller {
         return;
       }
       const records = at === undefined ? answer.Records : answer.Records.filter((r) => r.ApproximateArrivalTimestamp >= at);
-      // The iterator and checkpoint pass the batch only once it was handled (delivered, or given up on to the
-      // on-failure destination): a pass that fails or stops before reads it again.
-      if (!(await this.deliver(records))) return;
+      // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
+      // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
+      // come in the next, in order (the local function refuses a larger event, as Lambda does).
+      const events = payloadBatches(records.map((r) => this.event(r)) as unknown as SQSRecord[]);
+      let from = 0;
+      for (const chunk of events) {
+        const batch = records.slice(from, from + chunk.length);
+        // The iterator and checkpoint pass a batch only once it was handled (delivered, or given up on to the
+        // on-failure destination): a pass that fails or stops before reads it again, from the last handled batch on.
+        if (!(await this.deliver(batch))) {
+          if (from > 0) this.iterator = undefined;
+          return;
+        }
+        from += batch.length;
+        this.checkpoint = batch[batch.length - 1].SequenceNumber;
+      }
       this.iterator = answer.NextShardIterator;
       this.checkpoint = answer.Records[answer.Records.length - 1].SequenceNumber;
     }

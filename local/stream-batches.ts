@@ -85,11 +85,16 @@ export async function deliverStreamBatch<R>(records: R[], delivery: StreamBatchD
 /** Where to retry from (undefined: the whole batch succeeded), and the function's error when it failed. */
 async function deliverOnce<R>(batch: R[], delivery: StreamBatchDelivery<R>): Promise<{ retryFrom?: number; error?: Error }> {
   try {
-    const response = (await delivery.invoke(batch)) as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | undefined;
-    const failures = response?.batchItemFailures ?? [];
-    if (failures.length === 0) return {};
-    const indexes = failures.map((f) => batch.findIndex((r) => delivery.sequenceOf(r) === f.itemIdentifier));
-    // An identifier that names no record of the batch fails the whole batch, as in Lambda.
+    const response = (await delivery.invoke(batch)) as { batchItemFailures?: unknown } | null | undefined;
+    const failures = response?.batchItemFailures;
+    // "Lambda treats a batch as a complete success if … empty batchItemFailures list, null batchItemFailures list"; a
+    // response it cannot read as one (not a list, an entry that is no object, an empty, null or unknown identifier) is
+    // "a complete failure" of the batch: retried whole, as the function's answer, not its error (no bisection)
+    // (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html; bisection is for a failed
+    // invocation, "If the invocation fails and BisectBatchOnFunctionError is turned on").
+    if (failures === null || failures === undefined || (Array.isArray(failures) && failures.length === 0)) return {};
+    if (!Array.isArray(failures)) return { retryFrom: 0 };
+    const indexes = failures.map((f: unknown) => (f !== null && typeof f === "object" ? batch.findIndex((r) => delivery.sequenceOf(r) === (f as { itemIdentifier?: unknown }).itemIdentifier) : -1));
     return { retryFrom: indexes.some((i) => i < 0) ? 0 : Math.min(...indexes) };
   } catch (error) {
     delivery.failed?.(error as Error);

@@ -18,6 +18,7 @@ import { DataStream, type DataStreamSpec, type DataStreamSubscriptionSpec } from
 import { LambdaFunction } from "../../components/lambda/function";
 import { registeredSpecs } from "../../components/spec-registry";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
+import { LAMBDA_SYNC_PAYLOAD_LIMITS } from "../../local/lambda-runtime";
 import { startLocalKinesis, type KinesisEventRecord, type LocalKinesis, type LocalStreamSubscription } from "../../local/kinesis-server";
 import { LocalQueues } from "../../local/queues";
 import { localStreamDefinitions, localStreamSubscriptions } from "../../local/services/data-streams";
@@ -216,7 +217,7 @@ describe("local Kinesis with @aws-sdk/client-kinesis", () => {
  * One stream of one shard and one subscription, hand-built (no program): Lambda's retry rules one at a time. The
  * function's answer is given by `behaviour` (its records, decoded, and the call's number).
  */
-async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behaviour: (data: string[], call: number) => unknown, options: { now?: () => number; onFailure?: (record: unknown) => void } = {}) {
+async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behaviour: (data: string[], call: number) => unknown, options: { now?: () => number; onFailure?: (record: unknown) => void; onInvoke?: (event: unknown) => void } = {}) {
   const calls: string[][] = [];
   const failures: Array<Record<string, any>> = [];
   const logs: string[] = [];
@@ -228,6 +229,7 @@ async function soloStream(spec: Partial<LocalStreamSubscription["spec"]>, behavi
     functionArn: `arn:aws:lambda:${REGION}:123456789012:function:solo`,
     roleArn: "arn:aws:iam::123456789012:role/solo",
     invoke: async (event) => {
+      options.onInvoke?.(event);
       const data = decode(event.Records);
       calls.push(data);
       return behaviour(data, calls.length);
@@ -296,6 +298,35 @@ describe("local Kinesis retries, as Lambda's event source mapping", () => {
     await future.solo.stop();
     expect(future.calls).toEqual([]);
     expect(future.logs).toEqual([]);
+  });
+
+  it("retries the whole batch, unsplit and as no function error, for a partial batch response it cannot read", async () => {
+    for (const response of [{ batchItemFailures: [null] }, { batchItemFailures: "all" }, { batchItemFailures: { itemIdentifier: "1" } }]) {
+      const { solo, calls, failures, logs, put } = await soloStream({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }, (_data, call) => (call === 1 ? response : {}));
+      await put("a", "b");
+      await solo.drained();
+      await solo.stop();
+      expect(calls).toEqual([["a", "b"], ["a", "b"]]);
+      expect(failures).toEqual([]);
+      expect(logs).toEqual([]);
+    }
+  });
+
+  it("splits a batch whose event would pass Lambda's 6 MB payload limit into events under it, in order", async () => {
+    const sizes: number[] = [];
+    const { solo, calls, failures } = await soloStream({ batchSize: 100 }, () => ({}), {
+      onInvoke: (event) => sizes.push(Buffer.byteLength(JSON.stringify(event))),
+    });
+    // 7 records of 900,000 bytes: 1.2 MB each in base64, 8.4 MB in one event.
+    const kinesis = kinesisClient(solo.endpoint);
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) await kinesis.send(new PutRecordCommand({ StreamName: "solo", PartitionKey: "k", Data: Buffer.alloc(900_000, String(n)) }));
+    kinesis.destroy();
+    await solo.drained();
+    await solo.stop();
+    expect(calls.length).toBeGreaterThan(1);
+    expect(sizes.every((size) => size <= LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes)).toBe(true);
+    expect(calls.flat().map((data) => data[0])).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+    expect(failures).toEqual([]);
   });
 
   it("retries without end at maximumRetryAttempts -1 until the endpoint stops, giving up on nothing", async () => {
