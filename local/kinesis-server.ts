@@ -32,7 +32,6 @@ import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import { ConsumerRegistry, KinesisError, parseConsumerArn, recordBytes, Subscriptions } from "./kinesis-consumers";
 import { deliverStreamBatch, type GiveUpCondition } from "./stream-batches";
 import { payloadBatches } from "./sqs-event-source";
-import type { SQSRecord } from "aws-lambda";
 import { jsonProtocolFailure, verifySignedHeaders, type SigV4Credentials } from "./sigv4-verify";
 
 
@@ -593,7 +592,7 @@ class ShardPoller {
       // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
       // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
       // come in the next, in order (the local function refuses a larger event, as Lambda does).
-      const events = payloadBatches(records.map((r) => this.event(r)) as unknown as SQSRecord[]);
+      const events = payloadBatches(records.map((r) => this.event(r)));
       let from = 0;
       for (const chunk of events) {
         const batch = records.slice(from, from + chunk.length);

@@ -242,11 +242,14 @@ export class SqsEventSource {
   }
 }
 
-/** Splits records into events of at most Lambda's synchronous request size (each record alone may fill one). */
-export function payloadBatches(records: SQSRecord[], largestEventBytes: number = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes): SQSRecord[][] {
+/**
+ * Splits records (an SQS or Kinesis event's `Records`) into events of at most Lambda's synchronous request size (each
+ * record alone may fill one).
+ */
+export function payloadBatches<R>(records: R[], largestEventBytes: number = LAMBDA_SYNC_PAYLOAD_LIMITS.largestRequestBytes): R[][] {
   const envelope = Buffer.byteLength(JSON.stringify({ Records: [] }));
-  const batches: SQSRecord[][] = [];
-  let current: SQSRecord[] = [];
+  const batches: R[][] = [];
+  let current: R[] = [];
   let size = envelope;
   for (const record of records) {
     const bytes = Buffer.byteLength(JSON.stringify(record)) + 1;
