@@ -15,6 +15,7 @@ import { DEFAULT_EVENT_BUS_NAME } from "../components/event-bus/spec";
 import { matchesEventPattern, wildcardProblem } from "./event-pattern";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { jsonDepth } from "./json-depth";
 import { MOCK_ACCOUNT_ID } from "./offline/mocks";
 import * as sigv4 from "./sigv4-verify";
 import type { SigV4Credentials } from "./sigv4-verify";
@@ -75,30 +76,18 @@ export class EventBridgeError extends Error {
  * entries together under 256 KB as EventBridge measures them (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html:
  * Time 14 bytes when given, Source, DetailType, Detail and each Resources entry their UTF-8 bytes).
  */
-export const PUT_EVENTS_LIMITS = { entries: 10, bytes: 256 * 1024, nesting: 1000 } as const;
-
-/**
- * How deeply a JSON text nests (`{}` is 1, `{"a":[1]}` 2), read in one pass without recursion. PutEvents "will only
- * process nested JSON up to 1000 levels deep" (API_PutEvents as AWS serves it now, and the current SDKs' copies; older
- * copies, boto3 1.33 and docs.amazonaws.cn, say 1100): a Detail nested deeper is refused as MalformedDetail here
- * (AWS's answer, and whether its count starts at the Detail or the request, are not documented), which also keeps the
- * recursive matching and serialising of a hostile Detail (tens of thousands of levels) from overflowing the stack.
- */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
-}
+export const PUT_EVENTS_LIMITS = {
+  entries: 10,
+  bytes: 256 * 1024,
+  /**
+   * A Detail's deepest nesting (jsonDepth). PutEvents "will only process nested JSON up to 1000 levels deep" (API_PutEvents
+   * as AWS serves it now, and the current SDKs' copies; older copies, boto3 1.33 and docs.amazonaws.cn, say 1100): a
+   * Detail nested deeper is refused as MalformedDetail here (AWS's answer, and whether its count starts at the Detail or
+   * the request, are not documented), which also keeps the recursive matching and serialising of a hostile Detail (tens
+   * of thousands of levels) from overflowing the stack.
+   */
+  nesting: 1000,
+} as const;
 
 /** A body larger than every request PutEvents takes is refused before it is parsed. */
 const LARGEST_REQUEST_BYTES = 1024 * 1024;

@@ -29,6 +29,7 @@ import { definitionStates } from "../components/workflow/definition";
 import { optimizedIntegration, taskResource } from "../components/workflow/integrations";
 import type { Authorise } from "./function-roles";
 import { readBody } from "./http";
+import { jsonDepth } from "./json-depth";
 import { executedVersion, functionNotFound, invokeTarget, QUALIFIER_CONFLICT, qualifierInvalid, type FunctionVersions, type InvokeTarget } from "./lambda-function-name";
 import type { InvocationTarget } from "./lambda-runtime";
 import { OPERATION_PERMISSIONS, SFN_LIMITS, tokenIssuer, type OperationResource } from "./sfn-permissions";
@@ -100,23 +101,6 @@ export class SfnError extends Error {
  * Step Functions itself refuses is not confirmed.
  */
 const JSON_NESTING_LIMIT = 1000;
-
-/** Whether JSON `text` nests arrays and objects deeper than `limit` (one pass; brackets inside strings do not count). */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 /** Closed STANDARD executions kept per state machine (the oldest go first): memory stays bounded however long `npm start` runs. */
 const CLOSED_EXECUTIONS_KEPT = 1000;
@@ -2318,7 +2302,7 @@ export class LocalStepFunctions {
     } catch (error) {
       throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${(error as Error).message}'`);
     }
-    if (nestsDeeperThan(text, JSON_NESTING_LIMIT)) throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
+    if (jsonDepth(text) > JSON_NESTING_LIMIT) throw new SfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     const [, , , region, account] = machine.arn.split(":");
     if (machine.type === "EXPRESS") {
       // `arn:aws:states:<region>:<account>:express:<state machine>:<execution name>:<id>` (an Express execution's ARN; LocalStack's stepfunctions_express_execution_arn).
@@ -2590,7 +2574,7 @@ export class LocalStepFunctions {
       // "The provided JSON output data is not valid" (API_SendTaskSuccess); the wording is InvalidExecutionInput's, unconfirmed.
       throw new SfnError("InvalidOutput", `Invalid Output: '${(error as Error).message}'`);
     }
-    if (nestsDeeperThan(output, JSON_NESTING_LIMIT)) throw new SfnError("InvalidOutput", `Invalid Output: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
+    if (jsonDepth(output) > JSON_NESTING_LIMIT) throw new SfnError("InvalidOutput", `Invalid Output: 'nested deeper than ${JSON_NESTING_LIMIT} levels'`);
     if (typeof parsed === "object" && parsed !== null) boundedData.set(parsed, null);
     waiter.succeed(parsed);
     return {};
