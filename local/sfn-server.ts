@@ -2514,15 +2514,14 @@ export class LocalStepFunctions {
     }
     const repeated = token === undefined ? undefined : execution.redriveTokens.find((t) => t.token === token);
     if (repeated) return { redriveDate: epoch(repeated.date) };
+    const notRedrivable = (reason: string) => new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${reason}`);
     const closed = redriveRefusal(execution);
-    if (closed) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${closed}`);
-    // Closed, its history read to the end (done), before it goes on.
+    if (closed) throw notRedrivable(closed);
+    // Closed, its history read to the end (done), before it goes on; checked again after each wait, as the execution
+    // may have been redriven meanwhile (while its history was read or the definition loaded).
     await execution.done;
-    const refusal = redriveRefusal(execution) ?? (await this.localRedriveRefusal(execution));
-    if (refusal) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${refusal}`);
-    // Checked again: the execution may have been redriven while the definition loaded.
-    const again = redriveRefusal(execution);
-    if (again) throw new SfnError("ExecutionNotRedrivable", `Execution '${execution.arn}' cannot be redriven: ${again}`);
+    const refusal = redriveRefusal(execution) ?? (await this.localRedriveRefusal(execution)) ?? redriveRefusal(execution);
+    if (refusal) throw notRedrivable(refusal);
     const date = new Date();
     Object.assign(execution, { status: "RUNNING", redriveCount: execution.redriveCount + 1, redriveDate: date, stopDate: undefined, output: undefined, error: undefined, cause: undefined, abort: undefined });
     if (token !== undefined) execution.redriveTokens = [...execution.redriveTokens, { token, date }].slice(-REDRIVE_TOKENS_KEPT);
