@@ -12,9 +12,9 @@ export function ofType(graph: Graph, type: string): RecordedResource[] {
 
 /**
  * The first resource of `type` in the graph's order for which `test` holds. While the graph is held (holdingGraphs) it
- * reads only the resources of `type`, from the run's look-up, and copies nothing; otherwise it is one pass that stops at
- * the first match (the transition checks, which hold no graph, ask it in loops: a filter and a copy per call there
- * would read the whole plan each time).
+ * reads only the resources of `type`, from the run's look-up, and copies nothing; otherwise (a caller outside the
+ * deploy-rule runners and checkPlanTransition, which hold their plans) it is one pass that stops at the first match,
+ * not a filter and a copy of the whole plan per call.
  */
 export function findOfType(graph: Graph, type: string, test: (r: RecordedResource) => boolean): RecordedResource | undefined {
   const held = heldIndex(graph);

@@ -316,7 +316,6 @@ export const CLOUDFRONT_ORIGIN_CUSTOM_HEADER_COUNT: DeployRule = {
  * path" (DownloadDistValuesOrigin.html#DownloadDistValuesOriginPath, the text StaticSite's check quotes). "" is no origin path. The same pattern as StaticSite's routes[].originPath check
  * (components/static-site/spec.ts ORIGIN_PATH): segments of one or more characters other than /.
  */
-
 export const CLOUDFRONT_ORIGIN_PATH: DeployRule = {
   id: "CloudFrontOriginPath",
   title: "An origin path begins with / and does not end with /",

@@ -67,6 +67,12 @@ function recordSets(graph: Graph): RecordedResource[][] {
   return [...sets.values()];
 }
 
+/** ResourceRecordSet, Weight: 0–255, and at most 100 weighted records of a name and type. */
+const WEIGHT_RANGE = { min: 0, max: 255 } as const;
+const WEIGHTED_RECORDS_MAX = 100;
+/** "api.example.com A". */
+const nameAndType = (r: RecordedResource) => `${r.inputs.name} ${r.inputs.type}`;
+
 /**
  * ResourceRecordSet: a record with a routing policy needs a SetIdentifier (1–128 characters, unique among the
  * records of its name and type), all records of one name and type use the same policy, a latency record
@@ -88,12 +94,6 @@ function recordSets(graph: Graph): RecordedResource[][] {
  * - more than 100 weighted records of a name and type ("You can create a maximum of 100 weighted resource record sets
  *   that have the same values for the Name and Type elements", ResourceRecordSet, Weight).
  */
-/** ResourceRecordSet, Weight: 0–255, and at most 100 weighted records of a name and type. */
-const WEIGHT_RANGE = { min: 0, max: 255 } as const;
-const WEIGHTED_RECORDS_MAX = 100;
-/** "api.example.com A". */
-const nameAndType = (r: RecordedResource) => `${r.inputs.name} ${r.inputs.type}`;
-
 export const ROUTE53_ROUTING_RECORDS: DeployRule = {
   id: "Route53RoutingRecords",
   title: "Routing records have a unique setIdentifier (simple ones none), one policy per name and type, latency records a region, weighted ones a weight of 0–255 (at most 100 per name and type), and one record per latency region or geolocation location",

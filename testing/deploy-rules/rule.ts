@@ -101,8 +101,8 @@ export function accountScope(graph: Graph, resource: RecordedResource): string {
 export function referenced(graph: Graph, type: string, reference: unknown): RecordedResource | undefined {
   if (typeof reference !== "string" || !reference) return undefined;
   // Builds no look-up of its own: rules ask this once per target inside loops (referencedIndex is for those that ask for
-  // every resource). Within a rule run findOfType reads the run's by-type look-up (holdingGraphs), so only the resources
-  // of `type`; outside one (the transition checks) it stops at the first match. The first in the plan's order is the answer.
+  // every resource). While the plan is held (holdingGraphs: a rule run, checkPlanTransition's findings) findOfType reads
+  // the by-type look-up, so only the resources of `type`; otherwise it stops at the first match. The first in the plan's order is the answer.
   return findOfType(graph, type, (r) => identitiesOf(r).includes(reference));
 }
 
