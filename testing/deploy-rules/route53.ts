@@ -280,7 +280,9 @@ export const ROUTE53_ROUTING_POLICY_ACROSS_STACKS: ProjectDeployRule = {
 };
 
 /** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
-const aliasesCloudFront = (alias: any) => alias?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID;
+/** An alias's hosted zone id without the `/hostedzone/` prefix Route 53 also takes; undefined when not known. */
+const aliasZoneId = (alias: any): string | undefined => (typeof alias?.zoneId === "string" ? alias.zoneId.replace(/^\/hostedzone\//, "") : undefined);
+const aliasesCloudFront = (alias: any) => aliasZoneId(alias) === CLOUDFRONT_ALIAS_ZONE_ID;
 
 /**
  * AliasTarget.EvaluateTargetHealth: "You can't set EvaluateTargetHealth to true when the alias target is a CloudFront
@@ -320,7 +322,7 @@ export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
         if (aliasesCloudFront(alias) && alias.evaluateTargetHealth === true) {
           findings.push(finding("Route53AliasTargetHealth", r, `aliases CloudFront distribution ${alias.name} (zone ${CLOUDFRONT_ALIAS_ZONE_ID}) with evaluateTargetHealth true, which Route 53 refuses`, "set evaluateTargetHealth to false, and give the record a healthCheckId on the distribution if it needs a health signal"));
         }
-        const zoneId = typeof alias?.zoneId === "string" ? alias.zoneId.replace(/^\/hostedzone\//, "") : undefined;
+        const zoneId = aliasZoneId(alias);
         if (zoneId === undefined) continue;
         const api = apiTargets.get(dnsName(alias.name));
         if (api && typeof api.zoneId === "string" && zoneId !== api.zoneId) {

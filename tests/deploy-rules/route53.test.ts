@@ -24,6 +24,13 @@ describe("Route 53 rules on a failover PRIMARY aliasing a CloudFront distributio
   });
 });
 
+describe("Route53AliasTargetHealth on a CloudFront alias zone written with its /hostedzone/ prefix", () => {
+  it("refuses evaluateTargetHealth there too", async () => {
+    const prefixed = mutate(await cloudFrontPrimary(), byName("rx-routing-a-useast1"), (r) => withInputs(r, { aliases: r.inputs.aliases.map((a: Record<string, unknown>) => ({ ...a, zoneId: `/hostedzone/${String(a.zoneId)}` })) }));
+    expect(checkDeployRules(prefixed, devContext).filter((f) => f.rule === "Route53AliasTargetHealth").map((f) => f.resource)).toEqual(["aws:route53/record:Record rx-routing-a-useast1"]);
+  });
+});
+
 describe("Route53AliasIpv6Target on aliases to CloudFront distributions", () => {
   const ipv6Findings = async (graph: Parameters<typeof checkDeployRules>[0]) => checkDeployRules(graph, devContext, [ROUTE53_ALIAS_IPV6_TARGET]).map((f) => f.resource);
   const ipv6Off = async () => mutate(await domainSite(), of("aws:cloudfront/distribution:Distribution"), (d) => withInputs(d, { isIpv6Enabled: false }));
