@@ -8,7 +8,7 @@ import type { PolicyStatement } from "../iam";
 import type { ApiAuthorizer, ApiDomainIpAddressType, ApiFunctionArgs, ApiRoute, ServerlessApiArgs } from "../serverless-api";
 import { validateApiAutonames, validateDomainIpAddressType } from "../serverless-api/validate";
 import { ComponentArgError } from "../errors";
-import { DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, joinPath } from "../serverless-api/args";
+import { declaredStages, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, joinPath } from "../serverless-api/args";
 import { checkFailureThreshold, FailoverRole, HEALTH_CHECK_LIMITS, healthCheckSettingsProblem, RoutingPolicy } from "../dns-routing/spec";
 import { validateRegionName } from "../region";
 import { validateRegionalDomain } from "../regional-domain";
@@ -215,7 +215,7 @@ function validateRouting(fail: ArgFailure, args: RegionalApisArgs, regions: stri
   if (/[{}]/.test(healthRoute)) fail("routing.healthRoute", healthRoute, "has path parameters; Route 53 requests one fixed path", "Use a route without {parameters}, e.g. GET /health.");
   // The path the checkers request through the stage (createRouting): Route 53 takes a ResourcePath of at most 255
   // characters (API_HealthCheckConfig), refused here under RegionalApis' argument rather than by the DnsRouting inside.
-  const stage = args.domain?.stage ?? Object.keys(args.api.stages ?? { prod: {} })[0];
+  const stage = args.domain?.stage ?? Object.keys(declaredStages(args.api.stages))[0];
   const checkedPath = healthCheckPath(stage, args.api.basePath ?? "", healthRoute);
   if (checkedPath.length > HEALTH_CHECK_LIMITS.pathMax) {
     fail("routing.healthRoute", healthRoute, `makes the health checks request ${checkedPath} (stage, basePath and route: ${checkedPath.length} characters), over Route 53's ${HEALTH_CHECK_LIMITS.pathMax}`, "Use a health route with a shorter path (e.g. GET /health), or a shorter basePath or stage name.");

@@ -555,6 +555,11 @@ export function stageCanary(args: Pick<ServerlessApiArgs, "stages" | "canary">, 
   return { canary, where: "canary", alias: canaryAlias(stageName, canary) };
 }
 
+/** The stages an API declares: `stages`, else the one default stage, `prod` (ServerlessApiArgs.stages). */
+export function declaredStages(stages: ServerlessApiArgs["stages"]): Record<string, ApiStage> {
+  return stages ?? { prod: {} };
+}
+
 export function joinPath(basePath: string, path: string): string {
   const joined = `/${[basePath, path.replace(/^\//, "")].filter(Boolean).join("/")}`;
   return joined === "/" ? "/" : joined.replace(/\/$/, "");

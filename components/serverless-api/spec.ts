@@ -8,7 +8,7 @@ import type { PolicyStatement } from "../iam";
 import { serialisedWhenKnown } from "../outputs";
 import type { LambdaFunctionSpec } from "../lambda/function";
 import { mergeApiFunctionArgs } from "./api-function";
-import { ApiKind, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpApiVpcLink, type HttpMethod, type RestVpcLink, type ServerlessApiArgs } from "./args";
+import { ApiKind, declaredStages, DEFAULT_API_DOMAIN_IP_ADDRESS_TYPE, stageCanary, authorizerFunctionName, joinPath, routeFunctionName, type ApiCors, type ApiDomainIpAddressType, type ApiFunctionArgs, type ApiResourcePolicy, type ApiRoute, type ApiRouteAuth, type ApiThrottle, type ApiUsagePlan, type HttpApiVpcLink, type HttpMethod, type RestVpcLink, type ServerlessApiArgs } from "./args";
 
 import { JSON_PROTOCOL_CONTENT_TYPES } from "./service-actions";
 
@@ -140,7 +140,7 @@ export function normalise(name: string, args: ServerlessApiArgs): ServerlessApiS
           resultTtlSeconds: a.resultTtlSeconds ?? 300,
         },
   );
-  const stages: StageSpec[] = Object.entries(args.stages ?? { prod: {} }).map(([stageName, stage]) => {
+  const stages: StageSpec[] = Object.entries(declaredStages(args.stages)).map(([stageName, stage]) => {
     const canary = stageCanary(args, stageName);
     return {
       name: stageName,

@@ -22,6 +22,7 @@ import {
   OTHER_MAPPING_SOURCE,
   authorizerFunctionName,
   bodyMappingPath,
+  declaredStages,
   authorizerPermissionName,
   routeFunctionName,
   stageCanary,
@@ -130,7 +131,7 @@ export function validateArgs(fail: ArgFailure, name: string, args: ServerlessApi
   if (args.basePath !== undefined && !/^([A-Za-z0-9._~-]+)(\/[A-Za-z0-9._~-]+)*$|^$/.test(args.basePath)) {
     fail("basePath", args.basePath, "is not a path prefix", 'Use segments without leading or trailing slashes, e.g. "api".');
   }
-  const stageNames = Object.keys(args.stages ?? { prod: {} });
+  const stageNames = Object.keys(declaredStages(args.stages));
   if (stageNames.length === 0) fail("stages", args.stages, "is empty", "Declare at least one stage, e.g. { prod: {} }.");
   // Only the REST kind gives every function an alias per stage (and per canary).
   const aliased = args.kind !== ApiKind.Http;
@@ -1336,7 +1337,7 @@ function canaryStageNames(args: ServerlessApiArgs, stageNames: readonly string[]
  */
 function validateAliasPermissionNames(fail: ArgFailure, name: string, apiName: string, args: ServerlessApiArgs): void {
   if (args.kind === ApiKind.Http) return;
-  const stageNames = Object.keys(args.stages ?? { prod: {} });
+  const stageNames = Object.keys(declaredStages(args.stages));
   const canaryStages = canaryStageNames(args, stageNames);
   const functionNames = Object.entries(args.routes ?? {}).flatMap(([key, route]) => (route?.handler ? [routeFunctionName(apiName, key, route)] : []));
   const permissions = stageNames.flatMap((stage) =>

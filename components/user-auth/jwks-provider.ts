@@ -110,17 +110,21 @@ export function canonicalJwks(text: string): string {
  * check. The engine prints the resource (UserPoolJwks, `<UserAuth name>-jwks`) beside it; the provider is not told it.
  */
 function failureText(url: string, problem: string, check: string): string {
-  const poolId = new URL(url).pathname.split("/")[1] ?? url;
-  return `UserAuth (user pool ${poolId}): reading the pool's signing keys (JWKS) from ${url} failed: ${problem}. ${check}`;
+  return `UserAuth (user pool ${poolIdOf(url)}): reading the pool's signing keys (JWKS) from ${url} failed: ${problem}. ${check}`;
+}
+
+/** The pool id in a JWKS URL's path (`/<poolId>/.well-known/jwks.json`): its first segment. */
+function poolIdOf(url: string): string {
+  return new URL(url).pathname.split("/")[1] ?? url;
 }
 
 /** What to check when the pool's keys could not be read, by how the last attempt failed. */
 function checkFor(url: string, failure: "network" | "answer" | number): string {
-  const { host, pathname } = new URL(url);
+  const { host } = new URL(url);
   if (failure === "network") return `Check that this machine reaches ${host} (the Cognito endpoint the AWS provider uses; a firewall or proxy may block it)`;
   if (failure === 404) {
     const region = /^cognito-idp\.([a-z0-9-]+)\.amazonaws\.com$/.exec(host)?.[1];
-    return `Check that the pool exists (aws cognito-idp describe-user-pool${region ? ` --region ${region}` : ""} --user-pool-id ${pathname.split("/")[1]})`;
+    return `Check that the pool exists (aws cognito-idp describe-user-pool${region ? ` --region ${region}` : ""} --user-pool-id ${poolIdOf(url)})`;
   }
   if (failure === 429 || (typeof failure === "number" && failure >= 500)) return "Cognito is throttling or failing: wait a few minutes";
   return `Check that nothing between this machine and ${host} (a proxy) answers in Cognito's place`;

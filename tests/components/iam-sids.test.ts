@@ -97,33 +97,21 @@ describe("statement ids", () => {
   it("a sid the user wrote is the user's whatever its shape: one shaped like a grant's, or a grant's own, is refused on a repeat (the grant's mark, not the Sid, decides)", () => {
     const read = tableGrants("sid-shape-db", "arn:aws:dynamodb:us-east-1:123456789012:table/a").read();
     const own = (sid: string, action: string): PolicyStatement => ({ ...statement(sid), actions: [action] });
-    const refused = (index: number, sid: string) => new RegExp(`^LambdaFunction "sid-shape": permissions\\[${index}\\]\\.sid "${sid}" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\\. Give every statement its own sid, or merge the two statements\\.$`);
+    const message = (index: number, sid: string) => new RegExp(`^LambdaFunction "sid-shape": permissions\\[${index}\\]\\.sid "${sid}" repeats the statement id of an earlier statement; IAM refuses a policy with two statements of one Sid\\. Give every statement its own sid, or merge the two statements\\.$`);
+    // The refusal of the `sid` the user repeated at permissions[index].
+    const refused = (index: number, sid: string) => ({
+      component: "LambdaFunction",
+      resourceName: "sid-shape",
+      argument: `permissions[${index}].sid`,
+      value: sid,
+      fix: "Give every statement its own sid, or merge the two statements.",
+      message: expect.stringMatching(message(index, sid)),
+    });
     // `sidshapedbAdmin` begins with the table's Sid stem, as a grant's does; the user wrote it, twice.
-    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbAdmin", "s3:GetObject"), own("sidshapedbAdmin", "s3:PutObject")] }), "LambdaFunction accepted the arguments")).toMatchObject({
-      component: "LambdaFunction",
-      resourceName: "sid-shape",
-      argument: "permissions[2].sid",
-      value: "sidshapedbAdmin",
-      fix: "Give every statement its own sid, or merge the two statements.",
-      message: expect.stringMatching(refused(2, "sidshapedbAdmin")),
-    });
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbAdmin", "s3:GetObject"), own("sidshapedbAdmin", "s3:PutObject")] }), "LambdaFunction accepted the arguments")).toMatchObject(refused(2, "sidshapedbAdmin"));
     // The grant's own Sid written by the user after the grant, and a copied grant whose sid the user changed.
-    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbRead", "s3:GetObject")] }), "LambdaFunction accepted the arguments")).toMatchObject({
-      component: "LambdaFunction",
-      resourceName: "sid-shape",
-      argument: "permissions[1].sid",
-      value: "sidshapedbRead",
-      fix: "Give every statement its own sid, or merge the two statements.",
-      message: expect.stringMatching(refused(1, "sidshapedbRead")),
-    });
-    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [own("Mine", "s3:GetObject"), { ...read[0], sid: "Mine" }] }), "LambdaFunction accepted the arguments")).toMatchObject({
-      component: "LambdaFunction",
-      resourceName: "sid-shape",
-      argument: "permissions[1].sid",
-      value: "Mine",
-      fix: "Give every statement its own sid, or merge the two statements.",
-      message: expect.stringMatching(refused(1, "Mine")),
-    });
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [...read, own("sidshapedbRead", "s3:GetObject")] }), "LambdaFunction accepted the arguments")).toMatchObject(refused(1, "sidshapedbRead"));
+    expect(refusalOf(() => new LambdaFunction("sid-shape", { entry, permissions: [own("Mine", "s3:GetObject"), { ...read[0], sid: "Mine" }] }), "LambdaFunction accepted the arguments")).toMatchObject(refused(1, "Mine"));
     // The mark is no part of the policy: a grant renders as the statement it always was.
     expect(JSON.stringify(read[0])).toBe(JSON.stringify({ sid: "sidshapedbRead", actions: read[0].actions, resources: read[0].resources }));
   });
