@@ -7,7 +7,8 @@ import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startLocalDynamo } from "../../local/dynamodb";
-import { DYNALITE_MAX_REQUEST_BYTES, serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
+import { serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
+import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
 import { tableSpec } from "./dynamodb-helpers";
 
 async function withRecordingServer(run: (port: number, received: Array<{ target: string; bytes: number; replayed: boolean }>) => Promise<void>) {
@@ -46,6 +47,17 @@ describe("the batch-by-ARN wrapper's reading of bodies", () => {
   it("holds a batch's body only up to dynalite's limit and a byte (a 40 MB batch was held whole), so dynalite still answers 413", async () => {
     await withRecordingServer(async (port, received) => {
       const body = Buffer.concat([Buffer.from('{"RequestItems":{"arn:aws:dynamodb:eu-west-1:123456789012:table/t":['), Buffer.alloc(40 * 2 ** 20, 0x20), Buffer.from("]}}")]);
+      expect(await post(port, "BatchWriteItem", body)).toBe(413);
+      expect(received).toEqual([{ target: "DynamoDB_20120810.BatchWriteItem", bytes: DYNALITE_MAX_REQUEST_BYTES + 1, replayed: true }]);
+    });
+  });
+
+  it("gives a batch keyed by an ARN whose body is one byte past dynalite's limit to dynalite as it came (it answers 413), not renamed and so shorter", async () => {
+    await withRecordingServer(async (port, received) => {
+      const head = Buffer.from('{"RequestItems":{"arn:aws:dynamodb:eu-west-1:123456789012:table/items":[');
+      const tail = Buffer.from("]}}");
+      const body = Buffer.concat([head, Buffer.alloc(DYNALITE_MAX_REQUEST_BYTES + 1 - head.length - tail.length, 0x20), tail]);
+      expect(JSON.parse(body.toString())).toBeTruthy(); // whole, and JSON: the wrapper could read and rename it
       expect(await post(port, "BatchWriteItem", body)).toBe(413);
       expect(received).toEqual([{ target: "DynamoDB_20120810.BatchWriteItem", bytes: DYNALITE_MAX_REQUEST_BYTES + 1, replayed: true }]);
     });
