@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { startLocalDynamo } from "../../local/dynamodb";
 import { serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
 async function withRecordingServer(run: (port: number, received: Array<{ target: string; bytes: number; replayed: boolean }>) => Promise<void>) {
@@ -72,8 +73,12 @@ describe("the batch-by-ARN wrapper's reading of bodies", () => {
 });
 
 describe("bodies past dynalite's limit on the local DynamoDB", () => {
-  it("are answered 413 by every operation, as dynalite answers PutItem (TransactWriteItems was read whole and parsed)", async () => {
-    const dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec() }], region: "eu-west-1" });
+  it.each([
+    ["without a stream proxy in front", false],
+    ["with the stream proxy in front (a subscribed stream: it reads writes first)", true],
+  ])("are answered 413 by every operation, as dynalite answers PutItem (TransactWriteItems was read whole and parsed), %s", async (_, streamed) => {
+    const subscribers = streamed ? [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async () => {} }] : [];
+    const dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec() }], region: "eu-west-1", subscribers });
     try {
       const statuses: Record<string, number> = {};
       for (const [operation, head] of [
