@@ -305,11 +305,9 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
     try {
       const { client_id: clientId, username, password } = req.body ?? {};
       if (typeof clientId !== "string" || typeof username !== "string" || typeof password !== "string" || !password) return next();
-      const ctx = { logger: req.log };
-      const pool = await poolOf(cognito, ctx, { ClientId: clientId });
-      const user = pool ? await pool.getUserByUsername(ctx, username) : null;
-      if (!pool || !user) return next();
-      const key = lockoutKey(pool, user);
+      const found = await lockoutUser(cognito, { logger: req.log }, { ClientId: clientId }, username);
+      if (!found) return next();
+      const { key, user } = found;
       const send = res.send.bind(res);
       const incorrect = incorrectUsernameOrPassword().message;
       try {
@@ -345,6 +343,16 @@ function hostedUiLockout(app: any, cognito: CognitoService, lockout: SignInLocko
  */
 function lockoutKey(pool: { options: { Id: string } }, user: User): string {
   return `${pool.options.Id}/${user.Attributes?.find((a) => a.Name === "sub")?.Value ?? user.Username}`;
+}
+
+/**
+ * The user `username` names (any letter case or alias) in the pool of `req` (poolOf: its ClientId, UserPoolId), with
+ * its lockout key; undefined when there is no such pool or user (never locked, no record kept).
+ */
+async function lockoutUser(cognito: CognitoService, ctx: any, req: any, username: string): Promise<{ key: string; user: User } | undefined> {
+  const pool = await poolOf(cognito, ctx, req);
+  const user = pool ? await pool.getUserByUsername(ctx, username) : null;
+  return pool && user ? { key: lockoutKey(pool, user), user } : undefined;
 }
 
 /**
@@ -539,10 +547,9 @@ function lockOutFailedSignIns(router: (target: string) => Route, cognito: Cognit
     if (!SIGN_IN_OPERATIONS.has(target)) return route;
     return async (ctx, req) => {
       const username = req?.AuthParameters?.USERNAME;
-      const pool = PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string" ? await poolOf(cognito, ctx, req) : undefined;
-      const user = pool ? await pool.getUserByUsername(ctx, username) : null;
-      if (!pool || !user) return route(ctx, req);
-      const key = lockoutKey(pool, user);
+      const found = PASSWORD_FLOWS.has(String(req?.AuthFlow ?? "")) && typeof username === "string" ? await lockoutUser(cognito, ctx, req, username) : undefined;
+      if (!found) return route(ctx, req);
+      const { key } = found;
       lockout.check(key);
       let result: any;
       try {

@@ -29,10 +29,9 @@
  * another account's or region's table is refused AccessDeniedException unless its role names that ARN); a
  * single-item operation's ConsumedCapacity names the table, not the ARN the request gave.
  */
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
-import { readBody } from "../http";
-import { replayed } from "./replayed-request";
+import { sendJson, serveInFront } from "./replayed-request";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type Check = (data: unknown, ...rest: unknown[]) => unknown;
@@ -64,34 +63,17 @@ export function patchDynaliteTableArns(): void {
 const BATCH_OPERATIONS: ReadonlySet<string> = new Set(["BatchGetItem", "BatchWriteItem"]);
 
 /**
- * The most of a request's body dynalite reads (its index.js MAX_REQUEST_BYTES): past it, it answers 413 without
- * reading on. A body read here first keeps one byte more than this, so dynalite still answers 413, and no more is held.
- */
-export const DYNALITE_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
-type Listener = (req: IncomingMessage, res: ServerResponse) => void;
-
-/**
  * Serves BatchGetItem and BatchWriteItem keyed by tables' ARNs on `server` (a dynalite server): such a request is
  * given to dynalite's listeners keyed by the tables' names, and their answer is keyed back as the caller keyed it.
- * Every other request goes to those listeners as before.
+ * Every other request goes to those listeners as before (serveInFront).
  */
 export function serveBatchTableArns(server: Server): void {
-  const listeners = server.listeners("request") as Listener[];
-  server.removeAllListeners("request");
-  const pass: Listener = (req, res) => listeners.forEach((listener) => listener(req, res));
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
-    if (req.method !== "POST" || !BATCH_OPERATIONS.has(operation)) return pass(req, res);
-    readBody(req, DYNALITE_MAX_REQUEST_BYTES).then(
-      (body) => {
-        const named = byNames(body);
-        if (!named) return pass(replayed(req, body), res);
-        if ("refusal" in named) return refuse(res, named.refusal);
-        answerWithCallerKeys(res, named.callerKeys);
-        pass(replayed(req, named.body), res);
-      },
-      (error: Error) => res.destroy(error),
-    );
+  serveInFront(server, BATCH_OPERATIONS, (_operation, _req, res, body, pass) => {
+    const named = byNames(body);
+    if (!named) return pass(body);
+    if ("refusal" in named) return sendJson(res, 400, { __type: "com.amazonaws.dynamodb.v20120810#ValidationException", message: named.refusal });
+    answerWithCallerKeys(res, named.callerKeys);
+    pass(named.body);
   });
 }
 
@@ -149,10 +131,4 @@ function answerWithCallerKeys(res: ServerResponse, callerKeys: ReadonlyMap<strin
     res.setHeader("x-amz-crc32", String(crc32(text)));
     return end(text, ...rest);
   }) as ServerResponse["end"];
-}
-
-function refuse(res: ServerResponse, message: string): void {
-  const text = JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#ValidationException", message });
-  res.writeHead(400, { "content-type": "application/x-amz-json-1.0", "content-length": String(Buffer.byteLength(text)), "x-amz-crc32": String(crc32(text)) });
-  res.end(text);
 }

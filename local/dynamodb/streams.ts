@@ -19,7 +19,7 @@ import { tableStreamArn } from "../offline/mocks";
 import type { Authorise } from "../function-roles";
 import { dynamoPermissions, dynamoRefusal, signer } from "./authorise";
 import { tableNamed } from "./dynalite-table-arns";
-import { replayed } from "./replayed-request";
+import { DYNALITE_MAX_REQUEST_BYTES, replayed } from "./replayed-request";
 import { deliverStreamBatch } from "../stream-batches";
 
 type Item = Record<string, AttributeValue>;
@@ -149,10 +149,11 @@ export class StreamProxy {
     const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
     let body: Buffer | undefined;
     let parsed: Record<string, any> | undefined;
-    // Only a function's request is read here before dynalite: the tools' and tests' pass as they came.
+    // Only a function's request is read here before dynalite: the tools' and tests' pass as they came. A body is held up
+    // to dynalite's limit and a byte (./replayed-request.ts): past it dynalite answers 413 to what was read.
     const caller = this.options.roles ? signer(req.headers.authorization) : undefined;
     if (caller && this.options.roles!.governs(caller.accessKeyId)) {
-      body = await readBody(req);
+      body = await readBody(req, DYNALITE_MAX_REQUEST_BYTES);
       parsed = safeJson(body);
       const refusal = parsed && dynamoRefusal(this.options.roles!.authorise, caller.accessKeyId, dynamoPermissions(operation, parsed, caller.region));
       if (refusal) {
@@ -162,7 +163,7 @@ export class StreamProxy {
     }
     if (this.options.direct && !WRITE_TARGETS.has(operation)) return this.options.direct(body ? replayed(req, body) : req, res);
     if (!body) {
-      body = await readBody(req);
+      body = await readBody(req, DYNALITE_MAX_REQUEST_BYTES);
       if (WRITE_TARGETS.has(operation)) parsed = safeJson(body);
     }
     const input = WRITE_TARGETS.has(operation) ? parsed : undefined;

@@ -68,12 +68,9 @@
  * DynamoDB's validation messages for a member inside TransactItems (dynalite's, naming the member without its
  * `transactItems.N.member.put.` path).
  */
-import { createHash, randomUUID } from "node:crypto";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { crc32 } from "node:zlib";
-import { readBody } from "../http";
-import { DYNALITE_MAX_REQUEST_BYTES } from "./dynalite-table-arns";
-import { replayed } from "./replayed-request";
+import { createHash } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import { sendJson, serveInFront } from "./replayed-request";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- dynalite ships no typings. */
 type Callback<T = unknown> = (error: DynaliteError | null | undefined, value?: T) => void;
@@ -181,38 +178,16 @@ export function serveTransactions(server: Server, store: object | undefined, { l
   // dynaliteStoreOf (./dynalite-store.ts) has it once patchDynaliteStore ran before the server was created.
   if (!store) throw new Error("local DynamoDB: dynalite's store was not kept (patchDynaliteStore must run before the server is created)");
   const transactions = new Transactions(store as TransactionStore, now);
-  const listeners = server.listeners("request") as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  server.removeAllListeners("request");
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    const operation = String(req.headers["x-amz-target"] ?? "").split(".")[1] ?? "";
-    if (req.method !== "POST" || !TRANSACTION_OPERATIONS.has(operation)) return listeners.forEach((listener) => listener(req, res));
-    // Read as dynalite reads a body, up to its limit: past it, dynalite's own 413 answers (given the part read).
-    readBody(req, DYNALITE_MAX_REQUEST_BYTES).then(
-      (body) => {
-        if (body.length > DYNALITE_MAX_REQUEST_BYTES) return listeners.forEach((listener) => listener(replayed(req, body), res));
-        transactions.answer(operation, req, body).then(
-          (answer) => send(res, answer),
-          (error: unknown) => {
-            // Not a request's fault: DynamoDB's answer to its own (the SDK retries it), and the stack in the log.
-            log(`local DynamoDB: internal error answering ${operation} (500 InternalServerError): ${(error as Error)?.stack ?? String(error)}`);
-            send(res, { status: 500, body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: `Internal server error (the local DynamoDB's transactions: ${(error as Error)?.message})` } });
-          },
-        );
+  serveInFront(server, TRANSACTION_OPERATIONS, (operation, req, res, body) => {
+    transactions.answer(operation, req, body).then(
+      (answer) => sendJson(res, answer.status, answer.body),
+      (error: unknown) => {
+        // Not a request's fault: DynamoDB's answer to its own (the SDK retries it), and the stack in the log.
+        log(`local DynamoDB: internal error answering ${operation} (500 InternalServerError): ${(error as Error)?.stack ?? String(error)}`);
+        sendJson(res, 500, { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: `Internal server error (the local DynamoDB's transactions: ${(error as Error)?.message})` });
       },
-      (error: Error) => res.destroy(error),
     );
   });
-}
-
-function send(res: ServerResponse, { status, body }: Answer): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/x-amz-json-1.0",
-    "content-length": String(Buffer.byteLength(text)),
-    "x-amzn-requestid": randomUUID(),
-    "x-amz-crc32": String(crc32(text)),
-  });
-  res.end(text);
 }
 
 /** One item a transaction names: its table, its key as dynalite stores it, and the item lock that guards it. */

@@ -7,7 +7,9 @@ import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startLocalDynamo } from "../../local/dynamodb";
-import { DYNALITE_MAX_REQUEST_BYTES, serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
+import { serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
+import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
+import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
 
 async function withRecordingServer(run: (port: number, received: Array<{ target: string; bytes: number; replayed: boolean }>) => Promise<void>) {
@@ -51,6 +53,17 @@ describe("the batch-by-ARN wrapper's reading of bodies", () => {
     });
   });
 
+  it("gives a batch keyed by an ARN whose body is one byte past dynalite's limit to dynalite as it came (it answers 413), not renamed and so shorter", async () => {
+    await withRecordingServer(async (port, received) => {
+      const head = Buffer.from('{"RequestItems":{"arn:aws:dynamodb:eu-west-1:123456789012:table/items":[');
+      const tail = Buffer.from("]}}");
+      const body = Buffer.concat([head, Buffer.alloc(DYNALITE_MAX_REQUEST_BYTES + 1 - head.length - tail.length, 0x20), tail]);
+      expect(JSON.parse(body.toString())).toBeTruthy(); // whole, and JSON: the wrapper could read and rename it
+      expect(await post(port, "BatchWriteItem", body)).toBe(413);
+      expect(received).toEqual([{ target: "DynamoDB_20120810.BatchWriteItem", bytes: DYNALITE_MAX_REQUEST_BYTES + 1, replayed: true }]);
+    });
+  });
+
   it("gives other requests to the listener as they came, not read first", async () => {
     await withRecordingServer(async (port, received) => {
       expect(await post(port, "Query", Buffer.from('{"TableName":"t"}'))).toBe(200);
@@ -60,8 +73,12 @@ describe("the batch-by-ARN wrapper's reading of bodies", () => {
 });
 
 describe("bodies past dynalite's limit on the local DynamoDB", () => {
-  it("are answered 413 by every operation, as dynalite answers PutItem (TransactWriteItems was read whole and parsed)", async () => {
-    const dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec() }], region: "eu-west-1" });
+  it.each([
+    ["without a stream proxy in front", false],
+    ["with the stream proxy in front (a subscribed stream: it reads writes first)", true],
+  ])("are answered 413 by every operation, as dynalite answers PutItem (TransactWriteItems was read whole and parsed), %s", async (_, streamed) => {
+    const subscribers = streamed ? [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async () => {} }] : [];
+    const dynamo = await startLocalDynamo({ tables: [{ id: "t.items", tableName: "items-local", spec: tableSpec() }], region: "eu-west-1", subscribers });
     try {
       const statuses: Record<string, number> = {};
       for (const [operation, head] of [
