@@ -47,7 +47,11 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
-export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
+/**
+ * dynalite with every patch and every operation served in front of it, as the local runtime runs it; the handler tests
+ * start theirs with it too, so they run on the same local DynamoDB as `npm start`.
+ */
+export async function startPatchedDynalite(options: { path?: string; region: string; log?: (message: string) => void }): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
   const log = options.log ?? (() => {});
   patchDynaliteStore();
   cacheDynaliteExpressions();
@@ -63,8 +67,13 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   // BatchGetItem and BatchWriteItem keyed by tables' ARNs, keyed by their names for dynalite (./dynalite-table-arns.ts).
   serveBatchTableArns(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const dynaliteEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const closeServer = () => new Promise((resolve) => server.close(resolve)).finally(unguard);
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, endpoint, close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(unguard) };
+}
+
+export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
+  const log = options.log ?? (() => {});
+  const { server, endpoint: dynaliteEndpoint, close: closeServer } = await startPatchedDynalite({ path: options.path, region: options.region, log });
 
   try {
     const admin = new DynamoDBClient({ endpoint: dynaliteEndpoint, region: options.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });

@@ -2,11 +2,8 @@
  * An embedded dynalite with the gallery table's schema (CONTEXT.md / DataTier's
  * `gallery` table), for handler tests, and API Gateway REST proxy events to call handlers with.
  */
-import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { patchDynaliteConditionFailures } from "../../local/dynamodb/dynalite-condition-failure";
-import { dynaliteStoreOf, patchDynaliteStore } from "../../local/dynamodb/dynalite-store";
-import { serveTransactions } from "../../local/dynamodb/transactions";
+import { startPatchedDynalite } from "../../local/dynamodb";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
 import { startLocalSecrets } from "../../local/secrets-server";
 import { startLocalSqs, type LocalSqsServer } from "../../local/sqs-server";
@@ -27,17 +24,9 @@ export interface GalleryTable {
 }
 
 export async function startGalleryTable(tableName = "gallery"): Promise<GalleryTable> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dynalite = require("dynalite") as (options: Record<string, unknown>) => import("node:http").Server;
-  // As the local runtime does (local/dynamodb/index.ts): dynalite leaves every Query's iterator open otherwise; a failed
-  // condition returns the item (ReturnValuesOnConditionCheckFailure); TransactWriteItems is served on its store.
-  patchDynaliteStore();
-  patchDynaliteConditionFailures();
-  const options = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-  const server = dynalite(options);
-  serveTransactions(server, dynaliteStoreOf(options));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The local runtime's DynamoDB (every dynalite patch, transactions and ARN-keyed batches), without its stream proxy.
+  const dynamo = await startPatchedDynalite({ region: "us-east-1" });
+  const endpoint = dynamo.endpoint;
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   await client.send(
     new CreateTableCommand({
@@ -81,7 +70,7 @@ export async function startGalleryTable(tableName = "gallery"): Promise<GalleryT
     secretsEndpoint: secrets.endpoint,
     stop: async () => {
       await secrets.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
     },
   };
 }
