@@ -29,6 +29,7 @@ import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { readPreconditions, writePreconditions } from "./s3-conditions";
+import { isPostObject, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -486,6 +487,7 @@ export type S3Operation =
   | "CreateBucket"
   | "HeadBucket"
   | "PutObject"
+  | "PostObject"
   | "GetObject"
   | "HeadObject"
   | "DeleteObject"
@@ -609,6 +611,61 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     });
   });
 
+  // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
+  function refusalOf(accessKeyId: string, action: string, resource: string): string | undefined {
+    const refused = options.authorise?.(accessKeyId, action, resource);
+    return refused ? `User: ${refused.caller} is not authorized to perform: ${action} on resource: "${resource}" ${refused.reason}` : undefined;
+  }
+
+  /**
+   * POST Object (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html): the form's policy checked
+   * (local/s3-post-policy.ts), then the upload authorised as s3:PutObject for the policy's signer — as a presigned
+   * PUT is authorised for whoever presigned it — and stored as PutObject stores, with an ObjectCreated:Post event.
+   * The body is read up to S3's single-upload limit and a form's worth more; past it, 400 EntityTooLarge.
+   */
+  async function postObject(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
+    const declared = Number(header(req.headers, "content-length") ?? 0);
+    const tooLarge = (size: number) => new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
+    if (declared > MAX_POST_BODY) throw tooLarge(declared);
+    const raw = await readBody(req, MAX_POST_BODY);
+    if (raw.length > MAX_POST_BODY) throw tooLarge(raw.length);
+    const form = parseMultipartForm(raw, header(req.headers, "content-type") ?? "");
+    const accepted = await verifyPostPolicy(form, { bucket, credentials, region: options.bucketRegion?.(bucket) });
+    const { key } = accepted;
+    checkLimits("PutObject", key, req);
+    const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${key}`);
+    if (refused) throw new S3Error(403, "AccessDenied", refused);
+    const request: S3Request = { operation: "PostObject", bucket, key };
+    requests.push(request);
+    if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for PostObject ${key}`);
+    if (!store.hasBucket(bucket)) return sendError(res, 404, "NoSuchBucket", `The bucket ${bucket} does not exist`);
+    const body = form.file.body;
+    const object: StoredObject = {
+      key,
+      body,
+      etag: `"${md5(body)}"`,
+      contentType: accepted.contentType ?? "binary/octet-stream",
+      cacheControl: accepted.cacheControl,
+      metadata: accepted.metadata,
+      lastModified: new Date(),
+    };
+    store.put(bucket, object);
+    const location = `${(req.headers.host ? `http://${req.headers.host}` : "")}/${bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}`;
+    const headers = { etag: object.etag, location };
+    if (accepted.successRedirect) {
+      // "Amazon S3 appends the bucket, key, and etag values as query parameters to the URL" (RESTObjectPOST.html).
+      const target = new URL(accepted.successRedirect);
+      for (const [name, value] of [["bucket", bucket], ["key", key], ["etag", object.etag]]) target.searchParams.set(name, value);
+      send(res, 303, "", { ...headers, location: target.toString() });
+    } else if (accepted.successStatus === 201) {
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${escapeXml(location)}</Location><Bucket>${escapeXml(bucket)}</Bucket><Key>${escapeXml(key)}</Key><ETag>${escapeXml(object.etag)}</ETag></PostResponse>`;
+      send(res, 201, xml, { ...headers, "content-type": "application/xml" });
+    } else {
+      send(res, accepted.successStatus, "", headers);
+    }
+    notify("ObjectCreated:Post", bucket, key, object);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
     const target = req.url ?? "/";
@@ -622,6 +679,9 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     // Preflights are not signed; the bucket's CORS rules alone decide.
     if (method === "OPTIONS") return send(res, 200, "", preflight(rules, req.headers));
     for (const [name, value] of Object.entries(corsHeaders(rules, method, req.headers))) res.setHeader(name, value);
+
+    // A browser's POST Object carries its signature in the form, not in a header (local/s3-post-policy.ts).
+    if (isPostObject(method, key, query, header(req.headers, "content-type"))) return postObject(req, res, bucket);
 
     // Who is asking first: an unsigned request is refused before its body is read.
     const signable = { method, path, query, headers: req.headers };
@@ -647,11 +707,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
         throw new S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
       }
     }
-    // S3 words a refusal with the resource in quotes: … on resource: "arn:aws:s3:::bucket/key" because … (troubleshoot-403-errors.html).
-    const refusal = (action: string, resource: string) => {
-      const refused = options.authorise?.(auth.accessKeyId, action, resource);
-      return refused && `User: ${refused.caller} is not authorized to perform: ${action} on resource: "${resource}" ${refused.reason}`;
-    };
+    const refusal = (action: string, resource: string) => refusalOf(auth.accessKeyId, action, resource);
     const permission = s3Permission(operation, bucket, key);
     const refused = permission && refusal(permission.action, permission.resource);
     if (refused) throw new S3Error(403, "AccessDenied", refused);
@@ -864,7 +920,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     store,
     requests,
     count: (operation) => requests.filter((r) => r.operation === operation).length,
-    uploadedKeys: () => keysOf(["PutObject", "CompleteMultipartUpload"]),
+    uploadedKeys: () => keysOf(["PutObject", "PostObject", "CompleteMultipartUpload"]),
     deletedKeys: () => keysOf(["DeleteObject", "DeleteObjects"]),
     resetRequests: () => void (requests.length = 0),
     fail: (predicate) => void (failing = predicate),
@@ -897,6 +953,7 @@ function s3Permission(operation: S3Operation, bucket: string, key: string): { ac
   const object = `arn:aws:s3:::${bucket}/${key}`;
   switch (operation) {
     case "PutObject":
+    case "PostObject":
     case "CreateMultipartUpload":
     case "UploadPart":
     case "CompleteMultipartUpload":
@@ -940,6 +997,8 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
 
 /** S3's largest object in one PUT, and largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html, qfacts.html). */
 const MAX_SINGLE_UPLOAD = 5 * 1024 ** 3;
+/** A POST Object's body at most: the file's 5 GiB and 1 MiB for the form's other fields and part headers. */
+const MAX_POST_BODY = MAX_SINGLE_UPLOAD + 1024 ** 2;
 
 /**
  * What S3 refuses before it reads an upload's body: a key over 1,024 bytes of UTF-8, 400 KeyTooLongError ("The key

@@ -1,0 +1,234 @@
+/**
+ * S3's POST Object with a SigV4 POST policy — the browser upload `@aws-sdk/s3-presigned-post`'s createPresignedPost
+ * signs — for the local S3 server (local/s3-server.ts): the multipart/form-data body, the policy's signature, its
+ * expiration and conditions, and the fields every condition must cover.
+ *
+ * AWS documents it in https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-UsingHTTPPOST.html (form fields; the file
+ * is last, fields after it are ignored), sigv4-HTTPPOSTConstructPolicy.html (expiration; exact, starts-with and
+ * content-length-range conditions; "Each form field that you specify in a form (except x-amz-signature, file, policy,
+ * and field names that have an x-ignore- prefix) must appear in the list of conditions"), sigv4-post-example.html and
+ * sigv4-authentication-HTTPPOST.html (the signature: HMAC-SHA256 of the base64 policy with the SigV4 signing key), and
+ * RESTObjectPOST.html (success_action_status 200, 201 with a PostResponse document, or 204, the default;
+ * success_action_redirect; `${filename}` in the key). Every failure is the S3Error S3 answers with.
+ */
+import { S3Error, type S3Credentials } from "./s3-auth";
+import { ALGORITHM_IDENTIFIER, isLongDate, parseCredential, parseLongDate, sameSignature, signStringWithScope } from "./sigv4-verify";
+
+/** A multipart/form-data body: its fields before the file, in order, and the file. */
+export interface PostForm {
+  fields: Array<[name: string, value: string]>;
+  file: { filename: string; body: Buffer };
+}
+
+/** The form fields at most: S3 does not document a number; this keeps a hostile form from costing much. */
+const MAX_FIELDS = 1000;
+
+const malformed = () => new S3Error(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
+
+/** Whether a request is a POST Object: a POST of the bucket itself, without a subresource, carrying a form. */
+export function isPostObject(method: string, key: string, query: Record<string, unknown>, contentType: string | undefined): boolean {
+  return method === "POST" && key === "" && Object.keys(query).length === 0 && /^multipart\/form-data\s*;/i.test(contentType ?? "");
+}
+
+/**
+ * The fields and the file of a multipart/form-data body (RFC 7578). Parts after the file are ignored, as S3 ignores
+ * them; a body that does not parse, or holds no file, is S3's 400 MalformedPOSTRequest.
+ */
+export function parseMultipartForm(raw: Buffer, contentType: string): PostForm {
+  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
+  if (!match) throw malformed();
+  const delimiter = Buffer.from(`--${match[1] ?? match[2]}`);
+  let at = raw.indexOf(delimiter);
+  if (at < 0) throw malformed();
+  const fields: PostForm["fields"] = [];
+  for (;;) {
+    at += delimiter.length;
+    // `--` after a delimiter closes the body.
+    if (raw.subarray(at, at + 2).toString("latin1") === "--") break;
+    if (raw.subarray(at, at + 2).toString("latin1") !== "\r\n") throw malformed();
+    const headersEnd = raw.indexOf("\r\n\r\n", at + 2);
+    if (headersEnd < 0) throw malformed();
+    const headers = raw.subarray(at + 2, headersEnd).toString("utf8");
+    const next = raw.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headersEnd + 4);
+    if (next < 0) throw malformed();
+    const body = raw.subarray(headersEnd + 4, next);
+    const disposition = /^content-disposition:\s*form-data\s*;(.*)$/im.exec(headers)?.[1];
+    if (disposition === undefined) throw malformed();
+    const name = /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
+    const filename = /(?:^|;)\s*filename="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined) throw malformed();
+    // The file is the field named `file` (sigv4-UsingHTTPPOST.html); "Any fields below it are ignored".
+    if (name.toLowerCase() === "file") return { fields, file: { filename: filename ?? "", body } };
+    if (fields.length >= MAX_FIELDS) throw malformed();
+    fields.push([name, body.toString("utf8")]);
+    at = next + 2;
+  }
+  throw new S3Error(400, "InvalidArgument", "POST requires exactly one file upload per request.", { ArgumentName: "file", ArgumentValue: "0" });
+}
+
+/** What an accepted POST stores, and how to answer it. */
+export interface AcceptedPost {
+  /** Who signed the policy: the credential's access key, authorised as for any signed request. */
+  accessKeyId: string;
+  /** The key, `${filename}` replaced by the file's name. */
+  key: string;
+  contentType?: string;
+  cacheControl?: string;
+  metadata: Record<string, string>;
+  /** 200, 201 or 204 (the default, and what any other value means). */
+  successStatus: 200 | 201 | 204;
+  successRedirect?: string;
+}
+
+export interface PostPolicyOptions {
+  bucket: string;
+  credentials: readonly S3Credentials[];
+  /** The bucket's region; a credential scoped to another region is refused. */
+  region?: string;
+  now?: Date;
+}
+
+/** Fields a policy never has to name (sigv4-HTTPPOSTConstructPolicy.html, Conditions). */
+const UNCOVERED = new Set(["policy", "x-amz-signature", "file"]);
+
+/**
+ * Checks the form's signature, the policy's expiration and every condition, and that no field goes unnamed, as S3 does
+ * before it stores the file; throws the S3Error S3 answers with.
+ */
+export async function verifyPostPolicy(form: PostForm, options: PostPolicyOptions): Promise<AcceptedPost> {
+  // Form field names are not case-sensitive (sigv4-HTTPPOSTConstructPolicy.html, Condition Matching: "$key", "$Content-Type").
+  const fields = new Map<string, string>();
+  for (const [name, value] of form.fields) {
+    const lower = name.toLowerCase();
+    if (fields.has(lower)) throw new S3Error(400, "InvalidArgument", `POST requires exactly one value for field '${name}'.`, { ArgumentName: name });
+    fields.set(lower, value);
+  }
+  const field = (name: string) => fields.get(name.toLowerCase());
+  const rawKey = field("key");
+  if (rawKey === undefined) {
+    throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", { ArgumentName: "key", ArgumentValue: "" });
+  }
+  const policy = field("policy");
+  // The buckets this server stands in for are private: a POST without a policy is anonymous.
+  if (policy === undefined) throw new S3Error(403, "AccessDenied", "Access Denied");
+  const required = (name: string) => {
+    const value = field(name);
+    if (value === undefined) throw new S3Error(400, "InvalidArgument", `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, { ArgumentName: name, ArgumentValue: "" });
+    return value;
+  };
+  const algorithm = required("X-Amz-Algorithm");
+  if (algorithm !== ALGORITHM_IDENTIFIER) throw new S3Error(400, "InvalidArgument", "Only AWS4-HMAC-SHA256 is supported.", { ArgumentName: "x-amz-algorithm", ArgumentValue: algorithm });
+  const credential = required("X-Amz-Credential");
+  const longDate = required("X-Amz-Date");
+  const signature = required("X-Amz-Signature");
+  const claim = parseCredential(credential);
+  const badCredential = (reason: string) => new S3Error(400, "InvalidArgument", `Invalid credential: ${reason}`, { ArgumentName: "x-amz-credential", ArgumentValue: credential });
+  if (!claim) throw badCredential("a non-empty Access Key (AKID) must be provided in the credential.");
+  if (!isLongDate(longDate)) throw new S3Error(400, "InvalidArgument", "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", { ArgumentName: "x-amz-date", ArgumentValue: longDate });
+  if (claim.scope.service !== "s3") throw badCredential(`incorrect service "${claim.scope.service}". This endpoint belongs to "s3".`);
+  if (claim.scope.terminator !== "aws4_request") throw badCredential(`incorrect terminal "${claim.scope.terminator}". This endpoint uses "aws4_request".`);
+  if (options.region && claim.scope.region !== options.region) throw badCredential(`the region '${claim.scope.region}' is wrong; expecting '${options.region}'`);
+  if (claim.scope.date !== longDate.slice(0, 8)) throw badCredential("Invalid credential date. Date is not the same as X-Amz-Date.");
+  const secret = options.credentials.find((c) => c.accessKeyId === claim.accessKeyId);
+  if (!secret) throw new S3Error(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: claim.accessKeyId });
+  const expected = await signStringWithScope(policy, claim.scope, secret);
+  if (!sameSignature(expected, signature)) {
+    throw new S3Error(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", {
+      AWSAccessKeyId: claim.accessKeyId,
+      StringToSign: policy,
+      SignatureProvided: signature,
+    });
+  }
+
+  const document = parsePolicy(policy);
+  const now = options.now ?? new Date();
+  if (now.getTime() > document.expiration.getTime()) throw new S3Error(403, "AccessDenied", "Invalid according to Policy: Policy expired.");
+
+  // The values conditions are checked against: the form's fields and the bucket of the URL.
+  const values = new Map(fields);
+  values.set("bucket", options.bucket);
+  const covered = new Set<string>();
+  for (const condition of document.conditions) {
+    const failed = () => new S3Error(403, "AccessDenied", `Invalid according to Policy: Policy Condition failed: ${describe(condition)}`);
+    if (Array.isArray(condition) && condition[0] === "content-length-range") {
+      const [, min, max] = condition as unknown[];
+      if (!isCount(min) || !isCount(max)) throw invalidPolicy("Invalid content-length-range.");
+      // S3 answers a file outside the range as it answers any upload too small or too large (ErrorResponses.html).
+      const size = form.file.body.length;
+      if (size > max) throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(size), MaxSizeAllowed: String(max) });
+      if (size < min) throw new S3Error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size", { ProposedSize: String(size), MinSizeAllowed: String(min) });
+      continue;
+    }
+    const { operator, name, expected: wanted } = conditionParts(condition);
+    covered.add(name);
+    const actual = values.get(name) ?? "";
+    if (operator === "eq" ? actual !== wanted : !startsWith(name, actual, wanted)) throw failed();
+  }
+  const extra = [...fields.keys()].filter((name) => !UNCOVERED.has(name) && !name.startsWith("x-ignore-") && !covered.has(name));
+  if (extra.length > 0) throw new S3Error(403, "AccessDenied", `Invalid according to Policy: Extra input fields: ${extra.map((lower) => form.fields.find(([n]) => n.toLowerCase() === lower)![0]).join(", ")}`);
+
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of fields) if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
+  const status = field("success_action_status");
+  return {
+    accessKeyId: claim.accessKeyId,
+    key: rawKey.split("${filename}").join(form.file.filename),
+    contentType: field("content-type"),
+    cacheControl: field("cache-control"),
+    metadata,
+    successStatus: status === "200" ? 200 : status === "201" ? 201 : 204,
+    successRedirect: field("success_action_redirect") ?? field("redirect"),
+  };
+}
+
+const invalidPolicy = (reason: string) => new S3Error(400, "InvalidPolicyDocument", `Invalid Policy: ${reason}`);
+
+function parsePolicy(encoded: string): { expiration: Date; conditions: unknown[] } {
+  let document: unknown;
+  try {
+    document = JSON.parse(Buffer.from(encoded, "base64").toString("utf8"));
+  } catch {
+    throw invalidPolicy("Invalid JSON.");
+  }
+  if (typeof document !== "object" || document === null) throw invalidPolicy("Invalid JSON.");
+  const { expiration, conditions } = document as { expiration?: unknown; conditions?: unknown };
+  if (typeof expiration !== "string" || Number.isNaN(Date.parse(expiration))) throw invalidPolicy("Policy missing expiration.");
+  if (!Array.isArray(conditions)) throw invalidPolicy("Policy missing conditions.");
+  return { expiration: new Date(expiration), conditions };
+}
+
+/** `{"name": "value"}` and `["eq", "$name", "value"]` are exact matches; `["starts-with", "$name", "prefix"]` a prefix. */
+function conditionParts(condition: unknown): { operator: "eq" | "starts-with"; name: string; expected: string } {
+  if (Array.isArray(condition)) {
+    const [operator, variable, expected] = condition as unknown[];
+    if ((operator !== "eq" && operator !== "starts-with") || typeof variable !== "string" || !variable.startsWith("$") || typeof expected !== "string" || condition.length !== 3) {
+      throw invalidPolicy(`Invalid Condition: ${describe(condition)}`);
+    }
+    return { operator, name: variable.slice(1).toLowerCase(), expected };
+  }
+  if (typeof condition === "object" && condition !== null) {
+    const entries = Object.entries(condition);
+    if (entries.length === 1 && typeof entries[0][1] === "string") return { operator: "eq", name: entries[0][0].toLowerCase(), expected: entries[0][1] };
+  }
+  throw invalidPolicy(`Invalid Condition: ${describe(condition)}`);
+}
+
+/** A Content-Type of several comma-separated values passes starts-with when each does (sigv4-HTTPPOSTConstructPolicy.html). */
+function startsWith(name: string, actual: string, prefix: string): boolean {
+  if (name === "content-type") return actual.split(",").every((value) => value.trim().startsWith(prefix));
+  return actual.startsWith(prefix);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** A condition as S3 quotes it in the error message: `["starts-with", "$key", "uploads/"]`, `["eq", "$bucket", "photos"]`. */
+function describe(condition: unknown): string {
+  if (Array.isArray(condition)) return `[${condition.map((part) => JSON.stringify(part)).join(", ")}]`;
+  if (typeof condition === "object" && condition !== null) {
+    const [[name, value] = ["", ""]] = Object.entries(condition);
+    return `["eq", ${JSON.stringify(`$${name}`)}, ${JSON.stringify(value)}]`;
+  }
+  return JSON.stringify(condition) ?? String(condition);
+}

@@ -1,0 +1,123 @@
+/**
+ * Browser uploads with a POST policy (SigV4) to the local S3 server, as S3 takes them
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-UsingHTTPPOST.html, sigv4-HTTPPOSTConstructPolicy.html,
+ * sigv4-post-example.html). @aws-sdk/s3-presigned-post is not installed, so the policy and its signature are built
+ * here by the documented algorithm: HMAC-SHA256 of the base64 policy with the SigV4 signing key.
+ */
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalS3 } from "../../local/s3-server";
+import { startLocalS3WithClient } from "../harness/s3-local";
+
+let s3: LocalS3;
+let client: S3Client;
+const events: string[] = [];
+beforeAll(async () => {
+  ({ server: s3, client } = await startLocalS3WithClient({ buckets: ["photos"], onObjectEvent: (e) => void events.push(`${e.eventName} ${e.key}`) }));
+});
+afterAll(() => s3.close());
+
+const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text, "utf8").digest();
+
+/** The form fields of a signed POST policy, as createPresignedPost makes them. */
+function presignedPost(options: { conditions: unknown[]; expiresInMs?: number; secret?: string; fields?: Record<string, string>; now?: Date }) {
+  const now = options.now ?? new Date();
+  const longDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const date = longDate.slice(0, 8);
+  const credential = `local/${date}/us-east-1/s3/aws4_request`;
+  const fields: Record<string, string> = { bucket: "photos", "X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Credential": credential, "X-Amz-Date": longDate, ...options.fields };
+  const policy = {
+    expiration: new Date(now.getTime() + (options.expiresInMs ?? 600_000)).toISOString(),
+    conditions: [...options.conditions, ...Object.entries(fields).filter(([name]) => name !== "key").map(([name, value]) => ({ [name]: value }))],
+  };
+  const encoded = Buffer.from(JSON.stringify(policy)).toString("base64");
+  let key: Buffer = hmac(`AWS4${options.secret ?? "local"}`, date);
+  for (const part of ["us-east-1", "s3", "aws4_request"]) key = hmac(key, part);
+  return { ...fields, Policy: encoded, "X-Amz-Signature": createHmac("sha256", key).update(encoded).digest("hex") };
+}
+
+async function post(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg"): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append("file", new Blob([file]), filename);
+  return fetch(`${s3.endpoint}/photos`, { method: "POST", body: form });
+}
+
+describe("local S3 POST Object with a POST policy", () => {
+  it("stores the file under the key (${filename} substituted), answers 204, and GetObject returns it", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", "uploads/"], ["content-length-range", 1, 100]], fields: { key: "uploads/${filename}", "Content-Type": "image/jpeg", "x-amz-meta-owner": "ann" } });
+    const response = await post(fields, "jpeg bytes");
+    expect(response.status).toBe(204);
+    const got = await client.send(new GetObjectCommand({ Bucket: "photos", Key: "uploads/photo.jpg" }));
+    expect(await got.Body!.transformToString()).toBe("jpeg bytes");
+    expect([got.ContentType, got.Metadata]).toEqual(["image/jpeg", { owner: "ann" }]);
+    expect(events).toContain("ObjectCreated:Post uploads/photo.jpg");
+  });
+
+  it("answers 201 with the PostResponse XML when success_action_status is 201", async () => {
+    const fields = presignedPost({ conditions: [["eq", "$key", "uploads/a.txt"]], fields: { key: "uploads/a.txt", success_action_status: "201" } });
+    const response = await post(fields, "a");
+    expect(response.status).toBe(201);
+    const xml = (await response.text()).replace(/&quot;/g, '"');
+    expect(xml).toContain("<PostResponse>");
+    expect(xml).toContain("<Bucket>photos</Bucket><Key>uploads/a.txt</Key>");
+    expect(xml).toMatch(/<ETag>"0cc175b9c0f1b6a831c399e269772661"<\/ETag>/);
+  });
+
+  it("refuses an expired policy", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "late.txt" }, expiresInMs: -1000 });
+    const response = await post(fields, "x");
+    expect(response.status).toBe(403);
+    const xml = await response.text();
+    expect(xml).toContain("<Code>AccessDenied</Code>");
+    expect(xml).toContain("Invalid according to Policy: Policy expired.");
+  });
+
+  it("refuses a key outside the starts-with prefix", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", "uploads/"]], fields: { key: "elsewhere/x.txt" } });
+    const response = await post(fields, "x");
+    expect(response.status).toBe(403);
+    const xml = (await response.text()).replace(/&quot;/g, '"');
+    expect(xml).toContain("<Code>AccessDenied</Code>");
+    expect(xml).toContain('Invalid according to Policy: Policy Condition failed: ["starts-with", "$key", "uploads/"]');
+  });
+
+  it("refuses a file outside content-length-range", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""], ["content-length-range", 1, 4]], fields: { key: "big.txt" } });
+    const response = await post(fields, "too big");
+    expect(response.status).toBe(400);
+    const xml = await response.text();
+    expect(xml).toContain("<Code>EntityTooLarge</Code>");
+  });
+
+  it("refuses a form field no condition covers", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "extra.txt" } });
+    const response = await post({ ...fields, "x-amz-meta-sneaky": "1" }, "x");
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("Invalid according to Policy: Extra input fields: x-amz-meta-sneaky");
+  });
+
+  it("refuses a signature made with another secret", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "forged.txt" }, secret: "not-local" });
+    const response = await post(fields, "x");
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+  });
+
+  it("authorises the upload as s3:PutObject for the credential's access key", async () => {
+    const calls: string[] = [];
+    const { server } = await startLocalS3WithClient({ buckets: ["photos"], authorise: (accessKeyId, action, resource) => (calls.push(`${accessKeyId} ${action} ${resource}`), { caller: "arn:aws:sts::000000000000:assumed-role/fn/fn", reason: "because no identity-based policy allows the s3:PutObject action" }) });
+    try {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "denied.txt" } }))) form.append(name, value);
+      form.append("file", new Blob(["x"]), "x");
+      const response = await fetch(`${server.endpoint}/photos`, { method: "POST", body: form });
+      expect(response.status).toBe(403);
+      expect(await response.text()).toContain("is not authorized to perform: s3:PutObject");
+      expect(calls).toEqual(["local s3:PutObject arn:aws:s3:::photos/denied.txt"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
