@@ -6,6 +6,7 @@
  */
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalS3 } from "../../local/s3-server";
 import { startLocalS3WithClient } from "../harness/s3-local";
@@ -119,5 +120,43 @@ describe("local S3 POST Object with a POST policy", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("matches a Content-Type starts-with condition and lets x-ignore- fields through uncovered", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$Content-Type", "image/"]], fields: { key: "typed.png", "Content-Type": "image/png" } });
+    expect((await post({ ...fields, "x-ignore-note": "anything" }, "png")).status).toBe(204);
+    const wrong = presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$Content-Type", "image/"]], fields: { key: "typed.txt", "Content-Type": "text/plain" } });
+    const response = await post(wrong, "txt");
+    expect(response.status).toBe(403);
+    expect((await response.text()).replace(/&quot;/g, '"')).toContain('Policy Condition failed: ["starts-with", "$Content-Type", "image/"]');
+  });
+
+  it("refuses a form without a policy as anonymous, and bodies that are not multipart/form-data as malformed, never crashing", async () => {
+    const anonymous = await post({ key: "anon.txt" }, "x");
+    expect([anonymous.status, await anonymous.text()]).toEqual([403, expect.stringContaining("<Code>AccessDenied</Code>")]);
+    const boundary = "----b";
+    for (const body of ["garbage", `--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\nk`, `--${boundary}\r\n\r\n\r\n--${boundary}--`, `--${boundary}--`]) {
+      const response = await fetch(`${s3.endpoint}/photos`, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body });
+      expect(response.status).toBe(400);
+      expect(await response.text()).toMatch(/<Code>(MalformedPOSTRequest|InvalidArgument)<\/Code>/);
+    }
+  });
+
+  it("answers a body declared over the limit 400 EntityTooLarge before reading it", async () => {
+    const url = new URL(`${s3.endpoint}/photos`);
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(6 * 1024 ** 3) } }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+      });
+      req.on("error", reject);
+      req.write("--x\r\n");
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain("<Code>EntityTooLarge</Code>");
   });
 });
