@@ -144,8 +144,11 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
   const now = options.now ?? new Date();
   if (now.getTime() > document.expiration.getTime()) throw new S3Error(403, "AccessDenied", "Invalid according to Policy: Policy expired.");
 
-  // The values conditions are checked against: the form's fields and the bucket of the URL.
-  const values = new Map(fields);
+  // The values conditions are checked against: the form's fields, `${filename}` already replaced, and the bucket of the
+  // URL. S3 replaces it before it checks: an exact condition on a field holding `${filename}` fails on AWS, which is why
+  // createPresignedPost turns a Key ending in `${filename}` into a starts-with condition (aws/aws-sdk-js-v3
+  // packages/s3-presigned-post/src/createPresignedPost.ts; aws/aws-sdk-js-v3#7771 for the other fields).
+  const values = new Map([...fields].map(([name, value]) => [name, withFilename(value, form.file.filename)]));
   values.set("bucket", options.bucket);
   const covered = new Set<string>();
   for (const condition of document.conditions) {
@@ -168,17 +171,22 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
   if (extra.length > 0) throw new S3Error(403, "AccessDenied", `Invalid according to Policy: Extra input fields: ${extra.map((lower) => form.fields.find(([n]) => n.toLowerCase() === lower)![0]).join(", ")}`);
 
   const metadata: Record<string, string> = {};
-  for (const [name, value] of fields) if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
-  const status = field("success_action_status");
+  for (const [name, value] of values) if (name.startsWith("x-amz-meta-")) metadata[name.slice("x-amz-meta-".length)] = value;
+  const status = values.get("success_action_status");
   return {
     accessKeyId: claim.accessKeyId,
-    key: rawKey.split("${filename}").join(form.file.filename),
-    contentType: field("content-type"),
-    cacheControl: field("cache-control"),
+    key: values.get("key")!,
+    contentType: values.get("content-type"),
+    cacheControl: values.get("cache-control"),
     metadata,
     successStatus: status === "200" ? 200 : status === "201" ? 201 : 204,
-    successRedirect: field("success_action_redirect") ?? field("redirect"),
+    successRedirect: values.get("success_action_redirect") ?? values.get("redirect"),
   };
+}
+
+/** `${filename}` replaced by the uploaded file's name (RESTObjectPOST.html, key). */
+function withFilename(value: string, filename: string): string {
+  return value.split("${filename}").join(filename);
 }
 
 const invalidPolicy = (reason: string) => new S3Error(400, "InvalidPolicyDocument", `Invalid Policy: ${reason}`);

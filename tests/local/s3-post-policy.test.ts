@@ -56,6 +56,13 @@ describe("local S3 POST Object with a POST policy", () => {
     expect(events).toContain("ObjectCreated:Post uploads/photo.jpg");
   });
 
+  it("checks conditions against the key with ${filename} replaced, as createPresignedPost's starts-with for such a key expects", async () => {
+    const exact = presignedPost({ conditions: [{ key: "uploads/${filename}" }], fields: { key: "uploads/${filename}" } });
+    const response = await post(exact, "x", "b.txt");
+    expect(response.status).toBe(403);
+    expect((await response.text()).replace(/&quot;/g, '"')).toContain('Invalid according to Policy: Policy Condition failed: ["eq", "$key", "uploads/${filename}"]');
+  });
+
   it("answers 201 with the PostResponse XML when success_action_status is 201", async () => {
     const fields = presignedPost({ conditions: [["eq", "$key", "uploads/a.txt"]], fields: { key: "uploads/a.txt", success_action_status: "201" } });
     const response = await post(fields, "a");
