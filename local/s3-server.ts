@@ -7,7 +7,8 @@
  *
  * Supported: CreateBucket, HeadBucket, PutObject, GetObject, HeadObject, DeleteObject,
  * DeleteObjects, ListObjectsV2, ListObjects (v1), CreateMultipartUpload, UploadPart,
- * CompleteMultipartUpload, AbortMultipartUpload. Bodies in `aws-chunked` encoding
+ * CompleteMultipartUpload, AbortMultipartUpload, and POST Object (a browser's upload with a SigV4 POST policy,
+ * local/s3-post-policy.ts). Bodies in `aws-chunked` encoding
  * (what SDK v3 sends for streams with trailing checksums) are decoded.
  *
  * It checks requests as S3 does for a private bucket (local/s3-auth.ts): SigV4 — header or
