@@ -164,8 +164,11 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
     }
     const { operator, name, expected: wanted } = conditionParts(condition);
     covered.add(name);
-    const actual = values.get(name) ?? "";
-    if (operator === "eq" ? actual !== wanted : !startsWith(name, actual, wanted)) throw failed();
+    // A condition on a field the form does not send fails, even `["starts-with", "$Content-Type", ""]`: S3 answered
+    // "Policy Condition failed: [\"starts-with\", \"$content-type\", \"\"]" to forms without one
+    // (waynehoover/s3_direct_upload#107; tj/node-s3-policy#8 for "$Content-Length", which no form sends).
+    const actual = values.get(name);
+    if (actual === undefined || (operator === "eq" ? actual !== wanted : !startsWith(name, actual, wanted))) throw failed();
   }
   const extra = [...fields.keys()].filter((name) => !UNCOVERED.has(name) && !name.startsWith("x-ignore-") && !covered.has(name));
   if (extra.length > 0) throw new S3Error(403, "AccessDenied", `Invalid according to Policy: Extra input fields: ${extra.map((lower) => form.fields.find(([n]) => n.toLowerCase() === lower)![0]).join(", ")}`);

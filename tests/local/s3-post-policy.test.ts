@@ -138,6 +138,13 @@ describe("local S3 POST Object with a POST policy", () => {
     expect((await response.text()).replace(/&quot;/g, '"')).toContain('Policy Condition failed: ["starts-with", "$Content-Type", "image/"]');
   });
 
+  it("fails a condition on a field the form does not send, even starts-with an empty prefix", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$Content-Type", ""]], fields: { key: "untyped.txt" } });
+    const response = await post(fields, "x");
+    expect(response.status).toBe(403);
+    expect((await response.text()).replace(/&quot;/g, '"')).toContain('Policy Condition failed: ["starts-with", "$Content-Type", ""]');
+  });
+
   it("refuses a form without a policy as anonymous, and bodies that are not multipart/form-data as malformed, never crashing", async () => {
     const anonymous = await post({ key: "anon.txt" }, "x");
     expect([anonymous.status, await anonymous.text()]).toEqual([403, expect.stringContaining("<Code>AccessDenied</Code>")]);
