@@ -147,7 +147,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   });
   const pollers: ShardPoller[] = [];
   // Each subscription's shards through resharding (ShardLineage): which poller reads for which subscription.
-  const lineages = new Map<ShardPoller, ShardLineage>();
+  const lineages = new Map<ShardPoller, ShardLineage<ShardPoller>>();
   try {
     for (const stream of options.streams) {
       await admin("CreateStream", { StreamName: stream.name, ShardCount: stream.shardCount });
@@ -156,7 +156,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     }
     for (const subscription of options.subscriptions ?? []) {
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
-      const lineage = new ShardLineage(admin, stream.name, (shardId, child) => {
+      const lineage: ShardLineage<ShardPoller> = new ShardLineage(admin, stream.name, (shardId, child) => {
         const poller = new ShardPoller(admin, stream, shardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now, child);
         lineages.set(poller, lineage);
         return poller;
@@ -229,7 +229,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   };
 }
 
-type Admin = (operation: string, body: Record<string, unknown>) => Promise<any>;
+export type Admin = (operation: string, body: Record<string, unknown>) => Promise<any>;
 
 /** kinesalite's own API, for the runtime (it checks that a request carries a SigV4 header, not the signature). */
 function adminClient(endpoint: string): Admin {
@@ -564,7 +564,7 @@ interface ListedShard {
  * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (resharding);
  * https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html
  */
-class ShardLineage {
+export class ShardLineage<Poller> {
   private readonly started = new Set<string>();
   private readonly finished = new Set<string>();
   private discovering: Promise<unknown> = Promise.resolve();
@@ -574,7 +574,7 @@ class ShardLineage {
   constructor(
     private readonly admin: Admin,
     private readonly streamName: string,
-    private readonly create: (shardId: string, child: boolean) => ShardPoller,
+    private readonly create: (shardId: string, child: boolean) => Poller,
   ) {}
 
   /** The shard is read to its end (and its last records handled). */
@@ -583,7 +583,7 @@ class ShardLineage {
   }
 
   /** Pollers of the shards now ready (not yet read, every parent finished); one discovery at a time. */
-  discover(): Promise<ShardPoller[]> {
+  discover(): Promise<Poller[]> {
     const next = this.discovering.then(async () => {
       const { Shards } = (await this.admin("ListShards", { StreamName: this.streamName })) as { Shards: ListedShard[] };
       const listed = new Set(Shards.map((s) => s.ShardId));
