@@ -13,7 +13,8 @@
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
  *
- * Lambda's side: each subscription polls each shard of its stream from its starting position and invokes the
+ * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
+ * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the
  * function with Kinesis's event (Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
  * approximateArrivalTimestamp}, eventSource "aws:kinesis", eventID "<shard id>:<sequence number>", ...), one batch of a
  * shard after the other, with partial batch responses, bisection and retries (local/stream-batches.ts); a batch given
@@ -556,8 +557,9 @@ interface ListedShard {
 }
 
 /**
- * One subscription's shards through resharding, as Lambda follows it: "Lambda processes records from the parent shard
- * first, then the child shards" — a closed shard (a split's parent, a merge's two parents) is read to its end, and a
+ * One subscription's shards through resharding, as Lambda follows it (it processes a parent shard's records first, then
+ * the child shards': the Lambda Kinesis page's resharding note, wording not confirmed here; the Kinesis developer
+ * guide's "Complete the resharding action") — a closed shard (a split's parent, a merge's two parents) is read to its end, and a
  * child is read, from TRIM_HORIZON, only once each of its parents (ParentShardId, AdjacentParentShardId: ListShards,
  * which kinesalite answers as Kinesis does) is finished, so each key's records arrive in order. A parent no longer
  * listed (past retention) counts as finished.
