@@ -13,7 +13,8 @@
  * HTTP/2 or HTTP/1.1), the endpoint answers itself (local/kinesis-consumers.ts), the program's consumers registered at
  * the start; IAM authorises RegisterStreamConsumer and ListStreamConsumers on the stream, the others on the consumer.
  *
- * Lambda's side: each subscription polls each shard of its stream from its starting position and invokes the
+ * Lambda's side: each subscription polls each shard of its stream from its starting position (and, after a split or
+ * merge made through the endpoint, each closed shard to its end, then its children: ShardLineage) and invokes the
  * function with Kinesis's event (Records[].kinesis.{kinesisSchemaVersion, partitionKey, sequenceNumber, data (base64),
  * approximateArrivalTimestamp}, eventSource "aws:kinesis", eventID "<shard id>:<sequence number>", ...), one batch of a
  * shard after the other, with partial batch responses, bisection and retries (local/stream-batches.ts); a batch given
@@ -146,6 +147,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     });
   });
   const pollers: ShardPoller[] = [];
+  // Each subscription's shards through resharding (ShardLineage): which poller reads for which subscription.
+  const lineages = new Map<ShardPoller, ShardLineage<ShardPoller>>();
   try {
     for (const stream of options.streams) {
       await admin("CreateStream", { StreamName: stream.name, ShardCount: stream.shardCount });
@@ -154,10 +157,12 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
     }
     for (const subscription of options.subscriptions ?? []) {
       const stream = options.streams.find((s) => s.name === subscription.streamName)!;
-      const { Shards } = await admin("ListShards", { StreamName: stream.name });
-      for (const { ShardId } of Shards as Array<{ ShardId: string }>) {
-        pollers.push(new ShardPoller(admin, stream, ShardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now));
-      }
+      const lineage: ShardLineage<ShardPoller> = new ShardLineage(admin, stream.name, (shardId, child) => {
+        const poller = new ShardPoller(admin, stream, shardId, subscription, log, options.retryDelayMs ?? 1000, options.now ?? Date.now, child);
+        lineages.set(poller, lineage);
+        return poller;
+      });
+      pollers.push(...(await lineage.discover()));
     }
     await new Promise<void>((resolve) => front.server.listen(0, "127.0.0.1", resolve));
   } catch (error) {
@@ -166,11 +171,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   }
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
+  let started = false;
   const interval = options.pollIntervalMs ?? 1000;
   const loop = (poller: ShardPoller) => {
     if (stopped) return;
     void poller.pass().finally(() => {
       if (stopped) return;
+      // A closed shard read to its end is polled no more: its children are read instead.
+      if (poller.closed) return void follow(poller);
       const timer = setTimeout(() => {
         timers.delete(timer);
         loop(poller);
@@ -178,10 +186,38 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
       timers.add(timer);
     });
   };
+  /**
+   * A shard read to its end (closed by a split or merge made through the endpoint): its subscription's shards now
+   * ready — the children whose parents are all finished — get pollers, polled from then on. Resolves once they are added.
+   */
+  const follow = async (closed: ShardPoller): Promise<void> => {
+    const lineage = lineages.get(closed)!;
+    lineage.finish(closed.shardId);
+    let ready: ShardPoller[];
+    try {
+      ready = await lineage.discover();
+    } catch (error) {
+      return log(`local Kinesis: the children of ${closed.shardId} could not be listed: ${(error as Error).message}`);
+    }
+    if (stopped) return;
+    pollers.push(...ready);
+    if (started) ready.forEach(loop);
+  };
   return {
     endpoint: `http://127.0.0.1:${(front.server.address() as AddressInfo).port}`,
-    start: () => pollers.forEach(loop),
-    drained: async () => void (await Promise.all(pollers.map((p) => p.pass()))),
+    start: () => {
+      started = true;
+      pollers.forEach(loop);
+    },
+    // Until no shard is left to follow: each pass reads a closed shard to its end, its ready children are read next.
+    async drained() {
+      for (;;) {
+        const known = pollers.length;
+        await Promise.all(pollers.map((p) => p.pass()));
+        await Promise.all(pollers.filter((p) => p.closed).map(follow));
+        if (pollers.length === known || stopped) return;
+      }
+    },
     async stop() {
       stopped = true;
       subscriptions.stopAll();
@@ -194,7 +230,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions): Promise<L
   };
 }
 
-type Admin = (operation: string, body: Record<string, unknown>) => Promise<any>;
+export type Admin = (operation: string, body: Record<string, unknown>) => Promise<any>;
 
 /** kinesalite's own API, for the runtime (it checks that a request carries a SigV4 header, not the signature). */
 function adminClient(endpoint: string): Admin {
@@ -514,9 +550,60 @@ interface KinesaliteRecord {
   ApproximateArrivalTimestamp: number;
 }
 
+interface ListedShard {
+  ShardId: string;
+  ParentShardId?: string;
+  AdjacentParentShardId?: string;
+}
+
+/**
+ * One subscription's shards through resharding, as Lambda follows it (it processes a parent shard's records first, then
+ * the child shards': the Lambda Kinesis page's resharding note, wording not confirmed here; the Kinesis developer
+ * guide's "Complete the resharding action") — a closed shard (a split's parent, a merge's two parents) is read to its end, and a
+ * child is read, from TRIM_HORIZON, only once each of its parents (ParentShardId, AdjacentParentShardId: ListShards,
+ * which kinesalite answers as Kinesis does) is finished, so each key's records arrive in order. A parent no longer
+ * listed (past retention) counts as finished.
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html (resharding);
+ * https://docs.aws.amazon.com/streams/latest/dev/kinesis-using-sdk-java-after-resharding.html
+ */
+export class ShardLineage<Poller> {
+  private readonly started = new Set<string>();
+  private readonly finished = new Set<string>();
+  private discovering: Promise<unknown> = Promise.resolve();
+  private first = true;
+
+  /** @param create a poller of a shard (`child`: a shard found after the start, read from TRIM_HORIZON) */
+  constructor(
+    private readonly admin: Admin,
+    private readonly streamName: string,
+    private readonly create: (shardId: string, child: boolean) => Poller,
+  ) {}
+
+  /** The shard is read to its end (and its last records handled). */
+  finish(shardId: string): void {
+    this.finished.add(shardId);
+  }
+
+  /** Pollers of the shards now ready (not yet read, every parent finished); one discovery at a time. */
+  discover(): Promise<Poller[]> {
+    const next = this.discovering.then(async () => {
+      const { Shards } = (await this.admin("ListShards", { StreamName: this.streamName })) as { Shards: ListedShard[] };
+      const listed = new Set(Shards.map((s) => s.ShardId));
+      const ready = Shards.filter((s) => !this.started.has(s.ShardId) && [s.ParentShardId, s.AdjacentParentShardId].every((p) => !p || this.finished.has(p) || !listed.has(p)));
+      for (const shard of ready) this.started.add(shard.ShardId);
+      const child = !this.first;
+      this.first = false;
+      return ready.map((s) => this.create(s.ShardId, child));
+    });
+    this.discovering = next.catch(() => {});
+    return next;
+  }
+}
+
 /**
  * One subscription's reader of one shard: from the starting position, each pass reads what the shard has, a batch at
- * a time, and delivers each batch (with its retries) before reading the next. Passes run one at a time.
+ * a time, and delivers each batch (with its retries) before reading the next. Passes run one at a time. A closed shard
+ * read to its end (GetRecords answers no NextShardIterator) is `closed`: its passes read nothing more.
  */
 class ShardPoller {
   private iterator?: string;
@@ -524,20 +611,24 @@ class ShardPoller {
   private checkpoint?: string;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The shard is closed and every record of it was handled. */
+  closed = false;
 
+  /** @param child a shard found after the start (a split's or merge's child): read from TRIM_HORIZON, as Lambda does */
   constructor(
     private readonly admin: Admin,
     private readonly stream: LocalStreamDefinition,
-    private readonly shardId: string,
+    readonly shardId: string,
     private readonly subscription: LocalStreamSubscription,
     private readonly log: (message: string) => void,
     private readonly retryDelayMs: number,
     private readonly now: () => number,
+    private readonly child = false,
   ) {}
 
   /** Reads and delivers everything the shard has now, after any pass under way. */
   pass(): Promise<void> {
-    const next = this.running.then(() => this.readAll()).catch((error) => this.log(`local Kinesis: ${this.subscription.id} on ${this.shardId}: ${(error as Error).message}`));
+    const next = this.running.then(() => (this.closed ? undefined : this.readAll())).catch((error) => this.log(`local Kinesis: ${this.subscription.id} on ${this.shardId}: ${(error as Error).message}`));
     this.running = next;
     return next;
   }
@@ -565,7 +656,7 @@ class ShardPoller {
     const position =
       this.checkpoint !== undefined
         ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", StartingSequenceNumber: this.checkpoint }
-        : at !== undefined && at * 1000 <= Date.now()
+        : at !== undefined && at * 1000 <= Date.now() && !this.child
           ? { ShardIteratorType: "AT_TIMESTAMP", Timestamp: at }
           : { ShardIteratorType: "TRIM_HORIZON" };
     return (await this.admin("GetShardIterator", { StreamName: this.stream.name, ShardId: this.shardId, ...position })).ShardIterator;
@@ -574,6 +665,8 @@ class ShardPoller {
   private async readAll(): Promise<void> {
     const { spec } = this.subscription;
     const at = this.startingTime();
+    // Whether the last answer had no records: one more read tells a closed shard's end (below).
+    let empty = false;
     while (!this.stopped) {
       this.iterator ??= await this.newIterator();
       let answer: { Records: KinesaliteRecord[]; NextShardIterator?: string };
@@ -585,9 +678,21 @@ class ShardPoller {
         continue;
       }
       if (answer.Records.length === 0) {
+        // "If set to null, the shard has been closed and the requested iterator does not return any more data"
+        // (API_GetRecords, NextShardIterator): every record of it was handled (each batch is before the next read).
+        if (!answer.NextShardIterator) {
+          this.closed = true;
+          this.iterator = undefined;
+          return;
+        }
         this.iterator = answer.NextShardIterator;
-        return;
+        // kinesalite answers a closed shard's end only to an iterator taken after the shard closed, which an empty
+        // answer's next iterator is (its position is the answer's time): one more read, then the pass ends.
+        if (empty) return;
+        empty = true;
+        continue;
       }
+      empty = false;
       const records = at === undefined ? answer.Records : answer.Records.filter((r) => r.ApproximateArrivalTimestamp >= at);
       // "Lambda passes all of the records in the batch to the function in a single call, up to the payload limit for
       // synchronous invocation (6 MB)" (API_CreateEventSourceMapping, BatchSize): records that would not fit one event
