@@ -77,7 +77,8 @@ describe("a bundle's lazy rebuild that fails", () => {
       fn = new LambdaFunction("lazy", { entry: p.entry, bundle: { define } });
     });
     p.breakSource();
-    expect(refusalOf(() => fn!.bundle.code, "read a damaged bundle's code whose source no longer builds")).toMatchObject({
+    const lazy = refusalOf(() => fn!.bundle.code, "read a damaged bundle's code whose source no longer builds");
+    expect(lazy).toMatchObject({
       component: "LambdaFunction",
       resourceName: "lazy",
       argument: "entry",
@@ -85,5 +86,7 @@ describe("a bundle's lazy rebuild that fails", () => {
       fix: "Fix the error in the handler source (npm run typecheck shows it too).",
       message: expect.stringMatching(/^LambdaFunction "lazy": entry ".*entry\.ts" does not bundle: .*message\.ts:1: Unexpected ";"\. Fix the error in the handler source/),
     });
+    // Word for word the refusal of a construction whose build fails at once.
+    expect(refusalOf(() => new LambdaFunction("lazy", { entry: p.entry, bundle: { define } }), "constructed over a source that does not build").message).toBe(lazy.message);
   });
 });
