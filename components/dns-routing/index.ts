@@ -4,6 +4,7 @@ import { argFailer, ComponentArgError } from "../errors";
 import { zoneHoldingHosts } from "../hosted-zone";
 import { registerSpec } from "../spec-registry";
 import {
+  bareZoneId,
   CLOUDFRONT_ALIAS_ZONE_ID,
   cloudFrontEvaluation,
   healthCheckNameTag,
@@ -90,10 +91,10 @@ export class DnsRouting extends pulumi.ComponentResource {
  * the zone id is unknown at preview.) Other string zone ids keep the setting as a plain value, so the plan shows it.
  */
 function aliasEvaluatesTarget(name: string, zoneId: pulumi.Input<string>, evaluate: boolean, explicit: boolean, index: number, parent: pulumi.Resource): pulumi.Input<boolean> {
-  if (typeof zoneId === "string") return zoneId === CLOUDFRONT_ALIAS_ZONE_ID ? false : evaluate;
+  if (typeof zoneId === "string") return bareZoneId(zoneId) === CLOUDFRONT_ALIAS_ZONE_ID ? false : evaluate;
   if (!evaluate) return false;
   return pulumi.output(zoneId).apply((zone) => {
-    if (zone !== CLOUDFRONT_ALIAS_ZONE_ID) return true;
+    if (bareZoneId(zone) !== CLOUDFRONT_ALIAS_ZONE_ID) return true;
     if (explicit) pulumi.log.warn(`${new ComponentArgError("DnsRouting", name, ...cloudFrontEvaluation(index)).message} The record is created without it.`, parent);
     return false;
   });

@@ -8,6 +8,7 @@ import { checkStackTagRoom } from "../tags";
 import { fitName } from "../names";
 import { checkWholeNumberInRange, wholeNumberRangeRefusal, type WholeNumberRangeOptions } from "../ranges";
 import { validateRegionName } from "../region";
+import { API_GATEWAY_REGIONAL_ZONE_IDS, executeApiRegion } from "./api-gateway-zones";
 
 /** How Route 53 picks among the records of one name. */
 export enum RoutingPolicy {
@@ -250,6 +251,60 @@ export function cloudFrontEvaluation(index: number): Parameters<ArgFailure> {
 }
 
 
+/**
+ * The hosted zone an alias target's name requires, when the name shows it: API Gateway's zone of the region in
+ * `d-….execute-api.<region>.amazonaws.com` (a regional custom domain's target; only the regions of the confirmed table,
+ * API_GATEWAY_REGIONAL_ZONE_IDS) and Z2FDTNDATAQYW2 for `*.cloudfront.net` (a distribution, or an edge-optimized API
+ * domain's `cloudfrontDomainName`). AliasTarget.HostedZoneId: "API Gateway custom regional APIs ... specify the value of
+ * regionalHostedZoneId"; "CloudFront distribution: Specify Z2FDTNDATAQYW2"
+ * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html); the regional zones from the General
+ * Reference's table (https://docs.aws.amazon.com/general/latest/gr/apigateway.html). Another zone is refused by Route 53:
+ * "the alias target name does not lie within the target zone" (as AWS printed it, aws/aws-cdk#19643). The same zones the
+ * deploy rule Route53AliasTargetHealth holds a plan's aliases to. Undefined for any other name (S3 website endpoints,
+ * load balancers, other records, regions outside the confirmed table).
+ */
+export function aliasTargetZone(targetName: string): { zoneId: string; target: string; fix: string } | undefined {
+  const host = targetName.toLowerCase().replace(/\.$/, "");
+  const region = executeApiRegion(host);
+  const regionZone = region === undefined ? undefined : API_GATEWAY_REGIONAL_ZONE_IDS[region];
+  if (regionZone !== undefined) {
+    return {
+      zoneId: regionZone,
+      target: `an API Gateway regional target in ${region}, whose zone is ${regionZone} (AWS General Reference, Amazon API Gateway endpoints and quotas)`,
+      fix: `Set it to ${regionZone}, the regionalZoneId of the domain whose target this is (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not a sibling region's domain's, nor the record's own zone.`,
+    };
+  }
+  if (/^[a-z0-9-]+\.cloudfront\.net$/.test(host)) {
+    return {
+      zoneId: CLOUDFRONT_ALIAS_ZONE_ID,
+      target: `a CloudFront distribution's name, whose alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID} for every distribution`,
+      fix: `Set it to the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID}), or an edge-optimized API domain's cloudfrontZoneId (the same zone).`,
+    };
+  }
+  return undefined;
+}
+
+/** A hosted zone id without the `/hostedzone/` prefix Route 53 also takes. */
+export function bareZoneId(zoneId: string): string {
+  return zoneId.replace(/^\/hostedzone\//, "");
+}
+
+/**
+ * Fails when a record's alias target name and zone id are both strings and the name shows a zone (aliasTargetZone)
+ * the id is not. Outputs are left to the deploy rule Route53AliasTargetHealth, which reads them in the plan.
+ */
+function validateAliasTargetZone(fail: ArgFailure, where: string, target: DnsRoutingRecord["target"] | undefined): void {
+  if (typeof target?.name !== "string" || typeof target.zoneId !== "string") return;
+  const expected = aliasTargetZone(target.name);
+  if (expected === undefined || bareZoneId(target.zoneId) === expected.zoneId) return;
+  fail(
+    `${where}.target.zoneId`,
+    target.zoneId,
+    `is not the hosted zone of the alias target ${target.name}, ${expected.target}: Route 53 refuses the record ("the alias target name does not lie within the target zone")`,
+    expected.fix,
+  );
+}
+
 export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
   if (!/^(?=.{1,253}$)([a-z0-9*]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/.test(args.name ?? "")) {
     fail("name", args.name, "is not a lowercase DNS name", 'Use e.g. "api.gallery.example.com".');
@@ -284,8 +339,9 @@ export function validateArgs(fail: ArgFailure, args: DnsRoutingArgs): void {
       // The stack's tags land on the check beside its own Name tag (index.ts createHealthCheck); Route 53 takes 10.
       checkStackTagRoom(fail, `${where}.healthCheck`, check, HEALTH_CHECK_TYPE, "a Route 53 health check", { Name: healthCheckNameTag(args.name ?? "", record.id ?? "") });
     }
+    validateAliasTargetZone(fail, where, record.target);
     // A zone id that is an Output is checked when it resolves (DnsRouting's aliasEvaluatesTarget).
-    if (args.evaluateTargetHealth === true && record.target?.zoneId === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));
+    if (args.evaluateTargetHealth === true && typeof record.target?.zoneId === "string" && bareZoneId(record.target.zoneId) === CLOUDFRONT_ALIAS_ZONE_ID) fail(...cloudFrontEvaluation(index));
     if (args.policy === RoutingPolicy.Latency) {
       // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-latency.html — each latency record names the AWS region of its resource.
       if (record.region === undefined) fail(`${where}.region`, record.region, "is missing; latency records route by the region of their target", 'Set the target\'s region, e.g. "us-west-2".');

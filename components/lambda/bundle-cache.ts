@@ -128,17 +128,29 @@ export class BundleCache {
     this.esbuildVersion = (require("esbuild/package.json") as { version: string }).version;
   }
 
-  /** The bundle for `request`, from memory, disk, or `build` (synchronous). Its code and map are read from disk on first use. */
-  get(request: BundleRequest, build: (options: BundleRequest["options"]) => BuildOutput): Bundle {
+  /**
+   * The bundle for `request`, from memory, disk, or `build` (synchronous). Its code and map are read from disk on first
+   * use, and built again then when the file no longer holds them. `failed`, when given, is what a failed build throws,
+   * now or at that later rebuild (outside the caller's try/catch): the caller's own error either way.
+   */
+  get(request: BundleRequest, build: (options: BundleRequest["options"]) => BuildOutput, failed?: (error: unknown) => never): Bundle {
     const key = this.key(request);
     this.requested.set(key, request);
+    const attempt = () => {
+      try {
+        return build(request.options);
+      } catch (error) {
+        if (failed) failed(error);
+        throw error;
+      }
+    };
     const hit = this.lookup(key);
     if (hit) {
-      hit.rebuild = () => build(request.options);
+      hit.rebuild = attempt;
       return hit.bundle;
     }
     this.stats.builds++;
-    return this.store(key, request, build(request.options)).bundle;
+    return this.store(key, request, attempt()).bundle;
   }
 
   /**

@@ -128,9 +128,21 @@ export function bundleCache(): BundleCache {
   return cache;
 }
 
-/** Builds (or fetches from the cache) the bundle of `entry`; synchronous, for checks at construction. */
-export function bundleEntry(entry: string, options: BundleOptions = {}, cache: BundleCache = bundleCache()): Bundle {
-  return cache.get(request(entry, options), buildSync);
+/**
+ * Builds (or fetches from the cache) the bundle of `entry`; synchronous, for checks at construction. `failed` is what a
+ * failed build throws instead of esbuild's error: now, or when the bundle's code is first read and the cache builds it
+ * again (its file was damaged, replaced or pruned meanwhile) while the source no longer builds.
+ */
+export function bundleEntry(entry: string, options: BundleOptions = {}, cache: BundleCache = bundleCache(), failed?: (error: unknown) => never): Bundle {
+  return cache.get(request(entry, options), buildSync, failed);
+}
+
+/** A failed build's errors in one line (`<file>:<line>: <text>; …`, esbuild's), else the error's message. */
+export function buildErrorDetail(error: unknown): string {
+  const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors
+    ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
+    .join("; ");
+  return detail ?? (error as Error).message;
 }
 
 /**

@@ -12,7 +12,7 @@ import { createFailureQueue } from "./async";
 import { resolveNativeModules, withNativeModules, type NativeModules } from "./native-modules";
 import { normaliseSecrets, secretStatements, validateSecrets, type FunctionSecret, type FunctionSecretSpec } from "./secrets";
 import { createSchedule, normaliseSchedule, SCHEDULE_ROLE_SUFFIX, validateSchedule, type CreatedSchedule, type FunctionScheduleArgs, type FunctionScheduleSpec } from "./schedule";
-import { bundleArchive, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
+import { buildErrorDetail, bundleArchive, bundleCache, bundleEntry, bundleEntryAsync, hasDeployTimeValues, planTimeOptions, resolvedOptions, type Bundle, type DeployBundleOptions } from "./bundle";
 import { checkedKmsKey, checkKmsKeyArn } from "../kms";
 import { arnRegion, regionWhereCreated, validateRegionArg } from "../region";
 
@@ -606,15 +606,10 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
 }
 
 function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
-  let bundle: Bundle;
-  try {
-    bundle = bundleEntry(spec.entry, planTimeOptions(spec.bundle));
-  } catch (error) {
-    const detail = (error as { errors?: Array<{ text: string; location?: { file: string; line: number } }> }).errors
-      ?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text))
-      .join("; ");
-    return fail("entry", spec.entry, `does not bundle: ${detail ?? (error as Error).message}`, "Fix the error in the handler source (npm run typecheck shows it too).");
-  }
+  // The same refusal when the build fails now and when it fails as the bundle's code is first read (`this.bundle.code`,
+  // the archive) and the cache builds it again because its file was damaged meanwhile.
+  const doesNotBundle = (error: unknown): never => fail("entry", spec.entry, `does not bundle: ${buildErrorDetail(error)}`, "Fix the error in the handler source (npm run typecheck shows it too).");
+  const bundle = bundleEntry(spec.entry, planTimeOptions(spec.bundle), bundleCache(), doesNotBundle);
   if (!bundle.exports.includes(spec.handler)) {
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }

@@ -1,0 +1,92 @@
+/**
+ * A bundle served from the disk cache reads its code on first use, and builds it again when the entry file no longer
+ * holds it (damaged, replaced or pruned). When the source fails to build at that moment, the failure is the caller's
+ * own error (LambdaFunction: "entry ... does not bundle"), as when the build fails at once, not esbuild's raw one.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { buildErrorDetail, bundleCache, bundleEntry } from "../../components/lambda/bundle";
+import { BundleCache } from "../../components/lambda/bundle-cache";
+import { LambdaFunction } from "../../components/lambda/function";
+import { record } from "../harness/mocks";
+import { refusalOf } from "../harness/refusals";
+
+/** A tiny project: entry.ts imports ./message.ts. */
+function project(): { entry: string; breakSource(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "sf-bundle-rebuild-"));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "message.ts"), 'export const message = "one";\n');
+  writeFileSync(join(dir, "entry.ts"), 'import { message } from "./message";\nexport const handler = async () => message;\n');
+  return { entry: join(dir, "entry.ts"), breakSource: () => writeFileSync(join(dir, "message.ts"), "export const message = ;\n") };
+}
+
+/**
+ * Builds `entry` with a cache of its own on `dir` (another process), and returns the entry file it wrote: the new one
+ * that names `entry` (the process's cache folder is shared with other runs, which may write meanwhile).
+ */
+function buildInto(dir: string, entry: string, build: (cache: BundleCache) => void): string {
+  const bundles = join(dir, "bundles");
+  const before = new Set(readdirSync(bundles));
+  build(new BundleCache(dir));
+  const written = readdirSync(bundles).filter((file) => !before.has(file) && readFileSync(join(bundles, file), "utf8").includes(JSON.stringify(entry)));
+  expect(written).toHaveLength(1);
+  return join(bundles, written[0]);
+}
+
+/** Keeps the entry file's first line and metadata, drops its code and map: a hit whose code can no longer be read. */
+function damage(file: string): void {
+  const [firstLine] = readFileSync(file, "utf8").split("\n", 1);
+  truncateSync(file, Buffer.byteLength(firstLine) + 1 + Number(firstLine.split(" ")[2]));
+}
+
+class Refused extends Error {}
+
+describe("a bundle's lazy rebuild that fails", () => {
+  it("throws the caller's error, as a failed build at once does", () => {
+    const p = project();
+    const dir = mkdtempSync(join(tmpdir(), "sf-bundle-rebuild-cache-"));
+    mkdirSync(join(dir, "bundles"));
+    const failed = (error: unknown): never => {
+      throw new Refused(`does not bundle: ${buildErrorDetail(error)}`);
+    };
+    damage(buildInto(dir, p.entry, (cache) => bundleEntry(p.entry, {}, cache)));
+
+    const later = new BundleCache(dir);
+    const bundle = bundleEntry(p.entry, {}, later, failed);
+    expect(later.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    p.breakSource();
+    expect(() => bundle.code).toThrow(Refused);
+    expect(() => bundle.code).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
+    // A build that fails at once (the source is broken now, so no hit) gives the same error.
+    expect(() => bundleEntry(p.entry, {}, new BundleCache(dir), failed)).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
+  });
+
+  // LambdaFunction's bundle comes from the process's cache; on disk unless SERVERLESS_FULLSTACK_CACHE_DIR=off.
+  it.skipIf(bundleCache().dir === undefined)("LambdaFunction: reading this.bundle.code refuses with its 'entry ... does not bundle' error, naming the component", async () => {
+    const p = project();
+    const dir = bundleCache().dir!;
+    mkdirSync(join(dir, "bundles"), { recursive: true });
+    // A constant known at deploy time: the plan-time bundle (constant null) is checked at construction, its code not read.
+    const define = { "process.env.STAGE": pulumi.output('"prod"') };
+    damage(buildInto(dir, p.entry, (cache) => bundleEntry(p.entry, { define: { "process.env.STAGE": "null" } }, cache)));
+    let fn: LambdaFunction | undefined;
+    await record(() => {
+      fn = new LambdaFunction("lazy", { entry: p.entry, bundle: { define } });
+    });
+    p.breakSource();
+    const lazy = refusalOf(() => fn!.bundle.code, "read a damaged bundle's code whose source no longer builds");
+    expect(lazy).toMatchObject({
+      component: "LambdaFunction",
+      resourceName: "lazy",
+      argument: "entry",
+      value: p.entry,
+      fix: "Fix the error in the handler source (npm run typecheck shows it too).",
+      message: expect.stringMatching(/^LambdaFunction "lazy": entry ".*entry\.ts" does not bundle: .*message\.ts:1: Unexpected ";"\. Fix the error in the handler source/),
+    });
+    // Word for word the refusal of a construction whose build fails at once.
+    expect(refusalOf(() => new LambdaFunction("lazy", { entry: p.entry, bundle: { define } }), "constructed over a source that does not build").message).toBe(lazy.message);
+  });
+});
