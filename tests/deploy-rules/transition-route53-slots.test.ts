@@ -13,12 +13,14 @@ import type { RecordedResource } from "../../local/offline/mocks";
 import { PLAN_TRANSITION_RULES } from "../../testing/deploy-rules";
 import { record } from "../../testing/harness";
 import { handBuilt, onceEach, saved, transition } from "./fixture";
+import { API_GATEWAY_REGIONAL_ZONE_IDS } from "../../components/dns-routing/api-gateway-zones";
 
 const RULE = "TransitionRoutingSlotTaken";
 const RECORD = "aws:route53/record:Record";
 const zoneId = "Z0123456789EXAMPLE0000";
 const name = "api.gallery.example.com";
-const target = (region: string) => ({ name: `d-abc.execute-api.${region}.amazonaws.com`, zoneId: "Z1UJRXOUMOOFQ8" });
+/** A regional API domain in `region` under that region's API Gateway zone (DnsRouting refuses another zone). */
+const target = (region: string) => ({ name: `d-abc.execute-api.${region}.amazonaws.com`, zoneId: API_GATEWAY_REGIONAL_ZONE_IDS[region]! });
 const healthCheck = (region: string) => ({ fqdn: `abc.execute-api.${region}.amazonaws.com`, path: "/prod/health" });
 
 const routing = onceEach((policy: RoutingPolicy, records: DnsRoutingRecord[]) => record(() => new DnsRouting("api-routing", { zoneId, name, policy, records })));
