@@ -78,6 +78,7 @@ beforeAll(async () => {
           },
         },
       ),
+      machine("passes", { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }, {}),
       machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
@@ -137,10 +138,13 @@ describe("RedriveExecution", () => {
   });
 
   it("refuses a succeeded execution (ExecutionNotRedrivable) and one that does not exist", async () => {
-    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1") }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("SUCCEEDED") });
-    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "none") }))).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
+    // Its own execution, so the test does not depend on the order the file's tests run in (vitest --sequence.shuffle).
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:passes`, name: "p1" }));
+    await server.sfn.drained();
+    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("SUCCEEDED") });
+    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("passes", "none") }))).rejects.toMatchObject({ name: "ExecutionDoesNotExist" });
     // ClientToken: "Length Constraints: Minimum length of 1. Maximum length of 64." (API_RedriveExecution).
-    await expect(client.send(new RedriveExecutionCommand({ executionArn: arnOf("order", "o1"), clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
+    await expect(client.send(new RedriveExecutionCommand({ executionArn, clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
   });
 
   it("refuses an execution that failed in a Map state, which the local runtime does not redrive", async () => {
