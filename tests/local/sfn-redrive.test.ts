@@ -6,29 +6,13 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
-import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
+import { ACCOUNT, fnArn, localMachine, REGION } from "./sfn-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const REGION = "eu-west-1";
-const ACCOUNT = "123456789012";
-const fnArn = (name: string) => lambdaFunctionArn(REGION, name);
-
-function machine(name: string, definition: object, functions: Record<string, TaskFunction>): LocalStateMachineDefinition {
-  return {
-    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
-    name,
-    type: "STANDARD",
-    definition: JSON.stringify(definition),
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
-    logLevel: "ERROR",
-    includeExecutionData: false,
-    tracing: false,
-    functions: new Map(Object.entries(functions).map(([fn, run]) => [fnArn(fn), run])),
-  };
-}
+const machine = localMachine;
 
 /** How often each function ran, and whether `flaky` fails (the test fixes it between attempts). */
 const calls = { prepare: 0, flaky: 0 };

@@ -22,7 +22,6 @@ import type { WorkflowSpec } from "../../components/workflow/spec";
 import { FunctionRoles, functionCredentials } from "../../local/function-roles";
 import { policyStatements } from "../../local/iam-policy";
 import { LambdaInvokeError, LocalLambda } from "../../local/lambda-runtime";
-import { lambdaFunctionArn } from "../../local/offline/mocks";
 import { registerSpec } from "../../components/spec-registry";
 import type { LocalContext } from "../../local/services/types";
 import { localStateMachineDefinitions, workflowsService } from "../../local/services/workflows";
@@ -32,13 +31,9 @@ import { ServiceTaskFailure, type ServiceTaskContext } from "../../local/sfn-int
 import { loadStepFunctionsLibrary, LocalStepFunctions, localRun, SfnError, startLocalSfn, type LocalSfnServer, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS, type SigV4Credentials } from "../../local/sigv4-verify";
 import { localLambdaSpec } from "../harness/lambda-spec";
+import { ACCOUNT, fnArn, localMachine, machineArn, REGION } from "./sfn-helpers";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-const REGION = "eu-west-1";
-const ACCOUNT = "123456789012";
-const machineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
-const fnArn = (name: string) => lambdaFunctionArn(REGION, name);
 
 /** A function as the local Lambda runtime answers: its result, or a LambdaInvokeError with the handler's errorType. */
 const fake = (run: (event: any) => unknown): TaskFunction => async (event) => run(event);
@@ -46,19 +41,8 @@ const fails = (name: string, errorType: string, message: string): TaskFunction =
   throw new LambdaInvokeError(name, errorType, message, `${errorType}: ${message}\n    at handler (index.js:1:1)`);
 };
 
-function machine(name: string, definition: object, functions: Record<string, TaskFunction> = {}, type: "STANDARD" | "EXPRESS" = "STANDARD"): LocalStateMachineDefinition {
-  return {
-    arn: machineArn(name),
-    name,
-    type,
-    definition: JSON.stringify(definition),
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
-    logLevel: "ERROR",
-    includeExecutionData: false,
-    tracing: false,
-    functions: new Map(Object.entries(functions).map(([fn, run]) => [fnArn(fn), run])),
-  };
-}
+const machine = (name: string, definition: object, functions: Record<string, TaskFunction> = {}, type: "STANDARD" | "EXPRESS" = "STANDARD") =>
+  localMachine(name, definition, functions, { type });
 
 const pass = { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } };
 const failState = (fields: object) => ({ StartAt: "FailState", States: { FailState: { Type: "Fail", ...fields } } });

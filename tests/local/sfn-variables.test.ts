@@ -8,24 +8,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { lambdaFunctionArn } from "../../local/offline/mocks";
-import { LocalStepFunctions, localRun, type HistoryEvent, type LocalStateMachineDefinition, type TaskFunction } from "../../local/sfn-server";
+import { LocalStepFunctions, localRun, type HistoryEvent, type TaskFunction } from "../../local/sfn-server";
+import { ACCOUNT, localMachine, REGION } from "./sfn-helpers";
 
-const REGION = "eu-west-1";
-const ACCOUNT = "123456789012";
-
-function machine(name: string, definition: object, functions: Record<string, TaskFunction> = {}): LocalStateMachineDefinition {
-  return {
-    arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`,
-    name,
-    type: "STANDARD",
-    definition: JSON.stringify(definition),
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/${name}-role`,
-    logLevel: "OFF",
-    includeExecutionData: false,
-    tracing: false,
-    functions: new Map(Object.entries(functions).map(([fn, run]) => [lambdaFunctionArn(REGION, fn), run])),
-  };
-}
+const machine = (name: string, definition: object, functions: Record<string, TaskFunction> = {}) =>
+  localMachine(name, definition, functions, { logLevel: "OFF" });
 
 /**
  * An execution of `definition` to its end: its status, error, cause and output, and the variables each state
