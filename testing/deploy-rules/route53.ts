@@ -1,7 +1,7 @@
 /** Route 53 and regional API custom domain deploy rules: routing records, health checks, certificates per region. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
+import { bareZoneId, CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { API_GATEWAY_REGIONAL_ZONE_IDS, executeApiRegion } from "../../components/dns-routing/api-gateway-zones";
 import { dnsName } from "./names";
 import { ownedRecordSetKey, plannedZone, policyName, policyOf, RECORD, recordName, recordSetKey, routingPolicies, sharedAcrossStacks } from "./record-sets";
@@ -281,7 +281,7 @@ export const ROUTE53_ROUTING_POLICY_ACROSS_STACKS: ProjectDeployRule = {
 
 /** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
 /** An alias's hosted zone id without the `/hostedzone/` prefix Route 53 also takes; undefined when not known. */
-const aliasZoneId = (alias: any): string | undefined => (typeof alias?.zoneId === "string" ? alias.zoneId.replace(/^\/hostedzone\//, "") : undefined);
+const aliasZoneId = (alias: any): string | undefined => (typeof alias?.zoneId === "string" ? bareZoneId(alias.zoneId) : undefined);
 const aliasesCloudFront = (alias: any) => aliasZoneId(alias) === CLOUDFRONT_ALIAS_ZONE_ID;
 
 /**
