@@ -104,18 +104,15 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
     fields.set(lower, value);
   }
   const field = (name: string) => fields.get(name.toLowerCase());
-  const rawKey = field("key");
-  if (rawKey === undefined) {
-    throw new S3Error(400, "InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", { ArgumentName: "key", ArgumentValue: "" });
-  }
-  const policy = field("policy");
-  // The buckets this server stands in for are private: a POST without a policy is anonymous.
-  if (policy === undefined) throw new S3Error(403, "AccessDenied", "Access Denied");
   const required = (name: string) => {
     const value = field(name);
     if (value === undefined) throw new S3Error(400, "InvalidArgument", `Bucket POST must contain a field named '${name}'.  If it is specified, please check the order of the fields.`, { ArgumentName: name, ArgumentValue: "" });
     return value;
   };
+  required("key");
+  const policy = field("policy");
+  // The buckets this server stands in for are private: a POST without a policy is anonymous.
+  if (policy === undefined) throw new S3Error(403, "AccessDenied", "Access Denied");
   const algorithm = required("X-Amz-Algorithm");
   if (algorithm !== ALGORITHM_IDENTIFIER) throw new S3Error(400, "InvalidArgument", "Only AWS4-HMAC-SHA256 is supported.", { ArgumentName: "x-amz-algorithm", ArgumentValue: algorithm });
   const credential = required("X-Amz-Credential");

@@ -145,6 +145,14 @@ describe("local S3 POST Object with a POST policy", () => {
     expect((await response.text()).replace(/&quot;/g, '"')).toContain('Policy Condition failed: ["starts-with", "$Content-Type", ""]');
   });
 
+  it("refuses a form without a key field 400 InvalidArgument naming it, before its policy is checked", async () => {
+    const response = await post(presignedPost({ conditions: [] }), "x");
+    expect(response.status).toBe(400);
+    const xml = await response.text();
+    expect(xml).toContain("<Code>InvalidArgument</Code>");
+    expect(xml).toContain("Bucket POST must contain a field named &apos;key&apos;.");
+  });
+
   it("refuses a form without a policy as anonymous, and bodies that are not multipart/form-data as malformed, never crashing", async () => {
     const anonymous = await post({ key: "anon.txt" }, "x");
     expect([anonymous.status, await anonymous.text()]).toEqual([403, expect.stringContaining("<Code>AccessDenied</Code>")]);
