@@ -180,7 +180,9 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
     cacheControl: values.get("cache-control"),
     metadata,
     successStatus: status === "200" ? 200 : status === "201" ? 201 : 204,
-    successRedirect: values.get("success_action_redirect") ?? values.get("redirect"),
+    // "If Amazon S3 cannot interpret the URL, it acts as if the field is not present" (RESTObjectPOST.html): the
+    // status then answers, not a 500 after the object was stored.
+    successRedirect: redirectUrl(values.get("success_action_redirect") ?? values.get("redirect")),
   };
 }
 
@@ -239,4 +241,9 @@ function describe(condition: unknown): string {
     return `["eq", ${JSON.stringify(`$${name}`)}, ${JSON.stringify(value)}]`;
   }
   return JSON.stringify(condition) ?? String(condition);
+}
+
+/** A success redirect S3 can follow: an absolute URL, else none. */
+function redirectUrl(value: string | undefined): string | undefined {
+  return value !== undefined && URL.canParse(value) ? value : undefined;
 }

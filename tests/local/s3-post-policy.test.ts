@@ -38,11 +38,15 @@ function presignedPost(options: { conditions: unknown[]; expiresInMs?: number; s
   return { ...fields, Policy: encoded, "X-Amz-Signature": createHmac("sha256", key).update(encoded).digest("hex") };
 }
 
-async function post(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg"): Promise<Response> {
+function formOf(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg"): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append("file", new Blob([file]), filename);
-  return fetch(`${s3.endpoint}/photos`, { method: "POST", body: form });
+  return form;
+}
+
+async function post(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg"): Promise<Response> {
+  return fetch(`${s3.endpoint}/photos`, { method: "POST", body: formOf(fields, file, filename) });
 }
 
 describe("local S3 POST Object with a POST policy", () => {
@@ -71,6 +75,15 @@ describe("local S3 POST Object with a POST policy", () => {
     expect(xml).toContain("<PostResponse>");
     expect(xml).toContain("<Bucket>photos</Bucket><Key>uploads/a.txt</Key>");
     expect(xml).toMatch(/<ETag>"0cc175b9c0f1b6a831c399e269772661"<\/ETag>/);
+  });
+
+  it("redirects 303 to success_action_redirect with bucket, key and etag; one S3 cannot interpret is as if absent", async () => {
+    const redirected = await fetch(`${s3.endpoint}/photos`, { method: "POST", body: formOf(presignedPost({ conditions: [["eq", "$key", "uploads/r.txt"]], fields: { key: "uploads/r.txt", success_action_redirect: "https://gallery.example.com/done" } }), "r"), redirect: "manual" });
+    expect(redirected.status).toBe(303);
+    expect(new URL(redirected.headers.get("location")!).searchParams.get("key")).toBe("uploads/r.txt");
+    const unreadable = await post(presignedPost({ conditions: [["eq", "$key", "uploads/u.txt"]], fields: { key: "uploads/u.txt", success_action_redirect: "not a url" } }), "u");
+    expect(unreadable.status).toBe(204);
+    expect(events).toContain("ObjectCreated:Post uploads/u.txt");
   });
 
   it("refuses an expired policy", async () => {
