@@ -251,6 +251,18 @@ export function cloudFrontEvaluation(index: number): Parameters<ArgFailure> {
 }
 
 
+/** The hosted zone an alias target's name requires (aliasTargetZone), with the words a refusal of another zone uses. */
+export interface AliasTargetZone {
+  /** The AliasTarget.HostedZoneId the name requires, without the `/hostedzone/` prefix. */
+  zoneId: string;
+  /** What the name is: "an API Gateway regional target in us-west-2", "a CloudFront distribution's name". */
+  target: string;
+  /** Why that zone, as a clause: "API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC (AWS General Reference, …)". */
+  zone: string;
+  /** What to set the zone id to, after "Set it to" or "set the alias zoneId to": "Z2OJLYMUO9EFXC, the regionalZoneId of …". */
+  setTo: string;
+}
+
 /**
  * The hosted zone an alias target's name requires, when the name shows it: API Gateway's zone of the region in
  * `d-….execute-api.<region>.amazonaws.com` (a regional custom domain's target; only the regions of the confirmed table,
@@ -259,26 +271,31 @@ export function cloudFrontEvaluation(index: number): Parameters<ArgFailure> {
  * regionalHostedZoneId"; "CloudFront distribution: Specify Z2FDTNDATAQYW2"
  * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html); the regional zones from the General
  * Reference's table (https://docs.aws.amazon.com/general/latest/gr/apigateway.html). Another zone is refused by Route 53:
- * "the alias target name does not lie within the target zone" (as AWS printed it, aws/aws-cdk#19643). The same zones the
- * deploy rule Route53AliasTargetHealth holds a plan's aliases to. Undefined for any other name (S3 website endpoints,
- * load balancers, other records, regions outside the confirmed table).
+ * "the alias target name does not lie within the target zone" (as AWS printed it, aws/aws-cdk#19643).
+ *
+ * The one reader of a target name's zone: DnsRouting refuses a record against it at construction
+ * (validateAliasTargetZone), and the deploy rule Route53AliasTargetHealth holds a plan's aliases to it (those whose
+ * target is not a domain of the plan, whose own zone the rule reads instead). Undefined for any other name (S3 website
+ * endpoints, load balancers, other records, regions outside the confirmed table).
  */
-export function aliasTargetZone(targetName: string): { zoneId: string; target: string; fix: string } | undefined {
+export function aliasTargetZone(targetName: string): AliasTargetZone | undefined {
   const host = targetName.toLowerCase().replace(/\.$/, "");
   const region = executeApiRegion(host);
   const regionZone = region === undefined ? undefined : API_GATEWAY_REGIONAL_ZONE_IDS[region];
   if (regionZone !== undefined) {
     return {
       zoneId: regionZone,
-      target: `an API Gateway regional target in ${region}, whose zone is ${regionZone} (AWS General Reference, Amazon API Gateway endpoints and quotas)`,
-      fix: `Set it to ${regionZone}, the regionalZoneId of the domain whose target this is (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not a sibling region's domain's, nor the record's own zone.`,
+      target: `an API Gateway regional target in ${region}`,
+      zone: `API Gateway's zone in ${region} is ${regionZone} (AWS General Reference, Amazon API Gateway endpoints and quotas)`,
+      setTo: `${regionZone}, the regionalZoneId of the domain whose target this is (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not a sibling region's domain's, nor the record's own zone`,
     };
   }
   if (/^[a-z0-9-]+\.cloudfront\.net$/.test(host)) {
     return {
       zoneId: CLOUDFRONT_ALIAS_ZONE_ID,
-      target: `a CloudFront distribution's name, whose alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID} for every distribution`,
-      fix: `Set it to the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID}), or an edge-optimized API domain's cloudfrontZoneId (the same zone).`,
+      target: "a CloudFront distribution's name",
+      zone: `every distribution's alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID}`,
+      setTo: `the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID}), or an edge-optimized API domain's cloudfrontZoneId (the same zone)`,
     };
   }
   return undefined;
@@ -300,8 +317,8 @@ function validateAliasTargetZone(fail: ArgFailure, where: string, target: DnsRou
   fail(
     `${where}.target.zoneId`,
     target.zoneId,
-    `is not the hosted zone of the alias target ${target.name}, ${expected.target}: Route 53 refuses the record ("the alias target name does not lie within the target zone")`,
-    expected.fix,
+    `is not the hosted zone of the alias target ${target.name}, ${expected.target}: ${expected.zone}, and Route 53 refuses the record ("the alias target name does not lie within the target zone")`,
+    `Set it to ${expected.setTo}.`,
   );
 }
 

@@ -1,8 +1,7 @@
 /** Route 53 and regional API custom domain deploy rules: routing records, health checks, certificates per region. */
 import { ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { bareZoneId, CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
-import { API_GATEWAY_REGIONAL_ZONE_IDS, executeApiRegion } from "../../components/dns-routing/api-gateway-zones";
+import { aliasTargetZone, bareZoneId, CLOUDFRONT_ALIAS_ZONE_ID, healthCheckProblem } from "../../components/dns-routing/spec";
 import { dnsName } from "./names";
 import { ownedRecordSetKey, plannedZone, policyName, policyOf, RECORD, recordName, recordSetKey, routingPolicies, sharedAcrossStacks } from "./record-sets";
 import { arnRegion, finding, regionOf, type DeployFinding, type DeployRule, type ProjectDeployRule, type StackPlan } from "./rule";
@@ -279,9 +278,9 @@ export const ROUTE53_ROUTING_POLICY_ACROSS_STACKS: ProjectDeployRule = {
   },
 };
 
-/** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
 /** An alias's hosted zone id without the `/hostedzone/` prefix Route 53 also takes; undefined when not known. */
 const aliasZoneId = (alias: any): string | undefined => (typeof alias?.zoneId === "string" ? bareZoneId(alias.zoneId) : undefined);
+/** An alias to a CloudFront distribution (Route 53 refuses to evaluate its health). */
 const aliasesCloudFront = (alias: any) => aliasZoneId(alias) === CLOUDFRONT_ALIAS_ZONE_ID;
 
 /**
@@ -302,20 +301,22 @@ const aliasesCloudFront = (alias: any) => aliasZoneId(alias) === CLOUDFRONT_ALIA
  * distributionHostedZoneId"; "For edge-optimized endpoints, the Route 53 Hosted Zone ID is Z2FDTNDATAQYW2 for all
  * Regions", https://docs.aws.amazon.com/general/latest/gr/apigateway.html), never a regional zone.
  *
- * A target outside the plan is checked only when its name shows its region, `d-….execute-api.<region>.amazonaws.com`
- * (a regional custom domain's target, e.g. one another stack created): its zone is API Gateway's zone of that region,
- * from the General Reference's table (API_GATEWAY_REGIONAL_ZONE_IDS: the regions two copies of the table agree on;
- * other regions are left alone). S3 website endpoints, load balancers, other records of the zone and CloudFront names
- * outside the plan are left alone.
+ * Any other target (a distribution of the plan, or a target outside the plan) is checked when its name shows its zone,
+ * by aliasTargetZone (components/dns-routing/spec.ts), the reader DnsRouting's construction check uses too:
+ * `d-….execute-api.<region>.amazonaws.com` (a regional custom domain's target, e.g. one another stack created) names
+ * API Gateway's zone of that region, from the General Reference's table (API_GATEWAY_REGIONAL_ZONE_IDS: the regions two
+ * copies of the table agree on; other regions are left alone), and `*.cloudfront.net` (a distribution's domain name, or
+ * an edge-optimized API domain's of another stack) Z2FDTNDATAQYW2, the zone of every distribution (AliasTarget,
+ * HostedZoneId: "CloudFront distribution: Specify Z2FDTNDATAQYW2"). S3 website endpoints, load balancers and other
+ * records of the zone are left alone.
  */
 export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
   id: "Route53AliasTargetHealth",
-  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to API Gateway domains (of the plan, or execute-api targets of a known region) and the plan's distributions name the target's own hosted zone",
+  title: "Aliases to a CloudFront distribution do not evaluate target health, and aliases to API Gateway domains (of the plan, or execute-api targets of a known region) and CloudFront names name the target's own hosted zone",
   source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
   check(graph) {
     const findings: DeployFinding[] = [];
-    const apiTargets = apiDomainTargets(graph);
-    const edgeApiTargets = edgeApiDomainTargets(graph);
+    const { regional: apiTargets, edge: edgeApiTargets } = apiDomainTargets(graph);
     const distributions = distributionTargets(graph);
     for (const r of ofType(graph, RECORD)) {
       for (const alias of r.inputs.aliases ?? []) {
@@ -324,52 +325,50 @@ export const ROUTE53_ALIAS_TARGET_HEALTH: DeployRule = {
         }
         const zoneId = aliasZoneId(alias);
         if (zoneId === undefined) continue;
-        const api = apiTargets.get(dnsName(alias.name));
-        if (api && typeof api.zoneId === "string" && zoneId !== api.zoneId) {
-          const v1 = api.domain.type === "aws:apigateway/domainName:DomainName";
-          findings.push(
-            finding(
-              "Route53AliasTargetHealth",
-              r,
-              `aliases ${alias.name}, the target of API Gateway domain ${api.domain.inputs.domainName} (${api.domain.name}), under hosted zone ${alias.zoneId}, but that domain's zone is ${api.zoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
-              `set the alias zoneId to ${api.domain.name}'s ${v1 ? "regionalZoneId" : "domainNameConfiguration.hostedZoneId"} (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's`,
-            ),
-          );
+        const targetName = dnsName(alias.name);
+        // A domain of the plan: its own zone, as the plan records it.
+        const api = apiTargets.get(targetName);
+        if (api) {
+          if (typeof api.zoneId === "string" && zoneId !== api.zoneId) {
+            const v1 = api.domain.type === "aws:apigateway/domainName:DomainName";
+            findings.push(
+              finding(
+                "Route53AliasTargetHealth",
+                r,
+                `aliases ${alias.name}, the target of API Gateway domain ${api.domain.inputs.domainName} (${api.domain.name}), under hosted zone ${alias.zoneId}, but that domain's zone is ${api.zoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+                `set the alias zoneId to ${api.domain.name}'s ${v1 ? "regionalZoneId" : "domainNameConfiguration.hostedZoneId"} (ServerlessApi: customDomain.regionalZoneId, beside customDomain.regionalDomainName), not the record's own zone or another region's domain's`,
+              ),
+            );
+          }
+          continue;
         }
-        const edge = edgeApiTargets.get(dnsName(alias.name));
-        if (edge && typeof edge.state.cloudfrontZoneId === "string" && zoneId !== edge.state.cloudfrontZoneId) {
-          findings.push(
-            finding(
-              "Route53AliasTargetHealth",
-              r,
-              `aliases ${alias.name}, the target of edge-optimized API Gateway domain ${edge.inputs.domainName} (${edge.name}), under hosted zone ${alias.zoneId}, but an edge-optimized domain's zone is its cloudfrontZoneId ${edge.state.cloudfrontZoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
-              `set the alias zoneId to ${edge.name}'s cloudfrontZoneId (${edge.state.cloudfrontZoneId}), not a regional API Gateway zone or the record's own zone`,
-            ),
-          );
+        const edge = edgeApiTargets.get(targetName);
+        if (edge) {
+          if (typeof edge.state.cloudfrontZoneId === "string" && zoneId !== edge.state.cloudfrontZoneId) {
+            findings.push(
+              finding(
+                "Route53AliasTargetHealth",
+                r,
+                `aliases ${alias.name}, the target of edge-optimized API Gateway domain ${edge.inputs.domainName} (${edge.name}), under hosted zone ${alias.zoneId}, but an edge-optimized domain's zone is its cloudfrontZoneId ${edge.state.cloudfrontZoneId}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+                `set the alias zoneId to ${edge.name}'s cloudfrontZoneId (${edge.state.cloudfrontZoneId}), not a regional API Gateway zone or the record's own zone`,
+              ),
+            );
+          }
+          continue;
         }
-        const region = api || edge ? undefined : executeApiRegion(dnsName(alias.name));
-        const regionZone = region === undefined ? undefined : API_GATEWAY_REGIONAL_ZONE_IDS[region];
-        if (regionZone !== undefined && zoneId !== regionZone) {
-          findings.push(
-            finding(
-              "Route53AliasTargetHealth",
-              r,
-              `aliases ${alias.name}, an API Gateway regional target in ${region}, under hosted zone ${alias.zoneId}, but API Gateway's zone in ${region} is ${regionZone} (AWS General Reference, Amazon API Gateway endpoints and quotas): Route 53 refuses it ("the alias target name does not lie within the target zone")`,
-              `set the alias zoneId to ${regionZone}, the regionalZoneId of the domain whose target this is (not a sibling region's domain's, nor the record's own zone)`,
-            ),
-          );
-        }
-        const distribution = distributions.get(dnsName(alias.name));
-        if (distribution && zoneId !== CLOUDFRONT_ALIAS_ZONE_ID) {
-          findings.push(
-            finding(
-              "Route53AliasTargetHealth",
-              r,
-              `aliases ${alias.name}, the domain name of CloudFront distribution ${distribution.name}, under hosted zone ${alias.zoneId}, but every distribution's alias zone is ${CLOUDFRONT_ALIAS_ZONE_ID}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
-              `set the alias zoneId to the distribution's hostedZoneId (${CLOUDFRONT_ALIAS_ZONE_ID})`,
-            ),
-          );
-        }
+        // Any other target whose name shows its zone (an execute-api target of a confirmed region, a *.cloudfront.net
+        // name): the zone DnsRouting holds its records to at construction, from the same reader.
+        const expected = aliasTargetZone(targetName);
+        if (expected === undefined || zoneId === expected.zoneId) continue;
+        const distribution = distributions.get(targetName);
+        findings.push(
+          finding(
+            "Route53AliasTargetHealth",
+            r,
+            `aliases ${alias.name}, ${distribution ? `the domain name of CloudFront distribution ${distribution.name}` : expected.target}, under hosted zone ${alias.zoneId}, but ${expected.zone}: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+            distribution ? `set the alias zoneId to the distribution's hostedZoneId (${expected.zoneId})` : `set the alias zoneId to ${expected.setTo}`,
+          ),
+        );
       }
     }
     return findings;
@@ -473,34 +472,27 @@ interface ApiDomainTarget {
 }
 
 /**
- * The API Gateway custom domains of the plan by the name a Route 53 alias targets: a REST (v1) domain's
- * `regionalDomainName`, an HTTP or WebSocket (v2) domain's `domainNameConfiguration.targetDomainName`, each with its
- * IP address type (unset is API Gateway's default, IPv4) and its hosted zone id.
+ * The API Gateway custom domains of the plan by the name a Route 53 alias targets, in one pass over the domains:
+ * - `regional`: a REST (v1) domain's `regionalDomainName`, an HTTP or WebSocket (v2) domain's
+ *   `domainNameConfiguration.targetDomainName`, each with its IP address type (unset is API Gateway's default, IPv4)
+ *   and its hosted zone id;
+ * - `edge`: an edge-optimized REST (v1) domain's `cloudfrontDomainName` (a regional domain has none: API Gateway
+ *   answers distributionDomainName only for EDGE).
  */
-function apiDomainTargets(graph: Graph): Map<string, ApiDomainTarget> {
-  const targets = new Map<string, ApiDomainTarget>();
+function apiDomainTargets(graph: Graph): { regional: Map<string, ApiDomainTarget>; edge: Map<string, RecordedResource> } {
+  const regional = new Map<string, ApiDomainTarget>();
+  const edge = new Map<string, RecordedResource>();
   for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
     const target = dnsName(domain.state.regionalDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.regionalZoneId });
+    if (target) regional.set(target, { domain, ipAddressType: String(domain.inputs.endpointConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.regionalZoneId });
+    const cloudfront = dnsName(domain.state.cloudfrontDomainName);
+    if (cloudfront) edge.set(cloudfront, domain);
   }
   for (const domain of ofType(graph, "aws:apigatewayv2/domainName:DomainName")) {
     const target = dnsName(domain.state.domainNameConfiguration?.targetDomainName);
-    if (target) targets.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.domainNameConfiguration?.hostedZoneId });
+    if (target) regional.set(target, { domain, ipAddressType: String(domain.inputs.domainNameConfiguration?.ipAddressType ?? "ipv4"), zoneId: domain.state.domainNameConfiguration?.hostedZoneId });
   }
-  return targets;
-}
-
-/**
- * The plan's edge-optimized REST (v1) custom domains by the name an alias to them targets, their
- * `cloudfrontDomainName` (a regional domain has none: API Gateway answers distributionDomainName only for EDGE).
- */
-function edgeApiDomainTargets(graph: Graph): Map<string, RecordedResource> {
-  const targets = new Map<string, RecordedResource>();
-  for (const domain of ofType(graph, "aws:apigateway/domainName:DomainName")) {
-    const target = dnsName(domain.state.cloudfrontDomainName);
-    if (target) targets.set(target, domain);
-  }
-  return targets;
+  return { regional, edge };
 }
 
 /** The CloudFront distributions of the plan by their domain name (`d111111abcdef8.cloudfront.net`), which an alias targets. */
@@ -537,7 +529,7 @@ export const ROUTE53_ALIAS_IPV6_TARGET: DeployRule = {
   title: "AAAA aliases point at a target with an IPv6 address: a dualstack API Gateway custom domain, or a CloudFront distribution with isIpv6Enabled true",
   source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-custom-domain-ip-address-type.html",
   check(graph) {
-    const apiTargets = apiDomainTargets(graph);
+    const apiTargets = apiDomainTargets(graph).regional;
     const distributions = distributionTargets(graph);
     const findings: DeployFinding[] = [];
     for (const r of ofType(graph, RECORD)) {

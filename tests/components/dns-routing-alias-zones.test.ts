@@ -38,7 +38,7 @@ describe("DnsRouting alias target zones", () => {
       value: "Z1UJRXOUMOOFQ8",
       fix,
       message:
-        'DnsRouting "lat": records[1].target.zoneId "Z1UJRXOUMOOFQ8" is not the hosted zone of the alias target d-west.execute-api.us-west-2.amazonaws.com., an API Gateway regional target in us-west-2, whose zone is Z2OJLYMUO9EFXC (AWS General Reference, Amazon API Gateway endpoints and quotas): ' +
+        `DnsRouting "lat": records[1].target.zoneId "Z1UJRXOUMOOFQ8" is not the hosted zone of the alias target d-west.execute-api.us-west-2.amazonaws.com., an API Gateway regional target in us-west-2: API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC (AWS General Reference, Amazon API Gateway endpoints and quotas), and ` +
         `Route 53 refuses the record ("the alias target name does not lie within the target zone"). ${fix}`,
     });
   });
@@ -56,7 +56,7 @@ describe("DnsRouting alias target zones", () => {
       argument: "records[1].target.zoneId",
       value: "Z1UJRXOUMOOFQ8",
       fix: "Set it to the distribution's hostedZoneId (Z2FDTNDATAQYW2), or an edge-optimized API domain's cloudfrontZoneId (the same zone).",
-      message: expect.stringMatching(/^DnsRouting "tosite": records\[1\]\.target\.zoneId "Z1UJRXOUMOOFQ8" is not the hosted zone of the alias target d111111abcdef8\.cloudfront\.net, a CloudFront distribution's name, whose alias zone is Z2FDTNDATAQYW2 for every distribution: Route 53 refuses the record/),
+      message: expect.stringMatching(/^DnsRouting "tosite": records\[1\]\.target\.zoneId "Z1UJRXOUMOOFQ8" is not the hosted zone of the alias target d111111abcdef8\.cloudfront\.net, a CloudFront distribution's name: every distribution's alias zone is Z2FDTNDATAQYW2, and Route 53 refuses the record/),
     });
   });
 

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
 import { RoutingPolicy } from "../../components/dns-routing";
+import { aliasTargetZone, CLOUDFRONT_ALIAS_ZONE_ID } from "../../components/dns-routing/spec";
 import { RegionalApis } from "../../components/regional-apis";
 import { byName, mutate, record } from "../../testing/harness";
 import { checkDeployRules, ROUTE53_ALIAS_TARGET_HEALTH } from "../../testing/deploy-rules";
@@ -94,6 +95,24 @@ describe("Route53AliasTargetHealth on alias hosted zone ids", () => {
         `aliases ${west}, an API Gateway regional target in us-west-2, under hosted zone Z1UJRXOUMOOFQ8, but API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC (AWS General Reference, Amazon API Gateway endpoints and quotas): Route 53 refuses it ("the alias target name does not lie within the target zone")`,
       ],
       ["aws:route53/record:Record own-zone", expect.stringMatching(/under hosted zone Z0123456789EXAMPLE0000, but API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC/)],
+    ]);
+  });
+
+  it("fails an alias to a *.cloudfront.net name outside the plan under another zone than Z2FDTNDATAQYW2, as DnsRouting refuses it at construction", () => {
+    // A distribution (or an edge-optimized API domain) another stack created: its name shows its zone, the one every
+    // distribution has (AliasTarget, HostedZoneId: "CloudFront distribution: Specify Z2FDTNDATAQYW2").
+    const alias = (logical: string, name: string, zoneId: string) =>
+      handBuilt("aws:route53/record:Record", logical, { zoneId: ZONE, name: `${logical}.example.com`, type: "A", aliases: [{ name, zoneId, evaluateTargetHealth: false }] });
+    const elsewhere = "d2222222abcdef8.cloudfront.net";
+    expect(aliasTargetZone(elsewhere)?.zoneId).toBe(CLOUDFRONT_ALIAS_ZONE_ID);
+    expect(CLOUDFRONT_ALIAS_ZONE_ID).toBe("Z2FDTNDATAQYW2");
+    expect(findings([alias("copied", elsewhere, "Z1UJRXOUMOOFQ8"), alias("own-zone", `${elsewhere.toUpperCase()}.`, ZONE), alias("right", elsewhere, "Z2FDTNDATAQYW2"), alias("prefixed", elsewhere, "/hostedzone/Z2FDTNDATAQYW2")])).toEqual([
+      [
+        "aws:route53/record:Record copied",
+        `aliases ${elsewhere}, a CloudFront distribution's name, under hosted zone Z1UJRXOUMOOFQ8, but every distribution's alias zone is Z2FDTNDATAQYW2: Route 53 refuses it ("the alias target name does not lie within the target zone")`,
+        "set the alias zoneId to the distribution's hostedZoneId (Z2FDTNDATAQYW2), or an edge-optimized API domain's cloudfrontZoneId (the same zone)",
+      ],
+      ["aws:route53/record:Record own-zone", expect.stringMatching(/^aliases D2222222ABCDEF8\.CLOUDFRONT\.NET\., a CloudFront distribution's name, under hosted zone Z0123456789EXAMPLE0000, but every distribution's alias zone is Z2FDTNDATAQYW2/), expect.any(String)],
     ]);
   });
 
