@@ -7,17 +7,23 @@
  * edge-optimized domain's `distributionHostedZoneId` is Z2FDTNDATAQYW2 ("The valid value is Z2FDTNDATAQYW2 for all the
  * regions", API Gateway API reference, DomainName).
  *
- * Read by the offline mocks (a domain's zone follows its region, so a plan tells one region's zone from another's) and
- * by the deploy rule Route53AliasTargetHealth (an alias to `d-….execute-api.<region>.amazonaws.com` names that
- * region's zone).
+ * Read by the offline mocks (a domain's zone follows its region, so a plan tells one region's zone from another's) and,
+ * through aliasTargetZone (spec.ts), by DnsRouting's construction check and the deploy rule Route53AliasTargetHealth (an
+ * alias to `d-….execute-api.<region>.amazonaws.com` names that region's zone).
  */
 
 /**
- * Regional zones agreed by two independent copies of the General Reference table (codenize-tools/roadworker's
- * API_GATEWAY_HOSTED_ZONE_NAME_IDS, 2018, citing rande.html#apigateway_region, and a 2024 deployment script citing
- * general/latest/gr/apigateway.html): the stored copy of the AWS page itself has only the page's preamble, not the
- * table's rows. ap-northeast-3 is left out: the two copies disagree (Z2YQB5RD63NC85 before the region's 2021 relaunch,
- * Z22ILHG95FLSZ2 after).
+ * Regional zones on which independent copies of the General Reference table agree (the stored copy of the AWS page
+ * itself has only the page's preamble, not the table's rows):
+ * - kubernetes-sigs/external-dns, provider/aws/aws.go `canonicalHostedZones` ("AWS API Gateway (Regional endpoints)",
+ *   citing general/latest/gr/apigateway.html; added 2023-07-28 in 79987b308, read at 2bf1bf8): 25 regions;
+ * - jeeshofone/LocationServiceGateway, deploy.sh `get_hosted_zone_id` (2024-03, citing the same page; read at 8c69426):
+ *   23 regions, every one of them external-dns's value too (no region where the two differ);
+ * - codenize-tools/roadworker's API_GATEWAY_HOSTED_ZONE_NAME_IDS (2018, citing rande.html#apigateway_region): the first
+ *   15 regions below, again the same values.
+ * Read and found without a table of these zones: aws/aws-cdk's RegionInfo (FactName has hosted zones for S3 websites and
+ * Elastic Beanstalk only, region-info/lib/fact.ts) and localstack (only an edge domain's DistributionHostedZoneId,
+ * Z2FDTNDATAQYW2). Regions neither named copy has are in API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED, or unlisted.
  */
 export const API_GATEWAY_REGIONAL_ZONE_IDS: Readonly<Record<string, string>> = Object.freeze({
   "us-east-1": "Z1UJRXOUMOOFQ8",
@@ -35,16 +41,28 @@ export const API_GATEWAY_REGIONAL_ZONE_IDS: Readonly<Record<string, string>> = O
   "eu-west-2": "ZJ5UAJN8Y3Z2Q",
   "eu-west-3": "Z3KY65QIEKYHQQ",
   "sa-east-1": "ZCMLWB8V5SYIT",
+  // external-dns and LocationServiceGateway (not in roadworker's 2018 copy).
+  "af-south-1": "Z2DHW2332DAMTN",
+  "ap-east-1": "Z3FD1VL90ND7K5",
+  "eu-north-1": "Z3UWIKFBOOGXPP",
+  "eu-south-1": "Z3BT4WSQ9TDYZV",
+  "me-south-1": "Z20ZBPC0SS8806",
+  "me-central-1": "Z08780021BKYYY8U0YHTV",
+  "us-gov-east-1": "Z3SE9ATJYCRCZJ",
+  "us-gov-west-1": "Z1K6XKP9SAGWDV",
 });
 
 /**
- * Regional zones from one copy of the table only (the 2024 script above): not confirmed against the AWS page, so the
- * offline mocks use them (a wrong one costs nothing there) but Route53AliasTargetHealth does not (a wrong one would
- * refuse a deployable alias).
+ * Regional zones from one named copy of the table only, not confirmed against the AWS page, so the offline mocks use
+ * them (a wrong one costs nothing there) but neither Route53AliasTargetHealth nor DnsRouting does (a wrong one would
+ * refuse a deployable alias): eu-south-2 and ap-east-2 from external-dns alone; the others from the copy this table was
+ * first read from, a 2024 deployment script citing the same page that this file cannot attribute to a repository (the
+ * snapshot of LocationServiceGateway read above has not got them). Further unattributed copies in the search index
+ * agree with these values; none could be named, so none counts. ap-northeast-3 is Z22ILHG95FLSZ2 in those copies and
+ * Z2YQB5RD63NC85 in roadworker's (before the region's 2021 relaunch); external-dns has neither.
  */
 export const API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED: Readonly<Record<string, string>> = Object.freeze({
-  "af-south-1": "Z2DHW2332DAMTN",
-  "ap-east-1": "Z3FD1VL90ND7K5",
+  "ap-east-2": "Z02909591O7FG9Q56HWB1",
   "ap-south-2": "Z0853509Q1135NJ66RUH",
   "ap-northeast-3": "Z22ILHG95FLSZ2",
   "ap-southeast-3": "Z10132843TYUYSLUG4HA3",
@@ -52,14 +70,8 @@ export const API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED: Readonly<Record<string, 
   "ap-southeast-5": "Z0314042F0KBUTZ3X5HF",
   "ca-west-1": "Z04745493436AWVTG1OQY",
   "eu-central-2": "Z09222482MK253X48U76H",
-  "eu-north-1": "Z3UWIKFBOOGXPP",
-  "eu-south-1": "Z3BT4WSQ9TDYZV",
   "eu-south-2": "Z02499852UI5HEQ5JVWX3",
   "il-central-1": "Z07264553HBI44N5X2CKP",
-  "me-central-1": "Z08780021BKYYY8U0YHTV",
-  "me-south-1": "Z20ZBPC0SS8806",
-  "us-gov-east-1": "Z3SE9ATJYCRCZJ",
-  "us-gov-west-1": "Z1K6XKP9SAGWDV",
 });
 
 /**

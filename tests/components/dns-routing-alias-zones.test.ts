@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { DnsRouting, FailoverRole, RoutingPolicy, type DnsRoutingArgs, type DnsRoutingRecord } from "../../components/dns-routing";
+import { API_GATEWAY_REGIONAL_ZONE_IDS, API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED } from "../../components/dns-routing/api-gateway-zones";
 import { checkDeployRules } from "../../testing/deploy-rules";
 import { record, resource } from "../harness/mocks";
 import { refusalOf } from "../harness/refusals";
@@ -41,6 +42,24 @@ describe("DnsRouting alias target zones", () => {
         `DnsRouting "lat": records[1].target.zoneId "Z1UJRXOUMOOFQ8" is not the hosted zone of the alias target d-west.execute-api.us-west-2.amazonaws.com., an API Gateway regional target in us-west-2: API Gateway's zone in us-west-2 is Z2OJLYMUO9EFXC (AWS General Reference, Amazon API Gateway endpoints and quotas), and ` +
         `Route 53 refuses the record ("the alias target name does not lie within the target zone"). ${fix}`,
     });
+  });
+
+  it("refuses a target in a region the named copies of AWS's table agree on beyond the first 15 (af-south-1) under another region's zone", () => {
+    const refusal = refusalOf(
+      () => new DnsRouting("cpt", latency([{ ...east({ name: "d-cpt.execute-api.af-south-1.amazonaws.com", zoneId: "Z1UJRXOUMOOFQ8" }), id: "af-south-1", region: "af-south-1" }])),
+      "took us-east-1's zone for an af-south-1 target",
+    );
+    expect(refusal).toMatchObject({ argument: "records[0].target.zoneId", value: "Z1UJRXOUMOOFQ8" });
+    expect(refusal.fix).toMatch(/^Set it to Z2DHW2332DAMTN,/);
+  });
+
+  it("keeps the confirmed and the unconfirmed regions apart: a region is judged from one table or mocked from the other, never both", () => {
+    const confirmed = Object.keys(API_GATEWAY_REGIONAL_ZONE_IDS);
+    expect(confirmed).toHaveLength(23);
+    expect(Object.keys(API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED).filter((region) => confirmed.includes(region))).toEqual([]);
+    // Every zone belongs to one region.
+    const zones = [...Object.values(API_GATEWAY_REGIONAL_ZONE_IDS), ...Object.values(API_GATEWAY_REGIONAL_ZONE_IDS_UNCONFIRMED)];
+    expect(new Set(zones).size).toBe(zones.length);
   });
 
   it("refuses a regional target under the record's own zone", () => {

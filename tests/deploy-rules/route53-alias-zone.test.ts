@@ -98,6 +98,24 @@ describe("Route53AliasTargetHealth on alias hosted zone ids", () => {
     ]);
   });
 
+  it("fails an execute-api target of a region two named copies of AWS's table agree on (eu-north-1, us-gov-west-1, me-central-1) under another zone", () => {
+    const alias = (logical: string, name: string, zoneId: string) =>
+      handBuilt("aws:route53/record:Record", logical, { zoneId: ZONE, name: `${logical}.example.com`, type: "A", aliases: [{ name, zoneId, evaluateTargetHealth: false }] });
+    const target = (region: string) => `d-abc123defg.execute-api.${region}.amazonaws.com`;
+    expect(
+      findings([
+        alias("stockholm", target("eu-north-1"), "Z1UJRXOUMOOFQ8"),
+        alias("govwest", target("us-gov-west-1"), "Z3SE9ATJYCRCZJ"),
+        alias("uae", target("me-central-1"), "Z08780021BKYYY8U0YHTV"),
+        // Regions only one named copy has stay unjudged.
+        alias("spain", target("eu-south-2"), "Z1UJRXOUMOOFQ8"),
+      ]).map(([resource, problem]) => [resource, problem]),
+    ).toEqual([
+      ["aws:route53/record:Record stockholm", expect.stringMatching(/, an API Gateway regional target in eu-north-1, under hosted zone Z1UJRXOUMOOFQ8, but API Gateway's zone in eu-north-1 is Z3UWIKFBOOGXPP /)],
+      ["aws:route53/record:Record govwest", expect.stringMatching(/under hosted zone Z3SE9ATJYCRCZJ, but API Gateway's zone in us-gov-west-1 is Z1K6XKP9SAGWDV /)],
+    ]);
+  });
+
   it("fails an alias to a *.cloudfront.net name outside the plan under another zone than Z2FDTNDATAQYW2, as DnsRouting refuses it at construction", () => {
     // A distribution (or an edge-optimized API domain) another stack created: its name shows its zone, the one every
     // distribution has (AliasTarget, HostedZoneId: "CloudFront distribution: Specify Z2FDTNDATAQYW2").
