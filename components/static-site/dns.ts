@@ -7,8 +7,6 @@ import { zoneHoldingHosts } from "../hosted-zone";
 import { fitName } from "../names";
 import type { StaticSiteSpec } from "./spec";
 
-export const CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2";
-
 /**
  * `domain.hostedZoneId`, once the zone is known to hold every site name (components/hosted-zone.ts, at preview), for
  * the certificate's validation records and the site's records; undefined without a zone.
