@@ -179,7 +179,10 @@ export class LocalEventBridge {
    * so a refusal never follows a delivery (the SDK retries an error, which would deliver those entries again).
    */
   putEvents(entries: unknown, region?: string): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
-    if (!Array.isArray(entries) || entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    // The API model's constraints on Entries ("Array Members: Minimum number of 1 item. Maximum number of 10 items"),
+    // worded as the JSON protocol's validation errors are.
+    if (!Array.isArray(entries)) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    if (entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
     if (entries.length > PUT_EVENTS_LIMITS.entries) {
       throw new EventBridgeError("ValidationException", `1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_LIMITS.entries}`);
     }

@@ -28,6 +28,12 @@ describe("PutEvents: the whole request or one entry", () => {
     expect(delivered).toEqual([]);
   });
 
+  it("refuses a request without Entries, or with none, as the model's constraints word it", () => {
+    const eventBridge = bridge();
+    expect(() => eventBridge.putEvents(undefined, REGION)).toThrow(expect.objectContaining({ code: "ValidationException", message: expect.stringContaining("Member must not be null") }));
+    expect(() => eventBridge.putEvents([], REGION)).toThrow(expect.objectContaining({ code: "ValidationException", message: expect.stringContaining("Member must have length greater than or equal to 1") }));
+  });
+
   it("fails only the incomplete entries when one entry has all three, and delivers that one", () => {
     const delivered: EventBridgeEvent[] = [];
     const result = bridge(delivered).putEvents([{ Source: "a", DetailType: "t" }, complete, {}], REGION);
