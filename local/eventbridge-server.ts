@@ -2,10 +2,10 @@
  * A local EventBridge endpoint for the program's EventBuses: PutEvents (and TestEventPattern, by the same matcher) in
  * EventBridge's JSON protocol (awsJson1_1: a POST with `X-Amz-Target: AWSEvents.PutEvents` and a JSON body, what
  * @aws-sdk/client-eventbridge speaks), each request checked for a SigV4 signature with the functions' local
- * credentials and authorised as events:PutEvents on the bus, as EventBridge does. Each accepted entry becomes an EventBridge event (version, id, detail-type, source, account,
- * time, region, resources, detail) and goes to every rule of its bus whose pattern it matches (local/event-pattern.ts),
- * through the rule's `deliver` (local/services/event-buses.ts: Lambda's asynchronous invocation). A request never
- * crashes the runtime: whatever goes wrong is answered as an error.
+ * credentials and authorised as events:PutEvents on the bus, as EventBridge does. Each accepted entry becomes an
+ * EventBridge event (version, id, detail-type, source, account, time, region, resources, detail) and goes to every rule
+ * of its bus whose pattern it matches (local/event-pattern.ts), through the rule's `deliver` (local/services/event-buses.ts:
+ * Lambda's asynchronous invocation). A request never crashes the runtime: whatever goes wrong is answered as an error.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
 import { randomUUID } from "node:crypto";
