@@ -1,16 +1,17 @@
 /**
- * A local EventBridge endpoint for the program's EventBuses: PutEvents in EventBridge's JSON protocol (awsJson1_1: a
- * POST with `X-Amz-Target: AWSEvents.PutEvents` and a JSON body, what @aws-sdk/client-eventbridge speaks), each request
- * checked for a SigV4 signature with the functions' local credentials and authorised as events:PutEvents on the bus,
- * as EventBridge does. Each accepted entry becomes an EventBridge event (version, id, detail-type, source, account,
- * time, region, resources, detail) and goes to every rule of its bus whose pattern it matches (local/event-pattern.ts),
- * through the rule's `deliver` (local/services/event-buses.ts: Lambda's asynchronous invocation). A request never
- * crashes the runtime: whatever goes wrong is answered as an error.
+ * A local EventBridge endpoint for the program's EventBuses: PutEvents (and TestEventPattern, by the same matcher) in
+ * EventBridge's JSON protocol (awsJson1_1: a POST with `X-Amz-Target: AWSEvents.PutEvents` and a JSON body, what
+ * @aws-sdk/client-eventbridge speaks), each request checked for a SigV4 signature with the functions' local
+ * credentials and authorised as events:PutEvents on the bus, as EventBridge does. Each accepted entry becomes an
+ * EventBridge event (version, id, detail-type, source, account, time, region, resources, detail) and goes to every rule
+ * of its bus whose pattern it matches (local/event-pattern.ts), through the rule's `deliver` (local/services/event-buses.ts:
+ * Lambda's asynchronous invocation). A request never crashes the runtime: whatever goes wrong is answered as an error.
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { EVENT_PATTERN_LIMITS, eventPatternProblem } from "../components/event-bus/event-pattern";
 import { DEFAULT_EVENT_BUS_NAME } from "../components/event-bus/spec";
 import { matchesEventPattern, wildcardProblem } from "./event-pattern";
 import type { Authorise } from "./function-roles";
@@ -87,6 +88,8 @@ export const PUT_EVENTS_LIMITS = {
    * of thousands of levels) from overflowing the stack.
    */
   nesting: 1000,
+  /** "DetailType … Free-form string, with a maximum of 128 characters" (API_PutEventsRequestEntry). */
+  detailTypeCharacters: 128,
 } as const;
 
 /** A body larger than every request PutEvents takes is refused before it is parsed. */
@@ -176,13 +179,24 @@ export class LocalEventBridge {
    * so a refusal never follows a delivery (the SDK retries an error, which would deliver those entries again).
    */
   putEvents(entries: unknown, region?: string): { FailedEntryCount: number; Entries: PutEventsResultEntry[] } {
-    if (!Array.isArray(entries) || entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    // The API model's constraints on Entries ("Array Members: Minimum number of 1 item. Maximum number of 10 items"),
+    // worded as the JSON protocol's validation errors are.
+    if (!Array.isArray(entries)) throw new EventBridgeError("ValidationException", "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+    if (entries.length === 0) throw new EventBridgeError("ValidationException", "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
     if (entries.length > PUT_EVENTS_LIMITS.entries) {
       throw new EventBridgeError("ValidationException", `1 validation error detected: Value '[PutEventsRequestEntry]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_LIMITS.entries}`);
     }
     checkEntryTypes(entries);
     const total = entries.reduce((sum: number, entry) => sum + entrySize(entry ?? {}), 0);
     if (total > PUT_EVENTS_LIMITS.bytes) throw new EventBridgeError("ValidationException", "Total size of the entries in the request is over the limit.");
+    // "Detail, DetailType, and Source are required for EventBridge to successfully send an event to an event bus. If you
+    // include event entries in a request that do not include each of those properties, EventBridge fails that entry. If
+    // you submit a request in which none of the entries have each of these properties, EventBridge fails the entire
+    // request" (API_PutEventsRequestEntry). AWS's code and wording for the whole request's failure are not documented:
+    // a ValidationException here, as for the request's other constraints.
+    if (entries.every((entry) => missingField(entry ?? {}) !== undefined)) {
+      throw new EventBridgeError("ValidationException", "No entry of the request has Source, DetailType and Detail: each entry needs all three (PutEventsRequestEntry)");
+    }
     const accepted = entries.map((entry) => this.entryEvent(entry ?? {}, region));
     // Every entry's rules are matched before the first delivery: a matcher that throws answers the request as an
     // error with nothing delivered, never after some entries went out (the SDK would retry and deliver them twice).
@@ -192,12 +206,60 @@ export class LocalEventBridge {
     return { FailedEntryCount: results.filter((r) => "ErrorCode" in r).length, Entries: results };
   }
 
+  /**
+   * TestEventPattern (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_TestEventPattern.html): whether
+   * `event` matches `eventPattern`, both JSON text, by the matcher the rules use (matchesEventPattern) after the checks
+   * PutRule makes of a pattern (components/event-bus/event-pattern.ts eventPatternProblem, the quota's most: 4096):
+   * - EventPattern: "Length Constraints: Maximum length of 4096", the protocol's ValidationException; a pattern
+   *   EventBridge refuses is InvalidEventPatternException, "Event pattern is not valid. Reason: …".
+   * - Event: "the following fields are mandatory: id, account, source, time, region, resources, detail-type": an event
+   *   without them, or not a JSON object, is ValidationException "Parameter Event is not valid." (the code and message
+   *   AWS answers, as reported by users of the API; LocalStack's provider notes that AWS does not in fact insist on
+   *   `resources`, unconfirmed: it is required here, as documented, so nothing passes locally that AWS may refuse).
+   * An Event nested deeper than PutEvents processes is refused alike (AWS's answer to it is not documented), which keeps
+   * the matcher's recursion bounded.
+   */
+  testEventPattern(eventPattern: unknown, event: unknown): { Result: boolean } {
+    for (const [member, value] of [["eventPattern", eventPattern], ["event", event]] as const) {
+      if (typeof value !== "string") throw new EventBridgeError("ValidationException", `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    }
+    const patternText = eventPattern as string;
+    if ([...patternText].length > EVENT_PATTERN_LIMITS.maxCharacters) {
+      throw new EventBridgeError("ValidationException", `1 validation error detected: Value at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to ${EVENT_PATTERN_LIMITS.maxCharacters}`);
+    }
+    let pattern: unknown;
+    try {
+      pattern = JSON.parse(patternText);
+    } catch {
+      throw new EventBridgeError("InvalidEventPatternException", "Event pattern is not valid. Reason: it is not JSON");
+    }
+    const problem = eventPatternProblem(pattern, EVENT_PATTERN_LIMITS.maxCharacters);
+    if (problem) throw new EventBridgeError("InvalidEventPatternException", `Event pattern is not valid. Reason: the pattern ${problem}`);
+    const invalidEvent = (reason?: string) => new EventBridgeError("ValidationException", `Parameter Event is not valid.${reason ? ` Reason: ${reason}` : ""}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(event as string);
+    } catch {
+      throw invalidEvent();
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidEvent();
+    const missing = TEST_EVENT_FIELDS.find((field) => !Object.hasOwn(parsed as object, field));
+    if (missing) throw invalidEvent(`Provided Event is missing required field ${missing}.`);
+    if (jsonDepth(event as string) > PUT_EVENTS_LIMITS.nesting) throw invalidEvent(`Provided Event is nested deeper than ${PUT_EVENTS_LIMITS.nesting} levels.`);
+    return { Result: matchesEventPattern(pattern as Record<string, unknown>, parsed) };
+  }
+
   /** An entry's event and bus, or its error; nothing is delivered here. */
   private entryEvent(entry: PutEventsRequestEntry, region?: string): { result: PutEventsResultEntry; event?: EventBridgeEvent; bus?: LocalBusDefinition } {
     // The messages moto and LocalStack answer (AWS's API reference names no codes): InvalidArgument for a missing
     // field, MalformedDetail for a Detail that is not a JSON object.
-    for (const field of ["Source", "DetailType", "Detail"] as const) {
-      if (typeof entry[field] !== "string" || entry[field] === "") return { result: { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` } };
+    const missing = missingField(entry);
+    if (missing) return { result: { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter ${missing} is not valid. Reason: ${missing} is a required argument.` } };
+    // DetailType: "Free-form string, with a maximum of 128 characters" (API_PutEventsRequestEntry). The API's model sets
+    // no length constraint on it, so it is the service's check of the entry, not the protocol's of the request: that
+    // entry's InvalidArgument (the message is not AWS's, which is not confirmed).
+    if ([...(entry.DetailType as string)].length > PUT_EVENTS_LIMITS.detailTypeCharacters) {
+      return { result: { ErrorCode: "InvalidArgument", ErrorMessage: `Parameter DetailType is not valid. Reason: DetailType is longer than ${PUT_EVENTS_LIMITS.detailTypeCharacters} characters.` } };
     }
     let detail: unknown;
     try {
@@ -229,6 +291,14 @@ export class LocalEventBridge {
     ingestionTimes.set(event, eventTime(undefined, this.now()));
     return { result: { EventId: event.id }, event, bus };
   }
+}
+
+/** The fields TestEventPattern's Event must have (API_TestEventPattern). */
+const TEST_EVENT_FIELDS = ["id", "account", "source", "time", "region", "resources", "detail-type"] as const;
+
+/** The first of the fields every entry needs (Source, DetailType, Detail) that `entry` lacks (absent or empty). */
+function missingField(entry: PutEventsRequestEntry): "Source" | "DetailType" | "Detail" | undefined {
+  return (["Source", "DetailType", "Detail"] as const).find((field) => typeof entry[field] !== "string" || entry[field] === "");
 }
 
 /** The largest time a JavaScript Date holds, in ms either side of 1970 (ECMA-262 "Time Values and Time Range"). */
@@ -314,12 +384,21 @@ async function answer(eventBridge: LocalEventBridge, credentials: readonly SigV4
     }
     const accessKeyId = verdict.signer.accessKeyId;
     const target = sigv4.header(request.headers, "x-amz-target");
-    if (target !== "AWSEvents.PutEvents") throw new EventBridgeError("UnknownOperationException", `The local EventBridge endpoint answers AWSEvents.PutEvents, not ${target ?? "(no X-Amz-Target)"}`);
-    let input: { Entries?: unknown };
+    if (target !== "AWSEvents.PutEvents" && target !== "AWSEvents.TestEventPattern") {
+      throw new EventBridgeError("UnknownOperationException", `The local EventBridge endpoint answers AWSEvents.PutEvents and AWSEvents.TestEventPattern, not ${target ?? "(no X-Amz-Target)"}`);
+    }
+    let input: { Entries?: unknown; EventPattern?: unknown; Event?: unknown };
     try {
       input = JSON.parse(body.toString("utf8"));
     } catch {
       throw new EventBridgeError("SerializationException", "The request body is not JSON");
+    }
+    if (target === "AWSEvents.TestEventPattern") {
+      // IAM: events:TestEventPattern, which names no resource, so it is asked of "*" (the resource-less reading of
+      // list_amazoneventbridge.html's Actions table; that the action has no resource type there is not confirmed).
+      const refused = authorise?.(accessKeyId, "events:TestEventPattern", "*");
+      if (refused) throw new EventBridgeError("AccessDeniedException", `User: ${refused.caller} is not authorized to perform: events:TestEventPattern on resource: * ${refused.reason}`);
+      return reply(200, eventBridge.testEventPattern(input?.EventPattern, input?.Event));
     }
     // The members' types first (the protocol's refusal), then IAM for each bus the entries name, before any entry is
     // put (EventBridge refuses the whole request).

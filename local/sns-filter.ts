@@ -7,7 +7,8 @@
  *
  * Attribute scope (MessageAttributes): String and String.Array attributes match string conditions, Number ones numeric
  * conditions and numbers; Binary attributes are ignored, as if absent ("Amazon SNS compares policy properties only to
- * message attributes that have the following data types: String, String.Array", and Number for numeric matching).
+ * message attributes that have the following data types: String, String.Array", and Number for numeric matching),
+ * from the policy's keys and from the set of attributes `exists: false` needs to be non-empty alike.
  * Body scope (MessageBody): the message must be a JSON object; nested policy objects walk into it.
  */
 import type { FilterPolicyScope } from "../components/topic/filter-policy";
@@ -48,8 +49,11 @@ export function matchesFilterPolicy(policy: Record<string, unknown> | undefined,
   if (!policy) return true;
   if (scope === "MessageAttributes") {
     // "\"exists\": false only matches if at least one attribute is present. An empty set of attributes results in the
-    // filter not matching" (attribute-key-matching.html). A Binary attribute counts as present here (unconfirmed).
-    const absentMatches = Object.keys(message.attributes).length > 0;
+    // filter not matching" (attribute-key-matching.html), and "Amazon SNS ignores message attributes with the Binary
+    // data type" (subscription-filter-policy-constraints.html): the set SNS filters on is the message's attributes but
+    // its Binary ones, so a message whose only attributes are Binary matches no `exists: false` (read from the two
+    // sentences together; not confirmed against SNS itself).
+    const absentMatches = Object.values(message.attributes).some((attribute) => attributeValues(attribute) !== undefined);
     // Own keys only: an attribute or body key named "constructor" or "toString" is absent unless the message has it.
     return matchesObject(policy, (key) => attributeValues(Object.hasOwn(message.attributes, key) ? message.attributes[key] : undefined), absentMatches);
   }

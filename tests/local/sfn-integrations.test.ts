@@ -72,7 +72,9 @@ describe("local optimized service integrations", () => {
   });
 
   it("fails a putEvents whose entry failed with EventBridge.FailedEntry", async () => {
-    const result = await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done" }] }, context()));
+    // An entry EventBridge fails on its own (a Detail that is not JSON): a request none of whose entries has Source,
+    // DetailType and Detail fails whole instead (API_PutEventsRequestEntry), not as a FailedEntry.
+    const result = await failure(integrations().run("events:putEvents", { Entries: [{ EventBusName: "orders", Source: "flow", DetailType: "done", Detail: "not json" }] }, context()));
     expect(result.error).toBe("EventBridge.FailedEntry");
     expect(JSON.parse(result.cause)).toMatchObject({ FailedEntryCount: 1, Entries: [{ ErrorCode: expect.any(String) }] });
   });
