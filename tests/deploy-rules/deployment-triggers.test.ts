@@ -114,4 +114,12 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
     expect(named.length).toBeGreaterThan(0);
     expect([...NAMED_DELETE_FIRST].sort()).toEqual(named.filter((type) => !["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"].includes(type)).sort());
   });
+
+  it("would find RealtimeApi's deployment if its trigger named the authorizer (whose name the component sets) as a property dependency", async () => {
+    const graph = await record(() => new RealtimeApi("live", { connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" }, authorizer: { handler: echo }, routes: { $connect: { handler: echo } } }));
+    const authorizer = graph.find((r) => r.type === "aws:apigatewayv2/authorizer:Authorizer")!;
+    expect(typeof authorizer.inputs.name).toBe("string");
+    const named = graph.map((r) => (r.type === "aws:apigatewayv2/deployment:Deployment" ? { ...r, propertyDependencies: { ...r.propertyDependencies, triggers: [authorizer.urn] } } : r));
+    expect(check(named).map((f) => f.problem)).toEqual([expect.stringMatching(new RegExp(`delete-first: ${authorizer.name} \\(in triggers; its name set by hand`))]);
+  });
 });
