@@ -14,12 +14,12 @@
  * A part replaced delete-first: one whose recorded `deleteBeforeReplace` option is set, or of a type pulumi-aws always
  * replaces delete-first: `aws.apigateway.Integration` ("aws_api_gateway_integration": DeleteBeforeReplace: true,
  * pulumi/pulumi-aws provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3; pulumi/pulumi-aws#2089),
- * the only API Gateway type there that does. Left out: a part replaced delete-first because it has a name of the
- * program's own (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace: the plan does not say which names were given
- * by hand), the API itself (`restApi`/`apiId`: its replacement replaces the stages too), and dependencies through
- * another resource (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
+ * the only API Gateway type there that does; or one whose `name` the program sets, of the API Gateway types whose `name`
+ * is a pulumi-aws autoname field (NAMED_DELETE_FIRST). Left out: the API itself (`restApi`/`apiId`: its replacement
+ * replaces the stages too, which the engine deletes before the deployment), and dependencies through another resource
+ * (a route naming an integration: the route's `target` is not ForceNew, so it is not in the set).
  */
-import { identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
+import { findOfType, identitiesOf, ofType, referencedResource, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { finding, type DeployFinding, type DeployRule } from "./rule";
 import { DEPLOYMENT as REST_DEPLOYMENT, INTEGRATION as REST_INTEGRATION } from "./transition-rest-deployment";
@@ -42,11 +42,55 @@ const ALWAYS_DELETE_FIRST: Readonly<Record<string, string>> = {
   [REST_INTEGRATION]: "aws.apigateway.Integration, which pulumi-aws always replaces delete-first (provider/resource_overrides.go: DeleteBeforeReplace)",
 };
 
+/**
+ * API Gateway types whose `name` input pulumi-aws autonames: every resource whose Terraform schema has an Optional or
+ * Required `name` gets `tfbridge.AutoName("name", 255, "-")` unless its overrides give `name` a field of their own
+ * (pulumi/pulumi-aws provider/autonaming.go setAutonaming, read at 0c5f6583ebfb37cbe0febc2edb51b44cfeac2b15); the API
+ * Gateway overrides (provider/resource_overrides.go at 015d343812852f40a045a28e7f6e04bca69548f3) give none. Each is an
+ * SDKv2 resource (terraform-provider-aws apigateway and apigatewayv2 service_package_gen.go), whose Diff the bridge
+ * answers with `DeleteBeforeReplace: true` on any replacement when an autoname field holds a value the autonamer did
+ * not put there (pulumi-terraform-bridge pkg/tfbridge/provider.go Diff, schema.go nameRequiresDeleteBeforeReplace, at
+ * 59de6c661df1e7561e6ece7ad7f1c835c63010c4: "includes an autonameable property with a value that was not populated by
+ * the autonamer"; pulumi/pulumi-terraform#465 "Set delete-before-replace for manually-named resources"); the Plugin
+ * Framework bridge does not, and none of these is one. Which is exactly the API Gateway types with a `name` argument in
+ * @pulumi/aws (tests/deploy-rules/deployment-triggers.test.ts reads the SDK's declarations), less the APIs themselves
+ * (left out above). A recording's inputs are the program's own, so a `name` there was set by hand.
+ *
+ * Not read: an explicit `deleteBeforeReplace: false`, which the engine lets override the provider's answer (pulumi
+ * step_generator.go: `if goal.DeleteBeforeReplace != nil`): the recording keeps the option's value, not whether it was
+ * given, so a part named by hand with that option is reported as if it were unset.
+ */
+export const NAMED_DELETE_FIRST: ReadonlySet<string> = new Set([
+  "aws:apigateway/apiKey:ApiKey",
+  "aws:apigateway/authorizer:Authorizer",
+  "aws:apigateway/model:Model",
+  "aws:apigateway/requestValidator:RequestValidator",
+  "aws:apigateway/usagePlan:UsagePlan",
+  "aws:apigateway/vpcLink:VpcLink",
+  "aws:apigatewayv2/authorizer:Authorizer",
+  "aws:apigatewayv2/model:Model",
+  "aws:apigatewayv2/stage:Stage",
+  "aws:apigatewayv2/vpcLink:VpcLink",
+]);
+
 /** Why `r` is replaced delete-first, or undefined when it is not known to be. */
 function deleteFirst(r: RecordedResource): string | undefined {
   if (r.deleteBeforeReplace) return "its deleteBeforeReplace option";
-  return ALWAYS_DELETE_FIRST[r.type];
+  if (ALWAYS_DELETE_FIRST[r.type]) return ALWAYS_DELETE_FIRST[r.type];
+  if (NAMED_DELETE_FIRST.has(r.type) && typeof r.inputs.name === "string" && r.inputs.name !== "") {
+    return `its name set by hand ("${r.inputs.name}"), which pulumi-aws otherwise autonames, so the bridge replaces it delete-first (pulumi-terraform-bridge nameRequiresDeleteBeforeReplace)`;
+  }
+  return undefined;
 }
+
+/** The type part of a URN (`urn:pulumi:stack::project::parent$type::name`): the resource's own type, after its parents'. */
+const urnType = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
+
+/**
+ * The resource of the plan with this URN, by the plan's by-type look-up while the rule run holds it (findOfType: only
+ * the resources of the URN's type are read), with no look-up of the rule's own.
+ */
+const resourceOfUrn = (graph: Graph, urn: string) => findOfType(graph, urnType(urn), (r) => r.urn === urn);
 
 /**
  * Whether `stage`'s deployment input (`field`), or its canary's deploymentId (in input `canary`), names `deployment`: by
@@ -67,7 +111,6 @@ export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
   title: "A deployment a stage serves has no ForceNew input depending on a part replaced delete-first",
   source: "https://docs.aws.amazon.com/apigateway/latest/api/API_DeleteDeployment.html",
   check(graph) {
-    const byUrn = new Map(graph.map((r) => [r.urn, r]));
     const findings: DeployFinding[] = [];
     for (const { type, forceNew, stage: stageType, field, canary } of DEPLOYMENTS) {
       const stages = ofType(graph, stageType);
@@ -77,7 +120,7 @@ export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
         const parts: string[] = [];
         for (const input of forceNew) {
           for (const urn of new Set(deployment.propertyDependencies?.[input] ?? [])) {
-            const part = byUrn.get(urn);
+            const part = resourceOfUrn(graph, urn);
             const why = part && deleteFirst(part);
             if (why) parts.push(`${part.name} (in ${input}; ${why})`);
           }
@@ -89,7 +132,7 @@ export const API_DEPLOYMENT_TRIGGER_REPLACED_FIRST: DeployRule = {
             API_DEPLOYMENT_TRIGGER_REPLACED_FIRST.id,
             deployment,
             `has ForceNew inputs whose property dependencies name parts replaced delete-first: ${parts.join(", ")}; and ${stageNames} serves it. When such a part is replaced, the engine first deletes every resource a ForceNew input of which depends on it (pulumi step_generator.go calculateDependentReplacements), this deployment among them (triggers${type === REST_DEPLOYMENT ? " and variables are" : " is"} ForceNew: terraform-provider-aws deployment.go), while ${stageNames} still points at it: DeleteDeployment is refused ("Active stages pointing to this deployment must be moved or deleted"), failing the update`,
-            `order the deployment with dependsOn and keep the parts' outputs out of triggers: put a digest of the parts' inputs there that names no resource (ServerlessApi's snapshot.ts withoutPropertyDependencies), so the deployment is replaced create-first, after the stage has moved, only when the digest changes`,
+            `order the deployment with dependsOn and keep the parts' outputs out of triggers: put a digest of the parts' inputs there that names no resource (ServerlessApi's snapshot.ts withoutPropertyDependencies), so the deployment is replaced create-first, after the stage has moved, only when the digest changes; or leave unset the name of a part delete-first only for its name, so that pulumi-aws autonames it and replaces it create-first`,
           ),
         );
       }

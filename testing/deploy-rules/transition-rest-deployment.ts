@@ -27,7 +27,7 @@ import { ignoredBy } from "./property-paths";
 import { finding as deployFinding } from "./rule";
 import type { TransitionFinding } from "./transition";
 import { removedRouteFindings, snapshotClause, staysNote } from "./transition-websocket";
-import { restMethodReplacedFindings } from "./transition-rest-method";
+import { restMethodReplacedFindings, restResponseReplacedFindings } from "./transition-rest-method";
 
 export const TRANSITION_REST_ROUTE_RULE = {
   id: "TransitionRestRouteStillServed",
@@ -145,13 +145,14 @@ export interface RestPartJudgement {
 /**
  * The REST API part checks: the two that share one reading of the methods the update moves, TransitionRestIntegrationRemoved
  * and TransitionRestMethodMoved (restMethodMovedFindings), the latter leaving out a move the former names; and
- * TransitionRestMethodReplacedCreateFirst (transition-rest-method.ts), a method replaced create-first on its own key.
+ * TransitionRestMethodReplacedCreateFirst (transition-rest-method.ts), a method, method response or integration response
+ * replaced create-first on its own key.
  */
 export function restApiPartFindings(deployed: Graph, after: Graph, stack: string | undefined, judgement: RestPartJudgement): TransitionFinding[] {
   const moves = movedMethods(deployed, after, judgement);
   const named = new Set<string>();
   const integrationFindings = integrationRemovedFindings(deployed, after, stack, moves, named);
-  return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named), ...restMethodReplacedFindings(deployed, after, stack, judgement)];
+  return [...integrationFindings, ...restMethodMovedFindings(stack, moves, named), ...restMethodReplacedFindings(deployed, after, stack, judgement), ...restResponseReplacedFindings(deployed, after, stack, judgement)];
 }
 
 /**

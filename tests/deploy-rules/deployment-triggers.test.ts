@@ -10,7 +10,11 @@ import { API_DEPLOYMENT_TRIGGER_REPLACED_FIRST } from "../../testing/deploy-rule
 import { checkDeployRules } from "../../testing/deploy-rules";
 import type { RecordedResource } from "../../local/offline/mocks";
 import { devContext } from "./fixture";
-import { handBuiltRest, handBuiltWebSocket } from "./fixtures/deployment-triggers";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { NAMED_DELETE_FIRST } from "../../testing/deploy-rules/deployment-triggers";
+import { handBuilt } from "./fixture";
+import { handBuiltNamedAuthorizer, handBuiltRest, handBuiltWebSocket } from "./fixtures/deployment-triggers";
 
 const check = (graph: RecordedResource[]) => checkDeployRules(graph, devContext, [API_DEPLOYMENT_TRIGGER_REPLACED_FIRST]);
 const echo = "tests/fixtures/handlers/echo.ts";
@@ -73,5 +77,49 @@ describe("ApiDeploymentTriggerReplacedFirst", () => {
     });
     expect(graph.some((r) => r.type === "aws:apigateway/integration:Integration")).toBe(true);
     expect(check(graph)).toEqual([]);
+  });
+
+  it("leaves alone an authorizer left to pulumi-aws's autonaming (replaced create-first), and finds a named one under a component", () => {
+    expect(check(handBuiltNamedAuthorizer({ named: false }))).toEqual([]);
+    // The part's URN carries its parent's type (`parent$type`): found by its own type.
+    expect(check(handBuiltNamedAuthorizer({ parent: "serverless-fullstack:index:Custom" })).map((f) => f.problem)).toEqual([expect.stringMatching(/delete-first: ws-authorizer \(in triggers; its name set by hand/)]);
+  });
+
+  it("finds a REST model named by hand in a REST deployment's triggers, beside the integration", () => {
+    const MODEL = "aws:apigateway/model:Model";
+    const modelUrn = `urn:pulumi:dev::fixture::${MODEL}::body`;
+    const graph = [
+      ...handBuiltRest({ methodDeleteFirst: false }).map((r) =>
+        r.name === "deployment" ? { ...r, propertyDependencies: { ...r.propertyDependencies, triggers: [...(r.propertyDependencies?.triggers ?? []), modelUrn] } } : r,
+      ),
+      handBuilt(MODEL, "body", { restApi: "api1", name: "Body", contentType: "application/json", schema: "{}" }, { id: "mo1" }),
+    ];
+    expect(check(graph).map((f) => f.problem)).toEqual([expect.stringMatching(/get-integration \(in triggers; aws\.apigateway\.Integration.*, body \(in triggers; its name set by hand \("Body"\)/)]);
+  });
+
+  it("names as delete-first for a hand-set name exactly the API Gateway types with a `name` argument in @pulumi/aws, less the APIs", () => {
+    // Every such type gets pulumi-aws's AutoName (provider/autonaming.go), so the list must follow the SDK's declarations.
+    const root = join(process.cwd(), "node_modules/@pulumi/aws");
+    const named = ["apigateway", "apigatewayv2"].flatMap((folder) =>
+      readdirSync(join(root, folder))
+        .filter((file) => file.endsWith(".js"))
+        .flatMap((file) => {
+          const type = /__pulumiType = '([^']+)'/.exec(readFileSync(join(root, folder, file), "utf8"))?.[1];
+          if (!type) return [];
+          const declarations = readFileSync(join(root, folder, file.replace(/\.js$/, ".d.ts")), "utf8");
+          const args = /^export interface \w+Args \{[\s\S]*?^\}/m.exec(declarations)?.[0] ?? "";
+          return /^\s+name\?: /m.test(args) ? [type] : [];
+        }),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    expect([...NAMED_DELETE_FIRST].sort()).toEqual(named.filter((type) => !["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"].includes(type)).sort());
+  });
+
+  it("would find RealtimeApi's deployment if its trigger named the authorizer (whose name the component sets) as a property dependency", async () => {
+    const graph = await record(() => new RealtimeApi("live", { connectionsTable: { name: "connections", arn: "arn:aws:dynamodb:us-east-1:123456789012:table/connections" }, authorizer: { handler: echo }, routes: { $connect: { handler: echo } } }));
+    const authorizer = graph.find((r) => r.type === "aws:apigatewayv2/authorizer:Authorizer")!;
+    expect(typeof authorizer.inputs.name).toBe("string");
+    const named = graph.map((r) => (r.type === "aws:apigatewayv2/deployment:Deployment" ? { ...r, propertyDependencies: { ...r.propertyDependencies, triggers: [authorizer.urn] } } : r));
+    expect(check(named).map((f) => f.problem)).toEqual([expect.stringMatching(new RegExp(`delete-first: ${authorizer.name} \\(in triggers; its name set by hand`))]);
   });
 });

@@ -23,7 +23,7 @@ describe(RULE, () => {
     const findings = transition([restApi, resource, method], [restApi, resource, replaced]);
     expect(findings.map((f) => [f.rule, f.resource, f.urn])).toEqual([[RULE, `${METHOD} get-items`, method.urn]]);
     expect(findings[0].problem).toMatch(/^is replaced .* on the same REST API, resource and HTTP method \(GET on resource items-id\), create-first: .*"ConflictException: Method already exists for this resource", aws\/aws-cli#3992\), so the update fails at that create/);
-    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on get-items, .* replaceWith: \[get-items\]/);
+    expect(findings[0].fix).toMatch(/^set deleteBeforeReplace: true on get-items, .* replaceWith: \[get-items\] and deleteBeforeReplace: true as well \(a response replaced create-first after DeleteMethod/);
     // The file `npm run plan -- --save` writes keeps a method's httpMethod and resourceId only: a replaceOnChanges on
     // another input compares an input it does not hold, which is unknown, not changed.
     expect(transition(saved([restApi, resource, method]), [restApi, resource, replaced]).map((f) => f.rule)).not.toContain(RULE);
@@ -57,5 +57,40 @@ describe(RULE, () => {
     const deployed = await api("none");
     expect(transition(deployed, deployed).map((f) => f.rule)).not.toContain(RULE);
     expect(transition(deployed, await api("iam")).map((f) => f.rule)).not.toContain(RULE);
+  });
+
+  describe("method and integration responses", () => {
+    const METHOD_RESPONSE = "aws:apigateway/methodResponse:MethodResponse";
+    const INTEGRATION_RESPONSE = "aws:apigateway/integrationResponse:IntegrationResponse";
+    const onMethod = { dependencies: [restApi.urn, method.urn] };
+    const methodResponse = handBuilt(METHOD_RESPONSE, "get-items-200", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", statusCode: "200", responseModels: { "application/json": "Empty" } }, onMethod);
+    const integrationResponse = handBuilt(INTEGRATION_RESPONSE, "get-items-200-integration", { restApi: "api-id", resourceId: "items-id", httpMethod: "GET", statusCode: "200", responseTemplates: { "application/json": "{}" } }, onMethod);
+    const deployed = [restApi, resource, method, methodResponse, integrationResponse];
+    /** Both responses given other settings, which replaceOnChanges turns into replacements on the same key. */
+    const replacedResponses = (more: Partial<typeof methodResponse> = {}) => [
+      { ...methodResponse, inputs: { ...methodResponse.inputs, responseModels: { "application/json": "Error" } }, replaceOnChanges: ["responseModels"], ...more },
+      { ...integrationResponse, inputs: { ...integrationResponse.inputs, responseTemplates: { "application/json": '{"ok":true}' } }, replaceOnChanges: ["responseTemplates"], ...more },
+    ];
+
+    it("finds a method response (PutMethodResponse refused) and an integration response (put over, then deleted by its old copy) replaced create-first on their own key", () => {
+      const findings = transition(deployed, [restApi, resource, method, ...replacedResponses()]).filter((f) => f.rule === RULE);
+      expect(findings.map((f) => [f.resource, f.urn])).toEqual([
+        [`${METHOD_RESPONSE} get-items-200`, methodResponse.urn],
+        [`${INTEGRATION_RESPONSE} get-items-200-integration`, integrationResponse.urn],
+      ]);
+      expect(findings[0].problem).toMatch(/status code \(GET on resource items-id, 200\), create-first: .*"ConflictException: Response already exists for this resource", hashicorp\/terraform#11395/);
+      expect(findings[1].problem).toMatch(/PutIntegrationResponse, the call the provider also updates a response with .* the old copy's DeleteIntegrationResponse, by the same method and status code, removes it/);
+      expect(findings.map((f) => f.fix)).toEqual([expect.stringMatching(/^set deleteBeforeReplace: true on get-items-200,/), expect.stringMatching(/^set deleteBeforeReplace: true on get-items-200-integration,/)]);
+    });
+
+    it("passes responses replaced delete-first, updated in place, moved to another status code, and deleted first with their method", () => {
+      expect(transition(deployed, [restApi, resource, method, ...replacedResponses({ deleteBeforeReplace: true })]).map((f) => f.rule)).not.toContain(RULE);
+      expect(transition(deployed, [restApi, resource, method, ...replacedResponses({ replaceOnChanges: [] })]).map((f) => f.rule)).not.toContain(RULE);
+      const otherStatus = replacedResponses().map((r) => ({ ...r, inputs: { ...r.inputs, statusCode: "201" } }));
+      expect(transition(deployed, [restApi, resource, method, ...otherStatus]).map((f) => f.rule)).not.toContain(RULE);
+      // The method replaced delete-first, and the responses' httpMethod its output: the engine deletes them before it.
+      const withMethodOutput = replacedResponses().map((r) => ({ ...r, propertyDependencies: { httpMethod: [method.urn] } }));
+      expect(transition(deployed, [restApi, resource, { ...replaced, deleteBeforeReplace: true }, ...withMethodOutput]).map((f) => f.rule)).not.toContain(RULE);
+    });
   });
 });
