@@ -103,7 +103,7 @@ interface Held {
   /** The file's first line when read from disk, for reading the body later. */
   firstLine?: FirstLine;
   body?: { code: string; sourceMap: string };
-  /** Builds the entry again (synchronously) when its body cannot be read: the builder of the last `get`. */
+  /** Builds the entry again (synchronously) when its body cannot be read: the builder of the last `get` that gave `failed` (else of the last). */
   rebuild?: () => BuildOutput;
   /** The bundle handed out: its code and map are read on first use. */
   bundle: Bundle;
@@ -153,7 +153,8 @@ export class BundleCache {
     };
     const hit = this.lookup(key);
     if (hit) {
-      hit.rebuild = attempt;
+      // A caller without its own error (EdgeLogic's size check) leaves the one another caller of this bundle gave.
+      if (failed || !hit.rebuild) hit.rebuild = attempt;
       return hit.bundle;
     }
     this.stats.builds++;

@@ -57,9 +57,14 @@ describe("a bundle's lazy rebuild that fails", () => {
     const later = new BundleCache(dir);
     const bundle = bundleEntry(p.entry, {}, later, failed);
     expect(later.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    const another = new BundleCache(dir);
+    const shared = bundleEntry(p.entry, {}, another, failed);
+    expect(bundleEntry(p.entry, {}, another)).toBe(shared);
     p.breakSource();
     expect(() => bundle.code).toThrow(Refused);
     expect(() => bundle.code).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
+    // A later caller without an error of its own (EdgeLogic's size check) did not take the first caller's away.
+    expect(() => shared.code).toThrow(Refused);
     // A build that fails at once (the source is broken now, so no hit) gives the same error.
     expect(() => bundleEntry(p.entry, {}, new BundleCache(dir), failed)).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
   });
