@@ -217,7 +217,34 @@ function configuredAjv(options: CheckOptions, fromCopy: FromCopy, schemas?: obje
   if (options.checkPaths) registerAll(ajv);
   else for (const format of ["asl_path", "asl_ref_path", "asl_payload_template", "asl_result_path"]) ajv.addFormat(format, () => true);
   ajv.addFormat("asl_arn", options.checkArn ? isArnFormatValid : () => true);
+  for (const name of PARSING_FORMATS) ajv.addFormat(name, rememberingAnswers(ajv.formats[name] as (value: string) => boolean));
   return ajv;
+}
+
+/**
+ * The formats that parse their string: JSONata's parser, and asl-path-validator's (a PEG parse, then JSONPath queries
+ * over the syntax tree). They are most of a valid definition's check (≈40% of a state machine's schema check in a
+ * prod plan's profile), and a plan asks them the same strings over and over: each oneOf branch of a state re-checks its
+ * paths, and StatesDefinition checks the deployed definition after Workflow checked the planned one, which differ only
+ * in their deploy-time values. Each answer is a function of the string alone, so a remembered one is the answer a new
+ * parse gives: what is taken and refused stays the same.
+ */
+const PARSING_FORMATS = ["jsonata_string", "maybe_jsonata_string", "asl_path", "asl_ref_path", "asl_payload_template", "asl_result_path"];
+/** How many strings each format remembers; all are forgotten when one more comes (a definition holds a few hundred). */
+const FORMAT_ANSWERS_KEPT = 4096;
+
+/** `format` remembering its answer for each string (FORMAT_ANSWERS_KEPT of them). */
+function rememberingAnswers(format: (value: string) => boolean): (value: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (value) => {
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      answer = format(value);
+      if (answers.size >= FORMAT_ANSWERS_KEPT) answers.clear();
+      answers.set(value, answer);
+    }
+    return answer;
+  };
 }
 
 /**
