@@ -28,10 +28,13 @@
  * `node_modules/.cache/serverless-fullstack` in the working directory (the Pulumi
  * project), else the OS temp folder. Writes are atomic (temporary file, then rename) and best effort; at most
  * MAX_ENTRIES bundles are kept, least recently used first out. Entries of format 1 (`bundles/<key>.json`, the
- * code inside the JSON) are never read: another format's key is another file.
+ * code inside the JSON) are never read: another format's key is another file. Nor are they pruned by the rule above
+ * (it counts `.bundle` files), so the first cache a process opens on a folder deletes them (removeFormat1Entries):
+ * one listing of `bundles/`, and a 100-byte read of each `.json` there, which is deleted only when it begins as
+ * format 1 wrote its own entries.
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve, sep } from "node:path";
 import type { BuildOptions } from "esbuild";
@@ -100,7 +103,7 @@ interface Held {
   /** The file's first line when read from disk, for reading the body later. */
   firstLine?: FirstLine;
   body?: { code: string; sourceMap: string };
-  /** Builds the entry again (synchronously) when its body cannot be read: the builder of the last `get`. */
+  /** Builds the entry again (synchronously) when its body cannot be read: the builder of the last `get` that gave `failed` (else of the last). */
   rebuild?: () => BuildOutput;
   /** The bundle handed out: its code and map are read on first use. */
   bundle: Bundle;
@@ -126,6 +129,10 @@ export class BundleCache {
   /** `dir` undefined: memory only. */
   constructor(readonly dir: string | undefined = defaultCacheDir()) {
     this.esbuildVersion = (require("esbuild/package.json") as { version: string }).version;
+    if (dir && !swept.has(resolve(dir))) {
+      swept.add(resolve(dir));
+      removeFormat1Entries(join(dir, "bundles"));
+    }
   }
 
   /**
@@ -146,7 +153,8 @@ export class BundleCache {
     };
     const hit = this.lookup(key);
     if (hit) {
-      hit.rebuild = attempt;
+      // A caller without its own error (EdgeLogic's size check) leaves the one another caller of this bundle gave.
+      if (failed || !hit.rebuild) hit.rebuild = attempt;
       return hit.bundle;
     }
     this.stats.builds++;
@@ -319,6 +327,34 @@ export class BundleCache {
 
   private prune(): void {
     pruneOldest(join(this.dir!, "bundles"), ENTRY_EXTENSION, MAX_ENTRIES);
+  }
+}
+
+/** The cache folders whose format-1 entries this process has removed (once each: no other version writes them now). */
+const swept = new Set<string>();
+
+/**
+ * Deletes the entries format 1 left in `folder`: `<key>.json`, `key` 64 hex digits, whose text begins
+ * `{"format":1,"key":"<key>"` (JSON.stringify of its entry, format and key first). Any other file is left alone.
+ * Best effort: another process may delete the same files meanwhile.
+ */
+function removeFormat1Entries(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return; // no entries yet
+  }
+  for (const name of names) {
+    const key = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
+    if (!key) continue;
+    const file = join(folder, name);
+    const start = `{"format":1,"key":"${key}"`;
+    try {
+      if (withFile(file, (fd) => readExactly(fd, 0, start.length)) === start) unlinkSync(file);
+    } catch {
+      /* gone meanwhile, or unreadable: left as it is */
+    }
   }
 }
 

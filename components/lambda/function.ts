@@ -348,7 +348,7 @@ export class LambdaFunction extends pulumi.ComponentResource {
     const fail = argFailer("LambdaFunction", name);
     validateArgs(fail, name, args);
     this.spec = normalise(name, args);
-    this.bundle = bundleAndCheck(fail, this.spec);
+    this.bundle = bundleAndCheck(fail, name, this.spec);
     const native = this.spec.nativeModules?.length ? resolveNativeModules(fail, this.spec.nativeModules, this.spec.architecture) : undefined;
     checkPackageSize(fail, this.spec, this.bundle, native);
 
@@ -605,14 +605,29 @@ function normalise(name: string, args: LambdaFunctionArgs): LambdaFunctionSpec {
   };
 }
 
-function bundleAndCheck(fail: ArgFailure, spec: LambdaFunctionSpec): Bundle {
+/**
+ * The functions of this process that share each bundle: functions with one entry and equal plan-time options (bundle
+ * external and define, deploy-time constants as null) get one cache key, and so one Bundle object (bundle-cache.ts).
+ */
+const functionsSharing = new WeakMap<Bundle, Set<string>>();
+
+function bundleAndCheck(fail: ArgFailure, name: string, spec: LambdaFunctionSpec): Bundle {
   // The same refusal when the build fails now and when it fails as the bundle's code is first read (`this.bundle.code`,
-  // the archive) and the cache builds it again because its file was damaged meanwhile.
-  const doesNotBundle = (error: unknown): never => fail("entry", spec.entry, `does not bundle: ${buildErrorDetail(error)}`, "Fix the error in the handler source (npm run typecheck shows it too).");
+  // the archive) and the cache builds it again because its file was damaged meanwhile. That later build is the
+  // bundle's, not one function's: its refusal names every function sharing the bundle, whichever read the code.
+  let shared: Bundle | undefined;
+  const doesNotBundle = (error: unknown): never => {
+    const sharing = [...((shared && functionsSharing.get(shared)) ?? [])];
+    const sharedBy = sharing.length > 1 ? `; the bundle is shared by LambdaFunction ${sharing.map((n) => JSON.stringify(n)).join(", ")}` : "";
+    return fail("entry", spec.entry, `does not bundle: ${buildErrorDetail(error)}${sharedBy}`, "Fix the error in the handler source (npm run typecheck shows it too).");
+  };
   const bundle = bundleEntry(spec.entry, planTimeOptions(spec.bundle), bundleCache(), doesNotBundle);
   if (!bundle.exports.includes(spec.handler)) {
     fail("handler", spec.handler, `is not exported by ${spec.entry}`, `Export a function named ${spec.handler}, or set handler to the exported name.`);
   }
+  shared = bundle;
+  if (!functionsSharing.has(bundle)) functionsSharing.set(bundle, new Set());
+  functionsSharing.get(bundle)!.add(name);
   return bundle;
 }
 

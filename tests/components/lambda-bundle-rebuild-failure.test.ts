@@ -57,9 +57,14 @@ describe("a bundle's lazy rebuild that fails", () => {
     const later = new BundleCache(dir);
     const bundle = bundleEntry(p.entry, {}, later, failed);
     expect(later.stats).toMatchObject({ builds: 0, diskHits: 1 });
+    const another = new BundleCache(dir);
+    const shared = bundleEntry(p.entry, {}, another, failed);
+    expect(bundleEntry(p.entry, {}, another)).toBe(shared);
     p.breakSource();
     expect(() => bundle.code).toThrow(Refused);
     expect(() => bundle.code).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
+    // A later caller without an error of its own (EdgeLogic's size check) did not take the first caller's away.
+    expect(() => shared.code).toThrow(Refused);
     // A build that fails at once (the source is broken now, so no hit) gives the same error.
     expect(() => bundleEntry(p.entry, {}, new BundleCache(dir), failed)).toThrow(/^does not bundle: .*message\.ts:1: Unexpected ";"$/);
   });
@@ -88,5 +93,26 @@ describe("a bundle's lazy rebuild that fails", () => {
     });
     // Word for word the refusal of a construction whose build fails at once.
     expect(refusalOf(() => new LambdaFunction("lazy", { entry: p.entry, bundle: { define } }), "constructed over a source that does not build").message).toBe(lazy.message);
+  });
+
+  // Functions with one entry and equal plan-time options share one cache key, so one bundle: its later build is theirs.
+  it.skipIf(bundleCache().dir === undefined)("LambdaFunction: the refusal of a shared bundle's rebuild names every function sharing it", async () => {
+    const p = project();
+    const dir = bundleCache().dir!;
+    mkdirSync(join(dir, "bundles"), { recursive: true });
+    // Deploy-time constants that differ: both plan-time bundles have the constant null, one key.
+    const define = (stage: string) => ({ "process.env.STAGE": pulumi.output(JSON.stringify(stage)) });
+    damage(buildInto(dir, p.entry, (cache) => bundleEntry(p.entry, { define: { "process.env.STAGE": "null" } }, cache)));
+    let first: LambdaFunction | undefined;
+    let second: LambdaFunction | undefined;
+    await record(() => {
+      first = new LambdaFunction("first", { entry: p.entry, bundle: { define: define("dev") } });
+      second = new LambdaFunction("second", { entry: p.entry, bundle: { define: define("prod") } });
+    });
+    expect(first!.bundle).toBe(second!.bundle);
+    p.breakSource();
+    const refusal = refusalOf(() => first!.bundle.code, "read a shared damaged bundle's code whose source no longer builds");
+    expect(refusal).toMatchObject({ component: "LambdaFunction", argument: "entry", value: p.entry });
+    expect(refusal.message).toMatch(/does not bundle: .*message\.ts:1: Unexpected ";"; the bundle is shared by LambdaFunction "first", "second"\. Fix the error in the handler source/);
   });
 });

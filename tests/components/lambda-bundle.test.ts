@@ -170,7 +170,35 @@ describe("bundle cache", () => {
     for (let n = 1; n <= 130; n++) later.get(request(n), () => output);
     const files = readdirSync(join(dir, "bundles"));
     expect(files.filter((name) => name.endsWith(".bundle"))).toHaveLength(128);
-    expect(files).toContain("0".repeat(64) + ".json"); // format 1's own pruning keeps its files
+    // Written after this process first opened the folder: removed by the next process's first cache.
+    expect(files).toContain("0".repeat(64) + ".json");
+  });
+
+  it("deletes the entries format 1 left when a process first opens the folder, and no other file", () => {
+    const dir = cacheDir();
+    const bundles = join(dir, "bundles");
+    mkdirSync(bundles);
+    const key = (c: string) => c.repeat(64);
+    // Format 1's entry file: JSON.stringify of its entry, format and key first, the code inside.
+    const format1 = (k: string) => JSON.stringify({ format: 1, key: k, options: {}, inputs: [], bundle: { code: "x" } });
+    writeFileSync(join(bundles, `${key("a")}.json`), format1(key("a")));
+    writeFileSync(join(bundles, `${key("b")}.json`), format1(key("b")));
+    const kept = {
+      // Not ours, or not format 1's: another key inside, another format, another name, another extension.
+      [`${key("c")}.json`]: format1(key("d")),
+      [`${key("e")}.json`]: JSON.stringify({ format: 3, key: key("e") }),
+      "notes.json": format1(key("f")),
+      [`${key("a")}.json.123.abc.tmp`]: format1(key("a")),
+      [`${key("a")}.bundle`]: "serverless-fullstack-bundle 2 …",
+    };
+    for (const [name, text] of Object.entries(kept)) writeFileSync(join(bundles, name), text);
+
+    new BundleCache(dir);
+    expect(readdirSync(bundles).sort()).toEqual(Object.keys(kept).sort());
+    // Once per process: a format-1 file appearing later is left for the next process.
+    writeFileSync(join(bundles, `${key("a")}.json`), format1(key("a")));
+    new BundleCache(dir);
+    expect(readdirSync(bundles)).toContain(`${key("a")}.json`);
   });
 
   it("keys builds by their options, in any order", () => {

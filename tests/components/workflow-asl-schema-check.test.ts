@@ -244,6 +244,34 @@ describe("the compiled ASL schema check", () => {
   });
 });
 
+describe("the compiled ASL schema check's parsing formats", () => {
+  it("parse each path once, and answer it again as they did (a refusal stays a refusal)", () => {
+    // Strings no other test asks, so none is remembered yet (test files may share a worker).
+    const tag = `remembered${Date.now()}`;
+    const taken = asValidatorPassesIt(machine({ A: task({ InputPath: `$.${tag}` }) }));
+    const refused = asValidatorPassesIt(machine({ A: task({ InputPath: `${tag}.key` }) }));
+    const refusal = aslValidatorSchemaErrors()(refused, EVERY_CHECK);
+    expect(refusal).not.toEqual([]);
+    // asl-path-validator as asl-validator's copy resolves it: the Ajv formats call this module's validatePath.
+    const paths = createRequire(createRequire(require.resolve("asl-validator")).resolve("asl-path-validator"))("./index") as { validatePath: (path: string, context: string) => unknown };
+    const parse = paths.validatePath;
+    const parsed: string[] = [];
+    paths.validatePath = (path, context) => {
+      parsed.push(path);
+      return parse(path, context);
+    };
+    try {
+      for (let round = 0; round < 3; round++) {
+        expect(compiledSchemaErrors(taken, EVERY_CHECK)).toEqual([]);
+        expect(compiledSchemaErrors(refused, EVERY_CHECK)).toEqual(refusal);
+      }
+    } finally {
+      paths.validatePath = parse;
+    }
+    expect(parsed.filter((path) => path.includes(tag)).sort()).toEqual([`$.${tag}`, `${tag}.key`]);
+  });
+});
+
 describe("the compiled ASL schema check kept on disk", () => {
   const dir = mkdtempSync(join(tmpdir(), "asl-schema-check-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
