@@ -581,7 +581,7 @@ export const COGNITO_STANDARD_SCOPES: readonly string[] = ["openid", "email", "p
  * (API_ResourceServerScopeType.html): ScopeName "1 … 256. Pattern: [\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+" (no `/`),
  * ScopeDescription "1 … 256", required.
  */
-const RESOURCE_SERVER = {
+export const RESOURCE_SERVER = {
   identifier: /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/,
   name: /^[\w\s+=,.@-]{1,256}$/,
   scopeName: /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/,

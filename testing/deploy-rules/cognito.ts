@@ -4,7 +4,7 @@
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem } from "../../components/user-auth/spec";
+import { APP_CLIENT_QUOTAS, callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem, RESOURCE_SERVER as RESOURCE_SERVER_SHAPE } from "../../components/user-auth/spec";
 import { certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
@@ -148,6 +148,8 @@ function orderedAfter(graph: Graph, r: RecordedResource): Set<string> {
  * refuses the same scopes at construction (spec.ts validateScopes) and creates its resourceServers before its client;
  * this rule is for hand-built clients and servers. A scope whose identifier no server of the plan has on the client's
  * pool is not judged: a server outside the plan (another stack, the console) may hold it, as UserAuth accepts.
+ * A client allows at most 50 scopes ("Scopes per app client | 50 | No", a quota Cognito does not raise:
+ * APP_CLIENT_QUOTAS, which UserAuth's oauthScopes is held to at construction).
  */
 export const COGNITO_CLIENT_SCOPES: DeployRule = {
   id: "CognitoClientScopes",
@@ -159,6 +161,12 @@ export const COGNITO_CLIENT_SCOPES: DeployRule = {
     for (const client of ofType(graph, CLIENT)) {
       const scopes = asArray<unknown>(client.inputs.allowedOauthScopes).filter((s): s is string => typeof s === "string");
       const report = (problem: string, fix: string) => findings.push(finding("CognitoClientScopes", client, problem, fix));
+      if (scopes.length > APP_CLIENT_QUOTAS.oauthScopes) {
+        report(
+          `allows ${scopes.length} OAuth scopes, over Cognito's ${APP_CLIENT_QUOTAS.oauthScopes} per app client ("Scopes per app client", a quota Cognito does not raise); CreateUserPoolClient refuses the list`,
+          `allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action`,
+        );
+      }
       let before: Set<string> | undefined;
       for (const scope of scopes) {
         if (COGNITO_STANDARD_SCOPES.includes(scope)) continue;
@@ -194,6 +202,33 @@ export const COGNITO_CLIENT_SCOPES: DeployRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * A resource server defines at most 100 custom scopes: CreateResourceServer and UpdateResourceServer Scopes "Array
+ * Members: Maximum number of 100 items" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html;
+ * Quotas in Amazon Cognito: "Custom scopes per resource server | 100"), so a longer list is refused as the request's
+ * validation fails. UserAuth refuses more at construction (spec.ts validateScopes, RESOURCE_SERVER.scopes); this rule
+ * holds every aws.cognito.ResourceServer of the plan, UserAuth's and hand-built ones, to it.
+ */
+export const COGNITO_RESOURCE_SERVER_SCOPES: DeployRule = {
+  id: "CognitoResourceServerScopes",
+  title: "A resource server defines at most 100 custom scopes",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html",
+  check(graph) {
+    return ofType(graph, RESOURCE_SERVER).flatMap((server) => {
+      const count = asArray<unknown>(server.inputs.scopes).length;
+      if (count <= RESOURCE_SERVER_SHAPE.scopes) return [];
+      return [
+        finding(
+          this.id,
+          server,
+          `defines ${count} custom scopes, over the ${RESOURCE_SERVER_SHAPE.scopes} a resource server takes (CreateResourceServer Scopes "Maximum number of ${RESOURCE_SERVER_SHAPE.scopes} items"); Cognito refuses the request`,
+          `define at most ${RESOURCE_SERVER_SHAPE.scopes} scopes, or split them over two resource servers (each with its own identifier)`,
+        ),
+      ];
+    });
   },
 };
 
@@ -589,6 +624,7 @@ export const COGNITO_RULES: DeployRule[] = [
   COGNITO_THREAT_PROTECTION_TIER,
   COGNITO_REDIRECT_URLS,
   COGNITO_CLIENT_SCOPES,
+  COGNITO_RESOURCE_SERVER_SCOPES,
   COGNITO_CLIENT_CREDENTIALS_FLOW,
   COGNITO_DOMAIN_PREFIX,
   COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,
