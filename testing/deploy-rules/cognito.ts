@@ -57,6 +57,38 @@ export const COGNITO_MFA_METHOD: DeployRule = {
 };
 
 /**
+ * Cognito verifies a phone number by a code in an SMS message, which it sends through Amazon SNS with the pool's SMS
+ * configuration ("For phone numbers, Amazon Cognito sends a code in an SMS text message",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html;
+ * SmsConfigurationType: "the Amazon Cognito user pool uses an IAM role in your AWS account" to send SMS messages). A
+ * pool that auto-verifies phone_number without an smsConfiguration is refused by CreateUserPool / UpdateUserPool
+ * (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification": the
+ * message as aws-amplify/amplify-backend#1523 quotes it, the reason the AWS CDK's UserPool creates an SMS role when
+ * phone numbers are verified). UserAuth auto-verifies email only; this rule is for hand-built pools. Not judged (not
+ * confirmed): the same PR's second refusal, "Can't turn off SMS_MFA when SMS configuration is set for the user pool",
+ * seen with MFA on and SMS left out of its factors.
+ */
+export const COGNITO_PHONE_VERIFICATION_SMS: DeployRule = {
+  id: "CognitoPhoneVerificationSms",
+  title: "A user pool that auto-verifies phone numbers has an SMS configuration",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html",
+  check(graph) {
+    return ofType(graph, USER_POOL).flatMap((pool) => {
+      const verified = asArray<unknown>(pool.inputs.autoVerifiedAttributes);
+      if (!verified.includes("phone_number") || pool.inputs.smsConfiguration) return [];
+      return [
+        finding(
+          this.id,
+          pool,
+          'auto-verifies phone_number but has no smsConfiguration, so Cognito has no way to send the verification code by SMS; CreateUserPool refuses it (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification")',
+          'give the pool smsConfiguration { snsCallerArn: <role Cognito assumes to publish with SNS>, externalId }, or auto-verify "email" only',
+        ),
+      ];
+    });
+  },
+};
+
+/**
  * UserPoolAddOns: threat protection (advancedSecurityMode AUDIT or ENFORCED) — "To activate this
  * setting, your user pool must be on the Plus tier." The same holds for SetRiskConfiguration
  * (aws.cognito.RiskConfiguration: compromised credentials, account takeover).
@@ -621,6 +653,7 @@ export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
 
 export const COGNITO_RULES: DeployRule[] = [
   COGNITO_MFA_METHOD,
+  COGNITO_PHONE_VERIFICATION_SMS,
   COGNITO_THREAT_PROTECTION_TIER,
   COGNITO_REDIRECT_URLS,
   COGNITO_CLIENT_SCOPES,
