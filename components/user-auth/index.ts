@@ -11,7 +11,7 @@ import { createIdentityPool } from "./identity-pool";
 import { JWKS_DEFINE, jwksDefine, UserPoolJwks } from "./jwks";
 import { createDomain } from "./domain";
 import { LateRedirects } from "./redirects";
-import { normalise, validateArgs, type UserAuthArgs, type UserAuthSpec, type UserAuthTrigger } from "./spec";
+import { normalise, phoneSignInWarnings, validateArgs, type UserAuthArgs, type UserAuthSpec, type UserAuthTrigger } from "./spec";
 import { createUserPool } from "./user-pool";
 
 export type { UserAuthArgs, UserAuthSpec, UserAuthResourceServer, UserAuthDomain, UserAuthEmail, UserAuthGroup, UserAuthPasswordPolicy, RowLevelSecurityGrant, MfaMode, MfaFactor, ThreatProtection, UserAuthTrigger, UserAuthTriggers, PreTokenGenerationTriggerArgs, PreTokenGenerationEventVersion } from "./spec";
@@ -97,6 +97,7 @@ export class UserAuth extends pulumi.ComponentResource {
     // The SDK has resolved `protect` by now: `opts.protect`, else the parent's (sdkResolvedOptions). Where it cannot be
     // read, the component counts as unprotected: deletionProtection without retainOnDelete is then refused, never let through.
     validateArgs(argFailer("UserAuth", name), args, name, regionWhereCreated(args.region, this, "aws:cognito/userPool:UserPool"), sdkResolvedOptions(this)?.protect === true);
+    for (const warning of phoneSignInWarnings(name, args)) pulumi.log.warn(warning, this);
     this.lateRedirects = args.callbackUrls === undefined ? new LateRedirects(name) : undefined;
     const callbackUrls = args.callbackUrls ?? [];
     this.spec = normalise(name, args, this.lateRedirects?.urls ?? { callbackUrls, logoutUrls: args.logoutUrls ?? callbackUrls });

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { validateAutonames } from "../autoname";
-import type { ArgFailure } from "../errors";
+import { ComponentArgError, type ArgFailure } from "../errors";
 import { FUNCTION_NAME_SUFFIX, type LambdaFunctionArgs } from "../lambda/function";
 import { validateDomain, type UserAuthDomain } from "./domain";
 import { validateEmail, type UserAuthEmail } from "./email";
@@ -130,7 +130,8 @@ export interface UserAuthResourceServer {
 export interface UserAuthArgs {
   /**
    * What users sign in with. `["email"]` makes the email address the user name;
-   * `[]` means a separate user name.
+   * `[]` means a separate user name. `"phone_number"` is accepted, with a warning: UserAuth sets up no SMS
+   * (no smsConfiguration; it auto-verifies email only), so Cognito never verifies users' phone numbers.
    * @default ["email"]
    */
   usernameAttributes?: UsernameAttribute[];
@@ -311,6 +312,34 @@ export const IDENTITY_ID_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
 const MFA_MODES: readonly MfaMode[] = ["OFF", "OPTIONAL", "ON"];
 const THREAT_MODES: readonly ThreatProtection[] = ["OFF", "AUDIT", "ENFORCED"];
 const GROUP_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+
+/**
+ * A pool signing users in with their phone numbers, which UserAuth creates but cannot verify. Cognito verifies a phone
+ * number by a code in an SMS message ("For phone numbers, Amazon Cognito sends a code in an SMS text message",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html), sent
+ * through Amazon SNS with the pool's SMS configuration (an IAM role, SmsConfigurationType). UserAuth sets none, and
+ * auto-verifies email only: a pool auto-verifying phone_number without an SMS configuration is refused by
+ * CreateUserPool ("SMS configuration is required when phone_number is selected for auto verification", as
+ * aws-amplify/amplify-backend#1523 quotes it; deploy rule CognitoPhoneVerificationSms), and UsernameAttributes
+ * phone_number alone is not. So the pool is created and users sign up with a phone number as their user name, confirm
+ * by the code sent to their email (the pool's recovery channel too), and their phone numbers stay unverified
+ * (phone_number_verified false): nothing proves a user holds the number they sign in with. A warning, not a refusal:
+ * the pool deploys and works. Whether Cognito lets a user sign in with an unverified phone number that is a username
+ * attribute is not confirmed here (it does for an alias only once verified, user-pool-settings-attributes.html).
+ */
+export function phoneSignInWarnings(name: string, args: UserAuthArgs): string[] {
+  if (!(args.usernameAttributes ?? []).includes("phone_number")) return [];
+  return [
+    new ComponentArgError(
+      "UserAuth",
+      name,
+      "usernameAttributes",
+      args.usernameAttributes,
+      "lets users sign in with a phone number, but UserAuth gives the pool no SMS configuration and auto-verifies email only, so Cognito sends no SMS and never verifies those phone numbers (phone_number_verified stays false; sign-up is confirmed, and passwords recovered, by email)",
+      'Use ["email"] (the default), or verify phone numbers yourself (e.g. AdminUpdateUserAttributes phone_number_verified after your own check): UserAuth does not set up SMS.',
+    ).message,
+  ];
+}
 
 /**
  * `poolRegion`: where the user pool is created (regionWhereCreated: `region`, else the stack's `aws:region`, unknown
@@ -581,7 +610,7 @@ export const COGNITO_STANDARD_SCOPES: readonly string[] = ["openid", "email", "p
  * (API_ResourceServerScopeType.html): ScopeName "1 … 256. Pattern: [\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+" (no `/`),
  * ScopeDescription "1 … 256", required.
  */
-const RESOURCE_SERVER = {
+export const RESOURCE_SERVER = {
   identifier: /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/,
   name: /^[\w\s+=,.@-]{1,256}$/,
   scopeName: /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/,

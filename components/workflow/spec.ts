@@ -63,6 +63,16 @@ export interface WorkflowArgs {
   tracing?: boolean;
   /**
    * The ARN of a customer managed KMS key (symmetric) that encrypts executions' data at rest.
+   *
+   * With logging on (`logLevel` "ERROR", the default, or "ALL"), Step Functions encrypts the log records it sends with
+   * this key too, and CloudWatch Logs' delivery must decrypt them before writing them to the log group: the key's
+   * policy must allow the principal `delivery.logs.amazonaws.com` `kms:Decrypt` (the AWS CDK's StateMachine adds
+   * `{ "Effect": "Allow", "Principal": { "Service": "delivery.logs.amazonaws.com" }, "Action": "kms:Decrypt*",
+   * "Resource": "*" }`; https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html). The component
+   * grants its role kms:GenerateDataKey for the log delivery's encryption context, but writes no key policy: for an
+   * aws.kms.Key of the program the deploy rule StatesLogDeliveryKey checks its `policy` (or its aws.kms.KeyPolicy);
+   * for a key outside the program, add the statement to its policy yourself, or set `logLevel` to "OFF" — otherwise
+   * the executions' logs are not delivered.
    * @default an AWS owned key
    */
   kmsKeyId?: pulumi.Input<string>;

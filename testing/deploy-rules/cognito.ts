@@ -4,7 +4,7 @@
  */
 import { asArray, dependencyClosure, ofType, type Graph } from "../../local/offline/graph";
 import type { RecordedResource } from "../../local/offline/mocks";
-import { callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem } from "../../components/user-auth/spec";
+import { APP_CLIENT_QUOTAS, callbackUrlProblem, COGNITO_STANDARD_SCOPES, redirectUrlCountProblem, RESOURCE_SERVER as RESOURCE_SERVER_SHAPE } from "../../components/user-auth/spec";
 import { certificateNames } from "./acm";
 import { certificateCovers } from "./cloudfront";
 import { dnsName } from "./names";
@@ -53,6 +53,38 @@ export const COGNITO_MFA_METHOD: DeployRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * Cognito verifies a phone number by a code in an SMS message, which it sends through Amazon SNS with the pool's SMS
+ * configuration ("For phone numbers, Amazon Cognito sends a code in an SMS text message",
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html;
+ * SmsConfigurationType: "the Amazon Cognito user pool uses an IAM role in your AWS account" to send SMS messages). A
+ * pool that auto-verifies phone_number without an smsConfiguration is refused by CreateUserPool / UpdateUserPool
+ * (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification": the
+ * message as aws-amplify/amplify-backend#1523 quotes it, the reason the AWS CDK's UserPool creates an SMS role when
+ * phone numbers are verified). UserAuth auto-verifies email only; this rule is for hand-built pools. Not judged (not
+ * confirmed): the same PR's second refusal, "Can't turn off SMS_MFA when SMS configuration is set for the user pool",
+ * seen with MFA on and SMS left out of its factors.
+ */
+export const COGNITO_PHONE_VERIFICATION_SMS: DeployRule = {
+  id: "CognitoPhoneVerificationSms",
+  title: "A user pool that auto-verifies phone numbers has an SMS configuration",
+  source: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html",
+  check(graph) {
+    return ofType(graph, USER_POOL).flatMap((pool) => {
+      const verified = asArray<unknown>(pool.inputs.autoVerifiedAttributes);
+      if (!verified.includes("phone_number") || pool.inputs.smsConfiguration) return [];
+      return [
+        finding(
+          this.id,
+          pool,
+          'auto-verifies phone_number but has no smsConfiguration, so Cognito has no way to send the verification code by SMS; CreateUserPool refuses it (InvalidParameterException "SMS configuration is required when phone_number is selected for auto verification")',
+          'give the pool smsConfiguration { snsCallerArn: <role Cognito assumes to publish with SNS>, externalId }, or auto-verify "email" only',
+        ),
+      ];
+    });
   },
 };
 
@@ -148,6 +180,8 @@ function orderedAfter(graph: Graph, r: RecordedResource): Set<string> {
  * refuses the same scopes at construction (spec.ts validateScopes) and creates its resourceServers before its client;
  * this rule is for hand-built clients and servers. A scope whose identifier no server of the plan has on the client's
  * pool is not judged: a server outside the plan (another stack, the console) may hold it, as UserAuth accepts.
+ * A client allows at most 50 scopes ("Scopes per app client | 50 | No", a quota Cognito does not raise:
+ * APP_CLIENT_QUOTAS, which UserAuth's oauthScopes is held to at construction).
  */
 export const COGNITO_CLIENT_SCOPES: DeployRule = {
   id: "CognitoClientScopes",
@@ -159,6 +193,12 @@ export const COGNITO_CLIENT_SCOPES: DeployRule = {
     for (const client of ofType(graph, CLIENT)) {
       const scopes = asArray<unknown>(client.inputs.allowedOauthScopes).filter((s): s is string => typeof s === "string");
       const report = (problem: string, fix: string) => findings.push(finding("CognitoClientScopes", client, problem, fix));
+      if (scopes.length > APP_CLIENT_QUOTAS.oauthScopes) {
+        report(
+          `allows ${scopes.length} OAuth scopes, over Cognito's ${APP_CLIENT_QUOTAS.oauthScopes} per app client ("Scopes per app client", a quota Cognito does not raise); CreateUserPoolClient refuses the list`,
+          `allow at most ${APP_CLIENT_QUOTAS.oauthScopes}: grant broader resource-server scopes rather than one per action`,
+        );
+      }
       let before: Set<string> | undefined;
       for (const scope of scopes) {
         if (COGNITO_STANDARD_SCOPES.includes(scope)) continue;
@@ -194,6 +234,33 @@ export const COGNITO_CLIENT_SCOPES: DeployRule = {
       }
     }
     return findings;
+  },
+};
+
+/**
+ * A resource server defines at most 100 custom scopes: CreateResourceServer and UpdateResourceServer Scopes "Array
+ * Members: Maximum number of 100 items" (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html;
+ * Quotas in Amazon Cognito: "Custom scopes per resource server | 100"), so a longer list is refused as the request's
+ * validation fails. UserAuth refuses more at construction (spec.ts validateScopes, RESOURCE_SERVER.scopes); this rule
+ * holds every aws.cognito.ResourceServer of the plan, UserAuth's and hand-built ones, to it.
+ */
+export const COGNITO_RESOURCE_SERVER_SCOPES: DeployRule = {
+  id: "CognitoResourceServerScopes",
+  title: "A resource server defines at most 100 custom scopes",
+  source: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateResourceServer.html",
+  check(graph) {
+    return ofType(graph, RESOURCE_SERVER).flatMap((server) => {
+      const count = asArray<unknown>(server.inputs.scopes).length;
+      if (count <= RESOURCE_SERVER_SHAPE.scopes) return [];
+      return [
+        finding(
+          this.id,
+          server,
+          `defines ${count} custom scopes, over the ${RESOURCE_SERVER_SHAPE.scopes} a resource server takes (CreateResourceServer Scopes "Maximum number of ${RESOURCE_SERVER_SHAPE.scopes} items"); Cognito refuses the request`,
+          `define at most ${RESOURCE_SERVER_SHAPE.scopes} scopes, or split them over two resource servers (each with its own identifier)`,
+        ),
+      ];
+    });
   },
 };
 
@@ -586,9 +653,11 @@ export const COGNITO_USER_POOL_DESTROYABLE: DeployRule = {
 
 export const COGNITO_RULES: DeployRule[] = [
   COGNITO_MFA_METHOD,
+  COGNITO_PHONE_VERIFICATION_SMS,
   COGNITO_THREAT_PROTECTION_TIER,
   COGNITO_REDIRECT_URLS,
   COGNITO_CLIENT_SCOPES,
+  COGNITO_RESOURCE_SERVER_SCOPES,
   COGNITO_CLIENT_CREDENTIALS_FLOW,
   COGNITO_DOMAIN_PREFIX,
   COGNITO_CUSTOM_DOMAIN_PARENT_RECORD,

@@ -1,0 +1,42 @@
+/**
+ * UserAuth signing users in with phone numbers: the pool is created (Cognito takes UsernameAttributes phone_number
+ * without an SMS configuration), auto-verifying email only, and the component warns that no SMS is sent and phone
+ * numbers stay unverified.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it, vi } from "vitest";
+import { UserAuth, type UserAuthArgs } from "../../components/user-auth";
+import { record, resource, type RecordedResource } from "../harness/mocks";
+
+const base: UserAuthArgs = { callbackUrls: ["https://gallery.example.com/"], identityPool: { enabled: false } };
+
+/** The graph `run` records, and what `pulumi.log.warn` was given meanwhile. */
+async function recordWarnings(run: () => unknown): Promise<{ graph: RecordedResource[]; warned: string[] }> {
+  const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+  try {
+    const graph = await record(run);
+    return { graph, warned: warn.mock.calls.map(([message]) => String(message)) };
+  } finally {
+    warn.mockRestore();
+  }
+}
+
+describe("UserAuth with phone-number sign-in", () => {
+  it("creates the pool auto-verifying email only, and warns that Cognito sends no SMS, so phone numbers stay unverified", async () => {
+    const { graph, warned } = await recordWarnings(() => new UserAuth("phone", { ...base, usernameAttributes: ["phone_number"] }));
+    const pool = resource(graph, "aws:cognito/userPool:UserPool", "phone-pool");
+    expect(pool.inputs).toMatchObject({ usernameAttributes: ["phone_number"], autoVerifiedAttributes: ["email"] });
+    expect(pool.inputs.smsConfiguration).toBeUndefined();
+    expect(warned.filter((m) => m.includes("usernameAttributes"))).toEqual([
+      expect.stringMatching(/^UserAuth "phone": usernameAttributes \["phone_number"\] lets users sign in with a phone number, but UserAuth gives the pool no SMS configuration and auto-verifies email only, so Cognito sends no SMS and never verifies those phone numbers .*\. Use \["email"\] \(the default\), or verify phone numbers yourself/),
+    ]);
+  });
+
+  it("warns of nothing for email sign-in (the default) or a separate user name", async () => {
+    const { warned } = await recordWarnings(() => {
+      new UserAuth("mail", base);
+      new UserAuth("named", { ...base, usernameAttributes: [] });
+    });
+    expect(warned.filter((m) => m.includes("usernameAttributes"))).toEqual([]);
+  });
+});
