@@ -10,7 +10,7 @@ import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
-import { patchDynaliteTableArns, serveBatchTableArns } from "./dynalite-table-arns";
+import { patchDynaliteTableArns, serveTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
@@ -64,8 +64,9 @@ export async function startPatchedDynalite(options: { path?: string; region: str
   const server = dynalite(serverOptions);
   // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
   serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
-  // BatchGetItem and BatchWriteItem keyed by tables' ARNs, keyed by their names for dynalite (./dynalite-table-arns.ts).
-  serveBatchTableArns(server);
+  // Requests naming tables by their ARNs: batches keyed by their names for dynalite, and every answer's ConsumedCapacity
+  // naming the ARN the request gave (./dynalite-table-arns.ts).
+  serveTableArns(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, endpoint, close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(unguard) };
