@@ -22,15 +22,29 @@ import { startTtlSweeper, type TtlSweeper } from "./ttl";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
 
-export interface LocalDynamoOptions {
-  tables: LocalTable[];
-  subscribers?: StreamSubscriber[];
+/** What startPatchedDynalite takes: the part of LocalDynamoOptions dynalite itself needs. */
+export interface PatchedDynaliteOptions {
   /** LevelDB folder; in memory when unset. */
   path?: string;
+  /** The region tables' ARNs name (DescribeTable's TableArn, IndexArn, LatestStreamArn), e.g. "us-east-1". */
   region: string;
+  /** Told of dynalite's internal errors (answered 500 InternalServerError, ./dynalite-validations.ts). @default not told */
+  log?(message: string): void;
+}
+
+/** A running startPatchedDynalite. */
+export interface PatchedDynalite {
+  server: Server;
+  /** e.g. http://127.0.0.1:49152 */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface LocalDynamoOptions extends PatchedDynaliteOptions {
+  tables: LocalTable[];
+  subscribers?: StreamSubscriber[];
   /** How often the TTL sweeper runs. @default 5000 */
   ttlIntervalMs?: number;
-  log?(message: string): void;
   /** The program's functions' roles: their requests are authorised as DynamoDB authorises them (./authorise.ts). @default none checked */
   roles?: StreamProxyOptions["roles"];
 }
@@ -51,7 +65,7 @@ export interface LocalDynamo {
  * dynalite with every patch and every operation served in front of it, as the local runtime runs it; the handler tests
  * start theirs with it too, so they run on the same local DynamoDB as `npm start`.
  */
-export async function startPatchedDynalite(options: { path?: string; region: string; log?: (message: string) => void }): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
+export async function startPatchedDynalite(options: PatchedDynaliteOptions): Promise<PatchedDynalite> {
   const log = options.log ?? (() => {});
   patchDynaliteStore();
   cacheDynaliteExpressions();
