@@ -38,6 +38,15 @@ export interface MultipartLimits {
 
 const malformed = () => new S3Error(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
 
+/**
+ * S3's answer to a request for a bucket that does not exist, any operation's: "NoSuchBucket: The specified bucket does
+ * not exist", 404 (ErrorResponses.html), with the bucket's name in `<BucketName>` as S3 sends it (electron/apps#2157
+ * quotes one).
+ */
+export function noSuchBucket(bucket: string): S3Error {
+  return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucket });
+}
+
 /** Whether a request is a POST Object: a POST of the bucket itself, without a subresource, carrying a form. */
 export function isPostObject(method: string, key: string, query: Record<string, unknown>, contentType: string | undefined): boolean {
   return method === "POST" && key === "" && Object.keys(query).length === 0 && /^multipart\/form-data\s*;/i.test(contentType ?? "");
@@ -148,10 +157,9 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
     return value;
   };
   required("key");
-  const noSuchBucket = () => new S3Error(404, "NoSuchBucket", `The bucket ${options.bucket} does not exist`);
   const policy = field("policy");
   // The buckets this server stands in for are private: a POST without a policy is anonymous.
-  if (policy === undefined) throw options.bucketExists ? new S3Error(403, "AccessDenied", "Access Denied") : noSuchBucket();
+  if (policy === undefined) throw options.bucketExists ? new S3Error(403, "AccessDenied", "Access Denied") : noSuchBucket(options.bucket);
   const algorithm = required("X-Amz-Algorithm");
   if (algorithm !== ALGORITHM_IDENTIFIER) throw new S3Error(400, "InvalidArgument", "Only AWS4-HMAC-SHA256 is supported.", { ArgumentName: "x-amz-algorithm", ArgumentValue: algorithm });
   const credential = required("X-Amz-Credential");
@@ -175,7 +183,7 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
       SignatureProvided: signature,
     });
   }
-  if (!options.bucketExists) throw noSuchBucket();
+  if (!options.bucketExists) throw noSuchBucket(options.bucket);
 
   const document = parsePolicy(policy);
   const now = options.now ?? new Date();

@@ -30,7 +30,7 @@ import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { readPreconditions, writePreconditions } from "./s3-conditions";
-import { isPostObject, MAX_POST_PRE_DATA, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
+import { isPostObject, MAX_POST_PRE_DATA, noSuchBucket, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -723,7 +723,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       store.createBucket(request.bucket);
       return send(res, 200, "");
     }
-    if (!store.hasBucket(request.bucket)) return sendError(res, 404, "NoSuchBucket", `The bucket ${request.bucket} does not exist`);
+    if (!store.hasBucket(request.bucket)) throw noSuchBucket(request.bucket);
     switch (operation) {
       case "HeadBucket":
         return send(res, 200, "");
