@@ -23,7 +23,29 @@ export interface PostForm {
 /** The form fields at most: S3 does not document a number; this keeps a hostile form from costing much. */
 const MAX_FIELDS = 1000;
 
+/**
+ * The bytes of the form before the file's content, at most. S3 answers a larger one 400 MaxPostPreDataLengthExceeded
+ * with `<MaxPostPreDataLengthBytes>20480</MaxPostPreDataLengthBytes>` (its answers quoted in
+ * waynehoover/s3_direct_upload#45 and benefitcloud/ember-uploader#45; ErrorResponses.html lists the code, not the
+ * number). Whether S3 counts the parts' headers and boundaries too is not documented: they are counted here.
+ */
+export const MAX_POST_PRE_DATA = 20480;
+
+export interface MultipartLimits {
+  /** The file's bytes at most (S3: 5 GB, as for a PUT); a larger file is 400 EntityTooLarge. The rest of the form does not count. */
+  maxFileBytes: number;
+}
+
 const malformed = () => new S3Error(400, "MalformedPOSTRequest", "The body of your POST request is not well-formed multipart/form-data.");
+
+/**
+ * S3's answer to a request for a bucket that does not exist, any operation's: "NoSuchBucket: The specified bucket does
+ * not exist", 404 (ErrorResponses.html), with the bucket's name in `<BucketName>` as S3 sends it (electron/apps#2157
+ * quotes one).
+ */
+export function noSuchBucket(bucket: string): S3Error {
+  return new S3Error(404, "NoSuchBucket", "The specified bucket does not exist", { BucketName: bucket });
+}
 
 /** Whether a request is a POST Object: a POST of the bucket itself, without a subresource, carrying a form. */
 export function isPostObject(method: string, key: string, query: Record<string, unknown>, contentType: string | undefined): boolean {
@@ -32,9 +54,12 @@ export function isPostObject(method: string, key: string, query: Record<string, 
 
 /**
  * The fields and the file of a multipart/form-data body (RFC 7578). Parts after the file are ignored, as S3 ignores
- * them; a body that does not parse, or holds no file, is S3's 400 MalformedPOSTRequest.
+ * them; a body that does not parse, or holds no file, is S3's 400 MalformedPOSTRequest. Sizes are the file's own and
+ * the form's before it (MAX_POST_PRE_DATA), never the whole body's: content-length-range and the 5 GB limit are on the
+ * file ("content-length-range: The minimum and maximum allowable size for the uploaded content",
+ * sigv4-HTTPPOSTConstructPolicy.html).
  */
-export function parseMultipartForm(raw: Buffer, contentType: string): PostForm {
+export function parseMultipartForm(raw: Buffer, contentType: string, limits: MultipartLimits): PostForm {
   const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType);
   if (!match) throw malformed();
   const delimiter = Buffer.from(`--${match[1] ?? match[2]}`);
@@ -48,6 +73,9 @@ export function parseMultipartForm(raw: Buffer, contentType: string): PostForm {
     if (raw.subarray(at, at + 2).toString("latin1") !== "\r\n") throw malformed();
     const headersEnd = raw.indexOf("\r\n\r\n", at + 2);
     if (headersEnd < 0) throw malformed();
+    if (headersEnd + 4 > MAX_POST_PRE_DATA) {
+      throw new S3Error(400, "MaxPostPreDataLengthExceeded", "Your POST request fields preceeding the upload file was too large.", { MaxPostPreDataLengthBytes: String(MAX_POST_PRE_DATA) });
+    }
     const headers = raw.subarray(at + 2, headersEnd).toString("utf8");
     const next = raw.indexOf(Buffer.concat([Buffer.from("\r\n"), delimiter]), headersEnd + 4);
     if (next < 0) throw malformed();
@@ -58,7 +86,14 @@ export function parseMultipartForm(raw: Buffer, contentType: string): PostForm {
     const filename = /(?:^|;)\s*filename="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) throw malformed();
     // The file is the field named `file` (sigv4-UsingHTTPPOST.html); "Any fields below it are ignored".
-    if (name.toLowerCase() === "file") return { fields, file: { filename: filename ?? "", body } };
+    if (name.toLowerCase() === "file") {
+      // S3's answer to an upload over its limit (ErrorResponses.html, EntityTooLarge); ProposedSize is the file's size
+      // here (what S3 puts there for a POST is not documented).
+      if (body.length > limits.maxFileBytes) {
+        throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(body.length), MaxSizeAllowed: String(limits.maxFileBytes) });
+      }
+      return { fields, file: { filename: filename ?? "", body } };
+    }
     if (fields.length >= MAX_FIELDS) throw malformed();
     fields.push([name, body.toString("utf8")]);
     at = next + 2;
@@ -85,6 +120,11 @@ export interface PostPolicyOptions {
   credentials: readonly S3Credentials[];
   /** The bucket's region; a credential scoped to another region is refused. */
   region?: string;
+  /**
+   * Whether the bucket exists. S3 answers a POST to a missing bucket 404 NoSuchBucket once the form's signature checks
+   * out, before the policy decides anything (see verifyPostPolicy).
+   */
+  bucketExists: boolean;
   now?: Date;
 }
 
@@ -94,6 +134,13 @@ const UNCOVERED = new Set(["policy", "x-amz-signature", "file"]);
 /**
  * Checks the form's signature, the policy's expiration and every condition, and that no field goes unnamed, as S3 does
  * before it stores the file; throws the S3Error S3 answers with.
+ *
+ * In S3's order as far as it is known: the form (MalformedPOSTRequest, a missing field), then who signed
+ * (InvalidAccessKeyId, SignatureDoesNotMatch), then the bucket (NoSuchBucket), then the access decision (no policy:
+ * AccessDenied; the policy's document, expiration and conditions). An AWS engineer's probe of S3
+ * (aws/aws-sdk-java#1256) found InvalidAccessKeyId and SignatureDoesNotMatch answered for a bucket that does not exist,
+ * and anonymous requests answered 404 NoSuchBucket for a missing bucket and 403 AccessDenied for an existing one.
+ * That S3 answers InvalidPolicyDocument only for a bucket that exists is inferred, not confirmed.
  */
 export async function verifyPostPolicy(form: PostForm, options: PostPolicyOptions): Promise<AcceptedPost> {
   // Form field names are not case-sensitive (sigv4-HTTPPOSTConstructPolicy.html, Condition Matching: "$key", "$Content-Type").
@@ -112,7 +159,7 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
   required("key");
   const policy = field("policy");
   // The buckets this server stands in for are private: a POST without a policy is anonymous.
-  if (policy === undefined) throw new S3Error(403, "AccessDenied", "Access Denied");
+  if (policy === undefined) throw options.bucketExists ? new S3Error(403, "AccessDenied", "Access Denied") : noSuchBucket(options.bucket);
   const algorithm = required("X-Amz-Algorithm");
   if (algorithm !== ALGORITHM_IDENTIFIER) throw new S3Error(400, "InvalidArgument", "Only AWS4-HMAC-SHA256 is supported.", { ArgumentName: "x-amz-algorithm", ArgumentValue: algorithm });
   const credential = required("X-Amz-Credential");
@@ -136,6 +183,7 @@ export async function verifyPostPolicy(form: PostForm, options: PostPolicyOption
       SignatureProvided: signature,
     });
   }
+  if (!options.bucketExists) throw noSuchBucket(options.bucket);
 
   const document = parsePolicy(policy);
   const now = options.now ?? new Date();
@@ -202,9 +250,34 @@ function parsePolicy(encoded: string): { expiration: Date; conditions: unknown[]
   }
   if (typeof document !== "object" || document === null) throw invalidPolicy("Invalid JSON.");
   const { expiration, conditions } = document as { expiration?: unknown; conditions?: unknown };
-  if (typeof expiration !== "string" || Number.isNaN(Date.parse(expiration))) throw invalidPolicy("Policy missing expiration.");
+  if (expiration === undefined) throw invalidPolicy("Policy missing expiration.");
+  const expires = expirationOf(expiration);
+  if (!expires) throw invalidPolicy(`Invalid 'expiration' value: '${typeof expiration === "string" ? expiration : JSON.stringify(expiration)}'`);
   if (!Array.isArray(conditions)) throw invalidPolicy("Policy missing conditions.");
-  return { expiration: new Date(expiration), conditions };
+  return { expiration: expires, conditions };
+}
+
+/**
+ * A policy's expiration: "in ISO8601 GMT date format. For example, 2013-08-01T12:00:00.000Z"
+ * (sigv4-HTTPPOSTConstructPolicy.html, Expiration) — a date, `T`, a time to the second, an optional fraction, `Z`.
+ * Date.parse takes far more ("2011-09-13 07:52:58 UTC", "Sep 13 2011", an offset), and S3 refused
+ * `'2011-09-13T07:52:58+02:00'` with "Invalid Policy: Invalid 'expiration' value: '…'" (dwilkie/carrierwave_direct#2;
+ * #20 for Ruby's `Time#to_s`, "2012-03-25 12:00:00 UTC"). Without a fraction is accepted: boto3, the Ruby SDK and PHP's
+ * PostObjectV4 send none. How many fraction digits S3 takes is not documented: any number is taken here. A date that
+ * is not in the calendar (02-30, hour 24) is refused.
+ */
+function expirationOf(value: unknown): Date | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const milliseconds = Number(`0.${match[7] ?? "0"}`) * 1000;
+  // Set field by field: Date.UTC would take years 0-99 as 1900-1999.
+  const calendar = new Date(0);
+  calendar.setUTCFullYear(year, month - 1, day);
+  calendar.setUTCHours(hour, minute, second, 0);
+  const inCalendar = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && calendar.getUTCHours() === hour && calendar.getUTCMinutes() === minute && calendar.getUTCSeconds() === second;
+  return inCalendar ? new Date(calendar.getTime() + milliseconds) : undefined;
 }
 
 /** `{"name": "value"}` and `["eq", "$name", "value"]` are exact matches; `["starts-with", "$name", "prefix"]` a prefix. */

@@ -30,7 +30,7 @@ import { readBody } from "./http";
 import { authenticate, decodeUriPart, header, parseQuery, S3Error, verifyBody, type ReceivedBody, type S3Credentials } from "./s3-auth";
 import { LOCAL_CREDENTIALS } from "./sigv4-verify";
 import { readPreconditions, writePreconditions } from "./s3-conditions";
-import { isPostObject, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
+import { isPostObject, MAX_POST_PRE_DATA, noSuchBucket, parseMultipartForm, verifyPostPolicy } from "./s3-post-policy";
 import { corsHeaders, preflight, type CorsRulesOf } from "./s3-cors";
 import type { ObjectEvent } from "./s3-events";
 import type { Authorise } from "./function-roles";
@@ -622,7 +622,12 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
    * POST Object (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html): the form's policy checked
    * (local/s3-post-policy.ts), then the upload authorised as s3:PutObject for the policy's signer — as a presigned
    * PUT is authorised for whoever presigned it — and stored as PutObject stores, with an ObjectCreated:Post event.
-   * The body is read up to S3's single-upload limit and a form's worth more; past it, 400 EntityTooLarge.
+   * The file may be as large as a PUT's body (5 GiB); it alone is sized, never the whole body, whose other parts
+   * (the form's fields, at most MAX_POST_PRE_DATA before the file) do not count. A body that cannot hold a file within
+   * the limit is refused by its declared length before it is read.
+   *
+   * The body is read whole into memory, as PutObject's is (readS3Body; ObjectStore.put takes a Buffer): streaming the
+   * file to disk would need the store to take a stream first, for both.
    */
   async function postObject(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
     const declared = Number(header(req.headers, "content-length") ?? 0);
@@ -630,16 +635,15 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     if (declared > MAX_POST_BODY) throw tooLarge(declared);
     const raw = await readBody(req, MAX_POST_BODY);
     if (raw.length > MAX_POST_BODY) throw tooLarge(raw.length);
-    const form = parseMultipartForm(raw, header(req.headers, "content-type") ?? "");
-    const accepted = await verifyPostPolicy(form, { bucket, credentials, region: options.bucketRegion?.(bucket) });
+    const form = parseMultipartForm(raw, header(req.headers, "content-type") ?? "", { maxFileBytes: MAX_SINGLE_UPLOAD });
+    const accepted = await verifyPostPolicy(form, { bucket, credentials, region: options.bucketRegion?.(bucket), bucketExists: store.hasBucket(bucket) });
     const { key } = accepted;
-    checkLimits("PutObject", key, req);
+    checkKeyLength(key);
     const refused = refusalOf(accepted.accessKeyId, "s3:PutObject", `arn:aws:s3:::${bucket}/${key}`);
     if (refused) throw new S3Error(403, "AccessDenied", refused);
     const request: S3Request = { operation: "PostObject", bucket, key };
     requests.push(request);
     if (failing?.(request)) return sendError(res, 403, "AccessDenied", `Injected failure for PostObject ${key}`);
-    if (!store.hasBucket(bucket)) return sendError(res, 404, "NoSuchBucket", `The bucket ${bucket} does not exist`);
     const body = form.file.body;
     const object: StoredObject = {
       key,
@@ -719,7 +723,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       store.createBucket(request.bucket);
       return send(res, 200, "");
     }
-    if (!store.hasBucket(request.bucket)) return sendError(res, 404, "NoSuchBucket", `The bucket ${request.bucket} does not exist`);
+    if (!store.hasBucket(request.bucket)) throw noSuchBucket(request.bucket);
     switch (operation) {
       case "HeadBucket":
         return send(res, 200, "");
@@ -998,8 +1002,11 @@ function operationOf(method: string, query: Query, key: string): S3Operation {
 
 /** S3's largest object in one PUT, and largest part: 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html, qfacts.html). */
 const MAX_SINGLE_UPLOAD = 5 * 1024 ** 3;
-/** A POST Object's body at most: the file's 5 GiB and 1 MiB for the form's other fields and part headers. */
-const MAX_POST_BODY = MAX_SINGLE_UPLOAD + 1024 ** 2;
+/**
+ * A POST Object's body at most: the file's 5 GiB, the form before it (MAX_POST_PRE_DATA) and 1 MiB for the closing
+ * boundary and any parts after the file, which S3 ignores (a local allowance: S3 documents no number for them).
+ */
+const MAX_POST_BODY = MAX_SINGLE_UPLOAD + MAX_POST_PRE_DATA + 1024 ** 2;
 
 /**
  * What S3 refuses before it reads an upload's body: a key over 1,024 bytes of UTF-8, 400 KeyTooLongError ("The key
@@ -1008,13 +1015,18 @@ const MAX_POST_BODY = MAX_SINGLE_UPLOAD + 1024 ** 2;
  */
 function checkLimits(operation: S3Operation, key: string, req: IncomingMessage): void {
   if (operation !== "PutObject" && operation !== "UploadPart" && operation !== "CreateMultipartUpload") return;
-  const keyBytes = Buffer.byteLength(key, "utf8");
-  if (keyBytes > 1024) throw new S3Error(400, "KeyTooLongError", "Your key is too long", { Size: String(keyBytes), MaxSizeAllowed: "1024" });
+  checkKeyLength(key);
   if (operation === "CreateMultipartUpload") return;
   const declared = Number(header(req.headers, "x-amz-decoded-content-length") ?? header(req.headers, "content-length") ?? 0);
   if (declared > MAX_SINGLE_UPLOAD) {
     throw new S3Error(400, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_SINGLE_UPLOAD) });
   }
+}
+
+/** A key over 1,024 bytes of UTF-8 is 400 KeyTooLongError (see checkLimits). */
+function checkKeyLength(key: string): void {
+  const keyBytes = Buffer.byteLength(key, "utf8");
+  if (keyBytes > 1024) throw new S3Error(400, "KeyTooLongError", "Your key is too long", { Size: String(keyBytes), MaxSizeAllowed: "1024" });
 }
 
 /**

@@ -14,7 +14,7 @@
  * table ARNs", BatchGetItem's and BatchWriteItem's RequestItems in the API reference, e.g.
  * https://docs.aws.amazon.com/AWSJavaSDK/latest/javadoc/com/amazonaws/services/dynamodbv2/model/BatchGetItemRequest.html).
  * dynalite's key pattern refuses them as it refused TableName, and its answer is keyed by the keys it was given, so
- * those two operations are served through `serveBatchTableArns`: a request keyed by an ARN reaches dynalite keyed by
+ * those two operations are served through `serveTableArns`: a request keyed by an ARN reaches dynalite keyed by
  * the names in them, and its answer goes back keyed as the caller keyed it — Responses ("A map of table name or table
  * ARN to a list of items"), UnprocessedKeys and UnprocessedItems ("in the same form as RequestItems, so the value can
  * be provided directly to a subsequent" call), and ConsumedCapacity's TableName ("If you had specified the Amazon
@@ -24,10 +24,14 @@
  * A batch that names one table twice (by its name and its ARN, or by two ARNs) is refused 400 ValidationException
  * (DynamoDB's answer is not documented: "Each table name or ARN can be used only once per BatchGetItem request").
  *
+ * The operations that name one table in TableName and answer one ConsumedCapacity (GetItem, PutItem, UpdateItem,
+ * DeleteItem, Query, Scan) are answered the same way: a request that gave a table's ARN gets that ARN back as
+ * ConsumedCapacity's TableName, where dynalite would put the name (API_ConsumedCapacity.html, as above). dynalite
+ * still reads the name (checkTypes, above); only its successful answer is rewritten.
+ *
  * Not reproduced: the region and account in the ARN are not checked against the request's (one local endpoint serves
  * one region's tables; the role check, ./authorise.ts, authorises the ARN as given, so a function's request naming
- * another account's or region's table is refused AccessDeniedException unless its role names that ARN); a
- * single-item operation's ConsumedCapacity names the table, not the ARN the request gave.
+ * another account's or region's table is refused AccessDeniedException unless its role names that ARN).
  */
 import type { Server, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
@@ -61,20 +65,39 @@ export function patchDynaliteTableArns(): void {
 }
 
 const BATCH_OPERATIONS: ReadonlySet<string> = new Set(["BatchGetItem", "BatchWriteItem"]);
+/** The operations dynalite serves that name one table in TableName and answer one ConsumedCapacity. */
+const SINGLE_TABLE_OPERATIONS: ReadonlySet<string> = new Set(["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"]);
 
 /**
- * Serves BatchGetItem and BatchWriteItem keyed by tables' ARNs on `server` (a dynalite server): such a request is
- * given to dynalite's listeners keyed by the tables' names, and their answer is keyed back as the caller keyed it.
- * Every other request goes to those listeners as before (serveInFront).
+ * Serves requests naming tables by their ARNs on `server` (a dynalite server): BatchGetItem and BatchWriteItem keyed by
+ * ARNs are given to dynalite's listeners keyed by the tables' names, and their answer is keyed back as the caller keyed
+ * it; a single-table operation's answer names the ARN it was given in ConsumedCapacity. Every other request goes to
+ * those listeners as before (serveInFront).
  */
-export function serveBatchTableArns(server: Server): void {
-  serveInFront(server, BATCH_OPERATIONS, (_operation, _req, res, body, pass) => {
+export function serveTableArns(server: Server): void {
+  serveInFront(server, new Set([...BATCH_OPERATIONS, ...SINGLE_TABLE_OPERATIONS]), (operation, _req, res, body, pass) => {
+    if (SINGLE_TABLE_OPERATIONS.has(operation)) {
+      const arn = tableArnIn(body);
+      if (arn !== undefined) answerWithCallerKeys(res, new Map([[tableNamed(arn), arn]]));
+      return pass(body);
+    }
     const named = byNames(body);
     if (!named) return pass(body);
     if ("refusal" in named) return sendJson(res, 400, { __type: "com.amazonaws.dynamodb.v20120810#ValidationException", message: named.refusal });
     answerWithCallerKeys(res, named.callerKeys);
     pass(named.body);
   });
+}
+
+/** The table's ARN a single-table request's TableName gives, if it gives one (dynalite answers any other body itself). */
+function tableArnIn(body: Buffer): string | undefined {
+  if (!body.includes("arn:")) return undefined;
+  try {
+    const tableName = (JSON.parse(body.toString()) as { TableName?: unknown } | null)?.TableName;
+    return typeof tableName === "string" && tableNamed(tableName) !== tableName ? tableName : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -109,13 +132,17 @@ function byNames(body: Buffer): { body: Buffer; callerKeys: Map<string, string> 
   }
 }
 
-/** dynalite's successful answer to a batch, its tables keyed as the caller keyed them (`callerKeys`: name to key). */
+/**
+ * dynalite's successful answer, its tables named as the caller named them (`callerKeys`: name to key): a batch's
+ * Responses, Unprocessed maps and ConsumedCapacity list, a single-table operation's ConsumedCapacity.
+ */
 export function withCallerKeys(text: string, callerKeys: ReadonlyMap<string, string>): string {
   const answer = JSON.parse(text) as Record<string, unknown>;
   const keyed = (map: unknown) => (map && typeof map === "object" ? Object.fromEntries(Object.entries(map).map(([name, value]) => [callerKeys.get(name) ?? name, value])) : map);
   for (const member of ["Responses", "UnprocessedKeys", "UnprocessedItems"]) if (member in answer) answer[member] = keyed(answer[member]);
-  if (Array.isArray(answer.ConsumedCapacity)) {
-    for (const consumed of answer.ConsumedCapacity as Array<{ TableName?: string }>) if (consumed?.TableName) consumed.TableName = callerKeys.get(consumed.TableName) ?? consumed.TableName;
+  const consumed = answer.ConsumedCapacity;
+  for (const entry of (Array.isArray(consumed) ? consumed : [consumed]) as Array<{ TableName?: string } | undefined>) {
+    if (entry && typeof entry === "object" && entry.TableName) entry.TableName = callerKeys.get(entry.TableName) ?? entry.TableName;
   }
   return JSON.stringify(answer);
 }

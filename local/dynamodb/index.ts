@@ -10,7 +10,7 @@ import { patchDynaliteConditionFailures } from "./dynalite-condition-failure";
 import { cacheDynaliteExpressions } from "./dynalite-expressions";
 import { patchDynaliteKeySizes } from "./dynalite-keys";
 import { dynaliteStoreOf, patchDynaliteStore } from "./dynalite-store";
-import { patchDynaliteTableArns, serveBatchTableArns } from "./dynalite-table-arns";
+import { patchDynaliteTableArns, serveTableArns } from "./dynalite-table-arns";
 import { guardDynaliteValidations } from "./dynalite-validations";
 import { MOCK_ACCOUNT_ID } from "../offline/mocks";
 import { StreamProxy, type StreamProxyOptions, type StreamSubscriber } from "./streams";
@@ -22,15 +22,29 @@ import { startTtlSweeper, type TtlSweeper } from "./ttl";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require("dynalite") as (options: Record<string, unknown>) => Server;
 
-export interface LocalDynamoOptions {
-  tables: LocalTable[];
-  subscribers?: StreamSubscriber[];
+/** What startPatchedDynalite takes: the part of LocalDynamoOptions dynalite itself needs. */
+export interface PatchedDynaliteOptions {
   /** LevelDB folder; in memory when unset. */
   path?: string;
+  /** The region tables' ARNs name (DescribeTable's TableArn, IndexArn, LatestStreamArn), e.g. "us-east-1". */
   region: string;
+  /** Told of dynalite's internal errors (answered 500 InternalServerError, ./dynalite-validations.ts). @default not told */
+  log?(message: string): void;
+}
+
+/** A running startPatchedDynalite. */
+export interface PatchedDynalite {
+  server: Server;
+  /** e.g. http://127.0.0.1:49152 */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface LocalDynamoOptions extends PatchedDynaliteOptions {
+  tables: LocalTable[];
+  subscribers?: StreamSubscriber[];
   /** How often the TTL sweeper runs. @default 5000 */
   ttlIntervalMs?: number;
-  log?(message: string): void;
   /** The program's functions' roles: their requests are authorised as DynamoDB authorises them (./authorise.ts). @default none checked */
   roles?: StreamProxyOptions["roles"];
 }
@@ -51,7 +65,7 @@ export interface LocalDynamo {
  * dynalite with every patch and every operation served in front of it, as the local runtime runs it; the handler tests
  * start theirs with it too, so they run on the same local DynamoDB as `npm start`.
  */
-export async function startPatchedDynalite(options: { path?: string; region: string; log?: (message: string) => void }): Promise<{ server: Server; endpoint: string; close(): Promise<void> }> {
+export async function startPatchedDynalite(options: PatchedDynaliteOptions): Promise<PatchedDynalite> {
   const log = options.log ?? (() => {});
   patchDynaliteStore();
   cacheDynaliteExpressions();
@@ -64,8 +78,9 @@ export async function startPatchedDynalite(options: { path?: string; region: str
   const server = dynalite(serverOptions);
   // TransactWriteItems and TransactGetItems, which dynalite does not serve, served on its store (./transactions.ts).
   serveTransactions(server, dynaliteStoreOf(serverOptions), { log });
-  // BatchGetItem and BatchWriteItem keyed by tables' ARNs, keyed by their names for dynalite (./dynalite-table-arns.ts).
-  serveBatchTableArns(server);
+  // Requests naming tables by their ARNs: batches keyed by their names for dynalite, and every answer's ConsumedCapacity
+  // naming the ARN the request gave (./dynalite-table-arns.ts).
+  serveTableArns(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { server, endpoint, close: () => new Promise<void>((resolve) => server.close(() => resolve())).finally(unguard) };

@@ -24,7 +24,7 @@ export interface GalleryTable {
 }
 
 export async function startGalleryTable(tableName = "gallery"): Promise<GalleryTable> {
-  // The local runtime's DynamoDB (every dynalite patch, transactions and ARN-keyed batches), without its stream proxy.
+  // The local runtime's DynamoDB (every dynalite patch, transactions, tables named by their ARNs), without its stream proxy.
   const dynamo = await startPatchedDynalite({ region: "us-east-1" });
   const endpoint = dynamo.endpoint;
   const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });

@@ -1,5 +1,5 @@
 /**
- * serveBatchTableArns (local/dynamodb/dynalite-table-arns.ts) in front of a listener that records what reaches it:
+ * serveTableArns (local/dynamodb/dynalite-table-arns.ts) in front of a listener that records what reaches it:
  * a batch's body is held only up to dynalite's own limit (dynalite answers 413 past it), other requests pass unread;
  * and the local DynamoDB answers every body past that limit 413, transactions too.
  */
@@ -7,7 +7,7 @@ import { createServer, request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startLocalDynamo } from "../../local/dynamodb";
-import { serveBatchTableArns } from "../../local/dynamodb/dynalite-table-arns";
+import { serveTableArns } from "../../local/dynamodb/dynalite-table-arns";
 import { DYNALITE_MAX_REQUEST_BYTES } from "../../local/dynamodb/replayed-request";
 import { streamSubscriptionSpec } from "../harness/stream-subscription";
 import { tableSpec } from "./dynamodb-helpers";
@@ -23,7 +23,7 @@ async function withRecordingServer(run: (port: number, received: Array<{ target:
       res.end();
     });
   });
-  serveBatchTableArns(server);
+  serveTableArns(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     await run((server.address() as AddressInfo).port, received);
@@ -44,7 +44,7 @@ function post(port: number, target: string, body: Buffer): Promise<number> {
   });
 }
 
-describe("the batch-by-ARN wrapper's reading of bodies", () => {
+describe("the table-ARN wrapper's reading of bodies", () => {
   it("holds a batch's body only up to dynalite's limit and a byte (a 40 MB batch was held whole), so dynalite still answers 413", async () => {
     await withRecordingServer(async (port, received) => {
       const body = Buffer.concat([Buffer.from('{"RequestItems":{"arn:aws:dynamodb:eu-west-1:123456789012:table/t":['), Buffer.alloc(40 * 2 ** 20, 0x20), Buffer.from("]}}")]);
@@ -66,8 +66,8 @@ describe("the batch-by-ARN wrapper's reading of bodies", () => {
 
   it("gives other requests to the listener as they came, not read first", async () => {
     await withRecordingServer(async (port, received) => {
-      expect(await post(port, "Query", Buffer.from('{"TableName":"t"}'))).toBe(200);
-      expect(received).toEqual([{ target: "DynamoDB_20120810.Query", bytes: 17, replayed: false }]);
+      expect(await post(port, "DescribeTable", Buffer.from('{"TableName":"t"}'))).toBe(200);
+      expect(received).toEqual([{ target: "DynamoDB_20120810.DescribeTable", bytes: 17, replayed: false }]);
     });
   });
 });

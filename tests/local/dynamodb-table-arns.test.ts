@@ -1,9 +1,10 @@
 /**
- * The local DynamoDB's batches with tables named by their ARN (local/dynamodb/dynalite-table-arns.ts): BatchGetItem and
- * BatchWriteItem keyed by a table's ARN, answered with the keys as sent, recorded on streams, authorised on the ARN.
+ * The local DynamoDB's requests with tables named by their ARN (local/dynamodb/dynalite-table-arns.ts): BatchGetItem and
+ * BatchWriteItem keyed by a table's ARN, answered with the keys as sent, recorded on streams, authorised on the ARN;
+ * single-table operations answered with the ARN in ConsumedCapacity.
  */
 import { BatchGetItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { startLocalDynamo, type LocalDynamo, type LocalTable, type StreamRecord } from "../../local/dynamodb";
 import { withCallerKeys } from "../../local/dynamodb/dynalite-table-arns";
@@ -52,6 +53,26 @@ describe("local DynamoDB batches keyed by a table's ARN", () => {
 
     await doc.send(new BatchWriteCommand({ RequestItems: { [arnOf("items-local")]: [{ DeleteRequest: { Key: { pk: "a", sk: "1" } } }] } }));
     expect((await doc.send(new GetCommand({ TableName: "items-local", Key: { pk: "a", sk: "1" } }))).Item).toBeUndefined();
+  });
+
+  it.each([
+    ["straight to dynalite", false],
+    ["through the stream proxy (a subscribed stream)", true],
+  ])("names in a single-table operation's ConsumedCapacity the ARN it was given, or the name (%s)", async (_, streamed) => {
+    const subscribers = streamed ? [{ spec: streamSubscriptionSpec(), tableName: "items-local", invoke: async () => {} }] : [];
+    const { doc } = await start({ subscribers });
+    const arn = arnOf("items-local");
+    const key = { pk: "a", sk: "1" };
+    const named = async (tableName: string) => [
+      (await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, n: 1 }, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.TableName,
+      (await doc.send(new GetCommand({ TableName: tableName, Key: key, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.TableName,
+      (await doc.send(new UpdateCommand({ TableName: tableName, Key: key, UpdateExpression: "SET n = :n", ExpressionAttributeValues: { ":n": 2 }, ReturnConsumedCapacity: "INDEXES" }))).ConsumedCapacity?.TableName,
+      (await doc.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": "a" }, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.TableName,
+      (await doc.send(new ScanCommand({ TableName: tableName, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.TableName,
+      (await doc.send(new DeleteCommand({ TableName: tableName, Key: key, ReturnConsumedCapacity: "TOTAL" }))).ConsumedCapacity?.TableName,
+    ];
+    expect(await named(arn)).toEqual([arn, arn, arn, arn, arn, arn]);
+    expect(await named("items-local")).toEqual(Array(6).fill("items-local"));
   });
 
   it("refuses a batch that names one table twice, by its name and by its ARN", async () => {

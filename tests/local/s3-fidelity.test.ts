@@ -315,6 +315,12 @@ describe("error documents", () => {
     const listed = await signedGet("/photos?list-type=2");
     expect([listed.headers.get("x-amz-request-id")?.length, listed.headers.get("x-amz-id-2")?.length]).toEqual([16, 64]);
   });
+
+  it("answer a missing bucket as S3 does: NoSuchBucket, 'The specified bucket does not exist', its BucketName", async () => {
+    const missing = await signedGet("/no-such-bucket/a.jpg");
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>no-such-bucket</BucketName><Resource>");
+  });
 });
 
 describe("SDK v3 uploads with its default checksums", () => {

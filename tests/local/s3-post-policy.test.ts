@@ -8,6 +8,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { createHmac } from "node:crypto";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_POST_PRE_DATA, parseMultipartForm } from "../../local/s3-post-policy";
 import type { LocalS3 } from "../../local/s3-server";
 import { startLocalS3WithClient } from "../harness/s3-local";
 
@@ -22,14 +23,14 @@ afterAll(() => s3.close());
 const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text, "utf8").digest();
 
 /** The form fields of a signed POST policy, as createPresignedPost makes them. */
-function presignedPost(options: { conditions: unknown[]; expiresInMs?: number; secret?: string; fields?: Record<string, string>; now?: Date }) {
+function presignedPost(options: { conditions: unknown[]; expiresInMs?: number; expiration?: string; secret?: string; fields?: Record<string, string>; now?: Date }) {
   const now = options.now ?? new Date();
   const longDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const date = longDate.slice(0, 8);
   const credential = `local/${date}/us-east-1/s3/aws4_request`;
   const fields: Record<string, string> = { bucket: "photos", "X-Amz-Algorithm": "AWS4-HMAC-SHA256", "X-Amz-Credential": credential, "X-Amz-Date": longDate, ...options.fields };
   const policy = {
-    expiration: new Date(now.getTime() + (options.expiresInMs ?? 600_000)).toISOString(),
+    expiration: options.expiration ?? new Date(now.getTime() + (options.expiresInMs ?? 600_000)).toISOString(),
     conditions: [...options.conditions, ...Object.entries(fields).filter(([name]) => name !== "key").map(([name, value]) => ({ [name]: value }))],
   };
   const encoded = Buffer.from(JSON.stringify(policy)).toString("base64");
@@ -45,8 +46,14 @@ function formOf(fields: Record<string, string>, file: string | Buffer, filename 
   return form;
 }
 
-async function post(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg"): Promise<Response> {
-  return fetch(`${s3.endpoint}/photos`, { method: "POST", body: formOf(fields, file, filename) });
+async function post(fields: Record<string, string>, file: string | Buffer, filename = "photo.jpg", bucket = "photos"): Promise<Response> {
+  return fetch(`${s3.endpoint}/${bucket}`, { method: "POST", body: formOf(fields, file, filename) });
+}
+
+/** A form as the bytes and Content-Type a browser sends. */
+async function encoded(form: FormData): Promise<{ raw: Buffer; contentType: string }> {
+  const request = new Request("http://localhost/", { method: "POST", body: form });
+  return { raw: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get("content-type")! };
 }
 
 describe("local S3 POST Object with a POST policy", () => {
@@ -93,6 +100,59 @@ describe("local S3 POST Object with a POST policy", () => {
     const xml = await response.text();
     expect(xml).toContain("<Code>AccessDenied</Code>");
     expect(xml).toContain("Invalid according to Policy: Policy expired.");
+  });
+
+  it("takes an expiration in ISO 8601 GMT only, as S3 does, and names the value it refuses", async () => {
+    for (const expiration of ["2099-01-01T00:00:00Z", "2099-01-01T00:00:00.000Z", "2099-01-01T00:00:00.5Z"]) {
+      const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "iso.txt" }, expiration });
+      expect([expiration, (await post(fields, "x")).status]).toEqual([expiration, 204]);
+    }
+    // What Date.parse takes and S3 does not: an offset (S3's answer in dwilkie/carrierwave_direct#2), a space, Ruby's
+    // Time#to_s, a date alone, no seconds, a date not in the calendar.
+    for (const expiration of ["2099-01-01T00:00:00+02:00", "2099-01-01 00:00:00Z", "2099-01-01 00:00:00 UTC", "Jan 1 2099", "2099-01-01", "2099-01-01T00:00Z", "2099-02-30T00:00:00Z", "2099-01-01T24:00:00Z"]) {
+      const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "iso.txt" }, expiration });
+      const response = await post(fields, "x");
+      const xml = (await response.text()).replace(/&apos;/g, "'");
+      expect([expiration, response.status, xml]).toEqual([expiration, 400, expect.stringContaining(`<Code>InvalidPolicyDocument</Code><Message>Invalid Policy: Invalid 'expiration' value: '${expiration}'</Message>`)]);
+    }
+  });
+
+  it("answers a POST to a missing bucket 404 NoSuchBucket after the signature, before the policy decides", async () => {
+    const expectNoSuchBucket = async (response: Response) => expect([response.status, await response.text()]).toEqual([404, expect.stringContaining("<Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>no-such-bucket</BucketName>")]);
+    // Anonymous (no policy): 404 for a missing bucket, 403 for an existing one (aws/aws-sdk-java#1256).
+    await expectNoSuchBucket(await post({ key: "anon.txt" }, "x", "photo.jpg", "no-such-bucket"));
+    // Signed, but the policy would refuse it (expired, conditions failed, not a document S3 reads): the bucket first.
+    await expectNoSuchBucket(await post(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "late.txt" }, expiresInMs: -1000 }), "x", "photo.jpg", "no-such-bucket"));
+    await expectNoSuchBucket(await post(presignedPost({ conditions: [["starts-with", "$key", "elsewhere/"]], fields: { key: "x.txt" } }), "x", "photo.jpg", "no-such-bucket"));
+    // Who signed is checked first: a bad signature is SignatureDoesNotMatch whether or not the bucket exists.
+    const forged = await post(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "forged.txt" }, secret: "not-local" }), "x", "photo.jpg", "no-such-bucket");
+    expect([forged.status, await forged.text()]).toEqual([403, expect.stringContaining("<Code>SignatureDoesNotMatch</Code>")]);
+    // A form that is not one is malformed wherever it is sent.
+    const malformed = await fetch(`${s3.endpoint}/no-such-bucket`, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=b" }, body: "garbage" });
+    expect([malformed.status, await malformed.text()]).toEqual([400, expect.stringContaining("<Code>MalformedPOSTRequest</Code>")]);
+  });
+
+  it("sizes the file alone: the form around it does not count toward the object's limit", async () => {
+    const form = formOf({ key: "k", policy: "p".repeat(400), "x-amz-meta-note": "n".repeat(400) }, "0123456789");
+    const { raw, contentType } = await encoded(form);
+    expect(raw.length).toBeGreaterThan(800);
+    expect(parseMultipartForm(raw, contentType, { maxFileBytes: 10 }).file.body.toString()).toBe("0123456789");
+    const over = await encoded(formOf({ key: "k" }, "0123456789A"));
+    expect(() => parseMultipartForm(over.raw, over.contentType, { maxFileBytes: 10 })).toThrow(expect.objectContaining({ code: "EntityTooLarge", details: { ProposedSize: "11", MaxSizeAllowed: "10" } }));
+    // Nor do the request's length headers: a form with a 1-byte file is stored whatever x-amz-decoded-content-length
+    // (a header of aws-chunked PUTs, not of a form) says.
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "headers.txt" } });
+    const response = await fetch(`${s3.endpoint}/photos`, { method: "POST", headers: { "x-amz-decoded-content-length": String(6 * 1024 ** 3) }, body: formOf(fields, "x") });
+    expect(response.status).toBe(204);
+  });
+
+  it("refuses a form whose fields before the file pass S3's 20 KiB, 400 MaxPostPreDataLengthExceeded; fields after the file are ignored", async () => {
+    const fields = presignedPost({ conditions: [["starts-with", "$key", ""], ["starts-with", "$x-amz-meta-note", ""]], fields: { key: "long.txt", "x-amz-meta-note": "n".repeat(MAX_POST_PRE_DATA) } });
+    const response = await post(fields, "x");
+    expect([response.status, await response.text()]).toEqual([400, expect.stringContaining("<Code>MaxPostPreDataLengthExceeded</Code><Message>Your POST request fields preceeding the upload file was too large.</Message><MaxPostPreDataLengthBytes>20480</MaxPostPreDataLengthBytes>")]);
+    const form = formOf(presignedPost({ conditions: [["starts-with", "$key", ""]], fields: { key: "after.txt" } }), "x");
+    form.append("submit", "s".repeat(MAX_POST_PRE_DATA * 2));
+    expect((await fetch(`${s3.endpoint}/photos`, { method: "POST", body: form })).status).toBe(204);
   });
 
   it("refuses a key outside the starts-with prefix", async () => {
