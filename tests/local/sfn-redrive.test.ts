@@ -22,6 +22,14 @@ const seen: unknown[] = [];
 let reached!: () => void;
 const heldReached = new Promise<void>((resolve) => (reached = resolve));
 let holds = 0;
+/** The Map items, Parallel branches and variable reads each attempt ran, and which fail until the test fixes them. */
+const ran: string[] = [];
+const failing = new Set(["item:2", "branch:b", "noted"]);
+const runOrFail = (what: string, result: unknown) => {
+  ran.push(what);
+  if (failing.has(what)) throw new LambdaInvokeError(what, "Down", `${what} is down`, "Down: down");
+  return result;
+};
 
 let server: LocalSfnServer;
 let client: SFNClient;
@@ -66,8 +74,46 @@ beforeAll(async () => {
       machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
-        { StartAt: "Each", States: { Each: { Type: "Map", ItemsPath: "$.items", Iterator: { StartAt: "Fail", States: { Fail: { Type: "Fail", Error: "Nope" } } }, End: true } } },
-        {},
+        {
+          StartAt: "Before",
+          States: {
+            Before: { Type: "Task", Resource: fnArn("before"), ResultPath: "$.before", Next: "Each" },
+            // One iteration at a time: the first succeeds, the second fails, the third is never started.
+            Each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: 1, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("item"), End: true } } }, ResultPath: "$.done", End: true },
+          },
+        },
+        { before: async () => runOrFail("before", 1), item: async (event) => runOrFail(`item:${String(event)}`, `done ${String(event)}`) },
+      ),
+      machine(
+        "branched",
+        {
+          StartAt: "Both",
+          States: {
+            Both: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "A", States: { A: { Type: "Task", Resource: fnArn("branchA"), End: true } } },
+                { StartAt: "B", States: { B: { Type: "Task", Resource: fnArn("branchB"), End: true } } },
+              ],
+              End: true,
+            },
+          },
+        },
+        { branchA: async () => runOrFail("branch:a", "a"), branchB: async () => runOrFail("branch:b", "b") },
+      ),
+      machine(
+        "assigned",
+        {
+          StartAt: "Note",
+          States: {
+            Note: { Type: "Pass", Assign: { noted: 1, kept: "k" }, Next: "Renote" },
+            Renote: { Type: "Pass", Assign: { noted: 2 }, Next: "Use" },
+            // Its Assign is applied only as it exits: a redrive must not see `noted` 3 in the Task's Parameters.
+            Use: { Type: "Task", Resource: fnArn("noted"), Parameters: { "noted.$": "$noted", "kept.$": "$kept" }, Assign: { noted: 3 }, Next: "After" },
+            After: { Type: "Pass", Parameters: { "noted.$": "$noted", "result.$": "$" }, End: true },
+          },
+        },
+        { noted: async (event) => runOrFail("noted", { seen: event }) },
       ),
     ],
     credentials: [LOCAL_CREDENTIALS, { accessKeyId: "AKIADENIED", secretAccessKey: "denied" }],
@@ -131,11 +177,41 @@ describe("RedriveExecution", () => {
     await expect(client.send(new RedriveExecutionCommand({ executionArn, clientToken: "x".repeat(65) }))).rejects.toMatchObject({ name: "ValidationException", message: expect.stringContaining("'clientToken'") });
   });
 
-  it("refuses an execution that failed in a Map state, which the local runtime does not redrive", async () => {
-    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1] }) }));
+  it("redrives only the Map iterations that failed or never started, the others keeping their results", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped`, name: "m1", input: JSON.stringify({ items: [1, 2, 3] }) }));
     await server.sfn.drained();
-    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Map") });
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 0 });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down", redriveStatus: "REDRIVABLE" });
+    expect(ran.filter((what) => what.startsWith("item:") || what === "before")).toEqual(["before", "item:1", "item:2"]);
+
+    failing.delete("item:2");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    // The succeeded iteration's result is the one it had; the failed one and the one never started ran, in order.
+    expect(JSON.parse(done.output!)).toEqual({ items: [1, 2, 3], before: 1, done: ["done 1", "done 2", "done 3"] });
+    expect(ran.filter((what) => what.startsWith("item:") || what === "before")).toEqual(["item:2", "item:3"]);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const at = events.findIndex((e) => e.type === "ExecutionRedriven");
+    expect(events[at + 1]).toMatchObject({ type: "MapStateEntered", stateEnteredEventDetails: { name: "Each" } });
+    expect(events.slice(at).filter((e) => e.type === "MapIterationStarted").map((e) => e.mapIterationStartedEventDetails?.index)).toEqual([1, 2]);
+  });
+
+  it("redrives only the Parallel branches that failed, the others keeping their results", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:branched`, name: "b1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    expect(ran.filter((what) => what.startsWith("branch:")).sort()).toEqual(["branch:a", "branch:b"]);
+
+    failing.delete("branch:b");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
+    expect(ran.filter((what) => what.startsWith("branch:"))).toEqual(["branch:b"]);
   });
 
   it("redrives an aborted execution from the Task it was stopped in", async () => {
@@ -156,11 +232,20 @@ describe("RedriveExecution", () => {
     expect(holds).toBe(2);
   });
 
-  it("refuses an execution whose definition assigns variables, which the local runtime does not keep for a redrive", async () => {
+  it("redrives with the workflow variables as they were when the failed state entered", async () => {
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned`, name: "a1" }));
     await server.sfn.drained();
-    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Stopped" });
-    await expect(client.send(new RedriveExecutionCommand({ executionArn }))).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("variables") });
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+
+    failing.delete("noted");
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    // The Task read the values Note and Renote had assigned (not run again); its own Assign applied as it exited.
+    expect(JSON.parse(done.output!)).toEqual({ noted: 3, result: { seen: { noted: 2, kept: "k" } } });
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    expect(events.filter((e) => e.type === "PassStateEntered").map((e) => e.stateEnteredEventDetails?.name)).toEqual(["Note", "Renote", "After"]);
   });
 
   it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
