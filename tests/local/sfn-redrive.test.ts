@@ -24,7 +24,7 @@ const heldReached = new Promise<void>((resolve) => (reached = resolve));
 let holds = 0;
 /** The Map items, Parallel branches and variable reads each attempt ran, and which fail until the test fixes them. */
 const ran: string[] = [];
-const failing = new Set(["item:2", "branch:b", "noted"]);
+const failing = new Set(["item:2", "branch:b", "noted", "jsonata", "twice:2", "twice:3"]);
 const runOrFail = (what: string, result: unknown) => {
   ran.push(what);
   if (failing.has(what)) throw new LambdaInvokeError(what, "Down", `${what} is down`, "Down: down");
@@ -71,6 +71,8 @@ beforeAll(async () => {
         },
       ),
       machine("passes", { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }, {}),
+      // A definition the local runtime does not run (AWS refuses it at CreateStateMachine): its executions fail before their first state.
+      machine("unloaded", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, {}),
       machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       machine(
         "mapped",
@@ -83,6 +85,38 @@ beforeAll(async () => {
           },
         },
         { before: async () => runOrFail("before", 1), item: async (event) => runOrFail(`item:${String(event)}`, `done ${String(event)}`) },
+      ),
+      machine(
+        "mapped-twice",
+        {
+          StartAt: "Base",
+          States: {
+            Base: { Type: "Pass", Assign: { base: 10 }, Next: "Each" },
+            Each: {
+              Type: "Map",
+              ItemsPath: "$.items",
+              MaxConcurrency: 1,
+              // Each iteration reads the outer scope's variable, restored by a redrive.
+              ItemSelector: { "item.$": "$$.Map.Item.Value", "base.$": "$base" },
+              ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("twice"), End: true } } },
+              End: true,
+            },
+          },
+        },
+        { twice: async (event) => runOrFail(`twice:${(event as { item: number }).item}`, (event as { item: number; base: number }).item + (event as { base: number }).base) },
+      ),
+      machine(
+        "assigned-jsonata",
+        {
+          QueryLanguage: "JSONata",
+          StartAt: "Note",
+          States: {
+            Note: { Type: "Pass", Assign: { x: 1 }, Next: "Bump" },
+            Bump: { Type: "Pass", Assign: { x: "{% $x + 1 %}" }, Next: "Use" },
+            Use: { Type: "Task", Resource: fnArn("jsonata"), Arguments: { x: "{% $x %}" }, Output: "{% {'x': $x, 'result': $states.result} %}", End: true },
+          },
+        },
+        { jsonata: async (event) => runOrFail("jsonata", event) },
       ),
       machine(
         "branched",
@@ -198,6 +232,31 @@ describe("RedriveExecution", () => {
     expect(events.slice(at).filter((e) => e.type === "MapIterationStarted").map((e) => e.mapIterationStartedEventDetails?.index)).toEqual([1, 2]);
   });
 
+  it("keeps the iterations each attempt completed over several redrives, with the outer variables they read", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:mapped-twice`, name: "t1", input: JSON.stringify({ items: [1, 2, 3] }) }));
+    await server.sfn.drained();
+    const twice = () => ran.filter((what) => what.startsWith("twice:"));
+    expect(twice()).toEqual(["twice:1", "twice:2"]);
+
+    // The first redrive completes the second iteration and fails in the third.
+    failing.delete("twice:2");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", redriveCount: 1 });
+    expect(twice()).toEqual(["twice:2", "twice:3"]);
+
+    // The second runs the third alone: the first two keep what they returned in the attempts before.
+    failing.delete("twice:3");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 2 });
+    expect(twice()).toEqual(["twice:3"]);
+    expect(JSON.parse(done.output!)).toEqual([11, 12, 13]);
+  });
+
   it("redrives only the Parallel branches that failed, the others keeping their results", async () => {
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:branched`, name: "b1" }));
     await server.sfn.drained();
@@ -246,6 +305,30 @@ describe("RedriveExecution", () => {
     expect(JSON.parse(done.output!)).toEqual({ noted: 3, result: { seen: { noted: 2, kept: "k" } } });
     const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     expect(events.filter((e) => e.type === "PassStateEntered").map((e) => e.stateEnteredEventDetails?.name)).toEqual(["Note", "Renote", "After"]);
+  });
+
+  it("restores the variables of a JSONata definition too", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:assigned-jsonata`, name: "j1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    failing.delete("jsonata");
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual({ x: 2, result: { x: 2 } });
+  });
+
+  it("redrives an execution that failed before its first state from its StartAt", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:unloaded`, name: "u1" }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveStatus: "REDRIVABLE" });
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    // Run again from the start, it fails again as it did (its definition is the same).
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveCount: 1 });
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    expect(events.map((e) => e.type)).toEqual(["ExecutionFailed", "ExecutionRedriven", "ExecutionFailed"]);
   });
 
   it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
