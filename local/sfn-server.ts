@@ -2596,9 +2596,9 @@ export class LocalStepFunctions {
    * Parallel state runs it again with the results its succeeded iterations or branches had (StoppedAt), the others
    * run again from their start. Its workflow variables are those its states had assigned when the state it stopped in
    * entered (what the states before it assigned is kept, since they are not run again). An execution that stopped
-   * before its first state runs from its StartAt. Not reproduced: the 15 minutes a client token is valid, the 14 days
-   * an execution stays redrivable, the history quota and the execution's maximum time (AWS's other NOT_REDRIVABLE
-   * reasons), and ExecutionLimitExceeded.
+   * before its first state runs from its StartAt. One that closed over 14 days before is refused (redriveRefusal). Not
+   * reproduced: the 15 minutes a client token is valid, the history quota and the execution's maximum time (AWS's other
+   * NOT_REDRIVABLE reasons), and ExecutionLimitExceeded.
    */
   async redriveExecution(input: Record<string, unknown>): Promise<Record<string, Json>> {
     const execution = this.execution(input.executionArn);
@@ -2829,8 +2829,8 @@ function describe(execution: Execution): Record<string, Json> {
  * `"redriveStatus": "REDRIVABLE"` with no reason, as an execution status event quotes it). REDRIVABLE says what AWS
  * would allow, and RedriveExecution redrives them. `redriveCount` and `redriveDate`
  * (the last redrive's) as RedriveExecution set them. AWS's reasons (API_DescribeExecution redriveStatusReason) also
- * include "Execution history event limit exceeded", "Execution has exceeded the max execution time" and "Execution
- * redrivable period exceeded". Not reproduced: AWS's other reasons (a history over 24,999 events, an execution past its 14 days or its maximum time).
+ * include "Execution history event limit exceeded" and "Execution has exceeded the max execution time", not reproduced
+ * (a history over 24,999 events, an execution past its maximum time); "Execution redrivable period exceeded" is (redriveRefusal).
  */
 function redriveFields(execution: Execution): Record<string, Json> {
   const count = { redriveCount: execution.redriveCount, ...(execution.redriveDate ? { redriveDate: epoch(execution.redriveDate) } : {}) };
@@ -2838,10 +2838,20 @@ function redriveFields(execution: Execution): Record<string, Json> {
   return reason ? { ...count, redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: reason } : { ...count, redriveStatus: "REDRIVABLE" };
 }
 
-/** Why AWS would not redrive this execution (DescribeExecution's redriveStatusReason), if it would not: it is running or succeeded. */
+/**
+ * Why AWS would not redrive this execution (DescribeExecution's redriveStatusReason, in its words), if it would not: it
+ * is running or succeeded, or it closed more than 14 days ago ("Restarts unsuccessful executions of Standard workflows
+ * that didn't complete successfully in the last 14 days", API_RedriveExecution; "Execution redrivable period
+ * exceeded", API_DescribeExecution redriveStatusReason).
+ */
 function redriveRefusal(execution: Execution): string | undefined {
-  return execution.status === "RUNNING" || execution.status === "SUCCEEDED" ? `Execution is ${execution.status} and cannot be redriven` : undefined;
+  if (execution.status === "RUNNING" || execution.status === "SUCCEEDED") return `Execution is ${execution.status} and cannot be redriven`;
+  if (execution.stopDate && Date.now() - execution.stopDate.getTime() > REDRIVABLE_PERIOD_MS) return "Execution redrivable period exceeded";
+  return undefined;
 }
+
+/** How long after it closed an unsuccessful execution can be redriven: 14 days (API_RedriveExecution). */
+const REDRIVABLE_PERIOD_MS = 14 * 24 * 60 * 60 * 1000;
 
 /** "The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution" (API_RedriveExecution, clientToken). */
 const REDRIVE_TOKENS_KEPT = 10;

@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_RedriveExecution.html).
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, RedriveExecutionCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { LambdaInvokeError } from "../../local/lambda-runtime";
 import { startLocalSfn, type LocalSfnServer } from "../../local/sfn-server";
 import { LOCAL_CREDENTIALS } from "../../local/sigv4-verify";
@@ -71,6 +71,7 @@ beforeAll(async () => {
         },
       ),
       machine("passes", { StartAt: "Done", States: { Done: { Type: "Pass", End: true } } }, {}),
+      machine("fails", { StartAt: "Stop", States: { Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
       // A definition the local runtime does not run (AWS refuses it at CreateStateMachine): its executions fail before their first state.
       machine("unloaded", { QueryLanguage: "JSONata", StartAt: "Done", States: { Done: { Type: "Pass", QueryLanguage: "JSONPath", End: true } } }, {}),
       machine("assigned", { StartAt: "Note", States: { Note: { Type: "Pass", Assign: { noted: 1 }, Next: "Stop" }, Stop: { Type: "Fail", Error: "Stopped" } } }, {}),
@@ -154,6 +155,9 @@ beforeAll(async () => {
     authorise: (accessKeyId, action) => (accessKeyId === "AKIADENIED" && action === "states:RedriveExecution" ? { caller: `arn:aws:sts::${ACCOUNT}:assumed-role/ops/s`, reason: "because no identity-based policy allows the states:RedriveExecution action" } : undefined),
   });
   client = new SFNClient({ endpoint: server.endpoint, region: REGION, credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey } });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 afterAll(async () => {
   client.destroy();
@@ -329,6 +333,20 @@ describe("RedriveExecution", () => {
     expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "States.Runtime", redriveCount: 1 });
     const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
     expect(events.map((e) => e.type)).toEqual(["ExecutionFailed", "ExecutionRedriven", "ExecutionFailed"]);
+  });
+
+  it("refuses an execution that closed more than 14 days ago, in AWS's words", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:fails`, name: "f1" }));
+    await server.sfn.drained();
+    const { stopDate } = await client.send(new DescribeExecutionCommand({ executionArn }));
+    // The clock read straight, not through HTTP (a request signed 14 days off would be refused for its skew).
+    const days = (n: number) => n * 24 * 60 * 60 * 1000;
+    const now = vi.spyOn(Date, "now").mockReturnValue(stopDate!.getTime() + days(14));
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", redriveStatus: "REDRIVABLE" });
+    now.mockReturnValue(stopDate!.getTime() + days(14) + 1);
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: "Execution redrivable period exceeded" });
+    await expect(server.sfn.redriveExecution({ executionArn })).rejects.toMatchObject({ name: "ExecutionNotRedrivable", message: expect.stringContaining("Execution redrivable period exceeded") });
+    expect(server.sfn.describeExecution({ executionArn })).toMatchObject({ status: "FAILED", redriveCount: 0 });
   });
 
   it("is authorised as states:RedriveExecution on the execution's ARN", async () => {
