@@ -2507,6 +2507,8 @@ export class LocalStepFunctions {
           ]),
         );
         const overrides = this.options.retryIntervalMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(retried.map((state) => [state, this.options.retryIntervalMs!])) } : {};
+        // The starts of Map and Parallel states (their run groups) that have settled.
+        const ended = new WeakSet<object>();
         const hooks: RunHooks = {
           handlers: bound,
           aborted: (libraryRun) => journal.abort(libraryRun),
@@ -2514,15 +2516,20 @@ export class LocalStepFunctions {
           ...(variables ? { variables } : {}),
           ...(stopped?.variables ? { restoredVariables: stopped.variables } : {}),
           entered: (state, values) => {
+            if (execution.stopped?.group) ended.add(execution.stopped.group);
             // A redrive's first state is the one it stopped in: its first start reuses what succeeded within it before.
             const reuse = from && !execution.stopped ? stopped?.succeeded : undefined;
             execution.stopped = { state, ...(values ? { variables: values } : {}), started: 0, succeeded: new Map(), ...(reuse ? { reuse } : {}) };
           },
           startsWithin: (group) => {
             const at = execution.stopped;
-            if (!at) return { index: -1 };
+            // A run an earlier start queued, started (and at once ended: its group failed) after that start settled.
+            if (!at || ended.has(group)) return { index: -1 };
             // A new start of the state (the first, or a Retry's): its runs counted afresh, and only the first reuses.
-            if (at.group !== group) Object.assign(at, { group, started: 0, succeeded: new Map(), reuse: at.group === undefined ? at.reuse : undefined });
+            if (at.group !== group) {
+              if (at.group) ended.add(at.group);
+              Object.assign(at, { group, started: 0, succeeded: new Map(), reuse: at.group === undefined ? at.reuse : undefined });
+            }
             const index = at.started++;
             return { index, ...(at.reuse?.has(index) ? { saved: { result: at.reuse.get(index) } } : {}) };
           },

@@ -24,7 +24,7 @@ const heldReached = new Promise<void>((resolve) => (reached = resolve));
 let holds = 0;
 /** The Map items, Parallel branches and variable reads each attempt ran, and which fail until the test fixes them. */
 const ran: string[] = [];
-const failing = new Set(["item:2", "branch:b", "noted", "jsonata", "twice:2", "twice:3"]);
+const failing = new Set(["item:2", "branch:b", "noted", "jsonata", "twice:2", "twice:3", "caught:1", "after:b"]);
 const runOrFail = (what: string, result: unknown) => {
   ran.push(what);
   if (failing.has(what)) throw new LambdaInvokeError(what, "Down", `${what} is down`, "Down: down");
@@ -118,6 +118,29 @@ beforeAll(async () => {
           },
         },
         { jsonata: async (event) => runOrFail("jsonata", event) },
+      ),
+      machine(
+        "caught-then-branched",
+        {
+          StartAt: "Each",
+          States: {
+            // Its first iteration fails while the second is under way: the Map is caught, the rest started after it failed.
+            Each: { Type: "Map", MaxConcurrency: 2, ItemProcessor: { StartAt: "Work", States: { Work: { Type: "Task", Resource: fnArn("caught"), End: true } } }, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: "Both" }], Next: "Both" },
+            Both: {
+              Type: "Parallel",
+              Branches: [
+                { StartAt: "A", States: { A: { Type: "Task", Resource: fnArn("afterA"), End: true } } },
+                { StartAt: "B", States: { B: { Type: "Task", Resource: fnArn("afterB"), End: true } } },
+              ],
+              End: true,
+            },
+          },
+        },
+        {
+          caught: async (event) => runOrFail(`caught:${String(event)}`, event),
+          afterA: async () => runOrFail("after:a", "a"),
+          afterB: async () => runOrFail("after:b", "b"),
+        },
       ),
       machine(
         "branched",
@@ -293,6 +316,21 @@ describe("RedriveExecution", () => {
     expect(types.indexOf("ExecutionAborted")).toBeLessThan(types.indexOf("ExecutionRedriven"));
     expect(types.filter((t) => t === "PassStateEntered")).toHaveLength(1);
     expect(holds).toBe(2);
+  });
+
+  it("redrives the Parallel state it stopped in after a caught Map, only its failed branch", async () => {
+    const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:caught-then-branched`, name: "c1", input: JSON.stringify([1, 2, 3, 4]) }));
+    await server.sfn.drained();
+    expect(await client.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "FAILED", error: "Down" });
+    expect(ran.filter((what) => what.startsWith("after:")).sort()).toEqual(["after:a", "after:b"]);
+    failing.delete("after:b");
+    ran.length = 0;
+    await client.send(new RedriveExecutionCommand({ executionArn }));
+    await server.sfn.drained();
+    const done = await client.send(new DescribeExecutionCommand({ executionArn }));
+    expect(done).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(JSON.parse(done.output!)).toEqual(["a", "b"]);
+    expect(ran.filter((what) => what.startsWith("after:") || what.startsWith("caught:"))).toEqual(["after:b"]);
   });
 
   it("redrives with the workflow variables as they were when the failed state entered", async () => {
